@@ -1,0 +1,2 @@
+// Public API of @subagent-mcp/core: filled in as its features land.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @subagent-mcp/routing: filled in as its features land.
+export {};

@@ -1,0 +1,39 @@
+import { join } from "node:path";
+import { baseEnvironment, writeConfig, type CliEnvironment } from "./loopback.js";
+
+/** The variable that carries the fake provider's API key into Codex. */
+const KEY_VAR = "FAKE_OPENAI_API_KEY";
+
+/**
+ * Codex: a fresh CODEX_HOME whose config.toml sets a custom provider on the fake, and turns
+ * plugin sync and analytics off (without `plugins = false` Codex contacts remote hosts at start).
+ */
+export async function codexEnvironment(base: URL): Promise<CliEnvironment> {
+  const env = await baseEnvironment("codex");
+  const codexHome = join(env.home, ".codex");
+  const config = [
+    `model = "gpt-5.5"`,
+    `model_provider = "fake"`,
+    `approval_policy = "never"`,
+    `sandbox_mode = "danger-full-access"`,
+    `check_for_update_on_startup = false`,
+    ``,
+    `[model_providers.fake]`,
+    `name = "fake"`,
+    `base_url = "${base.origin}/v1"`,
+    `env_key = "${KEY_VAR}"`,
+    `wire_api = "responses"`,
+    `request_max_retries = 0`,
+    `stream_max_retries = 0`,
+    ``,
+    `[features]`,
+    `plugins = false`,
+    ``,
+    `[analytics]`,
+    `enabled = false`,
+    ``,
+  ].join("\n");
+  await writeConfig(join(codexHome, "config.toml"), config);
+  Object.assign(env.env, { CODEX_HOME: codexHome, [KEY_VAR]: "test" });
+  return { cli: "codex", ...env };
+}

@@ -1,0 +1,24 @@
+import { join } from "node:path";
+import { baseEnvironment, writeConfig, type CliEnvironment } from "./loopback.js";
+
+/**
+ * Gemini CLI: GOOGLE_GEMINI_BASE_URL on the fake, API-key auth, a trusted workspace, and a
+ * settings.json that turns telemetry, usage statistics and auto-update off.
+ */
+export async function geminiEnvironment(base: URL): Promise<CliEnvironment> {
+  const env = await baseEnvironment("gemini");
+  const settings = {
+    security: { auth: { selectedType: "gemini-api-key" } },
+    telemetry: { enabled: false },
+    privacy: { usageStatisticsEnabled: false },
+    general: { disableAutoUpdate: true, disableUpdateNag: true },
+  };
+  await writeConfig(join(env.home, ".gemini", "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
+  Object.assign(env.env, {
+    GOOGLE_GEMINI_BASE_URL: base.origin,
+    GEMINI_API_KEY: "test",
+    GEMINI_CLI_TRUST_WORKSPACE: "true",
+    GEMINI_CLI_NO_RELAUNCH: "true",
+  });
+  return { cli: "gemini", ...env };
+}

@@ -1,0 +1,62 @@
+/** Which wire protocol a fake model server speaks. */
+export type FakeKind = "anthropic" | "openai" | "gemini";
+
+/** One message of a conversation, flattened to text so tests can assert on what a CLI sent. */
+export interface FakeMessage {
+  role: "system" | "user" | "assistant" | "tool";
+  text: string;
+}
+
+/** Token counts a fake reports for one reply; the same numbers go on the wire and in the log. */
+export interface FakeUsage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+/**
+ * What the fake answers to one request. Chosen per request by a {@link Scripter}; the default
+ * one reads directives out of the last user message (see `directiveReply`).
+ */
+export type FakeReply =
+  | { kind: "text"; text: string }
+  /** A shell tool call in the CLI's own tool vocabulary (Bash, exec_command, run_shell_command). */
+  | { kind: "shell"; command: string }
+  /** A file write/edit tool call (Write, apply_patch, write_file) creating `path` with `content`. */
+  | { kind: "edit"; path: string; content: string }
+  /** Text streamed in `chunks` pieces spread over `durationMs`: long enough to interrupt. */
+  | { kind: "slow"; text: string; durationMs: number; chunks: number }
+  /** An HTTP error with the provider's own error body shape. */
+  | { kind: "error"; status: number; message: string }
+  /** The connection is destroyed after the response has started. */
+  | { kind: "disconnect" };
+
+/** A request as the fake understood it, before it answers. */
+export interface FakeRequest {
+  kind: FakeKind;
+  path: string;
+  model: string;
+  stream: boolean;
+  messages: FakeMessage[];
+  /** Names of the tools the CLI offered the model in this request. */
+  tools: string[];
+  /** True when the request is a side call that demands JSON (e.g. Gemini's model router). */
+  wantsJson: boolean;
+  /** True when the last message carries a tool result, i.e. the model is asked to go on after a tool. */
+  afterToolResult: boolean;
+  /** Text of the last user-authored message (tool results excluded). */
+  lastUserText: string;
+}
+
+/** A request as recorded in the fake's log, with what was answered. */
+export interface RecordedRequest extends FakeRequest {
+  method: string;
+  at: number;
+  body: unknown;
+  reply: FakeReply["kind"] | "json" | "none";
+  usage: FakeUsage | undefined;
+}
+
+/** Picks the reply to a request; return undefined to fall back to the default directives. */
+export type Scripter = (request: FakeRequest, nonce: string) => FakeReply | undefined;

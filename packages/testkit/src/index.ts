@@ -1,0 +1,20 @@
+// Test-only toolkit: fake model servers on 127.0.0.1, the one loopback environment builder for
+// the real agent CLIs, and locators for the pinned CLI binaries.
+export { startAnthropicFake } from "./fake/anthropic.js";
+export { startOpenAIFake } from "./fake/openai.js";
+export { startGeminiFake } from "./fake/gemini.js";
+export { directiveReply, usageFor } from "./fake/directives.js";
+export type { FakeModelServer } from "./fake/server.js";
+export type {
+  FakeKind,
+  FakeMessage,
+  FakeReply,
+  FakeRequest,
+  FakeUsage,
+  RecordedRequest,
+  Scripter,
+} from "./fake/types.js";
+export { loopbackEnv } from "./env/index.js";
+export type { CliEnvironment, CliName } from "./env/loopback.js";
+export { locateCli, type CliCommand } from "./locate.js";
+export { CliRunError, lastLines, runCli, type CliRun } from "./run.js";
