@@ -1,2 +1,31 @@
-// Public API of @subagent-mcp/core: filled in as its features land.
-export {};
+// Public API of @subagent-mcp/core: the agent lifecycle, normalized events, the driver contract
+// and the supervisor. No I/O of its own beyond the timers of the clock it is given.
+export {
+  AgentEventSchema,
+  ProviderSchema,
+  UsageSchema,
+  ZERO_USAGE,
+  addUsage,
+  type AgentEvent,
+  type AgentEventType,
+  type Provider,
+  type Usage,
+} from "./events.js";
+export {
+  AgentStatusSchema,
+  initialState,
+  isRunning,
+  transition,
+  type AgentAction,
+  type AgentState,
+  type AgentStatus,
+  type TurnOutcome,
+} from "./state.js";
+export { TailBuffer } from "./tail.js";
+export { RecentItems, type RecentItem } from "./recent.js";
+export type { Driver, Session, SessionSpec } from "./driver.js";
+export { systemClock, type Clock } from "./clock.js";
+export { CoreError, type CoreErrorCode } from "./errors.js";
+export type { AgentView, LaunchRequest, TurnReport } from "./agent.js";
+export { Supervisor, type SupervisorOptions } from "./supervisor.js";
+export type { WaitRequest, WaitResult } from "./waiters.js";

@@ -1,0 +1,87 @@
+import type { Provider, Usage } from "./events.js";
+import type { Session, SessionSpec } from "./driver.js";
+import type { RecentItems} from "./recent.js";
+import { type RecentItem } from "./recent.js";
+import type { AgentState, AgentStatus, TurnOutcome } from "./state.js";
+import type { TailBuffer } from "./tail.js";
+
+/** A finished turn, as `wait` reports it (each exactly once). */
+export interface TurnReport extends TurnOutcome {
+  agentId: string;
+  status: AgentStatus;
+  /** 1-based number of the turn in this agent's life. */
+  turn: number;
+}
+
+/** What `launch` needs: the session spec, which provider, the first prompt and a label. */
+export interface LaunchRequest extends SessionSpec {
+  provider: Provider;
+  prompt: string;
+  label?: string;
+}
+
+/** A read-only snapshot of an agent. Taking one never changes the agent (nor its idle clock). */
+export interface AgentView {
+  id: string;
+  provider: Provider;
+  label: string | undefined;
+  model: string | undefined;
+  effort: string | undefined;
+  status: AgentStatus;
+  alive: boolean;
+  turns: number;
+  /** User messages waiting behind the running turn. */
+  queuedMessages: number;
+  idleMs: number;
+  usage: Usage;
+  costUsd: number | undefined;
+  lastTurn: TurnOutcome | undefined;
+  lastError: { message: string; transient: boolean } | undefined;
+  sessionId: string | undefined;
+  pid: number | undefined;
+  createdAt: number;
+  /** 1-based place in the provider's launch queue, while queued. */
+  queuePosition: number | undefined;
+}
+
+/** The supervisor's private bookkeeping for one agent. */
+export interface AgentRecord {
+  readonly id: string;
+  readonly request: LaunchRequest;
+  readonly createdAt: number;
+  state: AgentState;
+  session: Session | undefined;
+  /** Follow-ups accepted while the agent waited for a slot. */
+  readonly backlog: string[];
+  readonly tail: TailBuffer;
+  readonly recent: RecentItems;
+  readonly unreported: TurnReport[];
+}
+
+/** Builds the view of a record at time `now`. */
+export function viewOf(record: AgentRecord, now: number, queuePosition: number | undefined): AgentView {
+  const { state, request } = record;
+  return {
+    id: record.id,
+    provider: request.provider,
+    label: request.label,
+    model: state.model ?? request.model,
+    effort: request.effort,
+    status: state.status,
+    alive: state.alive,
+    turns: state.turns,
+    queuedMessages: Math.max(0, state.pending - 1),
+    idleMs: Math.max(0, now - state.lastActivityAt),
+    usage: state.usage,
+    costUsd: state.costUsd,
+    lastTurn: state.lastTurn,
+    lastError: state.lastError,
+    sessionId: state.sessionId,
+    pid: record.session?.pid,
+    createdAt: record.createdAt,
+    queuePosition,
+  };
+}
+
+/** Re-exported for readers of a record's recent items. */
+export type { RecentItem };

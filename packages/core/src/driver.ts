@@ -1,0 +1,42 @@
+import type { AgentEvent, Provider } from "./events.js";
+
+/** How to start one CLI session. Drivers ignore fields their CLI has no equivalent for. */
+export interface SessionSpec {
+  /** Working directory of the CLI process; must exist. */
+  cwd: string;
+  model?: string;
+  effort?: string;
+  /** Appended to the CLI's own system prompt. */
+  systemPromptAppend?: string;
+  allowedTools?: string[];
+  disallowedTools?: string[];
+  permissionMode?: string;
+  /** Extra environment variables for the CLI process, over the inherited environment. */
+  env?: Record<string, string>;
+  /** A provider session/thread id to resume with its history. */
+  resume?: string;
+}
+
+/**
+ * One live CLI conversation in one process. Contract for drivers: every `send` is answered by
+ * exactly one `turn_end`, in order, unless the process exits first (then an `exit` event ends
+ * them all); events are delivered through the listener given to {@link Driver.start}.
+ */
+export interface Session {
+  /** The CLI's process id, once spawned. */
+  readonly pid: number | undefined;
+  /** Queues a user turn; sent at once when idle, after the running turn(s) otherwise. */
+  send(text: string): void;
+  /** Ends the running turn (it ends with `turn_end` and `interrupted: true`); the session goes on. */
+  interrupt(): Promise<void>;
+  /** Ends the session politely: closes stdin and waits a short grace period, then kills. */
+  close(): Promise<void>;
+  /** Ends the whole process tree at once. */
+  kill(): Promise<void>;
+}
+
+/** Starts sessions of one provider's CLI. `start` never blocks on the CLI: it spawns and returns. */
+export interface Driver {
+  readonly provider: Provider;
+  start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session;
+}

@@ -1,0 +1,17 @@
+/** Stable codes of {@link CoreError}. */
+export type CoreErrorCode =
+  | "AGENT_NOT_FOUND"
+  | "AGENT_NOT_ALIVE"
+  | "NO_DRIVER"
+  | "INVALID_ARGUMENT";
+
+/** The one error class of `@subagent-mcp/core`; `code` is stable, `message` says what to do. */
+export class CoreError extends Error {
+  override readonly name = "CoreError";
+  constructor(
+    readonly code: CoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

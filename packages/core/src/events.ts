@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+/** The agent CLIs a session can run on. */
+export const ProviderSchema = z.enum(["claude", "codex", "gemini"]);
+export type Provider = z.infer<typeof ProviderSchema>;
+
+/** Token counts, summed the same way for every provider. */
+export const UsageSchema = z.object({
+  input: z.number().int().nonnegative(),
+  output: z.number().int().nonnegative(),
+  cacheRead: z.number().int().nonnegative(),
+  cacheWrite: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+/** Zero usage, the start of every total. */
+export const ZERO_USAGE: Usage = Object.freeze({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
+
+/** Adds two usage records. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    input: a.input + b.input,
+    output: a.output + b.output,
+    cacheRead: a.cacheRead + b.cacheRead,
+    cacheWrite: a.cacheWrite + b.cacheWrite,
+  };
+}
+
+/**
+ * The normalized events every driver emits. Nothing above the drivers knows any CLI's wire format:
+ * each driver maps its protocol onto exactly these.
+ */
+export const AgentEventSchema = z.discriminatedUnion("type", [
+  /** The CLI's own session/thread id is known (it may change, e.g. after a context reset). */
+  z.object({ type: z.literal("started"), sessionId: z.string(), model: z.string() }),
+  z.object({ type: z.literal("text"), delta: z.string() }),
+  z.object({ type: z.literal("tool"), name: z.string(), input: z.unknown() }),
+  z.object({ type: z.literal("tool_result"), name: z.string(), ok: z.boolean() }),
+  /** One user turn is over, successfully, with an error, or interrupted. */
+  z.object({
+    type: z.literal("turn_end"),
+    result: z.string(),
+    isError: z.boolean(),
+    usage: UsageSchema,
+    costUsd: z.number().nonnegative().optional(),
+    durationMs: z.number().nonnegative(),
+    /** The turn was cut short by an interrupt; the session goes on. */
+    interrupted: z.boolean().optional(),
+  }),
+  /** A failure; `transient` says whether trying again (later, or elsewhere) may succeed. */
+  z.object({ type: z.literal("error"), message: z.string(), transient: z.boolean() }),
+  /** The CLI process is gone. */
+  z.object({ type: z.literal("exit"), code: z.number().int().nullable(), signal: z.string().nullable() }),
+]);
+export type AgentEvent = z.infer<typeof AgentEventSchema>;
+export type AgentEventType = AgentEvent["type"];

@@ -1,0 +1,146 @@
+import { z } from "zod";
+import { addUsage, ZERO_USAGE, type AgentEvent, type Usage } from "./events.js";
+
+/** Lifecycle statuses of an agent (design.md, "Core model"). */
+export const AgentStatusSchema = z.enum(["queued", "processing", "stalled", "finished", "errored", "stopped"]);
+export type AgentStatus = z.infer<typeof AgentStatusSchema>;
+
+/** The outcome of one finished turn. */
+export interface TurnOutcome {
+  result: string;
+  isError: boolean;
+  interrupted: boolean;
+  usage: Usage;
+  costUsd: number | undefined;
+  durationMs: number;
+}
+
+/** Everything the reducer tracks about one agent. Immutable: `transition` returns a new object. */
+export interface AgentState {
+  readonly status: AgentStatus;
+  /** Whether the session can still take follow-ups. */
+  readonly alive: boolean;
+  /** Completed turns. */
+  readonly turns: number;
+  /** User messages handed over and not yet answered, the running one included. */
+  readonly pending: number;
+  readonly usage: Usage;
+  readonly costUsd: number | undefined;
+  readonly lastTurn: TurnOutcome | undefined;
+  readonly lastError: { message: string; transient: boolean } | undefined;
+  readonly sessionId: string | undefined;
+  readonly model: string | undefined;
+  /** The idle clock: the time of the last visible event. Reading an agent never moves it. */
+  readonly lastActivityAt: number;
+  readonly stopRequested: boolean;
+}
+
+/** What can happen to an agent: a driver event, or a decision of the supervisor. */
+export type AgentAction =
+  | { type: "admitted"; at: number }
+  | { type: "sent"; at: number }
+  | { type: "stop_requested"; at: number }
+  | { type: "tick"; at: number; stallMs: number }
+  | { type: "event"; at: number; event: AgentEvent };
+
+/** The state of a freshly launched agent, holding its first prompt. */
+export function initialState(at: number, queued: boolean): AgentState {
+  return {
+    status: queued ? "queued" : "processing",
+    alive: true,
+    turns: 0,
+    pending: 1,
+    usage: ZERO_USAGE,
+    costUsd: undefined,
+    lastTurn: undefined,
+    lastError: undefined,
+    sessionId: undefined,
+    model: undefined,
+    lastActivityAt: at,
+    stopRequested: false,
+  };
+}
+
+/** True while a turn is queued or under way. */
+export function isRunning(status: AgentStatus): boolean {
+  return status === "queued" || status === "processing" || status === "stalled";
+}
+
+/**
+ * The lifecycle reducer: pure, total, and exhaustive over actions and events. Side effects
+ * (spawning, killing, notifying waiters) live in the supervisor, which feeds this function.
+ */
+export function transition(state: AgentState, action: AgentAction): AgentState {
+  switch (action.type) {
+    case "admitted":
+      return state.status === "queued" ? { ...state, status: "processing", lastActivityAt: action.at } : state;
+    case "sent":
+      if (state.status === "stopped" || !state.alive) return state;
+      return {
+        ...state,
+        pending: state.pending + 1,
+        status: isRunning(state.status) ? state.status : "processing",
+        lastActivityAt: isRunning(state.status) ? state.lastActivityAt : action.at,
+      };
+    case "stop_requested":
+      return { ...state, status: "stopped", alive: false, pending: 0, stopRequested: true };
+    case "tick":
+      return state.status === "processing" && action.at - state.lastActivityAt >= action.stallMs
+        ? { ...state, status: "stalled" }
+        : state;
+    case "event":
+      return onEvent(state, action.event, action.at);
+  }
+}
+
+function onEvent(state: AgentState, event: AgentEvent, at: number): AgentState {
+  switch (event.type) {
+    case "started":
+      return { ...active(state, at), sessionId: event.sessionId, model: event.model || state.model };
+    case "text":
+    case "tool":
+    case "tool_result":
+      return active(state, at);
+    case "turn_end": {
+      const pending = Math.max(0, state.pending - 1);
+      const interrupted = event.interrupted ?? false;
+      const failed = event.isError && !interrupted;
+      const next: AgentState = {
+        ...state,
+        turns: state.turns + 1,
+        pending,
+        usage: addUsage(state.usage, event.usage),
+        costUsd: event.costUsd === undefined ? state.costUsd : (state.costUsd ?? 0) + event.costUsd,
+        lastTurn: { ...event, interrupted, costUsd: event.costUsd },
+        lastError: failed ? { message: event.result, transient: state.lastError?.transient ?? false } : state.lastError,
+        lastActivityAt: at,
+      };
+      if (state.status === "stopped") return next;
+      return { ...next, status: pending > 0 ? "processing" : failed ? "errored" : "finished" };
+    }
+    case "error":
+      // Mid-turn, an error is news, not the end: the turn still ends with turn_end or exit.
+      return {
+        ...state,
+        status: isRunning(state.status) || state.status === "stopped" ? state.status : "errored",
+        lastError: { message: event.message, transient: event.transient },
+        lastActivityAt: at,
+      };
+    case "exit": {
+      const base = { ...state, alive: false, pending: 0 };
+      if (state.stopRequested || state.status === "stopped") return { ...base, status: "stopped" };
+      if (!isRunning(state.status) && state.pending === 0) return base;
+      const how = event.signal === null ? `code ${String(event.code)}` : `signal ${event.signal}`;
+      return {
+        ...base,
+        status: "errored",
+        lastError: state.lastError ?? { message: `the CLI process exited mid-turn (${how})`, transient: true },
+      };
+    }
+  }
+}
+
+// Visible output restarts the idle clock, and a stalled turn resumes.
+function active(state: AgentState, at: number): AgentState {
+  return { ...state, lastActivityAt: at, status: state.status === "stalled" ? "processing" : state.status };
+}

@@ -1,0 +1,251 @@
+import { randomUUID } from "node:crypto";
+import type { AgentRecord, AgentView, LaunchRequest, TurnReport } from "./agent.js";
+import { viewOf } from "./agent.js";
+import { systemClock, type Clock } from "./clock.js";
+import type { Driver } from "./driver.js";
+import { CoreError } from "./errors.js";
+import type { AgentEvent, Provider } from "./events.js";
+import { RecentItems, type RecentItem } from "./recent.js";
+import { initialState, isRunning, transition, type AgentAction, type AgentStatus } from "./state.js";
+import { TailBuffer } from "./tail.js";
+import { Waiters, type WaitRequest, type WaitResult } from "./waiters.js";
+
+/** Supervisor settings; every field has a default. */
+export interface SupervisorOptions {
+  drivers: Partial<Record<Provider, Driver>>;
+  clock?: Clock;
+  /** Processing agents allowed per provider (default 5); launches above it queue FIFO. */
+  caps?: Partial<Record<Provider, number>>;
+  /** No visible event for this long marks a processing agent stalled (default 10 min). */
+  stallMs?: number;
+  /** Characters of output kept per agent (default 2 Mi). */
+  tailChars?: number;
+  /** Visible items kept per agent (default 10). */
+  recentItems?: number;
+  /** Unreported turn reports kept per agent before the oldest are dropped (default 100). */
+  maxUnreported?: number;
+}
+
+const DEFAULT_CAP = 5;
+
+/**
+ * The registry of agents: launches through drivers, enforces per-provider caps (counting only
+ * processing agents, queueing the rest), marks stalls on a health tick, and serves waits.
+ */
+export class Supervisor {
+  readonly #records = new Map<string, AgentRecord>();
+  readonly #queues = new Map<Provider, AgentRecord[]>();
+  readonly #clock: Clock;
+  readonly #stallMs: number;
+  readonly #waiters: Waiters;
+  #tick: unknown;
+  #closed = false;
+
+  constructor(readonly options: SupervisorOptions) {
+    this.#clock = options.clock ?? systemClock;
+    this.#stallMs = options.stallMs ?? 10 * 60_000;
+    this.#waiters = new Waiters(this.#clock, (id) => this.#record(id));
+    this.#scheduleTick();
+  }
+
+  /** Starts an agent now, or queues it when its provider is at its cap. Never waits for the CLI. */
+  launch(request: LaunchRequest): AgentView {
+    if (this.#closed) throw new CoreError("INVALID_ARGUMENT", "the supervisor is shut down");
+    if (this.options.drivers[request.provider] === undefined) {
+      throw new CoreError("NO_DRIVER", `no driver is configured for provider "${request.provider}"`);
+    }
+    const now = this.#clock.now();
+    const queued = this.#processing(request.provider) >= this.#cap(request.provider);
+    const record: AgentRecord = {
+      id: randomUUID().slice(0, 8),
+      request,
+      createdAt: now,
+      state: initialState(now, queued),
+      session: undefined,
+      backlog: [],
+      tail: new TailBuffer(this.options.tailChars),
+      recent: new RecentItems(this.options.recentItems),
+      unreported: [],
+    };
+    this.#records.set(record.id, record);
+    if (queued) this.#queue(request.provider).push(record);
+    else this.#start(record);
+    return this.get(record.id);
+  }
+
+  /** A snapshot of one agent; throws AGENT_NOT_FOUND for an unknown id. */
+  get(id: string): AgentView {
+    const record = this.#record(id);
+    const position = this.#queue(record.request.provider).indexOf(record);
+    return viewOf(record, this.#clock.now(), position < 0 ? undefined : position + 1);
+  }
+
+  /** Snapshots of every agent, oldest first, optionally of one status. */
+  list(status?: AgentStatus): AgentView[] {
+    return [...this.#records.keys()].map((id) => this.get(id)).filter((v) => status === undefined || v.status === status);
+  }
+
+  /** The last `maxChars` characters of an agent's output. */
+  tail(id: string, maxChars?: number): string {
+    return this.#record(id).tail.read(maxChars);
+  }
+
+  /** The last `count` visible items of an agent. */
+  recent(id: string, count?: number): RecentItem[] {
+    return this.#record(id).recent.last(count);
+  }
+
+  /** Sends a follow-up: queued behind the running turn, or started at once on an idle live agent. */
+  send(id: string, text: string): AgentView {
+    const record = this.#record(id);
+    if (!record.state.alive) {
+      throw new CoreError(
+        "AGENT_NOT_ALIVE",
+        `agent ${id} is ${record.state.status} and its session has ended; launch a new agent to continue`,
+      );
+    }
+    if (record.session === undefined) record.backlog.push(text);
+    else record.session.send(text);
+    this.#apply(record, { type: "sent", at: this.#clock.now() });
+    return this.get(id);
+  }
+
+  /** Ends the running turn and keeps the session; a queued launch is cancelled. */
+  async interrupt(id: string): Promise<AgentView> {
+    const record = this.#record(id);
+    if (record.session === undefined) return this.kill(id);
+    if (isRunning(record.state.status)) await record.session.interrupt();
+    return this.get(id);
+  }
+
+  /** Ends the agent's whole process tree at once. */
+  async kill(id: string): Promise<AgentView> {
+    const record = this.#record(id);
+    this.#dequeue(record);
+    if (record.state.status !== "stopped") this.#apply(record, { type: "stop_requested", at: this.#clock.now() });
+    await record.session?.kill();
+    return this.get(id);
+  }
+
+  /** Waits, event-driven, until any/all of the agents have a turn to report or stop running. */
+  wait(request: WaitRequest): Promise<WaitResult> {
+    for (const id of request.ids) this.#record(id);
+    return this.#waiters.wait(request);
+  }
+
+  /** Ids of agents with an unreported finished turn or a turn under way. */
+  waitable(): string[] {
+    return [...this.#records.values()]
+      .filter((r) => r.unreported.length > 0 || isRunning(r.state.status))
+      .map((r) => r.id);
+  }
+
+  /** Kills every agent and stops the health tick. */
+  async shutdown(): Promise<void> {
+    this.#closed = true;
+    this.#clock.clearTimeout(this.#tick);
+    await Promise.all([...this.#records.keys()].map((id) => this.kill(id)));
+  }
+
+  /** Runs one health tick now (the supervisor also runs them on its own). */
+  checkHealth(): void {
+    const at = this.#clock.now();
+    for (const record of this.#records.values()) this.#apply(record, { type: "tick", at, stallMs: this.#stallMs });
+  }
+
+  #scheduleTick(): void {
+    if (this.#closed) return;
+    const every = Math.max(10, Math.min(5_000, Math.floor(this.#stallMs / 4)));
+    this.#tick = this.#clock.setTimeout(() => {
+      this.checkHealth();
+      this.#scheduleTick();
+    }, every);
+  }
+
+  #start(record: AgentRecord): void {
+    const driver = this.options.drivers[record.request.provider] as Driver;
+    const { provider: _p, prompt, label: _l, ...spec } = record.request;
+    try {
+      record.session = driver.start(spec, (event) => {
+        this.#onEvent(record, event);
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#onEvent(record, { type: "error", message, transient: false });
+      this.#onEvent(record, { type: "exit", code: null, signal: null });
+      return;
+    }
+    record.session.send(prompt);
+    for (const text of record.backlog.splice(0)) record.session.send(text);
+  }
+
+  #onEvent(record: AgentRecord, event: AgentEvent): void {
+    const at = this.#clock.now();
+    record.recent.add(event, at);
+    if (event.type === "text") record.tail.push(event.delta);
+    else if (event.type === "tool") record.tail.push(`\n[tool ${event.name}]\n`);
+    this.#apply(record, { type: "event", at, event });
+  }
+
+  #apply(record: AgentRecord, action: AgentAction): void {
+    const before = record.state;
+    const after = transition(before, action);
+    if (after === before) return;
+    record.state = after;
+    const turnEnded = action.type === "event" && action.event.type === "turn_end";
+    if (turnEnded && after.lastTurn !== undefined) this.#report(record, after.lastTurn);
+    else if (isRunning(before.status) && !isRunning(after.status) && !turnEnded) this.#reportLost(record);
+    if (before.status === "processing" && after.status !== "processing") this.#drain(record.request.provider);
+    this.#waiters.notify();
+  }
+
+  // A turn that ended without a turn_end (exit mid-turn, kill, a failed start) is still reported.
+  #reportLost(record: AgentRecord): void {
+    const { state } = record;
+    const result = state.status === "stopped" ? "stopped before the turn finished" : (state.lastError?.message ?? "the turn was lost");
+    this.#report(record, { result, isError: true, interrupted: false, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, costUsd: undefined, durationMs: this.#clock.now() - state.lastActivityAt });
+  }
+
+  #report(record: AgentRecord, outcome: Omit<TurnReport, "agentId" | "status" | "turn">): void {
+    record.unreported.push({ ...outcome, agentId: record.id, status: record.state.status, turn: record.state.turns });
+    const max = this.options.maxUnreported ?? 100;
+    if (record.unreported.length > max) record.unreported.splice(0, record.unreported.length - max);
+  }
+
+  #drain(provider: Provider): void {
+    const queue = this.#queue(provider);
+    while (queue.length > 0 && this.#processing(provider) < this.#cap(provider)) {
+      const next = queue.shift() as AgentRecord;
+      this.#apply(next, { type: "admitted", at: this.#clock.now() });
+      this.#start(next);
+    }
+  }
+
+  #dequeue(record: AgentRecord): void {
+    const queue = this.#queue(record.request.provider);
+    const index = queue.indexOf(record);
+    if (index >= 0) queue.splice(index, 1);
+  }
+
+  #processing(provider: Provider): number {
+    let count = 0;
+    for (const r of this.#records.values()) if (r.request.provider === provider && r.state.status === "processing") count += 1;
+    return count;
+  }
+
+  #cap(provider: Provider): number {
+    return this.options.caps?.[provider] ?? DEFAULT_CAP;
+  }
+
+  #queue(provider: Provider): AgentRecord[] {
+    let queue = this.#queues.get(provider);
+    if (queue === undefined) this.#queues.set(provider, (queue = []));
+    return queue;
+  }
+
+  #record(id: string): AgentRecord {
+    const record = this.#records.get(id);
+    if (record === undefined) throw new CoreError("AGENT_NOT_FOUND", `no agent with id "${id}"; list_agents shows the known ids`);
+    return record;
+  }
+}

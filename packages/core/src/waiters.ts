@@ -1,0 +1,86 @@
+import type { AgentRecord, TurnReport } from "./agent.js";
+import type { Clock } from "./clock.js";
+import { isRunning } from "./state.js";
+
+/** What to wait for: `any` returns at the first agent with news, `all` when every one has some. */
+export interface WaitRequest {
+  ids: string[];
+  mode: "any" | "all";
+  timeoutMs: number;
+  /** Ends the wait early (e.g. the client cancelled); it resolves with what is known. */
+  signal?: AbortSignal;
+}
+
+/** The turns that finished (each reported once) and the agents still running. */
+export interface WaitResult {
+  finished: TurnReport[];
+  stillRunning: string[];
+  timedOut: boolean;
+}
+
+interface Pending {
+  request: WaitRequest;
+  settle: (timedOut: boolean) => void;
+}
+
+/**
+ * Event-driven waits: the supervisor calls `notify` after every state change, and each pending
+ * wait re-checks its own condition. Nothing polls; the only timer is the deadline.
+ */
+export class Waiters {
+  readonly #pending = new Set<Pending>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly lookup: (id: string) => AgentRecord,
+  ) {}
+
+  wait(request: WaitRequest): Promise<WaitResult> {
+    if (this.#satisfied(request) || request.signal?.aborted === true) return Promise.resolve(this.#collect(request, false));
+    return new Promise((resolve) => {
+      const onAbort = (): void => {
+        entry.settle(false);
+      };
+      const timer = this.clock.setTimeout(() => {
+        entry.settle(true);
+      }, Math.max(0, request.timeoutMs));
+      const entry: Pending = {
+        request,
+        settle: (timedOut) => {
+          if (!this.#pending.delete(entry)) return;
+          this.clock.clearTimeout(timer);
+          request.signal?.removeEventListener("abort", onAbort);
+          resolve(this.#collect(request, timedOut));
+        },
+      };
+      this.#pending.add(entry);
+      request.signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  /** Re-checks every pending wait; called by the supervisor after each change. */
+  notify(): void {
+    for (const entry of [...this.#pending]) if (this.#satisfied(entry.request)) entry.settle(false);
+  }
+
+  #ready(id: string): boolean {
+    const record = this.lookup(id);
+    return record.unreported.length > 0 || !isRunning(record.state.status);
+  }
+
+  #satisfied(request: WaitRequest): boolean {
+    return request.mode === "any" ? request.ids.some((id) => this.#ready(id)) : request.ids.every((id) => this.#ready(id));
+  }
+
+  // Hands out each unreported turn once, and names the agents whose turns are still under way.
+  #collect(request: WaitRequest, timedOut: boolean): WaitResult {
+    const finished: TurnReport[] = [];
+    const stillRunning: string[] = [];
+    for (const id of new Set(request.ids)) {
+      const record = this.lookup(id);
+      finished.push(...record.unreported.splice(0));
+      if (isRunning(record.state.status)) stillRunning.push(id);
+    }
+    return { finished, stillRunning, timedOut };
+  }
+}

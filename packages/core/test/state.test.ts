@@ -1,0 +1,141 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { initialState, isRunning, transition, type AgentAction, type AgentEvent, type AgentState } from "../src/index.js";
+
+const usage = { input: 3, output: 2, cacheRead: 1, cacheWrite: 0 };
+const turnEnd = (over: Partial<Extract<AgentEvent, { type: "turn_end" }>> = {}): AgentAction => ({
+  type: "event",
+  at: 10,
+  event: { type: "turn_end", result: "ok", isError: false, usage, costUsd: 0.5, durationMs: 5, ...over },
+});
+const ev = (event: AgentEvent, at = 10): AgentAction => ({ type: "event", at, event });
+const run = (state: AgentState, ...actions: AgentAction[]): AgentState => actions.reduce(transition, state);
+
+describe("transition", () => {
+  it("runs a turn to finished and counts usage and cost", () => {
+    const s = run(initialState(0, false), ev({ type: "started", sessionId: "s1", model: "m" }), ev({ type: "text", delta: "hi" }), turnEnd());
+    expect(s).toMatchObject({ status: "finished", alive: true, turns: 1, pending: 0, sessionId: "s1", model: "m", costUsd: 0.5, usage });
+  });
+
+  it("queues follow-ups behind the running turn and finishes after the last", () => {
+    const s1 = run(initialState(0, false), { type: "sent", at: 1 }, { type: "sent", at: 2 });
+    expect(s1).toMatchObject({ status: "processing", pending: 3 });
+    const s2 = run(s1, turnEnd(), turnEnd());
+    expect(s2).toMatchObject({ status: "processing", pending: 1, turns: 2 });
+    expect(run(s2, turnEnd())).toMatchObject({ status: "finished", pending: 0, turns: 3 });
+  });
+
+  it("a follow-up to a finished live agent starts a new turn and restarts the idle clock", () => {
+    const s = run(initialState(0, false), turnEnd(), { type: "sent", at: 500 });
+    expect(s).toMatchObject({ status: "processing", pending: 1, lastActivityAt: 500 });
+  });
+
+  it("marks a stall after the window and recovers on output", () => {
+    const s = run(initialState(0, false), { type: "tick", at: 99, stallMs: 100 });
+    expect(s.status).toBe("processing");
+    const stalled = transition(s, { type: "tick", at: 100, stallMs: 100 });
+    expect(stalled.status).toBe("stalled");
+    expect(transition(stalled, ev({ type: "text", delta: "x" }, 150))).toMatchObject({ status: "processing", lastActivityAt: 150 });
+  });
+
+  it("a finished agent never stalls", () => {
+    const s = run(initialState(0, false), turnEnd(), { type: "tick", at: 10_000, stallMs: 100 });
+    expect(s.status).toBe("finished");
+  });
+
+  it("an error turn ends errored but alive; an interrupted turn ends finished", () => {
+    const errored = run(initialState(0, false), ev({ type: "error", message: "429", transient: true }), turnEnd({ isError: true, result: "rate limited" }));
+    expect(errored).toMatchObject({ status: "errored", alive: true, lastError: { message: "rate limited", transient: true } });
+    expect(run(errored, { type: "sent", at: 20 }).status).toBe("processing");
+    expect(run(initialState(0, false), turnEnd({ isError: true, interrupted: true })).status).toBe("finished");
+  });
+
+  it("an error mid-turn keeps the turn running until it ends", () => {
+    const s = run(initialState(0, false), ev({ type: "error", message: "retrying", transient: true }));
+    expect(s).toMatchObject({ status: "processing", lastError: { message: "retrying", transient: true } });
+  });
+
+  it("an exit mid-turn is an error with the reason; after a finished turn it only ends the session", () => {
+    const crashed = run(initialState(0, false), ev({ type: "exit", code: null, signal: "SIGKILL" }));
+    expect(crashed).toMatchObject({ status: "errored", alive: false });
+    expect(crashed.lastError?.message).toContain("SIGKILL");
+    const done = run(initialState(0, false), turnEnd(), ev({ type: "exit", code: 0, signal: null }));
+    expect(done).toMatchObject({ status: "finished", alive: false });
+  });
+
+  it("stop is final", () => {
+    const s = run(initialState(0, true), { type: "stop_requested", at: 1 }, { type: "admitted", at: 2 }, { type: "sent", at: 3 }, turnEnd(), ev({ type: "exit", code: 0, signal: null }));
+    expect(s).toMatchObject({ status: "stopped", alive: false });
+  });
+
+  it("a queued agent is admitted once", () => {
+    const q = initialState(0, true);
+    expect(q.status).toBe("queued");
+    expect(transition(q, { type: "sent", at: 1 })).toMatchObject({ status: "queued", pending: 2 });
+    expect(transition(q, { type: "admitted", at: 5 })).toMatchObject({ status: "processing", lastActivityAt: 5 });
+  });
+});
+
+const eventArb: fc.Arbitrary<AgentEvent> = fc.oneof(
+  fc.record({ type: fc.constant("started" as const), sessionId: fc.string(), model: fc.string() }),
+  fc.record({ type: fc.constant("text" as const), delta: fc.string() }),
+  fc.record({ type: fc.constant("tool" as const), name: fc.string(), input: fc.anything() }),
+  fc.record({ type: fc.constant("tool_result" as const), name: fc.string(), ok: fc.boolean() }),
+  fc.record({
+    type: fc.constant("turn_end" as const),
+    result: fc.string(),
+    isError: fc.boolean(),
+    interrupted: fc.option(fc.boolean(), { nil: undefined }),
+    usage: fc.record({ input: fc.nat(1000), output: fc.nat(1000), cacheRead: fc.nat(1000), cacheWrite: fc.nat(1000) }),
+    costUsd: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+    durationMs: fc.nat(),
+  }),
+  fc.record({ type: fc.constant("error" as const), message: fc.string(), transient: fc.boolean() }),
+  fc.record({ type: fc.constant("exit" as const), code: fc.option(fc.integer(), { nil: null }), signal: fc.option(fc.constant("SIGTERM"), { nil: null }) }),
+);
+const actionArb: fc.Arbitrary<AgentAction> = fc.oneof(
+  fc.record({ type: fc.constant("admitted" as const), at: fc.nat(1e6) }),
+  fc.record({ type: fc.constant("sent" as const), at: fc.nat(1e6) }),
+  fc.record({ type: fc.constant("stop_requested" as const), at: fc.nat(1e6) }),
+  fc.record({ type: fc.constant("tick" as const), at: fc.nat(1e6), stallMs: fc.integer({ min: 1, max: 1e5 }) }),
+  fc.record({ type: fc.constant("event" as const), at: fc.nat(1e6), event: eventArb }),
+);
+
+describe("transition properties", () => {
+  it("keeps its invariants over any sequence of actions", () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(actionArb, { maxLength: 60 }), (queued, actions) => {
+        let state = initialState(0, queued);
+        let usageIn = 0;
+        let turns = 0;
+        for (const action of actions) {
+          const prev = state;
+          state = transition(state, action);
+          if (action.type === "event" && action.event.type === "turn_end") {
+            usageIn += action.event.usage.input;
+            turns += 1;
+          }
+          expect(state.pending).toBeGreaterThanOrEqual(0);
+          expect(state.turns).toBe(turns);
+          expect(state.usage.input).toBe(usageIn);
+          if (prev.status === "stopped") expect(state.status).toBe("stopped");
+          if (!prev.alive) expect(state.alive).toBe(false);
+          if (state.status === "queued") expect(prev.status).toBe("queued");
+          if (state.status === "stalled") expect(["processing", "stalled"]).toContain(prev.status);
+          if (!state.alive) expect(isRunning(state.status)).toBe(false);
+          if (state.status === "processing" || state.status === "stalled") expect(state.pending).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("never mutates its input", () => {
+    fc.assert(
+      fc.property(fc.array(actionArb, { maxLength: 30 }), (actions) => {
+        let state = Object.freeze(initialState(0, false));
+        for (const action of actions) state = Object.freeze(transition(state, action));
+      }),
+    );
+  });
+});
