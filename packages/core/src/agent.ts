@@ -1,7 +1,6 @@
 import type { Provider, Usage } from "./events.js";
 import type { Session, SessionSpec } from "./driver.js";
-import type { RecentItems} from "./recent.js";
-import { type RecentItem } from "./recent.js";
+import type { RecentItem, RecentItems } from "./recent.js";
 import type { AgentState, AgentStatus, TurnOutcome } from "./state.js";
 import type { TailBuffer } from "./tail.js";
 
