@@ -42,9 +42,9 @@ function summarize(event: AgentEvent, at: number): RecentItem | undefined {
     case "text":
       return { kind: "text", summary: event.delta.slice(0, MAX_SUMMARY), at };
     case "tool": {
-      // JSON.stringify gives undefined for undefined input, whatever its declared type says.
-      const input: string | undefined = JSON.stringify(event.input);
-      return { kind: "tool", summary: `${event.name} ${clip(input ?? "")}`, at };
+      // JSON.stringify(undefined) is undefined, whatever its declared type says.
+      const input = event.input === undefined ? "" : JSON.stringify(event.input);
+      return { kind: "tool", summary: `${event.name} ${clip(input)}`, at };
     }
     case "tool_result":
       return { kind: "tool_result", summary: `${event.name} ${event.ok ? "ok" : "failed"}`, at };
