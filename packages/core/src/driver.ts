@@ -15,6 +15,12 @@ export interface SessionSpec {
   env?: Record<string, string>;
   /** A provider session/thread id to resume with its history. */
   resume?: string;
+  /** A session id to create the conversation under (Claude Code `--session-id`). */
+  sessionId?: string;
+  /** MCP servers for the sub-agent: JSON text or a file path (Claude Code `--mcp-config`). */
+  mcpConfig?: string;
+  /** Settings JSON text or file path (Claude Code `--settings`). */
+  settings?: string;
 }
 
 /**

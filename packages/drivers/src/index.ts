@@ -1,2 +1,11 @@
-// Public API of @subagent-mcp/drivers: filled in as its features land.
-export {};
+// Public API of @subagent-mcp/drivers: one driver per CLI protocol, plus the shared process,
+// framing and executable-resolution pieces they are built from.
+export { ClaudeDriver, claudeArgs } from "./claude.js";
+export { CodexDriver } from "./codex.js";
+export { AcpDriver, geminiArgs, type AcpDriverOptions } from "./acp.js";
+export type { CliDriverOptions } from "./options.js";
+export { DriverError, type DriverErrorCode } from "./errors.js";
+export { LineFramer, parseLine, DEFAULT_MAX_LINE_BYTES, type ParsedLine } from "./framing.js";
+export { resolveExecutable, executableEnvVar, DEFAULT_COMMANDS } from "./resolve.js";
+export { spawnCli, type CliProcess, type ProcessExit, type SpawnOptions } from "./process.js";
+export { isTransientMessage } from "./classify.js";

@@ -1,0 +1,204 @@
+import { client, methods, ndJsonStream, type ClientConnection, type PromptResponse, type RequestPermissionRequest, type RequestPermissionResponse, type SessionNotification } from "@agentclientprotocol/sdk";
+import type { AgentEvent, Driver, Provider, Session, SessionSpec } from "@subagent-mcp/core";
+import { Writable } from "node:stream";
+import { isTransientMessage } from "./classify.js";
+import type { CliDriverOptions } from "./options.js";
+import { spawnCli, type CliProcess } from "./process.js";
+import { resolveExecutable } from "./resolve.js";
+import { BaseSession } from "./session-base.js";
+
+/** An ACP agent to drive: Gemini CLI by default, or any other agent given its command. */
+export interface AcpDriverOptions extends CliDriverOptions {
+  /** The provider this driver serves (default "gemini"). */
+  provider?: Provider;
+  /** Arguments that put the agent in ACP mode (default Gemini CLI's `--acp`). */
+  acpArgs?: string[];
+  /** Extra arguments built from the session spec (default: Gemini CLI's `--model` and `--approval-mode`). */
+  specArgs?: (spec: SessionSpec) => string[];
+}
+
+// Claude-style permission modes onto Gemini CLI approval modes.
+const APPROVAL: Record<string, string> = { default: "default", acceptEdits: "auto_edit", auto_edit: "auto_edit", bypassPermissions: "yolo", yolo: "yolo", plan: "plan" };
+
+/** Gemini CLI flags for a session spec. */
+export function geminiArgs(spec: SessionSpec): string[] {
+  const args: string[] = [];
+  if (spec.model !== undefined) args.push("--model", spec.model);
+  if (spec.permissionMode !== undefined) args.push("--approval-mode", APPROVAL[spec.permissionMode] ?? spec.permissionMode);
+  if (spec.allowedTools !== undefined && spec.allowedTools.length > 0) args.push("--allowed-tools", spec.allowedTools.join(","));
+  return args;
+}
+
+/** Drives an agent over the Agent Client Protocol (`gemini --acp`), through the official ACP SDK. */
+export class AcpDriver implements Driver {
+  readonly provider: Provider;
+  constructor(private readonly options: AcpDriverOptions = {}) {
+    this.provider = options.provider ?? "gemini";
+  }
+
+  start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
+    const baseEnv = this.options.env;
+    const executable = resolveExecutable(this.provider, { explicit: this.options.executable, env: baseEnv ?? process.env });
+    const proc = spawnCli({
+      command: executable,
+      args: [...(this.options.executableArgs ?? []), ...(this.options.acpArgs ?? ["--acp"]), ...(this.options.specArgs ?? geminiArgs)(spec)],
+      cwd: spec.cwd,
+      // Gemini CLI otherwise re-spawns itself once at start, costing ~0.6 s.
+      env: { GEMINI_CLI_NO_RELAUNCH: "true", ...baseEnv, ...spec.env },
+      extendEnv: this.options.extendEnv ?? true,
+    });
+    return new AcpSession(proc, onEvent, spec, this.provider);
+  }
+}
+
+class AcpSession extends BaseSession {
+  readonly #connection: ClientConnection;
+  #sessionId: string | undefined;
+  #interruptRequested = false;
+  #text = "";
+  #turnStarted = 0;
+  #firstTurn = true;
+
+  constructor(proc: CliProcess, emit: (event: AgentEvent) => void, private readonly spec: SessionSpec, provider: Provider) {
+    super(proc, emit, provider);
+    // Our framer sits in front of the SDK: only whole JSON lines reach it, never stray output.
+    let push: (line: string) => void = () => undefined;
+    const input = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        push = (line) => {
+          controller.enqueue(new TextEncoder().encode(`${line}\n`));
+        };
+        void proc.exited.then(() => {
+          controller.close();
+        });
+      },
+    });
+    this.readLines((value) => {
+      push(JSON.stringify(value));
+    });
+    const app = client({ name: "subagent-mcp" })
+      .onNotification(methods.client.session.update, (ctx) => {
+        this.#onUpdate(ctx.params);
+      })
+      .onRequest(methods.client.session.requestPermission, (ctx) => this.#permission(ctx.params));
+    this.#connection = app.connect(ndJsonStream(Writable.toWeb(proc.stdin), input));
+    void this.#handshake();
+  }
+
+  async #handshake(): Promise<void> {
+    try {
+      const agent = this.#connection.agent;
+      await agent.request(methods.agent.initialize, {
+        protocolVersion: 1,
+        clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
+      });
+      const created = this.spec.resume === undefined
+        ? await agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: [] })
+        : { sessionId: this.spec.resume, ...(await agent.request(methods.agent.session.load, { sessionId: this.spec.resume, cwd: this.spec.cwd, mcpServers: [] })) };
+      this.#sessionId = created.sessionId;
+      this.emit({ type: "started", sessionId: created.sessionId, model: this.spec.model ?? "" });
+      this.markReady();
+    } catch (error) {
+      const message = `ACP handshake failed: ${errorText(error)}`;
+      this.emit({ type: "error", message, transient: isTransientMessage(message) });
+      void this.kill();
+    }
+  }
+
+  protected startTurn(text: string): void {
+    this.#interruptRequested = false;
+    this.#text = "";
+    this.#turnStarted = Date.now();
+    const sessionId = this.#sessionId as string;
+    // A system-prompt addition has no ACP field: it leads the first prompt instead.
+    const lead = this.#firstTurn && this.spec.systemPromptAppend !== undefined ? `${this.spec.systemPromptAppend}\n\n` : "";
+    this.#firstTurn = false;
+    this.#connection.agent
+      .request(methods.agent.session.prompt, { sessionId, prompt: [{ type: "text", text: lead + text }] })
+      .then(
+        (response) => {
+          this.#endTurn(response);
+        },
+        (error: unknown) => {
+          const message = errorText(error);
+          this.emit({ type: "error", message, transient: isTransientMessage(message) });
+          this.emit({ type: "turn_end", result: message, isError: true, interrupted: false, usage: zeroUsage(), durationMs: Date.now() - this.#turnStarted });
+          this.turnEnded();
+        },
+      );
+  }
+
+  async interrupt(): Promise<void> {
+    if (!this.busy || this.#sessionId === undefined) return;
+    this.#interruptRequested = true;
+    await this.#connection.agent.notify(methods.agent.session.cancel, { sessionId: this.#sessionId });
+  }
+
+  #endTurn(response: PromptResponse): void {
+    const interrupted = response.stopReason === "cancelled" || this.#interruptRequested;
+    const refused = response.stopReason === "refusal";
+    this.emit({
+      type: "turn_end",
+      result: this.#text,
+      isError: refused,
+      interrupted,
+      usage: usageOf(response._meta),
+      durationMs: Date.now() - this.#turnStarted,
+    });
+    this.turnEnded();
+  }
+
+  #onUpdate(notification: SessionNotification): void {
+    const update = notification.update;
+    switch (update.sessionUpdate) {
+      case "agent_message_chunk":
+        if (update.content.type === "text") {
+          this.#text += update.content.text;
+          this.emit({ type: "text", delta: update.content.text });
+        }
+        return;
+      case "tool_call":
+        this.emit({ type: "tool", name: update.title, input: update.rawInput });
+        return;
+      case "tool_call_update":
+        if (update.status === "completed" || update.status === "failed") {
+          this.emit({ type: "tool_result", name: update.title ?? update.toolCallId, ok: update.status === "completed" });
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  // Nobody is at a keyboard: the session's permission mode decides, the first matching option wins.
+  #permission(request: RequestPermissionRequest): RequestPermissionResponse {
+    const mode = this.spec.permissionMode ?? "default";
+    const allow = mode === "bypassPermissions" || mode === "yolo" || (mode === "acceptEdits" && request.toolCall.kind === "edit");
+    const wanted = allow ? ["allow_once", "allow_always"] : ["reject_once", "reject_always"];
+    const option = request.options.find((o) => wanted.includes(o.kind));
+    return option === undefined ? { outcome: { outcome: "cancelled" } } : { outcome: { outcome: "selected", optionId: option.optionId } };
+  }
+}
+
+function zeroUsage(): { input: number; output: number; cacheRead: number; cacheWrite: number } {
+  return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+}
+
+// Gemini CLI reports a prompt's tokens in `_meta.quota.token_count`; other agents may not at all.
+function usageOf(meta: PromptResponse["_meta"]): { input: number; output: number; cacheRead: number; cacheWrite: number } {
+  const quota = meta?.quota as { token_count?: { input_tokens?: unknown; output_tokens?: unknown } } | undefined;
+  const count = quota?.token_count;
+  return {
+    ...zeroUsage(),
+    input: typeof count?.input_tokens === "number" ? count.input_tokens : 0,
+    output: typeof count?.output_tokens === "number" ? count.output_tokens : 0,
+  };
+}
+
+// ACP errors carry the agent's status (e.g. the model's HTTP 429) as their code: keep it in the text.
+function errorText(error: unknown): string {
+  if (typeof error !== "object" || error === null) return String(error);
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  const text = typeof message === "string" ? message : String(error);
+  return typeof code === "number" && !text.includes(String(code)) ? `${code}: ${text}` : text;
+}

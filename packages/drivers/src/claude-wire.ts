@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+// The parts of Claude Code's stream-json output that we read; everything else passes through.
+const UsageWire = z.looseObject({
+  input_tokens: z.number().optional(),
+  output_tokens: z.number().optional(),
+  cache_read_input_tokens: z.number().optional(),
+  cache_creation_input_tokens: z.number().optional(),
+});
+
+const ContentBlock = z.looseObject({
+  type: z.string(),
+  text: z.string().optional(),
+  id: z.string().optional(),
+  name: z.string().optional(),
+  input: z.unknown().optional(),
+  tool_use_id: z.string().optional(),
+  is_error: z.boolean().optional(),
+});
+
+/** One line of `claude --output-format stream-json` that matters to the driver. */
+export const ClaudeLine = z.union([
+  z.looseObject({ type: z.literal("system"), subtype: z.string(), session_id: z.string().optional(), model: z.string().optional() }),
+  z.looseObject({
+    type: z.literal("assistant"),
+    message: z.looseObject({ content: z.array(ContentBlock).or(z.string()), model: z.string().optional() }),
+  }),
+  z.looseObject({ type: z.literal("user"), message: z.looseObject({ content: z.array(ContentBlock).or(z.string()) }) }),
+  z.looseObject({
+    type: z.literal("result"),
+    subtype: z.string(),
+    is_error: z.boolean().optional(),
+    result: z.string().optional(),
+    errors: z.array(z.string()).optional(),
+    session_id: z.string().optional(),
+    total_cost_usd: z.number().optional(),
+    duration_ms: z.number().optional(),
+    usage: UsageWire.optional(),
+  }),
+  z.looseObject({ type: z.literal("control_response"), response: z.looseObject({ subtype: z.string(), request_id: z.string().optional() }) }),
+]);
+export type ClaudeLine = z.infer<typeof ClaudeLine>;
+export type ClaudeUsage = z.infer<typeof UsageWire>;

@@ -1,0 +1,138 @@
+import { randomUUID } from "node:crypto";
+import type { AgentEvent, Driver, Session, SessionSpec } from "@subagent-mcp/core";
+import { isTransientMessage } from "./classify.js";
+import { ClaudeLine, type ClaudeUsage } from "./claude-wire.js";
+import type { CliDriverOptions } from "./options.js";
+import { spawnCli, type CliProcess } from "./process.js";
+import { resolveExecutable } from "./resolve.js";
+import { BaseSession } from "./session-base.js";
+
+/** The Claude Code command line for one long-lived stream-json session. */
+export function claudeArgs(spec: SessionSpec): string[] {
+  const args = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
+  const add = (flag: string, value: string | undefined): void => {
+    if (value !== undefined && value !== "") args.push(flag, value);
+  };
+  add("--model", spec.model);
+  add("--effort", spec.effort);
+  add("--append-system-prompt", spec.systemPromptAppend);
+  add("--allowedTools", spec.allowedTools?.join(","));
+  add("--disallowedTools", spec.disallowedTools?.join(","));
+  add("--permission-mode", spec.permissionMode);
+  if (spec.mcpConfig !== undefined) args.push("--mcp-config", spec.mcpConfig, "--strict-mcp-config");
+  add("--settings", spec.settings);
+  add("--session-id", spec.sessionId);
+  add("--resume", spec.resume);
+  return args;
+}
+
+/** Drives Claude Code through `claude -p --input-format stream-json --output-format stream-json`. */
+export class ClaudeDriver implements Driver {
+  readonly provider = "claude" as const;
+  constructor(private readonly options: CliDriverOptions = {}) {}
+
+  start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
+    const baseEnv = this.options.env;
+    const executable = resolveExecutable("claude", { explicit: this.options.executable, env: baseEnv ?? process.env });
+    const proc = spawnCli({
+      command: executable,
+      args: [...(this.options.executableArgs ?? []), ...claudeArgs(spec)],
+      cwd: spec.cwd,
+      env: { ...baseEnv, ...spec.env },
+      extendEnv: this.options.extendEnv ?? true,
+    });
+    return new ClaudeSession(proc, onEvent);
+  }
+}
+
+class ClaudeSession extends BaseSession {
+  readonly #toolNames = new Map<string, string>();
+  #interruptRequested = false;
+  #turnStarted = 0;
+
+  constructor(proc: CliProcess, emit: (event: AgentEvent) => void) {
+    super(proc, emit, "claude");
+    this.readLines((value) => {
+      const parsed = ClaudeLine.safeParse(value);
+      if (parsed.success) this.#onLine(parsed.data);
+    });
+    // Claude Code prints nothing until the first user line, so there is no handshake to await.
+    this.markReady();
+  }
+
+  protected startTurn(text: string): void {
+    this.#interruptRequested = false;
+    this.#turnStarted = Date.now();
+    this.writeJson({ type: "user", message: { role: "user", content: text }, parent_tool_use_id: null, session_id: "" });
+  }
+
+  interrupt(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    this.#interruptRequested = true;
+    this.writeJson({ type: "control_request", request_id: randomUUID(), request: { subtype: "interrupt" } });
+    return Promise.resolve();
+  }
+
+  #onLine(line: ClaudeLine): void {
+    switch (line.type) {
+      case "system":
+        if (line.subtype === "init" && line.session_id !== undefined) {
+          this.emit({ type: "started", sessionId: line.session_id, model: line.model ?? "" });
+        }
+        return;
+      case "assistant":
+        if (typeof line.message.content === "string") {
+          this.emit({ type: "text", delta: line.message.content });
+          return;
+        }
+        for (const block of line.message.content) {
+          if (block.type === "text" && block.text !== undefined) this.emit({ type: "text", delta: block.text });
+          if (block.type === "tool_use") {
+            const name = block.name ?? "tool";
+            if (block.id !== undefined) this.#toolNames.set(block.id, name);
+            this.emit({ type: "tool", name, input: block.input });
+          }
+        }
+        return;
+      case "user":
+        if (typeof line.message.content === "string") return;
+        for (const block of line.message.content) {
+          if (block.type !== "tool_result") continue;
+          const name = (block.tool_use_id === undefined ? undefined : this.#toolNames.get(block.tool_use_id)) ?? "tool";
+          this.emit({ type: "tool_result", name, ok: block.is_error !== true });
+        }
+        return;
+      case "result":
+        this.#onResult(line);
+        return;
+      case "control_response":
+        return;
+    }
+  }
+
+  #onResult(line: Extract<ClaudeLine, { type: "result" }>): void {
+    const interrupted = this.#interruptRequested;
+    const isError = line.is_error === true || line.subtype !== "success";
+    const result = line.result ?? line.errors?.join("\n") ?? line.subtype;
+    if (isError && !interrupted) this.emit({ type: "error", message: result, transient: isTransientMessage(result) });
+    this.emit({
+      type: "turn_end",
+      result: interrupted ? (line.result ?? "interrupted") : result,
+      isError,
+      interrupted,
+      usage: usageOf(line.usage),
+      ...(line.total_cost_usd === undefined ? {} : { costUsd: line.total_cost_usd }),
+      durationMs: line.duration_ms ?? Date.now() - this.#turnStarted,
+    });
+    this.turnEnded();
+  }
+}
+
+function usageOf(usage: ClaudeUsage | undefined): { input: number; output: number; cacheRead: number; cacheWrite: number } {
+  return {
+    input: usage?.input_tokens ?? 0,
+    output: usage?.output_tokens ?? 0,
+    cacheRead: usage?.cache_read_input_tokens ?? 0,
+    cacheWrite: usage?.cache_creation_input_tokens ?? 0,
+  };
+}

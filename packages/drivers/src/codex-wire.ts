@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+// The parts of Codex's app-server notifications that we read (see `codex app-server generate-ts`).
+const Tokens = z.object({
+  inputTokens: z.number(),
+  cachedInputTokens: z.number(),
+  cacheWriteInputTokens: z.number().optional(),
+  outputTokens: z.number(),
+});
+export type CodexTokens = z.infer<typeof Tokens>;
+
+/** A thread item, reduced to the kinds the driver maps onto events. */
+export const CodexItem = z.discriminatedUnion("type", [
+  z.looseObject({ type: z.literal("agentMessage"), text: z.string() }),
+  z.looseObject({ type: z.literal("commandExecution"), command: z.string(), exitCode: z.number().nullable().optional() }),
+  z.looseObject({ type: z.literal("fileChange"), changes: z.unknown(), status: z.string() }),
+  z.looseObject({ type: z.literal("mcpToolCall"), server: z.string(), tool: z.string(), arguments: z.unknown(), error: z.unknown().optional() }),
+]);
+export type CodexItem = z.infer<typeof CodexItem>;
+
+const TurnError = z.looseObject({ message: z.string() });
+
+/** The notifications the driver acts on. */
+export const CodexNote = z.discriminatedUnion("method", [
+  z.object({ method: z.literal("turn/started"), params: z.looseObject({ turn: z.looseObject({ id: z.string() }) }) }),
+  z.object({ method: z.literal("item/agentMessage/delta"), params: z.looseObject({ delta: z.string() }) }),
+  z.object({ method: z.literal("item/started"), params: z.looseObject({ item: z.unknown() }) }),
+  z.object({ method: z.literal("item/completed"), params: z.looseObject({ item: z.unknown() }) }),
+  z.object({ method: z.literal("thread/tokenUsage/updated"), params: z.looseObject({ tokenUsage: z.looseObject({ total: Tokens }) }) }),
+  z.object({ method: z.literal("error"), params: z.looseObject({ error: TurnError, willRetry: z.boolean() }) }),
+  z.object({
+    method: z.literal("turn/completed"),
+    params: z.looseObject({
+      turn: z.looseObject({ id: z.string(), status: z.string(), error: TurnError.nullable().optional(), durationMs: z.number().nullable().optional() }),
+    }),
+  }),
+]);

@@ -1,0 +1,188 @@
+import type { AgentEvent, Driver, Session, SessionSpec, Usage } from "@subagent-mcp/core";
+import { isTransientMessage } from "./classify.js";
+import { CodexItem, CodexNote, type CodexTokens } from "./codex-wire.js";
+import { RpcError, RpcPeer } from "./jsonrpc.js";
+import type { CliDriverOptions } from "./options.js";
+import { spawnCli, type CliProcess } from "./process.js";
+import { resolveExecutable } from "./resolve.js";
+import { BaseSession } from "./session-base.js";
+
+/** Codex sandbox modes; Claude-style permission modes map onto them. */
+const SANDBOX: Record<string, string> = {
+  "read-only": "read-only",
+  plan: "read-only",
+  "workspace-write": "workspace-write",
+  acceptEdits: "workspace-write",
+  "danger-full-access": "danger-full-access",
+  bypassPermissions: "danger-full-access",
+};
+
+/** Drives Codex through `codex app-server` (JSON-RPC over stdio), one thread per session. */
+export class CodexDriver implements Driver {
+  readonly provider = "codex" as const;
+  constructor(private readonly options: CliDriverOptions = {}) {}
+
+  start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
+    const baseEnv = this.options.env;
+    const executable = resolveExecutable("codex", { explicit: this.options.executable, env: baseEnv ?? process.env });
+    const proc = spawnCli({
+      command: executable,
+      args: [...(this.options.executableArgs ?? []), "app-server"],
+      cwd: spec.cwd,
+      env: { ...baseEnv, ...spec.env },
+      extendEnv: this.options.extendEnv ?? true,
+    });
+    return new CodexSession(proc, onEvent, spec);
+  }
+}
+
+class CodexSession extends BaseSession {
+  readonly #rpc: RpcPeer;
+  #threadId: string | undefined;
+  #turnId: string | undefined;
+  #interruptRequested = false;
+  #lastMessage = "";
+  #totalAtTurnStart: CodexTokens | undefined;
+  #total: CodexTokens | undefined;
+  #turnStarted = 0;
+
+  constructor(proc: CliProcess, emit: (event: AgentEvent) => void, private readonly spec: SessionSpec) {
+    super(proc, emit, "codex");
+    this.#rpc = new RpcPeer((m) => { this.writeJson(m); }, {
+      onNotification: (method, params) => { this.#onNotification(method, params); },
+      // Sub-agents run with approval policy "never"; anything that still asks is declined.
+      onRequest: (method) => method.endsWith("requestApproval") ? Promise.resolve({ decision: "decline" }) : Promise.reject(new RpcError(-32601, `unsupported: ${method}`)),
+    }, false);
+    this.readLines((value) => { this.#rpc.receive(value); });
+    void proc.exited.then(() => { this.#rpc.close(new Error("codex exited")); });
+    void this.#handshake();
+  }
+
+  async #handshake(): Promise<void> {
+    try {
+      await this.#rpc.request("initialize", { clientInfo: { name: "subagent-mcp", title: "subagent-mcp", version: "0" }, capabilities: null });
+      this.#rpc.notify("initialized");
+      const params = {
+        cwd: this.spec.cwd,
+        approvalPolicy: "never",
+        ...(this.spec.model === undefined ? {} : { model: this.spec.model }),
+        ...(this.spec.permissionMode === undefined ? {} : { sandbox: SANDBOX[this.spec.permissionMode] ?? this.spec.permissionMode }),
+        ...(this.spec.systemPromptAppend === undefined ? {} : { developerInstructions: this.spec.systemPromptAppend }),
+      };
+      const response = await this.#rpc.request<{ thread: { id: string }; model?: string }>(
+        this.spec.resume === undefined ? "thread/start" : "thread/resume",
+        this.spec.resume === undefined ? params : { ...params, threadId: this.spec.resume },
+      );
+      this.#threadId = response.thread.id;
+      this.emit({ type: "started", sessionId: response.thread.id, model: response.model ?? this.spec.model ?? "" });
+      this.markReady();
+    } catch (error) {
+      this.#fatal(`codex app-server handshake failed: ${errorText(error)}`);
+    }
+  }
+
+  protected startTurn(text: string): void {
+    this.#interruptRequested = false;
+    this.#lastMessage = "";
+    this.#turnId = undefined;
+    this.#totalAtTurnStart = this.#total;
+    this.#turnStarted = Date.now();
+    this.#rpc
+      .request<{ turn: { id: string } }>("turn/start", {
+        threadId: this.#threadId,
+        input: [{ type: "text", text, text_elements: [] }],
+        ...(this.spec.effort === undefined ? {} : { effort: this.spec.effort }),
+      })
+      .then((r) => {
+        this.#turnId ??= r.turn.id;
+        if (this.#interruptRequested) void this.interrupt();
+      }, (error: unknown) => {
+        const message = errorText(error);
+        this.emit({ type: "error", message, transient: isTransientMessage(message) });
+        this.#endTurn({ result: message, isError: true, interrupted: false, durationMs: Date.now() - this.#turnStarted });
+      });
+  }
+
+  async interrupt(): Promise<void> {
+    if (!this.busy) return;
+    this.#interruptRequested = true;
+    if (this.#threadId === undefined || this.#turnId === undefined) return; // sent once turn/start answers
+    await this.#rpc.request("turn/interrupt", { threadId: this.#threadId, turnId: this.#turnId }).catch(() => undefined);
+  }
+
+  #onNotification(method: string, params: unknown): void {
+    const parsed = CodexNote.safeParse({ method, params });
+    if (!parsed.success) return;
+    const note = parsed.data;
+    switch (note.method) {
+      case "turn/started":
+        this.#turnId ??= note.params.turn.id;
+        return;
+      case "item/agentMessage/delta":
+        this.emit({ type: "text", delta: note.params.delta });
+        return;
+      case "item/started":
+        this.#onItem(note.params.item, "started");
+        return;
+      case "item/completed":
+        this.#onItem(note.params.item, "completed");
+        return;
+      case "thread/tokenUsage/updated":
+        this.#total = note.params.tokenUsage.total;
+        return;
+      case "error":
+        if (!note.params.willRetry) this.emit({ type: "error", message: note.params.error.message, transient: isTransientMessage(note.params.error.message) });
+        return;
+      case "turn/completed": {
+        const { turn } = note.params;
+        const failed = turn.status === "failed";
+        const result = failed ? (turn.error?.message ?? "turn failed") : this.#lastMessage;
+        this.#endTurn({ result, isError: failed, interrupted: turn.status === "interrupted", durationMs: turn.durationMs ?? Date.now() - this.#turnStarted });
+        return;
+      }
+    }
+  }
+
+  #onItem(raw: unknown, phase: "started" | "completed"): void {
+    const parsed = CodexItem.safeParse(raw);
+    if (!parsed.success) return; // item kinds we don't map (reasoning, plans, ...)
+    const item = parsed.data;
+    switch (item.type) {
+      case "agentMessage":
+        if (phase === "completed") this.#lastMessage = item.text;
+        return;
+      case "commandExecution":
+        if (phase === "started") this.emit({ type: "tool", name: "shell", input: { command: item.command } });
+        else this.emit({ type: "tool_result", name: "shell", ok: item.exitCode === 0 });
+        return;
+      case "fileChange":
+        if (phase === "started") this.emit({ type: "tool", name: "apply_patch", input: { changes: item.changes } });
+        else this.emit({ type: "tool_result", name: "apply_patch", ok: item.status === "completed" });
+        return;
+      case "mcpToolCall":
+        if (phase === "started") this.emit({ type: "tool", name: `${item.server}/${item.tool}`, input: item.arguments });
+        else this.emit({ type: "tool_result", name: `${item.server}/${item.tool}`, ok: item.error === null || item.error === undefined });
+        return;
+    }
+  }
+
+  #endTurn(end: { result: string; isError: boolean; interrupted: boolean; durationMs: number }): void {
+    this.emit({ type: "turn_end", ...end, usage: usageBetween(this.#totalAtTurnStart, this.#total) });
+    this.turnEnded();
+  }
+
+  #fatal(message: string): void {
+    this.emit({ type: "error", message, transient: isTransientMessage(message) });
+    void this.kill();
+  }
+}
+
+// Codex reports running thread totals; a turn's usage is the difference across it.
+function usageBetween(before: CodexTokens | undefined, after: CodexTokens | undefined): Usage {
+  const d = (key: keyof CodexTokens): number => Math.max(0, (after?.[key] ?? 0) - (before?.[key] ?? 0));
+  return { input: d("inputTokens"), output: d("outputTokens"), cacheRead: d("cachedInputTokens"), cacheWrite: d("cacheWriteInputTokens") };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,13 @@
+/** Stable codes of {@link DriverError}. */
+export type DriverErrorCode = "EXECUTABLE_NOT_FOUND" | "SPAWN_FAILED" | "PROTOCOL_ERROR" | "SESSION_CLOSED";
+
+/** The one error class of `@subagent-mcp/drivers`; `code` is stable, `message` says what to fix. */
+export class DriverError extends Error {
+  override readonly name = "DriverError";
+  constructor(
+    readonly code: DriverErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,10 @@
+/** Where and how to run an agent CLI; shared by every driver. */
+export interface CliDriverOptions {
+  /** Explicit executable; otherwise SUBAGENT_MCP_<PROVIDER>_PATH, then PATH. */
+  executable?: string;
+  /** Arguments placed before the CLI's own (e.g. a script path when the executable is node). */
+  executableArgs?: string[];
+  /** Base environment for every session; replaces process.env when `extendEnv` is false. */
+  env?: Record<string, string>;
+  extendEnv?: boolean;
+}

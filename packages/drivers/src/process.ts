@@ -1,0 +1,102 @@
+import { execa, type ResultPromise } from "execa";
+import type { Readable, Writable } from "node:stream";
+import { DriverError } from "./errors.js";
+import { killTreeNow } from "./internal/tree.js";
+
+/** How a CLI process ended. */
+export interface ProcessExit {
+  code: number | null;
+  signal: string | null;
+}
+
+/** How to start a CLI process. */
+export interface SpawnOptions {
+  command: string;
+  args: readonly string[];
+  cwd: string;
+  /** The environment; merged over process.env unless `extendEnv` is false. */
+  env?: Record<string, string> | undefined;
+  extendEnv?: boolean;
+}
+
+/** A spawned CLI: its pipes, a bounded stderr tail, and tree-wide termination. */
+export interface CliProcess {
+  readonly pid: number | undefined;
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  /** Resolves once, when the process has exited. */
+  readonly exited: Promise<ProcessExit>;
+  /** The last few KB of stderr, for error messages. */
+  stderrTail(): string;
+  /** Kills the whole process tree at once and waits for the exit. */
+  kill(): Promise<void>;
+  /** Closes stdin, waits up to `graceMs` for a clean exit, then kills the tree. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const STDERR_TAIL = 8 * 1024;
+const live = new Set<number>();
+
+// A last resort for the no-orphans promise: if our process exits without closing its sessions,
+// their whole trees still go with it (process groups are ours: children are spawned detached).
+process.once("exit", () => {
+  for (const pid of live) killTreeNow(pid);
+});
+
+/** Spawns a CLI in its own process group with piped stdio. Never throws: failures surface as `exited`. */
+export function spawnCli(options: SpawnOptions): CliProcess {
+  let child: ResultPromise;
+  try {
+    child = execa(options.command, [...options.args], {
+      cwd: options.cwd,
+      env: options.env,
+      extendEnv: options.extendEnv ?? true,
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+      detached: true,
+      buffer: false,
+      reject: false,
+      stripFinalNewline: false,
+    });
+  } catch (error) {
+    throw new DriverError("SPAWN_FAILED", `cannot start ${options.command}: ${String(error)}`);
+  }
+  const pid = child.pid;
+  if (pid !== undefined) live.add(pid);
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString("utf8")).slice(-STDERR_TAIL);
+  });
+  // Writes to a CLI that died must not crash us; the exit is reported through `exited`.
+  child.stdin?.on("error", () => undefined);
+  const exited = child.then(
+    (result) => ({ code: result.exitCode ?? null, signal: result.signal ?? null }),
+    (error: unknown) => ({ code: null, signal: null, error }),
+  ).then((exit) => {
+    if (pid !== undefined) live.delete(pid);
+    if (exit.code === null && exit.signal === null && child.pid === undefined) {
+      stderr += `\nspawn failed: ${options.command}`;
+    }
+    return { code: exit.code, signal: exit.signal };
+  });
+
+  const kill = async (): Promise<void> => {
+    if (pid !== undefined && live.has(pid)) killTreeNow(pid);
+    await exited;
+  };
+  return {
+    pid,
+    stdin: child.stdin as Writable,
+    stdout: child.stdout as Readable,
+    exited,
+    stderrTail: () => stderr,
+    kill,
+    close: async (graceMs = 2_000) => {
+      child.stdin?.end();
+      const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
+      if ((await Promise.race([exited, timer])) === "timeout") await kill();
+      else if (pid !== undefined) killTreeNow(pid); // leftovers of a clean exit
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { AgentEvent, Session } from "@subagent-mcp/core";
+import { LineFramer, parseLine } from "./framing.js";
+import type { CliProcess } from "./process.js";
+
+/**
+ * What every driver's session shares: its own FIFO of user turns (one turn on the wire at a time,
+ * so each `send` gets exactly one `turn_end` however the CLI batches input), line framing of
+ * stdout, and the translation of the process's end into `error` + `exit` events.
+ */
+export abstract class BaseSession implements Session {
+  readonly #queue: string[] = [];
+  #busy = false;
+  #ready = false;
+  #stopping = false;
+  #exited = false;
+
+  constructor(
+    protected readonly proc: CliProcess,
+    protected readonly emit: (event: AgentEvent) => void,
+    protected readonly cliName: string,
+  ) {
+    void proc.exited.then((exit) => {
+      this.#exited = true;
+      if (!this.#stopping && (this.#busy || exit.code !== 0)) {
+        const how = exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`;
+        const stderr = proc.stderrTail().trim().split("\n").slice(-5).join("\n");
+        this.emit({ type: "error", message: `${cliName} exited (${how})${stderr ? `: ${stderr}` : ""}`, transient: exit.signal !== null });
+      }
+      this.emit({ type: "exit", code: exit.code, signal: exit.signal });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
+  /** True while a turn is on the wire. */
+  protected get busy(): boolean {
+    return this.#busy;
+  }
+
+  /** Feeds stdout through a framer into `onJson`; noise goes to `onNoise`. */
+  protected readLines(onJson: (value: unknown) => void, onNoise: (text: string) => void = () => undefined): void {
+    const framer = new LineFramer(
+      (line) => {
+        const parsed = parseLine(line);
+        if (parsed.kind === "json") onJson(parsed.value);
+        else if (parsed.kind === "noise") onNoise(parsed.text);
+      },
+      (bytes) => {
+        onNoise(`[dropped a ${bytes}-byte line]`);
+      },
+    );
+    this.proc.stdout.on("data", (chunk: Buffer) => {
+      framer.push(chunk);
+    });
+    this.proc.stdout.on("end", () => {
+      framer.end();
+    });
+  }
+
+  send(text: string): void {
+    this.#queue.push(text);
+    this.#pump();
+  }
+
+  /** Marks the protocol handshake done: queued turns may go out. */
+  protected markReady(): void {
+    this.#ready = true;
+    this.#pump();
+  }
+
+  /** To be called by the subclass when the CLI reports the end of the turn on the wire. */
+  protected turnEnded(): void {
+    this.#busy = false;
+    this.#pump();
+  }
+
+  /** Puts one user turn on the wire. */
+  protected abstract startTurn(text: string): void;
+
+  abstract interrupt(): Promise<void>;
+
+  async close(): Promise<void> {
+    this.#stopping = true;
+    await this.proc.close();
+  }
+
+  async kill(): Promise<void> {
+    this.#stopping = true;
+    await this.proc.kill();
+  }
+
+  /** Writes one JSON message as a line to the CLI's stdin (dropped once the process is gone). */
+  protected writeJson(message: unknown): void {
+    if (this.#exited || this.proc.stdin.destroyed) return;
+    this.proc.stdin.write(`${JSON.stringify(message)}\n`);
+  }
+
+  #pump(): void {
+    if (!this.#ready || this.#busy || this.#exited) return;
+    const next = this.#queue.shift();
+    if (next === undefined) return;
+    this.#busy = true;
+    this.startTurn(next);
+  }
+}

@@ -1,0 +1,77 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { LineFramer, parseLine } from "../src/framing.js";
+
+function frame(chunks: Buffer[], max?: number): { lines: string[]; oversize: number[] } {
+  const lines: string[] = [];
+  const oversize: number[] = [];
+  const framer = new LineFramer((l) => lines.push(l), (n) => oversize.push(n), max);
+  for (const c of chunks) framer.push(c);
+  framer.end();
+  return { lines, oversize };
+}
+
+// Splits a buffer at arbitrary points, including inside multi-byte characters.
+function splitAt(buf: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let prev = 0;
+  for (const p of points) {
+    out.push(buf.subarray(prev, p));
+    prev = p;
+  }
+  out.push(buf.subarray(prev));
+  return out;
+}
+
+describe("LineFramer", () => {
+  it("yields the same lines however the stream is chunked", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: "grapheme" }).map((s) => s.replace(/\n/g, "")), { minLength: 1, maxLength: 20 }), fc.array(fc.nat(), { maxLength: 30 }), (lines, cuts) => {
+        const text = `${lines.join("\n")}\n`;
+        const { lines: got } = frame(splitAt(Buffer.from(text, "utf8"), cuts));
+        expect(got).toEqual(lines);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("handles a line of many megabytes in small chunks", () => {
+    const big = JSON.stringify({ type: "text", data: "é".repeat(3 * 1024 * 1024) });
+    const buf = Buffer.from(`${big}\n{"type":"next"}\n`);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < buf.length; i += 65_536) chunks.push(buf.subarray(i, i + 65_536));
+    const { lines } = frame(chunks);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(big);
+    expect(parseLine(lines[1] ?? "")).toEqual({ kind: "json", value: { type: "next" } });
+  });
+
+  it("drops a line over the limit and goes on with the next", () => {
+    const { lines, oversize } = frame([Buffer.from("x".repeat(100)), Buffer.from("y".repeat(100) + "\nok\n")], 150);
+    expect(lines).toEqual(["ok"]);
+    expect(oversize).toEqual([200]);
+  });
+
+  it("emits a last line without a trailing newline at end", () => {
+    expect(frame([Buffer.from("a\nb")]).lines).toEqual(["a", "b"]);
+  });
+});
+
+describe("parseLine", () => {
+  it("reads JSON and strips ANSI escapes and CR", () => {
+    expect(parseLine('\u001b[32m{"a":1}\u001b[0m\r')).toEqual({ kind: "json", value: { a: 1 } });
+  });
+
+  it("classifies everything else as noise, never throwing", () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const parsed = parseLine(s);
+        expect(["json", "noise", "empty"]).toContain(parsed.kind);
+      }),
+    );
+    expect(parseLine("Loaded cached credentials.")).toEqual({ kind: "noise", text: "Loaded cached credentials." });
+    expect(parseLine("{not json")).toEqual({ kind: "noise", text: "{not json" });
+    expect(parseLine("  ")).toEqual({ kind: "empty" });
+  });
+});
