@@ -1,0 +1,3 @@
+import { driverSuite } from "./suite.js";
+
+driverSuite("claude");

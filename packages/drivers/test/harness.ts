@@ -1,0 +1,125 @@
+import { readFileSync } from "node:fs";
+import type { AgentEvent, Driver, Provider, Session, SessionSpec } from "@subagent-mcp/core";
+import {
+  lastLines,
+  locateCli,
+  loopbackEnv,
+  startAnthropicFake,
+  startGeminiFake,
+  startOpenAIFake,
+  type CliEnvironment,
+  type CliName,
+  type FakeModelServer,
+} from "@subagent-mcp/testkit";
+import { AcpDriver, ClaudeDriver, CodexDriver, type CliDriverOptions } from "../src/index.js";
+
+type TurnEnd = Extract<AgentEvent, { type: "turn_end" }>;
+
+const fakes: Record<Provider, () => Promise<FakeModelServer>> = {
+  claude: startAnthropicFake,
+  codex: startOpenAIFake,
+  gemini: startGeminiFake,
+};
+
+/** A real CLI session against its fake, with every event recorded and awaitable. */
+export interface Harness {
+  provider: Provider;
+  fake: FakeModelServer;
+  env: CliEnvironment;
+  driver: Driver;
+  events: AgentEvent[];
+  start(spec?: Partial<SessionSpec>): Session;
+  /** Resolves with the first event (after `from`) that matches, or rejects naming the CLI and step. */
+  next<T extends AgentEvent>(step: string, match: (e: AgentEvent) => e is T, from?: number, timeoutMs?: number): Promise<T>;
+  turnEnd(step: string, from?: number, timeoutMs?: number): Promise<TurnEnd>;
+  close(): Promise<void>;
+}
+
+/** Driver options that run the pinned CLI in the loopback environment, inheriting nothing else. */
+export function driverOptions(env: CliEnvironment): CliDriverOptions {
+  const cli = locateCli(env.cli);
+  return { executable: cli.command, executableArgs: cli.args, env: env.env, extendEnv: false };
+}
+
+function makeDriver(provider: Provider, env: CliEnvironment): Driver {
+  const options = driverOptions(env);
+  switch (provider) {
+    case "claude":
+      return new ClaudeDriver(options);
+    case "codex":
+      return new CodexDriver(options);
+    case "gemini":
+      return new AcpDriver(options);
+  }
+}
+
+export async function harness(provider: Provider): Promise<Harness> {
+  const fake = await fakes[provider]();
+  const env = await loopbackEnv(provider as CliName, fake);
+  const driver = makeDriver(provider, env);
+  const events: AgentEvent[] = [];
+  const listeners = new Set<() => void>();
+  const sessions: Session[] = [];
+
+  const h: Harness = {
+    provider,
+    fake,
+    env,
+    driver,
+    events,
+    start(spec = {}) {
+      const session = driver.start({ cwd: env.cwd, ...spec }, (event) => {
+        events.push(event);
+        for (const l of [...listeners]) l();
+      });
+      sessions.push(session);
+      return session;
+    },
+    next(step, match, from = 0, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const found = events.slice(from).find(match);
+          if (found === undefined) return false;
+          listeners.delete(listener);
+          clearTimeout(timer);
+          resolve(found as never);
+          return true;
+        };
+        const listener = (): void => {
+          check();
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(listener);
+          const seen = events.map((e) => e.type).join(",");
+          const log = fake.requests.map((r) => `${r.method} ${r.path} -> ${r.reply}`).join("\n");
+          reject(new Error(`${provider}: step "${step}" timed out after ${timeoutMs} ms; events: ${seen}\nfake log:\n${lastLines(log)}\nerrors: ${events.filter((e) => e.type === "error").map((e) => JSON.stringify(e)).join("\n")}`));
+        }, timeoutMs);
+        if (!check()) listeners.add(listener);
+      });
+    },
+    turnEnd(step, from = 0, timeoutMs = 60_000) {
+      return h.next(step, (e): e is TurnEnd => e.type === "turn_end", from, timeoutMs);
+    },
+    async close() {
+      await Promise.all(sessions.map((s) => s.kill()));
+      await fake.stop();
+      await env.cleanup();
+    },
+  };
+  return h;
+}
+
+/** True while a process with this pid exists (zombies count as gone). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}

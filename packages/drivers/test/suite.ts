@@ -1,0 +1,110 @@
+import type { AgentEvent, Provider } from "@subagent-mcp/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { descendants } from "../src/internal/tree.js";
+import { alive, harness, type Harness } from "./harness.js";
+
+type ErrorEvent = Extract<AgentEvent, { type: "error" }>;
+const isError = (e: AgentEvent): e is ErrorEvent => e.type === "error";
+const isExit = (e: AgentEvent): e is Extract<AgentEvent, { type: "exit" }> => e.type === "exit";
+
+/** The behaviour every driver must show against its real CLI and fake model. */
+export function driverSuite(provider: Provider, options: { permissionMode?: string } = {}): void {
+  describe(`${provider} driver against the real CLI`, () => {
+    let h: Harness;
+    beforeEach(async () => {
+      h = await harness(provider);
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+    const start = () => h.start(options.permissionMode === undefined ? {} : { permissionMode: options.permissionMode });
+
+    it("runs several turns in one process, with the fake's nonce and usage", async () => {
+      const session = start();
+      session.send("first question");
+      const t1 = await h.turnEnd("turn 1");
+      expect(t1.result).toContain(h.fake.nonce);
+      expect(t1.result).toContain("first question");
+      const started = h.events.find((e) => e.type === "started");
+      expect(started).toMatchObject({ type: "started", sessionId: expect.any(String) as string });
+      const pid = session.pid;
+      const mark = h.events.length;
+      session.send("second question");
+      const t2 = await h.turnEnd("turn 2", mark);
+      expect(t2.result).toContain("second question");
+      expect(t2.isError).toBe(false);
+      expect(session.pid).toBe(pid);
+      // Usage equals what the fake reported for the requests of that turn.
+      const main = h.fake.requests.filter((r) => r.usage !== undefined && r.lastUserText.includes("second question") && r.reply === "text");
+      expect(main.length).toBeGreaterThan(0);
+      expect(t2.usage.output).toBe(main.reduce((n, r) => n + (r.usage?.output ?? 0), 0));
+      expect(t2.usage.input + t2.usage.cacheRead).toBe(main.reduce((n, r) => n + (r.usage?.input ?? 0), 0));
+    });
+
+    it("answers a follow-up sent while busy after the current turn, in order, with history", async () => {
+      const session = start();
+      session.send("[[slow:1500]] alpha");
+      session.send("beta");
+      const t1 = await h.turnEnd("slow turn");
+      const t2 = await h.turnEnd("follow-up", h.events.indexOf(t1) + 1);
+      expect(t1.result).toContain("alpha");
+      expect(t2.result).toContain("beta");
+      const followUp = h.fake.requests.find((r) => r.lastUserText.includes("beta"));
+      expect(followUp?.messages.some((m) => m.role === "user" && m.text.includes("alpha"))).toBe(true);
+    });
+
+    it("interrupt ends only the current turn; the session goes on", async () => {
+      const session = start();
+      session.send("[[slow:30000]] long task");
+      await until(() => h.fake.requests.some((r) => r.reply === "slow"), "slow request reached the fake");
+      await session.interrupt();
+      const cut = await h.turnEnd("interrupted turn", 0, 20_000);
+      expect(cut.interrupted).toBe(true);
+      const mark = h.events.length;
+      session.send("after the interrupt");
+      const next = await h.turnEnd("turn after interrupt", mark);
+      expect(next.result).toContain("after the interrupt");
+      expect(next.interrupted).toBeFalsy();
+    });
+
+    it("kill leaves no process of the tree behind", async () => {
+      const session = start();
+      session.send("[[slow:30000]] busy");
+      await until(() => h.fake.requests.some((r) => r.reply === "slow"), "slow request reached the fake");
+      const pid = session.pid as number;
+      const tree = [pid, ...descendants(pid)];
+      await session.kill();
+      await h.next("exit after kill", isExit);
+      expect(tree.filter(alive)).toEqual([]);
+    });
+
+    it("a CLI killed from outside mid-turn reports the reason promptly", async () => {
+      const session = start();
+      session.send("[[slow:30000]] doomed");
+      await until(() => h.fake.requests.some((r) => r.reply === "slow"), "slow request reached the fake");
+      process.kill(session.pid as number, "SIGKILL");
+      const error = await h.next("error after outside kill", isError, 0, 5_000);
+      expect(error.message).toContain("SIGKILL");
+      await h.next("exit after outside kill", isExit, 0, 5_000);
+    });
+
+    for (const [status, transient] of [[429, true], [529, true], [401, false]] as const) {
+      it(`a model error ${status} surfaces with transient=${transient}`, async () => {
+        const session = start();
+        session.send(`[[error:${status}]] fail please`);
+        const error = await h.next(`error ${status}`, isError, 0, 60_000);
+        expect(error.transient).toBe(transient);
+        const end = await h.turnEnd(`turn end after ${status}`, 0, 60_000);
+        expect(end.isError).toBe(true);
+      });
+    }
+  });
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
