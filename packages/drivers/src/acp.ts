@@ -199,6 +199,6 @@ function usageOf(meta: PromptResponse["_meta"]): { input: number; output: number
 function errorText(error: unknown): string {
   if (typeof error !== "object" || error === null) return String(error);
   const { code, message } = error as { code?: unknown; message?: unknown };
-  const text = typeof message === "string" ? message : String(error);
+  const text = typeof message === "string" ? message : JSON.stringify(error);
   return typeof code === "number" && !text.includes(String(code)) ? `${code}: ${text}` : text;
 }

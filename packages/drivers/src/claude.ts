@@ -49,6 +49,7 @@ class ClaudeSession extends BaseSession {
   readonly #toolNames = new Map<string, string>();
   #interruptRequested = false;
   #turnStarted = 0;
+  #costSoFar = 0;
 
   constructor(proc: CliProcess, emit: (event: AgentEvent) => void) {
     super(proc, emit, "claude");
@@ -114,6 +115,10 @@ class ClaudeSession extends BaseSession {
     const interrupted = this.#interruptRequested;
     const isError = line.is_error === true || line.subtype !== "success";
     const result = line.result ?? line.errors?.join("\n") ?? line.subtype;
+    // total_cost_usd is the session's running total; a turn costs the difference (a reset restarts it).
+    const total = line.total_cost_usd;
+    const cost = total === undefined ? undefined : total >= this.#costSoFar ? total - this.#costSoFar : total;
+    if (total !== undefined) this.#costSoFar = total;
     if (isError && !interrupted) this.emit({ type: "error", message: result, transient: isTransientMessage(result) });
     this.emit({
       type: "turn_end",
@@ -121,7 +126,7 @@ class ClaudeSession extends BaseSession {
       isError,
       interrupted,
       usage: usageOf(line.usage),
-      ...(line.total_cost_usd === undefined ? {} : { costUsd: line.total_cost_usd }),
+      ...(cost === undefined ? {} : { costUsd: cost }),
       durationMs: line.duration_ms ?? Date.now() - this.#turnStarted,
     });
     this.turnEnded();

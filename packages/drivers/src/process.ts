@@ -94,7 +94,7 @@ export function spawnCli(options: SpawnOptions): CliProcess {
     kill,
     close: async (graceMs = 2_000) => {
       child.stdin?.end();
-      const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
+      const timer = new Promise<"timeout">((resolve) => setTimeout(() => { resolve("timeout"); }, graceMs).unref());
       if ((await Promise.race([exited, timer])) === "timeout") await kill();
       else if (pid !== undefined) killTreeNow(pid); // leftovers of a clean exit
     },

@@ -8,7 +8,6 @@ import {
   startGeminiFake,
   startOpenAIFake,
   type CliEnvironment,
-  type CliName,
   type FakeModelServer,
 } from "@subagent-mcp/testkit";
 import { AcpDriver, ClaudeDriver, CodexDriver, type CliDriverOptions } from "../src/index.js";
@@ -55,7 +54,7 @@ function makeDriver(provider: Provider, env: CliEnvironment): Driver {
 
 export async function harness(provider: Provider): Promise<Harness> {
   const fake = await fakes[provider]();
-  const env = await loopbackEnv(provider as CliName, fake);
+  const env = await loopbackEnv(provider, fake);
   const driver = makeDriver(provider, env);
   const events: AgentEvent[] = [];
   const listeners = new Set<() => void>();

@@ -39,6 +39,8 @@ export function driverSuite(provider: Provider, options: { permissionMode?: stri
       expect(main.length).toBeGreaterThan(0);
       expect(t2.usage.output).toBe(main.reduce((n, r) => n + (r.usage?.output ?? 0), 0));
       expect(t2.usage.input + t2.usage.cacheRead).toBe(main.reduce((n, r) => n + (r.usage?.input ?? 0), 0));
+      // Cost, where the CLI reports it, is per turn: the second turn is not charged for the first.
+      if (t1.costUsd !== undefined && t2.costUsd !== undefined) expect(t2.costUsd).toBeLessThan(t1.costUsd * 1.5);
     });
 
     it("answers a follow-up sent while busy after the current turn, in order, with history", async () => {

@@ -11,7 +11,8 @@ export async function geminiEnvironment(base: URL): Promise<CliEnvironment> {
     security: { auth: { selectedType: "gemini-api-key" } },
     telemetry: { enabled: false },
     privacy: { usageStatisticsEnabled: false },
-    general: { disableAutoUpdate: true, disableUpdateNag: true },
+    // maxAttempts 1: a scripted 429/5xx from the fake fails at once instead of backing off for minutes.
+    general: { disableAutoUpdate: true, disableUpdateNag: true, maxAttempts: 1 },
   };
   await writeConfig(join(env.home, ".gemini", "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
   Object.assign(env.env, {
