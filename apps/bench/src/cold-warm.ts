@@ -1,0 +1,36 @@
+import type { Provider } from "@subagent-mcp/core";
+import { rig, startSession } from "./sessions.js";
+import { summarize, type Summary } from "./stats.js";
+
+/** Cold start to first result, against a follow-up turn in a warm session, for one CLI. */
+export interface ColdWarmResult {
+  provider: Provider;
+  cold: Summary;
+  warm: Summary;
+  /** How many times faster a warm follow-up is than a cold start (median over median). */
+  speedup: number;
+}
+
+/** Runs `runs` cold sessions; in each, after the first result, `followUps` warm turns. */
+export async function coldVsWarm(provider: Provider, runs: number, followUps: number): Promise<ColdWarmResult> {
+  const r = await rig(provider);
+  const cold: number[] = [];
+  const warm: number[] = [];
+  try {
+    for (let i = 0; i < runs; i += 1) {
+      const s = startSession(r);
+      try {
+        // Cold: spawn + handshake + first turn, all paid by the first result.
+        cold.push(await s.turn(`cold start ${i}`));
+        for (let j = 0; j < followUps; j += 1) warm.push(await s.turn(`warm follow-up ${i}.${j}`));
+      } finally {
+        await s.session.kill();
+      }
+    }
+  } finally {
+    await r.close();
+  }
+  const c = summarize(cold);
+  const w = summarize(warm);
+  return { provider, cold: c, warm: w, speedup: Math.round((c.median / w.median) * 10) / 10 };
+}

@@ -1,0 +1,79 @@
+import type { AgentEvent, Driver, Provider, Session } from "@subagent-mcp/core";
+import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
+import {
+  locateCli,
+  loopbackEnv,
+  startAnthropicFake,
+  startGeminiFake,
+  startOpenAIFake,
+  type CliEnvironment,
+  type FakeModelServer,
+} from "@subagent-mcp/testkit";
+
+/** One provider's fake model, loopback environment and driver, for a benchmark. */
+export interface Rig {
+  provider: Provider;
+  fake: FakeModelServer;
+  env: CliEnvironment;
+  driver: Driver;
+  close(): Promise<void>;
+}
+
+const fakes: Record<Provider, () => Promise<FakeModelServer>> = {
+  claude: startAnthropicFake,
+  codex: startOpenAIFake,
+  gemini: startGeminiFake,
+};
+
+/** Builds the rig: the real pinned CLI, pointed only at the fake on 127.0.0.1. */
+export async function rig(provider: Provider): Promise<Rig> {
+  const fake = await fakes[provider]();
+  const env = await loopbackEnv(provider, fake);
+  const cli = locateCli(provider);
+  const options = { executable: cli.command, executableArgs: cli.args, env: env.env, extendEnv: false };
+  const driver = provider === "claude" ? new ClaudeDriver(options) : provider === "codex" ? new CodexDriver(options) : new AcpDriver(options);
+  return {
+    provider,
+    fake,
+    env,
+    driver,
+    close: async () => {
+      await fake.stop();
+      await env.cleanup();
+    },
+  };
+}
+
+/** A started session whose turn ends can be awaited one after another. */
+export interface TimedSession {
+  session: Session;
+  /** Sends `text` and resolves with the milliseconds until its turn ended. */
+  turn(text: string): Promise<number>;
+}
+
+/** Starts a session on the rig; turn timings are measured from send to `turn_end`. */
+export function startSession(r: Rig): TimedSession {
+  let onEnd: ((event: Extract<AgentEvent, { type: "turn_end" }>) => void) | undefined;
+  let failure: string | undefined;
+  const session = r.driver.start({ cwd: r.env.cwd }, (event) => {
+    if (event.type === "turn_end") onEnd?.(event);
+    if (event.type === "exit") failure = `${r.provider} exited (${String(event.code ?? event.signal)})`;
+  });
+  return {
+    session,
+    turn: (text) =>
+      new Promise((resolve, reject) => {
+        if (failure !== undefined) {
+          reject(new Error(failure));
+          return;
+        }
+        const t0 = performance.now();
+        onEnd = (event) => {
+          onEnd = undefined;
+          if (event.isError) reject(new Error(`${r.provider} turn failed: ${event.result}`));
+          else resolve(performance.now() - t0);
+        };
+        session.send(text);
+      }),
+  };
+}
