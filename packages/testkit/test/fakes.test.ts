@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { loopbackEnv, startAnthropicFake, startGeminiFake, startOpenAIFake, type FakeModelServer } from "../src/index.js";
+import { loopbackEnv, startGeminiFake, startOpenAIFake, type FakeModelServer } from "../src/index.js";
 
 let fake: FakeModelServer | undefined;
 afterEach(async () => {
@@ -14,60 +14,6 @@ async function sse(res: Response): Promise<unknown[]> {
 
 const post = (url: string, body: unknown): Promise<Response> =>
   fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-
-describe("Anthropic Messages fake", () => {
-  const ask = (text: string, extra: Record<string, unknown> = {}) => ({
-    model: "claude-test",
-    stream: true,
-    tools: [{ name: "Bash" }, { name: "Write" }],
-    messages: [{ role: "user", content: [{ type: "text", text }] }],
-    ...extra,
-  });
-
-  it("streams an echo carrying its nonce, with usage, and records the request", async () => {
-    fake = await startAnthropicFake();
-    expect(new URL(fake.url).hostname).toBe("127.0.0.1");
-    const events = (await sse(await post(`${fake.url}/v1/messages?beta=true`, ask("hi there")))) as { type: string; delta?: { text?: string }; usage?: { output_tokens: number } }[];
-    expect(events.map((e) => e.type)).toEqual(["message_start", "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]);
-    const text = events.map((e) => e.delta?.text ?? "").join("");
-    expect(text).toBe(`${fake.nonce} echo: hi there`);
-    const [recorded] = fake.requests;
-    expect(recorded).toMatchObject({ path: "/v1/messages", model: "claude-test", stream: true, lastUserText: "hi there", reply: "text", tools: ["Bash", "Write"] });
-    expect(events.at(-2)?.usage?.output_tokens).toBe(recorded?.usage?.output);
-  });
-
-  it("answers plain JSON when not streaming, and tool calls on directives", async () => {
-    fake = await startAnthropicFake();
-    const plain = (await (await post(`${fake.url}/v1/messages`, ask("x", { stream: false }))).json()) as { content: { text: string }[] };
-    expect(plain.content[0]?.text).toContain(fake.nonce);
-    const shell = (await (await post(`${fake.url}/v1/messages`, ask("[[shell:echo hi]]", { stream: false }))).json()) as { stop_reason: string; content: { name: string; input: { command: string } }[] };
-    expect(shell.stop_reason).toBe("tool_use");
-    expect(shell.content[0]).toMatchObject({ name: "Bash", input: { command: "echo hi" } });
-    const edit = (await (await post(`${fake.url}/v1/messages`, ask("[[edit:/tmp/f|body]]", { stream: false }))).json()) as { content: { name: string; input: unknown }[] };
-    expect(edit.content[0]).toMatchObject({ name: "Write", input: { file_path: "/tmp/f", content: "body" } });
-  });
-
-  it("answers HTTP errors with Anthropic's error body", async () => {
-    fake = await startAnthropicFake();
-    for (const [status, type] of [[429, "rate_limit_error"], [529, "overloaded_error"], [401, "authentication_error"], [500, "api_error"]] as const) {
-      const res = await post(`${fake.url}/v1/messages`, ask(`[[error:${status}]]`));
-      expect(res.status).toBe(status);
-      expect(await res.json()).toMatchObject({ type: "error", error: { type } });
-    }
-  });
-
-  it("drops the connection on [[disconnect]]", async () => {
-    fake = await startAnthropicFake();
-    await expect(post(`${fake.url}/v1/messages`, ask("[[disconnect]]")).then((r) => r.text())).rejects.toThrow();
-  });
-
-  it("reports the history it received on [[history]]", async () => {
-    fake = await startAnthropicFake();
-    const body = ask("[[history]]", { stream: false, messages: [{ role: "user", content: "first" }, { role: "assistant", content: "ok" }, { role: "user", content: "[[history]]" }] });
-    const res = (await (await post(`${fake.url}/v1/messages`, body)).json()) as { content: { text: string }[] };
-    expect(res.content[0]?.text).toBe(`${fake.nonce} history: first | [[history]]`);
-  });
-});
 
 describe("OpenAI Responses fake", () => {
   const ask = (text: string) => ({ model: "gpt-test", stream: true, tools: [{ type: "function", name: "exec_command" }, { type: "custom", name: "apply_patch" }], input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }] });

@@ -1,7 +1,11 @@
 import { join } from "node:path";
 import { baseEnvironment, writeConfig, type CliEnvironment } from "./loopback.js";
 
-/** Claude Code: ANTHROPIC_BASE_URL on the fake, a dummy key, non-essential traffic and updates off. */
+/**
+ * Claude Code: ANTHROPIC_BASE_URL on the fake, a dummy key, non-essential traffic, telemetry,
+ * error reporting and updates off. Checked with `strace -f -e trace=connect` on 2.1.330: a headless
+ * turn then connects to 127.0.0.1 only (no DNS lookup, no other host).
+ */
 export async function claudeEnvironment(base: URL): Promise<CliEnvironment> {
   const env = await baseEnvironment("claude");
   Object.assign(env.env, {
@@ -13,9 +17,11 @@ export async function claudeEnvironment(base: URL): Promise<CliEnvironment> {
     DISABLE_ERROR_REPORTING: "1",
     DISABLE_BUG_COMMAND: "1",
     CLAUDE_CODE_ENABLE_TELEMETRY: "0",
-    CLAUDE_CONFIG_DIR: join(env.home, ".claude"),
   });
-  // Pre-answered onboarding so the CLI never prompts or phones home about it.
+  // No CLAUDE_CONFIG_DIR on purpose: with it set, the global config moves from ~/.claude.json to
+  // $CLAUDE_CONFIG_DIR/.claude.json, and tests of what `setup` writes must see a user's real layout.
+  // Onboarding is marked done so an interactive start never stops on the first-run screens.
+  await writeConfig(join(env.home, ".claude.json"), `${JSON.stringify({ hasCompletedOnboarding: true }, null, 2)}\n`);
   await writeConfig(
     join(env.home, ".claude", "settings.json"),
     `${JSON.stringify({ autoUpdates: false, includeCoAuthoredBy: false }, null, 2)}\n`,
