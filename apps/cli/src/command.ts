@@ -1,12 +1,17 @@
 import { defineCommand } from "citty";
+import { mcpCommand, serveStdio } from "./mcp.js";
 import { version } from "./version.js";
 
-/** The root `subagent-mcp` command; subcommands are added as their features land. */
+/** The root `subagent-mcp` command: without a subcommand it serves MCP on stdio. */
 export const mainCommand = defineCommand({
   meta: {
     name: "subagent-mcp",
     version,
     description:
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP.",
+  },
+  subCommands: { mcp: mcpCommand },
+  async run({ rawArgs }) {
+    if (rawArgs.length === 0) await serveStdio();
   },
 });

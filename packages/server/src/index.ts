@@ -1,2 +1,7 @@
-// Public API of @subagent-mcp/server: filled in as its features land.
-export {};
+// Public API of @subagent-mcp/server: the MCP server (transport-free), its configuration, and the
+// pieces the CLI needs to run it.
+export { createServer, type ServerDeps } from "./server.js";
+export { ServerError, type ServerErrorCode } from "./errors.js";
+export { DEPTH_ENV, depthFrom } from "./nesting.js";
+export { ConfigSchema, loadConfig, type Config } from "./config.js";
+export { createSupervisor } from "./supervisor.js";

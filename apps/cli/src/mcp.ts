@@ -1,0 +1,50 @@
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { createServer, createSupervisor, depthFrom, loadConfig } from "@subagent-mcp/server";
+import { defineCommand } from "citty";
+import { version } from "./version.js";
+
+/**
+ * Serves MCP on stdio until the client goes away. stdout carries only the protocol; anything we
+ * have to say goes to stderr. Every sub-agent process tree ends with the server: on stdin EOF,
+ * SIGTERM, SIGINT or SIGHUP.
+ */
+export async function serveStdio(): Promise<void> {
+  const config = loadConfig({ cwd: process.cwd(), env: process.env });
+  const supervisor = createSupervisor(config);
+  const server = createServer({
+    supervisor,
+    version,
+    depth: depthFrom(process.env),
+    maxDepth: config.max_depth ?? 2,
+    stallSeconds: config.stall_seconds ?? 600,
+  });
+  let closing = false;
+  const shutdown = async (reason: string, code: number): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    // A second signal while we clean up means "now".
+    process.once("SIGINT", () => process.exit(130));
+    process.once("SIGTERM", () => process.exit(143));
+    try {
+      await supervisor.shutdown();
+      await server.close();
+    } catch (error) {
+      console.error(`subagent-mcp: error while shutting down (${reason}):`, error);
+    }
+    process.exit(code);
+  };
+  process.stdin.on("end", () => void shutdown("stdin closed", 0));
+  process.stdin.on("close", () => void shutdown("stdin closed", 0));
+  process.once("SIGTERM", () => void shutdown("SIGTERM", 143));
+  process.once("SIGINT", () => void shutdown("SIGINT", 130));
+  process.once("SIGHUP", () => void shutdown("SIGHUP", 129));
+  const transport = new StdioServerTransport();
+  transport.onclose = () => void shutdown("transport closed", 0);
+  await server.connect(transport);
+}
+
+/** `subagent-mcp mcp`: serve the MCP tools on stdio. */
+export const mcpCommand = defineCommand({
+  meta: { name: "mcp", description: "Serve the subagent-mcp tools over MCP on stdio (the default command)." },
+  run: serveStdio,
+});

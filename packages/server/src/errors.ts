@@ -1,0 +1,13 @@
+/** Stable codes of {@link ServerError}. */
+export type ServerErrorCode = "INVALID_ARGUMENT" | "NESTING_TOO_DEEP" | "CONFIG_INVALID";
+
+/** The one error class of `@subagent-mcp/server`; `message` says what to fix. */
+export class ServerError extends Error {
+  override readonly name = "ServerError";
+  constructor(
+    readonly code: ServerErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,49 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Supervisor } from "@subagent-mcp/core";
+import { registerInterruptAgentTool } from "./tools/interrupt-agent.js";
+import { registerKillAgentTool } from "./tools/kill-agent.js";
+import { registerLaunchAgentTool } from "./tools/launch-agent.js";
+import { registerListAgentsTool } from "./tools/list-agents.js";
+import { registerPollAgentTool } from "./tools/poll-agent.js";
+import { registerSendMessageTool } from "./tools/send-message.js";
+import { registerWaitTool } from "./tools/wait.js";
+
+/** What the MCP server is built from; the transport is the caller's business. */
+export interface ServerDeps {
+  supervisor: Supervisor;
+  version: string;
+  /** Working directory for launches that give none (default process.cwd()). */
+  defaultCwd?: string;
+  /** This server's nesting depth (see SUBAGENT_MCP_DEPTH). */
+  depth?: number;
+  /** Deepest nesting allowed (default 2). */
+  maxDepth?: number;
+  /** The supervisor's stall window, for hints (default 600 s). */
+  stallSeconds?: number;
+  /** How often a blocking `wait` sends progress notifications (default 5 s). */
+  progressEveryMs?: number;
+}
+
+const INSTRUCTIONS =
+  "Run sub-agents on Claude Code, Codex or Gemini CLI. launch_agent returns at once; wait blocks until turns finish (call again after its deadline); poll_agent shows status and output; send_message continues a live session; interrupt_agent ends a turn; kill_agent ends an agent.";
+
+/** Builds the subagent-mcp MCP server with its session tools. */
+export function createServer(deps: ServerDeps): McpServer {
+  const server = new McpServer({ name: "subagent-mcp", version: deps.version }, { instructions: INSTRUCTIONS });
+  const tools = {
+    supervisor: deps.supervisor,
+    defaultCwd: deps.defaultCwd ?? process.cwd(),
+    depth: deps.depth ?? 0,
+    maxDepth: deps.maxDepth ?? 2,
+    stallSeconds: deps.stallSeconds ?? 600,
+    progressEveryMs: deps.progressEveryMs ?? 5_000,
+  };
+  registerLaunchAgentTool(server, tools);
+  registerPollAgentTool(server, tools);
+  registerSendMessageTool(server, tools);
+  registerWaitTool(server, tools);
+  registerListAgentsTool(server, tools);
+  registerInterruptAgentTool(server, tools);
+  registerKillAgentTool(server, tools);
+  return server;
+}

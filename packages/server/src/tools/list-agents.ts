@@ -1,0 +1,51 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { guard, idleSeconds, ok, ProviderSchema, round, StatusSchema, type ToolDeps } from "./_shared.js";
+
+export const ListAgentsInput = {
+  status: StatusSchema.optional().describe("Only agents in this status."),
+};
+
+const AgentRowSchema = z.object({
+  agent_id: z.string(),
+  label: z.string().optional(),
+  provider: ProviderSchema,
+  model: z.string().optional(),
+  status: StatusSchema,
+  alive: z.boolean(),
+  idle_seconds: z.number(),
+  turns: z.number(),
+  cost_usd: z.number().optional(),
+});
+
+export const ListAgentsOutput = { agents: z.array(AgentRowSchema) };
+
+/** `list_agents`: every agent of this server, oldest first. */
+export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void {
+  server.registerTool(
+    "list_agents",
+    {
+      title: "List sub-agents",
+      description: "Every sub-agent of this session with its status, turns and cost. Optionally only one status.",
+      inputSchema: ListAgentsInput,
+      outputSchema: ListAgentsOutput,
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    (args) =>
+      guard(() => {
+        const agents = deps.supervisor.list(args.status).map((v) => ({
+          agent_id: v.id,
+          ...(v.label === undefined ? {} : { label: v.label }),
+          provider: v.provider,
+          ...(v.model === undefined ? {} : { model: v.model }),
+          status: v.status,
+          alive: v.alive,
+          idle_seconds: idleSeconds(v),
+          turns: v.turns,
+          ...(v.costUsd === undefined ? {} : { cost_usd: round(v.costUsd) }),
+        }));
+        const lines = agents.map((a) => `${a.agent_id} ${a.provider} ${a.status}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}`);
+        return ok({ agents }, agents.length === 0 ? "No agents." : lines.join("\n"));
+      }),
+  );
+}

@@ -1,0 +1,35 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { AgentIdSchema, guard, ok, StatusSchema, type ToolDeps } from "./_shared.js";
+
+export const SendMessageInput = {
+  agent_id: AgentIdSchema,
+  message: z.string().min(1).describe("The follow-up user message."),
+};
+
+export const SendMessageOutput = {
+  agent_id: z.string(),
+  status: StatusSchema,
+  queued_messages: z.number(),
+};
+
+/** `send_message`: a follow-up to a live agent, queued behind its running turn. */
+export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void {
+  server.registerTool(
+    "send_message",
+    {
+      title: "Send a follow-up",
+      description:
+        "Send a follow-up message to a live sub-agent. Accepted while it works (queued, answered after the current turn, in order) or when it has finished but its session is alive. Then use wait.",
+      inputSchema: SendMessageInput,
+      outputSchema: SendMessageOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    (args) =>
+      guard(() => {
+        const view = deps.supervisor.send(args.agent_id, args.message);
+        const queued = view.queuedMessages > 0 ? ` (${view.queuedMessages} message(s) queued behind the running turn)` : "";
+        return ok({ agent_id: view.id, status: view.status, queued_messages: view.queuedMessages }, `Sent to ${view.id}; it is ${view.status}${queued}.`);
+      }),
+  );
+}

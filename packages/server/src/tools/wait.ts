@@ -1,0 +1,65 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { AgentIdSchema, finishedOut, FinishedTurnSchema, guard, ok, type ToolDeps } from "./_shared.js";
+
+export const WaitInput = {
+  agent_ids: z.array(AgentIdSchema).optional().describe("Agents to wait on (default: every agent with an unreported finished turn or still running)."),
+  mode: z.enum(["any", "all"]).optional().describe("any (default): return at the first finished turn; all: when every agent is done."),
+  timeout_s: z.number().positive().max(600).optional().describe("Deadline in seconds (default 45, max 600); call wait again to keep waiting."),
+};
+
+export const WaitOutput = {
+  finished: z.array(FinishedTurnSchema),
+  still_running: z.array(z.string()),
+  timed_out: z.boolean(),
+};
+
+
+/**
+ * `wait`: blocks, event-driven, until sub-agent turns finish or the deadline passes. Each finished
+ * turn is reported exactly once. While it blocks it sends progress notifications when asked to.
+ */
+export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
+  server.registerTool(
+    "wait",
+    {
+      title: "Wait for sub-agents",
+      description:
+        "Block until sub-agent turns finish (mode any or all) or timeout_s passes (default 45 s, below host tool timeouts). Returns each finished turn once with its result, plus the agents still running; call again to keep waiting.",
+      inputSchema: WaitInput,
+      outputSchema: WaitOutput,
+      annotations: { readOnlyHint: true, idempotentHint: false, openWorldHint: false },
+    },
+    (args, extra) =>
+      guard(async () => {
+        const ids = args.agent_ids ?? deps.supervisor.waitable();
+        if (ids.length === 0) return ok({ finished: [], still_running: [], timed_out: false }, "Nothing to wait for: no agent is running or has an unreported result.");
+        const timeoutMs = (args.timeout_s ?? 45) * 1000;
+        const token = extra._meta?.progressToken;
+        const started = Date.now();
+        const timer =
+          token === undefined
+            ? undefined
+            : setInterval(() => {
+                const running = ids.filter((id) => ["queued", "processing", "stalled"].includes(deps.supervisor.get(id).status)).length;
+                void extra
+                  .sendNotification({
+                    method: "notifications/progress",
+                    params: { progressToken: token, progress: Date.now() - started, total: timeoutMs, message: `waiting on ${running} running agent(s)` },
+                  })
+                  .catch(() => undefined);
+              }, deps.progressEveryMs);
+        try {
+          const result = await deps.supervisor.wait({ ids, mode: args.mode ?? "any", timeoutMs, signal: extra.signal });
+          const finished = result.finished.map(finishedOut);
+          const text = [
+            ...finished.map((f) => `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${f.result.slice(0, 300)}`),
+            result.stillRunning.length > 0 ? `Still running: ${result.stillRunning.join(", ")}${result.timedOut ? " (deadline reached; call wait again)" : ""}` : "",
+          ].filter(Boolean);
+          return ok({ finished, still_running: result.stillRunning, timed_out: result.timedOut }, text.join("\n") || "No new results.");
+        } finally {
+          if (timer !== undefined) clearInterval(timer);
+        }
+      }),
+  );
+}

@@ -1,0 +1,75 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { Supervisor, type Driver, type Provider } from "@subagent-mcp/core";
+import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
+import {
+  locateCli,
+  loopbackEnv,
+  startAnthropicFake,
+  startGeminiFake,
+  startOpenAIFake,
+  type CliEnvironment,
+  type FakeModelServer,
+} from "@subagent-mcp/testkit";
+import { createServer, type ServerDeps } from "../src/index.js";
+
+/** An in-process server with real drivers (each CLI in its own loopback env) and a real MCP client. */
+export interface ServerHarness {
+  client: Client;
+  supervisor: Supervisor;
+  fakes: Record<Provider, FakeModelServer>;
+  envs: Record<Provider, CliEnvironment>;
+  /** Calls a tool and returns its structured content, or throws with the tool's error text. */
+  call<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
+  /** Calls a tool expecting an error; resolves with its text. */
+  callError(name: string, args?: Record<string, unknown>): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function serverHarness(options: { caps?: Partial<Record<Provider, number>>; server?: Partial<ServerDeps> } = {}): Promise<ServerHarness> {
+  const fakes = { claude: await startAnthropicFake(), codex: await startOpenAIFake(), gemini: await startGeminiFake() };
+  const envs = {
+    claude: await loopbackEnv("claude", fakes.claude),
+    codex: await loopbackEnv("codex", fakes.codex),
+    gemini: await loopbackEnv("gemini", fakes.gemini),
+  };
+  const opts = (provider: Provider) => {
+    const cli = locateCli(provider);
+    return { executable: cli.command, executableArgs: cli.args, env: envs[provider].env, extendEnv: false };
+  };
+  const drivers: Record<Provider, Driver> = {
+    claude: new ClaudeDriver(opts("claude")),
+    codex: new CodexDriver(opts("codex")),
+    gemini: new AcpDriver(opts("gemini")),
+  };
+  const supervisor = new Supervisor({ drivers, ...(options.caps === undefined ? {} : { caps: options.caps }) });
+  const server = createServer({ supervisor, version: "test", defaultCwd: envs.claude.cwd, progressEveryMs: 200, ...options.server });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: "test-client", version: "1" });
+  await client.connect(clientSide);
+
+  const raw = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args });
+  return {
+    client,
+    supervisor,
+    fakes,
+    envs,
+    async call<T>(name: string, args: Record<string, unknown> = {}) {
+      const result = await raw(name, args);
+      if (result.isError === true) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`);
+      return result.structuredContent as T;
+    },
+    async callError(name, args = {}) {
+      const result = await raw(name, args);
+      if (result.isError !== true) throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result.structuredContent)}`);
+      return (result.content as { text: string }[]).map((c) => c.text).join("\n");
+    },
+    async close() {
+      await supervisor.shutdown();
+      await client.close();
+      await Promise.all(Object.values(fakes).map((f) => f.stop()));
+      await Promise.all(Object.values(envs).map((e) => e.cleanup()));
+    },
+  };
+}
