@@ -14,8 +14,13 @@ describe("subagent-mcp binary", () => {
     expect(stdout).toMatchInlineSnapshot(`
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP. (subagent-mcp v0.0.0)
 
-      USAGE subagent-mcp 
+      USAGE subagent-mcp mcp
 
+      COMMANDS
+
+        mcp    Serve the subagent-mcp tools over MCP on stdio (the default command).
+
+      Use subagent-mcp <command> --help for more information about a command.
       "
     `);
   });

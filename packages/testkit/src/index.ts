@@ -16,5 +16,5 @@ export type {
 } from "./fake/types.js";
 export { loopbackEnv } from "./env/index.js";
 export type { CliEnvironment, CliName } from "./env/loopback.js";
-export { locateCli, type CliCommand } from "./locate.js";
+export { cliExecutable, locateCli, type CliCommand } from "./locate.js";
 export { CliRunError, lastLines, runCli, type CliRun } from "./run.js";

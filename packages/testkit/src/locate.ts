@@ -49,3 +49,9 @@ export function locateCli(cli: CliName): CliCommand {
   }
   return found;
 }
+
+/** One executable file that starts the pinned CLI (Gemini CLI's bundle is a script with a node shebang). */
+export function cliExecutable(cli: CliName): string {
+  const found = locateCli(cli);
+  return found.args[0] ?? found.command;
+}

@@ -1,15 +1,11 @@
+import { cpSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { claudeEnvironment } from "./claude.js";
 import { codexEnvironment } from "./codex.js";
 import { geminiEnvironment } from "./gemini.js";
 import { assertLoopback, type CliEnvironment, type CliName } from "./loopback.js";
 
-/**
- * THE one way a test builds the environment of an agent CLI: a fresh temporary HOME (and
- * CODEX_HOME), the model endpoint on the given fake at 127.0.0.1, and telemetry, auto-update and
- * plugin sync switched off. Refuses any model URL that is not loopback.
- */
-export async function loopbackEnv(cli: CliName, fake: { url: string }): Promise<CliEnvironment> {
-  const base = assertLoopback(fake.url);
+function single(cli: CliName, base: URL): Promise<CliEnvironment> {
   switch (cli) {
     case "claude":
       return claudeEnvironment(base);
@@ -18,4 +14,45 @@ export async function loopbackEnv(cli: CliName, fake: { url: string }): Promise<
     case "gemini":
       return geminiEnvironment(base);
   }
+}
+
+/**
+ * THE one way a test builds the environment of an agent CLI: a fresh temporary HOME (and
+ * CODEX_HOME), the model endpoint on the given fake at 127.0.0.1, and telemetry, auto-update and
+ * plugin sync switched off. Refuses any model URL that is not loopback.
+ *
+ * Given several fakes, one per CLI, it builds one environment in which all of those CLIs run,
+ * each against its own fake: what a process needs that starts all three (our MCP server).
+ */
+export async function loopbackEnv(cli: CliName, fake: { url: string }): Promise<CliEnvironment>;
+export async function loopbackEnv(fakes: Partial<Record<CliName, { url: string }>>): Promise<CliEnvironment>;
+export async function loopbackEnv(
+  target: CliName | Partial<Record<CliName, { url: string }>>,
+  fake?: { url: string },
+): Promise<CliEnvironment> {
+  const wanted: [CliName, { url: string }][] =
+    typeof target === "string" ? [[target, fake as { url: string }]] : (Object.entries(target) as [CliName, { url: string }][]);
+  if (wanted.length === 0) throw new Error("loopbackEnv needs at least one CLI and its fake");
+  const envs: CliEnvironment[] = [];
+  for (const [cli, server] of wanted) envs.push(await single(cli, assertLoopback(server.url)));
+  const [first, ...rest] = envs as [CliEnvironment, ...CliEnvironment[]];
+  if (rest.length === 0) return first;
+  // One HOME for all: copy each other CLI's files in, and repoint its variables at the merged HOME.
+  const env = { ...first.env };
+  for (const other of rest) {
+    for (const entry of readdirSync(other.home)) cpSync(join(other.home, entry), join(first.home, entry), { recursive: true });
+    for (const [key, value] of Object.entries(other.env)) {
+      if (key in env && !value.startsWith(other.home)) continue;
+      env[key] = value.startsWith(other.home) ? first.home + value.slice(other.home.length) : value;
+    }
+  }
+  return {
+    cli: first.cli,
+    env,
+    home: first.home,
+    cwd: first.cwd,
+    cleanup: async () => {
+      await Promise.all(envs.map((e) => e.cleanup()));
+    },
+  };
 }

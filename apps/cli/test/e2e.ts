@@ -1,0 +1,66 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { fileURLToPath } from "node:url";
+import {
+  cliExecutable,
+  loopbackEnv,
+  startAnthropicFake,
+  startGeminiFake,
+  startOpenAIFake,
+  type CliEnvironment,
+  type FakeModelServer,
+} from "@subagent-mcp/testkit";
+
+/** The built binary, exactly as a user runs it. */
+export const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+
+type Provider = "claude" | "codex" | "gemini";
+
+/** The built `subagent-mcp` on stdio, driven by the official MCP client, with all three real CLIs behind it. */
+export interface E2E {
+  client: Client;
+  transport: StdioClientTransport;
+  fakes: Record<Provider, FakeModelServer>;
+  env: CliEnvironment;
+  serverEnv: Record<string, string>;
+  stderr: () => string;
+  call<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(extraEnv: Record<string, string> = {}): Promise<E2E> {
+  const fakes = { claude: await startAnthropicFake(), codex: await startOpenAIFake(), gemini: await startGeminiFake() };
+  const env = await loopbackEnv(fakes);
+  const serverEnv = {
+    ...env.env,
+    SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
+    SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
+    SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
+    ...extraEnv,
+  };
+  const transport = new StdioClientTransport({ command: process.execPath, args: [bin], env: serverEnv, cwd: env.cwd, stderr: "pipe" });
+  let stderr = "";
+  transport.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const client = new Client({ name: "e2e", version: "1" });
+  await client.connect(transport);
+  return {
+    client,
+    transport,
+    fakes,
+    env,
+    serverEnv,
+    stderr: () => stderr,
+    async call<T>(name: string, args: Record<string, unknown> = {}) {
+      const result = await client.callTool({ name, arguments: args });
+      if (result.isError === true) throw new Error(`${name} failed: ${JSON.stringify(result.content)}\nserver stderr:\n${stderr}`);
+      return result.structuredContent as T;
+    },
+    async close() {
+      await client.close().catch(() => undefined);
+      await Promise.all(Object.values(fakes).map((f) => f.stop()));
+      await env.cleanup();
+    },
+  };
+}
