@@ -108,6 +108,9 @@ function blockFor(reply: Exclude<FakeReply, { kind: "error" | "disconnect" }>, r
         return { type: "tool_use", id, name: "Bash", input: { command: reply.command, description: "Run the command the test asked for" } };
       }
       break;
+    case "tool":
+      if (request.tools.includes(reply.name)) return { type: "tool_use", id, name: reply.name, input: reply.input };
+      break;
     case "edit":
       if (request.tools.includes("Write")) {
         return { type: "tool_use", id, name: "Write", input: { file_path: reply.path, content: reply.content } };

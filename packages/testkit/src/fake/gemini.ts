@@ -127,6 +127,9 @@ function partsOf(reply: FakeReply, request: FakeRequest): Part[] {
   if (reply.kind === "shell" && request.tools.includes("run_shell_command")) {
     return [{ functionCall: { name: "run_shell_command", args: { command: reply.command, description: "Run the requested command" } } }];
   }
+  if (reply.kind === "tool" && request.tools.includes(reply.name)) {
+    return [{ functionCall: { name: reply.name, args: reply.input } }];
+  }
   if (reply.kind === "edit" && request.tools.includes("write_file")) {
     return [{ functionCall: { name: "write_file", args: { file_path: reply.path, content: reply.content } } }];
   }

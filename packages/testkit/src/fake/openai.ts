@@ -94,6 +94,9 @@ function itemOf(reply: FakeReply, request: FakeRequest): OutputItem {
   if (reply.kind === "shell" && request.tools.includes("shell")) {
     return { type: "function_call", id: `fc_${id}`, call_id: `call_${id}`, name: "shell", arguments: JSON.stringify({ command: ["bash", "-lc", reply.command] }), status: "completed" };
   }
+  if (reply.kind === "tool" && request.tools.includes(reply.name)) {
+    return { type: "function_call", id: `fc_${id}`, call_id: `call_${id}`, name: reply.name, arguments: JSON.stringify(reply.input), status: "completed" };
+  }
   if (reply.kind === "edit" && request.tools.includes("apply_patch")) {
     const lines = reply.content.split("\n").map((l) => `+${l}`).join("\n");
     return { type: "custom_tool_call", id: `ctc_${id}`, call_id: `call_${id}`, name: "apply_patch", input: `*** Begin Patch\n*** Add File: ${reply.path}\n${lines}\n*** End Patch\n`, status: "completed" };

@@ -23,6 +23,8 @@ export type FakeReply =
   | { kind: "text"; text: string }
   /** A shell tool call in the CLI's own tool vocabulary (Bash, exec_command, run_shell_command). */
   | { kind: "shell"; command: string }
+  /** A call of any tool the request offers, by its exact name (e.g. an MCP tool `mcp__srv__name`). */
+  | { kind: "tool"; name: string; input: Record<string, unknown> }
   /** A file write/edit tool call (Write, apply_patch, write_file) creating `path` with `content`. */
   | { kind: "edit"; path: string; content: string }
   /** Text streamed in `chunks` pieces spread over `durationMs`: long enough to interrupt. */
