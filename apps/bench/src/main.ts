@@ -2,21 +2,51 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Provider } from "@subagent-mcp/core";
 import { coldVsWarm, type ColdWarmResult } from "./cold-warm.js";
+import { mcpBench } from "./mcp.js";
 import { printTable } from "./stats.js";
 
-// Benchmarks print a table on stdout and write JSON under apps/bench/results/.
-// SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5 cold sessions, 5 follow-ups each).
+// Benchmarks print tables on stdout and write JSON under apps/bench/results/.
+// SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
+// benchmark (cold-warm or mcp).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
+const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
 const resultsDir = join(import.meta.dirname, "..", "results");
-
-const rows: ColdWarmResult[] = [];
-for (const provider of providers) rows.push(await coldVsWarm(provider, runs, 5));
-
-printTable(
-  `Cold start to first result vs a follow-up in a warm session (ms; ${runs} cold runs, ${runs * 5} warm turns per CLI)`,
-  ["cli", "cold median", "cold min-max", "warm median", "warm p95", "warm min-max", "warm is faster by"],
-  rows.map((r) => [r.provider, r.cold.median, `${r.cold.min}-${r.cold.max}`, r.warm.median, r.warm.p95, `${r.warm.min}-${r.warm.max}`, `${r.speedup}x`]),
-);
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, "cold-vs-warm.json"), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, runs, results: rows }, null, 2)}\n`);
+const save = (name: string, data: unknown): void => {
+  writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, runs, ...data as object }, null, 2)}\n`);
+};
+
+if (only === undefined || only === "cold-warm") {
+  const rows: ColdWarmResult[] = [];
+  for (const provider of providers) rows.push(await coldVsWarm(provider, runs, 5));
+  printTable(
+    `Driver: cold start to first result vs a follow-up in a warm session (ms; ${runs} cold runs, ${runs * 5} warm turns per CLI)`,
+    ["cli", "cold median", "cold min-max", "warm median", "warm p95", "warm min-max", "warm is faster by"],
+    rows.map((r) => [r.provider, r.cold.median, `${r.cold.min}-${r.cold.max}`, r.warm.median, r.warm.p95, `${r.warm.min}-${r.warm.max}`, `${r.speedup}x`]),
+  );
+  save("cold-vs-warm", { results: rows });
+}
+
+if (only === undefined || only === "mcp") {
+  const m = await mcpBench(Math.max(5, runs * 2));
+  printTable(
+    "MCP server over stdio (ms unless named; median / p99)",
+    ["measure", "claude", "codex", "gemini", "target"],
+    [
+      ["model finished -> wait returns", ...providers.map((p) => `${m.wakeUp[p].median} / ${m.wakeUp[p].p99}`), "< 5"],
+      ["same, naive 250 ms polling loop", ...providers.map((p) => `${m.wakeUpPolling250[p].median} / ${m.wakeUpPolling250[p].p99}`), "(baseline)"],
+      ["follow-up turn (send_message + wait)", ...providers.map((p) => `${m.followUp[p].median} / ${m.followUp[p].p99}`), "< 65"],
+    ],
+  );
+  printTable("", ["measure", "value", "target"], [
+    ["20 sequential tasks, median per task (claude)", `${m.sequential20.median} (p99 ${m.sequential20.p99})`, "< 65"],
+    ["list_agents with 20 live agents, median / p99", `${m.listAgents20.median} / ${m.listAgents20.p99}`, "p99 < 2"],
+    ["poll_agent with 20 live agents, median / p99", `${m.pollAgent20.median} / ${m.pollAgent20.p99}`, "p99 < 2"],
+    ["launch_agent returns, median / p99", `${m.launchReturns.median} / ${m.launchReturns.p99}`, "< 15"],
+    ["idle server RSS (MB)", m.idleRssMb, "< 45"],
+    ["server exit after stdin closes", m.exitAfterStdinCloseMs, "< 1000"],
+    ["agent processes alive 1 s after client exit", m.agentProcessesAliveAfter1s, "0"],
+  ]);
+  save("mcp", { results: m });
+}

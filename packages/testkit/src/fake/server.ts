@@ -58,7 +58,14 @@ export async function startFakeServer(kind: FakeKind, handler: FakeHandler): Pro
         body: parseJson(raw),
         nonce,
         choose: (request) => scripter?.(request, nonce) ?? directiveReply(request, nonce),
-        record: (entry) => requests.push({ ...entry, method: req.method ?? "GET", at: Date.now(), body: parseJson(raw) }),
+        record: (entry) => {
+          const recorded: RecordedRequest = { ...entry, method: req.method ?? "GET", at: Date.now(), body: parseJson(raw) };
+          requests.push(recorded);
+          // When the last byte went out: "the model finished", for latency measurements.
+          res.once("finish", () => {
+            recorded.endedAt = performance.now();
+          });
+        },
       };
       const handled = await handler(exchange);
       if (!handled) {

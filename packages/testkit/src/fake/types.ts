@@ -55,6 +55,8 @@ export interface FakeRequest {
 export interface RecordedRequest extends FakeRequest {
   method: string;
   at: number;
+  /** performance.now() when the response was complete (or the connection closed). */
+  endedAt?: number;
   body: unknown;
   reply: FakeReply["kind"] | "json" | "none";
   usage: FakeUsage | undefined;

@@ -1,0 +1,75 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Provider } from "@subagent-mcp/core";
+import { cliExecutable, loopbackEnv, startAnthropicFake, startGeminiFake, startOpenAIFake, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The built `subagent-mcp` binary. */
+export const serverBin = join(import.meta.dirname, "..", "..", "cli", "dist", "main.js");
+
+/** The built server on stdio behind the official MCP client, with the three real CLIs and their fakes. */
+export interface McpRig {
+  client: Client;
+  pid: number;
+  fakes: Record<Provider, FakeModelServer>;
+  env: CliEnvironment;
+  call<T>(name: string, args?: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function mcpRig(extraEnv: Record<string, string> = {}): Promise<McpRig> {
+  const fakes = { claude: await startAnthropicFake(), codex: await startOpenAIFake(), gemini: await startGeminiFake() };
+  const env = await loopbackEnv(fakes);
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [serverBin],
+    cwd: env.cwd,
+    stderr: "ignore",
+    env: {
+      ...env.env,
+      SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
+      SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
+      SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
+      ...extraEnv,
+    },
+  });
+  const client = new Client({ name: "bench", version: "1" });
+  await client.connect(transport);
+  return {
+    client,
+    pid: transport.pid as number,
+    fakes,
+    env,
+    async call<T>(name: string, args: Record<string, unknown> = {}) {
+      const result = await client.callTool({ name, arguments: args }, undefined, { timeout: 700_000 });
+      if (result.isError === true) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
+      return result.structuredContent as T;
+    },
+    async close() {
+      await client.close().catch(() => undefined);
+      await Promise.all(Object.values(fakes).map((f) => f.stop()));
+      await env.cleanup();
+    },
+  };
+}
+
+/** Resident set size of one process, in MB (0 when it is gone). */
+export function rssMb(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb === undefined ? 0 : Math.round(Number(kb) / 102.4) / 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** True while a (non-zombie) process with this pid exists. */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
