@@ -1,4 +1,5 @@
-import { client, methods, ndJsonStream, type ClientConnection, type PromptResponse, type RequestPermissionRequest, type RequestPermissionResponse, type SessionNotification } from "@agentclientprotocol/sdk";
+import type * as Acp from "@agentclientprotocol/sdk";
+import type { ClientConnection, PromptResponse, RequestPermissionRequest, RequestPermissionResponse, SessionNotification } from "@agentclientprotocol/sdk";
 import type { AgentEvent, Driver, Provider, Session, SessionSpec } from "@subagent-mcp/core";
 import { Writable } from "node:stream";
 import { isTransientMessage } from "./classify.js";
@@ -52,7 +53,8 @@ export class AcpDriver implements Driver {
 }
 
 class AcpSession extends BaseSession {
-  readonly #connection: ClientConnection;
+  #connection: ClientConnection | undefined;
+  #acp: typeof Acp | undefined;
   #sessionId: string | undefined;
   #interruptRequested = false;
   #text = "";
@@ -76,18 +78,26 @@ class AcpSession extends BaseSession {
     this.readLines((value) => {
       push(JSON.stringify(value));
     });
-    const app = client({ name: "subagent-mcp" })
-      .onNotification(methods.client.session.update, (ctx) => {
-        this.#onUpdate(ctx.params);
-      })
-      .onRequest(methods.client.session.requestPermission, (ctx) => this.#permission(ctx.params));
-    this.#connection = app.connect(ndJsonStream(Writable.toWeb(proc.stdin), input));
-    void this.#handshake();
+    void this.#handshake(input);
   }
 
-  async #handshake(): Promise<void> {
+  // The ACP SDK is loaded with the first ACP session, not at start-up: an idle server stays small.
+  async #connect(input: ReadableStream<Uint8Array>): Promise<ClientConnection> {
+    const acp = (this.#acp = await import("@agentclientprotocol/sdk"));
+    const app = acp
+      .client({ name: "subagent-mcp" })
+      .onNotification(acp.methods.client.session.update, (ctx) => {
+        this.#onUpdate(ctx.params);
+      })
+      .onRequest(acp.methods.client.session.requestPermission, (ctx) => this.#permission(ctx.params));
+    this.#connection = app.connect(acp.ndJsonStream(Writable.toWeb(this.proc.stdin), input));
+    return this.#connection;
+  }
+
+  async #handshake(input: ReadableStream<Uint8Array>): Promise<void> {
     try {
-      const agent = this.#connection.agent;
+      const agent = (await this.#connect(input)).agent;
+      const methods = (this.#acp as typeof Acp).methods;
       await agent.request(methods.agent.initialize, {
         protocolVersion: 1,
         clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
@@ -113,7 +123,8 @@ class AcpSession extends BaseSession {
     // A system-prompt addition has no ACP field: it leads the first prompt instead.
     const lead = this.#firstTurn && this.spec.systemPromptAppend !== undefined ? `${this.spec.systemPromptAppend}\n\n` : "";
     this.#firstTurn = false;
-    this.#connection.agent
+    const { connection, methods } = this.#ready();
+    connection.agent
       .request(methods.agent.session.prompt, { sessionId, prompt: [{ type: "text", text: lead + text }] })
       .then(
         (response) => {
@@ -131,7 +142,14 @@ class AcpSession extends BaseSession {
   async interrupt(): Promise<void> {
     if (!this.busy || this.#sessionId === undefined) return;
     this.#interruptRequested = true;
-    await this.#connection.agent.notify(methods.agent.session.cancel, { sessionId: this.#sessionId });
+    const { connection, methods } = this.#ready();
+    await connection.agent.notify(methods.agent.session.cancel, { sessionId: this.#sessionId });
+  }
+
+  // Turns only start after the handshake, so the connection and the SDK are there by then.
+  #ready(): { connection: ClientConnection; methods: (typeof Acp)["methods"] } {
+    if (this.#connection === undefined || this.#acp === undefined) throw new Error("ACP session used before its handshake");
+    return { connection: this.#connection, methods: this.#acp.methods };
   }
 
   #endTurn(response: PromptResponse): void {
