@@ -35,6 +35,11 @@ export interface Session {
   send(text: string): void;
   /** Ends the running turn (it ends with `turn_end` and `interrupted: true`); the session goes on. */
   interrupt(): Promise<void>;
+  /**
+   * Starts a fresh conversation in the same process (after any queued turns) and resolves once the
+   * CLI has confirmed it. It produces no turn events; the new provider session id comes as `started`.
+   */
+  reset(): Promise<void>;
   /** Ends the session politely: closes stdin and waits a short grace period, then kills. */
   close(): Promise<void>;
   /** Ends the whole process tree at once. */

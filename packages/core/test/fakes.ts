@@ -51,6 +51,11 @@ export class FakeSession implements Session {
     this.interrupted += 1;
     return Promise.resolve();
   }
+  resets = 0;
+  reset(): Promise<void> {
+    this.resets += 1;
+    return Promise.resolve();
+  }
   close(): Promise<void> {
     return this.kill();
   }

@@ -139,6 +139,15 @@ class AcpSession extends BaseSession {
       );
   }
 
+  // A new ACP session in the same process: a clean context without a new process.
+  protected async startReset(): Promise<void> {
+    const { connection, methods } = this.#ready();
+    const created = await connection.agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: [] });
+    this.#sessionId = created.sessionId;
+    this.#firstTurn = true;
+    this.emit({ type: "started", sessionId: created.sessionId, model: this.spec.model ?? "" });
+  }
+
   async interrupt(): Promise<void> {
     if (!this.busy || this.#sessionId === undefined) return;
     this.#interruptRequested = true;

@@ -50,6 +50,7 @@ class ClaudeSession extends BaseSession {
   #interruptRequested = false;
   #turnStarted = 0;
   #costSoFar = 0;
+  #resetDone: (() => void) | undefined;
 
   constructor(proc: CliProcess, emit: (event: AgentEvent) => void) {
     super(proc, emit, "claude");
@@ -65,6 +66,15 @@ class ClaudeSession extends BaseSession {
     this.#interruptRequested = false;
     this.#turnStarted = Date.now();
     this.writeJson({ type: "user", message: { role: "user", content: text }, parent_tool_use_id: null, session_id: "" });
+  }
+
+  // `/clear` as a user line: the CLI answers with a new session (new system/init) and a result
+  // that is the reset's, never an answer, so it is swallowed here.
+  protected startReset(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#resetDone = resolve;
+      this.writeJson({ type: "user", message: { role: "user", content: "/clear" }, parent_tool_use_id: null, session_id: "" });
+    });
   }
 
   interrupt(): Promise<void> {
@@ -112,6 +122,13 @@ class ClaudeSession extends BaseSession {
   }
 
   #onResult(line: Extract<ClaudeLine, { type: "result" }>): void {
+    if (this.#resetDone !== undefined) {
+      const done = this.#resetDone;
+      this.#resetDone = undefined;
+      this.#costSoFar = line.total_cost_usd ?? this.#costSoFar;
+      done();
+      return;
+    }
     const interrupted = this.#interruptRequested;
     const isError = line.is_error === true || line.subtype !== "success";
     const result = line.result ?? line.errors?.join("\n") ?? line.subtype;

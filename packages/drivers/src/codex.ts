@@ -62,13 +62,7 @@ class CodexSession extends BaseSession {
     try {
       await this.#rpc.request("initialize", { clientInfo: { name: "subagent-mcp", title: "subagent-mcp", version: "0" }, capabilities: null });
       this.#rpc.notify("initialized");
-      const params = {
-        cwd: this.spec.cwd,
-        approvalPolicy: "never",
-        ...(this.spec.model === undefined ? {} : { model: this.spec.model }),
-        ...(this.spec.permissionMode === undefined ? {} : { sandbox: SANDBOX[this.spec.permissionMode] ?? this.spec.permissionMode }),
-        ...(this.spec.systemPromptAppend === undefined ? {} : { developerInstructions: this.spec.systemPromptAppend }),
-      };
+      const params = this.#threadParams();
       const response = await this.#rpc.request<{ thread: { id: string }; model?: string }>(
         this.spec.resume === undefined ? "thread/start" : "thread/resume",
         this.spec.resume === undefined ? params : { ...params, threadId: this.spec.resume },
@@ -79,6 +73,16 @@ class CodexSession extends BaseSession {
     } catch (error) {
       this.#fatal(`codex app-server handshake failed: ${errorText(error)}`);
     }
+  }
+
+  #threadParams(): Record<string, unknown> {
+    return {
+      cwd: this.spec.cwd,
+      approvalPolicy: "never",
+      ...(this.spec.model === undefined ? {} : { model: this.spec.model }),
+      ...(this.spec.permissionMode === undefined ? {} : { sandbox: SANDBOX[this.spec.permissionMode] ?? this.spec.permissionMode }),
+      ...(this.spec.systemPromptAppend === undefined ? {} : { developerInstructions: this.spec.systemPromptAppend }),
+    };
   }
 
   protected startTurn(text: string): void {
@@ -101,6 +105,14 @@ class CodexSession extends BaseSession {
         this.emit({ type: "error", message, transient: isTransientMessage(message) });
         this.#endTurn({ result: message, isError: true, interrupted: false, durationMs: Date.now() - this.#turnStarted });
       });
+  }
+
+  // A new thread in the same app-server: a clean context without a new process.
+  protected async startReset(): Promise<void> {
+    const response = await this.#rpc.request<{ thread: { id: string }; model?: string }>("thread/start", this.#threadParams());
+    this.#threadId = response.thread.id;
+    this.#total = undefined;
+    this.emit({ type: "started", sessionId: response.thread.id, model: response.model ?? this.spec.model ?? "" });
   }
 
   async interrupt(): Promise<void> {

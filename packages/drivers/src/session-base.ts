@@ -7,8 +7,11 @@ import type { CliProcess } from "./process.js";
  * so each `send` gets exactly one `turn_end` however the CLI batches input), line framing of
  * stdout, and the translation of the process's end into `error` + `exit` events.
  */
+type Work = { kind: "turn"; text: string } | { kind: "reset"; settle: (error?: Error) => void };
+
 export abstract class BaseSession implements Session {
-  readonly #queue: string[] = [];
+  readonly #queue: Work[] = [];
+  #resetting: ((error?: Error) => void) | undefined;
   #busy = false;
   #ready = false;
   #stopping = false;
@@ -21,6 +24,9 @@ export abstract class BaseSession implements Session {
   ) {
     void proc.exited.then((exit) => {
       this.#exited = true;
+      const gone = new Error(`${cliName} exited before the context reset finished`);
+      this.#resetting?.(gone);
+      for (const work of this.#queue.splice(0)) if (work.kind === "reset") work.settle(gone);
       if (!this.#stopping && (this.#busy || exit.code !== 0)) {
         const how = exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`;
         const stderr = proc.stderrTail().trim().split("\n").slice(-5).join("\n");
@@ -60,9 +66,24 @@ export abstract class BaseSession implements Session {
   }
 
   send(text: string): void {
-    this.#queue.push(text);
+    this.#queue.push({ kind: "turn", text });
     this.#pump();
   }
+
+  /** Starts a fresh conversation in the same process, after any queued turns; resolves once confirmed. */
+  reset(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const settle = (error?: Error): void => {
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      this.#queue.push({ kind: "reset", settle });
+      this.#pump();
+    });
+  }
+
+  /** Puts a context reset on the wire; resolves when the CLI confirmed it. Emits no turn events. */
+  protected abstract startReset(): Promise<void>;
 
   /** Marks the protocol handshake done: queued turns may go out. */
   protected markReady(): void {
@@ -102,6 +123,25 @@ export abstract class BaseSession implements Session {
     const next = this.#queue.shift();
     if (next === undefined) return;
     this.#busy = true;
-    this.startTurn(next);
+    if (next.kind === "turn") {
+      this.startTurn(next.text);
+      return;
+    }
+    const settle = (error?: Error): void => {
+      if (this.#resetting !== settle) return;
+      this.#resetting = undefined;
+      this.#busy = false;
+      next.settle(error);
+      this.#pump();
+    };
+    this.#resetting = settle;
+    this.startReset().then(
+      () => {
+        settle();
+      },
+      (error: unknown) => {
+        settle(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   }
 }

@@ -69,6 +69,24 @@ export function driverSuite(provider: Provider, options: { permissionMode?: stri
       expect(next.interrupted).toBeFalsy();
     });
 
+    it("reset starts a fresh conversation in the same process; the next turn sees nothing before it", async () => {
+      const session = start();
+      session.send("secret word kumquat");
+      await h.turnEnd("turn before reset");
+      const pid = session.pid;
+      const before = h.events.filter((e) => e.type === "started").length;
+      await session.reset();
+      expect(h.events.filter((e) => e.type === "started").length).toBe(before + 1);
+      const mark = h.events.length;
+      session.send("[[history]]");
+      const after = await h.turnEnd("turn after reset", mark);
+      expect(after.result).toContain("history:");
+      expect(after.result).not.toContain("kumquat");
+      expect(session.pid).toBe(pid);
+      // The reset itself produced no turn of its own.
+      expect(h.events.filter((e) => e.type === "turn_end")).toHaveLength(2);
+    });
+
     it("kill leaves no process of the tree behind", async () => {
       const session = start();
       session.send("[[slow:30000]] busy");
