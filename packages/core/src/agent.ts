@@ -15,7 +15,8 @@ export interface TurnReport extends TurnOutcome {
 /** What `launch` needs: the session spec, which provider, the first prompt and a label. */
 export interface LaunchRequest extends SessionSpec {
   provider: Provider;
-  prompt: string;
+  /** The first user turn; without one the agent starts idle (a warm process waiting for work). */
+  prompt?: string;
   label?: string;
 }
 

@@ -3,7 +3,8 @@ export type CoreErrorCode =
   | "AGENT_NOT_FOUND"
   | "AGENT_NOT_ALIVE"
   | "NO_DRIVER"
-  | "INVALID_ARGUMENT";
+  | "INVALID_ARGUMENT"
+  | "POOL_BUSY";
 
 /** The one error class of `@subagent-mcp/core`; `code` is stable, `message` says what to do. */
 export class CoreError extends Error {

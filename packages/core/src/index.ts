@@ -29,3 +29,4 @@ export { CoreError, type CoreErrorCode } from "./errors.js";
 export type { AgentView, LaunchRequest, TurnReport } from "./agent.js";
 export { Supervisor, type SupervisorOptions } from "./supervisor.js";
 export type { WaitRequest, WaitResult } from "./waiters.js";
+export { Pool, type InvokeResult, type InvokeRunning, type PoolAgentSpec, type PoolOptions, type ReplicaView, type ResetStrategy } from "./pool.js";

@@ -43,13 +43,16 @@ export type AgentAction =
   | { type: "tick"; at: number; stallMs: number }
   | { type: "event"; at: number; event: AgentEvent };
 
-/** The state of a freshly launched agent, holding its first prompt. */
-export function initialState(at: number, queued: boolean): AgentState {
+/**
+ * The state of a freshly launched agent holding its first prompt, or, with `idle`, of a warm agent
+ * that has no turn yet (finished, alive, nothing pending).
+ */
+export function initialState(at: number, queued: boolean, idle = false): AgentState {
   return {
-    status: queued ? "queued" : "processing",
+    status: idle ? "finished" : queued ? "queued" : "processing",
     alive: true,
     turns: 0,
-    pending: 1,
+    pending: idle ? 0 : 1,
     usage: ZERO_USAGE,
     costUsd: undefined,
     lastTurn: undefined,

@@ -38,6 +38,7 @@ export class Supervisor {
   readonly #clock: Clock;
   readonly #stallMs: number;
   readonly #waiters: Waiters;
+  readonly #turnListeners = new Set<(report: TurnReport) => void>();
   #tick: unknown;
   #closed = false;
 
@@ -55,12 +56,14 @@ export class Supervisor {
       throw new CoreError("NO_DRIVER", `no driver is configured for provider "${request.provider}"`);
     }
     const now = this.#clock.now();
-    const queued = this.#processing(request.provider) >= this.#cap(request.provider);
+    const idle = request.prompt === undefined;
+    // An idle (warm) agent runs no turn, so it takes no processing slot and never queues.
+    const queued = !idle && this.#processing(request.provider) >= this.#cap(request.provider);
     const record: AgentRecord = {
       id: randomUUID().slice(0, 8),
       request,
       createdAt: now,
-      state: initialState(now, queued),
+      state: initialState(now, queued, idle),
       session: undefined,
       backlog: [],
       tail: new TailBuffer(this.options.tailChars),
@@ -127,6 +130,28 @@ export class Supervisor {
     return this.get(id);
   }
 
+  /** Starts a fresh conversation in the agent's live process; resolves once the CLI confirmed it. */
+  async reset(id: string): Promise<void> {
+    const record = this.#record(id);
+    if (record.session === undefined || !record.state.alive) {
+      throw new CoreError("AGENT_NOT_ALIVE", `agent ${id} has no live session to reset`);
+    }
+    await record.session.reset();
+  }
+
+  /** Calls `listener` with every turn report as it is made (before any `wait` takes it). */
+  onTurn(listener: (report: TurnReport) => void): () => void {
+    this.#turnListeners.add(listener);
+    return () => this.#turnListeners.delete(listener);
+  }
+
+  /** Removes a turn's report so that `wait` won't report it: its result was delivered another way. */
+  takeReport(id: string, turn: number): TurnReport | undefined {
+    const record = this.#record(id);
+    const index = record.unreported.findIndex((r) => r.turn === turn);
+    return index < 0 ? undefined : record.unreported.splice(index, 1)[0];
+  }
+
   /** Waits, event-driven, until any/all of the agents have a turn to report or stop running. */
   wait(request: WaitRequest): Promise<WaitResult> {
     for (const id of request.ids) this.#record(id);
@@ -175,7 +200,7 @@ export class Supervisor {
       this.#onEvent(record, { type: "exit", code: null, signal: null });
       return;
     }
-    record.session.send(prompt);
+    if (prompt !== undefined) record.session.send(prompt);
     for (const text of record.backlog.splice(0)) record.session.send(text);
   }
 
@@ -203,11 +228,14 @@ export class Supervisor {
   #reportLost(record: AgentRecord): void {
     const { state } = record;
     const result = state.status === "stopped" ? "stopped before the turn finished" : (state.lastError?.message ?? "the turn was lost");
-    this.#report(record, { result, isError: true, interrupted: false, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, costUsd: undefined, durationMs: this.#clock.now() - state.lastActivityAt });
+    // It is the turn after the last completed one that was lost.
+    this.#report(record, { result, isError: true, interrupted: false, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, costUsd: undefined, durationMs: this.#clock.now() - state.lastActivityAt }, state.turns + 1);
   }
 
-  #report(record: AgentRecord, outcome: Omit<TurnReport, "agentId" | "status" | "turn">): void {
-    record.unreported.push({ ...outcome, agentId: record.id, status: record.state.status, turn: record.state.turns });
+  #report(record: AgentRecord, outcome: Omit<TurnReport, "agentId" | "status" | "turn">, turn = record.state.turns): void {
+    const report: TurnReport = { ...outcome, agentId: record.id, status: record.state.status, turn };
+    record.unreported.push(report);
+    for (const listener of this.#turnListeners) listener(report);
     const max = this.options.maxUnreported ?? 100;
     if (record.unreported.length > max) record.unreported.splice(0, record.unreported.length - max);
   }
