@@ -3,11 +3,12 @@ import { join } from "node:path";
 import type { Provider } from "@subagent-mcp/core";
 import { coldVsWarm, type ColdWarmResult } from "./cold-warm.js";
 import { mcpBench } from "./mcp.js";
+import { poolBench, type PoolResult } from "./pool.js";
 import { printTable } from "./stats.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm or mcp).
+// benchmark (cold-warm, mcp or pool); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -49,4 +50,30 @@ if (only === undefined || only === "mcp") {
     ["agent processes alive 1 s after client exit", m.agentProcessesAliveAfter1s, "0"],
   ]);
   save("mcp", { results: m });
+}
+
+if (only === undefined || only === "pool") {
+  const tasks = Number(process.env.SUBAGENT_MCP_BENCH_POOL_TASKS ?? 100);
+  const naiveTasks = Math.min(tasks, Math.max(10, runs * 4));
+  const rows: PoolResult[] = [];
+  for (const provider of providers) rows.push(await poolBench(provider, tasks, naiveTasks));
+  printTable(
+    `Pool: ${tasks} sequential tasks on one pooled agent (reset / respawn) vs a new process per task (${naiveTasks} tasks); ms, median / p95`,
+    ["cli", "pooled+reset per task", "pooled+respawn per task", "process per task", "to model: pooled / naive", "faster per task", "faster to model"],
+    rows.map((r) => [
+      r.provider,
+      `${r.reset.perTask.median} / ${r.reset.perTask.p95}`,
+      `${r.respawn.perTask.median} / ${r.respawn.perTask.p95}`,
+      `${r.naive.perTask.median} / ${r.naive.perTask.p95}`,
+      `${r.reset.toModel.median} / ${r.naive.toModel.median}`,
+      `${r.speedupPerTask}x`,
+      `${r.speedupToModel}x`,
+    ]),
+  );
+  printTable(
+    "Pool: process-tree RSS over the run (MB)",
+    ["cli", "pooled first", "pooled last", "pooled max", "pooled growth", "naive per-task process"],
+    rows.map((r) => [r.provider, r.reset.rssFirst, r.reset.rssLast, r.reset.rssMax, `${r.reset.rssGrowthPct}%`, `${r.naive.rssFirst}-${r.naive.rssMax}`]),
+  );
+  save("pool", { results: rows });
 }

@@ -90,6 +90,7 @@ export class Pool {
   readonly #entries = new Map<string, Entry>();
   readonly #clock: Clock;
   readonly #unsubscribe: () => void;
+  #closed = false;
 
   constructor(
     private readonly supervisor: Supervisor,
@@ -190,8 +191,9 @@ export class Pool {
     this.#dispatch(entry);
   }
 
-  /** Stops listening to the supervisor. */
+  /** Stops listening to the supervisor and starts no more processes. */
   close(): void {
+    this.#closed = true;
     this.#unsubscribe();
   }
 
@@ -268,7 +270,11 @@ export class Pool {
           agentId: report.agentId,
         });
       }
-      void this.#afterTask(entry, replica);
+      this.#afterTask(entry, replica).catch((error: unknown) => {
+        // A replica that can't be reset or replaced leaves the pool; queued tasks get a new one.
+        entry.replicas.splice(entry.replicas.indexOf(replica), 1);
+        for (const t of entry.queue.splice(0)) t.settle(error instanceof Error ? error : new Error(String(error)));
+      });
       return;
     }
   }
@@ -297,7 +303,7 @@ export class Pool {
   // A fresh process takes the replica's place: the spare if one is warm, else a new idle agent.
   async #replace(entry: Entry, replica: Replica): Promise<void> {
     const old = replica.agentId;
-    if (!entry.replicas.includes(replica)) return;
+    if (this.#closed || !entry.replicas.includes(replica)) return;
     const spare = entry.spare;
     entry.spare = undefined;
     replica.agentId = spare ?? this.#launchIdle(entry, replica.index);

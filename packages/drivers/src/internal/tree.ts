@@ -58,3 +58,21 @@ export function killTreeNow(pid: number): void {
     }
   }
 }
+
+/** Resident memory of a process and all its descendants, in MB (undefined when it is gone). */
+export function treeRssMb(pid: number): number | undefined {
+  let kb = 0;
+  let found = false;
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      const value = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1];
+      if (value !== undefined) {
+        kb += Number(value);
+        found = true;
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found ? Math.round(kb / 102.4) / 10 : undefined;
+}

@@ -59,7 +59,7 @@ export async function startFakeServer(kind: FakeKind, handler: FakeHandler): Pro
         nonce,
         choose: (request) => scripter?.(request, nonce) ?? directiveReply(request, nonce),
         record: (entry) => {
-          const recorded: RecordedRequest = { ...entry, method: req.method ?? "GET", at: Date.now(), body: parseJson(raw) };
+          const recorded: RecordedRequest = { ...entry, method: req.method ?? "GET", at: Date.now(), receivedAt: performance.now(), body: parseJson(raw) };
           requests.push(recorded);
           // When the last byte went out: "the model finished", for latency measurements.
           res.once("finish", () => {

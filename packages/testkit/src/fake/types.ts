@@ -55,7 +55,9 @@ export interface FakeRequest {
 export interface RecordedRequest extends FakeRequest {
   method: string;
   at: number;
-  /** performance.now() when the response was complete (or the connection closed). */
+  /** performance.now() when the request had been read: "the task reached the model". */
+  receivedAt?: number;
+  /** performance.now() when the response was complete. */
   endedAt?: number;
   body: unknown;
   reply: FakeReply["kind"] | "json" | "none";
