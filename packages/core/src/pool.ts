@@ -2,6 +2,7 @@ import type { LaunchRequest, TurnReport } from "./agent.js";
 import { systemClock, type Clock } from "./clock.js";
 import { CoreError } from "./errors.js";
 import type { Usage } from "./events.js";
+import type { AgentStatus } from "./state.js";
 import type { Supervisor } from "./supervisor.js";
 
 /** How a replica gets a clean context between tasks. */
@@ -52,6 +53,8 @@ export interface ReplicaView {
   replica: number;
   agentId: string | undefined;
   pid: number | undefined;
+  /** The replica agent's lifecycle status. */
+  status: AgentStatus | undefined;
   busy: boolean;
   turnsServed: number;
   rssMb: number | undefined;
@@ -166,6 +169,7 @@ export class Pool {
           replica: r.index,
           agentId: r.agentId,
           pid,
+          status: view?.status,
           busy: r.busy,
           turnsServed: r.turnsServed,
           rssMb: pid === undefined ? undefined : this.options.memoryMb?.(pid),

@@ -5,3 +5,4 @@ export { ServerError, type ServerErrorCode } from "./errors.js";
 export { DEPTH_ENV, depthFrom } from "./nesting.js";
 export { ConfigSchema, loadConfig, type Config } from "./config.js";
 export { createSupervisor } from "./supervisor.js";
+export { DEFAULT_RESET, PoolCatalog, type DefinitionSource, type PoolDefinition } from "./pool-catalog.js";

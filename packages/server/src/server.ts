@@ -7,6 +7,11 @@ import { registerListAgentsTool } from "./tools/list-agents.js";
 import { registerPollAgentTool } from "./tools/poll-agent.js";
 import { registerSendMessageTool } from "./tools/send-message.js";
 import { registerWaitTool } from "./tools/wait.js";
+import { registerInvokeTool } from "./tools/invoke.js";
+import { registerListPoolTool } from "./tools/list-pool.js";
+import { registerResetTool } from "./tools/reset.js";
+import { registerWarmupTool } from "./tools/warmup.js";
+import { PoolCatalog, type DefinitionSource } from "./pool-catalog.js";
 
 /** What the MCP server is built from; the transport is the caller's business. */
 export interface ServerDeps {
@@ -22,10 +27,14 @@ export interface ServerDeps {
   stallSeconds?: number;
   /** How often a blocking `wait` sends progress notifications (default 5 s). */
   progressEveryMs?: number;
+  /** Where pool agents come from (default: none defined). */
+  definitions?: DefinitionSource;
+  /** Pool replicas whose process tree passes this many MB are replaced between tasks. */
+  poolRssCeilingMb?: number;
 }
 
 const INSTRUCTIONS =
-  "Run sub-agents on Claude Code, Codex or Gemini CLI. launch_agent returns at once; wait blocks until turns finish (call again after its deadline); poll_agent shows status and output; send_message continues a live session; interrupt_agent ends a turn; kill_agent ends an agent.";
+  "Run sub-agents on Claude Code, Codex or Gemini CLI. launch_agent returns at once; wait blocks until turns finish (call again after its deadline); poll_agent shows status and output; send_message continues a live session; interrupt_agent ends a turn; kill_agent ends an agent. Named agents from agent definition files run warm in a pool: invoke runs a task on one (list_pool, warmup, reset).";
 
 /** Builds the subagent-mcp MCP server with its session tools. */
 export function createServer(deps: ServerDeps): McpServer {
@@ -45,5 +54,12 @@ export function createServer(deps: ServerDeps): McpServer {
   registerListAgentsTool(server, tools);
   registerInterruptAgentTool(server, tools);
   registerKillAgentTool(server, tools);
+  const catalog = new PoolCatalog(deps.supervisor, deps.definitions ?? (() => ({ definitions: [], problems: [] })), tools.defaultCwd, {
+    ...(deps.poolRssCeilingMb === undefined ? {} : { rssCeilingMb: deps.poolRssCeilingMb }),
+  });
+  registerInvokeTool(server, catalog);
+  registerWarmupTool(server, catalog);
+  registerListPoolTool(server, catalog);
+  registerResetTool(server, catalog);
   return server;
 }

@@ -1,0 +1,60 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { ServerError } from "../errors.js";
+import type { PoolCatalog } from "../pool-catalog.js";
+import { guard, ok, round, usageOut, UsageOutSchema } from "./_shared.js";
+
+export const InvokeInput = {
+  agent: z.string().min(1).describe("Name of a pool agent (list_pool shows them)."),
+  task: z.string().min(1).describe("The task; the agent starts it with a clean context."),
+  timeout_s: z.number().positive().max(600).optional().describe("Deadline in seconds (default 45, max 600); past it the task goes on and wait reports it."),
+};
+
+export const InvokeOutput = {
+  status: z.enum(["done", "running"]),
+  agent_id: z.string(),
+  replica: z.number(),
+  result: z.string().optional(),
+  is_error: z.boolean().optional(),
+  usage: UsageOutSchema.optional(),
+  cost_usd: z.number().optional(),
+  duration_ms: z.number().optional(),
+};
+
+/** `invoke`: runs a task on a warm replica of a named agent and returns its own result. */
+export function registerInvokeTool(server: McpServer, catalog: PoolCatalog): void {
+  server.registerTool(
+    "invoke",
+    {
+      title: "Invoke a pool agent",
+      description:
+        "Run a task on a named, warm agent from the pool (defined in .claude/agents or .subagent-mcp/agents). Tasks queue FIFO across the agent's replicas; each starts with a clean context. Returns the result, or at timeout_s status running with an agent_id for wait.",
+      inputSchema: InvokeInput,
+      outputSchema: InvokeOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    (args) =>
+      guard(async () => {
+        catalog.refresh();
+        if (catalog.definition(args.agent) === undefined) {
+          const known = catalog.definitions().map((d) => d.name).join(", ") || "none";
+          throw new ServerError("INVALID_ARGUMENT", `no pool agent named "${args.agent}" (defined: ${known})`);
+        }
+        const out = await catalog.pool.invoke(args.agent, args.task, (args.timeout_s ?? 45) * 1000);
+        if (out.status === "running") {
+          return ok({ status: "running", agent_id: out.agentId, replica: out.replica }, `Still running on ${out.agentId} (replica ${out.replica}); call wait with agent_ids ["${out.agentId}"].`);
+        }
+        const structured = {
+          status: "done",
+          agent_id: out.agentId,
+          replica: out.replica,
+          result: out.result,
+          is_error: out.isError,
+          usage: usageOut(out.usage),
+          ...(out.costUsd === undefined ? {} : { cost_usd: round(out.costUsd) }),
+          duration_ms: Math.round(out.durationMs),
+        };
+        return ok(structured, out.isError ? `Failed: ${out.result}` : out.result);
+      }),
+  );
+}

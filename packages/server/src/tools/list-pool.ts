@@ -1,0 +1,74 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { ReplicaView } from "@subagent-mcp/core";
+import { z } from "zod";
+import type { PoolCatalog } from "../pool-catalog.js";
+import { guard, ok, ProviderSchema, StatusSchema } from "./_shared.js";
+
+export const ReplicaSchema = z.object({
+  replica: z.number(),
+  agent_id: z.string().optional(),
+  pid: z.number().optional(),
+  status: StatusSchema.optional(),
+  busy: z.boolean(),
+  turns_served: z.number(),
+  rss_mb: z.number().optional(),
+});
+
+export const ListPoolOutput = {
+  agents: z.array(
+    z.object({
+      agent: z.string(),
+      description: z.string().optional(),
+      file: z.string(),
+      provider: ProviderSchema,
+      model: z.string().optional(),
+      max_replicas: z.number(),
+      replicas: z.array(ReplicaSchema),
+    }),
+  ),
+  problems: z.array(z.string()),
+};
+
+/** A replica on the wire. */
+export function replicaOut(r: ReplicaView): z.infer<typeof ReplicaSchema> {
+  const status = r.status;
+  return {
+    replica: r.replica,
+    ...(r.agentId === undefined ? {} : { agent_id: r.agentId }),
+    ...(r.pid === undefined ? {} : { pid: r.pid }),
+    ...(status === undefined ? {} : { status }),
+    busy: r.busy,
+    turns_served: r.turnsServed,
+    ...(r.rssMb === undefined ? {} : { rss_mb: r.rssMb }),
+  };
+}
+
+/** `list_pool`: every defined pool agent with its replicas (pid, status, turns served, RSS). */
+export function registerListPoolTool(server: McpServer, catalog: PoolCatalog): void {
+  server.registerTool(
+    "list_pool",
+    {
+      title: "List the pool",
+      description: "The named agents of the pool, where each is defined, and their replicas: pid, status, tasks served and process-tree RSS in MB. Also lists definition files that failed to load.",
+      inputSchema: {},
+      outputSchema: ListPoolOutput,
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    () =>
+      guard(() => {
+        catalog.refresh();
+        const agents = catalog.definitions().map((d) => ({
+          agent: d.name,
+          ...(d.description === undefined ? {} : { description: d.description }),
+          file: d.file,
+          provider: d.provider,
+          ...(d.model === undefined ? {} : { model: d.model }),
+          max_replicas: d.replicas,
+          replicas: catalog.pool.list(d.name).map(replicaOut),
+        }));
+        const problems = catalog.problems();
+        const lines = agents.map((a) => `${a.agent} (${a.provider}) ${a.replicas.length}/${a.max_replicas} replica(s) warm`);
+        return ok({ agents, problems }, [...lines, ...problems.map((p) => `problem: ${p}`)].join("\n") || "No pool agents defined.");
+      }),
+  );
+}

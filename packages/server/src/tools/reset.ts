@@ -1,0 +1,30 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { ServerError } from "../errors.js";
+import type { PoolCatalog } from "../pool-catalog.js";
+import { guard, ok } from "./_shared.js";
+
+export const ResetInput = { agent: z.string().min(1).describe("Name of a pool agent.") };
+export const ResetOutput = { agent: z.string(), stopped_replicas: z.number() };
+
+/** `reset`: ends a pool agent's processes so its next invoke starts fresh; a running task fails clearly. */
+export function registerResetTool(server: McpServer, catalog: PoolCatalog): void {
+  server.registerTool(
+    "reset",
+    {
+      title: "Reset a pool agent",
+      description: "End all of a pool agent's processes; the next invoke starts fresh ones. A task running on it fails with a clear error.",
+      inputSchema: ResetInput,
+      outputSchema: ResetOutput,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    (args) =>
+      guard(async () => {
+        catalog.refresh();
+        if (catalog.definition(args.agent) === undefined) throw new ServerError("INVALID_ARGUMENT", `no pool agent named "${args.agent}"; list_pool shows the defined ones`);
+        const count = catalog.pool.list(args.agent).length;
+        await catalog.pool.reset(args.agent);
+        return ok({ agent: args.agent, stopped_replicas: count }, `Reset ${args.agent}: ${count} replica process(es) ended.`);
+      }),
+  );
+}

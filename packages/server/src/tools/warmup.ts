@@ -1,0 +1,34 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { ServerError } from "../errors.js";
+import type { PoolCatalog } from "../pool-catalog.js";
+import { guard, ok } from "./_shared.js";
+import { ReplicaSchema, replicaOut } from "./list-pool.js";
+
+export const WarmupInput = {
+  agent: z.string().min(1).describe("Name of a pool agent."),
+  replicas: z.number().int().min(1).max(16).optional().describe("How many replicas to have warm (default: the agent's own count)."),
+};
+
+export const WarmupOutput = { agent: z.string(), replicas: z.array(ReplicaSchema) };
+
+/** `warmup`: starts an agent's replicas now, so its next tasks skip start-up. */
+export function registerWarmupTool(server: McpServer, catalog: PoolCatalog): void {
+  server.registerTool(
+    "warmup",
+    {
+      title: "Warm up a pool agent",
+      description: "Start a pool agent's replica processes now so that its next tasks start without paying CLI start-up.",
+      inputSchema: WarmupInput,
+      outputSchema: WarmupOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    (args) =>
+      guard(() => {
+        catalog.refresh();
+        if (catalog.definition(args.agent) === undefined) throw new ServerError("INVALID_ARGUMENT", `no pool agent named "${args.agent}"; list_pool shows the defined ones`);
+        const replicas = catalog.pool.warmup(args.agent, args.replicas).map(replicaOut);
+        return ok({ agent: args.agent, replicas }, `${args.agent}: ${replicas.length} replica(s) warm.`);
+      }),
+  );
+}
