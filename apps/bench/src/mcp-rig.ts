@@ -21,9 +21,10 @@ export interface McpRig {
 export async function mcpRig(extraEnv: Record<string, string> = {}): Promise<McpRig> {
   const fakes = { claude: await startAnthropicFake(), codex: await startOpenAIFake(), gemini: await startGeminiFake() };
   const env = await loopbackEnv(fakes);
+  // Started as a user's host starts it: the executable itself (its shebang carries the Node flags).
   const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [serverBin],
+    command: serverBin,
+    args: [],
     cwd: env.cwd,
     stderr: "ignore",
     env: {

@@ -51,7 +51,7 @@ function reachedModel(r: Rig, marker: string, t0: number): number {
 async function pooled(r: Rig, strategy: ResetStrategy, tasks: number): Promise<PoolLine> {
   const supervisor = new Supervisor({ drivers: { [r.provider]: r.driver } });
   const pool = new Pool(supervisor, { memoryMb: treeRssMb });
-  pool.define({ name: "bench", launch: { provider: r.provider, cwd: r.env.cwd }, replicas: 1, maxTurnsPerProcess: 1_000, resetStrategy: strategy });
+  pool.define({ name: "bench", launch: { provider: r.provider, cwd: r.env.cwd }, replicas: 1, maxTurnsPerProcess: Number(process.env.SUBAGENT_MCP_BENCH_MAX_TURNS ?? 20), resetStrategy: strategy });
   pool.warmup("bench");
   const perTask: number[] = [];
   const toModel: number[] = [];

@@ -290,6 +290,8 @@ export class Pool {
     const rss = view.pid === undefined ? undefined : this.options.memoryMb?.(view.pid);
     const overMemory = rss !== undefined && this.options.rssCeilingMb !== undefined && rss > this.options.rssCeilingMb;
     const recycle = !view.alive || overMemory || replica.turnsServed >= entry.spec.maxTurnsPerProcess || entry.spec.resetStrategy === "respawn";
+    // A replica one task away from its recycle gets a spare warming now, off the critical path.
+    if (!recycle && replica.turnsServed >= entry.spec.maxTurnsPerProcess - 1) this.#prepareSpare(entry);
     if (recycle) {
       await this.#replace(entry, replica);
       return;
@@ -313,7 +315,7 @@ export class Pool {
     replica.agentId = spare ?? this.#launchIdle(entry, replica.index);
     replica.turnsServed = 0;
     replica.busy = false;
-    if (entry.spec.resetStrategy === "respawn") this.#prepareSpare(entry);
+    if (entry.spec.resetStrategy === "respawn" || entry.spec.maxTurnsPerProcess <= 1) this.#prepareSpare(entry);
     this.#dispatch(entry);
     if (old !== undefined) await this.supervisor.kill(old).catch(() => undefined);
   }
