@@ -1,0 +1,25 @@
+/** Stable codes of {@link AgentsError}. */
+export type AgentsErrorCode = "UNSAFE_NAME" | "SKILL_NOT_FOUND" | "EXPERTISE_NOT_FOUND" | "INVALID_DEFINITION";
+
+/** The one error class of `@subagent-mcp/agents`; `message` names the file and what to fix. */
+export class AgentsError extends Error {
+  override readonly name = "AgentsError";
+  constructor(
+    readonly code: AgentsErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A problem with one definition file: parse, don't throw, so one bad file can't hide the others. */
+export interface LoadIssue {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+/** "file:line: message", the way editors and terminals link to it. */
+export function formatIssue(issue: LoadIssue): string {
+  return `${issue.file}${issue.line === undefined ? "" : `:${issue.line}`}: ${issue.message}`;
+}

@@ -1,0 +1,54 @@
+import { ProviderSchema } from "@subagent-mcp/core";
+import { z } from "zod";
+
+/** Names of agents, skills and expertise: one path segment, never `..`, so they can't leave their directory. */
+export const SafeNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-' only (no path separators)")
+  .refine((name) => !name.includes(".."), "must not contain '..'");
+
+// Claude Code writes tools as "Read, Grep, Bash"; we also take a YAML list.
+const ToolList = z.union([z.array(z.string().min(1)), z.string()]).transform((v) =>
+  (Array.isArray(v) ? v : v.split(",")).map((t) => t.trim()).filter(Boolean),
+);
+
+/** The frontmatter keys we know; anything else is Claude Code's or a typo and only warns. */
+export const KNOWN_KEYS = new Set([
+  "name", "description", "provider", "model", "effort", "tools", "allowed_tools", "permission_mode",
+  "permissionMode", "skills", "expertise", "replicas", "max_turns_per_process",
+]);
+
+/** The frontmatter of an agent definition file. */
+export const FrontmatterSchema = z.object({
+  name: SafeNameSchema,
+  description: z.string().optional(),
+  provider: ProviderSchema.default("claude"),
+  model: z.string().min(1).optional(),
+  effort: z.string().min(1).optional(),
+  tools: ToolList.optional(),
+  allowed_tools: ToolList.optional(),
+  permission_mode: z.string().min(1).optional(),
+  permissionMode: z.string().min(1).optional(),
+  skills: z.array(SafeNameSchema).default([]),
+  expertise: z.array(SafeNameSchema).default([]),
+  replicas: z.int().min(1).max(16).default(1),
+  max_turns_per_process: z.int().min(1).default(20),
+});
+
+/** A loaded agent definition: its frontmatter, normalised, and its body (the system prompt). */
+export const AgentDefinitionSchema = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  provider: ProviderSchema,
+  model: z.string().optional(),
+  effort: z.string().optional(),
+  allowedTools: z.array(z.string()).optional(),
+  permissionMode: z.string().optional(),
+  skills: z.array(z.string()),
+  expertise: z.array(z.string()),
+  replicas: z.int(),
+  maxTurnsPerProcess: z.int(),
+  body: z.string(),
+  file: z.string(),
+});
+export type AgentDefinition = z.infer<typeof AgentDefinitionSchema>;

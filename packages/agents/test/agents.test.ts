@@ -1,0 +1,115 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { composeSystemPrompt, loadAgentDefinitions, type SearchContext } from "../src/index.js";
+
+function tree(files: Record<string, string>): SearchContext {
+  const root = mkdtempSync(join(tmpdir(), "agents-"));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return { cwd: join(root, "project"), home: join(root, "home"), env: {} };
+}
+
+const REVIEWER = `---
+name: reviewer
+description: Reviews code
+tools: Read, Grep, Bash
+model: sonnet
+color: blue
+skills: [style]
+expertise:
+  - typescript
+---
+You review code carefully.
+`;
+
+describe("loadAgentDefinitions", () => {
+  it("loads a Claude Code agent file, mapping its fields and warning about unused ones", () => {
+    const ctx = tree({ "project/.claude/agents/reviewer.md": REVIEWER });
+    const { definitions, warnings, errors } = loadAgentDefinitions(ctx);
+    expect(errors).toEqual([]);
+    expect(definitions).toEqual([
+      expect.objectContaining({ name: "reviewer", provider: "claude", model: "sonnet", allowedTools: ["Read", "Grep", "Bash"], skills: ["style"], expertise: ["typescript"], replicas: 1, body: "You review code carefully." }),
+    ]);
+    expect(warnings).toEqual([expect.objectContaining({ line: 6, message: expect.stringContaining('"color"') as string })]);
+  });
+
+  it("applies precedence: env dirs, project .subagent-mcp, project .claude, user dirs; shadowed ones warn", () => {
+    const agent = (provider: string) => `---\nname: twin\nprovider: ${provider}\n---\nbody\n`;
+    const ctx = tree({
+      "project/.claude/agents/twin.md": agent("gemini"),
+      "project/.subagent-mcp/agents/twin.md": agent("codex"),
+      "home/.claude/agents/twin.md": agent("claude"),
+      "home/.claude/agents/solo.md": "---\nname: solo\n---\nsolo body\n",
+    });
+    const first = loadAgentDefinitions(ctx);
+    expect(first.definitions.map((d) => [d.name, d.provider])).toEqual([["twin", "codex"], ["solo", "claude"]]);
+    expect(first.warnings.filter((w) => w.message.includes("shadowed"))).toHaveLength(2);
+    const envDir = join(ctx.home, "extra");
+    mkdirSync(envDir);
+    writeFileSync(join(envDir, "t.md"), agent("gemini"));
+    expect(loadAgentDefinitions({ ...ctx, env: { SUBAGENT_MCP_AGENTS_PATH: envDir } }).definitions[0]?.provider).toBe("gemini");
+  });
+
+  it("loads BOM + CRLF files, composing byte-identically to the LF version", () => {
+    const lf = "---\nname: same\nskills: [s]\n---\nLine one.\nLine two.\n";
+    const crlf = `\uFEFF${lf.replace(/\n/g, "\r\n")}`;
+    const skill = "---\nname: s\n---\nSkill text.\n";
+    const a = tree({ "project/.claude/agents/same.md": lf, "project/.claude/skills/s/SKILL.md": skill });
+    const b = tree({ "project/.claude/agents/same.md": crlf, "project/.claude/skills/s/SKILL.md": skill.replace(/\n/g, "\r\n") });
+    const [da] = loadAgentDefinitions(a).definitions;
+    const [db] = loadAgentDefinitions(b).definitions;
+    if (da === undefined || db === undefined) throw new Error("not loaded");
+    const pa = composeSystemPrompt(da, a);
+    const pb = composeSystemPrompt(db, b);
+    expect(pb).toBe(pa);
+    expect(pa).toBe("Line one.\nLine two.\n\n## Skill: s\n\nSkill text.\n");
+    // Byte-stable: composing again gives the very same bytes.
+    const [again] = loadAgentDefinitions(a).definitions;
+    if (again === undefined) throw new Error("not loaded");
+    expect(composeSystemPrompt(again, a)).toBe(pa);
+  });
+
+  it("reports YAML syntax errors and schema errors with file and line; good files still load", () => {
+    const ctx = tree({
+      "project/.claude/agents/broken.md": "---\nname: broken\ntools: [Read\n---\nx\n",
+      "project/.claude/agents/badkey.md": "---\nname: badkey\nreplicas: many\n---\nx\n",
+      "project/.claude/agents/good.md": "---\nname: good\n---\nx\n",
+      "project/.claude/agents/nofront.md": "just text\n",
+    });
+    const { definitions, errors } = loadAgentDefinitions(ctx);
+    expect(definitions.map((d) => d.name)).toEqual(["good"]);
+    const byFile = (f: string) => errors.find((e) => e.file.endsWith(f));
+    expect(byFile("badkey.md")).toMatchObject({ line: 3, message: expect.stringContaining("replicas") as string });
+    expect(byFile("broken.md")?.line).toBeGreaterThanOrEqual(3);
+    expect(byFile("broken.md")?.message).toMatch(/YAML/);
+    expect(byFile("nofront.md")).toMatchObject({ line: 1 });
+  });
+
+  it("rejects unsafe names for agents and skills", () => {
+    const ctx = tree({
+      "project/.claude/agents/evil.md": "---\nname: ../evil\n---\nx\n",
+      "project/.claude/agents/slash.md": "---\nname: ok\nskills: [a/b]\n---\nx\n",
+    });
+    const { definitions, errors } = loadAgentDefinitions(ctx);
+    expect(definitions).toEqual([]);
+    expect(errors.map((e) => e.message).join("\n")).toMatch(/name.*letters, digits/);
+  });
+
+  it("never follows a skill out of its directory, and names the files tried for a missing one", () => {
+    const ctx = tree({
+      "project/.claude/agents/a.md": "---\nname: a\nskills: [escape]\n---\nx\n",
+      "project/.claude/agents/b.md": "---\nname: b\nexpertise: [nothere]\n---\nx\n",
+      "secret/SKILL.md": "top secret\n",
+    });
+    mkdirSync(join(ctx.cwd, ".claude", "skills"), { recursive: true });
+    symlinkSync(join(ctx.cwd, "..", "secret"), join(ctx.cwd, ".claude", "skills", "escape"));
+    const [a, b] = loadAgentDefinitions(ctx).definitions;
+    if (a === undefined || b === undefined) throw new Error("not loaded");
+    expect(() => composeSystemPrompt(a, ctx)).toThrow(/resolves outside/);
+    expect(() => composeSystemPrompt(b, ctx)).toThrow(/expertise "nothere" not found \(tried .*\.subagent-mcp\/expertise\/nothere\.md/);
+  });
+});
