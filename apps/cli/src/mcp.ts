@@ -1,5 +1,6 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { createServer, createSupervisor, depthFrom, loadConfig } from "@subagent-mcp/server";
+import { agentDefinitionSource, createServer, createSupervisor, depthFrom, loadConfig } from "@subagent-mcp/server";
+import { homedir } from "node:os";
 import { defineCommand } from "citty";
 import { version } from "./version.js";
 
@@ -17,6 +18,7 @@ export async function serveStdio(): Promise<void> {
     depth: depthFrom(process.env),
     maxDepth: config.max_depth ?? 2,
     stallSeconds: config.stall_seconds ?? 600,
+    definitions: agentDefinitionSource({ cwd: process.cwd(), home: homedir(), env: process.env }),
   });
   let closing = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startE2E, type E2E } from "./e2e.js";
 
@@ -107,5 +108,23 @@ describe("subagent-mcp over stdio with the real CLIs", () => {
     expect(b).toMatchObject({ status: "queued", queue_position: 1 });
     const all = await s.call<WaitOut>("wait", { agent_ids: [a.agent_id, b.agent_id], mode: "all", timeout_s: 60 });
     expect(all.finished).toHaveLength(2);
+  });
+
+  it("runs named agents from .claude/agents warm in the pool", async () => {
+    const s = (e = await startE2E());
+    mkdirSync(join(s.env.cwd, ".claude", "agents"), { recursive: true });
+    mkdirSync(join(s.env.cwd, ".subagent-mcp", "expertise"), { recursive: true });
+    writeFileSync(join(s.env.cwd, ".claude", "agents", "scribe.md"), "---\nname: scribe\nprovider: codex\nexpertise: [style]\ncolor: green\n---\nYou are the scribe.\n");
+    writeFileSync(join(s.env.cwd, ".subagent-mcp", "expertise", "style.md"), "Write short sentences.\n");
+    const listed = await s.call<{ agents: { agent: string; provider: string }[]; problems: string[] }>("list_pool");
+    expect(listed.agents).toEqual([expect.objectContaining({ agent: "scribe", provider: "codex" })]);
+    expect(listed.problems.join("\n")).toMatch(/"color" is not used/);
+    const first = await s.call<{ status: string; result: string; agent_id: string }>("invoke", { agent: "scribe", task: "note the word quince" });
+    expect(first.result).toContain(s.fakes.codex.nonce);
+    const second = await s.call<{ result: string; agent_id: string }>("invoke", { agent: "scribe", task: "[[history]]" });
+    expect(second.agent_id).toBe(first.agent_id);
+    expect(second.result).not.toContain("quince");
+    const sent = s.fakes.codex.requests.find((r) => r.lastUserText.includes("quince"));
+    expect(sent?.messages.some((m) => m.text.includes("You are the scribe.") && m.text.includes("Write short sentences."))).toBe(true);
   });
 });

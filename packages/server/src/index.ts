@@ -6,3 +6,4 @@ export { DEPTH_ENV, depthFrom } from "./nesting.js";
 export { ConfigSchema, loadConfig, type Config } from "./config.js";
 export { createSupervisor } from "./supervisor.js";
 export { DEFAULT_RESET, PoolCatalog, type DefinitionSource, type PoolDefinition } from "./pool-catalog.js";
+export { agentDefinitionSource } from "./definitions.js";
