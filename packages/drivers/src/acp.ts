@@ -64,15 +64,34 @@ class AcpSession extends BaseSession {
   constructor(proc: CliProcess, emit: (event: AgentEvent) => void, private readonly spec: SessionSpec, provider: Provider) {
     super(proc, emit, provider);
     // Our framer sits in front of the SDK: only whole JSON lines reach it, never stray output.
+    // The SDK may cancel this stream when its connection closes; writes after that are dropped.
+    let open = true;
     let push: (line: string) => void = () => undefined;
     const input = new ReadableStream<Uint8Array>({
       start: (controller) => {
+        const end = (): void => {
+          open = false;
+        };
         push = (line) => {
-          controller.enqueue(new TextEncoder().encode(`${line}\n`));
+          if (!open) return;
+          try {
+            controller.enqueue(new TextEncoder().encode(`${line}\n`));
+          } catch {
+            end();
+          }
         };
         void proc.exited.then(() => {
-          controller.close();
+          if (!open) return;
+          end();
+          try {
+            controller.close();
+          } catch {
+            // already closed by the other side
+          }
         });
+      },
+      cancel: () => {
+        open = false;
       },
     });
     this.readLines((value) => {
