@@ -1,0 +1,61 @@
+import { ProviderSchema } from "@subagent-mcp/core";
+import { z } from "zod";
+import { TaskCategorySchema, type TaskCategory } from "./categories.js";
+
+/** One routing choice: which CLI, which model, which reasoning effort. */
+export const CandidateSchema = z.object({
+  provider: ProviderSchema,
+  model: z.string().min(1),
+  effort: z.string().min(1).optional(),
+});
+export type Candidate = z.infer<typeof CandidateSchema>;
+
+export const BranchSchema = z.enum(["cost_efficiency", "performance"]);
+export type Branch = z.infer<typeof BranchSchema>;
+
+/** Ranked candidates per category and branch. */
+export const RoutingTableSchema = z.record(TaskCategorySchema, z.object({ cost_efficiency: z.array(CandidateSchema).min(1), performance: z.array(CandidateSchema).min(1) }));
+export type RoutingTable = z.infer<typeof RoutingTableSchema>;
+
+// Model ids and efforts the pinned CLIs accept: Claude Code's aliases (opus, sonnet, haiku) with
+// --effort low..max; Codex's bundled slugs (gpt-5.5, gpt-5.4, gpt-5.3-codex) with low..xhigh;
+// Gemini CLI's models (no effort flag).
+const opus = (effort: string): Candidate => ({ provider: "claude", model: "opus", effort });
+const sonnet = (effort: string): Candidate => ({ provider: "claude", model: "sonnet", effort });
+const haiku: Candidate = { provider: "claude", model: "haiku", effort: "low" };
+const gpt = (effort: string): Candidate => ({ provider: "codex", model: "gpt-5.5", effort });
+const gptCode = (effort: string): Candidate => ({ provider: "codex", model: "gpt-5.3-codex", effort });
+const gptSmall: Candidate = { provider: "codex", model: "gpt-5.4", effort: "low" };
+const gemPro: Candidate = { provider: "gemini", model: "gemini-3.1-pro-preview" };
+const gemFlash: Candidate = { provider: "gemini", model: "gemini-3.8-flash" };
+const gemLite: Candidate = { provider: "gemini", model: "gemini-3.5-flash-lite" };
+
+// How the table was derived: deep-reasoning work (proofs, security, architecture, research) puts
+// the strongest reasoning models first at high effort; execution-heavy work puts the agentic coding
+// models first; mechanical work puts the smallest fast models first. `cost_efficiency` prefers the
+// cheaper tier of each family at moderate effort; `performance` the strongest at high effort. Every
+// list spans all three CLIs so that failover can always change provider.
+const reasoning = { cost_efficiency: [sonnet("high"), gpt("medium"), gemPro], performance: [opus("xhigh"), gpt("xhigh"), gemPro] };
+const execution = { cost_efficiency: [gptCode("medium"), sonnet("medium"), gemFlash], performance: [opus("high"), gptCode("high"), gemPro] };
+const review = { cost_efficiency: [sonnet("medium"), gpt("medium"), gemFlash], performance: [opus("high"), gpt("high"), gemPro] };
+const reading = { cost_efficiency: [gemFlash, sonnet("medium"), gpt("low")], performance: [gemPro, opus("high"), gpt("high")] };
+const cheap = { cost_efficiency: [haiku, gemLite, gptSmall], performance: [sonnet("low"), gemFlash, gpt("low")] };
+
+/** The default routing table (data, validated on load). */
+export const DEFAULT_TABLE: RoutingTable = RoutingTableSchema.parse({
+  math_proof: reasoning,
+  security_review: review,
+  debugging: execution,
+  quality_review: review,
+  architecture: reasoning,
+  agentic_execution: execution,
+  data_analysis: reading,
+  coding: execution,
+  knowledge_synthesis: reading,
+  mechanical: cheap,
+  prompt_engineering: review,
+  vulnerability_research: reasoning,
+  molecular_biology: reasoning,
+  ml_accelerator_design: reasoning,
+  fallback_default: review,
+} satisfies Record<TaskCategory, unknown>);
