@@ -13,8 +13,25 @@ export interface TurnReport extends TurnOutcome {
 }
 
 /** What `launch` needs: the session spec, which provider, the first prompt and a label. */
+/** A candidate to fall back to when the first turn fails for a transient reason. */
+export interface Fallback {
+  provider: Provider;
+  model?: string;
+  effort?: string;
+}
+
+/** One failed try of a launch candidate. */
+export interface FailoverAttempt {
+  provider: Provider;
+  model: string | undefined;
+  effort: string | undefined;
+  reason: string;
+}
+
 export interface LaunchRequest extends SessionSpec {
   provider: Provider;
+  /** Next candidates, tried in order when the first turn fails transiently (see SupervisorOptions.isTransient). */
+  fallbacks?: Fallback[];
   /** The first user turn; without one the agent starts idle (a warm process waiting for work). */
   prompt?: string;
   label?: string;
@@ -42,12 +59,19 @@ export interface AgentView {
   createdAt: number;
   /** 1-based place in the provider's launch queue, while queued. */
   queuePosition: number | undefined;
+  /** Candidates that failed over to the current one, oldest first. */
+  attempts: FailoverAttempt[];
 }
 
 /** The supervisor's private bookkeeping for one agent. */
 export interface AgentRecord {
   readonly id: string;
-  readonly request: LaunchRequest;
+  request: LaunchRequest;
+  /** Bumped when the session is replaced (failover): events of an older session are ignored. */
+  epoch: number;
+  /** Texts of the first turn (prompt and early follow-ups), replayed on a failover. */
+  readonly firstTurn: string[];
+  readonly attempts: FailoverAttempt[];
   readonly createdAt: number;
   state: AgentState;
   session: Session | undefined;
@@ -80,6 +104,7 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     pid: record.session?.pid,
     createdAt: record.createdAt,
     queuePosition,
+    attempts: [...record.attempts],
   };
 }
 

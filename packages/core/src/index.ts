@@ -26,7 +26,7 @@ export { RecentItems, type RecentItem } from "./recent.js";
 export type { Driver, Session, SessionSpec } from "./driver.js";
 export { systemClock, type Clock } from "./clock.js";
 export { CoreError, type CoreErrorCode } from "./errors.js";
-export type { AgentView, LaunchRequest, TurnReport } from "./agent.js";
+export type { AgentView, FailoverAttempt, Fallback, LaunchRequest, TurnReport } from "./agent.js";
 export { Supervisor, type SupervisorOptions } from "./supervisor.js";
 export type { WaitRequest, WaitResult } from "./waiters.js";
 export { Pool, type InvokeResult, type InvokeRunning, type PoolAgentSpec, type PoolOptions, type ReplicaView, type ResetStrategy } from "./pool.js";

@@ -24,6 +24,8 @@ export interface SupervisorOptions {
   recentItems?: number;
   /** Unreported turn reports kept per agent before the oldest are dropped (default 100). */
   maxUnreported?: number;
+  /** Whether a failure is worth another candidate (default: never, so no failover). */
+  isTransient?: (message: string) => boolean;
 }
 
 const DEFAULT_CAP = 5;
@@ -69,6 +71,9 @@ export class Supervisor {
       tail: new TailBuffer(this.options.tailChars),
       recent: new RecentItems(this.options.recentItems),
       unreported: [],
+      epoch: 0,
+      firstTurn: request.prompt === undefined ? [] : [request.prompt],
+      attempts: [],
     };
     this.#records.set(record.id, record);
     if (queued) this.#queue(request.provider).push(record);
@@ -109,6 +114,7 @@ export class Supervisor {
     }
     if (record.session === undefined) record.backlog.push(text);
     else record.session.send(text);
+    if (record.state.turns === 0 && record.firstTurn.length > 0) record.firstTurn.push(text);
     this.#apply(record, { type: "sent", at: this.#clock.now() });
     return this.get(id);
   }
@@ -188,11 +194,13 @@ export class Supervisor {
   }
 
   #start(record: AgentRecord): void {
-    const driver = this.options.drivers[record.request.provider] as Driver;
-    const { provider: _p, prompt, label: _l, ...spec } = record.request;
+    const driver = this.options.drivers[record.request.provider];
+    const { provider: _p, prompt, label: _l, fallbacks: _f, ...spec } = record.request;
+    const epoch = record.epoch;
     try {
+      if (driver === undefined) throw new CoreError("NO_DRIVER", `no driver is configured for provider "${record.request.provider}"`);
       record.session = driver.start(spec, (event) => {
-        this.#onEvent(record, event);
+        if (record.epoch === epoch) this.#onEvent(record, event);
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -233,11 +241,44 @@ export class Supervisor {
   }
 
   #report(record: AgentRecord, outcome: Omit<TurnReport, "agentId" | "status" | "turn">, turn = record.state.turns): void {
-    const report: TurnReport = { ...outcome, agentId: record.id, status: record.state.status, turn };
+    if (turn === 1 && this.#shouldFailOver(record, outcome)) {
+      this.#failOver(record, record.state.lastError?.message ?? outcome.result);
+      return;
+    }
+    const listed = record.attempts.length > 0 && outcome.isError ? `${outcome.result}\n${attemptList(record)}` : outcome.result;
+    const report: TurnReport = { ...outcome, result: listed, agentId: record.id, status: record.state.status, turn };
     record.unreported.push(report);
     for (const listener of this.#turnListeners) listener(report);
     const max = this.options.maxUnreported ?? 100;
     if (record.unreported.length > max) record.unreported.splice(0, record.unreported.length - max);
+  }
+
+  #shouldFailOver(record: AgentRecord, outcome: { isError: boolean; interrupted: boolean; result: string }): boolean {
+    const isTransient = this.options.isTransient;
+    if (isTransient === undefined || !outcome.isError || outcome.interrupted || record.state.stopRequested) return false;
+    if ((record.request.fallbacks ?? []).length === 0) return false;
+    return isTransient(record.state.lastError?.message ?? outcome.result) || isTransient(outcome.result);
+  }
+
+  // The first turn failed transiently: the same agent id moves to the next candidate, replaying
+  // its first turn there; the old session is ended and its late events ignored.
+  #failOver(record: AgentRecord, reason: string): void {
+    const [next, ...rest] = record.request.fallbacks ?? [];
+    if (next === undefined) return;
+    record.attempts.push({ provider: record.request.provider, model: record.request.model, effort: record.request.effort, reason });
+    const old = record.session;
+    record.session = undefined;
+    record.epoch += 1;
+    void old?.kill().catch(() => undefined);
+    const { model: _m, effort: _e, ...base } = record.request;
+    record.request = { ...base, provider: next.provider, fallbacks: rest, ...(next.model === undefined ? {} : { model: next.model }), ...(next.effort === undefined ? {} : { effort: next.effort }) };
+    const [prompt, ...early] = record.firstTurn;
+    record.backlog.splice(0, record.backlog.length, ...early);
+    record.request = { ...record.request, ...(prompt === undefined ? {} : { prompt }) };
+    const queued = this.#processing(next.provider) >= this.#cap(next.provider);
+    record.state = { ...initialState(this.#clock.now(), queued), pending: record.firstTurn.length };
+    if (queued) this.#queue(next.provider).push(record);
+    else this.#start(record);
   }
 
   #drain(provider: Provider): void {
@@ -276,4 +317,10 @@ export class Supervisor {
     if (record === undefined) throw new CoreError("AGENT_NOT_FOUND", `no agent with id "${id}"; list_agents shows the known ids`);
     return record;
   }
+}
+
+function attemptList(record: AgentRecord): string {
+  const lines = record.attempts.map((a, i) => `${i + 1}. ${a.provider}/${a.model ?? "default"}${a.effort === undefined ? "" : ` (${a.effort})`}: transient — ${a.reason}`);
+  const now = record.request;
+  return `attempts:\n${lines.join("\n")}\n${lines.length + 1}. ${now.provider}/${now.model ?? "default"}${now.effort === undefined ? "" : ` (${now.effort})`}: failed (above)`;
 }

@@ -159,4 +159,37 @@ describe("Supervisor", () => {
     controller.abort();
     expect(await waiting).toEqual({ finished: [], stillRunning: [a.id], timedOut: false });
   });
+
+  it("fails over to the next candidate when the first turn fails transiently, under the same id", async () => {
+    const clock = new FakeClock();
+    const claude = new FakeDriver("claude");
+    const codex = new FakeDriver("codex");
+    const supervisor = new Supervisor({ drivers: { claude, codex }, clock, isTransient: (m) => /529|overloaded/.test(m) });
+    const a = supervisor.launch({ provider: "claude", model: "opus", prompt: "do it", cwd: "/", fallbacks: [{ provider: "codex", model: "gpt-5.5", effort: "high" }] });
+    supervisor.send(a.id, "and this");
+    const first = session(claude, 0);
+    first.emit({ type: "error", message: "API Error: 529 overloaded", transient: true });
+    first.emit({ type: "turn_end", result: "API Error: 529 overloaded", isError: true, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, durationMs: 5 });
+    expect(first.killed).toBe(true);
+    expect(supervisor.get(a.id)).toMatchObject({ provider: "codex", model: "gpt-5.5", effort: "high", status: "processing", attempts: [{ provider: "claude", model: "opus", reason: "API Error: 529 overloaded" }] });
+    const second = session(codex, 0);
+    expect(second.sent).toEqual(["do it", "and this"]);
+    second.finish("from codex");
+    second.finish("second answer");
+    const result = await supervisor.wait({ ids: [a.id], mode: "any", timeoutMs: 1 });
+    expect(result.finished.map((f) => f.result)).toEqual(["from codex", "second answer"]);
+  });
+
+  it("stops at a permanent failure and lists every attempt in the error", async () => {
+    const clock = new FakeClock();
+    const claude = new FakeDriver("claude");
+    const gemini = new FakeDriver("gemini");
+    const supervisor = new Supervisor({ drivers: { claude, gemini }, clock, isTransient: (m) => m.includes("429") });
+    const a = supervisor.launch({ provider: "claude", prompt: "x", cwd: "/", fallbacks: [{ provider: "gemini" }, { provider: "claude", model: "haiku" }] });
+    session(claude, 0).emit({ type: "turn_end", result: "429 rate limited", isError: true, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, durationMs: 1 });
+    session(gemini, 0).emit({ type: "turn_end", result: "401 unauthenticated", isError: true, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, durationMs: 1 });
+    const result = await supervisor.wait({ ids: [a.id], mode: "any", timeoutMs: 1 });
+    expect(result.finished[0]?.result).toBe("401 unauthenticated\nattempts:\n1. claude/default: transient — 429 rate limited\n2. gemini/default: failed (above)");
+    expect(claude.sessions).toHaveLength(1);
+  });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ProviderSchema } from "@subagent-mcp/core";
+import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
 
@@ -15,8 +16,16 @@ export const ConfigSchema = z.strictObject({
   max_depth: z.int().min(0).max(10).optional(),
   /** Explicit CLI executables, over PATH. */
   executables: z.partialRecord(ProviderSchema, z.string().min(1)).optional(),
+  /** Routing branch and table overrides (see @subagent-mcp/routing). */
+  routing: RoutingConfigSchema.optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** The effective configuration, with the routing table already merged. */
+export interface EffectiveConfig extends Omit<Config, "routing"> {
+  routingTable: RoutingTable;
+  routingBranch: Branch;
+}
 
 /** Where the user's config lives: $XDG_CONFIG_HOME/subagent-mcp/config.json. */
 export function userConfigPath(env: Record<string, string | undefined>): string {
@@ -56,7 +65,7 @@ function envInt(env: Record<string, string | undefined>, name: string, min: numb
  * The effective configuration: the user's file, then the project's `.subagent-mcp/config.json`
  * (which wins), then SUBAGENT_MCP_* environment variables (which win over both).
  */
-export function loadConfig(options: { cwd: string; env: Record<string, string | undefined> }): Config {
+export function loadConfig(options: { cwd: string; env: Record<string, string | undefined> }): EffectiveConfig {
   const { env } = options;
   const user = readConfig(userConfigPath(env));
   const project = readConfig(join(options.cwd, ".subagent-mcp", "config.json"));
@@ -74,5 +83,7 @@ export function loadConfig(options: { cwd: string; env: Record<string, string | 
     ...(stallSeconds === undefined ? {} : { stall_seconds: stallSeconds }),
     ...(maxDepth === undefined ? {} : { max_depth: maxDepth }),
     executables: { ...user.executables, ...project.executables },
+    routingTable: mergeRoutingTable(mergeRoutingTable(DEFAULT_TABLE, user.routing), project.routing),
+    routingBranch: project.routing?.branch ?? user.routing?.branch ?? "cost_efficiency",
   };
 }

@@ -3,7 +3,7 @@
 export { createServer, type ServerDeps } from "./server.js";
 export { ServerError, type ServerErrorCode } from "./errors.js";
 export { DEPTH_ENV, depthFrom } from "./nesting.js";
-export { ConfigSchema, loadConfig, type Config } from "./config.js";
+export { ConfigSchema, loadConfig, type Config, type EffectiveConfig } from "./config.js";
 export { createSupervisor } from "./supervisor.js";
 export { DEFAULT_RESET, PoolCatalog, type DefinitionSource, type PoolDefinition } from "./pool-catalog.js";
 export { agentDefinitionSource } from "./definitions.js";

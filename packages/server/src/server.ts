@@ -1,5 +1,6 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Supervisor } from "@subagent-mcp/core";
+import type { Provider, Supervisor } from "@subagent-mcp/core";
+import { DEFAULT_TABLE, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { registerInterruptAgentTool } from "./tools/interrupt-agent.js";
 import { registerKillAgentTool } from "./tools/kill-agent.js";
 import { registerLaunchAgentTool } from "./tools/launch-agent.js";
@@ -31,6 +32,11 @@ export interface ServerDeps {
   definitions?: DefinitionSource;
   /** Pool replicas whose process tree passes this many MB are replaced between tasks. */
   poolRssCeilingMb?: number;
+  /** Routing table (default: the built-in one) and default branch (default cost_efficiency). */
+  routingTable?: RoutingTable;
+  routingBranch?: Branch;
+  /** Whether a provider's CLI is installed (default: assume so). */
+  installed?: (provider: Provider) => boolean;
 }
 
 const INSTRUCTIONS =
@@ -46,6 +52,7 @@ export function createServer(deps: ServerDeps): McpServer {
     maxDepth: deps.maxDepth ?? 2,
     stallSeconds: deps.stallSeconds ?? 600,
     progressEveryMs: deps.progressEveryMs ?? 5_000,
+    routing: { table: deps.routingTable ?? DEFAULT_TABLE, branch: deps.routingBranch ?? "cost_efficiency", installed: deps.installed ?? (() => true) },
   };
   registerLaunchAgentTool(server, tools);
   registerPollAgentTool(server, tools);

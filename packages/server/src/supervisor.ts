@@ -1,9 +1,10 @@
 import { Supervisor } from "@subagent-mcp/core";
 import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
-import type { Config } from "./config.js";
+import { classifyFailure } from "@subagent-mcp/routing";
+import type { EffectiveConfig } from "./config.js";
 
 /** A supervisor with the three real drivers, configured from `config`. */
-export function createSupervisor(config: Config): Supervisor {
+export function createSupervisor(config: EffectiveConfig): Supervisor {
   const exe = (path: string | undefined) => (path === undefined ? {} : { executable: path });
   return new Supervisor({
     drivers: {
@@ -13,5 +14,7 @@ export function createSupervisor(config: Config): Supervisor {
     },
     ...(config.caps === undefined ? {} : { caps: config.caps }),
     stallMs: (config.stall_seconds ?? 600) * 1000,
+    // Failover: a transient failure of the first turn moves the agent to its next candidate.
+    isTransient: (message) => classifyFailure(message) === "transient",
   });
 }

@@ -2,6 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Supervisor, type Driver, type Provider } from "@subagent-mcp/core";
 import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
+import { classifyFailure } from "@subagent-mcp/routing";
 import {
   locateCli,
   loopbackEnv,
@@ -42,7 +43,11 @@ export async function serverHarness(options: { caps?: Partial<Record<Provider, n
     codex: new CodexDriver(opts("codex")),
     gemini: new AcpDriver(opts("gemini")),
   };
-  const supervisor = new Supervisor({ drivers, ...(options.caps === undefined ? {} : { caps: options.caps }) });
+  const supervisor = new Supervisor({
+    drivers,
+    isTransient: (message) => classifyFailure(message) === "transient",
+    ...(options.caps === undefined ? {} : { caps: options.caps }),
+  });
   const server = createServer({ supervisor, version: "test", defaultCwd: envs.claude.cwd, progressEveryMs: 200, ...options.server });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);

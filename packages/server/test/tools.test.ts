@@ -17,7 +17,7 @@ describe("session tools over MCP with the real CLIs", () => {
   it("lists the tools with schemas and annotations", async () => {
     h = await serverHarness();
     const { tools } = await h.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["interrupt_agent", "kill_agent", "launch_agent", "list_agents", "poll_agent", "send_message", "wait"]);
+    expect(tools.map((t) => t.name).sort()).toEqual(["interrupt_agent", "invoke", "kill_agent", "launch_agent", "list_agents", "list_pool", "poll_agent", "reset", "send_message", "wait", "warmup"]);
     for (const t of tools) expect(t.outputSchema).toBeDefined();
     expect(tools.find((t) => t.name === "poll_agent")?.annotations).toMatchObject({ readOnlyHint: true });
     expect(tools.find((t) => t.name === "kill_agent")?.annotations).toMatchObject({ destructiveHint: true });
@@ -119,8 +119,10 @@ describe("session tools over MCP with the real CLIs", () => {
 
   it("answers bad input with errors that name the field", async () => {
     h = await serverHarness();
-    expect(await h.callError("launch_agent", { prompt: "x" })).toMatch(/provider is required/);
-    expect(await h.callError("launch_agent", { prompt: "x", task_category: "coding" })).toMatch(/task_category/);
+    expect(await h.callError("launch_agent", { prompt: "x" })).toMatch(/give a task_category \(or a provider\)/);
+    expect(await h.callError("launch_agent", { prompt: "x", task_category: "cooking" })).toMatch(/task_category/);
+    expect(await h.callError("launch_agent", { prompt: "x", task_category: "fallback_default" })).toMatch(/needs an explicit provider/);
+    expect(await h.callError("launch_agent", { prompt: "x", model: "opus" })).toMatch(/model needs provider/);
     expect(await h.callError("launch_agent", { prompt: "x", provider: "gpt" })).toMatch(/provider/);
     expect(await h.callError("launch_agent", { prompt: "x", provider: "claude", cwd: "/definitely/not/here" })).toMatch(/cwd must be an existing directory/);
     expect(await h.callError("launch_agent", { provider: "claude" })).toMatch(/prompt/);

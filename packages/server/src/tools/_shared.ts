@@ -1,6 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { CoreError, ProviderSchema, type AgentView, type Supervisor, type TurnReport, type Usage } from "@subagent-mcp/core";
+import { CoreError, ProviderSchema, type AgentView, type Provider, type Supervisor, type TurnReport, type Usage } from "@subagent-mcp/core";
 import { DriverError } from "@subagent-mcp/drivers";
+import { RoutingError, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
 
@@ -15,6 +16,8 @@ export interface ToolDeps {
   maxDepth: number;
   /** How often a blocking `wait` sends progress notifications. */
   progressEveryMs: number;
+  /** The routing table and default branch, and which CLIs are installed here. */
+  routing: { table: RoutingTable; branch: Branch; installed: (provider: Provider) => boolean };
 }
 
 export const AgentIdSchema = z.string().min(1).describe("An agent id returned by launch_agent (list_agents shows them all).");
@@ -84,7 +87,7 @@ export async function guard(run: () => Promise<CallToolResult> | CallToolResult)
   try {
     return await run();
   } catch (error) {
-    if (error instanceof CoreError || error instanceof DriverError || error instanceof ServerError) return fail(error.message);
+    if (error instanceof CoreError || error instanceof DriverError || error instanceof ServerError || error instanceof RoutingError) return fail(error.message);
     throw error;
   }
 }

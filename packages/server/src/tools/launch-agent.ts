@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { DEPTH_ENV } from "../nesting.js";
@@ -11,7 +12,10 @@ export const LaunchAgentInput = {
   provider: ProviderSchema.optional().describe("Which CLI runs the sub-agent: claude, codex or gemini."),
   model: z.string().min(1).optional().describe("Model id for that CLI (its default when omitted)."),
   effort: z.string().min(1).optional().describe("Reasoning effort, e.g. low, medium, high (CLI-specific)."),
-  task_category: z.string().min(1).optional().describe("Kind of task, for routing to a provider/model."),
+  task_category: TaskCategorySchema.optional().describe(
+    `Kind of task; picks provider, model and effort from the routing table, with failover. ${Object.entries(CATEGORY_DESCRIPTIONS).map(([k, v]) => `${k}: ${v}`).join("; ")}.`,
+  ),
+  branch: BranchSchema.optional().describe("Routing branch: cost_efficiency (default) or performance."),
   cwd: z.string().min(1).optional().describe("Existing directory the sub-agent works in (default: the server's)."),
   system_prompt_append: z.string().optional().describe("Text appended to the sub-agent's system prompt."),
   allowed_tools: z.array(z.string().min(1)).optional().describe("Tools the sub-agent may use without asking."),
@@ -19,8 +23,15 @@ export const LaunchAgentInput = {
   label: z.string().max(200).optional().describe("A short name to recognise the agent by."),
 };
 
+const CandidateOut = z.object({ provider: ProviderSchema, model: z.string(), effort: z.string().optional() });
+
 export const LaunchAgentOutput = {
   agent_id: z.string(),
+  category: z.string().optional(),
+  branch: z.string(),
+  candidate: CandidateOut,
+  fallbacks: z.array(CandidateOut),
+  skipped: z.array(z.object({ provider: ProviderSchema, reason: z.string() })),
   status: StatusSchema,
   provider: ProviderSchema,
   model: z.string().optional(),
@@ -46,21 +57,25 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
         if (deps.depth >= deps.maxDepth) {
           throw new ServerError("NESTING_TOO_DEEP", `sub-agents may nest ${deps.maxDepth} levels deep and this server is at depth ${deps.depth}; do the work here instead of launching another agent`);
         }
-        if (args.provider === undefined) {
-          throw new ServerError(
-            "INVALID_ARGUMENT",
-            args.task_category === undefined
-              ? 'provider is required: give "claude", "codex" or "gemini"'
-              : `routing by task_category is not available yet; give provider ("claude", "codex" or "gemini") with task_category "${args.task_category}"`,
-          );
-        }
-        const cwd = checkCwd(args.cwd, deps.defaultCwd);
-        const view = deps.supervisor.launch({
-          provider: args.provider,
-          prompt: args.prompt,
-          cwd,
+        const route = selectCandidates({
+          ...(args.task_category === undefined ? {} : { category: args.task_category }),
+          ...(args.provider === undefined ? {} : { provider: args.provider }),
           ...(args.model === undefined ? {} : { model: args.model }),
           ...(args.effort === undefined ? {} : { effort: args.effort }),
+          branch: args.branch ?? deps.routing.branch,
+          table: deps.routing.table,
+          installed: deps.routing.installed,
+        });
+        const [chosen, ...fallbacks] = route.candidates;
+        if (chosen === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
+        const cwd = checkCwd(args.cwd, deps.defaultCwd);
+        const view = deps.supervisor.launch({
+          provider: chosen.provider,
+          prompt: args.prompt,
+          cwd,
+          model: chosen.model,
+          ...(chosen.effort === undefined ? {} : { effort: chosen.effort }),
+          fallbacks,
           ...(args.system_prompt_append === undefined ? {} : { systemPromptAppend: args.system_prompt_append }),
           ...(args.allowed_tools === undefined ? {} : { allowedTools: args.allowed_tools }),
           ...(args.permission_mode === undefined ? {} : { permissionMode: args.permission_mode }),
@@ -69,6 +84,11 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
         });
         const out = {
           agent_id: view.id,
+          ...(route.category === undefined ? {} : { category: route.category }),
+          branch: route.branch,
+          candidate: chosen,
+          fallbacks,
+          skipped: route.skipped,
           status: view.status,
           provider: view.provider,
           ...(view.model === undefined ? {} : { model: view.model }),
@@ -77,7 +97,8 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           ...(view.queuePosition === undefined ? {} : { queue_position: view.queuePosition }),
         };
         const where = view.status === "queued" ? `queued at position ${String(view.queuePosition)}` : view.status;
-        return ok(out, `Launched ${view.provider} agent ${view.id} (${where}).`);
+        const via = route.category === undefined ? "" : ` for ${route.category} (${route.branch})`;
+        return ok(out, `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where}); ${fallbacks.length} fallback candidate(s).`);
       }),
   );
 }

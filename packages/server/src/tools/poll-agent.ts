@@ -26,6 +26,8 @@ export const PollAgentOutput = {
   cost_usd: z.number().optional(),
   queued_messages: z.number(),
   hint: z.string().optional(),
+  /** Candidates that failed transiently and were replaced by the current one (auto mode). */
+  failover: z.array(z.object({ provider: ProviderSchema, model: z.string().optional(), effort: z.string().optional(), reason: z.string() })).optional(),
 };
 
 /** One sentence on what a state means and what to do, for the states that need one. */
@@ -77,6 +79,9 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
           ...(view.costUsd === undefined ? {} : { cost_usd: round(view.costUsd) }),
           queued_messages: view.queuedMessages,
           ...(hint === undefined ? {} : { hint }),
+          ...(view.attempts.length === 0
+            ? {}
+            : { failover: view.attempts.map((a) => ({ provider: a.provider, ...(a.model === undefined ? {} : { model: a.model }), ...(a.effort === undefined ? {} : { effort: a.effort }), reason: a.reason })) }),
         };
         const last = view.lastTurn === undefined ? "" : `\nLast result: ${view.lastTurn.result.slice(0, 500)}`;
         return ok(out, `Agent ${view.id} (${view.provider}) is ${view.status}${view.alive ? "" : ", session ended"}; ${view.turns} turn(s) done.${hint === undefined ? "" : ` ${hint}`}${last}`);
