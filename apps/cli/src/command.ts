@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import { mcpCommand, serveStdio } from "./mcp.js";
+import { routeCommand } from "./route.js";
 import { version } from "./version.js";
 
 /** The root `subagent-mcp` command: without a subcommand it serves MCP on stdio. */
@@ -10,7 +11,7 @@ export const mainCommand = defineCommand({
     description:
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP.",
   },
-  subCommands: { mcp: mcpCommand },
+  subCommands: { mcp: mcpCommand, route: routeCommand },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await serveStdio();
   },

@@ -1,5 +1,6 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { agentDefinitionSource, createServer, createSupervisor, depthFrom, loadConfig } from "@subagent-mcp/server";
+import { installedCheck } from "./installed.js";
 import { homedir } from "node:os";
 import { defineCommand } from "citty";
 import { version } from "./version.js";
@@ -19,6 +20,9 @@ export async function serveStdio(): Promise<void> {
     maxDepth: config.max_depth ?? 2,
     stallSeconds: config.stall_seconds ?? 600,
     definitions: agentDefinitionSource({ cwd: process.cwd(), home: homedir(), env: process.env }),
+    routingTable: config.routingTable,
+    routingBranch: config.routingBranch,
+    installed: installedCheck(config),
   });
   let closing = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {

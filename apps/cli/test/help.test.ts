@@ -1,3 +1,4 @@
+import { cliExecutable } from "@subagent-mcp/testkit";
 import { execa } from "execa";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -14,11 +15,12 @@ describe("subagent-mcp binary", () => {
     expect(stdout).toMatchInlineSnapshot(`
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP. (subagent-mcp v0.0.0)
 
-      USAGE subagent-mcp mcp
+      USAGE subagent-mcp mcp|route
 
       COMMANDS
 
-        mcp    Serve the subagent-mcp tools over MCP on stdio (the default command).
+          mcp    Serve the subagent-mcp tools over MCP on stdio (the default command).                             
+        route    Show the ranked provider/model/effort candidates for a task category and which are available here.
 
       Use subagent-mcp <command> --help for more information about a command.
       "
@@ -28,5 +30,17 @@ describe("subagent-mcp binary", () => {
   it("prints its version", async () => {
     const { stdout } = await execa("node", [bin, "--version"]);
     expect(stdout.trim()).toBe(pkg.version);
+  });
+
+  it("route shows the ranked candidates and which are available here", async () => {
+    const env = { PATH: "/usr/bin:/bin", SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"), XDG_CONFIG_HOME: "/nonexistent" };
+    const { stdout } = await execa("node", [bin, "route", "--category", "coding"], { env, extendEnv: false });
+    const lines = stdout.split("\n");
+    expect(lines[0]).toBe("coding (cost_efficiency): writing or changing code to a clear specification");
+    expect(lines[1]).toMatch(/^1\. codex\/gpt-5\.3-codex \(medium\)\s+available: \//);
+    expect(lines[2]).toMatch(/^2\. claude\/sonnet \(medium\)\s+skipped: claude CLI not found/);
+    const bad = await execa("node", [bin, "route", "--category", "cooking"], { env, extendEnv: false, reject: false });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/^subagent-mcp: --category must be one of: math_proof/);
   });
 });
