@@ -36,6 +36,16 @@ describe("auto mode: routing by task_category with failover, against the real CL
     expect(poll.failover).toEqual([{ provider: "claude", model: "sonnet", effort: "medium", reason: expect.stringContaining("529") as string }]);
   });
 
+  it("fails over when the model connection drops mid-response (disconnect)", async () => {
+    h = await serverHarness();
+    h.fakes.codex.script((req) => (req.lastUserText.includes("shaky") ? { kind: "disconnect" } : undefined));
+    const a = await h.call<Launched>("launch_agent", { prompt: "shaky task", task_category: "coding" });
+    expect(a.candidate.provider).toBe("codex");
+    const done = await h.call<{ finished: { result: string; is_error: boolean }[] }>("wait", { agent_ids: [a.agent_id], timeout_s: 90 });
+    expect(done.finished[0]).toMatchObject({ is_error: false });
+    expect(done.finished[0]?.result).toContain(h.fakes.claude.nonce);
+  });
+
   it("stops at a permanent failure (401) with one error listing every attempt", async () => {
     h = await serverHarness();
     h.fakes.claude.script((req) => (req.lastUserText.includes("doomed") ? { kind: "error", status: 429, message: "rate limited" } : undefined));
