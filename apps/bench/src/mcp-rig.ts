@@ -1,7 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { Provider } from "@subagent-mcp/core";
-import { cliExecutable, loopbackEnv, startAnthropicFake, startGeminiFake, startOpenAIFake, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
+import { cliExecutable, loopbackEnv, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -19,7 +19,7 @@ export interface McpRig {
 }
 
 export async function mcpRig(extraEnv: Record<string, string> = {}): Promise<McpRig> {
-  const fakes = { claude: await startAnthropicFake(), codex: await startOpenAIFake(), gemini: await startGeminiFake() };
+  const fakes = await startAllFakes();
   const env = await loopbackEnv(fakes);
   // Started as a user's host starts it: the executable itself (its shebang carries the Node flags).
   const transport = new StdioClientTransport({

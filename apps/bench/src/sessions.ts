@@ -1,14 +1,6 @@
 import type { AgentEvent, Driver, Provider, Session } from "@subagent-mcp/core";
 import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
-import {
-  locateCli,
-  loopbackEnv,
-  startAnthropicFake,
-  startGeminiFake,
-  startOpenAIFake,
-  type CliEnvironment,
-  type FakeModelServer,
-} from "@subagent-mcp/testkit";
+import { loopbackEnv, pinnedCliOptions, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 
 /** One provider's fake model, loopback environment and driver, for a benchmark. */
 export interface Rig {
@@ -19,18 +11,11 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-const fakes: Record<Provider, () => Promise<FakeModelServer>> = {
-  claude: startAnthropicFake,
-  codex: startOpenAIFake,
-  gemini: startGeminiFake,
-};
-
 /** Builds the rig: the real pinned CLI, pointed only at the fake on 127.0.0.1. */
 export async function rig(provider: Provider): Promise<Rig> {
-  const fake = await fakes[provider]();
+  const fake = await startFakeFor(provider);
   const env = await loopbackEnv(provider, fake);
-  const cli = locateCli(provider);
-  const options = { executable: cli.command, executableArgs: cli.args, env: env.env, extendEnv: false };
+  const options = pinnedCliOptions(env);
   const driver = provider === "claude" ? new ClaudeDriver(options) : provider === "codex" ? new CodexDriver(options) : new AcpDriver(options);
   return {
     provider,

@@ -4,9 +4,7 @@ import { fileURLToPath } from "node:url";
 import {
   cliExecutable,
   loopbackEnv,
-  startAnthropicFake,
-  startGeminiFake,
-  startOpenAIFake,
+  startAllFakes,
   type CliEnvironment,
   type FakeModelServer,
 } from "@subagent-mcp/testkit";
@@ -29,7 +27,7 @@ export interface E2E {
 }
 
 export async function startE2E(extraEnv: Record<string, string> = {}): Promise<E2E> {
-  const fakes = { claude: await startAnthropicFake(), codex: await startOpenAIFake(), gemini: await startGeminiFake() };
+  const fakes = await startAllFakes();
   const env = await loopbackEnv(fakes);
   const serverEnv = {
     ...env.env,

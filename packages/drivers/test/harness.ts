@@ -1,24 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { AgentEvent, Driver, Provider, Session, SessionSpec } from "@subagent-mcp/core";
-import {
-  lastLines,
-  locateCli,
-  loopbackEnv,
-  startAnthropicFake,
-  startGeminiFake,
-  startOpenAIFake,
-  type CliEnvironment,
-  type FakeModelServer,
-} from "@subagent-mcp/testkit";
+import { lastLines, loopbackEnv, pinnedCliOptions, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { AcpDriver, ClaudeDriver, CodexDriver, type CliDriverOptions } from "../src/index.js";
 
 type TurnEnd = Extract<AgentEvent, { type: "turn_end" }>;
-
-const fakes: Record<Provider, () => Promise<FakeModelServer>> = {
-  claude: startAnthropicFake,
-  codex: startOpenAIFake,
-  gemini: startGeminiFake,
-};
 
 /** A real CLI session against its fake, with every event recorded and awaitable. */
 export interface Harness {
@@ -34,14 +19,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Driver options that run the pinned CLI in the loopback environment, inheriting nothing else. */
-export function driverOptions(env: CliEnvironment): CliDriverOptions {
-  const cli = locateCli(env.cli);
-  return { executable: cli.command, executableArgs: cli.args, env: env.env, extendEnv: false };
-}
-
 function makeDriver(provider: Provider, env: CliEnvironment): Driver {
-  const options = driverOptions(env);
+  const options: CliDriverOptions = pinnedCliOptions(env);
   switch (provider) {
     case "claude":
       return new ClaudeDriver(options);
@@ -53,7 +32,7 @@ function makeDriver(provider: Provider, env: CliEnvironment): Driver {
 }
 
 export async function harness(provider: Provider): Promise<Harness> {
-  const fake = await fakes[provider]();
+  const fake = await startFakeFor(provider);
   const env = await loopbackEnv(provider, fake);
   const driver = makeDriver(provider, env);
   const events: AgentEvent[] = [];

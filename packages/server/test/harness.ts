@@ -3,15 +3,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Supervisor, type Driver, type Provider } from "@subagent-mcp/core";
 import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
 import { classifyFailure } from "@subagent-mcp/routing";
-import {
-  locateCli,
-  loopbackEnv,
-  startAnthropicFake,
-  startGeminiFake,
-  startOpenAIFake,
-  type CliEnvironment,
-  type FakeModelServer,
-} from "@subagent-mcp/testkit";
+import { loopbackEnv, pinnedCliOptions, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { createServer, type ServerDeps } from "../src/index.js";
 
 /** An in-process server with real drivers (each CLI in its own loopback env) and a real MCP client. */
@@ -28,16 +20,13 @@ export interface ServerHarness {
 }
 
 export async function serverHarness(options: { caps?: Partial<Record<Provider, number>>; server?: Partial<ServerDeps> } = {}): Promise<ServerHarness> {
-  const fakes = { claude: await startAnthropicFake(), codex: await startOpenAIFake(), gemini: await startGeminiFake() };
+  const fakes = await startAllFakes();
   const envs = {
     claude: await loopbackEnv("claude", fakes.claude),
     codex: await loopbackEnv("codex", fakes.codex),
     gemini: await loopbackEnv("gemini", fakes.gemini),
   };
-  const opts = (provider: Provider) => {
-    const cli = locateCli(provider);
-    return { executable: cli.command, executableArgs: cli.args, env: envs[provider].env, extendEnv: false };
-  };
+  const opts = (provider: Provider) => pinnedCliOptions(envs[provider]);
   const drivers: Record<Provider, Driver> = {
     claude: new ClaudeDriver(opts("claude")),
     codex: new CodexDriver(opts("codex")),

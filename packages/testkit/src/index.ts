@@ -14,6 +14,7 @@ export type {
   RecordedRequest,
   Scripter,
 } from "./fake/types.js";
+export { pinnedCliOptions, startAllFakes, startFakeFor } from "./fakes.js";
 export { loopbackEnv } from "./env/index.js";
 export type { CliEnvironment, CliName } from "./env/loopback.js";
 export { cliExecutable, locateCli, type CliCommand } from "./locate.js";
