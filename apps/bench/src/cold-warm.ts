@@ -9,6 +9,8 @@ export interface ColdWarmResult {
   warm: Summary;
   /** How many times faster a warm follow-up is than a cold start (median over median). */
   speedup: number;
+  /** The CLI's own lag: model finished (fake's last byte) -> the driver has the turn end. */
+  cliLag: Summary;
 }
 
 /** Runs `runs` cold sessions; in each, after the first result, `followUps` warm turns. */
@@ -16,13 +18,18 @@ export async function coldVsWarm(provider: Provider, runs: number, followUps: nu
   const r = await rig(provider);
   const cold: number[] = [];
   const warm: number[] = [];
+  const lag: number[] = [];
   try {
     for (let i = 0; i < runs; i += 1) {
       const s = startSession(r);
       try {
         // Cold: spawn + handshake + first turn, all paid by the first result.
         cold.push(await s.turn(`cold start ${i}`));
-        for (let j = 0; j < followUps; j += 1) warm.push(await s.turn(`warm follow-up ${i}.${j}`));
+        for (let j = 0; j < followUps; j += 1) {
+          warm.push(await s.turn(`warm follow-up ${i}.${j}`));
+          const last = r.fake.requests.at(-1)?.endedAt;
+          if (last !== undefined) lag.push(s.lastTurnEndAt() - last);
+        }
       } finally {
         await s.session.kill();
       }
@@ -32,5 +39,5 @@ export async function coldVsWarm(provider: Provider, runs: number, followUps: nu
   }
   const c = summarize(cold);
   const w = summarize(warm);
-  return { provider, cold: c, warm: w, speedup: Math.round((c.median / w.median) * 10) / 10 };
+  return { provider, cold: c, warm: w, speedup: Math.round((c.median / w.median) * 10) / 10, cliLag: summarize(lag) };
 }

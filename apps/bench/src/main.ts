@@ -23,8 +23,8 @@ if (only === undefined || only === "cold-warm") {
   for (const provider of providers) rows.push(await coldVsWarm(provider, runs, 5));
   printTable(
     `Driver: cold start to first result vs a follow-up in a warm session (ms; ${runs} cold runs, ${runs * 5} warm turns per CLI)`,
-    ["cli", "cold median", "cold min-max", "warm median", "warm p95", "warm min-max", "warm is faster by"],
-    rows.map((r) => [r.provider, r.cold.median, `${r.cold.min}-${r.cold.max}`, r.warm.median, r.warm.p95, `${r.warm.min}-${r.warm.max}`, `${r.speedup}x`]),
+    ["cli", "cold median", "cold min-max", "warm median", "warm p95", "warm min-max", "warm is faster by", "CLI lag: model done -> turn end"],
+    rows.map((r) => [r.provider, r.cold.median, `${r.cold.min}-${r.cold.max}`, r.warm.median, r.warm.p95, `${r.warm.min}-${r.warm.max}`, `${r.speedup}x`, `${r.cliLag.median} / ${r.cliLag.p99}`]),
   );
   save("cold-vs-warm", { results: rows });
 }

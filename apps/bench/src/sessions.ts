@@ -34,18 +34,25 @@ export interface TimedSession {
   session: Session;
   /** Sends `text` and resolves with the milliseconds until its turn ended. */
   turn(text: string): Promise<number>;
+  /** performance.now() of the last turn_end the driver delivered. */
+  lastTurnEndAt(): number;
 }
 
 /** Starts a session on the rig; turn timings are measured from send to `turn_end`. */
 export function startSession(r: Rig): TimedSession {
   let onEnd: ((event: Extract<AgentEvent, { type: "turn_end" }>) => void) | undefined;
   let failure: string | undefined;
+  let endedAt = 0;
   const session = r.driver.start({ cwd: r.env.cwd }, (event) => {
-    if (event.type === "turn_end") onEnd?.(event);
+    if (event.type === "turn_end") {
+      endedAt = performance.now();
+      onEnd?.(event);
+    }
     if (event.type === "exit") failure = `${r.provider} exited (${String(event.code ?? event.signal)})`;
   });
   return {
     session,
+    lastTurnEndAt: () => endedAt,
     turn: (text) =>
       new Promise((resolve, reject) => {
         if (failure !== undefined) {
