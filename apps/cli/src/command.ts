@@ -1,6 +1,9 @@
 import { defineCommand } from "citty";
 import { mcpCommand, serveStdio } from "./mcp.js";
+import { initCommand } from "./init.js";
 import { routeCommand } from "./route.js";
+import { setupCommand } from "./setup.js";
+import { uninstallCommand } from "./uninstall.js";
 import { version } from "./version.js";
 
 /** The root `subagent-mcp` command: without a subcommand it serves MCP on stdio. */
@@ -11,7 +14,7 @@ export const mainCommand = defineCommand({
     description:
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP.",
   },
-  subCommands: { mcp: mcpCommand, route: routeCommand },
+  subCommands: { mcp: mcpCommand, setup: setupCommand, init: initCommand, uninstall: uninstallCommand, route: routeCommand },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await serveStdio();
   },

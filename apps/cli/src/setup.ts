@@ -1,0 +1,79 @@
+import { existsSync, realpathSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { resolveExecutable } from "@subagent-mcp/drivers";
+import { applyChange, HOSTS, mcpConfigPath, planServer, recordChanges, stateDir, type Host, type HostContext, type RecordedChange } from "@subagent-mcp/hooks";
+import { defineCommand } from "citty";
+import { join } from "node:path";
+import { lineDiff } from "./diff.js";
+import { fail } from "./fail.js";
+
+/** The command a host should run to start this very installation of the server. */
+export function serverLaunch(): { command: string; args: string[] } {
+  const main = realpathSync(fileURLToPath(new URL("./main.js", import.meta.url)));
+  return { command: process.execPath, args: ["--max-semi-space-size=1", main] };
+}
+
+function context(): HostContext {
+  return { home: process.env.HOME ?? homedir(), env: process.env };
+}
+
+/** A host counts as present when its CLI is on PATH (or overridden) or its config folder exists. */
+export function detectHosts(ctx: HostContext): Host[] {
+  return HOSTS.filter((host) => {
+    try {
+      resolveExecutable(host, { env: ctx.env });
+      return true;
+    } catch {
+      return existsSync(dirname(mcpConfigPath(host, ctx))) && (host !== "claude" || existsSync(join(ctx.home, ".claude")));
+    }
+  });
+}
+
+/** Parses --host claude,codex (repeatable via commas); unknown names are a usage error. */
+export function hostsArg(value: string | undefined): Host[] | undefined {
+  if (value === undefined) return undefined;
+  const hosts = value.split(",").map((h) => h.trim()).filter(Boolean);
+  for (const h of hosts) if (!(HOSTS as readonly string[]).includes(h)) fail(`--host must be claude, codex or gemini (got "${h}")`);
+  return hosts as Host[];
+}
+
+/** `subagent-mcp setup`: registers the server in every host found (or those named). */
+export const setupCommand = defineCommand({
+  meta: { name: "setup", description: "Register the subagent-mcp server with Claude Code, Codex and Gemini CLI (every host found, or --host)." },
+  args: {
+    host: { type: "string", description: "Only these hosts, comma-separated: claude,codex,gemini" },
+    "dry-run": { type: "boolean", description: "Show the exact changes and write nothing" },
+    yes: { type: "boolean", description: "Do not ask (setup never asks when not on a terminal)" },
+  },
+  run({ args }) {
+    const ctx = context();
+    const hosts = hostsArg(args.host) ?? detectHosts(ctx);
+    if (hosts.length === 0) fail("no host found: install Claude Code, Codex or Gemini CLI, or name one with --host");
+    const launch = serverLaunch();
+    const plans = hosts.map((host) => {
+      try {
+        return { host, change: planServer(host, ctx, launch) };
+      } catch (error) {
+        return fail(`${host}: ${(error as Error).message}`);
+      }
+    });
+    const dir = stateDir(ctx);
+    const applied: RecordedChange[] = [];
+    for (const { host, change } of plans) {
+      if (change.before === change.after) {
+        process.stdout.write(`${host}: ${change.path} already up to date\n`);
+        continue;
+      }
+      if (args["dry-run"]) {
+        process.stdout.write(`${host}:\n${lineDiff(change.path, change.before, change.after)}\n`);
+        continue;
+      }
+      const backup = applyChange(change, join(dir, "backups"));
+      applied.push({ kind: "mcp", host, ...change });
+      process.stdout.write(`${host}: registered subagent-mcp in ${change.path}${backup === undefined ? "" : ` (backup: ${backup})`}\n`);
+    }
+    if (applied.length > 0) recordChanges(dir, applied);
+  },
+});

@@ -1,0 +1,39 @@
+import fc from "fast-check";
+import { parse } from "smol-toml";
+import { describe, expect, it } from "vitest";
+import { codexServerBlock, removeTomlBlock, upsertTomlBlock } from "../src/toml-block.js";
+
+const block = codexServerBlock("subagent-mcp", { command: "/usr/bin/node", args: ["--x", "/a b/main.js"], toolTimeoutSec: 660, startupTimeoutSec: 30 });
+
+describe("Codex config.toml block", () => {
+  it("appends a valid table, keeps comments, replaces itself, and removes byte for byte", () => {
+    const text = '# my config\nmodel = "gpt-5.5" # inline\n\n[mcp_servers.mine]\ncommand = "mine"\n';
+    const added = upsertTomlBlock(text, "subagent-mcp", block);
+    const parsed = parse(added) as { mcp_servers: Record<string, { args: string[]; tool_timeout_sec: number }> };
+    expect(parsed.mcp_servers["subagent-mcp"]).toMatchObject({ args: ["--x", "/a b/main.js"], tool_timeout_sec: 660 });
+    expect(parsed.mcp_servers.mine).toBeDefined();
+    expect(upsertTomlBlock(added, "subagent-mcp", block)).toBe(added);
+    expect(removeTomlBlock(added)).toBe(text);
+  });
+
+  it("refuses to clash with a table the user wrote", () => {
+    expect(() => upsertTomlBlock('[mcp_servers.subagent-mcp]\ncommand = "x"\n', "subagent-mcp", block)).toThrow(/already defines/);
+  });
+
+  it("removal gives back arbitrary TOML: same data, same lines", () => {
+    const key = fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/);
+    const val = fc.oneof(fc.integer({ min: -99, max: 99 }).map(String), fc.boolean().map(String), fc.string({ maxLength: 6 }).map((s) => JSON.stringify(s)));
+    const line = fc.oneof(fc.tuple(key, val).map(([k, v]) => `${k} = ${v}`), fc.constantFrom("# comment", ""));
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(key, val), { selector: ([k]) => k, maxLength: 5 }), fc.array(line.filter((l) => !l.includes("=")), { maxLength: 3 }), fc.constantFrom("\n", "\r\n"), fc.boolean(), (pairs, extra, eol, finalEol) => {
+        const lines = [...extra, ...pairs.map(([k, v]) => `${k} = ${v}`)];
+        const text = lines.join(eol) + (finalEol && lines.length > 0 ? eol : "");
+        const added = upsertTomlBlock(text, "subagent-mcp", codexServerBlock("subagent-mcp", { command: "n", args: [], toolTimeoutSec: 1, startupTimeoutSec: 1 }, eol));
+        const removed = removeTomlBlock(added);
+        expect(parse(removed)).toEqual(parse(text));
+        expect([text, `${text}\n`, `${text}\r\n`]).toContain(removed);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
