@@ -40,7 +40,7 @@ describe("setup, init and uninstall in a temporary HOME, read back by the real C
     expect((await ours(["setup", "--host", "claude,codex,gemini"], e)).exitCode).toBe(0);
 
     const claude = await runCli({ ...e, cli: "claude" }, ["mcp", "list"], { step: "claude mcp list", timeoutMs: 60_000 });
-    expect(claude.stdout).toMatch(/subagent-mcp/);
+    expect(claude.stdout).toMatch(/subagent-mcp: .*Connected/);
     const codex = await runCli({ ...e, cli: "codex" }, ["mcp", "list"], { step: "codex mcp list", timeoutMs: 60_000 });
     expect(codex.stdout).toMatch(/subagent-mcp/);
     const gemini = await runCli({ ...e, cli: "gemini" }, ["mcp", "list"], { step: "gemini mcp list", timeoutMs: 60_000 });
