@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import { mcpCommand, serveStdio } from "./mcp.js";
+import { doctorCommand } from "./doctor.js";
 import { initCommand } from "./init.js";
 import { routeCommand } from "./route.js";
 import { setupCommand } from "./setup.js";
@@ -14,7 +15,7 @@ export const mainCommand = defineCommand({
     description:
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP.",
   },
-  subCommands: { mcp: mcpCommand, setup: setupCommand, init: initCommand, uninstall: uninstallCommand, route: routeCommand },
+  subCommands: { mcp: mcpCommand, setup: setupCommand, init: initCommand, uninstall: uninstallCommand, doctor: doctorCommand, route: routeCommand },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await serveStdio();
   },

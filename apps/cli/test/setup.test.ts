@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { loopbackEnv, runCli, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
+import { cliExecutable, loopbackEnv, runCli, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { bin } from "./e2e.js";
 
 let env: CliEnvironment | undefined;
@@ -79,5 +79,20 @@ describe("setup, init and uninstall in a temporary HOME, read back by the real C
     const bad = await ours(["setup", "--host", "vim"], e);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toBe('subagent-mcp: --host must be claude, codex or gemini (got "vim")');
+  });
+});
+
+describe("doctor", () => {
+  it("finds each pinned CLI, its version, our entry, and completes a handshake without a model call", async () => {
+    fakes = await startAllFakes();
+    const e = (env = await loopbackEnv(fakes));
+    const withClis = { ...e, env: { ...e.env, SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"), SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"), SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini") } };
+    await ours(["setup", "--host", "codex"], withClis);
+    const out = await ours(["doctor"], withClis);
+    expect(out.exitCode, out.stdout + out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/claude: .*\n {2}version: 2\.1\.330.*\n {2}not registered in .*\n {2}handshake ok in \d+ ms/);
+    expect(out.stdout).toMatch(/codex: .*\n {2}version: codex-cli 0\.169\.0\n {2}registered in .*config\.toml\n {2}handshake ok in \d+ ms/);
+    expect(out.stdout).toMatch(/gemini: .*\n {2}version: 0\.61\.0\n {2}not registered in .*\n {2}handshake ok in \d+ ms/);
+    for (const f of Object.values(fakes)) expect(f.requests.filter((r) => r.reply !== "none")).toEqual([]);
   });
 });
