@@ -1,5 +1,6 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { agentDefinitionSource, createServer, createSupervisor, depthFrom, loadConfig } from "@subagent-mcp/server";
+import { isOrchestrating, setOrchestrating, stateDir } from "@subagent-mcp/hooks";
 import { installedCheck } from "./installed.js";
 import { homedir } from "node:os";
 import { defineCommand } from "citty";
@@ -23,6 +24,7 @@ export async function serveStdio(): Promise<void> {
     routingTable: config.routingTable,
     routingBranch: config.routingBranch,
     installed: installedCheck(config),
+    orchestration: orchestrationState(process.cwd()),
   });
   let closing = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {
@@ -47,6 +49,12 @@ export async function serveStdio(): Promise<void> {
   const transport = new StdioServerTransport();
   transport.onclose = () => void shutdown("transport closed", 0);
   await server.connect(transport);
+}
+
+// Orchestration mode lives in the state dir, per project, where the host's hook handlers read it.
+function orchestrationState(cwd: string): { get(): boolean; set(enabled: boolean): void; scope: string } {
+  const dir = stateDir({ home: process.env.HOME ?? homedir(), env: process.env });
+  return { get: () => isOrchestrating(dir, cwd), set: (on) => { setOrchestrating(dir, cwd, on); }, scope: cwd };
 }
 
 /** `subagent-mcp mcp`: serve the MCP tools on stdio. */

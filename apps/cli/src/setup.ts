@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveExecutable } from "@subagent-mcp/drivers";
-import { applyChange, HOSTS, mcpConfigPath, planServer, recordChanges, stateDir, type Host, type HostContext, type RecordedChange } from "@subagent-mcp/hooks";
+import { applyChange, HOSTS, mcpConfigPath, planClaudeHooks, planServer, recordChanges, stateDir, type FileChange, type Host, type HostContext, type RecordedChange } from "@subagent-mcp/hooks";
 import { defineCommand } from "citty";
 import { join } from "node:path";
 import { lineDiff } from "./diff.js";
@@ -52,16 +52,20 @@ export const setupCommand = defineCommand({
     const hosts = hostsArg(args.host) ?? detectHosts(ctx);
     if (hosts.length === 0) fail("no host found: install Claude Code, Codex or Gemini CLI, or name one with --host");
     const launch = serverLaunch();
-    const plans = hosts.map((host) => {
+    const hookCommand = [launch.command, ...launch.args.filter((a) => !a.startsWith("--"))].map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(" ");
+    const plans: { host: Host; kind: "mcp" | "hooks"; change: FileChange }[] = [];
+    for (const host of hosts) {
       try {
-        return { host, change: planServer(host, ctx, launch) };
+        plans.push({ host, kind: "mcp", change: planServer(host, ctx, launch) });
+        // Orchestration-mode hooks: Claude Code's UserPromptSubmit and PreToolUse.
+        if (host === "claude") plans.push({ host, kind: "hooks", change: planClaudeHooks(ctx, hookCommand) });
       } catch (error) {
-        return fail(`${host}: ${(error as Error).message}`);
+        fail(`${host}: ${(error as Error).message}`);
       }
-    });
+    }
     const dir = stateDir(ctx);
     const applied: RecordedChange[] = [];
-    for (const { host, change } of plans) {
+    for (const { host, kind, change } of plans) {
       if (change.before === change.after) {
         process.stdout.write(`${host}: ${change.path} already up to date\n`);
         continue;
@@ -71,8 +75,9 @@ export const setupCommand = defineCommand({
         continue;
       }
       const backup = applyChange(change, join(dir, "backups"));
-      applied.push({ kind: "mcp", host, ...change });
-      process.stdout.write(`${host}: registered subagent-mcp in ${change.path}${backup === undefined ? "" : ` (backup: ${backup})`}\n`);
+      applied.push({ kind, host, ...change });
+      const what = kind === "mcp" ? "registered subagent-mcp" : "installed orchestration hooks";
+      process.stdout.write(`${host}: ${what} in ${change.path}${backup === undefined ? "" : ` (backup: ${backup})`}\n`);
     }
     if (applied.length > 0) recordChanges(dir, applied);
   },

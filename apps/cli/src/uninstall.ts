@@ -1,5 +1,5 @@
 import { homedir } from "node:os";
-import { readRecord, removeManagedBlock, revertChange, stateDir, withoutServer, writeRecord, type Host } from "@subagent-mcp/hooks";
+import { readRecord, removeClaudeHooks, removeManagedBlock, revertChange, stateDir, withoutServer, writeRecord, type Host } from "@subagent-mcp/hooks";
 import { defineCommand } from "citty";
 
 /** `subagent-mcp uninstall`: reverses exactly what setup and init wrote. */
@@ -14,7 +14,11 @@ export const uninstallCommand = defineCommand({
       return;
     }
     for (const change of changes.reverse()) {
-      const how = revertChange(change, (text) => (change.kind === "mcp" ? withoutServer(change.host as Host, text) : removeManagedBlock(text)));
+      const how = revertChange(change, (text) => {
+        if (change.kind === "mcp") return withoutServer(change.host as Host, text);
+        if (change.kind === "hooks") return removeClaudeHooks(text);
+        return removeManagedBlock(text);
+      });
       process.stdout.write(`${change.path}: ${how}\n`);
     }
     writeRecord(dir, []);

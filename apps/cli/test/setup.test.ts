@@ -19,7 +19,7 @@ describe("setup, init and uninstall in a temporary HOME, read back by the real C
   it("registers the server with all three hosts, which list it, and uninstall restores every byte", async () => {
     fakes = await startAllFakes();
     const e = (env = await loopbackEnv(fakes));
-    const files = [join(e.home, ".claude.json"), join(e.env.CODEX_HOME ?? "", "config.toml"), join(e.home, ".gemini", "settings.json")];
+    const files = [join(e.home, ".claude.json"), join(e.env.CODEX_HOME ?? "", "config.toml"), join(e.home, ".gemini", "settings.json"), join(e.home, ".claude", "settings.json")];
     // The user's own content, comments included, must survive untouched.
     writeFileSync(files[2] as string, `// my gemini settings\n${readFileSync(files[2] as string, "utf8")}`);
     const before = files.map((f) => (existsSync(f) ? readFileSync(f, "utf8") : null));
@@ -33,7 +33,7 @@ describe("setup, init and uninstall in a temporary HOME, read back by the real C
     expect(setup.exitCode, setup.stderr).toBe(0);
     expect(readFileSync(files[2] as string, "utf8")).toContain("// my gemini settings");
     const again = await ours(["setup", "--host", "claude,codex,gemini"], e);
-    expect(again.stdout.match(/already up to date/g)).toHaveLength(3);
+    expect(again.stdout.match(/already up to date/g)).toHaveLength(4);
     // Setup then uninstall gives every file back byte for byte.
     expect((await ours(["uninstall"], e)).exitCode).toBe(0);
     expect(files.map((f) => (existsSync(f) ? readFileSync(f, "utf8") : null))).toEqual(before);

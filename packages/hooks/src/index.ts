@@ -7,3 +7,6 @@ export { BLOCK_BEGIN, BLOCK_END, removeManagedBlock, upsertManagedBlock } from "
 export { readRecord, recordChanges, stateDir, writeRecord, type RecordedChange } from "./record.js";
 export { removeJsonc, setJsonc } from "./jsonc.js";
 export { codexServerBlock, removeTomlBlock, upsertTomlBlock } from "./toml-block.js";
+export { isOrchestrating, modeFile, setOrchestrating } from "./mode.js";
+export { claudeHook, DIRECTIVE, type ClaudeHookInput, type HookContext } from "./handlers.js";
+export { claudeSettingsPath, planClaudeHooks, removeClaudeHooks, withClaudeHooks } from "./claude-hooks.js";

@@ -1,4 +1,4 @@
-import { applyEdits, findNodeAtLocation, modify, parseTree, type FormattingOptions, type JSONPath } from "jsonc-parser";
+import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type FormattingOptions, type JSONPath } from "jsonc-parser";
 
 // Indentation of the file itself, so our entries look like the user's.
 function formatting(text: string): FormattingOptions {
@@ -26,4 +26,24 @@ export function setJsonc(text: string, path: JSONPath, value: unknown): string {
 export function removeJsonc(text: string, path: JSONPath): string {
   if (!hasJsoncPath(text, path)) return text;
   return applyEdits(text, modify(text, path, undefined, { formattingOptions: formatting(text) }));
+}
+
+/** Appends `value` to the array at `path` (creating the array when absent), keeping everything else. */
+export function appendJsonc(text: string, path: JSONPath, value: unknown): string {
+  const base = text.trim() === "" ? "{}" : text;
+  const tree = parseTree(base);
+  const node = tree === undefined ? undefined : findNodeAtLocation(tree, path);
+  if (node?.type !== "array") return setJsonc(base, path, [value]);
+  return applyEdits(base, modify(base, [...path, -1], value, { formattingOptions: formatting(base), isArrayInsertion: true }));
+}
+
+/** Removes the elements of the array at `path` for which `match` is true. */
+export function removeFromJsoncArray(text: string, path: JSONPath, match: (element: unknown) => boolean): string {
+  const tree = parseTree(text);
+  const node = tree === undefined ? undefined : findNodeAtLocation(tree, path);
+  if (node?.type !== "array") return text;
+  let out = text;
+  const indexes = (node.children ?? []).map((child, i) => ({ i, value: getNodeValue(child) as unknown })).filter((c) => match(c.value)).map((c) => c.i);
+  for (const i of indexes.reverse()) out = applyEdits(out, modify(out, [...path, i], undefined, { formattingOptions: formatting(out) }));
+  return out;
 }

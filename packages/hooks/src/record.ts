@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { writeAtomic, type FileChange } from "./files.js";
 
-const ChangeSchema = z.object({ kind: z.enum(["mcp", "instructions"]), host: z.string().optional(), path: z.string(), before: z.string().nullable(), after: z.string() });
+const ChangeSchema = z.object({ kind: z.enum(["mcp", "hooks", "instructions"]), host: z.string().optional(), path: z.string(), before: z.string().nullable(), after: z.string() });
 const RecordSchema = z.object({ version: z.literal(1), changes: z.array(ChangeSchema) });
 
 /** One change that setup or init made, remembered so that uninstall can reverse exactly it. */

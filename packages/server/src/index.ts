@@ -7,3 +7,4 @@ export { ConfigSchema, loadConfig, type Config, type EffectiveConfig } from "./c
 export { createSupervisor } from "./supervisor.js";
 export { DEFAULT_RESET, PoolCatalog, type DefinitionSource, type PoolDefinition } from "./pool-catalog.js";
 export { agentDefinitionSource } from "./definitions.js";
+export type { OrchestrationState } from "./tools/orchestration-mode.js";

@@ -13,6 +13,7 @@ import { registerListPoolTool } from "./tools/list-pool.js";
 import { registerResetTool } from "./tools/reset.js";
 import { registerWarmupTool } from "./tools/warmup.js";
 import { PoolCatalog, type DefinitionSource } from "./pool-catalog.js";
+import { registerOrchestrationModeTool, type OrchestrationState } from "./tools/orchestration-mode.js";
 
 /** What the MCP server is built from; the transport is the caller's business. */
 export interface ServerDeps {
@@ -37,6 +38,8 @@ export interface ServerDeps {
   routingBranch?: Branch;
   /** Whether a provider's CLI is installed (default: assume so). */
   installed?: (provider: Provider) => boolean;
+  /** Where orchestration mode is kept (default: in memory only). */
+  orchestration?: OrchestrationState;
 }
 
 const INSTRUCTIONS =
@@ -68,5 +71,7 @@ export function createServer(deps: ServerDeps): McpServer {
   registerWarmupTool(server, catalog);
   registerListPoolTool(server, catalog);
   registerResetTool(server, catalog);
+  let mode = false;
+  registerOrchestrationModeTool(server, deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: tools.defaultCwd });
   return server;
 }

@@ -17,7 +17,7 @@ describe("session tools over MCP with the real CLIs", () => {
   it("lists the tools with schemas and annotations", async () => {
     h = await serverHarness();
     const { tools } = await h.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["interrupt_agent", "invoke", "kill_agent", "launch_agent", "list_agents", "list_pool", "poll_agent", "reset", "send_message", "wait", "warmup"]);
+    expect(tools.map((t) => t.name).sort()).toEqual(["interrupt_agent", "invoke", "kill_agent", "launch_agent", "list_agents", "list_pool", "orchestration_mode", "poll_agent", "reset", "send_message", "wait", "warmup"]);
     for (const t of tools) expect(t.outputSchema).toBeDefined();
     expect(tools.find((t) => t.name === "poll_agent")?.annotations).toMatchObject({ readOnlyHint: true });
     expect(tools.find((t) => t.name === "kill_agent")?.annotations).toMatchObject({ destructiveHint: true });

@@ -1,0 +1,43 @@
+import { readdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { basename, join } from "node:path";
+import { claudeHook, stateDir, type ClaudeHookInput } from "@subagent-mcp/hooks";
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve) => {
+    let text = "";
+    process.stdin.setEncoding("utf8");
+    process.stdin.on("data", (chunk: string) => (text += chunk));
+    process.stdin.on("end", () => {
+      resolve(text);
+    });
+  });
+}
+
+// Pool agent names, cheaply: definition file names in the usual folders (no YAML parsing on the hot path).
+function poolAgents(cwd: string, home: string): string[] {
+  const dirs = [join(cwd, ".subagent-mcp", "agents"), join(cwd, ".claude", "agents"), join(home, ".claude", "agents")];
+  return dirs.flatMap((dir) => {
+    try {
+      return readdirSync(dir).filter((f) => f.endsWith(".md")).map((f) => basename(f, ".md"));
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * `subagent-mcp hook claude`: a Claude Code hook handler. Reads the event on stdin, prints a
+ * decision on stdout (or nothing), and never fails the host: any problem means "no opinion".
+ */
+export async function runHook(host: string | undefined): Promise<void> {
+  try {
+    if (host !== "claude") return;
+    const input = JSON.parse(await readStdin()) as ClaudeHookInput;
+    const home = process.env.HOME ?? homedir();
+    const out = claudeHook(input, { stateDir: stateDir({ home, env: process.env }), env: process.env, poolAgents: () => poolAgents(input.cwd ?? process.cwd(), home) });
+    if (out !== undefined) process.stdout.write(`${JSON.stringify(out)}\n`);
+  } catch (error) {
+    process.stderr.write(`subagent-mcp hook: ${(error as Error).message}\n`);
+  }
+}

@@ -1,0 +1,55 @@
+import { execa } from "execa";
+import { afterEach, describe, expect, it } from "vitest";
+import { DIRECTIVE, setOrchestrating, stateDir } from "@subagent-mcp/hooks";
+import { loopbackEnv, runCli, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
+import { bin } from "./e2e.js";
+
+let env: CliEnvironment | undefined;
+let fake: FakeModelServer | undefined;
+afterEach(async () => {
+  await env?.cleanup();
+  await fake?.stop();
+});
+
+describe("orchestration mode with a real Claude Code host", () => {
+  it("denies the native sub-agent tool with our reason while ON, injects the directive, and allows it while OFF", async () => {
+    const f = (fake = await startFakeFor("claude"));
+    const e = (env = await loopbackEnv("claude", f));
+    const setup = await execa(process.execPath, [bin, "setup", "--host", "claude"], { cwd: e.cwd, env: e.env, extendEnv: false, reject: false });
+    expect(setup.exitCode, setup.stderr).toBe(0);
+    // The host's model asks for Claude Code's own sub-agent tool, then reports what it got back.
+    f.script((request, nonce) => {
+      if (!request.tools.includes("Agent") || request.lastUserText !== "please delegate") return undefined;
+      if (!request.afterToolResult) return { kind: "tool", name: "Agent", input: { description: "sub work", prompt: "do sub work", subagent_type: "general-purpose" } };
+      return { kind: "text", text: `${nonce} tool said: ${request.messages.at(-1)?.text ?? ""}` };
+    });
+    const run = async () => JSON.parse((await runCli(e, ["-p", "please delegate", "--output-format", "json"], { step: "claude with hooks", timeoutMs: 60_000 })).stdout) as { result: string };
+
+    setOrchestrating(stateDir({ home: e.home, env: e.env }), e.cwd, true);
+    const on = await run();
+    expect(on.result).toContain("Orchestration mode is on: launch sub-agents with the subagent-mcp tool launch_agent");
+    const withDirective = f.requests.find((r) => r.lastUserText === "please delegate");
+    expect(withDirective?.messages.some((m) => m.text.includes(DIRECTIVE))).toBe(true);
+
+    f.clearRequests();
+    setOrchestrating(stateDir({ home: e.home, env: e.env }), e.cwd, false);
+    const off = await run();
+    expect(off.result).not.toContain("Orchestration mode is on");
+    expect(f.requests.some((r) => r.lastUserText.includes("do sub work"))).toBe(true);
+    expect(f.requests.some((r) => r.messages.some((m) => m.text.includes(DIRECTIVE)))).toBe(false);
+  });
+
+  it("a hook answers fast and stays silent for sub-agents and on bad input", async () => {
+    const f = (fake = await startFakeFor("claude"));
+    const e = (env = await loopbackEnv("claude", f));
+    setOrchestrating(stateDir({ home: e.home, env: e.env }), e.cwd, true);
+    const input = JSON.stringify({ hook_event_name: "PreToolUse", cwd: e.cwd, tool_name: "Agent", tool_input: { subagent_type: "x" } });
+    const denied = await execa(process.execPath, [bin, "hook", "claude"], { input, env: e.env, extendEnv: false });
+    expect(JSON.parse(denied.stdout)).toMatchObject({ hookSpecificOutput: { permissionDecision: "deny" } });
+    const child = await execa(process.execPath, [bin, "hook", "claude"], { input, env: { ...e.env, SUBAGENT_MCP_DEPTH: "1" }, extendEnv: false });
+    expect(child.stdout).toBe("");
+    const garbage = await execa(process.execPath, [bin, "hook", "claude"], { input: "not json", env: e.env, extendEnv: false });
+    expect(garbage.exitCode).toBe(0);
+    expect(garbage.stdout).toBe("");
+  });
+});
