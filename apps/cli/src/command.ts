@@ -5,6 +5,7 @@ import { initCommand } from "./init.js";
 import { routeCommand } from "./route.js";
 import { setupCommand } from "./setup.js";
 import { uninstallCommand } from "./uninstall.js";
+import { updateCommand } from "./update.js";
 import { version } from "./version.js";
 
 /** The root `subagent-mcp` command: without a subcommand it serves MCP on stdio. */
@@ -15,7 +16,7 @@ export const mainCommand = defineCommand({
     description:
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP.",
   },
-  subCommands: { mcp: mcpCommand, setup: setupCommand, init: initCommand, uninstall: uninstallCommand, doctor: doctorCommand, route: routeCommand },
+  subCommands: { mcp: mcpCommand, setup: setupCommand, init: initCommand, update: updateCommand, uninstall: uninstallCommand, doctor: doctorCommand, route: routeCommand },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await serveStdio();
   },

@@ -15,6 +15,11 @@ export function serverLaunch(): { command: string; args: string[] } {
   return { command: process.execPath, args: ["--max-semi-space-size=1", main] };
 }
 
+/** The shell command a host runs for our hooks (no Node flags: hooks are short-lived). */
+export function hookCommandFor(launch: { command: string; args: string[] }): string {
+  return [launch.command, ...launch.args.filter((a) => !a.startsWith("--"))].map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(" ");
+}
+
 function context(): HostContext {
   return { home: process.env.HOME ?? homedir(), env: process.env };
 }
@@ -52,7 +57,7 @@ export const setupCommand = defineCommand({
     const hosts = hostsArg(args.host) ?? detectHosts(ctx);
     if (hosts.length === 0) fail("no host found: install Claude Code, Codex or Gemini CLI, or name one with --host");
     const launch = serverLaunch();
-    const hookCommand = [launch.command, ...launch.args.filter((a) => !a.startsWith("--"))].map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(" ");
+    const hookCommand = hookCommandFor(launch);
     const plans: { host: Host; kind: "mcp" | "hooks"; change: FileChange }[] = [];
     for (const host of hosts) {
       try {

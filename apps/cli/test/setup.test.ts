@@ -46,6 +46,13 @@ describe("setup, init and uninstall in a temporary HOME, read back by the real C
     const gemini = await runCli({ ...e, cli: "gemini" }, ["mcp", "list"], { step: "gemini mcp list", timeoutMs: 60_000 });
     expect(gemini.stdout + gemini.stderr).toMatch(/subagent-mcp/);
 
+    // update re-applies what setup wrote, e.g. after the install moved.
+    writeFileSync(files[1] as string, readFileSync(files[1] as string, "utf8").replace(/command = ".*"/, 'command = "/old/place/node"'));
+    const update = await ours(["update"], e);
+    expect(update.exitCode, update.stderr).toBe(0);
+    expect(update.stdout).toContain("running from a source checkout");
+    expect(update.stdout).toContain(`${files[1] as string}: re-applied`);
+    expect(readFileSync(files[1] as string, "utf8")).toContain(`command = ${JSON.stringify(process.execPath)}`);
     // Claude Code rewrites ~/.claude.json as it runs: uninstall then removes just our entry.
     const removed = await ours(["uninstall"], e);
     expect(removed.exitCode, removed.stderr).toBe(0);

@@ -1,0 +1,60 @@
+import { existsSync, realpathSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { applyChange, planClaudeHooks, planInstructions, planServer, readRecord, recordChanges, stateDir, type FileChange, type Host, type RecordedChange } from "@subagent-mcp/hooks";
+import { defineCommand } from "citty";
+import { execa } from "execa";
+import { lineDiff } from "./diff.js";
+import { hookCommandFor, serverLaunch } from "./setup.js";
+
+/** How this copy of subagent-mcp was installed, and the command that upgrades it. */
+export function upgradeCommand(mainPath: string): { manager: string; argv: string[] } | { manager: "source"; argv: [] } {
+  // A workspace checkout (this very repository) is upgraded with git, not a package manager.
+  if (existsSync(join(dirname(mainPath), "..", "..", "..", "pnpm-workspace.yaml"))) return { manager: "source", argv: [] };
+  if (mainPath.includes("/pnpm/") || mainPath.includes("/.pnpm/")) return { manager: "pnpm", argv: ["pnpm", "add", "-g", "subagent-mcp@latest"] };
+  if (mainPath.includes("/.bun/")) return { manager: "bun", argv: ["bun", "add", "-g", "subagent-mcp@latest"] };
+  if (mainPath.includes("/.yarn/") || mainPath.includes("/yarn/global/")) return { manager: "yarn", argv: ["yarn", "global", "add", "subagent-mcp@latest"] };
+  return { manager: "npm", argv: ["npm", "install", "-g", "subagent-mcp@latest"] };
+}
+
+/** `subagent-mcp update`: upgrades the package, then re-applies what setup and init recorded. */
+export const updateCommand = defineCommand({
+  meta: { name: "update", description: "Upgrade subagent-mcp with the package manager that installed it, then re-apply what setup and init wrote." },
+  args: { "dry-run": { type: "boolean", description: "Show what would run and change, and do nothing" } },
+  async run({ args }) {
+    const ctx = { home: process.env.HOME ?? homedir(), env: process.env };
+    const main = realpathSync(fileURLToPath(new URL("./main.js", import.meta.url)));
+    const upgrade = upgradeCommand(main);
+    if (upgrade.manager === "source") process.stdout.write("running from a source checkout: update it with git pull && pnpm install && pnpm build\n");
+    else if (args["dry-run"]) process.stdout.write(`would run: ${upgrade.argv.join(" ")}\n`);
+    else {
+      const [cmd, ...rest] = upgrade.argv as [string, ...string[]];
+      const result = await execa(cmd, rest, { stdio: ["ignore", "inherit", "inherit"], reject: false });
+      if (result.exitCode !== 0) {
+        process.stderr.write(`subagent-mcp: ${upgrade.argv.join(" ")} failed (exit ${String(result.exitCode)}); nothing re-applied\n`);
+        process.exitCode = 1;
+        return;
+      }
+    }
+    // Re-apply with the (possibly new) install location; the record keeps the user's original bytes.
+    const dir = stateDir(ctx);
+    const launch = serverLaunch();
+    const hookCommand = hookCommandFor(launch);
+    const redo: RecordedChange[] = [];
+    for (const old of readRecord(dir)) {
+      const host = old.host as Host | undefined;
+      const next: FileChange =
+        old.kind === "instructions" ? planInstructions(old.path) : old.kind === "hooks" ? planClaudeHooks(ctx, hookCommand) : planServer(host as Host, ctx, launch);
+      if (next.before === next.after) continue;
+      if (args["dry-run"]) process.stdout.write(`${lineDiff(next.path, next.before, next.after)}\n`);
+      else {
+        applyChange(next, join(dir, "backups"));
+        redo.push({ ...old, after: next.after });
+        process.stdout.write(`${next.path}: re-applied\n`);
+      }
+    }
+    if (redo.length > 0) recordChanges(dir, redo);
+    if (redo.length === 0 && !args["dry-run"]) process.stdout.write("setup and init entries are current\n");
+  },
+});
