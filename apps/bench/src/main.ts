@@ -2,13 +2,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Provider } from "@subagent-mcp/core";
 import { coldVsWarm, type ColdWarmResult } from "./cold-warm.js";
+import { hookBench } from "./hooks.js";
 import { mcpBench } from "./mcp.js";
 import { poolBench, type PoolResult } from "./pool.js";
 import { printTable } from "./stats.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, mcp or pool); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, mcp, pool or hooks); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -76,4 +77,14 @@ if (only === undefined || only === "pool") {
     rows.map((r) => [r.provider, r.reset.rssFirst, r.reset.rssLast, r.reset.rssMax, `${r.reset.rssGrowthPct}%`, `${r.naive.rssFirst}-${r.naive.rssMax}`]),
   );
   save("pool", { results: rows });
+}
+
+if (only === undefined || only === "hooks") {
+  const h = await hookBench(Math.max(10, runs * 4));
+  printTable("Claude Code hook handler, process start to exit (ms)", ["case", "median", "p95", "min-max"], [
+    ["UserPromptSubmit, mode off", h.userPromptOff.median, h.userPromptOff.p95, `${h.userPromptOff.min}-${h.userPromptOff.max}`],
+    ["PreToolUse on Agent, mode on (deny)", h.preToolOn.median, h.preToolOn.p95, `${h.preToolOn.min}-${h.preToolOn.max}`],
+    ["for scale: subagent-mcp --version", h.versionCommand.median, h.versionCommand.p95, `${h.versionCommand.min}-${h.versionCommand.max}`],
+  ]);
+  save("hooks", { results: h });
 }

@@ -1,14 +1,10 @@
 import { defineCommand } from "citty";
-import { mcpCommand, serveStdio } from "./mcp.js";
-import { doctorCommand } from "./doctor.js";
-import { initCommand } from "./init.js";
-import { routeCommand } from "./route.js";
-import { setupCommand } from "./setup.js";
-import { uninstallCommand } from "./uninstall.js";
-import { updateCommand } from "./update.js";
 import { version } from "./version.js";
 
-/** The root `subagent-mcp` command: without a subcommand it serves MCP on stdio. */
+/**
+ * The root `subagent-mcp` command: without a subcommand it serves MCP on stdio. Subcommands load
+ * on demand, so `--version`, `route` or `init` don't pay for the MCP server's modules.
+ */
 export const mainCommand = defineCommand({
   meta: {
     name: "subagent-mcp",
@@ -16,8 +12,16 @@ export const mainCommand = defineCommand({
     description:
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP.",
   },
-  subCommands: { mcp: mcpCommand, setup: setupCommand, init: initCommand, update: updateCommand, uninstall: uninstallCommand, doctor: doctorCommand, route: routeCommand },
+  subCommands: {
+    mcp: () => import("./mcp.js").then((m) => m.mcpCommand),
+    setup: () => import("./setup.js").then((m) => m.setupCommand),
+    init: () => import("./init.js").then((m) => m.initCommand),
+    update: () => import("./update.js").then((m) => m.updateCommand),
+    uninstall: () => import("./uninstall.js").then((m) => m.uninstallCommand),
+    doctor: () => import("./doctor.js").then((m) => m.doctorCommand),
+    route: () => import("./route.js").then((m) => m.routeCommand),
+  },
   async run({ rawArgs }) {
-    if (rawArgs.length === 0) await serveStdio();
+    if (rawArgs.length === 0) await (await import("./mcp.js")).serveStdio();
   },
 });

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
-import { claudeHook, stateDir, type ClaudeHookInput } from "@subagent-mcp/hooks";
+import { claudeHook, stateDir, type ClaudeHookInput } from "@subagent-mcp/hooks/hook";
 
 function readStdin(): Promise<string> {
   return new Promise((resolve) => {

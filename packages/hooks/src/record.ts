@@ -2,17 +2,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeAtomic, type FileChange } from "./files.js";
+export { stateDir } from "./state-dir.js";
 
 const ChangeSchema = z.object({ kind: z.enum(["mcp", "hooks", "instructions"]), host: z.string().optional(), path: z.string(), before: z.string().nullable(), after: z.string() });
 const RecordSchema = z.object({ version: z.literal(1), changes: z.array(ChangeSchema) });
 
 /** One change that setup or init made, remembered so that uninstall can reverse exactly it. */
 export type RecordedChange = z.infer<typeof ChangeSchema> & FileChange;
-
-/** Where the record lives: $XDG_STATE_HOME/subagent-mcp/installed.json. */
-export function stateDir(ctx: { home: string; env: Record<string, string | undefined> }): string {
-  return join(ctx.env.XDG_STATE_HOME ?? join(ctx.home, ".local", "state"), "subagent-mcp");
-}
 
 export function readRecord(dir: string): RecordedChange[] {
   try {

@@ -1,0 +1,28 @@
+import { execa } from "execa";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serverBin } from "./mcp-rig.js";
+import { summarize, type Summary } from "./stats.js";
+
+/** Wall time of one hook invocation as the host pays it: a process start, stdin in, stdout out. */
+export async function hookBench(runs: number): Promise<{ userPromptOff: Summary; preToolOn: Summary; versionCommand: Summary }> {
+  const home = mkdtempSync(join(tmpdir(), "hook-bench-"));
+  const env = { PATH: process.env.PATH ?? "", HOME: home, XDG_STATE_HOME: join(home, "state") };
+  const time = async (args: string[], input: string): Promise<number> => {
+    const t0 = performance.now();
+    await execa(process.execPath, [serverBin, ...args], { input, env, extendEnv: false });
+    return performance.now() - t0;
+  };
+  const off: number[] = [];
+  const on: number[] = [];
+  const version: number[] = [];
+  const prompt = JSON.stringify({ hook_event_name: "UserPromptSubmit", cwd: home, prompt: "hi" });
+  const tool = JSON.stringify({ hook_event_name: "PreToolUse", cwd: home, tool_name: "Agent", tool_input: {} });
+  for (let i = 0; i < runs; i += 1) off.push(await time(["hook", "claude"], prompt));
+  const { setOrchestrating } = await import("@subagent-mcp/hooks");
+  setOrchestrating(join(home, "state", "subagent-mcp"), home, true);
+  for (let i = 0; i < runs; i += 1) on.push(await time(["hook", "claude"], tool));
+  for (let i = 0; i < runs; i += 1) version.push(await time(["--version"], ""));
+  return { userPromptOff: summarize(off), preToolOn: summarize(on), versionCommand: summarize(version) };
+}
