@@ -1,3 +1,4 @@
 import { config } from "@subagent-mcp/vitest-config";
 
-export default config();
+// End-to-end tests start the built server and real CLIs: generous timeouts, two files at a time.
+export default config({ maxWorkers: 2, testTimeout: 90_000 });
