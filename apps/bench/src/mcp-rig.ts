@@ -64,13 +64,3 @@ export function rssMb(pid: number): number {
     return 0;
   }
 }
-
-/** True while a (non-zombie) process with this pid exists. */
-export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}

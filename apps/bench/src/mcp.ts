@@ -1,7 +1,7 @@
 import type { Provider } from "@subagent-mcp/core";
-import { descendants } from "@subagent-mcp/drivers";
+import { descendants, isAlive as alive } from "@subagent-mcp/drivers";
 import { setTimeout as sleep } from "node:timers/promises";
-import { alive, mcpRig, rssMb, type McpRig } from "./mcp-rig.js";
+import { mcpRig, rssMb, type McpRig } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
 
 interface Launched { agent_id: string }

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import type { AgentEvent, Driver, Provider, Session, SessionSpec } from "@subagent-mcp/core";
 import { lastLines, loopbackEnv, pinnedCliOptions, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { AcpDriver, ClaudeDriver, CodexDriver, type CliDriverOptions } from "../src/index.js";
@@ -85,19 +84,4 @@ export async function harness(provider: Provider): Promise<Harness> {
     },
   };
   return h;
-}
-
-/** True while a process with this pid exists (zombies count as gone). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
 }

@@ -1,7 +1,8 @@
 import type { AgentEvent, Provider } from "@subagent-mcp/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { descendants } from "../src/internal/tree.js";
-import { alive, harness, type Harness } from "./harness.js";
+import { isAlive as alive } from "../src/index.js";
+import { harness, type Harness } from "./harness.js";
 
 type ErrorEvent = Extract<AgentEvent, { type: "error" }>;
 const isError = (e: AgentEvent): e is ErrorEvent => e.type === "error";

@@ -76,3 +76,13 @@ export function treeRssMb(pid: number): number | undefined {
   }
   return found ? Math.round(kb / 102.4) / 10 : undefined;
 }
+
+/** True while a process with this pid exists and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
