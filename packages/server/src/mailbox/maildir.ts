@@ -1,0 +1,126 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { join } from "node:path";
+import { SafeName } from "./names.js";
+import { MessageSchema, type Mailboxes, type Message } from "./types.js";
+
+const RANK = { high: 0, normal: 1, low: 2 } as const;
+
+/**
+ * Maildir semantics, one directory per mailbox: a message is written to tmp/ and renamed into new/
+ * (so readers never see half a file); a reader claims it by renaming it into cur/ (only one rename
+ * can win); ack deletes it; release moves it back to new/ or, after `maxAttempts`, to dead/.
+ * Claims left in cur/ by a process that died are requeued when the mailbox is opened again.
+ */
+export class Maildir implements Mailboxes {
+  constructor(
+    readonly root: string,
+    private readonly options: { maxAttempts?: number; pollMs?: number } = {},
+  ) {}
+
+  #dir(name: string, sub: "tmp" | "new" | "cur" | "dead"): string {
+    const dir = join(this.root, SafeName.parse(name), sub);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  send(input: Omit<Message, "id" | "sentAt" | "attempts" | "threadId"> & { threadId?: string }): Message {
+    const sentAt = Date.now();
+    // Time first, so that a directory listing sorts oldest first.
+    const id = `${sentAt.toString(36).padStart(9, "0")}-${randomBytes(5).toString("hex")}`;
+    const message: Message = MessageSchema.parse({ ...input, id, sentAt, attempts: 0, threadId: input.threadId ?? id });
+    const tmp = join(this.#dir(message.to, "tmp"), `${id}.json`);
+    writeFileSync(tmp, JSON.stringify(message));
+    renameSync(tmp, join(this.#dir(message.to, "new"), `${id}.json`));
+    return message;
+  }
+
+  receive(name: string, limit = 10): Message[] {
+    const fresh = this.#dir(name, "new");
+    const claimed = this.#dir(name, "cur");
+    const waiting = readdirSync(fresh).filter((f) => f.endsWith(".json")).map((f) => this.#read(join(fresh, f))).filter((m) => m !== undefined);
+    waiting.sort((a, b) => RANK[a.priority] - RANK[b.priority] || a.sentAt - b.sentAt);
+    const out: Message[] = [];
+    for (const message of waiting) {
+      if (out.length >= limit) break;
+      try {
+        renameSync(join(fresh, `${message.id}.json`), join(claimed, `${message.id}.json`));
+        out.push(message);
+      } catch {
+        // another reader claimed it first
+      }
+    }
+    return out;
+  }
+
+  ack(name: string, id: string): void {
+    rmSync(join(this.#dir(name, "cur"), `${SafeName.parse(id)}.json`), { force: true });
+  }
+
+  release(name: string, id: string): "requeued" | "dead" {
+    const path = join(this.#dir(name, "cur"), `${SafeName.parse(id)}.json`);
+    const message = this.#read(path);
+    if (message === undefined) throw new Error(`message ${id} is not claimed in ${name}'s mailbox`);
+    const next = { ...message, attempts: message.attempts + 1 };
+    const dead = next.attempts >= (this.options.maxAttempts ?? 3);
+    const target = join(this.#dir(name, dead ? "dead" : "new"), `${id}.json`);
+    writeFileSync(path, JSON.stringify(next));
+    renameSync(path, target);
+    return dead ? "dead" : "requeued";
+  }
+
+  /** Requeues claims that nobody holds any more (the process that took them is gone). */
+  recover(name: string): number {
+    const claimed = this.#dir(name, "cur");
+    const files = readdirSync(claimed).filter((f) => f.endsWith(".json"));
+    for (const f of files) this.release(name, f.slice(0, -5));
+    return files.length;
+  }
+
+  wait(name: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    const fresh = this.#dir(name, "new");
+    const has = (): boolean => readdirSync(fresh).some((f) => f.endsWith(".json"));
+    if (has()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let watcher: FSWatcher | undefined;
+      const done = (value: boolean): void => {
+        clearTimeout(deadline);
+        clearInterval(poll);
+        watcher?.close();
+        signal?.removeEventListener("abort", onAbort);
+        resolve(value);
+      };
+      const check = (): void => {
+        if (has()) done(true);
+      };
+      const onAbort = (): void => {
+        done(false);
+      };
+      // File-system events wake us at once; the slow poll only covers file systems without them.
+      try {
+        watcher = watch(fresh, check);
+      } catch {
+        watcher = undefined;
+      }
+      const poll = setInterval(check, this.options.pollMs ?? 2_000);
+      const deadline = setTimeout(() => {
+        done(false);
+      }, timeoutMs);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  dead(name: string): Message[] {
+    const dir = this.#dir(name, "dead");
+    return readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => this.#read(join(dir, f))).filter((m) => m !== undefined);
+  }
+
+  #read(path: string): Message | undefined {
+    if (!existsSync(path)) return undefined;
+    try {
+      return MessageSchema.parse(JSON.parse(readFileSync(path, "utf8")));
+    } catch {
+      return undefined;
+    }
+  }
+}
