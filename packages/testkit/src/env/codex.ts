@@ -7,6 +7,9 @@ const KEY_VAR = "FAKE_OPENAI_API_KEY";
 /**
  * Codex: a fresh CODEX_HOME whose config.toml sets a custom provider on the fake, and turns
  * plugin sync and analytics off (without `plugins = false` Codex contacts remote hosts at start).
+ * No retries, so a scripted error fails the turn at once. Checked with `strace -f -e trace=connect`
+ * on 0.169.0: `codex exec` (text, shell, apply_patch, stdio MCP turns) and `codex features list`
+ * connect to 127.0.0.1 only, one connection per model request, with no DNS lookup.
  */
 export async function codexEnvironment(base: URL): Promise<CliEnvironment> {
   const env = await baseEnvironment("codex");
