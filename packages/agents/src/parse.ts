@@ -14,7 +14,8 @@ export function normalizeText(text: string): string {
 
 /** Splits `---` frontmatter from the body; undefined when the file has none. */
 export function splitFrontmatter(text: string): { yaml: string; body: string; bodyLine: number } | undefined {
-  const match = /^---\n([\s\S]*?)\n?---[ \t]*(?:\n|$)/.exec(text);
+  // The closing --- must start a line: a value like "a --- b" must not end the frontmatter.
+  const match = /^---\n(?:([\s\S]*?)\n)?---[ \t]*(?:\n|$)/.exec(text);
   if (match === null) return undefined;
   const yaml = match[1] ?? "";
   return { yaml, body: text.slice(match[0].length), bodyLine: yaml.split("\n").length + 3 };

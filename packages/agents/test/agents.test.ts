@@ -89,6 +89,11 @@ describe("loadAgentDefinitions", () => {
     expect(byFile("nofront.md")).toMatchObject({ line: 1 });
   });
 
+  it("does not end the frontmatter at a --- inside a value", () => {
+    const ctx = tree({ "project/.claude/agents/d.md": "---\nname: d\ndescription: before --- after\nprovider: codex\n---\nbody\n" });
+    expect(loadAgentDefinitions(ctx).definitions[0]).toMatchObject({ description: "before --- after", provider: "codex", body: "body" });
+  });
+
   it("rejects unsafe names for agents and skills", () => {
     const ctx = tree({
       "project/.claude/agents/evil.md": "---\nname: ../evil\n---\nx\n",
