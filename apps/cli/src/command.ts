@@ -20,6 +20,7 @@ export const mainCommand = defineCommand({
     uninstall: () => import("./uninstall.js").then((m) => m.uninstallCommand),
     doctor: () => import("./doctor.js").then((m) => m.doctorCommand),
     route: () => import("./route.js").then((m) => m.routeCommand),
+    send: () => import("./send.js").then((m) => m.sendCommand),
   },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await (await import("./mcp.js")).serveStdio();

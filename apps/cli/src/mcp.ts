@@ -1,5 +1,6 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { agentDefinitionSource, createServer, createSupervisor, depthFrom, loadConfig } from "@subagent-mcp/server";
+import { agentDefinitionSource, createServer, createSupervisor, depthFrom, loadConfig, Maildir } from "@subagent-mcp/server";
+import { join } from "node:path";
 import { isOrchestrating, setOrchestrating, stateDir } from "@subagent-mcp/hooks";
 import { installedCheck } from "./installed.js";
 import { homedir } from "node:os";
@@ -25,6 +26,7 @@ export async function serveStdio(): Promise<void> {
     routingBranch: config.routingBranch,
     installed: installedCheck(config),
     orchestration: orchestrationState(process.cwd()),
+    messaging: { mail: mailboxes(), self: process.env.SUBAGENT_MCP_AGENT_NAME ?? "orchestrator" },
   });
   let closing = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {
@@ -55,6 +57,11 @@ export async function serveStdio(): Promise<void> {
 function orchestrationState(cwd: string): { get(): boolean; set(enabled: boolean): void; scope: string } {
   const dir = stateDir({ home: process.env.HOME ?? homedir(), env: process.env });
   return { get: () => isOrchestrating(dir, cwd), set: (on) => { setOrchestrating(dir, cwd, on); }, scope: cwd };
+}
+
+/** The embedded mailboxes: $XDG_STATE_HOME/subagent-mcp/mail/<name>/. */
+export function mailboxes(): Maildir {
+  return new Maildir(join(stateDir({ home: process.env.HOME ?? homedir(), env: process.env }), "mail"));
 }
 
 /** `subagent-mcp mcp`: serve the MCP tools on stdio. */

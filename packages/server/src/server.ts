@@ -14,6 +14,8 @@ import { registerResetTool } from "./tools/reset.js";
 import { registerWarmupTool } from "./tools/warmup.js";
 import { PoolCatalog, type DefinitionSource } from "./pool-catalog.js";
 import { registerOrchestrationModeTool, type OrchestrationState } from "./tools/orchestration-mode.js";
+import { registerMessageTools } from "./tools/messages.js";
+import type { Mailboxes } from "./mailbox/types.js";
 
 /** What the MCP server is built from; the transport is the caller's business. */
 export interface ServerDeps {
@@ -40,6 +42,8 @@ export interface ServerDeps {
   installed?: (provider: Provider) => boolean;
   /** Where orchestration mode is kept (default: in memory only). */
   orchestration?: OrchestrationState;
+  /** Mailboxes for send_to / inbox / wait_inbox / reply, and this agent's name in them. */
+  messaging?: { mail: Mailboxes; self: string };
 }
 
 const INSTRUCTIONS =
@@ -73,5 +77,6 @@ export function createServer(deps: ServerDeps): McpServer {
   registerResetTool(server, catalog);
   let mode = false;
   registerOrchestrationModeTool(server, deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: tools.defaultCwd });
+  if (deps.messaging !== undefined) registerMessageTools(server, deps.messaging);
   return server;
 }

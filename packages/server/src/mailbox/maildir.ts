@@ -35,10 +35,10 @@ export class Maildir implements Mailboxes {
     return message;
   }
 
-  receive(name: string, limit = 10): Message[] {
+  receive(name: string, limit = 10, only: (message: Message) => boolean = () => true): Message[] {
     const fresh = this.#dir(name, "new");
     const claimed = this.#dir(name, "cur");
-    const waiting = readdirSync(fresh).filter((f) => f.endsWith(".json")).map((f) => this.#read(join(fresh, f))).filter((m) => m !== undefined);
+    const waiting = readdirSync(fresh).filter((f) => f.endsWith(".json")).map((f) => this.#read(join(fresh, f))).filter((m): m is Message => m !== undefined && only(m));
     waiting.sort((a, b) => RANK[a.priority] - RANK[b.priority] || a.sentAt - b.sentAt);
     const out: Message[] = [];
     for (const message of waiting) {

@@ -28,8 +28,8 @@ export type Message = z.infer<typeof MessageSchema>;
  */
 export interface Mailboxes {
   send(message: Omit<Message, "id" | "sentAt" | "attempts" | "threadId"> & { threadId?: string }): Message;
-  /** Claims up to `limit` waiting messages for `name`, high priority first, then oldest first. */
-  receive(name: string, limit?: number): Message[];
+  /** Claims up to `limit` waiting messages for `name` (only those `only` accepts), high priority first, then oldest first. */
+  receive(name: string, limit?: number, only?: (message: Message) => boolean): Message[];
   /** Done with a claimed message: it is gone for good. */
   ack(name: string, id: string): void;
   /** Not done: back to the mailbox for another attempt, or to dead letters after too many. */

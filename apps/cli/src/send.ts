@@ -1,0 +1,45 @@
+import { PrioritySchema } from "@subagent-mcp/server";
+import { defineCommand } from "citty";
+import { fail } from "./fail.js";
+import { mailboxes } from "./mcp.js";
+
+/** `subagent-mcp send NAME "text" [--wait]`: a message to an agent's mailbox, for people and scripts. */
+export const sendCommand = defineCommand({
+  meta: { name: "send", description: "Send a message to an agent's mailbox (a worker, the orchestrator); --wait prints the reply." },
+  args: {
+    name: { type: "positional", description: "Recipient's mailbox name", required: true },
+    text: { type: "positional", description: "The message", required: true },
+    from: { type: "string", description: "Your mailbox name (default: shell)" },
+    priority: { type: "string", description: "low, normal (default) or high" },
+    wait: { type: "boolean", description: "Wait for the reply and print it" },
+    timeout: { type: "string", description: "Seconds to wait for the reply (default 600)" },
+  },
+  async run({ args }) {
+    const priority = PrioritySchema.safeParse(args.priority ?? "normal");
+    if (!priority.success) fail("--priority must be low, normal or high");
+    const from = args.from ?? "shell";
+    const mail = mailboxes();
+    let sent;
+    try {
+      sent = mail.send({ from, to: args.name, body: args.text, priority: priority.data });
+    } catch (error) {
+      fail(`cannot send to "${args.name}": ${(error as Error).message.split("\n")[0] ?? ""}`);
+    }
+    if (!args.wait) {
+      process.stdout.write(`${sent.id}\n`);
+      return;
+    }
+    const deadline = Date.now() + Number(args.timeout ?? 600) * 1000;
+    while (Date.now() < deadline) {
+      // Other messages to us stay in the mailbox, unclaimed: only the reply in this thread is taken.
+      const [reply] = mail.receive(from, 1, (m) => m.replyTo === sent.id || (m.threadId === sent.threadId && m.from === args.name));
+      if (reply !== undefined) {
+        mail.ack(from, reply.id);
+        process.stdout.write(`${reply.body}\n`);
+        return;
+      }
+      await mail.wait(from, deadline - Date.now());
+    }
+    fail(`no reply from ${args.name} within ${args.timeout ?? 600} s`);
+  },
+});

@@ -1,0 +1,47 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { Supervisor } from "@subagent-mcp/core";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createServer, Maildir } from "../src/index.js";
+
+async function connect(mail: Maildir, self: string): Promise<Client> {
+  const server = createServer({ supervisor: new Supervisor({ drivers: {} }), version: "test", messaging: { mail, self } });
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await server.connect(b);
+  const client = new Client({ name: self, version: "1" });
+  await client.connect(a);
+  return client;
+}
+
+const call = async <T>(c: Client, name: string, args: Record<string, unknown>): Promise<T> => (await c.callTool({ name, arguments: args })).structuredContent as T;
+
+describe("messages between agents over MCP", () => {
+  it("send_to, wait_inbox and reply carry a thread between two agents", async () => {
+    const mail = new Maildir(mkdtempSync(join(tmpdir(), "mail-")), { pollMs: 50 });
+    const alice = await connect(mail, "alice");
+    const bob = await connect(mail, "bob");
+    const waiting = call<{ messages: { message_id: string; from: string; body: string; thread_id: string }[]; timed_out: boolean }>(bob, "wait_inbox", { timeout_s: 10 });
+    const sent = await call<{ message_id: string; thread_id: string }>(alice, "send_to", { to: "bob", message: "what is 2+2?", priority: "high" });
+    const got = await waiting;
+    expect(got.timed_out).toBe(false);
+    expect(got.messages).toEqual([expect.objectContaining({ from: "alice", body: "what is 2+2?", message_id: sent.message_id, thread_id: sent.thread_id })]);
+    await call(bob, "reply", { message_id: sent.message_id, to: "alice", message: "4", thread_id: got.messages[0]?.thread_id });
+    const answer = await call<{ messages: { body: string; thread_id: string; reply_to?: string }[] }>(alice, "inbox", {});
+    expect(answer.messages).toEqual([expect.objectContaining({ body: "4", thread_id: sent.thread_id, reply_to: sent.message_id })]);
+    // Each message is handed out once.
+    expect((await call<{ messages: unknown[] }>(alice, "inbox", {})).messages).toEqual([]);
+    const quiet = await call<{ timed_out: boolean }>(alice, "wait_inbox", { timeout_s: 0.2 });
+    expect(quiet.timed_out).toBe(true);
+  });
+
+  it("rejects a recipient name that could leave the mail folder", async () => {
+    const mail = new Maildir(mkdtempSync(join(tmpdir(), "mail-")));
+    const alice = await connect(mail, "alice");
+    const result = await alice.callTool({ name: "send_to", arguments: { to: "../x", message: "hi" } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toMatch(/to/);
+  });
+});
