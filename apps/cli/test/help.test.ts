@@ -43,7 +43,7 @@ describe("subagent-mcp binary", () => {
     const { stdout } = await execa("node", [bin, "route", "--category", "coding"], { env, extendEnv: false });
     const lines = stdout.split("\n");
     expect(lines[0]).toBe("coding (cost_efficiency): writing or changing code to a clear specification");
-    expect(lines[1]).toMatch(/^1\. codex\/gpt-5\.3-codex \(medium\)\s+available: \//);
+    expect(lines[1]).toMatch(/^1\. codex\/gpt-6\.1-terra \(medium\)\s+available: \//);
     expect(lines[2]).toMatch(/^2\. claude\/sonnet \(medium\)\s+skipped: claude CLI not found/);
     const bad = await execa("node", [bin, "route", "--category", "cooking"], { env, extendEnv: false, reject: false });
     expect(bad.exitCode).toBe(2);

@@ -18,14 +18,16 @@ export const RoutingTableSchema = z.record(TaskCategorySchema, z.object({ cost_e
 export type RoutingTable = z.infer<typeof RoutingTableSchema>;
 
 // Model ids and efforts the pinned CLIs accept: Claude Code's aliases (opus, sonnet, haiku) with
-// --effort low..max; Codex's bundled slugs (gpt-5.5, gpt-5.4, gpt-5.3-codex) with low..xhigh;
-// Gemini CLI's models (no effort flag).
+// --effort low..max; the models bundled with Codex 0.169 (gpt-6-astra "frontier", gpt-6.1-sol
+// "workhorse", gpt-6.1-terra, gpt-6-luna "fast and affordable") with low..max; Gemini CLI's models
+// (no effort flag).
 const opus = (effort: string): Candidate => ({ provider: "claude", model: "opus", effort });
 const sonnet = (effort: string): Candidate => ({ provider: "claude", model: "sonnet", effort });
 const haiku: Candidate = { provider: "claude", model: "haiku", effort: "low" };
-const gpt = (effort: string): Candidate => ({ provider: "codex", model: "gpt-5.5", effort });
-const gptCode = (effort: string): Candidate => ({ provider: "codex", model: "gpt-5.3-codex", effort });
-const gptSmall: Candidate = { provider: "codex", model: "gpt-5.4", effort: "low" };
+const gpt = (effort: string): Candidate => ({ provider: "codex", model: "gpt-6.1-sol", effort });
+const gptTop = (effort: string): Candidate => ({ provider: "codex", model: "gpt-6-astra", effort });
+const gptCode = (effort: string): Candidate => ({ provider: "codex", model: "gpt-6.1-terra", effort });
+const gptSmall: Candidate = { provider: "codex", model: "gpt-6-luna", effort: "low" };
 const gemPro: Candidate = { provider: "gemini", model: "gemini-3.1-pro-preview" };
 const gemFlash: Candidate = { provider: "gemini", model: "gemini-3.8-flash" };
 const gemLite: Candidate = { provider: "gemini", model: "gemini-3.5-flash-lite" };
@@ -35,11 +37,11 @@ const gemLite: Candidate = { provider: "gemini", model: "gemini-3.5-flash-lite" 
 // models first; mechanical work puts the smallest fast models first. `cost_efficiency` prefers the
 // cheaper tier of each family at moderate effort; `performance` the strongest at high effort. Every
 // list spans all three CLIs so that failover can always change provider.
-const reasoning = { cost_efficiency: [sonnet("high"), gpt("medium"), gemPro], performance: [opus("xhigh"), gpt("xhigh"), gemPro] };
-const execution = { cost_efficiency: [gptCode("medium"), sonnet("medium"), gemFlash], performance: [opus("high"), gptCode("high"), gemPro] };
-const review = { cost_efficiency: [sonnet("medium"), gpt("medium"), gemFlash], performance: [opus("high"), gpt("high"), gemPro] };
-const reading = { cost_efficiency: [gemFlash, sonnet("medium"), gpt("low")], performance: [gemPro, opus("high"), gpt("high")] };
-const cheap = { cost_efficiency: [haiku, gemLite, gptSmall], performance: [sonnet("low"), gemFlash, gpt("low")] };
+const reasoning = { cost_efficiency: [sonnet("high"), gpt("high"), gemPro], performance: [opus("xhigh"), gptTop("xhigh"), gemPro] };
+const execution = { cost_efficiency: [gptCode("medium"), sonnet("medium"), gemFlash], performance: [opus("high"), gptTop("high"), gemPro] };
+const review = { cost_efficiency: [sonnet("medium"), gpt("medium"), gemFlash], performance: [opus("high"), gptTop("high"), gemPro] };
+const reading = { cost_efficiency: [gemFlash, sonnet("medium"), gptCode("low")], performance: [gemPro, opus("high"), gptTop("high")] };
+const cheap = { cost_efficiency: [haiku, gemLite, gptSmall], performance: [sonnet("low"), gemFlash, gptCode("low")] };
 
 /** The default routing table (data, validated on load). */
 export const DEFAULT_TABLE: RoutingTable = RoutingTableSchema.parse({

@@ -37,7 +37,7 @@ describe("selectCandidates", () => {
   });
 
   it("provider + model: that candidate only, with the table's effort when it has the pair", () => {
-    expect(selectCandidates({ category: "coding", provider: "codex", model: "gpt-5.3-codex" }).candidates).toEqual([{ provider: "codex", model: "gpt-5.3-codex", effort: "medium" }]);
+    expect(selectCandidates({ category: "coding", provider: "codex", model: "gpt-6.1-terra" }).candidates).toEqual([{ provider: "codex", model: "gpt-6.1-terra", effort: "medium" }]);
     expect(selectCandidates({ provider: "claude", model: "claude-custom" }).candidates).toEqual([{ provider: "claude", model: "claude-custom" }]);
   });
 

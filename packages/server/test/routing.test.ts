@@ -14,11 +14,11 @@ describe("auto mode: routing by task_category with failover, against the real CL
   it("routes a category to its first candidate and reports the choice", async () => {
     h = await serverHarness();
     const a = await h.call<Launched>("launch_agent", { prompt: "route me", task_category: "coding" });
-    expect(a).toMatchObject({ category: "coding", branch: "cost_efficiency", candidate: { provider: "codex", model: "gpt-5.3-codex", effort: "medium" } });
+    expect(a).toMatchObject({ category: "coding", branch: "cost_efficiency", candidate: { provider: "codex", model: "gpt-6.1-terra", effort: "medium" } });
     expect(a.fallbacks).toHaveLength(2);
     const done = await h.call<{ finished: { result: string }[] }>("wait", { agent_ids: [a.agent_id], timeout_s: 60 });
     expect(done.finished[0]?.result).toContain(h.fakes.codex.nonce);
-    expect(h.fakes.codex.requests.find((r) => r.lastUserText.includes("route me"))?.model).toBe("gpt-5.3-codex");
+    expect(h.fakes.codex.requests.find((r) => r.lastUserText.includes("route me"))?.model).toBe("gpt-6.1-terra");
   });
 
   it("fails over on a transient model error (529) to the next provider, under the same agent id", async () => {
@@ -53,7 +53,7 @@ describe("auto mode: routing by task_category with failover, against the real CL
     const a = await h.call<Launched>("launch_agent", { prompt: "doomed task", task_category: "security_review" });
     const done = await h.call<{ finished: { result: string; is_error: boolean }[] }>("wait", { agent_ids: [a.agent_id], timeout_s: 90 });
     expect(done.finished[0]?.is_error).toBe(true);
-    expect(done.finished[0]?.result).toMatch(/attempts:\n1\. claude\/sonnet \(medium\): transient — .*429[\s\S]*2\. codex\/gpt-5\.5 \(medium\): failed/);
+    expect(done.finished[0]?.result).toMatch(/attempts:\n1\. claude\/sonnet \(medium\): transient — .*429[\s\S]*2\. codex\/gpt-6\.1-sol \(medium\): failed/);
     // Gemini was never tried after the permanent failure.
     expect(h.fakes.gemini.requests.filter((r) => r.reply !== "json")).toEqual([]);
   });
