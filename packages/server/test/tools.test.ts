@@ -135,7 +135,8 @@ describe("session tools over MCP with the real CLIs", () => {
     h = await serverHarness();
     const dir = join(h.envs.claude.cwd, "sub");
     mkdirSync(dir);
-    const a = await h.call<Launched>("launch_agent", { provider: "codex", prompt: `[[shell:pwd > ${join(dir, "where.txt")}]]`, cwd: dir });
+    // gpt-5.5 is the model the Codex fake provider is set up with; offline, Codex offers newer models no tools.
+    const a = await h.call<Launched>("launch_agent", { provider: "codex", model: "gpt-5.5", prompt: `[[shell:pwd > ${join(dir, "where.txt")}]]`, cwd: dir });
     await h.call("wait", { agent_ids: [a.agent_id], timeout_s: 30 });
     const { readFileSync } = await import("node:fs");
     expect(readFileSync(join(dir, "where.txt"), "utf8").trim()).toBe(dir);
