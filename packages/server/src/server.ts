@@ -49,6 +49,10 @@ export interface ServerDeps {
 const INSTRUCTIONS =
   "Run sub-agents on Claude Code, Codex or Gemini CLI. launch_agent returns at once; wait blocks until turns finish (call again after its deadline); poll_agent shows status and output; send_message continues a live session; interrupt_agent ends a turn; kill_agent ends an agent. Named agents from agent definition files run warm in a pool: invoke runs a task on one (list_pool, warmup, reset).";
 
+function inboxOf(messaging: { mail: Mailboxes; self: string }): { pending(): number; wait(ms: number, signal: AbortSignal): Promise<boolean> } {
+  return { pending: () => messaging.mail.pending(messaging.self), wait: (ms, signal) => messaging.mail.wait(messaging.self, ms, signal) };
+}
+
 /** Builds the subagent-mcp MCP server with its session tools. */
 export function createServer(deps: ServerDeps): McpServer {
   const server = new McpServer({ name: "subagent-mcp", version: deps.version }, { instructions: INSTRUCTIONS });
@@ -60,6 +64,7 @@ export function createServer(deps: ServerDeps): McpServer {
     stallSeconds: deps.stallSeconds ?? 600,
     progressEveryMs: deps.progressEveryMs ?? 5_000,
     routing: { table: deps.routingTable ?? DEFAULT_TABLE, branch: deps.routingBranch ?? "cost_efficiency", installed: deps.installed ?? (() => true) },
+    ...(deps.messaging === undefined ? {} : { inbox: inboxOf(deps.messaging) }),
   };
   registerLaunchAgentTool(server, tools);
   registerPollAgentTool(server, tools);

@@ -1,14 +1,20 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { Supervisor } from "@subagent-mcp/core";
+import { Supervisor, type Driver, type Session } from "@subagent-mcp/core";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createServer, Maildir } from "../src/index.js";
 
+// A session that never ends its turn: enough to keep an agent running while `wait` blocks.
+const idleDriver: Driver = {
+  provider: "claude",
+  start: (): Session => ({ pid: undefined, send: () => undefined, interrupt: () => Promise.resolve(), reset: () => Promise.resolve(), close: () => Promise.resolve(), kill: () => Promise.resolve() }),
+};
+
 async function connect(mail: Maildir, self: string): Promise<Client> {
-  const server = createServer({ supervisor: new Supervisor({ drivers: {} }), version: "test", messaging: { mail, self } });
+  const server = createServer({ supervisor: new Supervisor({ drivers: { claude: idleDriver } }), version: "test", messaging: { mail, self } });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);
   const client = new Client({ name: self, version: "1" });
@@ -43,5 +49,18 @@ describe("messages between agents over MCP", () => {
     const result = await alice.callTool({ name: "send_to", arguments: { to: "../x", message: "hi" } });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/to/);
+  });
+
+  it("a message to the orchestrator ends its wait on running agents", async () => {
+    const mail = new Maildir(mkdtempSync(join(tmpdir(), "mail-")), { pollMs: 50 });
+    const orchestrator = await connect(mail, "orchestrator");
+    const child = await connect(mail, "child-1");
+    const { agent_id } = await call<{ agent_id: string }>(orchestrator, "launch_agent", { provider: "claude", model: "opus", effort: "high", prompt: "long job" });
+    const waiting = call<{ finished: unknown[]; still_running: string[]; timed_out: boolean; messages_waiting?: number }>(orchestrator, "wait", { agent_ids: [agent_id], timeout_s: 30 });
+    await call(child, "send_to", { to: "orchestrator", message: "which database should I use?", priority: "high" });
+    const woke = await waiting;
+    expect(woke).toEqual({ finished: [], still_running: [agent_id], timed_out: false, messages_waiting: 1 });
+    const inbox = await call<{ messages: { from: string; body: string }[] }>(orchestrator, "inbox", {});
+    expect(inbox.messages).toEqual([expect.objectContaining({ from: "child-1", body: "which database should I use?" })]);
   });
 });

@@ -110,6 +110,10 @@ export class Maildir implements Mailboxes {
     });
   }
 
+  pending(name: string): number {
+    return readdirSync(this.#dir(name, "new")).filter((f) => f.endsWith(".json")).length;
+  }
+
   dead(name: string): Message[] {
     const dir = this.#dir(name, "dead");
     return readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => this.#read(join(dir, f))).filter((m) => m !== undefined);

@@ -36,6 +36,8 @@ export interface Mailboxes {
   release(name: string, id: string): "requeued" | "dead";
   /** Resolves when `name` has waiting messages, or at the deadline / abort (false). */
   wait(name: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  /** How many messages wait, unclaimed, in `name`'s mailbox. */
+  pending(name: string): number;
   /** Messages in `name`'s dead letters. */
   dead(name: string): Message[];
 }

@@ -16,6 +16,8 @@ export interface ToolDeps {
   maxDepth: number;
   /** How often a blocking `wait` sends progress notifications. */
   progressEveryMs: number;
+  /** This agent's own mailbox, so that `wait` also wakes when a message arrives for it. */
+  inbox?: { pending(): number; wait(timeoutMs: number, signal: AbortSignal): Promise<boolean> };
   /** The routing table and default branch, and which CLIs are installed here. */
   routing: { table: RoutingTable; branch: Branch; installed: (provider: Provider) => boolean };
 }

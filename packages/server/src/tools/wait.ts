@@ -12,6 +12,8 @@ export const WaitOutput = {
   finished: z.array(FinishedTurnSchema),
   still_running: z.array(z.string()),
   timed_out: z.boolean(),
+  /** Messages waiting in this agent's inbox (read them with inbox): a sub-agent may be asking something. */
+  messages_waiting: z.number().optional(),
 };
 
 
@@ -33,7 +35,11 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
     (args, extra) =>
       guard(async () => {
         const ids = args.agent_ids ?? deps.supervisor.waitable();
-        if (ids.length === 0) return ok({ finished: [], still_running: [], timed_out: false }, "Nothing to wait for: no agent is running or has an unreported result.");
+        const mail = (): { messages_waiting?: number } => {
+          const n = deps.inbox?.pending() ?? 0;
+          return n > 0 ? { messages_waiting: n } : {};
+        };
+        if (ids.length === 0) return ok({ finished: [], still_running: [], timed_out: false, ...mail() }, "Nothing to wait for: no agent is running or has an unreported result.");
         const timeoutMs = (args.timeout_s ?? 45) * 1000;
         const token = extra._meta?.progressToken;
         const started = Date.now();
@@ -49,15 +55,28 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
                   })
                   .catch(() => undefined);
               }, deps.progressEveryMs);
+        // A message to this agent ends the wait too: the orchestrator should read it (a question from a sub-agent).
+        const stop = new AbortController();
+        const onAbort = (): void => {
+          stop.abort();
+        };
+        extra.signal.addEventListener("abort", onAbort, { once: true });
+        void deps.inbox?.wait(timeoutMs, stop.signal).then((arrived) => {
+          if (arrived) stop.abort();
+        });
         try {
-          const result = await deps.supervisor.wait({ ids, mode: args.mode ?? "any", timeoutMs, signal: extra.signal });
+          const result = await deps.supervisor.wait({ ids, mode: args.mode ?? "any", timeoutMs, signal: stop.signal });
+          stop.abort();
           const finished = result.finished.map(finishedOut);
           const text = [
             ...finished.map((f) => `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${f.result.slice(0, 300)}`),
             result.stillRunning.length > 0 ? `Still running: ${result.stillRunning.join(", ")}${result.timedOut ? " (deadline reached; call wait again)" : ""}` : "",
           ].filter(Boolean);
-          return ok({ finished, still_running: result.stillRunning, timed_out: result.timedOut }, text.join("\n") || "No new results.");
+          const waiting = mail();
+          if (waiting.messages_waiting !== undefined) text.push(`${waiting.messages_waiting} message(s) in your inbox: read them with inbox.`);
+          return ok({ finished, still_running: result.stillRunning, timed_out: result.timedOut, ...waiting }, text.join("\n") || "No new results.");
         } finally {
+          extra.signal.removeEventListener("abort", onAbort);
           if (timer !== undefined) clearInterval(timer);
         }
       }),
