@@ -1,5 +1,6 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { agentDefinitionSource, createServer, createSupervisor, depthFrom, loadConfig, Maildir } from "@subagent-mcp/server";
+import { Maildir } from "@subagent-mcp/mailbox";
+import { agentDefinitionSource, createServer, createSupervisor, depthFrom, loadConfig } from "@subagent-mcp/server";
 import { join } from "node:path";
 import { isOrchestrating, setOrchestrating, stateDir } from "@subagent-mcp/hooks";
 import { installedCheck } from "./installed.js";

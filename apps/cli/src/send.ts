@@ -1,4 +1,4 @@
-import { PrioritySchema } from "@subagent-mcp/server";
+import { PrioritySchema, type Message } from "@subagent-mcp/mailbox";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
 import { mailboxes } from "./mcp.js";
@@ -7,7 +7,7 @@ import { mailboxes } from "./mcp.js";
 export const sendCommand = defineCommand({
   meta: { name: "send", description: "Send a message to an agent's mailbox (a worker, the orchestrator); --wait prints the reply." },
   args: {
-    name: { type: "positional", description: "Recipient's mailbox name", required: true },
+    name: { type: "positional", description: "Recipient's mailbox name, or * for every mailbox", required: true },
     text: { type: "positional", description: "The message", required: true },
     from: { type: "string", description: "Your mailbox name (default: shell)" },
     priority: { type: "string", description: "low, normal (default) or high" },
@@ -30,15 +30,16 @@ export const sendCommand = defineCommand({
       return;
     }
     const deadline = Date.now() + Number(args.timeout ?? 600) * 1000;
+    // Other messages to us stay in the mailbox, unclaimed: only the reply in this thread is taken.
+    const isReply = (m: Message): boolean => m.replyTo === sent.id || (m.threadId === sent.threadId && m.from === args.name);
     while (Date.now() < deadline) {
-      // Other messages to us stay in the mailbox, unclaimed: only the reply in this thread is taken.
-      const [reply] = mail.receive(from, 1, (m) => m.replyTo === sent.id || (m.threadId === sent.threadId && m.from === args.name));
+      const [reply] = mail.receive(from, 1, isReply);
       if (reply !== undefined) {
         mail.ack(from, reply.id);
         process.stdout.write(`${reply.body}\n`);
         return;
       }
-      await mail.wait(from, deadline - Date.now());
+      await mail.wait(from, deadline - Date.now(), undefined, isReply);
     }
     fail(`no reply from ${args.name} within ${args.timeout ?? 600} s`);
   },

@@ -8,5 +8,3 @@ export { createSupervisor } from "./supervisor.js";
 export { DEFAULT_RESET, PoolCatalog, type DefinitionSource, type PoolDefinition } from "./pool-catalog.js";
 export { agentDefinitionSource } from "./definitions.js";
 export type { OrchestrationState } from "./tools/orchestration-mode.js";
-export { Maildir } from "./mailbox/maildir.js";
-export { MessageSchema, PrioritySchema, type Mailboxes, type Message, type Priority } from "./mailbox/types.js";

@@ -15,7 +15,7 @@ import { registerWarmupTool } from "./tools/warmup.js";
 import { PoolCatalog, type DefinitionSource } from "./pool-catalog.js";
 import { registerOrchestrationModeTool, type OrchestrationState } from "./tools/orchestration-mode.js";
 import { registerMessageTools } from "./tools/messages.js";
-import type { Mailboxes } from "./mailbox/types.js";
+import type { Mailboxes } from "@subagent-mcp/mailbox";
 
 /** What the MCP server is built from; the transport is the caller's business. */
 export interface ServerDeps {

@@ -5,7 +5,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createServer, Maildir } from "../src/index.js";
+import { Maildir } from "@subagent-mcp/mailbox";
+import { createServer } from "../src/index.js";
 
 // A session that never ends its turn: enough to keep an agent running while `wait` blocks.
 const idleDriver: Driver = {

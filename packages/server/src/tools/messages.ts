@@ -1,8 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import type { Mailboxes, Message } from "../mailbox/types.js";
-import { SafeName } from "../mailbox/names.js";
-import { PrioritySchema } from "../mailbox/types.js";
+import { BROADCAST, PrioritySchema, SafeName, type Mailboxes, type Message } from "@subagent-mcp/mailbox";
 import { guard, ok } from "./_shared.js";
 
 /** Who this server speaks for, and the mailboxes it uses. */
@@ -44,7 +42,7 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
     {
       title: "Send a message to an agent",
       description: "Send a message to another agent's mailbox by name (a worker, the orchestrator, a sub-agent). Returns at once.",
-      inputSchema: { to: SafeName.describe("Recipient's mailbox name (letters, digits, '.', '_', '-')."), message: z.string().min(1), priority: PrioritySchema.optional().describe("low, normal (default) or high"), thread_id: z.string().optional() },
+      inputSchema: { to: SafeName.or(z.literal(BROADCAST)).describe("Recipient's mailbox name (letters, digits, '.', '_', '-'), or * for every mailbox (only a high-priority broadcast wakes a worker)."), message: z.string().min(1), priority: PrioritySchema.optional().describe("low, normal (default) or high"), thread_id: z.string().optional() },
       outputSchema: { message_id: z.string(), thread_id: z.string() },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },

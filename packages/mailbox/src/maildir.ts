@@ -2,20 +2,28 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, watch, writeFileSync, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 import { SafeName } from "./names.js";
-import { MessageSchema, type Mailboxes, type Message } from "./types.js";
+import { BROADCAST, MessageSchema, type Mailboxes, type Message, type OutgoingMessage } from "./types.js";
 
 const RANK = { high: 0, normal: 1, low: 2 } as const;
+
+export interface MaildirOptions {
+  /** Deliveries before a message goes to dead letters (default 3). */
+  maxAttempts?: number;
+  /** Fallback poll for file systems without change events (default 2 s). */
+  pollMs?: number;
+}
+
+const everything = (): boolean => true;
 
 /**
  * Maildir semantics, one directory per mailbox: a message is written to tmp/ and renamed into new/
  * (so readers never see half a file); a reader claims it by renaming it into cur/ (only one rename
  * can win); ack deletes it; release moves it back to new/ or, after `maxAttempts`, to dead/.
- * Claims left in cur/ by a process that died are requeued when the mailbox is opened again.
  */
 export class Maildir implements Mailboxes {
   constructor(
     readonly root: string,
-    private readonly options: { maxAttempts?: number; pollMs?: number } = {},
+    private readonly options: MaildirOptions = {},
   ) {}
 
   #dir(name: string, sub: "tmp" | "new" | "cur" | "dead"): string {
@@ -24,21 +32,41 @@ export class Maildir implements Mailboxes {
     return dir;
   }
 
-  send(input: Omit<Message, "id" | "sentAt" | "attempts" | "threadId"> & { threadId?: string }): Message {
+  send(input: OutgoingMessage): Message {
     const sentAt = Date.now();
     // Time first, so that a directory listing sorts oldest first.
     const id = `${sentAt.toString(36).padStart(9, "0")}-${randomBytes(5).toString("hex")}`;
-    const message: Message = MessageSchema.parse({ ...input, id, sentAt, attempts: 0, threadId: input.threadId ?? id });
-    const tmp = join(this.#dir(message.to, "tmp"), `${id}.json`);
-    writeFileSync(tmp, JSON.stringify(message));
-    renameSync(tmp, join(this.#dir(message.to, "new"), `${id}.json`));
-    return message;
+    const base = { ...input, id, sentAt, attempts: 0, threadId: input.threadId ?? id };
+    if (input.to !== BROADCAST) {
+      const message = MessageSchema.parse(base);
+      this.#deliver(message);
+      return message;
+    }
+    // A broadcast is a copy in every mailbox that exists now (a worker creates its own when it starts).
+    for (const name of this.#names()) if (name !== input.from) this.#deliver(MessageSchema.parse({ ...base, to: name, broadcast: true }));
+    return MessageSchema.parse({ ...base, broadcast: true });
   }
 
-  receive(name: string, limit = 10, only: (message: Message) => boolean = () => true): Message[] {
+  #deliver(message: Message): void {
+    const tmp = join(this.#dir(message.to, "tmp"), `${message.id}.json`);
+    writeFileSync(tmp, JSON.stringify(message));
+    renameSync(tmp, join(this.#dir(message.to, "new"), `${message.id}.json`));
+  }
+
+  #names(): string[] {
+    if (!existsSync(this.root)) return [];
+    return readdirSync(this.root, { withFileTypes: true }).filter((d) => d.isDirectory() && SafeName.safeParse(d.name).success).map((d) => d.name);
+  }
+
+  #waiting(name: string, only: (message: Message) => boolean): Message[] {
+    const fresh = this.#dir(name, "new");
+    return readdirSync(fresh).filter((f) => f.endsWith(".json")).map((f) => this.#read(join(fresh, f))).filter((m): m is Message => m !== undefined && only(m));
+  }
+
+  receive(name: string, limit = 10, only: (message: Message) => boolean = everything): Message[] {
     const fresh = this.#dir(name, "new");
     const claimed = this.#dir(name, "cur");
-    const waiting = readdirSync(fresh).filter((f) => f.endsWith(".json")).map((f) => this.#read(join(fresh, f))).filter((m): m is Message => m !== undefined && only(m));
+    const waiting = this.#waiting(name, only);
     waiting.sort((a, b) => RANK[a.priority] - RANK[b.priority] || a.sentAt - b.sentAt);
     const out: Message[] = [];
     for (const message of waiting) {
@@ -57,11 +85,11 @@ export class Maildir implements Mailboxes {
     rmSync(join(this.#dir(name, "cur"), `${SafeName.parse(id)}.json`), { force: true });
   }
 
-  release(name: string, id: string): "requeued" | "dead" {
+  release(name: string, id: string, options: { count?: boolean } = {}): "requeued" | "dead" {
     const path = join(this.#dir(name, "cur"), `${SafeName.parse(id)}.json`);
     const message = this.#read(path);
     if (message === undefined) throw new Error(`message ${id} is not claimed in ${name}'s mailbox`);
-    const next = { ...message, attempts: message.attempts + 1 };
+    const next = { ...message, attempts: message.attempts + (options.count === false ? 0 : 1) };
     const dead = next.attempts >= (this.options.maxAttempts ?? 3);
     const target = join(this.#dir(name, dead ? "dead" : "new"), `${id}.json`);
     writeFileSync(path, JSON.stringify(next));
@@ -69,7 +97,6 @@ export class Maildir implements Mailboxes {
     return dead ? "dead" : "requeued";
   }
 
-  /** Requeues claims that nobody holds any more (the process that took them is gone). */
   recover(name: string): number {
     const claimed = this.#dir(name, "cur");
     const files = readdirSync(claimed).filter((f) => f.endsWith(".json"));
@@ -77,9 +104,10 @@ export class Maildir implements Mailboxes {
     return files.length;
   }
 
-  wait(name: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  wait(name: string, timeoutMs: number, signal?: AbortSignal, only: (message: Message) => boolean = everything): Promise<boolean> {
     const fresh = this.#dir(name, "new");
-    const has = (): boolean => readdirSync(fresh).some((f) => f.endsWith(".json"));
+    const has = (): boolean => this.#waiting(name, only).length > 0;
+    if (signal?.aborted === true) return Promise.resolve(false);
     if (has()) return Promise.resolve(true);
     return new Promise((resolve) => {
       let watcher: FSWatcher | undefined;

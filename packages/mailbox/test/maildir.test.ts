@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Maildir } from "../src/mailbox/maildir.js";
+import { Maildir } from "../src/maildir.js";
+import { wakes } from "../src/types.js";
 
 const box = (maxAttempts = 3) => new Maildir(mkdtempSync(join(tmpdir(), "mail-")), { maxAttempts, pollMs: 50 });
 
@@ -59,5 +60,29 @@ describe("Maildir mailboxes", () => {
     const m = box();
     expect(() => m.send({ from: "a", to: "../etc", body: "x", priority: "normal" })).toThrow();
     expect(() => m.receive("a/b")).toThrow();
+  });
+});
+
+describe("broadcasts and the cost guard", () => {
+  it("a broadcast is a copy in every other mailbox; only a high-priority one wakes", async () => {
+    const m = box();
+    m.pending("w1");
+    m.pending("w2");
+    m.pending("boss");
+    m.send({ from: "boss", to: "*", body: "fyi", priority: "low" });
+    expect([m.pending("w1"), m.pending("w2"), m.pending("boss")]).toEqual([1, 1, 0]);
+    expect(await m.wait("w1", 50, undefined, wakes)).toBe(false);
+    const woken = m.wait("w1", 5_000, undefined, wakes);
+    m.send({ from: "boss", to: "*", body: "now", priority: "high" });
+    expect(await woken).toBe(true);
+    expect(m.receive("w1").map((x) => [x.body, x.broadcast])).toEqual([["now", true], ["fyi", true]]);
+  });
+
+  it("a release that is not a failure does not count an attempt", () => {
+    const m = box(1);
+    const sent = m.send({ from: "a", to: "b", body: "later", priority: "normal" });
+    m.receive("b");
+    expect(m.release("b", sent.id, { count: false })).toBe("requeued");
+    expect(m.receive("b")[0]?.attempts).toBe(0);
   });
 });
