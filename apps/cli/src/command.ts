@@ -21,6 +21,7 @@ export const mainCommand = defineCommand({
     doctor: () => import("./doctor.js").then((m) => m.doctorCommand),
     route: () => import("./route.js").then((m) => m.routeCommand),
     send: () => import("./send.js").then((m) => m.sendCommand),
+    worker: () => import("./worker.js").then((m) => m.workerCommand),
   },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await (await import("./mcp.js")).serveStdio();

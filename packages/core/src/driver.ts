@@ -1,5 +1,13 @@
 import type { AgentEvent, Provider } from "./events.js";
 
+/** A stdio MCP server given to a sub-agent (each driver passes it the way its CLI takes it). */
+export interface McpServerSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
 /** How to start one CLI session. Drivers ignore fields their CLI has no equivalent for. */
 export interface SessionSpec {
   /** Working directory of the CLI process; must exist. */
@@ -9,6 +17,8 @@ export interface SessionSpec {
   /** Appended to the CLI's own system prompt. */
   systemPromptAppend?: string;
   allowedTools?: string[];
+  /** The built-in tools that exist at all ([] = none; Claude Code `--tools`); absent: the CLI's default set. */
+  builtinTools?: string[];
   disallowedTools?: string[];
   permissionMode?: string;
   /** Extra environment variables for the CLI process, over the inherited environment. */
@@ -19,6 +29,8 @@ export interface SessionSpec {
   sessionId?: string;
   /** MCP servers for the sub-agent: JSON text or a file path (Claude Code `--mcp-config`). */
   mcpConfig?: string;
+  /** MCP servers for the sub-agent, for every CLI (Claude: beside `mcpConfig`; Codex: thread config; ACP: session/new). */
+  mcpServers?: McpServerSpec[];
   /** Settings JSON text or file path (Claude Code `--settings`). */
   settings?: string;
 }

@@ -23,7 +23,7 @@ export {
 } from "./state.js";
 export { TailBuffer } from "./tail.js";
 export { RecentItems, type RecentItem } from "./recent.js";
-export type { Driver, Session, SessionSpec } from "./driver.js";
+export type { Driver, McpServerSpec, Session, SessionSpec } from "./driver.js";
 export { systemClock, type Clock } from "./clock.js";
 export { CoreError, type CoreErrorCode } from "./errors.js";
 export type { AgentView, FailoverAttempt, Fallback, LaunchRequest, TurnReport } from "./agent.js";

@@ -122,8 +122,8 @@ class AcpSession extends BaseSession {
         clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
       });
       const created = this.spec.resume === undefined
-        ? await agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: [] })
-        : { sessionId: this.spec.resume, ...(await agent.request(methods.agent.session.load, { sessionId: this.spec.resume, cwd: this.spec.cwd, mcpServers: [] })) };
+        ? await agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) })
+        : { sessionId: this.spec.resume, ...(await agent.request(methods.agent.session.load, { sessionId: this.spec.resume, cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) })) };
       this.#sessionId = created.sessionId;
       this.emit({ type: "started", sessionId: created.sessionId, model: this.spec.model ?? "" });
       this.markReady();
@@ -161,7 +161,7 @@ class AcpSession extends BaseSession {
   // A new ACP session in the same process: a clean context without a new process.
   protected async startReset(): Promise<void> {
     const { connection, methods } = this.#ready();
-    const created = await connection.agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: [] });
+    const created = await connection.agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) });
     this.#sessionId = created.sessionId;
     this.#firstTurn = true;
     this.emit({ type: "started", sessionId: created.sessionId, model: this.spec.model ?? "" });
@@ -224,6 +224,11 @@ class AcpSession extends BaseSession {
     const option = request.options.find((o) => wanted.includes(o.kind));
     return option === undefined ? { outcome: { outcome: "cancelled" } } : { outcome: { outcome: "selected", optionId: option.optionId } };
   }
+}
+
+// ACP gives MCP servers to each session (session/new, session/load), env as name/value pairs.
+function acpMcpServers(spec: SessionSpec): Acp.McpServer[] {
+  return (spec.mcpServers ?? []).map((s) => ({ name: s.name, command: s.command, args: s.args, env: Object.entries(s.env).map(([name, value]) => ({ name, value })) }));
 }
 
 function zeroUsage(): { input: number; output: number; cacheRead: number; cacheWrite: number } {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AgentEvent, Driver, Session, SessionSpec } from "@subagent-mcp/core";
+import type { AgentEvent, Driver, McpServerSpec, Session, SessionSpec } from "@subagent-mcp/core";
 import { isTransientMessage } from "./classify.js";
 import { ClaudeLine, type ClaudeUsage } from "./claude-wire.js";
 import type { CliDriverOptions } from "./options.js";
@@ -19,11 +19,18 @@ export function claudeArgs(spec: SessionSpec): string[] {
   add("--allowedTools", spec.allowedTools?.join(","));
   add("--disallowedTools", spec.disallowedTools?.join(","));
   add("--permission-mode", spec.permissionMode);
-  if (spec.mcpConfig !== undefined) args.push("--mcp-config", spec.mcpConfig, "--strict-mcp-config");
+  if (spec.builtinTools !== undefined) args.push("--tools", spec.builtinTools.join(","));
+  const configs = [...(spec.mcpConfig === undefined ? [] : [spec.mcpConfig]), ...(spec.mcpServers === undefined || spec.mcpServers.length === 0 ? [] : [claudeMcpJson(spec.mcpServers)])];
+  if (configs.length > 0) args.push("--mcp-config", ...configs, "--strict-mcp-config");
   add("--settings", spec.settings);
   add("--session-id", spec.sessionId);
   add("--resume", spec.resume);
   return args;
+}
+
+/** MCP servers as Claude Code's `--mcp-config` JSON text. */
+export function claudeMcpJson(servers: McpServerSpec[]): string {
+  return JSON.stringify({ mcpServers: Object.fromEntries(servers.map((s) => [s.name, { type: "stdio", command: s.command, args: s.args, env: s.env }])) });
 }
 
 /** Drives Claude Code through `claude -p --input-format stream-json --output-format stream-json`. */

@@ -82,6 +82,10 @@ class CodexSession extends BaseSession {
       ...(this.spec.model === undefined ? {} : { model: this.spec.model }),
       ...(this.spec.permissionMode === undefined ? {} : { sandbox: SANDBOX[this.spec.permissionMode] ?? this.spec.permissionMode }),
       ...(this.spec.systemPromptAppend === undefined ? {} : { developerInstructions: this.spec.systemPromptAppend }),
+      // MCP servers as per-thread config overrides (the same keys as config.toml's [mcp_servers.NAME]).
+      ...(this.spec.mcpServers === undefined || this.spec.mcpServers.length === 0
+        ? {}
+        : { config: Object.fromEntries(this.spec.mcpServers.map((s) => [`mcp_servers.${s.name}`, { command: s.command, args: s.args, env: s.env }])) }),
     };
   }
 

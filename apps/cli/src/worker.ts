@@ -1,0 +1,156 @@
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { ProviderSchema, type Driver, type McpServerSpec, type Provider, type SessionSpec } from "@subagent-mcp/core";
+import { AcpDriver, ClaudeDriver, claudeArgs, CodexDriver, geminiArgs, resolveExecutable } from "@subagent-mcp/drivers";
+import { stateDir } from "@subagent-mcp/hooks";
+import { Maildir, SafeName } from "@subagent-mcp/mailbox";
+import { agentDefinitionSource, depthFrom, loadConfig, type EffectiveConfig } from "@subagent-mcp/server";
+import { Worker, WorkerFiles } from "@subagent-mcp/worker";
+import { defineCommand } from "citty";
+import { z } from "zod";
+import { fail } from "./fail.js";
+import { MESSAGING_TOOLS, mcpToolName, nestedServer } from "./nested.js";
+
+const McpConfigFile = z.object({
+  mcpServers: z.record(z.string(), z.object({ command: z.string(), args: z.array(z.string()).default([]), env: z.record(z.string(), z.string()).default({}) })),
+});
+
+function driverFor(provider: Provider, config: EffectiveConfig): Driver {
+  const exe = config.executables?.[provider];
+  const options = exe === undefined ? {} : { executable: exe };
+  return provider === "claude" ? new ClaudeDriver(options) : provider === "codex" ? new CodexDriver(options) : new AcpDriver(options);
+}
+
+// --mcp-config FILE: stdio servers in the usual {"mcpServers": {...}} shape, for any provider.
+function extraServers(path: string | undefined): McpServerSpec[] {
+  if (path === undefined) return [];
+  let parsed;
+  try {
+    parsed = McpConfigFile.safeParse(JSON.parse(readFileSync(path, "utf8")));
+  } catch (error) {
+    fail(`--mcp-config ${path}: ${(error as Error).message}`);
+  }
+  if (!parsed.success) fail(`--mcp-config ${path}: expected {"mcpServers": {"name": {"command": ..., "args": [...]}}} (${parsed.error.issues[0]?.message ?? ""})`);
+  return Object.entries(parsed.data.mcpServers).map(([name, s]) => ({ name, command: s.command, args: s.args, env: s.env }));
+}
+
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(",").map((t) => t.trim()).filter(Boolean);
+}
+
+function seconds(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) fail(`${flag} must be a positive number of seconds (got "${value}")`);
+  return n * 1000;
+}
+
+/** `subagent-mcp worker --name N`: an always-on agent answering its mailbox. */
+export const workerCommand = defineCommand({
+  meta: { name: "worker", description: "Run an always-on agent that answers the messages in its mailbox, one turn per conversation, in a session resumed across restarts." },
+  args: {
+    name: { type: "string", description: "The worker's mailbox name", required: true },
+    agent: { type: "string", description: "Run as this agent definition (provider, model, prompt, tools from its file)" },
+    provider: { type: "string", description: "claude (default), codex or gemini" },
+    model: { type: "string", description: "Model id for that CLI" },
+    effort: { type: "string", description: "Reasoning effort (CLI-specific)" },
+    "permission-mode": { type: "string", description: "default, acceptEdits, bypassPermissions or plan (mapped per CLI)" },
+    "allowed-tools": { type: "string", description: "Comma-separated tools the agent may use besides the messaging tools (default: only send_to, inbox, wait_inbox, reply)" },
+    "mcp-config": { type: "string", description: 'JSON file of extra MCP servers: {"mcpServers": {...}}' },
+    cwd: { type: "string", description: "Working directory of the session (default: here)" },
+    "poll-ms": { type: "string", description: "Fallback mailbox poll where file events are missing (default 2000)" },
+    "turn-timeout": { type: "string", description: "Seconds a turn may run before it is interrupted and retried (default 600)" },
+    "max-attempts": { type: "string", description: "Deliveries of a message before it is dead-lettered (default 3)" },
+    "retry-ms": { type: "string", description: "Backoff base after a failed turn, doubled each attempt (default 2000)" },
+    once: { type: "boolean", description: "Answer one wake's messages, then exit" },
+    print: { type: "boolean", description: "Show the session it would start, and exit" },
+  },
+  async run({ args }) {
+    const name = SafeName.safeParse(args.name);
+    if (!name.success) fail(`--name: ${name.error.issues[0]?.message ?? "invalid"} (got "${args.name}")`);
+    const config = loadConfig({ cwd: process.cwd(), env: process.env });
+    const home = process.env.HOME ?? homedir();
+    const definition = args.agent === undefined ? undefined : findDefinition(args.agent, home);
+    const provider = ProviderSchema.safeParse(args.provider ?? definition?.provider ?? "claude");
+    if (!provider.success) fail(`--provider must be claude, codex or gemini (got "${args.provider ?? ""}")`);
+    const userTools = list(args["allowed-tools"]) ?? definition?.allowedTools;
+    const servers = [nestedServer(name.data, depthFrom(process.env) + 1), ...extraServers(args["mcp-config"])];
+    const messaging = MESSAGING_TOOLS.map((t) => mcpToolName(provider.data, "subagent-mcp", t));
+    const model = args.model ?? definition?.model;
+    const effort = args.effort ?? definition?.effort;
+    const permissionMode = args["permission-mode"] ?? definition?.permissionMode;
+    const spec: SessionSpec = {
+      cwd: resolve(args.cwd ?? process.cwd()),
+      allowedTools: [...messaging, ...(userTools ?? [])],
+      // Nothing but the messaging tools unless more are asked for (Claude Code can switch its built-ins off).
+      ...(userTools === undefined ? { builtinTools: [] } : {}),
+      mcpServers: servers,
+      // A handful of MCP tools: Claude Code would otherwise defer them behind its tool search.
+      ...(provider.data === "claude" ? { env: { ENABLE_TOOL_SEARCH: "false" } } : {}),
+      ...(model === undefined ? {} : { model }),
+      ...(effort === undefined ? {} : { effort }),
+      ...(permissionMode === undefined ? {} : { permissionMode }),
+      ...(definition === undefined ? {} : { systemPromptAppend: definition.systemPrompt }),
+    };
+    const state = stateDir({ home, env: process.env });
+    const files = new WorkerFiles(join(state, "workers", name.data));
+    const maxAttempts = Number(args["max-attempts"] ?? 3);
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) fail(`--max-attempts must be a whole number of at least 1 (got "${args["max-attempts"] ?? ""}")`);
+    const pollMs = Number(args["poll-ms"] ?? 2_000);
+    if (!Number.isFinite(pollMs) || pollMs < 10) fail(`--poll-ms must be a number of milliseconds, at least 10 (got "${args["poll-ms"] ?? ""}")`);
+    const retryBaseMs = Number(args["retry-ms"] ?? 2_000);
+    if (!Number.isFinite(retryBaseMs) || retryBaseMs < 0) fail(`--retry-ms must be a number of milliseconds (got "${args["retry-ms"] ?? ""}")`);
+    const mail = new Maildir(join(state, "mail"), { maxAttempts, pollMs });
+    if (args.print) {
+      printPlan(provider.data, spec, config, files, join(mail.root, name.data));
+      return;
+    }
+    mail.pending(name.data); // creates the mailbox, so broadcasts reach this worker from now on
+    const worker = new Worker({
+      name: name.data,
+      mail,
+      driver: driverFor(provider.data, config),
+      spec,
+      files,
+      turnTimeoutMs: seconds(args["turn-timeout"], "--turn-timeout", 600_000),
+      retryBaseMs,
+      say: (line) => process.stderr.write(`worker ${name.data}: ${line}\n`),
+    });
+    const stop = new AbortController();
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stop.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
+      process.stderr.write(`worker ${name.data}: ${signal}: finishing the current turn (a second signal exits now)\n`);
+      stop.abort();
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+    process.stderr.write(`worker ${name.data}: waiting on ${join(mail.root, name.data)} (${provider.data}); log: ${files.logPath}\n`);
+    await worker.run(stop.signal, { once: args.once });
+    process.exit(0);
+  },
+});
+
+function findDefinition(agent: string, home: string): NonNullable<ReturnType<ReturnType<typeof agentDefinitionSource>>["definitions"][number]> {
+  const loaded = agentDefinitionSource({ cwd: process.cwd(), home, env: process.env })();
+  const found = loaded.definitions.find((d) => d.name === agent);
+  if (found === undefined) {
+    const known = loaded.definitions.map((d) => d.name).join(", ") || "none";
+    fail(`--agent: no agent definition named "${agent}" (found: ${known})${loaded.problems.length > 0 ? `; problems: ${loaded.problems.join("; ")}` : ""}`);
+  }
+  return found;
+}
+
+function printPlan(provider: Provider, spec: SessionSpec, config: EffectiveConfig, files: WorkerFiles, mailbox: string): void {
+  let executable: string;
+  try {
+    executable = resolveExecutable(provider, { explicit: config.executables?.[provider], env: process.env });
+  } catch (error) {
+    executable = `not found (${(error as Error).message})`;
+  }
+  const saved = files.loadSession();
+  const resume = saved?.provider === provider ? saved.sessionId : undefined;
+  const full = { ...spec, ...(resume === undefined ? {} : { resume }) };
+  const args = provider === "claude" ? claudeArgs(full) : provider === "gemini" ? ["--acp", ...geminiArgs(full)] : ["app-server"];
+  process.stdout.write(`${JSON.stringify({ provider, executable, args, session: full, resume: resume ?? null, mailbox, log: files.logPath }, null, 2)}\n`);
+}

@@ -1,0 +1,200 @@
+import type { AgentEvent, Driver, Session, SessionSpec, Usage } from "@subagent-mcp/core";
+import { wakes, type Mailboxes } from "@subagent-mcp/mailbox";
+import { setTimeout as sleep } from "node:timers/promises";
+import { conversations, renderTurn, type Conversation } from "./conversation.js";
+import type { TurnLog, WorkerFiles } from "./state.js";
+
+export interface WorkerOptions {
+  /** The worker's mailbox name. */
+  name: string;
+  mail: Mailboxes;
+  driver: Driver;
+  /** How to start the session (`resume` is filled from the saved session). */
+  spec: SessionSpec;
+  files: WorkerFiles;
+  /** A turn running longer is interrupted and counts as failed (default 10 min). */
+  turnTimeoutMs?: number;
+  /** Backoff after a failed turn: base × 2^(attempt−1), at most 60 s (default 2 s). */
+  retryBaseMs?: number;
+  /** Most messages claimed per wake (default 20). */
+  batch?: number;
+  /** On stop, how long the running turn may still finish before it is interrupted and requeued (default 30 s). */
+  graceMs?: number;
+  /** Human-readable progress (stderr in the CLI). */
+  say?: (line: string) => void;
+}
+
+type Exit = TurnLog["exit"];
+interface TurnOutcome {
+  exit: Exit;
+  result: string;
+  usage?: Usage;
+  costUsd?: number;
+  error?: string;
+}
+
+/**
+ * An always-on agent: blocks on its mailbox, answers each conversation with one turn of a
+ * persistent session (resumed after a restart), replies to the sender, then acknowledges. Failed
+ * or timed-out turns go back to the mailbox with backoff until the mailbox dead-letters them.
+ */
+export class Worker {
+  #session: Session | undefined;
+  #sessionId: string | undefined;
+  #current: ((outcome: TurnOutcome) => void) | undefined;
+  #lastError: string | undefined;
+  readonly #o: Required<Omit<WorkerOptions, "say">> & Pick<WorkerOptions, "say">;
+
+  constructor(options: WorkerOptions) {
+    this.#o = { turnTimeoutMs: 600_000, retryBaseMs: 2_000, batch: 20, graceMs: 30_000, ...options };
+  }
+
+  /** Serves the mailbox until `signal` aborts (or after one wake with `once`). */
+  async run(signal: AbortSignal, options: { once?: boolean } = {}): Promise<void> {
+    const { name, mail } = this.#o;
+    // Claims left by a worker that died mid-turn come back first (they count as a failed attempt).
+    const recovered = mail.recover(name);
+    if (recovered > 0) this.#o.say?.(`requeued ${recovered} message(s) left claimed by an earlier run`);
+    try {
+      while (!signal.aborted) {
+        if (!(await mail.wait(name, 300_000, signal, wakes))) continue;
+        const batch = mail.receive(name, this.#o.batch);
+        const queue = conversations(batch);
+        const stopping = (): boolean => signal.aborted;
+        while (queue.length > 0) {
+          const next = queue.shift() as Conversation;
+          if (stopping()) {
+            for (const m of [next, ...queue].flatMap((c) => c.messages)) mail.release(name, m.id, { count: false });
+            break;
+          }
+          await this.#answer(next, signal);
+        }
+        if (options.once === true) break;
+      }
+    } finally {
+      await this.#session?.close();
+      this.#session = undefined;
+    }
+  }
+
+  async #answer(conversation: Conversation, signal: AbortSignal): Promise<void> {
+    const { name, mail, files } = this.#o;
+    const started = Date.now();
+    const outcome = await this.#turn(renderTurn(name, conversation), signal);
+    const ids = conversation.messages.map((m) => m.id);
+    const attempt = Math.max(...conversation.messages.map((m) => m.attempts)) + 1;
+    const entry: TurnLog = {
+      at: new Date(started).toISOString(),
+      worker: name,
+      messages: ids,
+      from: [...new Set(conversation.messages.map((m) => m.from))],
+      thread: (conversation.replyTo ?? conversation.messages[0])?.threadId ?? "",
+      attempt,
+      latencyMs: Date.now() - started,
+      exit: outcome.exit,
+      outcome: "acked",
+      ...(outcome.usage === undefined ? {} : { tokens: outcome.usage }),
+      ...(outcome.costUsd === undefined ? {} : { costUsd: outcome.costUsd }),
+      ...(this.#sessionId === undefined ? {} : { sessionId: this.#sessionId }),
+      ...(outcome.error === undefined ? {} : { error: outcome.error }),
+    };
+    if (outcome.exit === "ok") {
+      const to = conversation.replyTo;
+      if (to !== undefined) {
+        // Reply first, ack second: a crash in between repeats the reply, it never loses the message.
+        const reply = mail.send({ from: name, to: to.from, body: outcome.result, priority: "normal", replyTo: to.id, threadId: to.threadId, auto: true });
+        entry.reply = reply.id;
+        entry.outcome = "replied";
+      }
+      for (const id of ids) mail.ack(name, id);
+    } else if (outcome.exit === "stopped") {
+      for (const id of ids) mail.release(name, id, { count: false });
+      entry.outcome = "released";
+    } else {
+      const results = ids.map((id) => mail.release(name, id));
+      entry.outcome = results.includes("dead") ? "dead" : "requeued";
+    }
+    files.appendTurn(entry);
+    this.#o.say?.(`turn ${entry.exit} (${entry.outcome}) for ${ids.length} message(s) in ${entry.latencyMs} ms${entry.error === undefined ? "" : `: ${entry.error}`}`);
+    if (entry.outcome === "requeued" && !signal.aborted) {
+      await sleep(Math.min(this.#o.retryBaseMs * 2 ** (attempt - 1), 60_000), undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  /** One turn on the session, bounded by the turn timeout; a stop lets it finish within the grace period. */
+  #turn(text: string, signal: AbortSignal): Promise<TurnOutcome> {
+    const session = this.#ensureSession();
+    this.#lastError = undefined;
+    return new Promise<TurnOutcome>((resolve) => {
+      let forced: Exit | undefined;
+      const force = (exit: Exit): void => {
+        if (forced !== undefined) return;
+        forced = exit;
+        void session.interrupt();
+        // An interrupt the CLI does not honour in time ends the process (the next turn resumes it).
+        killer = setTimeout(() => void session.kill(), 10_000);
+      };
+      let killer: NodeJS.Timeout | undefined;
+      let grace: NodeJS.Timeout | undefined;
+      const timeout = setTimeout(() => { force("timeout"); }, this.#o.turnTimeoutMs);
+      const onStop = (): void => {
+        grace = setTimeout(() => { force("stopped"); }, this.#o.graceMs);
+      };
+      signal.addEventListener("abort", onStop, { once: true });
+      if (signal.aborted) onStop();
+      this.#current = (outcome) => {
+        clearTimeout(timeout);
+        clearTimeout(killer);
+        clearTimeout(grace);
+        signal.removeEventListener("abort", onStop);
+        this.#current = undefined;
+        resolve(forced === undefined || outcome.exit === "ok" && forced === "stopped" ? outcome : { ...outcome, exit: forced, error: forced === "timeout" ? `turn exceeded ${this.#o.turnTimeoutMs} ms` : "stopped before the turn ended" });
+      };
+      session.send(text);
+    });
+  }
+
+  #ensureSession(): Session {
+    if (this.#session !== undefined) return this.#session;
+    const { driver, files, spec } = this.#o;
+    const saved = files.loadSession();
+    const resume = saved?.provider === driver.provider ? saved.sessionId : undefined;
+    let confirmed = false;
+    const session = driver.start({ ...spec, ...(resume === undefined ? {} : { resume }) }, (event) => {
+      if (event.type === "started") confirmed = true;
+      this.#onEvent(session, event, resume !== undefined && !confirmed);
+    });
+    this.#session = session;
+    this.#o.say?.(resume === undefined ? `started a new ${driver.provider} session` : `resuming ${driver.provider} session ${resume}`);
+    return session;
+  }
+
+  #onEvent(session: Session, event: AgentEvent, resumeUnconfirmed: boolean): void {
+    switch (event.type) {
+      case "started":
+        this.#sessionId = event.sessionId;
+        this.#o.files.saveSession({ provider: this.#o.driver.provider, sessionId: event.sessionId });
+        return;
+      case "error":
+        this.#lastError = event.message;
+        return;
+      case "turn_end":
+        this.#current?.({
+          exit: event.isError ? "error" : event.interrupted === true ? "timeout" : "ok",
+          result: event.result,
+          usage: event.usage,
+          ...(event.costUsd === undefined ? {} : { costUsd: event.costUsd }),
+          ...(event.isError ? { error: event.result || (this.#lastError ?? "the turn failed") } : {}),
+        });
+        return;
+      case "exit":
+        if (this.#session === session) this.#session = undefined;
+        // A session that could not be resumed (gone, or from another machine) is started afresh next time.
+        if (resumeUnconfirmed) this.#o.files.forgetSession();
+        this.#current?.({ exit: "exited", result: "", error: this.#lastError ?? `the CLI exited (code ${String(event.code)}, signal ${String(event.signal)})` });
+        return;
+      default:
+        return;
+    }
+  }
+}
