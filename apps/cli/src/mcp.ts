@@ -1,6 +1,6 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { Maildir } from "@subagent-mcp/mailbox";
-import { agentDefinitionSource, createServer, createSupervisor, depthFrom, loadConfig } from "@subagent-mcp/server";
+import { agentDefinitionSource, createServer, createSupervisor, depthFrom, loadConfig, TOOLSETS, type Toolset } from "@subagent-mcp/server";
 import { join } from "node:path";
 import { isOrchestrating, setOrchestrating, stateDir } from "@subagent-mcp/hooks";
 import { installedCheck } from "./installed.js";
@@ -28,6 +28,7 @@ export async function serveStdio(): Promise<void> {
     installed: installedCheck(config),
     orchestration: orchestrationState(process.cwd()),
     messaging: { mail: mailboxes(), self: process.env.SUBAGENT_MCP_AGENT_NAME ?? "orchestrator" },
+    ...toolsets(process.env.SUBAGENT_MCP_TOOLSETS),
   });
   let closing = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {
@@ -52,6 +53,18 @@ export async function serveStdio(): Promise<void> {
   const transport = new StdioServerTransport();
   transport.onclose = () => void shutdown("transport closed", 0);
   await server.connect(transport);
+}
+
+/** SUBAGENT_MCP_TOOLSETS=messaging,sessions limits the tools offered (a worker's own server offers messaging only). */
+function toolsets(value: string | undefined): { toolsets?: Toolset[] } {
+  if (value === undefined || value.trim() === "") return {};
+  const sets = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const unknown = sets.filter((s) => !(TOOLSETS as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    process.stderr.write(`subagent-mcp: SUBAGENT_MCP_TOOLSETS: unknown ${unknown.join(", ")} (known: ${TOOLSETS.join(", ")})\n`);
+    process.exit(2);
+  }
+  return { toolsets: sets as Toolset[] };
 }
 
 // Orchestration mode lives in the state dir, per project, where the host's hook handlers read it.

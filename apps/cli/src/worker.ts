@@ -125,7 +125,7 @@ export const workerCommand = defineCommand({
     };
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);
-    process.stderr.write(`worker ${name.data}: waiting on ${join(mail.root, name.data)} (${provider.data}); log: ${files.logPath}\n`);
+    process.stderr.write(`worker ${name.data}: mailbox ${join(mail.root, name.data)} (${provider.data}); log: ${files.logPath}\n`);
     await worker.run(stop.signal, { once: args.once });
     process.exit(0);
   },

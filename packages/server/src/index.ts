@@ -1,6 +1,6 @@
 // Public API of @subagent-mcp/server: the MCP server (transport-free), its configuration, and the
 // pieces the CLI needs to run it.
-export { createServer, type ServerDeps } from "./server.js";
+export { createServer, TOOLSETS, type ServerDeps, type Toolset } from "./server.js";
 export { ServerError, type ServerErrorCode } from "./errors.js";
 export { DEPTH_ENV, depthFrom } from "./nesting.js";
 export { ConfigSchema, loadConfig, type Config, type EffectiveConfig } from "./config.js";

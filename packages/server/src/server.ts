@@ -17,6 +17,10 @@ import { registerOrchestrationModeTool, type OrchestrationState } from "./tools/
 import { registerMessageTools } from "./tools/messages.js";
 import type { Mailboxes } from "@subagent-mcp/mailbox";
 
+/** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
+export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+
 /** What the MCP server is built from; the transport is the caller's business. */
 export interface ServerDeps {
   supervisor: Supervisor;
@@ -44,6 +48,8 @@ export interface ServerDeps {
   orchestration?: OrchestrationState;
   /** Mailboxes for send_to / inbox / wait_inbox / reply, and this agent's name in them. */
   messaging?: { mail: Mailboxes; self: string };
+  /** Only these groups of tools (default: all). */
+  toolsets?: readonly Toolset[];
 }
 
 const INSTRUCTIONS =
@@ -66,22 +72,27 @@ export function createServer(deps: ServerDeps): McpServer {
     routing: { table: deps.routingTable ?? DEFAULT_TABLE, branch: deps.routingBranch ?? "cost_efficiency", installed: deps.installed ?? (() => true) },
     ...(deps.messaging === undefined ? {} : { inbox: inboxOf(deps.messaging) }),
   };
-  registerLaunchAgentTool(server, tools);
-  registerPollAgentTool(server, tools);
-  registerSendMessageTool(server, tools);
-  registerWaitTool(server, tools);
-  registerListAgentsTool(server, tools);
-  registerInterruptAgentTool(server, tools);
-  registerKillAgentTool(server, tools);
-  const catalog = new PoolCatalog(deps.supervisor, deps.definitions ?? (() => ({ definitions: [], problems: [] })), tools.defaultCwd, {
-    ...(deps.poolRssCeilingMb === undefined ? {} : { rssCeilingMb: deps.poolRssCeilingMb }),
-  });
-  registerInvokeTool(server, catalog);
-  registerWarmupTool(server, catalog);
-  registerListPoolTool(server, catalog);
-  registerResetTool(server, catalog);
+  const wanted = (set: Toolset): boolean => deps.toolsets === undefined || deps.toolsets.includes(set);
+  if (wanted("sessions")) {
+    registerLaunchAgentTool(server, tools);
+    registerPollAgentTool(server, tools);
+    registerSendMessageTool(server, tools);
+    registerWaitTool(server, tools);
+    registerListAgentsTool(server, tools);
+    registerInterruptAgentTool(server, tools);
+    registerKillAgentTool(server, tools);
+  }
+  if (wanted("pool")) {
+    const catalog = new PoolCatalog(deps.supervisor, deps.definitions ?? (() => ({ definitions: [], problems: [] })), tools.defaultCwd, {
+      ...(deps.poolRssCeilingMb === undefined ? {} : { rssCeilingMb: deps.poolRssCeilingMb }),
+    });
+    registerInvokeTool(server, catalog);
+    registerWarmupTool(server, catalog);
+    registerListPoolTool(server, catalog);
+    registerResetTool(server, catalog);
+  }
   let mode = false;
-  registerOrchestrationModeTool(server, deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: tools.defaultCwd });
-  if (deps.messaging !== undefined) registerMessageTools(server, deps.messaging);
+  if (wanted("orchestration")) registerOrchestrationModeTool(server, deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: tools.defaultCwd });
+  if (deps.messaging !== undefined && wanted("messaging")) registerMessageTools(server, deps.messaging);
   return server;
 }

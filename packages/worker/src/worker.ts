@@ -55,6 +55,7 @@ export class Worker {
     // Claims left by a worker that died mid-turn come back first (they count as a failed attempt).
     const recovered = mail.recover(name);
     if (recovered > 0) this.#o.say?.(`requeued ${recovered} message(s) left claimed by an earlier run`);
+    this.#o.say?.("waiting on its mailbox");
     try {
       while (!signal.aborted) {
         if (!(await mail.wait(name, 300_000, signal, wakes))) continue;
