@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { readOrNull, type FileChange } from "./files.js";
 import type { HostContext } from "./hosts.js";
-import { appendJsonc, removeFromJsoncArray } from "./jsonc.js";
+import { appendJsonc, removeFromJsoncArrays } from "./jsonc.js";
 
 /** Claude Code's user settings, where hooks live. */
 export function claudeSettingsPath(ctx: HostContext): string {
@@ -26,11 +26,9 @@ export function withClaudeHooks(text: string, command: string): string {
   return out;
 }
 
-/** Takes out exactly our hook entries. */
+/** Takes out exactly our hook entries (and the arrays or `hooks` object that only they filled). */
 export function removeClaudeHooks(text: string): string {
-  let out = removeFromJsoncArray(text, ["hooks", "UserPromptSubmit"], ours);
-  out = removeFromJsoncArray(out, ["hooks", "PreToolUse"], ours);
-  return out;
+  return removeFromJsoncArrays(text, ["hooks"], ["UserPromptSubmit", "PreToolUse"], ours);
 }
 
 /** What setup would change in Claude Code's settings to install the hooks. */

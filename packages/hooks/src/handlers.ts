@@ -1,15 +1,17 @@
 import { isOrchestrating } from "./mode.js";
 
-/** What a Claude Code hook receives on stdin (the fields we use). */
-export interface ClaudeHookInput {
+/**
+ * What a host hook receives on stdin (the fields we use). Claude Code and Codex send
+ * UserPromptSubmit / PreToolUse, Gemini CLI sends BeforeAgent / BeforeTool; all three carry
+ * `cwd`, `tool_name` and `tool_input`.
+ */
+export interface HookInput {
   hook_event_name?: string;
   cwd?: string;
   tool_name?: string;
   tool_input?: Record<string, unknown>;
 }
-
-/** Claude Code's native sub-agent tools (named Task in older versions, Agent in the pinned one). */
-const NATIVE_SUBAGENT_TOOLS = new Set(["Task", "Agent"]);
+export type ClaudeHookInput = HookInput;
 
 /** The directive injected into each user prompt while orchestration mode is on. */
 export const DIRECTIVE =
@@ -22,24 +24,66 @@ export interface HookContext {
   env: Record<string, string | undefined>;
 }
 
-/**
- * Answers one Claude Code hook event; returns the JSON to print, or undefined for "no opinion".
- * Sub-agents we launched (SUBAGENT_MCP_DEPTH > 0) never get orchestrator directives.
- */
-export function claudeHook(input: ClaudeHookInput, ctx: HookContext): Record<string, unknown> | undefined {
+/** Each host's event names, native sub-agent tools and the argument naming the agent wanted. */
+const HOSTS = {
+  // Claude Code's sub-agent tool is Task in older versions, Agent in the pinned one.
+  claude: { prompt: "UserPromptSubmit", tool: "PreToolUse", native: ["Task", "Agent"], agentArg: "subagent_type" },
+  // Codex 0.169: spawn_agent (multi_agent), with an optional role in agent_type.
+  codex: { prompt: "UserPromptSubmit", tool: "PreToolUse", native: ["spawn_agent"], agentArg: "agent_type" },
+  // Gemini CLI 0.61: one invoke_agent tool that takes the sub-agent's name in agent_name.
+  gemini: { prompt: "BeforeAgent", tool: "BeforeTool", native: ["invoke_agent"], agentArg: "agent_name" },
+} as const;
+export type HookHost = keyof typeof HOSTS;
+export const HOOK_HOSTS = Object.keys(HOSTS) as HookHost[];
+
+/** The native sub-agent tool names of a host (what its tool hook is matched on). */
+export function nativeSubagentTools(host: HookHost): readonly string[] {
+  return HOSTS[host].native;
+}
+
+type Decision = { kind: "directive" } | { kind: "deny"; reason: string };
+
+// The host-independent part: whether to inject the directive or deny a native sub-agent launch.
+// Sub-agents we launched (SUBAGENT_MCP_DEPTH > 0) never get orchestrator directives.
+function decide(host: HookHost, input: HookInput, ctx: HookContext): Decision | undefined {
   if (Number(ctx.env.SUBAGENT_MCP_DEPTH ?? 0) > 0) return undefined;
-  const cwd = input.cwd ?? process.cwd();
-  if (!isOrchestrating(ctx.stateDir, cwd)) return undefined;
-  if (input.hook_event_name === "UserPromptSubmit") {
-    return { hookSpecificOutput: { hookEventName: "UserPromptSubmit", additionalContext: DIRECTIVE } };
-  }
-  if (input.hook_event_name === "PreToolUse" && NATIVE_SUBAGENT_TOOLS.has(input.tool_name ?? "")) {
-    const wanted = input.tool_input?.subagent_type;
-    const pooled = typeof wanted === "string" && ctx.poolAgents().includes(wanted);
-    const reason = pooled
-      ? `Orchestration mode is on: "${wanted}" is a pool agent; call the subagent-mcp tool invoke with agent "${wanted}" instead.`
-      : "Orchestration mode is on: launch sub-agents with the subagent-mcp tool launch_agent (then wait) instead of the built-in agent tool.";
-    return { hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision: "deny", permissionDecisionReason: reason } };
-  }
-  return undefined;
+  if (!isOrchestrating(ctx.stateDir, input.cwd ?? process.cwd())) return undefined;
+  const spec = HOSTS[host];
+  if (input.hook_event_name === spec.prompt) return { kind: "directive" };
+  if (input.hook_event_name !== spec.tool || !(spec.native as readonly string[]).includes(input.tool_name ?? "")) return undefined;
+  const wanted = input.tool_input?.[spec.agentArg];
+  const pooled = typeof wanted === "string" && ctx.poolAgents().includes(wanted);
+  const reason = pooled
+    ? `Orchestration mode is on: "${wanted}" is a pool agent; call the subagent-mcp tool invoke with agent "${wanted}" instead.`
+    : "Orchestration mode is on: launch sub-agents with the subagent-mcp tool launch_agent (then wait) instead of the built-in agent tool.";
+  return { kind: "deny", reason };
+}
+
+/**
+ * Answers one hook event of `host`; returns the JSON to print, or undefined for "no opinion".
+ * Claude Code and Codex read the same output shape; Gemini CLI reads `decision`/`reason` for a
+ * denial and `hookSpecificOutput.additionalContext` for added context.
+ */
+export function hostHook(host: HookHost, input: HookInput, ctx: HookContext): Record<string, unknown> | undefined {
+  const decision = decide(host, input, ctx);
+  if (decision === undefined) return undefined;
+  const event = decision.kind === "directive" ? HOSTS[host].prompt : HOSTS[host].tool;
+  if (decision.kind === "directive") return { hookSpecificOutput: { hookEventName: event, additionalContext: DIRECTIVE } };
+  if (host === "gemini") return { decision: "deny", reason: decision.reason };
+  return { hookSpecificOutput: { hookEventName: event, permissionDecision: "deny", permissionDecisionReason: decision.reason } };
+}
+
+/** Claude Code's UserPromptSubmit / PreToolUse handler. */
+export function claudeHook(input: HookInput, ctx: HookContext): Record<string, unknown> | undefined {
+  return hostHook("claude", input, ctx);
+}
+
+/** Codex's UserPromptSubmit / PreToolUse handler (Claude Code's wire format). */
+export function codexHook(input: HookInput, ctx: HookContext): Record<string, unknown> | undefined {
+  return hostHook("codex", input, ctx);
+}
+
+/** Gemini CLI's BeforeAgent / BeforeTool handler. */
+export function geminiHook(input: HookInput, ctx: HookContext): Record<string, unknown> | undefined {
+  return hostHook("gemini", input, ctx);
 }

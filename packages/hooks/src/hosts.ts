@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { readOrNull, type FileChange } from "./files.js";
-import { hasJsoncPath, removeJsonc, setJsonc } from "./jsonc.js";
+import { hasJsoncPath, removeIfEmpty, removeJsonc, setJsonc } from "./jsonc.js";
 import { codexServerBlock, removeTomlBlock, upsertTomlBlock } from "./toml-block.js";
 
 /** The coding-agent CLIs we can be installed into. */
@@ -52,8 +52,9 @@ export function withServer(host: Host, text: string, launch: ServerLaunch): stri
 /** The host's config text without our entry (the user's own content untouched). */
 export function withoutServer(host: Host, text: string): string {
   if (host === "codex") return removeTomlBlock(text);
-  const removed = removeJsonc(text, ["mcpServers", SERVER_NAME]);
-  return hasJsoncPath(removed, ["mcpServers"]) && /"mcpServers"\s*:\s*\{\s*\}/.test(removed) ? removeJsonc(removed, ["mcpServers"]) : removed;
+  if (!hasJsoncPath(text, ["mcpServers", SERVER_NAME])) return text;
+  // An mcpServers object left empty was ours alone (setup created it): it goes too.
+  return removeIfEmpty(removeJsonc(text, ["mcpServers", SERVER_NAME]), ["mcpServers"]);
 }
 
 /** What setup would change in one host's config (`before === after` means nothing to do). */

@@ -1,49 +1,158 @@
-import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type FormattingOptions, type JSONPath } from "jsonc-parser";
+import { findNodeAtLocation, getNodeValue, parseTree, type JSONPath, type Node } from "jsonc-parser";
 
-// Indentation of the file itself, so our entries look like the user's.
-function formatting(text: string): FormattingOptions {
+// Edits are made by hand on the text, with jsonc-parser only to locate nodes: its own edits
+// reformat every line they touch, which would change the user's bytes next to ours. Here an
+// insertion adds one contiguous piece of text and removal takes exactly that piece out again.
+
+interface Layout {
+  eol: string;
+  /** One level of indentation, as the file uses it. */
+  unit: string;
+}
+
+function layoutOf(text: string): Layout {
   const indent = /^([ \t]+)["}\]]/m.exec(text)?.[1] ?? "  ";
-  const eol = text.includes("\r\n") ? "\r\n" : "\n";
-  return indent.startsWith("\t") ? { insertSpaces: false, tabSize: 1, eol } : { insertSpaces: true, tabSize: indent.length, eol };
+  return { eol: text.includes("\r\n") ? "\r\n" : "\n", unit: indent.startsWith("\t") ? "\t" : indent };
+}
+
+// The leading whitespace of the line holding `offset`.
+function lineIndent(text: string, offset: number): string {
+  const start = text.lastIndexOf("\n", offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(start))?.[0] ?? "";
+}
+
+function tree(text: string): Node | undefined {
+  return parseTree(text, [], { allowTrailingComma: true });
+}
+
+function nodeAt(text: string, path: JSONPath): Node | undefined {
+  const root = tree(text);
+  return root === undefined ? undefined : findNodeAtLocation(root, path);
 }
 
 /** Whether `path` exists in the JSONC text. */
 export function hasJsoncPath(text: string, path: JSONPath): boolean {
-  const tree = parseTree(text);
-  return tree !== undefined && findNodeAtLocation(tree, path) !== undefined;
+  return nodeAt(text, path) !== undefined;
 }
 
 /**
- * Sets `path` to `value` in JSONC text with a real JSONC parser: comments, trailing commas and
- * formatting outside the edited property stay byte for byte.
+ * Inserts a child at the end of an object or array node: after the last child (in the user's
+ * one-line or multi-line style), or, in an empty container, on a line of its own.
+ */
+function insertChild(text: string, container: Node, make: (indent: string | null, layout: Layout) => string): string {
+  const layout = layoutOf(text);
+  const children = container.children ?? [];
+  const open = container.offset;
+  const close = container.offset + container.length - 1;
+  const last = children.at(-1);
+  if (last !== undefined) {
+    const end = last.offset + last.length;
+    const multiline = /\n/.test(text.slice(open + 1, (children[0] as Node).offset));
+    if (!multiline) return `${text.slice(0, end)},${make(null, layout)}${text.slice(end)}`;
+    const indent = lineIndent(text, last.offset);
+    return `${text.slice(0, end)},${layout.eol}${indent}${make(indent, layout)}${text.slice(end)}`;
+  }
+  const outer = lineIndent(text, open);
+  const indent = outer + layout.unit;
+  const inner = text.slice(open + 1, close);
+  // An empty container: `{}` opens onto lines of its own; one holding comments keeps them after ours.
+  if (inner.trim() === "") return `${text.slice(0, open + 1)}${layout.eol}${indent}${make(indent, layout)}${layout.eol}${outer}${text.slice(close)}`;
+  return `${text.slice(0, open + 1)}${layout.eol}${indent}${make(indent, layout)}${text.slice(open + 1)}`;
+}
+
+/** Removes one child of a container: exactly the text {@link insertChild} added for it. */
+function removeChild(text: string, container: Node, child: Node): string {
+  const children = container.children ?? [];
+  const i = children.indexOf(child);
+  const prev = children[i - 1];
+  if (prev !== undefined) return text.slice(0, prev.offset + prev.length) + text.slice(child.offset + child.length);
+  const next = children[i + 1];
+  if (next !== undefined) return text.slice(0, child.offset) + text.slice(next.offset);
+  const open = container.offset;
+  const close = container.offset + container.length - 1;
+  if (text.slice(open + 1, child.offset).trim() === "" && text.slice(child.offset + child.length, close).trim() === "") return text.slice(0, open + 1) + text.slice(close);
+  return text.slice(0, open + 1) + text.slice(child.offset + child.length);
+}
+
+function render(value: unknown, indent: string | null, layout: Layout): string {
+  if (indent === null) return JSON.stringify(value);
+  return JSON.stringify(value, null, layout.unit).split("\n").join(layout.eol + indent);
+}
+
+/**
+ * Sets `path` to `value` in JSONC text: replaces the value when present, or adds the first missing
+ * key (holding the rest of the path) at the end of its object. Comments, trailing commas and
+ * formatting outside the edited text stay byte for byte.
  */
 export function setJsonc(text: string, path: JSONPath, value: unknown): string {
   const base = text.trim() === "" ? "{}" : text;
-  return applyEdits(base, modify(base, path, value, { formattingOptions: formatting(base) }));
+  const existing = nodeAt(base, path);
+  if (existing !== undefined) {
+    // The same style insertChild chose: one line in a one-line container, else indented from its line.
+    const container = existing.parent?.type === "property" ? existing.parent.parent : existing.parent;
+    const first = container?.children?.[0];
+    const multiline = container === undefined || first === undefined || /\n/.test(base.slice(container.offset + 1, first.offset));
+    const indent = multiline ? lineIndent(base, existing.offset) : null;
+    return base.slice(0, existing.offset) + render(value, indent, layoutOf(base)) + base.slice(existing.offset + existing.length);
+  }
+  let depth = path.length - 1;
+  while (depth > 0 && nodeAt(base, path.slice(0, depth))?.type !== "object") depth -= 1;
+  const parent = depth === 0 ? tree(base) : nodeAt(base, path.slice(0, depth));
+  if (parent?.type !== "object") throw new Error(`cannot add ${path.join(".")}: ${path.slice(0, depth).join(".") || "the file"} is not a JSON object`);
+  const nested = path.slice(depth + 1).reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
+  const key = JSON.stringify(path[depth]);
+  return insertChild(base, parent, (indent, layout) => (indent === null ? `${key}:${render(nested, null, layout)}` : `${key}: ${render(nested, indent, layout)}`));
 }
 
 /** Removes `path` from JSONC text (nothing happens when it is absent). */
 export function removeJsonc(text: string, path: JSONPath): string {
-  if (!hasJsoncPath(text, path)) return text;
-  return applyEdits(text, modify(text, path, undefined, { formattingOptions: formatting(text) }));
+  const node = nodeAt(text, path);
+  const member = node?.parent;
+  if (member?.type !== "property" || member.parent === undefined) return text;
+  return removeChild(text, member.parent, member);
 }
 
 /** Appends `value` to the array at `path` (creating the array when absent), keeping everything else. */
 export function appendJsonc(text: string, path: JSONPath, value: unknown): string {
   const base = text.trim() === "" ? "{}" : text;
-  const tree = parseTree(base);
-  const node = tree === undefined ? undefined : findNodeAtLocation(tree, path);
+  const node = nodeAt(base, path);
   if (node?.type !== "array") return setJsonc(base, path, [value]);
-  return applyEdits(base, modify(base, [...path, -1], value, { formattingOptions: formatting(base), isArrayInsertion: true }));
+  return insertChild(base, node, (indent, layout) => render(value, indent, layout));
 }
 
 /** Removes the elements of the array at `path` for which `match` is true. */
 export function removeFromJsoncArray(text: string, path: JSONPath, match: (element: unknown) => boolean): string {
-  const tree = parseTree(text);
-  const node = tree === undefined ? undefined : findNodeAtLocation(tree, path);
-  if (node?.type !== "array") return text;
   let out = text;
-  const indexes = (node.children ?? []).map((child, i) => ({ i, value: getNodeValue(child) as unknown })).filter((c) => match(c.value)).map((c) => c.i);
-  for (const i of indexes.reverse()) out = applyEdits(out, modify(out, [...path, i], undefined, { formattingOptions: formatting(out) }));
-  return out;
+  for (;;) {
+    const node = nodeAt(out, path);
+    if (node?.type !== "array") return out;
+    const found = [...(node.children ?? [])].reverse().find((child) => match(getNodeValue(child) as unknown));
+    if (found === undefined) return out;
+    out = removeChild(out, node, found);
+  }
+}
+
+/**
+ * Removes the matching elements of the arrays `parent.<key>`. An array that held only matching
+ * elements goes entirely, and so does `parent` when that leaves it empty: what setup created
+ * is undone as a whole, while arrays and objects that also hold the user's entries stay.
+ */
+export function removeFromJsoncArrays(text: string, parent: JSONPath, keys: string[], match: (element: unknown) => boolean): string {
+  let out = text;
+  let removedAny = false;
+  for (const key of keys) {
+    const node = nodeAt(out, [...parent, key]);
+    if (node?.type !== "array") continue;
+    const values = (node.children ?? []).map((child) => getNodeValue(child) as unknown);
+    if (!values.some(match)) continue;
+    removedAny = true;
+    out = values.every(match) ? removeJsonc(out, [...parent, key]) : removeFromJsoncArray(out, [...parent, key], match);
+  }
+  return removedAny ? removeIfEmpty(out, parent) : out;
+}
+
+/** Removes the object at `path` when it has no members left. */
+export function removeIfEmpty(text: string, path: JSONPath): string {
+  const node = nodeAt(text, path);
+  return node?.type === "object" && (node.children ?? []).length === 0 ? removeJsonc(text, path) : text;
 }

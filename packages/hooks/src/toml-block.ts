@@ -1,61 +1,90 @@
 import { parse } from "smol-toml";
 
-const BEGIN = "# subagent-mcp:begin (managed by subagent-mcp; edits inside are replaced)";
-const END = "# subagent-mcp:end";
+/** The comment lines around one managed block; each kind of block has its own pair. */
+export interface TomlMarkers {
+  begin: string;
+  end: string;
+}
+
+/** Our MCP server table. */
+export const SERVER_MARKERS: TomlMarkers = { begin: "# subagent-mcp:begin (managed by subagent-mcp; edits inside are replaced)", end: "# subagent-mcp:end" };
+/** Our orchestration hooks and their trust entries. */
+export const HOOKS_MARKERS: TomlMarkers = { begin: "# subagent-mcp:hooks:begin (managed by subagent-mcp; edits inside are replaced)", end: "# subagent-mcp:hooks:end" };
 
 // A TOML basic string: JSON's escapes are a subset of TOML's.
-function str(value: string): string {
+export function tomlString(value: string): string {
   return JSON.stringify(value);
+}
+
+/** Lines between a pair of markers, each ended by `eol`. */
+export function tomlBlock(lines: string[], markers: TomlMarkers, eol = "\n"): string {
+  return [markers.begin, ...lines, markers.end].map((l) => l + eol).join("");
 }
 
 /** Our `[mcp_servers.<name>]` table for Codex's config.toml, between comment markers. */
 export function codexServerBlock(name: string, entry: { command: string; args: string[]; toolTimeoutSec: number; startupTimeoutSec: number }, eol = "\n"): string {
-  return [
-    BEGIN,
-    `[mcp_servers.${str(name)}]`,
-    `command = ${str(entry.command)}`,
-    `args = [${entry.args.map(str).join(", ")}]`,
+  const lines = [
+    `[mcp_servers.${tomlString(name)}]`,
+    `command = ${tomlString(entry.command)}`,
+    `args = [${entry.args.map(tomlString).join(", ")}]`,
     `startup_timeout_sec = ${entry.startupTimeoutSec}`,
     `tool_timeout_sec = ${entry.toolTimeoutSec}`,
-    END,
-  ].map((l) => l + eol).join("");
+  ];
+  return tomlBlock(lines, SERVER_MARKERS, eol);
 }
 
-/** The managed TOML block's span, if present. */
-function blockSpan(text: string): { start: number; end: number } | undefined {
-  const start = text.indexOf(BEGIN);
+/** A managed block's span, if present (the end includes the end marker's line ending). */
+export function tomlBlockSpan(text: string, markers: TomlMarkers = SERVER_MARKERS): { start: number; end: number } | undefined {
+  const start = text.indexOf(markers.begin);
   if (start < 0) return undefined;
-  const endAt = text.indexOf(END, start);
+  const endAt = text.indexOf(markers.end, start);
   if (endAt < 0) return undefined;
-  let end = endAt + END.length;
+  let end = endAt + markers.end.length;
   if (text.startsWith("\r\n", end)) end += 2;
   else if (text.startsWith("\n", end)) end += 1;
   return { start, end };
 }
 
 /**
- * Puts our block at the end of a TOML file (or replaces it in place), leaving every other byte as
- * it was. Refuses, rather than corrupt the file, when the user already has a table of that name.
+ * Puts a managed block at the end of a TOML file (or replaces it in place), leaving every other
+ * byte as it was. A file without a final line ending gets one before the block, and the block then
+ * ends without one: that shape tells {@link removeTomlBlock} to take the added line ending out too.
  */
-export function upsertTomlBlock(text: string, name: string, block: string): string {
-  const span = blockSpan(text);
-  const outside = span === undefined ? text : text.slice(0, span.start) + text.slice(span.end);
-  const parsed = parse(outside) as { mcp_servers?: Record<string, unknown> };
-  if (parsed.mcp_servers?.[name] !== undefined) {
-    throw new Error(`config.toml already defines [mcp_servers.${name}] outside our managed block; remove it or rename ours`);
-  }
-  if (span !== undefined) return text.slice(0, span.start) + block + text.slice(span.end);
-  const eol = text.includes("\r\n") ? "\r\n" : "\n";
-  const out = text + (text === "" || text.endsWith("\n") ? "" : eol) + block;
+export function placeTomlBlock(text: string, block: string, markers: TomlMarkers): string {
+  const span = tomlBlockSpan(text, markers);
+  let out: string;
+  if (span !== undefined) {
+    const open = span.end === text.length && !text.endsWith("\n");
+    out = text.slice(0, span.start) + (open ? block.replace(/\r?\n$/, "") : block) + text.slice(span.end);
+  } else if (text === "" || text.endsWith("\n")) out = text + block;
+  else out = text + (text.includes("\r\n") ? "\r\n" : "\n") + block.replace(/\r?\n$/, "");
   parse(out); // a result that is not valid TOML must never be written
   return out;
 }
 
 /**
- * Removes our block, leaving the rest as it is. (A line ending added before the block to a file
- * that had none at its end stays: byte-exact undo comes from the setup record, see FileChange.)
+ * Puts our server block in a TOML file. Refuses, rather than corrupt the file, when the user
+ * already has a table of that name.
  */
-export function removeTomlBlock(text: string): string {
-  const span = blockSpan(text);
-  return span === undefined ? text : text.slice(0, span.start) + text.slice(span.end);
+export function upsertTomlBlock(text: string, name: string, block: string): string {
+  const span = tomlBlockSpan(text);
+  const outside = span === undefined ? text : text.slice(0, span.start) + text.slice(span.end);
+  const parsed = parse(outside) as { mcp_servers?: Record<string, unknown> };
+  if (parsed.mcp_servers?.[name] !== undefined) {
+    throw new Error(`config.toml already defines [mcp_servers.${name}] outside our managed block; remove it or rename ours`);
+  }
+  return placeTomlBlock(text, block, SERVER_MARKERS);
+}
+
+/** Removes a managed block, leaving the rest exactly as it was before the block was placed. */
+export function removeTomlBlock(text: string, markers: TomlMarkers = SERVER_MARKERS): string {
+  const span = tomlBlockSpan(text, markers);
+  if (span === undefined) return text;
+  let start = span.start;
+  // An open block at the end of the file came with the line ending put before it.
+  if (span.end === text.length && !text.endsWith("\n")) {
+    if (text.slice(0, start).endsWith("\r\n")) start -= 2;
+    else if (text.slice(0, start).endsWith("\n")) start -= 1;
+  }
+  return text.slice(0, start) + text.slice(span.end);
 }

@@ -1,0 +1,78 @@
+import { createHash } from "node:crypto";
+import { parse } from "smol-toml";
+import { readOrNull, type FileChange } from "./files.js";
+import { nativeSubagentTools } from "./handlers.js";
+import { mcpConfigPath, type HostContext } from "./hosts.js";
+import { HOOKS_MARKERS, placeTomlBlock, removeTomlBlock, tomlBlock, tomlBlockSpan, tomlString } from "./toml-block.js";
+
+const MARK = " hook codex";
+const TIMEOUT_SEC = 10;
+
+interface CodexHook {
+  event: "UserPromptSubmit" | "PreToolUse";
+  /** Codex's snake_case label of the event, used in trust keys and hashes. */
+  label: string;
+  matcher?: string;
+}
+
+const HOOKS: CodexHook[] = [
+  { event: "UserPromptSubmit", label: "user_prompt_submit" },
+  { event: "PreToolUse", label: "pre_tool_use", matcher: nativeSubagentTools("codex").join("|") },
+];
+
+// JSON with object keys sorted at every level, as Codex canonicalizes before hashing.
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+}
+
+/**
+ * The hash Codex 0.169 trusts a command hook by: SHA-256 of the canonical JSON of the hook's
+ * normalized identity (event label, matcher, and the one handler with its timeout and async flag).
+ * Codex runs a user hook only when `[hooks.state."<key>"] trusted_hash` matches it, so setup
+ * records the trust of exactly the hooks it adds; any edit to them makes Codex ask again.
+ */
+export function codexHookHash(label: string, matcher: string | undefined, command: string, timeoutSec: number): string {
+  const identity = { event_name: label, ...(matcher === undefined ? {} : { matcher }), hooks: [{ type: "command", command, timeout: timeoutSec, async: false }] };
+  return `sha256:${createHash("sha256").update(JSON.stringify(canonical(identity))).digest("hex")}`;
+}
+
+// How many groups the user already has for an event before our block: our group's index in the key.
+function userGroups(before: string, event: string): number {
+  const hooks = (parse(before) as { hooks?: Record<string, unknown> }).hooks?.[event];
+  return Array.isArray(hooks) ? hooks.length : 0;
+}
+
+/**
+ * Adds our UserPromptSubmit and PreToolUse hooks to Codex's config.toml, in a managed block of
+ * their own after the user's content, together with their trust entries (keyed by this file's
+ * path, the event, the group's index and the handler's index).
+ */
+export function withCodexHooks(text: string, command: string, configPath: string): string {
+  const span = tomlBlockSpan(text, HOOKS_MARKERS);
+  const before = span === undefined ? text : text.slice(0, span.start);
+  const full = `${command}${MARK}`;
+  const lines: string[] = [];
+  const trust: string[] = [];
+  for (const hook of HOOKS) {
+    lines.push(`[[hooks.${hook.event}]]`);
+    if (hook.matcher !== undefined) lines.push(`matcher = ${tomlString(hook.matcher)}`);
+    lines.push(`[[hooks.${hook.event}.hooks]]`, `type = "command"`, `command = ${tomlString(full)}`, `timeout = ${TIMEOUT_SEC}`);
+    const key = `${configPath}:${hook.label}:${userGroups(before, hook.event)}:0`;
+    trust.push(`[hooks.state.${tomlString(key)}]`, `trusted_hash = ${tomlString(codexHookHash(hook.label, hook.matcher, full, TIMEOUT_SEC))}`);
+  }
+  return placeTomlBlock(text, tomlBlock([...lines, ...trust], HOOKS_MARKERS, text.includes("\r\n") ? "\r\n" : "\n"), HOOKS_MARKERS);
+}
+
+/** Takes out exactly our hooks block. */
+export function removeCodexHooks(text: string): string {
+  return removeTomlBlock(text, HOOKS_MARKERS);
+}
+
+/** What setup would change in Codex's config.toml to install the hooks. */
+export function planCodexHooks(ctx: HostContext, command: string): FileChange {
+  const path = mcpConfigPath("codex", ctx);
+  const before = readOrNull(path);
+  return { path, before, after: withCodexHooks(before ?? "", command, path) };
+}
