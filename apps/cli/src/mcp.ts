@@ -4,6 +4,7 @@ import { agentDefinitionSource, createServer, createSupervisor, depthFrom, loadC
 import { join } from "node:path";
 import { isOrchestrating, setOrchestrating, stateDir } from "@subagent-mcp/hooks";
 import { installedCheck } from "./installed.js";
+import { nestedServer } from "./nested.js";
 import { homedir } from "node:os";
 import { defineCommand } from "citty";
 import { version } from "./version.js";
@@ -29,6 +30,7 @@ export async function serveStdio(): Promise<void> {
     orchestration: orchestrationState(process.cwd()),
     messaging: { mail: mailboxes(), self: process.env.SUBAGENT_MCP_AGENT_NAME ?? "orchestrator" },
     ...toolsets(process.env.SUBAGENT_MCP_TOOLSETS),
+    childServer: (self, depth) => nestedServer(self, depth),
   });
   let closing = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {

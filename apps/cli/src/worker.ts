@@ -48,7 +48,7 @@ function seconds(value: string | undefined, flag: string, fallback: number): num
 
 /** `subagent-mcp worker --name N`: an always-on agent answering its mailbox. */
 export const workerCommand = defineCommand({
-  meta: { name: "worker", description: "Run an always-on agent that answers the messages in its mailbox, one turn per conversation, in a session resumed across restarts." },
+  meta: { name: "worker", description: "Run an always-on agent that answers its mailbox, one turn per conversation, resumed after restarts." },
   args: {
     name: { type: "string", description: "The worker's mailbox name", required: true },
     agent: { type: "string", description: "Run as this agent definition (provider, model, prompt, tools from its file)" },

@@ -15,7 +15,7 @@ describe("subagent-mcp binary", () => {
     expect(stdout).toMatchInlineSnapshot(`
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP. (subagent-mcp v0.0.0)
 
-      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send
+      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker
 
       COMMANDS
 
@@ -27,6 +27,7 @@ describe("subagent-mcp binary", () => {
            doctor    Check each agent CLI: found, version, subagent-mcp registered, and a real protocol handshake (no model call).
             route    Show the ranked provider/model/effort candidates for a task category and which are available here.           
              send    Send a message to an agent's mailbox (a worker, the orchestrator); --wait prints the reply.                  
+           worker    Run an always-on agent that answers its mailbox, one turn per conversation, resumed after restarts.          
 
       Use subagent-mcp <command> --help for more information about a command.
       "

@@ -30,6 +30,8 @@ export interface FailoverAttempt {
 
 export interface LaunchRequest extends SessionSpec {
   provider: Provider;
+  /** The agent's id, when the caller needs it before the launch (default: a random one). */
+  id?: string;
   /** Next candidates, tried in order when the first turn fails transiently (see SupervisorOptions.isTransient). */
   fallbacks?: Fallback[];
   /** The first user turn; without one the agent starts idle (a warm process waiting for work). */

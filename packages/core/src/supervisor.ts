@@ -57,12 +57,13 @@ export class Supervisor {
     if (this.options.drivers[request.provider] === undefined) {
       throw new CoreError("NO_DRIVER", `no driver is configured for provider "${request.provider}"`);
     }
+    if (request.id !== undefined && this.#records.has(request.id)) throw new CoreError("INVALID_ARGUMENT", `an agent with id ${request.id} exists already`);
     const now = this.#clock.now();
     const idle = request.prompt === undefined;
     // An idle (warm) agent runs no turn, so it takes no processing slot and never queues.
     const queued = !idle && this.#processing(request.provider) >= this.#cap(request.provider);
     const record: AgentRecord = {
-      id: randomUUID().slice(0, 8),
+      id: request.id ?? randomUUID().slice(0, 8),
       request,
       createdAt: now,
       state: initialState(now, queued, idle),
@@ -195,7 +196,7 @@ export class Supervisor {
 
   #start(record: AgentRecord): void {
     const driver = this.options.drivers[record.request.provider];
-    const { provider: _p, prompt, label: _l, fallbacks: _f, ...spec } = record.request;
+    const { provider: _p, prompt, label: _l, fallbacks: _f, id: _i, ...spec } = record.request;
     const epoch = record.epoch;
     try {
       if (driver === undefined) throw new CoreError("NO_DRIVER", `no driver is configured for provider "${record.request.provider}"`);

@@ -1,5 +1,5 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Provider, Supervisor } from "@subagent-mcp/core";
+import type { McpServerSpec, Provider, Supervisor } from "@subagent-mcp/core";
 import { DEFAULT_TABLE, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { registerInterruptAgentTool } from "./tools/interrupt-agent.js";
 import { registerKillAgentTool } from "./tools/kill-agent.js";
@@ -48,6 +48,8 @@ export interface ServerDeps {
   orchestration?: OrchestrationState;
   /** Mailboxes for send_to / inbox / wait_inbox / reply, and this agent's name in them. */
   messaging?: { mail: Mailboxes; self: string };
+  /** A sub-agent's own subagent-mcp server (messaging only), given to every launched sub-agent. */
+  childServer?: (self: string, depth: number) => McpServerSpec;
   /** Only these groups of tools (default: all). */
   toolsets?: readonly Toolset[];
 }
@@ -71,6 +73,7 @@ export function createServer(deps: ServerDeps): McpServer {
     progressEveryMs: deps.progressEveryMs ?? 5_000,
     routing: { table: deps.routingTable ?? DEFAULT_TABLE, branch: deps.routingBranch ?? "cost_efficiency", installed: deps.installed ?? (() => true) },
     ...(deps.messaging === undefined ? {} : { inbox: inboxOf(deps.messaging) }),
+    ...(deps.messaging === undefined || deps.childServer === undefined ? {} : { children: { parent: deps.messaging.self, server: deps.childServer } }),
   };
   const wanted = (set: Toolset): boolean => deps.toolsets === undefined || deps.toolsets.includes(set);
   if (wanted("sessions")) {

@@ -1,4 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { McpServerSpec } from "@subagent-mcp/core";
 import { CoreError, ProviderSchema, type AgentView, type Provider, type Supervisor, type TurnReport, type Usage } from "@subagent-mcp/core";
 import { DriverError } from "@subagent-mcp/drivers";
 import { RoutingError, type Branch, type RoutingTable } from "@subagent-mcp/routing";
@@ -18,6 +19,11 @@ export interface ToolDeps {
   progressEveryMs: number;
   /** This agent's own mailbox, so that `wait` also wakes when a message arrives for it. */
   inbox?: { pending(): number; wait(timeoutMs: number, signal: AbortSignal): Promise<boolean> };
+  /**
+   * Gives each launched sub-agent its own subagent-mcp server (messaging tools) under a mailbox
+   * name, so that it can message `parent` (this agent) by name.
+   */
+  children?: { parent: string; server: (self: string, depth: number) => McpServerSpec };
   /** The routing table and default branch, and which CLIs are installed here. */
   routing: { table: RoutingTable; branch: Branch; installed: (provider: Provider) => boolean };
 }

@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
+import type { McpServerSpec } from "@subagent-mcp/core";
 import { isAbsolute, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
@@ -38,6 +40,7 @@ export const LaunchAgentOutput = {
   effort: z.string().optional(),
   session_id: z.string().optional(),
   queue_position: z.number().optional(),
+  mailbox: z.string().optional().describe("The sub-agent's mailbox name: send_to it, and its messages to you arrive in your inbox."),
 };
 
 /** `launch_agent`: starts (or queues) a sub-agent and returns at once; never waits for its turn. */
@@ -69,15 +72,17 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
         const [chosen, ...fallbacks] = route.candidates;
         if (chosen === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
         const cwd = checkCwd(args.cwd, deps.defaultCwd);
+        const child = childMessaging(deps, args.system_prompt_append, args.allowed_tools);
         const view = deps.supervisor.launch({
+          ...child,
           provider: chosen.provider,
           prompt: args.prompt,
           cwd,
           model: chosen.model,
           ...(chosen.effort === undefined ? {} : { effort: chosen.effort }),
           fallbacks,
-          ...(args.system_prompt_append === undefined ? {} : { systemPromptAppend: args.system_prompt_append }),
-          ...(args.allowed_tools === undefined ? {} : { allowedTools: args.allowed_tools }),
+          ...(child.systemPromptAppend === undefined ? {} : { systemPromptAppend: child.systemPromptAppend }),
+          ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
           ...(args.permission_mode === undefined ? {} : { permissionMode: args.permission_mode }),
           ...(args.label === undefined ? {} : { label: args.label }),
           env: { [DEPTH_ENV]: String(deps.depth + 1) },
@@ -95,12 +100,32 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           ...(view.effort === undefined ? {} : { effort: view.effort }),
           ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }),
           ...(view.queuePosition === undefined ? {} : { queue_position: view.queuePosition }),
+          ...(child.id === undefined ? {} : { mailbox: child.id }),
         };
         const where = view.status === "queued" ? `queued at position ${String(view.queuePosition)}` : view.status;
         const via = route.category === undefined ? "" : ` for ${route.category} (${route.branch})`;
         return ok(out, `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where}); ${fallbacks.length} fallback candidate(s).`);
       }),
   );
+}
+
+const MESSAGING = ["send_to", "inbox", "wait_inbox", "reply"];
+
+/**
+ * A sub-agent's own messaging: its id doubles as its mailbox name, its subagent-mcp server speaks
+ * for it, the messaging tools are allowed (in Claude Code's and Gemini CLI's naming; each CLI
+ * ignores the other's), and its prompt says whom to ask.
+ */
+function childMessaging(deps: ToolDeps, append: string | undefined, allowed: string[] | undefined): { id?: string; mcpServers?: McpServerSpec[]; systemPromptAppend?: string; allowedTools?: string[] } {
+  if (deps.children === undefined) return { ...(append === undefined ? {} : { systemPromptAppend: append }), ...(allowed === undefined ? {} : { allowedTools: allowed }) };
+  const id = randomUUID().slice(0, 8);
+  const note = `You are sub-agent "${id}", started by "${deps.children.parent}". If you need an answer from ${deps.children.parent} to go on, ask with the send_to tool (to: "${deps.children.parent}") and then call wait_inbox.`;
+  return {
+    id,
+    mcpServers: [deps.children.server(id, deps.depth + 1)],
+    systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
+    allowedTools: [...(allowed ?? []), ...MESSAGING.flatMap((t) => [`mcp__subagent-mcp__${t}`, `mcp_subagent-mcp_${t}`])],
+  };
 }
 
 function checkCwd(cwd: string | undefined, fallback: string): string {

@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startE2E, type E2E } from "./e2e.js";
+
+interface WaitOut { finished: { agent_id: string; result: string }[]; still_running: string[]; timed_out: boolean; messages_waiting?: number }
+interface InboxOut { messages: { message_id: string; from: string; body: string; thread_id: string }[] }
+
+let e: E2E | undefined;
+afterEach(async () => {
+  await e?.close();
+  e = undefined;
+});
+
+describe("a sub-agent asks its parent a question", () => {
+  it("the child's own server carries send_to, the parent's wait reports the message, and the answer reaches the child", async () => {
+    // Claude Code would defer a handful of MCP tools behind its tool search; the fake model calls them directly.
+    const s = (e = await startE2E({ ENABLE_TOOL_SEARCH: "false" }));
+    s.fakes.claude.script((request, nonce) => {
+      if (!request.messages.some((m) => m.text.includes("need a color"))) return undefined;
+      const last = request.messages.at(-1)?.text ?? "";
+      if (!request.afterToolResult) return { kind: "tool", name: "mcp__subagent-mcp__send_to", input: { to: "orchestrator", message: "which color should I use?" } };
+      // send_to answered (its result carries a message_id): now block until the parent answers.
+      if (!last.includes("\"messages\"")) return { kind: "tool", name: "mcp__subagent-mcp__wait_inbox", input: { timeout_s: 60 } };
+      return { kind: "text", text: `${nonce} parent said: ${last}` };
+    });
+    const launched = await s.call<{ agent_id: string; mailbox: string }>("launch_agent", { provider: "claude", prompt: "paint it, but you need a color from me" });
+    expect(launched.mailbox).toBe(launched.agent_id);
+
+    const woke = await s.call<WaitOut>("wait", { agent_ids: [launched.agent_id], timeout_s: 60 });
+    expect(woke.messages_waiting).toBe(1);
+    expect(woke.still_running).toEqual([launched.agent_id]);
+    const inbox = await s.call<InboxOut>("inbox");
+    expect(inbox.messages[0]).toMatchObject({ from: launched.agent_id, body: "which color should I use?" });
+    const question = inbox.messages[0];
+    await s.call("reply", { message_id: question?.message_id, to: launched.agent_id, message: "use blue", thread_id: question?.thread_id });
+
+    const done = await s.call<WaitOut>("wait", { agent_ids: [launched.agent_id], timeout_s: 60 });
+    expect(done.finished[0]?.result).toContain(`${s.fakes.claude.nonce} parent said:`);
+    expect(done.finished[0]?.result).toContain("use blue");
+    // The child was told who its parent is.
+    const first = s.fakes.claude.requests.find((r) => r.lastUserText.includes("need a color"));
+    expect(first?.messages.some((m) => m.role === "system" && m.text.includes(`You are sub-agent "${launched.agent_id}", started by "orchestrator"`))).toBe(true);
+  });
+});
