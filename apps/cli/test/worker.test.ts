@@ -4,7 +4,9 @@ import { Maildir } from "@subagent-mcp/mailbox";
 import { cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { WorkerFiles } from "@subagent-mcp/worker";
 import { execa, type ResultPromise } from "execa";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { descendants } from "@subagent-mcp/drivers";
 import { afterEach, describe, expect, it } from "vitest";
 import { bin } from "./e2e.js";
 
@@ -233,7 +235,7 @@ describe.each(["codex", "gemini"] as const)("subagent-mcp worker with the real %
     const state = join(e.home, "state");
     const vars = { ...e.env, XDG_STATE_HOME: state, [`SUBAGENT_MCP_${cli.toUpperCase()}_PATH`]: cliExecutable(cli) };
     // Offline, Codex offers tools to the models it knows; the fake serves this one.
-    await startWorker(e, vars, ["--name", `${cli}-helper`, "--provider", cli, ...(cli === "codex" ? ["--model", "gpt-5.5"] : [])]);
+    const w = await startWorker(e, vars, ["--name", `${cli}-helper`, "--provider", cli, ...(cli === "codex" ? ["--model", "gpt-5.5"] : [])]);
     const asked = await send(vars, e.cwd, [`${cli}-helper`, "say hello", "--wait", "--timeout", "60"]);
     expect(asked.exitCode, asked.stderr).toBe(0);
     expect(asked.stdout).toContain(f.nonce);
@@ -242,5 +244,14 @@ describe.each(["codex", "gemini"] as const)("subagent-mcp worker with the real %
     if (cli === "gemini") expect(turns[0]?.tools).toEqual(expect.arrayContaining(["mcp_subagent-mcp_send_to", "mcp_subagent-mcp_reply"]));
     else expect(turns[0]?.tools).toContain("tool_search");
     expect(turns[0]?.tools.some((t) => t.includes("launch_agent"))).toBe(false);
+    // The CLI started the worker's own subagent-mcp server (speaking for the worker's mailbox).
+    const servers = descendants(w.proc.pid ?? 0).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`SUBAGENT_MCP_AGENT_NAME=${cli}-helper`);
+      } catch {
+        return false;
+      }
+    });
+    expect(servers.length).toBeGreaterThan(0);
   });
 });
