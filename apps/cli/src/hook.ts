@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
-import { claudeHook, stateDir, type ClaudeHookInput } from "@subagent-mcp/hooks/hook";
+import { HOOK_HOSTS, hostHook, stateDir, type HookHost, type HookInput } from "@subagent-mcp/hooks/hook";
 
 function readStdin(): Promise<string> {
   return new Promise((resolve) => {
@@ -27,15 +27,15 @@ function poolAgents(cwd: string, home: string): string[] {
 }
 
 /**
- * `subagent-mcp hook claude`: a Claude Code hook handler. Reads the event on stdin, prints a
- * decision on stdout (or nothing), and never fails the host: any problem means "no opinion".
+ * `subagent-mcp hook claude|codex|gemini`: the host's hook handler. Reads the event on stdin,
+ * prints a decision on stdout (or nothing), and never fails the host: any problem means "no opinion".
  */
 export async function runHook(host: string | undefined): Promise<void> {
   try {
-    if (host !== "claude") return;
-    const input = JSON.parse(await readStdin()) as ClaudeHookInput;
+    if (!(HOOK_HOSTS as string[]).includes(host ?? "")) return;
+    const input = JSON.parse(await readStdin()) as HookInput;
     const home = process.env.HOME ?? homedir();
-    const out = claudeHook(input, { stateDir: stateDir({ home, env: process.env }), env: process.env, poolAgents: () => poolAgents(input.cwd ?? process.cwd(), home) });
+    const out = hostHook(host as HookHost, input, { stateDir: stateDir({ home, env: process.env }), env: process.env, poolAgents: () => poolAgents(input.cwd ?? process.cwd(), home) });
     if (out !== undefined) process.stdout.write(`${JSON.stringify(out)}\n`);
   } catch (error) {
     process.stderr.write(`subagent-mcp hook: ${(error as Error).message}\n`);

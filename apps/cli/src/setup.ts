@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveExecutable } from "@subagent-mcp/drivers";
-import { applyChange, HOSTS, mcpConfigPath, planClaudeHooks, planServer, recordChanges, stateDir, type FileChange, type Host, type HostContext, type RecordedChange } from "@subagent-mcp/hooks";
+import { applyChange, hooksPath, HOSTS, mcpConfigPath, planHooks, planServer, recordChanges, stateDir, type FileChange, type Host, type HostContext, type RecordedChange } from "@subagent-mcp/hooks";
 import { defineCommand } from "citty";
 import { join } from "node:path";
 import { lineDiff } from "./diff.js";
@@ -61,9 +61,13 @@ export const setupCommand = defineCommand({
     const plans: { host: Host; kind: "mcp" | "hooks"; change: FileChange }[] = [];
     for (const host of hosts) {
       try {
-        plans.push({ host, kind: "mcp", change: planServer(host, ctx, launch) });
-        // Orchestration-mode hooks: Claude Code's UserPromptSubmit and PreToolUse.
-        if (host === "claude") plans.push({ host, kind: "hooks", change: planClaudeHooks(ctx, hookCommand) });
+        const server = planServer(host, ctx, launch);
+        plans.push({ host, kind: "mcp", change: server });
+        // Orchestration-mode hooks: Claude Code's and Codex's UserPromptSubmit and PreToolUse,
+        // Gemini CLI's BeforeAgent and BeforeTool. Codex and Gemini keep them in the same file as
+        // the server entry, so their plan starts from the text the server plan leaves.
+        const sameFile = hooksPath(host, ctx) === server.path;
+        plans.push({ host, kind: "hooks", change: planHooks(host, ctx, hookCommand, sameFile ? server.after : undefined) });
       } catch (error) {
         fail(`${host}: ${(error as Error).message}`);
       }

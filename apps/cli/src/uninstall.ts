@@ -1,5 +1,5 @@
 import { homedir } from "node:os";
-import { readRecord, removeClaudeHooks, removeManagedBlock, revertChange, stateDir, withoutServer, writeRecord, type Host } from "@subagent-mcp/hooks";
+import { readRecord, removeHooks, removeManagedBlock, revertChange, stateDir, withoutServer, writeRecord, type Host } from "@subagent-mcp/hooks";
 import { defineCommand } from "citty";
 
 /** `subagent-mcp uninstall`: reverses exactly what setup and init wrote. */
@@ -16,7 +16,7 @@ export const uninstallCommand = defineCommand({
     for (const change of changes.reverse()) {
       const how = revertChange(change, (text) => {
         if (change.kind === "mcp") return withoutServer(change.host as Host, text);
-        if (change.kind === "hooks") return removeClaudeHooks(text);
+        if (change.kind === "hooks") return removeHooks(change.host as Host | undefined, text);
         return removeManagedBlock(text);
       });
       process.stdout.write(`${change.path}: ${how}\n`);

@@ -2,7 +2,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { applyChange, planClaudeHooks, planInstructions, planServer, readRecord, recordChanges, stateDir, type FileChange, type Host, type RecordedChange } from "@subagent-mcp/hooks";
+import { applyChange, planHooks, planInstructions, planServer, readRecord, recordChanges, stateDir, type FileChange, type Host, type RecordedChange } from "@subagent-mcp/hooks";
 import { defineCommand } from "citty";
 import { execa } from "execa";
 import { lineDiff } from "./diff.js";
@@ -45,7 +45,7 @@ export const updateCommand = defineCommand({
     for (const old of readRecord(dir)) {
       const host = old.host as Host | undefined;
       const next: FileChange =
-        old.kind === "instructions" ? planInstructions(old.path) : old.kind === "hooks" ? planClaudeHooks(ctx, hookCommand) : planServer(host as Host, ctx, launch);
+        old.kind === "instructions" ? planInstructions(old.path) : old.kind === "hooks" ? planHooks(host ?? "claude", ctx, hookCommand) : planServer(host as Host, ctx, launch);
       if (next.before === next.after) continue;
       if (args["dry-run"]) process.stdout.write(`${lineDiff(next.path, next.before, next.after)}\n`);
       else {

@@ -33,7 +33,7 @@ describe("setup, init and uninstall in a temporary HOME, read back by the real C
     expect(setup.exitCode, setup.stderr).toBe(0);
     expect(readFileSync(files[2] as string, "utf8")).toContain("// my gemini settings");
     const again = await ours(["setup", "--host", "claude,codex,gemini"], e);
-    expect(again.stdout.match(/already up to date/g)).toHaveLength(4);
+    expect(again.stdout.match(/already up to date/g)).toHaveLength(6);
     // Setup then uninstall gives every file back byte for byte.
     expect((await ours(["uninstall"], e)).exitCode).toBe(0);
     expect(files.map((f) => (existsSync(f) ? readFileSync(f, "utf8") : null))).toEqual(before);
