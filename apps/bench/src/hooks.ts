@@ -6,7 +6,7 @@ import { serverBin } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
 
 /** Wall time of one hook invocation as the host pays it: a process start, stdin in, stdout out. */
-export async function hookBench(runs: number): Promise<{ userPromptOff: Summary; preToolOn: Summary; versionCommand: Summary }> {
+export async function hookBench(runs: number): Promise<{ userPromptOff: Summary; preToolOn: Summary; geminiPromptOn: Summary; geminiToolOn: Summary; versionCommand: Summary }> {
   const home = mkdtempSync(join(tmpdir(), "hook-bench-"));
   const env = { PATH: process.env.PATH ?? "", HOME: home, XDG_STATE_HOME: join(home, "state") };
   const time = async (args: string[], input: string): Promise<number> => {
@@ -17,12 +17,19 @@ export async function hookBench(runs: number): Promise<{ userPromptOff: Summary;
   const off: number[] = [];
   const on: number[] = [];
   const version: number[] = [];
+  const geminiPrompt: number[] = [];
+  const geminiTool: number[] = [];
   const prompt = JSON.stringify({ hook_event_name: "UserPromptSubmit", cwd: home, prompt: "hi" });
   const tool = JSON.stringify({ hook_event_name: "PreToolUse", cwd: home, tool_name: "Agent", tool_input: {} });
   for (let i = 0; i < runs; i += 1) off.push(await time(["hook", "claude"], prompt));
   const { setOrchestrating } = await import("@subagent-mcp/hooks");
   setOrchestrating(join(home, "state", "subagent-mcp"), home, true);
   for (let i = 0; i < runs; i += 1) on.push(await time(["hook", "claude"], tool));
+  // Gemini CLI: BeforeAgent (directive injected) and BeforeTool on invoke_agent (denied), mode on.
+  const geminiAgent = JSON.stringify({ hook_event_name: "BeforeAgent", cwd: home, prompt: "hi" });
+  const geminiInvoke = JSON.stringify({ hook_event_name: "BeforeTool", cwd: home, tool_name: "invoke_agent", tool_input: { agent_name: "generalist" } });
+  for (let i = 0; i < runs; i += 1) geminiPrompt.push(await time(["hook", "gemini"], geminiAgent));
+  for (let i = 0; i < runs; i += 1) geminiTool.push(await time(["hook", "gemini"], geminiInvoke));
   for (let i = 0; i < runs; i += 1) version.push(await time(["--version"], ""));
-  return { userPromptOff: summarize(off), preToolOn: summarize(on), versionCommand: summarize(version) };
+  return { userPromptOff: summarize(off), preToolOn: summarize(on), geminiPromptOn: summarize(geminiPrompt), geminiToolOn: summarize(geminiTool), versionCommand: summarize(version) };
 }

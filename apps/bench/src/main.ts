@@ -81,9 +81,11 @@ if (only === undefined || only === "pool") {
 
 if (only === undefined || only === "hooks") {
   const h = await hookBench(Math.max(10, runs * 4));
-  printTable("Claude Code hook handler, process start to exit (ms)", ["case", "median", "p95", "min-max"], [
-    ["UserPromptSubmit, mode off", h.userPromptOff.median, h.userPromptOff.p95, `${h.userPromptOff.min}-${h.userPromptOff.max}`],
-    ["PreToolUse on Agent, mode on (deny)", h.preToolOn.median, h.preToolOn.p95, `${h.preToolOn.min}-${h.preToolOn.max}`],
+  printTable("Hook handler, process start to exit (ms)", ["case", "median", "p95", "min-max"], [
+    ["claude: UserPromptSubmit, mode off", h.userPromptOff.median, h.userPromptOff.p95, `${h.userPromptOff.min}-${h.userPromptOff.max}`],
+    ["claude: PreToolUse on Agent, mode on (deny)", h.preToolOn.median, h.preToolOn.p95, `${h.preToolOn.min}-${h.preToolOn.max}`],
+    ["gemini: BeforeAgent, mode on (directive)", h.geminiPromptOn.median, h.geminiPromptOn.p95, `${h.geminiPromptOn.min}-${h.geminiPromptOn.max}`],
+    ["gemini: BeforeTool on invoke_agent, mode on (deny)", h.geminiToolOn.median, h.geminiToolOn.p95, `${h.geminiToolOn.min}-${h.geminiToolOn.max}`],
     ["for scale: subagent-mcp --version", h.versionCommand.median, h.versionCommand.p95, `${h.versionCommand.min}-${h.versionCommand.max}`],
   ]);
   save("hooks", { results: h });
