@@ -135,6 +135,8 @@ export class Maildir implements Mailboxes {
         done(false);
       }, timeoutMs);
       signal?.addEventListener("abort", onAbort, { once: true });
+      // A message that landed between the first look and the watcher's start raised no event.
+      check();
     });
   }
 

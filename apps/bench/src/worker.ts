@@ -1,0 +1,82 @@
+import type { Provider } from "@subagent-mcp/core";
+import { treeRssMb } from "@subagent-mcp/drivers";
+import { Maildir } from "@subagent-mcp/mailbox";
+import { cliExecutable, loopbackEnv, startFakeFor } from "@subagent-mcp/testkit";
+import { execa } from "execa";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { serverBin } from "./mcp-rig.js";
+import { summarize, type Summary } from "./stats.js";
+
+export interface WorkerResult {
+  provider: Provider;
+  /** First message: send -> reply in the sender's mailbox (includes starting the CLI). */
+  firstReplyMs: number;
+  /** Later messages, same session: send -> reply. */
+  reply: Summary;
+  /** send -> the turn's request reaches the model (mailbox wake + prompt + CLI). */
+  toModel: Summary;
+  /** Model response complete -> reply in the sender's mailbox (CLI turn end + reply + ack). */
+  modelToReply: Summary;
+  /** The idle worker's process tree (Node worker + CLI + its messaging server), MB. */
+  idleTreeRssMb: number;
+}
+
+/** A mailbox alone: send -> a waiting reader wakes (file-system events, no poll). */
+export async function mailboxWake(samples: number): Promise<Summary> {
+  const mail = new Maildir(mkdtempSync(join(tmpdir(), "bench-mail-")), { pollMs: 60_000 });
+  mail.pending("reader");
+  const out: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const woke = mail.wait("reader", 5_000);
+    const start = performance.now();
+    mail.send({ from: "bench", to: "reader", body: String(i), priority: "normal" });
+    await woke;
+    out.push(performance.now() - start);
+    mail.receive("reader");
+  }
+  return summarize(out);
+}
+
+/** `subagent-mcp worker` on one CLI: messages answered one after another through the mailboxes. */
+export async function workerBench(provider: Provider, messages: number): Promise<WorkerResult> {
+  const fake = await startFakeFor(provider);
+  const env = await loopbackEnv(provider, fake);
+  const state = join(env.home, "state");
+  const vars = { ...env.env, XDG_STATE_HOME: state, [`SUBAGENT_MCP_${provider.toUpperCase()}_PATH`]: cliExecutable(provider) };
+  const worker = execa(serverBin, ["worker", "--name", "bench-worker", "--provider", provider], { cwd: env.cwd, env: vars, extendEnv: false, reject: false });
+  const mail = new Maildir(join(state, "subagent-mcp", "mail"));
+  mail.pending("bench");
+  const roundTrip = async (i: number): Promise<{ total: number; toModel: number; modelToReply: number }> => {
+    const tag = `bench message ${i}`;
+    const start = performance.now();
+    mail.send({ from: "bench", to: "bench-worker", body: tag, priority: "normal" });
+    await mail.wait("bench", 120_000);
+    const end = performance.now();
+    for (const m of mail.receive("bench", 10)) mail.ack("bench", m.id);
+    const request = fake.requests.find((r) => r.lastUserText.includes(tag) && !r.wantsJson);
+    return { total: end - start, toModel: (request?.receivedAt ?? Number.NaN) - start, modelToReply: end - (request?.endedAt ?? Number.NaN) };
+  };
+  try {
+    const first = await roundTrip(0);
+    const later = [];
+    for (let i = 1; i <= messages; i++) later.push(await roundTrip(i));
+    await new Promise((r) => setTimeout(r, 500));
+    const idleTreeRssMb = treeRssMb(worker.pid ?? 0) ?? 0;
+    return {
+      provider,
+      firstReplyMs: Math.round(first.total),
+      reply: summarize(later.map((x) => x.total)),
+      toModel: summarize(later.map((x) => x.toModel)),
+      modelToReply: summarize(later.map((x) => x.modelToReply)),
+      idleTreeRssMb,
+    };
+  } finally {
+    worker.kill("SIGTERM");
+    await worker;
+    await fake.stop();
+    await env.cleanup();
+  }
+}
