@@ -4,7 +4,7 @@ import { Maildir } from "@subagent-mcp/mailbox";
 import { cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { WorkerFiles } from "@subagent-mcp/worker";
 import { execa, type ResultPromise } from "execa";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { descendants } from "@subagent-mcp/drivers";
 import { afterEach, describe, expect, it } from "vitest";
@@ -214,6 +214,22 @@ describe("subagent-mcp worker, usage", () => {
     expect(plan.args).toEqual(expect.arrayContaining(["--tools", "", "--mcp-config", "--strict-mcp-config"]));
     expect(plan.session.allowedTools).toEqual(["mcp__subagent-mcp__send_to", "mcp__subagent-mcp__inbox", "mcp__subagent-mcp__wait_inbox", "mcp__subagent-mcp__reply"]);
     expect(plan.resume).toBeNull();
+  });
+
+  it("--agent takes provider, model, tools and prompt from a definition file; --mcp-config adds servers", async () => {
+    const { e, vars } = await setupClaude();
+    mkdirSync(join(e.cwd, ".claude", "agents"), { recursive: true });
+    writeFileSync(join(e.cwd, ".claude", "agents", "triager.md"), "---\nname: triager\ndescription: Sorts bug reports\nprovider: gemini\nmodel: gemini-3.8-flash\ntools: read_file\n---\nYou sort bug reports by severity.\n");
+    writeFileSync(join(e.cwd, "extra.json"), JSON.stringify({ mcpServers: { docs: { command: "docs-server", args: ["--stdio"] } } }));
+    const out = await execa(process.execPath, [bin, "worker", "--name", "triage", "--agent", "triager", "--mcp-config", "extra.json", "--print"], { cwd: e.cwd, env: vars, extendEnv: false });
+    const plan = JSON.parse(out.stdout) as { provider: string; args: string[]; session: { model: string; allowedTools: string[]; systemPromptAppend: string; mcpServers: { name: string }[] } };
+    expect(plan.provider).toBe("gemini");
+    expect(plan.session.model).toBe("gemini-3.8-flash");
+    expect(plan.session.allowedTools).toEqual(["mcp_subagent-mcp_send_to", "mcp_subagent-mcp_inbox", "mcp_subagent-mcp_wait_inbox", "mcp_subagent-mcp_reply", "read_file"]);
+    expect(plan.session.systemPromptAppend).toContain("You sort bug reports by severity.");
+    expect(plan.session.mcpServers.map((m) => m.name)).toEqual(["subagent-mcp", "docs"]);
+    const bad = await execa(process.execPath, [bin, "worker", "--name", "triage", "--mcp-config", "missing.json", "--print"], { cwd: e.cwd, env: vars, extendEnv: false, reject: false });
+    expect(bad.stderr).toMatch(/^subagent-mcp: --mcp-config missing.json: /);
   });
 
   it("refuses bad input with one clear line", async () => {
