@@ -54,8 +54,12 @@ export interface ServerDeps {
   toolsets?: readonly Toolset[];
 }
 
-const INSTRUCTIONS =
-  "Run sub-agents on Claude Code, Codex or Gemini CLI. launch_agent returns at once; wait blocks until turns finish (call again after its deadline); poll_agent shows status and output; send_message continues a live session; interrupt_agent ends a turn; kill_agent ends an agent. Named agents from agent definition files run warm in a pool: invoke runs a task on one (list_pool, warmup, reset).";
+const INSTRUCTIONS: Record<Toolset, string> = {
+  sessions: "Run sub-agents on Claude Code, Codex or Gemini CLI. launch_agent returns at once; wait blocks until turns finish (call again after its deadline); poll_agent shows status and output; send_message continues a live session; interrupt_agent ends a turn; kill_agent ends an agent.",
+  pool: "Named agents from agent definition files run warm in a pool: invoke runs a task on one (list_pool, warmup, reset).",
+  orchestration: "orchestration_mode turns delegation-first mode on or off.",
+  messaging: "Agents message each other by name: send_to (to: \"*\" for everyone), inbox, wait_inbox (blocks until a message arrives) and reply.",
+};
 
 function inboxOf(messaging: { mail: Mailboxes; self: string }): { pending(): number; wait(ms: number, signal: AbortSignal): Promise<boolean> } {
   return { pending: () => messaging.mail.pending(messaging.self), wait: (ms, signal) => messaging.mail.wait(messaging.self, ms, signal) };
@@ -63,7 +67,9 @@ function inboxOf(messaging: { mail: Mailboxes; self: string }): { pending(): num
 
 /** Builds the subagent-mcp MCP server with its session tools. */
 export function createServer(deps: ServerDeps): McpServer {
-  const server = new McpServer({ name: "subagent-mcp", version: deps.version }, { instructions: INSTRUCTIONS });
+  const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
+  const instructions = offered.filter((set) => set !== "messaging" || deps.messaging !== undefined).map((set) => INSTRUCTIONS[set]).join(" ");
+  const server = new McpServer({ name: "subagent-mcp", version: deps.version }, { instructions });
   const tools = {
     supervisor: deps.supervisor,
     defaultCwd: deps.defaultCwd ?? process.cwd(),
@@ -75,7 +81,7 @@ export function createServer(deps: ServerDeps): McpServer {
     ...(deps.messaging === undefined ? {} : { inbox: inboxOf(deps.messaging) }),
     ...(deps.messaging === undefined || deps.childServer === undefined ? {} : { children: { parent: deps.messaging.self, server: deps.childServer } }),
   };
-  const wanted = (set: Toolset): boolean => deps.toolsets === undefined || deps.toolsets.includes(set);
+  const wanted = (set: Toolset): boolean => offered.includes(set);
   if (wanted("sessions")) {
     registerLaunchAgentTool(server, tools);
     registerPollAgentTool(server, tools);
