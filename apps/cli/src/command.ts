@@ -22,6 +22,7 @@ export const mainCommand = defineCommand({
     route: () => import("./route.js").then((m) => m.routeCommand),
     send: () => import("./send.js").then((m) => m.sendCommand),
     worker: () => import("./worker.js").then((m) => m.workerCommand),
+    mail: () => import("./mail.js").then((m) => m.mailCommand),
   },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await (await import("./mcp.js")).serveStdio();

@@ -1,4 +1,4 @@
-import { PrioritySchema, type Message } from "@subagent-mcp/mailbox";
+import { BROADCAST, PrioritySchema, type Message } from "@subagent-mcp/mailbox";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
 import { mailboxes } from "./mcp.js";
@@ -18,13 +18,17 @@ export const sendCommand = defineCommand({
     const priority = PrioritySchema.safeParse(args.priority ?? "normal");
     if (!priority.success) fail("--priority must be low, normal or high");
     const from = args.from ?? "shell";
+    if (args.wait && args.name === BROADCAST) fail("--wait needs one recipient, not a broadcast");
     const mail = mailboxes();
+    // A typo would otherwise leave the message waiting forever in a mailbox nobody reads.
+    const known = args.name === BROADCAST || mail.names().includes(args.name);
     let sent;
     try {
       sent = mail.send({ from, to: args.name, body: args.text, priority: priority.data });
     } catch (error) {
       fail(`cannot send to "${args.name}": ${(error as Error).message.split("\n")[0] ?? ""}`);
     }
+    if (!known) process.stderr.write(`subagent-mcp: note: nobody has used the mailbox "${args.name}" yet; the message waits there until someone reads it\n`);
     if (!args.wait) {
       process.stdout.write(`${sent.id}\n`);
       return;

@@ -160,6 +160,12 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     expect(turns.map((t) => [t.attempt, t.exit, t.outcome])).toEqual([[1, "error", "requeued"], [2, "error", "dead"]]);
     expect(turns[0]?.error).toMatch(/500|error/i);
     expect(mail.pending("shell")).toBe(0);
+    // People see dead letters without taking anything, and can send them round again.
+    const shown = await execa(process.execPath, [bin, "mail", "flaky"], { env: vars, extendEnv: false });
+    expect(shown.stdout).toContain("0 waiting, 0 being answered, 1 dead");
+    expect(shown.stdout).toContain(`${sent.id}  from shell (normal, thread ${sent.threadId}, 2 failed attempt(s)): [[error:500]] this always fails`);
+    const revived = await execa(process.execPath, [bin, "mail", "flaky", "--revive", "--id", sent.id], { env: vars, extendEnv: false });
+    expect(revived.stdout).toBe("1 dead letter(s) back in flaky's mailbox");
   });
 
   it("SIGTERM lets the running turn finish, replies, and exits cleanly", async () => {

@@ -14,6 +14,7 @@ export interface MaildirOptions {
 }
 
 const everything = (): boolean => true;
+const byDelivery = (a: Message, b: Message): number => RANK[a.priority] - RANK[b.priority] || a.sentAt - b.sentAt;
 
 /**
  * Maildir semantics, one directory per mailbox: a message is written to tmp/ and renamed into new/
@@ -43,7 +44,7 @@ export class Maildir implements Mailboxes {
       return message;
     }
     // A broadcast is a copy in every mailbox that exists now (a worker creates its own when it starts).
-    for (const name of this.#names()) if (name !== input.from) this.#deliver(MessageSchema.parse({ ...base, to: name, broadcast: true }));
+    for (const name of this.names()) if (name !== input.from) this.#deliver(MessageSchema.parse({ ...base, to: name, broadcast: true }));
     return MessageSchema.parse({ ...base, broadcast: true });
   }
 
@@ -53,7 +54,7 @@ export class Maildir implements Mailboxes {
     renameSync(tmp, join(this.#dir(message.to, "new"), `${message.id}.json`));
   }
 
-  #names(): string[] {
+  names(): string[] {
     if (!existsSync(this.root)) return [];
     return readdirSync(this.root, { withFileTypes: true }).filter((d) => d.isDirectory() && SafeName.safeParse(d.name).success).map((d) => d.name);
   }
@@ -66,8 +67,7 @@ export class Maildir implements Mailboxes {
   receive(name: string, limit = 10, only: (message: Message) => boolean = everything): Message[] {
     const fresh = this.#dir(name, "new");
     const claimed = this.#dir(name, "cur");
-    const waiting = this.#waiting(name, only);
-    waiting.sort((a, b) => RANK[a.priority] - RANK[b.priority] || a.sentAt - b.sentAt);
+    const waiting = this.#waiting(name, only).sort(byDelivery);
     const out: Message[] = [];
     for (const message of waiting) {
       if (out.length >= limit) break;
@@ -140,6 +140,10 @@ export class Maildir implements Mailboxes {
     });
   }
 
+  peek(name: string): Message[] {
+    return this.#waiting(name, everything).sort(byDelivery);
+  }
+
   pending(name: string): number {
     return readdirSync(this.#dir(name, "new")).filter((f) => f.endsWith(".json")).length;
   }
@@ -147,6 +151,21 @@ export class Maildir implements Mailboxes {
   dead(name: string): Message[] {
     const dir = this.#dir(name, "dead");
     return readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => this.#read(join(dir, f))).filter((m) => m !== undefined);
+  }
+
+  revive(name: string, id?: string): number {
+    const dir = this.#dir(name, "dead");
+    const files = readdirSync(dir).filter((f) => f.endsWith(".json") && (id === undefined || f === `${SafeName.parse(id)}.json`));
+    for (const f of files) {
+      const message = this.#read(join(dir, f));
+      if (message !== undefined) writeFileSync(join(dir, f), JSON.stringify({ ...message, attempts: 0 }));
+      renameSync(join(dir, f), join(this.#dir(name, "new"), f));
+    }
+    return files.length;
+  }
+
+  claimed(name: string): number {
+    return readdirSync(this.#dir(name, "cur")).filter((f) => f.endsWith(".json")).length;
   }
 
   #read(path: string): Message | undefined {

@@ -63,8 +63,16 @@ export interface Mailboxes {
   recover(name: string): number;
   /** Resolves true when `name` has a waiting message that `only` accepts, or false at the deadline / abort. */
   wait(name: string, timeoutMs: number, signal?: AbortSignal, only?: (message: Message) => boolean): Promise<boolean>;
+  /** The waiting (unclaimed) messages, without claiming them, in delivery order. */
+  peek(name: string): Message[];
   /** How many messages wait, unclaimed, in `name`'s mailbox. */
   pending(name: string): number;
   /** Messages in `name`'s dead letters. */
   dead(name: string): Message[];
+  /** Moves dead letters (all, or the one with `id`) back to the mailbox with a fresh attempt count; returns how many. */
+  revive(name: string, id?: string): number;
+  /** Messages claimed by a reader and not yet acknowledged. */
+  claimed(name: string): number;
+  /** The mailboxes that exist (someone has read or been sent to them). */
+  names(): string[];
 }

@@ -29,6 +29,10 @@ describe("Maildir mailboxes", () => {
     expect(m.release("b", sent.id)).toBe("dead");
     expect(m.receive("b")).toEqual([]);
     expect(m.dead("b").map((x) => x.body)).toEqual(["flaky"]);
+    expect(m.revive("b")).toBe(1);
+    expect(m.receive("b")[0]).toMatchObject({ body: "flaky", attempts: 0 });
+    expect(m.claimed("b")).toBe(1);
+    expect(m.names()).toEqual(["b"]);
   });
 
   it("ack removes a message for good; claims orphaned by a crash are recovered", () => {

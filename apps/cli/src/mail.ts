@@ -1,0 +1,47 @@
+import { SafeName, type Message } from "@subagent-mcp/mailbox";
+import { defineCommand } from "citty";
+import { fail } from "./fail.js";
+import { mailboxes } from "./mcp.js";
+
+function line(m: Message): string {
+  const flags = [m.priority, `thread ${m.threadId}`, ...(m.attempts > 0 ? [`${m.attempts} failed attempt(s)`] : []), ...(m.broadcast === true ? ["broadcast"] : [])];
+  return `  ${m.id}  from ${m.from} (${flags.join(", ")}): ${m.body.replace(/\s+/g, " ").slice(0, 120)}`;
+}
+
+/** `subagent-mcp mail [NAME]`: what waits in the mailboxes and their dead letters, without taking anything. */
+export const mailCommand = defineCommand({
+  meta: { name: "mail", description: "Show the mailboxes (or one: its waiting messages and dead letters) without taking anything; --revive retries dead letters." },
+  args: {
+    name: { type: "positional", description: "One mailbox", required: false },
+    revive: { type: "boolean", description: "Move NAME's dead letters back to its mailbox for another round of attempts" },
+    id: { type: "string", description: "With --revive: only this message" },
+    json: { type: "boolean", description: "Print JSON" },
+  },
+  run({ args }) {
+    const mail = mailboxes();
+    if (args.name === undefined || args.name === "") {
+      if (args.revive) fail("--revive needs a mailbox NAME");
+      const rows = mail.names().map((name) => ({ name, waiting: mail.pending(name), claimed: mail.claimed(name), dead: mail.dead(name).length }));
+      if (args.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      else process.stdout.write(rows.length === 0 ? "No mailboxes yet.\n" : `${rows.map((r) => `${r.name.padEnd(24)} ${r.waiting} waiting, ${r.claimed} being answered, ${r.dead} dead`).join("\n")}\n`);
+      return;
+    }
+    const name = SafeName.safeParse(args.name);
+    if (!name.success) fail(`mailbox name: ${name.error.issues[0]?.message ?? "invalid"} (got "${args.name}")`);
+    if (args.revive) {
+      const n = mail.revive(name.data, args.id);
+      if (args.id !== undefined && n === 0) fail(`no dead letter ${args.id} in ${name.data}'s mailbox`);
+      process.stdout.write(`${n} dead letter(s) back in ${name.data}'s mailbox\n`);
+      return;
+    }
+    const waiting = mail.peek(name.data);
+    const dead = mail.dead(name.data);
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ name: name.data, waiting, claimed: mail.claimed(name.data), dead }, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(`${name.data}: ${waiting.length} waiting, ${mail.claimed(name.data)} being answered, ${dead.length} dead\n`);
+    if (waiting.length > 0) process.stdout.write(`waiting:\n${waiting.map(line).join("\n")}\n`);
+    if (dead.length > 0) process.stdout.write(`dead letters (subagent-mcp mail ${name.data} --revive to retry):\n${dead.map(line).join("\n")}\n`);
+  },
+});
