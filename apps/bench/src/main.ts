@@ -6,10 +6,11 @@ import { hookBench } from "./hooks.js";
 import { mcpBench } from "./mcp.js";
 import { poolBench, type PoolResult } from "./pool.js";
 import { printTable } from "./stats.js";
+import { mailboxWake, workerBench, type WorkerResult } from "./worker.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, mcp, pool or hooks); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, mcp, pool, hooks or worker); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -89,4 +90,16 @@ if (only === undefined || only === "hooks") {
     ["for scale: subagent-mcp --version", h.versionCommand.median, h.versionCommand.p95, `${h.versionCommand.min}-${h.versionCommand.max}`],
   ]);
   save("hooks", { results: h });
+}
+
+if (only === undefined || only === "worker") {
+  const wake = await mailboxWake(Math.max(50, runs * 10));
+  const rows: WorkerResult[] = [];
+  for (const provider of providers) rows.push(await workerBench(provider, Math.max(10, runs * 2)));
+  printTable(
+    `Worker: messages answered through the mailboxes, one after another (ms, median / p95; mailbox alone: send -> reader wakes ${wake.median} / ${wake.p95})`,
+    ["cli", "first reply (CLI start)", "send -> reply", "send -> model", "model done -> reply", "idle tree RSS (MB)"],
+    rows.map((r) => [r.provider, r.firstReplyMs, `${r.reply.median} / ${r.reply.p95}`, `${r.toModel.median} / ${r.toModel.p95}`, `${r.modelToReply.median} / ${r.modelToReply.p95}`, r.idleTreeRssMb]),
+  );
+  save("worker", { mailboxWake: wake, results: rows });
 }

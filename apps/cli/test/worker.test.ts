@@ -45,6 +45,9 @@ async function startWorker(e: CliEnvironment, vars: Record<string, string>, args
 
 const send = (vars: Record<string, string>, cwd: string, args: string[]) => execa(process.execPath, [bin, "send", ...args], { cwd, env: vars, extendEnv: false, reject: false });
 
+/** The worker logs a turn just after its reply and ack: wait for the line rather than race it. */
+const logged = (files: WorkerFiles, count: number) => until(`${count} logged turn(s)`, () => (files.turns().length >= count ? files.turns() : undefined));
+
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -82,7 +85,7 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     expect(turn?.tools).not.toContain("Bash");
     expect(turn?.tools.some((t) => t.includes("launch_agent"))).toBe(false);
     // One persistent session answered both, and each turn left a log line with its tokens.
-    const turns = new WorkerFiles(join(state, "subagent-mcp", "workers", "helper")).turns();
+    const turns = await logged(new WorkerFiles(join(state, "subagent-mcp", "workers", "helper")), 2);
     expect(turns.map((t) => [t.exit, t.outcome])).toEqual([["ok", "replied"], ["ok", "replied"]]);
     expect(turns[0]?.sessionId).toBeDefined();
     expect(turns[1]?.sessionId).toBe(turns[0]?.sessionId);
@@ -115,7 +118,7 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     expect(two.stderr()).toContain(`resuming claude session ${saved.sessionId}`);
     const [reply] = mail.receive("shell");
     expect(reply).toMatchObject({ from: "keeper", body: `${f.nonce} done after restart`, replyTo: sent.id, threadId: sent.threadId, auto: true });
-    const [turn] = files.turns();
+    const [turn] = await logged(files, 1);
     expect(turn).toMatchObject({ messages: [sent.id], attempt: 2, exit: "ok", outcome: "replied", sessionId: saved.sessionId });
     // The resumed conversation still holds the interrupted turn's message.
     const resumed = f.requests.filter((r) => r.lastUserText.includes("long task")).at(-1);
@@ -156,7 +159,7 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     const sent = mail.send({ from: "shell", to: "flaky", body: "[[error:500]] this always fails", priority: "normal" });
     const [dead] = await until("a dead letter", () => (mail.dead("flaky").length > 0 ? mail.dead("flaky") : undefined));
     expect(dead).toMatchObject({ id: sent.id, attempts: 2 });
-    const turns = new WorkerFiles(join(state, "subagent-mcp", "workers", "flaky")).turns();
+    const turns = await logged(new WorkerFiles(join(state, "subagent-mcp", "workers", "flaky")), 2);
     expect(turns.map((t) => [t.attempt, t.exit, t.outcome])).toEqual([[1, "error", "requeued"], [2, "error", "dead"]]);
     expect(turns[0]?.error).toMatch(/500|error/i);
     expect(mail.pending("shell")).toBe(0);
@@ -205,7 +208,7 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     const [asking, answered] = alice.turns();
     expect(asking).toMatchObject({ from: ["shell"], outcome: "replied" });
     expect(answered).toMatchObject({ from: ["bob"], thread: asking?.thread, outcome: "acked" });
-    expect(bob.turns()).toHaveLength(1);
+    expect(await logged(bob, 1)).toHaveLength(1);
     expect(bob.turns()[0]).toMatchObject({ from: ["alice"], thread: asking?.thread, outcome: "replied" });
     expect(f.requests.some((r) => r.lastUserText.includes(`${f.nonce} 42`))).toBe(true);
   });
