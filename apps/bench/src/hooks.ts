@@ -6,7 +6,7 @@ import { serverBin } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
 
 /** Wall time of one hook invocation as the host pays it: a process start, stdin in, stdout out. */
-export async function hookBench(runs: number): Promise<{ userPromptOff: Summary; preToolOn: Summary; geminiPromptOn: Summary; geminiToolOn: Summary; versionCommand: Summary }> {
+export async function hookBench(runs: number): Promise<{ userPromptOff: Summary; preToolOn: Summary; geminiPromptOn: Summary; geminiToolOn: Summary; codexToolOn: Summary; versionCommand: Summary }> {
   const home = mkdtempSync(join(tmpdir(), "hook-bench-"));
   const env = { PATH: process.env.PATH ?? "", HOME: home, XDG_STATE_HOME: join(home, "state") };
   const time = async (args: string[], input: string): Promise<number> => {
@@ -30,6 +30,10 @@ export async function hookBench(runs: number): Promise<{ userPromptOff: Summary;
   const geminiInvoke = JSON.stringify({ hook_event_name: "BeforeTool", cwd: home, tool_name: "invoke_agent", tool_input: { agent_name: "generalist" } });
   for (let i = 0; i < runs; i += 1) geminiPrompt.push(await time(["hook", "gemini"], geminiAgent));
   for (let i = 0; i < runs; i += 1) geminiTool.push(await time(["hook", "gemini"], geminiInvoke));
+  // Codex: PreToolUse on its spawn_agent (denied), mode on.
+  const codexSpawn = JSON.stringify({ hook_event_name: "PreToolUse", cwd: home, tool_name: "spawn_agent", tool_input: {} });
+  const codexTool: number[] = [];
+  for (let i = 0; i < runs; i += 1) codexTool.push(await time(["hook", "codex"], codexSpawn));
   for (let i = 0; i < runs; i += 1) version.push(await time(["--version"], ""));
-  return { userPromptOff: summarize(off), preToolOn: summarize(on), geminiPromptOn: summarize(geminiPrompt), geminiToolOn: summarize(geminiTool), versionCommand: summarize(version) };
+  return { userPromptOff: summarize(off), preToolOn: summarize(on), geminiPromptOn: summarize(geminiPrompt), geminiToolOn: summarize(geminiTool), codexToolOn: summarize(codexTool), versionCommand: summarize(version) };
 }

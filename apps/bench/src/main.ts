@@ -87,6 +87,7 @@ if (only === undefined || only === "hooks") {
     ["claude: PreToolUse on Agent, mode on (deny)", h.preToolOn.median, h.preToolOn.p95, `${h.preToolOn.min}-${h.preToolOn.max}`],
     ["gemini: BeforeAgent, mode on (directive)", h.geminiPromptOn.median, h.geminiPromptOn.p95, `${h.geminiPromptOn.min}-${h.geminiPromptOn.max}`],
     ["gemini: BeforeTool on invoke_agent, mode on (deny)", h.geminiToolOn.median, h.geminiToolOn.p95, `${h.geminiToolOn.min}-${h.geminiToolOn.max}`],
+    ["codex: PreToolUse on spawn_agent, mode on (deny)", h.codexToolOn.median, h.codexToolOn.p95, `${h.codexToolOn.min}-${h.codexToolOn.max}`],
     ["for scale: subagent-mcp --version", h.versionCommand.median, h.versionCommand.p95, `${h.versionCommand.min}-${h.versionCommand.max}`],
   ]);
   save("hooks", { results: h });

@@ -29,7 +29,9 @@ const HOSTS = {
   // Claude Code's sub-agent tool is Task in older versions, Agent in the pinned one.
   claude: { prompt: "UserPromptSubmit", tool: "PreToolUse", native: ["Task", "Agent"], agentArg: "subagent_type" },
   // Codex 0.169: spawn_agent (multi_agent), with an optional role in agent_type.
-  codex: { prompt: "UserPromptSubmit", tool: "PreToolUse", native: ["spawn_agent"], agentArg: "agent_type" },
+  // With multi_agent_v2 the tool sits in the "collaboration" namespace, and Codex's hook input names
+  // it without a separator.
+  codex: { prompt: "UserPromptSubmit", tool: "PreToolUse", native: ["spawn_agent", "collaborationspawn_agent"], agentArg: "agent_type" },
   // Gemini CLI 0.61: one invoke_agent tool that takes the sub-agent's name in agent_name.
   gemini: { prompt: "BeforeAgent", tool: "BeforeTool", native: ["invoke_agent"], agentArg: "agent_name" },
 } as const;

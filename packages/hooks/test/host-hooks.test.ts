@@ -28,7 +28,7 @@ describe("Codex hooks in config.toml", () => {
     const added = withCodexHooks(text, CMD, "/h/.codex/config.toml");
     const parsed = parse(added) as { hooks: { PreToolUse: unknown[]; UserPromptSubmit: unknown[]; state: Record<string, { trusted_hash: string }> } };
     expect(parsed.hooks.PreToolUse).toHaveLength(2);
-    expect(parsed.hooks.state["/h/.codex/config.toml:pre_tool_use:1:0"]?.trusted_hash).toBe(codexHookHash("pre_tool_use", "spawn_agent", `${CMD} hook codex`, 10));
+    expect(parsed.hooks.state["/h/.codex/config.toml:pre_tool_use:1:0"]?.trusted_hash).toBe(codexHookHash("pre_tool_use", "spawn_agent|collaborationspawn_agent", `${CMD} hook codex`, 10));
     expect(parsed.hooks.state["/h/.codex/config.toml:user_prompt_submit:0:0"]).toBeDefined();
     expect(withCodexHooks(added, CMD, "/h/.codex/config.toml")).toBe(added);
     expect(removeCodexHooks(added)).toBe(text);
