@@ -106,6 +106,9 @@ export const workerCommand = defineCommand({
       printPlan(provider.data, spec, config, files, join(mail.root, name.data));
       return;
     }
+    const lock = files.lock();
+    if (!lock.ok) fail(`worker "${name.data}" is already running (pid ${lock.holder}); one worker per mailbox`);
+    process.once("exit", lock.release);
     mail.pending(name.data); // creates the mailbox, so broadcasts reach this worker from now on
     const worker = new Worker({
       name: name.data,

@@ -250,6 +250,9 @@ describe("subagent-mcp worker, usage", () => {
     expect(badProvider.stderr).toMatch(/--provider must be claude, codex or gemini/);
     const missing = await run(["--name", "w", "--agent", "nobody", "--print"]);
     expect(missing.stderr).toMatch(/no agent definition named "nobody"/);
+    const first = await startWorker(e, vars, ["--name", "solo"]);
+    const second = await run(["--name", "solo"]);
+    expect([second.exitCode, second.stderr]).toEqual([2, `subagent-mcp: worker "solo" is already running (pid ${String(first.proc.pid)}); one worker per mailbox`]);
   });
 });
 

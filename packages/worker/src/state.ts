@@ -1,8 +1,18 @@
-import { appendFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ProviderSchema, UsageSchema } from "@subagent-mcp/core";
 import { z } from "zod";
 import { writeAtomic } from "./atomic.js";
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /** The conversation a worker resumes after a restart. */
 export const SavedSessionSchema = z.object({ provider: ProviderSchema, sessionId: z.string().min(1), savedAt: z.string() });
@@ -49,6 +59,27 @@ export class WorkerFiles {
 
   saveSession(session: Omit<SavedSession, "savedAt">): void {
     writeAtomic(this.sessionPath, `${JSON.stringify({ ...session, savedAt: new Date().toISOString() })}\n`);
+  }
+
+  /**
+   * Takes the worker's lock: one process per mailbox name, because a starting worker requeues the
+   * claims it finds, which would steal the messages a live one is answering. A lock left by a dead
+   * process is taken over. Returns the holder's pid when another live process has it.
+   */
+  lock(pid: number = process.pid): { ok: true; release: () => void } | { ok: false; holder: number } {
+    const path = join(this.dir, "worker.lock");
+    mkdirSync(this.dir, { recursive: true });
+    for (let tries = 0; tries < 3; tries++) {
+      try {
+        writeFileSync(path, String(pid), { flag: "wx" });
+        return { ok: true, release: () => { rmSync(path, { force: true }); } };
+      } catch {
+        const holder = Number(readFileSync(path, "utf8").trim());
+        if (Number.isInteger(holder) && holder > 0 && holder !== pid && alive(holder)) return { ok: false, holder };
+        rmSync(path, { force: true });
+      }
+    }
+    throw new Error(`cannot take the worker lock ${path}`);
   }
 
   forgetSession(): void {

@@ -96,4 +96,16 @@ describe("Worker", () => {
     await running;
     expect(files.turns()[0]).toMatchObject({ exit: "ok", outcome: "replied" });
   });
+
+  it("allows one live worker per mailbox and takes over a dead one's lock", () => {
+    const files = new WorkerFiles(join(mkdtempSync(join(tmpdir(), "worker-lock-")), "w"));
+    const first = files.lock();
+    expect(first.ok).toBe(true);
+    expect(files.lock(process.pid + 1_000_000)).toEqual({ ok: false, holder: process.pid });
+    if (first.ok) first.release();
+    // A lock whose holder is gone is taken over.
+    const stale = files.lock(2 ** 22 + 12345);
+    expect(stale.ok).toBe(true);
+    expect(files.lock().ok).toBe(true);
+  });
 });
