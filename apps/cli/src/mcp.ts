@@ -69,10 +69,13 @@ function toolsets(value: string | undefined): { toolsets?: Toolset[] } {
   return { toolsets: sets as Toolset[] };
 }
 
-// Orchestration mode lives in the state dir, per project, where the host's hook handlers read it.
+// Orchestration mode lives in the state dir, per host session or project, where the host's hook handlers read it.
 function orchestrationState(cwd: string): { get(): boolean; set(enabled: boolean): void; scope: string } {
   const dir = stateDir({ home: process.env.HOME ?? homedir(), env: process.env });
-  return { get: () => isOrchestrating(dir, cwd), set: (on) => { setOrchestrating(dir, cwd, on); }, scope: cwd };
+  // Claude Code tells its MCP servers which session they serve; the other hosts do not.
+  const session = process.env.CLAUDE_CODE_SESSION_ID;
+  const scope = session === undefined || session === "" ? cwd : `Claude Code session ${session} in ${cwd}`;
+  return { get: () => isOrchestrating(dir, cwd, session), set: (on) => { setOrchestrating(dir, cwd, on, session); }, scope };
 }
 
 /** The embedded mailboxes: $XDG_STATE_HOME/subagent-mcp/mail/<name>/. */

@@ -52,4 +52,29 @@ describe("orchestration mode with a real Claude Code host", () => {
     expect(garbage.exitCode).toBe(0);
     expect(garbage.stdout).toBe("");
   });
+
+  it("the orchestration_mode tool sets the mode for the calling Claude Code session only", async () => {
+    const f = (fake = await startFakeFor("claude"));
+    const e = (env = await loopbackEnv("claude", f));
+    const setup = await execa(process.execPath, [bin, "setup", "--host", "claude"], { cwd: e.cwd, env: e.env, extendEnv: false, reject: false });
+    expect(setup.exitCode, setup.stderr).toBe(0);
+    // The host's model turns the mode on through our tool, then asks for its built-in sub-agent tool.
+    f.script((request, nonce) => {
+      if (!request.messages.some((m) => m.role === "user" && m.text.includes("session test"))) return undefined;
+      const results = request.messages.filter((m) => m.role === "tool");
+      const wantsMode = request.lastUserText.includes("turn it on");
+      if (wantsMode && results.length === 0) return { kind: "tool", name: "mcp__subagent-mcp__orchestration_mode", input: { enabled: true } };
+      if (results.length === (wantsMode ? 1 : 0)) return { kind: "tool", name: "Agent", input: { description: "sub work", prompt: "do sub work", subagent_type: "general-purpose" } };
+      if (request.lastUserText.includes("do sub work")) return { kind: "text", text: `${nonce} sub-agent done` };
+      return { kind: "text", text: `${nonce} results: ${results.map((r) => r.text).join(" || ")}` };
+    });
+    const run = async (prompt: string) => JSON.parse((await runCli({ ...e, env: { ...e.env, ENABLE_TOOL_SEARCH: "false" } }, ["-p", prompt, "--output-format", "json", "--allowedTools", "mcp__subagent-mcp__orchestration_mode"], { step: "claude session", timeoutMs: 80_000 })).stdout) as { result: string; session_id: string };
+    const first = await run("session test: turn it on, then delegate");
+    expect(first.result).toContain(`Claude Code session ${first.session_id}`);
+    expect(first.result).toContain("Orchestration mode is on: launch sub-agents with the subagent-mcp tool launch_agent");
+    // Another session in the same project is not in orchestration mode.
+    const second = await run("session test: just delegate");
+    expect(second.session_id).not.toBe(first.session_id);
+    expect(second.result).not.toContain("Orchestration mode is on");
+  });
 });

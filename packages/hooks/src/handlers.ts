@@ -7,6 +7,8 @@ import { isOrchestrating } from "./mode.js";
  */
 export interface HookInput {
   hook_event_name?: string;
+  /** The host's session id (all three hosts send it). */
+  session_id?: string;
   cwd?: string;
   tool_name?: string;
   tool_input?: Record<string, unknown>;
@@ -49,7 +51,7 @@ type Decision = { kind: "directive" } | { kind: "deny"; reason: string };
 // Sub-agents we launched (SUBAGENT_MCP_DEPTH > 0) never get orchestrator directives.
 function decide(host: HookHost, input: HookInput, ctx: HookContext): Decision | undefined {
   if (Number(ctx.env.SUBAGENT_MCP_DEPTH ?? 0) > 0) return undefined;
-  if (!isOrchestrating(ctx.stateDir, input.cwd ?? process.cwd())) return undefined;
+  if (!isOrchestrating(ctx.stateDir, input.cwd ?? process.cwd(), input.session_id)) return undefined;
   const spec = HOSTS[host];
   if (input.hook_event_name === spec.prompt) return { kind: "directive" };
   if (input.hook_event_name !== spec.tool || !(spec.native as readonly string[]).includes(input.tool_name ?? "")) return undefined;

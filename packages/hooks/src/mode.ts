@@ -3,22 +3,33 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeAtomic } from "./files.js";
 
-/** Where orchestration mode is kept for one project (the host gives the server no session id). */
-export function modeFile(stateDir: string, cwd: string): string {
-  const key = createHash("sha256").update(resolve(cwd)).digest("hex").slice(0, 16);
-  return join(stateDir, "mode", `${key}.json`);
+/**
+ * Orchestration mode is kept per host session where the host tells both sides its id (Claude Code
+ * gives its MCP servers CLAUDE_CODE_SESSION_ID and its hooks session_id), otherwise per project.
+ * A session's own setting wins; a session that never set one follows its project's.
+ */
+export function modeFile(stateDir: string, cwd: string, session?: string): string {
+  const key = createHash("sha256").update(session === undefined ? resolve(cwd) : `session:${session}`).digest("hex").slice(0, 16);
+  return join(stateDir, "mode", session === undefined ? `${key}.json` : `session-${key}.json`);
 }
 
-/** Whether orchestration mode is on for the project at `cwd` (off unless turned on). */
-export function isOrchestrating(stateDir: string, cwd: string): boolean {
+function read(path: string): boolean | undefined {
   try {
-    return (JSON.parse(readFileSync(modeFile(stateDir, cwd), "utf8")) as { enabled?: unknown }).enabled === true;
+    const enabled = (JSON.parse(readFileSync(path, "utf8")) as { enabled?: unknown }).enabled;
+    return typeof enabled === "boolean" ? enabled : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** Turns orchestration mode on or off for the project at `cwd`. */
-export function setOrchestrating(stateDir: string, cwd: string, enabled: boolean): void {
-  writeAtomic(modeFile(stateDir, cwd), `${JSON.stringify({ enabled, cwd: resolve(cwd) })}\n`);
+/** Whether orchestration mode is on for this host session (if given) or the project at `cwd` (off unless turned on). */
+export function isOrchestrating(stateDir: string, cwd: string, session?: string): boolean {
+  const own = session === undefined || session === "" ? undefined : read(modeFile(stateDir, cwd, session));
+  return own ?? read(modeFile(stateDir, cwd)) ?? false;
+}
+
+/** Turns orchestration mode on or off for this host session (if given) or the project at `cwd`. */
+export function setOrchestrating(stateDir: string, cwd: string, enabled: boolean, session?: string): void {
+  const scoped = session === undefined || session === "" ? undefined : session;
+  writeAtomic(modeFile(stateDir, cwd, scoped), `${JSON.stringify({ enabled, cwd: resolve(cwd), ...(scoped === undefined ? {} : { session: scoped }) })}\n`);
 }

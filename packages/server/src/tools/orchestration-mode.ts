@@ -6,7 +6,7 @@ import { guard, ok } from "./_shared.js";
 export interface OrchestrationState {
   get(): boolean;
   set(enabled: boolean): void;
-  /** What the mode applies to (the project directory). */
+  /** What the mode applies to (this host session, or the project directory). */
   scope: string;
 }
 
@@ -20,7 +20,7 @@ export function registerOrchestrationModeTool(server: McpServer, state: Orchestr
     {
       title: "Orchestration mode",
       description:
-        "Read or set orchestration mode for this project. While it is on, the host's hooks remind you on every prompt to delegate with launch_agent / invoke, and block the host's built-in sub-agent tool in favour of launch_agent.",
+        "Read or set orchestration mode for this session (or this project, where the host gives no session id). While it is on, the host's hooks remind you on every prompt to delegate with launch_agent / invoke, and block the host's built-in sub-agent tool in favour of launch_agent.",
       inputSchema: OrchestrationModeInput,
       outputSchema: OrchestrationModeOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
