@@ -40,6 +40,10 @@ export const sendCommand = defineCommand({
       const [reply] = mail.receive(from, 1, isReply);
       if (reply !== undefined) {
         mail.ack(from, reply.id);
+        if (reply.bounce === true) {
+          process.stderr.write(`subagent-mcp: ${reply.body}\n`);
+          process.exit(1);
+        }
         process.stdout.write(`${reply.body}\n`);
         return;
       }

@@ -152,13 +152,16 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     expect(mail.pending("boss")).toBe(0);
   });
 
-  it("retries a failing turn with backoff, then dead-letters the message", async () => {
+  it("retries a failing turn with backoff, then dead-letters the message and tells the waiting sender", async () => {
     const { e, vars, state } = await setupClaude();
     const mail = new Maildir(join(state, "subagent-mcp", "mail"));
     await startWorker(e, vars, ["--name", "flaky", "--max-attempts", "2", "--retry-ms", "50"]);
-    const sent = mail.send({ from: "shell", to: "flaky", body: "[[error:500]] this always fails", priority: "normal" });
-    const [dead] = await until("a dead letter", () => (mail.dead("flaky").length > 0 ? mail.dead("flaky") : undefined));
-    expect(dead).toMatchObject({ id: sent.id, attempts: 2 });
+    const asked = await send(vars, e.cwd, ["flaky", "[[error:500]] this always fails", "--wait", "--timeout", "60"]);
+    expect(asked.exitCode).toBe(1);
+    expect(asked.stderr).toMatch(/^subagent-mcp: flaky gave up on your message after 2 attempt\(s\): .*It is in flaky's dead letters/);
+    const [sent] = mail.dead("flaky");
+    expect(sent).toMatchObject({ from: "shell", attempts: 2 });
+    if (sent === undefined) return;
     const turns = await logged(new WorkerFiles(join(state, "subagent-mcp", "workers", "flaky")), 2);
     expect(turns.map((t) => [t.attempt, t.exit, t.outcome])).toEqual([[1, "error", "requeued"], [2, "error", "dead"]]);
     expect(turns[0]?.error).toMatch(/500|error/i);

@@ -24,6 +24,8 @@ export const MessageSchema = z.object({
    * e-mail replies (RFC 3834), nobody answers one automatically: two workers cannot loop forever.
    */
   auto: z.boolean().optional(),
+  /** A failure notice: the recipient gave up on the message this one answers (it is in its dead letters). */
+  bounce: z.boolean().optional(),
   sentAt: z.number(),
   /** Deliveries that were not acknowledged (a crash mid-turn, a failed turn). */
   attempts: z.number().int().nonnegative(),

@@ -114,6 +114,11 @@ export class Worker {
     } else {
       const results = ids.map((id) => mail.release(name, id));
       entry.outcome = results.includes("dead") ? "dead" : "requeued";
+      // Like a mail server's bounce: whoever waits for an answer learns that none will come.
+      const to = conversation.replyTo;
+      if (entry.outcome === "dead" && to !== undefined) {
+        mail.send({ from: name, to: to.from, body: `${name} gave up on your message after ${attempt} attempt(s): ${outcome.error ?? outcome.exit}. It is in ${name}'s dead letters (subagent-mcp mail ${name}).`, priority: "normal", replyTo: to.id, threadId: to.threadId, auto: true, bounce: true });
+      }
     }
     files.appendTurn(entry);
     this.#o.say?.(`turn ${entry.exit} (${entry.outcome}) for ${ids.length} message(s) in ${entry.latencyMs} ms${entry.error === undefined ? "" : `: ${entry.error}`}`);

@@ -108,4 +108,12 @@ describe("Worker", () => {
     expect(stale.ok).toBe(true);
     expect(files.lock().ok).toBe(true);
   });
+
+  it("tells the sender when it gives up on a message", async () => {
+    const { mail, files, worker } = setup((_text, emit) => { emit({ type: "turn_end", result: "boom", isError: true, usage, durationMs: 1 }); }, { maxAttempts: 1 });
+    const sent = mail.send({ from: "shell", to: "w", body: "fails", priority: "normal" });
+    await worker.run(new AbortController().signal, { once: true });
+    expect(files.turns()[0]).toMatchObject({ exit: "error", outcome: "dead", error: "boom" });
+    expect(mail.receive("shell")[0]).toMatchObject({ from: "w", bounce: true, auto: true, replyTo: sent.id, body: expect.stringContaining("gave up on your message after 1 attempt(s): boom") as string });
+  });
 });

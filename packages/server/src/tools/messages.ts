@@ -17,11 +17,12 @@ const MessageOut = z.object({
   priority: PrioritySchema,
   thread_id: z.string(),
   reply_to: z.string().optional(),
+  bounce: z.boolean().optional().describe("A failure notice: the recipient gave up on the message it answers."),
   sent_at: z.string(),
 });
 
 function out(m: Message): z.infer<typeof MessageOut> {
-  return { message_id: m.id, from: m.from, body: m.body, priority: m.priority, thread_id: m.threadId, ...(m.replyTo === undefined ? {} : { reply_to: m.replyTo }), sent_at: new Date(m.sentAt).toISOString() };
+  return { message_id: m.id, from: m.from, body: m.body, priority: m.priority, thread_id: m.threadId, ...(m.replyTo === undefined ? {} : { reply_to: m.replyTo }), ...(m.bounce === true ? { bounce: true } : {}), sent_at: new Date(m.sentAt).toISOString() };
 }
 
 function render(messages: Message[]): string {
