@@ -1,10 +1,9 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { Maildir } from "@subagent-mcp/mailbox";
-import { agentDefinitionSource, createServer, createSupervisor, depthFrom, loadConfig, TOOLSETS, type Toolset } from "@subagent-mcp/server";
+import { agentDefinitionSource, CHILD_SERVER, createServer, createSupervisor, depthFrom, loadConfig, startChildEndpoint, TOOLSETS, type Toolset } from "@subagent-mcp/server";
 import { join } from "node:path";
 import { isOrchestrating, setOrchestrating, stateDir } from "@subagent-mcp/hooks";
 import { installedCheck } from "./installed.js";
-import { nestedServer } from "./nested.js";
 import { homedir } from "node:os";
 import { defineCommand } from "citty";
 import { version } from "./version.js";
@@ -17,6 +16,9 @@ import { version } from "./version.js";
 export async function serveStdio(): Promise<void> {
   const config = loadConfig({ cwd: process.cwd(), env: process.env });
   const supervisor = createSupervisor(config);
+  const mail = mailboxes();
+  // Every sub-agent reaches its own messaging tools here, over loopback HTTP: no process per sub-agent.
+  const children = await startChildEndpoint((self) => createServer({ supervisor, version, messaging: { mail, self }, toolsets: ["messaging"] }));
   const server = createServer({
     supervisor,
     version,
@@ -28,9 +30,9 @@ export async function serveStdio(): Promise<void> {
     routingBranch: config.routingBranch,
     installed: installedCheck(config),
     orchestration: orchestrationState(process.cwd()),
-    messaging: { mail: mailboxes(), self: process.env.SUBAGENT_MCP_AGENT_NAME ?? "orchestrator" },
+    messaging: { mail, self: process.env.SUBAGENT_MCP_AGENT_NAME ?? "orchestrator" },
     ...toolsets(process.env.SUBAGENT_MCP_TOOLSETS),
-    childServer: (self, depth) => nestedServer(self, depth),
+    childServer: (self) => ({ name: CHILD_SERVER, url: children.url(self) }),
   });
   let closing = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {
@@ -42,6 +44,7 @@ export async function serveStdio(): Promise<void> {
     try {
       await supervisor.shutdown();
       await server.close();
+      await children.close();
     } catch (error) {
       console.error(`subagent-mcp: error while shutting down (${reason}):`, error);
     }

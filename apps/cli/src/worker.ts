@@ -86,6 +86,8 @@ export const workerCommand = defineCommand({
       // Nothing but the messaging tools unless more are asked for (Claude Code can switch its built-ins off).
       ...(userTools === undefined ? { builtinTools: [] } : {}),
       mcpServers: servers,
+      // A worker's tools are exactly the ones given: none of the user's own MCP servers.
+      strictMcpConfig: true,
       // A handful of MCP tools: Claude Code would otherwise defer them behind its tool search.
       ...(provider.data === "claude" ? { env: { ENABLE_TOOL_SEARCH: "false" } } : {}),
       ...(model === undefined ? {} : { model }),

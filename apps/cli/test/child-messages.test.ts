@@ -17,9 +17,9 @@ describe("a sub-agent asks its parent a question", () => {
     s.fakes.claude.script((request, nonce) => {
       if (!request.messages.some((m) => m.text.includes("need a color"))) return undefined;
       const last = request.messages.at(-1)?.text ?? "";
-      if (!request.afterToolResult) return { kind: "tool", name: "mcp__subagent-mcp__send_to", input: { to: "orchestrator", message: "which color should I use?" } };
+      if (!request.afterToolResult) return { kind: "tool", name: "mcp__mailbox__send_to", input: { to: "orchestrator", message: "which color should I use?" } };
       // send_to answered (its result carries a message_id): now block until the parent answers.
-      if (!last.includes("\"messages\"")) return { kind: "tool", name: "mcp__subagent-mcp__wait_inbox", input: { timeout_s: 60 } };
+      if (!last.includes("\"messages\"")) return { kind: "tool", name: "mcp__mailbox__wait_inbox", input: { timeout_s: 60 } };
       return { kind: "text", text: `${nonce} parent said: ${last}` };
     });
     const launched = await s.call<{ agent_id: string; mailbox: string }>("launch_agent", { provider: "claude", prompt: "paint it, but you need a color from me" });
@@ -39,5 +39,19 @@ describe("a sub-agent asks its parent a question", () => {
     // The child was told who its parent is.
     const first = s.fakes.claude.requests.find((r) => r.lastUserText.includes("need a color"));
     expect(first?.messages.some((m) => m.role === "system" && m.text.includes(`You are sub-agent "${launched.agent_id}", started by "orchestrator"`))).toBe(true);
+    // Reached over the parent's loopback endpoint: no extra process under the sub-agent.
+    expect(first?.tools).toEqual(expect.arrayContaining(["mcp__mailbox__send_to", "mcp__mailbox__wait_inbox"]));
+  });
+});
+
+describe.each(["codex", "gemini"] as const)("a %s sub-agent", (cli) => {
+  it("gets the mailbox tools over the parent's loopback endpoint", async () => {
+    const s = (e = await startE2E());
+    const launched = await s.call<{ agent_id: string }>("launch_agent", { provider: cli, prompt: `hello from ${cli}`, ...(cli === "codex" ? { model: "gpt-5.5" } : {}) });
+    await s.call("wait", { agent_ids: [launched.agent_id], timeout_s: 60 });
+    const turn = s.fakes[cli].requests.find((r) => r.lastUserText.includes(`hello from ${cli}`) && r.tools.length > 0);
+    // Gemini CLI lists MCP tools; Codex 0.169 names each deferred MCP namespace to the model.
+    if (cli === "gemini") expect(turn?.tools).toEqual(expect.arrayContaining(["mcp_mailbox_send_to", "mcp_mailbox_wait_inbox"]));
+    else expect(JSON.stringify(turn?.body)).toMatch(/- mcp__mailbox: Agents message each other by name/);
   });
 });

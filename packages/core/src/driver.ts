@@ -1,12 +1,12 @@
 import type { AgentEvent, Provider } from "./events.js";
 
-/** A stdio MCP server given to a sub-agent (each driver passes it the way its CLI takes it). */
-export interface McpServerSpec {
-  name: string;
-  command: string;
-  args: string[];
-  env: Record<string, string>;
-}
+/**
+ * An MCP server given to a sub-agent, each driver passing it the way its CLI takes it: a process
+ * on stdio, or a streamable-HTTP endpoint (no process per sub-agent).
+ */
+export type McpServerSpec =
+  | { name: string; command: string; args: string[]; env: Record<string, string> }
+  | { name: string; url: string };
 
 /** How to start one CLI session. Drivers ignore fields their CLI has no equivalent for. */
 export interface SessionSpec {
@@ -31,6 +31,8 @@ export interface SessionSpec {
   mcpConfig?: string;
   /** MCP servers for the sub-agent, for every CLI (Claude: beside `mcpConfig`; Codex: thread config; ACP: session/new). */
   mcpServers?: McpServerSpec[];
+  /** Only the MCP servers given here, none of the user's (Claude Code `--strict-mcp-config`). */
+  strictMcpConfig?: boolean;
   /** Settings JSON text or file path (Claude Code `--settings`). */
   settings?: string;
 }

@@ -228,7 +228,7 @@ class AcpSession extends BaseSession {
 
 // ACP gives MCP servers to each session (session/new, session/load), env as name/value pairs.
 function acpMcpServers(spec: SessionSpec): Acp.McpServer[] {
-  return (spec.mcpServers ?? []).map((s) => ({ name: s.name, command: s.command, args: s.args, env: Object.entries(s.env).map(([name, value]) => ({ name, value })) }));
+  return (spec.mcpServers ?? []).map((s) => ("url" in s ? { type: "http" as const, name: s.name, url: s.url, headers: [] } : { name: s.name, command: s.command, args: s.args, env: Object.entries(s.env).map(([name, value]) => ({ name, value })) }));
 }
 
 function zeroUsage(): { input: number; output: number; cacheRead: number; cacheWrite: number } {

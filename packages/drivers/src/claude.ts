@@ -21,7 +21,8 @@ export function claudeArgs(spec: SessionSpec): string[] {
   add("--permission-mode", spec.permissionMode);
   if (spec.builtinTools !== undefined) args.push("--tools", spec.builtinTools.join(","));
   const configs = [...(spec.mcpConfig === undefined ? [] : [spec.mcpConfig]), ...(spec.mcpServers === undefined || spec.mcpServers.length === 0 ? [] : [claudeMcpJson(spec.mcpServers)])];
-  if (configs.length > 0) args.push("--mcp-config", ...configs, "--strict-mcp-config");
+  if (configs.length > 0) args.push("--mcp-config", ...configs);
+  if (spec.strictMcpConfig === true) args.push("--strict-mcp-config");
   add("--settings", spec.settings);
   add("--session-id", spec.sessionId);
   add("--resume", spec.resume);
@@ -30,7 +31,7 @@ export function claudeArgs(spec: SessionSpec): string[] {
 
 /** MCP servers as Claude Code's `--mcp-config` JSON text. */
 export function claudeMcpJson(servers: McpServerSpec[]): string {
-  return JSON.stringify({ mcpServers: Object.fromEntries(servers.map((s) => [s.name, { type: "stdio", command: s.command, args: s.args, env: s.env }])) });
+  return JSON.stringify({ mcpServers: Object.fromEntries(servers.map((s) => [s.name, "url" in s ? { type: "http", url: s.url } : { type: "stdio", command: s.command, args: s.args, env: s.env }])) });
 }
 
 /** Drives Claude Code through `claude -p --input-format stream-json --output-format stream-json`. */

@@ -85,7 +85,7 @@ class CodexSession extends BaseSession {
       // MCP servers as per-thread config overrides (the same keys as config.toml's [mcp_servers.NAME]).
       ...(this.spec.mcpServers === undefined || this.spec.mcpServers.length === 0
         ? {}
-        : { config: Object.fromEntries(this.spec.mcpServers.map((s) => [`mcp_servers.${s.name}`, { command: s.command, args: s.args, env: s.env }])) }),
+        : { config: Object.fromEntries(this.spec.mcpServers.map((s) => [`mcp_servers.${s.name}`, "url" in s ? { url: s.url } : { command: s.command, args: s.args, env: s.env }])) }),
     };
   }
 

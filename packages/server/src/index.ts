@@ -8,3 +8,5 @@ export { createSupervisor } from "./supervisor.js";
 export { DEFAULT_RESET, PoolCatalog, type DefinitionSource, type PoolDefinition } from "./pool-catalog.js";
 export { agentDefinitionSource } from "./definitions.js";
 export type { OrchestrationState } from "./tools/orchestration-mode.js";
+export { startChildEndpoint, type ChildEndpoint } from "./child-endpoint.js";
+export { CHILD_SERVER } from "./tools/launch-agent.js";

@@ -48,8 +48,8 @@ export interface ServerDeps {
   orchestration?: OrchestrationState;
   /** Mailboxes for send_to / inbox / wait_inbox / reply, and this agent's name in them. */
   messaging?: { mail: Mailboxes; self: string };
-  /** A sub-agent's own subagent-mcp server (messaging only), given to every launched sub-agent. */
-  childServer?: (self: string, depth: number) => McpServerSpec;
+  /** A sub-agent's own messaging server (see startChildEndpoint), given to every launched sub-agent under its mailbox name. */
+  childServer?: (self: string) => McpServerSpec;
   /** Only these groups of tools (default: all). */
   toolsets?: readonly Toolset[];
 }

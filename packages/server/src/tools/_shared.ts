@@ -23,7 +23,7 @@ export interface ToolDeps {
    * Gives each launched sub-agent its own subagent-mcp server (messaging tools) under a mailbox
    * name, so that it can message `parent` (this agent) by name.
    */
-  children?: { parent: string; server: (self: string, depth: number) => McpServerSpec };
+  children?: { parent: string; server: (self: string) => McpServerSpec };
   /** The routing table and default branch, and which CLIs are installed here. */
   routing: { table: RoutingTable; branch: Branch; installed: (provider: Provider) => boolean };
 }

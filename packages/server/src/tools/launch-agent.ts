@@ -110,6 +110,8 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
 }
 
 const MESSAGING = ["send_to", "inbox", "wait_inbox", "reply"];
+/** The name a sub-agent sees its messaging server under: distinct from a user-wide "subagent-mcp" entry it may also load. */
+export const CHILD_SERVER = "mailbox";
 
 /**
  * A sub-agent's own messaging: its id doubles as its mailbox name, its subagent-mcp server speaks
@@ -119,12 +121,12 @@ const MESSAGING = ["send_to", "inbox", "wait_inbox", "reply"];
 function childMessaging(deps: ToolDeps, append: string | undefined, allowed: string[] | undefined): { id?: string; mcpServers?: McpServerSpec[]; systemPromptAppend?: string; allowedTools?: string[] } {
   if (deps.children === undefined) return { ...(append === undefined ? {} : { systemPromptAppend: append }), ...(allowed === undefined ? {} : { allowedTools: allowed }) };
   const id = randomUUID().slice(0, 8);
-  const note = `You are sub-agent "${id}", started by "${deps.children.parent}". If you need an answer from ${deps.children.parent} to go on, ask with the send_to tool (to: "${deps.children.parent}") and then call wait_inbox.`;
+  const note = `You are sub-agent "${id}", started by "${deps.children.parent}". If you need an answer from ${deps.children.parent} to go on, ask with the send_to tool of the "${CHILD_SERVER}" MCP server (to: "${deps.children.parent}") and then call its wait_inbox.`;
   return {
     id,
-    mcpServers: [deps.children.server(id, deps.depth + 1)],
+    mcpServers: [deps.children.server(id)],
     systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
-    allowedTools: [...(allowed ?? []), ...MESSAGING.flatMap((t) => [`mcp__subagent-mcp__${t}`, `mcp_subagent-mcp_${t}`])],
+    allowedTools: [...(allowed ?? []), ...MESSAGING.flatMap((t) => [`mcp__${CHILD_SERVER}__${t}`, `mcp_${CHILD_SERVER}_${t}`])],
   };
 }
 

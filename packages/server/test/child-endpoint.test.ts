@@ -1,0 +1,37 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Supervisor } from "@subagent-mcp/core";
+import { Maildir } from "@subagent-mcp/mailbox";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createServer, startChildEndpoint } from "../src/index.js";
+
+describe("the sub-agents' loopback messaging endpoint", () => {
+  it("speaks for each agent only at its own signed address, with the messaging tools alone", async () => {
+    const mail = new Maildir(mkdtempSync(join(tmpdir(), "child-endpoint-")));
+    const supervisor = new Supervisor({ drivers: {} });
+    const endpoint = await startChildEndpoint((self) => createServer({ supervisor, version: "0", messaging: { mail, self }, toolsets: ["messaging"] }));
+    try {
+      const url = endpoint.url("a1b2c3d4");
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/agents\/a1b2c3d4\/[0-9a-f]{32}\/mcp$/);
+      const client = new Client({ name: "child", version: "1" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      const tools = (await client.listTools()).tools.map((t) => t.name).sort();
+      expect(tools).toEqual(["inbox", "reply", "send_to", "wait_inbox"]);
+      await client.callTool({ name: "send_to", arguments: { to: "orchestrator", message: "a question" } });
+      expect(mail.receive("orchestrator")[0]).toMatchObject({ from: "a1b2c3d4", body: "a question" });
+      await client.close();
+
+      // Another agent's name with this agent's signature, or no signature, is nobody.
+      const forged = url.replace("/a1b2c3d4/", "/e5f6a7b8/");
+      expect((await fetch(forged, { method: "POST", body: "{}" })).status).toBe(404);
+      expect((await fetch(url.replace(/\/[0-9a-f]{32}\/mcp$/, "/mcp"), { method: "POST" })).status).toBe(404);
+      expect((await fetch(url)).status).toBe(405);
+    } finally {
+      await endpoint.close();
+      await supervisor.shutdown();
+    }
+  });
+});
