@@ -32,7 +32,8 @@ export async function serveStdio(): Promise<void> {
     orchestration: orchestrationState(process.cwd()),
     messaging: { mail, self: process.env.SUBAGENT_MCP_AGENT_NAME ?? "orchestrator" },
     ...toolsets(process.env.SUBAGENT_MCP_TOOLSETS),
-    childServer: (self) => ({ name: CHILD_SERVER, url: children.url(self) }),
+    // SUBAGENT_MCP_CHILD_MESSAGING=0: sub-agents get no mailbox tools (nothing to serve, nothing in their context).
+    ...(process.env.SUBAGENT_MCP_CHILD_MESSAGING === "0" ? {} : { childServer: (self: string) => ({ name: CHILD_SERVER, url: children.url(self) }) }),
   });
   let closing = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {
