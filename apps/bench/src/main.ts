@@ -44,6 +44,7 @@ if (only === undefined || only === "mcp") {
   );
   printTable("", ["measure", "value", "target"], [
     ["20 sequential tasks, median per task (claude)", `${m.sequential20.median} (p99 ${m.sequential20.p99})`, "< 65"],
+    ["list_agents with 5 live agents, median / p99", `${m.listAgents5.median} / ${m.listAgents5.p99}`, "p99 < 2"],
     ["list_agents with 20 live agents, median / p99", `${m.listAgents20.median} / ${m.listAgents20.p99}`, "p99 < 2"],
     ["poll_agent with 20 live agents, median / p99", `${m.pollAgent20.median} / ${m.pollAgent20.p99}`, "p99 < 2"],
     ["launch_agent returns, median / p99", `${m.launchReturns.median} / ${m.launchReturns.p99}`, "< 15"],

@@ -12,6 +12,7 @@ interface Poll { status: string }
 export interface McpResults {
   idleRssMb: number;
   launchReturns: Summary;
+  listAgents5: Summary;
   listAgents20: Summary;
   pollAgent20: Summary;
   wakeUp: Record<Provider, Summary>;
@@ -89,7 +90,12 @@ export async function mcpBench(runs: number): Promise<McpResults> {
 
     const launches: number[] = [];
     const ids: string[] = [];
-    for (let i = 0; i < 20; i += 1) ids.push((await timed(launches, () => r.call<Launched>("launch_agent", { provider: "codex", prompt: `agent ${i}` }))).agent_id);
+    // The target's measure first: the list tool with 5 live agents; then the same with 20.
+    for (let i = 0; i < 5; i += 1) ids.push((await timed(launches, () => r.call<Launched>("launch_agent", { provider: "codex", prompt: `agent ${i}` }))).agent_id);
+    await r.call("wait", { agent_ids: ids, mode: "all", timeout_s: 300 });
+    const list5: number[] = [];
+    for (let i = 0; i < 200; i += 1) await timed(list5, () => r.call("list_agents"));
+    for (let i = 5; i < 20; i += 1) ids.push((await timed(launches, () => r.call<Launched>("launch_agent", { provider: "codex", prompt: `agent ${i}` }))).agent_id);
     await r.call("wait", { agent_ids: ids, mode: "all", timeout_s: 300 });
     const list: number[] = [];
     const poll: number[] = [];
@@ -125,6 +131,7 @@ export async function mcpBench(runs: number): Promise<McpResults> {
     return {
       idleRssMb,
       launchReturns: summarize(launches),
+      listAgents5: summarize(list5),
       listAgents20: summarize(list),
       pollAgent20: summarize(poll),
       wakeUp,
