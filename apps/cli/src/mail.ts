@@ -35,12 +35,13 @@ export const mailCommand = defineCommand({
       return;
     }
     const waiting = mail.peek(name.data);
+    const claimed = mail.claimed(name.data);
     const dead = mail.dead(name.data);
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ name: name.data, waiting, claimed: mail.claimed(name.data), dead }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ name: name.data, waiting, claimed, dead }, null, 2)}\n`);
       return;
     }
-    process.stdout.write(`${name.data}: ${waiting.length} waiting, ${mail.claimed(name.data)} being answered, ${dead.length} dead\n`);
+    process.stdout.write(`${name.data}: ${waiting.length} waiting, ${claimed} being answered, ${dead.length} dead\n`);
     if (waiting.length > 0) process.stdout.write(`waiting:\n${waiting.map(line).join("\n")}\n`);
     if (dead.length > 0) process.stdout.write(`dead letters (subagent-mcp mail ${name.data} --revive to retry):\n${dead.map(line).join("\n")}\n`);
   },

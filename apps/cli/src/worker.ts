@@ -1,26 +1,20 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { ProviderSchema, type Driver, type McpServerSpec, type Provider, type SessionSpec } from "@subagent-mcp/core";
-import { AcpDriver, ClaudeDriver, claudeArgs, CodexDriver, geminiArgs, resolveExecutable } from "@subagent-mcp/drivers";
+import { ProviderSchema, type McpServerSpec, type Provider, type SessionSpec } from "@subagent-mcp/core";
+import { claudeArgs, geminiArgs, mcpToolName, resolveExecutable } from "@subagent-mcp/drivers";
 import { stateDir } from "@subagent-mcp/hooks";
 import { Maildir, SafeName } from "@subagent-mcp/mailbox";
-import { agentDefinitionSource, depthFrom, loadConfig, type EffectiveConfig } from "@subagent-mcp/server";
+import { agentDefinitionSource, createDrivers, depthFrom, loadConfig, MESSAGING_TOOLS, type EffectiveConfig } from "@subagent-mcp/server";
 import { Worker, WorkerFiles } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { z } from "zod";
 import { fail } from "./fail.js";
-import { MESSAGING_TOOLS, mcpToolName, nestedServer } from "./nested.js";
+import { nestedServer } from "./nested.js";
 
 const McpConfigFile = z.object({
   mcpServers: z.record(z.string(), z.object({ command: z.string(), args: z.array(z.string()).default([]), env: z.record(z.string(), z.string()).default({}) })),
 });
-
-function driverFor(provider: Provider, config: EffectiveConfig): Driver {
-  const exe = config.executables?.[provider];
-  const options = exe === undefined ? {} : { executable: exe };
-  return provider === "claude" ? new ClaudeDriver(options) : provider === "codex" ? new CodexDriver(options) : new AcpDriver(options);
-}
 
 // --mcp-config FILE: stdio servers in the usual {"mcpServers": {...}} shape, for any provider.
 function extraServers(path: string | undefined): McpServerSpec[] {
@@ -115,7 +109,7 @@ export const workerCommand = defineCommand({
     const worker = new Worker({
       name: name.data,
       mail,
-      driver: driverFor(provider.data, config),
+      driver: createDrivers(config)[provider.data],
       spec,
       files,
       turnTimeoutMs: seconds(args["turn-timeout"], "--turn-timeout", 600_000),

@@ -27,9 +27,15 @@ export class Maildir implements Mailboxes {
     private readonly options: MaildirOptions = {},
   ) {}
 
+  // Folders made once per process: a waiting reader looks at new/ on every file-system event.
+  readonly #made = new Set<string>();
+
   #dir(name: string, sub: "tmp" | "new" | "cur" | "dead"): string {
     const dir = join(this.root, SafeName.parse(name), sub);
-    mkdirSync(dir, { recursive: true });
+    if (!this.#made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.#made.add(dir);
+    }
     return dir;
   }
 

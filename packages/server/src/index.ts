@@ -4,9 +4,10 @@ export { createServer, TOOLSETS, type ServerDeps, type Toolset } from "./server.
 export { ServerError, type ServerErrorCode } from "./errors.js";
 export { DEPTH_ENV, depthFrom } from "./nesting.js";
 export { ConfigSchema, loadConfig, type Config, type EffectiveConfig } from "./config.js";
-export { createSupervisor } from "./supervisor.js";
+export { createDrivers, createSupervisor } from "./supervisor.js";
 export { DEFAULT_RESET, PoolCatalog, type DefinitionSource, type PoolDefinition } from "./pool-catalog.js";
 export { agentDefinitionSource } from "./definitions.js";
 export type { OrchestrationState } from "./tools/orchestration-mode.js";
 export { startChildEndpoint, type ChildEndpoint } from "./child-endpoint.js";
 export { CHILD_SERVER } from "./tools/launch-agent.js";
+export { MESSAGING_TOOLS } from "./tools/messages.js";

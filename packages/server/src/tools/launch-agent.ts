@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
 import type { McpServerSpec } from "@subagent-mcp/core";
+import { mcpToolName } from "@subagent-mcp/drivers";
 import { isAbsolute, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { DEPTH_ENV } from "../nesting.js";
+import { MESSAGING_TOOLS } from "./messages.js";
 import { guard, ok, ProviderSchema, StatusSchema, type ToolDeps } from "./_shared.js";
 
 export const LaunchAgentInput = {
@@ -109,7 +111,6 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
   );
 }
 
-const MESSAGING = ["send_to", "inbox", "wait_inbox", "reply"];
 /** The name a sub-agent sees its messaging server under: distinct from a user-wide "subagent-mcp" entry it may also load. */
 export const CHILD_SERVER = "mailbox";
 
@@ -126,7 +127,7 @@ function childMessaging(deps: ToolDeps, append: string | undefined, allowed: str
     id,
     mcpServers: [deps.children.server(id)],
     systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
-    allowedTools: [...(allowed ?? []), ...MESSAGING.flatMap((t) => [`mcp__${CHILD_SERVER}__${t}`, `mcp_${CHILD_SERVER}_${t}`])],
+    allowedTools: [...(allowed ?? []), ...MESSAGING_TOOLS.flatMap((t) => [mcpToolName("claude", CHILD_SERVER, t), mcpToolName("gemini", CHILD_SERVER, t)])],
   };
 }
 

@@ -3,6 +3,9 @@ import { z } from "zod";
 import { BROADCAST, PrioritySchema, SafeName, type Mailboxes, type Message } from "@subagent-mcp/mailbox";
 import { guard, ok } from "./_shared.js";
 
+/** The messaging tools, by name. */
+export const MESSAGING_TOOLS = ["send_to", "inbox", "wait_inbox", "reply"] as const;
+
 /** Who this server speaks for, and the mailboxes it uses. */
 export interface MessagingDeps {
   mail: Mailboxes;
