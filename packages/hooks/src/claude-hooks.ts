@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { readOrNull, type FileChange } from "./files.js";
+import { nativeSubagentTools } from "./handlers.js";
 import type { HostContext } from "./hosts.js";
 import { appendJsonc, removeFromJsoncArrays } from "./jsonc.js";
 
@@ -22,18 +22,11 @@ export function withClaudeHooks(text: string, command: string): string {
   const hook = { type: "command", command: `${command}${MARK}`, timeout: 10 };
   let out = removeClaudeHooks(text);
   out = appendJsonc(out, ["hooks", "UserPromptSubmit"], { hooks: [hook] });
-  out = appendJsonc(out, ["hooks", "PreToolUse"], { matcher: "Task|Agent", hooks: [hook] });
+  out = appendJsonc(out, ["hooks", "PreToolUse"], { matcher: nativeSubagentTools("claude").join("|"), hooks: [hook] });
   return out;
 }
 
 /** Takes out exactly our hook entries (and the arrays or `hooks` object that only they filled). */
 export function removeClaudeHooks(text: string): string {
   return removeFromJsoncArrays(text, ["hooks"], ["UserPromptSubmit", "PreToolUse"], ours);
-}
-
-/** What setup would change in Claude Code's settings to install the hooks. */
-export function planClaudeHooks(ctx: HostContext, command: string): FileChange {
-  const path = claudeSettingsPath(ctx);
-  const before = readOrNull(path);
-  return { path, before, after: withClaudeHooks(before ?? "", command) };
 }

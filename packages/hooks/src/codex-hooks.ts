@@ -1,8 +1,6 @@
 import { createHash } from "node:crypto";
 import { parse } from "smol-toml";
-import { readOrNull, type FileChange } from "./files.js";
 import { nativeSubagentTools } from "./handlers.js";
-import { mcpConfigPath, type HostContext } from "./hosts.js";
 import { HOOKS_MARKERS, placeTomlBlock, removeTomlBlock, tomlBlock, tomlBlockSpan, tomlString } from "./toml-block.js";
 
 const MARK = " hook codex";
@@ -68,11 +66,4 @@ export function withCodexHooks(text: string, command: string, configPath: string
 /** Takes out exactly our hooks block. */
 export function removeCodexHooks(text: string): string {
   return removeTomlBlock(text, HOOKS_MARKERS);
-}
-
-/** What setup would change in Codex's config.toml to install the hooks. */
-export function planCodexHooks(ctx: HostContext, command: string): FileChange {
-  const path = mcpConfigPath("codex", ctx);
-  const before = readOrNull(path);
-  return { path, before, after: withCodexHooks(before ?? "", command, path) };
 }

@@ -1,4 +1,3 @@
-import { readOrNull, type FileChange } from "./files.js";
 import { nativeSubagentTools } from "./handlers.js";
 import { mcpConfigPath, type HostContext } from "./hosts.js";
 import { appendJsonc, removeFromJsoncArrays } from "./jsonc.js";
@@ -33,11 +32,4 @@ export function withGeminiHooks(text: string, command: string): string {
 /** Takes out exactly our hook entries (and the arrays or `hooks` object that only they filled). */
 export function removeGeminiHooks(text: string): string {
   return removeFromJsoncArrays(text, ["hooks"], ["BeforeAgent", "BeforeTool"], ours);
-}
-
-/** What setup would change in Gemini CLI's settings to install the hooks. */
-export function planGeminiHooks(ctx: HostContext, command: string): FileChange {
-  const path = geminiSettingsPath(ctx);
-  const before = readOrNull(path);
-  return { path, before, after: withGeminiHooks(before ?? "", command) };
 }
