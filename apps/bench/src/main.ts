@@ -6,11 +6,12 @@ import { hookBench } from "./hooks.js";
 import { mcpBench } from "./mcp.js";
 import { poolBench, type PoolResult } from "./pool.js";
 import { printTable } from "./stats.js";
+import { startupBench } from "./startup.js";
 import { mailboxWake, workerBench, type WorkerResult } from "./worker.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, mcp, pool, hooks or worker); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, mcp, pool, hooks or worker); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -29,6 +30,22 @@ if (only === undefined || only === "cold-warm") {
     rows.map((r) => [r.provider, r.cold.median, `${r.cold.min}-${r.cold.max}`, r.warm.median, r.warm.p95, `${r.warm.min}-${r.warm.max}`, `${r.speedup}x`, `${r.cliLag.median} / ${r.cliLag.p99}`]),
   );
   save("cold-vs-warm", { results: rows });
+}
+
+if (only === undefined || only === "startup") {
+  const s = await startupBench(runs);
+  const ms = (x: { median: number; p99: number }): string => `${x.median} / ${x.p99}`;
+  printTable("Start-up as a host sees it (ms; median / p99)", ["measure", "claude", "codex", "gemini", "target"], [
+    ["launch_agent -> sub-agent's first model request", ...providers.map((p) => ms(s.firstRequest[p])), "529 / 544 / 1102"],
+    ["same without sub-agent messaging", ...providers.map((p) => ms(s.firstRequestNoMessaging[p])), ""],
+  ]);
+  printTable("", ["measure", "value", "target"], [
+    ["client connect + initialize", ms(s.connectInitialize), "< 120"],
+    ["client connect + initialize + tools/list", ms(s.connectToolsList), ""],
+    ["three agents launched at once, all done", ms(s.threeAllDone), "<= 1197"],
+    ["launch_agent call, 3 concurrent", ms(s.launchConcurrent3), "< 15"],
+  ]);
+  save("startup", { results: s });
 }
 
 if (only === undefined || only === "mcp") {
