@@ -1,5 +1,6 @@
 // Public API of @subagent-mcp/mailbox: the mailbox interface, its message schema, and the embedded
 // Maildir backend.
-export { Maildir, type MaildirOptions } from "./maildir.js";
-export { SafeName } from "./names.js";
-export { BROADCAST, MessageSchema, PrioritySchema, wakes, type Mailboxes, type Message, type OutgoingMessage, type Priority } from "./types.js";
+export { MailboxError, type MailboxErrorCode } from "./errors.js";
+export { MAX_MESSAGE_BYTES, Maildir, type MaildirOptions } from "./maildir.js";
+export { safeName, SafeName } from "./names.js";
+export { BROADCAST, MessageSchema, PrioritySchema, wakes, type Mailboxes, type Message, type OutgoingMessage, type Priority, type Quarantined, type Recovered, type Released } from "./types.js";

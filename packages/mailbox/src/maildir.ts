@@ -1,25 +1,41 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, watch, writeFileSync, type FSWatcher } from "node:fs";
 import { join } from "node:path";
-import { SafeName } from "./names.js";
-import { BROADCAST, MessageSchema, type Mailboxes, type Message, type OutgoingMessage } from "./types.js";
+import { MailboxError } from "./errors.js";
+import { safeName, SafeName } from "./names.js";
+import { quarantine, quarantined } from "./quarantine.js";
+import { readMessage, type ReadResult } from "./read.js";
+import { BROADCAST, MessageSchema, type Mailboxes, type Message, type OutgoingMessage, type Quarantined, type Recovered, type Released } from "./types.js";
 
 const RANK = { high: 0, normal: 1, low: 2 } as const;
+
+/** Default bound on one message, JSON-encoded: any answer worth reading fits; a reader never loads more. */
+export const MAX_MESSAGE_BYTES = 1_048_576;
+// Reading allows a little more than sending: a retry rewrites the attempt count, which can add a digit.
+const READ_SLACK = 1_024;
 
 export interface MaildirOptions {
   /** Deliveries before a message goes to dead letters (default 3). */
   maxAttempts?: number;
   /** Fallback poll for file systems without change events (default 2 s). */
   pollMs?: number;
+  /** Largest message, JSON-encoded (default {@link MAX_MESSAGE_BYTES}): refused on send, quarantined on read. */
+  maxMessageBytes?: number;
 }
+
+type Folder = "tmp" | "new" | "cur" | "dead" | "quarantine";
+type Kept = "new" | "cur" | "dead";
 
 const everything = (): boolean => true;
 const byDelivery = (a: Message, b: Message): number => RANK[a.priority] - RANK[b.priority] || a.sentAt - b.sentAt;
+const messageFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith(".json"));
 
 /**
  * Maildir semantics, one directory per mailbox: a message is written to tmp/ and renamed into new/
  * (so readers never see half a file); a reader claims it by renaming it into cur/ (only one rename
- * can win); ack deletes it; release moves it back to new/ or, after `maxAttempts`, to dead/.
+ * can win); ack deletes it; release moves it back to new/ or, after `maxAttempts`, to dead/. A file
+ * that is not a message (unreadable, unparseable, unsafe names, too large) is moved to quarantine/,
+ * bytes kept, so it can neither block a reader nor wake one. Folders and files are the user's only.
  */
 export class Maildir implements Mailboxes {
   constructor(
@@ -30,34 +46,67 @@ export class Maildir implements Mailboxes {
   // Folders made once per process: a waiting reader looks at new/ on every file-system event.
   readonly #made = new Set<string>();
 
-  #dir(name: string, sub: "tmp" | "new" | "cur" | "dead"): string {
-    const dir = join(this.root, SafeName.parse(name), sub);
+  #dir(name: string, sub: Folder): string {
+    const dir = join(this.root, safeName(name), sub);
     if (!this.#made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       this.#made.add(dir);
     }
     return dir;
   }
 
+  get #maxBytes(): number {
+    return this.options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  }
+
   send(input: OutgoingMessage): Message {
+    safeName(input.from, "sender name");
+    if (input.to !== BROADCAST) safeName(input.to, "recipient name");
     const sentAt = Date.now();
     // Time first, so that a directory listing sorts oldest first.
     const id = `${sentAt.toString(36).padStart(9, "0")}-${randomBytes(5).toString("hex")}`;
     const base = { ...input, id, sentAt, attempts: 0, threadId: input.threadId ?? id };
     if (input.to !== BROADCAST) {
       const message = MessageSchema.parse(base);
-      this.#deliver(message);
+      this.#write(message.to, this.#encode(message), join(this.#dir(message.to, "new"), `${id}.json`));
       return message;
     }
     // A broadcast is a copy in every mailbox that exists now (a worker creates its own when it starts).
-    for (const name of this.names()) if (name !== input.from) this.#deliver(MessageSchema.parse({ ...base, to: name, broadcast: true }));
-    return MessageSchema.parse({ ...base, broadcast: true });
+    const message = MessageSchema.parse({ ...base, broadcast: true });
+    this.#encode(message);
+    for (const name of this.names()) {
+      if (name !== input.from) this.#write(name, JSON.stringify({ ...message, to: name }), join(this.#dir(name, "new"), `${id}.json`));
+    }
+    return message;
   }
 
-  #deliver(message: Message): void {
-    const tmp = join(this.#dir(message.to, "tmp"), `${message.id}.json`);
-    writeFileSync(tmp, JSON.stringify(message));
-    renameSync(tmp, join(this.#dir(message.to, "new"), `${message.id}.json`));
+  #encode(message: Message): string {
+    const text = JSON.stringify(message);
+    const bytes = Buffer.byteLength(text);
+    if (bytes > this.#maxBytes) throw new MailboxError("MESSAGE_TOO_LARGE", `message too large: ${bytes} bytes encoded (limit ${this.#maxBytes}); send the path of a file instead of its contents`);
+    return text;
+  }
+
+  /** A whole file written in tmp/, then renamed into place: no reader and no crash sees half of it. */
+  #write(name: string, text: string, target: string): void {
+    const tmp = join(this.#dir(name, "tmp"), randomBytes(8).toString("hex"));
+    writeFileSync(tmp, text, { mode: 0o600 });
+    renameSync(tmp, target);
+  }
+
+  /** One message file; one that is not a message is quarantined on the way. */
+  #load(name: string, sub: Kept, file: string): ReadResult {
+    const path = join(this.#dir(name, sub), file);
+    const read = readMessage(path, file, this.#maxBytes + READ_SLACK);
+    if (read !== undefined && "problem" in read) quarantine(path, file, this.#dir(name, "quarantine"), sub, read.problem);
+    return read;
+  }
+
+  #scan(name: string, sub: Kept): Message[] {
+    return messageFiles(this.#dir(name, sub)).flatMap((file) => {
+      const read = this.#load(name, sub, file);
+      return read !== undefined && "message" in read ? [read.message] : [];
+    });
   }
 
   names(): string[] {
@@ -65,15 +114,10 @@ export class Maildir implements Mailboxes {
     return readdirSync(this.root, { withFileTypes: true }).filter((d) => d.isDirectory() && SafeName.safeParse(d.name).success).map((d) => d.name);
   }
 
-  #waiting(name: string, only: (message: Message) => boolean): Message[] {
-    const fresh = this.#dir(name, "new");
-    return readdirSync(fresh).filter((f) => f.endsWith(".json")).map((f) => this.#read(join(fresh, f))).filter((m): m is Message => m !== undefined && only(m));
-  }
-
   receive(name: string, limit = 10, only: (message: Message) => boolean = everything): Message[] {
     const fresh = this.#dir(name, "new");
     const claimed = this.#dir(name, "cur");
-    const waiting = this.#waiting(name, only).sort(byDelivery);
+    const waiting = this.#scan(name, "new").filter(only).sort(byDelivery);
     const out: Message[] = [];
     for (const message of waiting) {
       if (out.length >= limit) break;
@@ -88,31 +132,44 @@ export class Maildir implements Mailboxes {
   }
 
   ack(name: string, id: string): void {
-    rmSync(join(this.#dir(name, "cur"), `${SafeName.parse(id)}.json`), { force: true });
+    rmSync(join(this.#dir(name, "cur"), `${safeName(id, "message id")}.json`), { force: true });
   }
 
-  release(name: string, id: string, options: { count?: boolean } = {}): "requeued" | "dead" {
-    const path = join(this.#dir(name, "cur"), `${SafeName.parse(id)}.json`);
-    const message = this.#read(path);
-    if (message === undefined) throw new Error(`message ${id} is not claimed in ${name}'s mailbox`);
-    const next = { ...message, attempts: message.attempts + (options.count === false ? 0 : 1) };
+  release(name: string, id: string, options: { count?: boolean } = {}): Released {
+    const read = this.#load(name, "cur", `${safeName(id, "message id")}.json`);
+    if (read === undefined) throw new MailboxError("NOT_CLAIMED", `message ${id} is not claimed in ${name}'s mailbox`);
+    return "problem" in read ? "quarantined" : this.#release(name, read.message, options.count !== false).to;
+  }
+
+  #release(name: string, message: Message, count: boolean): { to: "requeued" | "dead"; message: Message } {
+    const next = { ...message, attempts: message.attempts + (count ? 1 : 0) };
     const dead = next.attempts >= (this.options.maxAttempts ?? 3);
-    const target = join(this.#dir(name, dead ? "dead" : "new"), `${id}.json`);
-    writeFileSync(path, JSON.stringify(next));
-    renameSync(path, target);
-    return dead ? "dead" : "requeued";
+    const claim = join(this.#dir(name, "cur"), `${message.id}.json`);
+    // The new count replaces the claim whole, then the claim moves: a crash leaves it claimed, never torn.
+    this.#write(name, JSON.stringify(next), claim);
+    renameSync(claim, join(this.#dir(name, dead ? "dead" : "new"), `${message.id}.json`));
+    return { to: dead ? "dead" : "requeued", message: next };
   }
 
-  recover(name: string): number {
-    const claimed = this.#dir(name, "cur");
-    const files = readdirSync(claimed).filter((f) => f.endsWith(".json"));
-    for (const f of files) this.release(name, f.slice(0, -5));
-    return files.length;
+  recover(name: string): Recovered {
+    const out: Recovered = { requeued: 0, dead: [], quarantined: 0 };
+    for (const file of messageFiles(this.#dir(name, "cur"))) {
+      const read = this.#load(name, "cur", file);
+      if (read === undefined) continue;
+      if ("problem" in read) {
+        out.quarantined++;
+        continue;
+      }
+      const released = this.#release(name, read.message, true);
+      if (released.to === "dead") out.dead.push(released.message);
+      else out.requeued++;
+    }
+    return out;
   }
 
   wait(name: string, timeoutMs: number, signal?: AbortSignal, only: (message: Message) => boolean = everything): Promise<boolean> {
     const fresh = this.#dir(name, "new");
-    const has = (): boolean => this.#waiting(name, only).length > 0;
+    const has = (): boolean => this.#scan(name, "new").some(only);
     if (signal?.aborted === true) return Promise.resolve(false);
     if (has()) return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -147,39 +204,37 @@ export class Maildir implements Mailboxes {
   }
 
   peek(name: string): Message[] {
-    return this.#waiting(name, everything).sort(byDelivery);
+    return this.#scan(name, "new").sort(byDelivery);
   }
 
   pending(name: string): number {
-    return readdirSync(this.#dir(name, "new")).filter((f) => f.endsWith(".json")).length;
+    return this.#scan(name, "new").length;
   }
 
   dead(name: string): Message[] {
-    const dir = this.#dir(name, "dead");
-    return readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => this.#read(join(dir, f))).filter((m) => m !== undefined);
+    return this.#scan(name, "dead");
   }
 
   revive(name: string, id?: string): number {
     const dir = this.#dir(name, "dead");
-    const files = readdirSync(dir).filter((f) => f.endsWith(".json") && (id === undefined || f === `${SafeName.parse(id)}.json`));
-    for (const f of files) {
-      const message = this.#read(join(dir, f));
-      if (message !== undefined) writeFileSync(join(dir, f), JSON.stringify({ ...message, attempts: 0 }));
-      renameSync(join(dir, f), join(this.#dir(name, "new"), f));
+    const files = id === undefined ? messageFiles(dir) : [`${safeName(id, "message id")}.json`];
+    let revived = 0;
+    for (const file of files) {
+      const read = this.#load(name, "dead", file);
+      if (read === undefined || "problem" in read) continue;
+      const path = join(dir, file);
+      this.#write(name, JSON.stringify({ ...read.message, attempts: 0 }), path);
+      renameSync(path, join(this.#dir(name, "new"), file));
+      revived++;
     }
-    return files.length;
+    return revived;
   }
 
   claimed(name: string): number {
-    return readdirSync(this.#dir(name, "cur")).filter((f) => f.endsWith(".json")).length;
+    return messageFiles(this.#dir(name, "cur")).length;
   }
 
-  #read(path: string): Message | undefined {
-    if (!existsSync(path)) return undefined;
-    try {
-      return MessageSchema.parse(JSON.parse(readFileSync(path, "utf8")));
-    } catch {
-      return undefined;
-    }
+  quarantined(name: string): Quarantined[] {
+    return quarantined(this.#dir(name, "quarantine"));
   }
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SafeName } from "./names.js";
 
 /** How urgently a message wants its recipient: low and normal broadcasts wait for a real wake. */
 export const PrioritySchema = z.enum(["low", "normal", "high"]);
@@ -7,11 +8,14 @@ export type Priority = z.infer<typeof PrioritySchema>;
 /** The recipient that means "every mailbox but the sender's". */
 export const BROADCAST = "*";
 
-/** One message between agents (the orchestrator, sub-agents, workers, a person at a shell). */
+/**
+ * One message between agents (the orchestrator, sub-agents, workers, a person at a shell). Ids and
+ * names become paths and reply addresses, so a file on disk whose names are unsafe is not a message.
+ */
 export const MessageSchema = z.object({
-  id: z.string(),
-  from: z.string(),
-  to: z.string(),
+  id: SafeName,
+  from: SafeName,
+  to: z.union([SafeName, z.literal(BROADCAST)]),
   body: z.string(),
   priority: PrioritySchema,
   threadId: z.string(),
@@ -34,6 +38,26 @@ export type Message = z.infer<typeof MessageSchema>;
 
 /** What a sender gives; the mailbox assigns id, time, attempts and (for a new thread) the thread id. */
 export type OutgoingMessage = Omit<Message, "id" | "sentAt" | "attempts" | "threadId" | "broadcast"> & { threadId?: string };
+
+/** Where a released message went: back to the mailbox, to dead letters, or (its file had become unreadable) to quarantine. */
+export type Released = "requeued" | "dead" | "quarantined";
+
+/** What {@link Mailboxes.recover} did with the claims a dead reader left. */
+export interface Recovered {
+  requeued: number;
+  /** Messages that used their last attempt: their senders wait for an answer that will not come. */
+  dead: Message[];
+  /** Claims that were no longer messages. */
+  quarantined: number;
+}
+
+/** A file kept aside from a mailbox, with why, and where and when it was found (unless its note was lost). */
+export interface Quarantined {
+  file: string;
+  reason: string;
+  from?: "new" | "cur" | "dead";
+  at?: string;
+}
 
 /**
  * The cost guard: what wakes `self`. A message addressed to it, or a high-priority broadcast; low
@@ -60,9 +84,12 @@ export interface Mailboxes {
    * Not done: back to the mailbox for another attempt, or to dead letters after too many. With
    * `count: false` (a clean shutdown, not a failure) the attempt is not counted.
    */
-  release(name: string, id: string, options?: { count?: boolean }): "requeued" | "dead";
-  /** Requeues claims left by a reader that died (call when taking over a mailbox); counts an attempt each. */
-  recover(name: string): number;
+  release(name: string, id: string, options?: { count?: boolean }): Released;
+  /**
+   * Requeues claims left by a reader that died (call when taking over a mailbox); counts an attempt
+   * each, so a message that crashes its reader every time ends in dead letters (returned, to bounce).
+   */
+  recover(name: string): Recovered;
   /** Resolves true when `name` has a waiting message that `only` accepts, or false at the deadline / abort. */
   wait(name: string, timeoutMs: number, signal?: AbortSignal, only?: (message: Message) => boolean): Promise<boolean>;
   /** The waiting (unclaimed) messages, without claiming them, in delivery order. */
@@ -73,6 +100,8 @@ export interface Mailboxes {
   dead(name: string): Message[];
   /** Moves dead letters (all, or the one with `id`) back to the mailbox with a fresh attempt count; returns how many. */
   revive(name: string, id?: string): number;
+  /** Files in `name`'s mailbox that were not messages (unreadable, unparseable, unsafe, too large), kept aside. */
+  quarantined(name: string): Quarantined[];
   /** Messages claimed by a reader and not yet acknowledged. */
   claimed(name: string): number;
   /** The mailboxes that exist (someone has read or been sent to them). */

@@ -42,7 +42,7 @@ describe("Maildir mailboxes", () => {
     m.receive("b", 2);
     m.ack("b", one.id);
     // The reader died holding "two": reopening the mailbox requeues it.
-    expect(new Maildir(m.root).recover("b")).toBe(1);
+    expect(new Maildir(m.root).recover("b")).toEqual({ requeued: 1, dead: [], quarantined: 0 });
     expect(m.receive("b").map((x) => x.body)).toEqual(["two"]);
     expect(readdirSync(join(m.root, "b", "cur"))).toHaveLength(1);
   });
