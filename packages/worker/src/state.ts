@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ProviderSchema, UsageSchema } from "@subagent-mcp/core";
 import { z } from "zod";
@@ -49,11 +49,36 @@ export class WorkerFiles {
     return join(this.dir, "turns.jsonl");
   }
 
-  loadSession(): SavedSession | undefined {
+  /**
+   * The saved session, if any. One that cannot be read (a torn write, a hand edit) is reported to
+   * `onProblem` and moved aside, bytes kept: the worker starts a new session instead of failing.
+   * Without `onProblem` (a look, not a start) the file is left as it is.
+   */
+  loadSession(onProblem?: (problem: string) => void): SavedSession | undefined {
+    let text: string;
     try {
-      return SavedSessionSchema.parse(JSON.parse(readFileSync(this.sessionPath, "utf8")));
-    } catch {
+      text = readFileSync(this.sessionPath, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      this.#setAside(`cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, onProblem);
       return undefined;
+    }
+    try {
+      return SavedSessionSchema.parse(JSON.parse(text));
+    } catch (error) {
+      this.#setAside(error instanceof z.ZodError ? (error.issues[0]?.message ?? "invalid") : (error as Error).message, onProblem);
+      return undefined;
+    }
+  }
+
+  #setAside(problem: string, onProblem?: (problem: string) => void): void {
+    if (onProblem === undefined) return;
+    const aside = `${this.sessionPath}.corrupt-${Date.now()}`;
+    try {
+      renameSync(this.sessionPath, aside);
+      onProblem(`${this.sessionPath} is not a saved session (${problem}); moved to ${aside}, starting a new session`);
+    } catch {
+      onProblem(`${this.sessionPath} is not a saved session (${problem}); starting a new session`);
     }
   }
 
@@ -86,10 +111,12 @@ export class WorkerFiles {
     rmSync(this.sessionPath, { force: true });
   }
 
-  // Appends are one write each, so a crash leaves at most a last partial line, never a torn middle.
+  // Appends are one write each, so a crash leaves at most a last partial line, never a torn middle;
+  // the next entry starts on a line of its own after one.
   appendTurn(entry: TurnLog): void {
     mkdirSync(dirname(this.logPath), { recursive: true });
-    appendFileSync(this.logPath, `${JSON.stringify(entry)}\n`);
+    const cut = !endsLine(this.logPath);
+    appendFileSync(this.logPath, `${cut ? "\n" : ""}${JSON.stringify(entry)}\n`);
   }
 
   turns(): TurnLog[] {
@@ -99,9 +126,36 @@ export class WorkerFiles {
     } catch {
       return [];
     }
+    // A line cut short by a crash is skipped, not fatal.
     return text.split("\n").flatMap((line) => {
-      const parsed = line.trim() === "" ? undefined : TurnLogSchema.safeParse(JSON.parse(line));
-      return parsed?.success === true ? [parsed.data] : [];
+      if (line.trim() === "") return [];
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        return [];
+      }
+      const parsed = TurnLogSchema.safeParse(json);
+      return parsed.success ? [parsed.data] : [];
     });
+  }
+}
+
+/** True when the file is missing, empty, or ends with a newline. */
+function endsLine(path: string): boolean {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return true;
+  }
+  if (size === 0) return true;
+  const fd = openSync(path, "r");
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
   }
 }

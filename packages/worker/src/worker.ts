@@ -1,5 +1,5 @@
 import type { AgentEvent, Driver, Session, SessionSpec, Usage } from "@subagent-mcp/core";
-import { wakes, type Mailboxes } from "@subagent-mcp/mailbox";
+import { wakes, type Mailboxes, type Message } from "@subagent-mcp/mailbox";
 import { setTimeout as sleep } from "node:timers/promises";
 import { conversations, renderTurn, type Conversation } from "./conversation.js";
 import type { TurnLog, WorkerFiles } from "./state.js";
@@ -54,7 +54,12 @@ export class Worker {
     const { name, mail } = this.#o;
     // Claims left by a worker that died mid-turn come back first (they count as a failed attempt).
     const recovered = mail.recover(name);
-    if (recovered > 0) this.#o.say?.(`requeued ${recovered} message(s) left claimed by an earlier run`);
+    if (recovered.requeued > 0) this.#o.say?.(`requeued ${recovered.requeued} message(s) left claimed by an earlier run`);
+    if (recovered.quarantined > 0) this.#o.say?.(`quarantined ${recovered.quarantined} claimed file(s) that are not messages (subagent-mcp mail ${name})`);
+    // A message whose every delivery ended the worker (a crash mid-turn or mid-reply) stops here, and its sender hears so.
+    for (const m of recovered.dead) {
+      if (m.broadcast !== true && m.auto !== true) this.#bounce(m, m.attempts, "the worker stopped while answering it, every time");
+    }
     this.#o.say?.("waiting on its mailbox");
     try {
       while (!signal.aborted) {
@@ -99,31 +104,46 @@ export class Worker {
       ...(this.#sessionId === undefined ? {} : { sessionId: this.#sessionId }),
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
     };
+    let failure = outcome.exit === "ok" || outcome.exit === "stopped" ? undefined : (outcome.error ?? outcome.exit);
     if (outcome.exit === "ok") {
       const to = conversation.replyTo;
       if (to !== undefined) {
         // Reply first, ack second: a crash in between repeats the reply, it never loses the message.
-        const reply = mail.send({ from: name, to: to.from, body: outcome.result, priority: "normal", replyTo: to.id, threadId: to.threadId, auto: true });
-        entry.reply = reply.id;
-        entry.outcome = "replied";
+        // A reply that cannot be sent (too large, disk full) fails the turn: retried, then dead-lettered.
+        try {
+          entry.reply = mail.send({ from: name, to: to.from, body: outcome.result, priority: "normal", replyTo: to.id, threadId: to.threadId, auto: true }).id;
+          entry.outcome = "replied";
+        } catch (error) {
+          failure = entry.error = `the reply could not be sent: ${(error as Error).message}`;
+        }
       }
-      for (const id of ids) mail.ack(name, id);
+      if (failure === undefined) for (const id of ids) mail.ack(name, id);
     } else if (outcome.exit === "stopped") {
       for (const id of ids) mail.release(name, id, { count: false });
       entry.outcome = "released";
-    } else {
+    }
+    if (failure !== undefined) {
       const results = ids.map((id) => mail.release(name, id));
       entry.outcome = results.includes("dead") ? "dead" : "requeued";
-      // Like a mail server's bounce: whoever waits for an answer learns that none will come.
       const to = conversation.replyTo;
-      if (entry.outcome === "dead" && to !== undefined) {
-        mail.send({ from: name, to: to.from, body: `${name} gave up on your message after ${attempt} attempt(s): ${outcome.error ?? outcome.exit}. It is in ${name}'s dead letters (subagent-mcp mail ${name}).`, priority: "normal", replyTo: to.id, threadId: to.threadId, auto: true, bounce: true });
-      }
+      if (entry.outcome === "dead" && to !== undefined) this.#bounce(to, attempt, failure);
     }
     files.appendTurn(entry);
     this.#o.say?.(`turn ${entry.exit} (${entry.outcome}) for ${ids.length} message(s) in ${entry.latencyMs} ms${entry.error === undefined ? "" : `: ${entry.error}`}`);
     if (entry.outcome === "requeued" && !signal.aborted) {
       await sleep(Math.min(this.#o.retryBaseMs * 2 ** (attempt - 1), 60_000), undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  /** Like a mail server's bounce: whoever waits for an answer learns that none will come. */
+  #bounce(to: Message, attempts: number, why: string): void {
+    const { name, mail } = this.#o;
+    // The reason can be a whole failed answer: a bounce stays a short notice.
+    const reason = why.length > 2_000 ? `${why.slice(0, 2_000)}…` : why;
+    try {
+      mail.send({ from: name, to: to.from, body: `${name} gave up on your message after ${attempts} attempt(s): ${reason}. It is in ${name}'s dead letters (subagent-mcp mail ${name}).`, priority: "normal", replyTo: to.id, threadId: to.threadId, auto: true, bounce: true });
+    } catch (error) {
+      this.#o.say?.(`could not tell ${to.from} that message ${to.id} is in the dead letters: ${(error as Error).message}`);
     }
   }
 
@@ -163,7 +183,7 @@ export class Worker {
   #ensureSession(): Session {
     if (this.#session !== undefined) return this.#session;
     const { driver, files, spec } = this.#o;
-    const saved = files.loadSession();
+    const saved = files.loadSession((problem) => this.#o.say?.(`warning: ${problem}`));
     const resume = saved?.provider === driver.provider ? saved.sessionId : undefined;
     let confirmed = false;
     const session = driver.start({ ...spec, ...(resume === undefined ? {} : { resume }) }, (event) => {
@@ -179,7 +199,12 @@ export class Worker {
     switch (event.type) {
       case "started":
         this.#sessionId = event.sessionId;
-        this.#o.files.saveSession({ provider: this.#o.driver.provider, sessionId: event.sessionId });
+        try {
+          this.#o.files.saveSession({ provider: this.#o.driver.provider, sessionId: event.sessionId });
+        } catch (error) {
+          // The turn goes on; only a restart would begin a new session.
+          this.#o.say?.(`warning: cannot save the session id: ${(error as Error).message}`);
+        }
         return;
       case "error":
         this.#lastError = event.message;

@@ -1,6 +1,6 @@
 import type { AgentEvent, Driver, Session, SessionSpec } from "@subagent-mcp/core";
-import { Maildir } from "@subagent-mcp/mailbox";
-import { mkdtempSync } from "node:fs";
+import { Maildir, type Mailboxes } from "@subagent-mcp/mailbox";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -33,13 +33,21 @@ function fakeDriver(behaviour: Behaviour): Driver & { specs: SessionSpec[] } {
   };
 }
 
-function setup(behaviour: Behaviour, options: { turnTimeoutMs?: number; maxAttempts?: number } = {}) {
+interface SetupOptions {
+  turnTimeoutMs?: number;
+  maxAttempts?: number;
+  /** What the worker sees instead of the mailboxes themselves (to make them fail). */
+  wrap?: (mail: Maildir) => Mailboxes;
+}
+
+function setup(behaviour: Behaviour, options: SetupOptions = {}) {
   const root = mkdtempSync(join(tmpdir(), "worker-"));
   const mail = new Maildir(join(root, "mail"), { pollMs: 20, ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }) });
   const files = new WorkerFiles(join(root, "workers", "w"));
   const driver = fakeDriver(behaviour);
-  const worker = new Worker({ name: "w", mail, driver, files, spec: { cwd: root }, retryBaseMs: 1, turnTimeoutMs: options.turnTimeoutMs ?? 5_000 });
-  return { mail, files, driver, worker };
+  const said: string[] = [];
+  const worker = new Worker({ name: "w", mail: options.wrap?.(mail) ?? mail, driver, files, spec: { cwd: root }, retryBaseMs: 1, turnTimeoutMs: options.turnTimeoutMs ?? 5_000, say: (line) => { said.push(line); } });
+  return { mail, files, driver, worker, said };
 }
 
 const answer: Behaviour = (text, emit) => {
@@ -115,5 +123,83 @@ describe("Worker", () => {
     await worker.run(new AbortController().signal, { once: true });
     expect(files.turns()[0]).toMatchObject({ exit: "error", outcome: "dead", error: "boom" });
     expect(mail.receive("shell")[0]).toMatchObject({ from: "w", bounce: true, auto: true, replyTo: sent.id, body: expect.stringContaining("gave up on your message after 1 attempt(s): boom") as string });
+  });
+});
+
+describe("Worker, when things on disk or in the mail go wrong", () => {
+  it("a reply that cannot be sent counts as a failed attempt, then dead-letters the message and bounces", async () => {
+    const noReplies = (mail: Maildir): Mailboxes => new Proxy(mail, {
+      get(target, key) {
+        if (key === "send") return (m: Parameters<Maildir["send"]>[0]) => {
+          if (m.auto === true && m.bounce !== true) throw new Error("no space left on device");
+          return target.send(m);
+        };
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const { mail, files, worker } = setup(answer, { maxAttempts: 2, wrap: noReplies });
+    const sent = mail.send({ from: "shell", to: "w", body: "hello", priority: "normal" });
+    await worker.run(new AbortController().signal, { once: true });
+    await worker.run(new AbortController().signal, { once: true });
+    expect(files.turns().map((t) => [t.attempt, t.exit, t.outcome])).toEqual([[1, "ok", "requeued"], [2, "ok", "dead"]]);
+    expect(files.turns()[0]?.error).toBe("the reply could not be sent: no space left on device");
+    expect(mail.dead("w").map((m) => m.id)).toEqual([sent.id]);
+    expect(mail.receive("shell")[0]).toMatchObject({ bounce: true, replyTo: sent.id, body: expect.stringContaining("the reply could not be sent: no space left on device") as string });
+  });
+
+  it("a message whose every delivery ended the worker is dead-lettered at the next start, and its sender told", async () => {
+    const { mail, worker, said } = setup(answer, { maxAttempts: 1 });
+    const sent = mail.send({ from: "shell", to: "w", body: "crashes its reader", priority: "normal" });
+    mail.receive("w"); // claimed by a worker that then died
+    const stopped = new AbortController();
+    stopped.abort();
+    await worker.run(stopped.signal);
+    expect(mail.dead("w").map((m) => m.id)).toEqual([sent.id]);
+    expect(mail.receive("shell")[0]).toMatchObject({ bounce: true, replyTo: sent.id, body: expect.stringContaining("the worker stopped while answering it") as string });
+    expect(said.join("\n")).not.toContain("requeued");
+  });
+
+  it("a file in cur/ that is not a message is quarantined at start; the worker answers the rest", async () => {
+    const { mail, files, worker, said } = setup(answer);
+    mkdirSync(join(mail.root, "w", "cur"), { recursive: true });
+    writeFileSync(join(mail.root, "w", "cur", "0000000001-aaaaaaaaaa.json"), '{"id":"0000000001-aa');
+    mail.send({ from: "shell", to: "w", body: "hello", priority: "normal" });
+    await worker.run(new AbortController().signal, { once: true });
+    expect(files.turns()[0]).toMatchObject({ exit: "ok", outcome: "replied" });
+    expect(mail.quarantined("w").map((q) => q.file)).toEqual(["0000000001-aaaaaaaaaa.json"]);
+    expect(said).toContain("quarantined 1 claimed file(s) that are not messages (subagent-mcp mail w)");
+  });
+
+  it("a corrupted saved session is set aside with a warning and a new session starts", async () => {
+    const { mail, files, driver, worker, said } = setup(answer);
+    mkdirSync(files.dir, { recursive: true });
+    writeFileSync(files.sessionPath, '{"provider":"claude","sessionId":"s-');
+    mail.send({ from: "shell", to: "w", body: "hello", priority: "normal" });
+    await worker.run(new AbortController().signal, { once: true });
+    expect(driver.specs[0]?.resume).toBeUndefined();
+    expect(said.find((l) => l.startsWith("warning: "))).toMatch(/session\.json is not a saved session .*; moved to .*session\.json\.corrupt-\d+, starting a new session$/);
+    const aside = readdirSync(files.dir).find((f) => f.startsWith("session.json.corrupt-"));
+    expect(aside !== undefined && readFileSync(join(files.dir, aside), "utf8")).toBe('{"provider":"claude","sessionId":"s-');
+    expect(files.loadSession()).toMatchObject({ sessionId: "s-1" });
+  });
+
+  it("a saved-session path that is not a file does not stop the worker", async () => {
+    const { mail, files, worker } = setup(answer);
+    mkdirSync(files.sessionPath, { recursive: true });
+    mail.send({ from: "shell", to: "w", body: "hello", priority: "normal" });
+    await worker.run(new AbortController().signal, { once: true });
+    expect(files.turns()[0]).toMatchObject({ exit: "ok", outcome: "replied" });
+    expect(files.loadSession()).toMatchObject({ sessionId: "s-1" });
+  });
+
+  it("a turn-log line cut by a crash is skipped, and the next entry starts on its own line", async () => {
+    const { mail, files, worker } = setup(answer);
+    mkdirSync(files.dir, { recursive: true });
+    writeFileSync(files.logPath, '{"at":"2026-01-01T00:00:00.000Z","worker":"w","mess');
+    mail.send({ from: "shell", to: "w", body: "hello", priority: "normal" });
+    await worker.run(new AbortController().signal, { once: true });
+    expect(files.turns().map((t) => t.outcome)).toEqual(["replied"]);
+    expect(existsSync(files.logPath) && readFileSync(files.logPath, "utf8").split("\n")[0]).toBe('{"at":"2026-01-01T00:00:00.000Z","worker":"w","mess');
   });
 });
