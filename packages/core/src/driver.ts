@@ -23,6 +23,11 @@ export interface SessionSpec {
   permissionMode?: string;
   /** Extra environment variables for the CLI process, over the inherited environment. */
   env?: Record<string, string>;
+  /**
+   * Variables (of `env` or inherited) that the MCP servers the CLI starts must see too. Claude
+   * Code and Gemini CLI pass them their whole environment; Codex only a few unless told.
+   */
+  mcpEnv?: string[];
   /** A provider session/thread id to resume with its history. */
   resume?: string;
   /** A session id to create the conversation under (Claude Code `--session-id`). */

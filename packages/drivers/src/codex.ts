@@ -6,16 +6,37 @@ import type { CliDriverOptions } from "./options.js";
 import { spawnCli, type CliProcess } from "./process.js";
 import { resolveExecutable } from "./resolve.js";
 import { BaseSession } from "./session-base.js";
+import { z } from "zod";
 
-/** Codex sandbox modes; Claude-style permission modes map onto them. */
-const SANDBOX: Record<string, string> = {
+/**
+ * Codex sandbox modes; Claude-style permission modes map onto them. `default` (and its aliases)
+ * sets none: the thread keeps the sandbox of the user's own Codex configuration, as a launch
+ * without a permission mode does (Codex has no sandbox named "default").
+ */
+const SANDBOX: Record<string, string | undefined> = {
   "read-only": "read-only",
   plan: "read-only",
+  default: undefined,
+  manual: undefined,
+  dontAsk: undefined,
   "workspace-write": "workspace-write",
   acceptEdits: "workspace-write",
+  auto_edit: "workspace-write",
+  auto: "workspace-write",
   "danger-full-access": "danger-full-access",
   bypassPermissions: "danger-full-access",
+  yolo: "danger-full-access",
 };
+
+/**
+ * Codex's own sub-agents (spawn_agent and the rest of its multi-agent tools) are switched off in
+ * every thread: their children would run outside our supervision, limits and cleanup.
+ */
+const NO_NATIVE_SUBAGENTS = { "features.multi_agent": false, "features.multi_agent_v2": false };
+
+function sandboxOf(mode: string): string | undefined {
+  return mode in SANDBOX ? SANDBOX[mode] : mode;
+}
 
 /** Drives Codex through `codex app-server` (JSON-RPC over stdio), one thread per session. */
 export class CodexDriver implements Driver {
@@ -36,6 +57,11 @@ export class CodexDriver implements Driver {
   }
 }
 
+// The part of `config/read` we use: the user's MCP servers, stdio ones having a command.
+const ConfigRead = z.object({
+  config: z.object({ mcp_servers: z.record(z.string(), z.object({ command: z.string().optional(), env_vars: z.array(z.unknown()).optional() })).nullish() }),
+});
+
 class CodexSession extends BaseSession {
   readonly #rpc: RpcPeer;
   #threadId: string | undefined;
@@ -45,6 +71,8 @@ class CodexSession extends BaseSession {
   #totalAtTurnStart: CodexTokens | undefined;
   #total: CodexTokens | undefined;
   #turnStarted = 0;
+  /** Per-thread config that forwards our variables to the user's MCP servers (see #forwardedEnv). */
+  #forwarded: Record<string, unknown> = {};
 
   constructor(proc: CliProcess, emit: (event: AgentEvent) => void, private readonly spec: SessionSpec) {
     super(proc, emit, "codex");
@@ -62,6 +90,7 @@ class CodexSession extends BaseSession {
     try {
       await this.#rpc.request("initialize", { clientInfo: { name: "subagent-mcp", title: "subagent-mcp", version: "0" }, capabilities: null });
       this.#rpc.notify("initialized");
+      this.#forwarded = await this.#forwardedEnv();
       const params = this.#threadParams();
       const response = await this.#rpc.request<{ thread: { id: string }; model?: string }>(
         this.spec.resume === undefined ? "thread/start" : "thread/resume",
@@ -75,17 +104,31 @@ class CodexSession extends BaseSession {
     }
   }
 
+  /**
+   * Codex starts its MCP servers with only a short list of its own variables (HOME, PATH, ...):
+   * the ones named in `spec.mcpEnv` are added to the `env_vars` of every stdio server of the
+   * effective configuration, so that a subagent-mcp server started under this thread knows where
+   * it runs. A Codex that cannot say what its servers are fails the start (fail closed).
+   */
+  async #forwardedEnv(): Promise<Record<string, unknown>> {
+    const names = this.spec.mcpEnv ?? [];
+    if (names.length === 0) return {};
+    const read = ConfigRead.parse(await this.#rpc.request("config/read", { cwd: this.spec.cwd }));
+    const stdio = Object.entries(read.config.mcp_servers ?? {}).filter(([, s]) => s.command !== undefined);
+    return Object.fromEntries(stdio.map(([name, s]) => [`mcp_servers.${name}.env_vars`, [...(s.env_vars ?? []), ...names]]));
+  }
+
   #threadParams(): Record<string, unknown> {
+    const sandbox = this.spec.permissionMode === undefined ? undefined : sandboxOf(this.spec.permissionMode);
+    // MCP servers as per-thread config overrides (the same keys as config.toml's [mcp_servers.NAME]).
+    const servers = Object.fromEntries((this.spec.mcpServers ?? []).map((s) => [`mcp_servers.${s.name}`, "url" in s ? { url: s.url } : { command: s.command, args: s.args, env: s.env }]));
     return {
       cwd: this.spec.cwd,
       approvalPolicy: "never",
       ...(this.spec.model === undefined ? {} : { model: this.spec.model }),
-      ...(this.spec.permissionMode === undefined ? {} : { sandbox: SANDBOX[this.spec.permissionMode] ?? this.spec.permissionMode }),
+      ...(sandbox === undefined ? {} : { sandbox }),
       ...(this.spec.systemPromptAppend === undefined ? {} : { developerInstructions: this.spec.systemPromptAppend }),
-      // MCP servers as per-thread config overrides (the same keys as config.toml's [mcp_servers.NAME]).
-      ...(this.spec.mcpServers === undefined || this.spec.mcpServers.length === 0
-        ? {}
-        : { config: Object.fromEntries(this.spec.mcpServers.map((s) => [`mcp_servers.${s.name}`, "url" in s ? { url: s.url } : { command: s.command, args: s.args, env: s.env }])) }),
+      config: { ...NO_NATIVE_SUBAGENTS, ...this.#forwarded, ...servers },
     };
   }
 
