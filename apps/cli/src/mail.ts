@@ -1,4 +1,5 @@
-import { SafeName, type Message } from "@subagent-mcp/mailbox";
+import { join } from "node:path";
+import { SafeName, type Message, type Quarantined } from "@subagent-mcp/mailbox";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
 import { mailboxes } from "./mcp.js";
@@ -6,6 +7,10 @@ import { mailboxes } from "./mcp.js";
 function line(m: Message): string {
   const flags = [m.priority, `thread ${m.threadId}`, ...(m.attempts > 0 ? [`${m.attempts} failed attempt(s)`] : []), ...(m.broadcast === true ? ["broadcast"] : [])];
   return `  ${m.id}  from ${m.from} (${flags.join(", ")}): ${m.body.replace(/\s+/g, " ").slice(0, 120)}`;
+}
+
+function kept(q: Quarantined): string {
+  return `  ${q.file}${q.from === undefined ? "" : ` (found in ${q.from}/${q.at === undefined ? "" : ` at ${q.at}`})`}: ${q.reason}`;
 }
 
 /** `subagent-mcp mail [NAME]`: what waits in the mailboxes and their dead letters, without taking anything. */
@@ -21,9 +26,9 @@ export const mailCommand = defineCommand({
     const mail = mailboxes();
     if (args.name === undefined || args.name === "") {
       if (args.revive) fail("--revive needs a mailbox NAME");
-      const rows = mail.names().map((name) => ({ name, waiting: mail.pending(name), claimed: mail.claimed(name), dead: mail.dead(name).length }));
+      const rows = mail.names().map((name) => ({ name, waiting: mail.pending(name), claimed: mail.claimed(name), dead: mail.dead(name).length, quarantined: mail.quarantined(name).length }));
       if (args.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      else process.stdout.write(rows.length === 0 ? "No mailboxes yet.\n" : `${rows.map((r) => `${r.name.padEnd(24)} ${r.waiting} waiting, ${r.claimed} being answered, ${r.dead} dead`).join("\n")}\n`);
+      else process.stdout.write(rows.length === 0 ? "No mailboxes yet.\n" : `${rows.map((r) => `${r.name.padEnd(24)} ${r.waiting} waiting, ${r.claimed} being answered, ${r.dead} dead${r.quarantined > 0 ? `, ${r.quarantined} quarantined` : ""}`).join("\n")}\n`);
       return;
     }
     const name = SafeName.safeParse(args.name);
@@ -37,12 +42,15 @@ export const mailCommand = defineCommand({
     const waiting = mail.peek(name.data);
     const claimed = mail.claimed(name.data);
     const dead = mail.dead(name.data);
+    const quarantined = mail.quarantined(name.data);
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ name: name.data, waiting, claimed, dead }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ name: name.data, waiting, claimed, dead, quarantined }, null, 2)}\n`);
       return;
     }
-    process.stdout.write(`${name.data}: ${waiting.length} waiting, ${claimed} being answered, ${dead.length} dead\n`);
+    process.stdout.write(`${name.data}: ${waiting.length} waiting, ${claimed} being answered, ${dead.length} dead${quarantined.length > 0 ? `, ${quarantined.length} quarantined` : ""}\n`);
     if (waiting.length > 0) process.stdout.write(`waiting:\n${waiting.map(line).join("\n")}\n`);
     if (dead.length > 0) process.stdout.write(`dead letters (subagent-mcp mail ${name.data} --revive to retry):\n${dead.map(line).join("\n")}\n`);
+    // Not messages: nobody reads them; the files stay as they were found, to inspect or delete by hand.
+    if (quarantined.length > 0) process.stdout.write(`quarantined, not messages (kept in ${join(mail.root, name.data, "quarantine")}):\n${quarantined.map(kept).join("\n")}\n`);
   },
 });

@@ -1,4 +1,4 @@
-import { BROADCAST, PrioritySchema, type Message } from "@subagent-mcp/mailbox";
+import { BROADCAST, PrioritySchema, SafeName, type Message } from "@subagent-mcp/mailbox";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
 import { mailboxes } from "./mcp.js";
@@ -17,7 +17,12 @@ export const sendCommand = defineCommand({
   async run({ args }) {
     const priority = PrioritySchema.safeParse(args.priority ?? "normal");
     if (!priority.success) fail("--priority must be low, normal or high");
-    const from = args.from ?? "shell";
+    // The sender is where replies go: a name that is not a mailbox would take a worker's turn and then fail its reply.
+    const sender = SafeName.safeParse(args.from ?? "shell");
+    if (!sender.success) fail(`--from: ${sender.error.issues[0]?.message ?? "invalid"} (got "${args.from ?? ""}")`);
+    const from = sender.data;
+    const to = args.name === BROADCAST ? undefined : SafeName.safeParse(args.name);
+    if (to?.success === false) fail(`cannot send to "${args.name}": ${to.error.issues[0]?.message ?? "invalid"}`);
     if (args.wait && args.name === BROADCAST) fail("--wait needs one recipient, not a broadcast");
     const mail = mailboxes();
     // A typo would otherwise leave the message waiting forever in a mailbox nobody reads.

@@ -1,6 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { execa } from "execa";
+import { Maildir } from "@subagent-mcp/mailbox";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,5 +32,34 @@ describe("messages between a shell and an MCP-connected agent", () => {
     const bad = await execa(process.execPath, [bin, "send", "../etc", "x"], { env: { PATH: process.env.PATH ?? "", HOME: home }, extendEnv: false, reject: false });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/^subagent-mcp: cannot send to "\.\.\/etc"/);
+  });
+
+  it("refuses a sender name that is not a mailbox name, before anything is sent", async () => {
+    const home = mkdtempSync(join(tmpdir(), "send-"));
+    const env = { PATH: process.env.PATH ?? "", HOME: home, XDG_STATE_HOME: join(home, "state") };
+    const mail = new Maildir(join(home, "state", "subagent-mcp", "mail"));
+    mail.pending("reviewer");
+    for (const from of ["../../evil", "a/b", ""]) {
+      const bad = await execa(process.execPath, [bin, "send", "reviewer", "x", "--from", from], { env, extendEnv: false, reject: false });
+      expect([bad.exitCode, bad.stderr]).toEqual([2, expect.stringMatching(/^subagent-mcp: --from: /)]);
+    }
+    expect(mail.pending("reviewer")).toBe(0);
+  });
+
+  it("refuses a message over the size limit with a clear error, and the server stays up", async () => {
+    const home = mkdtempSync(join(tmpdir(), "send-"));
+    const env = { PATH: process.env.PATH ?? "", HOME: home, XDG_STATE_HOME: join(home, "state"), SUBAGENT_MCP_AGENT_NAME: "writer" };
+    const client = new Client({ name: "writer-host", version: "1" });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin], env, cwd: home }));
+    try {
+      const big = await client.callTool({ name: "send_to", arguments: { to: "reader", message: "x".repeat(1_100_000) } });
+      expect(big.isError).toBe(true);
+      expect(JSON.stringify(big.content)).toMatch(/message too large: \d+ bytes encoded \(limit 1048576\); send the path of a file/);
+      const small = await client.callTool({ name: "send_to", arguments: { to: "reader", message: "fits" } });
+      expect(small.isError).not.toBe(true);
+      expect(new Maildir(join(home, "state", "subagent-mcp", "mail")).peek("reader").map((m) => m.body)).toEqual(["fits"]);
+    } finally {
+      await client.close();
+    }
   });
 });

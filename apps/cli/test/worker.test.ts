@@ -125,6 +125,38 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     expect(resumed?.messages.filter((m) => m.role === "user" && m.text.includes("long task")).length).toBeGreaterThanOrEqual(2);
   });
 
+  it("neither a message with an unsafe sender nor a file that is not a message crashes, blocks or bills the worker; mail shows them quarantined", async () => {
+    const { e, f, vars, state } = await setupClaude();
+    f.script((request, nonce) => (request.lastUserText.includes("capital of France") ? { kind: "text", text: `${nonce} Paris` } : undefined));
+    const root = join(state, "subagent-mcp", "mail");
+    const plant = (sub: string, file: string, text: string): void => {
+      mkdirSync(join(root, "sturdy", sub), { recursive: true });
+      writeFileSync(join(root, "sturdy", sub, file), text);
+    };
+    // Written by something other than `send` (an older version, another program): the reply address leaves the mail folder.
+    plant("new", "000000001-0000000001.json", JSON.stringify({ id: "000000001-0000000001", from: "../../evil", to: "sturdy", body: "an evil question", priority: "normal", threadId: "000000001-0000000001", sentAt: 1, attempts: 0 }));
+    plant("new", "000000002-0000000002.json", "not json");
+    plant("cur", "000000003-0000000003.json", '{"id":"000000003-00000');
+    const w = await startWorker(e, vars, ["--name", "sturdy"]);
+    expect(w.stderr()).toContain("quarantined 1 claimed file(s) that are not messages (subagent-mcp mail sturdy)");
+    const asked = await send(vars, e.cwd, ["sturdy", "what is the capital of France?", "--wait", "--timeout", "60"]);
+    expect(asked.exitCode, asked.stderr).toBe(0);
+    expect(asked.stdout).toBe(`${f.nonce} Paris`);
+    expect(f.requests.some((r) => r.lastUserText.includes("an evil question"))).toBe(false);
+    expect(w.proc.exitCode).toBeNull();
+
+    const all = await execa(process.execPath, [bin, "mail"], { env: vars, extendEnv: false });
+    expect(all.stdout).toMatch(/^sturdy +0 waiting, 0 being answered, 0 dead, 3 quarantined$/m);
+    const one = await execa(process.execPath, [bin, "mail", "sturdy"], { env: vars, extendEnv: false });
+    expect(one.stdout).toContain("sturdy: 0 waiting, 0 being answered, 0 dead, 3 quarantined");
+    expect(one.stdout).toContain(`quarantined, not messages (kept in ${join(root, "sturdy", "quarantine")}):`);
+    expect(one.stdout).toMatch(/000000001-0000000001\.json \(found in new\/ at .*\): not a message: from: /);
+    expect(one.stdout).toMatch(/000000002-0000000002\.json \(found in new\/ at .*\): not JSON: /);
+    expect(one.stdout).toMatch(/000000003-0000000003\.json \(found in cur\/ at .*\): not JSON: /);
+    // The bytes are kept as they were found.
+    expect(readFileSync(join(root, "sturdy", "quarantine", "000000002-0000000002.json"), "utf8")).toBe("not json");
+  });
+
   it("the cost guard: low broadcasts wait for a real wake and ride along with it; a high-priority broadcast wakes the worker", async () => {
     const { e, f, vars, state } = await setupClaude();
     const mail = new Maildir(join(state, "subagent-mcp", "mail"));

@@ -2,6 +2,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerSpec } from "@subagent-mcp/core";
 import { CoreError, ProviderSchema, type AgentView, type Provider, type Supervisor, type TurnReport, type Usage } from "@subagent-mcp/core";
 import { DriverError } from "@subagent-mcp/drivers";
+import { MailboxError } from "@subagent-mcp/mailbox";
 import { RoutingError, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
@@ -95,7 +96,7 @@ export async function guard(run: () => Promise<CallToolResult> | CallToolResult)
   try {
     return await run();
   } catch (error) {
-    if (error instanceof CoreError || error instanceof DriverError || error instanceof ServerError || error instanceof RoutingError) return fail(error.message);
+    if (error instanceof CoreError || error instanceof DriverError || error instanceof ServerError || error instanceof RoutingError || error instanceof MailboxError) return fail(error.message);
     throw error;
   }
 }
