@@ -34,7 +34,9 @@ export const mailCommand = defineCommand({
     const name = SafeName.safeParse(args.name);
     if (!name.success) fail(`mailbox name: ${name.error.issues[0]?.message ?? "invalid"} (got "${args.name}")`);
     if (args.revive) {
-      const n = mail.revive(name.data, args.id);
+      const id = args.id === undefined ? undefined : SafeName.safeParse(args.id);
+      if (id?.success === false) fail(`--id: ${id.error.issues[0]?.message ?? "invalid"} (got "${args.id ?? ""}")`);
+      const n = mail.revive(name.data, id?.data);
       if (args.id !== undefined && n === 0) fail(`no dead letter ${args.id} in ${name.data}'s mailbox`);
       process.stdout.write(`${n} dead letter(s) back in ${name.data}'s mailbox\n`);
       return;

@@ -34,7 +34,7 @@ describe("messages between a shell and an MCP-connected agent", () => {
     expect(bad.stderr).toMatch(/^subagent-mcp: cannot send to "\.\.\/etc"/);
   });
 
-  it("refuses a sender name that is not a mailbox name, before anything is sent", async () => {
+  it("refuses a sender name (or a message id) that is not a mailbox name, before anything is sent", async () => {
     const home = mkdtempSync(join(tmpdir(), "send-"));
     const env = { PATH: process.env.PATH ?? "", HOME: home, XDG_STATE_HOME: join(home, "state") };
     const mail = new Maildir(join(home, "state", "subagent-mcp", "mail"));
@@ -44,6 +44,8 @@ describe("messages between a shell and an MCP-connected agent", () => {
       expect([bad.exitCode, bad.stderr]).toEqual([2, expect.stringMatching(/^subagent-mcp: --from: /)]);
     }
     expect(mail.pending("reviewer")).toBe(0);
+    const badId = await execa(process.execPath, [bin, "mail", "reviewer", "--revive", "--id", "../x"], { env, extendEnv: false, reject: false });
+    expect([badId.exitCode, badId.stderr]).toEqual([2, expect.stringMatching(/^subagent-mcp: --id: [^\n]*$/)]);
   });
 
   it("refuses a message over the size limit with a clear error, and the server stays up", async () => {
