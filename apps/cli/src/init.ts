@@ -1,8 +1,8 @@
 import { homedir } from "node:os";
 import { basename, resolve } from "node:path";
-import { applyChange, instructionFiles, planInstructions, recordChanges, stateDir, type RecordedChange } from "@subagent-mcp/hooks";
+import { instructionFiles, planInstructions, stateDir, writeTarget } from "@subagent-mcp/hooks";
 import { defineCommand } from "citty";
-import { join } from "node:path";
+import { applyPlanned, refusing, type Planned } from "./apply.js";
 import { lineDiff } from "./diff.js";
 import { fail } from "./fail.js";
 
@@ -15,7 +15,7 @@ export const initCommand = defineCommand({
     files: { type: "string", description: "Only these file names, comma-separated (e.g. AGENTS.md,CLAUDE.md)" },
     remove: { type: "boolean", description: "Take the block out instead" },
     "dry-run": { type: "boolean", description: "Show the exact changes and write nothing" },
-    force: { type: "boolean", description: "Write even files whose block is already current" },
+    force: { type: "boolean", description: "Write even files whose block is already current, and files you made read-only (their mode is kept)" },
   },
   run({ args }) {
     if (args.global && args.root !== undefined) fail("give --root DIR or --global, not both");
@@ -24,10 +24,13 @@ export const initCommand = defineCommand({
     const wanted = args.files?.split(",").map((f) => f.trim()).filter(Boolean);
     const paths = wanted === undefined ? all : all.filter((p) => wanted.includes(basename(p)));
     if (paths.length === 0) fail(`--files matched none of ${all.map((p) => basename(p)).join(", ")}`);
-    const dir = stateDir(ctx);
-    const applied: RecordedChange[] = [];
+    const planned: Planned[] = [];
+    // Each real file's text as the plans so far leave it: CLAUDE.md is often a symlink to AGENTS.md.
+    const texts = new Map<string, string | null>();
     for (const path of paths) {
-      const change = planInstructions(path, args.remove);
+      const target = refusing(() => writeTarget(path));
+      const change = refusing(() => planInstructions(path, args.remove, texts.get(target)));
+      texts.set(target, args.remove && change.before === null ? null : change.after);
       if (change.before === null && args.remove) continue;
       if (change.before === change.after && !args.force) {
         process.stdout.write(`${path}: unchanged\n`);
@@ -37,10 +40,8 @@ export const initCommand = defineCommand({
         process.stdout.write(`${lineDiff(path, change.before, change.after)}\n`);
         continue;
       }
-      applyChange(change, join(dir, "backups"));
-      if (!args.remove) applied.push({ kind: "instructions", ...change });
-      process.stdout.write(`${path}: ${args.remove ? "block removed" : "block written"}\n`);
+      planned.push({ change, record: args.remove ? undefined : { kind: "instructions", ...change }, done: () => `${path}: ${args.remove ? "block removed" : "block written"}` });
     }
-    if (applied.length > 0) recordChanges(dir, applied);
+    applyPlanned(planned, stateDir(ctx), args.force === true);
   },
 });

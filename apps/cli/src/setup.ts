@@ -3,9 +3,10 @@ import { homedir } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveExecutable } from "@subagent-mcp/drivers";
-import { applyChange, hooksPath, HOSTS, mcpConfigPath, planHooks, planServer, recordChanges, stateDir, type FileChange, type Host, type HostContext, type RecordedChange } from "@subagent-mcp/hooks";
+import { hooksPath, HOSTS, mcpConfigPath, planHooks, planServer, stateDir, writeTarget, type FileChange, type Host, type HostContext } from "@subagent-mcp/hooks";
 import { defineCommand } from "citty";
 import { join } from "node:path";
+import { applyPlanned, forceArg, refusing, type Planned } from "./apply.js";
 import { lineDiff } from "./diff.js";
 import { fail } from "./fail.js";
 
@@ -51,6 +52,7 @@ export const setupCommand = defineCommand({
     host: { type: "string", description: "Only these hosts, comma-separated: claude,codex,gemini" },
     "dry-run": { type: "boolean", description: "Show the exact changes and write nothing" },
     yes: { type: "boolean", description: "Do not ask (setup never asks when not on a terminal)" },
+    force: forceArg,
   },
   run({ args }) {
     const ctx = context();
@@ -58,22 +60,18 @@ export const setupCommand = defineCommand({
     if (hosts.length === 0) fail("no host found: install Claude Code, Codex or Gemini CLI, or name one with --host");
     const launch = serverLaunch();
     const hookCommand = hookCommandFor(launch);
+    // Every file is planned (and a file that does not parse refused) before any is written.
     const plans: { host: Host; kind: "mcp" | "hooks"; change: FileChange }[] = [];
     for (const host of hosts) {
-      try {
-        const server = planServer(host, ctx, launch);
-        plans.push({ host, kind: "mcp", change: server });
-        // Orchestration-mode hooks: Claude Code's and Codex's UserPromptSubmit and PreToolUse,
-        // Gemini CLI's BeforeAgent and BeforeTool. Codex and Gemini keep them in the same file as
-        // the server entry, so their plan starts from the text the server plan leaves.
-        const sameFile = hooksPath(host, ctx) === server.path;
-        plans.push({ host, kind: "hooks", change: planHooks(host, ctx, hookCommand, sameFile ? server.after : undefined) });
-      } catch (error) {
-        fail(`${host}: ${(error as Error).message}`);
-      }
+      const server = refusing(() => planServer(host, ctx, launch), `${host}: `);
+      plans.push({ host, kind: "mcp", change: server });
+      // Orchestration-mode hooks: Claude Code's and Codex's UserPromptSubmit and PreToolUse,
+      // Gemini CLI's BeforeAgent and BeforeTool. Codex and Gemini keep them in the same file as
+      // the server entry, so their plan starts from the text the server plan leaves.
+      const sameFile = refusing(() => writeTarget(hooksPath(host, ctx)) === writeTarget(server.path));
+      plans.push({ host, kind: "hooks", change: refusing(() => planHooks(host, ctx, hookCommand, sameFile ? server.after : undefined), `${host}: `) });
     }
-    const dir = stateDir(ctx);
-    const applied: RecordedChange[] = [];
+    const planned: Planned[] = [];
     for (const { host, kind, change } of plans) {
       if (change.before === change.after) {
         process.stdout.write(`${host}: ${change.path} already up to date\n`);
@@ -83,11 +81,9 @@ export const setupCommand = defineCommand({
         process.stdout.write(`${host}:\n${lineDiff(change.path, change.before, change.after)}\n`);
         continue;
       }
-      const backup = applyChange(change, join(dir, "backups"));
-      applied.push({ kind, host, ...change });
       const what = kind === "mcp" ? "registered subagent-mcp" : "installed orchestration hooks";
-      process.stdout.write(`${host}: ${what} in ${change.path}${backup === undefined ? "" : ` (backup: ${backup})`}\n`);
+      planned.push({ change, record: { kind, host, ...change }, done: (backup) => `${host}: ${what} in ${change.path}${backup === undefined ? "" : ` (backup: ${backup})`}` });
     }
-    if (applied.length > 0) recordChanges(dir, applied);
+    applyPlanned(planned, stateDir(ctx), args.force === true);
   },
 });

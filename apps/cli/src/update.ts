@@ -2,9 +2,10 @@ import { existsSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { applyChange, planHooks, planInstructions, planServer, readRecord, recordChanges, stateDir, type FileChange, type Host, type RecordedChange } from "@subagent-mcp/hooks";
+import { planHooks, planInstructions, planServer, readRecord, stateDir, writeTarget, type FileChange, type Host } from "@subagent-mcp/hooks";
 import { defineCommand } from "citty";
 import { execa } from "execa";
+import { applyPlanned, forceArg, refusing, type Planned } from "./apply.js";
 import { lineDiff } from "./diff.js";
 import { hookCommandFor, serverLaunch } from "./setup.js";
 
@@ -21,7 +22,7 @@ export function upgradeCommand(mainPath: string): { manager: string; argv: strin
 /** `subagent-mcp update`: upgrades the package, then re-applies what setup and init recorded. */
 export const updateCommand = defineCommand({
   meta: { name: "update", description: "Upgrade subagent-mcp with the package manager that installed it, then re-apply what setup and init wrote." },
-  args: { "dry-run": { type: "boolean", description: "Show what would run and change, and do nothing" } },
+  args: { "dry-run": { type: "boolean", description: "Show what would run and change, and do nothing" }, force: forceArg },
   async run({ args }) {
     const ctx = { home: process.env.HOME ?? homedir(), env: process.env };
     const main = realpathSync(fileURLToPath(new URL("./main.js", import.meta.url)));
@@ -41,20 +42,22 @@ export const updateCommand = defineCommand({
     const dir = stateDir(ctx);
     const launch = serverLaunch();
     const hookCommand = hookCommandFor(launch);
-    const redo: RecordedChange[] = [];
-    for (const old of readRecord(dir)) {
+    const planned: Planned[] = [];
+    // Each real file's text as the plans so far leave it (Codex and Gemini CLI: server and hooks in one file).
+    const texts = new Map<string, string | null>();
+    for (const old of refusing(() => readRecord(dir))) {
       const host = old.host as Host | undefined;
-      const next: FileChange =
-        old.kind === "instructions" ? planInstructions(old.path) : old.kind === "hooks" ? planHooks(host ?? "claude", ctx, hookCommand) : planServer(host as Host, ctx, launch);
+      const target = refusing(() => writeTarget(old.path));
+      const current = texts.get(target);
+      const next: FileChange = refusing(() =>
+        old.kind === "instructions" ? planInstructions(old.path, false, current) : old.kind === "hooks" ? planHooks(host ?? "claude", ctx, hookCommand, current) : planServer(host as Host, ctx, launch, current),
+      );
+      texts.set(target, next.after);
       if (next.before === next.after) continue;
       if (args["dry-run"]) process.stdout.write(`${lineDiff(next.path, next.before, next.after)}\n`);
-      else {
-        applyChange(next, join(dir, "backups"));
-        redo.push({ ...old, after: next.after });
-        process.stdout.write(`${next.path}: re-applied\n`);
-      }
+      else planned.push({ change: next, record: { ...old, after: next.after }, done: () => `${next.path}: re-applied` });
     }
-    if (redo.length > 0) recordChanges(dir, redo);
-    if (redo.length === 0 && !args["dry-run"]) process.stdout.write("setup and init entries are current\n");
+    applyPlanned(planned, dir, args.force === true);
+    if (planned.length === 0 && !args["dry-run"]) process.stdout.write("setup and init entries are current\n");
   },
 });

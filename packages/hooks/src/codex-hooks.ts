@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
-import { parse } from "smol-toml";
 import { nativeSubagentTools } from "./handlers.js";
-import { HOOKS_MARKERS, placeTomlBlock, removeTomlBlock, tomlBlock, tomlBlockSpan, tomlString } from "./toml-block.js";
+import { assertTomlKind, HOOKS_MARKERS, parseToml, placeTomlBlock, removeTomlBlock, tomlBlock, tomlBlockSpan, tomlString } from "./toml-block.js";
 
 const MARK = " hook codex";
 const TIMEOUT_SEC = 10;
@@ -38,8 +37,17 @@ export function codexHookHash(label: string, matcher: string | undefined, comman
 
 // How many groups the user already has for an event before our block: our group's index in the key.
 function userGroups(before: string, event: string): number {
-  const hooks = (parse(before) as { hooks?: Record<string, unknown> }).hooks?.[event];
+  const hooks = (parseToml(before).hooks as Record<string, unknown> | undefined)?.[event];
   return Array.isArray(hooks) ? hooks.length : 0;
+}
+
+// The user's `hooks` must be a table whose events are arrays of tables, as ours are.
+function assertHookKinds(outside: string): void {
+  const hooks = parseToml(outside).hooks;
+  assertTomlKind(hooks, "hooks", "a table");
+  const table = (hooks ?? {}) as Record<string, unknown>;
+  for (const { event } of HOOKS) assertTomlKind(table[event], `hooks.${event}`, "an array");
+  assertTomlKind(table.state, "hooks.state", "a table");
 }
 
 /**
@@ -50,6 +58,7 @@ function userGroups(before: string, event: string): number {
 export function withCodexHooks(text: string, command: string, configPath: string): string {
   const span = tomlBlockSpan(text, HOOKS_MARKERS);
   const before = span === undefined ? text : text.slice(0, span.start);
+  assertHookKinds(span === undefined ? text : before + text.slice(span.end));
   const full = `${command}${MARK}`;
   const lines: string[] = [];
   const trust: string[] = [];

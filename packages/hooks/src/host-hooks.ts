@@ -1,5 +1,6 @@
 import { claudeSettingsPath, removeClaudeHooks, withClaudeHooks } from "./claude-hooks.js";
 import { removeCodexHooks, withCodexHooks } from "./codex-hooks.js";
+import { inFile } from "./errors.js";
 import { readOrNull, type FileChange } from "./files.js";
 import { geminiSettingsPath, removeGeminiHooks, withGeminiHooks } from "./gemini-hooks.js";
 import { mcpConfigPath, type Host, type HostContext } from "./hosts.js";
@@ -24,12 +25,13 @@ export function withHooks(host: Host, text: string, command: string, path: strin
 
 /**
  * What setup changes to install one host's orchestration hooks (`command` starts our CLI).
- * `before` is the file's text when an earlier change of the same run already rewrote it.
+ * `before` is the file's text when an earlier change of the same run already rewrote it. Refuses
+ * (naming the file) what {@link planServer} refuses.
  */
 export function planHooks(host: Host, ctx: HostContext, command: string, before?: string | null): FileChange {
   const path = hooksPath(host, ctx);
   const current = before === undefined ? readOrNull(path) : before;
-  return { path, before: current, after: withHooks(host, current ?? "", command, path) };
+  return { path, before: current, after: inFile(path, () => withHooks(host, current ?? "", command, path)), private: true };
 }
 
 /** One host's config text without our hooks (records from before hooks had a host mean Claude Code). */

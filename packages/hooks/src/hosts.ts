@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { inFile } from "./errors.js";
 import { readOrNull, type FileChange } from "./files.js";
 import { hasJsoncPath, removeIfEmpty, removeJsonc, setJsonc } from "./jsonc.js";
 import { codexServerBlock, removeTomlBlock, upsertTomlBlock } from "./toml-block.js";
@@ -57,9 +58,14 @@ export function withoutServer(host: Host, text: string): string {
   return removeIfEmpty(removeJsonc(text, ["mcpServers", SERVER_NAME]), ["mcpServers"]);
 }
 
-/** What setup would change in one host's config (`before === after` means nothing to do). */
-export function planServer(host: Host, ctx: HostContext, launch: ServerLaunch): FileChange {
+/**
+ * What setup would change in one host's config (`before === after` means nothing to do). A file
+ * that does not parse, or holds our key's parent with another type, is refused with its name.
+ * Created files are 0600: the host keeps its credentials there. `current` is the file's text when
+ * an earlier change of the same run already rewrote it.
+ */
+export function planServer(host: Host, ctx: HostContext, launch: ServerLaunch, current?: string | null): FileChange {
   const path = mcpConfigPath(host, ctx);
-  const before = readOrNull(path);
-  return { path, before, after: withServer(host, before ?? "", launch) };
+  const before = current === undefined ? readOrNull(path) : current;
+  return { path, before, after: inFile(path, () => withServer(host, before ?? "", launch)), private: true };
 }

@@ -1,7 +1,9 @@
 // Public API of @subagent-mcp/hooks: host-config installers (MCP server entries in Claude Code,
 // Codex and Gemini CLI configs), orchestration-mode hooks for all three, and the managed
 // instructions block, each reversible exactly.
-export { applyChange, readOrNull, revertChange, writeAtomic, type FileChange } from "./files.js";
+export { HooksError, inFile, type HooksErrorCode, type TextPosition } from "./errors.js";
+export { applyChange, applyRevert, planRevert, readOrNull, revertChange, type FileChange, type Revert } from "./files.js";
+export { assertWritable, ensurePrivateDir, writeAtomic, writePrivate, writeTarget, type WriteOptions } from "./safe-write.js";
 export { HOSTS, mcpConfigPath, planServer, SERVER_NAME, withoutServer, withServer, type Host, type HostContext, type ServerLaunch } from "./hosts.js";
 export { INSTRUCTIONS, instructionFiles, planInstructions } from "./instructions.js";
 export { BLOCK_BEGIN, BLOCK_END, removeManagedBlock, upsertManagedBlock } from "./managed-block.js";

@@ -26,9 +26,12 @@ export function instructionFiles(scope: { root: string } | { global: true; ctx: 
   ];
 }
 
-/** The change that puts (or, with `remove`, takes out) our block in one instruction file. */
-export function planInstructions(path: string, remove = false): FileChange {
-  const before = readOrNull(path);
+/**
+ * The change that puts (or, with `remove`, takes out) our block in one instruction file; `current`
+ * is its text when an earlier change of the same run already rewrote it.
+ */
+export function planInstructions(path: string, remove = false, current?: string | null): FileChange {
+  const before = current === undefined ? readOrNull(path) : current;
   if (remove) return { path, before, after: before === null ? "" : removeManagedBlock(before) };
   return { path, before, after: upsertManagedBlock(before ?? "", INSTRUCTIONS) };
 }

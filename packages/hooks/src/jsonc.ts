@@ -1,4 +1,5 @@
-import { findNodeAtLocation, getNodeValue, parseTree, type JSONPath, type Node } from "jsonc-parser";
+import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from "jsonc-parser";
+import { HooksError, positionOf } from "./errors.js";
 
 // Edits are made by hand on the text, with jsonc-parser only to locate nodes: its own edits
 // reformat every line they touch, which would change the user's bytes next to ours. Here an
@@ -21,8 +22,22 @@ function lineIndent(text: string, offset: number): string {
   return /^[ \t]*/.exec(text.slice(start))?.[0] ?? "";
 }
 
+// The parsed text; a file that does not parse is never edited (the parser would guess, we would corrupt).
 function tree(text: string): Node | undefined {
-  return parseTree(text, [], { allowTrailingComma: true });
+  if (text.trim() === "") return undefined;
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true });
+  const first = errors[0];
+  if (first !== undefined) throw new HooksError("UNPARSEABLE", `not valid JSON (${printParseErrorCode(first.error)}); fix it first, nothing was changed`, positionOf(text, first.offset));
+  return root;
+}
+
+const TYPE_NAME: Record<Node["type"], string> = { object: "an object", array: "an array", string: "a string", number: "a number", boolean: "a boolean", null: "null", property: "a property" };
+
+// A user's key holding another type than the one we add to: refused, never replaced or duplicated.
+function wrongType(text: string, path: JSONPath, node: Node, wanted: Node["type"]): HooksError {
+  const where = path.length === 0 ? "the top level" : `"${path.join(".")}"`;
+  return new HooksError("WRONG_TYPE", `${where} is ${TYPE_NAME[node.type]}, not ${TYPE_NAME[wanted]}; fix it first, nothing was changed`, positionOf(text, node.offset));
 }
 
 function nodeAt(text: string, path: JSONPath): Node | undefined {
@@ -95,10 +110,16 @@ export function setJsonc(text: string, path: JSONPath, value: unknown): string {
     const indent = multiline ? lineIndent(base, existing.offset) : null;
     return base.slice(0, existing.offset) + render(value, indent, layoutOf(base)) + base.slice(existing.offset + existing.length);
   }
-  let depth = path.length - 1;
-  while (depth > 0 && nodeAt(base, path.slice(0, depth))?.type !== "object") depth -= 1;
-  const parent = depth === 0 ? tree(base) : nodeAt(base, path.slice(0, depth));
-  if (parent?.type !== "object") throw new Error(`cannot add ${path.join(".")}: ${path.slice(0, depth).join(".") || "the file"} is not a JSON object`);
+  // The deepest existing object on the path gets the first missing key; anything else in the way is refused.
+  let depth = 0;
+  let parent = tree(base) as Node; // never blank here, and tree() has thrown if it does not parse
+  for (;;) {
+    if (parent.type !== "object") throw wrongType(base, path.slice(0, depth), parent, "object");
+    const child = findNodeAtLocation(parent, [path[depth] as string | number]);
+    if (child === undefined) break;
+    depth += 1;
+    parent = child;
+  }
   const nested = path.slice(depth + 1).reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
   const key = JSON.stringify(path[depth]);
   return insertChild(base, parent, (indent, layout) => (indent === null ? `${key}:${render(nested, null, layout)}` : `${key}: ${render(nested, indent, layout)}`));
@@ -116,7 +137,8 @@ export function removeJsonc(text: string, path: JSONPath): string {
 export function appendJsonc(text: string, path: JSONPath, value: unknown): string {
   const base = text.trim() === "" ? "{}" : text;
   const node = nodeAt(base, path);
-  if (node?.type !== "array") return setJsonc(base, path, [value]);
+  if (node === undefined) return setJsonc(base, path, [value]);
+  if (node.type !== "array") throw wrongType(base, path, node, "array");
   return insertChild(base, node, (indent, layout) => render(value, indent, layout));
 }
 

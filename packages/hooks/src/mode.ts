@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { writeAtomic } from "./files.js";
+import { ensurePrivateDir, writePrivate } from "./safe-write.js";
 
 /**
  * Orchestration mode is kept per host session where the host tells both sides its id (Claude Code
@@ -31,5 +31,6 @@ export function isOrchestrating(stateDir: string, cwd: string, session?: string)
 /** Turns orchestration mode on or off for this host session (if given) or the project at `cwd`. */
 export function setOrchestrating(stateDir: string, cwd: string, enabled: boolean, session?: string): void {
   const scoped = session === undefined || session === "" ? undefined : session;
-  writeAtomic(modeFile(stateDir, cwd, scoped), `${JSON.stringify({ enabled, cwd: resolve(cwd), ...(scoped === undefined ? {} : { session: scoped }) })}\n`);
+  ensurePrivateDir(stateDir);
+  writePrivate(modeFile(stateDir, cwd, scoped), `${JSON.stringify({ enabled, cwd: resolve(cwd), ...(scoped === undefined ? {} : { session: scoped }) })}\n`);
 }

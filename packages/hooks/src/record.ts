@@ -1,20 +1,35 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { writeAtomic, type FileChange } from "./files.js";
+import { HooksError } from "./errors.js";
+import type { FileChange } from "./files.js";
+import { writePrivate } from "./safe-write.js";
 export { stateDir } from "./state-dir.js";
 
-const ChangeSchema = z.object({ kind: z.enum(["mcp", "hooks", "instructions"]), host: z.string().optional(), path: z.string(), before: z.string().nullable(), after: z.string() });
+const ChangeSchema = z.object({ kind: z.enum(["mcp", "hooks", "instructions"]), host: z.string().optional(), path: z.string(), before: z.string().nullable(), after: z.string(), private: z.boolean().optional() });
 const RecordSchema = z.object({ version: z.literal(1), changes: z.array(ChangeSchema) });
 
 /** One change that setup or init made, remembered so that uninstall can reverse exactly it. */
 export type RecordedChange = z.infer<typeof ChangeSchema> & FileChange;
 
+/**
+ * The recorded changes (none when there is no record yet). A record that cannot be read is an
+ * error, never "nothing": it holds the user's original bytes, and the next write would drop them.
+ */
 export function readRecord(dir: string): RecordedChange[] {
+  const path = join(dir, "installed.json");
+  let text: string;
   try {
-    return RecordSchema.parse(JSON.parse(readFileSync(join(dir, "installed.json"), "utf8"))).changes;
-  } catch {
-    return [];
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  try {
+    return RecordSchema.parse(JSON.parse(text)).changes;
+  } catch (error) {
+    const why = error instanceof z.ZodError ? "unexpected content" : (error as Error).message;
+    throw new HooksError("UNPARSEABLE", `${path}: not a record of ours (${why}); move it away to start a new one`);
   }
 }
 
@@ -26,9 +41,10 @@ export function recordChanges(dir: string, changes: RecordedChange[]): void {
     if (known === undefined) all.push(change);
     else known.after = change.after;
   }
-  writeAtomic(join(dir, "installed.json"), `${JSON.stringify({ version: 1, changes: all }, null, 2)}\n`);
+  writeRecord(dir, all);
 }
 
+/** Replaces the record; it holds full copies of the user's configs, so only its owner may read it. */
 export function writeRecord(dir: string, changes: RecordedChange[]): void {
-  writeAtomic(join(dir, "installed.json"), `${JSON.stringify({ version: 1, changes }, null, 2)}\n`);
+  writePrivate(join(dir, "installed.json"), `${JSON.stringify({ version: 1, changes }, null, 2)}\n`);
 }

@@ -1,4 +1,5 @@
-import { parse } from "smol-toml";
+import { parse, TomlError } from "smol-toml";
+import { HooksError } from "./errors.js";
 
 /** The comment lines around one managed block; each kind of block has its own pair. */
 export interface TomlMarkers {
@@ -10,6 +11,33 @@ export interface TomlMarkers {
 export const SERVER_MARKERS: TomlMarkers = { begin: "# subagent-mcp:begin (managed by subagent-mcp; edits inside are replaced)", end: "# subagent-mcp:end" };
 /** Our orchestration hooks and their trust entries. */
 export const HOOKS_MARKERS: TomlMarkers = { begin: "# subagent-mcp:hooks:begin (managed by subagent-mcp; edits inside are replaced)", end: "# subagent-mcp:hooks:end" };
+
+/** Parses TOML text; a file that does not parse is never edited. */
+export function parseToml(text: string): Record<string, unknown> {
+  try {
+    return parse(text);
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    const why = error.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "") ?? "invalid";
+    throw new HooksError("UNPARSEABLE", `not valid TOML (${why}); fix it first, nothing was changed`, { line: error.line, column: error.column });
+  }
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (value instanceof Date) return "a date";
+  return typeof value === "object" && value !== null ? "a table" : `a ${typeof value}`;
+}
+
+/**
+ * Refuses a user's key that holds another type than the one our block adds to (`mcp_servers =
+ * "x"`, a `[hooks.PreToolUse]` table where Codex wants an array of tables): our block would make
+ * the file invalid, or change what their key means.
+ */
+export function assertTomlKind(value: unknown, key: string, wanted: "a table" | "an array"): void {
+  if (value === undefined || kindOf(value) === wanted) return;
+  throw new HooksError("WRONG_TYPE", `${key} is ${kindOf(value)}, not ${wanted}; fix it first, nothing was changed`);
+}
 
 // A TOML basic string: JSON's escapes are a subset of TOML's.
 export function tomlString(value: string): string {
@@ -58,7 +86,12 @@ export function placeTomlBlock(text: string, block: string, markers: TomlMarkers
     out = text.slice(0, span.start) + (open ? block.replace(/\r?\n$/, "") : block) + text.slice(span.end);
   } else if (text === "" || text.endsWith("\n")) out = text + block;
   else out = text + (text.includes("\r\n") ? "\r\n" : "\n") + block.replace(/\r?\n$/, "");
-  parse(out); // a result that is not valid TOML must never be written
+  try {
+    parse(out); // a result that is not valid TOML must never be written
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    throw new HooksError("CONFLICT", `our block would not fit this file's TOML (${error.message.split("\n")[0] ?? ""}); nothing was changed`);
+  }
   return out;
 }
 
@@ -69,9 +102,10 @@ export function placeTomlBlock(text: string, block: string, markers: TomlMarkers
 export function upsertTomlBlock(text: string, name: string, block: string): string {
   const span = tomlBlockSpan(text);
   const outside = span === undefined ? text : text.slice(0, span.start) + text.slice(span.end);
-  const parsed = parse(outside) as { mcp_servers?: Record<string, unknown> };
-  if (parsed.mcp_servers?.[name] !== undefined) {
-    throw new Error(`config.toml already defines [mcp_servers.${name}] outside our managed block; remove it or rename ours`);
+  const servers = parseToml(outside).mcp_servers;
+  assertTomlKind(servers, "mcp_servers", "a table");
+  if ((servers as Record<string, unknown> | undefined)?.[name] !== undefined) {
+    throw new HooksError("CONFLICT", `config.toml already defines [mcp_servers.${name}] outside our managed block; remove it or rename ours`);
   }
   return placeTomlBlock(text, block, SERVER_MARKERS);
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { removeJsonc, setJsonc } from "../src/jsonc.js";
+import { thrown } from "./thrown.js";
+import { appendJsonc, removeFromJsoncArrays, removeJsonc, setJsonc } from "../src/jsonc.js";
 
 const entry = { command: "node", args: ["/x/main.js"] };
 
@@ -31,5 +32,26 @@ describe("JSONC edits", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("refuses text that does not parse, with the line and column of the first error", () => {
+    const broken = '{\n  "a": 1,,\n}\n';
+    for (const edit of [() => setJsonc(broken, ["mcpServers", "x"], entry), () => appendJsonc(broken, ["hooks", "Stop"], {}), () => removeFromJsoncArrays(broken, ["hooks"], ["Stop"], () => true)]) {
+      expect(thrown(edit)).toMatchObject({ code: "UNPARSEABLE", position: { line: 2, column: 10 } });
+    }
+  });
+
+  it("refuses a key of another type than the one it adds to, instead of adding a second key or replacing the user's value", () => {
+    const cases: [() => unknown, string][] = [
+      [() => setJsonc('{ "mcpServers": [] }', ["mcpServers", "subagent-mcp"], entry), '"mcpServers" is an array, not an object'],
+      [() => setJsonc("[]", ["mcpServers", "subagent-mcp"], entry), "the top level is an array, not an object"],
+      [() => appendJsonc('{ "hooks": { "Stop": { "x": 1 } } }', ["hooks", "Stop"], {}), '"hooks.Stop" is an object, not an array'],
+      [() => appendJsonc('{ "hooks": true }', ["hooks", "Stop"], {}), '"hooks" is a boolean, not an object'],
+    ];
+    for (const [edit, why] of cases) {
+      const error = thrown(edit);
+      expect(error.code).toBe("WRONG_TYPE");
+      expect(error.message).toContain(why);
+    }
   });
 });

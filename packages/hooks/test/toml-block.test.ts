@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
+import { thrown } from "./thrown.js";
+import { withCodexHooks } from "../src/codex-hooks.js";
 import { codexServerBlock, removeTomlBlock, upsertTomlBlock } from "../src/toml-block.js";
 
 const block = codexServerBlock("subagent-mcp", { command: "/usr/bin/node", args: ["--x", "/a b/main.js"], toolTimeoutSec: 660, startupTimeoutSec: 30 });
@@ -18,6 +20,22 @@ describe("Codex config.toml block", () => {
 
   it("refuses to clash with a table the user wrote", () => {
     expect(() => upsertTomlBlock('[mcp_servers.subagent-mcp]\ncommand = "x"\n', "subagent-mcp", block)).toThrow(/already defines/);
+  });
+
+  it("refuses a file that does not parse (with its line and column) and keys of the wrong type, by code", () => {
+    expect(thrown(() => upsertTomlBlock("a = 1\nb = [\n", "subagent-mcp", block))).toMatchObject({ code: "UNPARSEABLE", position: { line: 3, column: 1 } });
+    const cases: [() => unknown, string][] = [
+      [() => upsertTomlBlock('mcp_servers = "x"\n', "subagent-mcp", block), "mcp_servers is a string, not a table"],
+      [() => upsertTomlBlock('[[mcp_servers]]\nname = "x"\n', "subagent-mcp", block), "mcp_servers is an array, not a table"],
+      [() => withCodexHooks("hooks = 1\n", "cmd", "/c.toml"), "hooks is a number, not a table"],
+      [() => withCodexHooks("[hooks.PreToolUse]\nx = 1\n", "cmd", "/c.toml"), "hooks.PreToolUse is a table, not an array"],
+      [() => withCodexHooks("[hooks]\nstate = []\n", "cmd", "/c.toml"), "hooks.state is an array, not a table"],
+    ];
+    for (const [edit, why] of cases) {
+      const error = thrown(edit);
+      expect(error.code).toBe("WRONG_TYPE");
+      expect(error.message).toContain(why);
+    }
   });
 
   it("removal gives back arbitrary TOML byte for byte", () => {
