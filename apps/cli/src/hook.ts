@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
+import { definitionDirs } from "@subagent-mcp/agents/dirs";
 import { HOOK_HOSTS, hostHook, stateDir, type HookHost, type HookInput } from "@subagent-mcp/hooks/hook";
 
 function readStdin(): Promise<string> {
@@ -14,10 +15,9 @@ function readStdin(): Promise<string> {
   });
 }
 
-// Pool agent names, cheaply: definition file names in the usual folders (no YAML parsing on the hot path).
+// Pool agent names, cheaply: definition file names in the loader's own folders (no YAML parsing on the hot path).
 function poolAgents(cwd: string, home: string): string[] {
-  const dirs = [join(cwd, ".subagent-mcp", "agents"), join(cwd, ".claude", "agents"), join(home, ".claude", "agents")];
-  return dirs.flatMap((dir) => {
+  return definitionDirs({ cwd, home, env: process.env }).flatMap((dir) => {
     try {
       return readdirSync(dir).filter((f) => f.endsWith(".md")).map((f) => basename(f, ".md"));
     } catch {

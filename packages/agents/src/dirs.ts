@@ -1,4 +1,7 @@
-import { delimiter, join } from "node:path";
+import { delimiter, join, resolve } from "node:path";
+import type { DefinitionScope } from "./schema.js";
+
+// Kept free of YAML and zod at runtime: the host hooks import this file on every prompt.
 
 /** Where definitions, skills and expertise are looked for. */
 export interface SearchContext {
@@ -9,25 +12,52 @@ export interface SearchContext {
   extraDirs?: string[];
 }
 
+/** A definition directory and who put it in the search: the environment, the project or the user. */
+export interface DefinitionDir {
+  dir: string;
+  scope: DefinitionScope;
+}
+
 function xdgConfig(ctx: SearchContext): string {
   return ctx.env.XDG_CONFIG_HOME ?? join(ctx.home, ".config");
 }
 
+/** The project's own definition directories: `.subagent-mcp/agents` then `.claude/agents`. */
+export function projectDefinitionDirs(cwd: string): string[] {
+  return [join(cwd, ".subagent-mcp", "agents"), join(cwd, ".claude", "agents")];
+}
+
+// The least trusted scope first: a folder listed twice keeps the most trusted of its scopes.
+const TRUST_ORDER: DefinitionScope[] = ["project", "user", "env"];
+
 /**
- * Definition directories, highest precedence first: SUBAGENT_MCP_AGENTS_PATH entries and extra
- * directories, the project's `.subagent-mcp/agents` then `.claude/agents`, the user's
- * `$XDG_CONFIG_HOME/subagent-mcp/agents` then `~/.claude/agents`. A name found earlier wins.
+ * Definition directories with their scope, highest precedence first: SUBAGENT_MCP_AGENTS_PATH entries
+ * and extra directories, the project's `.subagent-mcp/agents` then `.claude/agents`, the user's
+ * `$XDG_CONFIG_HOME/subagent-mcp/agents` then `~/.claude/agents`. A folder listed twice (a project
+ * at $HOME: its `.claude/agents` is the user's) is read once, at its first place, as its most
+ * trusted scope.
  */
-export function definitionDirs(ctx: SearchContext): string[] {
+export function definitionSources(ctx: SearchContext): DefinitionDir[] {
   const fromEnv = (ctx.env.SUBAGENT_MCP_AGENTS_PATH ?? "").split(delimiter).filter(Boolean);
-  return [
-    ...fromEnv,
-    ...(ctx.extraDirs ?? []),
-    join(ctx.cwd, ".subagent-mcp", "agents"),
-    join(ctx.cwd, ".claude", "agents"),
-    join(xdgConfig(ctx), "subagent-mcp", "agents"),
-    join(ctx.home, ".claude", "agents"),
+  const listed: DefinitionDir[] = [
+    ...[...fromEnv, ...(ctx.extraDirs ?? [])].map((dir) => ({ dir, scope: "env" as const })),
+    ...projectDefinitionDirs(ctx.cwd).map((dir) => ({ dir, scope: "project" as const })),
+    { dir: join(xdgConfig(ctx), "subagent-mcp", "agents"), scope: "user" },
+    { dir: join(ctx.home, ".claude", "agents"), scope: "user" },
   ];
+  const byPath = new Map<string, DefinitionDir>();
+  for (const entry of listed) {
+    const key = resolve(entry.dir);
+    const seen = byPath.get(key);
+    if (seen === undefined) byPath.set(key, { ...entry });
+    else if (TRUST_ORDER.indexOf(entry.scope) > TRUST_ORDER.indexOf(seen.scope)) seen.scope = entry.scope;
+  }
+  return [...byPath.values()];
+}
+
+/** The directories of {@link definitionSources}, highest precedence first. A name found earlier wins. */
+export function definitionDirs(ctx: SearchContext): string[] {
+  return definitionSources(ctx).map((s) => s.dir);
 }
 
 /** Skill directories (each skill is `<dir>/<name>/SKILL.md`), highest precedence first. */

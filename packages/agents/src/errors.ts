@@ -15,6 +15,8 @@ export class AgentsError extends Error {
 /** A problem with one definition file: parse, don't throw, so one bad file can't hide the others. */
 export interface LoadIssue {
   file: string;
+  /** The agent the file defines, when its frontmatter got as far as a name. */
+  agent?: string;
   line?: number;
   message: string;
 }

@@ -1,13 +1,14 @@
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { definitionDirs, type SearchContext } from "./dirs.js";
+import { definitionSources, type SearchContext } from "./dirs.js";
 import type { LoadIssue } from "./errors.js";
 import { parseDefinition } from "./parse.js";
-import type { AgentDefinition } from "./schema.js";
+import type { LoadedDefinition } from "./schema.js";
 
 /** Every definition found, with the problems met on the way (never thrown). */
 export interface LoadResult {
-  definitions: AgentDefinition[];
+  definitions: LoadedDefinition[];
   warnings: LoadIssue[];
   errors: LoadIssue[];
 }
@@ -23,39 +24,40 @@ function markdownFiles(dir: string): string[] {
   }
 }
 
-/** Loads agent definitions from every directory of {@link definitionDirs}, in precedence order. */
+/** Loads agent definitions from every directory of {@link definitionSources}, in precedence order. */
 export function loadAgentDefinitions(ctx: SearchContext): LoadResult {
-  const found = new Map<string, AgentDefinition>();
+  const found = new Map<string, LoadedDefinition>();
   const warnings: LoadIssue[] = [];
   const errors: LoadIssue[] = [];
-  for (const dir of definitionDirs(ctx)) {
+  for (const { dir, scope } of definitionSources(ctx)) {
     const inThisDir = new Map<string, string>();
     for (const name of markdownFiles(dir)) {
       const file = join(dir, name);
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = readFileSync(file, "utf8");
+        bytes = readFileSync(file);
       } catch (error) {
         errors.push({ file, message: `cannot read: ${(error as Error).message}` });
         continue;
       }
-      const parsed = parseDefinition(file, text);
+      const parsed = parseDefinition(file, bytes.toString("utf8"));
       warnings.push(...parsed.warnings);
       errors.push(...parsed.errors);
       const def = parsed.definition;
       if (def === undefined) continue;
       const twin = inThisDir.get(def.name);
       if (twin !== undefined) {
-        errors.push({ file, message: `agent "${def.name}" is also defined in ${twin}; names must be unique in a directory` });
+        errors.push({ file, agent: def.name, message: `agent "${def.name}" is also defined in ${twin}; names must be unique in a directory` });
         continue;
       }
       inThisDir.set(def.name, file);
       const winner = found.get(def.name);
       if (winner !== undefined) {
-        warnings.push({ file, message: `agent "${def.name}" is shadowed by ${winner.file}` });
+        warnings.push({ file, agent: def.name, message: `agent "${def.name}" is shadowed by ${winner.file}` });
         continue;
       }
-      found.set(def.name, def);
+      // The digest of the very bytes parsed, so a trust granted to a file's content can be checked.
+      found.set(def.name, { ...def, scope, sha256: createHash("sha256").update(bytes).digest("hex") });
     }
   }
   return { definitions: [...found.values()], warnings, errors };

@@ -45,15 +45,17 @@ export function parseDefinition(
   };
   const data: unknown = doc.toJS();
   if (typeof data !== "object" || data === null || Array.isArray(data)) return { errors: [{ file, line: 2, message: "frontmatter must be a mapping of keys to values" }], warnings: [] };
+  // Issues name the agent when the file got that far, so `invoke NAME` can point at this file.
+  const named = "name" in data && typeof data.name === "string" ? { agent: data.name } : {};
   const warnings: LoadIssue[] = Object.keys(data)
     .filter((k) => !KNOWN_KEYS.has(k))
-    .map((k) => ({ file, ...lineOpt(keyLine(k)), message: `"${k}" is not used by subagent-mcp and is ignored` }));
+    .map((k) => ({ file, ...named, ...lineOpt(keyLine(k)), message: `"${k}" is not used by subagent-mcp and is ignored` }));
   const parsed = FrontmatterSchema.safeParse(data);
   if (!parsed.success) {
     return {
       errors: parsed.error.issues.map((i) => {
         const key = String(i.path[0] ?? "");
-        return { file, ...lineOpt(keyLine(key)), message: `${i.path.join(".") || "frontmatter"}: ${i.message}` };
+        return { file, ...named, ...lineOpt(keyLine(key)), message: `${i.path.join(".") || "frontmatter"}: ${i.message}` };
       }),
       warnings,
     };

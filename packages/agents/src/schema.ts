@@ -52,3 +52,14 @@ export const AgentDefinitionSchema = z.object({
   file: z.string(),
 });
 export type AgentDefinition = z.infer<typeof AgentDefinitionSchema>;
+
+/** Who chose a definition's directory: the environment and the user are trusted, a project is not. */
+export const DefinitionScopeSchema = z.enum(["env", "project", "user"]);
+export type DefinitionScope = z.infer<typeof DefinitionScopeSchema>;
+
+/** A definition as loaded: where its directory came from and the sha256 of the bytes it was read from. */
+export const LoadedDefinitionSchema = AgentDefinitionSchema.extend({
+  scope: DefinitionScopeSchema,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type LoadedDefinition = z.infer<typeof LoadedDefinitionSchema>;

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { composeSystemPrompt, loadAgentDefinitions, type SearchContext } from "../src/index.js";
+import { createHash } from "node:crypto";
+import { composeSystemPrompt, definitionSources, loadAgentDefinitions, type SearchContext } from "../src/index.js";
 
 function tree(files: Record<string, string>): SearchContext {
   const root = mkdtempSync(join(tmpdir(), "agents-"));
@@ -116,5 +117,33 @@ describe("loadAgentDefinitions", () => {
     if (a === undefined || b === undefined) throw new Error("not loaded");
     expect(() => composeSystemPrompt(a, ctx)).toThrow(/resolves outside/);
     expect(() => composeSystemPrompt(b, ctx)).toThrow(/expertise "nothere" not found \(tried .*\.subagent-mcp\/expertise\/nothere\.md/);
+  });
+
+  it("tags each definition with its directory's scope and the sha256 of its bytes; issues name their agent", () => {
+    const text = "---\nname: p\n---\nproject one\n";
+    const ctx = tree({
+      "project/.claude/agents/p.md": text,
+      "home/.config/subagent-mcp/agents/u.md": "---\nname: u\n---\nx\n",
+      "env/e.md": "---\nname: e\n---\nx\n",
+      "project/.claude/agents/bad.md": "---\nname: named\nreplicas: 0\n---\nx\n",
+    });
+    const env = { SUBAGENT_MCP_AGENTS_PATH: join(ctx.cwd, "..", "env") };
+    const loaded = loadAgentDefinitions({ ...ctx, env });
+    expect(loaded.definitions.map((d) => [d.name, d.scope])).toEqual([["e", "env"], ["p", "project"], ["u", "user"]]);
+    expect(loaded.definitions.find((d) => d.name === "p")?.sha256).toBe(createHash("sha256").update(text).digest("hex"));
+    expect(loaded.errors).toEqual([expect.objectContaining({ agent: "named", line: 3 })]);
+  });
+
+  it("reads a folder listed twice once, as its most trusted scope (a project at $HOME)", () => {
+    const ctx = tree({ "home/.claude/agents/mine.md": "---\nname: mine\n---\nx\n" });
+    const atHome = { ...ctx, cwd: ctx.home };
+    expect(definitionSources(atHome).map((s) => [s.dir, s.scope])).toEqual([
+      [join(ctx.home, ".subagent-mcp", "agents"), "project"],
+      [join(ctx.home, ".claude", "agents"), "user"],
+      [join(ctx.home, ".config", "subagent-mcp", "agents"), "user"],
+    ]);
+    const loaded = loadAgentDefinitions(atHome);
+    expect(loaded.definitions.map((d) => [d.name, d.scope])).toEqual([["mine", "user"]]);
+    expect(loaded.warnings).toEqual([]);
   });
 });
