@@ -23,6 +23,7 @@ export const mainCommand = defineCommand({
     send: () => import("./send.js").then((m) => m.sendCommand),
     worker: () => import("./worker.js").then((m) => m.workerCommand),
     mail: () => import("./mail.js").then((m) => m.mailCommand),
+    trust: () => import("./trust.js").then((m) => m.trustCommand),
   },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await (await import("./mcp.js")).serveStdio();

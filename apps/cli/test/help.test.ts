@@ -15,7 +15,7 @@ describe("subagent-mcp binary", () => {
     expect(stdout).toMatchInlineSnapshot(`
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP. (subagent-mcp v0.0.0)
 
-      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail
+      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|trust
 
       COMMANDS
 
@@ -29,6 +29,7 @@ describe("subagent-mcp binary", () => {
              send    Send a message to an agent's mailbox (a worker, the orchestrator); --wait prints the reply.                               
            worker    Run an always-on agent that answers its mailbox, one turn per conversation, resumed after restarts.                       
              mail    Show the mailboxes (or one: its waiting messages and dead letters) without taking anything; --revive retries dead letters.
+            trust    Trust this project's config and agent definitions as they are now (executables, agent permissions); --list, --revoke.     
 
       Use subagent-mcp <command> --help for more information about a command.
       "

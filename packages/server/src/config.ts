@@ -1,10 +1,13 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { ProviderSchema } from "@subagent-mcp/core";
+import { ProviderSchema, type Provider } from "@subagent-mcp/core";
+import { executableEnvVar } from "@subagent-mcp/drivers";
 import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
+import { trustCommand, untrustedReason } from "./project-policy.js";
+import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
 
 /** The one schema of both config files (user and project). Unknown keys are errors: typos show. */
 export const ConfigSchema = z.strictObject({
@@ -14,17 +17,24 @@ export const ConfigSchema = z.strictObject({
   stall_seconds: z.number().positive().optional(),
   /** Deepest chain of nested subagent-mcp servers allowed (default 2). */
   max_depth: z.int().min(0).max(10).optional(),
-  /** Explicit CLI executables, over PATH. */
+  /** Explicit CLI executables, over PATH. From a project's file only once the user trusts it. */
   executables: z.partialRecord(ProviderSchema, z.string().min(1)).optional(),
   /** Routing branch and table overrides (see @subagent-mcp/routing). */
   routing: RoutingConfigSchema.optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** Processing agents per provider when no config sets a cap (the supervisor's default). */
+export const DEFAULT_CAP = 5;
+/** Deepest nesting when no config sets `max_depth`. */
+export const DEFAULT_MAX_DEPTH = 2;
+
 /** The effective configuration, with the routing table already merged. */
 export interface EffectiveConfig extends Omit<Config, "routing"> {
   routingTable: RoutingTable;
   routingBranch: Branch;
+  /** Keys of the project's config left out because the project is not trusted (e.g. "executables.claude"). */
+  ignored: string[];
 }
 
 /** Where the user's config lives: $XDG_CONFIG_HOME/subagent-mcp/config.json. */
@@ -32,16 +42,17 @@ export function userConfigPath(env: Record<string, string | undefined>): string 
   return join(env.XDG_CONFIG_HOME ?? join(env.HOME ?? homedir(), ".config"), "subagent-mcp", "config.json");
 }
 
-function readConfig(path: string): Config {
-  let text: string;
+// The parsed file and the sha256 of the bytes parsed (undefined when there is no file).
+function readConfig(path: string): { config: Config; digest?: string } {
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch {
-    return {};
+    return { config: {} };
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(bytes.toString("utf8"));
   } catch (error) {
     throw new ServerError("CONFIG_INVALID", `${path}: not valid JSON (${(error as Error).message})`);
   }
@@ -50,7 +61,7 @@ function readConfig(path: string): Config {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
     throw new ServerError("CONFIG_INVALID", `${path}: ${issues}`);
   }
-  return parsed.data;
+  return { config: parsed.data, digest: sha256(bytes) };
 }
 
 function envInt(env: Record<string, string | undefined>, name: string, min: number): number | undefined {
@@ -62,13 +73,76 @@ function envInt(env: Record<string, string | undefined>, name: string, min: numb
 }
 
 /**
- * The effective configuration: the user's file, then the project's `.subagent-mcp/config.json`
- * (which wins), then SUBAGENT_MCP_* environment variables (which win over both).
+ * The settings of a project's config that need the user's trust, as "key: why": anything that
+ * chooses a program to run (`executables`), and limits raised above the user's own (`caps`,
+ * `max_depth`; lowering them is fine). The rest only tunes behaviour.
  */
-export function loadConfig(options: { cwd: string; env: Record<string, string | undefined> }): EffectiveConfig {
+export function privilegedSettings(project: Config, user: Config): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [provider, path] of Object.entries(project.executables ?? {})) out.set(`executables.${provider}`, `executables.${provider} (${path})`);
+  for (const [provider, cap] of Object.entries(project.caps ?? {}) as [Provider, number][]) {
+    const own = user.caps?.[provider] ?? DEFAULT_CAP;
+    if (cap > own) out.set(`caps.${provider}`, `caps.${provider} ${cap} (yours: ${own})`);
+  }
+  const depth = user.max_depth ?? DEFAULT_MAX_DEPTH;
+  if (project.max_depth !== undefined && project.max_depth > depth) out.set("max_depth", `max_depth ${project.max_depth} (yours: ${depth})`);
+  return out;
+}
+
+// The project's config without the settings named in `keys` ("caps.codex", "executables.claude", "max_depth").
+function without(project: Config, keys: string[]): Config {
+  const drop = new Set(keys);
+  const keep = <T>(section: string, record: Partial<Record<Provider, T>> | undefined): Partial<Record<Provider, T>> =>
+    Object.fromEntries(Object.entries(record ?? {}).filter(([provider]) => !drop.has(`${section}.${provider}`)));
+  const { max_depth: maxDepth, ...rest } = project;
+  return {
+    ...rest,
+    caps: keep("caps", project.caps),
+    executables: keep("executables", project.executables),
+    ...(maxDepth === undefined || drop.has("max_depth") ? {} : { max_depth: maxDepth }),
+  };
+}
+
+// Each distinct notice once per process: the server, `route` and `worker` all load the config.
+const said = new Set<string>();
+function sayOnce(line: string): void {
+  if (said.has(line)) return;
+  said.add(line);
+  process.stderr.write(`${line}\n`);
+}
+
+/**
+ * The effective configuration: the user's file, then the project's `.subagent-mcp/config.json`
+ * (which wins, except for settings that need trust: see {@link privilegedSettings}; those apply
+ * only once the user ran `subagent-mcp trust` on the file's current content), then SUBAGENT_MCP_*
+ * environment variables (which win over both). Ignored settings are said once on stderr; the
+ * server still starts.
+ */
+export function loadConfig(options: {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Where trust is recorded (default: $XDG_STATE_HOME/subagent-mcp/trust.json). */
+  trust?: TrustStore;
+  /** Where a notice about ignored settings goes (default: stderr, once per process). */
+  warn?: (line: string) => void;
+}): EffectiveConfig {
   const { env } = options;
-  const user = readConfig(userConfigPath(env));
-  const project = readConfig(join(options.cwd, ".subagent-mcp", "config.json"));
+  const user = readConfig(userConfigPath(env)).config;
+  const projectPath = join(options.cwd, PROJECT_CONFIG);
+  const file = readConfig(projectPath);
+  let project = file.config;
+  let ignored: string[] = [];
+  const privileged = privilegedSettings(project, user);
+  if (privileged.size > 0 && file.digest !== undefined) {
+    const status = (options.trust ?? TrustStore.fromEnv(env)).status(options.cwd, projectPath, file.digest);
+    if (status !== "trusted") {
+      ignored = [...privileged.keys()];
+      project = without(project, ignored);
+      (options.warn ?? sayOnce)(
+        `subagent-mcp: ${projectPath} sets ${[...privileged.values()].join(", ")}; ignored because ${untrustedReason(status)}. Review the file, then run: ${trustCommand(options.cwd)}`,
+      );
+    }
+  }
   const caps = { ...user.caps, ...project.caps };
   for (const provider of ProviderSchema.options) {
     const cap = envInt(env, `SUBAGENT_MCP_CAP_${provider.toUpperCase()}`, 1);
@@ -78,12 +152,19 @@ export function loadConfig(options: { cwd: string; env: Record<string, string | 
   const depth = envInt(env, "SUBAGENT_MCP_MAX_DEPTH", 0);
   const stallSeconds = stall ?? project.stall_seconds ?? user.stall_seconds;
   const maxDepth = depth ?? project.max_depth ?? user.max_depth;
+  // SUBAGENT_MCP_<P>_PATH wins over both files, as documented.
+  const executables = { ...user.executables, ...project.executables };
+  for (const provider of ProviderSchema.options) {
+    const path = env[executableEnvVar(provider)];
+    if (path !== undefined && path !== "") executables[provider] = path;
+  }
   return {
     caps,
     ...(stallSeconds === undefined ? {} : { stall_seconds: stallSeconds }),
     ...(maxDepth === undefined ? {} : { max_depth: maxDepth }),
-    executables: { ...user.executables, ...project.executables },
+    executables,
     routingTable: mergeRoutingTable(mergeRoutingTable(DEFAULT_TABLE, user.routing), project.routing),
     routingBranch: project.routing?.branch ?? user.routing?.branch ?? "cost_efficiency",
+    ignored,
   };
 }

@@ -1,13 +1,33 @@
-import { composeSystemPrompt, formatIssue, loadAgentDefinitions, type SearchContext } from "@subagent-mcp/agents";
+import { basename } from "node:path";
+import { composeSystemPrompt, formatIssue, loadAgentDefinitions, type LoadedDefinition, type SearchContext } from "@subagent-mcp/agents";
 import type { DefinitionSource, PoolDefinition } from "./pool-catalog.js";
+import { definitionPrivileges, trustCommand, untrustedReason } from "./project-policy.js";
+import { TrustStore } from "./trust.js";
 
-/** Pool definitions from the agent files (project, user, SUBAGENT_MCP_AGENTS_PATH), read on each call. */
-export function agentDefinitionSource(ctx: SearchContext): DefinitionSource {
+/**
+ * Pool definitions from the agent files (project, user, SUBAGENT_MCP_AGENTS_PATH), read on each call.
+ * A project's own definition that grants more than an untrusted project may (see
+ * {@link definitionPrivileges}) is left out, with the reason, until the user trusts the project.
+ */
+export function agentDefinitionSource(ctx: SearchContext, options: { trust?: TrustStore } = {}): DefinitionSource {
+  const trust = options.trust ?? TrustStore.fromEnv(ctx.env);
   return () => {
     const loaded = loadAgentDefinitions(ctx);
     const problems = [...loaded.errors, ...loaded.warnings].map(formatIssue);
+    const unusable: Record<string, string[]> = {};
+    const refuse = (agent: string, problem: string): void => {
+      (unusable[agent] ??= []).push(problem);
+    };
+    // A file that failed to load names its agent if it got that far, else by Claude Code's convention its file name.
+    for (const issue of loaded.errors) refuse(issue.agent ?? basename(issue.file, ".md"), formatIssue(issue));
     const definitions: PoolDefinition[] = [];
     for (const d of loaded.definitions) {
+      const untrusted = untrustedGrant(d, ctx.cwd, trust);
+      if (untrusted !== undefined) {
+        problems.push(untrusted);
+        refuse(d.name, untrusted);
+        continue;
+      }
       try {
         definitions.push({
           name: d.name,
@@ -24,8 +44,19 @@ export function agentDefinitionSource(ctx: SearchContext): DefinitionSource {
         });
       } catch (error) {
         problems.push((error as Error).message);
+        refuse(d.name, (error as Error).message);
       }
     }
-    return { definitions, problems };
+    return { definitions, problems, unusable };
   };
+}
+
+// The problem with a project definition's grants when the project is not trusted with this file's content.
+function untrustedGrant(d: LoadedDefinition, cwd: string, trust: TrustStore): string | undefined {
+  if (d.scope !== "project") return undefined;
+  const grants = definitionPrivileges(d);
+  if (grants.length === 0) return undefined;
+  const status = trust.status(cwd, d.file, d.sha256);
+  if (status === "trusted") return undefined;
+  return `${d.file}: ${grants.join(" and ")} in a project's definition need your trust, and ${untrustedReason(status)}; review the file, then run: ${trustCommand(cwd)}`;
 }

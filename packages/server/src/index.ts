@@ -3,7 +3,20 @@
 export { createServer, TOOLSETS, type ServerDeps, type Toolset } from "./server.js";
 export { ServerError, type ServerErrorCode } from "./errors.js";
 export { DEPTH_ENV, depthFrom } from "./nesting.js";
-export { ConfigSchema, loadConfig, type Config, type EffectiveConfig } from "./config.js";
+export { ConfigSchema, DEFAULT_CAP, DEFAULT_MAX_DEPTH, loadConfig, privilegedSettings, userConfigPath, type Config, type EffectiveConfig } from "./config.js";
+export { definitionPrivileges, trustCommand, UNTRUSTED_PERMISSION_MODES, UNTRUSTED_TOOLS } from "./project-policy.js";
+export {
+  PROJECT_CONFIG,
+  projectRoot,
+  projectTrustFiles,
+  sha256,
+  TrustFileSchema,
+  TrustRecordSchema,
+  trustFilePath,
+  TrustStore,
+  type TrustRecord,
+  type TrustStatus,
+} from "./trust.js";
 export { createDrivers, createSupervisor } from "./supervisor.js";
 export { DEFAULT_RESET, PoolCatalog, type DefinitionSource, type PoolDefinition } from "./pool-catalog.js";
 export { agentDefinitionSource } from "./definitions.js";

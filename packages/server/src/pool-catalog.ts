@@ -1,5 +1,6 @@
 import { Pool, type PoolAgentSpec, type Provider, type ResetStrategy, type Supervisor } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
+import { ServerError } from "./errors.js";
 
 /** A pool agent as the server knows it: where it came from and how to launch it. */
 export interface PoolDefinition {
@@ -17,8 +18,12 @@ export interface PoolDefinition {
   systemPrompt: string;
 }
 
-/** Loads the definitions the pool can run; problems are reported, never thrown. */
-export type DefinitionSource = () => { definitions: PoolDefinition[]; problems: string[] };
+/**
+ * Loads the definitions the pool can run; problems are reported, never thrown. `unusable` names,
+ * per agent, the problems that kept its definition out (a file that failed to load, a grant the
+ * project is not trusted with), so asking for it by name says why.
+ */
+export type DefinitionSource = () => { definitions: PoolDefinition[]; problems: string[]; unusable?: Record<string, string[]> };
 
 /**
  * The context reset each provider's replicas use between tasks, chosen by measurement
@@ -32,6 +37,7 @@ export class PoolCatalog {
   readonly pool: Pool;
   #definitions = new Map<string, PoolDefinition>();
   #problems: string[] = [];
+  #unusable: Record<string, string[]> = {};
 
   constructor(
     supervisor: Supervisor,
@@ -44,14 +50,26 @@ export class PoolCatalog {
 
   /** Re-reads the definitions (cheap: a handful of small files) and updates the pool's specs. */
   refresh(): void {
-    const { definitions, problems } = this.source();
+    const { definitions, problems, unusable } = this.source();
     this.#problems = problems;
+    this.#unusable = unusable ?? {};
     this.#definitions = new Map(definitions.map((d) => [d.name, d]));
     for (const d of definitions) this.pool.define(specOf(d, this.cwd));
   }
 
   definition(name: string): PoolDefinition | undefined {
     return this.#definitions.get(name);
+  }
+
+  /** The definition named `name`, or an error saying why there is none: the file and its problem when one is known. */
+  require(name: string): PoolDefinition {
+    const found = this.#definitions.get(name);
+    if (found !== undefined) return found;
+    const why = Object.hasOwn(this.#unusable, name) ? this.#unusable[name] : undefined;
+    if (why !== undefined) throw new ServerError("INVALID_ARGUMENT", `pool agent "${name}" cannot be used: ${why.join("; ")}`);
+    const known = this.definitions().map((d) => d.name).join(", ") || "none";
+    const more = this.#problems.length > 0 ? `; list_pool shows ${this.#problems.length} problem(s) with definition files` : "";
+    throw new ServerError("INVALID_ARGUMENT", `no pool agent named "${name}" (defined: ${known})${more}`);
   }
 
   definitions(): PoolDefinition[] {

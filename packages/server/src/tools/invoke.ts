@@ -1,6 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { ServerError } from "../errors.js";
 import type { PoolCatalog } from "../pool-catalog.js";
 import { guard, ok, round, usageOut, UsageOutSchema } from "./_shared.js";
 
@@ -36,10 +35,7 @@ export function registerInvokeTool(server: McpServer, catalog: PoolCatalog): voi
     (args) =>
       guard(async () => {
         catalog.refresh();
-        if (catalog.definition(args.agent) === undefined) {
-          const known = catalog.definitions().map((d) => d.name).join(", ") || "none";
-          throw new ServerError("INVALID_ARGUMENT", `no pool agent named "${args.agent}" (defined: ${known})`);
-        }
+        catalog.require(args.agent);
         const out = await catalog.pool.invoke(args.agent, args.task, (args.timeout_s ?? 45) * 1000);
         if (out.status === "running") {
           return ok({ status: "running", agent_id: out.agentId, replica: out.replica }, `Still running on ${out.agentId} (replica ${out.replica}); call wait with agent_ids ["${out.agentId}"].`);

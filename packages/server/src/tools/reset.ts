@@ -1,6 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { ServerError } from "../errors.js";
 import type { PoolCatalog } from "../pool-catalog.js";
 import { guard, ok } from "./_shared.js";
 
@@ -21,7 +20,8 @@ export function registerResetTool(server: McpServer, catalog: PoolCatalog): void
     (args) =>
       guard(async () => {
         catalog.refresh();
-        if (catalog.definition(args.agent) === undefined) throw new ServerError("INVALID_ARGUMENT", `no pool agent named "${args.agent}"; list_pool shows the defined ones`);
+        // An agent that became unusable (its file changed, trust revoked) can still have its replicas ended.
+        if (!catalog.pool.names().includes(args.agent)) catalog.require(args.agent);
         const count = catalog.pool.list(args.agent).length;
         await catalog.pool.reset(args.agent);
         return ok({ agent: args.agent, stopped_replicas: count }, `Reset ${args.agent}: ${count} replica process(es) ended.`);

@@ -1,6 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { ServerError } from "../errors.js";
 import type { PoolCatalog } from "../pool-catalog.js";
 import { guard, ok } from "./_shared.js";
 import { ReplicaSchema, replicaOut } from "./list-pool.js";
@@ -26,7 +25,7 @@ export function registerWarmupTool(server: McpServer, catalog: PoolCatalog): voi
     (args) =>
       guard(() => {
         catalog.refresh();
-        if (catalog.definition(args.agent) === undefined) throw new ServerError("INVALID_ARGUMENT", `no pool agent named "${args.agent}"; list_pool shows the defined ones`);
+        catalog.require(args.agent);
         const replicas = catalog.pool.warmup(args.agent, args.replicas).map(replicaOut);
         return ok({ agent: args.agent, replicas }, `${args.agent}: ${replicas.length} replica(s) warm.`);
       }),

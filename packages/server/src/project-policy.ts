@@ -1,0 +1,45 @@
+import type { TrustStatus } from "./trust.js";
+
+// What a project may decide on its own. A cloned repository is not the user: its files may tune how
+// agents work, but never choose a program to run or grant an agent more than the user would.
+
+/**
+ * Permission modes a project's own agent definition may ask for without trust: each still asks (and,
+ * headless, refuses) before anything but reading and editing in the project. Claude Code's names
+ * with the Gemini CLI and Codex equivalents.
+ */
+export const UNTRUSTED_PERMISSION_MODES: ReadonlySet<string> = new Set(["default", "acceptEdits", "plan", "auto_edit", "read-only", "workspace-write"]);
+
+/** Tools a project's own definition may pre-approve without trust: reading, searching, a to-do list. */
+export const UNTRUSTED_TOOLS: ReadonlySet<string> = new Set([
+  // Claude Code
+  "Read", "Grep", "Glob", "LS", "NotebookRead", "TodoWrite",
+  // Gemini CLI
+  "read_file", "read_many_files", "list_directory", "glob", "grep_search", "search_file_content", "write_todos",
+]);
+
+// "Read(src/**)" is the Read tool with a path rule.
+function toolName(tool: string): string {
+  const paren = tool.indexOf("(");
+  return (paren === -1 ? tool : tool.slice(0, paren)).trim();
+}
+
+/** What a definition grants beyond what an untrusted project may (e.g. "permission_mode bypassPermissions"); empty when nothing. */
+export function definitionPrivileges(d: { permissionMode?: string | undefined; allowedTools?: string[] | undefined }): string[] {
+  const out: string[] = [];
+  if (d.permissionMode !== undefined && !UNTRUSTED_PERMISSION_MODES.has(d.permissionMode)) out.push(`permission_mode ${d.permissionMode}`);
+  const wide = (d.allowedTools ?? []).filter((t) => !UNTRUSTED_TOOLS.has(toolName(t)));
+  if (wide.length > 0) out.push(`allowed_tools ${wide.join(", ")}`);
+  return out;
+}
+
+/** The command that grants trust, for messages (the path quoted for a POSIX shell when it needs it). */
+export function trustCommand(root: string): string {
+  const arg = /^[\w@%+=:,./-]+$/.test(root) ? root : `'${root.replace(/'/g, "'\\''")}'`;
+  return `subagent-mcp trust --root ${arg}`;
+}
+
+/** Why a project's file is not trusted, for messages. */
+export function untrustedReason(status: Exclude<TrustStatus, "trusted">): string {
+  return status === "changed" ? "the file changed since you trusted this project" : "this project is not trusted";
+}

@@ -1,0 +1,145 @@
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, relative, sep } from "node:path";
+import { projectDefinitionDirs } from "@subagent-mcp/agents";
+import { z } from "zod";
+import { ServerError } from "./errors.js";
+
+/** The project config file, relative to the project root. */
+export const PROJECT_CONFIG = join(".subagent-mcp", "config.json");
+
+const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** One project the user trusts: its real path and the sha256 of each file it vouched for. */
+export const TrustRecordSchema = z.strictObject({
+  root: z.string().min(1),
+  /** Path relative to `root` (with `/`) -> sha256 of the content the user trusted. */
+  files: z.record(z.string(), Sha256Schema),
+  granted_at: z.string(),
+});
+export type TrustRecord = z.infer<typeof TrustRecordSchema>;
+
+/** `$XDG_STATE_HOME/subagent-mcp/trust.json`: outside every project, so no repository can trust itself. */
+export const TrustFileSchema = z.strictObject({ version: z.literal(1), projects: z.array(TrustRecordSchema) });
+
+/** What a file's content is to the user: vouched for as it is, vouched for but edited since, or never. */
+export type TrustStatus = "trusted" | "changed" | "untrusted";
+
+export function sha256(bytes: Buffer | string): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Where trust is recorded: `$XDG_STATE_HOME/subagent-mcp/trust.json` (default `~/.local/state/...`). */
+export function trustFilePath(env: Record<string, string | undefined>): string {
+  return join(env.XDG_STATE_HOME ?? join(env.HOME ?? homedir(), ".local", "state"), "subagent-mcp", "trust.json");
+}
+
+/** The project's real path: the key of its record, the same however it is reached. */
+export function projectRoot(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch (error) {
+    throw new ServerError("INVALID_ARGUMENT", `${dir}: not a directory (${(error as Error).message})`);
+  }
+}
+
+// Relative paths are recorded with `/`, whatever the platform.
+function relativeKey(root: string, file: string): string {
+  return relative(root, file).split(sep).join("/");
+}
+
+/** The files `trust` vouches for: the project config and every project agent definition, relative to `root`. */
+export function projectTrustFiles(root: string): string[] {
+  const files = existsSync(join(root, PROJECT_CONFIG)) ? [join(root, PROJECT_CONFIG)] : [];
+  for (const dir of projectDefinitionDirs(root)) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => n.endsWith(".md")).sort();
+    } catch {
+      continue;
+    }
+    files.push(...names.map((n) => join(dir, n)));
+  }
+  return files.map((f) => relativeKey(root, f));
+}
+
+/** The user's record of trusted projects. Every read goes to disk: a grant applies on the next check. */
+export class TrustStore {
+  constructor(readonly path: string) {}
+
+  static fromEnv(env: Record<string, string | undefined>): TrustStore {
+    return new TrustStore(trustFilePath(env));
+  }
+
+  /** Every trusted project. A missing file is no trust; a damaged one is an error naming the file. */
+  records(): TrustRecord[] {
+    let text: string;
+    try {
+      text = readFileSync(this.path, "utf8");
+    } catch {
+      return [];
+    }
+    let parsed;
+    try {
+      parsed = TrustFileSchema.safeParse(JSON.parse(text));
+    } catch (error) {
+      throw new ServerError("CONFIG_INVALID", `${this.path}: not valid JSON (${(error as Error).message}); remove it and grant trust again`);
+    }
+    if (!parsed.success) throw new ServerError("CONFIG_INVALID", `${this.path}: ${parsed.error.issues[0]?.message ?? "invalid"}; remove it and grant trust again`);
+    return parsed.data.projects;
+  }
+
+  /** Whether `file` (inside the project at `dir`) with content digest `digest` is trusted. Fails closed. */
+  status(dir: string, file: string, digest: string): TrustStatus {
+    let root: string;
+    let records: TrustRecord[];
+    try {
+      root = realpathSync(dir);
+      records = this.records();
+    } catch {
+      return "untrusted";
+    }
+    const known = records.find((r) => r.root === root)?.files[relativeKey(dir, file)];
+    if (known === undefined) return "untrusted";
+    return known === digest ? "trusted" : "changed";
+  }
+
+  /** Trusts the project at `dir` as its files are now; replaces an earlier grant. */
+  grant(dir: string, now: Date = new Date()): TrustRecord {
+    const root = projectRoot(dir);
+    const files = projectTrustFiles(root);
+    if (files.length === 0) {
+      throw new ServerError("INVALID_ARGUMENT", `nothing to trust in ${root}: no ${PROJECT_CONFIG} and no agent definitions in ${projectDefinitionDirs(".").join(" or ")}`);
+    }
+    const record: TrustRecord = { root, files: Object.fromEntries(files.map((f) => [f, sha256(readFileSync(join(root, f)))])), granted_at: now.toISOString() };
+    this.#write([...this.records().filter((r) => r.root !== root), record]);
+    return record;
+  }
+
+  /** Withdraws the trust of the project at `dir`; false when there was none. */
+  revoke(dir: string): boolean {
+    const root = projectRoot(dir);
+    const records = this.records();
+    const kept = records.filter((r) => r.root !== root);
+    if (kept.length === records.length) return false;
+    this.#write(kept);
+    return true;
+  }
+
+  // Atomic (temp file + rename), the folder 0700 and the file 0600: only the user reads or writes trust.
+  #write(projects: TrustRecord[]): void {
+    const dir = dirname(this.path);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+    const temp = `${this.path}.${process.pid}.tmp`;
+    try {
+      writeFileSync(temp, `${JSON.stringify({ version: 1, projects }, null, 2)}\n`, { mode: 0o600, flag: "w" });
+      chmodSync(temp, 0o600);
+      renameSync(temp, this.path);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw error;
+    }
+  }
+}
