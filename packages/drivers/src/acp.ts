@@ -19,7 +19,7 @@ export interface AcpDriverOptions extends CliDriverOptions {
 }
 
 // Claude-style permission modes onto Gemini CLI approval modes.
-const APPROVAL: Record<string, string> = { default: "default", acceptEdits: "auto_edit", auto_edit: "auto_edit", bypassPermissions: "yolo", yolo: "yolo", plan: "plan" };
+const APPROVAL: Record<string, string> = { default: "default", acceptEdits: "auto_edit", auto_edit: "auto_edit", auto: "auto_edit", bypassPermissions: "yolo", yolo: "yolo", plan: "plan" };
 
 /** Gemini CLI flags for a session spec. */
 export function geminiArgs(spec: SessionSpec): string[] {

@@ -2,7 +2,9 @@
 // pieces the CLI needs to run it.
 export { createServer, TOOLSETS, type ServerDeps, type Toolset } from "./server.js";
 export { ServerError, type ServerErrorCode } from "./errors.js";
-export { DEPTH_ENV, depthFrom } from "./nesting.js";
+export { CEILING_ENV, ceilingFrom, checkDepth, childEnv, DEPTH_ENV, depthFrom, LINEAGE_ENV, MAX_DEPTH_ENV, NAME_ENV, TOOLS_CEILING_ENV } from "./nesting.js";
+export { grant, levelOf, PERMISSION_LEVELS, PermissionModeSchema, type Ceiling, type Grant, type GrantRequest, type PermissionLevel, type PermissionMode } from "./permissions.js";
+export { messagingIdentity, SHARED_INBOX, SharedInbox, type MessagingIdentity } from "./identity.js";
 export { ConfigSchema, DEFAULT_CAP, DEFAULT_MAX_DEPTH, loadConfig, privilegedSettings, userConfigPath, type Config, type EffectiveConfig } from "./config.js";
 export { definitionPrivileges, trustCommand, UNTRUSTED_PERMISSION_MODES, UNTRUSTED_TOOLS } from "./project-policy.js";
 export {
@@ -18,7 +20,7 @@ export {
   type TrustStatus,
 } from "./trust.js";
 export { createDrivers, createSupervisor } from "./supervisor.js";
-export { DEFAULT_RESET, PoolCatalog, type DefinitionSource, type PoolDefinition } from "./pool-catalog.js";
+export { DEFAULT_RESET, PoolCatalog, type DefinitionSource, type Lineage, type PoolDefinition } from "./pool-catalog.js";
 export { agentDefinitionSource } from "./definitions.js";
 export type { OrchestrationState } from "./tools/orchestration-mode.js";
 export { startChildEndpoint, type ChildEndpoint } from "./child-endpoint.js";

@@ -1,8 +1,77 @@
+import { z } from "zod";
+import { ServerError } from "./errors.js";
+import { PERMISSION_LEVELS, type Ceiling, type Grant } from "./permissions.js";
+
 /** Set in every sub-agent's environment: how deep in a chain of subagent-mcp servers it runs. */
 export const DEPTH_ENV = "SUBAGENT_MCP_DEPTH";
+/** The deepest chain allowed; passed down so that no server below can raise it. */
+export const MAX_DEPTH_ENV = "SUBAGENT_MCP_MAX_DEPTH";
+/** The mailbox a server speaks for; passed down as the sub-agent's own ("" for none). */
+export const NAME_ENV = "SUBAGENT_MCP_AGENT_NAME";
+/** The permission level of the agent a server runs under: the most it may grant. */
+export const CEILING_ENV = "SUBAGENT_MCP_PERMISSION_CEILING";
+/** The tools that agent may use without asking, as a JSON array ("*": any). */
+export const TOOLS_CEILING_ENV = "SUBAGENT_MCP_TOOLS_CEILING";
+
+/**
+ * What a sub-agent inherits, every variable set explicitly (so nothing leaks through from the
+ * launching server's own environment). The drivers hand them on to the MCP servers the sub-agent's
+ * CLI starts, the user-wide subagent-mcp server among them.
+ */
+export const LINEAGE_ENV = [DEPTH_ENV, MAX_DEPTH_ENV, NAME_ENV, CEILING_ENV, TOOLS_CEILING_ENV] as const;
+
+type Env = Record<string, string | undefined>;
 
 /** The nesting depth of this process, from its environment (0 when absent or malformed). */
-export function depthFrom(env: Record<string, string | undefined>): number {
+export function depthFrom(env: Env): number {
   const depth = Number(env[DEPTH_ENV]);
   return Number.isInteger(depth) && depth > 0 ? depth : 0;
+}
+
+const Tools = z.array(z.string().min(1));
+
+/**
+ * The ceiling this server runs under. A top-level server (depth 0, no ceiling set) has none; a
+ * nested one that was given none gets `default` with no tools (fail closed). A malformed value
+ * stops the server rather than being read as "no limit".
+ */
+export function ceilingFrom(env: Env): Ceiling | undefined {
+  const level = env[CEILING_ENV];
+  const tools = env[TOOLS_CEILING_ENV];
+  if ((level === undefined || level === "") && depthFrom(env) === 0) return undefined;
+  if (level !== undefined && level !== "" && !(PERMISSION_LEVELS as readonly string[]).includes(level)) {
+    throw new ServerError("CONFIG_INVALID", `${CEILING_ENV} must be one of ${PERMISSION_LEVELS.join(", ")}, got "${level}"`);
+  }
+  return { level: level === undefined || level === "" ? "default" : (level as Ceiling["level"]), tools: toolsFrom(tools) };
+}
+
+function toolsFrom(raw: string | undefined): readonly string[] | undefined {
+  if (raw === "*") return undefined;
+  if (raw === undefined || raw === "") return [];
+  let parsed;
+  try {
+    parsed = Tools.safeParse(JSON.parse(raw));
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.success !== true) throw new ServerError("CONFIG_INVALID", `${TOOLS_CEILING_ENV} must be a JSON array of tool names or "*", got ${JSON.stringify(raw)}`);
+  return parsed.data;
+}
+
+/** The environment of a sub-agent this server launches: one level deeper, with what it was granted. */
+export function childEnv(parent: { depth: number; maxDepth: number }, granted: Grant, name: string | undefined): Record<string, string> {
+  return {
+    [DEPTH_ENV]: String(parent.depth + 1),
+    [MAX_DEPTH_ENV]: String(parent.maxDepth),
+    [NAME_ENV]: name ?? "",
+    [CEILING_ENV]: granted.level,
+    [TOOLS_CEILING_ENV]: granted.level === "bypassPermissions" ? "*" : JSON.stringify(granted.tools ?? []),
+  };
+}
+
+/** Refuses to start sub-agents from a server already at the deepest level allowed. */
+export function checkDepth(at: { depth: number; maxDepth: number }): void {
+  if (at.depth >= at.maxDepth) {
+    throw new ServerError("NESTING_TOO_DEEP", `sub-agents may nest ${at.maxDepth} levels deep and this server is at depth ${at.depth}; do the work here instead of starting another agent`);
+  }
 }

@@ -1,6 +1,8 @@
 import { Pool, type PoolAgentSpec, type Provider, type ResetStrategy, type Supervisor } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
 import { ServerError } from "./errors.js";
+import { checkDepth, childEnv, LINEAGE_ENV } from "./nesting.js";
+import { grant, type Ceiling, type Grant } from "./permissions.js";
 
 /** A pool agent as the server knows it: where it came from and how to launch it. */
 export interface PoolDefinition {
@@ -38,14 +40,19 @@ export class PoolCatalog {
   #definitions = new Map<string, PoolDefinition>();
   #problems: string[] = [];
   #unusable: Record<string, string[]> = {};
+  /** Why a definition may not be started from this server (a grant above its ceiling), by agent. */
+  #refused = new Map<string, ServerError>();
+  readonly #lineage: Lineage;
 
   constructor(
     supervisor: Supervisor,
     private readonly source: DefinitionSource,
     private readonly cwd: string,
-    options: { rssCeilingMb?: number; taskTimeoutMs?: number } = {},
+    options: { rssCeilingMb?: number; taskTimeoutMs?: number; lineage?: Lineage } = {},
   ) {
-    this.pool = new Pool(supervisor, { memoryMb: treeRssMb, ...options });
+    const { lineage, ...poolOptions } = options;
+    this.#lineage = lineage ?? { depth: 0, maxDepth: 2, ceiling: undefined };
+    this.pool = new Pool(supervisor, { memoryMb: treeRssMb, ...poolOptions });
   }
 
   /** Re-reads the definitions (cheap: a handful of small files) and updates the pool's specs. */
@@ -54,7 +61,30 @@ export class PoolCatalog {
     this.#problems = problems;
     this.#unusable = unusable ?? {};
     this.#definitions = new Map(definitions.map((d) => [d.name, d]));
-    for (const d of definitions) this.pool.define(specOf(d, this.cwd));
+    this.#refused.clear();
+    for (const d of definitions) {
+      let granted: Grant;
+      try {
+        granted = grant({ mode: d.permissionMode, tools: d.allowedTools }, this.#lineage.ceiling, `${d.file} (pool agent "${d.name}")`);
+      } catch (error) {
+        if (!(error instanceof ServerError)) throw error;
+        this.#refused.set(d.name, error);
+        continue;
+      }
+      this.pool.define(specOf(d, this.cwd, granted, this.#lineage));
+    }
+  }
+
+  /**
+   * The definition named `name` if this server may start its replicas: not at the deepest nesting
+   * level, and asking for no more than this server was given. Otherwise the error says why.
+   */
+  startable(name: string): PoolDefinition {
+    const found = this.require(name);
+    checkDepth(this.#lineage);
+    const refused = this.#refused.get(name);
+    if (refused !== undefined) throw refused;
+    return found;
   }
 
   definition(name: string): PoolDefinition | undefined {
@@ -81,7 +111,15 @@ export class PoolCatalog {
   }
 }
 
-function specOf(d: PoolDefinition, cwd: string): PoolAgentSpec {
+/** Where this server stands: its depth, the deepest allowed, and what it may grant. */
+export interface Lineage {
+  depth: number;
+  maxDepth: number;
+  ceiling: Ceiling | undefined;
+}
+
+// Replicas are sub-agents like any other: one level deeper, with the grant as their own ceiling, and no mailbox.
+function specOf(d: PoolDefinition, cwd: string, granted: Grant, lineage: Lineage): PoolAgentSpec {
   return {
     name: d.name,
     replicas: d.replicas,
@@ -94,7 +132,9 @@ function specOf(d: PoolDefinition, cwd: string): PoolAgentSpec {
       ...(d.model === undefined ? {} : { model: d.model }),
       ...(d.effort === undefined ? {} : { effort: d.effort }),
       ...(d.allowedTools === undefined ? {} : { allowedTools: d.allowedTools }),
-      ...(d.permissionMode === undefined ? {} : { permissionMode: d.permissionMode }),
+      ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
+      env: childEnv(lineage, granted, undefined),
+      mcpEnv: [...LINEAGE_ENV],
     },
   };
 }

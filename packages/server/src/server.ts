@@ -16,6 +16,7 @@ import { PoolCatalog, type DefinitionSource } from "./pool-catalog.js";
 import { registerOrchestrationModeTool, type OrchestrationState } from "./tools/orchestration-mode.js";
 import { registerMessageTools } from "./tools/messages.js";
 import type { Mailboxes } from "@subagent-mcp/mailbox";
+import type { Ceiling } from "./permissions.js";
 
 /** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
 export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
@@ -31,6 +32,8 @@ export interface ServerDeps {
   depth?: number;
   /** Deepest nesting allowed (default 2). */
   maxDepth?: number;
+  /** The most this server may grant its sub-agents (see SUBAGENT_MCP_PERMISSION_CEILING); none for a top-level server. */
+  ceiling?: Ceiling;
   /** The supervisor's stall window, for hints (default 600 s). */
   stallSeconds?: number;
   /** How often a blocking `wait` sends progress notifications (default 5 s). */
@@ -75,6 +78,7 @@ export function createServer(deps: ServerDeps): McpServer {
     defaultCwd: deps.defaultCwd ?? process.cwd(),
     depth: deps.depth ?? 0,
     maxDepth: deps.maxDepth ?? 2,
+    ceiling: deps.ceiling,
     stallSeconds: deps.stallSeconds ?? 600,
     progressEveryMs: deps.progressEveryMs ?? 5_000,
     routing: { table: deps.routingTable ?? DEFAULT_TABLE, branch: deps.routingBranch ?? "cost_efficiency", installed: deps.installed ?? (() => true) },
@@ -94,6 +98,7 @@ export function createServer(deps: ServerDeps): McpServer {
   if (wanted("pool")) {
     const catalog = new PoolCatalog(deps.supervisor, deps.definitions ?? (() => ({ definitions: [], problems: [] })), tools.defaultCwd, {
       ...(deps.poolRssCeilingMb === undefined ? {} : { rssCeilingMb: deps.poolRssCeilingMb }),
+      lineage: { depth: tools.depth, maxDepth: tools.maxDepth, ceiling: deps.ceiling },
     });
     registerInvokeTool(server, catalog);
     registerWarmupTool(server, catalog);

@@ -35,7 +35,7 @@ export function registerInvokeTool(server: McpServer, catalog: PoolCatalog): voi
     (args) =>
       guard(async () => {
         catalog.refresh();
-        catalog.require(args.agent);
+        catalog.startable(args.agent);
         const out = await catalog.pool.invoke(args.agent, args.task, (args.timeout_s ?? 45) * 1000);
         if (out.status === "running") {
           return ok({ status: "running", agent_id: out.agentId, replica: out.replica }, `Still running on ${out.agentId} (replica ${out.replica}); call wait with agent_ids ["${out.agentId}"].`);

@@ -7,7 +7,8 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
-import { DEPTH_ENV } from "../nesting.js";
+import { checkDepth, childEnv, LINEAGE_ENV } from "../nesting.js";
+import { grant, PermissionModeSchema, type Ceiling } from "../permissions.js";
 import { MESSAGING_TOOLS } from "./messages.js";
 import { guard, ok, ProviderSchema, StatusSchema, type ToolDeps } from "./_shared.js";
 
@@ -23,7 +24,7 @@ export const LaunchAgentInput = {
   cwd: z.string().min(1).optional().describe("Existing directory the sub-agent works in (default: the server's)."),
   system_prompt_append: z.string().optional().describe("Text appended to the sub-agent's system prompt."),
   allowed_tools: z.array(z.string().min(1)).optional().describe("Tools the sub-agent may use without asking."),
-  permission_mode: z.string().min(1).optional().describe("default, acceptEdits, bypassPermissions or plan (mapped per CLI)."),
+  permission_mode: PermissionModeSchema.optional().describe("plan, default, acceptEdits, auto or bypassPermissions (or a CLI's own name for one: read-only, workspace-write, danger-full-access, auto_edit, yolo); mapped per CLI. A nested server grants at most its own."),
   label: z.string().max(200).optional().describe("A short name to recognise the agent by."),
 };
 
@@ -46,7 +47,7 @@ export const LaunchAgentOutput = {
 };
 
 /** `launch_agent`: starts (or queues) a sub-agent and returns at once; never waits for its turn. */
-export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void {
+export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps & { ceiling: Ceiling | undefined }): void {
   server.registerTool(
     "launch_agent",
     {
@@ -59,9 +60,8 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
     },
     (args) =>
       guard(() => {
-        if (deps.depth >= deps.maxDepth) {
-          throw new ServerError("NESTING_TOO_DEEP", `sub-agents may nest ${deps.maxDepth} levels deep and this server is at depth ${deps.depth}; do the work here instead of launching another agent`);
-        }
+        checkDepth(deps);
+        const granted = grant({ mode: args.permission_mode, tools: args.allowed_tools }, deps.ceiling, "launch_agent");
         const route = selectCandidates({
           ...(args.task_category === undefined ? {} : { category: args.task_category }),
           ...(args.provider === undefined ? {} : { provider: args.provider }),
@@ -74,7 +74,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
         const [chosen, ...fallbacks] = route.candidates;
         if (chosen === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
         const cwd = checkCwd(args.cwd, deps.defaultCwd);
-        const child = childMessaging(deps, args.system_prompt_append, args.allowed_tools);
+        const child = childMessaging(deps, args.system_prompt_append, granted.tools);
         const view = deps.supervisor.launch({
           ...child,
           provider: chosen.provider,
@@ -85,9 +85,11 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           fallbacks,
           ...(child.systemPromptAppend === undefined ? {} : { systemPromptAppend: child.systemPromptAppend }),
           ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
-          ...(args.permission_mode === undefined ? {} : { permissionMode: args.permission_mode }),
+          ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
           ...(args.label === undefined ? {} : { label: args.label }),
-          env: { [DEPTH_ENV]: String(deps.depth + 1) },
+          // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
+          env: childEnv(deps, granted, child.id),
+          mcpEnv: [...LINEAGE_ENV],
         });
         const out = {
           agent_id: view.id,

@@ -25,7 +25,7 @@ export function registerWarmupTool(server: McpServer, catalog: PoolCatalog): voi
     (args) =>
       guard(() => {
         catalog.refresh();
-        catalog.require(args.agent);
+        catalog.startable(args.agent);
         const replicas = catalog.pool.warmup(args.agent, args.replicas).map(replicaOut);
         return ok({ agent: args.agent, replicas }, `${args.agent}: ${replicas.length} replica(s) warm.`);
       }),

@@ -1,0 +1,152 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { Mailboxes, Message, OutgoingMessage, Quarantined, Recovered, Released } from "@subagent-mcp/mailbox";
+import { NAME_ENV } from "./nesting.js";
+
+/**
+ * The mailbox every top-level session also reads: `subagent-mcp send orchestrator "..."` reaches
+ * whichever live session reads first, while each session's sub-agents write to its own mailbox.
+ */
+export const SHARED_INBOX = "orchestrator";
+
+/** Who a server speaks for: its own mailbox and, for a top-level session, the shared one it also reads. */
+export interface MessagingIdentity {
+  self: string;
+  shared?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+// A host's session id as a mailbox name segment; anything unusual is hashed rather than trusted.
+function sessionPart(id: string): string {
+  return /^[A-Za-z0-9_-]{1,100}$/.test(id) ? id : createHash("sha256").update(id).digest("hex").slice(0, 16);
+}
+
+/**
+ * Whose mail a server may read. An explicit SUBAGENT_MCP_AGENT_NAME wins (a worker's server, or the
+ * name a launching server gave its sub-agent). A nested server (depth > 0) without one speaks for
+ * nobody and gets no messaging tools: it must never read a mailbox it does not own. A top-level
+ * server speaks for its host session: `orchestrator-<session id>` where the host gives one (Claude
+ * Code's CLAUDE_CODE_SESSION_ID), else `orchestrator-<random>` for this process (hosts start one
+ * server per session), and it also reads {@link SHARED_INBOX}.
+ */
+export function messagingIdentity(env: Env, depth: number): MessagingIdentity | undefined {
+  const named = env[NAME_ENV];
+  if (named !== undefined && named !== "") return { self: named };
+  if (depth > 0) return undefined;
+  const session = env.CLAUDE_CODE_SESSION_ID;
+  const own = session === undefined || session === "" ? randomBytes(4).toString("hex") : sessionPart(session);
+  return { self: `${SHARED_INBOX}-${own}`, shared: SHARED_INBOX };
+}
+
+/**
+ * `mail` as seen by `self`: its own mailbox first, then the shared one, as if they were one. A
+ * message in the shared mailbox from `self` is left for the other sessions; a broadcast, which also
+ * lands in `self`'s own mailbox, is taken once. Every other name goes straight through.
+ */
+export class SharedInbox implements Mailboxes {
+  /** The mailbox each claimed message came from, so that ack and release go back to it. */
+  readonly #origin = new Map<string, string>();
+  /** Broadcast ids already handed out (a copy sits in both mailboxes); bounded. */
+  readonly #broadcasts = new Set<string>();
+
+  constructor(
+    private readonly mail: Mailboxes,
+    private readonly self: string,
+    private readonly shared: string,
+  ) {}
+
+  #fromOthers = (only: (m: Message) => boolean) => (m: Message): boolean => m.from !== this.self && only(m);
+
+  receive(name: string, limit = 10, only: (message: Message) => boolean = () => true): Message[] {
+    if (name !== this.self) return this.mail.receive(name, limit, only);
+    const own = this.mail.receive(this.self, limit, only).map((m) => [this.self, m] as const);
+    const shared = own.length < limit ? this.mail.receive(this.shared, limit - own.length, this.#fromOthers(only)).map((m) => [this.shared, m] as const) : [];
+    const out: Message[] = [];
+    for (const [box, m] of [...own, ...shared]) {
+      if (m.broadcast === true && this.#broadcasts.has(m.id)) {
+        this.mail.ack(box, m.id); // the other copy was already handed out
+        continue;
+      }
+      if (m.broadcast === true) this.#remember(m.id);
+      if (box !== this.self) this.#origin.set(m.id, box);
+      out.push(m);
+    }
+    return out;
+  }
+
+  #remember(id: string): void {
+    this.#broadcasts.add(id);
+    if (this.#broadcasts.size > 1_000) this.#broadcasts.delete(this.#broadcasts.values().next().value as string);
+  }
+
+  #box(name: string, id: string): string {
+    if (name !== this.self) return name;
+    const box = this.#origin.get(id) ?? this.self;
+    this.#origin.delete(id);
+    return box;
+  }
+
+  ack(name: string, id: string): void {
+    this.mail.ack(this.#box(name, id), id);
+  }
+
+  release(name: string, id: string, options?: { count?: boolean }): Released {
+    return this.mail.release(this.#box(name, id), id, options);
+  }
+
+  async wait(name: string, timeoutMs: number, signal?: AbortSignal, only: (message: Message) => boolean = () => true): Promise<boolean> {
+    if (name !== this.self) return this.mail.wait(name, timeoutMs, signal, only);
+    // Whichever mailbox gets something first ends both waits.
+    const either = new AbortController();
+    const stop = (): void => {
+      either.abort();
+    };
+    signal?.addEventListener("abort", stop, { once: true });
+    try {
+      return await Promise.race([
+        this.mail.wait(this.self, timeoutMs, either.signal, only),
+        this.mail.wait(this.shared, timeoutMs, either.signal, this.#fromOthers(only)),
+      ]);
+    } finally {
+      signal?.removeEventListener("abort", stop);
+      either.abort();
+    }
+  }
+
+  peek(name: string): Message[] {
+    if (name !== this.self) return this.mail.peek(name);
+    return [...this.mail.peek(this.self), ...this.mail.peek(this.shared).filter((m) => m.from !== this.self && !(m.broadcast === true && this.#broadcasts.has(m.id)))];
+  }
+
+  pending(name: string): number {
+    return name === this.self ? this.peek(name).length : this.mail.pending(name);
+  }
+
+  send(message: OutgoingMessage): Message {
+    return this.mail.send(message);
+  }
+
+  recover(name: string): Recovered {
+    return this.mail.recover(name);
+  }
+
+  dead(name: string): Message[] {
+    return this.mail.dead(name);
+  }
+
+  revive(name: string, id?: string): number {
+    return this.mail.revive(name, id);
+  }
+
+  quarantined(name: string): Quarantined[] {
+    return this.mail.quarantined(name);
+  }
+
+  claimed(name: string): number {
+    return this.mail.claimed(name);
+  }
+
+  names(): string[] {
+    return this.mail.names();
+  }
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { ServerError } from "./errors.js";
+
+/** Permission levels, least first: what a sub-agent may do without anyone approving it. */
+export const PERMISSION_LEVELS = ["plan", "default", "acceptEdits", "auto", "bypassPermissions"] as const;
+export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
+
+// Every CLI's own names for the levels (Claude Code, Codex sandboxes, Gemini CLI approval modes).
+const LEVEL_OF = {
+  plan: "plan",
+  "read-only": "plan",
+  default: "default",
+  manual: "default",
+  dontAsk: "default",
+  acceptEdits: "acceptEdits",
+  auto_edit: "acceptEdits",
+  "workspace-write": "acceptEdits",
+  auto: "auto",
+  bypassPermissions: "bypassPermissions",
+  yolo: "bypassPermissions",
+  "danger-full-access": "bypassPermissions",
+} as const satisfies Record<string, PermissionLevel>;
+
+/** A permission mode as callers may name it; each maps to one {@link PermissionLevel}. */
+export const PermissionModeSchema = z.enum(Object.keys(LEVEL_OF) as [keyof typeof LEVEL_OF, ...(keyof typeof LEVEL_OF)[]]);
+export type PermissionMode = z.infer<typeof PermissionModeSchema>;
+
+/**
+ * The most a server may grant its sub-agents, inherited from the agent it runs under: that
+ * agent's permission level and, below bypassPermissions, the tools it was allowed without asking.
+ */
+export interface Ceiling {
+  level: PermissionLevel;
+  /** Tools allowed without asking; undefined: any (the level alone decides). */
+  tools: readonly string[] | undefined;
+}
+
+/** What a launch asks for. */
+export interface GrantRequest {
+  mode?: string | undefined;
+  tools?: string[] | undefined;
+}
+
+/** What a launch gets: the level to run at (and to pass down as the child's ceiling) and its tools. */
+export interface Grant {
+  level: PermissionLevel;
+  /** The mode for the CLI; undefined when none was asked for and none is needed (the CLI's own default). */
+  mode: PermissionLevel | undefined;
+  tools: string[] | undefined;
+}
+
+const rank = (level: PermissionLevel): number => PERMISSION_LEVELS.indexOf(level);
+
+/** The level a mode name stands for; an unknown name is an error that lists the known ones. */
+export function levelOf(mode: string, what: string): PermissionLevel {
+  const parsed = PermissionModeSchema.safeParse(mode);
+  if (!parsed.success) throw new ServerError("INVALID_ARGUMENT", `${what}: unknown permission mode "${mode}" (known: ${PermissionModeSchema.options.join(", ")})`);
+  return LEVEL_OF[parsed.data];
+}
+
+// Claude Code's rules: "Bash" covers "Bash(git diff:*)", and "mcp__srv" every tool of that server.
+function covers(allowed: string, tool: string): boolean {
+  if (allowed === tool) return true;
+  if (!allowed.includes("(") && tool.startsWith(`${allowed}(`)) return true;
+  return /^mcp__[^_]+(?:_[^_]+)*$/.test(allowed) && tool.startsWith(`${allowed}__`);
+}
+
+/**
+ * Checks a launch against the ceiling (none: a server started by a person or a host, which may
+ * grant anything) and says what it gets. A launch that names no mode runs at `default`, or at the
+ * ceiling when that is lower. Asking for more than the ceiling is refused, never reduced quietly.
+ */
+export function grant(request: GrantRequest, ceiling: Ceiling | undefined, what: string): Grant {
+  const asked = request.mode === undefined ? undefined : levelOf(request.mode, what);
+  if (ceiling === undefined) return { level: asked ?? "default", mode: asked, tools: request.tools };
+  if (asked !== undefined && rank(asked) > rank(ceiling.level)) {
+    throw new ServerError("PERMISSION_ABOVE_CEILING", `${what}: permission mode "${request.mode ?? ""}" is more than this agent was given (${ceiling.level}); a sub-agent can be given at most its parent's permissions`);
+  }
+  const level = asked ?? (rank(ceiling.level) < rank("default") ? ceiling.level : "default");
+  const allowed = ceiling.tools;
+  const extra = allowed === undefined ? [] : (request.tools ?? []).filter((t) => !allowed.some((a) => covers(a, t)));
+  if (extra.length > 0) {
+    throw new ServerError("PERMISSION_ABOVE_CEILING", `${what}: allowed tools ${extra.join(", ")} go beyond what this agent was allowed (${allowed?.join(", ") || "none"}); a sub-agent can be given at most its parent's tools`);
+  }
+  return { level, mode: asked ?? (level === "default" ? undefined : level), tools: request.tools };
+}
