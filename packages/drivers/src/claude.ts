@@ -3,12 +3,17 @@ import type { AgentEvent, Driver, McpServerSpec, Session, SessionSpec } from "@s
 import { isTransientMessage } from "./classify.js";
 import { ClaudeLine, type ClaudeUsage } from "./claude-wire.js";
 import type { CliDriverOptions } from "./options.js";
+import { writePrivateFile } from "./private-file.js";
 import { spawnCli, type CliProcess } from "./process.js";
 import { resolveExecutable } from "./resolve.js";
 import { BaseSession } from "./session-base.js";
 
-/** The Claude Code command line for one long-lived stream-json session. */
-export function claudeArgs(spec: SessionSpec): string[] {
+/**
+ * The Claude Code command line for one long-lived stream-json session. `mcpConfigFile` holds
+ * `spec.mcpServers` (see {@link claudeMcpJson}); without it they are given inline, for display only:
+ * their addresses and environments must not be on a command line others can read.
+ */
+export function claudeArgs(spec: SessionSpec, mcpConfigFile?: string): string[] {
   const args = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
   const add = (flag: string, value: string | undefined): void => {
     if (value !== undefined && value !== "") args.push(flag, value);
@@ -20,7 +25,7 @@ export function claudeArgs(spec: SessionSpec): string[] {
   add("--disallowedTools", spec.disallowedTools?.join(","));
   add("--permission-mode", spec.permissionMode);
   if (spec.builtinTools !== undefined) args.push("--tools", spec.builtinTools.join(","));
-  const configs = [...(spec.mcpConfig === undefined ? [] : [spec.mcpConfig]), ...(spec.mcpServers === undefined || spec.mcpServers.length === 0 ? [] : [claudeMcpJson(spec.mcpServers)])];
+  const configs = [...(spec.mcpConfig === undefined ? [] : [spec.mcpConfig]), ...(spec.mcpServers === undefined || spec.mcpServers.length === 0 ? [] : [mcpConfigFile ?? claudeMcpJson(spec.mcpServers)])];
   if (configs.length > 0) args.push("--mcp-config", ...configs);
   if (spec.strictMcpConfig === true) args.push("--strict-mcp-config");
   add("--settings", spec.settings);
@@ -42,13 +47,16 @@ export class ClaudeDriver implements Driver {
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
     const baseEnv = this.options.env;
     const executable = resolveExecutable("claude", { explicit: this.options.executable, env: baseEnv ?? process.env });
+    // The servers' secret addresses go in a private file for the session's lifetime, not on its command line.
+    const config = spec.mcpServers === undefined || spec.mcpServers.length === 0 ? undefined : writePrivateFile("mcp.json", claudeMcpJson(spec.mcpServers));
     const proc = spawnCli({
       command: executable,
-      args: [...(this.options.executableArgs ?? []), ...claudeArgs(spec)],
+      args: [...(this.options.executableArgs ?? []), ...claudeArgs(spec, config?.path)],
       cwd: spec.cwd,
       env: { ...baseEnv, ...spec.env },
       extendEnv: this.options.extendEnv ?? true,
     });
+    if (config !== undefined) void proc.exited.finally(() => { config.remove(); });
     return new ClaudeSession(proc, onEvent);
   }
 }

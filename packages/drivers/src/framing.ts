@@ -19,6 +19,8 @@ export class LineFramer {
     private readonly onLine: (line: string) => void,
     private readonly onOversize: (bytes: number) => void = () => undefined,
     readonly maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
+    /** Sees every byte of a line that is being dropped, in order, so a reader can still learn what it was. */
+    private readonly onSkipped?: (bytes: Buffer) => void,
   ) {}
 
   push(chunk: Buffer | string): void {
@@ -40,11 +42,13 @@ export class LineFramer {
     if (bytes.length === 0) return;
     if (this.#skipping) {
       this.#size += bytes.length;
+      this.onSkipped?.(bytes);
       return;
     }
     this.#parts.push(bytes);
     this.#size += bytes.length;
     if (this.#size > this.maxLineBytes) {
+      for (const part of this.#parts) this.onSkipped?.(part);
       this.#parts = [];
       this.#skipping = true;
     }

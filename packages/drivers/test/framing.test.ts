@@ -53,6 +53,15 @@ describe("LineFramer", () => {
     expect(oversize).toEqual([200]);
   });
 
+  it("shows every byte of a dropped line, in order, to the one who asks", () => {
+    const skipped: Buffer[] = [];
+    const lines: string[] = [];
+    const framer = new LineFramer((l) => lines.push(l), () => undefined, 150, (b) => skipped.push(b));
+    for (const chunk of ["a".repeat(100), "b".repeat(100), "c".repeat(20) + "\nok\n"]) framer.push(Buffer.from(chunk));
+    expect(Buffer.concat(skipped).toString()).toBe("a".repeat(100) + "b".repeat(100) + "c".repeat(20));
+    expect(lines).toEqual(["ok"]);
+  });
+
   it("emits a last line without a trailing newline at end", () => {
     expect(frame([Buffer.from("a\nb")]).lines).toEqual(["a", "b"]);
   });

@@ -25,6 +25,12 @@ export async function startChildEndpoint(build: (self: string) => McpServer): Pr
   const sign = (self: string): string => createHmac("sha256", key).update(self).digest("hex").slice(0, 32);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // DNS rebinding: a web page can point a name of its own at 127.0.0.1, but its requests then
+    // carry that name as Host, and a browser always says where it comes from (Origin). Our CLIs do neither.
+    if (!localHosts.has(req.headers.host ?? "") || req.headers.origin !== undefined) {
+      res.writeHead(403).end();
+      return;
+    }
     const match = PATH.exec(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
     const self = match?.[1] ?? "";
     const given = Buffer.from(match?.[2] ?? "");
@@ -64,6 +70,7 @@ export async function startChildEndpoint(build: (self: string) => McpServer): Pr
   });
   http.unref();
   const { port } = http.address() as AddressInfo;
+  const localHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   return {
     url: (self) => `http://127.0.0.1:${port}/agents/${SafeName.parse(self)}/${sign(self)}/mcp`,
     close: () => new Promise<void>((resolve) => {

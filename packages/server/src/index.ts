@@ -26,3 +26,5 @@ export type { OrchestrationState } from "./tools/orchestration-mode.js";
 export { startChildEndpoint, type ChildEndpoint } from "./child-endpoint.js";
 export { CHILD_SERVER } from "./tools/launch-agent.js";
 export { MESSAGING_TOOLS } from "./tools/messages.js";
+export { BoundedStdioServerTransport, stdioTransport, type BoundedStdioOptions } from "./stdio-transport.js";
+export { capToolResult, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESULT_CHARS, limitsFrom, type Limits } from "./limits.js";

@@ -1,4 +1,4 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { McpServerSpec, Provider, Supervisor } from "@subagent-mcp/core";
 import { DEFAULT_TABLE, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { registerInterruptAgentTool } from "./tools/interrupt-agent.js";
@@ -17,6 +17,8 @@ import { registerOrchestrationModeTool, type OrchestrationState } from "./tools/
 import { registerMessageTools } from "./tools/messages.js";
 import type { Mailboxes } from "@subagent-mcp/mailbox";
 import type { Ceiling } from "./permissions.js";
+import { Outbox, OutboxServer } from "./delivery.js";
+import { limitsFrom } from "./limits.js";
 
 /** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
 export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
@@ -55,6 +57,8 @@ export interface ServerDeps {
   childServer?: (self: string) => McpServerSpec;
   /** Only these groups of tools (default: all). */
   toolsets?: readonly Toolset[];
+  /** The result cap in characters of JSON (default: SUBAGENT_MCP_MAX_RESULT_CHARS, else 40 000). */
+  maxResultChars?: number;
 }
 
 const INSTRUCTIONS: Record<Toolset, string> = {
@@ -72,7 +76,9 @@ function inboxOf(messaging: { mail: Mailboxes; self: string }): { pending(): num
 export function createServer(deps: ServerDeps): McpServer {
   const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
   const instructions = offered.filter((set) => set !== "messaging" || deps.messaging !== undefined).map((set) => INSTRUCTIONS[set]).join(" ");
-  const server = new McpServer({ name: "subagent-mcp", version: deps.version }, { instructions });
+  const maxResultChars = deps.maxResultChars ?? limitsFrom(process.env).maxResultChars;
+  const outbox = new Outbox(maxResultChars);
+  const server = new OutboxServer({ name: "subagent-mcp", version: deps.version }, { instructions }, outbox);
   const tools = {
     supervisor: deps.supervisor,
     defaultCwd: deps.defaultCwd ?? process.cwd(),
@@ -82,6 +88,7 @@ export function createServer(deps: ServerDeps): McpServer {
     stallSeconds: deps.stallSeconds ?? 600,
     progressEveryMs: deps.progressEveryMs ?? 5_000,
     routing: { table: deps.routingTable ?? DEFAULT_TABLE, branch: deps.routingBranch ?? "cost_efficiency", installed: deps.installed ?? (() => true) },
+    maxResultChars,
     ...(deps.messaging === undefined ? {} : { inbox: inboxOf(deps.messaging) }),
     ...(deps.messaging === undefined || deps.childServer === undefined ? {} : { children: { parent: deps.messaging.self, server: deps.childServer } }),
   };
@@ -100,13 +107,13 @@ export function createServer(deps: ServerDeps): McpServer {
       ...(deps.poolRssCeilingMb === undefined ? {} : { rssCeilingMb: deps.poolRssCeilingMb }),
       lineage: { depth: tools.depth, maxDepth: tools.maxDepth, ceiling: deps.ceiling },
     });
-    registerInvokeTool(server, catalog);
+    registerInvokeTool(server, catalog, maxResultChars);
     registerWarmupTool(server, catalog);
     registerListPoolTool(server, catalog);
     registerResetTool(server, catalog);
   }
   let mode = false;
   if (wanted("orchestration")) registerOrchestrationModeTool(server, deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: tools.defaultCwd });
-  if (deps.messaging !== undefined && wanted("messaging")) registerMessageTools(server, deps.messaging);
+  if (deps.messaging !== undefined && wanted("messaging")) registerMessageTools(server, { ...deps.messaging, outbox, maxResultChars });
   return server;
 }

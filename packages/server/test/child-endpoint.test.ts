@@ -3,10 +3,23 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { Supervisor } from "@subagent-mcp/core";
 import { Maildir } from "@subagent-mcp/mailbox";
 import { mkdtempSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createServer, startChildEndpoint } from "../src/index.js";
+
+/** A POST with the headers given as is (fetch would not let a test set Host). */
+function post(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }));
+  });
+}
 
 describe("the sub-agents' loopback messaging endpoint", () => {
   it("speaks for each agent only at its own signed address, with the messaging tools alone", async () => {
@@ -29,6 +42,25 @@ describe("the sub-agents' loopback messaging endpoint", () => {
       expect((await fetch(forged, { method: "POST", body: "{}" })).status).toBe(404);
       expect((await fetch(url.replace(/\/[0-9a-f]{32}\/mcp$/, "/mcp"), { method: "POST" })).status).toBe(404);
       expect((await fetch(url)).status).toBe(405);
+    } finally {
+      await endpoint.close();
+      await supervisor.shutdown();
+    }
+  });
+
+  it("answers only requests addressed to 127.0.0.1 or localhost with no browser Origin (DNS rebinding)", async () => {
+    const mail = new Maildir(mkdtempSync(join(tmpdir(), "child-endpoint-")));
+    const supervisor = new Supervisor({ drivers: {} });
+    const endpoint = await startChildEndpoint((self) => createServer({ supervisor, version: "0", messaging: { mail, self }, toolsets: ["messaging"] }));
+    try {
+      const url = endpoint.url("a1b2c3d4");
+      const port = new URL(url).port;
+      expect(await post(url, {})).toBe(200);
+      expect(await post(url, { host: `localhost:${port}` })).toBe(200);
+      expect(await post(url, { host: `attacker.example:${port}` })).toBe(403);
+      expect(await post(url, { host: "127.0.0.1" })).toBe(403);
+      expect(await post(url, { origin: "http://attacker.example" })).toBe(403);
+      expect(await post(url, { origin: "null" })).toBe(403);
     } finally {
       await endpoint.close();
       await supervisor.shutdown();

@@ -27,6 +27,8 @@ export interface ToolDeps {
   children?: { parent: string; server: (self: string) => McpServerSpec };
   /** The routing table and default branch, and which CLIs are installed here. */
   routing: { table: RoutingTable; branch: Branch; installed: (provider: Provider) => boolean };
+  /** The result cap (SUBAGENT_MCP_MAX_RESULT_CHARS): tools page their large fields to fit it. */
+  maxResultChars: number;
 }
 
 export const AgentIdSchema = z.string().min(1).describe("An agent id returned by launch_agent (list_agents shows them all).");
@@ -50,6 +52,8 @@ export const FinishedTurnSchema = z.object({
   turn: z.number(),
   status: StatusSchema,
   result: z.string(),
+  /** Set when `result` is only its beginning (over the result cap): the full length. */
+  result_chars: z.number().optional().describe("Set when result is cut: its full length; poll_agent with offset reads on."),
   is_error: z.boolean(),
   interrupted: z.boolean(),
   usage: UsageOutSchema,

@@ -2,6 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { PoolCatalog } from "../pool-catalog.js";
 import { guard, ok, round, usageOut, UsageOutSchema } from "./_shared.js";
+import { fitTurns, readOn, roomLeft } from "./_paging.js";
 
 export const InvokeInput = {
   agent: z.string().min(1).describe("Name of a pool agent (list_pool shows them)."),
@@ -14,6 +15,7 @@ export const InvokeOutput = {
   agent_id: z.string(),
   replica: z.number(),
   result: z.string().optional(),
+  result_chars: z.number().optional().describe("Set when result is cut: its full length; poll_agent with offset reads on."),
   is_error: z.boolean().optional(),
   usage: UsageOutSchema.optional(),
   cost_usd: z.number().optional(),
@@ -21,7 +23,7 @@ export const InvokeOutput = {
 };
 
 /** `invoke`: runs a task on a warm replica of a named agent and returns its own result. */
-export function registerInvokeTool(server: McpServer, catalog: PoolCatalog): void {
+export function registerInvokeTool(server: McpServer, catalog: PoolCatalog, maxResultChars: number): void {
   server.registerTool(
     "invoke",
     {
@@ -40,17 +42,23 @@ export function registerInvokeTool(server: McpServer, catalog: PoolCatalog): voi
         if (out.status === "running") {
           return ok({ status: "running", agent_id: out.agentId, replica: out.replica }, `Still running on ${out.agentId} (replica ${out.replica}); call wait with agent_ids ["${out.agentId}"].`);
         }
-        const structured = {
-          status: "done",
-          agent_id: out.agentId,
-          replica: out.replica,
-          result: out.result,
-          is_error: out.isError,
-          usage: usageOut(out.usage),
-          ...(out.costUsd === undefined ? {} : { cost_usd: round(out.costUsd) }),
-          duration_ms: Math.round(out.durationMs),
+        const answer = (result: string, more: { result_chars?: number }) => {
+          const structured = {
+            status: "done",
+            agent_id: out.agentId,
+            replica: out.replica,
+            result,
+            ...more,
+            is_error: out.isError,
+            usage: usageOut(out.usage),
+            ...(out.costUsd === undefined ? {} : { cost_usd: round(out.costUsd) }),
+            duration_ms: Math.round(out.durationMs),
+          };
+          return ok(structured, `${out.isError ? "Failed: " : ""}${result}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}`);
         };
-        return ok(structured, out.isError ? `Failed: ${out.result}` : out.result);
+        // The result is in the structured content and in the text: each copy gets half the room.
+        const [fitted] = fitTurns<{ agent_id: string; result: string; result_chars?: number }>([{ agent_id: out.agentId, result: out.result }], roomLeft(maxResultChars, answer("", { result_chars: out.result.length })) - 200, 2);
+        return answer(fitted?.result ?? "", fitted?.result_chars === undefined ? {} : { result_chars: fitted.result_chars });
       }),
   );
 }

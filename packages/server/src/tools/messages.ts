@@ -1,6 +1,10 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { BROADCAST, PrioritySchema, SafeName, type Mailboxes, type Message } from "@subagent-mcp/mailbox";
+import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
+import type { Outbox } from "../delivery.js";
+import { ServerError } from "../errors.js";
+import { DEFAULT_MAX_RESULT_CHARS, jsonChars, sliceToFit } from "../limits.js";
 import { guard, ok } from "./_shared.js";
 
 /** The messaging tools, by name. */
@@ -11,6 +15,10 @@ export interface MessagingDeps {
   mail: Mailboxes;
   /** This agent's mailbox name (SUBAGENT_MCP_AGENT_NAME, default "orchestrator"). */
   self: string;
+  /** Where answers go out: a taken message is acknowledged only once the answer carrying it was sent. */
+  outbox?: Outbox;
+  /** The result cap: messages are handed out as far as they fit it (default 40 000). */
+  maxResultChars?: number;
 }
 
 const MessageOut = z.object({
@@ -22,7 +30,11 @@ const MessageOut = z.object({
   reply_to: z.string().optional(),
   bounce: z.boolean().optional().describe("A failure notice: the recipient gave up on the message it answers."),
   sent_at: z.string(),
+  body_chars: z.number().optional().describe("Set when body is one part of a longer message: the whole body's length."),
+  next_offset: z.number().optional().describe("Where the next part starts (inbox with message_id and offset); the message stays in the mailbox until its last part is read."),
 });
+
+const MoreWaiting = z.number().optional().describe("Messages left waiting because they did not fit this answer: call inbox again.");
 
 function out(m: Message): z.infer<typeof MessageOut> {
   return { message_id: m.id, from: m.from, body: m.body, priority: m.priority, thread_id: m.threadId, ...(m.replyTo === undefined ? {} : { reply_to: m.replyTo }), ...(m.bounce === true ? { bounce: true } : {}), sent_at: new Date(m.sentAt).toISOString() };
@@ -32,11 +44,93 @@ function render(messages: Message[]): string {
   return messages.length === 0 ? "No messages." : messages.map((m) => `[${m.id}] from ${m.from} (${m.priority}): ${m.body}`).join("\n");
 }
 
-// Reading a message is taking it: the tools hand each message out once and acknowledge it.
-function take(deps: MessagingDeps, limit: number): Message[] {
-  const got = deps.mail.receive(deps.self, limit);
-  for (const m of got) deps.mail.ack(deps.self, m.id);
-  return got;
+/** The request a handler answers: its answer's delivery decides whether what it took is acknowledged. */
+interface Answering {
+  requestId: RequestId;
+  signal: AbortSignal;
+}
+
+/** What one inbox answer hands out: whole messages, or one part of a message too long for any answer. */
+interface Taken {
+  messages: Message[];
+  part?: { message: Message; body: string; offset: number };
+  /** Messages left waiting because they did not fit this answer. */
+  more: number;
+}
+
+// Room for message bodies in one answer: each body goes out twice (structured content and text).
+const room = (deps: MessagingDeps): number => Math.floor(((deps.maxResultChars ?? DEFAULT_MAX_RESULT_CHARS) - 2_000) / 2);
+const cost = (m: Message): number => jsonChars(m.body) + 400;
+
+/**
+ * Reading a message is taking it. Waiting messages are handed out in delivery order as far as they
+ * fit the result cap (the rest stay waiting); one that is too long for any answer is handed out in
+ * parts by `inbox {message_id, offset}` and taken with its last part. A taken message is
+ * acknowledged once the answer carrying it was sent, and goes back to the mailbox if it was not.
+ */
+function take(deps: MessagingDeps, limit: number, answering: Answering): Taken {
+  const waiting = deps.mail.peek(deps.self);
+  const chosen = new Set<string>();
+  let used = 0;
+  for (const m of waiting) {
+    if (chosen.size >= limit || used + cost(m) > room(deps)) break;
+    chosen.add(m.id);
+    used += cost(m);
+  }
+  const first = waiting[0];
+  if (chosen.size === 0 && first !== undefined) return partOf(deps, first, 0, answering, waiting.length - 1);
+  const messages = deps.mail.receive(deps.self, limit, (m) => chosen.has(m.id));
+  settleAfterSending(deps, messages, answering);
+  return { messages, more: waiting.length - messages.length };
+}
+
+/** One part of a waiting message from `offset`; the last part takes the message. */
+function partOf(deps: MessagingDeps, message: Message, offset: number, answering: Answering, more: number): Taken {
+  if (offset > message.body.length) throw new ServerError("INVALID_ARGUMENT", `offset ${offset} is past the end of message ${message.id} (${message.body.length} characters)`);
+  const body = sliceToFit(message.body, offset, room(deps) - 400);
+  if (offset + body.length < message.body.length) return { messages: [], part: { message, body, offset }, more };
+  const taken = deps.mail.receive(deps.self, 1, (m) => m.id === message.id);
+  if (taken.length === 0) throw new ServerError("INVALID_ARGUMENT", `message ${message.id} was taken by another reader meanwhile`);
+  settleAfterSending(deps, taken, answering);
+  return { messages: [], part: { message, body, offset }, more };
+}
+
+function settleAfterSending(deps: MessagingDeps, taken: Message[], answering: Answering): void {
+  const each = (what: string, act: (m: Message) => void): void => {
+    for (const m of taken) {
+      try {
+        act(m);
+      } catch (error) {
+        process.stderr.write(`subagent-mcp: could not ${what} message ${m.id} in ${deps.self}'s mailbox: ${(error as Error).message}\n`);
+      }
+    }
+  };
+  const ack = (): void => { each("acknowledge", (m) => { deps.mail.ack(deps.self, m.id); }); };
+  if (taken.length === 0) return;
+  if (deps.outbox === undefined) ack();
+  else {
+    deps.outbox.expect(answering.requestId, answering.signal, {
+      delivered: ack,
+      // A failed write counts as an attempt (a message that can never be delivered ends in dead letters); a cancelled call does not.
+      undelivered: (why) => { each("release", (m) => { deps.mail.release(deps.self, m.id, { count: why === "failed" }); }); },
+    });
+  }
+}
+
+/** The answer of inbox and wait_inbox. */
+function answer(taken: Taken, extra: Record<string, unknown> = {}): ReturnType<typeof ok> {
+  const messages = taken.messages.map(out);
+  const lines = [render(taken.messages)];
+  if (taken.part !== undefined) {
+    const { message, body, offset } = taken.part;
+    const end = offset + body.length;
+    const last = end >= message.body.length;
+    messages.push({ ...out(message), body, body_chars: message.body.length, ...(last ? {} : { next_offset: end }) });
+    lines[0] = `[${message.id}] from ${message.from} (${message.priority}), characters ${offset}-${end} of ${message.body.length}: ${body}`;
+    if (!last) lines.push(`Message ${message.id} is longer than one answer: read on with inbox {"message_id": "${message.id}", "offset": ${end}}; it stays in your mailbox until its last part is read.`);
+  }
+  if (taken.more > 0) lines.push(`${taken.more} more message(s) waiting: call inbox again.`);
+  return ok({ messages, ...(taken.more > 0 ? { more_waiting: taken.more } : {}), ...extra }, lines.join("\n"));
 }
 
 /** `send_to`, `inbox`, `wait_inbox` and `reply`: messages between agents by name. */
@@ -60,15 +154,21 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
     "inbox",
     {
       title: "Read my inbox",
-      description: `Take the waiting messages addressed to this agent (${deps.self}), high priority first. Does not block; see wait_inbox.`,
-      inputSchema: { limit: z.number().int().min(1).max(100).optional() },
-      outputSchema: { messages: z.array(MessageOut) },
+      description: `Take the waiting messages addressed to this agent (${deps.self}), high priority first, as many as fit one answer. Does not block; see wait_inbox.`,
+      inputSchema: {
+        limit: z.number().int().min(1).max(100).optional(),
+        message_id: SafeName.optional().describe("Read a message too long for one answer, part by part (with offset)."),
+        offset: z.number().int().min(0).optional().describe("With message_id: the next_offset of the previous part."),
+      },
+      outputSchema: { messages: z.array(MessageOut), more_waiting: MoreWaiting },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
-    (args) =>
+    (args, extra) =>
       guard(() => {
-        const messages = take(deps, args.limit ?? 20);
-        return ok({ messages: messages.map(out) }, render(messages));
+        if (args.message_id === undefined) return answer(take(deps, args.limit ?? 20, extra));
+        const message = deps.mail.peek(deps.self).find((m) => m.id === args.message_id);
+        if (message === undefined) throw new ServerError("INVALID_ARGUMENT", `message ${args.message_id} is not waiting in ${deps.self}'s mailbox (taken already?)`);
+        return answer(partOf(deps, message, args.offset ?? 0, extra, 0));
       }),
   );
   server.registerTool(
@@ -77,14 +177,14 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
       title: "Wait for messages",
       description: `Block until a message arrives for this agent (${deps.self}) or timeout_s passes (default 45), then take the waiting messages.`,
       inputSchema: { timeout_s: z.number().positive().max(600).optional(), limit: z.number().int().min(1).max(100).optional() },
-      outputSchema: { messages: z.array(MessageOut), timed_out: z.boolean() },
+      outputSchema: { messages: z.array(MessageOut), more_waiting: MoreWaiting, timed_out: z.boolean() },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     (args, extra) =>
       guard(async () => {
         const arrived = await deps.mail.wait(deps.self, (args.timeout_s ?? 45) * 1000, extra.signal);
-        const messages = arrived ? take(deps, args.limit ?? 20) : [];
-        return ok({ messages: messages.map(out), timed_out: !arrived }, arrived ? render(messages) : "No message before the deadline; call wait_inbox again.");
+        if (!arrived) return ok({ messages: [], timed_out: true }, "No message before the deadline; call wait_inbox again.");
+        return answer(take(deps, args.limit ?? 20, extra), { timed_out: false });
       }),
   );
   server.registerTool(

@@ -1,6 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { AgentIdSchema, finishedOut, FinishedTurnSchema, guard, ok, type ToolDeps } from "./_shared.js";
+import { fitTurns, readOn, roomLeft } from "./_paging.js";
 
 export const WaitInput = {
   agent_ids: z.array(AgentIdSchema).optional().describe("Agents to wait on (default: every agent with an unreported finished turn or still running)."),
@@ -67,14 +68,17 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
         try {
           const result = await deps.supervisor.wait({ ids, mode: args.mode ?? "any", timeoutMs, signal: stop.signal });
           stop.abort();
-          const finished = result.finished.map(finishedOut);
+          const whole = result.finished.map(finishedOut);
           const text = [
-            ...finished.map((f) => `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${f.result.slice(0, 300)}`),
+            ...whole.map((f) => `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${f.result.slice(0, 300)}`),
             result.stillRunning.length > 0 ? `Still running: ${result.stillRunning.join(", ")}${result.timedOut ? " (deadline reached; call wait again)" : ""}` : "",
           ].filter(Boolean);
           const waiting = mail();
           if (waiting.messages_waiting !== undefined) text.push(`${waiting.messages_waiting} message(s) in your inbox: read them with inbox.`);
-          return ok({ finished, still_running: result.stillRunning, timed_out: result.timedOut, ...waiting }, text.join("\n") || "No new results.");
+          const out = (finished: typeof whole, lines: string[]) => ok({ finished, still_running: result.stillRunning, timed_out: result.timedOut, ...waiting }, lines.join("\n") || "No new results.");
+          // Long results share the room the cap leaves; each cut one says where to read on.
+          const finished = fitTurns(whole, roomLeft(deps.maxResultChars, out(whole.map((f) => ({ ...f, result: "" })), text)) - 200 * whole.length);
+          return out(finished, [...text, ...finished.filter((f) => f.result_chars !== undefined).map((f) => `${f.agent_id} turn ${f.turn}: ${readOn(f)}.`)]);
         } finally {
           extra.signal.removeEventListener("abort", onAbort);
           if (timer !== undefined) clearInterval(timer);
