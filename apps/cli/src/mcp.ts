@@ -1,6 +1,5 @@
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { Maildir } from "@subagent-mcp/mailbox";
-import { agentDefinitionSource, CHILD_SERVER, createServer, createSupervisor, depthFrom, loadConfig, startChildEndpoint, TOOLSETS, type Toolset } from "@subagent-mcp/server";
+import { agentDefinitionSource, CHILD_SERVER, createServer, createSupervisor, depthFrom, loadConfig, startChildEndpoint, stdioTransport, TOOLSETS, type Toolset } from "@subagent-mcp/server";
 import { join } from "node:path";
 import { isOrchestrating, setOrchestrating, stateDir } from "@subagent-mcp/hooks";
 import { installedCheck } from "./installed.js";
@@ -56,7 +55,8 @@ export async function serveStdio(): Promise<void> {
   process.once("SIGTERM", () => void shutdown("SIGTERM", 143));
   process.once("SIGINT", () => void shutdown("SIGINT", 130));
   process.once("SIGHUP", () => void shutdown("SIGHUP", 129));
-  const transport = new StdioServerTransport();
+  // Bounded: a request over SUBAGENT_MCP_MAX_REQUEST_BYTES is refused and the server reads on.
+  const transport = stdioTransport(process.env);
   transport.onclose = () => void shutdown("transport closed", 0);
   await server.connect(transport);
 }
