@@ -1,8 +1,9 @@
 import { Maildir } from "@subagent-mcp/mailbox";
-import { agentDefinitionSource, CHILD_SERVER, createServer, createSupervisor, depthFrom, loadConfig, startChildEndpoint, stdioTransport, TOOLSETS, type Toolset } from "@subagent-mcp/server";
+import { agentDefinitionSource, ceilingFrom, CHILD_SERVER, createServer, createSupervisor, depthFrom, loadConfig, startChildEndpoint, stdioTransport, TOOLSETS, type Toolset } from "@subagent-mcp/server";
 import { join } from "node:path";
 import { isOrchestrating, setOrchestrating, stateDir } from "@subagent-mcp/hooks";
 import { installedCheck } from "./installed.js";
+import { ownMailbox } from "./identity.js";
 import { homedir } from "node:os";
 import { defineCommand } from "citty";
 import { version } from "./version.js";
@@ -16,20 +17,25 @@ export async function serveStdio(): Promise<void> {
   const config = loadConfig({ cwd: process.cwd(), env: process.env });
   const supervisor = createSupervisor(config);
   const mail = mailboxes();
+  const depth = depthFrom(process.env);
+  // A nested server knows its place from what its launcher passed down: depth, ceiling, mailbox name.
+  const own = ownMailbox(mail, process.env, depth);
+  const ceiling = ceilingFrom(process.env);
   // Every sub-agent reaches its own messaging tools here, over loopback HTTP: no process per sub-agent.
   const children = await startChildEndpoint((self) => createServer({ supervisor, version, messaging: { mail, self }, toolsets: ["messaging"] }));
   const server = createServer({
     supervisor,
     version,
-    depth: depthFrom(process.env),
+    depth,
     maxDepth: config.max_depth ?? 2,
+    ...(ceiling === undefined ? {} : { ceiling }),
     stallSeconds: config.stall_seconds ?? 600,
     definitions: agentDefinitionSource({ cwd: process.cwd(), home: homedir(), env: process.env }),
     routingTable: config.routingTable,
     routingBranch: config.routingBranch,
     installed: installedCheck(config),
     orchestration: orchestrationState(process.cwd()),
-    messaging: { mail, self: process.env.SUBAGENT_MCP_AGENT_NAME ?? "orchestrator" },
+    ...(own.messaging === undefined ? {} : { messaging: own.messaging }),
     ...toolsets(process.env.SUBAGENT_MCP_TOOLSETS),
     // SUBAGENT_MCP_CHILD_MESSAGING=0: sub-agents get no mailbox tools (nothing to serve, nothing in their context).
     ...(process.env.SUBAGENT_MCP_CHILD_MESSAGING === "0" ? {} : { childServer: (self: string) => ({ name: CHILD_SERVER, url: children.url(self) }) }),
@@ -45,6 +51,7 @@ export async function serveStdio(): Promise<void> {
       await supervisor.shutdown();
       await server.close();
       await children.close();
+      own.retire();
     } catch (error) {
       console.error(`subagent-mcp: error while shutting down (${reason}):`, error);
     }

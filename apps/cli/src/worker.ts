@@ -5,7 +5,7 @@ import { ProviderSchema, type McpServerSpec, type Provider, type SessionSpec } f
 import { claudeArgs, geminiArgs, mcpToolName, resolveExecutable } from "@subagent-mcp/drivers";
 import { stateDir } from "@subagent-mcp/hooks";
 import { Maildir, SafeName } from "@subagent-mcp/mailbox";
-import { agentDefinitionSource, createDrivers, depthFrom, loadConfig, MESSAGING_TOOLS, type EffectiveConfig } from "@subagent-mcp/server";
+import { agentDefinitionSource, ceilingFrom, childEnv, createDrivers, depthFrom, grant, LINEAGE_ENV, loadConfig, MESSAGING_TOOLS, ServerError, type EffectiveConfig, type Grant } from "@subagent-mcp/server";
 import { Worker, WorkerFiles } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { z } from "zod";
@@ -27,6 +27,15 @@ function extraServers(path: string | undefined): McpServerSpec[] {
   }
   if (!parsed.success) fail(`--mcp-config ${path}: expected {"mcpServers": {"name": {"command": ..., "args": [...]}}} (${parsed.error.issues[0]?.message ?? ""})`);
   return Object.entries(parsed.data.mcpServers).map(([name, s]) => ({ name, command: s.command, args: s.args, env: s.env }));
+}
+
+function grantOrFail(request: { mode: string | undefined; tools: string[] | undefined }, env: Record<string, string | undefined>): Grant {
+  try {
+    return grant(request, ceilingFrom(env), "worker");
+  } catch (error) {
+    if (error instanceof ServerError) fail(error.message);
+    throw error;
+  }
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -69,11 +78,14 @@ export const workerCommand = defineCommand({
     const provider = ProviderSchema.safeParse(args.provider ?? definition?.provider ?? "claude");
     if (!provider.success) fail(`--provider must be claude, codex or gemini (got "${args.provider ?? ""}")`);
     const userTools = list(args["allowed-tools"]) ?? definition?.allowedTools;
-    const servers = [nestedServer(name.data, depthFrom(process.env) + 1), ...extraServers(args["mcp-config"])];
+    const depth = depthFrom(process.env);
+    const servers = [nestedServer(name.data, depth + 1), ...extraServers(args["mcp-config"])];
     const messaging = MESSAGING_TOOLS.map((t) => mcpToolName(provider.data, "subagent-mcp", t));
     const model = args.model ?? definition?.model;
     const effort = args.effort ?? definition?.effort;
     const permissionMode = args["permission-mode"] ?? definition?.permissionMode;
+    // A worker started inside a sub-agent grants its session no more than that sub-agent has.
+    const granted = grantOrFail({ mode: permissionMode, tools: userTools }, process.env);
     const spec: SessionSpec = {
       cwd: resolve(args.cwd ?? process.cwd()),
       allowedTools: [...messaging, ...(userTools ?? [])],
@@ -82,11 +94,13 @@ export const workerCommand = defineCommand({
       mcpServers: servers,
       // A worker's tools are exactly the ones given: none of the user's own MCP servers.
       strictMcpConfig: true,
+      // One level deeper, speaking for this worker's mailbox, wherever a subagent-mcp server starts under the session.
       // A handful of MCP tools: Claude Code would otherwise defer them behind its tool search.
-      ...(provider.data === "claude" ? { env: { ENABLE_TOOL_SEARCH: "false" } } : {}),
+      env: { ...childEnv({ depth, maxDepth: config.max_depth ?? 2 }, granted, name.data), ...(provider.data === "claude" ? { ENABLE_TOOL_SEARCH: "false" } : {}) },
+      mcpEnv: [...LINEAGE_ENV],
       ...(model === undefined ? {} : { model }),
       ...(effort === undefined ? {} : { effort }),
-      ...(permissionMode === undefined ? {} : { permissionMode }),
+      ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
       ...(definition === undefined ? {} : { systemPromptAppend: definition.systemPrompt }),
     };
     const state = stateDir({ home, env: process.env });
