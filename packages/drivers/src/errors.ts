@@ -1,5 +1,5 @@
 /** Stable codes of {@link DriverError}. */
-export type DriverErrorCode = "EXECUTABLE_NOT_FOUND" | "SPAWN_FAILED" | "PROTOCOL_ERROR" | "SESSION_CLOSED";
+export type DriverErrorCode = "EXECUTABLE_NOT_FOUND" | "SPAWN_FAILED" | "PROTOCOL_ERROR" | "SESSION_CLOSED" | "TREE_SURVIVED";
 
 /** The one error class of `@subagent-mcp/drivers`; `code` is stable, `message` says what to fix. */
 export class DriverError extends Error {

@@ -1,7 +1,8 @@
 import { execa, type ResultPromise } from "execa";
 import type { Readable, Writable } from "node:stream";
 import { DriverError } from "./errors.js";
-import { killTreeNow } from "./internal/tree.js";
+import { guard, unguard } from "./internal/guardian.js";
+import { killTree, killTreeNow } from "./internal/tree.js";
 
 /** How a CLI process ended. */
 export interface ProcessExit {
@@ -28,7 +29,10 @@ export interface CliProcess {
   readonly exited: Promise<ProcessExit>;
   /** The last few KB of stderr, for error messages. */
   stderrTail(): string;
-  /** Kills the whole process tree at once and waits for the exit. */
+  /**
+   * Kills the whole process tree at once and resolves when every process of it is gone; rejects
+   * with TREE_SURVIVED, naming them, if some are still alive after a few seconds.
+   */
   kill(): Promise<void>;
   /** Closes stdin, waits up to `graceMs` for a clean exit, then kills the tree. */
   close(graceMs?: number): Promise<void>;
@@ -37,8 +41,9 @@ export interface CliProcess {
 const STDERR_TAIL = 8 * 1024;
 const live = new Set<number>();
 
-// A last resort for the no-orphans promise: if our process exits without closing its sessions,
-// their whole trees still go with it (process groups are ours: children are spawned detached).
+// The no-orphans promise: if our process exits without closing its sessions, their whole trees
+// still go with it (process groups are ours: children are spawned detached); if it dies without
+// running this (SIGKILL, a crash), the guardian kills them.
 process.once("exit", () => {
   for (const pid of live) killTreeNow(pid);
 });
@@ -63,7 +68,10 @@ export function spawnCli(options: SpawnOptions): CliProcess {
     throw new DriverError("SPAWN_FAILED", `cannot start ${options.command}: ${String(error)}`);
   }
   const pid = child.pid;
-  if (pid !== undefined) live.add(pid);
+  if (pid !== undefined) {
+    live.add(pid);
+    guard(pid);
+  }
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString("utf8")).slice(-STDERR_TAIL);
@@ -74,16 +82,22 @@ export function spawnCli(options: SpawnOptions): CliProcess {
     (result) => ({ code: result.exitCode ?? null, signal: result.signal ?? null }),
     (error: unknown) => ({ code: null, signal: null, error }),
   ).then((exit) => {
-    if (pid !== undefined) live.delete(pid);
+    if (pid !== undefined) {
+      live.delete(pid);
+      unguard(pid);
+    }
     if (exit.code === null && exit.signal === null && child.pid === undefined) {
       stderr += `\nspawn failed: ${options.command}`;
     }
     return { code: exit.code, signal: exit.signal };
   });
 
-  const kill = async (): Promise<void> => {
-    if (pid !== undefined && live.has(pid)) killTreeNow(pid);
-    await exited;
+  const kill = (): Promise<void> => {
+    const done = (async () => {
+      if (pid !== undefined && live.has(pid)) await killTree(pid);
+      await exited;
+    })();
+    return logged(done);
   };
   return {
     pid,
@@ -96,7 +110,14 @@ export function spawnCli(options: SpawnOptions): CliProcess {
       child.stdin?.end();
       const timer = new Promise<"timeout">((resolve) => setTimeout(() => { resolve("timeout"); }, graceMs).unref());
       if ((await Promise.race([exited, timer])) === "timeout") await kill();
-      else if (pid !== undefined) killTreeNow(pid); // leftovers of a clean exit
+      else if (pid !== undefined) await logged(killTree(pid)); // leftovers of a clean exit
     },
   };
+}
+
+// Survivors of a kill are named on stderr too, so a caller that does not await (`void kill()`)
+// never turns them into an unhandled rejection that would end our process.
+function logged(promise: Promise<void>): Promise<void> {
+  promise.catch((error: unknown) => process.stderr.write(`subagent-mcp: ${error instanceof Error ? error.message : String(error)}\n`));
+  return promise;
 }

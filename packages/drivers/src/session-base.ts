@@ -107,9 +107,10 @@ export abstract class BaseSession implements Session {
     await this.proc.close();
   }
 
-  async kill(): Promise<void> {
+  // Not async: the process's own promise is returned, whose failure is logged even when nobody awaits it.
+  kill(): Promise<void> {
     this.#stopping = true;
-    await this.proc.kill();
+    return this.proc.kill();
   }
 
   /** Writes one JSON message as a line to the CLI's stdin (dropped once the process is gone). */
