@@ -37,6 +37,11 @@ export interface LaunchRequest extends SessionSpec {
   /** The first user turn; without one the agent starts idle (a warm process waiting for work). */
   prompt?: string;
   label?: string;
+  /**
+   * Kept warm by its owner (the pool, whose definitions bound it): never closed to bound live
+   * processes and not counted against that bound.
+   */
+  pinned?: boolean;
 }
 
 /** A read-only snapshot of an agent. Taking one never changes the agent (nor its idle clock). */
@@ -63,6 +68,8 @@ export interface AgentView {
   queuePosition: number | undefined;
   /** Candidates that failed over to the current one, oldest first. */
   attempts: FailoverAttempt[];
+  /** Why its session was ended by us although nothing failed (closed to bound live processes). */
+  note: string | undefined;
 }
 
 /** The supervisor's private bookkeeping for one agent. */
@@ -82,6 +89,8 @@ export interface AgentRecord {
   readonly tail: TailBuffer;
   readonly recent: RecentItems;
   readonly unreported: TurnReport[];
+  /** When its session ended (alive turned false): the oldest ended records are freed first. */
+  endedAt?: number;
 }
 
 /** Builds the view of a record at time `now`. */
@@ -107,6 +116,7 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     createdAt: record.createdAt,
     queuePosition,
     attempts: [...record.attempts],
+    note: state.note,
   };
 }
 

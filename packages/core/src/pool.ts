@@ -215,7 +215,8 @@ export class Pool {
   }
 
   #launchIdle(entry: Entry, index: number | "spare"): string {
-    return this.supervisor.launch({ ...entry.spec.launch, label: `pool:${entry.spec.name}#${String(index)}` }).id;
+    // Pinned: the definition's replica count bounds these, so max_live neither counts nor closes them.
+    return this.supervisor.launch({ ...entry.spec.launch, label: `pool:${entry.spec.name}#${String(index)}`, pinned: true }).id;
   }
 
   #prepareSpare(entry: Entry): void {

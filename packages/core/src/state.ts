@@ -33,6 +33,8 @@ export interface AgentState {
   /** The idle clock: the time of the last visible event. Reading an agent never moves it. */
   readonly lastActivityAt: number;
   readonly stopRequested: boolean;
+  /** Why the session was ended by us although nothing failed (e.g. closed to bound live processes). */
+  readonly note: string | undefined;
 }
 
 /** What can happen to an agent: a driver event, or a decision of the supervisor. */
@@ -40,6 +42,7 @@ export type AgentAction =
   | { type: "admitted"; at: number }
   | { type: "sent"; at: number }
   | { type: "stop_requested"; at: number }
+  | { type: "closed"; at: number; note: string }
   | { type: "tick"; at: number; stallMs: number }
   | { type: "event"; at: number; event: AgentEvent };
 
@@ -61,6 +64,7 @@ export function initialState(at: number, queued: boolean, idle = false): AgentSt
     model: undefined,
     lastActivityAt: at,
     stopRequested: false,
+    note: undefined,
   };
 }
 
@@ -87,6 +91,9 @@ export function transition(state: AgentState, action: AgentAction): AgentState {
       };
     case "stop_requested":
       return { ...state, status: "stopped", alive: false, pending: 0, stopRequested: true };
+    case "closed":
+      // Only a session with nothing to do is closed; its status (finished or errored) stays.
+      return state.alive && !isRunning(state.status) && state.pending === 0 ? { ...state, alive: false, note: action.note } : state;
     case "tick":
       return state.status === "processing" && action.at - state.lastActivityAt >= action.stallMs
         ? { ...state, status: "stalled" }

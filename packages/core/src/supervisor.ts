@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AgentRecord, AgentView, LaunchRequest, TurnReport } from "./agent.js";
 import { viewOf } from "./agent.js";
+import { DEFAULT_KEEP_ENDED, DEFAULT_MAX_QUEUED, freeable, idlest, liveBound, liveCount } from "./bounds.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { Driver } from "./driver.js";
 import { CoreError } from "./errors.js";
@@ -16,6 +17,16 @@ export interface SupervisorOptions {
   clock?: Clock;
   /** Processing agents allowed per provider (default 5); launches above it queue FIFO. */
   caps?: Partial<Record<Provider, number>>;
+  /**
+   * Live CLI processes kept per provider (default twice its cap, never below it). A launch past it
+   * closes that provider's least recently active agent with nothing to do (it stays readable, with
+   * a note), or queues while every one is busy. Pool replicas are not counted.
+   */
+  maxLive?: number;
+  /** Launches allowed to wait per provider (default 50); more are refused with QUEUE_FULL. */
+  maxQueued?: number;
+  /** Ended agents whose records are kept (default 200, at least 1); older ones are freed. */
+  keepEnded?: number;
   /** No visible event for this long marks a processing agent stalled (default 10 min). */
   stallMs?: number;
   /** Characters of output kept per agent (default 2 Mi). */
@@ -32,7 +43,8 @@ const DEFAULT_CAP = 5;
 
 /**
  * The registry of agents: launches through drivers, enforces per-provider caps (counting only
- * processing agents, queueing the rest), marks stalls on a health tick, and serves waits.
+ * processing agents, queueing the rest) and bounds on live processes, queued launches and kept
+ * records, marks stalls on a health tick, and serves waits.
  */
 export class Supervisor {
   readonly #records = new Map<string, AgentRecord>();
@@ -41,13 +53,14 @@ export class Supervisor {
   readonly #stallMs: number;
   readonly #waiters: Waiters;
   readonly #turnListeners = new Set<(report: TurnReport) => void>();
+  readonly #draining = new Set<Provider>();
   #tick: unknown;
   #closed = false;
 
   constructor(readonly options: SupervisorOptions) {
     this.#clock = options.clock ?? systemClock;
     this.#stallMs = options.stallMs ?? 10 * 60_000;
-    this.#waiters = new Waiters(this.#clock, (id) => this.#record(id));
+    this.#waiters = new Waiters(this.#clock, (id) => this.#records.get(id));
     this.#scheduleTick();
   }
 
@@ -61,7 +74,11 @@ export class Supervisor {
     const now = this.#clock.now();
     const idle = request.prompt === undefined;
     // An idle (warm) agent runs no turn, so it takes no processing slot and never queues.
-    const queued = !idle && this.#processing(request.provider) >= this.#cap(request.provider);
+    const queue = this.#queue(request.provider);
+    const queued = !idle && (queue.length > 0 || !this.#fits(request.provider));
+    if (queued && queue.length >= (this.options.maxQueued ?? DEFAULT_MAX_QUEUED)) {
+      throw new CoreError("QUEUE_FULL", `${queue.length} ${request.provider} launches are already waiting for a slot, the most allowed; wait for running agents to finish (or kill some) and launch again`);
+    }
     const record: AgentRecord = {
       id: request.id ?? randomUUID().slice(0, 8),
       request,
@@ -77,8 +94,11 @@ export class Supervisor {
       attempts: [],
     };
     this.#records.set(record.id, record);
-    if (queued) this.#queue(request.provider).push(record);
-    else this.#start(record);
+    if (queued) queue.push(record);
+    else {
+      this.#makeRoom(record);
+      this.#start(record);
+    }
     return this.get(record.id);
   }
 
@@ -108,9 +128,10 @@ export class Supervisor {
   send(id: string, text: string): AgentView {
     const record = this.#record(id);
     if (!record.state.alive) {
+      const why = record.state.note === undefined ? "" : ` (${record.state.note})`;
       throw new CoreError(
         "AGENT_NOT_ALIVE",
-        `agent ${id} is ${record.state.status} and its session has ended; launch a new agent to continue`,
+        `agent ${id} is ${record.state.status} and its session has ended${why}; launch a new agent to continue`,
       );
     }
     if (record.session === undefined) record.backlog.push(text);
@@ -134,7 +155,8 @@ export class Supervisor {
     this.#dequeue(record);
     if (record.state.status !== "stopped") this.#apply(record, { type: "stop_requested", at: this.#clock.now() });
     await record.session?.kill();
-    return this.get(id);
+    // Not by id: an ended record may be freed meanwhile (see keepEnded).
+    return viewOf(record, this.#clock.now(), undefined);
   }
 
   /** Starts a fresh conversation in the agent's live process; resolves once the CLI confirmed it. */
@@ -196,7 +218,7 @@ export class Supervisor {
 
   #start(record: AgentRecord): void {
     const driver = this.options.drivers[record.request.provider];
-    const { provider: _p, prompt, label: _l, fallbacks: _f, id: _i, ...spec } = record.request;
+    const { provider: _p, prompt, label: _l, fallbacks: _f, id: _i, pinned: _k, ...spec } = record.request;
     const epoch = record.epoch;
     try {
       if (driver === undefined) throw new CoreError("NO_DRIVER", `no driver is configured for provider "${record.request.provider}"`);
@@ -226,10 +248,14 @@ export class Supervisor {
     const after = transition(before, action);
     if (after === before) return;
     record.state = after;
+    const ended = before.alive && !after.alive;
+    if (ended) record.endedAt = this.#clock.now();
     const turnEnded = action.type === "event" && action.event.type === "turn_end";
     if (turnEnded && after.lastTurn !== undefined) this.#report(record, after.lastTurn);
     else if (isRunning(before.status) && !isRunning(after.status) && !turnEnded) this.#reportLost(record);
-    if (before.status === "processing" && after.status !== "processing") this.#drain(record.request.provider);
+    // A freed slot or process (a turn ended, a session ended) may admit a queued launch.
+    if (before.status !== after.status || ended) this.#drain(record.request.provider);
+    if (ended) this.#freeEnded();
     this.#waiters.notify();
   }
 
@@ -276,19 +302,66 @@ export class Supervisor {
     const [prompt, ...early] = record.firstTurn;
     record.backlog.splice(0, record.backlog.length, ...early);
     record.request = { ...record.request, ...(prompt === undefined ? {} : { prompt }) };
-    const queued = this.#processing(next.provider) >= this.#cap(next.provider);
+    const queued = !this.#fits(next.provider);
     record.state = { ...initialState(this.#clock.now(), queued), pending: record.firstTurn.length };
     if (queued) this.#queue(next.provider).push(record);
-    else this.#start(record);
+    else {
+      this.#makeRoom(record);
+      this.#start(record);
+      this.#drain(next.provider);
+    }
   }
 
   #drain(provider: Provider): void {
-    const queue = this.#queue(provider);
-    while (queue.length > 0 && this.#processing(provider) < this.#cap(provider)) {
-      const next = queue.shift() as AgentRecord;
-      this.#apply(next, { type: "admitted", at: this.#clock.now() });
-      this.#start(next);
+    // Starting one can change state and call back here: the loop below re-checks after each start.
+    if (this.#draining.has(provider)) return;
+    this.#draining.add(provider);
+    try {
+      const queue = this.#queue(provider);
+      while (queue.length > 0 && this.#fits(provider)) {
+        const next = queue.shift() as AgentRecord;
+        this.#makeRoom(next);
+        this.#apply(next, { type: "admitted", at: this.#clock.now() });
+        this.#start(next);
+      }
+    } finally {
+      this.#draining.delete(provider);
     }
+  }
+
+  // A processing slot is free, and a live process too or one can be made free.
+  #fits(provider: Provider): boolean {
+    if (this.#processing(provider) >= this.#cap(provider)) return false;
+    return liveCount(this.#records.values(), provider) < this.#liveBound(provider) || idlest(this.#records.values(), provider) !== undefined;
+  }
+
+  // Before `record` starts a process: at the bound, the least recently active idle agent's
+  // session is closed politely; its results stay readable and a note says why it ended.
+  #makeRoom(record: AgentRecord): void {
+    const { provider, pinned } = record.request;
+    if (pinned === true) return;
+    const bound = this.#liveBound(provider);
+    // The room is for `record`: a queued launch must not take it meanwhile (closing one drains).
+    const outer = this.#draining.has(provider);
+    this.#draining.add(provider);
+    try {
+      for (let victim = idlest(this.#records.values(), provider); victim !== undefined && liveCount(this.#records.values(), provider) >= bound; victim = idlest(this.#records.values(), provider)) {
+        const note = `closed to keep at most ${bound} live ${provider} processes (max_live); its results stay readable`;
+        this.#apply(victim, { type: "closed", at: this.#clock.now(), note });
+        void victim.session?.close().catch(() => undefined); // a failed close is logged by the driver
+      }
+    } finally {
+      if (!outer) this.#draining.delete(provider);
+    }
+  }
+
+  #liveBound(provider: Provider): number {
+    return liveBound(this.#cap(provider), this.options.maxLive);
+  }
+
+  // Frees the records of ended agents beyond the newest `keepEnded`.
+  #freeEnded(): void {
+    for (const record of freeable(this.#records.values(), Math.max(1, this.options.keepEnded ?? DEFAULT_KEEP_ENDED))) this.#records.delete(record.id);
   }
 
   #dequeue(record: AgentRecord): void {
@@ -315,7 +388,10 @@ export class Supervisor {
 
   #record(id: string): AgentRecord {
     const record = this.#records.get(id);
-    if (record === undefined) throw new CoreError("AGENT_NOT_FOUND", `no agent with id "${id}"; list_agents shows the known ids`);
+    if (record === undefined) {
+      const keep = Math.max(1, this.options.keepEnded ?? DEFAULT_KEEP_ENDED);
+      throw new CoreError("AGENT_NOT_FOUND", `no agent with id "${id}"; list_agents shows the known ids (the records of ended agents beyond the newest ${keep} are freed)`);
+    }
     return record;
   }
 }

@@ -32,7 +32,8 @@ export class Waiters {
 
   constructor(
     private readonly clock: Clock,
-    private readonly lookup: (id: string) => AgentRecord,
+    /** Undefined for a record freed meanwhile: it ended, so it counts as done with nothing to report. */
+    private readonly lookup: (id: string) => AgentRecord | undefined,
   ) {}
 
   wait(request: WaitRequest): Promise<WaitResult> {
@@ -65,7 +66,7 @@ export class Waiters {
 
   #ready(id: string): boolean {
     const record = this.lookup(id);
-    return record.unreported.length > 0 || !isRunning(record.state.status);
+    return record === undefined || record.unreported.length > 0 || !isRunning(record.state.status);
   }
 
   #satisfied(request: WaitRequest): boolean {
@@ -78,6 +79,7 @@ export class Waiters {
     const stillRunning: string[] = [];
     for (const id of new Set(request.ids)) {
       const record = this.lookup(id);
+      if (record === undefined) continue;
       finished.push(...record.unreported.splice(0));
       if (isRunning(record.state.status)) stillRunning.push(id);
     }

@@ -56,7 +56,9 @@ export class FakeSession implements Session {
     this.resets += 1;
     return Promise.resolve();
   }
+  closed = false;
   close(): Promise<void> {
+    this.closed = true;
     return this.kill();
   }
   kill(): Promise<void> {

@@ -17,6 +17,8 @@ export const ConfigSchema = z.strictObject({
   stall_seconds: z.number().positive().optional(),
   /** Deepest chain of nested subagent-mcp servers allowed (default 2). */
   max_depth: z.int().min(0).max(10).optional(),
+  /** Live CLI processes kept per provider (default twice its cap, never below it); see SupervisorOptions.maxLive. */
+  max_live: z.int().min(1).max(1000).optional(),
   /** Explicit CLI executables, over PATH. From a project's file only once the user trusts it. */
   executables: z.partialRecord(ProviderSchema, z.string().min(1)).optional(),
   /** Routing branch and table overrides (see @subagent-mcp/routing). */
@@ -75,7 +77,7 @@ function envInt(env: Record<string, string | undefined>, name: string, min: numb
 /**
  * The settings of a project's config that need the user's trust, as "key: why": anything that
  * chooses a program to run (`executables`), and limits raised above the user's own (`caps`,
- * `max_depth`; lowering them is fine). The rest only tunes behaviour.
+ * `max_depth`, `max_live`; lowering them is fine). The rest only tunes behaviour.
  */
 export function privilegedSettings(project: Config, user: Config): Map<string, string> {
   const out = new Map<string, string>();
@@ -86,6 +88,8 @@ export function privilegedSettings(project: Config, user: Config): Map<string, s
   }
   const depth = user.max_depth ?? DEFAULT_MAX_DEPTH;
   if (project.max_depth !== undefined && project.max_depth > depth) out.set("max_depth", `max_depth ${project.max_depth} (yours: ${depth})`);
+  const live = user.max_live ?? 2 * DEFAULT_CAP;
+  if (project.max_live !== undefined && project.max_live > live) out.set("max_live", `max_live ${project.max_live} (yours: ${live})`);
   return out;
 }
 
@@ -94,12 +98,13 @@ function without(project: Config, keys: string[]): Config {
   const drop = new Set(keys);
   const keep = <T>(section: string, record: Partial<Record<Provider, T>> | undefined): Partial<Record<Provider, T>> =>
     Object.fromEntries(Object.entries(record ?? {}).filter(([provider]) => !drop.has(`${section}.${provider}`)));
-  const { max_depth: maxDepth, ...rest } = project;
+  const { max_depth: maxDepth, max_live: maxLive, ...rest } = project;
   return {
     ...rest,
     caps: keep("caps", project.caps),
     executables: keep("executables", project.executables),
     ...(maxDepth === undefined || drop.has("max_depth") ? {} : { max_depth: maxDepth }),
+    ...(maxLive === undefined || drop.has("max_live") ? {} : { max_live: maxLive }),
   };
 }
 
@@ -152,6 +157,7 @@ export function loadConfig(options: {
   const depth = envInt(env, "SUBAGENT_MCP_MAX_DEPTH", 0);
   const stallSeconds = stall ?? project.stall_seconds ?? user.stall_seconds;
   const maxDepth = depth ?? project.max_depth ?? user.max_depth;
+  const maxLive = envInt(env, "SUBAGENT_MCP_MAX_LIVE", 1) ?? project.max_live ?? user.max_live;
   // SUBAGENT_MCP_<P>_PATH wins over both files, as documented.
   const executables = { ...user.executables, ...project.executables };
   for (const provider of ProviderSchema.options) {
@@ -162,6 +168,7 @@ export function loadConfig(options: {
     caps,
     ...(stallSeconds === undefined ? {} : { stall_seconds: stallSeconds }),
     ...(maxDepth === undefined ? {} : { max_depth: maxDepth }),
+    ...(maxLive === undefined ? {} : { max_live: maxLive }),
     executables,
     routingTable: mergeRoutingTable(mergeRoutingTable(DEFAULT_TABLE, user.routing), project.routing),
     routingBranch: project.routing?.branch ?? user.routing?.branch ?? "cost_efficiency",

@@ -18,6 +18,7 @@ export function createSupervisor(config: EffectiveConfig): Supervisor {
   return new Supervisor({
     drivers: createDrivers(config),
     ...(config.caps === undefined ? {} : { caps: config.caps }),
+    ...(config.max_live === undefined ? {} : { maxLive: config.max_live }),
     stallMs: (config.stall_seconds ?? 600) * 1000,
     // Failover: a transient failure of the first turn moves the agent to its next candidate.
     isTransient: (message) => classifyFailure(message) === "transient",

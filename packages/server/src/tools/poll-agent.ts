@@ -41,6 +41,7 @@ export const PollAgentOutput = {
 
 /** One sentence on what a state means and what to do, for the states that need one. */
 export function hintFor(view: AgentView, stallSeconds: number): string | undefined {
+  if (!view.alive && view.note !== undefined) return `Its session was ${view.note}; follow-ups need a new agent.`;
   switch (view.status) {
     case "stalled":
       return `No output for ${Math.round(view.idleMs / 1000)} s (stall window ${stallSeconds} s): it may be stuck; interrupt_agent or kill_agent it, or keep waiting.`;

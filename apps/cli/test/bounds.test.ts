@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { startE2E, type E2E } from "./e2e.js";
+
+interface Launched { agent_id: string; status: string }
+interface Row { agent_id: string; status: string; alive: boolean }
+
+let e: E2E | undefined;
+afterEach(async () => {
+  await e?.close();
+  e = undefined;
+});
+
+/** The server's direct children running `name` (its CLI processes; the guardian is a shell). */
+function cliChildren(serverPid: number, name: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(ppid) === serverPid && state !== "Z" && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(name)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function toolError(s: E2E, name: string, args: Record<string, unknown>): Promise<string> {
+  const result = await s.client.callTool({ name, arguments: args });
+  expect(result.isError).toBe(true);
+  return (result.content as { text: string }[]).map((c) => c.text).join("\n");
+}
+
+describe("bounds on processes, queues and records", () => {
+  it("with cap 2, ten finished launches keep at most SUBAGENT_MCP_MAX_LIVE live CLIs; the closed ones say why", async () => {
+    const s = (e = await startE2E({ SUBAGENT_MCP_CAP_CODEX: "2", SUBAGENT_MCP_MAX_LIVE: "3" }));
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await s.call<Launched>("launch_agent", { provider: "codex", prompt: `task ${i}` })).agent_id);
+    const done = await s.call<{ finished: unknown[]; timed_out: boolean }>("wait", { agent_ids: ids, mode: "all", timeout_s: 120 });
+    expect(done.timed_out).toBe(false);
+    expect(done.finished).toHaveLength(10);
+    const rows = (await s.call<{ agents: Row[] }>("list_agents")).agents;
+    expect(rows.filter((r) => r.alive)).toHaveLength(3);
+    expect(rows.every((r) => r.status === "finished")).toBe(true);
+    await until("the closed CLIs to exit", () => cliChildren(s.transport.pid as number, "codex").length <= 3, 15_000);
+    const closed = rows.find((r) => !r.alive) as Row;
+    const polled = await s.call<{ hint?: string }>("poll_agent", { agent_id: closed.agent_id });
+    expect(polled.hint).toMatch(/closed to keep at most 3 live codex processes \(max_live\)/);
+    expect(await toolError(s, "send_message", { agent_id: closed.agent_id, message: "more" })).toMatch(/max_live/);
+  });
+
+  it("refuses a launch past 50 queued ones with a clear error, and frees the records of ended agents beyond 200", async () => {
+    const s = (e = await startE2E({ SUBAGENT_MCP_CAP_CODEX: "1" }));
+    const running = await s.call<Launched>("launch_agent", { provider: "codex", prompt: "[[slow:120000]] busy" });
+    const launchQueued = () => s.call<Launched>("launch_agent", { provider: "codex", prompt: "waits" });
+    const first: Launched[] = [];
+    for (let i = 0; i < 50; i++) first.push(await launchQueued());
+    expect(first.every((l) => l.status === "queued")).toBe(true);
+    expect(await toolError(s, "launch_agent", { provider: "codex", prompt: "one too many" })).toMatch(/50 codex launches are already waiting for a slot, the most allowed/);
+    // Ended agents (here: queued launches cancelled with kill_agent) beyond the newest 200 are freed.
+    const ended = [...first];
+    for (const l of first) await s.call("kill_agent", { agent_id: l.agent_id });
+    for (let i = 0; i < 170; i++) {
+      const l = await launchQueued();
+      ended.push(l);
+      await s.call("kill_agent", { agent_id: l.agent_id });
+    }
+    const rows = (await s.call<{ agents: Row[] }>("list_agents")).agents;
+    expect(rows).toHaveLength(201);
+    expect(rows.map((r) => r.agent_id)).toEqual([running.agent_id, ...ended.slice(20).map((l) => l.agent_id)]);
+    expect(await toolError(s, "poll_agent", { agent_id: ended[0]?.agent_id })).toMatch(/records of ended agents beyond the newest 200 are freed/);
+  });
+});

@@ -1,0 +1,36 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/index.js";
+
+// A temporary HOME and project with the given user and project config files.
+function load(user: object | undefined, project: object | undefined, env: Record<string, string> = {}) {
+  const root = mkdtempSync(join(tmpdir(), "max-live-"));
+  const base = { HOME: root, XDG_CONFIG_HOME: join(root, "config"), XDG_STATE_HOME: join(root, "state") };
+  const cwd = join(root, "project");
+  mkdirSync(join(cwd, ".subagent-mcp"), { recursive: true });
+  mkdirSync(join(base.XDG_CONFIG_HOME, "subagent-mcp"), { recursive: true });
+  if (user !== undefined) writeFileSync(join(base.XDG_CONFIG_HOME, "subagent-mcp", "config.json"), JSON.stringify(user));
+  if (project !== undefined) writeFileSync(join(cwd, ".subagent-mcp", "config.json"), JSON.stringify(project));
+  const said: string[] = [];
+  return { config: loadConfig({ cwd, env: { ...base, ...env }, warn: (line) => said.push(line) }), said };
+}
+
+describe("max_live", () => {
+  it("comes from the user's config, a project may lower it, SUBAGENT_MCP_MAX_LIVE wins", () => {
+    expect(load(undefined, undefined).config.max_live).toBeUndefined();
+    expect(load({ max_live: 8 }, undefined).config.max_live).toBe(8);
+    expect(load({ max_live: 8 }, { max_live: 3 }).config.max_live).toBe(3);
+    expect(load({ max_live: 8 }, { max_live: 3 }, { SUBAGENT_MCP_MAX_LIVE: "12" }).config.max_live).toBe(12);
+    expect(() => load(undefined, undefined, { SUBAGENT_MCP_MAX_LIVE: "0" })).toThrow(/SUBAGENT_MCP_MAX_LIVE must be an integer >= 1/);
+  });
+
+  it("an untrusted project cannot raise it above the user's (or the default)", () => {
+    const raised = load({ max_live: 8 }, { max_live: 500 });
+    expect(raised.config.max_live).toBe(8);
+    expect(raised.config.ignored).toEqual(["max_live"]);
+    expect(raised.said[0]).toContain("max_live 500 (yours: 8)");
+    expect(load(undefined, { max_live: 500 }).config.max_live).toBeUndefined();
+  });
+});
