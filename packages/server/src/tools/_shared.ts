@@ -1,6 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerSpec } from "@subagent-mcp/core";
-import { CoreError, ProviderSchema, type AgentView, type Provider, type Supervisor, type TurnReport, type Usage } from "@subagent-mcp/core";
+import { AgentStatusSchema, CoreError, ProviderSchema, type AgentView, type Provider, type Supervisor, type TurnReport, type Usage } from "@subagent-mcp/core";
 import { DriverError } from "@subagent-mcp/drivers";
 import { MailboxError } from "@subagent-mcp/mailbox";
 import { RoutingError, type Branch, type RoutingTable } from "@subagent-mcp/routing";
@@ -32,7 +32,7 @@ export interface ToolDeps {
 }
 
 export const AgentIdSchema = z.string().min(1).describe("An agent id returned by launch_agent (list_agents shows them all).");
-export const StatusSchema = z.enum(["queued", "processing", "stalled", "finished", "errored", "stopped"]);
+export const StatusSchema = AgentStatusSchema;
 export { ProviderSchema };
 
 export const UsageOutSchema = z.object({
