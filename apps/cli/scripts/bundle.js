@@ -1,0 +1,45 @@
+// Builds dist/ as a few ESM chunks instead of hundreds of modules: the MCP server starts (and a
+// hook runs) without resolving, reading and compiling each of its dependencies' files one by one,
+// which was most of its start-up time (apps/bench "client connect + initialize"). Lazy `import()`s
+// stay lazy, as chunks of their own. Type checking stays with `tsc` (the typecheck task).
+import { build } from "esbuild";
+import { chmodSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(import.meta.dirname, "..");
+const outdir = join(root, "dist");
+
+// zod's namespace object re-exports every locale's messages (about 300 KB, a fifth of what the
+// server loads at start), and a namespace cannot be tree-shaken. We only ever use English, which
+// zod configures by default, so the other locales are left out.
+const englishOnly = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes("/zod/") ? { path: "zod-locales", namespace: "zod-english-only", pluginData: join(args.resolveDir, "..", "locales") } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({ contents: 'export { default as en } from "./en.js";', resolveDir: args.pluginData, loader: "js" }));
+  },
+};
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: [join(root, "src", "main.ts")],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  // Our packages from their sources (never a stale dist), and the ESM entries of dual packages.
+  conditions: ["@subagent-mcp/source"],
+  mainFields: ["module", "main"],
+  // CommonJS dependencies (ajv, cross-spawn) call require(), which ESM output does not define.
+  banner: { js: "import { createRequire as __subagentMcpRequire } from 'node:module'; const require = __subagentMcpRequire(import.meta.url);" },
+  plugins: [englishOnly],
+  minify: true,
+  keepNames: false,
+  sourcemap: "linked",
+  logLevel: "warning",
+});
+chmodSync(join(outdir, "main.js"), 0o755);
