@@ -4,7 +4,7 @@ import { Maildir } from "@subagent-mcp/mailbox";
 import { cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { WorkerFiles } from "@subagent-mcp/worker";
 import { execa, type ResultPromise } from "execa";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { descendants } from "@subagent-mcp/drivers";
 import { afterEach, describe, expect, it } from "vitest";
@@ -41,6 +41,16 @@ async function startWorker(e: CliEnvironment, vars: Record<string, string>, args
     void proc.then((r) => { reject(new Error(`worker exited early (${String(r.exitCode)}): ${stderr}`)); });
   });
   return { proc, stderr: () => stderr };
+}
+
+// Claude Code keeps each conversation in $HOME/.claude/projects/<cwd slug>/<session id>.jsonl.
+function transcriptHolds(home: string, sessionId: string, text: string): boolean {
+  const projects = join(home, ".claude", "projects");
+  const dirs = existsSync(projects) ? readdirSync(projects) : [];
+  return dirs.some((d) => {
+    const file = join(projects, d, `${sessionId}.jsonl`);
+    return existsSync(file) && readFileSync(file, "utf8").includes(text);
+  });
 }
 
 const send = (vars: Record<string, string>, cwd: string, args: string[]) => execa(process.execPath, [bin, "send", ...args], { cwd, env: vars, extendEnv: false, reject: false });
@@ -109,6 +119,8 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     const sent = mail.send({ from: "shell", to: "keeper", body: "a long task", priority: "normal" });
     const saved = await until("the session id to be saved", () => files.loadSession());
     await until("the turn to reach the model", () => f.requests.find((r) => r.lastUserText.includes("long task")));
+    // Claude Code writes its transcript on its own schedule: a kill before that leaves nothing to resume.
+    await until("Claude Code to record the message", () => transcriptHolds(e.home, saved.sessionId, "long task") || undefined);
     one.proc.kill("SIGKILL");
     await one.proc;
 
