@@ -1,11 +1,12 @@
 import type * as Acp from "@agentclientprotocol/sdk";
 import type { ClientConnection, PromptResponse, RequestPermissionRequest, RequestPermissionResponse, SessionNotification } from "@agentclientprotocol/sdk";
-import type { AgentEvent, Driver, Provider, Session, SessionSpec } from "@subagent-mcp/core";
+import type { AgentEvent, Provider, Session, SessionSpec } from "@subagent-mcp/core";
 import { Writable } from "node:stream";
 import { isTransientMessage } from "./classify.js";
+import { CliDriver } from "./cli-driver.js";
+import type { Probe } from "./handshake.js";
 import type { CliDriverOptions } from "./options.js";
-import { spawnCli, type CliProcess } from "./process.js";
-import { resolveExecutable } from "./resolve.js";
+import type { CliProcess } from "./process.js";
 import { BaseSession } from "./session-base.js";
 
 /** An ACP agent to drive: Gemini CLI by default, or any other agent given its command. */
@@ -30,25 +31,31 @@ export function geminiArgs(spec: SessionSpec): string[] {
   return args;
 }
 
+// What we tell the agent in `initialize`, for sessions and the handshake alike: no file system or terminal of ours.
+const INITIALIZE = { protocolVersion: 1, clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false } };
+
 /** Drives an agent over the Agent Client Protocol (`gemini --acp`), through the official ACP SDK. */
-export class AcpDriver implements Driver {
+export class AcpDriver extends CliDriver {
   readonly provider: Provider;
-  constructor(private readonly options: AcpDriverOptions = {}) {
+  // ACP's `initialize` is answered before any session exists: no model call.
+  protected readonly probe: Probe = {
+    request: { jsonrpc: "2.0", id: 1, method: "initialize", params: INITIALIZE },
+    answered: (m) => m.id === 1 && m.result !== undefined,
+  };
+  // Gemini CLI otherwise re-spawns itself once at start, costing ~0.6 s.
+  protected override readonly fixedEnv = { GEMINI_CLI_NO_RELAUNCH: "true" };
+
+  constructor(protected override readonly options: AcpDriverOptions = {}) {
+    super(options);
     this.provider = options.provider ?? "gemini";
   }
 
+  argv(spec: SessionSpec): string[] {
+    return [...(this.options.acpArgs ?? ["--acp"]), ...(this.options.specArgs ?? geminiArgs)(spec)];
+  }
+
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
-    const baseEnv = this.options.env;
-    const executable = resolveExecutable(this.provider, { explicit: this.options.executable, env: baseEnv ?? process.env });
-    const proc = spawnCli({
-      command: executable,
-      args: [...(this.options.executableArgs ?? []), ...(this.options.acpArgs ?? ["--acp"]), ...(this.options.specArgs ?? geminiArgs)(spec)],
-      cwd: spec.cwd,
-      // Gemini CLI otherwise re-spawns itself once at start, costing ~0.6 s.
-      env: { GEMINI_CLI_NO_RELAUNCH: "true", ...baseEnv, ...spec.env },
-      extendEnv: this.options.extendEnv ?? true,
-    });
-    return new AcpSession(proc, onEvent, spec, this.provider);
+    return new AcpSession(this.spawn(spec), onEvent, spec, this.provider);
   }
 }
 
@@ -117,10 +124,7 @@ class AcpSession extends BaseSession {
     try {
       const agent = (await this.#connect(input)).agent;
       const methods = (this.#acp as typeof Acp).methods;
-      await agent.request(methods.agent.initialize, {
-        protocolVersion: 1,
-        clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
-      });
+      await agent.request(methods.agent.initialize, INITIALIZE);
       const created = this.spec.resume === undefined
         ? await agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) })
         : { sessionId: this.spec.resume, ...(await agent.request(methods.agent.session.load, { sessionId: this.spec.resume, cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) })) };

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { AgentEvent, Driver, McpServerSpec, Session, SessionSpec } from "@subagent-mcp/core";
+import type { AgentEvent, McpServerSpec, Session, SessionSpec } from "@subagent-mcp/core";
 import { isTransientMessage } from "./classify.js";
 import { ClaudeLine, type ClaudeUsage } from "./claude-wire.js";
-import type { CliDriverOptions } from "./options.js";
+import { CliDriver } from "./cli-driver.js";
+import type { Probe } from "./handshake.js";
 import { writePrivateFile } from "./private-file.js";
-import { spawnCli, type CliProcess } from "./process.js";
-import { resolveExecutable } from "./resolve.js";
+import type { CliProcess } from "./process.js";
 import { BaseSession } from "./session-base.js";
 
 /**
@@ -40,22 +40,22 @@ export function claudeMcpJson(servers: McpServerSpec[]): string {
 }
 
 /** Drives Claude Code through `claude -p --input-format stream-json --output-format stream-json`. */
-export class ClaudeDriver implements Driver {
+export class ClaudeDriver extends CliDriver {
   readonly provider = "claude" as const;
-  constructor(private readonly options: CliDriverOptions = {}) {}
+  // Stream-json mode answers an `initialize` control request (its commands and models) without a model call.
+  protected readonly probe: Probe = {
+    request: { type: "control_request", request_id: "handshake", request: { subtype: "initialize" } },
+    answered: (m: Record<string, unknown>) => m.type === "control_response",
+  };
+
+  argv(spec: SessionSpec): string[] {
+    return claudeArgs(spec);
+  }
 
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
-    const baseEnv = this.options.env;
-    const executable = resolveExecutable("claude", { explicit: this.options.executable, env: baseEnv ?? process.env });
     // The servers' secret addresses go in a private file for the session's lifetime, not on its command line.
     const config = spec.mcpServers === undefined || spec.mcpServers.length === 0 ? undefined : writePrivateFile("mcp.json", claudeMcpJson(spec.mcpServers));
-    const proc = spawnCli({
-      command: executable,
-      args: [...(this.options.executableArgs ?? []), ...claudeArgs(spec, config?.path)],
-      cwd: spec.cwd,
-      env: { ...baseEnv, ...spec.env },
-      extendEnv: this.options.extendEnv ?? true,
-    });
+    const proc = this.spawn(spec, claudeArgs(spec, config?.path));
     if (config !== undefined) void proc.exited.finally(() => { config.remove(); });
     return new ClaudeSession(proc, onEvent);
   }

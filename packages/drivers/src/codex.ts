@@ -1,10 +1,10 @@
-import type { AgentEvent, Driver, Session, SessionSpec, Usage } from "@subagent-mcp/core";
+import type { AgentEvent, Session, SessionSpec, Usage } from "@subagent-mcp/core";
 import { isTransientMessage } from "./classify.js";
+import { CliDriver } from "./cli-driver.js";
 import { CodexItem, CodexNote, type CodexTokens } from "./codex-wire.js";
+import type { Probe } from "./handshake.js";
 import { RpcError, RpcPeer } from "./jsonrpc.js";
-import type { CliDriverOptions } from "./options.js";
-import { spawnCli, type CliProcess } from "./process.js";
-import { resolveExecutable } from "./resolve.js";
+import type { CliProcess } from "./process.js";
 import { BaseSession } from "./session-base.js";
 import { z } from "zod";
 
@@ -38,22 +38,25 @@ function sandboxOf(mode: string): string | undefined {
   return mode in SANDBOX ? SANDBOX[mode] : mode;
 }
 
+// What we tell app-server in `initialize`, for sessions and the handshake alike.
+const INITIALIZE = { clientInfo: { name: "subagent-mcp", title: "subagent-mcp", version: "0" }, capabilities: null };
+
 /** Drives Codex through `codex app-server` (JSON-RPC over stdio), one thread per session. */
-export class CodexDriver implements Driver {
+export class CodexDriver extends CliDriver {
   readonly provider = "codex" as const;
-  constructor(private readonly options: CliDriverOptions = {}) {}
+  // app-server answers `initialize` before any thread exists: no model, no session file.
+  protected readonly probe: Probe = {
+    request: { id: 1, method: "initialize", params: INITIALIZE },
+    answered: (m) => m.id === 1 && m.result !== undefined,
+  };
+
+  // Everything else about a session goes in its thread's parameters, not on the command line.
+  argv(): string[] {
+    return ["app-server"];
+  }
 
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
-    const baseEnv = this.options.env;
-    const executable = resolveExecutable("codex", { explicit: this.options.executable, env: baseEnv ?? process.env });
-    const proc = spawnCli({
-      command: executable,
-      args: [...(this.options.executableArgs ?? []), "app-server"],
-      cwd: spec.cwd,
-      env: { ...baseEnv, ...spec.env },
-      extendEnv: this.options.extendEnv ?? true,
-    });
-    return new CodexSession(proc, onEvent, spec);
+    return new CodexSession(this.spawn(spec), onEvent, spec);
   }
 }
 
@@ -88,7 +91,7 @@ class CodexSession extends BaseSession {
 
   async #handshake(): Promise<void> {
     try {
-      await this.#rpc.request("initialize", { clientInfo: { name: "subagent-mcp", title: "subagent-mcp", version: "0" }, capabilities: null });
+      await this.#rpc.request("initialize", INITIALIZE);
       this.#rpc.notify("initialized");
       this.#forwarded = await this.#forwardedEnv();
       const params = this.#threadParams();

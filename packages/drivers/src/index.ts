@@ -3,6 +3,9 @@
 export { ClaudeDriver, claudeArgs } from "./claude.js";
 export { CodexDriver } from "./codex.js";
 export { AcpDriver, geminiArgs, type AcpDriverOptions } from "./acp.js";
+export { CliDriver, type CliCommand, type CliDescription } from "./cli-driver.js";
+export { driverFor } from "./driver-for.js";
+export type { Probe } from "./handshake.js";
 export type { CliDriverOptions } from "./options.js";
 export { DriverError, type DriverErrorCode } from "./errors.js";
 export { LineFramer, parseLine, DEFAULT_MAX_LINE_BYTES, type ParsedLine } from "./framing.js";

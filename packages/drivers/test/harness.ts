@@ -1,6 +1,6 @@
-import type { AgentEvent, Driver, Provider, Session, SessionSpec } from "@subagent-mcp/core";
+import type { AgentEvent, Provider, Session, SessionSpec } from "@subagent-mcp/core";
 import { lastLines, loopbackEnv, pinnedCliOptions, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
-import { AcpDriver, ClaudeDriver, CodexDriver, type CliDriverOptions } from "../src/index.js";
+import { driverFor, type CliDriver } from "../src/index.js";
 
 type TurnEnd = Extract<AgentEvent, { type: "turn_end" }>;
 
@@ -9,7 +9,7 @@ export interface Harness {
   provider: Provider;
   fake: FakeModelServer;
   env: CliEnvironment;
-  driver: Driver;
+  driver: CliDriver;
   events: AgentEvent[];
   start(spec?: Partial<SessionSpec>): Session;
   /** Resolves with the first event (after `from`) that matches, or rejects naming the CLI and step. */
@@ -18,22 +18,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-function makeDriver(provider: Provider, env: CliEnvironment): Driver {
-  const options: CliDriverOptions = pinnedCliOptions(env);
-  switch (provider) {
-    case "claude":
-      return new ClaudeDriver(options);
-    case "codex":
-      return new CodexDriver(options);
-    case "gemini":
-      return new AcpDriver(options);
-  }
-}
-
 export async function harness(provider: Provider): Promise<Harness> {
   const fake = await startFakeFor(provider);
   const env = await loopbackEnv(provider, fake);
-  const driver = makeDriver(provider, env);
+  const driver = driverFor(provider, pinnedCliOptions(env));
   const events: AgentEvent[] = [];
   const listeners = new Set<() => void>();
   const sessions: Session[] = [];

@@ -99,6 +99,12 @@ export function driverSuite(provider: Provider, options: { permissionMode?: stri
       expect(tree.filter(alive)).toEqual([]);
     });
 
+    it("its handshake proves the CLI answers the protocol without a model call", async () => {
+      expect(await h.driver.handshake()).toBeGreaterThanOrEqual(0);
+      expect((await h.driver.describe()).version).toMatch(/\d+\.\d+\.\d+/);
+      expect(h.fake.requests.filter((r) => r.reply !== "none")).toEqual([]);
+    });
+
     it("a CLI killed from outside mid-turn reports the reason promptly", async () => {
       const session = start();
       session.send("[[slow:30000]] doomed");

@@ -1,16 +1,15 @@
-import { Supervisor, type Driver, type Provider } from "@subagent-mcp/core";
-import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
+import { Supervisor, type Provider } from "@subagent-mcp/core";
+import { driverFor, type CliDriver } from "@subagent-mcp/drivers";
 import { classifyFailure } from "@subagent-mcp/routing";
 import type { EffectiveConfig } from "./config.js";
 
 /** The three real drivers, with the executables `config` names. */
-export function createDrivers(config: EffectiveConfig): Record<Provider, Driver> {
-  const exe = (path: string | undefined) => (path === undefined ? {} : { executable: path });
-  return {
-    claude: new ClaudeDriver(exe(config.executables?.claude)),
-    codex: new CodexDriver(exe(config.executables?.codex)),
-    gemini: new AcpDriver(exe(config.executables?.gemini)),
+export function createDrivers(config: EffectiveConfig): Record<Provider, CliDriver> {
+  const of = (provider: Provider): CliDriver => {
+    const path = config.executables?.[provider];
+    return driverFor(provider, path === undefined ? {} : { executable: path });
   };
+  return { claude: of("claude"), codex: of("codex"), gemini: of("gemini") };
 }
 
 /** A supervisor with the three real drivers, configured from `config`. */
