@@ -1,10 +1,8 @@
 import { homedir } from "node:os";
 import { ProviderSchema } from "@subagent-mcp/core";
-import { resolveExecutable } from "@subagent-mcp/drivers";
+import { driverFor } from "@subagent-mcp/drivers";
 import { mcpConfigPath, readOrNull, SERVER_NAME } from "@subagent-mcp/hooks";
 import { defineCommand } from "citty";
-import { execa } from "execa";
-import { handshake } from "./handshake.js";
 
 /** `subagent-mcp doctor`: per host, whether it is found, its version, our entries, and a live handshake. */
 export const doctorCommand = defineCommand({
@@ -13,26 +11,23 @@ export const doctorCommand = defineCommand({
     const ctx = { home: process.env.HOME ?? homedir(), env: process.env };
     let problems = 0;
     for (const host of ProviderSchema.options) {
-      let executable: string;
-      try {
-        executable = resolveExecutable(host);
-      } catch (error) {
-        process.stdout.write(`${host}: not found (${(error as Error).message})\n`);
+      // The driver knows its CLI: where it is, how to start it, and which exchange proves it answers.
+      const driver = driverFor(host);
+      const found = await driver.describe().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+      if (found instanceof Error) {
+        process.stdout.write(`${host}: not found (${found.message})\n`);
         continue;
       }
-      const version = await execa(executable, ["--version"], { reject: false, timeout: 15_000, env: { GEMINI_CLI_NO_RELAUNCH: "true" } });
       const config = mcpConfigPath(host, ctx);
       const registered = readOrNull(config)?.includes(SERVER_NAME) === true;
       let shake: string;
       try {
-        shake = `handshake ok in ${await handshake(host, executable)} ms`;
+        shake = `handshake ok in ${await driver.handshake()} ms`;
       } catch (error) {
         problems += 1;
         shake = `handshake FAILED: ${(error as Error).message}`;
       }
-      process.stdout.write(
-        `${host}: ${executable}\n  version: ${version.stdout.trim().split("\n")[0] ?? "?"}\n  ${registered ? "registered" : "not registered"} in ${config}\n  ${shake}\n`,
-      );
+      process.stdout.write(`${host}: ${found.executable}\n  version: ${found.version}\n  ${registered ? "registered" : "not registered"} in ${config}\n  ${shake}\n`);
     }
     if (problems > 0) process.exitCode = 1;
   },

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { ProviderSchema, type McpServerSpec, type Provider, type SessionSpec } from "@subagent-mcp/core";
-import { claudeArgs, geminiArgs, mcpToolName, resolveExecutable } from "@subagent-mcp/drivers";
+import { ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
+import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { stateDir } from "@subagent-mcp/hooks";
 import { Maildir, SafeName } from "@subagent-mcp/mailbox";
-import { agentDefinitionSource, ceilingFrom, childEnv, createDrivers, depthFrom, grant, LINEAGE_ENV, loadConfig, MESSAGING_TOOLS, ServerError, type EffectiveConfig, type Grant } from "@subagent-mcp/server";
+import { agentDefinitionSource, ceilingFrom, childEnv, createDrivers, depthFrom, grant, LINEAGE_ENV, loadConfig, MESSAGING_TOOLS, ServerError, type Grant } from "@subagent-mcp/server";
 import { Worker, WorkerFiles } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { z } from "zod";
@@ -112,8 +112,9 @@ export const workerCommand = defineCommand({
     const retryBaseMs = Number(args["retry-ms"] ?? 2_000);
     if (!Number.isFinite(retryBaseMs) || retryBaseMs < 0) fail(`--retry-ms must be a number of milliseconds (got "${args["retry-ms"] ?? ""}")`);
     const mail = new Maildir(join(state, "mail"), { maxAttempts, pollMs });
+    const driver = createDrivers(config)[provider.data];
     if (args.print) {
-      printPlan(provider.data, spec, config, files, join(mail.root, name.data));
+      printPlan(driver, spec, files, join(mail.root, name.data));
       return;
     }
     const lock = files.lock();
@@ -123,7 +124,7 @@ export const workerCommand = defineCommand({
     const worker = new Worker({
       name: name.data,
       mail,
-      driver: createDrivers(config)[provider.data],
+      driver,
       spec,
       files,
       turnTimeoutMs: seconds(args["turn-timeout"], "--turn-timeout", 600_000),
@@ -154,16 +155,17 @@ function findDefinition(agent: string, home: string): NonNullable<ReturnType<Ret
   return found;
 }
 
-function printPlan(provider: Provider, spec: SessionSpec, config: EffectiveConfig, files: WorkerFiles, mailbox: string): void {
+function printPlan(driver: CliDriver, spec: SessionSpec, files: WorkerFiles, mailbox: string): void {
+  const saved = files.loadSession();
+  const resume = saved?.provider === driver.provider ? saved.sessionId : undefined;
+  const full = { ...spec, ...(resume === undefined ? {} : { resume }) };
+  // The driver says what it would run; a missing CLI still shows the arguments.
   let executable: string;
   try {
-    executable = resolveExecutable(provider, { explicit: config.executables?.[provider], env: process.env });
+    executable = driver.executable();
   } catch (error) {
     executable = `not found (${(error as Error).message})`;
   }
-  const saved = files.loadSession();
-  const resume = saved?.provider === provider ? saved.sessionId : undefined;
-  const full = { ...spec, ...(resume === undefined ? {} : { resume }) };
-  const args = provider === "claude" ? claudeArgs(full) : provider === "gemini" ? ["--acp", ...geminiArgs(full)] : ["app-server"];
-  process.stdout.write(`${JSON.stringify({ provider, executable, args, session: full, resume: resume ?? null, mailbox, log: files.logPath }, null, 2)}\n`);
+  const args = driver.argv(full);
+  process.stdout.write(`${JSON.stringify({ provider: driver.provider, executable, args, session: full, resume: resume ?? null, mailbox, log: files.logPath }, null, 2)}\n`);
 }
