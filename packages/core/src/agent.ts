@@ -1,3 +1,4 @@
+import type { FailoverAttempt, Fallback } from "./candidate.js";
 import type { Provider, Usage } from "./events.js";
 import type { Session, SessionSpec } from "./driver.js";
 import type { RecentItem, RecentItems } from "./recent.js";
@@ -13,26 +14,11 @@ export interface TurnReport extends TurnOutcome {
 }
 
 /** What `launch` needs: the session spec, which provider, the first prompt and a label. */
-/** A candidate to fall back to when the first turn fails for a transient reason. */
-export interface Fallback {
-  provider: Provider;
-  model?: string;
-  effort?: string;
-}
-
-/** One failed try of a launch candidate. */
-export interface FailoverAttempt {
-  provider: Provider;
-  model: string | undefined;
-  effort: string | undefined;
-  reason: string;
-}
-
 export interface LaunchRequest extends SessionSpec {
   provider: Provider;
   /** The agent's id, when the caller needs it before the launch (default: a random one). */
   id?: string;
-  /** Next candidates, tried in order when the first turn fails transiently (see SupervisorOptions.isTransient). */
+  /** Next candidates, tried in order when the first turn fails with a transient error (see failover.ts). */
   fallbacks?: Fallback[];
   /** The first user turn; without one the agent starts idle (a warm process waiting for work). */
   prompt?: string;
@@ -80,7 +66,6 @@ export interface AgentRecord {
   epoch: number;
   /** Texts of the first turn (prompt and early follow-ups), replayed on a failover. */
   readonly firstTurn: string[];
-  readonly attempts: FailoverAttempt[];
   readonly createdAt: number;
   state: AgentState;
   session: Session | undefined;
@@ -115,7 +100,7 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     pid: record.session?.pid,
     createdAt: record.createdAt,
     queuePosition,
-    attempts: [...record.attempts],
+    attempts: [...state.attempts],
     note: state.note,
   };
 }

@@ -1,5 +1,6 @@
-// Public API of @subagent-mcp/core: the agent lifecycle, normalized events, the driver contract
-// and the supervisor. No I/O of its own beyond the timers of the clock it is given.
+// Public API of @subagent-mcp/core: the agent lifecycle, normalized events, the driver contract,
+// the failure classes that decide failover, and the supervisor. No I/O of its own beyond the
+// timers of the clock it is given.
 export {
   AgentEventSchema,
   ProviderSchema,
@@ -26,7 +27,9 @@ export { RecentItems, type RecentItem } from "./recent.js";
 export type { Driver, McpServerSpec, Session, SessionSpec } from "./driver.js";
 export { systemClock, type Clock } from "./clock.js";
 export { CoreError, type CoreErrorCode } from "./errors.js";
-export type { AgentView, FailoverAttempt, Fallback, LaunchRequest, TurnReport } from "./agent.js";
+export type { AgentView, LaunchRequest, TurnReport } from "./agent.js";
+export { describeCandidate, type FailoverAttempt, type Fallback } from "./candidate.js";
+export { classifyFailure, errorEvent, FailureClassSchema, type FailureClass } from "./failure.js";
 export { Supervisor, type SupervisorOptions } from "./supervisor.js";
 export type { WaitRequest, WaitResult } from "./waiters.js";
 export { Pool, type InvokeResult, type InvokeRunning, type PoolAgentSpec, type PoolOptions, type ReplicaView, type ResetStrategy } from "./pool.js";

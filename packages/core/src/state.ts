@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { FailoverAttempt } from "./candidate.js";
 import { addUsage, ZERO_USAGE, type AgentEvent, type Usage } from "./events.js";
+import { classifyFailure } from "./failure.js";
 
 /** Lifecycle statuses of an agent (design.md, "Core model"). */
 export const AgentStatusSchema = z.enum(["queued", "processing", "stalled", "finished", "errored", "stopped"]);
@@ -35,6 +37,8 @@ export interface AgentState {
   readonly stopRequested: boolean;
   /** Why the session was ended by us although nothing failed (e.g. closed to bound live processes). */
   readonly note: string | undefined;
+  /** Candidates whose first turn failed transiently before the current one, oldest first. */
+  readonly attempts: readonly FailoverAttempt[];
 }
 
 /** What can happen to an agent: a driver event, or a decision of the supervisor. */
@@ -44,7 +48,12 @@ export type AgentAction =
   | { type: "stop_requested"; at: number }
   | { type: "closed"; at: number; note: string }
   | { type: "tick"; at: number; stallMs: number }
-  | { type: "event"; at: number; event: AgentEvent };
+  | { type: "event"; at: number; event: AgentEvent }
+  /**
+   * The first turn failed transiently and the agent moves to its next candidate (the supervisor
+   * swaps the session): a fresh start, queued or not, replaying `replay` texts of the first turn.
+   */
+  | { type: "failover"; at: number; attempt: FailoverAttempt; queued: boolean; replay: number };
 
 /**
  * The state of a freshly launched agent holding its first prompt, or, with `idle`, of a warm agent
@@ -65,6 +74,7 @@ export function initialState(at: number, queued: boolean, idle = false): AgentSt
     lastActivityAt: at,
     stopRequested: false,
     note: undefined,
+    attempts: [],
   };
 }
 
@@ -100,6 +110,15 @@ export function transition(state: AgentState, action: AgentAction): AgentState {
         : state;
     case "event":
       return onEvent(state, action.event, action.at);
+    case "failover":
+      // Stop is final. Otherwise what the failed candidate did (usage, errors, its session) is
+      // left behind with it; only the attempt is remembered.
+      if (state.stopRequested || state.status === "stopped") return state;
+      return {
+        ...initialState(action.at, action.queued, action.replay === 0),
+        pending: action.replay,
+        attempts: [...state.attempts, action.attempt],
+      };
   }
 }
 
@@ -141,10 +160,11 @@ function onEvent(state: AgentState, event: AgentEvent, at: number): AgentState {
       if (state.stopRequested || state.status === "stopped") return { ...base, status: "stopped" };
       if (!isRunning(state.status) && state.pending === 0) return base;
       const how = event.signal === null ? `code ${String(event.code)}` : `signal ${event.signal}`;
+      const message = `the CLI process exited mid-turn (${how})`;
       return {
         ...base,
         status: "errored",
-        lastError: state.lastError ?? { message: `the CLI process exited mid-turn (${how})`, transient: true },
+        lastError: state.lastError ?? { message, transient: classifyFailure(message) === "transient" },
       };
     }
   }

@@ -68,6 +68,24 @@ describe("transition", () => {
     expect(s).toMatchObject({ status: "stopped", alive: false });
   });
 
+  it("a failover restarts the lifecycle on the next candidate, replaying the first turn, and remembers the attempt", () => {
+    const attempt = { provider: "claude" as const, model: "opus", effort: undefined, reason: "529 overloaded" };
+    const failed = run(initialState(0, false), { type: "sent", at: 1 }, ev({ type: "started", sessionId: "s1", model: "opus" }), ev({ type: "error", message: "529 overloaded", transient: true }), turnEnd({ isError: true, result: "529 overloaded" }));
+    expect(failed).toMatchObject({ status: "processing", pending: 1, turns: 1 });
+    const moved = transition(failed, { type: "failover", at: 20, attempt, queued: false, replay: 2 });
+    expect(moved).toEqual({ ...initialState(20, false), pending: 2, attempts: [attempt] });
+    expect(transition(moved, { type: "failover", at: 30, attempt: { ...attempt, provider: "codex" }, queued: true, replay: 2 })).toMatchObject({ status: "queued", attempts: [attempt, { provider: "codex" }] });
+    const crashed = run(initialState(0, false), ev({ type: "exit", code: null, signal: "SIGKILL" }));
+    expect(transition(crashed, { type: "failover", at: 5, attempt, queued: false, replay: 1 })).toMatchObject({ status: "processing", alive: true, pending: 1 });
+    const stopped = run(initialState(0, false), { type: "stop_requested", at: 1 });
+    expect(transition(stopped, { type: "failover", at: 5, attempt, queued: false, replay: 1 })).toBe(stopped);
+  });
+
+  it("an exit mid-turn is classified like any failure", () => {
+    const crashed = run(initialState(0, false), ev({ type: "exit", code: 1, signal: null }));
+    expect(crashed.lastError).toEqual({ message: "the CLI process exited mid-turn (code 1)", transient: false });
+  });
+
   it("a queued agent is admitted once", () => {
     const q = initialState(0, true);
     expect(q.status).toBe("queued");
@@ -99,6 +117,13 @@ const actionArb: fc.Arbitrary<AgentAction> = fc.oneof(
   fc.record({ type: fc.constant("stop_requested" as const), at: fc.nat(1e6) }),
   fc.record({ type: fc.constant("tick" as const), at: fc.nat(1e6), stallMs: fc.integer({ min: 1, max: 1e5 }) }),
   fc.record({ type: fc.constant("event" as const), at: fc.nat(1e6), event: eventArb }),
+  fc.record({
+    type: fc.constant("failover" as const),
+    at: fc.nat(1e6),
+    attempt: fc.record({ provider: fc.constantFrom("claude" as const, "codex" as const, "gemini" as const), model: fc.option(fc.string(), { nil: undefined }), effort: fc.constant(undefined), reason: fc.string() }),
+    queued: fc.boolean(),
+    replay: fc.nat(3),
+  }),
 );
 
 describe("transition properties", () => {
@@ -111,16 +136,29 @@ describe("transition properties", () => {
         for (const action of actions) {
           const prev = state;
           state = transition(state, action);
+          const failedOver = action.type === "failover" && state !== prev;
           if (action.type === "event" && action.event.type === "turn_end") {
             usageIn += action.event.usage.input;
             turns += 1;
+          }
+          if (failedOver) {
+            // A fresh start on the next candidate: the counts are the new candidate's alone.
+            usageIn = 0;
+            turns = 0;
+            expect(state).toMatchObject({ alive: true, pending: action.replay, costUsd: undefined, lastError: undefined, stopRequested: false });
+            expect(state.attempts).toEqual([...prev.attempts, action.attempt]);
+            expect(state.status).toBe(action.replay === 0 ? "finished" : action.queued ? "queued" : "processing");
+          } else {
+            // Only a failover adds to the attempts, and it leaves only a stopped agent alone.
+            expect(state.attempts).toBe(prev.attempts);
+            if (action.type === "failover") expect(prev.status).toBe("stopped");
           }
           expect(state.pending).toBeGreaterThanOrEqual(0);
           expect(state.turns).toBe(turns);
           expect(state.usage.input).toBe(usageIn);
           if (prev.status === "stopped") expect(state.status).toBe("stopped");
-          if (!prev.alive) expect(state.alive).toBe(false);
-          if (state.status === "queued") expect(prev.status).toBe("queued");
+          if (!prev.alive && !failedOver) expect(state.alive).toBe(false);
+          if (state.status === "queued" && !failedOver) expect(prev.status).toBe("queued");
           if (state.status === "stalled") expect(["processing", "stalled"]).toContain(prev.status);
           if (!state.alive) expect(isRunning(state.status)).toBe(false);
           if (state.status === "processing" || state.status === "stalled") expect(state.pending).toBeGreaterThan(0);

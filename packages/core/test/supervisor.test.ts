@@ -164,7 +164,7 @@ describe("Supervisor", () => {
     const clock = new FakeClock();
     const claude = new FakeDriver("claude");
     const codex = new FakeDriver("codex");
-    const supervisor = new Supervisor({ drivers: { claude, codex }, clock, isTransient: (m) => /529|overloaded/.test(m) });
+    const supervisor = new Supervisor({ drivers: { claude, codex }, clock });
     const a = supervisor.launch({ provider: "claude", model: "opus", prompt: "do it", cwd: "/", fallbacks: [{ provider: "codex", model: "gpt-5.5", effort: "high" }] });
     supervisor.send(a.id, "and this");
     const first = session(claude, 0);
@@ -184,9 +184,11 @@ describe("Supervisor", () => {
     const clock = new FakeClock();
     const claude = new FakeDriver("claude");
     const gemini = new FakeDriver("gemini");
-    const supervisor = new Supervisor({ drivers: { claude, gemini }, clock, isTransient: (m) => m.includes("429") });
+    const supervisor = new Supervisor({ drivers: { claude, gemini }, clock });
     const a = supervisor.launch({ provider: "claude", prompt: "x", cwd: "/", fallbacks: [{ provider: "gemini" }, { provider: "claude", model: "haiku" }] });
+    session(claude, 0).emit({ type: "error", message: "429 rate limited", transient: true });
     session(claude, 0).emit({ type: "turn_end", result: "429 rate limited", isError: true, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, durationMs: 1 });
+    session(gemini, 0).emit({ type: "error", message: "401 unauthenticated", transient: false });
     session(gemini, 0).emit({ type: "turn_end", result: "401 unauthenticated", isError: true, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, durationMs: 1 });
     const result = await supervisor.wait({ ids: [a.id], mode: "any", timeoutMs: 1 });
     expect(result.finished[0]?.result).toBe("401 unauthenticated\nattempts:\n1. claude/default: transient — 429 rate limited\n2. gemini/default: failed (above)");

@@ -2,7 +2,7 @@ import type * as Acp from "@agentclientprotocol/sdk";
 import type { ClientConnection, PromptResponse, RequestPermissionRequest, RequestPermissionResponse, SessionNotification } from "@agentclientprotocol/sdk";
 import type { AgentEvent, Provider, Session, SessionSpec } from "@subagent-mcp/core";
 import { Writable } from "node:stream";
-import { isTransientMessage } from "./classify.js";
+import { errorEvent } from "@subagent-mcp/core";
 import { CliDriver } from "./cli-driver.js";
 import type { Probe } from "./handshake.js";
 import type { CliDriverOptions } from "./options.js";
@@ -133,7 +133,7 @@ class AcpSession extends BaseSession {
       this.markReady();
     } catch (error) {
       const message = `ACP handshake failed: ${errorText(error)}`;
-      this.emit({ type: "error", message, transient: isTransientMessage(message) });
+      this.emit(errorEvent(message));
       void this.kill();
     }
   }
@@ -155,7 +155,7 @@ class AcpSession extends BaseSession {
         },
         (error: unknown) => {
           const message = errorText(error);
-          this.emit({ type: "error", message, transient: isTransientMessage(message) });
+          this.emit(errorEvent(message));
           this.emit({ type: "turn_end", result: message, isError: true, interrupted: false, usage: zeroUsage(), durationMs: Date.now() - this.#turnStarted });
           this.turnEnded();
         },

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEvent, McpServerSpec, Session, SessionSpec } from "@subagent-mcp/core";
-import { isTransientMessage } from "./classify.js";
+import { errorEvent } from "@subagent-mcp/core";
 import { ClaudeLine, type ClaudeUsage } from "./claude-wire.js";
 import { CliDriver } from "./cli-driver.js";
 import type { Probe } from "./handshake.js";
@@ -152,7 +152,7 @@ class ClaudeSession extends BaseSession {
     const total = line.total_cost_usd;
     const cost = total === undefined ? undefined : total >= this.#costSoFar ? total - this.#costSoFar : total;
     if (total !== undefined) this.#costSoFar = total;
-    if (isError && !interrupted) this.emit({ type: "error", message: result, transient: isTransientMessage(result) });
+    if (isError && !interrupted) this.emit(errorEvent(result));
     this.emit({
       type: "turn_end",
       result: interrupted ? (line.result ?? "interrupted") : result,

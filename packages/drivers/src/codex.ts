@@ -1,5 +1,5 @@
 import type { AgentEvent, Session, SessionSpec, Usage } from "@subagent-mcp/core";
-import { isTransientMessage } from "./classify.js";
+import { errorEvent } from "@subagent-mcp/core";
 import { CliDriver } from "./cli-driver.js";
 import { CodexItem, CodexNote, type CodexTokens } from "./codex-wire.js";
 import type { Probe } from "./handshake.js";
@@ -152,7 +152,7 @@ class CodexSession extends BaseSession {
         if (this.#interruptRequested) void this.interrupt();
       }, (error: unknown) => {
         const message = errorText(error);
-        this.emit({ type: "error", message, transient: isTransientMessage(message) });
+        this.emit(errorEvent(message));
         this.#endTurn({ result: message, isError: true, interrupted: false, durationMs: Date.now() - this.#turnStarted });
       });
   }
@@ -193,7 +193,7 @@ class CodexSession extends BaseSession {
         this.#total = note.params.tokenUsage.total;
         return;
       case "error":
-        if (!note.params.willRetry) this.emit({ type: "error", message: note.params.error.message, transient: isTransientMessage(note.params.error.message) });
+        if (!note.params.willRetry) this.emit(errorEvent(note.params.error.message));
         return;
       case "turn/completed": {
         const { turn } = note.params;
@@ -234,7 +234,7 @@ class CodexSession extends BaseSession {
   }
 
   #fatal(message: string): void {
-    this.emit({ type: "error", message, transient: isTransientMessage(message) });
+    this.emit(errorEvent(message));
     void this.kill();
   }
 }

@@ -11,6 +11,5 @@ export { DriverError, type DriverErrorCode } from "./errors.js";
 export { LineFramer, parseLine, DEFAULT_MAX_LINE_BYTES, type ParsedLine } from "./framing.js";
 export { resolveExecutable, executableEnvVar, DEFAULT_COMMANDS } from "./resolve.js";
 export { spawnCli, type CliProcess, type ProcessExit, type SpawnOptions } from "./process.js";
-export { isTransientMessage } from "./classify.js";
 export { mcpToolName } from "./tool-names.js";
 export { descendants, isAlive, treeRssMb } from "./internal/tree.js";

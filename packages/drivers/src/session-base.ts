@@ -1,4 +1,4 @@
-import type { AgentEvent, Session } from "@subagent-mcp/core";
+import { errorEvent, type AgentEvent, type Session } from "@subagent-mcp/core";
 import { LineFramer, parseLine } from "./framing.js";
 import type { CliProcess } from "./process.js";
 
@@ -30,7 +30,7 @@ export abstract class BaseSession implements Session {
       if (!this.#stopping && (this.#busy || exit.code !== 0)) {
         const how = exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`;
         const stderr = proc.stderrTail().trim().split("\n").slice(-5).join("\n");
-        this.emit({ type: "error", message: `${cliName} exited (${how})${stderr ? `: ${stderr}` : ""}`, transient: exit.signal !== null });
+        this.emit(errorEvent(`${cliName} exited (${how})${stderr ? `: ${stderr}` : ""}`));
       }
       this.emit({ type: "exit", code: exit.code, signal: exit.signal });
     });

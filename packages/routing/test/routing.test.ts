@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   CATEGORY_DESCRIPTIONS,
-  classifyFailure,
   DEFAULT_TABLE,
-  describeAttempts,
-  failover,
+  describeCandidate,
   mergeRoutingTable,
   parseRoutingConfig,
   selectCandidates,
@@ -61,40 +59,10 @@ describe("selectCandidates", () => {
   });
 });
 
-describe("classifyFailure", () => {
-  it.each([
-    ["API Error: 429 rate_limit_error", undefined, "transient"],
-    ["overloaded_error", 529, "transient"],
-    ["Internal server error", 500, "transient"],
-    ["stream disconnected before completion", undefined, "transient"],
-    ["request timed out", undefined, "transient"],
-    ["You have hit your usage limit", undefined, "transient"],
-    ["invalid x-api-key", 401, "permanent"],
-    ["model gpt-9 not found", undefined, "permanent"],
-    ["invalid_request_error: bad argument", 400, "permanent"],
-    ["something odd happened", undefined, "permanent"],
-  ] as const)("%s (%s) -> %s", (message, status, expected) => {
-    expect(classifyFailure(message, status)).toBe(expected);
-  });
-});
-
-describe("failover", () => {
-  const c = (provider: Candidate["provider"], model: string): Candidate => ({ provider, model });
-
-  it("moves on after a transient failure and reports every attempt", async () => {
-    const out = await failover([c("claude", "a"), c("codex", "b"), c("gemini", "c")], (cand) =>
-      Promise.resolve(cand.provider === "claude" ? { ok: false as const, message: "529 overloaded" } : { ok: true as const, value: cand.model }),
-    );
-    expect(out).toMatchObject({ ok: true, value: "b", candidate: { provider: "codex" } });
-    expect(out.attempts.map((a) => a.class)).toEqual(["transient", "ok"]);
-  });
-
-  it("stops at a permanent failure with one text listing every attempt", async () => {
-    const out = await failover([c("claude", "a"), c("codex", "b"), c("gemini", "c")], (cand) =>
-      Promise.resolve({ ok: false as const, message: cand.provider === "claude" ? "429 rate limited" : "401 authentication_error" }),
-    );
-    expect(out.ok).toBe(false);
-    expect(describeAttempts(out.attempts)).toBe("1. claude/a: transient — 429 rate limited\n2. codex/b: permanent — 401 authentication_error");
+describe("describeCandidate", () => {
+  it("names provider, model and effort", () => {
+    expect(describeCandidate({ provider: "codex", model: "gpt-6.1-sol", effort: "high" })).toBe("codex/gpt-6.1-sol (high)");
+    expect(describeCandidate({ provider: "gemini", model: "gemini-3-pro" })).toBe("gemini/gemini-3-pro");
   });
 });
 

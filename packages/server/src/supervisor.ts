@@ -1,6 +1,5 @@
 import { Supervisor, type Provider } from "@subagent-mcp/core";
 import { driverFor, type CliDriver } from "@subagent-mcp/drivers";
-import { classifyFailure } from "@subagent-mcp/routing";
 import type { EffectiveConfig } from "./config.js";
 
 /** The three real drivers, with the executables `config` names. */
@@ -19,7 +18,5 @@ export function createSupervisor(config: EffectiveConfig): Supervisor {
     ...(config.caps === undefined ? {} : { caps: config.caps }),
     ...(config.max_live === undefined ? {} : { maxLive: config.max_live }),
     stallMs: (config.stall_seconds ?? 600) * 1000,
-    // Failover: a transient failure of the first turn moves the agent to its next candidate.
-    isTransient: (message) => classifyFailure(message) === "transient",
   });
 }

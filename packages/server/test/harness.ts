@@ -2,7 +2,6 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Supervisor, type Driver, type Provider } from "@subagent-mcp/core";
 import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
-import { classifyFailure } from "@subagent-mcp/routing";
 import { loopbackEnv, pinnedCliOptions, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { createServer, type ServerDeps } from "../src/index.js";
 
@@ -34,7 +33,6 @@ export async function serverHarness(options: { caps?: Partial<Record<Provider, n
   };
   const supervisor = new Supervisor({
     drivers,
-    isTransient: (message) => classifyFailure(message) === "transient",
     ...(options.caps === undefined ? {} : { caps: options.caps }),
   });
   const server = createServer({ supervisor, version: "test", defaultCwd: envs.claude.cwd, progressEveryMs: 200, ...options.server });

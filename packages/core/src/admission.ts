@@ -1,0 +1,141 @@
+import type { AgentRecord } from "./agent.js";
+import { DEFAULT_MAX_QUEUED, idlest, liveBound, liveCount } from "./bounds.js";
+import { CoreError } from "./errors.js";
+import type { Provider } from "./events.js";
+import type { AgentAction } from "./state.js";
+
+/** Processing agents per provider when no cap is configured. */
+export const DEFAULT_CAP = 5;
+
+/** What admission reads from the supervisor and how it acts on an agent. */
+export interface AdmissionHost {
+  records(): Iterable<AgentRecord>;
+  caps: Partial<Record<Provider, number>> | undefined;
+  maxLive: number | undefined;
+  maxQueued: number | undefined;
+  now(): number;
+  apply(record: AgentRecord, action: AgentAction): void;
+  start(record: AgentRecord): void;
+}
+
+/**
+ * Who runs now and who waits, per provider: at most `cap` processing agents (further launches
+ * queue FIFO) and at most the live bound of CLI processes (the idlest agent is closed for room).
+ */
+export class Admission {
+  readonly #host: AdmissionHost;
+  readonly #queues = new Map<Provider, AgentRecord[]>();
+  // Providers whose room is being handed out: a drain that a nested state change triggers must
+  // not give it to a queued launch meanwhile.
+  readonly #held = new Set<Provider>();
+
+  constructor(host: AdmissionHost) {
+    this.#host = host;
+  }
+
+  /** Whether a launch must wait for a slot (it also waits behind earlier ones); QUEUE_FULL past the bound. */
+  mustQueue(provider: Provider): boolean {
+    const queue = this.#queue(provider);
+    if (queue.length === 0 && this.fits(provider)) return false;
+    if (queue.length >= (this.#host.maxQueued ?? DEFAULT_MAX_QUEUED)) {
+      throw new CoreError("QUEUE_FULL", `${queue.length} ${provider} launches are already waiting for a slot, the most allowed; wait for running agents to finish (or kill some) and launch again`);
+    }
+    return true;
+  }
+
+  /** Queues `record` last, or makes room and starts it now. */
+  place(record: AgentRecord, queued: boolean): void {
+    if (queued) this.#queue(record.request.provider).push(record);
+    else {
+      this.#makeRoom(record);
+      this.#host.start(record);
+    }
+  }
+
+  /** Runs `fn` holding `provider`'s room (see #held), then admits what fits. */
+  reserve(provider: Provider, fn: () => void): void {
+    const outer = this.#hold(provider, fn);
+    if (outer) this.drain(provider);
+  }
+
+  /** Takes a queued launch out of its queue (a no-op for others). */
+  dequeue(record: AgentRecord): void {
+    const queue = this.#queue(record.request.provider);
+    const index = queue.indexOf(record);
+    if (index >= 0) queue.splice(index, 1);
+  }
+
+  /** 1-based place in its provider's queue, while queued. */
+  position(record: AgentRecord): number | undefined {
+    const index = this.#queue(record.request.provider).indexOf(record);
+    return index < 0 ? undefined : index + 1;
+  }
+
+  /** A processing slot is free, and a live process too or one can be made free. */
+  fits(provider: Provider): boolean {
+    let processing = 0;
+    for (const r of this.#host.records()) if (r.request.provider === provider && r.state.status === "processing") processing += 1;
+    if (processing >= this.#cap(provider)) return false;
+    return liveCount(this.#host.records(), provider) < this.#liveBound(provider) || idlest(this.#host.records(), provider) !== undefined;
+  }
+
+  /** Starts queued launches, FIFO, while they fit: after a slot or a process was freed. */
+  drain(provider: Provider): void {
+    // Starting one can change state and call back here: the loop re-checks after each start.
+    if (this.#held.has(provider)) return;
+    this.#hold(provider, () => {
+      const queue = this.#queue(provider);
+      while (queue.length > 0 && this.fits(provider)) {
+        const next = queue.shift() as AgentRecord;
+        this.#makeRoom(next);
+        this.#host.apply(next, { type: "admitted", at: this.#host.now() });
+        this.#host.start(next);
+      }
+    });
+  }
+
+  // Before `record` starts a process: at the bound, the least recently active idle agent's
+  // session is closed politely; its results stay readable and a note says why it ended.
+  #makeRoom(record: AgentRecord): void {
+    const { provider, pinned } = record.request;
+    if (pinned === true) return;
+    const bound = this.#liveBound(provider);
+    this.#hold(provider, () => {
+      const records = () => this.#host.records();
+      for (let victim = idlest(records(), provider); victim !== undefined && liveCount(records(), provider) >= bound; victim = idlest(records(), provider)) {
+        const note = `closed to keep at most ${bound} live ${provider} processes (max_live); its results stay readable`;
+        this.#host.apply(victim, { type: "closed", at: this.#host.now(), note });
+        void victim.session?.close().catch(() => undefined); // a failed close is logged by the driver
+      }
+    });
+  }
+
+  // Runs `fn` with `provider` held; true when this was the outermost hold.
+  #hold(provider: Provider, fn: () => void): boolean {
+    if (this.#held.has(provider)) {
+      fn();
+      return false;
+    }
+    this.#held.add(provider);
+    try {
+      fn();
+    } finally {
+      this.#held.delete(provider);
+    }
+    return true;
+  }
+
+  #cap(provider: Provider): number {
+    return this.#host.caps?.[provider] ?? DEFAULT_CAP;
+  }
+
+  #liveBound(provider: Provider): number {
+    return liveBound(this.#cap(provider), this.#host.maxLive);
+  }
+
+  #queue(provider: Provider): AgentRecord[] {
+    let queue = this.#queues.get(provider);
+    if (queue === undefined) this.#queues.set(provider, (queue = []));
+    return queue;
+  }
+}

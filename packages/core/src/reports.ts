@@ -1,0 +1,43 @@
+import type { AgentRecord, TurnReport } from "./agent.js";
+import { describeAttempts } from "./candidate.js";
+import { ZERO_USAGE } from "./events.js";
+import type { AgentState, TurnOutcome } from "./state.js";
+
+/**
+ * Turn reports: every turn of every agent is reported exactly once, to listeners as it ends and
+ * to `wait` (through the record's unreported list) until taken. A record keeps at most
+ * `maxUnreported` of them, dropping the oldest.
+ */
+export class TurnReports {
+  readonly #listeners = new Set<(report: TurnReport) => void>();
+
+  constructor(private readonly maxUnreported = 100) {}
+
+  /** Calls `listener` with every report as it is made; returns its removal. */
+  listen(listener: (report: TurnReport) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Reports turn `turn` of `record`; a failed turn after a failover lists every candidate tried. */
+  add(record: AgentRecord, outcome: TurnOutcome, turn: number): void {
+    const { attempts } = record.state;
+    const result = attempts.length > 0 && outcome.isError ? `${outcome.result}\n${describeAttempts(attempts, record.request)}` : outcome.result;
+    const report: TurnReport = { ...outcome, result, agentId: record.id, status: record.state.status, turn };
+    record.unreported.push(report);
+    for (const listener of this.#listeners) listener(report);
+    if (record.unreported.length > this.maxUnreported) record.unreported.splice(0, record.unreported.length - this.maxUnreported);
+  }
+
+  /** Removes a turn's report so that `wait` won't report it. */
+  take(record: AgentRecord, turn: number): TurnReport | undefined {
+    const index = record.unreported.findIndex((r) => r.turn === turn);
+    return index < 0 ? undefined : record.unreported.splice(index, 1)[0];
+  }
+}
+
+/** The outcome of a turn that ended without a turn_end (exit mid-turn, kill, a failed start). */
+export function lostTurn(state: AgentState, now: number): TurnOutcome {
+  const result = state.status === "stopped" ? "stopped before the turn finished" : (state.lastError?.message ?? "the turn was lost");
+  return { result, isError: true, interrupted: false, usage: ZERO_USAGE, costUsd: undefined, durationMs: now - state.lastActivityAt };
+}
