@@ -1,13 +1,14 @@
 import { join } from "node:path";
-import { applyChange, assertWritable, readRecord, recordChanges, type FileChange, type RecordedChange } from "@subagent-mcp/hooks";
+import { assertWritable } from "@subagent-mcp/hooks";
+import { applyChange, readRecord, recordChanges, type FileChange, type RecordedChange } from "@subagent-mcp/host-config";
 import { fail } from "./fail.js";
 
 /** The `--force` flag of setup, update, init and uninstall. */
 export const forceArg = { type: "boolean", description: "Also write files you made read-only (their mode is kept)" } as const;
 
 /**
- * Runs a step that may refuse a file (a HooksError: unparseable, wrong-typed key, read-only) or
- * fail to read one: either ends the command with one line naming the file, no stack trace.
+ * Runs a step that may refuse a file (unparseable, wrong-typed key, read-only: each a typed error
+ * naming the file) or fail to read one: either ends the command with one line, no stack trace.
  */
 export function refusing<T>(step: () => T, prefix = ""): T {
   try {

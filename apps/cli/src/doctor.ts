@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { ProviderSchema } from "@subagent-mcp/core";
 import { driverFor } from "@subagent-mcp/drivers";
-import { mcpConfigPath, readOrNull, SERVER_NAME } from "@subagent-mcp/hooks";
+import { mcpConfigPath, readOrNull, SERVER_NAME } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 
 /** `subagent-mcp doctor`: per host, whether it is found, its version, our entries, and a live handshake. */

@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { basename, resolve } from "node:path";
-import { instructionFiles, planInstructions, stateDir, writeTarget } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/hooks";
+import { Drafts, instructionFiles, planInstructions } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 import { applyPlanned, refusing, type Planned } from "./apply.js";
 import { lineDiff } from "./diff.js";
@@ -25,12 +26,9 @@ export const initCommand = defineCommand({
     const paths = wanted === undefined ? all : all.filter((p) => wanted.includes(basename(p)));
     if (paths.length === 0) fail(`--files matched none of ${all.map((p) => basename(p)).join(", ")}`);
     const planned: Planned[] = [];
-    // Each real file's text as the plans so far leave it: CLAUDE.md is often a symlink to AGENTS.md.
-    const texts = new Map<string, string | null>();
+    const drafts = new Drafts(); // CLAUDE.md is often a symlink to AGENTS.md
     for (const path of paths) {
-      const target = refusing(() => writeTarget(path));
-      const change = refusing(() => planInstructions(path, args.remove, texts.get(target)));
-      texts.set(target, args.remove && change.before === null ? null : change.after);
+      const change = refusing(() => planInstructions(path, args.remove, drafts));
       if (change.before === null && args.remove) continue;
       if (change.before === change.after && !args.force) {
         process.stdout.write(`${path}: unchanged\n`);

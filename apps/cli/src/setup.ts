@@ -1,11 +1,10 @@
 import { existsSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveExecutable } from "@subagent-mcp/drivers";
-import { hooksPath, HOSTS, mcpConfigPath, planHooks, planServer, stateDir, writeTarget, type FileChange, type Host, type HostContext } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/hooks";
+import { Drafts, hostAdapter, HOSTS, planHooks, planServer, type FileChange, type Host, type HostContext } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
-import { join } from "node:path";
 import { applyPlanned, forceArg, refusing, type Planned } from "./apply.js";
 import { lineDiff } from "./diff.js";
 import { fail } from "./fail.js";
@@ -32,7 +31,7 @@ export function detectHosts(ctx: HostContext): Host[] {
       resolveExecutable(host, { env: ctx.env });
       return true;
     } catch {
-      return existsSync(dirname(mcpConfigPath(host, ctx))) && (host !== "claude" || existsSync(join(ctx.home, ".claude")));
+      return hostAdapter(host).configDirs(ctx).every((dir) => existsSync(dir));
     }
   });
 }
@@ -41,7 +40,8 @@ export function detectHosts(ctx: HostContext): Host[] {
 export function hostsArg(value: string | undefined): Host[] | undefined {
   if (value === undefined) return undefined;
   const hosts = value.split(",").map((h) => h.trim()).filter(Boolean);
-  for (const h of hosts) if (!(HOSTS as readonly string[]).includes(h)) fail(`--host must be claude, codex or gemini (got "${h}")`);
+  const names = `${HOSTS.slice(0, -1).join(", ")} or ${HOSTS.at(-1) ?? ""}`;
+  for (const h of hosts) if (!(HOSTS as readonly string[]).includes(h)) fail(`--host must be ${names} (got "${h}")`);
   return hosts as Host[];
 }
 
@@ -62,14 +62,12 @@ export const setupCommand = defineCommand({
     const hookCommand = hookCommandFor(launch);
     // Every file is planned (and a file that does not parse refused) before any is written.
     const plans: { host: Host; kind: "mcp" | "hooks"; change: FileChange }[] = [];
+    const drafts = new Drafts(); // Codex and Gemini CLI keep hooks in the file with the server entry
     for (const host of hosts) {
-      const server = refusing(() => planServer(host, ctx, launch), `${host}: `);
-      plans.push({ host, kind: "mcp", change: server });
-      // Orchestration-mode hooks: Claude Code's and Codex's UserPromptSubmit and PreToolUse,
-      // Gemini CLI's BeforeAgent and BeforeTool. Codex and Gemini keep them in the same file as
-      // the server entry, so their plan starts from the text the server plan leaves.
-      const sameFile = refusing(() => writeTarget(hooksPath(host, ctx)) === writeTarget(server.path));
-      plans.push({ host, kind: "hooks", change: refusing(() => planHooks(host, ctx, hookCommand, sameFile ? server.after : undefined), `${host}: `) });
+      plans.push({ host, kind: "mcp", change: refusing(() => planServer(host, ctx, launch, drafts), `${host}: `) });
+      // Orchestration-mode hooks: Claude Code's and Codex's UserPromptSubmit and PreToolUse, Gemini CLI's BeforeAgent and BeforeTool.
+      const hooks = refusing(() => planHooks(host, ctx, hookCommand, drafts), `${host}: `);
+      if (hooks !== undefined) plans.push({ host, kind: "hooks", change: hooks });
     }
     const planned: Planned[] = [];
     for (const { host, kind, change } of plans) {

@@ -1,17 +1,9 @@
 import { homedir } from "node:os";
-import { applyRevert, inFile, planRevert, readRecord, removeHooks, removeManagedBlock, stateDir, withoutServer, writeRecord, writeTarget, type Host, type RecordedChange, type Revert } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/hooks";
+import { applyRevert, Drafts, planRevert, readRecord, removeOurs, writeRecord, type Revert } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 import { forceArg, refuseReadOnly, refusing } from "./apply.js";
 import { fail } from "./fail.js";
-
-// Takes our part out of a file the user has edited since setup or init wrote it.
-function removeOurs(change: RecordedChange): (text: string) => string {
-  return (text) => {
-    if (change.kind === "mcp") return withoutServer(change.host as Host, text);
-    if (change.kind === "hooks") return removeHooks(change.host as Host | undefined, text);
-    return removeManagedBlock(text);
-  };
-}
 
 /** `subagent-mcp uninstall`: reverses exactly what setup and init wrote. */
 export const uninstallCommand = defineCommand({
@@ -26,13 +18,8 @@ export const uninstallCommand = defineCommand({
       return;
     }
     // Every file is planned (one that no longer parses refused) and checked before any is written.
-    const texts = new Map<string, string | null>();
-    const reverts: Revert[] = changes.map((change) => {
-      const target = refusing(() => writeTarget(change.path));
-      const revert = refusing(() => inFile(change.path, () => planRevert(change, removeOurs(change), texts.get(target))));
-      if (revert.next !== undefined) texts.set(target, revert.next);
-      return revert;
-    });
+    const drafts = new Drafts();
+    const reverts: Revert[] = changes.map((change) => refusing(() => planRevert(change, removeOurs(change), drafts)));
     refuseReadOnly(reverts.filter((r) => r.next !== undefined).map((r) => r.path), args.force === true);
     for (const [i, revert] of reverts.entries()) {
       try {

@@ -2,7 +2,8 @@ import { existsSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { planHooks, planInstructions, planServer, readRecord, stateDir, writeTarget, type FileChange, type Host } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/hooks";
+import { Drafts, readRecord, replan } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 import { execa } from "execa";
 import { applyPlanned, forceArg, refusing, type Planned } from "./apply.js";
@@ -41,19 +42,12 @@ export const updateCommand = defineCommand({
     // Re-apply with the (possibly new) install location; the record keeps the user's original bytes.
     const dir = stateDir(ctx);
     const launch = serverLaunch();
-    const hookCommand = hookCommandFor(launch);
+    const install = { launch, hookCommand: hookCommandFor(launch) };
     const planned: Planned[] = [];
-    // Each real file's text as the plans so far leave it (Codex and Gemini CLI: server and hooks in one file).
-    const texts = new Map<string, string | null>();
+    const drafts = new Drafts(); // Codex and Gemini CLI keep server and hooks in one file
     for (const old of refusing(() => readRecord(dir))) {
-      const host = old.host as Host | undefined;
-      const target = refusing(() => writeTarget(old.path));
-      const current = texts.get(target);
-      const next: FileChange = refusing(() =>
-        old.kind === "instructions" ? planInstructions(old.path, false, current) : old.kind === "hooks" ? planHooks(host ?? "claude", ctx, hookCommand, current) : planServer(host as Host, ctx, launch, current),
-      );
-      texts.set(target, next.after);
-      if (next.before === next.after) continue;
+      const next = refusing(() => replan(old, ctx, install, drafts));
+      if (next === undefined || next.before === next.after) continue;
       if (args["dry-run"]) process.stdout.write(`${lineDiff(next.path, next.before, next.after)}\n`);
       else planned.push({ change: next, record: { ...old, after: next.after }, done: () => `${next.path}: re-applied` });
     }

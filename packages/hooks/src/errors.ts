@@ -1,43 +1,13 @@
 /** Stable codes of {@link HooksError}. */
-export type HooksErrorCode = "UNPARSEABLE" | "WRONG_TYPE" | "READ_ONLY" | "CONFLICT";
+export type HooksErrorCode = "READ_ONLY" | "CONFLICT";
 
-/** Where in a file a problem is (1-based). */
-export interface TextPosition {
-  line: number;
-  column: number;
-}
-
-/** The one error class of `@subagent-mcp/hooks`: a file we refused to change, and why. */
+/** The one error class of `@subagent-mcp/hooks`: a file we refused to write, and why. */
 export class HooksError extends Error {
   override readonly name = "HooksError";
   constructor(
     readonly code: HooksErrorCode,
     message: string,
-    readonly position?: TextPosition,
-    /** The file, once {@link inFile} has named it in the message. */
-    readonly file?: string,
   ) {
     super(message);
-  }
-}
-
-/** The 1-based line and column of `offset` in `text`. */
-export function positionOf(text: string, offset: number): TextPosition {
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  return { line, column: offset - (before.lastIndexOf("\n") + 1) + 1 };
-}
-
-/**
- * Runs an edit of the file at `path`, naming the file (and the line and column, when known) in any
- * {@link HooksError} it throws, as editors and terminals link to it: `path:line:column: message`.
- */
-export function inFile<T>(path: string, edit: () => T): T {
-  try {
-    return edit();
-  } catch (error) {
-    if (!(error instanceof HooksError) || error.file !== undefined) throw error;
-    const at = error.position === undefined ? "" : `:${error.position.line}:${error.position.column}`;
-    throw new HooksError(error.code, `${path}${at}: ${error.message}`, error.position, path);
   }
 }

@@ -1,3 +1,4 @@
+import { HOOK_EVENTS, type HookHost } from "./events.js";
 import { isOrchestrating } from "./mode.js";
 
 /**
@@ -26,25 +27,6 @@ export interface HookContext {
   env: Record<string, string | undefined>;
 }
 
-/** Each host's event names, native sub-agent tools and the argument naming the agent wanted. */
-const HOSTS = {
-  // Claude Code's sub-agent tool is Task in older versions, Agent in the pinned one.
-  claude: { prompt: "UserPromptSubmit", tool: "PreToolUse", native: ["Task", "Agent"], agentArg: "subagent_type" },
-  // Codex 0.169: spawn_agent (multi_agent), with an optional role in agent_type.
-  // With multi_agent_v2 the tool sits in the "collaboration" namespace, and Codex's hook input names
-  // it without a separator.
-  codex: { prompt: "UserPromptSubmit", tool: "PreToolUse", native: ["spawn_agent", "collaborationspawn_agent"], agentArg: "agent_type" },
-  // Gemini CLI 0.61: one invoke_agent tool that takes the sub-agent's name in agent_name.
-  gemini: { prompt: "BeforeAgent", tool: "BeforeTool", native: ["invoke_agent"], agentArg: "agent_name" },
-} as const;
-export type HookHost = keyof typeof HOSTS;
-export const HOOK_HOSTS = Object.keys(HOSTS) as HookHost[];
-
-/** The native sub-agent tool names of a host (what its tool hook is matched on). */
-export function nativeSubagentTools(host: HookHost): readonly string[] {
-  return HOSTS[host].native;
-}
-
 type Decision = { kind: "directive" } | { kind: "deny"; reason: string };
 
 // The host-independent part: whether to inject the directive or deny a native sub-agent launch.
@@ -52,7 +34,7 @@ type Decision = { kind: "directive" } | { kind: "deny"; reason: string };
 function decide(host: HookHost, input: HookInput, ctx: HookContext): Decision | undefined {
   if (Number(ctx.env.SUBAGENT_MCP_DEPTH ?? 0) > 0) return undefined;
   if (!isOrchestrating(ctx.stateDir, input.cwd ?? process.cwd(), input.session_id)) return undefined;
-  const spec = HOSTS[host];
+  const spec = HOOK_EVENTS[host];
   if (input.hook_event_name === spec.prompt) return { kind: "directive" };
   if (input.hook_event_name !== spec.tool || !(spec.native as readonly string[]).includes(input.tool_name ?? "")) return undefined;
   const wanted = input.tool_input?.[spec.agentArg];
@@ -71,7 +53,7 @@ function decide(host: HookHost, input: HookInput, ctx: HookContext): Decision | 
 export function hostHook(host: HookHost, input: HookInput, ctx: HookContext): Record<string, unknown> | undefined {
   const decision = decide(host, input, ctx);
   if (decision === undefined) return undefined;
-  const event = decision.kind === "directive" ? HOSTS[host].prompt : HOSTS[host].tool;
+  const event = decision.kind === "directive" ? HOOK_EVENTS[host].prompt : HOOK_EVENTS[host].tool;
   if (decision.kind === "directive") return { hookSpecificOutput: { hookEventName: event, additionalContext: DIRECTIVE } };
   if (host === "gemini") return { decision: "deny", reason: decision.reason };
   return { hookSpecificOutput: { hookEventName: event, permissionDecision: "deny", permissionDecisionReason: decision.reason } };

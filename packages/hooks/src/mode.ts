@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ensurePrivateDir, writePrivate } from "./safe-write.js";
+import { ensurePrivateDir, writePrivate } from "./state.js";
 
 /**
  * Orchestration mode is kept per host session where the host tells both sides its id (Claude Code

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { HooksError } from "./errors.js";
 
-// Every write of a file that is not only ours goes through here: the user's mode, owner and
-// symlinks survive it, and a reader sees the old bytes or the new ones, never half of them.
+// Every file we write, ours (mode files, setup's record) or the user's (host configs, through
+// @subagent-mcp/host-config), goes through here: its mode, owner and symlinks survive the write,
+// and a reader sees the old bytes or the new ones, never half of them.
 
 /** How {@link writeAtomic} treats the file's mode and a read-only file. */
 export interface WriteOptions {
@@ -93,40 +94,5 @@ export function writeAtomic(path: string, text: string, options: WriteOptions = 
     }
     rmSync(temp, { force: true });
     throw error;
-  }
-}
-
-/**
- * Makes `dir` a folder only its owner can enter: created 0700, and narrowed to 0700 when an
- * earlier version (or another of our writers) created it with the umask's wider mode.
- */
-export function ensurePrivateDir(dir: string): void {
-  mkdirSync(dirname(dir), { recursive: true });
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  }
-  const stats = statSync(dir);
-  if ((stats.mode & 0o077) !== 0 && stats.uid === process.getuid?.()) chmodSync(dir, stats.mode & 0o700);
-}
-
-/** Writes one of our own files (records, mode files): atomically, 0600, in a private folder. */
-export function writePrivate(path: string, text: string): void {
-  ensurePrivateDir(dirname(path));
-  writeAtomic(path, text, { mode: 0o600 });
-}
-
-/** Creates a new 0600 file in a private folder, never replacing one: `nameFor(0)`, else `nameFor(1)`, ... */
-export function writeNewPrivate(dir: string, nameFor: (attempt: number) => string, text: string): string {
-  ensurePrivateDir(dir);
-  for (let attempt = 0; ; attempt += 1) {
-    const path = join(dir, nameFor(attempt));
-    try {
-      writeFileSync(path, text, { flag: "wx", mode: 0o600 });
-      return path;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
   }
 }

@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { withoutServer, withServer, type Host } from "../src/hosts.js";
-import { removeHooks, withHooks } from "../src/host-hooks.js";
-import { removeManagedBlock, upsertManagedBlock } from "../src/managed-block.js";
 import { INSTRUCTIONS } from "../src/instructions.js";
+import { removeManagedBlock, upsertManagedBlock } from "../src/managed-block.js";
+import { type Host } from "../src/registry.js";
 import { jsoncText, markdownText, tomlText } from "./arbitraries.js";
+import { hooksOf, serverOf } from "./hosts.js";
 
 const launch = { command: "/usr/bin/node", args: ["--max-semi-space-size=1", "/opt/subagent mcp/main.js"] };
 const hookCommand = '/usr/bin/node "/opt/subagent mcp/main.js"';
@@ -13,12 +13,12 @@ const PATH = "/home/u/.codex/config.toml";
 
 /** What setup writes for a host: the server entry, then the hooks (same file for Codex and Gemini). */
 function setup(host: Host, text: string): string {
-  return withHooks(host, withServer(host, text, launch), hookCommand, PATH);
+  return hooksOf(host).add(serverOf(host).add(text, launch), hookCommand, PATH);
 }
 
 /** What uninstall's removal does to a file the user has edited since: ours out, in reverse order. */
 function uninstall(host: Host, text: string): string {
-  return withoutServer(host, removeHooks(host, text));
+  return serverOf(host).remove(hooksOf(host).remove(text));
 }
 
 describe("setup then uninstall gives arbitrary user files back byte for byte", () => {

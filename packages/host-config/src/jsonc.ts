@@ -1,5 +1,5 @@
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from "jsonc-parser";
-import { HooksError, positionOf } from "./errors.js";
+import { HostConfigError, positionOf } from "./errors.js";
 
 // Edits are made by hand on the text, with jsonc-parser only to locate nodes: its own edits
 // reformat every line they touch, which would change the user's bytes next to ours. Here an
@@ -28,16 +28,16 @@ function tree(text: string): Node | undefined {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true });
   const first = errors[0];
-  if (first !== undefined) throw new HooksError("UNPARSEABLE", `not valid JSON (${printParseErrorCode(first.error)}); fix it first, nothing was changed`, positionOf(text, first.offset));
+  if (first !== undefined) throw new HostConfigError("UNPARSEABLE", `not valid JSON (${printParseErrorCode(first.error)}); fix it first, nothing was changed`, positionOf(text, first.offset));
   return root;
 }
 
 const TYPE_NAME: Record<Node["type"], string> = { object: "an object", array: "an array", string: "a string", number: "a number", boolean: "a boolean", null: "null", property: "a property" };
 
 // A user's key holding another type than the one we add to: refused, never replaced or duplicated.
-function wrongType(text: string, path: JSONPath, node: Node, wanted: Node["type"]): HooksError {
+function wrongType(text: string, path: JSONPath, node: Node, wanted: Node["type"]): HostConfigError {
   const where = path.length === 0 ? "the top level" : `"${path.join(".")}"`;
-  return new HooksError("WRONG_TYPE", `${where} is ${TYPE_NAME[node.type]}, not ${TYPE_NAME[wanted]}; fix it first, nothing was changed`, positionOf(text, node.offset));
+  return new HostConfigError("WRONG_TYPE", `${where} is ${TYPE_NAME[node.type]}, not ${TYPE_NAME[wanted]}; fix it first, nothing was changed`, positionOf(text, node.offset));
 }
 
 function nodeAt(text: string, path: JSONPath): Node | undefined {
@@ -48,6 +48,12 @@ function nodeAt(text: string, path: JSONPath): Node | undefined {
 /** Whether `path` exists in the JSONC text. */
 export function hasJsoncPath(text: string, path: JSONPath): boolean {
   return nodeAt(text, path) !== undefined;
+}
+
+/** The value at `path` in the JSONC text (undefined when absent). */
+export function readJsonc(text: string, path: JSONPath): unknown {
+  const node = nodeAt(text, path);
+  return node === undefined ? undefined : (getNodeValue(node) as unknown);
 }
 
 /**

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { HooksError } from "./errors.js";
+import { writePrivate } from "@subagent-mcp/hooks";
+import { HostConfigError } from "./errors.js";
 import type { FileChange } from "./files.js";
-import { writePrivate } from "./safe-write.js";
-export { stateDir } from "./state-dir.js";
+import { HostSchema } from "./registry.js";
 
-const ChangeSchema = z.object({ kind: z.enum(["mcp", "hooks", "instructions"]), host: z.string().optional(), path: z.string(), before: z.string().nullable(), after: z.string(), private: z.boolean().optional() });
+// `host` is absent for instructions, and for hooks recorded before hooks had a host (Claude Code's).
+const ChangeSchema = z.object({ kind: z.enum(["mcp", "hooks", "instructions"]), host: HostSchema.optional(), path: z.string(), before: z.string().nullable(), after: z.string(), private: z.boolean().optional() });
 const RecordSchema = z.object({ version: z.literal(1), changes: z.array(ChangeSchema) });
 
 /** One change that setup or init made, remembered so that uninstall can reverse exactly it. */
@@ -29,7 +30,7 @@ export function readRecord(dir: string): RecordedChange[] {
     return RecordSchema.parse(JSON.parse(text)).changes;
   } catch (error) {
     const why = error instanceof z.ZodError ? "unexpected content" : (error as Error).message;
-    throw new HooksError("UNPARSEABLE", `${path}: not a record of ours (${why}); move it away to start a new one`);
+    throw new HostConfigError("UNPARSEABLE", `${path}: not a record of ours (${why}); move it away to start a new one`);
   }
 }
 

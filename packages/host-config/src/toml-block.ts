@@ -1,16 +1,11 @@
 import { parse, TomlError } from "smol-toml";
-import { HooksError } from "./errors.js";
+import { HostConfigError } from "./errors.js";
 
 /** The comment lines around one managed block; each kind of block has its own pair. */
 export interface TomlMarkers {
   begin: string;
   end: string;
 }
-
-/** Our MCP server table. */
-export const SERVER_MARKERS: TomlMarkers = { begin: "# subagent-mcp:begin (managed by subagent-mcp; edits inside are replaced)", end: "# subagent-mcp:end" };
-/** Our orchestration hooks and their trust entries. */
-export const HOOKS_MARKERS: TomlMarkers = { begin: "# subagent-mcp:hooks:begin (managed by subagent-mcp; edits inside are replaced)", end: "# subagent-mcp:hooks:end" };
 
 /** Parses TOML text; a file that does not parse is never edited. */
 export function parseToml(text: string): Record<string, unknown> {
@@ -19,7 +14,7 @@ export function parseToml(text: string): Record<string, unknown> {
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
     const why = error.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "") ?? "invalid";
-    throw new HooksError("UNPARSEABLE", `not valid TOML (${why}); fix it first, nothing was changed`, { line: error.line, column: error.column });
+    throw new HostConfigError("UNPARSEABLE", `not valid TOML (${why}); fix it first, nothing was changed`, { line: error.line, column: error.column });
   }
 }
 
@@ -36,7 +31,7 @@ function kindOf(value: unknown): string {
  */
 export function assertTomlKind(value: unknown, key: string, wanted: "a table" | "an array"): void {
   if (value === undefined || kindOf(value) === wanted) return;
-  throw new HooksError("WRONG_TYPE", `${key} is ${kindOf(value)}, not ${wanted}; fix it first, nothing was changed`);
+  throw new HostConfigError("WRONG_TYPE", `${key} is ${kindOf(value)}, not ${wanted}; fix it first, nothing was changed`);
 }
 
 // A TOML basic string: JSON's escapes are a subset of TOML's.
@@ -49,20 +44,8 @@ export function tomlBlock(lines: string[], markers: TomlMarkers, eol = "\n"): st
   return [markers.begin, ...lines, markers.end].map((l) => l + eol).join("");
 }
 
-/** Our `[mcp_servers.<name>]` table for Codex's config.toml, between comment markers. */
-export function codexServerBlock(name: string, entry: { command: string; args: string[]; toolTimeoutSec: number; startupTimeoutSec: number }, eol = "\n"): string {
-  const lines = [
-    `[mcp_servers.${tomlString(name)}]`,
-    `command = ${tomlString(entry.command)}`,
-    `args = [${entry.args.map(tomlString).join(", ")}]`,
-    `startup_timeout_sec = ${entry.startupTimeoutSec}`,
-    `tool_timeout_sec = ${entry.toolTimeoutSec}`,
-  ];
-  return tomlBlock(lines, SERVER_MARKERS, eol);
-}
-
 /** A managed block's span, if present (the end includes the end marker's line ending). */
-export function tomlBlockSpan(text: string, markers: TomlMarkers = SERVER_MARKERS): { start: number; end: number } | undefined {
+export function tomlBlockSpan(text: string, markers: TomlMarkers): { start: number; end: number } | undefined {
   const start = text.indexOf(markers.begin);
   if (start < 0) return undefined;
   const endAt = text.indexOf(markers.end, start);
@@ -90,28 +73,13 @@ export function placeTomlBlock(text: string, block: string, markers: TomlMarkers
     parse(out); // a result that is not valid TOML must never be written
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
-    throw new HooksError("CONFLICT", `our block would not fit this file's TOML (${error.message.split("\n")[0] ?? ""}); nothing was changed`);
+    throw new HostConfigError("CONFLICT", `our block would not fit this file's TOML (${error.message.split("\n")[0] ?? ""}); nothing was changed`);
   }
   return out;
 }
 
-/**
- * Puts our server block in a TOML file. Refuses, rather than corrupt the file, when the user
- * already has a table of that name.
- */
-export function upsertTomlBlock(text: string, name: string, block: string): string {
-  const span = tomlBlockSpan(text);
-  const outside = span === undefined ? text : text.slice(0, span.start) + text.slice(span.end);
-  const servers = parseToml(outside).mcp_servers;
-  assertTomlKind(servers, "mcp_servers", "a table");
-  if ((servers as Record<string, unknown> | undefined)?.[name] !== undefined) {
-    throw new HooksError("CONFLICT", `config.toml already defines [mcp_servers.${name}] outside our managed block; remove it or rename ours`);
-  }
-  return placeTomlBlock(text, block, SERVER_MARKERS);
-}
-
 /** Removes a managed block, leaving the rest exactly as it was before the block was placed. */
-export function removeTomlBlock(text: string, markers: TomlMarkers = SERVER_MARKERS): string {
+export function removeTomlBlock(text: string, markers: TomlMarkers): string {
   const span = tomlBlockSpan(text, markers);
   if (span === undefined) return text;
   let start = span.start;

@@ -1,20 +1,22 @@
 import { createHash } from "node:crypto";
-import { nativeSubagentTools } from "./handlers.js";
-import { assertTomlKind, HOOKS_MARKERS, parseToml, placeTomlBlock, removeTomlBlock, tomlBlock, tomlBlockSpan, tomlString } from "./toml-block.js";
+import { handlerCommand, HOOK_EVENTS, nativeSubagentTools } from "@subagent-mcp/hooks";
+import { assertTomlKind, parseToml, placeTomlBlock, removeTomlBlock, tomlBlock, tomlBlockSpan, tomlString, type TomlMarkers } from "../toml-block.js";
 
-const MARK = " hook codex";
+/** The comment lines around our orchestration hooks and their trust entries in config.toml. */
+export const HOOKS_MARKERS: TomlMarkers = { begin: "# subagent-mcp:hooks:begin (managed by subagent-mcp; edits inside are replaced)", end: "# subagent-mcp:hooks:end" };
+
 const TIMEOUT_SEC = 10;
 
 interface CodexHook {
-  event: "UserPromptSubmit" | "PreToolUse";
+  event: string;
   /** Codex's snake_case label of the event, used in trust keys and hashes. */
   label: string;
   matcher?: string;
 }
 
 const HOOKS: CodexHook[] = [
-  { event: "UserPromptSubmit", label: "user_prompt_submit" },
-  { event: "PreToolUse", label: "pre_tool_use", matcher: nativeSubagentTools("codex").join("|") },
+  { event: HOOK_EVENTS.codex.prompt, label: "user_prompt_submit" },
+  { event: HOOK_EVENTS.codex.tool, label: "pre_tool_use", matcher: nativeSubagentTools("codex").join("|") },
 ];
 
 // JSON with object keys sorted at every level, as Codex canonicalizes before hashing.
@@ -37,8 +39,13 @@ export function codexHookHash(label: string, matcher: string | undefined, comman
 
 // How many groups the user already has for an event before our block: our group's index in the key.
 function userGroups(before: string, event: string): number {
-  const hooks = (parseToml(before).hooks as Record<string, unknown> | undefined)?.[event];
-  return Array.isArray(hooks) ? hooks.length : 0;
+  const groups = hookGroups(before, event);
+  return Array.isArray(groups) ? groups.length : 0;
+}
+
+// What the file's `hooks.<event>` holds (an array of groups, when it is well formed).
+function hookGroups(text: string, event: string): unknown {
+  return (parseToml(text).hooks as Record<string, unknown> | undefined)?.[event];
 }
 
 // The user's `hooks` must be a table whose events are arrays of tables, as ours are.
@@ -59,7 +66,7 @@ export function withCodexHooks(text: string, command: string, configPath: string
   const span = tomlBlockSpan(text, HOOKS_MARKERS);
   const before = span === undefined ? text : text.slice(0, span.start);
   assertHookKinds(span === undefined ? text : before + text.slice(span.end));
-  const full = `${command}${MARK}`;
+  const full = handlerCommand(command, "codex");
   const lines: string[] = [];
   const trust: string[] = [];
   for (const hook of HOOKS) {
@@ -75,4 +82,13 @@ export function withCodexHooks(text: string, command: string, configPath: string
 /** Takes out exactly our hooks block. */
 export function removeCodexHooks(text: string): string {
   return removeTomlBlock(text, HOOKS_MARKERS);
+}
+
+/** The events our hooks are installed on: those with a group that runs our handler. */
+export function readCodexHooks(text: string): string[] {
+  const mark = handlerCommand("", "codex");
+  return HOOKS.map((h) => h.event).filter((event) => {
+    const groups = hookGroups(text, event);
+    return Array.isArray(groups) && groups.some((group) => JSON.stringify(group).includes(mark));
+  });
 }

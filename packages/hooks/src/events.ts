@@ -1,0 +1,32 @@
+/**
+ * What each host's hooks are made of, shared by the handlers (which answer them) and by
+ * @subagent-mcp/host-config (which writes them into the host's settings): the two events we hook,
+ * the native sub-agent tools the tool event is matched on, and the argument naming the agent wanted.
+ */
+export const HOOK_EVENTS = {
+  // Claude Code's sub-agent tool is Task in older versions, Agent in the pinned one.
+  claude: { prompt: "UserPromptSubmit", tool: "PreToolUse", native: ["Task", "Agent"], agentArg: "subagent_type" },
+  // Codex 0.169: spawn_agent (multi_agent), with an optional role in agent_type.
+  // With multi_agent_v2 the tool sits in the "collaboration" namespace, and Codex's hook input names
+  // it without a separator.
+  codex: { prompt: "UserPromptSubmit", tool: "PreToolUse", native: ["spawn_agent", "collaborationspawn_agent"], agentArg: "agent_type" },
+  // Gemini CLI 0.61: one invoke_agent tool that takes the sub-agent's name in agent_name.
+  gemini: { prompt: "BeforeAgent", tool: "BeforeTool", native: ["invoke_agent"], agentArg: "agent_name" },
+} as const;
+
+/** A host whose hooks we answer. */
+export type HookHost = keyof typeof HOOK_EVENTS;
+export const HOOK_HOSTS = Object.keys(HOOK_EVENTS) as HookHost[];
+
+/** The native sub-agent tool names of a host (what its tool hook is matched on). */
+export function nativeSubagentTools(host: HookHost): readonly string[] {
+  return HOOK_EVENTS[host].native;
+}
+
+/**
+ * The command a host runs for our hooks: our CLI (`cli`, a shell command line) with its `hook <host>`
+ * subcommand. The suffix is also how setup tells its own hook entries from the user's.
+ */
+export function handlerCommand(cli: string, host: HookHost): string {
+  return `${cli} hook ${host}`;
+}

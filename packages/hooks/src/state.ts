@@ -1,0 +1,32 @@
+import { chmodSync, mkdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { writeAtomic } from "./safe-write.js";
+
+// Our own files (orchestration-mode files here; setup's record and backups in @subagent-mcp/host-config)
+// live in one folder that only its owner may enter.
+
+/** Our state folder: $XDG_STATE_HOME/subagent-mcp (default ~/.local/state/subagent-mcp). */
+export function stateDir(ctx: { home: string; env: Record<string, string | undefined> }): string {
+  return join(ctx.env.XDG_STATE_HOME ?? join(ctx.home, ".local", "state"), "subagent-mcp");
+}
+
+/**
+ * Makes `dir` a folder only its owner can enter: created 0700, and narrowed to 0700 when an
+ * earlier version (or another of our writers) created it with the umask's wider mode.
+ */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dirname(dir), { recursive: true });
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const stats = statSync(dir);
+  if ((stats.mode & 0o077) !== 0 && stats.uid === process.getuid?.()) chmodSync(dir, stats.mode & 0o700);
+}
+
+/** Writes one of our own files (records, mode files): atomically, 0600, in a private folder. */
+export function writePrivate(path: string, text: string): void {
+  ensurePrivateDir(dirname(path));
+  writeAtomic(path, text, { mode: 0o600 });
+}

@@ -1,0 +1,50 @@
+import { handlerCommand, HOOK_EVENTS, type HookHost } from "@subagent-mcp/hooks";
+import { appendJsonc, hasJsoncPath, readJsonc, removeFromJsoncArrays, removeIfEmpty, removeJsonc, setJsonc } from "../jsonc.js";
+import { SERVER_NAME, type HostAdapter, type HostContext, type ServerLaunch } from "../host.js";
+
+// Claude Code and Gemini CLI keep MCP servers and hooks in JSONC settings files of the same shape:
+// `mcpServers.<name>` and `hooks.<event>: [{ matcher?, hooks: [handler] }]`.
+
+const SERVER = ["mcpServers", SERVER_NAME];
+
+/** Our entry in a settings file's `mcpServers`, as `entry` shapes it for the host. */
+export function jsonServer(path: (ctx: HostContext) => string, entry: (launch: ServerLaunch) => Record<string, unknown>): HostAdapter["server"] {
+  return {
+    path,
+    add: (text, launch) => setJsonc(text, SERVER, entry(launch)),
+    remove(text) {
+      if (!hasJsoncPath(text, SERVER)) return text;
+      // An mcpServers object left empty was ours alone (setup created it): it goes too.
+      return removeIfEmpty(removeJsonc(text, SERVER), ["mcpServers"]);
+    },
+    read: (text) => readJsonc(text, SERVER),
+  };
+}
+
+/**
+ * Our two hooks in a settings file, each a group of its own beside the user's (never replacing
+ * their arrays): the prompt event for the orchestration directive, and the tool event on the native
+ * sub-agent tools (`matcher`). `handler` shapes the host's hook entry around the command; ours are
+ * told apart from the user's by that command's `hook <host>` suffix.
+ */
+export function jsonHooks(host: HookHost, path: (ctx: HostContext) => string, spec: { matcher: string; handler: (command: string) => Record<string, unknown> }): NonNullable<HostAdapter["hooks"]> {
+  const { prompt, tool } = HOOK_EVENTS[host];
+  const mark = handlerCommand("", host);
+  const ours = (element: unknown) => JSON.stringify(element).includes(mark);
+  // Takes out exactly our entries (and the arrays or `hooks` object that only they filled).
+  const remove = (text: string) => removeFromJsoncArrays(text, ["hooks"], [prompt, tool], ours);
+  return {
+    path,
+    add(text, command) {
+      const hook = spec.handler(handlerCommand(command, host));
+      const out = appendJsonc(remove(text), ["hooks", prompt], { hooks: [hook] });
+      return appendJsonc(out, ["hooks", tool], { matcher: spec.matcher, hooks: [hook] });
+    },
+    remove,
+    read: (text) =>
+      [prompt, tool].filter((event) => {
+        const groups = readJsonc(text, ["hooks", event]);
+        return Array.isArray(groups) && groups.some(ours);
+      }),
+  };
+}

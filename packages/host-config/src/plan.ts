@@ -1,0 +1,41 @@
+import { Drafts, type FileChange } from "./files.js";
+import type { HostContext, ServerLaunch } from "./host.js";
+import { planInstructions } from "./instructions.js";
+import { removeManagedBlock } from "./managed-block.js";
+import type { RecordedChange } from "./record.js";
+import { hostAdapter, type Host } from "./registry.js";
+
+// What setup, update and uninstall change in a host's files, planned (and refused, naming the file)
+// before anything is written. `drafts` carries each file's text from one plan of a run to the next.
+
+/**
+ * The change that registers our server with `host` (`before === after`: nothing to do). Files
+ * created are 0600: the host keeps its credentials there.
+ */
+export function planServer(host: Host, ctx: HostContext, launch: ServerLaunch, drafts = new Drafts()): FileChange {
+  const { server } = hostAdapter(host);
+  return drafts.plan(server.path(ctx), (text) => server.add(text, launch), { private: true });
+}
+
+/** The change that installs `host`'s orchestration hooks (`command` starts our CLI); none for a host without hooks. */
+export function planHooks(host: Host, ctx: HostContext, command: string, drafts = new Drafts()): FileChange | undefined {
+  const { hooks } = hostAdapter(host);
+  if (hooks === undefined) return undefined;
+  const path = hooks.path(ctx);
+  return drafts.plan(path, (text) => hooks.add(text, command, path), { private: true });
+}
+
+/** The change that re-applies a recorded one with this installation's commands (`update`). */
+export function replan(change: RecordedChange, ctx: HostContext, install: { launch: ServerLaunch; hookCommand: string }, drafts: Drafts): FileChange | undefined {
+  if (change.kind === "instructions") return planInstructions(change.path, false, drafts);
+  const host = change.host ?? "claude";
+  return change.kind === "hooks" ? planHooks(host, ctx, install.hookCommand, drafts) : planServer(host, ctx, install.launch, drafts);
+}
+
+/** Takes our part of a recorded change out of its file's text, for a file edited since (`uninstall`). */
+export function removeOurs(change: RecordedChange): (text: string) => string {
+  if (change.kind === "instructions") return removeManagedBlock;
+  const adapter = hostAdapter(change.host ?? "claude");
+  if (change.kind === "mcp") return (text) => adapter.server.remove(text);
+  return (text) => adapter.hooks?.remove(text) ?? text;
+}

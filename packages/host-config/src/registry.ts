@@ -1,0 +1,28 @@
+import { z } from "zod";
+import type { HostAdapter, HostContext } from "./host.js";
+import { claude } from "./hosts/claude.js";
+import { codex } from "./hosts/codex.js";
+import { gemini } from "./hosts/gemini.js";
+
+// Adding a host is one adapter file in hosts/ and one line here.
+const ADAPTERS = { claude, codex, gemini } satisfies Record<string, HostAdapter>;
+
+/** The coding-agent CLIs we can be installed into, by the names `--host` and setup's record use. */
+export type Host = keyof typeof ADAPTERS;
+export const HOSTS = Object.keys(ADAPTERS) as Host[];
+export const HostSchema = z.literal(HOSTS);
+
+/** What we know about `host`'s config files. */
+export function hostAdapter(host: Host): HostAdapter {
+  return ADAPTERS[host];
+}
+
+/** The file where `host` keeps its MCP servers. */
+export function mcpConfigPath(host: Host, ctx: HostContext): string {
+  return ADAPTERS[host].server.path(ctx);
+}
+
+/** The file where `host` keeps its hooks (for Codex and Gemini CLI, the one with its MCP servers). */
+export function hooksPath(host: Host, ctx: HostContext): string | undefined {
+  return ADAPTERS[host].hooks?.path(ctx);
+}
