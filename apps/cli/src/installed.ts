@@ -1,5 +1,5 @@
 import type { Provider } from "@subagent-mcp/core";
-import { resolveExecutable } from "@subagent-mcp/drivers";
+import { resolveExecutable } from "@subagent-mcp/drivers/light";
 import type { EffectiveConfig } from "@subagent-mcp/server";
 
 /** Whether a provider's CLI can be found (explicit path from config, env override, then PATH). */

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { SafeName, type Message, type Quarantined } from "@subagent-mcp/mailbox";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
-import { mailboxes } from "./mcp.js";
+import { cliContext, mailboxes } from "./context.js";
 
 function line(m: Message): string {
   const flags = [m.priority, `thread ${m.threadId}`, ...(m.attempts > 0 ? [`${m.attempts} failed attempt(s)`] : []), ...(m.broadcast === true ? ["broadcast"] : [])];
@@ -23,7 +23,7 @@ export const mailCommand = defineCommand({
     json: { type: "boolean", description: "Print JSON" },
   },
   run({ args }) {
-    const mail = mailboxes();
+    const mail = mailboxes(cliContext());
     if (args.name === undefined || args.name === "") {
       if (args.revive) fail("--revive needs a mailbox NAME");
       const rows = mail.names().map((name) => ({ name, waiting: mail.pending(name), claimed: mail.claimed(name), dead: mail.dead(name).length, quarantined: mail.quarantined(name).length }));

@@ -1,44 +1,40 @@
-import { Maildir } from "@subagent-mcp/mailbox";
-import { agentDefinitionSource, ceilingFrom, CHILD_SERVER, createServer, createSupervisor, depthFrom, loadConfig, startChildEndpoint, stdioTransport, TOOLSETS, type Toolset } from "@subagent-mcp/server";
-import { join } from "node:path";
-import { isOrchestrating, setOrchestrating, stateDir } from "@subagent-mcp/hooks";
-import { installedCheck } from "./installed.js";
-import { ownMailbox } from "./identity.js";
-import { homedir } from "node:os";
+import { isOrchestrating, setOrchestrating } from "@subagent-mcp/hooks";
+import { ceilingFrom, createServer, depthFrom, loadConfig, OnFirstUse, stdioTransport, TOOLSETS, type DefinitionSource, type OrchestrationState, type Toolset } from "@subagent-mcp/server/light";
 import { defineCommand } from "citty";
+import { cliContext, mailboxes, type CliContext } from "./context.js";
+import { ownMailbox } from "./identity.js";
+import { installedCheck } from "./installed.js";
 import { version } from "./version.js";
 
 /**
  * Serves MCP on stdio until the client goes away. stdout carries only the protocol; anything we
  * have to say goes to stderr. Every sub-agent process tree ends with the server: on stdin EOF,
- * SIGTERM, SIGINT or SIGHUP.
+ * SIGTERM, SIGINT or SIGHUP. What answering `initialize` and `tools/list` does not need (the
+ * drivers, the agent-definition parser, the sub-agents' endpoint) loads on the first call that does.
  */
 export async function serveStdio(): Promise<void> {
-  const config = loadConfig({ cwd: process.cwd(), env: process.env });
-  const supervisor = createSupervisor(config);
-  const mail = mailboxes();
-  const depth = depthFrom(process.env);
+  const ctx = cliContext();
+  const config = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+  const depth = depthFrom(ctx.env);
   // A nested server knows its place from what its launcher passed down: depth, ceiling, mailbox name.
-  const own = ownMailbox(mail, process.env, depth);
-  const ceiling = ceilingFrom(process.env);
-  // Every sub-agent reaches its own messaging tools here, over loopback HTTP: no process per sub-agent.
-  const children = await startChildEndpoint((self) => createServer({ supervisor, version, messaging: { mail, self }, toolsets: ["messaging"] }));
-  const server = createServer({
-    supervisor,
+  const own = ownMailbox(mailboxes(ctx), ctx.env, depth);
+  const ceiling = ceilingFrom(ctx.env);
+  const { server, close } = createServer({
+    supervisor: async () => (await import("@subagent-mcp/server")).createSupervisor(config),
     version,
     depth,
     maxDepth: config.max_depth ?? 2,
     ...(ceiling === undefined ? {} : { ceiling }),
     stallSeconds: config.stall_seconds ?? 600,
-    definitions: agentDefinitionSource({ cwd: process.cwd(), home: homedir(), env: process.env }),
+    definitions: agentFiles(ctx),
     routingTable: config.routingTable,
     routingBranch: config.routingBranch,
     installed: installedCheck(config),
-    orchestration: orchestrationState(process.cwd()),
+    orchestration: orchestrationState(ctx),
     ...(own.messaging === undefined ? {} : { messaging: own.messaging }),
-    ...toolsets(process.env.SUBAGENT_MCP_TOOLSETS),
-    // SUBAGENT_MCP_CHILD_MESSAGING=0: sub-agents get no mailbox tools (nothing to serve, nothing in their context).
-    ...(process.env.SUBAGENT_MCP_CHILD_MESSAGING === "0" ? {} : { childServer: (self: string) => ({ name: CHILD_SERVER, url: children.url(self) }) }),
+    ...toolsets(ctx.env.SUBAGENT_MCP_TOOLSETS),
+    // Sub-agents reach their own messaging tools over loopback HTTP, no process each; SUBAGENT_MCP_CHILD_MESSAGING=0: none at all.
+    childMessaging: ctx.env.SUBAGENT_MCP_CHILD_MESSAGING !== "0",
   });
   let closing = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {
@@ -48,9 +44,7 @@ export async function serveStdio(): Promise<void> {
     process.once("SIGINT", () => process.exit(130));
     process.once("SIGTERM", () => process.exit(143));
     try {
-      await supervisor.shutdown();
-      await server.close();
-      await children.close();
+      await close();
       own.retire();
     } catch (error) {
       console.error(`subagent-mcp: error while shutting down (${reason}):`, error);
@@ -63,7 +57,7 @@ export async function serveStdio(): Promise<void> {
   process.once("SIGINT", () => void shutdown("SIGINT", 130));
   process.once("SIGHUP", () => void shutdown("SIGHUP", 129));
   // Bounded: a request over SUBAGENT_MCP_MAX_REQUEST_BYTES is refused and the server reads on.
-  const transport = stdioTransport(process.env);
+  const transport = stdioTransport(ctx.env);
   transport.onclose = () => void shutdown("transport closed", 0);
   await server.connect(transport);
 }
@@ -80,18 +74,18 @@ function toolsets(value: string | undefined): { toolsets?: Toolset[] } {
   return { toolsets: sets as Toolset[] };
 }
 
-// Orchestration mode lives in the state dir, per host session or project, where the host's hook handlers read it.
-function orchestrationState(cwd: string): { get(): boolean; set(enabled: boolean): void; scope: string } {
-  const dir = stateDir({ home: process.env.HOME ?? homedir(), env: process.env });
-  // Claude Code tells its MCP servers which session they serve; the other hosts do not.
-  const session = process.env.CLAUDE_CODE_SESSION_ID;
-  const scope = session === undefined || session === "" ? cwd : `Claude Code session ${session} in ${cwd}`;
-  return { get: () => isOrchestrating(dir, cwd, session), set: (on) => { setOrchestrating(dir, cwd, on, session); }, scope };
+// Pool definitions from the agent files (project, user, SUBAGENT_MCP_AGENTS_PATH); their parser loads on the first pool call.
+function agentFiles(ctx: CliContext): DefinitionSource {
+  const source = new OnFirstUse(async () => (await import("@subagent-mcp/server")).agentDefinitionSource(ctx));
+  return async () => (await source.get())();
 }
 
-/** The embedded mailboxes: $XDG_STATE_HOME/subagent-mcp/mail/<name>/. */
-export function mailboxes(): Maildir {
-  return new Maildir(join(stateDir({ home: process.env.HOME ?? homedir(), env: process.env }), "mail"));
+// Orchestration mode lives in the state dir, per host session or project, where the host's hook handlers read it.
+function orchestrationState(ctx: CliContext): OrchestrationState {
+  // Claude Code tells its MCP servers which session they serve; the other hosts do not.
+  const session = ctx.env.CLAUDE_CODE_SESSION_ID;
+  const scope = session === undefined || session === "" ? ctx.cwd : `Claude Code session ${session} in ${ctx.cwd}`;
+  return { get: () => isOrchestrating(ctx.stateDir, ctx.cwd, session), set: (on) => { setOrchestrating(ctx.stateDir, ctx.cwd, on, session); }, scope };
 }
 
 /** `subagent-mcp mcp`: serve the MCP tools on stdio. */

@@ -1,7 +1,7 @@
 import { BROADCAST, PrioritySchema, SafeName, type Message } from "@subagent-mcp/mailbox";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
-import { mailboxes } from "./mcp.js";
+import { cliContext, mailboxes } from "./context.js";
 
 /** `subagent-mcp send NAME "text" [--wait]`: a message to an agent's mailbox, for people and scripts. */
 export const sendCommand = defineCommand({
@@ -24,7 +24,7 @@ export const sendCommand = defineCommand({
     const to = args.name === BROADCAST ? undefined : SafeName.safeParse(args.name);
     if (to?.success === false) fail(`cannot send to "${args.name}": ${to.error.issues[0]?.message ?? "invalid"}`);
     if (args.wait && args.name === BROADCAST) fail("--wait needs one recipient, not a broadcast");
-    const mail = mailboxes();
+    const mail = mailboxes(cliContext());
     // A typo would otherwise leave the message waiting forever in a mailbox nobody reads.
     const known = args.name === BROADCAST || mail.names().includes(args.name);
     let sent;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ProviderSchema, type Provider } from "@subagent-mcp/core";
-import { executableEnvVar } from "@subagent-mcp/drivers";
+import { executableEnvVar } from "@subagent-mcp/drivers/light";
 import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { z } from "zod";
 import { ServerError } from "./errors.js";

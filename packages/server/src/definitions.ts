@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import { composeSystemPrompt, formatIssue, loadAgentDefinitions, type LoadedDefinition, type SearchContext } from "@subagent-mcp/agents";
-import type { DefinitionSource, PoolDefinition } from "./pool-catalog.js";
+import type { DefinitionSet, PoolDefinition } from "./pool-catalog.js";
 import { definitionPrivileges, trustCommand, untrustedReason } from "./project-policy.js";
 import { TrustStore } from "./trust.js";
 
@@ -9,7 +9,7 @@ import { TrustStore } from "./trust.js";
  * A project's own definition that grants more than an untrusted project may (see
  * {@link definitionPrivileges}) is left out, with the reason, until the user trusts the project.
  */
-export function agentDefinitionSource(ctx: SearchContext, options: { trust?: TrustStore } = {}): DefinitionSource {
+export function agentDefinitionSource(ctx: SearchContext, options: { trust?: TrustStore } = {}): () => DefinitionSet {
   const trust = options.trust ?? TrustStore.fromEnv(ctx.env);
   return () => {
     const loaded = loadAgentDefinitions(ctx);

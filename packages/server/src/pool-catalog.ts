@@ -21,11 +21,18 @@ export interface PoolDefinition {
 }
 
 /**
- * Loads the definitions the pool can run; problems are reported, never thrown. `unusable` names,
- * per agent, the problems that kept its definition out (a file that failed to load, a grant the
+ * The definitions the pool can run; problems are reported, never thrown. `unusable` names, per
+ * agent, the problems that kept its definition out (a file that failed to load, a grant the
  * project is not trusted with), so asking for it by name says why.
  */
-export type DefinitionSource = () => { definitions: PoolDefinition[]; problems: string[]; unusable?: Record<string, string[]> };
+export interface DefinitionSet {
+  definitions: PoolDefinition[];
+  problems: string[];
+  unusable?: Record<string, string[]>;
+}
+
+/** Loads the definitions, read again on every pool call; may be async (to load its parser on first use). */
+export type DefinitionSource = () => DefinitionSet | Promise<DefinitionSet>;
 
 /**
  * The context reset each provider's replicas use between tasks, chosen by measurement
@@ -56,8 +63,8 @@ export class PoolCatalog {
   }
 
   /** Re-reads the definitions (cheap: a handful of small files) and updates the pool's specs. */
-  refresh(): void {
-    const { definitions, problems, unusable } = this.source();
+  async refresh(): Promise<void> {
+    const { definitions, problems, unusable } = await this.source();
     this.#problems = problems;
     this.#unusable = unusable ?? {};
     this.#definitions = new Map(definitions.map((d) => [d.name, d]));

@@ -1,64 +1,29 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { McpServerSpec, Provider, Supervisor } from "@subagent-mcp/core";
-import { DEFAULT_TABLE, type Branch, type RoutingTable } from "@subagent-mcp/routing";
+import type { Supervisor } from "@subagent-mcp/core";
+import { DEFAULT_TABLE } from "@subagent-mcp/routing";
+import { Outbox, OutboxServer } from "./delivery.js";
+import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset } from "./deps.js";
+import { OnFirstUse } from "./first-use.js";
+import { limitsFrom } from "./limits.js";
 import { registerInterruptAgentTool } from "./tools/interrupt-agent.js";
+import { registerInvokeTool } from "./tools/invoke.js";
 import { registerKillAgentTool } from "./tools/kill-agent.js";
-import { registerLaunchAgentTool } from "./tools/launch-agent.js";
+import { CHILD_SERVER, registerLaunchAgentTool } from "./tools/launch-agent.js";
 import { registerListAgentsTool } from "./tools/list-agents.js";
+import { registerListPoolTool } from "./tools/list-pool.js";
+import { registerMessageTools } from "./tools/messages.js";
+import { registerOrchestrationModeTool } from "./tools/orchestration-mode.js";
 import { registerPollAgentTool } from "./tools/poll-agent.js";
+import { registerResetTool } from "./tools/reset.js";
 import { registerSendMessageTool } from "./tools/send-message.js";
 import { registerWaitTool } from "./tools/wait.js";
-import { registerInvokeTool } from "./tools/invoke.js";
-import { registerListPoolTool } from "./tools/list-pool.js";
-import { registerResetTool } from "./tools/reset.js";
 import { registerWarmupTool } from "./tools/warmup.js";
-import { PoolCatalog, type DefinitionSource } from "./pool-catalog.js";
-import { registerOrchestrationModeTool, type OrchestrationState } from "./tools/orchestration-mode.js";
-import { registerMessageTools } from "./tools/messages.js";
-import type { Mailboxes } from "@subagent-mcp/mailbox";
-import type { Ceiling } from "./permissions.js";
-import { Outbox, OutboxServer } from "./delivery.js";
-import { limitsFrom } from "./limits.js";
 
-/** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
-export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
-export type Toolset = (typeof TOOLSETS)[number];
-
-/** What the MCP server is built from; the transport is the caller's business. */
-export interface ServerDeps {
-  supervisor: Supervisor;
-  version: string;
-  /** Working directory for launches that give none (default process.cwd()). */
-  defaultCwd?: string;
-  /** This server's nesting depth (see SUBAGENT_MCP_DEPTH). */
-  depth?: number;
-  /** Deepest nesting allowed (default 2). */
-  maxDepth?: number;
-  /** The most this server may grant its sub-agents (see SUBAGENT_MCP_PERMISSION_CEILING); none for a top-level server. */
-  ceiling?: Ceiling;
-  /** The supervisor's stall window, for hints (default 600 s). */
-  stallSeconds?: number;
-  /** How often a blocking `wait` sends progress notifications (default 5 s). */
-  progressEveryMs?: number;
-  /** Where pool agents come from (default: none defined). */
-  definitions?: DefinitionSource;
-  /** Pool replicas whose process tree passes this many MB are replaced between tasks. */
-  poolRssCeilingMb?: number;
-  /** Routing table (default: the built-in one) and default branch (default cost_efficiency). */
-  routingTable?: RoutingTable;
-  routingBranch?: Branch;
-  /** Whether a provider's CLI is installed (default: assume so). */
-  installed?: (provider: Provider) => boolean;
-  /** Where orchestration mode is kept (default: in memory only). */
-  orchestration?: OrchestrationState;
-  /** Mailboxes for send_to / inbox / wait_inbox / reply, and this agent's name in them. */
-  messaging?: { mail: Mailboxes; self: string };
-  /** A sub-agent's own messaging server (see startChildEndpoint), given to every launched sub-agent under its mailbox name. */
-  childServer?: (self: string) => McpServerSpec;
-  /** Only these groups of tools (default: all). */
-  toolsets?: readonly Toolset[];
-  /** The result cap in characters of JSON (default: SUBAGENT_MCP_MAX_RESULT_CHARS, else 40 000). */
-  maxResultChars?: number;
+/** The MCP server, and how to end what it started. */
+export interface SubagentServer {
+  server: McpServer;
+  /** Ends what the server made, in this order: the supervisor it made (with every agent), the server, the sub-agents' endpoint. */
+  close: () => Promise<void>;
 }
 
 const INSTRUCTIONS: Record<Toolset, string> = {
@@ -68,32 +33,84 @@ const INSTRUCTIONS: Record<Toolset, string> = {
   messaging: "Agents message each other by name: send_to (to: \"*\" for everyone), inbox, wait_inbox (blocks until a message arrives) and reply.",
 };
 
-function inboxOf(messaging: { mail: Mailboxes; self: string }): { pending(): number; wait(ms: number, signal: AbortSignal): Promise<boolean> } {
-  return { pending: () => messaging.mail.pending(messaging.self), wait: (ms, signal) => messaging.mail.wait(messaging.self, ms, signal) };
+/** What every server of one createServer shares: the tools' deps, less each server's own outbox. */
+type Shared = Omit<ToolDeps, "outbox">;
+
+/**
+ * Builds the subagent-mcp MCP server with its tools. It owns what it makes on first use: the
+ * supervisor when given as a factory, the pool, and (with `childMessaging`) the loopback endpoint
+ * where launched sub-agents reach their own messaging tools; `close()` ends them.
+ */
+export function createServer(deps: ServerDeps): SubagentServer {
+  const supervisor = supervisorFrom(deps.supervisor);
+  const shared = settle(deps, supervisor.get);
+  const { messaging } = deps;
+  const children =
+    messaging === undefined || deps.childMessaging !== true
+      ? undefined
+      : new OnFirstUse(async () => {
+          const { startChildEndpoint } = await import("./child-endpoint.js");
+          // Each sub-agent's own server: the messaging tools alone, speaking for its mailbox.
+          return startChildEndpoint((self) => build({ ...shared, messaging: { mail: messaging.mail, self }, childServer: undefined }, ["messaging"], deps.version));
+        });
+  const childServer = children === undefined ? undefined : async (self: string) => ({ name: CHILD_SERVER, url: (await children.get()).url(self) });
+  const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
+  const server = build({ ...shared, childServer }, offered, deps.version);
+  return {
+    server,
+    close: async () => {
+      await (await settled(supervisor.made?.made))?.shutdown();
+      await server.close();
+      await (await settled(children?.made))?.close();
+    },
+  };
 }
 
-/** Builds the subagent-mcp MCP server with its session tools. */
-export function createServer(deps: ServerDeps): McpServer {
-  const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
-  const instructions = offered.filter((set) => set !== "messaging" || deps.messaging !== undefined).map((set) => INSTRUCTIONS[set]).join(" ");
-  const maxResultChars = deps.maxResultChars ?? limitsFrom(process.env).maxResultChars;
-  const outbox = new Outbox(maxResultChars);
-  const server = new OutboxServer({ name: "subagent-mcp", version: deps.version }, { instructions }, outbox);
-  const tools = {
-    supervisor: deps.supervisor,
-    defaultCwd: deps.defaultCwd ?? process.cwd(),
-    depth: deps.depth ?? 0,
-    maxDepth: deps.maxDepth ?? 2,
+// A given supervisor stays the caller's; one made from a factory is ours to shut down.
+function supervisorFrom(source: ServerDeps["supervisor"]): { get: () => Promise<Supervisor>; made?: OnFirstUse<Supervisor> } {
+  if (typeof source !== "function") return { get: () => Promise.resolve(source) };
+  const made = new OnFirstUse(source);
+  return { get: () => made.get(), made };
+}
+
+// Defaults applied once; the pool is made by the first pool call.
+function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>): Omit<Shared, "childServer"> {
+  const defaultCwd = deps.defaultCwd ?? process.cwd();
+  const depth = deps.depth ?? 0;
+  const maxDepth = deps.maxDepth ?? 2;
+  const pool = new OnFirstUse(async () => {
+    const { PoolCatalog } = await import("./pool-catalog.js");
+    return new PoolCatalog(await supervisor(), deps.definitions ?? (() => ({ definitions: [], problems: [] })), defaultCwd, {
+      ...(deps.poolRssCeilingMb === undefined ? {} : { rssCeilingMb: deps.poolRssCeilingMb }),
+      lineage: { depth, maxDepth, ceiling: deps.ceiling },
+    });
+  });
+  let mode = false;
+  return {
+    supervisor,
+    pool: () => pool.get(),
+    defaultCwd,
+    depth,
+    maxDepth,
     ceiling: deps.ceiling,
     stallSeconds: deps.stallSeconds ?? 600,
     progressEveryMs: deps.progressEveryMs ?? 5_000,
-    routing: { table: deps.routingTable ?? DEFAULT_TABLE, branch: deps.routingBranch ?? "cost_efficiency", installed: deps.installed ?? (() => true) },
-    maxResultChars,
-    ...(deps.messaging === undefined ? {} : { inbox: inboxOf(deps.messaging) }),
-    ...(deps.messaging === undefined || deps.childServer === undefined ? {} : { children: { parent: deps.messaging.self, server: deps.childServer } }),
+    routingTable: deps.routingTable ?? DEFAULT_TABLE,
+    routingBranch: deps.routingBranch ?? "cost_efficiency",
+    installed: deps.installed ?? (() => true),
+    orchestration: deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: defaultCwd },
+    maxResultChars: deps.maxResultChars ?? limitsFrom(process.env).maxResultChars,
+    messaging: deps.messaging,
   };
-  const wanted = (set: Toolset): boolean => offered.includes(set);
-  if (wanted("sessions")) {
+}
+
+// One MCP server with the given groups of tools; its answers go out through its own outbox.
+function build(shared: Shared, toolsets: readonly Toolset[], version: string): McpServer {
+  const instructions = toolsets.filter((set) => set !== "messaging" || shared.messaging !== undefined).map((set) => INSTRUCTIONS[set]).join(" ");
+  const outbox = new Outbox(shared.maxResultChars);
+  const server = new OutboxServer({ name: "subagent-mcp", version }, { instructions }, outbox);
+  const tools: ToolDeps = { ...shared, outbox };
+  if (toolsets.includes("sessions")) {
     registerLaunchAgentTool(server, tools);
     registerPollAgentTool(server, tools);
     registerSendMessageTool(server, tools);
@@ -102,18 +119,19 @@ export function createServer(deps: ServerDeps): McpServer {
     registerInterruptAgentTool(server, tools);
     registerKillAgentTool(server, tools);
   }
-  if (wanted("pool")) {
-    const catalog = new PoolCatalog(deps.supervisor, deps.definitions ?? (() => ({ definitions: [], problems: [] })), tools.defaultCwd, {
-      ...(deps.poolRssCeilingMb === undefined ? {} : { rssCeilingMb: deps.poolRssCeilingMb }),
-      lineage: { depth: tools.depth, maxDepth: tools.maxDepth, ceiling: deps.ceiling },
-    });
-    registerInvokeTool(server, catalog, maxResultChars);
-    registerWarmupTool(server, catalog);
-    registerListPoolTool(server, catalog);
-    registerResetTool(server, catalog);
+  if (toolsets.includes("pool")) {
+    registerInvokeTool(server, tools);
+    registerWarmupTool(server, tools);
+    registerListPoolTool(server, tools);
+    registerResetTool(server, tools);
   }
-  let mode = false;
-  if (wanted("orchestration")) registerOrchestrationModeTool(server, deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: tools.defaultCwd });
-  if (deps.messaging !== undefined && wanted("messaging")) registerMessageTools(server, { ...deps.messaging, outbox, maxResultChars });
+  if (toolsets.includes("orchestration")) registerOrchestrationModeTool(server, tools);
+  const { messaging } = shared;
+  if (messaging !== undefined && toolsets.includes("messaging")) registerMessageTools(server, { ...tools, messaging });
   return server;
+}
+
+// What a part that may not have been made resolved to, if anything (a failed making has nothing to close).
+async function settled<T>(made: Promise<T> | undefined): Promise<T | undefined> {
+  return made?.catch(() => undefined);
 }

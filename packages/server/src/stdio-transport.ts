@@ -2,7 +2,7 @@ import type { Readable, Writable } from "node:stream";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { deserializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
-import { LineFramer } from "@subagent-mcp/drivers";
+import { LineFramer } from "@subagent-mcp/drivers/light";
 import { EnvelopeScanner, type Envelope } from "./json-envelope.js";
 import { limitsFrom } from "./limits.js";
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
-import { projectDefinitionDirs } from "@subagent-mcp/agents";
+import { projectDefinitionDirs } from "@subagent-mcp/agents/dirs";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
 

@@ -25,7 +25,7 @@ describe("the sub-agents' loopback messaging endpoint", () => {
   it("speaks for each agent only at its own signed address, with the messaging tools alone", async () => {
     const mail = new Maildir(mkdtempSync(join(tmpdir(), "child-endpoint-")));
     const supervisor = new Supervisor({ drivers: {} });
-    const endpoint = await startChildEndpoint((self) => createServer({ supervisor, version: "0", messaging: { mail, self }, toolsets: ["messaging"] }));
+    const endpoint = await startChildEndpoint((self) => createServer({ supervisor, version: "0", messaging: { mail, self }, toolsets: ["messaging"] }).server);
     try {
       const url = endpoint.url("a1b2c3d4");
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/agents\/a1b2c3d4\/[0-9a-f]{32}\/mcp$/);
@@ -51,7 +51,7 @@ describe("the sub-agents' loopback messaging endpoint", () => {
   it("answers only requests addressed to 127.0.0.1 or localhost with no browser Origin (DNS rebinding)", async () => {
     const mail = new Maildir(mkdtempSync(join(tmpdir(), "child-endpoint-")));
     const supervisor = new Supervisor({ drivers: {} });
-    const endpoint = await startChildEndpoint((self) => createServer({ supervisor, version: "0", messaging: { mail, self }, toolsets: ["messaging"] }));
+    const endpoint = await startChildEndpoint((self) => createServer({ supervisor, version: "0", messaging: { mail, self }, toolsets: ["messaging"] }).server);
     try {
       const url = endpoint.url("a1b2c3d4");
       const port = new URL(url).port;

@@ -35,7 +35,7 @@ export async function serverHarness(options: { caps?: Partial<Record<Provider, n
     drivers,
     ...(options.caps === undefined ? {} : { caps: options.caps }),
   });
-  const server = createServer({ supervisor, version: "test", defaultCwd: envs.claude.cwd, progressEveryMs: 200, ...options.server });
+  const { server } = createServer({ supervisor, version: "test", defaultCwd: envs.claude.cwd, progressEveryMs: 200, ...options.server });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: "test-client", version: "1" });

@@ -15,7 +15,7 @@ const idleDriver: Driver = {
 };
 
 async function connect(mail: Maildir, self: string): Promise<Client> {
-  const server = createServer({ supervisor: new Supervisor({ drivers: { claude: idleDriver } }), version: "test", messaging: { mail, self } });
+  const { server } = createServer({ supervisor: new Supervisor({ drivers: { claude: idleDriver } }), version: "test", messaging: { mail, self } });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);
   const client = new Client({ name: self, version: "1" });

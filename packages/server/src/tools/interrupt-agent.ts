@@ -1,6 +1,8 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { AgentIdSchema, guard, ok, StatusSchema, type ToolDeps } from "./_shared.js";
+import type { ToolDeps } from "../deps.js";
+import { guard, ok } from "./result.js";
+import { AgentIdSchema, StatusSchema } from "./schemas.js";
 
 export const InterruptAgentInput = { agent_id: AgentIdSchema };
 export const InterruptAgentOutput = { agent_id: z.string(), status: StatusSchema, alive: z.boolean() };
@@ -18,7 +20,7 @@ export function registerInterruptAgentTool(server: McpServer, deps: ToolDeps): v
     },
     (args) =>
       guard(async () => {
-        const view = await deps.supervisor.interrupt(args.agent_id);
+        const view = await (await deps.supervisor()).interrupt(args.agent_id);
         return ok({ agent_id: view.id, status: view.status, alive: view.alive }, `Interrupt sent to ${view.id}; it is ${view.status}.`);
       }),
   );

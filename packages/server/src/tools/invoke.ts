@@ -1,7 +1,9 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import type { PoolCatalog } from "../pool-catalog.js";
-import { guard, ok, round, usageOut, UsageOutSchema } from "./_shared.js";
+import type { ToolDeps } from "../deps.js";
+import { guard, ok } from "./result.js";
+import { UsageOutSchema } from "./schemas.js";
+import { round, usageOut } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
 
 export const InvokeInput = {
@@ -23,7 +25,7 @@ export const InvokeOutput = {
 };
 
 /** `invoke`: runs a task on a warm replica of a named agent and returns its own result. */
-export function registerInvokeTool(server: McpServer, catalog: PoolCatalog, maxResultChars: number): void {
+export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
   server.registerTool(
     "invoke",
     {
@@ -36,7 +38,8 @@ export function registerInvokeTool(server: McpServer, catalog: PoolCatalog, maxR
     },
     (args) =>
       guard(async () => {
-        catalog.refresh();
+        const catalog = await deps.pool();
+        await catalog.refresh();
         catalog.startable(args.agent);
         const out = await catalog.pool.invoke(args.agent, args.task, (args.timeout_s ?? 45) * 1000);
         if (out.status === "running") {
@@ -57,7 +60,7 @@ export function registerInvokeTool(server: McpServer, catalog: PoolCatalog, maxR
           return ok(structured, `${out.isError ? "Failed: " : ""}${result}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}`);
         };
         // The result is in the structured content and in the text: each copy gets half the room.
-        const [fitted] = fitTurns<{ agent_id: string; result: string; result_chars?: number }>([{ agent_id: out.agentId, result: out.result }], roomLeft(maxResultChars, answer("", { result_chars: out.result.length })) - 200, 2);
+        const [fitted] = fitTurns<{ agent_id: string; result: string; result_chars?: number }>([{ agent_id: out.agentId, result: out.result }], roomLeft(deps.maxResultChars, answer("", { result_chars: out.result.length })) - 200, 2);
         return answer(fitted?.result ?? "", fitted?.result_chars === undefined ? {} : { result_chars: fitted.result_chars });
       }),
   );

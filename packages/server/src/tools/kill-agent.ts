@@ -1,6 +1,8 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { AgentIdSchema, guard, ok, StatusSchema, type ToolDeps } from "./_shared.js";
+import type { ToolDeps } from "../deps.js";
+import { guard, ok } from "./result.js";
+import { AgentIdSchema, StatusSchema } from "./schemas.js";
 
 export const KillAgentInput = { agent_id: AgentIdSchema };
 export const KillAgentOutput = { agent_id: z.string(), status: StatusSchema, alive: z.boolean() };
@@ -18,7 +20,7 @@ export function registerKillAgentTool(server: McpServer, deps: ToolDeps): void {
     },
     (args) =>
       guard(async () => {
-        const view = await deps.supervisor.kill(args.agent_id);
+        const view = await (await deps.supervisor()).kill(args.agent_id);
         return ok({ agent_id: view.id, status: view.status, alive: view.alive }, `Killed ${view.id}.`);
       }),
   );

@@ -1,16 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
 import type { McpServerSpec } from "@subagent-mcp/core";
-import { mcpToolName } from "@subagent-mcp/drivers";
+import { mcpToolName } from "@subagent-mcp/drivers/light";
 import { isAbsolute, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { checkDepth, childEnv, LINEAGE_ENV } from "../nesting.js";
-import { grant, PermissionModeSchema, type Ceiling } from "../permissions.js";
+import type { ToolDeps } from "../deps.js";
+import { grant, PermissionModeSchema } from "../permissions.js";
 import { MESSAGING_TOOLS } from "./messages.js";
-import { guard, ok, ProviderSchema, StatusSchema, type ToolDeps } from "./_shared.js";
+import { guard, ok } from "./result.js";
+import { ProviderSchema, StatusSchema } from "./schemas.js";
 
 export const LaunchAgentInput = {
   prompt: z.string().min(1).describe("The task for the sub-agent: its first user message."),
@@ -47,7 +49,7 @@ export const LaunchAgentOutput = {
 };
 
 /** `launch_agent`: starts (or queues) a sub-agent and returns at once; never waits for its turn. */
-export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps & { ceiling: Ceiling | undefined }): void {
+export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void {
   server.registerTool(
     "launch_agent",
     {
@@ -59,7 +61,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps & { ce
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (args) =>
-      guard(() => {
+      guard(async () => {
         checkDepth(deps);
         const granted = grant({ mode: args.permission_mode, tools: args.allowed_tools }, deps.ceiling, "launch_agent");
         const route = selectCandidates({
@@ -67,15 +69,16 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps & { ce
           ...(args.provider === undefined ? {} : { provider: args.provider }),
           ...(args.model === undefined ? {} : { model: args.model }),
           ...(args.effort === undefined ? {} : { effort: args.effort }),
-          branch: args.branch ?? deps.routing.branch,
-          table: deps.routing.table,
-          installed: deps.routing.installed,
+          branch: args.branch ?? deps.routingBranch,
+          table: deps.routingTable,
+          installed: deps.installed,
         });
         const [chosen, ...fallbacks] = route.candidates;
         if (chosen === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
         const cwd = checkCwd(args.cwd, deps.defaultCwd);
-        const child = childMessaging(deps, args.system_prompt_append, granted.tools);
-        const view = deps.supervisor.launch({
+        // The first launch also loads the drivers and, for messaging sub-agents, starts their endpoint.
+        const [supervisor, child] = await Promise.all([deps.supervisor(), childMessaging(deps, args.system_prompt_append, granted.tools)]);
+        const view = supervisor.launch({
           ...child,
           provider: chosen.provider,
           prompt: args.prompt,
@@ -121,13 +124,15 @@ export const CHILD_SERVER = "mailbox";
  * for it, the messaging tools are allowed (in Claude Code's and Gemini CLI's naming; each CLI
  * ignores the other's), and its prompt says whom to ask.
  */
-function childMessaging(deps: ToolDeps, append: string | undefined, allowed: string[] | undefined): { id?: string; mcpServers?: McpServerSpec[]; systemPromptAppend?: string; allowedTools?: string[] } {
-  if (deps.children === undefined) return { ...(append === undefined ? {} : { systemPromptAppend: append }), ...(allowed === undefined ? {} : { allowedTools: allowed }) };
+async function childMessaging(deps: ToolDeps, append: string | undefined, allowed: string[] | undefined): Promise<{ id?: string; mcpServers?: McpServerSpec[]; systemPromptAppend?: string; allowedTools?: string[] }> {
+  const { childServer, messaging } = deps;
+  if (childServer === undefined || messaging === undefined) return { ...(append === undefined ? {} : { systemPromptAppend: append }), ...(allowed === undefined ? {} : { allowedTools: allowed }) };
   const id = randomUUID().slice(0, 8);
-  const note = `You are sub-agent "${id}", started by "${deps.children.parent}". If you need an answer from ${deps.children.parent} to go on, ask with the send_to tool of the "${CHILD_SERVER}" MCP server (to: "${deps.children.parent}") and then call its wait_inbox.`;
+  const parent = messaging.self;
+  const note = `You are sub-agent "${id}", started by "${parent}". If you need an answer from ${parent} to go on, ask with the send_to tool of the "${CHILD_SERVER}" MCP server (to: "${parent}") and then call its wait_inbox.`;
   return {
     id,
-    mcpServers: [deps.children.server(id)],
+    mcpServers: [await childServer(id)],
     systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
     allowedTools: [...(allowed ?? []), ...MESSAGING_TOOLS.flatMap((t) => [mcpToolName("claude", CHILD_SERVER, t), mcpToolName("gemini", CHILD_SERVER, t)])],
   };

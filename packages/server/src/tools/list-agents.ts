@@ -1,6 +1,9 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { guard, idleSeconds, ok, ProviderSchema, round, StatusSchema, type ToolDeps } from "./_shared.js";
+import type { ToolDeps } from "../deps.js";
+import { guard, ok } from "./result.js";
+import { ProviderSchema, StatusSchema } from "./schemas.js";
+import { idleSeconds, round } from "./wire.js";
 
 export const ListAgentsInput = {
   status: StatusSchema.optional().describe("Only agents in this status."),
@@ -32,8 +35,8 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
-      guard(() => {
-        const agents = deps.supervisor.list(args.status).map((v) => ({
+      guard(async () => {
+        const agents = (await deps.supervisor()).list(args.status).map((v) => ({
           agent_id: v.id,
           ...(v.label === undefined ? {} : { label: v.label }),
           provider: v.provider,

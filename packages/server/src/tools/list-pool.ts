@@ -1,8 +1,9 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ReplicaView } from "@subagent-mcp/core";
 import { z } from "zod";
-import type { PoolCatalog } from "../pool-catalog.js";
-import { guard, ok, ProviderSchema, StatusSchema } from "./_shared.js";
+import type { ToolDeps } from "../deps.js";
+import { guard, ok } from "./result.js";
+import { ProviderSchema, StatusSchema } from "./schemas.js";
 
 export const ReplicaSchema = z.object({
   replica: z.number(),
@@ -44,7 +45,7 @@ export function replicaOut(r: ReplicaView): z.infer<typeof ReplicaSchema> {
 }
 
 /** `list_pool`: every defined pool agent with its replicas (pid, status, turns served, RSS). */
-export function registerListPoolTool(server: McpServer, catalog: PoolCatalog): void {
+export function registerListPoolTool(server: McpServer, deps: ToolDeps): void {
   server.registerTool(
     "list_pool",
     {
@@ -55,8 +56,9 @@ export function registerListPoolTool(server: McpServer, catalog: PoolCatalog): v
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     () =>
-      guard(() => {
-        catalog.refresh();
+      guard(async () => {
+        const catalog = await deps.pool();
+        await catalog.refresh();
         const agents = catalog.definitions().map((d) => ({
           agent: d.name,
           ...(d.description === undefined ? {} : { description: d.description }),

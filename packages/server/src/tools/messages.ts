@@ -1,25 +1,17 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { BROADCAST, PrioritySchema, SafeName, type Mailboxes, type Message } from "@subagent-mcp/mailbox";
+import { BROADCAST, PrioritySchema, SafeName, type Message } from "@subagent-mcp/mailbox";
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
-import type { Outbox } from "../delivery.js";
+import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
-import { DEFAULT_MAX_RESULT_CHARS, jsonChars, sliceToFit } from "../limits.js";
-import { guard, ok } from "./_shared.js";
+import { jsonChars, sliceToFit } from "../limits.js";
+import { guard, ok } from "./result.js";
 
 /** The messaging tools, by name. */
 export const MESSAGING_TOOLS = ["send_to", "inbox", "wait_inbox", "reply"] as const;
 
-/** Who this server speaks for, and the mailboxes it uses. */
-export interface MessagingDeps {
-  mail: Mailboxes;
-  /** This agent's mailbox name (SUBAGENT_MCP_AGENT_NAME, default "orchestrator"). */
-  self: string;
-  /** Where answers go out: a taken message is acknowledged only once the answer carrying it was sent. */
-  outbox?: Outbox;
-  /** The result cap: messages are handed out as far as they fit it (default 40 000). */
-  maxResultChars?: number;
-}
+/** The tools' deps of a server that speaks for a mailbox. */
+type MessagingDeps = ToolDeps & { messaging: NonNullable<ToolDeps["messaging"]> };
 
 const MessageOut = z.object({
   message_id: z.string(),
@@ -59,7 +51,7 @@ interface Taken {
 }
 
 // Room for message bodies in one answer: each body goes out twice (structured content and text).
-const room = (deps: MessagingDeps): number => Math.floor(((deps.maxResultChars ?? DEFAULT_MAX_RESULT_CHARS) - 2_000) / 2);
+const room = (deps: MessagingDeps): number => Math.floor((deps.maxResultChars - 2_000) / 2);
 const cost = (m: Message): number => jsonChars(m.body) + 400;
 
 /**
@@ -69,7 +61,8 @@ const cost = (m: Message): number => jsonChars(m.body) + 400;
  * acknowledged once the answer carrying it was sent, and goes back to the mailbox if it was not.
  */
 function take(deps: MessagingDeps, limit: number, answering: Answering): Taken {
-  const waiting = deps.mail.peek(deps.self);
+  const { mail, self } = deps.messaging;
+  const waiting = mail.peek(self);
   const chosen = new Set<string>();
   let used = 0;
   for (const m of waiting) {
@@ -79,42 +72,41 @@ function take(deps: MessagingDeps, limit: number, answering: Answering): Taken {
   }
   const first = waiting[0];
   if (chosen.size === 0 && first !== undefined) return partOf(deps, first, 0, answering, waiting.length - 1);
-  const messages = deps.mail.receive(deps.self, limit, (m) => chosen.has(m.id));
+  const messages = mail.receive(self, limit, (m) => chosen.has(m.id));
   settleAfterSending(deps, messages, answering);
   return { messages, more: waiting.length - messages.length };
 }
 
 /** One part of a waiting message from `offset`; the last part takes the message. */
 function partOf(deps: MessagingDeps, message: Message, offset: number, answering: Answering, more: number): Taken {
+  const { mail, self } = deps.messaging;
   if (offset > message.body.length) throw new ServerError("INVALID_ARGUMENT", `offset ${offset} is past the end of message ${message.id} (${message.body.length} characters)`);
   const body = sliceToFit(message.body, offset, room(deps) - 400);
   if (offset + body.length < message.body.length) return { messages: [], part: { message, body, offset }, more };
-  const taken = deps.mail.receive(deps.self, 1, (m) => m.id === message.id);
+  const taken = mail.receive(self, 1, (m) => m.id === message.id);
   if (taken.length === 0) throw new ServerError("INVALID_ARGUMENT", `message ${message.id} was taken by another reader meanwhile`);
   settleAfterSending(deps, taken, answering);
   return { messages: [], part: { message, body, offset }, more };
 }
 
 function settleAfterSending(deps: MessagingDeps, taken: Message[], answering: Answering): void {
+  const { mail, self } = deps.messaging;
   const each = (what: string, act: (m: Message) => void): void => {
     for (const m of taken) {
       try {
         act(m);
       } catch (error) {
-        process.stderr.write(`subagent-mcp: could not ${what} message ${m.id} in ${deps.self}'s mailbox: ${(error as Error).message}\n`);
+        process.stderr.write(`subagent-mcp: could not ${what} message ${m.id} in ${self}'s mailbox: ${(error as Error).message}\n`);
       }
     }
   };
-  const ack = (): void => { each("acknowledge", (m) => { deps.mail.ack(deps.self, m.id); }); };
+  const ack = (): void => { each("acknowledge", (m) => { mail.ack(self, m.id); }); };
   if (taken.length === 0) return;
-  if (deps.outbox === undefined) ack();
-  else {
-    deps.outbox.expect(answering.requestId, answering.signal, {
-      delivered: ack,
-      // A failed write counts as an attempt (a message that can never be delivered ends in dead letters); a cancelled call does not.
-      undelivered: (why) => { each("release", (m) => { deps.mail.release(deps.self, m.id, { count: why === "failed" }); }); },
-    });
-  }
+  deps.outbox.expect(answering.requestId, answering.signal, {
+    delivered: ack,
+    // A failed write counts as an attempt (a message that can never be delivered ends in dead letters); a cancelled call does not.
+    undelivered: (why) => { each("release", (m) => { mail.release(self, m.id, { count: why === "failed" }); }); },
+  });
 }
 
 /** The answer of inbox and wait_inbox. */
@@ -135,6 +127,7 @@ function answer(taken: Taken, extra: Record<string, unknown> = {}): ReturnType<t
 
 /** `send_to`, `inbox`, `wait_inbox` and `reply`: messages between agents by name. */
 export function registerMessageTools(server: McpServer, deps: MessagingDeps): void {
+  const { mail, self } = deps.messaging;
   server.registerTool(
     "send_to",
     {
@@ -146,7 +139,7 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
     },
     (args) =>
       guard(() => {
-        const m = deps.mail.send({ from: deps.self, to: args.to, body: args.message, priority: args.priority ?? "normal", ...(args.thread_id === undefined ? {} : { threadId: args.thread_id }) });
+        const m = mail.send({ from: self, to: args.to, body: args.message, priority: args.priority ?? "normal", ...(args.thread_id === undefined ? {} : { threadId: args.thread_id }) });
         return ok({ message_id: m.id, thread_id: m.threadId }, `Sent ${m.id} to ${args.to}.`);
       }),
   );
@@ -154,7 +147,7 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
     "inbox",
     {
       title: "Read my inbox",
-      description: `Take the waiting messages addressed to this agent (${deps.self}), high priority first, as many as fit one answer. Does not block; see wait_inbox.`,
+      description: `Take the waiting messages addressed to this agent (${self}), high priority first, as many as fit one answer. Does not block; see wait_inbox.`,
       inputSchema: {
         limit: z.number().int().min(1).max(100).optional(),
         message_id: SafeName.optional().describe("Read a message too long for one answer, part by part (with offset)."),
@@ -166,8 +159,8 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
     (args, extra) =>
       guard(() => {
         if (args.message_id === undefined) return answer(take(deps, args.limit ?? 20, extra));
-        const message = deps.mail.peek(deps.self).find((m) => m.id === args.message_id);
-        if (message === undefined) throw new ServerError("INVALID_ARGUMENT", `message ${args.message_id} is not waiting in ${deps.self}'s mailbox (taken already?)`);
+        const message = mail.peek(self).find((m) => m.id === args.message_id);
+        if (message === undefined) throw new ServerError("INVALID_ARGUMENT", `message ${args.message_id} is not waiting in ${self}'s mailbox (taken already?)`);
         return answer(partOf(deps, message, args.offset ?? 0, extra, 0));
       }),
   );
@@ -175,14 +168,14 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
     "wait_inbox",
     {
       title: "Wait for messages",
-      description: `Block until a message arrives for this agent (${deps.self}) or timeout_s passes (default 45), then take the waiting messages.`,
+      description: `Block until a message arrives for this agent (${self}) or timeout_s passes (default 45), then take the waiting messages.`,
       inputSchema: { timeout_s: z.number().positive().max(600).optional(), limit: z.number().int().min(1).max(100).optional() },
       outputSchema: { messages: z.array(MessageOut), more_waiting: MoreWaiting, timed_out: z.boolean() },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     (args, extra) =>
       guard(async () => {
-        const arrived = await deps.mail.wait(deps.self, (args.timeout_s ?? 45) * 1000, extra.signal);
+        const arrived = await mail.wait(self, (args.timeout_s ?? 45) * 1000, extra.signal);
         if (!arrived) return ok({ messages: [], timed_out: true }, "No message before the deadline; call wait_inbox again.");
         return answer(take(deps, args.limit ?? 20, extra), { timed_out: false });
       }),
@@ -198,7 +191,7 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
     },
     (args) =>
       guard(() => {
-        const m = deps.mail.send({ from: deps.self, to: args.to, body: args.message, priority: "normal", replyTo: args.message_id, threadId: args.thread_id ?? args.message_id });
+        const m = mail.send({ from: self, to: args.to, body: args.message, priority: "normal", replyTo: args.message_id, threadId: args.thread_id ?? args.message_id });
         return ok({ message_id: m.id, thread_id: m.threadId }, `Replied to ${args.to} (${m.id}).`);
       }),
   );

@@ -1,6 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { guard, ok } from "./_shared.js";
+import type { ToolDeps } from "../deps.js";
+import { guard, ok } from "./result.js";
 
 /** Reads and sets orchestration mode; kept by the CLI where the host's hooks can read it. */
 export interface OrchestrationState {
@@ -14,7 +15,8 @@ export const OrchestrationModeInput = { enabled: z.boolean().optional().describe
 export const OrchestrationModeOutput = { enabled: z.boolean(), scope: z.string() };
 
 /** `orchestration_mode`: while on, the host's hooks keep the orchestrator delegating. */
-export function registerOrchestrationModeTool(server: McpServer, state: OrchestrationState): void {
+export function registerOrchestrationModeTool(server: McpServer, deps: ToolDeps): void {
+  const state = deps.orchestration;
   server.registerTool(
     "orchestration_mode",
     {

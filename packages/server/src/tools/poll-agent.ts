@@ -3,7 +3,10 @@ import type { AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { sliceToFit } from "../limits.js";
-import { AgentIdSchema, guard, idleSeconds, ok, ProviderSchema, round, StatusSchema, usageOut, UsageOutSchema, type ToolDeps } from "./_shared.js";
+import type { ToolDeps } from "../deps.js";
+import { guard, ok } from "./result.js";
+import { AgentIdSchema, ProviderSchema, StatusSchema, UsageOutSchema } from "./schemas.js";
+import { idleSeconds, round, usageOut } from "./wire.js";
 import { roomLeft } from "./_paging.js";
 
 export const PollAgentInput = {
@@ -68,8 +71,8 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
-      guard(() => {
-        const { supervisor } = deps;
+      guard(async () => {
+        const supervisor = await deps.supervisor();
         const view = supervisor.get(args.agent_id);
         const now = Date.now();
         const hint = hintFor(view, deps.stallSeconds);

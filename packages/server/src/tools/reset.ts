@@ -1,13 +1,13 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import type { PoolCatalog } from "../pool-catalog.js";
-import { guard, ok } from "./_shared.js";
+import type { ToolDeps } from "../deps.js";
+import { guard, ok } from "./result.js";
 
 export const ResetInput = { agent: z.string().min(1).describe("Name of a pool agent.") };
 export const ResetOutput = { agent: z.string(), stopped_replicas: z.number() };
 
 /** `reset`: ends a pool agent's processes so its next invoke starts fresh; a running task fails clearly. */
-export function registerResetTool(server: McpServer, catalog: PoolCatalog): void {
+export function registerResetTool(server: McpServer, deps: ToolDeps): void {
   server.registerTool(
     "reset",
     {
@@ -19,7 +19,8 @@ export function registerResetTool(server: McpServer, catalog: PoolCatalog): void
     },
     (args) =>
       guard(async () => {
-        catalog.refresh();
+        const catalog = await deps.pool();
+        await catalog.refresh();
         // An agent that became unusable (its file changed, trust revoked) can still have its replicas ended.
         if (!catalog.pool.names().includes(args.agent)) catalog.require(args.agent);
         const count = catalog.pool.list(args.agent).length;

@@ -1,6 +1,8 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { AgentIdSchema, guard, ok, StatusSchema, type ToolDeps } from "./_shared.js";
+import type { ToolDeps } from "../deps.js";
+import { guard, ok } from "./result.js";
+import { AgentIdSchema, StatusSchema } from "./schemas.js";
 
 export const SendMessageInput = {
   agent_id: AgentIdSchema,
@@ -26,8 +28,8 @@ export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (args) =>
-      guard(() => {
-        const view = deps.supervisor.send(args.agent_id, args.message);
+      guard(async () => {
+        const view = (await deps.supervisor()).send(args.agent_id, args.message);
         const queued = view.queuedMessages > 0 ? ` (${view.queuedMessages} message(s) queued behind the running turn)` : "";
         return ok({ agent_id: view.id, status: view.status, queued_messages: view.queuedMessages }, `Sent to ${view.id}; it is ${view.status}${queued}.`);
       }),

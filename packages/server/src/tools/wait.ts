@@ -1,6 +1,9 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { AgentIdSchema, finishedOut, FinishedTurnSchema, guard, ok, type ToolDeps } from "./_shared.js";
+import type { ToolDeps } from "../deps.js";
+import { guard, ok } from "./result.js";
+import { AgentIdSchema, FinishedTurnSchema } from "./schemas.js";
+import { finishedOut } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
 
 export const WaitInput = {
@@ -35,9 +38,11 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
     },
     (args, extra) =>
       guard(async () => {
-        const ids = args.agent_ids ?? deps.supervisor.waitable();
+        const supervisor = await deps.supervisor();
+        const { messaging } = deps;
+        const ids = args.agent_ids ?? supervisor.waitable();
         const mail = (): { messages_waiting?: number } => {
-          const n = deps.inbox?.pending() ?? 0;
+          const n = messaging === undefined ? 0 : messaging.mail.pending(messaging.self);
           return n > 0 ? { messages_waiting: n } : {};
         };
         if (ids.length === 0) return ok({ finished: [], still_running: [], timed_out: false, ...mail() }, "Nothing to wait for: no agent is running or has an unreported result.");
@@ -48,7 +53,7 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
           token === undefined
             ? undefined
             : setInterval(() => {
-                const running = ids.filter((id) => ["queued", "processing", "stalled"].includes(deps.supervisor.get(id).status)).length;
+                const running = ids.filter((id) => ["queued", "processing", "stalled"].includes(supervisor.get(id).status)).length;
                 void extra
                   .sendNotification({
                     method: "notifications/progress",
@@ -62,11 +67,11 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
           stop.abort();
         };
         extra.signal.addEventListener("abort", onAbort, { once: true });
-        void deps.inbox?.wait(timeoutMs, stop.signal).then((arrived) => {
+        void messaging?.mail.wait(messaging.self, timeoutMs, stop.signal).then((arrived) => {
           if (arrived) stop.abort();
         });
         try {
-          const result = await deps.supervisor.wait({ ids, mode: args.mode ?? "any", timeoutMs, signal: stop.signal });
+          const result = await supervisor.wait({ ids, mode: args.mode ?? "any", timeoutMs, signal: stop.signal });
           stop.abort();
           const whole = result.finished.map(finishedOut);
           const text = [

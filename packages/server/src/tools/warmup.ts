@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import type { PoolCatalog } from "../pool-catalog.js";
-import { guard, ok } from "./_shared.js";
+import type { ToolDeps } from "../deps.js";
+import { guard, ok } from "./result.js";
 import { ReplicaSchema, replicaOut } from "./list-pool.js";
 
 export const WarmupInput = {
@@ -12,7 +12,7 @@ export const WarmupInput = {
 export const WarmupOutput = { agent: z.string(), replicas: z.array(ReplicaSchema) };
 
 /** `warmup`: starts an agent's replicas now, so its next tasks skip start-up. */
-export function registerWarmupTool(server: McpServer, catalog: PoolCatalog): void {
+export function registerWarmupTool(server: McpServer, deps: ToolDeps): void {
   server.registerTool(
     "warmup",
     {
@@ -23,8 +23,9 @@ export function registerWarmupTool(server: McpServer, catalog: PoolCatalog): voi
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
-      guard(() => {
-        catalog.refresh();
+      guard(async () => {
+        const catalog = await deps.pool();
+        await catalog.refresh();
         catalog.startable(args.agent);
         const replicas = catalog.pool.warmup(args.agent, args.replicas).map(replicaOut);
         return ok({ agent: args.agent, replicas }, `${args.agent}: ${replicas.length} replica(s) warm.`);

@@ -1,0 +1,8 @@
+// What a server needs before it runs any CLI: how each CLI names tools, where its executable is,
+// line framing, process-tree sizes and the error class. None of it loads execa or the ACP SDK, so an
+// MCP server answers `initialize` without them; the drivers themselves come from the package's index.
+export { DriverError, type DriverErrorCode } from "./errors.js";
+export { DEFAULT_MAX_LINE_BYTES, LineFramer } from "./framing.js";
+export { DEFAULT_COMMANDS, executableEnvVar, resolveExecutable } from "./resolve.js";
+export { mcpToolName } from "./tool-names.js";
+export { treeRssMb } from "./internal/tree.js";

@@ -1,0 +1,66 @@
+import type { McpServerSpec, Provider, Supervisor } from "@subagent-mcp/core";
+import type { Mailboxes } from "@subagent-mcp/mailbox";
+import type { Branch, RoutingTable } from "@subagent-mcp/routing";
+import type { Outbox } from "./delivery.js";
+import type { Ceiling } from "./permissions.js";
+import type { DefinitionSource, PoolCatalog } from "./pool-catalog.js";
+import type { OrchestrationState } from "./tools/orchestration-mode.js";
+
+/** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
+export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+
+/** What the MCP server is built from; the transport is the caller's business. */
+export interface ServerDeps {
+  /** Runs the agents: a supervisor, or how to make one on the first call that needs it (which is when its drivers load). */
+  supervisor: Supervisor | (() => Promise<Supervisor>);
+  version: string;
+  /** Working directory for launches that give none (default process.cwd()). */
+  defaultCwd?: string;
+  /** This server's nesting depth (see SUBAGENT_MCP_DEPTH; default 0). */
+  depth?: number;
+  /** Deepest nesting allowed: a server at this depth refuses to launch (default 2). */
+  maxDepth?: number;
+  /** The most this server may grant its sub-agents (see SUBAGENT_MCP_PERMISSION_CEILING); none for a top-level server. */
+  ceiling?: Ceiling;
+  /** The supervisor's stall window, for hints (default 600 s). */
+  stallSeconds?: number;
+  /** How often a blocking `wait` sends progress notifications (default 5 s). */
+  progressEveryMs?: number;
+  /** Where pool agents come from, read on every pool call (default: none defined). */
+  definitions?: DefinitionSource;
+  /** Pool replicas whose process tree passes this many MB are replaced between tasks. */
+  poolRssCeilingMb?: number;
+  /** Routing table (default: the built-in one). */
+  routingTable?: RoutingTable;
+  /** Default routing branch (default cost_efficiency). */
+  routingBranch?: Branch;
+  /** Whether a provider's CLI is installed (default: assume so). */
+  installed?: (provider: Provider) => boolean;
+  /** Where orchestration mode is kept (default: in memory only). */
+  orchestration?: OrchestrationState;
+  /** Mailboxes for send_to / inbox / wait_inbox / reply, and this agent's name in them. */
+  messaging?: { mail: Mailboxes; self: string };
+  /**
+   * With `messaging`: every launched sub-agent gets messaging tools of its own under a mailbox name,
+   * served over one loopback endpoint started on the first launch that needs it (default: off).
+   */
+  childMessaging?: boolean;
+  /** Only these groups of tools (default: all). */
+  toolsets?: readonly Toolset[];
+  /** The result cap in characters of JSON (default: SUBAGENT_MCP_MAX_RESULT_CHARS, else 40 000). */
+  maxResultChars?: number;
+}
+
+type Defaulted = "defaultCwd" | "depth" | "maxDepth" | "stallSeconds" | "progressEveryMs" | "routingTable" | "routingBranch" | "installed" | "orchestration" | "maxResultChars";
+
+/** {@link ServerDeps} as the tools read them: defaults applied, and the costly parts made on first use. */
+export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging"> {
+  supervisor(): Promise<Supervisor>;
+  /** The pool behind invoke, warmup, list_pool and reset, made by the first of them. */
+  pool(): Promise<PoolCatalog>;
+  /** The messaging server a launched sub-agent gets under mailbox name `self`; undefined when sub-agents get none. */
+  childServer: ((self: string) => Promise<McpServerSpec>) | undefined;
+  /** Where this server's answers go out (a taken message is acknowledged once its answer was sent). */
+  outbox: Outbox;
+}

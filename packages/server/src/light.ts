@@ -1,0 +1,31 @@
+// The part of @subagent-mcp/server that loads no CLI driver, no agent-definition parser and no HTTP
+// server: what `subagent-mcp mcp` needs to answer `initialize` and `tools/list`, and what `send`,
+// `mail` and the hooks' neighbours use. The package's index adds the rest, which a server loads on
+// its first call that needs it.
+export { createServer, type SubagentServer } from "./server.js";
+export { OnFirstUse } from "./first-use.js";
+export { TOOLSETS, type ServerDeps, type Toolset } from "./deps.js";
+export { ServerError, type ServerErrorCode } from "./errors.js";
+export { CEILING_ENV, ceilingFrom, checkDepth, childEnv, DEPTH_ENV, depthFrom, LINEAGE_ENV, MAX_DEPTH_ENV, NAME_ENV, TOOLS_CEILING_ENV } from "./nesting.js";
+export { grant, levelOf, PERMISSION_LEVELS, PermissionModeSchema, type Ceiling, type Grant, type GrantRequest, type PermissionLevel, type PermissionMode } from "./permissions.js";
+export { messagingIdentity, SHARED_INBOX, SharedInbox, type MessagingIdentity } from "./identity.js";
+export { ConfigSchema, DEFAULT_CAP, DEFAULT_MAX_DEPTH, loadConfig, privilegedSettings, userConfigPath, type Config, type EffectiveConfig } from "./config.js";
+export { definitionPrivileges, trustCommand, UNTRUSTED_PERMISSION_MODES, UNTRUSTED_TOOLS } from "./project-policy.js";
+export {
+  PROJECT_CONFIG,
+  projectRoot,
+  projectTrustFiles,
+  sha256,
+  TrustFileSchema,
+  TrustRecordSchema,
+  trustFilePath,
+  TrustStore,
+  type TrustRecord,
+  type TrustStatus,
+} from "./trust.js";
+export type { DefinitionSet, DefinitionSource, Lineage, PoolDefinition } from "./pool-catalog.js";
+export type { OrchestrationState } from "./tools/orchestration-mode.js";
+export { CHILD_SERVER } from "./tools/launch-agent.js";
+export { MESSAGING_TOOLS } from "./tools/messages.js";
+export { BoundedStdioServerTransport, stdioTransport, type BoundedStdioOptions } from "./stdio-transport.js";
+export { capToolResult, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESULT_CHARS, limitsFrom, type Limits } from "./limits.js";

@@ -1,0 +1,29 @@
+import { AgentStatusSchema, ProviderSchema } from "@subagent-mcp/core";
+import { z } from "zod";
+
+// The pieces several tools' input and output schemas share; each tool's own schema sits beside it.
+
+export const AgentIdSchema = z.string().min(1).describe("An agent id returned by launch_agent (list_agents shows them all).");
+export const StatusSchema = AgentStatusSchema;
+export { ProviderSchema };
+
+export const UsageOutSchema = z.object({
+  input: z.number(),
+  output: z.number(),
+  cache_read: z.number(),
+  cache_write: z.number(),
+});
+
+export const FinishedTurnSchema = z.object({
+  agent_id: z.string(),
+  turn: z.number(),
+  status: StatusSchema,
+  result: z.string(),
+  /** Set when `result` is only its beginning (over the result cap): the full length. */
+  result_chars: z.number().optional().describe("Set when result is cut: its full length; poll_agent with offset reads on."),
+  is_error: z.boolean(),
+  interrupted: z.boolean(),
+  usage: UsageOutSchema,
+  cost_usd: z.number().optional(),
+  duration_ms: z.number(),
+});

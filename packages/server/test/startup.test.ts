@@ -1,0 +1,45 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { Maildir } from "@subagent-mcp/mailbox";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+
+// Each costly module notes when it is first loaded.
+const loaded = vi.hoisted(() => new Set<string>());
+vi.mock("@subagent-mcp/drivers", async (original) => (loaded.add("drivers"), original()));
+vi.mock("@subagent-mcp/agents", async (original) => (loaded.add("agents"), original()));
+vi.mock("../src/child-endpoint.js", async (original) => (loaded.add("child endpoint"), original()));
+vi.mock("../src/pool-catalog.js", async (original) => (loaded.add("pool"), original()));
+
+describe("start-up", () => {
+  it("answers initialize and tools/list without the drivers, the definition parser, the pool or the sub-agents' endpoint; each loads on the first call that needs it", async () => {
+    const { createServer, loadConfig } = await import("../src/light.js");
+    const home = mkdtempSync(join(tmpdir(), "startup-"));
+    const env = { HOME: home, XDG_STATE_HOME: join(home, "state") };
+    const config = loadConfig({ cwd: home, env });
+    const { server, close } = createServer({
+      // As the CLI composes it: the runtime half of the package comes in on first use.
+      supervisor: async () => (await import("../src/index.js")).createSupervisor(config),
+      definitions: async () => (await import("../src/index.js")).agentDefinitionSource({ cwd: home, home, env })(),
+      version: "test",
+      defaultCwd: home,
+      messaging: { mail: new Maildir(join(home, "mail")), self: "boss" },
+      childMessaging: true,
+    });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await server.connect(b);
+    const client = new Client({ name: "test", version: "1" });
+    await client.connect(a);
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain("launch_agent");
+    expect([...loaded]).toEqual([]);
+
+    await client.callTool({ name: "list_agents", arguments: {} });
+    expect(loaded).toContain("drivers");
+    await client.callTool({ name: "list_pool", arguments: {} });
+    expect(loaded).toContain("pool");
+    expect(loaded).toContain("agents");
+    await close();
+  });
+});
