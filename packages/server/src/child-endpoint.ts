@@ -1,8 +1,23 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SafeName } from "@subagent-mcp/mailbox";
+
+/**
+ * A sub-agent's CLI holds its first model request until it has listed our tools, and a cold
+ * endpoint answers that first handshake ~100 ms slower (loading the transport, compiling the
+ * request path and the tools' schemas). So the first address handed out warms it with one
+ * tools/list to ourselves while that CLI is still starting; after the current tick, so the launch
+ * that asked for the address answers first.
+ */
+function warmUp(address: string): void {
+  setImmediate(() => {
+    const req = request(address, { method: "POST", agent: false, headers: { "content-type": "application/json", accept: "application/json, text/event-stream" } }, (res) => res.resume());
+    req.on("error", () => undefined);
+    req.end(JSON.stringify({ jsonrpc: "2.0", id: 0, method: "tools/list" }));
+  });
+}
 
 /** Where each sub-agent reaches its own messaging tools. */
 export interface ChildEndpoint {
@@ -44,7 +59,7 @@ export async function startChildEndpoint(build: (self: string) => McpServer): Pr
       res.writeHead(405, { Allow: "POST" }).end();
       return;
     }
-    // Loaded on the first call: a server whose sub-agents never message pays nothing for it.
+    // Loaded on first use (see warmUp): a server whose sub-agents never message pays nothing for it.
     const { StreamableHTTPServerTransport } = await import("@modelcontextprotocol/sdk/server/streamableHttp.js");
     const server = build(self);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
@@ -71,8 +86,14 @@ export async function startChildEndpoint(build: (self: string) => McpServer): Pr
   http.unref();
   const { port } = http.address() as AddressInfo;
   const localHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  let warm = false;
   return {
-    url: (self) => `http://127.0.0.1:${port}/agents/${SafeName.parse(self)}/${sign(self)}/mcp`,
+    url: (self) => {
+      const address = `http://127.0.0.1:${port}/agents/${SafeName.parse(self)}/${sign(self)}/mcp`;
+      if (!warm) warmUp(address);
+      warm = true;
+      return address;
+    },
     close: () => new Promise<void>((resolve) => {
       http.closeAllConnections();
       http.close(() => { resolve(); });

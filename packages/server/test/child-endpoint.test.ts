@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createServer, startChildEndpoint } from "../src/index.js";
 
 /** A POST with the headers given as is (fetch would not let a test set Host). */
@@ -61,6 +61,28 @@ describe("the sub-agents' loopback messaging endpoint", () => {
       expect(await post(url, { host: "127.0.0.1" })).toBe(403);
       expect(await post(url, { origin: "http://attacker.example" })).toBe(403);
       expect(await post(url, { origin: "null" })).toBe(403);
+    } finally {
+      await endpoint.close();
+      await supervisor.shutdown();
+    }
+  });
+
+  it("warms itself when the first address is handed out, not before, and only once", async () => {
+    const mail = new Maildir(mkdtempSync(join(tmpdir(), "child-endpoint-")));
+    const supervisor = new Supervisor({ drivers: {} });
+    const built: string[] = [];
+    const endpoint = await startChildEndpoint((self) => {
+      built.push(self);
+      return createServer({ supervisor, version: "0", messaging: { mail, self }, toolsets: ["messaging"] }).server;
+    });
+    try {
+      expect(built).toEqual([]);
+      endpoint.url("a1b2c3d4");
+      // The sub-agent has not connected: the endpoint answered a tools/list of its own.
+      await vi.waitFor(() => { expect(built).toEqual(["a1b2c3d4"]); });
+      endpoint.url("e5f6a7b8");
+      expect(await post(endpoint.url("e5f6a7b8"), {})).toBe(200);
+      expect(built).toEqual(["a1b2c3d4", "e5f6a7b8"]);
     } finally {
       await endpoint.close();
       await supervisor.shutdown();
