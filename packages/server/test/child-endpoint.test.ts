@@ -7,7 +7,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { createServer, startChildEndpoint } from "../src/index.js";
+import { createServer, startChildEndpoint, type ChildEndpoint } from "../src/index.js";
 
 /** A POST with the headers given as is (fetch would not let a test set Host). */
 function post(url: string, headers: Record<string, string>): Promise<number> {
@@ -21,12 +21,26 @@ function post(url: string, headers: Record<string, string>): Promise<number> {
   });
 }
 
+/** An endpoint serving the messaging tools from `mail`, each server built noted in `built`; closed after `use`. */
+async function withEndpoint(use: (endpoint: ChildEndpoint, mail: Maildir, built: string[]) => Promise<void>): Promise<void> {
+  const mail = new Maildir(mkdtempSync(join(tmpdir(), "child-endpoint-")));
+  const supervisor = new Supervisor({ drivers: {} });
+  const built: string[] = [];
+  const endpoint = await startChildEndpoint((self) => {
+    built.push(self);
+    return createServer({ supervisor, version: "0", messaging: { mail, self }, toolsets: ["messaging"] }).server;
+  });
+  try {
+    await use(endpoint, mail, built);
+  } finally {
+    await endpoint.close();
+    await supervisor.shutdown();
+  }
+}
+
 describe("the sub-agents' loopback messaging endpoint", () => {
-  it("speaks for each agent only at its own signed address, with the messaging tools alone", async () => {
-    const mail = new Maildir(mkdtempSync(join(tmpdir(), "child-endpoint-")));
-    const supervisor = new Supervisor({ drivers: {} });
-    const endpoint = await startChildEndpoint((self) => createServer({ supervisor, version: "0", messaging: { mail, self }, toolsets: ["messaging"] }).server);
-    try {
+  it("speaks for each agent only at its own signed address, with the messaging tools alone", () =>
+    withEndpoint(async (endpoint, mail) => {
       const url = endpoint.url("a1b2c3d4");
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/agents\/a1b2c3d4\/[0-9a-f]{32}\/mcp$/);
       const client = new Client({ name: "child", version: "1" });
@@ -42,17 +56,10 @@ describe("the sub-agents' loopback messaging endpoint", () => {
       expect((await fetch(forged, { method: "POST", body: "{}" })).status).toBe(404);
       expect((await fetch(url.replace(/\/[0-9a-f]{32}\/mcp$/, "/mcp"), { method: "POST" })).status).toBe(404);
       expect((await fetch(url)).status).toBe(405);
-    } finally {
-      await endpoint.close();
-      await supervisor.shutdown();
-    }
-  });
+    }));
 
-  it("answers only requests addressed to 127.0.0.1 or localhost with no browser Origin (DNS rebinding)", async () => {
-    const mail = new Maildir(mkdtempSync(join(tmpdir(), "child-endpoint-")));
-    const supervisor = new Supervisor({ drivers: {} });
-    const endpoint = await startChildEndpoint((self) => createServer({ supervisor, version: "0", messaging: { mail, self }, toolsets: ["messaging"] }).server);
-    try {
+  it("answers only requests addressed to 127.0.0.1 or localhost with no browser Origin (DNS rebinding)", () =>
+    withEndpoint(async (endpoint) => {
       const url = endpoint.url("a1b2c3d4");
       const port = new URL(url).port;
       expect(await post(url, {})).toBe(200);
@@ -61,31 +68,15 @@ describe("the sub-agents' loopback messaging endpoint", () => {
       expect(await post(url, { host: "127.0.0.1" })).toBe(403);
       expect(await post(url, { origin: "http://attacker.example" })).toBe(403);
       expect(await post(url, { origin: "null" })).toBe(403);
-    } finally {
-      await endpoint.close();
-      await supervisor.shutdown();
-    }
-  });
+    }));
 
-  it("warms itself when the first address is handed out, not before, and only once", async () => {
-    const mail = new Maildir(mkdtempSync(join(tmpdir(), "child-endpoint-")));
-    const supervisor = new Supervisor({ drivers: {} });
-    const built: string[] = [];
-    const endpoint = await startChildEndpoint((self) => {
-      built.push(self);
-      return createServer({ supervisor, version: "0", messaging: { mail, self }, toolsets: ["messaging"] }).server;
-    });
-    try {
+  it("warms itself when the first address is handed out, not before, and only once", () =>
+    withEndpoint(async (endpoint, _mail, built) => {
       expect(built).toEqual([]);
       endpoint.url("a1b2c3d4");
       // The sub-agent has not connected: the endpoint answered a tools/list of its own.
       await vi.waitFor(() => { expect(built).toEqual(["a1b2c3d4"]); });
-      endpoint.url("e5f6a7b8");
       expect(await post(endpoint.url("e5f6a7b8"), {})).toBe(200);
       expect(built).toEqual(["a1b2c3d4", "e5f6a7b8"]);
-    } finally {
-      await endpoint.close();
-      await supervisor.shutdown();
-    }
-  });
+    }));
 });
