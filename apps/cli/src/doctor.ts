@@ -1,5 +1,5 @@
 import { homedir } from "node:os";
-import { ProviderSchema } from "@subagent-mcp/core";
+import { errorMessage, ProviderSchema } from "@subagent-mcp/core";
 import { driverFor } from "@subagent-mcp/drivers";
 import { mcpConfigPath, readOrNull, SERVER_NAME } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
@@ -25,7 +25,7 @@ export const doctorCommand = defineCommand({
         shake = `handshake ok in ${await driver.handshake()} ms`;
       } catch (error) {
         problems += 1;
-        shake = `handshake FAILED: ${(error as Error).message}`;
+        shake = `handshake FAILED: ${errorMessage(error)}`;
       }
       process.stdout.write(`${host}: ${found.executable}\n  version: ${found.version}\n  ${registered ? "registered" : "not registered"} in ${config}\n  ${shake}\n`);
     }

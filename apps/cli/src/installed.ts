@@ -1,4 +1,4 @@
-import type { Provider } from "@subagent-mcp/core";
+import { errorMessage, type Provider } from "@subagent-mcp/core";
 import { resolveExecutable } from "@subagent-mcp/drivers/light";
 import type { EffectiveConfig } from "@subagent-mcp/server";
 
@@ -19,6 +19,6 @@ export function availability(config: EffectiveConfig, provider: Provider): { ok:
   try {
     return { ok: true, detail: resolveExecutable(provider, { explicit: config.executables?.[provider] }) };
   } catch (error) {
-    return { ok: false, detail: (error as Error).message };
+    return { ok: false, detail: errorMessage(error) };
   }
 }

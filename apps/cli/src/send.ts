@@ -1,3 +1,4 @@
+import { errorMessage } from "@subagent-mcp/core";
 import { BROADCAST, PrioritySchema, SafeName, type Message } from "@subagent-mcp/mailbox";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
@@ -31,7 +32,7 @@ export const sendCommand = defineCommand({
     try {
       sent = mail.send({ from, to: args.name, body: args.text, priority: priority.data });
     } catch (error) {
-      fail(`cannot send to "${args.name}": ${(error as Error).message.split("\n")[0] ?? ""}`);
+      fail(`cannot send to "${args.name}": ${errorMessage(error).split("\n")[0] ?? ""}`);
     }
     if (!known) process.stderr.write(`subagent-mcp: note: nobody has used the mailbox "${args.name}" yet; the message waits there until someone reads it\n`);
     if (!args.wait) {

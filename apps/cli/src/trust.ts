@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, relative, resolve } from "node:path";
+import { errorMessage } from "@subagent-mcp/core";
 import { loadAgentDefinitions } from "@subagent-mcp/agents";
 import { ConfigSchema, definitionPrivileges, privilegedSettings, PROJECT_CONFIG, projectTrustFiles, sha256, TrustStore, userConfigPath, type Config, type TrustRecord } from "@subagent-mcp/server";
 import { defineCommand } from "citty";
@@ -79,7 +80,7 @@ export const trustCommand = defineCommand({
         "Editing one of these files withdraws its trust until you run this again.",
       ]);
     } catch (error) {
-      fail((error as Error).message);
+      fail(errorMessage(error));
     }
   },
 });

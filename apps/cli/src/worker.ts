@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
+import { errorMessage, ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { stateDir } from "@subagent-mcp/hooks";
 import { Maildir, SafeName } from "@subagent-mcp/mailbox";
@@ -23,7 +23,7 @@ function extraServers(path: string | undefined): McpServerSpec[] {
   try {
     parsed = McpConfigFile.safeParse(JSON.parse(readFileSync(path, "utf8")));
   } catch (error) {
-    fail(`--mcp-config ${path}: ${(error as Error).message}`);
+    fail(`--mcp-config ${path}: ${errorMessage(error)}`);
   }
   if (!parsed.success) fail(`--mcp-config ${path}: expected {"mcpServers": {"name": {"command": ..., "args": [...]}}} (${parsed.error.issues[0]?.message ?? ""})`);
   return Object.entries(parsed.data.mcpServers).map(([name, s]) => ({ name, command: s.command, args: s.args, env: s.env }));
@@ -164,7 +164,7 @@ function printPlan(driver: CliDriver, spec: SessionSpec, files: WorkerFiles, mai
   try {
     executable = driver.executable();
   } catch (error) {
-    executable = `not found (${(error as Error).message})`;
+    executable = `not found (${errorMessage(error)})`;
   }
   const args = driver.argv(full);
   process.stdout.write(`${JSON.stringify({ provider: driver.provider, executable, args, session: full, resume: resume ?? null, mailbox, log: files.logPath }, null, 2)}\n`);

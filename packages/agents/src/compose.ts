@@ -1,9 +1,10 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { join, sep } from "node:path";
+import { SafeName } from "@subagent-mcp/core";
 import { expertiseDirs, skillDirs, type SearchContext } from "./dirs.js";
 import { AgentsError } from "./errors.js";
 import { normalizeText, splitFrontmatter } from "./parse.js";
-import { SafeNameSchema, type AgentDefinition } from "./schema.js";
+import type { AgentDefinition } from "./schema.js";
 
 // Reads `<dir>/<relative>` only if its real path (symlinks followed) stays inside `dir`.
 function readInside(dir: string, relative: string[]): string | undefined {
@@ -20,7 +21,7 @@ function readInside(dir: string, relative: string[]): string | undefined {
 }
 
 function checkName(kind: string, name: string, file: string): void {
-  if (!SafeNameSchema.safeParse(name).success) throw new AgentsError("UNSAFE_NAME", `${file}: ${kind} name "${name}" is not a plain name`);
+  if (!SafeName.safeParse(name).success) throw new AgentsError("UNSAFE_NAME", `${file}: ${kind} name "${name}" is not a plain name`);
 }
 
 /** The text of a skill (`<dir>/<name>/SKILL.md`, its own frontmatter removed). */

@@ -5,7 +5,6 @@ export {
   DefinitionScopeSchema,
   FrontmatterSchema,
   LoadedDefinitionSchema,
-  SafeNameSchema,
   type AgentDefinition,
   type DefinitionScope,
   type LoadedDefinition,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { errorMessage } from "@subagent-mcp/core";
 import { definitionSources, type SearchContext } from "./dirs.js";
 import type { LoadIssue } from "./errors.js";
 import { parseDefinition } from "./parse.js";
@@ -37,7 +38,7 @@ export function loadAgentDefinitions(ctx: SearchContext): LoadResult {
       try {
         bytes = readFileSync(file);
       } catch (error) {
-        errors.push({ file, message: `cannot read: ${(error as Error).message}` });
+        errors.push({ file, message: `cannot read: ${errorMessage(error)}` });
         continue;
       }
       const parsed = parseDefinition(file, bytes.toString("utf8"));

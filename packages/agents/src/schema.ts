@@ -1,11 +1,5 @@
-import { ProviderSchema } from "@subagent-mcp/core";
+import { ProviderSchema, SafeName } from "@subagent-mcp/core";
 import { z } from "zod";
-
-/** Names of agents, skills and expertise: one path segment, never `..`, so they can't leave their directory. */
-export const SafeNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-' only (no path separators)")
-  .refine((name) => !name.includes(".."), "must not contain '..'");
 
 // Claude Code writes tools as "Read, Grep, Bash"; we also take a YAML list.
 const ToolList = z.union([z.array(z.string().min(1)), z.string()]).transform((v) =>
@@ -20,7 +14,7 @@ export const KNOWN_KEYS = new Set([
 
 /** The frontmatter of an agent definition file. */
 export const FrontmatterSchema = z.object({
-  name: SafeNameSchema,
+  name: SafeName,
   description: z.string().optional(),
   provider: ProviderSchema.default("claude"),
   model: z.string().min(1).optional(),
@@ -29,8 +23,8 @@ export const FrontmatterSchema = z.object({
   allowed_tools: ToolList.optional(),
   permission_mode: z.string().min(1).optional(),
   permissionMode: z.string().min(1).optional(),
-  skills: z.array(SafeNameSchema).default([]),
-  expertise: z.array(SafeNameSchema).default([]),
+  skills: z.array(SafeName).default([]),
+  expertise: z.array(SafeName).default([]),
   replicas: z.int().min(1).max(16).default(1),
   max_turns_per_process: z.int().min(1).default(20),
 });

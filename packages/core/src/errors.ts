@@ -17,3 +17,8 @@ export class CoreError extends Error {
     super(message);
   }
 }
+
+/** What a caught value says: its message when it is an Error, else the value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

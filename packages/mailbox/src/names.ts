@@ -1,8 +1,8 @@
-import { z } from "zod";
+import { SafeName } from "@subagent-mcp/core";
 import { MailboxError } from "./errors.js";
 
-/** Mailbox names and message ids: one path segment each, so no name can leave the mail root. */
-export const SafeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "use letters, digits, '.', '_' and '-' (at most 128, starting with a letter or digit)").refine((n) => !n.includes(".."), "must not contain '..'");
+// Mailbox names and message ids are core's safe names: one path segment each, so no name can leave the mail root.
+export { SafeName };
 
 /** `value` if it is a {@link SafeName}, else a MailboxError("UNSAFE_NAME") naming `what` it was. */
 export function safeName(value: string, what = "mailbox name"): string {

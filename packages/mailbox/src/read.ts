@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { errorMessage } from "@subagent-mcp/core";
 import { MessageSchema, type Message } from "./types.js";
 
 /** A message file read: the message, why it is not one, or nothing (another reader moved it first). */
@@ -25,7 +26,7 @@ export function readMessage(path: string, file: string, maxBytes: number): ReadR
     try {
       json = JSON.parse(readFileSync(fd, "utf8"));
     } catch (error) {
-      return { problem: `not JSON: ${(error as Error).message}` };
+      return { problem: `not JSON: ${errorMessage(error)}` };
     }
     const parsed = MessageSchema.safeParse(json);
     if (!parsed.success) {
@@ -35,7 +36,7 @@ export function readMessage(path: string, file: string, maxBytes: number): ReadR
     if (`${parsed.data.id}.json` !== file) return { problem: `its id ${parsed.data.id} does not match its file name` };
     return { message: parsed.data };
   } catch (error) {
-    return { problem: `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    return { problem: `cannot read it (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})` };
   } finally {
     closeSync(fd);
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { ProviderSchema, type Provider } from "@subagent-mcp/core";
+import { errorMessage, ProviderSchema, type Provider } from "@subagent-mcp/core";
 import { executableEnvVar } from "@subagent-mcp/drivers/light";
 import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { z } from "zod";
@@ -56,7 +56,7 @@ function readConfig(path: string): { config: Config; digest?: string } {
   try {
     json = JSON.parse(bytes.toString("utf8"));
   } catch (error) {
-    throw new ServerError("CONFIG_INVALID", `${path}: not valid JSON (${(error as Error).message})`);
+    throw new ServerError("CONFIG_INVALID", `${path}: not valid JSON (${errorMessage(error)})`);
   }
   const parsed = ConfigSchema.safeParse(json);
   if (!parsed.success) {

@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import { errorMessage } from "@subagent-mcp/core";
 import { composeSystemPrompt, formatIssue, loadAgentDefinitions, type LoadedDefinition, type SearchContext } from "@subagent-mcp/agents";
 import type { DefinitionSet, PoolDefinition } from "./pool-catalog.js";
 import { definitionPrivileges, trustCommand, untrustedReason } from "./project-policy.js";
@@ -43,8 +44,8 @@ export function agentDefinitionSource(ctx: SearchContext, options: { trust?: Tru
           systemPrompt: composeSystemPrompt(d, ctx),
         });
       } catch (error) {
-        problems.push((error as Error).message);
-        refuse(d.name, (error as Error).message);
+        problems.push(errorMessage(error));
+        refuse(d.name, errorMessage(error));
       }
     }
     return { definitions, problems, unusable };

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
+import { errorMessage } from "@subagent-mcp/core";
 import { projectDefinitionDirs } from "@subagent-mcp/agents/dirs";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
@@ -40,7 +41,7 @@ export function projectRoot(dir: string): string {
   try {
     return realpathSync(dir);
   } catch (error) {
-    throw new ServerError("INVALID_ARGUMENT", `${dir}: not a directory (${(error as Error).message})`);
+    throw new ServerError("INVALID_ARGUMENT", `${dir}: not a directory (${errorMessage(error)})`);
   }
 }
 
@@ -84,7 +85,7 @@ export class TrustStore {
     try {
       parsed = TrustFileSchema.safeParse(JSON.parse(text));
     } catch (error) {
-      throw new ServerError("CONFIG_INVALID", `${this.path}: not valid JSON (${(error as Error).message}); remove it and grant trust again`);
+      throw new ServerError("CONFIG_INVALID", `${this.path}: not valid JSON (${errorMessage(error)}); remove it and grant trust again`);
     }
     if (!parsed.success) throw new ServerError("CONFIG_INVALID", `${this.path}: ${parsed.error.issues[0]?.message ?? "invalid"}; remove it and grant trust again`);
     return parsed.data.projects;

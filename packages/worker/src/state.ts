@@ -1,6 +1,6 @@
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ProviderSchema, UsageSchema } from "@subagent-mcp/core";
+import { errorMessage, ProviderSchema, UsageSchema } from "@subagent-mcp/core";
 import { z } from "zod";
 import { writeAtomic } from "./atomic.js";
 
@@ -66,7 +66,7 @@ export class WorkerFiles {
     try {
       return SavedSessionSchema.parse(JSON.parse(text));
     } catch (error) {
-      this.#setAside(error instanceof z.ZodError ? (error.issues[0]?.message ?? "invalid") : (error as Error).message, onProblem);
+      this.#setAside(error instanceof z.ZodError ? (error.issues[0]?.message ?? "invalid") : errorMessage(error), onProblem);
       return undefined;
     }
   }

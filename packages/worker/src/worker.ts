@@ -1,4 +1,4 @@
-import type { AgentEvent, Driver, Session, SessionSpec, Usage } from "@subagent-mcp/core";
+import { errorMessage, type AgentEvent, type Driver, type Session, type SessionSpec, type Usage } from "@subagent-mcp/core";
 import { wakes, type Mailboxes, type Message } from "@subagent-mcp/mailbox";
 import { setTimeout as sleep } from "node:timers/promises";
 import { conversations, renderTurn, type Conversation } from "./conversation.js";
@@ -114,7 +114,7 @@ export class Worker {
           entry.reply = mail.send({ from: name, to: to.from, body: outcome.result, priority: "normal", replyTo: to.id, threadId: to.threadId, auto: true }).id;
           entry.outcome = "replied";
         } catch (error) {
-          failure = entry.error = `the reply could not be sent: ${(error as Error).message}`;
+          failure = entry.error = `the reply could not be sent: ${errorMessage(error)}`;
         }
       }
       if (failure === undefined) for (const id of ids) mail.ack(name, id);
@@ -143,7 +143,7 @@ export class Worker {
     try {
       mail.send({ from: name, to: to.from, body: `${name} gave up on your message after ${attempts} attempt(s): ${reason}. It is in ${name}'s dead letters (subagent-mcp mail ${name}).`, priority: "normal", replyTo: to.id, threadId: to.threadId, auto: true, bounce: true });
     } catch (error) {
-      this.#o.say?.(`could not tell ${to.from} that message ${to.id} is in the dead letters: ${(error as Error).message}`);
+      this.#o.say?.(`could not tell ${to.from} that message ${to.id} is in the dead letters: ${errorMessage(error)}`);
     }
   }
 
@@ -203,7 +203,7 @@ export class Worker {
           this.#o.files.saveSession({ provider: this.#o.driver.provider, sessionId: event.sessionId });
         } catch (error) {
           // The turn goes on; only a restart would begin a new session.
-          this.#o.say?.(`warning: cannot save the session id: ${(error as Error).message}`);
+          this.#o.say?.(`warning: cannot save the session id: ${errorMessage(error)}`);
         }
         return;
       case "error":

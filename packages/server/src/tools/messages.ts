@@ -1,3 +1,4 @@
+import { errorMessage } from "@subagent-mcp/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { BROADCAST, PrioritySchema, SafeName, type Message } from "@subagent-mcp/mailbox";
@@ -96,7 +97,7 @@ function settleAfterSending(deps: MessagingDeps, taken: Message[], answering: An
       try {
         act(m);
       } catch (error) {
-        process.stderr.write(`subagent-mcp: could not ${what} message ${m.id} in ${self}'s mailbox: ${(error as Error).message}\n`);
+        process.stderr.write(`subagent-mcp: could not ${what} message ${m.id} in ${self}'s mailbox: ${errorMessage(error)}\n`);
       }
     }
   };
