@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { errorMessage } from "@subagent-mcp/core";
 import { projectDefinitionDirs } from "@subagent-mcp/agents/dirs";
+import { stateDir, writePrivate } from "@subagent-mcp/hooks";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
 
@@ -33,7 +34,7 @@ export function sha256(bytes: Buffer | string): string {
 
 /** Where trust is recorded: `$XDG_STATE_HOME/subagent-mcp/trust.json` (default `~/.local/state/...`). */
 export function trustFilePath(env: Record<string, string | undefined>): string {
-  return join(env.XDG_STATE_HOME ?? join(env.HOME ?? homedir(), ".local", "state"), "subagent-mcp", "trust.json");
+  return join(stateDir({ home: env.HOME ?? homedir(), env }), "trust.json");
 }
 
 /** The project's real path: the key of its record, the same however it is reached. */
@@ -128,19 +129,8 @@ export class TrustStore {
     return true;
   }
 
-  // Atomic (temp file + rename), the folder 0700 and the file 0600: only the user reads or writes trust.
+  // Atomic, the folder 0700 and the file 0600: only the user reads or writes trust.
   #write(projects: TrustRecord[]): void {
-    const dir = dirname(this.path);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
-    const temp = `${this.path}.${process.pid}.tmp`;
-    try {
-      writeFileSync(temp, `${JSON.stringify({ version: 1, projects }, null, 2)}\n`, { mode: 0o600, flag: "w" });
-      chmodSync(temp, 0o600);
-      renameSync(temp, this.path);
-    } catch (error) {
-      rmSync(temp, { force: true });
-      throw error;
-    }
+    writePrivate(this.path, `${JSON.stringify({ version: 1, projects }, null, 2)}\n`);
   }
 }

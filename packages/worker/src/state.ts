@@ -1,8 +1,8 @@
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { errorMessage, ProviderSchema, UsageSchema } from "@subagent-mcp/core";
+import { writeAtomic } from "@subagent-mcp/hooks";
 import { z } from "zod";
-import { writeAtomic } from "./atomic.js";
 
 function alive(pid: number): boolean {
   try {
