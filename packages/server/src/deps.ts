@@ -57,7 +57,7 @@ type Defaulted = "defaultCwd" | "depth" | "maxDepth" | "stallSeconds" | "progres
 /** {@link ServerDeps} as the tools read them: defaults applied, and the costly parts made on first use. */
 export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging"> {
   supervisor(): Promise<Supervisor>;
-  /** The pool behind invoke, warmup, list_pool and reset, made by the first of them. */
+  /** The pool behind invoke, warmup, list_pool and reset (made by the first of them), its definitions read again. */
   pool(): Promise<PoolCatalog>;
   /** The messaging server a launched sub-agent gets under mailbox name `self`; undefined when sub-agents get none. */
   childServer: ((self: string) => Promise<McpServerSpec>) | undefined;

@@ -88,7 +88,12 @@ function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>): Omit<S
   let mode = false;
   return {
     supervisor,
-    pool: () => pool.get(),
+    // Every pool call starts from the definition files as they are now.
+    pool: async () => {
+      const catalog = await pool.get();
+      await catalog.refresh();
+      return catalog;
+    },
     defaultCwd,
     depth,
     maxDepth,

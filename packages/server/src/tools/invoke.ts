@@ -39,7 +39,6 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
     (args) =>
       guard(async () => {
         const catalog = await deps.pool();
-        await catalog.refresh();
         catalog.startable(args.agent);
         const out = await catalog.pool.invoke(args.agent, args.task, (args.timeout_s ?? 45) * 1000);
         if (out.status === "running") {

@@ -58,7 +58,6 @@ export function registerListPoolTool(server: McpServer, deps: ToolDeps): void {
     () =>
       guard(async () => {
         const catalog = await deps.pool();
-        await catalog.refresh();
         const agents = catalog.definitions().map((d) => ({
           agent: d.name,
           ...(d.description === undefined ? {} : { description: d.description }),

@@ -20,7 +20,6 @@ export function registerResetTool(server: McpServer, deps: ToolDeps): void {
     (args) =>
       guard(async () => {
         const catalog = await deps.pool();
-        await catalog.refresh();
         // An agent that became unusable (its file changed, trust revoked) can still have its replicas ended.
         if (!catalog.pool.names().includes(args.agent)) catalog.require(args.agent);
         const count = catalog.pool.list(args.agent).length;

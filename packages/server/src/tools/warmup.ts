@@ -25,7 +25,6 @@ export function registerWarmupTool(server: McpServer, deps: ToolDeps): void {
     (args) =>
       guard(async () => {
         const catalog = await deps.pool();
-        await catalog.refresh();
         catalog.startable(args.agent);
         const replicas = catalog.pool.warmup(args.agent, args.replicas).map(replicaOut);
         return ok({ agent: args.agent, replicas }, `${args.agent}: ${replicas.length} replica(s) warm.`);
