@@ -1,14 +1,13 @@
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { errorMessage, ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
-import { stateDir } from "@subagent-mcp/hooks";
-import { Maildir, SafeName } from "@subagent-mcp/mailbox";
+import { SafeName } from "@subagent-mcp/mailbox";
 import { agentDefinitionSource, ceilingFrom, childEnv, createDrivers, depthFrom, grant, LINEAGE_ENV, loadConfig, MESSAGING_TOOLS, ServerError, type Grant } from "@subagent-mcp/server";
 import { Worker, WorkerFiles } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { z } from "zod";
+import { cliContext, mailboxes, type CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { nestedServer } from "./nested.js";
 
@@ -73,8 +72,8 @@ export const workerCommand = defineCommand({
     const name = SafeName.safeParse(args.name);
     if (!name.success) fail(`--name: ${name.error.issues[0]?.message ?? "invalid"} (got "${args.name}")`);
     const config = loadConfig({ cwd: process.cwd(), env: process.env });
-    const home = process.env.HOME ?? homedir();
-    const definition = args.agent === undefined ? undefined : findDefinition(args.agent, home);
+    const ctx = cliContext();
+    const definition = args.agent === undefined ? undefined : findDefinition(args.agent, ctx);
     const provider = ProviderSchema.safeParse(args.provider ?? definition?.provider ?? "claude");
     if (!provider.success) fail(`--provider must be claude, codex or gemini (got "${args.provider ?? ""}")`);
     const userTools = list(args["allowed-tools"]) ?? definition?.allowedTools;
@@ -103,15 +102,14 @@ export const workerCommand = defineCommand({
       ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
       ...(definition === undefined ? {} : { systemPromptAppend: definition.systemPrompt }),
     };
-    const state = stateDir({ home, env: process.env });
-    const files = new WorkerFiles(join(state, "workers", name.data));
+    const files = new WorkerFiles(join(ctx.stateDir, "workers", name.data));
     const maxAttempts = Number(args["max-attempts"] ?? 3);
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) fail(`--max-attempts must be a whole number of at least 1 (got "${args["max-attempts"] ?? ""}")`);
     const pollMs = Number(args["poll-ms"] ?? 2_000);
     if (!Number.isFinite(pollMs) || pollMs < 10) fail(`--poll-ms must be a number of milliseconds, at least 10 (got "${args["poll-ms"] ?? ""}")`);
     const retryBaseMs = Number(args["retry-ms"] ?? 2_000);
     if (!Number.isFinite(retryBaseMs) || retryBaseMs < 0) fail(`--retry-ms must be a number of milliseconds (got "${args["retry-ms"] ?? ""}")`);
-    const mail = new Maildir(join(state, "mail"), { maxAttempts, pollMs });
+    const mail = mailboxes(ctx, { maxAttempts, pollMs });
     const driver = createDrivers(config)[provider.data];
     if (args.print) {
       printPlan(driver, spec, files, join(mail.root, name.data));
@@ -145,8 +143,8 @@ export const workerCommand = defineCommand({
   },
 });
 
-function findDefinition(agent: string, home: string): NonNullable<ReturnType<ReturnType<typeof agentDefinitionSource>>["definitions"][number]> {
-  const loaded = agentDefinitionSource({ cwd: process.cwd(), home, env: process.env })();
+function findDefinition(agent: string, ctx: CliContext): NonNullable<ReturnType<ReturnType<typeof agentDefinitionSource>>["definitions"][number]> {
+  const loaded = agentDefinitionSource(ctx)();
   const found = loaded.definitions.find((d) => d.name === agent);
   if (found === undefined) {
     const known = loaded.definitions.map((d) => d.name).join(", ") || "none";
