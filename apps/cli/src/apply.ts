@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { assertWritable } from "@subagent-mcp/hooks";
 import { applyChange, readRecord, recordChanges, type FileChange, type RecordedChange } from "@subagent-mcp/host-config";
+import { errorMessage } from "@subagent-mcp/core";
 import { fail } from "./fail.js";
 
 /** The `--force` flag of setup, update, init and uninstall. */
@@ -47,7 +48,7 @@ export function applyPlanned(planned: Planned[], dir: string, force: boolean): v
     }
   } catch (error) {
     if (applied.length > 0) recordChanges(dir, applied);
-    fail((error as Error).message);
+    fail(errorMessage(error));
   }
   if (applied.length > 0) refusing(() => { recordChanges(dir, applied); });
 }

@@ -38,6 +38,7 @@ export async function runHook(host: string | undefined): Promise<void> {
     const out = hostHook(host as HookHost, input, { stateDir: stateDir({ home, env: process.env }), env: process.env, poolAgents: () => poolAgents(input.cwd ?? process.cwd(), home) });
     if (out !== undefined) process.stdout.write(`${JSON.stringify(out)}\n`);
   } catch (error) {
-    process.stderr.write(`subagent-mcp hook: ${(error as Error).message}\n`);
+    // Not core's errorMessage(): that would load zod on every prompt the host sends.
+    process.stderr.write(`subagent-mcp hook: ${error instanceof Error ? error.message : String(error)}\n`);
   }
 }

@@ -3,6 +3,7 @@ import { stateDir } from "@subagent-mcp/hooks";
 import { applyRevert, Drafts, planRevert, readRecord, removeOurs, writeRecord, type Revert } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 import { forceArg, refuseReadOnly, refusing } from "./apply.js";
+import { errorMessage } from "@subagent-mcp/core";
 import { fail } from "./fail.js";
 
 /** `subagent-mcp uninstall`: reverses exactly what setup and init wrote. */
@@ -27,7 +28,7 @@ export const uninstallCommand = defineCommand({
       } catch (error) {
         // What is not undone yet stays recorded, for the next uninstall.
         writeRecord(dir, changes.slice(i).reverse());
-        fail((error as Error).message);
+        fail(errorMessage(error));
       }
       process.stdout.write(`${revert.path}: ${revert.how}\n`);
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { errorMessage } from "@subagent-mcp/core";
 import { writePrivate } from "@subagent-mcp/hooks";
 import { HostConfigError } from "./errors.js";
 import type { FileChange } from "./files.js";
@@ -29,7 +30,7 @@ export function readRecord(dir: string): RecordedChange[] {
   try {
     return RecordSchema.parse(JSON.parse(text)).changes;
   } catch (error) {
-    const why = error instanceof z.ZodError ? "unexpected content" : (error as Error).message;
+    const why = error instanceof z.ZodError ? "unexpected content" : errorMessage(error);
     throw new HostConfigError("UNPARSEABLE", `${path}: not a record of ours (${why}); move it away to start a new one`);
   }
 }

@@ -1,7 +1,34 @@
 // Public API of @subagent-mcp/server: the MCP server (transport-free), its configuration, and the
 // pieces the CLI needs to run it. `@subagent-mcp/server/light` is the same less what loads the
 // drivers and the agent-definition parser (the supervisor, the definitions, the pool, the endpoint).
-export * from "./light.js";
+// Everything in ./light.js, by name:
+export { createServer, type SubagentServer } from "./server.js";
+export { OnFirstUse } from "./first-use.js";
+export { TOOLSETS, type ServerDeps, type Toolset } from "./deps.js";
+export { ServerError, type ServerErrorCode } from "./errors.js";
+export { CEILING_ENV, ceilingFrom, checkDepth, childEnv, DEPTH_ENV, depthFrom, LINEAGE_ENV, MAX_DEPTH_ENV, NAME_ENV, TOOLS_CEILING_ENV } from "./nesting.js";
+export { grant, levelOf, PERMISSION_LEVELS, PermissionModeSchema, type Ceiling, type Grant, type GrantRequest, type PermissionLevel, type PermissionMode } from "./permissions.js";
+export { messagingIdentity, SHARED_INBOX, SharedInbox, type MessagingIdentity } from "./identity.js";
+export { ConfigSchema, DEFAULT_CAP, DEFAULT_MAX_DEPTH, loadConfig, privilegedSettings, userConfigPath, type Config, type EffectiveConfig } from "./config.js";
+export { definitionPrivileges, trustCommand, UNTRUSTED_PERMISSION_MODES, UNTRUSTED_TOOLS } from "./project-policy.js";
+export {
+  PROJECT_CONFIG,
+  projectRoot,
+  projectTrustFiles,
+  sha256,
+  TrustFileSchema,
+  TrustRecordSchema,
+  trustFilePath,
+  TrustStore,
+  type TrustRecord,
+  type TrustStatus,
+} from "./trust.js";
+export type { DefinitionSet, DefinitionSource, Lineage, PoolDefinition } from "./pool-catalog.js";
+export type { OrchestrationState } from "./tools/orchestration-mode.js";
+export { CHILD_SERVER } from "./tools/launch-agent.js";
+export { MESSAGING_TOOLS } from "./tools/messages.js";
+export { BoundedStdioServerTransport, stdioTransport, type BoundedStdioOptions } from "./stdio-transport.js";
+export { capToolResult, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESULT_CHARS, limitsFrom, type Limits } from "./limits.js";
 export { createDrivers, createSupervisor } from "./supervisor.js";
 export { DEFAULT_RESET, PoolCatalog } from "./pool-catalog.js";
 export { agentDefinitionSource } from "./definitions.js";
