@@ -6,7 +6,9 @@ import { serverBin } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
 
 /** Wall time of one hook invocation as the host pays it: a process start, stdin in, stdout out. */
-export async function hookBench(runs: number): Promise<{ userPromptOff: Summary; preToolOn: Summary; geminiPromptOn: Summary; geminiToolOn: Summary; codexToolOn: Summary; versionCommand: Summary }> {
+export async function hookBench(
+  runs: number,
+): Promise<{ userPromptOff: Summary; preToolOn: Summary; geminiPromptOn: Summary; geminiToolOn: Summary; codexToolOn: Summary; versionCommand: Summary }> {
   const home = mkdtempSync(join(tmpdir(), "hook-bench-"));
   const env = { PATH: process.env.PATH ?? "", HOME: home, XDG_STATE_HOME: join(home, "state") };
   const time = async (args: string[], input: string): Promise<number> => {
@@ -35,5 +37,12 @@ export async function hookBench(runs: number): Promise<{ userPromptOff: Summary;
   const codexTool: number[] = [];
   for (let i = 0; i < runs; i += 1) codexTool.push(await time(["hook", "codex"], codexSpawn));
   for (let i = 0; i < runs; i += 1) version.push(await time(["--version"], ""));
-  return { userPromptOff: summarize(off), preToolOn: summarize(on), geminiPromptOn: summarize(geminiPrompt), geminiToolOn: summarize(geminiTool), codexToolOn: summarize(codexTool), versionCommand: summarize(version) };
+  return {
+    userPromptOff: summarize(off),
+    preToolOn: summarize(on),
+    geminiPromptOn: summarize(geminiPrompt),
+    geminiToolOn: summarize(geminiTool),
+    codexToolOn: summarize(codexTool),
+    versionCommand: summarize(version),
+  };
 }

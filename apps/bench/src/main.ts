@@ -18,7 +18,10 @@ const providers: Provider[] = ["claude", "codex", "gemini"];
 const resultsDir = join(import.meta.dirname, "..", "results");
 mkdirSync(resultsDir, { recursive: true });
 const save = (name: string, data: unknown): void => {
-  writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, runs, ...data as object }, null, 2)}\n`);
+  writeFileSync(
+    join(resultsDir, `${name}.json`),
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, runs, ...(data as object) }, null, 2)}\n`,
+  );
 };
 
 if (only === undefined || only === "cold-warm") {
@@ -27,7 +30,16 @@ if (only === undefined || only === "cold-warm") {
   printTable(
     `Driver: cold start to first result vs a follow-up in a warm session (ms; ${runs} cold runs, ${runs * 5} warm turns per CLI)`,
     ["cli", "cold median", "cold min-max", "warm median", "warm p95", "warm min-max", "warm is faster by", "CLI lag: model done -> turn end"],
-    rows.map((r) => [r.provider, r.cold.median, `${r.cold.min}-${r.cold.max}`, r.warm.median, r.warm.p95, `${r.warm.min}-${r.warm.max}`, `${r.speedup}x`, `${r.cliLag.median} / ${r.cliLag.p99}`]),
+    rows.map((r) => [
+      r.provider,
+      r.cold.median,
+      `${r.cold.min}-${r.cold.max}`,
+      r.warm.median,
+      r.warm.p95,
+      `${r.warm.min}-${r.warm.max}`,
+      `${r.speedup}x`,
+      `${r.cliLag.median} / ${r.cliLag.p99}`,
+    ]),
   );
   save("cold-vs-warm", { results: rows });
 }
@@ -35,16 +47,24 @@ if (only === undefined || only === "cold-warm") {
 if (only === undefined || only === "startup") {
   const s = await startupBench(runs);
   const ms = (x: { median: number; p99: number }): string => `${x.median} / ${x.p99}`;
-  printTable("Start-up as a host sees it (ms; median / p99)", ["measure", "claude", "codex", "gemini", "target"], [
-    ["launch_agent -> sub-agent's first model request", ...providers.map((p) => ms(s.firstRequest[p])), "529 / 544 / 1102"],
-    ["same without sub-agent messaging", ...providers.map((p) => ms(s.firstRequestNoMessaging[p])), ""],
-  ]);
-  printTable("", ["measure", "value", "target"], [
-    ["client connect + initialize", ms(s.connectInitialize), "< 120"],
-    ["client connect + initialize + tools/list", ms(s.connectToolsList), ""],
-    ["three agents launched at once, all done", ms(s.threeAllDone), "<= 1197"],
-    ["launch_agent call, 3 concurrent", ms(s.launchConcurrent3), "< 15"],
-  ]);
+  printTable(
+    "Start-up as a host sees it (ms; median / p99)",
+    ["measure", "claude", "codex", "gemini", "target"],
+    [
+      ["launch_agent -> sub-agent's first model request", ...providers.map((p) => ms(s.firstRequest[p])), "529 / 544 / 1102"],
+      ["same without sub-agent messaging", ...providers.map((p) => ms(s.firstRequestNoMessaging[p])), ""],
+    ],
+  );
+  printTable(
+    "",
+    ["measure", "value", "target"],
+    [
+      ["client connect + initialize", ms(s.connectInitialize), "< 120"],
+      ["client connect + initialize + tools/list", ms(s.connectToolsList), ""],
+      ["three agents launched at once, all done", ms(s.threeAllDone), "<= 1197"],
+      ["launch_agent call, 3 concurrent", ms(s.launchConcurrent3), "< 15"],
+    ],
+  );
   save("startup", { results: s });
 }
 
@@ -59,16 +79,20 @@ if (only === undefined || only === "mcp") {
       ["follow-up turn (send_message + wait)", ...providers.map((p) => `${m.followUp[p].median} / ${m.followUp[p].p99}`), "< 65"],
     ],
   );
-  printTable("", ["measure", "value", "target"], [
-    ["20 sequential tasks, median per task (claude)", `${m.sequential20.median} (p99 ${m.sequential20.p99})`, "< 65"],
-    ["list_agents with 5 live agents, median / p99", `${m.listAgents5.median} / ${m.listAgents5.p99}`, "p99 < 2"],
-    ["list_agents with 20 live agents, median / p99", `${m.listAgents20.median} / ${m.listAgents20.p99}`, "p99 < 2"],
-    ["poll_agent with 20 live agents, median / p99", `${m.pollAgent20.median} / ${m.pollAgent20.p99}`, "p99 < 2"],
-    ["launch_agent returns, median / p99", `${m.launchReturns.median} / ${m.launchReturns.p99}`, "< 15"],
-    ["idle server RSS (MB)", m.idleRssMb, "< 45"],
-    ["server exit after stdin closes", m.exitAfterStdinCloseMs, "< 1000"],
-    ["agent processes alive 1 s after client exit", m.agentProcessesAliveAfter1s, "0"],
-  ]);
+  printTable(
+    "",
+    ["measure", "value", "target"],
+    [
+      ["20 sequential tasks, median per task (claude)", `${m.sequential20.median} (p99 ${m.sequential20.p99})`, "< 65"],
+      ["list_agents with 5 live agents, median / p99", `${m.listAgents5.median} / ${m.listAgents5.p99}`, "p99 < 2"],
+      ["list_agents with 20 live agents, median / p99", `${m.listAgents20.median} / ${m.listAgents20.p99}`, "p99 < 2"],
+      ["poll_agent with 20 live agents, median / p99", `${m.pollAgent20.median} / ${m.pollAgent20.p99}`, "p99 < 2"],
+      ["launch_agent returns, median / p99", `${m.launchReturns.median} / ${m.launchReturns.p99}`, "< 15"],
+      ["idle server RSS (MB)", m.idleRssMb, "< 45"],
+      ["server exit after stdin closes", m.exitAfterStdinCloseMs, "< 1000"],
+      ["agent processes alive 1 s after client exit", m.agentProcessesAliveAfter1s, "0"],
+    ],
+  );
   save("mcp", { results: m });
 }
 
@@ -100,14 +124,18 @@ if (only === undefined || only === "pool") {
 
 if (only === undefined || only === "hooks") {
   const h = await hookBench(Math.max(10, runs * 4));
-  printTable("Hook handler, process start to exit (ms)", ["case", "median", "p95", "min-max"], [
-    ["claude: UserPromptSubmit, mode off", h.userPromptOff.median, h.userPromptOff.p95, `${h.userPromptOff.min}-${h.userPromptOff.max}`],
-    ["claude: PreToolUse on Agent, mode on (deny)", h.preToolOn.median, h.preToolOn.p95, `${h.preToolOn.min}-${h.preToolOn.max}`],
-    ["gemini: BeforeAgent, mode on (directive)", h.geminiPromptOn.median, h.geminiPromptOn.p95, `${h.geminiPromptOn.min}-${h.geminiPromptOn.max}`],
-    ["gemini: BeforeTool on invoke_agent, mode on (deny)", h.geminiToolOn.median, h.geminiToolOn.p95, `${h.geminiToolOn.min}-${h.geminiToolOn.max}`],
-    ["codex: PreToolUse on spawn_agent, mode on (deny)", h.codexToolOn.median, h.codexToolOn.p95, `${h.codexToolOn.min}-${h.codexToolOn.max}`],
-    ["for scale: subagent-mcp --version", h.versionCommand.median, h.versionCommand.p95, `${h.versionCommand.min}-${h.versionCommand.max}`],
-  ]);
+  printTable(
+    "Hook handler, process start to exit (ms)",
+    ["case", "median", "p95", "min-max"],
+    [
+      ["claude: UserPromptSubmit, mode off", h.userPromptOff.median, h.userPromptOff.p95, `${h.userPromptOff.min}-${h.userPromptOff.max}`],
+      ["claude: PreToolUse on Agent, mode on (deny)", h.preToolOn.median, h.preToolOn.p95, `${h.preToolOn.min}-${h.preToolOn.max}`],
+      ["gemini: BeforeAgent, mode on (directive)", h.geminiPromptOn.median, h.geminiPromptOn.p95, `${h.geminiPromptOn.min}-${h.geminiPromptOn.max}`],
+      ["gemini: BeforeTool on invoke_agent, mode on (deny)", h.geminiToolOn.median, h.geminiToolOn.p95, `${h.geminiToolOn.min}-${h.geminiToolOn.max}`],
+      ["codex: PreToolUse on spawn_agent, mode on (deny)", h.codexToolOn.median, h.codexToolOn.p95, `${h.codexToolOn.min}-${h.codexToolOn.max}`],
+      ["for scale: subagent-mcp --version", h.versionCommand.median, h.versionCommand.p95, `${h.versionCommand.min}-${h.versionCommand.max}`],
+    ],
+  );
   save("hooks", { results: h });
 }
 
@@ -118,7 +146,14 @@ if (only === undefined || only === "worker") {
   printTable(
     `Worker: messages answered through the mailboxes, one after another (ms, median / p95; mailbox alone: send -> reader wakes ${wake.median} / ${wake.p95})`,
     ["cli", "first reply (CLI start)", "send -> reply", "send -> model", "model done -> reply", "idle tree RSS (MB)"],
-    rows.map((r) => [r.provider, r.firstReplyMs, `${r.reply.median} / ${r.reply.p95}`, `${r.toModel.median} / ${r.toModel.p95}`, `${r.modelToReply.median} / ${r.modelToReply.p95}`, r.idleTreeRssMb]),
+    rows.map((r) => [
+      r.provider,
+      r.firstReplyMs,
+      `${r.reply.median} / ${r.reply.p95}`,
+      `${r.toModel.median} / ${r.toModel.p95}`,
+      `${r.modelToReply.median} / ${r.modelToReply.p95}`,
+      r.idleTreeRssMb,
+    ]),
   );
   save("worker", { mailboxWake: wake, results: rows });
 }

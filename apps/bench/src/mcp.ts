@@ -4,9 +4,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { mcpRig, rssMb, type McpRig } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
 
-interface Launched { agent_id: string }
-interface WaitOut { finished: { agent_id: string; is_error: boolean; result: string }[]; still_running: string[] }
-interface Poll { status: string }
+interface Launched {
+  agent_id: string;
+}
+interface WaitOut {
+  finished: { agent_id: string; is_error: boolean; result: string }[];
+  still_running: string[];
+}
+interface Poll {
+  status: string;
+}
 
 /** Everything the MCP benchmark measures (milliseconds unless named otherwise). */
 export interface McpResults {
@@ -91,11 +98,13 @@ export async function mcpBench(runs: number): Promise<McpResults> {
     const launches: number[] = [];
     const ids: string[] = [];
     // The target's measure first: the list tool with 5 live agents; then the same with 20.
-    for (let i = 0; i < 5; i += 1) ids.push((await timed(launches, () => r.call<Launched>("launch_agent", { provider: "codex", prompt: `agent ${i}` }))).agent_id);
+    for (let i = 0; i < 5; i += 1)
+      ids.push((await timed(launches, () => r.call<Launched>("launch_agent", { provider: "codex", prompt: `agent ${i}` }))).agent_id);
     await r.call("wait", { agent_ids: ids, mode: "all", timeout_s: 300 });
     const list5: number[] = [];
     for (let i = 0; i < 200; i += 1) await timed(list5, () => r.call("list_agents"));
-    for (let i = 5; i < 20; i += 1) ids.push((await timed(launches, () => r.call<Launched>("launch_agent", { provider: "codex", prompt: `agent ${i}` }))).agent_id);
+    for (let i = 5; i < 20; i += 1)
+      ids.push((await timed(launches, () => r.call<Launched>("launch_agent", { provider: "codex", prompt: `agent ${i}` }))).agent_id);
     await r.call("wait", { agent_ids: ids, mode: "all", timeout_s: 300 });
     const list: number[] = [];
     const poll: number[] = [];

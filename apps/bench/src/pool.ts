@@ -51,7 +51,13 @@ function reachedModel(r: Rig, marker: string, t0: number): number {
 async function pooled(r: Rig, strategy: ResetStrategy, tasks: number): Promise<PoolLine> {
   const supervisor = new Supervisor({ drivers: { [r.provider]: r.driver } });
   const pool = new Pool(supervisor, { memoryMb: treeRssMb });
-  pool.define({ name: "bench", launch: { provider: r.provider, cwd: r.env.cwd }, replicas: 1, maxTurnsPerProcess: Number(process.env.SUBAGENT_MCP_BENCH_MAX_TURNS ?? 20), resetStrategy: strategy });
+  pool.define({
+    name: "bench",
+    launch: { provider: r.provider, cwd: r.env.cwd },
+    replicas: 1,
+    maxTurnsPerProcess: Number(process.env.SUBAGENT_MCP_BENCH_MAX_TURNS ?? 20),
+    resetStrategy: strategy,
+  });
   pool.warmup("bench");
   const perTask: number[] = [];
   const toModel: number[] = [];
@@ -67,7 +73,10 @@ async function pooled(r: Rig, strategy: ResetStrategy, tasks: number): Promise<P
       // Isolation check: the model saw no earlier task.
       if (out.result.includes(`pooled-${strategy}-${i - 1} `)) throw new Error(`${r.provider}: task ${i} saw task ${i - 1}`);
       toModel.push(reachedModel(r, marker, t0));
-      const pids = pool.list("bench").map((v) => v.pid).filter((p) => p !== undefined);
+      const pids = pool
+        .list("bench")
+        .map((v) => v.pid)
+        .filter((p) => p !== undefined);
       rss.push(pids.reduce((n, p) => n + (treeRssMb(p) ?? 0), 0));
     }
   } finally {

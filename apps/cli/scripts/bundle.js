@@ -18,7 +18,11 @@ const englishOnly = {
     b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
       args.importer.includes("/zod/") ? { path: "zod-locales", namespace: "zod-english-only", pluginData: join(args.resolveDir, "..", "locales") } : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({ contents: 'export { default as en } from "./en.js";', resolveDir: args.pluginData, loader: "js" }));
+    b.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      resolveDir: args.pluginData,
+      loader: "js",
+    }));
   },
 };
 

@@ -21,7 +21,10 @@ export function refusing<T>(step: () => T, prefix = ""): T {
 
 /** Ends the command before anything is written if one of `paths` is read-only (and not forced). */
 export function refuseReadOnly(paths: string[], force: boolean): void {
-  for (const path of paths) refusing(() => { assertWritable(path, force); });
+  for (const path of paths)
+    refusing(() => {
+      assertWritable(path, force);
+    });
 }
 
 /** One planned write: the change, what to record of it (if anything), and the line to print once done. */
@@ -37,7 +40,10 @@ export interface Planned {
  * uninstall can still reverse it.
  */
 export function applyPlanned(planned: Planned[], dir: string, force: boolean): void {
-  refuseReadOnly(planned.map((p) => p.change.path), force);
+  refuseReadOnly(
+    planned.map((p) => p.change.path),
+    force,
+  );
   refusing(() => readRecord(dir)); // a record we could not extend must stop us before the first write
   const applied: RecordedChange[] = [];
   try {
@@ -50,5 +56,8 @@ export function applyPlanned(planned: Planned[], dir: string, force: boolean): v
     if (applied.length > 0) recordChanges(dir, applied);
     fail(errorMessage(error));
   }
-  if (applied.length > 0) refusing(() => { recordChanges(dir, applied); });
+  if (applied.length > 0)
+    refusing(() => {
+      recordChanges(dir, applied);
+    });
 }

@@ -9,8 +9,7 @@ export const mainCommand = defineCommand({
   meta: {
     name: "subagent-mcp",
     version,
-    description:
-      "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP.",
+    description: "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP.",
   },
   subCommands: {
     mcp: () => import("./mcp.js").then((m) => m.mcpCommand),

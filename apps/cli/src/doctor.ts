@@ -27,7 +27,9 @@ export const doctorCommand = defineCommand({
         problems += 1;
         shake = `handshake FAILED: ${errorMessage(error)}`;
       }
-      process.stdout.write(`${host}: ${found.executable}\n  version: ${found.version}\n  ${registered ? "registered" : "not registered"} in ${config}\n  ${shake}\n`);
+      process.stdout.write(
+        `${host}: ${found.executable}\n  version: ${found.version}\n  ${registered ? "registered" : "not registered"} in ${config}\n  ${shake}\n`,
+      );
     }
     if (problems > 0) process.exitCode = 1;
   },

@@ -19,7 +19,9 @@ function readStdin(): Promise<string> {
 function poolAgents(cwd: string, home: string): string[] {
   return definitionDirs({ cwd, home, env: process.env }).flatMap((dir) => {
     try {
-      return readdirSync(dir).filter((f) => f.endsWith(".md")).map((f) => basename(f, ".md"));
+      return readdirSync(dir)
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => basename(f, ".md"));
     } catch {
       return [];
     }
@@ -35,7 +37,11 @@ export async function runHook(host: string | undefined): Promise<void> {
     if (!(HOOK_HOSTS as string[]).includes(host ?? "")) return;
     const input = JSON.parse(await readStdin()) as HookInput;
     const home = process.env.HOME ?? homedir();
-    const out = hostHook(host as HookHost, input, { stateDir: stateDir({ home, env: process.env }), env: process.env, poolAgents: () => poolAgents(input.cwd ?? process.cwd(), home) });
+    const out = hostHook(host as HookHost, input, {
+      stateDir: stateDir({ home, env: process.env }),
+      env: process.env,
+      poolAgents: () => poolAgents(input.cwd ?? process.cwd(), home),
+    });
     if (out !== undefined) process.stdout.write(`${JSON.stringify(out)}\n`);
   } catch (error) {
     // Not core's errorMessage(): that would load zod on every prompt the host sends.

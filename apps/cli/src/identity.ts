@@ -19,7 +19,8 @@ export function ownMailbox(mail: Maildir, env: Record<string, string | undefined
   return {
     messaging: { mail: new SharedInbox(mail, self, who.shared), self },
     retire: () => {
-      if (mail.pending(self) + mail.claimed(self) + mail.dead(self).length + mail.quarantined(self).length === 0) rmSync(join(mail.root, self), { recursive: true, force: true });
+      if (mail.pending(self) + mail.claimed(self) + mail.dead(self).length + mail.quarantined(self).length === 0)
+        rmSync(join(mail.root, self), { recursive: true, force: true });
     },
   };
 }

@@ -22,7 +22,10 @@ export const initCommand = defineCommand({
     if (args.global && args.root !== undefined) fail("give --root DIR or --global, not both");
     const ctx = { home: process.env.HOME ?? homedir(), env: process.env };
     const all = args.global ? instructionFiles({ global: true, ctx }) : instructionFiles({ root: resolve(args.root ?? process.cwd()) });
-    const wanted = args.files?.split(",").map((f) => f.trim()).filter(Boolean);
+    const wanted = args.files
+      ?.split(",")
+      .map((f) => f.trim())
+      .filter(Boolean);
     const paths = wanted === undefined ? all : all.filter((p) => wanted.includes(basename(p)));
     if (paths.length === 0) fail(`--files matched none of ${all.map((p) => basename(p)).join(", ")}`);
     const planned: Planned[] = [];
@@ -38,7 +41,11 @@ export const initCommand = defineCommand({
         process.stdout.write(`${lineDiff(path, change.before, change.after)}\n`);
         continue;
       }
-      planned.push({ change, record: args.remove ? undefined : { kind: "instructions", ...change }, done: () => `${path}: ${args.remove ? "block removed" : "block written"}` });
+      planned.push({
+        change,
+        record: args.remove ? undefined : { kind: "instructions", ...change },
+        done: () => `${path}: ${args.remove ? "block removed" : "block written"}`,
+      });
     }
     applyPlanned(planned, stateDir(ctx), args.force === true);
   },

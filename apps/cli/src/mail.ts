@@ -5,7 +5,12 @@ import { fail } from "./fail.js";
 import { cliContext, mailboxes } from "./context.js";
 
 function line(m: Message): string {
-  const flags = [m.priority, `thread ${m.threadId}`, ...(m.attempts > 0 ? [`${m.attempts} failed attempt(s)`] : []), ...(m.broadcast === true ? ["broadcast"] : [])];
+  const flags = [
+    m.priority,
+    `thread ${m.threadId}`,
+    ...(m.attempts > 0 ? [`${m.attempts} failed attempt(s)`] : []),
+    ...(m.broadcast === true ? ["broadcast"] : []),
+  ];
   return `  ${m.id}  from ${m.from} (${flags.join(", ")}): ${m.body.replace(/\s+/g, " ").slice(0, 120)}`;
 }
 
@@ -15,7 +20,10 @@ function kept(q: Quarantined): string {
 
 /** `subagent-mcp mail [NAME]`: what waits in the mailboxes and their dead letters, without taking anything. */
 export const mailCommand = defineCommand({
-  meta: { name: "mail", description: "Show the mailboxes (or one: its waiting messages and dead letters) without taking anything; --revive retries dead letters." },
+  meta: {
+    name: "mail",
+    description: "Show the mailboxes (or one: its waiting messages and dead letters) without taking anything; --revive retries dead letters.",
+  },
   args: {
     name: { type: "positional", description: "One mailbox", required: false },
     revive: { type: "boolean", description: "Move NAME's dead letters back to its mailbox for another round of attempts" },
@@ -26,9 +34,20 @@ export const mailCommand = defineCommand({
     const mail = mailboxes(cliContext());
     if (args.name === undefined || args.name === "") {
       if (args.revive) fail("--revive needs a mailbox NAME");
-      const rows = mail.names().map((name) => ({ name, waiting: mail.pending(name), claimed: mail.claimed(name), dead: mail.dead(name).length, quarantined: mail.quarantined(name).length }));
+      const rows = mail.names().map((name) => ({
+        name,
+        waiting: mail.pending(name),
+        claimed: mail.claimed(name),
+        dead: mail.dead(name).length,
+        quarantined: mail.quarantined(name).length,
+      }));
       if (args.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      else process.stdout.write(rows.length === 0 ? "No mailboxes yet.\n" : `${rows.map((r) => `${r.name.padEnd(24)} ${r.waiting} waiting, ${r.claimed} being answered, ${r.dead} dead${r.quarantined > 0 ? `, ${r.quarantined} quarantined` : ""}`).join("\n")}\n`);
+      else
+        process.stdout.write(
+          rows.length === 0
+            ? "No mailboxes yet.\n"
+            : `${rows.map((r) => `${r.name.padEnd(24)} ${r.waiting} waiting, ${r.claimed} being answered, ${r.dead} dead${r.quarantined > 0 ? `, ${r.quarantined} quarantined` : ""}`).join("\n")}\n`,
+        );
       return;
     }
     const name = SafeName.safeParse(args.name);
@@ -49,10 +68,13 @@ export const mailCommand = defineCommand({
       process.stdout.write(`${JSON.stringify({ name: name.data, waiting, claimed, dead, quarantined }, null, 2)}\n`);
       return;
     }
-    process.stdout.write(`${name.data}: ${waiting.length} waiting, ${claimed} being answered, ${dead.length} dead${quarantined.length > 0 ? `, ${quarantined.length} quarantined` : ""}\n`);
+    process.stdout.write(
+      `${name.data}: ${waiting.length} waiting, ${claimed} being answered, ${dead.length} dead${quarantined.length > 0 ? `, ${quarantined.length} quarantined` : ""}\n`,
+    );
     if (waiting.length > 0) process.stdout.write(`waiting:\n${waiting.map(line).join("\n")}\n`);
     if (dead.length > 0) process.stdout.write(`dead letters (subagent-mcp mail ${name.data} --revive to retry):\n${dead.map(line).join("\n")}\n`);
     // Not messages: nobody reads them; the files stay as they were found, to inspect or delete by hand.
-    if (quarantined.length > 0) process.stdout.write(`quarantined, not messages (kept in ${join(mail.root, name.data, "quarantine")}):\n${quarantined.map(kept).join("\n")}\n`);
+    if (quarantined.length > 0)
+      process.stdout.write(`quarantined, not messages (kept in ${join(mail.root, name.data, "quarantine")}):\n${quarantined.map(kept).join("\n")}\n`);
   },
 });

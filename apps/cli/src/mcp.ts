@@ -1,5 +1,16 @@
 import { isOrchestrating, setOrchestrating } from "@subagent-mcp/hooks";
-import { ceilingFrom, createServer, depthFrom, loadConfig, OnFirstUse, stdioTransport, TOOLSETS, type DefinitionSource, type OrchestrationState, type Toolset } from "@subagent-mcp/server/light";
+import {
+  ceilingFrom,
+  createServer,
+  depthFrom,
+  loadConfig,
+  OnFirstUse,
+  stdioTransport,
+  TOOLSETS,
+  type DefinitionSource,
+  type OrchestrationState,
+  type Toolset,
+} from "@subagent-mcp/server/light";
 import { defineCommand } from "citty";
 import { cliContext, mailboxes, type CliContext } from "./context.js";
 import { ownMailbox } from "./identity.js";
@@ -65,7 +76,10 @@ export async function serveStdio(): Promise<void> {
 /** SUBAGENT_MCP_TOOLSETS=messaging,sessions limits the tools offered (a worker's own server offers messaging only). */
 function toolsets(value: string | undefined): { toolsets?: Toolset[] } {
   if (value === undefined || value.trim() === "") return {};
-  const sets = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const sets = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = sets.filter((s) => !(TOOLSETS as readonly string[]).includes(s));
   if (unknown.length > 0) {
     process.stderr.write(`subagent-mcp: SUBAGENT_MCP_TOOLSETS: unknown ${unknown.join(", ")} (known: ${TOOLSETS.join(", ")})\n`);
@@ -85,7 +99,13 @@ function orchestrationState(ctx: CliContext): OrchestrationState {
   // Claude Code tells its MCP servers which session they serve; the other hosts do not.
   const session = ctx.env.CLAUDE_CODE_SESSION_ID;
   const scope = session === undefined || session === "" ? ctx.cwd : `Claude Code session ${session} in ${ctx.cwd}`;
-  return { get: () => isOrchestrating(ctx.stateDir, ctx.cwd, session), set: (on) => { setOrchestrating(ctx.stateDir, ctx.cwd, on, session); }, scope };
+  return {
+    get: () => isOrchestrating(ctx.stateDir, ctx.cwd, session),
+    set: (on) => {
+      setOrchestrating(ctx.stateDir, ctx.cwd, on, session);
+    },
+    scope,
+  };
 }
 
 /** `subagent-mcp mcp`: serve the MCP tools on stdio. */

@@ -9,5 +9,10 @@ import { serverLaunch } from "./setup.js";
 export function nestedServer(self: string, depth: number, env: Record<string, string | undefined> = process.env): McpServerSpec {
   const launch = serverLaunch();
   const pass = Object.fromEntries(["HOME", "XDG_STATE_HOME", "PATH"].flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]]))) as Record<string, string>;
-  return { name: "subagent-mcp", command: launch.command, args: [...launch.args, "mcp"], env: { ...pass, SUBAGENT_MCP_AGENT_NAME: self, SUBAGENT_MCP_DEPTH: String(depth), SUBAGENT_MCP_TOOLSETS: "messaging" } };
+  return {
+    name: "subagent-mcp",
+    command: launch.command,
+    args: [...launch.args, "mcp"],
+    env: { ...pass, SUBAGENT_MCP_AGENT_NAME: self, SUBAGENT_MCP_DEPTH: String(depth), SUBAGENT_MCP_TOOLSETS: "messaging" },
+  };
 }

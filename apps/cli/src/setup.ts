@@ -31,7 +31,9 @@ export function detectHosts(ctx: HostContext): Host[] {
       resolveExecutable(host, { env: ctx.env });
       return true;
     } catch {
-      return hostAdapter(host).configDirs(ctx).every((dir) => existsSync(dir));
+      return hostAdapter(host)
+        .configDirs(ctx)
+        .every((dir) => existsSync(dir));
     }
   });
 }
@@ -39,7 +41,10 @@ export function detectHosts(ctx: HostContext): Host[] {
 /** Parses --host claude,codex (repeatable via commas); unknown names are a usage error. */
 export function hostsArg(value: string | undefined): Host[] | undefined {
   if (value === undefined) return undefined;
-  const hosts = value.split(",").map((h) => h.trim()).filter(Boolean);
+  const hosts = value
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   const names = `${HOSTS.slice(0, -1).join(", ")} or ${HOSTS.at(-1) ?? ""}`;
   for (const h of hosts) if (!(HOSTS as readonly string[]).includes(h)) fail(`--host must be ${names} (got "${h}")`);
   return hosts as Host[];
@@ -80,7 +85,11 @@ export const setupCommand = defineCommand({
         continue;
       }
       const what = kind === "mcp" ? "registered subagent-mcp" : "installed orchestration hooks";
-      planned.push({ change, record: { kind, host, ...change }, done: (backup) => `${host}: ${what} in ${change.path}${backup === undefined ? "" : ` (backup: ${backup})`}` });
+      planned.push({
+        change,
+        record: { kind, host, ...change },
+        done: (backup) => `${host}: ${what} in ${change.path}${backup === undefined ? "" : ` (backup: ${backup})`}`,
+      });
     }
     applyPlanned(planned, stateDir(ctx), args.force === true);
   },

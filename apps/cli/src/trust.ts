@@ -3,7 +3,18 @@ import { homedir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { errorMessage } from "@subagent-mcp/core";
 import { loadAgentDefinitions } from "@subagent-mcp/agents";
-import { ConfigSchema, definitionPrivileges, privilegedSettings, PROJECT_CONFIG, projectTrustFiles, sha256, TrustStore, userConfigPath, type Config, type TrustRecord } from "@subagent-mcp/server";
+import {
+  ConfigSchema,
+  definitionPrivileges,
+  privilegedSettings,
+  PROJECT_CONFIG,
+  projectTrustFiles,
+  sha256,
+  TrustStore,
+  userConfigPath,
+  type Config,
+  type TrustRecord,
+} from "@subagent-mcp/server";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
 
@@ -20,7 +31,9 @@ function configAt(path: string): Config {
 /** Per project file, what it grants that needs trust (empty: it only tunes behaviour). */
 function grantsOf(root: string): Map<string, string[]> {
   const env = process.env;
-  const grants = new Map<string, string[]>([[PROJECT_CONFIG, [...privilegedSettings(configAt(join(root, PROJECT_CONFIG)), configAt(userConfigPath(env))).values()]]]);
+  const grants = new Map<string, string[]>([
+    [PROJECT_CONFIG, [...privilegedSettings(configAt(join(root, PROJECT_CONFIG)), configAt(userConfigPath(env))).values()]],
+  ]);
   const loaded = loadAgentDefinitions({ cwd: root, home: env.HOME ?? homedir(), env: {} });
   for (const d of loaded.definitions) if (d.scope === "project") grants.set(relative(root, d.file), definitionPrivileges(d));
   return grants;

@@ -21,7 +21,10 @@ export const uninstallCommand = defineCommand({
     // Every file is planned (one that no longer parses refused) and checked before any is written.
     const drafts = new Drafts();
     const reverts: Revert[] = changes.map((change) => refusing(() => planRevert(change, removeOurs(change), drafts)));
-    refuseReadOnly(reverts.filter((r) => r.next !== undefined).map((r) => r.path), args.force === true);
+    refuseReadOnly(
+      reverts.filter((r) => r.next !== undefined).map((r) => r.path),
+      args.force === true,
+    );
     for (const [i, revert] of reverts.entries()) {
       try {
         applyRevert(revert, { force: args.force === true });

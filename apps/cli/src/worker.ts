@@ -3,7 +3,19 @@ import { join, resolve } from "node:path";
 import { errorMessage, ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
-import { agentDefinitionSource, ceilingFrom, childEnv, createDrivers, depthFrom, grant, LINEAGE_ENV, loadConfig, MESSAGING_TOOLS, ServerError, type Grant } from "@subagent-mcp/server";
+import {
+  agentDefinitionSource,
+  ceilingFrom,
+  childEnv,
+  createDrivers,
+  depthFrom,
+  grant,
+  LINEAGE_ENV,
+  loadConfig,
+  MESSAGING_TOOLS,
+  ServerError,
+  type Grant,
+} from "@subagent-mcp/server";
 import { Worker, WorkerFiles } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { z } from "zod";
@@ -24,7 +36,8 @@ function extraServers(path: string | undefined): McpServerSpec[] {
   } catch (error) {
     fail(`--mcp-config ${path}: ${errorMessage(error)}`);
   }
-  if (!parsed.success) fail(`--mcp-config ${path}: expected {"mcpServers": {"name": {"command": ..., "args": [...]}}} (${parsed.error.issues[0]?.message ?? ""})`);
+  if (!parsed.success)
+    fail(`--mcp-config ${path}: expected {"mcpServers": {"name": {"command": ..., "args": [...]}}} (${parsed.error.issues[0]?.message ?? ""})`);
   return Object.entries(parsed.data.mcpServers).map(([name, s]) => ({ name, command: s.command, args: s.args, env: s.env }));
 }
 
@@ -38,7 +51,12 @@ function grantOrFail(request: { mode: string | undefined; tools: string[] | unde
 }
 
 function list(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(",").map((t) => t.trim()).filter(Boolean);
+  return value === undefined
+    ? undefined
+    : value
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean);
 }
 
 function seconds(value: string | undefined, flag: string, fallback: number): number {
@@ -58,7 +76,10 @@ export const workerCommand = defineCommand({
     model: { type: "string", description: "Model id for that CLI" },
     effort: { type: "string", description: "Reasoning effort (CLI-specific)" },
     "permission-mode": { type: "string", description: "default, acceptEdits, bypassPermissions or plan (mapped per CLI)" },
-    "allowed-tools": { type: "string", description: "Comma-separated tools the agent may use besides the messaging tools (default: only send_to, inbox, wait_inbox, reply)" },
+    "allowed-tools": {
+      type: "string",
+      description: "Comma-separated tools the agent may use besides the messaging tools (default: only send_to, inbox, wait_inbox, reply)",
+    },
     "mcp-config": { type: "string", description: 'JSON file of extra MCP servers: {"mcpServers": {...}}' },
     cwd: { type: "string", description: "Working directory of the session (default: here)" },
     "poll-ms": { type: "string", description: "Fallback mailbox poll where file events are missing (default 2000)" },
@@ -95,7 +116,10 @@ export const workerCommand = defineCommand({
       strictMcpConfig: true,
       // One level deeper, speaking for this worker's mailbox, wherever a subagent-mcp server starts under the session.
       // A handful of MCP tools: Claude Code would otherwise defer them behind its tool search.
-      env: { ...childEnv({ depth, maxDepth: config.max_depth ?? 2 }, granted, name.data), ...(provider.data === "claude" ? { ENABLE_TOOL_SEARCH: "false" } : {}) },
+      env: {
+        ...childEnv({ depth, maxDepth: config.max_depth ?? 2 }, granted, name.data),
+        ...(provider.data === "claude" ? { ENABLE_TOOL_SEARCH: "false" } : {}),
+      },
       mcpEnv: [...LINEAGE_ENV],
       ...(model === undefined ? {} : { model }),
       ...(effort === undefined ? {} : { effort }),
@@ -165,5 +189,7 @@ function printPlan(driver: CliDriver, spec: SessionSpec, files: WorkerFiles, mai
     executable = `not found (${errorMessage(error)})`;
   }
   const args = driver.argv(full);
-  process.stdout.write(`${JSON.stringify({ provider: driver.provider, executable, args, session: full, resume: resume ?? null, mailbox, log: files.logPath }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ provider: driver.provider, executable, args, session: full, resume: resume ?? null, mailbox, log: files.logPath }, null, 2)}\n`,
+  );
 }

@@ -2,8 +2,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { startE2E, type E2E } from "./e2e.js";
 
-interface Launched { agent_id: string; status: string }
-interface Row { agent_id: string; status: string; alive: boolean }
+interface Launched {
+  agent_id: string;
+  status: string;
+}
+interface Row {
+  agent_id: string;
+  status: string;
+  alive: boolean;
+}
 
 let e: E2E | undefined;
 afterEach(async () => {
@@ -66,7 +73,9 @@ describe("bounds on processes, queues and records", () => {
     const first: Launched[] = [];
     for (let i = 0; i < 50; i++) first.push(await launchQueued());
     expect(first.every((l) => l.status === "queued")).toBe(true);
-    expect(await toolError(s, "launch_agent", { provider: "codex", prompt: "one too many" })).toMatch(/50 codex launches are already waiting for a slot, the most allowed/);
+    expect(await toolError(s, "launch_agent", { provider: "codex", prompt: "one too many" })).toMatch(
+      /50 codex launches are already waiting for a slot, the most allowed/,
+    );
     // Ended agents (here: queued launches cancelled with kill_agent) beyond the newest 200 are freed.
     const ended = [...first];
     for (const l of first) await s.call("kill_agent", { agent_id: l.agent_id });

@@ -1,8 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startE2E, type E2E } from "./e2e.js";
 
-interface WaitOut { finished: { agent_id: string; result: string }[]; still_running: string[]; timed_out: boolean; messages_waiting?: number }
-interface InboxOut { messages: { message_id: string; from: string; body: string; thread_id: string }[] }
+interface WaitOut {
+  finished: { agent_id: string; result: string }[];
+  still_running: string[];
+  timed_out: boolean;
+  messages_waiting?: number;
+}
+interface InboxOut {
+  messages: { message_id: string; from: string; body: string; thread_id: string }[];
+}
 
 let e: E2E | undefined;
 afterEach(async () => {
@@ -19,10 +26,13 @@ describe("a sub-agent asks its parent a question", () => {
       const last = request.messages.at(-1)?.text ?? "";
       if (!request.afterToolResult) return { kind: "tool", name: "mcp__mailbox__send_to", input: { to: "orchestrator", message: "which color should I use?" } };
       // send_to answered (its result carries a message_id): now block until the parent answers.
-      if (!last.includes("\"messages\"")) return { kind: "tool", name: "mcp__mailbox__wait_inbox", input: { timeout_s: 60 } };
+      if (!last.includes('"messages"')) return { kind: "tool", name: "mcp__mailbox__wait_inbox", input: { timeout_s: 60 } };
       return { kind: "text", text: `${nonce} parent said: ${last}` };
     });
-    const launched = await s.call<{ agent_id: string; mailbox: string }>("launch_agent", { provider: "claude", prompt: "paint it, but you need a color from me" });
+    const launched = await s.call<{ agent_id: string; mailbox: string }>("launch_agent", {
+      provider: "claude",
+      prompt: "paint it, but you need a color from me",
+    });
     expect(launched.mailbox).toBe(launched.agent_id);
 
     const woke = await s.call<WaitOut>("wait", { agent_ids: [launched.agent_id], timeout_s: 60 });
@@ -39,7 +49,11 @@ describe("a sub-agent asks its parent a question", () => {
     // The child was told who its parent is.
     const first = s.fakes.claude.requests.find((r) => r.lastUserText.includes("need a color"));
     // The parent speaks for its own session's mailbox; the child's question to "orchestrator" (shared) reached it too.
-    expect(first?.messages.some((m) => m.role === "system" && new RegExp(`You are sub-agent "${launched.agent_id}", started by "orchestrator-[0-9a-f]{8}"`).test(m.text))).toBe(true);
+    expect(
+      first?.messages.some(
+        (m) => m.role === "system" && new RegExp(`You are sub-agent "${launched.agent_id}", started by "orchestrator-[0-9a-f]{8}"`).test(m.text),
+      ),
+    ).toBe(true);
     // Reached over the parent's loopback endpoint: no extra process under the sub-agent.
     expect(first?.tools).toEqual(expect.arrayContaining(["mcp__mailbox__send_to", "mcp__mailbox__wait_inbox"]));
   });
@@ -48,7 +62,11 @@ describe("a sub-agent asks its parent a question", () => {
 describe.each(["codex", "gemini"] as const)("a %s sub-agent", (cli) => {
   it("gets the mailbox tools over the parent's loopback endpoint", async () => {
     const s = (e = await startE2E());
-    const launched = await s.call<{ agent_id: string }>("launch_agent", { provider: cli, prompt: `hello from ${cli}`, ...(cli === "codex" ? { model: "gpt-5.5" } : {}) });
+    const launched = await s.call<{ agent_id: string }>("launch_agent", {
+      provider: cli,
+      prompt: `hello from ${cli}`,
+      ...(cli === "codex" ? { model: "gpt-5.5" } : {}),
+    });
     await s.call("wait", { agent_ids: [launched.agent_id], timeout_s: 60 });
     const turn = s.fakes[cli].requests.find((r) => r.lastUserText.includes(`hello from ${cli}`) && r.tools.length > 0);
     // Gemini CLI lists MCP tools; Codex 0.169 names each deferred MCP namespace to the model.

@@ -79,13 +79,23 @@ describe("a crash leaves no process behind", () => {
     const f = (fake = await startFakeFor("claude"));
     const cliEnv = (env = await loopbackEnv("claude", f));
     const vars = { ...cliEnv.env, XDG_STATE_HOME: join(cliEnv.home, "state"), SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude") };
-    const worker = execa(process.execPath, [bin, "worker", "--name", "crashy", "--allowed-tools", "Bash"], { cwd: cliEnv.cwd, env: vars, extendEnv: false, reject: false });
+    const worker = execa(process.execPath, [bin, "worker", "--name", "crashy", "--allowed-tools", "Bash"], {
+      cwd: cliEnv.cwd,
+      env: vars,
+      extendEnv: false,
+      reject: false,
+    });
     running.push(worker);
     let stderr = "";
     worker.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     await until("the worker to wait on its mailbox", () => stderr.includes("waiting on"), 60_000);
     const marker = newMarker();
-    const sent = await execa(process.execPath, [bin, "send", "crashy", `[[shell:timeout ${marker} tail -f /dev/null]]`], { cwd: cliEnv.cwd, env: vars, extendEnv: false, reject: false });
+    const sent = await execa(process.execPath, [bin, "send", "crashy", `[[shell:timeout ${marker} tail -f /dev/null]]`], {
+      cwd: cliEnv.cwd,
+      env: vars,
+      extendEnv: false,
+      reject: false,
+    });
     expect(sent.exitCode, sent.stderr).toBe(0);
     await crashMidTool(worker.pid as number, marker);
   });

@@ -1,13 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { fileURLToPath } from "node:url";
-import {
-  cliExecutable,
-  loopbackEnv,
-  startAllFakes,
-  type CliEnvironment,
-  type FakeModelServer,
-} from "@subagent-mcp/testkit";
+import { cliExecutable, loopbackEnv, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 
 /** The built binary, exactly as a user runs it. */
 export const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));

@@ -26,7 +26,17 @@ describe("a real Claude Code as the MCP host", () => {
     const { stdout } = await runCli(
       // Tool search off: the host offers our MCP tools to its model up front instead of deferring them.
       { ...s.env, cli: "claude", env: { ...s.env.env, ENABLE_TOOL_SEARCH: "false" } },
-      ["-p", "delegate this", "--output-format", "json", "--mcp-config", mcpConfig, "--strict-mcp-config", "--allowedTools", "mcp__subagent__launch_agent,mcp__subagent__wait"],
+      [
+        "-p",
+        "delegate this",
+        "--output-format",
+        "json",
+        "--mcp-config",
+        mcpConfig,
+        "--strict-mcp-config",
+        "--allowedTools",
+        "mcp__subagent__launch_agent,mcp__subagent__wait",
+      ],
       { step: "claude hosting subagent-mcp", timeoutMs: 90_000 },
     );
     const out = JSON.parse(stdout) as { result: string; is_error: boolean };

@@ -6,7 +6,9 @@ import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { bin, startE2E, type E2E } from "./e2e.js";
 
-interface InboxOut { messages: { from: string; body: string }[] }
+interface InboxOut {
+  messages: { from: string; body: string }[];
+}
 
 let e: E2E | undefined;
 const clients: Client[] = [];
@@ -67,7 +69,10 @@ describe("mail identity of each server", () => {
     mkdirSync(join(s.env.cwd, ".claude", "agents"), { recursive: true });
     writeFileSync(join(s.env.cwd, ".claude", "agents", "helper.md"), "---\nname: helper\ndescription: Helps\nprovider: gemini\n---\nYou help.\n");
     const deep = await another(s, { SUBAGENT_MCP_DEPTH: "2", SUBAGENT_MCP_MAX_DEPTH: "2" });
-    for (const [name, args] of [["invoke", { agent: "helper", task: "hello" }], ["warmup", { agent: "helper" }]] as const) {
+    for (const [name, args] of [
+      ["invoke", { agent: "helper", task: "hello" }],
+      ["warmup", { agent: "helper" }],
+    ] as const) {
       const result = await deep.callTool({ name, arguments: args });
       expect(result.isError).toBe(true);
       expect(JSON.stringify(result.content)).toContain("sub-agents may nest 2 levels deep and this server is at depth 2");

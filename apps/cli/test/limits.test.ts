@@ -6,11 +6,30 @@ import { Maildir } from "@subagent-mcp/mailbox";
 import { afterEach, describe, expect, it } from "vitest";
 import { startE2E, type E2E } from "./e2e.js";
 
-interface Turn { agent_id: string; result: string; result_chars?: number }
-interface WaitOut { finished: Turn[]; still_running: string[] }
-interface PollOut { last_result?: string; last_result_chars?: number; next_offset?: number }
-interface InboxMessage { message_id: string; body: string; body_chars?: number; next_offset?: number }
-interface InboxOut { messages: InboxMessage[]; more_waiting?: number }
+interface Turn {
+  agent_id: string;
+  result: string;
+  result_chars?: number;
+}
+interface WaitOut {
+  finished: Turn[];
+  still_running: string[];
+}
+interface PollOut {
+  last_result?: string;
+  last_result_chars?: number;
+  next_offset?: number;
+}
+interface InboxMessage {
+  message_id: string;
+  body: string;
+  body_chars?: number;
+  next_offset?: number;
+}
+interface InboxOut {
+  messages: InboxMessage[];
+  more_waiting?: number;
+}
 
 const CAP = 40_000;
 
@@ -33,14 +52,20 @@ async function eventually<T>(probe: () => T | undefined, timeoutMs: number): Pro
 async function raw(s: E2E, name: string, args: Record<string, unknown>): Promise<{ chars: number; text: string; structured: Record<string, unknown> }> {
   const result = await s.client.callTool({ name, arguments: args });
   if (result.isError === true) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`);
-  return { chars: JSON.stringify(result).length, text: (result.content as { text: string }[]).map((c) => c.text).join("\n"), structured: result.structuredContent as Record<string, unknown> };
+  return {
+    chars: JSON.stringify(result).length,
+    text: (result.content as { text: string }[]).map((c) => c.text).join("\n"),
+    structured: result.structuredContent as Record<string, unknown>,
+  };
 }
 
 describe("size limits of subagent-mcp over stdio", () => {
   it("refuses a 12 MiB request with a JSON-RPC error and keeps serving", async () => {
     const s = (e = await startE2E());
     const huge = "x".repeat(12 * 1024 * 1024);
-    await expect(s.client.callTool({ name: "send_to", arguments: { to: "someone", message: huge } })).rejects.toThrow(/request of \d+ bytes refused: the limit is 4194304 bytes \(SUBAGENT_MCP_MAX_REQUEST_BYTES\)/);
+    await expect(s.client.callTool({ name: "send_to", arguments: { to: "someone", message: huge } })).rejects.toThrow(
+      /request of \d+ bytes refused: the limit is 4194304 bytes \(SUBAGENT_MCP_MAX_REQUEST_BYTES\)/,
+    );
     // Still up: the next request is answered, and the refusal is in the log.
     expect(await s.call<{ agents: unknown[] }>("list_agents")).toEqual({ agents: [] });
     expect(s.stderr()).toMatch(/subagent-mcp: request of \d+ bytes refused/);
@@ -96,7 +121,7 @@ describe("size limits of subagent-mcp over stdio", () => {
     expect(mail.pending("orchestrator")).toBe(2);
 
     let read = part?.body ?? "";
-    for (let next = part?.next_offset; next !== undefined; ) {
+    for (let next = part?.next_offset; next !== undefined;) {
       const got = await raw(s, "inbox", { message_id: long.id, offset: next });
       expect(got.chars).toBeLessThanOrEqual(CAP);
       const piece = (got.structured as unknown as InboxOut).messages[0];

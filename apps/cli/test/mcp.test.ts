@@ -4,8 +4,15 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startE2E, type E2E } from "./e2e.js";
 
-interface Launched { agent_id: string; status: string }
-interface WaitOut { finished: { agent_id: string; result: string; is_error: boolean }[]; still_running: string[]; timed_out: boolean }
+interface Launched {
+  agent_id: string;
+  status: string;
+}
+interface WaitOut {
+  finished: { agent_id: string; result: string; is_error: boolean }[];
+  still_running: string[];
+  timed_out: boolean;
+}
 
 let e: E2E | undefined;
 afterEach(async () => {
@@ -83,7 +90,10 @@ describe("subagent-mcp over stdio with the real CLIs", () => {
     const s = (e = await startE2E());
     mkdirSync(join(s.env.cwd, ".claude", "agents"), { recursive: true });
     mkdirSync(join(s.env.cwd, ".subagent-mcp", "expertise"), { recursive: true });
-    writeFileSync(join(s.env.cwd, ".claude", "agents", "scribe.md"), "---\nname: scribe\nprovider: codex\nexpertise: [style]\ncolor: green\n---\nYou are the scribe.\n");
+    writeFileSync(
+      join(s.env.cwd, ".claude", "agents", "scribe.md"),
+      "---\nname: scribe\nprovider: codex\nexpertise: [style]\ncolor: green\n---\nYou are the scribe.\n",
+    );
     writeFileSync(join(s.env.cwd, ".subagent-mcp", "expertise", "style.md"), "Write short sentences.\n");
     const listed = await s.call<{ agents: { agent: string; provider: string }[]; problems: string[] }>("list_pool");
     expect(listed.agents).toEqual([expect.objectContaining({ agent: "scribe", provider: "codex" })]);

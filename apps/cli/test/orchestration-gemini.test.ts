@@ -27,7 +27,10 @@ describe("orchestration mode with a real Gemini CLI host", () => {
       return { kind: "text", text: `${nonce} tool said: ${request.messages.at(-1)?.text ?? ""}` };
     });
     const run = async (): Promise<string> => {
-      const { stdout } = await runCli(e, ["-p", "please delegate", "--output-format", "json", "--approval-mode", "yolo"], { step: "gemini with hooks", timeoutMs: 80_000 });
+      const { stdout } = await runCli(e, ["-p", "please delegate", "--output-format", "json", "--approval-mode", "yolo"], {
+        step: "gemini with hooks",
+        timeoutMs: 80_000,
+      });
       return (JSON.parse(stdout.slice(stdout.indexOf("{"))) as { response: string }).response;
     };
 
@@ -54,7 +57,11 @@ describe("orchestration mode with a real Gemini CLI host", () => {
     const input = JSON.stringify({ hook_event_name: "BeforeTool", cwd: e.cwd, tool_name: "invoke_agent", tool_input: { agent_name: "generalist" } });
     const denied = await execa(process.execPath, [bin, "hook", "gemini"], { input, env: e.env, extendEnv: false });
     expect(JSON.parse(denied.stdout)).toMatchObject({ decision: "deny" });
-    const prompt = await execa(process.execPath, [bin, "hook", "gemini"], { input: JSON.stringify({ hook_event_name: "BeforeAgent", cwd: e.cwd, prompt: "hi" }), env: e.env, extendEnv: false });
+    const prompt = await execa(process.execPath, [bin, "hook", "gemini"], {
+      input: JSON.stringify({ hook_event_name: "BeforeAgent", cwd: e.cwd, prompt: "hi" }),
+      env: e.env,
+      extendEnv: false,
+    });
     expect(JSON.parse(prompt.stdout)).toEqual({ hookSpecificOutput: { hookEventName: "BeforeAgent", additionalContext: DIRECTIVE } });
     const child = await execa(process.execPath, [bin, "hook", "gemini"], { input, env: { ...e.env, SUBAGENT_MCP_DEPTH: "1" }, extendEnv: false });
     expect(child.stdout).toBe("");

@@ -20,10 +20,14 @@ describe("orchestration mode with a real Claude Code host", () => {
     // The host's model asks for Claude Code's own sub-agent tool, then reports what it got back.
     f.script((request, nonce) => {
       if (!request.tools.includes("Agent") || request.lastUserText !== "please delegate") return undefined;
-      if (!request.afterToolResult) return { kind: "tool", name: "Agent", input: { description: "sub work", prompt: "do sub work", subagent_type: "general-purpose" } };
+      if (!request.afterToolResult)
+        return { kind: "tool", name: "Agent", input: { description: "sub work", prompt: "do sub work", subagent_type: "general-purpose" } };
       return { kind: "text", text: `${nonce} tool said: ${request.messages.at(-1)?.text ?? ""}` };
     });
-    const run = async () => JSON.parse((await runCli(e, ["-p", "please delegate", "--output-format", "json"], { step: "claude with hooks", timeoutMs: 60_000 })).stdout) as { result: string };
+    const run = async () =>
+      JSON.parse((await runCli(e, ["-p", "please delegate", "--output-format", "json"], { step: "claude with hooks", timeoutMs: 60_000 })).stdout) as {
+        result: string;
+      };
 
     setOrchestrating(stateDir({ home: e.home, env: e.env }), e.cwd, true);
     const on = await run();
@@ -64,11 +68,21 @@ describe("orchestration mode with a real Claude Code host", () => {
       const results = request.messages.filter((m) => m.role === "tool");
       const wantsMode = request.lastUserText.includes("turn it on");
       if (wantsMode && results.length === 0) return { kind: "tool", name: "mcp__subagent-mcp__orchestration_mode", input: { enabled: true } };
-      if (results.length === (wantsMode ? 1 : 0)) return { kind: "tool", name: "Agent", input: { description: "sub work", prompt: "do sub work", subagent_type: "general-purpose" } };
+      if (results.length === (wantsMode ? 1 : 0))
+        return { kind: "tool", name: "Agent", input: { description: "sub work", prompt: "do sub work", subagent_type: "general-purpose" } };
       if (request.lastUserText.includes("do sub work")) return { kind: "text", text: `${nonce} sub-agent done` };
       return { kind: "text", text: `${nonce} results: ${results.map((r) => r.text).join(" || ")}` };
     });
-    const run = async (prompt: string) => JSON.parse((await runCli({ ...e, env: { ...e.env, ENABLE_TOOL_SEARCH: "false" } }, ["-p", prompt, "--output-format", "json", "--allowedTools", "mcp__subagent-mcp__orchestration_mode"], { step: "claude session", timeoutMs: 80_000 })).stdout) as { result: string; session_id: string };
+    const run = async (prompt: string) =>
+      JSON.parse(
+        (
+          await runCli(
+            { ...e, env: { ...e.env, ENABLE_TOOL_SEARCH: "false" } },
+            ["-p", prompt, "--output-format", "json", "--allowedTools", "mcp__subagent-mcp__orchestration_mode"],
+            { step: "claude session", timeoutMs: 80_000 },
+          )
+        ).stdout,
+      ) as { result: string; session_id: string };
     const first = await run("session test: turn it on, then delegate");
     expect(first.result).toContain(`Claude Code session ${first.session_id}`);
     expect(first.result).toContain("Orchestration mode is on: launch sub-agents with the subagent-mcp tool launch_agent");

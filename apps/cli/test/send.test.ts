@@ -16,7 +16,9 @@ describe("messages between a shell and an MCP-connected agent", () => {
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin], env, cwd: home }));
     try {
       const shell = execa(process.execPath, [bin, "send", "reviewer", "please review PR 7", "--wait", "--timeout", "30"], { env, extendEnv: false });
-      const got = (await client.callTool({ name: "wait_inbox", arguments: { timeout_s: 20 } })).structuredContent as { messages: { message_id: string; from: string; body: string; thread_id: string }[] };
+      const got = (await client.callTool({ name: "wait_inbox", arguments: { timeout_s: 20 } })).structuredContent as {
+        messages: { message_id: string; from: string; body: string; thread_id: string }[];
+      };
       expect(got.messages[0]).toMatchObject({ from: "shell", body: "please review PR 7" });
       const first = got.messages[0];
       await client.callTool({ name: "reply", arguments: { message_id: first?.message_id, to: "shell", message: "looks good", thread_id: first?.thread_id } });
@@ -29,7 +31,11 @@ describe("messages between a shell and an MCP-connected agent", () => {
 
   it("refuses a recipient name that could leave the mail folder", async () => {
     const home = mkdtempSync(join(tmpdir(), "send-"));
-    const bad = await execa(process.execPath, [bin, "send", "../etc", "x"], { env: { PATH: process.env.PATH ?? "", HOME: home }, extendEnv: false, reject: false });
+    const bad = await execa(process.execPath, [bin, "send", "../etc", "x"], {
+      env: { PATH: process.env.PATH ?? "", HOME: home },
+      extendEnv: false,
+      reject: false,
+    });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/^subagent-mcp: cannot send to "\.\.\/etc"/);
   });

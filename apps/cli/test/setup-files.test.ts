@@ -1,4 +1,18 @@
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -42,7 +56,8 @@ describe("setup keeps files as private as the user made them", () => {
     expect(readFileSync(claudeJson(), "utf8")).toContain('"subagent-mcp"');
     expect(mode(claudeJson())).toBe(0o600);
     // Configs setup creates will hold the host's credentials too.
-    for (const created of [join(home, ".claude", "settings.json"), join(home, ".codex", "config.toml"), join(home, ".gemini", "settings.json")]) expect(mode(created), created).toBe(0o600);
+    for (const created of [join(home, ".claude", "settings.json"), join(home, ".codex", "config.toml"), join(home, ".gemini", "settings.json")])
+      expect(mode(created), created).toBe(0o600);
     expect(mode(state())).toBe(0o700);
     expect(mode(join(state(), "backups"))).toBe(0o700);
     expect(mode(join(state(), "installed.json"))).toBe(0o600);

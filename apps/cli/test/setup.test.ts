@@ -19,14 +19,19 @@ describe("setup, init and uninstall in a temporary HOME, read back by the real C
   it("registers the server with all three hosts, which list it, and uninstall restores every byte", async () => {
     fakes = await startAllFakes();
     const e = (env = await loopbackEnv(fakes));
-    const files = [join(e.home, ".claude.json"), join(e.env.CODEX_HOME ?? "", "config.toml"), join(e.home, ".gemini", "settings.json"), join(e.home, ".claude", "settings.json")];
+    const files = [
+      join(e.home, ".claude.json"),
+      join(e.env.CODEX_HOME ?? "", "config.toml"),
+      join(e.home, ".gemini", "settings.json"),
+      join(e.home, ".claude", "settings.json"),
+    ];
     // The user's own content, comments included, must survive untouched.
     writeFileSync(files[2] as string, `// my gemini settings\n${readFileSync(files[2] as string, "utf8")}`);
     const before = files.map((f) => (existsSync(f) ? readFileSync(f, "utf8") : null));
 
     const dry = await ours(["setup", "--host", "claude,codex,gemini", "--dry-run"], e);
     expect(dry.exitCode).toBe(0);
-    expect(dry.stdout).toContain("+[mcp_servers.\"subagent-mcp\"]");
+    expect(dry.stdout).toContain('+[mcp_servers."subagent-mcp"]');
     expect(files.map((f) => (existsSync(f) ? readFileSync(f, "utf8") : null))).toEqual(before);
 
     const setup = await ours(["setup", "--host", "claude,codex,gemini"], e);
@@ -93,7 +98,15 @@ describe("doctor", () => {
   it("finds each pinned CLI, its version, our entry, and completes a handshake without a model call", async () => {
     fakes = await startAllFakes();
     const e = (env = await loopbackEnv(fakes));
-    const withClis = { ...e, env: { ...e.env, SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"), SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"), SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini") } };
+    const withClis = {
+      ...e,
+      env: {
+        ...e.env,
+        SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
+        SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
+        SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
+      },
+    };
     await ours(["setup", "--host", "codex"], withClis);
     const out = await ours(["doctor"], withClis);
     expect(out.exitCode, out.stdout + out.stderr).toBe(0);

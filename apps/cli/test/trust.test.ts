@@ -8,7 +8,10 @@ import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { bin } from "./e2e.js";
 
-interface WaitOut { finished: { agent_id: string; result: string; is_error: boolean }[]; timed_out: boolean }
+interface WaitOut {
+  finished: { agent_id: string; result: string; is_error: boolean }[];
+  timed_out: boolean;
+}
 
 let env: CliEnvironment | undefined;
 let fake: FakeModelServer | undefined;

@@ -38,7 +38,9 @@ async function startWorker(e: CliEnvironment, vars: Record<string, string>, args
       stderr += chunk.toString();
       if (stderr.includes("waiting on")) resolve();
     });
-    void proc.then((r) => { reject(new Error(`worker exited early (${String(r.exitCode)}): ${stderr}`)); });
+    void proc.then((r) => {
+      reject(new Error(`worker exited early (${String(r.exitCode)}): ${stderr}`));
+    });
   });
   return { proc, stderr: () => stderr };
 }
@@ -53,7 +55,8 @@ function transcriptHolds(home: string, sessionId: string, text: string): boolean
   });
 }
 
-const send = (vars: Record<string, string>, cwd: string, args: string[]) => execa(process.execPath, [bin, "send", ...args], { cwd, env: vars, extendEnv: false, reject: false });
+const send = (vars: Record<string, string>, cwd: string, args: string[]) =>
+  execa(process.execPath, [bin, "send", ...args], { cwd, env: vars, extendEnv: false, reject: false });
 
 /** The worker logs a turn just after its reply and ack: wait for the line rather than race it. */
 const logged = (files: WorkerFiles, count: number) => until(`${count} logged turn(s)`, () => (files.turns().length >= count ? files.turns() : undefined));
@@ -81,8 +84,13 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     const client = new Client({ name: "orchestrator-host", version: "1" });
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin], env: vars, cwd: e.cwd }));
     try {
-      const sent = (await client.callTool({ name: "send_to", arguments: { to: "helper", message: "and the capital of France again?" } })).structuredContent as { message_id: string; thread_id: string };
-      const got = (await client.callTool({ name: "wait_inbox", arguments: { timeout_s: 60 } })).structuredContent as { messages: { from: string; body: string; reply_to?: string; thread_id: string }[] };
+      const sent = (await client.callTool({ name: "send_to", arguments: { to: "helper", message: "and the capital of France again?" } })).structuredContent as {
+        message_id: string;
+        thread_id: string;
+      };
+      const got = (await client.callTool({ name: "wait_inbox", arguments: { timeout_s: 60 } })).structuredContent as {
+        messages: { from: string; body: string; reply_to?: string; thread_id: string }[];
+      };
       expect(got.messages).toHaveLength(1);
       expect(got.messages[0]).toMatchObject({ from: "helper", body: `${f.nonce} Paris`, reply_to: sent.message_id, thread_id: sent.thread_id });
     } finally {
@@ -96,7 +104,10 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     expect(turn?.tools.some((t) => t.includes("launch_agent"))).toBe(false);
     // One persistent session answered both, and each turn left a log line with its tokens.
     const turns = await logged(new WorkerFiles(join(state, "subagent-mcp", "workers", "helper")), 2);
-    expect(turns.map((t) => [t.exit, t.outcome])).toEqual([["ok", "replied"], ["ok", "replied"]]);
+    expect(turns.map((t) => [t.exit, t.outcome])).toEqual([
+      ["ok", "replied"],
+      ["ok", "replied"],
+    ]);
     expect(turns[0]?.sessionId).toBeDefined();
     expect(turns[1]?.sessionId).toBe(turns[0]?.sessionId);
     expect(turns[0]?.tokens?.output).toBeGreaterThan(0);
@@ -146,7 +157,20 @@ describe("subagent-mcp worker with the real Claude Code", () => {
       writeFileSync(join(root, "sturdy", sub, file), text);
     };
     // Written by something other than `send` (an older version, another program): the reply address leaves the mail folder.
-    plant("new", "000000001-0000000001.json", JSON.stringify({ id: "000000001-0000000001", from: "../../evil", to: "sturdy", body: "an evil question", priority: "normal", threadId: "000000001-0000000001", sentAt: 1, attempts: 0 }));
+    plant(
+      "new",
+      "000000001-0000000001.json",
+      JSON.stringify({
+        id: "000000001-0000000001",
+        from: "../../evil",
+        to: "sturdy",
+        body: "an evil question",
+        priority: "normal",
+        threadId: "000000001-0000000001",
+        sentAt: 1,
+        attempts: 0,
+      }),
+    );
     plant("new", "000000002-0000000002.json", "not json");
     plant("cur", "000000003-0000000003.json", '{"id":"000000003-00000');
     const w = await startWorker(e, vars, ["--name", "sturdy"]);
@@ -207,7 +231,10 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     expect(sent).toMatchObject({ from: "shell", attempts: 2 });
     if (sent === undefined) return;
     const turns = await logged(new WorkerFiles(join(state, "subagent-mcp", "workers", "flaky")), 2);
-    expect(turns.map((t) => [t.attempt, t.exit, t.outcome])).toEqual([[1, "error", "requeued"], [2, "error", "dead"]]);
+    expect(turns.map((t) => [t.attempt, t.exit, t.outcome])).toEqual([
+      [1, "error", "requeued"],
+      [2, "error", "dead"],
+    ]);
     expect(turns[0]?.error).toMatch(/500|error/i);
     expect(mail.pending("shell")).toBe(0);
     // People see dead letters without taking anything, and can send them round again.
@@ -268,23 +295,50 @@ describe("subagent-mcp worker, usage", () => {
     const plan = JSON.parse(out.stdout) as { provider: string; args: string[]; session: { allowedTools: string[] }; resume: string | null };
     expect(plan.provider).toBe("claude");
     expect(plan.args).toEqual(expect.arrayContaining(["--tools", "", "--mcp-config", "--strict-mcp-config"]));
-    expect(plan.session.allowedTools).toEqual(["mcp__subagent-mcp__send_to", "mcp__subagent-mcp__inbox", "mcp__subagent-mcp__wait_inbox", "mcp__subagent-mcp__reply"]);
+    expect(plan.session.allowedTools).toEqual([
+      "mcp__subagent-mcp__send_to",
+      "mcp__subagent-mcp__inbox",
+      "mcp__subagent-mcp__wait_inbox",
+      "mcp__subagent-mcp__reply",
+    ]);
     expect(plan.resume).toBeNull();
   });
 
   it("--agent takes provider, model, tools and prompt from a definition file; --mcp-config adds servers", async () => {
     const { e, vars } = await setupClaude();
     mkdirSync(join(e.cwd, ".claude", "agents"), { recursive: true });
-    writeFileSync(join(e.cwd, ".claude", "agents", "triager.md"), "---\nname: triager\ndescription: Sorts bug reports\nprovider: gemini\nmodel: gemini-3.8-flash\ntools: read_file\n---\nYou sort bug reports by severity.\n");
+    writeFileSync(
+      join(e.cwd, ".claude", "agents", "triager.md"),
+      "---\nname: triager\ndescription: Sorts bug reports\nprovider: gemini\nmodel: gemini-3.8-flash\ntools: read_file\n---\nYou sort bug reports by severity.\n",
+    );
     writeFileSync(join(e.cwd, "extra.json"), JSON.stringify({ mcpServers: { docs: { command: "docs-server", args: ["--stdio"] } } }));
-    const out = await execa(process.execPath, [bin, "worker", "--name", "triage", "--agent", "triager", "--mcp-config", "extra.json", "--print"], { cwd: e.cwd, env: vars, extendEnv: false });
-    const plan = JSON.parse(out.stdout) as { provider: string; args: string[]; session: { model: string; allowedTools: string[]; systemPromptAppend: string; mcpServers: { name: string }[] } };
+    const out = await execa(process.execPath, [bin, "worker", "--name", "triage", "--agent", "triager", "--mcp-config", "extra.json", "--print"], {
+      cwd: e.cwd,
+      env: vars,
+      extendEnv: false,
+    });
+    const plan = JSON.parse(out.stdout) as {
+      provider: string;
+      args: string[];
+      session: { model: string; allowedTools: string[]; systemPromptAppend: string; mcpServers: { name: string }[] };
+    };
     expect(plan.provider).toBe("gemini");
     expect(plan.session.model).toBe("gemini-3.8-flash");
-    expect(plan.session.allowedTools).toEqual(["mcp_subagent-mcp_send_to", "mcp_subagent-mcp_inbox", "mcp_subagent-mcp_wait_inbox", "mcp_subagent-mcp_reply", "read_file"]);
+    expect(plan.session.allowedTools).toEqual([
+      "mcp_subagent-mcp_send_to",
+      "mcp_subagent-mcp_inbox",
+      "mcp_subagent-mcp_wait_inbox",
+      "mcp_subagent-mcp_reply",
+      "read_file",
+    ]);
     expect(plan.session.systemPromptAppend).toContain("You sort bug reports by severity.");
     expect(plan.session.mcpServers.map((m) => m.name)).toEqual(["subagent-mcp", "docs"]);
-    const bad = await execa(process.execPath, [bin, "worker", "--name", "triage", "--mcp-config", "missing.json", "--print"], { cwd: e.cwd, env: vars, extendEnv: false, reject: false });
+    const bad = await execa(process.execPath, [bin, "worker", "--name", "triage", "--mcp-config", "missing.json", "--print"], {
+      cwd: e.cwd,
+      env: vars,
+      extendEnv: false,
+      reject: false,
+    });
     expect(bad.stderr).toMatch(/^subagent-mcp: --mcp-config missing.json: /);
   });
 
@@ -299,7 +353,10 @@ describe("subagent-mcp worker, usage", () => {
     expect(missing.stderr).toMatch(/no agent definition named "nobody"/);
     const first = await startWorker(e, vars, ["--name", "solo"]);
     const second = await run(["--name", "solo"]);
-    expect([second.exitCode, second.stderr]).toEqual([2, `subagent-mcp: worker "solo" is already running (pid ${String(first.proc.pid)}); one worker per mailbox`]);
+    expect([second.exitCode, second.stderr]).toEqual([
+      2,
+      `subagent-mcp: worker "solo" is already running (pid ${String(first.proc.pid)}); one worker per mailbox`,
+    ]);
   });
 });
 

@@ -62,7 +62,12 @@ export function definitionDirs(ctx: SearchContext): string[] {
 
 /** Skill directories (each skill is `<dir>/<name>/SKILL.md`), highest precedence first. */
 export function skillDirs(ctx: SearchContext): string[] {
-  return [join(ctx.cwd, ".subagent-mcp", "skills"), join(ctx.cwd, ".claude", "skills"), join(xdgConfig(ctx), "subagent-mcp", "skills"), join(ctx.home, ".claude", "skills")];
+  return [
+    join(ctx.cwd, ".subagent-mcp", "skills"),
+    join(ctx.cwd, ".claude", "skills"),
+    join(xdgConfig(ctx), "subagent-mcp", "skills"),
+    join(ctx.home, ".claude", "skills"),
+  ];
 }
 
 /** Expertise directories (each is `<dir>/<name>.md`), highest precedence first. */

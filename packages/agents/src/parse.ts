@@ -22,10 +22,7 @@ export function splitFrontmatter(text: string): { yaml: string; body: string; bo
 }
 
 /** Parses one definition file's text. Line numbers are of the file (frontmatter starts on line 2). */
-export function parseDefinition(
-  file: string,
-  raw: string,
-): { definition?: AgentDefinition; errors: LoadIssue[]; warnings: LoadIssue[] } {
+export function parseDefinition(file: string, raw: string): { definition?: AgentDefinition; errors: LoadIssue[]; warnings: LoadIssue[] } {
   const text = normalizeText(raw);
   const parts = splitFrontmatter(text);
   if (parts === undefined) return { errors: [{ file, line: 1, message: "no YAML frontmatter: start the file with --- and a name: line" }], warnings: [] };
@@ -44,7 +41,8 @@ export function parseDefinition(
     return range === undefined ? undefined : lines.linePos(range[0]).line;
   };
   const data: unknown = doc.toJS();
-  if (typeof data !== "object" || data === null || Array.isArray(data)) return { errors: [{ file, line: 2, message: "frontmatter must be a mapping of keys to values" }], warnings: [] };
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    return { errors: [{ file, line: 2, message: "frontmatter must be a mapping of keys to values" }], warnings: [] };
   // Issues name the agent when the file got that far, so `invoke NAME` can point at this file.
   const named = "name" in data && typeof data.name === "string" ? { agent: data.name } : {};
   const warnings: LoadIssue[] = Object.keys(data)

@@ -2,14 +2,23 @@ import { ProviderSchema, SafeName } from "@subagent-mcp/core";
 import { z } from "zod";
 
 // Claude Code writes tools as "Read, Grep, Bash"; we also take a YAML list.
-const ToolList = z.union([z.array(z.string().min(1)), z.string()]).transform((v) =>
-  (Array.isArray(v) ? v : v.split(",")).map((t) => t.trim()).filter(Boolean),
-);
+const ToolList = z.union([z.array(z.string().min(1)), z.string()]).transform((v) => (Array.isArray(v) ? v : v.split(",")).map((t) => t.trim()).filter(Boolean));
 
 /** The frontmatter keys we know; anything else is Claude Code's or a typo and only warns. */
 export const KNOWN_KEYS = new Set([
-  "name", "description", "provider", "model", "effort", "tools", "allowed_tools", "permission_mode",
-  "permissionMode", "skills", "expertise", "replicas", "max_turns_per_process",
+  "name",
+  "description",
+  "provider",
+  "model",
+  "effort",
+  "tools",
+  "allowed_tools",
+  "permission_mode",
+  "permissionMode",
+  "skills",
+  "expertise",
+  "replicas",
+  "max_turns_per_process",
 ]);
 
 /** The frontmatter of an agent definition file. */

@@ -33,7 +33,16 @@ describe("loadAgentDefinitions", () => {
     const { definitions, warnings, errors } = loadAgentDefinitions(ctx);
     expect(errors).toEqual([]);
     expect(definitions).toEqual([
-      expect.objectContaining({ name: "reviewer", provider: "claude", model: "sonnet", allowedTools: ["Read", "Grep", "Bash"], skills: ["style"], expertise: ["typescript"], replicas: 1, body: "You review code carefully." }),
+      expect.objectContaining({
+        name: "reviewer",
+        provider: "claude",
+        model: "sonnet",
+        allowedTools: ["Read", "Grep", "Bash"],
+        skills: ["style"],
+        expertise: ["typescript"],
+        replicas: 1,
+        body: "You review code carefully.",
+      }),
     ]);
     expect(warnings).toEqual([expect.objectContaining({ line: 6, message: expect.stringContaining('"color"') as string })]);
   });
@@ -47,7 +56,10 @@ describe("loadAgentDefinitions", () => {
       "home/.claude/agents/solo.md": "---\nname: solo\n---\nsolo body\n",
     });
     const first = loadAgentDefinitions(ctx);
-    expect(first.definitions.map((d) => [d.name, d.provider])).toEqual([["twin", "codex"], ["solo", "claude"]]);
+    expect(first.definitions.map((d) => [d.name, d.provider])).toEqual([
+      ["twin", "codex"],
+      ["solo", "claude"],
+    ]);
     expect(first.warnings.filter((w) => w.message.includes("shadowed"))).toHaveLength(2);
     const envDir = join(ctx.home, "extra");
     mkdirSync(envDir);
@@ -129,7 +141,11 @@ describe("loadAgentDefinitions", () => {
     });
     const env = { SUBAGENT_MCP_AGENTS_PATH: join(ctx.cwd, "..", "env") };
     const loaded = loadAgentDefinitions({ ...ctx, env });
-    expect(loaded.definitions.map((d) => [d.name, d.scope])).toEqual([["e", "env"], ["p", "project"], ["u", "user"]]);
+    expect(loaded.definitions.map((d) => [d.name, d.scope])).toEqual([
+      ["e", "env"],
+      ["p", "project"],
+      ["u", "user"],
+    ]);
     expect(loaded.definitions.find((d) => d.name === "p")?.sha256).toBe(createHash("sha256").update(text).digest("hex"));
     expect(loaded.errors).toEqual([expect.objectContaining({ agent: "named", line: 3 })]);
   });

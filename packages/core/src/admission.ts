@@ -38,7 +38,10 @@ export class Admission {
     const queue = this.#queue(provider);
     if (queue.length === 0 && this.fits(provider)) return false;
     if (queue.length >= (this.#host.maxQueued ?? DEFAULT_MAX_QUEUED)) {
-      throw new CoreError("QUEUE_FULL", `${queue.length} ${provider} launches are already waiting for a slot, the most allowed; wait for running agents to finish (or kill some) and launch again`);
+      throw new CoreError(
+        "QUEUE_FULL",
+        `${queue.length} ${provider} launches are already waiting for a slot, the most allowed; wait for running agents to finish (or kill some) and launch again`,
+      );
     }
     return true;
   }

@@ -4,9 +4,7 @@ import type { AgentEvent, Provider } from "./events.js";
  * An MCP server given to a sub-agent, each driver passing it the way its CLI takes it: a process
  * on stdio, or a streamable-HTTP endpoint (no process per sub-agent).
  */
-export type McpServerSpec =
-  | { name: string; command: string; args: string[]; env: Record<string, string> }
-  | { name: string; url: string };
+export type McpServerSpec = { name: string; command: string; args: string[]; env: Record<string, string> } | { name: string; url: string };
 
 /** How to start one CLI session. Drivers ignore fields their CLI has no equivalent for. */
 export interface SessionSpec {

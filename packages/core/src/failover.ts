@@ -32,7 +32,14 @@ export function planFailover(record: AgentRecord, reason: string): FailoverPlan 
   if (next === undefined || prompt === undefined) return undefined;
   const { model: _m, effort: _e, ...base } = request;
   return {
-    request: { ...base, provider: next.provider, fallbacks: rest, prompt, ...(next.model === undefined ? {} : { model: next.model }), ...(next.effort === undefined ? {} : { effort: next.effort }) },
+    request: {
+      ...base,
+      provider: next.provider,
+      fallbacks: rest,
+      prompt,
+      ...(next.model === undefined ? {} : { model: next.model }),
+      ...(next.effort === undefined ? {} : { effort: next.effort }),
+    },
     attempt: { provider: request.provider, model: request.model, effort: request.effort, reason },
     backlog,
   };

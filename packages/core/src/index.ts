@@ -12,16 +12,7 @@ export {
   type Provider,
   type Usage,
 } from "./events.js";
-export {
-  AgentStatusSchema,
-  initialState,
-  isRunning,
-  transition,
-  type AgentAction,
-  type AgentState,
-  type AgentStatus,
-  type TurnOutcome,
-} from "./state.js";
+export { AgentStatusSchema, initialState, isRunning, transition, type AgentAction, type AgentState, type AgentStatus, type TurnOutcome } from "./state.js";
 export { TailBuffer } from "./tail.js";
 export { RecentItems, type RecentItem } from "./recent.js";
 export type { Driver, McpServerSpec, Session, SessionSpec } from "./driver.js";

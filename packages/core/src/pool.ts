@@ -137,7 +137,12 @@ export class Pool {
         if (replica?.agentId === undefined) {
           // Never started: take it out of the queue, so nothing runs that nobody will collect.
           entry.queue.splice(entry.queue.indexOf(t), 1);
-          reject(new CoreError("POOL_BUSY", `every replica of "${name}" stayed busy until the deadline; the task was not started: invoke again, or warmup more replicas`));
+          reject(
+            new CoreError(
+              "POOL_BUSY",
+              `every replica of "${name}" stayed busy until the deadline; the task was not started: invoke again, or warmup more replicas`,
+            ),
+          );
           return;
         }
         t.detached = true;
@@ -239,9 +244,12 @@ export class Pool {
     replica.busy = true;
     const agentId = replica.agentId as string;
     const turn = this.supervisor.get(agentId).turns + 1;
-    const timer = this.#clock.setTimeout(() => {
-      void this.supervisor.interrupt(agentId).catch(() => undefined);
-    }, this.options.taskTimeoutMs ?? 10 * 60_000);
+    const timer = this.#clock.setTimeout(
+      () => {
+        void this.supervisor.interrupt(agentId).catch(() => undefined);
+      },
+      this.options.taskTimeoutMs ?? 10 * 60_000,
+    );
     replica.running = { task, turn, timer };
     try {
       this.supervisor.send(agentId, task.text);

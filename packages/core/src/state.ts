@@ -105,9 +105,7 @@ export function transition(state: AgentState, action: AgentAction): AgentState {
       // Only a session with nothing to do is closed; its status (finished or errored) stays.
       return state.alive && !isRunning(state.status) && state.pending === 0 ? { ...state, alive: false, note: action.note } : state;
     case "tick":
-      return state.status === "processing" && action.at - state.lastActivityAt >= action.stallMs
-        ? { ...state, status: "stalled" }
-        : state;
+      return state.status === "processing" && action.at - state.lastActivityAt >= action.stallMs ? { ...state, status: "stalled" } : state;
     case "event":
       return onEvent(state, action.event, action.at);
     case "failover":

@@ -136,10 +136,7 @@ export class Supervisor {
     const record = this.#record(id);
     if (!record.state.alive) {
       const why = record.state.note === undefined ? "" : ` (${record.state.note})`;
-      throw new CoreError(
-        "AGENT_NOT_ALIVE",
-        `agent ${id} is ${record.state.status} and its session has ended${why}; launch a new agent to continue`,
-      );
+      throw new CoreError("AGENT_NOT_ALIVE", `agent ${id} is ${record.state.status} and its session has ended${why}; launch a new agent to continue`);
     }
     if (record.session === undefined) record.backlog.push(text);
     else record.session.send(text);
@@ -193,9 +190,7 @@ export class Supervisor {
 
   /** Ids of agents with an unreported finished turn or a turn under way. */
   waitable(): string[] {
-    return [...this.#records.values()]
-      .filter((r) => r.unreported.length > 0 || isRunning(r.state.status))
-      .map((r) => r.id);
+    return [...this.#records.values()].filter((r) => r.unreported.length > 0 || isRunning(r.state.status)).map((r) => r.id);
   }
 
   /** Kills every agent and stops the health tick. */
@@ -295,7 +290,10 @@ export class Supervisor {
   #record(id: string): AgentRecord {
     const record = this.#records.get(id);
     if (record === undefined) {
-      throw new CoreError("AGENT_NOT_FOUND", `no agent with id "${id}"; list_agents shows the known ids (the records of ended agents beyond the newest ${this.#keepEnded()} are freed)`);
+      throw new CoreError(
+        "AGENT_NOT_FOUND",
+        `no agent with id "${id}"; list_agents shows the known ids (the records of ended agents beyond the newest ${this.#keepEnded()} are freed)`,
+      );
     }
     return record;
   }

@@ -42,9 +42,12 @@ export class Waiters {
       const onAbort = (): void => {
         entry.settle(false);
       };
-      const timer = this.clock.setTimeout(() => {
-        entry.settle(true);
-      }, Math.max(0, request.timeoutMs));
+      const timer = this.clock.setTimeout(
+        () => {
+          entry.settle(true);
+        },
+        Math.max(0, request.timeoutMs),
+      );
       const entry: Pending = {
         request,
         settle: (timedOut) => {

@@ -88,7 +88,9 @@ describe("launch queues and ended records are bounded", () => {
     const { driver, launch } = setup({ caps: { claude: 1 }, maxQueued: 3 });
     launch("running");
     for (let i = 0; i < 3; i++) expect(launch(`q${i}`).status).toBe("queued");
-    expect(() => launch("one too many")).toThrow(expect.objectContaining({ code: "QUEUE_FULL", message: expect.stringMatching(/3 claude launches are already waiting/) as unknown }) as CoreError);
+    expect(() => launch("one too many")).toThrow(
+      expect.objectContaining({ code: "QUEUE_FULL", message: expect.stringMatching(/3 claude launches are already waiting/) as unknown }) as CoreError,
+    );
     at(driver, 0).finish("done");
     expect(launch("fits again").status).toBe("queued");
   });

@@ -36,7 +36,12 @@ describe("failover", () => {
     expect(codex.sessions).toHaveLength(0);
     const moved = launch();
     fail(at(claude, 1), "something odd happened", true);
-    expect(supervisor.get(moved.id)).toMatchObject({ provider: "codex", model: "gpt", status: "processing", attempts: [{ provider: "claude", reason: "something odd happened" }] });
+    expect(supervisor.get(moved.id)).toMatchObject({
+      provider: "codex",
+      model: "gpt",
+      status: "processing",
+      attempts: [{ provider: "claude", reason: "something odd happened" }],
+    });
     expect(at(codex, 0).sent).toEqual(["task"]);
     const result = await supervisor.wait({ ids: [kept.id], mode: "any", timeoutMs: 1 });
     expect(result.finished[0]).toMatchObject({ isError: true, result: "API Error: 529 overloaded" });

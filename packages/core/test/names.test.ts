@@ -7,7 +7,8 @@ describe("SafeName", () => {
   });
 
   it("refuses anything that could leave its folder or is not a name", () => {
-    for (const name of ["", ".", "..", "../x", "a/b", "a\\b", ".hidden", "-flag", "a..b", "a b", "x".repeat(129)]) expect(SafeName.safeParse(name).success).toBe(false);
+    for (const name of ["", ".", "..", "../x", "a/b", "a\\b", ".hidden", "-flag", "a..b", "a b", "x".repeat(129)])
+      expect(SafeName.safeParse(name).success).toBe(false);
   });
 });
 

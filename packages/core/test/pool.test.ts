@@ -142,7 +142,10 @@ describe("Pool", () => {
   it("lists replicas and rejects unknown agents", () => {
     const { pool } = setup({ replicas: 2 }, { rss: 123 });
     pool.warmup("helper");
-    expect(pool.list("helper").map((r) => [r.replica, r.busy, r.turnsServed, r.rssMb, r.pid])).toEqual([[0, false, 0, 123, 4242], [1, false, 0, 123, 4242]]);
+    expect(pool.list("helper").map((r) => [r.replica, r.busy, r.turnsServed, r.rssMb, r.pid])).toEqual([
+      [0, false, 0, 123, 4242],
+      [1, false, 0, 123, 4242],
+    ]);
     expect(() => pool.invoke("nobody", "x", 1)).toThrow(/no pool agent named "nobody"/);
   });
 });

@@ -64,19 +64,39 @@ describe("transition", () => {
   });
 
   it("stop is final", () => {
-    const s = run(initialState(0, true), { type: "stop_requested", at: 1 }, { type: "admitted", at: 2 }, { type: "sent", at: 3 }, turnEnd(), ev({ type: "exit", code: 0, signal: null }));
+    const s = run(
+      initialState(0, true),
+      { type: "stop_requested", at: 1 },
+      { type: "admitted", at: 2 },
+      { type: "sent", at: 3 },
+      turnEnd(),
+      ev({ type: "exit", code: 0, signal: null }),
+    );
     expect(s).toMatchObject({ status: "stopped", alive: false });
   });
 
   it("a failover restarts the lifecycle on the next candidate, replaying the first turn, and remembers the attempt", () => {
     const attempt = { provider: "claude" as const, model: "opus", effort: undefined, reason: "529 overloaded" };
-    const failed = run(initialState(0, false), { type: "sent", at: 1 }, ev({ type: "started", sessionId: "s1", model: "opus" }), ev({ type: "error", message: "529 overloaded", transient: true }), turnEnd({ isError: true, result: "529 overloaded" }));
+    const failed = run(
+      initialState(0, false),
+      { type: "sent", at: 1 },
+      ev({ type: "started", sessionId: "s1", model: "opus" }),
+      ev({ type: "error", message: "529 overloaded", transient: true }),
+      turnEnd({ isError: true, result: "529 overloaded" }),
+    );
     expect(failed).toMatchObject({ status: "processing", pending: 1, turns: 1 });
     const moved = transition(failed, { type: "failover", at: 20, attempt, queued: false, replay: 2 });
     expect(moved).toEqual({ ...initialState(20, false), pending: 2, attempts: [attempt] });
-    expect(transition(moved, { type: "failover", at: 30, attempt: { ...attempt, provider: "codex" }, queued: true, replay: 2 })).toMatchObject({ status: "queued", attempts: [attempt, { provider: "codex" }] });
+    expect(transition(moved, { type: "failover", at: 30, attempt: { ...attempt, provider: "codex" }, queued: true, replay: 2 })).toMatchObject({
+      status: "queued",
+      attempts: [attempt, { provider: "codex" }],
+    });
     const crashed = run(initialState(0, false), ev({ type: "exit", code: null, signal: "SIGKILL" }));
-    expect(transition(crashed, { type: "failover", at: 5, attempt, queued: false, replay: 1 })).toMatchObject({ status: "processing", alive: true, pending: 1 });
+    expect(transition(crashed, { type: "failover", at: 5, attempt, queued: false, replay: 1 })).toMatchObject({
+      status: "processing",
+      alive: true,
+      pending: 1,
+    });
     const stopped = run(initialState(0, false), { type: "stop_requested", at: 1 });
     expect(transition(stopped, { type: "failover", at: 5, attempt, queued: false, replay: 1 })).toBe(stopped);
   });
@@ -120,7 +140,12 @@ const actionArb: fc.Arbitrary<AgentAction> = fc.oneof(
   fc.record({
     type: fc.constant("failover" as const),
     at: fc.nat(1e6),
-    attempt: fc.record({ provider: fc.constantFrom("claude" as const, "codex" as const, "gemini" as const), model: fc.option(fc.string(), { nil: undefined }), effort: fc.constant(undefined), reason: fc.string() }),
+    attempt: fc.record({
+      provider: fc.constantFrom("claude" as const, "codex" as const, "gemini" as const),
+      model: fc.option(fc.string(), { nil: undefined }),
+      effort: fc.constant(undefined),
+      reason: fc.string(),
+    }),
     queued: fc.boolean(),
     replay: fc.nat(3),
   }),

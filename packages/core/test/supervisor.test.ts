@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CoreError} from "../src/index.js";
+import type { CoreError } from "../src/index.js";
 import { Supervisor } from "../src/index.js";
 import { FakeClock, FakeDriver } from "./fakes.js";
 
@@ -100,7 +100,10 @@ describe("Supervisor", () => {
     expect(supervisor.get(a.id).status).toBe("processing");
     session(driver, 0).finish("r2");
     const result = await supervisor.wait({ ids: [a.id], mode: "all", timeoutMs: 1 });
-    expect(result.finished.map((f) => [f.turn, f.result])).toEqual([[1, "r1"], [2, "r2"]]);
+    expect(result.finished.map((f) => [f.turn, f.result])).toEqual([
+      [1, "r1"],
+      [2, "r2"],
+    ]);
     expect(session(driver, 0).sent).toEqual(["one", "two"]);
   });
 
@@ -165,13 +168,31 @@ describe("Supervisor", () => {
     const claude = new FakeDriver("claude");
     const codex = new FakeDriver("codex");
     const supervisor = new Supervisor({ drivers: { claude, codex }, clock });
-    const a = supervisor.launch({ provider: "claude", model: "opus", prompt: "do it", cwd: "/", fallbacks: [{ provider: "codex", model: "gpt-5.5", effort: "high" }] });
+    const a = supervisor.launch({
+      provider: "claude",
+      model: "opus",
+      prompt: "do it",
+      cwd: "/",
+      fallbacks: [{ provider: "codex", model: "gpt-5.5", effort: "high" }],
+    });
     supervisor.send(a.id, "and this");
     const first = session(claude, 0);
     first.emit({ type: "error", message: "API Error: 529 overloaded", transient: true });
-    first.emit({ type: "turn_end", result: "API Error: 529 overloaded", isError: true, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, durationMs: 5 });
+    first.emit({
+      type: "turn_end",
+      result: "API Error: 529 overloaded",
+      isError: true,
+      usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+      durationMs: 5,
+    });
     expect(first.killed).toBe(true);
-    expect(supervisor.get(a.id)).toMatchObject({ provider: "codex", model: "gpt-5.5", effort: "high", status: "processing", attempts: [{ provider: "claude", model: "opus", reason: "API Error: 529 overloaded" }] });
+    expect(supervisor.get(a.id)).toMatchObject({
+      provider: "codex",
+      model: "gpt-5.5",
+      effort: "high",
+      status: "processing",
+      attempts: [{ provider: "claude", model: "opus", reason: "API Error: 529 overloaded" }],
+    });
     const second = session(codex, 0);
     expect(second.sent).toEqual(["do it", "and this"]);
     second.finish("from codex");
@@ -187,11 +208,25 @@ describe("Supervisor", () => {
     const supervisor = new Supervisor({ drivers: { claude, gemini }, clock });
     const a = supervisor.launch({ provider: "claude", prompt: "x", cwd: "/", fallbacks: [{ provider: "gemini" }, { provider: "claude", model: "haiku" }] });
     session(claude, 0).emit({ type: "error", message: "429 rate limited", transient: true });
-    session(claude, 0).emit({ type: "turn_end", result: "429 rate limited", isError: true, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, durationMs: 1 });
+    session(claude, 0).emit({
+      type: "turn_end",
+      result: "429 rate limited",
+      isError: true,
+      usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+      durationMs: 1,
+    });
     session(gemini, 0).emit({ type: "error", message: "401 unauthenticated", transient: false });
-    session(gemini, 0).emit({ type: "turn_end", result: "401 unauthenticated", isError: true, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, durationMs: 1 });
+    session(gemini, 0).emit({
+      type: "turn_end",
+      result: "401 unauthenticated",
+      isError: true,
+      usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+      durationMs: 1,
+    });
     const result = await supervisor.wait({ ids: [a.id], mode: "any", timeoutMs: 1 });
-    expect(result.finished[0]?.result).toBe("401 unauthenticated\nattempts:\n1. claude/default: transient — 429 rate limited\n2. gemini/default: failed (above)");
+    expect(result.finished[0]?.result).toBe(
+      "401 unauthenticated\nattempts:\n1. claude/default: transient — 429 rate limited\n2. gemini/default: failed (above)",
+    );
     expect(claude.sessions).toHaveLength(1);
   });
 });

@@ -20,7 +20,15 @@ export interface AcpDriverOptions extends CliDriverOptions {
 }
 
 // Claude-style permission modes onto Gemini CLI approval modes.
-const APPROVAL: Record<string, string> = { default: "default", acceptEdits: "auto_edit", auto_edit: "auto_edit", auto: "auto_edit", bypassPermissions: "yolo", yolo: "yolo", plan: "plan" };
+const APPROVAL: Record<string, string> = {
+  default: "default",
+  acceptEdits: "auto_edit",
+  auto_edit: "auto_edit",
+  auto: "auto_edit",
+  bypassPermissions: "yolo",
+  yolo: "yolo",
+  plan: "plan",
+};
 
 /** Gemini CLI flags for a session spec. */
 export function geminiArgs(spec: SessionSpec): string[] {
@@ -68,7 +76,12 @@ class AcpSession extends BaseSession {
   #turnStarted = 0;
   #firstTurn = true;
 
-  constructor(proc: CliProcess, emit: (event: AgentEvent) => void, private readonly spec: SessionSpec, provider: Provider) {
+  constructor(
+    proc: CliProcess,
+    emit: (event: AgentEvent) => void,
+    private readonly spec: SessionSpec,
+    provider: Provider,
+  ) {
     super(proc, emit, provider);
     // Our framer sits in front of the SDK: only whole JSON lines reach it, never stray output.
     // The SDK may cancel this stream when its connection closes; writes after that are dropped.
@@ -125,9 +138,13 @@ class AcpSession extends BaseSession {
       const agent = (await this.#connect(input)).agent;
       const methods = (this.#acp as typeof Acp).methods;
       await agent.request(methods.agent.initialize, INITIALIZE);
-      const created = this.spec.resume === undefined
-        ? await agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) })
-        : { sessionId: this.spec.resume, ...(await agent.request(methods.agent.session.load, { sessionId: this.spec.resume, cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) })) };
+      const created =
+        this.spec.resume === undefined
+          ? await agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) })
+          : {
+              sessionId: this.spec.resume,
+              ...(await agent.request(methods.agent.session.load, { sessionId: this.spec.resume, cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) })),
+            };
       this.#sessionId = created.sessionId;
       this.emit({ type: "started", sessionId: created.sessionId, model: this.spec.model ?? "" });
       this.markReady();
@@ -147,19 +164,17 @@ class AcpSession extends BaseSession {
     const lead = this.#firstTurn && this.spec.systemPromptAppend !== undefined ? `${this.spec.systemPromptAppend}\n\n` : "";
     this.#firstTurn = false;
     const { connection, methods } = this.#ready();
-    connection.agent
-      .request(methods.agent.session.prompt, { sessionId, prompt: [{ type: "text", text: lead + text }] })
-      .then(
-        (response) => {
-          this.#endTurn(response);
-        },
-        (error: unknown) => {
-          const message = errorText(error);
-          this.emit(errorEvent(message));
-          this.emit({ type: "turn_end", result: message, isError: true, interrupted: false, usage: zeroUsage(), durationMs: Date.now() - this.#turnStarted });
-          this.turnEnded();
-        },
-      );
+    connection.agent.request(methods.agent.session.prompt, { sessionId, prompt: [{ type: "text", text: lead + text }] }).then(
+      (response) => {
+        this.#endTurn(response);
+      },
+      (error: unknown) => {
+        const message = errorText(error);
+        this.emit(errorEvent(message));
+        this.emit({ type: "turn_end", result: message, isError: true, interrupted: false, usage: zeroUsage(), durationMs: Date.now() - this.#turnStarted });
+        this.turnEnded();
+      },
+    );
   }
 
   // A new ACP session in the same process: a clean context without a new process.
@@ -232,7 +247,11 @@ class AcpSession extends BaseSession {
 
 // ACP gives MCP servers to each session (session/new, session/load), env as name/value pairs.
 function acpMcpServers(spec: SessionSpec): Acp.McpServer[] {
-  return (spec.mcpServers ?? []).map((s) => ("url" in s ? { type: "http" as const, name: s.name, url: s.url, headers: [] } : { name: s.name, command: s.command, args: s.args, env: Object.entries(s.env).map(([name, value]) => ({ name, value })) }));
+  return (spec.mcpServers ?? []).map((s) =>
+    "url" in s
+      ? { type: "http" as const, name: s.name, url: s.url, headers: [] }
+      : { name: s.name, command: s.command, args: s.args, env: Object.entries(s.env).map(([name, value]) => ({ name, value })) },
+  );
 }
 
 function zeroUsage(): { input: number; output: number; cacheRead: number; cacheWrite: number } {

@@ -25,7 +25,10 @@ export function claudeArgs(spec: SessionSpec, mcpConfigFile?: string): string[] 
   add("--disallowedTools", spec.disallowedTools?.join(","));
   add("--permission-mode", spec.permissionMode);
   if (spec.builtinTools !== undefined) args.push("--tools", spec.builtinTools.join(","));
-  const configs = [...(spec.mcpConfig === undefined ? [] : [spec.mcpConfig]), ...(spec.mcpServers === undefined || spec.mcpServers.length === 0 ? [] : [mcpConfigFile ?? claudeMcpJson(spec.mcpServers)])];
+  const configs = [
+    ...(spec.mcpConfig === undefined ? [] : [spec.mcpConfig]),
+    ...(spec.mcpServers === undefined || spec.mcpServers.length === 0 ? [] : [mcpConfigFile ?? claudeMcpJson(spec.mcpServers)]),
+  ];
   if (configs.length > 0) args.push("--mcp-config", ...configs);
   if (spec.strictMcpConfig === true) args.push("--strict-mcp-config");
   add("--settings", spec.settings);
@@ -36,7 +39,11 @@ export function claudeArgs(spec: SessionSpec, mcpConfigFile?: string): string[] 
 
 /** MCP servers as Claude Code's `--mcp-config` JSON text. */
 export function claudeMcpJson(servers: McpServerSpec[]): string {
-  return JSON.stringify({ mcpServers: Object.fromEntries(servers.map((s) => [s.name, "url" in s ? { type: "http", url: s.url } : { type: "stdio", command: s.command, args: s.args, env: s.env }])) });
+  return JSON.stringify({
+    mcpServers: Object.fromEntries(
+      servers.map((s) => [s.name, "url" in s ? { type: "http", url: s.url } : { type: "stdio", command: s.command, args: s.args, env: s.env }]),
+    ),
+  });
 }
 
 /** Drives Claude Code through `claude -p --input-format stream-json --output-format stream-json`. */
@@ -56,7 +63,10 @@ export class ClaudeDriver extends CliDriver {
     // The servers' secret addresses go in a private file for the session's lifetime, not on its command line.
     const config = spec.mcpServers === undefined || spec.mcpServers.length === 0 ? undefined : writePrivateFile("mcp.json", claudeMcpJson(spec.mcpServers));
     const proc = this.spawn(spec, claudeArgs(spec, config?.path));
-    if (config !== undefined) void proc.exited.finally(() => { config.remove(); });
+    if (config !== undefined)
+      void proc.exited.finally(() => {
+        config.remove();
+      });
     return new ClaudeSession(proc, onEvent);
   }
 }

@@ -77,15 +77,32 @@ class CodexSession extends BaseSession {
   /** Per-thread config that forwards our variables to the user's MCP servers (see #forwardedEnv). */
   #forwarded: Record<string, unknown> = {};
 
-  constructor(proc: CliProcess, emit: (event: AgentEvent) => void, private readonly spec: SessionSpec) {
+  constructor(
+    proc: CliProcess,
+    emit: (event: AgentEvent) => void,
+    private readonly spec: SessionSpec,
+  ) {
     super(proc, emit, "codex");
-    this.#rpc = new RpcPeer((m) => { this.writeJson(m); }, {
-      onNotification: (method, params) => { this.#onNotification(method, params); },
-      // Sub-agents run with approval policy "never"; anything that still asks is declined.
-      onRequest: (method) => method.endsWith("requestApproval") ? Promise.resolve({ decision: "decline" }) : Promise.reject(new RpcError(-32601, `unsupported: ${method}`)),
-    }, false);
-    this.readLines((value) => { this.#rpc.receive(value); });
-    void proc.exited.then(() => { this.#rpc.close(new Error("codex exited")); });
+    this.#rpc = new RpcPeer(
+      (m) => {
+        this.writeJson(m);
+      },
+      {
+        onNotification: (method, params) => {
+          this.#onNotification(method, params);
+        },
+        // Sub-agents run with approval policy "never"; anything that still asks is declined.
+        onRequest: (method) =>
+          method.endsWith("requestApproval") ? Promise.resolve({ decision: "decline" }) : Promise.reject(new RpcError(-32601, `unsupported: ${method}`)),
+      },
+      false,
+    );
+    this.readLines((value) => {
+      this.#rpc.receive(value);
+    });
+    void proc.exited.then(() => {
+      this.#rpc.close(new Error("codex exited"));
+    });
     void this.#handshake();
   }
 
@@ -124,7 +141,9 @@ class CodexSession extends BaseSession {
   #threadParams(): Record<string, unknown> {
     const sandbox = this.spec.permissionMode === undefined ? undefined : sandboxOf(this.spec.permissionMode);
     // MCP servers as per-thread config overrides (the same keys as config.toml's [mcp_servers.NAME]).
-    const servers = Object.fromEntries((this.spec.mcpServers ?? []).map((s) => [`mcp_servers.${s.name}`, "url" in s ? { url: s.url } : { command: s.command, args: s.args, env: s.env }]));
+    const servers = Object.fromEntries(
+      (this.spec.mcpServers ?? []).map((s) => [`mcp_servers.${s.name}`, "url" in s ? { url: s.url } : { command: s.command, args: s.args, env: s.env }]),
+    );
     return {
       cwd: this.spec.cwd,
       approvalPolicy: "never",
@@ -147,14 +166,17 @@ class CodexSession extends BaseSession {
         input: [{ type: "text", text, text_elements: [] }],
         ...(this.spec.effort === undefined ? {} : { effort: this.spec.effort }),
       })
-      .then((r) => {
-        this.#turnId ??= r.turn.id;
-        if (this.#interruptRequested) void this.interrupt();
-      }, (error: unknown) => {
-        const message = errorText(error);
-        this.emit(errorEvent(message));
-        this.#endTurn({ result: message, isError: true, interrupted: false, durationMs: Date.now() - this.#turnStarted });
-      });
+      .then(
+        (r) => {
+          this.#turnId ??= r.turn.id;
+          if (this.#interruptRequested) void this.interrupt();
+        },
+        (error: unknown) => {
+          const message = errorText(error);
+          this.emit(errorEvent(message));
+          this.#endTurn({ result: message, isError: true, interrupted: false, durationMs: Date.now() - this.#turnStarted });
+        },
+      );
   }
 
   // A new thread in the same app-server: a clean context without a new process.

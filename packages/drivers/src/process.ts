@@ -78,19 +78,21 @@ export function spawnCli(options: SpawnOptions): CliProcess {
   });
   // Writes to a CLI that died must not crash us; the exit is reported through `exited`.
   child.stdin?.on("error", () => undefined);
-  const exited = child.then(
-    (result) => ({ code: result.exitCode ?? null, signal: result.signal ?? null }),
-    (error: unknown) => ({ code: null, signal: null, error }),
-  ).then((exit) => {
-    if (pid !== undefined) {
-      live.delete(pid);
-      unguard(pid);
-    }
-    if (exit.code === null && exit.signal === null && child.pid === undefined) {
-      stderr += `\nspawn failed: ${options.command}`;
-    }
-    return { code: exit.code, signal: exit.signal };
-  });
+  const exited = child
+    .then(
+      (result) => ({ code: result.exitCode ?? null, signal: result.signal ?? null }),
+      (error: unknown) => ({ code: null, signal: null, error }),
+    )
+    .then((exit) => {
+      if (pid !== undefined) {
+        live.delete(pid);
+        unguard(pid);
+      }
+      if (exit.code === null && exit.signal === null && child.pid === undefined) {
+        stderr += `\nspawn failed: ${options.command}`;
+      }
+      return { code: exit.code, signal: exit.signal };
+    });
 
   const kill = (): Promise<void> => {
     const done = (async () => {
@@ -108,7 +110,11 @@ export function spawnCli(options: SpawnOptions): CliProcess {
     kill,
     close: async (graceMs = 2_000) => {
       child.stdin?.end();
-      const timer = new Promise<"timeout">((resolve) => setTimeout(() => { resolve("timeout"); }, graceMs).unref());
+      const timer = new Promise<"timeout">((resolve) =>
+        setTimeout(() => {
+          resolve("timeout");
+        }, graceMs).unref(),
+      );
       if ((await Promise.race([exited, timer])) === "timeout") await kill();
       else if (pid !== undefined) await logged(killTree(pid)); // leftovers of a clean exit
     },

@@ -36,10 +36,7 @@ export function resolveExecutable(
     if (isExecutable(path)) return path;
   }
   tried.push(`"${command}" on PATH`);
-  throw new DriverError(
-    "EXECUTABLE_NOT_FOUND",
-    `${provider} CLI not found (tried ${tried.join(", ")}); install it or set ${executableEnvVar(provider)}`,
-  );
+  throw new DriverError("EXECUTABLE_NOT_FOUND", `${provider} CLI not found (tried ${tried.join(", ")}); install it or set ${executableEnvVar(provider)}`);
 }
 
 function isExecutable(path: string): boolean {

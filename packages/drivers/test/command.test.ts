@@ -22,7 +22,19 @@ describe("a driver's command", () => {
   it("is its executable, any leading arguments, then the CLI's own for the session", () => {
     expect(driverFor("claude", options).command(spec)).toEqual({
       executable: cli,
-      args: ["--lead", "-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--model", "m-1", "--permission-mode", "bypassPermissions"],
+      args: [
+        "--lead",
+        "-p",
+        "--input-format",
+        "stream-json",
+        "--output-format",
+        "stream-json",
+        "--verbose",
+        "--model",
+        "m-1",
+        "--permission-mode",
+        "bypassPermissions",
+      ],
       env: { FROM_OPTIONS: "1", FROM_SPEC: "1" },
       extendEnv: true,
     });
@@ -36,7 +48,10 @@ describe("a driver's command", () => {
   });
 
   it("lets the session's and the options' variables win over the CLI's fixed ones", () => {
-    const env = driverFor("gemini", { executable: cli, env: { GEMINI_CLI_NO_RELAUNCH: "options" } }).command({ cwd: dir, env: { GEMINI_CLI_NO_RELAUNCH: "spec" } }).env;
+    const env = driverFor("gemini", { executable: cli, env: { GEMINI_CLI_NO_RELAUNCH: "options" } }).command({
+      cwd: dir,
+      env: { GEMINI_CLI_NO_RELAUNCH: "spec" },
+    }).env;
     expect(env).toEqual({ GEMINI_CLI_NO_RELAUNCH: "spec" });
   });
 
@@ -48,7 +63,9 @@ describe("a driver's command", () => {
 
   it("describe() runs the CLI's --version through the same command", async () => {
     expect(await driverFor("codex", options).describe()).toEqual({ provider: "codex", executable: cli, version: "cli 1.2.3" });
-    await expect(driverFor("claude", { executable: "/no/such/claude", env: { PATH: "/nowhere" } }).describe()).rejects.toMatchObject({ code: "EXECUTABLE_NOT_FOUND" });
+    await expect(driverFor("claude", { executable: "/no/such/claude", env: { PATH: "/nowhere" } }).describe()).rejects.toMatchObject({
+      code: "EXECUTABLE_NOT_FOUND",
+    });
   });
 });
 

@@ -5,7 +5,11 @@ import { LineFramer, parseLine } from "../src/framing.js";
 function frame(chunks: Buffer[], max?: number): { lines: string[]; oversize: number[] } {
   const lines: string[] = [];
   const oversize: number[] = [];
-  const framer = new LineFramer((l) => lines.push(l), (n) => oversize.push(n), max);
+  const framer = new LineFramer(
+    (l) => lines.push(l),
+    (n) => oversize.push(n),
+    max,
+  );
   for (const c of chunks) framer.push(c);
   framer.end();
   return { lines, oversize };
@@ -27,11 +31,18 @@ function splitAt(buf: Buffer, cuts: number[]): Buffer[] {
 describe("LineFramer", () => {
   it("yields the same lines however the stream is chunked", () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: "grapheme" }).map((s) => s.replace(/\n/g, "")), { minLength: 1, maxLength: 20 }), fc.array(fc.nat(), { maxLength: 30 }), (lines, cuts) => {
-        const text = `${lines.join("\n")}\n`;
-        const { lines: got } = frame(splitAt(Buffer.from(text, "utf8"), cuts));
-        expect(got).toEqual(lines);
-      }),
+      fc.property(
+        fc.array(
+          fc.string({ unit: "grapheme" }).map((s) => s.replace(/\n/g, "")),
+          { minLength: 1, maxLength: 20 },
+        ),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (lines, cuts) => {
+          const text = `${lines.join("\n")}\n`;
+          const { lines: got } = frame(splitAt(Buffer.from(text, "utf8"), cuts));
+          expect(got).toEqual(lines);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -56,7 +67,12 @@ describe("LineFramer", () => {
   it("shows every byte of a dropped line, in order, to the one who asks", () => {
     const skipped: Buffer[] = [];
     const lines: string[] = [];
-    const framer = new LineFramer((l) => lines.push(l), () => undefined, 150, (b) => skipped.push(b));
+    const framer = new LineFramer(
+      (l) => lines.push(l),
+      () => undefined,
+      150,
+      (b) => skipped.push(b),
+    );
     for (const chunk of ["a".repeat(100), "b".repeat(100), "c".repeat(20) + "\nok\n"]) framer.push(Buffer.from(chunk));
     expect(Buffer.concat(skipped).toString()).toBe("a".repeat(100) + "b".repeat(100) + "c".repeat(20));
     expect(lines).toEqual(["ok"]);

@@ -57,7 +57,14 @@ export async function harness(provider: Provider): Promise<Harness> {
           listeners.delete(listener);
           const seen = events.map((e) => e.type).join(",");
           const log = fake.requests.map((r) => `${r.method} ${r.path} -> ${r.reply}`).join("\n");
-          reject(new Error(`${provider}: step "${step}" timed out after ${timeoutMs} ms; events: ${seen}\nfake log:\n${lastLines(log)}\nerrors: ${events.filter((e) => e.type === "error").map((e) => JSON.stringify(e)).join("\n")}`));
+          reject(
+            new Error(
+              `${provider}: step "${step}" timed out after ${timeoutMs} ms; events: ${seen}\nfake log:\n${lastLines(log)}\nerrors: ${events
+                .filter((e) => e.type === "error")
+                .map((e) => JSON.stringify(e))
+                .join("\n")}`,
+            ),
+          );
         }, timeoutMs);
         if (!check()) listeners.add(listener);
       });

@@ -51,7 +51,14 @@ describe("CliProcess.kill", () => {
     await until("the shells to be forking", () => descendants(pid).length >= 40);
     const seen = [pid, ...descendants(pid)];
     // An escaped child holds the CLI's pipes: a kill() that lets one go may never resolve at all.
-    const killed = await Promise.race([proc.kill().then(() => "resolved"), new Promise((r) => setTimeout(() => { r("still pending after 20 s"); }, 20_000))]);
+    const killed = await Promise.race([
+      proc.kill().then(() => "resolved"),
+      new Promise((r) =>
+        setTimeout(() => {
+          r("still pending after 20 s");
+        }, 20_000),
+      ),
+    ]);
     expect(killed).toBe("resolved");
     expect(seen.filter(isAlive)).toEqual([]);
     expect(marked(marker)).toEqual([]);
@@ -63,7 +70,11 @@ describe("the guardian", () => {
   function guardian(lines: string): Promise<void> {
     const child = spawn("/bin/sh", ["-c", GUARDIAN_SCRIPT], { stdio: ["pipe", "ignore", "inherit"] });
     child.stdin.end(lines);
-    return new Promise((resolve) => child.on("exit", () => { resolve(); }));
+    return new Promise((resolve) =>
+      child.on("exit", () => {
+        resolve();
+      }),
+    );
   }
 
   it("kills every recorded tree when its pipe ends, processes that left the CLI's group included", async () => {

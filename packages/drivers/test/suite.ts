@@ -115,7 +115,11 @@ export function driverSuite(provider: Provider, options: { permissionMode?: stri
       await h.next("exit after outside kill", isExit, 0, 5_000);
     });
 
-    for (const [status, transient] of [[429, true], [529, true], [401, false]] as const) {
+    for (const [status, transient] of [
+      [429, true],
+      [529, true],
+      [401, false],
+    ] as const) {
       it(`a model error ${status} surfaces with transient=${transient}`, async () => {
         const session = start();
         session.send(`[[error:${status}]] fail please`);

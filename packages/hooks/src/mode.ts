@@ -9,7 +9,10 @@ import { ensurePrivateDir, writePrivate } from "./state.js";
  * A session's own setting wins; a session that never set one follows its project's.
  */
 export function modeFile(stateDir: string, cwd: string, session?: string): string {
-  const key = createHash("sha256").update(session === undefined ? resolve(cwd) : `session:${session}`).digest("hex").slice(0, 16);
+  const key = createHash("sha256")
+    .update(session === undefined ? resolve(cwd) : `session:${session}`)
+    .digest("hex")
+    .slice(0, 16);
   return join(stateDir, "mode", session === undefined ? `${key}.json` : `session-${key}.json`);
 }
 

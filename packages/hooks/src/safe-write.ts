@@ -1,5 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
+import {
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { HooksError } from "./errors.js";
 
@@ -60,7 +75,10 @@ export function assertWritable(path: string, force = false): void {
   const stats = statOrUndefined(writeTarget(path));
   if (force || stats === undefined || (stats.mode & 0o200) !== 0) return;
   const mode = (stats.mode & 0o777).toString(8).padStart(4, "0");
-  throw new HooksError("READ_ONLY", `${path} is read-only (mode ${mode}); nothing was changed. Make it writable, or pass --force to write it anyway (its mode stays ${mode})`);
+  throw new HooksError(
+    "READ_ONLY",
+    `${path} is read-only (mode ${mode}); nothing was changed. Make it writable, or pass --force to write it anyway (its mode stays ${mode})`,
+  );
 }
 
 /**

@@ -19,14 +19,20 @@ describe("hook handlers for Codex and Gemini CLI", () => {
 
   it("inject the directive and deny the native sub-agent tool while on, pointing a pool agent to invoke", () => {
     setOrchestrating(state, cwd, true);
-    expect(geminiHook({ hook_event_name: "BeforeAgent", cwd }, ctx())).toEqual({ hookSpecificOutput: { hookEventName: "BeforeAgent", additionalContext: DIRECTIVE } });
+    expect(geminiHook({ hook_event_name: "BeforeAgent", cwd }, ctx())).toEqual({
+      hookSpecificOutput: { hookEventName: "BeforeAgent", additionalContext: DIRECTIVE },
+    });
     expect(geminiHook({ hook_event_name: "BeforeTool", cwd, tool_name: "invoke_agent", tool_input: { agent_name: "generalist" } }, ctx())).toEqual({
       decision: "deny",
       reason: expect.stringContaining("launch_agent") as string,
     });
-    expect(geminiHook({ hook_event_name: "BeforeTool", cwd, tool_name: "invoke_agent", tool_input: { agent_name: "reviewer" } }, ctx())).toMatchObject({ reason: expect.stringContaining('invoke with agent "reviewer"') as string });
+    expect(geminiHook({ hook_event_name: "BeforeTool", cwd, tool_name: "invoke_agent", tool_input: { agent_name: "reviewer" } }, ctx())).toMatchObject({
+      reason: expect.stringContaining('invoke with agent "reviewer"') as string,
+    });
     expect(geminiHook({ hook_event_name: "BeforeTool", cwd, tool_name: "run_shell_command", tool_input: {} }, ctx())).toBeUndefined();
-    expect(codexHook({ hook_event_name: "UserPromptSubmit", cwd }, ctx())).toEqual({ hookSpecificOutput: { hookEventName: "UserPromptSubmit", additionalContext: DIRECTIVE } });
+    expect(codexHook({ hook_event_name: "UserPromptSubmit", cwd }, ctx())).toEqual({
+      hookSpecificOutput: { hookEventName: "UserPromptSubmit", additionalContext: DIRECTIVE },
+    });
     expect(codexHook({ hook_event_name: "PreToolUse", cwd, tool_name: "spawn_agent", tool_input: { agent_type: "reviewer" } }, ctx())).toMatchObject({
       hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision: "deny", permissionDecisionReason: expect.stringContaining("invoke") as string },
     });

@@ -24,7 +24,9 @@ describe("atomic writes keep what the user set on a file", () => {
     const path = join(fresh(), "ro.json");
     writeFileSync(path, "old");
     chmodSync(path, 0o444);
-    expect(() => { writeAtomic(path, "new"); }).toThrow(expect.objectContaining({ name: "HooksError", code: "READ_ONLY" }) as Error);
+    expect(() => {
+      writeAtomic(path, "new");
+    }).toThrow(expect.objectContaining({ name: "HooksError", code: "READ_ONLY" }) as Error);
     expect(readFileSync(path, "utf8")).toBe("old");
     writeAtomic(path, "new", { force: true });
     expect([readFileSync(path, "utf8"), mode(path)]).toEqual(["new", 0o444]);

@@ -22,7 +22,11 @@ export const INSTRUCTIONS = [
  */
 export function instructionFiles(scope: { root: string } | { global: true; ctx: HostContext }): string[] {
   const each = HOSTS.flatMap((host) => hostAdapter(host).instructions ?? []);
-  if ("root" in scope) return each.map((i) => i.file).sort().map((f) => join(scope.root, f));
+  if ("root" in scope)
+    return each
+      .map((i) => i.file)
+      .sort()
+      .map((f) => join(scope.root, f));
   return each.map((i) => i.global(scope.ctx));
 }
 

@@ -28,16 +28,33 @@ function tree(text: string): Node | undefined {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true });
   const first = errors[0];
-  if (first !== undefined) throw new HostConfigError("UNPARSEABLE", `not valid JSON (${printParseErrorCode(first.error)}); fix it first, nothing was changed`, positionOf(text, first.offset));
+  if (first !== undefined)
+    throw new HostConfigError(
+      "UNPARSEABLE",
+      `not valid JSON (${printParseErrorCode(first.error)}); fix it first, nothing was changed`,
+      positionOf(text, first.offset),
+    );
   return root;
 }
 
-const TYPE_NAME: Record<Node["type"], string> = { object: "an object", array: "an array", string: "a string", number: "a number", boolean: "a boolean", null: "null", property: "a property" };
+const TYPE_NAME: Record<Node["type"], string> = {
+  object: "an object",
+  array: "an array",
+  string: "a string",
+  number: "a number",
+  boolean: "a boolean",
+  null: "null",
+  property: "a property",
+};
 
 // A user's key holding another type than the one we add to: refused, never replaced or duplicated.
 function wrongType(text: string, path: JSONPath, node: Node, wanted: Node["type"]): HostConfigError {
   const where = path.length === 0 ? "the top level" : `"${path.join(".")}"`;
-  return new HostConfigError("WRONG_TYPE", `${where} is ${TYPE_NAME[node.type]}, not ${TYPE_NAME[wanted]}; fix it first, nothing was changed`, positionOf(text, node.offset));
+  return new HostConfigError(
+    "WRONG_TYPE",
+    `${where} is ${TYPE_NAME[node.type]}, not ${TYPE_NAME[wanted]}; fix it first, nothing was changed`,
+    positionOf(text, node.offset),
+  );
 }
 
 function nodeAt(text: string, path: JSONPath): Node | undefined {
@@ -91,13 +108,16 @@ function removeChild(text: string, container: Node, child: Node): string {
   if (next !== undefined) return text.slice(0, child.offset) + text.slice(next.offset);
   const open = container.offset;
   const close = container.offset + container.length - 1;
-  if (text.slice(open + 1, child.offset).trim() === "" && text.slice(child.offset + child.length, close).trim() === "") return text.slice(0, open + 1) + text.slice(close);
+  if (text.slice(open + 1, child.offset).trim() === "" && text.slice(child.offset + child.length, close).trim() === "")
+    return text.slice(0, open + 1) + text.slice(close);
   return text.slice(0, open + 1) + text.slice(child.offset + child.length);
 }
 
 function render(value: unknown, indent: string | null, layout: Layout): string {
   if (indent === null) return JSON.stringify(value);
-  return JSON.stringify(value, null, layout.unit).split("\n").join(layout.eol + indent);
+  return JSON.stringify(value, null, layout.unit)
+    .split("\n")
+    .join(layout.eol + indent);
 }
 
 /**
@@ -128,7 +148,9 @@ export function setJsonc(text: string, path: JSONPath, value: unknown): string {
   }
   const nested = path.slice(depth + 1).reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
   const key = JSON.stringify(path[depth]);
-  return insertChild(base, parent, (indent, layout) => (indent === null ? `${key}:${render(nested, null, layout)}` : `${key}: ${render(nested, indent, layout)}`));
+  return insertChild(base, parent, (indent, layout) =>
+    indent === null ? `${key}:${render(nested, null, layout)}` : `${key}: ${render(nested, indent, layout)}`,
+  );
 }
 
 /** Removes `path` from JSONC text (nothing happens when it is absent). */

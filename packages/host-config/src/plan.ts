@@ -26,7 +26,12 @@ export function planHooks(host: Host, ctx: HostContext, command: string, drafts 
 }
 
 /** The change that re-applies a recorded one with this installation's commands (`update`). */
-export function replan(change: RecordedChange, ctx: HostContext, install: { launch: ServerLaunch; hookCommand: string }, drafts: Drafts): FileChange | undefined {
+export function replan(
+  change: RecordedChange,
+  ctx: HostContext,
+  install: { launch: ServerLaunch; hookCommand: string },
+  drafts: Drafts,
+): FileChange | undefined {
   if (change.kind === "instructions") return planInstructions(change.path, false, drafts);
   const host = change.host ?? "claude";
   return change.kind === "hooks" ? planHooks(host, ctx, install.hookCommand, drafts) : planServer(host, ctx, install.launch, drafts);

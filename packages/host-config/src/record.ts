@@ -8,7 +8,14 @@ import type { FileChange } from "./files.js";
 import { HostSchema } from "./registry.js";
 
 // `host` is absent for instructions, and for hooks recorded before hooks had a host (Claude Code's).
-const ChangeSchema = z.object({ kind: z.enum(["mcp", "hooks", "instructions"]), host: HostSchema.optional(), path: z.string(), before: z.string().nullable(), after: z.string(), private: z.boolean().optional() });
+const ChangeSchema = z.object({
+  kind: z.enum(["mcp", "hooks", "instructions"]),
+  host: HostSchema.optional(),
+  path: z.string(),
+  before: z.string().nullable(),
+  after: z.string(),
+  private: z.boolean().optional(),
+});
 const RecordSchema = z.object({ version: z.literal(1), changes: z.array(ChangeSchema) });
 
 /** One change that setup or init made, remembered so that uninstall can reverse exactly it. */

@@ -11,14 +11,23 @@ const userHook = fc.record({ matcher: fc.constantFrom("Bash", "Write|Edit", "*")
  * never empty: an empty `mcpServers` or hook array is indistinguishable, after our entry went in,
  * from one setup created, so removal takes such a container out (the setup record restores those).
  */
-export const settingsObject = fc.record(
-  {
-    top: fc.dictionary(key, scalar, { maxKeys: 4 }),
-    servers: fc.dictionary(key, fc.record({ command: fc.string({ maxLength: 6 }), args: fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }) }), { minKeys: 1, maxKeys: 2 }),
-    hooks: fc.dictionary(fc.constantFrom("PreToolUse", "UserPromptSubmit", "BeforeTool", "BeforeAgent", "Stop"), fc.array(userHook, { minLength: 1, maxLength: 2 }), { minKeys: 1, maxKeys: 3 }),
-  },
-  { requiredKeys: ["top"] },
-).map(({ top, servers, hooks }) => ({ ...top, ...(servers === undefined ? {} : { mcpServers: servers }), ...(hooks === undefined ? {} : { hooks }) }));
+export const settingsObject = fc
+  .record(
+    {
+      top: fc.dictionary(key, scalar, { maxKeys: 4 }),
+      servers: fc.dictionary(key, fc.record({ command: fc.string({ maxLength: 6 }), args: fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }) }), {
+        minKeys: 1,
+        maxKeys: 2,
+      }),
+      hooks: fc.dictionary(
+        fc.constantFrom("PreToolUse", "UserPromptSubmit", "BeforeTool", "BeforeAgent", "Stop"),
+        fc.array(userHook, { minLength: 1, maxLength: 2 }),
+        { minKeys: 1, maxKeys: 3 },
+      ),
+    },
+    { requiredKeys: ["top"] },
+  )
+  .map(({ top, servers, hooks }) => ({ ...top, ...(servers === undefined ? {} : { mcpServers: servers }), ...(hooks === undefined ? {} : { hooks }) }));
 
 /** That object as JSONC text: random indentation, line endings, comments, blank lines, final newline. */
 export const jsoncText = fc
@@ -42,15 +51,25 @@ export const jsoncText = fc
   });
 
 const tomlKey = fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/);
-const tomlValue = fc.oneof(fc.integer({ min: -99, max: 99 }).map(String), fc.boolean().map(String), fc.string({ maxLength: 6 }).map((s) => JSON.stringify(s)));
+const tomlValue = fc.oneof(
+  fc.integer({ min: -99, max: 99 }).map(String),
+  fc.boolean().map(String),
+  fc.string({ maxLength: 6 }).map((s) => JSON.stringify(s)),
+);
 
 /** A Codex config.toml: top-level keys, comments, tables, user MCP servers and user hooks. */
 export const tomlText = fc
   .record({
     top: fc.uniqueArray(fc.tuple(tomlKey, tomlValue), { selector: ([k]) => k, maxLength: 4 }),
     comments: fc.array(fc.constantFrom("# a comment", "", "   # indented"), { maxLength: 3 }),
-    tables: fc.uniqueArray(fc.tuple(tomlKey, fc.uniqueArray(fc.tuple(tomlKey, tomlValue), { selector: ([k]) => k, maxLength: 3 })), { selector: ([k]) => k, maxLength: 2 }),
-    servers: fc.uniqueArray(tomlKey.filter((k) => k !== "subagent"), { maxLength: 2 }),
+    tables: fc.uniqueArray(fc.tuple(tomlKey, fc.uniqueArray(fc.tuple(tomlKey, tomlValue), { selector: ([k]) => k, maxLength: 3 })), {
+      selector: ([k]) => k,
+      maxLength: 2,
+    }),
+    servers: fc.uniqueArray(
+      tomlKey.filter((k) => k !== "subagent"),
+      { maxLength: 2 },
+    ),
     hooks: fc.array(fc.constantFrom("PreToolUse", "UserPromptSubmit", "Stop"), { maxLength: 3 }),
     eol: fc.constantFrom("\n", "\r\n"),
     finalEol: fc.boolean(),
@@ -66,7 +85,13 @@ export const tomlText = fc
 /** Markdown as found in AGENTS.md: with or without headings, a BOM, CRLF, a final newline. */
 export const markdownText = fc
   .record({
-    lines: fc.array(fc.oneof(fc.constantFrom("# Title", "## Rules", "", "- item", "text", "```", "<!-- note -->"), fc.string({ maxLength: 20 }).filter((s) => !/[\r\n]/.test(s) && !s.includes("subagent-mcp"))), { maxLength: 12 }),
+    lines: fc.array(
+      fc.oneof(
+        fc.constantFrom("# Title", "## Rules", "", "- item", "text", "```", "<!-- note -->"),
+        fc.string({ maxLength: 20 }).filter((s) => !/[\r\n]/.test(s) && !s.includes("subagent-mcp")),
+      ),
+      { maxLength: 12 },
+    ),
     eol: fc.constantFrom("\n", "\r\n"),
     bom: fc.boolean(),
     finalEol: fc.boolean(),

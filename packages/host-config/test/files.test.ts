@@ -46,7 +46,11 @@ describe("our own files are private", () => {
     const state = fresh();
     writeFileSync(join(state, "installed.json"), "{ not json");
     expect(thrown(() => readRecord(state)).code).toBe("UNPARSEABLE");
-    expect(thrown(() => { recordChanges(state, []); }).code).toBe("UNPARSEABLE");
+    expect(
+      thrown(() => {
+        recordChanges(state, []);
+      }).code,
+    ).toBe("UNPARSEABLE");
     expect(readFileSync(join(state, "installed.json"), "utf8")).toBe("{ not json");
   });
 
@@ -82,6 +86,10 @@ describe("the changes of one run see each other", () => {
     const path = join(fresh(), "settings.json");
     writeFileSync(path, '{\n  "a": 1,,\n}\n');
     const error = thrown(() => new Drafts().plan(path, (t) => setJsonc(t, ["x"], 1)));
-    expect([error.code, error.file, error.message]).toEqual(["UNPARSEABLE", path, `${path}:2:10: not valid JSON (PropertyNameExpected); fix it first, nothing was changed`]);
+    expect([error.code, error.file, error.message]).toEqual([
+      "UNPARSEABLE",
+      path,
+      `${path}:2:10: not valid JSON (PropertyNameExpected); fix it first, nothing was changed`,
+    ]);
   });
 });

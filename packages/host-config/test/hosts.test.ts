@@ -10,7 +10,8 @@ const CMD = "/usr/bin/node /x/main.js";
 describe("Claude Code hooks in settings.json", () => {
   it("adds ours beside the user's hooks, is idempotent, and removes only ours", () => {
     const claude = hooksOf("claude");
-    const text = '{\n  // mine\n  "hooks": {\n    "PreToolUse": [\n      { "matcher": "Bash", "hooks": [{ "type": "command", "command": "my-guard" }] }\n    ]\n  }\n}\n';
+    const text =
+      '{\n  // mine\n  "hooks": {\n    "PreToolUse": [\n      { "matcher": "Bash", "hooks": [{ "type": "command", "command": "my-guard" }] }\n    ]\n  }\n}\n';
     const added = claude.add(text, CMD, "/h/.claude/settings.json");
     const parsed = JSON.parse(added.replace("// mine\n", "")) as { hooks: Record<string, { matcher?: string; hooks: { command: string }[] }[]> };
     expect(parsed.hooks.PreToolUse?.map((h) => h.matcher)).toEqual(["Bash", "Task|Agent"]);
@@ -26,9 +27,12 @@ describe("Claude Code hooks in settings.json", () => {
 describe("Gemini CLI hooks in settings.json", () => {
   it("adds BeforeAgent and an anchored BeforeTool beside the user's hooks, idempotently, and removes only ours", () => {
     const gemini = hooksOf("gemini");
-    const text = '{\n  // mine\n  "hooks": {\n    "BeforeTool": [\n      { "matcher": "run_shell_command", "hooks": [{ "type": "command", "command": "my-guard" }] }\n    ]\n  }\n}\n';
+    const text =
+      '{\n  // mine\n  "hooks": {\n    "BeforeTool": [\n      { "matcher": "run_shell_command", "hooks": [{ "type": "command", "command": "my-guard" }] }\n    ]\n  }\n}\n';
     const added = gemini.add(text, CMD, "/h/.gemini/settings.json");
-    const parsed = JSON.parse(added.replace("// mine\n", "")) as { hooks: Record<string, { matcher?: string; hooks: { command: string; timeout: number }[] }[]> };
+    const parsed = JSON.parse(added.replace("// mine\n", "")) as {
+      hooks: Record<string, { matcher?: string; hooks: { command: string; timeout: number }[] }[]>;
+    };
     expect(parsed.hooks.BeforeTool?.map((h) => h.matcher)).toEqual(["run_shell_command", "^(invoke_agent)$"]);
     expect(parsed.hooks.BeforeAgent?.[0]?.hooks[0]).toMatchObject({ command: `${CMD} hook gemini`, timeout: 10_000 });
     expect(gemini.add(added, CMD, "/h/.gemini/settings.json")).toBe(added);
@@ -43,15 +47,21 @@ describe("Codex hooks in config.toml", () => {
     const added = codex.add(text, CMD, "/h/.codex/config.toml");
     const parsed = parse(added) as { hooks: { PreToolUse: unknown[]; UserPromptSubmit: unknown[]; state: Record<string, { trusted_hash: string }> } };
     expect(parsed.hooks.PreToolUse).toHaveLength(2);
-    expect(parsed.hooks.state["/h/.codex/config.toml:pre_tool_use:1:0"]?.trusted_hash).toBe(codexHookHash("pre_tool_use", "spawn_agent|collaborationspawn_agent", `${CMD} hook codex`, 10));
+    expect(parsed.hooks.state["/h/.codex/config.toml:pre_tool_use:1:0"]?.trusted_hash).toBe(
+      codexHookHash("pre_tool_use", "spawn_agent|collaborationspawn_agent", `${CMD} hook codex`, 10),
+    );
     expect(parsed.hooks.state["/h/.codex/config.toml:user_prompt_submit:0:0"]).toBeDefined();
     expect(codex.add(added, CMD, "/h/.codex/config.toml")).toBe(added);
     expect(codex.remove(added)).toBe(text);
   });
 
   it("computes Codex 0.169's trust hash (values read back from its hooks/list)", () => {
-    expect(codexHookHash("pre_tool_use", "spawn_agent", "/usr/bin/node /x/main.js hook codex", 10)).toBe("sha256:2e6d31337d48247c21b4fbfc5174bf69b1e7992cf48a32a32c9a506025fbb715");
-    expect(codexHookHash("user_prompt_submit", undefined, "/usr/bin/node /x/main.js hook codex", 10)).toBe("sha256:40933e3219fbccb1de7c8cd74a2a22f8a658195b289e0fda1b0e4fd9f03813b5");
+    expect(codexHookHash("pre_tool_use", "spawn_agent", "/usr/bin/node /x/main.js hook codex", 10)).toBe(
+      "sha256:2e6d31337d48247c21b4fbfc5174bf69b1e7992cf48a32a32c9a506025fbb715",
+    );
+    expect(codexHookHash("user_prompt_submit", undefined, "/usr/bin/node /x/main.js hook codex", 10)).toBe(
+      "sha256:40933e3219fbccb1de7c8cd74a2a22f8a658195b289e0fda1b0e4fd9f03813b5",
+    );
   });
 });
 

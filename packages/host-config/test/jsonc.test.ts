@@ -20,23 +20,41 @@ describe("JSONC edits", () => {
   it("adds and removes our entry in arbitrary JSON objects, leaving the data as it was", () => {
     const value = fc.oneof(fc.integer(), fc.boolean(), fc.string({ maxLength: 8 }), fc.constant(null));
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }).filter((k) => k !== "mcpServers"), value, { maxKeys: 5 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }).filter((k) => k !== "subagent-mcp"), fc.constant({ command: "x" }), { maxKeys: 3 }), fc.constantFrom(2, 4), fc.boolean(), (top, servers, indent, comment) => {
-        const obj = { ...top, mcpServers: servers };
-        let text = JSON.stringify(obj, null, indent);
-        if (comment) text = `// user settings\n${text}\n`;
-        const added = setJsonc(text, ["mcpServers", "subagent-mcp"], entry);
-        expect(JSON.parse(added.replace(/^\/\/.*\n/, ""))).toMatchObject({ mcpServers: { "subagent-mcp": entry } });
-        // Structural removal gives the same data back (byte identity comes from the setup record).
-        const removed = removeJsonc(added, ["mcpServers", "subagent-mcp"]);
-        expect(JSON.parse(removed.replace(/^\/\/.*\n/, ""))).toEqual(obj);
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 6 }).filter((k) => k !== "mcpServers"),
+          value,
+          { maxKeys: 5 },
+        ),
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 6 }).filter((k) => k !== "subagent-mcp"),
+          fc.constant({ command: "x" }),
+          { maxKeys: 3 },
+        ),
+        fc.constantFrom(2, 4),
+        fc.boolean(),
+        (top, servers, indent, comment) => {
+          const obj = { ...top, mcpServers: servers };
+          let text = JSON.stringify(obj, null, indent);
+          if (comment) text = `// user settings\n${text}\n`;
+          const added = setJsonc(text, ["mcpServers", "subagent-mcp"], entry);
+          expect(JSON.parse(added.replace(/^\/\/.*\n/, ""))).toMatchObject({ mcpServers: { "subagent-mcp": entry } });
+          // Structural removal gives the same data back (byte identity comes from the setup record).
+          const removed = removeJsonc(added, ["mcpServers", "subagent-mcp"]);
+          expect(JSON.parse(removed.replace(/^\/\/.*\n/, ""))).toEqual(obj);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it("refuses text that does not parse, with the line and column of the first error", () => {
     const broken = '{\n  "a": 1,,\n}\n';
-    for (const edit of [() => setJsonc(broken, ["mcpServers", "x"], entry), () => appendJsonc(broken, ["hooks", "Stop"], {}), () => removeFromJsoncArrays(broken, ["hooks"], ["Stop"], () => true)]) {
+    for (const edit of [
+      () => setJsonc(broken, ["mcpServers", "x"], entry),
+      () => appendJsonc(broken, ["hooks", "Stop"], {}),
+      () => removeFromJsoncArrays(broken, ["hooks"], ["Stop"], () => true),
+    ]) {
       expect(thrown(edit)).toMatchObject({ code: "UNPARSEABLE", position: { line: 2, column: 10 } });
     }
   });

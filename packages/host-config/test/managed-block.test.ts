@@ -28,7 +28,10 @@ describe("managed block", () => {
   });
 
   it("round-trips arbitrary Markdown byte for byte", () => {
-    const line = fc.oneof(fc.constantFrom("# Title", "## Sub", "", "- item", "text", "```", "<!-- note -->"), fc.string({ maxLength: 20 }).filter((s) => !/[\r\n]/.test(s) && !s.includes("subagent-mcp")));
+    const line = fc.oneof(
+      fc.constantFrom("# Title", "## Sub", "", "- item", "text", "```", "<!-- note -->"),
+      fc.string({ maxLength: 20 }).filter((s) => !/[\r\n]/.test(s) && !s.includes("subagent-mcp")),
+    );
     fc.assert(
       fc.property(fc.array(line, { maxLength: 12 }), fc.constantFrom("\n", "\r\n"), fc.boolean(), fc.boolean(), (lines, eol, bom, finalEol) => {
         const text = (bom ? "\uFEFF" : "") + lines.join(eol) + (finalEol && lines.length > 0 ? eol : "");

@@ -41,17 +41,37 @@ describe("Codex config.toml block", () => {
 
   it("removal gives back arbitrary TOML byte for byte", () => {
     const key = fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/);
-    const val = fc.oneof(fc.integer({ min: -99, max: 99 }).map(String), fc.boolean().map(String), fc.string({ maxLength: 6 }).map((s) => JSON.stringify(s)));
-    const line = fc.oneof(fc.tuple(key, val).map(([k, v]) => `${k} = ${v}`), fc.constantFrom("# comment", ""));
+    const val = fc.oneof(
+      fc.integer({ min: -99, max: 99 }).map(String),
+      fc.boolean().map(String),
+      fc.string({ maxLength: 6 }).map((s) => JSON.stringify(s)),
+    );
+    const line = fc.oneof(
+      fc.tuple(key, val).map(([k, v]) => `${k} = ${v}`),
+      fc.constantFrom("# comment", ""),
+    );
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(key, val), { selector: ([k]) => k, maxLength: 5 }), fc.array(line.filter((l) => !l.includes("=")), { maxLength: 3 }), fc.constantFrom("\n", "\r\n"), fc.boolean(), (pairs, extra, eol, finalEol) => {
-        const lines = [...extra, ...pairs.map(([k, v]) => `${k} = ${v}`)];
-        const text = lines.join(eol) + (finalEol && lines.length > 0 ? eol : "");
-        const added = upsertServerBlock(text, "subagent-mcp", codexServerBlock("subagent-mcp", { command: "n", args: [], toolTimeoutSec: 1, startupTimeoutSec: 1 }, eol));
-        const removed = removeTomlBlock(added, SERVER_MARKERS);
-        expect(parse(removed)).toEqual(parse(text));
-        expect(removed).toBe(text);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.tuple(key, val), { selector: ([k]) => k, maxLength: 5 }),
+        fc.array(
+          line.filter((l) => !l.includes("=")),
+          { maxLength: 3 },
+        ),
+        fc.constantFrom("\n", "\r\n"),
+        fc.boolean(),
+        (pairs, extra, eol, finalEol) => {
+          const lines = [...extra, ...pairs.map(([k, v]) => `${k} = ${v}`)];
+          const text = lines.join(eol) + (finalEol && lines.length > 0 ? eol : "");
+          const added = upsertServerBlock(
+            text,
+            "subagent-mcp",
+            codexServerBlock("subagent-mcp", { command: "n", args: [], toolTimeoutSec: 1, startupTimeoutSec: 1 }, eol),
+          );
+          const removed = removeTomlBlock(added, SERVER_MARKERS);
+          expect(parse(removed)).toEqual(parse(text));
+          expect(removed).toBe(text);
+        },
+      ),
       { numRuns: 500 },
     );
   });

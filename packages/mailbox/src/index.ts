@@ -3,4 +3,16 @@
 export { MailboxError, type MailboxErrorCode } from "./errors.js";
 export { MAX_MESSAGE_BYTES, Maildir, type MaildirOptions } from "./maildir.js";
 export { safeName, SafeName } from "./names.js";
-export { BROADCAST, MessageSchema, PrioritySchema, wakes, type Mailboxes, type Message, type OutgoingMessage, type Priority, type Quarantined, type Recovered, type Released } from "./types.js";
+export {
+  BROADCAST,
+  MessageSchema,
+  PrioritySchema,
+  wakes,
+  type Mailboxes,
+  type Message,
+  type OutgoingMessage,
+  type Priority,
+  type Quarantined,
+  type Recovered,
+  type Released,
+} from "./types.js";

@@ -83,7 +83,11 @@ export class Maildir implements Mailboxes {
   #encode(message: Message): string {
     const text = JSON.stringify(message);
     const bytes = Buffer.byteLength(text);
-    if (bytes > this.#maxBytes) throw new MailboxError("MESSAGE_TOO_LARGE", `message too large: ${bytes} bytes encoded (limit ${this.#maxBytes}); send the path of a file instead of its contents`);
+    if (bytes > this.#maxBytes)
+      throw new MailboxError(
+        "MESSAGE_TOO_LARGE",
+        `message too large: ${bytes} bytes encoded (limit ${this.#maxBytes}); send the path of a file instead of its contents`,
+      );
     return text;
   }
 
@@ -111,7 +115,9 @@ export class Maildir implements Mailboxes {
 
   names(): string[] {
     if (!existsSync(this.root)) return [];
-    return readdirSync(this.root, { withFileTypes: true }).filter((d) => d.isDirectory() && SafeName.safeParse(d.name).success).map((d) => d.name);
+    return readdirSync(this.root, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && SafeName.safeParse(d.name).success)
+      .map((d) => d.name);
   }
 
   receive(name: string, limit = 10, only: (message: Message) => boolean = everything): Message[] {

@@ -79,7 +79,10 @@ describe("broadcasts and the cost guard", () => {
     const woken = m.wait("w1", 5_000, undefined, wakes);
     m.send({ from: "boss", to: "*", body: "now", priority: "high" });
     expect(await woken).toBe(true);
-    expect(m.receive("w1").map((x) => [x.body, x.broadcast])).toEqual([["now", true], ["fyi", true]]);
+    expect(m.receive("w1").map((x) => [x.body, x.broadcast])).toEqual([
+      ["now", true],
+      ["fyi", true],
+    ]);
   });
 
   it("a release that is not a failure does not count an attempt", () => {

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MailboxError, Maildir, type Message } from "../src/index.js";
 
-const box = (maxMessageBytes?: number) => new Maildir(mkdtempSync(join(tmpdir(), "mail-")), { pollMs: 20, ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }) });
+const box = (maxMessageBytes?: number) =>
+  new Maildir(mkdtempSync(join(tmpdir(), "mail-")), { pollMs: 20, ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }) });
 
 /** Puts a file straight into a mailbox folder, the way a crash, a disk fault or another program could. */
 function plant(m: Maildir, name: string, sub: "new" | "cur" | "dead", file: string, text: string): string {
@@ -15,7 +16,17 @@ function plant(m: Maildir, name: string, sub: "new" | "cur" | "dead", file: stri
   return join(dir, file);
 }
 
-const message = (over: Partial<Message> = {}): Message => ({ id: "0000000001-aaaaaaaaaa", from: "shell", to: "w", body: "hi", priority: "normal", threadId: "0000000001-aaaaaaaaaa", sentAt: 1, attempts: 0, ...over });
+const message = (over: Partial<Message> = {}): Message => ({
+  id: "0000000001-aaaaaaaaaa",
+  from: "shell",
+  to: "w",
+  body: "hi",
+  priority: "normal",
+  threadId: "0000000001-aaaaaaaaaa",
+  sentAt: 1,
+  attempts: 0,
+  ...over,
+});
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -34,10 +45,22 @@ describe("names at every entry point", () => {
     expect(codeOf(() => m.send({ from: "../../evil", to: "b", body: "x", priority: "normal" }))).toBe("UNSAFE_NAME");
     expect(codeOf(() => m.send({ from: "a", to: "../etc", body: "x", priority: "normal" }))).toBe("UNSAFE_NAME");
     expect(codeOf(() => m.send({ from: "", to: "*", body: "x", priority: "normal" }))).toBe("UNSAFE_NAME");
-    for (const call of [() => m.receive("a/b"), () => m.pending(".."), () => m.peek("../b"), () => m.dead("/etc"), () => m.claimed("b/../../x"), () => m.recover("../b"), () => m.quarantined("..")]) {
+    for (const call of [
+      () => m.receive("a/b"),
+      () => m.pending(".."),
+      () => m.peek("../b"),
+      () => m.dead("/etc"),
+      () => m.claimed("b/../../x"),
+      () => m.recover("../b"),
+      () => m.quarantined(".."),
+    ]) {
       expect(codeOf(call)).toBe("UNSAFE_NAME");
     }
-    expect(codeOf(() => { m.ack("b", "../../b/cur/x"); })).toBe("UNSAFE_NAME");
+    expect(
+      codeOf(() => {
+        m.ack("b", "../../b/cur/x");
+      }),
+    ).toBe("UNSAFE_NAME");
     expect(codeOf(() => m.release("b", "../x"))).toBe("UNSAFE_NAME");
     expect(codeOf(() => m.revive("b", "../x"))).toBe("UNSAFE_NAME");
     expect(m.claimed("b")).toBe(1);
@@ -50,7 +73,12 @@ describe("names at every entry point", () => {
     plant(m, "w", "new", "0000000002-bbbbbbbbbb.json", JSON.stringify(message({ id: "0000000002-bbbbbbbbbb", to: "../x" })));
     expect(m.pending("w")).toBe(0);
     expect(m.receive("w")).toEqual([]);
-    expect(m.quarantined("w").map((q) => q.file).sort()).toEqual(["0000000001-aaaaaaaaaa.json", "0000000002-bbbbbbbbbb.json"]);
+    expect(
+      m
+        .quarantined("w")
+        .map((q) => q.file)
+        .sort(),
+    ).toEqual(["0000000001-aaaaaaaaaa.json", "0000000002-bbbbbbbbbb.json"]);
     expect(m.quarantined("w")[0]?.reason).toMatch(/not a message/);
   });
 
@@ -108,7 +136,9 @@ describe("what cannot be parsed is quarantined, not fatal", () => {
     m.pending("w");
     plant(m, "w", "new", "0000000007-abababab01.json", "two");
     m.pending("w");
-    const kept = readdirSync(join(m.root, "w", "quarantine")).filter((f) => !f.endsWith(".reason")).map((f) => readFileSync(join(m.root, "w", "quarantine", f), "utf8"));
+    const kept = readdirSync(join(m.root, "w", "quarantine"))
+      .filter((f) => !f.endsWith(".reason"))
+      .map((f) => readFileSync(join(m.root, "w", "quarantine", f), "utf8"));
     expect(kept.sort()).toEqual(["one", "two"]);
   });
 });

@@ -6,7 +6,12 @@ import { BranchSchema, CandidateSchema, type RoutingTable } from "./table.js";
 /** The `routing` section of a config file: a default branch and per-category overrides. */
 export const RoutingConfigSchema = z.strictObject({
   branch: BranchSchema.optional(),
-  table: z.partialRecord(TaskCategorySchema, z.strictObject({ cost_efficiency: z.array(CandidateSchema).min(1).optional(), performance: z.array(CandidateSchema).min(1).optional() })).optional(),
+  table: z
+    .partialRecord(
+      TaskCategorySchema,
+      z.strictObject({ cost_efficiency: z.array(CandidateSchema).min(1).optional(), performance: z.array(CandidateSchema).min(1).optional() }),
+    )
+    .optional(),
 });
 export type RoutingConfig = z.infer<typeof RoutingConfigSchema>;
 

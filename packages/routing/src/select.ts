@@ -33,9 +33,11 @@ export function selectCandidates(request: RouteRequest): Route {
   const branch = request.branch ?? "cost_efficiency";
   const table = request.table ?? DEFAULT_TABLE;
   const { category, provider, model, effort } = request;
-  if (model !== undefined && provider === undefined) throw new RoutingError("INVALID_CHOICE", "model needs provider: say which CLI runs it (claude, codex or gemini)");
+  if (model !== undefined && provider === undefined)
+    throw new RoutingError("INVALID_CHOICE", "model needs provider: say which CLI runs it (claude, codex or gemini)");
   if (effort !== undefined && (provider === undefined || model === undefined)) throw new RoutingError("INVALID_CHOICE", "effort needs both provider and model");
-  if (category === undefined && provider === undefined) throw new RoutingError("INVALID_CHOICE", "give a task_category (or a provider) so a model can be chosen");
+  if (category === undefined && provider === undefined)
+    throw new RoutingError("INVALID_CHOICE", "give a task_category (or a provider) so a model can be chosen");
   if (category === "fallback_default" && provider === undefined) {
     throw new RoutingError("INVALID_CHOICE", "task_category fallback_default needs an explicit provider; or name the real kind of task");
   }

@@ -14,7 +14,10 @@ export const BranchSchema = z.enum(["cost_efficiency", "performance"]);
 export type Branch = z.infer<typeof BranchSchema>;
 
 /** Ranked candidates per category and branch. */
-export const RoutingTableSchema = z.record(TaskCategorySchema, z.object({ cost_efficiency: z.array(CandidateSchema).min(1), performance: z.array(CandidateSchema).min(1) }));
+export const RoutingTableSchema = z.record(
+  TaskCategorySchema,
+  z.object({ cost_efficiency: z.array(CandidateSchema).min(1), performance: z.array(CandidateSchema).min(1) }),
+);
 export type RoutingTable = z.infer<typeof RoutingTableSchema>;
 
 // Model ids and efforts the pinned CLIs accept: Claude Code's aliases (opus, sonnet, haiku) with

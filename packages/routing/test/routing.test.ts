@@ -35,12 +35,16 @@ describe("selectCandidates", () => {
   });
 
   it("provider + model: that candidate only, with the table's effort when it has the pair", () => {
-    expect(selectCandidates({ category: "coding", provider: "codex", model: "gpt-6.1-terra" }).candidates).toEqual([{ provider: "codex", model: "gpt-6.1-terra", effort: "medium" }]);
+    expect(selectCandidates({ category: "coding", provider: "codex", model: "gpt-6.1-terra" }).candidates).toEqual([
+      { provider: "codex", model: "gpt-6.1-terra", effort: "medium" },
+    ]);
     expect(selectCandidates({ provider: "claude", model: "claude-custom" }).candidates).toEqual([{ provider: "claude", model: "claude-custom" }]);
   });
 
   it("provider + model + effort: exactly that", () => {
-    expect(selectCandidates({ category: "coding", provider: "claude", model: "opus", effort: "max" }).candidates).toEqual([{ provider: "claude", model: "opus", effort: "max" }]);
+    expect(selectCandidates({ category: "coding", provider: "claude", model: "opus", effort: "max" }).candidates).toEqual([
+      { provider: "claude", model: "opus", effort: "max" },
+    ]);
   });
 
   it("rejects model without provider, effort without both, nothing at all, and an implicit fallback_default", () => {
@@ -55,7 +59,9 @@ describe("selectCandidates", () => {
     const route = selectCandidates({ category: "debugging", installed: (p) => p !== "codex" });
     expect(route.candidates.map((c) => c.provider)).not.toContain("codex");
     expect(route.skipped).toEqual([{ provider: "codex", reason: "the codex CLI is not installed" }]);
-    expect(() => selectCandidates({ category: "debugging", installed: () => false })).toThrow(/no usable candidate: the (claude|codex|gemini) CLI is not installed; the/);
+    expect(() => selectCandidates({ category: "debugging", installed: () => false })).toThrow(
+      /no usable candidate: the (claude|codex|gemini) CLI is not installed; the/,
+    );
   });
 });
 
@@ -75,7 +81,9 @@ describe("routing config", () => {
   });
 
   it("names the file and the bad field", () => {
-    expect(() => parseRoutingConfig({ table: { coding: { performance: [{ provider: "gpt", model: "x" }] } } }, "/p/config.json")).toThrow(/\/p\/config\.json: routing\.table\.coding\.performance\.0\.provider/);
+    expect(() => parseRoutingConfig({ table: { coding: { performance: [{ provider: "gpt", model: "x" }] } } }, "/p/config.json")).toThrow(
+      /\/p\/config\.json: routing\.table\.coding\.performance\.0\.provider/,
+    );
     expect(() => parseRoutingConfig({ table: { cooking: {} } }, "/u/config.json")).toThrow(/\/u\/config\.json: routing\.table/);
   });
 });

@@ -13,7 +13,11 @@ import { SafeName } from "@subagent-mcp/mailbox";
  */
 function warmUp(address: string): void {
   setImmediate(() => {
-    const req = request(address, { method: "POST", agent: false, headers: { "content-type": "application/json", accept: "application/json, text/event-stream" } }, (res) => res.resume());
+    const req = request(
+      address,
+      { method: "POST", agent: false, headers: { "content-type": "application/json", accept: "application/json, text/event-stream" } },
+      (res) => res.resume(),
+    );
     req.on("error", () => undefined);
     req.end(JSON.stringify({ jsonrpc: "2.0", id: 0, method: "tools/list" }));
   });
@@ -81,7 +85,9 @@ export async function startChildEndpoint(build: (self: string) => McpServer): Pr
   http.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
-    http.listen(0, "127.0.0.1", () => { resolve(); });
+    http.listen(0, "127.0.0.1", () => {
+      resolve();
+    });
   });
   http.unref();
   const { port } = http.address() as AddressInfo;
@@ -94,9 +100,12 @@ export async function startChildEndpoint(build: (self: string) => McpServer): Pr
       warm = true;
       return address;
     },
-    close: () => new Promise<void>((resolve) => {
-      http.closeAllConnections();
-      http.close(() => { resolve(); });
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.closeAllConnections();
+        http.close(() => {
+          resolve();
+        });
+      }),
   };
 }

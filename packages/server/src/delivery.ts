@@ -36,7 +36,13 @@ export class Outbox {
     list.push(receipt);
     this.#expected.set(requestId, list);
     // The SDK does not answer a cancelled request; once sending has begun, the send decides.
-    signal.addEventListener("abort", () => { this.#settle(requestId, "dropped"); }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        this.#settle(requestId, "dropped");
+      },
+      { once: true },
+    );
   }
 
   /** The transport, seen through the outbox: tool results capped, answers reported to their receipts. */

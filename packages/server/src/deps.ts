@@ -52,7 +52,17 @@ export interface ServerDeps {
   maxResultChars?: number;
 }
 
-type Defaulted = "defaultCwd" | "depth" | "maxDepth" | "stallSeconds" | "progressEveryMs" | "routingTable" | "routingBranch" | "installed" | "orchestration" | "maxResultChars";
+type Defaulted =
+  | "defaultCwd"
+  | "depth"
+  | "maxDepth"
+  | "stallSeconds"
+  | "progressEveryMs"
+  | "routingTable"
+  | "routingBranch"
+  | "installed"
+  | "orchestration"
+  | "maxResultChars";
 
 /** {@link ServerDeps} as the tools read them: defaults applied, and the costly parts made on first use. */
 export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging"> {

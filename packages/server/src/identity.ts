@@ -55,7 +55,10 @@ export class SharedInbox implements Mailboxes {
     private readonly shared: string,
   ) {}
 
-  #fromOthers = (only: (m: Message) => boolean) => (m: Message): boolean => m.from !== this.self && only(m);
+  #fromOthers =
+    (only: (m: Message) => boolean) =>
+    (m: Message): boolean =>
+      m.from !== this.self && only(m);
 
   receive(name: string, limit = 10, only: (message: Message) => boolean = () => true): Message[] {
     if (name !== this.self) return this.mail.receive(name, limit, only);
@@ -115,7 +118,10 @@ export class SharedInbox implements Mailboxes {
 
   peek(name: string): Message[] {
     if (name !== this.self) return this.mail.peek(name);
-    return [...this.mail.peek(this.self), ...this.mail.peek(this.shared).filter((m) => m.from !== this.self && !(m.broadcast === true && this.#broadcasts.has(m.id)))];
+    return [
+      ...this.mail.peek(this.self),
+      ...this.mail.peek(this.shared).filter((m) => m.from !== this.self && !(m.broadcast === true && this.#broadcasts.has(m.id))),
+    ];
   }
 
   pending(name: string): number {

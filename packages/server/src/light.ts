@@ -7,7 +7,17 @@ export { OnFirstUse } from "./first-use.js";
 export { TOOLSETS, type ServerDeps, type Toolset } from "./deps.js";
 export { ServerError, type ServerErrorCode } from "./errors.js";
 export { CEILING_ENV, ceilingFrom, checkDepth, childEnv, DEPTH_ENV, depthFrom, LINEAGE_ENV, MAX_DEPTH_ENV, NAME_ENV, TOOLS_CEILING_ENV } from "./nesting.js";
-export { grant, levelOf, PERMISSION_LEVELS, PermissionModeSchema, type Ceiling, type Grant, type GrantRequest, type PermissionLevel, type PermissionMode } from "./permissions.js";
+export {
+  grant,
+  levelOf,
+  PERMISSION_LEVELS,
+  PermissionModeSchema,
+  type Ceiling,
+  type Grant,
+  type GrantRequest,
+  type PermissionLevel,
+  type PermissionMode,
+} from "./permissions.js";
 export { messagingIdentity, SHARED_INBOX, SharedInbox, type MessagingIdentity } from "./identity.js";
 export { ConfigSchema, DEFAULT_CAP, DEFAULT_MAX_DEPTH, loadConfig, privilegedSettings, userConfigPath, type Config, type EffectiveConfig } from "./config.js";
 export { definitionPrivileges, trustCommand, UNTRUSTED_PERMISSION_MODES, UNTRUSTED_TOOLS } from "./project-policy.js";

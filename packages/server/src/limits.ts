@@ -35,7 +35,10 @@ export function limitsFrom(env: Record<string, string | undefined>): Limits {
     return parsed.data;
   };
   // Below these floors not even a status line fits.
-  return { maxRequestBytes: read("SUBAGENT_MCP_MAX_REQUEST_BYTES", 65_536, DEFAULT_MAX_REQUEST_BYTES), maxResultChars: read("SUBAGENT_MCP_MAX_RESULT_CHARS", 8_000, DEFAULT_MAX_RESULT_CHARS) };
+  return {
+    maxRequestBytes: read("SUBAGENT_MCP_MAX_REQUEST_BYTES", 65_536, DEFAULT_MAX_REQUEST_BYTES),
+    maxResultChars: read("SUBAGENT_MCP_MAX_RESULT_CHARS", 8_000, DEFAULT_MAX_RESULT_CHARS),
+  };
 }
 
 /** Characters `value` takes on the wire, escapes included. */
@@ -92,7 +95,10 @@ export function capToolResult(result: CallToolResult, maxChars: number): CallToo
     target -= over + 64;
   }
   // Nothing left to cut but structure (thousands of tiny items): say so instead.
-  return { isError: true, content: [{ type: "text", text: `The result (${size} characters) is over the ${maxChars}-character cap (SUBAGENT_MCP_MAX_RESULT_CHARS); ask for less.` }] };
+  return {
+    isError: true,
+    content: [{ type: "text", text: `The result (${size} characters) is over the ${maxChars}-character cap (SUBAGENT_MCP_MAX_RESULT_CHARS); ask for less.` }],
+  };
 }
 
 /** The largest length L such that the strings cut to L add up to at most `total`. */

@@ -54,7 +54,8 @@ function toolsFrom(raw: string | undefined): readonly string[] | undefined {
   } catch {
     parsed = undefined;
   }
-  if (parsed?.success !== true) throw new ServerError("CONFIG_INVALID", `${TOOLS_CEILING_ENV} must be a JSON array of tool names or "*", got ${JSON.stringify(raw)}`);
+  if (parsed?.success !== true)
+    throw new ServerError("CONFIG_INVALID", `${TOOLS_CEILING_ENV} must be a JSON array of tool names or "*", got ${JSON.stringify(raw)}`);
   return parsed.data;
 }
 
@@ -72,6 +73,9 @@ export function childEnv(parent: { depth: number; maxDepth: number }, granted: G
 /** Refuses to start sub-agents from a server already at the deepest level allowed. */
 export function checkDepth(at: { depth: number; maxDepth: number }): void {
   if (at.depth >= at.maxDepth) {
-    throw new ServerError("NESTING_TOO_DEEP", `sub-agents may nest ${at.maxDepth} levels deep and this server is at depth ${at.depth}; do the work here instead of starting another agent`);
+    throw new ServerError(
+      "NESTING_TOO_DEEP",
+      `sub-agents may nest ${at.maxDepth} levels deep and this server is at depth ${at.depth}; do the work here instead of starting another agent`,
+    );
   }
 }

@@ -54,7 +54,8 @@ const rank = (level: PermissionLevel): number => PERMISSION_LEVELS.indexOf(level
 /** The level a mode name stands for; an unknown name is an error that lists the known ones. */
 export function levelOf(mode: string, what: string): PermissionLevel {
   const parsed = PermissionModeSchema.safeParse(mode);
-  if (!parsed.success) throw new ServerError("INVALID_ARGUMENT", `${what}: unknown permission mode "${mode}" (known: ${PermissionModeSchema.options.join(", ")})`);
+  if (!parsed.success)
+    throw new ServerError("INVALID_ARGUMENT", `${what}: unknown permission mode "${mode}" (known: ${PermissionModeSchema.options.join(", ")})`);
   return LEVEL_OF[parsed.data];
 }
 
@@ -74,13 +75,19 @@ export function grant(request: GrantRequest, ceiling: Ceiling | undefined, what:
   const asked = request.mode === undefined ? undefined : levelOf(request.mode, what);
   if (ceiling === undefined) return { level: asked ?? "default", mode: asked, tools: request.tools };
   if (asked !== undefined && rank(asked) > rank(ceiling.level)) {
-    throw new ServerError("PERMISSION_ABOVE_CEILING", `${what}: permission mode "${request.mode ?? ""}" is more than this agent was given (${ceiling.level}); a sub-agent can be given at most its parent's permissions`);
+    throw new ServerError(
+      "PERMISSION_ABOVE_CEILING",
+      `${what}: permission mode "${request.mode ?? ""}" is more than this agent was given (${ceiling.level}); a sub-agent can be given at most its parent's permissions`,
+    );
   }
   const level = asked ?? (rank(ceiling.level) < rank("default") ? ceiling.level : "default");
   const allowed = ceiling.tools;
   const extra = allowed === undefined ? [] : (request.tools ?? []).filter((t) => !allowed.some((a) => covers(a, t)));
   if (extra.length > 0) {
-    throw new ServerError("PERMISSION_ABOVE_CEILING", `${what}: allowed tools ${extra.join(", ")} go beyond what this agent was allowed (${allowed?.join(", ") || "none"}); a sub-agent can be given at most its parent's tools`);
+    throw new ServerError(
+      "PERMISSION_ABOVE_CEILING",
+      `${what}: allowed tools ${extra.join(", ")} go beyond what this agent was allowed (${allowed?.join(", ") || "none"}); a sub-agent can be given at most its parent's tools`,
+    );
   }
   return { level, mode: asked ?? (level === "default" ? undefined : level), tools: request.tools };
 }

@@ -104,7 +104,10 @@ export class PoolCatalog {
     if (found !== undefined) return found;
     const why = Object.hasOwn(this.#unusable, name) ? this.#unusable[name] : undefined;
     if (why !== undefined) throw new ServerError("INVALID_ARGUMENT", `pool agent "${name}" cannot be used: ${why.join("; ")}`);
-    const known = this.definitions().map((d) => d.name).join(", ") || "none";
+    const known =
+      this.definitions()
+        .map((d) => d.name)
+        .join(", ") || "none";
     const more = this.#problems.length > 0 ? `; list_pool shows ${this.#problems.length} problem(s) with definition files` : "";
     throw new ServerError("INVALID_ARGUMENT", `no pool agent named "${name}" (defined: ${known})${more}`);
   }

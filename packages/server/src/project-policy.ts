@@ -13,9 +13,20 @@ export const UNTRUSTED_PERMISSION_MODES: ReadonlySet<string> = new Set(["default
 /** Tools a project's own definition may pre-approve without trust: reading, searching, a to-do list. */
 export const UNTRUSTED_TOOLS: ReadonlySet<string> = new Set([
   // Claude Code
-  "Read", "Grep", "Glob", "LS", "NotebookRead", "TodoWrite",
+  "Read",
+  "Grep",
+  "Glob",
+  "LS",
+  "NotebookRead",
+  "TodoWrite",
   // Gemini CLI
-  "read_file", "read_many_files", "list_directory", "glob", "grep_search", "search_file_content", "write_todos",
+  "read_file",
+  "read_many_files",
+  "list_directory",
+  "glob",
+  "grep_search",
+  "search_file_content",
+  "write_todos",
 ]);
 
 // "Read(src/**)" is the Read tool with a path rule.

@@ -27,10 +27,11 @@ export interface SubagentServer {
 }
 
 const INSTRUCTIONS: Record<Toolset, string> = {
-  sessions: "Run sub-agents on Claude Code, Codex or Gemini CLI. launch_agent returns at once; wait blocks until turns finish (call again after its deadline); poll_agent shows status and output; send_message continues a live session; interrupt_agent ends a turn; kill_agent ends an agent.",
+  sessions:
+    "Run sub-agents on Claude Code, Codex or Gemini CLI. launch_agent returns at once; wait blocks until turns finish (call again after its deadline); poll_agent shows status and output; send_message continues a live session; interrupt_agent ends a turn; kill_agent ends an agent.",
   pool: "Named agents from agent definition files run warm in a pool: invoke runs a task on one (list_pool, warmup, reset).",
   orchestration: "orchestration_mode turns delegation-first mode on or off.",
-  messaging: "Agents message each other by name: send_to (to: \"*\" for everyone), inbox, wait_inbox (blocks until a message arrives) and reply.",
+  messaging: 'Agents message each other by name: send_to (to: "*" for everyone), inbox, wait_inbox (blocks until a message arrives) and reply.',
 };
 
 /** What every server of one createServer shares: the tools' deps, less each server's own outbox. */
@@ -51,7 +52,9 @@ export function createServer(deps: ServerDeps): SubagentServer {
       : new OnFirstUse(async () => {
           const { startChildEndpoint } = await import("./child-endpoint.js");
           // Each sub-agent's own server: the messaging tools alone, speaking for its mailbox.
-          return startChildEndpoint((self) => build({ ...shared, messaging: { mail: messaging.mail, self }, childServer: undefined }, ["messaging"], deps.version));
+          return startChildEndpoint((self) =>
+            build({ ...shared, messaging: { mail: messaging.mail, self }, childServer: undefined }, ["messaging"], deps.version),
+          );
         });
   const childServer = children === undefined ? undefined : async (self: string) => ({ name: CHILD_SERVER, url: (await children.get()).url(self) });
   const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
@@ -111,7 +114,10 @@ function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>): Omit<S
 
 // One MCP server with the given groups of tools; its answers go out through its own outbox.
 function build(shared: Shared, toolsets: readonly Toolset[], version: string): McpServer {
-  const instructions = toolsets.filter((set) => set !== "messaging" || shared.messaging !== undefined).map((set) => INSTRUCTIONS[set]).join(" ");
+  const instructions = toolsets
+    .filter((set) => set !== "messaging" || shared.messaging !== undefined)
+    .map((set) => INSTRUCTIONS[set])
+    .join(" ");
   const outbox = new Outbox(shared.maxResultChars);
   const server = new OutboxServer({ name: "subagent-mcp", version }, { instructions }, outbox);
   const tools: ToolDeps = { ...shared, outbox };

@@ -30,13 +30,21 @@ export class BoundedStdioServerTransport extends StdioServerTransport {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     const envelope = new EnvelopeScanner();
     const framer = new LineFramer(
-      (line) => { this.#receive(line); },
-      (bytes) => { this.#refuse(bytes, envelope.take(), log); },
+      (line) => {
+        this.#receive(line);
+      },
+      (bytes) => {
+        this.#refuse(bytes, envelope.take(), log);
+      },
       options.maxRequestBytes,
-      (skipped) => { envelope.push(skipped); },
+      (skipped) => {
+        envelope.push(skipped);
+      },
     );
     // The base class subscribes this very property in start() and unsubscribes it in close().
-    this._ondata = (chunk: Buffer) => { framer.push(chunk); };
+    this._ondata = (chunk: Buffer) => {
+      framer.push(chunk);
+    };
   }
 
   #receive(line: string): void {
@@ -57,7 +65,11 @@ export class BoundedStdioServerTransport extends StdioServerTransport {
     log(`subagent-mcp: ${message}${envelope.id === undefined ? "" : ` (id ${JSON.stringify(envelope.id)})`}`);
     // Only a request waits for an answer; a response or a notification of ours has nobody to tell.
     if (!envelope.method || envelope.id === undefined) return;
-    this.send({ jsonrpc: "2.0", id: envelope.id, error: { code: ErrorCode.InvalidRequest, message: `${message}; send less (a file path instead of its contents)` } }).catch((error: unknown) => {
+    this.send({
+      jsonrpc: "2.0",
+      id: envelope.id,
+      error: { code: ErrorCode.InvalidRequest, message: `${message}; send less (a file path instead of its contents)` },
+    }).catch((error: unknown) => {
       log(`subagent-mcp: could not answer the refused request: ${String(error)}`);
     });
   }

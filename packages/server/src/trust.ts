@@ -57,7 +57,9 @@ export function projectTrustFiles(root: string): string[] {
   for (const dir of projectDefinitionDirs(root)) {
     let names: string[];
     try {
-      names = readdirSync(dir).filter((n) => n.endsWith(".md")).sort();
+      names = readdirSync(dir)
+        .filter((n) => n.endsWith(".md"))
+        .sort();
     } catch {
       continue;
     }
@@ -88,7 +90,8 @@ export class TrustStore {
     } catch (error) {
       throw new ServerError("CONFIG_INVALID", `${this.path}: not valid JSON (${errorMessage(error)}); remove it and grant trust again`);
     }
-    if (!parsed.success) throw new ServerError("CONFIG_INVALID", `${this.path}: ${parsed.error.issues[0]?.message ?? "invalid"}; remove it and grant trust again`);
+    if (!parsed.success)
+      throw new ServerError("CONFIG_INVALID", `${this.path}: ${parsed.error.issues[0]?.message ?? "invalid"}; remove it and grant trust again`);
     return parsed.data.projects;
   }
 
@@ -112,7 +115,10 @@ export class TrustStore {
     const root = projectRoot(dir);
     const files = projectTrustFiles(root);
     if (files.length === 0) {
-      throw new ServerError("INVALID_ARGUMENT", `nothing to trust in ${root}: no ${PROJECT_CONFIG} and no agent definitions in ${projectDefinitionDirs(".").join(" or ")}`);
+      throw new ServerError(
+        "INVALID_ARGUMENT",
+        `nothing to trust in ${root}: no ${PROJECT_CONFIG} and no agent definitions in ${projectDefinitionDirs(".").join(" or ")}`,
+      );
     }
     const record: TrustRecord = { root, files: Object.fromEntries(files.map((f) => [f, sha256(readFileSync(join(root, f)))])), granted_at: now.toISOString() };
     this.#write([...this.records().filter((r) => r.root !== root), record]);

@@ -14,7 +14,11 @@ const refusal = (run: () => unknown): ServerError => {
 describe("permission ceiling", () => {
   it("a top-level server has none and grants what is asked, in canonical names", () => {
     expect(ceilingFrom({})).toBeUndefined();
-    expect(grant({ mode: "danger-full-access", tools: ["Bash"] }, undefined, "launch")).toEqual({ level: "bypassPermissions", mode: "bypassPermissions", tools: ["Bash"] });
+    expect(grant({ mode: "danger-full-access", tools: ["Bash"] }, undefined, "launch")).toEqual({
+      level: "bypassPermissions",
+      mode: "bypassPermissions",
+      tools: ["Bash"],
+    });
     expect(grant({}, undefined, "launch")).toEqual({ level: "default", mode: undefined, tools: undefined });
   });
 
@@ -68,6 +72,8 @@ describe("permission ceiling", () => {
   it("a nested server given no ceiling is limited to default without tools; a malformed one stops it", () => {
     expect(ceilingFrom({ SUBAGENT_MCP_DEPTH: "1" })).toEqual({ level: "default", tools: [] });
     expect(refusal(() => ceilingFrom({ SUBAGENT_MCP_PERMISSION_CEILING: "root" })).code).toBe("CONFIG_INVALID");
-    expect(refusal(() => ceilingFrom({ SUBAGENT_MCP_DEPTH: "1", SUBAGENT_MCP_PERMISSION_CEILING: "plan", SUBAGENT_MCP_TOOLS_CEILING: "Read,Bash" })).code).toBe("CONFIG_INVALID");
+    expect(refusal(() => ceilingFrom({ SUBAGENT_MCP_DEPTH: "1", SUBAGENT_MCP_PERMISSION_CEILING: "plan", SUBAGENT_MCP_TOOLS_CEILING: "Read,Bash" })).code).toBe(
+      "CONFIG_INVALID",
+    );
   });
 });

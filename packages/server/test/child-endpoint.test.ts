@@ -12,10 +12,14 @@ import { createServer, startChildEndpoint, type ChildEndpoint } from "../src/ind
 /** A POST with the headers given as is (fetch would not let a test set Host). */
 function post(url: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      url,
+      { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on("error", reject);
     req.end(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }));
   });
@@ -75,7 +79,9 @@ describe("the sub-agents' loopback messaging endpoint", () => {
       expect(built).toEqual([]);
       endpoint.url("a1b2c3d4");
       // The sub-agent has not connected: the endpoint answered a tools/list of its own.
-      await vi.waitFor(() => { expect(built).toEqual(["a1b2c3d4"]); });
+      await vi.waitFor(() => {
+        expect(built).toEqual(["a1b2c3d4"]);
+      });
       expect(await post(endpoint.url("e5f6a7b8"), {})).toBe(200);
       expect(built).toEqual(["a1b2c3d4", "e5f6a7b8"]);
     }));

@@ -12,7 +12,14 @@ import { createServer, type ServerDeps } from "../src/index.js";
 // A driver that records what each session was started with and never ends a turn.
 function recordingDriver(): { driver: Driver; specs: SessionSpec[] } {
   const specs: SessionSpec[] = [];
-  const session: Session = { pid: undefined, send: () => undefined, interrupt: () => Promise.resolve(), reset: () => Promise.resolve(), close: () => Promise.resolve(), kill: () => Promise.resolve() };
+  const session: Session = {
+    pid: undefined,
+    send: () => undefined,
+    interrupt: () => Promise.resolve(),
+    reset: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+    kill: () => Promise.resolve(),
+  };
   return { specs, driver: { provider: "claude", start: (spec) => (specs.push(spec), session) } };
 }
 
@@ -59,7 +66,12 @@ describe("createServer", () => {
   it("with childMessaging, gives each launched sub-agent its own messaging server, started on the first launch and stopped by close()", async () => {
     const mail = new Maildir(mkdtempSync(join(tmpdir(), "composition-")));
     const { driver, specs } = recordingDriver();
-    const { client, close } = await connected({ supervisor: new Supervisor({ drivers: { claude: driver } }), version: "test", messaging: { mail, self: "boss" }, childMessaging: true });
+    const { client, close } = await connected({
+      supervisor: new Supervisor({ drivers: { claude: driver } }),
+      version: "test",
+      messaging: { mail, self: "boss" },
+      childMessaging: true,
+    });
     const launched = await client.callTool({ name: "launch_agent", arguments: { provider: "claude", prompt: "hi" } });
     const child = (launched.structuredContent as { mailbox: string }).mailbox;
     const [server] = specs[0]?.mcpServers ?? [];

@@ -17,7 +17,7 @@ function failingOnce(inner: Transport): Transport {
     get(target, prop) {
       if (prop !== "send") return Reflect.get(target, prop, target) as unknown;
       return (message: JSONRPCMessage) => {
-        if (!failed && JSON.stringify(message).includes("\"messages\":[{")) {
+        if (!failed && JSON.stringify(message).includes('"messages":[{')) {
           failed = true;
           return Promise.reject(new Error("EPIPE: the host is gone"));
         }
@@ -51,11 +51,16 @@ describe("taking a message with inbox", () => {
 
 describe("the result cap", () => {
   it("cuts the longest strings of an oversized result, keeping their types, and says so", () => {
-    const result = { content: [{ type: "text" as const, text: "t".repeat(30_000) }], structuredContent: { id: "a1", output: "o".repeat(50_000), small: "kept" } };
+    const result = {
+      content: [{ type: "text" as const, text: "t".repeat(30_000) }],
+      structuredContent: { id: "a1", output: "o".repeat(50_000), small: "kept" },
+    };
     const capped = capToolResult(result, 20_000);
     expect(JSON.stringify(capped).length).toBeLessThanOrEqual(20_000);
     expect(capped.structuredContent).toMatchObject({ id: "a1", small: "kept" });
-    expect(String(capped.structuredContent?.output)).toMatch(/characters cut: the result was over the 20000-character cap \(SUBAGENT_MCP_MAX_RESULT_CHARS\)\]$/);
+    expect(String(capped.structuredContent?.output)).toMatch(
+      /characters cut: the result was over the 20000-character cap \(SUBAGENT_MCP_MAX_RESULT_CHARS\)\]$/,
+    );
     expect(capToolResult({ content: [{ type: "text", text: "fine" }] }, 20_000)).toEqual({ content: [{ type: "text", text: "fine" }] });
   });
 

@@ -13,7 +13,10 @@ describe("whose mail a server reads", () => {
   });
 
   it("each top-level host session has its own mailbox and also reads the shared orchestrator one", () => {
-    expect(messagingIdentity({ CLAUDE_CODE_SESSION_ID: "5f0c2a4e-1b2c-4d5e-8f90-123456789abc" }, 0)).toEqual({ self: "orchestrator-5f0c2a4e-1b2c-4d5e-8f90-123456789abc", shared: "orchestrator" });
+    expect(messagingIdentity({ CLAUDE_CODE_SESSION_ID: "5f0c2a4e-1b2c-4d5e-8f90-123456789abc" }, 0)).toEqual({
+      self: "orchestrator-5f0c2a4e-1b2c-4d5e-8f90-123456789abc",
+      shared: "orchestrator",
+    });
     // An odd id is hashed, never used as a path.
     expect(messagingIdentity({ CLAUDE_CODE_SESSION_ID: "../../x" }, 0)?.self).toMatch(/^orchestrator-[0-9a-f]{16}$/);
     // Without a host session id: one per server process.
@@ -59,7 +62,12 @@ describe("SharedInbox", () => {
     mail.send({ from: "kid", to: "orchestrator-a", body: "private", priority: "normal" });
     mail.send({ from: "worker", to: "*", body: "to all", priority: "high" });
     expect(b.receive("orchestrator-b", 10).map((m) => m.body)).toEqual(["to all"]);
-    expect(a.receive("orchestrator-a", 10).map((m) => m.body).sort()).toEqual(["private", "to all"]);
+    expect(
+      a
+        .receive("orchestrator-a", 10)
+        .map((m) => m.body)
+        .sort(),
+    ).toEqual(["private", "to all"]);
     // A's own broadcast is not read back by A through the shared mailbox.
     mail.send({ from: "orchestrator-a", to: "*", body: "from a", priority: "high" });
     expect(a.receive("orchestrator-a", 10)).toEqual([]);

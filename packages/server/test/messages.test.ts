@@ -11,7 +11,14 @@ import { createServer } from "../src/index.js";
 // A session that never ends its turn: enough to keep an agent running while `wait` blocks.
 const idleDriver: Driver = {
   provider: "claude",
-  start: (): Session => ({ pid: undefined, send: () => undefined, interrupt: () => Promise.resolve(), reset: () => Promise.resolve(), close: () => Promise.resolve(), kill: () => Promise.resolve() }),
+  start: (): Session => ({
+    pid: undefined,
+    send: () => undefined,
+    interrupt: () => Promise.resolve(),
+    reset: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+    kill: () => Promise.resolve(),
+  }),
 };
 
 async function connect(mail: Maildir, self: string): Promise<Client> {
@@ -23,14 +30,17 @@ async function connect(mail: Maildir, self: string): Promise<Client> {
   return client;
 }
 
-const call = async <T>(c: Client, name: string, args: Record<string, unknown>): Promise<T> => (await c.callTool({ name, arguments: args })).structuredContent as T;
+const call = async <T>(c: Client, name: string, args: Record<string, unknown>): Promise<T> =>
+  (await c.callTool({ name, arguments: args })).structuredContent as T;
 
 describe("messages between agents over MCP", () => {
   it("send_to, wait_inbox and reply carry a thread between two agents", async () => {
     const mail = new Maildir(mkdtempSync(join(tmpdir(), "mail-")), { pollMs: 50 });
     const alice = await connect(mail, "alice");
     const bob = await connect(mail, "bob");
-    const waiting = call<{ messages: { message_id: string; from: string; body: string; thread_id: string }[]; timed_out: boolean }>(bob, "wait_inbox", { timeout_s: 10 });
+    const waiting = call<{ messages: { message_id: string; from: string; body: string; thread_id: string }[]; timed_out: boolean }>(bob, "wait_inbox", {
+      timeout_s: 10,
+    });
     const sent = await call<{ message_id: string; thread_id: string }>(alice, "send_to", { to: "bob", message: "what is 2+2?", priority: "high" });
     const got = await waiting;
     expect(got.timed_out).toBe(false);
@@ -56,8 +66,16 @@ describe("messages between agents over MCP", () => {
     const mail = new Maildir(mkdtempSync(join(tmpdir(), "mail-")), { pollMs: 50 });
     const orchestrator = await connect(mail, "orchestrator");
     const child = await connect(mail, "child-1");
-    const { agent_id } = await call<{ agent_id: string }>(orchestrator, "launch_agent", { provider: "claude", model: "opus", effort: "high", prompt: "long job" });
-    const waiting = call<{ finished: unknown[]; still_running: string[]; timed_out: boolean; messages_waiting?: number }>(orchestrator, "wait", { agent_ids: [agent_id], timeout_s: 30 });
+    const { agent_id } = await call<{ agent_id: string }>(orchestrator, "launch_agent", {
+      provider: "claude",
+      model: "opus",
+      effort: "high",
+      prompt: "long job",
+    });
+    const waiting = call<{ finished: unknown[]; still_running: string[]; timed_out: boolean; messages_waiting?: number }>(orchestrator, "wait", {
+      agent_ids: [agent_id],
+      timeout_s: 30,
+    });
     await call(child, "send_to", { to: "orchestrator", message: "which database should I use?", priority: "high" });
     const woke = await waiting;
     expect(woke).toEqual({ finished: [], still_running: [agent_id], timed_out: false, messages_waiting: 1 });

@@ -23,14 +23,18 @@ describe("pool agents whose definition has a problem", () => {
     const env = { HOME: join(root, "home"), XDG_CONFIG_HOME: join(root, "home", ".config"), XDG_STATE_HOME: join(root, "home", "state") };
     const s = (h = await serverHarness({ server: { definitions: agentDefinitionSource({ cwd, home: env.HOME, env }) } }));
 
-    expect(await s.callError("invoke", { agent: "broken", task: "x" })).toMatch(new RegExp(`^pool agent "broken" cannot be used: ${agents}/broken\\.md:\\d+: YAML: `));
+    expect(await s.callError("invoke", { agent: "broken", task: "x" })).toMatch(
+      new RegExp(`^pool agent "broken" cannot be used: ${agents}/broken\\.md:\\d+: YAML: `),
+    );
     expect(await s.callError("invoke", { agent: "zero", task: "x" })).toMatch(new RegExp(`^pool agent "zero" cannot be used: ${agents}/z\\.md:3: replicas: `));
     const ops = await s.callError("invoke", { agent: "ops", task: "x" });
     expect(ops).toContain(`pool agent "ops" cannot be used: ${agents}/ops.md: permission_mode bypassPermissions in a project's definition need your trust`);
     expect(ops).toContain(`subagent-mcp trust --root ${cwd}`);
     expect(await s.callError("warmup", { agent: "ops" })).toContain(`${agents}/ops.md: permission_mode bypassPermissions`);
     expect(await s.callError("reset", { agent: "zero" })).toContain(`${agents}/z.md:3: replicas: `);
-    expect(await s.callError("invoke", { agent: "nobody", task: "x" })).toBe('no pool agent named "nobody" (defined: none); list_pool shows 3 problem(s) with definition files');
+    expect(await s.callError("invoke", { agent: "nobody", task: "x" })).toBe(
+      'no pool agent named "nobody" (defined: none); list_pool shows 3 problem(s) with definition files',
+    );
 
     const listed = await s.call<{ agents: unknown[]; problems: string[] }>("list_pool");
     expect(listed.agents).toEqual([]);

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { PoolDefinition } from "../src/index.js";
 import { serverHarness, type ServerHarness } from "./harness.js";
 
-interface Invoked { status: string; agent_id: string; replica: number; result?: string; is_error?: boolean; usage?: { output: number } }
+interface Invoked {
+  status: string;
+  agent_id: string;
+  replica: number;
+  result?: string;
+  is_error?: boolean;
+  usage?: { output: number };
+}
 
 const def = (name: string, provider: PoolDefinition["provider"], extra: Partial<PoolDefinition> = {}): PoolDefinition => ({
   name,
@@ -25,7 +32,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const withPool = (definitions: PoolDefinition[]) => serverHarness({ server: { definitions: () => ({ definitions, problems: ["/defs/broken.md:3: bad key"] }) } });
+const withPool = (definitions: PoolDefinition[]) =>
+  serverHarness({ server: { definitions: () => ({ definitions, problems: ["/defs/broken.md:3: bad key"] }) } });
 
 describe("pool tools over MCP with the real CLIs", () => {
   it("invokes Claude, Codex and Gemini pool agents; no task sees the one before", async () => {
@@ -50,10 +58,14 @@ describe("pool tools over MCP with the real CLIs", () => {
   it("queues concurrent invokes FIFO across replicas; each caller gets its own result", async () => {
     h = await withPool([def("pair", "codex", { replicas: 2 })]);
     const s = h;
-    const results = await Promise.all(["alpha", "bravo", "charlie", "delta"].map((w) => s.call<Invoked>("invoke", { agent: "pair", task: `[[slow:300]] ${w}` })));
+    const results = await Promise.all(
+      ["alpha", "bravo", "charlie", "delta"].map((w) => s.call<Invoked>("invoke", { agent: "pair", task: `[[slow:300]] ${w}` })),
+    );
     for (const [i, w] of ["alpha", "bravo", "charlie", "delta"].entries()) expect(results[i]?.result).toContain(w);
     expect(new Set(results.map((r) => r.replica))).toEqual(new Set([0, 1]));
-    const listed = await h.call<{ agents: { agent: string; replicas: { pid?: number; turns_served: number; rss_mb?: number }[] }[]; problems: string[] }>("list_pool");
+    const listed = await h.call<{ agents: { agent: string; replicas: { pid?: number; turns_served: number; rss_mb?: number }[] }[]; problems: string[] }>(
+      "list_pool",
+    );
     const pair = listed.agents.find((a) => a.agent === "pair");
     expect(pair?.replicas).toHaveLength(2);
     for (const r of pair?.replicas ?? []) {

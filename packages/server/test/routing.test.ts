@@ -1,8 +1,19 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { serverHarness, type ServerHarness } from "./harness.js";
 
-interface Launched { agent_id: string; category?: string; branch: string; candidate: { provider: string; model: string; effort?: string }; fallbacks: unknown[]; skipped: { provider: string; reason: string }[] }
-interface Poll { provider: string; status: string; last_result?: string }
+interface Launched {
+  agent_id: string;
+  category?: string;
+  branch: string;
+  candidate: { provider: string; model: string; effort?: string };
+  fallbacks: unknown[];
+  skipped: { provider: string; reason: string }[];
+}
+interface Poll {
+  provider: string;
+  status: string;
+  last_result?: string;
+}
 
 let h: ServerHarness | undefined;
 afterEach(async () => {

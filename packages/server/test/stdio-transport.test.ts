@@ -14,7 +14,7 @@ function scan(text: string, step = 1): ReturnType<EnvelopeScanner["take"]> {
 
 describe("EnvelopeScanner", () => {
   it("finds the top-level id wherever it is, however the bytes are cut", () => {
-    const params = JSON.stringify({ name: "send_to", arguments: { id: 99, message: "a \"quoted\" {id: 7} ünïcödé \\", nested: [{ id: "no" }] } });
+    const params = JSON.stringify({ name: "send_to", arguments: { id: 99, message: 'a "quoted" {id: 7} ünïcödé \\', nested: [{ id: "no" }] } });
     for (const line of [
       `{"method":"tools/call","params":${params},"jsonrpc":"2.0","id":42}`,
       `{"jsonrpc":"2.0","id":"req-\\"7\\"","method":"tools/call","params":${params}}`,
@@ -53,7 +53,9 @@ describe("BoundedStdioServerTransport", () => {
       };
     });
     let closed = false;
-    transport.onclose = () => { closed = true; };
+    transport.onclose = () => {
+      closed = true;
+    };
     await transport.start();
     const out: string[] = [];
     const answered = new Promise<void>((resolve) => {
@@ -70,8 +72,18 @@ describe("BoundedStdioServerTransport", () => {
     await Promise.all([pinged, answered]);
 
     expect(received).toEqual([{ jsonrpc: "2.0", id: 8, method: "ping" }]);
-    expect(JSON.parse(out.join(""))).toEqual({ jsonrpc: "2.0", id: 7, error: { code: -32600, message: expect.stringMatching(/^request of 1000\d+ bytes refused: the limit is 100000 bytes \(SUBAGENT_MCP_MAX_REQUEST_BYTES\)/) as unknown } });
-    expect(logged).toEqual([expect.stringMatching(/request of \d+ bytes refused.*\(id 7\)$/), expect.stringMatching(/^subagent-mcp: notification of \d+ bytes refused/)]);
+    expect(JSON.parse(out.join(""))).toEqual({
+      jsonrpc: "2.0",
+      id: 7,
+      error: {
+        code: -32600,
+        message: expect.stringMatching(/^request of 1000\d+ bytes refused: the limit is 100000 bytes \(SUBAGENT_MCP_MAX_REQUEST_BYTES\)/) as unknown,
+      },
+    });
+    expect(logged).toEqual([
+      expect.stringMatching(/request of \d+ bytes refused.*\(id 7\)$/),
+      expect.stringMatching(/^subagent-mcp: notification of \d+ bytes refused/),
+    ]);
     expect(closed).toBe(false);
     await transport.close();
   });

@@ -3,9 +3,25 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { serverHarness, type ServerHarness } from "./harness.js";
 
-interface Launched { agent_id: string; status: string; provider: string; queue_position?: number }
-interface Finished { agent_id: string; status: string; result: string; is_error: boolean; turn: number; usage: { input: number; output: number } }
-interface WaitOut { finished: Finished[]; still_running: string[]; timed_out: boolean }
+interface Launched {
+  agent_id: string;
+  status: string;
+  provider: string;
+  queue_position?: number;
+}
+interface Finished {
+  agent_id: string;
+  status: string;
+  result: string;
+  is_error: boolean;
+  turn: number;
+  usage: { input: number; output: number };
+}
+interface WaitOut {
+  finished: Finished[];
+  still_running: string[];
+  timed_out: boolean;
+}
 
 let h: ServerHarness | undefined;
 afterEach(async () => {
@@ -17,7 +33,20 @@ describe("session tools over MCP with the real CLIs", () => {
   it("lists the tools with schemas and annotations", async () => {
     h = await serverHarness();
     const { tools } = await h.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["interrupt_agent", "invoke", "kill_agent", "launch_agent", "list_agents", "list_pool", "orchestration_mode", "poll_agent", "reset", "send_message", "wait", "warmup"]);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      "interrupt_agent",
+      "invoke",
+      "kill_agent",
+      "launch_agent",
+      "list_agents",
+      "list_pool",
+      "orchestration_mode",
+      "poll_agent",
+      "reset",
+      "send_message",
+      "wait",
+      "warmup",
+    ]);
     for (const t of tools) expect(t.outputSchema).toBeDefined();
     expect(tools.find((t) => t.name === "poll_agent")?.annotations).toMatchObject({ readOnlyHint: true });
     expect(tools.find((t) => t.name === "kill_agent")?.annotations).toMatchObject({ destructiveHint: true });
@@ -44,7 +73,11 @@ describe("session tools over MCP with the real CLIs", () => {
     const again = await h.call<WaitOut>("wait", { agent_ids: ids, timeout_s: 1 });
     expect(again.finished).toEqual([]);
     const listed = await h.call<{ agents: { agent_id: string; status: string; turns: number }[] }>("list_agents");
-    expect(listed.agents.map((a) => [a.status, a.turns])).toEqual([["finished", 1], ["finished", 1], ["finished", 1]]);
+    expect(listed.agents.map((a) => [a.status, a.turns])).toEqual([
+      ["finished", 1],
+      ["finished", 1],
+      ["finished", 1],
+    ]);
   });
 
   it("wait any returns the first to finish and names the others as still running", async () => {
@@ -62,7 +95,15 @@ describe("session tools over MCP with the real CLIs", () => {
     h = await serverHarness();
     const a = await h.call<Launched>("launch_agent", { provider: "claude", prompt: "tail me" });
     await h.call("wait", { agent_ids: [a.agent_id], timeout_s: 30 });
-    const poll = await h.call<{ status: string; alive: boolean; output_tail: string; last_result: string; recent: { kind: string }[]; turns: number; idle_seconds: number }>("poll_agent", { agent_id: a.agent_id, tail_chars: 10 });
+    const poll = await h.call<{
+      status: string;
+      alive: boolean;
+      output_tail: string;
+      last_result: string;
+      recent: { kind: string }[];
+      turns: number;
+      idle_seconds: number;
+    }>("poll_agent", { agent_id: a.agent_id, tail_chars: 10 });
     expect(poll).toMatchObject({ status: "finished", alive: true, turns: 1 });
     expect(poll.output_tail).toHaveLength(10);
     expect(poll.last_result).toContain("tail me");

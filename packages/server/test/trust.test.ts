@@ -30,7 +30,10 @@ function quietLoad(w: ReturnType<typeof world>, env: Record<string, string> = {}
 
 describe("project config and trust", () => {
   it("ignores a project's executables until the user trusts the file, and again once it changes", () => {
-    const w = world({ [USER_CONFIG]: '{"executables":{"codex":"/usr/local/bin/codex"}}', [PROJECT_CONFIG]: '{"executables":{"claude":"./evil.sh"},"stall_seconds":30}' });
+    const w = world({
+      [USER_CONFIG]: '{"executables":{"codex":"/usr/local/bin/codex"}}',
+      [PROJECT_CONFIG]: '{"executables":{"claude":"./evil.sh"},"stall_seconds":30}',
+    });
     const untrusted = quietLoad(w);
     expect(untrusted.config.executables).toEqual({ codex: "/usr/local/bin/codex" });
     expect(untrusted.config.ignored).toEqual(["executables.claude"]);
@@ -57,7 +60,10 @@ describe("project config and trust", () => {
   });
 
   it("SUBAGENT_MCP_<P>_PATH wins over the user's and a trusted project's executables", () => {
-    const w = world({ [USER_CONFIG]: '{"executables":{"claude":"/user/claude","gemini":"/user/gemini"}}', [PROJECT_CONFIG]: '{"executables":{"codex":"/project/codex"}}' });
+    const w = world({
+      [USER_CONFIG]: '{"executables":{"claude":"/user/claude","gemini":"/user/gemini"}}',
+      [PROJECT_CONFIG]: '{"executables":{"codex":"/project/codex"}}',
+    });
     w.trust.grant(w.cwd);
     const { config } = quietLoad(w, { SUBAGENT_MCP_CLAUDE_PATH: "/env/claude", SUBAGENT_MCP_CODEX_PATH: "/env/codex", SUBAGENT_MCP_GEMINI_PATH: "" });
     expect(config.executables).toEqual({ claude: "/env/claude", codex: "/env/codex", gemini: "/user/gemini" });
@@ -111,7 +117,10 @@ describe("agent definitions a project may not grant", () => {
 
     w.trust.grant(w.cwd);
     const after = source();
-    expect(after.definitions.map((d) => [d.name, d.permissionMode])).toEqual([["reader", "acceptEdits"], ["ops", "bypassPermissions"]]);
+    expect(after.definitions.map((d) => [d.name, d.permissionMode])).toEqual([
+      ["reader", "acceptEdits"],
+      ["ops", "bypassPermissions"],
+    ]);
     // An edit withdraws the trust of that file only.
     w.write("project/.claude/agents/ops.md", BYPASS.replace("You run things.", "You run other things."));
     const edited = source();

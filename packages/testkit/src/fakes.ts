@@ -25,7 +25,10 @@ export async function startAllFakes(): Promise<Record<CliName, FakeModelServer>>
  * Options for a driver that runs the pinned CLI in a loopback environment and inherits nothing
  * else (the shape of @subagent-mcp/drivers' CliDriverOptions, without depending on it).
  */
-export function pinnedCliOptions(env: CliEnvironment, cli: CliName = env.cli): { executable: string; executableArgs: string[]; env: Record<string, string>; extendEnv: false } {
+export function pinnedCliOptions(
+  env: CliEnvironment,
+  cli: CliName = env.cli,
+): { executable: string; executableArgs: string[]; env: Record<string, string>; extendEnv: false } {
   const found = locateCli(cli);
   return { executable: found.command, executableArgs: found.args, env: env.env, extendEnv: false };
 }

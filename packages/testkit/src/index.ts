@@ -5,15 +5,7 @@ export { startOpenAIFake } from "./fake/openai.js";
 export { startGeminiFake } from "./fake/gemini.js";
 export { directiveReply, usageFor } from "./fake/directives.js";
 export type { FakeModelServer } from "./fake/server.js";
-export type {
-  FakeKind,
-  FakeMessage,
-  FakeReply,
-  FakeRequest,
-  FakeUsage,
-  RecordedRequest,
-  Scripter,
-} from "./fake/types.js";
+export type { FakeKind, FakeMessage, FakeReply, FakeRequest, FakeUsage, RecordedRequest, Scripter } from "./fake/types.js";
 export { pinnedCliOptions, startAllFakes, startFakeFor } from "./fakes.js";
 export { loopbackEnv } from "./env/index.js";
 export type { CliEnvironment, CliName } from "./env/loopback.js";

@@ -18,7 +18,9 @@ export class CliRunError extends Error {
     readonly run: CliRun,
     reason: string,
   ) {
-    super(`${cli} failed at step "${step}": ${reason}\n--- last stderr lines ---\n${lastLines(run.stderr)}\n--- last stdout lines ---\n${lastLines(run.stdout)}`);
+    super(
+      `${cli} failed at step "${step}": ${reason}\n--- last stderr lines ---\n${lastLines(run.stderr)}\n--- last stdout lines ---\n${lastLines(run.stdout)}`,
+    );
     this.name = "CliRunError";
   }
 }
@@ -32,11 +34,7 @@ export function lastLines(text: string, count = 20): string {
  * Runs a pinned CLI once in a loopback environment (stdin closed) and resolves when it exits.
  * Rejects with a {@link CliRunError} on a non-zero exit or on timeout, killing the process.
  */
-export async function runCli(
-  environment: CliEnvironment,
-  args: readonly string[],
-  options: { step: string; timeoutMs?: number },
-): Promise<CliRun> {
+export async function runCli(environment: CliEnvironment, args: readonly string[], options: { step: string; timeoutMs?: number }): Promise<CliRun> {
   const { command, args: prefix } = locateCli(environment.cli);
   const result = await execa(command, [...prefix, ...args], {
     cwd: environment.cwd,

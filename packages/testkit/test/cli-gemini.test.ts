@@ -15,7 +15,10 @@ interface GeminiJson {
   session_id: string;
   response: string;
   stats: {
-    models: Record<string, { api: { totalRequests: number; totalErrors: number }; tokens: Tokens; roles?: Record<string, { totalRequests: number; tokens: Tokens }> }>;
+    models: Record<
+      string,
+      { api: { totalRequests: number; totalErrors: number }; tokens: Tokens; roles?: Record<string, { totalRequests: number; tokens: Tokens }> }
+    >;
     tools: { totalCalls: number; totalSuccess: number; byName: Record<string, { count: number; success: number }> };
   };
 }
@@ -70,7 +73,10 @@ describe("Gemini CLI 0.61.0 headless (-p, --output-format json) against the Gemi
     const out = await run("plain text turn", "hello from the test");
     expect(out.response).toBe(`${fake.nonce} echo: hello from the test`);
     // Two requests per turn: the router's JSON call on a flash-lite model, then the streamed main turn.
-    expect(fake.requests.map((r) => [r.reply, r.stream])).toEqual([["json", false], ["text", true]]);
+    expect(fake.requests.map((r) => [r.reply, r.stream])).toEqual([
+      ["json", false],
+      ["text", true],
+    ]);
     const perModel = usageByModel(fake.requests);
     expect(Object.keys(out.stats.models).sort()).toEqual(Object.keys(perModel).sort());
     for (const [model, sum] of Object.entries(perModel)) {
@@ -135,17 +141,23 @@ describe("Gemini CLI 0.61.0 headless (-p, --output-format json) against the Gemi
     const trace = join(env.home, "connect.trace");
     const { command, args } = locateCli("gemini");
     const file = join(env.cwd, "traced.txt");
-    const result = await execa("strace", ["-f", "-e", "trace=connect", "-o", trace, command, ...args, "-p", `[[shell:touch ${file}]]`, "--output-format", "json", "--approval-mode", "yolo"], {
-      cwd: env.cwd,
-      env: env.env,
-      extendEnv: false,
-      stdin: "ignore",
-      reject: false,
-      timeout: 80_000,
-    });
+    const result = await execa(
+      "strace",
+      ["-f", "-e", "trace=connect", "-o", trace, command, ...args, "-p", `[[shell:touch ${file}]]`, "--output-format", "json", "--approval-mode", "yolo"],
+      {
+        cwd: env.cwd,
+        env: env.env,
+        extendEnv: false,
+        stdin: "ignore",
+        reject: false,
+        timeout: 80_000,
+      },
+    );
     expect(result.exitCode).toBe(0);
     expect(existsSync(file)).toBe(true);
-    const inet = readFileSync(trace, "utf8").split("\n").filter((line) => /connect\(.*AF_INET6?/.test(line));
+    const inet = readFileSync(trace, "utf8")
+      .split("\n")
+      .filter((line) => /connect\(.*AF_INET6?/.test(line));
     expect(inet.length).toBeGreaterThan(0);
     const port = new URL(fake.url).port;
     expect(inet.filter((line) => !line.includes(`sin_port=htons(${port}), sin_addr=inet_addr("127.0.0.1")`))).toEqual([]);

@@ -30,7 +30,10 @@ async function readSse(res: Response): Promise<SseEvent[]> {
   });
 }
 
-const TOOLS = [{ name: "Bash", input_schema: {} }, { name: "Write", input_schema: {} }];
+const TOOLS = [
+  { name: "Bash", input_schema: {} },
+  { name: "Write", input_schema: {} },
+];
 
 let fake: FakeModelServer;
 beforeEach(async () => {
@@ -57,13 +60,30 @@ describe("Anthropic Messages fake: text", () => {
   it("streams a text reply carrying the nonce, in the real event order, with usage", async () => {
     const events = await readSse(await ask("hi there"));
     expect(events.map((e) => e.type)).toEqual([
-      "message_start", "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta",
-      "content_block_stop", "message_delta", "message_stop",
+      "message_start",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_delta",
+      "content_block_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
     ]);
-    const text = events.filter((e) => e.delta?.type === "text_delta").map((e) => e.delta?.text).join("");
+    const text = events
+      .filter((e) => e.delta?.type === "text_delta")
+      .map((e) => e.delta?.text)
+      .join("");
     expect(text).toBe(`${fake.nonce} echo: hi there`);
     const [recorded] = fake.requests;
-    expect(recorded).toMatchObject({ kind: "anthropic", method: "POST", path: "/v1/messages", model: "claude-test", stream: true, reply: "text", lastUserText: "hi there" });
+    expect(recorded).toMatchObject({
+      kind: "anthropic",
+      method: "POST",
+      path: "/v1/messages",
+      model: "claude-test",
+      stream: true,
+      reply: "text",
+      lastUserText: "hi there",
+    });
     const usage = usageFor(recorded ?? fail(), text);
     expect(recorded?.usage).toEqual(usage);
     expect(events[0]?.message?.model).toBe("claude-test");
@@ -172,14 +192,29 @@ describe("Anthropic Messages fake: failures", () => {
 describe("Anthropic Messages fake: request log", () => {
   it("flattens system prompts, system entries, tool calls and tool results", async () => {
     const messages = [
-      { role: "user", content: [{ type: "text", text: "<system-reminder>context</system-reminder>" }, { type: "text", text: "first question" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "<system-reminder>context</system-reminder>" },
+          { type: "text", text: "first question" },
+        ],
+      },
       { role: "system", content: "# Environment" },
-      { role: "assistant", content: [{ type: "text", text: "let me look" }, { type: "tool_use", id: "t1", name: "Bash", input: { command: "ls" } }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "let me look" },
+          { type: "tool_use", id: "t1", name: "Bash", input: { command: "ls" } },
+        ],
+      },
       { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: "a.txt" }] },
       { role: "assistant", content: [{ type: "text", text: "found a.txt" }] },
       { role: "user", content: [{ type: "text", text: "[[history]]" }] },
     ];
-    const system = [{ type: "text", text: "You are a test." }, { type: "text", text: "Be brief." }];
+    const system = [
+      { type: "text", text: "You are a test." },
+      { type: "text", text: "Be brief." },
+    ];
     const message = (await (await ask("", { stream: false, system, messages })).json()) as JsonMessage;
     const [recorded] = fake.requests;
     expect(recorded?.messages).toEqual([

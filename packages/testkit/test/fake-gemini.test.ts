@@ -14,7 +14,10 @@ async function started(): Promise<FakeModelServer> {
 }
 
 interface Chunk {
-  candidates: { content: { role: string; parts: { text?: string; functionCall?: { name: string; args: Record<string, unknown> } }[] }; finishReason?: string }[];
+  candidates: {
+    content: { role: string; parts: { text?: string; functionCall?: { name: string; args: Record<string, unknown> } }[] };
+    finishReason?: string;
+  }[];
   usageMetadata?: { promptTokenCount: number; candidatesTokenCount: number; totalTokenCount: number; cachedContentTokenCount?: number };
   modelVersion?: string;
 }
@@ -41,7 +44,10 @@ async function stream(server: FakeModelServer, body: unknown, model = "gemini-3.
   const text = await res.text();
   // Bare `data:` lines, no `event:` field, as the Gemini API streams.
   expect(text).not.toContain("event:");
-  return text.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)) as Chunk);
+  return text
+    .split("\n")
+    .filter((l) => l.startsWith("data: "))
+    .map((l) => JSON.parse(l.slice(6)) as Chunk);
 }
 
 const textOf = (chunks: Chunk[]): string => chunks.map((c) => c.candidates[0]?.content.parts.map((p) => p.text ?? "").join("") ?? "").join("");
@@ -50,10 +56,17 @@ const callOf = (chunks: Chunk[]) => chunks.flatMap((c) => c.candidates[0]?.conte
 describe("Gemini fake", () => {
   it("answers the model router's JSON request with an integer complexity_score >= 1", async () => {
     const server = await started();
-    const schema = { type: "OBJECT", properties: { complexity_reasoning: { type: "STRING" }, complexity_score: { type: "INTEGER" } }, required: ["complexity_reasoning", "complexity_score"] };
+    const schema = {
+      type: "OBJECT",
+      properties: { complexity_reasoning: { type: "STRING" }, complexity_score: { type: "INTEGER" } },
+      required: ["complexity_reasoning", "complexity_score"],
+    };
     const body = {
       systemInstruction: { parts: [{ text: "You are a specialized Task Routing AI." }] },
-      contents: [{ role: "user", parts: [{ text: CONTEXT }] }, { role: "user", parts: [{ text: "route me" }] }],
+      contents: [
+        { role: "user", parts: [{ text: CONTEXT }] },
+        { role: "user", parts: [{ text: "route me" }] },
+      ],
       generationConfig: { responseMimeType: "application/json", responseJsonSchema: schema },
     };
     const res = (await (await post(`${server.url}/v1beta/models/gemini-3.5-flash-lite:generateContent`, body)).json()) as Chunk;
@@ -61,14 +74,23 @@ describe("Gemini fake", () => {
     expect(typeof routed.complexity_reasoning).toBe("string");
     expect(Number.isInteger(routed.complexity_score) && (routed.complexity_score as number) >= 1).toBe(true);
     expect(res.candidates[0]?.finishReason).toBe("STOP");
-    expect(server.requests[0]).toMatchObject({ reply: "json", wantsJson: true, stream: false, model: "gemini-3.5-flash-lite", lastUserText: "route me", tools: [] });
+    expect(server.requests[0]).toMatchObject({
+      reply: "json",
+      wantsJson: true,
+      stream: false,
+      model: "gemini-3.5-flash-lite",
+      lastUserText: "route me",
+      tools: [],
+    });
     expect(res.usageMetadata?.candidatesTokenCount).toBe(server.requests[0]?.usage?.output);
   });
 
   it("fills other JSON side requests from their schema (first enum value)", async () => {
     const server = await started();
     const schema = { type: "object", properties: { reasoning: { type: "string" }, next_speaker: { type: "string", enum: ["user", "model"] } } };
-    const res = (await (await post(`${server.url}/v1beta/models/flash:generateContent`, { ...ask("x"), generationConfig: { responseJsonSchema: schema } })).json()) as Chunk;
+    const res = (await (
+      await post(`${server.url}/v1beta/models/flash:generateContent`, { ...ask("x"), generationConfig: { responseJsonSchema: schema } })
+    ).json()) as Chunk;
     expect(JSON.parse(res.candidates[0]?.content.parts[0]?.text ?? "{}")).toMatchObject({ next_speaker: "user" });
   });
 
@@ -83,7 +105,11 @@ describe("Gemini fake", () => {
     expect(last?.candidates[0]?.content.role).toBe("model");
     expect(last?.modelVersion).toBe("gemini-3.8-flash");
     const usage = server.requests[0]?.usage;
-    expect(last?.usageMetadata).toEqual({ promptTokenCount: usage?.input, candidatesTokenCount: usage?.output, totalTokenCount: (usage?.input ?? 0) + (usage?.output ?? 0) });
+    expect(last?.usageMetadata).toEqual({
+      promptTokenCount: usage?.input,
+      candidatesTokenCount: usage?.output,
+      totalTokenCount: (usage?.input ?? 0) + (usage?.output ?? 0),
+    });
   });
 
   it("answers a non-JSON generateContent with one whole reply", async () => {
@@ -96,7 +122,10 @@ describe("Gemini fake", () => {
   it("calls run_shell_command and write_file with Gemini CLI's parameter names", async () => {
     const server = await started();
     expect(callOf(await stream(server, ask("please [[shell:touch /tmp/x]]")))).toMatchObject({ name: "run_shell_command", args: { command: "touch /tmp/x" } });
-    expect(callOf(await stream(server, ask("[[edit:/tmp/b|some content]]")))).toEqual({ name: "write_file", args: { file_path: "/tmp/b", content: "some content" } });
+    expect(callOf(await stream(server, ask("[[edit:/tmp/b|some content]]")))).toEqual({
+      name: "write_file",
+      args: { file_path: "/tmp/b", content: "some content" },
+    });
     expect(server.requests.map((r) => r.reply)).toEqual(["shell", "edit"]);
     // Without the tool offered, the directive is answered as text.
     const bare = await stream(server, { ...ask("[[shell:ls]]"), tools: [] });
@@ -115,7 +144,12 @@ describe("Gemini fake", () => {
     expect(textOf(chunks)).toContain(`${server.nonce} tool done`);
     expect(textOf(chunks)).toContain("a.txt");
     const logged = server.requests[0];
-    expect(logged).toMatchObject({ afterToolResult: true, lastUserText: "[[shell:ls]]", reply: "text", tools: ["read_file", "write_file", "run_shell_command"] });
+    expect(logged).toMatchObject({
+      afterToolResult: true,
+      lastUserText: "[[shell:ls]]",
+      reply: "text",
+      tools: ["read_file", "write_file", "run_shell_command"],
+    });
     expect(logged?.messages.map((m) => m.role)).toEqual(["system", "system", "user", "assistant", "tool"]);
     expect(logged?.messages[1]?.text).toContain("<session_context>");
     expect(logged?.messages[3]?.text).toContain("run_shell_command");
@@ -149,7 +183,9 @@ describe("Gemini fake", () => {
 
   it("counts tokens, refuses a malformed body and logs unknown paths as unanswered", async () => {
     const server = await started();
-    const counted = (await (await post(`${server.url}/v1beta/models/pro:countTokens`, { contents: [{ role: "user", parts: [{ text: "abcd".repeat(10) }] }] })).json()) as { totalTokens: number };
+    const counted = (await (
+      await post(`${server.url}/v1beta/models/pro:countTokens`, { contents: [{ role: "user", parts: [{ text: "abcd".repeat(10) }] }] })
+    ).json()) as { totalTokens: number };
     expect(counted.totalTokens).toBe(10);
     const bad = await post(`${server.url}/v1beta/models/pro:generateContent`, { contents: "nope" });
     expect(bad.status).toBe(400);

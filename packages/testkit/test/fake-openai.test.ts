@@ -5,7 +5,13 @@ import { startOpenAIFake, usageFor, type FakeModelServer } from "../src/index.js
 
 interface SseEvent {
   event: string;
-  data: { type: string; sequence_number: number; delta?: string; item?: Record<string, unknown>; response?: { usage?: Record<string, unknown>; output?: unknown[] } };
+  data: {
+    type: string;
+    sequence_number: number;
+    delta?: string;
+    item?: Record<string, unknown>;
+    response?: { usage?: Record<string, unknown>; output?: unknown[] };
+  };
 }
 
 let fake: FakeModelServer;
@@ -21,10 +27,13 @@ const post = (body: unknown, path = "/v1/responses"): Promise<Response> =>
 
 async function events(res: Response): Promise<SseEvent[]> {
   expect(res.headers.get("content-type")).toBe("text/event-stream");
-  return (await res.text()).split("\n\n").filter((block) => block.trim() !== "").map((block) => {
-    const [eventLine = "", dataLine = ""] = block.split("\n");
-    return { event: eventLine.replace(/^event: /, ""), data: JSON.parse(dataLine.replace(/^data: /, "")) as SseEvent["data"] };
-  });
+  return (await res.text())
+    .split("\n\n")
+    .filter((block) => block.trim() !== "")
+    .map((block) => {
+      const [eventLine = "", dataLine = ""] = block.split("\n");
+      return { event: eventLine.replace(/^event: /, ""), data: JSON.parse(dataLine.replace(/^data: /, "")) as SseEvent["data"] };
+    });
 }
 
 const user = (text: string): unknown => ({ type: "message", role: "user", content: [{ type: "input_text", text }] });
@@ -43,35 +52,63 @@ describe("OpenAI Responses fake", () => {
     const list = await events(await post(ask("hello there")));
     const types = list.map((e) => e.event).filter((t) => t !== "response.output_text.delta");
     expect(types).toEqual([
-      "response.created", "response.in_progress", "response.output_item.added", "response.content_part.added",
-      "response.output_text.done", "response.content_part.done", "response.output_item.done", "response.completed",
+      "response.created",
+      "response.in_progress",
+      "response.output_item.added",
+      "response.content_part.added",
+      "response.output_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.completed",
     ]);
     expect(list.every((e, i) => e.data.type === e.event && e.data.sequence_number === i)).toBe(true);
     const text = list.map((e) => e.data.delta ?? "").join("");
     expect(text).toBe(`${fake.nonce} echo: hello there`);
     expect(list.filter((e) => e.event === "response.output_text.delta").length).toBeGreaterThan(1);
     const recorded = fake.requests[0];
-    expect(recorded).toMatchObject({ kind: "openai", method: "POST", path: "/v1/responses", model: "gpt-5.5", stream: true, reply: "text", lastUserText: "hello there" });
+    expect(recorded).toMatchObject({
+      kind: "openai",
+      method: "POST",
+      path: "/v1/responses",
+      model: "gpt-5.5",
+      stream: true,
+      reply: "text",
+      lastUserText: "hello there",
+    });
     expect(recorded?.usage).toEqual(recorded && usageFor(recorded, text));
     const usage = recorded?.usage ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
     expect(list.at(-1)?.data.response?.usage).toEqual({
-      input_tokens: usage.input, input_tokens_details: { cached_tokens: 0 },
-      output_tokens: usage.output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: usage.input + usage.output,
+      input_tokens: usage.input,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: usage.output,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: usage.input + usage.output,
     });
   });
 
   it("reads instructions, developer messages and Codex's injected context apart from the real prompt", async () => {
-    await (await post(ask("", {
-      instructions: "be brief",
-      input: [
-        { type: "message", role: "developer", content: [{ type: "input_text", text: "<permissions instructions>..." }] },
-        user("earlier prompt"),
-        { type: "message", role: "assistant", content: [{ type: "output_text", text: "earlier answer" }] },
-        { type: "message", role: "user", content: [{ type: "input_text", text: "# AGENTS.md instructions for /w\n\n<INSTRUCTIONS>x</INSTRUCTIONS>" }, { type: "input_text", text: "<environment_context>\n<cwd>/w</cwd>\n</environment_context>" }] },
-        user("the real prompt"),
-        { type: "reasoning", summary: [] },
-      ],
-    }))).text();
+    await (
+      await post(
+        ask("", {
+          instructions: "be brief",
+          input: [
+            { type: "message", role: "developer", content: [{ type: "input_text", text: "<permissions instructions>..." }] },
+            user("earlier prompt"),
+            { type: "message", role: "assistant", content: [{ type: "output_text", text: "earlier answer" }] },
+            {
+              type: "message",
+              role: "user",
+              content: [
+                { type: "input_text", text: "# AGENTS.md instructions for /w\n\n<INSTRUCTIONS>x</INSTRUCTIONS>" },
+                { type: "input_text", text: "<environment_context>\n<cwd>/w</cwd>\n</environment_context>" },
+              ],
+            },
+            user("the real prompt"),
+            { type: "reasoning", summary: [] },
+          ],
+        }),
+      )
+    ).text();
     const recorded = fake.requests[0];
     expect(recorded?.lastUserText).toBe("the real prompt");
     expect(recorded?.messages.map((m) => m.role)).toEqual(["system", "system", "user", "assistant", "system", "user"]);
@@ -92,7 +129,8 @@ describe("OpenAI Responses fake", () => {
   it("answers [[edit:PATH|CONTENT]] with an apply_patch custom_tool_call adding the file", async () => {
     const list = await events(await post(ask("[[edit:/tmp/a.txt|line one\nline two]]")));
     expect(doneItem(list)).toMatchObject({
-      type: "custom_tool_call", name: "apply_patch",
+      type: "custom_tool_call",
+      name: "apply_patch",
       input: "*** Begin Patch\n*** Add File: /tmp/a.txt\n+line one\n+line two\n*** End Patch\n",
     });
     expect(fake.requests[0]?.reply).toBe("edit");
@@ -102,7 +140,9 @@ describe("OpenAI Responses fake", () => {
     const history = [user("[[shell:ls]]"), { type: "function_call", name: "exec_command", arguments: "{}", call_id: "c1" }];
     const list = await events(await post(ask("", { input: [...history, { type: "function_call_output", call_id: "c1", output: "a.txt\nb.txt" }] })));
     expect(list.map((e) => e.data.delta ?? "").join("")).toBe(`${fake.nonce} tool done: a.txt\nb.txt`);
-    await (await post(ask("", { input: [...history, { type: "custom_tool_call_output", call_id: "c1", output: [{ type: "input_text", text: "Success." }] }] }))).text();
+    await (
+      await post(ask("", { input: [...history, { type: "custom_tool_call_output", call_id: "c1", output: [{ type: "input_text", text: "Success." }] }] }))
+    ).text();
     expect(fake.requests.map((r) => [r.afterToolResult, r.messages.at(-1)])).toEqual([
       [true, { role: "tool", text: "a.txt\nb.txt" }],
       [true, { role: "tool", text: "Success." }],
@@ -111,11 +151,19 @@ describe("OpenAI Responses fake", () => {
 
   it("reaches a deferred MCP tool through a tool_search detour, then calls it by namespace", async () => {
     fake.script((r) => (r.afterToolResult ? undefined : { kind: "tool", name: "mcp__srv__ping", input: { word: "hi" } }));
-    const deferred = { type: "message", role: "developer", content: [{ type: "input_text", text: "<tools>\nDeferred tool namespaces:\n- mcp__srv\n</tools>" }] };
+    const deferred = {
+      type: "message",
+      role: "developer",
+      content: [{ type: "input_text", text: "<tools>\nDeferred tool namespaces:\n- mcp__srv\n</tools>" }],
+    };
     const first = await events(await post(ask("", { input: [deferred, user("call ping")] })));
     const search = doneItem(first);
     expect(search).toMatchObject({ type: "tool_search_call", execution: "client", arguments: { query: "ping" } });
-    const found = { type: "tool_search_output", call_id: search?.call_id, tools: [{ type: "namespace", name: "mcp__srv", tools: [{ type: "function", name: "ping" }] }] };
+    const found = {
+      type: "tool_search_output",
+      call_id: search?.call_id,
+      tools: [{ type: "namespace", name: "mcp__srv", tools: [{ type: "function", name: "ping" }] }],
+    };
     const second = await events(await post(ask("", { input: [deferred, user("call ping"), search, found] })));
     expect(doneItem(second)).toMatchObject({ type: "function_call", namespace: "mcp__srv", name: "ping", arguments: '{"word":"hi"}' });
     expect(fake.requests[1]).toMatchObject({ afterToolResult: false, reply: "tool" });

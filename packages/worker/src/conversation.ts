@@ -44,8 +44,9 @@ function header(m: Message): string {
 /** The user turn for one conversation: the messages, and where the answer goes. */
 export function renderTurn(self: string, conversation: Conversation): string {
   const body = conversation.messages.map((m) => `${header(m)}\n${m.body}`).join("\n\n");
-  const where = conversation.replyTo === undefined
-    ? "Your answer is not sent anywhere automatically; use the send_to or reply tools if someone should hear from you."
-    : `Your answer (the final text of this turn) is sent automatically to ${conversation.replyTo.from} in thread ${conversation.replyTo.threadId}. Use the send_to tool to message other agents.`;
+  const where =
+    conversation.replyTo === undefined
+      ? "Your answer is not sent anywhere automatically; use the send_to or reply tools if someone should hear from you."
+      : `Your answer (the final text of this turn) is sent automatically to ${conversation.replyTo.from} in thread ${conversation.replyTo.threadId}. Use the send_to tool to message other agents.`;
   return `You are the worker "${self}". New messages in your mailbox:\n\n${body}\n\n${where}`;
 }

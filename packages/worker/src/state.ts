@@ -97,7 +97,12 @@ export class WorkerFiles {
     for (let tries = 0; tries < 3; tries++) {
       try {
         writeFileSync(path, String(pid), { flag: "wx" });
-        return { ok: true, release: () => { rmSync(path, { force: true }); } };
+        return {
+          ok: true,
+          release: () => {
+            rmSync(path, { force: true });
+          },
+        };
       } catch {
         const holder = Number(readFileSync(path, "utf8").trim());
         if (Number.isInteger(holder) && holder > 0 && holder !== pid && alive(holder)) return { ok: false, holder };

@@ -129,7 +129,9 @@ export class Worker {
       if (entry.outcome === "dead" && to !== undefined) this.#bounce(to, attempt, failure);
     }
     files.appendTurn(entry);
-    this.#o.say?.(`turn ${entry.exit} (${entry.outcome}) for ${ids.length} message(s) in ${entry.latencyMs} ms${entry.error === undefined ? "" : `: ${entry.error}`}`);
+    this.#o.say?.(
+      `turn ${entry.exit} (${entry.outcome}) for ${ids.length} message(s) in ${entry.latencyMs} ms${entry.error === undefined ? "" : `: ${entry.error}`}`,
+    );
     if (entry.outcome === "requeued" && !signal.aborted) {
       await sleep(Math.min(this.#o.retryBaseMs * 2 ** (attempt - 1), 60_000), undefined, { signal }).catch(() => undefined);
     }
@@ -141,7 +143,16 @@ export class Worker {
     // The reason can be a whole failed answer: a bounce stays a short notice.
     const reason = why.length > 2_000 ? `${why.slice(0, 2_000)}…` : why;
     try {
-      mail.send({ from: name, to: to.from, body: `${name} gave up on your message after ${attempts} attempt(s): ${reason}. It is in ${name}'s dead letters (subagent-mcp mail ${name}).`, priority: "normal", replyTo: to.id, threadId: to.threadId, auto: true, bounce: true });
+      mail.send({
+        from: name,
+        to: to.from,
+        body: `${name} gave up on your message after ${attempts} attempt(s): ${reason}. It is in ${name}'s dead letters (subagent-mcp mail ${name}).`,
+        priority: "normal",
+        replyTo: to.id,
+        threadId: to.threadId,
+        auto: true,
+        bounce: true,
+      });
     } catch (error) {
       this.#o.say?.(`could not tell ${to.from} that message ${to.id} is in the dead letters: ${errorMessage(error)}`);
     }
@@ -162,9 +173,13 @@ export class Worker {
       };
       let killer: NodeJS.Timeout | undefined;
       let grace: NodeJS.Timeout | undefined;
-      const timeout = setTimeout(() => { force("timeout"); }, this.#o.turnTimeoutMs);
+      const timeout = setTimeout(() => {
+        force("timeout");
+      }, this.#o.turnTimeoutMs);
       const onStop = (): void => {
-        grace = setTimeout(() => { force("stopped"); }, this.#o.graceMs);
+        grace = setTimeout(() => {
+          force("stopped");
+        }, this.#o.graceMs);
       };
       signal.addEventListener("abort", onStop, { once: true });
       if (signal.aborted) onStop();
@@ -174,7 +189,11 @@ export class Worker {
         clearTimeout(grace);
         signal.removeEventListener("abort", onStop);
         this.#current = undefined;
-        resolve(forced === undefined || outcome.exit === "ok" && forced === "stopped" ? outcome : { ...outcome, exit: forced, error: forced === "timeout" ? `turn exceeded ${this.#o.turnTimeoutMs} ms` : "stopped before the turn ended" });
+        resolve(
+          forced === undefined || (outcome.exit === "ok" && forced === "stopped")
+            ? outcome
+            : { ...outcome, exit: forced, error: forced === "timeout" ? `turn exceeded ${this.#o.turnTimeoutMs} ms` : "stopped before the turn ended" },
+        );
       };
       session.send(text);
     });
@@ -222,7 +241,11 @@ export class Worker {
         if (this.#session === session) this.#session = undefined;
         // A session that could not be resumed (gone, or from another machine) is started afresh next time.
         if (resumeUnconfirmed) this.#o.files.forgetSession();
-        this.#current?.({ exit: "exited", result: "", error: this.#lastError ?? `the CLI exited (code ${String(event.code)}, signal ${String(event.signal)})` });
+        this.#current?.({
+          exit: "exited",
+          result: "",
+          error: this.#lastError ?? `the CLI exited (code ${String(event.code)}, signal ${String(event.signal)})`,
+        });
         return;
       default:
         return;

@@ -3,7 +3,17 @@ import { describe, expect, it } from "vitest";
 import { conversations, renderTurn } from "../src/conversation.js";
 
 let n = 0;
-const msg = (over: Partial<Message>): Message => ({ id: `m${++n}`, from: "shell", to: "w", body: "hi", priority: "normal", threadId: "t1", sentAt: n, attempts: 0, ...over });
+const msg = (over: Partial<Message>): Message => ({
+  id: `m${++n}`,
+  from: "shell",
+  to: "w",
+  body: "hi",
+  priority: "normal",
+  threadId: "t1",
+  sentAt: n,
+  attempts: 0,
+  ...over,
+});
 
 describe("conversations", () => {
   it("groups one sender's messages in one thread, and answers the last of them", () => {

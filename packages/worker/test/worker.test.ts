@@ -23,11 +23,24 @@ function fakeDriver(behaviour: Behaviour): Driver & { specs: SessionSpec[] } {
       };
       return {
         pid: 1,
-        send: (text) => { behaviour(text, emit, spec); },
-        interrupt: () => { emit({ type: "turn_end", result: "", isError: false, interrupted: true, usage, durationMs: 1 }); return Promise.resolve(); },
+        send: (text) => {
+          behaviour(text, emit, spec);
+        },
+        interrupt: () => {
+          emit({ type: "turn_end", result: "", isError: false, interrupted: true, usage, durationMs: 1 });
+          return Promise.resolve();
+        },
         reset: () => Promise.resolve(),
-        close: () => { emit({ type: "exit", code: 0, signal: null }); alive = false; return Promise.resolve(); },
-        kill: () => { emit({ type: "exit", code: null, signal: "SIGKILL" }); alive = false; return Promise.resolve(); },
+        close: () => {
+          emit({ type: "exit", code: 0, signal: null });
+          alive = false;
+          return Promise.resolve();
+        },
+        kill: () => {
+          emit({ type: "exit", code: null, signal: "SIGKILL" });
+          alive = false;
+          return Promise.resolve();
+        },
       };
     },
   };
@@ -46,7 +59,18 @@ function setup(behaviour: Behaviour, options: SetupOptions = {}) {
   const files = new WorkerFiles(join(root, "workers", "w"));
   const driver = fakeDriver(behaviour);
   const said: string[] = [];
-  const worker = new Worker({ name: "w", mail: options.wrap?.(mail) ?? mail, driver, files, spec: { cwd: root }, retryBaseMs: 1, turnTimeoutMs: options.turnTimeoutMs ?? 5_000, say: (line) => { said.push(line); } });
+  const worker = new Worker({
+    name: "w",
+    mail: options.wrap?.(mail) ?? mail,
+    driver,
+    files,
+    spec: { cwd: root },
+    retryBaseMs: 1,
+    turnTimeoutMs: options.turnTimeoutMs ?? 5_000,
+    say: (line) => {
+      said.push(line);
+    },
+  });
   return { mail, files, driver, worker, said };
 }
 
@@ -94,7 +118,11 @@ describe("Worker", () => {
 
   it("on stop, lets the turn finish within the grace period", async () => {
     let finish: (() => void) | undefined;
-    const { mail, files, worker } = setup((text, emit, spec) => { finish = () => { answer(text, emit, spec); }; });
+    const { mail, files, worker } = setup((text, emit, spec) => {
+      finish = () => {
+        answer(text, emit, spec);
+      };
+    });
     mail.send({ from: "shell", to: "w", body: "slow", priority: "normal" });
     const stop = new AbortController();
     const running = worker.run(stop.signal);
@@ -118,34 +146,54 @@ describe("Worker", () => {
   });
 
   it("tells the sender when it gives up on a message", async () => {
-    const { mail, files, worker } = setup((_text, emit) => { emit({ type: "turn_end", result: "boom", isError: true, usage, durationMs: 1 }); }, { maxAttempts: 1 });
+    const { mail, files, worker } = setup(
+      (_text, emit) => {
+        emit({ type: "turn_end", result: "boom", isError: true, usage, durationMs: 1 });
+      },
+      { maxAttempts: 1 },
+    );
     const sent = mail.send({ from: "shell", to: "w", body: "fails", priority: "normal" });
     await worker.run(new AbortController().signal, { once: true });
     expect(files.turns()[0]).toMatchObject({ exit: "error", outcome: "dead", error: "boom" });
-    expect(mail.receive("shell")[0]).toMatchObject({ from: "w", bounce: true, auto: true, replyTo: sent.id, body: expect.stringContaining("gave up on your message after 1 attempt(s): boom") as string });
+    expect(mail.receive("shell")[0]).toMatchObject({
+      from: "w",
+      bounce: true,
+      auto: true,
+      replyTo: sent.id,
+      body: expect.stringContaining("gave up on your message after 1 attempt(s): boom") as string,
+    });
   });
 });
 
 describe("Worker, when things on disk or in the mail go wrong", () => {
   it("a reply that cannot be sent counts as a failed attempt, then dead-letters the message and bounces", async () => {
-    const noReplies = (mail: Maildir): Mailboxes => new Proxy(mail, {
-      get(target, key) {
-        if (key === "send") return (m: Parameters<Maildir["send"]>[0]) => {
-          if (m.auto === true && m.bounce !== true) throw new Error("no space left on device");
-          return target.send(m);
-        };
-        const value: unknown = Reflect.get(target, key);
-        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    const noReplies = (mail: Maildir): Mailboxes =>
+      new Proxy(mail, {
+        get(target, key) {
+          if (key === "send")
+            return (m: Parameters<Maildir["send"]>[0]) => {
+              if (m.auto === true && m.bounce !== true) throw new Error("no space left on device");
+              return target.send(m);
+            };
+          const value: unknown = Reflect.get(target, key);
+          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
     const { mail, files, worker } = setup(answer, { maxAttempts: 2, wrap: noReplies });
     const sent = mail.send({ from: "shell", to: "w", body: "hello", priority: "normal" });
     await worker.run(new AbortController().signal, { once: true });
     await worker.run(new AbortController().signal, { once: true });
-    expect(files.turns().map((t) => [t.attempt, t.exit, t.outcome])).toEqual([[1, "ok", "requeued"], [2, "ok", "dead"]]);
+    expect(files.turns().map((t) => [t.attempt, t.exit, t.outcome])).toEqual([
+      [1, "ok", "requeued"],
+      [2, "ok", "dead"],
+    ]);
     expect(files.turns()[0]?.error).toBe("the reply could not be sent: no space left on device");
     expect(mail.dead("w").map((m) => m.id)).toEqual([sent.id]);
-    expect(mail.receive("shell")[0]).toMatchObject({ bounce: true, replyTo: sent.id, body: expect.stringContaining("the reply could not be sent: no space left on device") as string });
+    expect(mail.receive("shell")[0]).toMatchObject({
+      bounce: true,
+      replyTo: sent.id,
+      body: expect.stringContaining("the reply could not be sent: no space left on device") as string,
+    });
   });
 
   it("a message whose every delivery ended the worker is dead-lettered at the next start, and its sender told", async () => {
@@ -156,7 +204,11 @@ describe("Worker, when things on disk or in the mail go wrong", () => {
     stopped.abort();
     await worker.run(stopped.signal);
     expect(mail.dead("w").map((m) => m.id)).toEqual([sent.id]);
-    expect(mail.receive("shell")[0]).toMatchObject({ bounce: true, replyTo: sent.id, body: expect.stringContaining("the worker stopped while answering it") as string });
+    expect(mail.receive("shell")[0]).toMatchObject({
+      bounce: true,
+      replyTo: sent.id,
+      body: expect.stringContaining("the worker stopped while answering it") as string,
+    });
     expect(said.join("\n")).not.toContain("requeued");
   });
 
@@ -178,7 +230,9 @@ describe("Worker, when things on disk or in the mail go wrong", () => {
     mail.send({ from: "shell", to: "w", body: "hello", priority: "normal" });
     await worker.run(new AbortController().signal, { once: true });
     expect(driver.specs[0]?.resume).toBeUndefined();
-    expect(said.find((l) => l.startsWith("warning: "))).toMatch(/session\.json is not a saved session .*; moved to .*session\.json\.corrupt-\d+, starting a new session$/);
+    expect(said.find((l) => l.startsWith("warning: "))).toMatch(
+      /session\.json is not a saved session .*; moved to .*session\.json\.corrupt-\d+, starting a new session$/,
+    );
     const aside = readdirSync(files.dir).find((f) => f.startsWith("session.json.corrupt-"));
     expect(aside !== undefined && readFileSync(join(files.dir, aside), "utf8")).toBe('{"provider":"claude","sessionId":"s-');
     expect(files.loadSession()).toMatchObject({ sessionId: "s-1" });

@@ -3,7 +3,10 @@ import { handlerCommand, HOOK_EVENTS, nativeSubagentTools } from "@subagent-mcp/
 import { assertTomlKind, parseToml, placeTomlBlock, removeTomlBlock, tomlBlock, tomlBlockSpan, tomlString, type TomlMarkers } from "../toml-block.js";
 
 /** The comment lines around our orchestration hooks and their trust entries in config.toml. */
-export const HOOKS_MARKERS: TomlMarkers = { begin: "# subagent-mcp:hooks:begin (managed by subagent-mcp; edits inside are replaced)", end: "# subagent-mcp:hooks:end" };
+export const HOOKS_MARKERS: TomlMarkers = {
+  begin: "# subagent-mcp:hooks:begin (managed by subagent-mcp; edits inside are replaced)",
+  end: "# subagent-mcp:hooks:end",
+};
 
 const TIMEOUT_SEC = 10;
 
@@ -23,7 +26,11 @@ const HOOKS: CodexHook[] = [
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+  );
 }
 
 /**
@@ -33,8 +40,14 @@ function canonical(value: unknown): unknown {
  * records the trust of exactly the hooks it adds; any edit to them makes Codex ask again.
  */
 export function codexHookHash(label: string, matcher: string | undefined, command: string, timeoutSec: number): string {
-  const identity = { event_name: label, ...(matcher === undefined ? {} : { matcher }), hooks: [{ type: "command", command, timeout: timeoutSec, async: false }] };
-  return `sha256:${createHash("sha256").update(JSON.stringify(canonical(identity))).digest("hex")}`;
+  const identity = {
+    event_name: label,
+    ...(matcher === undefined ? {} : { matcher }),
+    hooks: [{ type: "command", command, timeout: timeoutSec, async: false }],
+  };
+  return `sha256:${createHash("sha256")
+    .update(JSON.stringify(canonical(identity)))
+    .digest("hex")}`;
 }
 
 // How many groups the user already has for an event before our block: our group's index in the key.

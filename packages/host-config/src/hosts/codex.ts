@@ -13,7 +13,11 @@ const configPath = (ctx: HostContext) => join(home(ctx), "config.toml");
 export const SERVER_MARKERS: TomlMarkers = { begin: "# subagent-mcp:begin (managed by subagent-mcp; edits inside are replaced)", end: "# subagent-mcp:end" };
 
 /** Our `[mcp_servers.<name>]` table for Codex's config.toml, between comment markers. */
-export function codexServerBlock(name: string, entry: { command: string; args: string[]; toolTimeoutSec: number; startupTimeoutSec: number }, eol = "\n"): string {
+export function codexServerBlock(
+  name: string,
+  entry: { command: string; args: string[]; toolTimeoutSec: number; startupTimeoutSec: number },
+  eol = "\n",
+): string {
   const lines = [
     `[mcp_servers.${tomlString(name)}]`,
     `command = ${tomlString(entry.command)}`,
@@ -48,7 +52,12 @@ export const codex: HostAdapter = {
   configDirs: (ctx) => [dirname(configPath(ctx))],
   server: {
     path: configPath,
-    add: (text, launch) => upsertServerBlock(text, SERVER_NAME, codexServerBlock(SERVER_NAME, { ...launch, toolTimeoutSec: TOOL_TIMEOUT_SEC, startupTimeoutSec: 30 }, text.includes("\r\n") ? "\r\n" : "\n")),
+    add: (text, launch) =>
+      upsertServerBlock(
+        text,
+        SERVER_NAME,
+        codexServerBlock(SERVER_NAME, { ...launch, toolTimeoutSec: TOOL_TIMEOUT_SEC, startupTimeoutSec: 30 }, text.includes("\r\n") ? "\r\n" : "\n"),
+      ),
     remove: (text) => removeTomlBlock(text, SERVER_MARKERS),
     read: (text) => (parseToml(text).mcp_servers as Record<string, unknown> | undefined)?.[SERVER_NAME],
   },

@@ -27,7 +27,11 @@ export function jsonServer(path: (ctx: HostContext) => string, entry: (launch: S
  * sub-agent tools (`matcher`). `handler` shapes the host's hook entry around the command; ours are
  * told apart from the user's by that command's `hook <host>` suffix.
  */
-export function jsonHooks(host: HookHost, path: (ctx: HostContext) => string, spec: { matcher: string; handler: (command: string) => Record<string, unknown> }): NonNullable<HostAdapter["hooks"]> {
+export function jsonHooks(
+  host: HookHost,
+  path: (ctx: HostContext) => string,
+  spec: { matcher: string; handler: (command: string) => Record<string, unknown> },
+): NonNullable<HostAdapter["hooks"]> {
   const { prompt, tool } = HOOK_EVENTS[host];
   const mark = handlerCommand("", host);
   const ours = (element: unknown) => JSON.stringify(element).includes(mark);

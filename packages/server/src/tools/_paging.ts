@@ -24,7 +24,9 @@ interface Turn {
 export function fitTurns<T extends Turn>(turns: T[], room: number, copies = 1): T[] {
   const sizes = turns.map((t) => jsonChars(t.result) * copies);
   const level = waterLevel(sizes, room);
-  return turns.map((t, i) => ((sizes[i] ?? 0) <= level ? t : { ...t, result: sliceToFit(t.result, 0, Math.floor(level / copies)), result_chars: t.result.length }));
+  return turns.map((t, i) =>
+    (sizes[i] ?? 0) <= level ? t : { ...t, result: sliceToFit(t.result, 0, Math.floor(level / copies)), result_chars: t.result.length },
+  );
 }
 
 /** Where a cut result goes on: poll_agent pages through an agent's last result. */

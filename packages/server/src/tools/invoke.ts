@@ -42,7 +42,10 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
         catalog.startable(args.agent);
         const out = await catalog.pool.invoke(args.agent, args.task, (args.timeout_s ?? 45) * 1000);
         if (out.status === "running") {
-          return ok({ status: "running", agent_id: out.agentId, replica: out.replica }, `Still running on ${out.agentId} (replica ${out.replica}); call wait with agent_ids ["${out.agentId}"].`);
+          return ok(
+            { status: "running", agent_id: out.agentId, replica: out.replica },
+            `Still running on ${out.agentId} (replica ${out.replica}); call wait with agent_ids ["${out.agentId}"].`,
+          );
         }
         const answer = (result: string, more: { result_chars?: number }) => {
           const structured = {
@@ -56,10 +59,17 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
             ...(out.costUsd === undefined ? {} : { cost_usd: round(out.costUsd) }),
             duration_ms: Math.round(out.durationMs),
           };
-          return ok(structured, `${out.isError ? "Failed: " : ""}${result}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}`);
+          return ok(
+            structured,
+            `${out.isError ? "Failed: " : ""}${result}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}`,
+          );
         };
         // The result is in the structured content and in the text: each copy gets half the room.
-        const [fitted] = fitTurns<{ agent_id: string; result: string; result_chars?: number }>([{ agent_id: out.agentId, result: out.result }], roomLeft(deps.maxResultChars, answer("", { result_chars: out.result.length })) - 200, 2);
+        const [fitted] = fitTurns<{ agent_id: string; result: string; result_chars?: number }>(
+          [{ agent_id: out.agentId, result: out.result }],
+          roomLeft(deps.maxResultChars, answer("", { result_chars: out.result.length })) - 200,
+          2,
+        );
         return answer(fitted?.result ?? "", fitted?.result_chars === undefined ? {} : { result_chars: fitted.result_chars });
       }),
   );

@@ -20,13 +20,17 @@ export const LaunchAgentInput = {
   model: z.string().min(1).optional().describe("Model id for that CLI (its default when omitted)."),
   effort: z.string().min(1).optional().describe("Reasoning effort, e.g. low, medium, high (CLI-specific)."),
   task_category: TaskCategorySchema.optional().describe(
-    `Kind of task; picks provider, model and effort from the routing table, with failover. ${Object.entries(CATEGORY_DESCRIPTIONS).map(([k, v]) => `${k}: ${v}`).join("; ")}.`,
+    `Kind of task; picks provider, model and effort from the routing table, with failover. ${Object.entries(CATEGORY_DESCRIPTIONS)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("; ")}.`,
   ),
   branch: BranchSchema.optional().describe("Routing branch: cost_efficiency (default) or performance."),
   cwd: z.string().min(1).optional().describe("Existing directory the sub-agent works in (default: the server's)."),
   system_prompt_append: z.string().optional().describe("Text appended to the sub-agent's system prompt."),
   allowed_tools: z.array(z.string().min(1)).optional().describe("Tools the sub-agent may use without asking."),
-  permission_mode: PermissionModeSchema.optional().describe("plan, default, acceptEdits, auto or bypassPermissions (or a CLI's own name for one: read-only, workspace-write, danger-full-access, auto_edit, yolo); mapped per CLI. A nested server grants at most its own."),
+  permission_mode: PermissionModeSchema.optional().describe(
+    "plan, default, acceptEdits, auto or bypassPermissions (or a CLI's own name for one: read-only, workspace-write, danger-full-access, auto_edit, yolo); mapped per CLI. A nested server grants at most its own.",
+  ),
   label: z.string().max(200).optional().describe("A short name to recognise the agent by."),
 };
 
@@ -124,9 +128,14 @@ export const CHILD_SERVER = "mailbox";
  * for it, the messaging tools are allowed (in Claude Code's and Gemini CLI's naming; each CLI
  * ignores the other's), and its prompt says whom to ask.
  */
-async function childMessaging(deps: ToolDeps, append: string | undefined, allowed: string[] | undefined): Promise<{ id?: string; mcpServers?: McpServerSpec[]; systemPromptAppend?: string; allowedTools?: string[] }> {
+async function childMessaging(
+  deps: ToolDeps,
+  append: string | undefined,
+  allowed: string[] | undefined,
+): Promise<{ id?: string; mcpServers?: McpServerSpec[]; systemPromptAppend?: string; allowedTools?: string[] }> {
   const { childServer, messaging } = deps;
-  if (childServer === undefined || messaging === undefined) return { ...(append === undefined ? {} : { systemPromptAppend: append }), ...(allowed === undefined ? {} : { allowedTools: allowed }) };
+  if (childServer === undefined || messaging === undefined)
+    return { ...(append === undefined ? {} : { systemPromptAppend: append }), ...(allowed === undefined ? {} : { allowedTools: allowed }) };
   const id = randomUUID().slice(0, 8);
   const parent = messaging.self;
   const note = `You are sub-agent "${id}", started by "${parent}". If you need an answer from ${parent} to go on, ask with the send_to tool of the "${CHILD_SERVER}" MCP server (to: "${parent}") and then call its wait_inbox.`;

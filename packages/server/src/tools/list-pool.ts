@@ -50,7 +50,8 @@ export function registerListPoolTool(server: McpServer, deps: ToolDeps): void {
     "list_pool",
     {
       title: "List the pool",
-      description: "The named agents of the pool, where each is defined, and their replicas: pid, status, tasks served and process-tree RSS in MB. Also lists definition files that failed to load.",
+      description:
+        "The named agents of the pool, where each is defined, and their replicas: pid, status, tasks served and process-tree RSS in MB. Also lists definition files that failed to load.",
       inputSchema: {},
       outputSchema: ListPoolOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },

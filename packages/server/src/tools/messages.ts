@@ -24,13 +24,25 @@ const MessageOut = z.object({
   bounce: z.boolean().optional().describe("A failure notice: the recipient gave up on the message it answers."),
   sent_at: z.string(),
   body_chars: z.number().optional().describe("Set when body is one part of a longer message: the whole body's length."),
-  next_offset: z.number().optional().describe("Where the next part starts (inbox with message_id and offset); the message stays in the mailbox until its last part is read."),
+  next_offset: z
+    .number()
+    .optional()
+    .describe("Where the next part starts (inbox with message_id and offset); the message stays in the mailbox until its last part is read."),
 });
 
 const MoreWaiting = z.number().optional().describe("Messages left waiting because they did not fit this answer: call inbox again.");
 
 function out(m: Message): z.infer<typeof MessageOut> {
-  return { message_id: m.id, from: m.from, body: m.body, priority: m.priority, thread_id: m.threadId, ...(m.replyTo === undefined ? {} : { reply_to: m.replyTo }), ...(m.bounce === true ? { bounce: true } : {}), sent_at: new Date(m.sentAt).toISOString() };
+  return {
+    message_id: m.id,
+    from: m.from,
+    body: m.body,
+    priority: m.priority,
+    thread_id: m.threadId,
+    ...(m.replyTo === undefined ? {} : { reply_to: m.replyTo }),
+    ...(m.bounce === true ? { bounce: true } : {}),
+    sent_at: new Date(m.sentAt).toISOString(),
+  };
 }
 
 function render(messages: Message[]): string {
@@ -81,7 +93,8 @@ function take(deps: MessagingDeps, limit: number, answering: Answering): Taken {
 /** One part of a waiting message from `offset`; the last part takes the message. */
 function partOf(deps: MessagingDeps, message: Message, offset: number, answering: Answering, more: number): Taken {
   const { mail, self } = deps.messaging;
-  if (offset > message.body.length) throw new ServerError("INVALID_ARGUMENT", `offset ${offset} is past the end of message ${message.id} (${message.body.length} characters)`);
+  if (offset > message.body.length)
+    throw new ServerError("INVALID_ARGUMENT", `offset ${offset} is past the end of message ${message.id} (${message.body.length} characters)`);
   const body = sliceToFit(message.body, offset, room(deps) - 400);
   if (offset + body.length < message.body.length) return { messages: [], part: { message, body, offset }, more };
   const taken = mail.receive(self, 1, (m) => m.id === message.id);
@@ -101,12 +114,20 @@ function settleAfterSending(deps: MessagingDeps, taken: Message[], answering: An
       }
     }
   };
-  const ack = (): void => { each("acknowledge", (m) => { mail.ack(self, m.id); }); };
+  const ack = (): void => {
+    each("acknowledge", (m) => {
+      mail.ack(self, m.id);
+    });
+  };
   if (taken.length === 0) return;
   deps.outbox.expect(answering.requestId, answering.signal, {
     delivered: ack,
     // A failed write counts as an attempt (a message that can never be delivered ends in dead letters); a cancelled call does not.
-    undelivered: (why) => { each("release", (m) => { mail.release(self, m.id, { count: why === "failed" }); }); },
+    undelivered: (why) => {
+      each("release", (m) => {
+        mail.release(self, m.id, { count: why === "failed" });
+      });
+    },
   });
 }
 
@@ -120,7 +141,10 @@ function answer(taken: Taken, extra: Record<string, unknown> = {}): ReturnType<t
     const last = end >= message.body.length;
     messages.push({ ...out(message), body, body_chars: message.body.length, ...(last ? {} : { next_offset: end }) });
     lines[0] = `[${message.id}] from ${message.from} (${message.priority}), characters ${offset}-${end} of ${message.body.length}: ${body}`;
-    if (!last) lines.push(`Message ${message.id} is longer than one answer: read on with inbox {"message_id": "${message.id}", "offset": ${end}}; it stays in your mailbox until its last part is read.`);
+    if (!last)
+      lines.push(
+        `Message ${message.id} is longer than one answer: read on with inbox {"message_id": "${message.id}", "offset": ${end}}; it stays in your mailbox until its last part is read.`,
+      );
   }
   if (taken.more > 0) lines.push(`${taken.more} more message(s) waiting: call inbox again.`);
   return ok({ messages, ...(taken.more > 0 ? { more_waiting: taken.more } : {}), ...extra }, lines.join("\n"));
@@ -134,13 +158,26 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
     {
       title: "Send a message to an agent",
       description: "Send a message to another agent's mailbox by name (a worker, the orchestrator, a sub-agent). Returns at once.",
-      inputSchema: { to: SafeName.or(z.literal(BROADCAST)).describe("Recipient's mailbox name (letters, digits, '.', '_', '-'), or * for every mailbox (only a high-priority broadcast wakes a worker)."), message: z.string().min(1), priority: PrioritySchema.optional().describe("low, normal (default) or high"), thread_id: z.string().optional() },
+      inputSchema: {
+        to: SafeName.or(z.literal(BROADCAST)).describe(
+          "Recipient's mailbox name (letters, digits, '.', '_', '-'), or * for every mailbox (only a high-priority broadcast wakes a worker).",
+        ),
+        message: z.string().min(1),
+        priority: PrioritySchema.optional().describe("low, normal (default) or high"),
+        thread_id: z.string().optional(),
+      },
       outputSchema: { message_id: z.string(), thread_id: z.string() },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     (args) =>
       guard(() => {
-        const m = mail.send({ from: self, to: args.to, body: args.message, priority: args.priority ?? "normal", ...(args.thread_id === undefined ? {} : { threadId: args.thread_id }) });
+        const m = mail.send({
+          from: self,
+          to: args.to,
+          body: args.message,
+          priority: args.priority ?? "normal",
+          ...(args.thread_id === undefined ? {} : { threadId: args.thread_id }),
+        });
         return ok({ message_id: m.id, thread_id: m.threadId }, `Sent ${m.id} to ${args.to}.`);
       }),
   );
@@ -186,13 +223,25 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
     {
       title: "Reply to a message",
       description: "Answer a message you received: goes to its sender, in the same thread.",
-      inputSchema: { message_id: SafeName, to: SafeName.describe("The sender (the `from` of the message)."), message: z.string().min(1), thread_id: z.string().optional().describe("The message's thread_id, to keep the thread.") },
+      inputSchema: {
+        message_id: SafeName,
+        to: SafeName.describe("The sender (the `from` of the message)."),
+        message: z.string().min(1),
+        thread_id: z.string().optional().describe("The message's thread_id, to keep the thread."),
+      },
       outputSchema: { message_id: z.string(), thread_id: z.string() },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     (args) =>
       guard(() => {
-        const m = mail.send({ from: self, to: args.to, body: args.message, priority: "normal", replyTo: args.message_id, threadId: args.thread_id ?? args.message_id });
+        const m = mail.send({
+          from: self,
+          to: args.to,
+          body: args.message,
+          priority: "normal",
+          replyTo: args.message_id,
+          threadId: args.thread_id ?? args.message_id,
+        });
         return ok({ message_id: m.id, thread_id: m.threadId }, `Replied to ${args.to} (${m.id}).`);
       }),
   );

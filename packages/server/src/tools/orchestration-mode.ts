@@ -11,7 +11,9 @@ export interface OrchestrationState {
   scope: string;
 }
 
-export const OrchestrationModeInput = { enabled: z.boolean().optional().describe("true to turn orchestration mode on, false to turn it off; omit to read it.") };
+export const OrchestrationModeInput = {
+  enabled: z.boolean().optional().describe("true to turn orchestration mode on, false to turn it off; omit to read it."),
+};
 export const OrchestrationModeOutput = { enabled: z.boolean(), scope: z.string() };
 
 /** `orchestration_mode`: while on, the host's hooks keep the orchestrator delegating. */

@@ -11,7 +11,13 @@ import { roomLeft } from "./_paging.js";
 
 export const PollAgentInput = {
   agent_id: AgentIdSchema,
-  tail_chars: z.number().int().min(0).max(64_000).optional().describe("How many characters of output to return (default 2000, max 64000, less when the result cap needs it)."),
+  tail_chars: z
+    .number()
+    .int()
+    .min(0)
+    .max(64_000)
+    .optional()
+    .describe("How many characters of output to return (default 2000, max 64000, less when the result cap needs it)."),
   offset: z.number().int().min(0).optional().describe("Page through a long last_result: start at this character (next_offset of the previous page)."),
   max_chars: z.number().int().min(1).optional().describe("At most this many characters of last_result (default: as many as fit the result cap)."),
 };
@@ -78,7 +84,8 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
         const hint = hintFor(view, deps.stallSeconds);
         const full = view.lastTurn?.result;
         const offset = args.offset ?? 0;
-        if (full !== undefined && offset > full.length) throw new ServerError("INVALID_ARGUMENT", `offset ${offset} is past the end of the last result (${full.length} characters)`);
+        if (full !== undefined && offset > full.length)
+          throw new ServerError("INVALID_ARGUMENT", `offset ${offset} is past the end of the last result (${full.length} characters)`);
         const paging = args.offset !== undefined || args.max_chars !== undefined;
         // The output tail takes at most a quarter of the cap; the last result gets the rest.
         const tail = supervisor.tail(view.id, Math.min(args.tail_chars ?? 2000, Math.floor(deps.maxResultChars / 4)));
@@ -93,7 +100,9 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
           turns: view.turns,
           ...(page === undefined ? {} : { last_result: page }),
           ...more,
-          recent: supervisor.recent(view.id, 3).map((r) => ({ kind: r.kind, summary: r.summary, seconds_ago: Math.max(0, Math.round((now - r.at) / 100) / 10) })),
+          recent: supervisor
+            .recent(view.id, 3)
+            .map((r) => ({ kind: r.kind, summary: r.summary, seconds_ago: Math.max(0, Math.round((now - r.at) / 100) / 10) })),
           output_tail: tail,
           usage: usageOut(view.usage),
           ...(view.costUsd === undefined ? {} : { cost_usd: round(view.costUsd) }),
@@ -101,19 +110,34 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
           ...(hint === undefined ? {} : { hint }),
           ...(view.attempts.length === 0
             ? {}
-            : { failover: view.attempts.map((a) => ({ provider: a.provider, ...(a.model === undefined ? {} : { model: a.model }), ...(a.effort === undefined ? {} : { effort: a.effort }), reason: a.reason })) }),
+            : {
+                failover: view.attempts.map((a) => ({
+                  provider: a.provider,
+                  ...(a.model === undefined ? {} : { model: a.model }),
+                  ...(a.effort === undefined ? {} : { effort: a.effort }),
+                  reason: a.reason,
+                })),
+              }),
         });
         const status = `Agent ${view.id} (${view.provider}) is ${view.status}${view.alive ? "" : ", session ended"}; ${view.turns} turn(s) done.${hint === undefined ? "" : ` ${hint}`}`;
         if (full === undefined) return ok(out(undefined, {}), status);
         // A page of the last result: in the text too when asked for, so that every host shows it.
-        const room = roomLeft(deps.maxResultChars, ok(out("", { last_result_chars: full.length, next_offset: full.length }), `${status}\n${full.slice(0, 500)}`));
+        const room = roomLeft(
+          deps.maxResultChars,
+          ok(out("", { last_result_chars: full.length, next_offset: full.length }), `${status}\n${full.slice(0, 500)}`),
+        );
         const upTo = args.max_chars === undefined ? full : full.slice(0, offset + args.max_chars);
         const page = sliceToFit(upTo, offset, paging ? Math.floor(room / 2) : room);
         const end = offset + page.length;
         const whole = offset === 0 && end === full.length;
         const more = whole ? {} : { last_result_chars: full.length, ...(end < full.length ? { next_offset: end } : {}) };
-        const next = end < full.length ? `\nlast_result holds characters ${offset}-${end} of ${full.length}: read on with poll_agent {"agent_id": "${view.id}", "offset": ${end}}.` : "";
-        const text = paging ? `${status}\nLast result, characters ${offset}-${end} of ${full.length}:\n${page}${next}` : `${status}\nLast result: ${full.slice(0, 500)}${next}`;
+        const next =
+          end < full.length
+            ? `\nlast_result holds characters ${offset}-${end} of ${full.length}: read on with poll_agent {"agent_id": "${view.id}", "offset": ${end}}.`
+            : "";
+        const text = paging
+          ? `${status}\nLast result, characters ${offset}-${end} of ${full.length}:\n${page}${next}`
+          : `${status}\nLast result: ${full.slice(0, 500)}${next}`;
         return ok(out(page, more), text);
       }),
   );

@@ -20,7 +20,14 @@ export async function guard(run: () => Promise<CallToolResult> | CallToolResult)
   try {
     return await run();
   } catch (error) {
-    if (error instanceof CoreError || error instanceof DriverError || error instanceof ServerError || error instanceof RoutingError || error instanceof MailboxError) return fail(error.message);
+    if (
+      error instanceof CoreError ||
+      error instanceof DriverError ||
+      error instanceof ServerError ||
+      error instanceof RoutingError ||
+      error instanceof MailboxError
+    )
+      return fail(error.message);
     throw error;
   }
 }

@@ -20,7 +20,6 @@ export const WaitOutput = {
   messages_waiting: z.number().optional(),
 };
 
-
 /**
  * `wait`: blocks, event-driven, until sub-agent turns finish or the deadline passes. Each finished
  * turn is reported exactly once. While it blocks it sends progress notifications when asked to.
@@ -45,7 +44,8 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
           const n = messaging === undefined ? 0 : messaging.mail.pending(messaging.self);
           return n > 0 ? { messages_waiting: n } : {};
         };
-        if (ids.length === 0) return ok({ finished: [], still_running: [], timed_out: false, ...mail() }, "Nothing to wait for: no agent is running or has an unreported result.");
+        if (ids.length === 0)
+          return ok({ finished: [], still_running: [], timed_out: false, ...mail() }, "Nothing to wait for: no agent is running or has an unreported result.");
         const timeoutMs = (args.timeout_s ?? 45) * 1000;
         const token = extra._meta?.progressToken;
         const started = Date.now();
@@ -76,13 +76,26 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
           const whole = result.finished.map(finishedOut);
           const text = [
             ...whole.map((f) => `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${f.result.slice(0, 300)}`),
-            result.stillRunning.length > 0 ? `Still running: ${result.stillRunning.join(", ")}${result.timedOut ? " (deadline reached; call wait again)" : ""}` : "",
+            result.stillRunning.length > 0
+              ? `Still running: ${result.stillRunning.join(", ")}${result.timedOut ? " (deadline reached; call wait again)" : ""}`
+              : "",
           ].filter(Boolean);
           const waiting = mail();
           if (waiting.messages_waiting !== undefined) text.push(`${waiting.messages_waiting} message(s) in your inbox: read them with inbox.`);
-          const out = (finished: typeof whole, lines: string[]) => ok({ finished, still_running: result.stillRunning, timed_out: result.timedOut, ...waiting }, lines.join("\n") || "No new results.");
+          const out = (finished: typeof whole, lines: string[]) =>
+            ok({ finished, still_running: result.stillRunning, timed_out: result.timedOut, ...waiting }, lines.join("\n") || "No new results.");
           // Long results share the room the cap leaves; each cut one says where to read on.
-          const finished = fitTurns(whole, roomLeft(deps.maxResultChars, out(whole.map((f) => ({ ...f, result: "" })), text)) - 200 * whole.length);
+          const finished = fitTurns(
+            whole,
+            roomLeft(
+              deps.maxResultChars,
+              out(
+                whole.map((f) => ({ ...f, result: "" })),
+                text,
+              ),
+            ) -
+              200 * whole.length,
+          );
           return out(finished, [...text, ...finished.filter((f) => f.result_chars !== undefined).map((f) => `${f.agent_id} turn ${f.turn}: ${readOn(f)}.`)]);
         } finally {
           extra.signal.removeEventListener("abort", onAbort);

@@ -22,9 +22,6 @@ export async function claudeEnvironment(base: URL): Promise<CliEnvironment> {
   // $CLAUDE_CONFIG_DIR/.claude.json, and tests of what `setup` writes must see a user's real layout.
   // Onboarding is marked done so an interactive start never stops on the first-run screens.
   await writeConfig(join(env.home, ".claude.json"), `${JSON.stringify({ hasCompletedOnboarding: true }, null, 2)}\n`);
-  await writeConfig(
-    join(env.home, ".claude", "settings.json"),
-    `${JSON.stringify({ autoUpdates: false, includeCoAuthoredBy: false }, null, 2)}\n`,
-  );
+  await writeConfig(join(env.home, ".claude", "settings.json"), `${JSON.stringify({ autoUpdates: false, includeCoAuthoredBy: false }, null, 2)}\n`);
   return { cli: "claude", ...env };
 }

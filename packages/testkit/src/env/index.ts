@@ -26,10 +26,7 @@ function single(cli: CliName, base: URL): Promise<CliEnvironment> {
  */
 export async function loopbackEnv(cli: CliName, fake: { url: string }): Promise<CliEnvironment>;
 export async function loopbackEnv(fakes: Partial<Record<CliName, { url: string }>>): Promise<CliEnvironment>;
-export async function loopbackEnv(
-  target: CliName | Partial<Record<CliName, { url: string }>>,
-  fake?: { url: string },
-): Promise<CliEnvironment> {
+export async function loopbackEnv(target: CliName | Partial<Record<CliName, { url: string }>>, fake?: { url: string }): Promise<CliEnvironment> {
   const wanted: [CliName, { url: string }][] =
     typeof target === "string" ? [[target, fake as { url: string }]] : (Object.entries(target) as [CliName, { url: string }][]);
   if (wanted.length === 0) throw new Error("loopbackEnv needs at least one CLI and its fake");

@@ -122,6 +122,4 @@ export function errorBody(status: number, message: string): { type: "error"; err
 }
 
 /** An assistant content block the fake answers with. */
-export type ReplyBlock =
-  | { type: "text"; text: string }
-  | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> };
+export type ReplyBlock = { type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> };

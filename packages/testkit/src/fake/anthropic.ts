@@ -69,7 +69,10 @@ async function answer(x: FakeExchange, request: FakeRequest, reply: FakeReply): 
     writeSse(res, data, data.type);
   };
   // Like the real API: input counts up front, the final counts (output included) in message_delta.
-  event({ type: "message_start", message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...wireUsage(usage), output_tokens: 0 } } });
+  event({
+    type: "message_start",
+    message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...wireUsage(usage), output_tokens: 0 } },
+  });
   if (block.type === "tool_use") {
     event({ type: "content_block_start", index: 0, content_block: { ...block, input: {} } });
     for (const part of splitText(JSON.stringify(block.input), 3)) {

@@ -82,9 +82,7 @@ function partsOf(reply: Answer, request: FakeRequest, nonce: string): Part[] {
         ? [{ functionCall: { name: "write_file", args: { file_path: reply.path, content: reply.content } } }]
         : [{ text: `${nonce} no write_file tool offered: ${reply.path}` }];
     case "tool":
-      return offered(reply.name)
-        ? [{ functionCall: { name: reply.name, args: reply.input } }]
-        : [{ text: `${nonce} tool not offered: ${reply.name}` }];
+      return offered(reply.name) ? [{ functionCall: { name: reply.name, args: reply.input } }] : [{ text: `${nonce} tool not offered: ${reply.name}` }];
   }
 }
 

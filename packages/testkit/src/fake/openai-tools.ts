@@ -65,7 +65,11 @@ export function toolItem(reply: FakeReply, tools: ToolContext): OutputItem | und
   if (reply.kind === "tool") return namedCall(reply.name, reply.input, tools);
   if (reply.kind === "edit" && tools.offered.includes("apply_patch")) {
     // A patch line per content line; a trailing newline in `content` gives no extra empty line.
-    const lines = reply.content.replace(/\n$/, "").split("\n").map((l) => `+${l}`).join("\n");
+    const lines = reply.content
+      .replace(/\n$/, "")
+      .split("\n")
+      .map((l) => `+${l}`)
+      .join("\n");
     const id = hex();
     const input = `*** Begin Patch\n*** Add File: ${reply.path}\n${lines}\n*** End Patch\n`;
     return { type: "custom_tool_call", id: `ctc_${id}`, call_id: `call_${id}`, name: "apply_patch", input, status: "completed" };

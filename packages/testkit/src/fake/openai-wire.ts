@@ -49,7 +49,8 @@ export interface ParsedResponsesRequest {
 
 // Codex sends its own context as user messages: environment, AGENTS.md, skills, shell escapes,
 // aborted-turn markers. None of that is the user's prompt, so it is filed as "system".
-const INJECTED = /^\s*(<(environment_context|user_instructions|permissions|INSTRUCTIONS|skills_instructions|user_shell_command|turn_aborted|subagent_notification)\b|# AGENTS\.md instructions)/i;
+const INJECTED =
+  /^\s*(<(environment_context|user_instructions|permissions|INSTRUCTIONS|skills_instructions|user_shell_command|turn_aborted|subagent_notification)\b|# AGENTS\.md instructions)/i;
 
 /** True when a user-role text is context Codex injected rather than what the user typed. */
 export function isInjected(text: string): boolean {

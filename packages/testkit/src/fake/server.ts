@@ -48,35 +48,37 @@ export async function startFakeServer(kind: FakeKind, handler: FakeHandler): Pro
   let scripter: Scripter | undefined;
 
   const server = createServer((req, res) => {
-    void readBody(req).then(async (raw) => {
-      const url = new URL(req.url ?? "/", "http://127.0.0.1");
-      const exchange: FakeExchange = {
-        req,
-        res,
-        path: url.pathname,
-        url,
-        body: parseJson(raw),
-        nonce,
-        choose: (request) => scripter?.(request, nonce) ?? directiveReply(request, nonce),
-        record: (entry) => {
-          const recorded: RecordedRequest = { ...entry, method: req.method ?? "GET", at: Date.now(), receivedAt: performance.now(), body: parseJson(raw) };
-          requests.push(recorded);
-          // When the last byte went out: "the model finished", for latency measurements.
-          res.once("finish", () => {
-            recorded.endedAt = performance.now();
-          });
-        },
-      };
-      const handled = await handler(exchange);
-      if (!handled) {
-        requests.push({ ...unhandled(kind, url.pathname), method: req.method ?? "GET", at: Date.now(), body: parseJson(raw) });
-        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
-      }
-    }).catch((error: unknown) => {
-      console.error(`[fake ${kind}]`, error);
-      if (!res.headersSent) res.writeHead(500).end(String(error));
-      else res.destroy();
-    });
+    void readBody(req)
+      .then(async (raw) => {
+        const url = new URL(req.url ?? "/", "http://127.0.0.1");
+        const exchange: FakeExchange = {
+          req,
+          res,
+          path: url.pathname,
+          url,
+          body: parseJson(raw),
+          nonce,
+          choose: (request) => scripter?.(request, nonce) ?? directiveReply(request, nonce),
+          record: (entry) => {
+            const recorded: RecordedRequest = { ...entry, method: req.method ?? "GET", at: Date.now(), receivedAt: performance.now(), body: parseJson(raw) };
+            requests.push(recorded);
+            // When the last byte went out: "the model finished", for latency measurements.
+            res.once("finish", () => {
+              recorded.endedAt = performance.now();
+            });
+          },
+        };
+        const handled = await handler(exchange);
+        if (!handled) {
+          requests.push({ ...unhandled(kind, url.pathname), method: req.method ?? "GET", at: Date.now(), body: parseJson(raw) });
+          res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+        }
+      })
+      .catch((error: unknown) => {
+        console.error(`[fake ${kind}]`, error);
+        if (!res.headersSent) res.writeHead(500).end(String(error));
+        else res.destroy();
+      });
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -131,7 +133,16 @@ function parseJson(raw: string): unknown {
 
 function unhandled(kind: FakeKind, path: string): Omit<RecordedRequest, "method" | "at" | "body"> {
   return {
-    kind, path, model: "", stream: false, messages: [], tools: [], wantsJson: false,
-    afterToolResult: false, lastUserText: "", reply: "none", usage: undefined,
+    kind,
+    path,
+    model: "",
+    stream: false,
+    messages: [],
+    tools: [],
+    wantsJson: false,
+    afterToolResult: false,
+    lastUserText: "",
+    reply: "none",
+    usage: undefined,
   };
 }

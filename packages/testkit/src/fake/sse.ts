@@ -28,12 +28,7 @@ export function splitText(text: string, count: number): string[] {
  * Streams the pieces of a slow reply, waiting between them; stops early when the client goes away
  * (an interrupted CLI closes its connection), so the fake never writes into a dead socket.
  */
-export async function streamSlowly(
-  res: ServerResponse,
-  pieces: string[],
-  durationMs: number,
-  write: (piece: string) => void,
-): Promise<boolean> {
+export async function streamSlowly(res: ServerResponse, pieces: string[], durationMs: number, write: (piece: string) => void): Promise<boolean> {
   const gap = durationMs / Math.max(1, pieces.length);
   for (const piece of pieces) {
     if (res.destroyed || res.writableEnded) return false;
@@ -46,6 +41,6 @@ export async function streamSlowly(
 /** Starts a response, sends a fragment, then destroys the socket: an abrupt disconnect. */
 export function disconnect(res: ServerResponse): void {
   openSse(res);
-  res.write("data: {\"partial\":");
+  res.write('data: {"partial":');
   res.socket?.destroy();
 }
