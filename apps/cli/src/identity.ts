@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Maildir } from "@subagent-mcp/mailbox";
-import { messagingIdentity, SharedInbox } from "@subagent-mcp/server/light";
+import { messagingIdentity, SharedInbox } from "@subagent-mcp/server";
 
 /** The mailbox a server speaks for (none for a nested server without a name), and how to tidy up after it. */
 export interface OwnMailbox {

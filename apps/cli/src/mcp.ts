@@ -10,7 +10,7 @@ import {
   type DefinitionSource,
   type OrchestrationState,
   type Toolset,
-} from "@subagent-mcp/server/light";
+} from "@subagent-mcp/server";
 import { defineCommand } from "citty";
 import { cliContext, mailboxes, type CliContext } from "./context.js";
 import { ownMailbox } from "./identity.js";
@@ -31,7 +31,7 @@ export async function serveStdio(): Promise<void> {
   const own = ownMailbox(mailboxes(ctx), ctx.env, depth);
   const ceiling = ceilingFrom(ctx.env);
   const { server, close } = createServer({
-    supervisor: async () => (await import("@subagent-mcp/server")).createSupervisor(config),
+    supervisor: async () => (await import("@subagent-mcp/server/runtime")).createSupervisor(config),
     version,
     depth,
     maxDepth: config.max_depth ?? 2,
@@ -90,7 +90,7 @@ function toolsets(value: string | undefined): { toolsets?: Toolset[] } {
 
 // Pool definitions from the agent files (project, user, SUBAGENT_MCP_AGENTS_PATH); their parser loads on the first pool call.
 function agentFiles(ctx: CliContext): DefinitionSource {
-  const source = new OnFirstUse(async () => (await import("@subagent-mcp/server")).agentDefinitionSource(ctx));
+  const source = new OnFirstUse(async () => (await import("@subagent-mcp/server/runtime")).agentDefinitionSource(ctx));
   return async () => (await source.get())();
 }
 

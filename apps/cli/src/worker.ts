@@ -3,19 +3,8 @@ import { join, resolve } from "node:path";
 import { errorMessage, ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
-import {
-  agentDefinitionSource,
-  ceilingFrom,
-  childEnv,
-  createDrivers,
-  depthFrom,
-  grant,
-  LINEAGE_ENV,
-  loadConfig,
-  MESSAGING_TOOLS,
-  ServerError,
-  type Grant,
-} from "@subagent-mcp/server";
+import { ceilingFrom, childEnv, depthFrom, grant, LINEAGE_ENV, loadConfig, MESSAGING_TOOLS, ServerError, type Grant } from "@subagent-mcp/server";
+import { agentDefinitionSource, createDrivers } from "@subagent-mcp/server/runtime";
 import { Worker, WorkerFiles } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { z } from "zod";

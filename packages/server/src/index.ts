@@ -1,7 +1,7 @@
 // Public API of @subagent-mcp/server: the MCP server (transport-free), its configuration, and the
-// pieces the CLI needs to run it. `@subagent-mcp/server/light` is the same less what loads the
-// drivers and the agent-definition parser (the supervisor, the definitions, the pool, the endpoint).
-// Everything in ./light.js, by name:
+// pieces the CLI needs to run it. It loads no CLI driver, no agent-definition parser and no HTTP
+// server, so that answering `initialize` and `tools/list` costs only the MCP SDK and the schemas;
+// `@subagent-mcp/server/runtime` holds those, which a server loads on its first call that needs them.
 export { createServer, type SubagentServer } from "./server.js";
 export { OnFirstUse } from "./first-use.js";
 export { TOOLSETS, type ServerDeps, type Toolset } from "./deps.js";
@@ -39,7 +39,3 @@ export { CHILD_SERVER } from "./tools/launch-agent.js";
 export { MESSAGING_TOOLS } from "./tools/messages.js";
 export { BoundedStdioServerTransport, stdioTransport, type BoundedStdioOptions } from "./stdio-transport.js";
 export { capToolResult, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESULT_CHARS, limitsFrom, type Limits } from "./limits.js";
-export { createDrivers, createSupervisor } from "./supervisor.js";
-export { DEFAULT_RESET, PoolCatalog } from "./pool-catalog.js";
-export { agentDefinitionSource } from "./definitions.js";
-export { startChildEndpoint, type ChildEndpoint } from "./child-endpoint.js";

@@ -7,7 +7,8 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { createServer, startChildEndpoint, type ChildEndpoint } from "../src/index.js";
+import { createServer } from "../src/index.js";
+import { startChildEndpoint, type ChildEndpoint } from "../src/runtime.js";
 
 /** A POST with the headers given as is (fetch would not let a test set Host). */
 function post(url: string, headers: Record<string, string>): Promise<number> {

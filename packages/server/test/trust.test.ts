@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { agentDefinitionSource, loadConfig, TrustStore } from "../src/index.js";
+import { loadConfig, TrustStore } from "../src/index.js";
+import { agentDefinitionSource } from "../src/runtime.js";
 
 /** A temporary HOME with XDG folders and a project folder, files written as given. */
 function world(files: Record<string, string> = {}) {
