@@ -2,3 +2,4 @@
 export { Worker, type WorkerOptions } from "./worker.js";
 export { conversations, renderTurn, type Conversation } from "./conversation.js";
 export { SavedSessionSchema, TurnLogSchema, WorkerFiles, type SavedSession, type TurnLog } from "./state.js";
+export { WorkerError, type WorkerErrorCode } from "./errors.js";

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { errorMessage, ProviderSchema, UsageSchema } from "@subagent-mcp/core";
 import { writeAtomic } from "@subagent-mcp/hooks";
 import { z } from "zod";
+import { WorkerError } from "./errors.js";
 
 function alive(pid: number): boolean {
   try {
@@ -109,7 +110,7 @@ export class WorkerFiles {
         rmSync(path, { force: true });
       }
     }
-    throw new Error(`cannot take the worker lock ${path}`);
+    throw new WorkerError("LOCK_UNAVAILABLE", `cannot take the worker lock ${path}: remove it if no worker of this name runs`);
   }
 
   forgetSession(): void {

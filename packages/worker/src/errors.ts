@@ -1,0 +1,13 @@
+/** Stable codes of {@link WorkerError}. */
+export type WorkerErrorCode = "LOCK_UNAVAILABLE";
+
+/** The one error class of `@subagent-mcp/worker`; `message` says what was wrong and what to do. */
+export class WorkerError extends Error {
+  override readonly name = "WorkerError";
+  constructor(
+    readonly code: WorkerErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
