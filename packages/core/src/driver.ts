@@ -1,4 +1,5 @@
 import type { AgentEvent, Provider } from "./events.js";
+import type { PermissionDecision } from "./permission.js";
 
 /**
  * An MCP server given to a sub-agent, each driver passing it the way its CLI takes it: a process
@@ -38,6 +39,12 @@ export interface SessionSpec {
   strictMcpConfig?: boolean;
   /** Settings JSON text or file path (Claude Code `--settings`). */
   settings?: string;
+  /**
+   * Ask instead of refusing: a tool use the CLI would ask a person about becomes a
+   * `permission_request` event and waits for `respondPermission` (absent: the CLI's own headless
+   * behaviour, which denies).
+   */
+  askPermissions?: boolean;
 }
 
 /**
@@ -61,6 +68,8 @@ export interface Session {
   close(): Promise<void>;
   /** Ends the whole process tree at once. */
   kill(): Promise<void>;
+  /** Answers a `permission_request` of this session (ignored when it is no longer pending). */
+  respondPermission?(requestId: string, decision: PermissionDecision): void;
 }
 
 /** Starts sessions of one provider's CLI. `start` never blocks on the CLI: it spawns and returns. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PermissionRequestSchema } from "./permission.js";
 
 /** The agent CLIs a session can run on. */
 export const ProviderSchema = z.enum(["claude", "codex", "gemini"]);
@@ -49,6 +50,10 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
   }),
   /** A failure; `transient` says whether trying again (later, or elsewhere) may succeed. */
   z.object({ type: z.literal("error"), message: z.string(), transient: z.boolean() }),
+  /** The CLI asks whether it may use a tool; the turn waits for `Session.respondPermission`. */
+  z.object({ type: z.literal("permission_request"), request: PermissionRequestSchema }),
+  /** The CLI no longer waits for that answer (its turn was interrupted or ended). */
+  z.object({ type: z.literal("permission_withdrawn"), requestId: z.string() }),
   /** The CLI process is gone. */
   z.object({ type: z.literal("exit"), code: z.number().int().nullable(), signal: z.string().nullable() }),
 ]);

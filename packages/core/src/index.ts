@@ -16,6 +16,14 @@ export { AgentStatusSchema, initialState, isRunning, transition, type AgentActio
 export { TailBuffer } from "./tail.js";
 export { RecentItems, type RecentItem } from "./recent.js";
 export type { Driver, McpServerSpec, Session, SessionSpec } from "./driver.js";
+export {
+  PermissionDecisionSchema,
+  PermissionKindSchema,
+  PermissionRequestSchema,
+  type PermissionDecision,
+  type PermissionKind,
+  type PermissionRequest,
+} from "./permission.js";
 export { systemClock, type Clock } from "./clock.js";
 export { CoreError, errorMessage, type CoreErrorCode } from "./errors.js";
 export { SafeName } from "./names.js";

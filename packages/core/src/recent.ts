@@ -54,6 +54,8 @@ function summarize(event: AgentEvent, at: number): RecentItem | undefined {
       return { kind: "error", summary: clip(event.message), at };
     case "started":
     case "exit":
+    case "permission_request":
+    case "permission_withdrawn":
       return undefined;
   }
 }

@@ -127,6 +127,8 @@ function onEvent(state: AgentState, event: AgentEvent, at: number): AgentState {
     case "text":
     case "tool":
     case "tool_result":
+    case "permission_request":
+    case "permission_withdrawn":
       return active(state, at);
     case "turn_end": {
       const pending = Math.max(0, state.pending - 1);
