@@ -71,8 +71,10 @@ describe("pool tools over MCP with the real CLIs", () => {
     for (const r of pair?.replicas ?? []) {
       expect(r.pid).toBeGreaterThan(0);
       expect(r.rss_mb).toBeGreaterThan(10);
-      expect(r.turns_served).toBe(2);
+      // Both replicas served; how the four split depends on which finished first on a busy machine.
+      expect(r.turns_served).toBeGreaterThanOrEqual(1);
     }
+    expect((pair?.replicas ?? []).reduce((sum, r) => sum + r.turns_served, 0)).toBe(4);
     expect(listed.problems).toEqual(["/defs/broken.md:3: bad key"]);
   });
 
