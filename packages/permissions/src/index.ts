@@ -1,0 +1,19 @@
+// Public API of @subagent-mcp/permissions: rules in Claude Code's syntax, the decision for one
+// permission request (the same for every CLI), the rule an "allow always" answer adds, and the
+// audit log. Pure apart from the log: the caller supplies the request, the rules and the folders.
+export {
+  ParsedRuleFromStringSchema,
+  ParsedRuleSchema,
+  parseRule,
+  PathBaseSchema,
+  PermissionRuleSchema,
+  PermissionRulesSchema,
+  type ParsedRule,
+  type PathBase,
+  type PermissionRules,
+} from "./rule.js";
+export { ruleMatches, type DecideContext, type MatchMode } from "./match.js";
+export { decide, describeRequest, PermissionOutcomeSchema, type PermissionOutcome } from "./decide.js";
+export { ruleFor } from "./rule-for.js";
+export { AuditEntrySchema, AuditLog, defaultAuditPath, type AuditEntry, type AuditLogOptions } from "./audit.js";
+export { PermissionsError, type PermissionsErrorCode } from "./errors.js";
