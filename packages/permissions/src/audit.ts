@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, openSync, renameSync, statSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, fstatSync, openSync, renameSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { ensurePrivateDir, stateDir } from "@subagent-mcp/hooks";
@@ -44,7 +44,7 @@ export class AuditLog {
   private readonly maxBytes: number;
   private readonly warn: (message: string) => void;
   private warned = false;
-  private size: number | undefined;
+  private dirReady = false;
 
   constructor(options: AuditLogOptions = {}) {
     this.path = options.path ?? defaultAuditPath();
@@ -56,36 +56,29 @@ export class AuditLog {
   record(entry: Omit<AuditEntry, "at"> & { at?: string }): void {
     try {
       const line = `${JSON.stringify({ ...entry, at: entry.at ?? new Date().toISOString() })}\n`;
-      const bytes = Buffer.byteLength(line);
-      this.size ??= this.currentSize();
-      if (this.size > 0 && this.size + bytes > this.maxBytes) {
-        renameSync(this.path, `${this.path}.1`);
-        this.size = 0;
-      }
-      const fd = openSync(this.path, "a", 0o600);
+      if (!this.dirReady) ensurePrivateDir(dirname(this.path));
+      this.dirReady = true;
+      let fd = openSync(this.path, "a", 0o600);
       try {
+        // The size on disk, not a count of our own lines: other servers may append to the same file.
+        const size = fstatSync(fd).size;
+        if (size > 0 && size + Buffer.byteLength(line) > this.maxBytes) {
+          closeSync(fd);
+          fd = -1;
+          renameSync(this.path, `${this.path}.1`);
+          fd = openSync(this.path, "a", 0o600);
+        }
         fchmodSync(fd, 0o600); // a file created before, or under a wider umask, is narrowed too
         writeSync(fd, line);
       } finally {
-        closeSync(fd);
+        if (fd >= 0) closeSync(fd);
       }
-      this.size += bytes;
     } catch (error) {
-      this.size = undefined; // re-read after a failure: the file may have changed under us
+      this.dirReady = false; // the folder may have gone; make it again next time
       if (!this.warned) {
         this.warned = true;
         this.warn(`subagent-mcp: cannot write the permission audit log ${this.path}: ${error instanceof Error ? error.message : String(error)}`);
       }
-    }
-  }
-
-  private currentSize(): number {
-    ensurePrivateDir(dirname(this.path));
-    try {
-      return statSync(this.path).size;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
-      throw error;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, rmSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, rmSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -76,6 +76,16 @@ describe("AuditLog", () => {
     expect(lines(path)).toMatchObject([{ requestId: "b-3" }]);
     expect(statSync(path).size).toBeLessThanOrEqual(bytes * 3);
     expect(mode(path)).toBe(0o600);
+  });
+
+  it("counts what other writers appended towards its bound", () => {
+    const path = join(scratch(), "permissions.jsonl");
+    const log = new AuditLog({ path, maxBytes: 4096 });
+    log.record({ ...entry, requestId: "mine" });
+    appendFileSync(path, `${"x".repeat(4000)}\n`);
+    log.record({ ...entry, requestId: "after" });
+    expect(readFileSync(`${path}.1`, "utf8")).toContain("xxxx");
+    expect(lines(path)).toMatchObject([{ requestId: "after" }]);
   });
 
   it("never throws into the caller, and reports a failing file once", () => {
