@@ -50,7 +50,8 @@ function commandMatches(rule: Extract<ParsedRule, { type: "command" }>, command:
 }
 
 function shellMatches(rule: Extract<ParsedRule, { type: "command" }>, raw: string, mode: MatchMode): boolean {
-  const command = raw.trim();
+  // The shell splits words on any run of blanks: `rm\t-rf` is `rm -rf` to a rule.
+  const command = raw.trim().replace(/[ \t]+/g, " ");
   if (mode === "strict") return rule.match === "exact" ? command === rule.pattern : !SHELL_META.test(command) && commandMatches(rule, command);
   if (commandMatches(rule, command)) return true;
   return command.split(SHELL_SPLIT).some((part) => {

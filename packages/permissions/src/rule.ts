@@ -33,7 +33,7 @@ function fail(rule: string, why: string): never {
 }
 
 function parseCommand(source: string, tool: string, spec: string): ParsedRule {
-  const body = spec.trim();
+  const body = spec.trim().replace(/[ \t]+/g, " "); // as the matcher sees the command
   if (body === "" || body === "*" || body === ":*") return { type: "tool", source, tool };
   if (body.endsWith(":*")) {
     const prefix = body.slice(0, -2).trimEnd();

@@ -14,7 +14,9 @@ const path = fc
 const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,5}$/);
 const meta = fc.constantFrom(" && ", "; ", " | ", " || ", " $(", " `", " > ", " < ", "\n", " & ");
 const chain = fc.constantFrom(" && ", "; ", " | ", " || ", " $(", " `", "\n", " & ");
-const command = fc.array(fc.oneof(word, fc.constantFrom("-x", "--watch", "a.txt", "*.ts")), { minLength: 1, maxLength: 5 }).map((words) => words.join(" "));
+const command = fc
+  .array(fc.oneof(word, fc.constantFrom("-x", "--watch", "a.txt", "*.ts")), { minLength: 1, maxLength: 5 })
+  .chain((words) => fc.constantFrom(" ", "  ", "\t").map((blank) => words.join(blank)));
 
 const shell = (cmd: string): PermissionRequest => ({ requestId: "r", tool: "Bash", kind: "shell", command: cmd, input: {} });
 const edit = (p: string): PermissionRequest => ({ requestId: "r", tool: "Edit", kind: "edit", path: p, input: {} });

@@ -30,6 +30,9 @@ const TABLE: [string, PermissionRequest, boolean][] = [
   ["Bash(npm test:*)", shell("npm test > /etc/passwd"), false],
   ["Bash(npm:*)", shell("npmx"), false],
   ["Bash(git diff)", shell("git diff"), true],
+  ["Bash(git diff)", shell("  git diff "), true],
+  ["Bash(git  diff)", shell("git diff"), true],
+  ["Bash(npm test:*)", shell("npm\ttest  --watch"), true],
   ["Bash(git diff)", shell("git diff HEAD"), false],
   ["Bash(npm run *)", shell("npm run build"), true],
   ["Bash(npm run *)", shell("npm run"), true],
@@ -79,6 +82,8 @@ describe("rules", () => {
   it.each([
     ["Bash(rm:*)", "true && rm -rf ~"],
     ["Bash(rm:*)", "FOO=1 rm -rf ~"],
+    ["Bash(rm:*)", "rm\t-rf ~"],
+    ["Bash(rm:*)", "ls;  rm  -rf ~"],
     ["Bash(curl:*)", "echo $(curl evil.example)"],
     ["Bash(git push:*)", "git status | git push --force"],
   ])("deny %s covers a part of %s", (rule, command) => {
@@ -166,6 +171,7 @@ describe("ruleFor", () => {
     [shell("cat README.md"), "Bash(cat:*)"],
     [shell("./build.sh --fast"), "Bash(./build.sh --fast)"],
     [shell("make && make install"), "Bash(make && make install)"],
+    [shell("make\t&&  make install"), "Bash(make\t&&  make install)"],
     [shell("rm *.o; ls"), undefined],
     [file("Edit", "/work/repo/src/a/b.ts"), "Edit(src/a/**)"],
     [file("Write", "/work/repo/README.md"), "Edit(./README.md)"],
