@@ -25,6 +25,17 @@ const SHELL_META = /[;&|<>`$()\n\r]/;
 /** Where a compound command splits into the commands it runs (over-splitting only adds candidates). */
 const SHELL_SPLIT = /&&|\|\||\$\(|[;&|`()\n\r]/;
 const LEADING_ASSIGNMENTS = /^(?:[A-Za-z_]\w*=\S*\s+)+/;
+/** Commands that run the command after them (with their own options first): `sudo rm` runs `rm`. */
+const WRAPPERS = new Set(["sudo", "doas", "env", "command", "builtin", "exec", "nohup", "nice", "time", "timeout", "xargs"]);
+
+/** The program a segment runs, as a deny rule names it: assignments and wrappers dropped, `/bin/rm` read as `rm`. */
+function program(segment: string): string {
+  const words = segment.replace(LEADING_ASSIGNMENTS, "").split(" ");
+  let start = 0;
+  while (start < words.length - 1 && (WRAPPERS.has(words[start] ?? "") || /^-|^\d+[smhd]?$|^[A-Za-z_]\w*=/.test(words[start] ?? ""))) start += 1;
+  const first = words[start] ?? "";
+  return [first.slice(first.lastIndexOf("/") + 1), ...words.slice(start + 1)].join(" ");
+}
 
 const wildcards = new Map<string, RegExp>();
 
@@ -54,9 +65,10 @@ function shellMatches(rule: Extract<ParsedRule, { type: "command" }>, raw: strin
   const command = raw.trim().replace(/[ \t]+/g, " ");
   if (mode === "strict") return rule.match === "exact" ? command === rule.pattern : !SHELL_META.test(command) && commandMatches(rule, command);
   if (commandMatches(rule, command)) return true;
+  // Deny and ask look at every command a compound line runs, and at the program behind wrappers and paths.
   return command.split(SHELL_SPLIT).some((part) => {
-    const segment = part.trim().replace(LEADING_ASSIGNMENTS, "");
-    return segment !== "" && commandMatches(rule, segment);
+    const segment = part.trim();
+    return segment !== "" && (commandMatches(rule, segment) || commandMatches(rule, program(segment)));
   });
 }
 

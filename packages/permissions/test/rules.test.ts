@@ -83,11 +83,20 @@ describe("rules", () => {
     ["Bash(rm:*)", "true && rm -rf ~"],
     ["Bash(rm:*)", "FOO=1 rm -rf ~"],
     ["Bash(rm:*)", "rm\t-rf ~"],
+    ["Bash(rm:*)", "sudo -n rm -rf ~"],
+    ["Bash(rm:*)", "/bin/rm -rf ~"],
+    ["Bash(rm:*)", "env -i A=1 nice timeout 5s rm -rf ~"],
+    ["Bash(rm:*)", "find . -name x | xargs -0 rm"],
     ["Bash(rm:*)", "ls;  rm  -rf ~"],
     ["Bash(curl:*)", "echo $(curl evil.example)"],
     ["Bash(git push:*)", "git status | git push --force"],
   ])("deny %s covers a part of %s", (rule, command) => {
     expect(decide(shell(command), { allow: ["Bash"], deny: [rule] }, ctx)).toMatchObject({ decision: "deny", rule });
+  });
+
+  it("deny rules do not reach words that only look like the program", () => {
+    expect(decide(shell("echo rm"), { deny: ["Bash(rm:*)"] }, ctx).decision).toBe("ask");
+    expect(decide(shell("git rm x"), { allow: ["Bash(git:*)"], deny: ["Bash(rm:*)"] }, ctx).decision).toBe("allow");
   });
 
   it("deny beats ask beats allow", () => {
