@@ -31,13 +31,14 @@ function literal(path: string): string {
   return path.replace(/[*?[\]\\!#]/g, "\\$&");
 }
 
-function pathRule(tool: "Edit" | "Read", path: string, ctx: DecideContext): string {
+function pathRule(tool: "Edit" | "Read", path: string, ctx: DecideContext): string | undefined {
   const cwd = resolve(ctx.cwd);
   const target = resolve(cwd, path);
   const folder = dirname(target);
   if (folder === cwd) return `${tool}(./${literal(basename(target))})`;
   const rel = inside(cwd, folder);
   if (rel !== undefined) return `${tool}(${/^[A-Za-z0-9_]/.test(rel) ? "" : "./"}${literal(rel)}/**)`;
+  if (target === "/") return undefined; // the root itself: no rule narrower than the whole tool
   if (folder === "/") return `${tool}(//${literal(basename(target))})`;
   return `${tool}(/${literal(folder)}/**)`;
 }

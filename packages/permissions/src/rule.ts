@@ -46,6 +46,7 @@ function parseCommand(source: string, tool: string, spec: string): ParsedRule {
 
 function parsePath(source: string, tool: string, spec: string): ParsedRule {
   if (spec.startsWith("!")) fail(source, "negated patterns are not rules; put the exception in another list");
+  if (/^(\/\/|~\/|\/)\.?\/*$/.test(spec)) fail(source, "name files under the folder, e.g. `//tmp/**`, `~/notes/**`");
   if (spec.startsWith("//")) return { type: "path", source, tool, base: "root", up: 0, pattern: `/${spec.slice(2)}` };
   if (spec === "~" || (spec.startsWith("~") && !spec.startsWith("~/"))) fail(source, "home-relative patterns start with `~/`, e.g. `~/Documents/**`");
   if (spec.startsWith("~/")) return { type: "path", source, tool, base: "home", up: 0, pattern: spec.slice(1) };

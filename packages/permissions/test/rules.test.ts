@@ -154,6 +154,8 @@ describe("parseRule", () => {
     ["Read(!src/**)", "negated"],
     ["Read(src/../../etc)", "`..` is allowed only at the start"],
     ["Read(~root/x)", "`~/`"],
+    ["Read(//)", "name files under the folder"],
+    ["Edit(~/)", "name files under the folder"],
     ["WebFetch(https://example.com)", "domain:example.com"],
     ["mcp__srv__tool(x)", "MCP tools take no specifier"],
     ["Task(Explore)", "Task takes no specifier"],
@@ -190,6 +192,7 @@ describe("ruleFor", () => {
     [file("Edit", "/work/repo/[x]/a"), "Edit(./\\[x\\]/**)"],
     [fetch("https://API.example.com/x"), "WebFetch(domain:api.example.com)"],
     [fetch("not a url"), undefined],
+    [file("Edit", "../.."), undefined],
     [mcp("mcp__github__create_issue"), "mcp__github__create_issue"],
   ])("%j -> %s", (request, rule) => {
     expect(ruleFor(request, ctx)).toBe(rule);
