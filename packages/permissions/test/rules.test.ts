@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PermissionRequest } from "@subagent-mcp/core";
-import { decide, parseRule, PermissionRulesSchema, PermissionsError, ruleFor, type PermissionRules } from "../src/index.js";
+import { decide, ParsedRuleFromStringSchema, parseRule, PermissionRulesSchema, PermissionsError, ruleFor, type PermissionRules } from "../src/index.js";
 
 const ctx = { cwd: "/work/repo", home: "/home/ann" };
 
@@ -163,6 +163,18 @@ describe("parseRule", () => {
   ])("refuses %s", (rule, why) => {
     expect(() => parseRule(rule)).toThrow(PermissionsError);
     expect(() => parseRule(rule)).toThrow(why);
+  });
+
+  it("ParsedRuleFromStringSchema turns a rule string into its structure", () => {
+    expect(ParsedRuleFromStringSchema.parse("Read(~/notes/**)")).toEqual({
+      type: "path",
+      source: "Read(~/notes/**)",
+      tool: "Read",
+      base: "home",
+      up: 0,
+      pattern: "/notes/**",
+    });
+    expect(ParsedRuleFromStringSchema.safeParse("Bash(").success).toBe(false);
   });
 
   it("PermissionRulesSchema reports a bad rule with its reason", () => {
