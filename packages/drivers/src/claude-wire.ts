@@ -38,6 +38,20 @@ export const ClaudeLine = z.union([
     usage: UsageWire.optional(),
   }),
   z.looseObject({ type: z.literal("control_response"), response: z.looseObject({ subtype: z.string(), request_id: z.string().optional() }) }),
+  // A question from the CLI to us; with `--permission-prompt-tool stdio`, `can_use_tool` asks for a tool use.
+  z.looseObject({
+    type: z.literal("control_request"),
+    request_id: z.string(),
+    request: z.looseObject({
+      subtype: z.string(),
+      tool_name: z.string().optional(),
+      input: z.record(z.string(), z.unknown()).optional(),
+      permission_suggestions: z.array(z.unknown()).optional(),
+      blocked_path: z.string().optional(),
+    }),
+  }),
+  // The CLI no longer waits for the answer to one of its control requests (e.g. the turn was interrupted).
+  z.looseObject({ type: z.literal("control_cancel_request"), request_id: z.string() }),
 ]);
 export type ClaudeLine = z.infer<typeof ClaudeLine>;
 export type ClaudeUsage = z.infer<typeof UsageWire>;

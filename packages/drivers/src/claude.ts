@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEvent, McpServerSpec, Session, SessionSpec } from "@subagent-mcp/core";
 import { errorEvent } from "@subagent-mcp/core";
+import { claudePermissionRequest, claudePermissionResult } from "./claude-permission.js";
 import { ClaudeLine, type ClaudeUsage } from "./claude-wire.js";
 import { CliDriver } from "./cli-driver.js";
 import type { Probe } from "./handshake.js";
@@ -24,6 +25,8 @@ export function claudeArgs(spec: SessionSpec, mcpConfigFile?: string): string[] 
   add("--allowedTools", spec.allowedTools?.join(","));
   add("--disallowedTools", spec.disallowedTools?.join(","));
   add("--permission-mode", spec.permissionMode);
+  // Questions about tool use come to us as `can_use_tool` control requests instead of being denied.
+  if (spec.askPermissions === true) args.push("--permission-prompt-tool", "stdio");
   if (spec.builtinTools !== undefined) args.push("--tools", spec.builtinTools.join(","));
   const configs = [
     ...(spec.mcpConfig === undefined ? [] : [spec.mcpConfig]),
@@ -144,7 +147,31 @@ class ClaudeSession extends BaseSession {
         return;
       case "control_response":
         return;
+      case "control_request":
+        this.#onControlRequest(line);
+        return;
+      case "control_cancel_request":
+        this.permissions.withdraw(line.request_id);
+        return;
     }
+  }
+
+  #onControlRequest(line: Extract<ClaudeLine, { type: "control_request" }>): void {
+    const { request, request_id: requestId } = line;
+    if (request.subtype !== "can_use_tool" || request.tool_name === undefined) {
+      // A question we have no answer for: say so, or the CLI would wait for ever.
+      this.writeJson({
+        type: "control_response",
+        response: { subtype: "error", request_id: requestId, error: `unsupported control request ${request.subtype}` },
+      });
+      return;
+    }
+    const tool = request.tool_name;
+    const input = request.input ?? {};
+    this.permissions.ask(claudePermissionRequest(requestId, tool, input, request.blocked_path), (decision) => {
+      const response = claudePermissionResult(decision, tool, input, request.permission_suggestions);
+      this.writeJson({ type: "control_response", response: { subtype: "success", request_id: requestId, response } });
+    });
   }
 
   #onResult(line: Extract<ClaudeLine, { type: "result" }>): void {

@@ -1,5 +1,6 @@
-import { errorEvent, type AgentEvent, type Session } from "@subagent-mcp/core";
+import { errorEvent, type AgentEvent, type PermissionDecision, type Session } from "@subagent-mcp/core";
 import { LineFramer, parseLine } from "./framing.js";
+import { PendingPermissions } from "./permissions.js";
 import type { CliProcess } from "./process.js";
 
 /**
@@ -16,14 +17,18 @@ export abstract class BaseSession implements Session {
   #ready = false;
   #stopping = false;
   #exited = false;
+  /** Permission requests of the running turn that wait for `respondPermission`. */
+  protected readonly permissions: PendingPermissions;
 
   constructor(
     protected readonly proc: CliProcess,
     protected readonly emit: (event: AgentEvent) => void,
     protected readonly cliName: string,
   ) {
+    this.permissions = new PendingPermissions(emit);
     void proc.exited.then((exit) => {
       this.#exited = true;
+      this.permissions.withdrawAll();
       const gone = new Error(`${cliName} exited before the context reset finished`);
       this.#resetting?.(gone);
       for (const work of this.#queue.splice(0)) if (work.kind === "reset") work.settle(gone);
@@ -93,6 +98,8 @@ export abstract class BaseSession implements Session {
 
   /** To be called by the subclass when the CLI reports the end of the turn on the wire. */
   protected turnEnded(): void {
+    // A request still pending when its turn is over was dropped by the CLI.
+    this.permissions.withdrawAll();
     this.#busy = false;
     this.#pump();
   }
@@ -101,6 +108,10 @@ export abstract class BaseSession implements Session {
   protected abstract startTurn(text: string): void;
 
   abstract interrupt(): Promise<void>;
+
+  respondPermission(requestId: string, decision: PermissionDecision): void {
+    this.permissions.respond(requestId, decision);
+  }
 
   async close(): Promise<void> {
     this.#stopping = true;

@@ -1,0 +1,74 @@
+import type { AgentEvent, PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/core";
+
+/** The most of a tool's input, as JSON text, a permission request carries. */
+export const PERMISSION_INPUT_BYTES = 4096;
+
+/** A tool's input as a request carries it: as given when small, else its JSON text cut to the bound. */
+export function boundedInput(input: unknown): unknown {
+  // Input was parsed from JSON, so only undefined has no JSON text.
+  const text = JSON.stringify(input ?? null);
+  if (Buffer.byteLength(text) <= PERMISSION_INPUT_BYTES) return input;
+  // Cut by characters, then trim until the UTF-8 bytes fit (multi-byte text is rare in tool input).
+  let cut = text.slice(0, PERMISSION_INPUT_BYTES);
+  while (Buffer.byteLength(cut) > PERMISSION_INPUT_BYTES) cut = cut.slice(0, -64);
+  return { truncated: true, bytes: Buffer.byteLength(text), json: cut };
+}
+
+/** The normalized request for a tool, from the parts each CLI names in its own way. */
+export function permissionRequest(
+  requestId: string,
+  tool: string,
+  kind: PermissionKind,
+  input: unknown,
+  target: { command?: string | undefined; path?: string | undefined; url?: string | undefined } = {},
+): PermissionRequest {
+  return {
+    requestId,
+    tool,
+    kind,
+    ...(target.command === undefined ? {} : { command: target.command }),
+    ...(target.path === undefined ? {} : { path: target.path }),
+    ...(target.url === undefined ? {} : { url: target.url }),
+    input: boundedInput(input),
+  };
+}
+
+/**
+ * The requests of one session that wait for an answer: each is announced once as a
+ * `permission_request` event, answered at most once, and withdrawn (`permission_withdrawn`) when
+ * the CLI drops it (turn ended or interrupted, process gone).
+ */
+export class PendingPermissions {
+  readonly #answers = new Map<string, (decision: PermissionDecision) => void>();
+
+  constructor(private readonly emit: (event: AgentEvent) => void) {}
+
+  /** Announces `request`; `answer` is called with the decision, unless it is withdrawn first. */
+  ask(request: PermissionRequest, answer: (decision: PermissionDecision) => void): void {
+    this.#answers.set(request.requestId, answer);
+    this.emit({ type: "permission_request", request });
+  }
+
+  /** Answers a pending request; false when it is not (or no longer) pending. */
+  respond(requestId: string, decision: PermissionDecision): boolean {
+    const answer = this.#answers.get(requestId);
+    if (answer === undefined) return false;
+    this.#answers.delete(requestId);
+    answer(decision);
+    return true;
+  }
+
+  /** The CLI dropped this request: it is no longer answerable. */
+  withdraw(requestId: string): void {
+    if (this.#answers.delete(requestId)) this.emit({ type: "permission_withdrawn", requestId });
+  }
+
+  /** Withdraws every pending request (turn over, process gone). */
+  withdrawAll(): void {
+    for (const requestId of [...this.#answers.keys()]) this.withdraw(requestId);
+  }
+
+  get size(): number {
+    return this.#answers.size;
+  }
+}

@@ -1,0 +1,72 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { AgentEvent, Provider } from "@subagent-mcp/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { harness, type Harness } from "./harness.js";
+
+type Asked = Extract<AgentEvent, { type: "permission_request" }>;
+type Withdrawn = Extract<AgentEvent, { type: "permission_withdrawn" }>;
+const isAsked = (e: AgentEvent): e is Asked => e.type === "permission_request";
+const isWithdrawn = (e: AgentEvent): e is Withdrawn => e.type === "permission_withdrawn";
+
+/** Permission requests of a real CLI, raised by the fake's tool calls, answered through the session. */
+export function permissionSuite(provider: Provider): void {
+  describe(`${provider} permission requests against the real CLI`, () => {
+    let h: Harness;
+    beforeEach(async () => {
+      h = await harness(provider);
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    it("asks for a shell command; allowed, it runs", async () => {
+      const session = h.start({ askPermissions: true });
+      session.send("[[shell:touch allowed-by-orchestrator.txt]]");
+      const { request } = await h.next("shell request", isAsked);
+      expect(request).toMatchObject({ kind: "shell", tool: "Bash" });
+      expect(request.command).toContain("touch allowed-by-orchestrator.txt");
+      session.respondPermission?.(request.requestId, { behavior: "allow" });
+      const end = await h.turnEnd("turn after allow");
+      expect(end.isError).toBe(false);
+      expect(existsSync(join(h.env.cwd, "allowed-by-orchestrator.txt"))).toBe(true);
+    });
+
+    it("asks for a file edit; denied, nothing is written and the model gets the reason", async () => {
+      const session = h.start({ askPermissions: true });
+      session.send("[[edit:denied.txt|not wanted]]");
+      const { request } = await h.next("edit request", isAsked);
+      expect(request.kind).toBe("edit");
+      expect(request.path).toContain("denied.txt");
+      session.respondPermission?.(request.requestId, { behavior: "deny", message: "reason-tangerine-7" });
+      await h.turnEnd("turn after deny");
+      expect(existsSync(join(h.env.cwd, "denied.txt"))).toBe(false);
+      const after = h.fake.requests.filter((r) => r.afterToolResult || r.messages.some((m) => m.text.includes("reason-tangerine-7")));
+      expect(after.some((r) => JSON.stringify(r.messages).includes("reason-tangerine-7"))).toBe(true);
+    });
+
+    it("allow_always: the same command again is not asked", async () => {
+      const session = h.start({ askPermissions: true });
+      session.send("[[shell:touch always-1.txt]]");
+      const { request } = await h.next("first request", isAsked);
+      session.respondPermission?.(request.requestId, { behavior: "allow_always" });
+      await h.turnEnd("first turn");
+      expect(existsSync(join(h.env.cwd, "always-1.txt"))).toBe(true);
+      const mark = h.events.length;
+      session.send("[[shell:touch always-1.txt]]");
+      await h.turnEnd("second turn", mark);
+      expect(h.events.slice(mark).filter(isAsked)).toEqual([]);
+    });
+
+    it("an interrupt while a request is pending withdraws it", async () => {
+      const session = h.start({ askPermissions: true });
+      session.send("[[shell:touch never.txt]]");
+      const { request } = await h.next("pending request", isAsked);
+      await session.interrupt();
+      const withdrawn = await h.next("withdrawn", isWithdrawn);
+      expect(withdrawn.requestId).toBe(request.requestId);
+      await h.turnEnd("interrupted turn");
+      expect(existsSync(join(h.env.cwd, "never.txt"))).toBe(false);
+    });
+  });
+}
