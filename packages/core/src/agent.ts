@@ -2,7 +2,8 @@ import type { FailoverAttempt, Fallback } from "./candidate.js";
 import type { Provider, Usage } from "./events.js";
 import type { Session, SessionSpec } from "./driver.js";
 import type { RecentItem, RecentItems } from "./recent.js";
-import type { AgentState, AgentStatus, TurnOutcome } from "./state.js";
+import type { PermissionDecision, PermissionRequest } from "./permission.js";
+import type { AgentState, AgentStatus, PendingPermission, TurnOutcome } from "./state.js";
 import type { TailBuffer } from "./tail.js";
 
 /** A finished turn, as `wait` reports it (each exactly once). */
@@ -28,6 +29,11 @@ export interface LaunchRequest extends SessionSpec {
    * processes and not counted against that bound.
    */
   pinned?: boolean;
+  /**
+   * Rules for the agent's permission requests: a decision answers one at once; undefined parks
+   * the agent in `permission_requested` until `respondPermission` (or the timeout) answers.
+   */
+  permissionPolicy?: (request: PermissionRequest) => PermissionDecision | undefined;
 }
 
 /** A read-only snapshot of an agent. Taking one never changes the agent (nor its idle clock). */
@@ -56,6 +62,8 @@ export interface AgentView {
   attempts: FailoverAttempt[];
   /** Why its session was ended by us although nothing failed (closed to bound live processes). */
   note: string | undefined;
+  /** Permission requests waiting for an answer, oldest first. */
+  permissions: PendingPermission[];
 }
 
 /** The supervisor's private bookkeeping for one agent. */
@@ -74,6 +82,8 @@ export interface AgentRecord {
   readonly tail: TailBuffer;
   readonly recent: RecentItems;
   readonly unreported: TurnReport[];
+  /** Ids of permission requests no `wait` has reported yet. */
+  readonly unannounced: string[];
   /** When its session ended (alive turned false): the oldest ended records are freed first. */
   endedAt?: number;
 }
@@ -102,6 +112,7 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     queuePosition,
     attempts: [...state.attempts],
     note: state.note,
+    permissions: [...state.permissions],
   };
 }
 

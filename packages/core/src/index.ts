@@ -12,7 +12,18 @@ export {
   type Provider,
   type Usage,
 } from "./events.js";
-export { AgentStatusSchema, initialState, isRunning, transition, type AgentAction, type AgentState, type AgentStatus, type TurnOutcome } from "./state.js";
+export {
+  AgentStatusSchema,
+  MAX_PENDING_PERMISSIONS,
+  initialState,
+  isRunning,
+  transition,
+  type AgentAction,
+  type AgentState,
+  type AgentStatus,
+  type PendingPermission,
+  type TurnOutcome,
+} from "./state.js";
 export { TailBuffer } from "./tail.js";
 export { RecentItems, type RecentItem } from "./recent.js";
 export type { Driver, McpServerSpec, Session, SessionSpec } from "./driver.js";
@@ -31,5 +42,6 @@ export type { AgentView, LaunchRequest, TurnReport } from "./agent.js";
 export { describeCandidate, type FailoverAttempt, type Fallback } from "./candidate.js";
 export { classifyFailure, errorEvent, FailureClassSchema, type FailureClass } from "./failure.js";
 export { Supervisor, type SupervisorOptions } from "./supervisor.js";
-export type { WaitRequest, WaitResult } from "./waiters.js";
+export type { PermissionReport, WaitRequest, WaitResult } from "./waiters.js";
+export { DEFAULT_PERMISSION_TIMEOUT_MS } from "./permission-timers.js";
 export { Pool, type InvokeResult, type InvokeRunning, type PoolAgentSpec, type PoolOptions, type ReplicaView, type ResetStrategy } from "./pool.js";

@@ -2,9 +2,10 @@ import { z } from "zod";
 import type { FailoverAttempt } from "./candidate.js";
 import { addUsage, ZERO_USAGE, type AgentEvent, type Usage } from "./events.js";
 import { classifyFailure } from "./failure.js";
+import type { PermissionRequest } from "./permission.js";
 
 /** Lifecycle statuses of an agent (design.md, "Core model"). */
-export const AgentStatusSchema = z.enum(["queued", "processing", "stalled", "finished", "errored", "stopped"]);
+export const AgentStatusSchema = z.enum(["queued", "processing", "permission_requested", "stalled", "finished", "errored", "stopped"]);
 export type AgentStatus = z.infer<typeof AgentStatusSchema>;
 
 /** The outcome of one finished turn. */
@@ -16,6 +17,15 @@ export interface TurnOutcome {
   costUsd: number | undefined;
   durationMs: number;
 }
+
+/** A permission request the CLI waits on, and when it asked. */
+export interface PendingPermission {
+  readonly request: PermissionRequest;
+  readonly askedAt: number;
+}
+
+/** Requests one agent may have waiting at once; the supervisor denies any beyond. */
+export const MAX_PENDING_PERMISSIONS = 16;
 
 /** Everything the reducer tracks about one agent. Immutable: `transition` returns a new object. */
 export interface AgentState {
@@ -39,6 +49,8 @@ export interface AgentState {
   readonly note: string | undefined;
   /** Candidates whose first turn failed transiently before the current one, oldest first. */
   readonly attempts: readonly FailoverAttempt[];
+  /** Permission requests the CLI waits on, oldest first (at most {@link MAX_PENDING_PERMISSIONS}). */
+  readonly permissions: readonly PendingPermission[];
 }
 
 /** What can happen to an agent: a driver event, or a decision of the supervisor. */
@@ -48,6 +60,8 @@ export type AgentAction =
   | { type: "stop_requested"; at: number }
   | { type: "closed"; at: number; note: string }
   | { type: "tick"; at: number; stallMs: number }
+  /** The decision on a pending permission request was sent to the CLI. */
+  | { type: "permission_answered"; at: number; requestId: string }
   | { type: "event"; at: number; event: AgentEvent }
   /**
    * The first turn failed transiently and the agent moves to its next candidate (the supervisor
@@ -75,12 +89,18 @@ export function initialState(at: number, queued: boolean, idle = false): AgentSt
     stopRequested: false,
     note: undefined,
     attempts: [],
+    permissions: [],
   };
 }
 
-/** True while a turn is queued or under way. */
+/** True while a turn is queued or under way (waiting on a permission answer included). */
 export function isRunning(status: AgentStatus): boolean {
-  return status === "queued" || status === "processing" || status === "stalled";
+  return status === "queued" || status === "processing" || status === "permission_requested" || status === "stalled";
+}
+
+/** True while a turn is under way in a process (what a permission request needs). */
+function inTurn(state: AgentState): boolean {
+  return state.alive && (state.status === "processing" || state.status === "permission_requested" || state.status === "stalled");
 }
 
 /**
@@ -100,12 +120,14 @@ export function transition(state: AgentState, action: AgentAction): AgentState {
         lastActivityAt: isRunning(state.status) ? state.lastActivityAt : action.at,
       };
     case "stop_requested":
-      return { ...state, status: "stopped", alive: false, pending: 0, stopRequested: true };
+      return { ...state, status: "stopped", alive: false, pending: 0, stopRequested: true, permissions: [] };
     case "closed":
       // Only a session with nothing to do is closed; its status (finished or errored) stays.
       return state.alive && !isRunning(state.status) && state.pending === 0 ? { ...state, alive: false, note: action.note } : state;
     case "tick":
       return state.status === "processing" && action.at - state.lastActivityAt >= action.stallMs ? { ...state, status: "stalled" } : state;
+    case "permission_answered":
+      return withoutPermission(state, action.requestId, action.at);
     case "event":
       return onEvent(state, action.event, action.at);
     case "failover":
@@ -127,15 +149,23 @@ function onEvent(state: AgentState, event: AgentEvent, at: number): AgentState {
     case "text":
     case "tool":
     case "tool_result":
-    case "permission_request":
-    case "permission_withdrawn":
       return active(state, at);
+    case "permission_request": {
+      // Only a turn under way asks; a request beyond the bound is left out (the supervisor denies it).
+      const known = state.permissions.some((p) => p.request.requestId === event.request.requestId);
+      if (!inTurn(state) || known || state.permissions.length >= MAX_PENDING_PERMISSIONS) return state;
+      return { ...state, status: "permission_requested", lastActivityAt: at, permissions: [...state.permissions, { request: event.request, askedAt: at }] };
+    }
+    case "permission_withdrawn":
+      return withoutPermission(state, event.requestId, at);
     case "turn_end": {
       const pending = Math.max(0, state.pending - 1);
       const interrupted = event.interrupted ?? false;
       const failed = event.isError && !interrupted;
+      // A turn that ended waits on nothing any more.
       const next: AgentState = {
         ...state,
+        permissions: [],
         turns: state.turns + 1,
         pending,
         usage: addUsage(state.usage, event.usage),
@@ -156,7 +186,7 @@ function onEvent(state: AgentState, event: AgentEvent, at: number): AgentState {
         lastActivityAt: at,
       };
     case "exit": {
-      const base = { ...state, alive: false, pending: 0 };
+      const base = { ...state, alive: false, pending: 0, permissions: [] };
       if (state.stopRequested || state.status === "stopped") return { ...base, status: "stopped" };
       if (!isRunning(state.status) && state.pending === 0) return base;
       const how = event.signal === null ? `code ${String(event.code)}` : `signal ${event.signal}`;
@@ -168,6 +198,15 @@ function onEvent(state: AgentState, event: AgentEvent, at: number): AgentState {
       };
     }
   }
+}
+
+// A request no longer waits; with none left the turn goes on processing (it keeps its process and
+// may briefly exceed its provider's cap: admission starts nothing new until it is back under).
+function withoutPermission(state: AgentState, requestId: string, at: number): AgentState {
+  const permissions = state.permissions.filter((p) => p.request.requestId !== requestId);
+  if (permissions.length === state.permissions.length) return state;
+  const resumed = permissions.length === 0 && state.status === "permission_requested";
+  return { ...state, permissions, ...(resumed ? { status: "processing", lastActivityAt: at } : {}) };
 }
 
 // Visible output restarts the idle clock, and a stalled turn resumes.

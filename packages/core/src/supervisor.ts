@@ -10,9 +10,11 @@ import type { AgentEvent, Provider } from "./events.js";
 import { planFailover, shouldFailOver } from "./failover.js";
 import { errorEvent } from "./failure.js";
 import { HealthTick } from "./health.js";
+import type { PermissionDecision, PermissionRequest } from "./permission.js";
+import { DEFAULT_PERMISSION_TIMEOUT_MS, PermissionTimers } from "./permission-timers.js";
 import { RecentItems, type RecentItem } from "./recent.js";
 import { lostTurn, TurnReports } from "./reports.js";
-import { initialState, isRunning, transition, type AgentAction, type AgentStatus, type TurnOutcome } from "./state.js";
+import { initialState, isRunning, transition, type AgentAction, type AgentState, type AgentStatus, type TurnOutcome } from "./state.js";
 import { TailBuffer } from "./tail.js";
 import { Waiters, type WaitRequest, type WaitResult } from "./waiters.js";
 
@@ -40,6 +42,8 @@ export interface SupervisorOptions {
   recentItems?: number;
   /** Unreported turn reports kept per agent before the oldest are dropped (default 100). */
   maxUnreported?: number;
+  /** A permission request left unanswered this long is denied, with a reason that says so (default 300 s). */
+  permissionTimeoutMs?: number;
 }
 
 /**
@@ -56,6 +60,7 @@ export class Supervisor {
   readonly #reports: TurnReports;
   readonly #admission: Admission;
   readonly #health: HealthTick;
+  readonly #permissionTimers: PermissionTimers;
   #closed = false;
 
   constructor(readonly options: SupervisorOptions) {
@@ -75,6 +80,13 @@ export class Supervisor {
       start: (record) => {
         this.#start(record);
       },
+    });
+    this.#permissionTimers = new PermissionTimers(this.#clock, options.permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS, (record, requestId) => {
+      const seconds = Math.round(this.#permissionTimers.timeoutMs / 1000);
+      this.#answer(record, requestId, {
+        behavior: "deny",
+        message: `Denied: nobody answered this permission request within ${seconds} s (permission_timeout_s). Go on without it, or ask for the permission in your result.`,
+      });
     });
     this.#health = new HealthTick(this.#clock, this.#stallMs, () => {
       this.checkHealth();
@@ -102,6 +114,7 @@ export class Supervisor {
       tail: new TailBuffer(this.options.tailChars),
       recent: new RecentItems(this.options.recentItems),
       unreported: [],
+      unannounced: [],
       epoch: 0,
       firstTurn: request.prompt === undefined ? [] : [request.prompt],
     };
@@ -145,18 +158,20 @@ export class Supervisor {
     return this.get(id);
   }
 
-  /** Ends the running turn and keeps the session; a queued launch is cancelled. */
+  /** Ends the running turn and keeps the session (its pending permission requests are denied); a queued launch is cancelled. */
   async interrupt(id: string): Promise<AgentView> {
     const record = this.#record(id);
     if (record.session === undefined) return this.kill(id);
+    this.#withdraw(record, "the agent was interrupted");
     if (isRunning(record.state.status)) await record.session.interrupt();
     return this.get(id);
   }
 
-  /** Ends the agent's whole process tree at once. */
+  /** Ends the agent's whole process tree at once (its pending permission requests are denied first). */
   async kill(id: string): Promise<AgentView> {
     const record = this.#record(id);
     this.#admission.dequeue(record);
+    this.#withdraw(record, "the agent was killed");
     if (record.state.status !== "stopped") this.#apply(record, { type: "stop_requested", at: this.#clock.now() });
     await record.session?.kill();
     // Not by id: an ended record may be freed meanwhile (see keepEnded).
@@ -170,6 +185,37 @@ export class Supervisor {
       throw new CoreError("AGENT_NOT_ALIVE", `agent ${id} has no live session to reset`);
     }
     await record.session.reset();
+  }
+
+  /**
+   * Answers one of an agent's pending permission requests (`requestId` may be left out when exactly
+   * one is pending). The agent goes back to processing once none is left.
+   */
+  respondPermission(id: string, requestId: string | undefined, decision: PermissionDecision): { view: AgentView; request: PermissionRequest } {
+    const record = this.#record(id);
+    const pending = record.state.permissions;
+    const list = pending.map((p) => p.request.requestId).join(", ");
+    if (requestId === undefined && pending.length !== 1) {
+      throw new CoreError(
+        "INVALID_ARGUMENT",
+        pending.length === 0
+          ? `agent ${id} has no pending permission request`
+          : `agent ${id} has ${pending.length} pending permission requests (${list}); name one with request_id`,
+      );
+    }
+    const found = pending.find((p) => requestId === undefined || p.request.requestId === requestId);
+    if (found === undefined) {
+      const known = pending.length === 0 ? "it has none pending" : `pending: ${list}`;
+      throw new CoreError(
+        "PERMISSION_NOT_FOUND",
+        `agent ${id} has no pending permission request "${String(requestId)}" (${known}); it may have been answered, timed out or withdrawn`,
+      );
+    }
+    if (record.session?.respondPermission === undefined) {
+      throw new CoreError("INVALID_ARGUMENT", `agent ${id}'s ${record.request.provider} session cannot answer permission requests`);
+    }
+    this.#answer(record, found.request.requestId, decision);
+    return { view: this.get(id), request: found.request };
   }
 
   /** Calls `listener` with every turn report as it is made (before any `wait` takes it). */
@@ -208,7 +254,7 @@ export class Supervisor {
 
   #start(record: AgentRecord): void {
     const driver = this.options.drivers[record.request.provider];
-    const { provider: _p, prompt, label: _l, fallbacks: _f, id: _i, pinned: _k, ...spec } = record.request;
+    const { provider: _p, prompt, label: _l, fallbacks: _f, id: _i, pinned: _k, permissionPolicy: _r, ...spec } = record.request;
     const epoch = record.epoch;
     try {
       if (driver === undefined) throw new CoreError("NO_DRIVER", `no driver is configured for provider "${record.request.provider}"`);
@@ -229,7 +275,34 @@ export class Supervisor {
     record.recent.add(event, at);
     if (event.type === "text") record.tail.push(event.delta);
     else if (event.type === "tool") record.tail.push(`\n[tool ${event.name}]\n`);
-    this.#apply(record, { type: "event", at, event });
+    if (event.type === "permission_request") this.#onPermissionRequest(record, event.request, at);
+    else this.#apply(record, { type: "event", at, event });
+  }
+
+  // Rules answer first; only what they leave open parks the agent. A request the state cannot
+  // take (no turn under way, too many pending) is denied rather than left hanging.
+  #onPermissionRequest(record: AgentRecord, request: PermissionRequest, at: number): void {
+    const ruled = record.request.permissionPolicy?.(request);
+    if (ruled !== undefined) {
+      record.session?.respondPermission?.(request.requestId, ruled);
+      return;
+    }
+    this.#apply(record, { type: "event", at, event: { type: "permission_request", request } });
+    if (record.state.permissions.some((p) => p.request.requestId === request.requestId)) return;
+    const { alive, status, permissions } = record.state;
+    const why = !alive ? "the agent has ended" : isRunning(status) ? `it already has ${permissions.length} pending requests` : "no turn is under way";
+    record.session?.respondPermission?.(request.requestId, { behavior: "deny", message: `Denied: ${why}.` });
+  }
+
+  // Sends the decision to the CLI, then the request leaves the state.
+  #answer(record: AgentRecord, requestId: string, decision: PermissionDecision): void {
+    record.session?.respondPermission?.(requestId, decision);
+    this.#apply(record, { type: "permission_answered", at: this.#clock.now(), requestId });
+  }
+
+  // Kill and interrupt: every pending request is denied, so that a CLI that lives on goes on.
+  #withdraw(record: AgentRecord, why: string): void {
+    for (const p of record.state.permissions) this.#answer(record, p.request.requestId, { behavior: "deny", message: `Denied: ${why}.` });
   }
 
   // The one place state changes: the reducer decides, then this carries out what follows.
@@ -240,6 +313,8 @@ export class Supervisor {
     // Read before a report can fail the agent over to another provider: this one's slot is freed.
     const provider = record.request.provider;
     record.state = after;
+    this.#announce(record, before, after);
+    this.#permissionTimers.sync(record, before, after);
     const ended = before.alive && !after.alive;
     if (ended) record.endedAt = this.#clock.now();
     else if (!before.alive && after.alive) delete record.endedAt; // revived by a failover
@@ -251,6 +326,15 @@ export class Supervisor {
     if (before.status !== after.status || ended) this.#admission.drain(provider);
     if (ended) this.#freeEnded();
     this.#waiters.notify();
+  }
+
+  // New requests are for the next wait to report; gone ones are not.
+  #announce(record: AgentRecord, before: AgentState, after: AgentState): void {
+    if (before.permissions === after.permissions) return;
+    const now = new Set(after.permissions.map((p) => p.request.requestId));
+    const known = new Set(before.permissions.map((p) => p.request.requestId));
+    const kept = record.unannounced.filter((id) => now.has(id));
+    record.unannounced.splice(0, record.unannounced.length, ...kept, ...[...now].filter((id) => !known.has(id)));
   }
 
   #report(record: AgentRecord, outcome: TurnOutcome, turn: number): void {

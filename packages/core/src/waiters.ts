@@ -1,6 +1,6 @@
 import type { AgentRecord, TurnReport } from "./agent.js";
 import type { Clock } from "./clock.js";
-import { isRunning } from "./state.js";
+import { isRunning, type PendingPermission } from "./state.js";
 
 /** What to wait for: `any` returns at the first agent with news, `all` when every one has some. */
 export interface WaitRequest {
@@ -11,9 +11,16 @@ export interface WaitRequest {
   signal?: AbortSignal;
 }
 
-/** The turns that finished (each reported once) and the agents still running. */
+/** A permission request as `wait` reports it (each once). */
+export interface PermissionReport extends PendingPermission {
+  agentId: string;
+}
+
+/** The turns that finished and the permission requests made (each reported once), and the agents still running. */
 export interface WaitResult {
   finished: TurnReport[];
+  /** New permission requests: any one ends a wait early, in either mode, since its agent waits for an answer. */
+  permissionRequests: PermissionReport[];
   stillRunning: string[];
   timedOut: boolean;
 }
@@ -72,20 +79,29 @@ export class Waiters {
     return record === undefined || record.unreported.length > 0 || !isRunning(record.state.status);
   }
 
+  // A new permission request: its agent stands still until someone answers.
+  #asking(id: string): boolean {
+    return (this.lookup(id)?.unannounced.length ?? 0) > 0;
+  }
+
   #satisfied(request: WaitRequest): boolean {
+    if (request.ids.some((id) => this.#asking(id))) return true;
     return request.mode === "any" ? request.ids.some((id) => this.#ready(id)) : request.ids.every((id) => this.#ready(id));
   }
 
   // Hands out each unreported turn once, and names the agents whose turns are still under way.
   #collect(request: WaitRequest, timedOut: boolean): WaitResult {
     const finished: TurnReport[] = [];
+    const permissionRequests: PermissionReport[] = [];
     const stillRunning: string[] = [];
     for (const id of new Set(request.ids)) {
       const record = this.lookup(id);
       if (record === undefined) continue;
       finished.push(...record.unreported.splice(0));
+      const fresh = new Set(record.unannounced.splice(0));
+      for (const p of record.state.permissions) if (fresh.has(p.request.requestId)) permissionRequests.push({ ...p, agentId: id });
       if (isRunning(record.state.status)) stillRunning.push(id);
     }
-    return { finished, stillRunning, timedOut };
+    return { finished, permissionRequests, stillRunning, timedOut };
   }
 }

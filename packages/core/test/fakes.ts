@@ -1,4 +1,4 @@
-import type { AgentEvent, Clock, Driver, Provider, Session, SessionSpec } from "../src/index.js";
+import type { AgentEvent, Clock, Driver, PermissionDecision, PermissionRequest, Provider, Session, SessionSpec } from "../src/index.js";
 
 /** A manual clock: time moves only when a test calls `advance`. */
 export class FakeClock implements Clock {
@@ -65,6 +65,17 @@ export class FakeSession implements Session {
     this.killed = true;
     this.emit({ type: "exit", code: null, signal: "SIGKILL" });
     return Promise.resolve();
+  }
+  /** Decisions received, in order. */
+  readonly answers: { requestId: string; decision: PermissionDecision }[] = [];
+  respondPermission(requestId: string, decision: PermissionDecision): void {
+    this.answers.push({ requestId, decision });
+  }
+  /** The CLI asks to run `command` (a shell request with id `requestId`). */
+  ask(requestId: string, command = "touch x"): PermissionRequest {
+    const request: PermissionRequest = { requestId, tool: "Bash", kind: "shell", command, input: { command } };
+    this.emit({ type: "permission_request", request });
+    return request;
   }
   /** Ends the running turn with `result`. */
   finish(result: string, usage = { input: 10, output: 5, cacheRead: 0, cacheWrite: 0 }): void {

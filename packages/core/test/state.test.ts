@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { initialState, isRunning, transition, type AgentAction, type AgentEvent, type AgentState } from "../src/index.js";
+import { initialState, isRunning, MAX_PENDING_PERMISSIONS, transition, type AgentAction, type AgentEvent, type AgentState } from "../src/index.js";
 
 const usage = { input: 3, output: 2, cacheRead: 1, cacheWrite: 0 };
 const turnEnd = (over: Partial<Extract<AgentEvent, { type: "turn_end" }>> = {}): AgentAction => ({
@@ -106,6 +106,29 @@ describe("transition", () => {
     expect(crashed.lastError).toEqual({ message: "the CLI process exited mid-turn (code 1)", transient: false });
   });
 
+  it("a permission request parks a turn under way; the last answer resumes it", () => {
+    const request = { requestId: "r1", tool: "Bash", kind: "shell" as const, command: "ls", input: {} };
+    const asked = run(
+      initialState(0, false),
+      ev({ type: "permission_request", request }, 5),
+      ev({ type: "permission_request", request: { ...request, requestId: "r2" } }, 6),
+    );
+    expect(asked).toMatchObject({ status: "permission_requested", permissions: [{ request, askedAt: 5 }, { askedAt: 6 }] });
+    expect(transition(asked, { type: "tick", at: 1e6, stallMs: 1 }).status).toBe("permission_requested");
+    const one = transition(asked, { type: "permission_answered", at: 7, requestId: "r1" });
+    expect(one).toMatchObject({ status: "permission_requested", permissions: [{ request: { requestId: "r2" } }] });
+    expect(transition(one, ev({ type: "permission_withdrawn", requestId: "r2" }, 8))).toMatchObject({
+      status: "processing",
+      permissions: [],
+      lastActivityAt: 8,
+    });
+    expect(run(asked, turnEnd())).toMatchObject({ status: "finished", permissions: [] });
+    expect(transition(run(initialState(0, false), turnEnd()), ev({ type: "permission_request", request }))).toMatchObject({
+      status: "finished",
+      permissions: [],
+    });
+  });
+
   it("a queued agent is admitted once", () => {
     const q = initialState(0, true);
     expect(q.status).toBe("queued");
@@ -129,6 +152,17 @@ const eventArb: fc.Arbitrary<AgentEvent> = fc.oneof(
     durationMs: fc.nat(),
   }),
   fc.record({ type: fc.constant("error" as const), message: fc.string(), transient: fc.boolean() }),
+  fc.record({
+    type: fc.constant("permission_request" as const),
+    request: fc.record({
+      requestId: fc.constantFrom("r1", "r2", "r3"),
+      tool: fc.constant("Bash"),
+      kind: fc.constant("shell" as const),
+      command: fc.constant("ls"),
+      input: fc.constant({}),
+    }),
+  }),
+  fc.record({ type: fc.constant("permission_withdrawn" as const), requestId: fc.constantFrom("r1", "r2", "r3") }),
   fc.record({ type: fc.constant("exit" as const), code: fc.option(fc.integer(), { nil: null }), signal: fc.option(fc.constant("SIGTERM"), { nil: null }) }),
 );
 const actionArb: fc.Arbitrary<AgentAction> = fc.oneof(
@@ -137,6 +171,7 @@ const actionArb: fc.Arbitrary<AgentAction> = fc.oneof(
   fc.record({ type: fc.constant("stop_requested" as const), at: fc.nat(1e6) }),
   fc.record({ type: fc.constant("tick" as const), at: fc.nat(1e6), stallMs: fc.integer({ min: 1, max: 1e5 }) }),
   fc.record({ type: fc.constant("event" as const), at: fc.nat(1e6), event: eventArb }),
+  fc.record({ type: fc.constant("permission_answered" as const), at: fc.nat(1e6), requestId: fc.constantFrom("r1", "r2", "r3") }),
   fc.record({
     type: fc.constant("failover" as const),
     at: fc.nat(1e6),
@@ -187,6 +222,13 @@ describe("transition properties", () => {
           if (state.status === "stalled") expect(["processing", "stalled"]).toContain(prev.status);
           if (!state.alive) expect(isRunning(state.status)).toBe(false);
           if (state.status === "processing" || state.status === "stalled") expect(state.pending).toBeGreaterThan(0);
+          // Waiting on an answer is exactly having requests pending, which only a live turn under way has.
+          expect(state.status === "permission_requested").toBe(state.permissions.length > 0);
+          if (state.permissions.length > 0) expect(state.alive && state.pending > 0).toBe(true);
+          expect(state.permissions.length).toBeLessThanOrEqual(MAX_PENDING_PERMISSIONS);
+          expect(new Set(state.permissions.map((p) => p.request.requestId)).size).toBe(state.permissions.length);
+          if (state.status === "permission_requested" && prev.status !== "permission_requested")
+            expect(isRunning(prev.status) && prev.status !== "queued").toBe(true);
         }
       }),
       { numRuns: 500 },

@@ -160,7 +160,7 @@ describe("Supervisor", () => {
     const controller = new AbortController();
     const waiting = supervisor.wait({ ids: [a.id], mode: "any", timeoutMs: 60_000, signal: controller.signal });
     controller.abort();
-    expect(await waiting).toEqual({ finished: [], stillRunning: [a.id], timedOut: false });
+    expect(await waiting).toEqual({ finished: [], permissionRequests: [], stillRunning: [a.id], timedOut: false });
   });
 
   it("fails over to the next candidate when the first turn fails transiently, under the same id", async () => {
