@@ -3,6 +3,7 @@ import type { ClientConnection, PromptResponse, RequestPermissionRequest, Reques
 import type { AgentEvent, Provider, Session, SessionSpec } from "@subagent-mcp/core";
 import { Writable } from "node:stream";
 import { errorEvent } from "@subagent-mcp/core";
+import { acpPermissionOutcome, acpPermissionRequest } from "./acp-permission.js";
 import { CliDriver } from "./cli-driver.js";
 import type { Probe } from "./handshake.js";
 import type { CliDriverOptions } from "./options.js";
@@ -75,6 +76,7 @@ class AcpSession extends BaseSession {
   #text = "";
   #turnStarted = 0;
   #firstTurn = true;
+  #asked = 0;
 
   constructor(
     proc: CliProcess,
@@ -191,6 +193,8 @@ class AcpSession extends BaseSession {
     this.#interruptRequested = true;
     const { connection, methods } = this.#ready();
     await connection.agent.notify(methods.agent.session.cancel, { sessionId: this.#sessionId });
+    // ACP: after session/cancel the client answers every pending permission request "cancelled".
+    this.permissions.withdrawAll();
   }
 
   // Turns only start after the handshake, so the connection and the SDK are there by then.
@@ -235,13 +239,30 @@ class AcpSession extends BaseSession {
     }
   }
 
-  // Nobody is at a keyboard: the session's permission mode decides, the first matching option wins.
-  #permission(request: RequestPermissionRequest): RequestPermissionResponse {
+  // With askPermissions the question goes to whoever answers `respondPermission`; else nobody is
+  // at a keyboard: the session's permission mode decides, the first matching option wins.
+  #permission(request: RequestPermissionRequest): RequestPermissionResponse | Promise<RequestPermissionResponse> {
+    if (this.spec.askPermissions === true) return this.#ask(request);
     const mode = this.spec.permissionMode ?? "default";
     const allow = mode === "bypassPermissions" || mode === "yolo" || (mode === "acceptEdits" && request.toolCall.kind === "edit");
     const wanted = allow ? ["allow_once", "allow_always"] : ["reject_once", "reject_always"];
     const option = request.options.find((o) => wanted.includes(o.kind));
     return option === undefined ? { outcome: { outcome: "cancelled" } } : { outcome: { outcome: "selected", optionId: option.optionId } };
+  }
+
+  #ask(request: RequestPermissionRequest): Promise<RequestPermissionResponse> {
+    const requestId = `${request.toolCall.toolCallId}#${String(++this.#asked)}`;
+    return new Promise((resolve) => {
+      this.permissions.ask(
+        acpPermissionRequest(requestId, request.toolCall),
+        (decision) => {
+          resolve(acpPermissionOutcome(decision, request.options));
+        },
+        () => {
+          resolve({ outcome: { outcome: "cancelled" } });
+        },
+      );
+    });
   }
 }
 

@@ -39,28 +39,32 @@ export function permissionRequest(
  * the CLI drops it (turn ended or interrupted, process gone).
  */
 export class PendingPermissions {
-  readonly #answers = new Map<string, (decision: PermissionDecision) => void>();
+  readonly #answers = new Map<string, { answer: (decision: PermissionDecision) => void; withdrawn: (() => void) | undefined }>();
 
   constructor(private readonly emit: (event: AgentEvent) => void) {}
 
-  /** Announces `request`; `answer` is called with the decision, unless it is withdrawn first. */
-  ask(request: PermissionRequest, answer: (decision: PermissionDecision) => void): void {
-    this.#answers.set(request.requestId, answer);
+  /** Announces `request`; `answer` is called with the decision, or `withdrawn` if it is withdrawn first. */
+  ask(request: PermissionRequest, answer: (decision: PermissionDecision) => void, withdrawn?: () => void): void {
+    this.#answers.set(request.requestId, { answer, withdrawn });
     this.emit({ type: "permission_request", request });
   }
 
   /** Answers a pending request; false when it is not (or no longer) pending. */
   respond(requestId: string, decision: PermissionDecision): boolean {
-    const answer = this.#answers.get(requestId);
-    if (answer === undefined) return false;
+    const pending = this.#answers.get(requestId);
+    if (pending === undefined) return false;
     this.#answers.delete(requestId);
-    answer(decision);
+    pending.answer(decision);
     return true;
   }
 
   /** The CLI dropped this request: it is no longer answerable. */
   withdraw(requestId: string): void {
-    if (this.#answers.delete(requestId)) this.emit({ type: "permission_withdrawn", requestId });
+    const pending = this.#answers.get(requestId);
+    if (pending === undefined) return;
+    this.#answers.delete(requestId);
+    pending.withdrawn?.();
+    this.emit({ type: "permission_withdrawn", requestId });
   }
 
   /** Withdraws every pending request (turn over, process gone). */
