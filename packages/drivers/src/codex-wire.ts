@@ -13,7 +13,7 @@ export type CodexTokens = z.infer<typeof Tokens>;
 export const CodexItem = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("agentMessage"), text: z.string() }),
   z.looseObject({ type: z.literal("commandExecution"), command: z.string(), exitCode: z.number().nullable().optional() }),
-  z.looseObject({ type: z.literal("fileChange"), changes: z.unknown(), status: z.string() }),
+  z.looseObject({ type: z.literal("fileChange"), id: z.string().optional(), changes: z.unknown(), status: z.string() }),
   z.looseObject({ type: z.literal("mcpToolCall"), server: z.string(), tool: z.string(), arguments: z.unknown(), error: z.unknown().optional() }),
 ]);
 export type CodexItem = z.infer<typeof CodexItem>;
@@ -27,6 +27,8 @@ export const CodexNote = z.discriminatedUnion("method", [
   z.object({ method: z.literal("item/started"), params: z.looseObject({ item: z.unknown() }) }),
   z.object({ method: z.literal("item/completed"), params: z.looseObject({ item: z.unknown() }) }),
   z.object({ method: z.literal("thread/tokenUsage/updated"), params: z.looseObject({ tokenUsage: z.looseObject({ total: Tokens }) }) }),
+  // A request of the server's is settled (answered, or dropped with its turn).
+  z.object({ method: z.literal("serverRequest/resolved"), params: z.looseObject({ requestId: z.union([z.string(), z.number()]) }) }),
   z.object({ method: z.literal("error"), params: z.looseObject({ error: TurnError, willRetry: z.boolean() }) }),
   z.object({
     method: z.literal("turn/completed"),

@@ -1,6 +1,7 @@
 import type { AgentEvent, Session, SessionSpec, Usage } from "@subagent-mcp/core";
 import { errorEvent } from "@subagent-mcp/core";
 import { CliDriver } from "./cli-driver.js";
+import { codexApproval, FileChangeWire } from "./codex-permission.js";
 import { CodexItem, CodexNote, type CodexTokens } from "./codex-wire.js";
 import type { Probe } from "./handshake.js";
 import { RpcError, RpcPeer } from "./jsonrpc.js";
@@ -76,6 +77,8 @@ class CodexSession extends BaseSession {
   #turnStarted = 0;
   /** Per-thread config that forwards our variables to the user's MCP servers (see #forwardedEnv). */
   #forwarded: Record<string, unknown> = {};
+  /** The changes of each file-change item of the turn: its approval request names only the item. */
+  readonly #fileChanges = new Map<string, z.infer<typeof FileChangeWire>[]>();
 
   constructor(
     proc: CliProcess,
@@ -91,9 +94,7 @@ class CodexSession extends BaseSession {
         onNotification: (method, params) => {
           this.#onNotification(method, params);
         },
-        // Sub-agents run with approval policy "never"; anything that still asks is declined.
-        onRequest: (method) =>
-          method.endsWith("requestApproval") ? Promise.resolve({ decision: "decline" }) : Promise.reject(new RpcError(-32601, `unsupported: ${method}`)),
+        onRequest: (method, params, id) => this.#onRequest(method, params, id),
       },
       false,
     );
@@ -104,6 +105,33 @@ class CodexSession extends BaseSession {
       this.#rpc.close(new Error("codex exited"));
     });
     void this.#handshake();
+  }
+
+  // Without askPermissions threads run with approval policy "never" and anything that still asks
+  // is declined; with it, approvals become permission requests.
+  #onRequest(method: string, params: unknown, id: string): Promise<unknown> {
+    const approval = this.spec.askPermissions === true ? codexApproval(method, params, id, (item) => this.#fileChanges.get(item) ?? []) : undefined;
+    if (approval === undefined) {
+      return method.endsWith("requestApproval") ? Promise.resolve({ decision: "decline" }) : Promise.reject(new RpcError(-32601, `unsupported: ${method}`));
+    }
+    return new Promise((resolve) => {
+      this.permissions.ask(approval.request, (decision) => {
+        if (decision.behavior !== "deny" || decision.message === undefined) {
+          resolve(approval.answer(decision));
+          return;
+        }
+        // The decline has no field for a reason: it goes to the model as steering input of the same turn, first.
+        void this.#steer(approval.turnId, `Permission denied: ${decision.message}`).finally(() => {
+          resolve(approval.answer(decision));
+        });
+      });
+    });
+  }
+
+  #steer(turnId: string, text: string): Promise<unknown> {
+    return this.#rpc
+      .request("turn/steer", { threadId: this.#threadId, expectedTurnId: turnId, input: [{ type: "text", text, text_elements: [] }] })
+      .catch(() => undefined);
   }
 
   async #handshake(): Promise<void> {
@@ -146,7 +174,8 @@ class CodexSession extends BaseSession {
     );
     return {
       cwd: this.spec.cwd,
-      approvalPolicy: "never",
+      // "untrusted": every command but known read-only ones, and every edit, asks.
+      approvalPolicy: this.spec.askPermissions === true ? "untrusted" : "never",
       ...(this.spec.model === undefined ? {} : { model: this.spec.model }),
       ...(sandbox === undefined ? {} : { sandbox }),
       ...(this.spec.systemPromptAppend === undefined ? {} : { developerInstructions: this.spec.systemPromptAppend }),
@@ -211,6 +240,9 @@ class CodexSession extends BaseSession {
       case "item/completed":
         this.#onItem(note.params.item, "completed");
         return;
+      case "serverRequest/resolved":
+        this.permissions.withdraw(String(note.params.requestId));
+        return;
       case "thread/tokenUsage/updated":
         this.#total = note.params.tokenUsage.total;
         return;
@@ -240,6 +272,7 @@ class CodexSession extends BaseSession {
         else this.emit({ type: "tool_result", name: "shell", ok: item.exitCode === 0 });
         return;
       case "fileChange":
+        if (phase === "started" && item.id !== undefined) this.#fileChanges.set(item.id, fileChanges(item.changes));
         if (phase === "started") this.emit({ type: "tool", name: "apply_patch", input: { changes: item.changes } });
         else this.emit({ type: "tool_result", name: "apply_patch", ok: item.status === "completed" });
         return;
@@ -251,6 +284,7 @@ class CodexSession extends BaseSession {
   }
 
   #endTurn(end: { result: string; isError: boolean; interrupted: boolean; durationMs: number }): void {
+    this.#fileChanges.clear();
     this.emit({ type: "turn_end", ...end, usage: usageBetween(this.#totalAtTurnStart, this.#total) });
     this.turnEnded();
   }
@@ -265,6 +299,11 @@ class CodexSession extends BaseSession {
 function usageBetween(before: CodexTokens | undefined, after: CodexTokens | undefined): Usage {
   const d = (key: keyof CodexTokens): number => Math.max(0, (after?.[key] ?? 0) - (before?.[key] ?? 0));
   return { input: d("inputTokens"), output: d("outputTokens"), cacheRead: d("cachedInputTokens"), cacheWrite: d("cacheWriteInputTokens") };
+}
+
+function fileChanges(raw: unknown): z.infer<typeof FileChangeWire>[] {
+  const parsed = z.array(FileChangeWire).safeParse(raw);
+  return parsed.success ? parsed.data : [];
 }
 
 function errorText(error: unknown): string {

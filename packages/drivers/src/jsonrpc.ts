@@ -18,8 +18,8 @@ interface Waiting {
 /** Handlers for what the peer sends on its own. */
 export interface RpcHandlers {
   onNotification(method: string, params: unknown): void;
-  /** Answers a request from the peer; throw an RpcError to answer with an error. */
-  onRequest(method: string, params: unknown): Promise<unknown>;
+  /** Answers a request from the peer (`id`: its JSON-RPC id, as text); throw an RpcError to answer with an error. */
+  onRequest(method: string, params: unknown, id: string): Promise<unknown>;
 }
 
 /**
@@ -77,7 +77,7 @@ export class RpcPeer {
   }
 
   #answer(id: unknown, method: string, params: unknown): void {
-    this.handlers.onRequest(method, params).then(
+    this.handlers.onRequest(method, params, String(id)).then(
       (result) => {
         this.write(this.#frame({ id, result }));
       },

@@ -42,7 +42,7 @@ export function permissionSuite(provider: Provider, options: { denyReason: boole
       await h.turnEnd("turn after deny");
       expect(existsSync(join(h.env.cwd, "denied.txt"))).toBe(false);
       // The model got the refusal as the tool's result; ACP has no field for the reason itself.
-      expect(h.fake.requests.some((r) => r.afterToolResult)).toBe(true);
+      expect(h.fake.requests.some((r) => r.messages.some((m) => m.role === "tool"))).toBe(true);
       const told = h.fake.requests.some((r) => JSON.stringify(r.messages).includes("reason-tangerine-7"));
       expect(told).toBe(options.denyReason);
     });

@@ -1,0 +1,3 @@
+import { permissionSuite } from "./permissions.js";
+
+permissionSuite("codex");
