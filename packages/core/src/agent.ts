@@ -41,6 +41,8 @@ export interface AgentView {
   id: string;
   provider: Provider;
   label: string | undefined;
+  /** The CLI's working directory. */
+  cwd: string;
   model: string | undefined;
   effort: string | undefined;
   status: AgentStatus;
@@ -95,6 +97,7 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     id: record.id,
     provider: request.provider,
     label: request.label,
+    cwd: request.cwd,
     model: state.model ?? request.model,
     effort: request.effort,
     status: state.status,

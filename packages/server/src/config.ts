@@ -15,6 +15,8 @@ export const ConfigSchema = z.strictObject({
   caps: z.partialRecord(ProviderSchema, z.int().min(1).max(100)).optional(),
   /** No visible output for this long marks an agent stalled (default 600). */
   stall_seconds: z.number().positive().optional(),
+  /** A sub-agent's permission request left unanswered this long is denied (default 300). */
+  permission_timeout_s: z.number().positive().optional(),
   /** Deepest chain of nested subagent-mcp servers allowed (default 2). */
   max_depth: z.int().min(0).max(10).optional(),
   /** Live CLI processes kept per provider (default twice its cap, never below it); see SupervisorOptions.maxLive. */
@@ -158,6 +160,7 @@ export function loadConfig(options: {
   const stallSeconds = stall ?? project.stall_seconds ?? user.stall_seconds;
   const maxDepth = depth ?? project.max_depth ?? user.max_depth;
   const maxLive = envInt(env, "SUBAGENT_MCP_MAX_LIVE", 1) ?? project.max_live ?? user.max_live;
+  const permissionTimeout = envInt(env, "SUBAGENT_MCP_PERMISSION_TIMEOUT_S", 1) ?? project.permission_timeout_s ?? user.permission_timeout_s;
   // SUBAGENT_MCP_<P>_PATH wins over both files, as documented.
   const executables = { ...user.executables, ...project.executables };
   for (const provider of ProviderSchema.options) {
@@ -169,6 +172,7 @@ export function loadConfig(options: {
     ...(stallSeconds === undefined ? {} : { stall_seconds: stallSeconds }),
     ...(maxDepth === undefined ? {} : { max_depth: maxDepth }),
     ...(maxLive === undefined ? {} : { max_live: maxLive }),
+    ...(permissionTimeout === undefined ? {} : { permission_timeout_s: permissionTimeout }),
     executables,
     routingTable: mergeRoutingTable(mergeRoutingTable(DEFAULT_TABLE, user.routing), project.routing),
     routingBranch: project.routing?.branch ?? user.routing?.branch ?? "cost_efficiency",

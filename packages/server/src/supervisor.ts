@@ -18,5 +18,6 @@ export function createSupervisor(config: EffectiveConfig): Supervisor {
     ...(config.caps === undefined ? {} : { caps: config.caps }),
     ...(config.max_live === undefined ? {} : { maxLive: config.max_live }),
     stallMs: (config.stall_seconds ?? 600) * 1000,
+    ...(config.permission_timeout_s === undefined ? {} : { permissionTimeoutMs: config.permission_timeout_s * 1000 }),
   });
 }

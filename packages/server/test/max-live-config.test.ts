@@ -34,3 +34,13 @@ describe("max_live", () => {
     expect(load(undefined, { max_live: 500 }).config.max_live).toBeUndefined();
   });
 });
+
+describe("permission_timeout_s", () => {
+  it("comes from the config files, SUBAGENT_MCP_PERMISSION_TIMEOUT_S wins, and reaches the supervisor", () => {
+    expect(load(undefined, undefined).config.permission_timeout_s).toBeUndefined();
+    expect(load({ permission_timeout_s: 120 }, undefined).config.permission_timeout_s).toBe(120);
+    expect(load({ permission_timeout_s: 120 }, { permission_timeout_s: 30 }).config.permission_timeout_s).toBe(30);
+    expect(load({ permission_timeout_s: 120 }, undefined, { SUBAGENT_MCP_PERMISSION_TIMEOUT_S: "7" }).config.permission_timeout_s).toBe(7);
+    expect(() => load(undefined, undefined, { SUBAGENT_MCP_PERMISSION_TIMEOUT_S: "0" })).toThrow(/SUBAGENT_MCP_PERMISSION_TIMEOUT_S must be an integer >= 1/);
+  });
+});

@@ -43,6 +43,7 @@ describe("session tools over MCP with the real CLIs", () => {
       "orchestration_mode",
       "poll_agent",
       "reset",
+      "respond_permission",
       "send_message",
       "wait",
       "warmup",
@@ -178,6 +179,10 @@ describe("session tools over MCP with the real CLIs", () => {
     mkdirSync(dir);
     // gpt-5.5 is the model the Codex fake provider is set up with; offline, Codex offers newer models no tools.
     const a = await h.call<Launched>("launch_agent", { provider: "codex", model: "gpt-5.5", prompt: `[[shell:pwd > ${join(dir, "where.txt")}]]`, cwd: dir });
+    // A shell command asks first (the default); allowed, it runs in the agent's cwd.
+    const asked = await h.call<WaitOut & { permission_requests?: { request_id: string }[] }>("wait", { agent_ids: [a.agent_id], timeout_s: 30 });
+    expect(asked.permission_requests).toHaveLength(1);
+    await h.call("respond_permission", { agent_id: a.agent_id, decision: "allow" });
     await h.call("wait", { agent_ids: [a.agent_id], timeout_s: 30 });
     const { readFileSync } = await import("node:fs");
     expect(readFileSync(join(dir, "where.txt"), "utf8").trim()).toBe(dir);

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
-import type { McpServerSpec } from "@subagent-mcp/core";
+import type { McpServerSpec, PermissionDecision, PermissionRequest } from "@subagent-mcp/core";
+import { decide, PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
+import { homedir } from "node:os";
 import { mcpToolName } from "@subagent-mcp/drivers/light";
 import { isAbsolute, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -30,6 +32,9 @@ export const LaunchAgentInput = {
   allowed_tools: z.array(z.string().min(1)).optional().describe("Tools the sub-agent may use without asking."),
   permission_mode: PermissionModeSchema.optional().describe(
     "plan, default, acceptEdits, auto or bypassPermissions (or a CLI's own name for one: read-only, workspace-write, danger-full-access, auto_edit, yolo); mapped per CLI. A nested server grants at most its own.",
+  ),
+  permissions: PermissionRulesSchema.optional().describe(
+    'Rules for the sub-agent\'s permission requests in Claude Code\'s syntax, e.g. {"allow": ["Bash(npm test:*)", "Edit(src/**)"], "deny": ["Bash(rm:*)"], "ask": ["WebFetch"]}. Deny beats ask beats allow; allow and deny are answered at once; what no rule covers asks (reads inside cwd are allowed): the agent waits in permission_requested for respond_permission.',
   ),
   label: z.string().max(200).optional().describe("A short name to recognise the agent by."),
 };
@@ -94,6 +99,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
           ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
           ...(args.label === undefined ? {} : { label: args.label }),
+          ...asking(args.permission_mode, granted.level, args.permissions ?? {}, cwd),
           // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
           env: childEnv(deps, granted, child.id),
           mcpEnv: [...LINEAGE_ENV],
@@ -118,6 +124,28 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
         return ok(out, `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where}); ${fallbacks.length} fallback candidate(s).`);
       }),
   );
+}
+
+/**
+ * Whether the sub-agent's CLI asks instead of refusing, and the rules that answer first: every
+ * mode asks except bypassPermissions (nothing to ask) and dontAsk (refuse what is not allowed).
+ */
+function asking(
+  mode: string | undefined,
+  level: string,
+  rules: PermissionRules,
+  cwd: string,
+): { askPermissions?: true; permissionPolicy?: (request: PermissionRequest) => PermissionDecision | undefined } {
+  if (level === "bypassPermissions" || mode === "dontAsk") return {};
+  const ctx = { cwd, home: homedir() };
+  return {
+    askPermissions: true,
+    permissionPolicy: (request) => {
+      const outcome = decide(request, rules, ctx);
+      if (outcome.decision === "ask") return undefined;
+      return outcome.decision === "allow" ? { behavior: "allow" } : { behavior: "deny", message: `Denied: ${outcome.why}.` };
+    },
+  };
 }
 
 /** The name a sub-agent sees its messaging server under: distinct from a user-wide "subagent-mcp" entry it may also load. */

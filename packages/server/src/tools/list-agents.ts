@@ -19,6 +19,8 @@ const AgentRowSchema = z.object({
   idle_seconds: z.number(),
   turns: z.number(),
   cost_usd: z.number().optional(),
+  /** Permission requests waiting for respond_permission. */
+  pending_permissions: z.number().optional(),
 });
 
 export const ListAgentsOutput = { agents: z.array(AgentRowSchema) };
@@ -29,7 +31,8 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
     "list_agents",
     {
       title: "List sub-agents",
-      description: "Every sub-agent of this session with its status, turns and cost. Optionally only one status.",
+      description:
+        "Every sub-agent of this session with its status, turns, cost and pending permission requests. Optionally only one status (permission_requested: those waiting for respond_permission).",
       inputSchema: ListAgentsInput,
       outputSchema: ListAgentsOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -46,8 +49,12 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
           idle_seconds: idleSeconds(v),
           turns: v.turns,
           ...(v.costUsd === undefined ? {} : { cost_usd: round(v.costUsd) }),
+          ...(v.permissions.length === 0 ? {} : { pending_permissions: v.permissions.length }),
         }));
-        const lines = agents.map((a) => `${a.agent_id} ${a.provider} ${a.status}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}`);
+        const lines = agents.map(
+          (a) =>
+            `${a.agent_id} ${a.provider} ${a.status}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}`,
+        );
         return ok({ agents }, agents.length === 0 ? "No agents." : lines.join("\n"));
       }),
   );

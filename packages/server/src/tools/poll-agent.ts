@@ -5,8 +5,8 @@ import { ServerError } from "../errors.js";
 import { sliceToFit } from "../limits.js";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { AgentIdSchema, ProviderSchema, StatusSchema, UsageOutSchema } from "./schemas.js";
-import { idleSeconds, round, usageOut } from "./wire.js";
+import { AgentIdSchema, PendingPermissionOutSchema, ProviderSchema, StatusSchema, UsageOutSchema } from "./schemas.js";
+import { idleSeconds, pendingPermissionOut, round, usageOut } from "./wire.js";
 import { roomLeft } from "./_paging.js";
 
 export const PollAgentInput = {
@@ -43,6 +43,8 @@ export const PollAgentOutput = {
   usage: UsageOutSchema,
   cost_usd: z.number().optional(),
   queued_messages: z.number(),
+  /** Permission requests the agent waits on (answer with respond_permission), oldest first. */
+  pending_permissions: z.array(PendingPermissionOutSchema).optional(),
   hint: z.string().optional(),
   /** Candidates that failed transiently and were replaced by the current one (auto mode). */
   failover: z.array(z.object({ provider: ProviderSchema, model: z.string().optional(), effort: z.string().optional(), reason: z.string() })).optional(),
@@ -58,6 +60,8 @@ export function hintFor(view: AgentView, stallSeconds: number): string | undefin
       return view.alive
         ? `The last turn failed (${view.lastError?.message ?? "unknown error"}); send_message can retry, since the session is still alive.`
         : `The session ended with an error (${view.lastError?.message ?? "unknown error"}); launch a new agent to continue.`;
+    case "permission_requested":
+      return `Waiting for an answer to ${view.permissions.length} permission request(s) (pending_permissions): answer with respond_permission; unanswered ones are denied after the permission timeout.`;
     case "queued":
       return `Waiting for a free ${view.provider} slot (position ${String(view.queuePosition)}); it starts when a running ${view.provider} agent finishes.`;
     default:
@@ -71,7 +75,8 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
     "poll_agent",
     {
       title: "Poll a sub-agent",
-      description: "Status, last result, the last visible items and the tail of a sub-agent's output. Does not block; use wait to block until a turn ends.",
+      description:
+        "Status, last result, the last visible items, the tail of a sub-agent's output and the permission requests it waits on (pending_permissions, with each tool's input). Does not block; use wait to block until a turn ends.",
       inputSchema: PollAgentInput,
       outputSchema: PollAgentOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -107,6 +112,7 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
           usage: usageOut(view.usage),
           ...(view.costUsd === undefined ? {} : { cost_usd: round(view.costUsd) }),
           queued_messages: view.queuedMessages,
+          ...(view.permissions.length === 0 ? {} : { pending_permissions: view.permissions.map(pendingPermissionOut) }),
           ...(hint === undefined ? {} : { hint }),
           ...(view.attempts.length === 0
             ? {}

@@ -27,3 +27,17 @@ export const FinishedTurnSchema = z.object({
   cost_usd: z.number().optional(),
   duration_ms: z.number(),
 });
+
+/** A permission request as the wire shows it: what the agent asks to do, in one line. */
+export const PermissionOutSchema = z.object({
+  request_id: z.string(),
+  tool: z.string(),
+  kind: z.enum(["shell", "edit", "read", "mcp", "fetch", "other"]),
+  summary: z.string().describe("The tool and the command, path or URL it asks for."),
+});
+
+/** A pending request with what the CLI gave and when it asked (poll_agent). */
+export const PendingPermissionOutSchema = PermissionOutSchema.extend({
+  input: z.unknown().describe("The tool's input as the CLI gave it (JSON text, cut, when over 4 KB)."),
+  asked_at: z.string().describe("ISO time of the request."),
+});

@@ -1,9 +1,10 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { isRunning } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { AgentIdSchema, FinishedTurnSchema } from "./schemas.js";
-import { finishedOut } from "./wire.js";
+import { AgentIdSchema, FinishedTurnSchema, PermissionOutSchema } from "./schemas.js";
+import { finishedOut, permissionOut } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
 
 export const WaitInput = {
@@ -18,6 +19,8 @@ export const WaitOutput = {
   timed_out: z.boolean(),
   /** Messages waiting in this agent's inbox (read them with inbox): a sub-agent may be asking something. */
   messages_waiting: z.number().optional(),
+  /** New permission requests (each reported once): the agent waits until respond_permission answers. */
+  permission_requests: z.array(PermissionOutSchema.extend({ agent_id: z.string() })).optional(),
 };
 
 /**
@@ -30,7 +33,7 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
     {
       title: "Wait for sub-agents",
       description:
-        "Block until sub-agent turns finish (mode any or all) or timeout_s passes (default 45 s, below host tool timeouts). Returns each finished turn once with its result, plus the agents still running; call again to keep waiting.",
+        "Block until sub-agent turns finish (mode any or all) or timeout_s passes (default 45 s, below host tool timeouts). Returns each finished turn once with its result, plus the agents still running; call again to keep waiting. Returns early, in either mode, with permission_requests when a sub-agent asks permission for a tool use: answer each with respond_permission.",
       inputSchema: WaitInput,
       outputSchema: WaitOutput,
       annotations: { readOnlyHint: true, idempotentHint: false, openWorldHint: false },
@@ -53,7 +56,7 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
           token === undefined
             ? undefined
             : setInterval(() => {
-                const running = ids.filter((id) => ["queued", "processing", "stalled"].includes(supervisor.get(id).status)).length;
+                const running = ids.filter((id) => isRunning(supervisor.get(id).status)).length;
                 void extra
                   .sendNotification({
                     method: "notifications/progress",
@@ -74,7 +77,9 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
           const result = await supervisor.wait({ ids, mode: args.mode ?? "any", timeoutMs, signal: stop.signal });
           stop.abort();
           const whole = result.finished.map(finishedOut);
+          const asks = result.permissionRequests.map((p) => ({ agent_id: p.agentId, ...permissionOut(p) }));
           const text = [
+            ...asks.map((p) => `${p.agent_id} asks permission (request ${p.request_id}): ${p.summary}; answer with respond_permission.`),
             ...whole.map((f) => `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${f.result.slice(0, 300)}`),
             result.stillRunning.length > 0
               ? `Still running: ${result.stillRunning.join(", ")}${result.timedOut ? " (deadline reached; call wait again)" : ""}`
@@ -83,7 +88,16 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
           const waiting = mail();
           if (waiting.messages_waiting !== undefined) text.push(`${waiting.messages_waiting} message(s) in your inbox: read them with inbox.`);
           const out = (finished: typeof whole, lines: string[]) =>
-            ok({ finished, still_running: result.stillRunning, timed_out: result.timedOut, ...waiting }, lines.join("\n") || "No new results.");
+            ok(
+              {
+                finished,
+                still_running: result.stillRunning,
+                timed_out: result.timedOut,
+                ...waiting,
+                ...(asks.length === 0 ? {} : { permission_requests: asks }),
+              },
+              lines.join("\n") || "No new results.",
+            );
           // Long results share the room the cap leaves; each cut one says where to read on.
           const finished = fitTurns(
             whole,

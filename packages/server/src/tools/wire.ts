@@ -1,6 +1,10 @@
-import type { AgentView, TurnReport, Usage } from "@subagent-mcp/core";
+import type { AgentView, PendingPermission, TurnReport, Usage } from "@subagent-mcp/core";
+import { describeRequest } from "@subagent-mcp/permissions";
 import type { z } from "zod";
-import type { FinishedTurnSchema, UsageOutSchema } from "./schemas.js";
+import type { FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, UsageOutSchema } from "./schemas.js";
+
+/** Characters of a request's input shown on the wire. */
+const MAX_INPUT_CHARS = 4096;
 
 // Core's views in the wire's snake_case, with numbers rounded for reading.
 
@@ -32,4 +36,18 @@ export function idleSeconds(view: AgentView): number {
 /** A cost in USD to a millionth. */
 export function round(usd: number): number {
   return Math.round(usd * 1e6) / 1e6;
+}
+
+/** A permission request on the wire, in one line. */
+export function permissionOut(pending: PendingPermission): z.infer<typeof PermissionOutSchema> {
+  const { request } = pending;
+  return { request_id: request.requestId, tool: request.tool, kind: request.kind, summary: describeRequest(request) };
+}
+
+/** A pending permission request with its input (bounded: over 4 KB of JSON it becomes cut JSON text) and when it was asked. */
+export function pendingPermissionOut(pending: PendingPermission): z.infer<typeof PendingPermissionOutSchema> {
+  // JSON.stringify gives undefined for an undefined input, which its type does not say.
+  const json = (JSON.stringify(pending.request.input) as string | undefined) ?? "null";
+  const input = json.length <= MAX_INPUT_CHARS ? pending.request.input : `${json.slice(0, MAX_INPUT_CHARS)}… (${json.length} characters)`;
+  return { ...permissionOut(pending), input, asked_at: new Date(pending.askedAt).toISOString() };
 }
