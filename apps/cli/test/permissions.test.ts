@@ -1,0 +1,51 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startE2E, type E2E } from "./e2e.js";
+
+// Permission requests end to end: the built server on stdio, the real Claude Code behind it.
+let e: E2E | undefined;
+afterEach(async () => {
+  await e?.close();
+  e = undefined;
+});
+
+interface WaitOut {
+  finished: { agent_id: string; is_error: boolean }[];
+  still_running: string[];
+  permission_requests?: { agent_id: string; request_id: string; kind: string; summary: string }[];
+}
+
+// Calls wait until `pick` finds what it looks for in an answer.
+async function waitFor<T>(s: E2E, agent: string, pick: (out: WaitOut) => T | undefined): Promise<T> {
+  for (;;) {
+    const out = await s.call<WaitOut>("wait", { agent_ids: [agent], timeout_s: 60 });
+    const found = pick(out);
+    if (found !== undefined) return found;
+    if (!out.still_running.includes(agent) && out.finished.length === 0) throw new Error(`nothing more to wait for: ${JSON.stringify(out)}`);
+  }
+}
+
+describe("permission requests through the built CLI", () => {
+  it("ask -> wait shows it -> respond_permission allow -> the file exists", async () => {
+    const s = (e = await startE2E());
+    const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "[[shell:touch e2e-allowed.txt]]" });
+    const ask = await waitFor(s, agent_id, (out) => out.permission_requests?.[0]);
+    expect(ask).toMatchObject({ agent_id, kind: "shell" });
+    expect(ask.summary).toContain("touch e2e-allowed.txt");
+    expect(existsSync(join(s.env.cwd, "e2e-allowed.txt"))).toBe(false);
+    await s.call("respond_permission", { agent_id, request_id: ask.request_id, decision: "allow" });
+    const turn = await waitFor(s, agent_id, (out) => out.finished[0]);
+    expect(turn.is_error).toBe(false);
+    expect(existsSync(join(s.env.cwd, "e2e-allowed.txt"))).toBe(true);
+  });
+
+  it("a request nobody answers is denied after SUBAGENT_MCP_PERMISSION_TIMEOUT_S, and the model is told why", async () => {
+    const s = (e = await startE2E({ SUBAGENT_MCP_PERMISSION_TIMEOUT_S: "1" }));
+    const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "[[shell:touch e2e-timed-out.txt]]" });
+    await waitFor(s, agent_id, (out) => out.permission_requests?.[0]);
+    await waitFor(s, agent_id, (out) => out.finished[0]);
+    expect(existsSync(join(s.env.cwd, "e2e-timed-out.txt"))).toBe(false);
+    expect(s.fakes.claude.requests.some((r) => JSON.stringify(r.messages).includes("permission_timeout_s"))).toBe(true);
+  });
+});
