@@ -174,8 +174,8 @@ class CodexSession extends BaseSession {
     );
     return {
       cwd: this.spec.cwd,
-      // "untrusted": every command but known read-only ones, and every edit, asks.
-      approvalPolicy: this.spec.askPermissions === true ? "untrusted" : "never",
+      // "untrusted": every command but known read-only ones, and every edit, asks; no sandbox means no asking.
+      approvalPolicy: this.spec.askPermissions === true && sandbox !== "danger-full-access" ? "untrusted" : "never",
       ...(this.spec.model === undefined ? {} : { model: this.spec.model }),
       ...(sandbox === undefined ? {} : { sandbox }),
       ...(this.spec.systemPromptAppend === undefined ? {} : { developerInstructions: this.spec.systemPromptAppend }),

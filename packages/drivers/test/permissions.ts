@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { AgentEvent, Provider } from "@subagent-mcp/core";
+import { descendants } from "../src/internal/tree.js";
+import { isAlive } from "../src/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { harness, type Harness } from "./harness.js";
 
@@ -58,6 +60,29 @@ export function permissionSuite(provider: Provider, options: { denyReason: boole
       session.send("[[shell:touch always-1.txt]]");
       await h.turnEnd("second turn", mark);
       expect(h.events.slice(mark).filter(isAsked)).toEqual([]);
+    });
+
+    it("kill while a request is pending withdraws it and leaves no process", async () => {
+      const session = h.start({ askPermissions: true });
+      session.send("[[shell:touch killed.txt]]");
+      const { request } = await h.next("pending request", isAsked);
+      const pid = session.pid as number;
+      const tree = [pid, ...descendants(pid)];
+      await session.kill();
+      const withdrawn = await h.next("withdrawn", isWithdrawn);
+      expect(withdrawn.requestId).toBe(request.requestId);
+      await h.next("exit", (e): e is Extract<AgentEvent, { type: "exit" }> => e.type === "exit");
+      expect(tree.filter(isAlive)).toEqual([]);
+      expect(existsSync(join(h.env.cwd, "killed.txt"))).toBe(false);
+    });
+
+    // Claude Code refuses to bypass permissions as root.
+    it.skipIf(provider === "claude" && process.getuid?.() === 0)("bypassPermissions still asks nothing", async () => {
+      const session = h.start({ askPermissions: true, permissionMode: "bypassPermissions" });
+      session.send("[[shell:touch bypassed.txt]]");
+      await h.turnEnd("turn");
+      expect(h.events.filter(isAsked)).toEqual([]);
+      expect(existsSync(join(h.env.cwd, "bypassed.txt"))).toBe(true);
     });
 
     it("an interrupt while a request is pending withdraws it", async () => {
