@@ -30,6 +30,8 @@ export const FileChangeWire = z.looseObject({ path: z.string(), kind: z.looseObj
 export interface CodexApproval {
   request: PermissionRequest;
   turnId: string;
+  /** The files a file-change request would write (none for the other kinds). */
+  paths: string[];
   answer(decision: PermissionDecision): unknown;
 }
 
@@ -47,6 +49,7 @@ export function codexApproval(
     return {
       request: permissionRequest(requestId, "Bash", "shell", input, { command: p.command ?? "" }),
       turnId: p.turnId,
+      paths: [],
       answer: (d) => ({ decision: decision(d) }),
     };
   }
@@ -59,6 +62,7 @@ export function codexApproval(
     return {
       request: permissionRequest(requestId, tool, "edit", input, { path: changes[0]?.path ?? p.grantRoot ?? undefined }),
       turnId: p.turnId,
+      paths: changes.map((c) => c.path),
       answer: (d) => ({ decision: decision(d) }),
     };
   }
@@ -71,6 +75,7 @@ export function codexApproval(
         reason: p.reason ?? undefined,
       }),
       turnId: p.turnId,
+      paths: [],
       answer: (d) => (d.behavior === "deny" ? { permissions: {} } : { permissions: p.permissions, scope: d.behavior === "allow_always" ? "session" : "turn" }),
     };
   }

@@ -1,5 +1,6 @@
 import type { AgentEvent, Session, SessionSpec, Usage } from "@subagent-mcp/core";
 import { errorEvent } from "@subagent-mcp/core";
+import { isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
 import { CliDriver } from "./cli-driver.js";
 import { codexApproval, FileChangeWire } from "./codex-permission.js";
 import { CodexItem, CodexNote, type CodexTokens } from "./codex-wire.js";
@@ -114,6 +115,10 @@ class CodexSession extends BaseSession {
     if (approval === undefined) {
       return method.endsWith("requestApproval") ? Promise.resolve({ decision: "decline" }) : Promise.reject(new RpcError(-32601, `unsupported: ${method}`));
     }
+    // acceptEdits (a workspace-write sandbox) means edits inside the cwd need nobody, as on Claude Code and Gemini CLI.
+    if (this.#editsAccepted() && approval.paths.length > 0 && approval.paths.every((path) => inside(this.spec.cwd, path))) {
+      return Promise.resolve(approval.answer({ behavior: "allow" }));
+    }
     return new Promise((resolve) => {
       this.permissions.ask(approval.request, (decision) => {
         if (decision.behavior !== "deny" || decision.message === undefined) {
@@ -126,6 +131,10 @@ class CodexSession extends BaseSession {
         });
       });
     });
+  }
+
+  #editsAccepted(): boolean {
+    return this.spec.permissionMode !== undefined && sandboxOf(this.spec.permissionMode) === "workspace-write";
   }
 
   #steer(turnId: string, text: string): Promise<unknown> {
@@ -299,6 +308,12 @@ class CodexSession extends BaseSession {
 function usageBetween(before: CodexTokens | undefined, after: CodexTokens | undefined): Usage {
   const d = (key: keyof CodexTokens): number => Math.max(0, (after?.[key] ?? 0) - (before?.[key] ?? 0));
   return { input: d("inputTokens"), output: d("outputTokens"), cacheRead: d("cachedInputTokens"), cacheWrite: d("cacheWriteInputTokens") };
+}
+
+// True when `path` (relative paths are taken from `root`) lies inside `root`.
+function inside(root: string, path: string): boolean {
+  const rel = relative(resolvePath(root), resolvePath(root, path));
+  return rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 function fileChanges(raw: unknown): z.infer<typeof FileChangeWire>[] {

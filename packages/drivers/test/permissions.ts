@@ -85,6 +85,14 @@ export function permissionSuite(provider: Provider, options: { denyReason: boole
       expect(existsSync(join(h.env.cwd, "bypassed.txt"))).toBe(true);
     });
 
+    it("acceptEdits: an edit inside the cwd is not asked", async () => {
+      const session = h.start({ askPermissions: true, permissionMode: "acceptEdits" });
+      session.send("[[edit:accepted.txt|fine]]");
+      await h.turnEnd("turn");
+      expect(h.events.filter(isAsked)).toEqual([]);
+      expect(existsSync(join(h.env.cwd, "accepted.txt"))).toBe(true);
+    });
+
     it("an interrupt while a request is pending withdraws it", async () => {
       const session = h.start({ askPermissions: true });
       session.send("[[shell:touch never.txt]]");
