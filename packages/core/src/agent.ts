@@ -30,10 +30,29 @@ export interface LaunchRequest extends SessionSpec {
    */
   pinned?: boolean;
   /**
-   * Rules for the agent's permission requests: a decision answers one at once; undefined parks
-   * the agent in `permission_requested` until `respondPermission` (or the timeout) answers.
+   * Rules for the agent's permission requests: allow or deny answers one at once; ask parks the
+   * agent in `permission_requested` until `respondPermission` (or the timeout) answers.
    */
-  permissionPolicy?: (request: PermissionRequest) => PermissionDecision | undefined;
+  permissionPolicy?: (request: PermissionRequest) => PermissionRuling;
+}
+
+/** What an agent's rules say about one request, and why (for the audit). */
+export interface PermissionRuling {
+  decision: "allow" | "deny" | "ask";
+  /** The rule that decided, when one did. */
+  rule?: string;
+  why: string;
+}
+
+/** One step of a permission request's life, for an audit: how it was answered (or that it asks) and by whom. */
+export interface PermissionEvent {
+  agentId: string;
+  request: PermissionRequest;
+  decision: PermissionDecision["behavior"] | "ask";
+  /** rule: the agent's rules (or a bound of the supervisor); orchestrator: respondPermission, kill or interrupt; timeout: nobody answered. */
+  by: "rule" | "orchestrator" | "timeout";
+  rule?: string;
+  reason: string;
 }
 
 /** A read-only snapshot of an agent. Taking one never changes the agent (nor its idle clock). */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Admission } from "./admission.js";
-import type { AgentRecord, AgentView, LaunchRequest, TurnReport } from "./agent.js";
+import type { AgentRecord, AgentView, LaunchRequest, PermissionEvent, TurnReport } from "./agent.js";
 import { viewOf } from "./agent.js";
 import { DEFAULT_KEEP_ENDED, freeable } from "./bounds.js";
 import { systemClock, type Clock } from "./clock.js";
@@ -44,6 +44,8 @@ export interface SupervisorOptions {
   maxUnreported?: number;
   /** A permission request left unanswered this long is denied, with a reason that says so (default 300 s). */
   permissionTimeoutMs?: number;
+  /** Told each permission request's outcome (and each that parks its agent), e.g. for an audit log; must not throw. */
+  onPermission?: (event: PermissionEvent) => void;
 }
 
 /**
@@ -83,10 +85,15 @@ export class Supervisor {
     });
     this.#permissionTimers = new PermissionTimers(this.#clock, options.permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS, (record, requestId) => {
       const seconds = Math.round(this.#permissionTimers.timeoutMs / 1000);
-      this.#answer(record, requestId, {
-        behavior: "deny",
-        message: `Denied: nobody answered this permission request within ${seconds} s (permission_timeout_s). Go on without it, or ask for the permission in your result.`,
-      });
+      this.#answer(
+        record,
+        requestId,
+        {
+          behavior: "deny",
+          message: `Denied: nobody answered this permission request within ${seconds} s (permission_timeout_s). Go on without it, or ask for the permission in your result.`,
+        },
+        "timeout",
+      );
     });
     this.#health = new HealthTick(this.#clock, this.#stallMs, () => {
       this.checkHealth();
@@ -214,7 +221,7 @@ export class Supervisor {
     if (record.session?.respondPermission === undefined) {
       throw new CoreError("INVALID_ARGUMENT", `agent ${id}'s ${record.request.provider} session cannot answer permission requests`);
     }
-    this.#answer(record, found.request.requestId, decision);
+    this.#answer(record, found.request.requestId, decision, "orchestrator");
     return { view: this.get(id), request: found.request };
   }
 
@@ -283,26 +290,44 @@ export class Supervisor {
   // take (no turn under way, too many pending) is denied rather than left hanging.
   #onPermissionRequest(record: AgentRecord, request: PermissionRequest, at: number): void {
     const ruled = record.request.permissionPolicy?.(request);
-    if (ruled !== undefined) {
-      record.session?.respondPermission?.(request.requestId, ruled);
+    const rule = ruled?.rule === undefined ? {} : { rule: ruled.rule };
+    if (ruled !== undefined && ruled.decision !== "ask") {
+      const decision: PermissionDecision = ruled.decision === "allow" ? { behavior: "allow" } : { behavior: "deny", message: `Denied: ${ruled.why}.` };
+      record.session?.respondPermission?.(request.requestId, decision);
+      this.#tell({ agentId: record.id, request, decision: ruled.decision, by: "rule", ...rule, reason: ruled.why });
       return;
     }
     this.#apply(record, { type: "event", at, event: { type: "permission_request", request } });
-    if (record.state.permissions.some((p) => p.request.requestId === request.requestId)) return;
+    if (record.state.permissions.some((p) => p.request.requestId === request.requestId)) {
+      this.#tell({ agentId: record.id, request, decision: "ask", by: "rule", ...rule, reason: ruled?.why ?? "no rule answers it" });
+      return;
+    }
     const { alive, status, permissions } = record.state;
     const why = !alive ? "the agent has ended" : isRunning(status) ? `it already has ${permissions.length} pending requests` : "no turn is under way";
     record.session?.respondPermission?.(request.requestId, { behavior: "deny", message: `Denied: ${why}.` });
+    this.#tell({ agentId: record.id, request, decision: "deny", by: "rule", reason: why });
   }
 
   // Sends the decision to the CLI, then the request leaves the state.
-  #answer(record: AgentRecord, requestId: string, decision: PermissionDecision): void {
+  #answer(record: AgentRecord, requestId: string, decision: PermissionDecision, by: PermissionEvent["by"]): void {
+    const request = record.state.permissions.find((p) => p.request.requestId === requestId)?.request;
     record.session?.respondPermission?.(requestId, decision);
     this.#apply(record, { type: "permission_answered", at: this.#clock.now(), requestId });
+    if (request !== undefined)
+      this.#tell({ agentId: record.id, request, decision: decision.behavior, by, reason: decision.message ?? `${by} answered ${decision.behavior}` });
+  }
+
+  #tell(event: PermissionEvent): void {
+    try {
+      this.options.onPermission?.(event);
+    } catch {
+      // an audit must never break the agent it audits
+    }
   }
 
   // Kill and interrupt: every pending request is denied, so that a CLI that lives on goes on.
   #withdraw(record: AgentRecord, why: string): void {
-    for (const p of record.state.permissions) this.#answer(record, p.request.requestId, { behavior: "deny", message: `Denied: ${why}.` });
+    for (const p of record.state.permissions) this.#answer(record, p.request.requestId, { behavior: "deny", message: `Denied: ${why}.` }, "orchestrator");
   }
 
   // The one place state changes: the reducer decides, then this carries out what follows.

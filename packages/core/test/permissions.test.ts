@@ -1,9 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { MAX_PENDING_PERMISSIONS, Supervisor, type PermissionDecision, type PermissionRequest } from "../src/index.js";
+import {
+  MAX_PENDING_PERMISSIONS,
+  Supervisor,
+  type PermissionDecision,
+  type PermissionEvent,
+  type PermissionRequest,
+  type PermissionRuling,
+} from "../src/index.js";
 import type { CoreError } from "../src/index.js";
 import { FakeClock, FakeDriver, type FakeSession } from "./fakes.js";
 
-function setup(options: { cap?: number; timeoutMs?: number; policy?: (r: PermissionRequest) => PermissionDecision | undefined } = {}) {
+function setup(options: { cap?: number; timeoutMs?: number; policy?: (r: PermissionRequest) => PermissionRuling } = {}) {
+  const told: PermissionEvent[] = [];
   const clock = new FakeClock();
   const driver = new FakeDriver("claude");
   const supervisor = new Supervisor({
@@ -12,6 +20,7 @@ function setup(options: { cap?: number; timeoutMs?: number; policy?: (r: Permiss
     caps: { claude: options.cap ?? 5 },
     stallMs: 60_000,
     permissionTimeoutMs: options.timeoutMs ?? 300_000,
+    onPermission: (event) => told.push(event),
   });
   const launch = (prompt = "task") =>
     supervisor.launch({ provider: "claude", prompt, cwd: "/tmp", ...(options.policy === undefined ? {} : { permissionPolicy: options.policy }) });
@@ -20,7 +29,7 @@ function setup(options: { cap?: number; timeoutMs?: number; policy?: (r: Permiss
     if (s === undefined) throw new Error(`no session ${index}`);
     return s;
   };
-  return { clock, driver, supervisor, launch, session };
+  return { clock, driver, supervisor, launch, session, told };
 }
 
 const allow: PermissionDecision = { behavior: "allow" };
@@ -73,7 +82,7 @@ describe("permission requests", () => {
   });
 
   it("are denied on the injected clock's timeout with a reason that says so", () => {
-    const { clock, supervisor, launch, session } = setup({ timeoutMs: 1_000 });
+    const { clock, supervisor, launch, session, told } = setup({ timeoutMs: 1_000 });
     const a = launch();
     session(0).ask("r1");
     clock.advance(999);
@@ -83,6 +92,7 @@ describe("permission requests", () => {
       { requestId: "r1", decision: { behavior: "deny", message: expect.stringContaining("within 1 s (permission_timeout_s)") as string } },
     ]);
     expect(supervisor.get(a.id)).toMatchObject({ status: "processing", permissions: [] });
+    expect(told.at(-1)).toMatchObject({ agentId: a.id, decision: "deny", by: "timeout" });
   });
 
   it("an answered request's timeout never fires", () => {
@@ -135,16 +145,29 @@ describe("permission requests", () => {
   });
 
   it("rules answer at once without parking the agent", () => {
-    const { supervisor, launch, session } = setup({
-      policy: (r) => (r.command === "ls" ? allow : r.command === "rm -rf /" ? { behavior: "deny", message: "rule" } : undefined),
+    const { supervisor, launch, session, told } = setup({
+      policy: (r) =>
+        r.command === "ls"
+          ? { decision: "allow", rule: "Bash(ls)", why: "allowed by rule Bash(ls)" }
+          : r.command === "rm -rf /"
+            ? { decision: "deny", rule: "Bash(rm:*)", why: "denied by rule Bash(rm:*)" }
+            : { decision: "ask", why: "no rule covers it" },
     });
     const a = launch();
     session(0).ask("r1", "ls");
     session(0).ask("r2", "rm -rf /");
     expect(supervisor.get(a.id).status).toBe("processing");
     expect(session(0).answers.map((x) => x.decision.behavior)).toEqual(["allow", "deny"]);
+    expect(session(0).answers[1]?.decision.message).toBe("Denied: denied by rule Bash(rm:*).");
     session(0).ask("r3", "make");
     expect(supervisor.get(a.id).status).toBe("permission_requested");
+    supervisor.respondPermission(a.id, "r3", allow);
+    expect(told.map((e) => [e.request.requestId, e.decision, e.by, e.rule])).toEqual([
+      ["r1", "allow", "rule", "Bash(ls)"],
+      ["r2", "deny", "rule", "Bash(rm:*)"],
+      ["r3", "ask", "rule", undefined],
+      ["r3", "allow", "orchestrator", undefined],
+    ]);
   });
 
   it("past the bound, or with no turn under way, a request is denied at once", () => {

@@ -1,4 +1,5 @@
-import { Supervisor, type Provider } from "@subagent-mcp/core";
+import { Supervisor, type PermissionEvent, type Provider } from "@subagent-mcp/core";
+import { AuditLog, describeRequest } from "@subagent-mcp/permissions";
 import { driverFor, type CliDriver } from "@subagent-mcp/drivers";
 import type { EffectiveConfig } from "./config.js";
 
@@ -11,9 +12,26 @@ export function createDrivers(config: EffectiveConfig): Record<Provider, CliDriv
   return { claude: of("claude"), codex: of("codex"), gemini: of("gemini") };
 }
 
-/** A supervisor with the three real drivers, configured from `config`. */
-export function createSupervisor(config: EffectiveConfig): Supervisor {
+/** Appends each permission outcome to `log` (who decided, the request in one line, the rule). */
+export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
+  return (event) => {
+    log.record({
+      by: event.by,
+      agentId: event.agentId,
+      requestId: event.request.requestId,
+      tool: event.request.tool,
+      request: describeRequest(event.request),
+      decision: event.decision,
+      ...(event.rule === undefined ? {} : { rule: event.rule }),
+      reason: event.reason,
+    });
+  };
+}
+
+/** A supervisor with the three real drivers, configured from `config`; permission outcomes go to `audit` (default: $XDG_STATE_HOME/subagent-mcp/permissions.jsonl). */
+export function createSupervisor(config: EffectiveConfig, audit: AuditLog = new AuditLog()): Supervisor {
   return new Supervisor({
+    onPermission: auditTo(audit),
     drivers: createDrivers(config),
     ...(config.caps === undefined ? {} : { caps: config.caps }),
     ...(config.max_live === undefined ? {} : { maxLive: config.max_live }),

@@ -1,6 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { Supervisor, type Driver, type Provider } from "@subagent-mcp/core";
+import { Supervisor, type Driver, type Provider, type SupervisorOptions } from "@subagent-mcp/core";
 import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
 import { loopbackEnv, pinnedCliOptions, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { createServer, type ServerDeps } from "../src/index.js";
@@ -18,7 +18,9 @@ export interface ServerHarness {
   close(): Promise<void>;
 }
 
-export async function serverHarness(options: { caps?: Partial<Record<Provider, number>>; server?: Partial<ServerDeps> } = {}): Promise<ServerHarness> {
+export async function serverHarness(
+  options: { caps?: Partial<Record<Provider, number>>; server?: Partial<ServerDeps>; supervisor?: Omit<SupervisorOptions, "drivers"> } = {},
+): Promise<ServerHarness> {
   const fakes = await startAllFakes();
   const envs = {
     claude: await loopbackEnv("claude", fakes.claude),
@@ -32,6 +34,7 @@ export async function serverHarness(options: { caps?: Partial<Record<Provider, n
     gemini: new AcpDriver(opts("gemini")),
   };
   const supervisor = new Supervisor({
+    ...options.supervisor,
     drivers,
     ...(options.caps === undefined ? {} : { caps: options.caps }),
   });

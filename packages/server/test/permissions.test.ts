@@ -1,5 +1,7 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { AuditLog } from "@subagent-mcp/permissions";
+import { auditTo } from "../src/runtime.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { serverHarness, type ServerHarness } from "./harness.js";
 
@@ -83,8 +85,9 @@ describe("permission requests over MCP with the real Claude Code", () => {
     expect(await s.callError("respond_permission", { agent_id, decision: "allow" })).toContain("has no pending permission request");
   });
 
-  it("a launch's rules answer without asking: allow runs, deny refuses", async () => {
-    const s = (h = await serverHarness());
+  it("a launch's rules answer without asking: allow runs, deny refuses; the audit log says who decided", async () => {
+    const audit = new AuditLog({ path: join(process.env.TMPDIR ?? "/tmp", `audit-${String(process.pid)}-${String(Date.now())}.jsonl`) });
+    const s = (h = await serverHarness({ supervisor: { onPermission: auditTo(audit) } }));
     const cwd = s.envs.claude.cwd;
     const permissions = { allow: ["Bash(touch ruled-in.txt)"], deny: ["Bash(touch ruled-out.txt)"] };
     const a = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "[[shell:touch ruled-in.txt]]", permissions });
@@ -96,6 +99,15 @@ describe("permission requests over MCP with the real Claude Code", () => {
     }
     expect(existsSync(join(cwd, "ruled-in.txt"))).toBe(true);
     expect(existsSync(join(cwd, "ruled-out.txt"))).toBe(false);
+    const lines = readFileSync(audit.path, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { by: string; decision: string; rule?: string; request: string });
+    expect(lines.map((l) => [l.by, l.decision, l.rule]).sort()).toEqual([
+      ["rule", "allow", "Bash(touch ruled-in.txt)"],
+      ["rule", "deny", "Bash(touch ruled-out.txt)"],
+    ]);
+    expect(statSync(audit.path).mode & 0o777).toBe(0o600);
   });
 
   it("kill while a request is pending leaves no request and no process", async () => {
@@ -110,6 +122,13 @@ describe("permission requests over MCP with the real Claude Code", () => {
     expect(pid).toBeDefined();
     expect(() => process.kill(pid as number, 0)).toThrow();
     expect(existsSync(join(s.envs.claude.cwd, "killed-while-asking.txt"))).toBe(false);
+  });
+
+  it("a nested server's allow rules stay within its ceiling", async () => {
+    const s = (h = await serverHarness({ server: { depth: 1, maxDepth: 3, ceiling: { level: "default", tools: ["Read"] } } }));
+    const above = await s.callError("launch_agent", { provider: "claude", prompt: "x", permissions: { allow: ["Bash(rm:*)"] } });
+    expect(above).toContain("go beyond what this agent was allowed");
+    expect(above).toContain("Bash(rm:*)");
   });
 
   it("a rule that does not parse is refused at launch", async () => {

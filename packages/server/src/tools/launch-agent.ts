@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
-import type { McpServerSpec, PermissionDecision, PermissionRequest } from "@subagent-mcp/core";
+import type { McpServerSpec, PermissionRequest, PermissionRuling } from "@subagent-mcp/core";
 import { decide, PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { homedir } from "node:os";
 import { mcpToolName } from "@subagent-mcp/drivers/light";
@@ -73,6 +73,8 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
       guard(async () => {
         checkDepth(deps);
         const granted = grant({ mode: args.permission_mode, tools: args.allowed_tools }, deps.ceiling, "launch_agent");
+        // Allow rules grant without asking, as allowed tools do: a nested server gives no more than it was given.
+        if (args.permissions?.allow !== undefined) grant({ tools: args.permissions.allow }, deps.ceiling, "launch_agent permissions.allow");
         const route = selectCandidates({
           ...(args.task_category === undefined ? {} : { category: args.task_category }),
           ...(args.provider === undefined ? {} : { provider: args.provider }),
@@ -135,17 +137,10 @@ function asking(
   level: string,
   rules: PermissionRules,
   cwd: string,
-): { askPermissions?: true; permissionPolicy?: (request: PermissionRequest) => PermissionDecision | undefined } {
+): { askPermissions?: true; permissionPolicy?: (request: PermissionRequest) => PermissionRuling } {
   if (level === "bypassPermissions" || mode === "dontAsk") return {};
   const ctx = { cwd, home: homedir() };
-  return {
-    askPermissions: true,
-    permissionPolicy: (request) => {
-      const outcome = decide(request, rules, ctx);
-      if (outcome.decision === "ask") return undefined;
-      return outcome.decision === "allow" ? { behavior: "allow" } : { behavior: "deny", message: `Denied: ${outcome.why}.` };
-    },
-  };
+  return { askPermissions: true, permissionPolicy: (request) => decide(request, rules, ctx) };
 }
 
 /** The name a sub-agent sees its messaging server under: distinct from a user-wide "subagent-mcp" entry it may also load. */
