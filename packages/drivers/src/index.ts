@@ -12,4 +12,5 @@ export { LineFramer, parseLine, DEFAULT_MAX_LINE_BYTES, type ParsedLine } from "
 export { resolveExecutable, executableEnvVar, DEFAULT_COMMANDS } from "./resolve.js";
 export { spawnCli, type CliProcess, type ProcessExit, type SpawnOptions } from "./process.js";
 export { mcpToolName } from "./tool-names.js";
+export { boundedInput, PERMISSION_INPUT_BYTES } from "./permissions.js";
 export { descendants, isAlive, treeRssMb } from "./internal/tree.js";
