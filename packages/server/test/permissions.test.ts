@@ -55,6 +55,10 @@ describe("permission requests over MCP with the real Claude Code", () => {
     const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "[[shell:touch asked-and-allowed.txt]]" });
     const ask = await nextAsk(s, agent_id);
     expect(ask).toMatchObject({ tool: "Bash", kind: "shell" });
+    // Reported once; a later wait (to its deadline) names the agent as waiting for an answer.
+    const again = await s.client.callTool({ name: "wait", arguments: { agent_ids: [agent_id], timeout_s: 0.2 } });
+    expect(again.structuredContent).not.toHaveProperty("permission_requests");
+    expect(JSON.stringify(again.content)).toContain(`Waiting for respond_permission: ${agent_id} (${ask.request_id})`);
     expect(ask.summary).toContain("touch asked-and-allowed.txt");
     const poll = await s.call<PollOut>("poll_agent", { agent_id });
     expect(poll.status).toBe("permission_requested");

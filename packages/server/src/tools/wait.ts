@@ -50,6 +50,12 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
         if (ids.length === 0)
           return ok({ finished: [], still_running: [], timed_out: false, ...mail() }, "Nothing to wait for: no agent is running or has an unreported result.");
         const timeoutMs = (args.timeout_s ?? 45) * 1000;
+        const blocked = (running: string[]): string[] => {
+          const waiting = running.map((id) => supervisor.get(id)).filter((v) => v.status === "permission_requested");
+          if (waiting.length === 0) return [];
+          const named = waiting.map((v) => `${v.id} (${v.permissions.map((p) => p.request.requestId).join(", ")})`).join(", ");
+          return [`Waiting for respond_permission: ${named}; poll_agent shows the requests.`];
+        };
         const token = extra._meta?.progressToken;
         const started = Date.now();
         const timer =
@@ -84,6 +90,8 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
             result.stillRunning.length > 0
               ? `Still running: ${result.stillRunning.join(", ")}${result.timedOut ? " (deadline reached; call wait again)" : ""}`
               : "",
+            // Each request is reported once; an agent still waiting on one is named on every wait.
+            ...blocked(result.stillRunning),
           ].filter(Boolean);
           const waiting = mail();
           if (waiting.messages_waiting !== undefined) text.push(`${waiting.messages_waiting} message(s) in your inbox: read them with inbox.`);
