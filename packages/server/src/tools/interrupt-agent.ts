@@ -13,7 +13,8 @@ export function registerInterruptAgentTool(server: McpServer, deps: ToolDeps): v
     "interrupt_agent",
     {
       title: "Interrupt a sub-agent's turn",
-      description: "End the sub-agent's current turn now; its session stays alive for send_message. Its pending permission requests are denied. A queued launch is cancelled.",
+      description:
+        "End the sub-agent's current turn now; its session stays alive for send_message. Its pending permission requests are denied. A queued launch is cancelled.",
       inputSchema: InterruptAgentInput,
       outputSchema: InterruptAgentOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },

@@ -13,7 +13,8 @@ export function registerKillAgentTool(server: McpServer, deps: ToolDeps): void {
     "kill_agent",
     {
       title: "Kill a sub-agent",
-      description: "End the sub-agent's whole process tree at once. Its pending permission requests are denied first. Its session cannot take follow-ups afterwards.",
+      description:
+        "End the sub-agent's whole process tree at once. Its pending permission requests are denied first. Its session cannot take follow-ups afterwards.",
       inputSchema: KillAgentInput,
       outputSchema: KillAgentOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
