@@ -1,4 +1,5 @@
 import type { PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/core";
+import { z } from "zod";
 import { permissionRequest } from "./permissions.js";
 
 const EDIT_TOOLS = new Set(["Edit", "Write", "MultiEdit", "NotebookEdit"]);
@@ -23,22 +24,25 @@ export function claudePermissionRequest(requestId: string, tool: string, input: 
   });
 }
 
+const AddRules = z.looseObject({ type: z.literal("addRules"), rules: z.array(z.looseObject({ toolName: z.string(), ruleContent: z.string().optional() })) });
+
 /**
  * The `control_response` payload answering `can_use_tool` (the Agent SDK's PermissionResult).
- * `allow_always` hands back the CLI's own suggestions (rules for this session) so it stops asking;
- * without suggestions it adds a rule for the tool itself, for this session.
+ * `allow_always` hands back only the CLI's own rule suggestions (addRules, e.g. `Bash(touch x)`), for
+ * this session: never its other suggestions (a whole mode, a directory) nor its settings files.
  */
 export function claudePermissionResult(
   decision: PermissionDecision,
-  tool: string,
   input: Record<string, unknown>,
   suggestions: unknown[] | undefined,
 ): Record<string, unknown> {
   if (decision.behavior === "deny") return { behavior: "deny", message: decision.message ?? "The user denied this tool use." };
-  if (decision.behavior === "allow") return { behavior: "allow", updatedInput: input };
-  const updatedPermissions =
-    suggestions !== undefined && suggestions.length > 0
-      ? suggestions
-      : [{ type: "addRules", rules: [{ toolName: tool }], behavior: "allow", destination: "session" }];
-  return { behavior: "allow", updatedInput: input, updatedPermissions };
+  const rules = decision.behavior === "allow_always" ? (suggestions ?? []).flatMap((s) => AddRules.safeParse(s).data ?? []) : [];
+  if (rules.length === 0) return { behavior: "allow", updatedInput: input };
+  return { behavior: "allow", updatedInput: input, updatedPermissions: rules.map((r) => ({ ...r, behavior: "allow", destination: "session" })) };
+}
+
+/** What makes two requests the same for `allow_always` when the CLI has no rule for it: tool and target. */
+export function sameRequestKey(request: PermissionRequest): string {
+  return JSON.stringify([request.tool, request.command ?? request.path ?? request.url ?? request.input]);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { AgentEvent, McpServerSpec, Session, SessionSpec } from "@subagent-mcp/core";
+import type { AgentEvent, McpServerSpec, PermissionDecision, Session, SessionSpec } from "@subagent-mcp/core";
 import { errorEvent } from "@subagent-mcp/core";
-import { claudePermissionRequest, claudePermissionResult } from "./claude-permission.js";
+import { claudePermissionRequest, claudePermissionResult, sameRequestKey } from "./claude-permission.js";
 import { ClaudeLine, type ClaudeUsage } from "./claude-wire.js";
 import { CliDriver } from "./cli-driver.js";
 import type { Probe } from "./handshake.js";
@@ -76,6 +76,7 @@ export class ClaudeDriver extends CliDriver {
 
 class ClaudeSession extends BaseSession {
   readonly #toolNames = new Map<string, string>();
+  readonly #alwaysAllowed = new Set<string>();
   #interruptRequested = false;
   #turnStarted = 0;
   #costSoFar = 0;
@@ -166,11 +167,21 @@ class ClaudeSession extends BaseSession {
       });
       return;
     }
-    const tool = request.tool_name;
     const input = request.input ?? {};
-    this.permissions.ask(claudePermissionRequest(requestId, tool, input, request.blocked_path), (decision) => {
-      const response = claudePermissionResult(decision, tool, input, request.permission_suggestions);
+    const normalized = claudePermissionRequest(requestId, request.tool_name, input, request.blocked_path);
+    const answer = (decision: PermissionDecision): void => {
+      const response = claudePermissionResult(decision, input, request.permission_suggestions);
       this.writeJson({ type: "control_response", response: { subtype: "success", request_id: requestId, response } });
+    };
+    // Where the CLI had no rule to remember an allow_always by, we remember it.
+    const key = sameRequestKey(normalized);
+    if (this.#alwaysAllowed.has(key)) {
+      answer({ behavior: "allow" });
+      return;
+    }
+    this.permissions.ask(normalized, (decision) => {
+      if (decision.behavior === "allow_always") this.#alwaysAllowed.add(key);
+      answer(decision);
     });
   }
 

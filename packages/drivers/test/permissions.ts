@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AgentEvent, Provider } from "@subagent-mcp/core";
 import { descendants } from "../src/internal/tree.js";
@@ -60,6 +60,21 @@ export function permissionSuite(provider: Provider, options: { denyReason: boole
       session.send("[[shell:touch always-1.txt]]");
       await h.turnEnd("second turn", mark);
       expect(h.events.slice(mark).filter(isAsked)).toEqual([]);
+      // For this session only: nothing written to the project's settings.
+      expect(existsSync(join(h.env.cwd, ".claude", "settings.local.json"))).toBe(false);
+    });
+
+    it("allow_always on a file write: the same write again is not asked", async () => {
+      const session = h.start({ askPermissions: true });
+      session.send("[[edit:always.txt|one]]");
+      const { request } = await h.next("first request", isAsked);
+      session.respondPermission?.(request.requestId, { behavior: "allow_always" });
+      await h.turnEnd("first turn");
+      const mark = h.events.length;
+      session.send("[[edit:always.txt|two]]");
+      await h.turnEnd("second turn", mark);
+      expect(h.events.slice(mark).filter(isAsked)).toEqual([]);
+      expect(readFileSync(join(h.env.cwd, "always.txt"), "utf8")).toContain("two");
     });
 
     it("kill while a request is pending withdraws it and leaves no process", async () => {
