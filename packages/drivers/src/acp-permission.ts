@@ -10,37 +10,47 @@ const field = (input: unknown, ...names: string[]): string | undefined => {
   return undefined;
 };
 
+// Gemini CLI's tool names (the head of its toolCallId, `NAME__NAME_TIME_N`) in Claude Code's naming.
+const CLAUDE_NAME: Record<string, string> = {
+  run_shell_command: "Bash",
+  write_file: "Write",
+  replace: "Edit",
+  read_file: "Read",
+  read_many_files: "Read",
+  glob: "Glob",
+  search_file_content: "Grep",
+  list_directory: "LS",
+  web_fetch: "WebFetch",
+  google_web_search: "WebSearch",
+};
+const KIND_TOOL: Partial<Record<string, { tool: string; kind: PermissionKind }>> = {
+  execute: { tool: "Bash", kind: "shell" },
+  edit: { tool: "Edit", kind: "edit" },
+  delete: { tool: "Edit", kind: "edit" },
+  move: { tool: "Edit", kind: "edit" },
+  read: { tool: "Read", kind: "read" },
+  search: { tool: "Grep", kind: "read" },
+  fetch: { tool: "WebFetch", kind: "fetch" },
+};
+
 /**
- * An ACP `session/request_permission` tool call as the normalized request. ACP names kinds, not
- * tools, so the tool is Claude Code's for the kind (a write of a whole file is `Write`).
+ * An ACP `session/request_permission` tool call as the normalized request: the kind from ACP's
+ * kind, the tool in Claude Code's naming where the agent's own name is known. Gemini CLI sends no
+ * `rawInput`, so the input is the call as shown (title, content, locations) and a shell command is
+ * its title.
  */
 export function acpPermissionRequest(requestId: string, call: ToolCallUpdate): PermissionRequest {
-  const input = call.rawInput;
-  const own = call.name ?? call.title ?? "tool";
-  const path = field(input, "file_path", "absolute_path", "path", "dir_path") ?? call.locations?.[0]?.path;
-  const pick = (): { tool: string; kind: PermissionKind } => {
-    if (/^mcp_/.test(own)) return { tool: own.replace(/^mcp_([^_]+)_/, "mcp__$1__"), kind: "mcp" };
-    switch (call.kind) {
-      case "execute":
-        return { tool: "Bash", kind: "shell" };
-      case "edit":
-      case "delete":
-      case "move":
-        return { tool: field(input, "content") !== undefined ? "Write" : "Edit", kind: "edit" };
-      case "read":
-      case "search":
-        return { tool: "Read", kind: "read" };
-      case "fetch":
-        return { tool: "WebFetch", kind: "fetch" };
-      default:
-        return { tool: own, kind: "other" };
-    }
-  };
-  const { tool, kind } = pick();
+  const own = call.toolCallId.split("__")[0] ?? call.toolCallId;
+  const input = call.rawInput ?? { title: call.title, content: call.content, locations: call.locations };
+  const byKind = KIND_TOOL[call.kind ?? "other"] ?? { tool: own, kind: "other" as const };
+  const mcp = /^mcp_([^_]+)_(.+)$/.exec(own);
+  const { tool, kind } =
+    mcp !== null ? { tool: `mcp__${mcp[1] ?? ""}__${mcp[2] ?? ""}`, kind: "mcp" as const } : { tool: CLAUDE_NAME[own] ?? byKind.tool, kind: byKind.kind };
+  const path = field(call.rawInput, "file_path", "absolute_path", "path", "dir_path") ?? call.locations?.[0]?.path;
   return permissionRequest(requestId, tool, kind, input, {
-    command: kind === "shell" ? (field(input, "command") ?? call.title ?? undefined) : undefined,
+    command: kind === "shell" ? (field(call.rawInput, "command") ?? call.title ?? undefined) : undefined,
     path: kind === "edit" || kind === "read" ? path : undefined,
-    url: kind === "fetch" ? (field(input, "url") ?? field(input, "prompt")) : undefined,
+    url: kind === "fetch" ? (field(call.rawInput, "url") ?? field(call.rawInput, "prompt")) : undefined,
   });
 }
 

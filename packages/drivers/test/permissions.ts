@@ -38,7 +38,7 @@ export function permissionSuite(provider: Provider, options: { denyReason: boole
       const session = h.start({ askPermissions: true });
       session.send("[[edit:denied.txt|not wanted]]");
       const { request } = await h.next("edit request", isAsked);
-      expect(request.kind).toBe("edit");
+      expect(request).toMatchObject({ kind: "edit", tool: "Write" });
       expect(request.path).toContain("denied.txt");
       session.respondPermission?.(request.requestId, { behavior: "deny", message: "reason-tangerine-7" });
       await h.turnEnd("turn after deny");
