@@ -4,6 +4,7 @@ import type { Provider } from "@subagent-mcp/core";
 import { coldVsWarm, type ColdWarmResult } from "./cold-warm.js";
 import { hookBench } from "./hooks.js";
 import { mcpBench } from "./mcp.js";
+import { permissionBench } from "./permissions.js";
 import { poolBench, type PoolResult } from "./pool.js";
 import { printTable } from "./stats.js";
 import { startupBench } from "./startup.js";
@@ -11,7 +12,7 @@ import { mailboxWake, workerBench, type WorkerResult } from "./worker.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, mcp, pool, hooks or worker); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, mcp, permissions, pool, hooks or worker); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -94,6 +95,17 @@ if (only === undefined || only === "mcp") {
     ],
   );
   save("mcp", { results: m });
+}
+
+if (only === undefined || only === "permissions") {
+  const rows = await permissionBench(providers, runs);
+  const ms = (x: { median: number; p99: number }): string => `${x.median} / ${x.p99}`;
+  printTable(
+    `Permission requests over MCP, wait already blocking (ms, median / p99; ${runs} requests per CLI)`,
+    ["cli", "model's tool call sent -> wait returns", "of which asked_at -> wait returns", "respond_permission -> command ran", "wait blocked first", "target"],
+    rows.map((r) => [r.provider, ms(r.toolCallToWait), ms(r.askedToWait), ms(r.respondToRan), `${r.waitBlockedFirst}/${runs}`, "< 10"]),
+  );
+  save("permissions", { results: rows });
 }
 
 if (only === undefined || only === "pool") {
