@@ -62,6 +62,11 @@ export class CodexDriver extends CliDriver {
   }
 }
 
+// Under "untrusted", Codex would also ask before every MCP tool call, through an MCP elicitation
+// that is not one of the approval requests we turn into permission requests: MCP tools keep
+// running as they did with "never", and only commands and edits ask.
+const MCP_APPROVAL = "default_tools_approval_mode";
+
 // The part of `config/read` we use: the user's MCP servers, stdio ones having a command.
 const ConfigRead = z.object({
   config: z.object({ mcp_servers: z.record(z.string(), z.object({ command: z.string().optional(), env_vars: z.array(z.unknown()).optional() })).nullish() }),
@@ -169,22 +174,36 @@ class CodexSession extends BaseSession {
    */
   async #forwardedEnv(): Promise<Record<string, unknown>> {
     const names = this.spec.mcpEnv ?? [];
-    if (names.length === 0) return {};
+    const asks = this.#asks();
+    if (names.length === 0 && !asks) return {};
     const read = ConfigRead.parse(await this.#rpc.request("config/read", { cwd: this.spec.cwd }));
-    const stdio = Object.entries(read.config.mcp_servers ?? {}).filter(([, s]) => s.command !== undefined);
-    return Object.fromEntries(stdio.map(([name, s]) => [`mcp_servers.${name}.env_vars`, [...(s.env_vars ?? []), ...names]]));
+    const all = Object.entries(read.config.mcp_servers ?? {});
+    const stdio = names.length === 0 ? [] : all.filter(([, s]) => s.command !== undefined);
+    return {
+      ...Object.fromEntries(stdio.map(([name, s]) => [`mcp_servers.${name}.env_vars`, [...(s.env_vars ?? []), ...names]])),
+      ...(asks ? Object.fromEntries(all.map(([name]) => [`mcp_servers.${name}.${MCP_APPROVAL}`, "approve"])) : {}),
+    };
+  }
+
+  // Whether this thread asks before commands and edits ("untrusted"); no sandbox means no asking.
+  #asks(): boolean {
+    const sandbox = this.spec.permissionMode === undefined ? undefined : sandboxOf(this.spec.permissionMode);
+    return this.spec.askPermissions === true && sandbox !== "danger-full-access";
   }
 
   #threadParams(): Record<string, unknown> {
     const sandbox = this.spec.permissionMode === undefined ? undefined : sandboxOf(this.spec.permissionMode);
     // MCP servers as per-thread config overrides (the same keys as config.toml's [mcp_servers.NAME]).
     const servers = Object.fromEntries(
-      (this.spec.mcpServers ?? []).map((s) => [`mcp_servers.${s.name}`, "url" in s ? { url: s.url } : { command: s.command, args: s.args, env: s.env }]),
+      (this.spec.mcpServers ?? []).map((s) => [
+        `mcp_servers.${s.name}`,
+        { ...("url" in s ? { url: s.url } : { command: s.command, args: s.args, env: s.env }), ...(this.#asks() ? { [MCP_APPROVAL]: "approve" } : {}) },
+      ]),
     );
     return {
       cwd: this.spec.cwd,
       // "untrusted": every command but known read-only ones, and every edit, asks; no sandbox means no asking.
-      approvalPolicy: this.spec.askPermissions === true && sandbox !== "danger-full-access" ? "untrusted" : "never",
+      approvalPolicy: this.#asks() ? "untrusted" : "never",
       ...(this.spec.model === undefined ? {} : { model: this.spec.model }),
       ...(sandbox === undefined ? {} : { sandbox }),
       ...(this.spec.systemPromptAppend === undefined ? {} : { developerInstructions: this.spec.systemPromptAppend }),
