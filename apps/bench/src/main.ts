@@ -102,8 +102,16 @@ if (only === undefined || only === "permissions") {
   const ms = (x: { median: number; p99: number }): string => `${x.median} / ${x.p99}`;
   printTable(
     `Permission requests over MCP, wait already blocking (ms, median / p99; ${runs} requests per CLI)`,
-    ["cli", "model's tool call sent -> wait returns", "of which asked_at -> wait returns", "respond_permission -> command ran", "wait blocked first", "target"],
-    rows.map((r) => [r.provider, ms(r.toolCallToWait), ms(r.askedToWait), ms(r.respondToRan), `${r.waitBlockedFirst}/${runs}`, "< 10"]),
+    [
+      "cli",
+      "model's tool call sent -> wait returns",
+      "of which the CLI: -> asked_at",
+      "the server: asked_at -> wait returns",
+      "respond_permission -> command ran",
+      "wait blocked first",
+      "target",
+    ],
+    rows.map((r) => [r.provider, ms(r.toolCallToWait), ms(r.toolCallToAsked), ms(r.askedToWait), ms(r.respondToRan), `${r.waitBlockedFirst}/${runs}`, "< 10"]),
   );
   save("permissions", { results: rows });
 }

@@ -19,11 +19,13 @@ export interface PermissionResult {
   provider: Provider;
   /** The model's tool call sent (fake's last byte) -> `wait` returns with the request; the CLI's time to ask included. */
   toolCallToWait: Summary;
-  /** The server's share: the request recorded (`asked_at`, ms resolution) -> `wait` returns. */
+  /** The CLI's share: the model's tool call sent -> the server recorded the request (`asked_at`, ms resolution). */
+  toolCallToAsked: Summary;
+  /** The server's share: the request recorded (`asked_at`) -> `wait` returns. */
   askedToWait: Summary;
   /** `respond_permission` allow sent -> the command's file exists (polled every ms). */
   respondToRan: Summary;
-  /** Runs in which `wait` was blocking before the model's tool call went out (all of them, or the figure means less). */
+  /** Runs in which `wait` was blocking before the model's tool call went out; only those count in toolCallToWait, toolCallToAsked and askedToWait. */
   waitBlockedFirst: number;
 }
 
@@ -54,6 +56,7 @@ async function oneCli(r: McpRig, provider: Provider, runs: number): Promise<Perm
   const { agent_id: id } = await r.call<{ agent_id: string }>("launch_agent", { provider, model, prompt: "warm up" });
   await untilFinished(r, id);
   const toWait: number[] = [];
+  const cli: number[] = [];
   const asked: number[] = [];
   const ran: number[] = [];
   let blockedFirst = 0;
@@ -68,12 +71,16 @@ async function oneCli(r: McpRig, provider: Provider, runs: number): Promise<Perm
     if (request === undefined) throw new Error(`${provider}: wait returned without a permission request: ${JSON.stringify(out)}`);
     const call = r.fakes[provider].requests.find((q) => q.lastUserText.includes(file) && q.reply === "shell");
     if (call?.endedAt === undefined) throw new Error(`${provider}: no shell tool call in the fake's log for ${file}`);
-    if (waitCalled < call.endedAt) blockedFirst += 1;
-    toWait.push(returned - call.endedAt);
     const poll = await r.call<Poll>("poll_agent", { agent_id: id, tail_chars: 0 });
     const askedAt = poll.pending_permissions?.find((p) => p.request_id === request.request_id)?.asked_at;
     if (askedAt === undefined) throw new Error(`${provider}: request ${request.request_id} not pending`);
-    asked.push(returnedEpoch - Date.parse(askedAt));
+    // A run whose wait arrived after the request measures the call, not the wake-up: left out.
+    if (waitCalled < call.endedAt) {
+      blockedFirst += 1;
+      toWait.push(returned - call.endedAt);
+      cli.push(Date.parse(askedAt) - (performance.timeOrigin + call.endedAt));
+      asked.push(returnedEpoch - Date.parse(askedAt));
+    }
     const sent = performance.now();
     const respond = r.call("respond_permission", { agent_id: id, request_id: request.request_id, decision: "allow" });
     ran.push(await fileAppears(join(r.env.cwd, file), sent));
@@ -84,6 +91,7 @@ async function oneCli(r: McpRig, provider: Provider, runs: number): Promise<Perm
   return {
     provider,
     toolCallToWait: summarize(toWait),
+    toolCallToAsked: summarize(cli),
     askedToWait: summarize(asked),
     respondToRan: summarize(ran),
     waitBlockedFirst: blockedFirst,
