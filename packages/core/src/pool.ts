@@ -62,7 +62,7 @@ export interface ReplicaView {
 
 interface Task {
   text: string;
-  settle: (outcome: InvokeResult | Error) => void;
+  settle: (outcome: InvokeResult | InvokeRunning | Error) => void;
   /** The caller stopped waiting: the result stays with the supervisor for `wait`. */
   detached: boolean;
 }
@@ -151,6 +151,22 @@ export class Pool {
       entry.queue.push(t);
       this.#dispatch(entry);
     });
+  }
+
+  /**
+   * Hands the caller of the task running on `agentId` its "running" answer now (e.g. the task waits
+   * for a permission answer); the task goes on and `wait` reports it. False when no caller waits.
+   */
+  detach(agentId: string): boolean {
+    for (const entry of this.#entries.values()) {
+      const replica = entry.replicas.find((r) => r.agentId === agentId);
+      const task = replica?.running?.task;
+      if (replica === undefined || task === undefined || task.detached) continue;
+      task.detached = true;
+      task.settle({ status: "running", replica: replica.index, agentId });
+      return true;
+    }
+    return false;
   }
 
   /** Starts replicas (up to `replicas`, default the agent's own count) so the next tasks find them warm. */

@@ -66,6 +66,19 @@ describe("Pool", () => {
     expect(await next).toMatchObject({ result: "next answer" });
   });
 
+  it("detach hands the caller running before the deadline; the result then goes to wait", async () => {
+    const { driver, pool, supervisor } = setup();
+    const task = pool.invoke("helper", "asking task", 60_000);
+    await tick();
+    const agentId = pool.list("helper")[0]?.agentId as string;
+    expect(pool.detach(agentId)).toBe(true);
+    expect(await task).toEqual({ status: "running", replica: 0, agentId });
+    expect(pool.detach(agentId)).toBe(false);
+    sessionOf(driver, 0).finish("answer after asking");
+    const waited = await supervisor.wait({ ids: [agentId], mode: "any", timeoutMs: 1 });
+    expect(waited.finished.map((f) => f.result)).toEqual(["answer after asking"]);
+  });
+
   it("interrupts a task that runs past the task timeout", () => {
     const clock = new FakeClock();
     const driver = new FakeDriver("claude");
