@@ -36,6 +36,8 @@ export async function serveStdio(): Promise<void> {
     depth,
     maxDepth: config.max_depth ?? 2,
     ...(ceiling === undefined ? {} : { ceiling }),
+    // The config files' permission rules, before each launch's and each definition's own.
+    permissions: config.permissions,
     stallSeconds: config.stall_seconds ?? 600,
     definitions: agentFiles(ctx),
     routingTable: config.routingTable,

@@ -2,10 +2,12 @@
 // (compatible with Claude Code's .claude/agents), their loading and their system prompts.
 export {
   AgentDefinitionSchema,
+  DefinitionRulesSchema,
   DefinitionScopeSchema,
   FrontmatterSchema,
   LoadedDefinitionSchema,
   type AgentDefinition,
+  type DefinitionRules,
   type DefinitionScope,
   type LoadedDefinition,
 } from "./schema.js";

@@ -71,6 +71,7 @@ export function parseDefinition(file: string, raw: string): { definition?: Agent
       ...(f.effort === undefined ? {} : { effort: f.effort }),
       ...(tools === undefined ? {} : { allowedTools: tools }),
       ...(permission === undefined ? {} : { permissionMode: permission }),
+      ...(f.permissions === undefined ? {} : { permissions: f.permissions }),
       skills: f.skills,
       expertise: f.expertise,
       replicas: f.replicas,

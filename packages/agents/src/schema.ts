@@ -19,7 +19,15 @@ export const KNOWN_KEYS = new Set([
   "expertise",
   "replicas",
   "max_turns_per_process",
+  "permissions",
 ]);
+
+// Rule strings in Claude Code's syntax, one per list item (a rule may hold commas); the server parses them.
+const RuleList = z.array(z.string().min(1));
+
+/** Rules for the agent's permission requests, `{allow, deny, ask}`. */
+export const DefinitionRulesSchema = z.strictObject({ allow: RuleList.optional(), deny: RuleList.optional(), ask: RuleList.optional() });
+export type DefinitionRules = z.infer<typeof DefinitionRulesSchema>;
 
 /** The frontmatter of an agent definition file. */
 export const FrontmatterSchema = z.object({
@@ -36,6 +44,7 @@ export const FrontmatterSchema = z.object({
   expertise: z.array(SafeName).default([]),
   replicas: z.int().min(1).max(16).default(1),
   max_turns_per_process: z.int().min(1).default(20),
+  permissions: DefinitionRulesSchema.optional(),
 });
 
 /** A loaded agent definition: its frontmatter, normalised, and its body (the system prompt). */
@@ -47,6 +56,7 @@ export const AgentDefinitionSchema = z.object({
   effort: z.string().optional(),
   allowedTools: z.array(z.string()).optional(),
   permissionMode: z.string().optional(),
+  permissions: DefinitionRulesSchema.optional(),
   skills: z.array(z.string()),
   expertise: z.array(z.string()),
   replicas: z.int(),

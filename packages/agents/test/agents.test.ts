@@ -102,6 +102,16 @@ describe("loadAgentDefinitions", () => {
     expect(byFile("nofront.md")).toMatchObject({ line: 1 });
   });
 
+  it("reads permissions {allow, deny, ask} as lists of rules (a rule may hold a comma); other keys are errors", () => {
+    const ctx = tree({
+      "project/.claude/agents/ruled.md": "---\nname: ruled\npermissions:\n  allow: ['Bash(npm test:*)', 'Bash(echo a, b)']\n  ask: [Edit]\n---\nx\n",
+      "project/.claude/agents/typo.md": "---\nname: typo\npermissions:\n  alow: [Read]\n---\nx\n",
+    });
+    const { definitions, errors } = loadAgentDefinitions(ctx);
+    expect(definitions).toEqual([expect.objectContaining({ name: "ruled", permissions: { allow: ["Bash(npm test:*)", "Bash(echo a, b)"], ask: ["Edit"] } })]);
+    expect(errors).toEqual([expect.objectContaining({ line: 3, message: expect.stringContaining("permissions") as string })]);
+  });
+
   it("does not end the frontmatter at a --- inside a value", () => {
     const ctx = tree({ "project/.claude/agents/d.md": "---\nname: d\ndescription: before --- after\nprovider: codex\n---\nbody\n" });
     expect(loadAgentDefinitions(ctx).definitions[0]).toMatchObject({ description: "before --- after", provider: "codex", body: "body" });

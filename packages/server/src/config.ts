@@ -3,9 +3,11 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { errorMessage, ProviderSchema, type Provider } from "@subagent-mcp/core";
 import { executableEnvVar } from "@subagent-mcp/drivers/light";
+import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
+import { mergeRules } from "./permissions.js";
 import { trustCommand, untrustedReason } from "./project-policy.js";
 import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
 
@@ -25,6 +27,8 @@ export const ConfigSchema = z.strictObject({
   executables: z.partialRecord(ProviderSchema, z.string().min(1)).optional(),
   /** Routing branch and table overrides (see @subagent-mcp/routing). */
   routing: RoutingConfigSchema.optional(),
+  /** Rules for every sub-agent's permission requests; a project's `allow` rules apply only once the user trusts it. */
+  permissions: PermissionRulesSchema.optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -34,7 +38,9 @@ export const DEFAULT_CAP = 5;
 export const DEFAULT_MAX_DEPTH = 2;
 
 /** The effective configuration, with the routing table already merged. */
-export interface EffectiveConfig extends Omit<Config, "routing"> {
+export interface EffectiveConfig extends Omit<Config, "routing" | "permissions"> {
+  /** The user's rules, then the project's (its allow rules only when trusted). */
+  permissions: PermissionRules;
   routingTable: RoutingTable;
   routingBranch: Branch;
   /** Keys of the project's config left out because the project is not trusted (e.g. "executables.claude"). */
@@ -92,6 +98,9 @@ export function privilegedSettings(project: Config, user: Config): Map<string, s
   if (project.max_depth !== undefined && project.max_depth > depth) out.set("max_depth", `max_depth ${project.max_depth} (yours: ${depth})`);
   const live = user.max_live ?? 2 * DEFAULT_CAP;
   if (project.max_live !== undefined && project.max_live > live) out.set("max_live", `max_live ${project.max_live} (yours: ${live})`);
+  // An allow rule answers a request without anyone seeing it; deny and ask rules only narrow.
+  const allow = project.permissions?.allow ?? [];
+  if (allow.length > 0) out.set("permissions.allow", `permissions.allow ${allow.join(", ")}`);
   return out;
 }
 
@@ -100,9 +109,11 @@ function without(project: Config, keys: string[]): Config {
   const drop = new Set(keys);
   const keep = <T>(section: string, record: Partial<Record<Provider, T>> | undefined): Partial<Record<Provider, T>> =>
     Object.fromEntries(Object.entries(record ?? {}).filter(([provider]) => !drop.has(`${section}.${provider}`)));
-  const { max_depth: maxDepth, max_live: maxLive, ...rest } = project;
+  const { max_depth: maxDepth, max_live: maxLive, permissions, ...rest } = project;
+  const { allow: _allow, ...narrowing } = permissions ?? {};
   return {
     ...rest,
+    ...(permissions === undefined ? {} : { permissions: drop.has("permissions.allow") ? narrowing : permissions }),
     caps: keep("caps", project.caps),
     executables: keep("executables", project.executables),
     ...(maxDepth === undefined || drop.has("max_depth") ? {} : { max_depth: maxDepth }),
@@ -176,6 +187,7 @@ export function loadConfig(options: {
     executables,
     routingTable: mergeRoutingTable(mergeRoutingTable(DEFAULT_TABLE, user.routing), project.routing),
     routingBranch: project.routing?.branch ?? user.routing?.branch ?? "cost_efficiency",
+    permissions: mergeRules(user.permissions, project.permissions),
     ignored,
   };
 }

@@ -1,5 +1,6 @@
 import { basename } from "node:path";
 import { errorMessage } from "@subagent-mcp/core";
+import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { composeSystemPrompt, formatIssue, loadAgentDefinitions, type LoadedDefinition, type SearchContext } from "@subagent-mcp/agents";
 import type { DefinitionSet, PoolDefinition } from "./pool-catalog.js";
 import { definitionPrivileges, trustCommand, untrustedReason } from "./project-policy.js";
@@ -39,6 +40,7 @@ export function agentDefinitionSource(ctx: SearchContext, options: { trust?: Tru
           effort: d.effort,
           allowedTools: d.allowedTools,
           permissionMode: d.permissionMode,
+          permissions: rulesOf(d),
           replicas: d.replicas,
           maxTurnsPerProcess: d.maxTurnsPerProcess,
           systemPrompt: composeSystemPrompt(d, ctx),
@@ -60,4 +62,13 @@ function untrustedGrant(d: LoadedDefinition, cwd: string, trust: TrustStore): st
   const status = trust.status(cwd, d.file, d.sha256);
   if (status === "trusted") return undefined;
   return `${d.file}: ${grants.join(" and ")} in a project's definition need your trust, and ${untrustedReason(status)}; review the file, then run: ${trustCommand(cwd)}`;
+}
+
+// The definition's rules, each parsed now so a typo names its file instead of failing a task later.
+function rulesOf(d: LoadedDefinition): PermissionRules | undefined {
+  if (d.permissions === undefined) return undefined;
+  const parsed = PermissionRulesSchema.safeParse(d.permissions);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `permissions.${i.path.join(".")}: ${i.message}`).join("; ");
+  throw new Error(`${d.file}: ${issues}`);
 }

@@ -1,4 +1,5 @@
 import type { McpServerSpec, Provider, Supervisor } from "@subagent-mcp/core";
+import type { PermissionRules } from "@subagent-mcp/permissions";
 import type { Mailboxes } from "@subagent-mcp/mailbox";
 import type { Branch, RoutingTable } from "@subagent-mcp/routing";
 import type { Outbox } from "./delivery.js";
@@ -23,6 +24,8 @@ export interface ServerDeps {
   maxDepth?: number;
   /** The most this server may grant its sub-agents (see SUBAGENT_MCP_PERMISSION_CEILING); none for a top-level server. */
   ceiling?: Ceiling;
+  /** Rules from the config files for every launch and pool replica, before their own (default none); a nested server keeps only the allow rules its ceiling covers. */
+  permissions?: PermissionRules;
   /** The supervisor's stall window, for hints (default 600 s). */
   stallSeconds?: number;
   /** How often a blocking `wait` sends progress notifications (default 5 s). */
@@ -62,7 +65,8 @@ type Defaulted =
   | "routingBranch"
   | "installed"
   | "orchestration"
-  | "maxResultChars";
+  | "maxResultChars"
+  | "permissions";
 
 /** {@link ServerDeps} as the tools read them: defaults applied, and the costly parts made on first use. */
 export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging"> {

@@ -1,3 +1,6 @@
+import { homedir } from "node:os";
+import type { PermissionRequest, PermissionRuling } from "@subagent-mcp/core";
+import { decide, type PermissionRules } from "@subagent-mcp/permissions";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
 
@@ -90,4 +93,37 @@ export function grant(request: GrantRequest, ceiling: Ceiling | undefined, what:
     );
   }
   return { level, mode: asked ?? (level === "default" ? undefined : level), tools: request.tools };
+}
+
+/** Rules with the allow rules a ceiling does not cover left out (a nested server's config grants no more than it was given). */
+export function withinCeiling(rules: PermissionRules, ceiling: Ceiling | undefined): PermissionRules {
+  const allowed = ceiling?.tools;
+  if (allowed === undefined || rules.allow === undefined) return rules;
+  return { ...rules, allow: rules.allow.filter((rule) => allowed.some((a) => covers(a, rule))) };
+}
+
+/** Rule sets combined: every rule of each applies, and deny beats ask beats allow across all of them. */
+export function mergeRules(...sets: (PermissionRules | undefined)[]): PermissionRules {
+  const out: PermissionRules = {};
+  for (const key of ["allow", "deny", "ask"] as const) {
+    const rules = [...new Set(sets.flatMap((set) => set?.[key] ?? []))];
+    if (rules.length > 0) out[key] = rules;
+  }
+  return out;
+}
+
+/**
+ * Whether the sub-agent's CLI asks instead of refusing, and the rules that answer first: every
+ * mode asks except bypassPermissions (nothing to ask) and dontAsk (refuse what is not allowed).
+ * `rules` is read per request (a pool agent's follow its definition file).
+ */
+export function asking(
+  mode: string | undefined,
+  level: string,
+  rules: () => PermissionRules,
+  cwd: string,
+): { askPermissions?: true; permissionPolicy?: (request: PermissionRequest) => PermissionRuling } {
+  if (level === "bypassPermissions" || mode === "dontAsk") return {};
+  const ctx = { cwd, home: homedir() };
+  return { askPermissions: true, permissionPolicy: (request) => decide(request, rules(), ctx) };
 }

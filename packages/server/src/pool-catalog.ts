@@ -1,8 +1,9 @@
 import { Pool, type PoolAgentSpec, type Provider, type ResetStrategy, type Supervisor } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
+import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "./errors.js";
 import { checkDepth, childEnv, LINEAGE_ENV } from "./nesting.js";
-import { grant, type Ceiling, type Grant } from "./permissions.js";
+import { asking, grant, mergeRules, type Ceiling, type Grant } from "./permissions.js";
 
 /** A pool agent as the server knows it: where it came from and how to launch it. */
 export interface PoolDefinition {
@@ -14,6 +15,8 @@ export interface PoolDefinition {
   effort: string | undefined;
   allowedTools: string[] | undefined;
   permissionMode: string | undefined;
+  /** Rules for its replicas' permission requests, after the config's. */
+  permissions?: PermissionRules | undefined;
   replicas: number;
   maxTurnsPerProcess: number;
   /** The composed, byte-stable system prompt (definition body, skills, expertise). */
@@ -50,15 +53,19 @@ export class PoolCatalog {
   /** Why a definition may not be started from this server (a grant above its ceiling), by agent. */
   #refused = new Map<string, ServerError>();
   readonly #lineage: Lineage;
+  /** The config's rules (every agent's) and each definition's own, as of the last refresh. */
+  readonly #configRules: PermissionRules;
+  #rules = new Map<string, PermissionRules>();
 
   constructor(
     supervisor: Supervisor,
     private readonly source: DefinitionSource,
     private readonly cwd: string,
-    options: { rssCeilingMb?: number; taskTimeoutMs?: number; lineage?: Lineage } = {},
+    options: { rssCeilingMb?: number; taskTimeoutMs?: number; lineage?: Lineage; permissions?: PermissionRules } = {},
   ) {
-    const { lineage, ...poolOptions } = options;
+    const { lineage, permissions, ...poolOptions } = options;
     this.#lineage = lineage ?? { depth: 0, maxDepth: 2, ceiling: undefined };
+    this.#configRules = permissions ?? {};
     this.pool = new Pool(supervisor, { memoryMb: treeRssMb, ...poolOptions });
   }
 
@@ -69,17 +76,41 @@ export class PoolCatalog {
     this.#unusable = unusable ?? {};
     this.#definitions = new Map(definitions.map((d) => [d.name, d]));
     this.#refused.clear();
+    // Replicas look their rules up per request: an edited definition's rules apply without a restart.
+    this.#rules = new Map(definitions.map((d) => [d.name, mergeRules(this.#configRules, d.permissions)]));
     for (const d of definitions) {
       let granted: Grant;
       try {
-        granted = grant({ mode: d.permissionMode, tools: d.allowedTools }, this.#lineage.ceiling, `${d.file} (pool agent "${d.name}")`);
+        const what = `${d.file} (pool agent "${d.name}")`;
+        granted = grant({ mode: d.permissionMode, tools: d.allowedTools }, this.#lineage.ceiling, what);
+        // Allow rules grant without asking, as allowed tools do: no more than this server was given.
+        if (d.permissions?.allow !== undefined) grant({ tools: d.permissions.allow }, this.#lineage.ceiling, `${what} permissions.allow`);
       } catch (error) {
         if (!(error instanceof ServerError)) throw error;
         this.#refused.set(d.name, error);
         continue;
       }
-      this.pool.define(specOf(d, this.cwd, granted, this.#lineage));
+      const asks = asking(d.permissionMode, granted.level, () => this.#rules.get(d.name) ?? this.#configRules, this.cwd);
+      this.pool.define(specOf(d, this.cwd, granted, this.#lineage, this.#returnOnAsk(d.name, asks)));
     }
+  }
+
+  // A task that asks returns its invoke at once (status running, the request pending) instead of at the deadline.
+  #returnOnAsk(name: string, asks: ReturnType<typeof asking>): ReturnType<typeof asking> {
+    const { permissionPolicy: policy } = asks;
+    if (policy === undefined) return asks;
+    return {
+      ...asks,
+      permissionPolicy: (request) => {
+        const ruling = policy(request);
+        // The supervisor parks the replica once the policy returns; detach its caller after that.
+        if (ruling.decision === "ask")
+          queueMicrotask(() => {
+            for (const r of this.pool.list(name)) if (r.agentId !== undefined && r.status === "permission_requested") this.pool.detach(r.agentId);
+          });
+        return ruling;
+      },
+    };
   }
 
   /**
@@ -128,8 +159,8 @@ export interface Lineage {
   ceiling: Ceiling | undefined;
 }
 
-// Replicas are sub-agents like any other: one level deeper, with the grant as their own ceiling, and no mailbox.
-function specOf(d: PoolDefinition, cwd: string, granted: Grant, lineage: Lineage): PoolAgentSpec {
+// Replicas are sub-agents like any other: one level deeper, with the grant as their own ceiling, no mailbox, asking as launches do.
+function specOf(d: PoolDefinition, cwd: string, granted: Grant, lineage: Lineage, asks: ReturnType<typeof asking>): PoolAgentSpec {
   return {
     name: d.name,
     replicas: d.replicas,
@@ -143,6 +174,7 @@ function specOf(d: PoolDefinition, cwd: string, granted: Grant, lineage: Lineage
       ...(d.effort === undefined ? {} : { effort: d.effort }),
       ...(d.allowedTools === undefined ? {} : { allowedTools: d.allowedTools }),
       ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
+      ...asks,
       env: childEnv(lineage, granted, undefined),
       mcpEnv: [...LINEAGE_ENV],
     },

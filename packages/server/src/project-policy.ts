@@ -36,11 +36,18 @@ function toolName(tool: string): string {
 }
 
 /** What a definition grants beyond what an untrusted project may (e.g. "permission_mode bypassPermissions"); empty when nothing. */
-export function definitionPrivileges(d: { permissionMode?: string | undefined; allowedTools?: string[] | undefined }): string[] {
+export function definitionPrivileges(d: {
+  permissionMode?: string | undefined;
+  allowedTools?: string[] | undefined;
+  permissions?: { allow?: string[] | undefined } | undefined;
+}): string[] {
   const out: string[] = [];
   if (d.permissionMode !== undefined && !UNTRUSTED_PERMISSION_MODES.has(d.permissionMode)) out.push(`permission_mode ${d.permissionMode}`);
   const wide = (d.allowedTools ?? []).filter((t) => !UNTRUSTED_TOOLS.has(toolName(t)));
   if (wide.length > 0) out.push(`allowed_tools ${wide.join(", ")}`);
+  // An allow rule answers a request without anyone seeing it, whatever its tool (as in a project's config).
+  const allow = d.permissions?.allow ?? [];
+  if (allow.length > 0) out.push(`permissions.allow ${allow.join(", ")}`);
   return out;
 }
 

@@ -5,6 +5,7 @@ import { Outbox, OutboxServer } from "./delivery.js";
 import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset } from "./deps.js";
 import { OnFirstUse } from "./first-use.js";
 import { limitsFrom } from "./limits.js";
+import { withinCeiling } from "./permissions.js";
 import { registerInterruptAgentTool } from "./tools/interrupt-agent.js";
 import { registerInvokeTool } from "./tools/invoke.js";
 import { registerKillAgentTool } from "./tools/kill-agent.js";
@@ -82,11 +83,13 @@ function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>): Omit<S
   const defaultCwd = deps.defaultCwd ?? process.cwd();
   const depth = deps.depth ?? 0;
   const maxDepth = deps.maxDepth ?? 2;
+  const permissions = withinCeiling(deps.permissions ?? {}, deps.ceiling);
   const pool = new OnFirstUse(async () => {
     const { PoolCatalog } = await import("./pool-catalog.js");
     return new PoolCatalog(await supervisor(), deps.definitions ?? (() => ({ definitions: [], problems: [] })), defaultCwd, {
       ...(deps.poolRssCeilingMb === undefined ? {} : { rssCeilingMb: deps.poolRssCeilingMb }),
       lineage: { depth, maxDepth, ceiling: deps.ceiling },
+      permissions,
     });
   });
   let mode = false;
@@ -102,6 +105,7 @@ function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>): Omit<S
     depth,
     maxDepth,
     ceiling: deps.ceiling,
+    permissions,
     stallSeconds: deps.stallSeconds ?? 600,
     progressEveryMs: deps.progressEveryMs ?? 5_000,
     routingTable: deps.routingTable ?? DEFAULT_TABLE,

@@ -1,6 +1,8 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AuditLog } from "@subagent-mcp/permissions";
+import { loadConfig, TrustStore, type PoolDefinition } from "../src/index.js";
 import { auditTo } from "../src/runtime.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { serverHarness, type ServerHarness } from "./harness.js";
@@ -19,7 +21,7 @@ interface WaitOut {
 }
 interface PollOut {
   status: string;
-  pending_permissions?: (Omit<Ask, "agent_id"> & { input: unknown; asked_at: string })[];
+  pending_permissions?: (Omit<Ask, "agent_id"> & { input: unknown; asked_at: string; options: string[] })[];
   hint?: string;
 }
 
@@ -62,7 +64,7 @@ describe("permission requests over MCP with the real Claude Code", () => {
     expect(ask.summary).toContain("touch asked-and-allowed.txt");
     const poll = await s.call<PollOut>("poll_agent", { agent_id });
     expect(poll.status).toBe("permission_requested");
-    expect(poll.pending_permissions).toMatchObject([{ request_id: ask.request_id, kind: "shell" }]);
+    expect(poll.pending_permissions).toMatchObject([{ request_id: ask.request_id, kind: "shell", options: ["allow", "allow_always", "deny"] }]);
     expect(Date.parse(poll.pending_permissions?.[0]?.asked_at ?? "")).not.toBeNaN();
     expect(poll.hint).toContain("respond_permission");
     const list = await s.call<{ agents: { agent_id: string; status: string; pending_permissions?: number }[] }>("list_agents");
@@ -138,5 +140,102 @@ describe("permission requests over MCP with the real Claude Code", () => {
   it("a rule that does not parse is refused at launch", async () => {
     const s = (h = await serverHarness());
     expect(await s.callError("launch_agent", { provider: "claude", prompt: "x", permissions: { allow: ["Bash(unclosed"] } })).toContain("permissions");
+  });
+});
+
+// The user's config and a project's, in a temporary home and project folder (trust kept there too).
+function configFrom(files: { user?: unknown; project?: unknown }) {
+  const home = mkdtempSync(join(tmpdir(), "rules-"));
+  const cwd = join(home, "project");
+  mkdirSync(cwd);
+  const env = { HOME: home, XDG_CONFIG_HOME: join(home, ".config"), XDG_STATE_HOME: join(home, "state") };
+  const write = (path: string, json: unknown): void => {
+    mkdirSync(join(path, ".."), { recursive: true });
+    writeFileSync(path, JSON.stringify(json));
+  };
+  if (files.user !== undefined) write(join(env.XDG_CONFIG_HOME, "subagent-mcp", "config.json"), files.user);
+  if (files.project !== undefined) write(join(cwd, ".subagent-mcp", "config.json"), files.project);
+  const said: string[] = [];
+  return { cwd, load: () => loadConfig({ cwd, env, warn: (line) => said.push(line) }), said, trust: TrustStore.fromEnv(env) };
+}
+
+const pooled = (name: string, permissions: PoolDefinition["permissions"]): PoolDefinition => ({
+  name,
+  description: undefined,
+  file: `/defs/${name}.md`,
+  provider: "claude",
+  model: undefined,
+  effort: undefined,
+  allowedTools: undefined,
+  permissionMode: undefined,
+  permissions,
+  replicas: 1,
+  maxTurnsPerProcess: 50,
+  systemPrompt: `You are ${name}.`,
+});
+
+describe("permission rules from the config files and agent definitions", () => {
+  it("a config deny rule refuses without asking, even against the launch's own allow", async () => {
+    const { permissions } = configFrom({ user: { permissions: { deny: ["Bash(touch config-denied.txt)"] } } }).load();
+    const t = (h = await serverHarness({ server: { permissions } }));
+    const { agent_id } = await t.call<{ agent_id: string }>("launch_agent", {
+      provider: "claude",
+      prompt: "[[shell:touch config-denied.txt]]",
+      permissions: { allow: ["Bash(touch config-denied.txt)"] },
+    });
+    const out = await t.call<WaitOut>("wait", { agent_ids: [agent_id], timeout_s: 60 });
+    expect(out.permission_requests).toBeUndefined();
+    expect(out.finished.map((f) => f.agent_id)).toEqual([agent_id]);
+    expect(existsSync(join(t.envs.claude.cwd, "config-denied.txt"))).toBe(false);
+    expect(t.fakes.claude.requests.some((r) => JSON.stringify(r.messages).includes("denied by rule Bash(touch config-denied.txt)"))).toBe(true);
+  });
+
+  it("an untrusted project's allow rule is ignored (the agent asks) while its deny rule applies; trust lets the allow in", async () => {
+    const files = configFrom({ project: { permissions: { allow: ["Bash(touch project-allowed.txt)"], deny: ["Bash(touch project-denied.txt)"] } } });
+    const config = files.load();
+    expect(config.ignored).toEqual(["permissions.allow"]);
+    expect(config.permissions).toEqual({ deny: ["Bash(touch project-denied.txt)"] });
+    expect(files.said.join("\n")).toContain("permissions.allow Bash(touch project-allowed.txt)");
+    const t = (h = await serverHarness({ server: { permissions: config.permissions } }));
+    const asked = await t.call<{ agent_id: string }>("launch_agent", {
+      provider: "claude",
+      prompt: "[[shell:touch project-allowed.txt]]",
+      cwd: t.envs.claude.cwd,
+    });
+    expect(await nextAsk(t, asked.agent_id)).toMatchObject({ tool: "Bash" });
+    await t.call("respond_permission", { agent_id: asked.agent_id, decision: "deny", reason: "not now" });
+    await finished(t, asked.agent_id);
+    const denied = await t.call<{ agent_id: string }>("launch_agent", {
+      provider: "claude",
+      prompt: "[[shell:touch project-denied.txt]]",
+      cwd: t.envs.claude.cwd,
+    });
+    const out = await t.call<WaitOut>("wait", { agent_ids: [denied.agent_id], timeout_s: 60 });
+    expect(out.permission_requests).toBeUndefined();
+    expect(out.finished.map((f) => f.agent_id)).toEqual([denied.agent_id]);
+    expect(existsSync(join(t.envs.claude.cwd, "project-denied.txt"))).toBe(false);
+
+    files.trust.grant(files.cwd);
+    expect(files.load().permissions).toEqual({ allow: ["Bash(touch project-allowed.txt)"], deny: ["Bash(touch project-denied.txt)"] });
+  });
+
+  it("a definition's ask rule parks a pooled task (over the config's allow); invoke returns with the request and respond_permission allows it", async () => {
+    const rule = "Bash(touch pooled-asked.txt)";
+    const s = (h = await serverHarness({
+      server: { permissions: { allow: [rule] }, definitions: () => ({ definitions: [pooled("asker", { ask: [rule] })], problems: [] }) },
+    }));
+    const out = await s.call<{ status: string; agent_id: string; permission_requests?: Omit<Ask, "agent_id">[] }>("invoke", {
+      agent: "asker",
+      task: "[[shell:touch pooled-asked.txt]]",
+      timeout_s: 600,
+    });
+    expect(out.status).toBe("running");
+    expect(out.permission_requests).toMatchObject([{ tool: "Bash", kind: "shell" }]);
+    const ask = await nextAsk(s, out.agent_id);
+    expect(ask.request_id).toBe(out.permission_requests?.[0]?.request_id);
+    await s.call("respond_permission", { agent_id: out.agent_id, request_id: ask.request_id, decision: "allow" });
+    const turn = await finished(s, out.agent_id);
+    expect(turn.is_error).toBe(false);
+    expect(existsSync(join(s.envs.claude.cwd, "pooled-asked.txt"))).toBe(true);
   });
 });

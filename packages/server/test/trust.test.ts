@@ -129,6 +129,20 @@ describe("agent definitions a project may not grant", () => {
     expect(edited.unusable?.ops?.[0]).toContain("the file changed since you trusted this project");
   });
 
+  it("a project's definition with allow rules waits for trust; its deny and ask rules need none; a rule that does not parse names its file", () => {
+    const ruled = "---\nname: ruled\npermissions:\n  allow: ['Bash(npm test:*)']\n  deny: ['Bash(rm:*)']\n---\nx\n";
+    const narrow = "---\nname: narrow\npermissions:\n  deny: ['Bash(rm:*)']\n  ask: [Edit]\n---\nx\n";
+    const broken = "---\nname: broken\npermissions:\n  deny: ['Bash(rm']\n---\nx\n";
+    const w = world({ "project/.claude/agents/ruled.md": ruled, "project/.claude/agents/narrow.md": narrow, "project/.claude/agents/broken.md": broken });
+    const source = agentDefinitionSource({ cwd: w.cwd, home: w.home, env: w.env });
+    const before = source();
+    expect(before.definitions.map((d) => [d.name, d.permissions])).toEqual([["narrow", { deny: ["Bash(rm:*)"], ask: ["Edit"] }]]);
+    expect(before.unusable?.ruled?.[0]).toContain("permissions.allow Bash(npm test:*) in a project's definition need your trust");
+    expect(before.unusable?.broken?.[0]).toContain(`${w.cwd}/.claude/agents/broken.md: permissions.deny.0`);
+    w.trust.grant(w.cwd);
+    expect(source().definitions.find((d) => d.name === "ruled")?.permissions).toEqual({ allow: ["Bash(npm test:*)"], deny: ["Bash(rm:*)"] });
+  });
+
   it("the user's own and SUBAGENT_MCP_AGENTS_PATH definitions may grant anything", () => {
     const w = world({ "home/.claude/agents/ops.md": BYPASS, "extra/ops2.md": BYPASS.replace("name: ops", "name: ops2") });
     const loaded = agentDefinitionSource({ cwd: w.cwd, home: w.home, env: { ...w.env, SUBAGENT_MCP_AGENTS_PATH: join(w.root, "extra") } })();

@@ -2,8 +2,9 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { UsageOutSchema } from "./schemas.js";
-import { round, usageOut } from "./wire.js";
+import { describeRequest } from "@subagent-mcp/permissions";
+import { PermissionOutSchema, UsageOutSchema } from "./schemas.js";
+import { permissionOut, round, usageOut } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
 
 export const InvokeInput = {
@@ -22,6 +23,10 @@ export const InvokeOutput = {
   usage: UsageOutSchema.optional(),
   cost_usd: z.number().optional(),
   duration_ms: z.number().optional(),
+  permission_requests: z
+    .array(PermissionOutSchema)
+    .optional()
+    .describe("Set when the task waits for permission: answer each with respond_permission (agent_id, request_id)."),
 };
 
 /** `invoke`: runs a task on a warm replica of a named agent and returns its own result. */
@@ -31,7 +36,7 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
     {
       title: "Invoke a pool agent",
       description:
-        "Run a task on a named, warm agent from the pool (defined in .claude/agents or .subagent-mcp/agents). Tasks queue FIFO across the agent's replicas; each starts with a clean context. Returns the result, or at timeout_s status running with an agent_id for wait.",
+        "Run a task on a named, warm agent from the pool (defined in .claude/agents or .subagent-mcp/agents). Tasks queue FIFO across the agent's replicas; each starts with a clean context. Returns the result, or at timeout_s status running with an agent_id for wait; a task that asks permission returns at once with permission_requests (answer with respond_permission).",
       inputSchema: InvokeInput,
       outputSchema: InvokeOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -42,6 +47,13 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
         catalog.startable(args.agent);
         const out = await catalog.pool.invoke(args.agent, args.task, (args.timeout_s ?? 45) * 1000);
         if (out.status === "running") {
+          const { permissions } = (await deps.supervisor()).get(out.agentId);
+          if (permissions.length > 0) {
+            return ok(
+              { status: "running", agent_id: out.agentId, replica: out.replica, permission_requests: permissions.map(permissionOut) },
+              `The task on ${out.agentId} (replica ${out.replica}) asks permission: ${permissions.map((p) => `${p.request.requestId} ${describeRequest(p.request)}`).join("; ")}. Answer with respond_permission, then call wait with agent_ids ["${out.agentId}"].`,
+            );
+          }
           return ok(
             { status: "running", agent_id: out.agentId, replica: out.replica },
             `Still running on ${out.agentId} (replica ${out.replica}); call wait with agent_ids ["${out.agentId}"].`,

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
-import type { McpServerSpec, PermissionRequest, PermissionRuling } from "@subagent-mcp/core";
-import { decide, PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
-import { homedir } from "node:os";
+import type { McpServerSpec } from "@subagent-mcp/core";
+import { PermissionRulesSchema } from "@subagent-mcp/permissions";
 import { mcpToolName } from "@subagent-mcp/drivers/light";
 import { isAbsolute, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -11,7 +10,7 @@ import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { checkDepth, childEnv, LINEAGE_ENV } from "../nesting.js";
 import type { ToolDeps } from "../deps.js";
-import { grant, PermissionModeSchema } from "../permissions.js";
+import { asking, grant, mergeRules, PermissionModeSchema } from "../permissions.js";
 import { MESSAGING_TOOLS } from "./messages.js";
 import { guard, ok } from "./result.js";
 import { ProviderSchema, StatusSchema } from "./schemas.js";
@@ -87,6 +86,8 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
         const [chosen, ...fallbacks] = route.candidates;
         if (chosen === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
         const cwd = checkCwd(args.cwd, deps.defaultCwd);
+        // The config's rules and the launch's own: deny beats ask beats allow across both.
+        const rules = mergeRules(deps.permissions, args.permissions);
         // The first launch also loads the drivers and, for messaging sub-agents, starts their endpoint.
         const [supervisor, child] = await Promise.all([deps.supervisor(), childMessaging(deps, args.system_prompt_append, granted.tools)]);
         const view = supervisor.launch({
@@ -101,7 +102,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
           ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
           ...(args.label === undefined ? {} : { label: args.label }),
-          ...asking(args.permission_mode, granted.level, args.permissions ?? {}, cwd),
+          ...asking(args.permission_mode, granted.level, () => rules, cwd),
           // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
           env: childEnv(deps, granted, child.id),
           mcpEnv: [...LINEAGE_ENV],
@@ -126,21 +127,6 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
         return ok(out, `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where}); ${fallbacks.length} fallback candidate(s).`);
       }),
   );
-}
-
-/**
- * Whether the sub-agent's CLI asks instead of refusing, and the rules that answer first: every
- * mode asks except bypassPermissions (nothing to ask) and dontAsk (refuse what is not allowed).
- */
-function asking(
-  mode: string | undefined,
-  level: string,
-  rules: PermissionRules,
-  cwd: string,
-): { askPermissions?: true; permissionPolicy?: (request: PermissionRequest) => PermissionRuling } {
-  if (level === "bypassPermissions" || mode === "dontAsk") return {};
-  const ctx = { cwd, home: homedir() };
-  return { askPermissions: true, permissionPolicy: (request) => decide(request, rules, ctx) };
 }
 
 /** The name a sub-agent sees its messaging server under: distinct from a user-wide "subagent-mcp" entry it may also load. */

@@ -1,4 +1,4 @@
-import { AgentStatusSchema, ProviderSchema } from "@subagent-mcp/core";
+import { AgentStatusSchema, PermissionDecisionSchema, ProviderSchema } from "@subagent-mcp/core";
 import { z } from "zod";
 
 // The pieces several tools' input and output schemas share; each tool's own schema sits beside it.
@@ -40,4 +40,5 @@ export const PermissionOutSchema = z.object({
 export const PendingPermissionOutSchema = PermissionOutSchema.extend({
   input: z.unknown().describe("The tool's input as the CLI gave it (JSON text, cut, when over 4 KB)."),
   asked_at: z.string().describe("ISO time of the request."),
+  options: z.array(PermissionDecisionSchema.shape.behavior).describe("The decisions respond_permission can give it."),
 });

@@ -1,4 +1,4 @@
-import type { AgentView, PendingPermission, TurnReport, Usage } from "@subagent-mcp/core";
+import { PermissionDecisionSchema, type AgentView, type PendingPermission, type TurnReport, type Usage } from "@subagent-mcp/core";
 import { describeRequest } from "@subagent-mcp/permissions";
 import type { z } from "zod";
 import type { FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, UsageOutSchema } from "./schemas.js";
@@ -49,5 +49,6 @@ export function pendingPermissionOut(pending: PendingPermission): z.infer<typeof
   // JSON.stringify gives undefined for an undefined input, which its type does not say.
   const json = (JSON.stringify(pending.request.input) as string | undefined) ?? "null";
   const input = json.length <= MAX_INPUT_CHARS ? pending.request.input : `${json.slice(0, MAX_INPUT_CHARS)}… (${json.length} characters)`;
-  return { ...permissionOut(pending), input, asked_at: new Date(pending.askedAt).toISOString() };
+  // Every driver carries all three (a CLI without an "always" option is answered with its one-time allow).
+  return { ...permissionOut(pending), input, asked_at: new Date(pending.askedAt).toISOString(), options: [...PermissionDecisionSchema.shape.behavior.options] };
 }
