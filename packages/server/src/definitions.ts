@@ -4,6 +4,7 @@ import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permi
 import { composeSystemPrompt, formatIssue, loadAgentDefinitions, type LoadedDefinition, type SearchContext } from "@subagent-mcp/agents";
 import type { DefinitionSet, PoolDefinition } from "./pool-catalog.js";
 import { definitionPrivileges, trustCommand, untrustedReason } from "./project-policy.js";
+import { ServerError } from "./errors.js";
 import { TrustStore } from "./trust.js";
 
 /**
@@ -70,5 +71,5 @@ function rulesOf(d: LoadedDefinition): PermissionRules | undefined {
   const parsed = PermissionRulesSchema.safeParse(d.permissions);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => `permissions.${i.path.join(".")}: ${i.message}`).join("; ");
-  throw new Error(`${d.file}: ${issues}`);
+  throw new ServerError("CONFIG_INVALID", `${d.file}: ${issues}`);
 }
