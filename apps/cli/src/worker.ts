@@ -5,7 +5,8 @@ import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
 import { ceilingFrom, childEnv, depthFrom, grant, LINEAGE_ENV, loadConfig, MESSAGING_TOOLS, ServerError, type Grant } from "@subagent-mcp/server";
 import { agentDefinitionSource, createDrivers } from "@subagent-mcp/server/runtime";
-import { Worker, WorkerFiles } from "@subagent-mcp/worker";
+import { AuditLog } from "@subagent-mcp/permissions";
+import { Worker, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { z } from "zod";
 import { cliContext, mailboxes, type CliContext } from "./context.js";
@@ -48,6 +49,22 @@ function list(value: string | undefined): string[] | undefined {
         .filter(Boolean);
 }
 
+// A rule can hold commas (`Bash(npm run a,b)`): several rules are several flags, not one list.
+function rules(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+function rulesOrFail(args: Record<string, unknown>): ReturnType<typeof workerRules> {
+  try {
+    const given = { allow: rules(args.allow), deny: rules(args.deny), ask: rules(args.ask) };
+    return workerRules(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)));
+  } catch (error) {
+    if (error instanceof WorkerError) fail(error.message);
+    throw error;
+  }
+}
+
 function seconds(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -75,6 +92,11 @@ export const workerCommand = defineCommand({
     "turn-timeout": { type: "string", description: "Seconds a turn may run before it is interrupted and retried (default 600)" },
     "max-attempts": { type: "string", description: "Deliveries of a message before it is dead-lettered (default 3)" },
     "retry-ms": { type: "string", description: "Backoff base after a failed turn, doubled each attempt (default 2000)" },
+    approver: { type: "string", description: "Mailbox asked about permission requests the rules leave open (answers: allow, allow always, deny: reason)" },
+    allow: { type: "string", description: "Permission rule to allow without asking, e.g. 'Bash(npm test:*)' (repeatable)" },
+    deny: { type: "string", description: "Permission rule to deny (repeatable)" },
+    ask: { type: "string", description: "Permission rule to always ask the approver about (repeatable)" },
+    "permission-timeout": { type: "string", description: "Seconds a request waits for the approver before it is denied (default 300)" },
     once: { type: "boolean", description: "Answer one wake's messages, then exit" },
     print: { type: "boolean", description: "Show the session it would start, and exit" },
   },
@@ -93,6 +115,9 @@ export const workerCommand = defineCommand({
     const model = args.model ?? definition?.model;
     const effort = args.effort ?? definition?.effort;
     const permissionMode = args["permission-mode"] ?? definition?.permissionMode;
+    const approver = args.approver === undefined ? undefined : SafeName.safeParse(args.approver);
+    if (approver !== undefined && !approver.success) fail(`--approver: ${approver.error.issues[0]?.message ?? "invalid"} (got "${args.approver ?? ""}")`);
+    const permissionRules = rulesOrFail(args);
     // A worker started inside a sub-agent grants its session no more than that sub-agent has.
     const granted = grantOrFail({ mode: permissionMode, tools: userTools }, process.env);
     const spec: SessionSpec = {
@@ -114,6 +139,8 @@ export const workerCommand = defineCommand({
       ...(effort === undefined ? {} : { effort }),
       ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
       ...(definition === undefined ? {} : { systemPromptAppend: definition.systemPrompt }),
+      // With an approver or rules, what the mode does not allow is asked of us (rules first, then the approver; no approver: denied).
+      ...(approver === undefined && Object.keys(permissionRules).length === 0 ? {} : { askPermissions: true }),
     };
     const files = new WorkerFiles(join(ctx.stateDir, "workers", name.data));
     const maxAttempts = Number(args["max-attempts"] ?? 3);
@@ -140,6 +167,10 @@ export const workerCommand = defineCommand({
       files,
       turnTimeoutMs: seconds(args["turn-timeout"], "--turn-timeout", 600_000),
       retryBaseMs,
+      rules: permissionRules,
+      ...(approver === undefined ? {} : { approver: approver.data }),
+      permissionTimeoutMs: seconds(args["permission-timeout"], "--permission-timeout", 300_000),
+      audit: new AuditLog({ path: join(ctx.stateDir, "permissions.jsonl") }),
       say: (line) => process.stderr.write(`worker ${name.data}: ${line}\n`),
     });
     const stop = new AbortController();

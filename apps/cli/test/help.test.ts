@@ -15,21 +15,22 @@ describe("subagent-mcp binary", () => {
     expect(stdout).toMatchInlineSnapshot(`
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP. (subagent-mcp v0.0.0)
 
-      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|trust
+      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|permissions|trust
 
       COMMANDS
 
-              mcp    Serve the subagent-mcp tools over MCP on stdio (the default command).                                                     
-            setup    Register the subagent-mcp server with Claude Code, Codex and Gemini CLI (every host found, or --host).                    
-             init    Put the subagent-mcp usage instructions (a managed block) into AGENTS.md, CLAUDE.md and GEMINI.md.                        
-           update    Upgrade subagent-mcp with the package manager that installed it, then re-apply what setup and init wrote.                 
-        uninstall    Remove exactly what setup and init added (files the user has not touched since come back byte for byte).                  
-           doctor    Check each agent CLI: found, version, subagent-mcp registered, and a real protocol handshake (no model call).             
-            route    Show the ranked provider/model/effort candidates for a task category and which are available here.                        
-             send    Send a message to an agent's mailbox (a worker, the orchestrator); --wait prints the reply.                               
-           worker    Run an always-on agent that answers its mailbox, one turn per conversation, resumed after restarts.                       
-             mail    Show the mailboxes (or one: its waiting messages and dead letters) without taking anything; --revive retries dead letters.
-            trust    Trust this project's config and agent definitions as they are now (executables, agent permissions); --list, --revoke.     
+                mcp    Serve the subagent-mcp tools over MCP on stdio (the default command).                                                     
+              setup    Register the subagent-mcp server with Claude Code, Codex and Gemini CLI (every host found, or --host).                    
+               init    Put the subagent-mcp usage instructions (a managed block) into AGENTS.md, CLAUDE.md and GEMINI.md.                        
+             update    Upgrade subagent-mcp with the package manager that installed it, then re-apply what setup and init wrote.                 
+          uninstall    Remove exactly what setup and init added (files the user has not touched since come back byte for byte).                  
+             doctor    Check each agent CLI: found, version, subagent-mcp registered, and a real protocol handshake (no model call).             
+              route    Show the ranked provider/model/effort candidates for a task category and which are available here.                        
+               send    Send a message to an agent's mailbox (a worker, the orchestrator); --wait prints the reply.                               
+             worker    Run an always-on agent that answers its mailbox, one turn per conversation, resumed after restarts.                       
+               mail    Show the mailboxes (or one: its waiting messages and dead letters) without taking anything; --revive retries dead letters.
+        permissions    List the workers' pending permission requests, or answer one: permissions allow|deny ID                                   
+              trust    Trust this project's config and agent definitions as they are now (executables, agent permissions); --list, --revoke.     
 
       Use subagent-mcp <command> --help for more information about a command.
       "

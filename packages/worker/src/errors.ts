@@ -1,5 +1,5 @@
 /** Stable codes of {@link WorkerError}. */
-export type WorkerErrorCode = "LOCK_UNAVAILABLE";
+export type WorkerErrorCode = "LOCK_UNAVAILABLE" | "INVALID_RULES";
 
 /** The one error class of `@subagent-mcp/worker`; `message` says what was wrong and what to do. */
 export class WorkerError extends Error {

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { errorMessage, ProviderSchema, UsageSchema } from "@subagent-mcp/core";
 import { writeAtomic } from "@subagent-mcp/hooks";
 import { z } from "zod";
+import { PendingApprovals } from "./approval.js";
 import { WorkerError } from "./errors.js";
 
 function alive(pid: number): boolean {
@@ -44,6 +45,11 @@ export class WorkerFiles {
 
   get sessionPath(): string {
     return join(this.dir, "session.json");
+  }
+
+  /** Permission requests waiting for the approver's answer. */
+  get approvals(): PendingApprovals {
+    return new PendingApprovals(join(this.dir, "permissions"));
   }
 
   get logPath(): string {

@@ -1,6 +1,9 @@
 import { errorMessage, type AgentEvent, type Driver, type Session, type SessionSpec, type Usage } from "@subagent-mcp/core";
 import { wakes, type Mailboxes, type Message } from "@subagent-mcp/mailbox";
+import type { AuditLog, PermissionRules } from "@subagent-mcp/permissions";
 import { setTimeout as sleep } from "node:timers/promises";
+import { APPROVAL_THREAD_PREFIX } from "./approval.js";
+import { Approver } from "./approver.js";
 import { conversations, renderTurn, type Conversation } from "./conversation.js";
 import type { TurnLog, WorkerFiles } from "./state.js";
 
@@ -22,6 +25,14 @@ export interface WorkerOptions {
   graceMs?: number;
   /** Human-readable progress (stderr in the CLI). */
   say?: (line: string) => void;
+  /** Permission rules for the session's requests (with `approver`, the session asks for what its mode does not allow). */
+  rules?: PermissionRules;
+  /** The mailbox that answers what the rules leave open; without one those requests are denied. */
+  approver?: string;
+  /** How long an asked request waits for its answer before it is denied (default 300 s). */
+  permissionTimeoutMs?: number;
+  /** Where every permission outcome is recorded. */
+  audit?: AuditLog;
 }
 
 type Exit = TurnLog["exit"];
@@ -43,7 +54,9 @@ export class Worker {
   #sessionId: string | undefined;
   #current: ((outcome: TurnOutcome) => void) | undefined;
   #lastError: string | undefined;
-  readonly #o: Required<Omit<WorkerOptions, "say">> & Pick<WorkerOptions, "say">;
+  #approver: Approver | undefined;
+  readonly #o: Required<Omit<WorkerOptions, "say" | "rules" | "approver" | "permissionTimeoutMs" | "audit">> &
+    Pick<WorkerOptions, "say" | "rules" | "approver" | "permissionTimeoutMs" | "audit">;
 
   constructor(options: WorkerOptions) {
     this.#o = { turnTimeoutMs: 600_000, retryBaseMs: 2_000, batch: 20, graceMs: 30_000, ...options };
@@ -60,12 +73,29 @@ export class Worker {
     for (const m of recovered.dead) {
       if (m.broadcast !== true && m.auto !== true) this.#bounce(m, m.attempts, "the worker stopped while answering it, every time");
     }
+    this.#approver = new Approver({
+      worker: name,
+      mail,
+      cwd: this.#o.spec.cwd,
+      files: this.#o.files.approvals,
+      rules: this.#o.rules ?? {},
+      timeoutMs: this.#o.permissionTimeoutMs ?? 300_000,
+      signal,
+      ...(this.#o.approver === undefined ? {} : { approver: this.#o.approver }),
+      ...(this.#o.audit === undefined ? {} : { audit: this.#o.audit }),
+      ...(this.#o.say === undefined ? {} : { say: this.#o.say }),
+    });
     this.#o.say?.("waiting on its mailbox");
     try {
       while (!signal.aborted) {
         if (!(await mail.wait(name, 300_000, signal, wakes))) continue;
         const batch = mail.receive(name, this.#o.batch);
-        const queue = conversations(batch);
+        // An answer to a permission request that is no longer pending (timed out, withdrawn) is no task.
+        for (const m of batch.filter((m) => m.threadId.startsWith(APPROVAL_THREAD_PREFIX))) {
+          mail.ack(name, m.id);
+          this.#o.say?.(`ignored a late answer from ${m.from} in ${m.threadId}`);
+        }
+        const queue = conversations(batch.filter((m) => !m.threadId.startsWith(APPROVAL_THREAD_PREFIX)));
         const stopping = (): boolean => signal.aborted;
         while (queue.length > 0) {
           const next = queue.shift() as Conversation;
@@ -227,6 +257,12 @@ export class Worker {
         return;
       case "error":
         this.#lastError = event.message;
+        return;
+      case "permission_request":
+        void this.#approver?.handle(session, event.request);
+        return;
+      case "permission_withdrawn":
+        this.#approver?.withdraw(event.requestId);
         return;
       case "turn_end":
         this.#current?.({

@@ -1,0 +1,51 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { PendingApprovals, type PendingApproval } from "@subagent-mcp/worker";
+import { defineCommand } from "citty";
+import { cliContext, mailboxes } from "./context.js";
+import { fail } from "./fail.js";
+
+// The pending permission requests of every worker, read from their files; an answer is the same
+// message an approver would send, in the request's thread, so the worker has one path for both.
+
+function pendingOfAllWorkers(stateDir: string): PendingApproval[] {
+  const root = join(stateDir, "workers");
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => new PendingApprovals(join(root, name, "permissions")).list()).sort((a, b) => a.askedAt.localeCompare(b.askedAt));
+}
+
+/** `subagent-mcp permissions [allow|deny ID]`: list or answer the workers' permission requests. */
+export const permissionsCommand = defineCommand({
+  meta: { name: "permissions", description: "List the workers' pending permission requests, or answer one: permissions allow|deny ID" },
+  args: {
+    action: { type: "positional", description: "allow or deny (none: list)", required: false },
+    id: { type: "positional", description: "The request's id (from the list)", required: false },
+    reason: { type: "string", description: "For deny: the reason the model is told" },
+    always: { type: "boolean", description: "For allow: allow the same again this session without asking" },
+    json: { type: "boolean", description: "List as JSON" },
+  },
+  run({ args }) {
+    const ctx = cliContext();
+    const pending = pendingOfAllWorkers(ctx.stateDir);
+    if (args.action === undefined) {
+      if (args.json) process.stdout.write(`${JSON.stringify(pending, null, 2)}\n`);
+      else if (pending.length === 0) process.stdout.write("no pending permission requests\n");
+      else for (const p of pending) process.stdout.write(`${p.id}  ${p.worker} (approver ${p.approver}, ${p.askedAt})  ${p.summary}\n`);
+      return;
+    }
+    if (args.action !== "allow" && args.action !== "deny") fail(`permissions: expected allow or deny (got "${args.action}")`);
+    if (args.id === undefined) fail(`permissions ${args.action}: which request? (subagent-mcp permissions lists them)`);
+    const found = pending.find((p) => p.id === args.id);
+    if (found === undefined) fail(`permissions: no pending request "${args.id}" (answered, timed out, or never asked)`);
+    const body =
+      args.action === "allow" ? (args.always ? "allow always" : "allow") : `deny${args.reason === undefined ? "" : `: ${args.reason.replace(/\s+/g, " ")}`}`;
+    // Sent as the approver, replying to the question: the worker takes the first answer in the thread.
+    mailboxes(ctx).send({ from: found.approver, to: found.worker, body, priority: "high", threadId: found.id, replyTo: found.messageId });
+    process.stdout.write(`${args.action === "allow" ? "allowed" : "denied"} ${found.id} (${found.worker}: ${found.summary})\n`);
+  },
+});

@@ -1,0 +1,138 @@
+import { Maildir, type Message } from "@subagent-mcp/mailbox";
+import { AuditEntrySchema } from "@subagent-mcp/permissions";
+import { cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
+import { PendingApprovalSchema } from "@subagent-mcp/worker";
+import { execa, type ResultPromise } from "execa";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { bin } from "./e2e.js";
+
+// A worker's permission requests through the built CLI and the real Claude Code: rules first, then
+// its approver's mailbox; answered by a reply in the request's thread or by `subagent-mcp permissions`.
+let env: CliEnvironment | undefined;
+let fake: FakeModelServer | undefined;
+const running: ResultPromise[] = [];
+afterEach(async () => {
+  for (const p of running.splice(0)) p.kill("SIGKILL");
+  await Promise.allSettled(running);
+  await env?.cleanup();
+  await fake?.stop();
+});
+
+async function setup(): Promise<{ e: CliEnvironment; f: FakeModelServer; vars: Record<string, string>; root: string; mail: Maildir }> {
+  const f = (fake = await startFakeFor("claude"));
+  const e = (env = await loopbackEnv("claude", f));
+  const state = join(e.home, "state");
+  const vars = { ...e.env, XDG_STATE_HOME: state, SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude") };
+  const root = join(state, "subagent-mcp");
+  return { e, f, vars, root, mail: new Maildir(join(root, "mail")) };
+}
+
+const cli = (e: CliEnvironment, vars: Record<string, string>, args: string[]) =>
+  execa(process.execPath, [bin, ...args], { cwd: e.cwd, env: vars, extendEnv: false, reject: false });
+
+/** Starts `subagent-mcp worker` with Claude Code's tools (only Read pre-approved) and resolves once it waits on its mailbox. */
+async function startWorker(e: CliEnvironment, vars: Record<string, string>, args: string[]): Promise<{ proc: ResultPromise }> {
+  const proc = execa(process.execPath, [bin, "worker", "--name", "helper", "--allowed-tools", "Read", ...args], {
+    cwd: e.cwd,
+    env: vars,
+    extendEnv: false,
+    reject: false,
+  });
+  running.push(proc);
+  let stderr = "";
+  await new Promise<void>((resolve, reject) => {
+    proc.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes("waiting on")) resolve();
+    });
+    void proc.then((r) => {
+      reject(new Error(`worker exited early (${String(r.exitCode)}): ${stderr}`));
+    });
+  });
+  // Wrapped: an async function returning the process itself would wait for it to end.
+  return { proc };
+}
+
+/** The next message for `name` that `only` accepts, acknowledged. */
+async function next(mail: Maildir, name: string, only: (m: Message) => boolean): Promise<Message> {
+  for (;;) {
+    const [m] = mail.receive(name, 1, only);
+    if (m !== undefined) {
+      mail.ack(name, m.id);
+      return m;
+    }
+    await mail.wait(name, 60_000, undefined, only);
+  }
+}
+
+const asking = (m: Message): boolean => m.threadId.startsWith("permission-");
+
+function audit(root: string): z.infer<typeof AuditEntrySchema>[] {
+  const path = join(root, "permissions.jsonl");
+  if (!existsSync(path)) return [];
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => AuditEntrySchema.parse(JSON.parse(line)));
+}
+
+describe("subagent-mcp worker --approver", () => {
+  it("asks its approver; an allow in the request's thread runs the command and the worker replies", async () => {
+    const { e, f, vars, root, mail } = await setup();
+    await startWorker(e, vars, ["--approver", "boss"]);
+    const task = cli(e, vars, ["send", "helper", "[[shell:touch approved.txt]]", "--from", "boss", "--wait", "--timeout", "60"]);
+    running.push(task);
+
+    const question = await next(mail, "boss", asking);
+    expect(question.from).toBe("helper");
+    expect(question.body).toContain("touch approved.txt");
+    expect(existsSync(join(e.cwd, "approved.txt"))).toBe(false);
+    // The shell sees it too, from the worker's private file.
+    const listed = z.array(PendingApprovalSchema).parse(JSON.parse((await cli(e, vars, ["permissions", "--json"])).stdout));
+    expect(listed).toMatchObject([{ id: question.threadId, worker: "helper", approver: "boss" }]);
+    expect(statSync(join(root, "workers", "helper", "permissions", `${question.threadId}.json`)).mode & 0o777).toBe(0o600);
+
+    mail.send({ from: "boss", to: "helper", body: "Allow", priority: "normal", threadId: question.threadId, replyTo: question.id });
+    const done = await task;
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(done.stdout).toContain(`${f.nonce} tool done`);
+    expect(existsSync(join(e.cwd, "approved.txt"))).toBe(true);
+    expect(JSON.parse((await cli(e, vars, ["permissions", "--json"])).stdout)).toEqual([]);
+    expect(audit(root)).toContainEqual(expect.objectContaining({ by: "approver", agentId: "helper", decision: "allow", request: "Bash: touch approved.txt" }));
+  });
+
+  it("`subagent-mcp permissions deny ID --reason` refuses it and the model hears the reason", async () => {
+    const { e, f, vars, mail } = await setup();
+    await startWorker(e, vars, ["--approver", "boss"]);
+    const task = cli(e, vars, ["send", "helper", "[[shell:touch refused.txt]]", "--from", "boss", "--wait", "--timeout", "60"]);
+    running.push(task);
+
+    const question = await next(mail, "boss", asking);
+    const list = await cli(e, vars, ["permissions"]);
+    expect(list.stdout).toContain(question.threadId);
+    expect(list.stdout).toContain("Bash: touch refused.txt");
+    const denied = await cli(e, vars, ["permissions", "deny", question.threadId, "--reason", "not on a Monday"]);
+    expect(denied.exitCode, denied.stderr).toBe(0);
+
+    const done = await task;
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(existsSync(join(e.cwd, "refused.txt"))).toBe(false);
+    expect(f.requests.some((r) => JSON.stringify(r.messages).includes("not on a Monday"))).toBe(true);
+    const again = await cli(e, vars, ["permissions", "deny", question.threadId]);
+    expect(again.exitCode).not.toBe(0);
+  });
+
+  it("an --allow rule answers without asking the approver", async () => {
+    const { e, f, vars, root, mail } = await setup();
+    await startWorker(e, vars, ["--approver", "boss", "--allow", "Bash(touch:*)"]);
+    const done = await cli(e, vars, ["send", "helper", "[[shell:touch ruled.txt]]", "--from", "boss", "--wait", "--timeout", "60"]);
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(done.stdout).toContain(`${f.nonce} tool done`);
+    expect(existsSync(join(e.cwd, "ruled.txt"))).toBe(true);
+    expect(mail.peek("boss").filter(asking)).toEqual([]);
+    expect(audit(root)).toContainEqual(expect.objectContaining({ by: "rule", decision: "allow", rule: "Bash(touch:*)" }));
+  });
+});

@@ -1,0 +1,130 @@
+import { randomBytes } from "node:crypto";
+import { homedir } from "node:os";
+import { errorMessage, type PermissionDecision, type PermissionRequest, type Session } from "@subagent-mcp/core";
+import type { Mailboxes, Message } from "@subagent-mcp/mailbox";
+import { decide, describeRequest, type AuditLog, type PermissionRules } from "@subagent-mcp/permissions";
+import { APPROVAL_THREAD_PREFIX, parseApproval, type PendingApprovals } from "./approval.js";
+
+export interface ApproverOptions {
+  worker: string;
+  mail: Mailboxes;
+  cwd: string;
+  files: PendingApprovals;
+  rules: PermissionRules;
+  timeoutMs: number;
+  /** The worker's stop: a pending request is denied when it fires. */
+  signal: AbortSignal;
+  approver?: string;
+  audit?: AuditLog;
+  say?: (line: string) => void;
+}
+
+type Who = "rule" | "approver" | "timeout";
+
+const HOW = 'Answer in this thread: "allow", "allow always" or "deny: reason".';
+
+/**
+ * Answers a worker session's permission requests: the rules first; what they leave open goes to the
+ * approver's mailbox as a message, and the answer is the first reply in that message's thread.
+ */
+export class Approver {
+  readonly #waiting = new Map<string, AbortController>();
+
+  constructor(private readonly o: ApproverOptions) {}
+
+  async handle(session: Session, request: PermissionRequest): Promise<void> {
+    const outcome = decide(request, this.o.rules, { cwd: this.o.cwd, home: homedir() });
+    if (outcome.decision !== "ask") {
+      const decision: PermissionDecision = outcome.decision === "allow" ? { behavior: "allow" } : { behavior: "deny", message: outcome.why };
+      this.#answer(session, request, decision, "rule", outcome.why, outcome.rule);
+      return;
+    }
+    if (this.o.approver === undefined) {
+      this.#answer(session, request, { behavior: "deny", message: `${outcome.why}; this worker has no approver` }, "rule", outcome.why);
+      return;
+    }
+    const stop = new AbortController();
+    this.#waiting.set(request.requestId, stop);
+    try {
+      const [decision, who] = await this.#ask(request, this.o.approver, stop.signal);
+      // A withdrawn request has nobody left to answer; it is still recorded.
+      this.#answer(session, request, decision, who, decision.message ?? decision.behavior, undefined, !stop.signal.aborted);
+    } catch (error) {
+      this.#answer(session, request, { behavior: "deny", message: `asking ${this.o.approver} failed: ${errorMessage(error)}` }, "rule", errorMessage(error));
+    } finally {
+      this.#waiting.delete(request.requestId);
+    }
+  }
+
+  /** The session no longer waits for it (the turn ended or was interrupted). */
+  withdraw(requestId: string): void {
+    this.#waiting.get(requestId)?.abort();
+  }
+
+  async #ask(request: PermissionRequest, approver: string, withdrawn: AbortSignal): Promise<[PermissionDecision, Who]> {
+    const { worker, mail, files } = this.o;
+    const id = `${APPROVAL_THREAD_PREFIX}${randomBytes(6).toString("hex")}`;
+    const summary = describeRequest(request);
+    const body = (note: string): string => `${worker} asks permission: ${summary}. ${note}${HOW}\n${JSON.stringify(request)}`;
+    const first = mail.send({ from: worker, to: approver, body: body(""), priority: "high", threadId: id });
+    files.save({ id, worker, approver, messageId: first.id, summary, askedAt: new Date().toISOString(), request });
+    this.o.say?.(`asked ${approver} (${id}): ${summary}`);
+    const timeout = AbortSignal.timeout(this.o.timeoutMs);
+    const signal = AbortSignal.any([timeout, withdrawn, this.o.signal]);
+    const inThread = (m: Message): boolean => m.threadId === id;
+    try {
+      for (let tries = 0; ;) {
+        const answer = await this.#next(inThread, signal);
+        if (answer === undefined) {
+          const why = timeout.aborted
+            ? `no answer from ${approver} within ${Math.round(this.o.timeoutMs / 1000)} s`
+            : withdrawn.aborted
+              ? "the request was withdrawn"
+              : "the worker stopped";
+          return [{ behavior: "deny", message: why }, "timeout"];
+        }
+        const decision = parseApproval(answer.body);
+        if (decision !== undefined) return [decision, "approver"];
+        tries += 1;
+        if (tries >= 2) return [{ behavior: "deny", message: `${approver} did not answer allow or deny` }, "approver"];
+        mail.send({ from: worker, to: answer.from, body: body("That answer was not understood. "), priority: "high", threadId: id, replyTo: answer.id });
+      }
+    } finally {
+      files.remove(id);
+    }
+  }
+
+  /** The next message in the thread, acknowledged; undefined once `signal` fires. */
+  async #next(only: (m: Message) => boolean, signal: AbortSignal): Promise<Message | undefined> {
+    const { worker, mail } = this.o;
+    while (!signal.aborted) {
+      const [message] = mail.receive(worker, 1, only);
+      if (message !== undefined) {
+        mail.ack(worker, message.id);
+        return message;
+      }
+      await mail.wait(worker, 60_000, signal, only);
+    }
+    return undefined;
+  }
+
+  #answer(session: Session, request: PermissionRequest, decision: PermissionDecision, by: Who, reason: string, rule?: string, respond = true): void {
+    this.o.audit?.record({
+      by,
+      agentId: this.o.worker,
+      requestId: request.requestId,
+      tool: request.tool,
+      request: describeRequest(request),
+      decision: decision.behavior,
+      reason,
+      ...(rule === undefined ? {} : { rule }),
+    });
+    this.o.say?.(`${decision.behavior} (${by}): ${describeRequest(request)}`);
+    if (!respond) return;
+    try {
+      session.respondPermission?.(request.requestId, decision);
+    } catch (error) {
+      this.o.say?.(`could not answer the permission request: ${errorMessage(error)}`);
+    }
+  }
+}
