@@ -135,4 +135,30 @@ describe("subagent-mcp worker --approver", () => {
     expect(mail.peek("boss").filter(asking)).toEqual([]);
     expect(audit(root)).toContainEqual(expect.objectContaining({ by: "rule", decision: "allow", rule: "Bash(touch:*)" }));
   });
+
+  it("an answer it cannot read is asked once more, then denied", async () => {
+    const { e, f, vars, mail } = await setup();
+    await startWorker(e, vars, ["--approver", "boss"]);
+    const task = cli(e, vars, ["send", "helper", "[[shell:touch muddled.txt]]", "--from", "boss", "--wait", "--timeout", "60"]);
+    running.push(task);
+    const question = await next(mail, "boss", asking);
+    mail.send({ from: "boss", to: "helper", body: "hmm, maybe", priority: "normal", threadId: question.threadId });
+    const again = await next(mail, "boss", asking);
+    expect(again.body).toContain("not understood");
+    mail.send({ from: "boss", to: "helper", body: "sure thing", priority: "normal", threadId: question.threadId });
+    expect((await task).exitCode).toBe(0);
+    expect(existsSync(join(e.cwd, "muddled.txt"))).toBe(false);
+    expect(f.requests.some((r) => JSON.stringify(r.messages).includes("boss did not answer allow or deny"))).toBe(true);
+  });
+
+  it("an unanswered request is denied after --permission-timeout", async () => {
+    const { e, f, vars, root } = await setup();
+    await startWorker(e, vars, ["--approver", "boss", "--permission-timeout", "1"]);
+
+    const silent = await cli(e, vars, ["send", "helper", "[[shell:touch unanswered.txt]]", "--from", "boss", "--wait", "--timeout", "60"]);
+    expect(silent.exitCode).toBe(0);
+    expect(existsSync(join(e.cwd, "unanswered.txt"))).toBe(false);
+    expect(f.requests.some((r) => JSON.stringify(r.messages).includes("no answer from boss within 1 s"))).toBe(true);
+    expect(audit(root)).toContainEqual(expect.objectContaining({ by: "timeout", decision: "deny", request: "Bash: touch unanswered.txt" }));
+  });
 });
