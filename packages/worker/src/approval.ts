@@ -59,6 +59,13 @@ export class PendingApprovals {
     rmSync(join(this.dir, `${id}.json`), { force: true });
   }
 
+  /** Forgets every request: a new run's session never asked them (the worker starts here). */
+  clear(): number {
+    const all = this.list();
+    for (const p of all) this.remove(p.id);
+    return all.length;
+  }
+
   /** Every readable pending request; files that are not one are skipped. */
   list(): PendingApproval[] {
     let files: string[];

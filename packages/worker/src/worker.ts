@@ -73,6 +73,9 @@ export class Worker {
     for (const m of recovered.dead) {
       if (m.broadcast !== true && m.auto !== true) this.#bounce(m, m.attempts, "the worker stopped while answering it, every time");
     }
+    // Requests left by a run that died while asking have no session waiting for them any more.
+    const stale = this.#o.files.approvals.clear();
+    if (stale > 0) this.#o.say?.(`dropped ${stale} permission request(s) left pending by an earlier run`);
     this.#approver = new Approver({
       worker: name,
       mail,

@@ -32,6 +32,9 @@ describe("PendingApprovals", () => {
     expect(statSync(join(files.dir, "permission-abc.json")).mode & 0o777).toBe(0o600);
     files.remove("permission-abc");
     expect(files.list()).toEqual([]);
+    files.save({ id: "permission-def", worker: "w", approver: "boss", messageId: "m2", summary: "Bash: ls", askedAt: "2026-01-01T00:00:00Z", request });
+    expect(files.clear()).toBe(1);
+    expect(files.list()).toEqual([]);
   });
 });
 
