@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { errorMessage, ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
-import { ceilingFrom, childEnv, depthFrom, grant, LINEAGE_ENV, loadConfig, MESSAGING_TOOLS, ServerError, type Grant } from "@subagent-mcp/server";
+import { ceilingFrom, childEnv, depthFrom, grant, LINEAGE_ENV, loadConfig, mergeRules, MESSAGING_TOOLS, ServerError, type Grant } from "@subagent-mcp/server";
 import { agentDefinitionSource, createDrivers } from "@subagent-mcp/server/runtime";
 import { AuditLog } from "@subagent-mcp/permissions";
 import { Worker, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
@@ -117,7 +117,8 @@ export const workerCommand = defineCommand({
     const permissionMode = args["permission-mode"] ?? definition?.permissionMode;
     const approver = args.approver === undefined ? undefined : SafeName.safeParse(args.approver);
     if (approver !== undefined && !approver.success) fail(`--approver: ${approver.error.issues[0]?.message ?? "invalid"} (got "${args.approver ?? ""}")`);
-    const permissionRules = rulesOrFail(args);
+    // The same rules as the server's agents: the config files', the definition's, then the flags'.
+    const permissionRules = mergeRules(config.permissions, definition?.permissions, rulesOrFail(args));
     // A worker started inside a sub-agent grants its session no more than that sub-agent has.
     const granted = grantOrFail({ mode: permissionMode, tools: userTools }, process.env);
     const spec: SessionSpec = {

@@ -3,7 +3,7 @@ import { AuditEntrySchema } from "@subagent-mcp/permissions";
 import { cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { PendingApprovalSchema } from "@subagent-mcp/worker";
 import { execa, type ResultPromise } from "execa";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -134,6 +134,21 @@ describe("subagent-mcp worker --approver", () => {
     expect(existsSync(join(e.cwd, "ruled.txt"))).toBe(true);
     expect(mail.peek("boss").filter(asking)).toEqual([]);
     expect(audit(root)).toContainEqual(expect.objectContaining({ by: "rule", decision: "allow", rule: "Bash(touch:*)" }));
+  });
+
+  it("a deny rule in the user's config refuses without asking, as the server's agents do", async () => {
+    const { e, f, vars, root, mail } = await setup();
+    const configHome = join(e.home, "config");
+    mkdirSync(join(configHome, "subagent-mcp"), { recursive: true });
+    writeFileSync(join(configHome, "subagent-mcp", "config.json"), JSON.stringify({ permissions: { deny: ["Bash(touch:*)"] } }));
+    const withConfig = { ...vars, XDG_CONFIG_HOME: configHome };
+    await startWorker(e, withConfig, ["--approver", "boss"]);
+    const done = await cli(e, withConfig, ["send", "helper", "[[shell:touch refused.txt]]", "--from", "boss", "--wait", "--timeout", "60"]);
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(existsSync(join(e.cwd, "refused.txt"))).toBe(false);
+    expect(mail.peek("boss").filter(asking)).toEqual([]);
+    expect(audit(root)).toContainEqual(expect.objectContaining({ by: "rule", decision: "deny", rule: "Bash(touch:*)" }));
+    expect(f.requests.length).toBeGreaterThan(0);
   });
 
   it("an answer it cannot read is asked once more, then denied", async () => {

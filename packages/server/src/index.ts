@@ -9,6 +9,7 @@ export { ServerError, type ServerErrorCode } from "./errors.js";
 export { CEILING_ENV, ceilingFrom, checkDepth, childEnv, DEPTH_ENV, depthFrom, LINEAGE_ENV, MAX_DEPTH_ENV, NAME_ENV, TOOLS_CEILING_ENV } from "./nesting.js";
 export {
   grant,
+  mergeRules,
   levelOf,
   PERMISSION_LEVELS,
   PermissionModeSchema,
