@@ -56,3 +56,20 @@ export async function startE2E(extraEnv: Record<string, string> = {}): Promise<E
     },
   };
 }
+
+/** What `wait` answers, as far as the permission tests read it. */
+export interface WaitOut {
+  finished: { agent_id: string; is_error: boolean }[];
+  still_running: string[];
+  permission_requests?: { agent_id: string; request_id: string; kind: string; summary: string }[];
+}
+
+/** Calls wait until `pick` finds what it looks for in an answer. */
+export async function waitFor<T>(s: E2E, agent: string, pick: (out: WaitOut) => T | undefined): Promise<T> {
+  for (;;) {
+    const out = await s.call<WaitOut>("wait", { agent_ids: [agent], timeout_s: 60 });
+    const found = pick(out);
+    if (found !== undefined) return found;
+    if (!out.still_running.includes(agent) && out.finished.length === 0) throw new Error(`nothing more to wait for: ${JSON.stringify(out)}`);
+  }
+}

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startE2E, type E2E } from "./e2e.js";
+import { startE2E, waitFor, type E2E } from "./e2e.js";
 
 // Permission requests end to end for Codex and Gemini CLI: the built server on stdio, the real CLI behind it.
 let e: E2E | undefined;
@@ -9,22 +9,6 @@ afterEach(async () => {
   await e?.close();
   e = undefined;
 });
-
-interface WaitOut {
-  finished: { agent_id: string; is_error: boolean }[];
-  still_running: string[];
-  permission_requests?: { agent_id: string; request_id: string; kind: string; summary: string }[];
-}
-
-// Calls wait until `pick` finds what it looks for in an answer.
-async function waitFor<T>(s: E2E, agent: string, pick: (out: WaitOut) => T | undefined): Promise<T> {
-  for (;;) {
-    const out = await s.call<WaitOut>("wait", { agent_ids: [agent], timeout_s: 60 });
-    const found = pick(out);
-    if (found !== undefined) return found;
-    if (!out.still_running.includes(agent) && out.finished.length === 0) throw new Error(`nothing more to wait for: ${JSON.stringify(out)}`);
-  }
-}
 
 // Codex gets a deny's reason as steering input; ACP has no field for it, so Gemini CLI never sees it.
 // Codex is pinned to the model its config names, which the fake serves with its shell tool.

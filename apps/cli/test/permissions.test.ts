@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startE2E, type E2E } from "./e2e.js";
+import { startE2E, waitFor, type E2E } from "./e2e.js";
 
 // Permission requests end to end: the built server on stdio, the real Claude Code behind it.
 let e: E2E | undefined;
@@ -10,22 +10,6 @@ afterEach(async () => {
   await e?.close();
   e = undefined;
 });
-
-interface WaitOut {
-  finished: { agent_id: string; is_error: boolean }[];
-  still_running: string[];
-  permission_requests?: { agent_id: string; request_id: string; kind: string; summary: string }[];
-}
-
-// Calls wait until `pick` finds what it looks for in an answer.
-async function waitFor<T>(s: E2E, agent: string, pick: (out: WaitOut) => T | undefined): Promise<T> {
-  for (;;) {
-    const out = await s.call<WaitOut>("wait", { agent_ids: [agent], timeout_s: 60 });
-    const found = pick(out);
-    if (found !== undefined) return found;
-    if (!out.still_running.includes(agent) && out.finished.length === 0) throw new Error(`nothing more to wait for: ${JSON.stringify(out)}`);
-  }
-}
 
 describe("permission requests through the built CLI", () => {
   it("ask -> wait shows it -> respond_permission allow -> the file exists", async () => {
