@@ -1,5 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { execa, type ResultPromise } from "execa";
 import { fileURLToPath } from "node:url";
 import { cliExecutable, loopbackEnv, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 
@@ -72,4 +73,30 @@ export async function waitFor<T>(s: E2E, agent: string, pick: (out: WaitOut) => 
     if (found !== undefined) return found;
     if (!out.still_running.includes(agent) && out.finished.length === 0) throw new Error(`nothing more to wait for: ${JSON.stringify(out)}`);
   }
+}
+
+/**
+ * Starts `subagent-mcp worker ARGS` and resolves once it waits on its mailbox (rejects if it exits
+ * first); `running` collects it for the test's clean-up.
+ */
+export async function startWorker(
+  e: CliEnvironment,
+  vars: Record<string, string>,
+  args: string[],
+  running: ResultPromise[],
+): Promise<{ proc: ResultPromise; stderr: () => string }> {
+  const proc = execa(process.execPath, [bin, "worker", ...args], { cwd: e.cwd, env: vars, extendEnv: false, reject: false });
+  running.push(proc);
+  let stderr = "";
+  await new Promise<void>((resolve, reject) => {
+    proc.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes("waiting on")) resolve();
+    });
+    void proc.then((r) => {
+      reject(new Error(`worker exited early (${String(r.exitCode)}): ${stderr}`));
+    });
+  });
+  // Wrapped: an async function returning the process itself would wait for it to end.
+  return { proc, stderr: () => stderr };
 }

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { bin } from "./e2e.js";
+import { bin, startWorker as startWorkerIn } from "./e2e.js";
 
 // A worker's permission requests through the built CLI and the real Claude Code: rules first, then
 // its approver's mailbox; answered by a reply in the request's thread or by `subagent-mcp permissions`.
@@ -34,27 +34,8 @@ const cli = (e: CliEnvironment, vars: Record<string, string>, args: string[]) =>
   execa(process.execPath, [bin, ...args], { cwd: e.cwd, env: vars, extendEnv: false, reject: false });
 
 /** Starts `subagent-mcp worker` with Claude Code's tools (only Read pre-approved) and resolves once it waits on its mailbox. */
-async function startWorker(e: CliEnvironment, vars: Record<string, string>, args: string[]): Promise<{ proc: ResultPromise }> {
-  const proc = execa(process.execPath, [bin, "worker", "--name", "helper", "--allowed-tools", "Read", ...args], {
-    cwd: e.cwd,
-    env: vars,
-    extendEnv: false,
-    reject: false,
-  });
-  running.push(proc);
-  let stderr = "";
-  await new Promise<void>((resolve, reject) => {
-    proc.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes("waiting on")) resolve();
-    });
-    void proc.then((r) => {
-      reject(new Error(`worker exited early (${String(r.exitCode)}): ${stderr}`));
-    });
-  });
-  // Wrapped: an async function returning the process itself would wait for it to end.
-  return { proc };
-}
+const startWorker = (e: CliEnvironment, vars: Record<string, string>, args: string[]) =>
+  startWorkerIn(e, vars, ["--name", "helper", "--allowed-tools", "Read", ...args], running);
 
 /** The next message for `name` that `only` accepts, acknowledged. */
 async function next(mail: Maildir, name: string, only: (m: Message) => boolean): Promise<Message> {

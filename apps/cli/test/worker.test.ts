@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { descendants } from "@subagent-mcp/drivers";
 import { afterEach, describe, expect, it } from "vitest";
-import { bin } from "./e2e.js";
+import { bin, startWorker as startWorkerIn } from "./e2e.js";
 
 let env: CliEnvironment | undefined;
 let fake: FakeModelServer | undefined;
@@ -29,21 +29,7 @@ async function setupClaude(): Promise<{ e: CliEnvironment; f: FakeModelServer; v
 }
 
 /** Starts `subagent-mcp worker` and resolves once it waits on its mailbox. */
-async function startWorker(e: CliEnvironment, vars: Record<string, string>, args: string[]): Promise<{ proc: ResultPromise; stderr: () => string }> {
-  const proc = execa(process.execPath, [bin, "worker", ...args], { cwd: e.cwd, env: vars, extendEnv: false, reject: false });
-  running.push(proc);
-  let stderr = "";
-  await new Promise<void>((resolve, reject) => {
-    proc.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes("waiting on")) resolve();
-    });
-    void proc.then((r) => {
-      reject(new Error(`worker exited early (${String(r.exitCode)}): ${stderr}`));
-    });
-  });
-  return { proc, stderr: () => stderr };
-}
+const startWorker = (e: CliEnvironment, vars: Record<string, string>, args: string[]) => startWorkerIn(e, vars, args, running);
 
 // Claude Code keeps each conversation in $HOME/.claude/projects/<cwd slug>/<session id>.jsonl.
 function transcriptHolds(home: string, sessionId: string, text: string): boolean {

@@ -3,7 +3,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Supervisor, type Driver, type Provider, type SupervisorOptions } from "@subagent-mcp/core";
 import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
 import { loopbackEnv, pinnedCliOptions, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
-import { createServer, type ServerDeps } from "../src/index.js";
+import { createServer, type PoolDefinition, type ServerDeps } from "../src/index.js";
 
 /** An in-process server with real drivers (each CLI in its own loopback env) and a real MCP client. */
 export interface ServerHarness {
@@ -66,5 +66,23 @@ export async function serverHarness(
       await Promise.all(Object.values(fakes).map((f) => f.stop()));
       await Promise.all(Object.values(envs).map((e) => e.cleanup()));
     },
+  };
+}
+
+/** A pool agent definition as the loader would give it, with test defaults. */
+export function poolDefinition(name: string, provider: PoolDefinition["provider"], extra: Partial<PoolDefinition> = {}): PoolDefinition {
+  return {
+    name,
+    description: `${name} agent`,
+    file: `/defs/${name}.md`,
+    provider,
+    model: undefined,
+    effort: undefined,
+    allowedTools: undefined,
+    permissionMode: undefined,
+    replicas: 1,
+    maxTurnsPerProcess: 50,
+    systemPrompt: `You are ${name}.`,
+    ...extra,
   };
 }

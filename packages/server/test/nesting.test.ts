@@ -1,26 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { PoolDefinition } from "../src/index.js";
-import { serverHarness, type ServerHarness } from "./harness.js";
+import { poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
 
 interface Finished {
   agent_id: string;
   result: string;
 }
 
-const def = (name: string, extra: Partial<PoolDefinition> = {}): PoolDefinition => ({
-  name,
-  description: `${name} agent`,
-  file: `/defs/${name}.md`,
-  provider: "codex",
-  model: undefined,
-  effort: undefined,
-  allowedTools: undefined,
-  permissionMode: undefined,
-  replicas: 1,
-  maxTurnsPerProcess: 50,
-  systemPrompt: `You are ${name}.`,
-  ...extra,
-});
+const def = (name: string, extra: Partial<PoolDefinition> = {}): PoolDefinition => poolDefinition(name, "codex", extra);
 
 // The sub-agent's shell shows what it inherited.
 const SHOW = "[[shell:echo depth=$SUBAGENT_MCP_DEPTH max=$SUBAGENT_MCP_MAX_DEPTH ceiling=$SUBAGENT_MCP_PERMISSION_CEILING tools=$SUBAGENT_MCP_TOOLS_CEILING]]";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { PoolDefinition } from "../src/index.js";
-import { serverHarness, type ServerHarness } from "./harness.js";
+import { poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
 
 interface Invoked {
   status: string;
@@ -11,20 +11,7 @@ interface Invoked {
   usage?: { output: number };
 }
 
-const def = (name: string, provider: PoolDefinition["provider"], extra: Partial<PoolDefinition> = {}): PoolDefinition => ({
-  name,
-  description: `${name} agent`,
-  file: `/defs/${name}.md`,
-  provider,
-  model: undefined,
-  effort: undefined,
-  allowedTools: undefined,
-  permissionMode: undefined,
-  replicas: 1,
-  maxTurnsPerProcess: 50,
-  systemPrompt: `You are ${name}.`,
-  ...extra,
-});
+const def = poolDefinition;
 
 let h: ServerHarness | undefined;
 afterEach(async () => {
