@@ -34,6 +34,12 @@ export interface LaunchRequest extends SessionSpec {
    * agent in `permission_requested` until `respondPermission` (or the timeout) answers.
    */
   permissionPolicy?: (request: PermissionRequest) => PermissionRuling;
+  /**
+   * Work that must be done before the CLI starts (e.g. making the agent's git worktree and running
+   * its setup), given the agent's id. It may move the agent to another `cwd`. A failure ends the
+   * agent `errored` with the error's message and no failover: another CLI would find the same.
+   */
+  prepare?: (agentId: string) => Promise<{ cwd?: string } | undefined>;
 }
 
 /** What an agent's rules say about one request, and why (for the audit). */
@@ -107,6 +113,8 @@ export interface AgentRecord {
   readonly unannounced: string[];
   /** When its session ended (alive turned false): the oldest ended records are freed first. */
   endedAt?: number;
+  /** Set once `request.prepare` succeeded: a failover or restart does not prepare again. */
+  prepared?: boolean;
 }
 
 /** Builds the view of a record at time `now`. */

@@ -17,6 +17,12 @@ export interface PoolAgentSpec {
   maxTurnsPerProcess: number;
   /** "reset": a confirmed in-process reset; "respawn": a fresh process, a pre-warmed spare taking over. */
   resetStrategy: ResetStrategy;
+  /**
+   * After each task, before the replica takes the next: puts the task's work somewhere of its own
+   * (e.g. a branch) and returns the replica's workspace to its start. What it returns reaches the
+   * task's caller as `work`. A failure retires the replica (its workspace, with the work, is left as is).
+   */
+  settle?: (agentId: string) => Promise<Record<string, unknown> | undefined>;
 }
 
 /** A task's answer, delivered to its own caller. */
@@ -29,6 +35,8 @@ export interface InvokeResult {
   durationMs: number;
   replica: number;
   agentId: string;
+  /** What the spec's `settle` said about the task's work (e.g. the branch holding it). */
+  work?: Record<string, unknown>;
 }
 
 /** The deadline passed first: the task goes on, and `wait` on `agentId` reports it. */
@@ -286,9 +294,12 @@ export class Pool {
       this.#clock.clearTimeout(running.timer);
       replica.running = undefined;
       replica.turnsServed += 1;
-      if (!running.task.detached) {
-        this.supervisor.takeReport(report.agentId, report.turn);
-        running.task.settle({
+      const task = running.task;
+      // Taken now, so that no `wait` reports it while the work is being settled.
+      if (!task.detached) this.supervisor.takeReport(report.agentId, report.turn);
+      const deliver = (work: Record<string, unknown> | undefined) => {
+        if (task.detached) return;
+        task.settle({
           status: "done",
           result: report.result,
           isError: report.isError,
@@ -297,13 +308,33 @@ export class Pool {
           durationMs: report.durationMs,
           replica: replica.index,
           agentId: report.agentId,
+          ...(work === undefined ? {} : { work }),
         });
-      }
-      this.#afterTask(entry, replica).catch((error: unknown) => {
-        // A replica that can't be reset or replaced leaves the pool; queued tasks get a new one.
+      };
+      const retire = (error: unknown) => {
+        // A replica that can't be reset or replaced leaves the pool; queued tasks fail with the reason.
         entry.replicas.splice(entry.replicas.indexOf(replica), 1);
         for (const t of entry.queue.splice(0)) t.settle(error instanceof Error ? error : new Error(String(error)));
-      });
+      };
+      const settle = entry.spec.settle;
+      if (settle === undefined) {
+        deliver(undefined);
+        this.#afterTask(entry, replica).catch(retire);
+        return;
+      }
+      settle(report.agentId)
+        .then(
+          (work) => {
+            deliver(work);
+            return this.#afterTask(entry, replica);
+          },
+          (error: unknown) => {
+            // The work stays where it is: a fresh process (and workspace) takes the replica's place.
+            deliver({ error: error instanceof Error ? error.message : String(error) });
+            return this.#replace(entry, replica);
+          },
+        )
+        .catch(retire);
       return;
     }
   }

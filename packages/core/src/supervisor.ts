@@ -63,6 +63,7 @@ export class Supervisor {
   readonly #admission: Admission;
   readonly #health: HealthTick;
   readonly #permissionTimers: PermissionTimers;
+  readonly #endListeners = new Set<(view: AgentView) => void>();
   #closed = false;
 
   constructor(readonly options: SupervisorOptions) {
@@ -230,6 +231,12 @@ export class Supervisor {
     return this.#reports.listen(listener);
   }
 
+  /** Calls `listener` once an agent's session has ended for good (killed, exited, closed), after any failover. */
+  onEnd(listener: (view: AgentView) => void): () => void {
+    this.#endListeners.add(listener);
+    return () => this.#endListeners.delete(listener);
+  }
+
   /** Removes a turn's report so that `wait` won't report it: its result was delivered another way. */
   takeReport(id: string, turn: number): TurnReport | undefined {
     return this.#reports.take(this.#record(id), turn);
@@ -259,9 +266,33 @@ export class Supervisor {
     for (const record of this.#records.values()) this.#apply(record, { type: "tick", at, stallMs: this.#stallMs });
   }
 
+  // A launch with work to do first (see LaunchRequest.prepare) starts its CLI once that is done,
+  // unless the agent was killed or failed over meanwhile; until then follow-ups wait in the backlog.
   #start(record: AgentRecord): void {
+    const prepare = record.request.prepare;
+    if (prepare === undefined || record.prepared === true) {
+      this.#spawn(record);
+      return;
+    }
+    const epoch = record.epoch;
+    const current = () => record.epoch === epoch && record.state.alive;
+    prepare(record.id).then(
+      (moved) => {
+        record.prepared = true;
+        if (moved?.cwd !== undefined) record.request = { ...record.request, cwd: moved.cwd };
+        if (current()) this.#spawn(record);
+      },
+      (error: unknown) => {
+        if (!current()) return;
+        this.#onEvent(record, { type: "error", message: error instanceof Error ? error.message : String(error), transient: false });
+        this.#onEvent(record, { type: "exit", code: null, signal: null });
+      },
+    );
+  }
+
+  #spawn(record: AgentRecord): void {
     const driver = this.options.drivers[record.request.provider];
-    const { provider: _p, prompt, label: _l, fallbacks: _f, id: _i, pinned: _k, permissionPolicy: _r, ...spec } = record.request;
+    const { provider: _p, prompt, label: _l, fallbacks: _f, id: _i, pinned: _k, permissionPolicy: _r, prepare: _q, ...spec } = record.request;
     const epoch = record.epoch;
     try {
       if (driver === undefined) throw new CoreError("NO_DRIVER", `no driver is configured for provider "${record.request.provider}"`);
@@ -351,6 +382,19 @@ export class Supervisor {
     if (before.status !== after.status || ended) this.#admission.drain(provider);
     if (ended) this.#freeEnded();
     this.#waiters.notify();
+    // A failover above may have revived it: only an agent still ended is over.
+    if (ended && !record.state.alive) this.#tellEnd(record);
+  }
+
+  #tellEnd(record: AgentRecord): void {
+    const view = viewOf(record, this.#clock.now(), undefined);
+    for (const listener of this.#endListeners) {
+      try {
+        listener(view);
+      } catch {
+        // a listener's failure must not break the agent's bookkeeping
+      }
+    }
   }
 
   // New requests are for the next wait to report; gone ones are not.
