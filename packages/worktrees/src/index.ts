@@ -1,0 +1,11 @@
+// Public API of @subagent-mcp/worktrees: one git worktree per sub-agent, so parallel agents never share a checkout.
+export { agentCwd, createWorktree, type CreateWorktreeOptions } from "./create.js";
+export { WorktreeError, type WorktreeErrorCode } from "./errors.js";
+export { copyIncluded } from "./include.js";
+export { listWorktrees, pruneWorktrees, type ListedWorktree } from "./list.js";
+export { WorktreeRecordSchema, type WorktreeRecord } from "./record.js";
+export { releaseWorktree } from "./release.js";
+export { findRepo } from "./repo.js";
+export { runSetup } from "./setup.js";
+export { snapshotAndReset } from "./snapshot.js";
+export { worktreeStatus, type WorktreeStatus } from "./status.js";
