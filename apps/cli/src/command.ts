@@ -24,6 +24,7 @@ export const mainCommand = defineCommand({
     mail: () => import("./mail.js").then((m) => m.mailCommand),
     permissions: () => import("./permissions.js").then((m) => m.permissionsCommand),
     trust: () => import("./trust.js").then((m) => m.trustCommand),
+    worktrees: () => import("./worktrees.js").then((m) => m.worktreesCommand),
   },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await (await import("./mcp.js")).serveStdio();

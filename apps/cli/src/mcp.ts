@@ -48,6 +48,12 @@ export async function serveStdio(): Promise<void> {
     ...toolsets(ctx.env.SUBAGENT_MCP_TOOLSETS),
     // Sub-agents reach their own messaging tools over loopback HTTP, no process each; SUBAGENT_MCP_CHILD_MESSAGING=0: none at all.
     childMessaging: ctx.env.SUBAGENT_MCP_CHILD_MESSAGING !== "0",
+    // isolation: "worktree" puts worktrees under the state dir, readied by the config's setup command.
+    worktrees: {
+      stateDir: ctx.stateDir,
+      ...(config.worktree?.setup === undefined ? {} : { setup: config.worktree.setup }),
+      ...(config.worktree?.setup_timeout_s === undefined ? {} : { setupTimeoutMs: config.worktree.setup_timeout_s * 1000 }),
+    },
   });
   let closing = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {

@@ -5,6 +5,7 @@ export {
   DefinitionRulesSchema,
   DefinitionScopeSchema,
   FrontmatterSchema,
+  IsolationSchema,
   LoadedDefinitionSchema,
   type AgentDefinition,
   type DefinitionRules,

@@ -72,6 +72,8 @@ export function parseDefinition(file: string, raw: string): { definition?: Agent
       ...(tools === undefined ? {} : { allowedTools: tools }),
       ...(permission === undefined ? {} : { permissionMode: permission }),
       ...(f.permissions === undefined ? {} : { permissions: f.permissions }),
+      ...(f.isolation === undefined ? {} : { isolation: f.isolation }),
+      ...(f.base === undefined ? {} : { base: f.base }),
       skills: f.skills,
       expertise: f.expertise,
       replicas: f.replicas,

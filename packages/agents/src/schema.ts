@@ -20,6 +20,8 @@ export const KNOWN_KEYS = new Set([
   "replicas",
   "max_turns_per_process",
   "permissions",
+  "isolation",
+  "base",
 ]);
 
 // Rule strings in Claude Code's syntax, one per list item (a rule may hold commas); the server parses them.
@@ -28,6 +30,9 @@ const RuleList = z.array(z.string().min(1));
 /** Rules for the agent's permission requests, `{allow, deny, ask}`. */
 export const DefinitionRulesSchema = z.strictObject({ allow: RuleList.optional(), deny: RuleList.optional(), ask: RuleList.optional() });
 export type DefinitionRules = z.infer<typeof DefinitionRulesSchema>;
+
+/** Where an agent works: in the given directory (`none`), or in a git worktree of its own on its own branch. */
+export const IsolationSchema = z.enum(["none", "worktree"]);
 
 /** The frontmatter of an agent definition file. */
 export const FrontmatterSchema = z.object({
@@ -45,6 +50,10 @@ export const FrontmatterSchema = z.object({
   replicas: z.int().min(1).max(16).default(1),
   max_turns_per_process: z.int().min(1).default(20),
   permissions: DefinitionRulesSchema.optional(),
+  /** `worktree` (as in Claude Code's agent files): each replica works in a git worktree of its own. */
+  isolation: IsolationSchema.optional(),
+  /** The ref a replica's worktree starts from (default: the repository's HEAD). */
+  base: z.string().min(1).optional(),
 });
 
 /** A loaded agent definition: its frontmatter, normalised, and its body (the system prompt). */
@@ -57,6 +66,8 @@ export const AgentDefinitionSchema = z.object({
   allowedTools: z.array(z.string()).optional(),
   permissionMode: z.string().optional(),
   permissions: DefinitionRulesSchema.optional(),
+  isolation: IsolationSchema.optional(),
+  base: z.string().optional(),
   skills: z.array(z.string()),
   expertise: z.array(z.string()),
   replicas: z.int(),

@@ -33,7 +33,7 @@ export interface LaunchRequest extends SessionSpec {
    * Rules for the agent's permission requests: allow or deny answers one at once; ask parks the
    * agent in `permission_requested` until `respondPermission` (or the timeout) answers.
    */
-  permissionPolicy?: (request: PermissionRequest) => PermissionRuling;
+  permissionPolicy?: (request: PermissionRequest, agent: { id: string; cwd: string }) => PermissionRuling;
   /**
    * Work that must be done before the CLI starts (e.g. making the agent's git worktree and running
    * its setup), given the agent's id. It may move the agent to another `cwd`. A failure ends the

@@ -22,7 +22,9 @@ export interface PoolAgentSpec {
    * (e.g. a branch) and returns the replica's workspace to its start. What it returns reaches the
    * task's caller as `work`. A failure retires the replica (its workspace, with the work, is left as is).
    */
-  settle?: (agentId: string) => Promise<Record<string, unknown> | undefined>;
+  settle?: (agentId: string, task: string) => Promise<Record<string, unknown> | undefined>;
+  /** Compared, with the rest, when the agent is defined again (functions are not): what its functions do, e.g. "worktree from main". */
+  variant?: string;
 }
 
 /** A task's answer, delivered to its own caller. */
@@ -322,7 +324,7 @@ export class Pool {
         this.#afterTask(entry, replica).catch(retire);
         return;
       }
-      settle(report.agentId)
+      settle(report.agentId, task.text)
         .then(
           (work) => {
             deliver(work);

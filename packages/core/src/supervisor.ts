@@ -156,7 +156,8 @@ export class Supervisor {
   send(id: string, text: string): AgentView {
     const record = this.#record(id);
     if (!record.state.alive) {
-      const why = record.state.note === undefined ? "" : ` (${record.state.note})`;
+      const cause = record.state.note ?? record.state.lastError?.message;
+      const why = cause === undefined ? "" : ` (${cause})`;
       throw new CoreError("AGENT_NOT_ALIVE", `agent ${id} is ${record.state.status} and its session has ended${why}; launch a new agent to continue`);
     }
     if (record.session === undefined) record.backlog.push(text);
@@ -320,7 +321,7 @@ export class Supervisor {
   // Rules answer first; only what they leave open parks the agent. A request the state cannot
   // take (no turn under way, too many pending) is denied rather than left hanging.
   #onPermissionRequest(record: AgentRecord, request: PermissionRequest, at: number): void {
-    const ruled = record.request.permissionPolicy?.(request);
+    const ruled = record.request.permissionPolicy?.(request, { id: record.id, cwd: record.request.cwd });
     const rule = ruled?.rule === undefined ? {} : { rule: ruled.rule };
     if (ruled !== undefined && ruled.decision !== "ask") {
       const decision: PermissionDecision = ruled.decision === "allow" ? { behavior: "allow" } : { behavior: "deny", message: `Denied: ${ruled.why}.` };

@@ -29,6 +29,14 @@ export const ConfigSchema = z.strictObject({
   routing: RoutingConfigSchema.optional(),
   /** Rules for every sub-agent's permission requests; a project's `allow` rules apply only once the user trusts it. */
   permissions: PermissionRulesSchema.optional(),
+  /** `isolation: "worktree"`: a shell command run at the root of each new worktree before its agent starts (from a project's file only once trusted). */
+  worktree: z
+    .strictObject({
+      setup: z.string().min(1).optional(),
+      /** The setup command is stopped after this long, failing the launch (default 600). */
+      setup_timeout_s: z.number().positive().optional(),
+    })
+    .optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -101,6 +109,8 @@ export function privilegedSettings(project: Config, user: Config): Map<string, s
   // An allow rule answers a request without anyone seeing it; deny and ask rules only narrow.
   const allow = project.permissions?.allow ?? [];
   if (allow.length > 0) out.set("permissions.allow", `permissions.allow ${allow.join(", ")}`);
+  // A setup command runs with the user's rights before any agent's permissions apply.
+  if (project.worktree?.setup !== undefined) out.set("worktree.setup", `worktree.setup (${project.worktree.setup})`);
   return out;
 }
 
@@ -109,10 +119,12 @@ function without(project: Config, keys: string[]): Config {
   const drop = new Set(keys);
   const keep = <T>(section: string, record: Partial<Record<Provider, T>> | undefined): Partial<Record<Provider, T>> =>
     Object.fromEntries(Object.entries(record ?? {}).filter(([provider]) => !drop.has(`${section}.${provider}`)));
-  const { max_depth: maxDepth, max_live: maxLive, permissions, ...rest } = project;
+  const { max_depth: maxDepth, max_live: maxLive, permissions, worktree, ...rest } = project;
   const { allow: _allow, ...narrowing } = permissions ?? {};
+  const { setup: _setup, ...untrusted } = worktree ?? {};
   return {
     ...rest,
+    ...(worktree === undefined ? {} : { worktree: drop.has("worktree.setup") ? untrusted : worktree }),
     ...(permissions === undefined ? {} : { permissions: drop.has("permissions.allow") ? narrowing : permissions }),
     caps: keep("caps", project.caps),
     executables: keep("executables", project.executables),
@@ -188,6 +200,7 @@ export function loadConfig(options: {
     routingTable: mergeRoutingTable(mergeRoutingTable(DEFAULT_TABLE, user.routing), project.routing),
     routingBranch: project.routing?.branch ?? user.routing?.branch ?? "cost_efficiency",
     permissions: mergeRules(user.permissions, project.permissions),
+    worktree: { ...user.worktree, ...project.worktree },
     ignored,
   };
 }

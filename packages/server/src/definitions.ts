@@ -45,6 +45,8 @@ export function agentDefinitionSource(ctx: SearchContext, options: { trust?: Tru
           replicas: d.replicas,
           maxTurnsPerProcess: d.maxTurnsPerProcess,
           systemPrompt: composeSystemPrompt(d, ctx),
+          ...(d.isolation === undefined ? {} : { isolation: d.isolation }),
+          ...(d.base === undefined ? {} : { base: d.base }),
         });
       } catch (error) {
         problems.push(errorMessage(error));

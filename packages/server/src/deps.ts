@@ -6,6 +6,7 @@ import type { Outbox } from "./delivery.js";
 import type { Ceiling } from "./permissions.js";
 import type { DefinitionSource, PoolCatalog } from "./pool-catalog.js";
 import type { OrchestrationState } from "./tools/orchestration-mode.js";
+import type { AgentWorktrees, WorktreeSettings } from "./worktrees.js";
 
 /** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
 export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
@@ -53,6 +54,15 @@ export interface ServerDeps {
   toolsets?: readonly Toolset[];
   /** The result cap in characters of JSON (default: SUBAGENT_MCP_MAX_RESULT_CHARS, else 40 000). */
   maxResultChars?: number;
+  /** Where `isolation: "worktree"` puts worktrees and how it readies them (default: the state dir from the environment, no setup). */
+  worktrees?: WorktreeSettings;
+}
+
+/** The agents' worktrees, made (with their git code) by the first launch that asks for one. */
+export interface WorktreeHub {
+  get(): Promise<AgentWorktrees>;
+  /** The worktrees if made already (views of agents that have none need no git at all). */
+  made(): AgentWorktrees | undefined;
 }
 
 type Defaulted =
@@ -77,4 +87,5 @@ export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<Se
   childServer: ((self: string) => Promise<McpServerSpec>) | undefined;
   /** Where this server's answers go out (a taken message is acknowledged once its answer was sent). */
   outbox: Outbox;
+  worktrees: WorktreeHub;
 }

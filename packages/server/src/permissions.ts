@@ -122,8 +122,9 @@ export function asking(
   level: string,
   rules: () => PermissionRules,
   cwd: string,
-): { askPermissions?: true; permissionPolicy?: (request: PermissionRequest) => PermissionRuling } {
+): { askPermissions?: true; permissionPolicy?: (request: PermissionRequest, agent?: { cwd: string }) => PermissionRuling } {
   if (level === "bypassPermissions" || mode === "dontAsk") return {};
-  const ctx = { cwd, home: homedir() };
-  return { askPermissions: true, permissionPolicy: (request) => decide(request, rules(), ctx) };
+  const home = homedir();
+  // The agent's own cwd when known: a pool replica's worktree is made only as it starts.
+  return { askPermissions: true, permissionPolicy: (request, agent) => decide(request, rules(), { cwd: agent?.cwd ?? cwd, home }) };
 }

@@ -3,6 +3,7 @@ import { treeRssMb } from "@subagent-mcp/drivers";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "./errors.js";
 import { checkDepth, childEnv, LINEAGE_ENV } from "./nesting.js";
+import type { WorktreeHub } from "./deps.js";
 import { asking, grant, mergeRules, type Ceiling, type Grant } from "./permissions.js";
 
 /** A pool agent as the server knows it: where it came from and how to launch it. */
@@ -21,6 +22,10 @@ export interface PoolDefinition {
   maxTurnsPerProcess: number;
   /** The composed, byte-stable system prompt (definition body, skills, expertise). */
   systemPrompt: string;
+  /** `worktree`: each replica works in a git worktree of its own, each task's work kept on a branch of its own. */
+  isolation?: "none" | "worktree" | undefined;
+  /** The ref the replicas' worktrees start from (default: HEAD). */
+  base?: string | undefined;
 }
 
 /**
@@ -56,14 +61,16 @@ export class PoolCatalog {
   /** The config's rules (every agent's) and each definition's own, as of the last refresh. */
   readonly #configRules: PermissionRules;
   #rules = new Map<string, PermissionRules>();
+  readonly #worktrees: WorktreeHub | undefined;
 
   constructor(
     supervisor: Supervisor,
     private readonly source: DefinitionSource,
     private readonly cwd: string,
-    options: { rssCeilingMb?: number; taskTimeoutMs?: number; lineage?: Lineage; permissions?: PermissionRules } = {},
+    options: { rssCeilingMb?: number; taskTimeoutMs?: number; lineage?: Lineage; permissions?: PermissionRules; worktrees?: WorktreeHub } = {},
   ) {
-    const { lineage, permissions, ...poolOptions } = options;
+    const { lineage, permissions, worktrees, ...poolOptions } = options;
+    this.#worktrees = worktrees;
     this.#lineage = lineage ?? { depth: 0, maxDepth: 2, ceiling: undefined };
     this.#configRules = permissions ?? {};
     this.pool = new Pool(supervisor, { memoryMb: treeRssMb, ...poolOptions });
@@ -91,8 +98,21 @@ export class PoolCatalog {
         continue;
       }
       const asks = asking(d.permissionMode, granted.level, () => this.#rules.get(d.name) ?? this.#configRules, this.cwd);
-      this.pool.define(specOf(d, this.cwd, granted, this.#lineage, this.#returnOnAsk(d.name, asks)));
+      this.pool.define(this.#isolated(d, specOf(d, this.cwd, granted, this.#lineage, this.#returnOnAsk(d.name, asks))));
     }
+  }
+
+  // Replicas of an isolated definition each make a worktree as they start and keep each task's work on a branch of its own.
+  #isolated(d: PoolDefinition, spec: PoolAgentSpec): PoolAgentSpec {
+    const hub = this.#worktrees;
+    if (d.isolation !== "worktree" || hub === undefined) return spec;
+    const where = { pool: d.name, cwd: this.cwd, ...(d.base === undefined ? {} : { base: d.base }) };
+    return {
+      ...spec,
+      launch: { ...spec.launch, prepare: async (agentId) => (await hub.get()).replica(where)(agentId) },
+      settle: async (agentId, task) => (await hub.get()).settleTask(agentId, task),
+      variant: `worktree from ${d.base ?? "HEAD"}`,
+    };
   }
 
   // A task that asks returns its invoke at once (status running, the request pending) instead of at the deadline.
@@ -101,8 +121,8 @@ export class PoolCatalog {
     if (policy === undefined) return asks;
     return {
       ...asks,
-      permissionPolicy: (request) => {
-        const ruling = policy(request);
+      permissionPolicy: (request, agent) => {
+        const ruling = policy(request, agent);
         // The supervisor parks the replica once the policy returns; detach its caller after that.
         if (ruling.decision === "ask")
           queueMicrotask(() => {

@@ -2,7 +2,10 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Supervisor } from "@subagent-mcp/core";
 import { DEFAULT_TABLE } from "@subagent-mcp/routing";
 import { Outbox, OutboxServer } from "./delivery.js";
-import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset } from "./deps.js";
+import { homedir } from "node:os";
+import { stateDir } from "@subagent-mcp/hooks";
+import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset, type WorktreeHub } from "./deps.js";
+import type { AgentWorktrees } from "./worktrees.js";
 import { OnFirstUse } from "./first-use.js";
 import { limitsFrom } from "./limits.js";
 import { withinCeiling } from "./permissions.js";
@@ -46,7 +49,8 @@ type Shared = Omit<ToolDeps, "outbox">;
  */
 export function createServer(deps: ServerDeps): SubagentServer {
   const supervisor = supervisorFrom(deps.supervisor);
-  const shared = settle(deps, supervisor.get);
+  const worktrees = worktreeHub(deps, supervisor.get);
+  const shared = settle(deps, supervisor.get, worktrees);
   const { messaging } = deps;
   const children =
     messaging === undefined || deps.childMessaging !== true
@@ -65,6 +69,8 @@ export function createServer(deps: ServerDeps): SubagentServer {
     server,
     close: async () => {
       await (await settled(supervisor.made?.made))?.shutdown();
+      // The agents are gone: their worktrees are released (clean ones removed, those with work kept).
+      await worktrees.made()?.drain();
       await server.close();
       await (await settled(children?.made))?.close();
     },
@@ -78,8 +84,20 @@ function supervisorFrom(source: ServerDeps["supervisor"]): { get: () => Promise<
   return { get: () => made.get(), made };
 }
 
+// The worktrees' code (git through execa) loads with the first launch that isolates an agent.
+function worktreeHub(deps: ServerDeps, supervisor: () => Promise<Supervisor>): WorktreeHub {
+  let made: AgentWorktrees | undefined;
+  const hub = new OnFirstUse(async () => {
+    const { AgentWorktrees } = await import("./worktrees.js");
+    const settings = deps.worktrees ?? { stateDir: stateDir({ home: homedir(), env: process.env }) };
+    made = new AgentWorktrees(await supervisor(), settings);
+    return made;
+  });
+  return { get: () => hub.get(), made: () => made };
+}
+
 // Defaults applied once; the pool is made by the first pool call.
-function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>): Omit<Shared, "childServer"> {
+function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktrees: WorktreeHub): Omit<Shared, "childServer"> {
   const defaultCwd = deps.defaultCwd ?? process.cwd();
   const depth = deps.depth ?? 0;
   const maxDepth = deps.maxDepth ?? 2;
@@ -90,6 +108,7 @@ function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>): Omit<S
       ...(deps.poolRssCeilingMb === undefined ? {} : { rssCeilingMb: deps.poolRssCeilingMb }),
       lineage: { depth, maxDepth, ceiling: deps.ceiling },
       permissions,
+      worktrees,
     });
   });
   let mode = false;
@@ -114,6 +133,7 @@ function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>): Omit<S
     orchestration: deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: defaultCwd },
     maxResultChars: deps.maxResultChars ?? limitsFrom(process.env).maxResultChars,
     messaging: deps.messaging,
+    worktrees,
   };
 }
 

@@ -6,6 +6,14 @@ import { describeRequest } from "@subagent-mcp/permissions";
 import { PermissionOutSchema, UsageOutSchema } from "./schemas.js";
 import { permissionOut, round, usageOut } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
+import type { TaskWork } from "../worktrees.js";
+
+// Where an isolated task's changes went, for the text.
+function workLine(work: TaskWork | undefined): string {
+  if (work === undefined) return "";
+  if ("error" in work) return `\n[Its changes could not be kept apart: ${work.error}; they stay in the replica's worktree (subagent-mcp worktrees).]`;
+  return `\n[Its changes (${work.changed_files} file(s)) are on branch ${work.branch}.]`;
+}
 
 export const InvokeInput = {
   agent: z.string().min(1).describe("Name of a pool agent (list_pool shows them)."),
@@ -27,6 +35,12 @@ export const InvokeOutput = {
     .array(PermissionOutSchema)
     .optional()
     .describe("Set when the task waits for permission: answer each with respond_permission (agent_id, request_id)."),
+  work: z
+    .union([z.object({ branch: z.string(), commit: z.string(), changed_files: z.number() }), z.object({ error: z.string() })])
+    .optional()
+    .describe(
+      "Agents with isolation worktree: the branch that holds this task's changes (absent when it changed nothing); the replica's worktree is back at its base.",
+    ),
 };
 
 /** `invoke`: runs a task on a warm replica of a named agent and returns its own result. */
@@ -70,10 +84,11 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
             usage: usageOut(out.usage),
             ...(out.costUsd === undefined ? {} : { cost_usd: round(out.costUsd) }),
             duration_ms: Math.round(out.durationMs),
+            ...(out.work === undefined ? {} : { work: out.work as TaskWork }),
           };
           return ok(
             structured,
-            `${out.isError ? "Failed: " : ""}${result}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}`,
+            `${out.isError ? "Failed: " : ""}${result}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}${workLine(out.work as TaskWork | undefined)}`,
           );
         };
         // The result is in the structured content and in the text: each copy gets half the room.

@@ -3,9 +3,15 @@ import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, StatusSchema } from "./schemas.js";
+import { describeWorktree, WorktreeOutSchema } from "../worktree-view.js";
 
 export const KillAgentInput = { agent_id: AgentIdSchema };
-export const KillAgentOutput = { agent_id: z.string(), status: StatusSchema, alive: z.boolean() };
+export const KillAgentOutput = {
+  agent_id: z.string(),
+  status: StatusSchema,
+  alive: z.boolean(),
+  worktree: WorktreeOutSchema.optional().describe("Its worktree once released: removed when it held no work, else kept on its branch."),
+};
 
 /** `kill_agent`: ends the agent's whole process tree at once. */
 export function registerKillAgentTool(server: McpServer, deps: ToolDeps): void {
@@ -14,7 +20,7 @@ export function registerKillAgentTool(server: McpServer, deps: ToolDeps): void {
     {
       title: "Kill a sub-agent",
       description:
-        "End the sub-agent's whole process tree at once. Its pending permission requests are denied first. Its session cannot take follow-ups afterwards.",
+        "End the sub-agent's whole process tree at once. Its pending permission requests are denied first. Its session cannot take follow-ups afterwards. An isolated agent's worktree is removed if it holds no work, else kept on its branch (the result says which).",
       inputSchema: KillAgentInput,
       outputSchema: KillAgentOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
@@ -22,7 +28,11 @@ export function registerKillAgentTool(server: McpServer, deps: ToolDeps): void {
     (args) =>
       guard(async () => {
         const view = await (await deps.supervisor()).kill(args.agent_id);
-        return ok({ agent_id: view.id, status: view.status, alive: view.alive }, `Killed ${view.id}.`);
+        const worktree = await deps.worktrees.made()?.fresh(view.id);
+        return ok(
+          { agent_id: view.id, status: view.status, alive: view.alive, ...(worktree === undefined ? {} : { worktree }) },
+          `Killed ${view.id}.${worktree === undefined ? "" : ` Its ${describeWorktree(worktree)}.`}`,
+        );
       }),
   );
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
-import type { McpServerSpec } from "@subagent-mcp/core";
+import type { AgentView, LaunchRequest, McpServerSpec, Supervisor } from "@subagent-mcp/core";
 import { PermissionRulesSchema } from "@subagent-mcp/permissions";
 import { mcpToolName } from "@subagent-mcp/drivers/light";
 import { isAbsolute, resolve } from "node:path";
@@ -14,6 +14,7 @@ import { asking, grant, mergeRules, PermissionModeSchema } from "../permissions.
 import { MESSAGING_TOOLS } from "./messages.js";
 import { guard, ok } from "./result.js";
 import { ProviderSchema, StatusSchema } from "./schemas.js";
+import { describeWorktree, WorktreeOutSchema, type WorktreeOut } from "../worktree-view.js";
 
 export const LaunchAgentInput = {
   prompt: z.string().min(1).describe("The task for the sub-agent: its first user message."),
@@ -35,7 +36,14 @@ export const LaunchAgentInput = {
   permissions: PermissionRulesSchema.optional().describe(
     'Rules for the sub-agent\'s permission requests in Claude Code\'s syntax, e.g. {"allow": ["Bash(npm test:*)", "Edit(src/**)"], "deny": ["Bash(rm:*)"], "ask": ["WebFetch"]}. Deny beats ask beats allow; allow and deny are answered at once; what no rule covers asks (reads inside cwd are allowed): the agent waits in permission_requested for respond_permission.',
   ),
-  label: z.string().max(200).optional().describe("A short name to recognise the agent by."),
+  label: z.string().max(200).optional().describe("A short name to recognise the agent by (also names its worktree branch)."),
+  isolation: z
+    .enum(["none", "worktree"])
+    .optional()
+    .describe(
+      "worktree: the sub-agent works in a git worktree of its own, on a new branch subagent/<label or id> from base, outside your checkout (cwd must be in a git repository). When it ends, a worktree without work is removed; one with work is kept on its branch. Default none: it works in cwd itself.",
+    ),
+  base: z.string().min(1).optional().describe("With isolation worktree: the ref its branch starts from (default: the repository's current HEAD)."),
 };
 
 const CandidateOut = z.object({ provider: ProviderSchema, model: z.string(), effort: z.string().optional() });
@@ -54,6 +62,7 @@ export const LaunchAgentOutput = {
   session_id: z.string().optional(),
   queue_position: z.number().optional(),
   mailbox: z.string().optional().describe("The sub-agent's mailbox name: send_to it, and its messages to you arrive in your inbox."),
+  worktree: WorktreeOutSchema.optional().describe("With isolation worktree: where the sub-agent works, and on which branch."),
 };
 
 /** `launch_agent`: starts (or queues) a sub-agent and returns at once; never waits for its turn. */
@@ -85,13 +94,20 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
         });
         const [chosen, ...fallbacks] = route.candidates;
         if (chosen === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
-        const cwd = checkCwd(args.cwd, deps.defaultCwd);
+        const given = checkCwd(args.cwd, deps.defaultCwd);
+        if (args.base !== undefined && args.isolation !== "worktree") throw new ServerError("INVALID_ARGUMENT", 'base needs isolation: "worktree"');
         // The config's rules and the launch's own: deny beats ask beats allow across both.
         const rules = mergeRules(deps.permissions, args.permissions);
         // The first launch also loads the drivers and, for messaging sub-agents, starts their endpoint.
         const [supervisor, child] = await Promise.all([deps.supervisor(), childMessaging(deps, args.system_prompt_append, granted.tools)]);
-        const view = supervisor.launch({
+        const id = child.id ?? randomUUID().slice(0, 8);
+        // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
+        const isolated = args.isolation === "worktree" ? await isolate(deps, id, given, args.base, args.label) : undefined;
+        const cwd = isolated?.cwd ?? given;
+        const view = launchOrAbandon(supervisor, isolated, {
           ...child,
+          id,
+          ...(isolated === undefined ? {} : { prepare: isolated.prepare }),
           provider: chosen.provider,
           prompt: args.prompt,
           cwd,
@@ -121,12 +137,37 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }),
           ...(view.queuePosition === undefined ? {} : { queue_position: view.queuePosition }),
           ...(child.id === undefined ? {} : { mailbox: child.id }),
+          ...(isolated === undefined ? {} : { worktree: isolated.view }),
         };
         const where = view.status === "queued" ? `queued at position ${String(view.queuePosition)}` : view.status;
         const via = route.category === undefined ? "" : ` for ${route.category} (${route.branch})`;
-        return ok(out, `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where}); ${fallbacks.length} fallback candidate(s).`);
+        const place = isolated === undefined ? "" : ` in ${describeWorktree(isolated.view)}`;
+        return ok(out, `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}; ${fallbacks.length} fallback candidate(s).`);
       }),
   );
+}
+
+// The agent's own worktree, with the launch's work to do before its CLI starts.
+async function isolate(deps: ToolDeps, agentId: string, cwd: string, base: string | undefined, label: string | undefined) {
+  const worktrees = await deps.worktrees.get();
+  const opened = await worktrees.open({ agentId, cwd, ...(base === undefined ? {} : { base }), ...(label === undefined ? {} : { label }) });
+  return {
+    ...opened,
+    view: worktrees.view(agentId) as WorktreeOut,
+    release: () => {
+      worktrees.abandon(agentId);
+    },
+  };
+}
+
+// A launch the supervisor refuses (e.g. its queue is full) leaves no worktree behind.
+function launchOrAbandon(supervisor: Supervisor, isolated: { release: () => void } | undefined, request: LaunchRequest): AgentView {
+  try {
+    return supervisor.launch(request);
+  } catch (error) {
+    isolated?.release();
+    throw error;
+  }
 }
 
 /** The name a sub-agent sees its messaging server under: distinct from a user-wide "subagent-mcp" entry it may also load. */

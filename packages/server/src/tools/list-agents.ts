@@ -4,6 +4,9 @@ import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { ProviderSchema, StatusSchema } from "./schemas.js";
 import { idleSeconds, round } from "./wire.js";
+import { WorktreeOutSchema, type WorktreeOut } from "../worktree-view.js";
+
+const worktreeOf = (w: WorktreeOut | undefined): { worktree?: WorktreeOut } => (w === undefined ? {} : { worktree: w });
 
 export const ListAgentsInput = {
   status: StatusSchema.optional().describe("Only agents in this status."),
@@ -21,6 +24,8 @@ const AgentRowSchema = z.object({
   cost_usd: z.number().optional(),
   /** Permission requests waiting for respond_permission. */
   pending_permissions: z.number().optional(),
+  /** Its worktree (isolation worktree), counts as of its last turn's end. */
+  worktree: WorktreeOutSchema.optional(),
 });
 
 export const ListAgentsOutput = { agents: z.array(AgentRowSchema) };
@@ -39,6 +44,7 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
     },
     (args) =>
       guard(async () => {
+        const worktrees = deps.worktrees.made();
         const agents = (await deps.supervisor()).list(args.status).map((v) => ({
           agent_id: v.id,
           ...(v.label === undefined ? {} : { label: v.label }),
@@ -50,10 +56,11 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
           turns: v.turns,
           ...(v.costUsd === undefined ? {} : { cost_usd: round(v.costUsd) }),
           ...(v.permissions.length === 0 ? {} : { pending_permissions: v.permissions.length }),
+          ...worktreeOf(worktrees?.view(v.id)),
         }));
         const lines = agents.map(
           (a) =>
-            `${a.agent_id} ${a.provider} ${a.status}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}`,
+            `${a.agent_id} ${a.provider} ${a.status}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}${a.worktree === undefined ? "" : ` branch=${a.worktree.branch} changed=${String(a.worktree.changed_files ?? "?")} (${a.worktree.state})`}`,
         );
         return ok({ agents }, agents.length === 0 ? "No agents." : lines.join("\n"));
       }),

@@ -8,6 +8,7 @@ import { guard, ok } from "./result.js";
 import { AgentIdSchema, PendingPermissionOutSchema, ProviderSchema, StatusSchema, UsageOutSchema } from "./schemas.js";
 import { idleSeconds, pendingPermissionOut, round, usageOut } from "./wire.js";
 import { roomLeft } from "./_paging.js";
+import { describeWorktree, WorktreeOutSchema } from "../worktree-view.js";
 
 export const PollAgentInput = {
   agent_id: AgentIdSchema,
@@ -48,6 +49,7 @@ export const PollAgentOutput = {
   hint: z.string().optional(),
   /** Candidates that failed transiently and were replaced by the current one (auto mode). */
   failover: z.array(z.object({ provider: ProviderSchema, model: z.string().optional(), effort: z.string().optional(), reason: z.string() })).optional(),
+  worktree: WorktreeOutSchema.optional().describe("With isolation worktree: where it works and what its worktree holds."),
 };
 
 /** One sentence on what a state means and what to do, for the states that need one. */
@@ -85,6 +87,7 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
       guard(async () => {
         const supervisor = await deps.supervisor();
         const view = supervisor.get(args.agent_id);
+        const worktree = await deps.worktrees.made()?.fresh(view.id);
         const now = Date.now();
         const hint = hintFor(view, deps.stallSeconds);
         const full = view.lastTurn?.result;
@@ -124,8 +127,10 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
                   reason: a.reason,
                 })),
               }),
+          ...(worktree === undefined ? {} : { worktree }),
         });
-        const status = `Agent ${view.id} (${view.provider}) is ${view.status}${view.alive ? "" : ", session ended"}; ${view.turns} turn(s) done.${hint === undefined ? "" : ` ${hint}`}`;
+        const where = worktree === undefined ? "" : ` Its ${describeWorktree(worktree)}.`;
+        const status = `Agent ${view.id} (${view.provider}) is ${view.status}${view.alive ? "" : ", session ended"}; ${view.turns} turn(s) done.${hint === undefined ? "" : ` ${hint}`}${where}`;
         if (full === undefined) return ok(out(undefined, {}), status);
         // A page of the last result: in the text too when asked for, so that every host shows it.
         const room = roomLeft(

@@ -1,5 +1,6 @@
 import { AgentStatusSchema, PermissionDecisionSchema, ProviderSchema } from "@subagent-mcp/core";
 import { z } from "zod";
+import { WorktreeOutSchema } from "../worktree-view.js";
 
 // The pieces several tools' input and output schemas share; each tool's own schema sits beside it.
 
@@ -26,6 +27,8 @@ export const FinishedTurnSchema = z.object({
   usage: UsageOutSchema,
   cost_usd: z.number().optional(),
   duration_ms: z.number(),
+  /** The agent's worktree as of the turn's end (isolation worktree): what it holds, and whether it was kept once the agent ended. */
+  worktree: WorktreeOutSchema.optional(),
 });
 
 /** A permission request as the wire shows it: what the agent asks to do, in one line. */

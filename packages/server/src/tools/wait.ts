@@ -6,6 +6,7 @@ import { guard, ok } from "./result.js";
 import { AgentIdSchema, FinishedTurnSchema, PermissionOutSchema } from "./schemas.js";
 import { finishedOut, permissionOut } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
+import { describeWorktree, type WorktreeOut } from "../worktree-view.js";
 
 export const WaitInput = {
   agent_ids: z.array(AgentIdSchema).optional().describe("Agents to wait on (default: every agent with an unreported finished turn or still running)."),
@@ -82,11 +83,14 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
         try {
           const result = await supervisor.wait({ ids, mode: args.mode ?? "any", timeoutMs, signal: stop.signal });
           stop.abort();
-          const whole = result.finished.map(finishedOut);
+          const whole = await withWorktrees(deps, result.finished.map(finishedOut));
           const asks = result.permissionRequests.map((p) => ({ agent_id: p.agentId, ...permissionOut(p) }));
           const text = [
             ...asks.map((p) => `${p.agent_id} asks permission (request ${p.request_id}): ${p.summary}; answer with respond_permission.`),
-            ...whole.map((f) => `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${f.result.slice(0, 300)}`),
+            ...whole.map(
+              (f) =>
+                `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${f.result.slice(0, 300)}${f.worktree === undefined ? "" : ` [${describeWorktree(f.worktree)}]`}`,
+            ),
             result.stillRunning.length > 0
               ? `Still running: ${result.stillRunning.join(", ")}${result.timedOut ? " (deadline reached; call wait again)" : ""}`
               : "",
@@ -124,5 +128,17 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
           if (timer !== undefined) clearInterval(timer);
         }
       }),
+  );
+}
+
+// Each finished turn of an isolated agent carries its worktree as of now (read again, or as released).
+async function withWorktrees<T extends { agent_id: string }>(deps: ToolDeps, finished: T[]): Promise<(T & { worktree?: WorktreeOut })[]> {
+  const worktrees = deps.worktrees.made();
+  if (worktrees === undefined) return finished;
+  return Promise.all(
+    finished.map(async (f) => {
+      const worktree = await worktrees.fresh(f.agent_id);
+      return worktree === undefined ? f : { ...f, worktree };
+    }),
   );
 }

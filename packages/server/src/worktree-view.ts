@@ -1,0 +1,35 @@
+import { z } from "zod";
+
+/** An agent's git worktree on the wire: where it is, and what it holds (counts read when a turn ends). */
+export const WorktreeOutSchema = z.object({
+  path: z.string(),
+  branch: z.string(),
+  base: z.string().describe("The ref it started from."),
+  state: z
+    .enum(["active", "releasing", "kept", "removed"])
+    .describe("active while its agent lives; once the agent ended: removed (no work in it) or kept (it holds work, on its branch)."),
+  head: z.string().optional(),
+  changed_files: z.number().optional().describe("Files changed against base, committed or not."),
+  uncommitted: z.number().optional().describe("Changed or new files not committed."),
+  ahead: z.number().optional().describe("Commits on its branch beyond base."),
+  last_task: z
+    .union([z.object({ branch: z.string(), commit: z.string(), changed_files: z.number() }), z.object({ error: z.string() })])
+    .optional()
+    .describe("Pool replicas: where the last task's work went."),
+  error: z.string().optional(),
+});
+export type WorktreeOut = z.infer<typeof WorktreeOutSchema>;
+
+/** One line about a worktree, for a tool's text. */
+export function describeWorktree(w: WorktreeOut): string {
+  const counts =
+    w.changed_files === undefined ? "" : `, ${w.changed_files} changed file(s), ${w.uncommitted ?? 0} uncommitted, ${w.ahead ?? 0} commit(s) ahead`;
+  switch (w.state) {
+    case "removed":
+      return `worktree ${w.path} held no work and was removed with its branch ${w.branch}`;
+    case "kept":
+      return `worktree kept with its work on branch ${w.branch} (${w.path}${counts}); merge it, or subagent-mcp worktrees prune once done${w.error === undefined ? "" : ` (${w.error})`}`;
+    default:
+      return `worktree ${w.path} on branch ${w.branch} from ${w.base}${counts}`;
+  }
+}

@@ -1,0 +1,202 @@
+import type { Supervisor } from "@subagent-mcp/core";
+import {
+  agentCwd,
+  copyIncluded,
+  createWorktree,
+  releaseWorktree,
+  runSetup,
+  snapshotAndReset,
+  worktreeStatus,
+  type WorktreeRecord,
+  type WorktreeStatus,
+} from "@subagent-mcp/worktrees";
+import type { WorktreeOut } from "./worktree-view.js";
+
+/** How the server makes worktrees: where they live, and the command that readies each one. */
+export interface WorktreeSettings {
+  /** subagent-mcp's state dir: worktrees go under its `worktrees/`, outside every user's checkout. */
+  stateDir: string;
+  /** A shell command run at the root of each new worktree before its agent's first turn (config `worktree.setup`). */
+  setup?: string;
+  setupTimeoutMs?: number;
+}
+
+/** What a pool task left behind: the branch that holds it, or why it could not be kept apart. */
+export type TaskWork = { branch: string; commit: string; changed_files: number } | { error: string };
+
+interface Tracked {
+  record: WorktreeRecord;
+  state: WorktreeOut["state"];
+  status: WorktreeStatus | undefined;
+  /** The release under way or done once the agent ended. */
+  released?: Promise<void>;
+  /** The latest status read (at most one at a time). */
+  reading?: Promise<void>;
+  tasks: number;
+  lastTask?: TaskWork;
+  /** Why a release failed (nothing was deleted). */
+  error?: string;
+}
+
+/**
+ * The worktrees of this server's agents: made on launch (or, for pool replicas, when each replica
+ * process starts), their counts cached and read again when a turn ends, released when their agent
+ * is over (a clean one is removed with its branch, one holding work is kept and says so).
+ */
+export class AgentWorktrees {
+  readonly #agents = new Map<string, Tracked>();
+  readonly #pending = new Set<Promise<unknown>>();
+
+  constructor(
+    supervisor: Supervisor,
+    private readonly settings: WorktreeSettings,
+  ) {
+    supervisor.onEnd((view) => {
+      this.#release(view.id);
+    });
+    supervisor.onTurn((report) => {
+      void this.#read(report.agentId);
+    });
+  }
+
+  /**
+   * A launch's worktree, made now so that a bad cwd or base reaches the caller; copying the
+   * `.worktreeinclude` files and the setup command run as the agent's `prepare`, before its CLI.
+   */
+  async open(opts: { agentId: string; cwd: string; base?: string; label?: string }): Promise<{ cwd: string; prepare: () => Promise<undefined> }> {
+    const record = await createWorktree({
+      cwd: opts.cwd,
+      ...(opts.base === undefined ? {} : { base: opts.base }),
+      name: opts.label ?? opts.agentId,
+      stateDir: this.settings.stateDir,
+      kind: "agent",
+      owner: { pid: process.pid, agent_id: opts.agentId, ...(opts.label === undefined ? {} : { label: opts.label }) },
+    });
+    this.#track(opts.agentId, record);
+    return { cwd: agentCwd(record), prepare: () => this.#ready(record).then(() => undefined) };
+  }
+
+  /** The `prepare` of a pool replica: its own worktree (of the repo holding `cwd`), readied, as its cwd. */
+  replica(opts: { pool: string; cwd: string; base?: string }): (agentId: string) => Promise<{ cwd: string }> {
+    return async (agentId) => {
+      const record = await createWorktree({
+        cwd: opts.cwd,
+        ...(opts.base === undefined ? {} : { base: opts.base }),
+        name: `${opts.pool}-${agentId}`,
+        stateDir: this.settings.stateDir,
+        kind: "replica",
+        owner: { pid: process.pid, agent_id: agentId, label: `pool:${opts.pool}` },
+      });
+      this.#track(agentId, record);
+      await this.#ready(record);
+      return { cwd: agentCwd(record) };
+    };
+  }
+
+  /**
+   * Between a replica's tasks: the task's changes and commits go to a branch of their own and the
+   * worktree goes back to its base, so the next task neither sees nor loses them.
+   */
+  async settleTask(agentId: string, task: string): Promise<TaskWork | undefined> {
+    const tracked = this.#agents.get(agentId);
+    if (tracked === undefined) return undefined;
+    tracked.tasks += 1;
+    const subject = task.split("\n", 1)[0]?.slice(0, 72) ?? "";
+    const message = `subagent-mcp: task ${tracked.tasks} of ${tracked.record.owner.label ?? agentId}\n\n${subject}`;
+    const work = await snapshotAndReset(tracked.record, `${tracked.record.branch}-task-${tracked.tasks}`, message);
+    if (work !== undefined) tracked.lastTask = work;
+    await this.#read(agentId);
+    return work;
+  }
+
+  /** Gives up an agent's worktree as its end would (a launch that was refused after its worktree was made). */
+  abandon(agentId: string): void {
+    this.#release(agentId);
+  }
+
+  /** The cached view of an agent's worktree (no git call), if it has one. */
+  view(agentId: string): WorktreeOut | undefined {
+    const tracked = this.#agents.get(agentId);
+    return tracked === undefined ? undefined : viewOf(tracked);
+  }
+
+  /** The view once any release under way is done and the counts were read again (for one agent's answer). */
+  async fresh(agentId: string): Promise<WorktreeOut | undefined> {
+    const tracked = this.#agents.get(agentId);
+    if (tracked === undefined) return undefined;
+    if (tracked.released !== undefined) await tracked.released;
+    else await this.#read(agentId);
+    return viewOf(tracked);
+  }
+
+  /** Resolves once every release and read under way is done (at shutdown, after the agents were killed). */
+  async drain(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  #track(agentId: string, record: WorktreeRecord): void {
+    this.#agents.set(agentId, { record, state: "active", status: undefined, tasks: 0 });
+  }
+
+  // Copies the ignored files the repo asks for, then runs the setup command; either failing fails the launch.
+  async #ready(record: WorktreeRecord): Promise<void> {
+    await copyIncluded(record);
+    if (this.settings.setup !== undefined)
+      await runSetup(record, this.settings.setup, this.settings.setupTimeoutMs === undefined ? {} : { timeoutMs: this.settings.setupTimeoutMs });
+  }
+
+  #read(agentId: string): Promise<void> {
+    const tracked = this.#agents.get(agentId);
+    if (tracked === undefined || tracked.state !== "active") return Promise.resolve();
+    tracked.reading ??= this.#hold(
+      worktreeStatus(tracked.record)
+        .then((status) => {
+          tracked.status = status;
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          delete tracked.reading;
+        }),
+    );
+    return tracked.reading;
+  }
+
+  #release(agentId: string): void {
+    const tracked = this.#agents.get(agentId);
+    if (tracked === undefined || tracked.released !== undefined) return;
+    tracked.state = "releasing";
+    tracked.released = this.#hold(
+      (tracked.reading ?? Promise.resolve())
+        .then(() => releaseWorktree(tracked.record))
+        .then(({ removed, status }) => {
+          tracked.state = removed ? "removed" : "kept";
+          if (status !== undefined) tracked.status = status;
+        })
+        .catch((error: unknown) => {
+          // Nothing was deleted: what we could not release stays for `subagent-mcp worktrees`.
+          tracked.state = "kept";
+          tracked.error = error instanceof Error ? error.message : String(error);
+        }),
+    );
+  }
+
+  // Kept until settled, so that shutdown can wait for every git call it started.
+  #hold<T>(promise: Promise<T>): Promise<T> {
+    this.#pending.add(promise);
+    void promise.finally(() => this.#pending.delete(promise));
+    return promise;
+  }
+}
+
+function viewOf(tracked: Tracked): WorktreeOut {
+  const { record, status } = tracked;
+  return {
+    path: record.path,
+    branch: record.branch,
+    base: record.base,
+    state: tracked.state,
+    ...(status === undefined ? {} : { head: status.head, changed_files: status.changed_files, uncommitted: status.uncommitted, ahead: status.ahead }),
+    ...(tracked.lastTask === undefined ? {} : { last_task: tracked.lastTask }),
+    ...(tracked.error === undefined ? {} : { error: tracked.error }),
+  };
+}
