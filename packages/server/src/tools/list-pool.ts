@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { ProviderSchema, StatusSchema } from "./schemas.js";
+import { WorktreeOutSchema } from "../worktree-view.js";
 
 export const ReplicaSchema = z.object({
   replica: z.number(),
@@ -13,6 +14,8 @@ export const ReplicaSchema = z.object({
   busy: z.boolean(),
   turns_served: z.number(),
   rss_mb: z.number().optional(),
+  /** Its worktree (definitions with isolation: worktree), and where the last task's work went. */
+  worktree: WorktreeOutSchema.optional(),
 });
 
 export const ListPoolOutput = {
@@ -24,6 +27,7 @@ export const ListPoolOutput = {
       provider: ProviderSchema,
       model: z.string().optional(),
       max_replicas: z.number(),
+      isolation: z.enum(["none", "worktree"]).optional(),
       replicas: z.array(ReplicaSchema),
     }),
   ),
@@ -66,7 +70,11 @@ export function registerListPoolTool(server: McpServer, deps: ToolDeps): void {
           provider: d.provider,
           ...(d.model === undefined ? {} : { model: d.model }),
           max_replicas: d.replicas,
-          replicas: catalog.pool.list(d.name).map(replicaOut),
+          ...(d.isolation === undefined ? {} : { isolation: d.isolation }),
+          replicas: catalog.pool.list(d.name).map((r) => {
+            const worktree = r.agentId === undefined ? undefined : deps.worktrees.made()?.view(r.agentId);
+            return { ...replicaOut(r), ...(worktree === undefined ? {} : { worktree }) };
+          }),
         }));
         const problems = catalog.problems();
         const lines = agents.map((a) => `${a.agent} (${a.provider}) ${a.replicas.length}/${a.max_replicas} replica(s) warm`);
