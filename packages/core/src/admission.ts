@@ -16,6 +16,8 @@ export interface AdmissionHost {
   now(): number;
   apply(record: AgentRecord, action: AgentAction): void;
   start(record: AgentRecord): void;
+  /** Closes an idle agent's process but keeps its session (see Supervisor.hibernate); false when it can't. */
+  hibernate(record: AgentRecord): boolean;
 }
 
 /**
@@ -97,8 +99,9 @@ export class Admission {
     });
   }
 
-  // Before `record` starts a process: at the bound, the least recently active idle agent's
-  // session is closed politely; its results stay readable and a note says why it ended.
+  // Before `record` starts a process: at the bound, the least recently active idle agent is
+  // hibernated (its next message resumes it), or, with no session to resume, closed politely: its
+  // results stay readable and a note says why it ended.
   #makeRoom(record: AgentRecord): void {
     const { provider, pinned } = record.request;
     if (pinned === true) return;
@@ -106,6 +109,7 @@ export class Admission {
     this.#hold(provider, () => {
       const records = () => this.#host.records();
       for (let victim = idlest(records(), provider); victim !== undefined && liveCount(records(), provider) >= bound; victim = idlest(records(), provider)) {
+        if (this.#host.hibernate(victim)) continue;
         const note = `closed to keep at most ${bound} live ${provider} processes (max_live); its results stay readable`;
         this.#host.apply(victim, { type: "closed", at: this.#host.now(), note });
         void victim.session?.close().catch(() => undefined); // a failed close is logged by the driver

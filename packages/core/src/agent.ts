@@ -1,5 +1,5 @@
 import type { FailoverAttempt, Fallback } from "./candidate.js";
-import type { Provider, Usage } from "./events.js";
+import type { AgentEvent, Provider, Usage } from "./events.js";
 import type { Session, SessionSpec } from "./driver.js";
 import type { RecentItem, RecentItems } from "./recent.js";
 import type { PermissionDecision, PermissionRequest } from "./permission.js";
@@ -60,6 +60,15 @@ export interface PermissionEvent {
   rule?: string;
   reason: string;
 }
+
+/** What happens to an agent, for a journal: see `Supervisor.onChange`. */
+export type AgentChange =
+  | { type: "launched"; agentId: string; request: LaunchRequest; at: number }
+  /** A user message handed to the agent, and the turn (1-based) that will answer it. */
+  | { type: "sent"; agentId: string; text: string; turn: number; at: number }
+  /** A visible event other than text, tool results and turn ends (those come as turn reports). */
+  | { type: "event"; agentId: string; event: AgentEvent; at: number }
+  | { type: "status"; agentId: string; status: AgentStatus; alive: boolean; note?: string; at: number };
 
 /** A read-only snapshot of an agent. Taking one never changes the agent (nor its idle clock). */
 export interface AgentView {

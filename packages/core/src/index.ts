@@ -38,7 +38,7 @@ export {
 export { systemClock, type Clock } from "./clock.js";
 export { CoreError, errorMessage, type CoreErrorCode } from "./errors.js";
 export { SafeName } from "./names.js";
-export type { AgentView, LaunchRequest, PermissionEvent, PermissionRuling, TurnReport } from "./agent.js";
+export type { AgentChange, AgentView, LaunchRequest, PermissionEvent, PermissionRuling, TurnReport } from "./agent.js";
 export { describeCandidate, type FailoverAttempt, type Fallback } from "./candidate.js";
 export { classifyFailure, errorEvent, FailureClassSchema, type FailureClass } from "./failure.js";
 export { Supervisor, type SupervisorOptions } from "./supervisor.js";

@@ -5,7 +5,7 @@ import { classifyFailure } from "./failure.js";
 import type { PermissionRequest } from "./permission.js";
 
 /** Lifecycle statuses of an agent (design.md, "Core model"). */
-export const AgentStatusSchema = z.enum(["queued", "processing", "permission_requested", "stalled", "finished", "errored", "stopped"]);
+export const AgentStatusSchema = z.enum(["queued", "processing", "permission_requested", "stalled", "finished", "errored", "stopped", "hibernated"]);
 export type AgentStatus = z.infer<typeof AgentStatusSchema>;
 
 /** The outcome of one finished turn. */
@@ -59,6 +59,8 @@ export type AgentAction =
   | { type: "sent"; at: number }
   | { type: "stop_requested"; at: number }
   | { type: "closed"; at: number; note: string }
+  /** Its idle process was closed to free memory; the session is kept, and the next message resumes it. */
+  | { type: "hibernated"; at: number }
   | { type: "tick"; at: number; stallMs: number }
   /** The decision on a pending permission request was sent to the CLI. */
   | { type: "permission_answered"; at: number; requestId: string }
@@ -124,6 +126,11 @@ export function transition(state: AgentState, action: AgentAction): AgentState {
     case "closed":
       // Only a session with nothing to do is closed; its status (finished or errored) stays.
       return state.alive && !isRunning(state.status) && state.pending === 0 ? { ...state, alive: false, note: action.note } : state;
+    case "hibernated":
+      // Only an agent with nothing to do and a session to come back to sleeps; its idle clock stays.
+      return state.alive && !isRunning(state.status) && state.status !== "hibernated" && state.pending === 0 && state.sessionId !== undefined
+        ? { ...state, status: "hibernated" }
+        : state;
     case "tick":
       return state.status === "processing" && action.at - state.lastActivityAt >= action.stallMs ? { ...state, status: "stalled" } : state;
     case "permission_answered":

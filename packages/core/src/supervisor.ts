@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Admission } from "./admission.js";
-import type { AgentRecord, AgentView, LaunchRequest, PermissionEvent, TurnReport } from "./agent.js";
+import type { AgentChange, AgentRecord, AgentView, LaunchRequest, PermissionEvent, TurnReport } from "./agent.js";
 import { viewOf } from "./agent.js";
 import { DEFAULT_KEEP_ENDED, freeable } from "./bounds.js";
 import { systemClock, type Clock } from "./clock.js";
@@ -46,6 +46,11 @@ export interface SupervisorOptions {
   permissionTimeoutMs?: number;
   /** Told each permission request's outcome (and each that parks its agent), e.g. for an audit log; must not throw. */
   onPermission?: (event: PermissionEvent) => void;
+  /**
+   * An agent with nothing to do for this long is hibernated: its process is closed politely, its
+   * session kept, and the next message resumes it (default: never). Pool replicas are not.
+   */
+  idleTtlMs?: number;
 }
 
 /**
@@ -64,6 +69,7 @@ export class Supervisor {
   readonly #health: HealthTick;
   readonly #permissionTimers: PermissionTimers;
   readonly #endListeners = new Set<(view: AgentView) => void>();
+  readonly #changeListeners = new Set<(change: AgentChange) => void>();
   #closed = false;
 
   constructor(readonly options: SupervisorOptions) {
@@ -83,6 +89,7 @@ export class Supervisor {
       start: (record) => {
         this.#start(record);
       },
+      hibernate: (record) => this.hibernate(record.id),
     });
     this.#permissionTimers = new PermissionTimers(this.#clock, options.permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS, (record, requestId) => {
       const seconds = Math.round(this.#permissionTimers.timeoutMs / 1000);
@@ -127,6 +134,8 @@ export class Supervisor {
       firstTurn: request.prompt === undefined ? [] : [request.prompt],
     };
     this.#records.set(record.id, record);
+    this.#tellChange({ type: "launched", agentId: record.id, request, at: now });
+    if (request.prompt !== undefined) this.#tellChange({ type: "sent", agentId: record.id, text: request.prompt, turn: 1, at: now });
     this.#admission.place(record, queued);
     return this.get(record.id);
   }
@@ -160,16 +169,20 @@ export class Supervisor {
       const why = cause === undefined ? "" : ` (${cause})`;
       throw new CoreError("AGENT_NOT_ALIVE", `agent ${id} is ${record.state.status} and its session has ended${why}; launch a new agent to continue`);
     }
+    const asleep = record.state.status === "hibernated";
     if (record.session === undefined) record.backlog.push(text);
     else record.session.send(text);
     if (record.state.turns === 0 && record.firstTurn.length > 0) record.firstTurn.push(text);
     this.#apply(record, { type: "sent", at: this.#clock.now() });
+    this.#tellChange({ type: "sent", agentId: id, text, turn: record.state.turns + record.state.pending, at: this.#clock.now() });
+    if (asleep) this.#wake(record);
     return this.get(id);
   }
 
   /** Ends the running turn and keeps the session (its pending permission requests are denied); a queued launch is cancelled. */
   async interrupt(id: string): Promise<AgentView> {
     const record = this.#record(id);
+    if (record.state.status === "hibernated") return this.get(id); // nothing runs
     if (record.session === undefined) return this.kill(id);
     this.#withdraw(record, "the agent was interrupted");
     if (isRunning(record.state.status)) await record.session.interrupt();
@@ -232,6 +245,15 @@ export class Supervisor {
     return this.#reports.listen(listener);
   }
 
+  /**
+   * Calls `listener` with what happens to every agent, as it happens (launches, messages, visible
+   * events, status changes): what a journal records. Turn results come through {@link onTurn}.
+   */
+  onChange(listener: (change: AgentChange) => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
   /** Calls `listener` once an agent's session has ended for good (killed, exited, closed), after any failover. */
   onEnd(listener: (view: AgentView) => void): () => void {
     this.#endListeners.add(listener);
@@ -264,7 +286,29 @@ export class Supervisor {
   /** Runs one health tick now (the supervisor also runs them on its own). */
   checkHealth(): void {
     const at = this.#clock.now();
-    for (const record of this.#records.values()) this.#apply(record, { type: "tick", at, stallMs: this.#stallMs });
+    const ttl = this.options.idleTtlMs;
+    for (const record of this.#records.values()) {
+      this.#apply(record, { type: "tick", at, stallMs: this.#stallMs });
+      if (ttl !== undefined && ttl > 0 && record.request.pinned !== true && at - record.state.lastActivityAt >= ttl) this.hibernate(record.id);
+    }
+  }
+
+  /**
+   * Closes an idle agent's process and keeps its session: status `hibernated`, still alive; the
+   * next `send` resumes the conversation in a new process. False when it has a turn under way, has
+   * no session to resume, or has no process.
+   */
+  hibernate(id: string): boolean {
+    const record = this.#record(id);
+    const session = record.session;
+    if (session === undefined) return false;
+    this.#apply(record, { type: "hibernated", at: this.#clock.now() });
+    if (record.state.status !== "hibernated") return false;
+    // Its exit is expected: events of the closed process are ignored from here on.
+    record.epoch += 1;
+    record.session = undefined;
+    void session.close().catch(() => undefined);
+    return true;
   }
 
   // A launch with work to do first (see LaunchRequest.prepare) starts its CLI once that is done,
@@ -309,8 +353,17 @@ export class Supervisor {
     for (const text of record.backlog.splice(0)) record.session.send(text);
   }
 
+  // A hibernated agent's follow-up starts a new process on the same conversation, the message first.
+  #wake(record: AgentRecord): void {
+    const { prompt: _p, ...request } = record.request;
+    const resume = record.state.sessionId;
+    record.request = resume === undefined ? request : { ...request, resume };
+    this.#spawn(record);
+  }
+
   #onEvent(record: AgentRecord, event: AgentEvent): void {
     const at = this.#clock.now();
+    if (event.type !== "text" && event.type !== "turn_end" && event.type !== "tool_result") this.#tellChange({ type: "event", agentId: record.id, event, at });
     record.recent.add(event, at);
     if (event.type === "text") record.tail.push(event.delta);
     else if (event.type === "tool") record.tail.push(`\n[tool ${event.name}]\n`);
@@ -370,6 +423,15 @@ export class Supervisor {
     // Read before a report can fail the agent over to another provider: this one's slot is freed.
     const provider = record.request.provider;
     record.state = after;
+    if (before.status !== after.status || before.alive !== after.alive)
+      this.#tellChange({
+        type: "status",
+        agentId: record.id,
+        status: after.status,
+        alive: after.alive,
+        ...(after.note === undefined ? {} : { note: after.note }),
+        at: this.#clock.now(),
+      });
     this.#announce(record, before, after);
     this.#permissionTimers.sync(record, before, after);
     const ended = before.alive && !after.alive;
@@ -385,6 +447,16 @@ export class Supervisor {
     this.#waiters.notify();
     // A failover above may have revived it: only an agent still ended is over.
     if (ended && !record.state.alive) this.#tellEnd(record);
+  }
+
+  #tellChange(change: AgentChange): void {
+    for (const listener of this.#changeListeners) {
+      try {
+        listener(change);
+      } catch {
+        // a journal's failure must not break the agent it records
+      }
+    }
   }
 
   #tellEnd(record: AgentRecord): void {
