@@ -52,7 +52,7 @@ export class Admission {
   place(record: AgentRecord, queued: boolean): void {
     if (queued) this.#queue(record.request.provider).push(record);
     else {
-      this.#makeRoom(record);
+      this.makeRoom(record);
       this.#host.start(record);
     }
   }
@@ -92,17 +92,19 @@ export class Admission {
       const queue = this.#queue(provider);
       while (queue.length > 0 && this.fits(provider)) {
         const next = queue.shift() as AgentRecord;
-        this.#makeRoom(next);
+        this.makeRoom(next);
         this.#host.apply(next, { type: "admitted", at: this.#host.now() });
         this.#host.start(next);
       }
     });
   }
 
-  // Before `record` starts a process: at the bound, the least recently active idle agent is
-  // hibernated (its next message resumes it), or, with no session to resume, closed politely: its
-  // results stay readable and a note says why it ended.
-  #makeRoom(record: AgentRecord): void {
+  /**
+   * Before `record` starts a process: at the bound, the least recently active idle agent is
+   * hibernated (its next message resumes it), or, with no session to resume, closed politely: its
+   * results stay readable and a note says why it ended.
+   */
+  makeRoom(record: AgentRecord): void {
     const { provider, pinned } = record.request;
     if (pinned === true) return;
     const bound = this.#liveBound(provider);

@@ -358,6 +358,8 @@ export class Supervisor {
     const { prompt: _p, ...request } = record.request;
     const resume = record.state.sessionId;
     record.request = resume === undefined ? request : { ...request, resume };
+    // Its process counts against max_live again: the idlest other agent may hibernate for room.
+    this.#admission.makeRoom(record);
     this.#spawn(record);
   }
 
