@@ -41,9 +41,12 @@ export interface GitResult {
   stderr: string;
 }
 
-/** Whether git failed only because another git process held a lock. */
+// A concurrent `git worktree add` is half-way through writing its admin files (commondir, gitdir, HEAD).
+const HALF_WRITTEN_WORKTREE = /failed to read .*worktrees\/[^/\s]+\/(commondir|gitdir|HEAD)/;
+
+/** Whether git failed only because another git process held a lock or was writing a worktree's metadata. */
 export function isLockContention(stderr: string): boolean {
-  return LOCK_MESSAGES.some((m) => stderr.includes(m));
+  return LOCK_MESSAGES.some((m) => stderr.includes(m)) || HALF_WRITTEN_WORKTREE.test(stderr);
 }
 
 /** Runs `git -C dir ...args`; retries with backoff on lock contention; never throws for git's own failures. */

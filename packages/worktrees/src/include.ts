@@ -34,10 +34,10 @@ export async function copyIncluded(record: WorktreeRecord): Promise<{ copied: nu
 
 // An ignored directory is copied whole when it matches; otherwise its files are matched one by one.
 async function copyEntry(record: WorktreeRecord, entry: string, matcher: Ignore, skip: string): Promise<number> {
-  const from = join(record.repo, entry);
-  if (isWithin(from, skip)) return 0;
   const isDir = entry.endsWith("/");
   const rel = isDir ? entry.slice(0, -1) : entry;
+  const from = join(record.repo, rel);
+  if (isWithin(from, skip)) return 0;
   if (matcher.ignores(entry) && !isWithin(skip, from)) return copyTree(from, join(record.path, rel));
   if (!isDir) return 0;
   let copied = 0;
