@@ -64,6 +64,7 @@ beforeAll(async () => {
   repo = s.env.cwd;
   write(join(repo, "README.md"), "a project\n");
   write(join(repo, ".subagent-mcp", "agents", "coder.md"), DEFINITION);
+  write(join(repo, ".subagent-mcp", "agents", "pair.md"), DEFINITION.replace("name: coder", "name: pair").replace("base: main", "replicas: 2"));
   await git(repo, "init", "-q", "-b", "main");
   await git(repo, "add", "-A");
   await git(repo, "commit", "-qm", "initial");
@@ -74,6 +75,24 @@ afterAll(async () => {
 });
 
 describe("pool agents with isolation: worktree through the built CLI", () => {
+  it("two tasks at once on two replicas: two worktrees, each task's work on its own branch", { timeout: 240_000 }, async () => {
+    const before = snapshot(repo);
+    const tasks = ["[[edit:left.txt|left\n]]", "[[edit:right.txt|right\n]]"];
+    const [left, right] = await Promise.all(tasks.map((task) => s.call<Invoked>("invoke", { agent: "pair", task, timeout_s: 120 })));
+    for (const out of [left, right]) {
+      expect(out?.status, JSON.stringify(out)).toBe("done");
+      expect(out?.work, out?.result).toMatchObject({ changed_files: 1 });
+    }
+    expect(left?.agent_id).not.toBe(right?.agent_id);
+    expect(left?.work?.branch).not.toBe(right?.work?.branch);
+    expect(await git(repo, "diff", "--name-only", `main..${left?.work?.branch ?? ""}`)).toBe("left.txt");
+    expect(await git(repo, "diff", "--name-only", `main..${right?.work?.branch ?? ""}`)).toBe("right.txt");
+    const rows = (await s.call<{ agents: Row[] }>("list_agents")).agents.filter((r) => r.agent_id === left?.agent_id || r.agent_id === right?.agent_id);
+    expect(new Set(rows.map((r) => r.worktree?.path)).size).toBe(2);
+    expect(snapshot(repo)).toEqual(before);
+    expect(await git(repo, "status", "--porcelain")).toBe("");
+  });
+
   it(
     "two tasks in a row on one replica: each task's work on a branch of its own, the second never sees the first's, the checkout untouched",
     { timeout: 240_000 },
@@ -131,7 +150,8 @@ describe("pool agents with isolation: worktree through the built CLI", () => {
       const listed = await execa(process.execPath, [bin, "worktrees", "--json"], { cwd: repo, env: s.serverEnv, extendEnv: false });
       expect(JSON.parse(listed.stdout)).toEqual([]);
       const left = (await git(repo, "branch", "--list", "subagent/*", "--format=%(refname:short)")).split("\n").sort();
-      expect(left).toEqual([one.branch, two.branch].sort());
+      expect(left).toEqual(expect.arrayContaining([one.branch, two.branch]));
+      expect(left).toHaveLength(4);
     },
   );
 });
