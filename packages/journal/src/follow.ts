@@ -1,0 +1,125 @@
+// Tails an agent's journal as it grows, across rotations, for live transcripts.
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, watch, type FSWatcher } from "node:fs";
+import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
+import { JOURNAL_FILE } from "./owner.js";
+import { agentDir, journalFiles, parseLines } from "./read.js";
+import type { JournalEntry } from "./schema.js";
+
+// File systems without change events (some network mounts) are still followed, only more slowly.
+const FALLBACK_POLL_MS = 1_000;
+
+/**
+ * Calls `onEntry` for each entry present, then for each appended later, until `signal` aborts; resolves
+ * then. Throws NOT_FOUND when the agent has no directory; rejects with what `onEntry` throws.
+ */
+export function followJournal(dir: string, agentId: string, onEntry: (e: JournalEntry) => void, signal: AbortSignal): Promise<void> {
+  let path: string;
+  try {
+    path = agentDir(dir, agentId);
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error("cannot follow the journal"));
+  }
+  const current = join(path, JOURNAL_FILE);
+  return new Promise<void>((resolve, reject) => {
+    let fd: number | undefined;
+    let offset = 0;
+    let rest = "";
+    // A read can end inside a multi-byte character: the decoder keeps its first bytes for the next.
+    let decoder = new StringDecoder("utf8");
+    let watcher: FSWatcher | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+
+    const stop = (err?: unknown): void => {
+      if (stopped) return;
+      stopped = true;
+      watcher?.close();
+      clearInterval(timer);
+      signal.removeEventListener("abort", onAbort);
+      if (fd !== undefined) closeSync(fd);
+      if (err === undefined) resolve();
+      else reject(err instanceof Error ? err : new Error("the journal could not be followed"));
+    };
+    const onAbort = (): void => {
+      stop();
+    };
+
+    const emit = (text: string): void => {
+      const parsed = parseLines(rest + text);
+      rest = parsed.rest;
+      for (const e of parsed.entries) onEntry(e);
+    };
+
+    // Reads what the open file gained since the last look.
+    const drain = (): void => {
+      if (fd === undefined) return;
+      const buf = Buffer.alloc(64 * 1024);
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, offset);
+        if (n === 0) return;
+        offset += n;
+        emit(decoder.write(buf.subarray(0, n)));
+      }
+    };
+
+    // An open descriptor keeps the renamed file readable: finish it, then move to the new journal.jsonl.
+    const poll = (): void => {
+      if (stopped) return;
+      try {
+        drain();
+        const ino = inode(current);
+        if (ino === undefined || (fd !== undefined && ino === fstatSync(fd).ino)) return;
+        if (fd !== undefined) closeSync(fd);
+        fd = openSync(current, "r");
+        offset = 0;
+        rest = "";
+        decoder = new StringDecoder("utf8");
+        drain();
+      } catch (err) {
+        stop(err);
+      }
+    };
+
+    try {
+      watcher = watch(path, () => {
+        poll();
+      });
+      watcher.on("error", () => undefined);
+      timer = setInterval(poll, FALLBACK_POLL_MS);
+      timer.unref();
+      if (inode(current) !== undefined) fd = openSync(current, "r");
+      // Rotated files first; the one the descriptor holds (if a rotation just happened) is read through it.
+      const held = fd === undefined ? undefined : fstatSync(fd).ino;
+      for (const file of journalFiles(path).slice(0, -1)) {
+        if (inode(file) === held) continue;
+        const text = readOrEmpty(file);
+        rest = "";
+        emit(text.endsWith("\n") ? text : text + "\n");
+      }
+      rest = "";
+      poll();
+    } catch (err) {
+      stop(err);
+      return;
+    }
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", onAbort);
+  });
+}
+
+function inode(file: string): number | undefined {
+  try {
+    return statSync(file).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}

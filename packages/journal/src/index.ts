@@ -1,0 +1,10 @@
+// Public API of @subagent-mcp/journal: one journal per sub-agent on disk, so agents outlive the server
+// that launched them (list past agents, read transcripts, resume after a restart).
+export { JournalError, type JournalErrorCode } from "./errors.js";
+export { followJournal } from "./follow.js";
+export { listAgents, type AgentSummary } from "./list.js";
+export { serverAlive } from "./owner.js";
+export { pruneJournals } from "./prune.js";
+export { readJournal, type JournalContents } from "./read.js";
+export { JournalEntrySchema, ServerRefSchema, type JournalEntry, type JournalWorktree, type ServerRef } from "./schema.js";
+export { JournalWriter, type JournalWriterOptions } from "./writer.js";

@@ -1,0 +1,54 @@
+// The journal's on-disk format: one JSON object per line, each one of these entries.
+import { z } from "zod";
+
+/** Which server launched (or owns) an agent: its pid tells whether it is still alive. */
+export const ServerRefSchema = z.object({ id: z.string(), pid: z.number().int(), started_at: z.string() });
+export type ServerRef = z.infer<typeof ServerRefSchema>;
+
+const Usage = z.object({ input: z.number(), output: z.number(), cache_read: z.number(), cache_write: z.number() });
+
+const WorktreeSchema = z.object({ path: z.string(), branch: z.string(), base: z.string() });
+
+/** One line of an agent's journal, told apart by `t`. */
+export const JournalEntrySchema = z.discriminatedUnion("t", [
+  z.object({
+    t: z.literal("launch"),
+    at: z.string(),
+    agent_id: z.string(),
+    server: ServerRefSchema,
+    project: z.string(),
+    provider: z.string(),
+    model: z.string().optional(),
+    effort: z.string().optional(),
+    cwd: z.string(),
+    label: z.string().optional(),
+    pool: z.string().optional(),
+    permission_mode: z.string().optional(),
+    allowed_tools: z.array(z.string()).optional(),
+    permissions: z.object({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional(), ask: z.array(z.string()).optional() }).optional(),
+    system_prompt_append: z.string().optional(),
+    worktree: WorktreeSchema.optional(),
+  }),
+  z.object({ t: z.literal("resume"), at: z.string(), server: ServerRefSchema, session_id: z.string().optional(), reason: z.string() }),
+  z.object({ t: z.literal("session"), at: z.string(), session_id: z.string(), model: z.string().optional() }),
+  z.object({ t: z.literal("prompt"), at: z.string(), turn: z.number().int(), text: z.string() }),
+  z.object({ t: z.literal("tool"), at: z.string(), turn: z.number().int(), name: z.string(), summary: z.string() }),
+  z.object({ t: z.literal("error"), at: z.string(), message: z.string(), transient: z.boolean() }),
+  z.object({
+    t: z.literal("turn"),
+    at: z.string(),
+    turn: z.number().int(),
+    result: z.string(),
+    is_error: z.boolean(),
+    interrupted: z.boolean(),
+    usage: Usage,
+    cost_usd: z.number().optional(),
+    duration_ms: z.number(),
+  }),
+  z.object({ t: z.literal("status"), at: z.string(), status: z.string(), alive: z.boolean(), note: z.string().optional() }),
+  z.object({ t: z.literal("end"), at: z.string(), status: z.string(), why: z.string() }),
+]);
+export type JournalEntry = z.infer<typeof JournalEntrySchema>;
+
+/** Where an agent's worktree is, as its launch entry records it. */
+export type JournalWorktree = z.infer<typeof WorktreeSchema>;

@@ -1,0 +1,190 @@
+// Appends to agents' journals without ever blocking or throwing on the caller's path.
+import { appendFileSync, closeSync, fsyncSync, openSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import { join } from "node:path";
+import { checkId, JournalError, unwritable } from "./errors.js";
+import { adoptDir, claimDir, JOURNAL_FILE } from "./owner.js";
+import { batchLength, lineBytes, rotateFiles, type Line } from "./rotate.js";
+import type { JournalEntry, ServerRef } from "./schema.js";
+
+/** Options of {@link JournalWriter}. */
+export interface JournalWriterOptions {
+  /** Where agents' directories live: `$XDG_STATE_HOME/subagent-mcp/agents`. */
+  dir: string;
+  /** The server writing: recorded as owner of the agents it claims or adopts. */
+  server: ServerRef;
+  /** Size past which journal.jsonl is rotated (default 4 MiB). */
+  maxFileBytes?: number;
+  /** Rotated files kept (default 2). */
+  keepFiles?: number;
+  /** Entries kept per agent while writes fail, oldest dropped first (default 10 000). */
+  maxQueued?: number;
+}
+
+interface AgentQueue {
+  dir: string;
+  queue: Line[];
+  dropped: number;
+  handle?: FileHandle;
+  size: number;
+  scheduled: boolean;
+  chain: Promise<void>;
+}
+
+/** Writes the journals of one server's agents. */
+export class JournalWriter {
+  readonly #dir: string;
+  readonly #server: ServerRef;
+  readonly #maxFileBytes: number;
+  readonly #keepFiles: number;
+  readonly #maxQueued: number;
+  readonly #agents = new Map<string, AgentQueue>();
+  #broken: JournalError | undefined;
+
+  constructor(opts: JournalWriterOptions) {
+    this.#dir = opts.dir;
+    this.#server = opts.server;
+    this.#maxFileBytes = opts.maxFileBytes ?? 4 * 1024 * 1024;
+    this.#keepFiles = opts.keepFiles ?? 2;
+    this.#maxQueued = opts.maxQueued ?? 10_000;
+  }
+
+  /** Claims a new agent directory and records this server as its owner; returns the agent id. Throws BAD_ID, JOURNAL_UNWRITABLE. */
+  claim(preferred?: string): string {
+    return claimDir(this.#dir, this.#server, preferred);
+  }
+
+  /** Takes over an existing agent's directory for a resume. Throws NOT_FOUND, OWNED_ELSEWHERE, BAD_ID, JOURNAL_UNWRITABLE. */
+  adopt(agentId: string): void {
+    adoptDir(this.#dir, this.#server, agentId);
+  }
+
+  /** Queues an entry and returns at once; never throws. Write failures show in {@link check}. */
+  append(agentId: string, entry: JournalEntry): void {
+    try {
+      checkId(agentId);
+      const agent = this.#agent(agentId);
+      agent.queue.push({ text: JSON.stringify(entry) + "\n", durable: entry.t === "turn" || entry.t === "end" });
+      while (agent.queue.length > this.#maxQueued) {
+        agent.queue.shift();
+        agent.dropped++;
+      }
+      if (!agent.scheduled) {
+        agent.scheduled = true;
+        agent.chain = agent.chain.then(() => {
+          agent.scheduled = false;
+          return this.#drain(agent);
+        });
+      }
+    } catch (err) {
+      this.#broken = err instanceof JournalError ? err : unwritable(join(this.#dir, agentId), err);
+    }
+  }
+
+  /** Throws JOURNAL_UNWRITABLE (path and plain cause) while the last write failed. */
+  check(): void {
+    if (this.#broken !== undefined) throw this.#broken;
+  }
+
+  /** Resolves once every queued entry has been written or has failed. */
+  async flush(): Promise<void> {
+    for (;;) {
+      const chains = [...this.#agents.values()].map((a) => a.chain);
+      await Promise.all(chains);
+      if ([...this.#agents.values()].every((a, i) => a.chain === chains[i])) return;
+    }
+  }
+
+  /** For the exit path: writes whatever is still queued synchronously (best effort, never throws). */
+  flushSync(): void {
+    for (const agent of this.#agents.values()) {
+      if (agent.queue.length === 0) continue;
+      try {
+        const fd = openSync(join(agent.dir, JOURNAL_FILE), "a", 0o600);
+        try {
+          appendFileSync(fd, agent.queue.map((l) => l.text).join(""));
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+        agent.queue = [];
+      } catch {
+        // Best effort: the process is exiting and has nowhere to report to.
+      }
+    }
+  }
+
+  /** Closes the agent's file handle once its queue is written (the agent ended). */
+  async close(agentId: string): Promise<void> {
+    const agent = this.#agents.get(agentId);
+    if (agent === undefined) return;
+    agent.chain = agent.chain.then(async () => {
+      await this.#closeHandle(agent);
+      if (agent.queue.length === 0 && !agent.scheduled) this.#agents.delete(agentId);
+    });
+    await agent.chain;
+  }
+
+  #agent(agentId: string): AgentQueue {
+    let agent = this.#agents.get(agentId);
+    if (agent === undefined) {
+      agent = { dir: join(this.#dir, agentId), queue: [], dropped: 0, size: 0, scheduled: false, chain: Promise.resolve() };
+      this.#agents.set(agentId, agent);
+    }
+    return agent;
+  }
+
+  // Writes the queue in order; on failure puts back what is unwritten for the next append to retry.
+  async #drain(agent: AgentQueue): Promise<void> {
+    const path = join(agent.dir, JOURNAL_FILE);
+    while (agent.queue.length > 0) {
+      let taken: Line[] = [];
+      try {
+        let handle = await this.#open(agent, path);
+        if (agent.size > 0 && agent.size + lineBytes(agent.queue[0]) > this.#maxFileBytes) handle = await this.#rotate(agent);
+        // Taken off the queue while written, so flushSync at exit cannot write them twice.
+        taken = agent.queue.splice(0, batchLength(agent.queue, this.#maxFileBytes - agent.size));
+        const bytes = Buffer.from(taken.map((l) => l.text).join(""));
+        await handle.write(bytes);
+        agent.size += bytes.length;
+        const durable = taken.some((l) => l.durable);
+        taken = [];
+        if (durable) await handle.datasync();
+        this.#broken = undefined;
+      } catch (err) {
+        agent.queue.unshift(...taken);
+        const lost = agent.dropped > 0 ? `; ${agent.dropped} older entries were dropped while it failed` : "";
+        this.#broken = new JournalError("JOURNAL_UNWRITABLE", unwritable(path, err).message + lost);
+        // The file may be replaced before the retry (space freed, link fixed): reopen it then.
+        await this.#closeHandle(agent);
+        return;
+      }
+    }
+  }
+
+  async #open(agent: AgentQueue, path: string): Promise<FileHandle> {
+    if (agent.handle !== undefined) return agent.handle;
+    const handle = await open(path, "a+", 0o600);
+    agent.handle = handle;
+    agent.size = (await handle.stat()).size;
+    // A line cut by a crash would swallow the next entry: end it first, so only the cut one is lost.
+    if (agent.size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, agent.size - 1);
+      if (last[0] !== 0x0a) agent.size += (await handle.write("\n")).bytesWritten;
+    }
+    return handle;
+  }
+
+  async #rotate(agent: AgentQueue): Promise<FileHandle> {
+    await this.#closeHandle(agent);
+    await rotateFiles(agent.dir, this.#keepFiles);
+    return this.#open(agent, join(agent.dir, JOURNAL_FILE));
+  }
+
+  async #closeHandle(agent: AgentQueue): Promise<void> {
+    const handle = agent.handle;
+    agent.handle = undefined;
+    await handle?.close().catch(() => undefined);
+  }
+}
