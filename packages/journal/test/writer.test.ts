@@ -1,0 +1,147 @@
+import { appendFileSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { JournalError, JournalWriter, readJournal } from "../src/index.js";
+import { everyEntry, liveServer, prompt, tempDir } from "./helpers.js";
+
+describe("JournalWriter", () => {
+  it("writes every entry type and reads it back as written", async () => {
+    const dir = tempDir();
+    const server = liveServer("s1");
+    const w = new JournalWriter({ dir, server });
+    const id = w.claim("a1");
+    const entries = everyEntry(id, server);
+    for (const e of entries) w.append(id, e);
+    await w.flush();
+    w.check();
+    const read = readJournal(dir, id);
+    expect(read.entries).toEqual(entries);
+    expect(read.skipped).toBe(0);
+    expect(read.owner).toEqual(server);
+    expect(statSync(join(dir, id)).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, id, "journal.jsonl")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, id, "owner.json")).mode & 0o777).toBe(0o600);
+    await w.close(id);
+  });
+
+  it("keeps the order of many appends made without waiting", async () => {
+    const dir = tempDir();
+    const w = new JournalWriter({ dir, server: liveServer("s1") });
+    const id = w.claim();
+    for (let i = 0; i < 2000; i++) w.append(id, prompt(i));
+    await w.flush();
+    const turns = readJournal(dir, id).entries.map((e) => (e.t === "prompt" ? e.turn : -1));
+    expect(turns).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+    await w.close(id);
+  });
+
+  it("reads every whole entry of a journal whose last line was cut, and goes on after it", async () => {
+    const dir = tempDir();
+    const w = new JournalWriter({ dir, server: liveServer("s1") });
+    const id = w.claim();
+    for (let i = 0; i < 5; i++) w.append(id, prompt(i));
+    await w.close(id);
+    appendFileSync(join(dir, id, "journal.jsonl"), '{"t":"prompt","at":"2025-01-01T00:00:0');
+    const cut = readJournal(dir, id);
+    expect(cut.entries).toHaveLength(5);
+    expect(cut.skipped).toBe(1);
+
+    const after = new JournalWriter({ dir, server: liveServer("s2") });
+    after.append(id, prompt(5));
+    await after.flush();
+    await after.close(id);
+    const read = readJournal(dir, id);
+    expect(read.entries.map((e) => (e.t === "prompt" ? e.turn : -1))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(read.skipped).toBe(1);
+  });
+
+  it("rotates at maxFileBytes, keeping at most keepFiles + 1 files with the newest entries in order", async () => {
+    const dir = tempDir();
+    const w = new JournalWriter({ dir, server: liveServer("s1"), maxFileBytes: 400, keepFiles: 2 });
+    const id = w.claim();
+    for (let i = 0; i < 100; i++) w.append(id, prompt(i));
+    await w.flush();
+    await w.close(id);
+    const files = readdirSync(join(dir, id)).filter((f) => f.startsWith("journal"));
+    expect(files.sort()).toEqual(["journal.1.jsonl", "journal.2.jsonl", "journal.jsonl"]);
+    for (const f of files) expect(statSync(join(dir, id, f)).size).toBeLessThanOrEqual(400);
+    const { entries, skipped } = readJournal(dir, id);
+    expect(skipped).toBe(0);
+    const turns = entries.map((e) => (e.t === "prompt" ? e.turn : -1));
+    expect(turns.at(-1)).toBe(99);
+    expect(turns).toEqual(Array.from({ length: turns.length }, (_, i) => 100 - turns.length + i));
+  });
+
+  it("reports a full disk, keeps the entries, and writes them once the disk takes them again", async () => {
+    const dir = tempDir();
+    const w = new JournalWriter({ dir, server: liveServer("s1") });
+    const id = w.claim();
+    const file = join(dir, id, "journal.jsonl");
+    symlinkSync("/dev/full", file);
+    w.append(id, prompt(1));
+    w.append(id, prompt(2));
+    await w.flush();
+    expect(() => {
+      w.check();
+    }).toThrow(/disk is full/);
+    try {
+      w.check();
+    } catch (err) {
+      expect(err).toBeInstanceOf(JournalError);
+      expect((err as JournalError).code).toBe("JOURNAL_UNWRITABLE");
+      expect((err as JournalError).message).toContain(file);
+    }
+
+    unlinkSync(file);
+    writeFileSync(file, "", { mode: 0o600 });
+    w.append(id, prompt(3));
+    await w.flush();
+    w.check();
+    await w.close(id);
+    expect(readJournal(dir, id).entries.map((e) => (e.t === "prompt" ? e.turn : -1))).toEqual([1, 2, 3]);
+  });
+
+  it("bounds what it keeps while writes fail, dropping the oldest", async () => {
+    const dir = tempDir();
+    const w = new JournalWriter({ dir, server: liveServer("s1"), maxQueued: 3 });
+    const id = w.claim();
+    const file = join(dir, id, "journal.jsonl");
+    symlinkSync("/dev/full", file);
+    for (let i = 0; i < 10; i++) w.append(id, prompt(i));
+    await w.flush();
+    expect(() => {
+      w.check();
+    }).toThrow(/dropped/);
+    unlinkSync(file);
+    w.append(id, prompt(10));
+    await w.flush();
+    w.check();
+    await w.close(id);
+    expect(readJournal(dir, id).entries.map((e) => (e.t === "prompt" ? e.turn : -1))).toEqual([8, 9, 10]);
+  });
+
+  it("flushSync writes what is queued at once", () => {
+    const dir = tempDir();
+    const w = new JournalWriter({ dir, server: liveServer("s1") });
+    const id = w.claim();
+    for (let i = 0; i < 3; i++) w.append(id, prompt(i));
+    w.flushSync();
+    expect(
+      readFileSync(join(dir, id, "journal.jsonl"), "utf8")
+        .trim()
+        .split("\n"),
+    ).toHaveLength(3);
+  });
+
+  it("close writes the queue first and a later append reopens the file", async () => {
+    const dir = tempDir();
+    const w = new JournalWriter({ dir, server: liveServer("s1") });
+    const id = w.claim();
+    w.append(id, prompt(1));
+    await w.close(id);
+    w.append(id, prompt(2));
+    await w.flush();
+    await w.close(id);
+    expect(readJournal(dir, id).entries).toHaveLength(2);
+  });
+});
