@@ -11,6 +11,7 @@ import {
   type OrchestrationState,
   type Toolset,
 } from "@subagent-mcp/server";
+import { join } from "node:path";
 import { defineCommand } from "citty";
 import { cliContext, mailboxes, type CliContext } from "./context.js";
 import { ownMailbox } from "./identity.js";
@@ -31,7 +32,12 @@ export async function serveStdio(): Promise<void> {
   const own = ownMailbox(mailboxes(ctx), ctx.env, depth);
   const ceiling = ceilingFrom(ctx.env);
   const { server, close } = createServer({
-    supervisor: async () => (await import("@subagent-mcp/server/runtime")).createSupervisor(config),
+    supervisor: async (extra) => (await import("@subagent-mcp/server/runtime")).createSupervisor(config, undefined, extra),
+    // Every agent's journal, so that it outlives this server: past agents, transcripts, resume.
+    journal: {
+      dir: join(ctx.stateDir, "agents"),
+      ...(config.journal_retention_days === undefined ? {} : { retentionDays: config.journal_retention_days }),
+    },
     version,
     depth,
     maxDepth: config.max_depth ?? 2,

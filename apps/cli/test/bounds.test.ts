@@ -49,7 +49,7 @@ async function toolError(s: E2E, name: string, args: Record<string, unknown>): P
 }
 
 describe("bounds on processes, queues and records", () => {
-  it("with cap 2, ten finished launches keep at most SUBAGENT_MCP_MAX_LIVE live CLIs; the closed ones say why", async () => {
+  it("with cap 2, ten finished launches keep at most SUBAGENT_MCP_MAX_LIVE live CLIs; the others hibernate and wake on a message", async () => {
     const s = (e = await startE2E({ SUBAGENT_MCP_CAP_CODEX: "2", SUBAGENT_MCP_MAX_LIVE: "3" }));
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push((await s.call<Launched>("launch_agent", { provider: "codex", prompt: `task ${i}` })).agent_id);
@@ -57,13 +57,18 @@ describe("bounds on processes, queues and records", () => {
     expect(done.timed_out).toBe(false);
     expect(done.finished).toHaveLength(10);
     const rows = (await s.call<{ agents: Row[] }>("list_agents")).agents;
-    expect(rows.filter((r) => r.alive)).toHaveLength(3);
-    expect(rows.every((r) => r.status === "finished")).toBe(true);
-    await until("the closed CLIs to exit", () => cliChildren(s.transport.pid as number, "codex").length <= 3, 15_000);
-    const closed = rows.find((r) => !r.alive) as Row;
-    const polled = await s.call<{ hint?: string }>("poll_agent", { agent_id: closed.agent_id });
-    expect(polled.hint).toMatch(/closed to keep at most 3 live codex processes \(max_live\)/);
-    expect(await toolError(s, "send_message", { agent_id: closed.agent_id, message: "more" })).toMatch(/max_live/);
+    expect(rows.every((r) => r.alive)).toBe(true);
+    expect(rows.filter((r) => r.status === "hibernated")).toHaveLength(7);
+    expect(rows.filter((r) => r.status === "finished")).toHaveLength(3);
+    await until("the hibernated CLIs to exit", () => cliChildren(s.transport.pid as number, "codex").length <= 3, 15_000);
+    const asleep = rows.find((r) => r.status === "hibernated") as Row;
+    const polled = await s.call<{ hint?: string }>("poll_agent", { agent_id: asleep.agent_id });
+    expect(polled.hint).toMatch(/process was closed to free memory/);
+    // The follow-up wakes it on its own conversation; another idle agent makes room.
+    await s.call("send_message", { agent_id: asleep.agent_id, message: "[[history]]" });
+    const woke = await s.call<{ finished: { result: string }[] }>("wait", { agent_ids: [asleep.agent_id], timeout_s: 120 });
+    expect(woke.finished[0]?.result).toMatch(/history: task \d \| \[\[history\]\]/);
+    await until("at most 3 codex CLIs again", () => cliChildren(s.transport.pid as number, "codex").length <= 3, 15_000);
   });
 
   it("refuses a launch past 50 queued ones with a clear error, and frees the records of ended agents beyond 200", async () => {

@@ -51,6 +51,8 @@ export interface SupervisorOptions {
    * session kept, and the next message resumes it (default: never). Pool replicas are not.
    */
   idleTtlMs?: number;
+  /** Makes the id of a launch that brings none, e.g. one a journal has claimed (default: 8 random hex characters). */
+  newId?: () => string;
 }
 
 /**
@@ -114,13 +116,15 @@ export class Supervisor {
     if (this.options.drivers[request.provider] === undefined) {
       throw new CoreError("NO_DRIVER", `no driver is configured for provider "${request.provider}"`);
     }
-    if (request.id !== undefined && this.#records.has(request.id)) throw new CoreError("INVALID_ARGUMENT", `an agent with id ${request.id} exists already`);
+    // An ended agent's id may be launched again (a resume); a live one's never.
+    const existing = request.id === undefined ? undefined : this.#records.get(request.id);
+    if (existing !== undefined && existing.state.alive) throw new CoreError("INVALID_ARGUMENT", `an agent with id ${existing.id} exists already and is alive`);
     const now = this.#clock.now();
     const idle = request.prompt === undefined;
     // An idle (warm) agent runs no turn, so it takes no processing slot and never queues.
     const queued = !idle && this.#admission.mustQueue(request.provider);
     const record: AgentRecord = {
-      id: request.id ?? randomUUID().slice(0, 8),
+      id: request.id ?? this.options.newId?.() ?? randomUUID().slice(0, 8),
       request,
       createdAt: now,
       state: initialState(now, queued, idle),
@@ -133,6 +137,7 @@ export class Supervisor {
       epoch: 0,
       firstTurn: request.prompt === undefined ? [] : [request.prompt],
     };
+    if (existing !== undefined) this.#records.delete(existing.id); // the new record goes last, as the newest
     this.#records.set(record.id, record);
     this.#tellChange({ type: "launched", agentId: record.id, request, at: now });
     if (request.prompt !== undefined) this.#tellChange({ type: "sent", agentId: record.id, text: request.prompt, turn: 1, at: now });

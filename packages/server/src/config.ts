@@ -21,6 +21,10 @@ export const ConfigSchema = z.strictObject({
   permission_timeout_s: z.number().positive().optional(),
   /** Deepest chain of nested subagent-mcp servers allowed (default 2). */
   max_depth: z.int().min(0).max(10).optional(),
+  /** Agents' journals untouched this many days are deleted when a server starts (default 14; 0: never). */
+  journal_retention_days: z.number().min(0).optional(),
+  /** An agent idle this long is hibernated: its process closed, its session kept for the next message (default 600; 0: never). */
+  idle_ttl_s: z.number().min(0).optional(),
   /** Live CLI processes kept per provider (default twice its cap, never below it); see SupervisorOptions.maxLive. */
   max_live: z.int().min(1).max(1000).optional(),
   /** Explicit CLI executables, over PATH. From a project's file only once the user trusts it. */
@@ -184,6 +188,8 @@ export function loadConfig(options: {
   const maxDepth = depth ?? project.max_depth ?? user.max_depth;
   const maxLive = envInt(env, "SUBAGENT_MCP_MAX_LIVE", 1) ?? project.max_live ?? user.max_live;
   const permissionTimeout = envInt(env, "SUBAGENT_MCP_PERMISSION_TIMEOUT_S", 1) ?? project.permission_timeout_s ?? user.permission_timeout_s;
+  const idleTtl = envInt(env, "SUBAGENT_MCP_IDLE_TTL_S", 0) ?? project.idle_ttl_s ?? user.idle_ttl_s;
+  const retention = envInt(env, "SUBAGENT_MCP_JOURNAL_RETENTION_DAYS", 0) ?? project.journal_retention_days ?? user.journal_retention_days;
   // SUBAGENT_MCP_<P>_PATH wins over both files, as documented.
   const executables = { ...user.executables, ...project.executables };
   for (const provider of ProviderSchema.options) {
@@ -196,6 +202,8 @@ export function loadConfig(options: {
     ...(maxDepth === undefined ? {} : { max_depth: maxDepth }),
     ...(maxLive === undefined ? {} : { max_live: maxLive }),
     ...(permissionTimeout === undefined ? {} : { permission_timeout_s: permissionTimeout }),
+    ...(idleTtl === undefined ? {} : { idle_ttl_s: idleTtl }),
+    ...(retention === undefined ? {} : { journal_retention_days: retention }),
     executables,
     routingTable: mergeRoutingTable(mergeRoutingTable(DEFAULT_TABLE, user.routing), project.routing),
     routingBranch: project.routing?.branch ?? user.routing?.branch ?? "cost_efficiency",

@@ -7,6 +7,7 @@ import type { Ceiling } from "./permissions.js";
 import type { DefinitionSource, PoolCatalog } from "./pool-catalog.js";
 import type { OrchestrationState } from "./tools/orchestration-mode.js";
 import type { AgentWorktrees, WorktreeSettings } from "./worktrees.js";
+import type { AgentJournal, JournalSettings } from "./journal.js";
 
 /** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
 export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
@@ -14,8 +15,11 @@ export type Toolset = (typeof TOOLSETS)[number];
 
 /** What the MCP server is built from; the transport is the caller's business. */
 export interface ServerDeps {
-  /** Runs the agents: a supervisor, or how to make one on the first call that needs it (which is when its drivers load). */
-  supervisor: Supervisor | (() => Promise<Supervisor>);
+  /**
+   * Runs the agents: a supervisor, or how to make one on the first call that needs it (which is
+   * when its drivers load); `newId` makes agent ids the journal has claimed.
+   */
+  supervisor: Supervisor | ((options: { newId?: () => string }) => Promise<Supervisor>);
   version: string;
   /** Working directory for launches that give none (default process.cwd()). */
   defaultCwd?: string;
@@ -54,8 +58,15 @@ export interface ServerDeps {
   toolsets?: readonly Toolset[];
   /** The result cap in characters of JSON (default: SUBAGENT_MCP_MAX_RESULT_CHARS, else 40 000). */
   maxResultChars?: number;
+  /** Where agents' journals go (default: nowhere: nothing outlives the server, and there is nothing to resume). */
+  journal?: JournalSettings;
   /** Where `isolation: "worktree"` puts worktrees and how it readies them (default: the state dir from the environment, no setup). */
   worktrees?: WorktreeSettings;
+}
+
+/** The journal, made with the supervisor (undefined when journaling is off). */
+export interface JournalHub {
+  made(): AgentJournal | undefined;
 }
 
 /** The agents' worktrees, made (with their git code) by the first launch that asks for one. */
@@ -88,4 +99,5 @@ export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<Se
   /** Where this server's answers go out (a taken message is acknowledged once its answer was sent). */
   outbox: Outbox;
   worktrees: WorktreeHub;
+  journal: JournalHub;
 }

@@ -6,6 +6,7 @@ import { homedir } from "node:os";
 import { stateDir } from "@subagent-mcp/hooks";
 import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset, type WorktreeHub } from "./deps.js";
 import type { AgentWorktrees } from "./worktrees.js";
+import type { AgentJournal } from "./journal.js";
 import { OnFirstUse } from "./first-use.js";
 import { limitsFrom } from "./limits.js";
 import { withinCeiling } from "./permissions.js";
@@ -48,9 +49,16 @@ type Shared = Omit<ToolDeps, "outbox">;
  * where launched sub-agents reach their own messaging tools; `close()` ends them.
  */
 export function createServer(deps: ServerDeps): SubagentServer {
-  const supervisor = supervisorFrom(deps.supervisor);
+  const defaultCwd = deps.defaultCwd ?? process.cwd();
+  let journal: AgentJournal | undefined;
+  const supervisor = supervisorFrom(deps.supervisor, async () => {
+    if (deps.journal === undefined) return undefined;
+    const { AgentJournal } = await import("./journal.js");
+    journal = new AgentJournal(deps.journal, defaultCwd);
+    return journal;
+  });
   const worktrees = worktreeHub(deps, supervisor.get);
-  const shared = settle(deps, supervisor.get, worktrees);
+  const shared = { ...settle(deps, supervisor.get, worktrees), journal: { made: () => journal } };
   const { messaging } = deps;
   const children =
     messaging === undefined || deps.childMessaging !== true
@@ -68,20 +76,31 @@ export function createServer(deps: ServerDeps): SubagentServer {
   return {
     server,
     close: async () => {
+      // Agents that end from here on end because the server exits; the journal says so.
+      journal?.exiting();
       await (await settled(supervisor.made?.made))?.shutdown();
       // The agents are gone: their worktrees are released (clean ones removed, those with work kept).
       await worktrees.made()?.drain();
+      await journal?.writer.flush();
       await server.close();
       await (await settled(children?.made))?.close();
     },
   };
 }
 
-// A given supervisor stays the caller's; one made from a factory is ours to shut down.
-function supervisorFrom(source: ServerDeps["supervisor"]): { get: () => Promise<Supervisor>; made?: OnFirstUse<Supervisor> } {
-  if (typeof source !== "function") return { get: () => Promise.resolve(source) };
-  const made = new OnFirstUse(source);
-  return { get: () => made.get(), made };
+// A given supervisor stays the caller's; one made from a factory is ours to shut down. Either way
+// the journal (if any) is made first and records it from its first agent on.
+function supervisorFrom(
+  source: ServerDeps["supervisor"],
+  journal: () => Promise<AgentJournal | undefined>,
+): { get: () => Promise<Supervisor>; made?: OnFirstUse<Supervisor> } {
+  const made = new OnFirstUse(async () => {
+    const recorder = await journal();
+    const supervisor = typeof source === "function" ? await source(recorder === undefined ? {} : { newId: () => recorder.claim() }) : source;
+    recorder?.attach(supervisor);
+    return supervisor;
+  });
+  return typeof source === "function" ? { get: () => made.get(), made } : { get: () => made.get() };
 }
 
 // The worktrees' code (git through execa) loads with the first launch that isolates an agent.
@@ -97,7 +116,7 @@ function worktreeHub(deps: ServerDeps, supervisor: () => Promise<Supervisor>): W
 }
 
 // Defaults applied once; the pool is made by the first pool call.
-function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktrees: WorktreeHub): Omit<Shared, "childServer"> {
+function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktrees: WorktreeHub): Omit<Shared, "childServer" | "journal"> {
   const defaultCwd = deps.defaultCwd ?? process.cwd();
   const depth = deps.depth ?? 0;
   const maxDepth = deps.maxDepth ?? 2;

@@ -3,6 +3,9 @@ import { AuditLog, describeRequest } from "@subagent-mcp/permissions";
 import { driverFor, type CliDriver } from "@subagent-mcp/drivers";
 import type { EffectiveConfig } from "./config.js";
 
+/** Seconds an agent may sit idle before it is hibernated, when no config says (0: never). */
+export const DEFAULT_IDLE_TTL_S = 600;
+
 /** The three real drivers, with the executables `config` names. */
 export function createDrivers(config: EffectiveConfig): Record<Provider, CliDriver> {
   const of = (provider: Provider): CliDriver => {
@@ -29,13 +32,15 @@ export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
 }
 
 /** A supervisor with the three real drivers, configured from `config`; permission outcomes go to `audit` (default: $XDG_STATE_HOME/subagent-mcp/permissions.jsonl). */
-export function createSupervisor(config: EffectiveConfig, audit: AuditLog = new AuditLog()): Supervisor {
+export function createSupervisor(config: EffectiveConfig, audit: AuditLog = new AuditLog(), extra: { newId?: () => string } = {}): Supervisor {
   return new Supervisor({
+    ...extra,
     onPermission: auditTo(audit),
     drivers: createDrivers(config),
     ...(config.caps === undefined ? {} : { caps: config.caps }),
     ...(config.max_live === undefined ? {} : { maxLive: config.max_live }),
     stallMs: (config.stall_seconds ?? 600) * 1000,
     ...(config.permission_timeout_s === undefined ? {} : { permissionTimeoutMs: config.permission_timeout_s * 1000 }),
+    idleTtlMs: (config.idle_ttl_s ?? DEFAULT_IDLE_TTL_S) * 1000,
   });
 }

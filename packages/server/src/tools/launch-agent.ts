@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
 import type { AgentView, LaunchRequest, McpServerSpec, Supervisor } from "@subagent-mcp/core";
-import { PermissionRulesSchema } from "@subagent-mcp/permissions";
+import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { mcpToolName } from "@subagent-mcp/drivers/light";
 import { isAbsolute, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -99,14 +99,21 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
         // The config's rules and the launch's own: deny beats ask beats allow across both.
         const rules = mergeRules(deps.permissions, args.permissions);
         // The first launch also loads the drivers and, for messaging sub-agents, starts their endpoint.
-        const [supervisor, child] = await Promise.all([deps.supervisor(), childMessaging(deps, args.system_prompt_append, granted.tools)]);
-        const id = child.id ?? randomUUID().slice(0, 8);
+        const supervisor = await deps.supervisor();
+        // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
+        const journal = deps.journal.made();
+        const id = journal?.claim() ?? randomUUID().slice(0, 8);
+        const child = await childMessaging(deps, id, args.system_prompt_append, granted.tools);
         // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
         const isolated = args.isolation === "worktree" ? await isolate(deps, id, given, args.base, args.label) : undefined;
         const cwd = isolated?.cwd ?? given;
+        journal?.expect(id, {
+          ...(isEmpty(rules) ? {} : { permissions: rules }),
+          ...(isolated === undefined ? {} : { worktree: { path: isolated.view.path, branch: isolated.view.branch, base: isolated.view.base } }),
+        });
+        const { messaging: _messaging, ...childSpec } = child;
         const view = launchOrAbandon(supervisor, isolated, {
-          ...child,
-          id,
+          ...childSpec,
           ...(isolated === undefined ? {} : { prepare: isolated.prepare }),
           provider: chosen.provider,
           prompt: args.prompt,
@@ -136,7 +143,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           ...(view.effort === undefined ? {} : { effort: view.effort }),
           ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }),
           ...(view.queuePosition === undefined ? {} : { queue_position: view.queuePosition }),
-          ...(child.id === undefined ? {} : { mailbox: child.id }),
+          ...(child.messaging ? { mailbox: child.id } : {}),
           ...(isolated === undefined ? {} : { worktree: isolated.view }),
         };
         const where = view.status === "queued" ? `queued at position ${String(view.queuePosition)}` : view.status;
@@ -178,19 +185,25 @@ export const CHILD_SERVER = "mailbox";
  * for it, the messaging tools are allowed (in Claude Code's and Gemini CLI's naming; each CLI
  * ignores the other's), and its prompt says whom to ask.
  */
-async function childMessaging(
+export async function childMessaging(
   deps: ToolDeps,
+  id: string,
   append: string | undefined,
   allowed: string[] | undefined,
-): Promise<{ id?: string; mcpServers?: McpServerSpec[]; systemPromptAppend?: string; allowedTools?: string[] }> {
+): Promise<{ id: string; messaging: boolean; mcpServers?: McpServerSpec[]; systemPromptAppend?: string; allowedTools?: string[] }> {
   const { childServer, messaging } = deps;
   if (childServer === undefined || messaging === undefined)
-    return { ...(append === undefined ? {} : { systemPromptAppend: append }), ...(allowed === undefined ? {} : { allowedTools: allowed }) };
-  const id = randomUUID().slice(0, 8);
+    return {
+      id,
+      messaging: false,
+      ...(append === undefined ? {} : { systemPromptAppend: append }),
+      ...(allowed === undefined ? {} : { allowedTools: allowed }),
+    };
   const parent = messaging.self;
   const note = `You are sub-agent "${id}", started by "${parent}". If you need an answer from ${parent} to go on, ask with the send_to tool of the "${CHILD_SERVER}" MCP server (to: "${parent}") and then call its wait_inbox.`;
   return {
     id,
+    messaging: true,
     mcpServers: [await childServer(id)],
     systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
     allowedTools: [...(allowed ?? []), ...MESSAGING_TOOLS.flatMap((t) => [mcpToolName("claude", CHILD_SERVER, t), mcpToolName("gemini", CHILD_SERVER, t)])],
@@ -209,3 +222,5 @@ function checkCwd(cwd: string | undefined, fallback: string): string {
   if (!isDir) throw new ServerError("INVALID_ARGUMENT", `cwd must be an existing directory: ${path} is not one`);
   return path;
 }
+
+const isEmpty = (rules: PermissionRules): boolean => (rules.allow ?? []).length + (rules.deny ?? []).length + (rules.ask ?? []).length === 0;

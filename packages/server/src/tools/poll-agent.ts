@@ -64,6 +64,8 @@ export function hintFor(view: AgentView, stallSeconds: number): string | undefin
         : `The session ended with an error (${view.lastError?.message ?? "unknown error"}); launch a new agent to continue.`;
     case "permission_requested":
       return `Waiting for an answer to ${view.permissions.length} permission request(s) (pending_permissions): answer with respond_permission; unanswered ones are denied after the permission timeout.`;
+    case "hibernated":
+      return `Idle for ${Math.round(view.idleMs / 1000)} s, so its process was closed to free memory (idle_ttl_s); its conversation is kept: send_message resumes it in a new process.`;
     case "queued":
       return `Waiting for a free ${view.provider} slot (position ${String(view.queuePosition)}); it starts when a running ${view.provider} agent finishes.`;
     default:

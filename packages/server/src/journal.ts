@@ -1,0 +1,180 @@
+import { randomUUID } from "node:crypto";
+import type { AgentChange, AgentView, LaunchRequest, Supervisor, TurnReport } from "@subagent-mcp/core";
+import { JournalWriter, pruneJournals, type JournalEntry, type ServerRef } from "@subagent-mcp/journal";
+import type { PermissionRules } from "@subagent-mcp/permissions";
+import { summarize } from "./tool-summary.js";
+
+/** Where agents' journals go and how long they are kept. */
+export interface JournalSettings {
+  /** `$XDG_STATE_HOME/subagent-mcp/agents`. */
+  dir: string;
+  /** Journals untouched this long are deleted when a server starts (default 14 days). */
+  retentionDays?: number;
+}
+
+/** What a launch knows that the supervisor's request does not carry. */
+export interface LaunchNotes {
+  permissions?: PermissionRules;
+  worktree?: { path: string; branch: string; base: string };
+  /** Set when the launch resumes a past agent: a `resume` entry is written instead of a `launch`. */
+  resumeOf?: { sessionId: string };
+}
+
+/** Days a journal is kept when the config says nothing. */
+export const DEFAULT_RETENTION_DAYS = 14;
+
+/**
+ * Records every agent of one server in its journal (see @subagent-mcp/journal), as it happens and
+ * without ever making a tool call wait: launches, messages, visible tool calls, turns, status
+ * changes and how each agent ended.
+ */
+export class AgentJournal {
+  readonly writer: JournalWriter;
+  readonly server: ServerRef;
+  readonly #notes = new Map<string, LaunchNotes>();
+  /** Completed turns per agent: a tool call belongs to the turn after them. */
+  readonly #turns = new Map<string, number>();
+  #exiting = false;
+
+  constructor(
+    readonly settings: JournalSettings,
+    /** The project this server serves (its default cwd): past agents are listed per project. */
+    readonly project: string,
+  ) {
+    this.server = { id: randomUUID(), pid: process.pid, started_at: new Date().toISOString() };
+    this.writer = new JournalWriter({ dir: settings.dir, server: this.server });
+    // Old journals go in the background: a server's start never waits on them.
+    const days = settings.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    if (days > 0)
+      setTimeout(() => {
+        try {
+          pruneJournals(settings.dir, days * 86_400_000);
+        } catch {
+          // best effort: the next server tries again
+        }
+      }, 0).unref();
+  }
+
+  /** Records what happens to `supervisor`'s agents from now on. */
+  attach(supervisor: Supervisor): void {
+    supervisor.onChange((change) => {
+      this.#onChange(change);
+    });
+    supervisor.onTurn((report) => {
+      this.#onTurn(report);
+    });
+    supervisor.onEnd((view) => {
+      this.#onEnd(view);
+    });
+  }
+
+  /** A new agent id, its journal directory claimed (throws JOURNAL_UNWRITABLE when it cannot be written). */
+  claim(preferred?: string): string {
+    this.writer.check();
+    return this.writer.claim(preferred);
+  }
+
+  /** Notes for the launch of `agentId` that is about to happen. */
+  expect(agentId: string, notes: LaunchNotes): void {
+    this.#notes.set(agentId, notes);
+  }
+
+  /** From here on, agents that end do so because this server exits. */
+  exiting(): void {
+    this.#exiting = true;
+  }
+
+  #append(agentId: string, entry: JournalEntry): void {
+    this.writer.append(agentId, entry);
+  }
+
+  #onChange(change: AgentChange): void {
+    const at = new Date(change.at).toISOString();
+    switch (change.type) {
+      case "launched":
+        this.#launched(change.agentId, change.request, at);
+        return;
+      case "sent":
+        this.#append(change.agentId, { t: "prompt", at, turn: change.turn, text: change.text });
+        return;
+      case "status":
+        this.#append(change.agentId, {
+          t: "status",
+          at,
+          status: change.status,
+          alive: change.alive,
+          ...(change.note === undefined ? {} : { note: change.note }),
+        });
+        return;
+      case "event": {
+        const { event } = change;
+        if (event.type === "started")
+          this.#append(change.agentId, { t: "session", at, session_id: event.sessionId, ...(event.model ? { model: event.model } : {}) });
+        else if (event.type === "tool")
+          this.#append(change.agentId, {
+            t: "tool",
+            at,
+            turn: (this.#turns.get(change.agentId) ?? 0) + 1,
+            name: event.name,
+            summary: summarize(event.name, event.input),
+          });
+        else if (event.type === "error") this.#append(change.agentId, { t: "error", at, message: event.message, transient: event.transient });
+        return;
+      }
+    }
+  }
+
+  #launched(agentId: string, request: LaunchRequest, at: string): void {
+    const notes = this.#notes.get(agentId) ?? {};
+    this.#notes.delete(agentId);
+    if (notes.resumeOf !== undefined) {
+      this.#append(agentId, { t: "resume", at, server: this.server, session_id: notes.resumeOf.sessionId, reason: "resume_agent" });
+      return;
+    }
+    const pool = request.label?.startsWith("pool:") === true ? request.label.slice(5).replace(/#.*$/, "") : undefined;
+    this.#append(agentId, {
+      t: "launch",
+      at,
+      agent_id: agentId,
+      server: this.server,
+      project: this.project,
+      provider: request.provider,
+      cwd: request.cwd,
+      ...(request.model === undefined ? {} : { model: request.model }),
+      ...(request.effort === undefined ? {} : { effort: request.effort }),
+      ...(request.label === undefined ? {} : { label: request.label }),
+      ...(pool === undefined ? {} : { pool }),
+      ...(request.permissionMode === undefined ? {} : { permission_mode: request.permissionMode }),
+      ...(request.allowedTools === undefined ? {} : { allowed_tools: request.allowedTools }),
+      ...(notes.permissions === undefined ? {} : { permissions: notes.permissions }),
+      ...(request.systemPromptAppend === undefined ? {} : { system_prompt_append: request.systemPromptAppend }),
+      ...(notes.worktree === undefined ? {} : { worktree: notes.worktree }),
+    });
+  }
+
+  #onTurn(report: TurnReport): void {
+    this.#turns.set(report.agentId, report.turn);
+    this.#append(report.agentId, {
+      t: "turn",
+      at: new Date().toISOString(),
+      turn: report.turn,
+      result: report.result,
+      is_error: report.isError,
+      interrupted: report.interrupted,
+      usage: { input: report.usage.input, output: report.usage.output, cache_read: report.usage.cacheRead, cache_write: report.usage.cacheWrite },
+      ...(report.costUsd === undefined ? {} : { cost_usd: report.costUsd }),
+      duration_ms: Math.round(report.durationMs),
+    });
+  }
+
+  #onEnd(view: AgentView): void {
+    const why = this.#exiting
+      ? "the server exited"
+      : view.status === "stopped"
+        ? "killed"
+        : (view.note ?? (view.lastError === undefined ? "its CLI process ended" : `its CLI process ended: ${view.lastError.message}`));
+    this.#append(view.id, { t: "end", at: new Date().toISOString(), status: view.status, why });
+    this.#turns.delete(view.id);
+    void this.writer.close(view.id);
+  }
+}
