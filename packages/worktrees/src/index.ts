@@ -1,4 +1,5 @@
 // Public API of @subagent-mcp/worktrees: one git worktree per sub-agent, so parallel agents never share a checkout.
+export { adoptWorktree } from "./adopt.js";
 export { agentCwd, createWorktree, type CreateWorktreeOptions } from "./create.js";
 export { WorktreeError, type WorktreeErrorCode } from "./errors.js";
 export { copyIncluded } from "./include.js";

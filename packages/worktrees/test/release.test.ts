@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createWorktree, releaseWorktree, WorktreeRecordSchema, worktreeStatus, WorktreeError } from "../src/index.js";
+import { adoptWorktree, createWorktree, releaseWorktree, WorktreeRecordSchema, worktreeStatus, WorktreeError } from "../src/index.js";
 import { branches, checkoutState, makeRepo, sh, tmp, write } from "./helpers.js";
 
 const owner = { pid: process.pid };
@@ -94,5 +94,21 @@ describe("releaseWorktree", () => {
     const forged = { ...record, path: root, id: root.split("/").pop() ?? "" };
     await expect(releaseWorktree(forged, { force: true })).rejects.toSatisfy((e) => e instanceof WorktreeError && e.code === "NOT_OURS");
     expect(existsSync(join(root, "README.md"))).toBe(true);
+  });
+});
+
+describe("adoptWorktree", () => {
+  it("gives a kept worktree to a new owner, no longer ended, and refuses paths that are not ours or gone", async () => {
+    const root = makeRepo();
+    const record = await fresh(root);
+    write(record.path, { "README.md": "edited\n" });
+    await releaseWorktree(record);
+    const adopted = await adoptWorktree(record.path, { pid: process.pid, agent_id: "again" });
+    expect(adopted.ended_at).toBeUndefined();
+    expect(adopted.owner).toEqual({ pid: process.pid, agent_id: "again" });
+    expect(WorktreeRecordSchema.parse(JSON.parse(readFileSync(`${record.path}.json`, "utf8"))).owner.agent_id).toBe("again");
+    await expect(adoptWorktree(root, { pid: 1 })).rejects.toMatchObject({ code: "NOT_OURS" });
+    rmSync(record.path, { recursive: true, force: true });
+    await expect(adoptWorktree(record.path, { pid: 1 })).rejects.toMatchObject({ code: "GIT_FAILED" });
   });
 });
