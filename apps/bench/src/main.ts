@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Provider } from "@subagent-mcp/core";
 import { coldVsWarm, type ColdWarmResult } from "./cold-warm.js";
@@ -9,10 +10,11 @@ import { poolBench, type PoolResult } from "./pool.js";
 import { printTable } from "./stats.js";
 import { startupBench } from "./startup.js";
 import { mailboxWake, workerBench, type WorkerResult } from "./worker.js";
+import { worktreeBench, type Paired } from "./worktree.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, mcp, permissions, pool, hooks or worker); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, mcp, permissions, pool, hooks, worker or worktree); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -176,4 +178,39 @@ if (only === undefined || only === "worker") {
     ]),
   );
   save("worker", { mailboxWake: wake, results: rows });
+}
+
+if (only === undefined || only === "worktree") {
+  const w = await worktreeBench(Math.max(10, runs * 2));
+  const ms = (x: { median: number; p95: number }): string => `${x.median} / ${x.p95}`;
+  const row = (name: string, p: Paired): string[] => [name, ms(p.none), ms(p.worktree), `${p.addedMedian}`];
+  printTable(
+    `Worktree isolation, claude on a repository of ${w.repo.files} files (ms, median / p95; ${w.launch.none.n} runs each, alternating; load average ${w.loadAverage.start.toFixed(1)} -> ${w.loadAverage.end.toFixed(1)} on ${availableParallelism()} cores)`,
+    ["measure", "isolation none", "isolation worktree", "added (median)"],
+    [
+      row("launch_agent call -> answer", w.launch),
+      row("launch_agent -> first model request", w.toModel),
+      row("launch_agent -> wait returns first turn", w.firstTurnEnd),
+      row("kill_agent (clean worktree released)", w.kill),
+    ],
+  );
+  printTable(
+    `Worktree alone on the same repository (ms, median / p95; ${w.packageCreate.n} runs each, alternating; clean worktrees removed by kill_agent: ${w.worktreesRemoved}/${w.launch.worktree.n})`,
+    ["step", "@subagent-mcp/worktrees", "git alone", "ours on top (median)"],
+    [
+      [
+        "create (createWorktree | worktree add -b)",
+        ms(w.packageCreate),
+        ms(w.gitCreate),
+        `${Math.round((w.packageCreate.median - w.gitCreate.median) * 100) / 100}`,
+      ],
+      [
+        "release (releaseWorktree | remove + prune + branch -D)",
+        ms(w.packageRelease),
+        ms(w.gitRelease),
+        `${Math.round((w.packageRelease.median - w.gitRelease.median) * 100) / 100}`,
+      ],
+    ],
+  );
+  save("worktree", { results: w });
 }
