@@ -25,6 +25,7 @@ export const mainCommand = defineCommand({
     permissions: () => import("./permissions.js").then((m) => m.permissionsCommand),
     trust: () => import("./trust.js").then((m) => m.trustCommand),
     worktrees: () => import("./worktrees.js").then((m) => m.worktreesCommand),
+    logs: () => import("./logs.js").then((m) => m.logsCommand),
   },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await (await import("./mcp.js")).serveStdio();

@@ -40,6 +40,8 @@ export interface LaunchRequest extends SessionSpec {
    * agent `errored` with the error's message and no failover: another CLI would find the same.
    */
   prepare?: (agentId: string) => Promise<{ cwd?: string } | undefined>;
+  /** Turns the conversation had before this launch resumed it: numbering goes on from there (and a resumed first turn never fails over). */
+  priorTurns?: number;
 }
 
 /** What an agent's rules say about one request, and why (for the audit). */

@@ -127,7 +127,7 @@ export class Supervisor {
       id: request.id ?? this.options.newId?.() ?? randomUUID().slice(0, 8),
       request,
       createdAt: now,
-      state: initialState(now, queued, idle),
+      state: { ...initialState(now, queued, idle), turns: request.priorTurns ?? 0 },
       session: undefined,
       backlog: [],
       tail: new TailBuffer(this.options.tailChars),
@@ -342,7 +342,7 @@ export class Supervisor {
 
   #spawn(record: AgentRecord): void {
     const driver = this.options.drivers[record.request.provider];
-    const { provider: _p, prompt, label: _l, fallbacks: _f, id: _i, pinned: _k, permissionPolicy: _r, prepare: _q, ...spec } = record.request;
+    const { provider: _p, prompt, label: _l, fallbacks: _f, id: _i, pinned: _k, permissionPolicy: _r, prepare: _q, priorTurns: _t, ...spec } = record.request;
     const epoch = record.epoch;
     try {
       if (driver === undefined) throw new CoreError("NO_DRIVER", `no driver is configured for provider "${record.request.provider}"`);

@@ -87,3 +87,21 @@ describe("hibernation", () => {
     expect(kinds).toEqual(["launched", "sent:1", "event:started", "event:tool", "sent:2", "status:finished"]);
   });
 });
+
+describe("launching an ended agent's id again (resume)", () => {
+  it("replaces the ended record, goes on numbering turns, and refuses a live id", async () => {
+    const { driver, supervisor } = setup(0);
+    const first = supervisor.launch({ provider: "claude", cwd: "/repo", prompt: "one" });
+    session(driver, 0).finish("done");
+    expect(() => supervisor.launch({ provider: "claude", cwd: "/repo", id: first.id, prompt: "again" })).toThrow(/alive/);
+    await supervisor.kill(first.id);
+    const again = supervisor.launch({ provider: "claude", cwd: "/repo", id: first.id, prompt: "two", resume: "sess", priorTurns: 1 });
+    expect(again).toMatchObject({ id: first.id, status: "processing", turns: 1 });
+    expect(session(driver, 1).spec.resume).toBe("sess");
+    const reported: number[] = [];
+    supervisor.onTurn((r) => reported.push(r.turn));
+    session(driver, 1).finish("two done");
+    expect(reported).toEqual([2]);
+    expect(supervisor.list().map((v) => v.id)).toEqual([first.id]);
+  });
+});

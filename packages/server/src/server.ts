@@ -21,6 +21,8 @@ import { registerOrchestrationModeTool } from "./tools/orchestration-mode.js";
 import { registerPollAgentTool } from "./tools/poll-agent.js";
 import { registerResetTool } from "./tools/reset.js";
 import { registerRespondPermissionTool } from "./tools/respond-permission.js";
+import { registerResumeAgentTool } from "./tools/resume-agent.js";
+import { registerTranscriptTool } from "./tools/transcript.js";
 import { registerSendMessageTool } from "./tools/send-message.js";
 import { registerWaitTool } from "./tools/wait.js";
 import { registerWarmupTool } from "./tools/warmup.js";
@@ -34,7 +36,7 @@ export interface SubagentServer {
 
 const INSTRUCTIONS: Record<Toolset, string> = {
   sessions:
-    "Run sub-agents on Claude Code, Codex or Gemini CLI. launch_agent returns at once; wait blocks until turns finish (call again after its deadline); poll_agent shows status and output; send_message continues a live session; interrupt_agent ends a turn; kill_agent ends an agent. A sub-agent that asks permission for a tool use waits (status permission_requested) and shows in wait's permission_requests: answer with respond_permission.",
+    "Run sub-agents on Claude Code, Codex or Gemini CLI. launch_agent returns at once; wait blocks until turns finish (call again after its deadline); poll_agent shows status and output; send_message continues a live session; interrupt_agent ends a turn; kill_agent ends an agent. A sub-agent that asks permission for a tool use waits (status permission_requested) and shows in wait's permission_requests: answer with respond_permission. transcript reads an agent's conversation; list_agents {include_past: true} shows agents of earlier sessions, and resume_agent continues one.",
   pool: "Named agents from agent definition files run warm in a pool: invoke runs a task on one (list_pool, warmup, reset).",
   orchestration: "orchestration_mode turns delegation-first mode on or off.",
   messaging: 'Agents message each other by name: send_to (to: "*" for everyone), inbox, wait_inbox (blocks until a message arrives) and reply.',
@@ -174,6 +176,8 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string): M
     registerInterruptAgentTool(server, tools);
     registerKillAgentTool(server, tools);
     registerRespondPermissionTool(server, tools);
+    registerResumeAgentTool(server, tools);
+    registerTranscriptTool(server, tools);
   }
   if (toolsets.includes("pool")) {
     registerInvokeTool(server, tools);

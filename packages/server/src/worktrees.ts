@@ -1,5 +1,6 @@
 import type { Supervisor } from "@subagent-mcp/core";
 import {
+  adoptWorktree,
   agentCwd,
   copyIncluded,
   createWorktree,
@@ -74,6 +75,13 @@ export class AgentWorktrees {
     });
     this.#track(opts.agentId, record);
     return { cwd: agentCwd(record), prepare: () => this.#ready(record).then(() => undefined) };
+  }
+
+  /** A resumed agent takes back its kept worktree at `path` (GIT_FAILED when it is gone). */
+  async adopt(agentId: string, path: string, label?: string): Promise<void> {
+    const record = await adoptWorktree(path, { pid: process.pid, agent_id: agentId, ...(label === undefined ? {} : { label }) });
+    this.#track(agentId, record);
+    await this.#read(agentId);
   }
 
   /** The `prepare` of a pool replica: its own worktree (of the repo holding `cwd`), readied, as its cwd. */

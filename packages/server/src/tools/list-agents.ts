@@ -1,15 +1,19 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
+import type { PastAgent } from "../past.js";
 import { guard, ok } from "./result.js";
-import { ProviderSchema, StatusSchema } from "./schemas.js";
+import { ProviderSchema, WireStatusSchema } from "./schemas.js";
 import { idleSeconds, round } from "./wire.js";
 import { WorktreeOutSchema, type WorktreeOut } from "../worktree-view.js";
 
 const worktreeOf = (w: WorktreeOut | undefined): { worktree?: WorktreeOut } => (w === undefined ? {} : { worktree: w });
 
 export const ListAgentsInput = {
-  status: StatusSchema.optional().describe("Only agents in this status."),
+  status: WireStatusSchema.optional().describe("Only agents in this status (ended: past agents, with include_past)."),
+  include_past: z.boolean().optional().describe("Also agents of earlier servers of this project, from the journal (status ended, with why), newest first."),
+  cwd: z.string().min(1).optional().describe("Only agents whose working directory starts with this path."),
+  label: z.string().min(1).optional().describe("Only agents whose label contains this text."),
 };
 
 const AgentRowSchema = z.object({
@@ -17,35 +21,56 @@ const AgentRowSchema = z.object({
   label: z.string().optional(),
   provider: ProviderSchema,
   model: z.string().optional(),
-  status: StatusSchema,
+  status: WireStatusSchema,
   alive: z.boolean(),
-  idle_seconds: z.number(),
+  idle_seconds: z.number().optional(),
   turns: z.number(),
   cost_usd: z.number().optional(),
   /** Permission requests waiting for respond_permission. */
   pending_permissions: z.number().optional(),
   /** Its worktree (isolation worktree), counts as of its last turn's end. */
   worktree: WorktreeOutSchema.optional(),
+  cwd: z.string().optional(),
+  past: z.boolean().optional().describe("An agent of an earlier server (include_past): resume_agent picks it up again."),
+  why: z.string().optional().describe("Past agents: how it ended."),
+  last_at: z.string().optional(),
 });
 
-export const ListAgentsOutput = { agents: z.array(AgentRowSchema) };
+const PredecessorSchema = z.object({
+  pid: z.number(),
+  how: z.enum(["exited", "crashed"]),
+  agents: z.array(z.object({ agent_id: z.string(), label: z.string().optional(), status: z.string(), turns: z.number(), why: z.string() })),
+});
 
-/** `list_agents`: every agent of this server, oldest first. */
+type Row = z.infer<typeof AgentRowSchema>;
+
+export const ListAgentsOutput = {
+  agents: z.array(AgentRowSchema),
+  predecessor: PredecessorSchema.optional().describe(
+    "Said once, on this server's first list_agents: the agents the previous server of this project left, and how it stopped.",
+  ),
+};
+
+/** `list_agents`: every agent of this server, oldest first; with include_past, the journal's earlier ones after them, newest first. */
 export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void {
+  let first = true;
   server.registerTool(
     "list_agents",
     {
       title: "List sub-agents",
       description:
-        "Every sub-agent of this session with its status, turns, cost and pending permission requests. Optionally only one status (permission_requested: those waiting for respond_permission).",
+        "Every sub-agent of this session with its status, turns, cost and pending permission requests; include_past adds agents of earlier servers of this project (ended, with why; resume_agent continues one). Filters: status, cwd, label.",
       inputSchema: ListAgentsInput,
       outputSchema: ListAgentsOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
       guard(async () => {
+        const supervisor = await deps.supervisor();
         const worktrees = deps.worktrees.made();
-        const agents = (await deps.supervisor()).list(args.status).map((v) => ({
+        const views = supervisor.list();
+        const held = new Set(views.map((v) => v.id));
+        const current = views.map((v): Row => ({
           agent_id: v.id,
           ...(v.label === undefined ? {} : { label: v.label }),
           provider: v.provider,
@@ -57,12 +82,70 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
           ...(v.costUsd === undefined ? {} : { cost_usd: round(v.costUsd) }),
           ...(v.permissions.length === 0 ? {} : { pending_permissions: v.permissions.length }),
           ...worktreeOf(worktrees?.view(v.id)),
+          cwd: v.cwd,
         }));
-        const lines = agents.map(
-          (a) =>
-            `${a.agent_id} ${a.provider} ${a.status}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}${a.worktree === undefined ? "" : ` branch=${a.worktree.branch} changed=${String(a.worktree.changed_files ?? "?")} (${a.worktree.state})`}`,
+        const journal = deps.journal.made();
+        const needPast = journal !== undefined && (args.include_past === true || first);
+        const { pastAgents, predecessorOf } = needPast ? await import("../past.js") : { pastAgents: undefined, predecessorOf: undefined };
+        const past = journal === undefined || pastAgents === undefined ? [] : pastAgents(journal, (id) => held.has(id));
+        const predecessor = first && journal !== undefined ? predecessorOf?.(past, journal.server.id) : undefined;
+        first = false;
+        const rows: Row[] = [...current, ...(args.include_past === true ? past.map(pastRow) : [])].filter(
+          (r) =>
+            (args.status === undefined || r.status === args.status) &&
+            (args.cwd === undefined || (r.cwd ?? "").startsWith(args.cwd)) &&
+            (args.label === undefined || (r.label ?? "").includes(args.label)),
         );
-        return ok({ agents }, agents.length === 0 ? "No agents." : lines.join("\n"));
+        const lines = rows.map(
+          (a) =>
+            `${a.agent_id} ${a.provider} ${a.status}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}${a.worktree === undefined ? "" : ` branch=${a.worktree.branch} changed=${String(a.worktree.changed_files ?? "?")} (${a.worktree.state})`}${a.why === undefined ? "" : ` (${a.why})`}`,
+        );
+        const said =
+          predecessor === undefined
+            ? []
+            : [
+                `The previous server of this project (pid ${predecessor.pid}) ${predecessor.how === "crashed" ? "stopped without shutting down (a crash or a kill)" : "exited"}, leaving ${predecessor.agents.length} agent(s): ${predecessor.agents.map((p) => `${p.summary.agent_id} (${p.summary.turns} turn(s), ${p.why})`).join(", ")}. resume_agent continues one; list_agents {include_past: true} lists them.`,
+              ];
+        return ok(
+          {
+            agents: rows,
+            ...(predecessor === undefined
+              ? {}
+              : {
+                  predecessor: {
+                    pid: predecessor.pid,
+                    how: predecessor.how,
+                    agents: predecessor.agents.map((p) => ({
+                      agent_id: p.summary.agent_id,
+                      ...(p.summary.label === undefined ? {} : { label: p.summary.label }),
+                      status: p.status,
+                      turns: p.summary.turns,
+                      why: p.why,
+                    })),
+                  },
+                }),
+          },
+          [...said, ...lines].join("\n") || "No agents.",
+        );
       }),
   );
+}
+
+// A past agent's row: ended (or running in another live server), how, and where.
+function pastRow(p: PastAgent): Row {
+  const s = p.summary;
+  return {
+    agent_id: s.agent_id,
+    ...(s.label === undefined ? {} : { label: s.label }),
+    provider: s.provider as z.infer<typeof ProviderSchema>,
+    ...(s.model === undefined ? {} : { model: s.model }),
+    status: p.status as z.infer<typeof WireStatusSchema>,
+    alive: false,
+    turns: s.turns,
+    cwd: s.cwd,
+    ...(s.worktree === undefined ? {} : { worktree: { path: s.worktree.path, branch: s.worktree.branch, base: s.worktree.base, state: "kept" as const } }),
+    past: true,
+    why: p.why,
+    last_at: s.last_at,
+  };
 }

@@ -25,9 +25,17 @@ export async function guard(run: () => Promise<CallToolResult> | CallToolResult)
       error instanceof DriverError ||
       error instanceof ServerError ||
       error instanceof RoutingError ||
-      error instanceof MailboxError
+      error instanceof MailboxError ||
+      coded(error)
     )
       return fail(error.message);
     throw error;
   }
+}
+
+// Errors of the packages loaded on first use (journal, worktrees) carry a stable upper-case code:
+// recognised by it, so that answering a tool call loads none of them.
+function coded(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof Error && typeof code === "string" && /^[A-Z][A-Z_]+$/.test(code);
 }

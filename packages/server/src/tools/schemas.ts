@@ -6,6 +6,8 @@ import { WorktreeOutSchema } from "../worktree-view.js";
 
 export const AgentIdSchema = z.string().min(1).describe("An agent id returned by launch_agent (list_agents shows them all).");
 export const StatusSchema = AgentStatusSchema;
+/** Statuses on the wire: an agent's, or `ended` for an agent of an earlier server read back from the journal. */
+export const WireStatusSchema = z.enum([...AgentStatusSchema.options, "ended"]);
 export { ProviderSchema };
 
 export const UsageOutSchema = z.object({

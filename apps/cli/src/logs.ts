@@ -1,0 +1,75 @@
+import { join } from "node:path";
+import { followJournal, readJournal, type JournalEntry } from "@subagent-mcp/journal";
+import { defineCommand } from "citty";
+import { cliContext } from "./context.js";
+import { fail } from "./fail.js";
+
+// An agent's journal in a terminal: the same conversation `transcript` returns, one line per event,
+// or the raw entries with --json; --follow keeps printing a live agent's until it ends.
+
+function line(e: JournalEntry): string {
+  const at = e.at.slice(11, 19);
+  switch (e.t) {
+    case "launch":
+      return `${at} launched ${e.agent_id} on ${e.provider}${e.model === undefined ? "" : ` (${e.model})`} in ${e.cwd}${e.label === undefined ? "" : ` "${e.label}"`}${e.worktree === undefined ? "" : ` on branch ${e.worktree.branch}`}`;
+    case "resume":
+      return `${at} resumed (${e.reason}) by server pid ${e.server.pid}`;
+    case "session":
+      return `${at} session ${e.session_id}${e.model === undefined ? "" : ` (${e.model})`}`;
+    case "prompt":
+      return `${at} turn ${e.turn} > ${e.text}`;
+    case "tool":
+      return `${at} turn ${e.turn} [tool ${e.summary}]`;
+    case "error":
+      return `${at} error${e.transient ? " (transient)" : ""}: ${e.message}`;
+    case "turn":
+      return `${at} turn ${e.turn} ${e.is_error ? "failed" : e.interrupted ? "interrupted" : "done"} in ${e.duration_ms} ms${e.cost_usd === undefined ? "" : `, $${e.cost_usd.toFixed(4)}`}: ${e.result}`;
+    case "status":
+      return `${at} ${e.status}${e.alive ? "" : " (session ended)"}${e.note === undefined ? "" : `: ${e.note}`}`;
+    case "end":
+      return `${at} ended ${e.status}: ${e.why}`;
+  }
+}
+
+/** `subagent-mcp logs AGENT [--follow] [--json]`: an agent's journal, live or past. */
+export const logsCommand = defineCommand({
+  meta: { name: "logs", description: "Print an agent's journal (its prompts, tool calls, turns and how it ended); --follow a live one" },
+  args: {
+    agent: { type: "positional", description: "The agent's id (list_agents shows them)", required: true },
+    follow: { type: "boolean", description: "Keep printing new entries until the agent ends (Ctrl-C stops)" },
+    json: { type: "boolean", description: "One JSON entry per line" },
+  },
+  async run({ args }) {
+    const dir = join(cliContext().stateDir, "agents");
+    const print = (e: JournalEntry): void => {
+      process.stdout.write(`${args.json ? JSON.stringify(e) : line(e)}\n`);
+    };
+    try {
+      if (args.follow !== true) {
+        const { entries, skipped } = readJournal(dir, args.agent);
+        for (const e of entries) print(e);
+        if (skipped > 0) process.stderr.write(`${skipped} journal line(s) could not be read (e.g. one cut by a crash)\n`);
+        return;
+      }
+      const stop = new AbortController();
+      process.once("SIGINT", () => {
+        stop.abort();
+      });
+      // An end stops the follow, unless the history read in the same batch goes on with a resume.
+      let ending: NodeJS.Immediate | undefined;
+      await followJournal(
+        dir,
+        args.agent,
+        (e) => {
+          print(e);
+          if (e.t === "end") ending = setImmediate(() => stop.abort());
+          else if (e.t === "resume") clearImmediate(ending);
+        },
+        stop.signal,
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === "NOT_FOUND") fail(`logs: no journal for agent "${args.agent}" in ${dir}`);
+      throw error;
+    }
+  },
+});

@@ -1,0 +1,110 @@
+import { listAgents, readJournal, serverAlive, type AgentSummary, type JournalEntry } from "@subagent-mcp/journal";
+import type { AgentJournal } from "./journal.js";
+
+// Agents of earlier servers, read back from the journal: how each ended, and what a resume needs.
+
+/** Why an agent whose server is gone ended, in words. */
+export function endedWhy(summary: Pick<AgentSummary, "end" | "owner_alive" | "owner">): string {
+  if (summary.end !== undefined) return summary.end.why;
+  if (summary.owner_alive) return `still running in another server (pid ${String(summary.owner?.pid)})`;
+  return "its server stopped without shutting down (a crash or a kill)";
+}
+
+/** A past agent as list_agents shows it. */
+export interface PastAgent {
+  summary: AgentSummary;
+  /** "ended", or the last recorded status while another live server runs it. */
+  status: string;
+  why: string;
+}
+
+/** Agents of this project in the journal that this server does not hold (pool replicas left out), newest first. */
+export function pastAgents(journal: AgentJournal, held: (id: string) => boolean): PastAgent[] {
+  return listAgents(journal.settings.dir, { project: journal.project })
+    .filter((s) => s.pool === undefined && !held(s.agent_id))
+    .map((summary) => ({ summary, status: summary.owner_alive && summary.alive ? summary.status : "ended", why: endedWhy(summary) }));
+}
+
+/** The agents the newest earlier server of this project left, and whether it shut down or died. */
+export function predecessorOf(past: PastAgent[], self: string): { pid: number; how: "exited" | "crashed"; agents: PastAgent[] } | undefined {
+  const gone = past.filter((p) => p.summary.owner !== undefined && p.summary.owner.id !== self && !p.summary.owner_alive);
+  const newest = gone[0]?.summary.owner;
+  if (newest === undefined) return undefined;
+  const agents = gone.filter((p) => p.summary.owner?.id === newest.id);
+  const how = agents.every((p) => p.summary.end !== undefined) ? "exited" : "crashed";
+  return { pid: newest.pid, how, agents };
+}
+
+/** One turn of a conversation as the journal has it. */
+export interface JournalTurn {
+  turn: number;
+  at: string;
+  prompts: string[];
+  tools: string[];
+  result?: string;
+  is_error?: boolean;
+  interrupted?: boolean;
+  usage?: { input: number; output: number; cache_read: number; cache_write: number };
+  cost_usd?: number;
+  duration_ms?: number;
+}
+
+/** The conversation turn by turn (prompts, tool calls, results); resumes show as notes between turns. */
+export function turnsOf(entries: JournalEntry[]): { turns: JournalTurn[]; resumes: { at: string; reason: string }[] } {
+  const turns = new Map<number, JournalTurn>();
+  const resumes: { at: string; reason: string }[] = [];
+  const turn = (n: number, at: string): JournalTurn => {
+    let t = turns.get(n);
+    if (t === undefined) turns.set(n, (t = { turn: n, at, prompts: [], tools: [] }));
+    return t;
+  };
+  for (const e of entries) {
+    if (e.t === "prompt") turn(e.turn, e.at).prompts.push(e.text);
+    else if (e.t === "tool") turn(e.turn, e.at).tools.push(e.summary);
+    else if (e.t === "resume") resumes.push({ at: e.at, reason: e.reason });
+    else if (e.t === "turn")
+      Object.assign(turn(e.turn, e.at), {
+        result: e.result,
+        is_error: e.is_error,
+        interrupted: e.interrupted,
+        usage: e.usage,
+        ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }),
+        duration_ms: e.duration_ms,
+      });
+  }
+  return { turns: [...turns.values()].sort((a, b) => a.turn - b.turn), resumes };
+}
+
+/** What a resume needs from an agent's journal. */
+export interface Resumable {
+  launch: Extract<JournalEntry, { t: "launch" }>;
+  sessionId: string | undefined;
+  turns: number;
+  /** The prompt of a turn that never ended, if the agent was interrupted mid-turn. */
+  inFlight: { turn: number; prompt: string } | undefined;
+  why: string;
+}
+
+/** Reads what resuming `agentId` needs; undefined launch when its journal has none. */
+export function resumableOf(journal: AgentJournal, agentId: string): Resumable | undefined {
+  const { entries, owner } = readJournal(journal.settings.dir, agentId);
+  const launch = entries.find((e): e is Extract<JournalEntry, { t: "launch" }> => e.t === "launch");
+  if (launch === undefined) return undefined;
+  let sessionId: string | undefined;
+  let end: { why: string } | undefined;
+  for (const e of entries) {
+    if (e.t === "session") sessionId = e.session_id;
+    else if (e.t === "resume") end = undefined;
+    else if (e.t === "end") end = { why: e.why };
+  }
+  const { turns } = turnsOf(entries);
+  const done = turns.filter((t) => t.result !== undefined);
+  const open = turns.find((t) => t.result === undefined && t.prompts.length > 0);
+  return {
+    launch,
+    sessionId,
+    turns: done.length === 0 ? 0 : Math.max(...done.map((t) => t.turn)),
+    inFlight: open === undefined ? undefined : { turn: open.turn, prompt: open.prompts.join("\n") },
+    why: endedWhy({ end: end === undefined ? undefined : { status: "ended", why: end.why }, owner, owner_alive: owner !== undefined && serverAlive(owner) }),
+  };
+}

@@ -1,0 +1,153 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { AgentView } from "@subagent-mcp/core";
+import { z } from "zod";
+import type { ToolDeps } from "../deps.js";
+import { ServerError } from "../errors.js";
+import { checkDepth, childEnv, LINEAGE_ENV } from "../nesting.js";
+import type { AgentJournal } from "../journal.js";
+import type { Resumable } from "../past.js";
+import { asking, grant, mergeRules } from "../permissions.js";
+import { describeWorktree, WorktreeOutSchema } from "../worktree-view.js";
+import { guard, ok } from "./result.js";
+import { AgentIdSchema, ProviderSchema, StatusSchema } from "./schemas.js";
+
+export const ResumeAgentInput = {
+  agent_id: AgentIdSchema,
+  prompt: z.string().min(1).optional().describe("What to do now (default: go on with what it was doing)."),
+};
+
+export const ResumeAgentOutput = {
+  agent_id: z.string(),
+  status: StatusSchema,
+  provider: ProviderSchema,
+  session_id: z.string().optional(),
+  how: z.enum(["woke", "resumed"]).describe("woke: it was hibernated in this server; resumed: a new CLI process on its journaled conversation."),
+  prior_turns: z.number().optional(),
+  was: z.string().optional().describe("How its previous session ended."),
+  in_flight: z.string().optional().describe("The prompt of the turn it was in when it stopped, if any."),
+  worktree: WorktreeOutSchema.optional(),
+};
+
+const PREAMBLE_CLIP = 500;
+
+/** The first message after a resume: what happened, what was in flight, then the task. */
+export function resumeMessage(r: Pick<Resumable, "why" | "inFlight" | "turns">, prompt: string | undefined): string {
+  const clip = (text: string) => (text.length > PREAMBLE_CLIP ? `${text.slice(0, PREAMBLE_CLIP)}…` : text);
+  const where =
+    r.inFlight === undefined
+      ? `after turn ${r.turns}`
+      : `while you were working on turn ${r.inFlight.turn} ("${clip(r.inFlight.prompt)}"); your answer to it never reached the user`;
+  const next = prompt ?? (r.inFlight === undefined ? "Continue where you left off." : "Continue that task from where you were.");
+  return `[subagent-mcp: your previous session was interrupted (${r.why}) ${where}. This is the same conversation, resumed in a new process.]\n\n${next}`;
+}
+
+/**
+ * `resume_agent`: picks an agent up again under the same id: a hibernated one wakes; an ended one
+ * (of this server or an earlier one, from the journal) gets a new CLI process on its conversation,
+ * in the same cwd or worktree, with the same permissions.
+ */
+export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void {
+  server.registerTool(
+    "resume_agent",
+    {
+      title: "Resume a sub-agent",
+      description:
+        "Continue an agent that ended (killed, its server restarted or crashed; list_agents {include_past: true} shows them) or hibernated, under the same agent_id: a new CLI process on the same conversation, same cwd or worktree and permissions. Its first message tells it it was interrupted and what was in flight. Returns at once; then wait.",
+      inputSchema: ResumeAgentInput,
+      outputSchema: ResumeAgentOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    (args) =>
+      guard(async () => {
+        checkDepth(deps);
+        const supervisor = await deps.supervisor();
+        const live = supervisor.list().find((v) => v.id === args.agent_id);
+        if (live?.status === "hibernated") {
+          const view = supervisor.send(live.id, args.prompt ?? "Continue where you left off.");
+          return ok(out(view, "woke"), `Woke ${view.id}: a new ${view.provider} process resumes its conversation.`);
+        }
+        if (live?.alive === true) throw new ServerError("INVALID_ARGUMENT", `agent ${live.id} is alive (${live.status}): send_message continues it`);
+        const journal = deps.journal.made();
+        if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal, so ended agents cannot be resumed");
+        const past = await readPast(journal, args.agent_id);
+        if (past.launch.pool !== undefined)
+          throw new ServerError(
+            "INVALID_ARGUMENT",
+            `agent ${args.agent_id} was a replica of pool agent "${past.launch.pool}": invoke that agent again instead`,
+          );
+        if (past.sessionId === undefined)
+          throw new ServerError(
+            "INVALID_ARGUMENT",
+            `agent ${args.agent_id} never got a CLI session (it ended before its CLI answered), so there is nothing to resume: launch a new agent`,
+          );
+        const { launch } = past;
+        const granted = grant({ mode: launch.permission_mode, tools: launch.allowed_tools }, deps.ceiling, "resume_agent");
+        // Another live server's agent is refused here, before anything changes.
+        adopt(journal, args.agent_id);
+        if (launch.worktree !== undefined) await (await deps.worktrees.get()).adopt(args.agent_id, launch.worktree.path, launch.label);
+        const rules = mergeRules(deps.permissions, launch.permissions);
+        const child = deps.childServer === undefined ? undefined : await deps.childServer(args.agent_id);
+        journal.expect(args.agent_id, {
+          resumeOf: { sessionId: past.sessionId },
+          ...(launch.permissions === undefined ? {} : { permissions: launch.permissions }),
+        });
+        const view = supervisor.launch({
+          id: args.agent_id,
+          provider: launch.provider as AgentView["provider"],
+          cwd: launch.cwd,
+          prompt: resumeMessage(past, args.prompt),
+          resume: past.sessionId,
+          priorTurns: past.turns,
+          ...(launch.model === undefined ? {} : { model: launch.model }),
+          ...(launch.effort === undefined ? {} : { effort: launch.effort }),
+          ...(launch.label === undefined ? {} : { label: launch.label }),
+          ...(launch.system_prompt_append === undefined ? {} : { systemPromptAppend: launch.system_prompt_append }),
+          ...(granted.tools === undefined ? {} : { allowedTools: granted.tools }),
+          ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
+          ...(child === undefined ? {} : { mcpServers: [child] }),
+          ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd),
+          env: childEnv(deps, granted, child === undefined ? undefined : args.agent_id),
+          mcpEnv: [...LINEAGE_ENV],
+        });
+        const worktree = deps.worktrees.made()?.view(view.id);
+        const structured = {
+          ...out(view, "resumed"),
+          prior_turns: past.turns,
+          was: past.why,
+          ...(past.inFlight === undefined ? {} : { in_flight: past.inFlight.prompt }),
+          ...(worktree === undefined ? {} : { worktree }),
+        };
+        return ok(
+          structured,
+          `Resumed ${view.id} on ${view.provider} after ${past.turns} turn(s) (it had ended: ${past.why})${worktree === undefined ? "" : ` in its ${describeWorktree(worktree)}`}; call wait.`,
+        );
+      }),
+  );
+}
+
+function out(view: AgentView, how: "woke" | "resumed") {
+  return { agent_id: view.id, status: view.status, provider: view.provider, ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }), how };
+}
+
+async function readPast(journal: AgentJournal, agentId: string): Promise<Resumable> {
+  const { resumableOf } = await import("../past.js");
+  await journal.writer.flush();
+  let past: Resumable | undefined;
+  try {
+    past = resumableOf(journal, agentId);
+  } catch (error) {
+    if ((error as { code?: string }).code === "NOT_FOUND")
+      throw new ServerError("AGENT_NOT_FOUND", `no agent "${agentId}" in this server or in the journal; list_agents {include_past: true} shows past agents`);
+    throw error;
+  }
+  if (past === undefined) throw new ServerError("AGENT_NOT_FOUND", `agent "${agentId}" has no launch in its journal, so it cannot be resumed`);
+  return past;
+}
+
+function adopt(journal: AgentJournal, agentId: string): void {
+  try {
+    journal.writer.adopt(agentId);
+  } catch (error) {
+    throw new ServerError("INVALID_ARGUMENT", error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,122 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import type { ToolDeps } from "../deps.js";
+import { ServerError } from "../errors.js";
+import { jsonChars, sliceToFit } from "../limits.js";
+import type { JournalTurn } from "../past.js";
+import { guard, ok } from "./result.js";
+import { AgentIdSchema } from "./schemas.js";
+
+export const TranscriptInput = {
+  agent_id: AgentIdSchema,
+  from_turn: z.number().int().min(1).optional().describe("First turn to return (default 1; next_turn of the previous page)."),
+  max_chars: z.number().int().min(200).optional().describe("At most this many characters of turns (default: what fits the result cap)."),
+};
+
+const TurnOutSchema = z.object({
+  turn: z.number(),
+  at: z.string(),
+  prompts: z.array(z.string()),
+  tools: z.array(z.string()).describe("Its visible tool calls, each in one line."),
+  result: z.string().optional(),
+  result_chars: z.number().optional().describe("Set when result is cut: its full length."),
+  is_error: z.boolean().optional(),
+  interrupted: z.boolean().optional(),
+  cost_usd: z.number().optional(),
+  duration_ms: z.number().optional(),
+});
+
+export const TranscriptOutput = {
+  agent_id: z.string(),
+  turns: z.array(TurnOutSchema),
+  total_turns: z.number(),
+  next_turn: z.number().optional().describe("More turns follow: call transcript again with from_turn."),
+  resumes: z.array(z.object({ at: z.string(), reason: z.string() })).optional(),
+  skipped_lines: z.number().optional().describe("Journal lines that could not be read (e.g. one cut by a crash)."),
+};
+
+/** `transcript`: an agent's conversation turn by turn, from its journal; for live and past agents alike. */
+export function registerTranscriptTool(server: McpServer, deps: ToolDeps): void {
+  server.registerTool(
+    "transcript",
+    {
+      title: "Read a sub-agent's transcript",
+      description:
+        "An agent's conversation turn by turn from its journal: the prompts it got, its visible tool calls and its results. Works for live agents and for past ones (list_agents {include_past: true}). Pages with from_turn / next_turn.",
+      inputSchema: TranscriptInput,
+      outputSchema: TranscriptOutput,
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    (args) =>
+      guard(async () => {
+        await deps.supervisor();
+        const journal = deps.journal.made();
+        if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal: poll_agent shows a live agent's last items");
+        await journal.writer.flush();
+        // The journal's reader loads with the first call that reads a journal.
+        const [{ readJournal }, { turnsOf }] = await Promise.all([import("@subagent-mcp/journal"), import("../past.js")]);
+        let read: ReturnType<typeof readJournal>;
+        try {
+          read = readJournal(journal.settings.dir, args.agent_id);
+        } catch (error) {
+          if ((error as { code?: string }).code === "NOT_FOUND")
+            throw new ServerError("AGENT_NOT_FOUND", `no journal for agent "${args.agent_id}"; list_agents {include_past: true} shows the known agents`);
+          throw error;
+        }
+        const { turns, resumes } = turnsOf(read.entries);
+        const from = args.from_turn ?? 1;
+        const wanted = turns.filter((t) => t.turn >= from);
+        const budget = Math.min(args.max_chars ?? Number.MAX_SAFE_INTEGER, Math.floor(deps.maxResultChars / 2) - 1_000);
+        const { page, next } = fit(wanted, budget);
+        const structured = {
+          agent_id: args.agent_id,
+          turns: page,
+          total_turns: turns.length,
+          ...(next === undefined ? {} : { next_turn: next }),
+          ...(resumes.length === 0 ? {} : { resumes }),
+          ...(read.skipped === 0 ? {} : { skipped_lines: read.skipped }),
+        };
+        const text = page.map(render).join("\n\n") || "No turns.";
+        return ok(
+          structured,
+          next === undefined ? text : `${text}\n\n[More from turn ${next}: transcript {"agent_id": "${args.agent_id}", "from_turn": ${next}}]`,
+        );
+      }),
+  );
+}
+
+type TurnOut = z.infer<typeof TurnOutSchema>;
+
+// Whole turns while they fit; a first turn too large alone is cut (its result says how long it was).
+function fit(turns: JournalTurn[], budget: number): { page: TurnOut[]; next: number | undefined } {
+  const page: TurnOut[] = [];
+  let used = 0;
+  for (const t of turns) {
+    const { usage: _usage, ...turn } = t;
+    const size = jsonChars(turn);
+    if (used + size > budget) {
+      if (page.length === 0) page.push(cut(turn, budget));
+      const next = turns[page.length]?.turn;
+      return { page, next };
+    }
+    page.push(turn);
+    used += size;
+  }
+  return { page, next: undefined };
+}
+
+function cut(turn: TurnOut, budget: number): TurnOut {
+  const share = Math.max(100, Math.floor(budget / 3));
+  const prompts = turn.prompts.map((p) => (p.length > share ? `${p.slice(0, share)}…` : p));
+  const tools = turn.tools.slice(-20);
+  if (turn.result === undefined || turn.result.length <= share) return { ...turn, prompts, tools };
+  return { ...turn, prompts, tools, result: sliceToFit(turn.result, 0, share), result_chars: turn.result.length };
+}
+
+function render(t: TurnOut): string {
+  const lines = [`## Turn ${t.turn} (${t.at})`, ...t.prompts.map((p) => `> ${p}`), ...t.tools.map((x) => `[tool ${x}]`)];
+  if (t.result !== undefined)
+    lines.push(`${t.is_error === true ? "Failed: " : ""}${t.result}${t.result_chars === undefined ? "" : ` […${t.result_chars} characters]`}`);
+  else lines.push("(no result: the turn was under way)");
+  return lines.join("\n");
+}
