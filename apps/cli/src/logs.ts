@@ -62,7 +62,10 @@ export const logsCommand = defineCommand({
         args.agent,
         (e) => {
           print(e);
-          if (e.t === "end") ending = setImmediate(() => stop.abort());
+          if (e.t === "end")
+            ending = setImmediate(() => {
+              stop.abort();
+            });
           else if (e.t === "resume") clearImmediate(ending);
         },
         stop.signal,
