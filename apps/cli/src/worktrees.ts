@@ -23,7 +23,7 @@ function line(w: ListedWorktree): string {
 export const worktreesCommand = defineCommand({
   meta: {
     name: "worktrees",
-    description: "List the git worktrees given to agents (isolation: worktree), or `worktrees prune` those whose agent is gone and that hold no unmerged work",
+    description: "List the git worktrees of agents (isolation: worktree); prune those whose agent is gone and hold no unmerged work.",
   },
   args: {
     action: { type: "positional", description: "prune (none: list)", required: false },

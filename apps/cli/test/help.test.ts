@@ -15,7 +15,7 @@ describe("subagent-mcp binary", () => {
     expect(stdout).toMatchInlineSnapshot(`
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP. (subagent-mcp v0.0.0)
 
-      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|permissions|trust
+      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|permissions|trust|worktrees|logs
 
       COMMANDS
 
@@ -31,6 +31,8 @@ describe("subagent-mcp binary", () => {
                mail    Show the mailboxes (or one: its waiting messages and dead letters) without taking anything; --revive retries dead letters.
         permissions    List the workers' pending permission requests, or answer one: permissions allow|deny ID                                   
               trust    Trust this project's config and agent definitions as they are now (executables, agent permissions); --list, --revoke.     
+          worktrees    List the git worktrees of agents (isolation: worktree); prune those whose agent is gone and hold no unmerged work.        
+               logs    Print an agent's journal (its prompts, tool calls, turns and how it ended); --follow a live one                           
 
       Use subagent-mcp <command> --help for more information about a command.
       "
