@@ -176,10 +176,14 @@ export class JournalWriter {
     return handle;
   }
 
+  // The launch entry opens every file: rotation may delete the first one, and a resume needs it.
   async #rotate(agent: AgentQueue): Promise<FileHandle> {
+    const launch = agent.handle === undefined ? undefined : await launchLine(agent.handle);
     await this.#closeHandle(agent);
     await rotateFiles(agent.dir, this.#keepFiles);
-    return this.#open(agent, join(agent.dir, JOURNAL_FILE));
+    const handle = await this.#open(agent, join(agent.dir, JOURNAL_FILE));
+    if (launch !== undefined) agent.size += (await handle.write(launch)).bytesWritten;
+    return handle;
   }
 
   async #closeHandle(agent: AgentQueue): Promise<void> {
@@ -187,4 +191,15 @@ export class JournalWriter {
     agent.handle = undefined;
     await handle?.close().catch(() => undefined);
   }
+}
+
+/** The file's first line if it is the agent's launch entry (with its newline). */
+async function launchLine(handle: FileHandle): Promise<string | undefined> {
+  const head = Buffer.alloc(256 * 1024);
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  const text = head.subarray(0, bytesRead).toString("utf8");
+  const end = text.indexOf("\n");
+  if (end < 0) return undefined;
+  const line = text.slice(0, end + 1);
+  return line.startsWith('{"t":"launch"') ? line : undefined;
 }

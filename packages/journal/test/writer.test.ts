@@ -72,6 +72,23 @@ describe("JournalWriter", () => {
     expect(turns).toEqual(Array.from({ length: turns.length }, (_, i) => 100 - turns.length + i));
   });
 
+  it("opens every rotated file with the launch entry, so a resume finds it after the first file is gone", async () => {
+    const dir = tempDir();
+    const server = liveServer("s1");
+    const w = new JournalWriter({ dir, server, maxFileBytes: 600, keepFiles: 1 });
+    const id = w.claim();
+    const launch = everyEntry(id, server).find((e) => e.t === "launch");
+    if (launch === undefined) throw new Error("no launch entry");
+    w.append(id, launch);
+    for (let i = 0; i < 100; i++) w.append(id, prompt(i));
+    await w.flush();
+    await w.close(id);
+    for (const f of ["journal.jsonl", "journal.1.jsonl"]) expect(readFileSync(join(dir, id, f), "utf8").startsWith('{"t":"launch"')).toBe(true);
+    const { entries } = readJournal(dir, id);
+    expect(entries.filter((e) => e.t === "launch")).toHaveLength(2);
+    expect(entries.at(-1)).toMatchObject({ t: "prompt", turn: 99 });
+  });
+
   it("reports a full disk, keeps the entries, and writes them once the disk takes them again", async () => {
     const dir = tempDir();
     const w = new JournalWriter({ dir, server: liveServer("s1") });
