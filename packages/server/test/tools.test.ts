@@ -44,7 +44,9 @@ describe("session tools over MCP with the real CLIs", () => {
       "poll_agent",
       "reset",
       "respond_permission",
+      "resume_agent",
       "send_message",
+      "transcript",
       "wait",
       "warmup",
     ]);
