@@ -9,6 +9,7 @@ import type { Probe } from "./handshake.js";
 import type { CliDriverOptions } from "./options.js";
 import type { CliProcess } from "./process.js";
 import { BaseSession } from "./session-base.js";
+import { untilGeminiCanLoad } from "./gemini-load.js";
 
 /** An ACP agent to drive: Gemini CLI by default, or any other agent given its command. */
 export interface AcpDriverOptions extends CliDriverOptions {
@@ -40,6 +41,9 @@ export function geminiArgs(spec: SessionSpec): string[] {
   return args;
 }
 
+// How long a loaded session's history replay must be silent before it counts as over.
+const REPLAY_QUIET_MS = 300;
+
 // What we tell the agent in `initialize`, for sessions and the handshake alike: no file system or terminal of ours.
 const INITIALIZE = { protocolVersion: 1, clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false } };
 
@@ -64,7 +68,13 @@ export class AcpDriver extends CliDriver {
   }
 
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
-    return new AcpSession(this.spawn(spec), onEvent, spec, this.provider);
+    const { env, extendEnv } = this.command(spec);
+    // Gemini CLI's own agent needs a guard before session/load (see untilGeminiCanLoad); other agents none.
+    const beforeLoad =
+      this.provider === "gemini" && this.options.acpArgs === undefined
+        ? (id: string) => untilGeminiCanLoad(id, extendEnv ? { ...process.env, ...env } : env)
+        : undefined;
+    return new AcpSession(this.spawn(spec), onEvent, spec, this.provider, beforeLoad);
   }
 }
 
@@ -77,12 +87,16 @@ class AcpSession extends BaseSession {
   #turnStarted = 0;
   #firstTurn = true;
   #asked = 0;
+  /** While a loaded session's history is replayed: its updates are not the turn's output. */
+  #replaying = false;
+  #quiet: NodeJS.Timeout | undefined;
 
   constructor(
     proc: CliProcess,
     emit: (event: AgentEvent) => void,
     private readonly spec: SessionSpec,
     provider: Provider,
+    private readonly beforeLoad?: (sessionId: string) => Promise<void>,
   ) {
     super(proc, emit, provider);
     // Our framer sits in front of the SDK: only whole JSON lines reach it, never stray output.
@@ -140,21 +154,39 @@ class AcpSession extends BaseSession {
       const agent = (await this.#connect(input)).agent;
       const methods = (this.#acp as typeof Acp).methods;
       await agent.request(methods.agent.initialize, INITIALIZE);
-      const created =
-        this.spec.resume === undefined
-          ? await agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) })
-          : {
-              sessionId: this.spec.resume,
-              ...(await agent.request(methods.agent.session.load, { sessionId: this.spec.resume, cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) })),
-            };
-      this.#sessionId = created.sessionId;
-      this.emit({ type: "started", sessionId: created.sessionId, model: this.spec.model ?? "" });
-      this.markReady();
+      const resume = this.spec.resume;
+      if (resume === undefined) {
+        const created = await agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) });
+        this.#sessionId = created.sessionId;
+        this.emit({ type: "started", sessionId: created.sessionId, model: this.spec.model ?? "" });
+        this.markReady();
+        return;
+      }
+      await this.beforeLoad?.(resume);
+      this.#replaying = true;
+      await agent
+        .request(methods.agent.session.load, { sessionId: resume, cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) })
+        .catch((error: unknown) => {
+          throw new Error(`${this.cliName} could not load session ${resume}: ${errorText(error)}`);
+        });
+      this.#sessionId = resume;
+      this.emit({ type: "started", sessionId: resume, model: this.spec.model ?? "" });
+      this.#replayed();
     } catch (error) {
-      const message = `ACP handshake failed: ${errorText(error)}`;
-      this.emit(errorEvent(message));
+      const text = errorText(error);
+      this.emit(errorEvent(text.includes("could not load session") ? text : `ACP handshake failed: ${text}`));
       void this.kill();
     }
+  }
+
+  // ACP wants the replay of a loaded session's history before the load's answer; Gemini CLI
+  // answers first and replays after. Turns wait until the replay has been quiet for a moment.
+  #replayed(): void {
+    clearTimeout(this.#quiet);
+    this.#quiet = setTimeout(() => {
+      this.#replaying = false;
+      this.markReady();
+    }, REPLAY_QUIET_MS);
   }
 
   protected startTurn(text: string): void {
@@ -218,6 +250,10 @@ class AcpSession extends BaseSession {
   }
 
   #onUpdate(notification: SessionNotification): void {
+    if (this.#replaying) {
+      if (this.#sessionId !== undefined) this.#replayed();
+      return;
+    }
     const update = notification.update;
     switch (update.sessionUpdate) {
       case "agent_message_chunk":
@@ -291,9 +327,12 @@ function usageOf(meta: PromptResponse["_meta"]): { input: number; output: number
 }
 
 // ACP errors carry the agent's status (e.g. the model's HTTP 429) as their code: keep it in the text.
+// An "Internal error" says what went wrong only in its data.details: keep that too.
 function errorText(error: unknown): string {
   if (typeof error !== "object" || error === null) return String(error);
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  const text = typeof message === "string" ? message : JSON.stringify(error);
+  const { code, message, data } = error as { code?: unknown; message?: unknown; data?: unknown };
+  const details = typeof data === "object" && data !== null && "details" in data && typeof data.details === "string" ? data.details : undefined;
+  const base = typeof message === "string" ? message : JSON.stringify(error);
+  const text = details === undefined || base.includes(details) ? base : `${base}: ${details}`;
   return typeof code === "number" && !text.includes(String(code)) ? `${code}: ${text}` : text;
 }

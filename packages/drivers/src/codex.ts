@@ -154,15 +154,17 @@ class CodexSession extends BaseSession {
       this.#rpc.notify("initialized");
       this.#forwarded = await this.#forwardedEnv();
       const params = this.#threadParams();
-      const response = await this.#rpc.request<{ thread: { id: string }; model?: string }>(
-        this.spec.resume === undefined ? "thread/start" : "thread/resume",
-        this.spec.resume === undefined ? params : { ...params, threadId: this.spec.resume },
-      );
+      const resume = this.spec.resume;
+      const response = await (resume === undefined
+        ? this.#rpc.request<{ thread: { id: string }; model?: string }>("thread/start", params)
+        : this.#rpc.request<{ thread: { id: string }; model?: string }>("thread/resume", { ...params, threadId: resume }).catch((error: unknown) => {
+            throw new ResumeError(`codex could not resume thread ${resume}: ${errorText(error)}`);
+          }));
       this.#threadId = response.thread.id;
       this.emit({ type: "started", sessionId: response.thread.id, model: response.model ?? this.spec.model ?? "" });
       this.markReady();
     } catch (error) {
-      this.#fatal(`codex app-server handshake failed: ${errorText(error)}`);
+      this.#fatal(error instanceof ResumeError ? error.message : `codex app-server handshake failed: ${errorText(error)}`);
     }
   }
 
@@ -339,6 +341,9 @@ function fileChanges(raw: unknown): z.infer<typeof FileChangeWire>[] {
   const parsed = z.array(FileChangeWire).safeParse(raw);
   return parsed.success ? parsed.data : [];
 }
+
+// A thread/resume the app-server refused (an unknown or unreadable thread): its message says so itself.
+class ResumeError extends Error {}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
