@@ -1,0 +1,250 @@
+import { cliExecutable } from "@subagent-mcp/testkit";
+import { execa, type ResultPromise } from "execa";
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { bin, startE2E, type E2E } from "./e2e.js";
+import { PROVIDERS, agentDir, processesOfHome, running, startAnother, until, waitAll, type ListOut, type Provider, type Served } from "./past-e2e.js";
+
+// Agents outlive their server through the journal: a successor lists them, reads their
+// transcripts and resumes their conversations, after a crash as after a clean exit.
+
+let e: E2E | undefined;
+const others: Served[] = [];
+const procs: ResultPromise[] = [];
+const mounts: string[] = [];
+afterEach(async () => {
+  for (const p of procs.splice(0)) p.kill("SIGKILL");
+  for (const m of mounts.splice(0)) await execa("umount", ["-l", m], { reject: false });
+  await Promise.all(others.splice(0).map((o) => o.close()));
+  await e?.close();
+  e = undefined;
+});
+
+interface Launched {
+  agent_id: string;
+}
+
+interface TranscriptOut {
+  turns: { turn: number; prompts: string[]; result?: string }[];
+  total_turns: number;
+  next_turn?: number;
+}
+
+/** One agent per CLI, two turns each ("first alpha", then "second beta"); returns their ids by provider. */
+async function twoTurns(s: E2E): Promise<Record<Provider, string>> {
+  const launched = await Promise.all(PROVIDERS.map((provider) => s.call<Launched>("launch_agent", { provider, prompt: "first alpha" })));
+  const ids = launched.map((l) => l.agent_id);
+  await waitAll(s, ids);
+  await Promise.all(ids.map((agent_id) => s.call("send_message", { agent_id, message: "second beta" })));
+  const second = await waitAll(s, ids);
+  for (const [i, provider] of PROVIDERS.entries()) {
+    const f = second.get(ids[i] as string);
+    expect(f?.is_error, `${provider}: ${JSON.stringify(f)}`).toBe(false);
+    expect(f?.result).toContain(s.fakes[provider].nonce);
+  }
+  return Object.fromEntries(PROVIDERS.map((p, i) => [p, ids[i]])) as Record<Provider, string>;
+}
+
+/** The old server's processes, its CLIs among them, and a check that every one is gone once it is. */
+function oldProcesses(s: E2E) {
+  const procs = processesOfHome(s.env.home);
+  const serverPid = s.transport.pid as number;
+  expect(procs.map((p) => p.pid)).toContain(serverPid);
+  for (const provider of PROVIDERS)
+    expect(
+      procs.some((p) => p.cmdline.includes(cliExecutable(provider))),
+      `${provider} CLI running`,
+    ).toBe(true);
+  return procs;
+}
+
+/** What the successor must show: the predecessor's report, past rows, transcripts, and resumed conversations. */
+async function successorResumes(s: E2E, ids: Record<Provider, string>, how: "crashed" | "exited", oldPid: number): Promise<void> {
+  const next = await startAnother(s);
+  others.push(next);
+  const first = await next.call<ListOut>("list_agents");
+  expect(first.predecessor?.how).toBe(how);
+  expect(first.predecessor?.pid).toBe(oldPid);
+  for (const provider of PROVIDERS) {
+    const told = first.predecessor?.agents.find((a) => a.agent_id === ids[provider]);
+    expect(told, `${provider} in ${JSON.stringify(first.predecessor)}`).toMatchObject({ turns: 2 });
+    if (how === "exited") expect(told?.why).toBe("the server exited");
+  }
+  const past = await next.call<ListOut>("list_agents", { include_past: true });
+  for (const provider of PROVIDERS)
+    expect(past.agents.find((a) => a.agent_id === ids[provider])).toMatchObject({ provider, past: true, status: "ended", turns: 2, alive: false });
+
+  for (const provider of PROVIDERS) {
+    const t = await next.call<TranscriptOut>("transcript", { agent_id: ids[provider] });
+    expect(t.total_turns).toBe(2);
+    expect(t.next_turn).toBeUndefined();
+    expect(t.turns.map((x) => x.turn)).toEqual([1, 2]);
+    expect(t.turns[0]?.prompts).toEqual(["first alpha"]);
+    expect(t.turns[1]?.prompts).toEqual(["second beta"]);
+    for (const turn of t.turns) expect(turn.result).toContain(s.fakes[provider].nonce);
+  }
+
+  const resumed = await Promise.all(
+    PROVIDERS.map((provider) =>
+      next.call<{ how: string; prior_turns: number; agent_id: string }>("resume_agent", { agent_id: ids[provider], prompt: "[[history]]" }),
+    ),
+  );
+  for (const [i, provider] of PROVIDERS.entries()) expect(resumed[i]).toMatchObject({ agent_id: ids[provider], how: "resumed", prior_turns: 2 });
+  const results = await waitAll(next, Object.values(ids));
+  for (const provider of PROVIDERS) {
+    const f = results.get(ids[provider]);
+    expect(f?.is_error, `${provider}: ${JSON.stringify(f)}`).toBe(false);
+    expect(f?.result, provider).toContain(`${s.fakes[provider].nonce} history:`);
+    expect(f?.result, provider).toContain("first alpha");
+    expect(f?.result, provider).toContain("second beta");
+    expect(f?.result, provider).toContain("[subagent-mcp: your previous session was interrupted");
+    // The resumed conversation goes on numbering its turns after the journaled ones.
+    const t = await next.call<TranscriptOut>("transcript", { agent_id: ids[provider], from_turn: 3 });
+    expect(t.total_turns).toBe(3);
+    expect(t.turns).toEqual([expect.objectContaining({ turn: 3, prompts: [expect.stringMatching(/interrupted[\s\S]*\[\[history\]\]$/)], result: f?.result })]);
+  }
+}
+
+/** Collects a process's stdout; `seen` resolves once it holds `needle` (rejects if the process ends first). */
+function watchStdout(proc: ResultPromise): { text: () => string; seen: (needle: string) => Promise<void> } {
+  let out = "";
+  const waiters = new Set<() => void>();
+  proc.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+    for (const w of [...waiters]) w();
+  });
+  return {
+    text: () => out,
+    seen: (needle) =>
+      new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (!out.includes(needle)) return;
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+        void proc.then((r) => {
+          if (!out.includes(needle)) reject(new Error(`ended (${String(r.exitCode)}) before printing ${needle}:\n${out}\n${String(r.stderr)}`));
+        });
+      }),
+  };
+}
+
+describe("agents outlive their server through the journal", () => {
+  // Gemini's resume may wait for the next minute (see the drivers' untilGeminiCanLoad): up to a minute more.
+  it("after a SIGKILL of the server: the successor reports the crash, lists, reads and resumes all three CLIs", { timeout: 180_000 }, async () => {
+    const s = (e = await startE2E());
+    const ids = await twoTurns(s);
+    const procs = oldProcesses(s);
+    const oldPid = s.transport.pid as number;
+    process.kill(oldPid, "SIGKILL");
+    await until("every process of the killed server to end", () => procs.every((p) => !running(p)));
+    expect(processesOfHome(s.env.home)).toEqual([]);
+    await successorResumes(s, ids, "crashed", oldPid);
+  });
+
+  it("after a clean exit (stdin closed): the successor reports the exit and resumes all three CLIs", { timeout: 180_000 }, async () => {
+    const s = (e = await startE2E());
+    const ids = await twoTurns(s);
+    const procs = oldProcesses(s);
+    const oldPid = s.transport.pid as number;
+    await s.client.close();
+    await until("every process of the exited server to end", () => procs.every((p) => !running(p)));
+    expect(processesOfHome(s.env.home)).toEqual([]);
+    await successorResumes(s, ids, "exited", oldPid);
+  });
+
+  it("subagent-mcp logs prints the turns, --json parseable entries, --follow a live agent until it is killed", async () => {
+    const s = (e = await startE2E());
+    const nonce = s.fakes.claude.nonce;
+    const { agent_id } = await s.call<Launched>("launch_agent", { provider: "claude", prompt: "first alpha" });
+    await waitAll(s, [agent_id]);
+    await s.call("send_message", { agent_id, message: "second beta" });
+    await waitAll(s, [agent_id]);
+    const logs = (...args: string[]) => execa(process.execPath, [bin, "logs", agent_id, ...args], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false });
+
+    const text = (await logs()).stdout;
+    expect(text).toMatch(new RegExp(`launched ${agent_id} on claude( \\(\\S+\\))? in ${s.env.cwd}`));
+    expect(text).toContain("turn 1 > first alpha");
+    expect(text).toContain("turn 2 > second beta");
+    expect(text).toMatch(new RegExp(`turn 1 done in \\d+ ms.*: ${nonce} echo: first alpha`));
+    expect(text).toMatch(new RegExp(`turn 2 done in \\d+ ms.*: ${nonce} echo: second beta`));
+
+    const json = (await logs("--json")).stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { t: string; [k: string]: unknown });
+    expect(json[0]).toMatchObject({ t: "launch", agent_id, provider: "claude", cwd: s.env.cwd });
+    expect(json.filter((x) => x.t === "prompt").map((x) => [x.turn, x.text])).toEqual([
+      [1, "first alpha"],
+      [2, "second beta"],
+    ]);
+    expect(json.filter((x) => x.t === "turn").map((x) => [x.turn, x.result])).toEqual([
+      [1, `${nonce} echo: first alpha`],
+      [2, `${nonce} echo: second beta`],
+    ]);
+
+    const follow = execa(process.execPath, [bin, "logs", agent_id, "--follow"], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false, reject: false });
+    procs.push(follow);
+    const out = watchStdout(follow);
+    await out.seen(`${nonce} echo: second beta`);
+    expect(out.text()).not.toContain("third gamma");
+    await s.call("send_message", { agent_id, message: "third gamma" });
+    await out.seen(`: ${nonce} echo: third gamma`);
+    expect(out.text()).toMatch(/turn 3 > third gamma[\s\S]*turn 3 done in \d+ ms/);
+    await s.call("kill_agent", { agent_id });
+    const ended = await follow;
+    expect(ended.exitCode, ended.stderr).toBe(0);
+    expect(out.text().trim().split("\n").at(-1)).toMatch(/ended stopped: killed$/);
+  });
+
+  // A real full file system (a small tmpfs, filled): its files read back fine and appends fail with
+  // ENOSPC. /dev/full cannot stand in: the journal is read back before a resume, and reading
+  // /dev/full never ends. Mounting needs root (or CAP_SYS_ADMIN).
+  it("a journal on a full disk refuses launches with a clear error until it can be written again", async () => {
+    const s = (e = await startE2E());
+    const nonce = s.fakes.claude.nonce;
+    const a = (await s.call<Launched>("launch_agent", { provider: "claude", prompt: "first alpha" })).agent_id;
+    await waitAll(s, [a]);
+    await s.call("kill_agent", { agent_id: a });
+    const journal = join(agentDir(s, a), "journal.jsonl");
+    await until("the journal to record the kill", () => readFileSync(journal, "utf8").includes('"t":"end"'));
+
+    const full = join(dirname(s.env.home), "full");
+    mkdirSync(full);
+    const mounted = await execa("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", full], { reject: false });
+    expect(mounted.exitCode, `mounting a tmpfs needs root: ${mounted.stderr}`).toBe(0);
+    mounts.push(full);
+    // The history, padded with blank lines (which readers skip) to whole pages: any append needs a new one.
+    const history = readFileSync(journal, "utf8");
+    writeFileSync(join(full, "journal.jsonl"), history + "\n".repeat(4096 - (Buffer.byteLength(history) % 4096)));
+    expect(() => {
+      for (;;) appendFileSync(join(full, "filler"), Buffer.alloc(4096));
+    }).toThrow(/ENOSPC/);
+    rmSync(journal);
+    symlinkSync(join(full, "journal.jsonl"), journal);
+
+    const resumed = await s.call<{ how: string }>("resume_agent", { agent_id: a, prompt: "second beta" });
+    expect(resumed.how).toBe("resumed");
+    expect((await waitAll(s, [a])).get(a)?.result).toContain(`${nonce} echo:`);
+    const refused = await s.client.callTool({ name: "launch_agent", arguments: { provider: "claude", prompt: "never started" } });
+    expect(refused.isError).toBe(true);
+    const message = (refused.content as { text: string }[])[0]?.text ?? "";
+    expect(message).toContain(`cannot write the agent journal at ${journal}: the disk is full (ENOSPC)`);
+
+    // Space again (the link replaced by a normal file); the next entry retries what was held back.
+    rmSync(journal);
+    copyFileSync(join(full, "journal.jsonl"), journal);
+    await s.call("send_message", { agent_id: a, message: "third gamma" });
+    expect((await waitAll(s, [a])).get(a)?.result).toContain(`${nonce} echo: third gamma`);
+    const b = (await s.call<Launched>("launch_agent", { provider: "claude", prompt: "after the disk" })).agent_id;
+    expect((await waitAll(s, [b])).get(b)?.result).toContain(`${nonce} echo: after the disk`);
+    // Nothing of the resumed session was lost while the disk was full.
+    const t = await s.call<TranscriptOut>("transcript", { agent_id: a });
+    expect(t.turns.map((x) => x.turn)).toEqual([1, 2, 3]);
+    expect(t.turns[1]?.prompts[0]).toMatch(/your previous session was interrupted \(killed\) after turn 1[\s\S]*second beta$/);
+    expect(t.turns[2]).toMatchObject({ prompts: ["third gamma"], result: `${nonce} echo: third gamma` });
+  });
+});
