@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Provider } from "@subagent-mcp/core";
 import { coldVsWarm, type ColdWarmResult } from "./cold-warm.js";
 import { hookBench } from "./hooks.js";
+import { journalBench } from "./journal.js";
 import { mcpBench } from "./mcp.js";
 import { permissionBench } from "./permissions.js";
 import { poolBench, type PoolResult } from "./pool.js";
@@ -14,7 +15,7 @@ import { worktreeBench, type Paired } from "./worktree.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, mcp, permissions, pool, hooks, worker or worktree); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, mcp, permissions, pool, hooks, worker, worktree or journal); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -213,4 +214,36 @@ if (only === undefined || only === "worktree") {
     ],
   );
   save("worktree", { results: w });
+}
+
+if (only === undefined || only === "journal") {
+  const j = await journalBench(Math.max(20, runs * 4), 10, Math.max(10, runs * 2));
+  const ms = (x: { median: number; p95: number }): string => `${x.median} / ${x.p95}`;
+  printTable(
+    `Agent journal, claude on its fake model (ms, median / p95; ${j.launch.on.n} runs each, alternating; load average ${j.loadAverage.start.toFixed(1)} -> ${j.loadAverage.end.toFixed(1)} on ${availableParallelism()} cores)`,
+    ["measure", "journal off", "journal on", "added (median)", "added (median of pairs)", "target"],
+    [
+      ["launch_agent call -> answer", ms(j.launch.off), ms(j.launch.on), `${j.launch.addedMedian}`, `${j.launch.pairedMedian}`, "< 1"],
+      ["launch_agent -> wait returns first turn", ms(j.firstTurn.off), ms(j.firstTurn.on), `${j.firstTurn.addedMedian}`, `${j.firstTurn.pairedMedian}`, "< 1"],
+    ],
+  );
+  printTable(
+    `Journal bytes per turn (${j.bytes[0]?.turns ?? 0} turns of each kind after the first)`,
+    ["cli", "after first turn", "short prompt, per turn", "one tool call, per turn", "tool calls ran / journaled", "error"],
+    j.bytes.map((b) => [b.provider, b.afterFirstTurn, b.plainPerTurn, b.toolPerTurn, `${b.toolRan} / ${b.toolEntries}`, b.error ?? ""]),
+  );
+  printTable(
+    "Wake: follow-up (send_message -> wait returns) to a hibernated agent vs at once after, live (ms, median / p95; SUBAGENT_MCP_IDLE_TTL_S=1)",
+    ["cli", "hibernated", "live", "wake adds (median)", "idle -> hibernated", "resumed with history", "error"],
+    j.wake.map((w) => [
+      w.provider,
+      w.hibernated === undefined ? "" : ms(w.hibernated),
+      w.live === undefined ? "" : ms(w.live),
+      w.addedMedian ?? "",
+      w.toHibernated === undefined ? "" : ms(w.toHibernated),
+      w.hibernated === undefined ? "" : `${w.resumedWithHistory}/${w.hibernated.n}`,
+      w.error ?? "",
+    ]),
+  );
+  save("journal", { results: j });
 }

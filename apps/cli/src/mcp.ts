@@ -34,10 +34,15 @@ export async function serveStdio(): Promise<void> {
   const { server, close } = createServer({
     supervisor: async (extra) => (await import("@subagent-mcp/server/runtime")).createSupervisor(config, undefined, extra),
     // Every agent's journal, so that it outlives this server: past agents, transcripts, resume.
-    journal: {
-      dir: join(ctx.stateDir, "agents"),
-      ...(config.journal_retention_days === undefined ? {} : { retentionDays: config.journal_retention_days }),
-    },
+    // SUBAGENT_MCP_JOURNAL=0 turns it off (no past agents then); apps/bench measures its cost with it.
+    ...(ctx.env.SUBAGENT_MCP_JOURNAL === "0"
+      ? {}
+      : {
+          journal: {
+            dir: join(ctx.stateDir, "agents"),
+            ...(config.journal_retention_days === undefined ? {} : { retentionDays: config.journal_retention_days }),
+          },
+        }),
     version,
     depth,
     maxDepth: config.max_depth ?? 2,
