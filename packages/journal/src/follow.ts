@@ -108,9 +108,11 @@ export function followJournal(dir: string, agentId: string, onEntry: (e: Journal
   });
 }
 
+// Only a regular file counts: a device or a pipe in its place would be read forever.
 function inode(file: string): number | undefined {
   try {
-    return statSync(file).ino;
+    const stat = statSync(file);
+    return stat.isFile() ? stat.ino : undefined;
   } catch {
     return undefined;
   }
@@ -118,7 +120,7 @@ function inode(file: string): number | undefined {
 
 function readOrEmpty(file: string): string {
   try {
-    return readFileSync(file, "utf8");
+    return inode(file) === undefined ? "" : readFileSync(file, "utf8");
   } catch {
     return "";
   }

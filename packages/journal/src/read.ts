@@ -73,6 +73,11 @@ export function readJournal(dir: string, agentId: string): JournalContents {
   for (const file of journalFiles(path)) {
     let text: string;
     try {
+      // Only a regular file is read: a device or a pipe in its place would be read forever.
+      if (!statSync(file).isFile()) {
+        skipped += 1;
+        continue;
+      }
       text = readFileSync(file, "utf8");
     } catch (err) {
       // Not written yet, or rotated away while we listed.

@@ -69,16 +69,23 @@ export class JournalWriter {
         agent.queue.shift();
         agent.dropped++;
       }
-      if (!agent.scheduled) {
-        agent.scheduled = true;
-        agent.chain = agent.chain.then(() => {
-          agent.scheduled = false;
-          return this.#drain(agent);
-        });
-      }
+      this.#schedule(agent);
     } catch (err) {
       this.#broken = err instanceof JournalError ? err : unwritable(join(this.#dir, agentId), err);
     }
+  }
+
+  /**
+   * After a failed write, tries what is still queued once more (space may have been freed since),
+   * then throws JOURNAL_UNWRITABLE if that fails too; resolves at once while nothing failed.
+   */
+  async recheck(): Promise<void> {
+    if (this.#broken === undefined) return;
+    const waiting = [...this.#agents.values()].filter((a) => a.queue.length > 0);
+    // Nothing left to write: the next write will tell; until then the failure stands.
+    for (const agent of waiting) this.#schedule(agent);
+    await this.flush();
+    this.check();
   }
 
   /** Throws JOURNAL_UNWRITABLE (path and plain cause) while the last write failed. */
@@ -123,6 +130,15 @@ export class JournalWriter {
       if (agent.queue.length === 0 && !agent.scheduled) this.#agents.delete(agentId);
     });
     await agent.chain;
+  }
+
+  #schedule(agent: AgentQueue): void {
+    if (agent.scheduled) return;
+    agent.scheduled = true;
+    agent.chain = agent.chain.then(() => {
+      agent.scheduled = false;
+      return this.#drain(agent);
+    });
   }
 
   #agent(agentId: string): AgentQueue {

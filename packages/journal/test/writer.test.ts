@@ -118,6 +118,31 @@ describe("JournalWriter", () => {
     expect(readJournal(dir, id).entries.map((e) => (e.t === "prompt" ? e.turn : -1))).toEqual([1, 2, 3]);
   });
 
+  it("recheck tries the queued entries again once the disk takes them, even with no new append", async () => {
+    const dir = tempDir();
+    const w = new JournalWriter({ dir, server: liveServer("s1") });
+    const id = w.claim();
+    const file = join(dir, id, "journal.jsonl");
+    symlinkSync("/dev/full", file);
+    w.append(id, prompt(1));
+    await w.flush();
+    await expect(w.recheck()).rejects.toMatchObject({ code: "JOURNAL_UNWRITABLE" });
+    unlinkSync(file);
+    await w.recheck();
+    expect(() => {
+      w.check();
+    }).not.toThrow();
+    expect(readJournal(dir, id).entries).toMatchObject([{ t: "prompt", turn: 1 }]);
+  });
+
+  it("reads a journal file that is a device as skipped, never forever", () => {
+    const dir = tempDir();
+    const w = new JournalWriter({ dir, server: liveServer("s1") });
+    const id = w.claim();
+    symlinkSync("/dev/zero", join(dir, id, "journal.jsonl"));
+    expect(readJournal(dir, id)).toMatchObject({ entries: [], skipped: 1 });
+  });
+
   it("bounds what it keeps while writes fail, dropping the oldest", async () => {
     const dir = tempDir();
     const w = new JournalWriter({ dir, server: liveServer("s1"), maxQueued: 3 });

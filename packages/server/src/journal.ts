@@ -34,8 +34,6 @@ export class AgentJournal {
   readonly #notes = new Map<string, LaunchNotes>();
   /** Completed turns per agent: a tool call belongs to the turn after them. */
   readonly #turns = new Map<string, number>();
-  /** The turn of a launch's own prompt, told right after the launch (after a resume: the one after its prior turns). */
-  readonly #firstTurn = new Map<string, number>();
   #exiting = false;
 
   constructor(
@@ -96,12 +94,9 @@ export class AgentJournal {
       case "launched":
         this.#launched(change.agentId, change.request, at);
         return;
-      case "sent": {
-        const turn = this.#firstTurn.get(change.agentId) ?? change.turn;
-        this.#firstTurn.delete(change.agentId);
-        this.#append(change.agentId, { t: "prompt", at, turn, text: change.text });
+      case "sent":
+        this.#append(change.agentId, { t: "prompt", at, turn: change.turn, text: change.text });
         return;
-      }
       case "status":
         this.#append(change.agentId, {
           t: "status",
@@ -132,10 +127,8 @@ export class AgentJournal {
   #launched(agentId: string, request: LaunchRequest, at: string): void {
     const notes = this.#notes.get(agentId) ?? {};
     this.#notes.delete(agentId);
-    // A resumed conversation goes on numbering its turns (its prompt, its tool calls) after the prior ones.
-    const prior = request.priorTurns ?? 0;
-    this.#turns.set(agentId, prior);
-    if (request.prompt !== undefined) this.#firstTurn.set(agentId, prior + 1);
+    // A resumed conversation's tool calls go on numbering after its prior turns (core numbers its prompts).
+    this.#turns.set(agentId, request.priorTurns ?? 0);
     if (notes.resumeOf !== undefined) {
       this.#append(agentId, { t: "resume", at, server: this.server, session_id: notes.resumeOf.sessionId, reason: "resume_agent" });
       return;

@@ -102,6 +102,8 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
         const supervisor = await deps.supervisor();
         // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
         const journal = deps.journal.made();
+        // A journal that failed earlier is tried again first: space may have been freed since.
+        await journal?.writer.recheck();
         const id = journal?.claim() ?? randomUUID().slice(0, 8);
         const child = await childMessaging(deps, id, args.system_prompt_append, granted.tools);
         // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
