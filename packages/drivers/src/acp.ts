@@ -9,7 +9,7 @@ import type { Probe } from "./handshake.js";
 import type { CliDriverOptions } from "./options.js";
 import type { CliProcess } from "./process.js";
 import { BaseSession } from "./session-base.js";
-import { untilGeminiCanLoad } from "./gemini-load.js";
+import { removeGeminiLoadLeftovers, untilGeminiCanLoad } from "./gemini-load.js";
 
 /** An ACP agent to drive: Gemini CLI by default, or any other agent given its command. */
 export interface AcpDriverOptions extends CliDriverOptions {
@@ -68,14 +68,25 @@ export class AcpDriver extends CliDriver {
   }
 
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
+    if (this.provider !== "gemini" || this.options.acpArgs !== undefined) return new AcpSession(this.spawn(spec), onEvent, spec, this.provider);
+    // Gemini CLI's own agent needs guards around session/load (see gemini-load.ts); other agents none.
     const { env, extendEnv } = this.command(spec);
-    // Gemini CLI's own agent needs a guard before session/load (see untilGeminiCanLoad); other agents none.
-    const beforeLoad =
-      this.provider === "gemini" && this.options.acpArgs === undefined
-        ? (id: string) => untilGeminiCanLoad(id, extendEnv ? { ...process.env, ...env } : env)
-        : undefined;
-    return new AcpSession(this.spawn(spec), onEvent, spec, this.provider, beforeLoad);
+    const fullEnv = extendEnv ? { ...process.env, ...env } : env;
+    // Before the process starts: its start-up cleanup would take the whole session with a leftover.
+    if (spec.resume !== undefined) removeGeminiLoadLeftovers(spec.resume, fullEnv);
+    return new AcpSession(this.spawn(spec), onEvent, spec, this.provider, {
+      before: (id) => untilGeminiCanLoad(id, fullEnv),
+      after: (id) => {
+        removeGeminiLoadLeftovers(id, fullEnv);
+      },
+    });
   }
+}
+
+/** What an agent needs done around `session/load`: before it (may wait) and once it answered. */
+interface LoadGuard {
+  before(sessionId: string): Promise<void>;
+  after(sessionId: string): void;
 }
 
 class AcpSession extends BaseSession {
@@ -96,7 +107,7 @@ class AcpSession extends BaseSession {
     emit: (event: AgentEvent) => void,
     private readonly spec: SessionSpec,
     provider: Provider,
-    private readonly beforeLoad?: (sessionId: string) => Promise<void>,
+    private readonly loadGuard?: LoadGuard,
   ) {
     super(proc, emit, provider);
     // Our framer sits in front of the SDK: only whole JSON lines reach it, never stray output.
@@ -162,13 +173,14 @@ class AcpSession extends BaseSession {
         this.markReady();
         return;
       }
-      await this.beforeLoad?.(resume);
+      await this.loadGuard?.before(resume);
       this.#replaying = true;
       await agent
         .request(methods.agent.session.load, { sessionId: resume, cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) })
         .catch((error: unknown) => {
           throw new Error(`${this.cliName} could not load session ${resume}: ${errorText(error)}`);
         });
+      this.loadGuard?.after(resume);
       this.#sessionId = resume;
       this.emit({ type: "started", sessionId: resume, model: this.spec.model ?? "" });
       this.#replayed();
