@@ -268,9 +268,10 @@ describe("isolation: worktree through the built CLI", () => {
 
         const launched = await s.call<Launched>("launch_agent", { provider: "claude", isolation: "worktree", cwd: app, label: "special", prompt: "hello" });
         const w = launched.worktree as Worktree;
+        // The files come before the agent's first turn (launch_agent itself returns at once).
+        const turn = (await finishAll([launched.agent_id]))[launched.agent_id] as Finished;
         expect(readFileSync(join(w.path, "lib", "lib.txt"), "utf8")).toBe("library\n");
         expect(readFileSync(join(w.path, "big.bin"), "utf8")).toBe(pointer);
-        const turn = (await finishAll([launched.agent_id]))[launched.agent_id] as Finished;
         expect(turn.is_error, turn.result).toBe(false);
         expect(turn.worktree).toMatchObject({ changed_files: 0, uncommitted: 0 });
         const killed = await s.call<{ worktree?: Worktree }>("kill_agent", { agent_id: launched.agent_id });

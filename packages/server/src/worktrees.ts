@@ -2,6 +2,9 @@ import type { Supervisor } from "@subagent-mcp/core";
 import {
   adoptWorktree,
   agentCwd,
+  checkoutWorktree,
+  discardPlanned,
+  planWorktree,
   copyIncluded,
   createWorktree,
   releaseWorktree,
@@ -37,6 +40,10 @@ interface Tracked {
   lastTask?: TaskWork;
   /** Why a release failed (nothing was deleted). */
   error?: string;
+  /** Whether its files are there: a launch's worktree is checked out in its agent's prepare. */
+  checkedOut: boolean;
+  /** The checkout and readying under way, if any. */
+  preparing?: Promise<void>;
 }
 
 /**
@@ -61,11 +68,12 @@ export class AgentWorktrees {
   }
 
   /**
-   * A launch's worktree, made now so that a bad cwd or base reaches the caller; copying the
-   * `.worktreeinclude` files and the setup command run as the agent's `prepare`, before its CLI.
+   * A launch's worktree, planned now (repository, base, branch: a few ms) so that a bad cwd or base
+   * is the launch's error; git's checkout, the `.worktreeinclude` files and the setup command run
+   * as the agent's `prepare`, before its CLI starts, so that launch_agent returns at once.
    */
   async open(opts: { agentId: string; cwd: string; base?: string; label?: string }): Promise<{ cwd: string; prepare: () => Promise<undefined> }> {
-    const record = await createWorktree({
+    const record = await planWorktree({
       cwd: opts.cwd,
       ...(opts.base === undefined ? {} : { base: opts.base }),
       name: opts.label ?? opts.agentId,
@@ -73,8 +81,25 @@ export class AgentWorktrees {
       kind: "agent",
       owner: { pid: process.pid, agent_id: opts.agentId, ...(opts.label === undefined ? {} : { label: opts.label }) },
     });
-    this.#track(opts.agentId, record);
-    return { cwd: agentCwd(record), prepare: () => this.#ready(record).then(() => undefined) };
+    const tracked = this.#track(opts.agentId, record, false);
+    const prepare = async (): Promise<undefined> => {
+      tracked.preparing = this.#hold(
+        checkoutWorktree(record).then(
+          () => {
+            tracked.checkedOut = true;
+            return this.#ready(record);
+          },
+          (error: unknown) => {
+            // The checkout cleaned up after itself: nothing of the worktree is left.
+            tracked.state = "removed";
+            throw error;
+          },
+        ),
+      );
+      await tracked.preparing;
+      return undefined;
+    };
+    return { cwd: agentCwd(record), prepare };
   }
 
   /** A resumed agent takes back its kept worktree at `path` (GIT_FAILED when it is gone). */
@@ -142,8 +167,10 @@ export class AgentWorktrees {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
   }
 
-  #track(agentId: string, record: WorktreeRecord): void {
-    this.#agents.set(agentId, { record, state: "active", status: undefined, tasks: 0 });
+  #track(agentId: string, record: WorktreeRecord, checkedOut = true): Tracked {
+    const tracked: Tracked = { record, state: "active", status: undefined, tasks: 0, checkedOut };
+    this.#agents.set(agentId, tracked);
+    return tracked;
   }
 
   // Copies the ignored files the repo asks for, then runs the setup command; either failing fails the launch.
@@ -155,7 +182,7 @@ export class AgentWorktrees {
 
   #read(agentId: string): Promise<void> {
     const tracked = this.#agents.get(agentId);
-    if (tracked === undefined || tracked.state !== "active") return Promise.resolve();
+    if (tracked?.state !== "active" || !tracked.checkedOut) return Promise.resolve();
     tracked.reading ??= this.#hold(
       worktreeStatus(tracked.record)
         .then((status) => {
@@ -173,25 +200,36 @@ export class AgentWorktrees {
     const tracked = this.#agents.get(agentId);
     if (tracked === undefined || tracked.released !== undefined) return;
     tracked.state = "releasing";
+    const release = async (): Promise<void> => {
+      // A checkout under way finishes first; one that never started (a queued agent killed) is undone.
+      await tracked.preparing?.catch(() => undefined);
+      await tracked.reading;
+      if (!tracked.checkedOut) {
+        await discardPlanned(tracked.record);
+        tracked.state = "removed";
+        return;
+      }
+      const { removed, status } = await releaseWorktree(tracked.record);
+      tracked.state = removed ? "removed" : "kept";
+      if (status !== undefined) tracked.status = status;
+    };
     tracked.released = this.#hold(
-      (tracked.reading ?? Promise.resolve())
-        .then(() => releaseWorktree(tracked.record))
-        .then(({ removed, status }) => {
-          tracked.state = removed ? "removed" : "kept";
-          if (status !== undefined) tracked.status = status;
-        })
-        .catch((error: unknown) => {
-          // Nothing was deleted: what we could not release stays for `subagent-mcp worktrees`.
-          tracked.state = "kept";
-          tracked.error = error instanceof Error ? error.message : String(error);
-        }),
+      release().catch((error: unknown) => {
+        // Nothing was deleted: what we could not release stays for `subagent-mcp worktrees`.
+        tracked.state = "kept";
+        tracked.error = error instanceof Error ? error.message : String(error);
+      }),
     );
   }
 
   // Kept until settled, so that shutdown can wait for every git call it started.
   #hold<T>(promise: Promise<T>): Promise<T> {
     this.#pending.add(promise);
-    void promise.finally(() => this.#pending.delete(promise));
+    // Its failure is its owner's to handle; this copy only keeps count.
+    promise.then(
+      () => this.#pending.delete(promise),
+      () => this.#pending.delete(promise),
+    );
     return promise;
   }
 }

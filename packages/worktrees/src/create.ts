@@ -23,6 +23,17 @@ export interface CreateWorktreeOptions {
  * `subagent/<slug>` at the resolved base, with submodules checked out and cwd's sub-directory present.
  */
 export async function createWorktree(opts: CreateWorktreeOptions): Promise<WorktreeRecord> {
+  const record = await planWorktree(opts);
+  await checkoutWorktree(record);
+  return record;
+}
+
+/**
+ * The cheap half of {@link createWorktree}: checks the repository and the base, reserves the
+ * directory and makes the branch (a few ms), and records it; the files come with
+ * {@link checkoutWorktree}, which may run later (git's checkout is what costs).
+ */
+export async function planWorktree(opts: CreateWorktreeOptions): Promise<WorktreeRecord> {
   const { root, subdir } = await findRepo(opts.cwd);
   const base = opts.base ?? "HEAD";
   const baseCommit = base.startsWith("-") ? undefined : await refSha(resolve(opts.cwd), base);
@@ -59,7 +70,7 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
       owner: opts.owner,
       created_at: new Date().toISOString(),
     };
-    await checkout(record);
+    await writeRecord(record);
     return record;
   }
 }
@@ -80,21 +91,28 @@ async function reserve(path: string): Promise<boolean> {
   return true;
 }
 
-async function checkout(record: WorktreeRecord): Promise<void> {
+/** Checks out a planned worktree's files (and submodules); on failure nothing of it is left. */
+export async function checkoutWorktree(record: WorktreeRecord): Promise<void> {
   const { repo, path, branch } = record;
   try {
     await git(repo, ["worktree", "add", path, branch]);
     await updateSubmodules(record);
     if (record.subdir !== "") await mkdir(join(path, record.subdir), { recursive: true });
-    await writeRecord(record);
   } catch (error) {
-    await gitTry(repo, ["worktree", "remove", "--force", "--force", path]);
-    await rm(path, { recursive: true, force: true });
-    await gitTry(repo, ["worktree", "prune"]);
-    await gitTry(repo, ["branch", "-D", branch]);
-    await rm(recordFile(record), { force: true });
+    await discardPlanned(record);
     throw error;
   }
+}
+
+/** Undoes a planned worktree whose files never came (its agent ended first): directory, branch (still at its base) and record. */
+export async function discardPlanned(record: WorktreeRecord): Promise<void> {
+  const { repo, path, branch } = record;
+  await gitTry(repo, ["worktree", "remove", "--force", "--force", path]);
+  await rm(path, { recursive: true, force: true });
+  await gitTry(repo, ["worktree", "prune"]);
+  // Only a branch still at its base goes: one that somehow holds commits stays.
+  if ((await refSha(repo, `refs/heads/${branch}`)) === record.base_commit) await gitTry(repo, ["branch", "-D", branch]);
+  await rm(recordFile(record), { force: true });
 }
 
 /** Where the agent starts: the worktree's copy of the caller's sub-directory. */

@@ -1,6 +1,6 @@
 // Public API of @subagent-mcp/worktrees: one git worktree per sub-agent, so parallel agents never share a checkout.
 export { adoptWorktree } from "./adopt.js";
-export { agentCwd, createWorktree, type CreateWorktreeOptions } from "./create.js";
+export { agentCwd, checkoutWorktree, createWorktree, discardPlanned, planWorktree, type CreateWorktreeOptions } from "./create.js";
 export { WorktreeError, type WorktreeErrorCode } from "./errors.js";
 export { copyIncluded } from "./include.js";
 export { listWorktrees, pruneWorktrees, type ListedWorktree } from "./list.js";

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { agentCwd, createWorktree, findRepo, WorktreeError, WorktreeRecordSchema } from "../src/index.js";
+import { agentCwd, checkoutWorktree, createWorktree, discardPlanned, findRepo, planWorktree, WorktreeError, WorktreeRecordSchema } from "../src/index.js";
 import { branches, checkoutState, makeRepo, sh, tmp, write } from "./helpers.js";
 
 const owner = { pid: process.pid, agent_id: "a1" };
@@ -144,5 +144,25 @@ describe("createWorktree", () => {
     sh(record.path, "add", "-A");
     sh(record.path, "commit", "-qm", "agent work");
     expect(checkoutState(root)).toEqual(before);
+  });
+});
+
+describe("planWorktree, checkoutWorktree and discardPlanned", () => {
+  it("plans branch, directory and record first; the files come with the checkout; a plan never checked out is undone", async () => {
+    const root = makeRepo();
+    const stateDir = tmp("wt-state-");
+    const owner = { pid: process.pid };
+    const planned = await planWorktree({ cwd: join(root, "src"), name: "later", stateDir, kind: "agent", owner });
+    expect(branches(root)).toContain("subagent/later");
+    expect(existsSync(`${planned.path}.json`)).toBe(true);
+    expect(existsSync(join(planned.path, "README.md"))).toBe(false);
+    await checkoutWorktree(planned);
+    expect(readFileSync(join(agentCwd(planned), "app.ts"), "utf8")).toBe("export {};\n");
+
+    const never = await planWorktree({ cwd: root, name: "never", stateDir, kind: "agent", owner });
+    await discardPlanned(never);
+    expect(existsSync(never.path)).toBe(false);
+    expect(existsSync(`${never.path}.json`)).toBe(false);
+    expect(branches(root)).not.toContain("subagent/never");
   });
 });
