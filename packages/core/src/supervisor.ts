@@ -140,7 +140,8 @@ export class Supervisor {
     if (existing !== undefined) this.#records.delete(existing.id); // the new record goes last, as the newest
     this.#records.set(record.id, record);
     this.#tellChange({ type: "launched", agentId: record.id, request, at: now });
-    if (request.prompt !== undefined) this.#tellChange({ type: "sent", agentId: record.id, text: request.prompt, turn: (request.priorTurns ?? 0) + 1, at: now });
+    if (request.prompt !== undefined)
+      this.#tellChange({ type: "sent", agentId: record.id, text: request.prompt, turn: (request.priorTurns ?? 0) + 1, at: now });
     this.#admission.place(record, queued);
     return this.get(record.id);
   }
