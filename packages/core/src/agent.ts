@@ -1,5 +1,8 @@
 import type { FailoverAttempt, Fallback } from "./candidate.js";
+import type { Budget, Spent } from "./budget.js";
 import type { AgentEvent, Provider, Usage } from "./events.js";
+import { spentOf, type CostOf, type Spending } from "./spending.js";
+import { standing } from "./budget.js";
 import type { Session, SessionSpec } from "./driver.js";
 import type { RecentItem, RecentItems } from "./recent.js";
 import type { PermissionDecision, PermissionRequest } from "./permission.js";
@@ -40,6 +43,8 @@ export interface LaunchRequest extends SessionSpec {
    * agent `errored` with the error's message and no failover: another CLI would find the same.
    */
   prepare?: (agentId: string) => Promise<{ cwd?: string } | undefined>;
+  /** Limits on what it may spend; reaching one stops it in `budget_exceeded` until raised. */
+  budget?: Budget;
   /** Turns the conversation had before this launch resumed it: numbering goes on from there (and a resumed first turn never fails over). */
   priorTurns?: number;
 }
@@ -102,6 +107,8 @@ export interface AgentView {
   note: string | undefined;
   /** Permission requests waiting for an answer, oldest first. */
   permissions: PendingPermission[];
+  /** Its budget, what it spent against it, and where it stands (only when it has a budget). */
+  budget?: { limits: Budget; spent: Spent; unknownCostTurns: number; warnings: string[]; exceeded: string | undefined };
 }
 
 /** The supervisor's private bookkeeping for one agent. */
@@ -126,11 +133,14 @@ export interface AgentRecord {
   endedAt?: number;
   /** Set once `request.prepare` succeeded: a failover or restart does not prepare again. */
   prepared?: boolean;
+  /** What it has spent against its budget beyond its state's usage. */
+  readonly spending: Spending;
 }
 
 /** Builds the view of a record at time `now`. */
-export function viewOf(record: AgentRecord, now: number, queuePosition: number | undefined): AgentView {
+export function viewOf(record: AgentRecord, now: number, queuePosition: number | undefined, costOf?: CostOf): AgentView {
   const { state, request } = record;
+  const budget = request.budget;
   return {
     id: record.id,
     provider: request.provider,
@@ -154,7 +164,14 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     attempts: [...state.attempts],
     note: state.note,
     permissions: [...state.permissions],
+    ...(budget === undefined ? {} : { budget: budgetView(record, budget, now, costOf) }),
   };
+}
+
+function budgetView(record: AgentRecord, limits: Budget, now: number, costOf: CostOf | undefined): NonNullable<AgentView["budget"]> {
+  const spent = spentOf(record, now, costOf);
+  const { warnings, exceeded } = standing(limits, spent);
+  return { limits, spent, unknownCostTurns: record.spending.unknownCostTurns, warnings, exceeded: record.state.budgetNote ?? exceeded };
 }
 
 /** Re-exported for readers of a record's recent items. */

@@ -5,7 +5,17 @@ import { classifyFailure } from "./failure.js";
 import type { PermissionRequest } from "./permission.js";
 
 /** Lifecycle statuses of an agent (design.md, "Core model"). */
-export const AgentStatusSchema = z.enum(["queued", "processing", "permission_requested", "stalled", "finished", "errored", "stopped", "hibernated"]);
+export const AgentStatusSchema = z.enum([
+  "queued",
+  "processing",
+  "permission_requested",
+  "stalled",
+  "finished",
+  "errored",
+  "stopped",
+  "hibernated",
+  "budget_exceeded",
+]);
 export type AgentStatus = z.infer<typeof AgentStatusSchema>;
 
 /** The outcome of one finished turn. */
@@ -51,6 +61,8 @@ export interface AgentState {
   readonly attempts: readonly FailoverAttempt[];
   /** Permission requests the CLI waits on, oldest first (at most {@link MAX_PENDING_PERMISSIONS}). */
   readonly permissions: readonly PendingPermission[];
+  /** The limit it reached, while `budget_exceeded`. */
+  readonly budgetNote?: string;
 }
 
 /** What can happen to an agent: a driver event, or a decision of the supervisor. */
@@ -61,6 +73,10 @@ export type AgentAction =
   | { type: "closed"; at: number; note: string }
   /** Its idle process was closed to free memory; the session is kept, and the next message resumes it. */
   | { type: "hibernated"; at: number }
+  /** It reached its budget: once no turn runs it waits, alive, for a raised budget. */
+  | { type: "budget_exceeded"; at: number; note: string }
+  /** Its budget was raised: it may take messages again. */
+  | { type: "budget_raised"; at: number }
   | { type: "tick"; at: number; stallMs: number }
   /** The decision on a pending permission request was sent to the CLI. */
   | { type: "permission_answered"; at: number; requestId: string }
@@ -128,9 +144,23 @@ export function transition(state: AgentState, action: AgentAction): AgentState {
       return state.alive && !isRunning(state.status) && state.pending === 0 ? { ...state, alive: false, note: action.note } : state;
     case "hibernated":
       // Only an agent with nothing to do and a session to come back to sleeps; its idle clock stays.
-      return state.alive && !isRunning(state.status) && state.status !== "hibernated" && state.pending === 0 && state.sessionId !== undefined
+      return state.alive &&
+        !isRunning(state.status) &&
+        state.status !== "hibernated" &&
+        state.status !== "budget_exceeded" &&
+        state.pending === 0 &&
+        state.sessionId !== undefined
         ? { ...state, status: "hibernated" }
         : state;
+    case "budget_exceeded":
+      // A turn under way is interrupted by the supervisor and ends first; the status follows it.
+      if (!state.alive || isRunning(state.status) || state.pending > 0) return state;
+      return { ...state, status: "budget_exceeded", budgetNote: action.note };
+    case "budget_raised": {
+      if (state.status !== "budget_exceeded") return state;
+      const { budgetNote: _note, ...rest } = state;
+      return { ...rest, status: "finished", lastActivityAt: action.at };
+    }
     case "tick":
       return state.status === "processing" && action.at - state.lastActivityAt >= action.stallMs ? { ...state, status: "stalled" } : state;
     case "permission_answered":

@@ -10,6 +10,8 @@ import type { AgentEvent, Provider } from "./events.js";
 import { planFailover, shouldFailOver } from "./failover.js";
 import { errorEvent } from "./failure.js";
 import { HealthTick } from "./health.js";
+import { raised, type Budget } from "./budget.js";
+import { budgetStanding, newSpending, streamed, turnCost, turnStarted, turnStopped, type CostOf } from "./spending.js";
 import type { PermissionDecision, PermissionRequest } from "./permission.js";
 import { DEFAULT_PERMISSION_TIMEOUT_MS, PermissionTimers } from "./permission-timers.js";
 import { RecentItems, type RecentItem } from "./recent.js";
@@ -51,6 +53,8 @@ export interface SupervisorOptions {
    * session kept, and the next message resumes it (default: never). Pool replicas are not.
    */
   idleTtlMs?: number;
+  /** Cost of a turn whose CLI reports none (e.g. tokens times a price table); undefined: unknown, never 0. */
+  costOf?: CostOf;
   /** Makes the id of a launch that brings none, e.g. one a journal has claimed (default: 8 random hex characters). */
   newId?: () => string;
 }
@@ -136,9 +140,11 @@ export class Supervisor {
       unannounced: [],
       epoch: 0,
       firstTurn: request.prompt === undefined ? [] : [request.prompt],
+      spending: newSpending(),
     };
     if (existing !== undefined) this.#records.delete(existing.id); // the new record goes last, as the newest
     this.#records.set(record.id, record);
+    if (busy(record.state.status)) turnStarted(record.spending, now);
     this.#tellChange({ type: "launched", agentId: record.id, request, at: now });
     if (request.prompt !== undefined)
       this.#tellChange({ type: "sent", agentId: record.id, text: request.prompt, turn: (request.priorTurns ?? 0) + 1, at: now });
@@ -149,7 +155,7 @@ export class Supervisor {
   /** A snapshot of one agent; throws AGENT_NOT_FOUND for an unknown id. */
   get(id: string): AgentView {
     const record = this.#record(id);
-    return viewOf(record, this.#clock.now(), this.#admission.position(record));
+    return viewOf(record, this.#clock.now(), this.#admission.position(record), this.options.costOf);
   }
 
   /** Snapshots of every agent, oldest first, optionally of one status. */
@@ -175,6 +181,12 @@ export class Supervisor {
       const why = cause === undefined ? "" : ` (${cause})`;
       throw new CoreError("AGENT_NOT_ALIVE", `agent ${id} is ${record.state.status} and its session has ended${why}; launch a new agent to continue`);
     }
+    if (record.state.status === "budget_exceeded") {
+      throw new CoreError(
+        "BUDGET_EXCEEDED",
+        `agent ${id} stopped at its budget (${record.state.budgetNote ?? "a limit was reached"}): raise it (send_message with raise_budget) to go on`,
+      );
+    }
     const asleep = record.state.status === "hibernated";
     if (record.session === undefined) record.backlog.push(text);
     else record.session.send(text);
@@ -182,6 +194,19 @@ export class Supervisor {
     this.#apply(record, { type: "sent", at: this.#clock.now() });
     this.#tellChange({ type: "sent", agentId: id, text, turn: record.state.turns + record.state.pending, at: this.#clock.now() });
     if (asleep) this.#wake(record);
+    return this.get(id);
+  }
+
+  /**
+   * Raises an agent's budget (the given limits replace its own). An agent stopped at its budget
+   * may take messages again, unless the raised budget is still exceeded (BUDGET_EXCEEDED says by what).
+   */
+  raiseBudget(id: string, raise: Budget): AgentView {
+    const record = this.#record(id);
+    record.request = { ...record.request, budget: raised(record.request.budget, raise) };
+    const still = budgetStanding(record, this.#clock.now(), this.options.costOf).exceeded;
+    if (still !== undefined) throw new CoreError("BUDGET_EXCEEDED", `agent ${id}'s raised budget is still exceeded: ${still}`);
+    this.#apply(record, { type: "budget_raised", at: this.#clock.now() });
     return this.get(id);
   }
 
@@ -203,7 +228,7 @@ export class Supervisor {
     if (record.state.status !== "stopped") this.#apply(record, { type: "stop_requested", at: this.#clock.now() });
     await record.session?.kill();
     // Not by id: an ended record may be freed meanwhile (see keepEnded).
-    return viewOf(record, this.#clock.now(), undefined);
+    return viewOf(record, this.#clock.now(), undefined, this.options.costOf);
   }
 
   /** Starts a fresh conversation in the agent's live process; resolves once the CLI confirmed it. */
@@ -295,6 +320,7 @@ export class Supervisor {
     const ttl = this.options.idleTtlMs;
     for (const record of this.#records.values()) {
       this.#apply(record, { type: "tick", at, stallMs: this.#stallMs });
+      if (isRunning(record.state.status)) this.#checkBudget(record);
       if (ttl !== undefined && ttl > 0 && record.request.pinned !== true && at - record.state.lastActivityAt >= ttl) this.hibernate(record.id);
     }
   }
@@ -369,14 +395,44 @@ export class Supervisor {
     this.#spawn(record);
   }
 
-  #onEvent(record: AgentRecord, event: AgentEvent): void {
+  #onEvent(record: AgentRecord, incoming: AgentEvent): void {
     const at = this.#clock.now();
+    const event = this.#spend(record, incoming);
     if (event.type !== "text" && event.type !== "turn_end" && event.type !== "tool_result") this.#tellChange({ type: "event", agentId: record.id, event, at });
     record.recent.add(event, at);
     if (event.type === "text") record.tail.push(event.delta);
     else if (event.type === "tool") record.tail.push(`\n[tool ${event.name}]\n`);
     if (event.type === "permission_request") this.#onPermissionRequest(record, event.request, at);
     else this.#apply(record, { type: "event", at, event });
+    if (event.type === "text" || event.type === "turn_end") this.#checkBudget(record);
+  }
+
+  // Spending follows the events: streamed text estimates the running turn; its end brings the real
+  // usage and cost. A turn a budget stopped keeps what it had streamed as its result.
+  #spend(record: AgentRecord, event: AgentEvent): AgentEvent {
+    const s = record.spending;
+    if (event.type === "text") streamed(s, event.delta);
+    if (event.type !== "turn_end") return event;
+    turnCost(s, record, event.costUsd, event.usage, this.options.costOf);
+    const stoppedBy = s.stoppedBy;
+    if (stoppedBy === undefined) return event;
+    s.stoppedBy = undefined;
+    const partial = event.result === "" ? s.turnText : event.result;
+    return { ...event, isError: false, result: `${partial}${partial === "" ? "" : "\n"}[stopped: budget ${stoppedBy}]` };
+  }
+
+  // A reached budget interrupts the running turn (once), or, with none running, parks the agent.
+  #checkBudget(record: AgentRecord): void {
+    if (record.request.budget === undefined || !record.state.alive) return;
+    const { exceeded } = budgetStanding(record, this.#clock.now(), this.options.costOf);
+    if (exceeded === undefined) return;
+    if (!isRunning(record.state.status)) {
+      this.#apply(record, { type: "budget_exceeded", at: this.#clock.now(), note: exceeded });
+      return;
+    }
+    if (record.spending.stoppedBy !== undefined || record.session === undefined) return;
+    record.spending.stoppedBy = exceeded;
+    void record.session.interrupt().catch(() => undefined);
   }
 
   // Rules answer first; only what they leave open parks the agent. A request the state cannot
@@ -431,6 +487,8 @@ export class Supervisor {
     // Read before a report can fail the agent over to another provider: this one's slot is freed.
     const provider = record.request.provider;
     record.state = after;
+    if (!busy(before.status) && busy(after.status)) turnStarted(record.spending, this.#clock.now());
+    else if (busy(before.status) && !busy(after.status)) turnStopped(record.spending, this.#clock.now());
     if (before.status !== after.status || before.alive !== after.alive)
       this.#tellChange({
         type: "status",
@@ -468,7 +526,7 @@ export class Supervisor {
   }
 
   #tellEnd(record: AgentRecord): void {
-    const view = viewOf(record, this.#clock.now(), undefined);
+    const view = viewOf(record, this.#clock.now(), undefined, this.options.costOf);
     for (const listener of this.#endListeners) {
       try {
         listener(view);
@@ -531,4 +589,9 @@ export class Supervisor {
     }
     return record;
   }
+}
+
+// Running in a process (a queued launch is waiting, not spending).
+function busy(status: AgentStatus): boolean {
+  return isRunning(status) && status !== "queued";
 }

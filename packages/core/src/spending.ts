@@ -1,0 +1,74 @@
+import type { AgentRecord } from "./agent.js";
+import { budgetTokens, standing, type BudgetStanding, type Spent } from "./budget.js";
+import { ZERO_USAGE, type Provider, type Usage } from "./events.js";
+
+/** Cost of a turn whose CLI reports none, e.g. tokens times a price table; undefined when unknown. */
+export type CostOf = (provider: Provider, model: string | undefined, usage: Usage) => number | undefined;
+
+/** Characters of a running turn's text kept to stand in for its result if a budget stops it. */
+const PARTIAL_CHARS = 64 * 1024;
+
+/** One agent's spending, beyond what its state's usage says: costs, busy time, the running turn. */
+export interface Spending {
+  /** Known cost of its finished turns (the CLI's figure, else the price table's). */
+  costUsd: number;
+  /** Finished turns whose cost is unknown (no CLI figure, no price). */
+  unknownCostTurns: number;
+  /** Time its finished turns ran. */
+  busyMs: number;
+  turnStartedAt: number | undefined;
+  /** Text the running turn has streamed: an estimate of its output tokens until its usage arrives. */
+  turnChars: number;
+  turnText: string;
+  /** Set once a budget stopped the running turn: what was reached. */
+  stoppedBy: string | undefined;
+}
+
+export function newSpending(): Spending {
+  return { costUsd: 0, unknownCostTurns: 0, busyMs: 0, turnStartedAt: undefined, turnChars: 0, turnText: "", stoppedBy: undefined };
+}
+
+/** A turn started (the agent went from idle to running). */
+export function turnStarted(s: Spending, now: number): void {
+  s.turnStartedAt = now;
+  s.turnChars = 0;
+  s.turnText = "";
+}
+
+/** The agent stopped running (its turns ended). */
+export function turnStopped(s: Spending, now: number): void {
+  if (s.turnStartedAt !== undefined) s.busyMs += now - s.turnStartedAt;
+  s.turnStartedAt = undefined;
+}
+
+/** Streamed text of the running turn. */
+export function streamed(s: Spending, delta: string): void {
+  s.turnChars += delta.length;
+  if (s.turnText.length < PARTIAL_CHARS) s.turnText += delta.slice(0, PARTIAL_CHARS - s.turnText.length);
+}
+
+/** A turn's cost: the CLI's own figure, else `costOf`'s; the streamed estimate gives way to the real usage. */
+export function turnCost(s: Spending, record: AgentRecord, reported: number | undefined, usage: Usage, costOf: CostOf | undefined): void {
+  const cost = reported ?? costOf?.(record.request.provider, record.state.model ?? record.request.model, usage);
+  if (cost === undefined) s.unknownCostTurns += 1;
+  else s.costUsd += cost;
+  s.turnChars = 0;
+}
+
+/** What the agent has spent by `now`, the running turn estimated from its streamed text. */
+export function spentOf(record: AgentRecord, now: number, costOf: CostOf | undefined): Spent {
+  const s = record.spending;
+  const estimate: Usage = { ...ZERO_USAGE, output: Math.ceil(s.turnChars / 4) };
+  const running = s.turnChars > 0 ? (costOf?.(record.request.provider, record.state.model ?? record.request.model, estimate) ?? 0) : 0;
+  return {
+    costUsd: s.costUsd + running,
+    tokens: budgetTokens(record.state.usage) + estimate.output,
+    turns: record.state.turns,
+    seconds: (s.busyMs + (s.turnStartedAt === undefined ? 0 : now - s.turnStartedAt)) / 1000,
+  };
+}
+
+/** Where the agent stands against its own budget (none: no warnings, nothing exceeded). */
+export function budgetStanding(record: AgentRecord, now: number, costOf: CostOf | undefined): BudgetStanding {
+  return standing(record.request.budget, spentOf(record, now, costOf));
+}
