@@ -1,0 +1,115 @@
+import { join } from "node:path";
+import { z } from "zod";
+import { DEFAULT_PRICES } from "./default-prices.js";
+import { costOf } from "./lookup.js";
+import type { PriceTable } from "./schema.js";
+import { agentTurns, workerTurns, type TurnRecord } from "./turns.js";
+
+/** How usage rows are grouped. */
+export const GroupBySchema = z.enum(["agent", "provider", "model", "day"]);
+export type GroupBy = z.infer<typeof GroupBySchema>;
+
+/** One row of a usage summary: the turns of one agent, provider, model or day (UTC), and what they cost. */
+export const UsageRowSchema = z.object({
+  key: z.string(),
+  turns: z.number(),
+  input: z.number(),
+  output: z.number(),
+  cache_read: z.number(),
+  cache_write: z.number(),
+  /** What the turns with a known cost cost; absent when no turn's cost is known. */
+  cost_usd: z.number().optional(),
+  /** Every turn's cost is known (false: cost_usd covers only part of the turns, or none). */
+  cost_known: z.boolean(),
+  /** Turns whose model has no price and whose CLI reported no cost. */
+  unknown_cost_turns: z.number(),
+  /** With group_by "agent": the agent's provider, model and label. */
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  label: z.string().optional(),
+});
+export type UsageRow = z.infer<typeof UsageRowSchema>;
+
+/** What {@link summarizeUsage} returns. */
+export interface UsageSummary {
+  rows: UsageRow[];
+  total: UsageRow;
+  /** Journal or log lines that could not be read. */
+  skipped_lines: number;
+}
+
+/** Where the records are: a state dir (its `agents/` and `workers/`), or each directory. */
+export type UsageSource = string | { agentsDir: string; workersDir?: string };
+
+export interface SummarizeOptions {
+  groupBy: GroupBy;
+  /** Only turns that ended at or after this. */
+  since?: Date;
+  /** Only agents launched for this project (workers belong to none and are then left out). */
+  project?: string;
+  /** Price table (default: the built-in one). */
+  prices?: PriceTable;
+}
+
+const UNKNOWN = "(unknown)";
+
+function keyOf(t: TurnRecord, groupBy: GroupBy): string {
+  if (groupBy === "agent") return t.agent;
+  if (groupBy === "provider") return t.provider || UNKNOWN;
+  if (groupBy === "model") return t.model ?? UNKNOWN;
+  return t.at.slice(0, 10);
+}
+
+function emptyRow(key: string): UsageRow {
+  return { key, turns: 0, input: 0, output: 0, cache_read: 0, cache_write: 0, cost_known: true, unknown_cost_turns: 0 };
+}
+
+// Adds one turn: the CLI's own cost when it gave one, else tokens × the model's price.
+function add(row: UsageRow, t: TurnRecord, prices: PriceTable): void {
+  row.turns++;
+  row.input += t.usage.input;
+  row.output += t.usage.output;
+  row.cache_read += t.usage.cache_read;
+  row.cache_write += t.usage.cache_write;
+  const cost = t.cost_usd ?? costOf(t.model, t.usage, prices);
+  if (cost === undefined) {
+    row.unknown_cost_turns++;
+    row.cost_known = false;
+  } else row.cost_usd = (row.cost_usd ?? 0) + cost;
+}
+
+/**
+ * Token usage and cost of every agent's and worker's finished turns, grouped; a turn's model is
+ * the one its journal named last before it (session, else launch). Rows whose cost is partly
+ * unknown say so (`cost_known: false`) and show the known part: an unknown price never counts as 0.
+ */
+export function summarizeUsage(source: UsageSource, options: SummarizeOptions): UsageSummary {
+  const dirs = typeof source === "string" ? { agentsDir: join(source, "agents"), workersDir: join(source, "workers") } : source;
+  const agents = agentTurns(dirs.agentsDir);
+  const workers = dirs.workersDir === undefined || options.project !== undefined ? { turns: [], skipped: 0 } : workerTurns(dirs.workersDir);
+  const since = options.since?.getTime();
+  const prices = options.prices ?? DEFAULT_PRICES;
+  const byKey = new Map<string, UsageRow>();
+  const total = emptyRow("total");
+  for (const t of [...agents.turns, ...workers.turns]) {
+    if (since !== undefined && !(Date.parse(t.at) >= since)) continue;
+    if (options.project !== undefined && t.project !== options.project) continue;
+    const key = keyOf(t, options.groupBy);
+    let row = byKey.get(key);
+    if (row === undefined) {
+      row = emptyRow(key);
+      byKey.set(key, row);
+    }
+    if (options.groupBy === "agent") {
+      if (t.provider !== "") row.provider = t.provider;
+      if (t.model !== undefined) row.model = t.model;
+      if (t.label !== undefined) row.label = t.label;
+    }
+    add(row, t, prices);
+    add(total, t, prices);
+  }
+  const rows = [...byKey.values()].sort((a, b) =>
+    options.groupBy === "day" ? a.key.localeCompare(b.key) : (b.cost_usd ?? 0) - (a.cost_usd ?? 0) || b.turns - a.turns || a.key.localeCompare(b.key),
+  );
+  return { rows, total, skipped_lines: agents.skipped + workers.skipped };
+}
