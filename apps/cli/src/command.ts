@@ -26,6 +26,7 @@ export const mainCommand = defineCommand({
     trust: () => import("./trust.js").then((m) => m.trustCommand),
     worktrees: () => import("./worktrees.js").then((m) => m.worktreesCommand),
     logs: () => import("./logs.js").then((m) => m.logsCommand),
+    usage: () => import("./usage.js").then((m) => m.usageCommand),
   },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await (await import("./mcp.js")).serveStdio();

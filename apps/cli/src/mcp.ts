@@ -55,10 +55,14 @@ export async function serveStdio(): Promise<void> {
     routingBranch: config.routingBranch,
     installed: installedCheck(config),
     orchestration: orchestrationState(ctx),
+    // What waits for the orchestrator, where the host's hooks read it (keyed like orchestration mode);
+    // a nested server's host is a sub-agent, whose hooks stay silent.
+    ...(depth > 0 ? {} : { pending: { stateDir: ctx.stateDir, cwd: ctx.cwd, ...(sessionOf(ctx) === undefined ? {} : { session: sessionOf(ctx) }) } }),
     ...(own.messaging === undefined ? {} : { messaging: own.messaging }),
     ...toolsets(ctx.env.SUBAGENT_MCP_TOOLSETS),
     // Sub-agents reach their own messaging tools over loopback HTTP, no process each; SUBAGENT_MCP_CHILD_MESSAGING=0: none at all.
     childMessaging: ctx.env.SUBAGENT_MCP_CHILD_MESSAGING !== "0",
+    ...(config.budget === undefined ? {} : { budget: config.budget }),
     // isolation: "worktree" puts worktrees under the state dir, readied by the config's setup command.
     worktrees: {
       stateDir: ctx.stateDir,
@@ -113,11 +117,16 @@ function agentFiles(ctx: CliContext): DefinitionSource {
   return async () => (await source.get())();
 }
 
+// Claude Code tells its MCP servers which session they serve; the other hosts do not.
+function sessionOf(ctx: CliContext): string | undefined {
+  const session = ctx.env.CLAUDE_CODE_SESSION_ID;
+  return session === undefined || session === "" ? undefined : session;
+}
+
 // Orchestration mode lives in the state dir, per host session or project, where the host's hook handlers read it.
 function orchestrationState(ctx: CliContext): OrchestrationState {
-  // Claude Code tells its MCP servers which session they serve; the other hosts do not.
-  const session = ctx.env.CLAUDE_CODE_SESSION_ID;
-  const scope = session === undefined || session === "" ? ctx.cwd : `Claude Code session ${session} in ${ctx.cwd}`;
+  const session = sessionOf(ctx);
+  const scope = session === undefined ? ctx.cwd : `Claude Code session ${session} in ${ctx.cwd}`;
   return {
     get: () => isOrchestrating(ctx.stateDir, ctx.cwd, session),
     set: (on) => {

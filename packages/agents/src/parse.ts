@@ -74,6 +74,7 @@ export function parseDefinition(file: string, raw: string): { definition?: Agent
       ...(f.permissions === undefined ? {} : { permissions: f.permissions }),
       ...(f.isolation === undefined ? {} : { isolation: f.isolation }),
       ...(f.base === undefined ? {} : { base: f.base }),
+      ...(f.budget === undefined ? {} : { budget: f.budget }),
       skills: f.skills,
       expertise: f.expertise,
       replicas: f.replicas,

@@ -1,4 +1,4 @@
-import { ProviderSchema, SafeName } from "@subagent-mcp/core";
+import { BudgetSchema, ProviderSchema, SafeName } from "@subagent-mcp/core";
 import { z } from "zod";
 
 // Claude Code writes tools as "Read, Grep, Bash"; we also take a YAML list.
@@ -22,6 +22,7 @@ export const KNOWN_KEYS = new Set([
   "permissions",
   "isolation",
   "base",
+  "budget",
 ]);
 
 // Rule strings in Claude Code's syntax, one per list item (a rule may hold commas); the server parses them.
@@ -54,6 +55,8 @@ export const FrontmatterSchema = z.object({
   isolation: IsolationSchema.optional(),
   /** The ref a replica's worktree starts from (default: the repository's HEAD). */
   base: z.string().min(1).optional(),
+  /** Limits on what each replica may spend (see launch_agent's budget). */
+  budget: BudgetSchema.optional(),
 });
 
 /** A loaded agent definition: its frontmatter, normalised, and its body (the system prompt). */
@@ -68,6 +71,7 @@ export const AgentDefinitionSchema = z.object({
   permissions: DefinitionRulesSchema.optional(),
   isolation: IsolationSchema.optional(),
   base: z.string().optional(),
+  budget: BudgetSchema.optional(),
   skills: z.array(z.string()),
   expertise: z.array(z.string()),
   replicas: z.int(),

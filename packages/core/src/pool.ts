@@ -278,6 +278,8 @@ export class Pool {
     );
     replica.running = { task, turn, timer };
     try {
+      // A definition's budget is each task's own.
+      this.supervisor.newBudgetPeriod(agentId);
       this.supervisor.send(agentId, task.text);
     } catch (error) {
       replica.running = undefined;

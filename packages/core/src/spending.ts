@@ -22,10 +22,21 @@ export interface Spending {
   turnText: string;
   /** Set once a budget stopped the running turn: what was reached. */
   stoppedBy: string | undefined;
+  /** Tokens and turns before the current budget period (a pool task): subtracted from the state's totals. */
+  base: { tokens: number; turns: number };
 }
 
 export function newSpending(): Spending {
-  return { costUsd: 0, unknownCostTurns: 0, busyMs: 0, turnStartedAt: undefined, turnChars: 0, turnText: "", stoppedBy: undefined };
+  return {
+    costUsd: 0,
+    unknownCostTurns: 0,
+    busyMs: 0,
+    turnStartedAt: undefined,
+    turnChars: 0,
+    turnText: "",
+    stoppedBy: undefined,
+    base: { tokens: 0, turns: 0 },
+  };
 }
 
 /** A turn started (the agent went from idle to running). */
@@ -62,8 +73,8 @@ export function spentOf(record: AgentRecord, now: number, costOf: CostOf | undef
   const running = s.turnChars > 0 ? (costOf?.(record.request.provider, record.state.model ?? record.request.model, estimate) ?? 0) : 0;
   return {
     costUsd: s.costUsd + running,
-    tokens: budgetTokens(record.state.usage) + estimate.output,
-    turns: record.state.turns,
+    tokens: budgetTokens(record.state.usage) - s.base.tokens + estimate.output,
+    turns: record.state.turns - s.base.turns,
     seconds: (s.busyMs + (s.turnStartedAt === undefined ? 0 : now - s.turnStartedAt)) / 1000,
   };
 }
@@ -71,4 +82,13 @@ export function spentOf(record: AgentRecord, now: number, costOf: CostOf | undef
 /** Where the agent stands against its own budget (none: no warnings, nothing exceeded). */
 export function budgetStanding(record: AgentRecord, now: number, costOf: CostOf | undefined): BudgetStanding {
   return standing(record.request.budget, spentOf(record, now, costOf));
+}
+
+/** Starts a new budget period: what was spent so far no longer counts (a pool replica's next task). */
+export function newPeriod(record: AgentRecord): void {
+  const s = record.spending;
+  s.costUsd = 0;
+  s.unknownCostTurns = 0;
+  s.busyMs = 0;
+  s.base = { tokens: budgetTokens(record.state.usage), turns: record.state.turns };
 }

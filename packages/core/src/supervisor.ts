@@ -11,7 +11,7 @@ import { planFailover, shouldFailOver } from "./failover.js";
 import { errorEvent } from "./failure.js";
 import { HealthTick } from "./health.js";
 import { raised, type Budget } from "./budget.js";
-import { budgetStanding, newSpending, streamed, turnCost, turnStarted, turnStopped, type CostOf } from "./spending.js";
+import { budgetStanding, newPeriod, newSpending, streamed, turnCost, turnStarted, turnStopped, type CostOf } from "./spending.js";
 import type { PermissionDecision, PermissionRequest } from "./permission.js";
 import { DEFAULT_PERMISSION_TIMEOUT_MS, PermissionTimers } from "./permission-timers.js";
 import { RecentItems, type RecentItem } from "./recent.js";
@@ -208,6 +208,14 @@ export class Supervisor {
     if (still !== undefined) throw new CoreError("BUDGET_EXCEEDED", `agent ${id}'s raised budget is still exceeded: ${still}`);
     this.#apply(record, { type: "budget_raised", at: this.#clock.now() });
     return this.get(id);
+  }
+
+  /** Starts a new budget period for the agent: its budget counts from now (a pool replica's next task). */
+  newBudgetPeriod(id: string): void {
+    const record = this.#record(id);
+    newPeriod(record);
+    // A replica stopped by the last task's budget may take the next task.
+    this.#apply(record, { type: "budget_raised", at: this.#clock.now() });
   }
 
   /** Ends the running turn and keeps the session (its pending permission requests are denied); a queued launch is cancelled. */

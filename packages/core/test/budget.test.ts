@@ -74,3 +74,16 @@ describe("budgets in the supervisor", () => {
     expect(supervisor.get(unknown.id).budget).toMatchObject({ spent: { costUsd: 0 }, unknownCostTurns: 1 });
   });
 });
+
+describe("budget periods", () => {
+  it("a new period counts from zero and lifts a stop: a pool task's budget is its own", () => {
+    const { driver, supervisor } = setup();
+    const view = supervisor.launch({ provider: "claude", cwd: "/repo", prompt: "one", budget: { max_turns: 1 } });
+    session(driver, 0).finish("done");
+    expect(supervisor.get(view.id).status).toBe("budget_exceeded");
+    supervisor.newBudgetPeriod(view.id);
+    expect(supervisor.get(view.id)).toMatchObject({ status: "finished", budget: { spent: { turns: 0, tokens: 0 } } });
+    supervisor.send(view.id, "two");
+    expect(session(driver, 0).sent).toEqual(["one", "two"]);
+  });
+});

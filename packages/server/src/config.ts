@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { errorMessage, ProviderSchema, type Provider } from "@subagent-mcp/core";
+import { BudgetSchema, errorMessage, ProviderSchema, type Provider } from "@subagent-mcp/core";
 import { executableEnvVar } from "@subagent-mcp/drivers/light";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
+import { PriceTableSchema } from "@subagent-mcp/usage/schema";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
 import { mergeRules } from "./permissions.js";
@@ -33,6 +34,12 @@ export const ConfigSchema = z.strictObject({
   routing: RoutingConfigSchema.optional(),
   /** Rules for every sub-agent's permission requests; a project's `allow` rules apply only once the user trusts it. */
   permissions: PermissionRulesSchema.optional(),
+  /** Model prices in USD per million tokens for `usage`, over the built-in ones (e.g. {"gpt-6.1-sol": {"input": 1.75, "output": 14}}; "family-*" rules allowed). */
+  prices: PriceTableSchema.optional(),
+  /** Each agent's budget unless its launch or definition gives its own limits. */
+  budget: BudgetSchema.optional(),
+  /** Budgets over many agents: this server's (one host session) and this project's per calendar day (UTC); reaching one refuses new launches. */
+  budgets: z.strictObject({ session: BudgetSchema.optional(), daily: BudgetSchema.optional() }).optional(),
   /** `isolation: "worktree"`: a shell command run at the root of each new worktree before its agent starts (from a project's file only once trusted). */
   worktree: z
     .strictObject({
@@ -209,6 +216,12 @@ export function loadConfig(options: {
     routingBranch: project.routing?.branch ?? user.routing?.branch ?? "cost_efficiency",
     permissions: mergeRules(user.permissions, project.permissions),
     worktree: { ...user.worktree, ...project.worktree },
+    ...(user.budget === undefined && project.budget === undefined ? {} : { budget: { ...user.budget, ...project.budget } }),
+    ...(user.budgets === undefined && project.budgets === undefined
+      ? {}
+      : { budgets: { session: { ...user.budgets?.session, ...project.budgets?.session }, daily: { ...user.budgets?.daily, ...project.budgets?.daily } } }),
+    // Prices only change what `usage` reports: a project's apply without trust, over the user's.
+    ...(user.prices === undefined && project.prices === undefined ? {} : { prices: { ...user.prices, ...project.prices } }),
     ignored,
   };
 }

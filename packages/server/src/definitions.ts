@@ -47,6 +47,7 @@ export function agentDefinitionSource(ctx: SearchContext, options: { trust?: Tru
           systemPrompt: composeSystemPrompt(d, ctx),
           ...(d.isolation === undefined ? {} : { isolation: d.isolation }),
           ...(d.base === undefined ? {} : { base: d.base }),
+          ...(d.budget === undefined ? {} : { budget: d.budget }),
         });
       } catch (error) {
         problems.push(errorMessage(error));

@@ -1,4 +1,4 @@
-import type { McpServerSpec, Provider, Supervisor } from "@subagent-mcp/core";
+import type { Budget, McpServerSpec, Provider, Supervisor } from "@subagent-mcp/core";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import type { Mailboxes } from "@subagent-mcp/mailbox";
 import type { Branch, RoutingTable } from "@subagent-mcp/routing";
@@ -8,6 +8,7 @@ import type { DefinitionSource, PoolCatalog } from "./pool-catalog.js";
 import type { OrchestrationState } from "./tools/orchestration-mode.js";
 import type { AgentWorktrees, WorktreeSettings } from "./worktrees.js";
 import type { AgentJournal, JournalSettings } from "./journal.js";
+import type { PendingSettings } from "./pending.js";
 
 /** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
 export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
@@ -58,8 +59,12 @@ export interface ServerDeps {
   toolsets?: readonly Toolset[];
   /** The result cap in characters of JSON (default: SUBAGENT_MCP_MAX_RESULT_CHARS, else 40 000). */
   maxResultChars?: number;
+  /** Each agent's budget unless its launch or definition sets its own limits (config `budget`). */
+  budget?: Budget;
   /** Where agents' journals go (default: nowhere: nothing outlives the server, and there is nothing to resume). */
   journal?: JournalSettings;
+  /** Where to publish what waits for this server's orchestrator, for the host's hooks (default: nowhere). */
+  pending?: PendingSettings;
   /** Where `isolation: "worktree"` puts worktrees and how it readies them (default: the state dir from the environment, no setup). */
   worktrees?: WorktreeSettings;
 }
@@ -90,7 +95,7 @@ type Defaulted =
   | "permissions";
 
 /** {@link ServerDeps} as the tools read them: defaults applied, and the costly parts made on first use. */
-export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging"> {
+export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging" | "budget"> {
   supervisor(): Promise<Supervisor>;
   /** The pool behind invoke, warmup, list_pool and reset (made by the first of them), its definitions read again. */
   pool(): Promise<PoolCatalog>;

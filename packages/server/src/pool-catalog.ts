@@ -1,4 +1,4 @@
-import { Pool, type PoolAgentSpec, type Provider, type ResetStrategy, type Supervisor } from "@subagent-mcp/core";
+import { Pool, type Budget, type PoolAgentSpec, type Provider, type ResetStrategy, type Supervisor } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "./errors.js";
@@ -26,6 +26,8 @@ export interface PoolDefinition {
   isolation?: "none" | "worktree" | undefined;
   /** The ref the replicas' worktrees start from (default: HEAD). */
   base?: string | undefined;
+  /** Limits on what each replica may spend. */
+  budget?: Budget | undefined;
 }
 
 /**
@@ -195,6 +197,7 @@ function specOf(d: PoolDefinition, cwd: string, granted: Grant, lineage: Lineage
       ...(d.allowedTools === undefined ? {} : { allowedTools: d.allowedTools }),
       ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
       ...asks,
+      ...(d.budget === undefined ? {} : { budget: d.budget }),
       env: childEnv(lineage, granted, undefined),
       mcpEnv: [...LINEAGE_ENV],
     },

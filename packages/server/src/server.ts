@@ -8,6 +8,7 @@ import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset, type WorktreeHu
 import type { AgentWorktrees } from "./worktrees.js";
 import type { AgentJournal } from "./journal.js";
 import { OnFirstUse } from "./first-use.js";
+import { PendingPublisher } from "./pending.js";
 import { limitsFrom } from "./limits.js";
 import { withinCeiling } from "./permissions.js";
 import { registerInterruptAgentTool } from "./tools/interrupt-agent.js";
@@ -23,6 +24,7 @@ import { registerResetTool } from "./tools/reset.js";
 import { registerRespondPermissionTool } from "./tools/respond-permission.js";
 import { registerResumeAgentTool } from "./tools/resume-agent.js";
 import { registerTranscriptTool } from "./tools/transcript.js";
+import { registerUsageTool } from "./tools/usage.js";
 import { registerSendMessageTool } from "./tools/send-message.js";
 import { registerWaitTool } from "./tools/wait.js";
 import { registerWarmupTool } from "./tools/warmup.js";
@@ -53,12 +55,17 @@ type Shared = Omit<ToolDeps, "outbox">;
 export function createServer(deps: ServerDeps): SubagentServer {
   const defaultCwd = deps.defaultCwd ?? process.cwd();
   let journal: AgentJournal | undefined;
-  const supervisor = supervisorFrom(deps.supervisor, async () => {
-    if (deps.journal === undefined) return undefined;
-    const { AgentJournal } = await import("./journal.js");
-    journal = new AgentJournal(deps.journal, defaultCwd);
-    return journal;
-  });
+  const pending = deps.pending === undefined ? undefined : new PendingPublisher(deps.pending, deps.messaging);
+  const supervisor = supervisorFrom(
+    deps.supervisor,
+    async () => {
+      if (deps.journal === undefined) return undefined;
+      const { AgentJournal } = await import("./journal.js");
+      journal = new AgentJournal(deps.journal, defaultCwd);
+      return journal;
+    },
+    pending,
+  );
   const worktrees = worktreeHub(deps, supervisor.get);
   const shared = { ...settle(deps, supervisor.get, worktrees), journal: { made: () => journal } };
   const { messaging } = deps;
@@ -75,11 +82,13 @@ export function createServer(deps: ServerDeps): SubagentServer {
   const childServer = children === undefined ? undefined : async (self: string) => ({ name: CHILD_SERVER, url: (await children.get()).url(self) });
   const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
   const server = build({ ...shared, childServer }, offered, deps.version);
+  pending?.follow(server);
   return {
     server,
     close: async () => {
       // Agents that end from here on end because the server exits; the journal says so.
       journal?.exiting();
+      pending?.close();
       await (await settled(supervisor.made?.made))?.shutdown();
       // The agents are gone: their worktrees are released (clean ones removed, those with work kept).
       await worktrees.made()?.drain();
@@ -95,11 +104,13 @@ export function createServer(deps: ServerDeps): SubagentServer {
 function supervisorFrom(
   source: ServerDeps["supervisor"],
   journal: () => Promise<AgentJournal | undefined>,
+  pending?: PendingPublisher,
 ): { get: () => Promise<Supervisor>; made?: OnFirstUse<Supervisor> } {
   const made = new OnFirstUse(async () => {
     const recorder = await journal();
     const supervisor = typeof source === "function" ? await source(recorder === undefined ? {} : { newId: () => recorder.claim() }) : source;
     recorder?.attach(supervisor);
+    pending?.attach(supervisor);
     return supervisor;
   });
   return typeof source === "function" ? { get: () => made.get(), made } : { get: () => made.get() };
@@ -155,6 +166,7 @@ function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktre
     maxResultChars: deps.maxResultChars ?? limitsFrom(process.env).maxResultChars,
     messaging: deps.messaging,
     worktrees,
+    budget: deps.budget,
   };
 }
 
@@ -178,6 +190,7 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string): M
     registerRespondPermissionTool(server, tools);
     registerResumeAgentTool(server, tools);
     registerTranscriptTool(server, tools);
+    registerUsageTool(server, tools);
   }
   if (toolsets.includes("pool")) {
     registerInvokeTool(server, tools);

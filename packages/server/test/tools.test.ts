@@ -47,6 +47,7 @@ describe("session tools over MCP with the real CLIs", () => {
       "resume_agent",
       "send_message",
       "transcript",
+      "usage",
       "wait",
       "warmup",
     ]);

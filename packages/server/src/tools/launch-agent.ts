@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
-import type { AgentView, LaunchRequest, McpServerSpec, Supervisor } from "@subagent-mcp/core";
+import { BudgetSchema, type AgentView, type Budget, type LaunchRequest, type McpServerSpec, type Supervisor } from "@subagent-mcp/core";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { mcpToolName } from "@subagent-mcp/drivers/light";
 import { isAbsolute, resolve } from "node:path";
@@ -37,6 +37,9 @@ export const LaunchAgentInput = {
     'Rules for the sub-agent\'s permission requests in Claude Code\'s syntax, e.g. {"allow": ["Bash(npm test:*)", "Edit(src/**)"], "deny": ["Bash(rm:*)"], "ask": ["WebFetch"]}. Deny beats ask beats allow; allow and deny are answered at once; what no rule covers asks (reads inside cwd are allowed): the agent waits in permission_requested for respond_permission.',
   ),
   label: z.string().max(200).optional().describe("A short name to recognise the agent by (also names its worktree branch)."),
+  budget: BudgetSchema.optional().describe(
+    "Limits on what the sub-agent may spend: {max_cost_usd, max_tokens, max_turns, max_seconds}. From 80 % poll_agent, wait and list_agents warn; at 100 % its running turn is interrupted (what it wrote is kept) and it waits in budget_exceeded until send_message raise_budget.",
+  ),
   isolation: z
     .enum(["none", "worktree"])
     .optional()
@@ -127,6 +130,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
           ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
           ...(args.label === undefined ? {} : { label: args.label }),
+          ...budgetOf(deps.budget, args.budget),
           ...asking(args.permission_mode, granted.level, () => rules, cwd),
           // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
           env: childEnv(deps, granted, child.id),
@@ -226,3 +230,9 @@ function checkCwd(cwd: string | undefined, fallback: string): string {
 }
 
 const isEmpty = (rules: PermissionRules): boolean => (rules.allow ?? []).length + (rules.deny ?? []).length + (rules.ask ?? []).length === 0;
+
+/** The launch's budget over the config's per-agent default (its limits win one by one). */
+export function budgetOf(defaults: Budget | undefined, own: Budget | undefined): { budget?: Budget } {
+  if (defaults === undefined && own === undefined) return {};
+  return { budget: { ...defaults, ...own } };
+}

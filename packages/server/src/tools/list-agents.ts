@@ -1,4 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import type { PastAgent } from "../past.js";
@@ -31,6 +32,7 @@ const AgentRowSchema = z.object({
   /** Its worktree (isolation worktree), counts as of its last turn's end. */
   worktree: WorktreeOutSchema.optional(),
   cwd: z.string().optional(),
+  budget_note: z.string().optional().describe("Its budget: the limit it reached, or those past 80 %."),
   past: z.boolean().optional().describe("An agent of an earlier server (include_past): resume_agent picks it up again."),
   why: z.string().optional().describe("Past agents: how it ended."),
   last_at: z.string().optional(),
@@ -83,6 +85,7 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
           ...(v.permissions.length === 0 ? {} : { pending_permissions: v.permissions.length }),
           ...worktreeOf(worktrees?.view(v.id)),
           cwd: v.cwd,
+          ...budgetNote(v),
         }));
         const journal = deps.journal.made();
         const needPast = journal !== undefined && (args.include_past === true || first);
@@ -98,7 +101,7 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
         );
         const lines = rows.map(
           (a) =>
-            `${a.agent_id} ${a.provider} ${a.status}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}${a.worktree === undefined ? "" : ` branch=${a.worktree.branch} changed=${String(a.worktree.changed_files ?? "?")} (${a.worktree.state})`}${a.why === undefined ? "" : ` (${a.why})`}`,
+            `${a.agent_id} ${a.provider} ${a.status}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}${a.worktree === undefined ? "" : ` branch=${a.worktree.branch} changed=${String(a.worktree.changed_files ?? "?")} (${a.worktree.state})`}${a.why === undefined ? "" : ` (${a.why})`}${a.budget_note === undefined ? "" : ` budget ${a.budget_note}`}`,
         );
         const said =
           predecessor === undefined
@@ -148,4 +151,12 @@ function pastRow(p: PastAgent): Row {
     why: p.why,
     last_at: s.last_at,
   };
+}
+
+// The budget in a few words: the limit reached, else the ones past 80 %.
+function budgetNote(v: AgentView): { budget_note?: string } {
+  const b = v.budget;
+  if (b === undefined) return {};
+  if (b.exceeded !== undefined) return { budget_note: `exceeded: ${b.exceeded}` };
+  return b.warnings.length === 0 ? {} : { budget_note: `near: ${b.warnings.join("; ")}` };
 }

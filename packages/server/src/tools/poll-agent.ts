@@ -5,8 +5,8 @@ import { ServerError } from "../errors.js";
 import { sliceToFit } from "../limits.js";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { AgentIdSchema, PendingPermissionOutSchema, ProviderSchema, StatusSchema, UsageOutSchema } from "./schemas.js";
-import { idleSeconds, pendingPermissionOut, round, usageOut } from "./wire.js";
+import { AgentIdSchema, BudgetOutSchema, PendingPermissionOutSchema, ProviderSchema, StatusSchema, UsageOutSchema } from "./schemas.js";
+import { budgetOut, idleSeconds, pendingPermissionOut, round, usageOut } from "./wire.js";
 import { roomLeft } from "./_paging.js";
 import { describeWorktree, WorktreeOutSchema } from "../worktree-view.js";
 
@@ -50,6 +50,7 @@ export const PollAgentOutput = {
   /** Candidates that failed transiently and were replaced by the current one (auto mode). */
   failover: z.array(z.object({ provider: ProviderSchema, model: z.string().optional(), effort: z.string().optional(), reason: z.string() })).optional(),
   worktree: WorktreeOutSchema.optional().describe("With isolation worktree: where it works and what its worktree holds."),
+  budget: BudgetOutSchema.optional(),
 };
 
 /** One sentence on what a state means and what to do, for the states that need one. */
@@ -64,12 +65,16 @@ export function hintFor(view: AgentView, stallSeconds: number): string | undefin
         : `The session ended with an error (${view.lastError?.message ?? "unknown error"}); launch a new agent to continue.`;
     case "permission_requested":
       return `Waiting for an answer to ${view.permissions.length} permission request(s) (pending_permissions): answer with respond_permission; unanswered ones are denied after the permission timeout.`;
+    case "budget_exceeded":
+      return `It stopped at its budget (${view.budget?.exceeded ?? "a limit was reached"}); what it wrote is in its last result. send_message with raise_budget lets it go on.`;
     case "hibernated":
       return `Idle for ${Math.round(view.idleMs / 1000)} s, so its process was closed to free memory (idle_ttl_s); its conversation is kept: send_message resumes it in a new process.`;
     case "queued":
       return `Waiting for a free ${view.provider} slot (position ${String(view.queuePosition)}); it starts when a running ${view.provider} agent finishes.`;
-    default:
-      return undefined;
+    default: {
+      const warning = view.budget?.warnings[0];
+      return warning === undefined ? undefined : `Near its budget: ${view.budget?.warnings.join("; ")}; at 100 % its turn is interrupted.`;
+    }
   }
 }
 
@@ -90,6 +95,7 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
         const supervisor = await deps.supervisor();
         const view = supervisor.get(args.agent_id);
         const worktree = await deps.worktrees.made()?.fresh(view.id);
+        const budget = budgetOut(view);
         const now = Date.now();
         const hint = hintFor(view, deps.stallSeconds);
         const full = view.lastTurn?.result;
@@ -130,6 +136,7 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
                 })),
               }),
           ...(worktree === undefined ? {} : { worktree }),
+          ...(budget === undefined ? {} : { budget }),
         });
         const where = worktree === undefined ? "" : ` Its ${describeWorktree(worktree)}.`;
         const status = `Agent ${view.id} (${view.provider}) is ${view.status}${view.alive ? "" : ", session ended"}; ${view.turns} turn(s) done.${hint === undefined ? "" : ` ${hint}`}${where}`;

@@ -31,6 +31,8 @@ export const FinishedTurnSchema = z.object({
   duration_ms: z.number(),
   /** The agent's worktree as of the turn's end (isolation worktree): what it holds, and whether it was kept once the agent ended. */
   worktree: WorktreeOutSchema.optional(),
+  /** Its budget, when past 80 % or reached. */
+  budget_note: z.string().optional(),
 });
 
 /** A permission request as the wire shows it: what the agent asks to do, in one line. */
@@ -46,4 +48,22 @@ export const PendingPermissionOutSchema = PermissionOutSchema.extend({
   input: z.unknown().describe("The tool's input as the CLI gave it (JSON text, cut, when over 4 KB)."),
   asked_at: z.string().describe("ISO time of the request."),
   options: z.array(PermissionDecisionSchema.shape.behavior).describe("The decisions respond_permission can give it."),
+});
+
+/** An agent's budget on the wire: its limits, what it spent, warnings from 80 %, and the limit it reached. */
+export const BudgetOutSchema = z.object({
+  limits: z.object({
+    max_cost_usd: z.number().optional(),
+    max_tokens: z.number().optional(),
+    max_turns: z.number().optional(),
+    max_seconds: z.number().optional(),
+  }),
+  spent: z.object({
+    cost_usd: z.number().optional().describe("Absent while part of the cost is unknown (no price for the model)."),
+    tokens: z.number(),
+    turns: z.number(),
+    seconds: z.number(),
+  }),
+  warnings: z.array(z.string()).optional(),
+  exceeded: z.string().optional(),
 });

@@ -2,17 +2,23 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { AgentIdSchema, StatusSchema } from "./schemas.js";
+import { BudgetSchema } from "@subagent-mcp/core";
+import { AgentIdSchema, BudgetOutSchema, StatusSchema } from "./schemas.js";
+import { budgetOut } from "./wire.js";
 
 export const SendMessageInput = {
   agent_id: AgentIdSchema,
   message: z.string().min(1).describe("The follow-up user message."),
+  raise_budget: BudgetSchema.optional().describe(
+    "New limits for the agent's budget (they replace its own, e.g. {max_cost_usd: 2}); needed to go on after it stopped in budget_exceeded.",
+  ),
 };
 
 export const SendMessageOutput = {
   agent_id: z.string(),
   status: StatusSchema,
   queued_messages: z.number(),
+  budget: BudgetOutSchema.optional(),
 };
 
 /** `send_message`: a follow-up to a live agent, queued behind its running turn. */
@@ -22,16 +28,22 @@ export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void
     {
       title: "Send a follow-up",
       description:
-        "Send a follow-up message to a live sub-agent. Accepted while it works (queued, answered after the current turn, in order) or when it has finished but its session is alive. Then use wait.",
+        "Send a follow-up message to a live sub-agent. Accepted while it works (queued, answered after the current turn, in order) or when it has finished but its session is alive (a hibernated one is resumed; one stopped at its budget needs raise_budget). Then use wait.",
       inputSchema: SendMessageInput,
       outputSchema: SendMessageOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (args) =>
       guard(async () => {
-        const view = (await deps.supervisor()).send(args.agent_id, args.message);
+        const supervisor = await deps.supervisor();
+        if (args.raise_budget !== undefined) supervisor.raiseBudget(args.agent_id, args.raise_budget);
+        const view = supervisor.send(args.agent_id, args.message);
         const queued = view.queuedMessages > 0 ? ` (${view.queuedMessages} message(s) queued behind the running turn)` : "";
-        return ok({ agent_id: view.id, status: view.status, queued_messages: view.queuedMessages }, `Sent to ${view.id}; it is ${view.status}${queued}.`);
+        const budget = budgetOut(view);
+        return ok(
+          { agent_id: view.id, status: view.status, queued_messages: view.queuedMessages, ...(budget === undefined ? {} : { budget }) },
+          `Sent to ${view.id}; it is ${view.status}${queued}.`,
+        );
       }),
   );
 }

@@ -1,5 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { isRunning } from "@subagent-mcp/core";
+import { isRunning, type Supervisor } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
@@ -83,13 +83,13 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
         try {
           const result = await supervisor.wait({ ids, mode: args.mode ?? "any", timeoutMs, signal: stop.signal });
           stop.abort();
-          const whole = await withWorktrees(deps, result.finished.map(finishedOut));
+          const whole = (await withWorktrees(deps, result.finished.map(finishedOut))).map((f) => ({ ...f, ...budgetNoteOf(supervisor, f.agent_id) }));
           const asks = result.permissionRequests.map((p) => ({ agent_id: p.agentId, ...permissionOut(p) }));
           const text = [
             ...asks.map((p) => `${p.agent_id} asks permission (request ${p.request_id}): ${p.summary}; answer with respond_permission.`),
             ...whole.map(
               (f) =>
-                `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${f.result.slice(0, 300)}${f.worktree === undefined ? "" : ` [${describeWorktree(f.worktree)}]`}`,
+                `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${f.result.slice(0, 300)}${f.worktree === undefined ? "" : ` [${describeWorktree(f.worktree)}]`}${f.budget_note === undefined ? "" : ` [${f.budget_note}]`}`,
             ),
             result.stillRunning.length > 0
               ? `Still running: ${result.stillRunning.join(", ")}${result.timedOut ? " (deadline reached; call wait again)" : ""}`
@@ -141,4 +141,17 @@ async function withWorktrees<T extends { agent_id: string }>(deps: ToolDeps, fin
       return worktree === undefined ? f : { ...f, worktree };
     }),
   );
+}
+
+// An agent's budget news for its finished turn: the limit it reached, else those past 80 %.
+function budgetNoteOf(supervisor: Supervisor, agentId: string): { budget_note?: string } {
+  let budget;
+  try {
+    budget = supervisor.get(agentId).budget;
+  } catch {
+    return {}; // freed meanwhile
+  }
+  if (budget === undefined) return {};
+  if (budget.exceeded !== undefined) return { budget_note: `stopped at its budget: ${budget.exceeded}; send_message raise_budget to go on` };
+  return budget.warnings.length === 0 ? {} : { budget_note: `near its budget: ${budget.warnings.join("; ")}` };
 }

@@ -1,7 +1,7 @@
 import { PermissionDecisionSchema, type AgentView, type PendingPermission, type TurnReport, type Usage } from "@subagent-mcp/core";
 import { describeRequest } from "@subagent-mcp/permissions";
 import type { z } from "zod";
-import type { FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, UsageOutSchema } from "./schemas.js";
+import type { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, UsageOutSchema } from "./schemas.js";
 
 /** Characters of a request's input shown on the wire. */
 const MAX_INPUT_CHARS = 4096;
@@ -51,4 +51,22 @@ export function pendingPermissionOut(pending: PendingPermission): z.infer<typeof
   const input = json.length <= MAX_INPUT_CHARS ? pending.request.input : `${json.slice(0, MAX_INPUT_CHARS)}… (${json.length} characters)`;
   // Every driver carries all three (a CLI without an "always" option is answered with its one-time allow).
   return { ...permissionOut(pending), input, asked_at: new Date(pending.askedAt).toISOString(), options: [...PermissionDecisionSchema.shape.behavior.options] };
+}
+
+/** An agent's budget on the wire (undefined without one). */
+export function budgetOut(view: AgentView): z.infer<typeof BudgetOutSchema> | undefined {
+  const b = view.budget;
+  if (b === undefined) return undefined;
+  const known = b.unknownCostTurns === 0 && b.spent.costUsd !== undefined;
+  return {
+    limits: b.limits,
+    spent: {
+      ...(known && b.spent.costUsd !== undefined ? { cost_usd: round(b.spent.costUsd) } : {}),
+      tokens: b.spent.tokens,
+      turns: b.spent.turns,
+      seconds: Math.round(b.spent.seconds * 10) / 10,
+    },
+    ...(b.warnings.length === 0 ? {} : { warnings: b.warnings }),
+    ...(b.exceeded === undefined ? {} : { exceeded: b.exceeded }),
+  };
 }

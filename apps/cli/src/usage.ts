@@ -1,0 +1,46 @@
+import { errorMessage } from "@subagent-mcp/core";
+import { loadConfig } from "@subagent-mcp/server";
+import { DEFAULT_PRICES, GroupBySchema, mergePrices, parseSince, renderUsage, summarizeUsage, UsageError } from "@subagent-mcp/usage";
+import { defineCommand } from "citty";
+import { cliContext } from "./context.js";
+import { fail } from "./fail.js";
+
+/** `subagent-mcp usage [--since 7d] [--by agent|provider|model|day] [--json]`: what every agent and worker spent. */
+export const usageCommand = defineCommand({
+  meta: { name: "usage", description: "Tokens and cost of every agent's and worker's turns, by agent, provider, model or day" },
+  args: {
+    since: { type: "string", description: 'Only turns since then: "24h", "7d", or an ISO date (default: all)' },
+    by: { type: "string", description: "Group by agent, provider (default), model or day" },
+    json: { type: "boolean", description: "The rows and total as JSON" },
+  },
+  run({ args }) {
+    const groupBy = GroupBySchema.safeParse(args.by ?? "provider");
+    if (!groupBy.success) fail(`--by must be agent, provider, model or day (got "${args.by ?? ""}")`);
+    let since: Date | undefined;
+    try {
+      since = args.since === undefined ? undefined : parseSince(args.since);
+    } catch (error) {
+      if (error instanceof UsageError) fail(`--since: ${error.message}`);
+      throw error;
+    }
+    const ctx = cliContext();
+    let overrides;
+    try {
+      overrides = loadConfig({ cwd: ctx.cwd, env: ctx.env }).prices;
+    } catch (error) {
+      fail(errorMessage(error));
+    }
+    const summary = summarizeUsage(ctx.stateDir, {
+      groupBy: groupBy.data,
+      prices: mergePrices(DEFAULT_PRICES, overrides),
+      ...(since === undefined ? {} : { since }),
+    });
+    if (args.json === true) {
+      const out = { group_by: groupBy.data, ...(since === undefined ? {} : { since: since.toISOString() }), ...summary };
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(`${renderUsage(summary, groupBy.data)}\n`);
+    if (summary.skipped_lines > 0) process.stderr.write(`${summary.skipped_lines} journal or log line(s) could not be read\n`);
+  },
+});

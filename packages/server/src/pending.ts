@@ -1,0 +1,148 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { isRunning, type Supervisor } from "@subagent-mcp/core";
+import { pendingFile, removePending, somethingWaits, writePending, type Pending } from "@subagent-mcp/hooks";
+import type { Mailboxes } from "@subagent-mcp/mailbox";
+import { describeRequest } from "@subagent-mcp/permissions";
+
+/** Where a server publishes what waits for its orchestrator: the state dir, and the host session (if known) or project it serves. */
+export interface PendingSettings {
+  stateDir: string;
+  cwd: string;
+  /** The host session's id, when the host tells its MCP servers (Claude Code's CLAUDE_CODE_SESSION_ID). */
+  session?: string;
+}
+
+type Published = Omit<Pending, "server_pid" | "updated_at">;
+
+/**
+ * Publishes what waits for this server's orchestrator (running agents, permission requests,
+ * unreported turns, inbox messages) to a small file the host's hooks read: keyed like
+ * orchestration mode, rewritten at most once per event-loop turn when it changes, removed when
+ * nothing waits and when the server closes.
+ */
+export class PendingPublisher {
+  readonly #path: string;
+  readonly #stop = new AbortController();
+  readonly #unsubscribe: (() => void)[] = [];
+  #supervisor: Supervisor | undefined;
+  #scheduled: NodeJS.Immediate | undefined;
+  #last = "";
+  #closed = false;
+
+  constructor(
+    settings: PendingSettings,
+    private readonly messaging?: { mail: Mailboxes; self: string },
+  ) {
+    this.#path = pendingFile(settings.stateDir, settings.cwd, settings.session);
+    if (messaging !== undefined) void this.#watchMail(messaging).catch(() => undefined);
+  }
+
+  /** The file this server publishes to. */
+  get path(): string {
+    return this.#path;
+  }
+
+  /** Follows the supervisor's agents from now on (it is made on the first call that needs it). */
+  attach(supervisor: Supervisor): void {
+    this.#supervisor = supervisor;
+    const changed = (): void => {
+      this.schedule();
+    };
+    this.#unsubscribe.push(supervisor.onChange(changed), supervisor.onTurn(changed), supervisor.onEnd(changed));
+    this.schedule();
+  }
+
+  /**
+   * Brings the file up to date before each answer `server` sends: what a call changed without an
+   * event (turns `wait` reported, messages `inbox` took) is published before the host reads the
+   * answer, and so before the hook it runs when the model's turn ends.
+   */
+  follow(server: McpServer): void {
+    const connect = server.connect.bind(server);
+    server.connect = (transport: Transport) => connect(this.#beforeAnswers(transport));
+  }
+
+  /** Publishes on the next turn of the event loop (once, however many changes come before it). */
+  schedule(): void {
+    if (this.#closed || this.#scheduled !== undefined) return;
+    this.#scheduled = setImmediate(() => {
+      this.#scheduled = undefined;
+      this.flush();
+    });
+  }
+
+  /** Publishes now, if anything changed since the last time. */
+  flush(): void {
+    if (this.#closed) return;
+    const now = this.#snapshot();
+    const text = JSON.stringify(now);
+    if (text === this.#last) return;
+    this.#last = text;
+    try {
+      if (somethingWaits({ server_pid: process.pid, updated_at: "", ...now })) {
+        writePending(this.#path, { server_pid: process.pid, updated_at: new Date().toISOString(), ...now });
+      } else {
+        removePending(this.#path);
+      }
+    } catch {
+      // A file we could not write leaves the hooks an older state or none: they then let the host go on.
+      this.#last = "";
+    }
+  }
+
+  /** Stops publishing and removes the file (if it is still ours). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#scheduled !== undefined) clearImmediate(this.#scheduled);
+    this.#stop.abort();
+    for (const off of this.#unsubscribe) off();
+    try {
+      removePending(this.#path);
+    } catch {
+      // Nothing to remove, or not ours to remove.
+    }
+  }
+
+  #snapshot(): Published {
+    const views = this.#supervisor?.list() ?? [];
+    const running = views.filter((v) => isRunning(v.status));
+    const busy = new Set(running.map((v) => v.id));
+    return {
+      running: running.map((v) => ({ agent_id: v.id, ...(v.label === undefined ? {} : { label: v.label }), status: v.status })),
+      permission_requests: views.flatMap((v) =>
+        v.permissions.map((p) => ({ agent_id: v.id, request_id: p.request.requestId, summary: describeRequest(p.request) })),
+      ),
+      unread: (this.#supervisor?.waitable() ?? []).filter((id) => !busy.has(id)),
+      messages_waiting: this.messaging === undefined ? 0 : this.messaging.mail.pending(this.messaging.self),
+    };
+  }
+
+  // A message arriving raises no supervisor event: the mailbox is watched for ones not seen yet.
+  async #watchMail({ mail, self }: { mail: Mailboxes; self: string }): Promise<void> {
+    let seen = new Set(mail.peek(self).map((m) => m.id));
+    while (!this.#closed) {
+      const arrived = await mail.wait(self, 3_600_000, this.#stop.signal, (m) => !seen.has(m.id));
+      if (this.#closed) return;
+      seen = new Set(mail.peek(self).map((m) => m.id));
+      if (arrived) this.schedule();
+    }
+  }
+
+  // The transport, with the file brought up to date before each answer (a message with an id and no method) goes out.
+  #beforeAnswers(transport: Transport): Transport {
+    const send = (message: JSONRPCMessage, options?: Parameters<Transport["send"]>[1]): Promise<void> => {
+      if ("id" in message && !("method" in message)) this.flush();
+      return transport.send(message, options);
+    };
+    return new Proxy(transport, {
+      get: (target, prop) => {
+        if (prop === "send") return send;
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { dirname, join } from "node:path";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import type { ToolDeps } from "../deps.js";
+import { ServerError } from "../errors.js";
+import { guard, ok } from "./result.js";
+
+export const UsageInput = {
+  group_by: z.enum(["agent", "provider", "model", "day"]).optional().describe("Rows per agent, provider, model or day (UTC); default provider."),
+  since: z.string().optional().describe('Only turns since then: "24h", "7d", "30m", "2w", or an ISO date such as "2026-01-31" (default: all).'),
+  project_only: z
+    .boolean()
+    .optional()
+    .describe("Only agents launched for this server's project (default true); false: every agent and worker on this machine."),
+};
+
+const RowSchema = z.object({
+  key: z.string(),
+  turns: z.number(),
+  input: z.number(),
+  output: z.number(),
+  cache_read: z.number(),
+  cache_write: z.number(),
+  cost_usd: z.number().optional().describe("Cost of the turns whose cost is known (the CLI's own, else tokens × the model's price)."),
+  cost_known: z.boolean().describe("false: some turns' cost is unknown (no price for their model); cost_usd covers only the rest."),
+  unknown_cost_turns: z.number(),
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  label: z.string().optional(),
+});
+
+export const UsageOutput = {
+  group_by: z.string(),
+  since: z.string().optional(),
+  project: z.string().optional(),
+  rows: z.array(RowSchema),
+  total: RowSchema,
+  skipped_lines: z.number().optional().describe("Journal or log lines that could not be read."),
+};
+
+/** `usage`: tokens and cost of sub-agents' (and workers') finished turns, from their journals, grouped. */
+export function registerUsageTool(server: McpServer, deps: ToolDeps): void {
+  server.registerTool(
+    "usage",
+    {
+      title: "Token usage and cost of sub-agents",
+      description:
+        "Tokens (input, output, cache read/write) and cost in USD of sub-agents' finished turns, grouped by agent, provider, model or day. Claude Code's own cost is used where it reports one; Codex and Gemini turns are priced per model (built-in list prices, overridable with `prices` in the config). A turn whose model has no known price is counted as unknown, never as $0.",
+      inputSchema: UsageInput,
+      outputSchema: UsageOutput,
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    (args) =>
+      guard(async () => {
+        await deps.supervisor();
+        const journal = deps.journal.made();
+        if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal, so there is no usage to report");
+        await journal.writer.flush();
+        // The usage code and the config reader load with the first call.
+        const [{ mergePrices, parseSince, renderUsage, summarizeUsage, DEFAULT_PRICES }, { loadConfig }] = await Promise.all([
+          import("@subagent-mcp/usage"),
+          import("../config.js"),
+        ]);
+        // A bad `since` is the package's INVALID_SINCE error: guard reports it.
+        const since = args.since === undefined ? undefined : parseSince(args.since);
+        const groupBy = args.group_by ?? "provider";
+        const project = args.project_only === false ? undefined : journal.project;
+        // Price overrides as the config files say now.
+        const prices = mergePrices(DEFAULT_PRICES, loadConfig({ cwd: deps.defaultCwd, env: process.env, warn: () => undefined }).prices);
+        const agentsDir = journal.settings.dir;
+        const summary = summarizeUsage(
+          { agentsDir, workersDir: join(dirname(agentsDir), "workers") },
+          { groupBy, prices, ...(since === undefined ? {} : { since }), ...(project === undefined ? {} : { project }) },
+        );
+        const structured = {
+          group_by: groupBy,
+          ...(since === undefined ? {} : { since: since.toISOString() }),
+          ...(project === undefined ? {} : { project }),
+          rows: summary.rows,
+          total: summary.total,
+          ...(summary.skipped_lines === 0 ? {} : { skipped_lines: summary.skipped_lines }),
+        };
+        return ok(structured, renderUsage(summary, groupBy));
+      }),
+  );
+}
