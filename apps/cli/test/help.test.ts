@@ -15,7 +15,7 @@ describe("subagent-mcp binary", () => {
     expect(stdout).toMatchInlineSnapshot(`
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP. (subagent-mcp v0.0.0)
 
-      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|permissions|trust|worktrees|logs
+      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|permissions|trust|worktrees|logs|usage
 
       COMMANDS
 
@@ -33,6 +33,7 @@ describe("subagent-mcp binary", () => {
               trust    Trust this project's config and agent definitions as they are now (executables, agent permissions); --list, --revoke.     
           worktrees    List the git worktrees of agents (isolation: worktree); prune those whose agent is gone and hold no unmerged work.        
                logs    Print an agent's journal (its prompts, tool calls, turns and how it ended); --follow a live one                           
+              usage    Tokens and cost of every agent's and worker's turns, by agent, provider, model or day                                     
 
       Use subagent-mcp <command> --help for more information about a command.
       "

@@ -1,6 +1,7 @@
 // The built-in price table: list prices per million tokens, standard tier, prompts under the
 // long-context threshold (Anthropic and Google charge more above 200K input tokens; batch and
 // priority tiers differ too). Config files override entries (see mergePrices).
+import { orderRules } from "./rules.js";
 import { PriceTableSchema, type Price, type PriceTable } from "./schema.js";
 
 const ANTHROPIC = "Anthropic API pricing (claude.com/pricing, docs.claude.com models overview); cache_write is the 5-minute write";
@@ -116,4 +117,4 @@ const table: PriceTable = {
 };
 
 /** The built-in prices (USD per million tokens), each entry with its `source` and `as_of`. */
-export const DEFAULT_PRICES: PriceTable = PriceTableSchema.parse(table);
+export const DEFAULT_PRICES: PriceTable = orderRules(PriceTableSchema.parse(table));

@@ -1,19 +1,12 @@
 import { DEFAULT_PRICES } from "./default-prices.js";
+import { orderRules, ruleMatches } from "./rules.js";
 import type { Price, PriceTable, TokenUsage } from "./schema.js";
 
-// A family rule's pattern: `*` stands for any run of characters, the rest is literal.
-function ruleMatches(rule: string, model: string): boolean {
-  const pattern = rule
-    .split("*")
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-    .join(".*");
-  return new RegExp(`^${pattern}$`).test(model);
-}
-
 /**
- * A model's price: by exact id, then by alias, then by the most specific family rule (the one
- * with the most literal characters, e.g. "gemini-2.5-flash*" over "gemini-*-flash*"); undefined
- * when none applies. Ids compare case-insensitively.
+ * A model's price: by exact id, then by alias, then by the first family rule that matches, in
+ * table order ({@link DEFAULT_PRICES} and {@link mergePrices} list the most specific first, e.g.
+ * "gemini-2.5-flash*" before "gemini-*-flash*"); undefined when none applies. Ids compare
+ * case-insensitively.
  */
 export function findPrice(model: string | undefined, table: PriceTable = DEFAULT_PRICES): Price | undefined {
   if (model === undefined || model === "") return undefined;
@@ -23,13 +16,7 @@ export function findPrice(model: string | undefined, table: PriceTable = DEFAULT
   if (exact !== undefined) return exact[1];
   const aliased = entries.find(([, price]) => price.aliases?.some((a) => a.toLowerCase() === id) === true);
   if (aliased !== undefined) return aliased[1];
-  let best: { literal: number; price: Price } | undefined;
-  for (const [key, price] of entries) {
-    if (!key.includes("*") || !ruleMatches(key, id)) continue;
-    const literal = key.replaceAll("*", "").length;
-    if (best === undefined || literal > best.literal) best = { literal, price };
-  }
-  return best?.price;
+  return entries.find(([key]) => key.includes("*") && ruleMatches(key, id))?.[1];
 }
 
 /**
@@ -48,10 +35,22 @@ export function costOf(model: string | undefined, usage: TokenUsage, table: Pric
   return micro / 1_000_000;
 }
 
-/** The defaults with a config's entries on top: an overriding entry replaces the default's whole entry. */
+/**
+ * The defaults with a config's entries on top. An override applies to every id it names or its
+ * rule matches: default entries (and aliases) it covers are dropped and its rules are tried
+ * before the defaults', so that "gemini-3*" wins over the defaults' "gemini-3-pro-preview" and
+ * "gemini-*-pro*".
+ */
 export function mergePrices(defaults: PriceTable, overrides: PriceTable | undefined): PriceTable {
   if (overrides === undefined) return defaults;
-  const lower = new Set(Object.keys(overrides).map((k) => k.toLowerCase()));
-  const kept = Object.entries(defaults).filter(([key]) => !lower.has(key.toLowerCase()));
-  return { ...Object.fromEntries(kept), ...overrides };
+  const keys = Object.keys(overrides).map((k) => k.toLowerCase());
+  const covered = (id: string): boolean => keys.some((key) => key === id.toLowerCase() || (key.includes("*") && ruleMatches(key, id.toLowerCase())));
+  const kept: PriceTable = {};
+  for (const [key, price] of Object.entries(defaults)) {
+    if (covered(key)) continue;
+    const aliases = price.aliases?.filter((a) => !covered(a));
+    kept[key] = aliases === undefined ? price : { ...price, aliases };
+  }
+  // The overrides' rules come before every default rule: the first match wins.
+  return { ...orderRules(overrides), ...kept };
 }

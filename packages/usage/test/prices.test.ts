@@ -91,6 +91,19 @@ describe("mergePrices", () => {
     expect(mergePrices(DEFAULT_PRICES, undefined)).toBe(DEFAULT_PRICES);
   });
 
+  it("lets an override rule win over the more specific default entries and aliases it covers", () => {
+    const merged = mergePrices(DEFAULT_PRICES, { "gemini-3*": { input: 1, output: 1 }, "op*": { input: 2, output: 2 } });
+    expect(findPrice("gemini-3-pro-preview", merged)).toEqual({ input: 1, output: 1 });
+    expect(findPrice("gemini-3.8-flash", merged)).toEqual({ input: 1, output: 1 });
+    expect(findPrice("gemini-2.5-pro", merged)).toMatchObject({ input: 1.25 });
+    expect(findPrice("opus", merged)).toEqual({ input: 2, output: 2 });
+    expect(findPrice("claude-opus-4-5", merged)).toMatchObject({ input: 5 });
+    // Among the overrides too, the more specific rule is tried first, whatever the file's order.
+    const mine = mergePrices(DEFAULT_PRICES, { "my-*": { input: 1, output: 1 }, "my-big-*": { input: 9, output: 9 } });
+    expect(findPrice("my-big-one", mine)).toEqual({ input: 9, output: 9 });
+    expect(findPrice("my-small", mine)).toEqual({ input: 1, output: 1 });
+  });
+
   it("rejects a malformed override", () => {
     expect(PriceTableSchema.safeParse({ x: { input: -1, output: 1 } }).success).toBe(false);
     expect(PriceTableSchema.safeParse({ x: { input: 1 } }).success).toBe(false);

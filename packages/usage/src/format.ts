@@ -1,0 +1,38 @@
+import type { GroupBy, UsageRow, UsageSummary } from "./summarize.js";
+
+const tokens = (n: number): string => n.toLocaleString("en-US");
+
+/** A row's cost as text: "$1.2345", "$0.50 + unknown (2 turns)" when partly unknown, "unknown" when wholly. */
+export function costText(row: UsageRow): string {
+  if (row.cost_known) return `$${(row.cost_usd ?? 0).toFixed(4)}`;
+  const unknown = `unknown (${row.unknown_cost_turns} turn${row.unknown_cost_turns === 1 ? "" : "s"})`;
+  return row.cost_usd === undefined ? unknown : `$${row.cost_usd.toFixed(4)} + ${unknown}`;
+}
+
+/** A usage summary as an aligned plain-text table, its total last. */
+export function renderUsage(summary: UsageSummary, groupBy: GroupBy): string {
+  if (summary.rows.length === 0) return "No finished turns.";
+  const name = (r: UsageRow): string =>
+    groupBy === "agent" && r.key !== "total"
+      ? `${r.key}${r.label === undefined ? "" : ` "${r.label}"`} (${r.provider ?? "?"}${r.model === undefined ? "" : ` ${r.model}`})`
+      : r.key;
+  const head = [groupBy, "turns", "input", "output", "cache read", "cache write", "cost"];
+  const lines = [...summary.rows, summary.total].map((r) => [
+    name(r),
+    String(r.turns),
+    tokens(r.input),
+    tokens(r.output),
+    tokens(r.cache_read),
+    tokens(r.cache_write),
+    costText(r),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
+  const fmt = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  const out = [fmt(head), ...lines.slice(0, -1).map(fmt), fmt(lines.at(-1) ?? [])];
+  if (!summary.total.cost_known) out.push("Unknown: turns whose model has no price (add it under `prices` in the config) and whose CLI reported no cost.");
+  return out.join("\n");
+}
