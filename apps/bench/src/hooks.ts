@@ -6,9 +6,15 @@ import { serverBin } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
 
 /** Wall time of one hook invocation as the host pays it: a process start, stdin in, stdout out. */
-export async function hookBench(
-  runs: number,
-): Promise<{ userPromptOff: Summary; preToolOn: Summary; geminiPromptOn: Summary; geminiToolOn: Summary; codexToolOn: Summary; versionCommand: Summary }> {
+export async function hookBench(runs: number): Promise<{
+  userPromptOff: Summary;
+  preToolOn: Summary;
+  geminiPromptOn: Summary;
+  geminiToolOn: Summary;
+  codexToolOn: Summary;
+  stopOn: Record<"claude" | "codex" | "gemini", Summary>;
+  versionCommand: Summary;
+}> {
   const home = mkdtempSync(join(tmpdir(), "hook-bench-"));
   const env = { PATH: process.env.PATH ?? "", HOME: home, XDG_STATE_HOME: join(home, "state") };
   const time = async (args: string[], input: string): Promise<number> => {
@@ -36,6 +42,21 @@ export async function hookBench(
   const codexSpawn = JSON.stringify({ hook_event_name: "PreToolUse", cwd: home, tool_name: "spawn_agent", tool_input: {} });
   const codexTool: number[] = [];
   for (let i = 0; i < runs; i += 1) codexTool.push(await time(["hook", "codex"], codexSpawn));
+  // Stop (Gemini CLI: AfterAgent) with a sub-agent still running: both small files read, the stop blocked.
+  const { pendingFile, writePending } = await import("@subagent-mcp/hooks");
+  writePending(pendingFile(join(home, "state", "subagent-mcp"), home), {
+    server_pid: process.pid,
+    updated_at: new Date().toISOString(),
+    running: [{ agent_id: "abcd1234", status: "processing" }],
+    permission_requests: [],
+    unread: [],
+    messages_waiting: 0,
+  });
+  const stopOn = { claude: [] as number[], codex: [] as number[], gemini: [] as number[] };
+  for (const host of ["claude", "codex", "gemini"] as const) {
+    const stop = JSON.stringify({ hook_event_name: host === "gemini" ? "AfterAgent" : "Stop", cwd: home, session_id: "bench", stop_hook_active: false });
+    for (let i = 0; i < runs; i += 1) stopOn[host].push(await time(["hook", host], stop));
+  }
   for (let i = 0; i < runs; i += 1) version.push(await time(["--version"], ""));
   return {
     userPromptOff: summarize(off),
@@ -43,6 +64,7 @@ export async function hookBench(
     geminiPromptOn: summarize(geminiPrompt),
     geminiToolOn: summarize(geminiTool),
     codexToolOn: summarize(codexTool),
+    stopOn: { claude: summarize(stopOn.claude), codex: summarize(stopOn.codex), gemini: summarize(stopOn.gemini) },
     versionCommand: summarize(version),
   };
 }

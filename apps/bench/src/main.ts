@@ -156,6 +156,12 @@ if (only === undefined || only === "hooks") {
       ["gemini: BeforeAgent, mode on (directive)", h.geminiPromptOn.median, h.geminiPromptOn.p95, `${h.geminiPromptOn.min}-${h.geminiPromptOn.max}`],
       ["gemini: BeforeTool on invoke_agent, mode on (deny)", h.geminiToolOn.median, h.geminiToolOn.p95, `${h.geminiToolOn.min}-${h.geminiToolOn.max}`],
       ["codex: PreToolUse on spawn_agent, mode on (deny)", h.codexToolOn.median, h.codexToolOn.p95, `${h.codexToolOn.min}-${h.codexToolOn.max}`],
+      ...(["claude", "codex", "gemini"] as const).map((host) => [
+        `${host}: ${host === "gemini" ? "AfterAgent" : "Stop"}, mode on, agent running (block)`,
+        h.stopOn[host].median,
+        h.stopOn[host].p95,
+        `${h.stopOn[host].min}-${h.stopOn[host].max}`,
+      ]),
       ["for scale: subagent-mcp --version", h.versionCommand.median, h.versionCommand.p95, `${h.versionCommand.min}-${h.versionCommand.max}`],
     ],
   );

@@ -70,7 +70,7 @@ export const setupCommand = defineCommand({
     const drafts = new Drafts(); // Codex and Gemini CLI keep hooks in the file with the server entry
     for (const host of hosts) {
       plans.push({ host, kind: "mcp", change: refusing(() => planServer(host, ctx, launch, drafts), `${host}: `) });
-      // Orchestration-mode hooks: Claude Code's and Codex's UserPromptSubmit and PreToolUse, Gemini CLI's BeforeAgent and BeforeTool.
+      // Orchestration-mode hooks: Claude Code's and Codex's UserPromptSubmit, PreToolUse, Stop and SessionStart; Gemini CLI's BeforeAgent, BeforeTool, AfterAgent and SessionStart.
       const hooks = refusing(() => planHooks(host, ctx, hookCommand, drafts), `${host}: `);
       if (hooks !== undefined) plans.push({ host, kind: "hooks", change: hooks });
     }

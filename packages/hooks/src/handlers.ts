@@ -1,10 +1,12 @@
 import { HOOK_EVENTS, type HookHost } from "./events.js";
 import { isOrchestrating } from "./mode.js";
+import { readPending } from "./pending.js";
+import { pendingDigest, stopReason } from "./waiting.js";
 
 /**
  * What a host hook receives on stdin (the fields we use). Claude Code and Codex send
- * UserPromptSubmit / PreToolUse, Gemini CLI sends BeforeAgent / BeforeTool; all three carry
- * `cwd`, `tool_name` and `tool_input`.
+ * UserPromptSubmit / PreToolUse / Stop / SessionStart, Gemini CLI sends BeforeAgent / BeforeTool /
+ * AfterAgent / SessionStart; all three carry `cwd`, `tool_name` and `tool_input`.
  */
 export interface HookInput {
   hook_event_name?: string;
@@ -13,6 +15,8 @@ export interface HookInput {
   cwd?: string;
   tool_name?: string;
   tool_input?: Record<string, unknown>;
+  /** On a stop event: true when this turn follows one a stop hook blocked (the host's loop guard). */
+  stop_hook_active?: boolean;
 }
 export type ClaudeHookInput = HookInput;
 
@@ -27,16 +31,38 @@ export interface HookContext {
   env: Record<string, string | undefined>;
 }
 
-type Decision = { kind: "directive" } | { kind: "deny"; reason: string };
+type Decision = { kind: "context"; event: string; text: string } | { kind: "deny"; reason: string } | { kind: "block"; reason: string };
 
-// The host-independent part: whether to inject the directive or deny a native sub-agent launch.
+// What waits for this orchestrator, as its server published it (read only for the events that use it).
+const waiting = (ctx: HookContext, input: HookInput, cwd: string) => readPending(ctx.stateDir, cwd, input.session_id);
+
+// The host-independent part: whether to add context (the directive, what waits), deny a native
+// sub-agent launch, or keep the orchestrator from finishing while its sub-agents need it.
 // Sub-agents we launched (SUBAGENT_MCP_DEPTH > 0) never get orchestrator directives.
 function decide(host: HookHost, input: HookInput, ctx: HookContext): Decision | undefined {
   if (Number(ctx.env.SUBAGENT_MCP_DEPTH ?? 0) > 0) return undefined;
-  if (!isOrchestrating(ctx.stateDir, input.cwd ?? process.cwd(), input.session_id)) return undefined;
   const spec = HOOK_EVENTS[host];
-  if (input.hook_event_name === spec.prompt) return { kind: "directive" };
-  if (input.hook_event_name !== spec.tool || !(spec.native as readonly string[]).includes(input.tool_name ?? "")) return undefined;
+  const event = input.hook_event_name;
+  // The host's loop guard: a turn that follows a blocked stop may always end.
+  if (event === spec.stop && input.stop_hook_active === true) return undefined;
+  const cwd = input.cwd ?? process.cwd();
+  if (!isOrchestrating(ctx.stateDir, cwd, input.session_id)) return undefined;
+  if (event === spec.prompt) {
+    const pending = waiting(ctx, input, cwd);
+    const digest = pending === undefined ? undefined : pendingDigest(pending);
+    return { kind: "context", event, text: digest === undefined ? DIRECTIVE : `${DIRECTIVE}\n${digest}` };
+  }
+  if (event === spec.start || event === spec.stop) {
+    const pending = waiting(ctx, input, cwd);
+    if (pending === undefined) return undefined;
+    if (event === spec.stop) {
+      const reason = stopReason(pending);
+      return reason === undefined ? undefined : { kind: "block", reason };
+    }
+    const digest = pendingDigest(pending);
+    return digest === undefined ? undefined : { kind: "context", event, text: digest };
+  }
+  if (event !== spec.tool || !(spec.native as readonly string[]).includes(input.tool_name ?? "")) return undefined;
   const wanted = input.tool_input?.[spec.agentArg];
   const pooled = typeof wanted === "string" && ctx.poolAgents().includes(wanted);
   const reason = pooled
@@ -48,28 +74,29 @@ function decide(host: HookHost, input: HookInput, ctx: HookContext): Decision | 
 /**
  * Answers one hook event of `host`; returns the JSON to print, or undefined for "no opinion".
  * Claude Code and Codex read the same output shape; Gemini CLI reads `decision`/`reason` for a
- * denial and `hookSpecificOutput.additionalContext` for added context.
+ * denial and `hookSpecificOutput.additionalContext` for added context. All three read
+ * `{decision: "block", reason}` from a stop hook as "go on, and here is why".
  */
 export function hostHook(host: HookHost, input: HookInput, ctx: HookContext): Record<string, unknown> | undefined {
   const decision = decide(host, input, ctx);
   if (decision === undefined) return undefined;
-  const event = decision.kind === "directive" ? HOOK_EVENTS[host].prompt : HOOK_EVENTS[host].tool;
-  if (decision.kind === "directive") return { hookSpecificOutput: { hookEventName: event, additionalContext: DIRECTIVE } };
+  if (decision.kind === "context") return { hookSpecificOutput: { hookEventName: decision.event, additionalContext: decision.text } };
+  if (decision.kind === "block") return { decision: "block", reason: decision.reason };
   if (host === "gemini") return { decision: "deny", reason: decision.reason };
-  return { hookSpecificOutput: { hookEventName: event, permissionDecision: "deny", permissionDecisionReason: decision.reason } };
+  return { hookSpecificOutput: { hookEventName: HOOK_EVENTS[host].tool, permissionDecision: "deny", permissionDecisionReason: decision.reason } };
 }
 
-/** Claude Code's UserPromptSubmit / PreToolUse handler. */
+/** Claude Code's UserPromptSubmit / PreToolUse / Stop / SessionStart handler. */
 export function claudeHook(input: HookInput, ctx: HookContext): Record<string, unknown> | undefined {
   return hostHook("claude", input, ctx);
 }
 
-/** Codex's UserPromptSubmit / PreToolUse handler (Claude Code's wire format). */
+/** Codex's UserPromptSubmit / PreToolUse / Stop / SessionStart handler (Claude Code's wire format). */
 export function codexHook(input: HookInput, ctx: HookContext): Record<string, unknown> | undefined {
   return hostHook("codex", input, ctx);
 }
 
-/** Gemini CLI's BeforeAgent / BeforeTool handler. */
+/** Gemini CLI's BeforeAgent / BeforeTool / AfterAgent / SessionStart handler. */
 export function geminiHook(input: HookInput, ctx: HookContext): Record<string, unknown> | undefined {
   return hostHook("gemini", input, ctx);
 }

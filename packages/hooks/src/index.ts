@@ -1,9 +1,21 @@
 // Public API of @subagent-mcp/hooks: orchestration mode and the hook handlers Claude Code, Codex and
-// Gemini CLI run on every prompt and tool call, what those hooks are made of (for setup to write
+// Gemini CLI run on every prompt, tool call, turn end and session start, what waits for an
+// orchestrator (published by its server for those hooks), what those hooks are made of (for setup to write
 // them), and our private state folder with the safe file writes every writer of ours uses.
 export { HooksError, type HooksErrorCode } from "./errors.js";
 export { handlerCommand, HOOK_EVENTS, HOOK_HOSTS, nativeSubagentTools, type HookHost } from "./events.js";
 export { claudeHook, codexHook, DIRECTIVE, geminiHook, hostHook, type ClaudeHookInput, type HookContext, type HookInput } from "./handlers.js";
-export { isOrchestrating, modeFile, setOrchestrating } from "./mode.js";
+export { isOrchestrating, modeFile, scopeFileName, setOrchestrating } from "./mode.js";
+export {
+  pendingFile,
+  readPending,
+  removePending,
+  somethingWaits,
+  writePending,
+  type Pending,
+  type PendingAgent,
+  type PendingPermissionRequest,
+} from "./pending.js";
+export { pendingDigest, stopReason } from "./waiting.js";
 export { ensurePrivateDir, stateDir, writePrivate } from "./state.js";
 export { assertWritable, writeAtomic, writeTarget, type WriteOptions } from "./safe-write.js";

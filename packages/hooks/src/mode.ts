@@ -4,16 +4,24 @@ import { join, resolve } from "node:path";
 import { ensurePrivateDir, writePrivate } from "./state.js";
 
 /**
+ * The file name of a host session's (if given) or a project's own file in one of our state
+ * folders: a hash of the session id, or of the project's absolute path.
+ */
+export function scopeFileName(cwd: string, session?: string): string {
+  const key = createHash("sha256")
+    .update(session === undefined ? resolve(cwd) : `session:${session}`)
+    .digest("hex")
+    .slice(0, 16);
+  return session === undefined ? `${key}.json` : `session-${key}.json`;
+}
+
+/**
  * Orchestration mode is kept per host session where the host tells both sides its id (Claude Code
  * gives its MCP servers CLAUDE_CODE_SESSION_ID and its hooks session_id), otherwise per project.
  * A session's own setting wins; a session that never set one follows its project's.
  */
 export function modeFile(stateDir: string, cwd: string, session?: string): string {
-  const key = createHash("sha256")
-    .update(session === undefined ? resolve(cwd) : `session:${session}`)
-    .digest("hex")
-    .slice(0, 16);
-  return join(stateDir, "mode", session === undefined ? `${key}.json` : `session-${key}.json`);
+  return join(stateDir, "mode", scopeFileName(cwd, session));
 }
 
 function read(path: string): boolean | undefined {

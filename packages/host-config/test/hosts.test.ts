@@ -16,6 +16,10 @@ describe("Claude Code hooks in settings.json", () => {
     const parsed = JSON.parse(added.replace("// mine\n", "")) as { hooks: Record<string, { matcher?: string; hooks: { command: string }[] }[]> };
     expect(parsed.hooks.PreToolUse?.map((h) => h.matcher)).toEqual(["Bash", "Task|Agent"]);
     expect(parsed.hooks.UserPromptSubmit?.[0]?.hooks[0]?.command).toBe("/usr/bin/node /x/main.js hook claude");
+    expect([parsed.hooks.Stop?.[0]?.hooks[0]?.command, parsed.hooks.SessionStart?.[0]?.hooks[0]?.command]).toEqual([
+      `${CMD} hook claude`,
+      `${CMD} hook claude`,
+    ]);
     expect(claude.add(added, CMD, "/h/.claude/settings.json")).toBe(added);
     const removed = claude.remove(added);
     expect(removed).toContain("my-guard");
@@ -35,6 +39,8 @@ describe("Gemini CLI hooks in settings.json", () => {
     };
     expect(parsed.hooks.BeforeTool?.map((h) => h.matcher)).toEqual(["run_shell_command", "^(invoke_agent)$"]);
     expect(parsed.hooks.BeforeAgent?.[0]?.hooks[0]).toMatchObject({ command: `${CMD} hook gemini`, timeout: 10_000 });
+    expect(parsed.hooks.AfterAgent?.[0]?.hooks[0]).toMatchObject({ command: `${CMD} hook gemini` });
+    expect(parsed.hooks.SessionStart?.[0]?.hooks[0]).toMatchObject({ command: `${CMD} hook gemini` });
     expect(gemini.add(added, CMD, "/h/.gemini/settings.json")).toBe(added);
     expect(gemini.remove(added)).toBe(text);
   });
@@ -51,6 +57,8 @@ describe("Codex hooks in config.toml", () => {
       codexHookHash("pre_tool_use", "spawn_agent|collaborationspawn_agent", `${CMD} hook codex`, 10),
     );
     expect(parsed.hooks.state["/h/.codex/config.toml:user_prompt_submit:0:0"]).toBeDefined();
+    expect(parsed.hooks.state["/h/.codex/config.toml:stop:0:0"]?.trusted_hash).toBe(codexHookHash("stop", undefined, `${CMD} hook codex`, 10));
+    expect(parsed.hooks.state["/h/.codex/config.toml:session_start:0:0"]).toBeDefined();
     expect(codex.add(added, CMD, "/h/.codex/config.toml")).toBe(added);
     expect(codex.remove(added)).toBe(text);
   });
@@ -74,7 +82,7 @@ describe("each host's adapter reads back what it added", () => {
       const path = `/h/${host}/config`;
       const installed = hooks.add(server.add("", launch), CMD, path);
       expect(server.read(installed)).toMatchObject({ command: launch.command, args: launch.args });
-      expect(hooks.read(installed)).toHaveLength(2);
+      expect(hooks.read(installed)).toHaveLength(4);
       expect(hooks.read(server.remove(installed))).toEqual(hooks.read(installed));
       const none = server.remove(hooks.remove(installed));
       expect([server.read(none), hooks.read(none)]).toEqual([undefined, []]);

@@ -122,10 +122,11 @@ export class PendingPublisher {
 
   // A message arriving raises no supervisor event: the mailbox is watched for ones not seen yet.
   async #watchMail({ mail, self }: { mail: Mailboxes; self: string }): Promise<void> {
+    const stopped = (): boolean => this.#stop.signal.aborted;
     let seen = new Set(mail.peek(self).map((m) => m.id));
-    while (!this.#closed) {
+    while (!stopped()) {
       const arrived = await mail.wait(self, 3_600_000, this.#stop.signal, (m) => !seen.has(m.id));
-      if (this.#closed) return;
+      if (stopped()) return;
       seen = new Set(mail.peek(self).map((m) => m.id));
       if (arrived) this.schedule();
     }

@@ -13,7 +13,7 @@ export const claude: HostAdapter = {
   // ~/.claude.json's folder is the home itself, so ~/.claude must exist too.
   configDirs: (ctx) => [dirname(serverPath(ctx)), join(ctx.home, ".claude")],
   server: jsonServer(serverPath, (launch) => ({ type: "stdio", command: launch.command, args: launch.args, env: {} })),
-  // UserPromptSubmit and PreToolUse on the native sub-agent tools; timeouts are seconds.
+  // UserPromptSubmit, PreToolUse on the native sub-agent tools, Stop and SessionStart; timeouts are seconds.
   hooks: jsonHooks("claude", (ctx) => join(configDir(ctx), "settings.json"), {
     matcher: nativeSubagentTools("claude").join("|"),
     handler: (command) => ({ type: "command", command, timeout: 10 }),

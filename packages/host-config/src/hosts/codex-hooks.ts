@@ -20,6 +20,8 @@ interface CodexHook {
 const HOOKS: CodexHook[] = [
   { event: HOOK_EVENTS.codex.prompt, label: "user_prompt_submit" },
   { event: HOOK_EVENTS.codex.tool, label: "pre_tool_use", matcher: nativeSubagentTools("codex").join("|") },
+  { event: HOOK_EVENTS.codex.stop, label: "stop" },
+  { event: HOOK_EVENTS.codex.start, label: "session_start" },
 ];
 
 // JSON with object keys sorted at every level, as Codex canonicalizes before hashing.
@@ -71,7 +73,7 @@ function assertHookKinds(outside: string): void {
 }
 
 /**
- * Adds our UserPromptSubmit and PreToolUse hooks to Codex's config.toml, in a managed block of
+ * Adds our UserPromptSubmit, PreToolUse, Stop and SessionStart hooks to Codex's config.toml, in a managed block of
  * their own after the user's content, together with their trust entries (keyed by this file's
  * path, the event, the group's index and the handler's index).
  */

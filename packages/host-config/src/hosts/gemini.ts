@@ -11,7 +11,7 @@ export const gemini: HostAdapter = {
   configDirs: (ctx) => [dirname(settingsPath(ctx))],
   // Its MCP timeout is in milliseconds.
   server: jsonServer(settingsPath, (launch) => ({ command: launch.command, args: launch.args, timeout: TOOL_TIMEOUT_SEC * 1000 })),
-  // BeforeAgent and BeforeTool. Hooks are on by default in Gemini CLI 0.61 (`hooksConfig.enabled`),
+  // BeforeAgent, BeforeTool, AfterAgent and SessionStart. Hooks are on by default in Gemini CLI 0.61 (`hooksConfig.enabled`),
   // so nothing else is switched. A matcher is an unanchored regular expression, so ours is anchored;
   // timeouts are milliseconds.
   hooks: jsonHooks("gemini", settingsPath, {

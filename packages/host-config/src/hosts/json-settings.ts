@@ -22,9 +22,10 @@ export function jsonServer(path: (ctx: HostContext) => string, entry: (launch: S
 }
 
 /**
- * Our two hooks in a settings file, each a group of its own beside the user's (never replacing
- * their arrays): the prompt event for the orchestration directive, and the tool event on the native
- * sub-agent tools (`matcher`). `handler` shapes the host's hook entry around the command; ours are
+ * Our hooks in a settings file, each a group of its own beside the user's (never replacing their
+ * arrays): the prompt event for the orchestration directive, the tool event on the native sub-agent
+ * tools (`matcher`), the stop event that keeps an orchestrator going while its sub-agents need it,
+ * and the session-start event that tells what waits. `handler` shapes the host's hook entry around the command; ours are
  * told apart from the user's by that command's `hook <host>` suffix.
  */
 export function jsonHooks(
@@ -32,21 +33,24 @@ export function jsonHooks(
   path: (ctx: HostContext) => string,
   spec: { matcher: string; handler: (command: string) => Record<string, unknown> },
 ): NonNullable<HostAdapter["hooks"]> {
-  const { prompt, tool } = HOOK_EVENTS[host];
+  const { prompt, tool, stop, start } = HOOK_EVENTS[host];
+  const events = [prompt, tool, stop, start];
   const mark = handlerCommand("", host);
   const ours = (element: unknown) => JSON.stringify(element).includes(mark);
   // Takes out exactly our entries (and the arrays or `hooks` object that only they filled).
-  const remove = (text: string) => removeFromJsoncArrays(text, ["hooks"], [prompt, tool], ours);
+  const remove = (text: string) => removeFromJsoncArrays(text, ["hooks"], events, ours);
   return {
     path,
     add(text, command) {
       const hook = spec.handler(handlerCommand(command, host));
-      const out = appendJsonc(remove(text), ["hooks", prompt], { hooks: [hook] });
-      return appendJsonc(out, ["hooks", tool], { matcher: spec.matcher, hooks: [hook] });
+      let out = appendJsonc(remove(text), ["hooks", prompt], { hooks: [hook] });
+      out = appendJsonc(out, ["hooks", tool], { matcher: spec.matcher, hooks: [hook] });
+      out = appendJsonc(out, ["hooks", stop], { hooks: [hook] });
+      return appendJsonc(out, ["hooks", start], { hooks: [hook] });
     },
     remove,
     read: (text) =>
-      [prompt, tool].filter((event) => {
+      events.filter((event) => {
         const groups = readJsonc(text, ["hooks", event]);
         return Array.isArray(groups) && groups.some(ours);
       }),

@@ -1,0 +1,104 @@
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { scopeFileName } from "./mode.js";
+import { writePrivate } from "./state.js";
+
+/** One sub-agent whose turn is under way. */
+export interface PendingAgent {
+  agent_id: string;
+  label?: string;
+  status: string;
+}
+
+/** A sub-agent's permission request that waits for respond_permission. */
+export interface PendingPermissionRequest {
+  agent_id: string;
+  request_id: string;
+  summary: string;
+}
+
+/**
+ * What waits for an orchestrator, as its MCP server publishes it for the host's hooks: agents
+ * still running, permission requests to answer, finished turns `wait` has not reported yet, and
+ * messages in its inbox.
+ */
+export interface Pending {
+  server_pid: number;
+  updated_at: string;
+  running: PendingAgent[];
+  permission_requests: PendingPermissionRequest[];
+  /** Agents with a finished turn that `wait` has not reported yet. */
+  unread: string[];
+  messages_waiting: number;
+}
+
+/** The pending file of a host session (if given) or of the project at `cwd`: keyed exactly like orchestration mode's file. */
+export function pendingFile(stateDir: string, cwd: string, session?: string): string {
+  return join(stateDir, "pending", scopeFileName(cwd, session === "" ? undefined : session));
+}
+
+/** Publishes what waits (atomically, 0600, in our private state folder). */
+export function writePending(path: string, pending: Pending): void {
+  writePrivate(path, `${JSON.stringify(pending)}\n`);
+}
+
+/** Removes the pending file at `path` if the server `pid` wrote it (another server may have taken the key since). */
+export function removePending(path: string, pid: number = process.pid): void {
+  if (readFile(path)?.server_pid !== pid) return;
+  rmSync(path, { force: true });
+}
+
+/** Whether what `pending` lists needs the orchestrator at all. */
+export function somethingWaits(pending: Pending): boolean {
+  return pending.running.length + pending.permission_requests.length + pending.unread.length + pending.messages_waiting > 0;
+}
+
+// Signal 0 only checks the process exists; EPERM means it does, under another user.
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+const objects = <T>(value: unknown, keys: string[]): T[] =>
+  Array.isArray(value)
+    ? (value.filter((v) => typeof v === "object" && v !== null && keys.every((k) => typeof (v as Record<string, unknown>)[k] === "string")) as T[])
+    : [];
+
+// Read by hooks on every event: plain checks, no schema library.
+function readFile(path: string): Pending | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null) return undefined;
+  const raw = parsed as Record<string, unknown>;
+  if (typeof raw.server_pid !== "number") return undefined;
+  return {
+    server_pid: raw.server_pid,
+    updated_at: typeof raw.updated_at === "string" ? raw.updated_at : "",
+    running: objects<PendingAgent>(raw.running, ["agent_id", "status"]),
+    permission_requests: objects<PendingPermissionRequest>(raw.permission_requests, ["agent_id", "request_id", "summary"]),
+    unread: strings(raw.unread),
+    messages_waiting: typeof raw.messages_waiting === "number" ? raw.messages_waiting : 0,
+  };
+}
+
+/**
+ * What waits for the orchestrator of this host session (if given, and its server published one)
+ * or of the project at `cwd`; undefined when nothing was published or its server is gone.
+ */
+export function readPending(stateDir: string, cwd: string, session?: string): Pending | undefined {
+  const paths = session === undefined || session === "" ? [pendingFile(stateDir, cwd)] : [pendingFile(stateDir, cwd, session), pendingFile(stateDir, cwd)];
+  for (const path of paths) {
+    const pending = readFile(path);
+    if (pending !== undefined && alive(pending.server_pid)) return pending;
+  }
+  return undefined;
+}
