@@ -63,6 +63,8 @@ export async function serveStdio(): Promise<void> {
     // Sub-agents reach their own messaging tools over loopback HTTP, no process each; SUBAGENT_MCP_CHILD_MESSAGING=0: none at all.
     childMessaging: ctx.env.SUBAGENT_MCP_CHILD_MESSAGING !== "0",
     ...(config.budget === undefined ? {} : { budget: config.budget }),
+    ...(config.budgets === undefined ? {} : { budgets: config.budgets }),
+    ...(config.prices === undefined ? {} : { prices: config.prices }),
     // isolation: "worktree" puts worktrees under the state dir, readied by the config's setup command.
     worktrees: {
       stateDir: ctx.stateDir,

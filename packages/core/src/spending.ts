@@ -22,6 +22,10 @@ export interface Spending {
   turnText: string;
   /** Set once a budget stopped the running turn: what was reached. */
   stoppedBy: string | undefined;
+  /** What a budget reached in the turn that just ended, for the status that follows it. */
+  reached: string | undefined;
+  /** Output tokens streamed by turns whose reported usage says less (an interrupted turn reports none). */
+  unreported: number;
   /** Tokens and turns before the current budget period (a pool task): subtracted from the state's totals. */
   base: { tokens: number; turns: number };
 }
@@ -35,6 +39,8 @@ export function newSpending(): Spending {
     turnChars: 0,
     turnText: "",
     stoppedBy: undefined,
+    reached: undefined,
+    unreported: 0,
     base: { tokens: 0, turns: 0 },
   };
 }
@@ -63,6 +69,8 @@ export function turnCost(s: Spending, record: AgentRecord, reported: number | un
   const cost = reported ?? costOf?.(record.request.provider, record.state.model ?? record.request.model, usage);
   if (cost === undefined) s.unknownCostTurns += 1;
   else s.costUsd += cost;
+  // What was streamed counts even when the turn's own usage leaves it out.
+  s.unreported += Math.max(0, Math.ceil(s.turnChars / 4) - usage.output);
   s.turnChars = 0;
 }
 
@@ -73,7 +81,7 @@ export function spentOf(record: AgentRecord, now: number, costOf: CostOf | undef
   const running = s.turnChars > 0 ? (costOf?.(record.request.provider, record.state.model ?? record.request.model, estimate) ?? 0) : 0;
   return {
     costUsd: s.costUsd + running,
-    tokens: budgetTokens(record.state.usage) - s.base.tokens + estimate.output,
+    tokens: budgetTokens(record.state.usage) + s.unreported - s.base.tokens + estimate.output,
     turns: record.state.turns - s.base.turns,
     seconds: (s.busyMs + (s.turnStartedAt === undefined ? 0 : now - s.turnStartedAt)) / 1000,
   };
@@ -90,5 +98,5 @@ export function newPeriod(record: AgentRecord): void {
   s.costUsd = 0;
   s.unknownCostTurns = 0;
   s.busyMs = 0;
-  s.base = { tokens: budgetTokens(record.state.usage), turns: record.state.turns };
+  s.base = { tokens: budgetTokens(record.state.usage) + s.unreported, turns: record.state.turns };
 }

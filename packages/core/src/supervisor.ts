@@ -425,14 +425,18 @@ export class Supervisor {
     const stoppedBy = s.stoppedBy;
     if (stoppedBy === undefined) return event;
     s.stoppedBy = undefined;
-    const partial = event.result === "" ? s.turnText : event.result;
+    s.reached = stoppedBy;
+    // What it streamed is what it wrote; a CLI's own word for an interrupt ("interrupted") says less.
+    const partial = s.turnText === "" ? event.result : s.turnText;
     return { ...event, isError: false, result: `${partial}${partial === "" ? "" : "\n"}[stopped: budget ${stoppedBy}]` };
   }
 
   // A reached budget interrupts the running turn (once), or, with none running, parks the agent.
   #checkBudget(record: AgentRecord): void {
     if (record.request.budget === undefined || !record.state.alive) return;
-    const { exceeded } = budgetStanding(record, this.#clock.now(), this.options.costOf);
+    const reached = record.spending.reached;
+    record.spending.reached = undefined;
+    const exceeded = reached ?? budgetStanding(record, this.#clock.now(), this.options.costOf).exceeded;
     if (exceeded === undefined) return;
     if (!isRunning(record.state.status)) {
       this.#apply(record, { type: "budget_exceeded", at: this.#clock.now(), note: exceeded });

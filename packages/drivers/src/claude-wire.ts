@@ -50,6 +50,11 @@ export const ClaudeLine = z.union([
       blocked_path: z.string().optional(),
     }),
   }),
+  // With --include-partial-messages: the model's stream as it comes (we read its text deltas).
+  z.looseObject({
+    type: z.literal("stream_event"),
+    event: z.looseObject({ type: z.string(), delta: z.looseObject({ type: z.string(), text: z.string().optional() }).optional() }),
+  }),
   // The CLI no longer waits for the answer to one of its control requests (e.g. the turn was interrupted).
   z.looseObject({ type: z.literal("control_cancel_request"), request_id: z.string() }),
 ]);

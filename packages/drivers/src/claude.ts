@@ -37,6 +37,8 @@ export function claudeArgs(spec: SessionSpec, mcpConfigFile?: string): string[] 
   add("--settings", spec.settings);
   add("--session-id", spec.sessionId);
   add("--resume", spec.resume);
+  // Text as the model streams it: a live output tail, and budgets that can stop a long turn mid-way.
+  args.push("--include-partial-messages");
   return args;
 }
 
@@ -78,6 +80,8 @@ class ClaudeSession extends BaseSession {
   readonly #toolNames = new Map<string, string>();
   readonly #alwaysAllowed = new Set<string>();
   #interruptRequested = false;
+  /** The current assistant message's text came as stream deltas (its full copy is not emitted again). */
+  #streamed = false;
   #turnStarted = 0;
   #costSoFar = 0;
   #resetDone: (() => void) | undefined;
@@ -121,13 +125,24 @@ class ClaudeSession extends BaseSession {
           this.emit({ type: "started", sessionId: line.session_id, model: line.model ?? "" });
         }
         return;
-      case "assistant":
+      case "stream_event": {
+        const delta = line.event.delta;
+        if (line.event.type === "content_block_delta" && delta?.type === "text_delta" && delta.text !== undefined && delta.text !== "") {
+          this.#streamed = true;
+          this.emit({ type: "text", delta: delta.text });
+        }
+        return;
+      }
+      case "assistant": {
+        // The whole message repeats what its stream already gave, text-wise.
+        const streamed = this.#streamed;
+        this.#streamed = false;
         if (typeof line.message.content === "string") {
-          this.emit({ type: "text", delta: line.message.content });
+          if (!streamed) this.emit({ type: "text", delta: line.message.content });
           return;
         }
         for (const block of line.message.content) {
-          if (block.type === "text" && block.text !== undefined) this.emit({ type: "text", delta: block.text });
+          if (block.type === "text" && block.text !== undefined && !streamed) this.emit({ type: "text", delta: block.text });
           if (block.type === "tool_use") {
             const name = block.name ?? "tool";
             if (block.id !== undefined) this.#toolNames.set(block.id, name);
@@ -135,6 +150,7 @@ class ClaudeSession extends BaseSession {
           }
         }
         return;
+      }
       case "user":
         if (typeof line.message.content === "string") return;
         for (const block of line.message.content) {

@@ -34,6 +34,7 @@ describe("a driver's command", () => {
         "m-1",
         "--permission-mode",
         "bypassPermissions",
+        "--include-partial-messages",
       ],
       env: { FROM_OPTIONS: "1", FROM_SPEC: "1" },
       extendEnv: true,

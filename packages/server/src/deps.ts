@@ -8,6 +8,8 @@ import type { DefinitionSource, PoolCatalog } from "./pool-catalog.js";
 import type { OrchestrationState } from "./tools/orchestration-mode.js";
 import type { AgentWorktrees, WorktreeSettings } from "./worktrees.js";
 import type { AgentJournal, JournalSettings } from "./journal.js";
+import type { SharedBudgets, SharedBudgetSettings } from "./spend.js";
+import type { PriceTable } from "@subagent-mcp/usage/schema";
 import type { PendingSettings } from "./pending.js";
 
 /** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
@@ -61,12 +63,21 @@ export interface ServerDeps {
   maxResultChars?: number;
   /** Each agent's budget unless its launch or definition sets its own limits (config `budget`). */
   budget?: Budget;
+  /** Budgets over all of this server's agents and over the project's day (config `budgets`): reaching one refuses launches. */
+  budgets?: SharedBudgetSettings;
+  /** Model prices over the built-in ones (config `prices`), for the daily budget's reading of the journal. */
+  prices?: PriceTable;
   /** Where agents' journals go (default: nowhere: nothing outlives the server, and there is nothing to resume). */
   journal?: JournalSettings;
   /** Where to publish what waits for this server's orchestrator, for the host's hooks (default: nowhere). */
   pending?: PendingSettings;
   /** Where `isolation: "worktree"` puts worktrees and how it readies them (default: the state dir from the environment, no setup). */
   worktrees?: WorktreeSettings;
+}
+
+/** The session and daily budgets, made with the supervisor (undefined when the config sets none). */
+export interface BudgetsHub {
+  made(): SharedBudgets | undefined;
 }
 
 /** The journal, made with the supervisor (undefined when journaling is off). */
@@ -105,4 +116,5 @@ export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<Se
   outbox: Outbox;
   worktrees: WorktreeHub;
   journal: JournalHub;
+  budgets: BudgetsHub;
 }

@@ -1,5 +1,5 @@
 /** Stable codes of {@link ServerError}. */
-export type ServerErrorCode = "INVALID_ARGUMENT" | "AGENT_NOT_FOUND" | "NESTING_TOO_DEEP" | "PERMISSION_ABOVE_CEILING" | "CONFIG_INVALID";
+export type ServerErrorCode = "INVALID_ARGUMENT" | "AGENT_NOT_FOUND" | "BUDGET_EXCEEDED" | "NESTING_TOO_DEEP" | "PERMISSION_ABOVE_CEILING" | "CONFIG_INVALID";
 
 /** The one error class of `@subagent-mcp/server`; `message` says what to fix. */
 export class ServerError extends Error {

@@ -7,6 +7,7 @@ import { stateDir } from "@subagent-mcp/hooks";
 import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset, type WorktreeHub } from "./deps.js";
 import type { AgentWorktrees } from "./worktrees.js";
 import type { AgentJournal } from "./journal.js";
+import type { SharedBudgets } from "./spend.js";
 import { OnFirstUse } from "./first-use.js";
 import { PendingPublisher } from "./pending.js";
 import { limitsFrom } from "./limits.js";
@@ -55,6 +56,7 @@ type Shared = Omit<ToolDeps, "outbox">;
 export function createServer(deps: ServerDeps): SubagentServer {
   const defaultCwd = deps.defaultCwd ?? process.cwd();
   let journal: AgentJournal | undefined;
+  let budgets: SharedBudgets | undefined;
   const pending = deps.pending === undefined ? undefined : new PendingPublisher(deps.pending, deps.messaging);
   const supervisor = supervisorFrom(
     deps.supervisor,
@@ -65,9 +67,12 @@ export function createServer(deps: ServerDeps): SubagentServer {
       return journal;
     },
     pending,
+    async (made) => {
+      budgets = await sharedBudgets(deps, made, defaultCwd);
+    },
   );
   const worktrees = worktreeHub(deps, supervisor.get);
-  const shared = { ...settle(deps, supervisor.get, worktrees), journal: { made: () => journal } };
+  const shared = { ...settle(deps, supervisor.get, worktrees), journal: { made: () => journal }, budgets: { made: () => budgets } };
   const { messaging } = deps;
   const children =
     messaging === undefined || deps.childMessaging !== true
@@ -105,15 +110,40 @@ function supervisorFrom(
   source: ServerDeps["supervisor"],
   journal: () => Promise<AgentJournal | undefined>,
   pending?: PendingPublisher,
+  after?: (supervisor: Supervisor) => Promise<void>,
 ): { get: () => Promise<Supervisor>; made?: OnFirstUse<Supervisor> } {
   const made = new OnFirstUse(async () => {
     const recorder = await journal();
     const supervisor = typeof source === "function" ? await source(recorder === undefined ? {} : { newId: () => recorder.claim() }) : source;
     recorder?.attach(supervisor);
     pending?.attach(supervisor);
+    await after?.(supervisor);
     return supervisor;
   });
   return typeof source === "function" ? { get: () => made.get(), made } : { get: () => made.get() };
+}
+
+// Session and daily budgets, when the config sets any; the day's earlier spending comes from the journal.
+async function sharedBudgets(deps: ServerDeps, supervisor: Supervisor, project: string): Promise<SharedBudgets | undefined> {
+  const settings = deps.budgets;
+  if (settings?.session === undefined && settings?.daily === undefined) return undefined;
+  const [{ SharedBudgets }, { budgetTokens }, { DEFAULT_PRICES, mergePrices, summarizeUsage }] = await Promise.all([
+    import("./spend.js"),
+    import("@subagent-mcp/core"),
+    import("@subagent-mcp/usage"),
+  ]);
+  const agentsDir = deps.journal?.dir;
+  const prices = mergePrices(DEFAULT_PRICES, deps.prices);
+  return new SharedBudgets(supervisor, settings, (since) => {
+    if (agentsDir === undefined) return { costUsd: 0, tokens: 0, turns: 0, seconds: 0 };
+    const { total } = summarizeUsage({ agentsDir }, { groupBy: "day", since, project, prices });
+    return {
+      costUsd: total.cost_usd ?? 0,
+      tokens: budgetTokens({ input: total.input, output: total.output, cacheRead: total.cache_read, cacheWrite: total.cache_write }),
+      turns: total.turns,
+      seconds: 0,
+    };
+  });
 }
 
 // The worktrees' code (git through execa) loads with the first launch that isolates an agent.
@@ -129,7 +159,7 @@ function worktreeHub(deps: ServerDeps, supervisor: () => Promise<Supervisor>): W
 }
 
 // Defaults applied once; the pool is made by the first pool call.
-function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktrees: WorktreeHub): Omit<Shared, "childServer" | "journal"> {
+function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktrees: WorktreeHub): Omit<Shared, "childServer" | "journal" | "budgets"> {
   const defaultCwd = deps.defaultCwd ?? process.cwd();
   const depth = deps.depth ?? 0;
   const maxDepth = deps.maxDepth ?? 2;

@@ -1,6 +1,7 @@
 import { Supervisor, type PermissionEvent, type Provider } from "@subagent-mcp/core";
 import { AuditLog, describeRequest } from "@subagent-mcp/permissions";
 import { driverFor, type CliDriver } from "@subagent-mcp/drivers";
+import { costOf, DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
 import type { EffectiveConfig } from "./config.js";
 
 /** Seconds an agent may sit idle before it is hibernated, when no config says (0: never). */
@@ -33,8 +34,12 @@ export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
 
 /** A supervisor with the three real drivers, configured from `config`; permission outcomes go to `audit` (default: $XDG_STATE_HOME/subagent-mcp/permissions.jsonl). */
 export function createSupervisor(config: EffectiveConfig, audit: AuditLog = new AuditLog(), extra: { newId?: () => string } = {}): Supervisor {
+  const prices = mergePrices(DEFAULT_PRICES, config.prices);
   return new Supervisor({
     ...extra,
+    // Codex and Gemini report no cost: their turns are priced from their tokens (budgets, usage).
+    costOf: (_provider, model, usage) =>
+      costOf(model, { input: usage.input, output: usage.output, cache_read: usage.cacheRead, cache_write: usage.cacheWrite }, prices),
     onPermission: auditTo(audit),
     drivers: createDrivers(config),
     ...(config.caps === undefined ? {} : { caps: config.caps }),

@@ -59,6 +59,7 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
       guard(async () => {
         const catalog = await deps.pool();
         catalog.startable(args.agent);
+        deps.budgets.made()?.check();
         const out = await catalog.pool.invoke(args.agent, args.task, (args.timeout_s ?? 45) * 1000);
         if (out.status === "running") {
           const { permissions } = (await deps.supervisor()).get(out.agentId);

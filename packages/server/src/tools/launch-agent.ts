@@ -104,6 +104,8 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
         // The first launch also loads the drivers and, for messaging sub-agents, starts their endpoint.
         const supervisor = await deps.supervisor();
         // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
+        // The session's and the project's day budgets refuse new agents once spent.
+        deps.budgets.made()?.check();
         const journal = deps.journal.made();
         // A journal that failed earlier is tried again first: space may have been freed since.
         await journal?.writer.recheck();

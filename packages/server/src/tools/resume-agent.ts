@@ -66,6 +66,7 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
           const view = supervisor.send(live.id, args.prompt ?? "Continue where you left off.");
           return ok(out(view, "woke"), `Woke ${view.id}: a new ${view.provider} process resumes its conversation.`);
         }
+        deps.budgets.made()?.check();
         if (live?.alive === true) throw new ServerError("INVALID_ARGUMENT", `agent ${live.id} is alive (${live.status}): send_message continues it`);
         const journal = deps.journal.made();
         if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal, so ended agents cannot be resumed");
