@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Provider } from "@subagent-mcp/core";
+import { budgetCheckBench } from "./budget.js";
 import { coldVsWarm, type ColdWarmResult } from "./cold-warm.js";
 import { hookBench } from "./hooks.js";
 import { journalBench } from "./journal.js";
@@ -15,7 +16,7 @@ import { worktreeBench, type Paired } from "./worktree.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, mcp, permissions, pool, hooks, worker, worktree or journal); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, mcp, permissions, pool, hooks, worker, worktree, journal or budget); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -252,4 +253,19 @@ if (only === undefined || only === "journal") {
     ]),
   );
   save("journal", { results: j });
+}
+
+if (only === undefined || only === "budget") {
+  const b = budgetCheckBench(Math.max(10, runs * 2));
+  const ns = (x: { median: number; p95: number }): string => `${Math.round(x.median)} / ${Math.round(x.p95)}`;
+  printTable(
+    `Budget check per streamed text event (ns, median / p95; ${b.events} events per run)`,
+    ["measure", "value"],
+    [
+      ["supervisor, agent without a budget", ns(b.withoutBudget)],
+      ["supervisor, agent with every limit set", ns(b.withBudget)],
+      ["added by the check (median)", b.addedNsMedian],
+    ],
+  );
+  save("budget", { results: b });
 }
