@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { SafeName, type Message, type Quarantined } from "@subagent-mcp/mailbox";
+import { raiseFlag, readStatus, type WorkerStatus } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
 import { cliContext, mailboxes } from "./context.js";
@@ -12,6 +13,12 @@ function line(m: Message): string {
     ...(m.broadcast === true ? ["broadcast"] : []),
   ];
   return `  ${m.id}  from ${m.from} (${flags.join(", ")}): ${m.body.replace(/\s+/g, " ").slice(0, 120)}`;
+}
+
+// A worker paused at its budget leaves its messages waiting: say so next to them, with how to go on.
+function pausedNote(name: string, paused: WorkerStatus["paused"]): string {
+  if (paused === undefined) return "";
+  return `paused at its budget since ${paused.at}: ${paused.reason}; its messages wait until it is raised: subagent-mcp worker budget ${name} ${raiseFlag(paused.reason)} N\n`;
 }
 
 function kept(q: Quarantined): string {
@@ -31,22 +38,28 @@ export const mailCommand = defineCommand({
     json: { type: "boolean", description: "Print JSON" },
   },
   run({ args }) {
-    const mail = mailboxes(cliContext());
+    const ctx = cliContext();
+    const mail = mailboxes(ctx);
+    const pausedOf = (name: string): WorkerStatus["paused"] => readStatus(join(ctx.stateDir, "workers", name))?.paused;
     if (args.name === undefined || args.name === "") {
       if (args.revive) fail("--revive needs a mailbox NAME");
-      const rows = mail.names().map((name) => ({
-        name,
-        waiting: mail.pending(name),
-        claimed: mail.claimed(name),
-        dead: mail.dead(name).length,
-        quarantined: mail.quarantined(name).length,
-      }));
+      const rows = mail.names().map((name) => {
+        const paused = pausedOf(name);
+        return {
+          name,
+          waiting: mail.pending(name),
+          claimed: mail.claimed(name),
+          dead: mail.dead(name).length,
+          quarantined: mail.quarantined(name).length,
+          ...(paused === undefined ? {} : { paused }),
+        };
+      });
       if (args.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else
         process.stdout.write(
           rows.length === 0
             ? "No mailboxes yet.\n"
-            : `${rows.map((r) => `${r.name.padEnd(24)} ${r.waiting} waiting, ${r.claimed} being answered, ${r.dead} dead${r.quarantined > 0 ? `, ${r.quarantined} quarantined` : ""}`).join("\n")}\n`,
+            : `${rows.map((r) => `${r.name.padEnd(24)} ${r.waiting} waiting, ${r.claimed} being answered, ${r.dead} dead${r.quarantined > 0 ? `, ${r.quarantined} quarantined` : ""}${r.paused === undefined ? "" : ", paused at its budget"}`).join("\n")}\n`,
         );
       return;
     }
@@ -64,12 +77,15 @@ export const mailCommand = defineCommand({
     const claimed = mail.claimed(name.data);
     const dead = mail.dead(name.data);
     const quarantined = mail.quarantined(name.data);
+    const paused = pausedOf(name.data);
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ name: name.data, waiting, claimed, dead, quarantined }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ name: name.data, waiting, claimed, dead, quarantined, ...(paused === undefined ? {} : { paused }) }, null, 2)}\n`,
+      );
       return;
     }
     process.stdout.write(
-      `${name.data}: ${waiting.length} waiting, ${claimed} being answered, ${dead.length} dead${quarantined.length > 0 ? `, ${quarantined.length} quarantined` : ""}\n`,
+      `${name.data}: ${waiting.length} waiting, ${claimed} being answered, ${dead.length} dead${quarantined.length > 0 ? `, ${quarantined.length} quarantined` : ""}\n${pausedNote(name.data, paused)}`,
     );
     if (waiting.length > 0) process.stdout.write(`waiting:\n${waiting.map(line).join("\n")}\n`);
     if (dead.length > 0) process.stdout.write(`dead letters (subagent-mcp mail ${name.data} --revive to retry):\n${dead.map(line).join("\n")}\n`);

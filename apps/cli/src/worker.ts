@@ -12,6 +12,7 @@ import { z } from "zod";
 import { cliContext, mailboxes, type CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { nestedServer } from "./nested.js";
+import { budgetCommandRan, budgetFlags, workerBudgetCommand, workerCostOf } from "./worker-budget.js";
 
 const McpConfigFile = z.object({
   mcpServers: z.record(z.string(), z.object({ command: z.string(), args: z.array(z.string()).default([]), env: z.record(z.string(), z.string()).default({}) })),
@@ -72,11 +73,12 @@ function seconds(value: string | undefined, flag: string, fallback: number): num
   return n * 1000;
 }
 
-/** `subagent-mcp worker --name N`: an always-on agent answering its mailbox. */
+/** `subagent-mcp worker --name N`: an always-on agent answering its mailbox; `worker budget NAME` raises its budget. */
 export const workerCommand = defineCommand({
   meta: { name: "worker", description: "Run an always-on agent that answers its mailbox, one turn per conversation, resumed after restarts." },
+  subCommands: { budget: workerBudgetCommand },
   args: {
-    name: { type: "string", description: "The worker's mailbox name", required: true },
+    name: { type: "string", description: "The worker's mailbox name (required)" },
     agent: { type: "string", description: "Run as this agent definition (provider, model, prompt, tools from its file)" },
     provider: { type: "string", description: "claude (default), codex or gemini" },
     model: { type: "string", description: "Model id for that CLI" },
@@ -97,10 +99,16 @@ export const workerCommand = defineCommand({
     deny: { type: "string", description: "Permission rule to deny (repeatable)" },
     ask: { type: "string", description: "Permission rule to always ask the approver about (repeatable)" },
     "permission-timeout": { type: "string", description: "Seconds a request waits for the approver before it is denied (default 300)" },
+    "budget-usd": { type: "string", description: "Most USD it may spend over its life (else its definition's budget, else the config's)" },
+    "budget-tokens": { type: "string", description: "Most tokens (input + output + cache writes) over its life" },
+    "budget-turns": { type: "string", description: "Most turns over its life" },
+    "budget-seconds": { type: "string", description: "Most seconds of turns over its life" },
     once: { type: "boolean", description: "Answer one wake's messages, then exit" },
     print: { type: "boolean", description: "Show the session it would start, and exit" },
   },
   async run({ args }) {
+    if (budgetCommandRan()) return;
+    if (args.name === undefined) fail("--name is required: the worker's mailbox name");
     const name = SafeName.safeParse(args.name);
     if (!name.success) fail(`--name: ${name.error.issues[0]?.message ?? "invalid"} (got "${args.name}")`);
     const config = loadConfig({ cwd: process.cwd(), env: process.env });
@@ -144,6 +152,9 @@ export const workerCommand = defineCommand({
       ...(approver === undefined && Object.keys(permissionRules).length === 0 ? {} : { askPermissions: true }),
     };
     const files = new WorkerFiles(join(ctx.stateDir, "workers", name.data));
+    // Limit by limit: the flags', else the definition's, else the config's; budget.json raises them while it runs.
+    const limits = { ...config.budget, ...definition?.budget, ...budgetFlags(args, "budget-") };
+    const budget = Object.keys(limits).length === 0 ? undefined : limits;
     const maxAttempts = Number(args["max-attempts"] ?? 3);
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) fail(`--max-attempts must be a whole number of at least 1 (got "${args["max-attempts"] ?? ""}")`);
     const pollMs = Number(args["poll-ms"] ?? 2_000);
@@ -172,6 +183,8 @@ export const workerCommand = defineCommand({
       ...(approver === undefined ? {} : { approver: approver.data }),
       permissionTimeoutMs: seconds(args["permission-timeout"], "--permission-timeout", 300_000),
       audit: new AuditLog({ path: join(ctx.stateDir, "permissions.jsonl") }),
+      ...(budget === undefined ? {} : { budget }),
+      costOf: workerCostOf(config.prices),
       say: (line) => process.stderr.write(`worker ${name.data}: ${line}\n`),
     });
     const stop = new AbortController();

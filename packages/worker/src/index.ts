@@ -5,3 +5,28 @@ export { SavedSessionSchema, TurnLogSchema, WorkerFiles, type SavedSession, type
 export { WorkerError, type WorkerErrorCode } from "./errors.js";
 export { APPROVAL_THREAD_PREFIX, parseApproval, PendingApprovals, PendingApprovalSchema, workerRules, type PendingApproval } from "./approval.js";
 export { Approver, type ApproverOptions } from "./approver.js";
+export {
+  addSpent,
+  effectiveBudget,
+  pauseLine,
+  RAISE_FLAGS,
+  raiseFlag,
+  spentFrom,
+  turnSpent,
+  WorkerBudget,
+  type TurnDefaults,
+  type WorkerBudgetOptions,
+} from "./budget.js";
+export {
+  BUDGET_FILE,
+  BudgetFileSchema,
+  readBudgetFile,
+  readStatus,
+  untilReady,
+  WorkerSpentSchema,
+  WorkerStatusSchema,
+  writeBudgetFile,
+  type BudgetFile,
+  type WorkerSpent,
+  type WorkerStatus,
+} from "./budget-files.js";

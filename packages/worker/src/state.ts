@@ -33,6 +33,9 @@ export const TurnLogSchema = z.object({
   outcome: z.enum(["replied", "acked", "requeued", "dead", "released"]),
   tokens: UsageSchema.optional(),
   costUsd: z.number().optional(),
+  /** The CLI and the model the turn ran on (older logs do not say). */
+  provider: ProviderSchema.optional(),
+  model: z.string().optional(),
   sessionId: z.string().optional(),
   reply: z.string().optional(),
   error: z.string().optional(),

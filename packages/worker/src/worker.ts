@@ -1,9 +1,10 @@
-import { errorMessage, type AgentEvent, type Driver, type Session, type SessionSpec, type Usage } from "@subagent-mcp/core";
+import { errorMessage, type AgentEvent, type Budget, type CostOf, type Driver, type Session, type SessionSpec, type Usage } from "@subagent-mcp/core";
 import { wakes, type Mailboxes, type Message } from "@subagent-mcp/mailbox";
 import type { AuditLog, PermissionRules } from "@subagent-mcp/permissions";
 import { setTimeout as sleep } from "node:timers/promises";
 import { APPROVAL_THREAD_PREFIX } from "./approval.js";
 import { Approver } from "./approver.js";
+import { WorkerBudget } from "./budget.js";
 import { conversations, renderTurn, type Conversation } from "./conversation.js";
 import type { TurnLog, WorkerFiles } from "./state.js";
 
@@ -33,7 +34,15 @@ export interface WorkerOptions {
   permissionTimeoutMs?: number;
   /** Where every permission outcome is recorded. */
   audit?: AuditLog;
+  /** Limits on what the worker spends over its life; `budget.json` in its state dir raises them. */
+  budget?: Budget;
+  /** A turn's cost when its CLI reports none (tokens times a price table). */
+  costOf?: CostOf;
+  /** While paused at its budget, how often the budget file is read when no file event came (default 60 s). */
+  budgetFallbackMs?: number;
 }
+
+type Optional = "say" | "rules" | "approver" | "permissionTimeoutMs" | "audit" | "budget" | "costOf" | "budgetFallbackMs";
 
 type Exit = TurnLog["exit"];
 interface TurnOutcome {
@@ -55,8 +64,9 @@ export class Worker {
   #current: ((outcome: TurnOutcome) => void) | undefined;
   #lastError: string | undefined;
   #approver: Approver | undefined;
-  readonly #o: Required<Omit<WorkerOptions, "say" | "rules" | "approver" | "permissionTimeoutMs" | "audit">> &
-    Pick<WorkerOptions, "say" | "rules" | "approver" | "permissionTimeoutMs" | "audit">;
+  #model: string | undefined;
+  #budget: WorkerBudget | undefined;
+  readonly #o: Required<Omit<WorkerOptions, Optional>> & Pick<WorkerOptions, Optional>;
 
   constructor(options: WorkerOptions) {
     this.#o = { turnTimeoutMs: 600_000, retryBaseMs: 2_000, batch: 20, graceMs: 30_000, ...options };
@@ -88,9 +98,24 @@ export class Worker {
       ...(this.#o.audit === undefined ? {} : { audit: this.#o.audit }),
       ...(this.#o.say === undefined ? {} : { say: this.#o.say }),
     });
+    // Its spending is its whole life's: a restart reads it back from the turn log.
+    const budget = (this.#budget = new WorkerBudget({
+      name,
+      dir: this.#o.files.dir,
+      budget: this.#o.budget,
+      costOf: this.#o.costOf,
+      defaults: { provider: this.#o.driver.provider, model: this.#o.spec.model },
+      turns: this.#o.files.turns(),
+      say: this.#o.say,
+    }));
     this.#o.say?.("waiting on its mailbox");
     try {
       while (!signal.aborted) {
+        // At its budget it takes nothing: the messages wait in the mailbox until a raise.
+        if (await budget.hold(signal, options.once !== true, this.#o.budgetFallbackMs)) {
+          if (options.once === true) break;
+          continue;
+        }
         if (!(await mail.wait(name, 300_000, signal, wakes))) continue;
         const batch = mail.receive(name, this.#o.batch);
         // An answer to a permission request that is no longer pending (timed out, withdrawn) is no task.
@@ -99,7 +124,7 @@ export class Worker {
           this.#o.say?.(`ignored a late answer from ${m.from} in ${m.threadId}`);
         }
         const queue = conversations(batch.filter((m) => !m.threadId.startsWith(APPROVAL_THREAD_PREFIX)));
-        const stopping = (): boolean => signal.aborted;
+        const stopping = (): boolean => signal.aborted || budget.reached() !== undefined;
         while (queue.length > 0) {
           const next = queue.shift() as Conversation;
           if (stopping()) {
@@ -122,6 +147,7 @@ export class Worker {
     const outcome = await this.#turn(renderTurn(name, conversation), signal);
     const ids = conversation.messages.map((m) => m.id);
     const attempt = Math.max(...conversation.messages.map((m) => m.attempts)) + 1;
+    const model = this.#model ?? this.#o.spec.model;
     const entry: TurnLog = {
       at: new Date(started).toISOString(),
       worker: name,
@@ -134,6 +160,8 @@ export class Worker {
       outcome: "acked",
       ...(outcome.usage === undefined ? {} : { tokens: outcome.usage }),
       ...(outcome.costUsd === undefined ? {} : { costUsd: outcome.costUsd }),
+      provider: this.#o.driver.provider,
+      ...(model === undefined ? {} : { model }),
       ...(this.#sessionId === undefined ? {} : { sessionId: this.#sessionId }),
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
     };
@@ -162,6 +190,8 @@ export class Worker {
       if (entry.outcome === "dead" && to !== undefined) this.#bounce(to, attempt, failure);
     }
     files.appendTurn(entry);
+    this.#budget?.record(entry);
+    this.#budget?.save();
     this.#o.say?.(
       `turn ${entry.exit} (${entry.outcome}) for ${ids.length} message(s) in ${entry.latencyMs} ms${entry.error === undefined ? "" : `: ${entry.error}`}`,
     );
@@ -251,6 +281,7 @@ export class Worker {
     switch (event.type) {
       case "started":
         this.#sessionId = event.sessionId;
+        if (event.model !== "") this.#model = event.model;
         try {
           this.#o.files.saveSession({ provider: this.#o.driver.provider, sessionId: event.sessionId });
         } catch (error) {
