@@ -1,6 +1,7 @@
 import type { AgentRecord } from "./agent.js";
 import { budgetTokens, standing, type BudgetStanding, type Spent } from "./budget.js";
-import { ZERO_USAGE, type Provider, type Usage } from "./events.js";
+import { ZERO_USAGE, type AgentEvent, type Provider, type Usage } from "./events.js";
+import { isRunning } from "./state.js";
 
 /** Cost of a turn whose CLI reports none, e.g. tokens times a price table; undefined when unknown. */
 export type CostOf = (provider: Provider, model: string | undefined, usage: Usage) => number | undefined;
@@ -99,4 +100,35 @@ export function newPeriod(record: AgentRecord): void {
   s.unknownCostTurns = 0;
   s.busyMs = 0;
   s.base = { tokens: budgetTokens(record.state.usage) + s.unreported, turns: record.state.turns };
+}
+
+/**
+ * Spending follows the events: streamed text estimates the running turn; its end brings the real
+ * usage and cost. A turn a budget stopped keeps what it had streamed as its result (a CLI's own
+ * word for an interrupt says less).
+ */
+export function spendOn(record: AgentRecord, event: AgentEvent, costOf: CostOf | undefined): AgentEvent {
+  const s = record.spending;
+  if (event.type === "text") streamed(s, event.delta);
+  if (event.type !== "turn_end") return event;
+  turnCost(s, record, event.costUsd, event.usage, costOf);
+  const stoppedBy = s.stoppedBy;
+  if (stoppedBy === undefined) return event;
+  s.stoppedBy = undefined;
+  s.reached = stoppedBy;
+  const partial = s.turnText === "" ? event.result : s.turnText;
+  return { ...event, isError: false, result: `${partial}${partial === "" ? "" : "\n"}[stopped: budget ${stoppedBy}]` };
+}
+
+/** What a reached budget asks for: interrupt the running turn (once), or park the idle agent; nothing when within it. */
+export function budgetStep(record: AgentRecord, now: number, costOf: CostOf | undefined): { interrupt: string } | { park: string } | undefined {
+  if (record.request.budget === undefined || !record.state.alive) return undefined;
+  const reached = record.spending.reached;
+  record.spending.reached = undefined;
+  const exceeded = reached ?? budgetStanding(record, now, costOf).exceeded;
+  if (exceeded === undefined) return undefined;
+  if (!isRunning(record.state.status)) return { park: exceeded };
+  if (record.spending.stoppedBy !== undefined || record.session === undefined) return undefined;
+  record.spending.stoppedBy = exceeded;
+  return { interrupt: exceeded };
 }

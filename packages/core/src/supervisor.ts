@@ -11,7 +11,9 @@ import { planFailover, shouldFailOver } from "./failover.js";
 import { errorEvent } from "./failure.js";
 import { HealthTick } from "./health.js";
 import { raised, type Budget } from "./budget.js";
-import { budgetStanding, newPeriod, newSpending, streamed, turnCost, turnStarted, turnStopped, type CostOf } from "./spending.js";
+import { budgetStanding, budgetStep, newPeriod, newSpending, spendOn, turnStarted, turnStopped, type CostOf } from "./spending.js";
+import { Listeners } from "./listeners.js";
+import { findPending } from "./find-pending.js";
 import type { PermissionDecision, PermissionRequest } from "./permission.js";
 import { DEFAULT_PERMISSION_TIMEOUT_MS, PermissionTimers } from "./permission-timers.js";
 import { RecentItems, type RecentItem } from "./recent.js";
@@ -74,8 +76,8 @@ export class Supervisor {
   readonly #admission: Admission;
   readonly #health: HealthTick;
   readonly #permissionTimers: PermissionTimers;
-  readonly #endListeners = new Set<(view: AgentView) => void>();
-  readonly #changeListeners = new Set<(change: AgentChange) => void>();
+  readonly #ends = new Listeners<AgentView>();
+  readonly #changes = new Listeners<AgentChange>();
   #closed = false;
 
   constructor(readonly options: SupervisorOptions) {
@@ -254,24 +256,7 @@ export class Supervisor {
    */
   respondPermission(id: string, requestId: string | undefined, decision: PermissionDecision): { view: AgentView; request: PermissionRequest } {
     const record = this.#record(id);
-    const pending = record.state.permissions;
-    const list = pending.map((p) => p.request.requestId).join(", ");
-    if (requestId === undefined && pending.length !== 1) {
-      throw new CoreError(
-        "INVALID_ARGUMENT",
-        pending.length === 0
-          ? `agent ${id} has no pending permission request`
-          : `agent ${id} has ${pending.length} pending permission requests (${list}); name one with request_id`,
-      );
-    }
-    const found = pending.find((p) => requestId === undefined || p.request.requestId === requestId);
-    if (found === undefined) {
-      const known = pending.length === 0 ? "it has none pending" : `pending: ${list}`;
-      throw new CoreError(
-        "PERMISSION_NOT_FOUND",
-        `agent ${id} has no pending permission request "${String(requestId)}" (${known}); it may have been answered, timed out or withdrawn`,
-      );
-    }
+    const found = findPending(record, requestId);
     if (record.session?.respondPermission === undefined) {
       throw new CoreError("INVALID_ARGUMENT", `agent ${id}'s ${record.request.provider} session cannot answer permission requests`);
     }
@@ -289,14 +274,12 @@ export class Supervisor {
    * events, status changes): what a journal records. Turn results come through {@link onTurn}.
    */
   onChange(listener: (change: AgentChange) => void): () => void {
-    this.#changeListeners.add(listener);
-    return () => this.#changeListeners.delete(listener);
+    return this.#changes.add(listener);
   }
 
   /** Calls `listener` once an agent's session has ended for good (killed, exited, closed), after any failover. */
   onEnd(listener: (view: AgentView) => void): () => void {
-    this.#endListeners.add(listener);
-    return () => this.#endListeners.delete(listener);
+    return this.#ends.add(listener);
   }
 
   /** Removes a turn's report so that `wait` won't report it: its result was delivered another way. */
@@ -405,7 +388,7 @@ export class Supervisor {
 
   #onEvent(record: AgentRecord, incoming: AgentEvent): void {
     const at = this.#clock.now();
-    const event = this.#spend(record, incoming);
+    const event = spendOn(record, incoming, this.options.costOf);
     if (event.type !== "text" && event.type !== "turn_end" && event.type !== "tool_result") this.#tellChange({ type: "event", agentId: record.id, event, at });
     record.recent.add(event, at);
     if (event.type === "text") record.tail.push(event.delta);
@@ -415,36 +398,12 @@ export class Supervisor {
     if (event.type === "text" || event.type === "turn_end") this.#checkBudget(record);
   }
 
-  // Spending follows the events: streamed text estimates the running turn; its end brings the real
-  // usage and cost. A turn a budget stopped keeps what it had streamed as its result.
-  #spend(record: AgentRecord, event: AgentEvent): AgentEvent {
-    const s = record.spending;
-    if (event.type === "text") streamed(s, event.delta);
-    if (event.type !== "turn_end") return event;
-    turnCost(s, record, event.costUsd, event.usage, this.options.costOf);
-    const stoppedBy = s.stoppedBy;
-    if (stoppedBy === undefined) return event;
-    s.stoppedBy = undefined;
-    s.reached = stoppedBy;
-    // What it streamed is what it wrote; a CLI's own word for an interrupt ("interrupted") says less.
-    const partial = s.turnText === "" ? event.result : s.turnText;
-    return { ...event, isError: false, result: `${partial}${partial === "" ? "" : "\n"}[stopped: budget ${stoppedBy}]` };
-  }
-
   // A reached budget interrupts the running turn (once), or, with none running, parks the agent.
   #checkBudget(record: AgentRecord): void {
-    if (record.request.budget === undefined || !record.state.alive) return;
-    const reached = record.spending.reached;
-    record.spending.reached = undefined;
-    const exceeded = reached ?? budgetStanding(record, this.#clock.now(), this.options.costOf).exceeded;
-    if (exceeded === undefined) return;
-    if (!isRunning(record.state.status)) {
-      this.#apply(record, { type: "budget_exceeded", at: this.#clock.now(), note: exceeded });
-      return;
-    }
-    if (record.spending.stoppedBy !== undefined || record.session === undefined) return;
-    record.spending.stoppedBy = exceeded;
-    void record.session.interrupt().catch(() => undefined);
+    const step = budgetStep(record, this.#clock.now(), this.options.costOf);
+    if (step === undefined) return;
+    if ("park" in step) this.#apply(record, { type: "budget_exceeded", at: this.#clock.now(), note: step.park });
+    else void record.session?.interrupt().catch(() => undefined);
   }
 
   // Rules answer first; only what they leave open parks the agent. A request the state cannot
@@ -528,24 +487,11 @@ export class Supervisor {
   }
 
   #tellChange(change: AgentChange): void {
-    for (const listener of this.#changeListeners) {
-      try {
-        listener(change);
-      } catch {
-        // a journal's failure must not break the agent it records
-      }
-    }
+    this.#changes.tell(change);
   }
 
   #tellEnd(record: AgentRecord): void {
-    const view = viewOf(record, this.#clock.now(), undefined, this.options.costOf);
-    for (const listener of this.#endListeners) {
-      try {
-        listener(view);
-      } catch {
-        // a listener's failure must not break the agent's bookkeeping
-      }
-    }
+    if (this.#ends.any) this.#ends.tell(viewOf(record, this.#clock.now(), undefined, this.options.costOf));
   }
 
   // New requests are for the next wait to report; gone ones are not.
