@@ -1,7 +1,8 @@
 import { readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { scopeFileName } from "./mode.js";
-import { writePrivate } from "./state.js";
+import { writeAtomic } from "./safe-write.js";
+import { ensurePrivateDir } from "./state.js";
 
 /** One sub-agent whose turn is under way. */
 export interface PendingAgent {
@@ -39,7 +40,9 @@ export function pendingFile(stateDir: string, cwd: string, session?: string): st
 
 /** Publishes what waits (atomically, 0600, in our private state folder). */
 export function writePending(path: string, pending: Pending): void {
-  writePrivate(path, `${JSON.stringify(pending)}\n`);
+  // Rewritten on every change the server sees: no disk flush (the file means nothing once its server is gone).
+  ensurePrivateDir(dirname(path));
+  writeAtomic(path, `${JSON.stringify(pending)}\n`, { mode: 0o600, durable: false });
 }
 
 /** Removes the pending file at `path` if the server `pid` wrote it (another server may have taken the key since). */

@@ -30,6 +30,11 @@ export interface WriteOptions {
   createMode?: number;
   /** Write even a file its owner made read-only. */
   force?: boolean;
+  /**
+   * false: skip the fsync (still atomic: a reader sees the old file or the new one). For state that
+   * dies with its process anyway, where a disk flush would only slow the caller (default true).
+   */
+  durable?: boolean;
 }
 
 function statOrUndefined(path: string): Stats | undefined {
@@ -101,7 +106,7 @@ export function writeAtomic(path: string, text: string, options: WriteOptions = 
     // Root editing someone else's file (sudo setup): the file stays theirs. Before the mode: chown clears setuid bits.
     if (existing !== undefined && uid === 0 && (existing.uid !== uid || existing.gid !== process.getgid?.())) fchownSync(fd, existing.uid, existing.gid);
     if (mode !== undefined) fchmodSync(fd, mode); // exact: the umask must not widen or narrow it
-    fsyncSync(fd);
+    if (options.durable !== false) fsyncSync(fd);
     closeSync(fd);
     renameSync(temp, target);
   } catch (error) {
