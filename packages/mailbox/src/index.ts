@@ -3,6 +3,7 @@
 export { MailboxError, type MailboxErrorCode } from "./errors.js";
 export { MAX_MESSAGE_BYTES, Maildir, type MaildirOptions } from "./maildir.js";
 export { safeName, SafeName } from "./names.js";
+export { asyncStore, type MailboxStore } from "./store.js";
 export {
   BROADCAST,
   MessageSchema,
