@@ -1,5 +1,6 @@
 // Test-only toolkit: fake model servers on 127.0.0.1, the one loopback environment builder for
-// the real agent CLIs, and locators for the pinned CLI binaries.
+// the real agent CLIs, locators for the pinned CLI binaries, a real redis-server and the one
+// conformance suite every mailbox backend runs.
 export { startAnthropicFake } from "./fake/anthropic.js";
 export { startOpenAIFake } from "./fake/openai.js";
 export { startGeminiFake } from "./fake/gemini.js";
@@ -11,3 +12,6 @@ export { loopbackEnv } from "./env/index.js";
 export type { CliEnvironment, CliName } from "./env/loopback.js";
 export { cliExecutable, locateCli, type CliCommand } from "./locate.js";
 export { CliRunError, lastLines, runCli, type CliRun } from "./run.js";
+export { mailboxConformance } from "./mailbox-conformance.js";
+export type { MakeStore } from "./mailbox/harness.js";
+export { startRedisServer, type RedisServer } from "./redis.js";
