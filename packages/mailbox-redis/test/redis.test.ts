@@ -1,0 +1,100 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedisServer, type RedisServer } from "@subagent-mcp/testkit";
+import { RedisMailboxes, type RedisMailboxesOptions } from "../src/index.js";
+
+let server: RedisServer;
+const open: RedisMailboxes[] = [];
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  for (const store of open) await store.close();
+  await server.stop();
+});
+
+async function pair(options: Partial<RedisMailboxesOptions> = {}): Promise<[RedisMailboxes, RedisMailboxes]> {
+  const prefix = `t${randomBytes(6).toString("hex")}`;
+  const a = await RedisMailboxes.connect({ url: server.url, prefix, consumer: "host-a:1", ...options });
+  const b = await RedisMailboxes.connect({ url: server.url, prefix, consumer: "host-b:2", ...options });
+  open.push(a, b);
+  return [a, b];
+}
+
+const prefixOf = (s: RedisMailboxes): string => (s as unknown as { options: { prefix: string } }).options.prefix;
+
+const note = (to: string, body: string) => ({ from: "boss", to, body, priority: "normal" as const });
+
+async function calls(command: string): Promise<number> {
+  const redis = new Redis(server.url);
+  const info = await redis.info("commandstats");
+  redis.disconnect();
+  return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+}
+
+describe("Redis Streams mailboxes across connections", () => {
+  it("two readers on two connections each claim a message once", async () => {
+    const [a, b] = await pair();
+    for (let i = 0; i < 20; i++) await a.send(note("w", `m${i}`));
+    const got = (await Promise.all([a.receive("w", 20), b.receive("w", 20), a.receive("w", 5), b.receive("w", 5)])).flat();
+    expect(got.map((m) => m.body).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`).sort());
+    expect([await b.pending("w"), await a.claimed("w")]).toEqual([0, 20]);
+  });
+
+  it("recover takes over only claims idle for claimIdleMs", async () => {
+    const prefix = `t${randomBytes(6).toString("hex")}`;
+    const store = async (consumer: string, claimIdleMs?: number) => {
+      const s = await RedisMailboxes.connect({ url: server.url, prefix, consumer, ...(claimIdleMs === undefined ? {} : { claimIdleMs }) });
+      open.push(s);
+      return s;
+    };
+    const [dying, patient, quick] = [await store("host-a:1"), await store("host-b:2", 60_000), await store("host-c:3", 2)];
+    const sent = await dying.send(note("w", "crashes its reader"));
+    expect(await dying.receive("w")).toHaveLength(1);
+    const claimedAt = Date.now();
+    await dying.close();
+    // A claim younger than claimIdleMs is not an orphan yet.
+    expect(await patient.recover("w")).toEqual({ requeued: 0, dead: [], quarantined: 0 });
+    while (Date.now() < claimedAt + 5) await new Promise((resolve) => setImmediate(resolve));
+    expect(await quick.recover("w")).toEqual({ requeued: 1, dead: [], quarantined: 0 });
+    expect(await patient.receive("w")).toEqual([expect.objectContaining({ id: sent.id, attempts: 1 })]);
+  });
+
+  it("wait blocks on its own connection and wakes on a send from another", async () => {
+    const [a, b] = await pair();
+    const before = await calls("xpending");
+    const woken = a.wait("w", 10_000);
+    // The waiting reader is blocked in XREAD on a second connection: no polling.
+    const redis = new Redis(server.url);
+    while (!String(await redis.call("CLIENT", "LIST")).includes("cmd=xread")) await new Promise((resolve) => setImmediate(resolve));
+    redis.disconnect();
+    await b.send(note("w", "wake"));
+    expect(await woken).toBe(true);
+    // One look before blocking, one after the wake-up (send itself uses none from outside its script).
+    expect((await calls("xpending")) - before).toBeLessThanOrEqual(4);
+  });
+
+  it("a wait to its deadline makes no calls while it blocks", async () => {
+    const [a] = await pair();
+    await a.receive("w");
+    const before = await calls("xpending");
+    expect(await a.wait("w", 300)).toBe(false);
+    expect((await calls("xpending")) - before).toBe(1);
+  });
+
+  it("an entry that is not a message goes to dead letters with a note", async () => {
+    const [a] = await pair();
+    const prefix = prefixOf(a);
+    await a.send(note("w", "good"));
+    const redis = new Redis(server.url);
+    await redis.xadd(`${prefix}:mb:w`, "*", "m", "{not json");
+    await redis.xreadgroup("GROUP", "readers", "~waiting", "STREAMS", `${prefix}:mb:w`, ">");
+    expect((await a.receive("w")).map((m) => m.body)).toEqual(["good"]);
+    const dead = (await redis.xrange(`${prefix}:dead:w`, "-", "+")) as [string, string[]][];
+    redis.disconnect();
+    expect(dead.map(([, fields]) => fields)).toEqual([["m", "{not json", "note", "not JSON"]]);
+    expect(await a.dead("w")).toEqual([]);
+    expect(await a.quarantined("w")).toEqual([]);
+  });
+});
