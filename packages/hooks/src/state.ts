@@ -22,6 +22,8 @@ export function ensurePrivateDir(dir: string): void {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
   const stats = statSync(dir);
+  // A shared sticky folder (/tmp, /var/tmp) is everyone's: never ours to narrow, even as root.
+  if ((stats.mode & 0o1000) !== 0) return;
   if ((stats.mode & 0o077) !== 0 && stats.uid === process.getuid?.()) chmodSync(dir, stats.mode & 0o700);
 }
 
