@@ -6,6 +6,7 @@ import { budgetCheckBench } from "./budget.js";
 import { coldVsWarm, type ColdWarmResult } from "./cold-warm.js";
 import { hookBench } from "./hooks.js";
 import { journalBench } from "./journal.js";
+import { mailboxBench } from "./mailbox.js";
 import { mcpBench } from "./mcp.js";
 import { permissionBench } from "./permissions.js";
 import { poolBench, type PoolResult } from "./pool.js";
@@ -16,7 +17,7 @@ import { worktreeBench, type Paired } from "./worktree.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, mcp, permissions, pool, hooks, worker, worktree, journal or budget); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, mcp, permissions, pool, hooks, worker, worktree, journal, budget or mailbox); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -268,4 +269,40 @@ if (only === undefined || only === "budget") {
     ],
   );
   save("budget", { results: b });
+}
+
+if (only === undefined || only === "mailbox") {
+  const samples = Math.max(200, runs * 40);
+  const rows = await mailboxBench(samples, 10_000);
+  const ms = (x: { median: number; p99: number }): string => `${x.median} / ${x.p99}`;
+  printTable(
+    `Mailboxes: send -> a reader blocked in wait wakes (ms, median / p99; ${samples} runs after 20 warm-up; Redis on 127.0.0.1)`,
+    ["backend", "send -> wait returns", "send -> received + acked", "target"],
+    rows.map((r) => [r.backend, ms(r.wake), ms(r.wakeReceiveAck), r.backend === "redis" ? "median < 2" : ""]),
+  );
+  printTable(
+    `Mailboxes: ${rows[0]?.throughput.messages ?? 0} messages through one mailbox (sequential sends; receive in batches of 100, ack each)`,
+    [
+      "backend",
+      "send all (ms)",
+      "sends/s",
+      "receive + ack all (ms)",
+      "received+acked/s",
+      "bench RSS before -> after send -> after (MB)",
+      "server used_memory after send (MB)",
+    ],
+    rows.map((r) => {
+      const t = r.throughput;
+      return [
+        r.backend,
+        t.sendMs,
+        t.sendPerSec,
+        t.receiveAckMs,
+        t.receiveAckPerSec,
+        `${t.rssBeforeMb} -> ${t.rssAfterSendMb} -> ${t.rssAfterMb}`,
+        t.serverUsedMemoryMb ?? "",
+      ];
+    }),
+  );
+  save("mailbox", { results: rows });
 }
