@@ -1,9 +1,9 @@
 /** Stable codes of {@link RedisMailboxError}. */
-export type RedisMailboxErrorCode = "BAD_URL" | "AUTH_FAILED" | "REDIS_UNREACHABLE" | "REDIS_ERROR";
+export type RedisMailboxErrorCode = "BAD_URL" | "AUTH_FAILED" | "REDIS_UNREACHABLE" | "REDIS_ERROR" | "BAD_PRESENCE";
 
 /**
  * The one error class of `@subagent-mcp/mailbox-redis`: the server could not be used (bad URL, wrong
- * credentials, unreachable, or a command it refused). Its message names the server by host and port,
+ * credentials, unreachable, or a command it refused), or a presence entry or ttl it cannot hold (BAD_PRESENCE). Its message names the server by host and port,
  * never with its password. Mailbox errors proper (unsafe names, too large, not claimed) stay
  * `MailboxError`s, as with every backend.
  */
