@@ -31,29 +31,49 @@ export async function startE2E(extraEnv: Record<string, string> = {}): Promise<E
     SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
     ...extraEnv,
   };
-  const transport = new StdioClientTransport({ command: process.execPath, args: [bin], env: serverEnv, cwd: env.cwd, stderr: "pipe" });
+  const served = await connectServer(serverEnv, env.cwd, "e2e");
+  return {
+    ...served,
+    fakes,
+    env,
+    serverEnv,
+    async close() {
+      await served.close();
+      await Promise.all(Object.values(fakes).map((f) => f.stop()));
+      await env.cleanup();
+    },
+  };
+}
+
+/** One built `subagent-mcp` on stdio with an MCP client: its calls throw on a tool error, with the server's stderr. */
+export interface Served {
+  client: Client;
+  transport: StdioClientTransport;
+  stderr: () => string;
+  call<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Starts the built binary with `env` in `cwd` and connects a client named `name` to it. */
+export async function connectServer(env: Record<string, string>, cwd: string, name: string): Promise<Served> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [bin], env, cwd, stderr: "pipe" });
   let stderr = "";
   transport.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const client = new Client({ name: "e2e", version: "1" });
+  const client = new Client({ name, version: "1" });
   await client.connect(transport);
   return {
     client,
     transport,
-    fakes,
-    env,
-    serverEnv,
     stderr: () => stderr,
-    async call<T>(name: string, args: Record<string, unknown> = {}) {
-      const result = await client.callTool({ name, arguments: args });
-      if (result.isError === true) throw new Error(`${name} failed: ${JSON.stringify(result.content)}\nserver stderr:\n${stderr}`);
+    async call<T>(tool: string, args: Record<string, unknown> = {}) {
+      const result = await client.callTool({ name: tool, arguments: args });
+      if (result.isError === true) throw new Error(`${tool} failed: ${JSON.stringify(result.content)}\nserver stderr:\n${stderr}`);
       return result.structuredContent as T;
     },
     async close() {
       await client.close().catch(() => undefined);
-      await Promise.all(Object.values(fakes).map((f) => f.stop()));
-      await env.cleanup();
     },
   };
 }

@@ -1,8 +1,6 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bin, type E2E } from "./e2e.js";
+import { connectServer, type E2E, type Served } from "./e2e.js";
 
 // Helpers for the tests of agents that outlive their server: a second server on the same
 // environment, the environment's processes, and the answers of wait and list_agents.
@@ -10,14 +8,7 @@ import { bin, type E2E } from "./e2e.js";
 export type Provider = "claude" | "codex" | "gemini";
 export const PROVIDERS: readonly Provider[] = ["claude", "codex", "gemini"];
 
-/** A server as the tests drive it: the official client over stdio. */
-export interface Served {
-  client: Client;
-  transport: StdioClientTransport;
-  stderr: () => string;
-  call<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
-  close(): Promise<void>;
-}
+export type { Served };
 
 export interface WaitOut {
   finished: { agent_id: string; result: string; is_error: boolean }[];
@@ -41,27 +32,8 @@ export interface ListOut {
 }
 
 /** Another `subagent-mcp` on the environment of `s` (same HOME, state and fake models): its successor. */
-export async function startAnother(s: E2E): Promise<Served> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [bin], env: s.serverEnv, cwd: s.env.cwd, stderr: "pipe" });
-  let stderr = "";
-  transport.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const client = new Client({ name: "e2e-next", version: "1" });
-  await client.connect(transport);
-  return {
-    client,
-    transport,
-    stderr: () => stderr,
-    async call<T>(name: string, args: Record<string, unknown> = {}) {
-      const result = await client.callTool({ name, arguments: args });
-      if (result.isError === true) throw new Error(`${name} failed: ${JSON.stringify(result.content)}\nserver stderr:\n${stderr}`);
-      return result.structuredContent as T;
-    },
-    async close() {
-      await client.close().catch(() => undefined);
-    },
-  };
+export function startAnother(s: E2E): Promise<Served> {
+  return connectServer(s.serverEnv, s.env.cwd, "e2e-next");
 }
 
 /** Waits for every turn of `ids` under way to finish; returns the results by agent. */
