@@ -1,8 +1,9 @@
 import { execa } from "execa";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, startE2E, type E2E } from "./e2e.js";
+import { git, snapshot, write } from "./git-e2e.js";
 
 // A pool agent with isolation: worktree, end to end: each task's work lands on a branch of its own and the
 // replica's worktree goes back to its base before the next task.
@@ -24,7 +25,6 @@ interface Row {
   worktree?: { path: string; branch: string; base: string; state: string };
 }
 
-const IDENTITY = ["-c", "user.name=Test User", "-c", "user.email=test@example.com"];
 const DEFINITION = `---
 name: coder
 description: Writes the files it is asked to write.
@@ -35,26 +35,6 @@ base: main
 ---
 You write the files you are asked to write.
 `;
-
-async function git(dir: string, ...args: string[]): Promise<string> {
-  return (await execa("git", [...IDENTITY, "-C", dir, ...args], { env: { LC_ALL: "C" } })).stdout;
-}
-
-function write(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-}
-
-/** Every file of a checkout but .git, with its bytes. */
-function snapshot(root: string, dir = root, out: Record<string, string> = {}): Record<string, string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === ".git") continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) snapshot(root, path, out);
-    else out[relative(root, path)] = readFileSync(path).toString("base64");
-  }
-  return out;
-}
 
 let s: E2E;
 let repo: string;

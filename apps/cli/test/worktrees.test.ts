@@ -1,9 +1,10 @@
 import { execa } from "execa";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, startE2E, type E2E } from "./e2e.js";
+import { git, snapshot, write } from "./git-e2e.js";
 
 // isolation: "worktree" end to end: the built server on stdio, the real CLIs editing in worktrees of a real repository.
 
@@ -37,29 +38,8 @@ interface Pruned {
   kept: { record: { branch: string }; reason: string }[];
 }
 
-const IDENTITY = ["-c", "user.name=Test User", "-c", "user.email=test@example.com"];
 // Each new worktree gets a marker (ignored by git); a base holding `fail-setup` makes the command fail.
 const SETUP = `test ! -f fail-setup || { echo "setup broke: toolchain-missing-42"; exit 3; }; echo "setup ran" > .setup-done`;
-
-async function git(dir: string, ...args: string[]): Promise<string> {
-  return (await execa("git", [...IDENTITY, "-C", dir, ...args], { env: { LC_ALL: "C" } })).stdout;
-}
-
-function write(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-}
-
-/** Every file of a checkout but .git, with its bytes: what "untouched" is measured against. */
-function snapshot(root: string, dir = root, out: Record<string, string> = {}): Record<string, string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === ".git") continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) snapshot(root, path, out);
-    else out[relative(root, path)] = readFileSync(path).toString("base64");
-  }
-  return out;
-}
 
 /** A committed repository: a tracked file both agents change, an ignored .env listed in .worktreeinclude, a `broken` branch. */
 async function makeRepo(dir: string): Promise<void> {
