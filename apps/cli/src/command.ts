@@ -22,6 +22,7 @@ export const mainCommand = defineCommand({
     send: () => import("./send.js").then((m) => m.sendCommand),
     worker: () => import("./worker.js").then((m) => m.workerCommand),
     mail: () => import("./mail.js").then((m) => m.mailCommand),
+    workers: () => import("./workers.js").then((m) => m.workersCommand),
     permissions: () => import("./permissions.js").then((m) => m.permissionsCommand),
     trust: () => import("./trust.js").then((m) => m.trustCommand),
     worktrees: () => import("./worktrees.js").then((m) => m.worktreesCommand),

@@ -1,7 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { stateDir } from "@subagent-mcp/hooks";
-import { Maildir, type MaildirOptions } from "@subagent-mcp/mailbox";
 
 /** Where a command finds the user and keeps its state, read once from the environment. */
 export interface CliContext {
@@ -16,9 +15,4 @@ export interface CliContext {
 export function cliContext(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): CliContext {
   const home = env.HOME ?? homedir();
   return { cwd, home, env, stateDir: stateDir({ home, env }) };
-}
-
-/** The embedded mailboxes: <state dir>/mail/<name>/. */
-export function mailboxes(ctx: CliContext, options?: MaildirOptions): Maildir {
-  return new Maildir(join(ctx.stateDir, "mail"), options);
 }

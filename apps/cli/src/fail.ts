@@ -1,5 +1,5 @@
-/** Ends the command with a one-line message on stderr and exit code 2 (bad usage): no stack trace. */
-export function fail(message: string): never {
+/** Ends the command with a one-line message on stderr and exit code 2 (bad usage) or `code`: no stack trace. */
+export function fail(message: string, code = 2): never {
   process.stderr.write(`subagent-mcp: ${message}\n`);
-  process.exit(2);
+  process.exit(code);
 }

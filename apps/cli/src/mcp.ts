@@ -13,7 +13,8 @@ import {
 } from "@subagent-mcp/server";
 import { join } from "node:path";
 import { defineCommand } from "citty";
-import { cliContext, mailboxes, type CliContext } from "./context.js";
+import { cliContext, type CliContext } from "./context.js";
+import { mailPlace } from "./mailstore.js";
 import { ownMailbox } from "./identity.js";
 import { installedCheck } from "./installed.js";
 import { version } from "./version.js";
@@ -29,7 +30,9 @@ export async function serveStdio(): Promise<void> {
   const config = loadConfig({ cwd: ctx.cwd, env: ctx.env });
   const depth = depthFrom(ctx.env);
   // A nested server knows its place from what its launcher passed down: depth, ceiling, mailbox name.
-  const own = ownMailbox(mailboxes(ctx), ctx.env, depth);
+  // Mail on Redis connects on first use: the server starts while Redis is down, and its messaging tools then say why.
+  const mail = mailPlace(ctx, config.mailbox).lazy();
+  const own = ownMailbox(mail, ctx.env, depth);
   const ceiling = ceilingFrom(ctx.env);
   const { server, close } = createServer({
     supervisor: async (extra) => (await import("@subagent-mcp/server/runtime")).createSupervisor(config, undefined, extra),
@@ -81,7 +84,8 @@ export async function serveStdio(): Promise<void> {
     process.once("SIGTERM", () => process.exit(143));
     try {
       await close();
-      own.retire();
+      await own.retire().catch(() => undefined);
+      await mail.close();
     } catch (error) {
       console.error(`subagent-mcp: error while shutting down (${reason}):`, error);
     }

@@ -1,8 +1,10 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { errorMessage } from "@subagent-mcp/core";
 import { PendingApprovals, type PendingApproval } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
-import { cliContext, mailboxes } from "./context.js";
+import { cliContext } from "./context.js";
+import { mailOf, openMail } from "./mailstore.js";
 import { fail } from "./fail.js";
 
 // The pending permission requests of every worker, read from their files; an answer is the same
@@ -29,7 +31,7 @@ export const permissionsCommand = defineCommand({
     always: { type: "boolean", description: "For allow: allow the same again this session without asking" },
     json: { type: "boolean", description: "List as JSON" },
   },
-  run({ args }) {
+  async run({ args }) {
     const ctx = cliContext();
     const pending = pendingOfAllWorkers(ctx.stateDir);
     if (args.action === undefined) {
@@ -45,7 +47,15 @@ export const permissionsCommand = defineCommand({
     const body =
       args.action === "allow" ? (args.always ? "allow always" : "allow") : `deny${args.reason === undefined ? "" : `: ${args.reason.replace(/\s+/g, " ")}`}`;
     // Sent as the approver, replying to the question: the worker takes the first answer in the thread.
-    mailboxes(ctx).send({ from: found.approver, to: found.worker, body, priority: "high", threadId: found.id, replyTo: found.messageId });
+    const place = mailOf(ctx);
+    const mail = await openMail(place);
+    try {
+      await mail.send({ from: found.approver, to: found.worker, body, priority: "high", threadId: found.id, replyTo: found.messageId });
+    } catch (error) {
+      fail(`cannot send the answer (${place.where}): ${errorMessage(error)}`, 1);
+    } finally {
+      await mail.close();
+    }
     process.stdout.write(`${args.action === "allow" ? "allowed" : "denied"} ${found.id} (${found.worker}: ${found.summary})\n`);
   },
 });

@@ -1,8 +1,10 @@
 import { errorMessage } from "@subagent-mcp/core";
-import { BROADCAST, PrioritySchema, SafeName, type Message } from "@subagent-mcp/mailbox";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BROADCAST, isRetryable, PrioritySchema, SafeName, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
-import { cliContext, mailboxes } from "./context.js";
+import { cliContext } from "./context.js";
+import { mailOf, openMail, type MailPlace } from "./mailstore.js";
 
 /** `subagent-mcp send NAME "text" [--wait]`: a message to an agent's mailbox, for people and scripts. */
 export const sendCommand = defineCommand({
@@ -25,36 +27,68 @@ export const sendCommand = defineCommand({
     const to = args.name === BROADCAST ? undefined : SafeName.safeParse(args.name);
     if (to?.success === false) fail(`cannot send to "${args.name}": ${to.error.issues[0]?.message ?? "invalid"}`);
     if (args.wait && args.name === BROADCAST) fail("--wait needs one recipient, not a broadcast");
-    const mail = mailboxes(cliContext());
-    // A typo would otherwise leave the message waiting forever in a mailbox nobody reads.
-    const known = args.name === BROADCAST || mail.names().includes(args.name);
+    const timeoutS = Number(args.timeout ?? 600);
+    if (!Number.isFinite(timeoutS) || timeoutS <= 0) fail(`--timeout must be a number of seconds above 0 (got "${args.timeout ?? ""}")`);
+    const place = mailOf(cliContext());
+    const mail = await openMail(place);
     let sent;
     try {
-      sent = mail.send({ from, to: args.name, body: args.text, priority: priority.data });
+      // A typo would otherwise leave the message waiting forever in a mailbox nobody reads.
+      const known = args.name === BROADCAST || (await mail.names()).includes(args.name);
+      sent = await mail.send({ from, to: args.name, body: args.text, priority: priority.data });
+      if (!known) process.stderr.write(`subagent-mcp: note: nobody has used the mailbox "${args.name}" yet; the message waits there until someone reads it\n`);
+      else if (args.name !== BROADCAST && !(await workerAlive(place, args.name)))
+        process.stderr.write(
+          `subagent-mcp: note: no worker named "${args.name}" is running (${place.root === undefined ? "on any machine" : "on this machine"}; subagent-mcp workers lists them); the message waits in its mailbox\n`,
+        );
     } catch (error) {
-      fail(`cannot send to "${args.name}": ${errorMessage(error).split("\n")[0] ?? ""}`);
+      // Not confirmed is not sent: the sender hears so, and nothing is retried behind its back.
+      fail(`cannot send to "${args.name}": ${errorMessage(error).split("\n")[0] ?? ""}`, 1);
     }
-    if (!known) process.stderr.write(`subagent-mcp: note: nobody has used the mailbox "${args.name}" yet; the message waits there until someone reads it\n`);
     if (!args.wait) {
       process.stdout.write(`${sent.id}\n`);
+      await mail.close();
       return;
     }
-    const deadline = Date.now() + Number(args.timeout ?? 600) * 1000;
-    // Other messages to us stay in the mailbox, unclaimed: only the reply in this thread is taken.
-    const isReply = (m: Message): boolean => m.replyTo === sent.id || (m.threadId === sent.threadId && m.from === args.name);
-    while (Date.now() < deadline) {
-      const [reply] = mail.receive(from, 1, isReply);
-      if (reply !== undefined) {
-        mail.ack(from, reply.id);
-        if (reply.bounce === true) {
-          process.stderr.write(`subagent-mcp: ${reply.body}\n`);
-          process.exit(1);
-        }
-        process.stdout.write(`${reply.body}\n`);
-        return;
-      }
-      await mail.wait(from, deadline - Date.now(), undefined, isReply);
-    }
-    fail(`no reply from ${args.name} within ${args.timeout ?? 600} s`);
+    const reply = await replyTo(mail, from, sent, args.name, timeoutS * 1000);
+    await mail.close();
+    if (reply === undefined) fail(`no reply from ${args.name} within ${timeoutS} s`, 1);
+    if (reply.bounce === true) fail(reply.body, 1);
+    process.stdout.write(`${reply.body}\n`);
   },
 });
+
+/**
+ * The reply to `sent` in `from`'s mailbox, taken, or undefined at the deadline. Other messages to
+ * `from` stay in the mailbox, unclaimed. A store out of reach for a while (a Redis restart) is waited out.
+ */
+async function replyTo(mail: MailboxStore, from: string, sent: Message, to: string, timeoutMs: number): Promise<Message | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  const isReply = (m: Message): boolean => m.replyTo === sent.id || (m.threadId === sent.threadId && m.from === to);
+  while (Date.now() < deadline) {
+    try {
+      const [reply] = await mail.receive(from, 1, isReply);
+      if (reply !== undefined) {
+        await mail.ack(from, reply.id);
+        return reply;
+      }
+      await mail.wait(from, deadline - Date.now(), undefined, isReply);
+    } catch (error) {
+      if (!isRetryable(error)) throw error;
+      await sleep(500);
+    }
+  }
+  return undefined;
+}
+
+// Whether a worker reads `name` now; a registry that cannot be asked counts as "yes" (no false alarm).
+async function workerAlive(place: MailPlace, name: string): Promise<boolean> {
+  const presence = await place.presence().catch(() => undefined);
+  try {
+    return (await presence?.alive(name)) ?? true;
+  } catch {
+    return true;
+  } finally {
+    await presence?.close();
+  }
+}

@@ -9,10 +9,11 @@ import { AuditLog } from "@subagent-mcp/permissions";
 import { Worker, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { z } from "zod";
-import { cliContext, mailboxes, type CliContext } from "./context.js";
+import { cliContext, type CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { nestedServer } from "./nested.js";
 import { budgetCommandRan, budgetFlags, workerBudgetCommand, workerCostOf } from "./worker-budget.js";
+import { workerMail } from "./worker-mail.js";
 
 const McpConfigFile = z.object({
   mcpServers: z.record(z.string(), z.object({ command: z.string(), args: z.array(z.string()).default([]), env: z.record(z.string(), z.string()).default({}) })),
@@ -161,19 +162,33 @@ export const workerCommand = defineCommand({
     if (!Number.isFinite(pollMs) || pollMs < 10) fail(`--poll-ms must be a number of milliseconds, at least 10 (got "${args["poll-ms"] ?? ""}")`);
     const retryBaseMs = Number(args["retry-ms"] ?? 2_000);
     if (!Number.isFinite(retryBaseMs) || retryBaseMs < 0) fail(`--retry-ms must be a number of milliseconds (got "${args["retry-ms"] ?? ""}")`);
-    const mail = mailboxes(ctx, { maxAttempts, pollMs });
     const driver = createDrivers(config)[provider.data];
+    const say = (line: string): void => {
+      process.stderr.write(`worker ${name.data}: ${line}\n`);
+    };
+    const lock = args.print ? undefined : files.lock();
+    if (lock?.ok === false) fail(`worker "${name.data}" is already running on this machine (pid ${lock.holder}); one worker per mailbox and machine`);
+    if (lock !== undefined) process.once("exit", lock.release);
+    const mail = await workerMail(
+      ctx,
+      config.mailbox,
+      { name: name.data, provider: provider.data, ...(model === undefined ? {} : { model }) },
+      { maxAttempts, pollMs, register: !args.print, say },
+    );
+    // The session's own subagent-mcp server (its messaging tools) reads the same mailboxes.
+    spec.env = { ...spec.env, ...mail.env };
+    spec.mcpEnv = [...(spec.mcpEnv ?? []), ...mail.envNames];
     if (args.print) {
-      printPlan(driver, spec, files, join(mail.root, name.data));
+      printPlan(driver, spec, files, mail.where);
+      await mail.close();
       return;
     }
-    const lock = files.lock();
-    if (!lock.ok) fail(`worker "${name.data}" is already running (pid ${lock.holder}); one worker per mailbox`);
-    process.once("exit", lock.release);
-    mail.pending(name.data); // creates the mailbox, so broadcasts reach this worker from now on
+    await mail.store.pending(name.data).catch((error: unknown) => fail(`mailbox (${mail.where}): ${errorMessage(error)}`, 1)); // creates the mailbox, so broadcasts reach this worker from now on
     const worker = new Worker({
       name: name.data,
-      mail,
+      mail: mail.store,
+      ...(mail.recoverEveryMs === undefined ? {} : { recoverEveryMs: mail.recoverEveryMs }),
+      onTurn: mail.onTurn,
       driver,
       spec,
       files,
@@ -185,7 +200,7 @@ export const workerCommand = defineCommand({
       audit: new AuditLog({ path: join(ctx.stateDir, "permissions.jsonl") }),
       ...(budget === undefined ? {} : { budget }),
       costOf: workerCostOf(config.prices),
-      say: (line) => process.stderr.write(`worker ${name.data}: ${line}\n`),
+      say,
     });
     const stop = new AbortController();
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -195,8 +210,12 @@ export const workerCommand = defineCommand({
     };
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);
-    process.stderr.write(`worker ${name.data}: mailbox ${join(mail.root, name.data)} (${provider.data}); log: ${files.logPath}\n`);
-    await worker.run(stop.signal, { once: args.once });
+    say(`mailbox ${mail.where} (${provider.data}); log: ${files.logPath}`);
+    try {
+      await worker.run(stop.signal, { once: args.once });
+    } finally {
+      await mail.close();
+    }
     process.exit(0);
   },
 });

@@ -15,7 +15,7 @@ describe("subagent-mcp binary", () => {
     expect(stdout).toMatchInlineSnapshot(`
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP. (subagent-mcp v0.0.0)
 
-      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|permissions|trust|worktrees|logs|usage
+      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|workers|permissions|trust|worktrees|logs|usage
 
       COMMANDS
 
@@ -29,6 +29,7 @@ describe("subagent-mcp binary", () => {
                send    Send a message to an agent's mailbox (a worker, the orchestrator); --wait prints the reply.                               
              worker    Run an always-on agent that answers its mailbox, one turn per conversation, resumed after restarts.                       
                mail    Show the mailboxes (or one: its waiting messages and dead letters) without taking anything; --revive retries dead letters.
+            workers    List the live workers: on this machine, or with mail on Redis on every machine that shares it.                            
         permissions    List the workers' pending permission requests, or answer one: permissions allow|deny ID                                   
               trust    Trust this project's config and agent definitions as they are now (executables, agent permissions); --list, --revoke.     
           worktrees    List the git worktrees of agents (isolation: worktree); prune those whose agent is gone and hold no unmerged work.        

@@ -341,7 +341,7 @@ describe("subagent-mcp worker, usage", () => {
     const second = await run(["--name", "solo"]);
     expect([second.exitCode, second.stderr]).toEqual([
       2,
-      `subagent-mcp: worker "solo" is already running (pid ${String(first.proc.pid)}); one worker per mailbox`,
+      `subagent-mcp: worker "solo" is already running on this machine (pid ${String(first.proc.pid)}); one worker per mailbox and machine`,
     ]);
   });
 });

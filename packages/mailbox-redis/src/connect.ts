@@ -8,8 +8,20 @@ export interface Connection {
   secret: string | undefined;
 }
 
-/** Checks the URL and opens a connection that answered PING; one clear error for each way that fails. */
-export async function connectRedis(url: string): Promise<Connection> {
+/** How to reach the server: its URL, and for `rediss://` a CA to trust besides the system's. */
+export interface Endpoint {
+  /** redis://[user:password@]host[:port][/db] or rediss://… */
+  url: string;
+  /** PEM certificate(s) of the CA that signed the server's certificate (a private CA); only with rediss://. */
+  ca?: string | Buffer;
+}
+
+/**
+ * Checks the URL and opens a connection that answered PING; one clear error for each way that fails.
+ * Once up, the connection comes back by itself after the server went away (backoff up to 2 s, for
+ * as long as it takes); meanwhile every command fails at once as REDIS_UNREACHABLE (retryable).
+ */
+export async function connectRedis({ url, ca }: Endpoint): Promise<Connection> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -18,6 +30,8 @@ export async function connectRedis(url: string): Promise<Connection> {
   }
   if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:")
     throw new RedisMailboxError("BAD_URL", `the mailbox URL has scheme ${parsed.protocol} (expected redis: or rediss:)`);
+  if (ca !== undefined && parsed.protocol !== "rediss:")
+    throw new RedisMailboxError("BAD_URL", "a CA certificate was given for a redis:// URL; use rediss:// to speak TLS with the server");
   const where = `${parsed.hostname}:${parsed.port === "" ? "6379" : parsed.port}`;
   const secret = parsed.password === "" ? undefined : decodeURIComponent(parsed.password);
   const redis = new Redis(url, {
@@ -26,7 +40,8 @@ export async function connectRedis(url: string): Promise<Connection> {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 5_000,
-    retryStrategy: (times) => (times > 20 ? null : Math.min(times * 100, 1_000)),
+    retryStrategy: (times) => Math.min(times * 100, 2_000),
+    ...(ca === undefined ? {} : { tls: { ca } }),
   });
   // Failures reach callers as rejected promises; without a listener the client would print them. The
   // server's own answer (a refused password) may come as an event, the rejection then only says "closed".

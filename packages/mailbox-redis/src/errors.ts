@@ -9,11 +9,14 @@ export type RedisMailboxErrorCode = "BAD_URL" | "AUTH_FAILED" | "REDIS_UNREACHAB
  */
 export class RedisMailboxError extends Error {
   override readonly name = "RedisMailboxError";
+  /** The server is out of reach for now (see isRetryable in @subagent-mcp/mailbox): the call may work again later. */
+  readonly retryable: boolean;
   constructor(
     readonly code: RedisMailboxErrorCode,
     message: string,
   ) {
     super(message);
+    this.retryable = code === "REDIS_UNREACHABLE";
   }
 }
 
@@ -24,6 +27,8 @@ export function redisError(error: unknown, where: string, secret: string | undef
   const text = secret === undefined || secret === "" ? raw : raw.split(secret).join("***");
   if (/WRONGPASS|NOAUTH|invalid password|invalid username-password|AUTH .*without any password/i.test(text))
     return new RedisMailboxError("AUTH_FAILED", `Redis at ${where} refused the credentials (check the user and password in the mailbox URL): ${text}`);
+  // A server that restarts answers LOADING until its append-only file is read back: out of reach for now.
+  if (/^LOADING\b/.test(text)) return new RedisMailboxError("REDIS_UNREACHABLE", `Redis at ${where} is loading its data after a restart: ${text}`);
   // Errors the server answered with are ReplyErrors; everything else is the connection's.
   if (error instanceof Error && error.name === "ReplyError")
     return new RedisMailboxError("REDIS_ERROR", `Redis at ${where} refused a mailbox command: ${text}`);

@@ -1,12 +1,11 @@
 import { hostname } from "node:os";
-import { connectRedis, type Connection } from "./connect.js";
+import { connectRedis, type Connection, type Endpoint } from "./connect.js";
 import { redisError, RedisMailboxError } from "./errors.js";
-import { LIST, PresenceSchema, REMOVE, WRITE, type PresenceEntry, type PresenceInput, type RegisterOptions, type Registration } from "./presence-schema.js";
+import { PresenceSchema, type PresenceEntry, type PresenceInput, type PresenceRegistry, type RegisterOptions, type Registration } from "@subagent-mcp/mailbox";
+import { LIST, REMOVE, WRITE } from "./presence-scripts.js";
 
 /** Options of {@link Presence.connect}. */
-export interface PresenceOptions {
-  /** redis://[user:password@]host[:port][/db] or rediss://… */
-  url: string;
+export interface PresenceOptions extends Endpoint {
   /** Key prefix (default "subagent-mcp", the same as the mailboxes'). */
   prefix?: string;
 }
@@ -21,7 +20,7 @@ const MIN_TTL_MS = 30;
  * {@link Presence.list} drops members whose key has expired, in the same script that reads them.
  * Presence has its own connection (one PING at connect), separate from any {@link RedisMailboxes}.
  */
-export class Presence {
+export class Presence implements PresenceRegistry {
   readonly #c: Connection;
   readonly #prefix: string;
   readonly #live = new Set<{ halt(): void }>();
@@ -33,7 +32,7 @@ export class Presence {
 
   /** Connects and PINGs: a bad URL, wrong credentials or a server that is down reject here, each with its own code. */
   static async connect(options: PresenceOptions): Promise<Presence> {
-    return new Presence(await connectRedis(options.url), options.prefix ?? "subagent-mcp");
+    return new Presence(await connectRedis(options), options.prefix ?? "subagent-mcp");
   }
 
   get #index(): string {

@@ -1,4 +1,3 @@
-import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import {
@@ -14,21 +13,24 @@ import {
   type Recovered,
   type Released,
 } from "@subagent-mcp/mailbox";
-import { connectRedis, type Connection } from "./connect.js";
+import { connectRedis, type Connection, type Endpoint } from "./connect.js";
 import { byDelivery, claims, entries, parse, perConsumer, type Parsed } from "./entries.js";
 import { redisError, RedisMailboxError } from "./errors.js";
-import { ACK, BURY, CLAIM, HOLDER, MOVE, SEND } from "./scripts.js";
+import { ACK, BURY, CLAIM, FORGET, HOLDER, MOVE, SEND, TOUCH } from "./scripts.js";
+import { consumerName, deadHere } from "./consumers.js";
 import { blockUntil } from "./wait.js";
 
 /** Options of {@link RedisMailboxes.connect}. */
-export interface RedisMailboxesOptions {
-  /** redis://[user:password@]host[:port][/db] or rediss://… */
-  url: string;
+export interface RedisMailboxesOptions extends Endpoint {
   /** Key prefix (default "subagent-mcp"). */
   prefix?: string;
   /** Deliveries before a message goes to dead letters (default 3). */
   maxAttempts?: number;
-  /** {@link RedisMailboxes.recover} requeues claims idle this long (default 60 000 ms; 0: every claim). */
+  /**
+   * {@link RedisMailboxes.recover} requeues claims idle this long (default 60 000 ms; 0: every claim),
+   * and those of a reader on this machine whose process is gone at once. This reader's own claims are
+   * kept fresh (every claimIdleMs/3) while it holds them, so a long turn is never taken from it.
+   */
   claimIdleMs?: number;
   /** This reader's consumer name in each mailbox's group (default hostname:pid). */
   consumer?: string;
@@ -54,6 +56,9 @@ export class RedisMailboxes implements MailboxStore {
   readonly #consumer: string;
   readonly #known = new Set<string>();
   readonly #blockers = new Set<Redis>();
+  /** Claims this reader holds, per mailbox: message id -> entry id; kept fresh by #touch. */
+  readonly #held = new Map<string, Map<string, string>>();
+  #toucher: NodeJS.Timeout | undefined;
 
   private constructor(
     connection: Connection,
@@ -62,13 +67,13 @@ export class RedisMailboxes implements MailboxStore {
     this.#c = connection;
     this.#redis = connection.redis;
     this.#prefix = options.prefix ?? "subagent-mcp";
-    this.#consumer = options.consumer ?? `${hostname()}:${process.pid}`;
+    this.#consumer = options.consumer ?? consumerName();
     if (this.#consumer === HOLDER) throw new RedisMailboxError("BAD_URL", `consumer name ${HOLDER} is reserved`);
   }
 
   /** Connects and PINGs: a bad URL, wrong credentials or a server that is down reject here, each with its own code. */
   static async connect(options: RedisMailboxesOptions): Promise<RedisMailboxes> {
-    return new RedisMailboxes(await connectRedis(options.url), options);
+    return new RedisMailboxes(await connectRedis(options), options);
   }
 
   #key = (kind: "mb" | "ix" | "dead", name: string): string => `${this.#prefix}:${kind}:${name}`;
@@ -158,11 +163,39 @@ export class RedisMailboxes implements MailboxStore {
     const chosen = (await this.#waiting(name)).filter((w) => only(w.message));
     if (chosen.length === 0 || limit <= 0) return [];
     const got = new Set((await this.#script(CLAIM, [this.#key("mb", name)], this.#consumer, limit, ...chosen.map((w) => w.sid))) as string[]);
-    return chosen.filter((w) => got.has(w.sid)).map((w) => w.message);
+    const taken = chosen.filter((w) => got.has(w.sid));
+    this.#hold(name, taken);
+    return taken.map((w) => w.message);
+  }
+
+  #hold(name: string, taken: Waiting[]): void {
+    const idle = this.options.claimIdleMs ?? 60_000;
+    if (taken.length === 0 || idle <= 0) return;
+    const mine = this.#held.get(name) ?? new Map<string, string>();
+    for (const w of taken) mine.set(w.message.id, w.sid);
+    this.#held.set(name, mine);
+    this.#toucher ??= setInterval(() => void this.#touch(), Math.max(100, Math.floor(idle / 3))).unref();
+  }
+
+  #letGo(name: string, id: string): void {
+    this.#held.get(name)?.delete(id);
+  }
+
+  // Resets the idle time of every claim still held, so that recover (here or on another machine) leaves them alone.
+  async #touch(): Promise<void> {
+    for (const [name, mine] of this.#held) {
+      if (mine.size === 0) {
+        this.#held.delete(name);
+        continue;
+      }
+      // Out of reach now: the next round tries again; a claim left idle too long may be requeued meanwhile (at-least-once).
+      await this.#script(TOUCH, [this.#key("mb", name)], this.#consumer, ...mine.values()).catch(() => undefined);
+    }
   }
 
   async ack(name: string, id: string): Promise<void> {
     await this.#script(ACK, [await this.#ensure(name), this.#key("ix", name)], safeName(id, "message id"));
+    this.#letGo(name, id);
   }
 
   /** Moves a message to the mailbox (or dead letters) as a new entry; false if it was not there any more. */
@@ -174,6 +207,7 @@ export class RedisMailboxes implements MailboxStore {
 
   /** A claimed entry back to the mailbox with one more attempt (or not), or to dead letters at the limit. */
   async #release(name: string, sid: string, message: Message, count: boolean): Promise<Released | undefined> {
+    this.#letGo(name, message.id);
     const next = { ...message, attempts: message.attempts + (count ? 1 : 0) };
     const dead = next.attempts >= (this.options.maxAttempts ?? 3);
     return (await this.#move(name, sid, next, "claim", dead ? "dead" : "box")) ? (dead ? "dead" : "requeued") : undefined;
@@ -196,7 +230,10 @@ export class RedisMailboxes implements MailboxStore {
   async recover(name: string): Promise<Recovered> {
     const key = await this.#ensure(name);
     const idle = this.options.claimIdleMs ?? 60_000;
-    const held = claims(await this.#call("XPENDING", key, "readers", "IDLE", idle, "-", "+", SCAN)).filter((c) => c.consumer !== HOLDER);
+    // Idle claims, and at once those of a reader on this machine whose process has ended (a worker killed and restarted).
+    const claimed = claims(await this.#call("XPENDING", key, "readers", "-", "+", SCAN)).filter((c) => c.consumer !== HOLDER);
+    const stale = new Set(claims(await this.#call("XPENDING", key, "readers", "IDLE", idle, "-", "+", SCAN)).map((c) => c.sid));
+    const held = claimed.filter((c) => stale.has(c.sid) || deadHere(c.consumer));
     const out: Recovered = { requeued: 0, dead: [], quarantined: 0 };
     if (held.length === 0) return out;
     const all = new Map(entries(await this.#call("XRANGE", key, "-", "+")).map((e) => [e.sid, parse(e)]));
@@ -281,7 +318,15 @@ export class RedisMailboxes implements MailboxStore {
     return ((await this.#call("SMEMBERS", `${this.#prefix}:names`)) as string[]).sort();
   }
 
+  async forget(name: string): Promise<boolean> {
+    const keys = [this.#key("mb", safeName(name)), this.#key("ix", name), this.#key("dead", name), `${this.#prefix}:names`];
+    const gone = (await this.#script(FORGET, keys, name)) === 1;
+    if (gone) this.#known.delete(name);
+    return gone;
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.#toucher);
     for (const blocker of this.#blockers) blocker.disconnect();
     await this.#redis.quit().catch(() => undefined);
   }

@@ -68,3 +68,20 @@ redis.call('XACK', KEYS[1], 'readers', ARGV[1])
 redis.call('XDEL', KEYS[1], ARGV[1])
 redis.call('XADD', KEYS[2], '*', 'm', ARGV[2], 'note', ARGV[3])
 return 1`;
+
+/** KEYS: stream. ARGV: consumer, entry ids. Resets the idle time of those entries still claimed by the consumer. */
+export const TOUCH = `local n = 0
+for i = 2, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], 'readers', ARGV[i], ARGV[i], 1, ARGV[1])
+  if #p == 1 then
+    redis.call('XCLAIM', KEYS[1], 'readers', ARGV[1], 0, ARGV[i], 'JUSTID')
+    n = n + 1
+  end
+end
+return n`;
+
+/** KEYS: stream, index, dead letters, names. ARGV: mailbox name. Deletes a mailbox with nothing in it; 0 if something is. */
+export const FORGET = `if redis.call('XLEN', KEYS[1]) > 0 or redis.call('XLEN', KEYS[3]) > 0 then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+redis.call('SREM', KEYS[4], ARGV[1])
+return 1`;

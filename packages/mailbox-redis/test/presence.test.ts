@@ -3,7 +3,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type RedisServer } from "@subagent-mcp/testkit";
-import { Presence, PresenceSchema, type PresenceEntry } from "../src/index.js";
+import { PresenceSchema, type PresenceEntry } from "@subagent-mcp/mailbox";
+import { Presence } from "../src/index.js";
 
 let server: RedisServer;
 const open: Presence[] = [];

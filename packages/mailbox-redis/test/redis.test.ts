@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type RedisServer } from "@subagent-mcp/testkit";
@@ -59,6 +60,46 @@ describe("Redis Streams mailboxes across connections", () => {
     while (Date.now() < claimedAt + 5) await new Promise((resolve) => setImmediate(resolve));
     expect(await quick.recover("w")).toEqual({ requeued: 1, dead: [], quarantined: 0 });
     expect(await patient.receive("w")).toEqual([expect.objectContaining({ id: sent.id, attempts: 1 })]);
+  });
+
+  it("a live reader keeps its claims fresh: recover elsewhere takes an abandoned claim after the idle time, never the live one", async () => {
+    const prefix = `t${randomBytes(6).toString("hex")}`;
+    const store = async (consumer: string) => {
+      const s = await RedisMailboxes.connect({ url: server.url, prefix, consumer, claimIdleMs: 300 });
+      open.push(s);
+      return s;
+    };
+    const [live, gone, other] = [await store("host-a:1"), await store("host-b:2"), await store("host-c:3")];
+    const kept = await live.send(note("w", "a long turn"));
+    expect(await live.receive("w")).toHaveLength(1);
+    const lost = await gone.send(note("w", "its reader vanished"));
+    expect(await gone.receive("w")).toHaveLength(1);
+    await gone.close();
+    // Recover until the vanished reader's claim has idled past 300 ms and comes back.
+    let recovered = 0;
+    while (recovered === 0) {
+      recovered = (await other.recover("w")).requeued;
+      if (recovered === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(recovered).toBe(1);
+    expect((await other.peek("w")).map((m) => m.id)).toEqual([lost.id]);
+    // The live reader's claim is as old, but was kept fresh: still its own, and its ack works.
+    expect(await other.recover("w")).toEqual({ requeued: 0, dead: [], quarantined: 0 });
+    await live.ack("w", kept.id);
+    expect(await live.claimed("w")).toBe(0);
+  });
+
+  it("claims of a reader on this machine whose process ended are taken over at once", async () => {
+    const { execa } = await import("execa");
+    const ended = (await execa(process.execPath, ["-e", "process.stdout.write(String(process.pid))"])).stdout;
+    const prefix = `t${randomBytes(6).toString("hex")}`;
+    const killed = await RedisMailboxes.connect({ url: server.url, prefix, consumer: `${hostname()}:${ended}` });
+    const restarted = await RedisMailboxes.connect({ url: server.url, prefix, claimIdleMs: 3_600_000 });
+    open.push(killed, restarted);
+    const sent = await killed.send(note("w", "mid-turn when killed"));
+    expect(await killed.receive("w")).toHaveLength(1);
+    expect(await restarted.recover("w")).toEqual({ requeued: 1, dead: [], quarantined: 0 });
+    expect(await restarted.receive("w")).toEqual([expect.objectContaining({ id: sent.id, attempts: 1 })]);
   });
 
   it("wait blocks on its own connection and wakes on a send from another", async () => {

@@ -243,4 +243,10 @@ export class Maildir implements Mailboxes {
   quarantined(name: string): Quarantined[] {
     return quarantined(this.#dir(name, "quarantine"));
   }
+
+  forget(name: string): boolean {
+    if (this.pending(name) + this.claimed(name) + this.dead(name).length + this.quarantined(name).length > 0) return false;
+    rmSync(join(this.root, safeName(name)), { recursive: true, force: true });
+    return true;
+  }
 }

@@ -106,4 +106,6 @@ export interface Mailboxes {
   claimed(name: string): number;
   /** The mailboxes that exist (someone has read or been sent to them). */
   names(): string[];
+  /** Deletes `name`'s mailbox if nothing is in it (waiting, claimed, dead, quarantined); true if it is gone. */
+  forget(name: string): boolean;
 }

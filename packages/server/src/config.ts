@@ -8,6 +8,7 @@ import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, typ
 import { PriceTableSchema } from "@subagent-mcp/usage/schema";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
+import { effectiveMailbox, MailboxConfigSchema } from "./mailbox-config.js";
 import { mergeRules } from "./permissions.js";
 import { trustCommand, untrustedReason } from "./project-policy.js";
 import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
@@ -48,6 +49,8 @@ export const ConfigSchema = z.strictObject({
       setup_timeout_s: z.number().positive().optional(),
     })
     .optional(),
+  /** Mailboxes on Redis Streams, for workers and agents on several machines (default: a Maildir on this one). From a project's file only once trusted. */
+  mailbox: MailboxConfigSchema.optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -122,6 +125,8 @@ export function privilegedSettings(project: Config, user: Config): Map<string, s
   if (allow.length > 0) out.set("permissions.allow", `permissions.allow ${allow.join(", ")}`);
   // A setup command runs with the user's rights before any agent's permissions apply.
   if (project.worktree?.setup !== undefined) out.set("worktree.setup", `worktree.setup (${project.worktree.setup})`);
+  // Where messages go and where workers take their instructions from.
+  if (project.mailbox !== undefined) out.set("mailbox", `mailbox (${project.mailbox.url === undefined ? "settings" : redactUrl(project.mailbox.url)})`);
   return out;
 }
 
@@ -130,18 +135,30 @@ function without(project: Config, keys: string[]): Config {
   const drop = new Set(keys);
   const keep = <T>(section: string, record: Partial<Record<Provider, T>> | undefined): Partial<Record<Provider, T>> =>
     Object.fromEntries(Object.entries(record ?? {}).filter(([provider]) => !drop.has(`${section}.${provider}`)));
-  const { max_depth: maxDepth, max_live: maxLive, permissions, worktree, ...rest } = project;
+  const { max_depth: maxDepth, max_live: maxLive, permissions, worktree, mailbox, ...rest } = project;
   const { allow: _allow, ...narrowing } = permissions ?? {};
   const { setup: _setup, ...untrusted } = worktree ?? {};
   return {
     ...rest,
     ...(worktree === undefined ? {} : { worktree: drop.has("worktree.setup") ? untrusted : worktree }),
+    ...(mailbox === undefined || drop.has("mailbox") ? {} : { mailbox }),
     ...(permissions === undefined ? {} : { permissions: drop.has("permissions.allow") ? narrowing : permissions }),
     caps: keep("caps", project.caps),
     executables: keep("executables", project.executables),
     ...(maxDepth === undefined || drop.has("max_depth") ? {} : { max_depth: maxDepth }),
     ...(maxLive === undefined || drop.has("max_live") ? {} : { max_live: maxLive }),
   };
+}
+
+// A URL as it may be shown: its password replaced.
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "an unparseable URL";
+  }
 }
 
 // Each distinct notice once per process: the server, `route` and `worker` all load the config.
@@ -222,6 +239,7 @@ export function loadConfig(options: {
       : { budgets: { session: { ...user.budgets?.session, ...project.budgets?.session }, daily: { ...user.budgets?.daily, ...project.budgets?.daily } } }),
     // Prices only change what `usage` reports: a project's apply without trust, over the user's.
     ...(user.prices === undefined && project.prices === undefined ? {} : { prices: { ...user.prices, ...project.prices } }),
+    mailbox: effectiveMailbox(user.mailbox, project.mailbox, env),
     ignored,
   };
 }

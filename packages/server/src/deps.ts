@@ -1,6 +1,6 @@
 import type { Budget, McpServerSpec, Provider, Supervisor } from "@subagent-mcp/core";
 import type { PermissionRules } from "@subagent-mcp/permissions";
-import type { Mailboxes } from "@subagent-mcp/mailbox";
+import type { MailboxStore } from "@subagent-mcp/mailbox";
 import type { Branch, RoutingTable } from "@subagent-mcp/routing";
 import type { Outbox } from "./delivery.js";
 import type { Ceiling } from "./permissions.js";
@@ -51,7 +51,7 @@ export interface ServerDeps {
   /** Where orchestration mode is kept (default: in memory only). */
   orchestration?: OrchestrationState;
   /** Mailboxes for send_to / inbox / wait_inbox / reply, and this agent's name in them. */
-  messaging?: { mail: Mailboxes; self: string };
+  messaging?: { mail: MailboxStore; self: string };
   /**
    * With `messaging`: every launched sub-agent gets messaging tools of its own under a mailbox name,
    * served over one loopback endpoint started on the first launch that needs it (default: off).

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Mailboxes, Message, OutgoingMessage, Quarantined, Recovered, Released } from "@subagent-mcp/mailbox";
+import type { MailboxStore, Message, OutgoingMessage, Quarantined, Recovered, Released } from "@subagent-mcp/mailbox";
 import { NAME_ENV } from "./nesting.js";
 
 /**
@@ -43,14 +43,14 @@ export function messagingIdentity(env: Env, depth: number): MessagingIdentity | 
  * message in the shared mailbox from `self` is left for the other sessions; a broadcast, which also
  * lands in `self`'s own mailbox, is taken once. Every other name goes straight through.
  */
-export class SharedInbox implements Mailboxes {
+export class SharedInbox implements MailboxStore {
   /** The mailbox each claimed message came from, so that ack and release go back to it. */
   readonly #origin = new Map<string, string>();
   /** Broadcast ids already handed out (a copy sits in both mailboxes); bounded. */
   readonly #broadcasts = new Set<string>();
 
   constructor(
-    private readonly mail: Mailboxes,
+    private readonly mail: MailboxStore,
     private readonly self: string,
     private readonly shared: string,
   ) {}
@@ -60,14 +60,15 @@ export class SharedInbox implements Mailboxes {
     (m: Message): boolean =>
       m.from !== this.self && only(m);
 
-  receive(name: string, limit = 10, only: (message: Message) => boolean = () => true): Message[] {
+  async receive(name: string, limit = 10, only: (message: Message) => boolean = () => true): Promise<Message[]> {
     if (name !== this.self) return this.mail.receive(name, limit, only);
-    const own = this.mail.receive(this.self, limit, only).map((m) => [this.self, m] as const);
-    const shared = own.length < limit ? this.mail.receive(this.shared, limit - own.length, this.#fromOthers(only)).map((m) => [this.shared, m] as const) : [];
+    const own = (await this.mail.receive(this.self, limit, only)).map((m) => [this.self, m] as const);
+    const shared =
+      own.length < limit ? (await this.mail.receive(this.shared, limit - own.length, this.#fromOthers(only))).map((m) => [this.shared, m] as const) : [];
     const out: Message[] = [];
     for (const [box, m] of [...own, ...shared]) {
       if (m.broadcast === true && this.#broadcasts.has(m.id)) {
-        this.mail.ack(box, m.id); // the other copy was already handed out
+        await this.mail.ack(box, m.id); // the other copy was already handed out
         continue;
       }
       if (m.broadcast === true) this.#remember(m.id);
@@ -89,11 +90,11 @@ export class SharedInbox implements Mailboxes {
     return box;
   }
 
-  ack(name: string, id: string): void {
-    this.mail.ack(this.#box(name, id), id);
+  ack(name: string, id: string): Promise<void> {
+    return this.mail.ack(this.#box(name, id), id);
   }
 
-  release(name: string, id: string, options?: { count?: boolean }): Released {
+  release(name: string, id: string, options?: { count?: boolean }): Promise<Released> {
     return this.mail.release(this.#box(name, id), id, options);
   }
 
@@ -116,43 +117,50 @@ export class SharedInbox implements Mailboxes {
     }
   }
 
-  peek(name: string): Message[] {
+  async peek(name: string): Promise<Message[]> {
     if (name !== this.self) return this.mail.peek(name);
-    return [
-      ...this.mail.peek(this.self),
-      ...this.mail.peek(this.shared).filter((m) => m.from !== this.self && !(m.broadcast === true && this.#broadcasts.has(m.id))),
-    ];
+    const [own, shared] = await Promise.all([this.mail.peek(this.self), this.mail.peek(this.shared)]);
+    return [...own, ...shared.filter((m) => m.from !== this.self && !(m.broadcast === true && this.#broadcasts.has(m.id)))];
   }
 
-  pending(name: string): number {
-    return name === this.self ? this.peek(name).length : this.mail.pending(name);
+  async pending(name: string): Promise<number> {
+    return name === this.self ? (await this.peek(name)).length : this.mail.pending(name);
   }
 
-  send(message: OutgoingMessage): Message {
+  send(message: OutgoingMessage): Promise<Message> {
     return this.mail.send(message);
   }
 
-  recover(name: string): Recovered {
+  recover(name: string): Promise<Recovered> {
     return this.mail.recover(name);
   }
 
-  dead(name: string): Message[] {
+  dead(name: string): Promise<Message[]> {
     return this.mail.dead(name);
   }
 
-  revive(name: string, id?: string): number {
+  revive(name: string, id?: string): Promise<number> {
     return this.mail.revive(name, id);
   }
 
-  quarantined(name: string): Quarantined[] {
+  quarantined(name: string): Promise<Quarantined[]> {
     return this.mail.quarantined(name);
   }
 
-  claimed(name: string): number {
+  claimed(name: string): Promise<number> {
     return this.mail.claimed(name);
   }
 
-  names(): string[] {
+  names(): Promise<string[]> {
     return this.mail.names();
+  }
+
+  forget(name: string): Promise<boolean> {
+    return this.mail.forget(name);
+  }
+
+  /** The underlying store stays open: it is shared (the caller closes it). */
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 }

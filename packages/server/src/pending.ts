@@ -3,7 +3,8 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { isRunning, type Supervisor } from "@subagent-mcp/core";
 import { pendingFile, removePending, somethingWaits, writePending, type Pending } from "@subagent-mcp/hooks";
-import type { Mailboxes } from "@subagent-mcp/mailbox";
+import { isRetryable, type MailboxStore } from "@subagent-mcp/mailbox";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describeRequest } from "@subagent-mcp/permissions";
 
 /** Where a server publishes what waits for its orchestrator: the state dir, and the host session (if known) or project it serves. */
@@ -30,10 +31,12 @@ export class PendingPublisher {
   #scheduled: NodeJS.Immediate | undefined;
   #last = "";
   #closed = false;
+  /** Messages waiting for the orchestrator when last counted (a count is a call to the mailbox store). */
+  #mail = 0;
 
   constructor(
     settings: PendingSettings,
-    private readonly messaging?: { mail: Mailboxes; self: string },
+    private readonly messaging?: { mail: MailboxStore; self: string },
   ) {
     this.#path = pendingFile(settings.stateDir, settings.cwd, settings.session);
     if (messaging !== undefined) void this.#watchMail(messaging).catch(() => undefined);
@@ -116,27 +119,52 @@ export class PendingPublisher {
         v.permissions.map((p) => ({ agent_id: v.id, request_id: p.request.requestId, summary: describeRequest(p.request) })),
       ),
       unread: (this.#supervisor?.waitable() ?? []).filter((id) => !busy.has(id)),
-      messages_waiting: this.messaging === undefined ? 0 : this.messaging.mail.pending(this.messaging.self),
+      messages_waiting: this.#mail,
     };
   }
 
-  // A message arriving raises no supervisor event: the mailbox is watched for ones not seen yet.
-  async #watchMail({ mail, self }: { mail: Mailboxes; self: string }): Promise<void> {
+  // Counts the waiting messages again; a store out of reach keeps the last count.
+  async #recount(): Promise<void> {
+    if (this.messaging === undefined) return;
+    try {
+      this.#mail = await this.messaging.mail.pending(this.messaging.self);
+    } catch {
+      // Published as it was; the watch below counts again once the store is back.
+    }
+  }
+
+  // A message arriving raises no supervisor event: the mailbox is watched for ones not seen yet. A
+  // networked store out of reach is waited out with backoff; any other failure ends the watch.
+  async #watchMail({ mail, self }: { mail: MailboxStore; self: string }): Promise<void> {
     const stopped = (): boolean => this.#stop.signal.aborted;
-    let seen = new Set(mail.peek(self).map((m) => m.id));
+    let seen = new Set<string>();
+    let backoff = 0;
     while (!stopped()) {
-      const arrived = await mail.wait(self, 3_600_000, this.#stop.signal, (m) => !seen.has(m.id));
-      if (stopped()) return;
-      seen = new Set(mail.peek(self).map((m) => m.id));
-      if (arrived) this.schedule();
+      try {
+        const waiting = await mail.peek(self);
+        seen = new Set(waiting.map((m) => m.id));
+        if (this.#mail !== waiting.length) {
+          this.#mail = waiting.length;
+          this.schedule();
+        }
+        backoff = 0;
+        await mail.wait(self, 3_600_000, this.#stop.signal, (m) => !seen.has(m.id));
+      } catch (error) {
+        if (!isRetryable(error)) throw error;
+        backoff = Math.min(Math.max(backoff * 2, 250), 5_000);
+        await sleep(backoff, undefined, { signal: this.#stop.signal }).catch(() => undefined);
+      }
     }
   }
 
   // The transport, with the file brought up to date before each answer (a message with an id and no method) goes out.
   #beforeAnswers(transport: Transport): Transport {
     const send = (message: JSONRPCMessage, options?: Parameters<Transport["send"]>[1]): Promise<void> => {
-      if ("id" in message && !("method" in message)) this.flush();
-      return transport.send(message, options);
+      if (!("id" in message) || "method" in message) return transport.send(message, options);
+      return this.#recount().then(() => {
+        this.flush();
+        return transport.send(message, options);
+      });
     };
     return new Proxy(transport, {
       get: (target, prop) => {

@@ -1,7 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { Supervisor } from "@subagent-mcp/core";
-import { Maildir } from "@subagent-mcp/mailbox";
+import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
 import { mkdtempSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -33,7 +33,7 @@ async function withEndpoint(use: (endpoint: ChildEndpoint, mail: Maildir, built:
   const built: string[] = [];
   const endpoint = await startChildEndpoint((self) => {
     built.push(self);
-    return createServer({ supervisor, version: "0", messaging: { mail, self }, toolsets: ["messaging"] }).server;
+    return createServer({ supervisor, version: "0", messaging: { mail: asyncStore(mail), self }, toolsets: ["messaging"] }).server;
   });
   try {
     await use(endpoint, mail, built);

@@ -2,7 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { Supervisor, type Driver, type McpServerSpec, type Session, type SessionSpec } from "@subagent-mcp/core";
-import { Maildir } from "@subagent-mcp/mailbox";
+import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,7 +69,7 @@ describe("createServer", () => {
     const { client, close } = await connected({
       supervisor: new Supervisor({ drivers: { claude: driver } }),
       version: "test",
-      messaging: { mail, self: "boss" },
+      messaging: { mail: asyncStore(mail), self: "boss" },
       childMessaging: true,
     });
     const launched = await client.callTool({ name: "launch_agent", arguments: { provider: "claude", prompt: "hi" } });
@@ -90,7 +90,7 @@ describe("createServer", () => {
     const mail = new Maildir(mkdtempSync(join(tmpdir(), "composition-")));
     const { driver, specs } = recordingDriver();
     const supervisor = new Supervisor({ drivers: { claude: driver } });
-    const { client, close } = await connected({ supervisor, version: "test", messaging: { mail, self: "boss" } });
+    const { client, close } = await connected({ supervisor, version: "test", messaging: { mail: asyncStore(mail), self: "boss" } });
     const launched = await client.callTool({ name: "launch_agent", arguments: { provider: "claude", prompt: "hi" } });
     expect(launched.structuredContent).not.toHaveProperty("mailbox");
     expect(specs[0]?.mcpServers).toBeUndefined();

@@ -3,7 +3,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { Supervisor } from "@subagent-mcp/core";
-import { Maildir } from "@subagent-mcp/mailbox";
+import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,7 +30,7 @@ function failingOnce(inner: Transport): Transport {
 describe("taking a message with inbox", () => {
   it("acknowledges it only once the answer was written: an answer that failed leaves it in the mailbox", async () => {
     const mail = new Maildir(mkdtempSync(join(tmpdir(), "mail-")));
-    const { server } = createServer({ supervisor: new Supervisor({ drivers: {} }), version: "test", messaging: { mail, self: "bob" } });
+    const { server } = createServer({ supervisor: new Supervisor({ drivers: {} }), version: "test", messaging: { mail: asyncStore(mail), self: "bob" } });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(failingOnce(serverSide));
     const client = new Client({ name: "bob", version: "1" });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Maildir } from "@subagent-mcp/mailbox";
+import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { messagingIdentity, SharedInbox } from "../src/index.js";
 
@@ -39,42 +39,37 @@ describe("SharedInbox", () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it("reads the session's own mail first, then the shared mailbox; ack and release go back where each came from", () => {
-    const a = new SharedInbox(mail, "orchestrator-a", "orchestrator");
+  it("reads the session's own mail first, then the shared mailbox; ack and release go back where each came from", async () => {
+    const a = new SharedInbox(asyncStore(mail), "orchestrator-a", "orchestrator");
     mail.send({ from: "shell", to: "orchestrator", body: "for any session", priority: "normal" });
     mail.send({ from: "kid", to: "orchestrator-a", body: "for a only", priority: "normal" });
-    expect(a.pending("orchestrator-a")).toBe(2);
-    const got = a.receive("orchestrator-a", 10);
+    expect(await a.pending("orchestrator-a")).toBe(2);
+    const got = await a.receive("orchestrator-a", 10);
     expect(got.map((m) => m.body)).toEqual(["for a only", "for any session"]);
     const shared = got[1]?.id ?? "";
-    expect(a.release("orchestrator-a", shared)).toBe("requeued");
+    expect(await a.release("orchestrator-a", shared)).toBe("requeued");
     expect(mail.pending("orchestrator")).toBe(1);
-    const again = a.receive("orchestrator-a", 10);
-    for (const m of [...got.slice(0, 1), ...again]) a.ack("orchestrator-a", m.id);
+    const again = await a.receive("orchestrator-a", 10);
+    for (const m of [...got.slice(0, 1), ...again]) await a.ack("orchestrator-a", m.id);
     expect(mail.pending("orchestrator") + mail.claimed("orchestrator") + mail.claimed("orchestrator-a")).toBe(0);
   });
 
-  it("another session never sees a session's own mail, and a broadcast is read once", () => {
-    const a = new SharedInbox(mail, "orchestrator-a", "orchestrator");
-    const b = new SharedInbox(mail, "orchestrator-b", "orchestrator");
-    a.pending("orchestrator-a");
-    b.pending("orchestrator-b");
+  it("another session never sees a session's own mail, and a broadcast is read once", async () => {
+    const a = new SharedInbox(asyncStore(mail), "orchestrator-a", "orchestrator");
+    const b = new SharedInbox(asyncStore(mail), "orchestrator-b", "orchestrator");
+    await a.pending("orchestrator-a");
+    await b.pending("orchestrator-b");
     mail.send({ from: "kid", to: "orchestrator-a", body: "private", priority: "normal" });
     mail.send({ from: "worker", to: "*", body: "to all", priority: "high" });
-    expect(b.receive("orchestrator-b", 10).map((m) => m.body)).toEqual(["to all"]);
-    expect(
-      a
-        .receive("orchestrator-a", 10)
-        .map((m) => m.body)
-        .sort(),
-    ).toEqual(["private", "to all"]);
+    expect((await b.receive("orchestrator-b", 10)).map((m) => m.body)).toEqual(["to all"]);
+    expect((await a.receive("orchestrator-a", 10)).map((m) => m.body).sort()).toEqual(["private", "to all"]);
     // A's own broadcast is not read back by A through the shared mailbox.
     mail.send({ from: "orchestrator-a", to: "*", body: "from a", priority: "high" });
-    expect(a.receive("orchestrator-a", 10)).toEqual([]);
+    expect(await a.receive("orchestrator-a", 10)).toEqual([]);
   });
 
   it("wait wakes on a message in either mailbox", async () => {
-    const a = new SharedInbox(mail, "orchestrator-a", "orchestrator");
+    const a = new SharedInbox(asyncStore(mail), "orchestrator-a", "orchestrator");
     const woke = a.wait("orchestrator-a", 30_000);
     mail.send({ from: "shell", to: "orchestrator", body: "hello", priority: "normal" });
     expect(await woke).toBe(true);

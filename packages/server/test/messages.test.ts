@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Maildir } from "@subagent-mcp/mailbox";
+import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
 import { createServer } from "../src/index.js";
 
 // A session that never ends its turn: enough to keep an agent running while `wait` blocks.
@@ -22,7 +22,11 @@ const idleDriver: Driver = {
 };
 
 async function connect(mail: Maildir, self: string): Promise<Client> {
-  const { server } = createServer({ supervisor: new Supervisor({ drivers: { claude: idleDriver } }), version: "test", messaging: { mail, self } });
+  const { server } = createServer({
+    supervisor: new Supervisor({ drivers: { claude: idleDriver } }),
+    version: "test",
+    messaging: { mail: asyncStore(mail), self },
+  });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);
   const client = new Client({ name: self, version: "1" });

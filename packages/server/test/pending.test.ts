@@ -3,7 +3,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Supervisor } from "@subagent-mcp/core";
 import { ClaudeDriver } from "@subagent-mcp/drivers";
 import { pendingFile, readPending, type Pending } from "@subagent-mcp/hooks";
-import { Maildir } from "@subagent-mcp/mailbox";
+import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
 import { loopbackEnv, pinnedCliOptions, startFakeFor } from "@subagent-mcp/testkit";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,7 +31,7 @@ describe("what waits for the orchestrator, published for the host's hooks", () =
       supervisor,
       version: "test",
       defaultCwd: env.cwd,
-      messaging: { mail, self: "boss" },
+      messaging: { mail: asyncStore(mail), self: "boss" },
       pending: { stateDir: state, cwd: env.cwd, session: "s1" },
     });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

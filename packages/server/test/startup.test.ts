@@ -1,6 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { Maildir } from "@subagent-mcp/mailbox";
+import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,7 +25,7 @@ describe("start-up", () => {
       definitions: async () => (await import("../src/runtime.js")).agentDefinitionSource({ cwd: home, home, env })(),
       version: "test",
       defaultCwd: home,
-      messaging: { mail: new Maildir(join(home, "mail")), self: "boss" },
+      messaging: { mail: asyncStore(new Maildir(join(home, "mail"))), self: "boss" },
       childMessaging: true,
     });
     const [a, b] = InMemoryTransport.createLinkedPair();

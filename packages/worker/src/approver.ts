@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { homedir } from "node:os";
 import { errorMessage, type PermissionDecision, type PermissionRequest, type Session } from "@subagent-mcp/core";
-import type { Mailboxes, Message } from "@subagent-mcp/mailbox";
+import { setTimeout as sleep } from "node:timers/promises";
+import { isRetryable, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
 import { decide, describeRequest, type AuditLog, type PermissionRules } from "@subagent-mcp/permissions";
 import { APPROVAL_THREAD_PREFIX, parseApproval, type PendingApprovals } from "./approval.js";
 
 export interface ApproverOptions {
   worker: string;
-  mail: Mailboxes;
+  mail: MailboxStore;
   cwd: string;
   files: PendingApprovals;
   rules: PermissionRules;
@@ -66,7 +67,7 @@ export class Approver {
     const id = `${APPROVAL_THREAD_PREFIX}${randomBytes(6).toString("hex")}`;
     const summary = describeRequest(request);
     const body = (note: string): string => `${worker} asks permission: ${summary}. ${note}${HOW}\n${JSON.stringify(request)}`;
-    const first = mail.send({ from: worker, to: approver, body: body(""), priority: "high", threadId: id });
+    const first = await mail.send({ from: worker, to: approver, body: body(""), priority: "high", threadId: id });
     files.save({ id, worker, approver, messageId: first.id, summary, askedAt: new Date().toISOString(), request });
     this.o.say?.(`asked ${approver} (${id}): ${summary}`);
     const timeout = AbortSignal.timeout(this.o.timeoutMs);
@@ -87,7 +88,7 @@ export class Approver {
         if (decision !== undefined) return [decision, "approver"];
         tries += 1;
         if (tries >= 2) return [{ behavior: "deny", message: `${approver} did not answer allow or deny` }, "approver"];
-        mail.send({ from: worker, to: answer.from, body: body("That answer was not understood. "), priority: "high", threadId: id, replyTo: answer.id });
+        await mail.send({ from: worker, to: answer.from, body: body("That answer was not understood. "), priority: "high", threadId: id, replyTo: answer.id });
       }
     } finally {
       files.remove(id);
@@ -98,12 +99,18 @@ export class Approver {
   async #next(only: (m: Message) => boolean, signal: AbortSignal): Promise<Message | undefined> {
     const { worker, mail } = this.o;
     while (!signal.aborted) {
-      const [message] = mail.receive(worker, 1, only);
-      if (message !== undefined) {
-        mail.ack(worker, message.id);
-        return message;
+      try {
+        const [message] = await mail.receive(worker, 1, only);
+        if (message !== undefined) {
+          await mail.ack(worker, message.id);
+          return message;
+        }
+        await mail.wait(worker, 60_000, signal, only);
+      } catch (error) {
+        // A store out of reach for a while: the request keeps waiting (its timeout still runs).
+        if (!isRetryable(error)) throw error;
+        await sleep(1_000, undefined, { signal }).catch(() => undefined);
       }
-      await mail.wait(worker, 60_000, signal, only);
     }
     return undefined;
   }

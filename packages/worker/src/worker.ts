@@ -1,5 +1,5 @@
 import { errorMessage, type AgentEvent, type Budget, type CostOf, type Driver, type Session, type SessionSpec, type Usage } from "@subagent-mcp/core";
-import { wakes, type Mailboxes, type Message } from "@subagent-mcp/mailbox";
+import { isRetryable, wakes, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
 import type { AuditLog, PermissionRules } from "@subagent-mcp/permissions";
 import { setTimeout as sleep } from "node:timers/promises";
 import { APPROVAL_THREAD_PREFIX } from "./approval.js";
@@ -11,7 +11,8 @@ import type { TurnLog, WorkerFiles } from "./state.js";
 export interface WorkerOptions {
   /** The worker's mailbox name. */
   name: string;
-  mail: Mailboxes;
+  /** Its mailbox store: a networked one may be out of reach for a while (see isRetryable), which the worker waits out. */
+  mail: MailboxStore;
   driver: Driver;
   /** How to start the session (`resume` is filled from the saved session). */
   spec: SessionSpec;
@@ -40,9 +41,17 @@ export interface WorkerOptions {
   costOf?: CostOf;
   /** While paused at its budget, how often the budget file is read when no file event came (default 60 s). */
   budgetFallbackMs?: number;
+  /**
+   * With a store shared by workers on several machines: how often to take over the claims that a
+   * worker of the same name left when it died elsewhere (recover; only claims idle past the store's
+   * own limit move). Without it, claims are recovered only at start.
+   */
+  recoverEveryMs?: number;
+  /** Called after each turn with its log entry (presence records the last turn). */
+  onTurn?: (entry: TurnLog) => void;
 }
 
-type Optional = "say" | "rules" | "approver" | "permissionTimeoutMs" | "audit" | "budget" | "costOf" | "budgetFallbackMs";
+type Optional = "say" | "rules" | "approver" | "permissionTimeoutMs" | "audit" | "budget" | "costOf" | "budgetFallbackMs" | "recoverEveryMs" | "onTurn";
 
 type Exit = TurnLog["exit"];
 interface TurnOutcome {
@@ -76,13 +85,7 @@ export class Worker {
   async run(signal: AbortSignal, options: { once?: boolean } = {}): Promise<void> {
     const { name, mail } = this.#o;
     // Claims left by a worker that died mid-turn come back first (they count as a failed attempt).
-    const recovered = mail.recover(name);
-    if (recovered.requeued > 0) this.#o.say?.(`requeued ${recovered.requeued} message(s) left claimed by an earlier run`);
-    if (recovered.quarantined > 0) this.#o.say?.(`quarantined ${recovered.quarantined} claimed file(s) that are not messages (subagent-mcp mail ${name})`);
-    // A message whose every delivery ended the worker (a crash mid-turn or mid-reply) stops here, and its sender hears so.
-    for (const m of recovered.dead) {
-      if (m.broadcast !== true && m.auto !== true) this.#bounce(m, m.attempts, "the worker stopped while answering it, every time");
-    }
+    await this.#recover(signal);
     // Requests left by a run that died while asking have no session waiting for them any more.
     const stale = this.#o.files.approvals.clear();
     if (stale > 0) this.#o.say?.(`dropped ${stale} permission request(s) left pending by an earlier run`);
@@ -116,11 +119,16 @@ export class Worker {
           if (options.once === true) break;
           continue;
         }
-        if (!(await mail.wait(name, 300_000, signal, wakes))) continue;
-        const batch = mail.receive(name, this.#o.batch);
+        const every = this.#o.recoverEveryMs;
+        const batch = await this.#persist(
+          "wait on its mailbox",
+          async () => ((await mail.wait(name, every ?? 300_000, signal, wakes)) ? mail.receive(name, this.#o.batch) : []),
+          signal,
+        );
+        if (every !== undefined && batch.length === 0) await this.#recover(signal);
         // An answer to a permission request that is no longer pending (timed out, withdrawn) is no task.
         for (const m of batch.filter((m) => m.threadId.startsWith(APPROVAL_THREAD_PREFIX))) {
-          mail.ack(name, m.id);
+          await this.#persist("acknowledge a late answer", () => mail.ack(name, m.id), signal);
           this.#o.say?.(`ignored a late answer from ${m.from} in ${m.threadId}`);
         }
         const queue = conversations(batch.filter((m) => !m.threadId.startsWith(APPROVAL_THREAD_PREFIX)));
@@ -128,7 +136,8 @@ export class Worker {
         while (queue.length > 0) {
           const next = queue.shift() as Conversation;
           if (stopping()) {
-            for (const m of [next, ...queue].flatMap((c) => c.messages)) mail.release(name, m.id, { count: false });
+            for (const m of [next, ...queue].flatMap((c) => c.messages))
+              await this.#persist("release", () => mail.release(name, m.id, { count: false }), signal);
             break;
           }
           await this.#answer(next, signal);
@@ -172,24 +181,27 @@ export class Worker {
         // Reply first, ack second: a crash in between repeats the reply, it never loses the message.
         // A reply that cannot be sent (too large, disk full) fails the turn: retried, then dead-lettered.
         try {
-          entry.reply = mail.send({ from: name, to: to.from, body: outcome.result, priority: "normal", replyTo: to.id, threadId: to.threadId, auto: true }).id;
+          const reply = { from: name, to: to.from, body: outcome.result, priority: "normal" as const, replyTo: to.id, threadId: to.threadId, auto: true };
+          entry.reply = (await this.#persist("send the reply", () => mail.send(reply), signal)).id;
           entry.outcome = "replied";
         } catch (error) {
           failure = entry.error = `the reply could not be sent: ${errorMessage(error)}`;
         }
       }
-      if (failure === undefined) for (const id of ids) mail.ack(name, id);
+      if (failure === undefined) for (const id of ids) await this.#persist("acknowledge", () => mail.ack(name, id), signal);
     } else if (outcome.exit === "stopped") {
-      for (const id of ids) mail.release(name, id, { count: false });
+      for (const id of ids) await this.#persist("release", () => mail.release(name, id, { count: false }), signal);
       entry.outcome = "released";
     }
     if (failure !== undefined) {
-      const results = ids.map((id) => mail.release(name, id));
+      const results: string[] = [];
+      for (const id of ids) results.push(await this.#persist("release", () => mail.release(name, id), signal));
       entry.outcome = results.includes("dead") ? "dead" : "requeued";
       const to = conversation.replyTo;
-      if (entry.outcome === "dead" && to !== undefined) this.#bounce(to, attempt, failure);
+      if (entry.outcome === "dead" && to !== undefined) await this.#bounce(to, attempt, failure);
     }
     files.appendTurn(entry);
+    this.#o.onTurn?.(entry);
     this.#budget?.record(entry);
     this.#budget?.save();
     this.#o.say?.(
@@ -200,13 +212,46 @@ export class Worker {
     }
   }
 
+  // Requeues what a dead reader of this mailbox left claimed; what used its last attempt is bounced.
+  async #recover(signal: AbortSignal): Promise<void> {
+    const { name, mail } = this.#o;
+    const recovered = await this.#persist("recover its mailbox", () => mail.recover(name), signal);
+    if (recovered.requeued > 0) this.#o.say?.(`requeued ${recovered.requeued} message(s) left claimed by a worker that stopped`);
+    if (recovered.quarantined > 0) this.#o.say?.(`quarantined ${recovered.quarantined} claimed file(s) that are not messages (subagent-mcp mail ${name})`);
+    // A message whose every delivery ended the worker (a crash mid-turn or mid-reply) stops here, and its sender hears so.
+    for (const m of recovered.dead) {
+      if (m.broadcast !== true && m.auto !== true) await this.#bounce(m, m.attempts, "the worker stopped while answering it, every time");
+    }
+  }
+
+  /**
+   * A mailbox call that a networked store out of reach (Redis restarting) would fail: retried with
+   * backoff (250 ms doubling to 5 s) until it works, so nothing answered is left unacknowledged and
+   * nothing unanswered is acknowledged. Once the worker stops, the next failure is final: what was
+   * not acknowledged is delivered again to its next run. Other errors are final at once.
+   */
+  async #persist<T>(what: string, op: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    for (let backoff = 250, failed = false; ; backoff = Math.min(backoff * 2, 5_000)) {
+      try {
+        const done = await op();
+        if (failed) this.#o.say?.(`mailbox reachable again (${what})`);
+        return done;
+      } catch (error) {
+        if (!isRetryable(error) || signal.aborted) throw error;
+        if (!failed) this.#o.say?.(`mailbox out of reach (${what}), retrying until it is back: ${errorMessage(error)}`);
+        failed = true;
+        await sleep(backoff, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  }
+
   /** Like a mail server's bounce: whoever waits for an answer learns that none will come. */
-  #bounce(to: Message, attempts: number, why: string): void {
+  async #bounce(to: Message, attempts: number, why: string): Promise<void> {
     const { name, mail } = this.#o;
     // The reason can be a whole failed answer: a bounce stays a short notice.
     const reason = why.length > 2_000 ? `${why.slice(0, 2_000)}…` : why;
     try {
-      mail.send({
+      await mail.send({
         from: name,
         to: to.from,
         body: `${name} gave up on your message after ${attempts} attempt(s): ${reason}. It is in ${name}'s dead letters (subagent-mcp mail ${name}).`,

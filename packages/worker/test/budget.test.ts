@@ -1,5 +1,5 @@
 import type { AgentEvent, CostOf, Driver, Session, Usage } from "@subagent-mcp/core";
-import { Maildir } from "@subagent-mcp/mailbox";
+import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
 import { appendFileSync, mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -126,7 +126,7 @@ describe("Worker at its budget", () => {
     const make = (): Worker =>
       new Worker({
         name: "w",
-        mail,
+        mail: asyncStore(mail),
         driver: answering(),
         files,
         spec: { cwd: root },

@@ -1,5 +1,5 @@
 import type { AgentEvent, Driver, Session, SessionSpec } from "@subagent-mcp/core";
-import { Maildir, type Mailboxes } from "@subagent-mcp/mailbox";
+import { asyncStore, Maildir, type Mailboxes } from "@subagent-mcp/mailbox";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,7 +61,7 @@ function setup(behaviour: Behaviour, options: SetupOptions = {}) {
   const said: string[] = [];
   const worker = new Worker({
     name: "w",
-    mail: options.wrap?.(mail) ?? mail,
+    mail: asyncStore(options.wrap?.(mail) ?? mail),
     driver,
     files,
     spec: { cwd: root },
@@ -194,6 +194,39 @@ describe("Worker, when things on disk or in the mail go wrong", () => {
       replyTo: sent.id,
       body: expect.stringContaining("the reply could not be sent: no space left on device") as string,
     });
+  });
+
+  it("a store out of reach for a while (a networked one restarting) is waited out: the reply goes once and the message is acknowledged", async () => {
+    // The reply and the ack each fail twice as a Redis restart would (retryable), then work.
+    const failures = new Map<string, number>([
+      ["send", 2],
+      ["ack", 2],
+    ]);
+    const flaky = (mail: Maildir): Mailboxes =>
+      new Proxy(mail, {
+        get(target, key) {
+          const value: unknown = Reflect.get(target, key);
+          if (typeof value !== "function") return value;
+          const f = (value as (...a: unknown[]) => unknown).bind(target);
+          return (...args: unknown[]) => {
+            const left = failures.get(String(key)) ?? 0;
+            const auto = key !== "send" || (args[0] as { auto?: boolean }).auto === true;
+            if (left > 0 && auto) {
+              failures.set(String(key), left - 1);
+              throw Object.assign(new Error("Redis at 127.0.0.1:1 is unreachable"), { retryable: true });
+            }
+            return f(...args);
+          };
+        },
+      });
+    const { mail, files, worker, said } = setup(answer, { wrap: flaky });
+    const sent = mail.send({ from: "shell", to: "w", body: "hello", priority: "normal" });
+    await worker.run(new AbortController().signal, { once: true });
+    expect(files.turns().map((t) => [t.attempt, t.exit, t.outcome])).toEqual([[1, "ok", "replied"]]);
+    expect(mail.receive("shell").map((m) => m.replyTo)).toEqual([sent.id]);
+    expect(mail.pending("w") + mail.claimed("w") + mail.dead("w").length).toBe(0);
+    expect(said.filter((line) => line.startsWith("mailbox out of reach"))).toHaveLength(2);
+    expect(said.filter((line) => line.startsWith("mailbox reachable again"))).toHaveLength(2);
   });
 
   it("a message whose every delivery ended the worker is dead-lettered at the next start, and its sender told", async () => {

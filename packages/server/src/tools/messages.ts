@@ -73,9 +73,9 @@ const cost = (m: Message): number => jsonChars(m.body) + 400;
  * parts by `inbox {message_id, offset}` and taken with its last part. A taken message is
  * acknowledged once the answer carrying it was sent, and goes back to the mailbox if it was not.
  */
-function take(deps: MessagingDeps, limit: number, answering: Answering): Taken {
+async function take(deps: MessagingDeps, limit: number, answering: Answering): Promise<Taken> {
   const { mail, self } = deps.messaging;
-  const waiting = mail.peek(self);
+  const waiting = await mail.peek(self);
   const chosen = new Set<string>();
   let used = 0;
   for (const m of waiting) {
@@ -85,19 +85,19 @@ function take(deps: MessagingDeps, limit: number, answering: Answering): Taken {
   }
   const first = waiting[0];
   if (chosen.size === 0 && first !== undefined) return partOf(deps, first, 0, answering, waiting.length - 1);
-  const messages = mail.receive(self, limit, (m) => chosen.has(m.id));
+  const messages = await mail.receive(self, limit, (m) => chosen.has(m.id));
   settleAfterSending(deps, messages, answering);
   return { messages, more: waiting.length - messages.length };
 }
 
 /** One part of a waiting message from `offset`; the last part takes the message. */
-function partOf(deps: MessagingDeps, message: Message, offset: number, answering: Answering, more: number): Taken {
+async function partOf(deps: MessagingDeps, message: Message, offset: number, answering: Answering, more: number): Promise<Taken> {
   const { mail, self } = deps.messaging;
   if (offset > message.body.length)
     throw new ServerError("INVALID_ARGUMENT", `offset ${offset} is past the end of message ${message.id} (${message.body.length} characters)`);
   const body = sliceToFit(message.body, offset, room(deps) - 400);
   if (offset + body.length < message.body.length) return { messages: [], part: { message, body, offset }, more };
-  const taken = mail.receive(self, 1, (m) => m.id === message.id);
+  const taken = await mail.receive(self, 1, (m) => m.id === message.id);
   if (taken.length === 0) throw new ServerError("INVALID_ARGUMENT", `message ${message.id} was taken by another reader meanwhile`);
   settleAfterSending(deps, taken, answering);
   return { messages: [], part: { message, body, offset }, more };
@@ -105,28 +105,23 @@ function partOf(deps: MessagingDeps, message: Message, offset: number, answering
 
 function settleAfterSending(deps: MessagingDeps, taken: Message[], answering: Answering): void {
   const { mail, self } = deps.messaging;
-  const each = (what: string, act: (m: Message) => void): void => {
+  // After the answer went out nobody awaits these: a failure is said on stderr (an unacknowledged message is delivered again).
+  const each = (what: string, act: (m: Message) => Promise<unknown>): void => {
     for (const m of taken) {
-      try {
-        act(m);
-      } catch (error) {
+      act(m).catch((error: unknown) => {
         process.stderr.write(`subagent-mcp: could not ${what} message ${m.id} in ${self}'s mailbox: ${errorMessage(error)}\n`);
-      }
+      });
     }
   };
   const ack = (): void => {
-    each("acknowledge", (m) => {
-      mail.ack(self, m.id);
-    });
+    each("acknowledge", (m) => mail.ack(self, m.id));
   };
   if (taken.length === 0) return;
   deps.outbox.expect(answering.requestId, answering.signal, {
     delivered: ack,
     // A failed write counts as an attempt (a message that can never be delivered ends in dead letters); a cancelled call does not.
     undelivered: (why) => {
-      each("release", (m) => {
-        mail.release(self, m.id, { count: why === "failed" });
-      });
+      each("release", (m) => mail.release(self, m.id, { count: why === "failed" }));
     },
   });
 }
@@ -170,8 +165,8 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     (args) =>
-      guard(() => {
-        const m = mail.send({
+      guard(async () => {
+        const m = await mail.send({
           from: self,
           to: args.to,
           body: args.message,
@@ -195,11 +190,11 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     (args, extra) =>
-      guard(() => {
-        if (args.message_id === undefined) return answer(take(deps, args.limit ?? 20, extra));
-        const message = mail.peek(self).find((m) => m.id === args.message_id);
+      guard(async () => {
+        if (args.message_id === undefined) return answer(await take(deps, args.limit ?? 20, extra));
+        const message = (await mail.peek(self)).find((m) => m.id === args.message_id);
         if (message === undefined) throw new ServerError("INVALID_ARGUMENT", `message ${args.message_id} is not waiting in ${self}'s mailbox (taken already?)`);
-        return answer(partOf(deps, message, args.offset ?? 0, extra, 0));
+        return answer(await partOf(deps, message, args.offset ?? 0, extra, 0));
       }),
   );
   server.registerTool(
@@ -215,7 +210,7 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
       guard(async () => {
         const arrived = await mail.wait(self, (args.timeout_s ?? 45) * 1000, extra.signal);
         if (!arrived) return ok({ messages: [], timed_out: true }, "No message before the deadline; call wait_inbox again.");
-        return answer(take(deps, args.limit ?? 20, extra), { timed_out: false });
+        return answer(await take(deps, args.limit ?? 20, extra), { timed_out: false });
       }),
   );
   server.registerTool(
@@ -233,8 +228,8 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     (args) =>
-      guard(() => {
-        const m = mail.send({
+      guard(async () => {
+        const m = await mail.send({
           from: self,
           to: args.to,
           body: args.message,

@@ -44,12 +44,16 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
         const supervisor = await deps.supervisor();
         const { messaging } = deps;
         const ids = args.agent_ids ?? supervisor.waitable();
-        const mail = (): { messages_waiting?: number } => {
-          const n = messaging === undefined ? 0 : messaging.mail.pending(messaging.self);
+        // A count the store cannot give (out of reach) is left out rather than failing the wait.
+        const mail = async (): Promise<{ messages_waiting?: number }> => {
+          const n = messaging === undefined ? 0 : await messaging.mail.pending(messaging.self).catch(() => 0);
           return n > 0 ? { messages_waiting: n } : {};
         };
         if (ids.length === 0)
-          return ok({ finished: [], still_running: [], timed_out: false, ...mail() }, "Nothing to wait for: no agent is running or has an unreported result.");
+          return ok(
+            { finished: [], still_running: [], timed_out: false, ...(await mail()) },
+            "Nothing to wait for: no agent is running or has an unreported result.",
+          );
         const timeoutMs = (args.timeout_s ?? 45) * 1000;
         const blocked = (running: string[]): string[] => {
           const waiting = running.map((id) => supervisor.get(id)).filter((v) => v.status === "permission_requested");
@@ -77,9 +81,13 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
           stop.abort();
         };
         extra.signal.addEventListener("abort", onAbort, { once: true });
-        void messaging?.mail.wait(messaging.self, timeoutMs, stop.signal).then((arrived) => {
-          if (arrived) stop.abort();
-        });
+        void messaging?.mail
+          .wait(messaging.self, timeoutMs, stop.signal)
+          .then((arrived) => {
+            if (arrived) stop.abort();
+          })
+          // The store out of reach: the wait goes on for the agents alone.
+          .catch(() => undefined);
         try {
           const result = await supervisor.wait({ ids, mode: args.mode ?? "any", timeoutMs, signal: stop.signal });
           stop.abort();
@@ -97,7 +105,7 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
             // Each request is reported once; an agent still waiting on one is named on every wait.
             ...blocked(result.stillRunning),
           ].filter(Boolean);
-          const waiting = mail();
+          const waiting = await mail();
           if (waiting.messages_waiting !== undefined) text.push(`${waiting.messages_waiting} message(s) in your inbox: read them with inbox.`);
           const out = (finished: typeof whole, lines: string[]) =>
             ok(

@@ -99,6 +99,23 @@ export function deliveryCases(make: MakeStore): void {
   );
 
   it(
+    "forget deletes a mailbox only when nothing is in it, and a broadcast no longer reaches it",
+    using(make, async (s) => {
+      const sent = await s.send(note("a", "gone", "still here"));
+      await s.pending("kept");
+      expect(await s.forget("gone")).toBe(false);
+      await s.receive("gone");
+      expect(await s.forget("gone")).toBe(false);
+      await s.ack("gone", sent.id);
+      expect(await s.forget("gone")).toBe(true);
+      expect(await s.names()).toEqual(["kept"]);
+      await s.send(note("a", "*", "to all", { priority: "high" }));
+      expect(await s.names()).toEqual(["kept"]);
+      expect(bodies(await s.peek("kept"))).toEqual(["to all"]);
+    }),
+  );
+
+  it(
     "refuses names that are not safe",
     using(make, async (s) => {
       await expect(s.send(note("a", "../etc", "x"))).rejects.toMatchObject({ code: "UNSAFE_NAME" });

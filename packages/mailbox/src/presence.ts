@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// Name and host are parts of the key `<prefix>:presence:<name>:<host>:<pid>`: no colon, so two entries never share a key.
+// Name and host are parts of keys and file names (`<name>:<host>:<pid>`): no colon, so two entries never share one.
 const Part = z
   .string()
   .min(1)
@@ -20,13 +20,13 @@ export const PresenceSchema = z.object({
   heartbeat_at: Iso,
 });
 
-/** A presence entry as listed by {@link Presence.list}. */
+/** A presence entry as listed by {@link PresenceRegistry.list}. */
 export type PresenceEntry = z.infer<typeof PresenceSchema>;
 
-/** What {@link Presence.register} takes: host defaults to this machine's hostname, pid to this process, started_at to now. */
+/** What {@link PresenceRegistry.register} takes: host defaults to this machine's hostname, pid to this process, started_at to now. */
 export type PresenceInput = Pick<PresenceEntry, "name"> & Partial<Omit<PresenceEntry, "name" | "heartbeat_at">>;
 
-/** Options of {@link Presence.register}. */
+/** Options of {@link PresenceRegistry.register}. */
 export interface RegisterOptions {
   /** Lifetime of the key without a refresh (default 15 000 ms, at least 30); refreshed every ttlMs/3. */
   ttlMs?: number;
@@ -44,24 +44,16 @@ export interface Registration {
   stop(): Promise<void>;
 }
 
-/** Writes the entry with its ttl and puts its key in the index, in one step. KEYS: entry, index. ARGV: json, ttl, score. */
-export const WRITE = `
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-redis.call('ZADD', KEYS[2], ARGV[3], KEYS[1])
-return 1`;
-
-/** Live entries of the index in start order; members whose key expired are removed. KEYS: index. */
-export const LIST = `
-local members = redis.call('ZRANGE', KEYS[1], 0, -1)
-local live = {}
-for _, key in ipairs(members) do
-  local value = redis.call('GET', key)
-  if value then table.insert(live, value) else redis.call('ZREM', KEYS[1], key) end
-end
-return live`;
-
-/** Deletes the entry and its index member. KEYS: entry, index. */
-export const REMOVE = `
-redis.call('DEL', KEYS[1])
-redis.call('ZREM', KEYS[2], KEYS[1])
-return 1`;
+/**
+ * Which workers are alive, on this machine (files, checked by pid) or on every machine sharing a
+ * networked store (entries with a heartbeat that expires).
+ */
+export interface PresenceRegistry {
+  /** Records a live worker until `stop()` (or until its process ends). */
+  register(input: PresenceInput, options?: RegisterOptions): Promise<Registration>;
+  /** Live entries, oldest start first. */
+  list(): Promise<PresenceEntry[]>;
+  /** Whether any live entry has this name. */
+  alive(name: string): Promise<boolean>;
+  close(): Promise<void>;
+}
