@@ -173,12 +173,14 @@ if (only === undefined || only === "hooks") {
 if (only === undefined || only === "worker") {
   const wake = await mailboxWake(Math.max(50, runs * 10));
   const rows: WorkerResult[] = [];
-  for (const provider of providers) rows.push(await workerBench(provider, Math.max(10, runs * 2)));
+  for (const provider of providers)
+    for (const backend of ["maildir", "redis"] as const) rows.push(await workerBench(provider, Math.max(10, runs * 2), backend));
   printTable(
     `Worker: messages answered through the mailboxes, one after another (ms, median / p95; mailbox alone: send -> reader wakes ${wake.median} / ${wake.p95})`,
-    ["cli", "first reply (CLI start)", "send -> reply", "send -> model", "model done -> reply", "idle tree RSS (MB)"],
+    ["cli", "mail", "first reply (CLI start)", "send -> reply", "send -> model", "model done -> reply", "idle tree RSS (MB)"],
     rows.map((r) => [
       r.provider,
+      r.backend,
       r.firstReplyMs,
       `${r.reply.median} / ${r.reply.p95}`,
       `${r.toModel.median} / ${r.toModel.p95}`,

@@ -1,7 +1,8 @@
 import type { Provider } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
-import { Maildir } from "@subagent-mcp/mailbox";
-import { cliExecutable, loopbackEnv, startFakeFor } from "@subagent-mcp/testkit";
+import { asyncStore, Maildir, type MailboxStore } from "@subagent-mcp/mailbox";
+import { RedisMailboxes } from "@subagent-mcp/mailbox-redis";
+import { cliExecutable, loopbackEnv, startFakeFor, startRedisServer, type RedisServer } from "@subagent-mcp/testkit";
 import { execa } from "execa";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,8 @@ import { summarize, type Summary } from "./stats.js";
 
 export interface WorkerResult {
   provider: Provider;
+  /** Where the mail went: the Maildir, or a redis-server on 127.0.0.1 (SUBAGENT_MCP_MAILBOX_URL). */
+  backend: "maildir" | "redis";
   /** First message: send -> reply in the sender's mailbox (includes starting the CLI). */
   firstReplyMs: number;
   /** Later messages, same session: send -> reply. */
@@ -40,22 +43,29 @@ export async function mailboxWake(samples: number): Promise<Summary> {
   return summarize(out);
 }
 
-/** `subagent-mcp worker` on one CLI: messages answered one after another through the mailboxes. */
-export async function workerBench(provider: Provider, messages: number): Promise<WorkerResult> {
+/** `subagent-mcp worker` on one CLI: messages answered one after another through the mailboxes (Maildir, or Redis on loopback). */
+export async function workerBench(provider: Provider, messages: number, backend: "maildir" | "redis" = "maildir"): Promise<WorkerResult> {
   const fake = await startFakeFor(provider);
   const env = await loopbackEnv(provider, fake);
   const state = join(env.home, "state");
-  const vars = { ...env.env, XDG_STATE_HOME: state, [`SUBAGENT_MCP_${provider.toUpperCase()}_PATH`]: cliExecutable(provider) };
+  const redis: RedisServer | undefined = backend === "redis" ? await startRedisServer() : undefined;
+  const vars = {
+    ...env.env,
+    XDG_STATE_HOME: state,
+    [`SUBAGENT_MCP_${provider.toUpperCase()}_PATH`]: cliExecutable(provider),
+    ...(redis === undefined ? {} : { SUBAGENT_MCP_MAILBOX_URL: redis.url }),
+  };
   const worker = execa(serverBin, ["worker", "--name", "bench-worker", "--provider", provider], { cwd: env.cwd, env: vars, extendEnv: false, reject: false });
-  const mail = new Maildir(join(state, "subagent-mcp", "mail"));
-  mail.pending("bench");
+  const mail: MailboxStore =
+    redis === undefined ? asyncStore(new Maildir(join(state, "subagent-mcp", "mail"))) : await RedisMailboxes.connect({ url: redis.url });
+  await mail.pending("bench");
   const roundTrip = async (i: number): Promise<{ total: number; toModel: number; modelToReply: number }> => {
     const tag = `bench message ${i}`;
     const start = performance.now();
-    mail.send({ from: "bench", to: "bench-worker", body: tag, priority: "normal" });
+    await mail.send({ from: "bench", to: "bench-worker", body: tag, priority: "normal" });
     await mail.wait("bench", 120_000);
     const end = performance.now();
-    for (const m of mail.receive("bench", 10)) mail.ack("bench", m.id);
+    for (const m of await mail.receive("bench", 10)) await mail.ack("bench", m.id);
     const request = fake.requests.find((r) => r.lastUserText.includes(tag) && !r.wantsJson);
     return { total: end - start, toModel: (request?.receivedAt ?? Number.NaN) - start, modelToReply: end - (request?.endedAt ?? Number.NaN) };
   };
@@ -67,6 +77,7 @@ export async function workerBench(provider: Provider, messages: number): Promise
     const idleTreeRssMb = treeRssMb(worker.pid ?? 0) ?? 0;
     return {
       provider,
+      backend,
       firstReplyMs: Math.round(first.total),
       reply: summarize(later.map((x) => x.total)),
       toModel: summarize(later.map((x) => x.toModel)),
@@ -76,6 +87,8 @@ export async function workerBench(provider: Provider, messages: number): Promise
   } finally {
     worker.kill("SIGTERM");
     await worker;
+    await mail.close();
+    await redis?.stop();
     await fake.stop();
     await env.cleanup();
   }

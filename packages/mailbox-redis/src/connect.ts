@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { RedisMailboxError, redisError } from "./errors.js";
+import { isReply, RedisMailboxError, redisError } from "./errors.js";
 
 /** A Redis connection and how errors name its server (host and port, never the password). */
 export interface Connection {
@@ -47,7 +47,7 @@ export async function connectRedis({ url, ca }: Endpoint): Promise<Connection> {
   // server's own answer (a refused password) may come as an event, the rejection then only says "closed".
   let refused: unknown;
   redis.on("error", (error: unknown) => {
-    if (error instanceof Error && error.name === "ReplyError") refused = error;
+    if (isReply(error)) refused = error;
   });
   try {
     await redis.connect();

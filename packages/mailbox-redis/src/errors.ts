@@ -1,3 +1,4 @@
+import { ReplyError } from "ioredis";
 /** Stable codes of {@link RedisMailboxError}. */
 export type RedisMailboxErrorCode = "BAD_URL" | "AUTH_FAILED" | "REDIS_UNREACHABLE" | "REDIS_ERROR" | "BAD_PRESENCE";
 
@@ -20,6 +21,14 @@ export class RedisMailboxError extends Error {
   }
 }
 
+/**
+ * Whether the server answered with this error (rather than the connection failing). Checked by
+ * class, not by `name`: redis-errors takes the name from the constructor, which a minifier renames.
+ */
+export function isReply(error: unknown): boolean {
+  return error instanceof (ReplyError as new () => Error);
+}
+
 /** A client error as a {@link RedisMailboxError}, with any trace of the password taken out. */
 export function redisError(error: unknown, where: string, secret: string | undefined): RedisMailboxError {
   if (error instanceof RedisMailboxError) return error;
@@ -30,7 +39,7 @@ export function redisError(error: unknown, where: string, secret: string | undef
   // A server that restarts answers LOADING until its append-only file is read back: out of reach for now.
   if (/^LOADING\b/.test(text)) return new RedisMailboxError("REDIS_UNREACHABLE", `Redis at ${where} is loading its data after a restart: ${text}`);
   // Errors the server answered with are ReplyErrors; everything else is the connection's.
-  if (error instanceof Error && error.name === "ReplyError")
+  if (isReply(error))
     return new RedisMailboxError("REDIS_ERROR", `Redis at ${where} refused a mailbox command: ${text}`);
   return new RedisMailboxError("REDIS_UNREACHABLE", `Redis at ${where} is unreachable (is redis-server running there?): ${text}`);
 }
