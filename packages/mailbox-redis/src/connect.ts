@@ -44,17 +44,20 @@ export async function connectRedis({ url, ca }: Endpoint): Promise<Connection> {
     ...(ca === undefined ? {} : { tls: { ca } }),
   });
   // Failures reach callers as rejected promises; without a listener the client would print them. The
-  // server's own answer (a refused password) may come as an event, the rejection then only says "closed".
+  // real reason (a refused password, a certificate not trusted) may come as an event, the rejection
+  // then only says "closed": the server's answer wins, then the first event.
   let refused: unknown;
+  let first: unknown;
   redis.on("error", (error: unknown) => {
     if (isReply(error)) refused = error;
+    first ??= error;
   });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
     redis.disconnect();
-    throw redisError(refused ?? error, where, secret);
+    throw redisError(refused ?? first ?? error, where, secret);
   }
   return { redis, where, secret };
 }

@@ -1,6 +1,6 @@
 import { ReplyError } from "ioredis";
 /** Stable codes of {@link RedisMailboxError}. */
-export type RedisMailboxErrorCode = "BAD_URL" | "AUTH_FAILED" | "REDIS_UNREACHABLE" | "REDIS_ERROR" | "BAD_PRESENCE";
+export type RedisMailboxErrorCode = "BAD_URL" | "AUTH_FAILED" | "TLS_FAILED" | "REDIS_UNREACHABLE" | "REDIS_ERROR" | "BAD_PRESENCE";
 
 /**
  * The one error class of `@subagent-mcp/mailbox-redis`: the server could not be used (bad URL, wrong
@@ -36,10 +36,14 @@ export function redisError(error: unknown, where: string, secret: string | undef
   const text = secret === undefined || secret === "" ? raw : raw.split(secret).join("***");
   if (/WRONGPASS|NOAUTH|invalid password|invalid username-password|AUTH .*without any password/i.test(text))
     return new RedisMailboxError("AUTH_FAILED", `Redis at ${where} refused the credentials (check the user and password in the mailbox URL): ${text}`);
+  if (error instanceof Error && /certificate|self[- ]signed|SSL routines|wrong version number/i.test(text))
+    return new RedisMailboxError(
+      "TLS_FAILED",
+      `Redis at ${where}: the TLS connection failed (a private CA? give its PEM file as mailbox.ca or SUBAGENT_MCP_MAILBOX_CA): ${text}`,
+    );
   // A server that restarts answers LOADING until its append-only file is read back: out of reach for now.
   if (/^LOADING\b/.test(text)) return new RedisMailboxError("REDIS_UNREACHABLE", `Redis at ${where} is loading its data after a restart: ${text}`);
   // Errors the server answered with are ReplyErrors; everything else is the connection's.
-  if (isReply(error))
-    return new RedisMailboxError("REDIS_ERROR", `Redis at ${where} refused a mailbox command: ${text}`);
+  if (isReply(error)) return new RedisMailboxError("REDIS_ERROR", `Redis at ${where} refused a mailbox command: ${text}`);
   return new RedisMailboxError("REDIS_UNREACHABLE", `Redis at ${where} is unreachable (is redis-server running there?): ${text}`);
 }
