@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { processAlive } from "@subagent-mcp/mailbox";
 
 /** This reader's consumer name in each mailbox's group: the machine and the process. */
 export function consumerName(pid: number = process.pid): string {
@@ -14,12 +15,5 @@ export function deadHere(consumer: string): boolean {
   const at = consumer.lastIndexOf(":");
   if (at <= 0 || consumer.slice(0, at) !== hostname()) return false;
   const pid = Number(consumer.slice(at + 1));
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code !== "EPERM";
-  }
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid);
 }

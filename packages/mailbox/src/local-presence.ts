@@ -1,19 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { processAlive } from "./alive.js";
 import { safeName } from "./names.js";
 import { PresenceSchema, type PresenceEntry, type PresenceInput, type PresenceRegistry, type Registration } from "./presence.js";
 import { MailboxError } from "./errors.js";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Presence on one machine, next to a Maildir: a file `<name>.<pid>.json` per live worker. A process
@@ -75,7 +66,7 @@ export class LocalPresence implements PresenceRegistry {
       } catch {
         // Unreadable or half-written: not an entry.
       }
-      if (entry !== undefined && entry.host === hostname() && alive(entry.pid)) out.push(entry);
+      if (entry !== undefined && entry.host === hostname() && processAlive(entry.pid)) out.push(entry);
       else if (entry !== undefined) rmSync(path, { force: true });
     }
     return Promise.resolve(out.sort((a, b) => a.started_at.localeCompare(b.started_at)));

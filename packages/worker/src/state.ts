@@ -2,19 +2,10 @@ import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync,
 import { dirname, join } from "node:path";
 import { errorMessage, ProviderSchema, UsageSchema } from "@subagent-mcp/core";
 import { writeAtomic } from "@subagent-mcp/hooks";
+import { processAlive } from "@subagent-mcp/mailbox";
 import { z } from "zod";
 import { PendingApprovals } from "./approval.js";
 import { WorkerError } from "./errors.js";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** The conversation a worker resumes after a restart. */
 export const SavedSessionSchema = z.object({ provider: ProviderSchema, sessionId: z.string().min(1), savedAt: z.string() });
@@ -115,7 +106,7 @@ export class WorkerFiles {
         };
       } catch {
         const holder = Number(readFileSync(path, "utf8").trim());
-        if (Number.isInteger(holder) && holder > 0 && holder !== pid && alive(holder)) return { ok: false, holder };
+        if (Number.isInteger(holder) && holder > 0 && holder !== pid && processAlive(holder)) return { ok: false, holder };
         rmSync(path, { force: true });
       }
     }
