@@ -21,17 +21,24 @@ export class LocalPresence implements PresenceRegistry {
     renameSync(`${path}.tmp`, path);
   }
 
+  // A bad entry rejects (the promise constructor turns the throw into a rejection), as with every registry.
   register(input: PresenceInput): Promise<Registration> {
+    return new Promise((resolve) => {
+      resolve(this.#registerNow(input));
+    });
+  }
+
+  #registerNow(input: PresenceInput): Registration {
     const now = new Date().toISOString();
     const parsed = PresenceSchema.safeParse({ host: hostname(), pid: process.pid, started_at: now, ...input, heartbeat_at: now });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return Promise.reject(new MailboxError("UNSAFE_NAME", `presence entry: ${issue?.path.join(".") ?? ""} ${issue?.message ?? "invalid"}`));
+      throw new MailboxError("UNSAFE_NAME", `presence entry: ${issue?.path.join(".") ?? ""} ${issue?.message ?? "invalid"}`);
     }
     let entry = { ...parsed.data, name: safeName(parsed.data.name, "worker name") };
     let stopped = false;
     this.#write(entry);
-    return Promise.resolve({
+    return {
       get entry() {
         return entry;
       },
@@ -46,7 +53,7 @@ export class LocalPresence implements PresenceRegistry {
         rmSync(join(this.dir, `${entry.name}.${entry.pid}.json`), { force: true });
         return Promise.resolve();
       },
-    });
+    };
   }
 
   list(): Promise<PresenceEntry[]> {
