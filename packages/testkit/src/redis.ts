@@ -14,6 +14,16 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Stops the server (a clean shutdown) and starts it again on the same port and data dir: the AOF is kept. */
   restart(): Promise<void>;
+  /** Stops the server (a clean shutdown), keeping its port and data dir: clients find nobody listening until {@link up}. */
+  down(): Promise<void>;
+  /** Starts a server stopped by {@link down} again on the same port and data dir (a no-op if it runs). */
+  up(): Promise<void>;
+}
+
+/** Options of {@link startRedisServer}. */
+export interface RedisServerOptions {
+  /** Clients must AUTH with this password (`--requirepass`); `url` stays without it. */
+  password?: string;
 }
 
 const BINARY = "redis-server";
@@ -49,17 +59,19 @@ function freePort(): Promise<number> {
   });
 }
 
-/** One PING over a raw socket; resolves when the server answers +PONG. */
-function ping(port: number): Promise<void> {
+/** One PING over a raw socket (after AUTH with `password`); resolves when the server answers +PONG. */
+function ping(port: number, password: string | undefined): Promise<void> {
+  const auth = password === undefined ? "" : `*2\r\n$4\r\nAUTH\r\n$${Buffer.byteLength(password)}\r\n${password}\r\n`;
+  const lines = password === undefined ? 1 : 2;
   return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => socket.write("PING\r\n"));
+    const socket = connect(port, "127.0.0.1", () => socket.write(`${auth}PING\r\n`));
     let got = "";
     socket.setEncoding("utf8");
     socket.on("data", (chunk: string) => {
       got += chunk;
-      if (!got.includes("\r\n")) return;
+      if (got.split("\r\n").length <= lines) return;
       socket.destroy();
-      if (got.startsWith("+PONG")) resolve();
+      if (got.split("\r\n")[lines - 1]?.startsWith("+PONG") === true) resolve();
       else reject(new Error(`redis-server on port ${port} answered PING with ${JSON.stringify(got)}`));
     });
     socket.on("error", reject);
@@ -72,9 +84,10 @@ interface Running {
 }
 
 // Resolves once the server logs that it accepts connections; rejects with its last lines if it exits first.
-function launch(binary: string, port: number, dir: string): Promise<Running> {
+function launch(binary: string, port: number, dir: string, password: string | undefined): Promise<Running> {
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec"];
   args.push("--maxmemory-policy", "noeviction", "--save", "", "--daemonize", "no", "--logfile", "", "--protected-mode", "yes");
+  if (password !== undefined) args.push("--requirepass", password);
   const child = execa(binary, args, { cwd: dir, stdin: "ignore", stderr: "pipe", stdout: "pipe", buffer: false, reject: false });
   const exited = child.then(
     () => undefined,
@@ -116,7 +129,8 @@ async function halt(running: Running): Promise<void> {
  * (fsync every second) and no eviction, its data in a fresh temp dir, and resolves once it answers
  * PING. Throws if `redis-server` is not installed: tests that need it fail, never skip.
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const { password } = options;
   const binary = onPath(BINARY);
   if (binary === undefined) throw new Error("redis-server is not on PATH: install the Debian package `redis-server` (apt-get install -y redis-server)");
   const dir = mkdtempSync(join(tmpdir(), "redis-"));
@@ -126,7 +140,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   for (let attempt = 1; running === undefined; attempt++) {
     port = await freePort();
     try {
-      running = await launch(binary, port, dir);
+      running = await launch(binary, port, dir, password);
     } catch (error) {
       if (attempt >= 3 || !String(error).includes("Address already in use")) {
         rmSync(dir, { recursive: true, force: true });
@@ -134,8 +148,17 @@ export async function startRedisServer(): Promise<RedisServer> {
       }
     }
   }
-  await ping(port);
+  await ping(port, password);
   let current: Running | undefined = running;
+  const down = async (): Promise<void> => {
+    if (current !== undefined) await halt(current);
+    current = undefined;
+  };
+  const up = async (): Promise<void> => {
+    if (current !== undefined) return;
+    current = await launch(binary, port, dir, password);
+    await ping(port, password);
+  };
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -145,10 +168,10 @@ export async function startRedisServer(): Promise<RedisServer> {
       rmSync(dir, { recursive: true, force: true });
     },
     async restart() {
-      if (current !== undefined) await halt(current);
-      current = undefined;
-      current = await launch(binary, port, dir);
-      await ping(port);
+      await down();
+      await up();
     },
+    down,
+    up,
   };
 }
