@@ -18,6 +18,7 @@ import { byDelivery, claims, entries, parse, perConsumer, type Parsed } from "./
 import { redisError, RedisMailboxError } from "./errors.js";
 import { ACK, BURY, CLAIM, FORGET, HOLDER, MOVE, SEND, TOUCH } from "./scripts.js";
 import { consumerName, deadHere } from "./consumers.js";
+import { HeldClaims } from "./held.js";
 import { blockUntil } from "./wait.js";
 
 /** Options of {@link RedisMailboxes.connect}. */
@@ -56,9 +57,7 @@ export class RedisMailboxes implements MailboxStore {
   readonly #consumer: string;
   readonly #known = new Set<string>();
   readonly #blockers = new Set<Redis>();
-  /** Claims this reader holds, per mailbox: message id -> entry id; kept fresh by #touch. */
-  readonly #held = new Map<string, Map<string, string>>();
-  #toucher: NodeJS.Timeout | undefined;
+  readonly #held: HeldClaims;
 
   private constructor(
     connection: Connection,
@@ -68,6 +67,7 @@ export class RedisMailboxes implements MailboxStore {
     this.#redis = connection.redis;
     this.#prefix = options.prefix ?? "subagent-mcp";
     this.#consumer = options.consumer ?? consumerName();
+    this.#held = new HeldClaims(options.claimIdleMs ?? 60_000, (name, sids) => this.#script(TOUCH, [this.#key("mb", name)], this.#consumer, ...sids));
     if (this.#consumer === HOLDER) throw new RedisMailboxError("BAD_URL", `consumer name ${HOLDER} is reserved`);
   }
 
@@ -83,6 +83,8 @@ export class RedisMailboxes implements MailboxStore {
     try {
       return await this.#redis.call(command, ...args);
     } catch (error) {
+      // A stream or group gone (a server that lost its data): made again on the next call.
+      if (error instanceof Error && error.message.includes("NOGROUP")) this.#known.clear();
       throw redisError(error, this.#c.where, this.#c.secret);
     }
   }
@@ -164,38 +166,16 @@ export class RedisMailboxes implements MailboxStore {
     if (chosen.length === 0 || limit <= 0) return [];
     const got = new Set((await this.#script(CLAIM, [this.#key("mb", name)], this.#consumer, limit, ...chosen.map((w) => w.sid))) as string[]);
     const taken = chosen.filter((w) => got.has(w.sid));
-    this.#hold(name, taken);
+    this.#held.hold(
+      name,
+      taken.map((w) => ({ sid: w.sid, id: w.message.id })),
+    );
     return taken.map((w) => w.message);
-  }
-
-  #hold(name: string, taken: Waiting[]): void {
-    const idle = this.options.claimIdleMs ?? 60_000;
-    if (taken.length === 0 || idle <= 0) return;
-    const mine = this.#held.get(name) ?? new Map<string, string>();
-    for (const w of taken) mine.set(w.message.id, w.sid);
-    this.#held.set(name, mine);
-    this.#toucher ??= setInterval(() => void this.#touch(), Math.max(100, Math.floor(idle / 3))).unref();
-  }
-
-  #letGo(name: string, id: string): void {
-    this.#held.get(name)?.delete(id);
-  }
-
-  // Resets the idle time of every claim still held, so that recover (here or on another machine) leaves them alone.
-  async #touch(): Promise<void> {
-    for (const [name, mine] of this.#held) {
-      if (mine.size === 0) {
-        this.#held.delete(name);
-        continue;
-      }
-      // Out of reach now: the next round tries again; a claim left idle too long may be requeued meanwhile (at-least-once).
-      await this.#script(TOUCH, [this.#key("mb", name)], this.#consumer, ...mine.values()).catch(() => undefined);
-    }
   }
 
   async ack(name: string, id: string): Promise<void> {
     await this.#script(ACK, [await this.#ensure(name), this.#key("ix", name)], safeName(id, "message id"));
-    this.#letGo(name, id);
+    this.#held.letGo(name, id);
   }
 
   /** Moves a message to the mailbox (or dead letters) as a new entry; false if it was not there any more. */
@@ -207,7 +187,7 @@ export class RedisMailboxes implements MailboxStore {
 
   /** A claimed entry back to the mailbox with one more attempt (or not), or to dead letters at the limit. */
   async #release(name: string, sid: string, message: Message, count: boolean): Promise<Released | undefined> {
-    this.#letGo(name, message.id);
+    this.#held.letGo(name, message.id);
     const next = { ...message, attempts: message.attempts + (count ? 1 : 0) };
     const dead = next.attempts >= (this.options.maxAttempts ?? 3);
     return (await this.#move(name, sid, next, "claim", dead ? "dead" : "box")) ? (dead ? "dead" : "requeued") : undefined;
@@ -326,7 +306,7 @@ export class RedisMailboxes implements MailboxStore {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#toucher);
+    this.#held.close();
     for (const blocker of this.#blockers) blocker.disconnect();
     await this.#redis.quit().catch(() => undefined);
   }
