@@ -1,5 +1,4 @@
 import { homedir } from "node:os";
-import { join } from "node:path";
 import { stateDir } from "@subagent-mcp/hooks";
 
 /** Where a command finds the user and keeps its state, read once from the environment. */

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { asyncStore, lazyStore, LocalPresence, Maildir, type MailboxStore, type PresenceRegistry } from "@subagent-mcp/mailbox";
 import { errorMessage } from "@subagent-mcp/core";
-import { loadConfig, type MailboxConfig } from "@subagent-mcp/server";
+import type { MailboxConfig } from "@subagent-mcp/server";
+import { configOrFail } from "./config.js";
 import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";
 
@@ -40,7 +41,7 @@ function readCa(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new Error(`cannot read the mailbox CA certificate ${path}: ${errorMessage(error)}`);
+    throw new Error(`cannot read the mailbox CA certificate ${path}: ${errorMessage(error)}`, { cause: error });
   }
 }
 
@@ -82,11 +83,7 @@ export function mailPlace(ctx: CliContext, mailbox: MailboxConfig | undefined): 
 /** Where mail lives for this command: the config's `mailbox` (or SUBAGENT_MCP_MAILBOX_URL), else a Maildir under the state dir. */
 export function mailOf(ctx: CliContext, mailbox?: MailboxConfig): MailPlace {
   if (mailbox !== undefined) return mailPlace(ctx, mailbox);
-  try {
-    return mailPlace(ctx, loadConfig({ cwd: ctx.cwd, env: ctx.env }).mailbox);
-  } catch (error) {
-    fail(errorMessage(error));
-  }
+  return mailPlace(ctx, configOrFail(ctx).mailbox);
 }
 
 /** The mailboxes, connected now; a store that cannot be reached ends the command with its one-line reason (exit 1). */

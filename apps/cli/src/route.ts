@@ -1,7 +1,7 @@
 import { ProviderSchema, type Provider } from "@subagent-mcp/core";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
-import { loadConfig } from "@subagent-mcp/server";
 import { defineCommand } from "citty";
+import { configOrFail } from "./config.js";
 import { fail } from "./fail.js";
 import { availability } from "./installed.js";
 
@@ -20,7 +20,7 @@ export const routeCommand = defineCommand({
     if (provider !== undefined && !provider.success) fail("--provider must be claude, codex or gemini");
     const branch = args.branch === undefined ? undefined : BranchSchema.safeParse(args.branch);
     if (branch !== undefined && !branch.success) fail("--branch must be cost_efficiency or performance");
-    const config = loadConfig({ cwd: process.cwd(), env: process.env });
+    const config = configOrFail({ cwd: process.cwd(), env: process.env });
     const checks = new Map<Provider, { ok: boolean; detail: string }>(ProviderSchema.options.map((p) => [p, availability(config, p)]));
     const ranked = selectCandidates({
       category: category.data,

@@ -1,7 +1,6 @@
-import { errorMessage } from "@subagent-mcp/core";
-import { loadConfig } from "@subagent-mcp/server";
 import { DEFAULT_PRICES, GroupBySchema, mergePrices, parseSince, renderUsage, summarizeUsage, UsageError } from "@subagent-mcp/usage";
 import { defineCommand } from "citty";
+import { configOrFail } from "./config.js";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 
@@ -24,12 +23,7 @@ export const usageCommand = defineCommand({
       throw error;
     }
     const ctx = cliContext();
-    let overrides;
-    try {
-      overrides = loadConfig({ cwd: ctx.cwd, env: ctx.env }).prices;
-    } catch (error) {
-      fail(errorMessage(error));
-    }
+    const overrides = configOrFail(ctx).prices;
     const summary = summarizeUsage(ctx.stateDir, {
       groupBy: groupBy.data,
       prices: mergePrices(DEFAULT_PRICES, overrides),

@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import { BudgetSchema, errorMessage, standing, type Budget, type CostOf } from "@subagent-mcp/core";
 import { SafeName } from "@subagent-mcp/mailbox";
-import { loadConfig } from "@subagent-mcp/server";
 import { costOf, DEFAULT_PRICES, mergePrices, type PriceTable } from "@subagent-mcp/usage";
 import { effectiveBudget, readStatus, spentFrom, WorkerFiles, writeBudgetFile } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
+import { configOrFail } from "./config.js";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 
@@ -68,12 +68,7 @@ export const workerBudgetCommand = defineCommand({
     const name = SafeName.safeParse(args.name);
     if (!name.success) fail(`worker name: ${name.error.issues[0]?.message ?? "invalid"} (got "${args.name}")`);
     const ctx = cliContext();
-    let prices: PriceTable | undefined;
-    try {
-      prices = loadConfig({ cwd: ctx.cwd, env: ctx.env }).prices;
-    } catch (error) {
-      fail(errorMessage(error));
-    }
+    const prices: PriceTable | undefined = configOrFail(ctx).prices;
     const files = new WorkerFiles(join(ctx.stateDir, "workers", name.data));
     const raise = budgetFlags(args);
     const status = readStatus(files.dir);

@@ -3,11 +3,12 @@ import { join, resolve } from "node:path";
 import { errorMessage, ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
-import { ceilingFrom, childEnv, depthFrom, grant, LINEAGE_ENV, loadConfig, mergeRules, MESSAGING_TOOLS, ServerError, type Grant } from "@subagent-mcp/server";
+import { ceilingFrom, childEnv, depthFrom, grant, LINEAGE_ENV, mergeRules, MESSAGING_TOOLS, ServerError, type Grant } from "@subagent-mcp/server";
 import { agentDefinitionSource, createDrivers } from "@subagent-mcp/server/runtime";
 import { AuditLog } from "@subagent-mcp/permissions";
 import { Worker, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
+import { configOrFail } from "./config.js";
 import { z } from "zod";
 import { cliContext, type CliContext } from "./context.js";
 import { fail } from "./fail.js";
@@ -112,8 +113,8 @@ export const workerCommand = defineCommand({
     if (args.name === undefined) fail("--name is required: the worker's mailbox name");
     const name = SafeName.safeParse(args.name);
     if (!name.success) fail(`--name: ${name.error.issues[0]?.message ?? "invalid"} (got "${args.name}")`);
-    const config = loadConfig({ cwd: process.cwd(), env: process.env });
     const ctx = cliContext();
+    const config = configOrFail(ctx);
     const definition = args.agent === undefined ? undefined : findDefinition(args.agent, ctx);
     const provider = ProviderSchema.safeParse(args.provider ?? definition?.provider ?? "claude");
     if (!provider.success) fail(`--provider must be claude, codex or gemini (got "${args.provider ?? ""}")`);
@@ -188,7 +189,9 @@ export const workerCommand = defineCommand({
       name: name.data,
       mail: mail.store,
       ...(mail.recoverEveryMs === undefined ? {} : { recoverEveryMs: mail.recoverEveryMs }),
-      onTurn: mail.onTurn,
+      onTurn: (entry) => {
+        mail.onTurn(entry);
+      },
       driver,
       spec,
       files,

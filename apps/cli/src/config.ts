@@ -1,0 +1,13 @@
+import { errorMessage } from "@subagent-mcp/core";
+import { loadConfig, type EffectiveConfig } from "@subagent-mcp/server";
+import type { CliContext } from "./context.js";
+import { fail } from "./fail.js";
+
+/** The effective config for a command; an invalid file or variable ends it with one line (exit 2), never a stack trace. */
+export function configOrFail(ctx: Pick<CliContext, "cwd" | "env">): EffectiveConfig {
+  try {
+    return loadConfig({ cwd: ctx.cwd, env: ctx.env });
+  } catch (error) {
+    fail(errorMessage(error));
+  }
+}
