@@ -60,7 +60,9 @@ export async function serveStdio(): Promise<void> {
     orchestration: orchestrationState(ctx),
     // What waits for the orchestrator, where the host's hooks read it (keyed like orchestration mode);
     // a nested server's host is a sub-agent, whose hooks stay silent.
-    ...(depth > 0 ? {} : { pending: { stateDir: ctx.stateDir, cwd: ctx.cwd, ...(sessionOf(ctx) === undefined ? {} : { session: sessionOf(ctx) }) } }),
+    ...(depth > 0 ? {} : { pending: scopeOf(ctx) }),
+    // `subagent-mcp dashboard` finds this server in the state dir and follows it over loopback; SUBAGENT_MCP_DASHBOARD=0: no endpoint.
+    ...(depth > 0 || ctx.env.SUBAGENT_MCP_DASHBOARD === "0" ? {} : { control: scopeOf(ctx) }),
     ...(own.messaging === undefined ? {} : { messaging: own.messaging }),
     ...toolsets(ctx.env.SUBAGENT_MCP_TOOLSETS),
     // Sub-agents reach their own messaging tools over loopback HTTP, no process each; SUBAGENT_MCP_CHILD_MESSAGING=0: none at all.
@@ -127,6 +129,12 @@ function agentFiles(ctx: CliContext): DefinitionSource {
 function sessionOf(ctx: CliContext): string | undefined {
   const session = ctx.env.CLAUDE_CODE_SESSION_ID;
   return session === undefined || session === "" ? undefined : session;
+}
+
+// The host session (if known) or project a top-level server serves, in the state dir.
+function scopeOf(ctx: CliContext): { stateDir: string; cwd: string; session?: string } {
+  const session = sessionOf(ctx);
+  return { stateDir: ctx.stateDir, cwd: ctx.cwd, ...(session === undefined ? {} : { session }) };
 }
 
 // Orchestration mode lives in the state dir, per host session or project, where the host's hook handlers read it.

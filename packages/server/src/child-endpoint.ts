@@ -1,8 +1,8 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createHmac, randomBytes } from "node:crypto";
+import { request } from "node:http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SafeName } from "@subagent-mcp/mailbox";
+import { listenLoopback, sameSecret, serveStateless } from "./loopback.js";
 
 /**
  * A sub-agent's CLI holds its first model request until it has listed our tools, and a cold
@@ -43,55 +43,16 @@ export async function startChildEndpoint(build: (self: string) => McpServer): Pr
   const key = randomBytes(32);
   const sign = (self: string): string => createHmac("sha256", key).update(self).digest("hex").slice(0, 32);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    // DNS rebinding: a web page can point a name of its own at 127.0.0.1, but its requests then
-    // carry that name as Host, and a browser always says where it comes from (Origin). Our CLIs do neither.
-    if (!localHosts.has(req.headers.host ?? "") || req.headers.origin !== undefined) {
-      res.writeHead(403).end();
-      return;
-    }
+  const listener = await listenLoopback(async (req, res) => {
     const match = PATH.exec(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
     const self = match?.[1] ?? "";
-    const given = Buffer.from(match?.[2] ?? "");
-    const wanted = Buffer.from(sign(self));
-    if (match === null || !SafeName.safeParse(self).success || given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+    if (match === null || !SafeName.safeParse(self).success || !sameSecret(match[2] ?? "", sign(self))) {
       res.writeHead(404).end();
       return;
     }
-    // Stateless servers have no stream to resume and no session to delete.
-    if (req.method !== "POST") {
-      res.writeHead(405, { Allow: "POST" }).end();
-      return;
-    }
-    // Loaded on first use (see warmUp): a server whose sub-agents never message pays nothing for it.
-    const { StreamableHTTPServerTransport } = await import("@modelcontextprotocol/sdk/server/streamableHttp.js");
-    const server = build(self);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on("close", () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res);
-  };
-
-  const http = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end(String(error));
-      else res.end();
-    });
+    await serveStateless(req, res, () => build(self));
   });
-  // wait_inbox may hold a request for up to 10 minutes.
-  http.requestTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    http.once("error", reject);
-    http.listen(0, "127.0.0.1", () => {
-      resolve();
-    });
-  });
-  http.unref();
-  const { port } = http.address() as AddressInfo;
-  const localHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const { port } = listener;
   let warm = false;
   return {
     url: (self) => {
@@ -100,12 +61,6 @@ export async function startChildEndpoint(build: (self: string) => McpServer): Pr
       warm = true;
       return address;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        http.closeAllConnections();
-        http.close(() => {
-          resolve();
-        });
-      }),
+    close: () => listener.close(),
   };
 }

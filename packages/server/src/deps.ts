@@ -11,6 +11,7 @@ import type { AgentJournal, JournalSettings } from "./journal.js";
 import type { SharedBudgets, SharedBudgetSettings } from "./spend.js";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
 import type { PendingSettings } from "./pending.js";
+import type { ControlSettings } from "./control-endpoint.js";
 
 /** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
 export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
@@ -71,6 +72,12 @@ export interface ServerDeps {
   journal?: JournalSettings;
   /** Where to publish what waits for this server's orchestrator, for the host's hooks (default: nowhere). */
   pending?: PendingSettings;
+  /**
+   * Serve this server's sessions and pool tools (less `wait`) and its change events to the dashboard
+   * on a loopback endpoint started with the server, published in `<stateDir>/servers/<pid>.json`
+   * (default: none).
+   */
+  control?: ControlSettings;
   /** Where `isolation: "worktree"` puts worktrees and how it readies them (default: the state dir from the environment, no setup). */
   worktrees?: WorktreeSettings;
 }

@@ -10,6 +10,7 @@ import type { AgentJournal } from "./journal.js";
 import type { SharedBudgets } from "./spend.js";
 import { OnFirstUse } from "./first-use.js";
 import { PendingPublisher } from "./pending.js";
+import { ChangeFeed } from "./change-feed.js";
 import { limitsFrom } from "./limits.js";
 import { withinCeiling } from "./permissions.js";
 import { registerInterruptAgentTool } from "./tools/interrupt-agent.js";
@@ -58,6 +59,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
   let journal: AgentJournal | undefined;
   let budgets: SharedBudgets | undefined;
   const pending = deps.pending === undefined ? undefined : new PendingPublisher(deps.pending, deps.messaging);
+  const feed = deps.control === undefined ? undefined : new ChangeFeed();
   const supervisor = supervisorFrom(
     deps.supervisor,
     async () => {
@@ -66,7 +68,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
       journal = new AgentJournal(deps.journal, defaultCwd);
       return journal;
     },
-    pending,
+    [pending, feed],
     async (made) => {
       budgets = await sharedBudgets(deps, made, defaultCwd);
     },
@@ -88,9 +90,21 @@ export function createServer(deps: ServerDeps): SubagentServer {
   const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
   const server = build({ ...shared, childServer }, offered, deps.version);
   pending?.follow(server);
+  // The dashboard's view of this server: its sessions and pool tools on the same parts, less `wait`
+  // (which reports each turn once: those reports are the orchestrator's).
+  const { control: settings, version } = deps;
+  const control =
+    settings === undefined || feed === undefined
+      ? undefined
+      : import("./control-endpoint.js")
+          .then(({ publishControl }) =>
+            publishControl(settings, version, () => build({ ...shared, childServer }, ["sessions", "pool"], version, { wait: false }), feed),
+          )
+          .catch(() => undefined);
   return {
     server,
     close: async () => {
+      await (await control)?.close();
       // Agents that end from here on end because the server exits; the journal says so.
       journal?.exiting();
       pending?.close();
@@ -109,14 +123,14 @@ export function createServer(deps: ServerDeps): SubagentServer {
 function supervisorFrom(
   source: ServerDeps["supervisor"],
   journal: () => Promise<AgentJournal | undefined>,
-  pending?: PendingPublisher,
+  followers: ({ attach(supervisor: Supervisor): void } | undefined)[],
   after?: (supervisor: Supervisor) => Promise<void>,
 ): { get: () => Promise<Supervisor>; made?: OnFirstUse<Supervisor> } {
   const made = new OnFirstUse(async () => {
     const recorder = await journal();
     const supervisor = typeof source === "function" ? await source(recorder === undefined ? {} : { newId: () => recorder.claim() }) : source;
     recorder?.attach(supervisor);
-    pending?.attach(supervisor);
+    for (const follower of followers) follower?.attach(supervisor);
     await after?.(supervisor);
     return supervisor;
   });
@@ -201,7 +215,7 @@ function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktre
 }
 
 // One MCP server with the given groups of tools; its answers go out through its own outbox.
-function build(shared: Shared, toolsets: readonly Toolset[], version: string): McpServer {
+function build(shared: Shared, toolsets: readonly Toolset[], version: string, options: { wait?: boolean } = {}): McpServer {
   const instructions = toolsets
     .filter((set) => set !== "messaging" || shared.messaging !== undefined)
     .map((set) => INSTRUCTIONS[set])
@@ -213,7 +227,7 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string): M
     registerLaunchAgentTool(server, tools);
     registerPollAgentTool(server, tools);
     registerSendMessageTool(server, tools);
-    registerWaitTool(server, tools);
+    if (options.wait !== false) registerWaitTool(server, tools);
     registerListAgentsTool(server, tools);
     registerInterruptAgentTool(server, tools);
     registerKillAgentTool(server, tools);

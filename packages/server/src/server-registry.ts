@@ -1,0 +1,101 @@
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { ensurePrivateDir, writeAtomic } from "@subagent-mcp/hooks";
+import { z } from "zod";
+
+// Every top-level server of ours says where its control endpoint listens, so that the dashboard
+// finds all of them (one per host session) without asking anything else.
+
+/** The shape of a control endpoint's address: loopback only, with its token. */
+export const CONTROL_URL = /^http:\/\/127\.0\.0\.1:\d{1,5}\/control\/[0-9a-f]{32}$/;
+
+/** One running server, as its file `<stateDir>/servers/<pid>.json` describes it. */
+export const ServerRecordSchema = z.object({
+  pid: z.number().int().positive(),
+  /** The project it serves. */
+  cwd: z.string(),
+  /** The host session's id, when the host told it. */
+  session: z.string().optional(),
+  started_at: z.string(),
+  version: z.string(),
+  /** Its control endpoint on loopback: `<control>/mcp` (MCP over streamable HTTP) and `<control>/events` (Server-Sent Events). */
+  control: z.string().regex(CONTROL_URL, "a control endpoint on 127.0.0.1"),
+});
+export type ServerRecord = z.infer<typeof ServerRecordSchema>;
+
+const FILE = /^(\d+)\.json$/;
+
+/** The folder of the server records under our state dir. */
+export function serversDir(stateDir: string): string {
+  return join(stateDir, "servers");
+}
+
+/** Writes this server's record (atomically, 0600, in a folder only its owner may enter); returns its path. */
+export function writeServerRecord(stateDir: string, record: ServerRecord): string {
+  const dir = serversDir(stateDir);
+  ensurePrivateDir(stateDir);
+  ensurePrivateDir(dir);
+  const path = join(dir, `${record.pid}.json`);
+  // Written once per server: no disk flush (the record means nothing once its server is gone).
+  writeAtomic(path, `${JSON.stringify(ServerRecordSchema.parse(record))}\n`, { mode: 0o600, durable: false });
+  return path;
+}
+
+/** Removes the record of server `pid` (default: this process), if there is one. */
+export function removeServerRecord(stateDir: string, pid: number = process.pid): void {
+  rmSync(join(serversDir(stateDir), `${pid}.json`), { force: true });
+}
+
+// Signal 0 only checks the process exists; EPERM means it does, under another user.
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * The records of the servers still running, oldest first. The files of servers that are gone (a
+ * crash leaves its file behind) are deleted; files that are not records are left alone.
+ */
+export function readServerRecords(stateDir: string): ServerRecord[] {
+  const dir = serversDir(stateDir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const records: ServerRecord[] = [];
+  for (const name of names) {
+    const pid = Number(FILE.exec(name)?.[1] ?? 0);
+    if (pid <= 0) continue;
+    if (!alive(pid)) {
+      forget(join(dir, name));
+      continue;
+    }
+    const record = parse(join(dir, name));
+    if (record?.pid === pid) records.push(record);
+  }
+  return records.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.pid - b.pid);
+}
+
+// A file we cannot delete is only skipped: the next reader tries again.
+function forget(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // skipped
+  }
+}
+
+function parse(path: string): ServerRecord | undefined {
+  try {
+    const parsed = ServerRecordSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
