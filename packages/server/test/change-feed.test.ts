@@ -1,4 +1,4 @@
-import { Supervisor, type AgentEvent, type Driver } from "@subagent-mcp/core";
+import { Supervisor } from "@subagent-mcp/core";
 import { mkdtempSync } from "node:fs";
 import { request, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
@@ -7,18 +7,11 @@ import { setImmediate as tick } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { ChangeFeed } from "../src/change-feed.js";
 import { startControlEndpoint } from "../src/control-endpoint.js";
+import { scripted } from "./control-rig.js";
 
 describe("the control endpoint's change events", () => {
   it("drop a reader that stops reading instead of buffering for it; others connect and read on", async () => {
-    const sinks: ((event: AgentEvent) => void)[] = [];
-    const driver: Driver = {
-      provider: "claude",
-      start: (_spec, onEvent) => {
-        sinks.push(onEvent);
-        const done = () => Promise.resolve();
-        return { pid: process.pid, send: () => undefined, interrupt: done, reset: done, close: done, kill: done };
-      },
-    };
+    const { driver, emit } = scripted();
     const supervisor = new Supervisor({ drivers: { claude: driver }, caps: { claude: 300 }, maxLive: 300 });
     const feed = new ChangeFeed();
     feed.attach(supervisor);
@@ -39,7 +32,7 @@ describe("the control endpoint's change events", () => {
       // Events until the reader is dropped; the kernel's and Node's buffers hold a few MB at most.
       let turns = 0;
       while (feed.readers > 0) {
-        for (const sink of sinks) sink({ type: "tool", name: "Read", input: {} });
+        for (let i = 0; i < 200; i += 1) emit(i, { type: "tool", name: "Read", input: {} });
         await tick();
         turns += 1;
         if (turns > 100_000) throw new Error("the slow reader was never dropped");
@@ -58,7 +51,7 @@ describe("the control endpoint's change events", () => {
           if (text.includes("agent007")) resolve(text);
         });
       });
-      sinks[7]?.({ type: "tool", name: "Read", input: {} });
+      emit(7, { type: "tool", name: "Read", input: {} });
       expect(await got).toMatch(/event: change\ndata: \{"agent_ids":\["agent007"\]\}/);
       next.destroy();
     } finally {
