@@ -3,7 +3,6 @@ import {
   ceilingFrom,
   createServer,
   depthFrom,
-  loadConfig,
   OnFirstUse,
   stdioTransport,
   TOOLSETS,
@@ -13,6 +12,7 @@ import {
 } from "@subagent-mcp/server";
 import { join } from "node:path";
 import { defineCommand } from "citty";
+import { configOrFail } from "./config.js";
 import { cliContext, type CliContext } from "./context.js";
 import { mailPlace } from "./mailstore.js";
 import { ownMailbox } from "./identity.js";
@@ -27,7 +27,7 @@ import { version } from "./version.js";
  */
 export async function serveStdio(): Promise<void> {
   const ctx = cliContext();
-  const config = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+  const config = configOrFail(ctx);
   const depth = depthFrom(ctx.env);
   // A nested server knows its place from what its launcher passed down: depth, ceiling, mailbox name.
   // Mail on Redis connects on first use: the server starts while Redis is down, and its messaging tools then say why.
