@@ -3,7 +3,7 @@
 // which was most of its start-up time (apps/bench "client connect + initialize"). Lazy `import()`s
 // stay lazy, as chunks of their own. Type checking stays with `tsc` (the typecheck task).
 import { build } from "esbuild";
-import { chmodSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
@@ -47,3 +47,5 @@ await build({
   logLevel: "warning",
 });
 chmodSync(join(outdir, "main.js"), 0o755);
+// The dashboard's page (plain files, no build step) next to the chunks: `dashboard` serves dist/ui.
+cpSync(join(root, "..", "..", "packages", "dashboard", "ui"), join(outdir, "ui"), { recursive: true });

@@ -28,6 +28,7 @@ export const mainCommand = defineCommand({
     worktrees: () => import("./worktrees.js").then((m) => m.worktreesCommand),
     logs: () => import("./logs.js").then((m) => m.logsCommand),
     usage: () => import("./usage.js").then((m) => m.usageCommand),
+    dashboard: () => import("./dashboard.js").then((m) => m.dashboardCommand),
   },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await (await import("./mcp.js")).serveStdio();

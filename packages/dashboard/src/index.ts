@@ -1,2 +1,7 @@
 // Public API of @subagent-mcp/dashboard: the live page on 127.0.0.1 and what it reads.
-export {};
+export { startDashboard, type Dashboard, type DashboardOptions } from "./dashboard.js";
+export { DashboardError, type DashboardErrorCode } from "./errors.js";
+export { ActionSchema, type Action } from "./actions.js";
+export { readServerRecords, ServerRecordSchema, type ServerRecord } from "./records.js";
+export { defaultUiDir } from "./static.js";
+export type { DashboardState, MailboxView, PastAgentView, PermissionRequestView, ServerView, UsageDayView, WorkerPermissionView } from "./types.js";

@@ -1,0 +1,133 @@
+// The dashboard's HTTP server on 127.0.0.1: one page, its state as JSON and as events, and its actions.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, watch, type FSWatcher } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import type { MailboxStore, PresenceRegistry } from "@subagent-mcp/mailbox";
+import type { PriceTable } from "@subagent-mcp/usage";
+import { DashboardError, messageOf } from "./errors.js";
+import { refusal, sendText } from "./guard.js";
+import { PageHub } from "./hub.js";
+import { PastCache } from "./past.js";
+import { serversDir } from "./records.js";
+import { route } from "./routes.js";
+import { ServerSet } from "./servers.js";
+import { collectState } from "./state.js";
+import { defaultUiDir } from "./static.js";
+import { UsageCache } from "./usage.js";
+
+/** What {@link startDashboard} needs: where state lives, which project, and the mail backends the CLI chose. */
+export interface DashboardOptions {
+  /** `$XDG_STATE_HOME/subagent-mcp`: servers/, agents/, workers/. */
+  stateDir: string;
+  /** The project: servers and past agents of this directory are shown. */
+  cwd: string;
+  mail: MailboxStore;
+  presence: PresenceRegistry;
+  /** Port on 127.0.0.1 (default 0: a free one). */
+  port?: number;
+  /** The secret every request carries (default: 32 random hex digits). */
+  token?: string;
+  /** Where index.html, app.js and style.css are (default: the package's ui/). */
+  uiDir?: string;
+  /** Prices for the usage table (default: the built-in ones). */
+  prices?: PriceTable;
+  /** How often mailboxes, presence and the registry are looked at while a page is open (default 5000 ms). */
+  pollMs?: number;
+  /** Told about failures to gather the state (default: silent). */
+  onError?: (error: unknown) => void;
+}
+
+/** A running dashboard. */
+export interface Dashboard {
+  /** `http://127.0.0.1:PORT/?token=TOKEN`: open it in a browser. */
+  url: string;
+  port: number;
+  token: string;
+  /** Ends every page's stream, every server link and the listener. */
+  close(): Promise<void>;
+}
+
+// Watches a directory (made if missing, private like the rest of the state dir); a watch that cannot be made is skipped: the timer still looks.
+function watchDir(dir: string, onChange: () => void): FSWatcher | undefined {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return watch(dir, { persistent: false }, onChange).on("error", () => undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts the dashboard on 127.0.0.1. Throws PORT_IN_USE when the port is taken. */
+export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
+  const token = options.token ?? randomBytes(16).toString("hex");
+  // It goes into URLs and the page as it is.
+  if (!/^[A-Za-z0-9_-]{16,128}$/.test(token)) throw new DashboardError("BAD_REQUEST", "the token must be 16 to 128 letters, digits, - or _");
+  const project = resolve(options.cwd);
+  const onError = options.onError ?? (() => undefined);
+  const past = new PastCache(join(options.stateDir, "agents"), project);
+  const changed = (): void => {
+    past.invalidate();
+    hub.changed();
+  };
+  const servers = new ServerSet(options.stateDir, project, changed);
+  const usage = new UsageCache(options.stateDir, project, options.prices);
+  const sources = { stateDir: options.stateDir, project, mail: options.mail, presence: options.presence, servers, usage, past };
+  const hub = new PageHub(() => collectState(sources), onError, options.pollMs);
+  const uiDir = options.uiDir ?? defaultUiDir();
+  let port = 0;
+
+  const http = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const refused = refusal(req, url, port, token);
+    if (refused !== undefined) {
+      sendText(res, refused.status, refused.message);
+      return;
+    }
+    const deps = { uiDir, token, hub, stateDir: options.stateDir, mail: options.mail, servers, state: () => collectState(sources) };
+    route(req, res, url, deps).catch((error: unknown) => {
+      onError(error);
+      if (!res.headersSent) sendText(res, 500, messageOf(error));
+      else res.end();
+    });
+  });
+  // Event streams stay open for as long as a page does.
+  http.requestTimeout = 0;
+  await new Promise<void>((done, reject) => {
+    http.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "EADDRINUSE" ? new DashboardError("PORT_IN_USE", `port ${options.port ?? 0} on 127.0.0.1 is taken: choose another with --port`) : error,
+      );
+    });
+    http.listen(options.port ?? 0, "127.0.0.1", () => {
+      done();
+    });
+  });
+  port = (http.address() as AddressInfo).port;
+
+  const watchers = [
+    watchDir(serversDir(options.stateDir), () => {
+      if (servers.sync()) changed();
+    }),
+    watchDir(join(options.stateDir, "agents"), changed),
+  ];
+  servers.sync();
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      for (const w of watchers) w?.close();
+      hub.close();
+      await servers.close();
+      await new Promise<void>((done) => {
+        http.closeAllConnections();
+        http.close(() => {
+          done();
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,69 @@
+// What lives outside the servers: mailboxes, workers' presence and the workers' permission requests.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import type { MailboxStore } from "@subagent-mcp/mailbox";
+import { PendingApprovals, type PendingApproval } from "@subagent-mcp/worker";
+import { DashboardError, messageOf } from "./errors.js";
+import type { MailboxView, WorkerPermissionView } from "./types.js";
+
+/** Every mailbox with its waiting, claimed and dead messages, by name. */
+export async function mailboxCounts(mail: MailboxStore): Promise<MailboxView[]> {
+  const names = (await mail.names()).sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const [waiting, claimed, dead] = await Promise.all([mail.pending(name), mail.claimed(name), mail.dead(name)]);
+      return { name, waiting, claimed, dead: dead.length };
+    }),
+  );
+}
+
+/** The pending permission requests of every worker on this machine, oldest first. */
+export function workerApprovals(stateDir: string): PendingApproval[] {
+  const root = join(stateDir, "workers");
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return [];
+  }
+  return names
+    .flatMap((name) => {
+      try {
+        return new PendingApprovals(join(root, name, "permissions")).list();
+      } catch {
+        return [];
+      }
+    })
+    .sort((a, b) => a.askedAt.localeCompare(b.askedAt));
+}
+
+/** A worker's request as the page shows it. */
+export function approvalView(p: PendingApproval): WorkerPermissionView {
+  return { id: p.id, worker: p.worker, approver: p.approver, summary: p.summary, askedAt: p.askedAt };
+}
+
+/** A worker request's answer. */
+export type WorkerDecision = "allow" | "allow_always" | "deny";
+
+/**
+ * Answers a worker's permission request as `subagent-mcp permissions allow|deny` does: a mail from
+ * its approver in the request's thread, which the worker takes as the approver's answer.
+ */
+export async function answerWorker(
+  stateDir: string,
+  mail: MailboxStore,
+  id: string,
+  decision: WorkerDecision,
+  reason?: string,
+): Promise<Record<string, unknown>> {
+  const found = workerApprovals(stateDir).find((p) => p.id === id);
+  if (found === undefined) throw new DashboardError("NOT_FOUND", `no pending worker request "${id}" (answered, timed out, or never asked)`);
+  const body =
+    decision === "allow" ? "allow" : decision === "allow_always" ? "allow always" : `deny${reason === undefined ? "" : `: ${reason.replace(/\s+/g, " ")}`}`;
+  try {
+    await mail.send({ from: found.approver, to: found.worker, body, priority: "high", threadId: found.id, replyTo: found.messageId });
+  } catch (error) {
+    throw new DashboardError("MAIL_FAILED", `cannot send the answer to ${found.worker}: ${messageOf(error)}`);
+  }
+  return { id: found.id, worker: found.worker, decision, summary: found.summary };
+}

@@ -1,0 +1,127 @@
+// Agents of the project read back from the journal: those no live server holds, and any agent's
+// conversation when no live server can tell it.
+import { listAgents, readJournal, type AgentSummary } from "@subagent-mcp/journal";
+import type { PastAgentView } from "./types.js";
+
+// How an agent whose server is gone ended, as list_agents says it.
+function endedWhy(s: AgentSummary): string {
+  if (s.end !== undefined) return s.end.why;
+  if (s.owner_alive) return `still running in another server (pid ${String(s.owner?.pid)})`;
+  return "its server stopped without shutting down (a crash or a kill)";
+}
+
+/** The project's agents in the journal that no live server holds (pool replicas left out), newest first. */
+export function pastAgents(agentsDir: string, project: string, live: Set<string>, costs: Map<string, number>): PastAgentView[] {
+  return listAgents(agentsDir, { project })
+    .filter((s) => s.pool === undefined && !live.has(s.agent_id))
+    .map((s) => {
+      const status = s.owner_alive && s.alive ? s.status : "ended";
+      const cost = costs.get(s.agent_id);
+      return {
+        agent_id: s.agent_id,
+        ...(s.label === undefined ? {} : { label: s.label }),
+        provider: s.provider,
+        ...(s.model === undefined ? {} : { model: s.model }),
+        status,
+        alive: false,
+        past: true,
+        turns: s.turns,
+        cwd: s.cwd,
+        ...(s.worktree === undefined ? {} : { worktree: s.worktree }),
+        why: endedWhy(s),
+        created_at: s.created_at,
+        last_at: s.last_at,
+        ...(status === "ended" ? { ended_at: s.last_at } : {}),
+        ...(cost === undefined ? {} : { cost_usd: Math.round(cost * 10_000) / 10_000 }),
+        ...(status !== "ended" && s.owner !== undefined ? { owner_pid: s.owner.pid } : {}),
+      } satisfies PastAgentView;
+    });
+}
+
+/** Characters of a turn's result kept in a transcript read from the journal. */
+const MAX_RESULT_CHARS = 16_000;
+
+interface TurnOut {
+  turn: number;
+  at: string;
+  prompts: string[];
+  tools: string[];
+  result?: string;
+  result_chars?: number;
+  is_error?: boolean;
+  interrupted?: boolean;
+  cost_usd?: number;
+  duration_ms?: number;
+}
+
+/** An agent's conversation from its journal, shaped like the transcript tool's result. Throws the journal's NOT_FOUND. */
+export function journalTranscript(agentsDir: string, agentId: string): Record<string, unknown> {
+  const { entries, skipped } = readJournal(agentsDir, agentId);
+  const turns = new Map<number, TurnOut>();
+  const resumes: { at: string; reason: string }[] = [];
+  const turn = (n: number, at: string): TurnOut => {
+    let t = turns.get(n);
+    if (t === undefined) turns.set(n, (t = { turn: n, at, prompts: [], tools: [] }));
+    return t;
+  };
+  for (const e of entries) {
+    if (e.t === "prompt") turn(e.turn, e.at).prompts.push(e.text);
+    else if (e.t === "tool") turn(e.turn, e.at).tools.push(e.summary);
+    else if (e.t === "resume") resumes.push({ at: e.at, reason: e.reason });
+    else if (e.t === "turn") {
+      const cut = e.result.length > MAX_RESULT_CHARS;
+      Object.assign(turn(e.turn, e.at), {
+        result: cut ? `${e.result.slice(0, MAX_RESULT_CHARS)}…` : e.result,
+        ...(cut ? { result_chars: e.result.length } : {}),
+        is_error: e.is_error,
+        interrupted: e.interrupted,
+        ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }),
+        duration_ms: e.duration_ms,
+      });
+    }
+  }
+  const sorted = [...turns.values()].sort((a, b) => a.turn - b.turn);
+  return {
+    agent_id: agentId,
+    turns: sorted,
+    total_turns: sorted.length,
+    ...(resumes.length === 0 ? {} : { resumes }),
+    ...(skipped === 0 ? {} : { skipped_lines: skipped }),
+  };
+}
+
+/** How long past agents are reused while nothing said they changed. */
+const PAST_MAX_AGE_MS = 30_000;
+
+/**
+ * {@link pastAgents}, read again only when told (a server changed, the journal directory changed),
+ * when the set of live agents changed, or after {@link PAST_MAX_AGE_MS}: listing reads every journal.
+ */
+export class PastCache {
+  #key = "";
+  #at = 0;
+  #last: PastAgentView[] = [];
+  #stale = true;
+
+  constructor(
+    private readonly agentsDir: string,
+    private readonly project: string,
+  ) {}
+
+  /** Something may have changed: the next {@link get} reads the journal. */
+  invalidate(): void {
+    this.#stale = true;
+  }
+
+  get(live: Set<string>, costs: Map<string, number>): PastAgentView[] {
+    const key = JSON.stringify([[...live].sort(), [...costs].sort()]);
+    const now = Date.now();
+    if (this.#stale || key !== this.#key || now - this.#at >= PAST_MAX_AGE_MS) {
+      this.#stale = false;
+      this.#key = key;
+      this.#at = now;
+      this.#last = pastAgents(this.agentsDir, this.project, live, costs);
+    }
+    return this.#last;
+  }
+}

@@ -1,0 +1,56 @@
+// Gathers the whole state the page shows, from the servers' snapshots, the journal, mail and presence.
+import type { MailboxStore, PresenceEntry, PresenceRegistry } from "@subagent-mcp/mailbox";
+import { messageOf } from "./errors.js";
+import { approvalView, mailboxCounts, workerApprovals } from "./local.js";
+import type { PastCache } from "./past.js";
+import type { ServerSet } from "./servers.js";
+import type { DashboardState, MailboxView } from "./types.js";
+import type { UsageCache } from "./usage.js";
+
+/** Where the state comes from. */
+export interface StateSources {
+  stateDir: string;
+  project: string;
+  mail: MailboxStore;
+  presence: PresenceRegistry;
+  servers: ServerSet;
+  usage: UsageCache;
+  past: PastCache;
+}
+
+/** The state as of now; a part that cannot be read is empty and said in `errors`. */
+export async function collectState(s: StateSources): Promise<DashboardState> {
+  s.servers.sync();
+  const links = await s.servers.ready();
+  const errors: string[] = [];
+  const servers = links.map((l) => l.view);
+  const live = new Set(servers.flatMap((v) => v.agents.map((a) => (a as { agent_id?: string }).agent_id ?? "")));
+  const { usage, costs } = s.usage.get();
+  const [workers, mailboxes] = await Promise.all([
+    s.presence.list().catch((error: unknown): PresenceEntry[] => {
+      errors.push(`workers: ${messageOf(error)}`);
+      return [];
+    }),
+    mailboxCounts(s.mail).catch((error: unknown): MailboxView[] => {
+      errors.push(`mailboxes: ${messageOf(error)}`);
+      return [];
+    }),
+  ]);
+  return {
+    project: s.project,
+    generated_at: new Date().toISOString(),
+    servers,
+    past: s.past.get(live, costs),
+    permission_requests: links.flatMap((l) => l.permissions),
+    workers,
+    worker_permissions: workerApprovals(s.stateDir).map(approvalView),
+    mailboxes,
+    usage,
+    errors,
+  };
+}
+
+/** The state without its time, to tell whether anything changed. */
+export function stateKey(state: DashboardState): string {
+  return JSON.stringify({ ...state, generated_at: "" });
+}
