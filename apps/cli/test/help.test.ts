@@ -15,7 +15,7 @@ describe("subagent-mcp binary", () => {
     expect(stdout).toMatchInlineSnapshot(`
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP. (subagent-mcp v0.0.0)
 
-      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|workers|permissions|trust|worktrees|logs|usage
+      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|workers|permissions|trust|worktrees|logs|usage|dashboard
 
       COMMANDS
 
@@ -35,6 +35,7 @@ describe("subagent-mcp binary", () => {
           worktrees    List the git worktrees of agents (isolation: worktree); prune those whose agent is gone and hold no unmerged work.        
                logs    Print an agent's journal (its prompts, tool calls, turns and how it ended); --follow a live one                           
               usage    Tokens and cost of every agent's and worker's turns, by agent, provider, model or day                                     
+          dashboard    Serve a live page of this project's agents, permission requests, workers, mail and usage on 127.0.0.1                     
 
       Use subagent-mcp <command> --help for more information about a command.
       "
