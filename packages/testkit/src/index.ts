@@ -1,6 +1,6 @@
 // Test-only toolkit: fake model servers on 127.0.0.1, the one loopback environment builder for
-// the real agent CLIs, locators for the pinned CLI binaries, a real redis-server and the one
-// conformance suite every mailbox backend runs.
+// the real agent CLIs, locators for the pinned CLI binaries, a real redis-server, the one
+// conformance suite every mailbox backend runs and the system's Chromium for browser tests.
 export { startAnthropicFake } from "./fake/anthropic.js";
 export { startOpenAIFake } from "./fake/openai.js";
 export { startGeminiFake } from "./fake/gemini.js";
@@ -15,3 +15,5 @@ export { CliRunError, lastLines, runCli, type CliRun } from "./run.js";
 export { mailboxConformance } from "./mailbox-conformance.js";
 export type { MakeStore } from "./mailbox/harness.js";
 export { startRedisServer, type RedisServer } from "./redis.js";
+export { chromiumPath, launchChromium, DEFAULT_CHROMIUM, type ChromiumOptions } from "./browser.js";
+export type { Browser, BrowserContext, ConsoleMessage, Page } from "playwright-core";
