@@ -1,6 +1,6 @@
 // The project's running servers: one link each, made when its registry file appears and closed
 // when the file goes (or its process dies).
-import { resolve } from "node:path";
+import { resolve, sep } from "node:path";
 import { ServerLink } from "./link.js";
 import { readServerRecords } from "./records.js";
 
@@ -25,7 +25,11 @@ export class ServerSet {
   /** Reads the registry again; true when a server came or went. */
   sync(): boolean {
     if (this.#closed) return false;
-    const records = readServerRecords(this.stateDir).filter((r) => resolve(r.cwd) === this.#project);
+    // The project's servers: started at its root or in a folder below it.
+    const records = readServerRecords(this.stateDir).filter((r) => {
+      const cwd = resolve(r.cwd);
+      return cwd === this.#project || cwd.startsWith(`${this.#project}${sep}`);
+    });
     const seen = new Set<number>();
     let changed = false;
     for (const record of records) {
