@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { resolveExecutable } from "@subagent-mcp/drivers";
 import { stateDir } from "@subagent-mcp/hooks";
-import { Drafts, hostAdapter, HOSTS, planHooks, planServer, type FileChange, type Host, type HostContext } from "@subagent-mcp/host-config";
+import { Drafts, hostAdapter, HOSTS, notInstalled, planHooks, planServer, type FileChange, type Host, type HostContext } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 import { applyPlanned, forceArg, refusing, type Planned } from "./apply.js";
 import { lineDiff } from "./diff.js";
@@ -24,17 +24,19 @@ function context(): HostContext {
   return { home: process.env.HOME ?? homedir(), env: process.env };
 }
 
-/** A host counts as present when its CLI is on PATH (or overridden) or its config folder exists. */
+/** A host counts as present when its CLI is on PATH (or overridden) or its config folders exist (an app: only the latter). */
 export function detectHosts(ctx: HostContext): Host[] {
   return HOSTS.filter((host) => {
+    const adapter = hostAdapter(host);
     try {
-      resolveExecutable(host, { env: ctx.env });
-      return true;
+      if (adapter.cli !== undefined) {
+        resolveExecutable(adapter.cli, { env: ctx.env });
+        return true;
+      }
     } catch {
-      return hostAdapter(host)
-        .configDirs(ctx)
-        .every((dir) => existsSync(dir));
+      // not on PATH: its config folders tell
     }
+    return adapter.configDirs(ctx).every((dir) => existsSync(dir));
   });
 }
 
@@ -52,27 +54,40 @@ export function hostsArg(value: string | undefined): Host[] | undefined {
 
 /** `subagent-mcp setup`: registers the server in every host found (or those named). */
 export const setupCommand = defineCommand({
-  meta: { name: "setup", description: "Register the subagent-mcp server with Claude Code, Codex and Gemini CLI (every host found, or --host)." },
+  meta: {
+    name: "setup",
+    description: "Register the subagent-mcp server with Claude Code, Codex, Gemini CLI and Claude Desktop (every host found, or --host).",
+  },
   args: {
-    host: { type: "string", description: "Only these hosts, comma-separated: claude,codex,gemini" },
+    host: { type: "string", description: "Only these hosts, comma-separated: claude,codex,gemini,claude-desktop" },
     "dry-run": { type: "boolean", description: "Show the exact changes and write nothing" },
     yes: { type: "boolean", description: "Do not ask (setup never asks when not on a terminal)" },
     force: forceArg,
   },
   run({ args }) {
     const ctx = context();
-    const hosts = hostsArg(args.host) ?? detectHosts(ctx);
-    if (hosts.length === 0) fail("no host found: install Claude Code, Codex or Gemini CLI, or name one with --host");
+    const named = hostsArg(args.host);
+    // An app (Claude Desktop) is there only when its config folder is: setup never creates that.
+    for (const host of named ?? HOSTS) {
+      const absent = notInstalled(host, ctx);
+      if (absent === undefined) continue;
+      if (named !== undefined) fail(`${host}: ${absent}; nothing was changed`, 1);
+      process.stdout.write(`${host}: ${absent}; skipped\n`);
+    }
+    const hosts = named ?? detectHosts(ctx);
+    if (hosts.length === 0) fail("no host found: install Claude Code, Codex, Gemini CLI or Claude Desktop, or name one with --host");
     const launch = serverLaunch();
     const hookCommand = hookCommandFor(launch);
     // Every file is planned (and a file that does not parse refused) before any is written.
     const plans: { host: Host; kind: "mcp" | "hooks"; change: FileChange }[] = [];
+    const notes: string[] = [];
     const drafts = new Drafts(); // Codex and Gemini CLI keep hooks in the file with the server entry
     for (const host of hosts) {
       plans.push({ host, kind: "mcp", change: refusing(() => planServer(host, ctx, launch, drafts), `${host}: `) });
       // Orchestration-mode hooks: Claude Code's and Codex's UserPromptSubmit, PreToolUse, Stop and SessionStart; Gemini CLI's BeforeAgent, BeforeTool, AfterAgent and SessionStart.
       const hooks = refusing(() => planHooks(host, ctx, hookCommand, drafts), `${host}: `);
       if (hooks !== undefined) plans.push({ host, kind: "hooks", change: hooks });
+      else notes.push(`${host}: no orchestration hooks (${hostAdapter(host).label} has no hook system)`);
     }
     const planned: Planned[] = [];
     for (const { host, kind, change } of plans) {
@@ -92,5 +107,6 @@ export const setupCommand = defineCommand({
       });
     }
     applyPlanned(planned, stateDir(ctx), args.force === true);
+    for (const note of notes) process.stdout.write(`${note}\n`);
   },
 });

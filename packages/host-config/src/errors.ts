@@ -1,5 +1,5 @@
 /** Stable codes of {@link HostConfigError}. */
-export type HostConfigErrorCode = "UNPARSEABLE" | "WRONG_TYPE" | "CONFLICT";
+export type HostConfigErrorCode = "UNPARSEABLE" | "WRONG_TYPE" | "CONFLICT" | "NOT_INSTALLED";
 
 /** Where in a file a problem is (1-based). */
 export interface TextPosition {

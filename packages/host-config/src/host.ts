@@ -1,3 +1,5 @@
+import type { Provider } from "@subagent-mcp/core";
+
 /** Our name in every host's MCP server list. */
 export const SERVER_NAME = "subagent-mcp";
 
@@ -8,6 +10,8 @@ export const TOOL_TIMEOUT_SEC = 660;
 export interface HostContext {
   home: string;
   env: Record<string, string | undefined>;
+  /** The operating system whose folders apply (default: this one's). */
+  platform?: NodeJS.Platform;
 }
 
 /** How a host should start our server. */
@@ -23,6 +27,13 @@ export interface ServerLaunch {
  * another type, is refused with a HostConfigError.
  */
 export interface HostAdapter {
+  /** The host's name for people ("Claude Desktop"). */
+  label: string;
+  /**
+   * The agent CLI by which the host is also found on PATH. A host without one (a desktop app) is
+   * installed only when its config folders exist, and setup never creates them.
+   */
+  cli?: Provider;
   /** Folders that exist once the host is installed: how setup finds a host whose CLI is not on PATH. */
   configDirs(ctx: HostContext): string[];
   /** Our MCP server entry. */

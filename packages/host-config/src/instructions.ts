@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { Drafts, type FileChange } from "./files.js";
 import type { HostContext } from "./host.js";
+import { removeCursorRule, upsertCursorRule } from "./cursor-rule.js";
 import { removeManagedBlock, upsertManagedBlock } from "./managed-block.js";
 import { HOSTS, hostAdapter } from "./registry.js";
 
@@ -30,13 +31,35 @@ export function instructionFiles(scope: { root: string } | { global: true; ctx: 
   return each.map((i) => i.global(scope.ctx));
 }
 
+/** Editors whose project instruction file `init` writes on request (`--copilot`, `--cursor`). */
+export const EDITORS = ["copilot", "cursor"] as const;
+export type Editor = (typeof EDITORS)[number];
+
+const EDITOR_FILES: Record<Editor, string> = {
+  copilot: join(".github", "copilot-instructions.md"),
+  cursor: join(".cursor", "rules", "subagent-mcp.mdc"),
+};
+
+/** An editor's instruction file in a project root: GitHub Copilot's instructions, or our Cursor project rule. */
+export function editorInstructionFile(editor: Editor, root: string): string {
+  return join(root, EDITOR_FILES[editor]);
+}
+
+// A Cursor rule (.mdc) also needs its frontmatter; every other instruction file is plain Markdown.
+const isCursorRule = (path: string) => path.endsWith(".mdc");
+
+/** Takes our part out of an instruction file's text (the inverse of what {@link planInstructions} adds there). */
+export function removeInstructions(path: string): (text: string) => string {
+  return isCursorRule(path) ? removeCursorRule : removeManagedBlock;
+}
+
 /**
  * The change that puts (or, with `remove`, takes out) our block in one instruction file; `drafts`
  * holds what earlier changes of the same run leave in it.
  */
 export function planInstructions(path: string, remove = false, drafts = new Drafts()): FileChange {
-  if (!remove) return drafts.plan(path, (text) => upsertManagedBlock(text, INSTRUCTIONS));
+  if (!remove) return drafts.plan(path, (text) => (isCursorRule(path) ? upsertCursorRule : upsertManagedBlock)(text, INSTRUCTIONS));
   // Taking the block out of a file that does not exist leaves it absent.
   if (drafts.text(path) === null) return { path, before: null, after: "" };
-  return drafts.plan(path, removeManagedBlock);
+  return drafts.plan(path, removeInstructions(path));
 }

@@ -2,7 +2,7 @@ import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { SERVER_NAME } from "../src/host.js";
 import { codexHookHash } from "../src/hosts/codex-hooks.js";
-import { HOSTS } from "../src/registry.js";
+import { hostAdapter, HOSTS } from "../src/registry.js";
 import { hooksOf, serverOf } from "./hosts.js";
 
 const CMD = "/usr/bin/node /x/main.js";
@@ -75,7 +75,7 @@ describe("Codex hooks in config.toml", () => {
 
 describe("each host's adapter reads back what it added", () => {
   const launch = { command: "/usr/bin/node", args: ["/x/main.js"] };
-  for (const host of HOSTS) {
+  for (const host of HOSTS.filter((h) => hostAdapter(h).hooks !== undefined)) {
     it(`${host}: our server entry and the events our hooks are on, none once removed`, () => {
       const server = serverOf(host);
       const hooks = hooksOf(host);

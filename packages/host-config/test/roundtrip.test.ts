@@ -35,6 +35,18 @@ describe("setup then uninstall gives arbitrary user files back byte for byte", (
     });
   }
 
+  it("claude-desktop: JSONC config with the user's servers and keys (our server only: no hooks)", () => {
+    const server = serverOf("claude-desktop");
+    fc.assert(
+      fc.property(jsoncText, (text) => {
+        const once = server.add(text, launch);
+        expect(server.add(once, launch)).toBe(once);
+        expect(server.remove(once)).toBe(text);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it("codex: config.toml with comments, tables, the user's MCP servers and hooks", () => {
     fc.assert(
       fc.property(tomlText, (text) => {

@@ -10,6 +10,8 @@ const serverPath = (ctx: HostContext) => join(ctx.env.CLAUDE_CONFIG_DIR ?? ctx.h
 
 /** Claude Code. */
 export const claude: HostAdapter = {
+  label: "Claude Code",
+  cli: "claude",
   // ~/.claude.json's folder is the home itself, so ~/.claude must exist too.
   configDirs: (ctx) => [dirname(serverPath(ctx)), join(ctx.home, ".claude")],
   server: jsonServer(serverPath, (launch) => ({ type: "stdio", command: launch.command, args: launch.args, env: {} })),

@@ -49,6 +49,8 @@ export function upsertServerBlock(text: string, name: string, block: string): st
 
 /** Codex. */
 export const codex: HostAdapter = {
+  label: "Codex",
+  cli: "codex",
   configDirs: (ctx) => [dirname(configPath(ctx))],
   server: {
     path: configPath,

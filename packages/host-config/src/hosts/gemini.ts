@@ -8,6 +8,8 @@ const settingsPath = (ctx: HostContext) => join(ctx.home, ".gemini", "settings.j
 
 /** Gemini CLI. */
 export const gemini: HostAdapter = {
+  label: "Gemini CLI",
+  cli: "gemini",
   configDirs: (ctx) => [dirname(settingsPath(ctx))],
   // Its MCP timeout is in milliseconds.
   server: jsonServer(settingsPath, (launch) => ({ command: launch.command, args: launch.args, timeout: TOOL_TIMEOUT_SEC * 1000 })),
