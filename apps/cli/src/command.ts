@@ -29,6 +29,7 @@ export const mainCommand = defineCommand({
     logs: () => import("./logs.js").then((m) => m.logsCommand),
     usage: () => import("./usage.js").then((m) => m.usageCommand),
     dashboard: () => import("./dashboard.js").then((m) => m.dashboardCommand),
+    demo: () => import("./demo.js").then((m) => m.demoCommand),
   },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await (await import("./mcp.js")).serveStdio();
