@@ -15,27 +15,28 @@ describe("subagent-mcp binary", () => {
     expect(stdout).toMatchInlineSnapshot(`
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP. (subagent-mcp v0.0.0)
 
-      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|workers|permissions|trust|worktrees|logs|usage|dashboard
+      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|workers|permissions|trust|worktrees|logs|usage|dashboard|demo
 
       COMMANDS
 
-                mcp    Serve the subagent-mcp tools over MCP on stdio (the default command).                                                     
-              setup    Register the subagent-mcp server with Claude Code, Codex and Gemini CLI (every host found, or --host).                    
-               init    Put the subagent-mcp usage instructions (a managed block) into AGENTS.md, CLAUDE.md and GEMINI.md.                        
-             update    Upgrade subagent-mcp with the package manager that installed it, then re-apply what setup and init wrote.                 
-          uninstall    Remove exactly what setup and init added (files the user has not touched since come back byte for byte).                  
-             doctor    Check each agent CLI: found, version, subagent-mcp registered, and a real protocol handshake (no model call).             
-              route    Show the ranked provider/model/effort candidates for a task category and which are available here.                        
-               send    Send a message to an agent's mailbox (a worker, the orchestrator); --wait prints the reply.                               
-             worker    Run an always-on agent that answers its mailbox, one turn per conversation, resumed after restarts.                       
-               mail    Show the mailboxes (or one: its waiting messages and dead letters) without taking anything; --revive retries dead letters.
-            workers    List the live workers: on this machine, or with mail on Redis on every machine that shares it.                            
-        permissions    List the workers' pending permission requests, or answer one: permissions allow|deny ID                                   
-              trust    Trust this project's config and agent definitions as they are now (executables, agent permissions); --list, --revoke.     
-          worktrees    List the git worktrees of agents (isolation: worktree); prune those whose agent is gone and hold no unmerged work.        
-               logs    Print an agent's journal (its prompts, tool calls, turns and how it ended); --follow a live one                           
-              usage    Tokens and cost of every agent's and worker's turns, by agent, provider, model or day                                     
-          dashboard    Serve a live page of this project's agents, permission requests, workers, mail and usage on 127.0.0.1                     
+                mcp    Serve the subagent-mcp tools over MCP on stdio (the default command).                                                                                       
+              setup    Register the subagent-mcp server with Claude Code, Codex, Gemini CLI and Claude Desktop (every host found, or --host).                                      
+               init    Put the subagent-mcp usage instructions (a managed block) into AGENTS.md, CLAUDE.md and GEMINI.md (--copilot, --cursor: also GitHub Copilot's and Cursor's).
+             update    Upgrade subagent-mcp with the package manager that installed it, then re-apply what setup and init wrote.                                                   
+          uninstall    Remove exactly what setup and init added (files the user has not touched since come back byte for byte).                                                    
+             doctor    Check each agent CLI: found, version, subagent-mcp registered, and a real protocol handshake (no model call).                                               
+              route    Show the ranked provider/model/effort candidates for a task category and which are available here.                                                          
+               send    Send a message to an agent's mailbox (a worker, the orchestrator); --wait prints the reply.                                                                 
+             worker    Run an always-on agent that answers its mailbox, one turn per conversation, resumed after restarts.                                                         
+               mail    Show the mailboxes (or one: its waiting messages and dead letters) without taking anything; --revive retries dead letters.                                  
+            workers    List the live workers: on this machine, or with mail on Redis on every machine that shares it.                                                              
+        permissions    List the workers' pending permission requests, or answer one: permissions allow|deny ID                                                                     
+              trust    Trust this project's config and agent definitions as they are now (executables, agent permissions); --list, --revoke.                                       
+          worktrees    List the git worktrees of agents (isolation: worktree); prune those whose agent is gone and hold no unmerged work.                                          
+               logs    Print an agent's journal (its prompts, tool calls, turns and how it ended); --follow a live one                                                             
+              usage    Tokens and cost of every agent's and worker's turns, by agent, provider, model or day                                                                       
+          dashboard    Serve a live page of this project's agents, permission requests, workers, mail and usage on 127.0.0.1                                                       
+               demo    Show what subagent-mcp does, with no login and no network: real CLIs against local fake models on 127.0.0.1                                                 
 
       Use subagent-mcp <command> --help for more information about a command.
       "
