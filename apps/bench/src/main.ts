@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Provider } from "@subagent-mcp/core";
 import { budgetCheckBench } from "./budget.js";
 import { coldVsWarm, type ColdWarmResult } from "./cold-warm.js";
+import { dashboardBench } from "./dashboard.js";
 import { hookBench } from "./hooks.js";
 import { journalBench } from "./journal.js";
 import { mailboxBench } from "./mailbox.js";
@@ -17,7 +18,7 @@ import { worktreeBench, type Paired } from "./worktree.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, mcp, permissions, pool, hooks, worker, worktree, journal, budget or mailbox); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, mcp, permissions, pool, hooks, worker, worktree, journal, budget, mailbox or dashboard); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -307,4 +308,26 @@ if (only === undefined || only === "mailbox") {
     }),
   );
   save("mailbox", { results: rows });
+}
+
+if (only === undefined || only === "dashboard") {
+  const d = await dashboardBench(Math.max(10, runs * 4));
+  const ms = (x: { median: number; p95: number }): string => `${x.median} / ${x.p95}`;
+  printTable(
+    `Dashboard in Chromium: agent event -> the page shows it (ms, median / p95; ${d.launchToRow.n} runs, claude on its fake)`,
+    ["measure", "value"],
+    [
+      ["launch_agent called -> its row in the page", ms(d.launchToRow)],
+      ["launch_agent returned -> its row in the page", ms(d.launchReturnedToRow)],
+      ["send_message called -> the row shows it processing", ms(d.sendToProcessing)],
+      ["page load -> live (EventSource open)", ms(d.loadToLive)],
+    ],
+  );
+  const t = d.transfer;
+  printTable(
+    `Dashboard transfer size (bytes; content-encoding: ${t.encoding})`,
+    ["/", "ui/app.js", "ui/style.css", "first /api/state", "page total", `/api/state after ${d.launchToRow.n} agents`],
+    [[t.page, t.appJs, t.styleCss, t.firstState, t.total, t.stateAfterRuns]],
+  );
+  save("dashboard", { results: d });
 }
