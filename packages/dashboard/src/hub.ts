@@ -22,6 +22,7 @@ export class PageHub {
   #timer: NodeJS.Timeout | undefined;
   #poll: NodeJS.Timeout | undefined;
   #running = false;
+  #lastPush = 0;
   #again = false;
   #closed = false;
 
@@ -61,17 +62,24 @@ export class PageHub {
     );
   }
 
-  /** Something changed: every page gets the new state (if it differs) within {@link DEBOUNCE_MS}. */
+  /**
+   * Something changed: every page gets the new state (if it differs) at once when none went out in
+   * the last {@link DEBOUNCE_MS}, else when that time is up: at most one state per interval, and the
+   * first change after a quiet spell is not delayed.
+   */
   changed(): void {
     if (this.#closed || this.#pages.size === 0) return;
     if (this.#running) {
       this.#again = true;
       return;
     }
-    this.#timer ??= setTimeout(() => {
+    if (this.#timer !== undefined) return;
+    const wait = Math.max(0, this.#lastPush + DEBOUNCE_MS - Date.now());
+    this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      this.#lastPush = Date.now();
       void this.#push();
-    }, DEBOUNCE_MS);
+    }, wait);
   }
 
   close(): void {

@@ -30,6 +30,8 @@ function h(tag, attrs = {}, ...children) {
 
 const usd = (n) => (typeof n !== "number" ? "—" : n > 0 && n < 0.01 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`);
 const num = (n) => (typeof n === "number" ? whole.format(n) : "—");
+// Statuses with a turn under way (core's isRunning): only those have something to interrupt.
+const TURN_UNDER_WAY = new Set(["queued", "processing", "permission_requested", "stalled"]);
 const tokens = (n) => (typeof n === "number" ? compact.format(n) : "—");
 const words = (s) => String(s ?? "").replace(/_/g, " ");
 
@@ -302,7 +304,7 @@ function rowActions(a) {
     });
   if (a.past) return [b("Resume", "resume", "", () => ask(a, "resume", "Resume", `Resume ${name}? It continues in a live server of this project.`))];
   return [
-    a.alive !== false
+    a.alive !== false && TURN_UNDER_WAY.has(a.status)
       ? b("Interrupt", "interrupt", "", () => ask(a, "interrupt", "Interrupt", `Interrupt ${name}? Its current turn stops; the session stays open.`))
       : undefined,
     b("Kill", "kill", "danger", () => ask(a, "kill", "Kill", `Kill ${name}? Its process ends and it takes no more messages.`)),

@@ -27,6 +27,7 @@ const AgentRowSchema = z.object({
   idle_seconds: z.number().optional(),
   turns: z.number(),
   cost_usd: z.number().optional(),
+  tokens: z.number().optional().describe("Input and output tokens so far (cache reads not counted)."),
   /** Permission requests waiting for respond_permission. */
   pending_permissions: z.number().optional(),
   /** Its worktree (isolation worktree), counts as of its last turn's end. */
@@ -82,6 +83,7 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
           idle_seconds: idleSeconds(v),
           turns: v.turns,
           ...(v.costUsd === undefined ? {} : { cost_usd: round(v.costUsd) }),
+          ...(v.usage.input + v.usage.output === 0 ? {} : { tokens: v.usage.input + v.usage.output }),
           ...(v.permissions.length === 0 ? {} : { pending_permissions: v.permissions.length }),
           ...worktreeOf(worktrees?.view(v.id)),
           cwd: v.cwd,
