@@ -14,7 +14,7 @@ export interface DashboardResult {
   sendToProcessing: Summary;
   /** page.goto -> the EventSource is open ("live"). */
   loadToLive: Summary;
-  /** Bytes of each response the page needs (bodies as sent, uncompressed unless content-encoding says so). */
+  /** Bytes of each response the page needs, as sent (compressed when content-encoding says so). */
   transfer: { page: number; appJs: number; styleCss: number; firstState: number; stateAfterRuns: number; total: number; encoding: string };
 }
 
@@ -81,10 +81,14 @@ export async function dashboardBench(runs: number): Promise<DashboardResult> {
       page.on("response", (r) => {
         const path = new URL(r.url()).pathname;
         encoding = r.headers()["content-encoding"] ?? encoding;
-        void r.body().then(
-          (b) => sizes.set(path, b.length),
-          () => undefined,
-        );
+        // Bytes on the wire: the body as sent (compressed when content-encoding says so).
+        void r
+          .request()
+          .sizes()
+          .then(
+            (s) => sizes.set(path, s.responseBodySize),
+            () => undefined,
+          );
       });
       const start = now();
       await page.goto(url);

@@ -27,8 +27,9 @@ export async function route(req: IncomingMessage, res: ServerResponse, url: URL,
   const path = url.pathname;
   const get = req.method === "GET" || req.method === "HEAD";
   const head = req.method === "HEAD";
-  if (get && (path === "/" || path === "/index.html")) serveFile(res, deps.uiDir, "index.html", deps.token, head);
-  else if (get && path.startsWith("/ui/")) serveFile(res, deps.uiDir, path.slice(4), deps.token, head);
+  const gzip = /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
+  if (get && (path === "/" || path === "/index.html")) serveFile(res, deps.uiDir, "index.html", deps.token, head, gzip);
+  else if (get && path.startsWith("/ui/")) serveFile(res, deps.uiDir, path.slice(4), deps.token, head, gzip);
   else if (get && path === "/api/state") sendJson(res, 200, await deps.state());
   else if (get && path === "/api/events") deps.hub.add(res);
   else if (get && path === "/api/agent") await agent(res, url, deps);

@@ -1,3 +1,4 @@
+import { get } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawStatus, setup, type Setup } from "./helpers.js";
 
@@ -68,7 +69,19 @@ describe("who may talk to the dashboard", () => {
     const js = await fetch(s.at("/ui/app.js"));
     expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     expect(js.headers.get("cache-control")).toBe("no-store");
+    // Compressed for a browser that accepts it (fetch does, and unpacks it), plain for one that does not.
+    expect(js.headers.get("content-encoding")).toBe("gzip");
     expect(await js.text()).toBe("export {};\n");
+    const plain = await new Promise<{ encoding: string | undefined; body: string }>((resolve, reject) => {
+      get(s.at("/ui/app.js"), (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => {
+          resolve({ encoding: res.headers["content-encoding"], body });
+        });
+      }).on("error", reject);
+    });
+    expect(plain).toEqual({ encoding: undefined, body: "export {};\n" });
     expect((await fetch(s.at("/ui/style.css"))).headers.get("content-type")).toBe("text/css; charset=utf-8");
     for (const path of ["/ui/missing.js", "/ui/notes.txt", "/ui/..%2Fpackage.json", "/ui/sub/app.js", "/nowhere"])
       expect((await fetch(s.at(path))).status).toBe(404);
