@@ -2,11 +2,13 @@
 // workspace: and catalog: specifiers), then plain `npm install` of the tarballs into empty prefixes
 // with a cache of their own. Prints one JSON report; exits 1 when a check fails.
 //
-//   node scripts/pack-install.mjs [--dir DIR]     (run `pnpm build` first)
+//   node scripts/pack-install.mjs [--dir DIR] [--loopback-only]     (run `pnpm build` first)
 //
 // Two installs: the CLI's tarball alone, offline (it must need nothing but itself), and every
 // tarball together (each library must install with its declared dependencies, which do come from
-// the registry; our own packages never do: their scope points at a closed port).
+// the registry; our own packages never do: their scope points at a closed port). --loopback-only
+// (the tests: they may reach 127.0.0.1 only) skips the second; the packed manifests are still
+// checked for development tools among their dependencies.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -98,6 +100,8 @@ async function install(prefix, tarballs, cache, offline) {
     "--cache",
     cache,
     offline ? "--offline" : "--prefer-offline",
+    // Offline, no registry at all: any request would be refused at once on loopback.
+    ...(offline ? ["--registry=http://127.0.0.1:9/"] : []),
     // npm still asks a registry about a dependency that one of the tarballs already provides;
     // for our scope the answer is a refused connection at once (no back-off), then the tarball.
     "--@subagent-mcp:registry=http://127.0.0.1:9/",
@@ -132,7 +136,7 @@ function allInstalled(modules, out = new Set()) {
 }
 
 /** Packs, installs and checks; returns the report. */
-export async function packInstall(dir) {
+export async function packInstall(dir, options = {}) {
   const problems = [];
   const tarballs = join(dir, "tarballs");
   const cache = join(dir, "npm-cache");
@@ -148,6 +152,17 @@ export async function packInstall(dir) {
 
   const cli = await install(join(dir, "cli"), [cliTarball.tarball], cache, true);
   if (cli.installed.join() !== "subagent-mcp") problems.push(`the CLI alone installed ${cli.installed.join(", ")}`);
+  // What a packed manifest asks npm to install: never a development tool.
+  for (const { name, manifest } of packed)
+    for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies, ...manifest.peerDependencies }))
+      if (DEV_ONLY.includes(dep)) problems.push(`${name} depends on ${dep}`);
+  if (options.loopbackOnly === true)
+    return {
+      dir,
+      packages: packed.map(({ name, version, tarball, files }) => ({ name, version, tarball, files })),
+      cli: { ...cli, bin: join(cli.prefix, "node_modules", ".bin", "subagent-mcp") },
+      problems,
+    };
   const all = await install(
     join(dir, "all"),
     packed.map((p) => p.tarball),
@@ -181,7 +196,7 @@ export async function packInstall(dir) {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const at = process.argv.indexOf("--dir");
   const dir = at > 0 ? resolve(process.argv[at + 1]) : mkdtempSync(join(tmpdir(), "subagent-mcp-pack-"));
-  const report = await packInstall(dir);
+  const report = await packInstall(dir, { loopbackOnly: process.argv.includes("--loopback-only") });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   if (report.problems.length > 0) process.exitCode = 1;
 }

@@ -17,7 +17,8 @@ interface Installed {
 interface Report {
   packages: { name: string; version: string; tarball: string; files: number }[];
   cli: Installed & { bin: string; installed: string[] };
-  all: Installed & { installed: number; entries: number };
+  /** Only without --loopback-only. */
+  all?: Installed & { installed: number; entries: number };
   problems: string[];
 }
 
@@ -32,8 +33,9 @@ let serverEnv: Record<string, string>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "subagent-mcp-pack-"));
-  // Packs every public package and installs the tarballs with npm (its own cache under `dir`).
-  const run = await execa(process.execPath, [script, "--dir", dir], { reject: false });
+  // Packs every public package and installs the CLI's tarball with npm, offline (its own cache under
+  // `dir`); the install of every library from the registry is `pnpm pack-install`'s (tests reach 127.0.0.1 only).
+  const run = await execa(process.execPath, [script, "--dir", dir, "--loopback-only"], { reject: false });
   if (run.stdout.trim() === "") throw new Error(`pack-install failed:\n${run.stderr}`);
   report = JSON.parse(run.stdout) as Report;
   const started = (fakes = await startAllFakes());
@@ -62,13 +64,7 @@ describe("the published packages, installed with npm from their tarballs", () =>
     expect(existsSync(join(installed, "dist", "ui", "index.html"))).toBe(true);
     const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as Record<string, unknown>;
     expect(manifest.dependencies).toBeUndefined();
-    for (const dev of ["vitest", "eslint", "typescript", "playwright-core", "@subagent-mcp/testkit"]) {
-      expect(existsSync(join(report.all.prefix, "node_modules", dev)), dev).toBe(false);
-    }
-    process.stdout.write(
-      `subagent-mcp alone: ${report.cli.kb} KB in ${report.cli.seconds} s; all ${report.packages.length} packages: ` +
-        `${report.all.installed} installed, ${report.all.kb} KB in ${report.all.seconds} s\n`,
-    );
+    process.stdout.write(`subagent-mcp alone: ${report.cli.kb} KB in ${report.cli.seconds} s (${report.packages.length} packages packed)\n`);
   });
 
   it("--version prints the packed version", async () => {
