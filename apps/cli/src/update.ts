@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stateDir } from "@subagent-mcp/hooks";
-import { Drafts, readRecord, replan } from "@subagent-mcp/host-config";
+import { Drafts, readRecord, removeOurs, replan, writeRecord } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 import { execa } from "execa";
 import { applyPlanned, forceArg, refusing, type Planned } from "./apply.js";
@@ -45,13 +45,25 @@ export const updateCommand = defineCommand({
     const install = { launch, hookCommand: hookCommandFor(launch) };
     const planned: Planned[] = [];
     const drafts = new Drafts(); // Codex and Gemini CLI keep server and hooks in one file
+    // A file edited since we last wrote it: its original is now the edited text without our part,
+    // or a later uninstall (which restores the original of a file it finds as we left it) would drop the edit.
+    const rebased = new Map<string, string | null>();
     for (const old of refusing(() => readRecord(dir))) {
       const next = refusing(() => replan(old, ctx, install, drafts));
       if (next === undefined || next.before === next.after) continue;
+      if (next.before !== old.after && next.before !== null) rebased.set(`${old.kind}:${old.path}`, removeOurs(old)(next.before));
       if (args["dry-run"]) process.stdout.write(`${lineDiff(next.path, next.before, next.after)}\n`);
       else planned.push({ change: next, record: { ...old, after: next.after }, done: () => `${next.path}: re-applied` });
     }
     applyPlanned(planned, dir, args.force === true);
+    if (rebased.size > 0 && !args["dry-run"]) {
+      const all = readRecord(dir);
+      for (const change of all) {
+        const before = rebased.get(`${change.kind}:${change.path}`);
+        if (before !== undefined) change.before = before;
+      }
+      writeRecord(dir, all);
+    }
     if (planned.length === 0 && !args["dry-run"]) process.stdout.write("setup and init entries are current\n");
   },
 });

@@ -74,6 +74,22 @@ describe("setup --host claude-desktop", () => {
     expect(readFileSync(config(), "utf8")).toBe(USER.replace('"globalShortcut"', '"theme": "dark",\n  "globalShortcut"'));
   });
 
+  it("an edit the user made before an update survives a later uninstall", async () => {
+    mkdirSync(desktopDir(), { recursive: true });
+    writeFileSync(config(), USER);
+    expect((await cli("setup", "--host", "claude-desktop")).exitCode).toBe(0);
+    // The user adds a setting and our entry goes stale (an older install's path); update rewrites the file.
+    const edited = readFileSync(config(), "utf8").replace('"globalShortcut"', '"theme": "dark",\n  "globalShortcut"').replace(process.execPath, "/old/node");
+    writeFileSync(config(), edited);
+    const update = await cli("update");
+    expect(update.exitCode, update.stderr).toBe(0);
+    expect(readFileSync(config(), "utf8")).toBe(edited.replace("/old/node", process.execPath));
+    // Untouched since the update, the file goes back to what the user had: their edit included, our entry gone.
+    const uninstall = await cli("uninstall");
+    expect(uninstall.exitCode, uninstall.stderr).toBe(0);
+    expect(readFileSync(config(), "utf8")).toBe(USER.replace('"globalShortcut"', '"theme": "dark",\n  "globalShortcut"'));
+  });
+
   it("update leaves Claude Desktop alone once its folder is gone", async () => {
     mkdirSync(desktopDir(), { recursive: true });
     expect((await cli("setup", "--host", "claude-desktop")).exitCode).toBe(0);
