@@ -1,6 +1,6 @@
 import type { AgentEvent, Driver, Provider, Session, SessionSpec } from "@subagent-mcp/core";
 import { execa } from "execa";
-import { probeCli, type Probe } from "./handshake.js";
+import { probeCli, type Probe, type ProbeAnswer } from "./handshake.js";
 import type { CliDriverOptions } from "./options.js";
 import { spawnCli, type CliProcess } from "./process.js";
 import { resolveExecutable } from "./resolve.js";
@@ -67,7 +67,12 @@ export abstract class CliDriver implements Driver {
   }
 
   /** Starts the CLI as a session would and completes its protocol handshake, without a model call; resolves with the milliseconds it took. */
-  handshake(timeoutMs = 20_000): Promise<number> {
+  async handshake(timeoutMs = 20_000): Promise<number> {
+    return (await this.handshakeAnswer(timeoutMs)).ms;
+  }
+
+  /** As {@link handshake}, with the CLI's answer: where the protocol has them, its version and capabilities. */
+  handshakeAnswer(timeoutMs = 20_000): Promise<ProbeAnswer> {
     return probeCli(this.spawn({ cwd: process.cwd() }), this.probe, timeoutMs);
   }
 

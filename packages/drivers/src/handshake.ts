@@ -8,14 +8,20 @@ export interface Probe {
   answered(message: Record<string, unknown>): boolean;
 }
 
+/** A completed handshake: the milliseconds it took and the CLI's answer (the compatibility checks read it). */
+export interface ProbeAnswer {
+  ms: number;
+  answer: Record<string, unknown>;
+}
+
 /**
- * Sends `probe.request` to a started CLI and resolves with the milliseconds until its answer;
- * rejects with PROTOCOL_ERROR on a timeout or an exit first. The CLI's tree is gone when it settles.
+ * Sends `probe.request` to a started CLI and resolves with the milliseconds until its answer and
+ * the answer; rejects with PROTOCOL_ERROR on a timeout or an exit first. The CLI's tree is gone when it settles.
  */
-export async function probeCli(proc: CliProcess, probe: Probe, timeoutMs: number): Promise<number> {
+export async function probeCli(proc: CliProcess, probe: Probe, timeoutMs: number): Promise<ProbeAnswer> {
   const t0 = performance.now();
   try {
-    return await new Promise<number>((resolve, reject) => {
+    return await new Promise<ProbeAnswer>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new DriverError("PROTOCOL_ERROR", `no answer within ${timeoutMs} ms`));
       }, timeoutMs);
@@ -23,7 +29,7 @@ export async function probeCli(proc: CliProcess, probe: Probe, timeoutMs: number
         const parsed = parseLine(line);
         if (parsed.kind === "json" && typeof parsed.value === "object" && parsed.value !== null && probe.answered(parsed.value as Record<string, unknown>)) {
           clearTimeout(timer);
-          resolve(Math.round(performance.now() - t0));
+          resolve({ ms: Math.round(performance.now() - t0), answer: parsed.value as Record<string, unknown> });
         }
       });
       proc.stdout.on("data", (chunk: Buffer) => {

@@ -5,7 +5,29 @@ export { CodexDriver } from "./codex.js";
 export { AcpDriver, geminiArgs, type AcpDriverOptions } from "./acp.js";
 export { CliDriver, type CliCommand, type CliDescription } from "./cli-driver.js";
 export { driverFor } from "./driver-for.js";
-export type { Probe } from "./handshake.js";
+export type { Probe, ProbeAnswer } from "./handshake.js";
+export {
+  CliCompatSchema,
+  CompatFeatureSchema,
+  KnownIssueSchema,
+  ReleaseRangeSchema,
+  ReleaseSchema,
+  compatTable,
+  type CliCompat,
+  type CompatFeature,
+  type KnownIssue,
+} from "./compat.js";
+export {
+  CompatResultSchema,
+  CompatStatusSchema,
+  checkCompat,
+  compareReleases,
+  describeCompat,
+  handshakeFindings,
+  parseRelease,
+  type CompatResult,
+  type CompatStatus,
+} from "./compat-check.js";
 export type { CliDriverOptions } from "./options.js";
 export { DriverError, type DriverErrorCode } from "./errors.js";
 export { LineFramer, parseLine, DEFAULT_MAX_LINE_BYTES, type ParsedLine } from "./framing.js";

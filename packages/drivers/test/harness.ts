@@ -1,5 +1,5 @@
 import type { AgentEvent, Provider, Session, SessionSpec } from "@subagent-mcp/core";
-import { lastLines, loopbackEnv, pinnedCliOptions, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
+import { lastLines, locateCli, loopbackEnv, startFakeFor, type CliEnvironment, type CliVersionName, type FakeModelServer } from "@subagent-mcp/testkit";
 import { driverFor, type CliDriver } from "../src/index.js";
 
 type TurnEnd = Extract<AgentEvent, { type: "turn_end" }>;
@@ -18,10 +18,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(provider: Provider): Promise<Harness> {
+/** `version`: which installed release of the CLI (default: SUBAGENT_MCP_TEST_CLI_VERSION, else the pinned one). */
+export async function harness(provider: Provider, version?: CliVersionName): Promise<Harness> {
   const fake = await startFakeFor(provider);
   const env = await loopbackEnv(provider, fake);
-  const driver = driverFor(provider, pinnedCliOptions(env));
+  const found = locateCli(provider, version);
+  const driver = driverFor(provider, { executable: found.command, executableArgs: found.args, env: env.env, extendEnv: false });
   const events: AgentEvent[] = [];
   const listeners = new Set<() => void>();
   const sessions: Session[] = [];

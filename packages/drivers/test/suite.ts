@@ -1,4 +1,5 @@
 import type { AgentEvent, Provider } from "@subagent-mcp/core";
+import type { CliVersionName } from "@subagent-mcp/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { descendants } from "../src/internal/tree.js";
 import { isAlive as alive } from "../src/index.js";
@@ -8,12 +9,12 @@ type ErrorEvent = Extract<AgentEvent, { type: "error" }>;
 const isError = (e: AgentEvent): e is ErrorEvent => e.type === "error";
 const isExit = (e: AgentEvent): e is Extract<AgentEvent, { type: "exit" }> => e.type === "exit";
 
-/** The behaviour every driver must show against its real CLI and fake model. */
-export function driverSuite(provider: Provider, options: { permissionMode?: string } = {}): void {
-  describe(`${provider} driver against the real CLI`, () => {
+/** The behaviour every driver must show against its real CLI and fake model; `version` picks the installed release. */
+export function driverSuite(provider: Provider, options: { permissionMode?: string; version?: CliVersionName } = {}): void {
+  describe(`${provider} driver against the real CLI${options.version === undefined ? "" : ` (${options.version})`}`, () => {
     let h: Harness;
     beforeEach(async () => {
-      h = await harness(provider);
+      h = await harness(provider, options.version);
     });
     afterEach(async () => {
       await h.close();

@@ -10,7 +10,8 @@ export type { FakeKind, FakeMessage, FakeReply, FakeRequest, FakeUsage, Recorded
 export { pinnedCliOptions, startAllFakes, startFakeFor } from "./fakes.js";
 export { loopbackEnv } from "./env/index.js";
 export type { CliEnvironment, CliName } from "./env/loopback.js";
-export { cliExecutable, locateCli, type CliCommand } from "./locate.js";
+export { cliExecutable, locateCli, testPathVar, type CliCommand } from "./locate.js";
+export { CLI_PACKAGES, CLI_VERSION_NAMES, cliVersionName, installedCliVersion, type CliVersionName } from "./versions.js";
 export { CliRunError, lastLines, runCli, type CliRun } from "./run.js";
 export { mailboxConformance } from "./mailbox-conformance.js";
 export type { MakeStore } from "./mailbox/harness.js";

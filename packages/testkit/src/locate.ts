@@ -2,14 +2,13 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { CliName } from "./env/loopback.js";
+import { CLI_PACKAGES, cliVersionName, type CliVersionName } from "./versions.js";
 
 /** How to start a pinned CLI: the executable and the arguments that come before the CLI's own. */
 export interface CliCommand {
   command: string;
   args: string[];
 }
-
-const require = createRequire(import.meta.url);
 
 function packageDir(name: string, from: string = import.meta.url): string {
   return dirname(createRequire(from).resolve(`${name}/package.json`));
@@ -21,37 +20,52 @@ function platformTag(): string {
 
 // Native binaries are preferred over the npm wrappers: the Codex wrapper stays alive as an extra
 // ~44 MB Node parent, and Claude Code's bin is a stub until its postinstall has linked the binary.
-const locators: Record<CliName, () => CliCommand> = {
-  claude: () => {
-    const main = packageDir("@anthropic-ai/claude-code");
+// `main` is the CLI's npm package directory; its platform package is resolved from there.
+const locators: Record<CliName, (main: string) => CliCommand> = {
+  claude: (main) => {
     const native = join(packageDir(`@anthropic-ai/claude-code-${platformTag()}`, join(main, "package.json")), "claude");
     return { command: native, args: [] };
   },
-  codex: () => {
-    const main = packageDir("@openai/codex");
+  codex: (main) => {
     const target = process.arch === "x64" ? "x86_64-unknown-linux-musl" : "aarch64-unknown-linux-musl";
     const vendor = packageDir(`@openai/codex-${platformTag()}`, join(main, "package.json"));
     return { command: join(vendor, "vendor", target, "bin", "codex"), args: [] };
   },
-  gemini: () => {
-    const main = packageDir("@google/gemini-cli");
-    const pkg = require(join(main, "package.json")) as { bin: Record<string, string> };
-    const bin = pkg.bin.gemini ?? "bundle/gemini.js";
-    return { command: process.execPath, args: [join(main, bin)] };
-  },
+  gemini: (main) => scriptOrBinary(join(main, bundleOf(main))),
 };
 
-/** Finds the pinned CLI installed with the testkit; throws naming the path it expected. */
-export function locateCli(cli: CliName): CliCommand {
-  const found = locators[cli]();
-  if (!existsSync(found.args[0] ?? found.command)) {
-    throw new Error(`${cli}: pinned binary not found at ${found.args[0] ?? found.command}; run pnpm install`);
+function bundleOf(main: string): string {
+  const pkg = createRequire(import.meta.url)(join(main, "package.json")) as { bin: Record<string, string> };
+  return pkg.bin.gemini ?? "bundle/gemini.js";
+}
+
+// A Node script runs under this Node (no reliance on its shebang's PATH lookup); anything else directly.
+function scriptOrBinary(path: string): CliCommand {
+  return /\.[cm]?js$/.test(path) ? { command: process.execPath, args: [path] } : { command: path, args: [] };
+}
+
+/** The variable that points the testkit at another build of `cli`, e.g. SUBAGENT_MCP_TEST_CODEX_PATH. */
+export function testPathVar(cli: CliName): string {
+  return `SUBAGENT_MCP_TEST_${cli.toUpperCase()}_PATH`;
+}
+
+/**
+ * Finds a CLI installed with the testkit: `version` "pinned" (the default, or
+ * SUBAGENT_MCP_TEST_CLI_VERSION) or "prev" (the older release of the version matrix). An executable
+ * named by SUBAGENT_MCP_TEST_<CLI>_PATH wins over both. Throws naming the path it expected.
+ */
+export function locateCli(cli: CliName, version: CliVersionName = cliVersionName()): CliCommand {
+  const explicit = process.env[testPathVar(cli)];
+  const found = explicit !== undefined && explicit !== "" ? scriptOrBinary(explicit) : locators[cli](packageDir(CLI_PACKAGES[cli][version]));
+  const file = found.args[0] ?? found.command;
+  if (!existsSync(file)) {
+    throw new Error(`${cli}: ${version} binary not found at ${file}; run pnpm install`);
   }
   return found;
 }
 
-/** One executable file that starts the pinned CLI (Gemini CLI's bundle is a script with a node shebang). */
-export function cliExecutable(cli: CliName): string {
-  const found = locateCli(cli);
+/** One executable file that starts the CLI (Gemini CLI's bundle is a script with a node shebang). */
+export function cliExecutable(cli: CliName, version?: CliVersionName): string {
+  const found = locateCli(cli, version);
   return found.args[0] ?? found.command;
 }
