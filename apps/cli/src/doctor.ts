@@ -3,6 +3,7 @@ import { errorMessage, ProviderSchema, type Provider } from "@subagent-mcp/core"
 import { checkCompat, describeCompat, driverFor, handshakeFindings } from "@subagent-mcp/drivers";
 import { mcpConfigPath, readOrNull, SERVER_NAME } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
+import { appHostLines } from "./app-hosts.js";
 import { runOneTurn, turnLine } from "./doctor-run.js";
 import { fail } from "./fail.js";
 
@@ -20,6 +21,8 @@ export const doctorCommand = defineCommand({
     const hosts = args.host === undefined ? ProviderSchema.options : [hostArg(args.host)];
     let problems = 0;
     for (const host of hosts) problems += await checkHost(host, args.run === true);
+    // Apps (Claude Desktop) have no CLI to check: whether they are there and register us.
+    if (args.host === undefined) for (const line of appHostLines({ home: process.env.HOME ?? homedir(), env: process.env })) process.stdout.write(`${line}\n`);
     if (problems > 0) process.exitCode = 1;
   },
 });
