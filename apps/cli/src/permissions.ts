@@ -1,7 +1,5 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { errorMessage } from "@subagent-mcp/core";
-import { PendingApprovals, type PendingApproval } from "@subagent-mcp/worker";
+import { pendingOfAllWorkers } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { cliContext } from "./context.js";
 import { mailOf, openMail } from "./mailstore.js";
@@ -9,17 +7,6 @@ import { fail } from "./fail.js";
 
 // The pending permission requests of every worker, read from their files; an answer is the same
 // message an approver would send, in the request's thread, so the worker has one path for both.
-
-function pendingOfAllWorkers(stateDir: string): PendingApproval[] {
-  const root = join(stateDir, "workers");
-  let names: string[];
-  try {
-    names = readdirSync(root);
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => new PendingApprovals(join(root, name, "permissions")).list()).sort((a, b) => a.askedAt.localeCompare(b.askedAt));
-}
 
 /** `subagent-mcp permissions [allow|deny ID]`: list or answer the workers' permission requests. */
 export const permissionsCommand = defineCommand({

@@ -1,8 +1,6 @@
 // What lives outside the servers: mailboxes, workers' presence and the workers' permission requests.
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
-import { PendingApprovals, type PendingApproval } from "@subagent-mcp/worker";
+import { pendingOfAllWorkers, type PendingApproval } from "@subagent-mcp/worker";
 import { DashboardError, messageOf } from "./errors.js";
 import type { MailboxView, WorkerPermissionView } from "./types.js";
 
@@ -18,24 +16,7 @@ export async function mailboxCounts(mail: MailboxStore): Promise<MailboxView[]> 
 }
 
 /** The pending permission requests of every worker on this machine, oldest first. */
-export function workerApprovals(stateDir: string): PendingApproval[] {
-  const root = join(stateDir, "workers");
-  let names: string[];
-  try {
-    names = readdirSync(root);
-  } catch {
-    return [];
-  }
-  return names
-    .flatMap((name) => {
-      try {
-        return new PendingApprovals(join(root, name, "permissions")).list();
-      } catch {
-        return [];
-      }
-    })
-    .sort((a, b) => a.askedAt.localeCompare(b.askedAt));
-}
+export const workerApprovals = pendingOfAllWorkers;
 
 /** A worker's request as the page shows it. */
 export function approvalView(p: PendingApproval): WorkerPermissionView {

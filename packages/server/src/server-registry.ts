@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensurePrivateDir, writeAtomic } from "@subagent-mcp/hooks";
 import { z } from "zod";
+import { processAlive } from "@subagent-mcp/mailbox";
 
 // Every top-level server of ours says where its control endpoint listens, so that the dashboard
 // finds all of them (one per host session) without asking anything else.
@@ -46,16 +47,6 @@ export function removeServerRecord(stateDir: string, pid: number = process.pid):
   rmSync(join(serversDir(stateDir), `${pid}.json`), { force: true });
 }
 
-// Signal 0 only checks the process exists; EPERM means it does, under another user.
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * The records of the servers still running, oldest first. The files of servers that are gone (a
  * crash leaves its file behind) are deleted; files that are not records are left alone.
@@ -72,7 +63,7 @@ export function readServerRecords(stateDir: string): ServerRecord[] {
   for (const name of names) {
     const pid = Number(FILE.exec(name)?.[1] ?? 0);
     if (pid <= 0) continue;
-    if (!alive(pid)) {
+    if (!processAlive(pid)) {
       forget(join(dir, name));
       continue;
     }

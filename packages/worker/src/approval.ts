@@ -84,3 +84,23 @@ export class PendingApprovals {
     });
   }
 }
+
+/** The pending permission requests of every worker under `<stateDir>/workers/`, oldest first (a folder that cannot be read has none). */
+export function pendingOfAllWorkers(stateDir: string): PendingApproval[] {
+  const root = join(stateDir, "workers");
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return [];
+  }
+  return names
+    .flatMap((name) => {
+      try {
+        return new PendingApprovals(join(root, name, "permissions")).list();
+      } catch {
+        return [];
+      }
+    })
+    .sort((a, b) => a.askedAt.localeCompare(b.askedAt));
+}
