@@ -5,6 +5,7 @@ import { descendants } from "../src/internal/tree.js";
 import { isAlive } from "../src/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { harness, type Harness } from "./harness.js";
+import type { CliVersionName } from "@subagent-mcp/testkit";
 
 type Asked = Extract<AgentEvent, { type: "permission_request" }>;
 type Withdrawn = Extract<AgentEvent, { type: "permission_withdrawn" }>;
@@ -12,11 +13,11 @@ const isAsked = (e: AgentEvent): e is Asked => e.type === "permission_request";
 const isWithdrawn = (e: AgentEvent): e is Withdrawn => e.type === "permission_withdrawn";
 
 /** Permission requests of a real CLI, raised by the fake's tool calls, answered through the session. */
-export function permissionSuite(provider: Provider, options: { denyReason: boolean } = { denyReason: true }): void {
-  describe(`${provider} permission requests against the real CLI`, () => {
+export function permissionSuite(provider: Provider, options: { denyReason?: boolean; version?: CliVersionName } = {}): void {
+  describe(`${provider} permission requests against the real CLI${options.version === undefined ? "" : ` (${options.version})`}`, () => {
     let h: Harness;
     beforeEach(async () => {
-      h = await harness(provider);
+      h = await harness(provider, options.version);
     });
     afterEach(async () => {
       await h.close();
@@ -46,7 +47,7 @@ export function permissionSuite(provider: Provider, options: { denyReason: boole
       // The model got the refusal as the tool's result; ACP has no field for the reason itself.
       expect(h.fake.requests.some((r) => r.messages.some((m) => m.role === "tool"))).toBe(true);
       const told = h.fake.requests.some((r) => JSON.stringify(r.messages).includes("reason-tangerine-7"));
-      expect(told).toBe(options.denyReason);
+      expect(told).toBe(options.denyReason !== false);
     });
 
     it("allow_always: the same command again is not asked", async () => {

@@ -76,6 +76,8 @@ export function toFakeRequest(path: string, body: MessagesBody): FakeRequest {
     }
     const role = message.role === "assistant" || message.role === "system" ? message.role : "user";
     messages.push({ role, text: flatten(blocks) });
+    // A system note after a tool result (older releases append the tokens left) leaves the tool's answer the last word.
+    if (role === "system") continue;
     afterToolResult = false;
     if (role === "user") lastUserText = flatten(blocks.filter((b) => !isReminder(b)));
   }
