@@ -1,6 +1,6 @@
 // Agents of the project read back from the journal: those no live server holds, and any agent's
 // conversation when no live server can tell it.
-import { listAgents, readJournal, type AgentSummary } from "@subagent-mcp/journal";
+import { listAgents, readJournal, turnsOf, type AgentSummary } from "@subagent-mcp/journal";
 import type { PastAgentView } from "./types.js";
 
 // How an agent whose server is gone ended, as list_agents says it.
@@ -41,46 +41,15 @@ export function pastAgents(agentsDir: string, project: string, live: Set<string>
 /** Characters of a turn's result kept in a transcript read from the journal. */
 const MAX_RESULT_CHARS = 16_000;
 
-interface TurnOut {
-  turn: number;
-  at: string;
-  prompts: string[];
-  tools: string[];
-  result?: string;
-  result_chars?: number;
-  is_error?: boolean;
-  interrupted?: boolean;
-  cost_usd?: number;
-  duration_ms?: number;
-}
-
-/** An agent's conversation from its journal, shaped like the transcript tool's result. Throws the journal's NOT_FOUND. */
+/** An agent's conversation from its journal, shaped like the transcript tool's result (long results cut). Throws the journal's NOT_FOUND. */
 export function journalTranscript(agentsDir: string, agentId: string): Record<string, unknown> {
   const { entries, skipped } = readJournal(agentsDir, agentId);
-  const turns = new Map<number, TurnOut>();
-  const resumes: { at: string; reason: string }[] = [];
-  const turn = (n: number, at: string): TurnOut => {
-    let t = turns.get(n);
-    if (t === undefined) turns.set(n, (t = { turn: n, at, prompts: [], tools: [] }));
-    return t;
-  };
-  for (const e of entries) {
-    if (e.t === "prompt") turn(e.turn, e.at).prompts.push(e.text);
-    else if (e.t === "tool") turn(e.turn, e.at).tools.push(e.summary);
-    else if (e.t === "resume") resumes.push({ at: e.at, reason: e.reason });
-    else if (e.t === "turn") {
-      const cut = e.result.length > MAX_RESULT_CHARS;
-      Object.assign(turn(e.turn, e.at), {
-        result: cut ? `${e.result.slice(0, MAX_RESULT_CHARS)}…` : e.result,
-        ...(cut ? { result_chars: e.result.length } : {}),
-        is_error: e.is_error,
-        interrupted: e.interrupted,
-        ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }),
-        duration_ms: e.duration_ms,
-      });
-    }
-  }
-  const sorted = [...turns.values()].sort((a, b) => a.turn - b.turn);
+  const { turns, resumes } = turnsOf(entries);
+  const sorted = turns.map(({ usage: _usage, ...t }) =>
+    t.result === undefined || t.result.length <= MAX_RESULT_CHARS
+      ? t
+      : { ...t, result: `${t.result.slice(0, MAX_RESULT_CHARS)}…`, result_chars: t.result.length },
+  );
   return {
     agent_id: agentId,
     turns: sorted,

@@ -7,4 +7,5 @@ export { serverAlive } from "./owner.js";
 export { pruneJournals } from "./prune.js";
 export { readJournal, type JournalContents } from "./read.js";
 export { JournalEntrySchema, ServerRefSchema, type JournalEntry, type JournalWorktree, type ServerRef } from "./schema.js";
+export { turnsOf, type JournalTurn } from "./turns.js";
 export { JournalWriter, type JournalWriterOptions } from "./writer.js";

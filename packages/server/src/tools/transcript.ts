@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
 import { jsonChars, sliceToFit } from "../limits.js";
-import type { JournalTurn } from "../past.js";
+import type { JournalTurn } from "@subagent-mcp/journal";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema } from "./schemas.js";
 
@@ -54,7 +54,7 @@ export function registerTranscriptTool(server: McpServer, deps: ToolDeps): void 
         if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal: poll_agent shows a live agent's last items");
         await journal.writer.flush();
         // The journal's reader loads with the first call that reads a journal.
-        const [{ readJournal }, { turnsOf }] = await Promise.all([import("@subagent-mcp/journal"), import("../past.js")]);
+        const { readJournal, turnsOf } = await import("@subagent-mcp/journal");
         let read: ReturnType<typeof readJournal>;
         try {
           read = readJournal(journal.settings.dir, args.agent_id);
