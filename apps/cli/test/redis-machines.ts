@@ -1,10 +1,9 @@
 import { descendants } from "@subagent-mcp/drivers";
-import { cliExecutable, loopbackEnv, type CliEnvironment } from "@subagent-mcp/testkit";
+import { cliExecutable, freePort, loopbackEnv, type CliEnvironment } from "@subagent-mcp/testkit";
 import { WorkerFiles } from "@subagent-mcp/worker";
 import { execa, type ResultPromise } from "execa";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { bin } from "./e2e.js";
 
@@ -149,19 +148,7 @@ export async function cleanUp(started: Started): Promise<void> {
 }
 
 /** A port on 127.0.0.1 where nothing listens (the kernel picks it; closed again at once). */
-export function deadPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
+export const deadPort = freePort;
 
 /** One line on stderr, our prefix, no stack trace. */
 export const ONE_LINE = /^subagent-mcp: [^\n]+\n?$/;

@@ -1,23 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "@subagent-mcp/testkit";
 import { RedisMailboxes } from "../src/index.js";
 
 // A private CA, a certificate it signed for 127.0.0.1, and redis-server speaking only TLS with it.
 let dir: string;
 let server: ResultPromise;
 let port: number;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const address = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return typeof address === "object" && address !== null ? address.port : 0;
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "redis-tls-"));

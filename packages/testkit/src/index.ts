@@ -15,6 +15,6 @@ export { CLI_PACKAGES, CLI_VERSION_NAMES, cliVersionName, installedCliVersion, t
 export { CliRunError, lastLines, runCli, type CliRun } from "./run.js";
 export { mailboxConformance } from "./mailbox-conformance.js";
 export type { MakeStore } from "./mailbox/harness.js";
-export { startRedisServer, type RedisServer } from "./redis.js";
+export { freePort, startRedisServer, type RedisServer } from "./redis.js";
 export { chromiumPath, launchChromium, DEFAULT_CHROMIUM, type ChromiumOptions } from "./browser.js";
 export type { Browser, BrowserContext, ConsoleMessage, Page } from "playwright-core";

@@ -44,8 +44,8 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-/** A port nobody listens on right now (the kernel picks it). */
-function freePort(): Promise<number> {
+/** A port on 127.0.0.1 nobody listens on right now (the kernel picks it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
