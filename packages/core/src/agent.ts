@@ -3,7 +3,7 @@ import type { Budget, Spent } from "./budget.js";
 import type { AgentEvent, Provider, Usage } from "./events.js";
 import { spentOf, type CostOf, type Spending } from "./spending.js";
 import { standing } from "./budget.js";
-import type { Session, SessionSpec } from "./driver.js";
+import type { PermissionRuling, Session, SessionSpec } from "./driver.js";
 import type { RecentItem, RecentItems } from "./recent.js";
 import type { PermissionDecision, PermissionRequest } from "./permission.js";
 import type { AgentState, AgentStatus, PendingPermission, TurnOutcome } from "./state.js";
@@ -47,14 +47,6 @@ export interface LaunchRequest extends SessionSpec {
   budget?: Budget;
   /** Turns the conversation had before this launch resumed it: numbering goes on from there (and a resumed first turn never fails over). */
   priorTurns?: number;
-}
-
-/** What an agent's rules say about one request, and why (for the audit). */
-export interface PermissionRuling {
-  decision: "allow" | "deny" | "ask";
-  /** The rule that decided, when one did. */
-  rule?: string;
-  why: string;
 }
 
 /** One step of a permission request's life, for an audit: how it was answered (or that it asks) and by whom. */

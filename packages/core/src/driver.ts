@@ -1,5 +1,13 @@
 import type { AgentEvent, Provider } from "./events.js";
-import type { PermissionDecision } from "./permission.js";
+import type { PermissionDecision, PermissionRequest } from "./permission.js";
+
+/** What an agent's rules say about one request, and why (for the audit). */
+export interface PermissionRuling {
+  decision: "allow" | "deny" | "ask";
+  /** The rule that decided, when one did. */
+  rule?: string;
+  why: string;
+}
 
 /**
  * An MCP server given to a sub-agent, each driver passing it the way its CLI takes it: a process
@@ -45,6 +53,19 @@ export interface SessionSpec {
    * behaviour, which denies).
    */
   askPermissions?: boolean;
+  /**
+   * The agent's deny and ask rules (Claude Code's syntax), for a driver to hand its CLI where the
+   * CLI enforces such rules itself: a second line of defence beside {@link precheck}.
+   */
+  rules?: { deny?: string[]; ask?: string[] };
+  /**
+   * The rules' verdict on a tool use the CLI may not ask about (a read it allows on its own, a
+   * command it thinks safe), for drivers that can see every tool use before it runs. A `deny`
+   * must be enforced; an `ask` that names a `rule` must become a permission request; anything
+   * else lets the CLI go on as it would. Synchronous and cheap; the supervisor audits what it
+   * refuses.
+   */
+  precheck?: (request: PermissionRequest) => PermissionRuling;
 }
 
 /**

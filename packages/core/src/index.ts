@@ -26,7 +26,7 @@ export {
 } from "./state.js";
 export { TailBuffer } from "./tail.js";
 export { RecentItems, type RecentItem } from "./recent.js";
-export type { Driver, McpServerSpec, Session, SessionSpec } from "./driver.js";
+export type { Driver, McpServerSpec, PermissionRuling, Session, SessionSpec } from "./driver.js";
 export {
   PermissionDecisionSchema,
   PermissionKindSchema,
@@ -38,7 +38,7 @@ export {
 export { systemClock, type Clock } from "./clock.js";
 export { CoreError, errorMessage, type CoreErrorCode } from "./errors.js";
 export { SafeName } from "./names.js";
-export type { AgentChange, AgentView, LaunchRequest, PermissionEvent, PermissionRuling, TurnReport } from "./agent.js";
+export type { AgentChange, AgentView, LaunchRequest, PermissionEvent, TurnReport } from "./agent.js";
 export { describeCandidate, type FailoverAttempt, type Fallback } from "./candidate.js";
 export { classifyFailure, errorEvent, FailureClassSchema, type FailureClass } from "./failure.js";
 export { Supervisor, type SupervisorOptions } from "./supervisor.js";

@@ -4,7 +4,7 @@ import type { AgentChange, AgentRecord, AgentView, LaunchRequest, PermissionEven
 import { viewOf } from "./agent.js";
 import { DEFAULT_KEEP_ENDED, freeable } from "./bounds.js";
 import { systemClock, type Clock } from "./clock.js";
-import type { Driver } from "./driver.js";
+import type { Driver, PermissionRuling } from "./driver.js";
 import { CoreError } from "./errors.js";
 import type { AgentEvent, Provider } from "./events.js";
 import { planFailover, shouldFailOver } from "./failover.js";
@@ -364,7 +364,9 @@ export class Supervisor {
     const epoch = record.epoch;
     try {
       if (driver === undefined) throw new CoreError("NO_DRIVER", `no driver is configured for provider "${record.request.provider}"`);
-      record.session = driver.start(spec, (event) => {
+      const policy = record.request.permissionPolicy;
+      const precheck = policy === undefined ? undefined : (request: PermissionRequest) => this.#precheck(record, policy, request);
+      record.session = driver.start(precheck === undefined ? spec : { ...spec, precheck }, (event) => {
         if (record.epoch === epoch) this.#onEvent(record, event);
       });
     } catch (error) {
@@ -426,6 +428,15 @@ export class Supervisor {
     const why = !alive ? "the agent has ended" : isRunning(status) ? `it already has ${permissions.length} pending requests` : "no turn is under way";
     record.session?.respondPermission?.(request.requestId, { behavior: "deny", message: `Denied: ${why}.` });
     this.#tell({ agentId: record.id, request, decision: "deny", by: "rule", reason: why });
+  }
+
+  // A tool use the CLI may run without asking: only a rule may stop it (or make it ask); what the
+  // rules refuse is audited here, the rest is the CLI's own business and audited when it asks.
+  #precheck(record: AgentRecord, policy: NonNullable<LaunchRequest["permissionPolicy"]>, request: PermissionRequest): PermissionRuling {
+    const ruled = policy(request, { id: record.id, cwd: record.request.cwd });
+    if (ruled.decision === "deny")
+      this.#tell({ agentId: record.id, request, decision: "deny", by: "rule", ...(ruled.rule === undefined ? {} : { rule: ruled.rule }), reason: ruled.why });
+    return ruled;
   }
 
   // Sends the decision to the CLI, then the request leaves the state.

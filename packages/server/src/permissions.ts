@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import type { PermissionRequest, PermissionRuling } from "@subagent-mcp/core";
-import { decide, type PermissionRules } from "@subagent-mcp/permissions";
+import { decide, PermissionRuleSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
 
@@ -112,19 +112,43 @@ export function mergeRules(...sets: (PermissionRules | undefined)[]): Permission
   return out;
 }
 
+/** What {@link asking} adds to a launch: the CLI asks us, our rules answer, and what the CLI may enforce itself. */
+export interface Asking {
+  askPermissions?: true;
+  permissionPolicy?: (request: PermissionRequest, agent?: { cwd: string }) => PermissionRuling;
+  /** The tools left for the CLI's own allow-list (the others became allow rules of ours). */
+  allowedTools?: string[];
+  /** Deny and ask rules for the CLI to enforce too, where it can. */
+  rules?: { deny?: string[]; ask?: string[] };
+}
+
+// A tool the CLI is told to allow is never asked about, so no deny or ask rule of ours would see
+// it: with such rules, the allowed tools that are rules become allow rules of ours instead. MCP
+// tools stay with the CLI (each CLI names them its own way; ours are the sub-agent's messaging).
+function splitAllowed(tools: string[] | undefined): { ours: string[]; cli: string[] | undefined } {
+  if (tools === undefined) return { ours: [], cli: undefined };
+  const ours = tools.filter((tool) => !tool.startsWith("mcp_") && PermissionRuleSchema.safeParse(tool).success);
+  return { ours, cli: tools.filter((tool) => !ours.includes(tool)) };
+}
+
 /**
  * Whether the sub-agent's CLI asks instead of refusing, and the rules that answer first: every
  * mode asks except bypassPermissions (nothing to ask) and dontAsk (refuse what is not allowed).
- * `rules` is read per request (a pool agent's follow its definition file).
+ * `rules` is read per request (a pool agent's follow its definition file); `allowedTools` are the
+ * launch's, some of which may move into the rules (see {@link Asking.allowedTools}).
  */
-export function asking(
-  mode: string | undefined,
-  level: string,
-  rules: () => PermissionRules,
-  cwd: string,
-): { askPermissions?: true; permissionPolicy?: (request: PermissionRequest, agent?: { cwd: string }) => PermissionRuling } {
+export function asking(mode: string | undefined, level: string, rules: () => PermissionRules, cwd: string, allowedTools?: string[]): Asking {
   if (level === "bypassPermissions" || mode === "dontAsk") return {};
   const home = homedir();
-  // The agent's own cwd when known: a pool replica's worktree is made only as it starts.
-  return { askPermissions: true, permissionPolicy: (request, agent) => decide(request, rules(), { cwd: agent?.cwd ?? cwd, home }) };
+  const now = rules();
+  const guarded = (now.deny?.length ?? 0) + (now.ask?.length ?? 0) > 0;
+  const { ours, cli } = guarded ? splitAllowed(allowedTools) : { ours: [], cli: allowedTools };
+  const current = ours.length === 0 ? rules : () => mergeRules(rules(), { allow: ours });
+  return {
+    askPermissions: true,
+    ...(cli === allowedTools || cli === undefined ? {} : { allowedTools: cli }),
+    ...(guarded ? { rules: { ...(now.deny === undefined ? {} : { deny: now.deny }), ...(now.ask === undefined ? {} : { ask: now.ask }) } } : {}),
+    // The agent's own cwd when known: a pool replica's worktree is made only as it starts.
+    permissionPolicy: (request, agent) => decide(request, current(), { cwd: agent?.cwd ?? cwd, home }),
+  };
 }

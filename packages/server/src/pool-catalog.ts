@@ -4,7 +4,7 @@ import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "./errors.js";
 import { checkDepth, childEnv, LINEAGE_ENV } from "./nesting.js";
 import type { WorktreeHub } from "./deps.js";
-import { asking, grant, mergeRules, type Ceiling, type Grant } from "./permissions.js";
+import { asking, type Asking, grant, mergeRules, type Ceiling, type Grant } from "./permissions.js";
 
 /** A pool agent as the server knows it: where it came from and how to launch it. */
 export interface PoolDefinition {
@@ -99,7 +99,7 @@ export class PoolCatalog {
         this.#refused.set(d.name, error);
         continue;
       }
-      const asks = asking(d.permissionMode, granted.level, () => this.#rules.get(d.name) ?? this.#configRules, this.cwd);
+      const asks = asking(d.permissionMode, granted.level, () => this.#rules.get(d.name) ?? this.#configRules, this.cwd, d.allowedTools);
       this.pool.define(this.#isolated(d, specOf(d, this.cwd, granted, this.#lineage, this.#returnOnAsk(d.name, asks))));
     }
   }
@@ -118,7 +118,7 @@ export class PoolCatalog {
   }
 
   // A task that asks returns its invoke at once (status running, the request pending) instead of at the deadline.
-  #returnOnAsk(name: string, asks: ReturnType<typeof asking>): ReturnType<typeof asking> {
+  #returnOnAsk(name: string, asks: Asking): ReturnType<typeof asking> {
     const { permissionPolicy: policy } = asks;
     if (policy === undefined) return asks;
     return {
@@ -182,7 +182,7 @@ export interface Lineage {
 }
 
 // Replicas are sub-agents like any other: one level deeper, with the grant as their own ceiling, no mailbox, asking as launches do.
-function specOf(d: PoolDefinition, cwd: string, granted: Grant, lineage: Lineage, asks: ReturnType<typeof asking>): PoolAgentSpec {
+function specOf(d: PoolDefinition, cwd: string, granted: Grant, lineage: Lineage, asks: Asking): PoolAgentSpec {
   return {
     name: d.name,
     replicas: d.replicas,

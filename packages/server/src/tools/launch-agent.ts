@@ -133,7 +133,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
           ...(args.label === undefined ? {} : { label: args.label }),
           ...budgetOf(deps.budget, args.budget),
-          ...asking(args.permission_mode, granted.level, () => rules, cwd),
+          ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
           // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
           env: childEnv(deps, granted, child.id),
           mcpEnv: [...LINEAGE_ENV],

@@ -106,7 +106,7 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
           ...(granted.tools === undefined ? {} : { allowedTools: granted.tools }),
           ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
           ...(child === undefined ? {} : { mcpServers: [child] }),
-          ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd),
+          ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd, granted.tools),
           env: childEnv(deps, granted, child === undefined ? undefined : args.agent_id),
           mcpEnv: [...LINEAGE_ENV],
         });
