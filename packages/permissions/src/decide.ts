@@ -1,11 +1,15 @@
-import { resolve } from "node:path";
 import type { PermissionRequest } from "@subagent-mcp/core";
 import { z } from "zod";
-import { inside, ruleMatches, type DecideContext, type MatchMode } from "./match.js";
+import { resolve } from "node:path";
+import { commandMatches, coversAll, inside, pathMatches, subjectMatches, subjectOf, type DecideContext, type MatchMode, type Subject } from "./match.js";
+import { realPath } from "./real-path.js";
 import { parseRule, type ParsedRule, type PermissionRules } from "./rule.js";
+import { filesNamed } from "./shell-files.js";
 
-// One policy for every CLI: deny beats ask beats allow, and with no rule a read inside the cwd is
-// allowed while everything else is asked, as Claude Code's own default does.
+// One policy for every CLI: deny beats ask beats allow, and with no rule a read inside the cwd
+// (where the file really is, links resolved) is allowed while everything else is asked, as
+// Claude Code's own default does. A shell line that cannot be read in full is asked about
+// whenever a rule could be watching for part of it.
 
 export const PermissionOutcomeSchema = z.object({
   decision: z.enum(["allow", "deny", "ask"]),
@@ -29,8 +33,48 @@ function cachedRule(source: string): ParsedRule {
   return rule;
 }
 
-function firstMatch(sources: readonly string[] | undefined, request: PermissionRequest, ctx: DecideContext, mode: MatchMode): string | undefined {
-  return sources?.find((source) => ruleMatches(cachedRule(source), request, ctx, mode));
+function firstMatch(sources: readonly string[] | undefined, subject: Subject, ctx: DecideContext, mode: MatchMode): string | undefined {
+  return sources?.find((source) => subjectMatches(cachedRule(source), subject, ctx, mode));
+}
+
+const READ_TOOLS = new Set(["Read", "Grep", "Glob", "LS"]);
+
+// `cat ./.env` is a read of .env to a `Read(./.env)` deny rule: every file a command line names
+// is held against the path rules (a program can still open files it does not name: see README).
+function pathInCommand(sources: readonly string[] | undefined, subject: Subject, ctx: DecideContext): string | undefined {
+  const pathRules = (sources ?? []).map(cachedRule).filter((r): r is Extract<ParsedRule, { type: "path" }> => r.type === "path");
+  if (pathRules.length === 0 || subject.shell === undefined) return undefined;
+  for (const file of filesNamed(subject.shell)) {
+    const paths = { written: resolve(ctx.cwd, file.path), real: realPath(file.path, ctx.cwd) };
+    const hit = pathRules.find((rule) => file.uses.includes(READ_TOOLS.has(rule.tool) ? "read" : "edit") && pathMatches(rule, paths, ctx, "lenient"));
+    if (hit !== undefined) return hit.source;
+  }
+  return undefined;
+}
+
+// Why a line that cannot be read in full must be asked about, when a rule could be watching for part of it.
+function doubtOf(subject: Subject, rules: PermissionRules): string | undefined {
+  const shell = subject.shell;
+  if (shell === undefined) return undefined;
+  const watching = [...(rules.deny ?? []), ...(rules.ask ?? [])].map(cachedRule);
+  if (shell.doubt !== undefined && watching.some((r) => r.type === "command")) return shell.doubt;
+  if (shell.dynamic && watching.some((r) => r.type === "path" || r.type === "command"))
+    return "a word of it (a variable, substitution or glob) is decided only when it runs";
+  return undefined;
+}
+
+// Allow is strict: one rule covers the whole line, or every command the line runs is covered by some command rule.
+function allowedBy(sources: readonly string[] | undefined, subject: Subject, ctx: DecideContext): string | undefined {
+  const single = firstMatch(sources, subject, ctx, "strict");
+  if (single !== undefined || subject.shell === undefined) return single;
+  const rules = (sources ?? []).map(cachedRule).filter((r): r is Extract<ParsedRule, { type: "command" }> => r.type === "command" && r.tool === "Bash");
+  const used = new Set<string>();
+  const covered = coversAll(subject.shell, (text) => {
+    const rule = rules.find((r) => commandMatches(r, text));
+    if (rule !== undefined) used.add(rule.source);
+    return rule !== undefined;
+  });
+  return covered ? [...used].join(" + ") : undefined;
 }
 
 /** A short human line for a request: `Bash: npm test`, `Edit: /repo/src/a.ts`. */
@@ -46,17 +90,23 @@ export function describeRequest(request: PermissionRequest): string {
  */
 export function decide(request: PermissionRequest, rules: PermissionRules, ctx: DecideContext): PermissionOutcome {
   const what = describeRequest(request);
-  const denied = firstMatch(rules.deny, request, ctx, "lenient");
+  const subject = subjectOf(request, ctx);
+  const denied = firstMatch(rules.deny, subject, ctx, "lenient") ?? pathInCommand(rules.deny, subject, ctx);
   if (denied !== undefined) return { decision: "deny", rule: denied, why: `${what}: denied by rule ${denied}` };
-  const asked = firstMatch(rules.ask, request, ctx, "lenient");
+  const asked = firstMatch(rules.ask, subject, ctx, "lenient") ?? pathInCommand(rules.ask, subject, ctx);
   if (asked !== undefined) return { decision: "ask", rule: asked, why: `${what}: rule ${asked} asks` };
-  const allowed = firstMatch(rules.allow, request, ctx, "strict");
+  const doubt = doubtOf(subject, rules);
+  if (doubt !== undefined) return { decision: "ask", why: `${what}: cannot be checked against the rules: ${doubt}` };
+  const allowed = allowedBy(rules.allow, subject, ctx);
   if (allowed !== undefined) return { decision: "allow", rule: allowed, why: `${what}: allowed by rule ${allowed}` };
-  if (request.kind === "read" && request.path !== undefined) {
-    const path = resolve(ctx.cwd, request.path);
-    if (path === resolve(ctx.cwd) || inside(resolve(ctx.cwd), path) !== undefined)
+  if (request.kind === "read" && subject.paths !== undefined) {
+    const { written, real } = subject.paths;
+    const cwd = ctx.cwd;
+    const within = (base: string, path: string): boolean => path === base || inside(base, path) !== undefined;
+    if (within(cwd, written) && (within(realPath(cwd, "/"), real) || within(cwd, real)))
       return { decision: "allow", why: `${what}: reads inside the working directory are allowed` };
-    return { decision: "ask", why: `${what}: a read outside the working directory; no rule allows it` };
+    const where = within(cwd, written) ? `it leads outside the working directory (to ${real})` : "a read outside the working directory";
+    return { decision: "ask", why: `${what}: ${where}; no rule allows it` };
   }
   return { decision: "ask", why: `${what}: no rule allows it` };
 }

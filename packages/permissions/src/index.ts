@@ -13,6 +13,8 @@ export {
   type PermissionRules,
 } from "./rule.js";
 export { ruleMatches, type DecideContext, type MatchMode } from "./match.js";
+export { analyzeShell, type ShellAnalysis, type ShellCommand } from "./shell.js";
+export { realPath } from "./real-path.js";
 export { decide, describeRequest, PermissionOutcomeSchema, type PermissionOutcome } from "./decide.js";
 export { ruleFor } from "./rule-for.js";
 export { AuditEntrySchema, AuditLog, defaultAuditPath, type AuditEntry, type AuditLogOptions } from "./audit.js";

@@ -1,11 +1,15 @@
-import { isAbsolute, relative, resolve, dirname } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { PermissionRequest } from "@subagent-mcp/core";
 import ignore, { type Ignore } from "ignore";
+import { realPath } from "./real-path.js";
 import type { ParsedRule } from "./rule.js";
+import { analyzeShell, type ShellAnalysis, type ShellCommand } from "./shell.js";
+import { programName } from "./unwrap.js";
 
-// Whether one parsed rule covers one request. Lenient for deny and ask (a rule covers any part of a
-// compound command, any letter case of a path), strict for allow (a prefix or wildcard never covers
-// a command that chains, substitutes or redirects), so a mismatch errs towards asking.
+// Whether one parsed rule covers one request. Lenient for deny and ask (a rule covers any command
+// a line runs, wrapped ones included, and a path by its name or by where it really leads, in any
+// letter case), strict for allow (a rule must cover everything the line runs, and the real path),
+// so a mismatch errs towards asking.
 
 /** Where relative rules and paths are anchored. */
 export interface DecideContext {
@@ -20,21 +24,29 @@ export interface DecideContext {
 /** `allow` matches strictly; `deny` and `ask` leniently. */
 export type MatchMode = "strict" | "lenient";
 
-/** Shell syntax that chains, substitutes or redirects: a prefix cannot vouch for what follows it. */
-const SHELL_META = /[;&|<>`$()\n\r]/;
-/** Where a compound command splits into the commands it runs (over-splitting only adds candidates). */
-const SHELL_SPLIT = /&&|\|\||\$\(|[;&|`()\n\r]/;
-const LEADING_ASSIGNMENTS = /^(?:[A-Za-z_]\w*=\S*\s+)+/;
-/** Commands that run the command after them (with their own options first): `sudo rm` runs `rm`. */
-const WRAPPERS = new Set(["sudo", "doas", "env", "command", "builtin", "exec", "nohup", "nice", "time", "timeout", "xargs"]);
+/** A request with what matching needs worked out once: the commands a shell line runs, a path's real place. */
+export interface Subject {
+  request: PermissionRequest;
+  /** For a shell request: the line as the shell reads it. */
+  shell?: ShellAnalysis;
+  /** For a path: where it is as written (resolved against the cwd), and where it really leads. */
+  paths?: { written: string; real: string };
+}
 
-/** The program a segment runs, as a deny rule names it: assignments and wrappers dropped, `/bin/rm` read as `rm`. */
-function program(segment: string): string {
-  const words = segment.replace(LEADING_ASSIGNMENTS, "").split(" ");
-  let start = 0;
-  while (start < words.length - 1 && (WRAPPERS.has(words[start] ?? "") || /^-|^\d+[smhd]?$|^[A-Za-z_]\w*=/.test(words[start] ?? ""))) start += 1;
-  const first = words[start] ?? "";
-  return [first.slice(first.lastIndexOf("/") + 1), ...words.slice(start + 1)].join(" ");
+/** Works out once what every rule will look at. */
+export function subjectOf(request: PermissionRequest, ctx: DecideContext): Subject {
+  if (request.command !== undefined && request.kind === "shell") return { request, shell: analyzeShell(request.command) };
+  if (request.path !== undefined) return { request, paths: { written: resolve(ctx.cwd, request.path), real: realPath(request.path, ctx.cwd) } };
+  return { request };
+}
+
+/** A command as a rule reads it: blanks folded, the program by its name (`/bin/rm` is `rm`). */
+export function commandText(command: ShellCommand): string {
+  const [program = "", ...args] = command.argv;
+  return [programName(program), ...args]
+    .join(" ")
+    .replace(/[ \t]+/g, " ")
+    .trim();
 }
 
 const wildcards = new Map<string, RegExp>();
@@ -52,7 +64,8 @@ function wildcardRegExp(pattern: string): RegExp {
   return regexp;
 }
 
-function commandMatches(rule: Extract<ParsedRule, { type: "command" }>, command: string): boolean {
+/** Whether a command rule covers one command's text. */
+export function commandMatches(rule: Extract<ParsedRule, { type: "command" }>, command: string): boolean {
   if (rule.match === "exact") return command === rule.pattern;
   if (rule.match === "wildcard") return wildcardRegExp(rule.pattern).test(command);
   // `npm:*` covers `npm` and `npm test` but not `npmx`; a prefix ending in `/` or `=` needs no boundary.
@@ -60,16 +73,27 @@ function commandMatches(rule: Extract<ParsedRule, { type: "command" }>, command:
   return /[\w.-]$/.test(rule.pattern) ? command.startsWith(`${rule.pattern} `) : command.startsWith(rule.pattern);
 }
 
-function shellMatches(rule: Extract<ParsedRule, { type: "command" }>, raw: string, mode: MatchMode): boolean {
-  // The shell splits words on any run of blanks: `rm\t-rf` is `rm -rf` to a rule.
-  const command = raw.trim().replace(/[ \t]+/g, " ");
-  if (mode === "strict") return rule.match === "exact" ? command === rule.pattern : !SHELL_META.test(command) && commandMatches(rule, command);
-  if (commandMatches(rule, command)) return true;
-  // Deny and ask look at every command a compound line runs, and at the program behind wrappers and paths.
-  return command.split(SHELL_SPLIT).some((part) => {
-    const segment = part.trim();
-    return segment !== "" && (commandMatches(rule, segment) || commandMatches(rule, program(segment)));
-  });
+/** The whole line with blanks folded, as an exact rule names it. */
+export function wholeLine(raw: string): string {
+  return raw.trim().replace(/[ \t]+/g, " ");
+}
+
+function shellMatches(rule: Extract<ParsedRule, { type: "command" }>, raw: string, shell: ShellAnalysis, mode: MatchMode): boolean {
+  const line = wholeLine(raw);
+  // Strict: the exact line the rule names, or a line this one rule covers entirely (see allowsShell for several).
+  if (mode === "strict") return (rule.match === "exact" && line === rule.pattern) || coversAll(shell, (text) => commandMatches(rule, text));
+  if (commandMatches(rule, line)) return true;
+  // Deny and ask look at every command the line runs, by its program's name and as written.
+  return shell.commands.some((c) => commandMatches(rule, commandText(c)) || commandMatches(rule, c.argv.join(" ")));
+}
+
+/**
+ * Whether `covered` vouches for everything a line runs: it was understood, redirects no file in
+ * or out, and each command it runs (wrapped ones too) is covered.
+ */
+export function coversAll(shell: ShellAnalysis, covered: (text: string) => boolean): boolean {
+  if (shell.doubt !== undefined || shell.commands.length === 0) return false;
+  return shell.commands.every((c) => c.reads.length === 0 && c.writes.length === 0 && covered(commandText(c)));
 }
 
 interface PathMatcher {
@@ -98,11 +122,25 @@ export function inside(base: string, path: string): string | undefined {
   return rel;
 }
 
-function pathMatches(rule: Extract<ParsedRule, { type: "path" }>, path: string, ctx: DecideContext, mode: MatchMode): boolean {
+/** Whether a path rule covers a path (written and real forms): any of them for deny and ask, both for allow. */
+export function pathMatches(
+  rule: Extract<ParsedRule, { type: "path" }>,
+  paths: { written: string; real: string },
+  ctx: DecideContext,
+  mode: MatchMode,
+): boolean {
   let base = rule.base === "root" ? "/" : rule.base === "home" ? ctx.home : rule.base === "project" ? (ctx.root ?? ctx.cwd) : ctx.cwd;
   for (let up = 0; up < rule.up; up += 1) base = dirname(base);
-  const rel = inside(resolve(base), resolve(ctx.cwd, path));
-  return rel !== undefined && pathMatcher(rule.pattern, mode === "lenient").ignores(rel);
+  const matcher = pathMatcher(rule.pattern, mode === "lenient");
+  const under = (root: string, path: string): boolean => {
+    const rel = inside(root, path);
+    return rel !== undefined && matcher.ignores(rel);
+  };
+  // The rule's folder may itself be reached through a link (a cwd under /tmp -> /private/tmp).
+  const realBase = realPath(base, "/");
+  const written = under(resolve(base), paths.written);
+  const real = under(realBase, paths.real) || under(resolve(base), paths.real);
+  return mode === "lenient" ? written || real : real;
 }
 
 function hostOf(url: string): string | undefined {
@@ -114,7 +152,7 @@ function hostOf(url: string): string | undefined {
 }
 
 /** Whether a rule naming `tool` applies to this request's tool (Edit rules cover every editing tool, Read rules every reading one). */
-function toolApplies(tool: string, request: PermissionRequest): boolean {
+export function toolApplies(tool: string, request: Pick<PermissionRequest, "tool" | "kind">): boolean {
   if (tool === request.tool) return true;
   switch (tool) {
     case "Bash":
@@ -130,21 +168,32 @@ function toolApplies(tool: string, request: PermissionRequest): boolean {
   }
 }
 
-/** Whether `rule` covers `request`. */
-export function ruleMatches(rule: ParsedRule, request: PermissionRequest, ctx: DecideContext, mode: MatchMode): boolean {
+/** Whether `rule` covers the request a subject stands for. */
+export function subjectMatches(rule: ParsedRule, subject: Subject, ctx: DecideContext, mode: MatchMode): boolean {
+  const { request } = subject;
   switch (rule.type) {
     case "mcp_server":
       return request.tool === `mcp__${rule.server}` || request.tool.startsWith(`mcp__${rule.server}__`);
     case "tool":
       return toolApplies(rule.tool, request);
     case "command":
-      return toolApplies(rule.tool, request) && request.command !== undefined && shellMatches(rule, request.command, mode);
+      return (
+        toolApplies(rule.tool, request) &&
+        request.command !== undefined &&
+        subject.shell !== undefined &&
+        shellMatches(rule, request.command, subject.shell, mode)
+      );
     case "path":
-      return toolApplies(rule.tool, request) && request.path !== undefined && pathMatches(rule, request.path, ctx, mode);
+      return toolApplies(rule.tool, request) && subject.paths !== undefined && pathMatches(rule, subject.paths, ctx, mode);
     case "domain": {
       const host = request.url === undefined ? undefined : hostOf(request.url);
       if (!toolApplies(rule.tool, request) || host === undefined) return false;
       return rule.domain.startsWith("*.") ? host.endsWith(rule.domain.slice(1)) : host === rule.domain;
     }
   }
+}
+
+/** Whether `rule` covers `request`. */
+export function ruleMatches(rule: ParsedRule, request: PermissionRequest, ctx: DecideContext, mode: MatchMode): boolean {
+  return subjectMatches(rule, subjectOf(request, ctx), ctx, mode);
 }

@@ -1,0 +1,35 @@
+// The part of @ericcornelissen/bash-parser's AST that shell.ts reads (the package ships no types).
+declare module "@ericcornelissen/bash-parser" {
+  interface BashExpansion {
+    type: string;
+    commandAST?: BashNode;
+  }
+  interface BashWord {
+    type: string;
+    text?: string;
+    expansion?: BashExpansion[];
+    op?: { text?: string; type?: string };
+    file?: BashWord;
+  }
+  interface BashNode {
+    type: string;
+    name?: BashWord;
+    prefix?: BashWord[];
+    suffix?: BashWord[];
+    commands?: BashNode[];
+    left?: BashNode;
+    right?: BashNode;
+    list?: BashNode;
+    clause?: BashNode | BashWord;
+    then?: BashNode;
+    else?: BashNode;
+    do?: BashNode;
+    body?: BashNode;
+    cases?: BashNode[];
+    wordlist?: BashWord[];
+    redirections?: BashWord[];
+  }
+  /** Parses a POSIX/bash script; throws on what it cannot parse. */
+  export default function parse(source: string, options?: { mode?: "posix" | "bash" }): BashNode;
+  export type { BashExpansion, BashNode, BashWord };
+}
