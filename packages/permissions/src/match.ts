@@ -49,6 +49,14 @@ export function commandText(command: ShellCommand): string {
     .trim();
 }
 
+/** A command as written (blanks folded): an allow rule for `rm` never covers a program of that name elsewhere, like `./rm`. */
+function writtenText(command: ShellCommand): string {
+  return command.argv
+    .join(" ")
+    .replace(/[ \t]+/g, " ")
+    .trim();
+}
+
 const wildcards = new Map<string, RegExp>();
 
 function wildcardRegExp(pattern: string): RegExp {
@@ -92,8 +100,8 @@ function shellMatches(rule: Extract<ParsedRule, { type: "command" }>, raw: strin
  * or out, and each command it runs (wrapped ones too) is covered.
  */
 export function coversAll(shell: ShellAnalysis, covered: (text: string) => boolean): boolean {
-  if (shell.doubt !== undefined || shell.commands.length === 0) return false;
-  return shell.commands.every((c) => c.reads.length === 0 && c.writes.length === 0 && covered(commandText(c)));
+  if (shell.doubt !== undefined || !shell.commands.some((c) => c.transparent !== true)) return false;
+  return shell.commands.every((c) => c.reads.length === 0 && c.writes.length === 0 && (c.transparent === true || covered(writtenText(c))));
 }
 
 interface PathMatcher {

@@ -1,6 +1,7 @@
 import { basename, dirname, resolve } from "node:path";
 import type { PermissionRequest } from "@subagent-mcp/core";
 import { inside, type DecideContext } from "./match.js";
+import { analyzeShell } from "./shell.js";
 import { parseRule } from "./rule.js";
 
 // The rule an "allow always" answer adds for the rest of the session: the narrowest rule a person
@@ -11,8 +12,18 @@ const COMMAND_WORD = /^[A-Za-z0-9_][\w@+:-]*$/;
 /** Subcommands that take the real subcommand next: `npm run build`, `pnpm exec tsc`. */
 const RUNNERS = new Set(["run", "exec", "x", "run-script"]);
 
+// The one command a line runs, when it runs one, seen through transparent wrappers (Codex asks
+// about `/bin/bash -lc 'npm test'`, which is `npm test` to a rule).
+function ownCommand(command: string): string {
+  const shell = analyzeShell(command);
+  const own = shell.commands.filter((c) => c.transparent !== true);
+  const [only] = own;
+  if (shell.doubt !== undefined || shell.dynamic || own.length !== 1 || only === undefined || only.reads.length + only.writes.length > 0) return command;
+  return only.argv.join(" ");
+}
+
 function commandRule(command: string): string | undefined {
-  const trimmed = command.trim();
+  const trimmed = ownCommand(command).trim();
   const words = trimmed.split(/\s+/);
   const prefix: string[] = [];
   for (const word of words) {

@@ -15,6 +15,8 @@ export interface ShellCommand {
   reads: string[];
   /** Files it writes through a redirection (`> file`, `>> file`), /dev/null left out. */
   writes: string[];
+  /** It only runs the commands it wraps (`sh -c`, `timeout`): an allow rule need not cover it, only them. */
+  transparent?: true;
 }
 
 /** What a command line runs, and whether all of it could be understood. */
@@ -176,6 +178,7 @@ function command(n: BashNode, walk: Walk): void {
   // What the program runs in turn: wrapped commands and the scripts of `sh -c` and `eval`.
   const inner = unwrap(out.argv);
   if (inner.doubt !== undefined) walk.doubts.push(inner.doubt);
+  if (inner.transparent === true) out.transparent = true;
   for (const argv of inner.commands)
     command({ type: "Command", name: { type: "Word", text: argv[0] ?? "" }, suffix: argv.slice(1).map((text) => ({ type: "Word", text })) }, walk);
   for (const source of inner.scripts) {

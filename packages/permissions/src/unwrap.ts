@@ -10,6 +10,12 @@ export interface Unwrapped {
   scripts: string[];
   /** Why what it runs cannot be known from its words. */
   doubt?: string;
+  /**
+   * It runs only what it wraps, with nothing of its own an allow rule should vouch for: `sh -c`,
+   * `eval`, and `time`, `timeout`, `nice`, `nohup`, `stdbuf`, `command`. (`sudo`, `env`, `xargs`,
+   * `find -exec` are not: they change who runs what, with which environment or arguments.)
+   */
+  transparent?: true;
 }
 
 /** How a wrapper's own words end and the wrapped command's begin. */
@@ -91,6 +97,8 @@ const WRAPPERS: Record<string, Wrapper> = {
   unbuffer: {},
 };
 
+const TRANSPARENT = new Set(["time", "timeout", "nice", "nohup", "stdbuf", "command"]);
+
 const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "fish"]);
 /** Shell options that take a value (so the word after them is not the script). */
 const SHELL_VALUES = new Set(["-o", "+o", "-O", "+O", "--rcfile", "--init-file"]);
@@ -149,7 +157,9 @@ function shell(args: string[]): Unwrapped {
     }
     if (/^-[A-Za-z]*c[A-Za-z]*$/.test(word)) {
       const script = args[i + 1];
-      return script === undefined ? { commands: [], scripts: [] } : { commands: [], scripts: [script] };
+      // Options that make the shell read files of its own first (--rcfile) are not transparent.
+      const plain = args.slice(0, i).every((a) => /^-[A-Za-z]+$/.test(a));
+      return script === undefined ? { commands: [], scripts: [] } : { commands: [], scripts: [script], ...(plain ? { transparent: true as const } : {}) };
     }
     if (word === "-s" || word === "-") break;
     if (!word.startsWith("-") && !word.startsWith("+"))
@@ -191,7 +201,7 @@ export function unwrap(argv: readonly string[]): Unwrapped {
   if (first === undefined) return { commands: [], scripts: [] };
   const program = programName(first);
   if (SHELLS.has(program)) return shell(args);
-  if (program === "eval") return { commands: [], scripts: args.length > 0 ? [args.join(" ")] : [] };
+  if (program === "eval") return { commands: [], scripts: args.length > 0 ? [args.join(" ")] : [], transparent: true };
   if (program === "source" || program === ".")
     return { commands: [], scripts: [], doubt: `it runs the script file ${args[0] ?? ""}, which cannot be read here` };
   if (program === "find") return find(args);
@@ -201,5 +211,7 @@ export function unwrap(argv: readonly string[]): Unwrapped {
     return { commands: [], scripts: rest === undefined ? [] : [rest.join(" ")] };
   }
   const spec = WRAPPERS[program];
-  return spec === undefined ? { commands: [], scripts: [] } : wrapped(args, spec);
+  if (spec === undefined) return { commands: [], scripts: [] };
+  const inner = wrapped(args, spec);
+  return TRANSPARENT.has(program) && (program !== "command" || !args.some((a) => a === "-v" || a === "-V")) ? { ...inner, transparent: true } : inner;
 }

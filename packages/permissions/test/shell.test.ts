@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PermissionRequest } from "@subagent-mcp/core";
-import { decide, type PermissionRules } from "../src/index.js";
+import { decide, ruleFor, type PermissionRules } from "../src/index.js";
 
 // Shell commands as the shell runs them: quoting, wrappers and compound syntax never hide a
 // command from a deny rule, an allow rule vouches only for what it covers, and a line that cannot
@@ -142,5 +142,35 @@ describe("path rules stand guard over the files a command names", () => {
     expect(verdict("rm src/a.ts", rules)).toBe("deny");
     expect(verdict("sed -i s/a/b/ src/a.ts", rules)).toBe("deny");
     expect(verdict("echo x > src/a.ts", rules)).toBe("deny");
+  });
+});
+
+describe("transparent wrappers", () => {
+  const rules = { allow: ["Bash(npm test:*)"] };
+  it("an allow rule covers a command inside sh -c, timeout, nice, time and nohup, not under sudo, env or xargs", () => {
+    for (const command of [
+      `/bin/bash -lc 'npm test'`,
+      `sh -c "npm test -- --ci"`,
+      `timeout 60 npm test`,
+      `nice -n 5 npm test`,
+      `time npm test`,
+      `nohup npm test`,
+    ])
+      expect(verdict(command, rules), command).toBe("allow");
+    for (const command of [`sudo npm test`, `env LD_PRELOAD=x npm test`, `echo x | xargs npm test`, `bash --rcfile ./x -c 'npm test'`, `sh -c ''`, `timeout 5`])
+      expect(verdict(command, rules), command).toBe("ask");
+  });
+
+  it("allow_always remembers the command a shell wrapper runs", () => {
+    expect(ruleFor(shell(`/bin/bash -lc 'npm test -- --ci'`), ctx)).toBe("Bash(npm test:*)");
+    expect(ruleFor(shell(`/bin/bash -lc 'npm test && rm x'`), ctx)).toBe("Bash(/bin/bash -lc 'npm test && rm x')");
+  });
+});
+
+describe("an allow rule names a program as written", () => {
+  it("never covers another program of the same name", () => {
+    expect(verdict("./rm x", { allow: ["Bash(rm:*)"] })).toBe("ask");
+    expect(verdict("/tmp/evil/npm test", { allow: ["Bash(npm test:*)"] })).toBe("ask");
+    expect(verdict(`/bin/bash -lc './build.sh --fast'`, { allow: ["Bash(./build.sh --fast)"] })).toBe("allow");
   });
 });
