@@ -5,6 +5,7 @@ import type { Provider } from "@subagent-mcp/core";
 import { budgetCheckBench } from "./budget.js";
 import { coldVsWarm, type ColdWarmResult } from "./cold-warm.js";
 import { dashboardBench } from "./dashboard.js";
+import { decideBench } from "./decide.js";
 import { hookBench } from "./hooks.js";
 import { journalBench } from "./journal.js";
 import { mailboxBench } from "./mailbox.js";
@@ -18,7 +19,7 @@ import { worktreeBench, type Paired } from "./worktree.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, mcp, permissions, pool, hooks, worker, worktree, journal, budget, mailbox or dashboard); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, mcp, decide, permissions, pool, hooks, worker, worktree, journal, budget, mailbox or dashboard); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -101,6 +102,16 @@ if (only === undefined || only === "mcp") {
     ],
   );
   save("mcp", { results: m });
+}
+
+if (only === undefined || only === "permissions" || only === "decide") {
+  const rows = decideBench(1000);
+  printTable(
+    "A rule check (decide) per request, 1000 runs (ms)",
+    ["request", "decision", "median", "p99", "target"],
+    rows.map((r) => [r.request, r.decision, r.ms.median, r.ms.p99, "< 1"]),
+  );
+  save("decide", { results: rows });
 }
 
 if (only === undefined || only === "permissions") {

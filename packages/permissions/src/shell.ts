@@ -1,3 +1,4 @@
+/// <reference path="./bash-parser.d.ts" />
 import parse, { type BashNode, type BashWord } from "@ericcornelissen/bash-parser";
 import { unwrap } from "./unwrap.js";
 
