@@ -36,6 +36,11 @@ export const ClaudeLine = z.union([
     total_cost_usd: z.number().optional(),
     duration_ms: z.number().optional(),
     usage: UsageWire.optional(),
+    /** Tool uses refused in the turn, by Claude's own rules (`--disallowedTools`) or by us. */
+    permission_denials: z
+      .array(z.looseObject({ tool_name: z.string(), tool_use_id: z.string().optional(), tool_input: z.record(z.string(), z.unknown()).optional() }))
+      .optional()
+      .catch(undefined),
   }),
   z.looseObject({ type: z.literal("control_response"), response: z.looseObject({ subtype: z.string(), request_id: z.string().optional() }) }),
   // A question from the CLI to us; with `--permission-prompt-tool stdio`, `can_use_tool` asks for a tool use.
@@ -48,6 +53,10 @@ export const ClaudeLine = z.union([
       input: z.record(z.string(), z.unknown()).optional(),
       permission_suggestions: z.array(z.unknown()).optional(),
       blocked_path: z.string().optional(),
+      /** For `hook_callback`: which of the hooks we registered in `initialize` is called. */
+      callback_id: z.string().optional(),
+      /** The tool use a `can_use_tool` or `hook_callback` is about. */
+      tool_use_id: z.string().optional(),
     }),
   }),
   // With --include-partial-messages: the model's stream as it comes (we read its text deltas).

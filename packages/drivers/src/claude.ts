@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { AgentEvent, McpServerSpec, PermissionDecision, Session, SessionSpec } from "@subagent-mcp/core";
+import type { AgentEvent, McpServerSpec, PermissionDecision, PermissionRequest, PermissionRuling, Session, SessionSpec } from "@subagent-mcp/core";
 import { errorEvent } from "@subagent-mcp/core";
+import { hookInitialize, PRECHECK_HOOK, precheckAnswer } from "./claude-hooks.js";
 import { claudePermissionRequest, claudePermissionResult, sameRequestKey } from "./claude-permission.js";
 import { ClaudeLine, type ClaudeUsage } from "./claude-wire.js";
 import { CliDriver } from "./cli-driver.js";
@@ -23,7 +24,9 @@ export function claudeArgs(spec: SessionSpec, mcpConfigFile?: string): string[] 
   add("--effort", spec.effort);
   add("--append-system-prompt", spec.systemPromptAppend);
   add("--allowedTools", spec.allowedTools?.join(","));
-  add("--disallowedTools", spec.disallowedTools?.join(","));
+  // The agent's deny rules, in Claude Code's own syntax, enforced by Claude too (a second line of defence beside the hook).
+  const disallowed = [...(spec.disallowedTools ?? []), ...(spec.rules?.deny ?? [])];
+  add("--disallowedTools", disallowed.length === 0 ? undefined : [...new Set(disallowed)].join(","));
   add("--permission-mode", spec.permissionMode);
   // Questions about tool use come to us as `can_use_tool` control requests instead of being denied.
   if (spec.askPermissions === true) args.push("--permission-prompt-tool", "stdio");
@@ -72,7 +75,7 @@ export class ClaudeDriver extends CliDriver {
       void proc.exited.finally(() => {
         config.remove();
       });
-    return new ClaudeSession(proc, onEvent);
+    return new ClaudeSession(proc, onEvent, spec.precheck);
   }
 }
 
@@ -83,15 +86,23 @@ class ClaudeSession extends BaseSession {
   /** The current assistant message's text came as stream deltas (its full copy is not emitted again). */
   #streamed = false;
   #turnStarted = 0;
+  /** Tool uses we judged (hook, can_use_tool) or audited: the others in a result's denials were Claude's own. */
+  readonly #judged = new Set<string>();
   #costSoFar = 0;
   #resetDone: (() => void) | undefined;
 
-  constructor(proc: CliProcess, emit: (event: AgentEvent) => void) {
+  constructor(
+    proc: CliProcess,
+    emit: (event: AgentEvent) => void,
+    private readonly precheck?: (request: PermissionRequest) => PermissionRuling,
+  ) {
     super(proc, emit, "claude");
     this.readLines((value) => {
       const parsed = ClaudeLine.safeParse(value);
       if (parsed.success) this.#onLine(parsed.data);
     });
+    // Registered before the first user line, so that no tool use of any turn escapes our rules.
+    if (precheck !== undefined) this.writeJson(hookInitialize(randomUUID()));
     // Claude Code prints nothing until the first user line, so there is no handshake to await.
     this.markReady();
   }
@@ -175,6 +186,12 @@ class ClaudeSession extends BaseSession {
 
   #onControlRequest(line: Extract<ClaudeLine, { type: "control_request" }>): void {
     const { request, request_id: requestId } = line;
+    if (request.tool_use_id !== undefined) this.#judged.add(request.tool_use_id);
+    if (request.subtype === "hook_callback" && request.callback_id === PRECHECK_HOOK && this.precheck !== undefined) {
+      const response = precheckAnswer(requestId, request.input, this.precheck);
+      this.writeJson({ type: "control_response", response: { subtype: "success", request_id: requestId, response } });
+      return;
+    }
     if (request.subtype !== "can_use_tool" || request.tool_name === undefined) {
       // A question we have no answer for: say so, or the CLI would wait for ever.
       this.writeJson({
@@ -201,6 +218,17 @@ class ClaudeSession extends BaseSession {
     });
   }
 
+  // Claude refused these by the deny rules we passed it, before our hook ran: the rules are asked
+  // again so that the refusal is audited like any other (the supervisor audits what they deny).
+  #auditOwnDenials(denials: Extract<ClaudeLine, { type: "result" }>["permission_denials"]): void {
+    for (const denial of denials ?? []) {
+      if (this.precheck === undefined || (denial.tool_use_id !== undefined && this.#judged.has(denial.tool_use_id))) continue;
+      if (denial.tool_use_id !== undefined) this.#judged.add(denial.tool_use_id);
+      this.precheck(claudePermissionRequest(`denied-${denial.tool_use_id ?? randomUUID()}`, denial.tool_name, denial.tool_input ?? {}));
+    }
+    if (this.#judged.size > 1000) this.#judged.clear(); // ids are per tool use: old ones never come back
+  }
+
   #onResult(line: Extract<ClaudeLine, { type: "result" }>): void {
     if (this.#resetDone !== undefined) {
       const done = this.#resetDone;
@@ -209,6 +237,7 @@ class ClaudeSession extends BaseSession {
       done();
       return;
     }
+    this.#auditOwnDenials(line.permission_denials);
     const interrupted = this.#interruptRequested;
     const isError = line.is_error === true || line.subtype !== "success";
     const result = line.result ?? line.errors?.join("\n") ?? line.subtype;

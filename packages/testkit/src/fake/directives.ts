@@ -3,12 +3,14 @@ import type { FakeReply, FakeRequest, FakeUsage } from "./types.js";
 // Directives a test writes into its prompt to make the fake do something other than echo.
 // They live in the conversation itself so that a real CLI, started as a user would start it,
 // can be steered without any side channel.
-const DIRECTIVE = /\[\[(shell|edit|slow|error|disconnect|history)(?::([^\]]*))?\]\]/;
+const DIRECTIVE = /\[\[(shell|edit|tool|slow|error|disconnect|history)(?::([^\]]*))?\]\]/;
 
 /**
  * The default scripter. In the last user message:
  * - `[[shell:CMD]]` asks for a shell tool call running CMD;
  * - `[[edit:PATH|CONTENT]]` asks for a file-write tool call;
+ * - `[[tool:NAME|JSON]]` asks for a call of the CLI's own tool NAME with that input (e.g. Claude
+ *   Code's `Read`, Gemini CLI's `read_file`);
  * - `[[slow:MS]]` streams an echo over MS milliseconds;
  * - `[[error:STATUS]]` answers with that HTTP status and the provider's error body;
  * - `[[disconnect]]` drops the connection mid-response;
@@ -30,6 +32,12 @@ export function directiveReply(request: FakeRequest, nonce: string): FakeReply {
       const path = bar < 0 ? arg : arg.slice(0, bar);
       const content = bar < 0 ? `${nonce}\n` : arg.slice(bar + 1);
       return request.tools.length > 0 ? { kind: "edit", path, content } : echo(request, nonce);
+    }
+    case "tool": {
+      const bar = arg.indexOf("|");
+      const name = bar < 0 ? arg : arg.slice(0, bar);
+      const input = bar < 0 ? {} : (JSON.parse(arg.slice(bar + 1)) as Record<string, unknown>);
+      return request.tools.length > 0 ? { kind: "tool", name, input } : echo(request, nonce);
     }
     case "slow":
       return { kind: "slow", text: echoText(request, nonce), durationMs: Number(arg) || 5_000, chunks: 20 };
