@@ -2,6 +2,7 @@ import type { AgentEvent, Session, SessionSpec, Usage } from "@subagent-mcp/core
 import { errorEvent } from "@subagent-mcp/core";
 import { isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
 import { CliDriver } from "./cli-driver.js";
+import { mcpRuleOverrides } from "./codex-mcp-rules.js";
 import { codexApproval, FileChangeWire } from "./codex-permission.js";
 import { CodexItem, CodexNote, type CodexTokens } from "./codex-wire.js";
 import type { Probe } from "./handshake.js";
@@ -181,9 +182,11 @@ class CodexSession extends BaseSession {
     const read = ConfigRead.parse(await this.#rpc.request("config/read", { cwd: this.spec.cwd }));
     const all = Object.entries(read.config.mcp_servers ?? {});
     const stdio = names.length === 0 ? [] : all.filter(([, s]) => s.command !== undefined);
+    const servers = [...all.map(([name]) => name), ...(this.spec.mcpServers ?? []).map((s) => s.name)];
     return {
       ...Object.fromEntries(stdio.map(([name, s]) => [`mcp_servers.${name}.env_vars`, [...(s.env_vars ?? []), ...names]])),
       ...(asks ? Object.fromEntries(all.map(([name]) => [`mcp_servers.${name}.${MCP_APPROVAL}`, "approve"])) : {}),
+      ...mcpRuleOverrides(this.spec.rules, servers),
     };
   }
 
@@ -209,7 +212,7 @@ class CodexSession extends BaseSession {
       ...(this.spec.model === undefined ? {} : { model: this.spec.model }),
       ...(sandbox === undefined ? {} : { sandbox }),
       ...(this.spec.systemPromptAppend === undefined ? {} : { developerInstructions: this.spec.systemPromptAppend }),
-      config: { ...NO_NATIVE_SUBAGENTS, ...this.#forwarded, ...servers },
+      config: { ...NO_NATIVE_SUBAGENTS, ...servers, ...this.#forwarded },
     };
   }
 

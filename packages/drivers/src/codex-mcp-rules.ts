@@ -1,0 +1,23 @@
+// Codex runs MCP tools without asking (every server's approval mode is set to approve, see
+// codex.ts), so a deny or ask rule naming an MCP tool is enforced by Codex itself: the tool is
+// disabled for the thread (`disabled_tools`), a whole server's rule disables the server. An ask
+// rule disables too: Codex has no way to ask us about an MCP tool call.
+
+const MCP_RULE = /^mcp__([\w-]+?)(?:__([\w-]+|\*))?$/;
+
+/** Per-thread config keys that disable the MCP tools the rules name, for the servers that exist. */
+export function mcpRuleOverrides(rules: { deny?: string[]; ask?: string[] } | undefined, servers: readonly string[]): Record<string, unknown> {
+  const disabled = new Map<string, string[] | "server">();
+  for (const rule of [...(rules?.deny ?? []), ...(rules?.ask ?? [])]) {
+    const match = MCP_RULE.exec(rule.trim());
+    const server = match?.[1];
+    if (server === undefined || !servers.includes(server)) continue;
+    const tool = match?.[2];
+    const before = disabled.get(server);
+    if (tool === undefined || tool === "*") disabled.set(server, "server");
+    else if (before !== "server") disabled.set(server, [...(before ?? []), tool]);
+  }
+  return Object.fromEntries(
+    [...disabled].map(([server, what]) => (what === "server" ? [`mcp_servers.${server}.enabled`, false] : [`mcp_servers.${server}.disabled_tools`, what])),
+  );
+}
