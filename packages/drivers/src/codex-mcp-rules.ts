@@ -17,7 +17,10 @@ export function mcpRuleOverrides(rules: { deny?: string[]; ask?: string[] } | un
     if (tool === undefined || tool === "*") disabled.set(server, "server");
     else if (before !== "server") disabled.set(server, [...(before ?? []), tool]);
   }
-  return Object.fromEntries(
-    [...disabled].map(([server, what]) => (what === "server" ? [`mcp_servers.${server}.enabled`, false] : [`mcp_servers.${server}.disabled_tools`, what])),
-  );
+  const out: Record<string, unknown> = {};
+  for (const [server, what] of disabled) {
+    if (what === "server") out[`mcp_servers.${server}.enabled`] = false;
+    else out[`mcp_servers.${server}.disabled_tools`] = what;
+  }
+  return out;
 }
