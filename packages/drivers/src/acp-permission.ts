@@ -19,6 +19,7 @@ const CLAUDE_NAME: Record<string, string> = {
   read_many_files: "Read",
   glob: "Glob",
   search_file_content: "Grep",
+  grep_search: "Grep",
   list_directory: "LS",
   web_fetch: "WebFetch",
   google_web_search: "WebSearch",

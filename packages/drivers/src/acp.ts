@@ -1,5 +1,12 @@
 import type * as Acp from "@agentclientprotocol/sdk";
-import type { ClientConnection, PromptResponse, RequestPermissionRequest, RequestPermissionResponse, SessionNotification } from "@agentclientprotocol/sdk";
+import type {
+  ClientConnection,
+  PromptResponse,
+  RequestPermissionRequest,
+  RequestPermissionResponse,
+  SessionNotification,
+  ToolCallUpdate,
+} from "@agentclientprotocol/sdk";
 import type { AgentEvent, Provider, Session, SessionSpec } from "@subagent-mcp/core";
 import { Writable } from "node:stream";
 import { errorEvent } from "@subagent-mcp/core";
@@ -10,6 +17,8 @@ import type { CliDriverOptions } from "./options.js";
 import type { CliProcess } from "./process.js";
 import { BaseSession } from "./session-base.js";
 import { removeGeminiLoadLeftovers, untilGeminiCanLoad } from "./gemini-load.js";
+import { geminiPolicy } from "./gemini-policy.js";
+import { writePrivateFile } from "./private-file.js";
 
 /** An ACP agent to drive: Gemini CLI by default, or any other agent given its command. */
 export interface AcpDriverOptions extends CliDriverOptions {
@@ -32,9 +41,10 @@ const APPROVAL: Record<string, string> = {
   plan: "plan",
 };
 
-/** Gemini CLI flags for a session spec. */
-export function geminiArgs(spec: SessionSpec): string[] {
+/** Gemini CLI flags for a session spec; `policyFile` holds the policy made from its rules (see gemini-policy.ts). */
+export function geminiArgs(spec: SessionSpec, policyFile?: string): string[] {
   const args: string[] = [];
+  if (policyFile !== undefined) args.push("--policy", policyFile);
   if (spec.model !== undefined) args.push("--model", spec.model);
   if (spec.permissionMode !== undefined) args.push("--approval-mode", APPROVAL[spec.permissionMode] ?? spec.permissionMode);
   if (spec.allowedTools !== undefined && spec.allowedTools.length > 0) args.push("--allowed-tools", spec.allowedTools.join(","));
@@ -74,7 +84,14 @@ export class AcpDriver extends CliDriver {
     const fullEnv = extendEnv ? { ...process.env, ...env } : env;
     // Before the process starts: its start-up cleanup would take the whole session with a leftover.
     if (spec.resume !== undefined) removeGeminiLoadLeftovers(spec.resume, fullEnv);
-    return new AcpSession(this.spawn(spec), onEvent, spec, this.provider, {
+    const text = spec.askPermissions === true && this.options.specArgs === undefined ? geminiPolicy(spec.rules) : undefined;
+    const policy = text === undefined ? undefined : writePrivateFile("policy.toml", text);
+    const proc = this.spawn(spec, policy === undefined ? undefined : ["--acp", ...geminiArgs(spec, policy.path)]);
+    if (policy !== undefined)
+      void proc.exited.finally(() => {
+        policy.remove();
+      });
+    return new AcpSession(proc, onEvent, spec, this.provider, {
       before: (id) => untilGeminiCanLoad(id, fullEnv),
       after: (id) => {
         removeGeminiLoadLeftovers(id, fullEnv);
