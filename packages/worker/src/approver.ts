@@ -22,11 +22,12 @@ export interface ApproverOptions {
 
 type Who = "rule" | "approver" | "timeout";
 
-const HOW = 'Answer in this thread: "allow", "allow always" or "deny: reason".';
+const HOW = 'Answer with a reply to this message: "allow", "allow always" or "deny: reason".';
 
 /**
  * Answers a worker session's permission requests: the rules first; what they leave open goes to the
- * approver's mailbox as a message, and the answer is the first reply in that message's thread.
+ * approver's mailbox as a message, and the answer is the approver's first reply to it (a message
+ * from anyone else, or not replying to the question, is ignored).
  */
 export class Approver {
   readonly #waiting = new Map<string, AbortController>();
@@ -73,9 +74,16 @@ export class Approver {
     const timeout = AbortSignal.timeout(this.o.timeoutMs);
     const signal = AbortSignal.any([timeout, withdrawn, this.o.signal]);
     const inThread = (m: Message): boolean => m.threadId === id;
+    // Only the approver's reply to one of our questions answers: a thread id is no secret (it is
+    // listed by `permissions` and the dashboard), but our questions sit in the approver's mailbox.
+    const questions = new Set([first.id]);
     try {
       for (let tries = 0; ;) {
         const answer = await this.#next(inThread, signal);
+        if (answer !== undefined && !(answer.from === approver && answer.replyTo !== undefined && questions.has(answer.replyTo))) {
+          this.o.say?.(`ignored a message in ${id} from ${answer.from}: only ${approver}'s reply to the question answers it`);
+          continue;
+        }
         if (answer === undefined) {
           const why = timeout.aborted
             ? `no answer from ${approver} within ${Math.round(this.o.timeoutMs / 1000)} s`
@@ -88,7 +96,8 @@ export class Approver {
         if (decision !== undefined) return [decision, "approver"];
         tries += 1;
         if (tries >= 2) return [{ behavior: "deny", message: `${approver} did not answer allow or deny` }, "approver"];
-        await mail.send({ from: worker, to: answer.from, body: body("That answer was not understood. "), priority: "high", threadId: id, replyTo: answer.id });
+        const again = await mail.send({ from: worker, to: approver, body: body("That answer was not understood. "), priority: "high", threadId: id, replyTo: answer.id });
+        questions.add(again.id);
       }
     } finally {
       files.remove(id);
