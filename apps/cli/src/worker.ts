@@ -3,7 +3,18 @@ import { join, resolve } from "node:path";
 import { errorMessage, ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
-import { ceilingFrom, childEnv, depthFrom, grant, LINEAGE_ENV, mergeRules, MESSAGING_TOOLS, ServerError, type Grant } from "@subagent-mcp/server";
+import {
+  blankMailboxEnv,
+  ceilingFrom,
+  childEnv,
+  depthFrom,
+  grant,
+  LINEAGE_ENV,
+  mergeRules,
+  MESSAGING_TOOLS,
+  ServerError,
+  type Grant,
+} from "@subagent-mcp/server";
 import { agentDefinitionSource, createDrivers } from "@subagent-mcp/server/runtime";
 import { AuditLog } from "@subagent-mcp/permissions";
 import { Worker, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
@@ -13,6 +24,7 @@ import { z } from "zod";
 import { cliContext, type CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { nestedServer } from "./nested.js";
+import { denyBoundary } from "./worker-boundary.js";
 import { budgetCommandRan, budgetFlags, workerBudgetCommand, workerCostOf } from "./worker-budget.js";
 import { workerMail } from "./worker-mail.js";
 
@@ -129,6 +141,7 @@ export const workerCommand = defineCommand({
     if (approver !== undefined && !approver.success) fail(`--approver: ${approver.error.issues[0]?.message ?? "invalid"} (got "${args.approver ?? ""}")`);
     // The same rules as the server's agents: the config files', the definition's, then the flags'.
     const permissionRules = mergeRules(config.permissions, definition?.permissions, rulesOrFail(args));
+    const auditLog = new AuditLog({ path: join(ctx.stateDir, "permissions.jsonl") });
     // A worker started inside a sub-agent grants its session no more than that sub-agent has.
     const granted = grantOrFail({ mode: permissionMode, tools: userTools }, process.env);
     const spec: SessionSpec = {
@@ -151,7 +164,9 @@ export const workerCommand = defineCommand({
       ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
       ...(definition === undefined ? {} : { systemPromptAppend: definition.systemPrompt }),
       // With an approver or rules, what the mode does not allow is asked of us (rules first, then the approver; no approver: denied).
-      ...(approver === undefined && Object.keys(permissionRules).length === 0 ? {} : { askPermissions: true }),
+      ...(approver === undefined && Object.keys(permissionRules).length === 0
+        ? {}
+        : { askPermissions: true, ...denyBoundary(permissionRules, resolve(args.cwd ?? process.cwd()), auditLog, name.data) }),
     };
     const files = new WorkerFiles(join(ctx.stateDir, "workers", name.data));
     // Limit by limit: the flags', else the definition's, else the config's; budget.json raises them while it runs.
@@ -176,9 +191,11 @@ export const workerCommand = defineCommand({
       { name: name.data, provider: provider.data, ...(model === undefined ? {} : { model }) },
       { maxAttempts, pollMs, register: !args.print, say },
     );
-    // The session's own subagent-mcp server (its messaging tools) reads the same mailboxes.
-    spec.env = { ...spec.env, ...mail.env };
-    spec.mcpEnv = [...(spec.mcpEnv ?? []), ...mail.envNames];
+    // The session's own subagent-mcp server (its messaging tools) reads the same mailboxes. The
+    // mailbox settings (a Redis URL may hold its password) go to that server only, never into the
+    // environment of the agent's CLI, where the agent could read them.
+    spec.mcpServers = (spec.mcpServers ?? []).map((s, i) => (i === 0 && "env" in s ? { ...s, env: { ...s.env, ...mail.env } } : s));
+    spec.env = { ...spec.env, ...blankMailboxEnv() };
     if (args.print) {
       printPlan(driver, spec, files, mail.where);
       await mail.close();
@@ -200,7 +217,7 @@ export const workerCommand = defineCommand({
       rules: permissionRules,
       ...(approver === undefined ? {} : { approver: approver.data }),
       permissionTimeoutMs: seconds(args["permission-timeout"], "--permission-timeout", 300_000),
-      audit: new AuditLog({ path: join(ctx.stateDir, "permissions.jsonl") }),
+      audit: auditLog,
       ...(budget === undefined ? {} : { budget }),
       costOf: workerCostOf(config.prices),
       say,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ServerError } from "./errors.js";
+import { blankMailboxEnv } from "./mailbox-config.js";
 import { PERMISSION_LEVELS, type Ceiling, type Grant } from "./permissions.js";
 
 /** Set in every sub-agent's environment: how deep in a chain of subagent-mcp servers it runs. */
@@ -62,6 +63,7 @@ function toolsFrom(raw: string | undefined): readonly string[] | undefined {
 /** The environment of a sub-agent this server launches: one level deeper, with what it was granted. */
 export function childEnv(parent: { depth: number; maxDepth: number }, granted: Grant, name: string | undefined): Record<string, string> {
   return {
+    ...blankMailboxEnv(),
     [DEPTH_ENV]: String(parent.depth + 1),
     [MAX_DEPTH_ENV]: String(parent.maxDepth),
     [NAME_ENV]: name ?? "",
