@@ -5,6 +5,13 @@ import { z } from "zod";
 export const ServerRefSchema = z.object({ id: z.string(), pid: z.number().int(), started_at: z.string() });
 export type ServerRef = z.infer<typeof ServerRefSchema>;
 
+/** An agent's limits (core's Budget), journaled so that a resume keeps them. */
+const BudgetLimits = z.object({
+  max_cost_usd: z.number().optional(),
+  max_tokens: z.number().optional(),
+  max_turns: z.number().optional(),
+  max_seconds: z.number().optional(),
+});
 const Usage = z.object({ input: z.number(), output: z.number(), cache_read: z.number(), cache_write: z.number() });
 
 const WorktreeSchema = z.object({ path: z.string(), branch: z.string(), base: z.string() });
@@ -28,8 +35,18 @@ export const JournalEntrySchema = z.discriminatedUnion("t", [
     permissions: z.object({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional(), ask: z.array(z.string()).optional() }).optional(),
     system_prompt_append: z.string().optional(),
     worktree: WorktreeSchema.optional(),
+    /** The agent's limits at launch (core's Budget), so that a resume keeps them. */
+    budget: BudgetLimits.optional(),
   }),
-  z.object({ t: z.literal("resume"), at: z.string(), server: ServerRefSchema, session_id: z.string().optional(), reason: z.string() }),
+  z.object({
+    t: z.literal("resume"),
+    at: z.string(),
+    server: ServerRefSchema,
+    session_id: z.string().optional(),
+    reason: z.string(),
+    /** The limits of the resumed life (what was left, or new ones), counted from here. */
+    budget: BudgetLimits.optional(),
+  }),
   z.object({ t: z.literal("session"), at: z.string(), session_id: z.string(), model: z.string().optional() }),
   z.object({ t: z.literal("prompt"), at: z.string(), turn: z.number().int(), text: z.string() }),
   z.object({ t: z.literal("tool"), at: z.string(), turn: z.number().int(), name: z.string(), summary: z.string() }),

@@ -130,7 +130,14 @@ export class AgentJournal {
     // A resumed conversation's tool calls go on numbering after its prior turns (core numbers its prompts).
     this.#turns.set(agentId, request.priorTurns ?? 0);
     if (notes.resumeOf !== undefined) {
-      this.#append(agentId, { t: "resume", at, server: this.server, session_id: notes.resumeOf.sessionId, reason: "resume_agent" });
+      this.#append(agentId, {
+        t: "resume",
+        at,
+        server: this.server,
+        session_id: notes.resumeOf.sessionId,
+        reason: "resume_agent",
+        ...(request.budget === undefined ? {} : { budget: request.budget }),
+      });
       return;
     }
     const pool = request.label?.startsWith("pool:") === true ? request.label.slice(5).replace(/#.*$/, "") : undefined;
@@ -151,6 +158,7 @@ export class AgentJournal {
       ...(notes.permissions === undefined ? {} : { permissions: notes.permissions }),
       ...(request.systemPromptAppend === undefined ? {} : { system_prompt_append: request.systemPromptAppend }),
       ...(notes.worktree === undefined ? {} : { worktree: notes.worktree }),
+      ...(request.budget === undefined ? {} : { budget: request.budget }),
     });
   }
 

@@ -43,6 +43,10 @@ export interface Resumable {
   /** The prompt of a turn that never ended, if the agent was interrupted mid-turn. */
   inFlight: { turn: number; prompt: string } | undefined;
   why: string;
+  /** The limits of its latest life: those it was launched with, or those of its latest resume. */
+  budget?: Extract<JournalEntry, { t: "launch" }>["budget"];
+  /** What its finished turns spent under those limits (budget tokens: input + output + cache writes). */
+  spent: { turns: number; tokens: number; costUsd: number; seconds: number };
 }
 
 /** Reads what resuming `agentId` needs; undefined launch when its journal has none. */
@@ -57,6 +61,17 @@ export function resumableOf(journal: AgentJournal, agentId: string): Resumable |
     else if (e.t === "resume") end = undefined;
     else if (e.t === "end") end = { why: e.why };
   }
+  // The limits of its latest life (launch, or a resume that set them) and what was spent since.
+  let budget = launch.budget;
+  let spent = { turns: 0, tokens: 0, costUsd: 0, seconds: 0 };
+  for (const e of entries) {
+    if (e.t === "resume" && e.budget !== undefined) [budget, spent] = [e.budget, { turns: 0, tokens: 0, costUsd: 0, seconds: 0 }];
+    if (e.t !== "turn") continue;
+    spent.turns += 1;
+    spent.tokens += e.usage.input + e.usage.output + e.usage.cache_write;
+    spent.costUsd += e.cost_usd ?? 0;
+    spent.seconds += e.duration_ms / 1000;
+  }
   const { turns } = turnsOf(entries);
   const done = turns.filter((t) => t.result !== undefined);
   const open = turns.find((t) => t.result === undefined && t.prompts.length > 0);
@@ -65,6 +80,8 @@ export function resumableOf(journal: AgentJournal, agentId: string): Resumable |
     sessionId,
     turns: done.length === 0 ? 0 : Math.max(...done.map((t) => t.turn)),
     inFlight: open === undefined ? undefined : { turn: open.turn, prompt: open.prompts.join("\n") },
+    spent,
+    ...(budget === undefined ? {} : { budget }),
     why: endedWhy({ end: end === undefined ? undefined : { status: "ended", why: end.why }, owner, owner_alive: owner !== undefined && serverAlive(owner) }),
   };
 }

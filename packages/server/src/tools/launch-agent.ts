@@ -185,6 +185,11 @@ function launchOrAbandon(supervisor: Supervisor, isolated: { release: () => void
   }
 }
 
+/** A sub-agent's messaging tools as its CLI's allow-list names them (Claude Code's and Gemini CLI's naming; each CLI ignores the other's). */
+export function messagingToolNames(): string[] {
+  return MESSAGING_TOOLS.flatMap((t) => [mcpToolName("claude", CHILD_SERVER, t), mcpToolName("gemini", CHILD_SERVER, t)]);
+}
+
 /** The name a sub-agent sees its messaging server under: distinct from a user-wide "subagent-mcp" entry it may also load. */
 export const CHILD_SERVER = "mailbox";
 
@@ -214,7 +219,7 @@ export async function childMessaging(
     messaging: true,
     mcpServers: [await childServer(id)],
     systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
-    allowedTools: [...(allowed ?? []), ...MESSAGING_TOOLS.flatMap((t) => [mcpToolName("claude", CHILD_SERVER, t), mcpToolName("gemini", CHILD_SERVER, t)])],
+    allowedTools: [...(allowed ?? []), ...messagingToolNames()],
   };
 }
 

@@ -1,5 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { AgentView } from "@subagent-mcp/core";
+import { BudgetSchema, type AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
@@ -7,13 +7,18 @@ import { checkDepth, childEnv, LINEAGE_ENV } from "../nesting.js";
 import type { AgentJournal } from "../journal.js";
 import type { Resumable } from "../past.js";
 import { asking, grant, mergeRules } from "../permissions.js";
+import { resumeBudget } from "../resume-budget.js";
 import { describeWorktree, WorktreeOutSchema } from "../worktree-view.js";
+import { messagingToolNames } from "./launch-agent.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, ProviderSchema, StatusSchema } from "./schemas.js";
 
 export const ResumeAgentInput = {
   agent_id: AgentIdSchema,
   prompt: z.string().min(1).optional().describe("What to do now (default: go on with what it was doing)."),
+  budget: BudgetSchema.optional().describe(
+    "New limits for the resumed agent, counted from now. Default: the limits it was launched with, less what it already spent (a resume that has nothing left is refused).",
+  ),
 };
 
 export const ResumeAgentOutput = {
@@ -82,7 +87,13 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
             `agent ${args.agent_id} never got a CLI session (it ended before its CLI answered), so there is nothing to resume: launch a new agent`,
           );
         const { launch } = past;
-        const granted = grant({ mode: launch.permission_mode, tools: launch.allowed_tools }, deps.ceiling, "resume_agent");
+        // The messaging tools it was given as a sub-agent are ours, not grants: only the rest meets the ceiling.
+        const own = new Set(messagingToolNames());
+        const userTools = launch.allowed_tools?.filter((t) => !own.has(t));
+        const granted = grant({ mode: launch.permission_mode, tools: userTools }, deps.ceiling, "resume_agent");
+        // Journaled allow rules grant without asking, as allowed tools do: this server's ceiling bounds them too.
+        if (launch.permissions?.allow !== undefined) grant({ tools: launch.permissions.allow }, deps.ceiling, "resume_agent permissions.allow");
+        const budget = resumeBudget(args.agent_id, past, args.budget);
         // Another live server's agent is refused here, before anything changes.
         adopt(journal, args.agent_id);
         if (launch.worktree !== undefined) await (await deps.worktrees.get()).adopt(args.agent_id, launch.worktree.path, launch.label);
@@ -103,10 +114,11 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
           ...(launch.effort === undefined ? {} : { effort: launch.effort }),
           ...(launch.label === undefined ? {} : { label: launch.label }),
           ...(launch.system_prompt_append === undefined ? {} : { systemPromptAppend: launch.system_prompt_append }),
-          ...(granted.tools === undefined ? {} : { allowedTools: granted.tools }),
+          ...(granted.tools === undefined && child === undefined ? {} : { allowedTools: [...(granted.tools ?? []), ...(child === undefined ? [] : own)] }),
           ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
           ...(child === undefined ? {} : { mcpServers: [child] }),
-          ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd, granted.tools),
+          ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd, [...(granted.tools ?? []), ...(child === undefined ? [] : own)]),
+          ...(budget === undefined ? {} : { budget }),
           env: childEnv(deps, granted, child === undefined ? undefined : args.agent_id),
           mcpEnv: [...LINEAGE_ENV],
         });
