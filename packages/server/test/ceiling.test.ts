@@ -61,6 +61,11 @@ describe("permission ceiling", () => {
       SUBAGENT_MCP_AGENT_NAME: "kid",
       SUBAGENT_MCP_PERMISSION_CEILING: "acceptEdits",
       SUBAGENT_MCP_TOOLS_CEILING: '["Read"]',
+      // The mailbox settings (a Redis URL may hold a password) are blanked, never inherited.
+      SUBAGENT_MCP_MAILBOX_URL: "",
+      SUBAGENT_MCP_MAILBOX_PREFIX: "",
+      SUBAGENT_MCP_MAILBOX_CA: "",
+      SUBAGENT_MCP_MAILBOX_CLAIM_IDLE_S: "",
     });
     expect(ceilingFrom(env)).toEqual({ level: "acceptEdits", tools: ["Read"] });
     // No name is an explicit empty one: the parent's own name never leaks through the environment.
