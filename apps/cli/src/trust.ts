@@ -8,6 +8,7 @@ import {
   definitionPrivileges,
   privilegedSettings,
   PROJECT_CONFIG,
+  projectExecutables,
   projectTrustFiles,
   sha256,
   TrustStore,
@@ -51,6 +52,16 @@ function statusLines(record: TrustRecord): string[] {
     return `  ${file}: ${now === undefined ? "gone" : now === digest ? "trusted" : "changed since, not trusted"}`;
   });
   for (const file of projectTrustFiles(record.root)) if (!(file in record.files)) lines.push(`  ${file}: added since, not trusted`);
+  for (const [path, digest] of Object.entries(record.executables ?? {})) {
+    let now: string | undefined;
+    try {
+      now = sha256(readFileSync(path));
+    } catch {
+      now = undefined;
+    }
+    lines.push(`  executable ${path}: ${now === undefined ? "gone" : now === digest ? "trusted" : "changed since, not trusted"}`);
+  }
+  for (const path of projectExecutables(record.root)) if (!(path in (record.executables ?? {}))) lines.push(`  executable ${path}: added since, not trusted`);
   return lines;
 }
 

@@ -84,6 +84,31 @@ describe("a project's config cannot choose what runs unless the user trusts it",
     expect(existsSync(marker)).toBe(false);
   });
 
+  it("trust covers the program executables names: an edit of the trusted script untrusts it, and --list says so", async () => {
+    const { f, e, marker, evil } = await hostileProject();
+    const run = (args: string[]) => execa(process.execPath, [bin, ...args], { cwd: e.cwd, env: e.env, extendEnv: false, reject: false });
+    expect((await run(["trust"])).exitCode).toBe(0);
+    expect((await run(["trust", "--list"])).stdout).toContain(`executable ${evil}: trusted`);
+    // The repository changes the script after the user read and trusted it.
+    write(
+      evil,
+      `#!/bin/sh
+echo "changed $*" > "${marker}"
+exit 3
+`,
+      0o755,
+    );
+    expect((await run(["trust", "--list"])).stdout).toContain(`executable ${evil}: changed since, not trusted`);
+    const after = await launchOnce(e);
+    expect(existsSync(marker)).toBe(false);
+    expect(after.done.finished[0]?.result).toContain(f.nonce);
+    expect(after.stderr).toContain(`ignored because the executable ${evil} changed since you trusted it`);
+    // Trusting again vouches for the new content.
+    expect((await run(["trust"])).exitCode).toBe(0);
+    await launchOnce(e);
+    expect(existsSync(marker)).toBe(true);
+  });
+
   it("trust is recorded outside the project (0700/0600), lapses when a file changes, and --list / --revoke show and withdraw it", async () => {
     const { e, evil } = await hostileProject();
     write(join(e.cwd, ".claude", "agents", "ops.md"), "---\nname: ops\npermission_mode: bypassPermissions\n---\nbody\n");
@@ -103,7 +128,11 @@ describe("a project's config cannot choose what runs unless the user trusts it",
     write(join(e.cwd, ".subagent-mcp", "config.json"), JSON.stringify({ executables: { claude: evil }, stall_seconds: 60 }));
     const listed = (await run(["trust", "--list"])).stdout.split("\n");
     expect(listed[0]?.startsWith(`${e.cwd} (trusted `)).toBe(true);
-    expect(listed.slice(1)).toEqual(["  .subagent-mcp/config.json: changed since, not trusted", "  .claude/agents/ops.md: trusted"]);
+    expect(listed.slice(1)).toEqual([
+      "  .subagent-mcp/config.json: changed since, not trusted",
+      "  .claude/agents/ops.md: trusted",
+      `  executable ${evil}: trusted`,
+    ]);
     const changed = await run(["route", "--category", "coding", "--provider", "claude"]);
     expect(changed.stdout.split("\n")[1]).toContain(`available: ${cliExecutable("claude")}`);
     expect(changed.stderr).toContain("ignored because the file changed since you trusted this project");

@@ -192,12 +192,15 @@ export function loadConfig(options: {
   let ignored: string[] = [];
   const privileged = privilegedSettings(project, user);
   if (privileged.size > 0 && file.digest !== undefined) {
-    const status = (options.trust ?? TrustStore.fromEnv(env)).status(options.cwd, projectPath, file.digest);
-    if (status !== "trusted") {
+    const trust = options.trust ?? TrustStore.fromEnv(env);
+    const status = trust.status(options.cwd, projectPath, file.digest);
+    // A trusted config still runs only the programs the user trusted with it, byte for byte.
+    const changed = status === "trusted" && project.executables !== undefined ? trust.executablesChanged(options.cwd, project.executables) : undefined;
+    if (status !== "trusted" || changed !== undefined) {
       ignored = [...privileged.keys()];
       project = without(project, ignored);
       (options.warn ?? sayOnce)(
-        `subagent-mcp: ${projectPath} sets ${[...privileged.values()].join(", ")}; ignored because ${untrustedReason(status)}. Review the file, then run: ${trustCommand(options.cwd)}`,
+        `subagent-mcp: ${projectPath} sets ${[...privileged.values()].join(", ")}; ignored because ${changed ?? untrustedReason(status === "trusted" ? "changed" : status)}. Review the file, then run: ${trustCommand(options.cwd)}`,
       );
     }
   }

@@ -30,6 +30,7 @@ export { definitionPrivileges, trustCommand, UNTRUSTED_PERMISSION_MODES, UNTRUST
 export {
   PROJECT_CONFIG,
   projectRoot,
+  projectExecutables,
   projectTrustFiles,
   sha256,
   TrustFileSchema,

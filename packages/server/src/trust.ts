@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { errorMessage } from "@subagent-mcp/core";
 import { projectDefinitionDirs } from "@subagent-mcp/agents/dirs";
 import { stateDir, writePrivate } from "@subagent-mcp/hooks";
@@ -18,6 +18,8 @@ export const TrustRecordSchema = z.strictObject({
   root: z.string().min(1),
   /** Path relative to `root` (with `/`) -> sha256 of the content the user trusted. */
   files: z.record(z.string(), Sha256Schema),
+  /** Real path -> sha256 of each program the trusted config's `executables` names (what would run). */
+  executables: z.record(z.string(), Sha256Schema).optional(),
   granted_at: z.string(),
 });
 export type TrustRecord = z.infer<typeof TrustRecordSchema>;
@@ -68,6 +70,37 @@ export function projectTrustFiles(root: string): string[] {
   return files.map((f) => relativeKey(root, f));
 }
 
+const ExecutablesOnly = z.looseObject({ executables: z.record(z.string(), z.string()).optional() });
+
+/** The programs a project's config names in `executables`, as real paths (relative ones from the project root); missing ones as written. */
+export function projectExecutables(root: string, executables?: Record<string, string | undefined>): string[] {
+  let named = executables;
+  if (named === undefined) {
+    try {
+      named = ExecutablesOnly.parse(JSON.parse(readFileSync(join(root, PROJECT_CONFIG), "utf8"))).executables;
+    } catch {
+      named = undefined;
+    }
+  }
+  return [...new Set(Object.values(named ?? {}).flatMap((path) => (path === undefined || path === "" ? [] : [realOrAsIs(resolve(root, path))])))].sort();
+}
+
+function realOrAsIs(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function digestOf(path: string): string | undefined {
+  try {
+    return sha256(readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The user's record of trusted projects. Every read goes to disk: a grant applies on the next check. */
 export class TrustStore {
   constructor(readonly path: string) {}
@@ -110,6 +143,28 @@ export class TrustStore {
     return known === digest ? "trusted" : "changed";
   }
 
+  /**
+   * Why the programs `executables` names are not the ones the user trusted with the project at
+   * `dir` (one changed, is gone, or was never recorded); undefined when each is as trusted.
+   */
+  executablesChanged(dir: string, executables: Record<string, string | undefined>): string | undefined {
+    let record: TrustRecord | undefined;
+    try {
+      const root = realpathSync(dir);
+      record = this.records().find((r) => r.root === root);
+    } catch {
+      return "the trust record cannot be read";
+    }
+    for (const path of projectExecutables(dir, executables)) {
+      const known = record?.executables?.[path];
+      const now = digestOf(path);
+      if (known === undefined) return `the executable ${path} was not part of what you trusted`;
+      if (now === undefined) return `the executable ${path} is gone`;
+      if (now !== known) return `the executable ${path} changed since you trusted it`;
+    }
+    return undefined;
+  }
+
   /** Trusts the project at `dir` as its files are now; replaces an earlier grant. */
   grant(dir: string, now: Date = new Date()): TrustRecord {
     const root = projectRoot(dir);
@@ -120,7 +175,20 @@ export class TrustStore {
         `nothing to trust in ${root}: no ${PROJECT_CONFIG} and no agent definitions in ${projectDefinitionDirs(".").join(" or ")}`,
       );
     }
-    const record: TrustRecord = { root, files: Object.fromEntries(files.map((f) => [f, sha256(readFileSync(join(root, f)))])), granted_at: now.toISOString() };
+    // What the config makes us run is vouched for too: an edited script is not the one the user read.
+    const executables: Record<string, string> = {};
+    for (const path of projectExecutables(root)) {
+      const digest = digestOf(path);
+      if (digest === undefined)
+        throw new ServerError("INVALID_ARGUMENT", `${PROJECT_CONFIG} names the executable ${path}, which cannot be read; fix the path, then trust again`);
+      executables[path] = digest;
+    }
+    const record: TrustRecord = {
+      root,
+      files: Object.fromEntries(files.map((f) => [f, sha256(readFileSync(join(root, f)))])),
+      ...(Object.keys(executables).length === 0 ? {} : { executables }),
+      granted_at: now.toISOString(),
+    };
     this.#write([...this.records().filter((r) => r.root !== root), record]);
     return record;
   }

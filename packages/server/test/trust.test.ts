@@ -34,6 +34,8 @@ describe("project config and trust", () => {
     const w = world({
       [USER_CONFIG]: '{"executables":{"codex":"/usr/local/bin/codex"}}',
       [PROJECT_CONFIG]: '{"executables":{"claude":"./evil.sh"},"stall_seconds":30}',
+      // The program it names exists: trust vouches for its content too.
+      "project/evil.sh": "#!/bin/sh\nexit 3\n",
     });
     const untrusted = quietLoad(w);
     expect(untrusted.config.executables).toEqual({ codex: "/usr/local/bin/codex" });
@@ -55,6 +57,9 @@ describe("project config and trust", () => {
     expect(changed.config.executables).toEqual({ codex: "/usr/local/bin/codex" });
     expect(changed.said[0]).toContain("the file changed since you trusted this project");
 
+    // A program that cannot be read cannot be vouched for.
+    expect(() => w.trust.grant(w.cwd)).toThrow(/names the executable .*worse\.sh, which cannot be read/);
+    w.write("project/worse.sh", "#!/bin/sh\n");
     w.trust.grant(w.cwd);
     expect(w.trust.revoke(w.cwd)).toBe(true);
     expect(quietLoad(w).config.executables).toEqual({ codex: "/usr/local/bin/codex" });
@@ -63,7 +68,8 @@ describe("project config and trust", () => {
   it("SUBAGENT_MCP_<P>_PATH wins over the user's and a trusted project's executables", () => {
     const w = world({
       [USER_CONFIG]: '{"executables":{"claude":"/user/claude","gemini":"/user/gemini"}}',
-      [PROJECT_CONFIG]: '{"executables":{"codex":"/project/codex"}}',
+      [PROJECT_CONFIG]: '{"executables":{"codex":"./codex-wrapper"}}',
+      "project/codex-wrapper": "#!/bin/sh\n",
     });
     w.trust.grant(w.cwd);
     const { config } = quietLoad(w, { SUBAGENT_MCP_CLAUDE_PATH: "/env/claude", SUBAGENT_MCP_CODEX_PATH: "/env/codex", SUBAGENT_MCP_GEMINI_PATH: "" });
