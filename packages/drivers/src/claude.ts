@@ -15,14 +15,16 @@ import { BaseSession } from "./session-base.js";
  * `spec.mcpServers` (see {@link claudeMcpJson}); without it they are given inline, for display only:
  * their addresses and environments must not be on a command line others can read.
  */
-export function claudeArgs(spec: SessionSpec, mcpConfigFile?: string): string[] {
+export function claudeArgs(spec: SessionSpec, mcpConfigFile?: string, appendFile?: string): string[] {
   const args = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
   const add = (flag: string, value: string | undefined): void => {
     if (value !== undefined && value !== "") args.push(flag, value);
   };
   add("--model", spec.model);
   add("--effort", spec.effort);
-  add("--append-system-prompt", spec.systemPromptAppend);
+  // From a file when given: a long text on the command line would fail the spawn (E2BIG) and be readable by everyone in /proc.
+  if (appendFile === undefined) add("--append-system-prompt", spec.systemPromptAppend);
+  else args.push("--append-system-prompt-file", appendFile);
   add("--allowedTools", spec.allowedTools?.join(","));
   // The agent's deny rules, in Claude Code's own syntax, enforced by Claude too (a second line of defence beside the hook).
   const disallowed = [...(spec.disallowedTools ?? []), ...(spec.rules?.deny ?? [])];
@@ -70,10 +72,12 @@ export class ClaudeDriver extends CliDriver {
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
     // The servers' secret addresses go in a private file for the session's lifetime, not on its command line.
     const config = spec.mcpServers === undefined || spec.mcpServers.length === 0 ? undefined : writePrivateFile("mcp.json", claudeMcpJson(spec.mcpServers));
-    const proc = this.spawn(spec, claudeArgs(spec, config?.path));
-    if (config !== undefined)
+    const append = spec.systemPromptAppend === undefined || spec.systemPromptAppend === "" ? undefined : writePrivateFile("append.md", spec.systemPromptAppend);
+    const proc = this.spawn(spec, claudeArgs(spec, config?.path, append?.path));
+    if (config !== undefined || append !== undefined)
       void proc.exited.finally(() => {
-        config.remove();
+        config?.remove();
+        append?.remove();
       });
     return new ClaudeSession(proc, onEvent, spec.precheck);
   }

@@ -9,6 +9,7 @@ import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, selectCandidate
 import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { checkDepth, childEnv, LINEAGE_ENV } from "../nesting.js";
+import { checkCommandLineText, MAX_RULE_CHARS, MAX_RULES, nameText, ruleList } from "../input-limits.js";
 import type { ToolDeps } from "../deps.js";
 import { asking, grant, mergeRules, PermissionModeSchema } from "../permissions.js";
 import { MESSAGING_TOOLS } from "./messages.js";
@@ -19,8 +20,8 @@ import { describeWorktree, WorktreeOutSchema, type WorktreeOut } from "../worktr
 export const LaunchAgentInput = {
   prompt: z.string().min(1).describe("The task for the sub-agent: its first user message."),
   provider: ProviderSchema.optional().describe("Which CLI runs the sub-agent: claude, codex or gemini."),
-  model: z.string().min(1).optional().describe("Model id for that CLI (its default when omitted)."),
-  effort: z.string().min(1).optional().describe("Reasoning effort, e.g. low, medium, high (CLI-specific)."),
+  model: nameText("model").optional().describe("Model id for that CLI (its default when omitted)."),
+  effort: nameText("effort").optional().describe("Reasoning effort, e.g. low, medium, high (CLI-specific)."),
   task_category: TaskCategorySchema.optional().describe(
     `Kind of task; picks provider, model and effort from the routing table, with failover. ${Object.entries(CATEGORY_DESCRIPTIONS)
       .map(([k, v]) => `${k}: ${v}`)
@@ -28,8 +29,13 @@ export const LaunchAgentInput = {
   ),
   branch: BranchSchema.optional().describe("Routing branch: cost_efficiency (default) or performance."),
   cwd: z.string().min(1).optional().describe("Existing directory the sub-agent works in (default: the server's)."),
-  system_prompt_append: z.string().optional().describe("Text appended to the sub-agent's system prompt."),
-  allowed_tools: z.array(z.string().min(1)).optional().describe("Tools the sub-agent may use without asking."),
+  system_prompt_append: z
+    .string()
+    .optional()
+    .describe("Text appended to the sub-agent's system prompt (handed to the CLI in a file or its protocol, never on its command line)."),
+  allowed_tools: ruleList("allowed_tools")
+    .optional()
+    .describe(`Tools the sub-agent may use without asking (at most ${MAX_RULES}, each at most ${MAX_RULE_CHARS} characters).`),
   permission_mode: PermissionModeSchema.optional().describe(
     "plan, default, acceptEdits, auto or bypassPermissions (or a CLI's own name for one: read-only, workspace-write, danger-full-access, auto_edit, yolo); mapped per CLI. A nested server grants at most its own.",
   ),
@@ -46,7 +52,7 @@ export const LaunchAgentInput = {
     .describe(
       "worktree: the sub-agent works in a git worktree of its own, on a new branch subagent/<label or id> from base, outside your checkout (cwd must be in a git repository). When it ends, a worktree without work is removed; one with work is kept on its branch. Default none: it works in cwd itself.",
     ),
-  base: z.string().min(1).optional().describe("With isolation worktree: the ref its branch starts from (default: the repository's current HEAD)."),
+  base: nameText("base").optional().describe("With isolation worktree: the ref its branch starts from (default: the repository's current HEAD)."),
 };
 
 const CandidateOut = z.object({ provider: ProviderSchema, model: z.string(), effort: z.string().optional() });
@@ -83,6 +89,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
     (args) =>
       guard(async () => {
         checkDepth(deps);
+        checkCommandLineText("launch_agent", args.allowed_tools, args.permissions);
         const granted = grant({ mode: args.permission_mode, tools: args.allowed_tools }, deps.ceiling, "launch_agent");
         // Allow rules grant without asking, as allowed tools do: a nested server gives no more than it was given.
         if (args.permissions?.allow !== undefined) grant({ tools: args.permissions.allow }, deps.ceiling, "launch_agent permissions.allow");
