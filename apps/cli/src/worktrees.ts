@@ -57,6 +57,8 @@ export const worktreesCommand = defineCommand({
     const verb = dryRun ? "would remove" : "removed";
     for (const r of result.removed) out(`${verb} ${r.branch} (${r.path})`);
     for (const k of result.kept) out(`kept ${k.record.branch}: ${k.reason}`);
+    // Commits that only a removed worktree or branch held stay reachable under a ref of ours.
+    for (const ref of result.keptRefs) out(`commits no branch holds were kept at ${ref} (git log ${ref}; git update-ref -d ${ref} to drop them)`);
     if (result.removed.length === 0 && result.kept.length === 0) out("No worktrees.");
   },
 });

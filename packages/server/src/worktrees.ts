@@ -6,6 +6,7 @@ import {
   discardPlanned,
   planWorktree,
   copyIncluded,
+  markReady,
   createWorktree,
   releaseWorktree,
   runSetup,
@@ -87,7 +88,7 @@ export class AgentWorktrees {
         checkoutWorktree(record).then(
           () => {
             tracked.checkedOut = true;
-            return this.#ready(record);
+            return this.#ready(tracked);
           },
           (error: unknown) => {
             // The checkout cleaned up after itself: nothing of the worktree is left.
@@ -120,8 +121,7 @@ export class AgentWorktrees {
         kind: "replica",
         owner: { pid: process.pid, agent_id: agentId, label: `pool:${opts.pool}` },
       });
-      this.#track(agentId, record);
-      await this.#ready(record);
+      await this.#ready(this.#track(agentId, record));
       return { cwd: agentCwd(record) };
     };
   }
@@ -173,11 +173,17 @@ export class AgentWorktrees {
     return tracked;
   }
 
-  // Copies the ignored files the repo asks for, then runs the setup command; either failing fails the launch.
-  async #ready(record: WorktreeRecord): Promise<void> {
-    await copyIncluded(record);
-    if (this.settings.setup !== undefined)
-      await runSetup(record, this.settings.setup, this.settings.setupTimeoutMs === undefined ? {} : { timeoutMs: this.settings.setupTimeoutMs });
+  // Copies the ignored files the repo asks for, then runs the setup command; either failing fails
+  // the launch. What is ignored then is the worktree's own, never counted as the agent's work.
+  async #ready(tracked: Tracked): Promise<void> {
+    try {
+      await copyIncluded(tracked.record);
+      if (this.settings.setup !== undefined)
+        await runSetup(tracked.record, this.settings.setup, this.settings.setupTimeoutMs === undefined ? {} : { timeoutMs: this.settings.setupTimeoutMs });
+    } finally {
+      // Also after a failed setup: what it left is no agent's work either.
+      tracked.record = await markReady(tracked.record).catch(() => tracked.record);
+    }
   }
 
   #read(agentId: string): Promise<void> {

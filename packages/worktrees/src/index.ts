@@ -7,6 +7,7 @@ export { listWorktrees, pruneWorktrees, type ListedWorktree } from "./list.js";
 export { WorktreeRecordSchema, type WorktreeRecord } from "./record.js";
 export { releaseWorktree } from "./release.js";
 export { findRepo } from "./repo.js";
+export { BUILD_OUTPUT_DIRS, markReady } from "./ignored-work.js";
 export { runSetup } from "./setup.js";
 export { snapshotAndReset } from "./snapshot.js";
 export { worktreeStatus, type WorktreeStatus } from "./status.js";

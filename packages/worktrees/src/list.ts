@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { gitTry } from "./git.js";
 import { deleteRecord, readRecords, type WorktreeRecord } from "./record.js";
 import { assertOurs } from "./repo.js";
-import { deleteBranch, dirExists, removeAll, unmergedCommits } from "./remove.js";
+import { deleteBranch, dirExists, keepUnreachable, removeAll, unmergedCommits } from "./remove.js";
 import { worktreeStatus, type WorktreeStatus } from "./status.js";
 
 /** One recorded worktree as {@link listWorktrees} sees it. */
@@ -35,9 +35,9 @@ function pidAlive(pid: number): boolean {
 async function inspect(record: WorktreeRecord): Promise<Inspected> {
   const missing = !(await dirExists(record.path));
   const status = missing ? undefined : await worktreeStatus(record).catch(() => undefined);
-  const commits = await unmergedCommits(record).catch(() => 0);
+  const commits = await unmergedCommits(record, status?.head).catch(() => 0);
   const live = record.ended_at === undefined && pidAlive(record.owner.pid);
-  const unmerged = (status?.uncommitted ?? 0) > 0 || commits > 0;
+  const unmerged = (status?.uncommitted ?? 0) > 0 || (status?.ignored_work ?? 0) > 0 || commits > 0;
   return { record, status, missing, live, unmerged, unmergedCommits: commits };
 }
 
@@ -57,9 +57,10 @@ const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" 
 export async function pruneWorktrees(
   stateDir: string,
   opts: { force?: boolean; dryRun?: boolean } = {},
-): Promise<{ removed: WorktreeRecord[]; kept: Array<{ record: WorktreeRecord; reason: string }> }> {
+): Promise<{ removed: WorktreeRecord[]; kept: Array<{ record: WorktreeRecord; reason: string }>; keptRefs: string[] }> {
   const force = opts.force ?? false;
   const removed: WorktreeRecord[] = [];
+  const keptRefs: string[] = [];
   const kept: Array<{ record: WorktreeRecord; reason: string }> = [];
   for (const record of await readRecords(resolve(stateDir))) {
     const entry = await inspect(record);
@@ -72,24 +73,28 @@ export async function pruneWorktrees(
       const uncommitted = entry.status?.uncommitted ?? 0;
       if (uncommitted > 0) parts.push(plural(uncommitted, "uncommitted change"));
       if (entry.unmergedCommits > 0) parts.push(plural(entry.unmergedCommits, "unmerged commit"));
+      if ((entry.status?.ignored_work ?? 0) > 0) parts.push(plural(entry.status?.ignored_work ?? 0, "ignored file that is not build output"));
       kept.push({ record, reason: `${parts.join(", ")}: use --force` });
       continue;
     }
     try {
-      if (!opts.dryRun) await removeOne(entry, force);
+      if (!opts.dryRun) keptRefs.push(...(await removeOne(entry, force)));
       removed.push(record);
     } catch (error) {
       kept.push({ record, reason: (error as Error).message });
     }
   }
-  return { removed, kept };
+  return { removed, kept, keptRefs };
 }
 
-async function removeOne(entry: Inspected, force: boolean): Promise<void> {
+// Returns the refs under which commits nothing else held were kept.
+async function removeOne(entry: Inspected, force: boolean): Promise<string[]> {
   const { record } = entry;
   if (!entry.missing) return removeAll(record, force);
   await assertOurs(record, { mustExist: false });
   await gitTry(record.repo, ["worktree", "prune"]);
+  const kept = force ? await keepUnreachable(record, undefined) : [];
   await deleteBranch(record, force);
   await deleteRecord(record);
+  return kept;
 }

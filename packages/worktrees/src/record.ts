@@ -24,6 +24,8 @@ export const WorktreeRecordSchema = z.object({
   owner: z.object({ pid: z.number(), agent_id: z.string().optional(), label: z.string().optional() }),
   /** ISO time of creation. */
   created_at: z.string(),
+  /** Ignored entries the worktree had once readied (included files, the setup's output): never the agent's work. */
+  ready_ignored: z.array(z.string()).optional(),
   /** Set when its agent ended and the worktree was kept. */
   ended_at: z.string().optional(),
 });

@@ -16,7 +16,8 @@ export async function releaseWorktree(
   const status = (await dirExists(record.path)) ? await worktreeStatus(record) : undefined;
   const force = opts.force ?? false;
   const tip = await refSha(record.repo, `refs/heads/${record.branch}`);
-  const clean = status === undefined ? tip === undefined || tip === record.base_commit : status.uncommitted === 0 && status.ahead === 0;
+  const clean =
+    status === undefined ? tip === undefined || tip === record.base_commit : status.uncommitted === 0 && status.ahead === 0 && status.ignored_work === 0;
   if (force || clean) {
     await removeAll(record, force);
     return { removed: true, status };

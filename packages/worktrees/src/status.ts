@@ -2,6 +2,7 @@
 import { stat } from "node:fs/promises";
 import { WorktreeError } from "./errors.js";
 import { git } from "./git.js";
+import { ignoredWork } from "./ignored-work.js";
 import type { WorktreeRecord } from "./record.js";
 
 /** The state of one worktree relative to its base commit. */
@@ -14,6 +15,8 @@ export interface WorktreeStatus {
   uncommitted: number;
   /** Commits on HEAD since base_commit. */
   ahead: number;
+  /** Files the repository ignores that are not build output (see ignored-work.ts): work all the same. */
+  ignored_work: number;
 }
 
 /** Measures a worktree; GIT_FAILED when its directory is gone. */
@@ -29,7 +32,8 @@ export async function worktreeStatus(record: WorktreeRecord): Promise<WorktreeSt
   const { entries, untracked } = parsePorcelain(await git(dir, ["status", "--porcelain", "-z", "--untracked-files=all"]));
   const diffed = (await git(dir, ["diff", "--name-only", "-z", record.base_commit, "--"])).split("\0").filter(Boolean);
   const changed = new Set([...diffed, ...untracked]);
-  return { head, changed_files: changed.size, uncommitted: entries, ahead };
+  const ignored = await ignoredWork(record);
+  return { head, changed_files: changed.size + ignored.length, uncommitted: entries, ahead, ignored_work: ignored.length };
 }
 
 // `-z` porcelain v1: "XY path\0", renames and copies add the original path as one more field.

@@ -1,4 +1,5 @@
 import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createWorktree, listWorktrees, pruneWorktrees } from "../src/index.js";
 import { branches, deadPid, makeRepo, sh, tmp, write } from "./helpers.js";
@@ -83,5 +84,41 @@ describe("listWorktrees and pruneWorktrees", () => {
     expect(removed.map((r) => r.id)).toEqual(["lost"]);
     expect(branches(root)).toContain(record.branch);
     expect(await listWorktrees(stateDir)).toEqual([]);
+  });
+
+  it("judges a worktree by its HEAD too: a commit on a detached HEAD is unmerged work, and force keeps it reachable", async () => {
+    const root = makeRepo();
+    const stateDir = tmp("wt-state-");
+    const record = await createWorktree({ cwd: root, name: "detached", stateDir, kind: "agent", owner: { pid: deadPid() } });
+    sh(record.path, "checkout", "-q", "--detach");
+    write(record.path, { "work.txt": "work\n" });
+    sh(record.path, "add", "-A");
+    sh(record.path, "commit", "-qm", "detached work");
+    const commit = sh(record.path, "rev-parse", "HEAD");
+    const [listed] = await listWorktrees(stateDir);
+    expect(listed).toMatchObject({ unmerged: true, status: { ahead: 1 } });
+    const first = await pruneWorktrees(stateDir);
+    expect(first.kept.map((k) => k.reason)).toEqual(["1 unmerged commit: use --force"]);
+    const forced = await pruneWorktrees(stateDir, { force: true });
+    expect(forced.removed.map((r) => r.id)).toEqual(["detached"]);
+    expect(forced.keptRefs).toEqual(["refs/subagent-mcp/kept/detached-head"]);
+    expect(sh(root, "rev-parse", "refs/subagent-mcp/kept/detached-head")).toBe(commit);
+    expect(sh(root, "cat-file", "-t", commit)).toBe("commit");
+  });
+
+  it("counts ignored files as work unless they are build output", async () => {
+    const root = makeRepo({ "README.md": "hello\n", ".gitignore": "*.local\nnode_modules/\ndist/\n" });
+    const stateDir = tmp("wt-state-");
+    const owner = { pid: deadPid() };
+    const [built, secret] = await Promise.all([
+      createWorktree({ cwd: root, name: "built", stateDir, kind: "agent", owner }),
+      createWorktree({ cwd: root, name: "secret", stateDir, kind: "agent", owner }),
+    ]);
+    write(built.path, { "node_modules/x/index.js": "x\n", "dist/app.js": "y\n" });
+    write(secret.path, { "notes.local": "what the agent wrote\n" });
+    const { removed, kept } = await pruneWorktrees(stateDir);
+    expect(removed.map((r) => r.id)).toEqual(["built"]);
+    expect(kept).toEqual([expect.objectContaining({ reason: "1 ignored file that is not build output: use --force" })]);
+    expect(existsSync(join(secret.path, "notes.local"))).toBe(true);
   });
 });

@@ -11,13 +11,13 @@ const readRecord = (path: string) => WorktreeRecordSchema.parse(JSON.parse(readF
 describe("worktreeStatus", () => {
   it("counts uncommitted entries, commits ahead and distinct changed files against the base", async () => {
     const record = await fresh();
-    expect(await worktreeStatus(record)).toEqual({ head: record.base_commit, changed_files: 0, uncommitted: 0, ahead: 0 });
+    expect(await worktreeStatus(record)).toEqual({ head: record.base_commit, changed_files: 0, uncommitted: 0, ahead: 0, ignored_work: 0 });
     write(record.path, { "README.md": "committed\n", "a.txt": "a\n" });
     sh(record.path, "add", "-A");
     sh(record.path, "commit", "-qm", "one");
     write(record.path, { "README.md": "again\n", "src/app.ts": "changed\n", "new/b.txt": "b\n", "new/c.txt": "c\n" });
     const status = await worktreeStatus(record);
-    expect(status).toEqual({ head: sh(record.path, "rev-parse", "HEAD"), changed_files: 5, uncommitted: 4, ahead: 1 });
+    expect(status).toEqual({ head: sh(record.path, "rev-parse", "HEAD"), changed_files: 5, uncommitted: 4, ahead: 1, ignored_work: 0 });
   });
 
   it("is GIT_FAILED when the worktree is gone", async () => {
@@ -33,7 +33,7 @@ describe("releaseWorktree", () => {
     const before = checkoutState(root);
     const record = await fresh(root);
     const result = await releaseWorktree(record);
-    expect(result).toEqual({ removed: true, status: { head: record.base_commit, changed_files: 0, uncommitted: 0, ahead: 0 } });
+    expect(result).toEqual({ removed: true, status: { head: record.base_commit, changed_files: 0, uncommitted: 0, ahead: 0, ignored_work: 0 } });
     expect(existsSync(record.path)).toBe(false);
     expect(existsSync(`${record.path}.json`)).toBe(false);
     expect(branches(root)).toEqual(["main"]);

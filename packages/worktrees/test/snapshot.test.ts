@@ -19,7 +19,7 @@ describe("snapshotAndReset", () => {
     const one = await snapshotAndReset(record, "task/one", "task one");
     expect(one).toMatchObject({ branch: "task/one", changed_files: 2 });
     expect(one?.commit).toBe(sh(root, "rev-parse", "task/one"));
-    expect(await worktreeStatus(record)).toEqual({ head: record.base_commit, changed_files: 0, uncommitted: 0, ahead: 0 });
+    expect(await worktreeStatus(record)).toEqual({ head: record.base_commit, changed_files: 0, uncommitted: 0, ahead: 0, ignored_work: 0 });
     expect(existsSync(join(record.path, "one.txt"))).toBe(false);
     expect(readFileSync(join(record.path, "node_modules/dep.js"), "utf8")).toBe("installed\n");
 
