@@ -3,9 +3,12 @@
 export { JournalError, type JournalErrorCode } from "./errors.js";
 export { followJournal } from "./follow.js";
 export { listAgents, type AgentSummary } from "./list.js";
+export { summarizeEnds, TAIL_BYTES } from "./tail.js";
 export { serverAlive } from "./owner.js";
 export { pruneJournals } from "./prune.js";
+export { turnsBefore, turnsFrom, type TurnsRead } from "./pages.js";
 export { readJournal, type JournalContents } from "./read.js";
+export { resumeFacts, type LifeSpent, type ResumeFacts } from "./resume-facts.js";
 export { JournalEntrySchema, ServerRefSchema, type JournalEntry, type JournalWorktree, type ServerRef } from "./schema.js";
 export { turnsOf, type JournalTurn } from "./turns.js";
 export { JournalWriter, type JournalWriterOptions } from "./writer.js";

@@ -1,7 +1,7 @@
 // Sums up every agent on disk, for listing past agents and choosing one to resume.
 import { readdirSync } from "node:fs";
 import { serverAlive } from "./owner.js";
-import { readJournal } from "./read.js";
+import { summarizeEnds } from "./tail.js";
 import type { JournalEntry, JournalWorktree, ServerRef } from "./schema.js";
 
 /** One agent as {@link listAgents} sums it up. */
@@ -35,7 +35,11 @@ export interface AgentSummary {
 
 const ID = /^[a-z0-9-]{1,64}$/;
 
-/** Every agent under `dir`, newest first (by last_at), optionally only one project's; unreadable ones skipped. */
+/**
+ * Every agent under `dir`, newest first (by last_at), optionally only one project's; unreadable ones
+ * skipped. Each is summed up from its journal's two ends (launch entry, latest entries within
+ * TAIL_BYTES), so a long journal costs no more than a short one.
+ */
 export function listAgents(dir: string, filter: { project?: string } = {}): AgentSummary[] {
   let names: string[];
   try {
@@ -47,8 +51,7 @@ export function listAgents(dir: string, filter: { project?: string } = {}): Agen
   for (const name of names) {
     let summary: AgentSummary | undefined;
     try {
-      const { entries, owner } = readJournal(dir, name);
-      summary = summarize(name, entries, owner);
+      summary = summarizeEnds(dir, name);
     } catch {
       // Unreadable, or not an agent's directory: nothing to list.
     }

@@ -32,7 +32,8 @@ export function parseLines(text: string): { entries: JournalEntry[]; skipped: nu
   return { entries, skipped, rest };
 }
 
-function parseLine(line: string): JournalEntry | undefined {
+/** One line as an entry; undefined when it is not valid JSON or not an entry. */
+export function parseLine(line: string): JournalEntry | undefined {
   try {
     const parsed = JournalEntrySchema.safeParse(JSON.parse(line));
     return parsed.success ? parsed.data : undefined;

@@ -1,4 +1,4 @@
-import { listAgents, readJournal, serverAlive, turnsOf, type AgentSummary, type JournalEntry } from "@subagent-mcp/journal";
+import { listAgents, resumeFacts, serverAlive, type AgentSummary, type JournalEntry } from "@subagent-mcp/journal";
 import type { AgentJournal } from "./journal.js";
 
 // Agents of earlier servers, read back from the journal: how each ended, and what a resume needs.
@@ -49,39 +49,18 @@ export interface Resumable {
   spent: { turns: number; tokens: number; costUsd: number; seconds: number };
 }
 
-/** Reads what resuming `agentId` needs; undefined launch when its journal has none. */
+/** Reads what resuming `agentId` needs (its journal's ends, not the whole of it); undefined launch when its journal has none. */
 export function resumableOf(journal: AgentJournal, agentId: string): Resumable | undefined {
-  const { entries, owner } = readJournal(journal.settings.dir, agentId);
-  const launch = entries.find((e): e is Extract<JournalEntry, { t: "launch" }> => e.t === "launch");
+  const facts = resumeFacts(journal.settings.dir, agentId);
+  const { launch, owner, end, budget } = facts;
   if (launch === undefined) return undefined;
-  let sessionId: string | undefined;
-  let end: { why: string } | undefined;
-  for (const e of entries) {
-    if (e.t === "session") sessionId = e.session_id;
-    else if (e.t === "resume") end = undefined;
-    else if (e.t === "end") end = { why: e.why };
-  }
-  // The limits of its latest life (launch, or a resume that set them) and what was spent since.
-  let budget = launch.budget;
-  let spent = { turns: 0, tokens: 0, costUsd: 0, seconds: 0 };
-  for (const e of entries) {
-    if (e.t === "resume" && e.budget !== undefined) [budget, spent] = [e.budget, { turns: 0, tokens: 0, costUsd: 0, seconds: 0 }];
-    if (e.t !== "turn") continue;
-    spent.turns += 1;
-    spent.tokens += e.usage.input + e.usage.output + e.usage.cache_write;
-    spent.costUsd += e.cost_usd ?? 0;
-    spent.seconds += e.duration_ms / 1000;
-  }
-  const { turns } = turnsOf(entries);
-  const done = turns.filter((t) => t.result !== undefined);
-  const open = turns.find((t) => t.result === undefined && t.prompts.length > 0);
   return {
     launch,
-    sessionId,
-    turns: done.length === 0 ? 0 : Math.max(...done.map((t) => t.turn)),
-    inFlight: open === undefined ? undefined : { turn: open.turn, prompt: open.prompts.join("\n") },
-    spent,
+    sessionId: facts.sessionId,
+    turns: facts.turns,
+    inFlight: facts.inFlight,
+    spent: facts.spent,
     ...(budget === undefined ? {} : { budget }),
-    why: endedWhy({ end: end === undefined ? undefined : { status: "ended", why: end.why }, owner, owner_alive: owner !== undefined && serverAlive(owner) }),
+    why: endedWhy({ end, owner, owner_alive: owner !== undefined && serverAlive(owner) }),
   };
 }

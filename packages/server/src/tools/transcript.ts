@@ -10,6 +10,13 @@ import { AgentIdSchema } from "./schemas.js";
 export const TranscriptInput = {
   agent_id: AgentIdSchema,
   from_turn: z.number().int().min(1).optional().describe("First turn to return (default 1; next_turn of the previous page)."),
+  before_turn: z
+    .number()
+    .int()
+    .min(2)
+    .optional()
+    .describe("Instead of from_turn: the newest turns before this one that fit, read from the journal's end (earlier_turn of the previous page)."),
+  latest: z.boolean().optional().describe("Instead of from_turn: the newest turns that fit, read from the journal's end; earlier_turn pages back."),
   max_chars: z.number().int().min(200).optional().describe("At most this many characters of turns (default: what fits the result cap)."),
 };
 
@@ -31,6 +38,7 @@ export const TranscriptOutput = {
   turns: z.array(TurnOutSchema),
   total_turns: z.number(),
   next_turn: z.number().optional().describe("More turns follow: call transcript again with from_turn."),
+  earlier_turn: z.number().optional().describe("With latest or before_turn, earlier turns exist: call transcript again with before_turn."),
   resumes: z.array(z.object({ at: z.string(), reason: z.string() })).optional(),
   skipped_lines: z.number().optional().describe("Journal lines that could not be read (e.g. one cut by a crash)."),
 };
@@ -53,39 +61,67 @@ export function registerTranscriptTool(server: McpServer, deps: ToolDeps): void 
         const journal = deps.journal.made();
         if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal: poll_agent shows a live agent's last items");
         await journal.writer.flush();
-        // The journal's reader loads with the first call that reads a journal.
-        const { readJournal, turnsOf } = await import("@subagent-mcp/journal");
-        let read: ReturnType<typeof readJournal>;
+        if (args.from_turn !== undefined && (args.latest === true || args.before_turn !== undefined))
+          throw new ServerError("INVALID_ARGUMENT", "from_turn pages forwards, latest and before_turn backwards: give one of them");
+        const budget = Math.min(args.max_chars ?? Number.MAX_SAFE_INTEGER, Math.floor(deps.maxResultChars / 2) - 1_000);
+        // The journal's reader loads with the first call that reads a journal; it reads what the page needs, not the whole journal.
+        const { turnsBefore, turnsFrom } = await import("@subagent-mcp/journal");
+        const backwards = args.latest === true || args.before_turn !== undefined;
+        const from = args.from_turn ?? 1;
+        let read: ReturnType<typeof turnsFrom>;
         try {
-          read = readJournal(journal.settings.dir, args.agent_id);
+          read = backwards
+            ? turnsBefore(journal.settings.dir, args.agent_id, args.before_turn ?? Number.MAX_SAFE_INTEGER, (t) => chars(t) > budget)
+            : turnsFrom(journal.settings.dir, args.agent_id, from, (t) => chars(t) > budget);
         } catch (error) {
           if ((error as { code?: string }).code === "NOT_FOUND")
             throw new ServerError("AGENT_NOT_FOUND", `no journal for agent "${args.agent_id}"; list_agents {include_past: true} shows the known agents`);
           throw error;
         }
-        const { turns, resumes } = turnsOf(read.entries);
-        const from = args.from_turn ?? 1;
-        const wanted = turns.filter((t) => t.turn >= from);
-        const budget = Math.min(args.max_chars ?? Number.MAX_SAFE_INTEGER, Math.floor(deps.maxResultChars / 2) - 1_000);
-        const { page, next } = fit(wanted, budget);
+        const { resumes } = read;
+        const { page, next, earlier } = backwards ? fitNewest(read.turns, budget) : { ...fit(read.turns, budget), earlier: undefined };
         const structured = {
           agent_id: args.agent_id,
           turns: page,
-          total_turns: turns.length,
+          total_turns: read.newestTurn,
           ...(next === undefined ? {} : { next_turn: next }),
+          ...(earlier === undefined ? {} : { earlier_turn: earlier }),
           ...(resumes.length === 0 ? {} : { resumes }),
           ...(read.skipped === 0 ? {} : { skipped_lines: read.skipped }),
         };
         const text = page.map(render).join("\n\n") || "No turns.";
-        return ok(
-          structured,
-          next === undefined ? text : `${text}\n\n[More from turn ${next}: transcript {"agent_id": "${args.agent_id}", "from_turn": ${next}}]`,
-        );
+        const more =
+          next !== undefined
+            ? `\n\n[More from turn ${next}: transcript {"agent_id": "${args.agent_id}", "from_turn": ${next}}]`
+            : earlier !== undefined
+              ? `\n\n[Earlier turns: transcript {"agent_id": "${args.agent_id}", "before_turn": ${earlier}}]`
+              : "";
+        return ok(structured, `${text}${more}`);
       }),
   );
 }
 
 type TurnOut = z.infer<typeof TurnOutSchema>;
+
+const chars = (turns: JournalTurn[]): number => turns.reduce((n, { usage: _usage, ...t }) => n + jsonChars(t), 0);
+
+// The newest whole turns that fit, oldest first; the newest alone is cut when it does not fit.
+function fitNewest(turns: JournalTurn[], budget: number): { page: TurnOut[]; next: undefined; earlier: number | undefined } {
+  const page: TurnOut[] = [];
+  let used = 0;
+  for (let i = turns.length - 1; i >= 0; i--) {
+    const { usage: _usage, ...turn } = turns[i] as JournalTurn;
+    const size = jsonChars(turn);
+    if (used + size > budget) {
+      if (page.length === 0) page.push(cut(turn, budget));
+      break;
+    }
+    page.unshift(turn);
+    used += size;
+  }
+  const first = page[0]?.turn;
+  return { page, next: undefined, earlier: first !== undefined && first > 1 ? first : undefined };
+}
 
 // Whole turns while they fit; a first turn too large alone is cut (its result says how long it was).
 function fit(turns: JournalTurn[], budget: number): { page: TurnOut[]; next: number | undefined } {
