@@ -8,6 +8,7 @@ import { dashboardBench } from "./dashboard.js";
 import { decideBench } from "./decide.js";
 import { hookBench } from "./hooks.js";
 import { journalBench } from "./journal.js";
+import { bigJournalBench } from "./journal-big.js";
 import { mailboxBench } from "./mailbox.js";
 import { mcpBench } from "./mcp.js";
 import { permissionBench } from "./permissions.js";
@@ -19,7 +20,7 @@ import { worktreeBench, type Paired } from "./worktree.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, mcp, decide, permissions, pool, hooks, worker, worktree, journal, budget, mailbox or dashboard); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, mcp, decide, permissions, pool, hooks, worker, worktree, journal, journal-big, budget, mailbox or dashboard); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -268,6 +269,23 @@ if (only === undefined || only === "journal") {
     ]),
   );
   save("journal", { results: j });
+}
+
+if (only === undefined || only === "journal-big") {
+  const b = await bigJournalBench(Math.max(5, runs));
+  const ms = (x: { median: number; p95: number }): string => `${x.median} / ${x.p95}`;
+  printTable(
+    `A past agent with a ${b.journalMb} MB journal (${b.turns} turns): each call through the built server (ms, median / p95; ${b.listPast.n} runs)`,
+    ["measure", "value", "target"],
+    [
+      ["list_agents {include_past: true}", ms(b.listPast), "< 50"],
+      ["transcript (from turn 1, one page)", ms(b.transcriptFirst), "< 50"],
+      ["transcript {latest: true}", ms(b.transcriptLatest), "< 50"],
+      ["bytes read per list_agents call (MB)", b.readPerListMb, "<= 1.1"],
+      ["server RSS before / peak after (MB)", `${b.rssBeforeMb} / ${b.peakRssMb}`, "peak < 150"],
+    ],
+  );
+  save("journal-big", { results: b });
 }
 
 if (only === undefined || only === "budget") {

@@ -38,6 +38,8 @@ export interface Latest {
   stats: WindowStats;
 }
 
+const SESSION_OR_RESUME = /^\{"t":"(?:session|resume|launch)"/;
+
 /** Reads the newest entries of `files` backwards until every field is known or `maxBytes` are read. */
 export function latestOf(files: string[], maxBytes: number = TAIL_BYTES): Latest {
   const out: Latest = { promptRunning: false, stats: { bytes: 0, skipped: 0, truncated: false } };
@@ -45,6 +47,9 @@ export function latestOf(files: string[], maxBytes: number = TAIL_BYTES): Latest
   let sessionDecided = false;
   let maxTurnSeen = -1;
   for (const line of linesFromEnd(files, maxBytes, out.stats)) {
+    // Once only the session is left to find, the other lines are passed over unparsed.
+    const rest = out.status !== undefined && endDecided && out.turn !== undefined && out.prompt !== undefined;
+    if (rest && !SESSION_OR_RESUME.test(line) && line.startsWith('{"t":"')) continue;
     const e = parseLine(line);
     if (e === undefined) {
       out.stats.skipped += 1;

@@ -78,8 +78,7 @@ export function* linesFromEnd(files: string[], maxBytes: number, stats: WindowSt
         readSync(opened.fd, buf, 0, size, pos);
         stats.bytes += size;
         let end = size;
-        for (let i = size - 1; i >= 0; i--) {
-          if (buf[i] !== 0x0a) continue;
+        for (let i = buf.lastIndexOf(0x0a, size - 1); i >= 0; i = i > 0 ? buf.lastIndexOf(0x0a, i - 1) : -1) {
           const piece = buf.subarray(i + 1, end);
           end = i;
           if (first) {
@@ -143,8 +142,7 @@ export function* linesFromStart(files: string[], stats: WindowStats): Generator<
         pos += n;
         stats.bytes += n;
         let start = 0;
-        for (let i = 0; i < n; i++) {
-          if (buf[i] !== 0x0a) continue;
+        for (let i = buf.indexOf(0x0a); i >= 0 && i < n; i = buf.indexOf(0x0a, i + 1)) {
           const piece = buf.subarray(start, i);
           start = i + 1;
           if (carried + piece.length > MAX_LINE_BYTES) stats.skipped += 1;
