@@ -3,6 +3,7 @@ import {
   ceilingFrom,
   createServer,
   depthFrom,
+  lineageFrom,
   OnFirstUse,
   stdioTransport,
   TOOLSETS,
@@ -34,6 +35,7 @@ export async function serveStdio(): Promise<void> {
   const mail = mailPlace(ctx, config.mailbox).lazy();
   const own = ownMailbox(mail, ctx.env, depth);
   const ceiling = ceilingFrom(ctx.env);
+  const lineage = lineageFrom(ctx.env);
   const { server, close } = createServer({
     supervisor: async (extra) => (await import("@subagent-mcp/server/runtime")).createSupervisor(config, undefined, extra),
     // Every agent's journal, so that it outlives this server: past agents, transcripts, resume.
@@ -50,6 +52,8 @@ export async function serveStdio(): Promise<void> {
     depth,
     maxDepth: config.max_depth ?? 2,
     ...(ceiling === undefined ? {} : { ceiling }),
+    // A nested server reads only the journals of its own agents and theirs.
+    ...(lineage === undefined ? {} : { lineage }),
     // The config files' permission rules, before each launch's and each definition's own.
     permissions: config.permissions,
     stallSeconds: config.stall_seconds ?? 600,

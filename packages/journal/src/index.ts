@@ -3,7 +3,7 @@
 export { JournalError, type JournalErrorCode } from "./errors.js";
 export { followJournal } from "./follow.js";
 export { listAgents, type AgentSummary } from "./list.js";
-export { summarizeEnds, TAIL_BYTES } from "./tail.js";
+export { launchEntry, summarizeEnds, TAIL_BYTES } from "./tail.js";
 export { serverAlive } from "./owner.js";
 export { pruneJournals } from "./prune.js";
 export { turnsBefore, turnsFrom, type TurnsRead } from "./pages.js";

@@ -24,6 +24,8 @@ export interface AgentSummary {
   alive: boolean;
   session_id?: string;
   worktree?: JournalWorktree;
+  /** The agents its launching server ran under, top first (a nested server's). */
+  lineage?: string[];
   /** How it ended; cleared by a later resume. */
   end?: { status: string; why: string };
   owner?: ServerRef;

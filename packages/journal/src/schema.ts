@@ -37,6 +37,8 @@ export const JournalEntrySchema = z.discriminatedUnion("t", [
     worktree: WorktreeSchema.optional(),
     /** The agent's limits at launch (core's Budget), so that a resume keeps them. */
     budget: BudgetLimits.optional(),
+    /** The agents the launching server ran under, top first (a nested server's); none for a top-level server. */
+    lineage: z.array(z.string()).optional(),
   }),
   z.object({
     t: z.literal("resume"),

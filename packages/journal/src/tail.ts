@@ -22,6 +22,11 @@ export function launchOf(files: string[]): Launch | undefined {
   return undefined;
 }
 
+/** An agent's launch entry, read from its journal's first line. Throws NOT_FOUND. */
+export function launchEntry(dir: string, agentId: string): Launch | undefined {
+  return launchOf(journalFiles(agentDir(dir, agentId)));
+}
+
 /** What the latest entries say, newest first: each field the newest of its kind within the window. */
 export interface Latest {
   last_at?: string;
@@ -129,6 +134,7 @@ export function summarizeEnds(dir: string, agentId: string): AgentSummary | unde
     ...(launch?.label === undefined ? {} : { label: launch.label }),
     ...(launch?.pool === undefined ? {} : { pool: launch.pool }),
     ...(launch?.worktree === undefined ? {} : { worktree: launch.worktree }),
+    ...(launch?.lineage === undefined ? {} : { lineage: launch.lineage }),
     ...(latest.sessionId === undefined ? {} : { session_id: latest.sessionId }),
     ...(latest.end === undefined ? {} : { end: latest.end }),
     ...(latest.prompt === undefined ? {} : { last_prompt: latest.prompt.text }),

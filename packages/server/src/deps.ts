@@ -33,6 +33,8 @@ export interface ServerDeps {
   maxDepth?: number;
   /** The most this server may grant its sub-agents (see SUBAGENT_MCP_PERMISSION_CEILING); none for a top-level server. */
   ceiling?: Ceiling;
+  /** The agents this server runs under, top first (see SUBAGENT_MCP_LINEAGE): a nested server sees only the journal's agents below them. */
+  lineage?: readonly string[];
   /** Rules from the config files for every launch and pool replica, before their own (default none); a nested server keeps only the allow rules its ceiling covers. */
   permissions?: PermissionRules;
   /** The supervisor's stall window, for hints (default 600 s). */
@@ -113,7 +115,7 @@ type Defaulted =
   | "permissions";
 
 /** {@link ServerDeps} as the tools read them: defaults applied, and the costly parts made on first use. */
-export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging" | "budget"> {
+export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage"> {
   supervisor(): Promise<Supervisor>;
   /** The pool behind invoke, warmup, list_pool and reset (made by the first of them), its definitions read again. */
   pool(): Promise<PoolCatalog>;

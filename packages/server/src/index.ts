@@ -10,7 +10,20 @@ export type { JournalSettings } from "./journal.js";
 export type { ControlSettings } from "./control-endpoint.js";
 export { readServerRecords, ServerRecordSchema, type ServerRecord } from "./server-registry.js";
 export { ServerError, type ServerErrorCode } from "./errors.js";
-export { CEILING_ENV, ceilingFrom, checkDepth, childEnv, DEPTH_ENV, depthFrom, LINEAGE_ENV, MAX_DEPTH_ENV, NAME_ENV, TOOLS_CEILING_ENV } from "./nesting.js";
+export {
+  AGENT_LINEAGE_ENV,
+  CEILING_ENV,
+  ceilingFrom,
+  checkDepth,
+  childEnv,
+  DEPTH_ENV,
+  depthFrom,
+  LINEAGE_ENV,
+  lineageFrom,
+  MAX_DEPTH_ENV,
+  NAME_ENV,
+  TOOLS_CEILING_ENV,
+} from "./nesting.js";
 export {
   grant,
   mergeRules,

@@ -10,6 +10,8 @@ export interface JournalSettings {
   dir: string;
   /** Journals untouched this long are deleted when a server starts (default 14 days). */
   retentionDays?: number;
+  /** The agents this server runs under (a nested server's): recorded in each launch, and the only ones whose journals it reads. */
+  lineage?: readonly string[];
 }
 
 /** What a launch knows that the supervisor's request does not carry. */
@@ -159,6 +161,7 @@ export class AgentJournal {
       ...(request.systemPromptAppend === undefined ? {} : { system_prompt_append: request.systemPromptAppend }),
       ...(notes.worktree === undefined ? {} : { worktree: notes.worktree }),
       ...(request.budget === undefined ? {} : { budget: request.budget }),
+      ...(this.settings.lineage === undefined ? {} : { lineage: [...this.settings.lineage] }),
     });
   }
 

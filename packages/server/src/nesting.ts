@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
 import { blankMailboxEnv } from "./mailbox-config.js";
@@ -13,13 +14,15 @@ export const NAME_ENV = "SUBAGENT_MCP_AGENT_NAME";
 export const CEILING_ENV = "SUBAGENT_MCP_PERMISSION_CEILING";
 /** The tools that agent may use without asking, as a JSON array ("*": any). */
 export const TOOLS_CEILING_ENV = "SUBAGENT_MCP_TOOLS_CEILING";
+/** The agents a server runs under, top first, comma-separated: it sees only the journal's agents below the last of them. */
+export const AGENT_LINEAGE_ENV = "SUBAGENT_MCP_LINEAGE";
 
 /**
  * What a sub-agent inherits, every variable set explicitly (so nothing leaks through from the
  * launching server's own environment). The drivers hand them on to the MCP servers the sub-agent's
  * CLI starts, the user-wide subagent-mcp server among them.
  */
-export const LINEAGE_ENV = [DEPTH_ENV, MAX_DEPTH_ENV, NAME_ENV, CEILING_ENV, TOOLS_CEILING_ENV] as const;
+export const LINEAGE_ENV = [DEPTH_ENV, MAX_DEPTH_ENV, NAME_ENV, CEILING_ENV, TOOLS_CEILING_ENV, AGENT_LINEAGE_ENV] as const;
 
 type Env = Record<string, string | undefined>;
 
@@ -60,9 +63,34 @@ function toolsFrom(raw: string | undefined): readonly string[] | undefined {
   return parsed.data;
 }
 
-/** The environment of a sub-agent this server launches: one level deeper, with what it was granted. */
-export function childEnv(parent: { depth: number; maxDepth: number }, granted: Grant, name: string | undefined): Record<string, string> {
+const AGENT_ID = /^[a-z0-9-]{1,64}$/;
+
+/**
+ * The agents this server runs under, top first (see {@link AGENT_LINEAGE_ENV}); undefined for a
+ * top-level server, which sees every agent of its project. A nested server given none (or a
+ * malformed one) gets a lineage of its own that no other server shares: it sees its own agents only.
+ */
+export function lineageFrom(env: Env): readonly string[] | undefined {
+  const raw = env[AGENT_LINEAGE_ENV];
+  if ((raw === undefined || raw === "") && depthFrom(env) === 0) return undefined;
+  const ids = (raw ?? "").split(",");
+  if (raw !== undefined && raw !== "" && ids.every((id) => AGENT_ID.test(id))) return ids;
+  return [`~${process.pid}-${randomUUID()}`];
+}
+
+/**
+ * The environment of a sub-agent this server launches: one level deeper, with what it was granted,
+ * and its place in the lineage (`agentId`; a sub-agent without one, e.g. a pool replica, gets a
+ * place no journal entry has, so a server under it sees only its own agents).
+ */
+export function childEnv(
+  parent: { depth: number; maxDepth: number; lineage?: readonly string[] | undefined },
+  granted: Grant,
+  name: string | undefined,
+  agentId?: string,
+): Record<string, string> {
   return {
+    [AGENT_LINEAGE_ENV]: [...(parent.lineage ?? []), agentId ?? `~${randomUUID()}`].join(","),
     ...blankMailboxEnv(),
     [DEPTH_ENV]: String(parent.depth + 1),
     [MAX_DEPTH_ENV]: String(parent.maxDepth),

@@ -1,5 +1,6 @@
-import { listAgents, resumeFacts, serverAlive, type AgentSummary, type JournalEntry } from "@subagent-mcp/journal";
+import { JournalError, listAgents, resumeFacts, serverAlive, type AgentSummary, type JournalEntry } from "@subagent-mcp/journal";
 import type { AgentJournal } from "./journal.js";
+import { inLineage } from "./lineage.js";
 
 // Agents of earlier servers, read back from the journal: how each ended, and what a resume needs.
 
@@ -21,7 +22,7 @@ export interface PastAgent {
 /** Agents of this project in the journal that this server does not hold (pool replicas left out), newest first. */
 export function pastAgents(journal: AgentJournal, held: (id: string) => boolean): PastAgent[] {
   return listAgents(journal.settings.dir, { project: journal.project })
-    .filter((s) => s.pool === undefined && !held(s.agent_id))
+    .filter((s) => s.pool === undefined && !held(s.agent_id) && inLineage(journal.settings.lineage, s.lineage))
     .map((summary) => ({ summary, status: summary.owner_alive && summary.alive ? summary.status : "ended", why: endedWhy(summary) }));
 }
 
@@ -54,6 +55,8 @@ export function resumableOf(journal: AgentJournal, agentId: string): Resumable |
   const facts = resumeFacts(journal.settings.dir, agentId);
   const { launch, owner, end, budget } = facts;
   if (launch === undefined) return undefined;
+  // A nested server resumes only agents of its own lineage; the others are not there for it.
+  if (!inLineage(journal.settings.lineage, launch.lineage)) throw new JournalError("NOT_FOUND", `no journal for agent ${agentId} in this lineage`);
   return {
     launch,
     sessionId: facts.sessionId,

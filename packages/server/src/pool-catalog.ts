@@ -179,6 +179,8 @@ export interface Lineage {
   depth: number;
   maxDepth: number;
   ceiling: Ceiling | undefined;
+  /** The agents this server runs under (a nested server's). */
+  lineage?: readonly string[] | undefined;
 }
 
 // Replicas are sub-agents like any other: one level deeper, with the grant as their own ceiling, no mailbox, asking as launches do.

@@ -65,7 +65,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
     async () => {
       if (deps.journal === undefined) return undefined;
       const { AgentJournal } = await import("./journal.js");
-      journal = new AgentJournal(deps.journal, defaultCwd);
+      journal = new AgentJournal(deps.lineage === undefined ? deps.journal : { ...deps.journal, lineage: deps.lineage }, defaultCwd);
       return journal;
     },
     [pending, feed],
@@ -182,7 +182,7 @@ function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktre
     const { PoolCatalog } = await import("./pool-catalog.js");
     return new PoolCatalog(await supervisor(), deps.definitions ?? (() => ({ definitions: [], problems: [] })), defaultCwd, {
       ...(deps.poolRssCeilingMb === undefined ? {} : { rssCeilingMb: deps.poolRssCeilingMb }),
-      lineage: { depth, maxDepth, ceiling: deps.ceiling },
+      lineage: { depth, maxDepth, ceiling: deps.ceiling, lineage: deps.lineage },
       permissions,
       worktrees,
     });
@@ -200,6 +200,7 @@ function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktre
     depth,
     maxDepth,
     ceiling: deps.ceiling,
+    ...(deps.lineage === undefined ? {} : { lineage: deps.lineage }),
     permissions,
     stallSeconds: deps.stallSeconds ?? 600,
     progressEveryMs: deps.progressEveryMs ?? 5_000,

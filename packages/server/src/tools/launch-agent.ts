@@ -142,7 +142,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           ...budgetOf(deps.budget, args.budget),
           ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
           // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
-          env: childEnv(deps, granted, child.id),
+          env: childEnv(deps, granted, child.id, id),
           mcpEnv: [...LINEAGE_ENV],
         });
         const out = {

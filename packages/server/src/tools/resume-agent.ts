@@ -119,7 +119,7 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
           ...(child === undefined ? {} : { mcpServers: [child] }),
           ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd, [...(granted.tools ?? []), ...(child === undefined ? [] : own)]),
           ...(budget === undefined ? {} : { budget }),
-          env: childEnv(deps, granted, child === undefined ? undefined : args.agent_id),
+          env: childEnv(deps, granted, child === undefined ? undefined : args.agent_id, args.agent_id),
           mcpEnv: [...LINEAGE_ENV],
         });
         const worktree = deps.worktrees.made()?.view(view.id);

@@ -6,6 +6,7 @@ import { jsonChars, sliceToFit } from "../limits.js";
 import type { JournalTurn } from "@subagent-mcp/journal";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema } from "./schemas.js";
+import { inLineage } from "../lineage.js";
 
 export const TranscriptInput = {
   agent_id: AgentIdSchema,
@@ -65,11 +66,14 @@ export function registerTranscriptTool(server: McpServer, deps: ToolDeps): void 
           throw new ServerError("INVALID_ARGUMENT", "from_turn pages forwards, latest and before_turn backwards: give one of them");
         const budget = Math.min(args.max_chars ?? Number.MAX_SAFE_INTEGER, Math.floor(deps.maxResultChars / 2) - 1_000);
         // The journal's reader loads with the first call that reads a journal; it reads what the page needs, not the whole journal.
-        const { turnsBefore, turnsFrom } = await import("@subagent-mcp/journal");
+        const { launchEntry, turnsBefore, turnsFrom } = await import("@subagent-mcp/journal");
         const backwards = args.latest === true || args.before_turn !== undefined;
         const from = args.from_turn ?? 1;
         let read: ReturnType<typeof turnsFrom>;
         try {
+          // A nested server reads only agents of its own lineage: the others are not there for it.
+          if (journal.settings.lineage !== undefined && !inLineage(journal.settings.lineage, launchEntry(journal.settings.dir, args.agent_id)?.lineage))
+            throw Object.assign(new Error("not in this lineage"), { code: "NOT_FOUND" });
           read = backwards
             ? turnsBefore(journal.settings.dir, args.agent_id, args.before_turn ?? Number.MAX_SAFE_INTEGER, (t) => chars(t) > budget)
             : turnsFrom(journal.settings.dir, args.agent_id, from, (t) => chars(t) > budget);
