@@ -91,14 +91,16 @@ export function createServer(deps: ServerDeps): SubagentServer {
   const server = build({ ...shared, childServer }, offered, deps.version);
   pending?.follow(server);
   // The dashboard's view of this server: its sessions and pool tools on the same parts, less `wait`
-  // (which reports each turn once: those reports are the orchestrator's).
+  // (which reports each turn once: those reports are the orchestrator's) and less every tool that
+  // starts a new agent (launch_agent, invoke, warmup): whoever holds its token may read and
+  // act on this server's agents, and resume one with the permissions it had, but grant nothing new.
   const { control: settings, version } = deps;
   const control =
     settings === undefined || feed === undefined
       ? undefined
       : import("./control-endpoint.js")
           .then(({ publishControl }) =>
-            publishControl(settings, version, () => build({ ...shared, childServer }, ["sessions", "pool"], version, { wait: false }), feed),
+            publishControl(settings, version, () => build({ ...shared, childServer }, ["sessions", "pool"], version, CONTROL_TOOLS), feed),
           )
           .catch(() => undefined);
   return {
@@ -215,8 +217,17 @@ function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktre
   };
 }
 
+/** Tools left out of a server: `wait`, and those that start new agents. */
+interface BuildOptions {
+  wait?: boolean;
+  starts?: boolean;
+}
+
+/** The control endpoint's server: no `wait`, and nothing that starts a new agent. */
+const CONTROL_TOOLS: BuildOptions = { wait: false, starts: false };
+
 // One MCP server with the given groups of tools; its answers go out through its own outbox.
-function build(shared: Shared, toolsets: readonly Toolset[], version: string, options: { wait?: boolean } = {}): McpServer {
+function build(shared: Shared, toolsets: readonly Toolset[], version: string, options: BuildOptions = {}): McpServer {
   const instructions = toolsets
     .filter((set) => set !== "messaging" || shared.messaging !== undefined)
     .map((set) => INSTRUCTIONS[set])
@@ -225,7 +236,7 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
   const server = new OutboxServer({ name: "subagent-mcp", version }, { instructions }, outbox);
   const tools: ToolDeps = { ...shared, outbox };
   if (toolsets.includes("sessions")) {
-    registerLaunchAgentTool(server, tools);
+    if (options.starts !== false) registerLaunchAgentTool(server, tools);
     registerPollAgentTool(server, tools);
     registerSendMessageTool(server, tools);
     if (options.wait !== false) registerWaitTool(server, tools);
@@ -238,8 +249,10 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
     registerUsageTool(server, tools);
   }
   if (toolsets.includes("pool")) {
-    registerInvokeTool(server, tools);
-    registerWarmupTool(server, tools);
+    if (options.starts !== false) {
+      registerInvokeTool(server, tools);
+      registerWarmupTool(server, tools);
+    }
     registerListPoolTool(server, tools);
     registerResetTool(server, tools);
   }

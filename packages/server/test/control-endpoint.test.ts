@@ -81,12 +81,11 @@ describe("the dashboard's control endpoint", () => {
       return Promise.resolve();
     }));
 
-  it("offers the sessions and pool tools but not wait; reading an agent leaves its turn to the orchestrator's wait", () =>
+  it("offers the sessions and pool tools but not wait nor those that start agents; reading an agent leaves its turn to the orchestrator's wait", () =>
     withControl(async ({ stdio, control, controlClient, finish }) => {
       const tools = (await controlClient.listTools()).tools.map((t) => t.name);
       expect(tools).toEqual(
         expect.arrayContaining([
-          "launch_agent",
           "list_agents",
           "poll_agent",
           "transcript",
@@ -95,10 +94,10 @@ describe("the dashboard's control endpoint", () => {
           "respond_permission",
           "list_pool",
           "usage",
-          "invoke",
+          "resume_agent",
         ]),
       );
-      expect(tools).not.toContain("wait");
+      for (const starts of ["wait", "launch_agent", "invoke", "warmup"]) expect(tools).not.toContain(starts);
       expect(tools).not.toContain("orchestration_mode");
 
       const { agent_id: id } = await stdio("launch_agent", { provider: "claude", prompt: "first task", label: "worker" });
