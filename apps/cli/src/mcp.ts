@@ -4,6 +4,7 @@ import {
   createServer,
   depthFrom,
   lineageFrom,
+  budgetLeftFrom,
   OnFirstUse,
   stdioTransport,
   TOOLSETS,
@@ -36,6 +37,8 @@ export async function serveStdio(): Promise<void> {
   const own = ownMailbox(mail, ctx.env, depth);
   const ceiling = ceilingFrom(ctx.env);
   const lineage = lineageFrom(ctx.env);
+  // What the sub-agent this server runs under had left: a session budget no config of ours raises.
+  const inherited = depth > 0 ? budgetLeftFrom(ctx.env) : undefined;
   const { server, close } = createServer({
     supervisor: async (extra) => (await import("@subagent-mcp/server/runtime")).createSupervisor(config, undefined, extra),
     // Every agent's journal, so that it outlives this server: past agents, transcripts, resume.
@@ -72,7 +75,7 @@ export async function serveStdio(): Promise<void> {
     // Sub-agents reach their own messaging tools over loopback HTTP, no process each; SUBAGENT_MCP_CHILD_MESSAGING=0: none at all.
     childMessaging: ctx.env.SUBAGENT_MCP_CHILD_MESSAGING !== "0",
     ...(config.budget === undefined ? {} : { budget: config.budget }),
-    ...(config.budgets === undefined ? {} : { budgets: config.budgets }),
+    ...(config.budgets === undefined && inherited === undefined ? {} : { budgets: { ...config.budgets, ...(inherited === undefined ? {} : { inherited }) } }),
     ...(config.prices === undefined ? {} : { prices: config.prices }),
     // isolation: "worktree" puts worktrees under the state dir, readied by the config's setup command.
     worktrees: {

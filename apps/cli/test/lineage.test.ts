@@ -90,7 +90,8 @@ describe("a nested server sees only its own lineage in the journal", () => {
     // The sub-agent's model lists the journal's agents and asks for its sibling's transcript, on its own subagent-mcp server.
     s.fakes.codex.script((r, nonce) => {
       if (!r.lastUserText.includes("look around")) return undefined;
-      const results = r.messages.filter((m) => m.role === "tool").map((m) => m.text);
+      // Codex finds MCP tools by a tool search first ("found: ..."): only our tools' answers count.
+      const results = r.messages.filter((m) => m.role === "tool" && !m.text.startsWith("found:")).map((m) => m.text);
       if (results.length === 0) return { kind: "tool", name: "mcp__subagent_mcp__list_agents", input: { include_past: true } };
       if (results.length === 1) return { kind: "tool", name: "mcp__subagent_mcp__transcript", input: { agent_id: sibling.agent_id } };
       return { kind: "text", text: `${nonce} saw: ${results.join(" | ")}` };
@@ -101,6 +102,8 @@ describe("a nested server sees only its own lineage in the journal", () => {
     expect(result).toContain(`${s.fakes.codex.nonce} saw:`);
     expect(result).toContain(`no journal for agent "${sibling.agent_id}"`);
     expect(result).not.toContain("sibling's private work");
-    expect(result.split("|")[0]).not.toContain(sibling.agent_id);
+    // Its list of the journal's agents is empty: neither its sibling nor the sub-agent it runs under.
+    expect(result.split("|")[0], result).not.toContain(sibling.agent_id);
+    expect(result.split("|")[0], result).toContain('{"agents":[]}');
   });
 });

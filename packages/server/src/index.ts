@@ -10,6 +10,7 @@ export type { JournalSettings } from "./journal.js";
 export type { ControlSettings } from "./control-endpoint.js";
 export { readServerRecords, ServerRecordSchema, type ServerRecord } from "./server-registry.js";
 export { ServerError, type ServerErrorCode } from "./errors.js";
+export { BUDGET_LEFT_ENV, budgetLeftFrom } from "./tree-budget.js";
 export {
   AGENT_LINEAGE_ENV,
   CEILING_ENV,

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
+import type { Budget } from "@subagent-mcp/core";
 import { blankMailboxEnv } from "./mailbox-config.js";
+import { BUDGET_LEFT_ENV, budgetLeftEnv } from "./tree-budget.js";
 import { PERMISSION_LEVELS, type Ceiling, type Grant } from "./permissions.js";
 
 /** Set in every sub-agent's environment: how deep in a chain of subagent-mcp servers it runs. */
@@ -22,7 +24,7 @@ export const AGENT_LINEAGE_ENV = "SUBAGENT_MCP_LINEAGE";
  * launching server's own environment). The drivers hand them on to the MCP servers the sub-agent's
  * CLI starts, the user-wide subagent-mcp server among them.
  */
-export const LINEAGE_ENV = [DEPTH_ENV, MAX_DEPTH_ENV, NAME_ENV, CEILING_ENV, TOOLS_CEILING_ENV, AGENT_LINEAGE_ENV] as const;
+export const LINEAGE_ENV = [DEPTH_ENV, MAX_DEPTH_ENV, NAME_ENV, CEILING_ENV, TOOLS_CEILING_ENV, AGENT_LINEAGE_ENV, BUDGET_LEFT_ENV] as const;
 
 type Env = Record<string, string | undefined>;
 
@@ -80,7 +82,8 @@ export function lineageFrom(env: Env): readonly string[] | undefined {
 
 /**
  * The environment of a sub-agent this server launches: one level deeper, with what it was granted,
- * and its place in the lineage (`agentId`; a sub-agent without one, e.g. a pool replica, gets a
+ * what it may spend (`budgetLeft`: its own budget within what this server has left; none: no
+ * limit), and its place in the lineage (`agentId`; a sub-agent without one, e.g. a pool replica, gets a
  * place no journal entry has, so a server under it sees only its own agents).
  */
 export function childEnv(
@@ -88,8 +91,10 @@ export function childEnv(
   granted: Grant,
   name: string | undefined,
   agentId?: string,
+  budgetLeft?: Budget,
 ): Record<string, string> {
   return {
+    ...budgetLeftEnv(budgetLeft),
     [AGENT_LINEAGE_ENV]: [...(parent.lineage ?? []), agentId ?? `~${randomUUID()}`].join(","),
     ...blankMailboxEnv(),
     [DEPTH_ENV]: String(parent.depth + 1),

@@ -142,7 +142,7 @@ function supervisorFrom(
 // Session and daily budgets, when the config sets any; the day's earlier spending comes from the journal.
 async function sharedBudgets(deps: ServerDeps, supervisor: Supervisor, project: string): Promise<SharedBudgets | undefined> {
   const settings = deps.budgets;
-  if (settings?.session === undefined && settings?.daily === undefined) return undefined;
+  if (settings?.session === undefined && settings?.daily === undefined && settings?.inherited === undefined) return undefined;
   const [{ SharedBudgets }, { budgetTokens }, { DEFAULT_PRICES, mergePrices, summarizeUsage }] = await Promise.all([
     import("./spend.js"),
     import("@subagent-mcp/core"),

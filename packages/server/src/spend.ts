@@ -1,10 +1,16 @@
 import { budgetTokens, standing, type Budget, type Spent, type Supervisor, type TurnReport } from "@subagent-mcp/core";
 import { ServerError } from "./errors.js";
+import { leftOf, tighter } from "./tree-budget.js";
 
 /** Budgets over many agents: this server's (one host session) and this project's per UTC day. */
 export interface SharedBudgetSettings {
   session?: Budget;
   daily?: Budget;
+  /**
+   * A nested server's: what the sub-agent it runs under had left when it started
+   * (SUBAGENT_MCP_BUDGET_LEFT), a session budget that no config raises.
+   */
+  inherited?: Budget;
 }
 
 const zero = (): Spent => ({ costUsd: 0, tokens: 0, turns: 0, seconds: 0 });
@@ -33,8 +39,24 @@ export class SharedBudgets {
     });
   }
 
+  /** What this server's agents may still spend: the session budget and the inherited one, each less what was spent; undefined when neither is set. */
+  left(): Budget | undefined {
+    return tighter(leftOf(this.settings.session, this.#session), this.inheritedLeft());
+  }
+
+  /** What is left of the inherited budget alone (a nested server's), which also bounds each agent it starts. */
+  inheritedLeft(): Budget | undefined {
+    return leftOf(this.settings.inherited, this.#session);
+  }
+
   /** Throws BUDGET_EXCEEDED naming the budget, what was spent and how to raise it, when a launch must not start. */
   check(): void {
+    const inherited = standing(this.settings.inherited, this.#session).exceeded;
+    if (inherited !== undefined)
+      throw new ServerError(
+        "BUDGET_EXCEEDED",
+        `the budget this server inherited from the sub-agent it runs under is spent (${inherited}) by this server's agents; no new agent starts here. Do the rest of the work yourself, or ask whoever started you for more.`,
+      );
     const session = standing(this.settings.session, this.#session).exceeded;
     if (session !== undefined)
       throw new ServerError(

@@ -9,6 +9,7 @@ import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, selectCandidate
 import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { checkDepth, childEnv, LINEAGE_ENV } from "../nesting.js";
+import { tighter } from "../tree-budget.js";
 import { checkCommandLineText, MAX_RULE_CHARS, MAX_RULES, nameText, ruleList } from "../input-limits.js";
 import type { ToolDeps } from "../deps.js";
 import { asking, grant, mergeRules, PermissionModeSchema } from "../permissions.js";
@@ -126,6 +127,8 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           ...(isolated === undefined ? {} : { worktree: { path: isolated.view.path, branch: isolated.view.branch, base: isolated.view.base } }),
         });
         const { messaging: _messaging, ...childSpec } = child;
+        // Under an inherited budget (a nested server's) each agent gets at most what is left of it.
+        const budget = budgetOf(deps.budget, args.budget, deps.budgets.made()?.inheritedLeft());
         const view = launchOrAbandon(supervisor, isolated, {
           ...childSpec,
           ...(isolated === undefined ? {} : { prepare: isolated.prepare }),
@@ -139,10 +142,10 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
           ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
           ...(args.label === undefined ? {} : { label: args.label }),
-          ...budgetOf(deps.budget, args.budget),
+          ...budget,
           ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
           // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
-          env: childEnv(deps, granted, child.id, id),
+          env: childEnv(deps, granted, child.id, id, tighter(budget.budget, deps.budgets.made()?.left())),
           mcpEnv: [...LINEAGE_ENV],
         });
         const out = {
@@ -245,8 +248,9 @@ function checkCwd(cwd: string | undefined, fallback: string): string {
 
 const isEmpty = (rules: PermissionRules): boolean => (rules.allow ?? []).length + (rules.deny ?? []).length + (rules.ask ?? []).length === 0;
 
-/** The launch's budget over the config's per-agent default (its limits win one by one). */
-export function budgetOf(defaults: Budget | undefined, own: Budget | undefined): { budget?: Budget } {
-  if (defaults === undefined && own === undefined) return {};
-  return { budget: { ...defaults, ...own } };
+/** The launch's budget over the config's per-agent default (its limits win one by one), within `cap` when given. */
+export function budgetOf(defaults: Budget | undefined, own: Budget | undefined, cap?: Budget): { budget?: Budget } {
+  const budget = defaults === undefined && own === undefined ? undefined : { ...defaults, ...own };
+  const capped = tighter(budget, cap);
+  return capped === undefined ? {} : { budget: capped };
 }

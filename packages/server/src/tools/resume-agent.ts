@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
 import { checkDepth, childEnv, LINEAGE_ENV } from "../nesting.js";
+import { tighter } from "../tree-budget.js";
 import type { AgentJournal } from "../journal.js";
 import type { Resumable } from "../past.js";
 import { asking, grant, mergeRules } from "../permissions.js";
@@ -119,7 +120,7 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
           ...(child === undefined ? {} : { mcpServers: [child] }),
           ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd, [...(granted.tools ?? []), ...(child === undefined ? [] : own)]),
           ...(budget === undefined ? {} : { budget }),
-          env: childEnv(deps, granted, child === undefined ? undefined : args.agent_id, args.agent_id),
+          env: childEnv(deps, granted, child === undefined ? undefined : args.agent_id, args.agent_id, tighter(budget, deps.budgets.made()?.left())),
           mcpEnv: [...LINEAGE_ENV],
         });
         const worktree = deps.worktrees.made()?.view(view.id);
