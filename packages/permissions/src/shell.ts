@@ -45,11 +45,20 @@ interface Walk {
   depth: number;
 }
 
+// The same line is often judged twice (a CLI's hook, then its permission question): a small cache
+// of readings, dropped whole when full.
+const readings = new Map<string, ShellAnalysis>();
+
 /** Reads a command line; never throws (an unparsable line is a doubt). */
 export function analyzeShell(line: string): ShellAnalysis {
+  const known = readings.get(line);
+  if (known !== undefined) return known;
   const walk: Walk = { commands: [], doubts: [], dynamic: false, depth: 0 };
   script(line, walk);
-  return { commands: walk.commands, doubt: walk.doubts[0], dynamic: walk.dynamic };
+  const reading = { commands: walk.commands, doubt: walk.doubts[0], dynamic: walk.dynamic };
+  if (readings.size >= 256) readings.clear();
+  if (line.length <= 4096) readings.set(line, reading);
+  return reading;
 }
 
 // Parses one script (the line, or the text of `sh -c` / `eval`) into the walk.
