@@ -111,5 +111,7 @@ async function show(args: Args, mail: MailboxStore, root: string | undefined, st
   if (dead.length > 0) process.stdout.write(`dead letters (subagent-mcp mail ${name.data} --revive to retry):\n${dead.map(line).join("\n")}\n`);
   // Not messages: nobody reads them; the files stay as they were found, to inspect or delete by hand.
   if (quarantined.length > 0)
-    process.stdout.write(`quarantined, not messages (kept in ${join(root ?? "", name.data, "quarantine")}):\n${quarantined.map(kept).join("\n")}\n`);
+    process.stdout.write(
+      `quarantined, not messages (${root === undefined ? "the newest 100 kept in Redis for a week" : `kept in ${join(root, name.data, "quarantine")}`}):\n${quarantined.map(kept).join("\n")}\n`,
+    );
 }

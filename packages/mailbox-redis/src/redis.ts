@@ -16,7 +16,7 @@ import {
 import { connectRedis, type Connection, type Endpoint } from "./connect.js";
 import { byDelivery, claims, entries, parse, perConsumer, type Parsed } from "./entries.js";
 import { redisError, RedisMailboxError } from "./errors.js";
-import { ACK, BURY, CLAIM, FORGET, HOLDER, MOVE, SEND, TOUCH } from "./scripts.js";
+import { ACK, BURY, CLAIM, FORGET, HOLDER, MOVE, SEND, TOUCH, UNDEAD } from "./scripts.js";
 import { consumerName, deadHere } from "./consumers.js";
 import { HeldClaims } from "./held.js";
 import { blockUntil } from "./wait.js";
@@ -48,7 +48,8 @@ const SCAN = 100_000;
  * messages it chose (XCLAIM from the holder, atomic in a script: one claim per message). Delivery
  * order is computed like Maildir's (priority, then sentAt). `<prefix>:ix:<name>` maps message ids to
  * entry ids, `<prefix>:dead:<name>` holds dead letters, `<prefix>:names` the known mailboxes. An entry
- * that is not a message goes to dead letters with a `note` field; `quarantined` is always empty.
+ * that is not a message (someone else's) is set aside in `<prefix>:raw:<name>` with a `note`, which
+ * keeps the newest RAW_KEEP and expires a week after the last: `quarantined` lists them.
  */
 export class RedisMailboxes implements MailboxStore {
   readonly #c: Connection;
@@ -76,7 +77,7 @@ export class RedisMailboxes implements MailboxStore {
     return new RedisMailboxes(await connectRedis(options), options);
   }
 
-  #key = (kind: "mb" | "ix" | "dead", name: string): string => `${this.#prefix}:${kind}:${name}`;
+  #key = (kind: "mb" | "ix" | "dead" | "raw", name: string): string => `${this.#prefix}:${kind}:${name}`;
 
   // Every command goes through here, so that client failures reject as RedisMailboxErrors.
   async #call(command: string, ...args: (string | number)[]): Promise<unknown> {
@@ -148,6 +149,8 @@ export class RedisMailboxes implements MailboxStore {
   /** The waiting messages of a mailbox; entries that are not messages go to dead letters on the way. */
   async #waiting(name: string): Promise<Waiting[]> {
     const key = await this.#ensure(name);
+    // Entries something else added straight to the stream are handed to the holder too, so that they are looked at (and set aside).
+    await this.#call("XREADGROUP", "GROUP", "readers", HOLDER, "STREAMS", key, ">");
     const [held, all] = await Promise.all([this.#call("XPENDING", key, "readers", "-", "+", SCAN, HOLDER), this.#call("XRANGE", key, "-", "+")]);
     const waiting = new Set(claims(held).map((c) => c.sid));
     const parsed = entries(all)
@@ -158,7 +161,7 @@ export class RedisMailboxes implements MailboxStore {
   }
 
   async #bury(name: string, parsed: Parsed[]): Promise<void> {
-    for (const p of parsed) if ("problem" in p) await this.#script(BURY, [this.#key("mb", name), this.#key("dead", name)], p.sid, p.raw, p.problem);
+    for (const p of parsed) if ("problem" in p) await this.#script(BURY, [this.#key("mb", name), this.#key("raw", name)], p.sid, p.raw, p.problem);
   }
 
   async receive(name: string, limit = 10, only: (message: Message) => boolean = everything): Promise<Message[]> {
@@ -270,9 +273,10 @@ export class RedisMailboxes implements MailboxStore {
 
   async #dead(name: string): Promise<Waiting[]> {
     await this.#ensure(name);
-    return entries(await this.#call("XRANGE", this.#key("dead", name), "-", "+"))
-      .map(parse)
-      .filter((p): p is Waiting => "message" in p);
+    const parsed = entries(await this.#call("XRANGE", this.#key("dead", name), "-", "+")).map(parse);
+    // Dead letters that are not messages (buried there by an earlier version) move to the bounded set-aside stream.
+    for (const p of parsed) if ("problem" in p) await this.#script(UNDEAD, [this.#key("dead", name), this.#key("raw", name)], p.sid, p.raw, p.problem);
+    return parsed.filter((p): p is Waiting => "message" in p);
   }
 
   async dead(name: string): Promise<Message[]> {
@@ -289,9 +293,22 @@ export class RedisMailboxes implements MailboxStore {
     return revived;
   }
 
-  quarantined(name: string): Promise<Quarantined[]> {
-    safeName(name);
-    return Promise.resolve([]);
+  /** The entries set aside for not being messages, oldest first: at most RAW_KEEP, gone a week after the last one. */
+  async quarantined(name: string): Promise<Quarantined[]> {
+    const reply = (await this.#call("XRANGE", this.#key("raw", safeName(name)), "-", "+")) as [string, string[]][] | null;
+    return (reply ?? []).map(([sid, fields]) => {
+      const field = (f: string): string | undefined => {
+        const at = fields.indexOf(f);
+        return at >= 0 && at % 2 === 0 ? fields[at + 1] : undefined;
+      };
+      const from = field("from");
+      return {
+        file: sid,
+        reason: field("note") ?? "not a message",
+        ...(from === "new" || from === "dead" ? { from } : {}),
+        at: new Date(Number(sid.split("-")[0])).toISOString(),
+      };
+    });
   }
 
   async names(): Promise<string[]> {
@@ -299,7 +316,7 @@ export class RedisMailboxes implements MailboxStore {
   }
 
   async forget(name: string): Promise<boolean> {
-    const keys = [this.#key("mb", safeName(name)), this.#key("ix", name), this.#key("dead", name), `${this.#prefix}:names`];
+    const keys = [this.#key("mb", safeName(name)), this.#key("ix", name), this.#key("dead", name), `${this.#prefix}:names`, this.#key("raw", name)];
     const gone = (await this.#script(FORGET, keys, name)) === 1;
     if (gone) this.#known.delete(name);
     return gone;

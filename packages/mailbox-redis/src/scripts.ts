@@ -61,12 +61,30 @@ end
 redis.call('HDEL', KEYS[2], ARGV[1])
 return redis.call('XADD', KEYS[3], '*', 'm', ARGV[3])`;
 
-/** KEYS: stream, dead letters. ARGV: entry id, raw text, note. Moves an entry that is not a message aside. */
+/** The most entries that are not messages kept per mailbox (the newest); they go after RAW_TTL_MS without a new one. */
+export const RAW_KEEP = 100;
+export const RAW_TTL_MS = 7 * 24 * 3600 * 1000;
+
+// Keeps an entry that is not a message in the mailbox's bounded, expiring stream of such entries.
+const SET_ASIDE = (key: string, raw: string, note: string, from: string): string =>
+  `redis.call('XADD', ${key}, 'MAXLEN', ${RAW_KEEP}, '*', 'm', ${raw}, 'note', ${note}, 'from', ${from})
+redis.call('PEXPIRE', ${key}, ${RAW_TTL_MS})`;
+
+/**
+ * KEYS: stream, set-aside stream. ARGV: entry id, raw text, note. Moves an entry that is not a
+ * message (written by something else than us) out of the mailbox into the set-aside stream, which
+ * keeps the newest RAW_KEEP; entries of ours never go there.
+ */
 export const BURY = `${OWNER("KEYS[1]", "ARGV[1]")}
 if #p == 0 then return 0 end
 redis.call('XACK', KEYS[1], 'readers', ARGV[1])
 redis.call('XDEL', KEYS[1], ARGV[1])
-redis.call('XADD', KEYS[2], '*', 'm', ARGV[2], 'note', ARGV[3])
+${SET_ASIDE("KEYS[2]", "ARGV[2]", "ARGV[3]", "'new'")}
+return 1`;
+
+/** KEYS: dead letters, set-aside stream. ARGV: entry id, raw text, note. Moves a dead-letter entry that is not a message aside (an earlier version buried such entries among the dead letters). */
+export const UNDEAD = `if redis.call('XDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+${SET_ASIDE("KEYS[2]", "ARGV[2]", "ARGV[3]", "'dead'")}
 return 1`;
 
 /** KEYS: stream. ARGV: consumer, entry ids. Resets the idle time of those entries still claimed by the consumer. */
@@ -80,8 +98,8 @@ for i = 2, #ARGV do
 end
 return n`;
 
-/** KEYS: stream, index, dead letters, names. ARGV: mailbox name. Deletes a mailbox with nothing in it; 0 if something is. */
-export const FORGET = `if redis.call('XLEN', KEYS[1]) > 0 or redis.call('XLEN', KEYS[3]) > 0 then return 0 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+/** KEYS: stream, index, dead letters, names, set-aside stream. ARGV: mailbox name. Deletes a mailbox with nothing in it; 0 if something is. */
+export const FORGET = `if redis.call('XLEN', KEYS[1]) > 0 or redis.call('XLEN', KEYS[3]) > 0 or redis.call('XLEN', KEYS[5]) > 0 then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5])
 redis.call('SREM', KEYS[4], ARGV[1])
 return 1`;
