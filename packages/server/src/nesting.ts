@@ -95,7 +95,8 @@ export function childEnv(
 ): Record<string, string> {
   return {
     ...budgetLeftEnv(budgetLeft),
-    [AGENT_LINEAGE_ENV]: [...(parent.lineage ?? []), agentId ?? `~${randomUUID()}`].join(","),
+    // "~" is no agent id: the server below takes a lineage of its own (and the same spec stays the same).
+    [AGENT_LINEAGE_ENV]: [...(parent.lineage ?? []), agentId ?? "~"].join(","),
     ...blankMailboxEnv(),
     [DEPTH_ENV]: String(parent.depth + 1),
     [MAX_DEPTH_ENV]: String(parent.maxDepth),

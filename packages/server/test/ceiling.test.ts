@@ -66,6 +66,9 @@ describe("permission ceiling", () => {
       SUBAGENT_MCP_MAILBOX_PREFIX: "",
       SUBAGENT_MCP_MAILBOX_CA: "",
       SUBAGENT_MCP_MAILBOX_CLAIM_IDLE_S: "",
+      // No agent id, no budget: a place in the lineage no server shares, and no limit passed down.
+      SUBAGENT_MCP_LINEAGE: "~",
+      SUBAGENT_MCP_BUDGET_LEFT: "",
     });
     expect(ceilingFrom(env)).toEqual({ level: "acceptEdits", tools: ["Read"] });
     // No name is an explicit empty one: the parent's own name never leaks through the environment.
