@@ -1,12 +1,5 @@
 import type * as Acp from "@agentclientprotocol/sdk";
-import type {
-  ClientConnection,
-  PromptResponse,
-  RequestPermissionRequest,
-  RequestPermissionResponse,
-  SessionNotification,
-  ToolCallUpdate,
-} from "@agentclientprotocol/sdk";
+import type { ClientConnection, PromptResponse, RequestPermissionRequest, RequestPermissionResponse, SessionNotification } from "@agentclientprotocol/sdk";
 import type { AgentEvent, Provider, Session, SessionSpec } from "@subagent-mcp/core";
 import { Writable } from "node:stream";
 import { errorEvent } from "@subagent-mcp/core";

@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the parser ships no types; its declaration must travel with this file to packages that compile it from source
 /// <reference path="./bash-parser.d.ts" />
 import parse, { type BashNode, type BashWord } from "@ericcornelissen/bash-parser";
 import { unwrap } from "./unwrap.js";

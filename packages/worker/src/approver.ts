@@ -96,7 +96,14 @@ export class Approver {
         if (decision !== undefined) return [decision, "approver"];
         tries += 1;
         if (tries >= 2) return [{ behavior: "deny", message: `${approver} did not answer allow or deny` }, "approver"];
-        const again = await mail.send({ from: worker, to: approver, body: body("That answer was not understood. "), priority: "high", threadId: id, replyTo: answer.id });
+        const again = await mail.send({
+          from: worker,
+          to: approver,
+          body: body("That answer was not understood. "),
+          priority: "high",
+          threadId: id,
+          replyTo: answer.id,
+        });
         questions.add(again.id);
       }
     } finally {
