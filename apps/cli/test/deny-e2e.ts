@@ -1,0 +1,84 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startE2E, waitFor, type E2E } from "./e2e.js";
+
+// What every CLI's deny boundary must hold, through the built server and the real CLI: the cases
+// each CLI shares; the test files add what is particular to one CLI.
+
+type Provider = "claude" | "codex" | "gemini";
+
+/** The permission audit log of an E2E environment, entry by entry. */
+export function audit(s: E2E): { decision: string; by: string; rule?: string; request: string }[] {
+  const path = join(s.env.home, ".local", "state", "subagent-mcp", "permissions.jsonl");
+  if (!existsSync(path)) return [];
+  return readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { decision: string; by: string; rule?: string; request: string });
+}
+
+/** Whether any request the provider's fake model received carried `text`. */
+export const reachedModel = (s: E2E, provider: Provider, text: string): boolean =>
+  s.fakes[provider].requests.some((r) => JSON.stringify(r.messages).includes(text));
+
+/** Launches one agent and waits for its first turn; `quiet` also checks that nothing was asked. */
+export async function runOnce(s: E2E, args: Record<string, unknown>, quiet = false): Promise<{ is_error: boolean }> {
+  const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", args);
+  return waitFor(s, agent_id, (out) => {
+    if (quiet) expect(out.permission_requests).toBeUndefined();
+    return out.finished[0];
+  });
+}
+
+/** The cases every CLI's boundary must pass; `start` gives a file's own cases an environment cleaned up the same way. */
+export function denySuite(provider: Provider, model?: string): { start: () => Promise<E2E> } {
+  let e: E2E | undefined;
+  afterEach(async () => {
+    await e?.close();
+    e = undefined;
+  });
+  const start = async (): Promise<E2E> => (e = await startE2E());
+  const on = { provider, ...(model === undefined ? {} : { model }) };
+  const SECRET = `SECRET=${provider}-fig-5521`;
+
+  describe(`deny rules on ${provider}, through the built CLI`, () => {
+    it("allow Bash, deny Bash(rm:*): rm behind quotes and sh -c is refused", { timeout: 120_000 }, async () => {
+      const s = await start();
+      writeFileSync(join(s.env.cwd, "victim.txt"), "keep me");
+      await runOnce(s, { ...on, prompt: `[[shell:sh -c '"r"m victim.txt']]`, permissions: { allow: ["Bash"], deny: ["Bash(rm:*)"] } }, true);
+      expect(existsSync(join(s.env.cwd, "victim.txt"))).toBe(true);
+      expect(audit(s)).toContainEqual(expect.objectContaining({ decision: "deny", by: "rule", rule: "Bash(rm:*)" }));
+    });
+
+    it("an allow rule answers the command at once", { timeout: 120_000 }, async () => {
+      const s = await start();
+      await runOnce(s, { ...on, prompt: "[[shell:touch made-by-rule.txt]]", permissions: { allow: ["Bash(touch made-by-rule.txt)"] } }, true);
+      expect(existsSync(join(s.env.cwd, "made-by-rule.txt"))).toBe(true);
+    });
+
+    for (const [rule, command, extra] of [
+      ["Bash(cat:*)", "cat ./.env", {}],
+      ["Read(./.env)", "cat .env", {}],
+      ["Bash(cat:*)", "cat ./.env", { allowed_tools: ["Bash"] }],
+    ] as const) {
+      it(`deny ${rule}${"allowed_tools" in extra ? " with allowed_tools Bash" : ""}: ${command} never reaches the model`, { timeout: 120_000 }, async () => {
+        const s = await start();
+        writeFileSync(join(s.env.cwd, ".env"), SECRET);
+        await runOnce(s, { ...on, ...extra, prompt: `[[shell:${command}]]`, permissions: { deny: [rule] } });
+        expect(audit(s)).toContainEqual(expect.objectContaining({ decision: "deny", by: "rule", rule }));
+        expect(reachedModel(s, provider, SECRET)).toBe(false);
+      });
+    }
+
+    it("deny mcp__mailbox__send_to: the sub-agent's message never arrives", { timeout: 120_000 }, async () => {
+      const s = await start();
+      const send = `[[tool:mcp__mailbox__send_to|${JSON.stringify({ to: "orchestrator", message: "leak-quartz-19" })}]]`;
+      const turn = await runOnce(s, { ...on, prompt: send, permissions: { deny: ["mcp__mailbox__send_to"] } });
+      expect(turn.is_error).toBe(false);
+      const inbox = await s.call<{ messages: { body: string }[] }>("inbox");
+      expect(inbox.messages.map((m) => m.body)).not.toContain("leak-quartz-19");
+    });
+  });
+  return { start };
+}
