@@ -86,7 +86,7 @@ export interface WaitOut {
 }
 
 /** Calls wait until `pick` finds what it looks for in an answer. */
-export async function waitFor<T>(s: E2E, agent: string, pick: (out: WaitOut) => T | undefined): Promise<T> {
+export async function waitFor<T>(s: Pick<E2E, "call">, agent: string, pick: (out: WaitOut) => T | undefined): Promise<T> {
   for (;;) {
     const out = await s.call<WaitOut>("wait", { agent_ids: [agent], timeout_s: 60 });
     const found = pick(out);

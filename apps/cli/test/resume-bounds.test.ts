@@ -37,32 +37,38 @@ describe("resume_agent keeps the launch's bounds", () => {
 
   it("a server under a ceiling of default with no tools refuses to resume an agent journaled with allow Bash", { timeout: 120_000 }, async () => {
     const s = (e = await startE2E());
-    const wide = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "one", permissions: { allow: ["Bash"] } });
-    const plain = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "two" });
+    // Two nested servers under the same sub-agent (one lineage): the first may grant Bash, the second may not.
+    const nested = (ceiling: string, tools: string) =>
+      connectServer(
+        {
+          ...s.serverEnv,
+          SUBAGENT_MCP_DEPTH: "1",
+          SUBAGENT_MCP_MAX_DEPTH: "3",
+          SUBAGENT_MCP_AGENT_NAME: "nested-parent",
+          SUBAGENT_MCP_LINEAGE: "nested-parent",
+          SUBAGENT_MCP_PERMISSION_CEILING: ceiling,
+          SUBAGENT_MCP_TOOLS_CEILING: tools,
+        },
+        s.env.cwd,
+        "nested",
+      );
+    const wider = await nested("acceptEdits", "*");
+    others.push(wider);
+    const wide = await wider.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "one", permissions: { allow: ["Bash"] } });
+    const plain = await wider.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "two" });
     for (const id of [wide.agent_id, plain.agent_id]) {
-      await waitFor(s, id, (out) => out.finished[0]);
-      await s.call("kill_agent", { agent_id: id });
+      await waitFor(wider, id, (out) => out.finished[0]);
+      await wider.call("kill_agent", { agent_id: id });
     }
-    // The first server goes; a nested one (as a sub-agent's CLI would start it) picks up the journal.
-    await s.client.close();
-    const nested = await connectServer(
-      {
-        ...s.serverEnv,
-        SUBAGENT_MCP_DEPTH: "1",
-        SUBAGENT_MCP_MAX_DEPTH: "3",
-        SUBAGENT_MCP_AGENT_NAME: "nested-parent",
-        SUBAGENT_MCP_PERMISSION_CEILING: "default",
-        SUBAGENT_MCP_TOOLS_CEILING: "[]",
-      },
-      s.env.cwd,
-      "nested",
-    );
-    others.push(nested);
-    const why = await refusal(nested, { agent_id: wide.agent_id });
+    // The first server goes; a narrower one of the same lineage picks up the journal.
+    await wider.client.close();
+    const narrower = await nested("default", "[]");
+    others.push(narrower);
+    const why = await refusal(narrower, { agent_id: wide.agent_id });
     expect(why).toContain("permissions.allow");
     expect(why).toContain("beyond what this agent was allowed");
     // One that was granted nothing beyond it resumes there (its messaging tools are ours, not grants).
-    const resumed = await nested.call<{ how: string }>("resume_agent", { agent_id: plain.agent_id });
+    const resumed = await narrower.call<{ how: string }>("resume_agent", { agent_id: plain.agent_id });
     expect(resumed.how).toBe("resumed");
   });
 });
