@@ -1,12 +1,13 @@
 import { errorMessage } from "@subagent-mcp/core";
-import { pendingOfAllWorkers } from "@subagent-mcp/worker";
+import { approvalAnswer, pendingOfAllWorkers, withoutKey } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { cliContext } from "./context.js";
 import { mailOf, openMail } from "./mailstore.js";
 import { fail } from "./fail.js";
 
 // The pending permission requests of every worker, read from their files; an answer is the same
-// message an approver would send, in the request's thread, so the worker has one path for both.
+// message an approver would send, in the request's thread and naming the request's key (kept in the
+// worker's private file, never listed), so the worker has one path for both.
 
 /** `subagent-mcp permissions [allow|deny ID]`: list or answer the workers' permission requests. */
 export const permissionsCommand = defineCommand({
@@ -22,7 +23,7 @@ export const permissionsCommand = defineCommand({
     const ctx = cliContext();
     const pending = pendingOfAllWorkers(ctx.stateDir);
     if (args.action === undefined) {
-      if (args.json) process.stdout.write(`${JSON.stringify(pending, null, 2)}\n`);
+      if (args.json) process.stdout.write(`${JSON.stringify(pending.map(withoutKey), null, 2)}\n`);
       else if (pending.length === 0) process.stdout.write("no pending permission requests\n");
       else for (const p of pending) process.stdout.write(`${p.id}  ${p.worker} (approver ${p.approver}, ${p.askedAt})  ${p.summary}\n`);
       return;
@@ -31,13 +32,12 @@ export const permissionsCommand = defineCommand({
     if (args.id === undefined) fail(`permissions ${args.action}: which request? (subagent-mcp permissions lists them)`);
     const found = pending.find((p) => p.id === args.id);
     if (found === undefined) fail(`permissions: no pending request "${args.id}" (answered, timed out, or never asked)`);
-    const body =
-      args.action === "allow" ? (args.always ? "allow always" : "allow") : `deny${args.reason === undefined ? "" : `: ${args.reason.replace(/\s+/g, " ")}`}`;
-    // Sent as the approver, replying to the question: the worker takes the first answer in the thread.
+    const decision = args.action === "allow" ? (args.always ? "allow_always" : "allow") : "deny";
+    // Sent as the approver, replying to the question with its key: the worker takes the first such answer in the thread.
     const place = mailOf(ctx);
     const mail = await openMail(place);
     try {
-      await mail.send({ from: found.approver, to: found.worker, body, priority: "high", threadId: found.id, replyTo: found.messageId });
+      await mail.send(approvalAnswer(found, decision, args.reason));
     } catch (error) {
       fail(`cannot send the answer (${place.where}): ${errorMessage(error)}`, 1);
     } finally {

@@ -1,6 +1,6 @@
 // What lives outside the servers: mailboxes, workers' presence and the workers' permission requests.
 import type { MailboxStore } from "@subagent-mcp/mailbox";
-import { pendingOfAllWorkers, type PendingApproval } from "@subagent-mcp/worker";
+import { approvalAnswer, pendingOfAllWorkers, type PendingApproval } from "@subagent-mcp/worker";
 import { DashboardError, messageOf } from "./errors.js";
 import type { MailboxView, WorkerPermissionView } from "./types.js";
 
@@ -28,7 +28,8 @@ export type WorkerDecision = "allow" | "allow_always" | "deny";
 
 /**
  * Answers a worker's permission request as `subagent-mcp permissions allow|deny` does: a mail from
- * its approver in the request's thread, which the worker takes as the approver's answer.
+ * its approver in the request's thread naming the request's key (from the worker's private file),
+ * which the worker takes as the approver's answer.
  */
 export async function answerWorker(
   stateDir: string,
@@ -39,10 +40,8 @@ export async function answerWorker(
 ): Promise<Record<string, unknown>> {
   const found = workerApprovals(stateDir).find((p) => p.id === id);
   if (found === undefined) throw new DashboardError("NOT_FOUND", `no pending worker request "${id}" (answered, timed out, or never asked)`);
-  const body =
-    decision === "allow" ? "allow" : decision === "allow_always" ? "allow always" : `deny${reason === undefined ? "" : `: ${reason.replace(/\s+/g, " ")}`}`;
   try {
-    await mail.send({ from: found.approver, to: found.worker, body, priority: "high", threadId: found.id, replyTo: found.messageId });
+    await mail.send(approvalAnswer(found, decision, reason));
   } catch (error) {
     throw new DashboardError("MAIL_FAILED", `cannot send the answer to ${found.worker}: ${messageOf(error)}`);
   }

@@ -9,6 +9,8 @@ import { deadPid, openEvents, setup, type Setup } from "./helpers.js";
 let s: Setup;
 let agentId: string;
 const today = new Date().toISOString();
+// The request's key, which only its approver's mailbox and the worker's private file hold.
+const KEY = "5".repeat(32);
 
 // One ended agent of this project and one of another, as a server that has since stopped wrote them.
 async function writeJournals(stateDir: string, project: string): Promise<string> {
@@ -39,6 +41,7 @@ beforeAll(async () => {
     worker: "reviewer",
     approver: "lead",
     messageId: "m-1",
+    key: KEY,
     summary: "Bash: rm -rf build",
     askedAt: today,
     request: { requestId: "r-1", tool: "Bash", kind: "shell", command: "rm -rf build", input: { command: "rm -rf build" } },
@@ -127,7 +130,14 @@ describe("the state", () => {
       });
       expect(await res.json()).toEqual({ ok: true, result: { id: "permission-abc123", worker: "reviewer", decision: "deny", summary: "Bash: rm -rf build" } });
       const [answer] = await s.mail.peek("reviewer");
-      expect(answer).toMatchObject({ from: "lead", to: "reviewer", body: "deny: not now", threadId: "permission-abc123", replyTo: "m-1", priority: "high" });
+      expect(answer).toMatchObject({
+        from: "lead",
+        to: "reviewer",
+        body: `deny ${KEY}: not now`,
+        threadId: "permission-abc123",
+        replyTo: "m-1",
+        priority: "high",
+      });
       // The page learns of the new mailbox without asking.
       await events.next((state) => state.mailboxes.some((m) => m.name === "reviewer" && m.waiting === 1));
       const unknown = await fetch(s.at("/api/action"), {

@@ -17,8 +17,10 @@ export const PendingApprovalSchema = z.object({
   id: z.string().startsWith(APPROVAL_THREAD_PREFIX),
   worker: z.string(),
   approver: z.string(),
-  /** The message sent to the approver; an answer may reply to it or just use the thread. */
+  /** The message sent to the approver. */
   messageId: z.string(),
+  /** The request's key (see answer.ts): an answer counts only from the approver and naming it. Never listed. */
+  key: z.string().regex(/^[0-9a-f]{32}$/),
   summary: z.string(),
   askedAt: z.string(),
   request: PermissionRequestSchema,

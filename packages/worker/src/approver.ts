@@ -4,7 +4,8 @@ import { errorMessage, type PermissionDecision, type PermissionRequest, type Ses
 import { setTimeout as sleep } from "node:timers/promises";
 import { isRetryable, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
 import { decide, describeRequest, type AuditLog, type PermissionRules } from "@subagent-mcp/permissions";
-import { APPROVAL_THREAD_PREFIX, parseApproval, type PendingApprovals } from "./approval.js";
+import { APPROVAL_THREAD_PREFIX, type PendingApprovals } from "./approval.js";
+import { howToAnswer, newApprovalKey, readAnswer } from "./answer.js";
 
 export interface ApproverOptions {
   worker: string;
@@ -22,12 +23,11 @@ export interface ApproverOptions {
 
 type Who = "rule" | "approver" | "timeout";
 
-const HOW = 'Answer with a reply to this message: "allow", "allow always" or "deny: reason".';
-
 /**
  * Answers a worker session's permission requests: the rules first; what they leave open goes to the
- * approver's mailbox as a message, and the answer is the approver's first reply to it (a message
- * from anyone else, or not replying to the question, is ignored).
+ * approver's mailbox as a message carrying a fresh key, and the answer is the first message in the
+ * request's thread that comes from the approver and names that key. Anything else is ignored (and
+ * said), and the request goes on waiting for the real answer or its timeout.
  */
 export class Approver {
   readonly #waiting = new Map<string, AbortController>();
@@ -66,24 +66,20 @@ export class Approver {
   async #ask(request: PermissionRequest, approver: string, withdrawn: AbortSignal): Promise<[PermissionDecision, Who]> {
     const { worker, mail, files } = this.o;
     const id = `${APPROVAL_THREAD_PREFIX}${randomBytes(6).toString("hex")}`;
+    const key = newApprovalKey();
     const summary = describeRequest(request);
-    const body = (note: string): string => `${worker} asks permission: ${summary}. ${note}${HOW}\n${JSON.stringify(request)}`;
-    const first = await mail.send({ from: worker, to: approver, body: body(""), priority: "high", threadId: id });
-    files.save({ id, worker, approver, messageId: first.id, summary, askedAt: new Date().toISOString(), request });
+    const body = (note: string): string => `${worker} asks permission: ${summary}. ${note}${howToAnswer(key)}\n${JSON.stringify(request)}`;
+    const ask = (note: string, replyTo?: string): Promise<Message> =>
+      mail.send({ from: worker, to: approver, body: body(note), priority: "high", threadId: id, ...(replyTo === undefined ? {} : { replyTo }) });
+    const first = await ask("");
+    files.save({ id, worker, approver, messageId: first.id, key, summary, askedAt: new Date().toISOString(), request });
     this.o.say?.(`asked ${approver} (${id}): ${summary}`);
     const timeout = AbortSignal.timeout(this.o.timeoutMs);
     const signal = AbortSignal.any([timeout, withdrawn, this.o.signal]);
     const inThread = (m: Message): boolean => m.threadId === id;
-    // Only the approver's reply to one of our questions answers: a thread id is no secret (it is
-    // listed by `permissions` and the dashboard), but our questions sit in the approver's mailbox.
-    const questions = new Set([first.id]);
     try {
-      for (let tries = 0; ;) {
+      for (let tries = 0, reminded = false; ;) {
         const answer = await this.#next(inThread, signal);
-        if (answer !== undefined && !(answer.from === approver && answer.replyTo !== undefined && questions.has(answer.replyTo))) {
-          this.o.say?.(`ignored a message in ${id} from ${answer.from}: only ${approver}'s reply to the question answers it`);
-          continue;
-        }
         if (answer === undefined) {
           const why = timeout.aborted
             ? `no answer from ${approver} within ${Math.round(this.o.timeoutMs / 1000)} s`
@@ -92,19 +88,22 @@ export class Approver {
               : "the worker stopped";
           return [{ behavior: "deny", message: why }, "timeout"];
         }
-        const decision = parseApproval(answer.body);
-        if (decision !== undefined) return [decision, "approver"];
+        const read = readAnswer(answer.body, key);
+        // A sender name is only a claim and the thread id is listed: only the approver's mailbox got the key.
+        if (answer.from !== approver || !read.keyed) {
+          this.o.say?.(`ignored a message in ${id} from ${answer.from}: only an answer from ${approver} that names the request's key counts`);
+          // The approver may have left the key out: told once (in its own mailbox, where the key already is).
+          if (answer.from === approver && !reminded)
+            await ask("That answer did not carry this request's key, so it was not taken. ", answer.id).catch((error: unknown) => {
+              this.o.say?.(`could not remind ${approver} of the key: ${errorMessage(error)}`);
+            });
+          reminded ||= answer.from === approver;
+          continue;
+        }
+        if (read.decision !== undefined) return [read.decision, "approver"];
         tries += 1;
         if (tries >= 2) return [{ behavior: "deny", message: `${approver} did not answer allow or deny` }, "approver"];
-        const again = await mail.send({
-          from: worker,
-          to: approver,
-          body: body("That answer was not understood. "),
-          priority: "high",
-          threadId: id,
-          replyTo: answer.id,
-        });
-        questions.add(again.id);
+        await ask("That answer was not understood. ", answer.id);
       }
     } finally {
       files.remove(id);

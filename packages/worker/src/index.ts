@@ -13,6 +13,7 @@ export {
   type PendingApproval,
 } from "./approval.js";
 export { Approver, type ApproverOptions } from "./approver.js";
+export { approvalAnswer, howToAnswer, readAnswer, withoutKey, type KeyedAnswer } from "./answer.js";
 export {
   addSpent,
   effectiveBudget,

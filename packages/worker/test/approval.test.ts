@@ -26,13 +26,31 @@ describe("PendingApprovals", () => {
   it("keeps each request in a 0600 file, lists them and skips what is not one", () => {
     const files = new PendingApprovals(join(mkdtempSync(join(tmpdir(), "approvals-")), "permissions"));
     const request = { requestId: "r1", tool: "Bash", kind: "shell" as const, command: "ls", input: { command: "ls" } };
-    files.save({ id: "permission-abc", worker: "w", approver: "boss", messageId: "m1", summary: "Bash: ls", askedAt: "2026-01-01T00:00:00Z", request });
+    files.save({
+      id: "permission-abc",
+      worker: "w",
+      approver: "boss",
+      messageId: "m1",
+      key: "0".repeat(32),
+      summary: "Bash: ls",
+      askedAt: "2026-01-01T00:00:00Z",
+      request,
+    });
     writeFileSync(join(files.dir, "junk.json"), "{");
     expect(files.list().map((p) => p.id)).toEqual(["permission-abc"]);
     expect(statSync(join(files.dir, "permission-abc.json")).mode & 0o777).toBe(0o600);
     files.remove("permission-abc");
     expect(files.list()).toEqual([]);
-    files.save({ id: "permission-def", worker: "w", approver: "boss", messageId: "m2", summary: "Bash: ls", askedAt: "2026-01-01T00:00:00Z", request });
+    files.save({
+      id: "permission-def",
+      worker: "w",
+      approver: "boss",
+      messageId: "m2",
+      key: "1".repeat(32),
+      summary: "Bash: ls",
+      askedAt: "2026-01-01T00:00:00Z",
+      request,
+    });
     expect(files.clear()).toBe(1);
     expect(files.list()).toEqual([]);
   });
