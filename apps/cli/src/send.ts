@@ -1,6 +1,7 @@
 import { errorMessage } from "@subagent-mcp/core";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BROADCAST, isRetryable, PrioritySchema, SafeName, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
+import { SHARED_INBOX } from "@subagent-mcp/server";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
 import { cliContext } from "./context.js";
@@ -59,12 +60,15 @@ export const sendCommand = defineCommand({
 });
 
 /**
- * The reply to `sent` in `from`'s mailbox, taken, or undefined at the deadline. Other messages to
+ * The reply to `sent` in `from`'s mailbox, taken, or undefined at the deadline: a message from the
+ * recipient (for the shared inbox, from a session reading it) that answers `sent` or is in its
+ * thread; another mailbox's message naming it is not the recipient's answer. Other messages to
  * `from` stay in the mailbox, unclaimed. A store out of reach for a while (a Redis restart) is waited out.
  */
 async function replyTo(mail: MailboxStore, from: string, sent: Message, to: string, timeoutMs: number): Promise<Message | undefined> {
   const deadline = Date.now() + timeoutMs;
-  const isReply = (m: Message): boolean => m.replyTo === sent.id || (m.threadId === sent.threadId && m.from === to);
+  const fromRecipient = (m: Message): boolean => m.from === to || (to === SHARED_INBOX && m.from.startsWith(`${SHARED_INBOX}-`));
+  const isReply = (m: Message): boolean => fromRecipient(m) && (m.replyTo === sent.id || m.threadId === sent.threadId);
   while (Date.now() < deadline) {
     try {
       const [reply] = await mail.receive(from, 1, isReply);
