@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { stateDir } from "@subagent-mcp/hooks";
-import { writeBigJournal } from "./big-journal.js";
+import { writeBigJournal } from "@subagent-mcp/testkit";
 import { mcpRig, rssMb } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
 

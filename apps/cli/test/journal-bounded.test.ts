@@ -2,7 +2,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { stateDir } from "@subagent-mcp/hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeBigJournal } from "../../bench/src/big-journal.js";
+import { writeBigJournal } from "@subagent-mcp/testkit";
 import { startE2E, type E2E } from "./e2e.js";
 
 // A past agent whose journal is 40 MB: each call reads what it answers from, never the whole of it.

@@ -18,3 +18,4 @@ export type { MakeStore } from "./mailbox/harness.js";
 export { freePort, startRedisServer, type RedisServer } from "./redis.js";
 export { chromiumPath, launchChromium, DEFAULT_CHROMIUM, type ChromiumOptions } from "./browser.js";
 export type { Browser, BrowserContext, ConsoleMessage, Page } from "playwright-core";
+export { writeBigJournal, type BigJournal } from "./big-journal.js";

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-// By path, not by package name: testkit depends on this package, so it cannot be a dependency here.
-import { mailboxConformance } from "../../testkit/src/mailbox-conformance.js";
-import { Maildir } from "../src/maildir.js";
-import { asyncStore } from "../src/store.js";
+import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
+// Here rather than in the mailbox package: the suite is the testkit's, and the testkit depends on mailbox.
+import { mailboxConformance } from "../src/mailbox-conformance.js";
 
 mailboxConformance("Maildir", () => {
   const dir = mkdtempSync(join(tmpdir(), "mail-conformance-"));

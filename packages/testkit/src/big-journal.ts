@@ -1,4 +1,4 @@
-// A past agent with a long journal, written straight to disk the way our writer lays it out: a
+// A fixture for tests and benches: a past agent with a long journal, written straight to disk the way our writer lays it out: a
 // launch entry, then turns of a prompt, tool calls, a result and status changes.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
