@@ -3,7 +3,7 @@
 import { agentDir, journalFiles, parseLine } from "./read.js";
 import type { JournalEntry } from "./schema.js";
 import { latestOf } from "./tail.js";
-import type { JournalTurn } from "./turns.js";
+import { foldEntry, type JournalTurn } from "./turns.js";
 import { linesFromEnd, linesFromStart, type WindowStats } from "./window.js";
 
 /** What {@link turnsFrom} and {@link turnsBefore} return. */
@@ -24,21 +24,7 @@ export interface TurnsRead {
 const TURN_OF = /^\{"t":"(?:prompt|tool|turn)","at":"[^"]*","turn":(\d+)[,}]/;
 
 function add(turns: Map<number, JournalTurn>, e: JournalEntry): number | undefined {
-  if (e.t !== "prompt" && e.t !== "tool" && e.t !== "turn") return undefined;
-  let t = turns.get(e.turn);
-  if (t === undefined) turns.set(e.turn, (t = { turn: e.turn, at: e.at, prompts: [], tools: [] }));
-  if (e.t === "prompt") t.prompts.push(e.text);
-  else if (e.t === "tool") t.tools.push(e.summary);
-  else
-    Object.assign(t, {
-      result: e.result,
-      is_error: e.is_error,
-      interrupted: e.interrupted,
-      usage: e.usage,
-      ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }),
-      duration_ms: e.duration_ms,
-    });
-  return e.turn;
+  return foldEntry(turns, e) && "turn" in e ? e.turn : undefined;
 }
 
 function newest(files: string[]): number {

@@ -14,28 +14,34 @@ export interface JournalTurn {
   duration_ms?: number;
 }
 
+/**
+ * Folds a prompt, tool or turn-end entry into its turn (made on first sight); anything else is
+ * left alone. Returns whether the entry was one of those.
+ */
+export function foldEntry(turns: Map<number, JournalTurn>, e: JournalEntry): boolean {
+  if (e.t !== "prompt" && e.t !== "tool" && e.t !== "turn") return false;
+  let t = turns.get(e.turn);
+  if (t === undefined) turns.set(e.turn, (t = { turn: e.turn, at: e.at, prompts: [], tools: [] }));
+  if (e.t === "prompt") t.prompts.push(e.text);
+  else if (e.t === "tool") t.tools.push(e.summary);
+  else
+    Object.assign(t, {
+      result: e.result,
+      is_error: e.is_error,
+      interrupted: e.interrupted,
+      usage: e.usage,
+      ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }),
+      duration_ms: e.duration_ms,
+    });
+  return true;
+}
+
 /** The conversation turn by turn (prompts, tool calls, results); resumes show as notes between turns. */
 export function turnsOf(entries: JournalEntry[]): { turns: JournalTurn[]; resumes: { at: string; reason: string }[] } {
   const turns = new Map<number, JournalTurn>();
   const resumes: { at: string; reason: string }[] = [];
-  const turn = (n: number, at: string): JournalTurn => {
-    let t = turns.get(n);
-    if (t === undefined) turns.set(n, (t = { turn: n, at, prompts: [], tools: [] }));
-    return t;
-  };
   for (const e of entries) {
-    if (e.t === "prompt") turn(e.turn, e.at).prompts.push(e.text);
-    else if (e.t === "tool") turn(e.turn, e.at).tools.push(e.summary);
-    else if (e.t === "resume") resumes.push({ at: e.at, reason: e.reason });
-    else if (e.t === "turn")
-      Object.assign(turn(e.turn, e.at), {
-        result: e.result,
-        is_error: e.is_error,
-        interrupted: e.interrupted,
-        usage: e.usage,
-        ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }),
-        duration_ms: e.duration_ms,
-      });
+    if (!foldEntry(turns, e) && e.t === "resume") resumes.push({ at: e.at, reason: e.reason });
   }
   return { turns: [...turns.values()].sort((a, b) => a.turn - b.turn), resumes };
 }

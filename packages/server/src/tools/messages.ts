@@ -30,6 +30,10 @@ const MessageOut = z.object({
     .describe("Where the next part starts (inbox with message_id and offset); the message stays in the mailbox until its last part is read."),
 });
 
+// What send_to and reply answer: the message sent, and its thread.
+const SentOut = { message_id: z.string(), thread_id: z.string() };
+const sent = (m: Message, text: string): ReturnType<typeof ok> => ok({ message_id: m.id, thread_id: m.threadId }, text);
+
 const MoreWaiting = z.number().optional().describe("Messages left waiting because they did not fit this answer: call inbox again.");
 
 function out(m: Message): z.infer<typeof MessageOut> {
@@ -161,19 +165,20 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
         priority: PrioritySchema.optional().describe("low, normal (default) or high"),
         thread_id: z.string().optional(),
       },
-      outputSchema: { message_id: z.string(), thread_id: z.string() },
+      outputSchema: SentOut,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     (args) =>
       guard(async () => {
+        const priority = args.priority ?? "normal";
         const m = await mail.send({
           from: self,
           to: args.to,
           body: args.message,
-          priority: args.priority ?? "normal",
+          priority,
           ...(args.thread_id === undefined ? {} : { threadId: args.thread_id }),
         });
-        return ok({ message_id: m.id, thread_id: m.threadId }, `Sent ${m.id} to ${args.to}.`);
+        return sent(m, `Sent ${m.id} to ${args.to}.`);
       }),
   );
   server.registerTool(
@@ -224,20 +229,14 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps): vo
         message: z.string().min(1),
         thread_id: z.string().optional().describe("The message's thread_id, to keep the thread."),
       },
-      outputSchema: { message_id: z.string(), thread_id: z.string() },
+      outputSchema: SentOut,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     (args) =>
       guard(async () => {
-        const m = await mail.send({
-          from: self,
-          to: args.to,
-          body: args.message,
-          priority: "normal",
-          replyTo: args.message_id,
-          threadId: args.thread_id ?? args.message_id,
-        });
-        return ok({ message_id: m.id, thread_id: m.threadId }, `Replied to ${args.to} (${m.id}).`);
+        const thread = args.thread_id ?? args.message_id;
+        const m = await mail.send({ from: self, to: args.to, body: args.message, priority: "normal", replyTo: args.message_id, threadId: thread });
+        return sent(m, `Replied to ${args.to} (${m.id}).`);
       }),
   );
 }
