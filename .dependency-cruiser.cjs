@@ -5,8 +5,9 @@
 
 /** @type {string[][]} lowest first */
 const tiers = [
-  ["core", "hooks"],
-  ["journal", "worktrees", "agents", "routing", "drivers", "mailbox", "permissions"],
+  ["errors"],
+  ["state", "core"],
+  ["journal", "worktrees", "hooks", "agents", "routing", "drivers", "mailbox", "permissions"],
   ["usage", "mailbox-redis", "host-config", "worker", "testkit"],
   ["server", "dashboard"],
   ["apps/cli", "apps/bench"],

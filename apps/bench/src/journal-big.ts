@@ -1,6 +1,5 @@
 import { readFileSync, realpathSync } from "node:fs";
-import { join } from "node:path";
-import { stateDir } from "@subagent-mcp/hooks";
+import { stateDir, stateLayout } from "@subagent-mcp/state";
 import { writeBigJournal } from "@subagent-mcp/testkit";
 import { mcpRig, rssMb } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
@@ -34,7 +33,7 @@ const readBytes = (pid: number): number => Number(/rchar: (\d+)/.exec(readFileSy
 export async function bigJournalBench(runs: number, mb = 40): Promise<BigJournalResult> {
   const r = await mcpRig();
   try {
-    const agents = join(stateDir({ home: r.env.home, env: r.env.env }), "agents");
+    const agents = stateLayout(stateDir({ home: r.env.home, env: r.env.env })).agents;
     // A pid no process has: the agent's server is gone.
     const made = writeBigJournal(agents, "bigjournal", realpathSync(r.env.cwd), 2 ** 22 + 12_345, mb * 1024 * 1024);
     await r.call("list_agents");

@@ -1,5 +1,5 @@
 import type { Provider } from "@subagent-mcp/core";
-import { stateDir } from "@subagent-mcp/hooks";
+import { stateDir, stateLayout } from "@subagent-mcp/state";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -29,7 +29,7 @@ export interface BytesResult {
 
 /** The agent's journal directory under the rig's state dir. */
 export function agentDir(r: McpRig, id: string): string {
-  return join(stateDir({ home: r.env.home, env: r.env.env }), "agents", id);
+  return join(stateLayout(stateDir({ home: r.env.home, env: r.env.env })).agents, id);
 }
 
 // Every file of the agent's journal (rotated parts included).

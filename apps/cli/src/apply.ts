@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { assertWritable } from "@subagent-mcp/hooks";
+import { assertWritable } from "@subagent-mcp/state";
 import { applyChange, readRecord, recordChanges, type FileChange, type RecordedChange } from "@subagent-mcp/host-config";
 import { errorMessage } from "@subagent-mcp/core";
 import { fail } from "./fail.js";

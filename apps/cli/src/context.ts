@@ -1,5 +1,5 @@
 import { homedir } from "node:os";
-import { stateDir } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 
 /** Where a command finds the user and keeps its state, read once from the environment. */
 export interface CliContext {

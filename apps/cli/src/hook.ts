@@ -2,7 +2,8 @@ import { readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename } from "node:path";
 import { definitionDirs } from "@subagent-mcp/agents/dirs";
-import { HOOK_HOSTS, hostHook, stateDir, type HookHost, type HookInput } from "@subagent-mcp/hooks/hook";
+import { HOOK_HOSTS, hostHook, type HookHost, type HookInput } from "@subagent-mcp/hooks/hook";
+import { stateDir } from "@subagent-mcp/state";
 
 function readStdin(): Promise<string> {
   return new Promise((resolve) => {

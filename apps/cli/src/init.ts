@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { basename, relative, resolve } from "node:path";
-import { stateDir } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { Drafts, EDITORS, editorInstructionFile, instructionFiles, planInstructions } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 import { applyPlanned, refusing, type Planned } from "./apply.js";

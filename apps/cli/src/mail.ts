@@ -6,6 +6,7 @@ import { defineCommand } from "citty";
 import { fail } from "./fail.js";
 import { cliContext } from "./context.js";
 import { mailOf, openMail } from "./mailstore.js";
+import { stateLayout } from "@subagent-mcp/state";
 
 function line(m: Message): string {
   const flags = [
@@ -61,7 +62,7 @@ interface Args {
 }
 
 async function show(args: Args, mail: MailboxStore, root: string | undefined, stateDir: string): Promise<void> {
-  const pausedOf = (name: string): WorkerStatus["paused"] => readStatus(join(stateDir, "workers", name))?.paused;
+  const pausedOf = (name: string): WorkerStatus["paused"] => readStatus(join(stateLayout(stateDir).workers, name))?.paused;
   if (args.name === undefined || args.name === "") {
     if (args.revive) fail("--revive needs a mailbox NAME");
     const rows = [];

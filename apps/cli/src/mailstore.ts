@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { asyncStore, lazyStore, LocalPresence, Maildir, type MailboxStore, type PresenceRegistry } from "@subagent-mcp/mailbox";
 import { errorMessage } from "@subagent-mcp/core";
 import type { MailboxConfig } from "@subagent-mcp/server";
 import { configOrFail } from "./config.js";
 import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";
+import { stateLayout } from "@subagent-mcp/state";
 
 /** Mailbox settings a reader may add to the config's: how many deliveries before dead letters, how often a Maildir looks again. */
 export interface MailOptions {
@@ -52,14 +52,14 @@ function readCa(path: string): Buffer {
 export function mailPlace(ctx: CliContext, mailbox: MailboxConfig | undefined): MailPlace {
   const url = mailbox?.url;
   if (url === undefined) {
-    const root = join(ctx.stateDir, "mail");
+    const root = stateLayout(ctx.stateDir).mail;
     const open = (options: MailOptions = {}): MailboxStore => asyncStore(new Maildir(root, options));
     return {
       where: root,
       root,
       lazy: open,
       open: (options) => Promise.resolve(open(options)),
-      presence: () => Promise.resolve(new LocalPresence(join(ctx.stateDir, "presence"))),
+      presence: () => Promise.resolve(new LocalPresence(stateLayout(ctx.stateDir).presence)),
     };
   }
   const prefix = mailbox?.prefix ?? "subagent-mcp";

@@ -12,7 +12,6 @@ import {
   type OrchestrationState,
   type Toolset,
 } from "@subagent-mcp/server";
-import { join } from "node:path";
 import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
 import { cliContext, type CliContext } from "./context.js";
@@ -20,6 +19,7 @@ import { mailPlace } from "./mailstore.js";
 import { ownMailbox } from "./identity.js";
 import { installedCheck } from "./installed.js";
 import { version } from "./version.js";
+import { stateLayout } from "@subagent-mcp/state";
 
 /**
  * Serves MCP on stdio until the client goes away. stdout carries only the protocol; anything we
@@ -47,7 +47,7 @@ export async function serveStdio(): Promise<void> {
       ? {}
       : {
           journal: {
-            dir: join(ctx.stateDir, "agents"),
+            dir: stateLayout(ctx.stateDir).agents,
             ...(config.journal_retention_days === undefined ? {} : { retentionDays: config.journal_retention_days }),
           },
         }),

@@ -2,7 +2,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { resolveExecutable } from "@subagent-mcp/drivers";
-import { stateDir } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { Drafts, hostAdapter, HOSTS, notInstalled, planHooks, planServer, type FileChange, type Host, type HostContext } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 import { applyPlanned, forceArg, refusing, type Planned } from "./apply.js";

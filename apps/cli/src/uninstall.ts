@@ -1,5 +1,5 @@
 import { homedir } from "node:os";
-import { stateDir } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { applyRevert, Drafts, planRevert, readRecord, removeOurs, writeRecord, type Revert } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 import { forceArg, refuseReadOnly, refusing } from "./apply.js";

@@ -2,7 +2,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { stateDir } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { Drafts, readRecord, removeOurs, replan, writeRecord } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 import { execa } from "execa";

@@ -7,6 +7,7 @@ import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
+import { stateLayout } from "@subagent-mcp/state";
 
 /** The worker's turn cost when its CLI reports none: the built-in prices with the config's over them. */
 export function workerCostOf(prices: PriceTable | undefined): CostOf {
@@ -69,7 +70,7 @@ export const workerBudgetCommand = defineCommand({
     if (!name.success) fail(`worker name: ${name.error.issues[0]?.message ?? "invalid"} (got "${args.name}")`);
     const ctx = cliContext();
     const prices: PriceTable | undefined = configOrFail(ctx).prices;
-    const files = new WorkerFiles(join(ctx.stateDir, "workers", name.data));
+    const files = new WorkerFiles(join(stateLayout(ctx.stateDir).workers, name.data));
     const raise = budgetFlags(args);
     const status = readStatus(files.dir);
     let file: Budget | undefined;

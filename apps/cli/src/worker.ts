@@ -27,6 +27,7 @@ import { nestedServer } from "./nested.js";
 import { denyBoundary } from "./worker-boundary.js";
 import { budgetCommandRan, budgetFlags, workerBudgetCommand, workerCostOf } from "./worker-budget.js";
 import { workerMail } from "./worker-mail.js";
+import { stateLayout } from "@subagent-mcp/state";
 
 const McpConfigFile = z.object({
   mcpServers: z.record(z.string(), z.object({ command: z.string(), args: z.array(z.string()).default([]), env: z.record(z.string(), z.string()).default({}) })),
@@ -141,7 +142,7 @@ export const workerCommand = defineCommand({
     if (approver !== undefined && !approver.success) fail(`--approver: ${approver.error.issues[0]?.message ?? "invalid"} (got "${args.approver ?? ""}")`);
     // The same rules as the server's agents: the config files', the definition's, then the flags'.
     const permissionRules = mergeRules(config.permissions, definition?.permissions, rulesOrFail(args));
-    const auditLog = new AuditLog({ path: join(ctx.stateDir, "permissions.jsonl") });
+    const auditLog = new AuditLog({ path: stateLayout(ctx.stateDir).audit });
     // A worker started inside a sub-agent grants its session no more than that sub-agent has.
     const granted = grantOrFail({ mode: permissionMode, tools: userTools }, process.env);
     const spec: SessionSpec = {
@@ -168,7 +169,7 @@ export const workerCommand = defineCommand({
         ? {}
         : { askPermissions: true, ...denyBoundary(permissionRules, resolve(args.cwd ?? process.cwd()), auditLog, name.data) }),
     };
-    const files = new WorkerFiles(join(ctx.stateDir, "workers", name.data));
+    const files = new WorkerFiles(join(stateLayout(ctx.stateDir).workers, name.data));
     // Limit by limit: the flags', else the definition's, else the config's; budget.json raises them while it runs.
     const limits = { ...config.budget, ...definition?.budget, ...budgetFlags(args, "budget-") };
     const budget = Object.keys(limits).length === 0 ? undefined : limits;

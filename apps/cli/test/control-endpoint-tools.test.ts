@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { stateDir } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliExecutable, loopbackEnv, startAllFakes } from "@subagent-mcp/testkit";
 import { connectServer } from "./e2e.js";

@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
-import { stateDir } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeBigJournal } from "@subagent-mcp/testkit";
 import { startE2E, type E2E } from "./e2e.js";

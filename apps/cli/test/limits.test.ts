@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { descendants } from "@subagent-mcp/drivers";
-import { stateDir } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { Maildir } from "@subagent-mcp/mailbox";
 import { afterEach, describe, expect, it } from "vitest";
 import { startE2E, type E2E } from "./e2e.js";

@@ -1,7 +1,7 @@
 import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { stateDir } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { afterEach, describe, expect, it } from "vitest";
 import { bin, startE2E, type E2E } from "./e2e.js";
 

@@ -1,6 +1,7 @@
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { DIRECTIVE, setOrchestrating, stateDir } from "@subagent-mcp/hooks";
+import { DIRECTIVE, setOrchestrating } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { loopbackEnv, runCli, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { bin } from "./e2e.js";
 

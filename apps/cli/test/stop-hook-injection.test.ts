@@ -1,6 +1,7 @@
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { pendingFile, setOrchestrating, stateDir, writePending } from "@subagent-mcp/hooks";
+import { pendingFile, setOrchestrating, writePending } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { bin } from "./e2e.js";
 

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { DIRECTIVE, pendingFile, setOrchestrating, stateDir, writePending } from "@subagent-mcp/hooks";
+import { DIRECTIVE, pendingFile, setOrchestrating, writePending } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { cliExecutable, loopbackEnv, runCli, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { bin } from "./e2e.js";
 

@@ -1,6 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { setOrchestrating, stateDir } from "@subagent-mcp/hooks";
+import { setOrchestrating } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { execa } from "execa";
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";

@@ -1,15 +1,11 @@
+import { CodedError } from "@subagent-mcp/errors";
+
 /** Stable codes of {@link AgentsError}. */
 export type AgentsErrorCode = "UNSAFE_NAME" | "SKILL_NOT_FOUND" | "EXPERTISE_NOT_FOUND" | "INVALID_DEFINITION";
 
 /** The one error class of `@subagent-mcp/agents`; `message` names the file and what to fix. */
-export class AgentsError extends Error {
+export class AgentsError extends CodedError<AgentsErrorCode> {
   override readonly name = "AgentsError";
-  constructor(
-    readonly code: AgentsErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** A problem with one definition file: parse, don't throw, so one bad file can't hide the others. */

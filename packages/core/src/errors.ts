@@ -1,16 +1,12 @@
+import { CodedError } from "@subagent-mcp/errors";
+
 /** Stable codes of {@link CoreError}. */
 export type CoreErrorCode =
   "AGENT_NOT_FOUND" | "AGENT_NOT_ALIVE" | "NO_DRIVER" | "INVALID_ARGUMENT" | "POOL_BUSY" | "QUEUE_FULL" | "PERMISSION_NOT_FOUND" | "BUDGET_EXCEEDED";
 
 /** The one error class of `@subagent-mcp/core`; `code` is stable, `message` says what to do. */
-export class CoreError extends Error {
+export class CoreError extends CodedError<CoreErrorCode> {
   override readonly name = "CoreError";
-  constructor(
-    readonly code: CoreErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** What a caught value says: its message when it is an Error, else the value as text. */

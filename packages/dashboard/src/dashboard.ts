@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, watch, type FSWatcher } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { MailboxStore, PresenceRegistry } from "@subagent-mcp/mailbox";
 import type { PriceTable } from "@subagent-mcp/usage";
 import { DashboardError, messageOf } from "./errors.js";
@@ -16,6 +16,7 @@ import { ServerSet } from "./servers.js";
 import { collectState } from "./state.js";
 import { defaultUiDir } from "./static.js";
 import { UsageCache } from "./usage.js";
+import { stateLayout } from "@subagent-mcp/state";
 
 /** What {@link startDashboard} needs: where state lives, which project, and the mail backends the CLI chose. */
 export interface DashboardOptions {
@@ -66,7 +67,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   if (!/^[A-Za-z0-9_-]{16,128}$/.test(token)) throw new DashboardError("BAD_REQUEST", "the token must be 16 to 128 letters, digits, - or _");
   const project = resolve(options.cwd);
   const onError = options.onError ?? (() => undefined);
-  const past = new PastCache(join(options.stateDir, "agents"), project);
+  const past = new PastCache(stateLayout(options.stateDir).agents, project);
   const changed = (): void => {
     past.invalidate();
     hub.changed();
@@ -110,7 +111,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     watchDir(serversDir(options.stateDir), () => {
       if (servers.sync()) changed();
     }),
-    watchDir(join(options.stateDir, "agents"), changed),
+    watchDir(stateLayout(options.stateDir).agents, changed),
   ];
   servers.sync();
 

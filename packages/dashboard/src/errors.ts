@@ -1,15 +1,11 @@
+import { CodedError } from "@subagent-mcp/errors";
+
 /** Stable codes of {@link DashboardError}. */
 export type DashboardErrorCode = "PORT_IN_USE" | "BAD_REQUEST" | "NOT_FOUND" | "NO_SERVER" | "UNREACHABLE" | "TOOL_ERROR" | "MAIL_FAILED";
 
 /** The one error class of `@subagent-mcp/dashboard`; `message` says what was wrong and what to do. */
-export class DashboardError extends Error {
+export class DashboardError extends CodedError<DashboardErrorCode> {
   override readonly name = "DashboardError";
-  constructor(
-    readonly code: DashboardErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** The HTTP status an action's error is answered with. */

@@ -2,8 +2,8 @@
 // being written, one of another version or one whose process is gone is left out.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { processAlive } from "@subagent-mcp/mailbox";
 import { z } from "zod";
+import { isAlive, stateLayout } from "@subagent-mcp/state";
 
 /** One running top-level MCP server as its registry file describes it. */
 export const ServerRecordSchema = z.object({
@@ -19,7 +19,7 @@ export type ServerRecord = z.infer<typeof ServerRecordSchema>;
 
 /** Where the registry files live. */
 export function serversDir(stateDir: string): string {
-  return join(stateDir, "servers");
+  return stateLayout(stateDir).servers;
 }
 
 /** The registered servers whose process is alive, oldest start first. */
@@ -35,7 +35,7 @@ export function readServerRecords(stateDir: string): ServerRecord[] {
   for (const name of names) {
     try {
       const parsed = ServerRecordSchema.safeParse(JSON.parse(readFileSync(join(dir, name), "utf8")));
-      if (parsed.success && `${parsed.data.pid}.json` === name && processAlive(parsed.data.pid)) out.push(parsed.data);
+      if (parsed.success && `${parsed.data.pid}.json` === name && isAlive(parsed.data.pid)) out.push(parsed.data);
     } catch {
       // Being replaced, or removed while we listed.
     }

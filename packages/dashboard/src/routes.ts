@@ -1,6 +1,5 @@
 // The dashboard's routes, once a request passed the guard.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { join } from "node:path";
 import { JournalError } from "@subagent-mcp/journal";
 import { ActionSchema, runAction, type ActionDeps } from "./actions.js";
 import { DashboardError, messageOf, statusOf } from "./errors.js";
@@ -10,6 +9,7 @@ import type { ServerLink } from "./link.js";
 import { journalTranscript } from "./past.js";
 import { serveFile } from "./static.js";
 import type { DashboardState } from "./types.js";
+import { stateLayout } from "@subagent-mcp/state";
 
 /** What the routes need. */
 export interface RouteDeps extends ActionDeps {
@@ -75,7 +75,7 @@ async function agent(res: ServerResponse, url: URL, deps: RouteDeps): Promise<vo
       }
     }
     try {
-      sendJson(res, 200, { poll: null, transcript: journalTranscript(join(deps.stateDir, "agents"), id) });
+      sendJson(res, 200, { poll: null, transcript: journalTranscript(stateLayout(deps.stateDir).agents, id) });
     } catch (error) {
       if (error instanceof JournalError) throw new DashboardError("NOT_FOUND", `no agent ${id} in a live server or in the journal`);
       throw error;

@@ -1,7 +1,7 @@
 // Turns and cost per day and provider, from the journals and the workers' turn logs.
-import { join } from "node:path";
 import { agentTurns, costOf, DEFAULT_PRICES, workerTurns, type PriceTable, type TurnRecord } from "@subagent-mcp/usage";
 import type { UsageDayView } from "./types.js";
+import { stateLayout } from "@subagent-mcp/state";
 
 /** What {@link UsageCache.get} returns. */
 export interface UsageNow {
@@ -17,8 +17,8 @@ const round = (n: number): number => Math.round(n * 10_000) / 10_000;
 
 /** Usage of this project's agents (and of every worker, which belong to no project), grouped per day (UTC) and provider. */
 export function usageNow(stateDir: string, project: string, prices: PriceTable): UsageNow {
-  const agents = agentTurns(join(stateDir, "agents")).turns.filter((t) => t.project === project);
-  const workers = workerTurns(join(stateDir, "workers")).turns;
+  const agents = agentTurns(stateLayout(stateDir).agents).turns.filter((t) => t.project === project);
+  const workers = workerTurns(stateLayout(stateDir).workers).turns;
   const rows = new Map<string, UsageDayView>();
   const costs = new Map<string, number>();
   let total = 0;

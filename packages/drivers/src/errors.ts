@@ -1,13 +1,9 @@
+import { CodedError } from "@subagent-mcp/errors";
+
 /** Stable codes of {@link DriverError}. */
 export type DriverErrorCode = "EXECUTABLE_NOT_FOUND" | "SPAWN_FAILED" | "PROTOCOL_ERROR" | "SESSION_CLOSED" | "TREE_SURVIVED";
 
 /** The one error class of `@subagent-mcp/drivers`; `code` is stable, `message` says what to fix. */
-export class DriverError extends Error {
+export class DriverError extends CodedError<DriverErrorCode> {
   override readonly name = "DriverError";
-  constructor(
-    readonly code: DriverErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

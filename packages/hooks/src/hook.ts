@@ -2,4 +2,3 @@
 // loads nothing beyond what a decision needs (no parsers, no schemas).
 export { claudeHook, codexHook, DIRECTIVE, geminiHook, hostHook, type ClaudeHookInput, type HookContext, type HookInput } from "./handlers.js";
 export { HOOK_HOSTS, type HookHost } from "./events.js";
-export { stateDir } from "./state.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ensurePrivateDir, writePrivate } from "./state.js";
+import { ensurePrivateDir, writePrivate, stateLayout } from "@subagent-mcp/state";
 
 /**
  * The file name of a host session's (if given) or a project's own file in one of our state
@@ -21,7 +21,7 @@ export function scopeFileName(cwd: string, session?: string): string {
  * A session's own setting wins; a session that never set one follows its project's.
  */
 export function modeFile(stateDir: string, cwd: string, session?: string): string {
-  return join(stateDir, "mode", scopeFileName(cwd, session));
+  return join(stateLayout(stateDir).mode, scopeFileName(cwd, session));
 }
 
 function read(path: string): boolean | undefined {

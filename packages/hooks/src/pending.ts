@@ -1,8 +1,9 @@
 import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { scopeFileName } from "./mode.js";
-import { writeAtomic } from "./safe-write.js";
-import { ensurePrivateDir } from "./state.js";
+import { writeAtomic, stateLayout } from "@subagent-mcp/state";
+import { ensurePrivateDir } from "@subagent-mcp/state";
+import { isAlive } from "@subagent-mcp/state";
 
 /** One sub-agent whose turn is under way. */
 export interface PendingAgent {
@@ -35,7 +36,7 @@ export interface Pending {
 
 /** The pending file of a host session (if given) or of the project at `cwd`: keyed exactly like orchestration mode's file. */
 export function pendingFile(stateDir: string, cwd: string, session?: string): string {
-  return join(stateDir, "pending", scopeFileName(cwd, session === "" ? undefined : session));
+  return join(stateLayout(stateDir).pending, scopeFileName(cwd, session === "" ? undefined : session));
 }
 
 /** Publishes what waits (atomically, 0600, in our private state folder). */
@@ -54,16 +55,6 @@ export function removePending(path: string, pid: number = process.pid): void {
 /** Whether what `pending` lists needs the orchestrator at all. */
 export function somethingWaits(pending: Pending): boolean {
   return pending.running.length + pending.permission_requests.length + pending.unread.length + pending.messages_waiting > 0;
-}
-
-// Signal 0 only checks the process exists; EPERM means it does, under another user.
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
@@ -101,7 +92,7 @@ export function readPending(stateDir: string, cwd: string, session?: string): Pe
   const paths = session === undefined || session === "" ? [pendingFile(stateDir, cwd)] : [pendingFile(stateDir, cwd, session), pendingFile(stateDir, cwd)];
   for (const path of paths) {
     const pending = readFile(path);
-    if (pending !== undefined && alive(pending.server_pid)) return pending;
+    if (pending !== undefined && isAlive(pending.server_pid)) return pending;
   }
   return undefined;
 }

@@ -1,3 +1,5 @@
+import { CodedError } from "@subagent-mcp/errors";
+
 /** Stable codes of {@link HostConfigError}. */
 export type HostConfigErrorCode = "UNPARSEABLE" | "WRONG_TYPE" | "CONFLICT" | "NOT_INSTALLED";
 
@@ -8,16 +10,16 @@ export interface TextPosition {
 }
 
 /** The one error class of `@subagent-mcp/host-config`: a host's file we refused to change, and why. */
-export class HostConfigError extends Error {
+export class HostConfigError extends CodedError<HostConfigErrorCode> {
   override readonly name = "HostConfigError";
   constructor(
-    readonly code: HostConfigErrorCode,
+    code: HostConfigErrorCode,
     message: string,
     readonly position?: TextPosition,
     /** The file, once {@link inFile} has named it in the message. */
     readonly file?: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

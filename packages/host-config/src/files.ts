@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { assertWritable, ensurePrivateDir, writeAtomic, writeTarget } from "@subagent-mcp/hooks";
+import { assertWritable, ensurePrivateDir, writeAtomic, writeTarget } from "@subagent-mcp/state";
 import { inFile } from "./errors.js";
 
 /** One file we change: what it held before (null: it did not exist) and what we wrote. */

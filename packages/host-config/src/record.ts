@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { errorMessage } from "@subagent-mcp/core";
-import { writePrivate } from "@subagent-mcp/hooks";
+import { writePrivate } from "@subagent-mcp/state";
 import { HostConfigError } from "./errors.js";
 import type { FileChange } from "./files.js";
 import { HostSchema } from "./registry.js";

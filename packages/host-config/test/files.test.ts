@@ -2,7 +2,8 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ensurePrivateDir, setOrchestrating } from "@subagent-mcp/hooks";
+import { setOrchestrating } from "@subagent-mcp/hooks";
+import { ensurePrivateDir } from "@subagent-mcp/state";
 import { applyChange, Drafts, planRevert, revertChange } from "../src/files.js";
 import { setJsonc } from "../src/jsonc.js";
 import { readRecord, recordChanges } from "../src/record.js";

@@ -1,15 +1,11 @@
+import { CodedError } from "@subagent-mcp/errors";
+
 /** Stable codes of {@link JournalError}. */
 export type JournalErrorCode = "JOURNAL_UNWRITABLE" | "NOT_FOUND" | "OWNED_ELSEWHERE" | "BAD_ID";
 
 /** The one error class of `@subagent-mcp/journal`; `message` says what was wrong and what to do. */
-export class JournalError extends Error {
+export class JournalError extends CodedError<JournalErrorCode> {
   override readonly name = "JournalError";
-  constructor(
-    readonly code: JournalErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const PLAIN: Record<string, string> = {

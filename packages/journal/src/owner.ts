@@ -1,9 +1,10 @@
 // Who owns an agent's directory: owner.json, and whether that server is still running.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { checkId, JournalError, unwritable } from "./errors.js";
 import { ServerRefSchema, type ServerRef } from "./schema.js";
+import { isAlive, writeAtomic } from "@subagent-mcp/state";
 
 /** File names inside an agent's directory. */
 export const OWNER_FILE = "owner.json";
@@ -12,18 +13,7 @@ export const rotatedFile = (n: number): string => `journal.${n}.jsonl`;
 
 /** Whether the server a ref names is alive (pid alive). */
 export function serverAlive(ref: ServerRef): boolean {
-  return pidAlive(ref.pid);
-}
-
-// Signal 0 only probes: EPERM means the process exists but belongs to someone else.
-function pidAlive(pid: number): boolean {
-  if (pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return isAlive(ref.pid);
 }
 
 /** The owner recorded in an agent's directory, or undefined when missing or unreadable. */
@@ -37,11 +27,9 @@ export function readOwner(agentDir: string): ServerRef | undefined {
   }
 }
 
-// tmp + rename so a reader never sees half an owner.json, even after a crash.
+// Atomic so a reader never sees half an owner.json, even after a crash.
 export function writeOwner(agentDir: string, server: ServerRef): void {
-  const tmp = join(agentDir, `.${OWNER_FILE}.${process.pid}.tmp`);
-  writeFileSync(tmp, JSON.stringify({ server }) + "\n", { mode: 0o600 });
-  renameSync(tmp, join(agentDir, OWNER_FILE));
+  writeAtomic(join(agentDir, OWNER_FILE), JSON.stringify({ server }) + "\n", { mode: 0o600, durable: false });
 }
 
 /** Creates `<dir>/<id>` exclusively (tries `preferred`, then random ids) and records `server` as its owner. */

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { processAlive } from "@subagent-mcp/mailbox";
+import { isAlive } from "@subagent-mcp/state";
 
 /** This reader's consumer name in each mailbox's group: the machine and the process. */
 export function consumerName(pid: number = process.pid): string {
@@ -15,5 +15,5 @@ export function deadHere(consumer: string): boolean {
   const at = consumer.lastIndexOf(":");
   if (at <= 0 || consumer.slice(0, at) !== hostname()) return false;
   const pid = Number(consumer.slice(at + 1));
-  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid);
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid);
 }

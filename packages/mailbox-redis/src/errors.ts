@@ -1,3 +1,4 @@
+import { CodedError } from "@subagent-mcp/errors";
 import { ReplyError } from "ioredis";
 /** Stable codes of {@link RedisMailboxError}. */
 export type RedisMailboxErrorCode = "BAD_URL" | "AUTH_FAILED" | "TLS_FAILED" | "REDIS_UNREACHABLE" | "REDIS_ERROR" | "BAD_PRESENCE";
@@ -8,15 +9,12 @@ export type RedisMailboxErrorCode = "BAD_URL" | "AUTH_FAILED" | "TLS_FAILED" | "
  * never with its password. Mailbox errors proper (unsafe names, too large, not claimed) stay
  * `MailboxError`s, as with every backend.
  */
-export class RedisMailboxError extends Error {
+export class RedisMailboxError extends CodedError<RedisMailboxErrorCode> {
   override readonly name = "RedisMailboxError";
   /** The server is out of reach for now (see isRetryable in @subagent-mcp/mailbox): the call may work again later. */
   readonly retryable: boolean;
-  constructor(
-    readonly code: RedisMailboxErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: RedisMailboxErrorCode, message: string) {
+    super(code, message);
     this.retryable = code === "REDIS_UNREACHABLE";
   }
 }

@@ -3,7 +3,6 @@
 export { MailboxError, type MailboxErrorCode } from "./errors.js";
 export { MAX_MESSAGE_BYTES, Maildir, type MaildirOptions } from "./maildir.js";
 export { safeName, SafeName } from "./names.js";
-export { processAlive } from "./alive.js";
 export { LocalPresence } from "./local-presence.js";
 export { PresenceSchema, type PresenceEntry, type PresenceInput, type PresenceRegistry, type RegisterOptions, type Registration } from "./presence.js";
 export { asyncStore, isRetryable, lazyStore, type MailboxStore } from "./store.js";

@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { processAlive } from "./alive.js";
+import { isAlive, writeAtomic } from "@subagent-mcp/state";
 import { safeName } from "./names.js";
 import { PresenceSchema, type PresenceEntry, type PresenceInput, type PresenceRegistry, type Registration } from "./presence.js";
 import { MailboxError } from "./errors.js";
@@ -17,8 +17,8 @@ export class LocalPresence implements PresenceRegistry {
   #write(entry: PresenceEntry): void {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const path = join(this.dir, `${entry.name}.${entry.pid}.json`);
-    writeFileSync(`${path}.tmp`, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
-    renameSync(`${path}.tmp`, path);
+    // A temporary name of its own per write: two writers of one entry never collide.
+    writeAtomic(path, `${JSON.stringify(entry)}\n`, { mode: 0o600, durable: false });
   }
 
   // A bad entry rejects (the promise constructor turns the throw into a rejection), as with every registry.
@@ -73,7 +73,7 @@ export class LocalPresence implements PresenceRegistry {
       } catch {
         // Unreadable or half-written: not an entry.
       }
-      if (entry !== undefined && entry.host === hostname() && processAlive(entry.pid)) out.push(entry);
+      if (entry !== undefined && entry.host === hostname() && isAlive(entry.pid)) out.push(entry);
       else if (entry !== undefined) rmSync(path, { force: true });
     }
     return Promise.resolve(out.sort((a, b) => a.started_at.localeCompare(b.started_at)));

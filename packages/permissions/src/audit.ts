@@ -1,7 +1,7 @@
 import { closeSync, fchmodSync, fstatSync, openSync, renameSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
-import { ensurePrivateDir, stateDir } from "@subagent-mcp/hooks";
+import { dirname } from "node:path";
+import { ensurePrivateDir, stateDir, stateLayout } from "@subagent-mcp/state";
 import { z } from "zod";
 
 // Every permission request and its outcome, one JSON line each, in a private file that rotates at a
@@ -35,7 +35,7 @@ export interface AuditLogOptions {
 
 /** The default log file, in our private state folder. */
 export function defaultAuditPath(env: Record<string, string | undefined> = process.env, home: string = homedir()): string {
-  return join(stateDir({ home, env }), "permissions.jsonl");
+  return stateLayout(stateDir({ home, env })).audit;
 }
 
 /** Appends audit entries to a 0600 JSON-lines file; never throws into the caller. */

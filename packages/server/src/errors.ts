@@ -1,13 +1,9 @@
+import { CodedError } from "@subagent-mcp/errors";
+
 /** Stable codes of {@link ServerError}. */
 export type ServerErrorCode = "INVALID_ARGUMENT" | "AGENT_NOT_FOUND" | "BUDGET_EXCEEDED" | "NESTING_TOO_DEEP" | "PERMISSION_ABOVE_CEILING" | "CONFIG_INVALID";
 
 /** The one error class of `@subagent-mcp/server`; `message` says what to fix. */
-export class ServerError extends Error {
+export class ServerError extends CodedError<ServerErrorCode> {
   override readonly name = "ServerError";
-  constructor(
-    readonly code: ServerErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePrivateDir, writeAtomic } from "@subagent-mcp/hooks";
+import { ensurePrivateDir, writeAtomic, stateLayout } from "@subagent-mcp/state";
 import { z } from "zod";
-import { processAlive } from "@subagent-mcp/mailbox";
+import { isAlive } from "@subagent-mcp/state";
 
 // Every top-level server of ours says where its control endpoint listens, so that the dashboard
 // finds all of them (one per host session) without asking anything else.
@@ -28,7 +28,7 @@ const FILE = /^(\d+)\.json$/;
 
 /** The folder of the server records under our state dir. */
 export function serversDir(stateDir: string): string {
-  return join(stateDir, "servers");
+  return stateLayout(stateDir).servers;
 }
 
 /** Writes this server's record (atomically, 0600, in a folder only its owner may enter); returns its path. */
@@ -63,7 +63,7 @@ export function readServerRecords(stateDir: string): ServerRecord[] {
   for (const name of names) {
     const pid = Number(FILE.exec(name)?.[1] ?? 0);
     if (pid <= 0) continue;
-    if (!processAlive(pid)) {
+    if (!isAlive(pid)) {
       forget(join(dir, name));
       continue;
     }

@@ -3,7 +3,7 @@ import type { Supervisor } from "@subagent-mcp/core";
 import { DEFAULT_TABLE } from "@subagent-mcp/routing";
 import { Outbox, OutboxServer } from "./delivery.js";
 import { homedir } from "node:os";
-import { stateDir } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset, type WorktreeHub } from "./deps.js";
 import type { AgentWorktrees } from "./worktrees.js";
 import type { AgentJournal } from "./journal.js";

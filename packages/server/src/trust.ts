@@ -4,7 +4,7 @@ import { homedir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { errorMessage } from "@subagent-mcp/core";
 import { projectDefinitionDirs } from "@subagent-mcp/agents/dirs";
-import { stateDir, writePrivate } from "@subagent-mcp/hooks";
+import { stateDir, writePrivate, stateLayout } from "@subagent-mcp/state";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
 
@@ -36,7 +36,7 @@ export function sha256(bytes: Buffer | string): string {
 
 /** Where trust is recorded: `$XDG_STATE_HOME/subagent-mcp/trust.json` (default `~/.local/state/...`). */
 export function trustFilePath(env: Record<string, string | undefined>): string {
-  return join(stateDir({ home: env.HOME ?? homedir(), env }), "trust.json");
+  return stateLayout(stateDir({ home: env.HOME ?? homedir(), env })).trust;
 }
 
 /** The project's real path: the key of its record, the same however it is reached. */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { PermissionDecisionSchema, PermissionRequestSchema, type PermissionDecision } from "@subagent-mcp/core";
-import { ensurePrivateDir, writeAtomic } from "@subagent-mcp/hooks";
+import { ensurePrivateDir, writeAtomic, stateLayout } from "@subagent-mcp/state";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { z } from "zod";
 import { WorkerError } from "./errors.js";
@@ -89,7 +89,7 @@ export class PendingApprovals {
 
 /** The pending permission requests of every worker under `<stateDir>/workers/`, oldest first (a folder that cannot be read has none). */
 export function pendingOfAllWorkers(stateDir: string): PendingApproval[] {
-  const root = join(stateDir, "workers");
+  const root = stateLayout(stateDir).workers;
   let names: string[];
   try {
     names = readdirSync(root);

@@ -3,7 +3,7 @@
 import { readFileSync, watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 import { BudgetSchema, errorMessage, type Budget } from "@subagent-mcp/core";
-import { writeAtomic } from "@subagent-mcp/hooks";
+import { writeAtomic } from "@subagent-mcp/state";
 import { z } from "zod";
 
 /** `budget.json`: limits that win over the worker's flags, definition and config for each limit it names. */

@@ -1,11 +1,11 @@
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { errorMessage, ProviderSchema, UsageSchema } from "@subagent-mcp/core";
-import { writeAtomic } from "@subagent-mcp/hooks";
-import { processAlive } from "@subagent-mcp/mailbox";
+import { writeAtomic } from "@subagent-mcp/state";
 import { z } from "zod";
 import { PendingApprovals } from "./approval.js";
 import { WorkerError } from "./errors.js";
+import { isAlive } from "@subagent-mcp/state";
 
 /** The conversation a worker resumes after a restart. */
 export const SavedSessionSchema = z.object({ provider: ProviderSchema, sessionId: z.string().min(1), savedAt: z.string() });
@@ -106,7 +106,7 @@ export class WorkerFiles {
         };
       } catch {
         const holder = Number(readFileSync(path, "utf8").trim());
-        if (Number.isInteger(holder) && holder > 0 && holder !== pid && processAlive(holder)) return { ok: false, holder };
+        if (Number.isInteger(holder) && holder > 0 && holder !== pid && isAlive(holder)) return { ok: false, holder };
         rmSync(path, { force: true });
       }
     }

@@ -1,8 +1,9 @@
 // The record of one worktree: a JSON file beside its directory, the only thing list and prune act on.
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { z } from "zod";
+import { writeAtomic, stateLayout } from "@subagent-mcp/state";
 
 /** One worktree made for an agent (or a pool replica), as stored in `<stateDir>/worktrees/<group>/<id>.json`. */
 export const WorktreeRecordSchema = z.object({
@@ -32,7 +33,7 @@ export const WorktreeRecordSchema = z.object({
 export type WorktreeRecord = z.infer<typeof WorktreeRecordSchema>;
 
 /** Directory holding every group of worktrees under a state dir. */
-export const worktreesRoot = (stateDir: string): string => join(stateDir, "worktrees");
+export const worktreesRoot = (stateDir: string): string => stateLayout(stateDir).worktrees;
 
 /** One directory per repository: readable name plus a hash of its root so equal basenames don't collide. */
 export function groupDir(stateDir: string, repo: string): string {
@@ -67,12 +68,10 @@ export function nthSlug(slug: string, n: number): string {
   return `${slug.slice(0, 60 - suffix.length)}${suffix}`;
 }
 
-/** Writes a record atomically (temporary file + rename), readable by its owner only. */
-export async function writeRecord(record: WorktreeRecord): Promise<void> {
-  const file = recordFile(record);
-  const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, file);
+/** Writes a record atomically, readable by its owner only. */
+export function writeRecord(record: WorktreeRecord): Promise<void> {
+  writeAtomic(recordFile(record), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  return Promise.resolve();
 }
 
 /** Deletes a record file; gone already is fine. */

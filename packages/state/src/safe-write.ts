@@ -16,7 +16,7 @@ import {
   type Stats,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { HooksError } from "./errors.js";
+import { StateError } from "./errors.js";
 
 // Every file we write, ours (mode files, setup's record) or the user's (host configs, through
 // @subagent-mcp/host-config), goes through here: its mode, owner and symlinks survive the write,
@@ -72,7 +72,7 @@ export function writeTarget(path: string): string {
     if (!link) return current;
     current = inRealFolder(resolve(dirname(current), readlinkSync(current)));
   }
-  throw new HooksError("CONFLICT", `${path}: too many levels of symbolic links`);
+  throw new StateError("CONFLICT", `${path}: too many levels of symbolic links`);
 }
 
 /** Refuses a file whose owner took away its own write bit (unless forced): they asked us not to touch it. */
@@ -80,7 +80,7 @@ export function assertWritable(path: string, force = false): void {
   const stats = statOrUndefined(writeTarget(path));
   if (force || stats === undefined || (stats.mode & 0o200) !== 0) return;
   const mode = (stats.mode & 0o777).toString(8).padStart(4, "0");
-  throw new HooksError(
+  throw new StateError(
     "READ_ONLY",
     `${path} is read-only (mode ${mode}); nothing was changed. Make it writable, or pass --force to write it anyway (its mode stays ${mode})`,
   );

@@ -20,13 +20,13 @@ describe("atomic writes keep what the user set on a file", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
-  it("refuses a file without its owner's write bit (HooksError READ_ONLY) unless forced, then keeps it read-only", () => {
+  it("refuses a file without its owner's write bit (StateError READ_ONLY) unless forced, then keeps it read-only", () => {
     const path = join(fresh(), "ro.json");
     writeFileSync(path, "old");
     chmodSync(path, 0o444);
     expect(() => {
       writeAtomic(path, "new");
-    }).toThrow(expect.objectContaining({ name: "HooksError", code: "READ_ONLY" }) as Error);
+    }).toThrow(expect.objectContaining({ name: "StateError", code: "READ_ONLY" }) as Error);
     expect(readFileSync(path, "utf8")).toBe("old");
     writeAtomic(path, "new", { force: true });
     expect([readFileSync(path, "utf8"), mode(path)]).toEqual(["new", 0o444]);

@@ -1,14 +1,9 @@
 import { chmodSync, mkdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { writeAtomic } from "./safe-write.js";
 
-// Our own files (orchestration-mode files here; setup's record and backups in @subagent-mcp/host-config)
-// live in one folder that only its owner may enter.
-
-/** Our state folder: $XDG_STATE_HOME/subagent-mcp (default ~/.local/state/subagent-mcp). */
-export function stateDir(ctx: { home: string; env: Record<string, string | undefined> }): string {
-  return join(ctx.env.XDG_STATE_HOME ?? join(ctx.home, ".local", "state"), "subagent-mcp");
-}
+// Our own files (records, mode files, journals, setup's record and backups) live in folders that only
+// their owner may enter.
 
 /**
  * Makes `dir` a folder only its owner can enter: created 0700, and narrowed to 0700 when an

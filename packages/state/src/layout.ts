@@ -1,0 +1,35 @@
+import { join } from "node:path";
+
+/** Our state folder: $XDG_STATE_HOME/subagent-mcp (default ~/.local/state/subagent-mcp). */
+export function stateDir(ctx: { home: string; env: Record<string, string | undefined> }): string {
+  return join(ctx.env.XDG_STATE_HOME ?? join(ctx.home, ".local", "state"), "subagent-mcp");
+}
+
+/**
+ * What lives where in the state folder, named once: every reader and writer of ours takes its
+ * path from here, so two packages never disagree on a folder's name.
+ */
+export function stateLayout(dir: string) {
+  return {
+    /** One folder per agent: its journal and owner (@subagent-mcp/journal). */
+    agents: join(dir, "agents"),
+    /** One folder per worker: session, turns, status, budget (@subagent-mcp/worker). */
+    workers: join(dir, "workers"),
+    /** One record per running server, read by the dashboard. */
+    servers: join(dir, "servers"),
+    /** The Maildir mailboxes. */
+    mail: join(dir, "mail"),
+    /** Workers' presence on this machine. */
+    presence: join(dir, "presence"),
+    /** Records of the worktrees we made (@subagent-mcp/worktrees). */
+    worktrees: join(dir, "worktrees"),
+    /** Orchestration-mode files, one per project and session (@subagent-mcp/hooks). */
+    mode: join(dir, "mode"),
+    /** What waits for each orchestrator, published by its server for the hooks. */
+    pending: join(dir, "pending"),
+    /** The permission decisions' audit log. */
+    audit: join(dir, "permissions.jsonl"),
+    /** The trusted projects' config hashes. */
+    trust: join(dir, "trust.json"),
+  } as const;
+}
