@@ -3,20 +3,9 @@ import { join, resolve } from "node:path";
 import { errorMessage, ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
-import {
-  blankMailboxEnv,
-  ceilingFrom,
-  childEnv,
-  depthFrom,
-  grant,
-  LINEAGE_ENV,
-  mergeRules,
-  MESSAGING_TOOLS,
-  ServerError,
-  type Grant,
-} from "@subagent-mcp/server";
+import { blankMailboxEnv, ceilingFrom, childEnv, depthFrom, LINEAGE_ENV, MESSAGING_TOOLS, ServerError } from "@subagent-mcp/server";
 import { agentDefinitionSource, createDrivers } from "@subagent-mcp/server/runtime";
-import { AuditLog } from "@subagent-mcp/permissions";
+import { AuditLog, grant, mergeRules, type Grant } from "@subagent-mcp/permissions";
 import { Worker, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";

@@ -9,7 +9,7 @@ import { PriceTableSchema } from "@subagent-mcp/usage/schema";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
 import { effectiveMailbox, MailboxConfigSchema } from "./mailbox-config.js";
-import { mergeRules } from "./permissions.js";
+import { mergeRules } from "@subagent-mcp/permissions";
 import { trustCommand, untrustedReason } from "./project-policy.js";
 import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
 

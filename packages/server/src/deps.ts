@@ -3,7 +3,7 @@ import type { PermissionRules } from "@subagent-mcp/permissions";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import type { Branch, RoutingTable } from "@subagent-mcp/routing";
 import type { Outbox } from "./delivery.js";
-import type { Ceiling } from "./permissions.js";
+import type { Ceiling } from "@subagent-mcp/permissions";
 import type { DefinitionSource, PoolCatalog } from "./pool-catalog.js";
 import type { OrchestrationState } from "./tools/orchestration-mode.js";
 import type { AgentWorktrees, WorktreeSettings } from "./worktrees.js";

@@ -25,18 +25,6 @@ export {
   NAME_ENV,
   TOOLS_CEILING_ENV,
 } from "./nesting.js";
-export {
-  grant,
-  mergeRules,
-  levelOf,
-  PERMISSION_LEVELS,
-  PermissionModeSchema,
-  type Ceiling,
-  type Grant,
-  type GrantRequest,
-  type PermissionLevel,
-  type PermissionMode,
-} from "./permissions.js";
 export { messagingIdentity, SHARED_INBOX, SharedInbox, type MessagingIdentity } from "./identity.js";
 export { blankMailboxEnv, effectiveMailbox, MAILBOX_ENV, MailboxConfigSchema, mailboxEnv, type MailboxConfig } from "./mailbox-config.js";
 export { ConfigSchema, DEFAULT_CAP, DEFAULT_MAX_DEPTH, loadConfig, privilegedSettings, userConfigPath, type Config, type EffectiveConfig } from "./config.js";

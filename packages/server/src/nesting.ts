@@ -4,7 +4,7 @@ import { ServerError } from "./errors.js";
 import type { Budget } from "@subagent-mcp/core";
 import { blankMailboxEnv } from "./mailbox-config.js";
 import { BUDGET_LEFT_ENV, budgetLeftEnv } from "./tree-budget.js";
-import { PERMISSION_LEVELS, type Ceiling, type Grant } from "./permissions.js";
+import { PERMISSION_LEVELS, type Ceiling, type Grant } from "@subagent-mcp/permissions";
 
 /** Set in every sub-agent's environment: how deep in a chain of subagent-mcp servers it runs. */
 export const DEPTH_ENV = "SUBAGENT_MCP_DEPTH";

@@ -4,7 +4,7 @@ import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "./errors.js";
 import { checkDepth, childEnv, LINEAGE_ENV } from "./nesting.js";
 import type { WorktreeHub } from "./deps.js";
-import { asking, type Asking, grant, mergeRules, type Ceiling, type Grant } from "./permissions.js";
+import { asking, type Asking, grant, mergeRules, type Ceiling, type Grant } from "@subagent-mcp/permissions";
 
 /** A pool agent as the server knows it: where it came from and how to launch it. */
 export interface PoolDefinition {

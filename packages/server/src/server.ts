@@ -12,7 +12,7 @@ import { OnFirstUse } from "./first-use.js";
 import { PendingPublisher } from "./pending.js";
 import { ChangeFeed } from "./change-feed.js";
 import { limitsFrom } from "./limits.js";
-import { withinCeiling } from "./permissions.js";
+import { withinCeiling } from "@subagent-mcp/permissions";
 import { registerInterruptAgentTool } from "./tools/interrupt-agent.js";
 import { registerInvokeTool } from "./tools/invoke.js";
 import { registerKillAgentTool } from "./tools/kill-agent.js";

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ceilingFrom, childEnv, grant, ServerError } from "../src/index.js";
+import { isCodedError, type CodedError } from "@subagent-mcp/errors";
+import { grant } from "@subagent-mcp/permissions";
+import { ceilingFrom, childEnv } from "../src/index.js";
 
-const refusal = (run: () => unknown): ServerError => {
+// The policy (grant) is the permissions package's, the environment (ceilingFrom) the server's: either refuses with a coded error.
+const refusal = (run: () => unknown): CodedError => {
   try {
     run();
   } catch (error) {
-    if (error instanceof ServerError) return error;
+    if (isCodedError(error)) return error;
     throw error;
   }
   throw new Error("expected a refusal");

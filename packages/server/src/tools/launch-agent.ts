@@ -12,7 +12,7 @@ import { checkDepth, childEnv, LINEAGE_ENV } from "../nesting.js";
 import { tighter } from "../tree-budget.js";
 import { checkCommandLineText, MAX_RULE_CHARS, MAX_RULES, nameText, ruleList } from "../input-limits.js";
 import type { ToolDeps } from "../deps.js";
-import { asking, grant, mergeRules, PermissionModeSchema } from "../permissions.js";
+import { asking, grant, mergeRules, PermissionModeSchema } from "@subagent-mcp/permissions";
 import { MESSAGING_TOOLS } from "./messages.js";
 import { guard, ok } from "./result.js";
 import { ProviderSchema, StatusSchema } from "./schemas.js";

@@ -7,7 +7,7 @@ import { checkDepth, childEnv, LINEAGE_ENV } from "../nesting.js";
 import { tighter } from "../tree-budget.js";
 import type { AgentJournal } from "../journal.js";
 import type { Resumable } from "../past.js";
-import { asking, grant, mergeRules } from "../permissions.js";
+import { asking, grant, mergeRules } from "@subagent-mcp/permissions";
 import { resumeBudget } from "../resume-budget.js";
 import { describeWorktree, WorktreeOutSchema } from "../worktree-view.js";
 import { messagingToolNames } from "./launch-agent.js";

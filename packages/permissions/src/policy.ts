@@ -1,8 +1,9 @@
 import { homedir } from "node:os";
 import type { PermissionRequest, PermissionRuling } from "@subagent-mcp/core";
-import { decide, PermissionRuleSchema, type PermissionRules } from "@subagent-mcp/permissions";
+import { decide } from "./decide.js";
+import { PermissionRuleSchema, type PermissionRules } from "./rule.js";
 import { z } from "zod";
-import { ServerError } from "./errors.js";
+import { PermissionsError } from "./errors.js";
 
 /** Permission levels, least first: what a sub-agent may do without anyone approving it. */
 export const PERMISSION_LEVELS = ["plan", "default", "acceptEdits", "auto", "bypassPermissions"] as const;
@@ -58,7 +59,7 @@ const rank = (level: PermissionLevel): number => PERMISSION_LEVELS.indexOf(level
 export function levelOf(mode: string, what: string): PermissionLevel {
   const parsed = PermissionModeSchema.safeParse(mode);
   if (!parsed.success)
-    throw new ServerError("INVALID_ARGUMENT", `${what}: unknown permission mode "${mode}" (known: ${PermissionModeSchema.options.join(", ")})`);
+    throw new PermissionsError("INVALID_ARGUMENT", `${what}: unknown permission mode "${mode}" (known: ${PermissionModeSchema.options.join(", ")})`);
   return LEVEL_OF[parsed.data];
 }
 
@@ -78,7 +79,7 @@ export function grant(request: GrantRequest, ceiling: Ceiling | undefined, what:
   const asked = request.mode === undefined ? undefined : levelOf(request.mode, what);
   if (ceiling === undefined) return { level: asked ?? "default", mode: asked, tools: request.tools };
   if (asked !== undefined && rank(asked) > rank(ceiling.level)) {
-    throw new ServerError(
+    throw new PermissionsError(
       "PERMISSION_ABOVE_CEILING",
       `${what}: permission mode "${request.mode ?? ""}" is more than this agent was given (${ceiling.level}); a sub-agent can be given at most its parent's permissions`,
     );
@@ -87,7 +88,7 @@ export function grant(request: GrantRequest, ceiling: Ceiling | undefined, what:
   const allowed = ceiling.tools;
   const extra = allowed === undefined ? [] : (request.tools ?? []).filter((t) => !allowed.some((a) => covers(a, t)));
   if (extra.length > 0) {
-    throw new ServerError(
+    throw new PermissionsError(
       "PERMISSION_ABOVE_CEILING",
       `${what}: allowed tools ${extra.join(", ")} go beyond what this agent was allowed (${allowed?.join(", ") || "none"}); a sub-agent can be given at most its parent's tools`,
     );
