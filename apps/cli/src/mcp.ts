@@ -11,6 +11,7 @@ import {
   type DefinitionSource,
   type OrchestrationState,
   type Toolset,
+  withDefaults,
 } from "@subagent-mcp/server";
 import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
@@ -53,13 +54,13 @@ export async function serveStdio(): Promise<void> {
         }),
     version,
     depth,
-    maxDepth: config.max_depth ?? 2,
+    maxDepth: withDefaults(config).max_depth,
     ...(ceiling === undefined ? {} : { ceiling }),
     // A nested server reads only the journals of its own agents and theirs.
     ...(lineage === undefined ? {} : { lineage }),
     // The config files' permission rules, before each launch's and each definition's own.
     permissions: config.permissions,
-    stallSeconds: config.stall_seconds ?? 600,
+    stallSeconds: withDefaults(config).stall_seconds,
     definitions: agentFiles(ctx),
     routingTable: config.routingTable,
     routingBranch: config.routingBranch,

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { BudgetSchema, errorMessage, standing, type Budget, type CostOf } from "@subagent-mcp/core";
 import { SafeName } from "@subagent-mcp/mailbox";
-import { costOf, DEFAULT_PRICES, mergePrices, type PriceTable } from "@subagent-mcp/usage";
+import { turnCost, type PriceTable } from "@subagent-mcp/usage";
 import { effectiveBudget, readStatus, spentFrom, WorkerFiles, writeBudgetFile } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
@@ -11,9 +11,7 @@ import { stateLayout } from "@subagent-mcp/state";
 
 /** The worker's turn cost when its CLI reports none: the built-in prices with the config's over them. */
 export function workerCostOf(prices: PriceTable | undefined): CostOf {
-  const table = mergePrices(DEFAULT_PRICES, prices);
-  return (_provider, model, usage) =>
-    costOf(model, { input: usage.input, output: usage.output, cache_read: usage.cacheRead, cache_write: usage.cacheWrite }, table);
+  return turnCost(prices);
 }
 
 const LIMIT_FLAGS = [

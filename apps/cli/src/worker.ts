@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { errorMessage, ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
-import { blankMailboxEnv, ceilingFrom, childEnv, depthFrom, LINEAGE_ENV, MESSAGING_TOOLS, ServerError } from "@subagent-mcp/server";
+import { blankMailboxEnv, ceilingFrom, childEnv, depthFrom, LINEAGE_ENV, MESSAGING_TOOLS, ServerError, withDefaults } from "@subagent-mcp/server";
 import { agentDefinitionSource, createDrivers } from "@subagent-mcp/server/runtime";
 import { AuditLog, grant, mergeRules, type Grant } from "@subagent-mcp/permissions";
 import { Worker, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
@@ -145,7 +145,7 @@ export const workerCommand = defineCommand({
       // One level deeper, speaking for this worker's mailbox, wherever a subagent-mcp server starts under the session.
       // A handful of MCP tools: Claude Code would otherwise defer them behind its tool search.
       env: {
-        ...childEnv({ depth, maxDepth: config.max_depth ?? 2 }, granted, name.data),
+        ...childEnv({ depth, maxDepth: withDefaults(config).max_depth }, granted, name.data),
         ...(provider.data === "claude" ? { ENABLE_TOOL_SEARCH: "false" } : {}),
       },
       mcpEnv: [...LINEAGE_ENV],

@@ -44,6 +44,8 @@ export { classifyFailure, errorEvent, FailureClassSchema, type FailureClass } fr
 export { Supervisor, type SupervisorOptions } from "./supervisor.js";
 export type { PermissionReport, WaitRequest, WaitResult } from "./waiters.js";
 export { DEFAULT_PERMISSION_TIMEOUT_MS } from "./permission-timers.js";
+export { DEFAULT_CAP } from "./admission.js";
+export { liveBound } from "./bounds.js";
 export { Pool, type InvokeResult, type InvokeRunning, type PoolAgentSpec, type PoolOptions, type ReplicaView, type ResetStrategy } from "./pool.js";
 export { BudgetSchema, budgetTokens, standing, WARN_AT, type Budget, type BudgetStanding, type Spent } from "./budget.js";
 export type { CostOf } from "./spending.js";

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { BudgetSchema, errorMessage, ProviderSchema, type Provider } from "@subagent-mcp/core";
+import { BudgetSchema, DEFAULT_CAP, errorMessage, liveBound, ProviderSchema, type Provider } from "@subagent-mcp/core";
 import { executableEnvVar } from "@subagent-mcp/drivers/light";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { PriceTableSchema } from "@subagent-mcp/usage/schema";
 import { z } from "zod";
+import { CONFIG_DEFAULTS } from "./defaults.js";
 import { ServerError } from "./errors.js";
 import { effectiveMailbox, MailboxConfigSchema } from "./mailbox-config.js";
 import { mergeRules } from "@subagent-mcp/permissions";
@@ -53,11 +54,6 @@ export const ConfigSchema = z.strictObject({
   mailbox: MailboxConfigSchema.optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
-
-/** Processing agents per provider when no config sets a cap (the supervisor's default). */
-export const DEFAULT_CAP = 5;
-/** Deepest nesting when no config sets `max_depth`. */
-export const DEFAULT_MAX_DEPTH = 2;
 
 /** The effective configuration, with the routing table already merged. */
 export interface EffectiveConfig extends Omit<Config, "routing" | "permissions"> {
@@ -116,9 +112,9 @@ export function privilegedSettings(project: Config, user: Config): Map<string, s
     const own = user.caps?.[provider] ?? DEFAULT_CAP;
     if (cap > own) out.set(`caps.${provider}`, `caps.${provider} ${cap} (yours: ${own})`);
   }
-  const depth = user.max_depth ?? DEFAULT_MAX_DEPTH;
+  const depth = user.max_depth ?? CONFIG_DEFAULTS.max_depth;
   if (project.max_depth !== undefined && project.max_depth > depth) out.set("max_depth", `max_depth ${project.max_depth} (yours: ${depth})`);
-  const live = user.max_live ?? 2 * DEFAULT_CAP;
+  const live = liveBound(DEFAULT_CAP, user.max_live);
   if (project.max_live !== undefined && project.max_live > live) out.set("max_live", `max_live ${project.max_live} (yours: ${live})`);
   // An allow rule answers a request without anyone seeing it; deny and ask rules only narrow.
   const allow = project.permissions?.allow ?? [];

@@ -27,7 +27,8 @@ export {
 } from "./nesting.js";
 export { messagingIdentity, SHARED_INBOX, SharedInbox, type MessagingIdentity } from "./identity.js";
 export { blankMailboxEnv, effectiveMailbox, MAILBOX_ENV, MailboxConfigSchema, mailboxEnv, type MailboxConfig } from "./mailbox-config.js";
-export { ConfigSchema, DEFAULT_CAP, DEFAULT_MAX_DEPTH, loadConfig, privilegedSettings, userConfigPath, type Config, type EffectiveConfig } from "./config.js";
+export { CONFIG_DEFAULTS, withDefaults } from "./defaults.js";
+export { ConfigSchema, loadConfig, privilegedSettings, userConfigPath, type Config, type EffectiveConfig } from "./config.js";
 export { definitionPrivileges, trustCommand, UNTRUSTED_PERMISSION_MODES, UNTRUSTED_TOOLS } from "./project-policy.js";
 export {
   PROJECT_CONFIG,

@@ -3,6 +3,7 @@ import type { AgentChange, AgentView, LaunchRequest, Supervisor, TurnReport } fr
 import { JournalWriter, pruneJournals, type JournalEntry, type ServerRef } from "@subagent-mcp/journal";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { summarize } from "./tool-summary.js";
+import { recordedUsage } from "@subagent-mcp/usage/schema";
 
 /** Where agents' journals go and how long they are kept. */
 export interface JournalSettings {
@@ -174,7 +175,7 @@ export class AgentJournal {
       result: report.result,
       is_error: report.isError,
       interrupted: report.interrupted,
-      usage: { input: report.usage.input, output: report.usage.output, cache_read: report.usage.cacheRead, cache_write: report.usage.cacheWrite },
+      usage: recordedUsage(report.usage),
       ...(report.costUsd === undefined ? {} : { cost_usd: report.costUsd }),
       duration_ms: Math.round(report.durationMs),
     });

@@ -12,6 +12,7 @@ import { OnFirstUse } from "./first-use.js";
 import { PendingPublisher } from "./pending.js";
 import { ChangeFeed } from "./change-feed.js";
 import { limitsFrom } from "./limits.js";
+import { CONFIG_DEFAULTS } from "./defaults.js";
 import { withinCeiling } from "@subagent-mcp/permissions";
 import { registerInterruptAgentTool } from "./tools/interrupt-agent.js";
 import { registerInvokeTool } from "./tools/invoke.js";
@@ -143,7 +144,7 @@ function supervisorFrom(
 async function sharedBudgets(deps: ServerDeps, supervisor: Supervisor, project: string): Promise<SharedBudgets | undefined> {
   const settings = deps.budgets;
   if (settings?.session === undefined && settings?.daily === undefined && settings?.inherited === undefined) return undefined;
-  const [{ SharedBudgets }, { budgetTokens }, { DEFAULT_PRICES, mergePrices, summarizeUsage }] = await Promise.all([
+  const [{ SharedBudgets }, { budgetTokens }, { DEFAULT_PRICES, liveUsage, mergePrices, summarizeUsage }] = await Promise.all([
     import("./spend.js"),
     import("@subagent-mcp/core"),
     import("@subagent-mcp/usage"),
@@ -155,7 +156,7 @@ async function sharedBudgets(deps: ServerDeps, supervisor: Supervisor, project: 
     const { total } = summarizeUsage({ agentsDir }, { groupBy: "day", since, project, prices });
     return {
       costUsd: total.cost_usd ?? 0,
-      tokens: budgetTokens({ input: total.input, output: total.output, cacheRead: total.cache_read, cacheWrite: total.cache_write }),
+      tokens: budgetTokens(liveUsage(total)),
       turns: total.turns,
       seconds: 0,
     };
@@ -178,7 +179,7 @@ function worktreeHub(deps: ServerDeps, supervisor: () => Promise<Supervisor>): W
 function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktrees: WorktreeHub): Omit<Shared, "childServer" | "journal" | "budgets"> {
   const defaultCwd = deps.defaultCwd ?? process.cwd();
   const depth = deps.depth ?? 0;
-  const maxDepth = deps.maxDepth ?? 2;
+  const maxDepth = deps.maxDepth ?? CONFIG_DEFAULTS.max_depth;
   const permissions = withinCeiling(deps.permissions ?? {}, deps.ceiling);
   const pool = new OnFirstUse(async () => {
     const { PoolCatalog } = await import("./pool-catalog.js");
@@ -204,7 +205,7 @@ function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktre
     ceiling: deps.ceiling,
     ...(deps.lineage === undefined ? {} : { lineage: deps.lineage }),
     permissions,
-    stallSeconds: deps.stallSeconds ?? 600,
+    stallSeconds: deps.stallSeconds ?? CONFIG_DEFAULTS.stall_seconds,
     progressEveryMs: deps.progressEveryMs ?? 5_000,
     routingTable: deps.routingTable ?? DEFAULT_TABLE,
     routingBranch: deps.routingBranch ?? "cost_efficiency",

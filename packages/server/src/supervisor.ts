@@ -1,11 +1,11 @@
 import { Supervisor, type PermissionEvent, type Provider } from "@subagent-mcp/core";
 import { AuditLog, describeRequest } from "@subagent-mcp/permissions";
 import { driverFor, type CliDriver } from "@subagent-mcp/drivers";
-import { costOf, DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
+import { turnCost } from "@subagent-mcp/usage";
 import type { EffectiveConfig } from "./config.js";
+import { withDefaults } from "./defaults.js";
 
 /** Seconds an agent may sit idle before it is hibernated, when no config says (0: never). */
-export const DEFAULT_IDLE_TTL_S = 600;
 
 /** The three real drivers, with the executables `config` names. */
 export function createDrivers(config: EffectiveConfig): Record<Provider, CliDriver> {
@@ -34,18 +34,16 @@ export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
 
 /** A supervisor with the three real drivers, configured from `config`; permission outcomes go to `audit` (default: $XDG_STATE_HOME/subagent-mcp/permissions.jsonl). */
 export function createSupervisor(config: EffectiveConfig, audit: AuditLog = new AuditLog(), extra: { newId?: () => string } = {}): Supervisor {
-  const prices = mergePrices(DEFAULT_PRICES, config.prices);
   return new Supervisor({
     ...extra,
     // Codex and Gemini report no cost: their turns are priced from their tokens (budgets, usage).
-    costOf: (_provider, model, usage) =>
-      costOf(model, { input: usage.input, output: usage.output, cache_read: usage.cacheRead, cache_write: usage.cacheWrite }, prices),
+    costOf: turnCost(config.prices),
     onPermission: auditTo(audit),
     drivers: createDrivers(config),
     ...(config.caps === undefined ? {} : { caps: config.caps }),
     ...(config.max_live === undefined ? {} : { maxLive: config.max_live }),
-    stallMs: (config.stall_seconds ?? 600) * 1000,
+    stallMs: withDefaults(config).stall_seconds * 1000,
     ...(config.permission_timeout_s === undefined ? {} : { permissionTimeoutMs: config.permission_timeout_s * 1000 }),
-    idleTtlMs: (config.idle_ttl_s ?? DEFAULT_IDLE_TTL_S) * 1000,
+    idleTtlMs: withDefaults(config).idle_ttl_s * 1000,
   });
 }

@@ -3,9 +3,9 @@
 export { DEFAULT_PRICES } from "./default-prices.js";
 export { costText, renderUsage } from "./format.js";
 export { UsageError, type UsageErrorCode } from "./errors.js";
-export { costOf, findPrice, mergePrices } from "./lookup.js";
+export { costOf, findPrice, mergePrices, turnCost } from "./lookup.js";
 export { orderRules } from "./rules.js";
-export { PriceSchema, PriceTableSchema, type Price, type PriceTable, type TokenUsage } from "./schema.js";
+export { liveUsage, PriceSchema, PriceTableSchema, recordedUsage, type LiveUsage, type Price, type PriceTable, type TokenUsage } from "./schema.js";
 export { parseSince } from "./since.js";
 export {
   GroupBySchema,

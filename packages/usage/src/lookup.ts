@@ -1,6 +1,6 @@
 import { DEFAULT_PRICES } from "./default-prices.js";
 import { orderRules, ruleMatches } from "./rules.js";
-import type { Price, PriceTable, TokenUsage } from "./schema.js";
+import { recordedUsage, type LiveUsage, type Price, type PriceTable, type TokenUsage } from "./schema.js";
 
 /**
  * A model's price: by exact id, then by alias, then by the first family rule that matches, in
@@ -53,4 +53,13 @@ export function mergePrices(defaults: PriceTable, overrides: PriceTable | undefi
   }
   // The overrides' rules come before every default rule: the first match wins.
   return { ...orderRules(overrides), ...kept };
+}
+
+/**
+ * What a turn costs when its CLI reports no cost (Codex, Gemini CLI): its tokens at the built-in
+ * prices with `prices` (a config's) over them. The supervisor's and the worker's `costOf`.
+ */
+export function turnCost(prices?: PriceTable): (provider: string, model: string | undefined, usage: LiveUsage) => number | undefined {
+  const table = mergePrices(DEFAULT_PRICES, prices);
+  return (_provider, model, usage) => costOf(model, recordedUsage(usage), table);
 }

@@ -35,3 +35,24 @@ export interface TokenUsage {
   cache_read?: number;
   cache_write?: number;
 }
+
+/** Token counts as our processes hold them (core's `Usage`). */
+export interface LiveUsage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+/**
+ * The one conversion between the two spellings of token counts: camelCase in our processes,
+ * snake_case in journals, on the wire and in price tables.
+ */
+export function recordedUsage(usage: LiveUsage): Required<TokenUsage> {
+  return { input: usage.input, output: usage.output, cache_read: usage.cacheRead, cache_write: usage.cacheWrite };
+}
+
+/** {@link recordedUsage} undone; a count a record lacks is 0. */
+export function liveUsage(usage: TokenUsage): LiveUsage {
+  return { input: usage.input, output: usage.output, cacheRead: usage.cache_read ?? 0, cacheWrite: usage.cache_write ?? 0 };
+}

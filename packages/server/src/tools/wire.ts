@@ -1,5 +1,6 @@
 import { PermissionDecisionSchema, type AgentView, type PendingPermission, type TurnReport, type Usage } from "@subagent-mcp/core";
 import { describeRequest } from "@subagent-mcp/permissions";
+import { recordedUsage } from "@subagent-mcp/usage/schema";
 import type { z } from "zod";
 import type { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, UsageOutSchema } from "./schemas.js";
 
@@ -10,7 +11,7 @@ const MAX_INPUT_CHARS = 4096;
 
 /** Usage in the wire's snake_case. */
 export function usageOut(usage: Usage): z.infer<typeof UsageOutSchema> {
-  return { input: usage.input, output: usage.output, cache_read: usage.cacheRead, cache_write: usage.cacheWrite };
+  return recordedUsage(usage);
 }
 
 /** A finished turn on the wire. */
