@@ -1,0 +1,82 @@
+import type { AgentRecord } from "./agent.js";
+import type { Driver, PermissionRuling } from "./driver.js";
+import { CoreError } from "./errors.js";
+import type { AgentEvent, Provider } from "./events.js";
+import { errorEvent } from "./failure.js";
+import type { PermissionRequest } from "./permission.js";
+
+/** What starting an agent's CLI session needs of the supervisor. */
+export interface SessionHost {
+  driver(provider: Provider): Driver | undefined;
+  /** The rules' check of a tool use the CLI may run without asking (none: no rules). */
+  precheck(record: AgentRecord): ((request: PermissionRequest) => PermissionRuling) | undefined;
+  onEvent(record: AgentRecord, event: AgentEvent): void;
+}
+
+/**
+ * A launch with work to do first (see LaunchRequest.prepare) starts its CLI once that is done,
+ * unless the agent was killed or failed over meanwhile; until then follow-ups wait in the backlog.
+ */
+export function startWhenPrepared(record: AgentRecord, host: SessionHost): void {
+  const prepare = record.request.prepare;
+  if (prepare === undefined || record.prepared === true) {
+    spawnSession(record, host);
+    return;
+  }
+  const epoch = record.epoch;
+  const current = () => record.epoch === epoch && record.state.alive;
+  prepare(record.id).then(
+    (moved) => {
+      record.prepared = true;
+      if (moved?.cwd !== undefined) record.request = { ...record.request, cwd: moved.cwd };
+      if (current()) spawnSession(record, host);
+    },
+    (error: unknown) => {
+      if (!current()) return;
+      host.onEvent(record, { type: "error", message: error instanceof Error ? error.message : String(error), transient: false });
+      host.onEvent(record, { type: "exit", code: null, signal: null });
+    },
+  );
+}
+
+/**
+ * Starts the record's CLI through its provider's driver with the launch's session spec (the
+ * request less what only the supervisor reads), then sends the first prompt and the backlog.
+ * Events of an older epoch (a failed-over or hibernated process) are dropped.
+ */
+export function spawnSession(record: AgentRecord, host: SessionHost): void {
+  const driver = host.driver(record.request.provider);
+  const { provider: _p, prompt, label: _l, fallbacks: _f, id: _i, pinned: _k, permissionPolicy: _r, prepare: _q, priorTurns: _t, ...spec } = record.request;
+  const epoch = record.epoch;
+  try {
+    if (driver === undefined) throw new CoreError("NO_DRIVER", `no driver is configured for provider "${record.request.provider}"`);
+    const precheck = host.precheck(record);
+    record.session = driver.start(precheck === undefined ? spec : { ...spec, precheck }, (event) => {
+      if (record.epoch === epoch) host.onEvent(record, event);
+    });
+  } catch (error) {
+    host.onEvent(record, errorEvent(error instanceof Error ? error.message : String(error)));
+    host.onEvent(record, { type: "exit", code: null, signal: null });
+    return;
+  }
+  if (prompt !== undefined) record.session.send(prompt);
+  for (const text of record.backlog.splice(0)) record.session.send(text);
+}
+
+/**
+ * Lets go of the record's process (closed politely, or killed): its later events carry an old
+ * epoch and are ignored, since its exit is expected (hibernation, a failover).
+ */
+export function detachSession(record: AgentRecord, how: "close" | "kill"): void {
+  const session = record.session;
+  record.session = undefined;
+  record.epoch += 1;
+  void (how === "close" ? session?.close() : session?.kill())?.catch(() => undefined);
+}
+
+/** The launch again, for a new process on the same conversation (the CLI's session id): without its first prompt, which was sent. */
+export function resumeRequest(record: AgentRecord): AgentRecord["request"] {
+  const { prompt: _p, ...request } = record.request;
+  const resume = record.state.sessionId;
+  return resume === undefined ? request : { ...request, resume };
+}

@@ -1,0 +1,44 @@
+import type { PermissionEvent } from "./agent.js";
+import type { Clock } from "./clock.js";
+import type { Driver } from "./driver.js";
+import type { Provider } from "./events.js";
+import type { CostOf } from "./spending.js";
+
+/** Supervisor settings; every field has a default. */
+export interface SupervisorOptions {
+  drivers: Partial<Record<Provider, Driver>>;
+  clock?: Clock;
+  /** Processing agents allowed per provider (default 5); launches above it queue FIFO. */
+  caps?: Partial<Record<Provider, number>>;
+  /**
+   * Live CLI processes kept per provider (default twice its cap, never below it). A launch past it
+   * closes that provider's least recently active agent with nothing to do (it stays readable, with
+   * a note), or queues while every one is busy. Pool replicas are not counted.
+   */
+  maxLive?: number;
+  /** Launches allowed to wait per provider (default 50); more are refused with QUEUE_FULL. */
+  maxQueued?: number;
+  /** Ended agents whose records are kept (default 200, at least 1); older ones are freed. */
+  keepEnded?: number;
+  /** No visible event for this long marks a processing agent stalled (default 10 min). */
+  stallMs?: number;
+  /** Characters of output kept per agent (default 2 Mi). */
+  tailChars?: number;
+  /** Visible items kept per agent (default 10). */
+  recentItems?: number;
+  /** Unreported turn reports kept per agent before the oldest are dropped (default 100). */
+  maxUnreported?: number;
+  /** A permission request left unanswered this long is denied, with a reason that says so (default 300 s). */
+  permissionTimeoutMs?: number;
+  /** Told each permission request's outcome (and each that parks its agent), e.g. for an audit log; must not throw. */
+  onPermission?: (event: PermissionEvent) => void;
+  /**
+   * An agent with nothing to do for this long is hibernated: its process is closed politely, its
+   * session kept, and the next message resumes it (default: never). Pool replicas are not.
+   */
+  idleTtlMs?: number;
+  /** Cost of a turn whose CLI reports none (e.g. tokens times a price table); undefined: unknown, never 0. */
+  costOf?: CostOf;
+  /** Makes the id of a launch that brings none, e.g. one a journal has claimed (default: 8 random hex characters). */
+  newId?: () => string;
+}
