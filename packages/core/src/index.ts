@@ -47,6 +47,7 @@ export type { PermissionReport, WaitRequest, WaitResult } from "./waiters.js";
 export { DEFAULT_PERMISSION_TIMEOUT_MS } from "./permission-timers.js";
 export { DEFAULT_CAP } from "./admission.js";
 export { liveBound } from "./bounds.js";
-export { Pool, type InvokeResult, type InvokeRunning, type PoolAgentSpec, type PoolOptions, type ReplicaView, type ResetStrategy } from "./pool.js";
+export { Pool } from "./pool.js";
+export type { InvokeResult, InvokeRunning, PoolAgentSpec, PoolOptions, ReplicaView, ResetStrategy } from "./pool-spec.js";
 export { BudgetSchema, budgetTokens, standing, WARN_AT, type Budget, type BudgetStanding, type Spent } from "./budget.js";
 export type { CostOf } from "./spending.js";

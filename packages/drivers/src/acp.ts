@@ -12,6 +12,8 @@ import { BaseSession } from "./session-base.js";
 import { removeGeminiLoadLeftovers, untilGeminiCanLoad } from "./gemini-load.js";
 import { geminiPolicy } from "./gemini-policy.js";
 import { writePrivateFile } from "./private-file.js";
+import { geminiArgs } from "./gemini-args.js";
+import { acpMcpServers, errorText, usageOf, zeroUsage } from "./acp-wire.js";
 
 /** An ACP agent to drive: Gemini CLI by default, or any other agent given its command. */
 export interface AcpDriverOptions extends CliDriverOptions {
@@ -21,27 +23,6 @@ export interface AcpDriverOptions extends CliDriverOptions {
   acpArgs?: string[];
   /** Extra arguments built from the session spec (default: Gemini CLI's `--model` and `--approval-mode`). */
   specArgs?: (spec: SessionSpec) => string[];
-}
-
-// Claude-style permission modes onto Gemini CLI approval modes.
-const APPROVAL: Record<string, string> = {
-  default: "default",
-  acceptEdits: "auto_edit",
-  auto_edit: "auto_edit",
-  auto: "auto_edit",
-  bypassPermissions: "yolo",
-  yolo: "yolo",
-  plan: "plan",
-};
-
-/** Gemini CLI flags for a session spec; `policyFile` holds the policy made from its rules (see gemini-policy.ts). */
-export function geminiArgs(spec: SessionSpec, policyFile?: string): string[] {
-  const args: string[] = [];
-  if (policyFile !== undefined) args.push("--policy", policyFile);
-  if (spec.model !== undefined) args.push("--model", spec.model);
-  if (spec.permissionMode !== undefined) args.push("--approval-mode", APPROVAL[spec.permissionMode] ?? spec.permissionMode);
-  if (spec.allowedTools !== undefined && spec.allowedTools.length > 0) args.push("--allowed-tools", spec.allowedTools.join(","));
-  return args;
 }
 
 // How long a loaded session's history replay must be silent before it counts as over.
@@ -322,39 +303,4 @@ class AcpSession extends BaseSession {
       );
     });
   }
-}
-
-// ACP gives MCP servers to each session (session/new, session/load), env as name/value pairs.
-function acpMcpServers(spec: SessionSpec): Acp.McpServer[] {
-  return (spec.mcpServers ?? []).map((s) =>
-    "url" in s
-      ? { type: "http" as const, name: s.name, url: s.url, headers: [] }
-      : { name: s.name, command: s.command, args: s.args, env: Object.entries(s.env).map(([name, value]) => ({ name, value })) },
-  );
-}
-
-function zeroUsage(): { input: number; output: number; cacheRead: number; cacheWrite: number } {
-  return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
-}
-
-// Gemini CLI reports a prompt's tokens in `_meta.quota.token_count`; other agents may not at all.
-function usageOf(meta: PromptResponse["_meta"]): { input: number; output: number; cacheRead: number; cacheWrite: number } {
-  const quota = meta?.quota as { token_count?: { input_tokens?: unknown; output_tokens?: unknown } } | undefined;
-  const count = quota?.token_count;
-  return {
-    ...zeroUsage(),
-    input: typeof count?.input_tokens === "number" ? count.input_tokens : 0,
-    output: typeof count?.output_tokens === "number" ? count.output_tokens : 0,
-  };
-}
-
-// ACP errors carry the agent's status (e.g. the model's HTTP 429) as their code: keep it in the text.
-// An "Internal error" says what went wrong only in its data.details: keep that too.
-function errorText(error: unknown): string {
-  if (typeof error !== "object" || error === null) return String(error);
-  const { code, message, data } = error as { code?: unknown; message?: unknown; data?: unknown };
-  const details = typeof data === "object" && data !== null && "details" in data && typeof data.details === "string" ? data.details : undefined;
-  const base = typeof message === "string" ? message : JSON.stringify(error);
-  const text = details === undefined || base.includes(details) ? base : `${base}: ${details}`;
-  return typeof code === "number" && !text.includes(String(code)) ? `${code}: ${text}` : text;
 }

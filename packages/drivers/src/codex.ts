@@ -1,45 +1,16 @@
-import type { AgentEvent, Session, SessionSpec, Usage } from "@subagent-mcp/core";
-import { errorEvent } from "@subagent-mcp/core";
-import { isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
+import type { AgentEvent, Session, SessionSpec } from "@subagent-mcp/core";
+import { errorEvent, errorMessage } from "@subagent-mcp/core";
+import { fileChanges, inside, NO_NATIVE_SUBAGENTS, sandboxOf, usageBetween } from "./codex-thread.js";
 import { CliDriver } from "./cli-driver.js";
 import { mcpRuleOverrides } from "./codex-mcp-rules.js";
-import { codexApproval, FileChangeWire } from "./codex-permission.js";
+import type { FileChangeWire } from "./codex-permission.js";
+import { codexApproval } from "./codex-permission.js";
 import { CodexItem, CodexNote, type CodexTokens } from "./codex-wire.js";
 import type { Probe } from "./handshake.js";
 import { RpcError, RpcPeer } from "./jsonrpc.js";
 import type { CliProcess } from "./process.js";
 import { BaseSession } from "./session-base.js";
 import { z } from "zod";
-
-/**
- * Codex sandbox modes; Claude-style permission modes map onto them. `default` (and its aliases)
- * sets none: the thread keeps the sandbox of the user's own Codex configuration, as a launch
- * without a permission mode does (Codex has no sandbox named "default").
- */
-const SANDBOX: Record<string, string | undefined> = {
-  "read-only": "read-only",
-  plan: "read-only",
-  default: undefined,
-  manual: undefined,
-  dontAsk: undefined,
-  "workspace-write": "workspace-write",
-  acceptEdits: "workspace-write",
-  auto_edit: "workspace-write",
-  auto: "workspace-write",
-  "danger-full-access": "danger-full-access",
-  bypassPermissions: "danger-full-access",
-  yolo: "danger-full-access",
-};
-
-/**
- * Codex's own sub-agents (spawn_agent and the rest of its multi-agent tools) are switched off in
- * every thread: their children would run outside our supervision, limits and cleanup.
- */
-const NO_NATIVE_SUBAGENTS = { "features.multi_agent": false, "features.multi_agent_v2": false };
-
-function sandboxOf(mode: string): string | undefined {
-  return mode in SANDBOX ? SANDBOX[mode] : mode;
-}
 
 // What we tell app-server in `initialize`, for sessions and the handshake alike.
 const INITIALIZE = { clientInfo: { name: "subagent-mcp", title: "subagent-mcp", version: "0" }, capabilities: null };
@@ -159,13 +130,13 @@ class CodexSession extends BaseSession {
       const response = await (resume === undefined
         ? this.#rpc.request<{ thread: { id: string }; model?: string }>("thread/start", params)
         : this.#rpc.request<{ thread: { id: string }; model?: string }>("thread/resume", { ...params, threadId: resume }).catch((error: unknown) => {
-            throw new ResumeError(`codex could not resume thread ${resume}: ${errorText(error)}`);
+            throw new ResumeError(`codex could not resume thread ${resume}: ${errorMessage(error)}`);
           }));
       this.#threadId = response.thread.id;
       this.emit({ type: "started", sessionId: response.thread.id, model: response.model ?? this.spec.model ?? "" });
       this.markReady();
     } catch (error) {
-      this.#fatal(error instanceof ResumeError ? error.message : `codex app-server handshake failed: ${errorText(error)}`);
+      this.#fatal(error instanceof ResumeError ? error.message : `codex app-server handshake failed: ${errorMessage(error)}`);
     }
   }
 
@@ -234,7 +205,7 @@ class CodexSession extends BaseSession {
           if (this.#interruptRequested) void this.interrupt();
         },
         (error: unknown) => {
-          const message = errorText(error);
+          const message = errorMessage(error);
           this.emit(errorEvent(message));
           this.#endTurn({ result: message, isError: true, interrupted: false, durationMs: Date.now() - this.#turnStarted });
         },
@@ -328,26 +299,5 @@ class CodexSession extends BaseSession {
   }
 }
 
-// Codex reports running thread totals; a turn's usage is the difference across it.
-function usageBetween(before: CodexTokens | undefined, after: CodexTokens | undefined): Usage {
-  const d = (key: keyof CodexTokens): number => Math.max(0, (after?.[key] ?? 0) - (before?.[key] ?? 0));
-  return { input: d("inputTokens"), output: d("outputTokens"), cacheRead: d("cachedInputTokens"), cacheWrite: d("cacheWriteInputTokens") };
-}
-
-// True when `path` (relative paths are taken from `root`) lies inside `root`.
-function inside(root: string, path: string): boolean {
-  const rel = relative(resolvePath(root), resolvePath(root, path));
-  return rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-}
-
-function fileChanges(raw: unknown): z.infer<typeof FileChangeWire>[] {
-  const parsed = z.array(FileChangeWire).safeParse(raw);
-  return parsed.success ? parsed.data : [];
-}
-
 // A thread/resume the app-server refused (an unknown or unreadable thread): its message says so itself.
 class ResumeError extends Error {}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -2,7 +2,8 @@
 // framing and executable-resolution pieces they are built from.
 export { ClaudeDriver, claudeArgs } from "./claude.js";
 export { CodexDriver } from "./codex.js";
-export { AcpDriver, geminiArgs, type AcpDriverOptions } from "./acp.js";
+export { AcpDriver, type AcpDriverOptions } from "./acp.js";
+export { geminiArgs } from "./gemini-args.js";
 export { CliDriver, type CliCommand, type CliDescription } from "./cli-driver.js";
 export { driverFor } from "./driver-for.js";
 export type { Probe, ProbeAnswer } from "./handshake.js";

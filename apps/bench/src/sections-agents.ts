@@ -1,0 +1,153 @@
+// The agent-running benchmarks' sections of `pnpm bench`: each runs one benchmark and reports it.
+import { coldVsWarm, type ColdWarmResult } from "./cold-warm.js";
+import { mcpBench } from "./mcp.js";
+import { permissionBench } from "./permissions.js";
+import { poolBench, type PoolResult } from "./pool.js";
+import { printTable } from "./stats.js";
+import { startupBench } from "./startup.js";
+import { mailboxWake, workerBench, type WorkerResult } from "./worker.js";
+import type { BenchContext } from "./context.js";
+
+/** The cold-warm benchmark: runs it, prints its tables, saves its results. */
+export async function benchColdWarm({ runs, providers, save }: BenchContext): Promise<void> {
+  const rows: ColdWarmResult[] = [];
+  for (const provider of providers) rows.push(await coldVsWarm(provider, runs, 5));
+  printTable(
+    `Driver: cold start to first result vs a follow-up in a warm session (ms; ${runs} cold runs, ${runs * 5} warm turns per CLI)`,
+    ["cli", "cold median", "cold min-max", "warm median", "warm p95", "warm min-max", "warm is faster by", "CLI lag: model done -> turn end"],
+    rows.map((r) => [
+      r.provider,
+      r.cold.median,
+      `${r.cold.min}-${r.cold.max}`,
+      r.warm.median,
+      r.warm.p95,
+      `${r.warm.min}-${r.warm.max}`,
+      `${r.speedup}x`,
+      `${r.cliLag.median} / ${r.cliLag.p99}`,
+    ]),
+  );
+  save("cold-vs-warm", { results: rows });
+}
+
+/** The startup benchmark: runs it, prints its tables, saves its results. */
+export async function benchStartup({ runs, providers, save }: BenchContext): Promise<void> {
+  const s = await startupBench(runs);
+  const ms = (x: { median: number; p99: number }): string => `${x.median} / ${x.p99}`;
+  printTable(
+    "Start-up as a host sees it (ms; median / p99)",
+    ["measure", "claude", "codex", "gemini", "target"],
+    [
+      ["launch_agent -> sub-agent's first model request", ...providers.map((p) => ms(s.firstRequest[p])), "529 / 544 / 1102"],
+      ["same without sub-agent messaging", ...providers.map((p) => ms(s.firstRequestNoMessaging[p])), ""],
+    ],
+  );
+  printTable(
+    "",
+    ["measure", "value", "target"],
+    [
+      ["client connect + initialize", ms(s.connectInitialize), "< 120"],
+      ["client connect + initialize + tools/list", ms(s.connectToolsList), ""],
+      ["three agents launched at once, all done", ms(s.threeAllDone), "<= 1197"],
+      ["launch_agent call, 3 concurrent", ms(s.launchConcurrent3), "< 15"],
+    ],
+  );
+  save("startup", { results: s });
+}
+
+/** The mcp benchmark: runs it, prints its tables, saves its results. */
+export async function benchMcp({ runs, providers, save }: BenchContext): Promise<void> {
+  const m = await mcpBench(Math.max(5, runs * 2));
+  printTable(
+    "MCP server over stdio (ms unless named; median / p99)",
+    ["measure", "claude", "codex", "gemini", "target"],
+    [
+      ["model finished -> wait returns", ...providers.map((p) => `${m.wakeUp[p].median} / ${m.wakeUp[p].p99}`), "< 5"],
+      ["same, naive 250 ms polling loop", ...providers.map((p) => `${m.wakeUpPolling250[p].median} / ${m.wakeUpPolling250[p].p99}`), "(baseline)"],
+      ["follow-up turn (send_message + wait)", ...providers.map((p) => `${m.followUp[p].median} / ${m.followUp[p].p99}`), "< 65"],
+    ],
+  );
+  printTable(
+    "",
+    ["measure", "value", "target"],
+    [
+      ["20 sequential tasks, median per task (claude)", `${m.sequential20.median} (p99 ${m.sequential20.p99})`, "< 65"],
+      ["list_agents with 5 live agents, median / p99", `${m.listAgents5.median} / ${m.listAgents5.p99}`, "p99 < 2"],
+      ["list_agents with 20 live agents, median / p99", `${m.listAgents20.median} / ${m.listAgents20.p99}`, "p99 < 2"],
+      ["poll_agent with 20 live agents, median / p99", `${m.pollAgent20.median} / ${m.pollAgent20.p99}`, "p99 < 2"],
+      ["launch_agent returns, median / p99", `${m.launchReturns.median} / ${m.launchReturns.p99}`, "< 15"],
+      ["idle server RSS (MB)", m.idleRssMb, "< 45"],
+      ["server exit after stdin closes", m.exitAfterStdinCloseMs, "< 1000"],
+      ["agent processes alive 1 s after client exit", m.agentProcessesAliveAfter1s, "0"],
+    ],
+  );
+  save("mcp", { results: m });
+}
+
+/** The permissions benchmark: runs it, prints its tables, saves its results. */
+export async function benchPermissions({ runs, providers, save }: BenchContext): Promise<void> {
+  const rows = await permissionBench(providers, runs);
+  const ms = (x: { median: number; p99: number }): string => `${x.median} / ${x.p99}`;
+  printTable(
+    `Permission requests over MCP, wait already blocking (ms, median / p99; ${runs} requests per CLI)`,
+    [
+      "cli",
+      "model's tool call sent -> wait returns",
+      "of which the CLI: -> asked_at",
+      "the server: asked_at -> wait returns",
+      "respond_permission -> command ran",
+      "wait blocked first",
+      "target",
+    ],
+    rows.map((r) => [r.provider, ms(r.toolCallToWait), ms(r.toolCallToAsked), ms(r.askedToWait), ms(r.respondToRan), `${r.waitBlockedFirst}/${runs}`, "< 10"]),
+  );
+  save("permissions", { results: rows });
+}
+
+/** The pool benchmark: runs it, prints its tables, saves its results. */
+export async function benchPool({ runs, providers, save }: BenchContext): Promise<void> {
+  const tasks = Number(process.env.SUBAGENT_MCP_BENCH_POOL_TASKS ?? 100);
+  const naiveTasks = Math.min(tasks, Math.max(10, runs * 4));
+  const rows: PoolResult[] = [];
+  for (const provider of providers) rows.push(await poolBench(provider, tasks, naiveTasks));
+  printTable(
+    `Pool: ${tasks} sequential tasks on one pooled agent (reset / respawn) vs a new process per task (${naiveTasks} tasks); ms, median / p95`,
+    ["cli", "pooled+reset per task", "pooled+respawn per task", "process per task", "to model: pooled / naive", "faster per task", "faster to model"],
+    rows.map((r) => [
+      r.provider,
+      `${r.reset.perTask.median} / ${r.reset.perTask.p95}`,
+      `${r.respawn.perTask.median} / ${r.respawn.perTask.p95}`,
+      `${r.naive.perTask.median} / ${r.naive.perTask.p95}`,
+      `${r.reset.toModel.median} / ${r.naive.toModel.median}`,
+      `${r.speedupPerTask}x`,
+      `${r.speedupToModel}x`,
+    ]),
+  );
+  printTable(
+    "Pool: process-tree RSS over the run (MB)",
+    ["cli", "pooled first", "pooled last", "pooled max", "pooled growth", "naive per-task process"],
+    rows.map((r) => [r.provider, r.reset.rssFirst, r.reset.rssLast, r.reset.rssMax, `${r.reset.rssGrowthPct}%`, `${r.naive.rssFirst}-${r.naive.rssMax}`]),
+  );
+  save("pool", { results: rows });
+}
+
+/** The worker benchmark: runs it, prints its tables, saves its results. */
+export async function benchWorker({ runs, providers, save }: BenchContext): Promise<void> {
+  const wake = await mailboxWake(Math.max(50, runs * 10));
+  const rows: WorkerResult[] = [];
+  for (const provider of providers)
+    for (const backend of ["maildir", "redis"] as const) rows.push(await workerBench(provider, Math.max(10, runs * 2), backend));
+  printTable(
+    `Worker: messages answered through the mailboxes, one after another (ms, median / p95; mailbox alone: send -> reader wakes ${wake.median} / ${wake.p95})`,
+    ["cli", "mail", "first reply (CLI start)", "send -> reply", "send -> model", "model done -> reply", "idle tree RSS (MB)"],
+    rows.map((r) => [
+      r.provider,
+      r.backend,
+      r.firstReplyMs,
+      `${r.reply.median} / ${r.reply.p95}`,
+      `${r.toModel.median} / ${r.toModel.p95}`,
+      `${r.modelToReply.median} / ${r.modelToReply.p95}`,
+      r.idleTreeRssMb,
+    ]),
+  );
+  save("worker", { mailboxWake: wake, results: rows });
+}

@@ -1,0 +1,55 @@
+// What a Codex thread is started with and what its items and totals mean to us: the sandbox for a
+// permission mode, Codex's own sub-agents switched off, a turn's usage from the thread's running
+// totals, and the files a change names.
+import type { Usage } from "@subagent-mcp/core";
+import { isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
+import { z } from "zod";
+import { FileChangeWire } from "./codex-permission.js";
+import type { CodexTokens } from "./codex-wire.js";
+
+/**
+ * Codex sandbox modes; Claude-style permission modes map onto them. `default` (and its aliases)
+ * sets none: the thread keeps the sandbox of the user's own Codex configuration, as a launch
+ * without a permission mode does (Codex has no sandbox named "default").
+ */
+const SANDBOX: Record<string, string | undefined> = {
+  "read-only": "read-only",
+  plan: "read-only",
+  default: undefined,
+  manual: undefined,
+  dontAsk: undefined,
+  "workspace-write": "workspace-write",
+  acceptEdits: "workspace-write",
+  auto_edit: "workspace-write",
+  auto: "workspace-write",
+  "danger-full-access": "danger-full-access",
+  bypassPermissions: "danger-full-access",
+  yolo: "danger-full-access",
+};
+
+/**
+ * Codex's own sub-agents (spawn_agent and the rest of its multi-agent tools) are switched off in
+ * every thread: their children would run outside our supervision, limits and cleanup.
+ */
+export const NO_NATIVE_SUBAGENTS = { "features.multi_agent": false, "features.multi_agent_v2": false };
+
+export function sandboxOf(mode: string): string | undefined {
+  return mode in SANDBOX ? SANDBOX[mode] : mode;
+}
+
+// Codex reports running thread totals; a turn's usage is the difference across it.
+export function usageBetween(before: CodexTokens | undefined, after: CodexTokens | undefined): Usage {
+  const d = (key: keyof CodexTokens): number => Math.max(0, (after?.[key] ?? 0) - (before?.[key] ?? 0));
+  return { input: d("inputTokens"), output: d("outputTokens"), cacheRead: d("cachedInputTokens"), cacheWrite: d("cacheWriteInputTokens") };
+}
+
+// True when `path` (relative paths are taken from `root`) lies inside `root`.
+export function inside(root: string, path: string): boolean {
+  const rel = relative(resolvePath(root), resolvePath(root, path));
+  return rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+export function fileChanges(raw: unknown): z.infer<typeof FileChangeWire>[] {
+  const parsed = z.array(FileChangeWire).safeParse(raw);
+  return parsed.success ? parsed.data : [];
+}
