@@ -7,6 +7,7 @@ import { printTable } from "./stats.js";
 import { startupBench } from "./startup.js";
 import { mailboxWake, workerBench, type WorkerResult } from "./worker.js";
 import type { BenchContext } from "./context.js";
+import { serveBench } from "./serve.js";
 
 /** The cold-warm benchmark: runs it, prints its tables, saves its results. */
 export async function benchColdWarm({ runs, providers, save }: BenchContext): Promise<void> {
@@ -150,4 +151,25 @@ export async function benchWorker({ runs, providers, save }: BenchContext): Prom
     ]),
   );
   save("worker", { mailboxWake: wake, results: rows });
+}
+
+/** The serve benchmark: a fresh server's start, idle memory and first launches, beside a bare node. */
+export async function benchServe({ runs, save }: BenchContext): Promise<void> {
+  const s = await serveBench(Math.max(5, runs * 2));
+  const ms = (x: { median: number; p99: number }): string => `${x.median} / ${x.p99}`;
+  printTable(
+    "A fresh server as a host sees it (median / p99)",
+    ["measure", "value", "target"],
+    [
+      ["bare node start (ms)", ms(s.bareNodeStartMs), ""],
+      ["node <bin> mcp: spawn -> initialize (ms)", ms(s.initializeMs), ""],
+      ["initialize vs bare node start", `${s.initializeVsBare}x`, "<= 3x"],
+      ["bare node RSS after 2 s (MB)", ms(s.bareNodeRssMb), ""],
+      ["idle server RSS: initialize + tools/list + 2 s (MB)", ms(s.idleRssMb), ""],
+      ["idle server over bare node (MB)", s.idleOverBareMb, "<= 10"],
+      ["launch_agent call, 3 at once on a fresh server (ms)", ms(s.launchCall3), "< 15"],
+      ["the first of them to answer (ms)", ms(s.firstLaunchCall), "< 15"],
+    ],
+  );
+  save("serve", { results: s });
 }

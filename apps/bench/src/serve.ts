@@ -1,0 +1,113 @@
+// What a host pays for our server before any work: its start (spawn -> `initialize` answered) and
+// its memory at idle, each beside a bare `node` in the same run, and the first `launch_agent` calls
+// of a fresh server (three at once, one per CLI, right after `tools/list`, as a host fans out).
+import { spawn } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Provider } from "@subagent-mcp/core";
+import { cliExecutable, loopbackEnv, startAllFakes } from "@subagent-mcp/testkit";
+import { rssMb, serverBin } from "./mcp-rig.js";
+import { summarize, type Summary } from "./stats.js";
+
+const PROVIDERS: Provider[] = ["claude", "codex", "gemini"];
+/** How long the idle server (and the bare node beside it) sits before its RSS is read. */
+const IDLE_MS = 2_000;
+
+export interface ServeResults {
+  /** A bare `node` process (spawn -> its first byte on stdout). */
+  bareNodeStartMs: Summary;
+  /** `node <bin> mcp`: spawn -> `initialize` answered. */
+  initializeMs: Summary;
+  /** `initialize` as a multiple of a bare node's start (median over median). */
+  initializeVsBare: number;
+  /** VmRSS of a bare `node` after 2 s idle (MB). */
+  bareNodeRssMb: Summary;
+  /** VmRSS of our server after `initialize`, `tools/list` and 2 s idle (MB). */
+  idleRssMb: Summary;
+  /** Our idle RSS less a bare node's (median over median, MB). */
+  idleOverBareMb: number;
+  /** Each `launch_agent` call of a fresh server, three at once right after `tools/list` (the first included). */
+  launchCall3: Summary;
+  /** The first of those three to be answered, per run. */
+  firstLaunchCall: Summary;
+}
+
+async function bareNode(): Promise<{ startMs: number; rssMb: number }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ["-e", "process.stdout.write('up'); setInterval(() => {}, 1e9)"], { stdio: ["ignore", "pipe", "ignore"] });
+  await new Promise((resolve) => child.stdout.once("data", resolve));
+  const startMs = performance.now() - t0;
+  await sleep(IDLE_MS);
+  const rss = rssMb(child.pid as number);
+  child.kill();
+  return { startMs, rssMb: rss };
+}
+
+/** Spawn -> initialize, then tools/list, idle, RSS; then three launches at once. A fresh server per run. */
+export async function serveBench(runs: number): Promise<ServeResults> {
+  const fakes = await startAllFakes();
+  const env = await loopbackEnv(fakes);
+  const bare = { start: [] as number[], rss: [] as number[] };
+  const ours = { init: [] as number[], rss: [] as number[], calls: [] as number[], first: [] as number[] };
+  try {
+    for (let i = 0; i < runs; i += 1) {
+      const b = await bareNode();
+      bare.start.push(b.startMs);
+      bare.rss.push(b.rssMb);
+      // As the issue's host starts it: `node <bin> mcp`.
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [serverBin, "mcp"],
+        cwd: env.cwd,
+        stderr: "ignore",
+        env: {
+          ...env.env,
+          SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
+          SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
+          SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
+        },
+      });
+      const client = new Client({ name: "bench", version: "1" });
+      const t0 = performance.now();
+      await client.connect(transport);
+      ours.init.push(performance.now() - t0);
+      await client.listTools();
+      await sleep(IDLE_MS);
+      ours.rss.push(rssMb(transport.pid as number));
+      // The fresh server's first launches: no agent has started, no driver has loaded.
+      const answered: number[] = [];
+      const ids = await Promise.all(
+        PROVIDERS.map(async (provider) => {
+          const c0 = performance.now();
+          const result = await client.callTool({ name: "launch_agent", arguments: { provider, prompt: `serve ${i}` } });
+          const ms = performance.now() - c0;
+          if (result.isError === true) throw new Error(`launch_agent ${provider}: ${JSON.stringify(result.content)}`);
+          answered.push(ms);
+          return (result.structuredContent as { agent_id: string }).agent_id;
+        }),
+      );
+      ours.calls.push(...answered);
+      ours.first.push(Math.min(...answered));
+      await client.callTool({ name: "wait", arguments: { agent_ids: ids, mode: "all", timeout_s: 120 } }, undefined, { timeout: 200_000 });
+      await client.close();
+    }
+  } finally {
+    await Promise.all(Object.values(fakes).map((f) => f.stop()));
+    await env.cleanup();
+  }
+  const bareStart = summarize(bare.start);
+  const init = summarize(ours.init);
+  const bareRss = summarize(bare.rss);
+  const idle = summarize(ours.rss);
+  return {
+    bareNodeStartMs: bareStart,
+    initializeMs: init,
+    initializeVsBare: Math.round((init.median / bareStart.median) * 100) / 100,
+    bareNodeRssMb: bareRss,
+    idleRssMb: idle,
+    idleOverBareMb: Math.round((idle.median - bareRss.median) * 10) / 10,
+    launchCall3: summarize(ours.calls),
+    firstLaunchCall: summarize(ours.first),
+  };
+}
