@@ -26,6 +26,24 @@ const englishOnly = {
   },
 };
 
+// The MCP SDK supports zod 3 schemas beside zod 4 ones: zod 3 itself and zod-to-json-schema would
+// load with every server (a tenth of what it loads at start) though all our schemas are zod 4.
+// They are left out; a zod 3 schema reaching the SDK fails loudly.
+const noZod3 = {
+  name: "no-zod3",
+  setup(b) {
+    b.onResolve({ filter: /^(zod\/v3|zod-to-json-schema)$/ }, (args) =>
+      args.importer.includes("@modelcontextprotocol") ? { path: args.path, namespace: "no-zod3" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "no-zod3" }, (args) => ({
+      contents: `const no = () => { throw new Error("subagent-mcp is built without zod 3 (${"${args.path}"})"); };
+export const object = no, zodToJsonSchema = no, ZodFirstPartyTypeKind = {};
+export default {};`,
+      loader: "js",
+    }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: [join(root, "src", "main.ts")],
@@ -40,7 +58,7 @@ await build({
   mainFields: ["module", "main"],
   // CommonJS dependencies (ajv, cross-spawn) call require(), which ESM output does not define.
   banner: { js: "import { createRequire as __subagentMcpRequire } from 'node:module'; const require = __subagentMcpRequire(import.meta.url);" },
-  plugins: [englishOnly],
+  plugins: [englishOnly, noZod3],
   minify: true,
   keepNames: false,
   sourcemap: "linked",

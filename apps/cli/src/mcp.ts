@@ -14,6 +14,7 @@ import {
   withDefaults,
 } from "@subagent-mcp/server";
 import { defineCommand } from "citty";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { configOrFail } from "./config.js";
 import { cliContext, type CliContext } from "./context.js";
 import { mailPlace } from "./mailstore.js";
@@ -40,7 +41,7 @@ export async function serveStdio(): Promise<void> {
   const lineage = lineageFrom(ctx.env);
   // What the sub-agent this server runs under had left: a session budget no config of ours raises.
   const inherited = depth > 0 ? budgetLeftFrom(ctx.env) : undefined;
-  const { server, close } = createServer({
+  const { server, close, warm } = createServer({
     supervisor: async (extra) => (await import("@subagent-mcp/server/runtime")).createSupervisor(config, undefined, extra),
     // Every agent's journal, so that it outlives this server: past agents, transcripts, resume.
     // SUBAGENT_MCP_JOURNAL=0 turns it off (no past agents then); apps/bench measures its cost with it.
@@ -109,6 +110,7 @@ export async function serveStdio(): Promise<void> {
   // Bounded: a request over SUBAGENT_MCP_MAX_REQUEST_BYTES is refused and the server reads on.
   const transport = stdioTransport(ctx.env);
   transport.onclose = () => void shutdown("transport closed", 0);
+  warmAfterToolList(transport, warm);
   await server.connect(transport);
 }
 
@@ -163,3 +165,19 @@ export const mcpCommand = defineCommand({
   meta: { name: "mcp", description: "Serve the subagent-mcp tools over MCP on stdio (the default command)." },
   run: serveStdio,
 });
+
+/**
+ * Once the host has our tool list (the last thing it waits for before its user goes on), what the
+ * first launch needs is made in the background, so that neither `initialize` nor `tools/list` waits
+ * for it and no launch_agent call pays for it.
+ */
+function warmAfterToolList(transport: Transport, warm: () => Promise<void>): void {
+  const send = transport.send.bind(transport);
+  let warmed = false;
+  transport.send = async (message, options) => {
+    await send(message, options);
+    if (warmed || !("result" in message) || !Array.isArray((message.result as { tools?: unknown }).tools)) return;
+    warmed = true;
+    setImmediate(() => void warm());
+  };
+}

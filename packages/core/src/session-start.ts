@@ -14,6 +14,21 @@ export interface SessionHost {
 }
 
 /**
+ * Starts an admitted agent's session now, or when `schedule` runs it (see
+ * SupervisorOptions.schedule): then only if the agent is still alive, unstarted and not failed over.
+ */
+export function startScheduled(record: AgentRecord, host: SessionHost, schedule: ((start: () => void) => void) | undefined): void {
+  if (schedule === undefined) {
+    startWhenPrepared(record, host);
+    return;
+  }
+  const epoch = record.epoch;
+  schedule(() => {
+    if (record.epoch === epoch && record.state.alive && record.session === undefined) startWhenPrepared(record, host);
+  });
+}
+
+/**
  * A launch with work to do first (see LaunchRequest.prepare) starts its CLI once that is done,
  * unless the agent was killed or failed over meanwhile; until then follow-ups wait in the backlog.
  */

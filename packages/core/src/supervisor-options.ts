@@ -41,4 +41,10 @@ export interface SupervisorOptions {
   costOf?: CostOf;
   /** Makes the id of a launch that brings none, e.g. one a journal has claimed (default: 8 random hex characters). */
   newId?: () => string;
+  /**
+   * When an admitted agent's CLI is started (default: at once, inside `launch`). A server passes
+   * `setImmediate`, so that a launch is answered before the process is spawned; an agent killed
+   * or failed over meanwhile is not started.
+   */
+  schedule?: (start: () => void) => void;
 }

@@ -4,7 +4,7 @@ import type { SupervisorOptions } from "./supervisor-options.js";
 import { newRecord } from "./new-record.js";
 import { AgentRecords, assertSendable } from "./records.js";
 import { bookkeep, keepOutput, startsBusy } from "./bookkeeping.js";
-import { detachSession, resumeRequest, spawnSession, startWhenPrepared, type SessionHost } from "./session-start.js";
+import { detachSession, resumeRequest, spawnSession, startScheduled, type SessionHost } from "./session-start.js";
 import { Admission } from "./admission.js";
 import type { AgentChange, AgentRecord, AgentView, LaunchRequest, TurnReport } from "./agent.js";
 import { viewOf } from "./agent.js";
@@ -58,7 +58,7 @@ export class Supervisor {
       now: () => this.#clock.now(),
       apply,
       start: (record) => {
-        startWhenPrepared(record, this.#sessionHost);
+        startScheduled(record, this.#sessionHost, options.schedule);
       },
       hibernate: (record) => this.hibernate(record.id),
     });

@@ -1,4 +1,6 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { capToolResult } from "./limits.js";
@@ -96,6 +98,15 @@ function isToolResult(result: unknown): result is CallToolResult {
   return typeof result === "object" && result !== null && Array.isArray((result as { content?: unknown }).content);
 }
 
+// The SDK's server makes an Ajv instance (its JSON Schema validator, with its meta-schemas compiled)
+// for every server it builds, though only an elicitation's answer is ever validated with it: we make
+// one, once, when a schema is first to be checked. Idle servers and the per-request servers of the
+// loopback endpoints carry none.
+let ajv: AjvJsonSchemaValidator | undefined;
+const lazyValidator: jsonSchemaValidator = {
+  getValidator: (schema) => (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema),
+};
+
 /** An McpServer whose answers go out through its {@link Outbox}, whatever transport it is given. */
 export class OutboxServer extends McpServer {
   constructor(
@@ -103,7 +114,7 @@ export class OutboxServer extends McpServer {
     options: ConstructorParameters<typeof McpServer>[1],
     readonly outbox: Outbox,
   ) {
-    super(info, options);
+    super(info, { jsonSchemaValidator: lazyValidator, ...options });
   }
 
   override async connect(transport: Transport): Promise<void> {

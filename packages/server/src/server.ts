@@ -37,6 +37,12 @@ export interface SubagentServer {
   server: McpServer;
   /** Ends what the server made, in this order: the supervisor it made (with every agent), the server, the sub-agents' endpoint. */
   close: () => Promise<void>;
+  /**
+   * Makes in the background what the first launch needs (the supervisor and its drivers, the
+   * journal, the sub-agents' endpoint), so that no launch_agent call pays for it. Never throws:
+   * what fails here fails again, and is reported, in the call that needs it.
+   */
+  warm: () => Promise<void>;
 }
 
 const INSTRUCTIONS: Record<Toolset, string> = {
@@ -106,6 +112,10 @@ export function createServer(deps: ServerDeps): SubagentServer {
           .catch(() => undefined);
   return {
     server,
+    warm: async () => {
+      await supervisor.get().catch(() => undefined);
+      await children?.get().catch(() => undefined);
+    },
     close: async () => {
       await (await control)?.close();
       // Agents that end from here on end because the server exits; the journal says so.

@@ -38,6 +38,8 @@ export function createSupervisor(config: EffectiveConfig, audit: AuditLog = new 
     ...extra,
     // Codex and Gemini report no cost: their turns are priced from their tokens (budgets, usage).
     costOf: turnCost(config.prices),
+    // Launches are answered first; their CLIs are spawned right after (see afterBurst).
+    schedule: afterBurst(),
     onPermission: auditTo(audit),
     drivers: createDrivers(config),
     ...(config.caps === undefined ? {} : { caps: config.caps }),
@@ -46,4 +48,23 @@ export function createSupervisor(config: EffectiveConfig, audit: AuditLog = new 
     ...(config.permission_timeout_s === undefined ? {} : { permissionTimeoutMs: config.permission_timeout_s * 1000 }),
     idleTtlMs: withDefaults(config).idle_ttl_s * 1000,
   });
+}
+
+/**
+ * Runs the CLI starts handed to it once no launch has come for `quietMs`: a spawn holds the thread
+ * for several milliseconds, so a host's burst of launch_agent calls (three at once) is answered
+ * before any of them spawns, instead of each call waiting behind the spawns of those before it.
+ */
+export function afterBurst(quietMs = 3): (start: () => void) => void {
+  let queue: (() => void)[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  return (start) => {
+    queue.push(start);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const due = queue;
+      queue = [];
+      for (const run of due) run();
+    }, quietMs);
+  };
 }
