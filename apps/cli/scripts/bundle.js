@@ -36,7 +36,7 @@ const noZod3 = {
       args.importer.includes("@modelcontextprotocol") ? { path: args.path, namespace: "no-zod3" } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: "no-zod3" }, (args) => ({
-      contents: `const no = () => { throw new Error("subagent-mcp is built without zod 3 (${"${args.path}"})"); };
+      contents: `const no = () => { throw new Error("subagent-mcp is built without zod 3 (${args.path})"); };
 export const object = no, zodToJsonSchema = no, ZodFirstPartyTypeKind = {};
 export default {};`,
       loader: "js",
