@@ -1,4 +1,4 @@
-import { errorMessage, type AgentEvent, type Budget, type CostOf, type Driver, type Session, type SessionSpec, type Usage } from "@subagent-mcp/core";
+import { errorMessage, type Budget, type CostOf, type Driver, type SessionSpec } from "@subagent-mcp/core";
 import { isRetryable, wakes, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
 import type { AuditLog, PermissionRules } from "@subagent-mcp/permissions";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -7,6 +7,7 @@ import { Approver } from "./approver.js";
 import { WorkerBudget } from "./budget.js";
 import { conversations, renderTurn, type Conversation } from "./conversation.js";
 import type { TurnLog, WorkerFiles } from "./state.js";
+import { WorkerSession } from "./worker-session.js";
 
 export interface WorkerOptions {
   /** The worker's mailbox name. */
@@ -53,32 +54,21 @@ export interface WorkerOptions {
 
 type Optional = "say" | "rules" | "approver" | "permissionTimeoutMs" | "audit" | "budget" | "costOf" | "budgetFallbackMs" | "recoverEveryMs" | "onTurn";
 
-type Exit = TurnLog["exit"];
-interface TurnOutcome {
-  exit: Exit;
-  result: string;
-  usage?: Usage;
-  costUsd?: number;
-  error?: string;
-}
-
 /**
  * An always-on agent: blocks on its mailbox, answers each conversation with one turn of a
  * persistent session (resumed after a restart), replies to the sender, then acknowledges. Failed
  * or timed-out turns go back to the mailbox with backoff until the mailbox dead-letters them.
  */
 export class Worker {
-  #session: Session | undefined;
-  #sessionId: string | undefined;
-  #current: ((outcome: TurnOutcome) => void) | undefined;
-  #lastError: string | undefined;
   #approver: Approver | undefined;
-  #model: string | undefined;
+  readonly #session: WorkerSession;
   #budget: WorkerBudget | undefined;
   readonly #o: Required<Omit<WorkerOptions, Optional>> & Pick<WorkerOptions, Optional>;
 
   constructor(options: WorkerOptions) {
     this.#o = { turnTimeoutMs: 600_000, retryBaseMs: 2_000, batch: 20, graceMs: 30_000, ...options };
+    const { driver, spec, files, turnTimeoutMs, graceMs, say } = this.#o;
+    this.#session = new WorkerSession({ driver, spec, files, turnTimeoutMs, graceMs, say, approver: () => this.#approver });
   }
 
   /** Serves the mailbox until `signal` aborts (or after one wake with `once`). */
@@ -145,18 +135,17 @@ export class Worker {
         if (options.once === true) break;
       }
     } finally {
-      await this.#session?.close();
-      this.#session = undefined;
+      await this.#session.close();
     }
   }
 
   async #answer(conversation: Conversation, signal: AbortSignal): Promise<void> {
     const { name, mail, files } = this.#o;
     const started = Date.now();
-    const outcome = await this.#turn(renderTurn(name, conversation), signal);
+    const outcome = await this.#session.turn(renderTurn(name, conversation), signal);
     const ids = conversation.messages.map((m) => m.id);
     const attempt = Math.max(...conversation.messages.map((m) => m.attempts)) + 1;
-    const model = this.#model ?? this.#o.spec.model;
+    const model = this.#session.model ?? this.#o.spec.model;
     const entry: TurnLog = {
       at: new Date(started).toISOString(),
       worker: name,
@@ -171,7 +160,7 @@ export class Worker {
       ...(outcome.costUsd === undefined ? {} : { costUsd: outcome.costUsd }),
       provider: this.#o.driver.provider,
       ...(model === undefined ? {} : { model }),
-      ...(this.#sessionId === undefined ? {} : { sessionId: this.#sessionId }),
+      ...(this.#session.sessionId === undefined ? {} : { sessionId: this.#session.sessionId }),
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
     };
     let failure = outcome.exit === "ok" || outcome.exit === "stopped" ? undefined : (outcome.error ?? outcome.exit);
@@ -263,107 +252,6 @@ export class Worker {
       });
     } catch (error) {
       this.#o.say?.(`could not tell ${to.from} that message ${to.id} is in the dead letters: ${errorMessage(error)}`);
-    }
-  }
-
-  /** One turn on the session, bounded by the turn timeout; a stop lets it finish within the grace period. */
-  #turn(text: string, signal: AbortSignal): Promise<TurnOutcome> {
-    const session = this.#ensureSession();
-    this.#lastError = undefined;
-    return new Promise<TurnOutcome>((resolve) => {
-      let forced: Exit | undefined;
-      const force = (exit: Exit): void => {
-        if (forced !== undefined) return;
-        forced = exit;
-        void session.interrupt();
-        // An interrupt the CLI does not honour in time ends the process (the next turn resumes it).
-        killer = setTimeout(() => void session.kill(), 10_000);
-      };
-      let killer: NodeJS.Timeout | undefined;
-      let grace: NodeJS.Timeout | undefined;
-      const timeout = setTimeout(() => {
-        force("timeout");
-      }, this.#o.turnTimeoutMs);
-      const onStop = (): void => {
-        grace = setTimeout(() => {
-          force("stopped");
-        }, this.#o.graceMs);
-      };
-      signal.addEventListener("abort", onStop, { once: true });
-      if (signal.aborted) onStop();
-      this.#current = (outcome) => {
-        clearTimeout(timeout);
-        clearTimeout(killer);
-        clearTimeout(grace);
-        signal.removeEventListener("abort", onStop);
-        this.#current = undefined;
-        resolve(
-          forced === undefined || (outcome.exit === "ok" && forced === "stopped")
-            ? outcome
-            : { ...outcome, exit: forced, error: forced === "timeout" ? `turn exceeded ${this.#o.turnTimeoutMs} ms` : "stopped before the turn ended" },
-        );
-      };
-      session.send(text);
-    });
-  }
-
-  #ensureSession(): Session {
-    if (this.#session !== undefined) return this.#session;
-    const { driver, files, spec } = this.#o;
-    const saved = files.loadSession((problem) => this.#o.say?.(`warning: ${problem}`));
-    const resume = saved?.provider === driver.provider ? saved.sessionId : undefined;
-    let confirmed = false;
-    const session = driver.start({ ...spec, ...(resume === undefined ? {} : { resume }) }, (event) => {
-      if (event.type === "started") confirmed = true;
-      this.#onEvent(session, event, resume !== undefined && !confirmed);
-    });
-    this.#session = session;
-    this.#o.say?.(resume === undefined ? `started a new ${driver.provider} session` : `resuming ${driver.provider} session ${resume}`);
-    return session;
-  }
-
-  #onEvent(session: Session, event: AgentEvent, resumeUnconfirmed: boolean): void {
-    switch (event.type) {
-      case "started":
-        this.#sessionId = event.sessionId;
-        if (event.model !== "") this.#model = event.model;
-        try {
-          this.#o.files.saveSession({ provider: this.#o.driver.provider, sessionId: event.sessionId });
-        } catch (error) {
-          // The turn goes on; only a restart would begin a new session.
-          this.#o.say?.(`warning: cannot save the session id: ${errorMessage(error)}`);
-        }
-        return;
-      case "error":
-        this.#lastError = event.message;
-        return;
-      case "permission_request":
-        void this.#approver?.handle(session, event.request);
-        return;
-      case "permission_withdrawn":
-        this.#approver?.withdraw(event.requestId);
-        return;
-      case "turn_end":
-        this.#current?.({
-          exit: event.isError ? "error" : event.interrupted === true ? "timeout" : "ok",
-          result: event.result,
-          usage: event.usage,
-          ...(event.costUsd === undefined ? {} : { costUsd: event.costUsd }),
-          ...(event.isError ? { error: event.result || (this.#lastError ?? "the turn failed") } : {}),
-        });
-        return;
-      case "exit":
-        if (this.#session === session) this.#session = undefined;
-        // A session that could not be resumed (gone, or from another machine) is started afresh next time.
-        if (resumeUnconfirmed) this.#o.files.forgetSession();
-        this.#current?.({
-          exit: "exited",
-          result: "",
-          error: this.#lastError ?? `the CLI exited (code ${String(event.code)}, signal ${String(event.signal)})`,
-        });
-        return;
-      default:
-        return;
     }
   }
 }
