@@ -34,7 +34,7 @@ export class Approver {
 
   constructor(private readonly o: ApproverOptions) {}
 
-  async handle(session: Session, request: PermissionRequest): Promise<void> {
+  async handle(session: Pick<Session, "respondPermission">, request: PermissionRequest): Promise<void> {
     const outcome = decide(request, this.o.rules, { cwd: this.o.cwd, home: homedir() });
     if (outcome.decision !== "ask") {
       const decision: PermissionDecision = outcome.decision === "allow" ? { behavior: "allow" } : { behavior: "deny", message: outcome.why };
@@ -130,7 +130,15 @@ export class Approver {
     return undefined;
   }
 
-  #answer(session: Session, request: PermissionRequest, decision: PermissionDecision, by: Who, reason: string, rule?: string, respond = true): void {
+  #answer(
+    session: Pick<Session, "respondPermission">,
+    request: PermissionRequest,
+    decision: PermissionDecision,
+    by: Who,
+    reason: string,
+    rule?: string,
+    respond = true,
+  ): void {
     this.o.audit?.record({
       by,
       agentId: this.o.worker,

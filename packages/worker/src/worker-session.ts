@@ -1,4 +1,4 @@
-import { errorMessage, type AgentEvent, type Driver, type Session, type SessionSpec, type Usage } from "@subagent-mcp/core";
+import { errorMessage, Supervisor, type AgentEvent, type Driver, type SessionSpec, type TurnReport, type Usage } from "@subagent-mcp/core";
 import type { Approver } from "./approver.js";
 import type { TurnLog, WorkerFiles } from "./state.js";
 
@@ -23,44 +23,74 @@ export interface WorkerSessionOptions {
   say?: ((line: string) => void) | undefined;
   /** Answers the session's permission requests (none yet: they wait for the CLI's own timeout). */
   approver: () => Approver | undefined;
+  /** How long a request may wait for the approver; the supervisor denies it only a minute after that. */
+  permissionTimeoutMs: number;
 }
 
 /**
  * The worker's one CLI session, kept across turns and resumed after a restart (its id saved in the
  * worker's files): a turn at a time, each bounded by the turn timeout and by a stop's grace period.
+ * The session is an agent of core's supervisor, as the server's are: its lifecycle, events and
+ * permission requests go the same way; what is the worker's is its one conversation resumed across
+ * restarts, and the approver that answers by mail.
  */
 export class WorkerSession {
-  #session: Session | undefined;
+  #made: Supervisor | undefined;
+  /** The agent's id: the worker's name (a new life after an exit takes the same id). */
+  readonly #id: string;
   #current: ((outcome: TurnOutcome) => void) | undefined;
   #lastError: string | undefined;
+  /** A resumed session the CLI has not confirmed yet: if it exits first, it is forgotten. */
+  #resumeUnconfirmed = false;
   /** The CLI's session id, once it said it. */
   sessionId: string | undefined;
   /** The model the CLI says it runs, once it said it. */
   model: string | undefined;
   readonly #o: WorkerSessionOptions;
 
-  constructor(options: WorkerSessionOptions) {
+  constructor(name: string, options: WorkerSessionOptions) {
     this.#o = options;
+    this.#id = name;
   }
 
-  /** Closes the CLI (the next turn starts or resumes one). */
+  // One supervisor from a turn until close() (a run of the worker); the next run makes another.
+  get #supervisor(): Supervisor {
+    if (this.#made !== undefined) return this.#made;
+    const supervisor = new Supervisor({
+      drivers: { [this.#o.driver.provider]: this.#o.driver },
+      // The approver answers (or denies) first; this only ends a request everyone forgot.
+      permissionTimeoutMs: this.#o.permissionTimeoutMs + 60_000,
+    });
+    supervisor.onChange((change) => {
+      if (change.type === "event") this.#onEvent(change.event);
+    });
+    supervisor.onTurn((report) => {
+      supervisor.takeReport(report.agentId, report.turn);
+      this.#onTurn(report);
+    });
+    return (this.#made = supervisor);
+  }
+
+  /** Closes the CLI politely, so that the next run resumes its conversation. */
   async close(): Promise<void> {
-    await this.#session?.close();
-    this.#session = undefined;
+    const supervisor = this.#made;
+    if (supervisor === undefined) return;
+    this.#made = undefined;
+    if (this.#alive(supervisor)) supervisor.hibernate(this.#id);
+    await supervisor.shutdown();
   }
 
   /** One turn on the session, bounded by the turn timeout; a stop lets it finish within the grace period. */
   turn(text: string, signal: AbortSignal): Promise<TurnOutcome> {
-    const session = this.#ensureSession();
     this.#lastError = undefined;
     return new Promise<TurnOutcome>((resolve) => {
       let forced: Exit | undefined;
       const force = (exit: Exit): void => {
         if (forced !== undefined) return;
         forced = exit;
-        void session.interrupt();
+        void this.#supervisor.interrupt(this.#id).catch(() => undefined);
         // An interrupt the CLI does not honour in time ends the process (the next turn resumes it).
-        killer = setTimeout(() => void session.kill(), 10_000);
+        killer = setTimeout(() => void this.#supervisor.kill(this.#id).catch(() => undefined), 10_000);
       };
       let killer: NodeJS.Timeout | undefined;
       let grace: NodeJS.Timeout | undefined;
@@ -86,28 +116,49 @@ export class WorkerSession {
             : { ...outcome, exit: forced, error: forced === "timeout" ? `turn exceeded ${this.#o.turnTimeoutMs} ms` : "stopped before the turn ended" },
         );
       };
-      session.send(text);
+      try {
+        if (this.#alive()) this.#supervisor.send(this.#id, text);
+        else this.#launch(text);
+      } catch (error) {
+        this.#current({ exit: "exited", result: "", error: errorMessage(error) });
+      }
     });
   }
 
-  #ensureSession(): Session {
-    if (this.#session !== undefined) return this.#session;
+  #alive(supervisor = this.#made): boolean {
+    try {
+      return supervisor?.get(this.#id).alive === true;
+    } catch {
+      return false;
+    }
+  }
+
+  // A new life of the session: resumed from the saved id when there is one of this CLI's.
+  #launch(prompt: string): void {
     const { driver, files, spec } = this.#o;
     const saved = files.loadSession((problem) => this.#o.say?.(`warning: ${problem}`));
     const resume = saved?.provider === driver.provider ? saved.sessionId : undefined;
-    let confirmed = false;
-    const session = driver.start({ ...spec, ...(resume === undefined ? {} : { resume }) }, (event) => {
-      if (event.type === "started") confirmed = true;
-      this.#onEvent(session, event, resume !== undefined && !confirmed);
-    });
-    this.#session = session;
+    this.#resumeUnconfirmed = resume !== undefined;
     this.#o.say?.(resume === undefined ? `started a new ${driver.provider} session` : `resuming ${driver.provider} session ${resume}`);
-    return session;
+    this.#supervisor.launch({ ...spec, id: this.#id, provider: driver.provider, prompt, ...(resume === undefined ? {} : { resume }) });
   }
 
-  #onEvent(session: Session, event: AgentEvent, resumeUnconfirmed: boolean): void {
+  #onTurn(report: TurnReport): void {
+    // A turn lost to an exit is the exit's to report (below).
+    if (!report.isError || report.interrupted || this.#alive())
+      this.#current?.({
+        exit: report.isError ? "error" : report.interrupted ? "timeout" : "ok",
+        result: report.result,
+        usage: report.usage,
+        ...(report.costUsd === undefined ? {} : { costUsd: report.costUsd }),
+        ...(report.isError ? { error: report.result || (this.#lastError ?? "the turn failed") } : {}),
+      });
+  }
+
+  #onEvent(event: AgentEvent): void {
     switch (event.type) {
       case "started":
+        this.#resumeUnconfirmed = false;
         this.sessionId = event.sessionId;
         if (event.model !== "") this.model = event.model;
         try {
@@ -120,25 +171,31 @@ export class WorkerSession {
       case "error":
         this.#lastError = event.message;
         return;
-      case "permission_request":
-        void this.#o.approver()?.handle(session, event.request);
+      case "permission_request": {
+        // The approver's answer goes through the supervisor, which parked the agent on the request.
+        const id = this.#id;
+        const supervisor = this.#supervisor;
+        const answering = {
+          respondPermission: (requestId: string, decision: Parameters<Supervisor["respondPermission"]>[2]): void => {
+            try {
+              supervisor.respondPermission(id, requestId, decision);
+            } catch {
+              // withdrawn meanwhile (the turn ended or was interrupted): nothing waits for it
+            }
+          },
+        };
+        // Told before the supervisor parks the agent on it: the approver starts once it has.
+        const approver = this.#o.approver();
+        queueMicrotask(() => void approver?.handle(answering, event.request));
         return;
+      }
       case "permission_withdrawn":
         this.#o.approver()?.withdraw(event.requestId);
         return;
-      case "turn_end":
-        this.#current?.({
-          exit: event.isError ? "error" : event.interrupted === true ? "timeout" : "ok",
-          result: event.result,
-          usage: event.usage,
-          ...(event.costUsd === undefined ? {} : { costUsd: event.costUsd }),
-          ...(event.isError ? { error: event.result || (this.#lastError ?? "the turn failed") } : {}),
-        });
-        return;
       case "exit":
-        if (this.#session === session) this.#session = undefined;
         // A session that could not be resumed (gone, or from another machine) is started afresh next time.
-        if (resumeUnconfirmed) this.#o.files.forgetSession();
+        if (this.#resumeUnconfirmed) this.#o.files.forgetSession();
+        this.#resumeUnconfirmed = false;
         this.#current?.({
           exit: "exited",
           result: "",

@@ -68,7 +68,16 @@ export class Worker {
   constructor(options: WorkerOptions) {
     this.#o = { turnTimeoutMs: 600_000, retryBaseMs: 2_000, batch: 20, graceMs: 30_000, ...options };
     const { driver, spec, files, turnTimeoutMs, graceMs, say } = this.#o;
-    this.#session = new WorkerSession({ driver, spec, files, turnTimeoutMs, graceMs, say, approver: () => this.#approver });
+    this.#session = new WorkerSession(options.name, {
+      driver,
+      spec,
+      files,
+      turnTimeoutMs,
+      graceMs,
+      say,
+      approver: () => this.#approver,
+      permissionTimeoutMs: options.permissionTimeoutMs ?? 300_000,
+    });
   }
 
   /** Serves the mailbox until `signal` aborts (or after one wake with `once`). */
