@@ -18,6 +18,16 @@ export interface McpRig {
   close(): Promise<void>;
 }
 
+/** The server's environment: the loopback one, with the pinned CLIs named. */
+export function serverEnv(env: CliEnvironment): Record<string, string> {
+  return {
+    ...env.env,
+    SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
+    SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
+    SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
+  };
+}
+
 export async function mcpRig(extraEnv: Record<string, string> = {}): Promise<McpRig> {
   const fakes = await startAllFakes();
   const env = await loopbackEnv(fakes);
@@ -27,13 +37,7 @@ export async function mcpRig(extraEnv: Record<string, string> = {}): Promise<Mcp
     args: [],
     cwd: env.cwd,
     stderr: "ignore",
-    env: {
-      ...env.env,
-      SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
-      SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
-      SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
-      ...extraEnv,
-    },
+    env: { ...serverEnv(env), ...extraEnv },
   });
   const client = new Client({ name: "bench", version: "1" });
   await client.connect(transport);

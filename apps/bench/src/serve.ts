@@ -6,8 +6,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { Provider } from "@subagent-mcp/core";
-import { cliExecutable, loopbackEnv, startAllFakes } from "@subagent-mcp/testkit";
-import { rssMb, serverBin } from "./mcp-rig.js";
+import { loopbackEnv, startAllFakes } from "@subagent-mcp/testkit";
+import { rssMb, serverBin, serverEnv } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
 
 const PROVIDERS: Provider[] = ["claude", "codex", "gemini"];
@@ -61,12 +61,7 @@ export async function serveBench(runs: number): Promise<ServeResults> {
         args: [serverBin, "mcp"],
         cwd: env.cwd,
         stderr: "ignore",
-        env: {
-          ...env.env,
-          SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
-          SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
-          SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
-        },
+        env: serverEnv(env),
       });
       const client = new Client({ name: "bench", version: "1" });
       const t0 = performance.now();
