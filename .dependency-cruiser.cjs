@@ -6,7 +6,7 @@
 /** @type {string[][]} lowest first */
 const tiers = [
   ["core", "hooks"],
-  ["journal", "worktrees", "agents", "routing", "drivers", "mailbox", "permissions"],
+  ["journal", "worktrees", "agents", "routing", "drivers", "mailbox", "permissions", "contract"],
   ["usage", "mailbox-redis", "host-config", "worker", "testkit"],
   ["server", "dashboard"],
   ["apps/cli", "apps/bench"],
