@@ -134,4 +134,3 @@ export const ActionReplySchema = z.union([
   z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
 ]);
 export type ActionReply = z.infer<typeof ActionReplySchema>;
-
