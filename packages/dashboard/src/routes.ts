@@ -9,7 +9,7 @@ import type { PageHub } from "./hub.js";
 import type { ServerLink } from "./link.js";
 import { journalTranscript } from "./past.js";
 import { serveFile } from "./static.js";
-import type { DashboardState } from "./types.js";
+import type { DashboardState } from "@subagent-mcp/contract";
 
 /** What the routes need. */
 export interface RouteDeps extends ActionDeps {

@@ -1,7 +1,7 @@
 // Turns and cost per day and provider, from the journals and the workers' turn logs.
 import { join } from "node:path";
 import { agentTurns, costOf, DEFAULT_PRICES, workerTurns, type PriceTable, type TurnRecord } from "@subagent-mcp/usage";
-import type { UsageDayView } from "./types.js";
+import type { UsageDayView } from "@subagent-mcp/contract";
 
 /** What {@link UsageCache.get} returns. */
 export interface UsageNow {
