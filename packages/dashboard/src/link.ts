@@ -132,8 +132,8 @@ export class ServerLink {
             request_id: p.request_id,
             kind: p.kind,
             summary: p.summary,
-            ...(p.tool === undefined ? {} : { tool: p.tool }),
-            ...(p.asked_at === undefined ? {} : { asked_at: p.asked_at }),
+            tool: p.tool,
+            asked_at: p.asked_at,
           });
       }
       view = { ...this.#base(), reachable: true, agents, pool };
