@@ -1,14 +1,10 @@
+import type { WaitResult as WaitOut } from "@subagent-mcp/contract";
 import type { Provider } from "@subagent-mcp/core";
 import { stateDir, stateLayout } from "@subagent-mcp/state";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { McpRig } from "./mcp-rig.js";
-
-interface WaitOut {
-  finished: { agent_id: string; is_error: boolean; result: string }[];
-  permission_requests?: { agent_id: string; request_id: string }[];
-}
 
 /** One CLI's journal size: after its first turn, and per turn for plain and tool-calling follow-ups. */
 export interface BytesResult {

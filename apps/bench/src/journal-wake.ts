@@ -1,12 +1,9 @@
+import type { ListAgentsResult as Listed } from "@subagent-mcp/contract";
 import type { Provider } from "@subagent-mcp/core";
 import { setTimeout as sleep } from "node:timers/promises";
 import { turn } from "./journal-bytes.js";
 import { mcpRig, type McpRig } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
-
-interface Listed {
-  agents: { agent_id: string; status: string; alive: boolean }[];
-}
 
 /** One CLI's follow-up (send_message -> wait returns its turn) to a hibernated agent vs a live one. */
 export interface WakeResult {

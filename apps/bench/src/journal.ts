@@ -1,15 +1,9 @@
+import type { LaunchAgentResult as Launched, WaitResult as WaitOut } from "@subagent-mcp/contract";
 import { loadavg } from "node:os";
 import { mcpRig, type McpRig } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
 import { journalBytes, type BytesResult } from "./journal-bytes.js";
 import { wakeCost, type WakeResult } from "./journal-wake.js";
-
-interface Launched {
-  agent_id: string;
-}
-interface WaitOut {
-  finished: { agent_id: string; is_error: boolean; result: string }[];
-}
 
 /** One measure with the journal off and on, and what the journal adds at the median. */
 export interface OnOff {

@@ -1,19 +1,9 @@
+import type { LaunchAgentResult as Launched, PollAgentResult as Poll, WaitResult as WaitOut } from "@subagent-mcp/contract";
 import type { Provider } from "@subagent-mcp/core";
 import { descendants, isAlive as alive } from "@subagent-mcp/drivers";
 import { setTimeout as sleep } from "node:timers/promises";
 import { mcpRig, rssMb, type McpRig } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
-
-interface Launched {
-  agent_id: string;
-}
-interface WaitOut {
-  finished: { agent_id: string; is_error: boolean; result: string }[];
-  still_running: string[];
-}
-interface Poll {
-  status: string;
-}
 
 /** Everything the MCP benchmark measures (milliseconds unless named otherwise). */
 export interface McpResults {

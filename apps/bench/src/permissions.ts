@@ -1,18 +1,10 @@
+import type { PollAgentResult as Poll, WaitResult as WaitOut } from "@subagent-mcp/contract";
 import type { Provider } from "@subagent-mcp/core";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { mcpRig, type McpRig } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
-
-interface WaitOut {
-  finished: { agent_id: string; is_error: boolean }[];
-  still_running: string[];
-  permission_requests?: { agent_id: string; request_id: string }[];
-}
-interface Poll {
-  pending_permissions?: { request_id: string; asked_at: string }[];
-}
 
 /** Permission round trips of one CLI (milliseconds). */
 export interface PermissionResult {

@@ -1,24 +1,10 @@
+import type { KillAgentResult as Killed, LaunchAgentResult as Launched, WaitResult as WaitOut } from "@subagent-mcp/contract";
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { mcpRig, type McpRig } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
 import { buildRepo, gitAndPackage } from "./worktree-git.js";
-
-interface WorktreeOut {
-  path: string;
-  state: string;
-}
-interface Launched {
-  agent_id: string;
-  worktree?: WorktreeOut;
-}
-interface WaitOut {
-  finished: { agent_id: string; is_error: boolean; result: string }[];
-}
-interface Killed {
-  worktree?: WorktreeOut;
-}
 
 /** One measure without and with `isolation: "worktree"`, and what isolation adds at the median. */
 export interface Paired {

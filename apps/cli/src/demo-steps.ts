@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { InvokeResult, LaunchAgentResult, WaitResult } from "@subagent-mcp/contract";
 import type { CliName } from "@subagent-mcp/testkit";
 import { DEMO_RULE, type DemoSession } from "./demo-session.js";
 import { CLI_INFO } from "./demo-clis.js";
@@ -11,17 +12,7 @@ export interface DemoStep {
   run(s: DemoSession): Promise<string>;
 }
 
-interface Finished {
-  agent_id: string;
-  result: string;
-  is_error: boolean;
-}
-interface WaitOut {
-  finished: Finished[];
-  still_running: string[];
-  messages_waiting?: number;
-  permission_requests?: { agent_id: string; summary: string }[];
-}
+type Finished = WaitResult["finished"][number];
 
 // Codex runs the model its config names, which the fake serves with its tools.
 function launchArgs(cli: CliName, prompt: string, more: Record<string, unknown> = {}): Record<string, unknown> {
@@ -29,10 +20,10 @@ function launchArgs(cli: CliName, prompt: string, more: Record<string, unknown> 
 }
 
 // Calls wait until every agent in `ids` has finished a turn (or `stop` says so); throws if one asks permission.
-async function waitAll(s: DemoSession, ids: string[], stop?: (out: WaitOut) => boolean): Promise<Map<string, Finished>> {
+async function waitAll(s: DemoSession, ids: string[], stop?: (out: WaitResult) => boolean): Promise<Map<string, Finished>> {
   const done = new Map<string, Finished>();
   while (ids.some((id) => !done.has(id))) {
-    const out = await s.call<WaitOut>("wait", { agent_ids: ids.filter((id) => !done.has(id)), mode: "all", timeout_s: 120 });
+    const out = await s.call<WaitResult>("wait", { agent_ids: ids.filter((id) => !done.has(id)), mode: "all", timeout_s: 120 });
     for (const f of out.finished) done.set(f.agent_id, f);
     if (out.permission_requests !== undefined) throw new Error(`asked permission: ${out.permission_requests.map((p) => p.summary).join("; ")}`);
     if (stop?.(out) === true) return done;
@@ -61,7 +52,7 @@ export function demoSteps(launched: string[]): DemoStep[] {
       async run(s) {
         const clis = [0, 1, 2].map((i) => s.clis[i % s.clis.length] as CliName);
         const ids = await Promise.all(
-          clis.map((cli, i) => s.call<{ agent_id: string }>("launch_agent", launchArgs(cli, `demo task ${i + 1}: say hello`)).then((o) => o.agent_id)),
+          clis.map((cli, i) => s.call<LaunchAgentResult>("launch_agent", launchArgs(cli, `demo task ${i + 1}: say hello`)).then((o) => o.agent_id)),
         );
         launched.push(...ids);
         ids.forEach((id, i) => parallel.push({ id, cli: clis[i] as CliName }));
@@ -98,7 +89,7 @@ export function demoSteps(launched: string[]): DemoStep[] {
         await mkdir(dir, { recursive: true });
         const definition = `---\nname: demo-reviewer\ndescription: Reviews a change.\nprovider: ${cli}\n${cli === "codex" ? "model: gpt-5.5\n" : ""}---\nYou review changes.\n`;
         await writeFile(join(dir, "demo-reviewer.md"), definition);
-        const out = await s.call<{ status: string; agent_id: string; result?: string; replica: number }>("invoke", {
+        const out = await s.call<InvokeResult>("invoke", {
           agent: "demo-reviewer",
           task: "review the demo change",
           timeout_s: 300,
@@ -113,7 +104,7 @@ export function demoSteps(launched: string[]): DemoStep[] {
       name: "permission answered by a rule",
       async run(s) {
         const cli = prefer(s);
-        const { agent_id } = await s.call<{ agent_id: string }>(
+        const { agent_id } = await s.call<LaunchAgentResult>(
           "launch_agent",
           launchArgs(cli, "[[shell:touch demo-rule-ok.txt]]", { permission_mode: "default" }),
         );
@@ -155,7 +146,7 @@ async function converse(s: DemoSession, cli: CliName, launched: string[]): Promi
     return { kind: "text", text: `${nonce} parent said: ${last}` };
   });
   try {
-    const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", launchArgs(cli, "paint the fence (demo-question: ask me the colour)"));
+    const { agent_id } = await s.call<LaunchAgentResult>("launch_agent", launchArgs(cli, "paint the fence (demo-question: ask me the colour)"));
     launched.push(agent_id);
     await waitAll(s, [agent_id], (out) => (out.messages_waiting ?? 0) > 0);
     const inbox = await s.call<{ messages: { message_id: string; from: string; body: string; thread_id: string }[] }>("inbox");

@@ -4,7 +4,7 @@ import type { ServerResponse } from "node:http";
 import { SECURITY_HEADERS } from "./guard.js";
 import { sseFrame } from "./sse.js";
 import { stateKey } from "./state.js";
-import type { DashboardState } from "./types.js";
+import type { DashboardState } from "@subagent-mcp/contract";
 
 /** Least time between two states sent. */
 export const DEBOUNCE_MS = 100;

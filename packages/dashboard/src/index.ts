@@ -2,6 +2,5 @@
 export { startDashboard, type Dashboard, type DashboardOptions } from "./dashboard.js";
 export { DashboardError, type DashboardErrorCode } from "./errors.js";
 export { ActionSchema, type Action } from "./actions.js";
-export { readServerRecords, ServerRecordSchema, type ServerRecord } from "./records.js";
+export { readServerRecords } from "./records.js";
 export { defaultUiDir } from "./static.js";
-export type { DashboardState, MailboxView, PastAgentView, PermissionRequestView, ServerView, UsageDayView, WorkerPermissionView } from "./types.js";

@@ -5,25 +5,12 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { DashboardError, messageOf } from "./errors.js";
 import { followEvents } from "./follow.js";
-import type { ServerRecord } from "./records.js";
+import { CHANGE_EVENT, type ListAgentsResult, type ListPoolResult, type PollAgentResult, type ServerRecord } from "@subagent-mcp/contract";
 import { DASHBOARD_TOOLS, textOf } from "./tools.js";
-import type { PermissionRequestView, ServerView } from "./types.js";
+import type { PermissionRequestView, ServerView } from "@subagent-mcp/contract";
 
 const READ_TIMEOUT_MS = 15_000;
 const ACTION_TIMEOUT_MS = 120_000;
-
-interface AgentRow {
-  agent_id: string;
-  pending_permissions?: number;
-}
-
-interface PendingOut {
-  request_id: string;
-  tool?: string;
-  kind: string;
-  summary: string;
-  asked_at?: string;
-}
 
 /** A live server: call its tools, follow its changes, keep its last snapshot. */
 export class ServerLink {
@@ -49,7 +36,7 @@ export class ServerLink {
       // Gone or restarting: the snapshot then says it cannot be reached.
       drop: () => void this.refresh(),
       event: (name) => {
-        if (name === "change") void this.refresh();
+        if (name === CHANGE_EVENT) void this.refresh();
       },
     });
   }
@@ -130,22 +117,23 @@ export class ServerLink {
     let view: ServerView;
     const permissions: PermissionRequestView[] = [];
     try {
-      const agents = ((await this.call("list_agents", {})).agents ?? []) as AgentRow[];
-      const pool = await this.call("list_pool", {}).catch((error: unknown) => {
+      // Results as the contract says; the server checked them against the same schemas.
+      const agents = ((await this.call("list_agents", {})) as Partial<ListAgentsResult>).agents ?? [];
+      const pool = await (this.call("list_pool", {}) as Promise<ListPoolResult>).catch((error: unknown) => {
         if (error instanceof DashboardError && error.code === "TOOL_ERROR") return null;
         throw error;
       });
       for (const agent of agents.filter((a) => (a.pending_permissions ?? 0) > 0)) {
-        const poll = await this.call("poll_agent", { agent_id: agent.agent_id, tail_chars: 0 });
-        for (const p of (poll.pending_permissions ?? []) as PendingOut[])
+        const poll = (await this.call("poll_agent", { agent_id: agent.agent_id, tail_chars: 0 })) as Partial<PollAgentResult>;
+        for (const p of poll.pending_permissions ?? [])
           permissions.push({
             server: this.record.pid,
             agent_id: agent.agent_id,
             request_id: p.request_id,
             kind: p.kind,
             summary: p.summary,
-            ...(p.tool === undefined ? {} : { tool: p.tool }),
-            ...(p.asked_at === undefined ? {} : { asked_at: p.asked_at }),
+            tool: p.tool,
+            asked_at: p.asked_at,
           });
       }
       view = { ...this.#base(), reachable: true, agents, pool };

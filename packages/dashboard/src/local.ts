@@ -2,7 +2,7 @@
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import { approvalAnswer, pendingOfAllWorkers, type PendingApproval } from "@subagent-mcp/worker";
 import { DashboardError, messageOf } from "./errors.js";
-import type { MailboxView, WorkerPermissionView } from "./types.js";
+import type { MailboxView, WorkerPermissionView } from "@subagent-mcp/contract";
 
 /** Every mailbox with its waiting, claimed and dead messages, by name. */
 export async function mailboxCounts(mail: MailboxStore): Promise<MailboxView[]> {

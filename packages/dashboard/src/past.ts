@@ -1,14 +1,7 @@
 // Agents of the project read back from the journal: those no live server holds, and any agent's
 // conversation when no live server can tell it.
-import { listAgents, readJournal, turnsOf, type AgentSummary } from "@subagent-mcp/journal";
-import type { PastAgentView } from "./types.js";
-
-// How an agent whose server is gone ended, as list_agents says it.
-function endedWhy(s: AgentSummary): string {
-  if (s.end !== undefined) return s.end.why;
-  if (s.owner_alive) return `still running in another server (pid ${String(s.owner?.pid)})`;
-  return "its server stopped without shutting down (a crash or a kill)";
-}
+import { endedWhy, listAgents, readJournal, turnsOf } from "@subagent-mcp/journal";
+import type { PastAgentView } from "@subagent-mcp/contract";
 
 /** The project's agents in the journal that no live server holds (pool replicas left out), newest first. */
 export function pastAgents(agentsDir: string, project: string, live: Set<string>, costs: Map<string, number>): PastAgentView[] {

@@ -2,20 +2,8 @@
 // being written, one of another version or one whose process is gone is left out.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
+import { ServerRecordSchema, type ServerRecord } from "@subagent-mcp/contract";
 import { isAlive, stateLayout } from "@subagent-mcp/state";
-
-/** One running top-level MCP server as its registry file describes it. */
-export const ServerRecordSchema = z.object({
-  pid: z.number().int().positive(),
-  cwd: z.string(),
-  session: z.string().optional(),
-  started_at: z.string(),
-  version: z.string(),
-  /** `http://127.0.0.1:PORT/control/<token>`: `/mcp` and `/events` below it; loopback only. */
-  control: z.string().regex(/^http:\/\/127\.0\.0\.1:\d{1,5}\/control\/[0-9a-f]{32}$/),
-});
-export type ServerRecord = z.infer<typeof ServerRecordSchema>;
 
 /** Where the registry files live. */
 export function serversDir(stateDir: string): string {

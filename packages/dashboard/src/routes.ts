@@ -8,7 +8,7 @@ import type { PageHub } from "./hub.js";
 import type { ServerLink } from "./link.js";
 import { journalTranscript } from "./past.js";
 import { serveFile } from "./static.js";
-import type { DashboardState } from "./types.js";
+import type { DashboardState } from "@subagent-mcp/contract";
 import { stateLayout } from "@subagent-mcp/state";
 
 /** What the routes need. */

@@ -4,7 +4,7 @@ import { messageOf } from "./errors.js";
 import { approvalView, mailboxCounts, workerApprovals } from "./local.js";
 import type { PastCache } from "./past.js";
 import type { ServerSet } from "./servers.js";
-import type { DashboardState, MailboxView } from "./types.js";
+import type { DashboardState, MailboxView } from "@subagent-mcp/contract";
 import type { UsageCache } from "./usage.js";
 
 /** Where the state comes from. */
@@ -24,7 +24,7 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
   const links = await s.servers.ready();
   const errors: string[] = [];
   const servers = links.map((l) => l.view);
-  const live = new Set(servers.flatMap((v) => v.agents.map((a) => (a as { agent_id?: string }).agent_id ?? "")));
+  const live = new Set(servers.flatMap((v) => v.agents.map((a) => a.agent_id)));
   const { usage, costs } = s.usage.get();
   const [workers, mailboxes] = await Promise.all([
     s.presence.list().catch((error: unknown): PresenceEntry[] => {

@@ -1,6 +1,6 @@
 // Turns and cost per day and provider, from the journals and the workers' turn logs.
 import { agentTurns, costOf, DEFAULT_PRICES, workerTurns, type PriceTable, type TurnRecord } from "@subagent-mcp/usage";
-import type { UsageDayView } from "./types.js";
+import type { UsageDayView } from "@subagent-mcp/contract";
 import { stateLayout } from "@subagent-mcp/state";
 
 /** What {@link UsageCache.get} returns. */

@@ -5,7 +5,8 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { asyncStore, LocalPresence, Maildir, type MailboxStore } from "@subagent-mcp/mailbox";
-import { startDashboard, type Dashboard, type DashboardState } from "../src/index.js";
+import type { DashboardState } from "@subagent-mcp/contract";
+import { startDashboard, type Dashboard } from "../src/index.js";
 import { SseParser } from "../src/sse.js";
 
 export interface Setup {

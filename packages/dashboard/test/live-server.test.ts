@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DashboardState } from "../src/index.js";
+import type { DashboardState } from "@subagent-mcp/contract";
 import { startFakeControl, type FakeControl } from "./fake-control.js";
 import { openEvents, setup, type Setup } from "./helpers.js";
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { JournalWriter } from "@subagent-mcp/journal";
 import { PendingApprovals } from "@subagent-mcp/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DashboardState } from "../src/index.js";
+import type { DashboardState } from "@subagent-mcp/contract";
 import { deadPid, openEvents, setup, type Setup } from "./helpers.js";
 
 let s: Setup;

@@ -1,16 +1,39 @@
+// @ts-check
 /* global document, location, fetch, EventSource, URLSearchParams, CSS, setTimeout */
 // subagent-mcp dashboard page: renders the State JSON that /api/events streams, an agent's detail from
 // /api/agent, and sends actions to /api/action after a confirmation. Plain DOM: every value from the
 // server goes through textContent or attributes, never HTML, since agents' output is untrusted.
 
 const token = new URLSearchParams(location.search).get("token") ?? "";
-const $ = (id) => document.getElementById(id);
+/** The page's elements by id; every id used here is in index.html. */
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** An input of the page by id. */
+const input = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ ($(id));
 const api = (path, params = {}) => `/api/${path}?${new URLSearchParams({ token, ...params })}`;
 const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 const whole = new Intl.NumberFormat("en");
 
+/** @typedef {import("@subagent-mcp/contract").DashboardState} DashboardState */
+/** @typedef {import("@subagent-mcp/contract").AgentDetail} AgentDetail */
+/** @typedef {import("@subagent-mcp/contract").ActionReply} ActionReply */
+/** @typedef {import("@subagent-mcp/contract").PollAgentResult} PollAgentResult */
+/** @typedef {import("@subagent-mcp/contract").TranscriptResult} TranscriptResult */
+/** @typedef {import("@subagent-mcp/contract").AgentRow} AgentRow */
+/** @typedef {import("@subagent-mcp/contract").PastAgentView} PastAgentView */
+/** @typedef {import("@subagent-mcp/contract").Replica} Replica */
+/** @typedef {import("@subagent-mcp/contract").ServerView} ServerView */
+/** @typedef {import("@subagent-mcp/contract").ListPoolResult} ListPoolResult */
+/**
+ * An agent row of the page: a live server's list_agents row (with the server's pid) or a past one's, by its id.
+ * @typedef {Partial<Omit<AgentRow, "provider" | "status" | "alive" | "past">>
+ *   & Partial<Omit<PastAgentView, "provider" | "status" | "alive" | "past">>
+ *   & { id: string, provider?: string, status?: string, alive?: boolean, past?: boolean, server?: number, usage?: { input?: number, output?: number } }} PageAgent
+ */
+
+/** @type {DashboardState} */
 let state;
-let selected; // { id, server?, past }
+/** @type {{ id: string, server?: number, past: boolean } | undefined} */
+let selected;
 let lastSeen = new Map(); // agent id -> its row in the previous state
 let uid = 0;
 
@@ -94,7 +117,7 @@ function connect() {
     try {
       apply(JSON.parse(e.data));
     } catch (error) {
-      notice(`Could not read the state: ${error.message}`);
+      notice(`Could not read the state: ${/** @type {Error} */ (error).message}`);
     }
   });
   es.addEventListener("error", () => {
@@ -109,7 +132,7 @@ function connect() {
 
 function setConnection(text) {
   $("connection").textContent = text;
-  $("connection").parentElement.dataset.state = text;
+  /** @type {HTMLElement} */ ($("connection").parentElement).dataset.state = text;
 }
 
 function notice(text) {
@@ -119,8 +142,9 @@ function notice(text) {
 
 // ---------- state ----------
 
+/** @param {DashboardState} next */
 function apply(next) {
-  const focused = document.activeElement?.dataset?.testid;
+  const focused = /** @type {HTMLElement | null} */ (document.activeElement)?.dataset?.testid;
   state = next;
   notice("");
   $("project").textContent = next.project ?? "";
@@ -135,10 +159,11 @@ function apply(next) {
   followSelected();
   // A re-rendered control that had the focus gets it back.
   if (focused && (document.activeElement === document.body || !document.activeElement)) {
-    document.querySelector(`[data-testid="${CSS.escape(focused)}"]`)?.focus();
+    /** @type {HTMLElement | null} */ (document.querySelector(`[data-testid="${CSS.escape(focused)}"]`))?.focus();
   }
 }
 
+/** @returns {PageAgent[]} */
 function agents() {
   const seen = new Set();
   const out = [];
@@ -337,11 +362,11 @@ function renderServers() {
 }
 
 function filter() {
-  const q = $("filter").value.trim().toLowerCase();
-  const rows = [...$("agent-rows").children];
+  const q = input("filter").value.trim().toLowerCase();
+  const rows = /** @type {HTMLElement[]} */ ([...$("agent-rows").children]);
   let shown = 0;
   for (const tr of rows) {
-    tr.hidden = q !== "" && !tr.dataset.search.includes(q);
+    tr.hidden = q !== "" && !(tr.dataset.search ?? "").includes(q);
     if (!tr.hidden) shown++;
   }
   $("nav-agents").textContent = rows.length ? String(rows.length) : "";
@@ -356,7 +381,7 @@ function select(id) {
   if (!a) return;
   selected = { id, server: a.server, past: !!a.past };
   lastSeen.set(id, undefined);
-  for (const tr of $("agent-rows").children)
+  for (const tr of /** @type {HTMLCollectionOf<HTMLElement>} */ ($("agent-rows").children))
     if (tr.dataset.key === id) tr.setAttribute("aria-current", "true");
     else tr.removeAttribute("aria-current");
   const d = $("detail");
@@ -393,6 +418,7 @@ function followSelected() {
   lastSeen = now;
 }
 
+/** @type {AgentDetail | undefined} */
 let detail;
 let loading = false;
 let again = false;
@@ -412,7 +438,7 @@ async function load() {
       $("transcript-note").textContent = `Could not load: ${body.error?.message ?? r.statusText}`;
     } else renderDetail(body);
   } catch (error) {
-    $("transcript-note").textContent = `Could not load: ${error.message}`;
+    $("transcript-note").textContent = `Could not load: ${/** @type {Error} */ (error).message}`;
   } finally {
     loading = false;
     if (again) {
@@ -422,9 +448,12 @@ async function load() {
   }
 }
 
+/** @param {AgentDetail} body */
 function renderDetail(body) {
   detail = body;
-  const a = agents().find((x) => x.id === selected.id) ?? { id: selected.id };
+  // Loaded for the selected agent only.
+  const { id } = /** @type {NonNullable<typeof selected>} */ (selected);
+  const a = agents().find((x) => x.id === id) ?? { id };
   const poll = body.poll ?? undefined;
   renderFacts(a, poll);
   $("detail-hint").hidden = !poll?.hint;
@@ -448,7 +477,12 @@ function renderDetail(body) {
   renderTranscript(body.transcript);
 }
 
+/**
+ * @param {PageAgent} a
+ * @param {PollAgentResult | null | undefined} poll
+ */
 function renderFacts(a, poll) {
+  /** @type {Partial<PollAgentResult>} */
   const p = poll ?? {};
   const facts = [];
   const fact = (k, ...v) => facts.push(h("div", {}, h("dt", { text: k }), h("dd", {}, ...v)));
@@ -492,12 +526,13 @@ function meter(text, value, max) {
   return h("span", { class: "meter" }, h("span", { text: `${text} (${pct} %)` }), h("span", { class: "track", "aria-hidden": "true" }, fill));
 }
 
+/** @param {TranscriptResult | null | undefined} t */
 function renderTranscript(t) {
   const list = $("transcript");
   const sig = JSON.stringify(t ?? null);
   if (list.dataset.sig === sig) return;
   list.dataset.sig = sig;
-  const open = new Set([...list.querySelectorAll("details[open]")].map((d) => d.dataset.turn));
+  const open = new Set([...list.querySelectorAll("details[open]")].map((d) => /** @type {HTMLElement} */ (d).dataset.turn));
   const turns = t?.turns ?? [];
   const items = [
     ...turns.map((x) => ({ at: x.at, el: () => turnItem(x, open) })),
@@ -572,7 +607,10 @@ const empty = (text) => h("p", { class: "empty", text });
 
 function renderPool() {
   const all = state.servers ?? [];
-  const servers = all.filter((s) => s.pool && (s.pool.agents?.length || s.pool.problems?.length));
+  const servers = all.filter(
+    /** @returns {s is ServerView & { pool: ListPoolResult }} */
+    (s) => !!(s.pool && (s.pool.agents?.length || s.pool.problems?.length)),
+  );
   const body = $("pool-body");
   if (
     !changed(
@@ -613,6 +651,7 @@ function renderPool() {
   );
 }
 
+/** @param {Replica} r */
 function replicaItem(r) {
   const bits = [`#${r.replica}`];
   if (r.pid) bits.push(`pid ${r.pid}`);
@@ -701,15 +740,19 @@ function renderUsage() {
 
 // ---------- actions ----------
 
-/** Asks in the dialog; resolves to false, or to { reason } when confirmed. */
+/**
+ * Asks in the dialog; resolves to false, or to { reason } when confirmed.
+ * @param {{ title: string, text: string, quote?: string, reason?: boolean, yes?: string, danger?: boolean }} ask
+ * @returns {Promise<false | { reason: string }>}
+ */
 function confirm({ title, text, quote, reason = false, yes = "Confirm", danger = false }) {
-  const dlg = $("confirm");
+  const dlg = /** @type {HTMLDialogElement} */ ($("confirm"));
   $("confirm-h").textContent = title;
   $("confirm-text").textContent = text;
   $("confirm-quote").hidden = !quote;
   $("confirm-quote").textContent = quote ?? "";
   $("confirm-reason-box").hidden = !reason;
-  $("confirm-reason").value = "";
+  input("confirm-reason").value = "";
   $("confirm-yes").textContent = yes;
   $("confirm-yes").className = danger || yes === "Deny" ? "danger" : "primary";
   const opener = document.activeElement;
@@ -719,8 +762,8 @@ function confirm({ title, text, quote, reason = false, yes = "Confirm", danger =
     dlg.addEventListener(
       "close",
       () => {
-        if (opener?.isConnected) opener.focus();
-        resolve(dlg.returnValue === "yes" ? { reason: $("confirm-reason").value.trim() } : false);
+        if (opener?.isConnected) /** @type {HTMLElement} */ (opener).focus();
+        resolve(dlg.returnValue === "yes" ? { reason: input("confirm-reason").value.trim() } : false);
       },
       { once: true },
     );
@@ -736,6 +779,7 @@ async function act(body, out, what) {
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
     });
+    /** @type {ActionReply} */
     const res = await r.json().catch(() => ({ ok: false, error: { code: `HTTP_${r.status}`, message: r.statusText } }));
     if (res.ok) {
       const st = res.result?.status;
@@ -747,20 +791,21 @@ async function act(body, out, what) {
     out.textContent = `${what} failed: ${res.error?.code ?? "ERROR"}: ${res.error?.message ?? "no reason given"}`;
   } catch (error) {
     out.className = "result err";
-    out.textContent = `${what} failed: ${error.message}`;
+    out.textContent = `${what} failed: ${/** @type {Error} */ (error).message}`;
   }
   return false;
 }
 
 $("send-form").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const a = selected && agents().find((x) => x.id === selected.id);
-  const message = $("send-text").value.trim();
+  const sel = selected;
+  const a = sel && agents().find((x) => x.id === sel.id);
+  const message = input("send-text").value.trim();
   if (!a || !message) return;
   const ok = await confirm({ title: "Send this message?", text: `To ${a.label || a.id}:`, quote: message, yes: "Send" });
   if (!ok) return;
   const sent = await act({ action: "send", server: a.server, agent_id: a.id, message }, $("detail-result"), "Send");
-  if (sent) $("send-text").value = "";
+  if (sent) input("send-text").value = "";
 });
 
 $("detail-close").addEventListener("click", () => {
@@ -768,7 +813,7 @@ $("detail-close").addEventListener("click", () => {
   selected = undefined;
   $("detail").hidden = true;
   for (const tr of $("agent-rows").children) tr.removeAttribute("aria-current");
-  if (id) document.querySelector(`[data-testid="agent-row-${CSS.escape(id)}"]`)?.focus();
+  if (id) /** @type {HTMLElement | null} */ (document.querySelector(`[data-testid="agent-row-${CSS.escape(id)}"]`))?.focus();
 });
 $("filter").addEventListener("input", filter);
 

@@ -2,7 +2,7 @@
 // that launched them (list past agents, read transcripts, resume after a restart).
 export { JournalError, type JournalErrorCode } from "./errors.js";
 export { followJournal } from "./follow.js";
-export { listAgents, type AgentSummary } from "./list.js";
+export { endedWhy, listAgents, type AgentSummary } from "./list.js";
 export { launchEntry, summarizeEnds, TAIL_BYTES } from "./tail.js";
 export { serverAlive } from "./owner.js";
 export { pruneJournals } from "./prune.js";

@@ -136,3 +136,10 @@ export function summarize(agentId: string, entries: JournalEntry[], owner: Serve
   s.alive = s.alive && ownerAlive;
   return s;
 }
+
+/** Why an agent whose server is gone ended, in words (list_agents and the dashboard say it alike). */
+export function endedWhy(summary: Pick<AgentSummary, "end" | "owner_alive" | "owner">): string {
+  if (summary.end !== undefined) return summary.end.why;
+  if (summary.owner_alive) return `still running in another server (pid ${String(summary.owner?.pid)})`;
+  return "its server stopped without shutting down (a crash or a kill)";
+}

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { CHANGE_EVENT, type ChangeEvent } from "@subagent-mcp/contract";
 import type { Supervisor } from "@subagent-mcp/core";
 
 /** Bytes a reader may leave unread before it is dropped (a `change` event is well under 1 KB). */
@@ -78,9 +79,9 @@ export class ChangeFeed {
     this.#changed.add(agentId);
     this.#scheduled ??= setImmediate(() => {
       this.#scheduled = undefined;
-      const ids = [...this.#changed];
+      const event: ChangeEvent = { agent_ids: [...this.#changed] };
       this.#changed = new Set();
-      this.#broadcast(`event: change\ndata: ${JSON.stringify({ agent_ids: ids })}\n\n`);
+      this.#broadcast(`event: ${CHANGE_EVENT}\ndata: ${JSON.stringify(event)}\n\n`);
     });
   }
 

@@ -1,15 +1,8 @@
-import { JournalError, listAgents, resumeFacts, serverAlive, type AgentSummary, type JournalEntry } from "@subagent-mcp/journal";
+import { endedWhy, JournalError, listAgents, resumeFacts, serverAlive, type AgentSummary, type JournalEntry } from "@subagent-mcp/journal";
 import type { AgentJournal } from "./journal.js";
 import { inLineage } from "./lineage.js";
 
 // Agents of earlier servers, read back from the journal: how each ended, and what a resume needs.
-
-/** Why an agent whose server is gone ended, in words. */
-export function endedWhy(summary: Pick<AgentSummary, "end" | "owner_alive" | "owner">): string {
-  if (summary.end !== undefined) return summary.end.why;
-  if (summary.owner_alive) return `still running in another server (pid ${String(summary.owner?.pid)})`;
-  return "its server stopped without shutting down (a crash or a kill)";
-}
 
 /** A past agent as list_agents shows it. */
 export interface PastAgent {

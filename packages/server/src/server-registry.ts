@@ -1,28 +1,10 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePrivateDir, writeAtomic, stateLayout } from "@subagent-mcp/state";
-import { z } from "zod";
-import { isAlive } from "@subagent-mcp/state";
+import { ensurePrivateDir, writeAtomic, stateLayout, isAlive } from "@subagent-mcp/state";
+import { ServerRecordSchema, type ServerRecord } from "@subagent-mcp/contract";
 
 // Every top-level server of ours says where its control endpoint listens, so that the dashboard
 // finds all of them (one per host session) without asking anything else.
-
-/** The shape of a control endpoint's address: loopback only, with its token. */
-export const CONTROL_URL = /^http:\/\/127\.0\.0\.1:\d{1,5}\/control\/[0-9a-f]{32}$/;
-
-/** One running server, as its file `<stateDir>/servers/<pid>.json` describes it. */
-export const ServerRecordSchema = z.object({
-  pid: z.number().int().positive(),
-  /** The project it serves. */
-  cwd: z.string(),
-  /** The host session's id, when the host told it. */
-  session: z.string().optional(),
-  started_at: z.string(),
-  version: z.string(),
-  /** Its control endpoint on loopback: `<control>/mcp` (MCP over streamable HTTP) and `<control>/events` (Server-Sent Events). */
-  control: z.string().regex(CONTROL_URL, "a control endpoint on 127.0.0.1"),
-});
-export type ServerRecord = z.infer<typeof ServerRecordSchema>;
 
 const FILE = /^(\d+)\.json$/;
 

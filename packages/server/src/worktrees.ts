@@ -15,7 +15,7 @@ import {
   type WorktreeRecord,
   type WorktreeStatus,
 } from "@subagent-mcp/worktrees";
-import type { WorktreeOut } from "./worktree-view.js";
+import type { WorktreeOut } from "@subagent-mcp/contract";
 
 /** How the server makes worktrees: where they live, and the command that readies each one. */
 export interface WorktreeSettings {

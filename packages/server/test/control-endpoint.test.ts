@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createServer, readServerRecords, ServerRecordSchema, type ServerRecord } from "../src/index.js";
+import { ServerRecordSchema, type ServerRecord } from "@subagent-mcp/contract";
+import { createServer, readServerRecords } from "../src/index.js";
 import { events, scripted, status } from "./control-rig.js";
 
 type Call = (name: string, args?: Record<string, unknown>) => Promise<Record<string, unknown>>;

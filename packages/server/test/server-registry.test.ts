@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createServer } from "../src/index.js";
-import { readServerRecords, removeServerRecord, writeServerRecord, type ServerRecord } from "../src/server-registry.js";
+import type { ServerRecord } from "@subagent-mcp/contract";
+import { readServerRecords, removeServerRecord, writeServerRecord } from "../src/server-registry.js";
 
 const record = (pid: number, started_at: string): ServerRecord => ({
   pid,

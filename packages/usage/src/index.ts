@@ -7,14 +7,5 @@ export { costOf, findPrice, mergePrices, turnCost } from "./lookup.js";
 export { orderRules } from "./rules.js";
 export { liveUsage, PriceSchema, PriceTableSchema, recordedUsage, type LiveUsage, type Price, type PriceTable, type TokenUsage } from "./schema.js";
 export { parseSince } from "./since.js";
-export {
-  GroupBySchema,
-  summarizeUsage,
-  UsageRowSchema,
-  type GroupBy,
-  type SummarizeOptions,
-  type UsageRow,
-  type UsageSource,
-  type UsageSummary,
-} from "./summarize.js";
+export { GroupBySchema, summarizeUsage, type GroupBy, type SummarizeOptions, type UsageRow, type UsageSource, type UsageSummary } from "./summarize.js";
 export { agentTurns, workerTurns, type TurnRecord } from "./turns.js";

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { UsageRow } from "@subagent-mcp/contract";
 import { z } from "zod";
 import { DEFAULT_PRICES } from "./default-prices.js";
 import { costOf } from "./lookup.js";
@@ -9,26 +10,8 @@ import { agentTurns, workerTurns, type TurnRecord } from "./turns.js";
 export const GroupBySchema = z.enum(["agent", "provider", "model", "day"]);
 export type GroupBy = z.infer<typeof GroupBySchema>;
 
-/** One row of a usage summary: the turns of one agent, provider, model or day (UTC), and what they cost. */
-export const UsageRowSchema = z.object({
-  key: z.string(),
-  turns: z.number(),
-  input: z.number(),
-  output: z.number(),
-  cache_read: z.number(),
-  cache_write: z.number(),
-  /** What the turns with a known cost cost; absent when no turn's cost is known. */
-  cost_usd: z.number().optional(),
-  /** Every turn's cost is known (false: cost_usd covers only part of the turns, or none). */
-  cost_known: z.boolean(),
-  /** Turns whose model has no price and whose CLI reported no cost. */
-  unknown_cost_turns: z.number(),
-  /** With group_by "agent": the agent's provider, model and label. */
-  provider: z.string().optional(),
-  model: z.string().optional(),
-  label: z.string().optional(),
-});
-export type UsageRow = z.infer<typeof UsageRowSchema>;
+/** One row of a usage summary (the usage tool's rows). */
+export type { UsageRow };
 
 /** What {@link summarizeUsage} returns. */
 export interface UsageSummary {

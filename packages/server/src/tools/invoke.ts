@@ -1,9 +1,9 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { InvokeOutput } from "@subagent-mcp/contract";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { describeRequest } from "@subagent-mcp/permissions";
-import { PermissionOutSchema, UsageOutSchema } from "./schemas.js";
 import { permissionOut, round, usageOut } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
 import type { TaskWork } from "../worktrees.js";
@@ -19,28 +19,6 @@ export const InvokeInput = {
   agent: z.string().min(1).describe("Name of a pool agent (list_pool shows them)."),
   task: z.string().min(1).describe("The task; the agent starts it with a clean context."),
   timeout_s: z.number().positive().max(600).optional().describe("Deadline in seconds (default 45, max 600); past it the task goes on and wait reports it."),
-};
-
-export const InvokeOutput = {
-  status: z.enum(["done", "running"]),
-  agent_id: z.string(),
-  replica: z.number(),
-  result: z.string().optional(),
-  result_chars: z.number().optional().describe("Set when result is cut: its full length; poll_agent with offset reads on."),
-  is_error: z.boolean().optional(),
-  usage: UsageOutSchema.optional(),
-  cost_usd: z.number().optional(),
-  duration_ms: z.number().optional(),
-  permission_requests: z
-    .array(PermissionOutSchema)
-    .optional()
-    .describe("Set when the task waits for permission: answer each with respond_permission (agent_id, request_id)."),
-  work: z
-    .union([z.object({ branch: z.string(), commit: z.string(), changed_files: z.number() }), z.object({ error: z.string() })])
-    .optional()
-    .describe(
-      "Agents with isolation worktree: the branch that holds this task's changes (absent when it changed nothing); the replica's worktree is back at its base.",
-    ),
 };
 
 /** `invoke`: runs a task on a warm replica of a named agent and returns its own result. */

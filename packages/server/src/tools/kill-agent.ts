@@ -1,18 +1,11 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { z } from "zod";
+import { KillAgentOutput } from "@subagent-mcp/contract";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { AgentIdSchema, StatusSchema } from "./schemas.js";
-import { describeWorktree, WorktreeOutSchema } from "../worktree-view.js";
+import { AgentIdSchema } from "./schemas.js";
+import { describeWorktree } from "../worktree-view.js";
 
 export const KillAgentInput = { agent_id: AgentIdSchema };
-export const KillAgentOutput = {
-  agent_id: z.string(),
-  status: StatusSchema,
-  alive: z.boolean(),
-  worktree: WorktreeOutSchema.optional().describe("Its worktree once released: removed when it held no work, else kept on its branch."),
-};
-
 /** `kill_agent`: ends the agent's whole process tree at once. */
 export function registerKillAgentTool(server: McpServer, deps: ToolDeps): void {
   server.registerTool(

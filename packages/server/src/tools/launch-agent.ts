@@ -5,6 +5,7 @@ import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permi
 import { mcpToolName } from "@subagent-mcp/drivers/light";
 import { isAbsolute, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { LaunchAgentOutput, type WorktreeOut } from "@subagent-mcp/contract";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
@@ -15,8 +16,8 @@ import type { ToolDeps } from "../deps.js";
 import { asking, grant, mergeRules, PermissionModeSchema } from "@subagent-mcp/permissions";
 import { MESSAGING_TOOLS } from "./messages.js";
 import { guard, ok } from "./result.js";
-import { ProviderSchema, StatusSchema } from "./schemas.js";
-import { describeWorktree, WorktreeOutSchema, type WorktreeOut } from "../worktree-view.js";
+import { ProviderSchema } from "./schemas.js";
+import { describeWorktree } from "../worktree-view.js";
 
 export const LaunchAgentInput = {
   prompt: z.string().min(1).describe("The task for the sub-agent: its first user message."),
@@ -54,25 +55,6 @@ export const LaunchAgentInput = {
       "worktree: the sub-agent works in a git worktree of its own, on a new branch subagent/<label or id> from base, outside your checkout (cwd must be in a git repository). When it ends, a worktree without work is removed; one with work is kept on its branch. Default none: it works in cwd itself.",
     ),
   base: nameText("base").optional().describe("With isolation worktree: the ref its branch starts from (default: the repository's current HEAD)."),
-};
-
-const CandidateOut = z.object({ provider: ProviderSchema, model: z.string(), effort: z.string().optional() });
-
-export const LaunchAgentOutput = {
-  agent_id: z.string(),
-  category: z.string().optional(),
-  branch: z.string(),
-  candidate: CandidateOut,
-  fallbacks: z.array(CandidateOut),
-  skipped: z.array(z.object({ provider: ProviderSchema, reason: z.string() })),
-  status: StatusSchema,
-  provider: ProviderSchema,
-  model: z.string().optional(),
-  effort: z.string().optional(),
-  session_id: z.string().optional(),
-  queue_position: z.number().optional(),
-  mailbox: z.string().optional().describe("The sub-agent's mailbox name: send_to it, and its messages to you arrive in your inbox."),
-  worktree: WorktreeOutSchema.optional().describe("With isolation worktree: where the sub-agent works, and on which branch."),
 };
 
 /** `launch_agent`: starts (or queues) a sub-agent and returns at once; never waits for its turn. */

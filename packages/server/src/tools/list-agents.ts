@@ -1,12 +1,12 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ListAgentsOutput, WireStatusSchema, type AgentRow, type WorktreeOut } from "@subagent-mcp/contract";
 import type { AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import type { PastAgent } from "../past.js";
 import { guard, ok } from "./result.js";
-import { ProviderSchema, WireStatusSchema } from "./schemas.js";
+import type { ProviderSchema } from "./schemas.js";
 import { idleSeconds, round } from "./wire.js";
-import { WorktreeOutSchema, type WorktreeOut } from "../worktree-view.js";
 
 const worktreeOf = (w: WorktreeOut | undefined): { worktree?: WorktreeOut } => (w === undefined ? {} : { worktree: w });
 
@@ -17,42 +17,7 @@ export const ListAgentsInput = {
   label: z.string().min(1).optional().describe("Only agents whose label contains this text."),
 };
 
-const AgentRowSchema = z.object({
-  agent_id: z.string(),
-  label: z.string().optional(),
-  provider: ProviderSchema,
-  model: z.string().optional(),
-  status: WireStatusSchema,
-  alive: z.boolean(),
-  idle_seconds: z.number().optional(),
-  turns: z.number(),
-  cost_usd: z.number().optional(),
-  tokens: z.number().optional().describe("Input and output tokens so far (cache reads not counted)."),
-  /** Permission requests waiting for respond_permission. */
-  pending_permissions: z.number().optional(),
-  /** Its worktree (isolation worktree), counts as of its last turn's end. */
-  worktree: WorktreeOutSchema.optional(),
-  cwd: z.string().optional(),
-  budget_note: z.string().optional().describe("Its budget: the limit it reached, or those past 80 %."),
-  past: z.boolean().optional().describe("An agent of an earlier server (include_past): resume_agent picks it up again."),
-  why: z.string().optional().describe("Past agents: how it ended."),
-  last_at: z.string().optional(),
-});
-
-const PredecessorSchema = z.object({
-  pid: z.number(),
-  how: z.enum(["exited", "crashed"]),
-  agents: z.array(z.object({ agent_id: z.string(), label: z.string().optional(), status: z.string(), turns: z.number(), why: z.string() })),
-});
-
-type Row = z.infer<typeof AgentRowSchema>;
-
-export const ListAgentsOutput = {
-  agents: z.array(AgentRowSchema),
-  predecessor: PredecessorSchema.optional().describe(
-    "Said once, on this server's first list_agents: the agents the previous server of this project left, and how it stopped.",
-  ),
-};
+type Row = AgentRow;
 
 /** `list_agents`: every agent of this server, oldest first; with include_past, the journal's earlier ones after them, newest first. */
 export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void {

@@ -1,41 +1,11 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ListPoolOutput, type Replica } from "@subagent-mcp/contract";
 import type { ReplicaView } from "@subagent-mcp/core";
-import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { ProviderSchema, StatusSchema } from "./schemas.js";
-import { WorktreeOutSchema } from "../worktree-view.js";
-
-export const ReplicaSchema = z.object({
-  replica: z.number(),
-  agent_id: z.string().optional(),
-  pid: z.number().optional(),
-  status: StatusSchema.optional(),
-  busy: z.boolean(),
-  turns_served: z.number(),
-  rss_mb: z.number().optional(),
-  /** Its worktree (definitions with isolation: worktree), and where the last task's work went. */
-  worktree: WorktreeOutSchema.optional(),
-});
-
-export const ListPoolOutput = {
-  agents: z.array(
-    z.object({
-      agent: z.string(),
-      description: z.string().optional(),
-      file: z.string(),
-      provider: ProviderSchema,
-      model: z.string().optional(),
-      max_replicas: z.number(),
-      isolation: z.enum(["none", "worktree"]).optional(),
-      replicas: z.array(ReplicaSchema),
-    }),
-  ),
-  problems: z.array(z.string()),
-};
 
 /** A replica on the wire. */
-export function replicaOut(r: ReplicaView): z.infer<typeof ReplicaSchema> {
+export function replicaOut(r: ReplicaView): Replica {
   const status = r.status;
   return {
     replica: r.replica,

@@ -1,14 +1,15 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { PollAgentOutput } from "@subagent-mcp/contract";
 import type { AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { sliceToFit } from "../limits.js";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { AgentIdSchema, BudgetOutSchema, PendingPermissionOutSchema, ProviderSchema, StatusSchema, UsageOutSchema } from "./schemas.js";
+import { AgentIdSchema } from "./schemas.js";
 import { budgetOut, idleSeconds, pendingPermissionOut, round, usageOut } from "./wire.js";
 import { roomLeft } from "./_paging.js";
-import { describeWorktree, WorktreeOutSchema } from "../worktree-view.js";
+import { describeWorktree } from "../worktree-view.js";
 
 export const PollAgentInput = {
   agent_id: AgentIdSchema,
@@ -21,36 +22,6 @@ export const PollAgentInput = {
     .describe("How many characters of output to return (default 2000, max 64000, less when the result cap needs it)."),
   offset: z.number().int().min(0).optional().describe("Page through a long last_result: start at this character (next_offset of the previous page)."),
   max_chars: z.number().int().min(1).optional().describe("At most this many characters of last_result (default: as many as fit the result cap)."),
-};
-
-const RecentSchema = z.object({ kind: z.string(), summary: z.string(), seconds_ago: z.number() });
-
-export const PollAgentOutput = {
-  agent_id: z.string(),
-  label: z.string().optional(),
-  provider: ProviderSchema,
-  model: z.string().optional(),
-  status: StatusSchema,
-  alive: z.boolean(),
-  idle_seconds: z.number(),
-  turns: z.number(),
-  last_result: z.string().optional(),
-  /** Set when last_result is one page of a longer result: the whole length. */
-  last_result_chars: z.number().optional(),
-  /** Where the next page of last_result starts (poll_agent with offset); absent on the last page. */
-  next_offset: z.number().optional(),
-  recent: z.array(RecentSchema),
-  output_tail: z.string(),
-  usage: UsageOutSchema,
-  cost_usd: z.number().optional(),
-  queued_messages: z.number(),
-  /** Permission requests the agent waits on (answer with respond_permission), oldest first. */
-  pending_permissions: z.array(PendingPermissionOutSchema).optional(),
-  hint: z.string().optional(),
-  /** Candidates that failed transiently and were replaced by the current one (auto mode). */
-  failover: z.array(z.object({ provider: ProviderSchema, model: z.string().optional(), effort: z.string().optional(), reason: z.string() })).optional(),
-  worktree: WorktreeOutSchema.optional().describe("With isolation worktree: where it works and what its worktree holds."),
-  budget: BudgetOutSchema.optional(),
 };
 
 /** One sentence on what a state means and what to do, for the states that need one. */

@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { BudgetSchema } from "@subagent-mcp/core";
-import { AgentIdSchema, BudgetOutSchema, StatusSchema } from "./schemas.js";
+import { BudgetOutSchema } from "@subagent-mcp/contract";
+import { AgentIdSchema, StatusSchema } from "./schemas.js";
 import { budgetOut } from "./wire.js";
 
 export const SendMessageInput = {

@@ -1,4 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { TranscriptOutput, type TurnOut } from "@subagent-mcp/contract";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
@@ -19,29 +20,6 @@ export const TranscriptInput = {
     .describe("Instead of from_turn: the newest turns before this one that fit, read from the journal's end (earlier_turn of the previous page)."),
   latest: z.boolean().optional().describe("Instead of from_turn: the newest turns that fit, read from the journal's end; earlier_turn pages back."),
   max_chars: z.number().int().min(200).optional().describe("At most this many characters of turns (default: what fits the result cap)."),
-};
-
-const TurnOutSchema = z.object({
-  turn: z.number(),
-  at: z.string(),
-  prompts: z.array(z.string()),
-  tools: z.array(z.string()).describe("Its visible tool calls, each in one line."),
-  result: z.string().optional(),
-  result_chars: z.number().optional().describe("Set when result is cut: its full length."),
-  is_error: z.boolean().optional(),
-  interrupted: z.boolean().optional(),
-  cost_usd: z.number().optional(),
-  duration_ms: z.number().optional(),
-});
-
-export const TranscriptOutput = {
-  agent_id: z.string(),
-  turns: z.array(TurnOutSchema),
-  total_turns: z.number(),
-  next_turn: z.number().optional().describe("More turns follow: call transcript again with from_turn."),
-  earlier_turn: z.number().optional().describe("With latest or before_turn, earlier turns exist: call transcript again with before_turn."),
-  resumes: z.array(z.object({ at: z.string(), reason: z.string() })).optional(),
-  skipped_lines: z.number().optional().describe("Journal lines that could not be read (e.g. one cut by a crash)."),
 };
 
 /** `transcript`: an agent's conversation turn by turn, from its journal; for live and past agents alike. */
@@ -104,8 +82,6 @@ export function registerTranscriptTool(server: McpServer, deps: ToolDeps): void 
       }),
   );
 }
-
-type TurnOut = z.infer<typeof TurnOutSchema>;
 
 const chars = (turns: JournalTurn[]): number => turns.reduce((n, { usage: _usage, ...t }) => n + jsonChars(t), 0);
 

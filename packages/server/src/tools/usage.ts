@@ -1,5 +1,6 @@
 import { dirname, join } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { UsageOutput } from "@subagent-mcp/contract";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
@@ -12,30 +13,6 @@ export const UsageInput = {
     .boolean()
     .optional()
     .describe("Only agents launched for this server's project (default true); false: every agent and worker on this machine."),
-};
-
-const RowSchema = z.object({
-  key: z.string(),
-  turns: z.number(),
-  input: z.number(),
-  output: z.number(),
-  cache_read: z.number(),
-  cache_write: z.number(),
-  cost_usd: z.number().optional().describe("Cost of the turns whose cost is known (the CLI's own, else tokens × the model's price)."),
-  cost_known: z.boolean().describe("false: some turns' cost is unknown (no price for their model); cost_usd covers only the rest."),
-  unknown_cost_turns: z.number(),
-  provider: z.string().optional(),
-  model: z.string().optional(),
-  label: z.string().optional(),
-});
-
-export const UsageOutput = {
-  group_by: z.string(),
-  since: z.string().optional(),
-  project: z.string().optional(),
-  rows: z.array(RowSchema),
-  total: RowSchema,
-  skipped_lines: z.number().optional().describe("Journal or log lines that could not be read."),
 };
 
 /** `usage`: tokens and cost of sub-agents' (and workers') finished turns, from their journals, grouped. */

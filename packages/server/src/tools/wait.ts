@@ -1,27 +1,18 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { WaitOutput, type WorktreeOut } from "@subagent-mcp/contract";
 import { isRunning, type Supervisor } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { AgentIdSchema, FinishedTurnSchema, PermissionOutSchema } from "./schemas.js";
+import { AgentIdSchema } from "./schemas.js";
 import { finishedOut, permissionOut } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
-import { describeWorktree, type WorktreeOut } from "../worktree-view.js";
+import { describeWorktree } from "../worktree-view.js";
 
 export const WaitInput = {
   agent_ids: z.array(AgentIdSchema).optional().describe("Agents to wait on (default: every agent with an unreported finished turn or still running)."),
   mode: z.enum(["any", "all"]).optional().describe("any (default): return at the first finished turn; all: when every agent is done."),
   timeout_s: z.number().positive().max(600).optional().describe("Deadline in seconds (default 45, max 600); call wait again to keep waiting."),
-};
-
-export const WaitOutput = {
-  finished: z.array(FinishedTurnSchema),
-  still_running: z.array(z.string()),
-  timed_out: z.boolean(),
-  /** Messages waiting in this agent's inbox (read them with inbox): a sub-agent may be asking something. */
-  messages_waiting: z.number().optional(),
-  /** New permission requests (each reported once): the agent waits until respond_permission answers. */
-  permission_requests: z.array(PermissionOutSchema.extend({ agent_id: z.string() })).optional(),
 };
 
 /**

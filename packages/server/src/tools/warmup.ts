@@ -2,7 +2,8 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { ReplicaSchema, replicaOut } from "./list-pool.js";
+import { ReplicaSchema } from "@subagent-mcp/contract";
+import { replicaOut } from "./list-pool.js";
 
 export const WarmupInput = {
   agent: z.string().min(1).describe("Name of a pool agent."),

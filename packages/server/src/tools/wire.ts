@@ -2,7 +2,7 @@ import { PermissionDecisionSchema, type AgentView, type PendingPermission, type 
 import { describeRequest } from "@subagent-mcp/permissions";
 import { recordedUsage } from "@subagent-mcp/usage/schema";
 import type { z } from "zod";
-import type { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, UsageOutSchema } from "./schemas.js";
+import type { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, UsageOutSchema } from "@subagent-mcp/contract";
 
 /** Characters of a request's input shown on the wire. */
 const MAX_INPUT_CHARS = 4096;

@@ -1,0 +1,73 @@
+import { AgentStatusSchema, ProviderSchema } from "@subagent-mcp/core";
+import { z } from "zod";
+import { BudgetOutSchema, PendingPermissionOutSchema, UsageOutSchema, WireStatusSchema } from "./wire.js";
+import { WorktreeOutSchema } from "./worktree.js";
+
+// What list_agents and poll_agent return: the results the dashboard, the demo and the bench read.
+
+/** One agent as list_agents shows it (a live one, or with include_past one of an earlier server). */
+export const AgentRowSchema = z.object({
+  agent_id: z.string(),
+  label: z.string().optional(),
+  provider: ProviderSchema,
+  model: z.string().optional(),
+  status: WireStatusSchema,
+  alive: z.boolean(),
+  idle_seconds: z.number().optional(),
+  turns: z.number(),
+  cost_usd: z.number().optional(),
+  tokens: z.number().optional().describe("Input and output tokens so far (cache reads not counted)."),
+  /** Permission requests waiting for respond_permission. */
+  pending_permissions: z.number().optional(),
+  /** Its worktree (isolation worktree), counts as of its last turn's end. */
+  worktree: WorktreeOutSchema.optional(),
+  cwd: z.string().optional(),
+  budget_note: z.string().optional().describe("Its budget: the limit it reached, or those past 80 %."),
+  past: z.boolean().optional().describe("An agent of an earlier server (include_past): resume_agent picks it up again."),
+  why: z.string().optional().describe("Past agents: how it ended."),
+  last_at: z.string().optional(),
+});
+export type AgentRow = z.infer<typeof AgentRowSchema>;
+
+const PredecessorSchema = z.object({
+  pid: z.number(),
+  how: z.enum(["exited", "crashed"]),
+  agents: z.array(z.object({ agent_id: z.string(), label: z.string().optional(), status: z.string(), turns: z.number(), why: z.string() })),
+});
+
+export const ListAgentsOutput = {
+  agents: z.array(AgentRowSchema),
+  predecessor: PredecessorSchema.optional().describe(
+    "Said once, on this server's first list_agents: the agents the previous server of this project left, and how it stopped.",
+  ),
+};
+
+const RecentSchema = z.object({ kind: z.string(), summary: z.string(), seconds_ago: z.number() });
+
+export const PollAgentOutput = {
+  agent_id: z.string(),
+  label: z.string().optional(),
+  provider: ProviderSchema,
+  model: z.string().optional(),
+  status: AgentStatusSchema,
+  alive: z.boolean(),
+  idle_seconds: z.number(),
+  turns: z.number(),
+  last_result: z.string().optional(),
+  /** Set when last_result is one page of a longer result: the whole length. */
+  last_result_chars: z.number().optional(),
+  /** Where the next page of last_result starts (poll_agent with offset); absent on the last page. */
+  next_offset: z.number().optional(),
+  recent: z.array(RecentSchema),
+  output_tail: z.string(),
+  usage: UsageOutSchema,
+  cost_usd: z.number().optional(),
+  queued_messages: z.number(),
+  /** Permission requests the agent waits on (answer with respond_permission), oldest first. */
+  pending_permissions: z.array(PendingPermissionOutSchema).optional(),
+  hint: z.string().optional(),
+  /** Candidates that failed transiently and were replaced by the current one (auto mode). */
+  failover: z.array(z.object({ provider: ProviderSchema, model: z.string().optional(), effort: z.string().optional(), reason: z.string() })).optional(),
+  worktree: WorktreeOutSchema.optional().describe("With isolation worktree: where it works and what its worktree holds."),
+  budget: BudgetOutSchema.optional(),
+};

@@ -1,0 +1,136 @@
+import { z } from "zod";
+import { ListAgentsOutput, PollAgentOutput } from "./agents.js";
+import { ListPoolOutput } from "./pool.js";
+import { TranscriptOutput } from "./transcript.js";
+
+// What the dashboard's page is sent: the whole state of the project's agents, workers and mail at
+// one moment (`/api/events`, `/api/state`), an agent's detail (`/api/agent`) and an action's answer.
+
+/** list_pool's result. */
+export const ListPoolResultSchema = z.object(ListPoolOutput);
+/** poll_agent's result. */
+export const PollAgentResultSchema = z.object(PollAgentOutput);
+/** transcript's result. */
+export const TranscriptResultSchema = z.object(TranscriptOutput);
+
+/** One running server of the project and its agents as its list_agents and list_pool return them. */
+export const ServerViewSchema = z.object({
+  pid: z.number(),
+  cwd: z.string(),
+  session: z.string().optional(),
+  started_at: z.string(),
+  version: z.string(),
+  reachable: z.boolean(),
+  /** Why it could not be reached. */
+  error: z.string().optional(),
+  /** list_agents' `agents`, as the tool returns them. */
+  agents: ListAgentsOutput.agents,
+  /** list_pool's result, null when it has no pool tools or could not be reached. */
+  pool: ListPoolResultSchema.nullable(),
+});
+export type ServerView = z.infer<typeof ServerViewSchema>;
+
+/** A sub-agent's pending permission request (answered with the action "permission"). */
+export const PermissionRequestViewSchema = z.object({
+  server: z.number(),
+  agent_id: z.string(),
+  request_id: z.string(),
+  kind: z.string(),
+  summary: z.string(),
+  tool: z.string().optional(),
+  asked_at: z.string().optional(),
+});
+export type PermissionRequestView = z.infer<typeof PermissionRequestViewSchema>;
+
+/** An agent of the project's journal that no live server holds, as list_agents include_past shows it. */
+export const PastAgentViewSchema = z.object({
+  agent_id: z.string(),
+  label: z.string().optional(),
+  provider: z.string(),
+  model: z.string().optional(),
+  status: z.string(),
+  alive: z.literal(false),
+  past: z.literal(true),
+  turns: z.number(),
+  cwd: z.string(),
+  worktree: z.object({ path: z.string(), branch: z.string(), base: z.string() }).optional(),
+  why: z.string(),
+  created_at: z.string(),
+  last_at: z.string(),
+  /** When it ended (its last journal entry), for ended agents. */
+  ended_at: z.string().optional(),
+  /** What its turns cost, as far as known. */
+  cost_usd: z.number().optional(),
+  /** The pid of the live server (of another project, or not ours) that still runs it. */
+  owner_pid: z.number().optional(),
+});
+export type PastAgentView = z.infer<typeof PastAgentViewSchema>;
+
+/** A live worker as its presence entry says. */
+export const WorkerViewSchema = z.object({
+  name: z.string(),
+  host: z.string(),
+  pid: z.number(),
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  started_at: z.string(),
+  last_turn_at: z.string().optional(),
+  heartbeat_at: z.string(),
+});
+export type WorkerView = z.infer<typeof WorkerViewSchema>;
+
+/** A worker's pending permission request (answered with the action "worker_permission"). */
+export const WorkerPermissionViewSchema = z.object({
+  id: z.string(),
+  worker: z.string(),
+  approver: z.string(),
+  summary: z.string(),
+  askedAt: z.string(),
+});
+export type WorkerPermissionView = z.infer<typeof WorkerPermissionViewSchema>;
+
+/** One mailbox and how many messages it holds. */
+export const MailboxViewSchema = z.object({ name: z.string(), waiting: z.number(), claimed: z.number(), dead: z.number() });
+export type MailboxView = z.infer<typeof MailboxViewSchema>;
+
+/** Turns and cost of one provider on one day (UTC). */
+export const UsageDayViewSchema = z.object({
+  day: z.string(),
+  provider: z.string(),
+  turns: z.number(),
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cache_read_tokens: z.number(),
+  cache_write_tokens: z.number(),
+  cost_usd: z.number(),
+  /** Turns whose cost is unknown (no price for their model): not in cost_usd. */
+  unknown_cost_turns: z.number(),
+});
+export type UsageDayView = z.infer<typeof UsageDayViewSchema>;
+
+/** Everything the page shows. */
+export const DashboardStateSchema = z.object({
+  project: z.string(),
+  generated_at: z.string(),
+  servers: z.array(ServerViewSchema),
+  past: z.array(PastAgentViewSchema),
+  permission_requests: z.array(PermissionRequestViewSchema),
+  workers: z.array(WorkerViewSchema),
+  worker_permissions: z.array(WorkerPermissionViewSchema),
+  mailboxes: z.array(MailboxViewSchema),
+  usage: z.object({ days: z.array(UsageDayViewSchema), total_cost_usd: z.number() }),
+  /** What could not be read this time (the mailbox store down, ...), one line each. */
+  errors: z.array(z.string()),
+});
+export type DashboardState = z.infer<typeof DashboardStateSchema>;
+
+/** `/api/agent`: a live agent's poll_agent and transcript, or a past one's transcript from its journal (poll null). */
+export const AgentDetailSchema = z.object({ poll: PollAgentResultSchema.nullable(), transcript: TranscriptResultSchema.nullable() });
+export type AgentDetail = z.infer<typeof AgentDetailSchema>;
+
+/** `/api/action` (and every failed `/api/...` call): the tool's result, or the error. */
+export const ActionReplySchema = z.union([
+  z.object({ ok: z.literal(true), result: z.record(z.string(), z.unknown()) }),
+  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+export type ActionReply = z.infer<typeof ActionReplySchema>;

@@ -1,0 +1,47 @@
+// Public API of @subagent-mcp/contract: the wire between a server and everything that reads it
+// (the dashboard and its page, the demo, the bench): zod schemas, one definition each, and their types.
+export { CONTROL_URL, ServerRecordSchema, type ServerRecord } from "./server-record.js";
+export { CHANGE_EVENT, ChangeEventSchema, type ChangeEvent } from "./change-event.js";
+export { WorktreeOutSchema, type WorktreeOut } from "./worktree.js";
+export { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, UsageOutSchema, WireStatusSchema } from "./wire.js";
+export { AgentRowSchema, ListAgentsOutput, PollAgentOutput, type AgentRow } from "./agents.js";
+export { KillAgentOutput, LaunchAgentOutput, WaitOutput } from "./lifecycle.js";
+export { InvokeOutput, ListPoolOutput, ReplicaSchema, type Replica } from "./pool.js";
+export { TranscriptOutput, TurnOutSchema, type TurnOut } from "./transcript.js";
+export { UsageOutput, UsageRowSchema, type UsageRow } from "./usage.js";
+export type {
+  InvokeResult,
+  KillAgentResult,
+  LaunchAgentResult,
+  ListAgentsResult,
+  ListPoolResult,
+  PollAgentResult,
+  TranscriptResult,
+  UsageResult,
+  WaitResult,
+} from "./results.js";
+export {
+  ActionReplySchema,
+  AgentDetailSchema,
+  DashboardStateSchema,
+  ListPoolResultSchema,
+  MailboxViewSchema,
+  PastAgentViewSchema,
+  PermissionRequestViewSchema,
+  PollAgentResultSchema,
+  ServerViewSchema,
+  TranscriptResultSchema,
+  UsageDayViewSchema,
+  WorkerPermissionViewSchema,
+  WorkerViewSchema,
+  type ActionReply,
+  type AgentDetail,
+  type DashboardState,
+  type MailboxView,
+  type PastAgentView,
+  type PermissionRequestView,
+  type ServerView,
+  type UsageDayView,
+  type WorkerPermissionView,
+  type WorkerView,
+} from "./dashboard.js";

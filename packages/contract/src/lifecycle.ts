@@ -1,0 +1,42 @@
+import { AgentStatusSchema, ProviderSchema } from "@subagent-mcp/core";
+import { z } from "zod";
+import { FinishedTurnSchema, PermissionOutSchema } from "./wire.js";
+import { WorktreeOutSchema } from "./worktree.js";
+
+// What launch_agent, wait and kill_agent return: the results the demo and the bench read.
+
+const CandidateOut = z.object({ provider: ProviderSchema, model: z.string(), effort: z.string().optional() });
+
+export const LaunchAgentOutput = {
+  agent_id: z.string(),
+  category: z.string().optional(),
+  branch: z.string(),
+  candidate: CandidateOut,
+  fallbacks: z.array(CandidateOut),
+  skipped: z.array(z.object({ provider: ProviderSchema, reason: z.string() })),
+  status: AgentStatusSchema,
+  provider: ProviderSchema,
+  model: z.string().optional(),
+  effort: z.string().optional(),
+  session_id: z.string().optional(),
+  queue_position: z.number().optional(),
+  mailbox: z.string().optional().describe("The sub-agent's mailbox name: send_to it, and its messages to you arrive in your inbox."),
+  worktree: WorktreeOutSchema.optional().describe("With isolation worktree: where the sub-agent works, and on which branch."),
+};
+
+export const WaitOutput = {
+  finished: z.array(FinishedTurnSchema),
+  still_running: z.array(z.string()),
+  timed_out: z.boolean(),
+  /** Messages waiting in this agent's inbox (read them with inbox): a sub-agent may be asking something. */
+  messages_waiting: z.number().optional(),
+  /** New permission requests (each reported once): the agent waits until respond_permission answers. */
+  permission_requests: z.array(PermissionOutSchema.extend({ agent_id: z.string() })).optional(),
+};
+
+export const KillAgentOutput = {
+  agent_id: z.string(),
+  status: AgentStatusSchema,
+  alive: z.boolean(),
+  worktree: WorktreeOutSchema.optional().describe("Its worktree once released: removed when it held no work, else kept on its branch."),
+};

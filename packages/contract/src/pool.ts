@@ -1,0 +1,57 @@
+import { AgentStatusSchema, ProviderSchema } from "@subagent-mcp/core";
+import { z } from "zod";
+import { PermissionOutSchema, UsageOutSchema } from "./wire.js";
+import { WorktreeOutSchema } from "./worktree.js";
+
+// What list_pool and invoke return.
+
+export const ReplicaSchema = z.object({
+  replica: z.number(),
+  agent_id: z.string().optional(),
+  pid: z.number().optional(),
+  status: AgentStatusSchema.optional(),
+  busy: z.boolean(),
+  turns_served: z.number(),
+  rss_mb: z.number().optional(),
+  /** Its worktree (definitions with isolation: worktree), and where the last task's work went. */
+  worktree: WorktreeOutSchema.optional(),
+});
+export type Replica = z.infer<typeof ReplicaSchema>;
+
+export const ListPoolOutput = {
+  agents: z.array(
+    z.object({
+      agent: z.string(),
+      description: z.string().optional(),
+      file: z.string(),
+      provider: ProviderSchema,
+      model: z.string().optional(),
+      max_replicas: z.number(),
+      isolation: z.enum(["none", "worktree"]).optional(),
+      replicas: z.array(ReplicaSchema),
+    }),
+  ),
+  problems: z.array(z.string()),
+};
+
+export const InvokeOutput = {
+  status: z.enum(["done", "running"]),
+  agent_id: z.string(),
+  replica: z.number(),
+  result: z.string().optional(),
+  result_chars: z.number().optional().describe("Set when result is cut: its full length; poll_agent with offset reads on."),
+  is_error: z.boolean().optional(),
+  usage: UsageOutSchema.optional(),
+  cost_usd: z.number().optional(),
+  duration_ms: z.number().optional(),
+  permission_requests: z
+    .array(PermissionOutSchema)
+    .optional()
+    .describe("Set when the task waits for permission: answer each with respond_permission (agent_id, request_id)."),
+  work: z
+    .union([z.object({ branch: z.string(), commit: z.string(), changed_files: z.number() }), z.object({ error: z.string() })])
+    .optional()
+    .describe(
+      "Agents with isolation worktree: the branch that holds this task's changes (absent when it changed nothing); the replica's worktree is back at its base.",
+    ),
+};

@@ -1,0 +1,21 @@
+import { z } from "zod";
+
+/** An agent's git worktree on the wire: where it is, and what it holds (counts read when a turn ends). */
+export const WorktreeOutSchema = z.object({
+  path: z.string(),
+  branch: z.string(),
+  base: z.string().describe("The ref it started from."),
+  state: z
+    .enum(["active", "releasing", "kept", "removed"])
+    .describe("active while its agent lives; once the agent ended: removed (no work in it) or kept (it holds work, on its branch)."),
+  head: z.string().optional(),
+  changed_files: z.number().optional().describe("Files changed against base, committed or not."),
+  uncommitted: z.number().optional().describe("Changed or new files not committed."),
+  ahead: z.number().optional().describe("Commits on its branch beyond base."),
+  last_task: z
+    .union([z.object({ branch: z.string(), commit: z.string(), changed_files: z.number() }), z.object({ error: z.string() })])
+    .optional()
+    .describe("Pool replicas: where the last task's work went."),
+  error: z.string().optional(),
+});
+export type WorktreeOut = z.infer<typeof WorktreeOutSchema>;
