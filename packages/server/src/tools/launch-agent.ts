@@ -16,7 +16,7 @@ import type { ToolDeps } from "../deps.js";
 import { asking, grant, mergeRules, PermissionModeSchema } from "../permissions.js";
 import { MESSAGING_TOOLS } from "./messages.js";
 import { guard, ok } from "./result.js";
-import { ProviderSchema, StatusSchema } from "./schemas.js";
+import { ProviderSchema } from "./schemas.js";
 import { describeWorktree } from "../worktree-view.js";
 
 export const LaunchAgentInput = {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import type { PastAgent } from "../past.js";
 import { guard, ok } from "./result.js";
-import { ProviderSchema } from "./schemas.js";
+import type { ProviderSchema } from "./schemas.js";
 import { idleSeconds, round } from "./wire.js";
 
 const worktreeOf = (w: WorktreeOut | undefined): { worktree?: WorktreeOut } => (w === undefined ? {} : { worktree: w });
