@@ -14,9 +14,10 @@ import { cliContext, type CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { nestedServer } from "./nested.js";
 import { denyBoundary } from "./worker-boundary.js";
-import { budgetCommandRan, budgetFlags, workerBudgetCommand, workerCostOf } from "./worker-budget.js";
+import { budgetCommandRan, budgetFlags, workerBudgetCommand } from "./worker-budget.js";
 import { workerMail } from "./worker-mail.js";
 import { stateLayout } from "@subagent-mcp/state";
+import { turnCost } from "@subagent-mcp/usage";
 
 const McpConfigFile = z.object({
   mcpServers: z.record(z.string(), z.object({ command: z.string(), args: z.array(z.string()).default([]), env: z.record(z.string(), z.string()).default({}) })),
@@ -215,7 +216,8 @@ export const workerCommand = defineCommand({
       permissionTimeoutMs: seconds(args["permission-timeout"], "--permission-timeout", DEFAULT_PERMISSION_TIMEOUT_MS),
       audit: auditLog,
       ...(budget === undefined ? {} : { budget }),
-      costOf: workerCostOf(config.prices),
+      // The worker's turn cost when its CLI reports none: the built-in prices with the config's over them.
+      costOf: turnCost(config.prices),
       say,
     });
     const stop = new AbortController();

@@ -55,6 +55,11 @@ export function mergePrices(defaults: PriceTable, overrides: PriceTable | undefi
   return { ...orderRules(overrides), ...kept };
 }
 
+/** A recorded turn's cost: the CLI's own figure when it reported one, else its tokens × its model's price (undefined: unknown). */
+export function recordedCost(turn: { model?: string | undefined; usage: TokenUsage; cost_usd?: number | undefined }, table: PriceTable): number | undefined {
+  return turn.cost_usd ?? costOf(turn.model, turn.usage, table);
+}
+
 /**
  * What a turn costs when its CLI reports no cost (Codex, Gemini CLI): its tokens at the built-in
  * prices with `prices` (a config's) over them. The supervisor's and the worker's `costOf`.

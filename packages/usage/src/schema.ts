@@ -1,5 +1,7 @@
 // Price tables as data: the built-in one, and the `prices` section of a config file. This module
-// loads only zod, so a config schema can use it without loading the rest of the package.
+// loads only zod, so a config schema can use it without loading the rest of the package; so are
+// the shapes of recorded token counts and of a usage summary's rows, which the MCP tools declare.
+import type { Usage } from "@subagent-mcp/core";
 import { z } from "zod";
 
 /** A model's list price in USD per million tokens. */
@@ -28,27 +30,27 @@ export type Price = z.infer<typeof PriceSchema>;
 export const PriceTableSchema = z.record(z.string().min(1), PriceSchema);
 export type PriceTable = z.infer<typeof PriceTableSchema>;
 
-/** Token counts of one turn, as journals record them. */
-export interface TokenUsage {
-  input: number;
-  output: number;
-  cache_read?: number;
-  cache_write?: number;
-}
-
-/** Token counts as our processes hold them (core's `Usage`). */
-export interface LiveUsage {
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-}
-
 /**
- * The one conversion between the two spellings of token counts: camelCase in our processes,
- * snake_case in journals, on the wire and in price tables.
+ * Token counts of one turn as they are recorded: in journals, on the MCP wire and in usage rows
+ * (snake_case, like the price table). Our processes hold the same counts as core's `Usage`.
  */
-export function recordedUsage(usage: LiveUsage): Required<TokenUsage> {
+export const RecordedUsageSchema = z.object({
+  input: z.number(),
+  output: z.number(),
+  cache_read: z.number(),
+  cache_write: z.number(),
+});
+export type RecordedUsage = z.infer<typeof RecordedUsageSchema>;
+
+/** What a turn's cost is computed from: recorded counts, where a missing cache count is 0. */
+export const TokenUsageSchema = RecordedUsageSchema.partial({ cache_read: true, cache_write: true });
+export type TokenUsage = z.infer<typeof TokenUsageSchema>;
+
+/** Token counts as our processes hold them. */
+export type LiveUsage = Usage;
+
+/** The one conversion between the two spellings of token counts: camelCase in our processes, snake_case in records. */
+export function recordedUsage(usage: LiveUsage): RecordedUsage {
   return { input: usage.input, output: usage.output, cache_read: usage.cacheRead, cache_write: usage.cacheWrite };
 }
 
@@ -56,3 +58,25 @@ export function recordedUsage(usage: LiveUsage): Required<TokenUsage> {
 export function liveUsage(usage: TokenUsage): LiveUsage {
   return { input: usage.input, output: usage.output, cacheRead: usage.cache_read ?? 0, cacheWrite: usage.cache_write ?? 0 };
 }
+
+/** How usage rows are grouped. */
+export const GroupBySchema = z.enum(["agent", "provider", "model", "day"]);
+export type GroupBy = z.infer<typeof GroupBySchema>;
+
+/** One row of a usage summary: the turns of one agent, provider, model or day (UTC), and what they cost. */
+export const UsageRowSchema = z.object({
+  key: z.string(),
+  turns: z.number(),
+  ...RecordedUsageSchema.shape,
+  /** What the turns with a known cost cost; absent when no turn's cost is known. */
+  cost_usd: z.number().optional().describe("Cost of the turns whose cost is known (the CLI's own, else tokens × the model's price)."),
+  /** Every turn's cost is known (false: cost_usd covers only part of the turns, or none). */
+  cost_known: z.boolean().describe("false: some turns' cost is unknown (no price for their model); cost_usd covers only the rest."),
+  /** Turns whose model has no price and whose CLI reported no cost. */
+  unknown_cost_turns: z.number(),
+  /** With group_by "agent": the agent's provider, model and label. */
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  label: z.string().optional(),
+});
+export type UsageRow = z.infer<typeof UsageRowSchema>;

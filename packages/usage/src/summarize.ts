@@ -1,34 +1,8 @@
 import { join } from "node:path";
-import { z } from "zod";
 import { DEFAULT_PRICES } from "./default-prices.js";
-import { costOf } from "./lookup.js";
-import type { PriceTable } from "./schema.js";
+import { recordedCost } from "./lookup.js";
+import type { GroupBy, PriceTable, UsageRow } from "./schema.js";
 import { agentTurns, workerTurns, type TurnRecord } from "./turns.js";
-
-/** How usage rows are grouped. */
-export const GroupBySchema = z.enum(["agent", "provider", "model", "day"]);
-export type GroupBy = z.infer<typeof GroupBySchema>;
-
-/** One row of a usage summary: the turns of one agent, provider, model or day (UTC), and what they cost. */
-export const UsageRowSchema = z.object({
-  key: z.string(),
-  turns: z.number(),
-  input: z.number(),
-  output: z.number(),
-  cache_read: z.number(),
-  cache_write: z.number(),
-  /** What the turns with a known cost cost; absent when no turn's cost is known. */
-  cost_usd: z.number().optional(),
-  /** Every turn's cost is known (false: cost_usd covers only part of the turns, or none). */
-  cost_known: z.boolean(),
-  /** Turns whose model has no price and whose CLI reported no cost. */
-  unknown_cost_turns: z.number(),
-  /** With group_by "agent": the agent's provider, model and label. */
-  provider: z.string().optional(),
-  model: z.string().optional(),
-  label: z.string().optional(),
-});
-export type UsageRow = z.infer<typeof UsageRowSchema>;
 
 /** What {@link summarizeUsage} returns. */
 export interface UsageSummary {
@@ -64,14 +38,14 @@ function emptyRow(key: string): UsageRow {
   return { key, turns: 0, input: 0, output: 0, cache_read: 0, cache_write: 0, cost_known: true, unknown_cost_turns: 0 };
 }
 
-// Adds one turn: the CLI's own cost when it gave one, else tokens × the model's price.
+// Adds one turn, its tokens and its cost (unknown: counted as such, never as 0).
 function add(row: UsageRow, t: TurnRecord, prices: PriceTable): void {
   row.turns++;
   row.input += t.usage.input;
   row.output += t.usage.output;
   row.cache_read += t.usage.cache_read;
   row.cache_write += t.usage.cache_write;
-  const cost = t.cost_usd ?? costOf(t.model, t.usage, prices);
+  const cost = recordedCost(t, prices);
   if (cost === undefined) {
     row.unknown_cost_turns++;
     row.cost_known = false;

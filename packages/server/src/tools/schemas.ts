@@ -1,4 +1,5 @@
 import { AgentStatusSchema, PermissionDecisionSchema, ProviderSchema } from "@subagent-mcp/core";
+import { RecordedUsageSchema } from "@subagent-mcp/usage/schema";
 import { z } from "zod";
 import { WorktreeOutSchema } from "../worktree-view.js";
 
@@ -10,12 +11,7 @@ export const StatusSchema = AgentStatusSchema;
 export const WireStatusSchema = z.enum([...AgentStatusSchema.options, "ended"]);
 export { ProviderSchema };
 
-export const UsageOutSchema = z.object({
-  input: z.number(),
-  output: z.number(),
-  cache_read: z.number(),
-  cache_write: z.number(),
-});
+export const UsageOutSchema = RecordedUsageSchema;
 
 export const FinishedTurnSchema = z.object({
   agent_id: z.string(),

@@ -1,12 +1,13 @@
 import { dirname, join } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { GroupBySchema, UsageRowSchema } from "@subagent-mcp/usage/schema";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
 import { guard, ok } from "./result.js";
 
 export const UsageInput = {
-  group_by: z.enum(["agent", "provider", "model", "day"]).optional().describe("Rows per agent, provider, model or day (UTC); default provider."),
+  group_by: GroupBySchema.optional().describe("Rows per agent, provider, model or day (UTC); default provider."),
   since: z.string().optional().describe('Only turns since then: "24h", "7d", "30m", "2w", or an ISO date such as "2026-01-31" (default: all).'),
   project_only: z
     .boolean()
@@ -14,27 +15,12 @@ export const UsageInput = {
     .describe("Only agents launched for this server's project (default true); false: every agent and worker on this machine."),
 };
 
-const RowSchema = z.object({
-  key: z.string(),
-  turns: z.number(),
-  input: z.number(),
-  output: z.number(),
-  cache_read: z.number(),
-  cache_write: z.number(),
-  cost_usd: z.number().optional().describe("Cost of the turns whose cost is known (the CLI's own, else tokens × the model's price)."),
-  cost_known: z.boolean().describe("false: some turns' cost is unknown (no price for their model); cost_usd covers only the rest."),
-  unknown_cost_turns: z.number(),
-  provider: z.string().optional(),
-  model: z.string().optional(),
-  label: z.string().optional(),
-});
-
 export const UsageOutput = {
   group_by: z.string(),
   since: z.string().optional(),
   project: z.string().optional(),
-  rows: z.array(RowSchema),
-  total: RowSchema,
+  rows: z.array(UsageRowSchema),
+  total: UsageRowSchema,
   skipped_lines: z.number().optional().describe("Journal or log lines that could not be read."),
 };
 
