@@ -1,7 +1,8 @@
-// Price tables as data: the built-in one, and the `prices` section of a config file. This module
-// loads only zod, so a config schema can use it without loading the rest of the package; so are
-// the shapes of recorded token counts and of a usage summary's rows, which the MCP tools declare.
+// Price tables as data (the built-in one, a config file's `prices`), recorded token counts and a
+// usage summary's rows: this module loads only zod and the journal's schema, so a config or a
+// tool schema can use it without loading the rest of the package.
 import type { Usage } from "@subagent-mcp/core";
+import { RecordedUsageSchema, type RecordedUsage } from "@subagent-mcp/journal/schema";
 import { z } from "zod";
 
 /** A model's list price in USD per million tokens. */
@@ -31,16 +32,10 @@ export const PriceTableSchema = z.record(z.string().min(1), PriceSchema);
 export type PriceTable = z.infer<typeof PriceTableSchema>;
 
 /**
- * Token counts of one turn as they are recorded: in journals, on the MCP wire and in usage rows
- * (snake_case, like the price table). Our processes hold the same counts as core's `Usage`.
+ * Token counts of one turn as they are recorded: in journals (whose format it is), on the MCP wire
+ * and in usage rows (snake_case, like the price table). Our processes hold them as core's `Usage`.
  */
-export const RecordedUsageSchema = z.object({
-  input: z.number(),
-  output: z.number(),
-  cache_read: z.number(),
-  cache_write: z.number(),
-});
-export type RecordedUsage = z.infer<typeof RecordedUsageSchema>;
+export { RecordedUsageSchema, type RecordedUsage };
 
 /** What a turn's cost is computed from: recorded counts, where a missing cache count is 0. */
 export const TokenUsageSchema = RecordedUsageSchema.partial({ cache_read: true, cache_write: true });
