@@ -1,15 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { grant, PermissionsError } from "../src/index.js";
 
-const refusal = (run: () => unknown): PermissionsError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PermissionsError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-};
+// The PermissionsError a grant refuses with (fails the test when it throws nothing or something else).
+function refusal(run: () => unknown): PermissionsError {
+  const thrown = ((): unknown => {
+    try {
+      run();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  })();
+  expect(thrown).toBeInstanceOf(PermissionsError);
+  return thrown as PermissionsError;
+}
 
 describe("permission ceiling", () => {
   it("without a ceiling, grants what is asked, in canonical names", () => {
