@@ -1,5 +1,6 @@
 import type { AgentEvent, Driver, Session } from "@subagent-mcp/core";
 import { Supervisor } from "@subagent-mcp/core";
+import { turnCost } from "@subagent-mcp/usage";
 import { summarize, type Summary } from "./stats.js";
 
 /** What one streamed text event costs the supervisor, with a budget to check and without. */
@@ -32,11 +33,15 @@ function streamingDriver(): { driver: Driver; emit: () => (event: AgentEvent) =>
   return { driver, emit: () => last as (event: AgentEvent) => void };
 }
 
+const MODEL = "bench-model";
+
 function timeEvents(events: number, budget: boolean): number {
   const { driver, emit } = streamingDriver();
-  const supervisor = new Supervisor({ drivers: { claude: driver }, costOf: (_p, _m, u) => u.output / 1e6 });
+  // Priced as the server prices a turn, here at $1 per million output tokens.
+  const supervisor = new Supervisor({ drivers: { claude: driver }, costOf: turnCost({ [MODEL]: { input: 0, output: 1 } }) });
   supervisor.launch({
     provider: "claude",
+    model: MODEL,
     cwd: "/",
     prompt: "stream",
     ...(budget ? { budget: { max_tokens: 1e12, max_cost_usd: 1e9, max_seconds: 1e9, max_turns: 1e6 } } : {}),

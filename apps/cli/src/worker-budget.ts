@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { BudgetSchema, errorMessage, standing, type Budget, type CostOf } from "@subagent-mcp/core";
+import { BudgetSchema, errorMessage, standing, type Budget } from "@subagent-mcp/core";
 import { SafeName } from "@subagent-mcp/mailbox";
 import { turnCost, type PriceTable } from "@subagent-mcp/usage";
 import { effectiveBudget, readStatus, spentFrom, WorkerFiles, writeBudgetFile } from "@subagent-mcp/worker";
@@ -8,11 +8,6 @@ import { configOrFail } from "./config.js";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { stateLayout } from "@subagent-mcp/state";
-
-/** The worker's turn cost when its CLI reports none: the built-in prices with the config's over them. */
-export function workerCostOf(prices: PriceTable | undefined): CostOf {
-  return turnCost(prices);
-}
 
 const LIMIT_FLAGS = [
   { key: "max_cost_usd", flag: "usd", whole: false },
@@ -83,7 +78,7 @@ export const workerBudgetCommand = defineCommand({
     const budget = effectiveBudget(status?.budget, file);
     const turns = files.turns();
     const provider = turns.at(-1)?.provider ?? "claude";
-    const spent = spentFrom(turns, workerCostOf(prices), { provider });
+    const spent = spentFrom(turns, turnCost(prices), { provider });
     const { warnings, exceeded } = standing(budget, spent);
     if (args.json === true) {
       const out = {

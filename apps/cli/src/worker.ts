@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { errorMessage, ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
+import { DEFAULT_PERMISSION_TIMEOUT_MS, errorMessage, ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
 import { blankMailboxEnv, ceilingFrom, childEnv, depthFrom, LINEAGE_ENV, MESSAGING_TOOLS, ServerError, withDefaults } from "@subagent-mcp/server";
 import { agentDefinitionSource, createDrivers } from "@subagent-mcp/server/runtime";
 import { AuditLog, grant, mergeRules, type Grant } from "@subagent-mcp/permissions";
-import { Worker, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
+import { Worker, WORKER_DEFAULTS, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
 import { z } from "zod";
@@ -14,9 +14,10 @@ import { cliContext, type CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { nestedServer } from "./nested.js";
 import { denyBoundary } from "./worker-boundary.js";
-import { budgetCommandRan, budgetFlags, workerBudgetCommand, workerCostOf } from "./worker-budget.js";
+import { budgetCommandRan, budgetFlags, workerBudgetCommand } from "./worker-budget.js";
 import { workerMail } from "./worker-mail.js";
 import { stateLayout } from "@subagent-mcp/state";
+import { turnCost } from "@subagent-mcp/usage";
 
 const McpConfigFile = z.object({
   mcpServers: z.record(z.string(), z.object({ command: z.string(), args: z.array(z.string()).default([]), env: z.record(z.string(), z.string()).default({}) })),
@@ -95,14 +96,20 @@ export const workerCommand = defineCommand({
     "mcp-config": { type: "string", description: 'JSON file of extra MCP servers: {"mcpServers": {...}}' },
     cwd: { type: "string", description: "Working directory of the session (default: here)" },
     "poll-ms": { type: "string", description: "Fallback mailbox poll where file events are missing (default 2000)" },
-    "turn-timeout": { type: "string", description: "Seconds a turn may run before it is interrupted and retried (default 600)" },
+    "turn-timeout": {
+      type: "string",
+      description: `Seconds a turn may run before it is interrupted and retried (default ${WORKER_DEFAULTS.turnTimeoutMs / 1000})`,
+    },
     "max-attempts": { type: "string", description: "Deliveries of a message before it is dead-lettered (default 3)" },
-    "retry-ms": { type: "string", description: "Backoff base after a failed turn, doubled each attempt (default 2000)" },
+    "retry-ms": { type: "string", description: `Backoff base after a failed turn, doubled each attempt (default ${WORKER_DEFAULTS.retryBaseMs})` },
     approver: { type: "string", description: "Mailbox asked about permission requests the rules leave open (answers: allow, allow always, deny: reason)" },
     allow: { type: "string", description: "Permission rule to allow without asking, e.g. 'Bash(npm test:*)' (repeatable)" },
     deny: { type: "string", description: "Permission rule to deny (repeatable)" },
     ask: { type: "string", description: "Permission rule to always ask the approver about (repeatable)" },
-    "permission-timeout": { type: "string", description: "Seconds a request waits for the approver before it is denied (default 300)" },
+    "permission-timeout": {
+      type: "string",
+      description: `Seconds a request waits for the approver before it is denied (default ${DEFAULT_PERMISSION_TIMEOUT_MS / 1000})`,
+    },
     "budget-usd": { type: "string", description: "Most USD it may spend over its life (else its definition's budget, else the config's)" },
     "budget-tokens": { type: "string", description: "Most tokens (input + output + cache writes) over its life" },
     "budget-turns": { type: "string", description: "Most turns over its life" },
@@ -166,7 +173,7 @@ export const workerCommand = defineCommand({
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) fail(`--max-attempts must be a whole number of at least 1 (got "${args["max-attempts"] ?? ""}")`);
     const pollMs = Number(args["poll-ms"] ?? 2_000);
     if (!Number.isFinite(pollMs) || pollMs < 10) fail(`--poll-ms must be a number of milliseconds, at least 10 (got "${args["poll-ms"] ?? ""}")`);
-    const retryBaseMs = Number(args["retry-ms"] ?? 2_000);
+    const retryBaseMs = Number(args["retry-ms"] ?? WORKER_DEFAULTS.retryBaseMs);
     if (!Number.isFinite(retryBaseMs) || retryBaseMs < 0) fail(`--retry-ms must be a number of milliseconds (got "${args["retry-ms"] ?? ""}")`);
     const driver = createDrivers(config)[provider.data];
     const say = (line: string): void => {
@@ -202,14 +209,15 @@ export const workerCommand = defineCommand({
       driver,
       spec,
       files,
-      turnTimeoutMs: seconds(args["turn-timeout"], "--turn-timeout", 600_000),
+      turnTimeoutMs: seconds(args["turn-timeout"], "--turn-timeout", WORKER_DEFAULTS.turnTimeoutMs),
       retryBaseMs,
       rules: permissionRules,
       ...(approver === undefined ? {} : { approver: approver.data }),
-      permissionTimeoutMs: seconds(args["permission-timeout"], "--permission-timeout", 300_000),
+      permissionTimeoutMs: seconds(args["permission-timeout"], "--permission-timeout", DEFAULT_PERMISSION_TIMEOUT_MS),
       audit: auditLog,
       ...(budget === undefined ? {} : { budget }),
-      costOf: workerCostOf(config.prices),
+      // The worker's turn cost when its CLI reports none: the built-in prices with the config's over them.
+      costOf: turnCost(config.prices),
       say,
     });
     const stop = new AbortController();

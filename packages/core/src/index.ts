@@ -42,7 +42,7 @@ export type { AgentChange, AgentView, LaunchRequest, PermissionEvent, TurnReport
 export { describeCandidate, type FailoverAttempt, type Fallback } from "./candidate.js";
 export { classifyFailure, errorEvent, FailureClassSchema, type FailureClass } from "./failure.js";
 export { Supervisor } from "./supervisor.js";
-export type { SupervisorOptions } from "./supervisor-options.js";
+export { DEFAULT_STALL_MS, type SupervisorOptions } from "./supervisor-options.js";
 export type { PermissionReport, WaitRequest, WaitResult } from "./waiters.js";
 export { DEFAULT_PERMISSION_TIMEOUT_MS } from "./permission-timers.js";
 export { DEFAULT_CAP } from "./admission.js";

@@ -4,6 +4,9 @@ import type { Driver } from "./driver.js";
 import type { Provider } from "./events.js";
 import type { CostOf } from "./spending.js";
 
+/** How long without a visible event marks a processing agent stalled, when no `stallMs` is given. */
+export const DEFAULT_STALL_MS = 10 * 60_000;
+
 /** Supervisor settings; every field has a default. */
 export interface SupervisorOptions {
   drivers: Partial<Record<Provider, Driver>>;
@@ -20,7 +23,7 @@ export interface SupervisorOptions {
   maxQueued?: number;
   /** Ended agents whose records are kept (default 200, at least 1); older ones are freed. */
   keepEnded?: number;
-  /** No visible event for this long marks a processing agent stalled (default 10 min). */
+  /** No visible event for this long marks a processing agent stalled (default {@link DEFAULT_STALL_MS}). */
   stallMs?: number;
   /** Characters of output kept per agent (default 2 Mi). */
   tailChars?: number;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { PermissionFlow } from "./permission-flow.js";
-import type { SupervisorOptions } from "./supervisor-options.js";
+import { DEFAULT_STALL_MS, type SupervisorOptions } from "./supervisor-options.js";
 import { newRecord } from "./new-record.js";
 import { AgentRecords, assertSendable } from "./records.js";
 import { bookkeep, keepOutput, startsBusy } from "./bookkeeping.js";
@@ -47,7 +47,7 @@ export class Supervisor {
     const apply = (record: AgentRecord, action: AgentAction): void => {
       this.#apply(record, action);
     };
-    this.#stallMs = options.stallMs ?? 10 * 60_000;
+    this.#stallMs = options.stallMs ?? DEFAULT_STALL_MS;
     this.#waiters = new Waiters(this.#clock, (id) => this.#records.find(id));
     this.#reports = new TurnReports(options.maxUnreported);
     this.#admission = new Admission({

@@ -1,5 +1,5 @@
 // Turns and cost per day and provider, from the journals and the workers' turn logs.
-import { agentTurns, costOf, DEFAULT_PRICES, workerTurns, type PriceTable, type TurnRecord } from "@subagent-mcp/usage";
+import { agentTurns, DEFAULT_PRICES, recordedCost, workerTurns, type PriceTable } from "@subagent-mcp/usage";
 import type { UsageDayView } from "@subagent-mcp/contract";
 import { stateLayout } from "@subagent-mcp/state";
 
@@ -37,7 +37,7 @@ export function usageNow(stateDir: string, project: string, prices: PriceTable):
     row.output_tokens += t.usage.output;
     row.cache_read_tokens += t.usage.cache_read;
     row.cache_write_tokens += t.usage.cache_write;
-    const cost = costFor(t, prices);
+    const cost = recordedCost(t, prices);
     if (cost === undefined) row.unknown_cost_turns++;
     else {
       row.cost_usd += cost;
@@ -49,11 +49,6 @@ export function usageNow(stateDir: string, project: string, prices: PriceTable):
     .map((r) => ({ ...r, cost_usd: round(r.cost_usd) }))
     .sort((a, b) => b.day.localeCompare(a.day) || a.provider.localeCompare(b.provider));
   return { usage: { days, total_cost_usd: round(total) }, costs };
-}
-
-// The CLI's own cost when it reported one, else tokens × the model's price.
-function costFor(t: TurnRecord, prices: PriceTable): number | undefined {
-  return t.cost_usd ?? costOf(t.model, t.usage, prices);
 }
 
 /** {@link usageNow}, computed again at most every {@link USAGE_MAX_AGE_MS}. */

@@ -9,6 +9,14 @@ export { pruneJournals } from "./prune.js";
 export { turnsBefore, turnsFrom, type TurnsRead } from "./pages.js";
 export { readJournal, type JournalContents } from "./read.js";
 export { resumeFacts, type LifeSpent, type ResumeFacts } from "./resume-facts.js";
-export { JournalEntrySchema, ServerRefSchema, type JournalEntry, type JournalWorktree, type ServerRef } from "./schema.js";
+export {
+  JournalEntrySchema,
+  RecordedUsageSchema,
+  ServerRefSchema,
+  type JournalEntry,
+  type JournalWorktree,
+  type RecordedUsage,
+  type ServerRef,
+} from "./schema.js";
 export { turnsOf, type JournalTurn } from "./turns.js";
 export { JournalWriter, type JournalWriterOptions } from "./writer.js";

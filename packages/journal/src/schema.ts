@@ -12,7 +12,9 @@ const BudgetLimits = z.object({
   max_turns: z.number().optional(),
   max_seconds: z.number().optional(),
 });
-const Usage = z.object({ input: z.number(), output: z.number(), cache_read: z.number(), cache_write: z.number() });
+/** A turn's token counts as recorded (snake_case); the usage package prices them and converts them from core's `Usage`. */
+export const RecordedUsageSchema = z.object({ input: z.number(), output: z.number(), cache_read: z.number(), cache_write: z.number() });
+export type RecordedUsage = z.infer<typeof RecordedUsageSchema>;
 
 const WorktreeSchema = z.object({ path: z.string(), branch: z.string(), base: z.string() });
 
@@ -60,7 +62,7 @@ export const JournalEntrySchema = z.discriminatedUnion("t", [
     result: z.string(),
     is_error: z.boolean(),
     interrupted: z.boolean(),
-    usage: Usage,
+    usage: RecordedUsageSchema,
     cost_usd: z.number().optional(),
     duration_ms: z.number(),
   }),

@@ -1,4 +1,4 @@
-import type { JournalEntry } from "./schema.js";
+import type { JournalEntry, RecordedUsage } from "./schema.js";
 
 /** One turn of a conversation as the journal has it. */
 export interface JournalTurn {
@@ -9,7 +9,7 @@ export interface JournalTurn {
   result?: string;
   is_error?: boolean;
   interrupted?: boolean;
-  usage?: { input: number; output: number; cache_read: number; cache_write: number };
+  usage?: RecordedUsage;
   cost_usd?: number;
   duration_ms?: number;
 }

@@ -1,15 +1,17 @@
 // Apart from the config schema, so that what reads a default (the server at start-up) loads no parser.
+import { DEFAULT_STALL_MS } from "@subagent-mcp/core";
 import type { Config } from "./config.js";
 
 /**
  * The defaults of the settings the server, the worker and the supervisor read, written once (the
- * per-provider cap and the live bound are the supervisor's own: `DEFAULT_CAP`, `liveBound`).
+ * per-provider cap, the live bound and the stall window are the supervisor's own: `DEFAULT_CAP`,
+ * `liveBound`, `DEFAULT_STALL_MS`, which the config gives in seconds).
  */
 export const CONFIG_DEFAULTS = {
   /** Deepest nesting of servers under sub-agents. */
   max_depth: 2,
   /** Seconds without activity before a processing agent is called stalled. */
-  stall_seconds: 600,
+  stall_seconds: DEFAULT_STALL_MS / 1000,
   /** Seconds an idle agent keeps its CLI before it is hibernated. */
   idle_ttl_s: 600,
 } as const;

@@ -1,4 +1,5 @@
-import type { GroupBy, UsageRow, UsageSummary } from "./summarize.js";
+import type { GroupBy, UsageRow } from "./schema.js";
+import type { UsageSummary } from "./summarize.js";
 
 const tokens = (n: number): string => n.toLocaleString("en-US");
 

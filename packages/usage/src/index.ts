@@ -3,9 +3,25 @@
 export { DEFAULT_PRICES } from "./default-prices.js";
 export { costText, renderUsage } from "./format.js";
 export { UsageError, type UsageErrorCode } from "./errors.js";
-export { costOf, findPrice, mergePrices, turnCost } from "./lookup.js";
+export { costOf, findPrice, mergePrices, recordedCost, turnCost } from "./lookup.js";
 export { orderRules } from "./rules.js";
-export { liveUsage, PriceSchema, PriceTableSchema, recordedUsage, type LiveUsage, type Price, type PriceTable, type TokenUsage } from "./schema.js";
+export {
+  GroupBySchema,
+  liveUsage,
+  PriceSchema,
+  PriceTableSchema,
+  recordedUsage,
+  RecordedUsageSchema,
+  TokenUsageSchema,
+  UsageRowSchema,
+  type GroupBy,
+  type LiveUsage,
+  type Price,
+  type PriceTable,
+  type RecordedUsage,
+  type TokenUsage,
+  type UsageRow,
+} from "./schema.js";
 export { parseSince } from "./since.js";
-export { GroupBySchema, summarizeUsage, type GroupBy, type SummarizeOptions, type UsageRow, type UsageSource, type UsageSummary } from "./summarize.js";
+export { summarizeUsage, type SummarizeOptions, type UsageSource, type UsageSummary } from "./summarize.js";
 export { agentTurns, workerTurns, type TurnRecord } from "./turns.js";

@@ -25,7 +25,11 @@ export function findPrice(model: string | undefined, table: PriceTable = DEFAULT
  */
 export function costOf(model: string | undefined, usage: TokenUsage, table: PriceTable = DEFAULT_PRICES): number | undefined {
   const price = findPrice(model, table);
-  if (price === undefined) return undefined;
+  return price === undefined ? undefined : priced(price, usage);
+}
+
+// Tokens × a price (USD per million tokens).
+function priced(price: Price, usage: TokenUsage): number {
   const cacheRead = usage.cache_read ?? 0;
   const cacheWrite = usage.cache_write ?? 0;
   // OpenAI's input count includes the cached tokens: those are billed once, at the cached price.
@@ -55,11 +59,25 @@ export function mergePrices(defaults: PriceTable, overrides: PriceTable | undefi
   return { ...orderRules(overrides), ...kept };
 }
 
+/** A recorded turn's cost: the CLI's own figure when it reported one, else its tokens × its model's price (undefined: unknown). */
+export function recordedCost(turn: { model?: string | undefined; usage: TokenUsage; cost_usd?: number | undefined }, table: PriceTable): number | undefined {
+  return turn.cost_usd ?? costOf(turn.model, turn.usage, table);
+}
+
 /**
  * What a turn costs when its CLI reports no cost (Codex, Gemini CLI): its tokens at the built-in
  * prices with `prices` (a config's) over them. The supervisor's and the worker's `costOf`.
  */
 export function turnCost(prices?: PriceTable): (provider: string, model: string | undefined, usage: LiveUsage) => number | undefined {
   const table = mergePrices(DEFAULT_PRICES, prices);
-  return (_provider, model, usage) => costOf(model, recordedUsage(usage), table);
+  // A budgeted agent's running turn is priced on every streamed event: each model is looked up once.
+  const found = new Map<string | undefined, Price | undefined>();
+  return (_provider, model, usage) => {
+    if (!found.has(model)) {
+      if (found.size >= 64) found.clear();
+      found.set(model, findPrice(model, table));
+    }
+    const price = found.get(model);
+    return price === undefined ? undefined : priced(price, recordedUsage(usage));
+  };
 }

@@ -1,5 +1,8 @@
-// Price tables as data: the built-in one, and the `prices` section of a config file. This module
-// loads only zod, so a config schema can use it without loading the rest of the package.
+// Price tables as data (the built-in one, a config file's `prices`), recorded token counts and a
+// usage summary's rows: this module loads only zod and the journal's schema, so a config or a
+// tool schema can use it without loading the rest of the package.
+import type { Usage } from "@subagent-mcp/core";
+import { RecordedUsageSchema, type RecordedUsage } from "@subagent-mcp/journal/schema";
 import { z } from "zod";
 
 /** A model's list price in USD per million tokens. */
@@ -28,27 +31,21 @@ export type Price = z.infer<typeof PriceSchema>;
 export const PriceTableSchema = z.record(z.string().min(1), PriceSchema);
 export type PriceTable = z.infer<typeof PriceTableSchema>;
 
-/** Token counts of one turn, as journals record them. */
-export interface TokenUsage {
-  input: number;
-  output: number;
-  cache_read?: number;
-  cache_write?: number;
-}
-
-/** Token counts as our processes hold them (core's `Usage`). */
-export interface LiveUsage {
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-}
-
 /**
- * The one conversion between the two spellings of token counts: camelCase in our processes,
- * snake_case in journals, on the wire and in price tables.
+ * Token counts of one turn as they are recorded: in journals (whose format it is), on the MCP wire
+ * and in usage rows (snake_case, like the price table). Our processes hold them as core's `Usage`.
  */
-export function recordedUsage(usage: LiveUsage): Required<TokenUsage> {
+export { RecordedUsageSchema, type RecordedUsage };
+
+/** What a turn's cost is computed from: recorded counts, where a missing cache count is 0. */
+export const TokenUsageSchema = RecordedUsageSchema.partial({ cache_read: true, cache_write: true });
+export type TokenUsage = z.infer<typeof TokenUsageSchema>;
+
+/** Token counts as our processes hold them. */
+export type LiveUsage = Usage;
+
+/** The one conversion between the two spellings of token counts: camelCase in our processes, snake_case in records. */
+export function recordedUsage(usage: LiveUsage): RecordedUsage {
   return { input: usage.input, output: usage.output, cache_read: usage.cacheRead, cache_write: usage.cacheWrite };
 }
 
@@ -56,3 +53,10 @@ export function recordedUsage(usage: LiveUsage): Required<TokenUsage> {
 export function liveUsage(usage: TokenUsage): LiveUsage {
   return { input: usage.input, output: usage.output, cacheRead: usage.cache_read ?? 0, cacheWrite: usage.cache_write ?? 0 };
 }
+
+/** How usage rows are grouped. */
+export const GroupBySchema = z.enum(["agent", "provider", "model", "day"]);
+export type GroupBy = z.infer<typeof GroupBySchema>;
+
+/** One row of a usage summary: the usage tool's, defined by the wire contract. */
+export { UsageRowSchema, type UsageRow } from "@subagent-mcp/contract";

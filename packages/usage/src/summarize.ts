@@ -1,17 +1,8 @@
 import { join } from "node:path";
-import type { UsageRow } from "@subagent-mcp/contract";
-import { z } from "zod";
 import { DEFAULT_PRICES } from "./default-prices.js";
-import { costOf } from "./lookup.js";
-import type { PriceTable } from "./schema.js";
+import { recordedCost } from "./lookup.js";
+import type { GroupBy, PriceTable, UsageRow } from "./schema.js";
 import { agentTurns, workerTurns, type TurnRecord } from "./turns.js";
-
-/** How usage rows are grouped. */
-export const GroupBySchema = z.enum(["agent", "provider", "model", "day"]);
-export type GroupBy = z.infer<typeof GroupBySchema>;
-
-/** One row of a usage summary (the usage tool's rows). */
-export type { UsageRow };
 
 /** What {@link summarizeUsage} returns. */
 export interface UsageSummary {
@@ -47,14 +38,14 @@ function emptyRow(key: string): UsageRow {
   return { key, turns: 0, input: 0, output: 0, cache_read: 0, cache_write: 0, cost_known: true, unknown_cost_turns: 0 };
 }
 
-// Adds one turn: the CLI's own cost when it gave one, else tokens × the model's price.
+// Adds one turn, its tokens and its cost (unknown: counted as such, never as 0).
 function add(row: UsageRow, t: TurnRecord, prices: PriceTable): void {
   row.turns++;
   row.input += t.usage.input;
   row.output += t.usage.output;
   row.cache_read += t.usage.cache_read;
   row.cache_write += t.usage.cache_write;
-  const cost = t.cost_usd ?? costOf(t.model, t.usage, prices);
+  const cost = recordedCost(t, prices);
   if (cost === undefined) {
     row.unknown_cost_turns++;
     row.cost_known = false;

@@ -1,9 +1,10 @@
 // Every finished turn on disk, from agents' journals and workers' turn logs, with the model it ran on.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ZERO_USAGE } from "@subagent-mcp/core";
 import { readJournal } from "@subagent-mcp/journal";
 import { z } from "zod";
-import type { TokenUsage } from "./schema.js";
+import { recordedUsage, type RecordedUsage } from "./schema.js";
 
 /** One finished turn, wherever it was recorded. */
 export interface TurnRecord {
@@ -16,7 +17,7 @@ export interface TurnRecord {
   project?: string;
   label?: string;
   at: string;
-  usage: Required<TokenUsage>;
+  usage: RecordedUsage;
   /** The cost the CLI itself reported for the turn (Claude Code does). */
   cost_usd?: number;
 }
@@ -103,12 +104,7 @@ export function workerTurns(workersDir: string): { turns: TurnRecord[]; skipped:
         continue;
       }
       const t = parsed.data;
-      const usage = {
-        input: t.tokens?.input ?? 0,
-        output: t.tokens?.output ?? 0,
-        cache_read: t.tokens?.cacheRead ?? 0,
-        cache_write: t.tokens?.cacheWrite ?? 0,
-      };
+      const usage = recordedUsage(t.tokens ?? ZERO_USAGE);
       turns.push({
         agent: `worker:${name}`,
         provider: t.provider ?? provider ?? "",

@@ -1,4 +1,4 @@
-import { errorMessage, type Budget, type CostOf, type Driver, type SessionSpec } from "@subagent-mcp/core";
+import { DEFAULT_PERMISSION_TIMEOUT_MS, errorMessage, type Budget, type CostOf, type Driver, type SessionSpec } from "@subagent-mcp/core";
 import { isRetryable, wakes, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
 import type { AuditLog, PermissionRules } from "@subagent-mcp/permissions";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -8,6 +8,9 @@ import { WorkerBudget } from "./budget.js";
 import { conversations, renderTurn, type Conversation } from "./conversation.js";
 import type { TurnLog, WorkerFiles } from "./state.js";
 import { WorkerSession } from "./worker-session.js";
+
+/** What a worker does when its options do not say: the CLI's flags show the same values. */
+export const WORKER_DEFAULTS = { turnTimeoutMs: 600_000, retryBaseMs: 2_000, batch: 20, graceMs: 30_000 } as const;
 
 export interface WorkerOptions {
   /** The worker's mailbox name. */
@@ -66,7 +69,7 @@ export class Worker {
   readonly #o: Required<Omit<WorkerOptions, Optional>> & Pick<WorkerOptions, Optional>;
 
   constructor(options: WorkerOptions) {
-    this.#o = { turnTimeoutMs: 600_000, retryBaseMs: 2_000, batch: 20, graceMs: 30_000, ...options };
+    this.#o = { ...WORKER_DEFAULTS, ...options };
     const { driver, spec, files, turnTimeoutMs, graceMs, say } = this.#o;
     this.#session = new WorkerSession(options.name, {
       driver,
@@ -76,7 +79,7 @@ export class Worker {
       graceMs,
       say,
       approver: () => this.#approver,
-      permissionTimeoutMs: options.permissionTimeoutMs ?? 300_000,
+      permissionTimeoutMs: options.permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS,
     });
   }
 
@@ -94,7 +97,7 @@ export class Worker {
       cwd: this.#o.spec.cwd,
       files: this.#o.files.approvals,
       rules: this.#o.rules ?? {},
-      timeoutMs: this.#o.permissionTimeoutMs ?? 300_000,
+      timeoutMs: this.#o.permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS,
       signal,
       ...(this.#o.approver === undefined ? {} : { approver: this.#o.approver }),
       ...(this.#o.audit === undefined ? {} : { audit: this.#o.audit }),

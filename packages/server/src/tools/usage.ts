@@ -1,13 +1,14 @@
 import { dirname, join } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { UsageOutput } from "@subagent-mcp/contract";
+import { GroupBySchema } from "@subagent-mcp/usage/schema";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
 import { guard, ok } from "./result.js";
 
 export const UsageInput = {
-  group_by: z.enum(["agent", "provider", "model", "day"]).optional().describe("Rows per agent, provider, model or day (UTC); default provider."),
+  group_by: GroupBySchema.optional().describe("Rows per agent, provider, model or day (UTC); default provider."),
   since: z.string().optional().describe('Only turns since then: "24h", "7d", "30m", "2w", or an ISO date such as "2026-01-31" (default: all).'),
   project_only: z
     .boolean()
