@@ -1,5 +1,5 @@
 // Turns and cost per day and provider, from the journals and the workers' turn logs.
-import { agentTurns, DEFAULT_PRICES, recordedCost, workerTurns, type PriceTable } from "@subagent-mcp/usage";
+import { addTurn, agentTurns, DEFAULT_PRICES, emptyRow, workerTurns, type PriceTable, type UsageRow } from "@subagent-mcp/usage";
 import type { UsageDayView } from "@subagent-mcp/contract";
 import { stateLayout } from "@subagent-mcp/state";
 
@@ -19,34 +19,34 @@ const round = (n: number): number => Math.round(n * 10_000) / 10_000;
 export function usageNow(stateDir: string, project: string, prices: PriceTable): UsageNow {
   const agents = agentTurns(stateLayout(stateDir).agents).turns.filter((t) => t.project === project);
   const workers = workerTurns(stateLayout(stateDir).workers).turns;
-  const rows = new Map<string, UsageDayView>();
+  const rows = new Map<string, { day: string; provider: string; row: UsageRow }>();
   const costs = new Map<string, number>();
   let total = 0;
   for (const t of [...agents, ...workers]) {
     const day = t.at.slice(0, 10);
     const provider = t.provider || "(unknown)";
     const key = `${day}\n${provider}`;
-    let row = rows.get(key);
-    if (row === undefined)
-      rows.set(
-        key,
-        (row = { day, provider, turns: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0, unknown_cost_turns: 0 }),
-      );
-    row.turns++;
-    row.input_tokens += t.usage.input;
-    row.output_tokens += t.usage.output;
-    row.cache_read_tokens += t.usage.cache_read;
-    row.cache_write_tokens += t.usage.cache_write;
-    const cost = recordedCost(t, prices);
-    if (cost === undefined) row.unknown_cost_turns++;
-    else {
-      row.cost_usd += cost;
+    let entry = rows.get(key);
+    if (entry === undefined) rows.set(key, (entry = { day, provider, row: emptyRow(key) }));
+    const cost = addTurn(entry.row, t, prices);
+    if (cost !== undefined) {
       total += cost;
       costs.set(t.agent, (costs.get(t.agent) ?? 0) + cost);
     }
   }
-  const days = [...rows.values()]
-    .map((r) => ({ ...r, cost_usd: round(r.cost_usd) }))
+  // The page's names for a row's counts.
+  const days: UsageDayView[] = [...rows.values()]
+    .map(({ day, provider, row: r }) => ({
+      day,
+      provider,
+      turns: r.turns,
+      input_tokens: r.input,
+      output_tokens: r.output,
+      cache_read_tokens: r.cache_read,
+      cache_write_tokens: r.cache_write,
+      cost_usd: round(r.cost_usd ?? 0),
+      unknown_cost_turns: r.unknown_cost_turns,
+    }))
     .sort((a, b) => b.day.localeCompare(a.day) || a.provider.localeCompare(b.provider));
   return { usage: { days, total_cost_usd: round(total) }, costs };
 }

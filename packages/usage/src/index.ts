@@ -23,5 +23,5 @@ export {
   type UsageRow,
 } from "./schema.js";
 export { parseSince } from "./since.js";
-export { summarizeUsage, type SummarizeOptions, type UsageSource, type UsageSummary } from "./summarize.js";
+export { addTurn, emptyRow, summarizeUsage, type SummarizeOptions, type UsageSource, type UsageSummary } from "./summarize.js";
 export { agentTurns, workerTurns, type TurnRecord } from "./turns.js";

@@ -34,12 +34,13 @@ function keyOf(t: TurnRecord, groupBy: GroupBy): string {
   return t.at.slice(0, 10);
 }
 
-function emptyRow(key: string): UsageRow {
+/** A usage row with nothing added yet. */
+export function emptyRow(key: string): UsageRow {
   return { key, turns: 0, input: 0, output: 0, cache_read: 0, cache_write: 0, cost_known: true, unknown_cost_turns: 0 };
 }
 
-// Adds one turn, its tokens and its cost (unknown: counted as such, never as 0).
-function add(row: UsageRow, t: TurnRecord, prices: PriceTable): void {
+/** Adds one turn to a row, its tokens and its cost (unknown: counted as such, never as 0); returns that cost. */
+export function addTurn(row: UsageRow, t: TurnRecord, prices: PriceTable): number | undefined {
   row.turns++;
   row.input += t.usage.input;
   row.output += t.usage.output;
@@ -50,6 +51,7 @@ function add(row: UsageRow, t: TurnRecord, prices: PriceTable): void {
     row.unknown_cost_turns++;
     row.cost_known = false;
   } else row.cost_usd = (row.cost_usd ?? 0) + cost;
+  return cost;
 }
 
 /**
@@ -79,8 +81,8 @@ export function summarizeUsage(source: UsageSource, options: SummarizeOptions): 
       if (t.model !== undefined) row.model = t.model;
       if (t.label !== undefined) row.label = t.label;
     }
-    add(row, t, prices);
-    add(total, t, prices);
+    addTurn(row, t, prices);
+    addTurn(total, t, prices);
   }
   const rows = [...byKey.values()].sort((a, b) =>
     options.groupBy === "day" ? a.key.localeCompare(b.key) : (b.cost_usd ?? 0) - (a.cost_usd ?? 0) || b.turns - a.turns || a.key.localeCompare(b.key),
