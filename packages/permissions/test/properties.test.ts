@@ -11,7 +11,14 @@ const segment = fc.oneof({ weight: 4, arbitrary: name }, { weight: 1, arbitrary:
 const path = fc
   .tuple(fc.boolean(), fc.array(segment, { minLength: 1, maxLength: 6 }))
   .map(([absolute, parts]) => `${absolute ? "/work/repo/" : ""}${parts.join("/")}`);
-const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,5}$/);
+// Plain program names and arguments: not the shell's reserved words (`in a -x` is no command), nor
+// the wrappers the matcher looks through (`time`, `env`, `sudo`, `sh -c` ...), whose rules differ.
+const SPECIAL = new Set(
+  "if then else elif fi do done case esac while until for in function select time coproc sudo doas env command exec nohup nice timeout stdbuf ionice taskset chrt xargs busybox eval watch flock sh bash zsh dash ksh find source".split(
+    " ",
+  ),
+);
+const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,5}$/).filter((w) => !SPECIAL.has(w));
 const meta = fc.constantFrom(" && ", "; ", " | ", " || ", " $(", " `", " > ", " < ", "\n", " & ");
 const chain = fc.constantFrom(" && ", "; ", " | ", " || ", " $(", " `", "\n", " & ");
 const command = fc
