@@ -51,20 +51,25 @@ export function createSupervisor(config: EffectiveConfig, audit: AuditLog = new 
 }
 
 /**
- * Runs the CLI starts handed to it once no launch has come for `quietMs`: a spawn holds the thread
- * for several milliseconds, so a host's burst of launch_agent calls (three at once) is answered
- * before any of them spawns, instead of each call waiting behind the spawns of those before it.
+ * Runs the CLI starts handed to it once no launch has come for `quietMs` (and at the latest
+ * `maxWaitMs` after the first of them): a spawn holds the thread for several milliseconds, so a
+ * host's burst of launch_agent calls (three at once) is answered before any of them spawns, instead
+ * of each call waiting behind the spawns of those before it.
  */
-export function afterBurst(quietMs = 3): (start: () => void) => void {
+export function afterBurst(quietMs = 3, maxWaitMs = 50): (start: () => void) => void {
   let queue: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let first = 0;
+  const run = (): void => {
+    const due = queue;
+    queue = [];
+    timer = undefined;
+    for (const start of due) start();
+  };
   return (start) => {
+    if (queue.length === 0) first = Date.now();
     queue.push(start);
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      const due = queue;
-      queue = [];
-      for (const run of due) run();
-    }, quietMs);
+    timer = setTimeout(run, Math.max(0, Math.min(quietMs, first + maxWaitMs - Date.now())));
   };
 }
