@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type * as FS from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LocalPresence } from "../src/index.js";
 
@@ -8,7 +9,7 @@ import { LocalPresence } from "../src/index.js";
 // same entry): the second writes and renames while the first stands between its write and its rename.
 const hook = vi.hoisted(() => ({ during: undefined as (() => Promise<void>) | undefined }));
 vi.mock("node:fs", async (original) => {
-  const fs = await original<typeof import("node:fs")>();
+  const fs = await original<typeof FS>();
   return {
     ...fs,
     renameSync: (from: string, to: string) => {

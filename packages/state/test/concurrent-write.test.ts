@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type * as FS from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { writeAtomic } from "../src/safe-write.js";
 
@@ -8,7 +9,7 @@ import { writeAtomic } from "../src/safe-write.js";
 // between its write and its rename. `during` runs the second writer exactly there.
 const hook = vi.hoisted(() => ({ during: undefined as (() => void) | undefined }));
 vi.mock("node:fs", async (original) => {
-  const fs = await original<typeof import("node:fs")>();
+  const fs = await original<typeof FS>();
   return {
     ...fs,
     renameSync: (from: string, to: string) => {
@@ -34,7 +35,9 @@ describe("two writers of one file", () => {
       writeAtomic(path, second, { mode: 0o600, durable: false });
       expect(readFileSync(path, "utf8")).toBe(second);
     };
-    expect(() => writeAtomic(path, first, { mode: 0o600, durable: false })).not.toThrow();
+    expect(() => {
+      writeAtomic(path, first, { mode: 0o600, durable: false });
+    }).not.toThrow();
     expect(hook.during).toBeUndefined();
     expect(readFileSync(path, "utf8")).toBe(first);
     expect(readdirSync(dir)).toEqual(["entry.json"]);
