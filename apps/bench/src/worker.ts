@@ -2,6 +2,7 @@ import type { Provider } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
 import { asyncStore, Maildir, type MailboxStore } from "@subagent-mcp/mailbox";
 import { RedisMailboxes } from "@subagent-mcp/mailbox-redis";
+import { stateDir, stateLayout } from "@subagent-mcp/state";
 import { cliExecutable, loopbackEnv, startFakeFor, startRedisServer, type RedisServer } from "@subagent-mcp/testkit";
 import { execa } from "execa";
 import { mkdtempSync } from "node:fs";
@@ -57,7 +58,7 @@ export async function workerBench(provider: Provider, messages: number, backend:
   };
   const worker = execa(serverBin, ["worker", "--name", "bench-worker", "--provider", provider], { cwd: env.cwd, env: vars, extendEnv: false, reject: false });
   const mail: MailboxStore =
-    redis === undefined ? asyncStore(new Maildir(join(state, "subagent-mcp", "mail"))) : await RedisMailboxes.connect({ url: redis.url });
+    redis === undefined ? asyncStore(new Maildir(stateLayout(stateDir({ home: env.home, env: vars })).mail)) : await RedisMailboxes.connect({ url: redis.url });
   await mail.pending("bench");
   const roundTrip = async (i: number): Promise<{ total: number; toModel: number; modelToReply: number }> => {
     const tag = `bench message ${i}`;

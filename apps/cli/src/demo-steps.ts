@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { InvokeResult, LaunchAgentResult, WaitResult } from "@subagent-mcp/contract";
+import { stateDir, stateLayout } from "@subagent-mcp/state";
 import type { CliName } from "@subagent-mcp/testkit";
 import { DEMO_RULE, type DemoSession } from "./demo-session.js";
 import { CLI_INFO } from "./demo-clis.js";
@@ -111,7 +112,7 @@ export function demoSteps(launched: string[]): DemoStep[] {
         launched.push(agent_id);
         await waitAll(s, [agent_id]);
         if (!existsSync(join(s.env.cwd, "demo-rule-ok.txt"))) throw new Error("the command did not run");
-        const audit = await readFile(join(s.serverEnv.XDG_STATE_HOME ?? "", "subagent-mcp", "permissions.jsonl"), "utf8").catch(() => "");
+        const audit = await readFile(stateLayout(stateDir({ home: s.env.home, env: s.serverEnv })).audit, "utf8").catch(() => "");
         const entry = audit
           .split("\n")
           .filter((l) => l.trim() !== "")

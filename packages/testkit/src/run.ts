@@ -1,3 +1,4 @@
+import { CodedError } from "@subagent-mcp/errors";
 import { execa } from "execa";
 import type { CliEnvironment, CliName } from "./env/loopback.js";
 import { locateCli } from "./locate.js";
@@ -10,8 +11,8 @@ export interface CliRun {
 }
 
 /** A CLI run that failed: the message names the CLI, the step and the last lines of its stderr. */
-export class CliRunError extends Error {
-  readonly code = "CLI_RUN_FAILED";
+export class CliRunError extends CodedError<"CLI_RUN_FAILED"> {
+  override readonly name = "CliRunError";
   constructor(
     readonly cli: CliName,
     readonly step: string,
@@ -19,9 +20,9 @@ export class CliRunError extends Error {
     reason: string,
   ) {
     super(
+      "CLI_RUN_FAILED",
       `${cli} failed at step "${step}": ${reason}\n--- last stderr lines ---\n${lastLines(run.stderr)}\n--- last stdout lines ---\n${lastLines(run.stdout)}`,
     );
-    this.name = "CliRunError";
   }
 }
 

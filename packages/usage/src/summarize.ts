@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { stateLayout } from "@subagent-mcp/state";
 import { DEFAULT_PRICES } from "./default-prices.js";
 import { recordedCost } from "./lookup.js";
 import type { GroupBy, PriceTable, UsageRow } from "./schema.js";
@@ -60,7 +60,7 @@ export function addTurn(row: UsageRow, t: TurnRecord, prices: PriceTable): numbe
  * unknown say so (`cost_known: false`) and show the known part: an unknown price never counts as 0.
  */
 export function summarizeUsage(source: UsageSource, options: SummarizeOptions): UsageSummary {
-  const dirs = typeof source === "string" ? { agentsDir: join(source, "agents"), workersDir: join(source, "workers") } : source;
+  const dirs = typeof source === "string" ? { agentsDir: stateLayout(source).agents, workersDir: stateLayout(source).workers } : source;
   const agents = agentTurns(dirs.agentsDir);
   const workers = dirs.workersDir === undefined || options.project !== undefined ? { turns: [], skipped: 0 } : workerTurns(dirs.workersDir);
   const since = options.since?.getTime();
