@@ -120,7 +120,8 @@ export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<Se
   /** The pool behind invoke, warmup, list_pool and reset (made by the first of them), its definitions read again. */
   pool(): Promise<PoolCatalog>;
   /** The messaging server a launched sub-agent gets under mailbox name `self`; undefined when sub-agents get none. */
-  childServer: ((self: string) => Promise<McpServerSpec>) | undefined;
+  /** A sub-agent's own messaging server; the messaging tools its deny and ask `rules` name are withheld there. */
+  childServer: ((self: string, rules?: PermissionRules) => Promise<McpServerSpec>) | undefined;
   /** Where this server's answers go out (a taken message is acknowledged once its answer was sent). */
   outbox: Outbox;
   worktrees: WorktreeHub;

@@ -20,7 +20,8 @@ import { registerKillAgentTool } from "./tools/kill-agent.js";
 import { CHILD_SERVER, registerLaunchAgentTool } from "./tools/launch-agent.js";
 import { registerListAgentsTool } from "./tools/list-agents.js";
 import { registerListPoolTool } from "./tools/list-pool.js";
-import { registerMessageTools } from "./tools/messages.js";
+import { registerMessageTools, withheldMessaging } from "./tools/messages.js";
+import type { PermissionRules } from "@subagent-mcp/permissions";
 import { registerOrchestrationModeTool } from "./tools/orchestration-mode.js";
 import { registerPollAgentTool } from "./tools/poll-agent.js";
 import { registerResetTool } from "./tools/reset.js";
@@ -90,10 +91,22 @@ export function createServer(deps: ServerDeps): SubagentServer {
           const { startChildEndpoint } = await import("./child-endpoint.js");
           // Each sub-agent's own server: the messaging tools alone, speaking for its mailbox.
           return startChildEndpoint((self) =>
-            build({ ...shared, messaging: { mail: messaging.mail, self }, childServer: undefined }, ["messaging"], deps.version),
+            build({ ...shared, messaging: { mail: messaging.mail, self }, childServer: undefined }, ["messaging"], deps.version, {
+              withhold: withheld.get(self) ?? [],
+            }),
           );
         });
-  const childServer = children === undefined ? undefined : async (self: string) => ({ name: CHILD_SERVER, url: (await children.get()).url(self) });
+  // The messaging tools each sub-agent's rules withhold from its own server, by mailbox name.
+  const withheld = new Map<string, string[]>();
+  const childServer =
+    children === undefined
+      ? undefined
+      : async (self: string, rules?: PermissionRules) => {
+          const withhold = withheldMessaging(rules, CHILD_SERVER);
+          if (withhold.length > 0) withheld.set(self, withhold);
+          else withheld.delete(self);
+          return { name: CHILD_SERVER, url: (await children.get()).url(self) };
+        };
   const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
   const server = build({ ...shared, childServer }, offered, deps.version);
   pending?.follow(server);
@@ -232,6 +245,8 @@ function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktre
 interface BuildOptions {
   wait?: boolean;
   starts?: boolean;
+  /** Messaging tools not offered (a sub-agent's rules deny them). */
+  withhold?: readonly string[];
 }
 
 /** The control endpoint's server: no `wait`, and nothing that starts a new agent. */
@@ -269,7 +284,7 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
   }
   if (toolsets.includes("orchestration")) registerOrchestrationModeTool(server, tools);
   const { messaging } = shared;
-  if (messaging !== undefined && toolsets.includes("messaging")) registerMessageTools(server, { ...tools, messaging });
+  if (messaging !== undefined && toolsets.includes("messaging")) registerMessageTools(server, { ...tools, messaging }, options.withhold);
   return server;
 }
 

@@ -100,7 +100,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
         // A journal that failed earlier is tried again first: space may have been freed since.
         await journal?.writer.recheck();
         const id = journal?.claim() ?? randomUUID().slice(0, 8);
-        const child = await childMessaging(deps, id, args.system_prompt_append, granted.tools);
+        const child = await childMessaging(deps, id, args.system_prompt_append, granted.tools, rules);
         // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
         const isolated = args.isolation === "worktree" ? await isolate(deps, id, given, args.base, args.label) : undefined;
         const cwd = isolated?.cwd ?? given;
@@ -195,6 +195,7 @@ export async function childMessaging(
   id: string,
   append: string | undefined,
   allowed: string[] | undefined,
+  rules?: PermissionRules,
 ): Promise<{ id: string; messaging: boolean; mcpServers?: McpServerSpec[]; systemPromptAppend?: string; allowedTools?: string[] }> {
   const { childServer, messaging } = deps;
   if (childServer === undefined || messaging === undefined)
@@ -209,7 +210,7 @@ export async function childMessaging(
   return {
     id,
     messaging: true,
-    mcpServers: [await childServer(id)],
+    mcpServers: [await childServer(id, rules)],
     systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
     allowedTools: [...(allowed ?? []), ...messagingToolNames()],
   };

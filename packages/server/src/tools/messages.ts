@@ -11,6 +11,23 @@ import { guard, ok } from "./result.js";
 /** The messaging tools, by name. */
 export const MESSAGING_TOOLS = ["send_to", "inbox", "wait_inbox", "reply"] as const;
 
+/**
+ * The messaging tools a sub-agent's deny and ask rules name on its own messaging server
+ * (`server`, in Claude Code's `mcp__<server>__<tool>` naming; the server alone or `__*`: all of
+ * them). Our server withholds them itself rather than trusting each CLI to hide them: Codex, for
+ * one, still runs a tool its `disabled_tools` names once a tool search has found it.
+ */
+export function withheldMessaging(rules: { deny?: string[]; ask?: string[] } | undefined, server: string): string[] {
+  const out = new Set<string>();
+  for (const rule of [...(rules?.deny ?? []), ...(rules?.ask ?? [])]) {
+    const match = /^mcp__([\w-]+?)(?:__([\w-]+|\*))?$/.exec(rule.trim());
+    if (match?.[1] !== server) continue;
+    const tool = match[2];
+    for (const t of MESSAGING_TOOLS) if (tool === undefined || tool === "*" || tool === t) out.add(t);
+  }
+  return [...out];
+}
+
 /** The tools' deps of a server that speaks for a mailbox. */
 type MessagingDeps = ToolDeps & { messaging: NonNullable<ToolDeps["messaging"]> };
 
@@ -150,93 +167,100 @@ function answer(taken: Taken, extra: Record<string, unknown> = {}): ReturnType<t
 }
 
 /** `send_to`, `inbox`, `wait_inbox` and `reply`: messages between agents by name. */
-export function registerMessageTools(server: McpServer, deps: MessagingDeps): void {
+export function registerMessageTools(server: McpServer, deps: MessagingDeps, withhold: readonly string[] = []): void {
   const { mail, self } = deps.messaging;
-  server.registerTool(
-    "send_to",
-    {
-      title: "Send a message to an agent",
-      description: "Send a message to another agent's mailbox by name (a worker, the orchestrator, a sub-agent). Returns at once.",
-      inputSchema: {
-        to: SafeName.or(z.literal(BROADCAST)).describe(
-          "Recipient's mailbox name (letters, digits, '.', '_', '-'), or * for every mailbox (only a high-priority broadcast wakes a worker).",
-        ),
-        message: z.string().min(1),
-        priority: PrioritySchema.optional().describe("low, normal (default) or high"),
-        thread_id: z.string().optional(),
+  // Tools a deny or ask rule of the agent names (see withheldMessaging): not offered, so no CLI can call them.
+  const skip = new Set(withhold);
+  if (!skip.has("send_to"))
+    server.registerTool(
+      "send_to",
+      {
+        title: "Send a message to an agent",
+        description: "Send a message to another agent's mailbox by name (a worker, the orchestrator, a sub-agent). Returns at once.",
+        inputSchema: {
+          to: SafeName.or(z.literal(BROADCAST)).describe(
+            "Recipient's mailbox name (letters, digits, '.', '_', '-'), or * for every mailbox (only a high-priority broadcast wakes a worker).",
+          ),
+          message: z.string().min(1),
+          priority: PrioritySchema.optional().describe("low, normal (default) or high"),
+          thread_id: z.string().optional(),
+        },
+        outputSchema: SentOut,
+        annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
       },
-      outputSchema: SentOut,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-    },
-    (args) =>
-      guard(async () => {
-        const priority = args.priority ?? "normal";
-        const m = await mail.send({
-          from: self,
-          to: args.to,
-          body: args.message,
-          priority,
-          ...(args.thread_id === undefined ? {} : { threadId: args.thread_id }),
-        });
-        return sent(m, `Sent ${m.id} to ${args.to}.`);
-      }),
-  );
-  server.registerTool(
-    "inbox",
-    {
-      title: "Read my inbox",
-      description: `Take the waiting messages addressed to this agent (${self}), high priority first, as many as fit one answer. Does not block; see wait_inbox.`,
-      inputSchema: {
-        limit: z.number().int().min(1).max(100).optional(),
-        message_id: SafeName.optional().describe("Read a message too long for one answer, part by part (with offset)."),
-        offset: z.number().int().min(0).optional().describe("With message_id: the next_offset of the previous part."),
+      (args) =>
+        guard(async () => {
+          const priority = args.priority ?? "normal";
+          const m = await mail.send({
+            from: self,
+            to: args.to,
+            body: args.message,
+            priority,
+            ...(args.thread_id === undefined ? {} : { threadId: args.thread_id }),
+          });
+          return sent(m, `Sent ${m.id} to ${args.to}.`);
+        }),
+    );
+  if (!skip.has("inbox"))
+    server.registerTool(
+      "inbox",
+      {
+        title: "Read my inbox",
+        description: `Take the waiting messages addressed to this agent (${self}), high priority first, as many as fit one answer. Does not block; see wait_inbox.`,
+        inputSchema: {
+          limit: z.number().int().min(1).max(100).optional(),
+          message_id: SafeName.optional().describe("Read a message too long for one answer, part by part (with offset)."),
+          offset: z.number().int().min(0).optional().describe("With message_id: the next_offset of the previous part."),
+        },
+        outputSchema: { messages: z.array(MessageOut), more_waiting: MoreWaiting },
+        annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
       },
-      outputSchema: { messages: z.array(MessageOut), more_waiting: MoreWaiting },
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-    },
-    (args, extra) =>
-      guard(async () => {
-        if (args.message_id === undefined) return answer(await take(deps, args.limit ?? 20, extra));
-        const message = (await mail.peek(self)).find((m) => m.id === args.message_id);
-        if (message === undefined) throw new ServerError("INVALID_ARGUMENT", `message ${args.message_id} is not waiting in ${self}'s mailbox (taken already?)`);
-        return answer(await partOf(deps, message, args.offset ?? 0, extra, 0));
-      }),
-  );
-  server.registerTool(
-    "wait_inbox",
-    {
-      title: "Wait for messages",
-      description: `Block until a message arrives for this agent (${self}) or timeout_s passes (default 45), then take the waiting messages.`,
-      inputSchema: { timeout_s: z.number().positive().max(600).optional(), limit: z.number().int().min(1).max(100).optional() },
-      outputSchema: { messages: z.array(MessageOut), more_waiting: MoreWaiting, timed_out: z.boolean() },
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-    },
-    (args, extra) =>
-      guard(async () => {
-        const arrived = await mail.wait(self, (args.timeout_s ?? 45) * 1000, extra.signal);
-        if (!arrived) return ok({ messages: [], timed_out: true }, "No message before the deadline; call wait_inbox again.");
-        return answer(await take(deps, args.limit ?? 20, extra), { timed_out: false });
-      }),
-  );
-  server.registerTool(
-    "reply",
-    {
-      title: "Reply to a message",
-      description: "Answer a message you received: goes to its sender, in the same thread.",
-      inputSchema: {
-        message_id: SafeName,
-        to: SafeName.describe("The sender (the `from` of the message)."),
-        message: z.string().min(1),
-        thread_id: z.string().optional().describe("The message's thread_id, to keep the thread."),
+      (args, extra) =>
+        guard(async () => {
+          if (args.message_id === undefined) return answer(await take(deps, args.limit ?? 20, extra));
+          const message = (await mail.peek(self)).find((m) => m.id === args.message_id);
+          if (message === undefined)
+            throw new ServerError("INVALID_ARGUMENT", `message ${args.message_id} is not waiting in ${self}'s mailbox (taken already?)`);
+          return answer(await partOf(deps, message, args.offset ?? 0, extra, 0));
+        }),
+    );
+  if (!skip.has("wait_inbox"))
+    server.registerTool(
+      "wait_inbox",
+      {
+        title: "Wait for messages",
+        description: `Block until a message arrives for this agent (${self}) or timeout_s passes (default 45), then take the waiting messages.`,
+        inputSchema: { timeout_s: z.number().positive().max(600).optional(), limit: z.number().int().min(1).max(100).optional() },
+        outputSchema: { messages: z.array(MessageOut), more_waiting: MoreWaiting, timed_out: z.boolean() },
+        annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
       },
-      outputSchema: SentOut,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-    },
-    (args) =>
-      guard(async () => {
-        const thread = args.thread_id ?? args.message_id;
-        const m = await mail.send({ from: self, to: args.to, body: args.message, priority: "normal", replyTo: args.message_id, threadId: thread });
-        return sent(m, `Replied to ${args.to} (${m.id}).`);
-      }),
-  );
+      (args, extra) =>
+        guard(async () => {
+          const arrived = await mail.wait(self, (args.timeout_s ?? 45) * 1000, extra.signal);
+          if (!arrived) return ok({ messages: [], timed_out: true }, "No message before the deadline; call wait_inbox again.");
+          return answer(await take(deps, args.limit ?? 20, extra), { timed_out: false });
+        }),
+    );
+  if (!skip.has("reply"))
+    server.registerTool(
+      "reply",
+      {
+        title: "Reply to a message",
+        description: "Answer a message you received: goes to its sender, in the same thread.",
+        inputSchema: {
+          message_id: SafeName,
+          to: SafeName.describe("The sender (the `from` of the message)."),
+          message: z.string().min(1),
+          thread_id: z.string().optional().describe("The message's thread_id, to keep the thread."),
+        },
+        outputSchema: SentOut,
+        annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+      },
+      (args) =>
+        guard(async () => {
+          const thread = args.thread_id ?? args.message_id;
+          const m = await mail.send({ from: self, to: args.to, body: args.message, priority: "normal", replyTo: args.message_id, threadId: thread });
+          return sent(m, `Replied to ${args.to} (${m.id}).`);
+        }),
+    );
 }

@@ -100,7 +100,7 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
         adopt(journal, args.agent_id);
         if (launch.worktree !== undefined) await (await deps.worktrees.get()).adopt(args.agent_id, launch.worktree.path, launch.label);
         const rules = mergeRules(deps.permissions, launch.permissions);
-        const child = deps.childServer === undefined ? undefined : await deps.childServer(args.agent_id);
+        const child = deps.childServer === undefined ? undefined : await deps.childServer(args.agent_id, rules);
         journal.expect(args.agent_id, {
           resumeOf: { sessionId: past.sessionId },
           ...(launch.permissions === undefined ? {} : { permissions: launch.permissions }),
