@@ -169,6 +169,9 @@ export async function benchServe({ runs, save }: BenchContext): Promise<void> {
       ["idle server over bare node (MB)", s.idleOverBareMb, "<= 10"],
       ["launch_agent call, 3 at once on a fresh server (ms)", ms(s.launchCall3), "< 15"],
       ["the first of them to answer (ms)", ms(s.firstLaunchCall), "< 15"],
+      ["floor: one-tool official-SDK server, idle RSS (MB)", ms(s.sdkFloorRssMb), ""],
+      ["floor over bare node (MB)", s.sdkFloorOverBareMb, ""],
+      ["floor: its echo tool, 3 at once (ms)", ms(s.sdkFloorCall3), ""],
     ],
   );
   save("serve", { results: s });

@@ -1,8 +1,13 @@
 // What a host pays for our server before any work: its start (spawn -> `initialize` answered) and
 // its memory at idle, each beside a bare `node` in the same run, and the first `launch_agent` calls
-// of a fresh server (three at once, one per CLI, right after `tools/list`, as a host fans out).
+// of a fresh server (three at once, one per CLI, right after `tools/list`, as a host fans out); and
+// the same for the least server the official MCP SDK makes (floor-server.ts), as the floor.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { build } from "esbuild";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { Provider } from "@subagent-mcp/core";
@@ -31,6 +36,48 @@ export interface ServeResults {
   launchCall3: Summary;
   /** The first of those three to be answered, per run. */
   firstLaunchCall: Summary;
+  /** The floor: a one-tool server on the official MCP SDK, bundled like ours, idle as ours (MB). */
+  sdkFloorRssMb: Summary;
+  /** The floor's idle RSS less a bare node's (median over median, MB). */
+  sdkFloorOverBareMb: number;
+  /** The floor's one tool (an echo), called 3 at once right after `tools/list` (ms). */
+  sdkFloorCall3: Summary;
+}
+
+/** floor-server.js bundled as our CLI is (one ESM file, minified), so that both load alike. */
+async function bundleFloor(dir: string): Promise<string> {
+  const outfile = join(dir, "floor.mjs");
+  await build({
+    entryPoints: [join(import.meta.dirname, "floor-server.js")],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    minify: true,
+    logLevel: "warning",
+    banner: { js: "import { createRequire as __floorRequire } from 'node:module'; const require = __floorRequire(import.meta.url);" },
+  });
+  return outfile;
+}
+
+/** The floor server: RSS after initialize, tools/list and the idle time; then three echo calls at once. */
+async function floorRun(file: string): Promise<{ rssMb: number; calls: number[] }> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [file], stderr: "ignore" });
+  const client = new Client({ name: "bench", version: "1" });
+  await client.connect(transport);
+  await client.listTools();
+  await sleep(IDLE_MS);
+  const rss = rssMb(transport.pid as number);
+  const calls = await Promise.all(
+    [1, 2, 3].map(async (n) => {
+      const c0 = performance.now();
+      await client.callTool({ name: "echo", arguments: { text: `echo ${n}` } });
+      return performance.now() - c0;
+    }),
+  );
+  await client.close();
+  return { rssMb: rss, calls };
 }
 
 async function bareNode(): Promise<{ startMs: number; rssMb: number }> {
@@ -50,11 +97,17 @@ export async function serveBench(runs: number): Promise<ServeResults> {
   const env = await loopbackEnv(fakes);
   const bare = { start: [] as number[], rss: [] as number[] };
   const ours = { init: [] as number[], rss: [] as number[], calls: [] as number[], first: [] as number[] };
+  const floor = { rss: [] as number[], calls: [] as number[] };
+  const floorDir = mkdtempSync(join(tmpdir(), "subagent-mcp-floor-"));
   try {
+    const floorFile = await bundleFloor(floorDir);
     for (let i = 0; i < runs; i += 1) {
       const b = await bareNode();
       bare.start.push(b.startMs);
       bare.rss.push(b.rssMb);
+      const f = await floorRun(floorFile);
+      floor.rss.push(f.rssMb);
+      floor.calls.push(...f.calls);
       // As the issue's host starts it: `node <bin> mcp`.
       const transport = new StdioClientTransport({
         command: process.execPath,
@@ -90,6 +143,7 @@ export async function serveBench(runs: number): Promise<ServeResults> {
   } finally {
     await Promise.all(Object.values(fakes).map((f) => f.stop()));
     await env.cleanup();
+    rmSync(floorDir, { recursive: true, force: true });
   }
   const bareStart = summarize(bare.start);
   const init = summarize(ours.init);
@@ -104,5 +158,8 @@ export async function serveBench(runs: number): Promise<ServeResults> {
     idleOverBareMb: Math.round((idle.median - bareRss.median) * 10) / 10,
     launchCall3: summarize(ours.calls),
     firstLaunchCall: summarize(ours.first),
+    sdkFloorRssMb: summarize(floor.rss),
+    sdkFloorOverBareMb: Math.round((summarize(floor.rss).median - bareRss.median) * 10) / 10,
+    sdkFloorCall3: summarize(floor.calls),
   };
 }

@@ -3,8 +3,9 @@
 // which was most of its start-up time (apps/bench "client connect + initialize"). Lazy `import()`s
 // stay lazy, as chunks of their own. Type checking stays with `tsc` (the typecheck task).
 import { build } from "esbuild";
-import { chmodSync, cpSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { env } from "node:process";
 
 const root = join(import.meta.dirname, "..");
 const outdir = join(root, "dist");
@@ -44,8 +45,66 @@ export default {};`,
   },
 };
 
+// Big CommonJS dependencies a fresh server does not run: the MCP SDK's JSON Schema validator (ajv,
+// used only to check a tool's structured output) and the shell parser (used only once a permission
+// rule meets a command). Each is built into a file of its own and required on its first call, so
+// the server neither reads nor compiles it before (apps/bench, "idle server RSS"). The shims keep
+// the call shapes their importers use: `new Ajv(options)`, `addFormats(ajv)`, `parse(source, options)`.
+const LAZY = {
+  ajv: {
+    file: "lazy-ajv.cjs",
+    shim: "export default function Ajv(options) { return new (load().Ajv)(options); }",
+    entry: (p) => `const m = require(${p.ajv}); module.exports.Ajv = m.default ?? m;`,
+  },
+  "ajv-formats": {
+    file: "lazy-ajv.cjs",
+    shim: "export default function addFormats(ajv, options) { return load().addFormats(ajv, options); }",
+    entry: (p) => `const f = require(${p["ajv-formats"]}); module.exports.addFormats = f.default ?? f;`,
+  },
+  "@ericcornelissen/bash-parser": {
+    file: "lazy-bash-parser.cjs",
+    shim: "export default function parse(source, options) { return load().parse(source, options); }",
+    entry: (p) => `module.exports.parse = require(${p["@ericcornelissen/bash-parser"]});`,
+  },
+};
+const lazyCommonJs = {
+  name: "lazy-commonjs",
+  setup(b) {
+    const resolved = {};
+    b.onResolve({ filter: /^(ajv|ajv-formats|@ericcornelissen\/bash-parser)$/ }, async (args) => {
+      if (args.namespace === "lazy-commonjs") return undefined;
+      const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, namespace: "lazy-commonjs" });
+      if (real.errors.length > 0) return { errors: real.errors };
+      resolved[args.path] = JSON.stringify(real.path);
+      return { path: args.path, namespace: "lazy-commonjs" };
+    });
+    b.onResolve({ filter: /^\.\/lazy-.*\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: "lazy-commonjs" }, (args) => ({
+      contents: `let m; const load = () => (m ??= require("./${LAZY[args.path].file}"));\n${LAZY[args.path].shim}`,
+      loader: "js",
+    }));
+    b.onEnd(async (result) => {
+      if (result.errors.length > 0) return;
+      const files = {};
+      for (const [name, lazy] of Object.entries(LAZY)) if (resolved[name] !== undefined) (files[lazy.file] ??= []).push(lazy.entry(resolved));
+      for (const [file, entries] of Object.entries(files)) {
+        await build({
+          stdin: { contents: entries.join("\n"), resolveDir: root, loader: "js" },
+          outfile: join(outdir, file),
+          bundle: true,
+          format: "cjs",
+          platform: "node",
+          target: "node20",
+          minify: true,
+          logLevel: "warning",
+        });
+      }
+    });
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
-await build({
+const built = await build({
   entryPoints: [join(root, "src", "main.ts")],
   outdir,
   bundle: true,
@@ -58,12 +117,15 @@ await build({
   mainFields: ["module", "main"],
   // CommonJS dependencies (ajv, cross-spawn) call require(), which ESM output does not define.
   banner: { js: "import { createRequire as __subagentMcpRequire } from 'node:module'; const require = __subagentMcpRequire(import.meta.url);" },
-  plugins: [englishOnly, noZod3],
+  plugins: [englishOnly, noZod3, lazyCommonJs],
   minify: true,
   keepNames: false,
   sourcemap: "linked",
   logLevel: "warning",
+  // SUBAGENT_MCP_BUNDLE_META=<file>: esbuild's metafile, to see which sources make each chunk.
+  metafile: env.SUBAGENT_MCP_BUNDLE_META !== undefined,
 });
+if (built.metafile !== undefined) writeFileSync(env.SUBAGENT_MCP_BUNDLE_META, JSON.stringify(built.metafile));
 chmodSync(join(outdir, "main.js"), 0o755);
 // The dashboard's page (plain files, no build step) next to the chunks: `dashboard` serves dist/ui.
 cpSync(join(root, "..", "..", "packages", "dashboard", "ui"), join(outdir, "ui"), { recursive: true });

@@ -1,3 +1,4 @@
+import { optimizeFromNowOn } from "./v8-tiers.js";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,6 +74,7 @@ export const dashboardCommand = defineCommand({
     }
     process.stdout.write(args.json === true ? `${JSON.stringify({ url: dashboard.url })}\n` : `${dashboard.url}\n`);
     if (args.open === true) openBrowser(dashboard.url);
+    optimizeFromNowOn();
     await new Promise<void>((done) => {
       const stop = (): void => {
         process.off("SIGINT", stop);

@@ -21,6 +21,7 @@ import { mailPlace } from "./mailstore.js";
 import { ownMailbox } from "./identity.js";
 import { installedCheck } from "./installed.js";
 import { version } from "./version.js";
+import { optimizeFromNowOn } from "./v8-tiers.js";
 import { stateLayout } from "@subagent-mcp/state";
 
 /**
@@ -178,6 +179,7 @@ function warmAfterToolList(transport: Transport, warm: () => Promise<void>): voi
     await send(message, options);
     if (warmed || !("result" in message) || !Array.isArray((message.result as { tools?: unknown }).tools)) return;
     warmed = true;
-    setImmediate(() => void warm());
+    // Once warm, the process is up: from here on, code that turns hot is worth optimizing.
+    setImmediate(() => void warm().finally(optimizeFromNowOn));
   };
 }

@@ -1,3 +1,4 @@
+import { optimizeFromNowOn } from "./v8-tiers.js";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULT_PERMISSION_TIMEOUT_MS, errorMessage, ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
@@ -229,6 +230,7 @@ export const workerCommand = defineCommand({
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);
     say(`mailbox ${mail.where} (${provider.data}); log: ${files.logPath}`);
+    optimizeFromNowOn();
     try {
       await worker.run(stop.signal, { once: args.once });
     } finally {

@@ -2,7 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { cliExecutable, loopbackEnv, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { execa } from "execa";
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -62,6 +62,15 @@ describe("the published packages, installed with npm from their tarballs", () =>
     expect(report.cli.installed).toEqual(["subagent-mcp"]);
     const installed = join(report.cli.prefix, "node_modules", "subagent-mcp");
     expect(existsSync(join(installed, "dist", "ui", "index.html"))).toBe(true);
+    // The dependencies required on first call (ajv, the shell parser) ship beside the chunks that name them.
+    const dist = join(installed, "dist");
+    const lazy = new Set(
+      readdirSync(dist)
+        .filter((f) => f.endsWith(".js"))
+        .flatMap((f) => [...readFileSync(join(dist, f), "utf8").matchAll(/lazy-[a-z-]+\.cjs/g)].map((m) => m[0])),
+    );
+    expect([...lazy].sort()).toEqual(["lazy-ajv.cjs", "lazy-bash-parser.cjs"]);
+    for (const file of lazy) expect(existsSync(join(dist, file)), file).toBe(true);
     const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as Record<string, unknown>;
     expect(manifest.dependencies).toBeUndefined();
     process.stdout.write(`subagent-mcp alone: ${report.cli.kb} KB in ${report.cli.seconds} s (${report.packages.length} packages packed)\n`);

@@ -8,11 +8,12 @@ import { listenLoopback, sameSecret, serveStateless } from "./loopback.js";
  * A sub-agent's CLI holds its first model request until it has listed our tools, and a cold
  * endpoint answers that first handshake ~100 ms slower (loading the transport, compiling the
  * request path and the tools' schemas). So the first address handed out warms it with one
- * tools/list to ourselves while that CLI is still starting; after the current tick, so the launch
- * that asked for the address answers first.
+ * tools/list to ourselves while that CLI is still starting: handed to `later` (the server's launch
+ * gate), so that it runs with the CLI starts, once the launch calls that asked are answered. Not
+ * before the first launch: an endpoint nobody used yet stays light (apps/bench, "idle server RSS").
  */
-function warmUp(address: string): void {
-  setImmediate(() => {
+function warmUp(address: string, later: (run: () => void) => void): void {
+  later(() => {
     const req = request(
       address,
       { method: "POST", agent: false, headers: { "content-type": "application/json", accept: "application/json, text/event-stream" } },
@@ -39,7 +40,7 @@ const PATH = /^\/agents\/([^/]+)\/([0-9a-f]{32})\/mcp$/;
  * agents we configured can call it, and each only as itself. Stateless: every request gets a fresh
  * server built by `build(self)`; the messaging tools keep their state in the mailboxes.
  */
-export async function startChildEndpoint(build: (self: string) => McpServer): Promise<ChildEndpoint> {
+export async function startChildEndpoint(build: (self: string) => McpServer, later: (run: () => void) => void = setImmediate): Promise<ChildEndpoint> {
   const key = randomBytes(32);
   const sign = (self: string): string => createHmac("sha256", key).update(self).digest("hex").slice(0, 32);
 
@@ -57,7 +58,7 @@ export async function startChildEndpoint(build: (self: string) => McpServer): Pr
   return {
     url: (self) => {
       const address = `http://127.0.0.1:${port}/agents/${SafeName.parse(self)}/${sign(self)}/mcp`;
-      if (!warm) warmUp(address);
+      if (!warm) warmUp(address, later);
       warm = true;
       return address;
     },

@@ -1,3 +1,4 @@
+import type { LaunchGate } from "./launch-gate.js";
 import type { Budget, McpServerSpec, Provider, Supervisor } from "@subagent-mcp/core";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
@@ -21,9 +22,10 @@ export type Toolset = (typeof TOOLSETS)[number];
 export interface ServerDeps {
   /**
    * Runs the agents: a supervisor, or how to make one on the first call that needs it (which is
-   * when its drivers load); `newId` makes agent ids the journal has claimed.
+   * when its drivers load); `newId` makes agent ids the journal has claimed, and `schedule` holds
+   * new agents' CLI starts until the calls launching them are answered (see LaunchGate).
    */
-  supervisor: Supervisor | ((options: { newId?: () => string }) => Promise<Supervisor>);
+  supervisor: Supervisor | ((options: { newId?: () => string; schedule: (start: () => void) => void }) => Promise<Supervisor>);
   version: string;
   /** Working directory for launches that give none (default process.cwd()). */
   defaultCwd?: string;
@@ -124,6 +126,8 @@ export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<Se
   childServer: ((self: string, rules?: PermissionRules) => Promise<McpServerSpec>) | undefined;
   /** Where this server's answers go out (a taken message is acknowledged once its answer was sent). */
   outbox: Outbox;
+  /** Entered by the calls that start agents (launch_agent, resume_agent, invoke, warmup) while they are answered. */
+  gate: LaunchGate;
   worktrees: WorktreeHub;
   journal: JournalHub;
   budgets: BudgetsHub;

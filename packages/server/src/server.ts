@@ -1,3 +1,4 @@
+import { LaunchGate } from "./launch-gate.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Supervisor } from "@subagent-mcp/core";
 import { DEFAULT_TABLE } from "@subagent-mcp/routing";
@@ -68,8 +69,10 @@ export function createServer(deps: ServerDeps): SubagentServer {
   let budgets: SharedBudgets | undefined;
   const pending = deps.pending === undefined ? undefined : new PendingPublisher(deps.pending, deps.messaging);
   const feed = deps.control === undefined ? undefined : new ChangeFeed();
+  const gate = new LaunchGate();
   const supervisor = supervisorFrom(
     deps.supervisor,
+    gate,
     async () => {
       if (deps.journal === undefined) return undefined;
       const { AgentJournal } = await import("./journal.js");
@@ -82,7 +85,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
     },
   );
   const worktrees = worktreeHub(deps, supervisor.get);
-  const shared = { ...settle(deps, supervisor.get, worktrees), journal: { made: () => journal }, budgets: { made: () => budgets } };
+  const shared = { ...settle(deps, supervisor.get, worktrees), gate, journal: { made: () => journal }, budgets: { made: () => budgets } };
   const { messaging } = deps;
   const children =
     messaging === undefined || deps.childMessaging !== true
@@ -90,10 +93,12 @@ export function createServer(deps: ServerDeps): SubagentServer {
       : new OnFirstUse(async () => {
           const { startChildEndpoint } = await import("./child-endpoint.js");
           // Each sub-agent's own server: the messaging tools alone, speaking for its mailbox.
-          return startChildEndpoint((self) =>
-            build({ ...shared, messaging: { mail: messaging.mail, self }, childServer: undefined }, ["messaging"], deps.version, {
-              withhold: withheld.get(self) ?? [],
-            }),
+          return startChildEndpoint(
+            (self) =>
+              build({ ...shared, messaging: { mail: messaging.mail, self }, childServer: undefined }, ["messaging"], deps.version, {
+                withhold: withheld.get(self) ?? [],
+              }),
+            gate.schedule,
           );
         });
   // The messaging tools each sub-agent's rules withhold from its own server, by mailbox name.
@@ -148,13 +153,15 @@ export function createServer(deps: ServerDeps): SubagentServer {
 // the journal (if any) is made first and records it from its first agent on.
 function supervisorFrom(
   source: ServerDeps["supervisor"],
+  gate: LaunchGate,
   journal: () => Promise<AgentJournal | undefined>,
   followers: ({ attach(supervisor: Supervisor): void } | undefined)[],
   after?: (supervisor: Supervisor) => Promise<void>,
 ): { get: () => Promise<Supervisor>; made?: OnFirstUse<Supervisor> } {
   const made = new OnFirstUse(async () => {
     const recorder = await journal();
-    const supervisor = typeof source === "function" ? await source(recorder === undefined ? {} : { newId: () => recorder.claim() }) : source;
+    const supervisor =
+      typeof source === "function" ? await source({ ...(recorder === undefined ? {} : { newId: () => recorder.claim() }), schedule: gate.schedule }) : source;
     recorder?.attach(supervisor);
     for (const follower of followers) follower?.attach(supervisor);
     await after?.(supervisor);
@@ -199,7 +206,7 @@ function worktreeHub(deps: ServerDeps, supervisor: () => Promise<Supervisor>): W
 }
 
 // Defaults applied once; the pool is made by the first pool call.
-function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktrees: WorktreeHub): Omit<Shared, "childServer" | "journal" | "budgets"> {
+function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktrees: WorktreeHub): Omit<Shared, "childServer" | "journal" | "budgets" | "gate"> {
   const defaultCwd = deps.defaultCwd ?? process.cwd();
   const depth = deps.depth ?? 0;
   const maxDepth = deps.maxDepth ?? CONFIG_DEFAULTS.max_depth;

@@ -5,8 +5,6 @@ import { turnCost } from "@subagent-mcp/usage";
 import type { EffectiveConfig } from "./config.js";
 import { withDefaults } from "./defaults.js";
 
-/** Seconds an agent may sit idle before it is hibernated, when no config says (0: never). */
-
 /** The three real drivers, with the executables `config` names. */
 export function createDrivers(config: EffectiveConfig): Record<Provider, CliDriver> {
   const of = (provider: Provider): CliDriver => {
@@ -33,13 +31,15 @@ export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
 }
 
 /** A supervisor with the three real drivers, configured from `config`; permission outcomes go to `audit` (default: $XDG_STATE_HOME/subagent-mcp/permissions.jsonl). */
-export function createSupervisor(config: EffectiveConfig, audit: AuditLog = new AuditLog(), extra: { newId?: () => string } = {}): Supervisor {
+export function createSupervisor(
+  config: EffectiveConfig,
+  audit: AuditLog = new AuditLog(),
+  extra: { newId?: () => string; schedule?: (start: () => void) => void } = {},
+): Supervisor {
   return new Supervisor({
     ...extra,
     // Codex and Gemini report no cost: their turns are priced from their tokens (budgets, usage).
     costOf: turnCost(config.prices),
-    // Launches are answered first; their CLIs are spawned right after (see afterBurst).
-    schedule: afterBurst(),
     onPermission: auditTo(audit),
     drivers: createDrivers(config),
     ...(config.caps === undefined ? {} : { caps: config.caps }),
@@ -48,28 +48,4 @@ export function createSupervisor(config: EffectiveConfig, audit: AuditLog = new 
     ...(config.permission_timeout_s === undefined ? {} : { permissionTimeoutMs: config.permission_timeout_s * 1000 }),
     idleTtlMs: withDefaults(config).idle_ttl_s * 1000,
   });
-}
-
-/**
- * Runs the CLI starts handed to it once no launch has come for `quietMs` (and at the latest
- * `maxWaitMs` after the first of them): a spawn holds the thread for several milliseconds, so a
- * host's burst of launch_agent calls (three at once) is answered before any of them spawns, instead
- * of each call waiting behind the spawns of those before it.
- */
-export function afterBurst(quietMs = 3, maxWaitMs = 50): (start: () => void) => void {
-  let queue: (() => void)[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let first = 0;
-  const run = (): void => {
-    const due = queue;
-    queue = [];
-    timer = undefined;
-    for (const start of due) start();
-  };
-  return (start) => {
-    if (queue.length === 0) first = Date.now();
-    queue.push(start);
-    clearTimeout(timer);
-    timer = setTimeout(run, Math.max(0, Math.min(quietMs, first + maxWaitMs - Date.now())));
-  };
 }

@@ -2,6 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { InvokeOutput } from "@subagent-mcp/contract";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
+import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";
 import { describeRequest } from "@subagent-mcp/permissions";
 import { permissionOut, round, usageOut } from "./wire.js";
@@ -34,49 +35,51 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (args) =>
-      guard(async () => {
-        const catalog = await deps.pool();
-        catalog.startable(args.agent);
-        deps.budgets.made()?.check();
-        const out = await catalog.pool.invoke(args.agent, args.task, (args.timeout_s ?? 45) * 1000);
-        if (out.status === "running") {
-          const { permissions } = (await deps.supervisor()).get(out.agentId);
-          if (permissions.length > 0) {
+      guard(() =>
+        gated(deps.gate, async () => {
+          const catalog = await deps.pool();
+          catalog.startable(args.agent);
+          deps.budgets.made()?.check();
+          const out = await catalog.pool.invoke(args.agent, args.task, (args.timeout_s ?? 45) * 1000);
+          if (out.status === "running") {
+            const { permissions } = (await deps.supervisor()).get(out.agentId);
+            if (permissions.length > 0) {
+              return ok(
+                { status: "running", agent_id: out.agentId, replica: out.replica, permission_requests: permissions.map(permissionOut) },
+                `The task on ${out.agentId} (replica ${out.replica}) asks permission: ${permissions.map((p) => `${p.request.requestId} ${describeRequest(p.request)}`).join("; ")}. Answer with respond_permission, then call wait with agent_ids ["${out.agentId}"].`,
+              );
+            }
             return ok(
-              { status: "running", agent_id: out.agentId, replica: out.replica, permission_requests: permissions.map(permissionOut) },
-              `The task on ${out.agentId} (replica ${out.replica}) asks permission: ${permissions.map((p) => `${p.request.requestId} ${describeRequest(p.request)}`).join("; ")}. Answer with respond_permission, then call wait with agent_ids ["${out.agentId}"].`,
+              { status: "running", agent_id: out.agentId, replica: out.replica },
+              `Still running on ${out.agentId} (replica ${out.replica}); call wait with agent_ids ["${out.agentId}"].`,
             );
           }
-          return ok(
-            { status: "running", agent_id: out.agentId, replica: out.replica },
-            `Still running on ${out.agentId} (replica ${out.replica}); call wait with agent_ids ["${out.agentId}"].`,
-          );
-        }
-        const answer = (result: string, more: { result_chars?: number }) => {
-          const structured = {
-            status: "done",
-            agent_id: out.agentId,
-            replica: out.replica,
-            result,
-            ...more,
-            is_error: out.isError,
-            usage: usageOut(out.usage),
-            ...(out.costUsd === undefined ? {} : { cost_usd: round(out.costUsd) }),
-            duration_ms: Math.round(out.durationMs),
-            ...(out.work === undefined ? {} : { work: out.work as TaskWork }),
+          const answer = (result: string, more: { result_chars?: number }) => {
+            const structured = {
+              status: "done",
+              agent_id: out.agentId,
+              replica: out.replica,
+              result,
+              ...more,
+              is_error: out.isError,
+              usage: usageOut(out.usage),
+              ...(out.costUsd === undefined ? {} : { cost_usd: round(out.costUsd) }),
+              duration_ms: Math.round(out.durationMs),
+              ...(out.work === undefined ? {} : { work: out.work as TaskWork }),
+            };
+            return ok(
+              structured,
+              `${out.isError ? "Failed: " : ""}${result}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}${workLine(out.work as TaskWork | undefined)}`,
+            );
           };
-          return ok(
-            structured,
-            `${out.isError ? "Failed: " : ""}${result}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}${workLine(out.work as TaskWork | undefined)}`,
+          // The result is in the structured content and in the text: each copy gets half the room.
+          const [fitted] = fitTurns<{ agent_id: string; result: string; result_chars?: number }>(
+            [{ agent_id: out.agentId, result: out.result }],
+            roomLeft(deps.maxResultChars, answer("", { result_chars: out.result.length })) - 200,
+            2,
           );
-        };
-        // The result is in the structured content and in the text: each copy gets half the room.
-        const [fitted] = fitTurns<{ agent_id: string; result: string; result_chars?: number }>(
-          [{ agent_id: out.agentId, result: out.result }],
-          roomLeft(deps.maxResultChars, answer("", { result_chars: out.result.length })) - 200,
-          2,
-        );
-        return answer(fitted?.result ?? "", fitted?.result_chars === undefined ? {} : { result_chars: fitted.result_chars });
-      }),
+          return answer(fitted?.result ?? "", fitted?.result_chars === undefined ? {} : { result_chars: fitted.result_chars });
+        }),
+      ),
   );
 }

@@ -15,6 +15,7 @@ import { checkCommandLineText, MAX_RULE_CHARS, MAX_RULES, nameText, ruleList } f
 import type { ToolDeps } from "../deps.js";
 import { asking, grant, mergeRules, PermissionModeSchema } from "@subagent-mcp/permissions";
 import { MESSAGING_TOOLS } from "./messages.js";
+import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";
 import { ProviderSchema } from "./schemas.js";
 import { describeWorktree } from "../worktree-view.js";
@@ -70,87 +71,89 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (args) =>
-      guard(async () => {
-        checkDepth(deps);
-        checkCommandLineText("launch_agent", args.allowed_tools, args.permissions);
-        const granted = grant({ mode: args.permission_mode, tools: args.allowed_tools }, deps.ceiling, "launch_agent");
-        // Allow rules grant without asking, as allowed tools do: a nested server gives no more than it was given.
-        if (args.permissions?.allow !== undefined) grant({ tools: args.permissions.allow }, deps.ceiling, "launch_agent permissions.allow");
-        const route = selectCandidates({
-          ...(args.task_category === undefined ? {} : { category: args.task_category }),
-          ...(args.provider === undefined ? {} : { provider: args.provider }),
-          ...(args.model === undefined ? {} : { model: args.model }),
-          ...(args.effort === undefined ? {} : { effort: args.effort }),
-          branch: args.branch ?? deps.routingBranch,
-          table: deps.routingTable,
-          installed: deps.installed,
-        });
-        const [chosen, ...fallbacks] = route.candidates;
-        if (chosen === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
-        const given = checkCwd(args.cwd, deps.defaultCwd);
-        if (args.base !== undefined && args.isolation !== "worktree") throw new ServerError("INVALID_ARGUMENT", 'base needs isolation: "worktree"');
-        // The config's rules and the launch's own: deny beats ask beats allow across both.
-        const rules = mergeRules(deps.permissions, args.permissions);
-        // The first launch also loads the drivers and, for messaging sub-agents, starts their endpoint.
-        const supervisor = await deps.supervisor();
-        // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
-        // The session's and the project's day budgets refuse new agents once spent.
-        deps.budgets.made()?.check();
-        const journal = deps.journal.made();
-        // A journal that failed earlier is tried again first: space may have been freed since.
-        await journal?.writer.recheck();
-        const id = journal?.claim() ?? randomUUID().slice(0, 8);
-        const child = await childMessaging(deps, id, args.system_prompt_append, granted.tools, rules);
-        // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
-        const isolated = args.isolation === "worktree" ? await isolate(deps, id, given, args.base, args.label) : undefined;
-        const cwd = isolated?.cwd ?? given;
-        journal?.expect(id, {
-          ...(isEmpty(rules) ? {} : { permissions: rules }),
-          ...(isolated === undefined ? {} : { worktree: { path: isolated.view.path, branch: isolated.view.branch, base: isolated.view.base } }),
-        });
-        const { messaging: _messaging, ...childSpec } = child;
-        // Under an inherited budget (a nested server's) each agent gets at most what is left of it.
-        const budget = budgetOf(deps.budget, args.budget, deps.budgets.made()?.inheritedLeft());
-        const view = launchOrAbandon(supervisor, isolated, {
-          ...childSpec,
-          ...(isolated === undefined ? {} : { prepare: isolated.prepare }),
-          provider: chosen.provider,
-          prompt: args.prompt,
-          cwd,
-          model: chosen.model,
-          ...(chosen.effort === undefined ? {} : { effort: chosen.effort }),
-          fallbacks,
-          ...(child.systemPromptAppend === undefined ? {} : { systemPromptAppend: child.systemPromptAppend }),
-          ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
-          ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
-          ...(args.label === undefined ? {} : { label: args.label }),
-          ...budget,
-          ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
-          // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
-          env: childEnv(deps, granted, child.id, id, tighter(budget.budget, deps.budgets.made()?.left())),
-          mcpEnv: [...LINEAGE_ENV],
-        });
-        const out = {
-          agent_id: view.id,
-          ...(route.category === undefined ? {} : { category: route.category }),
-          branch: route.branch,
-          candidate: chosen,
-          fallbacks,
-          skipped: route.skipped,
-          status: view.status,
-          provider: view.provider,
-          ...(view.model === undefined ? {} : { model: view.model }),
-          ...(view.effort === undefined ? {} : { effort: view.effort }),
-          ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }),
-          ...(view.queuePosition === undefined ? {} : { queue_position: view.queuePosition }),
-          ...(child.messaging ? { mailbox: child.id } : {}),
-          ...(isolated === undefined ? {} : { worktree: isolated.view }),
-        };
-        const where = view.status === "queued" ? `queued at position ${String(view.queuePosition)}` : view.status;
-        const via = route.category === undefined ? "" : ` for ${route.category} (${route.branch})`;
-        const place = isolated === undefined ? "" : ` in ${describeWorktree(isolated.view)}`;
-        return ok(out, `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}; ${fallbacks.length} fallback candidate(s).`);
-      }),
+      guard(() =>
+        gated(deps.gate, async () => {
+          checkDepth(deps);
+          checkCommandLineText("launch_agent", args.allowed_tools, args.permissions);
+          const granted = grant({ mode: args.permission_mode, tools: args.allowed_tools }, deps.ceiling, "launch_agent");
+          // Allow rules grant without asking, as allowed tools do: a nested server gives no more than it was given.
+          if (args.permissions?.allow !== undefined) grant({ tools: args.permissions.allow }, deps.ceiling, "launch_agent permissions.allow");
+          const route = selectCandidates({
+            ...(args.task_category === undefined ? {} : { category: args.task_category }),
+            ...(args.provider === undefined ? {} : { provider: args.provider }),
+            ...(args.model === undefined ? {} : { model: args.model }),
+            ...(args.effort === undefined ? {} : { effort: args.effort }),
+            branch: args.branch ?? deps.routingBranch,
+            table: deps.routingTable,
+            installed: deps.installed,
+          });
+          const [chosen, ...fallbacks] = route.candidates;
+          if (chosen === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
+          const given = checkCwd(args.cwd, deps.defaultCwd);
+          if (args.base !== undefined && args.isolation !== "worktree") throw new ServerError("INVALID_ARGUMENT", 'base needs isolation: "worktree"');
+          // The config's rules and the launch's own: deny beats ask beats allow across both.
+          const rules = mergeRules(deps.permissions, args.permissions);
+          // The first launch also loads the drivers and, for messaging sub-agents, starts their endpoint.
+          const supervisor = await deps.supervisor();
+          // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
+          // The session's and the project's day budgets refuse new agents once spent.
+          deps.budgets.made()?.check();
+          const journal = deps.journal.made();
+          // A journal that failed earlier is tried again first: space may have been freed since.
+          await journal?.writer.recheck();
+          const id = journal?.claim() ?? randomUUID().slice(0, 8);
+          const child = await childMessaging(deps, id, args.system_prompt_append, granted.tools, rules);
+          // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
+          const isolated = args.isolation === "worktree" ? await isolate(deps, id, given, args.base, args.label) : undefined;
+          const cwd = isolated?.cwd ?? given;
+          journal?.expect(id, {
+            ...(isEmpty(rules) ? {} : { permissions: rules }),
+            ...(isolated === undefined ? {} : { worktree: { path: isolated.view.path, branch: isolated.view.branch, base: isolated.view.base } }),
+          });
+          const { messaging: _messaging, ...childSpec } = child;
+          // Under an inherited budget (a nested server's) each agent gets at most what is left of it.
+          const budget = budgetOf(deps.budget, args.budget, deps.budgets.made()?.inheritedLeft());
+          const view = launchOrAbandon(supervisor, isolated, {
+            ...childSpec,
+            ...(isolated === undefined ? {} : { prepare: isolated.prepare }),
+            provider: chosen.provider,
+            prompt: args.prompt,
+            cwd,
+            model: chosen.model,
+            ...(chosen.effort === undefined ? {} : { effort: chosen.effort }),
+            fallbacks,
+            ...(child.systemPromptAppend === undefined ? {} : { systemPromptAppend: child.systemPromptAppend }),
+            ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
+            ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
+            ...(args.label === undefined ? {} : { label: args.label }),
+            ...budget,
+            ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
+            // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
+            env: childEnv(deps, granted, child.id, id, tighter(budget.budget, deps.budgets.made()?.left())),
+            mcpEnv: [...LINEAGE_ENV],
+          });
+          const out = {
+            agent_id: view.id,
+            ...(route.category === undefined ? {} : { category: route.category }),
+            branch: route.branch,
+            candidate: chosen,
+            fallbacks,
+            skipped: route.skipped,
+            status: view.status,
+            provider: view.provider,
+            ...(view.model === undefined ? {} : { model: view.model }),
+            ...(view.effort === undefined ? {} : { effort: view.effort }),
+            ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }),
+            ...(view.queuePosition === undefined ? {} : { queue_position: view.queuePosition }),
+            ...(child.messaging ? { mailbox: child.id } : {}),
+            ...(isolated === undefined ? {} : { worktree: isolated.view }),
+          };
+          const where = view.status === "queued" ? `queued at position ${String(view.queuePosition)}` : view.status;
+          const via = route.category === undefined ? "" : ` for ${route.category} (${route.branch})`;
+          const place = isolated === undefined ? "" : ` in ${describeWorktree(isolated.view)}`;
+          return ok(out, `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}; ${fallbacks.length} fallback candidate(s).`);
+        }),
+      ),
   );
 }
 

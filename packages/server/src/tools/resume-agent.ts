@@ -12,6 +12,7 @@ import { resumeBudget } from "../resume-budget.js";
 import { WorktreeOutSchema } from "@subagent-mcp/contract";
 import { describeWorktree } from "../worktree-view.js";
 import { messagingToolNames } from "./launch-agent.js";
+import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, ProviderSchema, StatusSchema } from "./schemas.js";
 
@@ -65,78 +66,80 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (args) =>
-      guard(async () => {
-        checkDepth(deps);
-        const supervisor = await deps.supervisor();
-        const live = supervisor.list().find((v) => v.id === args.agent_id);
-        if (live?.status === "hibernated") {
-          const view = supervisor.send(live.id, args.prompt ?? "Continue where you left off.");
-          return ok(out(view, "woke"), `Woke ${view.id}: a new ${view.provider} process resumes its conversation.`);
-        }
-        deps.budgets.made()?.check();
-        if (live?.alive === true) throw new ServerError("INVALID_ARGUMENT", `agent ${live.id} is alive (${live.status}): send_message continues it`);
-        const journal = deps.journal.made();
-        if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal, so ended agents cannot be resumed");
-        const past = await readPast(journal, args.agent_id);
-        if (past.launch.pool !== undefined)
-          throw new ServerError(
-            "INVALID_ARGUMENT",
-            `agent ${args.agent_id} was a replica of pool agent "${past.launch.pool}": invoke that agent again instead`,
+      guard(() =>
+        gated(deps.gate, async () => {
+          checkDepth(deps);
+          const supervisor = await deps.supervisor();
+          const live = supervisor.list().find((v) => v.id === args.agent_id);
+          if (live?.status === "hibernated") {
+            const view = supervisor.send(live.id, args.prompt ?? "Continue where you left off.");
+            return ok(out(view, "woke"), `Woke ${view.id}: a new ${view.provider} process resumes its conversation.`);
+          }
+          deps.budgets.made()?.check();
+          if (live?.alive === true) throw new ServerError("INVALID_ARGUMENT", `agent ${live.id} is alive (${live.status}): send_message continues it`);
+          const journal = deps.journal.made();
+          if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal, so ended agents cannot be resumed");
+          const past = await readPast(journal, args.agent_id);
+          if (past.launch.pool !== undefined)
+            throw new ServerError(
+              "INVALID_ARGUMENT",
+              `agent ${args.agent_id} was a replica of pool agent "${past.launch.pool}": invoke that agent again instead`,
+            );
+          if (past.sessionId === undefined)
+            throw new ServerError(
+              "INVALID_ARGUMENT",
+              `agent ${args.agent_id} never got a CLI session (it ended before its CLI answered), so there is nothing to resume: launch a new agent`,
+            );
+          const { launch } = past;
+          // The messaging tools it was given as a sub-agent are ours, not grants: only the rest meets the ceiling.
+          const own = new Set(messagingToolNames());
+          const userTools = launch.allowed_tools?.filter((t) => !own.has(t));
+          const granted = grant({ mode: launch.permission_mode, tools: userTools }, deps.ceiling, "resume_agent");
+          // Journaled allow rules grant without asking, as allowed tools do: this server's ceiling bounds them too.
+          if (launch.permissions?.allow !== undefined) grant({ tools: launch.permissions.allow }, deps.ceiling, "resume_agent permissions.allow");
+          const budget = resumeBudget(args.agent_id, past, args.budget);
+          // Another live server's agent is refused here, before anything changes.
+          adopt(journal, args.agent_id);
+          if (launch.worktree !== undefined) await (await deps.worktrees.get()).adopt(args.agent_id, launch.worktree.path, launch.label);
+          const rules = mergeRules(deps.permissions, launch.permissions);
+          const child = deps.childServer === undefined ? undefined : await deps.childServer(args.agent_id, rules);
+          journal.expect(args.agent_id, {
+            resumeOf: { sessionId: past.sessionId },
+            ...(launch.permissions === undefined ? {} : { permissions: launch.permissions }),
+          });
+          const view = supervisor.launch({
+            id: args.agent_id,
+            provider: launch.provider as AgentView["provider"],
+            cwd: launch.cwd,
+            prompt: resumeMessage(past, args.prompt),
+            resume: past.sessionId,
+            priorTurns: past.turns,
+            ...(launch.model === undefined ? {} : { model: launch.model }),
+            ...(launch.effort === undefined ? {} : { effort: launch.effort }),
+            ...(launch.label === undefined ? {} : { label: launch.label }),
+            ...(launch.system_prompt_append === undefined ? {} : { systemPromptAppend: launch.system_prompt_append }),
+            ...(granted.tools === undefined && child === undefined ? {} : { allowedTools: [...(granted.tools ?? []), ...(child === undefined ? [] : own)] }),
+            ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
+            ...(child === undefined ? {} : { mcpServers: [child] }),
+            ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd, [...(granted.tools ?? []), ...(child === undefined ? [] : own)]),
+            ...(budget === undefined ? {} : { budget }),
+            env: childEnv(deps, granted, child === undefined ? undefined : args.agent_id, args.agent_id, tighter(budget, deps.budgets.made()?.left())),
+            mcpEnv: [...LINEAGE_ENV],
+          });
+          const worktree = deps.worktrees.made()?.view(view.id);
+          const structured = {
+            ...out(view, "resumed"),
+            prior_turns: past.turns,
+            was: past.why,
+            ...(past.inFlight === undefined ? {} : { in_flight: past.inFlight.prompt }),
+            ...(worktree === undefined ? {} : { worktree }),
+          };
+          return ok(
+            structured,
+            `Resumed ${view.id} on ${view.provider} after ${past.turns} turn(s) (it had ended: ${past.why})${worktree === undefined ? "" : ` in its ${describeWorktree(worktree)}`}; call wait.`,
           );
-        if (past.sessionId === undefined)
-          throw new ServerError(
-            "INVALID_ARGUMENT",
-            `agent ${args.agent_id} never got a CLI session (it ended before its CLI answered), so there is nothing to resume: launch a new agent`,
-          );
-        const { launch } = past;
-        // The messaging tools it was given as a sub-agent are ours, not grants: only the rest meets the ceiling.
-        const own = new Set(messagingToolNames());
-        const userTools = launch.allowed_tools?.filter((t) => !own.has(t));
-        const granted = grant({ mode: launch.permission_mode, tools: userTools }, deps.ceiling, "resume_agent");
-        // Journaled allow rules grant without asking, as allowed tools do: this server's ceiling bounds them too.
-        if (launch.permissions?.allow !== undefined) grant({ tools: launch.permissions.allow }, deps.ceiling, "resume_agent permissions.allow");
-        const budget = resumeBudget(args.agent_id, past, args.budget);
-        // Another live server's agent is refused here, before anything changes.
-        adopt(journal, args.agent_id);
-        if (launch.worktree !== undefined) await (await deps.worktrees.get()).adopt(args.agent_id, launch.worktree.path, launch.label);
-        const rules = mergeRules(deps.permissions, launch.permissions);
-        const child = deps.childServer === undefined ? undefined : await deps.childServer(args.agent_id, rules);
-        journal.expect(args.agent_id, {
-          resumeOf: { sessionId: past.sessionId },
-          ...(launch.permissions === undefined ? {} : { permissions: launch.permissions }),
-        });
-        const view = supervisor.launch({
-          id: args.agent_id,
-          provider: launch.provider as AgentView["provider"],
-          cwd: launch.cwd,
-          prompt: resumeMessage(past, args.prompt),
-          resume: past.sessionId,
-          priorTurns: past.turns,
-          ...(launch.model === undefined ? {} : { model: launch.model }),
-          ...(launch.effort === undefined ? {} : { effort: launch.effort }),
-          ...(launch.label === undefined ? {} : { label: launch.label }),
-          ...(launch.system_prompt_append === undefined ? {} : { systemPromptAppend: launch.system_prompt_append }),
-          ...(granted.tools === undefined && child === undefined ? {} : { allowedTools: [...(granted.tools ?? []), ...(child === undefined ? [] : own)] }),
-          ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
-          ...(child === undefined ? {} : { mcpServers: [child] }),
-          ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd, [...(granted.tools ?? []), ...(child === undefined ? [] : own)]),
-          ...(budget === undefined ? {} : { budget }),
-          env: childEnv(deps, granted, child === undefined ? undefined : args.agent_id, args.agent_id, tighter(budget, deps.budgets.made()?.left())),
-          mcpEnv: [...LINEAGE_ENV],
-        });
-        const worktree = deps.worktrees.made()?.view(view.id);
-        const structured = {
-          ...out(view, "resumed"),
-          prior_turns: past.turns,
-          was: past.why,
-          ...(past.inFlight === undefined ? {} : { in_flight: past.inFlight.prompt }),
-          ...(worktree === undefined ? {} : { worktree }),
-        };
-        return ok(
-          structured,
-          `Resumed ${view.id} on ${view.provider} after ${past.turns} turn(s) (it had ended: ${past.why})${worktree === undefined ? "" : ` in its ${describeWorktree(worktree)}`}; call wait.`,
-        );
-      }),
+        }),
+      ),
   );
 }
 

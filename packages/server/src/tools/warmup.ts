@@ -1,6 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
+import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";
 import { ReplicaSchema } from "@subagent-mcp/contract";
 import { replicaOut } from "./list-pool.js";
@@ -24,11 +25,13 @@ export function registerWarmupTool(server: McpServer, deps: ToolDeps): void {
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
-      guard(async () => {
-        const catalog = await deps.pool();
-        catalog.startable(args.agent);
-        const replicas = catalog.pool.warmup(args.agent, args.replicas).map(replicaOut);
-        return ok({ agent: args.agent, replicas }, `${args.agent}: ${replicas.length} replica(s) warm.`);
-      }),
+      guard(() =>
+        gated(deps.gate, async () => {
+          const catalog = await deps.pool();
+          catalog.startable(args.agent);
+          const replicas = catalog.pool.warmup(args.agent, args.replicas).map(replicaOut);
+          return ok({ agent: args.agent, replicas }, `${args.agent}: ${replicas.length} replica(s) warm.`);
+        }),
+      ),
   );
 }
