@@ -22,10 +22,11 @@ export type Toolset = (typeof TOOLSETS)[number];
 export interface ServerDeps {
   /**
    * Runs the agents: a supervisor, or how to make one on the first call that needs it (which is
-   * when its drivers load); `newId` makes agent ids the journal has claimed, and `schedule` holds
-   * new agents' CLI starts until the calls launching them are answered (see LaunchGate).
+   * when its drivers load); `newId` makes agent ids the journal has claimed, and `launchGate` is
+   * what the supervisor's `schedule` should be to start CLIs only once the calls launching them
+   * are answered (`createSupervisor` does so; a supervisor made otherwise starts them at once).
    */
-  supervisor: Supervisor | ((options: { newId?: () => string; schedule: (start: () => void) => void }) => Promise<Supervisor>);
+  supervisor: Supervisor | ((options: { newId?: () => string; launchGate: LaunchGate }) => Promise<Supervisor>);
   version: string;
   /** Working directory for launches that give none (default process.cwd()). */
   defaultCwd?: string;

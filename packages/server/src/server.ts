@@ -161,7 +161,7 @@ function supervisorFrom(
   const made = new OnFirstUse(async () => {
     const recorder = await journal();
     const supervisor =
-      typeof source === "function" ? await source({ ...(recorder === undefined ? {} : { newId: () => recorder.claim() }), schedule: gate.schedule }) : source;
+      typeof source === "function" ? await source({ ...(recorder === undefined ? {} : { newId: () => recorder.claim() }), launchGate: gate }) : source;
     recorder?.attach(supervisor);
     for (const follower of followers) follower?.attach(supervisor);
     await after?.(supervisor);

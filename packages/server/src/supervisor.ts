@@ -3,6 +3,7 @@ import { AuditLog, describeRequest } from "@subagent-mcp/permissions";
 import { driverFor, type CliDriver } from "@subagent-mcp/drivers";
 import { turnCost } from "@subagent-mcp/usage";
 import type { EffectiveConfig } from "./config.js";
+import type { LaunchGate } from "./launch-gate.js";
 import { withDefaults } from "./defaults.js";
 
 /** The three real drivers, with the executables `config` names. */
@@ -34,10 +35,12 @@ export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
 export function createSupervisor(
   config: EffectiveConfig,
   audit: AuditLog = new AuditLog(),
-  extra: { newId?: () => string; schedule?: (start: () => void) => void } = {},
+  extra: { newId?: () => string; launchGate?: LaunchGate } = {},
 ): Supervisor {
   return new Supervisor({
-    ...extra,
+    ...(extra.newId === undefined ? {} : { newId: extra.newId }),
+    // Launches are answered first; their CLIs start right after (see LaunchGate).
+    ...(extra.launchGate === undefined ? {} : { schedule: extra.launchGate.schedule }),
     // Codex and Gemini report no cost: their turns are priced from their tokens (budgets, usage).
     costOf: turnCost(config.prices),
     onPermission: auditTo(audit),
