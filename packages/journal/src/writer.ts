@@ -1,5 +1,5 @@
 // Appends to agents' journals without ever blocking or throwing on the caller's path.
-import { appendFileSync, closeSync, fsyncSync, openSync } from "node:fs";
+import { appendFileSync, closeSync, fsyncSync, openSync, rmSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { checkId, JournalError, unwritable } from "./errors.js";
@@ -38,6 +38,8 @@ export class JournalWriter {
   readonly #maxFileBytes: number;
   readonly #keepFiles: number;
   readonly #maxQueued: number;
+  /** Agent directories claimed ahead (see reserve), oldest first. */
+  readonly #spares: string[] = [];
   readonly #agents = new Map<string, AgentQueue>();
   #broken: JournalError | undefined;
 
@@ -49,9 +51,34 @@ export class JournalWriter {
     this.#maxQueued = opts.maxQueued ?? 10_000;
   }
 
-  /** Claims a new agent directory and records this server as its owner; returns the agent id. Throws BAD_ID, JOURNAL_UNWRITABLE. */
+  /**
+   * Claims a new agent directory and records this server as its owner; returns the agent id. One
+   * claimed ahead by {@link reserve} is handed out first. Throws BAD_ID, JOURNAL_UNWRITABLE.
+   */
   claim(preferred?: string): string {
-    return claimDir(this.#dir, this.#server, preferred);
+    const spare = preferred === undefined ? this.#spares.shift() : undefined;
+    return spare ?? claimDir(this.#dir, this.#server, preferred);
+  }
+
+  /**
+   * Claims directories ahead until `count` wait, so that a launch does not spend its own time on
+   * the file system (a claim is a few writes, a millisecond or more on a slow disk). Never throws:
+   * after a failure the next {@link claim} claims, and reports, as it would have.
+   */
+  reserve(count: number): void {
+    try {
+      while (this.#spares.length < count) this.#spares.push(claimDir(this.#dir, this.#server));
+    } catch {
+      // The launch that needs one claims it itself and says why it cannot.
+    }
+  }
+
+  /**
+   * Removes the directories claimed ahead that no agent took (when the server exits). One left by
+   * a crash holds no journal: it is never listed, and pruned with the old ones.
+   */
+  dropSpares(): void {
+    for (const id of this.#spares.splice(0)) rmSync(join(this.#dir, id), { recursive: true, force: true });
   }
 
   /** Takes over an existing agent's directory for a resume. Throws NOT_FOUND, OWNED_ELSEWHERE, BAD_ID, JOURNAL_UNWRITABLE. */

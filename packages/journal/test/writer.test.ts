@@ -1,7 +1,7 @@
 import { appendFileSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { JournalError, JournalWriter, readJournal } from "../src/index.js";
+import { JournalError, JournalWriter, listAgents, readJournal } from "../src/index.js";
 import { everyEntry, liveServer, prompt, tempDir } from "./helpers.js";
 
 describe("JournalWriter", () => {
@@ -22,6 +22,28 @@ describe("JournalWriter", () => {
     expect(statSync(join(dir, id, "journal.jsonl")).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, id, "owner.json")).mode & 0o777).toBe(0o600);
     await w.close(id);
+  });
+
+  it("hands out directories claimed ahead first, each once and owned, and removes those left at exit", async () => {
+    const dir = tempDir();
+    const server = liveServer("s1");
+    const w = new JournalWriter({ dir, server });
+    w.reserve(2);
+    const ahead = readdirSync(dir).sort();
+    expect(ahead).toHaveLength(2);
+    expect(listAgents(dir)).toEqual([]); // claimed, holding no journal yet: not an agent to list
+    const first = w.claim();
+    expect(ahead).toContain(first);
+    w.reserve(2); // tops up to two again
+    expect(readdirSync(dir)).toHaveLength(3);
+    const named = w.claim("mine"); // a preferred id is claimed as asked, never a spare
+    expect(named).toBe("mine");
+    w.append(first, prompt(0));
+    await w.flush();
+    expect(readJournal(dir, first).owner).toEqual(server);
+    w.dropSpares();
+    expect(readdirSync(dir).sort()).toEqual([first, "mine"].sort());
+    await w.close(first);
   });
 
   it("keeps the order of many appends made without waiting", async () => {

@@ -23,6 +23,9 @@ export interface LaunchNotes {
   resumeOf?: { sessionId: string };
 }
 
+/** Agent directories kept claimed ahead, for a host's burst of launches (see JournalWriter.reserve). */
+const CLAIMED_AHEAD = 3;
+
 /** Days a journal is kept when the config says nothing. */
 export const DEFAULT_RETENTION_DAYS = 14;
 
@@ -43,9 +46,13 @@ export class AgentJournal {
     readonly settings: JournalSettings,
     /** The project this server serves (its default cwd): past agents are listed per project. */
     readonly project: string,
+    /** When to claim directories ahead again after a claim: the server's launch gate, so never inside a burst of launches. */
+    private readonly later: (run: () => void) => void = setImmediate,
   ) {
     this.server = { id: randomUUID(), pid: process.pid, started_at: new Date().toISOString() };
     this.writer = new JournalWriter({ dir: settings.dir, server: this.server });
+    // A host launches a few agents at once: their directories are claimed before they are asked for.
+    this.writer.reserve(CLAIMED_AHEAD);
     // Old journals go in the background: a server's start never waits on them.
     const days = settings.retentionDays ?? DEFAULT_RETENTION_DAYS;
     if (days > 0)
@@ -74,7 +81,11 @@ export class AgentJournal {
   /** A new agent id, its journal directory claimed (throws JOURNAL_UNWRITABLE when it cannot be written). */
   claim(preferred?: string): string {
     this.writer.check();
-    return this.writer.claim(preferred);
+    const id = this.writer.claim(preferred);
+    this.later(() => {
+      this.writer.reserve(CLAIMED_AHEAD);
+    });
+    return id;
   }
 
   /** Notes for the launch of `agentId` that is about to happen. */

@@ -76,7 +76,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
     async () => {
       if (deps.journal === undefined) return undefined;
       const { AgentJournal } = await import("./journal.js");
-      journal = new AgentJournal(deps.lineage === undefined ? deps.journal : { ...deps.journal, lineage: deps.lineage }, defaultCwd);
+      journal = new AgentJournal(deps.lineage === undefined ? deps.journal : { ...deps.journal, lineage: deps.lineage }, defaultCwd, gate.schedule);
       return journal;
     },
     [pending, feed],
@@ -143,6 +143,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
       // The agents are gone: their worktrees are released (clean ones removed, those with work kept).
       await worktrees.made()?.drain();
       await journal?.writer.flush();
+      journal?.writer.dropSpares();
       await server.close();
       await (await settled(children?.made))?.close();
     },
