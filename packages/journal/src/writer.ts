@@ -40,6 +40,7 @@ export class JournalWriter {
   readonly #maxQueued: number;
   /** Agent directories claimed ahead (see reserve), oldest first. */
   readonly #spares: string[] = [];
+  #sparesDropped = false;
   readonly #agents = new Map<string, AgentQueue>();
   #broken: JournalError | undefined;
 
@@ -66,6 +67,7 @@ export class JournalWriter {
    * after a failure the next {@link claim} claims, and reports, as it would have.
    */
   reserve(count: number): void {
+    if (this.#sparesDropped) return;
     try {
       while (this.#spares.length < count) this.#spares.push(claimDir(this.#dir, this.#server));
     } catch {
@@ -74,10 +76,12 @@ export class JournalWriter {
   }
 
   /**
-   * Removes the directories claimed ahead that no agent took (when the server exits). One left by
-   * a crash holds no journal: it is never listed, and pruned with the old ones.
+   * Removes the directories claimed ahead that no agent took, and claims none ahead from then on
+   * (when the server exits). One left by a crash holds no journal: it is never listed, and pruned
+   * with the old ones.
    */
   dropSpares(): void {
+    this.#sparesDropped = true;
     for (const id of this.#spares.splice(0)) rmSync(join(this.#dir, id), { recursive: true, force: true });
   }
 
