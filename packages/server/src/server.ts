@@ -133,6 +133,8 @@ export function createServer(deps: ServerDeps): SubagentServer {
     warm: async () => {
       await supervisor.get().catch(() => undefined);
       await children?.get().catch(() => undefined);
+      const { rehearse } = await import("./rehearsal.js");
+      await rehearse(build({ ...shared, childServer }, ["sessions"], deps.version)).catch(() => undefined);
     },
     close: async () => {
       await (await control)?.close();
