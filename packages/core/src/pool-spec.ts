@@ -75,6 +75,8 @@ export interface Task {
   settle: (outcome: InvokeResult | InvokeRunning | Error) => void;
   /** The caller stopped waiting: the result stays with the supervisor for `wait`. */
   detached: boolean;
+  /** Told which agent took the task and which of its turns answers it. */
+  started?: (agentId: string, turn: number) => void;
 }
 
 export interface Replica {

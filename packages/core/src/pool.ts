@@ -39,14 +39,18 @@ export class Pool {
     return [...this.#entries.keys()];
   }
 
-  /** Runs `task` on a free replica of `name` (FIFO); resolves with its result or, at the deadline, "running". */
-  invoke(name: string, task: string, timeoutMs: number): Promise<InvokeResult | InvokeRunning> {
+  /**
+   * Runs `task` on a free replica of `name` (FIFO); resolves with its result or, at the deadline,
+   * "running". `started` learns which agent took it and which of its turns answers it.
+   */
+  invoke(name: string, task: string, timeoutMs: number, started?: (agentId: string, turn: number) => void): Promise<InvokeResult | InvokeRunning> {
     const entry = this.#entry(name);
     return new Promise((resolve, reject) => {
       const deadline: { timer?: unknown } = {};
       const t: Task = {
         text: task,
         detached: false,
+        ...(started === undefined ? {} : { started }),
         settle: (outcome) => {
           this.#clock.clearTimeout(deadline.timer);
           if (outcome instanceof Error) reject(outcome);
@@ -188,6 +192,7 @@ export class Pool {
       this.options.taskTimeoutMs ?? 10 * 60_000,
     );
     replica.running = { task, turn, timer };
+    task.started?.(agentId, turn);
     try {
       // A definition's budget is each task's own.
       this.supervisor.newBudgetPeriod(agentId);

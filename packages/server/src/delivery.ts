@@ -4,6 +4,7 @@ import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { capToolResult } from "./limits.js";
+import { META_PROTOCOL, PROTOCOL_2026 } from "./tasks/wire.js";
 
 /** What a tool does once its answer is out, or once it is certain it never will be. */
 export interface Receipt {
@@ -21,6 +22,10 @@ export interface Receipt {
 export class Outbox {
   readonly #expected = new Map<RequestId, Receipt[]>();
   readonly #sending = new Set<Receipt>();
+  /** Requests made under 2026-07-28, by id, with their method: their results carry what that version asks for. */
+  readonly #modern = new Map<RequestId, string>();
+  /** Answers that go out in place of what the SDK sends for a request: a task instead of a tool result. */
+  readonly #instead = new Map<RequestId, Record<string, unknown>>();
   #connected = false;
 
   constructor(private readonly maxResultChars: number) {}
@@ -47,11 +52,29 @@ export class Outbox {
     );
   }
 
+  /**
+   * Sends `result` as the answer to `requestId` in place of the tool result its handler returns.
+   * The SDK validates a handler's result as a tool result; a task answer is swapped in here, after.
+   */
+  instead(requestId: RequestId, result: Record<string, unknown>): void {
+    this.#instead.set(requestId, result);
+  }
+
   /** The transport, seen through the outbox: tool results capped, answers reported to their receipts. */
   wrap(transport: Transport): Transport {
     this.#connected = true;
     const send = (message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> => this.#send(transport, message, options);
     return new Proxy(transport, {
+      // The SDK's reader: each request that speaks 2026-07-28 is noted, so its answer is completed below.
+      set: (target, prop, value: unknown) => {
+        if (prop !== "onmessage" || typeof value !== "function") return Reflect.set(target, prop, value, target);
+        const read = value as NonNullable<Transport["onmessage"]>;
+        const onmessage: Transport["onmessage"] = (message, extra) => {
+          this.#note(message);
+          read(message, extra);
+        };
+        return Reflect.set(target, prop, onmessage, target);
+      },
       get: (target, prop) => {
         if (prop === "send") return send;
         const value = Reflect.get(target, prop, target) as unknown;
@@ -63,6 +86,8 @@ export class Outbox {
 
   /** The connection is gone: whatever was still on its way will not arrive. */
   abandon(): void {
+    this.#instead.clear();
+    this.#modern.clear();
     for (const id of [...this.#expected.keys()]) this.#settle(id, "dropped");
     for (const receipt of this.#sending) receipt.undelivered("dropped");
     this.#sending.clear();
@@ -70,8 +95,15 @@ export class Outbox {
 
   async #send(transport: Transport, message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (!("id" in message) || "method" in message || message.id === undefined) return transport.send(message, options);
-    const receipts = this.#expected.get(message.id) ?? [];
-    this.#expected.delete(message.id);
+    const id = message.id;
+    const receipts = this.#expected.get(id) ?? [];
+    this.#expected.delete(id);
+    const instead = this.#instead.get(id);
+    this.#instead.delete(id);
+    if (instead !== undefined && "result" in message) message = { ...message, result: instead };
+    const method = this.#modern.get(id);
+    this.#modern.delete(id);
+    if (method !== undefined && "result" in message) message = { ...message, result: completed(method, message.result) };
     const answer = "result" in message && isToolResult(message.result) ? { ...message, result: capToolResult(message.result, this.maxResultChars) } : message;
     if ("error" in answer) {
       for (const r of receipts) r.undelivered("failed");
@@ -87,11 +119,30 @@ export class Outbox {
     for (const r of receipts) if (this.#sending.delete(r)) r.delivered();
   }
 
+  #note(message: JSONRPCMessage): void {
+    if (!("method" in message) || !("id" in message)) return;
+    const meta = (message.params as { _meta?: Record<string, unknown> } | undefined)?._meta;
+    if (meta?.[META_PROTOCOL] !== PROTOCOL_2026) return;
+    this.#modern.set(message.id, message.method);
+    // A request the SDK never answers (cancelled) leaves its note: the oldest go past a bound.
+    if (this.#modern.size > 1024) this.#modern.delete(this.#modern.keys().next().value as RequestId);
+  }
+
   #settle(requestId: RequestId, why: "failed" | "dropped"): void {
     const receipts = this.#expected.get(requestId);
     this.#expected.delete(requestId);
     for (const r of receipts ?? []) r.undelivered(why);
   }
+}
+
+/**
+ * A 2026-07-28 result says what kind it is (`resultType`: a task answer already does), and a list
+ * says how long it may be cached: our tool list is fixed for the server's life, but a host keeps
+ * it per connection anyway, so it is marked private and not cached beyond the call.
+ */
+function completed(method: string, result: Record<string, unknown>): Record<string, unknown> {
+  const typed = "resultType" in result ? result : { ...result, resultType: "complete" };
+  return method.endsWith("/list") ? { ttlMs: 0, cacheScope: "private", ...typed } : typed;
 }
 
 function isToolResult(result: unknown): result is CallToolResult {

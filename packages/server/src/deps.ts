@@ -1,4 +1,5 @@
 import type { LaunchGate } from "./launch-gate.js";
+import type { TaskStore } from "./tasks/store.js";
 import type { Budget, McpServerSpec, Provider, Supervisor } from "@subagent-mcp/core";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
@@ -127,6 +128,8 @@ export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<Se
   childServer: ((self: string, rules?: PermissionRules) => Promise<McpServerSpec>) | undefined;
   /** Where this server's answers go out (a taken message is acknowledged once its answer was sent). */
   outbox: Outbox;
+  /** This server's delegation tasks (MCP tasks extension); calls become tasks only for a host that takes them. */
+  tasks?: TaskStore;
   /** Entered by the calls that start agents (launch_agent, resume_agent, invoke, warmup) while they are answered. */
   gate: LaunchGate;
   worktrees: WorktreeHub;

@@ -33,6 +33,8 @@ import { registerUsageTool } from "./tools/usage.js";
 import { registerSendMessageTool } from "./tools/send-message.js";
 import { registerWaitTool } from "./tools/wait.js";
 import { registerWarmupTool } from "./tools/warmup.js";
+import { TaskStore } from "./tasks/store.js";
+import { serveTasks } from "./tasks/serve.js";
 
 /** The MCP server, and how to end what it started. */
 export interface SubagentServer {
@@ -55,8 +57,8 @@ const INSTRUCTIONS: Record<Toolset, string> = {
   messaging: 'Agents message each other by name: send_to (to: "*" for everyone), inbox, wait_inbox (blocks until a message arrives) and reply.',
 };
 
-/** What every server of one createServer shares: the tools' deps, less each server's own outbox. */
-type Shared = Omit<ToolDeps, "outbox">;
+/** What every server of one createServer shares: the tools' deps, less each server's own outbox and tasks. */
+type Shared = Omit<ToolDeps, "outbox" | "tasks">;
 
 /**
  * Builds the subagent-mcp MCP server with its tools. It owns what it makes on first use: the
@@ -97,6 +99,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
             (self) =>
               build({ ...shared, messaging: { mail: messaging.mail, self }, childServer: undefined }, ["messaging"], deps.version, {
                 withhold: withheld.get(self) ?? [],
+                tasks: false,
               }),
             gate.schedule,
           );
@@ -134,7 +137,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
       await supervisor.get().catch(() => undefined);
       await children?.get().catch(() => undefined);
       const { rehearse } = await import("./rehearsal.js");
-      await rehearse(build({ ...shared, childServer }, ["sessions"], deps.version)).catch(() => undefined);
+      await rehearse(build({ ...shared, childServer }, ["sessions"], deps.version, { tasks: false })).catch(() => undefined);
     },
     close: async () => {
       await (await control)?.close();
@@ -257,10 +260,30 @@ interface BuildOptions {
   starts?: boolean;
   /** Messaging tools not offered (a sub-agent's rules deny them). */
   withhold?: readonly string[];
+  /** false: no MCP tasks (a server whose clients never take them). */
+  tasks?: boolean;
+}
+
+/**
+ * How often a host should ask after a task (`tasks/get` is answered from memory in microseconds).
+ * Claude Code honours it; it ignores pushed status notifications, so this bounds how late it hears
+ * that a sub-agent finished.
+ */
+export const TASK_POLL_MS = 250;
+
+const TASK_INSTRUCTIONS =
+  "This host takes MCP tasks: launch_agent, send_message and invoke run in the background and their result comes back to you by itself when the turn ends. Delegate and carry on with other work; do not call wait for them.";
+
+// Both handlers run, the earlier first.
+function chain(first: (() => void) | undefined, then: () => void): () => void {
+  return () => {
+    first?.();
+    then();
+  };
 }
 
 /** The control endpoint's server: no `wait`, and nothing that starts a new agent. */
-const CONTROL_TOOLS: BuildOptions = { wait: false, starts: false };
+const CONTROL_TOOLS: BuildOptions = { wait: false, starts: false, tasks: false };
 
 // One MCP server with the given groups of tools; its answers go out through its own outbox.
 function build(shared: Shared, toolsets: readonly Toolset[], version: string, options: BuildOptions = {}): McpServer {
@@ -270,7 +293,15 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
     .join(" ");
   const outbox = new Outbox(shared.maxResultChars);
   const server = new OutboxServer({ name: "subagent-mcp", version }, { instructions }, outbox);
-  const tools: ToolDeps = { ...shared, outbox };
+  // Delegations become MCP tasks for a host that takes them (the interactive Claude Code).
+  const tasks = options.tasks === false ? undefined : new TaskStore({ maxResultChars: shared.maxResultChars, pollIntervalMs: TASK_POLL_MS });
+  if (tasks !== undefined) {
+    serveTasks(server, tasks, { name: "subagent-mcp", version, instructions, taskInstructions: TASK_INSTRUCTIONS });
+    server.server.onclose = chain(server.server.onclose, () => {
+      tasks.close();
+    });
+  }
+  const tools: ToolDeps = { ...shared, outbox, ...(tasks === undefined ? {} : { tasks }) };
   if (toolsets.includes("sessions")) {
     if (options.starts !== false) registerLaunchAgentTool(server, tools);
     registerPollAgentTool(server, tools);

@@ -19,3 +19,4 @@ export { freePort, startRedisServer, type RedisServer } from "./redis.js";
 export { chromiumPath, launchChromium, DEFAULT_CHROMIUM, type ChromiumOptions } from "./browser.js";
 export type { Browser, BrowserContext, ConsoleMessage, Page } from "playwright-core";
 export { writeBigJournal, type BigJournal } from "./big-journal.js";
+export { startTmuxClaude, TmuxWaitError, type TmuxHost } from "./tmux-host.js";

@@ -8,6 +8,11 @@ import { describeRequest } from "@subagent-mcp/permissions";
 import { permissionOut, round, usageOut } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
 import type { TaskWork } from "../worktrees.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { InvokeResult } from "@subagent-mcp/core";
+import { delegate } from "../tasks/serve.js";
+import { turnWork, type TurnRef } from "../tasks/turn-task.js";
+import { acceptsForms } from "../tasks/wire.js";
 
 // Where an isolated task's changes went, for the text.
 function workLine(work: TaskWork | undefined): string {
@@ -34,15 +39,35 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
       outputSchema: InvokeOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    (args) =>
+    (args, extra) =>
       guard(() =>
         gated(deps.gate, async () => {
           const catalog = await deps.pool();
           catalog.startable(args.agent);
           deps.budgets.made()?.check();
+          const supervisor = await deps.supervisor();
+          // A host that takes tasks gets one at once, completed with the same answer when the task ends.
+          let ref: TurnRef | undefined;
+          const queued = `Task for pool agent ${args.agent} queued (FIFO across its replicas).`;
+          const taken = delegate(deps, extra, `invoke-${args.agent}-${++invocations}`, queued, () => ({
+            run: async (control) => {
+              const out = await catalog.pool.invoke(args.agent, args.task, TASK_DEADLINE_MS, (agentId, turn) => {
+                ref = { agentId, turn };
+                control.status(`Running on ${agentId}; steer it by that agent_id.`);
+              });
+              // Detached (it asks permission): the task goes on until its turn ends.
+              if (out.status === "running") return turnWork(deps, supervisor, () => Promise.resolve(ref ?? { agentId: out.agentId, turn: 1 }), acceptsForms(extra._meta)).run(control);
+              return invokeAnswer(deps, out);
+            },
+            cancel: async () => {
+              if (ref !== undefined) await supervisor.interrupt(ref.agentId).catch(() => undefined);
+            },
+          }));
+          // Never sent: the SDK checks a handler's result, and the task goes out in its place.
+          if (taken) return ok({ status: "running", agent_id: "", replica: 0 }, queued);
           const out = await catalog.pool.invoke(args.agent, args.task, (args.timeout_s ?? 45) * 1000);
           if (out.status === "running") {
-            const { permissions } = (await deps.supervisor()).get(out.agentId);
+            const { permissions } = supervisor.get(out.agentId);
             if (permissions.length > 0) {
               return ok(
                 { status: "running", agent_id: out.agentId, replica: out.replica, permission_requests: permissions.map(permissionOut) },
@@ -54,32 +79,41 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
               `Still running on ${out.agentId} (replica ${out.replica}); call wait with agent_ids ["${out.agentId}"].`,
             );
           }
-          const answer = (result: string, more: { result_chars?: number }) => {
-            const structured = {
-              status: "done",
-              agent_id: out.agentId,
-              replica: out.replica,
-              result,
-              ...more,
-              is_error: out.isError,
-              usage: usageOut(out.usage),
-              ...(out.costUsd === undefined ? {} : { cost_usd: round(out.costUsd) }),
-              duration_ms: Math.round(out.durationMs),
-              ...(out.work === undefined ? {} : { work: out.work as TaskWork }),
-            };
-            return ok(
-              structured,
-              `${out.isError ? "Failed: " : ""}${result}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}${workLine(out.work as TaskWork | undefined)}`,
-            );
-          };
-          // The result is in the structured content and in the text: each copy gets half the room.
-          const [fitted] = fitTurns<{ agent_id: string; result: string; result_chars?: number }>(
-            [{ agent_id: out.agentId, result: out.result }],
-            roomLeft(deps.maxResultChars, answer("", { result_chars: out.result.length })) - 200,
-            2,
-          );
-          return answer(fitted?.result ?? "", fitted?.result_chars === undefined ? {} : { result_chars: fitted.result_chars });
+          return invokeAnswer(deps, out);
         }),
       ),
   );
+}
+
+/** How long a task taken as an MCP task may wait in the pool's queue before it is refused. */
+const TASK_DEADLINE_MS = 15 * 60_000;
+
+let invocations = 0;
+
+// A finished task's answer: its result in the structured content and in the text, each copy half the room.
+function invokeAnswer(deps: Pick<ToolDeps, "maxResultChars">, out: InvokeResult): CallToolResult {
+  const answer = (result: string, more: { result_chars?: number }) => {
+    const structured = {
+      status: "done",
+      agent_id: out.agentId,
+      replica: out.replica,
+      result,
+      ...more,
+      is_error: out.isError,
+      usage: usageOut(out.usage),
+      ...(out.costUsd === undefined ? {} : { cost_usd: round(out.costUsd) }),
+      duration_ms: Math.round(out.durationMs),
+      ...(out.work === undefined ? {} : { work: out.work as TaskWork }),
+    };
+    return ok(
+      structured,
+      `${out.isError ? "Failed: " : ""}${result}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}${workLine(out.work as TaskWork | undefined)}`,
+    );
+  };
+  const [fitted] = fitTurns<{ agent_id: string; result: string; result_chars?: number }>(
+    [{ agent_id: out.agentId, result: out.result }],
+    roomLeft(deps.maxResultChars, answer("", { result_chars: out.result.length })) - 200,
+    2,
+  );
+  return answer(fitted?.result ?? "", fitted?.result_chars === undefined ? {} : { result_chars: fitted.result_chars });
 }

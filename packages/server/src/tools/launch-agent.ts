@@ -19,6 +19,7 @@ import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";
 import { ProviderSchema } from "./schemas.js";
 import { describeWorktree } from "../worktree-view.js";
+import { delegateTurn } from "../tasks/delegate-turn.js";
 
 export const LaunchAgentInput = {
   prompt: z.string().min(1).describe("The task for the sub-agent: its first user message."),
@@ -70,7 +71,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
       outputSchema: LaunchAgentOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    (args) =>
+    (args, extra) =>
       guard(() =>
         gated(deps.gate, async () => {
           checkDepth(deps);
@@ -151,7 +152,10 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           const where = view.status === "queued" ? `queued at position ${String(view.queuePosition)}` : view.status;
           const via = route.category === undefined ? "" : ` for ${route.category} (${route.branch})`;
           const place = isolated === undefined ? "" : ` in ${describeWorktree(isolated.view)}`;
-          return ok(out, `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}; ${fallbacks.length} fallback candidate(s).`);
+          const launched = `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}; ${fallbacks.length} fallback candidate(s).`;
+          // A host that takes tasks gets one that ends with the first turn's answer: no wait call.
+          delegateTurn(deps, supervisor, extra, { agentId: view.id, turn: 1 }, launched);
+          return ok(out, launched);
         }),
       ),
   );

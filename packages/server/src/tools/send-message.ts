@@ -6,6 +6,7 @@ import { BudgetSchema } from "@subagent-mcp/core";
 import { BudgetOutSchema } from "@subagent-mcp/contract";
 import { AgentIdSchema, StatusSchema } from "./schemas.js";
 import { budgetOut } from "./wire.js";
+import { delegateTurn } from "../tasks/delegate-turn.js";
 
 export const SendMessageInput = {
   agent_id: AgentIdSchema,
@@ -29,22 +30,31 @@ export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void
     {
       title: "Send a follow-up",
       description:
-        "Send a follow-up message to a live sub-agent. Accepted while it works (queued, answered after the current turn, in order) or when it has finished but its session is alive (a hibernated one is resumed; one stopped at its budget needs raise_budget). Then use wait.",
+        "Send a follow-up message to a live sub-agent. Accepted while it works (queued, answered after the current turn, in order) or when it has finished but its session is alive (a hibernated one is resumed; one stopped at its budget needs raise_budget). Then use wait (a host that takes tasks gets the answer back by itself).",
       inputSchema: SendMessageInput,
       outputSchema: SendMessageOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    (args) =>
+    (args, extra) =>
       guard(async () => {
         const supervisor = await deps.supervisor();
         if (args.raise_budget !== undefined) supervisor.raiseBudget(args.agent_id, args.raise_budget);
-        const view = supervisor.send(args.agent_id, args.message);
+        // The supervisor says which turn will answer the message (hibernation and queues included).
+        let turn: number | undefined;
+        const stop = supervisor.onChange((change) => {
+          if (change.type === "sent" && change.agentId === args.agent_id) turn = change.turn;
+        });
+        let view;
+        try {
+          view = supervisor.send(args.agent_id, args.message);
+        } finally {
+          stop();
+        }
         const queued = view.queuedMessages > 0 ? ` (${view.queuedMessages} message(s) queued behind the running turn)` : "";
         const budget = budgetOut(view);
-        return ok(
-          { agent_id: view.id, status: view.status, queued_messages: view.queuedMessages, ...(budget === undefined ? {} : { budget }) },
-          `Sent to ${view.id}; it is ${view.status}${queued}.`,
-        );
+        const sent = `Sent to ${view.id}; it is ${view.status}${queued}.`;
+        delegateTurn(deps, supervisor, extra, { agentId: view.id, turn: turn ?? view.turns + view.queuedMessages + 1 }, sent);
+        return ok({ agent_id: view.id, status: view.status, queued_messages: view.queuedMessages, ...(budget === undefined ? {} : { budget }) }, sent);
       }),
   );
 }

@@ -17,6 +17,9 @@ export async function claudeEnvironment(base: URL): Promise<CliEnvironment> {
     DISABLE_ERROR_REPORTING: "1",
     DISABLE_BUG_COMMAND: "1",
     CLAUDE_CODE_ENABLE_TELEMETRY: "0",
+    // The interactive CLI otherwise fetches the official plugin marketplace at start (a GCS download,
+    // then a git clone from GitHub): plugin sync off.
+    CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL: "1",
   });
   // No CLAUDE_CONFIG_DIR on purpose: with it set, the global config moves from ~/.claude.json to
   // $CLAUDE_CONFIG_DIR/.claude.json, and tests of what `setup` writes must see a user's real layout.

@@ -1,0 +1,60 @@
+import type { AgentView, PendingPermission, PermissionDecision } from "@subagent-mcp/core";
+import { describeRequest } from "@subagent-mcp/permissions";
+import { z } from "zod";
+import type { TaskControl } from "./store.js";
+
+// The form's one choice, in the words respond_permission uses.
+const DECISIONS = ["allow", "allow_always", "deny"] as const;
+const LABELS = ["Allow", "Allow always (this rule, for the rest of its session)", "Deny"];
+
+/** The host's answer to one form, as the elicitation result carries it. */
+const FormAnswerSchema = z.looseObject({
+  action: z.enum(["accept", "decline", "cancel"]),
+  content: z.looseObject({ decision: z.enum(DECISIONS).optional(), reason: z.string().optional() }).optional(),
+});
+
+/**
+ * Puts one permission request to the person at the host, as an elicitation form inside the task
+ * (`input_required`; the host answers with `tasks/update`). Resolves with the decision, or with
+ * undefined when the form was dismissed (the request then waits for respond_permission or its
+ * timeout, as without forms). Declining the form denies.
+ */
+export async function askPermission(control: TaskControl, view: AgentView, pending: PendingPermission): Promise<PermissionDecision | undefined> {
+  const { request } = pending;
+  const key = `permission-${request.requestId}`;
+  const detail = request.command ?? request.path ?? request.url;
+  const message = [
+    `Sub-agent ${view.id} (${view.provider}${view.label === undefined ? "" : `, ${view.label}`}) asks permission: ${describeRequest(request)}`,
+    detail === undefined ? "" : `${request.kind === "shell" ? "Command" : request.kind === "fetch" ? "URL" : "Path"}: ${detail}`,
+    `Working folder: ${view.cwd}`,
+  ]
+    .filter(Boolean)
+    .join("\n");
+  const answers = await control.ask(
+    {
+      [key]: {
+        method: "elicitation/create",
+        params: {
+          mode: "form",
+          message,
+          requestedSchema: {
+            type: "object",
+            properties: {
+              decision: { type: "string", title: "Decision", enum: [...DECISIONS], enumNames: LABELS },
+              reason: { type: "string", title: "Reason (for deny: what the sub-agent is told)" },
+            },
+            required: ["decision"],
+          },
+        },
+      },
+    },
+    `${view.id} asks permission: ${describeRequest(request)}`,
+  );
+  const parsed = FormAnswerSchema.safeParse(answers[key]);
+  if (!parsed.success || parsed.data.action === "cancel") return undefined;
+  if (parsed.data.action === "decline") return { behavior: "deny", message: parsed.data.content?.reason ?? "Denied by the user." };
+  const decision = parsed.data.content?.decision;
+  if (decision === undefined) return undefined;
+  const reason = parsed.data.content?.reason;
+  return decision === "deny" ? { behavior: "deny", message: reason ?? "Denied by the user." } : { behavior: decision };
+}

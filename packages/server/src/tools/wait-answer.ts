@@ -1,0 +1,91 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { WorktreeOut } from "@subagent-mcp/contract";
+import type { Supervisor, WaitResult } from "@subagent-mcp/core";
+import type { ToolDeps } from "../deps.js";
+import { describeWorktree } from "../worktree-view.js";
+import { ok } from "./result.js";
+import { finishedOut, permissionOut } from "./wire.js";
+import { fitTurns, readOn, roomLeft } from "./_paging.js";
+
+/**
+ * What `wait` answers for what it waited for: each finished turn (with its worktree and budget
+ * news), the permission requests, the agents still running, within the result cap. A delegation
+ * task completes with the same answer for its one turn.
+ */
+export async function waitAnswer(
+  deps: Pick<ToolDeps, "maxResultChars" | "worktrees">,
+  supervisor: Supervisor,
+  result: WaitResult,
+  waiting: { messages_waiting?: number } = {},
+): Promise<CallToolResult> {
+  const whole = (await withWorktrees(deps, result.finished.map(finishedOut))).map((f) => ({ ...f, ...budgetNoteOf(supervisor, f.agent_id) }));
+  const asks = result.permissionRequests.map((p) => ({ agent_id: p.agentId, ...permissionOut(p) }));
+  const text = [
+    ...asks.map((p) => `${p.agent_id} asks permission (request ${p.request_id}): ${p.summary}; answer with respond_permission.`),
+    ...whole.map(
+      (f) =>
+        `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${f.result.slice(0, 300)}${f.worktree === undefined ? "" : ` [${describeWorktree(f.worktree)}]`}${f.budget_note === undefined ? "" : ` [${f.budget_note}]`}`,
+    ),
+    result.stillRunning.length > 0 ? `Still running: ${result.stillRunning.join(", ")}${result.timedOut ? " (deadline reached; call wait again)" : ""}` : "",
+    // Each request is reported once; an agent still waiting on one is named on every wait.
+    ...blocked(supervisor, result.stillRunning),
+  ].filter(Boolean);
+  if (waiting.messages_waiting !== undefined) text.push(`${waiting.messages_waiting} message(s) in your inbox: read them with inbox.`);
+  const out = (finished: typeof whole, lines: string[]) =>
+    ok(
+      {
+        finished,
+        still_running: result.stillRunning,
+        timed_out: result.timedOut,
+        ...waiting,
+        ...(asks.length === 0 ? {} : { permission_requests: asks }),
+      },
+      lines.join("\n") || "No new results.",
+    );
+  // Long results share the room the cap leaves; each cut one says where to read on.
+  const finished = fitTurns(
+    whole,
+    roomLeft(
+      deps.maxResultChars,
+      out(
+        whole.map((f) => ({ ...f, result: "" })),
+        text,
+      ),
+    ) -
+      200 * whole.length,
+  );
+  return out(finished, [...text, ...finished.filter((f) => f.result_chars !== undefined).map((f) => `${f.agent_id} turn ${f.turn}: ${readOn(f)}.`)]);
+}
+
+// The running agents that wait for an answer to a permission request, named on every wait.
+function blocked(supervisor: Supervisor, running: string[]): string[] {
+  const waiting = running.map((id) => supervisor.get(id)).filter((v) => v.status === "permission_requested");
+  if (waiting.length === 0) return [];
+  const named = waiting.map((v) => `${v.id} (${v.permissions.map((p) => p.request.requestId).join(", ")})`).join(", ");
+  return [`Waiting for respond_permission: ${named}; poll_agent shows the requests.`];
+}
+
+// Each finished turn of an isolated agent carries its worktree as of now (read again, or as released).
+async function withWorktrees<T extends { agent_id: string }>(deps: Pick<ToolDeps, "worktrees">, finished: T[]): Promise<(T & { worktree?: WorktreeOut })[]> {
+  const worktrees = deps.worktrees.made();
+  if (worktrees === undefined) return finished;
+  return Promise.all(
+    finished.map(async (f) => {
+      const worktree = await worktrees.fresh(f.agent_id);
+      return worktree === undefined ? f : { ...f, worktree };
+    }),
+  );
+}
+
+// An agent's budget news for its finished turn: the limit it reached, else those past 80 %.
+function budgetNoteOf(supervisor: Supervisor, agentId: string): { budget_note?: string } {
+  let budget;
+  try {
+    budget = supervisor.get(agentId).budget;
+  } catch {
+    return {}; // freed meanwhile
+  }
+  if (budget === undefined) return {};
+  if (budget.exceeded !== undefined) return { budget_note: `stopped at its budget: ${budget.exceeded}; send_message raise_budget to go on` };
+  return budget.warnings.length === 0 ? {} : { budget_note: `near its budget: ${budget.warnings.join("; ")}` };
+}
