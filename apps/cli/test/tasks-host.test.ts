@@ -115,12 +115,10 @@ describe("an interactive Claude Code host takes delegations as MCP tasks", () =>
     await host.waitFor("Allow always");
     await host.keys("Space");
     await host.waitFor(/Decision: .*Allow/);
-    // Past the optional reason, onto Accept.
     await host.keys("Enter");
-    await host.waitFor(/❯ +Reason/);
-    await host.keys("Down");
     await host.waitFor(/❯ Accept/);
-    await host.keys("Enter");
+    // Accept: the form goes once the host has sent the answer.
+    await host.pressUntil("Enter", (screen) => !screen.includes("requests your input"));
     const request = await watch.seen;
     expect(notificationIn(request)).toContain("<status>completed</status>");
     expect(existsSync(join(cwd, "made-by-sub.txt"))).toBe(true);

@@ -11,8 +11,14 @@ import { locateCli } from "./locate.js";
 export interface TmuxHost {
   /** What the terminal shows now. */
   screen(): Promise<string>;
-  /** Resolves with the screen once `pattern` shows on it; rejects with the screen after `timeoutMs`. */
-  waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+  /** Resolves with the screen once `pattern` shows on it (or, given a function, once it says so); rejects with the screen after `timeoutMs`. */
+  waitFor(pattern: RegExp | string | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
+  /**
+   * Presses `key` until the screen shows `done`, at most `attempts` times, each after `done` failed
+   * to show within `patienceMs`. Claude Code ignores an Enter that comes right after a form's focus
+   * moved (a guard against submitting by a stray key); a person simply presses it again.
+   */
+  pressUntil(key: string, done: RegExp | string | ((screen: string) => boolean), options?: { attempts?: number; patienceMs?: number }): Promise<string>;
   /** Types `text` (literally), waits until it shows, then presses Enter: a prompt as a person sends it. */
   prompt(text: string): Promise<void>;
   /** Resolves once the CLI's debug log shows `pattern` (e.g. that an MCP server connected). */
@@ -50,7 +56,7 @@ export async function startTmuxClaude(environment: CliEnvironment, args: readonl
   // Every byte the CLI draws also goes to a file, so that waiting on the screen follows its output.
   await tmux("pipe-pane", "-t", "host", "-o", `cat >> '${log}'`);
   const screen = async () => (await tmux("capture-pane", "-p", "-t", "host")).stdout;
-  const waitFor = (pattern: RegExp | string, timeoutMs = 60_000) => waitForText(log, screen, pattern, timeoutMs, "the host's screen");
+  const waitFor = (pattern: RegExp | string | ((screen: string) => boolean), timeoutMs = 60_000) => waitForText(log, screen, pattern, timeoutMs, "the host's screen");
   const readDebug = () => readFile(debug, "utf8");
   const waitForLog = (pattern: RegExp | string, timeoutMs = 60_000) => waitForText(debug, readDebug, pattern, timeoutMs, "the host's debug log");
   return {
@@ -68,6 +74,17 @@ export async function startTmuxClaude(environment: CliEnvironment, args: readonl
       await waitFor(text.slice(-20), 10_000);
       await tmux("send-keys", "-t", "host", "Enter");
     },
+    pressUntil: async (key, done, options = {}) => {
+      const attempts = options.attempts ?? 5;
+      for (let attempt = 1; ; attempt++) {
+        await tmux("send-keys", "-t", "host", key);
+        try {
+          return await waitFor(done, options.patienceMs ?? 2_000);
+        } catch (error) {
+          if (attempt >= attempts) throw error;
+        }
+      }
+    },
     keys: async (...names) => {
       await tmux("send-keys", "-t", "host", ...names);
     },
@@ -78,8 +95,8 @@ export async function startTmuxClaude(environment: CliEnvironment, args: readonl
 }
 
 // Resolves once `read()` matches, checking again each time `file` changes (the CLI drew or logged something).
-function waitForText(file: string, read: () => Promise<string>, pattern: RegExp | string, timeoutMs: number, what: string): Promise<string> {
-  const matches = (text: string) => (typeof pattern === "string" ? text.includes(pattern) : pattern.test(text));
+function waitForText(file: string, read: () => Promise<string>, pattern: RegExp | string | ((text: string) => boolean), timeoutMs: number, what: string): Promise<string> {
+  const matches = (text: string) => (typeof pattern === "string" ? text.includes(pattern) : typeof pattern === "function" ? pattern(text) : pattern.test(text));
   return new Promise((resolve, reject) => {
     let checking = false;
     let again = false;

@@ -7,10 +7,13 @@ import type { TaskControl } from "./store.js";
 const DECISIONS = ["allow", "allow_always", "deny"] as const;
 const LABELS = ["Allow", "Allow always (this rule, for the rest of its session)", "Deny"];
 
+/** What the sub-agent's model is told of a denial from the form (respond_permission can say more). */
+const DENIED = "Denied by the user at the orchestrator.";
+
 /** The host's answer to one form, as the elicitation result carries it. */
 const FormAnswerSchema = z.looseObject({
   action: z.enum(["accept", "decline", "cancel"]),
-  content: z.looseObject({ decision: z.enum(DECISIONS).optional(), reason: z.string().optional() }).optional(),
+  content: z.looseObject({ decision: z.enum(DECISIONS).optional() }).optional(),
 });
 
 /**
@@ -40,8 +43,8 @@ export async function askPermission(control: TaskControl, view: AgentView, pendi
           requestedSchema: {
             type: "object",
             properties: {
+              // One field: Claude Code 2.1.330 does not send the answer of a form with an empty optional text field.
               decision: { type: "string", title: "Decision", enum: [...DECISIONS], enumNames: LABELS },
-              reason: { type: "string", title: "Reason (for deny: what the sub-agent is told)" },
             },
             required: ["decision"],
           },
@@ -52,9 +55,8 @@ export async function askPermission(control: TaskControl, view: AgentView, pendi
   );
   const parsed = FormAnswerSchema.safeParse(answers[key]);
   if (!parsed.success || parsed.data.action === "cancel") return undefined;
-  if (parsed.data.action === "decline") return { behavior: "deny", message: parsed.data.content?.reason ?? "Denied by the user." };
+  if (parsed.data.action === "decline") return { behavior: "deny", message: DENIED };
   const decision = parsed.data.content?.decision;
   if (decision === undefined) return undefined;
-  const reason = parsed.data.content?.reason;
-  return decision === "deny" ? { behavior: "deny", message: reason ?? "Denied by the user." } : { behavior: decision };
+  return decision === "deny" ? { behavior: "deny", message: DENIED } : { behavior: decision };
 }
