@@ -98,33 +98,34 @@ export async function startTmuxClaude(environment: CliEnvironment, args: readonl
 function waitForText(file: string, read: () => Promise<string>, pattern: RegExp | string | ((text: string) => boolean), timeoutMs: number, what: string): Promise<string> {
   const matches = (text: string) => (typeof pattern === "string" ? text.includes(pattern) : typeof pattern === "function" ? pattern(text) : pattern.test(text));
   return new Promise((resolve, reject) => {
-    let checking = false;
-    let again = false;
-    let done = false;
+    // Each change bumps `seen`; a check that ran while one came in reads once more.
+    const state = { checking: false, seen: 0, done: false };
     const finish = (error?: Error, text?: string) => {
-      if (done) return;
-      done = true;
+      if (state.done) return;
+      state.done = true;
       watcher.close();
       clearTimeout(timer);
       if (error === undefined) resolve(text ?? "");
       else reject(error);
     };
     const check = async (): Promise<void> => {
-      if (checking) {
-        again = true;
-        return;
-      }
-      checking = true;
+      state.seen++;
+      if (state.checking) return;
+      state.checking = true;
       try {
-        do {
-          again = false;
+        let read_ = -1;
+        while (read_ !== state.seen && !state.done) {
+          read_ = state.seen;
           const text = await read();
-          if (matches(text)) return finish(undefined, text);
-        } while (again && !done);
+          if (matches(text)) {
+            finish(undefined, text);
+            return;
+          }
+        }
       } catch (error) {
         finish(error instanceof Error ? error : new Error(String(error)));
       } finally {
-        checking = false;
+        state.checking = false;
       }
     };
     const watcher = watch(file, () => void check());

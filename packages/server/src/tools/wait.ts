@@ -75,7 +75,7 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
           const result = await supervisor.wait({ ids, mode: args.mode ?? "any", timeoutMs, signal: stop.signal });
           stop.abort();
           const waiting = await mail();
-          return waitAnswer(deps, supervisor, result, waiting);
+          return await waitAnswer(deps, supervisor, result, waiting);
         } finally {
           extra.signal.removeEventListener("abort", onAbort);
           if (timer !== undefined) clearInterval(timer);
