@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Provider } from "@subagent-mcp/core";
-import { benchColdWarm, benchMcp, benchPermissions, benchPool, benchServe, benchStartup, benchWorker } from "./sections-agents.js";
+import { benchColdWarm, benchMcp, benchPermissions, benchPool, benchServe, benchStartup, benchTasks, benchWorker } from "./sections-agents.js";
 import { benchBudget, benchDashboard, benchDecide, benchHooks, benchJournal, benchJournalBig, benchMailbox, benchWorktree } from "./sections-local.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, serve, mcp, decide, permissions, pool, hooks, worker, worktree, journal, journal-big, budget, mailbox or dashboard); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, serve, mcp, tasks, decide, permissions, pool, hooks, worker, worktree, journal, journal-big, budget, mailbox or dashboard); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -26,6 +26,7 @@ const sections = [
   { names: ["startup"], run: benchStartup },
   { names: ["serve"], run: benchServe },
   { names: ["mcp"], run: benchMcp },
+  { names: ["tasks"], run: benchTasks },
   { names: ["permissions", "decide"], run: benchDecide },
   { names: ["permissions"], run: benchPermissions },
   { names: ["pool"], run: benchPool },

@@ -1,4 +1,5 @@
 // The agent-running benchmarks' sections of `pnpm bench`: each runs one benchmark and reports it.
+import { tasksBench } from "./tasks.js";
 import { coldVsWarm, type ColdWarmResult } from "./cold-warm.js";
 import { mcpBench } from "./mcp.js";
 import { permissionBench } from "./permissions.js";
@@ -175,4 +176,22 @@ export async function benchServe({ runs, save }: BenchContext): Promise<void> {
     ],
   );
   save("serve", { results: s });
+}
+
+/** Delegation as MCP tasks: how late the interactive Claude Code host hears a sub-agent finished, and its model's calls per delegation. */
+export async function benchTasks({ runs, save }: BenchContext): Promise<void> {
+  const t = await tasksBench(Math.max(3, runs));
+  const ms = (x: { median: number; p99: number }): string => `${x.median} / ${x.p99}`;
+  printTable(
+    "Delegation with an interactive Claude Code host (median / p99)",
+    ["measure", "value", "target"],
+    [
+      ["sub-agent's last byte -> host model told, tasks + our 250 ms poll hint (ms)", ms(t.tasksPollHint), "< 2000"],
+      ["the same, tasks without a poll hint (host's own 2 s poll) (ms)", ms(t.tasksNoHint), ""],
+      ["the same, no tasks: launch_agent then wait (ms)", ms(t.waitLoop), ""],
+      ["host model's tool calls per delegation, with tasks", t.toolCallsWithTasks, "1"],
+      ["host model's tool calls per delegation, launch + wait", t.toolCallsWithWait, ""],
+    ],
+  );
+  save("tasks", { results: t });
 }

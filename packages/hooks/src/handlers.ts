@@ -22,7 +22,7 @@ export type ClaudeHookInput = HookInput;
 
 /** The directive injected into each user prompt while orchestration mode is on. */
 export const DIRECTIVE =
-  "Orchestration mode is on: delegate the work instead of doing it yourself. Start sub-agents with the subagent-mcp tools (launch_agent with a task_category, or invoke for a named pool agent), run independent pieces in parallel, then call wait (again while agents still run) and combine their results.";
+  "Orchestration mode is on: delegate the work instead of doing it yourself. Start sub-agents with the subagent-mcp tools (launch_agent with a task_category, or invoke for a named pool agent), run independent pieces in parallel, then call wait (again while agents still run) and combine their results. When a call goes to the background as a task (the host says so), do not call wait: carry on, and its result comes back to you by itself.";
 
 export interface HookContext {
   stateDir: string;
@@ -67,7 +67,7 @@ function decide(host: HookHost, input: HookInput, ctx: HookContext): Decision | 
   const pooled = typeof wanted === "string" && ctx.poolAgents().includes(wanted);
   const reason = pooled
     ? `Orchestration mode is on: "${wanted}" is a pool agent; call the subagent-mcp tool invoke with agent "${wanted}" instead.`
-    : "Orchestration mode is on: launch sub-agents with the subagent-mcp tool launch_agent (then wait) instead of the built-in agent tool.";
+    : "Orchestration mode is on: launch sub-agents with the subagent-mcp tool launch_agent (then wait, unless the host runs it as a background task) instead of the built-in agent tool.";
   return { kind: "deny", reason };
 }
 

@@ -12,6 +12,7 @@ export const INSTRUCTIONS = [
   "Delegate independent pieces of work to sub-agents through the subagent-mcp MCP tools:",
   "- `launch_agent` starts one (give `task_category`, or `provider` claude/codex/gemini) and returns at once;",
   "- `wait` blocks until turns finish (45 s by default; call it again while agents still run);",
+  "- in Claude Code, `launch_agent`, `send_message` and `invoke` run as background tasks whose results come back by themselves: carry on with other work instead of calling `wait`;",
   "- `poll_agent` shows status and output, `send_message` sends a follow-up, `kill_agent` stops one;",
   "- `invoke` runs a task on a named agent from the pool (`list_pool` shows them).",
   "Launch several agents in parallel, then wait for all of them, instead of doing their work yourself.",

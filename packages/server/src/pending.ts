@@ -1,3 +1,4 @@
+import type { TaskStore } from "./tasks/store.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
@@ -33,6 +34,7 @@ export class PendingPublisher {
   #closed = false;
   /** Messages waiting for the orchestrator when last counted (a count is a call to the mailbox store). */
   #mail = 0;
+  #carried: () => ReadonlySet<string> = () => new Set();
 
   constructor(
     settings: PendingSettings,
@@ -65,6 +67,19 @@ export class PendingPublisher {
   follow(server: McpServer): void {
     const connect = server.connect.bind(server);
     server.connect = (transport: Transport) => connect(this.#beforeAnswers(transport));
+  }
+
+  /**
+   * Leaves out of `running` the agents whose turn a delegation task carries: the host is told when
+   * they finish, so its stop hook must not hold it back for them (it would make it call wait).
+   */
+  delegated(tasks: TaskStore): void {
+    this.#carried = () => tasks.carried();
+    this.#unsubscribe.push(
+      tasks.onChange(() => {
+        this.schedule();
+      }),
+    );
   }
 
   /** Publishes on the next turn of the event loop (once, however many changes come before it). */
@@ -111,10 +126,11 @@ export class PendingPublisher {
 
   #snapshot(): Published {
     const views = this.#supervisor?.list() ?? [];
+    const carried = this.#carried();
     const running = views.filter((v) => isRunning(v.status));
     const busy = new Set(running.map((v) => v.id));
     return {
-      running: running.map((v) => ({ agent_id: v.id, ...(v.label === undefined ? {} : { label: v.label }), status: v.status })),
+      running: running.filter((v) => !carried.has(v.id)).map((v) => ({ agent_id: v.id, ...(v.label === undefined ? {} : { label: v.label }), status: v.status })),
       permission_requests: views.flatMap((v) =>
         v.permissions.map((p) => ({ agent_id: v.id, request_id: p.request.requestId, summary: describeRequest(p.request) })),
       ),

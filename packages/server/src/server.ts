@@ -1,4 +1,5 @@
 import { LaunchGate } from "./launch-gate.js";
+import { ServerError } from "./errors.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Supervisor } from "@subagent-mcp/core";
 import { DEFAULT_TABLE } from "@subagent-mcp/routing";
@@ -116,8 +117,11 @@ export function createServer(deps: ServerDeps): SubagentServer {
           return { name: CHILD_SERVER, url: (await children.get()).url(self) };
         };
   const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
-  const server = build({ ...shared, childServer }, offered, deps.version);
+  // The host's delegation tasks: made here so that what waits for the orchestrator leaves out what they carry.
+  const delegations = taskStore(shared.maxResultChars);
+  const server = build({ ...shared, childServer }, offered, deps.version, { tasks: delegations });
   pending?.follow(server);
+  pending?.delegated(delegations);
   // The dashboard's view of this server: its sessions and pool tools on the same parts, less `wait`
   // (which reports each turn once: those reports are the orchestrator's) and less every tool that
   // starts a new agent (launch_agent, invoke, warmup): whoever holds its token may read and
@@ -260,8 +264,8 @@ interface BuildOptions {
   starts?: boolean;
   /** Messaging tools not offered (a sub-agent's rules deny them). */
   withhold?: readonly string[];
-  /** false: no MCP tasks (a server whose clients never take them). */
-  tasks?: boolean;
+  /** This server's task store (default: one of its own); false: no MCP tasks (a server whose clients never take them). */
+  tasks?: TaskStore | false;
 }
 
 /**
@@ -273,6 +277,20 @@ export const TASK_POLL_MS = 250;
 
 const TASK_INSTRUCTIONS =
   "This host takes MCP tasks: launch_agent, send_message and invoke run in the background and their result comes back to you by itself when the turn ends. Delegate and carry on with other work; do not call wait for them.";
+
+function taskStore(maxResultChars: number): TaskStore {
+  const poll = taskPollMs(process.env);
+  return new TaskStore({ maxResultChars, ...(poll === 0 ? {} : { pollIntervalMs: poll }) });
+}
+
+/** SUBAGENT_MCP_TASK_POLL_MS: the poll interval asked of a host (default 250); 0 asks for none (Claude Code then asks every 2 s). */
+function taskPollMs(env: Record<string, string | undefined>): number {
+  const raw = env.SUBAGENT_MCP_TASK_POLL_MS;
+  if (raw === undefined || raw.trim() === "") return TASK_POLL_MS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ServerError("CONFIG_INVALID", `SUBAGENT_MCP_TASK_POLL_MS must be an integer >= 0, got "${raw}"`);
+  return value;
+}
 
 // Both handlers run, the earlier first.
 function chain(first: (() => void) | undefined, then: () => void): () => void {
@@ -294,7 +312,7 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
   const outbox = new Outbox(shared.maxResultChars);
   const server = new OutboxServer({ name: "subagent-mcp", version }, { instructions }, outbox);
   // Delegations become MCP tasks for a host that takes them (the interactive Claude Code).
-  const tasks = options.tasks === false ? undefined : new TaskStore({ maxResultChars: shared.maxResultChars, pollIntervalMs: TASK_POLL_MS });
+  const tasks = options.tasks === false ? undefined : (options.tasks ?? taskStore(shared.maxResultChars));
   if (tasks !== undefined) {
     serveTasks(server, tasks, { name: "subagent-mcp", version, instructions, taskInstructions: TASK_INSTRUCTIONS });
     server.server.onclose = chain(server.server.onclose, () => {

@@ -16,6 +16,8 @@ export interface TaskControl {
   ask(requests: Record<string, unknown>, message: string): Promise<Record<string, unknown>>;
   /** Leaves `input_required` without an answer (the question was answered elsewhere). */
   settle(message: string): void;
+  /** Names the agent whose turn the task carries (its host hears of that turn from the task). */
+  carries(agentId: string): void;
 }
 
 /** One task: how it runs, and how a cancel stops what it runs. */
@@ -37,6 +39,7 @@ export interface TaskStoreOptions {
 
 interface Entry {
   task: WireTask;
+  agentId?: string;
   controller: AbortController;
   work: TaskWork;
   answer?: (responses: Record<string, unknown>) => void;
@@ -126,6 +129,13 @@ export class TaskStore {
     return () => this.#listeners.delete(listener);
   }
 
+  /** The agents whose running turn an unfinished task carries: their host hears of them without asking. */
+  carried(): Set<string> {
+    const agents = new Set<string>();
+    for (const entry of this.#tasks.values()) if (entry.agentId !== undefined && !TERMINAL.includes(entry.task.status)) agents.add(entry.agentId);
+    return agents;
+  }
+
   /** Cancels every unfinished task's work (the server is closing). */
   close(): void {
     for (const entry of this.#tasks.values()) if (!TERMINAL.includes(entry.task.status)) entry.controller.abort();
@@ -143,6 +153,10 @@ export class TaskStore {
           entry.answer = resolve;
           this.#set(entry, { status: "input_required", inputRequests: requests, statusMessage: message });
         }),
+      carries: (agentId) => {
+        entry.agentId = agentId;
+        for (const listener of this.#listeners) listener({ ...entry.task });
+      },
       settle: (message) => {
         if (entry.task.status !== "input_required") return;
         entry.answer = undefined;

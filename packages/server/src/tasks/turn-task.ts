@@ -22,6 +22,7 @@ export function turnWork(deps: Pick<ToolDeps, "maxResultChars" | "worktrees">, s
   return {
     run: async (control) => {
       target = await ref();
+      control.carries(target.agentId);
       const report = await turnEnd(supervisor, target, control, forms);
       const running = safeView(supervisor, target.agentId);
       return waitAnswer(deps, supervisor, {
