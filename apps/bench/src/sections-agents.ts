@@ -191,6 +191,7 @@ export async function benchTasks({ runs, save }: BenchContext): Promise<void> {
       ["the same, no tasks: launch_agent then wait (ms)", ms(t.waitLoop), ""],
       ["host model's tool calls per delegation, with tasks", t.toolCallsWithTasks, "1"],
       ["host model's tool calls per delegation, launch + wait", t.toolCallsWithWait, ""],
+      ["tasks/get round trip over stdio (µs)", ms(t.taskGetUs), "< 1000"],
     ],
   );
   save("tasks", { results: t });

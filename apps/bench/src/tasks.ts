@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { cliExecutable, loopbackEnv, startAllFakes, startTmuxClaude, type FakeRequest } from "@subagent-mcp/testkit";
 import { serverBin } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
@@ -22,6 +24,8 @@ export interface TasksBench {
   waitLoop: Summary;
   toolCallsWithTasks: number;
   toolCallsWithWait: number;
+  /** One `tasks/get` round trip over stdio, as a host polls (µs). */
+  taskGetUs: Summary;
 }
 
 /**
@@ -40,12 +44,14 @@ export async function tasksBench(runs: number): Promise<TasksBench> {
     waited.push(await delegateOnce("wait", {}));
   }
   const calls = (list: Delegation[]) => Math.max(...list.map((d) => d.toolCalls));
+  const taskGetUs = await taskGetRoundTrips(200 * runs);
   return {
     tasksPollHint: summarize(hinted.map((d) => d.notifyMs)),
     tasksNoHint: summarize(unhinted.map((d) => d.notifyMs)),
     waitLoop: summarize(waited.map((d) => d.notifyMs)),
     toolCallsWithTasks: calls(hinted),
     toolCallsWithWait: calls(waited),
+    taskGetUs,
   };
 }
 
@@ -98,6 +104,52 @@ async function delegateOnce(mode: "tasks" | "wait", serverExtra: Record<string, 
       await host.close();
     }
   } finally {
+    await Promise.all(Object.values(fakes).map((f) => f.stop()));
+    await env.cleanup();
+  }
+}
+
+// The 2026-07-28 `_meta` of a task-taking host, on every request.
+const TAKES_TASKS = {
+  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+  "io.modelcontextprotocol/clientCapabilities": { extensions: { "io.modelcontextprotocol/tasks": {} } },
+};
+
+// `tasks/get` as a host sends it, one at a time, on the built server over stdio, while its Codex sub-agent works and after.
+async function taskGetRoundTrips(count: number): Promise<Summary> {
+  const fakes = await startAllFakes();
+  const env = await loopbackEnv(fakes);
+  const server = spawn(process.execPath, [serverBin], {
+    env: { ...env.env, SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"), SUBAGENT_MCP_JOURNAL: "0" },
+    cwd: env.cwd,
+    stdio: ["pipe", "pipe", "ignore"],
+  });
+  const answers = new Map<number, (message: { result?: Record<string, unknown> }) => void>();
+  createInterface({ input: server.stdout }).on("line", (line) => {
+    const message = JSON.parse(line) as { id?: number; result?: Record<string, unknown> };
+    if (typeof message.id === "number") answers.get(message.id)?.(message);
+  });
+  let id = 0;
+  const request = (method: string, params: Record<string, unknown>) =>
+    new Promise<{ result?: Record<string, unknown> }>((resolve) => {
+      id++;
+      answers.set(id, resolve);
+      server.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params: { ...params, _meta: TAKES_TASKS } })}\n`);
+    });
+  try {
+    await request("server/discover", {});
+    await request("tools/list", {});
+    const created = await request("tools/call", { name: "launch_agent", arguments: { provider: "codex", prompt: "polled" } });
+    const taskId = String(created.result?.taskId);
+    const samples: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const start = performance.now();
+      await request("tasks/get", { taskId });
+      samples.push(Math.round((performance.now() - start) * 1000));
+    }
+    return summarize(samples);
+  } finally {
+    server.kill();
     await Promise.all(Object.values(fakes).map((f) => f.stop()));
     await env.cleanup();
   }

@@ -48,8 +48,11 @@ interface Entry {
 
 const TERMINAL: readonly TaskStatus[] = ["completed", "failed", "cancelled"];
 
-/** Finished tasks kept at most, oldest dropped first, whatever their age. */
-const MAX_FINISHED = 500;
+/**
+ * Finished tasks kept at most, oldest dropped first, whatever their age: each holds a result of up
+ * to the result cap (40 000 characters), and a host reads it within a poll of its end.
+ */
+const MAX_FINISHED = 100;
 
 /**
  * The tasks of one MCP server, in memory: `tasks/get` answers from here without touching anything
