@@ -102,7 +102,8 @@ describe("an interactive Claude Code host takes delegations as MCP tasks", () =>
       if (!request.tools.includes(LAUNCH)) return undefined;
       if (notificationIn(request) !== undefined) return { kind: "text", text: `${nonce} host saw the notification` };
       if (request.afterToolResult) return { kind: "text", text: `${nonce} delegated` };
-      if (request.lastUserText.includes("delegate")) return { kind: "tool", name: LAUNCH, input: { provider: "claude", prompt: "[[shell:touch made-by-sub.txt]]" } };
+      if (request.lastUserText.includes("delegate"))
+        return { kind: "tool", name: LAUNCH, input: { provider: "claude", prompt: "[[shell:touch made-by-sub.txt]]" } };
       return undefined;
     });
     await host.prompt("delegate the file please");

@@ -130,7 +130,9 @@ export class PendingPublisher {
     const running = views.filter((v) => isRunning(v.status));
     const busy = new Set(running.map((v) => v.id));
     return {
-      running: running.filter((v) => !carried.has(v.id)).map((v) => ({ agent_id: v.id, ...(v.label === undefined ? {} : { label: v.label }), status: v.status })),
+      running: running
+        .filter((v) => !carried.has(v.id))
+        .map((v) => ({ agent_id: v.id, ...(v.label === undefined ? {} : { label: v.label }), status: v.status })),
       permission_requests: views.flatMap((v) =>
         v.permissions.map((p) => ({ agent_id: v.id, request_id: p.request.requestId, summary: describeRequest(p.request) })),
       ),

@@ -11,7 +11,13 @@ const TAKES_TASKS = {
 const PLAIN_2026 = { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {} };
 
 const Any = z.looseObject({});
-type Task = { taskId: string; status: string; statusMessage?: string; result?: { structuredContent?: Record<string, unknown>; content?: { text: string }[] }; resultType?: string };
+type Task = {
+  taskId: string;
+  status: string;
+  statusMessage?: string;
+  result?: { structuredContent?: Record<string, unknown>; content?: { text: string }[] };
+  resultType?: string;
+};
 
 let h: ServerHarness | undefined;
 afterEach(async () => {
@@ -19,7 +25,12 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function raw(s: ServerHarness, method: string, params: Record<string, unknown>, meta: Record<string, unknown> = TAKES_TASKS): Promise<Record<string, unknown>> {
+async function raw(
+  s: ServerHarness,
+  method: string,
+  params: Record<string, unknown>,
+  meta: Record<string, unknown> = TAKES_TASKS,
+): Promise<Record<string, unknown>> {
   return s.client.request({ method, params: { ...params, _meta: meta } }, Any);
 }
 
@@ -80,7 +91,10 @@ describe("MCP 2026-07-28 and delegation tasks", () => {
 
   it("tasks/cancel interrupts the sub-agent's turn; an unknown task is a clear error", async () => {
     const s = (h = await serverHarness());
-    const created = (await raw(s, "tools/call", { name: "launch_agent", arguments: { provider: "claude", prompt: "[[slow:30000]] a long one" } })) as unknown as Task;
+    const created = (await raw(s, "tools/call", {
+      name: "launch_agent",
+      arguments: { provider: "claude", prompt: "[[slow:30000]] a long one" },
+    })) as unknown as Task;
     const agent = created.taskId.slice(0, 8);
     const cancelled = await raw(s, "tasks/cancel", { taskId: created.taskId });
     expect(cancelled.status).toBe("cancelled");

@@ -52,11 +52,29 @@ export async function startTmuxClaude(environment: CliEnvironment, args: readonl
   await writeFile(debug, "");
   const tmux = (...rest: string[]) => execa("tmux", ["-L", socket, ...rest], { env: { ...environment.env, TERM: "xterm-256color" }, extendEnv: false });
   // The session's command sees the tmux server's environment: the loopback one, with a real terminal type.
-  await tmux("new-session", "-d", "-s", "host", "-x", String(size.width), "-y", String(size.height), "-c", environment.cwd, "--", command, ...prefix, "--debug-file", debug, ...args);
+  await tmux(
+    "new-session",
+    "-d",
+    "-s",
+    "host",
+    "-x",
+    String(size.width),
+    "-y",
+    String(size.height),
+    "-c",
+    environment.cwd,
+    "--",
+    command,
+    ...prefix,
+    "--debug-file",
+    debug,
+    ...args,
+  );
   // Every byte the CLI draws also goes to a file, so that waiting on the screen follows its output.
   await tmux("pipe-pane", "-t", "host", "-o", `cat >> '${log}'`);
   const screen = async () => (await tmux("capture-pane", "-p", "-t", "host")).stdout;
-  const waitFor = (pattern: RegExp | string | ((screen: string) => boolean), timeoutMs = 60_000) => waitForText(log, screen, pattern, timeoutMs, "the host's screen");
+  const waitFor = (pattern: RegExp | string | ((screen: string) => boolean), timeoutMs = 60_000) =>
+    waitForText(log, screen, pattern, timeoutMs, "the host's screen");
   const readDebug = () => readFile(debug, "utf8");
   const waitForLog = (pattern: RegExp | string, timeoutMs = 60_000) => waitForText(debug, readDebug, pattern, timeoutMs, "the host's debug log");
   return {
@@ -95,7 +113,13 @@ export async function startTmuxClaude(environment: CliEnvironment, args: readonl
 }
 
 // Resolves once `read()` matches, checking again each time `file` changes (the CLI drew or logged something).
-function waitForText(file: string, read: () => Promise<string>, pattern: RegExp | string | ((text: string) => boolean), timeoutMs: number, what: string): Promise<string> {
+function waitForText(
+  file: string,
+  read: () => Promise<string>,
+  pattern: RegExp | string | ((text: string) => boolean),
+  timeoutMs: number,
+  what: string,
+): Promise<string> {
   const matches = (text: string) => (typeof pattern === "string" ? text.includes(pattern) : typeof pattern === "function" ? pattern(text) : pattern.test(text));
   return new Promise((resolve, reject) => {
     // Each change bumps `seen`; a check that ran while one came in reads once more.

@@ -56,7 +56,8 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
                 control.status(`Running on ${agentId}; steer it by that agent_id.`);
               });
               // Detached (it asks permission): the task goes on until its turn ends.
-              if (out.status === "running") return turnWork(deps, supervisor, () => Promise.resolve(ref ?? { agentId: out.agentId, turn: 1 }), acceptsForms(extra._meta)).run(control);
+              if (out.status === "running")
+                return turnWork(deps, supervisor, () => Promise.resolve(ref ?? { agentId: out.agentId, turn: 1 }), acceptsForms(extra._meta)).run(control);
               return invokeAnswer(deps, out);
             },
             cancel: async () => {
