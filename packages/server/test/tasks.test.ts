@@ -77,6 +77,21 @@ describe("MCP 2026-07-28 and delegation tasks", () => {
     expect(waited.finished).toEqual([]);
   });
 
+  it("a wait the host calls meanwhile does not keep the task from completing with its turn, which is reported once", async () => {
+    const s = (h = await serverHarness());
+    const created = (await raw(s, "tools/call", {
+      name: "launch_agent",
+      arguments: { provider: "codex", prompt: "[[slow:1500]] waited on twice" },
+    })) as unknown as Task;
+    const agent = created.taskId.slice(0, 8);
+    // The wait ends with the turn; the task has it (each turn is reported once).
+    const waited = await s.call<{ finished: { turn: number }[] }>("wait", { agent_ids: [agent], timeout_s: 60 });
+    const done = await settled(s, created.taskId);
+    expect(done.status).toBe("completed");
+    expect((done.result?.structuredContent?.finished as { turn: number }[])[0]?.turn).toBe(1);
+    expect(waited.finished).toEqual([]);
+  });
+
   it("send_message's task completes with the turn that answers that message", async () => {
     const s = (h = await serverHarness());
     const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { provider: "codex", prompt: "first" });

@@ -84,7 +84,10 @@ function turnEnd(supervisor: Supervisor, target: TurnRef, control: TaskControl, 
     };
     stops.push(
       supervisor.onTurn((report) => {
-        if (report.agentId === agentId && report.turn === turn) take();
+        if (report.agentId !== agentId || report.turn !== turn || control.signal.aborted) return;
+        // The report as it ends: a wait the host called meanwhile may take it from the unreported ones first.
+        supervisor.takeReport(agentId, turn);
+        done(report);
       }),
       supervisor.onChange((change) => {
         if (change.agentId !== agentId || change.type !== "status") return;
