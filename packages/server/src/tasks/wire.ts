@@ -26,7 +26,7 @@ const ParamsSchema = z.looseObject({ _meta: ClientMetaSchema.optional() });
 
 export const DiscoverRequestSchema = z.object({ method: z.literal("server/discover"), params: ParamsSchema.optional() });
 
-const TaskIdParams = ParamsSchema.extend({ taskId: z.string().min(1) });
+const TaskIdParams = ParamsSchema.extend({ taskId: z.string().min(1).max(256) });
 export const GetTaskRequestSchema = z.object({ method: z.literal("tasks/get"), params: TaskIdParams });
 export const CancelTaskRequestSchema = z.object({ method: z.literal("tasks/cancel"), params: TaskIdParams });
 /** Answers to a task's input requests, by the key each request was given. */
