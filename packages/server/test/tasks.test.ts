@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { afterEach, describe, expect, it } from "vitest";
-import { serverHarness, type ServerHarness } from "./harness.js";
+import { poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
 
 // MCP 2026-07-28 and the tasks extension, spoken raw by the SDK's client with the `_meta` a
 // task-taking host (the interactive Claude Code) puts on every request.
@@ -102,6 +102,17 @@ describe("MCP 2026-07-28 and delegation tasks", () => {
     const finished = (done.result?.structuredContent?.finished ?? []) as { turn: number; result: string }[];
     expect(finished[0]?.turn).toBe(2);
     expect(finished[0]?.result).toContain("second message");
+  });
+
+  it("invoke answers a task-taking host with a task that completes with the pool task's own answer", async () => {
+    const s = (h = await serverHarness({ server: { definitions: () => ({ definitions: [poolDefinition("helper", "codex")], problems: [] }) } }));
+    const created = (await raw(s, "tools/call", { name: "invoke", arguments: { agent: "helper", task: "pooled and delegated" } })) as unknown as Task;
+    expect(created).toMatchObject({ resultType: "task", status: "working" });
+    expect(created.taskId).toMatch(/^invoke-helper-\d+$/);
+    const done = await settled(s, created.taskId);
+    expect(done.status).toBe("completed");
+    expect(done.result?.structuredContent).toMatchObject({ status: "done", is_error: false });
+    expect(String(done.result?.structuredContent?.result)).toContain("pooled and delegated");
   });
 
   it("tasks/cancel interrupts the sub-agent's turn; an unknown task is a clear error", async () => {
