@@ -36,7 +36,10 @@ export const initCommand = defineCommand({
   },
   args: {
     root: { type: "string", description: "Project directory (default: the current one)" },
-    global: { type: "boolean", description: "The user-level files instead: ~/.claude/CLAUDE.md, ~/.codex/AGENTS.md, ~/.gemini/GEMINI.md" },
+    global: {
+      type: "boolean",
+      description: "The user-level files instead: ~/.claude/CLAUDE.md, ~/.codex/AGENTS.md, ~/.gemini/GEMINI.md, ~/.qwen/QWEN.md, ~/.config/opencode/AGENTS.md",
+    },
     copilot: { type: "boolean", description: "Also .github/copilot-instructions.md (GitHub Copilot)" },
     cursor: { type: "boolean", description: "Also .cursor/rules/subagent-mcp.mdc (a Cursor project rule, always applied)" },
     files: { type: "string", description: "Only these file names, comma-separated (e.g. AGENTS.md,CLAUDE.md,copilot-instructions.md)" },

@@ -1,6 +1,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
+import type { Provider } from "@subagent-mcp/core";
 import { resolveExecutable } from "@subagent-mcp/drivers";
 import { stateDir } from "@subagent-mcp/state";
 import { Drafts, hostAdapter, HOSTS, notInstalled, planHooks, planServer, type FileChange, type Host, type HostContext } from "@subagent-mcp/host-config";
@@ -30,7 +31,7 @@ export function detectHosts(ctx: HostContext): Host[] {
     const adapter = hostAdapter(host);
     try {
       if (adapter.cli !== undefined) {
-        resolveExecutable(adapter.cli, { env: ctx.env });
+        resolveExecutable(adapter.cli as Provider, { env: ctx.env, command: adapter.cli });
         return true;
       }
     } catch {
@@ -56,10 +57,10 @@ export function hostsArg(value: string | undefined): Host[] | undefined {
 export const setupCommand = defineCommand({
   meta: {
     name: "setup",
-    description: "Register the subagent-mcp server with Claude Code, Codex, Gemini CLI and Claude Desktop (every host found, or --host).",
+    description: "Register the subagent-mcp server with Claude Code, Codex, Gemini CLI, Qwen Code, OpenCode and Claude Desktop (every host found, or --host).",
   },
   args: {
-    host: { type: "string", description: "Only these hosts, comma-separated: claude,codex,gemini,claude-desktop" },
+    host: { type: "string", description: "Only these hosts, comma-separated: claude,codex,gemini,qwen,opencode,claude-desktop" },
     "dry-run": { type: "boolean", description: "Show the exact changes and write nothing" },
     yes: { type: "boolean", description: "Do not ask (setup never asks when not on a terminal)" },
     force: forceArg,
@@ -75,7 +76,7 @@ export const setupCommand = defineCommand({
       process.stdout.write(`${host}: ${absent}; skipped\n`);
     }
     const hosts = named ?? detectHosts(ctx);
-    if (hosts.length === 0) fail("no host found: install Claude Code, Codex, Gemini CLI or Claude Desktop, or name one with --host");
+    if (hosts.length === 0) fail("no host found: install Claude Code, Codex, Gemini CLI, Qwen Code, OpenCode or Claude Desktop, or name one with --host");
     const launch = serverLaunch();
     const hookCommand = hookCommandFor(launch);
     // Every file is planned (and a file that does not parse refused) before any is written.
@@ -87,7 +88,7 @@ export const setupCommand = defineCommand({
       // Orchestration-mode hooks: Claude Code's and Codex's UserPromptSubmit, PreToolUse, Stop and SessionStart; Gemini CLI's BeforeAgent, BeforeTool, AfterAgent and SessionStart.
       const hooks = refusing(() => planHooks(host, ctx, hookCommand, drafts), `${host}: `);
       if (hooks !== undefined) plans.push({ host, kind: "hooks", change: hooks });
-      else notes.push(`${host}: no orchestration hooks (${hostAdapter(host).label} has no hook system)`);
+      else notes.push(`${host}: no orchestration hooks (${hostAdapter(host).noHooks ?? `${hostAdapter(host).label} has no hook system`})`);
     }
     const planned: Planned[] = [];
     for (const { host, kind, change } of plans) {

@@ -20,7 +20,7 @@ describe("subagent-mcp binary", () => {
       COMMANDS
 
                 mcp    Serve the subagent-mcp tools over MCP on stdio (the default command).                                                                                       
-              setup    Register the subagent-mcp server with Claude Code, Codex, Gemini CLI and Claude Desktop (every host found, or --host).                                      
+              setup    Register the subagent-mcp server with Claude Code, Codex, Gemini CLI, Qwen Code, OpenCode and Claude Desktop (every host found, or --host).                 
                init    Put the subagent-mcp usage instructions (a managed block) into AGENTS.md, CLAUDE.md and GEMINI.md (--copilot, --cursor: also GitHub Copilot's and Cursor's).
              update    Upgrade subagent-mcp with the package manager that installed it, then re-apply what setup and init wrote.                                                   
           uninstall    Remove exactly what setup and init added (files the user has not touched since come back byte for byte).                                                    

@@ -161,7 +161,7 @@ describe("setup when Claude Desktop is not installed", () => {
   it("an unknown host names claude-desktop among the choices", async () => {
     const bad = await cli("setup", "--host", "desktop");
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toBe('subagent-mcp: --host must be claude, codex, gemini or claude-desktop (got "desktop")');
+    expect(bad.stderr).toBe('subagent-mcp: --host must be claude, codex, gemini, qwen, opencode or claude-desktop (got "desktop")');
   });
 });
 

@@ -90,7 +90,7 @@ describe("setup, init and uninstall in a temporary HOME, read back by the real C
     const e = (env = await loopbackEnv(fakes));
     const bad = await ours(["setup", "--host", "vim"], e);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toBe('subagent-mcp: --host must be claude, codex, gemini or claude-desktop (got "vim")');
+    expect(bad.stderr).toBe('subagent-mcp: --host must be claude, codex, gemini, qwen, opencode or claude-desktop (got "vim")');
   });
 });
 

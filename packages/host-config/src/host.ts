@@ -1,5 +1,3 @@
-import type { Provider } from "@subagent-mcp/core";
-
 /** Our name in every host's MCP server list. */
 export const SERVER_NAME = "subagent-mcp";
 
@@ -30,10 +28,10 @@ export interface HostAdapter {
   /** The host's name for people ("Claude Desktop"). */
   label: string;
   /**
-   * The agent CLI by which the host is also found on PATH. A host without one (a desktop app) is
+   * The command by which the host's CLI is found on PATH. A host without one (a desktop app) is
    * installed only when its config folders exist, and setup never creates them.
    */
-  cli?: Provider;
+  cli?: string;
   /** Folders that exist once the host is installed: how setup finds a host whose CLI is not on PATH. */
   configDirs(ctx: HostContext): string[];
   /** Our MCP server entry. */
@@ -55,6 +53,8 @@ export interface HostAdapter {
     /** The events our hooks are installed on. */
     read(text: string): string[];
   };
+  /** Why a host without `hooks` gets no orchestration hooks (setup says so; default: it has no hook system). */
+  noHooks?: string;
   /** The instruction file `init` puts our managed block in, for a host that reads one. */
   instructions?: {
     /** Its name in a project root. */

@@ -1,5 +1,5 @@
 // Public API of @subagent-mcp/host-config: what setup, init, update and uninstall change in Claude
-// Code's, Codex's, Gemini CLI's and Claude Desktop's files (our MCP server entry, orchestration hooks and
+// Code's, Codex's, Gemini CLI's, Qwen Code's, OpenCode's and Claude Desktop's files (our MCP server entry, orchestration hooks and
 // the managed instructions block, also in Copilot's and Cursor's project files), one adapter per host,
 // planned before anything is written and reversible exactly.
 export { HostConfigError, inFile, type HostConfigErrorCode, type TextPosition } from "./errors.js";

@@ -20,16 +20,12 @@ export const INSTRUCTIONS = [
 
 /**
  * The instruction files of a project root (by name: AGENTS.md first, the one CLAUDE.md often links
- * to), or the global ones of each host.
+ * to), or the global ones of each host; each once, however many hosts read it.
  */
 export function instructionFiles(scope: { root: string } | { global: true; ctx: HostContext }): string[] {
   const each = HOSTS.flatMap((host) => hostAdapter(host).instructions ?? []);
-  if ("root" in scope)
-    return each
-      .map((i) => i.file)
-      .sort()
-      .map((f) => join(scope.root, f));
-  return each.map((i) => i.global(scope.ctx));
+  if ("root" in scope) return [...new Set(each.map((i) => i.file))].sort().map((f) => join(scope.root, f));
+  return [...new Set(each.map((i) => i.global(scope.ctx)))];
 }
 
 /** Editors whose project instruction file `init` writes on request (`--copilot`, `--cursor`). */

@@ -5,9 +5,11 @@ import { claude } from "./hosts/claude.js";
 import { claudeDesktop } from "./hosts/claude-desktop.js";
 import { codex } from "./hosts/codex.js";
 import { gemini } from "./hosts/gemini.js";
+import { opencode } from "./hosts/opencode.js";
+import { qwen } from "./hosts/qwen.js";
 
 // Adding a host is one adapter file in hosts/ and one line here.
-const ADAPTERS = { claude, codex, gemini, "claude-desktop": claudeDesktop } satisfies Record<string, HostAdapter>;
+const ADAPTERS = { claude, codex, gemini, qwen, opencode, "claude-desktop": claudeDesktop } satisfies Record<string, HostAdapter>;
 
 /** The coding-agent CLIs we can be installed into, by the names `--host` and setup's record use. */
 export type Host = keyof typeof ADAPTERS;

@@ -90,4 +90,13 @@ describe("each host's adapter reads back what it added", () => {
       expect(server.read(server.add("", launch).split(SERVER_NAME).join("theirs"))).toBeUndefined();
     });
   }
+  for (const host of HOSTS.filter((h) => hostAdapter(h).hooks === undefined)) {
+    it(`${host}: our server entry (no hooks), none once removed`, () => {
+      const server = serverOf(host);
+      const installed = server.add("", launch);
+      expect(JSON.stringify(server.read(installed))).toContain(JSON.stringify(launch.args.at(-1)));
+      expect(server.read(server.remove(installed))).toBeUndefined();
+      expect(server.read(installed.split(SERVER_NAME).join("theirs"))).toBeUndefined();
+    });
+  }
 });

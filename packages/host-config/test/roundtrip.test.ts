@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { INSTRUCTIONS } from "../src/instructions.js";
 import { removeManagedBlock, upsertManagedBlock } from "../src/managed-block.js";
 import { type Host } from "../src/registry.js";
-import { jsoncText, markdownText, tomlText } from "./arbitraries.js";
+import { jsoncText, jsoncTextFor, markdownText, tomlText } from "./arbitraries.js";
 import { hooksOf, serverOf } from "./hosts.js";
 
 const launch = { command: "/usr/bin/node", args: ["--max-semi-space-size=1", "/opt/subagent mcp/main.js"] };
@@ -35,17 +35,25 @@ describe("setup then uninstall gives arbitrary user files back byte for byte", (
     });
   }
 
-  it("claude-desktop: JSONC config with the user's servers and keys (our server only: no hooks)", () => {
-    const server = serverOf("claude-desktop");
-    fc.assert(
-      fc.property(jsoncText, (text) => {
-        const once = server.add(text, launch);
-        expect(server.add(once, launch)).toBe(once);
-        expect(server.remove(once)).toBe(text);
-      }),
-      { numRuns: 400 },
-    );
-  });
+  // Hosts that get our server only (no hooks), each with the user's servers under its own key.
+  for (const [host, arbitrary] of [
+    ["claude-desktop", jsoncText],
+    ["qwen", jsoncText],
+    ["opencode", jsoncTextFor("mcp")],
+  ] as const) {
+    it(`${host}: JSONC config with the user's servers and keys (our server only: no hooks)`, () => {
+      const server = serverOf(host);
+      fc.assert(
+        fc.property(arbitrary, (text) => {
+          const once = server.add(text, launch);
+          expect(server.read(once)).toBeDefined();
+          expect(server.add(once, launch)).toBe(once);
+          expect(server.remove(once)).toBe(text);
+        }),
+        { numRuns: 400 },
+      );
+    });
+  }
 
   it("codex: config.toml with comments, tables, the user's MCP servers and hooks", () => {
     fc.assert(

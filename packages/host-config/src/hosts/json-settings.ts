@@ -3,21 +3,30 @@ import { appendJsonc, hasJsoncPath, readJsonc, removeFromJsoncArrays, removeIfEm
 import { SERVER_NAME, type HostAdapter, type HostContext, type ServerLaunch } from "../host.js";
 
 // Claude Code and Gemini CLI keep MCP servers and hooks in JSONC settings files of the same shape:
-// `mcpServers.<name>` and `hooks.<event>: [{ matcher?, hooks: [handler] }]`.
+// `mcpServers.<name>` and `hooks.<event>: [{ matcher?, hooks: [handler] }]`. Qwen Code's settings and
+// OpenCode's config (`mcp.<name>`) hold their MCP servers the same way.
 
-const SERVER = ["mcpServers", SERVER_NAME];
-
-/** Our entry in a settings file's `mcpServers`, as `entry` shapes it for the host. */
-export function jsonServer(path: (ctx: HostContext) => string, entry: (launch: ServerLaunch) => Record<string, unknown>): HostAdapter["server"] {
+/**
+ * Our entry in a settings file's `key` object (`mcpServers` unless the host names it otherwise), as
+ * `entry` shapes it for the host. `seed` is the text a file setup creates starts from, for a host
+ * that writes its own first key into every new config.
+ */
+export function jsonServer(
+  path: (ctx: HostContext) => string,
+  entry: (launch: ServerLaunch) => Record<string, unknown>,
+  options: { key?: string; seed?: string } = {},
+): HostAdapter["server"] {
+  const key = options.key ?? "mcpServers";
+  const server = [key, SERVER_NAME];
   return {
     path,
-    add: (text, launch) => setJsonc(text, SERVER, entry(launch)),
+    add: (text, launch) => setJsonc(text.trim() === "" && options.seed !== undefined ? options.seed : text, server, entry(launch)),
     remove(text) {
-      if (!hasJsoncPath(text, SERVER)) return text;
-      // An mcpServers object left empty was ours alone (setup created it): it goes too.
-      return removeIfEmpty(removeJsonc(text, SERVER), ["mcpServers"]);
+      if (!hasJsoncPath(text, server)) return text;
+      // A servers object left empty was ours alone (setup created it): it goes too.
+      return removeIfEmpty(removeJsonc(text, server), [key]);
     },
-    read: (text) => readJsonc(text, SERVER),
+    read: (text) => readJsonc(text, server),
   };
 }
 
