@@ -1,4 +1,4 @@
-import type { Provider } from "@subagent-mcp/core";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import { rig, startSession } from "./sessions.js";
 import { summarize, type Summary } from "./stats.js";
 

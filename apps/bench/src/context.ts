@@ -1,4 +1,4 @@
-import type { Provider } from "@subagent-mcp/core";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 
 /** What each benchmark section gets from the runner. */
 export interface BenchContext {

@@ -1,5 +1,5 @@
 import type { WaitResult as WaitOut } from "@subagent-mcp/contract";
-import type { Provider } from "@subagent-mcp/core";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import { stateDir, stateLayout } from "@subagent-mcp/state";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";

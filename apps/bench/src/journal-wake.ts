@@ -1,5 +1,5 @@
 import type { ListAgentsResult as Listed } from "@subagent-mcp/contract";
-import type { Provider } from "@subagent-mcp/core";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import { setTimeout as sleep } from "node:timers/promises";
 import { turn } from "./journal-bytes.js";
 import { mcpRig, type McpRig } from "./mcp-rig.js";

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Provider } from "@subagent-mcp/core";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import { benchColdWarm, benchMcp, benchPermissions, benchPool, benchServe, benchStartup, benchTasks, benchWorker } from "./sections-agents.js";
 import { benchBudget, benchDashboard, benchDecide, benchHooks, benchJournal, benchJournalBig, benchMailbox, benchWorktree } from "./sections-local.js";
 

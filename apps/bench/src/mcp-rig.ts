@@ -1,6 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { Provider } from "@subagent-mcp/core";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import { cliExecutable, loopbackEnv, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

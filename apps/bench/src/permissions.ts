@@ -1,5 +1,5 @@
 import type { PollAgentResult as Poll, WaitResult as WaitOut } from "@subagent-mcp/contract";
-import type { Provider } from "@subagent-mcp/core";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";

@@ -1,4 +1,4 @@
-import { Pool, Supervisor, type Provider, type ResetStrategy } from "@subagent-mcp/core";
+import { Pool, Supervisor, type BuiltinProvider as Provider, type ResetStrategy } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
 import { rig, startSession, type Rig } from "./sessions.js";
 import { summarize, type Summary } from "./stats.js";

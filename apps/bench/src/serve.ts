@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { build } from "esbuild";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { Provider } from "@subagent-mcp/core";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import { loopbackEnv, startAllFakes } from "@subagent-mcp/testkit";
 import { rssMb, serverBin, serverEnv } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";

@@ -1,4 +1,4 @@
-import type { AgentEvent, Driver, Provider, Session } from "@subagent-mcp/core";
+import type { AgentEvent, BuiltinProvider as Provider, Driver, Session } from "@subagent-mcp/core";
 import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
 import { loopbackEnv, pinnedCliOptions, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 

@@ -1,4 +1,4 @@
-import type { Provider } from "@subagent-mcp/core";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
 import { asyncStore, Maildir, type MailboxStore } from "@subagent-mcp/mailbox";
 import { RedisMailboxes } from "@subagent-mcp/mailbox-redis";

@@ -1,4 +1,4 @@
-import { errorMessage } from "@subagent-mcp/core";
+import { errorMessage, type Provider } from "@subagent-mcp/core";
 import { loadConfig, type EffectiveConfig } from "@subagent-mcp/server";
 import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";
@@ -10,4 +10,10 @@ export function configOrFail(ctx: Pick<CliContext, "cwd" | "env">): EffectiveCon
   } catch (error) {
     fail(errorMessage(error));
   }
+}
+
+/** A provider name given on the command line, checked against the configured ones (built-in, presets, config). */
+export function providerOrFail(config: EffectiveConfig, value: string, flag: string): Provider {
+  if (config.providerNames.includes(value)) return value;
+  fail(`${flag} must be one of the configured providers: ${config.providerNames.join(", ")} (got "${value}")`);
 }

@@ -35,6 +35,7 @@ const PATH_VARS: Record<CliName, string> = {
   claude: "SUBAGENT_MCP_CLAUDE_PATH",
   codex: "SUBAGENT_MCP_CODEX_PATH",
   gemini: "SUBAGENT_MCP_GEMINI_PATH",
+  qwen: "SUBAGENT_MCP_QWEN_PATH",
 };
 
 /** Starts a fake model server per CLI and builds the loopback environment; the user's HOME is never read or written. */

@@ -19,7 +19,8 @@ export interface TurnCheck {
 }
 
 // Read-only everywhere: the turn needs no tool, and a check must not change anything.
-const READ_ONLY: Record<Provider, string> = { claude: "plan", codex: "read-only", gemini: "plan" };
+// An ACP agent gets "plan", mapped onto its own session modes.
+const READ_ONLY: Partial<Record<Provider, string>> = { claude: "plan", codex: "read-only", gemini: "plan" };
 
 /**
  * One real turn through `driver` exactly as the server runs one (start, send, turn_end) with the
@@ -49,7 +50,7 @@ export async function runOneTurn(driver: CliDriver, timeoutMs = 120_000): Promis
           reject(new Error(errors.at(-1) ?? `the CLI exited (${String(event.code ?? event.signal)})`));
         }
       };
-      session = driver.start({ cwd, permissionMode: READ_ONLY[driver.provider] }, onEvent);
+      session = driver.start({ cwd, permissionMode: READ_ONLY[driver.provider] ?? "plan" }, onEvent);
       session.send(DOCTOR_PROMPT);
     });
     const ms = since();

@@ -1,11 +1,13 @@
 import { homedir } from "node:os";
-import { errorMessage, ProviderSchema, type Provider } from "@subagent-mcp/core";
-import { checkCompat, describeCompat, driverFor, handshakeFindings } from "@subagent-mcp/drivers";
-import { mcpConfigPath, readOrNull, SERVER_NAME } from "@subagent-mcp/host-config";
+import { errorMessage, type Provider } from "@subagent-mcp/core";
+import { checkCompat, describeCompat, handshakeFindings, type CliDriver } from "@subagent-mcp/drivers";
+import { HOSTS, mcpConfigPath, readOrNull, SERVER_NAME, type Host } from "@subagent-mcp/host-config";
+import type { EffectiveConfig } from "@subagent-mcp/server";
+import { createDrivers } from "@subagent-mcp/server/runtime";
+import { configOrFail, providerOrFail } from "./config.js";
 import { defineCommand } from "citty";
 import { appHostLines } from "./app-hosts.js";
 import { runOneTurn, turnLine } from "./doctor-run.js";
-import { fail } from "./fail.js";
 
 /**
  * `subagent-mcp doctor`: per host, whether it is found, its version against the compatibility
@@ -15,37 +17,33 @@ export const doctorCommand = defineCommand({
   meta: { name: "doctor", description: "Check each agent CLI: found, version, subagent-mcp registered, and a real protocol handshake (no model call)." },
   args: {
     run: { type: "boolean", description: "Also run one real turn per CLI with its own login (a tiny prompt; costs one request)" },
-    host: { type: "string", description: "Only this CLI: claude, codex or gemini" },
+    host: { type: "string", description: "Only this provider: claude, codex, gemini, or a configured ACP agent (qwen, opencode, ...)" },
   },
   async run({ args }) {
-    const hosts = args.host === undefined ? ProviderSchema.options : [hostArg(args.host)];
+    const config = configOrFail({ cwd: process.cwd(), env: process.env });
+    const hosts = args.host === undefined ? config.providerNames : [providerOrFail(config, args.host, "--host")];
     let problems = 0;
-    for (const host of hosts) problems += await checkHost(host, args.run === true);
+    for (const host of hosts) problems += await checkHost(host, args.run === true, config);
     // Apps (Claude Desktop) have no CLI to check: whether they are there and register us.
     if (args.host === undefined) for (const line of appHostLines({ home: process.env.HOME ?? homedir(), env: process.env })) process.stdout.write(`${line}\n`);
     if (problems > 0) process.exitCode = 1;
   },
 });
 
-function hostArg(value: string): Provider {
-  const parsed = ProviderSchema.safeParse(value);
-  if (!parsed.success) fail(`--host must be ${ProviderSchema.options.join(", ")} (got "${value}")`);
-  return parsed.data;
-}
-
 // One host's lines; resolves with how many problems it found (a missing CLI is none: not everyone has all three).
-async function checkHost(host: Provider, run: boolean): Promise<number> {
+async function checkHost(host: Provider, run: boolean, config: EffectiveConfig): Promise<number> {
   const ctx = { home: process.env.HOME ?? homedir(), env: process.env };
   // The driver knows its CLI: where it is, how to start it, and which exchange proves it answers.
-  const driver = driverFor(host);
+  const driver = createDrivers(config)[host] as CliDriver;
   const found = await driver.describe().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
   if (found instanceof Error) {
     process.stdout.write(`${host}: not found (${found.message})\n`);
     return 0;
   }
   let problems = 0;
-  const config = mcpConfigPath(host, ctx);
-  const registered = readOrNull(config)?.includes(SERVER_NAME) === true;
+  // An ACP agent that is also a host we set up (Qwen Code, OpenCode) has its registration checked too.
+  const hostFile = isHost(host) ? mcpConfigPath(host, ctx) : undefined;
+  const registered = hostFile !== undefined && readOrNull(hostFile)?.includes(SERVER_NAME) === true;
   const compat = checkCompat(host, found.version);
   if (compat.status === "incompatible") problems += 1;
   let shake: string;
@@ -54,6 +52,8 @@ async function checkHost(host: Provider, run: boolean): Promise<number> {
     const { ms, answer } = await driver.handshakeAnswer();
     shake = `handshake ok in ${ms} ms`;
     missing = handshakeFindings(host, answer).missing;
+    const acp = acpCapabilities(answer);
+    if (acp !== undefined) shake += `; ${acp}`;
   } catch (error) {
     problems += 1;
     shake = `handshake FAILED: ${errorMessage(error)}`;
@@ -61,7 +61,7 @@ async function checkHost(host: Provider, run: boolean): Promise<number> {
   const lines = [
     `${host}: ${found.executable}`,
     `  version: ${found.version}`,
-    `  ${registered ? "registered" : "not registered"} in ${config}`,
+    ...(hostFile === undefined ? [] : [`  ${registered ? "registered" : "not registered"} in ${hostFile}`]),
     `  ${shake}`,
     `  compatibility: ${describeCompat(host, compat)}`,
     ...(missing.length === 0 ? [] : [`  handshake says unsupported: ${missing.join(", ")}`]),
@@ -73,4 +73,18 @@ async function checkHost(host: Provider, run: boolean): Promise<number> {
     process.stdout.write(`  ${turnLine(turn)}\n`);
   }
   return problems;
+}
+
+function isHost(name: string): name is Host {
+  return (HOSTS as string[]).includes(name);
+}
+
+// What an ACP agent's initialize answer says it can do, in one phrase (undefined for other protocols).
+function acpCapabilities(answer: unknown): string | undefined {
+  const result = (answer as { result?: { agentInfo?: { name?: string }; agentCapabilities?: Record<string, unknown> } } | undefined)?.result;
+  const caps = result?.agentCapabilities;
+  if (caps === undefined) return undefined;
+  const mcp = (caps.mcpCapabilities ?? {}) as { http?: boolean; sse?: boolean };
+  const transports = ["stdio", ...(mcp.http === true ? ["http"] : []), ...(mcp.sse === true ? ["sse"] : [])].join("/");
+  return `ACP agent ${result?.agentInfo?.name ?? "?"}: session/load ${caps.loadSession === true ? "yes" : "no (no resume)"}, MCP servers over ${transports}`;
 }

@@ -6,7 +6,7 @@ import type { EffectiveConfig } from "@subagent-mcp/server";
 export function installedCheck(config: EffectiveConfig): (provider: Provider) => boolean {
   return (provider) => {
     try {
-      resolveExecutable(provider, { explicit: config.executables?.[provider] });
+      resolveExecutable(provider, lookup(config, provider));
       return true;
     } catch {
       return false;
@@ -17,8 +17,15 @@ export function installedCheck(config: EffectiveConfig): (provider: Provider) =>
 /** Why a provider is or isn't available, for `route` and `doctor`. */
 export function availability(config: EffectiveConfig, provider: Provider): { ok: boolean; detail: string } {
   try {
-    return { ok: true, detail: resolveExecutable(provider, { explicit: config.executables?.[provider] }) };
+    return { ok: true, detail: resolveExecutable(provider, lookup(config, provider)) };
   } catch (error) {
     return { ok: false, detail: errorMessage(error) };
   }
+}
+
+// Where a provider's program is looked for: its explicit path, and the command an ACP agent names.
+function lookup(config: EffectiveConfig, provider: Provider): { explicit?: string; command?: string } {
+  const explicit = config.executables?.[provider];
+  const command = config.agents.get(provider)?.command;
+  return { ...(explicit === undefined ? {} : { explicit }), ...(command === undefined ? {} : { command }) };
 }

@@ -1,7 +1,7 @@
-import { ProviderSchema, type Provider } from "@subagent-mcp/core";
+import type { Provider } from "@subagent-mcp/core";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { defineCommand } from "citty";
-import { configOrFail } from "./config.js";
+import { configOrFail, providerOrFail } from "./config.js";
 import { fail } from "./fail.js";
 import { availability } from "./installed.js";
 
@@ -10,18 +10,17 @@ export const routeCommand = defineCommand({
   meta: { name: "route", description: "Show the ranked provider/model/effort candidates for a task category and which are available here." },
   args: {
     category: { type: "string", description: `Task category: ${TaskCategorySchema.options.join(", ")}`, required: true },
-    provider: { type: "string", description: "Prefer this provider (claude, codex, gemini)" },
+    provider: { type: "string", description: "Prefer this provider (claude, codex, gemini, or a configured ACP provider)" },
     branch: { type: "string", description: "cost_efficiency (default) or performance" },
   },
   run({ args }) {
     const category = TaskCategorySchema.safeParse(args.category);
     if (!category.success) fail(`--category must be one of: ${TaskCategorySchema.options.join(", ")}`);
-    const provider = args.provider === undefined ? undefined : ProviderSchema.safeParse(args.provider);
-    if (provider !== undefined && !provider.success) fail("--provider must be claude, codex or gemini");
+    const config = configOrFail({ cwd: process.cwd(), env: process.env });
+    const provider = args.provider === undefined ? undefined : { data: providerOrFail(config, args.provider, "--provider") };
     const branch = args.branch === undefined ? undefined : BranchSchema.safeParse(args.branch);
     if (branch !== undefined && !branch.success) fail("--branch must be cost_efficiency or performance");
-    const config = configOrFail({ cwd: process.cwd(), env: process.env });
-    const checks = new Map<Provider, { ok: boolean; detail: string }>(ProviderSchema.options.map((p) => [p, availability(config, p)]));
+    const checks = new Map<Provider, { ok: boolean; detail: string }>(config.providerNames.map((p) => [p, availability(config, p)]));
     const ranked = selectCandidates({
       category: category.data,
       ...(provider === undefined ? {} : { provider: provider.data }),

@@ -1,7 +1,6 @@
 import { existsSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
-import type { Provider } from "@subagent-mcp/core";
 import { resolveExecutable } from "@subagent-mcp/drivers";
 import { stateDir } from "@subagent-mcp/state";
 import { Drafts, hostAdapter, HOSTS, notInstalled, planHooks, planServer, type FileChange, type Host, type HostContext } from "@subagent-mcp/host-config";
@@ -31,7 +30,7 @@ export function detectHosts(ctx: HostContext): Host[] {
     const adapter = hostAdapter(host);
     try {
       if (adapter.cli !== undefined) {
-        resolveExecutable(adapter.cli as Provider, { env: ctx.env, command: adapter.cli });
+        resolveExecutable(adapter.cli, { env: ctx.env, command: adapter.cli });
         return true;
       }
     } catch {

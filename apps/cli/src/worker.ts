@@ -1,7 +1,7 @@
 import { optimizeFromNowOn } from "./v8-tiers.js";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DEFAULT_PERMISSION_TIMEOUT_MS, errorMessage, ProviderSchema, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
+import { DEFAULT_PERMISSION_TIMEOUT_MS, errorMessage, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
 import { blankMailboxEnv, ceilingFrom, childEnv, depthFrom, LINEAGE_ENV, MESSAGING_TOOLS, ServerError, withDefaults } from "@subagent-mcp/server";
@@ -9,7 +9,7 @@ import { agentDefinitionSource, createDrivers } from "@subagent-mcp/server/runti
 import { AuditLog, grant, mergeRules, type Grant } from "@subagent-mcp/permissions";
 import { Worker, WORKER_DEFAULTS, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
-import { configOrFail } from "./config.js";
+import { configOrFail, providerOrFail } from "./config.js";
 import { z } from "zod";
 import { cliContext, type CliContext } from "./context.js";
 import { fail } from "./fail.js";
@@ -86,7 +86,7 @@ export const workerCommand = defineCommand({
   args: {
     name: { type: "string", description: "The worker's mailbox name (required)" },
     agent: { type: "string", description: "Run as this agent definition (provider, model, prompt, tools from its file)" },
-    provider: { type: "string", description: "claude (default), codex or gemini" },
+    provider: { type: "string", description: "claude (default), codex, gemini, or any configured ACP provider (qwen, opencode, ...)" },
     model: { type: "string", description: "Model id for that CLI" },
     effort: { type: "string", description: "Reasoning effort (CLI-specific)" },
     "permission-mode": { type: "string", description: "default, acceptEdits, bypassPermissions or plan (mapped per CLI)" },
@@ -126,8 +126,7 @@ export const workerCommand = defineCommand({
     const ctx = cliContext();
     const config = configOrFail(ctx);
     const definition = args.agent === undefined ? undefined : findDefinition(args.agent, ctx);
-    const provider = ProviderSchema.safeParse(args.provider ?? definition?.provider ?? "claude");
-    if (!provider.success) fail(`--provider must be claude, codex or gemini (got "${args.provider ?? ""}")`);
+    const provider = { data: providerOrFail(config, args.provider ?? definition?.provider ?? "claude", "--provider") };
     const userTools = list(args["allowed-tools"]) ?? definition?.allowedTools;
     const depth = depthFrom(process.env);
     const servers = [nestedServer(name.data, depth + 1), ...extraServers(args["mcp-config"])];
@@ -176,7 +175,7 @@ export const workerCommand = defineCommand({
     if (!Number.isFinite(pollMs) || pollMs < 10) fail(`--poll-ms must be a number of milliseconds, at least 10 (got "${args["poll-ms"] ?? ""}")`);
     const retryBaseMs = Number(args["retry-ms"] ?? WORKER_DEFAULTS.retryBaseMs);
     if (!Number.isFinite(retryBaseMs) || retryBaseMs < 0) fail(`--retry-ms must be a number of milliseconds (got "${args["retry-ms"] ?? ""}")`);
-    const driver = createDrivers(config)[provider.data];
+    const driver = createDrivers(config)[provider.data] as CliDriver;
     const say = (line: string): void => {
       process.stderr.write(`worker ${name.data}: ${line}\n`);
     };

@@ -7,9 +7,9 @@ import { cliExecutable, loopbackEnv, startAllFakes, type CliEnvironment, type Fa
 /** The built binary, exactly as a user runs it. */
 export const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
-type Provider = "claude" | "codex" | "gemini";
+type Provider = "claude" | "codex" | "gemini" | "qwen";
 
-/** The built `subagent-mcp` on stdio, driven by the official MCP client, with all three real CLIs behind it. */
+/** The built `subagent-mcp` on stdio, driven by the official MCP client, with the real CLIs behind it (the three built-in ones and Qwen Code). */
 export interface E2E {
   client: Client;
   transport: StdioClientTransport;
@@ -29,6 +29,7 @@ export async function startE2E(extraEnv: Record<string, string> = {}): Promise<E
     SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
     SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
     SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
+    SUBAGENT_MCP_QWEN_PATH: cliExecutable("qwen"),
     ...extraEnv,
   };
   const served = await connectServer(serverEnv, env.cwd, "e2e");
@@ -80,7 +81,7 @@ export async function connectServer(env: Record<string, string>, cwd: string, na
 
 /** What `wait` answers, as far as the permission tests read it. */
 export interface WaitOut {
-  finished: { agent_id: string; is_error: boolean }[];
+  finished: { agent_id: string; is_error: boolean; result?: string }[];
   still_running: string[];
   permission_requests?: { agent_id: string; request_id: string; kind: string; summary: string }[];
 }

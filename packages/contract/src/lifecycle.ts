@@ -5,7 +5,7 @@ import { WorktreeOutSchema } from "./worktree.js";
 
 // What launch_agent, wait and kill_agent return: the results the demo and the bench read.
 
-const CandidateOut = z.object({ provider: ProviderSchema, model: z.string(), effort: z.string().optional() });
+const CandidateOut = z.object({ provider: ProviderSchema, model: z.string().optional(), effort: z.string().optional() });
 
 export const LaunchAgentOutput = {
   agent_id: z.string(),

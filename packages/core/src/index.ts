@@ -4,6 +4,9 @@
 export {
   AgentEventSchema,
   ProviderSchema,
+  BUILTIN_PROVIDERS,
+  BuiltinProviderSchema,
+  type BuiltinProvider,
   UsageSchema,
   ZERO_USAGE,
   addUsage,

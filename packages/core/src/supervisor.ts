@@ -10,7 +10,7 @@ import type { AgentChange, AgentRecord, AgentView, LaunchRequest, TurnReport } f
 import { viewOf } from "./agent.js";
 import { systemClock, type Clock } from "./clock.js";
 import { CoreError } from "./errors.js";
-import type { AgentEvent } from "./events.js";
+import type { AgentEvent, Provider } from "./events.js";
 import { planFailover, shouldFailOver } from "./failover.js";
 import { HealthTick } from "./health.js";
 import { raised, type Budget } from "./budget.js";
@@ -77,7 +77,8 @@ export class Supervisor {
   launch(request: LaunchRequest): AgentView {
     if (this.#closed) throw new CoreError("INVALID_ARGUMENT", "the supervisor is shut down");
     if (this.options.drivers[request.provider] === undefined) {
-      throw new CoreError("NO_DRIVER", `no driver is configured for provider "${request.provider}"`);
+      const known = Object.keys(this.options.drivers).join(", ");
+      throw new CoreError("UNKNOWN_PROVIDER", `unknown provider "${request.provider}"; the configured providers are ${known}`);
     }
     // An ended agent's id may be launched again (a resume); a live one's never.
     const existing = request.id === undefined ? undefined : this.#records.find(request.id);
@@ -95,6 +96,11 @@ export class Supervisor {
       this.#changes.tell({ type: "sent", agentId: record.id, text: request.prompt, turn: (request.priorTurns ?? 0) + 1, at: now });
     this.#admission.place(record, queued);
     return this.get(record.id);
+  }
+
+  /** The providers this supervisor has a driver for. */
+  providers(): Provider[] {
+    return Object.keys(this.options.drivers);
   }
 
   /** A snapshot of one agent; throws AGENT_NOT_FOUND for an unknown id. */

@@ -151,7 +151,7 @@ describe("Supervisor", () => {
   it("rejects unknown ids and providers without a driver", () => {
     const { supervisor } = setup();
     expect(() => supervisor.get("nope")).toThrow(/no agent with id "nope"/);
-    expect(() => supervisor.launch({ provider: "codex", prompt: "x", cwd: "/" })).toThrow(expect.objectContaining({ code: "NO_DRIVER" }) as CoreError);
+    expect(() => supervisor.launch({ provider: "codex", prompt: "x", cwd: "/" })).toThrow(expect.objectContaining({ code: "UNKNOWN_PROVIDER" }) as CoreError);
   });
 
   it("an aborted wait resolves at once with what is known", async () => {

@@ -10,7 +10,7 @@ const field = (input: unknown, ...names: string[]): string | undefined => {
   return undefined;
 };
 
-// Gemini CLI's tool names (the head of its toolCallId, `NAME__NAME_TIME_N`) in Claude Code's naming.
+// Gemini CLI's tool names (the head of its toolCallId, `NAME__NAME_TIME_N`), which Qwen Code keeps, in Claude Code's naming.
 const CLAUDE_NAME: Record<string, string> = {
   run_shell_command: "Bash",
   write_file: "Write",
@@ -41,10 +41,12 @@ const KIND_TOOL: Partial<Record<string, { tool: string; kind: PermissionKind }>>
  * its title.
  */
 export function acpPermissionRequest(requestId: string, call: ToolCallUpdate): PermissionRequest {
-  const own = call.toolCallId.split("__")[0] ?? call.toolCallId;
+  // Qwen Code names its tool in `_meta.toolName`; Gemini CLI only in the head of the call's id.
+  const named = (call._meta as { toolName?: unknown } | null | undefined)?.toolName;
+  const own = typeof named === "string" && named !== "" ? named : (call.toolCallId.split("__")[0] ?? call.toolCallId);
   const input = call.rawInput ?? { title: call.title, content: call.content, locations: call.locations };
   const byKind = KIND_TOOL[call.kind ?? "other"] ?? { tool: own, kind: "other" as const };
-  const mcp = /^mcp_([^_]+)_(.+)$/.exec(own);
+  const mcp = /^mcp__(.+?)__(.+)$/.exec(own) ?? /^mcp_([^_]+)_(.+)$/.exec(own);
   const { tool, kind } =
     mcp !== null ? { tool: `mcp__${mcp[1] ?? ""}__${mcp[2] ?? ""}`, kind: "mcp" as const } : { tool: CLAUDE_NAME[own] ?? byKind.tool, kind: byKind.kind };
   const path = field(call.rawInput, "file_path", "absolute_path", "path", "dir_path") ?? call.locations?.[0]?.path;

@@ -1,8 +1,8 @@
 // What the ACP driver reads from and gives to an agent beyond the SDK's types: MCP servers in ACP's
 // shape, a prompt's token counts, and an ACP error as one line of text.
 import type * as Acp from "@agentclientprotocol/sdk";
-import type { PromptResponse } from "@agentclientprotocol/sdk";
-import type { SessionSpec } from "@subagent-mcp/core";
+import type { NewSessionResponse, PromptResponse, SessionConfigOption } from "@agentclientprotocol/sdk";
+import type { SessionSpec, Usage } from "@subagent-mcp/core";
 
 // ACP gives MCP servers to each session (session/new, session/load), env as name/value pairs.
 export function acpMcpServers(spec: SessionSpec): Acp.McpServer[] {
@@ -15,6 +15,67 @@ export function acpMcpServers(spec: SessionSpec): Acp.McpServer[] {
 
 export function zeroUsage(): { input: number; output: number; cacheRead: number; cacheWrite: number } {
   return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+}
+
+/** What `session/new` and `session/load` tell of a session that we act on: its modes and config options. */
+export type SessionSetup = Pick<NewSessionResponse, "modes" | "configOptions">;
+
+// Select options, flat: an agent may group them.
+function choices(option: SessionConfigOption): { value: string; name: string }[] {
+  if (option.type !== "select") return [];
+  return option.options.flatMap((o) => ("options" in o ? o.options : [o])).map((o) => ({ value: o.value, name: o.name }));
+}
+
+function modelOption(setup: SessionSetup): SessionConfigOption | undefined {
+  return setup.configOptions?.find((o) => o.category === "model" && o.type === "select");
+}
+
+/** The name of the model a session runs on, where the agent lists it among its config options. */
+export function modelName(setup: SessionSetup): string | undefined {
+  const option = modelOption(setup);
+  if (option === undefined || option.type !== "select") return undefined;
+  const current = choices(option).find((c) => c.value === option.currentValue);
+  return current?.name ?? option.currentValue;
+}
+
+/** How to switch a session to `wanted` (by value or name) through its model option; else the names it offers. */
+export function modelChoice(setup: SessionSetup, wanted: string): { configId: string; value: string; name: string } | { offered: string[] } {
+  const option = modelOption(setup);
+  if (option === undefined) return { offered: [] };
+  const all = choices(option);
+  const found = all.find((c) => c.value === wanted || c.name === wanted);
+  return found === undefined ? { offered: all.map((c) => c.name) } : { configId: option.id, ...found };
+}
+
+const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0);
+
+/** Tokens an agent put in an update's `_meta.usage` (Qwen Code: camelCase counts per model call). */
+export function metaUsage(meta: unknown): Usage {
+  const usage: unknown = typeof meta === "object" && meta !== null ? (meta as { usage?: unknown }).usage : undefined;
+  if (typeof usage !== "object" || usage === null) return zeroUsage();
+  return countsOf(usage as Record<string, unknown>);
+}
+
+// ACP's own names for a turn's tokens (a prompt answer's `usage`, Qwen Code's `_meta.usage`).
+function countsOf(usage: Record<string, unknown>): Usage {
+  return {
+    input: count(usage.inputTokens),
+    output: count(usage.outputTokens) + count(usage.thoughtTokens),
+    cacheRead: count(usage.cachedReadTokens),
+    cacheWrite: count(usage.cachedWriteTokens),
+  };
+}
+
+/**
+ * A turn's tokens: what the prompt's answer reports (Gemini CLI in `_meta.quota`, others in ACP's
+ * `usage`), else what its updates did (Qwen Code).
+ */
+export function turnUsage(response: PromptResponse, fromUpdates: Usage): Usage {
+  const gemini = usageOf(response._meta);
+  if (gemini.input + gemini.output > 0) return gemini;
+  const usage: unknown = (response as { usage?: unknown }).usage;
+  const answered = typeof usage === "object" && usage !== null ? countsOf(usage as Record<string, unknown>) : zeroUsage();
+  return answered.input + answered.output > 0 ? answered : fromUpdates;
 }
 
 // Gemini CLI reports a prompt's tokens in `_meta.quota.token_count`; other agents may not at all.

@@ -1,28 +1,29 @@
 import type * as Acp from "@agentclientprotocol/sdk";
-import type { ClientConnection, PromptResponse, RequestPermissionRequest, RequestPermissionResponse, SessionNotification } from "@agentclientprotocol/sdk";
+import type {
+  ClientConnection,
+  InitializeResponse,
+  PromptResponse,
+  RequestPermissionRequest,
+  RequestPermissionResponse,
+  SessionNotification,
+} from "@agentclientprotocol/sdk";
 import type { AgentEvent, Provider, Session, SessionSpec } from "@subagent-mcp/core";
 import { Writable } from "node:stream";
-import { errorEvent } from "@subagent-mcp/core";
+import { addUsage, errorEvent } from "@subagent-mcp/core";
 import { acpPermissionOutcome, acpPermissionRequest } from "./acp-permission.js";
 import { CliDriver } from "./cli-driver.js";
 import type { Probe } from "./handshake.js";
 import type { CliDriverOptions } from "./options.js";
 import type { CliProcess } from "./process.js";
 import { BaseSession } from "./session-base.js";
-import { removeGeminiLoadLeftovers, untilGeminiCanLoad } from "./gemini-load.js";
-import { geminiPolicy } from "./gemini-policy.js";
-import { writePrivateFile } from "./private-file.js";
-import { geminiArgs } from "./gemini-args.js";
-import { acpMcpServers, errorText, usageOf, zeroUsage } from "./acp-wire.js";
+import { acpModeFor, modelArgs, type AcpAgent, type LoadGuard } from "./acp-agent.js";
+import { GEMINI_AGENT } from "./gemini-preset.js";
+import { acpMcpServers, errorText, metaUsage, modelChoice, modelName, turnUsage, zeroUsage, type SessionSetup } from "./acp-wire.js";
 
-/** An ACP agent to drive: Gemini CLI by default, or any other agent given its command. */
+/** An ACP agent to drive: Gemini CLI by default, or any other agent (a preset or a config entry). */
 export interface AcpDriverOptions extends CliDriverOptions {
-  /** The provider this driver serves (default "gemini"). */
-  provider?: Provider;
-  /** Arguments that put the agent in ACP mode (default Gemini CLI's `--acp`). */
-  acpArgs?: string[];
-  /** Extra arguments built from the session spec (default: Gemini CLI's `--model` and `--approval-mode`). */
-  specArgs?: (spec: SessionSpec) => string[];
+  /** The agent (default Gemini CLI). */
+  agent?: AcpAgent;
 }
 
 // How long a loaded session's history replay must be silent before it counts as over.
@@ -31,53 +32,42 @@ const REPLAY_QUIET_MS = 300;
 // What we tell the agent in `initialize`, for sessions and the handshake alike: no file system or terminal of ours.
 const INITIALIZE = { protocolVersion: 1, clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false } };
 
-/** Drives an agent over the Agent Client Protocol (`gemini --acp`), through the official ACP SDK. */
+/**
+ * Drives any agent over the Agent Client Protocol, through the official ACP SDK. What differs
+ * between agents is data (`AcpAgent`: command, arguments, environment, how to pick a model and
+ * map permission modes); only an agent's `native` part is code, and only Gemini CLI has one.
+ */
 export class AcpDriver extends CliDriver {
   readonly provider: Provider;
+  readonly agent: AcpAgent;
   // ACP's `initialize` is answered before any session exists: no model call.
   protected readonly probe: Probe = {
     request: { jsonrpc: "2.0", id: 1, method: "initialize", params: INITIALIZE },
     answered: (m) => m.id === 1 && m.result !== undefined,
   };
-  // Gemini CLI otherwise re-spawns itself once at start, costing ~0.6 s.
-  protected override readonly fixedEnv = { GEMINI_CLI_NO_RELAUNCH: "true" };
+  protected override readonly fixedEnv: Record<string, string>;
+  protected override readonly commandName: string;
 
   constructor(protected override readonly options: AcpDriverOptions = {}) {
     super(options);
-    this.provider = options.provider ?? "gemini";
+    this.agent = options.agent ?? GEMINI_AGENT;
+    this.provider = this.agent.provider;
+    this.fixedEnv = this.agent.env;
+    this.commandName = this.agent.command;
   }
 
   argv(spec: SessionSpec): string[] {
-    return [...(this.options.acpArgs ?? ["--acp"]), ...(this.options.specArgs ?? geminiArgs)(spec)];
+    const own = this.agent.native?.argv(spec) ?? modelArgs(this.agent, spec.model) ?? [];
+    return [...this.agent.args, ...own];
   }
 
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
-    if (this.provider !== "gemini" || this.options.acpArgs !== undefined) return new AcpSession(this.spawn(spec), onEvent, spec, this.provider);
-    // Gemini CLI's own agent needs guards around session/load (see gemini-load.ts); other agents none.
     const { env, extendEnv } = this.command(spec);
-    const fullEnv = extendEnv ? { ...process.env, ...env } : env;
-    // Before the process starts: its start-up cleanup would take the whole session with a leftover.
-    if (spec.resume !== undefined) removeGeminiLoadLeftovers(spec.resume, fullEnv);
-    const text = spec.askPermissions === true && this.options.specArgs === undefined ? geminiPolicy(spec.rules) : undefined;
-    const policy = text === undefined ? undefined : writePrivateFile("policy.toml", text);
-    const proc = this.spawn(spec, policy === undefined ? undefined : ["--acp", ...geminiArgs(spec, policy.path)]);
-    if (policy !== undefined)
-      void proc.exited.finally(() => {
-        policy.remove();
-      });
-    return new AcpSession(proc, onEvent, spec, this.provider, {
-      before: (id) => untilGeminiCanLoad(id, fullEnv),
-      after: (id) => {
-        removeGeminiLoadLeftovers(id, fullEnv);
-      },
-    });
+    const prepared = this.agent.native?.prepare?.(spec, extendEnv ? { ...process.env, ...env } : env) ?? {};
+    const proc = this.spawn(spec, prepared.args === undefined ? undefined : [...this.agent.args, ...prepared.args]);
+    if (prepared.cleanup !== undefined) void proc.exited.finally(prepared.cleanup);
+    return new AcpSession(proc, onEvent, spec, this.agent, prepared.loadGuard);
   }
-}
-
-/** What an agent needs done around `session/load`: before it (may wait) and once it answered. */
-interface LoadGuard {
-  before(sessionId: string): Promise<void>;
-  after(sessionId: string): void;
 }
 
 class AcpSession extends BaseSession {
@@ -92,15 +82,17 @@ class AcpSession extends BaseSession {
   /** While a loaded session's history is replayed: its updates are not the turn's output. */
   #replaying = false;
   #quiet: NodeJS.Timeout | undefined;
+  /** Tokens the agent reported during the turn (Qwen Code: in its updates' `_meta.usage`). */
+  #usage = zeroUsage();
 
   constructor(
     proc: CliProcess,
     emit: (event: AgentEvent) => void,
     private readonly spec: SessionSpec,
-    provider: Provider,
+    private readonly agent: AcpAgent,
     private readonly loadGuard?: LoadGuard,
   ) {
-    super(proc, emit, provider);
+    super(proc, emit, agent.provider);
     // Our framer sits in front of the SDK: only whole JSON lines reach it, never stray output.
     // The SDK may cancel this stream when its connection closes; writes after that are dropped.
     let open = true;
@@ -155,31 +147,59 @@ class AcpSession extends BaseSession {
     try {
       const agent = (await this.#connect(input)).agent;
       const methods = (this.#acp as typeof Acp).methods;
-      await agent.request(methods.agent.initialize, INITIALIZE);
+      const init: InitializeResponse = await agent.request(methods.agent.initialize, INITIALIZE);
       const resume = this.spec.resume;
+      const mcpServers = acpMcpServers(this.spec);
       if (resume === undefined) {
-        const created = await agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) });
+        const created = await agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers });
         this.#sessionId = created.sessionId;
-        this.emit({ type: "started", sessionId: created.sessionId, model: this.spec.model ?? "" });
+        const model = await this.#configure(created);
+        this.emit({ type: "started", sessionId: created.sessionId, model });
         this.markReady();
         return;
       }
+      if (init.agentCapabilities?.loadSession !== true)
+        throw new Error(`${this.cliName} could not load session ${resume}: this agent does not offer session/load, so its sessions cannot be resumed`);
       await this.loadGuard?.before(resume);
       this.#replaying = true;
-      await agent
-        .request(methods.agent.session.load, { sessionId: resume, cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) })
-        .catch((error: unknown) => {
-          throw new Error(`${this.cliName} could not load session ${resume}: ${errorText(error)}`);
-        });
+      const loaded = await agent.request(methods.agent.session.load, { sessionId: resume, cwd: this.spec.cwd, mcpServers }).catch((error: unknown) => {
+        throw new Error(`${this.cliName} could not load session ${resume}: ${errorText(error)}`);
+      });
       this.loadGuard?.after(resume);
       this.#sessionId = resume;
-      this.emit({ type: "started", sessionId: resume, model: this.spec.model ?? "" });
+      const model = await this.#configure(loaded);
+      this.emit({ type: "started", sessionId: resume, model });
       this.#replayed();
     } catch (error) {
       const text = errorText(error);
-      this.emit(errorEvent(text.includes("could not load session") ? text : `ACP handshake failed: ${text}`));
+      this.emit(errorEvent(text.includes("could not load session") || text.includes("cannot choose") ? text : `ACP handshake failed: ${text}`));
       void this.kill();
     }
+  }
+
+  /**
+   * For an agent without native flags: its permission mode through ACP's session modes, and the
+   * model through `session/set_model` when it has no model arguments. Returns the model in use.
+   */
+  async #configure(session: SessionSetup): Promise<string> {
+    const current = modelName(session);
+    if (this.agent.native !== undefined) return this.spec.model ?? current ?? "";
+    const { connection, methods } = this.#ready();
+    const sessionId = this.#sessionId as string;
+    // With rules to apply, the agent must ask before it acts: its most asking mode unless told otherwise.
+    const mode = this.spec.permissionMode ?? (this.spec.askPermissions === true ? "default" : undefined);
+    const offered = session.modes?.availableModes.map((m) => m.id) ?? [];
+    const modeId = mode === undefined ? undefined : acpModeFor(this.agent, mode, offered);
+    if (modeId !== undefined && modeId !== session.modes?.currentModeId) await connection.agent.request(methods.agent.session.setMode, { sessionId, modeId });
+    const wanted = this.spec.model;
+    if (wanted === undefined || this.agent.modelArgs !== undefined) return wanted ?? current ?? "";
+    const choice = modelChoice(session, wanted);
+    if ("offered" in choice)
+      throw new Error(
+        `${this.cliName} cannot choose model "${wanted}": it offers ${choice.offered.join(", ") || "no model option"} (give the provider "model_args" if it takes a flag)`,
+      );
+    await connection.agent.request(methods.agent.session.setConfigOption, { sessionId, configId: choice.configId, value: choice.value });
+    return choice.name;
   }
 
   // ACP wants the replay of a loaded session's history before the load's answer; Gemini CLI
@@ -195,6 +215,7 @@ class AcpSession extends BaseSession {
   protected startTurn(text: string): void {
     this.#interruptRequested = false;
     this.#text = "";
+    this.#usage = zeroUsage();
     this.#turnStarted = Date.now();
     const sessionId = this.#sessionId as string;
     // A system-prompt addition has no ACP field: it leads the first prompt instead.
@@ -246,7 +267,7 @@ class AcpSession extends BaseSession {
       result: this.#text,
       isError: refused,
       interrupted,
-      usage: usageOf(response._meta),
+      usage: turnUsage(response, this.#usage),
       durationMs: Date.now() - this.#turnStarted,
     });
     this.turnEnded();
@@ -258,6 +279,7 @@ class AcpSession extends BaseSession {
       return;
     }
     const update = notification.update;
+    this.#usage = addUsage(this.#usage, metaUsage(update._meta));
     switch (update.sessionUpdate) {
       case "agent_message_chunk":
         if (update.content.type === "text") {

@@ -31,6 +31,9 @@ export interface CliDescription {
 export abstract class CliDriver implements Driver {
   abstract readonly provider: Provider;
 
+  /** The command looked up on PATH when no path is given (default: the provider's name). */
+  protected readonly commandName: string | undefined = undefined;
+
   /** Variables this CLI always gets; the options' and the session's own win over them. */
   protected readonly fixedEnv: Record<string, string> = {};
 
@@ -46,7 +49,8 @@ export abstract class CliDriver implements Driver {
 
   /** The CLI to run: the explicit path, else SUBAGENT_MCP_<PROVIDER>_PATH, else PATH; throws EXECUTABLE_NOT_FOUND. */
   executable(): string {
-    return resolveExecutable(this.provider, { explicit: this.options.executable, env: this.options.env ?? process.env });
+    const command = this.commandName === undefined ? {} : { command: this.commandName };
+    return resolveExecutable(this.provider, { explicit: this.options.executable, env: this.options.env ?? process.env, ...command });
   }
 
   /** What a session of `spec` runs; `args` replaces `argv(spec)` where a session needs other ones. */

@@ -44,6 +44,8 @@ function inRange(version: string, range: KnownIssue["range"]): boolean {
 export function checkCompat(provider: Provider, version: string): CompatResult {
   const release = parseRelease(version);
   const table = compatTable(provider);
+  if (table === undefined)
+    return { status: "unknown", ...(release === undefined ? {} : { version: release }), reason: `no releases of ${provider} are tracked here` };
   if (release === undefined) return { status: "unknown", reason: `no x.y.z release in "${version}"` };
   const issues = table.issues.filter((issue) => inRange(release, issue.range));
   const fatal = issues.find((issue) => issue.features === undefined);
@@ -64,7 +66,7 @@ export function checkCompat(provider: Provider, version: string): CompatResult {
 
 /** One line for people: what `checkCompat` found, with the tested releases for context. */
 export function describeCompat(provider: Provider, result: CompatResult): string {
-  const tested = compatTable(provider).tested.join(", ");
+  const tested = compatTable(provider)?.tested.join(", ") ?? "none tracked";
   const head: Record<CompatStatus, string> = {
     tested: `tested (tested: ${tested})`,
     newer: `newer than tested (${tested}): should work; run \`subagent-mcp doctor --run\` to check`,
@@ -97,8 +99,10 @@ const HandshakeAnswer = z.object({
 export function handshakeFindings(provider: Provider, answer: unknown): { version?: string; missing: string[] } {
   const parsed = HandshakeAnswer.safeParse(answer);
   const result = parsed.success ? parsed.data.result : undefined;
-  const raw = provider === "codex" ? result?.userAgent : provider === "gemini" ? result?.agentInfo?.version : undefined;
+  // Every provider but Claude Code and Codex speaks ACP.
+  const acp = provider !== "claude" && provider !== "codex";
+  const raw = provider === "codex" ? result?.userAgent : acp ? result?.agentInfo?.version : undefined;
   const version = raw === undefined ? undefined : parseRelease(raw);
-  const missing = provider === "gemini" && result?.agentCapabilities?.loadSession !== true ? ["resume"] : [];
+  const missing = acp && result?.agentCapabilities?.loadSession !== true ? ["resume"] : [];
   return { ...(version === undefined ? {} : { version }), missing };
 }

@@ -43,7 +43,7 @@ export type CliCompat = z.infer<typeof CliCompatSchema>;
 
 // Ranges below the tested releases come from running older releases against the same requests;
 // each reason names what was checked, so a reader can tell a measured bound from a guess.
-const TABLE: Record<Provider, CliCompat> = {
+const TABLE: Partial<Record<Provider, CliCompat>> = {
   claude: {
     provider: "claude",
     package: "@anthropic-ai/claude-code",
@@ -122,9 +122,20 @@ const TABLE: Record<Provider, CliCompat> = {
       },
     ],
   },
+  qwen: {
+    provider: "qwen",
+    package: "@qwen-code/qwen-code",
+    tested: ["0.24.3", "0.24.4"],
+    features: [
+      { id: "acp", needs: "--acp (Agent Client Protocol on stdio)", detect: "handshake", field: "initialize result" },
+      { id: "resume", needs: "session/load", detect: "handshake", field: "agentCapabilities.loadSession" },
+    ],
+    issues: [],
+  },
 };
 
-/** The compatibility table of `provider` (validated against its schema). */
-export function compatTable(provider: Provider): CliCompat {
-  return CliCompatSchema.parse(TABLE[provider]);
+/** The compatibility table of `provider` (validated against its schema); undefined for an agent we keep none for. */
+export function compatTable(provider: Provider): CliCompat | undefined {
+  const table = TABLE[provider];
+  return table === undefined ? undefined : CliCompatSchema.parse(table);
 }

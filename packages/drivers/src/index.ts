@@ -4,6 +4,18 @@ export { ClaudeDriver, claudeArgs } from "./claude.js";
 export { CodexDriver } from "./codex.js";
 export { AcpDriver, type AcpDriverOptions } from "./acp.js";
 export { geminiArgs } from "./gemini-args.js";
+export { GEMINI_AGENT } from "./gemini-preset.js";
+export {
+  ACP_PRESETS,
+  AcpAgentConfigSchema,
+  PermissionModeNameSchema,
+  acpAgents,
+  acpModeFor,
+  type AcpAgent,
+  type AcpAgentConfig,
+  type AcpNative,
+  type LoadGuard,
+} from "./acp-agent.js";
 export { CliDriver, type CliCommand, type CliDescription } from "./cli-driver.js";
 export { driverFor } from "./driver-for.js";
 export type { Probe, ProbeAnswer } from "./handshake.js";

@@ -6,3 +6,4 @@ export { DEFAULT_MAX_LINE_BYTES, LineFramer } from "./framing.js";
 export { DEFAULT_COMMANDS, executableEnvVar, resolveExecutable } from "./resolve.js";
 export { mcpToolName } from "./tool-names.js";
 export { treeRssMb } from "./internal/tree.js";
+export { ACP_PRESETS, AcpAgentConfigSchema, acpAgents, type AcpAgent, type AcpAgentConfig } from "./acp-agent.js";

@@ -1,14 +1,14 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
-import type { Provider } from "@subagent-mcp/core";
+import type { BuiltinProvider, Provider } from "@subagent-mcp/core";
 import { DriverError } from "./errors.js";
 
 /** The command names looked up on PATH, per provider. */
-export const DEFAULT_COMMANDS: Record<Provider, string> = { claude: "claude", codex: "codex", gemini: "gemini" };
+export const DEFAULT_COMMANDS: Readonly<Record<BuiltinProvider, string>> = { claude: "claude", codex: "codex", gemini: "gemini" };
 
 /** The environment variable that overrides a provider's executable, e.g. SUBAGENT_MCP_CLAUDE_PATH. */
 export function executableEnvVar(provider: Provider): string {
-  return `SUBAGENT_MCP_${provider.toUpperCase()}_PATH`;
+  return `SUBAGENT_MCP_${provider.toUpperCase().replaceAll("-", "_")}_PATH`;
 }
 
 /**
@@ -29,7 +29,7 @@ export function resolveExecutable(
     if (isExecutable(path)) return resolve(path);
     tried.push(`${source} ${path}`);
   }
-  const command = options.command ?? DEFAULT_COMMANDS[provider];
+  const command = options.command ?? (DEFAULT_COMMANDS as Record<string, string | undefined>)[provider] ?? provider;
   if (isAbsolute(command) && isExecutable(command)) return command;
   for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
     const path = join(dir, command);

@@ -1,7 +1,7 @@
-import { ProviderSchema } from "@subagent-mcp/core";
+import { BUILTIN_PROVIDERS } from "@subagent-mcp/core";
 import { CLI_PACKAGES, CLI_VERSION_NAMES, installedCliVersion, locateCli, loopbackEnv, startFakeFor } from "@subagent-mcp/testkit";
 import { describe, expect, it } from "vitest";
-import { checkCompat, compareReleases, compatTable, describeCompat, driverFor, handshakeFindings, parseRelease } from "../src/index.js";
+import { checkCompat, compareReleases, compatTable, describeCompat, acpAgents, driverFor, handshakeFindings, parseRelease } from "../src/index.js";
 
 describe("release comparison", () => {
   it("compares numerically, part by part", () => {
@@ -21,10 +21,10 @@ describe("release comparison", () => {
 
 describe("the compatibility table", () => {
   it("lists as tested exactly the releases the testkit installs, for every CLI", () => {
-    for (const provider of ProviderSchema.options) {
+    for (const provider of [...BUILTIN_PROVIDERS, "qwen"] as const) {
       const installed = CLI_VERSION_NAMES.map((name) => installedCliVersion(provider, name)).sort(compareReleases);
-      expect(compatTable(provider).tested).toEqual(installed);
-      expect(CLI_PACKAGES[provider].pinned).toBe(compatTable(provider).package);
+      expect(compatTable(provider)?.tested).toEqual(installed);
+      expect(CLI_PACKAGES[provider].pinned).toBe(compatTable(provider)?.package);
     }
   });
 
@@ -50,13 +50,13 @@ describe("the compatibility table", () => {
   });
 
   it("reads the release and capabilities from each installed CLI's real handshake answer", async () => {
-    for (const provider of ProviderSchema.options) {
+    for (const provider of [...BUILTIN_PROVIDERS, "qwen"] as const) {
       const fake = await startFakeFor(provider);
       const env = await loopbackEnv(provider, fake);
       try {
         for (const name of CLI_VERSION_NAMES) {
           const found = locateCli(provider, name);
-          const driver = driverFor(provider, { executable: found.command, executableArgs: found.args, env: env.env, extendEnv: false });
+          const driver = driverFor(provider, { executable: found.command, executableArgs: found.args, env: env.env, extendEnv: false }, acpAgents());
           const described = await driver.describe();
           expect(checkCompat(provider, described.version).status, `${provider} ${name}`).toBe("tested");
           const { answer } = await driver.handshakeAnswer();

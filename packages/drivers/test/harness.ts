@@ -1,6 +1,15 @@
-import type { AgentEvent, Provider, Session, SessionSpec } from "@subagent-mcp/core";
-import { lastLines, locateCli, loopbackEnv, startFakeFor, type CliEnvironment, type CliVersionName, type FakeModelServer } from "@subagent-mcp/testkit";
-import { driverFor, type CliDriver } from "../src/index.js";
+import type { AgentEvent, Session, SessionSpec } from "@subagent-mcp/core";
+import {
+  lastLines,
+  locateCli,
+  loopbackEnv,
+  startFakeFor,
+  type CliEnvironment,
+  type CliName as Provider,
+  type CliVersionName,
+  type FakeModelServer,
+} from "@subagent-mcp/testkit";
+import { acpAgents, driverFor, type CliDriver } from "../src/index.js";
 
 type TurnEnd = Extract<AgentEvent, { type: "turn_end" }>;
 
@@ -23,7 +32,7 @@ export async function harness(provider: Provider, version?: CliVersionName): Pro
   const fake = await startFakeFor(provider);
   const env = await loopbackEnv(provider, fake);
   const found = locateCli(provider, version);
-  const driver = driverFor(provider, { executable: found.command, executableArgs: found.args, env: env.env, extendEnv: false });
+  const driver = driverFor(provider, { executable: found.command, executableArgs: found.args, env: env.env, extendEnv: false }, acpAgents());
   const events: AgentEvent[] = [];
   const listeners = new Set<() => void>();
   const sessions: Session[] = [];

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AgentEvent, Provider, SessionSpec } from "@subagent-mcp/core";
+import type { AgentEvent, SessionSpec } from "@subagent-mcp/core";
+import type { CliName as Provider } from "@subagent-mcp/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { harness, type Harness } from "./harness.js";
 
@@ -14,6 +15,7 @@ const PROVIDERS: { provider: Provider; spec: Partial<SessionSpec> }[] = [
   { provider: "claude", spec: {} },
   { provider: "codex", spec: {} },
   { provider: "gemini", spec: { permissionMode: "yolo" } },
+  { provider: "qwen", spec: { permissionMode: "yolo" } },
 ];
 
 /*

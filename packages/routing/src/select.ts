@@ -34,7 +34,7 @@ export function selectCandidates(request: RouteRequest): Route {
   const table = request.table ?? DEFAULT_TABLE;
   const { category, provider, model, effort } = request;
   if (model !== undefined && provider === undefined)
-    throw new RoutingError("INVALID_CHOICE", "model needs provider: say which CLI runs it (claude, codex or gemini)");
+    throw new RoutingError("INVALID_CHOICE", "model needs provider: say which CLI runs it (claude, codex, gemini or a configured ACP provider)");
   if (effort !== undefined && (provider === undefined || model === undefined)) throw new RoutingError("INVALID_CHOICE", "effort needs both provider and model");
   if (category === undefined && provider === undefined)
     throw new RoutingError("INVALID_CHOICE", "give a task_category (or a provider) so a model can be chosen");
@@ -48,7 +48,9 @@ export function selectCandidates(request: RouteRequest): Route {
     const chosenEffort = effort ?? known?.effort;
     candidates = [{ provider, model, ...(chosenEffort === undefined ? {} : { effort: chosenEffort }) }];
   } else if (provider !== undefined) {
-    candidates = [...ranked.filter((c) => c.provider === provider), ...ranked.filter((c) => c.provider !== provider)];
+    // A provider the table does not list (an ACP agent) runs on its own default model.
+    const own = ranked.filter((c) => c.provider === provider);
+    candidates = [...(own.length > 0 ? own : [{ provider }]), ...ranked.filter((c) => c.provider !== provider)];
   } else candidates = [...ranked];
   const skipped: Route["skipped"] = [];
   const installed = request.installed ?? (() => true);

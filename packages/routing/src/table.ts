@@ -5,7 +5,8 @@ import { TaskCategorySchema, type TaskCategory } from "./categories.js";
 /** One routing choice: which CLI, which model, which reasoning effort. */
 export const CandidateSchema = z.object({
   provider: ProviderSchema,
-  model: z.string().min(1),
+  /** Absent: the agent's own default model (an ACP agent the table does not list). */
+  model: z.string().min(1).optional(),
   effort: z.string().min(1).optional(),
 });
 export type Candidate = z.infer<typeof CandidateSchema>;

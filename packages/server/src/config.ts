@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { BudgetSchema, DEFAULT_CAP, errorMessage, liveBound, ProviderSchema, type Provider } from "@subagent-mcp/core";
-import { executableEnvVar } from "@subagent-mcp/drivers/light";
+import { BudgetSchema, BUILTIN_PROVIDERS, DEFAULT_CAP, errorMessage, liveBound, ProviderSchema, type Provider } from "@subagent-mcp/core";
+import { AcpAgentConfigSchema, acpAgents, executableEnvVar, type AcpAgent } from "@subagent-mcp/drivers/light";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { PriceTableSchema } from "@subagent-mcp/usage/schema";
@@ -17,7 +17,7 @@ import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
 /** The one schema of both config files (user and project). Unknown keys are errors: typos show. */
 export const ConfigSchema = z.strictObject({
   /** Processing agents allowed per provider (default 5). */
-  caps: z.partialRecord(ProviderSchema, z.int().min(1).max(100)).optional(),
+  caps: z.record(ProviderSchema, z.int().min(1).max(100)).optional(),
   /** No visible output for this long marks an agent stalled (default 600). */
   stall_seconds: z.number().positive().optional(),
   /** A sub-agent's permission request left unanswered this long is denied (default 300). */
@@ -31,7 +31,13 @@ export const ConfigSchema = z.strictObject({
   /** Live CLI processes kept per provider (default twice its cap, never below it); see SupervisorOptions.maxLive. */
   max_live: z.int().min(1).max(1000).optional(),
   /** Explicit CLI executables, over PATH. From a project's file only once the user trusts it. */
-  executables: z.partialRecord(ProviderSchema, z.string().min(1)).optional(),
+  executables: z.record(ProviderSchema, z.string().min(1)).optional(),
+  /**
+   * ACP agents as providers, beside the built-in ones: `{"<name>": {command, args, env, cap}}`. The
+   * presets (qwen, opencode) need no entry; one may give only `args`/`env`. From a project's file
+   * only once trusted: it chooses what runs.
+   */
+  providers: z.record(ProviderSchema, AcpAgentConfigSchema).optional(),
   /** Routing branch and table overrides (see @subagent-mcp/routing). */
   routing: RoutingConfigSchema.optional(),
   /** Rules for every sub-agent's permission requests; a project's `allow` rules apply only once the user trusts it. */
@@ -63,6 +69,10 @@ export interface EffectiveConfig extends Omit<Config, "routing" | "permissions">
   routingBranch: Branch;
   /** Keys of the project's config left out because the project is not trusted (e.g. "executables.claude"). */
   ignored: string[];
+  /** Every ACP provider (the presets and the configured ones), by name; Gemini CLI's driver is built in. */
+  agents: ReadonlyMap<Provider, AcpAgent>;
+  /** Every provider name a launch, a definition or a routing entry may use: the built-in ones, then the ACP agents. */
+  providerNames: Provider[];
 }
 
 /** Where the user's config lives: $XDG_CONFIG_HOME/subagent-mcp/config.json. */
@@ -108,7 +118,10 @@ function envInt(env: Record<string, string | undefined>, name: string, min: numb
 export function privilegedSettings(project: Config, user: Config): Map<string, string> {
   const out = new Map<string, string>();
   for (const [provider, path] of Object.entries(project.executables ?? {})) out.set(`executables.${provider}`, `executables.${provider} (${path})`);
-  for (const [provider, cap] of Object.entries(project.caps ?? {}) as [Provider, number][]) {
+  // A provider entry names a program to run, with its arguments and environment.
+  for (const [provider, entry] of Object.entries(project.providers ?? {}))
+    out.set(`providers.${provider}`, `providers.${provider} (${[entry.command ?? provider, ...(entry.args ?? [])].join(" ")})`);
+  for (const [provider, cap] of Object.entries(project.caps ?? {})) {
     const own = user.caps?.[provider] ?? DEFAULT_CAP;
     if (cap > own) out.set(`caps.${provider}`, `caps.${provider} ${cap} (yours: ${own})`);
   }
@@ -129,7 +142,7 @@ export function privilegedSettings(project: Config, user: Config): Map<string, s
 // The project's config without the settings named in `keys` ("caps.codex", "executables.claude", "max_depth").
 function without(project: Config, keys: string[]): Config {
   const drop = new Set(keys);
-  const keep = <T>(section: string, record: Partial<Record<Provider, T>> | undefined): Partial<Record<Provider, T>> =>
+  const keep = <T>(section: string, record: Record<Provider, T> | undefined): Record<Provider, T> =>
     Object.fromEntries(Object.entries(record ?? {}).filter(([provider]) => !drop.has(`${section}.${provider}`)));
   const { max_depth: maxDepth, max_live: maxLive, permissions, worktree, mailbox, ...rest } = project;
   const { allow: _allow, ...narrowing } = permissions ?? {};
@@ -141,6 +154,7 @@ function without(project: Config, keys: string[]): Config {
     ...(permissions === undefined ? {} : { permissions: drop.has("permissions.allow") ? narrowing : permissions }),
     caps: keep("caps", project.caps),
     executables: keep("executables", project.executables),
+    providers: keep("providers", project.providers),
     ...(maxDepth === undefined || drop.has("max_depth") ? {} : { max_depth: maxDepth }),
     ...(maxLive === undefined || drop.has("max_live") ? {} : { max_live: maxLive }),
   };
@@ -200,9 +214,20 @@ export function loadConfig(options: {
       );
     }
   }
-  const caps = { ...user.caps, ...project.caps };
-  for (const provider of ProviderSchema.options) {
-    const cap = envInt(env, `SUBAGENT_MCP_CAP_${provider.toUpperCase()}`, 1);
+  const configured = { ...user.providers, ...project.providers };
+  let agents: Map<Provider, AcpAgent>;
+  try {
+    agents = acpAgents(configured);
+  } catch (error) {
+    throw new ServerError("CONFIG_INVALID", errorMessage(error));
+  }
+  const providers = [...BUILTIN_PROVIDERS, ...agents.keys()];
+  // A provider's own `cap` first; the `caps` section over it; the environment over both.
+  const caps: Record<Provider, number> = {};
+  for (const [name, agent] of agents) if (agent.cap !== undefined) caps[name] = agent.cap;
+  Object.assign(caps, user.caps, project.caps);
+  for (const provider of providers) {
+    const cap = envInt(env, `SUBAGENT_MCP_CAP_${provider.toUpperCase().replaceAll("-", "_")}`, 1);
     if (cap !== undefined) caps[provider] = cap;
   }
   const stall = envInt(env, "SUBAGENT_MCP_STALL_SECONDS", 1);
@@ -215,11 +240,17 @@ export function loadConfig(options: {
   const retention = envInt(env, "SUBAGENT_MCP_JOURNAL_RETENTION_DAYS", 0) ?? project.journal_retention_days ?? user.journal_retention_days;
   // SUBAGENT_MCP_<P>_PATH wins over both files, as documented.
   const executables = { ...user.executables, ...project.executables };
-  for (const provider of ProviderSchema.options) {
+  for (const provider of providers) {
     const path = env[executableEnvVar(provider)];
     if (path !== undefined && path !== "") executables[provider] = path;
   }
+  const routingTable = mergeRoutingTable(mergeRoutingTable(DEFAULT_TABLE, user.routing), project.routing);
+  for (const name of [...Object.keys(caps), ...Object.keys(executables), ...routedProviders(routingTable)]) {
+    if (!providers.includes(name)) throw new ServerError("CONFIG_INVALID", `unknown provider "${name}"; the configured providers are ${providers.join(", ")}`);
+  }
   return {
+    agents,
+    providerNames: providers,
     caps,
     ...(stallSeconds === undefined ? {} : { stall_seconds: stallSeconds }),
     ...(maxDepth === undefined ? {} : { max_depth: maxDepth }),
@@ -228,7 +259,7 @@ export function loadConfig(options: {
     ...(idleTtl === undefined ? {} : { idle_ttl_s: idleTtl }),
     ...(retention === undefined ? {} : { journal_retention_days: retention }),
     executables,
-    routingTable: mergeRoutingTable(mergeRoutingTable(DEFAULT_TABLE, user.routing), project.routing),
+    routingTable,
     routingBranch: project.routing?.branch ?? user.routing?.branch ?? "cost_efficiency",
     permissions: mergeRules(user.permissions, project.permissions),
     worktree: { ...user.worktree, ...project.worktree },
@@ -241,4 +272,9 @@ export function loadConfig(options: {
     mailbox: effectiveMailbox(user.mailbox, project.mailbox, env),
     ignored,
   };
+}
+
+// Every provider a routing table names.
+function routedProviders(table: RoutingTable): Provider[] {
+  return Object.values(table).flatMap((entry) => [...entry.cost_efficiency, ...entry.performance].map((c) => c.provider));
 }

@@ -49,7 +49,10 @@ export type DefinitionSource = () => DefinitionSet | Promise<DefinitionSet>;
  * (apps/bench, "pool"): an in-process reset beats a respawn with a pre-warmed spare on all three
  * CLIs, because a fresh process pays its first-turn start-up again.
  */
-export const DEFAULT_RESET: Record<Provider, ResetStrategy> = { claude: "reset", codex: "reset", gemini: "reset" };
+export const DEFAULT_RESET: Partial<Record<Provider, ResetStrategy>> = { claude: "reset", codex: "reset", gemini: "reset" };
+
+/** The reset of an ACP agent: a new ACP session in the same process, as for Gemini CLI. */
+export const ACP_RESET: ResetStrategy = "reset";
 
 /** The pool behind the pool tools, kept in step with the definition files. */
 export class PoolCatalog {
@@ -189,7 +192,7 @@ function specOf(d: PoolDefinition, cwd: string, granted: Grant, lineage: Lineage
     name: d.name,
     replicas: d.replicas,
     maxTurnsPerProcess: d.maxTurnsPerProcess,
-    resetStrategy: DEFAULT_RESET[d.provider],
+    resetStrategy: DEFAULT_RESET[d.provider] ?? ACP_RESET,
     launch: {
       provider: d.provider,
       cwd,

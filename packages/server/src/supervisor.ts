@@ -6,13 +6,13 @@ import type { EffectiveConfig } from "./config.js";
 import type { LaunchGate } from "./launch-gate.js";
 import { withDefaults } from "./defaults.js";
 
-/** The three real drivers, with the executables `config` names. */
+/** A driver per provider (the built-in ones and every ACP agent), with the executables `config` names. */
 export function createDrivers(config: EffectiveConfig): Record<Provider, CliDriver> {
   const of = (provider: Provider): CliDriver => {
     const path = config.executables?.[provider];
-    return driverFor(provider, path === undefined ? {} : { executable: path });
+    return driverFor(provider, path === undefined ? {} : { executable: path }, config.agents);
   };
-  return { claude: of("claude"), codex: of("codex"), gemini: of("gemini") };
+  return Object.fromEntries(config.providerNames.map((provider) => [provider, of(provider)]));
 }
 
 /** Appends each permission outcome to `log` (who decided, the request in one line, the rule). */

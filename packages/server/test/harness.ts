@@ -1,6 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { Supervisor, type Driver, type Provider, type SupervisorOptions } from "@subagent-mcp/core";
+import { Supervisor, type BuiltinProvider as Provider, type Driver, type SupervisorOptions } from "@subagent-mcp/core";
 import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
 import { loopbackEnv, pinnedCliOptions, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { createServer, type PoolDefinition, type ServerDeps } from "../src/index.js";

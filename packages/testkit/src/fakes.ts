@@ -9,6 +9,8 @@ const starters: Record<CliName, () => Promise<FakeModelServer>> = {
   claude: startAnthropicFake,
   codex: startOpenAIFake,
   gemini: startGeminiFake,
+  // Qwen Code speaks the OpenAI Responses API, as Codex does.
+  qwen: startOpenAIFake,
 };
 
 /** Starts the fake model server that `cli` talks to (Anthropic, OpenAI Responses or Gemini). */
@@ -18,7 +20,7 @@ export function startFakeFor(cli: CliName): Promise<FakeModelServer> {
 
 /** Starts one fake per CLI. */
 export async function startAllFakes(): Promise<Record<CliName, FakeModelServer>> {
-  return { claude: await startFakeFor("claude"), codex: await startFakeFor("codex"), gemini: await startFakeFor("gemini") };
+  return { claude: await startFakeFor("claude"), codex: await startFakeFor("codex"), gemini: await startFakeFor("gemini"), qwen: await startFakeFor("qwen") };
 }
 
 /**

@@ -32,6 +32,7 @@ const locators: Record<CliName, (main: string) => CliCommand> = {
     return { command: join(vendor, "vendor", target, "bin", "codex"), args: [] };
   },
   gemini: (main) => scriptOrBinary(join(main, bundleOf(main))),
+  qwen: (main) => scriptOrBinary(join(main, "cli-entry.js")),
 };
 
 function bundleOf(main: string): string {

@@ -14,6 +14,7 @@ export const CLI_PACKAGES: Record<CliName, Record<CliVersionName, string>> = {
   claude: { pinned: "@anthropic-ai/claude-code", prev: "claude-code-prev" },
   codex: { pinned: "@openai/codex", prev: "codex-prev" },
   gemini: { pinned: "@google/gemini-cli", prev: "gemini-cli-prev" },
+  qwen: { pinned: "@qwen-code/qwen-code", prev: "qwen-code-prev" },
 };
 
 /** The version a locator uses when given none: SUBAGENT_MCP_TEST_CLI_VERSION, else "pinned". */

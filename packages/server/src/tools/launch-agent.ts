@@ -23,7 +23,7 @@ import { delegateTurn } from "../tasks/delegate-turn.js";
 
 export const LaunchAgentInput = {
   prompt: z.string().min(1).describe("The task for the sub-agent: its first user message."),
-  provider: ProviderSchema.optional().describe("Which CLI runs the sub-agent: claude, codex or gemini."),
+  provider: ProviderSchema.optional().describe("Which CLI runs the sub-agent: claude, codex, gemini, or a configured ACP agent (qwen, opencode, ...)."),
   model: nameText("model").optional().describe("Model id for that CLI (its default when omitted)."),
   effort: nameText("effort").optional().describe("Reasoning effort, e.g. low, medium, high (CLI-specific)."),
   task_category: TaskCategorySchema.optional().describe(
@@ -79,6 +79,11 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           const granted = grant({ mode: args.permission_mode, tools: args.allowed_tools }, deps.ceiling, "launch_agent");
           // Allow rules grant without asking, as allowed tools do: a nested server gives no more than it was given.
           if (args.permissions?.allow !== undefined) grant({ tools: args.permissions.allow }, deps.ceiling, "launch_agent permissions.allow");
+          // The first launch also loads the drivers and, for messaging sub-agents, starts their endpoint.
+          // An explicit provider must exist: routing would otherwise quietly fall over to another.
+          const supervisor = await deps.supervisor();
+          if (args.provider !== undefined && !supervisor.providers().includes(args.provider))
+            throw new ServerError("INVALID_ARGUMENT", `unknown provider "${args.provider}"; the configured providers are ${supervisor.providers().join(", ")}`);
           const route = selectCandidates({
             ...(args.task_category === undefined ? {} : { category: args.task_category }),
             ...(args.provider === undefined ? {} : { provider: args.provider }),
@@ -94,8 +99,6 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           if (args.base !== undefined && args.isolation !== "worktree") throw new ServerError("INVALID_ARGUMENT", 'base needs isolation: "worktree"');
           // The config's rules and the launch's own: deny beats ask beats allow across both.
           const rules = mergeRules(deps.permissions, args.permissions);
-          // The first launch also loads the drivers and, for messaging sub-agents, starts their endpoint.
-          const supervisor = await deps.supervisor();
           // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
           // The session's and the project's day budgets refuse new agents once spent.
           deps.budgets.made()?.check();
@@ -120,7 +123,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             provider: chosen.provider,
             prompt: args.prompt,
             cwd,
-            model: chosen.model,
+            ...(chosen.model === undefined ? {} : { model: chosen.model }),
             ...(chosen.effort === undefined ? {} : { effort: chosen.effort }),
             fallbacks,
             ...(child.systemPromptAppend === undefined ? {} : { systemPromptAppend: child.systemPromptAppend }),

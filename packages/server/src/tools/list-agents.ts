@@ -5,7 +5,6 @@ import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import type { PastAgent } from "../past.js";
 import { guard, ok } from "./result.js";
-import type { ProviderSchema } from "./schemas.js";
 import { idleSeconds, round } from "./wire.js";
 
 const worktreeOf = (w: WorktreeOut | undefined): { worktree?: WorktreeOut } => (w === undefined ? {} : { worktree: w });
@@ -107,7 +106,7 @@ function pastRow(p: PastAgent): Row {
   return {
     agent_id: s.agent_id,
     ...(s.label === undefined ? {} : { label: s.label }),
-    provider: s.provider as z.infer<typeof ProviderSchema>,
+    provider: s.provider,
     ...(s.model === undefined ? {} : { model: s.model }),
     status: p.status as z.infer<typeof WireStatusSchema>,
     alive: false,

@@ -109,7 +109,7 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
           });
           const view = supervisor.launch({
             id: args.agent_id,
-            provider: launch.provider as AgentView["provider"],
+            provider: launch.provider,
             cwd: launch.cwd,
             prompt: resumeMessage(past, args.prompt),
             resume: past.sessionId,

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { claudeEnvironment } from "./claude.js";
 import { codexEnvironment } from "./codex.js";
 import { geminiEnvironment } from "./gemini.js";
+import { qwenEnvironment } from "./qwen.js";
 import { assertLoopback, type CliEnvironment, type CliName } from "./loopback.js";
 
 function single(cli: CliName, base: URL): Promise<CliEnvironment> {
@@ -13,6 +14,8 @@ function single(cli: CliName, base: URL): Promise<CliEnvironment> {
       return codexEnvironment(base);
     case "gemini":
       return geminiEnvironment(base);
+    case "qwen":
+      return qwenEnvironment(base);
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { isAbsolute, join } from "node:path";
 import type { ToolContext } from "./openai-wire.js";
 import type { FakeReply } from "./types.js";
 
@@ -60,9 +61,15 @@ export function toolItem(reply: FakeReply, tools: ToolContext): OutputItem | und
   if (reply.kind === "shell") {
     if (tools.offered.includes("exec_command")) return functionCall("exec_command", { cmd: reply.command });
     if (tools.offered.includes("shell")) return functionCall("shell", { command: ["bash", "-lc", reply.command] });
+    // Qwen Code (a Gemini CLI fork) on the Responses API keeps Gemini CLI's tool names.
+    if (tools.offered.includes("run_shell_command")) return functionCall("run_shell_command", { command: reply.command, is_background: false });
     return undefined;
   }
   if (reply.kind === "tool") return namedCall(reply.name, reply.input, tools);
+  if (reply.kind === "edit" && !tools.offered.includes("apply_patch") && tools.offered.includes("write_file")) {
+    const path = tools.cwd === undefined || isAbsolute(reply.path) ? reply.path : join(tools.cwd, reply.path);
+    return functionCall("write_file", { file_path: path, content: reply.content });
+  }
   if (reply.kind === "edit" && tools.offered.includes("apply_patch")) {
     // A patch line per content line; a trailing newline in `content` gives no extra empty line.
     const lines = reply.content

@@ -39,6 +39,8 @@ export interface ToolContext {
   deferred: string[];
   /** True when the last input item is the output of a tool search (so never search again). */
   searched: boolean;
+  /** The working directory the CLI told the model, where it did. */
+  cwd?: string;
 }
 
 /** A Responses request as the fake understood it: the neutral form plus what tool calls may name. */
@@ -49,8 +51,10 @@ export interface ParsedResponsesRequest {
 
 // Codex sends its own context as user messages: environment, AGENTS.md, skills, shell escapes,
 // aborted-turn markers. None of that is the user's prompt, so it is filed as "system".
+const CWD_LINE = /I'm currently working in the directory: (\S+)/;
+const REMINDERS = /<system-reminder>[\s\S]*?<\/system-reminder>\s*/g;
 const INJECTED =
-  /^\s*(<(environment_context|user_instructions|permissions|INSTRUCTIONS|skills_instructions|user_shell_command|turn_aborted|subagent_notification)\b|# AGENTS\.md instructions)/i;
+  /^\s*(<(system-reminder|environment_context|user_instructions|permissions|INSTRUCTIONS|skills_instructions|user_shell_command|turn_aborted|subagent_notification)\b|# AGENTS\.md instructions)/i;
 
 /** True when a user-role text is context Codex injected rather than what the user typed. */
 export function isInjected(text: string): boolean {
@@ -87,8 +91,14 @@ function messagesOf(item: Item): FakeMessage[] {
   const parts = partsOf(item.content);
   if (item.role === "assistant") return [{ role: "assistant", text: parts.join("\n") }];
   if (item.role !== "user") return [{ role: "system", text: parts.join("\n") }]; // system, developer
-  const own = parts.filter((t) => !isInjected(t));
-  const injected = parts.filter((t) => isInjected(t));
+  // Qwen Code leads the user's words with <system-reminder> blocks in the same text.
+  const split = parts.flatMap((t) => {
+    const reminders = t.match(REMINDERS) ?? [];
+    const rest = t.replace(REMINDERS, "");
+    return [...reminders, ...(reminders.length > 0 && rest.trim() === "" ? [] : [rest])];
+  });
+  const own = split.filter((t) => !isInjected(t));
+  const injected = split.filter((t) => isInjected(t));
   return [
     ...(injected.length > 0 ? [{ role: "system" as const, text: injected.join("\n") }] : []),
     ...(own.length > 0 ? [{ role: "user" as const, text: own.join("\n") }] : []),
@@ -145,7 +155,12 @@ export function parseResponsesRequest(body: unknown, path: string): ParsedRespon
     afterToolResult: lastType !== undefined && TOOL_OUTPUTS.has(lastType) && lastType !== "tool_search_output",
     lastUserText: messages.filter((m) => m.role === "user").at(-1)?.text ?? "",
   };
-  return { request, tools: { offered, namespaced, deferred: deferredNamespaces(messages), searched: lastType === "tool_search_output" } };
+  // Gemini CLI's context line, which Qwen Code keeps: its file tools want absolute paths.
+  const cwd = messages.map((m) => CWD_LINE.exec(m.text)?.[1]).find((dir) => dir !== undefined);
+  return {
+    request,
+    tools: { offered, namespaced, deferred: deferredNamespaces(messages), searched: lastType === "tool_search_output", ...(cwd === undefined ? {} : { cwd }) },
+  };
 }
 
 /** The usage object of `response.completed`; input_tokens includes the cached ones, as OpenAI counts. */

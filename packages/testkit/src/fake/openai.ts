@@ -31,7 +31,8 @@ async function handle(x: FakeExchange): Promise<boolean> {
   const reply = x.choose(request);
   if (reply.kind === "error" || reply.kind === "disconnect") {
     x.record({ ...request, reply: reply.kind, usage: undefined });
-    if (reply.kind === "error") json(x.res, reply.status, errorBody(reply.status, reply.message));
+    // As OpenAI does; a client that retries (Qwen Code, up to 7 times) then retries at once, not over minutes.
+    if (reply.kind === "error") json(x.res, reply.status, errorBody(reply.status, reply.message), { "retry-after-ms": "1" });
     else disconnect(x.res);
     return true;
   }
@@ -49,8 +50,8 @@ function echo(request: FakeRequest, nonce: string): string {
   return `${nonce} echo: ${request.lastUserText.slice(0, 500)}`;
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
 }
 
 function responseBase(request: FakeRequest): Record<string, unknown> {

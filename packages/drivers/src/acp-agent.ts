@@ -1,0 +1,122 @@
+import { BUILTIN_PROVIDERS, ProviderSchema, type Provider, type SessionSpec } from "@subagent-mcp/core";
+import { z } from "zod";
+import { DriverError } from "./errors.js";
+
+/** The permission modes a config may map onto an agent's own ACP session modes. */
+export const PermissionModeNameSchema = z.enum(["default", "acceptEdits", "bypassPermissions", "plan"]);
+export type PermissionModeName = z.infer<typeof PermissionModeNameSchema>;
+
+/**
+ * One provider in the user's config (`providers.<name>`): any agent that speaks the Agent Client
+ * Protocol over stdio. For a preset's name (qwen, opencode) every field is optional and overrides
+ * the preset's; for any other name `command` is required.
+ */
+export const AcpAgentConfigSchema = z.strictObject({
+  /** The program: a name looked up on PATH, or an absolute path. */
+  command: z.string().min(1).optional(),
+  /** Its arguments that start ACP on stdio (e.g. ["--acp"], ["acp"]). */
+  args: z.array(z.string()).optional(),
+  /** Variables every session of it gets. */
+  env: z.record(z.string(), z.string()).optional(),
+  /** Processing agents allowed at once (default 5). */
+  cap: z.int().min(1).max(100).optional(),
+  /** How to choose a model: arguments with `{model}` in them (e.g. ["--model", "{model}"]); else ACP's session/set_model. */
+  model_args: z.array(z.string()).optional(),
+  /** Our permission modes onto the agent's own session mode ids, where the guess by name is wrong. */
+  modes: z.partialRecord(PermissionModeNameSchema, z.string().min(1)).optional(),
+  /** Its name for people (default: the provider name). */
+  label: z.string().min(1).optional(),
+});
+export type AcpAgentConfig = z.infer<typeof AcpAgentConfigSchema>;
+
+/** What an agent's session needs done around its process that no data can say (Gemini CLI's guards). */
+export interface AcpNative {
+  /** The agent's arguments after `args` for a session (replaces `modelArgs` and session modes). */
+  argv(spec: SessionSpec): string[];
+  /** Runs before the process starts: other arguments, what to clean up when it exits, guards around `session/load`. */
+  prepare?(spec: SessionSpec, env: Record<string, string | undefined>): { args?: string[]; cleanup?: () => void; loadGuard?: LoadGuard };
+}
+
+/** What an agent needs done around `session/load`: before it (may wait) and once it answered. */
+export interface LoadGuard {
+  before(sessionId: string): Promise<void>;
+  after(sessionId: string): void;
+}
+
+/** An ACP agent the driver can run: a preset or a config entry, resolved. */
+export interface AcpAgent {
+  provider: Provider;
+  label: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cap?: number;
+  modelArgs?: string[];
+  modes?: Partial<Record<PermissionModeName, string>>;
+  native?: AcpNative;
+}
+
+/**
+ * Agents a user who has them on PATH needs no config for. Each line was checked against the
+ * agent's own `initialize` answer and help: Qwen Code 0.24 takes `--acp` and `--model`; OpenCode
+ * 1.18 takes `acp` and names models `provider/model` in its own config.
+ */
+export const ACP_PRESETS: Readonly<Record<string, AcpAgent>> = {
+  qwen: { provider: "qwen", label: "Qwen Code", command: "qwen", args: ["--acp"], env: {}, modelArgs: ["--model", "{model}"] },
+  opencode: { provider: "opencode", label: "OpenCode", command: "opencode", args: ["acp"], env: {}, modelArgs: ["--model", "{model}"] },
+};
+
+/**
+ * Every ACP provider: the presets, with the user's entries over them and beside them. A built-in
+ * provider's name is refused (its driver is not ACP's), and so is a new name without a command.
+ */
+export function acpAgents(configured: Record<string, AcpAgentConfig> = {}): Map<Provider, AcpAgent> {
+  const agents = new Map<Provider, AcpAgent>(Object.entries(ACP_PRESETS));
+  for (const [name, entry] of Object.entries(configured)) {
+    const parsed = ProviderSchema.safeParse(name);
+    if (!parsed.success) throw new DriverError("PROVIDER_INVALID", `providers.${name}: ${parsed.error.issues[0]?.message ?? "not a provider name"}`);
+    if ((BUILTIN_PROVIDERS as readonly string[]).includes(name))
+      throw new DriverError("PROVIDER_INVALID", `providers.${name}: ${name} is built in; set its executable under "executables" instead`);
+    const base = agents.get(name);
+    const command = entry.command ?? base?.command;
+    if (command === undefined) throw new DriverError("PROVIDER_INVALID", `providers.${name}: "command" is required (the program that speaks ACP on stdio)`);
+    agents.set(name, {
+      provider: name,
+      label: entry.label ?? base?.label ?? name,
+      command,
+      args: entry.args ?? base?.args ?? [],
+      env: { ...base?.env, ...entry.env },
+      ...((entry.cap ?? base?.cap) === undefined ? {} : { cap: entry.cap ?? base?.cap }),
+      ...((entry.model_args ?? base?.modelArgs) === undefined ? {} : { modelArgs: entry.model_args ?? base?.modelArgs }),
+      ...(entry.modes === undefined && base?.modes === undefined ? {} : { modes: { ...base?.modes, ...entry.modes } }),
+    });
+  }
+  return agents;
+}
+
+// Our permission modes, and the names agents give the same mode (ACP leaves the ids to each agent).
+const MODE_NAMES: Record<PermissionModeName, string[]> = {
+  default: ["default", "ask", "build"],
+  acceptEdits: ["acceptEdits", "accept-edits", "auto-edit", "auto_edit", "autoEdit"],
+  bypassPermissions: ["bypassPermissions", "yolo", "full-access", "bypass"],
+  plan: ["plan", "read-only", "readonly"],
+};
+const ALIASES: Record<string, PermissionModeName> = { auto_edit: "acceptEdits", auto: "acceptEdits", yolo: "bypassPermissions" };
+
+/**
+ * The agent's session mode for a permission mode: the config's mapping, else the first offered
+ * mode whose id has one of the usual names. Undefined when the agent offers none that fits.
+ */
+export function acpModeFor(agent: AcpAgent, mode: string, offered: readonly string[]): string | undefined {
+  const ours: PermissionModeName | undefined = PermissionModeNameSchema.safeParse(mode).data ?? ALIASES[mode];
+  if (ours === undefined) return offered.includes(mode) ? mode : undefined;
+  const mapped = agent.modes?.[ours];
+  if (mapped !== undefined) return mapped;
+  return MODE_NAMES[ours].find((name) => offered.includes(name));
+}
+
+/** The agent's arguments for choosing `model`, or undefined when it has no such arguments. */
+export function modelArgs(agent: AcpAgent, model: string | undefined): string[] | undefined {
+  if (model === undefined || agent.modelArgs === undefined) return model === undefined ? [] : undefined;
+  return agent.modelArgs.map((arg) => arg.replaceAll("{model}", model));
+}

@@ -1,0 +1,45 @@
+import type { SessionSpec } from "@subagent-mcp/core";
+import type { AcpAgent } from "./acp-agent.js";
+import { geminiArgs } from "./gemini-args.js";
+import { removeGeminiLoadLeftovers, untilGeminiCanLoad } from "./gemini-load.js";
+import { geminiPolicy } from "./gemini-policy.js";
+import { writePrivateFile } from "./private-file.js";
+
+/**
+ * Gemini CLI as an ACP agent. What it needs beyond data is declared here and nowhere else: its
+ * approval-mode flags, a policy file so that deny rules see every tool use (gemini-policy.ts), and
+ * guards around `session/load` (gemini-load.ts).
+ */
+export const GEMINI_AGENT: AcpAgent = {
+  provider: "gemini",
+  label: "Gemini CLI",
+  command: "gemini",
+  args: ["--acp"],
+  // Gemini CLI otherwise re-spawns itself once at start, costing ~0.6 s.
+  env: { GEMINI_CLI_NO_RELAUNCH: "true" },
+  native: {
+    argv: (spec) => geminiArgs(spec),
+    prepare(spec: SessionSpec, env) {
+      // Before the process starts: its start-up cleanup would take the whole session with a leftover.
+      if (spec.resume !== undefined) removeGeminiLoadLeftovers(spec.resume, env);
+      const text = spec.askPermissions === true ? geminiPolicy(spec.rules) : undefined;
+      const policy = text === undefined ? undefined : writePrivateFile("policy.toml", text);
+      return {
+        ...(policy === undefined
+          ? {}
+          : {
+              args: geminiArgs(spec, policy.path),
+              cleanup: () => {
+                policy.remove();
+              },
+            }),
+        loadGuard: {
+          before: (id) => untilGeminiCanLoad(id, env),
+          after: (id) => {
+            removeGeminiLoadLeftovers(id, env);
+          },
+        },
+      };
+    },
+  },
+};
