@@ -1,4 +1,4 @@
-import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
+import type { CliName as Provider } from "@subagent-mcp/testkit";
 import { rig, startSession } from "./sessions.js";
 import { summarize, type Summary } from "./stats.js";
 

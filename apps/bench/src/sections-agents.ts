@@ -11,9 +11,9 @@ import type { BenchContext } from "./context.js";
 import { serveBench } from "./serve.js";
 
 /** The cold-warm benchmark: runs it, prints its tables, saves its results. */
-export async function benchColdWarm({ runs, providers, save }: BenchContext): Promise<void> {
+export async function benchColdWarm({ runs, providers, acpAgents, save }: BenchContext): Promise<void> {
   const rows: ColdWarmResult[] = [];
-  for (const provider of providers) rows.push(await coldVsWarm(provider, runs, 5));
+  for (const provider of [...providers, ...acpAgents]) rows.push(await coldVsWarm(provider, runs, 5));
   printTable(
     `Driver: cold start to first result vs a follow-up in a warm session (ms; ${runs} cold runs, ${runs * 5} warm turns per CLI)`,
     ["cli", "cold median", "cold min-max", "warm median", "warm p95", "warm min-max", "warm is faster by", "CLI lag: model done -> turn end"],

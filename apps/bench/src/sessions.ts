@@ -1,6 +1,6 @@
-import type { AgentEvent, BuiltinProvider as Provider, Driver, Session } from "@subagent-mcp/core";
-import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
-import { loopbackEnv, pinnedCliOptions, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
+import type { AgentEvent, Driver, Session } from "@subagent-mcp/core";
+import { acpAgents, driverFor } from "@subagent-mcp/drivers";
+import { loopbackEnv, pinnedCliOptions, startFakeFor, type CliEnvironment, type CliName as Provider, type FakeModelServer } from "@subagent-mcp/testkit";
 
 /** One provider's fake model, loopback environment and driver, for a benchmark. */
 export interface Rig {
@@ -16,7 +16,8 @@ export async function rig(provider: Provider): Promise<Rig> {
   const fake = await startFakeFor(provider);
   const env = await loopbackEnv(provider, fake);
   const options = pinnedCliOptions(env);
-  const driver = provider === "claude" ? new ClaudeDriver(options) : provider === "codex" ? new CodexDriver(options) : new AcpDriver(options);
+  // The same mapping the server uses: an ACP agent from its preset.
+  const driver = driverFor(provider, options, acpAgents());
   return {
     provider,
     fake,

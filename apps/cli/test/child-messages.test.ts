@@ -74,3 +74,18 @@ describe.each(["codex", "gemini"] as const)("a %s sub-agent", (cli) => {
     else expect(JSON.stringify(turn?.body)).toMatch(/- mcp__mailbox: Agents message each other by name/);
   });
 });
+
+describe("a qwen sub-agent (an ACP agent from its preset)", () => {
+  it("gets the mailbox tools from session/new, deferred behind its tool_search", async () => {
+    const s = (e = await startE2E());
+    // Qwen Code 0.24 shows MCP tools to the model only through tool_search: the fake searches, and the
+    // result it is given back names our tools.
+    const launched = await s.call<{ agent_id: string }>("launch_agent", {
+      provider: "qwen",
+      prompt: '[[tool:tool_search|{"query":"select:mcp__mailbox__send_to"}]]',
+    });
+    await s.call("wait", { agent_ids: [launched.agent_id], timeout_s: 60 });
+    const after = s.fakes.qwen.requests.find((r) => r.afterToolResult);
+    expect(JSON.stringify(after?.messages)).toContain("mcp__mailbox__send_to");
+  });
+});

@@ -5,8 +5,9 @@ import { connectServer, type E2E, type Served } from "./e2e.js";
 // Helpers for the tests of agents that outlive their server: a second server on the same
 // environment, the environment's processes, and the answers of wait and list_agents.
 
-export type Provider = "claude" | "codex" | "gemini";
-export const PROVIDERS: readonly Provider[] = ["claude", "codex", "gemini"];
+export type Provider = "claude" | "codex" | "gemini" | "qwen";
+// Qwen Code stands for every ACP agent configured by data: journal, transcripts, resume and hibernation hold for it too.
+export const PROVIDERS: readonly Provider[] = ["claude", "codex", "gemini", "qwen"];
 
 export type { Served };
 

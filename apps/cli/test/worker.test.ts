@@ -346,7 +346,7 @@ describe("subagent-mcp worker, usage", () => {
   });
 });
 
-describe.each(["codex", "gemini"] as const)("subagent-mcp worker with the real %s", (cli) => {
+describe.each(["codex", "gemini", "qwen"] as const)("subagent-mcp worker with the real %s", (cli) => {
   it("answers a shell message in a session that has the messaging tools", async () => {
     const f = (fake = await startFakeFor(cli));
     const e = (env = await loopbackEnv(cli, f));
@@ -360,6 +360,7 @@ describe.each(["codex", "gemini"] as const)("subagent-mcp worker with the real %
     const turns = f.requests.filter((r) => r.lastUserText.includes("say hello") && r.tools.length > 0);
     // Codex 0.169 always defers MCP tools behind its tool_search; Gemini lists them.
     if (cli === "gemini") expect(turns[0]?.tools).toEqual(expect.arrayContaining(["mcp_subagent-mcp_send_to", "mcp_subagent-mcp_reply"]));
+    // Qwen Code defers MCP tools behind its tool_search (see child-messages.test.ts).
     else expect(turns[0]?.tools).toContain("tool_search");
     expect(turns[0]?.tools.some((t) => t.includes("launch_agent"))).toBe(false);
     // The CLI started the worker's own subagent-mcp server (speaking for the worker's mailbox).

@@ -81,7 +81,7 @@ describe("routing config", () => {
   });
 
   it("names the file and the bad field", () => {
-    expect(() => parseRoutingConfig({ table: { coding: { performance: [{ provider: "gpt", model: "x" }] } } }, "/p/config.json")).toThrow(
+    expect(() => parseRoutingConfig({ table: { coding: { performance: [{ provider: "GPT 5", model: "x" }] } } }, "/p/config.json")).toThrow(
       /\/p\/config\.json: routing\.table\.coding\.performance\.0\.provider/,
     );
     expect(() => parseRoutingConfig({ table: { cooking: {} } }, "/u/config.json")).toThrow(/\/u\/config\.json: routing\.table/);
