@@ -1,5 +1,4 @@
 import { LaunchGate } from "./launch-gate.js";
-import { ServerError } from "./errors.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Supervisor } from "@subagent-mcp/core";
 import { DEFAULT_TABLE } from "@subagent-mcp/routing";
@@ -34,8 +33,9 @@ import { registerUsageTool } from "./tools/usage.js";
 import { registerSendMessageTool } from "./tools/send-message.js";
 import { registerWaitTool } from "./tools/wait.js";
 import { registerWarmupTool } from "./tools/warmup.js";
-import { TaskStore } from "./tasks/store.js";
+import type { TaskStore } from "./tasks/store.js";
 import { serveTasks } from "./tasks/serve.js";
+import { TASK_INSTRUCTIONS, taskStore } from "./tasks/settings.js";
 
 /** The MCP server, and how to end what it started. */
 export interface SubagentServer {
@@ -268,38 +268,6 @@ interface BuildOptions {
   tasks?: TaskStore | false;
 }
 
-/**
- * How often a host should ask after a task (`tasks/get` is answered from memory in microseconds).
- * Claude Code honours it; it ignores pushed status notifications, so this bounds how late it hears
- * that a sub-agent finished.
- */
-export const TASK_POLL_MS = 250;
-
-const TASK_INSTRUCTIONS =
-  "This host takes MCP tasks: launch_agent, send_message and invoke run in the background and their result comes back to you by itself when the turn ends. Delegate and carry on with other work; do not call wait for them.";
-
-function taskStore(maxResultChars: number): TaskStore {
-  const poll = taskPollMs(process.env);
-  return new TaskStore({ maxResultChars, ...(poll === 0 ? {} : { pollIntervalMs: poll }) });
-}
-
-/** SUBAGENT_MCP_TASK_POLL_MS: the poll interval asked of a host (default 250); 0 asks for none (Claude Code then asks every 2 s). */
-function taskPollMs(env: Record<string, string | undefined>): number {
-  const raw = env.SUBAGENT_MCP_TASK_POLL_MS;
-  if (raw === undefined || raw.trim() === "") return TASK_POLL_MS;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ServerError("CONFIG_INVALID", `SUBAGENT_MCP_TASK_POLL_MS must be an integer >= 0, got "${raw}"`);
-  return value;
-}
-
-// Both handlers run, the earlier first.
-function chain(first: (() => void) | undefined, then: () => void): () => void {
-  return () => {
-    first?.();
-    then();
-  };
-}
-
 /** The control endpoint's server: no `wait`, and nothing that starts a new agent. */
 const CONTROL_TOOLS: BuildOptions = { wait: false, starts: false, tasks: false };
 
@@ -350,4 +318,12 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
 // What a part that may not have been made resolved to, if anything (a failed making has nothing to close).
 async function settled<T>(made: Promise<T> | undefined): Promise<T | undefined> {
   return made?.catch(() => undefined);
+}
+
+// Both handlers run, the earlier first.
+function chain(first: (() => void) | undefined, then: () => void): () => void {
+  return () => {
+    first?.();
+    then();
+  };
 }
