@@ -93,5 +93,13 @@ describe("Qwen Code as a provider through the built CLI", () => {
     const text = JSON.stringify(answer.content);
     expect(text).toContain('unknown provider \\"nosuch\\"');
     for (const name of ["claude", "codex", "gemini", "qwen", "opencode"]) expect(text).toContain(name);
+    // The same for a pool definition that names one.
+    mkdirSync(join(s.env.cwd, ".subagent-mcp", "agents"), { recursive: true });
+    writeFileSync(join(s.env.cwd, ".subagent-mcp", "agents", "ghost.md"), "---\nname: ghost\ndescription: Nowhere.\nprovider: nosuch\n---\nx\n");
+    const invoked = await s.client.callTool({ name: "invoke", arguments: { agent: "ghost", task: "x", timeout_s: 30 } });
+    expect(invoked.isError).toBe(true);
+    expect(JSON.stringify(invoked.content)).toContain(
+      'ghost.md: unknown provider \\"nosuch\\"; the configured providers are claude, codex, gemini, qwen, opencode',
+    );
   });
 });

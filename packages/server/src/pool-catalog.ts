@@ -62,6 +62,8 @@ export class PoolCatalog {
   #unusable: Record<string, string[]> = {};
   /** Why a definition may not be started from this server (a grant above its ceiling), by agent. */
   #refused = new Map<string, ServerError>();
+  /** The providers a definition may name. */
+  readonly #providers: string[];
   readonly #lineage: Lineage;
   /** The config's rules (every agent's) and each definition's own, as of the last refresh. */
   readonly #configRules: PermissionRules;
@@ -79,6 +81,7 @@ export class PoolCatalog {
     this.#lineage = lineage ?? { depth: 0, maxDepth: 2, ceiling: undefined };
     this.#configRules = permissions ?? {};
     this.pool = new Pool(supervisor, { memoryMb: treeRssMb, ...poolOptions });
+    this.#providers = supervisor.providers();
   }
 
   /** Re-reads the definitions (cheap: a handful of small files) and updates the pool's specs. */
@@ -91,6 +94,11 @@ export class PoolCatalog {
     // Replicas look their rules up per request: an edited definition's rules apply without a restart.
     this.#rules = new Map(definitions.map((d) => [d.name, mergeRules(this.#configRules, d.permissions)]));
     for (const d of definitions) {
+      if (!this.#providers.includes(d.provider)) {
+        const known = this.#providers.join(", ");
+        this.#refused.set(d.name, new ServerError("INVALID_ARGUMENT", `${d.file}: unknown provider "${d.provider}"; the configured providers are ${known}`));
+        continue;
+      }
       let granted: Grant;
       try {
         const what = `${d.file} (pool agent "${d.name}")`;
