@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { errorMessage, type Provider } from "@subagent-mcp/core";
-import { checkCompat, describeCompat, handshakeFindings, type CliDriver } from "@subagent-mcp/drivers";
+import { AcpDriver, checkCompat, describeCompat, handshakeFindings, startsMcpServers, type CliDriver } from "@subagent-mcp/drivers";
 import { HOSTS, mcpConfigPath, readOrNull, SERVER_NAME, type Host } from "@subagent-mcp/host-config";
 import type { EffectiveConfig } from "@subagent-mcp/server";
 import { createDrivers } from "@subagent-mcp/server/runtime";
@@ -54,6 +54,11 @@ async function checkHost(host: Provider, run: boolean, config: EffectiveConfig):
     missing = handshakeFindings(host, answer).missing;
     const acp = acpCapabilities(answer);
     if (acp !== undefined) shake += `; ${acp}`;
+    // An ACP agent may ignore the MCP servers session/new hands it: then its sub-agents cannot message.
+    if (driver instanceof AcpDriver)
+      shake += (await startsMcpServers(driver).catch(() => false))
+        ? "; starts the MCP servers given in session/new"
+        : "; IGNORES the MCP servers given in session/new: its sub-agents get no messaging tools";
   } catch (error) {
     problems += 1;
     shake = `handshake FAILED: ${errorMessage(error)}`;

@@ -36,10 +36,16 @@ describe("doctor --run", () => {
         SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude", version),
         SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex", version),
         SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini", version),
+        SUBAGENT_MCP_QWEN_PATH: cliExecutable("qwen", version),
       };
       const out = await doctor(["--run"], e, paths);
       expect(out.exitCode, out.stdout + out.stderr).toBe(0);
-      for (const cli of ["claude", "codex", "gemini"] as const) {
+      // An ACP agent's line also says what its handshake offers and that it starts our MCP servers.
+      expect(out.stdout).toMatch(
+        /qwen: [^\n]*\n[\s\S]*ACP agent qwen-code: session\/load yes, MCP servers over stdio\/http\/sse; starts the MCP servers given in session\/new/,
+      );
+      expect(out.stdout).toContain("opencode: not found");
+      for (const cli of ["claude", "codex", "gemini", "qwen"] as const) {
         const release = installedCliVersion(cli, version).replace(/\./g, "\\.");
         const fake = all[cli];
         expect(out.stdout).toMatch(new RegExp(`${cli}: .*\\n {2}version: .*${release}.*\\n(?: {2}.*\\n)* {2}compatibility: tested`));
@@ -83,6 +89,6 @@ describe("doctor --run", () => {
     const e = (env = await loopbackEnv("claude", fake));
     const out = await doctor(["--host", "vim"], e, {});
     expect(out.exitCode).toBe(2);
-    expect(out.stderr).toBe('subagent-mcp: --host must be claude, codex, gemini (got "vim")');
+    expect(out.stderr).toBe('subagent-mcp: --host must be one of the configured providers: claude, codex, gemini, qwen, opencode (got "vim")');
   });
 });

@@ -3,6 +3,7 @@
 export { ClaudeDriver, claudeArgs } from "./claude.js";
 export { CodexDriver } from "./codex.js";
 export { AcpDriver, type AcpDriverOptions } from "./acp.js";
+export { startsMcpServers } from "./acp-mcp-probe.js";
 export { geminiArgs } from "./gemini-args.js";
 export { GEMINI_AGENT } from "./gemini-preset.js";
 export {
