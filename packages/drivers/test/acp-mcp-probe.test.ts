@@ -15,15 +15,20 @@ describe("startsMcpServers", () => {
   for (const cli of ["qwen", "gemini"] as const) {
     it(`${cli} starts them`, { timeout: 60_000 }, async () => {
       h = await harness(cli);
-      expect(await startsMcpServers(h.driver as AcpDriver)).toBe(true);
+      expect(await startsMcpServers(acp(h))).toBe(true);
     });
   }
 
   it("an agent that ignores them is told apart: false, within the timeout", { timeout: 60_000 }, async () => {
     h = await harness("qwen");
     // The same agent told to load no MCP server at all (Qwen Code's own switch) stands for one that ignores them.
-    const agent = { ...(h.driver as AcpDriver).agent, args: ["--acp", "--allowed-mcp-server-names", "none"] };
+    const agent = { ...acp(h).agent, args: ["--acp", "--allowed-mcp-server-names", "none"] };
     const driver = new AcpDriver({ ...pinnedCliOptions(h.env), agent });
     expect(await startsMcpServers(driver, 8_000)).toBe(false);
   });
 });
+
+function acp(h: Harness): AcpDriver {
+  if (!(h.driver instanceof AcpDriver)) throw new Error(`${h.provider} is not driven over ACP`);
+  return h.driver;
+}
