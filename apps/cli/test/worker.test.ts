@@ -334,7 +334,7 @@ describe("subagent-mcp worker, usage", () => {
     const badName = await run(["--name", "../etc", "--print"]);
     expect([badName.exitCode, badName.stderr]).toEqual([2, expect.stringMatching(/^subagent-mcp: --name/)]);
     const badProvider = await run(["--name", "w", "--provider", "cursor", "--print"]);
-    expect(badProvider.stderr).toMatch(/--provider must be claude, codex or gemini/);
+    expect(badProvider.stderr).toMatch(/--provider must be one of the configured providers: claude, codex, gemini, qwen, opencode \(got "cursor"\)/);
     const missing = await run(["--name", "w", "--agent", "nobody", "--print"]);
     expect(missing.stderr).toMatch(/no agent definition named "nobody"/);
     const first = await startWorker(e, vars, ["--name", "solo"]);
