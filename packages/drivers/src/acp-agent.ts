@@ -59,11 +59,21 @@ export interface AcpAgent {
 /**
  * Agents a user who has them on PATH needs no config for. Each line was checked against the
  * agent's own `initialize` answer and help: Qwen Code 0.24 takes `--acp` and `--model`; OpenCode
- * 1.18 takes `acp` and names models `provider/model` in its own config.
+ * 1.18 takes `acp` and no model flag (its session's `model` config option, `provider/model`, is
+ * set through ACP instead). OpenCode runs shell commands, edits and fetches without asking unless
+ * its config says "ask": OPENCODE_PERMISSION, which it merges over its config files (a project's
+ * "allow" included), makes it ask, so that the session's permission mode or our permission rules
+ * decide each such tool call. Checked on 1.18.28 and 1.18.33.
  */
 export const ACP_PRESETS: Readonly<Record<string, AcpAgent>> = {
   qwen: { provider: "qwen", label: "Qwen Code", command: "qwen", args: ["--acp"], env: {}, modelArgs: ["--model", "{model}"] },
-  opencode: { provider: "opencode", label: "OpenCode", command: "opencode", args: ["acp"], env: {}, modelArgs: ["--model", "{model}"] },
+  opencode: {
+    provider: "opencode",
+    label: "OpenCode",
+    command: "opencode",
+    args: ["acp"],
+    env: { OPENCODE_PERMISSION: JSON.stringify({ bash: "ask", edit: "ask", webfetch: "ask" }) },
+  },
 };
 
 /**

@@ -57,6 +57,11 @@ export function acpPermissionRequest(requestId: string, call: ToolCallUpdate): P
   });
 }
 
+/** Whether a session's permission mode allows a tool call by itself: bypass allows all, acceptEdits edits. */
+export function acpModeAllows(mode: string, call: ToolCallUpdate): boolean {
+  return mode === "bypassPermissions" || mode === "yolo" || (mode === "acceptEdits" && call.kind === "edit");
+}
+
 /**
  * The option answering a decision, from those the agent offered. ACP has no field for a deny's
  * reason: the model only learns that the user refused.

@@ -10,7 +10,7 @@ import type {
 import type { AgentEvent, Provider, Session, SessionSpec } from "@subagent-mcp/core";
 import { Writable } from "node:stream";
 import { addUsage, errorEvent } from "@subagent-mcp/core";
-import { acpPermissionOutcome, acpPermissionRequest } from "./acp-permission.js";
+import { acpModeAllows, acpPermissionOutcome, acpPermissionRequest } from "./acp-permission.js";
 import { CliDriver } from "./cli-driver.js";
 import type { Probe } from "./handshake.js";
 import type { CliDriverOptions } from "./options.js";
@@ -300,12 +300,12 @@ class AcpSession extends BaseSession {
     }
   }
 
-  // With askPermissions the question goes to whoever answers `respondPermission`; else nobody is
-  // at a keyboard: the session's permission mode decides, the first matching option wins.
+  // What the session's permission mode allows is allowed: an agent with no session mode for it
+  // (OpenCode) asks anyway. Else, with askPermissions, the question goes to whoever answers
+  // `respondPermission`; without, nobody is at a keyboard: refused. The first matching option wins.
   #permission(request: RequestPermissionRequest): RequestPermissionResponse | Promise<RequestPermissionResponse> {
-    if (this.spec.askPermissions === true) return this.#ask(request);
-    const mode = this.spec.permissionMode ?? "default";
-    const allow = mode === "bypassPermissions" || mode === "yolo" || (mode === "acceptEdits" && request.toolCall.kind === "edit");
+    const allow = acpModeAllows(this.spec.permissionMode ?? "default", request.toolCall);
+    if (this.spec.askPermissions === true && !allow) return this.#ask(request);
     const wanted = allow ? ["allow_once", "allow_always"] : ["reject_once", "reject_always"];
     const option = request.options.find((o) => wanted.includes(o.kind));
     return option === undefined ? { outcome: { outcome: "cancelled" } } : { outcome: { outcome: "selected", optionId: option.optionId } };

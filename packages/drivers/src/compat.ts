@@ -132,6 +132,18 @@ const TABLE: Partial<Record<Provider, CliCompat>> = {
     ],
     issues: [],
   },
+  opencode: {
+    provider: "opencode",
+    package: "opencode-ai",
+    tested: ["1.18.28", "1.18.33"],
+    features: [
+      { id: "acp", needs: "opencode acp (Agent Client Protocol on stdio)", detect: "handshake", field: "initialize result" },
+      { id: "resume", needs: "session/load", detect: "handshake", field: "agentCapabilities.loadSession" },
+      { id: "model", needs: "the session's `model` config option (session/set_config_option)", detect: "version" },
+      { id: "permissions", needs: "OPENCODE_PERMISSION (asks through session/request_permission)", detect: "version" },
+    ],
+    issues: [],
+  },
 };
 
 /** The compatibility table of `provider` (validated against its schema); undefined for an agent we keep none for. */

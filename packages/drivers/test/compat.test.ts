@@ -21,7 +21,7 @@ describe("release comparison", () => {
 
 describe("the compatibility table", () => {
   it("lists as tested exactly the releases the testkit installs, for every CLI", () => {
-    for (const provider of [...BUILTIN_PROVIDERS, "qwen"] as const) {
+    for (const provider of [...BUILTIN_PROVIDERS, "qwen", "opencode"] as const) {
       const installed = CLI_VERSION_NAMES.map((name) => installedCliVersion(provider, name)).sort(compareReleases);
       expect(compatTable(provider)?.tested).toEqual(installed);
       expect(CLI_PACKAGES[provider].pinned).toBe(compatTable(provider)?.package);
@@ -50,7 +50,7 @@ describe("the compatibility table", () => {
   });
 
   it("reads the release and capabilities from each installed CLI's real handshake answer", async () => {
-    for (const provider of [...BUILTIN_PROVIDERS, "qwen"] as const) {
+    for (const provider of [...BUILTIN_PROVIDERS, "qwen", "opencode"] as const) {
       const fake = await startFakeFor(provider);
       const env = await loopbackEnv(provider, fake);
       try {

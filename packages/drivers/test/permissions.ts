@@ -12,8 +12,15 @@ type Withdrawn = Extract<AgentEvent, { type: "permission_withdrawn" }>;
 const isAsked = (e: AgentEvent): e is Asked => e.type === "permission_request";
 const isWithdrawn = (e: AgentEvent): e is Withdrawn => e.type === "permission_withdrawn";
 
-/** Permission requests of a real CLI, raised by the fake's tool calls, answered through the session. */
-export function permissionSuite(provider: Provider, options: { denyReason?: boolean; denyEndsTurn?: boolean; version?: CliVersionName } = {}): void {
+/**
+ * Permission requests of a real CLI, raised by the fake's tool calls, answered through the session.
+ * `writeAskedAs`: the tool a new file's write is asked as, where the CLI's request does not name it
+ * (default Write).
+ */
+export function permissionSuite(
+  provider: Provider,
+  options: { denyReason?: boolean; denyEndsTurn?: boolean; writeAskedAs?: string; version?: CliVersionName } = {},
+): void {
   describe(`${provider} permission requests against the real CLI${options.version === undefined ? "" : ` (${options.version})`}`, () => {
     let h: Harness;
     beforeEach(async () => {
@@ -39,7 +46,7 @@ export function permissionSuite(provider: Provider, options: { denyReason?: bool
       const session = h.start({ askPermissions: true });
       session.send("[[edit:denied.txt|not wanted]]");
       const { request } = await h.next("edit request", isAsked);
-      expect(request).toMatchObject({ kind: "edit", tool: "Write" });
+      expect(request).toMatchObject({ kind: "edit", tool: options.writeAskedAs ?? "Write" });
       expect(request.path).toContain("denied.txt");
       session.respondPermission?.(request.requestId, { behavior: "deny", message: "reason-tangerine-7" });
       await h.turnEnd("turn after deny");

@@ -16,6 +16,7 @@ const PROVIDERS: { provider: Provider; spec: Partial<SessionSpec> }[] = [
   { provider: "codex", spec: {} },
   { provider: "gemini", spec: { permissionMode: "yolo" } },
   { provider: "qwen", spec: { permissionMode: "yolo" } },
+  { provider: "opencode", spec: {} },
 ];
 
 /*

@@ -9,18 +9,21 @@ const starters: Record<CliName, () => Promise<FakeModelServer>> = {
   claude: startAnthropicFake,
   codex: startOpenAIFake,
   gemini: startGeminiFake,
-  // Qwen Code speaks the OpenAI Responses API, as Codex does.
+  // Qwen Code speaks the OpenAI Responses API, as Codex does; OpenCode, Chat Completions on the same fake.
   qwen: startOpenAIFake,
+  opencode: startOpenAIFake,
 };
 
-/** Starts the fake model server that `cli` talks to (Anthropic, OpenAI Responses or Gemini). */
+/** Starts the fake model server that `cli` talks to (Anthropic, OpenAI Responses or Chat Completions, or Gemini). */
 export function startFakeFor(cli: CliName): Promise<FakeModelServer> {
   return starters[cli]();
 }
 
 /** Starts one fake per CLI. */
 export async function startAllFakes(): Promise<Record<CliName, FakeModelServer>> {
-  return { claude: await startFakeFor("claude"), codex: await startFakeFor("codex"), gemini: await startFakeFor("gemini"), qwen: await startFakeFor("qwen") };
+  const all = {} as Record<CliName, FakeModelServer>;
+  for (const cli of Object.keys(starters) as CliName[]) all[cli] = await startFakeFor(cli);
+  return all;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { CliName } from "./env/loopback.js";
@@ -19,7 +19,8 @@ function platformTag(): string {
 }
 
 // Native binaries are preferred over the npm wrappers: the Codex wrapper stays alive as an extra
-// ~44 MB Node parent, and Claude Code's bin is a stub until its postinstall has linked the binary.
+// ~44 MB Node parent, and Claude Code's and OpenCode's bins are stubs until their postinstalls have
+// linked the binary.
 // `main` is the CLI's npm package directory; its platform package is resolved from there.
 const locators: Record<CliName, (main: string) => CliCommand> = {
   claude: (main) => {
@@ -33,7 +34,32 @@ const locators: Record<CliName, (main: string) => CliCommand> = {
   },
   gemini: (main) => scriptOrBinary(join(main, bundleOf(main))),
   qwen: (main) => scriptOrBinary(join(main, "cli-entry.js")),
+  opencode: (main) => {
+    // Its postinstall's choice: the baseline build on an x64 CPU without AVX2.
+    const base = `opencode-${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
+    const names = process.arch === "x64" && !hasAvx2() ? [`${base}-baseline`, base] : [base, `${base}-baseline`];
+    const from = join(main, "package.json");
+    const found = names.find((name) => resolvable(name, from)) ?? base;
+    return { command: join(packageDir(found, from), "bin", process.platform === "win32" ? "opencode.exe" : "opencode"), args: [] };
+  },
 };
+
+function resolvable(name: string, from: string): boolean {
+  try {
+    packageDir(name, from);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function hasAvx2(): boolean {
+  try {
+    return /(^|\s)avx2(\s|$)/i.test(readFileSync("/proc/cpuinfo", "utf8"));
+  } catch {
+    return false;
+  }
+}
 
 function bundleOf(main: string): string {
   const pkg = createRequire(import.meta.url)(join(main, "package.json")) as { bin: Record<string, string> };

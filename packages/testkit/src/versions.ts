@@ -15,6 +15,7 @@ export const CLI_PACKAGES: Record<CliName, Record<CliVersionName, string>> = {
   codex: { pinned: "@openai/codex", prev: "codex-prev" },
   gemini: { pinned: "@google/gemini-cli", prev: "gemini-cli-prev" },
   qwen: { pinned: "@qwen-code/qwen-code", prev: "qwen-code-prev" },
+  opencode: { pinned: "opencode-ai", prev: "opencode-ai-prev" },
 };
 
 /** The version a locator uses when given none: SUBAGENT_MCP_TEST_CLI_VERSION, else "pinned". */

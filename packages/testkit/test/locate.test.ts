@@ -12,7 +12,7 @@ import {
   type CliName,
 } from "../src/index.js";
 
-const CLIS: CliName[] = ["claude", "codex", "gemini"];
+const CLIS: CliName[] = ["claude", "codex", "gemini", "opencode"];
 
 afterEach(() => {
   delete process.env.SUBAGENT_MCP_TEST_CODEX_PATH;

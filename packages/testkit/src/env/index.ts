@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { claudeEnvironment } from "./claude.js";
 import { codexEnvironment } from "./codex.js";
 import { geminiEnvironment } from "./gemini.js";
+import { opencodeEnvironment } from "./opencode.js";
 import { qwenEnvironment } from "./qwen.js";
 import { assertLoopback, type CliEnvironment, type CliName } from "./loopback.js";
 
@@ -16,6 +17,8 @@ function single(cli: CliName, base: URL): Promise<CliEnvironment> {
       return geminiEnvironment(base);
     case "qwen":
       return qwenEnvironment(base);
+    case "opencode":
+      return opencodeEnvironment(base);
   }
 }
 

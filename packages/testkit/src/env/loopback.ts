@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** The agent CLIs the testkit can start. */
-export type CliName = "claude" | "codex" | "gemini" | "qwen";
+export type CliName = "claude" | "codex" | "gemini" | "qwen" | "opencode";
 
 /** A loopback-only environment for one CLI process (or several of the same test). */
 export interface CliEnvironment {

@@ -53,9 +53,10 @@ function namedCall(name: string, input: Record<string, unknown>, tools: ToolCont
 }
 
 /**
- * The item a tool reply becomes in Codex's vocabulary, or undefined when the request does not offer
- * that tool (the caller then answers text). Codex 0.169 offers `exec_command` ({cmd}) as a function
- * and `apply_patch` as a custom (freeform, lark grammar) tool; `shell` is the older argv-style tool.
+ * The item a tool reply becomes in the CLI's vocabulary (Codex's, Qwen Code's, OpenCode's), or
+ * undefined when the request does not offer that tool (the caller then answers text). Codex 0.169
+ * offers `exec_command` ({cmd}) as a function and `apply_patch` as a custom (freeform, lark
+ * grammar) tool; `shell` is the older argv-style tool.
  */
 export function toolItem(reply: FakeReply, tools: ToolContext): OutputItem | undefined {
   if (reply.kind === "shell") {
@@ -63,12 +64,16 @@ export function toolItem(reply: FakeReply, tools: ToolContext): OutputItem | und
     if (tools.offered.includes("shell")) return functionCall("shell", { command: ["bash", "-lc", reply.command] });
     // Qwen Code (a Gemini CLI fork) on the Responses API keeps Gemini CLI's tool names.
     if (tools.offered.includes("run_shell_command")) return functionCall("run_shell_command", { command: reply.command, is_background: false });
+    // OpenCode (Chat Completions) requires a description of the command.
+    if (tools.offered.includes("bash")) return functionCall("bash", { command: reply.command, description: "Runs the command" });
     return undefined;
   }
   if (reply.kind === "tool") return namedCall(reply.name, reply.input, tools);
-  if (reply.kind === "edit" && !tools.offered.includes("apply_patch") && tools.offered.includes("write_file")) {
+  if (reply.kind === "edit" && !tools.offered.includes("apply_patch")) {
+    // Qwen Code's write_file and OpenCode's write want an absolute path.
     const path = tools.cwd === undefined || isAbsolute(reply.path) ? reply.path : join(tools.cwd, reply.path);
-    return functionCall("write_file", { file_path: path, content: reply.content });
+    if (tools.offered.includes("write_file")) return functionCall("write_file", { file_path: path, content: reply.content });
+    if (tools.offered.includes("write")) return functionCall("write", { filePath: path, content: reply.content });
   }
   if (reply.kind === "edit" && tools.offered.includes("apply_patch")) {
     // A patch line per content line; a trailing newline in `content` gives no extra empty line.

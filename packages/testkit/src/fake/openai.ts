@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { usageFor } from "./directives.js";
+import { chatHandler } from "./openai-chat.js";
 import { messageItem, payloadOf, toolItem, type OutputItem } from "./openai-tools.js";
 import { errorBody, parseResponsesRequest, wireUsage } from "./openai-wire.js";
 import { startFakeServer, type FakeExchange, type FakeModelServer } from "./server.js";
@@ -8,8 +9,9 @@ import { disconnect, openSse, splitText, streamSlowly, writeSse } from "./sse.js
 import type { FakeReply, FakeRequest, FakeUsage } from "./types.js";
 
 /**
- * Starts a fake OpenAI Responses API on 127.0.0.1: `POST /v1/responses`, streamed as SSE when the
- * request asks for it (Codex always does). Give its `url` to `loopbackEnv("codex", fake)`.
+ * Starts a fake OpenAI API on 127.0.0.1: the Responses API, `POST /v1/responses`, streamed as SSE
+ * when the request asks for it (Codex always does), and Chat Completions, `POST
+ * /v1/chat/completions` (OpenCode; see openai-chat.ts). Give its `url` to `loopbackEnv("codex", fake)`.
  * Codex 0.169 (`exec` and `app-server`, even its model/list) calls nothing else, no /v1/models:
  * any other path is logged with reply "none".
  */
@@ -18,6 +20,10 @@ export function startOpenAIFake(): Promise<FakeModelServer> {
 }
 
 async function handle(x: FakeExchange): Promise<boolean> {
+  if (x.req.method === "POST" && x.path === "/v1/chat/completions") {
+    await chatHandler(x);
+    return true;
+  }
   if (x.req.method !== "POST" || x.path !== "/v1/responses") return false;
   const parsed = parseResponsesRequest(x.body, x.path);
   if ("invalid" in parsed) {

@@ -60,7 +60,8 @@ export interface RecordedRequest extends FakeRequest {
   /** performance.now() when the response was complete. */
   endedAt?: number;
   body: unknown;
-  reply: FakeReply["kind"] | "json" | "none";
+  /** What was answered: a reply kind; "json" or "title" for a side call the CLI made on its own; "none" for a 404. */
+  reply: FakeReply["kind"] | "json" | "title" | "none";
   usage: FakeUsage | undefined;
 }
 

@@ -1,0 +1,4 @@
+import { driverSuite } from "./suite.js";
+
+// The same contract on the older release of the version matrix (see src/compat.ts).
+driverSuite("opencode", { version: "prev" });
