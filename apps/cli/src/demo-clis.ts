@@ -17,6 +17,7 @@ export const CLI_INFO: Record<CliName, { title: string; install: string }> = {
   codex: { title: "Codex", install: "npm install -g @openai/codex" },
   gemini: { title: "Gemini CLI", install: "npm install -g @google/gemini-cli" },
   qwen: { title: "Qwen Code", install: "npm install -g @qwen-code/qwen-code" },
+  opencode: { title: "OpenCode", install: "npm install -g opencode-ai" },
 };
 
 // In a source checkout, the testkit's folder (which holds the pinned CLIs), else undefined.

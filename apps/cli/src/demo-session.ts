@@ -36,6 +36,7 @@ const PATH_VARS: Record<CliName, string> = {
   codex: "SUBAGENT_MCP_CODEX_PATH",
   gemini: "SUBAGENT_MCP_GEMINI_PATH",
   qwen: "SUBAGENT_MCP_QWEN_PATH",
+  opencode: "SUBAGENT_MCP_OPENCODE_PATH",
 };
 
 /** Starts a fake model server per CLI and builds the loopback environment; the user's HOME is never read or written. */

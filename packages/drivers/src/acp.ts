@@ -11,7 +11,7 @@ import type { AgentEvent, Provider, Session, SessionSpec } from "@subagent-mcp/c
 import { Writable } from "node:stream";
 import { addUsage, errorEvent } from "@subagent-mcp/core";
 import { acpModeAllows, acpPermissionOutcome, acpPermissionRequest } from "./acp-permission.js";
-import { CliDriver } from "./cli-driver.js";
+import { CliDriver, type CliDescription } from "./cli-driver.js";
 import type { Probe } from "./handshake.js";
 import type { CliDriverOptions } from "./options.js";
 import type { CliProcess } from "./process.js";
@@ -54,6 +54,18 @@ export class AcpDriver extends CliDriver {
     this.provider = this.agent.provider;
     this.fixedEnv = this.agent.env;
     this.commandName = this.agent.command;
+  }
+
+  /**
+   * As the base, but when `--version` printed nothing (an ACP agent need not have the flag, and a
+   * busy machine can outlast its limit) the version is the one `initialize` reports in `agentInfo`.
+   */
+  override async describe(): Promise<CliDescription> {
+    const found = await super.describe();
+    if (found.version !== "?") return found;
+    const shake = await this.handshakeAnswer().catch(() => undefined);
+    const info = (shake?.answer.result as { agentInfo?: { version?: unknown } } | undefined)?.agentInfo;
+    return typeof info?.version === "string" ? { ...found, version: info.version } : found;
   }
 
   argv(spec: SessionSpec): string[] {

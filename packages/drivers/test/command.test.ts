@@ -84,4 +84,15 @@ describe("a driver's handshake", () => {
     expect(await driverFor("codex", { executable: echo }).handshake()).toBeGreaterThanOrEqual(0);
     expect(await driverFor("gemini", { executable: echo }).handshake()).toBeGreaterThanOrEqual(0);
   });
+
+  it("names an ACP agent without a --version by the version its initialize reports", async () => {
+    // Prints nothing for --version; answers initialize with agentInfo.
+    const agent = script(
+      "agent",
+      `[ "$1" = "--version" ] && exit 0; read line; echo '{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":1,"agentInfo":{"name":"A","version":"4.5.6"}}}'; exec sleep 300`,
+    );
+    expect(await driverFor("gemini", { executable: agent }).describe()).toMatchObject({ version: "4.5.6" });
+    const mute = script("mute", `[ "$1" = "--version" ] && exit 0; read line; echo '{"jsonrpc":"2.0","id":1,"result":{}}'; exec sleep 300`);
+    expect(await driverFor("gemini", { executable: mute }).describe()).toMatchObject({ version: "?" });
+  });
 });
