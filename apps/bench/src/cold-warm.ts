@@ -27,7 +27,8 @@ export async function coldVsWarm(provider: Provider, runs: number, followUps: nu
         cold.push(await s.turn(`cold start ${i}`));
         for (let j = 0; j < followUps; j += 1) {
           warm.push(await s.turn(`warm follow-up ${i}.${j}`));
-          const last = r.fake.requests.at(-1)?.endedAt;
+          // OpenCode asks a side model call for a title: the lag is measured from the turn's own.
+          const last = r.fake.requests.filter((q) => q.reply !== "title").at(-1)?.endedAt;
           if (last !== undefined) lag.push(s.lastTurnEndAt() - last);
         }
       } finally {

@@ -19,7 +19,7 @@ const save = (name: string, data: unknown): void => {
   );
 };
 
-const ctx = { runs, providers, acpAgents: ["qwen" as const], save };
+const ctx = { runs, providers, acpAgents: ["qwen" as const, "opencode" as const], save };
 // In the order they run; SUBAGENT_MCP_BENCH_ONLY picks those that name it.
 const sections = [
   { names: ["cold-warm"], run: benchColdWarm },

@@ -4,8 +4,9 @@ import { isAlive } from "@subagent-mcp/drivers";
 import { afterEach, describe, expect, it } from "vitest";
 import { startE2E, waitFor, type E2E } from "./e2e.js";
 
-// An ACP agent from a preset (Qwen Code, `qwen --acp`) as a provider, end to end: the built server
-// on stdio, the official MCP client, the real pinned Qwen Code against the fake OpenAI server.
+// The ACP agents from presets (Qwen Code, `qwen --acp`; OpenCode, `opencode acp`) as providers, end
+// to end: the built server on stdio, the official MCP client, the real pinned agent against its fake
+// OpenAI server (Responses for Qwen Code, Chat Completions for OpenCode).
 let e: E2E | undefined;
 afterEach(async () => {
   await e?.close();
@@ -19,23 +20,29 @@ interface Polled {
   model?: string;
 }
 
-describe("Qwen Code as a provider through the built CLI", () => {
+// The model each reports, and a price entry for it.
+const AGENTS = [
+  { provider: "qwen", title: "Qwen Code", model: "fake-qwen" },
+  { provider: "opencode", title: "OpenCode", model: "fake/fake-model" },
+] as const;
+
+describe.each(AGENTS)("$title as a provider through the built CLI", ({ provider: name, model }) => {
   it("launches, answers, takes a follow-up in the same session, and is killed with no process left", { timeout: 180_000 }, async () => {
     const s = (e = await startE2E());
     const config = join(s.env.env.XDG_CONFIG_HOME as string, "subagent-mcp", "config.json");
     mkdirSync(join(config, ".."), { recursive: true });
-    writeFileSync(config, JSON.stringify({ prices: { "fake-qwen": { input: 1, output: 2 } } }));
+    writeFileSync(config, JSON.stringify({ prices: { [model]: { input: 1, output: 2 } } }));
     const { agent_id, provider } = await s.call<{ agent_id: string; provider: string }>("launch_agent", {
-      provider: "qwen",
+      provider: name,
       prompt: "hello from the orchestrator",
     });
-    expect(provider).toBe("qwen");
+    expect(provider).toBe(name);
     const first = await waitFor(s, agent_id, (out) => out.finished[0]);
     expect(first.is_error).toBe(false);
-    expect(first.result).toContain(s.fakes.qwen.nonce);
+    expect(first.result).toContain(s.fakes[name].nonce);
     expect(first.result).toContain("hello from the orchestrator");
     const before = await s.call<Polled>("poll_agent", { agent_id });
-    expect(before.model).toBe("fake-qwen");
+    expect(before.model).toBe(model);
     await s.call("send_message", { agent_id, message: "[[history]] and a follow-up" });
     const second = await waitFor(s, agent_id, (out) => out.finished[0]);
     // The same conversation: the agent's second request carries the first prompt too.
@@ -43,7 +50,7 @@ describe("Qwen Code as a provider through the built CLI", () => {
     const after = await s.call<Polled>("poll_agent", { agent_id });
     expect(after.session_id).toBe(before.session_id);
     expect(after.pid).toBe(before.pid);
-    // Usage comes from what Qwen Code reports in its updates, priced from the configured entry for its model.
+    // Usage comes from what the agent reports (Qwen Code in its updates, OpenCode in the prompt answer), priced from the configured entry for its model.
     const usage = await s.call<{ rows: { key: string; input: number; output: number; cost_usd?: number }[] }>("usage", { group_by: "agent" });
     const row = usage.rows.find((r) => r.key === agent_id);
     expect(row?.input).toBeGreaterThan(0);
@@ -57,8 +64,8 @@ describe("Qwen Code as a provider through the built CLI", () => {
 
   it("asks for a permission that respond_permission answers", { timeout: 180_000 }, async () => {
     const s = (e = await startE2E());
-    const file = "qwen-allowed.txt";
-    const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { provider: "qwen", prompt: `[[shell:touch ${file}]]` });
+    const file = `${name}-allowed.txt`;
+    const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { provider: name, prompt: `[[shell:touch ${file}]]` });
     const ask = await waitFor(s, agent_id, (out) => out.permission_requests?.[0]);
     expect(ask).toMatchObject({ agent_id, kind: "shell", tool: "Bash" });
     expect(ask.summary).toContain(`touch ${file}`);
@@ -68,7 +75,9 @@ describe("Qwen Code as a provider through the built CLI", () => {
     expect(turn.is_error).toBe(false);
     expect(existsSync(join(s.env.cwd, file))).toBe(true);
   });
+});
 
+describe("Qwen Code as a provider through the built CLI", () => {
   it("answers invoke for a pool definition with provider: qwen", { timeout: 180_000 }, async () => {
     const s = (e = await startE2E());
     mkdirSync(join(s.env.cwd, ".subagent-mcp", "agents"), { recursive: true });

@@ -7,9 +7,9 @@ import { cliExecutable, loopbackEnv, startAllFakes, type CliEnvironment, type Fa
 /** The built binary, exactly as a user runs it. */
 export const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
-type Provider = "claude" | "codex" | "gemini" | "qwen";
+type Provider = "claude" | "codex" | "gemini" | "qwen" | "opencode";
 
-/** The built `subagent-mcp` on stdio, driven by the official MCP client, with the real CLIs behind it (the three built-in ones and Qwen Code). */
+/** The built `subagent-mcp` on stdio, driven by the official MCP client, with the real CLIs behind it (the three built-in ones, Qwen Code and OpenCode). */
 export interface E2E {
   client: Client;
   transport: StdioClientTransport;
@@ -30,6 +30,7 @@ export async function startE2E(extraEnv: Record<string, string> = {}): Promise<E
     SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
     SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
     SUBAGENT_MCP_QWEN_PATH: cliExecutable("qwen"),
+    SUBAGENT_MCP_OPENCODE_PATH: cliExecutable("opencode"),
     ...extraEnv,
   };
   const served = await connectServer(serverEnv, env.cwd, "e2e");

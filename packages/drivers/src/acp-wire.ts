@@ -30,21 +30,27 @@ function modelOption(setup: SessionSetup): SessionConfigOption | undefined {
   return setup.configOptions?.find((o) => o.category === "model" && o.type === "select");
 }
 
-/** The name of the model a session runs on, where the agent lists it among its config options. */
-export function modelName(setup: SessionSetup): string | undefined {
+// What a model is called to a user: its id (OpenCode: `provider/model`, what `launch_agent {model}`
+// and a `prices` entry name), unless the id is an internal composite (Qwen Code:
+// `$runtime|openai-responses|…`), where the display name is the model's own name.
+const PLAIN_ID = /^[\w.:/@-]+$/;
+const userName = (c: { value: string; name: string }): string => (PLAIN_ID.test(c.value) ? c.value : c.name);
+
+/** The model a session runs on, as a user names it, where the agent lists it among its config options. */
+export function modelId(setup: SessionSetup): string | undefined {
   const option = modelOption(setup);
-  if (option === undefined || option.type !== "select") return undefined;
+  if (option === undefined || option.type !== "select" || typeof option.currentValue !== "string") return undefined;
   const current = choices(option).find((c) => c.value === option.currentValue);
-  return current?.name ?? option.currentValue;
+  return userName(current ?? { value: option.currentValue, name: option.currentValue });
 }
 
-/** How to switch a session to `wanted` (by value or name) through its model option; else the names it offers. */
+/** How to switch a session to `wanted` (by id or display name) through its model option; else the models it offers. */
 export function modelChoice(setup: SessionSetup, wanted: string): { configId: string; value: string; name: string } | { offered: string[] } {
   const option = modelOption(setup);
   if (option === undefined) return { offered: [] };
   const all = choices(option);
   const found = all.find((c) => c.value === wanted || c.name === wanted);
-  return found === undefined ? { offered: all.map((c) => c.name) } : { configId: option.id, ...found };
+  return found === undefined ? { offered: all.map(userName) } : { configId: option.id, ...found };
 }
 
 const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0);

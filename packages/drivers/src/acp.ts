@@ -18,7 +18,7 @@ import type { CliProcess } from "./process.js";
 import { BaseSession } from "./session-base.js";
 import { acpModeFor, modelArgs, type AcpAgent, type LoadGuard } from "./acp-agent.js";
 import { GEMINI_AGENT } from "./gemini-preset.js";
-import { acpMcpServers, errorText, metaUsage, modelChoice, modelName, turnUsage, zeroUsage, type SessionSetup } from "./acp-wire.js";
+import { acpMcpServers, errorText, metaUsage, modelChoice, modelId, turnUsage, zeroUsage, type SessionSetup } from "./acp-wire.js";
 
 /** An ACP agent to drive: Gemini CLI by default, or any other agent (a preset or a config entry). */
 export interface AcpDriverOptions extends CliDriverOptions {
@@ -194,7 +194,7 @@ class AcpSession extends BaseSession {
    * model through `session/set_model` when it has no model arguments. Returns the model in use.
    */
   async #configure(session: SessionSetup): Promise<string> {
-    const current = modelName(session);
+    const current = modelId(session);
     if (this.agent.native !== undefined) return this.spec.model ?? current ?? "";
     const { connection, methods } = this.#ready();
     const sessionId = this.#sessionId as string;
@@ -211,7 +211,7 @@ class AcpSession extends BaseSession {
         `${this.cliName} cannot choose model "${wanted}": it offers ${choice.offered.join(", ") || "no model option"} (give the provider "model_args" if it takes a flag)`,
       );
     await connection.agent.request(methods.agent.session.setConfigOption, { sessionId, configId: choice.configId, value: choice.value });
-    return choice.name;
+    return wanted;
   }
 
   // ACP wants the replay of a loaded session's history before the load's answer; Gemini CLI
