@@ -18,6 +18,7 @@ interface Polled {
   session_id?: string;
   pid?: number;
   model?: string;
+  messaging?: string;
 }
 
 // The model each reports, and a price entry for it.
@@ -43,6 +44,8 @@ describe.each(AGENTS)("$title as a provider through the built CLI", ({ provider:
     expect(first.result).toContain("hello from the orchestrator");
     const before = await s.call<Polled>("poll_agent", { agent_id });
     expect(before.model).toBe(model);
+    // It started the messaging server it was handed in session/new.
+    expect(before.messaging).toBe("connected");
     await s.call("send_message", { agent_id, message: "[[history]] and a follow-up" });
     const second = await waitFor(s, agent_id, (out) => out.finished[0]);
     // The same conversation: the agent's second request carries the first prompt too.
@@ -93,6 +96,21 @@ describe("Qwen Code as a provider through the built CLI", () => {
     expect(done.is_error).not.toBe(true);
     expect(done.result).toContain(s.fakes.qwen.nonce);
     expect(done.result).toContain("pool task for qwen");
+  });
+
+  it("says so when the agent ignores the messaging server it was handed", { timeout: 180_000 }, async () => {
+    // Qwen Code told to load no MCP server stands for an agent that ignores those given in session/new.
+    const s = (e = await startE2E({}, (env) => {
+      const config = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp", "config.json");
+      mkdirSync(join(config, ".."), { recursive: true });
+      writeFileSync(config, JSON.stringify({ providers: { qwen: { args: ["--acp", "--allowed-mcp-server-names", "none"] } } }));
+    }));
+    const deaf = await s.call<{ agent_id: string; mailbox?: string }>("launch_agent", { provider: "qwen", prompt: "ignores mcp" });
+    expect(deaf.mailbox).toBe(deaf.agent_id);
+    await waitFor(s, deaf.agent_id, (out) => out.finished[0]);
+    const polled = await s.call<Polled & { hint?: string }>("poll_agent", { agent_id: deaf.agent_id });
+    expect(polled.messaging).toBe("not_connected");
+    expect(polled.hint).toContain('never called the "mailbox" MCP server it was handed: qwen ignores MCP servers given at session start');
   });
 
   it("refuses an unknown provider, naming the configured ones", { timeout: 60_000 }, async () => {

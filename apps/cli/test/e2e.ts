@@ -21,9 +21,11 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(extraEnv: Record<string, string> = {}): Promise<E2E> {
+/** `prepare` runs before the server starts: e.g. to write the user config it loads at start. */
+export async function startE2E(extraEnv: Record<string, string> = {}, prepare?: (env: CliEnvironment) => void): Promise<E2E> {
   const fakes = await startAllFakes();
   const env = await loopbackEnv(fakes);
+  prepare?.(env);
   const serverEnv = {
     ...env.env,
     SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),

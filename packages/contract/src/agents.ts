@@ -65,6 +65,8 @@ export const PollAgentOutput = {
   queued_messages: z.number(),
   /** Permission requests the agent waits on (answer with respond_permission), oldest first. */
   pending_permissions: z.array(PendingPermissionOutSchema).optional(),
+  /** With sub-agent messaging: whether it called the messaging server it was handed (known once it called, or after its first turn). */
+  messaging: z.enum(["connected", "not_connected"]).optional(),
   hint: z.string().optional(),
   /** Candidates that failed transiently and were replaced by the current one (auto mode). */
   failover: z.array(z.object({ provider: ProviderSchema, model: z.string().optional(), effort: z.string().optional(), reason: z.string() })).optional(),

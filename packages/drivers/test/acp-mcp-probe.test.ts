@@ -12,7 +12,7 @@ describe("startsMcpServers", () => {
     h = undefined;
   });
 
-  for (const cli of ["qwen", "gemini"] as const) {
+  for (const cli of ["qwen", "gemini", "opencode"] as const) {
     it(`${cli} starts them`, { timeout: 60_000 }, async () => {
       h = await harness(cli);
       expect(await startsMcpServers(acp(h))).toBe(true);

@@ -16,13 +16,16 @@ function warmUp(address: string, later: (run: () => void) => void): void {
   later(() => {
     const req = request(
       address,
-      { method: "POST", agent: false, headers: { "content-type": "application/json", accept: "application/json, text/event-stream" } },
+      { method: "POST", agent: false, headers: { "content-type": "application/json", accept: "application/json, text/event-stream", [WARM_UP]: "1" } },
       (res) => res.resume(),
     );
     req.on("error", () => undefined);
     req.end(JSON.stringify({ jsonrpc: "2.0", id: 0, method: "tools/list" }));
   });
 }
+
+// Marks our own warm-up request, which is no sign that the agent whose address it used connected.
+const WARM_UP = "x-subagent-mcp-warm-up";
 
 /** Where each sub-agent reaches its own messaging tools. */
 export interface ChildEndpoint {
@@ -38,9 +41,16 @@ const PATH = /^\/agents\/([^/]+)\/([0-9a-f]{32})\/mcp$/;
  * more Node process (≈65 MB and a few hundred ms of CPU) per sub-agent. Each address carries the
  * agent's mailbox name and an HMAC of it under a key that lives only in this process, so only the
  * agents we configured can call it, and each only as itself. Stateless: every request gets a fresh
- * server built by `build(self)`; the messaging tools keep their state in the mailboxes.
+ * server built by `build(self)`; the messaging tools keep their state in the mailboxes. Whom it
+ * heard from is told to `reached`: an agent that ignores the MCP servers handed to it (some ACP
+ * agents do) never calls, and poll_agent says so.
  */
-export async function startChildEndpoint(build: (self: string) => McpServer, later: (run: () => void) => void = setImmediate): Promise<ChildEndpoint> {
+export async function startChildEndpoint(
+  build: (self: string) => McpServer,
+  later: (run: () => void) => void = setImmediate,
+  /** Told of each request a sub-agent makes as `self` (not our warm-up): it did start the server it was given. */
+  reached: (self: string) => void = () => undefined,
+): Promise<ChildEndpoint> {
   const key = randomBytes(32);
   const sign = (self: string): string => createHmac("sha256", key).update(self).digest("hex").slice(0, 32);
 
@@ -51,6 +61,7 @@ export async function startChildEndpoint(build: (self: string) => McpServer, lat
       res.writeHead(404).end();
       return;
     }
+    if (req.headers[WARM_UP] === undefined) reached(self);
     await serveStateless(req, res, () => build(self));
   });
   const { port } = listener;

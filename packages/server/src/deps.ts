@@ -126,6 +126,8 @@ export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<Se
   /** The messaging server a launched sub-agent gets under mailbox name `self`; undefined when sub-agents get none. */
   /** A sub-agent's own messaging server; the messaging tools its deny and ask `rules` name are withheld there. */
   childServer: ((self: string, rules?: PermissionRules) => Promise<McpServerSpec>) | undefined;
+  /** Whether sub-agent `self` called the messaging server it was handed; undefined when it was handed none. */
+  messagingReached: (self: string) => boolean | undefined;
   /** Where this server's answers go out (a taken message is acknowledged once its answer was sent). */
   outbox: Outbox;
   /** This server's delegation tasks (MCP tasks extension); calls become tasks only for a host that takes them. */

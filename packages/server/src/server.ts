@@ -88,7 +88,11 @@ export function createServer(deps: ServerDeps): SubagentServer {
     },
   );
   const worktrees = worktreeHub(deps, supervisor.get);
-  const shared = { ...settle(deps, supervisor.get, worktrees), gate, journal: { made: () => journal }, budgets: { made: () => budgets } };
+  // The sub-agents handed a messaging server, and those that called it.
+  const handed = new Set<string>();
+  const reached = new Set<string>();
+  const messagingReached = (self: string): boolean | undefined => (handed.has(self) ? reached.has(self) : undefined);
+  const shared = { ...settle(deps, supervisor.get, worktrees), gate, journal: { made: () => journal }, budgets: { made: () => budgets }, messagingReached };
   const { messaging } = deps;
   const children =
     messaging === undefined || deps.childMessaging !== true
@@ -103,6 +107,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
                 tasks: false,
               }),
             gate.schedule,
+            (self) => reached.add(self),
           );
         });
   // The messaging tools each sub-agent's rules withhold from its own server, by mailbox name.
@@ -114,6 +119,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
           const withhold = withheldMessaging(rules, CHILD_SERVER);
           if (withhold.length > 0) withheld.set(self, withhold);
           else withheld.delete(self);
+          handed.add(self);
           return { name: CHILD_SERVER, url: (await children.get()).url(self) };
         };
   const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
@@ -216,7 +222,11 @@ function worktreeHub(deps: ServerDeps, supervisor: () => Promise<Supervisor>): W
 }
 
 // Defaults applied once; the pool is made by the first pool call.
-function settle(deps: ServerDeps, supervisor: () => Promise<Supervisor>, worktrees: WorktreeHub): Omit<Shared, "childServer" | "journal" | "budgets" | "gate"> {
+function settle(
+  deps: ServerDeps,
+  supervisor: () => Promise<Supervisor>,
+  worktrees: WorktreeHub,
+): Omit<Shared, "childServer" | "journal" | "budgets" | "gate" | "messagingReached"> {
   const defaultCwd = deps.defaultCwd ?? process.cwd();
   const depth = deps.depth ?? 0;
   const maxDepth = deps.maxDepth ?? CONFIG_DEFAULTS.max_depth;

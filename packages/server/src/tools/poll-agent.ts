@@ -49,6 +49,20 @@ export function hintFor(view: AgentView, stallSeconds: number): string | undefin
   }
 }
 
+/**
+ * Whether a sub-agent handed a messaging server uses it. Every CLI starts the MCP servers it is
+ * given before its first model call, so one that has not called by the end of its first turn
+ * ignores them (some ACP agents do), and cannot reach its parent.
+ */
+function messagingState(reached: boolean | undefined, turns: number): "connected" | "not_connected" | undefined {
+  if (reached === undefined) return undefined;
+  if (reached) return "connected";
+  return turns > 0 ? "not_connected" : undefined;
+}
+
+const notConnected = (provider: string): string =>
+  `It never called the "mailbox" MCP server it was handed: ${provider} ignores MCP servers given at session start, so it has no send_to or wait_inbox (doctor --host ${provider} checks this); messages sent to it wait in its mailbox unread.`;
+
 /** `poll_agent`: a snapshot of one agent; reading it never resets its idle clock. */
 export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stallSeconds: number }): void {
   server.registerTool(
@@ -68,7 +82,8 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
         const worktree = await deps.worktrees.made()?.fresh(view.id);
         const budget = budgetOut(view);
         const now = Date.now();
-        const hint = hintFor(view, deps.stallSeconds);
+        const messaging = messagingState(deps.messagingReached(view.id), view.turns);
+        const hint = hintFor(view, deps.stallSeconds) ?? (messaging === "not_connected" ? notConnected(view.provider) : undefined);
         const full = view.lastTurn?.result;
         const offset = args.offset ?? 0;
         if (full !== undefined && offset > full.length)
@@ -95,6 +110,7 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
           ...(view.costUsd === undefined ? {} : { cost_usd: round(view.costUsd) }),
           queued_messages: view.queuedMessages,
           ...(view.permissions.length === 0 ? {} : { pending_permissions: view.permissions.map(pendingPermissionOut) }),
+          ...(messaging === undefined ? {} : { messaging }),
           ...(hint === undefined ? {} : { hint }),
           ...(view.attempts.length === 0
             ? {}
