@@ -8,7 +8,7 @@ const tiers = [
   ["errors"],
   ["state", "core"],
   ["journal", "worktrees", "hooks", "agents", "routing", "drivers", "mailbox", "permissions", "contract"],
-  ["usage", "mailbox-redis", "host-config", "worker", "testkit"],
+  ["usage", "mailbox-redis", "fleet", "host-config", "worker", "testkit"],
   ["server", "dashboard"],
   ["apps/cli", "apps/bench"],
 ];

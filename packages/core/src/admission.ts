@@ -79,7 +79,8 @@ export class Admission {
   /** A processing slot is free, and a live process too or one can be made free. */
   fits(provider: Provider): boolean {
     let processing = 0;
-    for (const r of this.#host.records()) if (r.request.provider === provider && r.state.status === "processing") processing += 1;
+    for (const r of this.#host.records())
+      if (r.request.provider === provider && r.request.placement === undefined && r.state.status === "processing") processing += 1;
     if (processing >= this.#cap(provider)) return false;
     return liveCount(this.#host.records(), provider) < this.#liveBound(provider) || idlest(this.#host.records(), provider) !== undefined;
   }
@@ -105,8 +106,8 @@ export class Admission {
    * results stay readable and a note says why it ended.
    */
   makeRoom(record: AgentRecord): void {
-    const { provider, pinned } = record.request;
-    if (pinned === true) return;
+    const { provider, pinned, placement } = record.request;
+    if (pinned === true || placement !== undefined) return;
     const bound = this.#liveBound(provider);
     this.#hold(provider, () => {
       const records = () => this.#host.records();

@@ -3,7 +3,7 @@ import type { Budget, Spent } from "./budget.js";
 import type { AgentEvent, Provider, Usage } from "./events.js";
 import { spentOf, type CostOf, type Spending } from "./spending.js";
 import { standing } from "./budget.js";
-import type { PermissionRuling, Session, SessionSpec } from "./driver.js";
+import type { Driver, PermissionRuling, Session, SessionSpec } from "./driver.js";
 import type { RecentItem, RecentItems } from "./recent.js";
 import type { PermissionDecision, PermissionRequest } from "./permission.js";
 import type { AgentState, AgentStatus, PendingPermission, TurnOutcome } from "./state.js";
@@ -45,6 +45,11 @@ export interface LaunchRequest extends SessionSpec {
   prepare?: (agentId: string) => Promise<{ cwd?: string } | undefined>;
   /** Limits on what it may spend; reaching one stops it in `budget_exceeded` until raised. */
   budget?: Budget;
+  /**
+   * Where it runs when not on this machine: the machine's name and a driver whose sessions run
+   * there (the fleet). That machine's caps and bounds apply, not ours; it is never hibernated here.
+   */
+  placement?: { machine: string; driver: Driver };
   /** Turns the conversation had before this launch resumed it: numbering goes on from there (and a resumed first turn never fails over). */
   priorTurns?: number;
 }
@@ -73,6 +78,8 @@ export type AgentChange =
 export interface AgentView {
   id: string;
   provider: Provider;
+  /** The machine it runs on, when not this one (the fleet). */
+  machine?: string;
   label: string | undefined;
   /** The CLI's working directory. */
   cwd: string;
@@ -136,6 +143,7 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
   return {
     id: record.id,
     provider: request.provider,
+    ...(request.placement === undefined ? {} : { machine: request.placement.machine }),
     label: request.label,
     cwd: request.cwd,
     model: state.model ?? request.model,

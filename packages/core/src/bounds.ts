@@ -43,5 +43,6 @@ export function freeable(records: Iterable<AgentRecord>, keep: number): AgentRec
 }
 
 function counted(r: AgentRecord, provider: Provider): boolean {
-  return r.request.provider === provider && r.request.pinned !== true && r.session !== undefined && r.state.alive;
+  // An agent on another machine counts against that machine's bounds, not ours.
+  return r.request.provider === provider && r.request.pinned !== true && r.request.placement === undefined && r.session !== undefined && r.state.alive;
 }

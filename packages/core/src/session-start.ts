@@ -60,8 +60,20 @@ export function startWhenPrepared(record: AgentRecord, host: SessionHost): void 
  * Events of an older epoch (a failed-over or hibernated process) are dropped.
  */
 export function spawnSession(record: AgentRecord, host: SessionHost): void {
-  const driver = host.driver(record.request.provider);
-  const { provider: _p, prompt, label: _l, fallbacks: _f, id: _i, pinned: _k, permissionPolicy: _r, prepare: _q, priorTurns: _t, ...spec } = record.request;
+  const driver = record.request.placement?.driver ?? host.driver(record.request.provider);
+  const {
+    provider: _p,
+    prompt,
+    label: _l,
+    fallbacks: _f,
+    id: _i,
+    pinned: _k,
+    permissionPolicy: _r,
+    prepare: _q,
+    priorTurns: _t,
+    placement: _m,
+    ...spec
+  } = record.request;
   const epoch = record.epoch;
   try {
     if (driver === undefined) throw new CoreError("NO_DRIVER", `no driver is configured for provider "${record.request.provider}"`);

@@ -76,7 +76,7 @@ export class Supervisor {
   /** Starts an agent now, or queues it when its provider is at its cap. Never waits for the CLI. */
   launch(request: LaunchRequest): AgentView {
     if (this.#closed) throw new CoreError("INVALID_ARGUMENT", "the supervisor is shut down");
-    if (this.options.drivers[request.provider] === undefined) {
+    if (request.placement === undefined && this.options.drivers[request.provider] === undefined) {
       const known = Object.keys(this.options.drivers).join(", ");
       throw new CoreError("UNKNOWN_PROVIDER", `unknown provider "${request.provider}"; the configured providers are ${known}`);
     }
@@ -86,7 +86,7 @@ export class Supervisor {
     const now = this.#clock.now();
     const idle = request.prompt === undefined;
     // An idle (warm) agent runs no turn, so it takes no processing slot and never queues.
-    const queued = !idle && this.#admission.mustQueue(request.provider);
+    const queued = !idle && request.placement === undefined && this.#admission.mustQueue(request.provider);
     const id = request.id ?? this.options.newId?.() ?? randomUUID().slice(0, 8);
     const record = newRecord(id, request, now, { queued, idle, tailChars: this.options.tailChars, recentItems: this.options.recentItems });
     this.#records.add(record); // the newest, in place of an ended one with its id
@@ -249,7 +249,8 @@ export class Supervisor {
     for (const record of this.#records.values()) {
       this.#apply(record, { type: "tick", at, stallMs: this.#stallMs });
       if (isRunning(record.state.status)) this.#checkBudget(record);
-      if (ttl !== undefined && ttl > 0 && record.request.pinned !== true && at - record.state.lastActivityAt >= ttl) this.hibernate(record.id);
+      if (ttl !== undefined && ttl > 0 && record.request.pinned !== true && record.request.placement === undefined && at - record.state.lastActivityAt >= ttl)
+        this.hibernate(record.id);
     }
   }
 

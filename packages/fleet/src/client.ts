@@ -1,0 +1,230 @@
+import { randomUUID } from "node:crypto";
+import type { AgentEvent, Driver, PermissionDecision, Session, SessionSpec } from "@subagent-mcp/core";
+import type { Redis } from "ioredis";
+import { commandStream, eventStream, STREAM_MAXLEN } from "./keys.js";
+import { ReportSchema, type Command, type NodeInfo, type RemoteSpec } from "./protocol.js";
+import { HEARTBEAT_MS, lastBeat, liveNodes, LOST_AFTER_MS, OWNERS, place } from "./registry.js";
+import type { Signer } from "./sign.js";
+import { streamEntries } from "./streams.js";
+
+interface Remote {
+  node: string;
+  onEvent: (event: AgentEvent) => void;
+  ended: boolean;
+  exited: Promise<void>;
+  exit: () => void;
+}
+
+/**
+ * An orchestrator's side of the fleet: lists the live machines, places launches on them, and
+ * hands the supervisor a {@link Driver} per placement whose sessions run on the node. Every event
+ * of those sessions comes back on this orchestrator's own stream (one blocking read for all of
+ * them); steering goes out as signed commands. Its heartbeat keeps its agents alive on the nodes;
+ * a node whose heartbeat stops has its sessions here end with an error naming it.
+ */
+export class FleetClient {
+  readonly owner: string;
+  readonly #remotes = new Map<string, Remote>();
+  readonly #reader: Redis;
+  // Launches placed since each node's last heartbeat: "any" must not send a burst to one node.
+  readonly #placed = new Map<string, { provider: string; at: number }[]>();
+  #timer: NodeJS.Timeout | undefined;
+  // An object, so that a check after an await is not narrowed away by the one before it.
+  readonly #life = { closed: false };
+  #loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly signer: Signer,
+    owner?: string,
+  ) {
+    this.owner = owner ?? `orch-${randomUUID().slice(0, 12)}`;
+    this.#reader = redis.duplicate();
+  }
+
+  /** The live machines, least loaded first. */
+  machines(): Promise<NodeInfo[]> {
+    return liveNodes(this.redis, this.signer);
+  }
+
+  /**
+   * A driver that runs `provider` sessions on `machine` ("any": a live node with a free slot, most
+   * free first). Throws UNKNOWN_MACHINE / NO_SLOT / REFUSED naming the live machines.
+   */
+  async driverOn(machine: string, provider: string, options: { outlive?: boolean } = {}): Promise<{ node: string; driver: Driver }> {
+    this.#start();
+    const nodes = (await this.machines()).map((n) => this.#lessPlaced(n));
+    const node = place(nodes, machine, provider).name;
+    const placed = this.#placed.get(node) ?? [];
+    placed.push({ provider, at: Date.now() });
+    this.#placed.set(node, placed);
+    return { node, driver: { provider, start: (spec, onEvent) => this.#launch(node, provider, spec, onEvent, options.outlive === true) } };
+  }
+
+  /** Ends the remote agents not launched to outlive us, and stops. */
+  async close(): Promise<void> {
+    if (this.#life.closed) return;
+    this.#life.closed = true;
+    clearInterval(this.#timer);
+    const live = [...this.#remotes.entries()].filter(([, r]) => !r.ended);
+    await Promise.all(live.map(([agent, r]) => this.#command(r.node, { kind: "kill", agent }).catch(() => undefined)));
+    await this.redis.hdel(OWNERS, this.owner).catch(() => undefined);
+    this.#reader.disconnect();
+    await this.#loop;
+  }
+
+  #ended(): boolean {
+    return this.#life.closed;
+  }
+
+  #lessPlaced(n: NodeInfo): NodeInfo {
+    const recent = (this.#placed.get(n.name) ?? []).filter((p) => p.at > n.at);
+    this.#placed.set(n.name, recent);
+    return {
+      ...n,
+      providers: n.providers.map((p) => ({ ...p, free: p.free - recent.filter((r) => r.provider === p.provider).length })),
+    };
+  }
+
+  #start(): void {
+    if (this.#timer !== undefined || this.#life.closed) return;
+    const tick = (): void => {
+      void this.redis.hset(OWNERS, this.owner, String(Date.now())).catch(() => undefined);
+      void this.#checkNodes().catch(() => undefined);
+    };
+    tick();
+    this.#timer = setInterval(tick, HEARTBEAT_MS);
+    this.#timer.unref();
+    this.#loop = this.#read();
+  }
+
+  // One blocking read for every remote agent of this orchestrator.
+  async #read(): Promise<void> {
+    const stream = eventStream(this.owner);
+    if (this.#reader.status === "wait") await this.#reader.connect().catch(() => undefined);
+    // The stream is this orchestrator's own (a fresh id): reading it from the start misses nothing sent before the first read.
+    let from = "0";
+    while (!this.#life.closed) {
+      let read: unknown;
+      try {
+        read = await this.#reader.xread("COUNT", 256, "BLOCK", 5_000, "STREAMS", stream, from);
+      } catch {
+        // Closing disconnects the reader, which ends the blocked read with an error.
+        if (this.#ended()) return;
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      for (const [id, fields] of streamEntries(read)) {
+        from = id;
+        this.#deliver(fields);
+      }
+    }
+  }
+
+  #deliver(fields: string[]): void {
+    let report;
+    try {
+      report = ReportSchema.parse(this.signer.open(fields));
+    } catch {
+      return; // not from a node holding the key: ignored
+    }
+    const remote = this.#remotes.get(report.agent);
+    if (remote === undefined || remote.ended) return;
+    if (report.kind === "spawned") return;
+    if (report.kind === "refused") {
+      this.#end(report.agent, remote, `machine "${report.node}" refused the launch (${report.code}): ${report.message}`);
+      return;
+    }
+    remote.onEvent(report.event);
+    if (report.event.type === "exit") {
+      remote.ended = true;
+      remote.exit();
+    }
+  }
+
+  // A node whose heartbeat stopped: its agents here end with an error naming it.
+  async #checkNodes(): Promise<void> {
+    const nodes = new Set([...this.#remotes.values()].filter((r) => !r.ended).map((r) => r.node));
+    for (const node of nodes) {
+      const last = await lastBeat(this.redis, this.signer, node);
+      const silent = last === undefined ? Infinity : Date.now() - last.at;
+      if (silent <= LOST_AFTER_MS) continue;
+      const since = last === undefined ? "it left the fleet" : `its last heartbeat was ${Math.round(silent / 1000)} s ago`;
+      for (const [agent, r] of this.#remotes)
+        if (r.node === node && !r.ended) this.#end(agent, r, `machine "${node}" stopped answering (${since}); the agent ended there`);
+    }
+  }
+
+  #end(agent: string, remote: Remote, message: string): void {
+    remote.ended = true;
+    remote.onEvent({ type: "error", message, transient: true });
+    remote.onEvent({ type: "exit", code: null, signal: null });
+    remote.exit();
+    this.#remotes.delete(agent);
+  }
+
+  #command(node: string, command: Command): Promise<unknown> {
+    return this.redis.xadd(commandStream(node), "MAXLEN", "~", STREAM_MAXLEN, "*", ...this.signer.seal(command));
+  }
+
+  #launch(node: string, provider: string, spec: SessionSpec, onEvent: (event: AgentEvent) => void, outlive: boolean): Session {
+    const agent = `r-${randomUUID()}`;
+    let exit!: () => void;
+    const exited = new Promise<void>((r) => (exit = r));
+    const remote: Remote = { node, onEvent, ended: false, exited, exit };
+    this.#remotes.set(agent, remote);
+    const send = (command: Command): void => {
+      void this.#command(node, command).catch((error: unknown) => {
+        if (!remote.ended) this.#end(agent, remote, `could not reach machine "${node}" through Redis: ${String(error)}`);
+      });
+    };
+    send({ kind: "launch", agent, provider, spec: remoteSpec(spec), owner: this.owner, ...(outlive ? { outlive } : {}) });
+    const ending = async (kind: "close" | "kill"): Promise<void> => {
+      if (remote.ended) return;
+      send({ kind, agent });
+      // The node answers with the exit; one that went away is found by the heartbeat check.
+      await exited;
+    };
+    return {
+      pid: undefined,
+      send: (text) => {
+        send({ kind: "send", agent, text });
+      },
+      interrupt: () => {
+        send({ kind: "interrupt", agent });
+        return Promise.resolve();
+      },
+      reset: () => {
+        send({ kind: "reset", agent });
+        return Promise.resolve();
+      },
+      close: () => ending("close"),
+      kill: () => ending("kill"),
+      respondPermission: (requestId: string, decision: PermissionDecision) => {
+        send({ kind: "permission", agent, requestId, decision });
+      },
+    };
+  }
+}
+
+/** The spec as plain data for the other machine (see RemoteSpecSchema for what stays behind). */
+function remoteSpec(spec: SessionSpec): RemoteSpec {
+  const keys = [
+    "cwd",
+    "model",
+    "effort",
+    "systemPromptAppend",
+    "allowedTools",
+    "builtinTools",
+    "disallowedTools",
+    "permissionMode",
+    "env",
+    "resume",
+    "sessionId",
+    "askPermissions",
+    "rules",
+  ] as const;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (spec[key] !== undefined) out[key] = spec[key];
+  return out as RemoteSpec;
+}

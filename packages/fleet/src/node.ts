@@ -1,0 +1,251 @@
+import { cpus, hostname, loadavg } from "node:os";
+import { isAbsolute, relative, resolve } from "node:path";
+import type { AgentEvent, Driver, Session } from "@subagent-mcp/core";
+import type { Redis } from "ioredis";
+import { FleetError } from "./errors.js";
+import { commandStream, eventStream, NODES, STREAM_MAXLEN } from "./keys.js";
+import { CommandSchema, type Command, type NodeInfo, type RemoteSpec, type Report } from "./protocol.js";
+import { beat, HEARTBEAT_MS, LOST_AFTER_MS, OWNERS } from "./registry.js";
+import type { Signer } from "./sign.js";
+import { streamEntries } from "./streams.js";
+
+/** What a node lets a launch do, from its own config, whatever the launch asks. */
+export interface NodeCeiling {
+  /** A launch's `cwd` must be one of these folders or inside one. */
+  roots: string[];
+  /** The most permissive mode it grants; a launch asking for more runs in this one. */
+  permissionMode?: string;
+  /** Tools no agent on this node may use, added to each launch's. */
+  disallowedTools?: string[];
+}
+
+export interface NodeOptions {
+  redis: Redis;
+  signer: Signer;
+  name: string;
+  /** The providers it lends, each with its driver, its CLI's version and its cap. */
+  providers: Record<string, { driver: Driver; version: string; cap: number }>;
+  ceiling: NodeCeiling;
+  labels?: string[];
+  /** One line per thing worth a log (stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+/** A running node. */
+export interface FleetNode {
+  /** Its agents running now. */
+  readonly running: number;
+  /** Commands it refused as unsigned, forged, stale or replayed. */
+  readonly refused: number;
+  /** Ends its agents, takes it off the list of live machines and stops reading. */
+  close(): Promise<void>;
+}
+
+interface Hosted {
+  session: Session;
+  owner: string;
+  provider: string;
+  outlive: boolean;
+}
+
+// Orders of permission modes, least to most permissive, for the ceiling.
+const MODE_ORDER = ["plan", "default", "acceptEdits", "bypassPermissions"];
+
+/**
+ * Lends this machine's CLIs to the fleet: reads its signed command stream (a consumer group, so a
+ * command written while it was down is read when it is back), runs each launch through its own
+ * drivers within its caps and ceiling, and writes every event of each agent, signed, to the event
+ * stream of the orchestrator that launched it. Its heartbeat (every 2 s) tells the fleet its free
+ * slots; an orchestrator whose own heartbeat stopped has its agents ended here (no orphans) unless
+ * they were launched to outlive it.
+ */
+export async function startNode(options: NodeOptions): Promise<FleetNode> {
+  const { redis, signer, name, log = () => undefined } = options;
+  const reader = redis.duplicate();
+  const stream = commandStream(name);
+  const hosted = new Map<string, Hosted>();
+  let refused = 0;
+  // An object, so that a check after an await is not narrowed away by the one before it.
+  const life = { closed: false };
+  const ended = (): boolean => life.closed;
+  const startedAt = Date.now();
+
+  const report = (owner: string, body: Report): void => {
+    void redis.xadd(eventStream(owner), "MAXLEN", "~", STREAM_MAXLEN, "*", ...signer.seal(body)).catch((error: unknown) => {
+      log(`could not report to ${owner}: ${String(error)}`);
+    });
+  };
+
+  const info = (): NodeInfo => {
+    const running = (provider: string): number => [...hosted.values()].filter((h) => h.provider === provider).length;
+    return {
+      name,
+      host: hostname(),
+      pid: process.pid,
+      providers: Object.entries(options.providers).map(([provider, p]) => ({
+        provider,
+        version: p.version,
+        cap: p.cap,
+        free: Math.max(0, p.cap - running(provider)),
+      })),
+      load: Math.round(((loadavg()[0] ?? 0) / Math.max(1, cpus().length)) * 100) / 100,
+      labels: options.labels ?? [],
+      startedAt,
+      at: Date.now(),
+    };
+  };
+
+  const launch = (command: Extract<Command, { kind: "launch" }>): void => {
+    const { agent, owner, provider } = command;
+    const lent = options.providers[provider];
+    try {
+      if (hosted.has(agent)) throw new FleetError("REFUSED", `agent ${agent} runs here already`);
+      if (lent === undefined)
+        throw new FleetError("REFUSED", `machine "${name}" does not run ${provider}; it runs ${Object.keys(options.providers).join(", ") || "nothing"}`);
+      if ((info().providers.find((p) => p.provider === provider)?.free ?? 0) === 0)
+        throw new FleetError("NO_SLOT", `machine "${name}" has no free ${provider} slot (cap ${lent.cap})`);
+      const spec = withinCeiling(command.spec, options.ceiling, name);
+      const entry: Hosted = { owner, provider, outlive: command.outlive === true, session: undefined as unknown as Session };
+      hosted.set(agent, entry);
+      entry.session = lent.driver.start(spec, (event: AgentEvent) => {
+        report(owner, { kind: "event", agent, node: name, event });
+        if (event.type === "exit") hosted.delete(agent);
+      });
+      report(owner, { kind: "spawned", agent, node: name, ...(entry.session.pid === undefined ? {} : { pid: entry.session.pid }) });
+      log(`${agent}: ${provider} for ${owner} in ${spec.cwd}`);
+    } catch (error) {
+      hosted.delete(agent);
+      const code = error instanceof FleetError ? error.code : "REFUSED";
+      report(owner, { kind: "refused", agent, node: name, code, message: error instanceof Error ? error.message : String(error) });
+      log(`${agent}: refused (${code})`);
+    }
+  };
+
+  const steer = async (command: Exclude<Command, { kind: "launch" }>): Promise<void> => {
+    const entry = hosted.get(command.agent);
+    if (entry === undefined) return; // ended already: its exit was reported
+    const { session } = entry;
+    switch (command.kind) {
+      case "send":
+        session.send(command.text);
+        return;
+      case "permission":
+        session.respondPermission?.(command.requestId, command.decision);
+        return;
+      case "interrupt":
+        return session.interrupt();
+      case "reset":
+        return session.reset();
+      case "close":
+        return session.close();
+      case "kill":
+        return session.kill();
+    }
+  };
+
+  const handle = (fields: string[]): void => {
+    let command: Command;
+    try {
+      command = CommandSchema.parse(signer.open(fields));
+    } catch (error) {
+      refused += 1;
+      log(`refused a command: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    if (command.kind === "launch") launch(command);
+    else
+      void steer(command).catch((error: unknown) => {
+        log(`${command.agent}: ${command.kind} failed: ${String(error)}`);
+      });
+  };
+
+  // Owners whose heartbeat stopped lose their agents here, unless these were launched to outlive them.
+  const sweep = async (): Promise<void> => {
+    if (hosted.size === 0) return;
+    const owners = await redis.hgetall(OWNERS);
+    const now = Date.now();
+    for (const [agent, entry] of hosted) {
+      const at = Number(owners[entry.owner] ?? 0);
+      if (!entry.outlive && now - at > LOST_AFTER_MS) {
+        log(`${agent}: its orchestrator ${entry.owner} went away; ending it`);
+        void entry.session.kill();
+      }
+    }
+  };
+
+  // A connection of its own for the blocking read (the caller's stays free for writes).
+  if (reader.status === "wait") await reader.connect();
+  await reader.xgroup("CREATE", stream, "node", "0", "MKSTREAM").catch((error: unknown) => {
+    if (!String(error).includes("BUSYGROUP")) throw error;
+  });
+  await beat(redis, signer, info());
+  const timer = setInterval(() => {
+    void beat(redis, signer, info()).catch((error: unknown) => {
+      log(`heartbeat failed: ${String(error)}`);
+    });
+    void sweep().catch(() => undefined);
+  }, HEARTBEAT_MS);
+
+  // Commands read but not acknowledged before a restart come first ("0"), then new ones (">").
+  const loop = (async () => {
+    let from = "0";
+    while (!life.closed) {
+      let read: unknown;
+      try {
+        read = await reader.xreadgroup("GROUP", "node", name, "COUNT", 64, "BLOCK", 5_000, "STREAMS", stream, from);
+      } catch (error) {
+        // Closing disconnects the reader, which ends the blocked read with an error.
+        if (ended()) return;
+        log(`reading commands failed: ${String(error)}`);
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      const entries = streamEntries(read);
+      if (from === "0" && entries.length === 0) from = ">";
+      for (const [id, fields] of entries) {
+        handle(fields);
+        await redis.xack(stream, "node", id);
+      }
+    }
+  })();
+
+  return {
+    get running() {
+      return hosted.size;
+    },
+    get refused() {
+      return refused;
+    },
+    async close() {
+      life.closed = true;
+      clearInterval(timer);
+      await Promise.all([...hosted.values()].map((h) => h.session.kill().catch(() => undefined)));
+      await redis.hdel(NODES, name).catch(() => undefined);
+      reader.disconnect();
+      await loop;
+    },
+  };
+}
+
+/** The launch's spec within the node's ceiling; throws REFUSED for a cwd outside its roots. */
+export function withinCeiling(spec: RemoteSpec, ceiling: NodeCeiling, node: string): RemoteSpec {
+  const cwd = resolve(spec.cwd);
+  const inside = ceiling.roots.some((root) => {
+    const rel = relative(resolve(root), cwd);
+    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  });
+  if (!isAbsolute(spec.cwd) || !inside)
+    throw new FleetError("REFUSED", `machine "${node}" refuses cwd ${spec.cwd}: launches there may work only in ${ceiling.roots.join(", ") || "no folder"}`);
+  const max = ceiling.permissionMode;
+  const asked = spec.permissionMode;
+  // A mode it does not know is treated as the most permissive.
+  const rank = (m: string): number => (MODE_ORDER.includes(m) ? MODE_ORDER.indexOf(m) : MODE_ORDER.length);
+  const mode = max !== undefined && (asked === undefined || rank(asked) > rank(max)) ? max : asked;
+  const disallowed = [...(spec.disallowedTools ?? []), ...(ceiling.disallowedTools ?? [])];
+  return {
+    ...spec,
+    cwd,
+    ...(mode === undefined ? {} : { permissionMode: mode }),
+    ...(disallowed.length === 0 ? {} : { disallowedTools: disallowed }),
+  };
+}

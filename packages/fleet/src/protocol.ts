@@ -1,0 +1,66 @@
+import { AgentEventSchema, PermissionDecisionSchema } from "@subagent-mcp/core";
+import { z } from "zod";
+
+/** What a node tells of itself in each heartbeat. */
+export const NodeInfoSchema = z.object({
+  name: z.string(),
+  host: z.string(),
+  pid: z.number(),
+  /** Each provider it can run: its CLI's version, its cap, and how many slots are free now. */
+  providers: z.array(z.object({ provider: z.string(), version: z.string(), cap: z.number(), free: z.number() })),
+  /** The 1-minute load average over the number of cores. */
+  load: z.number(),
+  labels: z.array(z.string()),
+  startedAt: z.number(),
+  at: z.number(),
+});
+export type NodeInfo = z.infer<typeof NodeInfoSchema>;
+
+/**
+ * The part of a session spec that crosses machines: plain data. Paths of files on the
+ * orchestrator's machine (MCP configs, settings) and its loopback MCP servers mean nothing there.
+ */
+export const RemoteSpecSchema = z.object({
+  cwd: z.string(),
+  model: z.string().optional(),
+  effort: z.string().optional(),
+  systemPromptAppend: z.string().optional(),
+  allowedTools: z.array(z.string()).optional(),
+  builtinTools: z.array(z.string()).optional(),
+  disallowedTools: z.array(z.string()).optional(),
+  permissionMode: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  resume: z.string().optional(),
+  sessionId: z.string().optional(),
+  askPermissions: z.boolean().optional(),
+  rules: z.object({ deny: z.array(z.string()).optional(), ask: z.array(z.string()).optional() }).optional(),
+});
+export type RemoteSpec = z.infer<typeof RemoteSpecSchema>;
+
+/** Orchestrator -> node: start an agent, or steer one it runs. */
+export const CommandSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("launch"),
+    agent: z.string(),
+    provider: z.string(),
+    spec: RemoteSpecSchema,
+    /** The orchestrator's id: its event stream, and whose going away ends the agent. */
+    owner: z.string(),
+    /** Keep running when the owner goes away. */
+    outlive: z.boolean().optional(),
+  }),
+  z.object({ kind: z.literal("send"), agent: z.string(), text: z.string() }),
+  z.object({ kind: z.enum(["interrupt", "reset", "close", "kill"]), agent: z.string() }),
+  z.object({ kind: z.literal("permission"), agent: z.string(), requestId: z.string(), decision: PermissionDecisionSchema }),
+]);
+export type Command = z.infer<typeof CommandSchema>;
+
+/** Node -> orchestrator, on the owner's event stream. */
+export const ReportSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("event"), agent: z.string(), node: z.string(), event: AgentEventSchema }),
+  /** The launch was refused by the node (its ceiling, no slot, unknown provider): the agent never ran. */
+  z.object({ kind: z.literal("refused"), agent: z.string(), node: z.string(), code: z.string(), message: z.string() }),
+  /** Answers a steering command the node could not carry out (e.g. the agent is not there). */
+  z.object({ kind: z.literal("spawned"), agent: z.string(), node: z.string(), pid: z.number().optional() }),
+]);
+export type Report = z.infer<typeof ReportSchema>;
