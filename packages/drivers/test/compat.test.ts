@@ -49,8 +49,11 @@ describe("the compatibility table", () => {
     expect(checkCompat("claude", "2.0.0")).toMatchObject({ status: "older", features: ["effort", "builtin-tools"] });
   });
 
-  it("reads the release and capabilities from each installed CLI's real handshake answer", async () => {
-    for (const provider of [...BUILTIN_PROVIDERS, "qwen", "opencode"] as const) {
+  // One case per CLI, each with its own time: a busy machine starts each CLI twice (two releases) twice.
+  it.each([...BUILTIN_PROVIDERS, "qwen", "opencode"] as const)(
+    "reads the release and capabilities from %s's real handshake answers",
+    { timeout: 120_000 },
+    async (provider) => {
       const fake = await startFakeFor(provider);
       const env = await loopbackEnv(provider, fake);
       try {
@@ -68,6 +71,6 @@ describe("the compatibility table", () => {
         await fake.stop();
         await env.cleanup();
       }
-    }
-  });
+    },
+  );
 });
