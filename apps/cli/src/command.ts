@@ -23,6 +23,8 @@ export const mainCommand = defineCommand({
     worker: () => import("./worker.js").then((m) => m.workerCommand),
     mail: () => import("./mail.js").then((m) => m.mailCommand),
     workers: () => import("./workers.js").then((m) => m.workersCommand),
+    node: () => import("./node.js").then((m) => m.nodeCommand),
+    machines: () => import("./node.js").then((m) => m.machinesCommand),
     permissions: () => import("./permissions.js").then((m) => m.permissionsCommand),
     trust: () => import("./trust.js").then((m) => m.trustCommand),
     worktrees: () => import("./worktrees.js").then((m) => m.worktreesCommand),

@@ -18,6 +18,7 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { configOrFail } from "./config.js";
 import { cliContext, type CliContext } from "./context.js";
 import { mailPlace } from "./mailstore.js";
+import { fleetAccess } from "./fleet.js";
 import { ownMailbox } from "./identity.js";
 import { installedCheck } from "./installed.js";
 import { version } from "./version.js";
@@ -42,6 +43,8 @@ export async function serveStdio(): Promise<void> {
   const lineage = lineageFrom(ctx.env);
   // What the sub-agent this server runs under had left: a session budget no config of ours raises.
   const inherited = depth > 0 ? budgetLeftFrom(ctx.env) : undefined;
+  // Other machines (subagent-mcp node on each), over the Redis the mailboxes share.
+  const fleet = fleetAccess(ctx, config.mailbox);
   const { server, close, warm } = createServer({
     supervisor: async (extra) => (await import("@subagent-mcp/server/runtime")).createSupervisor(config, undefined, extra),
     // Every agent's journal, so that it outlives this server: past agents, transcripts, resume.
@@ -74,6 +77,7 @@ export async function serveStdio(): Promise<void> {
     // `subagent-mcp dashboard` finds this server in the state dir and follows it over loopback; SUBAGENT_MCP_DASHBOARD=0: no endpoint.
     ...(depth > 0 || ctx.env.SUBAGENT_MCP_DASHBOARD === "0" ? {} : { control: scopeOf(ctx) }),
     ...(own.messaging === undefined ? {} : { messaging: own.messaging }),
+    ...(fleet === undefined ? {} : { fleet: fleet.get }),
     ...toolsets(ctx.env.SUBAGENT_MCP_TOOLSETS),
     // Sub-agents reach their own messaging tools over loopback HTTP, no process each; SUBAGENT_MCP_CHILD_MESSAGING=0: none at all.
     childMessaging: ctx.env.SUBAGENT_MCP_CHILD_MESSAGING !== "0",
@@ -96,6 +100,8 @@ export async function serveStdio(): Promise<void> {
     process.once("SIGTERM", () => process.exit(143));
     try {
       await close();
+      // After close(), which ended the remote agents too: then our heartbeat stops.
+      await fleet?.close().catch(() => undefined);
       await own.retire().catch(() => undefined);
       await mail.close();
     } catch (error) {

@@ -10,6 +10,7 @@ export const AgentRowSchema = z.object({
   agent_id: z.string(),
   label: z.string().optional(),
   provider: ProviderSchema,
+  machine: z.string().optional().describe("The machine of the fleet it runs on, when not this one."),
   model: z.string().optional(),
   status: WireStatusSchema,
   alive: z.boolean(),
@@ -48,6 +49,7 @@ export const PollAgentOutput = {
   agent_id: z.string(),
   label: z.string().optional(),
   provider: ProviderSchema,
+  machine: z.string().optional().describe("The machine of the fleet it runs on, when not this one."),
   model: z.string().optional(),
   status: AgentStatusSchema,
   alive: z.boolean(),
@@ -72,4 +74,18 @@ export const PollAgentOutput = {
   failover: z.array(z.object({ provider: ProviderSchema, model: z.string().optional(), effort: z.string().optional(), reason: z.string() })).optional(),
   worktree: WorktreeOutSchema.optional().describe("With isolation worktree: where it works and what its worktree holds."),
   budget: BudgetOutSchema.optional(),
+};
+
+/** One live machine of the fleet, as list_machines shows it. */
+export const MachineSchema = z.object({
+  name: z.string(),
+  host: z.string(),
+  providers: z.array(z.object({ provider: z.string(), version: z.string(), cap: z.number(), free: z.number() })),
+  load: z.number().describe("1-minute load average per core."),
+  labels: z.array(z.string()),
+  seconds_since_heartbeat: z.number(),
+});
+
+export const ListMachinesOutput = {
+  machines: z.array(MachineSchema),
 };

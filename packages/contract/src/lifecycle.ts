@@ -16,6 +16,7 @@ export const LaunchAgentOutput = {
   skipped: z.array(z.object({ provider: ProviderSchema, reason: z.string() })),
   status: AgentStatusSchema,
   provider: ProviderSchema,
+  machine: z.string().optional().describe("The machine of the fleet it runs on, when not this one."),
   model: z.string().optional(),
   effort: z.string().optional(),
   session_id: z.string().optional(),

@@ -182,8 +182,11 @@ export class FleetClient {
     const ending = async (kind: "close" | "kill"): Promise<void> => {
       if (remote.ended) return;
       send({ kind, agent });
-      // The node answers with the exit; one that went away is found by the heartbeat check.
-      await exited;
+      // The node answers with the exit; one that went away is found by the heartbeat check. Bounded,
+      // so that shutting down never hangs on a machine that is gone.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, LOST_AFTER_MS)))]);
+      clearTimeout(timer);
     };
     return {
       pid: undefined,

@@ -58,6 +58,23 @@ export const ConfigSchema = z.strictObject({
     .optional(),
   /** Mailboxes on Redis Streams, for workers and agents on several machines (default: a Maildir on this one). From a project's file only once trusted. */
   mailbox: MailboxConfigSchema.optional(),
+  /**
+   * What `subagent-mcp node` lends this machine's CLIs under, whatever a launch asks: its name (default
+   * the hostname), the folders a launch's cwd must be in (default: the home folder), the most
+   * permissive mode it grants, tools no agent may use, labels. Read from the user's file only.
+   */
+  fleet: z
+    .strictObject({
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, "letters, digits, '.', '_' or '-'")
+        .optional(),
+      roots: z.array(z.string().min(1)).optional(),
+      permission_mode: z.enum(["plan", "default", "acceptEdits", "bypassPermissions"]).optional(),
+      disallowed_tools: z.array(z.string().min(1)).optional(),
+      labels: z.array(z.string().min(1).max(64)).optional(),
+    })
+    .optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -270,6 +287,8 @@ export function loadConfig(options: {
     // Prices only change what `usage` reports: a project's apply without trust, over the user's.
     ...(user.prices === undefined && project.prices === undefined ? {} : { prices: { ...user.prices, ...project.prices } }),
     mailbox: effectiveMailbox(user.mailbox, project.mailbox, env),
+    // A node's ceiling is its owner's word: a project cannot widen what the machine lends.
+    ...(user.fleet === undefined ? {} : { fleet: user.fleet }),
     ignored,
   };
 }

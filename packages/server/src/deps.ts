@@ -1,6 +1,6 @@
 import type { LaunchGate } from "./launch-gate.js";
 import type { TaskStore } from "./tasks/store.js";
-import type { Budget, McpServerSpec, Provider, Supervisor } from "@subagent-mcp/core";
+import type { Budget, Driver, McpServerSpec, Provider, Supervisor } from "@subagent-mcp/core";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import type { Branch, RoutingTable } from "@subagent-mcp/routing";
@@ -86,6 +86,8 @@ export interface ServerDeps {
   control?: ControlSettings;
   /** Where `isolation: "worktree"` puts worktrees and how it readies them (default: the state dir from the environment, no setup). */
   worktrees?: WorktreeSettings;
+  /** The fleet (other machines over the shared Redis), made by the first launch that names a machine or list_machines; undefined: no fleet configured. */
+  fleet?: () => Promise<FleetAccess>;
 }
 
 /** The session and daily budgets, made with the supervisor (undefined when the config sets none). */
@@ -118,8 +120,17 @@ type Defaulted =
   | "maxResultChars"
   | "permissions";
 
+/** The machines of the fleet, as the server uses them (`@subagent-mcp/fleet`'s FleetClient). */
+export interface FleetAccess {
+  machines(): Promise<
+    { name: string; host: string; providers: { provider: string; version: string; cap: number; free: number }[]; load: number; labels: string[]; at: number }[]
+  >;
+  driverOn(machine: string, provider: string): Promise<{ node: string; driver: Driver }>;
+  close(): Promise<void>;
+}
+
 /** {@link ServerDeps} as the tools read them: defaults applied, and the costly parts made on first use. */
-export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage"> {
+export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage" | "fleet"> {
   supervisor(): Promise<Supervisor>;
   /** The pool behind invoke, warmup, list_pool and reset (made by the first of them), its definitions read again. */
   pool(): Promise<PoolCatalog>;

@@ -24,6 +24,7 @@ import { registerListPoolTool } from "./tools/list-pool.js";
 import { registerMessageTools, withheldMessaging } from "./tools/messages.js";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { registerOrchestrationModeTool } from "./tools/orchestration-mode.js";
+import { registerListMachinesTool } from "./tools/list-machines.js";
 import { registerPollAgentTool } from "./tools/poll-agent.js";
 import { registerResetTool } from "./tools/reset.js";
 import { registerRespondPermissionTool } from "./tools/respond-permission.js";
@@ -254,6 +255,7 @@ function settle(
     maxDepth,
     ceiling: deps.ceiling,
     ...(deps.lineage === undefined ? {} : { lineage: deps.lineage }),
+    ...(deps.fleet === undefined ? {} : { fleet: deps.fleet }),
     permissions,
     stallSeconds: deps.stallSeconds ?? CONFIG_DEFAULTS.stall_seconds,
     progressEveryMs: deps.progressEveryMs ?? 5_000,
@@ -301,6 +303,7 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
   if (toolsets.includes("sessions")) {
     if (options.starts !== false) registerLaunchAgentTool(server, tools);
     registerPollAgentTool(server, tools);
+    registerListMachinesTool(server, tools);
     registerSendMessageTool(server, tools);
     if (options.wait !== false) registerWaitTool(server, tools);
     registerListAgentsTool(server, tools);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
-import { BudgetSchema, type AgentView, type Budget, type LaunchRequest, type McpServerSpec, type Supervisor } from "@subagent-mcp/core";
+import { BudgetSchema, type AgentView, type Budget, type Driver, type LaunchRequest, type McpServerSpec, type Supervisor } from "@subagent-mcp/core";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { mcpToolName } from "@subagent-mcp/drivers/light";
 import { isAbsolute, resolve } from "node:path";
@@ -57,6 +57,11 @@ export const LaunchAgentInput = {
       "worktree: the sub-agent works in a git worktree of its own, on a new branch subagent/<label or id> from base, outside your checkout (cwd must be in a git repository). When it ends, a worktree without work is removed; one with work is kept on its branch. Default none: it works in cwd itself.",
     ),
   base: nameText("base").optional().describe("With isolation worktree: the ref its branch starts from (default: the repository's current HEAD)."),
+  machine: nameText("machine")
+    .optional()
+    .describe(
+      'Run it on another machine of the fleet: a node\'s name (list_machines), or "any" for a live one with the provider and a free slot (most free first, then least loaded). cwd is then an absolute path on that machine. Needs the Redis the mailboxes share (SUBAGENT_MCP_MAILBOX_URL) and the fleet key.',
+    ),
 };
 
 /** `launch_agent`: starts (or queues) a sub-agent and returns at once; never waits for its turn. */
@@ -93,9 +98,12 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             table: deps.routingTable,
             installed: deps.installed,
           });
-          const [chosen, ...fallbacks] = route.candidates;
+          const [chosen, ...others] = route.candidates;
           if (chosen === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
-          const given = checkCwd(args.cwd, deps.defaultCwd);
+          // On another machine: no failover here (another candidate would run on this one), no worktree yet.
+          const placement = args.machine === undefined ? undefined : await placeOn(deps, args.machine, chosen.provider, args.isolation);
+          const fallbacks = placement === undefined ? others : [];
+          const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
           if (args.base !== undefined && args.isolation !== "worktree") throw new ServerError("INVALID_ARGUMENT", 'base needs isolation: "worktree"');
           // The config's rules and the launch's own: deny beats ask beats allow across both.
           const rules = mergeRules(deps.permissions, args.permissions);
@@ -106,7 +114,14 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           // A journal that failed earlier is tried again first: space may have been freed since.
           await journal?.writer.recheck();
           const id = journal?.claim() ?? randomUUID().slice(0, 8);
-          const child = await childMessaging(deps, id, args.system_prompt_append, granted.tools, rules);
+          // A sub-agent elsewhere cannot reach our loopback messaging endpoint.
+          const child = await childMessaging(
+            placement === undefined ? deps : { ...deps, childServer: undefined },
+            id,
+            args.system_prompt_append,
+            granted.tools,
+            rules,
+          );
           // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
           const isolated = args.isolation === "worktree" ? await isolate(deps, id, given, args.base, args.label) : undefined;
           const cwd = isolated?.cwd ?? given;
@@ -123,6 +138,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             provider: chosen.provider,
             prompt: args.prompt,
             cwd,
+            ...(placement === undefined ? {} : { placement }),
             ...(chosen.model === undefined ? {} : { model: chosen.model }),
             ...(chosen.effort === undefined ? {} : { effort: chosen.effort }),
             fallbacks,
@@ -145,6 +161,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             skipped: route.skipped,
             status: view.status,
             provider: view.provider,
+            ...(view.machine === undefined ? {} : { machine: view.machine }),
             ...(view.model === undefined ? {} : { model: view.model }),
             ...(view.effort === undefined ? {} : { effort: view.effort }),
             ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }),
@@ -224,6 +241,28 @@ export async function childMessaging(
     systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
     allowedTools: [...(allowed ?? []), ...messagingToolNames()],
   };
+}
+
+/** The fleet's driver for `provider` on `machine`; each way that cannot be is this call's error, naming what can. */
+async function placeOn(deps: ToolDeps, machine: string, provider: string, isolation: string | undefined): Promise<{ machine: string; driver: Driver }> {
+  if (isolation === "worktree")
+    throw new ServerError("INVALID_ARGUMENT", 'isolation "worktree" is not offered on another machine yet; launch there without it');
+  if (deps.fleet === undefined)
+    throw new ServerError("INVALID_ARGUMENT", "machine needs the fleet: set SUBAGENT_MCP_MAILBOX_URL to the Redis every machine shares, and the fleet key");
+  const fleet = await deps.fleet();
+  try {
+    const { node, driver } = await fleet.driverOn(machine, provider);
+    return { machine: node, driver };
+  } catch (error) {
+    throw new ServerError("INVALID_ARGUMENT", error instanceof Error ? error.message : String(error));
+  }
+}
+
+// A path on the other machine: it cannot be checked here (its node refuses one outside its roots).
+function remoteCwd(cwd: string | undefined, fallback: string): string {
+  if (cwd === undefined) return fallback;
+  if (!isAbsolute(cwd)) throw new ServerError("INVALID_ARGUMENT", `cwd on another machine must be an absolute path there; got ${cwd}`);
+  return cwd;
 }
 
 function checkCwd(cwd: string | undefined, fallback: string): string {

@@ -41,6 +41,7 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
           agent_id: v.id,
           ...(v.label === undefined ? {} : { label: v.label }),
           provider: v.provider,
+          ...(v.machine === undefined ? {} : { machine: v.machine }),
           ...(v.model === undefined ? {} : { model: v.model }),
           status: v.status,
           alive: v.alive,
@@ -67,7 +68,7 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
         );
         const lines = rows.map(
           (a) =>
-            `${a.agent_id} ${a.provider} ${a.status}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}${a.worktree === undefined ? "" : ` branch=${a.worktree.branch} changed=${String(a.worktree.changed_files ?? "?")} (${a.worktree.state})`}${a.why === undefined ? "" : ` (${a.why})`}${a.budget_note === undefined ? "" : ` budget ${a.budget_note}`}`,
+            `${a.agent_id} ${a.provider}${a.machine === undefined ? "" : `@${a.machine}`} ${a.status}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}${a.worktree === undefined ? "" : ` branch=${a.worktree.branch} changed=${String(a.worktree.changed_files ?? "?")} (${a.worktree.state})`}${a.why === undefined ? "" : ` (${a.why})`}${a.budget_note === undefined ? "" : ` budget ${a.budget_note}`}`,
         );
         const said =
           predecessor === undefined

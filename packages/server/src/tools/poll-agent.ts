@@ -95,6 +95,7 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
           agent_id: view.id,
           ...(view.label === undefined ? {} : { label: view.label }),
           provider: view.provider,
+          ...(view.machine === undefined ? {} : { machine: view.machine }),
           ...(view.model === undefined ? {} : { model: view.model }),
           status: view.status,
           alive: view.alive,

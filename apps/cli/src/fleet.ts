@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { errorMessage } from "@subagent-mcp/core";
+import type { FleetAccess, MailboxConfig } from "@subagent-mcp/server";
+import type { CliContext } from "./context.js";
+import type { Signer } from "@subagent-mcp/fleet";
+import type { Connection } from "@subagent-mcp/mailbox-redis";
+
+/** Where the fleet key lives when SUBAGENT_MCP_FLEET_KEY does not give it: $XDG_CONFIG_HOME/subagent-mcp/fleet.key. */
+export function fleetKeyPath(ctx: CliContext): string {
+  return join(ctx.env.XDG_CONFIG_HOME ?? join(ctx.home, ".config"), "subagent-mcp", "fleet.key");
+}
+
+/**
+ * The key every orchestrator and node of a fleet shares: each command and event is signed with it,
+ * so that writing to the Redis is not enough to run an agent. SUBAGENT_MCP_FLEET_KEY, else the
+ * file's first line; undefined when neither is there.
+ */
+export function fleetKey(ctx: CliContext): string | undefined {
+  const fromEnv = ctx.env.SUBAGENT_MCP_FLEET_KEY;
+  if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+  try {
+    return readFileSync(fleetKeyPath(ctx), "utf8").split("\n")[0]?.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What connecting to the fleet needs that is missing, as the one sentence a user needs; undefined when nothing is. */
+export function fleetMissing(ctx: CliContext, mailbox: MailboxConfig | undefined): string | undefined {
+  if (mailbox?.url === undefined)
+    return "the fleet runs on the Redis the mailboxes share: set SUBAGENT_MCP_MAILBOX_URL (or mailbox.url in the config) to the same redis:// URL on every machine";
+  if (fleetKey(ctx) === undefined)
+    return `the fleet needs a key shared by every machine (at least 16 characters): set SUBAGENT_MCP_FLEET_KEY, or write it to ${fleetKeyPath(ctx)}`;
+  return undefined;
+}
+
+/** The shared Redis, where it is (host:port, for messages), and the signer made from the fleet key. */
+export interface FleetConnection {
+  redis: Connection["redis"];
+  where: string;
+  signer: Signer;
+}
+
+/** A connection to the fleet: the Redis, and the signer made from the key. Throws with {@link fleetMissing}'s sentence. */
+export async function fleetConnection(ctx: CliContext, mailbox: MailboxConfig | undefined): Promise<FleetConnection> {
+  const missing = fleetMissing(ctx, mailbox);
+  if (missing !== undefined) throw new Error(missing);
+  const { connectRedis } = await import("@subagent-mcp/mailbox-redis");
+  const { Signer } = await import("@subagent-mcp/fleet");
+  const signer = new Signer(fleetKey(ctx) as string);
+  const ca = mailbox?.ca === undefined ? undefined : readFileSync(mailbox.ca);
+  const { redis, where } = await connectRedis({ url: mailbox?.url as string, ...(ca === undefined ? {} : { ca }) });
+  return { redis, where, signer };
+}
+
+/** The server's fleet, connected on first use (`get`), and its closing if it was (`close`); undefined without a shared Redis. */
+export function fleetAccess(ctx: CliContext, mailbox: MailboxConfig | undefined): { get: () => Promise<FleetAccess>; close: () => Promise<void> } | undefined {
+  if (mailbox?.url === undefined) return undefined;
+  let made: Promise<FleetAccess> | undefined;
+  const get = (): Promise<FleetAccess> =>
+    (made ??= (async () => {
+      const { redis, signer } = await fleetConnection(ctx, mailbox);
+      const { FleetClient } = await import("@subagent-mcp/fleet");
+      const client = new FleetClient(redis, signer);
+      return {
+        machines: () => client.machines(),
+        driverOn: (machine: string, provider: string) => client.driverOn(machine, provider),
+        close: async () => {
+          await client.close();
+          redis.disconnect();
+        },
+      };
+    })().catch((error: unknown) => {
+      made = undefined;
+      throw new Error(`fleet: ${errorMessage(error)}`, { cause: error });
+    }));
+  return { get, close: async () => (made === undefined ? undefined : (await made.catch(() => undefined))?.close()) };
+}

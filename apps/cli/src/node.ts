@@ -1,0 +1,113 @@
+import { hostname } from "node:os";
+import { errorMessage } from "@subagent-mcp/core";
+import { defineCommand } from "citty";
+import { configOrFail } from "./config.js";
+import { cliContext } from "./context.js";
+import { fail } from "./fail.js";
+import { fleetConnection } from "./fleet.js";
+
+// Caps a node lends when the config names none: the supervisor's own default.
+const DEFAULT_NODE_CAP = 5;
+
+/**
+ * `subagent-mcp node [--name NAME]`: lends this machine's agent CLIs to the fleet until stopped.
+ * Each installed provider is offered with its version and cap; launches run here within the
+ * config's `fleet` ceiling (cwd roots, permission mode, disallowed tools), whatever they ask.
+ */
+export const nodeCommand = defineCommand({
+  meta: { name: "node", description: "Lend this machine's agent CLIs to the fleet (the Redis the mailboxes share) until stopped." },
+  args: { name: { type: "string", description: "This machine's name in the fleet (default: fleet.name in the config, else the hostname)" } },
+  async run({ args }) {
+    const ctx = cliContext();
+    const config = configOrFail(ctx);
+    const name = args.name ?? config.fleet?.name ?? hostname();
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) fail(`node: the name "${name}" must be letters, digits, '.', '_' or '-' (at most 63)`);
+    const { redis, where, signer } = await fleetConnection(ctx, config.mailbox).catch((error: unknown) => fail(`node: ${errorMessage(error)}`, 1));
+    const { createDrivers } = await import("@subagent-mcp/server/runtime");
+    const { startNode } = await import("@subagent-mcp/fleet");
+    const drivers = createDrivers(config);
+    // What is installed here: a CLI that is not found is not lent.
+    const providers: Parameters<typeof startNode>[0]["providers"] = {};
+    for (const [provider, driver] of Object.entries(drivers)) {
+      const found = await driver.describe().catch(() => undefined);
+      if (found !== undefined) providers[provider] = { driver, version: found.version, cap: config.caps?.[provider] ?? DEFAULT_NODE_CAP };
+    }
+    const ceiling = {
+      roots: config.fleet?.roots ?? [ctx.home],
+      ...(config.fleet?.permission_mode === undefined ? {} : { permissionMode: config.fleet.permission_mode }),
+      ...(config.fleet?.disallowed_tools === undefined ? {} : { disallowedTools: config.fleet.disallowed_tools }),
+    };
+    const node = await startNode({
+      redis,
+      signer,
+      name,
+      providers,
+      ceiling,
+      labels: config.fleet?.labels ?? [],
+      log: (line) => process.stderr.write(`node ${name}: ${line}\n`),
+    });
+    const lent = Object.entries(providers).map(([p, v]) => `${p} ${v.version} (cap ${v.cap})`);
+    process.stderr.write(
+      `node ${name}: lending ${lent.join(", ") || "no CLI (none is installed)"} to the fleet at Redis ${where}; cwd within ${ceiling.roots.join(", ")}\n`,
+    );
+    let stopping = false;
+    const stop = async (code: number): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      // Its agents end with it: nothing it started outlives the node.
+      await node.close().catch(() => undefined);
+      redis.disconnect();
+      process.exit(code);
+    };
+    process.once("SIGINT", () => void stop(130));
+    process.once("SIGTERM", () => void stop(143));
+    process.once("SIGHUP", () => void stop(129));
+    await new Promise<never>(() => undefined);
+  },
+});
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+/** `subagent-mcp machines [--json]`: the live nodes of the fleet. */
+export const machinesCommand = defineCommand({
+  meta: { name: "machines", description: "List the live machines of the fleet: their providers, free slots, load and labels." },
+  args: { json: { type: "boolean", description: "Print JSON" } },
+  async run({ args }) {
+    const ctx = cliContext();
+    const config = configOrFail(ctx);
+    const { redis, where, signer } = await fleetConnection(ctx, config.mailbox).catch((error: unknown) => fail(`machines: ${errorMessage(error)}`, 1));
+    const { liveNodes } = await import("@subagent-mcp/fleet");
+    try {
+      const nodes = await liveNodes(redis, signer);
+      if (args.json) process.stdout.write(`${JSON.stringify(nodes, null, 2)}\n`);
+      else if (nodes.length === 0) process.stdout.write(`No live machine (Redis ${where}): start \`subagent-mcp node\` on each machine that lends its CLIs.\n`);
+      else
+        process.stdout.write(
+          `${table([
+            ["NAME", "HOST", "LOAD", "PROVIDERS (free/cap)", "LABELS"],
+            ...nodes.map((n) => [
+              n.name,
+              n.host,
+              String(n.load),
+              n.providers.map((p) => `${p.provider} ${p.version} ${p.free}/${p.cap}`).join(", "),
+              n.labels.join(","),
+            ]),
+          ])}\n`,
+        );
+    } catch (error) {
+      fail(`machines (Redis ${where}): ${errorMessage(error)}`, 1);
+    } finally {
+      redis.disconnect();
+    }
+  },
+});

@@ -1,0 +1,142 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa, type ResultPromise } from "execa";
+import { cliExecutable, loopbackEnv, startFakeFor, startRedisServer, type CliEnvironment, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bin, startE2E, waitFor, type E2E } from "./e2e.js";
+
+// Two machines on this host, each with its own HOME and XDG folders: A runs the built server under
+// the official MCP client; B runs `subagent-mcp node --name b`, lending the real pinned Claude Code
+// (against its own fake model on 127.0.0.1). One real redis-server carries the fleet.
+const KEY = "fleet-e2e-key-0123456789abcdef";
+let redis: RedisServer;
+let fakeB: FakeModelServer;
+let envB: CliEnvironment;
+let nodeB: { proc: ResultPromise; stderr: () => string };
+let a: E2E;
+
+/** Starts B's node and resolves once it lends its CLIs. */
+async function startNodeB(): Promise<{ proc: ResultPromise; stderr: () => string }> {
+  const config = join(envB.env.XDG_CONFIG_HOME as string, "subagent-mcp", "config.json");
+  mkdirSync(join(config, ".."), { recursive: true });
+  writeFileSync(config, JSON.stringify({ fleet: { roots: [envB.cwd] }, caps: { claude: 2 } }));
+  const proc = execa(process.execPath, [bin, "node", "--name", "b"], {
+    cwd: envB.cwd,
+    env: { ...envB.env, SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY, SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude") },
+    extendEnv: false,
+    reject: false,
+  });
+  let stderr = "";
+  await new Promise<void>((resolve, reject) => {
+    proc.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes("lending")) resolve();
+    });
+    void proc.then((r) => {
+      reject(new Error(`node exited early (${String(r.exitCode)}): ${stderr}`));
+    });
+  });
+  return { proc, stderr: () => stderr };
+}
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  fakeB = await startFakeFor("claude");
+  envB = await loopbackEnv("claude", fakeB);
+  nodeB = await startNodeB();
+  a = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY });
+}, 120_000);
+
+afterAll(async () => {
+  await a.close();
+  nodeB.proc.kill("SIGTERM");
+  await nodeB.proc;
+  await fakeB.stop();
+  await envB.cleanup();
+  await redis.stop();
+});
+
+interface Machines {
+  machines: { name: string; providers: { provider: string; cap: number; free: number }[] }[];
+}
+
+describe("a fleet of two machines through the built CLI", () => {
+  it("lists machine b with Claude Code and its free slots", { timeout: 60_000 }, async () => {
+    const { machines } = await a.call<Machines>("list_machines");
+    expect(machines.map((m) => m.name)).toEqual(["b"]);
+    expect(machines[0]?.providers.find((p) => p.provider === "claude")).toMatchObject({ cap: 2, free: 2 });
+  });
+
+  it("launches on b, answers, takes a follow-up in the same session, and is killed", { timeout: 180_000 }, async () => {
+    const launched = await a.call<{ agent_id: string; machine?: string }>("launch_agent", {
+      provider: "claude",
+      machine: "b",
+      cwd: envB.cwd,
+      prompt: "hello from machine a",
+    });
+    expect(launched.machine).toBe("b");
+    const first = await waitFor(a, launched.agent_id, (out) => out.finished[0]);
+    expect(first.is_error).toBe(false);
+    // B's model answered: its fake's nonce, not A's.
+    expect(first.result).toContain(fakeB.nonce);
+    expect(first.result).toContain("hello from machine a");
+    await a.call("send_message", { agent_id: launched.agent_id, message: "[[history]] and a follow-up" });
+    const second = await waitFor(a, launched.agent_id, (out) => out.finished[0]);
+    expect(second.result).toContain("hello from machine a");
+    const polled = await a.call<{ machine?: string; turns: number }>("poll_agent", { agent_id: launched.agent_id });
+    expect(polled).toMatchObject({ machine: "b", turns: 2 });
+    const listed = await a.call<{ agents: { agent_id: string; machine?: string }[] }>("list_agents");
+    expect(listed.agents.find((x) => x.agent_id === launched.agent_id)?.machine).toBe("b");
+    await a.call("kill_agent", { agent_id: launched.agent_id });
+    expect((await a.call<{ status: string }>("poll_agent", { agent_id: launched.agent_id })).status).toBe("stopped");
+  });
+
+  it("names the live machines for an unknown one, and refuses a cwd outside b's roots", { timeout: 60_000 }, async () => {
+    const unknown = await a.client.callTool({ name: "launch_agent", arguments: { provider: "claude", machine: "nosuch", prompt: "x" } });
+    expect(unknown.isError).toBe(true);
+    expect(JSON.stringify(unknown.content)).toContain('no live machine \\"nosuch\\"; the live machines are b');
+    const outside = await a.call<{ agent_id: string }>("launch_agent", { provider: "claude", machine: "b", cwd: "/etc", prompt: "x" });
+    const turn = await waitFor(a, outside.agent_id, (out) => out.finished[0]);
+    expect(turn.is_error).toBe(true);
+    expect(turn.result).toContain('machine "b" refuses cwd /etc');
+  });
+
+  it("ends an agent whose machine died mid-turn with an error naming it, well before wait's timeout", { timeout: 120_000 }, async () => {
+    // The turn is under way on b once its fake has the request.
+    const underWay = new Promise<void>((resolve) => {
+      fakeB.script((request) => {
+        if (request.lastUserText.includes("a long turn")) resolve();
+        return undefined;
+      });
+    });
+    const { agent_id } = await a.call<{ agent_id: string }>("launch_agent", {
+      provider: "claude",
+      machine: "b",
+      cwd: envB.cwd,
+      prompt: "[[slow:90000]] a long turn",
+    });
+    await underWay;
+    fakeB.script(undefined);
+    nodeB.proc.kill("SIGKILL");
+    await nodeB.proc;
+    const t0 = Date.now();
+    const turn = await waitFor(a, agent_id, (out) => out.finished[0]);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(turn.is_error).toBe(true);
+    expect(turn.result).toContain('machine "b" stopped answering');
+    nodeB = await startNodeB();
+  });
+});
+
+describe("without a shared Redis", () => {
+  it("refuses machine with an error saying the fleet needs one", { timeout: 60_000 }, async () => {
+    const alone = await startE2E();
+    try {
+      const answer = await alone.client.callTool({ name: "launch_agent", arguments: { provider: "claude", machine: "b", prompt: "x" } });
+      expect(answer.isError).toBe(true);
+      expect(JSON.stringify(answer.content)).toContain("machine needs the fleet: set SUBAGENT_MCP_MAILBOX_URL");
+    } finally {
+      await alone.close();
+    }
+  });
+});
