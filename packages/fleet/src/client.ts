@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEvent, Driver, PermissionDecision, Session, SessionSpec } from "@subagent-mcp/core";
 import type { Redis } from "ioredis";
-import { commandStream, eventStream, STREAM_MAXLEN } from "./keys.js";
+import { commandStream, eventStream } from "./keys.js";
+import { Outbox } from "./outbox.js";
 import { ReportSchema, type Command, type NodeInfo, type RemoteSpec } from "./protocol.js";
 import { HEARTBEAT_MS, lastBeat, liveNodes, LOST_AFTER_MS, OWNERS, place } from "./registry.js";
 import type { Signer } from "./sign.js";
@@ -26,6 +27,10 @@ export class FleetClient {
   readonly owner: string;
   readonly #remotes = new Map<string, Remote>();
   readonly #reader: Redis;
+  readonly #outbox: Outbox;
+  // Since when our connection is up: heartbeats are judged only after a full window of it (a
+  // Redis restart leaves every heartbeat old for a moment).
+  #readySince = Date.now();
   // Launches placed since each node's last heartbeat: "any" must not send a burst to one node.
   readonly #placed = new Map<string, { provider: string; at: number }[]>();
   #timer: NodeJS.Timeout | undefined;
@@ -40,6 +45,10 @@ export class FleetClient {
   ) {
     this.owner = owner ?? `orch-${randomUUID().slice(0, 12)}`;
     this.#reader = redis.duplicate();
+    this.#outbox = new Outbox(redis);
+    redis.on("ready", () => {
+      this.#readySince = Date.now();
+    });
   }
 
   /** The live machines, least loaded first. */
@@ -67,7 +76,8 @@ export class FleetClient {
     this.#life.closed = true;
     clearInterval(this.#timer);
     const live = [...this.#remotes.entries()].filter(([, r]) => !r.ended);
-    await Promise.all(live.map(([agent, r]) => this.#command(r.node, { kind: "kill", agent }).catch(() => undefined)));
+    for (const [agent, r] of live) this.#command(r.node, { kind: "kill", agent });
+    await this.#outbox.drained();
     await this.redis.hdel(OWNERS, this.owner).catch(() => undefined);
     this.#reader.disconnect();
     await this.#loop;
@@ -144,6 +154,7 @@ export class FleetClient {
 
   // A node whose heartbeat stopped: its agents here end with an error naming it.
   async #checkNodes(): Promise<void> {
+    if (Date.now() - this.#readySince < LOST_AFTER_MS) return;
     const nodes = new Set([...this.#remotes.values()].filter((r) => !r.ended).map((r) => r.node));
     for (const node of nodes) {
       const last = await lastBeat(this.redis, this.signer, node);
@@ -163,8 +174,9 @@ export class FleetClient {
     this.#remotes.delete(agent);
   }
 
-  #command(node: string, command: Command): Promise<unknown> {
-    return this.redis.xadd(commandStream(node), "MAXLEN", "~", STREAM_MAXLEN, "*", ...this.signer.seal(command));
+  // Commands go out in order, and wait out a Redis restart.
+  #command(node: string, command: Command): void {
+    this.#outbox.add(commandStream(node), this.signer.seal(command));
   }
 
   #launch(node: string, provider: string, spec: SessionSpec, onEvent: (event: AgentEvent) => void, outlive: boolean): Session {
@@ -174,9 +186,7 @@ export class FleetClient {
     const remote: Remote = { node, onEvent, ended: false, exited, exit };
     this.#remotes.set(agent, remote);
     const send = (command: Command): void => {
-      void this.#command(node, command).catch((error: unknown) => {
-        if (!remote.ended) this.#end(agent, remote, `could not reach machine "${node}" through Redis: ${String(error)}`);
-      });
+      this.#command(node, command);
     };
     send({ kind: "launch", agent, provider, spec: remoteSpec(spec), owner: this.owner, ...(outlive ? { outlive } : {}) });
     const ending = async (kind: "close" | "kill"): Promise<void> => {

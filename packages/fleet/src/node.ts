@@ -3,7 +3,8 @@ import { isAbsolute, relative, resolve } from "node:path";
 import type { AgentEvent, Driver, Session } from "@subagent-mcp/core";
 import type { Redis } from "ioredis";
 import { FleetError } from "./errors.js";
-import { commandStream, eventStream, NODES, STREAM_MAXLEN } from "./keys.js";
+import { commandStream, eventStream, NODES } from "./keys.js";
+import { Outbox } from "./outbox.js";
 import { CommandSchema, type Command, type NodeInfo, type RemoteSpec, type Report } from "./protocol.js";
 import { beat, HEARTBEAT_MS, LOST_AFTER_MS, OWNERS } from "./registry.js";
 import type { Signer } from "./sign.js";
@@ -70,10 +71,10 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
   const ended = (): boolean => life.closed;
   const startedAt = Date.now();
 
+  // Events go out in order, and wait out a Redis restart.
+  const outbox = new Outbox(redis, log);
   const report = (owner: string, body: Report): void => {
-    void redis.xadd(eventStream(owner), "MAXLEN", "~", STREAM_MAXLEN, "*", ...signer.seal(body)).catch((error: unknown) => {
-      log(`could not report to ${owner}: ${String(error)}`);
-    });
+    outbox.add(eventStream(owner), signer.seal(body));
   };
 
   const info = (): NodeInfo => {
@@ -160,8 +161,13 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
   };
 
   // Owners whose heartbeat stopped lose their agents here, unless these were launched to outlive them.
+  // Heartbeats are judged only after a full window of our connection being up (a Redis restart leaves them all old for a moment).
+  let readySince = Date.now();
+  redis.on("ready", () => {
+    readySince = Date.now();
+  });
   const sweep = async (): Promise<void> => {
-    if (hosted.size === 0) return;
+    if (hosted.size === 0 || Date.now() - readySince < LOST_AFTER_MS) return;
     const owners = await redis.hgetall(OWNERS);
     const now = Date.now();
     for (const [agent, entry] of hosted) {
@@ -220,6 +226,8 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       life.closed = true;
       clearInterval(timer);
       await Promise.all([...hosted.values()].map((h) => h.session.kill().catch(() => undefined)));
+      // Their exits reach their orchestrators before the node leaves.
+      await outbox.drained();
       await redis.hdel(NODES, name).catch(() => undefined);
       reader.disconnect();
       await loop;

@@ -151,6 +151,34 @@ describe("a session on another machine", () => {
     expect(node.running).toBe(0);
   });
 
+  it("loses no event and no command across a Redis restart mid-turn", { timeout: 120_000 }, async () => {
+    const { driver } = await client.driverOn("b", "claude");
+    const r = recorder();
+    const session = driver.start({ cwd: envB.cwd }, r.onEvent);
+    // The turn streams its answer over 3 s; Redis restarts while it does.
+    const underWay = new Promise<void>((resolve) => {
+      fake.script((request) => {
+        if (request.lastUserText.includes("through a restart")) resolve();
+        return undefined;
+      });
+    });
+    session.send("[[slow:3000]] through a restart");
+    await underWay;
+    fake.script(undefined);
+    await server.restart();
+    const turn = await r.next("turn_end");
+    expect(turn.isError).toBe(false);
+    // Every streamed piece arrived, in order: the text events add up to the result.
+    const text = r.events.flatMap((e) => (e.type === "text" ? [e.delta] : [])).join("");
+    expect(text).toBe(turn.result);
+    expect(turn.result).toContain("through a restart");
+    // A command written after the restart reaches the node: a follow-up in the same session.
+    const mark = r.events.length;
+    session.send("after the restart");
+    expect((await r.next("turn_end", mark)).result).toContain("after the restart");
+    await session.kill();
+  });
+
   it("names the live machines for an unknown one", async () => {
     await expect(client.driverOn("nosuch", "claude")).rejects.toMatchObject({
       code: "UNKNOWN_MACHINE",

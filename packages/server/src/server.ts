@@ -303,7 +303,8 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
   if (toolsets.includes("sessions")) {
     if (options.starts !== false) registerLaunchAgentTool(server, tools);
     registerPollAgentTool(server, tools);
-    registerListMachinesTool(server, tools);
+    // Only with a fleet configured: a tool that could only say "no fleet" would cost every host its description.
+    if (tools.fleet !== undefined) registerListMachinesTool(server, tools);
     registerSendMessageTool(server, tools);
     if (options.wait !== false) registerWaitTool(server, tools);
     registerListAgentsTool(server, tools);

@@ -1,0 +1,73 @@
+import type { Redis } from "ioredis";
+import { STREAM_MAXLEN } from "./keys.js";
+
+// Most entries kept while Redis is out of reach: past it the oldest go (and are counted).
+const MAX_WAITING = 50_000;
+
+/**
+ * Stream entries written in order, kept while Redis is out of reach and written once it is back:
+ * a Redis restart (or a network blip) loses no event and no command. The connection fails fast
+ * while down (no offline queue), so each failed write waits for it to be ready again.
+ */
+export class Outbox {
+  readonly #waiting: { stream: string; fields: string[] }[] = [];
+  #flushing = false;
+  #dropped = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
+
+  /** Entries dropped because too many waited (a very long outage). */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Queues one entry for `stream` and writes what waits, in order. */
+  add(stream: string, fields: string[]): void {
+    if (this.#waiting.length >= MAX_WAITING) {
+      this.#waiting.shift();
+      this.#dropped += 1;
+    }
+    this.#waiting.push({ stream, fields });
+    void this.#flush();
+  }
+
+  /** Resolves once everything queued so far is written (or the wait for Redis gave up after `ms`). */
+  async drained(ms = 5_000): Promise<void> {
+    const until = Date.now() + ms;
+    while (this.#waiting.length > 0 && Date.now() < until) await this.#ready(Math.max(1, until - Date.now()));
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      for (let next = this.#waiting[0]; next !== undefined; next = this.#waiting[0]) {
+        try {
+          await this.redis.xadd(next.stream, "MAXLEN", "~", STREAM_MAXLEN, "*", ...next.fields);
+          this.#waiting.shift();
+        } catch (error) {
+          this.log(`Redis out of reach (${this.#waiting.length} entries wait): ${String(error)}`);
+          await this.#ready(2_000);
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  // The connection's next "ready", or `ms` at most (a write may fail for another reason while connected).
+  #ready(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.redis.off("ready", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.redis.once("ready", done);
+    });
+  }
+}
