@@ -128,6 +128,33 @@ describe("a fleet of two machines through the built CLI", () => {
   });
 });
 
+describe("when the orchestrator goes away", () => {
+  it("its agents on b end there, also when it was SIGKILLed and could not say so", { timeout: 120_000 }, async () => {
+    const lone = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY });
+    const underWay = new Promise<void>((resolve) => {
+      fakeB.script((request) => {
+        if (request.lastUserText.includes("an orphan to be")) resolve();
+        return undefined;
+      });
+    });
+    await lone.call("launch_agent", { provider: "claude", machine: "b", cwd: envB.cwd, prompt: "[[slow:90000]] an orphan to be" });
+    await underWay;
+    fakeB.script(undefined);
+    const ended = new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (nodeB.stderr().includes("went away; ending it") && /: ended \(/.test(nodeB.stderr().split("went away")[1] ?? "")) resolve();
+      };
+      nodeB.proc.stderr?.on("data", check);
+      check();
+    });
+    process.kill(lone.transport.pid as number, "SIGKILL");
+    await ended;
+    // Its heartbeat stopped: b noticed by itself (no kill command could come from a SIGKILLed server).
+    expect(nodeB.stderr()).toMatch(/its orchestrator orch-[0-9a-f-]+ went away; ending it/);
+    await lone.close();
+  });
+});
+
 describe("without a shared Redis", () => {
   it("refuses machine with an error saying the fleet needs one", { timeout: 60_000 }, async () => {
     const alone = await startE2E();

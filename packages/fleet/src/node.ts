@@ -110,7 +110,10 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       hosted.set(agent, entry);
       entry.session = lent.driver.start(spec, (event: AgentEvent) => {
         report(owner, { kind: "event", agent, node: name, event });
-        if (event.type === "exit") hosted.delete(agent);
+        if (event.type === "exit") {
+          hosted.delete(agent);
+          log(`${agent}: ended (${String(event.code ?? event.signal)})`);
+        }
       });
       report(owner, { kind: "spawned", agent, node: name, ...(entry.session.pid === undefined ? {} : { pid: entry.session.pid }) });
       log(`${agent}: ${provider} for ${owner} in ${spec.cwd}`);
