@@ -9,6 +9,7 @@ import { startupBench } from "./startup.js";
 import { mailboxWake, workerBench, type WorkerResult } from "./worker.js";
 import type { BenchContext } from "./context.js";
 import { serveBench } from "./serve.js";
+import { fleetBench, type FleetResult } from "./fleet.js";
 
 /** The cold-warm benchmark: runs it, prints its tables, saves its results. */
 export async function benchColdWarm({ runs, providers, acpAgents, save }: BenchContext): Promise<void> {
@@ -195,4 +196,25 @@ export async function benchTasks({ runs, save }: BenchContext): Promise<void> {
     ],
   );
   save("tasks", { results: t });
+}
+
+/** The fleet benchmark: each CLI here and on a node over loopback Redis; prints its table, saves its results. */
+export async function benchFleet({ runs, providers, save }: BenchContext): Promise<void> {
+  const rows: FleetResult[] = [];
+  for (const provider of providers) rows.push(await fleetBench(provider, runs, 5));
+  const ms = (x: { median: number; p99: number }): string => `${x.median} / ${x.p99}`;
+  printTable(
+    `Fleet: the same CLI here and on a node over Redis on 127.0.0.1 (ms, median / p99; ${runs} launches, ${runs * 5} follow-ups each)`,
+    ["cli", "launch -> first model request, local", "remote", "follow-up, local", "remote", "remote - local (median)", "target"],
+    rows.map((r) => [
+      r.provider,
+      ms(r.firstRequest.local),
+      ms(r.firstRequest.remote),
+      ms(r.followUp.local),
+      ms(r.followUp.remote),
+      Math.round((r.followUp.remote.median - r.followUp.local.median) * 100) / 100,
+      "follow-up within 10",
+    ]),
+  );
+  save("fleet", { results: rows });
 }
