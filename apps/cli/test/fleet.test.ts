@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { cliExecutable, loopbackEnv, startFakeFor, startRedisServer, type CliEnvironment, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, startE2E, waitFor, type E2E } from "./e2e.js";
 
 // Two machines on this host, each with its own HOME and XDG folders: A runs the built server under
-// the official MCP client; B runs `subagent-mcp node --name b`, lending the real pinned Claude Code
-// (against its own fake model on 127.0.0.1). One real redis-server carries the fleet.
+// the official MCP client; B runs `subagent-mcp node --name b`, lending the real pinned Claude Code,
+// Codex and Gemini CLI (against fakes of its own on 127.0.0.1). One real redis-server carries the fleet.
 const KEY = "fleet-e2e-key-0123456789abcdef";
 let redis: RedisServer;
+let fakesB: Record<"claude" | "codex" | "gemini", FakeModelServer>;
 let fakeB: FakeModelServer;
 let envB: CliEnvironment;
 let nodeB: { proc: ResultPromise; stderr: () => string };
@@ -19,10 +20,17 @@ let a: E2E;
 async function startNodeB(): Promise<{ proc: ResultPromise; stderr: () => string }> {
   const config = join(envB.env.XDG_CONFIG_HOME as string, "subagent-mcp", "config.json");
   mkdirSync(join(config, ".."), { recursive: true });
-  writeFileSync(config, JSON.stringify({ fleet: { roots: [envB.cwd] }, caps: { claude: 2 } }));
+  writeFileSync(config, JSON.stringify({ fleet: { roots: [envB.cwd] }, caps: { claude: 2, codex: 2, gemini: 2 } }));
   const proc = execa(process.execPath, [bin, "node", "--name", "b"], {
     cwd: envB.cwd,
-    env: { ...envB.env, SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY, SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude") },
+    env: {
+      ...envB.env,
+      SUBAGENT_MCP_MAILBOX_URL: redis.url,
+      SUBAGENT_MCP_FLEET_KEY: KEY,
+      SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
+      SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
+      SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
+    },
     extendEnv: false,
     reject: false,
   });
@@ -41,8 +49,9 @@ async function startNodeB(): Promise<{ proc: ResultPromise; stderr: () => string
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  fakeB = await startFakeFor("claude");
-  envB = await loopbackEnv("claude", fakeB);
+  fakesB = { claude: await startFakeFor("claude"), codex: await startFakeFor("codex"), gemini: await startFakeFor("gemini") };
+  fakeB = fakesB.claude;
+  envB = await loopbackEnv(fakesB);
   nodeB = await startNodeB();
   a = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY });
 }, 120_000);
@@ -51,7 +60,7 @@ afterAll(async () => {
   await a.close();
   nodeB.proc.kill("SIGTERM");
   await nodeB.proc;
-  await fakeB.stop();
+  for (const fake of Object.values(fakesB)) await fake.stop();
   await envB.cleanup();
   await redis.stop();
 });
@@ -89,6 +98,37 @@ describe("a fleet of two machines through the built CLI", () => {
     expect(listed.agents.find((x) => x.agent_id === launched.agent_id)?.machine).toBe("b");
     await a.call("kill_agent", { agent_id: launched.agent_id });
     expect((await a.call<{ status: string }>("poll_agent", { agent_id: launched.agent_id })).status).toBe("stopped");
+  });
+
+  for (const provider of ["codex", "gemini"] as const) {
+    it(`runs ${provider} on b too: an answer and a follow-up in the same session`, { timeout: 180_000 }, async () => {
+      const { agent_id } = await a.call<{ agent_id: string }>("launch_agent", { provider, machine: "b", cwd: envB.cwd, prompt: `hello ${provider} on b` });
+      const first = await waitFor(a, agent_id, (out) => out.finished[0]);
+      expect(first.result).toContain(fakesB[provider].nonce);
+      await a.call("send_message", { agent_id, message: "[[history]] again" });
+      const second = await waitFor(a, agent_id, (out) => out.finished[0]);
+      expect(second.result).toContain(`hello ${provider} on b`);
+      await a.call("kill_agent", { agent_id });
+    });
+  }
+
+  it("asks A for a permission that respond_permission answers, and the command runs on b", { timeout: 180_000 }, async () => {
+    const file = "made-on-b.txt";
+    const { agent_id } = await a.call<{ agent_id: string }>("launch_agent", {
+      provider: "claude",
+      machine: "b",
+      cwd: envB.cwd,
+      prompt: `[[shell:touch ${file}]]`,
+    });
+    const ask = await waitFor(a, agent_id, (out) => out.permission_requests?.[0]);
+    expect(ask).toMatchObject({ agent_id, kind: "shell" });
+    expect(ask.summary).toContain(`touch ${file}`);
+    expect(existsSync(join(envB.cwd, file))).toBe(false);
+    await a.call("respond_permission", { agent_id, request_id: ask.request_id, decision: "allow" });
+    const turn = await waitFor(a, agent_id, (out) => out.finished[0]);
+    expect(turn.is_error).toBe(false);
+    expect(existsSync(join(envB.cwd, file))).toBe(true);
+    await a.call("kill_agent", { agent_id });
   });
 
   it("names the live machines for an unknown one, and refuses a cwd outside b's roots", { timeout: 60_000 }, async () => {
