@@ -5,6 +5,7 @@ import { configOrFail } from "./config.js";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { fleetConnection } from "./fleet.js";
+import { table } from "./table.js";
 
 // Caps a node lends when the config names none: the supervisor's own default.
 const DEFAULT_NODE_CAP = 5;
@@ -65,18 +66,6 @@ export const nodeCommand = defineCommand({
     await new Promise<never>(() => undefined);
   },
 });
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
 
 /** `subagent-mcp machines [--json]`: the live nodes of the fleet. */
 export const machinesCommand = defineCommand({

@@ -4,6 +4,7 @@ import { defineCommand } from "citty";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { mailOf } from "./mailstore.js";
+import { table } from "./table.js";
 
 // "3m ago", "2h ago": how long since an ISO time, for people.
 function ago(iso: string | undefined, now: number): string {
@@ -12,9 +13,9 @@ function ago(iso: string | undefined, now: number): string {
   return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : s < 86_400 ? `${Math.round(s / 3600)}h ago` : `${Math.round(s / 86_400)}d ago`;
 }
 
-function table(entries: PresenceEntry[]): string {
+function rows(entries: PresenceEntry[]): string {
   const now = Date.now();
-  const rows = [
+  return table([
     ["NAME", "HOST", "PID", "PROVIDER", "MODEL", "STARTED", "LAST TURN", "HEARTBEAT"],
     ...entries.map((e) => [
       e.name,
@@ -26,16 +27,7 @@ function table(entries: PresenceEntry[]): string {
       ago(e.last_turn_at, now),
       ago(e.heartbeat_at, now),
     ]),
-  ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  ]);
 }
 
 /** `subagent-mcp workers [--json]`: the live workers, on this machine (Maildir) or on every machine that shares the Redis. */
@@ -54,6 +46,6 @@ export const workersCommand = defineCommand({
       await presence.close();
     }
     if (args.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
-    else process.stdout.write(entries.length === 0 ? `No live workers (${place.where}).\n` : `${table(entries)}\n`);
+    else process.stdout.write(entries.length === 0 ? `No live workers (${place.where}).\n` : `${rows(entries)}\n`);
   },
 });

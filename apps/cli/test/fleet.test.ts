@@ -74,6 +74,19 @@ describe("a fleet of two machines through the built CLI", () => {
     const { machines } = await a.call<Machines>("list_machines");
     expect(machines.map((m) => m.name)).toEqual(["b"]);
     expect(machines[0]?.providers.find((p) => p.provider === "claude")).toMatchObject({ cap: 2, free: 2 });
+    // The same from the command line, as JSON and as a table.
+    const json = await execa(process.execPath, [bin, "machines", "--json"], { env: a.serverEnv, extendEnv: false, cwd: a.env.cwd });
+    expect((JSON.parse(json.stdout) as { name: string }[]).map((m) => m.name)).toEqual(["b"]);
+    const plain = await execa(process.execPath, [bin, "machines"], { env: a.serverEnv, extendEnv: false, cwd: a.env.cwd });
+    expect(plain.stdout).toMatch(/^NAME\s+HOST\s+LOAD/);
+    expect(plain.stdout).toMatch(/\nb\s+\S+\s+[\d.]+\s+.*claude .* 2\/2/);
+  });
+
+  it("refuses to start a node without the fleet key, saying where it goes", { timeout: 60_000 }, async () => {
+    const env = { ...a.serverEnv, SUBAGENT_MCP_FLEET_KEY: "" };
+    const run = await execa(process.execPath, [bin, "node", "--name", "nokey"], { env, extendEnv: false, cwd: a.env.cwd, reject: false });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain("the fleet needs a key shared by every machine (at least 16 characters): set SUBAGENT_MCP_FLEET_KEY, or write it to");
   });
 
   it("launches on b, answers, takes a follow-up in the same session, and is killed", { timeout: 180_000 }, async () => {
