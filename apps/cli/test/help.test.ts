@@ -15,7 +15,7 @@ describe("subagent-mcp binary", () => {
     expect(stdout).toMatchInlineSnapshot(`
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP. (subagent-mcp v0.0.0)
 
-      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|workers|permissions|trust|worktrees|logs|usage|dashboard|demo
+      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|workers|node|machines|permissions|trust|worktrees|logs|usage|dashboard|demo
 
       COMMANDS
 
@@ -30,6 +30,8 @@ describe("subagent-mcp binary", () => {
              worker    Run an always-on agent that answers its mailbox, one turn per conversation, resumed after restarts.                                                         
                mail    Show the mailboxes (or one: its waiting messages and dead letters) without taking anything; --revive retries dead letters.                                  
             workers    List the live workers: on this machine, or with mail on Redis on every machine that shares it.                                                              
+               node    Lend this machine's agent CLIs to the fleet (the Redis the mailboxes share) until stopped.                                                                  
+           machines    List the live machines of the fleet: their providers, free slots, load and labels.                                                                          
         permissions    List the workers' pending permission requests, or answer one: permissions allow|deny ID                                                                     
               trust    Trust this project's config and agent definitions as they are now (executables, agent permissions); --list, --revoke.                                       
           worktrees    List the git worktrees of agents (isolation: worktree); prune those whose agent is gone and hold no unmerged work.                                          
