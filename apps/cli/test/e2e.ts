@@ -1,6 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { execa, type ResultPromise } from "execa";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { cliExecutable, loopbackEnv, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 
@@ -123,4 +124,23 @@ export async function startWorker(
   });
   // Wrapped: an async function returning the process itself would wait for it to end.
   return { proc, stderr: () => stderr };
+}
+
+/**
+ * Ends the served process as a host does (its stdin closes) and resolves once it has exited, however
+ * long its clean-up takes: the SDK's own close sends SIGTERM after 2 s and SIGKILL after 4, which a
+ * busy machine can outlast.
+ */
+export async function endServer(s: Pick<Served, "transport" | "client">): Promise<void> {
+  const proc = (s.transport as unknown as { _process?: ChildProcess })._process;
+  if (proc !== undefined && proc.exitCode === null) {
+    const exited = new Promise<void>((resolve) => {
+      proc.once("close", () => {
+        resolve();
+      });
+    });
+    proc.stdin?.end();
+    await exited;
+  }
+  await s.client.close();
 }

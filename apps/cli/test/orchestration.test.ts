@@ -23,7 +23,10 @@ describe("orchestration mode with a real Claude Code host", () => {
       if (!request.tools.includes("Agent") || request.lastUserText !== "please delegate") return undefined;
       if (!request.afterToolResult)
         return { kind: "tool", name: "Agent", input: { description: "sub work", prompt: "do sub work", subagent_type: "general-purpose" } };
-      return { kind: "text", text: `${nonce} tool said: ${request.messages.at(-1)?.text ?? ""}` };
+      // Everything after the model's tool call: the tool's result, and what Claude Code attached to it
+      // (a busy machine may connect our MCP server late, and Claude then lists its tools there too).
+      const after = request.messages.slice(request.messages.findLastIndex((m) => m.role === "assistant") + 1);
+      return { kind: "text", text: `${nonce} tool said: ${after.map((m) => m.text).join("\n")}` };
     });
     const run = async () =>
       JSON.parse((await runCli(e, ["-p", "please delegate", "--output-format", "json"], { step: "claude with hooks", timeoutMs: 60_000 })).stdout) as {

@@ -2,7 +2,7 @@ import { execa } from "execa";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bin, startE2E, type E2E } from "./e2e.js";
+import { bin, endServer, startE2E, type E2E } from "./e2e.js";
 import { git, snapshot, write } from "./git-e2e.js";
 
 // A pool agent with isolation: worktree, end to end: each task's work lands on a branch of its own and the
@@ -125,7 +125,7 @@ describe("pool agents with isolation: worktree through the built CLI", () => {
       expect((await git(repo, "rev-parse", "HEAD")).trim()).toBe(base);
 
       // The server's end releases the (clean) replica worktree; the tasks' branches stay.
-      await s.client.close();
+      await endServer(s);
       expect(existsSync(replica)).toBe(false);
       const listed = await execa(process.execPath, [bin, "worktrees", "--json"], { cwd: repo, env: s.serverEnv, extendEnv: false });
       expect(JSON.parse(listed.stdout)).toEqual([]);
