@@ -66,6 +66,7 @@ export function fleetAccess(ctx: CliContext, mailbox: MailboxConfig | undefined)
       return {
         machines: () => client.machines(),
         driverOn: (machine: string, provider: string) => client.driverOn(machine, provider),
+        driverAt: (machine: string, provider: string) => client.driverAt(machine, provider),
         close: async () => {
           await client.close();
           redis.disconnect();

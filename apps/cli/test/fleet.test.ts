@@ -53,7 +53,16 @@ beforeAll(async () => {
   fakeB = fakesB.claude;
   envB = await loopbackEnv(fakesB);
   nodeB = await startNodeB();
-  a = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY });
+  // A's routing table sends coding to Codex on b, and debugging first to Claude Code on b, then here.
+  a = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY }, (env) => {
+    const config = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp", "config.json");
+    mkdirSync(join(config, ".."), { recursive: true });
+    const table = {
+      coding: { cost_efficiency: [{ provider: "codex", machine: "b" }] },
+      debugging: { cost_efficiency: [{ provider: "claude", machine: "b" }, { provider: "claude" }] },
+    };
+    writeFileSync(config, JSON.stringify({ routing: { table } }));
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -142,6 +151,75 @@ describe("a fleet of two machines through the built CLI", () => {
     expect(turn.is_error).toBe(false);
     expect(existsSync(join(envB.cwd, file))).toBe(true);
     await a.call("kill_agent", { agent_id });
+  });
+
+  it("runs a routing entry's candidate on its machine", { timeout: 180_000 }, async () => {
+    const launched = await a.call<{ agent_id: string; machine?: string; candidate: { provider: string; machine?: string } }>("launch_agent", {
+      task_category: "coding",
+      cwd: envB.cwd,
+      prompt: "routed to b",
+    });
+    expect(launched).toMatchObject({ machine: "b", candidate: { provider: "codex", machine: "b" } });
+    const turn = await waitFor(a, launched.agent_id, (out) => out.finished[0]);
+    expect(turn.result).toContain(fakesB.codex.nonce);
+    await a.call("kill_agent", { agent_id: launched.agent_id });
+  });
+
+  it("fails over from a candidate on b to one here, and says where the failed one ran", { timeout: 180_000 }, async () => {
+    fakeB.script((req) => (req.lastUserText.includes("overloaded on b") ? { kind: "error", status: 529, message: "Overloaded" } : undefined));
+    try {
+      const launched = await a.call<{ agent_id: string; machine?: string; fallbacks: { provider: string; machine?: string }[] }>("launch_agent", {
+        task_category: "debugging",
+        cwd: envB.cwd,
+        prompt: "overloaded on b",
+      });
+      expect(launched.machine).toBe("b");
+      expect(launched.fallbacks).toEqual([{ provider: "claude" }]);
+      const turn = await waitFor(a, launched.agent_id, (out) => out.finished[0]);
+      expect(turn.is_error).toBe(false);
+      // A's own model answered: the candidate here took over.
+      expect(turn.result).toContain(a.fakes.claude.nonce);
+      const polled = await a.call<{ machine?: string; failover?: { provider: string; machine?: string; reason: string }[] }>("poll_agent", {
+        agent_id: launched.agent_id,
+      });
+      expect(polled.machine).toBeUndefined();
+      expect(polled.failover).toEqual([{ provider: "claude", machine: "b", reason: expect.stringContaining("529") as string }]);
+      await a.call("kill_agent", { agent_id: launched.agent_id });
+    } finally {
+      fakeB.script(undefined);
+    }
+  });
+
+  it("runs a pool agent defined with machine: b there, a clean context per task", { timeout: 180_000 }, async () => {
+    const dir = join(a.env.env.XDG_CONFIG_HOME as string, "subagent-mcp", "agents");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "remote-helper.md"),
+      `---\nname: remote-helper\ndescription: Answers on b.\nprovider: claude\nmachine: b\ncwd: ${envB.cwd}\n---\nYou answer briefly.\n`,
+    );
+    interface Done {
+      status: string;
+      result?: string;
+      is_error?: boolean;
+      agent_id: string;
+    }
+    const first = await a.call<Done>("invoke", { agent: "remote-helper", task: "first pool task on b", timeout_s: 120 });
+    expect(first.is_error).not.toBe(true);
+    expect(first.result).toContain(fakeB.nonce);
+    // The replica was reset on b before the next task: the second sees only itself.
+    const second = await a.call<Done>("invoke", { agent: "remote-helper", task: "[[history]] second pool task", timeout_s: 120 });
+    expect(second.result).toContain("second pool task");
+    expect(second.result).not.toContain("first pool task on b");
+    expect((await a.call<{ machine?: string }>("poll_agent", { agent_id: second.agent_id })).machine).toBe("b");
+    const pool = await a.call<{ agents: { agent: string; machine?: string; replicas: { machine?: string }[] }[] }>("list_pool");
+    expect(pool.agents.find((x) => x.agent === "remote-helper")).toMatchObject({ machine: "b", replicas: [{ machine: "b" }] });
+    // A project's definition sends work to another machine only once the project is trusted.
+    mkdirSync(join(a.env.cwd, ".subagent-mcp", "agents"), { recursive: true });
+    writeFileSync(join(a.env.cwd, ".subagent-mcp", "agents", "sneaky.md"), "---\nname: sneaky\ndescription: x\nmachine: b\n---\nx\n");
+    const refused = await a.client.callTool({ name: "invoke", arguments: { agent: "sneaky", task: "x" } });
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused.content)).toContain("machine b in a project's definition need your trust");
+    await a.call("reset", { agent: "remote-helper" });
   });
 
   it("names the live machines for an unknown one, and refuses a cwd outside b's roots", { timeout: 60_000 }, async () => {

@@ -75,6 +75,8 @@ export function parseDefinition(file: string, raw: string): { definition?: Agent
       ...(f.isolation === undefined ? {} : { isolation: f.isolation }),
       ...(f.base === undefined ? {} : { base: f.base }),
       ...(f.budget === undefined ? {} : { budget: f.budget }),
+      ...(f.machine === undefined ? {} : { machine: f.machine }),
+      ...(f.cwd === undefined ? {} : { cwd: f.cwd }),
       skills: f.skills,
       expertise: f.expertise,
       replicas: f.replicas,

@@ -23,6 +23,8 @@ export const KNOWN_KEYS = new Set([
   "isolation",
   "base",
   "budget",
+  "machine",
+  "cwd",
 ]);
 
 // Rule strings in Claude Code's syntax, one per list item (a rule may hold commas); the server parses them.
@@ -36,28 +38,37 @@ export type DefinitionRules = z.infer<typeof DefinitionRulesSchema>;
 export const IsolationSchema = z.enum(["none", "worktree"]);
 
 /** The frontmatter of an agent definition file. */
-export const FrontmatterSchema = z.object({
-  name: SafeName,
-  description: z.string().optional(),
-  provider: ProviderSchema.default("claude"),
-  model: z.string().min(1).optional(),
-  effort: z.string().min(1).optional(),
-  tools: ToolList.optional(),
-  allowed_tools: ToolList.optional(),
-  permission_mode: z.string().min(1).optional(),
-  permissionMode: z.string().min(1).optional(),
-  skills: z.array(SafeName).default([]),
-  expertise: z.array(SafeName).default([]),
-  replicas: z.int().min(1).max(16).default(1),
-  max_turns_per_process: z.int().min(1).default(20),
-  permissions: DefinitionRulesSchema.optional(),
-  /** `worktree` (as in Claude Code's agent files): each replica works in a git worktree of its own. */
-  isolation: IsolationSchema.optional(),
-  /** The ref a replica's worktree starts from (default: the repository's HEAD). */
-  base: z.string().min(1).optional(),
-  /** Limits on what each replica may spend (see launch_agent's budget). */
-  budget: BudgetSchema.optional(),
-});
+export const FrontmatterSchema = z
+  .object({
+    name: SafeName,
+    description: z.string().optional(),
+    provider: ProviderSchema.default("claude"),
+    model: z.string().min(1).optional(),
+    effort: z.string().min(1).optional(),
+    tools: ToolList.optional(),
+    allowed_tools: ToolList.optional(),
+    permission_mode: z.string().min(1).optional(),
+    permissionMode: z.string().min(1).optional(),
+    skills: z.array(SafeName).default([]),
+    expertise: z.array(SafeName).default([]),
+    replicas: z.int().min(1).max(16).default(1),
+    max_turns_per_process: z.int().min(1).default(20),
+    permissions: DefinitionRulesSchema.optional(),
+    /** `worktree` (as in Claude Code's agent files): each replica works in a git worktree of its own. */
+    isolation: IsolationSchema.optional(),
+    /** The ref a replica's worktree starts from (default: the repository's HEAD). */
+    base: z.string().min(1).optional(),
+    /** Limits on what each replica may spend (see launch_agent's budget). */
+    budget: BudgetSchema.optional(),
+    /** The machine of the fleet its replicas run on: a node's name, or "any" (each replica placed as it starts). */
+    machine: z.string().min(1).max(128).optional(),
+    /** With `machine`: the absolute folder there its replicas work in (default: the server's folder, the same path there). */
+    cwd: z.string().min(1).startsWith("/", "cwd must be an absolute path on the machine").optional(),
+  })
+  .refine((f) => f.cwd === undefined || f.machine !== undefined, {
+    path: ["cwd"],
+    message: "cwd is only for an agent on another machine (with machine:); here it works in the server's folder",
+  });
 
 /** A loaded agent definition: its frontmatter, normalised, and its body (the system prompt). */
 export const AgentDefinitionSchema = z.object({
@@ -72,6 +83,8 @@ export const AgentDefinitionSchema = z.object({
   isolation: IsolationSchema.optional(),
   base: z.string().optional(),
   budget: BudgetSchema.optional(),
+  machine: z.string().optional(),
+  cwd: z.string().optional(),
   skills: z.array(z.string()),
   expertise: z.array(z.string()),
   replicas: z.int(),

@@ -112,6 +112,20 @@ describe("loadAgentDefinitions", () => {
     expect(errors).toEqual([expect.objectContaining({ line: 3, message: expect.stringContaining("permissions") as string })]);
   });
 
+  it("reads machine and, only with it, a cwd that is an absolute path there", () => {
+    const ctx = tree({
+      "project/.claude/agents/far.md": "---\nname: far\nmachine: box-1\ncwd: /srv/checkout\n---\nx\n",
+      "project/.claude/agents/here.md": "---\nname: here\ncwd: /srv/checkout\n---\nx\n",
+      "project/.claude/agents/rel.md": "---\nname: rel\nmachine: any\ncwd: srv\n---\nx\n",
+    });
+    const { definitions, errors } = loadAgentDefinitions(ctx);
+    expect(definitions).toEqual([expect.objectContaining({ name: "far", machine: "box-1", cwd: "/srv/checkout" })]);
+    expect(errors.map((e) => e.message).sort()).toEqual([
+      "cwd: cwd is only for an agent on another machine (with machine:); here it works in the server's folder",
+      "cwd: cwd must be an absolute path on the machine",
+    ]);
+  });
+
   it("does not end the frontmatter at a --- inside a value", () => {
     const ctx = tree({ "project/.claude/agents/d.md": "---\nname: d\ndescription: before --- after\nprovider: codex\n---\nbody\n" });
     expect(loadAgentDefinitions(ctx).definitions[0]).toMatchObject({ description: "before --- after", provider: "codex", body: "body" });

@@ -71,7 +71,11 @@ export const PollAgentOutput = {
   messaging: z.enum(["connected", "not_connected"]).optional(),
   hint: z.string().optional(),
   /** Candidates that failed transiently and were replaced by the current one (auto mode). */
-  failover: z.array(z.object({ provider: ProviderSchema, model: z.string().optional(), effort: z.string().optional(), reason: z.string() })).optional(),
+  failover: z
+    .array(
+      z.object({ provider: ProviderSchema, model: z.string().optional(), effort: z.string().optional(), machine: z.string().optional(), reason: z.string() }),
+    )
+    .optional(),
   worktree: WorktreeOutSchema.optional().describe("With isolation worktree: where it works and what its worktree holds."),
   budget: BudgetOutSchema.optional(),
 };

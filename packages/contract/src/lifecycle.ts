@@ -5,7 +5,12 @@ import { WorktreeOutSchema } from "./worktree.js";
 
 // What launch_agent, wait and kill_agent return: the results the demo and the bench read.
 
-const CandidateOut = z.object({ provider: ProviderSchema, model: z.string().optional(), effort: z.string().optional() });
+const CandidateOut = z.object({
+  provider: ProviderSchema,
+  model: z.string().optional(),
+  effort: z.string().optional(),
+  machine: z.string().optional().describe("The machine of the fleet it runs on (a node, or any), when not this one."),
+});
 
 export const LaunchAgentOutput = {
   agent_id: z.string(),

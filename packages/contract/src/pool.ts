@@ -13,6 +13,8 @@ export const ReplicaSchema = z.object({
   busy: z.boolean(),
   turns_served: z.number(),
   rss_mb: z.number().optional(),
+  /** The machine of the fleet it runs on, when not this one. */
+  machine: z.string().optional(),
   /** Its worktree (definitions with isolation: worktree), and where the last task's work went. */
   worktree: WorktreeOutSchema.optional(),
 });
@@ -28,6 +30,8 @@ export const ListPoolOutput = {
       model: z.string().optional(),
       max_replicas: z.number(),
       isolation: z.enum(["none", "worktree"]).optional(),
+      /** Where its replicas run when not here: a machine of the fleet, or any. */
+      machine: z.string().optional(),
       replicas: z.array(ReplicaSchema),
     }),
   ),

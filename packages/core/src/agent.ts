@@ -143,7 +143,8 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
   return {
     id: record.id,
     provider: request.provider,
-    ...(request.placement === undefined ? {} : { machine: request.placement.machine }),
+    // The session knows its node once placed ("any" is chosen as it starts).
+    ...(request.placement === undefined ? {} : { machine: record.session?.machine ?? request.placement.machine }),
     label: request.label,
     cwd: request.cwd,
     model: state.model ?? request.model,

@@ -1,3 +1,4 @@
+import type { Driver } from "./driver.js";
 import type { Provider } from "./events.js";
 
 /** A candidate to fall back to when the first turn fails for a transient reason. */
@@ -5,6 +6,10 @@ export interface Fallback {
   provider: Provider;
   model?: string;
   effort?: string;
+  /** The machine of the fleet it runs on (a node's name or "any"); absent: this one. */
+  machine?: string;
+  /** How it runs there: a driver placing its session on that machine as it starts. */
+  placement?: { machine: string; driver: Driver };
 }
 
 /** One failed try of a launch candidate. */
@@ -12,12 +17,14 @@ export interface FailoverAttempt {
   provider: Provider;
   model: string | undefined;
   effort: string | undefined;
+  machine?: string | undefined;
   reason: string;
 }
 
-/** "provider/model (effort)"; "default" stands for the CLI's own choice of model. */
-export function describeCandidate(c: Fallback): string {
-  return `${c.provider}/${c.model ?? "default"}${c.effort === undefined ? "" : ` (${c.effort})`}`;
+/** "provider/model (effort)", and "on MACHINE" when it runs elsewhere; "default" stands for the CLI's own choice of model. */
+export function describeCandidate(c: Pick<Fallback, "provider" | "model" | "effort" | "machine">): string {
+  const where = c.machine === undefined ? "" : ` on ${c.machine}`;
+  return `${c.provider}/${c.model ?? "default"}${c.effort === undefined ? "" : ` (${c.effort})`}${where}`;
 }
 
 /** The lines under a failed turn's result naming every candidate tried, the current one last. */

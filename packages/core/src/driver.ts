@@ -76,6 +76,8 @@ export interface SessionSpec {
 export interface Session {
   /** The CLI's process id, once spawned. */
   readonly pid: number | undefined;
+  /** The machine it runs on, once chosen, when not this one (a session of the fleet). */
+  readonly machine?: string | undefined;
   /** Queues a user turn; sent at once when idle, after the running turn(s) otherwise. */
   send(text: string): void;
   /** Ends the running turn (it ends with `turn_end` and `interrupted: true`); the session goes on. */

@@ -30,7 +30,8 @@ export function planFailover(record: AgentRecord, reason: string): FailoverPlan 
   const [next, ...rest] = request.fallbacks ?? [];
   const [prompt, ...backlog] = firstTurn;
   if (next === undefined || prompt === undefined) return undefined;
-  const { model: _m, effort: _e, ...base } = request;
+  // Each candidate runs where it says: the next one's machine (or this one), not the failed one's.
+  const { model: _m, effort: _e, placement, ...base } = request;
   return {
     request: {
       ...base,
@@ -39,8 +40,15 @@ export function planFailover(record: AgentRecord, reason: string): FailoverPlan 
       prompt,
       ...(next.model === undefined ? {} : { model: next.model }),
       ...(next.effort === undefined ? {} : { effort: next.effort }),
+      ...(next.placement === undefined ? {} : { placement: next.placement }),
     },
-    attempt: { provider: request.provider, model: request.model, effort: request.effort, reason },
+    attempt: {
+      provider: request.provider,
+      model: request.model,
+      effort: request.effort,
+      ...(placement === undefined ? {} : { machine: record.session?.machine ?? placement.machine }),
+      reason,
+    },
     backlog,
   };
 }

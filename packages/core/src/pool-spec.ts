@@ -68,6 +68,8 @@ export interface ReplicaView {
   busy: boolean;
   turnsServed: number;
   rssMb: number | undefined;
+  /** The machine of the fleet it runs on, when not this one. */
+  machine?: string | undefined;
 }
 
 export interface Task {

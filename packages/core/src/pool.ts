@@ -119,6 +119,7 @@ export class Pool {
           busy: r.busy,
           turnsServed: r.turnsServed,
           rssMb: pid === undefined ? undefined : this.options.memoryMb?.(pid),
+          ...(view?.machine === undefined ? {} : { machine: view.machine }),
         };
       }),
     );

@@ -47,6 +47,30 @@ describe("failover", () => {
     expect(result.finished[0]).toMatchObject({ isError: true, result: "API Error: 529 overloaded" });
   });
 
+  it("runs each candidate where it says: a placed one on its machine's driver, the next one here", () => {
+    const { claude, codex, supervisor } = setup();
+    const remote = new FakeDriver("claude");
+    const elsewhere = new FakeDriver("codex");
+    const a = supervisor.launch({
+      provider: "claude",
+      cwd: "/",
+      prompt: "task",
+      placement: { machine: "box-1", driver: remote },
+      fallbacks: [{ provider: "codex", machine: "box-2", placement: { machine: "box-2", driver: elsewhere } }, { provider: "claude" }],
+    });
+    expect(claude.sessions).toHaveLength(0);
+    expect(supervisor.get(a.id).machine).toBe("box-1");
+    fail(at(remote, 0), "529 overloaded", true);
+    expect(supervisor.get(a.id)).toMatchObject({ provider: "codex", machine: "box-2", attempts: [{ provider: "claude", machine: "box-1" }] });
+    expect(at(elsewhere, 0).sent).toEqual(["task"]);
+    fail(at(elsewhere, 0), "disconnected", true);
+    const view = supervisor.get(a.id);
+    expect(view.machine).toBeUndefined();
+    expect(view.attempts.map((x) => x.machine)).toEqual(["box-1", "box-2"]);
+    expect(at(claude, 0).sent).toEqual(["task"]);
+    expect(codex.sessions).toHaveLength(0);
+  });
+
   it("frees the failed provider's slot for a launch queued there", () => {
     const { claude, supervisor, launch } = setup({ caps: { claude: 1 } });
     const a = launch("a");

@@ -9,11 +9,14 @@ import type { Signer } from "./sign.js";
 import { streamEntries } from "./streams.js";
 
 interface Remote {
-  node: string;
+  /** Its node; undefined while a placement made at start is still being chosen. */
+  node: string | undefined;
   onEvent: (event: AgentEvent) => void;
   ended: boolean;
   exited: Promise<void>;
   exit: () => void;
+  /** Resets sent and not yet confirmed by the node, oldest first. */
+  resets: { resolve: () => void; reject: (error: Error) => void }[];
 }
 
 /**
@@ -61,13 +64,28 @@ export class FleetClient {
    * free first). Throws UNKNOWN_MACHINE / NO_SLOT / REFUSED naming the live machines.
    */
   async driverOn(machine: string, provider: string, options: { outlive?: boolean } = {}): Promise<{ node: string; driver: Driver }> {
+    const node = await this.#choose(machine, provider);
+    return { node, driver: { provider, start: (spec, onEvent) => this.#launch(node, provider, spec, onEvent, options.outlive === true) } };
+  }
+
+  /**
+   * A driver placed anew as each session starts, for launches made by synchronous code (a pool's
+   * replicas, a failover's next candidate): each session's `machine` names its node once chosen,
+   * and one that cannot be placed ends with the reason, as a refused launch does.
+   */
+  driverAt(machine: string, provider: string, options: { outlive?: boolean } = {}): Driver {
+    return { provider, start: (spec, onEvent) => this.#launch(this.#choose(machine, provider), provider, spec, onEvent, options.outlive === true) };
+  }
+
+  // The node for a launch; counted as placed there until its next heartbeat tells its free slots.
+  async #choose(machine: string, provider: string): Promise<string> {
     this.#start();
     const nodes = (await this.machines()).map((n) => this.#lessPlaced(n));
     const node = place(nodes, machine, provider).name;
     const placed = this.#placed.get(node) ?? [];
     placed.push({ provider, at: Date.now() });
     this.#placed.set(node, placed);
-    return { node, driver: { provider, start: (spec, onEvent) => this.#launch(node, provider, spec, onEvent, options.outlive === true) } };
+    return node;
   }
 
   /** Ends the remote agents not launched to outlive us, and stops. */
@@ -76,7 +94,7 @@ export class FleetClient {
     this.#life.closed = true;
     clearInterval(this.#timer);
     const live = [...this.#remotes.entries()].filter(([, r]) => !r.ended);
-    for (const [agent, r] of live) this.#command(r.node, { kind: "kill", agent });
+    for (const [agent, r] of live) if (r.node !== undefined) this.#command(r.node, { kind: "kill", agent });
     await this.#outbox.drained();
     await this.redis.hdel(OWNERS, this.owner).catch(() => undefined);
     this.#reader.disconnect();
@@ -141,21 +159,31 @@ export class FleetClient {
     const remote = this.#remotes.get(report.agent);
     if (remote === undefined || remote.ended) return;
     if (report.kind === "spawned") return;
+    if (report.kind === "reset") {
+      const waiting = remote.resets.shift();
+      if (report.error === undefined) waiting?.resolve();
+      else waiting?.reject(new Error(`machine "${report.node}": ${report.error}`));
+      return;
+    }
     if (report.kind === "refused") {
       this.#end(report.agent, remote, `machine "${report.node}" refused the launch (${report.code}): ${report.message}`);
       return;
     }
     remote.onEvent(report.event);
-    if (report.event.type === "exit") {
-      remote.ended = true;
-      remote.exit();
-    }
+    if (report.event.type === "exit") this.#settle(remote);
+  }
+
+  // An ended agent: whoever waits on its end or on a reset hears of it.
+  #settle(remote: Remote): void {
+    remote.ended = true;
+    remote.exit();
+    for (const waiting of remote.resets.splice(0)) waiting.reject(new Error("the agent ended before its reset was done"));
   }
 
   // A node whose heartbeat stopped: its agents here end with an error naming it.
   async #checkNodes(): Promise<void> {
     if (Date.now() - this.#readySince < LOST_AFTER_MS) return;
-    const nodes = new Set([...this.#remotes.values()].filter((r) => !r.ended).map((r) => r.node));
+    const nodes = new Set([...this.#remotes.values()].flatMap((r) => (r.ended || r.node === undefined ? [] : [r.node])));
     for (const node of nodes) {
       const last = await lastBeat(this.redis, this.signer, node);
       const silent = last === undefined ? Infinity : Date.now() - last.at;
@@ -170,7 +198,7 @@ export class FleetClient {
     remote.ended = true;
     remote.onEvent({ type: "error", message, transient: true });
     remote.onEvent({ type: "exit", code: null, signal: null });
-    remote.exit();
+    this.#settle(remote);
     this.#remotes.delete(agent);
   }
 
@@ -179,14 +207,30 @@ export class FleetClient {
     this.#outbox.add(commandStream(node), this.signer.seal(command));
   }
 
-  #launch(node: string, provider: string, spec: SessionSpec, onEvent: (event: AgentEvent) => void, outlive: boolean): Session {
+  #launch(node: string | Promise<string>, provider: string, spec: SessionSpec, onEvent: (event: AgentEvent) => void, outlive: boolean): Session {
     const agent = `r-${randomUUID()}`;
     let exit!: () => void;
     const exited = new Promise<void>((r) => (exit = r));
-    const remote: Remote = { node, onEvent, ended: false, exited, exit };
+    const remote: Remote = { node: typeof node === "string" ? node : undefined, onEvent, ended: false, exited, exit, resets: [] };
     this.#remotes.set(agent, remote);
+    // Commands wait for the node to be chosen, in the order they were given (a promise's reactions run in order).
+    const where = Promise.resolve(node);
+    where.then(
+      (chosen) => {
+        remote.node = chosen;
+      },
+      (error: unknown) => {
+        // Events of a session come after start() returns, as a driver's do.
+        this.#end(agent, remote, error instanceof Error ? error.message : String(error));
+      },
+    );
     const send = (command: Command): void => {
-      this.#command(node, command);
+      where.then(
+        (chosen) => {
+          this.#command(chosen, command);
+        },
+        () => undefined,
+      );
     };
     send({ kind: "launch", agent, provider, spec: remoteSpec(spec), owner: this.owner, ...(outlive ? { outlive } : {}) });
     const ending = async (kind: "close" | "kill"): Promise<void> => {
@@ -200,6 +244,9 @@ export class FleetClient {
     };
     return {
       pid: undefined,
+      get machine() {
+        return remote.node;
+      },
       send: (text) => {
         send({ kind: "send", agent, text });
       },
@@ -207,10 +254,14 @@ export class FleetClient {
         send({ kind: "interrupt", agent });
         return Promise.resolve();
       },
-      reset: () => {
-        send({ kind: "reset", agent });
-        return Promise.resolve();
-      },
+      // Resolves once the node confirms the fresh conversation: a pool sends its next task only then.
+      reset: () =>
+        remote.ended
+          ? Promise.reject(new Error("the agent has ended"))
+          : new Promise<void>((resolve, reject) => {
+              remote.resets.push({ resolve, reject });
+              send({ kind: "reset", agent });
+            }),
       close: () => ending("close"),
       kill: () => ending("kill"),
       respondPermission: (requestId: string, decision: PermissionDecision) => {

@@ -47,6 +47,8 @@ interface Hosted {
   owner: string;
   provider: string;
   outlive: boolean;
+  /** Its sends and resets, in the order they came: a send after a reset must reach the fresh conversation. */
+  chain: Promise<void>;
 }
 
 // Orders of permission modes, least to most permissive, for the ceiling.
@@ -106,7 +108,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       if ((info().providers.find((p) => p.provider === provider)?.free ?? 0) === 0)
         throw new FleetError("NO_SLOT", `machine "${name}" has no free ${provider} slot (cap ${lent.cap})`);
       const spec = withinCeiling(command.spec, options.ceiling, name);
-      const entry: Hosted = { owner, provider, outlive: command.outlive === true, session: undefined as unknown as Session };
+      const entry: Hosted = { owner, provider, outlive: command.outlive === true, session: undefined as unknown as Session, chain: Promise.resolve() };
       hosted.set(agent, entry);
       entry.session = lent.driver.start(spec, (event: AgentEvent) => {
         report(owner, { kind: "event", agent, node: name, event });
@@ -131,15 +133,28 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
     const { session } = entry;
     switch (command.kind) {
       case "send":
-        session.send(command.text);
+        entry.chain = entry.chain.then(() => {
+          session.send(command.text);
+        });
         return;
       case "permission":
         session.respondPermission?.(command.requestId, command.decision);
         return;
       case "interrupt":
         return session.interrupt();
-      case "reset":
-        return session.reset();
+      case "reset": {
+        const done = entry.chain.then(() => session.reset());
+        entry.chain = done.catch(() => undefined);
+        await done.then(
+          () => {
+            report(entry.owner, { kind: "reset", agent: command.agent, node: name });
+          },
+          (error: unknown) => {
+            report(entry.owner, { kind: "reset", agent: command.agent, node: name, error: error instanceof Error ? error.message : String(error) });
+          },
+        );
+        return;
+      }
       case "close":
         return session.close();
       case "kill":

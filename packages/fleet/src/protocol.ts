@@ -60,7 +60,9 @@ export const ReportSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("event"), agent: z.string(), node: z.string(), event: AgentEventSchema }),
   /** The launch was refused by the node (its ceiling, no slot, unknown provider): the agent never ran. */
   z.object({ kind: z.literal("refused"), agent: z.string(), node: z.string(), code: z.string(), message: z.string() }),
-  /** Answers a steering command the node could not carry out (e.g. the agent is not there). */
+  /** The node started the agent's CLI (its process id there). */
   z.object({ kind: z.literal("spawned"), agent: z.string(), node: z.string(), pid: z.number().optional() }),
+  /** A reset (a fresh conversation in the same process) is done, or failed with `error`: a pool waits for it before its next task. */
+  z.object({ kind: z.literal("reset"), agent: z.string(), node: z.string(), error: z.string().optional() }),
 ]);
 export type Report = z.infer<typeof ReportSchema>;

@@ -179,6 +179,32 @@ describe("a session on another machine", () => {
     await session.kill();
   });
 
+  it("places a session as it starts (any), and a reset there is confirmed before the next turn goes out", { timeout: 120_000 }, async () => {
+    const driver = client.driverAt("any", "claude");
+    const r = recorder();
+    const session = driver.start({ cwd: envB.cwd, permissionMode: "bypassPermissions" }, r.onEvent);
+    // Not yet placed: the node is chosen as the session starts, and commands given meanwhile wait, in order.
+    expect(session.machine).toBeUndefined();
+    session.send("before the reset");
+    await r.next("turn_end");
+    expect(session.machine).toBe("b");
+    await session.reset();
+    const mark = r.events.length;
+    session.send("[[history]] after the reset");
+    const after = await r.next("turn_end", mark);
+    expect(after.result).toContain("after the reset");
+    expect(after.result).not.toContain("before the reset");
+    await session.kill();
+    await expect(session.reset()).rejects.toThrow("the agent has ended");
+  });
+
+  it("ends a session placed at start on an unknown machine with the reason", { timeout: 60_000 }, async () => {
+    const r = recorder();
+    client.driverAt("nosuch", "claude").start({ cwd: envB.cwd }, r.onEvent);
+    expect((await r.next("error")).message).toBe('no live machine "nosuch"; the live machines are b');
+    await r.next("exit");
+  });
+
   it("names the live machines for an unknown one", async () => {
     await expect(client.driverOn("nosuch", "claude")).rejects.toMatchObject({
       code: "UNKNOWN_MACHINE",

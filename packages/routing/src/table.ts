@@ -8,6 +8,8 @@ export const CandidateSchema = z.object({
   /** Absent: the agent's own default model (an ACP agent the table does not list). */
   model: z.string().min(1).optional(),
   effort: z.string().min(1).optional(),
+  /** Run it on this machine of the fleet (a node's name, or "any"); absent: where the server runs. */
+  machine: z.string().min(1).max(128).optional(),
 });
 export type Candidate = z.infer<typeof CandidateSchema>;
 

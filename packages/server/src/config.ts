@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { BudgetSchema, BUILTIN_PROVIDERS, DEFAULT_CAP, errorMessage, liveBound, ProviderSchema, type Provider } from "@subagent-mcp/core";
 import { AcpAgentConfigSchema, acpAgents, executableEnvVar, type AcpAgent } from "@subagent-mcp/drivers/light";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
-import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
+import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingConfig, type RoutingTable } from "@subagent-mcp/routing";
 import { PriceTableSchema } from "@subagent-mcp/usage/schema";
 import { z } from "zod";
 import { CONFIG_DEFAULTS } from "./defaults.js";
@@ -151,6 +151,9 @@ export function privilegedSettings(project: Config, user: Config): Map<string, s
   if (allow.length > 0) out.set("permissions.allow", `permissions.allow ${allow.join(", ")}`);
   // A setup command runs with the user's rights before any agent's permissions apply.
   if (project.worktree?.setup !== undefined) out.set("worktree.setup", `worktree.setup (${project.worktree.setup})`);
+  // Where a task (its prompt, the repository it names) is sent to run: another machine of the fleet.
+  const remote = routedMachines(project.routing);
+  if (remote.length > 0) out.set("routing.machine", `routing entries on ${remote.join(", ")}`);
   // Where messages go and where workers take their instructions from.
   if (project.mailbox !== undefined) out.set("mailbox", `mailbox (${project.mailbox.url === undefined ? "settings" : redactUrl(project.mailbox.url)})`);
   return out;
@@ -161,13 +164,15 @@ function without(project: Config, keys: string[]): Config {
   const drop = new Set(keys);
   const keep = <T>(section: string, record: Record<Provider, T> | undefined): Record<Provider, T> =>
     Object.fromEntries(Object.entries(record ?? {}).filter(([provider]) => !drop.has(`${section}.${provider}`)));
-  const { max_depth: maxDepth, max_live: maxLive, permissions, worktree, mailbox, ...rest } = project;
+  const { max_depth: maxDepth, max_live: maxLive, permissions, worktree, mailbox, routing, ...rest } = project;
   const { allow: _allow, ...narrowing } = permissions ?? {};
   const { setup: _setup, ...untrusted } = worktree ?? {};
   return {
     ...rest,
     ...(worktree === undefined ? {} : { worktree: drop.has("worktree.setup") ? untrusted : worktree }),
     ...(mailbox === undefined || drop.has("mailbox") ? {} : { mailbox }),
+    // Untrusted routing entries run here: their machines are left out.
+    ...(routing === undefined ? {} : { routing: drop.has("routing.machine") ? withoutMachines(routing) : routing }),
     ...(permissions === undefined ? {} : { permissions: drop.has("permissions.allow") ? narrowing : permissions }),
     caps: keep("caps", project.caps),
     executables: keep("executables", project.executables),
@@ -291,6 +296,27 @@ export function loadConfig(options: {
     ...(user.fleet === undefined ? {} : { fleet: user.fleet }),
     ignored,
   };
+}
+
+// The machines a routing section sends candidates to.
+function routedMachines(routing: RoutingConfig | undefined): string[] {
+  const all = Object.values(routing?.table ?? {}).flatMap((b) => [...(b.cost_efficiency ?? []), ...(b.performance ?? [])]);
+  return [...new Set(all.flatMap((c) => (c.machine === undefined ? [] : [c.machine])))];
+}
+
+function withoutMachines(routing: RoutingConfig): RoutingConfig {
+  const strip = <C extends { machine?: string | undefined }>(list: C[] | undefined): Omit<C, "machine">[] | undefined =>
+    list?.map(({ machine: _m, ...c }) => c);
+  const table = Object.fromEntries(
+    Object.entries(routing.table ?? {}).map(([category, b]) => [
+      category,
+      {
+        ...(b.cost_efficiency === undefined ? {} : { cost_efficiency: strip(b.cost_efficiency) }),
+        ...(b.performance === undefined ? {} : { performance: strip(b.performance) }),
+      },
+    ]),
+  );
+  return { ...routing, ...(routing.table === undefined ? {} : { table }) };
 }
 
 // Every provider a routing table names.

@@ -48,6 +48,8 @@ export function agentDefinitionSource(ctx: SearchContext, options: { trust?: Tru
           ...(d.isolation === undefined ? {} : { isolation: d.isolation }),
           ...(d.base === undefined ? {} : { base: d.base }),
           ...(d.budget === undefined ? {} : { budget: d.budget }),
+          ...(d.machine === undefined ? {} : { machine: d.machine }),
+          ...(d.cwd === undefined ? {} : { cwd: d.cwd }),
         });
       } catch (error) {
         problems.push(errorMessage(error));

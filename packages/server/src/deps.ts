@@ -125,7 +125,10 @@ export interface FleetAccess {
   machines(): Promise<
     { name: string; host: string; providers: { provider: string; version: string; cap: number; free: number }[]; load: number; labels: string[]; at: number }[]
   >;
+  /** A driver for `provider` on `machine` (a node's name or "any"), placed now: an unknown or full machine is this call's error. */
   driverOn(machine: string, provider: string): Promise<{ node: string; driver: Driver }>;
+  /** The same, placed as each session starts (a pool's replicas, a failover's next candidate); a session that cannot be placed ends with the reason. */
+  driverAt(machine: string, provider: string): Driver;
   close(): Promise<void>;
 }
 

@@ -3,7 +3,8 @@ import { treeRssMb } from "@subagent-mcp/drivers";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "./errors.js";
 import { checkDepth, childEnv, LINEAGE_ENV } from "./nesting.js";
-import type { WorktreeHub } from "./deps.js";
+import type { FleetAccess, WorktreeHub } from "./deps.js";
+import { NO_FLEET } from "./placement.js";
 import { asking, type Asking, grant, mergeRules, type Ceiling, type Grant } from "@subagent-mcp/permissions";
 
 /** A pool agent as the server knows it: where it came from and how to launch it. */
@@ -28,6 +29,10 @@ export interface PoolDefinition {
   base?: string | undefined;
   /** Limits on what each replica may spend. */
   budget?: Budget | undefined;
+  /** The machine of the fleet its replicas run on (a node's name, or "any"); absent: this one. */
+  machine?: string | undefined;
+  /** With a machine: the folder there its replicas work in (default: the server's, the same path there). */
+  cwd?: string | undefined;
 }
 
 /**
@@ -69,15 +74,24 @@ export class PoolCatalog {
   readonly #configRules: PermissionRules;
   #rules = new Map<string, PermissionRules>();
   readonly #worktrees: WorktreeHub | undefined;
+  readonly #fleet: (() => Promise<FleetAccess>) | undefined;
 
   constructor(
     supervisor: Supervisor,
     private readonly source: DefinitionSource,
     private readonly cwd: string,
-    options: { rssCeilingMb?: number; taskTimeoutMs?: number; lineage?: Lineage; permissions?: PermissionRules; worktrees?: WorktreeHub } = {},
+    options: {
+      rssCeilingMb?: number;
+      taskTimeoutMs?: number;
+      lineage?: Lineage;
+      permissions?: PermissionRules;
+      worktrees?: WorktreeHub;
+      fleet?: () => Promise<FleetAccess>;
+    } = {},
   ) {
-    const { lineage, permissions, worktrees, ...poolOptions } = options;
+    const { lineage, permissions, worktrees, fleet, ...poolOptions } = options;
     this.#worktrees = worktrees;
+    this.#fleet = fleet;
     this.#lineage = lineage ?? { depth: 0, maxDepth: 2, ceiling: undefined };
     this.#configRules = permissions ?? {};
     this.pool = new Pool(supervisor, { memoryMb: treeRssMb, ...poolOptions });
@@ -110,9 +124,34 @@ export class PoolCatalog {
         this.#refused.set(d.name, error);
         continue;
       }
-      const asks = asking(d.permissionMode, granted.level, () => this.#rules.get(d.name) ?? this.#configRules, this.cwd, d.allowedTools);
-      this.pool.define(this.#isolated(d, specOf(d, this.cwd, granted, this.#lineage, this.#returnOnAsk(d.name, asks))));
+      // On another machine a definition may name the folder there; here its replicas work in ours.
+      const cwd = d.cwd ?? this.cwd;
+      const asks = asking(d.permissionMode, granted.level, () => this.#rules.get(d.name) ?? this.#configRules, cwd, d.allowedTools);
+      let spec: PoolAgentSpec;
+      try {
+        spec = await this.#placed(d, this.#isolated(d, specOf(d, cwd, granted, this.#lineage, this.#returnOnAsk(d.name, asks))));
+      } catch (error) {
+        if (!(error instanceof ServerError)) throw error;
+        this.#refused.set(d.name, error);
+        continue;
+      }
+      this.pool.define(spec);
     }
+  }
+
+  // Replicas of a definition with a machine run there, each placed as it starts ("any": wherever a slot is free then).
+  async #placed(d: PoolDefinition, spec: PoolAgentSpec): Promise<PoolAgentSpec> {
+    if (d.machine === undefined) return spec;
+    const where = `${d.file} (pool agent "${d.name}")`;
+    if (d.isolation === "worktree")
+      throw new ServerError("INVALID_ARGUMENT", `${where}: isolation "worktree" is not offered on another machine (${d.machine}) yet`);
+    if (this.#fleet === undefined) throw new ServerError("INVALID_ARGUMENT", `${where}: ${NO_FLEET}`);
+    const fleet = await this.#fleet();
+    // Its replicas work in its cwd there (the node refuses one outside its roots); the machine is part of the spec, so editing it replaces them.
+    return {
+      ...spec,
+      launch: { ...spec.launch, placement: { machine: d.machine, driver: fleet.driverAt(d.machine, d.provider) } },
+    };
   }
 
   // Replicas of an isolated definition each make a worktree as they start and keep each task's work on a branch of its own.

@@ -40,8 +40,11 @@ export function definitionPrivileges(d: {
   permissionMode?: string | undefined;
   allowedTools?: string[] | undefined;
   permissions?: { allow?: string[] | undefined } | undefined;
+  machine?: string | undefined;
 }): string[] {
   const out: string[] = [];
+  // Its tasks (and the repository they name) would go to another machine of the fleet.
+  if (d.machine !== undefined) out.push(`machine ${d.machine}`);
   if (d.permissionMode !== undefined && !UNTRUSTED_PERMISSION_MODES.has(d.permissionMode)) out.push(`permission_mode ${d.permissionMode}`);
   const wide = (d.allowedTools ?? []).filter((t) => !UNTRUSTED_TOOLS.has(toolName(t)));
   if (wide.length > 0) out.push(`allowed_tools ${wide.join(", ")}`);

@@ -239,6 +239,7 @@ function settle(
       lineage: { depth, maxDepth, ceiling: deps.ceiling, lineage: deps.lineage },
       permissions,
       worktrees,
+      ...(deps.fleet === undefined ? {} : { fleet: deps.fleet }),
     });
   });
   let mode = false;

@@ -92,6 +92,24 @@ describe("project config and trust", () => {
     expect(quietLoad(w, { SUBAGENT_MCP_MAX_DEPTH: "0", SUBAGENT_MCP_CAP_CLAUDE: "1" }).config).toMatchObject({ max_depth: 0, caps: { claude: 1 } });
   });
 
+  it("a project's routing entries run on another machine only with trust; until then they run here", () => {
+    const table = {
+      coding: {
+        cost_efficiency: [
+          { provider: "codex", machine: "gpu-box" },
+          { provider: "claude", model: "sonnet" },
+        ],
+      },
+    };
+    const w = world({ [PROJECT_CONFIG]: JSON.stringify({ routing: { table } }) });
+    const untrusted = quietLoad(w);
+    expect(untrusted.config.ignored).toEqual(["routing.machine"]);
+    expect(untrusted.said[0]).toContain("routing entries on gpu-box");
+    expect(untrusted.config.routingTable.coding.cost_efficiency).toEqual([{ provider: "codex" }, { provider: "claude", model: "sonnet" }]);
+    w.trust.grant(w.cwd);
+    expect(quietLoad(w).config.routingTable.coding.cost_efficiency[0]).toEqual({ provider: "codex", machine: "gpu-box" });
+  });
+
   it("records trust outside the project: a 0700 folder, a 0600 file, keyed by real path and content hash", () => {
     const w = world({ [PROJECT_CONFIG]: "{}", "project/.claude/agents/a.md": "---\nname: a\n---\nA\n", "project/notes.md": "not vouched for" });
     const record = w.trust.grant(join(w.cwd, ".", "..", "project"));

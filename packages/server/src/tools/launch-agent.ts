@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
-import { BudgetSchema, type AgentView, type Budget, type Driver, type LaunchRequest, type McpServerSpec, type Supervisor } from "@subagent-mcp/core";
+import { BudgetSchema, type AgentView, type Budget, type LaunchRequest, type McpServerSpec, type Supervisor } from "@subagent-mcp/core";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { mcpToolName } from "@subagent-mcp/drivers/light";
 import { isAbsolute, resolve } from "node:path";
@@ -19,6 +19,7 @@ import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";
 import { ProviderSchema } from "./schemas.js";
 import { describeWorktree } from "../worktree-view.js";
+import { placeCandidates } from "../placement.js";
 import { delegateTurn } from "../tasks/delegate-turn.js";
 
 export const LaunchAgentInput = {
@@ -98,11 +99,16 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             table: deps.routingTable,
             installed: deps.installed,
           });
-          const [chosen, ...others] = route.candidates;
-          if (chosen === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
-          // On another machine: no failover here (another candidate would run on this one), no worktree yet.
-          const placement = args.machine === undefined ? undefined : await placeOn(deps, args.machine, chosen.provider, args.isolation);
-          const fallbacks = placement === undefined ? others : [];
+          // Where each candidate runs (here, or a machine of the fleet); an unplaceable first one is skipped or is this call's error.
+          const { placed, skipped: unplaced } = await placeCandidates(deps, route.candidates, {
+            machine: args.machine,
+            strict: args.provider !== undefined,
+            isolation: args.isolation,
+          });
+          const [first, ...rest] = placed;
+          if (first === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
+          const { candidate: chosen, placement } = first;
+          const fallbacks = rest.map((p) => ({ ...p.candidate, ...(p.placement === undefined ? {} : { placement: p.placement }) }));
           const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
           if (args.base !== undefined && args.isolation !== "worktree") throw new ServerError("INVALID_ARGUMENT", 'base needs isolation: "worktree"');
           // The config's rules and the launch's own: deny beats ask beats allow across both.
@@ -157,8 +163,8 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             ...(route.category === undefined ? {} : { category: route.category }),
             branch: route.branch,
             candidate: chosen,
-            fallbacks,
-            skipped: route.skipped,
+            fallbacks: rest.map((p) => p.candidate),
+            skipped: [...route.skipped, ...unplaced],
             status: view.status,
             provider: view.provider,
             ...(view.machine === undefined ? {} : { machine: view.machine }),
@@ -241,21 +247,6 @@ export async function childMessaging(
     systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
     allowedTools: [...(allowed ?? []), ...messagingToolNames()],
   };
-}
-
-/** The fleet's driver for `provider` on `machine`; each way that cannot be is this call's error, naming what can. */
-async function placeOn(deps: ToolDeps, machine: string, provider: string, isolation: string | undefined): Promise<{ machine: string; driver: Driver }> {
-  if (isolation === "worktree")
-    throw new ServerError("INVALID_ARGUMENT", 'isolation "worktree" is not offered on another machine yet; launch there without it');
-  if (deps.fleet === undefined)
-    throw new ServerError("INVALID_ARGUMENT", "machine needs the fleet: set SUBAGENT_MCP_MAILBOX_URL to the Redis every machine shares, and the fleet key");
-  const fleet = await deps.fleet();
-  try {
-    const { node, driver } = await fleet.driverOn(machine, provider);
-    return { machine: node, driver };
-  } catch (error) {
-    throw new ServerError("INVALID_ARGUMENT", error instanceof Error ? error.message : String(error));
-  }
 }
 
 // A path on the other machine: it cannot be checked here (its node refuses one outside its roots).

@@ -15,6 +15,7 @@ export function replicaOut(r: ReplicaView): Replica {
     busy: r.busy,
     turns_served: r.turnsServed,
     ...(r.rssMb === undefined ? {} : { rss_mb: r.rssMb }),
+    ...(r.machine === undefined ? {} : { machine: r.machine }),
   };
 }
 
@@ -41,13 +42,16 @@ export function registerListPoolTool(server: McpServer, deps: ToolDeps): void {
           ...(d.model === undefined ? {} : { model: d.model }),
           max_replicas: d.replicas,
           ...(d.isolation === undefined ? {} : { isolation: d.isolation }),
+          ...(d.machine === undefined ? {} : { machine: d.machine }),
           replicas: catalog.pool.list(d.name).map((r) => {
             const worktree = r.agentId === undefined ? undefined : deps.worktrees.made()?.view(r.agentId);
             return { ...replicaOut(r), ...(worktree === undefined ? {} : { worktree }) };
           }),
         }));
         const problems = catalog.problems();
-        const lines = agents.map((a) => `${a.agent} (${a.provider}) ${a.replicas.length}/${a.max_replicas} replica(s) warm`);
+        const lines = agents.map(
+          (a) => `${a.agent} (${a.provider}${a.machine === undefined ? "" : ` on ${a.machine}`}) ${a.replicas.length}/${a.max_replicas} replica(s) warm`,
+        );
         return ok({ agents, problems }, [...lines, ...problems.map((p) => `problem: ${p}`)].join("\n") || "No pool agents defined.");
       }),
   );

@@ -120,6 +120,7 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
                   provider: a.provider,
                   ...(a.model === undefined ? {} : { model: a.model }),
                   ...(a.effort === undefined ? {} : { effort: a.effort }),
+                  ...(a.machine === undefined ? {} : { machine: a.machine }),
                   reason: a.reason,
                 })),
               }),
