@@ -11,6 +11,8 @@ import { execa } from "execa";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { mailPlace, openMail } from "./mailstore.js";
+import { fleetConnection, fleetMissing } from "./fleet.js";
+import { machineOut } from "@subagent-mcp/contract";
 
 // The page's files: the build copies packages/dashboard/ui next to the bundle (dist/ui), whose
 // chunks all sit in dist/; run from source, the dashboard package finds its own ui/.
@@ -57,6 +59,16 @@ export const dashboardCommand = defineCommand({
     const mail = await openMail(place);
     const presence = await place.presence().catch((error: unknown) => fail(`workers (${place.where}): ${errorMessage(error)}`, 1));
     const dir = uiDir();
+    // With a fleet (the shared Redis and its key), the page lists its live machines too.
+    const fleet = fleetMissing(ctx, config.mailbox) === undefined ? await fleetConnection(ctx, config.mailbox).catch(() => undefined) : undefined;
+    const machines =
+      fleet === undefined
+        ? undefined
+        : async () => {
+            const { liveNodes } = await import("@subagent-mcp/fleet");
+            const now = Date.now();
+            return (await liveNodes(fleet.redis, fleet.signer)).map((n) => machineOut(n, now));
+          };
     let dashboard;
     try {
       dashboard = await startDashboard({
@@ -65,10 +77,12 @@ export const dashboardCommand = defineCommand({
         mail,
         presence,
         prices: mergePrices(DEFAULT_PRICES, config.prices),
+        ...(machines === undefined ? {} : { machines }),
         ...(port === undefined ? {} : { port }),
         ...(dir === undefined ? {} : { uiDir: dir }),
       });
     } catch (error) {
+      fleet?.redis.disconnect();
       await Promise.all([mail.close(), presence.close()]);
       fail(error instanceof DashboardError ? error.message : `cannot start the dashboard: ${errorMessage(error)}`, 1);
     }
@@ -85,6 +99,7 @@ export const dashboardCommand = defineCommand({
       process.on("SIGTERM", stop);
     });
     await dashboard.close();
+    fleet?.redis.disconnect();
     await Promise.all([mail.close(), presence.close()]);
   },
 });

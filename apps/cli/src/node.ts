@@ -6,6 +6,7 @@ import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { fleetConnection } from "./fleet.js";
 import { table } from "./table.js";
+import { machineOut } from "@subagent-mcp/contract";
 
 // Caps a node lends when the config names none: the supervisor's own default.
 const DEFAULT_NODE_CAP = 5;
@@ -78,7 +79,15 @@ export const machinesCommand = defineCommand({
     const { liveNodes } = await import("@subagent-mcp/fleet");
     try {
       const nodes = await liveNodes(redis, signer);
-      if (args.json) process.stdout.write(`${JSON.stringify(nodes, null, 2)}\n`);
+      const now = Date.now();
+      if (args.json)
+        process.stdout.write(
+          `${JSON.stringify(
+            nodes.map((n) => machineOut(n, now)),
+            null,
+            2,
+          )}\n`,
+        );
       else if (nodes.length === 0) process.stdout.write(`No live machine (Redis ${where}): start \`subagent-mcp node\` on each machine that lends its CLIs.\n`);
       else
         process.stdout.write(

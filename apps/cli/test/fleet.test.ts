@@ -1,14 +1,26 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
-import { cliExecutable, loopbackEnv, startFakeFor, startRedisServer, type CliEnvironment, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
+import {
+  cliExecutable,
+  launchChromium,
+  loopbackEnv,
+  startFakeFor,
+  startRedisServer,
+  type CliEnvironment,
+  type FakeModelServer,
+  type RedisServer,
+} from "@subagent-mcp/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
 import { bin, startE2E, waitFor, type E2E } from "./e2e.js";
+import { startDashboardCli } from "./dashboard-cli.js";
 
 // Two machines on this host, each with its own HOME and XDG folders: A runs the built server under
 // the official MCP client; B runs `subagent-mcp node --name b`, lending the real pinned Claude Code,
 // Codex and Gemini CLI (against fakes of its own on 127.0.0.1). One real redis-server carries the fleet.
 const KEY = "fleet-e2e-key-0123456789abcdef";
+const shots = fileURLToPath(new URL("../.test-results/dashboard/", import.meta.url));
 let redis: RedisServer;
 let fakesB: Record<"claude" | "codex" | "gemini", FakeModelServer>;
 let fakeB: FakeModelServer;
@@ -220,6 +232,35 @@ describe("a fleet of two machines through the built CLI", () => {
     expect(refused.isError).toBe(true);
     expect(JSON.stringify(refused.content)).toContain("machine b in a project's definition need your trust");
     await a.call("reset", { agent: "remote-helper" });
+  });
+
+  it("shows machine b and an agent running there on the dashboard, in a browser", { timeout: 180_000 }, async () => {
+    const { agent_id } = await a.call<{ agent_id: string }>("launch_agent", { provider: "claude", machine: "b", cwd: envB.cwd, prompt: "seen on the page" });
+    await waitFor(a, agent_id, (out) => out.finished[0]);
+    const dash = await startDashboardCli(a.serverEnv, a.env.cwd);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      page.setDefaultTimeout(120_000);
+      const errors: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(m.text());
+      });
+      await page.goto(dash.url);
+      const machine = page.locator('[data-testid="machine-b"]');
+      await machine.waitFor();
+      expect(await machine.textContent()).toMatch(/claude \d\/2/);
+      const row = page.locator(`[data-testid="agent-row-${agent_id}"]`);
+      await row.waitFor();
+      expect(await row.locator(".chip").textContent()).toBe("b");
+      mkdirSync(shots, { recursive: true });
+      await page.locator("#machines").screenshot({ path: join(shots, "machines.png") });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await dash.stop();
+      await a.call("kill_agent", { agent_id });
+    }
   });
 
   it("names the live machines for an unknown one, and refuses a cwd outside b's roots", { timeout: 60_000 }, async () => {

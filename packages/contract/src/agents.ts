@@ -89,6 +89,19 @@ export const MachineSchema = z.object({
   labels: z.array(z.string()),
   seconds_since_heartbeat: z.number(),
 });
+export type Machine = z.infer<typeof MachineSchema>;
+
+/** A node's last heartbeat as list_machines, `machines --json` and the dashboard show it. */
+export function machineOut(n: Omit<Machine, "seconds_since_heartbeat"> & { at: number }, now = Date.now()): Machine {
+  return {
+    name: n.name,
+    host: n.host,
+    providers: n.providers.map((p) => ({ provider: p.provider, version: p.version, cap: p.cap, free: p.free })),
+    load: n.load,
+    labels: n.labels,
+    seconds_since_heartbeat: Math.max(0, Math.round((now - n.at) / 100) / 10),
+  };
+}
 
 export const ListMachinesOutput = {
   machines: z.array(MachineSchema),

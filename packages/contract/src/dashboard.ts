@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ListAgentsOutput, PollAgentOutput } from "./agents.js";
+import { ListAgentsOutput, MachineSchema, PollAgentOutput } from "./agents.js";
 import { ListPoolOutput } from "./pool.js";
 import { TranscriptOutput } from "./transcript.js";
 
@@ -119,6 +119,8 @@ export const DashboardStateSchema = z.object({
   worker_permissions: z.array(WorkerPermissionViewSchema),
   mailboxes: z.array(MailboxViewSchema),
   usage: z.object({ days: z.array(UsageDayViewSchema), total_cost_usd: z.number() }),
+  /** The live machines of the fleet (as list_machines shows them); absent without a fleet. */
+  machines: z.array(MachineSchema).optional(),
   /** What could not be read this time (the mailbox store down, ...), one line each. */
   errors: z.array(z.string()),
 });

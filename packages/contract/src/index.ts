@@ -4,7 +4,7 @@ export { CONTROL_URL, ServerRecordSchema, type ServerRecord } from "./server-rec
 export { CHANGE_EVENT, ChangeEventSchema, type ChangeEvent } from "./change-event.js";
 export { WorktreeOutSchema, type WorktreeOut } from "./worktree.js";
 export { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, UsageOutSchema, WireStatusSchema } from "./wire.js";
-export { AgentRowSchema, ListAgentsOutput, ListMachinesOutput, MachineSchema, PollAgentOutput, type AgentRow } from "./agents.js";
+export { AgentRowSchema, ListAgentsOutput, ListMachinesOutput, MachineSchema, machineOut, PollAgentOutput, type Machine, type AgentRow } from "./agents.js";
 export { KillAgentOutput, LaunchAgentOutput, WaitOutput } from "./lifecycle.js";
 export { InvokeOutput, ListPoolOutput, ReplicaSchema, type Replica } from "./pool.js";
 export { TranscriptOutput, TurnOutSchema, type TurnOut } from "./transcript.js";

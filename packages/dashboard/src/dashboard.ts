@@ -17,6 +17,7 @@ import { collectState } from "./state.js";
 import { defaultUiDir } from "./static.js";
 import { UsageCache } from "./usage.js";
 import { stateLayout } from "@subagent-mcp/state";
+import type { Machine } from "@subagent-mcp/contract";
 
 /** What {@link startDashboard} needs: where state lives, which project, and the mail backends the CLI chose. */
 export interface DashboardOptions {
@@ -36,6 +37,8 @@ export interface DashboardOptions {
   prices?: PriceTable;
   /** How often mailboxes, presence and the registry are looked at while a page is open (default 5000 ms). */
   pollMs?: number;
+  /** The live machines of the fleet, when one is configured (read each time the state is gathered). */
+  machines?: () => Promise<Machine[]>;
   /** Told about failures to gather the state (default: silent). */
   onError?: (error: unknown) => void;
 }
@@ -74,7 +77,16 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   };
   const servers = new ServerSet(options.stateDir, project, changed);
   const usage = new UsageCache(options.stateDir, project, options.prices);
-  const sources = { stateDir: options.stateDir, project, mail: options.mail, presence: options.presence, servers, usage, past };
+  const sources = {
+    stateDir: options.stateDir,
+    project,
+    mail: options.mail,
+    presence: options.presence,
+    servers,
+    usage,
+    past,
+    ...(options.machines === undefined ? {} : { machines: options.machines }),
+  };
   const hub = new PageHub(() => collectState(sources), onError, options.pollMs);
   const uiDir = options.uiDir ?? defaultUiDir();
   let port = 0;

@@ -4,7 +4,7 @@ import { messageOf } from "./errors.js";
 import { approvalView, mailboxCounts, workerApprovals } from "./local.js";
 import type { PastCache } from "./past.js";
 import type { ServerSet } from "./servers.js";
-import type { DashboardState, MailboxView } from "@subagent-mcp/contract";
+import type { DashboardState, Machine, MailboxView } from "@subagent-mcp/contract";
 import type { UsageCache } from "./usage.js";
 
 /** Where the state comes from. */
@@ -16,6 +16,8 @@ export interface StateSources {
   servers: ServerSet;
   usage: UsageCache;
   past: PastCache;
+  /** The fleet's live machines, when one is configured. */
+  machines?: () => Promise<Machine[]>;
 }
 
 /** The state as of now; a part that cannot be read is empty and said in `errors`. */
@@ -26,13 +28,17 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
   const servers = links.map((l) => l.view);
   const live = new Set(servers.flatMap((v) => v.agents.map((a) => a.agent_id)));
   const { usage, costs } = s.usage.get();
-  const [workers, mailboxes] = await Promise.all([
+  const [workers, mailboxes, machines] = await Promise.all([
     s.presence.list().catch((error: unknown): PresenceEntry[] => {
       errors.push(`workers: ${messageOf(error)}`);
       return [];
     }),
     mailboxCounts(s.mail).catch((error: unknown): MailboxView[] => {
       errors.push(`mailboxes: ${messageOf(error)}`);
+      return [];
+    }),
+    s.machines?.().catch((error: unknown): Machine[] => {
+      errors.push(`machines: ${messageOf(error)}`);
       return [];
     }),
   ]);
@@ -46,11 +52,14 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     worker_permissions: workerApprovals(s.stateDir).map(approvalView),
     mailboxes,
     usage,
+    ...(machines === undefined ? {} : { machines }),
     errors,
   };
 }
 
 /** The state without its time, to tell whether anything changed. */
 export function stateKey(state: DashboardState): string {
-  return JSON.stringify({ ...state, generated_at: "" });
+  // A heartbeat's age changes every time: only a change of the machines themselves is news.
+  const machines = state.machines?.map((m) => ({ ...m, seconds_since_heartbeat: 0 }));
+  return JSON.stringify({ ...state, generated_at: "", ...(machines === undefined ? {} : { machines }) });
 }

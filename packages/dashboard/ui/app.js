@@ -154,6 +154,7 @@ function apply(next) {
   renderAgents();
   renderPool();
   renderWorkers();
+  renderMachines();
   renderMailboxes();
   renderUsage();
   followSelected();
@@ -275,7 +276,7 @@ function updateRow(tr, a) {
   tr.dataset.status = a.status;
   if (selected?.id === a.id) tr.setAttribute("aria-current", "true");
   else tr.removeAttribute("aria-current");
-  tr.dataset.search = [a.id, a.label, a.provider, a.model, a.status, a.cwd, a.worktree?.branch, a.why, a.server]
+  tr.dataset.search = [a.id, a.label, a.provider, a.model, a.status, a.cwd, a.worktree?.branch, a.why, a.server, a.machine]
     .filter((x) => x !== undefined)
     .join(" ")
     .toLowerCase();
@@ -291,9 +292,10 @@ function updateRow(tr, a) {
 function rowCells(a) {
   const cell = (label, cls, ...kids) => h("td", { "data-label": label, class: cls }, h("div", { class: "c" }, ...kids));
   const tok = a.usage ? (a.usage.input ?? 0) + (a.usage.output ?? 0) : a.tokens;
-  const where = a.worktree
+  const place = a.worktree
     ? h("span", {}, h("code", { text: a.worktree.branch }), h("small", { text: ` ${a.worktree.state}` }))
     : h("code", { text: shortPath(a.cwd), title: a.cwd });
+  const where = a.machine ? h("span", {}, h("span", { class: "chip", text: a.machine, title: "the machine of the fleet it runs on" }), " ", place) : place;
   return [
     cell("Agent", "name", h("span", { class: "label", text: a.label || a.id }), a.label ? h("small", { class: "id", text: a.id }) : undefined),
     cell("Status", "", badge(a.status), a.why ? h("small", { class: "why", text: a.why }) : undefined),
@@ -490,6 +492,7 @@ function renderFacts(a, poll) {
   fact("ID", h("code", { text: a.id }));
   fact("Provider", `${p.provider ?? a.provider ?? "—"}${(p.model ?? a.model) ? ` · ${p.model ?? a.model}` : ""}`);
   fact("Server", a.past ? "past (journal)" : String(a.server ?? "—"));
+  if (p.machine ?? a.machine) fact("Machine", p.machine ?? a.machine);
   fact("Turns", num(p.turns ?? a.turns));
   fact("Cost", usd(p.cost_usd ?? a.cost_usd));
   if (p.usage) fact("Tokens", `${tokens(p.usage.input)} in · ${tokens(p.usage.output)} out · ${tokens(p.usage.cache_read)} cached`);
@@ -680,6 +683,38 @@ function renderWorkers() {
           "Live workers on every machine",
         )
       : empty("No worker is running."),
+  );
+}
+
+// The fleet's live machines; the section shows only where a fleet is configured.
+function renderMachines() {
+  const ms = state.machines;
+  $("machines").hidden = ms === undefined;
+  $("nav-machines-item").hidden = ms === undefined;
+  if (ms === undefined) return;
+  $("machines-body").replaceChildren(
+    ms.length
+      ? table(
+          [["Name"], ["Host"], ["Load", "num"], ["Providers (free / cap)"], ["Labels"], ["Heartbeat", "num"]],
+          ms.map((m) =>
+            h(
+              "tr",
+              { "data-testid": `machine-${m.name}` },
+              h("td", {}, h("strong", { text: m.name })),
+              h("td", { text: m.host }),
+              h("td", { class: "num", text: String(m.load) }),
+              h(
+                "td",
+                {},
+                ...m.providers.map((p) => h("span", { class: "chip", title: `${p.provider} ${p.version}`, text: `${p.provider} ${p.free}/${p.cap}` })),
+              ),
+              h("td", { text: m.labels.join(", ") || "—" }),
+              h("td", { class: "num", text: `${m.seconds_since_heartbeat} s ago` }),
+            ),
+          ),
+          "Live machines of the fleet: subagent-mcp node on each",
+        )
+      : empty("No live machine: start subagent-mcp node on each machine that lends its CLIs."),
   );
 }
 

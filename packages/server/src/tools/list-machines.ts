@@ -1,5 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ListMachinesOutput } from "@subagent-mcp/contract";
+import { ListMachinesOutput, machineOut } from "@subagent-mcp/contract";
 import { ServerError } from "../errors.js";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
@@ -21,14 +21,7 @@ export function registerListMachinesTool(server: McpServer, deps: ToolDeps): voi
         if (deps.fleet === undefined)
           throw new ServerError("INVALID_ARGUMENT", "no fleet: set SUBAGENT_MCP_MAILBOX_URL to the Redis every machine shares, and the fleet key");
         const now = Date.now();
-        const machines = (await (await deps.fleet()).machines()).map((m) => ({
-          name: m.name,
-          host: m.host,
-          providers: m.providers,
-          load: m.load,
-          labels: m.labels,
-          seconds_since_heartbeat: Math.max(0, Math.round((now - m.at) / 100) / 10),
-        }));
+        const machines = (await (await deps.fleet()).machines()).map((m) => machineOut(m, now));
         const lines = machines.map(
           (m) =>
             `${m.name} (${m.host}, load ${m.load}): ${m.providers.map((p) => `${p.provider} ${p.version} ${p.free}/${p.cap} free`).join(", ") || "no provider"}`,
