@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { errorMessage } from "@subagent-mcp/core";
-import type { FleetAccess, MailboxConfig } from "@subagent-mcp/server";
+import type { FleetAccess, MailboxConfig, RemoteAsks } from "@subagent-mcp/server";
 import type { CliContext } from "./context.js";
 import type { Signer } from "@subagent-mcp/fleet";
 import type { Connection } from "@subagent-mcp/mailbox-redis";
@@ -65,8 +65,8 @@ export function fleetAccess(ctx: CliContext, mailbox: MailboxConfig | undefined)
       const client = new FleetClient(redis, signer);
       return {
         machines: () => client.machines(),
-        driverOn: (machine: string, provider: string) => client.driverOn(machine, provider),
-        driverAt: (machine: string, provider: string) => client.driverAt(machine, provider),
+        driverOn: (machine: string, provider: string, asks?: RemoteAsks) => client.driverOn(machine, provider, asks),
+        driverAt: (machine: string, provider: string, asks?: RemoteAsks) => client.driverAt(machine, provider, asks),
         close: async () => {
           await client.close();
           redis.disconnect();

@@ -46,6 +46,12 @@ export const nodeCommand = defineCommand({
       providers,
       ceiling,
       labels: config.fleet?.labels ?? [],
+      // A launch's worktree is made here, beside this machine's own, readied by this machine's setup command.
+      worktrees: {
+        stateDir: ctx.stateDir,
+        ...(config.worktree?.setup === undefined ? {} : { setup: config.worktree.setup }),
+        ...(config.worktree?.setup_timeout_s === undefined ? {} : { setupTimeoutMs: config.worktree.setup_timeout_s * 1000 }),
+      },
       log: (line) => process.stderr.write(`node ${name}: ${line}\n`),
     });
     const lent = Object.entries(providers).map(([p, v]) => `${p} ${v.version} (cap ${v.cap})`);

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { bin, startE2E, waitFor, type E2E } from "./e2e.js";
 import { startDashboardCli } from "./dashboard-cli.js";
+import { git, write } from "./git-e2e.js";
 
 // Two machines on this host, each with its own HOME and XDG folders: A runs the built server under
 // the official MCP client; B runs `subagent-mcp node --name b`, lending the real pinned Claude Code,
@@ -232,6 +233,59 @@ describe("a fleet of two machines through the built CLI", () => {
     expect(refused.isError).toBe(true);
     expect(JSON.stringify(refused.content)).toContain("machine b in a project's definition need your trust");
     await a.call("reset", { agent: "remote-helper" });
+  });
+
+  it("makes the worktree of isolation: worktree on b: the work stays on its branch there, a clean one is removed", { timeout: 180_000 }, async () => {
+    const repo = join(envB.cwd, "repo-on-b");
+    write(join(repo, "README.md"), "on b\n");
+    await git(repo, "init", "-q", "-b", "main");
+    await git(repo, "add", ".");
+    await git(repo, "commit", "-q", "-m", "first");
+    interface Worktree {
+      path: string;
+      branch: string;
+      state: string;
+      changed_files?: number;
+    }
+    const launched = await a.call<{ agent_id: string }>("launch_agent", {
+      provider: "claude",
+      machine: "b",
+      cwd: repo,
+      isolation: "worktree",
+      label: "remote-wt",
+      permission_mode: "acceptEdits",
+      prompt: "[[edit:notes.txt|made on b]]",
+    });
+    const turn = await waitFor(a, launched.agent_id, (out) => out.finished[0] as (typeof out.finished)[0] & { worktree?: Worktree });
+    expect(turn.is_error).toBe(false);
+    expect(turn.worktree).toMatchObject({ branch: "subagent/remote-wt", state: "active", changed_files: 1 });
+    const path = turn.worktree?.path as string;
+    // B's own state folder holds it; B's checkout is untouched.
+    expect(path.startsWith(envB.env.XDG_STATE_HOME as string)).toBe(true);
+    expect(existsSync(join(path, "notes.txt"))).toBe(true);
+    expect(existsSync(join(repo, "notes.txt"))).toBe(false);
+    const killed = await a.call<{ worktree?: Worktree }>("kill_agent", { agent_id: launched.agent_id });
+    expect(killed.worktree).toMatchObject({ state: "kept", branch: "subagent/remote-wt" });
+    expect(existsSync(join(path, "notes.txt"))).toBe(true);
+    // One that did nothing leaves nothing behind.
+    const clean = await a.call<{ agent_id: string }>("launch_agent", {
+      provider: "claude",
+      machine: "b",
+      cwd: repo,
+      isolation: "worktree",
+      prompt: "just answer",
+    });
+    const answered = await waitFor(a, clean.agent_id, (out) => out.finished[0] as (typeof out.finished)[0] & { worktree?: Worktree });
+    const cleanPath = answered.worktree?.path as string;
+    expect(existsSync(cleanPath)).toBe(true);
+    const gone = await a.call<{ worktree?: Worktree }>("kill_agent", { agent_id: clean.agent_id });
+    expect(gone.worktree?.state).toBe("removed");
+    expect(existsSync(cleanPath)).toBe(false);
+    // A repository B does not have is the agent's error, naming it.
+    const nowhere = await a.call<{ agent_id: string }>("launch_agent", { provider: "claude", machine: "b", cwd: envB.cwd, isolation: "worktree", prompt: "x" });
+    const refused = await waitFor(a, nowhere.agent_id, (out) => out.finished[0]);
+    expect(refused.is_error).toBe(true);
+    expect(refused.result).toContain('machine "b" refused the launch');
   });
 
   it("shows machine b and an agent running there on the dashboard, in a browser", { timeout: 180_000 }, async () => {

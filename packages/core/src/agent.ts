@@ -3,7 +3,7 @@ import type { Budget, Spent } from "./budget.js";
 import type { AgentEvent, Provider, Usage } from "./events.js";
 import { spentOf, type CostOf, type Spending } from "./spending.js";
 import { standing } from "./budget.js";
-import type { Driver, PermissionRuling, Session, SessionSpec } from "./driver.js";
+import type { Driver, PermissionRuling, Session, SessionSpec, SessionWorktree } from "./driver.js";
 import type { RecentItem, RecentItems } from "./recent.js";
 import type { PermissionDecision, PermissionRequest } from "./permission.js";
 import type { AgentState, AgentStatus, PendingPermission, TurnOutcome } from "./state.js";
@@ -80,6 +80,8 @@ export interface AgentView {
   provider: Provider;
   /** The machine it runs on, when not this one (the fleet). */
   machine?: string;
+  /** Its git worktree on that machine, as the machine reports it (one here is the server's to show). */
+  remoteWorktree?: SessionWorktree;
   label: string | undefined;
   /** The CLI's working directory. */
   cwd: string;
@@ -145,6 +147,7 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     provider: request.provider,
     // The session knows its node once placed ("any" is chosen as it starts).
     ...(request.placement === undefined ? {} : { machine: record.session?.machine ?? request.placement.machine }),
+    ...(record.session?.worktree === undefined ? {} : { remoteWorktree: record.session.worktree }),
     label: request.label,
     cwd: request.cwd,
     model: state.model ?? request.model,

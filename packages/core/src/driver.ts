@@ -78,6 +78,8 @@ export interface Session {
   readonly pid: number | undefined;
   /** The machine it runs on, once chosen, when not this one (a session of the fleet). */
   readonly machine?: string | undefined;
+  /** Its git worktree on that machine, as the machine last reported it. */
+  readonly worktree?: SessionWorktree | undefined;
   /** Queues a user turn; sent at once when idle, after the running turn(s) otherwise. */
   send(text: string): void;
   /** Ends the running turn (it ends with `turn_end` and `interrupted: true`); the session goes on. */
@@ -93,6 +95,19 @@ export interface Session {
   kill(): Promise<void>;
   /** Answers a `permission_request` of this session (ignored when it is no longer pending). */
   respondPermission?(requestId: string, decision: PermissionDecision): void;
+}
+
+/** A session's git worktree on another machine, in the shape the tools show it (snake_case, as on the wire). */
+export interface SessionWorktree {
+  path: string;
+  branch: string;
+  base: string;
+  state: "active" | "kept" | "removed";
+  head?: string;
+  changed_files?: number;
+  uncommitted?: number;
+  ahead?: number;
+  error?: string;
 }
 
 /** Starts sessions of one provider's CLI. `start` never blocks on the CLI: it spawns and returns. */

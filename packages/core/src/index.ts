@@ -29,7 +29,7 @@ export {
 } from "./state.js";
 export { TailBuffer } from "./tail.js";
 export { RecentItems, type RecentItem } from "./recent.js";
-export type { Driver, McpServerSpec, PermissionRuling, Session, SessionSpec } from "./driver.js";
+export type { Driver, McpServerSpec, PermissionRuling, Session, SessionSpec, SessionWorktree } from "./driver.js";
 export {
   PermissionDecisionSchema,
   PermissionKindSchema,

@@ -3,7 +3,7 @@ import type { AgentEvent, Driver, PermissionDecision, Session, SessionSpec } fro
 import type { Redis } from "ioredis";
 import { commandStream, eventStream } from "./keys.js";
 import { Outbox } from "./outbox.js";
-import { ReportSchema, type Command, type NodeInfo, type RemoteSpec } from "./protocol.js";
+import { ReportSchema, type Command, type NodeInfo, type RemoteSpec, type RemoteWorktree, type WorktreeAsk } from "./protocol.js";
 import { HEARTBEAT_MS, lastBeat, liveNodes, LOST_AFTER_MS, OWNERS, place } from "./registry.js";
 import type { Signer } from "./sign.js";
 import { streamEntries } from "./streams.js";
@@ -17,6 +17,14 @@ interface Remote {
   exit: () => void;
   /** Resets sent and not yet confirmed by the node, oldest first. */
   resets: { resolve: () => void; reject: (error: Error) => void }[];
+  /** Its worktree on the node, as last reported. */
+  worktree?: RemoteWorktree;
+}
+
+/** What a launch on another machine may ask beyond its session: to outlive us, a worktree of its own there. */
+export interface RemoteLaunchOptions {
+  outlive?: boolean;
+  worktree?: WorktreeAsk;
 }
 
 /**
@@ -63,9 +71,9 @@ export class FleetClient {
    * A driver that runs `provider` sessions on `machine` ("any": a live node with a free slot, most
    * free first). Throws UNKNOWN_MACHINE / NO_SLOT / REFUSED naming the live machines.
    */
-  async driverOn(machine: string, provider: string, options: { outlive?: boolean } = {}): Promise<{ node: string; driver: Driver }> {
+  async driverOn(machine: string, provider: string, options: RemoteLaunchOptions = {}): Promise<{ node: string; driver: Driver }> {
     const node = await this.#choose(machine, provider);
-    return { node, driver: { provider, start: (spec, onEvent) => this.#launch(node, provider, spec, onEvent, options.outlive === true) } };
+    return { node, driver: { provider, start: (spec, onEvent) => this.#launch(node, provider, spec, onEvent, options) } };
   }
 
   /**
@@ -73,8 +81,8 @@ export class FleetClient {
    * replicas, a failover's next candidate): each session's `machine` names its node once chosen,
    * and one that cannot be placed ends with the reason, as a refused launch does.
    */
-  driverAt(machine: string, provider: string, options: { outlive?: boolean } = {}): Driver {
-    return { provider, start: (spec, onEvent) => this.#launch(this.#choose(machine, provider), provider, spec, onEvent, options.outlive === true) };
+  driverAt(machine: string, provider: string, options: RemoteLaunchOptions = {}): Driver {
+    return { provider, start: (spec, onEvent) => this.#launch(this.#choose(machine, provider), provider, spec, onEvent, options) };
   }
 
   // The node for a launch; counted as placed there until its next heartbeat tells its free slots.
@@ -159,6 +167,10 @@ export class FleetClient {
     const remote = this.#remotes.get(report.agent);
     if (remote === undefined || remote.ended) return;
     if (report.kind === "spawned") return;
+    if (report.kind === "worktree") {
+      remote.worktree = report.worktree;
+      return;
+    }
     if (report.kind === "reset") {
       const waiting = remote.resets.shift();
       if (report.error === undefined) waiting?.resolve();
@@ -207,7 +219,7 @@ export class FleetClient {
     this.#outbox.add(commandStream(node), this.signer.seal(command));
   }
 
-  #launch(node: string | Promise<string>, provider: string, spec: SessionSpec, onEvent: (event: AgentEvent) => void, outlive: boolean): Session {
+  #launch(node: string | Promise<string>, provider: string, spec: SessionSpec, onEvent: (event: AgentEvent) => void, options: RemoteLaunchOptions): Session {
     const agent = `r-${randomUUID()}`;
     let exit!: () => void;
     const exited = new Promise<void>((r) => (exit = r));
@@ -232,7 +244,15 @@ export class FleetClient {
         () => undefined,
       );
     };
-    send({ kind: "launch", agent, provider, spec: remoteSpec(spec), owner: this.owner, ...(outlive ? { outlive } : {}) });
+    send({
+      kind: "launch",
+      agent,
+      provider,
+      spec: remoteSpec(spec),
+      owner: this.owner,
+      ...(options.outlive === true ? { outlive: true } : {}),
+      ...(options.worktree === undefined ? {} : { worktree: options.worktree }),
+    });
     const ending = async (kind: "close" | "kill"): Promise<void> => {
       if (remote.ended) return;
       send({ kind, agent });
@@ -246,6 +266,9 @@ export class FleetClient {
       pid: undefined,
       get machine() {
         return remote.node;
+      },
+      get worktree() {
+        return remote.worktree;
       },
       send: (text) => {
         send({ kind: "send", agent, text });

@@ -1,10 +1,11 @@
 // Public API of @subagent-mcp/fleet: machines that lend their agent CLIs through Redis Streams.
 // A node runs launches addressed to it; an orchestrator's FleetClient places them and steers them
 // through a Driver, so the supervisor treats a remote agent like a local one.
-export { FleetClient } from "./client.js";
+export { FleetClient, type RemoteLaunchOptions } from "./client.js";
 export { FleetError, type FleetErrorCode } from "./errors.js";
 export { startNode, withinCeiling, type FleetNode, type NodeCeiling, type NodeOptions } from "./node.js";
-export { NodeInfoSchema, type NodeInfo } from "./protocol.js";
+export { NodeInfoSchema, type NodeInfo, type RemoteWorktree, type WorktreeAsk } from "./protocol.js";
+export type { NodeWorktreeSettings } from "./node-worktree.js";
 export { HEARTBEAT_MS, LOST_AFTER_MS, liveNodes, place } from "./registry.js";
 export { Signer } from "./sign.js";
 export { commandStream } from "./keys.js";

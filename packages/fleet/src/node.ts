@@ -5,6 +5,7 @@ import type { Redis } from "ioredis";
 import { FleetError } from "./errors.js";
 import { commandStream, eventStream, NODES } from "./keys.js";
 import { Outbox } from "./outbox.js";
+import { NodeWorktree, type NodeWorktreeSettings } from "./node-worktree.js";
 import { CommandSchema, type Command, type NodeInfo, type RemoteSpec, type Report } from "./protocol.js";
 import { beat, HEARTBEAT_MS, LOST_AFTER_MS, OWNERS } from "./registry.js";
 import type { Signer } from "./sign.js";
@@ -28,6 +29,8 @@ export interface NodeOptions {
   providers: Record<string, { driver: Driver; version: string; cap: number }>;
   ceiling: NodeCeiling;
   labels?: string[];
+  /** Where it makes the worktrees of launches that ask for one; without it such launches are refused. */
+  worktrees?: NodeWorktreeSettings;
   /** One line per thing worth a log (stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -43,12 +46,16 @@ export interface FleetNode {
 }
 
 interface Hosted {
-  session: Session;
+  /** Undefined while its worktree is being made (its CLI starts after). */
+  session: Session | undefined;
   owner: string;
   provider: string;
   outlive: boolean;
+  /** Settles once its CLI started, or its launch was refused (then it is no longer hosted). */
+  ready: Promise<void>;
   /** Its sends and resets, in the order they came: a send after a reset must reach the fresh conversation. */
   chain: Promise<void>;
+  worktree?: NodeWorktree;
 }
 
 // Orders of permission modes, least to most permissive, for the ceiling.
@@ -67,6 +74,8 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
   const reader = redis.duplicate();
   const stream = commandStream(name);
   const hosted = new Map<string, Hosted>();
+  // Reports waiting behind a worktree's git reads (its agent's exit behind its release): closing waits for them.
+  const releasing = new Set<Promise<void>>();
   let refused = 0;
   // An object, so that a check after an await is not narrowed away by the one before it.
   const life = { closed: false };
@@ -98,39 +107,86 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
     };
   };
 
+  const refuse = (owner: string, agent: string, error: unknown): void => {
+    hosted.delete(agent);
+    const code = error instanceof FleetError ? error.code : "REFUSED";
+    report(owner, { kind: "refused", agent, node: name, code, message: error instanceof Error ? error.message : String(error) });
+    log(`${agent}: refused (${code})`);
+  };
+
   const launch = (command: Extract<Command, { kind: "launch" }>): void => {
     const { agent, owner, provider } = command;
     const lent = options.providers[provider];
+    let spec: RemoteSpec;
     try {
       if (hosted.has(agent)) throw new FleetError("REFUSED", `agent ${agent} runs here already`);
       if (lent === undefined)
         throw new FleetError("REFUSED", `machine "${name}" does not run ${provider}; it runs ${Object.keys(options.providers).join(", ") || "nothing"}`);
       if ((info().providers.find((p) => p.provider === provider)?.free ?? 0) === 0)
         throw new FleetError("NO_SLOT", `machine "${name}" has no free ${provider} slot (cap ${lent.cap})`);
-      const spec = withinCeiling(command.spec, options.ceiling, name);
-      const entry: Hosted = { owner, provider, outlive: command.outlive === true, session: undefined as unknown as Session, chain: Promise.resolve() };
-      hosted.set(agent, entry);
-      entry.session = lent.driver.start(spec, (event: AgentEvent) => {
+      if (command.worktree !== undefined && options.worktrees === undefined) throw new FleetError("REFUSED", `machine "${name}" makes no worktrees`);
+      spec = withinCeiling(command.spec, options.ceiling, name);
+    } catch (error) {
+      refuse(owner, agent, error);
+      return;
+    }
+    // Hosted from now on (its slot is taken), although its CLI starts only once its worktree is there.
+    const entry: Hosted = { owner, provider, outlive: command.outlive === true, session: undefined, ready: Promise.resolve(), chain: Promise.resolve() };
+    hosted.set(agent, entry);
+    const start = async (): Promise<void> => {
+      if (command.worktree !== undefined && options.worktrees !== undefined) {
+        entry.worktree = await NodeWorktree.open(command.worktree, spec.cwd, agent, options.worktrees);
+        report(owner, { kind: "worktree", agent, node: name, worktree: await entry.worktree.active() });
+      }
+      const tree = entry.worktree;
+      // With a worktree, its reports go out in order behind the git reads they wait for: a turn's end
+      // after the worktree was measured, the exit after it was given up (so wait sees what became of it).
+      let out = Promise.resolve();
+      const later = (work: () => Promise<void>): void => {
+        const next = out.then(work).catch((error: unknown) => {
+          log(`${agent}: worktree: ${String(error)}`);
+        });
+        out = next;
+        releasing.add(next);
+        void next.finally(() => releasing.delete(next));
+      };
+      const send = (event: AgentEvent): void => {
         report(owner, { kind: "event", agent, node: name, event });
+      };
+      entry.session = lent.driver.start(tree === undefined ? spec : { ...spec, cwd: tree.cwd }, (event: AgentEvent) => {
         if (event.type === "exit") {
           hosted.delete(agent);
           log(`${agent}: ended (${String(event.code ?? event.signal)})`);
         }
+        if (tree === undefined) send(event);
+        else if (event.type === "exit" || event.type === "turn_end")
+          later(async () => {
+            const worktree = event.type === "exit" ? await tree.release() : await tree.active();
+            report(owner, { kind: "worktree", agent, node: name, worktree });
+            send(event);
+          });
+        else
+          later(() => {
+            send(event);
+            return Promise.resolve();
+          });
       });
       report(owner, { kind: "spawned", agent, node: name, ...(entry.session.pid === undefined ? {} : { pid: entry.session.pid }) });
-      log(`${agent}: ${provider} for ${owner} in ${spec.cwd}`);
-    } catch (error) {
-      hosted.delete(agent);
-      const code = error instanceof FleetError ? error.code : "REFUSED";
-      report(owner, { kind: "refused", agent, node: name, code, message: error instanceof Error ? error.message : String(error) });
-      log(`${agent}: refused (${code})`);
-    }
+      log(`${agent}: ${provider} for ${owner} in ${tree?.cwd ?? spec.cwd}`);
+    };
+    entry.ready = start().catch((error: unknown) => {
+      refuse(owner, agent, error);
+    });
+    entry.chain = entry.ready;
   };
 
   const steer = async (command: Exclude<Command, { kind: "launch" }>): Promise<void> => {
     const entry = hosted.get(command.agent);
     if (entry === undefined) return; // ended already: its exit was reported
-    const { session } = entry;
+    // A command that came while its worktree was being made waits for its CLI.
+    await entry.ready;
+    const session = entry.session;
+    if (session === undefined) return; // its launch was refused
     switch (command.kind) {
       case "send":
         entry.chain = entry.chain.then(() => {
@@ -192,7 +248,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       const at = Number(owners[entry.owner] ?? 0);
       if (!entry.outlive && now - at > LOST_AFTER_MS) {
         log(`${agent}: its orchestrator ${entry.owner} went away; ending it`);
-        void entry.session.kill();
+        void entry.ready.then(() => entry.session?.kill());
       }
     }
   };
@@ -243,8 +299,14 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
     async close() {
       life.closed = true;
       clearInterval(timer);
-      await Promise.all([...hosted.values()].map((h) => h.session.kill().catch(() => undefined)));
+      await Promise.all(
+        [...hosted.values()].map(async (h) => {
+          await h.ready;
+          await h.session?.kill().catch(() => undefined);
+        }),
+      );
       // Their exits reach their orchestrators before the node leaves.
+      await Promise.all([...releasing]);
       await outbox.drained();
       await redis.hdel(NODES, name).catch(() => undefined);
       reader.disconnect();

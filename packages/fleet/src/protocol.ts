@@ -37,6 +37,28 @@ export const RemoteSpecSchema = z.object({
 });
 export type RemoteSpec = z.infer<typeof RemoteSpecSchema>;
 
+/** A launch's ask for a git worktree of its own on the node: the branch's name (subagent/NAME) and its base. */
+export const WorktreeAskSchema = z.object({
+  name: z.string().min(1).max(200),
+  base: z.string().min(1).max(200).optional(),
+  label: z.string().max(200).optional(),
+});
+export type WorktreeAsk = z.infer<typeof WorktreeAskSchema>;
+
+/** A worktree on a node as it reports it, in the shape tools show (WorktreeOut). */
+export const RemoteWorktreeSchema = z.object({
+  path: z.string(),
+  branch: z.string(),
+  base: z.string(),
+  state: z.enum(["active", "kept", "removed"]),
+  head: z.string().optional(),
+  changed_files: z.number().optional(),
+  uncommitted: z.number().optional(),
+  ahead: z.number().optional(),
+  error: z.string().optional(),
+});
+export type RemoteWorktree = z.infer<typeof RemoteWorktreeSchema>;
+
 /** Orchestrator -> node: start an agent, or steer one it runs. */
 export const CommandSchema = z.discriminatedUnion("kind", [
   z.object({
@@ -48,6 +70,8 @@ export const CommandSchema = z.discriminatedUnion("kind", [
     owner: z.string(),
     /** Keep running when the owner goes away. */
     outlive: z.boolean().optional(),
+    /** Work in a git worktree of its own, made by the node in the repository holding `spec.cwd` there. */
+    worktree: WorktreeAskSchema.optional(),
   }),
   z.object({ kind: z.literal("send"), agent: z.string(), text: z.string() }),
   z.object({ kind: z.enum(["interrupt", "reset", "close", "kill"]), agent: z.string() }),
@@ -62,6 +86,8 @@ export const ReportSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("refused"), agent: z.string(), node: z.string(), code: z.string(), message: z.string() }),
   /** The node started the agent's CLI (its process id there). */
   z.object({ kind: z.literal("spawned"), agent: z.string(), node: z.string(), pid: z.number().optional() }),
+  /** Its worktree on the node: made (active), measured after a turn, and given up (kept or removed) before its exit is reported. */
+  z.object({ kind: z.literal("worktree"), agent: z.string(), node: z.string(), worktree: RemoteWorktreeSchema }),
   /** A reset (a fresh conversation in the same process) is done, or failed with `error`: a pool waits for it before its next task. */
   z.object({ kind: z.literal("reset"), agent: z.string(), node: z.string(), error: z.string().optional() }),
 ]);

@@ -120,15 +120,20 @@ type Defaulted =
   | "maxResultChars"
   | "permissions";
 
+/** What a launch elsewhere asks of its machine beyond the session: a git worktree of its own there (branch subagent/NAME from base). */
+export interface RemoteAsks {
+  worktree?: { name: string; base?: string; label?: string };
+}
+
 /** The machines of the fleet, as the server uses them (`@subagent-mcp/fleet`'s FleetClient). */
 export interface FleetAccess {
   machines(): Promise<
     { name: string; host: string; providers: { provider: string; version: string; cap: number; free: number }[]; load: number; labels: string[]; at: number }[]
   >;
   /** A driver for `provider` on `machine` (a node's name or "any"), placed now: an unknown or full machine is this call's error. */
-  driverOn(machine: string, provider: string): Promise<{ node: string; driver: Driver }>;
+  driverOn(machine: string, provider: string, options?: RemoteAsks): Promise<{ node: string; driver: Driver }>;
   /** The same, placed as each session starts (a pool's replicas, a failover's next candidate); a session that cannot be placed ends with the reason. */
-  driverAt(machine: string, provider: string): Driver;
+  driverAt(machine: string, provider: string, options?: RemoteAsks): Driver;
   close(): Promise<void>;
 }
 

@@ -26,7 +26,7 @@ export {
   TOOLS_CEILING_ENV,
 } from "./nesting.js";
 export { messagingIdentity, SHARED_INBOX, SharedInbox, type MessagingIdentity } from "./identity.js";
-export type { FleetAccess } from "./deps.js";
+export type { FleetAccess, RemoteAsks } from "./deps.js";
 export { blankMailboxEnv, effectiveMailbox, MAILBOX_ENV, MailboxConfigSchema, mailboxEnv, type MailboxConfig } from "./mailbox-config.js";
 export { CONFIG_DEFAULTS, withDefaults } from "./defaults.js";
 export { ConfigSchema, loadConfig, privilegedSettings, userConfigPath, type Config, type EffectiveConfig } from "./config.js";

@@ -23,7 +23,7 @@ export const NO_FLEET = "machine needs the fleet: set SUBAGENT_MCP_MAILBOX_URL t
 export async function placeCandidates(
   deps: Pick<ToolDeps, "fleet">,
   candidates: readonly Candidate[],
-  options: { machine?: string | undefined; strict: boolean; isolation?: string | undefined },
+  options: { machine?: string | undefined; strict: boolean; worktree?: { name: string; base?: string; label?: string } },
 ): Promise<{ placed: Placed[]; skipped: { provider: string; reason: string }[] }> {
   const where = (c: Candidate): string | undefined => options.machine ?? c.machine;
   if (candidates.every((c) => where(c) === undefined)) return { placed: candidates.map((candidate) => ({ candidate })), skipped: [] };
@@ -47,16 +47,13 @@ export async function placeCandidates(
       continue;
     }
     const { machine: _m, ...plain } = c;
-    if (options.isolation === "worktree") {
-      skipped.push({ provider: c.provider, reason: `isolation "worktree" is not offered on another machine (${machine}) yet; launch there without it` });
-      continue;
-    }
+    const asks = options.worktree === undefined ? {} : { worktree: options.worktree };
     if (placed.length > 0) {
-      placed.push({ candidate: { ...plain, machine }, placement: { machine, driver: fleet.driverAt(machine, c.provider) } });
+      placed.push({ candidate: { ...plain, machine }, placement: { machine, driver: fleet.driverAt(machine, c.provider, asks) } });
       continue;
     }
     try {
-      const { node, driver } = await fleet.driverOn(machine, c.provider);
+      const { node, driver } = await fleet.driverOn(machine, c.provider, asks);
       placed.push({ candidate: { ...plain, machine: node }, placement: { machine: node, driver } });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -65,5 +62,15 @@ export async function placeCandidates(
     }
   }
   if (placed.length === 0) throw new ServerError("INVALID_ARGUMENT", [...new Set(skipped.map((s) => s.reason))].join("; "));
-  return { placed, skipped };
+  if (options.worktree === undefined) return { placed, skipped };
+  // A worktree is made where the first candidate runs: a failover stays on that side (here, or the fleet).
+  const remote = placed[0]?.placement !== undefined;
+  const [first, ...rest] = placed;
+  const same = rest.filter((p) => (p.placement !== undefined) === remote);
+  for (const p of rest.filter((x) => (x.placement !== undefined) !== remote))
+    skipped.push({
+      provider: p.candidate.provider,
+      reason: `its worktree would be on ${remote ? "this machine" : "another machine"} while the first candidate's is not`,
+    });
+  return { placed: first === undefined ? [] : [first, ...same], skipped };
 }

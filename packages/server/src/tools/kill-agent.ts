@@ -21,7 +21,7 @@ export function registerKillAgentTool(server: McpServer, deps: ToolDeps): void {
     (args) =>
       guard(async () => {
         const view = await (await deps.supervisor()).kill(args.agent_id);
-        const worktree = await deps.worktrees.made()?.fresh(view.id);
+        const worktree = (await deps.worktrees.made()?.fresh(view.id)) ?? view.remoteWorktree;
         return ok(
           { agent_id: view.id, status: view.status, alive: view.alive, ...(worktree === undefined ? {} : { worktree }) },
           `Killed ${view.id}.${worktree === undefined ? "" : ` Its ${describeWorktree(worktree)}.`}`,

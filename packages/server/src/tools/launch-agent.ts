@@ -20,6 +20,11 @@ import { guard, ok } from "./result.js";
 import { ProviderSchema } from "./schemas.js";
 import { describeWorktree } from "../worktree-view.js";
 import { placeCandidates } from "../placement.js";
+
+// The fields of `o` that are set.
+function optional<T extends Record<string, string | undefined>>(o: T): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: string };
+}
 import { delegateTurn } from "../tasks/delegate-turn.js";
 
 export const LaunchAgentInput = {
@@ -99,17 +104,6 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             table: deps.routingTable,
             installed: deps.installed,
           });
-          // Where each candidate runs (here, or a machine of the fleet); an unplaceable first one is skipped or is this call's error.
-          const { placed, skipped: unplaced } = await placeCandidates(deps, route.candidates, {
-            machine: args.machine,
-            strict: args.provider !== undefined,
-            isolation: args.isolation,
-          });
-          const [first, ...rest] = placed;
-          if (first === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
-          const { candidate: chosen, placement } = first;
-          const fallbacks = rest.map((p) => ({ ...p.candidate, ...(p.placement === undefined ? {} : { placement: p.placement }) }));
-          const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
           if (args.base !== undefined && args.isolation !== "worktree") throw new ServerError("INVALID_ARGUMENT", 'base needs isolation: "worktree"');
           // The config's rules and the launch's own: deny beats ask beats allow across both.
           const rules = mergeRules(deps.permissions, args.permissions);
@@ -120,6 +114,19 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           // A journal that failed earlier is tried again first: space may have been freed since.
           await journal?.writer.recheck();
           const id = journal?.claim() ?? randomUUID().slice(0, 8);
+          // Where each candidate runs (here, or a machine of the fleet); an unplaceable first one is skipped or is this call's error.
+          // On another machine, its node makes the worktree, named as one here would be.
+          const ask = args.isolation === "worktree" ? { name: args.label ?? id, ...optional({ base: args.base, label: args.label }) } : undefined;
+          const { placed, skipped: unplaced } = await placeCandidates(deps, route.candidates, {
+            machine: args.machine,
+            strict: args.provider !== undefined,
+            ...(ask === undefined ? {} : { worktree: ask }),
+          });
+          const [first, ...rest] = placed;
+          if (first === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
+          const { candidate: chosen, placement } = first;
+          const fallbacks = rest.map((p) => ({ ...p.candidate, ...(p.placement === undefined ? {} : { placement: p.placement }) }));
+          const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
           // A sub-agent elsewhere cannot reach our loopback messaging endpoint.
           const child = await childMessaging(
             placement === undefined ? deps : { ...deps, childServer: undefined },
@@ -129,7 +136,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             rules,
           );
           // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
-          const isolated = args.isolation === "worktree" ? await isolate(deps, id, given, args.base, args.label) : undefined;
+          const isolated = args.isolation === "worktree" && placement === undefined ? await isolate(deps, id, given, args.base, args.label) : undefined;
           const cwd = isolated?.cwd ?? given;
           journal?.expect(id, {
             ...(isEmpty(rules) ? {} : { permissions: rules }),
@@ -177,7 +184,12 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           };
           const where = view.status === "queued" ? `queued at position ${String(view.queuePosition)}` : view.status;
           const via = route.category === undefined ? "" : ` for ${route.category} (${route.branch})`;
-          const place = isolated === undefined ? "" : ` in ${describeWorktree(isolated.view)}`;
+          const place =
+            isolated !== undefined
+              ? ` in ${describeWorktree(isolated.view)}`
+              : ask !== undefined
+                ? ` in a worktree of its own on ${chosen.machine ?? "its machine"}`
+                : "";
           const launched = `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}; ${fallbacks.length} fallback candidate(s).`;
           // A host that takes tasks gets one that ends with the first turn's answer: no wait call.
           delegateTurn(deps, supervisor, extra, { agentId: view.id, turn: 1 }, launched);

@@ -50,7 +50,7 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
           ...(v.costUsd === undefined ? {} : { cost_usd: round(v.costUsd) }),
           ...(v.usage.input + v.usage.output === 0 ? {} : { tokens: v.usage.input + v.usage.output }),
           ...(v.permissions.length === 0 ? {} : { pending_permissions: v.permissions.length }),
-          ...worktreeOf(worktrees?.view(v.id)),
+          ...worktreeOf(worktrees?.view(v.id) ?? v.remoteWorktree),
           cwd: v.cwd,
           ...budgetNote(v),
         }));

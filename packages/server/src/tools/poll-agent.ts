@@ -79,7 +79,8 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
       guard(async () => {
         const supervisor = await deps.supervisor();
         const view = supervisor.get(args.agent_id);
-        const worktree = await deps.worktrees.made()?.fresh(view.id);
+        // Its worktree here, or the one its machine reports.
+        const worktree = (await deps.worktrees.made()?.fresh(view.id)) ?? view.remoteWorktree;
         const budget = budgetOut(view);
         const now = Date.now();
         const messaging = messagingState(deps.messagingReached(view.id), view.turns);

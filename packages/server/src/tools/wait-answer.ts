@@ -18,7 +18,7 @@ export async function waitAnswer(
   result: WaitResult,
   waiting: { messages_waiting?: number } = {},
 ): Promise<CallToolResult> {
-  const whole = (await withWorktrees(deps, result.finished.map(finishedOut))).map((f) => ({ ...f, ...budgetNoteOf(supervisor, f.agent_id) }));
+  const whole = (await withWorktrees(deps, supervisor, result.finished.map(finishedOut))).map((f) => ({ ...f, ...budgetNoteOf(supervisor, f.agent_id) }));
   const asks = result.permissionRequests.map((p) => ({ agent_id: p.agentId, ...permissionOut(p) }));
   const text = [
     ...asks.map((p) => `${p.agent_id} asks permission (request ${p.request_id}): ${p.summary}; answer with respond_permission.`),
@@ -65,13 +65,17 @@ function blocked(supervisor: Supervisor, running: string[]): string[] {
   return [`Waiting for respond_permission: ${named}; poll_agent shows the requests.`];
 }
 
-// Each finished turn of an isolated agent carries its worktree as of now (read again, or as released).
-async function withWorktrees<T extends { agent_id: string }>(deps: Pick<ToolDeps, "worktrees">, finished: T[]): Promise<(T & { worktree?: WorktreeOut })[]> {
+// Each finished turn of an isolated agent carries its worktree as of now (read again, or as released;
+// on another machine, as its node reported it with the turn's end).
+async function withWorktrees<T extends { agent_id: string }>(
+  deps: Pick<ToolDeps, "worktrees">,
+  supervisor: Supervisor,
+  finished: T[],
+): Promise<(T & { worktree?: WorktreeOut })[]> {
   const worktrees = deps.worktrees.made();
-  if (worktrees === undefined) return finished;
   return Promise.all(
     finished.map(async (f) => {
-      const worktree = await worktrees.fresh(f.agent_id);
+      const worktree = (await worktrees?.fresh(f.agent_id)) ?? supervisor.get(f.agent_id).remoteWorktree;
       return worktree === undefined ? f : { ...f, worktree };
     }),
   );
