@@ -62,7 +62,7 @@ export function fleetAccess(ctx: CliContext, mailbox: MailboxConfig | undefined)
     (made ??= (async () => {
       const { redis, signer } = await fleetConnection(ctx, mailbox);
       const { FleetClient } = await import("@subagent-mcp/fleet");
-      const client = new FleetClient(redis, signer);
+      const client = new FleetClient(redis, signer, undefined, graceOf(ctx));
       return {
         machines: () => client.machines(),
         driverOn: (machine: string, provider: string, asks?: RemoteAsks) => client.driverOn(machine, provider, asks),
@@ -77,4 +77,14 @@ export function fleetAccess(ctx: CliContext, mailbox: MailboxConfig | undefined)
       throw new Error(`fleet: ${errorMessage(error)}`, { cause: error });
     }));
   return { get, close: async () => (made === undefined ? undefined : (await made.catch(() => undefined))?.close()) };
+}
+
+/** SUBAGENT_MCP_FLEET_GRACE_S: how long a machine may be silent before its agents end here (default 10 s; a node restarted sooner resumes them). */
+function graceOf(ctx: CliContext): { lostAfterMs?: number } {
+  const raw = ctx.env.SUBAGENT_MCP_FLEET_GRACE_S;
+  if (raw === undefined || raw === "") return {};
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 4 || seconds > 3600)
+    throw new Error(`SUBAGENT_MCP_FLEET_GRACE_S must be a number of seconds from 4 to 3600, got "${raw}"`);
+  return { lostAfterMs: seconds * 1000 };
 }

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { errorMessage } from "@subagent-mcp/core";
 import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
@@ -30,10 +31,12 @@ export const nodeCommand = defineCommand({
     const drivers = createDrivers(config);
     // What is installed here: a CLI that is not found is not lent.
     const providers: Parameters<typeof startNode>[0]["providers"] = {};
-    for (const [provider, driver] of Object.entries(drivers)) {
-      const found = await driver.describe().catch(() => undefined);
-      if (found !== undefined) providers[provider] = { driver, version: found.version, cap: config.caps?.[provider] ?? DEFAULT_NODE_CAP };
-    }
+    // Asked all at once: a restarted node is back before its orchestrators give up on it.
+    const found = await Promise.all(
+      Object.entries(drivers).map(async ([provider, driver]) => ({ provider, driver, found: await driver.describe().catch(() => undefined) })),
+    );
+    for (const { provider, driver, found: f } of found)
+      if (f !== undefined) providers[provider] = { driver, version: f.version, cap: config.caps?.[provider] ?? DEFAULT_NODE_CAP };
     const ceiling = {
       roots: config.fleet?.roots ?? [ctx.home],
       ...(config.fleet?.permission_mode === undefined ? {} : { permissionMode: config.fleet.permission_mode }),
@@ -46,6 +49,8 @@ export const nodeCommand = defineCommand({
       providers,
       ceiling,
       labels: config.fleet?.labels ?? [],
+      // Its own journal: what a crash cuts off is resumed when it starts again.
+      journalDir: join(ctx.stateDir, "fleet", name),
       // A launch's worktree is made here, beside this machine's own, readied by this machine's setup command.
       worktrees: {
         stateDir: ctx.stateDir,

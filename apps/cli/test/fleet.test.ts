@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
 import {
@@ -21,6 +21,14 @@ import { git, write } from "./git-e2e.js";
 // the official MCP client; B runs `subagent-mcp node --name b`, lending the real pinned Claude Code,
 // Codex and Gemini CLI (against fakes of its own on 127.0.0.1). One real redis-server carries the fleet.
 const KEY = "fleet-e2e-key-0123456789abcdef";
+// Whether a process is there and running (a zombie waiting for a reaper that never comes is not).
+function alive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${String(pid)}/stat`, "utf8").split(") ")[1]?.[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
 const shots = fileURLToPath(new URL("../.test-results/dashboard/", import.meta.url));
 let redis: RedisServer;
 let fakesB: Record<"claude" | "codex" | "gemini", FakeModelServer>;
@@ -343,6 +351,9 @@ describe("a fleet of two machines through the built CLI", () => {
     });
     await underWay;
     fakeB.script(undefined);
+    // The CLI b started for it (the node logs each one's pid).
+    const pid = Number([...nodeB.stderr().matchAll(/: claude \(pid (\d+)\)/g)].at(-1)?.[1]);
+    expect(alive(pid)).toBe(true);
     nodeB.proc.kill("SIGKILL");
     await nodeB.proc;
     const t0 = Date.now();
@@ -350,8 +361,52 @@ describe("a fleet of two machines through the built CLI", () => {
     expect(Date.now() - t0).toBeLessThan(30_000);
     expect(turn.is_error).toBe(true);
     expect(turn.result).toContain('machine "b" stopped answering');
+    // Nothing b started outlived its SIGKILLed node.
+    expect(alive(pid)).toBe(false);
     nodeB = await startNodeB();
   });
+});
+
+describe("when machine b restarts", () => {
+  it(
+    "resumes its agent from b's journal: the cut turn ends as an error saying so, and a follow-up goes on in the same conversation",
+    { timeout: 180_000 },
+    async () => {
+      // An orchestrator that waits 60 s for a silent machine: b is back well before.
+      const patient = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY, SUBAGENT_MCP_FLEET_GRACE_S: "60" });
+      try {
+        const underWay = new Promise<void>((resolve) => {
+          fakeB.script((request) => {
+            if (request.lastUserText.includes("cut off by a crash")) resolve();
+            return undefined;
+          });
+        });
+        const { agent_id } = await patient.call<{ agent_id: string }>("launch_agent", {
+          provider: "claude",
+          machine: "b",
+          cwd: envB.cwd,
+          prompt: "[[slow:90000]] cut off by a crash",
+        });
+        await underWay;
+        fakeB.script(undefined);
+        nodeB.proc.kill("SIGKILL");
+        await nodeB.proc;
+        nodeB = await startNodeB();
+        const turn = await waitFor(patient, agent_id, (out) => out.finished[0]);
+        expect(turn.is_error).toBe(true);
+        expect(turn.result).toContain('machine "b" restarted during this turn');
+        expect(nodeB.stderr()).toMatch(/: claude \(pid \d+\) for orch-[\w-]+ in .*, resumed/);
+        await patient.call("send_message", { agent_id, message: "[[history]] after the restart" });
+        const next = await waitFor(patient, agent_id, (out) => out.finished[0]);
+        expect(next.is_error).toBe(false);
+        expect(next.result).toContain(fakeB.nonce);
+        expect(next.result).toContain("cut off by a crash");
+        await patient.call("kill_agent", { agent_id });
+      } finally {
+        await patient.close();
+      }
+    },
+  );
 });
 
 describe("when the orchestrator goes away", () => {

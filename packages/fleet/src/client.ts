@@ -37,6 +37,10 @@ export interface RemoteLaunchOptions {
 export class FleetClient {
   readonly owner: string;
   readonly #remotes = new Map<string, Remote>();
+  // How long a node may be silent before its agents end here (a node that restarts sooner resumes them).
+  readonly #lostAfter: number;
+  // Agents a node still reports that we had given up on, each killed once.
+  readonly #disowned = new Set<string>();
   readonly #reader: Redis;
   readonly #outbox: Outbox;
   // Since when our connection is up: heartbeats are judged only after a full window of it (a
@@ -53,8 +57,10 @@ export class FleetClient {
     private readonly redis: Redis,
     private readonly signer: Signer,
     owner?: string,
+    options: { lostAfterMs?: number } = {},
   ) {
     this.owner = owner ?? `orch-${randomUUID().slice(0, 12)}`;
+    this.#lostAfter = options.lostAfterMs ?? LOST_AFTER_MS;
     this.#reader = redis.duplicate();
     this.#outbox = new Outbox(redis);
     redis.on("ready", () => {
@@ -165,6 +171,11 @@ export class FleetClient {
       return; // not from a node holding the key: ignored
     }
     const remote = this.#remotes.get(report.agent);
+    // One we gave up on (its machine went silent) that its node resumed after a restart: it has no one here.
+    if (remote === undefined && report.kind === "event" && report.event.type !== "exit" && !this.#disowned.has(report.agent)) {
+      this.#disowned.add(report.agent);
+      this.#command(report.node, { kind: "kill", agent: report.agent });
+    }
     if (remote === undefined || remote.ended) return;
     if (report.kind === "spawned") return;
     if (report.kind === "worktree") {
@@ -194,12 +205,12 @@ export class FleetClient {
 
   // A node whose heartbeat stopped: its agents here end with an error naming it.
   async #checkNodes(): Promise<void> {
-    if (Date.now() - this.#readySince < LOST_AFTER_MS) return;
+    if (Date.now() - this.#readySince < this.#lostAfter) return;
     const nodes = new Set([...this.#remotes.values()].flatMap((r) => (r.ended || r.node === undefined ? [] : [r.node])));
     for (const node of nodes) {
       const last = await lastBeat(this.redis, this.signer, node);
       const silent = last === undefined ? Infinity : Date.now() - last.at;
-      if (silent <= LOST_AFTER_MS) continue;
+      if (silent <= this.#lostAfter) continue;
       const since = last === undefined ? "it left the fleet" : `its last heartbeat was ${Math.round(silent / 1000)} s ago`;
       for (const [agent, r] of this.#remotes)
         if (r.node === node && !r.ended) this.#end(agent, r, `machine "${node}" stopped answering (${since}); the agent ended there`);

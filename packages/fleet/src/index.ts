@@ -3,7 +3,8 @@
 // through a Driver, so the supervisor treats a remote agent like a local one.
 export { FleetClient, type RemoteLaunchOptions } from "./client.js";
 export { FleetError, type FleetErrorCode } from "./errors.js";
-export { startNode, withinCeiling, type FleetNode, type NodeCeiling, type NodeOptions } from "./node.js";
+export { startNode, type FleetNode, type NodeOptions } from "./node.js";
+export { withinCeiling, type NodeCeiling } from "./node-ceiling.js";
 export { NodeInfoSchema, type NodeInfo, type RemoteWorktree, type WorktreeAsk } from "./protocol.js";
 export type { NodeWorktreeSettings } from "./node-worktree.js";
 export { HEARTBEAT_MS, LOST_AFTER_MS, liveNodes, place } from "./registry.js";

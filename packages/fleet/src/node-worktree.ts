@@ -16,7 +16,17 @@ export interface NodeWorktreeSettings {
  * otherwise), as a worktree here is.
  */
 export class NodeWorktree {
-  private constructor(private record: WorktreeRecord) {}
+  private constructor(private current: WorktreeRecord) {}
+
+  /** One a previous run of the node made (from its journal), taken back as it is. */
+  static adopt(record: WorktreeRecord): NodeWorktree {
+    return new NodeWorktree(record);
+  }
+
+  /** What the node's journal keeps of it. */
+  get record(): WorktreeRecord {
+    return this.current;
+  }
 
   static async open(ask: WorktreeAsk, cwd: string, agent: string, settings: NodeWorktreeSettings): Promise<NodeWorktree> {
     const made = await createWorktree({
@@ -42,19 +52,19 @@ export class NodeWorktree {
 
   /** Where its agent works: the worktree's copy of the launch's cwd. */
   get cwd(): string {
-    return agentCwd(this.record);
+    return agentCwd(this.current);
   }
 
   /** Its state while the agent lives, with what it holds now. */
   async active(): Promise<RemoteWorktree> {
-    const status = await worktreeStatus(this.record).catch(() => undefined);
+    const status = await worktreeStatus(this.current).catch(() => undefined);
     return this.#view("active", status);
   }
 
   /** Gives it up: removed when it holds no work, kept on its branch otherwise (nothing is deleted on an error). */
   async release(): Promise<RemoteWorktree> {
     try {
-      const { removed, status } = await releaseWorktree(this.record);
+      const { removed, status } = await releaseWorktree(this.current);
       return this.#view(removed ? "removed" : "kept", status);
     } catch (error) {
       return { ...this.#view("kept", undefined), error: error instanceof Error ? error.message : String(error) };
@@ -62,7 +72,7 @@ export class NodeWorktree {
   }
 
   #view(state: RemoteWorktree["state"], status: Awaited<ReturnType<typeof worktreeStatus>> | undefined): RemoteWorktree {
-    const { path, branch, base } = this.record;
+    const { path, branch, base } = this.current;
     return {
       path,
       branch,

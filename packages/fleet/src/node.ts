@@ -1,25 +1,16 @@
 import { cpus, hostname, loadavg } from "node:os";
-import { isAbsolute, relative, resolve } from "node:path";
 import type { AgentEvent, Driver, Session } from "@subagent-mcp/core";
 import type { Redis } from "ioredis";
 import { FleetError } from "./errors.js";
 import { commandStream, eventStream, NODES } from "./keys.js";
 import { Outbox } from "./outbox.js";
+import { withinCeiling, type NodeCeiling } from "./node-ceiling.js";
 import { NodeWorktree, type NodeWorktreeSettings } from "./node-worktree.js";
+import { NodeJournal, restoreLeftovers, type HostedRecord } from "./node-journal.js";
 import { CommandSchema, type Command, type NodeInfo, type RemoteSpec, type Report } from "./protocol.js";
 import { beat, HEARTBEAT_MS, LOST_AFTER_MS, OWNERS } from "./registry.js";
 import type { Signer } from "./sign.js";
 import { streamEntries } from "./streams.js";
-
-/** What a node lets a launch do, from its own config, whatever the launch asks. */
-export interface NodeCeiling {
-  /** A launch's `cwd` must be one of these folders or inside one. */
-  roots: string[];
-  /** The most permissive mode it grants; a launch asking for more runs in this one. */
-  permissionMode?: string;
-  /** Tools no agent on this node may use, added to each launch's. */
-  disallowedTools?: string[];
-}
 
 export interface NodeOptions {
   redis: Redis;
@@ -29,6 +20,8 @@ export interface NodeOptions {
   providers: Record<string, { driver: Driver; version: string; cap: number }>;
   ceiling: NodeCeiling;
   labels?: string[];
+  /** Its own journal's folder: agents a crash cut off are resumed from it at start (none kept without it). */
+  journalDir?: string;
   /** Where it makes the worktrees of launches that ask for one; without it such launches are refused. */
   worktrees?: NodeWorktreeSettings;
   /** One line per thing worth a log (stderr in the CLI). */
@@ -56,10 +49,9 @@ interface Hosted {
   /** Its sends and resets, in the order they came: a send after a reset must reach the fresh conversation. */
   chain: Promise<void>;
   worktree?: NodeWorktree;
+  /** What the node's journal keeps of it. */
+  record: HostedRecord;
 }
-
-// Orders of permission modes, least to most permissive, for the ceiling.
-const MODE_ORDER = ["plan", "default", "acceptEdits", "bypassPermissions"];
 
 /**
  * Lends this machine's CLIs to the fleet: reads its signed command stream (a consumer group, so a
@@ -81,6 +73,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
   const life = { closed: false };
   const ended = (): boolean => life.closed;
   const startedAt = Date.now();
+  const journal = options.journalDir === undefined ? undefined : new NodeJournal(options.journalDir);
 
   // Events go out in order, and wait out a Redis restart.
   const outbox = new Outbox(redis, log);
@@ -130,15 +123,29 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       refuse(owner, agent, error);
       return;
     }
+    const { worktree: ask } = command;
+    const settings = options.worktrees;
+    host({ agent, owner, provider, spec, outlive: command.outlive === true, busy: false }, lent.driver, async () => {
+      if (ask === undefined || settings === undefined) return undefined;
+      const tree = await NodeWorktree.open(ask, spec.cwd, agent, settings);
+      report(owner, { kind: "worktree", agent, node: name, worktree: await tree.active() });
+      return tree;
+    });
+  };
+
+  // Runs an agent here (a launch, or one a crash cut off, resumed), its record kept in the node's journal.
+  const host = (record: HostedRecord, driver: Driver, worktree: () => Promise<NodeWorktree | undefined>): void => {
+    const { agent, owner, provider, spec } = record;
     // Hosted from now on (its slot is taken), although its CLI starts only once its worktree is there.
-    const entry: Hosted = { owner, provider, outlive: command.outlive === true, session: undefined, ready: Promise.resolve(), chain: Promise.resolve() };
+    const entry: Hosted = { owner, provider, outlive: record.outlive, session: undefined, ready: Promise.resolve(), chain: Promise.resolve(), record };
     hosted.set(agent, entry);
+    const keep = (): void => {
+      if (hosted.has(agent)) journal?.write(entry.record);
+    };
     const start = async (): Promise<void> => {
-      if (command.worktree !== undefined && options.worktrees !== undefined) {
-        entry.worktree = await NodeWorktree.open(command.worktree, spec.cwd, agent, options.worktrees);
-        report(owner, { kind: "worktree", agent, node: name, worktree: await entry.worktree.active() });
-      }
-      const tree = entry.worktree;
+      const tree = (entry.worktree = await worktree());
+      if (tree !== undefined) entry.record = { ...entry.record, worktree: tree.record };
+      keep();
       // With a worktree, its reports go out in order behind the git reads they wait for: a turn's end
       // after the worktree was measured, the exit after it was given up (so wait sees what became of it).
       let out = Promise.resolve();
@@ -153,9 +160,14 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       const send = (event: AgentEvent): void => {
         report(owner, { kind: "event", agent, node: name, event });
       };
-      entry.session = lent.driver.start(tree === undefined ? spec : { ...spec, cwd: tree.cwd }, (event: AgentEvent) => {
+      const resume = record.sessionId === undefined ? {} : { resume: record.sessionId };
+      entry.session = driver.start({ ...spec, ...resume, ...(tree === undefined ? {} : { cwd: tree.cwd }) }, (event: AgentEvent) => {
+        if (event.type === "started") entry.record = { ...entry.record, sessionId: event.sessionId };
+        if (event.type === "turn_end") entry.record = { ...entry.record, busy: false };
+        if (event.type === "started" || event.type === "turn_end") keep();
         if (event.type === "exit") {
           hosted.delete(agent);
+          journal?.remove(agent);
           log(`${agent}: ended (${String(event.code ?? event.signal)})`);
         }
         if (tree === undefined) send(event);
@@ -171,13 +183,22 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
             return Promise.resolve();
           });
       });
-      report(owner, { kind: "spawned", agent, node: name, ...(entry.session.pid === undefined ? {} : { pid: entry.session.pid }) });
-      log(`${agent}: ${provider} for ${owner} in ${tree?.cwd ?? spec.cwd}`);
+      const pid = entry.session.pid;
+      report(owner, { kind: "spawned", agent, node: name, ...(pid === undefined ? {} : { pid }) });
+      log(
+        `${agent}: ${provider}${pid === undefined ? "" : ` (pid ${String(pid)})`} for ${owner} in ${tree?.cwd ?? spec.cwd}${record.sessionId === undefined ? "" : ", resumed"}`,
+      );
     };
     entry.ready = start().catch((error: unknown) => {
+      journal?.remove(agent);
       refuse(owner, agent, error);
     });
     entry.chain = entry.ready;
+  };
+
+  // What a crash of a previous run cut off: resumed where it can be, its orchestrator told what was lost.
+  const restore = (): void => {
+    if (journal !== undefined) restoreLeftovers({ journal, name, providers: options.providers, report, host, log });
   };
 
   const steer = async (command: Exclude<Command, { kind: "launch" }>): Promise<void> => {
@@ -190,6 +211,9 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
     switch (command.kind) {
       case "send":
         entry.chain = entry.chain.then(() => {
+          // Under way from now: a crash loses this turn's answer, and its resume says so.
+          entry.record = { ...entry.record, busy: true };
+          if (hosted.has(command.agent)) journal?.write(entry.record);
           session.send(command.text);
         });
         return;
@@ -258,6 +282,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
   await reader.xgroup("CREATE", stream, "node", "0", "MKSTREAM").catch((error: unknown) => {
     if (!String(error).includes("BUSYGROUP")) throw error;
   });
+  restore();
   await beat(redis, signer, info());
   const timer = setInterval(() => {
     void beat(redis, signer, info()).catch((error: unknown) => {
@@ -312,28 +337,5 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       reader.disconnect();
       await loop;
     },
-  };
-}
-
-/** The launch's spec within the node's ceiling; throws REFUSED for a cwd outside its roots. */
-export function withinCeiling(spec: RemoteSpec, ceiling: NodeCeiling, node: string): RemoteSpec {
-  const cwd = resolve(spec.cwd);
-  const inside = ceiling.roots.some((root) => {
-    const rel = relative(resolve(root), cwd);
-    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-  });
-  if (!isAbsolute(spec.cwd) || !inside)
-    throw new FleetError("REFUSED", `machine "${node}" refuses cwd ${spec.cwd}: launches there may work only in ${ceiling.roots.join(", ") || "no folder"}`);
-  const max = ceiling.permissionMode;
-  const asked = spec.permissionMode;
-  // A mode it does not know is treated as the most permissive.
-  const rank = (m: string): number => (MODE_ORDER.includes(m) ? MODE_ORDER.indexOf(m) : MODE_ORDER.length);
-  const mode = max !== undefined && (asked === undefined || rank(asked) > rank(max)) ? max : asked;
-  const disallowed = [...(spec.disallowedTools ?? []), ...(ceiling.disallowedTools ?? [])];
-  return {
-    ...spec,
-    cwd,
-    ...(mode === undefined ? {} : { permissionMode: mode }),
-    ...(disallowed.length === 0 ? {} : { disallowedTools: disallowed }),
   };
 }
