@@ -55,7 +55,10 @@ export async function fleetConnection(ctx: CliContext, mailbox: MailboxConfig | 
 }
 
 /** The server's fleet, connected on first use (`get`), and its closing if it was (`close`); undefined without a shared Redis. */
-export function fleetAccess(ctx: CliContext, mailbox: MailboxConfig | undefined): { get: () => Promise<FleetAccess>; close: () => Promise<void> } | undefined {
+export function fleetAccess(
+  ctx: CliContext,
+  mailbox: MailboxConfig | undefined,
+): { get: () => Promise<FleetAccess>; leave: () => Promise<void>; close: () => Promise<void> } | undefined {
   if (mailbox?.url === undefined) return undefined;
   let made: Promise<FleetAccess> | undefined;
   const get = (): Promise<FleetAccess> =>
@@ -67,6 +70,9 @@ export function fleetAccess(ctx: CliContext, mailbox: MailboxConfig | undefined)
         machines: () => client.machines(),
         driverOn: (machine: string, provider: string, asks?: RemoteAsks) => client.driverOn(machine, provider, asks),
         driverAt: (machine: string, provider: string, asks?: RemoteAsks) => client.driverAt(machine, provider, asks),
+        leave: () => {
+          client.leave();
+        },
         close: async () => {
           await client.close();
           redis.disconnect();
@@ -76,7 +82,14 @@ export function fleetAccess(ctx: CliContext, mailbox: MailboxConfig | undefined)
       made = undefined;
       throw new Error(`fleet: ${errorMessage(error)}`, { cause: error });
     }));
-  return { get, close: async () => (made === undefined ? undefined : (await made.catch(() => undefined))?.close()) };
+  const existing = async (): Promise<FleetAccess | undefined> => (made === undefined ? undefined : made.catch(() => undefined));
+  return {
+    get,
+    leave: async () => {
+      (await existing())?.leave();
+    },
+    close: async () => (await existing())?.close(),
+  };
 }
 
 /** SUBAGENT_MCP_FLEET_GRACE_S: how long a machine may be silent before its agents end here (default 10 s; a node restarted sooner resumes them). */

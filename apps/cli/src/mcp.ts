@@ -99,6 +99,8 @@ export async function serveStdio(): Promise<void> {
     process.once("SIGINT", () => process.exit(130));
     process.once("SIGTERM", () => process.exit(143));
     try {
+      // Agents launched to outlive us are left to their machines; close() ends every other one, remote ones too.
+      await fleet?.leave().catch(() => undefined);
       await close();
       // After close(), which ended the remote agents too: then our heartbeat stops.
       await fleet?.close().catch(() => undefined);

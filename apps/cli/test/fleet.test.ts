@@ -13,7 +13,7 @@ import {
 } from "@subagent-mcp/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { bin, startE2E, waitFor, type E2E } from "./e2e.js";
+import { bin, endServer, startE2E, waitFor, type E2E } from "./e2e.js";
 import { startDashboardCli } from "./dashboard-cli.js";
 import { git, write } from "./git-e2e.js";
 
@@ -433,6 +433,39 @@ describe("when the orchestrator goes away", () => {
     // Its heartbeat stopped: b noticed by itself (no kill command could come from a SIGKILLed server).
     expect(nodeB.stderr()).toMatch(/its orchestrator orch-[0-9a-f-]+ went away; ending it/);
     await lone.close();
+  });
+});
+
+describe("an agent launched to outlive its orchestrator", () => {
+  it("is not ended by its orchestrator's clean exit: its turn runs to its end on b, then it ends there", { timeout: 120_000 }, async () => {
+    const leaving = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY });
+    const underWay = new Promise<void>((resolve) => {
+      fakeB.script((request) => {
+        if (request.lastUserText.includes("an outliving turn")) resolve();
+        return undefined;
+      });
+    });
+    const bad = await leaving.client.callTool({ name: "launch_agent", arguments: { provider: "claude", outlive: true, prompt: "x" } });
+    expect(JSON.stringify(bad.content)).toContain("outlive is for an agent on another machine");
+    await leaving.call("launch_agent", { provider: "claude", machine: "b", cwd: envB.cwd, outlive: true, prompt: "[[slow:4000]] an outliving turn" });
+    await underWay;
+    fakeB.script(undefined);
+    const before = nodeB.stderr().length;
+    const ended = new Promise<string>((resolve) => {
+      const check = (): void => {
+        const log = nodeB.stderr().slice(before);
+        const id = /(r-[0-9a-f-]+): its orchestrator \S+ went away; launched to outlive it/.exec(log)?.[1];
+        const end = id === undefined ? undefined : new RegExp(`${id}: ended \\(([^)]+)\\)`).exec(log)?.[1];
+        if (end !== undefined) resolve(end);
+      };
+      nodeB.proc.stderr?.on("data", check);
+      check();
+    });
+    // A clean exit: the host closes our stdin, and waits.
+    await endServer(leaving);
+    await leaving.close();
+    // It ended by itself once its turn was over (stdin closed: exit code 0), not killed.
+    expect(await ended).toBe("0");
   });
 });
 

@@ -19,6 +19,8 @@ interface Remote {
   resets: { resolve: () => void; reject: (error: Error) => void }[];
   /** Its worktree on the node, as last reported. */
   worktree?: RemoteWorktree;
+  /** Launched to outlive us: our end does not end it. */
+  outlive: boolean;
 }
 
 /** What a launch on another machine may ask beyond its session: to outlive us, a worktree of its own there. */
@@ -39,6 +41,7 @@ export class FleetClient {
   readonly #remotes = new Map<string, Remote>();
   // How long a node may be silent before its agents end here (a node that restarts sooner resumes them).
   readonly #lostAfter: number;
+  #leaving = false;
   // Agents a node still reports that we had given up on, each killed once.
   readonly #disowned = new Set<string>();
   readonly #reader: Redis;
@@ -102,12 +105,20 @@ export class FleetClient {
     return node;
   }
 
+  /**
+   * From now on this orchestrator is going away: ending an agent launched to outlive it is left to
+   * its node (its turn runs to its end there), so that our own shutdown, which ends every agent, does not.
+   */
+  leave(): void {
+    this.#leaving = true;
+  }
+
   /** Ends the remote agents not launched to outlive us, and stops. */
   async close(): Promise<void> {
     if (this.#life.closed) return;
     this.#life.closed = true;
     clearInterval(this.#timer);
-    const live = [...this.#remotes.entries()].filter(([, r]) => !r.ended);
+    const live = [...this.#remotes.entries()].filter(([, r]) => !r.ended && !r.outlive);
     for (const [agent, r] of live) if (r.node !== undefined) this.#command(r.node, { kind: "kill", agent });
     await this.#outbox.drained();
     await this.redis.hdel(OWNERS, this.owner).catch(() => undefined);
@@ -234,7 +245,15 @@ export class FleetClient {
     const agent = `r-${randomUUID()}`;
     let exit!: () => void;
     const exited = new Promise<void>((r) => (exit = r));
-    const remote: Remote = { node: typeof node === "string" ? node : undefined, onEvent, ended: false, exited, exit, resets: [] };
+    const remote: Remote = {
+      node: typeof node === "string" ? node : undefined,
+      onEvent,
+      ended: false,
+      exited,
+      exit,
+      resets: [],
+      outlive: options.outlive === true,
+    };
     this.#remotes.set(agent, remote);
     // Commands wait for the node to be chosen, in the order they were given (a promise's reactions run in order).
     const where = Promise.resolve(node);
@@ -265,7 +284,7 @@ export class FleetClient {
       ...(options.worktree === undefined ? {} : { worktree: options.worktree }),
     });
     const ending = async (kind: "close" | "kill"): Promise<void> => {
-      if (remote.ended) return;
+      if (remote.ended || (this.#leaving && remote.outlive)) return;
       send({ kind, agent });
       // The node answers with the exit; one that went away is found by the heartbeat check. Bounded,
       // so that shutting down never hangs on a machine that is gone.

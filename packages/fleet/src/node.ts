@@ -51,6 +51,8 @@ interface Hosted {
   worktree?: NodeWorktree;
   /** What the node's journal keeps of it. */
   record: HostedRecord;
+  /** Its orchestrator went away: one launched to outlive it ends after its turn. */
+  orphaned?: boolean;
 }
 
 /**
@@ -164,6 +166,8 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       entry.session = driver.start({ ...spec, ...resume, ...(tree === undefined ? {} : { cwd: tree.cwd }) }, (event: AgentEvent) => {
         if (event.type === "started") entry.record = { ...entry.record, sessionId: event.sessionId };
         if (event.type === "turn_end") entry.record = { ...entry.record, busy: false };
+        // Nobody is left to read its answer (its work stays, e.g. on its worktree's branch).
+        if (event.type === "turn_end" && entry.orphaned === true) void entry.session?.close();
         if (event.type === "started" || event.type === "turn_end") keep();
         if (event.type === "exit") {
           hosted.delete(agent);
@@ -270,10 +274,15 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
     const now = Date.now();
     for (const [agent, entry] of hosted) {
       const at = Number(owners[entry.owner] ?? 0);
-      if (!entry.outlive && now - at > LOST_AFTER_MS) {
+      if (now - at <= LOST_AFTER_MS || entry.orphaned === true) continue;
+      entry.orphaned = true;
+      if (!entry.outlive) {
         log(`${agent}: its orchestrator ${entry.owner} went away; ending it`);
         void entry.ready.then(() => entry.session?.kill());
-      }
+      } else if (!entry.record.busy) {
+        log(`${agent}: its orchestrator ${entry.owner} went away; launched to outlive it, it has no turn under way: ending it`);
+        void entry.ready.then(() => entry.session?.close());
+      } else log(`${agent}: its orchestrator ${entry.owner} went away; launched to outlive it, it ends after its turn`);
     }
   };
 

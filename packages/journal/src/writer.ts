@@ -76,6 +76,15 @@ export class JournalWriter {
   }
 
   /**
+   * Takes back a directory {@link claim} handed out for a launch that was then refused before it
+   * started: it waits as one claimed ahead (removed at exit like them), so no empty one is left.
+   */
+  giveBack(agentId: string): void {
+    if (this.#sparesDropped) rmSync(join(this.#dir, agentId), { recursive: true, force: true });
+    else this.#spares.unshift(agentId);
+  }
+
+  /**
    * Removes the directories claimed ahead that no agent took, and claims none ahead from then on
    * (when the server exits). One left by a crash holds no journal: it is never listed, and pruned
    * with the old ones.

@@ -47,6 +47,21 @@ describe("JournalWriter", () => {
     await w.close(first);
   });
 
+  it("takes back the id of a refused launch: handed out again, and removed at exit with the other spares", () => {
+    const dir = tempDir();
+    const w = new JournalWriter({ dir, server: liveServer("s1") });
+    const refused = w.claim();
+    w.giveBack(refused);
+    expect(w.claim()).toBe(refused);
+    w.giveBack(refused);
+    w.dropSpares();
+    expect(readdirSync(dir)).toEqual([]);
+    // After the exit, one given back is removed at once.
+    const late = w.claim();
+    w.giveBack(late);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it("keeps the order of many appends made without waiting", async () => {
     const dir = tempDir();
     const w = new JournalWriter({ dir, server: liveServer("s1") });

@@ -123,6 +123,8 @@ type Defaulted =
 /** What a launch elsewhere asks of its machine beyond the session: a git worktree of its own there (branch subagent/NAME from base). */
 export interface RemoteAsks {
   worktree?: { name: string; base?: string; label?: string };
+  /** Keep running there when this server goes away: its turn runs to its end, then it ends. */
+  outlive?: boolean;
 }
 
 /** The machines of the fleet, as the server uses them (`@subagent-mcp/fleet`'s FleetClient). */
@@ -134,6 +136,8 @@ export interface FleetAccess {
   driverOn(machine: string, provider: string, options?: RemoteAsks): Promise<{ node: string; driver: Driver }>;
   /** The same, placed as each session starts (a pool's replicas, a failover's next candidate); a session that cannot be placed ends with the reason. */
   driverAt(machine: string, provider: string, options?: RemoteAsks): Driver;
+  /** This server is going away: agents launched to outlive it are left to their machines (ending them is then a no-op here). */
+  leave(): void;
   close(): Promise<void>;
 }
 

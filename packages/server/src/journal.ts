@@ -88,6 +88,12 @@ export class AgentJournal {
     return id;
   }
 
+  /** Gives back the id of a launch refused after its claim (a bad cwd or base, a machine that cannot take it). */
+  unclaim(agentId: string): void {
+    this.#notes.delete(agentId);
+    this.writer.giveBack(agentId);
+  }
+
   /** Notes for the launch of `agentId` that is about to happen. */
   expect(agentId: string, notes: LaunchNotes): void {
     this.#notes.set(agentId, notes);

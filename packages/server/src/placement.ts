@@ -23,7 +23,7 @@ export const NO_FLEET = "machine needs the fleet: set SUBAGENT_MCP_MAILBOX_URL t
 export async function placeCandidates(
   deps: Pick<ToolDeps, "fleet">,
   candidates: readonly Candidate[],
-  options: { machine?: string | undefined; strict: boolean; worktree?: { name: string; base?: string; label?: string } },
+  options: { machine?: string | undefined; strict: boolean; worktree?: { name: string; base?: string; label?: string }; outlive?: boolean },
 ): Promise<{ placed: Placed[]; skipped: { provider: string; reason: string }[] }> {
   const where = (c: Candidate): string | undefined => options.machine ?? c.machine;
   if (candidates.every((c) => where(c) === undefined)) return { placed: candidates.map((candidate) => ({ candidate })), skipped: [] };
@@ -47,7 +47,7 @@ export async function placeCandidates(
       continue;
     }
     const { machine: _m, ...plain } = c;
-    const asks = options.worktree === undefined ? {} : { worktree: options.worktree };
+    const asks = { ...(options.worktree === undefined ? {} : { worktree: options.worktree }), ...(options.outlive === true ? { outlive: true } : {}) };
     if (placed.length > 0) {
       placed.push({ candidate: { ...plain, machine }, placement: { machine, driver: fleet.driverAt(machine, c.provider, asks) } });
       continue;

@@ -68,6 +68,12 @@ export const LaunchAgentInput = {
     .describe(
       'Run it on another machine of the fleet: a node\'s name (list_machines), or "any" for a live one with the provider and a free slot (most free first, then least loaded). cwd is then an absolute path on that machine. Needs the Redis the mailboxes share (SUBAGENT_MCP_MAILBOX_URL) and the fleet key.',
     ),
+  outlive: z
+    .boolean()
+    .optional()
+    .describe(
+      "With machine: keep it running there when this server goes away (by default its end ends the agents it launched). A turn under way runs to its end, its work staying there (e.g. on its worktree's branch); then it ends.",
+    ),
 };
 
 /** `launch_agent`: starts (or queues) a sub-agent and returns at once; never waits for its turn. */
@@ -114,86 +120,96 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           // A journal that failed earlier is tried again first: space may have been freed since.
           await journal?.writer.recheck();
           const id = journal?.claim() ?? randomUUID().slice(0, 8);
-          // Where each candidate runs (here, or a machine of the fleet); an unplaceable first one is skipped or is this call's error.
-          // On another machine, its node makes the worktree, named as one here would be.
-          const ask = args.isolation === "worktree" ? { name: args.label ?? id, ...optional({ base: args.base, label: args.label }) } : undefined;
-          const { placed, skipped: unplaced } = await placeCandidates(deps, route.candidates, {
-            machine: args.machine,
-            strict: args.provider !== undefined,
-            ...(ask === undefined ? {} : { worktree: ask }),
-          });
-          const [first, ...rest] = placed;
-          if (first === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
-          const { candidate: chosen, placement } = first;
-          const fallbacks = rest.map((p) => ({ ...p.candidate, ...(p.placement === undefined ? {} : { placement: p.placement }) }));
-          const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
-          // A sub-agent elsewhere cannot reach our loopback messaging endpoint.
-          const child = await childMessaging(
-            placement === undefined ? deps : { ...deps, childServer: undefined },
-            id,
-            args.system_prompt_append,
-            granted.tools,
-            rules,
-          );
-          // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
-          const isolated = args.isolation === "worktree" && placement === undefined ? await isolate(deps, id, given, args.base, args.label) : undefined;
-          const cwd = isolated?.cwd ?? given;
-          journal?.expect(id, {
-            ...(isEmpty(rules) ? {} : { permissions: rules }),
-            ...(isolated === undefined ? {} : { worktree: { path: isolated.view.path, branch: isolated.view.branch, base: isolated.view.base } }),
-          });
-          const { messaging: _messaging, ...childSpec } = child;
-          // Under an inherited budget (a nested server's) each agent gets at most what is left of it.
-          const budget = budgetOf(deps.budget, args.budget, deps.budgets.made()?.inheritedLeft());
-          const view = launchOrAbandon(supervisor, isolated, {
-            ...childSpec,
-            ...(isolated === undefined ? {} : { prepare: isolated.prepare }),
-            provider: chosen.provider,
-            prompt: args.prompt,
-            cwd,
-            ...(placement === undefined ? {} : { placement }),
-            ...(chosen.model === undefined ? {} : { model: chosen.model }),
-            ...(chosen.effort === undefined ? {} : { effort: chosen.effort }),
-            fallbacks,
-            ...(child.systemPromptAppend === undefined ? {} : { systemPromptAppend: child.systemPromptAppend }),
-            ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
-            ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
-            ...(args.label === undefined ? {} : { label: args.label }),
-            ...budget,
-            ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
-            // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
-            env: childEnv(deps, granted, child.id, id, tighter(budget.budget, deps.budgets.made()?.left())),
-            mcpEnv: [...LINEAGE_ENV],
-          });
-          const out = {
-            agent_id: view.id,
-            ...(route.category === undefined ? {} : { category: route.category }),
-            branch: route.branch,
-            candidate: chosen,
-            fallbacks: rest.map((p) => p.candidate),
-            skipped: [...route.skipped, ...unplaced],
-            status: view.status,
-            provider: view.provider,
-            ...(view.machine === undefined ? {} : { machine: view.machine }),
-            ...(view.model === undefined ? {} : { model: view.model }),
-            ...(view.effort === undefined ? {} : { effort: view.effort }),
-            ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }),
-            ...(view.queuePosition === undefined ? {} : { queue_position: view.queuePosition }),
-            ...(child.messaging ? { mailbox: child.id } : {}),
-            ...(isolated === undefined ? {} : { worktree: isolated.view }),
-          };
-          const where = view.status === "queued" ? `queued at position ${String(view.queuePosition)}` : view.status;
-          const via = route.category === undefined ? "" : ` for ${route.category} (${route.branch})`;
-          const place =
-            isolated !== undefined
-              ? ` in ${describeWorktree(isolated.view)}`
-              : ask !== undefined
-                ? ` in a worktree of its own on ${chosen.machine ?? "its machine"}`
-                : "";
-          const launched = `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}; ${fallbacks.length} fallback candidate(s).`;
-          // A host that takes tasks gets one that ends with the first turn's answer: no wait call.
-          delegateTurn(deps, supervisor, extra, { agentId: view.id, turn: 1 }, launched);
-          return ok(out, launched);
+          // A launch refused from here on gives its id back: no empty journal folder is left.
+          let started = false;
+          try {
+            // Where each candidate runs (here, or a machine of the fleet); an unplaceable first one is skipped or is this call's error.
+            // On another machine, its node makes the worktree, named as one here would be.
+            const ask = args.isolation === "worktree" ? { name: args.label ?? id, ...optional({ base: args.base, label: args.label }) } : undefined;
+            const { placed, skipped: unplaced } = await placeCandidates(deps, route.candidates, {
+              machine: args.machine,
+              strict: args.provider !== undefined,
+              ...(ask === undefined ? {} : { worktree: ask }),
+              ...(args.outlive === true ? { outlive: true } : {}),
+            });
+            const [first, ...rest] = placed;
+            if (first === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
+            const { candidate: chosen, placement } = first;
+            if (args.outlive === true && placement === undefined)
+              throw new ServerError("INVALID_ARGUMENT", "outlive is for an agent on another machine (with machine): one here always ends with this server");
+            const fallbacks = rest.map((p) => ({ ...p.candidate, ...(p.placement === undefined ? {} : { placement: p.placement }) }));
+            const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
+            // A sub-agent elsewhere cannot reach our loopback messaging endpoint.
+            const child = await childMessaging(
+              placement === undefined ? deps : { ...deps, childServer: undefined },
+              id,
+              args.system_prompt_append,
+              granted.tools,
+              rules,
+            );
+            // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
+            const isolated = args.isolation === "worktree" && placement === undefined ? await isolate(deps, id, given, args.base, args.label) : undefined;
+            const cwd = isolated?.cwd ?? given;
+            journal?.expect(id, {
+              ...(isEmpty(rules) ? {} : { permissions: rules }),
+              ...(isolated === undefined ? {} : { worktree: { path: isolated.view.path, branch: isolated.view.branch, base: isolated.view.base } }),
+            });
+            const { messaging: _messaging, ...childSpec } = child;
+            // Under an inherited budget (a nested server's) each agent gets at most what is left of it.
+            const budget = budgetOf(deps.budget, args.budget, deps.budgets.made()?.inheritedLeft());
+            const view = launchOrAbandon(supervisor, isolated, {
+              ...childSpec,
+              ...(isolated === undefined ? {} : { prepare: isolated.prepare }),
+              provider: chosen.provider,
+              prompt: args.prompt,
+              cwd,
+              ...(placement === undefined ? {} : { placement }),
+              ...(chosen.model === undefined ? {} : { model: chosen.model }),
+              ...(chosen.effort === undefined ? {} : { effort: chosen.effort }),
+              fallbacks,
+              ...(child.systemPromptAppend === undefined ? {} : { systemPromptAppend: child.systemPromptAppend }),
+              ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
+              ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
+              ...(args.label === undefined ? {} : { label: args.label }),
+              ...budget,
+              ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
+              // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
+              env: childEnv(deps, granted, child.id, id, tighter(budget.budget, deps.budgets.made()?.left())),
+              mcpEnv: [...LINEAGE_ENV],
+            });
+            started = true;
+            const out = {
+              agent_id: view.id,
+              ...(route.category === undefined ? {} : { category: route.category }),
+              branch: route.branch,
+              candidate: chosen,
+              fallbacks: rest.map((p) => p.candidate),
+              skipped: [...route.skipped, ...unplaced],
+              status: view.status,
+              provider: view.provider,
+              ...(view.machine === undefined ? {} : { machine: view.machine }),
+              ...(view.model === undefined ? {} : { model: view.model }),
+              ...(view.effort === undefined ? {} : { effort: view.effort }),
+              ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }),
+              ...(view.queuePosition === undefined ? {} : { queue_position: view.queuePosition }),
+              ...(child.messaging ? { mailbox: child.id } : {}),
+              ...(isolated === undefined ? {} : { worktree: isolated.view }),
+            };
+            const where = view.status === "queued" ? `queued at position ${String(view.queuePosition)}` : view.status;
+            const via = route.category === undefined ? "" : ` for ${route.category} (${route.branch})`;
+            const place =
+              isolated !== undefined
+                ? ` in ${describeWorktree(isolated.view)}`
+                : ask !== undefined
+                  ? ` in a worktree of its own on ${chosen.machine ?? "its machine"}`
+                  : "";
+            const launched = `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}; ${fallbacks.length} fallback candidate(s).`;
+            // A host that takes tasks gets one that ends with the first turn's answer: no wait call.
+            delegateTurn(deps, supervisor, extra, { agentId: view.id, turn: 1 }, launched);
+            return ok(out, launched);
+          } finally {
+            if (!started) journal?.unclaim(id);
+          }
         }),
       ),
   );
