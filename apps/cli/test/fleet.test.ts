@@ -21,6 +21,16 @@ import { git, write } from "./git-e2e.js";
 // the official MCP client; B runs `subagent-mcp node --name b`, lending the real pinned Claude Code,
 // Codex and Gemini CLI (against fakes of its own on 127.0.0.1). One real redis-server carries the fleet.
 const KEY = "fleet-e2e-key-0123456789abcdef";
+/** Resolves once b's model has the request of the turn whose prompt holds `text` (the turn is under way there). */
+function turnOnB(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    fakeB.script((request) => {
+      if (request.lastUserText.includes(text)) resolve();
+      return undefined;
+    });
+  });
+}
+
 // Whether a process is there and running (a zombie waiting for a reaper that never comes is not).
 function alive(pid: number): boolean {
   try {
@@ -337,12 +347,7 @@ describe("a fleet of two machines through the built CLI", () => {
 
   it("ends an agent whose machine died mid-turn with an error naming it, well before wait's timeout", { timeout: 120_000 }, async () => {
     // The turn is under way on b once its fake has the request.
-    const underWay = new Promise<void>((resolve) => {
-      fakeB.script((request) => {
-        if (request.lastUserText.includes("a long turn")) resolve();
-        return undefined;
-      });
-    });
+    const underWay = turnOnB("a long turn");
     const { agent_id } = await a.call<{ agent_id: string }>("launch_agent", {
       provider: "claude",
       machine: "b",
@@ -375,12 +380,7 @@ describe("when machine b restarts", () => {
       // An orchestrator that waits 60 s for a silent machine: b is back well before.
       const patient = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY, SUBAGENT_MCP_FLEET_GRACE_S: "60" });
       try {
-        const underWay = new Promise<void>((resolve) => {
-          fakeB.script((request) => {
-            if (request.lastUserText.includes("cut off by a crash")) resolve();
-            return undefined;
-          });
-        });
+        const underWay = turnOnB("cut off by a crash");
         const { agent_id } = await patient.call<{ agent_id: string }>("launch_agent", {
           provider: "claude",
           machine: "b",
@@ -412,12 +412,7 @@ describe("when machine b restarts", () => {
 describe("when the orchestrator goes away", () => {
   it("its agents on b end there, also when it was SIGKILLed and could not say so", { timeout: 120_000 }, async () => {
     const lone = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY });
-    const underWay = new Promise<void>((resolve) => {
-      fakeB.script((request) => {
-        if (request.lastUserText.includes("an orphan to be")) resolve();
-        return undefined;
-      });
-    });
+    const underWay = turnOnB("an orphan to be");
     await lone.call("launch_agent", { provider: "claude", machine: "b", cwd: envB.cwd, prompt: "[[slow:90000]] an orphan to be" });
     await underWay;
     fakeB.script(undefined);
@@ -439,12 +434,7 @@ describe("when the orchestrator goes away", () => {
 describe("an agent launched to outlive its orchestrator", () => {
   it("is not ended by its orchestrator's clean exit: its turn runs to its end on b, then it ends there", { timeout: 120_000 }, async () => {
     const leaving = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY });
-    const underWay = new Promise<void>((resolve) => {
-      fakeB.script((request) => {
-        if (request.lastUserText.includes("an outliving turn")) resolve();
-        return undefined;
-      });
-    });
+    const underWay = turnOnB("an outliving turn");
     const bad = await leaving.client.callTool({ name: "launch_agent", arguments: { provider: "claude", outlive: true, prompt: "x" } });
     expect(JSON.stringify(bad.content)).toContain("outlive is for an agent on another machine");
     await leaving.call("launch_agent", { provider: "claude", machine: "b", cwd: envB.cwd, outlive: true, prompt: "[[slow:4000]] an outliving turn" });
