@@ -7,7 +7,7 @@
 const tiers = [
   ["errors"],
   ["state", "core"],
-  ["journal", "worktrees", "hooks", "agents", "routing", "drivers", "mailbox", "permissions", "contract"],
+  ["journal", "worktrees", "hooks", "agents", "routing", "drivers", "mailbox", "permissions", "contract", "tracing"],
   ["usage", "mailbox-redis", "fleet", "host-config", "worker", "testkit"],
   ["server", "dashboard"],
   ["apps/cli", "apps/bench"],

@@ -2,7 +2,7 @@
 // condition, so `vitest` never needs a build of the packages under test.
 import { defineConfig } from "vitest/config";
 
-const conditions = ["@subagent-mcp/source", "import", "module", "node", "default"];
+const conditions = ["@subagent-mcp/source", "import", "node", "default"];
 
 /**
  * @param {{ maxWorkers?: number, testTimeout?: number }} [options]

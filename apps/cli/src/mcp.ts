@@ -24,6 +24,7 @@ import { installedCheck } from "./installed.js";
 import { version } from "./version.js";
 import { optimizeFromNowOn } from "./v8-tiers.js";
 import { stateLayout } from "@subagent-mcp/state";
+import { startTracing, tracer } from "@subagent-mcp/tracing";
 
 /**
  * Serves MCP on stdio until the client goes away. stdout carries only the protocol; anything we
@@ -34,6 +35,8 @@ import { stateLayout } from "@subagent-mcp/state";
 export async function serveStdio(): Promise<void> {
   const ctx = cliContext();
   const config = configOrFail(ctx);
+  // Traces only when OTEL_* asks for them: otherwise nothing of OpenTelemetry loads.
+  await startTracing({ version });
   const depth = depthFrom(ctx.env);
   // A nested server knows its place from what its launcher passed down: depth, ceiling, mailbox name.
   // Mail on Redis connects on first use: the server starts while Redis is down, and its messaging tools then say why.
@@ -106,6 +109,8 @@ export async function serveStdio(): Promise<void> {
       await fleet?.close().catch(() => undefined);
       await own.retire().catch(() => undefined);
       await mail.close();
+      // The spans of the agents just ended go out before we do.
+      await tracer().shutdown().catch(() => undefined);
     } catch (error) {
       console.error(`subagent-mcp: error while shutting down (${reason}):`, error);
     }

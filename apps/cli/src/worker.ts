@@ -1,4 +1,6 @@
 import { optimizeFromNowOn } from "./v8-tiers.js";
+import { startTracing, tracer } from "@subagent-mcp/tracing";
+import { version } from "./version.js";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULT_PERMISSION_TIMEOUT_MS, errorMessage, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
@@ -230,10 +232,13 @@ export const workerCommand = defineCommand({
     process.on("SIGINT", onSignal);
     say(`mailbox ${mail.where} (${provider.data}); log: ${files.logPath}`);
     optimizeFromNowOn();
+    // Each turn is a span when OTEL_* asks for traces; otherwise nothing of OpenTelemetry loads.
+    await startTracing({ version });
     try {
       await worker.run(stop.signal, { once: args.once });
     } finally {
       await mail.close();
+      await tracer().shutdown().catch(() => undefined);
     }
     process.exit(0);
   },

@@ -35,6 +35,11 @@ export interface SessionSpec {
    * Code and Gemini CLI pass them their whole environment; Codex only a few unless told.
    */
   mcpEnv?: string[];
+  /**
+   * The W3C traceparent of the agent's span while tracing is on: a CLI that joins a trace
+   * (Claude Code through TRACEPARENT, Codex through each request's `trace`) continues it.
+   */
+  traceparent?: string;
   /** A provider session/thread id to resume with its history. */
   resume?: string;
   /** A session id to create the conversation under (Claude Code `--session-id`). */

@@ -11,6 +11,8 @@ export interface SessionHost {
   /** The rules' check of a tool use the CLI may run without asking (none: no rules). */
   precheck(record: AgentRecord): ((request: PermissionRequest) => PermissionRuling) | undefined;
   onEvent(record: AgentRecord, event: AgentEvent): void;
+  /** The trace the record's session continues (see SupervisorOptions.traceOf). */
+  traceOf?: ((agentId: string) => { traceparent: string; env: Record<string, string> } | undefined) | undefined;
 }
 
 /**
@@ -78,7 +80,9 @@ export function spawnSession(record: AgentRecord, host: SessionHost): void {
   try {
     if (driver === undefined) throw new CoreError("NO_DRIVER", `no driver is configured for provider "${record.request.provider}"`);
     const precheck = host.precheck(record);
-    record.session = driver.start(precheck === undefined ? spec : { ...spec, precheck }, (event) => {
+    const trace = host.traceOf?.(record.id);
+    const traced = trace === undefined ? spec : { ...spec, traceparent: trace.traceparent, env: { ...spec.env, ...trace.env }, mcpEnv: [...(spec.mcpEnv ?? []), ...Object.keys(trace.env)] };
+    record.session = driver.start(precheck === undefined ? traced : { ...traced, precheck }, (event) => {
       if (record.epoch === epoch) host.onEvent(record, event);
     });
   } catch (error) {

@@ -50,4 +50,10 @@ export interface SupervisorOptions {
    * or failed over meanwhile is not started.
    */
   schedule?: (start: () => void) => void;
+  /**
+   * The trace an agent's session continues, asked as its CLI starts (the server's tracing gives
+   * its life span's): the driver hands `traceparent` to the CLI where the CLI takes one, and `env`
+   * goes into the CLI's environment. Default: none (tracing off).
+   */
+  traceOf?: (agentId: string) => { traceparent: string; env: Record<string, string> } | undefined;
 }

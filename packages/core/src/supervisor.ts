@@ -275,6 +275,7 @@ export class Supervisor {
     onEvent: (record, event) => {
       this.#onEvent(record, event);
     },
+    traceOf: (agentId) => this.options.traceOf?.(agentId),
   };
 
   // A hibernated agent's follow-up starts a new process on the same conversation, the message first.

@@ -1,3 +1,4 @@
+import { tracer } from "@subagent-mcp/tracing";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
@@ -174,6 +175,8 @@ export class OutboxServer extends McpServer {
       this.outbox.abandon();
       closed?.();
     };
-    await super.connect(this.outbox.wrap(transport));
+    // While tracing is on, each tool call is a span (traced-calls.ts, loaded only then).
+    const traced = tracer().on ? (await import("./traced-calls.js")).traceCalls(transport, tracer()) : transport;
+    await super.connect(this.outbox.wrap(traced));
   }
 }

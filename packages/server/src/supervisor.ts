@@ -5,6 +5,7 @@ import { turnCost } from "@subagent-mcp/usage";
 import type { EffectiveConfig } from "./config.js";
 import type { LaunchGate } from "./launch-gate.js";
 import { withDefaults } from "./defaults.js";
+import { AgentSpans, tracer } from "@subagent-mcp/tracing";
 
 /** A driver per provider (the built-in ones and every ACP agent), with the executables `config` names. */
 export function createDrivers(config: EffectiveConfig): Record<Provider, CliDriver> {
@@ -37,13 +38,23 @@ export function createSupervisor(
   audit: AuditLog = new AuditLog(),
   extra: { newId?: () => string; launchGate?: LaunchGate } = {},
 ): Supervisor {
-  return new Supervisor({
+  // While tracing is on, each agent's life, turns and waits are spans (see AgentSpans).
+  const spans = tracer().on ? new AgentSpans(tracer()) : undefined;
+  const audited = auditTo(audit);
+  const supervisor = new Supervisor({
     ...(extra.newId === undefined ? {} : { newId: extra.newId }),
     // Launches are answered first; their CLIs start right after (see LaunchGate).
     ...(extra.launchGate === undefined ? {} : { schedule: extra.launchGate.schedule }),
     // Codex and Gemini report no cost: their turns are priced from their tokens (budgets, usage).
     costOf: turnCost(config.prices),
-    onPermission: auditTo(audit),
+    onPermission:
+      spans === undefined
+        ? audited
+        : (event) => {
+            audited(event);
+            spans.permission(event);
+          },
+    ...(spans === undefined ? {} : { traceOf: spans.sessionTrace }),
     drivers: createDrivers(config),
     ...(config.caps === undefined ? {} : { caps: config.caps }),
     ...(config.max_live === undefined ? {} : { maxLive: config.max_live }),
@@ -51,4 +62,6 @@ export function createSupervisor(
     ...(config.permission_timeout_s === undefined ? {} : { permissionTimeoutMs: config.permission_timeout_s * 1000 }),
     idleTtlMs: withDefaults(config).idle_ttl_s * 1000,
   });
+  spans?.attach(supervisor);
+  return supervisor;
 }

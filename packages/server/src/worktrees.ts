@@ -1,3 +1,4 @@
+import { agentSpan, tracer, type SpanHandle } from "@subagent-mcp/tracing";
 import type { Supervisor } from "@subagent-mcp/core";
 import {
   adoptWorktree,
@@ -84,6 +85,7 @@ export class AgentWorktrees {
     });
     const tracked = this.#track(opts.agentId, record, false);
     const prepare = async (): Promise<undefined> => {
+      const span = setupSpan(opts.agentId, "agent", record.branch);
       tracked.preparing = this.#hold(
         checkoutWorktree(record).then(
           () => {
@@ -97,7 +99,7 @@ export class AgentWorktrees {
           },
         ),
       );
-      await tracked.preparing;
+      await traced(span, tracked.preparing);
       return undefined;
     };
     return { cwd: agentCwd(record), prepare };
@@ -121,7 +123,7 @@ export class AgentWorktrees {
         kind: "replica",
         owner: { pid: process.pid, agent_id: agentId, label: `pool:${opts.pool}` },
       });
-      await this.#ready(this.#track(agentId, record));
+      await traced(setupSpan(agentId, "replica", record.branch), this.#ready(this.#track(agentId, record)));
       return { cwd: agentCwd(record) };
     };
   }
@@ -251,4 +253,25 @@ function viewOf(tracked: Tracked): WorktreeOut {
     ...(tracked.lastTask === undefined ? {} : { last_task: tracked.lastTask }),
     ...(tracked.error === undefined ? {} : { error: tracked.error }),
   };
+}
+
+// A worktree's checkout and setup as a span of its agent's life (while tracing is on).
+function setupSpan(agentId: string, kind: "agent" | "replica", branch: string): SpanHandle | undefined {
+  if (!tracer().on) return undefined;
+  const parent = agentSpan(agentId);
+  return tracer().start("worktree_setup", {
+    ...(parent === undefined ? {} : { parent }),
+    attributes: { "subagent_mcp.agent.id": agentId, "subagent_mcp.worktree.kind": kind, "subagent_mcp.worktree.branch": branch },
+  });
+}
+
+async function traced<T>(span: SpanHandle | undefined, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    span?.fail(error instanceof Error ? error.message : String(error));
+    throw error;
+  } finally {
+    span?.end();
+  }
 }

@@ -20,3 +20,5 @@ export { chromiumPath, launchChromium, DEFAULT_CHROMIUM, type ChromiumOptions } 
 export type { Browser, BrowserContext, ConsoleMessage, Page } from "playwright-core";
 export { writeBigJournal, type BigJournal } from "./big-journal.js";
 export { startTmuxClaude, TmuxWaitError, type TmuxHost } from "./tmux-host.js";
+export { startOtlpReceiver, type OtlpReceiver, type ReceivedRequest } from "./otlp/receiver.js";
+export type { ReceivedSpan } from "./otlp/types.js";

@@ -1,3 +1,4 @@
+import { tracer } from "@subagent-mcp/tracing";
 import { DEFAULT_PERMISSION_TIMEOUT_MS, errorMessage, type Budget, type CostOf, type Driver, type SessionSpec } from "@subagent-mcp/core";
 import { isRetryable, wakes, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
 import type { AuditLog, PermissionRules } from "@subagent-mcp/permissions";
@@ -202,6 +203,7 @@ export class Worker {
       if (entry.outcome === "dead" && to !== undefined) await this.#bounce(to, attempt, failure);
     }
     files.appendTurn(entry);
+    if (tracer().on) traceTurn(entry, started);
     this.#o.onTurn?.(entry);
     this.#budget?.record(entry);
     this.#budget?.save();
@@ -266,4 +268,27 @@ export class Worker {
       this.#o.say?.(`could not tell ${to.from} that message ${to.id} is in the dead letters: ${errorMessage(error)}`);
     }
   }
+}
+
+// A worker's turn as a span, written once its outcome is known (while tracing is on).
+function traceTurn(entry: TurnLog, started: number): void {
+  const span = tracer().start(`worker_turn ${entry.worker}`, {
+    at: started,
+    attributes: {
+      "gen_ai.operation.name": "chat",
+      "gen_ai.provider.name": entry.provider,
+      "gen_ai.request.model": entry.model,
+      "gen_ai.conversation.id": entry.sessionId,
+      "gen_ai.usage.input_tokens": entry.tokens?.input,
+      "gen_ai.usage.output_tokens": entry.tokens?.output,
+      "subagent_mcp.worker": entry.worker,
+      "subagent_mcp.worker.messages": entry.messages.length,
+      "subagent_mcp.worker.thread": entry.thread,
+      "subagent_mcp.worker.exit": entry.exit,
+      "subagent_mcp.worker.outcome": entry.outcome,
+      "subagent_mcp.cost_usd": entry.costUsd,
+    },
+  });
+  if (entry.error !== undefined) span.fail(entry.error.slice(0, 200));
+  span.end(started + entry.latencyMs);
 }

@@ -1,0 +1,85 @@
+import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { SpanHandle, Tracer } from "@subagent-mcp/tracing";
+
+// One span per MCP tool call, named after the tool, from the request's arrival to its answer's
+// departure. The SDK's handler runs inside the span (the tracer's async context), so what a call
+// starts (an agent's life, a worktree) is its child. A host that sends a W3C `traceparent` in the
+// request's `_meta` gets its trace continued. Used only while tracing is on.
+
+type Id = string | number;
+
+/** `transport`, with each tools/call it carries traced by `tracer`. */
+export function traceCalls(transport: Transport, tracer: Tracer): Transport {
+  const open = new Map<Id, SpanHandle>();
+  const send = async (message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> => {
+    if ("id" in message && !("method" in message) && message.id !== undefined) {
+      const span = open.get(message.id);
+      open.delete(message.id);
+      if (span !== undefined) answered(span, message);
+    }
+    return transport.send(message, options);
+  };
+  return new Proxy(transport, {
+    set: (target, prop, value: unknown) => {
+      if (prop !== "onmessage" || typeof value !== "function") return Reflect.set(target, prop, value, target);
+      const read = value as NonNullable<Transport["onmessage"]>;
+      const onmessage: Transport["onmessage"] = (message, extra) => {
+        const span = "method" in message && message.method === "tools/call" && "id" in message ? started(tracer, message) : undefined;
+        if (span === undefined) {
+          read(message, extra);
+          return;
+        }
+        open.set(span.id, span.span);
+        tracer.within(span.span, () => {
+          read(message, extra);
+        });
+      };
+      return Reflect.set(target, prop, onmessage, target);
+    },
+    get: (target, prop) => {
+      if (prop === "send") return send;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+interface CallParams {
+  name?: unknown;
+  arguments?: { agent_id?: unknown; agent?: unknown };
+  _meta?: { traceparent?: unknown };
+}
+
+function started(tracer: Tracer, message: JSONRPCMessage & { id: Id; params?: unknown }): { id: Id; span: SpanHandle } {
+  const params = (message.params ?? {}) as CallParams;
+  const tool = typeof params.name === "string" ? params.name : "unknown";
+  const parent = params._meta?.traceparent;
+  const agent = params.arguments?.agent_id ?? params.arguments?.agent;
+  const span = tracer.start(tool, {
+    kind: "server",
+    ...(typeof parent === "string" ? { parent } : {}),
+    attributes: {
+      "mcp.method.name": "tools/call",
+      "gen_ai.operation.name": "execute_tool",
+      "gen_ai.tool.name": tool,
+      "jsonrpc.request.id": String(message.id),
+      "subagent_mcp.agent.id": typeof agent === "string" ? agent : undefined,
+    },
+  });
+  return { id: message.id, span };
+}
+
+interface Answer {
+  result?: { isError?: boolean; content?: { type?: string; text?: string }[]; structuredContent?: { agent_id?: unknown } };
+  error?: { message?: string };
+}
+
+function answered(span: SpanHandle, message: JSONRPCMessage): void {
+  const { result, error } = message as Answer;
+  const agent = result?.structuredContent?.agent_id;
+  if (typeof agent === "string") span.set({ "subagent_mcp.agent.id": agent });
+  if (error !== undefined) span.fail(error.message ?? "JSON-RPC error");
+  else if (result?.isError === true) span.fail((result.content?.find((c) => c.type === "text")?.text ?? "tool error").slice(0, 200));
+  span.end();
+}

@@ -1,0 +1,102 @@
+// The OpenTelemetry-backed tracer. Only start.ts imports this file, and only when the environment
+// asks for traces: while tracing is off none of the SDK is loaded.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes as OtelAttributes, type Context, type Span } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import type { Attributes, SpanHandle, SpanOptions, Tracer } from "./api.js";
+import { inheritedParent, type Protocol } from "./env.js";
+
+
+const KINDS = { internal: SpanKind.INTERNAL, server: SpanKind.SERVER, client: SpanKind.CLIENT } as const;
+const propagator = new W3CTraceContextPropagator();
+
+/** A span of ours and the context its children start in. */
+class Handle implements SpanHandle {
+  readonly traceparent: string;
+  readonly context: Context;
+  #ended = false;
+
+  constructor(readonly span: Span) {
+    const { traceId, spanId, traceFlags } = span.spanContext();
+    this.traceparent = `00-${traceId}-${spanId}-${traceFlags.toString(16).padStart(2, "0")}`;
+    this.context = trace.setSpan(ROOT_CONTEXT, span);
+  }
+
+  set(attributes: Attributes): void {
+    if (!this.#ended) this.span.setAttributes(clean(attributes));
+  }
+
+  event(name: string, attributes?: Attributes, at?: number): void {
+    if (!this.#ended) this.span.addEvent(name, attributes === undefined ? undefined : clean(attributes), at);
+  }
+
+  fail(message: string): void {
+    if (!this.#ended) this.span.setStatus({ code: SpanStatusCode.ERROR, message });
+  }
+
+  end(at?: number): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.span.end(at);
+  }
+}
+
+/** A tracer exporting over OTLP/HTTP to where the standard OTEL_* variables say. */
+export async function otelTracer(env: NodeJS.ProcessEnv, protocol: Protocol, service: { name: string; version: string }): Promise<Tracer> {
+  const exporter = await exporterFor(protocol);
+  // Ours first, then what OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES say, which win.
+  const resource = defaultResource()
+    .merge(resourceFromAttributes({ "service.name": service.name, "service.version": service.version }))
+    .merge(detectResources({ detectors: [envDetector] }));
+  // The batch processor's delays and sizes come from OTEL_BSP_* as the specification says.
+  const provider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
+  const otel = provider.getTracer("subagent-mcp", service.version);
+  const current = new AsyncLocalStorage<Handle>();
+  const inherited = inheritedParent(env);
+  const root = inherited === undefined ? ROOT_CONTEXT : contextOf(inherited);
+  const parentOf = (parent: SpanOptions["parent"]): Context => {
+    if (parent instanceof Handle) return parent.context;
+    if (typeof parent === "string") return contextOf(parent);
+    return current.getStore()?.context ?? root;
+  };
+  return {
+    on: true,
+    start: (name, options = {}) =>
+      new Handle(
+        otel.startSpan(
+          name,
+          {
+            kind: KINDS[options.kind ?? "internal"],
+            ...(options.attributes === undefined ? {} : { attributes: clean(options.attributes) }),
+            ...(options.at === undefined ? {} : { startTime: options.at }),
+          },
+          parentOf(options.parent),
+        ),
+      ),
+    within: (span, run) => (span instanceof Handle ? current.run(span, run) : run()),
+    current: () => current.getStore(),
+    context: () => current.getStore()?.traceparent ?? inherited,
+    shutdown: async () => {
+      await provider.shutdown();
+    },
+  };
+}
+
+async function exporterFor(protocol: Protocol): Promise<SpanExporter> {
+  // Each reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, _HEADERS, _TIMEOUT and _COMPRESSION itself.
+  if (protocol === "http/json") return new (await import("@opentelemetry/exporter-trace-otlp-http")).OTLPTraceExporter();
+  return new (await import("@opentelemetry/exporter-trace-otlp-proto")).OTLPTraceExporter();
+}
+
+// A W3C traceparent's context; a malformed one starts a new trace.
+function contextOf(traceparent: string): Context {
+  return propagator.extract(ROOT_CONTEXT, { traceparent }, { get: (carrier, key) => carrier[key as "traceparent"], keys: () => ["traceparent"] });
+}
+
+function clean(attributes: Attributes): OtelAttributes {
+  const out: OtelAttributes = {};
+  for (const [key, value] of Object.entries(attributes)) if (value !== undefined) out[key] = value as OtelAttributes[string];
+  return out;
+}
