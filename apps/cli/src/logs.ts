@@ -3,9 +3,11 @@ import { followJournal, readJournal, type JournalEntry } from "@subagent-mcp/jou
 import { defineCommand } from "citty";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
+import { printTree } from "./logs-tree.js";
 
 // An agent's journal in a terminal: the same conversation `transcript` returns, one line per event,
-// or the raw entries with --json; --follow keeps printing a live agent's until it ends.
+// or the raw entries with --json; --follow keeps printing a live agent's until it ends; --tree prints
+// its tree of nested agents instead (logs-tree.ts).
 
 function line(e: JournalEntry): string {
   const at = e.at.slice(11, 19);
@@ -31,22 +33,37 @@ function line(e: JournalEntry): string {
   }
 }
 
-/** `subagent-mcp logs AGENT [--follow] [--json]`: an agent's journal, live or past. */
+/** `subagent-mcp logs AGENT [--follow] [--json]`: an agent's journal, live or past; `logs --tree [AGENT]`: its agent tree. */
 export const logsCommand = defineCommand({
-  meta: { name: "logs", description: "Print an agent's journal (its prompts, tool calls, turns and how it ended); --follow a live one" },
+  meta: {
+    name: "logs",
+    description: "Print an agent's journal (its prompts, tool calls, turns and how it ended); --follow a live one; --tree its tree of nested agents",
+  },
   args: {
-    agent: { type: "positional", description: "The agent's id (list_agents shows them)", required: true },
+    agent: { type: "positional", description: "The agent's id (list_agents shows them); optional with --tree", required: false },
     follow: { type: "boolean", description: "Keep printing new entries until the agent ends (Ctrl-C stops)" },
-    json: { type: "boolean", description: "One JSON entry per line" },
+    tree: {
+      type: "boolean",
+      description: "The agent and the agents nested under it, their turns, permission waits and budget stops (no AGENT: the recent ones)",
+    },
+    json: { type: "boolean", description: "One JSON entry per line (with --tree: the tree's rows)" },
   },
   async run({ args }) {
-    const dir = join(cliContext().stateDir, "agents");
+    const ctx = cliContext();
+    const dir = join(ctx.stateDir, "agents");
+    const agent = args.agent === undefined || args.agent === "" ? undefined : args.agent;
+    if (args.tree === true) {
+      if (args.follow === true) fail("logs: --tree does not --follow; run it again, or watch the dashboard's timeline");
+      printTree(ctx, dir, agent, args.json === true);
+      return;
+    }
+    if (agent === undefined) fail("logs: which agent? Give its id (list_agents shows them), or --tree for the recent agents' tree");
     const print = (e: JournalEntry): void => {
       process.stdout.write(`${args.json ? JSON.stringify(e) : line(e)}\n`);
     };
     try {
       if (args.follow !== true) {
-        const { entries, skipped } = readJournal(dir, args.agent);
+        const { entries, skipped } = readJournal(dir, agent);
         for (const e of entries) print(e);
         if (skipped > 0) process.stderr.write(`${skipped} journal line(s) could not be read (e.g. one cut by a crash)\n`);
         return;
@@ -59,7 +76,7 @@ export const logsCommand = defineCommand({
       let ending: NodeJS.Immediate | undefined;
       await followJournal(
         dir,
-        args.agent,
+        agent,
         (e) => {
           print(e);
           if (e.t === "end")
@@ -71,7 +88,7 @@ export const logsCommand = defineCommand({
         stop.signal,
       );
     } catch (error) {
-      if ((error as { code?: string }).code === "NOT_FOUND") fail(`logs: no journal for agent "${args.agent}" in ${dir}`);
+      if ((error as { code?: string }).code === "NOT_FOUND") fail(`logs: no journal for agent "${agent}" in ${dir}`);
       throw error;
     }
   },

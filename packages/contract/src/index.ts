@@ -7,6 +7,16 @@ export { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, Permis
 export { AgentRowSchema, ListAgentsOutput, ListMachinesOutput, MachineSchema, machineOut, PollAgentOutput, type Machine, type AgentRow } from "./agents.js";
 export { KillAgentOutput, LaunchAgentOutput, WaitOutput } from "./lifecycle.js";
 export { InvokeOutput, ListPoolOutput, ReplicaSchema, type Replica } from "./pool.js";
+export {
+  TimelineMarkSchema,
+  TimelineRowSchema,
+  TimelineSchema,
+  TimelineTurnSchema,
+  type Timeline,
+  type TimelineMark,
+  type TimelineRow,
+  type TimelineTurn,
+} from "./timeline.js";
 export { TranscriptOutput, TurnOutSchema, type TurnOut } from "./transcript.js";
 export { UsageOutput, UsageRowSchema, type UsageRow } from "./usage.js";
 export type {

@@ -22,7 +22,9 @@ export function bookkeep(record: AgentRecord, before: AgentState, after: AgentSt
   if (before.alive && !after.alive) record.endedAt = now;
   else if (!before.alive && after.alive) delete record.endedAt; // revived by a failover
   if (before.status === after.status && before.alive === after.alive) return undefined;
-  return { type: "status", agentId: record.id, status: after.status, alive: after.alive, ...(after.note === undefined ? {} : { note: after.note }), at: now };
+  // A budget stop says which limit it reached, so that the journal (and a timeline read from it) can tell.
+  const note = after.status === "budget_exceeded" ? (after.budgetNote ?? after.note) : after.note;
+  return { type: "status", agentId: record.id, status: after.status, alive: after.alive, ...(note === undefined ? {} : { note }), at: now };
 }
 
 /** Keeps what the agent showed: its recent visible items and its output's tail. */

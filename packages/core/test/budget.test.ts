@@ -53,9 +53,15 @@ describe("budgets in the supervisor", () => {
 
   it("max_turns stops it after its last turn; max_seconds interrupts a turn that runs too long", () => {
     const { clock, driver, supervisor } = setup();
+    // The status change says which limit stopped it (the journal records it as the stop's note).
+    const stops: (string | undefined)[] = [];
+    supervisor.onChange((c) => {
+      if (c.type === "status" && c.status === "budget_exceeded") stops.push(c.note);
+    });
     const turns = supervisor.launch({ provider: "claude", cwd: "/repo", prompt: "one", budget: { max_turns: 1 } });
     session(driver, 0).finish("done");
     expect(supervisor.get(turns.id).status).toBe("budget_exceeded");
+    expect(stops).toEqual([expect.stringMatching(/^max_turns 1 turns: 1 turns spent/)]);
     const slow = supervisor.launch({ provider: "claude", cwd: "/repo", prompt: "slow", budget: { max_seconds: 30 } });
     clock.advance(25_000);
     expect(supervisor.get(slow.id).budget?.warnings[0]).toMatch(/^max_seconds 30 s: 25 s spent/);

@@ -5,7 +5,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import type { MailboxStore, PresenceRegistry } from "@subagent-mcp/mailbox";
-import type { PriceTable } from "@subagent-mcp/usage";
+import { DEFAULT_PRICES, type PriceTable } from "@subagent-mcp/usage";
 import { DashboardError, messageOf } from "./errors.js";
 import { refusal, sendText } from "./guard.js";
 import { PageHub } from "./hub.js";
@@ -15,6 +15,7 @@ import { route } from "./routes.js";
 import { ServerSet } from "./servers.js";
 import { collectState } from "./state.js";
 import { defaultUiDir } from "./static.js";
+import { timelineOf } from "./timeline.js";
 import { UsageCache } from "./usage.js";
 import { stateLayout } from "@subagent-mcp/state";
 import type { Machine } from "@subagent-mcp/contract";
@@ -76,7 +77,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     hub.changed();
   };
   const servers = new ServerSet(options.stateDir, project, changed);
-  const usage = new UsageCache(options.stateDir, project, options.prices);
+  const prices = options.prices ?? DEFAULT_PRICES;
+  const usage = new UsageCache(options.stateDir, project, prices);
   const sources = {
     stateDir: options.stateDir,
     project,
@@ -98,7 +100,16 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       sendText(res, refused.status, refused.message);
       return;
     }
-    const deps = { uiDir, token, hub, stateDir: options.stateDir, mail: options.mail, servers, state: () => collectState(sources) };
+    const deps = {
+      uiDir,
+      token,
+      hub,
+      stateDir: options.stateDir,
+      mail: options.mail,
+      servers,
+      state: () => collectState(sources),
+      timeline: (root: string | undefined) => timelineOf(options.stateDir, project, prices, root),
+    };
     route(req, res, url, deps).catch((error: unknown) => {
       onError(error);
       if (!res.headersSent) sendText(res, 500, messageOf(error));

@@ -8,7 +8,7 @@ import type { PageHub } from "./hub.js";
 import type { ServerLink } from "./link.js";
 import { journalTranscript } from "./past.js";
 import { serveFile } from "./static.js";
-import type { DashboardState } from "@subagent-mcp/contract";
+import type { DashboardState, Timeline } from "@subagent-mcp/contract";
 import { stateLayout } from "@subagent-mcp/state";
 
 /** What the routes need. */
@@ -17,6 +17,8 @@ export interface RouteDeps extends ActionDeps {
   token: string;
   hub: PageHub;
   state(): Promise<DashboardState>;
+  /** The agent tree's timeline under `root` (default: the project's recent roots). */
+  timeline(root: string | undefined): Timeline;
 }
 
 /** Pages of a live agent's transcript read at most, oldest turns first. */
@@ -33,6 +35,7 @@ export async function route(req: IncomingMessage, res: ServerResponse, url: URL,
   else if (get && path === "/api/state") sendJson(res, 200, await deps.state());
   else if (get && path === "/api/events") deps.hub.add(res);
   else if (get && path === "/api/agent") await agent(res, url, deps);
+  else if (get && path === "/api/timeline") timeline(res, url, deps);
   else if (req.method === "POST" && path === "/api/action") await action(req, res, deps);
   else sendText(res, 404, "not found");
 }
@@ -56,6 +59,15 @@ async function action(req: IncomingMessage, res: ServerResponse, deps: RouteDeps
     failure(res, error);
   } finally {
     deps.hub.changed();
+  }
+}
+
+function timeline(res: ServerResponse, url: URL, deps: RouteDeps): void {
+  const root = url.searchParams.get("root") ?? "";
+  try {
+    sendJson(res, 200, deps.timeline(root === "" ? undefined : root));
+  } catch (error) {
+    failure(res, error);
   }
 }
 

@@ -18,7 +18,7 @@ describe("who may talk to the dashboard", () => {
 
   it("refuses a request without the token, or with a wrong one", async () => {
     const base = `http://127.0.0.1:${s.dashboard.port}`;
-    for (const path of ["/", "/api/state", "/api/events", "/ui/app.js"]) expect((await fetch(`${base}${path}`)).status).toBe(401);
+    for (const path of ["/", "/api/state", "/api/events", "/api/timeline", "/ui/app.js"]) expect((await fetch(`${base}${path}`)).status).toBe(401);
     expect((await fetch(`${base}/api/state?token=${"0".repeat(32)}`)).status).toBe(401);
     expect((await fetch(`${base}/api/state?token=${s.dashboard.token.slice(0, 31)}`)).status).toBe(401);
     expect((await fetch(`${base}/api/state?token=${s.dashboard.token}x`)).status).toBe(401);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { JournalWriter } from "@subagent-mcp/journal";
 import { PendingApprovals } from "@subagent-mcp/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DashboardState } from "@subagent-mcp/contract";
+import { TimelineSchema, type DashboardState } from "@subagent-mcp/contract";
 import { deadPid, openEvents, setup, type Setup } from "./helpers.js";
 
 let s: Setup;
@@ -149,5 +149,29 @@ describe("the state", () => {
     } finally {
       events.close();
     }
+  });
+
+  it("gives the agent tree's timeline: nested agents under their parent, turns with their heads, 404 for an unknown root", async () => {
+    const server = { id: "server-2", pid: deadPid(), started_at: today };
+    const w = new JournalWriter({ dir: join(s.stateDir, "agents"), server });
+    const child = w.claim();
+    w.append(child, { t: "launch", at: today, agent_id: child, server, project: s.project, provider: "codex", cwd: s.project, lineage: [agentId] });
+    w.append(child, { t: "prompt", at: today, turn: 1, text: "Check the fix." });
+    await w.flush();
+    const res = await fetch(s.at(`/api/timeline?root=${agentId}`));
+    expect(res.status).toBe(200);
+    const timeline = TimelineSchema.parse(await res.json());
+    expect(timeline.root).toBe(agentId);
+    expect(timeline.rows.map((r) => [r.agent_id, r.depth, r.parent])).toEqual([
+      [agentId, 0, undefined],
+      [child, 1, agentId],
+    ]);
+    expect(timeline.rows[0]).toMatchObject({ status: "exited", live: false, cost_usd: 0.25, label: "fix the tests" });
+    expect(timeline.rows[0]?.turns).toEqual([expect.objectContaining({ turn: 1, prompt_head: "Fix the failing test.", result_head: "Fixed.", tokens: 1500 })]);
+    // Without a root: the project's recent trees (the other project's agent left out).
+    const all = TimelineSchema.parse(await (await fetch(s.at("/api/timeline"))).json());
+    expect(all.rows.map((r) => r.agent_id)).toEqual([agentId, child]);
+    expect((await fetch(s.at("/api/timeline?root=nobody"))).status).toBe(404);
+    expect((await fetch(s.at("/api/timeline?root=..%2Fx"))).status).toBe(400);
   });
 });
