@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { claudeTraceEnv } from "./otel-child.js";
 import type { AgentEvent, McpServerSpec, PermissionDecision, PermissionRequest, PermissionRuling, Session, SessionSpec } from "@subagent-mcp/core";
 import { errorEvent } from "@subagent-mcp/core";
 import { hookInitialize, PRECHECK_HOOK, precheckAnswer } from "./claude-hooks.js";
@@ -67,6 +68,10 @@ export class ClaudeDriver extends CliDriver {
 
   argv(spec: SessionSpec): string[] {
     return claudeArgs(spec);
+  }
+
+  protected override traceEnv(spec: SessionSpec): Record<string, string> {
+    return claudeTraceEnv(spec.traceparent, this.options.env ?? process.env);
   }
 
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {

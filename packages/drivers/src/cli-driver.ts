@@ -37,6 +37,11 @@ export abstract class CliDriver implements Driver {
   /** Variables this CLI always gets; the options' and the session's own win over them. */
   protected readonly fixedEnv: Record<string, string> = {};
 
+  /** Variables that make the CLI join the agent's trace (SessionSpec.traceparent), where it can; default none. */
+  protected traceEnv(_spec: SessionSpec): Record<string, string> {
+    return {};
+  }
+
   /** The protocol handshake `handshake()` performs: what to send and which answer proves it. */
   protected abstract readonly probe: Probe;
 
@@ -58,7 +63,7 @@ export abstract class CliDriver implements Driver {
     return {
       executable: this.executable(),
       args: [...(this.options.executableArgs ?? []), ...args],
-      env: { ...this.fixedEnv, ...this.options.env, ...spec.env },
+      env: { ...this.fixedEnv, ...this.options.env, ...this.traceEnv(spec), ...spec.env },
       extendEnv: this.options.extendEnv ?? true,
     };
   }

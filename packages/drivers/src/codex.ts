@@ -1,4 +1,5 @@
 import type { AgentEvent, Session, SessionSpec } from "@subagent-mcp/core";
+import { codexTraceArgs } from "./otel-child.js";
 import { errorEvent, errorMessage } from "@subagent-mcp/core";
 import { fileChanges, inside, NO_NATIVE_SUBAGENTS, sandboxOf, usageBetween } from "./codex-thread.js";
 import { CliDriver } from "./cli-driver.js";
@@ -25,8 +26,8 @@ export class CodexDriver extends CliDriver {
   };
 
   // Everything else about a session goes in its thread's parameters, not on the command line.
-  argv(): string[] {
-    return ["app-server"];
+  argv(spec?: SessionSpec): string[] {
+    return [...codexTraceArgs(spec?.traceparent, this.options.env ?? process.env), "app-server"];
   }
 
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
@@ -128,8 +129,8 @@ class CodexSession extends BaseSession {
       const params = this.#threadParams();
       const resume = this.spec.resume;
       const response = await (resume === undefined
-        ? this.#rpc.request<{ thread: { id: string }; model?: string }>("thread/start", params)
-        : this.#rpc.request<{ thread: { id: string }; model?: string }>("thread/resume", { ...params, threadId: resume }).catch((error: unknown) => {
+        ? this.#rpc.request<{ thread: { id: string }; model?: string }>("thread/start", params, this.#trace())
+        : this.#rpc.request<{ thread: { id: string }; model?: string }>("thread/resume", { ...params, threadId: resume }, this.#trace()).catch((error: unknown) => {
             throw new ResumeError(`codex could not resume thread ${resume}: ${errorMessage(error)}`);
           }));
       this.#threadId = response.thread.id;
@@ -194,11 +195,15 @@ class CodexSession extends BaseSession {
     this.#totalAtTurnStart = this.#total;
     this.#turnStarted = Date.now();
     this.#rpc
-      .request<{ turn: { id: string } }>("turn/start", {
-        threadId: this.#threadId,
-        input: [{ type: "text", text, text_elements: [] }],
-        ...(this.spec.effort === undefined ? {} : { effort: this.spec.effort }),
-      })
+      .request<{ turn: { id: string } }>(
+        "turn/start",
+        {
+          threadId: this.#threadId,
+          input: [{ type: "text", text, text_elements: [] }],
+          ...(this.spec.effort === undefined ? {} : { effort: this.spec.effort }),
+        },
+        this.#trace(),
+      )
       .then(
         (r) => {
           this.#turnId ??= r.turn.id;
@@ -210,6 +215,11 @@ class CodexSession extends BaseSession {
           this.#endTurn({ result: message, isError: true, interrupted: false, durationMs: Date.now() - this.#turnStarted });
         },
       );
+  }
+
+  // The agent's trace, on the requests that make Codex work (thread and turn starts): its own spans join it.
+  #trace(): { trace: { traceparent: string } } | undefined {
+    return this.spec.traceparent === undefined ? undefined : { trace: { traceparent: this.spec.traceparent } };
   }
 
   // A new thread in the same app-server: a clean context without a new process.

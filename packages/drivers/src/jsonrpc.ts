@@ -37,12 +37,13 @@ export class RpcPeer {
     private readonly jsonrpcField: boolean,
   ) {}
 
-  request<T>(method: string, params: unknown): Promise<T> {
+  /** `beside`: fields of the request next to `params` (Codex's app-server reads a W3C `trace` there). */
+  request<T>(method: string, params: unknown, beside?: Record<string, unknown>): Promise<T> {
     if (this.#closed !== undefined) return Promise.reject(this.#closed);
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
       this.#waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.write(this.#frame({ id, method, params }));
+      this.write(this.#frame({ ...beside, id, method, params }));
     });
   }
 

@@ -3,7 +3,7 @@
 // while tracing is off: the server and the worker make an AgentSpans only when the tracer is on.
 import type { AgentChange, AgentView, LaunchRequest, PermissionEvent, Supervisor, TurnReport } from "@subagent-mcp/core";
 import type { SpanHandle, Tracer } from "./api.js";
-import { TRACEPARENT_ENV } from "./env.js";
+import { SERVICE_NAME_ENV, TRACEPARENT_ENV, serviceNameOf } from "./env.js";
 
 /** What a session started for an agent carries of its trace (see SupervisorOptions.traceOf). */
 export interface SessionTrace {
@@ -61,7 +61,11 @@ export class AgentSpans {
   readonly sessionTrace = (agentId: string): SessionTrace | undefined => {
     const live = this.#live.get(agentId);
     if (live === undefined) return undefined;
-    return { traceparent: live.life.traceparent, env: { [TRACEPARENT_ENV]: live.life.traceparent } };
+    const service = serviceNameOf(process.env);
+    return {
+      traceparent: live.life.traceparent,
+      env: { [TRACEPARENT_ENV]: live.life.traceparent, ...(service === undefined ? {} : { [SERVICE_NAME_ENV]: service }) },
+    };
   };
 
   /** For SupervisorOptions.onPermission: a permission wait ends with its answer, and who gave it. */

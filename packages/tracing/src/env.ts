@@ -3,6 +3,18 @@
 /** Where a launching server passes its trace down, like depth and the ceiling (see SUBAGENT_MCP_DEPTH). */
 export const TRACEPARENT_ENV = "SUBAGENT_MCP_TRACEPARENT";
 
+/**
+ * The service name a launching server passes down: a CLI between us (Claude Code) exports under a
+ * name of its own, so OTEL_SERVICE_NAME cannot carry ours through it.
+ */
+export const SERVICE_NAME_ENV = "SUBAGENT_MCP_OTEL_SERVICE_NAME";
+
+/** Our service name: the one passed down, else OTEL_SERVICE_NAME; none: "subagent-mcp". */
+export function serviceNameOf(env: Env): string | undefined {
+  const name = env[SERVICE_NAME_ENV]?.trim() || env.OTEL_SERVICE_NAME?.trim();
+  return name === "" ? undefined : name;
+}
+
 /** The protocols we export over (OTLP/HTTP); gRPC would need a second transport for no gain here. */
 export const PROTOCOLS = ["http/protobuf", "http/json"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
