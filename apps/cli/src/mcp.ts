@@ -110,7 +110,9 @@ export async function serveStdio(): Promise<void> {
       await own.retire().catch(() => undefined);
       await mail.close();
       // The spans of the agents just ended go out before we do.
-      await tracer().shutdown().catch(() => undefined);
+      await tracer()
+        .shutdown()
+        .catch(() => undefined);
     } catch (error) {
       console.error(`subagent-mcp: error while shutting down (${reason}):`, error);
     }

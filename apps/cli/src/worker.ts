@@ -238,7 +238,9 @@ export const workerCommand = defineCommand({
       await worker.run(stop.signal, { once: args.once });
     } finally {
       await mail.close();
-      await tracer().shutdown().catch(() => undefined);
+      await tracer()
+        .shutdown()
+        .catch(() => undefined);
     }
     process.exit(0);
   },

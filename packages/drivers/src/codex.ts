@@ -130,9 +130,11 @@ class CodexSession extends BaseSession {
       const resume = this.spec.resume;
       const response = await (resume === undefined
         ? this.#rpc.request<{ thread: { id: string }; model?: string }>("thread/start", params, this.#trace())
-        : this.#rpc.request<{ thread: { id: string }; model?: string }>("thread/resume", { ...params, threadId: resume }, this.#trace()).catch((error: unknown) => {
-            throw new ResumeError(`codex could not resume thread ${resume}: ${errorMessage(error)}`);
-          }));
+        : this.#rpc
+            .request<{ thread: { id: string }; model?: string }>("thread/resume", { ...params, threadId: resume }, this.#trace())
+            .catch((error: unknown) => {
+              throw new ResumeError(`codex could not resume thread ${resume}: ${errorMessage(error)}`);
+            }));
       this.#threadId = response.thread.id;
       this.emit({ type: "started", sessionId: response.thread.id, model: response.model ?? this.spec.model ?? "" });
       this.markReady();

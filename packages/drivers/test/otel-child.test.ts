@@ -8,7 +8,11 @@ describe("a CLI's own traces join the agent's", () => {
     expect(traceTarget({})).toBeUndefined();
     expect(traceTarget({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318/" })).toEqual({ url: "http://127.0.0.1:4318/v1/traces", json: false });
     expect(
-      traceTarget({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://a:1", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:9/t", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }),
+      traceTarget({
+        OTEL_EXPORTER_OTLP_ENDPOINT: "http://a:1",
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:9/t",
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      }),
     ).toEqual({ url: "http://127.0.0.1:9/t", json: true });
   });
 
@@ -24,13 +28,27 @@ describe("a CLI's own traces join the agent's", () => {
       OTEL_LOGS_EXPORTER: "none",
       TRACEPARENT: TP,
     });
-    expect(claudeTraceEnv(TP, { ...env, OTEL_SERVICE_NAME: "mine", OTEL_METRICS_EXPORTER: "otlp" })).toMatchObject({ OTEL_SERVICE_NAME: "claude-code", OTEL_METRICS_EXPORTER: "otlp" });
+    expect(claudeTraceEnv(TP, { ...env, OTEL_SERVICE_NAME: "mine", OTEL_METRICS_EXPORTER: "otlp" })).toMatchObject({
+      OTEL_SERVICE_NAME: "claude-code",
+      OTEL_METRICS_EXPORTER: "otlp",
+    });
   });
 
   it("Codex: an [otel] trace exporter as -c overrides, in the encoding ours uses, and no headers on its command line", () => {
     expect(codexTraceArgs(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" })).toEqual([]);
-    const args = codexTraceArgs(TP, { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_EXPORTER_OTLP_HEADERS: "authorization=secret" });
-    expect(args).toEqual(["-c", 'otel.trace_exporter={otlp-http={endpoint="http://127.0.0.1:4318/v1/traces",protocol="json"}}', "-c", 'otel.exporter="none"', "-c", 'otel.metrics_exporter="none"']);
+    const args = codexTraceArgs(TP, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      OTEL_EXPORTER_OTLP_HEADERS: "authorization=secret",
+    });
+    expect(args).toEqual([
+      "-c",
+      'otel.trace_exporter={otlp-http={endpoint="http://127.0.0.1:4318/v1/traces",protocol="json"}}',
+      "-c",
+      'otel.exporter="none"',
+      "-c",
+      'otel.metrics_exporter="none"',
+    ]);
     expect(args.join(" ")).not.toContain("secret");
   });
 });

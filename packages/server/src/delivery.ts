@@ -165,6 +165,8 @@ export class OutboxServer extends McpServer {
     info: ConstructorParameters<typeof McpServer>[0],
     options: ConstructorParameters<typeof McpServer>[1],
     readonly outbox: Outbox,
+    /** Whether its tool calls are spans while tracing is on (not the rehearsal's, which no user made). */
+    private readonly traced = true,
   ) {
     super(info, { jsonSchemaValidator: lazyValidator, ...options });
   }
@@ -176,7 +178,7 @@ export class OutboxServer extends McpServer {
       closed?.();
     };
     // While tracing is on, each tool call is a span (traced-calls.ts, loaded only then).
-    const traced = tracer().on ? (await import("./traced-calls.js")).traceCalls(transport, tracer()) : transport;
-    await super.connect(this.outbox.wrap(traced));
+    const through = this.traced && tracer().on ? (await import("./traced-calls.js")).traceCalls(transport, tracer()) : transport;
+    await super.connect(this.outbox.wrap(through));
   }
 }

@@ -148,7 +148,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
       await supervisor.get().catch(() => undefined);
       await children?.get().catch(() => undefined);
       const { rehearse } = await import("./rehearsal.js");
-      await rehearse(build({ ...shared, childServer }, ["sessions"], deps.version, { tasks: false })).catch(() => undefined);
+      await rehearse(build({ ...shared, childServer }, ["sessions"], deps.version, { tasks: false, traced: false })).catch(() => undefined);
     },
     close: async () => {
       await (await control)?.close();
@@ -279,6 +279,8 @@ interface BuildOptions {
   withhold?: readonly string[];
   /** This server's task store (default: one of its own); false: no MCP tasks (a server whose clients never take them). */
   tasks?: TaskStore | false;
+  /** Whether its tool calls are spans while tracing is on (default true; the rehearsal's are not). */
+  traced?: boolean;
 }
 
 /** The control endpoint's server: no `wait`, and nothing that starts a new agent. */
@@ -291,7 +293,7 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
     .map((set) => INSTRUCTIONS[set])
     .join(" ");
   const outbox = new Outbox(shared.maxResultChars);
-  const server = new OutboxServer({ name: "subagent-mcp", version }, { instructions }, outbox);
+  const server = new OutboxServer({ name: "subagent-mcp", version }, { instructions }, outbox, options.traced !== false);
   // Delegations become MCP tasks for a host that takes them (the interactive Claude Code).
   const tasks = options.tasks === false ? undefined : (options.tasks ?? taskStore(shared.maxResultChars));
   if (tasks !== undefined) {

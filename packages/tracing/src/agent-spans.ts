@@ -3,7 +3,7 @@
 // while tracing is off: the server and the worker make an AgentSpans only when the tracer is on.
 import type { AgentChange, AgentView, LaunchRequest, PermissionEvent, Supervisor, TurnReport } from "@subagent-mcp/core";
 import type { SpanHandle, Tracer } from "./api.js";
-import { SERVICE_NAME_ENV, TRACEPARENT_ENV, serviceNameOf } from "./env.js";
+import { OTEL_ENV, TRACEPARENT_ENV, otelSettings } from "./env.js";
 
 /** What a session started for an agent carries of its trace (see SupervisorOptions.traceOf). */
 export interface SessionTrace {
@@ -41,6 +41,9 @@ export class AgentSpans {
   readonly #live = new Map<string, Live>();
   #supervisor: Supervisor | undefined;
 
+  /** Our OTEL_* settings, passed down to the servers under our agents. */
+  readonly #settings = otelSettings(process.env);
+
   constructor(private readonly tracer: Tracer) {}
 
   /** Follows `supervisor`'s agents from now on. */
@@ -61,11 +64,7 @@ export class AgentSpans {
   readonly sessionTrace = (agentId: string): SessionTrace | undefined => {
     const live = this.#live.get(agentId);
     if (live === undefined) return undefined;
-    const service = serviceNameOf(process.env);
-    return {
-      traceparent: live.life.traceparent,
-      env: { [TRACEPARENT_ENV]: live.life.traceparent, ...(service === undefined ? {} : { [SERVICE_NAME_ENV]: service }) },
-    };
+    return { traceparent: live.life.traceparent, env: { [TRACEPARENT_ENV]: live.life.traceparent, [OTEL_ENV]: this.#settings } };
   };
 
   /** For SupervisorOptions.onPermission: a permission wait ends with its answer, and who gave it. */
@@ -165,7 +164,11 @@ export class AgentSpans {
         this.tracer.start(`permission_wait ${event.request.tool}`, {
           parent: live.turn?.span ?? live.life,
           at,
-          attributes: { "gen_ai.tool.name": event.request.tool, "subagent_mcp.agent.id": agentId, "subagent_mcp.permission.request_id": event.request.requestId },
+          attributes: {
+            "gen_ai.tool.name": event.request.tool,
+            "subagent_mcp.agent.id": agentId,
+            "subagent_mcp.permission.request_id": event.request.requestId,
+          },
         }),
       );
     } else if (event.type === "permission_withdrawn") {
@@ -239,10 +242,7 @@ export class AgentSpans {
     if (live === undefined) return;
     const now = Date.now();
     // A turn nobody saw sent (the pool's first task on a warm agent) still gets its span.
-    const span =
-      live.turn?.number === report.turn
-        ? live.turn.span
-        : this.tracer.start(turnName(live), { parent: live.life, at: now - report.durationMs });
+    const span = live.turn?.number === report.turn ? live.turn.span : this.tracer.start(turnName(live), { parent: live.life, at: now - report.durationMs });
     span.set({
       "gen_ai.response.model": live.model,
       "gen_ai.usage.input_tokens": report.usage.input,

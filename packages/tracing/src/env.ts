@@ -4,15 +4,29 @@
 export const TRACEPARENT_ENV = "SUBAGENT_MCP_TRACEPARENT";
 
 /**
- * The service name a launching server passes down: a CLI between us (Claude Code) exports under a
- * name of its own, so OTEL_SERVICE_NAME cannot carry ours through it.
+ * The OTEL_* settings a launching server passes down, as JSON: a CLI between us drops them from
+ * what the servers it starts inherit (Claude Code does, and gives its own its own name), so the
+ * subagent-mcp server under a sub-agent gets them back from here (see restoreOtelEnv).
  */
-export const SERVICE_NAME_ENV = "SUBAGENT_MCP_OTEL_SERVICE_NAME";
+export const OTEL_ENV = "SUBAGENT_MCP_OTEL_ENV";
 
-/** Our service name: the one passed down, else OTEL_SERVICE_NAME; none: "subagent-mcp". */
-export function serviceNameOf(env: Env): string | undefined {
-  const name = env[SERVICE_NAME_ENV]?.trim() || env.OTEL_SERVICE_NAME?.trim();
-  return name === "" ? undefined : name;
+/** This process's OTEL_* settings, to pass down in {@link OTEL_ENV}. */
+export function otelSettings(env: Env): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith("OTEL_") && value !== undefined)));
+}
+
+/** Puts back the OTEL_* settings a launching server passed down (they win: they are its trace's). */
+export function restoreOtelEnv(env: Record<string, string | undefined>): void {
+  const passed = env[OTEL_ENV];
+  if (passed === undefined || passed === "") return;
+  let settings: unknown;
+  try {
+    settings = JSON.parse(passed);
+  } catch {
+    return;
+  }
+  if (typeof settings !== "object" || settings === null) return;
+  for (const [key, value] of Object.entries(settings)) if (key.startsWith("OTEL_") && typeof value === "string") env[key] = value;
 }
 
 /** The protocols we export over (OTLP/HTTP); gRPC would need a second transport for no gain here. */

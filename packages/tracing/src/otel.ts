@@ -6,8 +6,7 @@ import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { Attributes, SpanHandle, SpanOptions, Tracer } from "./api.js";
-import { inheritedParent, serviceNameOf, type Protocol } from "./env.js";
-
+import { inheritedParent, type Protocol } from "./env.js";
 
 const KINDS = { internal: SpanKind.INTERNAL, server: SpanKind.SERVER, client: SpanKind.CLIENT } as const;
 const propagator = new W3CTraceContextPropagator();
@@ -47,11 +46,9 @@ class Handle implements SpanHandle {
 export async function otelTracer(env: NodeJS.ProcessEnv, protocol: Protocol, service: { name: string; version: string }): Promise<Tracer> {
   const exporter = await exporterFor(protocol);
   // Ours first, then what OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES say, which win.
-  const named = serviceNameOf(env);
   const resource = defaultResource()
     .merge(resourceFromAttributes({ "service.name": service.name, "service.version": service.version }))
-    .merge(detectResources({ detectors: [envDetector] }))
-    .merge(named === undefined ? null : resourceFromAttributes({ "service.name": named }));
+    .merge(detectResources({ detectors: [envDetector] }));
   // The batch processor's delays and sizes come from OTEL_BSP_* as the specification says.
   const provider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
   const otel = provider.getTracer("subagent-mcp", service.version);

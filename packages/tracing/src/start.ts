@@ -1,5 +1,5 @@
 import { OFF, tracer, useTracer, type Tracer } from "./api.js";
-import { protocolOf, tracingWanted } from "./env.js";
+import { protocolOf, restoreOtelEnv, tracingWanted } from "./env.js";
 
 /**
  * Turns tracing on when the standard OTEL_* environment of this process asks for it (see
@@ -10,10 +10,13 @@ import { protocolOf, tracingWanted } from "./env.js";
  */
 export async function startTracing(service: { name?: string; version: string }): Promise<Tracer> {
   const env = process.env;
+  restoreOtelEnv(env);
   if (!tracingWanted(env)) return tracer();
   const protocol = protocolOf(env);
   if (typeof protocol !== "string") {
-    process.stderr.write(`subagent-mcp: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol.unsupported} is not supported; use http/protobuf or http/json. No traces are sent.\n`);
+    process.stderr.write(
+      `subagent-mcp: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol.unsupported} is not supported; use http/protobuf or http/json. No traces are sent.\n`,
+    );
     return OFF;
   }
   const { otelTracer } = await import("./otel.js");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inheritedParent, protocolOf, tracingWanted } from "../src/index.js";
+import { inheritedParent, otelSettings, protocolOf, restoreOtelEnv, tracingWanted } from "../src/index.js";
 
 const PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
@@ -27,5 +27,19 @@ describe("the OTEL_* environment", () => {
     expect(inheritedParent({ TRACEPARENT: PARENT })).toBe(PARENT);
     expect(inheritedParent({ TRACEPARENT: "00-00000000000000000000000000000000-b7ad6b7169203331-01" })).toBeUndefined();
     expect(inheritedParent({ SUBAGENT_MCP_TRACEPARENT: "nope" })).toBeUndefined();
+  });
+
+  it("passes its OTEL_* settings down through a CLI that drops them, and they win below", () => {
+    const passed = otelSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_SERVICE_NAME: "orch", PATH: "/bin" });
+    expect(JSON.parse(passed)).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_SERVICE_NAME: "orch" });
+    const below: Record<string, string | undefined> = { SUBAGENT_MCP_OTEL_ENV: passed, OTEL_SERVICE_NAME: "claude-code", HOME: "/h" };
+    restoreOtelEnv(below);
+    expect(below).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_SERVICE_NAME: "orch", HOME: "/h" });
+    const junk: Record<string, string | undefined> = { SUBAGENT_MCP_OTEL_ENV: "{not json", PATH: "/bin" };
+    restoreOtelEnv(junk);
+    expect(junk).toEqual({ SUBAGENT_MCP_OTEL_ENV: "{not json", PATH: "/bin" });
+    const sneaky: Record<string, string | undefined> = { SUBAGENT_MCP_OTEL_ENV: JSON.stringify({ PATH: "/evil", OTEL_X: "1" }) };
+    restoreOtelEnv(sneaky);
+    expect(sneaky).toEqual({ SUBAGENT_MCP_OTEL_ENV: sneaky.SUBAGENT_MCP_OTEL_ENV, OTEL_X: "1" });
   });
 });

@@ -59,7 +59,12 @@ describe.each(["http/json", "http/protobuf"])("traces over %s", (protocol) => {
     expect(life?.parentSpanId).toBe(launch?.spanId);
     expect(life?.attributes).toEqual({ "subagent_mcp.turns": 2, ok: true });
     expect(life?.status).toBe(2);
-    expect(launch?.resource).toMatchObject({ "service.name": "orchestrator-test", "service.version": "1.2.3", "deployment.environment": "test", team: "tools" });
+    expect(launch?.resource).toMatchObject({
+      "service.name": "orchestrator-test",
+      "service.version": "1.2.3",
+      "deployment.environment": "test",
+      team: "tools",
+    });
     expect(call.traceparent).toBe(`00-${PARENT_TRACE}-${launch?.spanId ?? ""}-01`);
     expect(r.requests.every((q) => q.path === "/v1/traces" && q.contentType.includes(protocol === "http/json" ? "json" : "protobuf"))).toBe(true);
   });

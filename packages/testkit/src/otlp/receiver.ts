@@ -127,7 +127,8 @@ function value(v: JsonValue | undefined): unknown {
 const attrs = (list: JsonKeyValue[] | undefined): Record<string, unknown> => Object.fromEntries((list ?? []).map((kv) => [kv.key, value(kv.value)]));
 const ms = (nanos: string | number | undefined): number => (nanos === undefined ? 0 : Number(BigInt(nanos) / 1_000_000n));
 // OTLP/JSON carries ids as hex; some exporters send base64 as in proto3's JSON mapping.
-const hex = (id: string, length: number): string => (/^[0-9a-f]+$/i.test(id) && id.length === length ? id.toLowerCase() : Buffer.from(id, "base64").toString("hex"));
+const hex = (id: string, length: number): string =>
+  /^[0-9a-f]+$/i.test(id) && id.length === length ? id.toLowerCase() : Buffer.from(id, "base64").toString("hex");
 
 function decodeJson(body: Buffer): ReceivedSpan[] {
   const request = JSON.parse(body.toString("utf8")) as JsonRequest;
