@@ -81,7 +81,10 @@ export function spawnSession(record: AgentRecord, host: SessionHost): void {
     if (driver === undefined) throw new CoreError("NO_DRIVER", `no driver is configured for provider "${record.request.provider}"`);
     const precheck = host.precheck(record);
     const trace = host.traceOf?.(record.id);
-    const traced = trace === undefined ? spec : { ...spec, traceparent: trace.traceparent, env: { ...spec.env, ...trace.env }, mcpEnv: [...(spec.mcpEnv ?? []), ...Object.keys(trace.env)] };
+    const traced =
+      trace === undefined
+        ? spec
+        : { ...spec, traceparent: trace.traceparent, env: { ...spec.env, ...trace.env }, mcpEnv: [...(spec.mcpEnv ?? []), ...Object.keys(trace.env)] };
     record.session = driver.start(precheck === undefined ? traced : { ...traced, precheck }, (event) => {
       if (record.epoch === epoch) host.onEvent(record, event);
     });

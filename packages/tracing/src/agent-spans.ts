@@ -156,7 +156,7 @@ export class AgentSpans {
     const live = this.#live.get(agentId);
     if (live === undefined) return;
     if (event.type === "started") {
-      if (event.model !== undefined) live.model = event.model;
+      live.model = event.model;
       live.life.set({ "gen_ai.conversation.id": event.sessionId, "gen_ai.response.model": event.model });
     } else if (event.type === "permission_request") {
       live.asks.set(

@@ -58,7 +58,7 @@ export const OFF: Tracer = {
   within: (_span, run) => run(),
   current: () => undefined,
   context: () => undefined,
-  shutdown: async () => undefined,
+  shutdown: () => Promise.resolve(),
 };
 
 let active: Tracer = OFF;

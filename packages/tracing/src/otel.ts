@@ -91,7 +91,8 @@ async function exporterFor(protocol: Protocol): Promise<SpanExporter> {
 
 // A W3C traceparent's context; a malformed one starts a new trace.
 function contextOf(traceparent: string): Context {
-  return propagator.extract(ROOT_CONTEXT, { traceparent }, { get: (carrier, key) => carrier[key as "traceparent"], keys: () => ["traceparent"] });
+  const carrier: Record<string, string> = { traceparent };
+  return propagator.extract(ROOT_CONTEXT, carrier, { get: (c: Record<string, string>, key) => c[key], keys: (c: Record<string, string>) => Object.keys(c) });
 }
 
 function clean(attributes: Attributes): OtelAttributes {
