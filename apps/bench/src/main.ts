@@ -1,12 +1,23 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
-import { benchColdWarm, benchMcp, benchPermissions, benchPool, benchFleet, benchServe, benchStartup, benchTasks, benchWorker } from "./sections-agents.js";
+import {
+  benchColdWarm,
+  benchMcp,
+  benchPermissions,
+  benchPool,
+  benchFleet,
+  benchServe,
+  benchStartup,
+  benchTasks,
+  benchTracing,
+  benchWorker,
+} from "./sections-agents.js";
 import { benchBudget, benchDashboard, benchDecide, benchHooks, benchJournal, benchJournalBig, benchMailbox, benchWorktree } from "./sections-local.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, serve, mcp, tasks, decide, permissions, pool, hooks, worker, fleet, worktree, journal, journal-big, budget, mailbox or dashboard); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, serve, tracing, mcp, tasks, decide, permissions, pool, hooks, worker, fleet, worktree, journal, journal-big, budget, mailbox or dashboard); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -25,6 +36,7 @@ const sections = [
   { names: ["cold-warm"], run: benchColdWarm },
   { names: ["startup"], run: benchStartup },
   { names: ["serve"], run: benchServe },
+  { names: ["tracing"], run: benchTracing },
   { names: ["mcp"], run: benchMcp },
   { names: ["tasks"], run: benchTasks },
   { names: ["permissions", "decide"], run: benchDecide },

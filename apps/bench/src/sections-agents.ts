@@ -10,6 +10,7 @@ import { mailboxWake, workerBench, type WorkerResult } from "./worker.js";
 import type { BenchContext } from "./context.js";
 import { serveBench } from "./serve.js";
 import { fleetBench, type FleetResult } from "./fleet.js";
+import { tracingBench } from "./tracing.js";
 
 /** The cold-warm benchmark: runs it, prints its tables, saves its results. */
 export async function benchColdWarm({ runs, providers, acpAgents, save }: BenchContext): Promise<void> {
@@ -217,4 +218,42 @@ export async function benchFleet({ runs, providers, save }: BenchContext): Promi
     ]),
   );
   save("fleet", { results: rows });
+}
+
+/** The tracing benchmark: OpenTelemetry off against on, per tool call, per turn, at start-up; prints its tables, saves its results. */
+export async function benchTracing({ runs, save }: BenchContext): Promise<void> {
+  const t = await tracingBench(runs);
+  const ms = (x: { median: number; p99: number }): string => `${x.median} / ${x.p99}`;
+  const { stdio: s, inProcessCall: c, turns: u, start: b } = t;
+  printTable(
+    `Tracing off vs on (OTLP http/protobuf to 127.0.0.1): ${s.calls} sequential ${s.tool} calls per server over stdio; load average ${t.machine.loadAverage.start.toFixed(1)} -> ${t.machine.loadAverage.end.toFixed(1)} on ${t.machine.cores} cores`,
+    ["measure", "off", "on", "on - off", "target"],
+    [
+      ["tool call over stdio, median / p99 (ms)", ms(s.off.callMs), ms(s.on.callMs), `${s.addedMedianMs} / ${s.addedP99Ms}`, "< 0.2 ms"],
+      ["server CPU per call (µs)", s.off.serverCpuUsPerCall, s.on.serverCpuUsPerCall, s.addedServerCpuUs, "< 200"],
+      ["  on, the sampler dropping every span: CPU (µs)", "", s.onUnsampled.serverCpuUsPerCall, s.addedServerCpuUsUnsampled, ""],
+      ["  off, only an AsyncLocalStorage in use: CPU (µs)", "", s.offWithAsyncContext.serverCpuUsPerCall, s.addedServerCpuUsAsyncContext, ""],
+      [`in process: call span start/within/end (µs; ${c.batches} x ${c.callsPerBatch}; min ${c.otel.minUs})`, c.none.us, c.otel.us, c.addedUs, "< 200"],
+      ["  the same, CPU incl. export (µs)", c.none.cpuUs, c.otel.cpuUs, c.addedCpuUs, "< 200"],
+      ["  on the OFF tracer (µs)", c.none.us, c.offTracer.us, Math.round((c.offTracer.us - c.none.us) * 1000) / 1000, "~0"],
+      [`agent turn, Supervisor + AgentSpans (µs; ${u.rounds} x ${u.turnsPerRound} turns)`, u.off.us, u.on.us, u.addedUs, "< 200"],
+      ["  the same, CPU incl. export (µs)", u.off.cpuUs, u.on.cpuUs, u.addedCpuUs, "< 200"],
+      [`spawn -> initialize (ms; ${b.off.initializeMs.n} runs)`, ms(b.off.initializeMs), ms(b.on.initializeMs), b.addedInitializeMs, "off unchanged"],
+      ["spawn -> tools/list (ms)", ms(b.off.toolsListMs), ms(b.on.toolsListMs), b.addedToolsListMs, ""],
+      [`idle RSS (MB; bare node ${b.bareNodeRssMb.median})`, b.off.idleRssMb.median, b.on.idleRssMb.median, b.addedIdleRssMb, "off unchanged"],
+      ["  over a bare node (MB)", b.off.idleOverBareMb, b.on.idleOverBareMb, "", ""],
+      [
+        "spans exported / made: stdio, in process, turns",
+        "",
+        `${s.spansExported}/${s.callsTraced}, ${c.spansExported}/${c.spansStarted}, ${u.spansExported}/${u.spansMade}`,
+        "",
+        "all",
+      ],
+    ],
+  );
+  if (t.serveReported !== undefined)
+    process.stdout.write(
+      `serve bench as last reported (${t.serveReported.measuredAt}): initialize ${t.serveReported.initializeMedianMs} ms, idle RSS ${t.serveReported.idleRssMedianMb} MB (${t.serveReported.idleOverBareMb} over bare)\n`,
+    );
+  save("tracing", { results: t });
 }

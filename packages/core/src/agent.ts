@@ -24,6 +24,8 @@ export interface LaunchRequest extends SessionSpec {
   id?: string;
   /** Next candidates, tried in order when the first turn fails with a transient error (see failover.ts). */
   fallbacks?: Fallback[];
+  /** The W3C traceparent of the tool call that launched it (tracing on): its life span's parent. */
+  calledIn?: string;
   /** The first user turn; without one the agent starts idle (a warm process waiting for work). */
   prompt?: string;
   label?: string;

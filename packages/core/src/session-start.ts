@@ -74,6 +74,7 @@ export function spawnSession(record: AgentRecord, host: SessionHost): void {
     prepare: _q,
     priorTurns: _t,
     placement: _m,
+    calledIn: _c,
     ...spec
   } = record.request;
   const epoch = record.epoch;

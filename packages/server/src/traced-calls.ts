@@ -3,9 +3,9 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { SpanHandle, Tracer } from "@subagent-mcp/tracing";
 
 // One span per MCP tool call, named after the tool, from the request's arrival to its answer's
-// departure. The SDK's handler runs inside the span (the tracer's async context), so what a call
-// starts (an agent's life, a worktree) is its child. A host that sends a W3C `traceparent` in the
-// request's `_meta` gets its trace continued. Used only while tracing is on.
+// departure. A host that sends a W3C `traceparent` in the request's `_meta` gets its trace
+// continued; the handler then finds the call's own span there instead (call-trace.ts), so that
+// what a call starts (an agent's life) is its child. Used only while tracing is on.
 
 type Id = string | number;
 
@@ -31,9 +31,7 @@ export function traceCalls(transport: Transport, tracer: Tracer): Transport {
           return;
         }
         open.set(span.id, span.span);
-        tracer.within(span.span, () => {
-          read(message, extra);
-        });
+        read(withCallTrace(message, span.span.traceparent), extra);
       };
       return Reflect.set(target, prop, onmessage, target);
     },
@@ -82,4 +80,10 @@ function answered(span: SpanHandle, message: JSONRPCMessage): void {
   if (error !== undefined) span.fail(error.message ?? "JSON-RPC error");
   else if (result?.isError === true) span.fail((result.content?.find((c) => c.type === "text")?.text ?? "tool error").slice(0, 200));
   span.end();
+}
+
+// The request as the SDK hands it on: its `_meta.traceparent` is the call's span.
+function withCallTrace(message: JSONRPCMessage, traceparent: string): JSONRPCMessage {
+  const params = ((message as { params?: CallParams }).params ?? {}) as CallParams;
+  return { ...message, params: { ...params, _meta: { ...params._meta, traceparent } } } as JSONRPCMessage;
 }

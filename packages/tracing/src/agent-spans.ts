@@ -98,7 +98,7 @@ export class AgentSpans {
         const live = this.#live.get(change.agentId);
         if (live === undefined) return;
         live.waiting.push(change.turn);
-        if (live.turn === undefined) this.#startTurn(change.agentId, live, change.at);
+        if (live.turn === undefined && live.queue === undefined) this.#startTurn(change.agentId, live, change.at);
         return;
       }
       case "event":
@@ -114,6 +114,7 @@ export class AgentSpans {
     // A resumed or failed-over agent keeps one life span; a new launch of the same id starts another.
     this.#live.get(agentId)?.life.end(at);
     const life = this.tracer.start(`invoke_agent ${request.provider}`, {
+      ...(request.calledIn === undefined ? {} : { parent: request.calledIn }),
       at,
       attributes: {
         "gen_ai.operation.name": "invoke_agent",
@@ -130,8 +131,12 @@ export class AgentSpans {
     });
     const pool = request.label?.startsWith("pool:") === true ? request.label.slice(5).replace(/#.*$/, "") : undefined;
     if (pool !== undefined) life.set({ "subagent_mcp.pool": pool });
-    this.#live.set(agentId, { life, provider: request.provider, waiting: [], asks: new Map(), attempts: 0, model: request.model, pool });
+    const live: Live = { life, provider: request.provider, waiting: [], asks: new Map(), attempts: 0, model: request.model, pool };
+    this.#live.set(agentId, live);
     lives.set(agentId, life);
+    // Launched behind its provider's cap: it waits in the queue before its first turn runs.
+    if (this.#statusOf(agentId) === "queued")
+      live.queue = this.tracer.start("queue_wait", { parent: life, at, attributes: { "subagent_mcp.agent.id": agentId } });
   }
 
   #startTurn(agentId: string, live: Live, at: number): void {
@@ -191,6 +196,7 @@ export class AgentSpans {
     else if (live.queue !== undefined) {
       live.queue.end(at);
       live.queue = undefined;
+      if (live.turn === undefined) this.#startTurn(agentId, live, at);
     }
     if (status === "budget_exceeded") {
       live.budget ??= this.tracer.start("budget_stop", {
@@ -203,6 +209,14 @@ export class AgentSpans {
       live.budget = undefined;
     }
     if (status === "stalled") live.life.event("stalled", { note }, at);
+  }
+
+  #statusOf(agentId: string): string | undefined {
+    try {
+      return this.#supervisor?.get(agentId).status;
+    } catch {
+      return undefined;
+    }
   }
 
   // A first turn that moved to the next candidate: one span marks the move, the life span names the new CLI.

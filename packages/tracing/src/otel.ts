@@ -1,6 +1,5 @@
 // The OpenTelemetry-backed tracer. Only start.ts imports this file, and only when the environment
 // asks for traces: while tracing is off none of the SDK is loaded.
-import { AsyncLocalStorage } from "node:async_hooks";
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes as OtelAttributes, type Context, type Span } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
@@ -52,13 +51,12 @@ export async function otelTracer(env: NodeJS.ProcessEnv, protocol: Protocol, ser
   // The batch processor's delays and sizes come from OTEL_BSP_* as the specification says.
   const provider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
   const otel = provider.getTracer("subagent-mcp", service.version);
-  const current = new AsyncLocalStorage<Handle>();
   const inherited = inheritedParent(env);
   const root = inherited === undefined ? ROOT_CONTEXT : contextOf(inherited);
   const parentOf = (parent: SpanOptions["parent"]): Context => {
     if (parent instanceof Handle) return parent.context;
     if (typeof parent === "string") return contextOf(parent);
-    return current.getStore()?.context ?? root;
+    return root;
   };
   return {
     on: true,
@@ -74,9 +72,6 @@ export async function otelTracer(env: NodeJS.ProcessEnv, protocol: Protocol, ser
           parentOf(options.parent),
         ),
       ),
-    within: (span, run) => (span instanceof Handle ? current.run(span, run) : run()),
-    current: () => current.getStore(),
-    context: () => current.getStore()?.traceparent ?? inherited,
     shutdown: async () => {
       await provider.shutdown();
     },

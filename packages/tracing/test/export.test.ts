@@ -36,29 +36,27 @@ describe.each(["http/json", "http/protobuf"])("traces over %s", (protocol) => {
     expect(t.on).toBe(true);
     expect(tracer()).toBe(t);
     const call = t.start("launch_agent", { kind: "server", attributes: { "gen_ai.tool.name": "launch_agent", skipped: undefined } });
-    // A span started inside `within`, after an await, is the call's child.
-    await t.within(call, async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(t.context()).toBe(call.traceparent);
-      const life = t.start("invoke_agent claude", { attributes: { "subagent_mcp.turns": 2, ok: true } });
-      life.event("stalled", { note: "quiet" });
-      life.fail("it errored");
-      life.end();
-    });
+    // A child by its handle, and one by the call's traceparent (as a request carries it).
+    const life = t.start("invoke_agent claude", { parent: call, attributes: { "subagent_mcp.turns": 2, ok: true } });
+    life.event("stalled", { note: "quiet" });
+    life.fail("it errored");
+    life.end();
+    t.start("worktree_setup", { parent: call.traceparent }).end();
     call.end();
     call.end(); // a second end changes nothing
     await t.shutdown();
-    const spans = await r.waitFor((s) => s.length >= 2);
+    const spans = await r.waitFor((s) => s.length >= 3);
     const byName = Object.fromEntries(spans.map((s) => [s.name, s]));
     const launch = byName.launch_agent;
-    const life = byName["invoke_agent claude"];
+    const lifeSpan = byName["invoke_agent claude"];
     expect(launch?.traceId).toBe(PARENT_TRACE);
     expect(launch?.parentSpanId).toBe(PARENT_SPAN);
     expect(launch?.attributes).toEqual({ "gen_ai.tool.name": "launch_agent" });
-    expect(life?.traceId).toBe(PARENT_TRACE);
-    expect(life?.parentSpanId).toBe(launch?.spanId);
-    expect(life?.attributes).toEqual({ "subagent_mcp.turns": 2, ok: true });
-    expect(life?.status).toBe(2);
+    expect(lifeSpan?.traceId).toBe(PARENT_TRACE);
+    expect(lifeSpan?.parentSpanId).toBe(launch?.spanId);
+    expect(lifeSpan?.attributes).toEqual({ "subagent_mcp.turns": 2, ok: true });
+    expect(lifeSpan?.status).toBe(2);
+    expect(byName.worktree_setup?.parentSpanId).toBe(launch?.spanId);
     expect(launch?.resource).toMatchObject({
       "service.name": "orchestrator-test",
       "service.version": "1.2.3",
@@ -77,7 +75,7 @@ describe("tracing off", () => {
     withEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:1", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" });
     expect(await startTracing({ version: "0" })).toBe(OFF);
     const span = OFF.start("x");
-    expect(OFF.within(span, () => 7)).toBe(7);
-    expect(OFF.context()).toBeUndefined();
+    span.end();
+    expect(span.traceparent).toBe("");
   });
 });

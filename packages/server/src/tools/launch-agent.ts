@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { callTrace } from "./call-trace.js";
 import { statSync } from "node:fs";
 import { BudgetSchema, type AgentView, type Budget, type LaunchRequest, type McpServerSpec, type Supervisor } from "@subagent-mcp/core";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
@@ -163,6 +164,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
               provider: chosen.provider,
               prompt: args.prompt,
               cwd,
+              ...callTrace(extra),
               ...(placement === undefined ? {} : { placement }),
               ...(chosen.model === undefined ? {} : { model: chosen.model }),
               ...(chosen.effort === undefined ? {} : { effort: chosen.effort }),

@@ -1,4 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { callTrace } from "./call-trace.js";
 import { BudgetSchema, type AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
@@ -65,7 +66,7 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
       outputSchema: ResumeAgentOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    (args) =>
+    (args, extra) =>
       guard(() =>
         gated(deps.gate, async () => {
           checkDepth(deps);
@@ -109,6 +110,7 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
           });
           const view = supervisor.launch({
             id: args.agent_id,
+            ...callTrace(extra),
             provider: launch.provider,
             cwd: launch.cwd,
             prompt: resumeMessage(past, args.prompt),
