@@ -233,7 +233,7 @@ export async function benchTracing({ runs, save }: BenchContext): Promise<void> 
       ["server CPU per call (µs)", s.off.serverCpuUsPerCall, s.on.serverCpuUsPerCall, s.addedServerCpuUs, "< 200"],
       ["  on, the sampler dropping every span: CPU (µs)", "", s.onUnsampled.serverCpuUsPerCall, s.addedServerCpuUsUnsampled, ""],
       ["  off, only an AsyncLocalStorage in use: CPU (µs)", "", s.offWithAsyncContext.serverCpuUsPerCall, s.addedServerCpuUsAsyncContext, ""],
-      [`in process: call span start/within/end (µs; ${c.batches} x ${c.callsPerBatch}; min ${c.otel.minUs})`, c.none.us, c.otel.us, c.addedUs, "< 200"],
+      [`in process: call span start/_meta/end (µs; ${c.batches} x ${c.callsPerBatch}; min ${c.otel.minUs})`, c.none.us, c.otel.us, c.addedUs, "< 200"],
       ["  the same, CPU incl. export (µs)", c.none.cpuUs, c.otel.cpuUs, c.addedCpuUs, "< 200"],
       ["  on the OFF tracer (µs)", c.none.us, c.offTracer.us, Math.round((c.offTracer.us - c.none.us) * 1000) / 1000, "~0"],
       [`agent turn, Supervisor + AgentSpans (µs; ${u.rounds} x ${u.turnsPerRound} turns)`, u.off.us, u.on.us, u.addedUs, "< 200"],
