@@ -48,8 +48,11 @@ export async function otelTracer(env: NodeJS.ProcessEnv, protocol: Protocol, ser
   const resource = defaultResource()
     .merge(resourceFromAttributes({ "service.name": service.name, "service.version": service.version }))
     .merge(detectResources({ detectors: [envDetector] }));
-  // The batch processor's delays and sizes come from OTEL_BSP_* as the specification says.
-  const provider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
+  // The batch processor's delays and sizes come from OTEL_BSP_* as the specification says, but a
+  // server under a sub-agent may be killed with its agent's process tree: without a delay set we
+  // send every second, not every 5 s, so that less is lost then.
+  const delay = env.OTEL_BSP_SCHEDULE_DELAY === undefined ? { scheduledDelayMillis: 1000 } : {};
+  const provider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter, delay)] });
   const otel = provider.getTracer("subagent-mcp", service.version);
   const inherited = inheritedParent(env);
   const root = inherited === undefined ? ROOT_CONTEXT : contextOf(inherited);
