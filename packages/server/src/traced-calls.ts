@@ -84,6 +84,6 @@ function answered(span: SpanHandle, message: JSONRPCMessage): void {
 
 // The request as the SDK hands it on: its `_meta.traceparent` is the call's span.
 function withCallTrace(message: JSONRPCMessage, traceparent: string): JSONRPCMessage {
-  const params = ((message as { params?: CallParams }).params ?? {}) as CallParams;
-  return { ...message, params: { ...params, _meta: { ...params._meta, traceparent } } } as JSONRPCMessage;
+  const params = (message as { params?: CallParams }).params ?? {};
+  return { ...message, params: { ...params, _meta: { ...params._meta, traceparent } } };
 }
