@@ -4,17 +4,20 @@ import { configOrFail } from "./config.js";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 
-/** `subagent-mcp usage [--since 7d] [--by agent|provider|model|day] [--json]`: what every agent and worker spent. */
+/** `subagent-mcp usage [--since 7d] [--by agent|provider|model|day|category] [--json]`: what every agent and worker spent; by category, how each candidate did. */
 export const usageCommand = defineCommand({
-  meta: { name: "usage", description: "Tokens and cost of every agent's and worker's turns, by agent, provider, model or day" },
+  meta: { name: "usage", description: "Tokens and cost of every agent's and worker's turns, by agent, provider, model, day or task category" },
   args: {
     since: { type: "string", description: 'Only turns since then: "24h", "7d", or an ISO date (default: all)' },
-    by: { type: "string", description: "Group by agent, provider (default), model or day" },
+    by: {
+      type: "string",
+      description: "Group by agent, provider (default), model, day, or category (per task category and candidate: turns, success rate, median cost and time)",
+    },
     json: { type: "boolean", description: "The rows and total as JSON" },
   },
   run({ args }) {
     const groupBy = GroupBySchema.safeParse(args.by ?? "provider");
-    if (!groupBy.success) fail(`--by must be agent, provider, model or day (got "${args.by ?? ""}")`);
+    if (!groupBy.success) fail(`--by must be agent, provider, model, day or category (got "${args.by ?? ""}")`);
     let since: Date | undefined;
     try {
       since = args.since === undefined ? undefined : parseSince(args.since);

@@ -103,4 +103,33 @@ describe("usage", () => {
       expect(cliPriced.rows).toEqual(priced.rows);
     },
   );
+
+  it("by category: each task category's candidates with their success rate and median cost and time; the CLI agrees", { timeout: 240_000 }, async () => {
+    const s = (e = await startE2E());
+    const routed = await s.call<{ agent_id: string; category?: string; provider: string; model?: string }>("launch_agent", {
+      task_category: "coding",
+      prompt: "write the parser",
+    });
+    expect(routed.category).toBe("coding");
+    const plain = await s.call<{ agent_id: string }>("launch_agent", { provider: "gemini", prompt: "no category here" });
+    const done = await waitAll(s, [routed.agent_id, plain.agent_id]);
+    for (const f of done.values()) expect(f.is_error, JSON.stringify(f)).toBe(false);
+    const out = await s.call<UsageOut>("usage", { group_by: "category" });
+    expect(out.rows.map((r) => [r.category, r.provider, r.turns, r.success_rate])).toEqual([
+      ["(none)", "gemini", 1, 1],
+      ["coding", routed.provider, 1, 1],
+    ]);
+    const coding = out.rows.find((r) => r.category === "coding") as UsageRow;
+    expect(coding.model).toBe(routed.model);
+    expect(coding.median_duration_ms).toBeGreaterThan(0);
+    expect(coding.median_cost_usd).toBeCloseTo(coding.cost_usd as number, 12);
+    const cli = await execa(process.execPath, [bin, "usage", "--by", "category", "--json"], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false });
+    expect((JSON.parse(cli.stdout) as UsageOut).rows).toEqual(out.rows);
+    const text = (await execa(process.execPath, [bin, "usage", "--by", "category"], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false })).stdout;
+    expect(text).toMatch(new RegExp(`^coding\\s+${routed.provider}`, "m"));
+    expect(text).toMatch(/^category\s+candidate\s+turns\s+success/);
+    const bad = await execa(process.execPath, [bin, "usage", "--by", "mood"], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false, reject: false });
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.stderr).toContain("--by must be agent, provider, model, day or category");
+  });
 });

@@ -16,10 +16,15 @@ export const UsageRowSchema = z.object({
   cost_known: z.boolean().describe("false: some turns' cost is unknown (no price for their model); cost_usd covers only the rest."),
   /** Turns whose model has no price and whose CLI reported no cost. */
   unknown_cost_turns: z.number(),
-  /** With group_by "agent": the agent's provider, model and label. */
+  /** With group_by "agent" (or "category"): the agent's provider, model and label. */
   provider: z.string().optional(),
   model: z.string().optional(),
   label: z.string().optional(),
+  /** With group_by "category": one row per category and candidate (provider and model), with how it did. */
+  category: z.string().optional(),
+  success_rate: z.number().optional().describe('With group_by "category": the share of turns that ended without an error or interrupt (0-1).'),
+  median_cost_usd: z.number().optional().describe('With group_by "category": the median known cost of a turn.'),
+  median_duration_ms: z.number().optional().describe('With group_by "category": the median duration of a turn.'),
 });
 export type UsageRow = z.infer<typeof UsageRowSchema>;
 

@@ -31,6 +31,8 @@ export const JournalEntrySchema = z.discriminatedUnion("t", [
     effort: z.string().optional(),
     cwd: z.string(),
     label: z.string().optional(),
+    /** The task category routing chose it for (launch_agent's task_category): what `usage --by category` groups by. */
+    category: z.string().optional(),
     pool: z.string().optional(),
     permission_mode: z.string().optional(),
     allowed_tools: z.array(z.string()).optional(),

@@ -18,6 +18,8 @@ export interface JournalSettings {
 /** What a launch knows that the supervisor's request does not carry. */
 export interface LaunchNotes {
   permissions?: PermissionRules;
+  /** The task category routing chose the agent for. */
+  category?: string;
   worktree?: { path: string; branch: string; base: string };
   /** Set when the launch resumes a past agent: a `resume` entry is written instead of a `launch`. */
   resumeOf?: { sessionId: string };
@@ -172,6 +174,7 @@ export class AgentJournal {
       ...(request.model === undefined ? {} : { model: request.model }),
       ...(request.effort === undefined ? {} : { effort: request.effort }),
       ...(request.label === undefined ? {} : { label: request.label }),
+      ...(notes.category === undefined ? {} : { category: notes.category }),
       ...(pool === undefined ? {} : { pool }),
       ...(request.permissionMode === undefined ? {} : { permission_mode: request.permissionMode }),
       ...(request.allowedTools === undefined ? {} : { allowed_tools: request.allowedTools }),

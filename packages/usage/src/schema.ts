@@ -55,7 +55,7 @@ export function liveUsage(usage: TokenUsage): LiveUsage {
 }
 
 /** How usage rows are grouped. */
-export const GroupBySchema = z.enum(["agent", "provider", "model", "day"]);
+export const GroupBySchema = z.enum(["agent", "provider", "model", "day", "category"]);
 export type GroupBy = z.infer<typeof GroupBySchema>;
 
 /** One row of a usage summary: the usage tool's, defined by the wire contract. */

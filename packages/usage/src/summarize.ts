@@ -26,9 +26,12 @@ export interface SummarizeOptions {
 }
 
 const UNKNOWN = "(unknown)";
+/** The category of turns whose agent was launched without one. */
+export const NO_CATEGORY = "(none)";
 
 function keyOf(t: TurnRecord, groupBy: GroupBy): string {
   if (groupBy === "agent") return t.agent;
+  if (groupBy === "category") return `${t.category ?? NO_CATEGORY} ${t.provider || UNKNOWN}${t.model === undefined ? "" : ` ${t.model}`}`;
   if (groupBy === "provider") return t.provider || UNKNOWN;
   if (groupBy === "model") return t.model ?? UNKNOWN;
   return t.at.slice(0, 10);
@@ -66,6 +69,7 @@ export function summarizeUsage(source: UsageSource, options: SummarizeOptions): 
   const since = options.since?.getTime();
   const prices = options.prices ?? DEFAULT_PRICES;
   const byKey = new Map<string, UsageRow>();
+  const outcomes = new Map<UsageRow, Outcomes>();
   const total = emptyRow("total");
   for (const t of [...agents.turns, ...workers.turns]) {
     if (since !== undefined && !(Date.parse(t.at) >= since)) continue;
@@ -76,16 +80,50 @@ export function summarizeUsage(source: UsageSource, options: SummarizeOptions): 
       row = emptyRow(key);
       byKey.set(key, row);
     }
-    if (options.groupBy === "agent") {
+    if (options.groupBy === "agent" || options.groupBy === "category") {
       if (t.provider !== "") row.provider = t.provider;
       if (t.model !== undefined) row.model = t.model;
-      if (t.label !== undefined) row.label = t.label;
+      if (t.label !== undefined && options.groupBy === "agent") row.label = t.label;
     }
-    addTurn(row, t, prices);
+    const cost = addTurn(row, t, prices);
     addTurn(total, t, prices);
+    if (options.groupBy === "category") {
+      row.category = t.category ?? NO_CATEGORY;
+      const o = outcomes.get(row) ?? { ok: 0, costs: [], durations: [] };
+      outcomes.set(row, o);
+      if (t.failed !== true) o.ok++;
+      if (cost !== undefined) o.costs.push(cost);
+      if (t.duration_ms !== undefined) o.durations.push(t.duration_ms);
+    }
+  }
+  for (const [row, o] of outcomes) {
+    row.success_rate = Math.round((o.ok / row.turns) * 1000) / 1000;
+    const cost = median(o.costs);
+    if (cost !== undefined) row.median_cost_usd = cost;
+    const duration = median(o.durations);
+    if (duration !== undefined) row.median_duration_ms = Math.round(duration);
   }
   const rows = [...byKey.values()].sort((a, b) =>
-    options.groupBy === "day" ? a.key.localeCompare(b.key) : (b.cost_usd ?? 0) - (a.cost_usd ?? 0) || b.turns - a.turns || a.key.localeCompare(b.key),
+    options.groupBy === "day"
+      ? a.key.localeCompare(b.key)
+      : options.groupBy === "category"
+        ? // Per category, its candidates from the cheapest typical turn up: the order a routing table would try them in.
+          (a.category ?? "").localeCompare(b.category ?? "") || (a.median_cost_usd ?? Infinity) - (b.median_cost_usd ?? Infinity) || a.key.localeCompare(b.key)
+        : (b.cost_usd ?? 0) - (a.cost_usd ?? 0) || b.turns - a.turns || a.key.localeCompare(b.key),
   );
   return { rows, total, skipped_lines: agents.skipped + workers.skipped };
+}
+
+/** How a category's candidate did, turn by turn. */
+interface Outcomes {
+  ok: number;
+  costs: number[];
+  durations: number[];
+}
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }

@@ -20,6 +20,11 @@ export interface TurnRecord {
   usage: RecordedUsage;
   /** The cost the CLI itself reported for the turn (Claude Code does). */
   cost_usd?: number;
+  /** The task category the agent was launched for (launch_agent's task_category). */
+  category?: string;
+  /** The turn failed (an error, or it was interrupted): it did not do its task. */
+  failed?: boolean;
+  duration_ms?: number;
 }
 
 const ID = /^[a-z0-9-]{1,64}$/;
@@ -52,8 +57,17 @@ export function agentTurns(agentsDir: string): { turns: TurnRecord[]; skipped: n
         who = { agent: id, provider: e.provider, project: e.project };
         if (e.model !== undefined) who.model = e.model;
         if (e.label !== undefined) who.label = e.label;
+        if (e.category !== undefined) who.category = e.category;
       } else if (e.t === "session" && e.model !== undefined) who = { ...who, model: e.model };
-      else if (e.t === "turn") turns.push({ ...who, at: e.at, usage: e.usage, ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }) });
+      else if (e.t === "turn")
+        turns.push({
+          ...who,
+          at: e.at,
+          usage: e.usage,
+          failed: e.is_error || e.interrupted,
+          duration_ms: e.duration_ms,
+          ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }),
+        });
     }
   }
   return { turns, skipped };

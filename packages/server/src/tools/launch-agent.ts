@@ -152,6 +152,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             const isolated = args.isolation === "worktree" && placement === undefined ? await isolate(deps, id, given, args.base, args.label) : undefined;
             const cwd = isolated?.cwd ?? given;
             journal?.expect(id, {
+              ...(route.category === undefined ? {} : { category: route.category }),
               ...(isEmpty(rules) ? {} : { permissions: rules }),
               ...(isolated === undefined ? {} : { worktree: { path: isolated.view.path, branch: isolated.view.branch, base: isolated.view.base } }),
             });

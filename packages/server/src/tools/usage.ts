@@ -8,7 +8,9 @@ import { ServerError } from "../errors.js";
 import { guard, ok } from "./result.js";
 
 export const UsageInput = {
-  group_by: GroupBySchema.optional().describe("Rows per agent, provider, model or day (UTC); default provider."),
+  group_by: GroupBySchema.optional().describe(
+    "Rows per agent, provider, model, day (UTC), or category (per task category and candidate, with success rate and median cost and time); default provider.",
+  ),
   since: z.string().optional().describe('Only turns since then: "24h", "7d", "30m", "2w", or an ISO date such as "2026-01-31" (default: all).'),
   project_only: z
     .boolean()
@@ -23,7 +25,7 @@ export function registerUsageTool(server: McpServer, deps: ToolDeps): void {
     {
       title: "Token usage and cost of sub-agents",
       description:
-        "Tokens (input, output, cache read/write) and cost in USD of sub-agents' finished turns, grouped by agent, provider, model or day. Claude Code's own cost is used where it reports one; Codex and Gemini turns are priced per model (built-in list prices, overridable with `prices` in the config). A turn whose model has no known price is counted as unknown, never as $0.",
+        "Tokens (input, output, cache read/write) and cost in USD of sub-agents' finished turns, grouped by agent, provider, model, day or task category (per category and candidate: success rate, median cost and time). Claude Code's own cost is used where it reports one; Codex and Gemini turns are priced per model (built-in list prices, overridable with `prices` in the config). A turn whose model has no known price is counted as unknown, never as $0.",
       inputSchema: UsageInput,
       outputSchema: UsageOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
