@@ -130,7 +130,11 @@ describe("one trace per agent tree", () => {
     await s.call("send_message", { agent_id, message: "second" });
     await s.call<Done>("wait", { agent_ids: [agent_id], timeout_s: 60 });
     await s.call("kill_agent", { agent_id });
-    const spans = await r.waitFor((all) => all.some((x) => x.name === "invoke_agent gemini" && x.attributes["subagent_mcp.status"] !== undefined));
+    // The life ends inside kill_agent, whose own span ends with its answer: they may come in two exports.
+    const spans = await r.waitFor(
+      (all) =>
+        all.some((x) => x.name === "invoke_agent gemini" && x.attributes["subagent_mcp.status"] !== undefined) && all.some((x) => x.name === "kill_agent"),
+    );
     const life = spans.find((x) => x.name === "invoke_agent gemini");
     const launch = spans.find((x) => x.name === "launch_agent");
     expect(life?.parentSpanId).toBe(launch?.spanId);
