@@ -64,7 +64,7 @@ export function driverSuite(
     it("interrupt ends only the current turn; the session goes on", async () => {
       const session = start();
       session.send("[[slow:30000]] long task");
-      await until(() => h.fake.requests.some((r) => r.reply === "slow"), "slow request reached the fake");
+      await h.fake.waitForRequest((r) => r.reply === "slow", "slow request reached the fake");
       await session.interrupt();
       const cut = await h.turnEnd("interrupted turn", 0, 20_000);
       expect(cut.interrupted).toBe(true);
@@ -96,7 +96,7 @@ export function driverSuite(
     it("kill leaves no process of the tree behind", async () => {
       const session = start();
       session.send("[[slow:30000]] busy");
-      await until(() => h.fake.requests.some((r) => r.reply === "slow"), "slow request reached the fake");
+      await h.fake.waitForRequest((r) => r.reply === "slow", "slow request reached the fake");
       const pid = session.pid as number;
       const tree = [pid, ...descendants(pid)];
       await session.kill();
@@ -105,7 +105,8 @@ export function driverSuite(
     });
 
     it("its handshake proves the CLI answers the protocol without a model call", async () => {
-      expect(await h.driver.handshake()).toBeGreaterThanOrEqual(0);
+      // A guard, not a target: OpenCode alone takes ~3 s to answer `initialize` on an idle 2-core machine.
+      expect(await h.driver.handshake(75_000)).toBeGreaterThanOrEqual(0);
       expect((await h.driver.describe()).version).toMatch(/\d+\.\d+\.\d+/);
       expect(h.fake.requests.filter((r) => r.reply !== "none")).toEqual([]);
     });
@@ -113,7 +114,7 @@ export function driverSuite(
     it("a CLI killed from outside mid-turn reports the reason promptly", async () => {
       const session = start();
       session.send("[[slow:30000]] doomed");
-      await until(() => h.fake.requests.some((r) => r.reply === "slow"), "slow request reached the fake");
+      await h.fake.waitForRequest((r) => r.reply === "slow", "slow request reached the fake");
       process.kill(session.pid as number, "SIGKILL");
       const error = await h.next("error after outside kill", isError, 0, 5_000);
       expect(error.message).toContain("SIGKILL");
@@ -136,12 +137,4 @@ export function driverSuite(
       });
     }
   });
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

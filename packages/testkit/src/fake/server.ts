@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { directiveReply } from "./directives.js";
@@ -15,6 +16,11 @@ export interface FakeModelServer {
   readonly requests: readonly RecordedRequest[];
   /** Replaces the scripter; replies it leaves undefined fall back to the default directives. */
   script(scripter: Scripter | undefined): void;
+  /**
+   * Resolves with the first recorded request (already there or still to come) that matches;
+   * rejects after `timeoutMs`, naming `what`. Event-driven: a slow CLI start costs no polling.
+   */
+  waitForRequest(match: (request: RecordedRequest) => boolean, what: string, timeoutMs?: number): Promise<RecordedRequest>;
   /** Forgets the recorded requests. */
   clearRequests(): void;
   /** Closes the server and every open connection. */
@@ -45,6 +51,7 @@ export async function startFakeServer(kind: FakeKind, handler: FakeHandler): Pro
   const nonce = `NONCE-${randomBytes(6).toString("hex")}`;
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  const emitter = new EventEmitter();
   let scripter: Scripter | undefined;
 
   const server = createServer((req, res) => {
@@ -62,6 +69,7 @@ export async function startFakeServer(kind: FakeKind, handler: FakeHandler): Pro
           record: (entry) => {
             const recorded: RecordedRequest = { ...entry, method: req.method ?? "GET", at: Date.now(), receivedAt: performance.now(), body: parseJson(raw) };
             requests.push(recorded);
+            emitter.emit("request", recorded);
             // When the last byte went out: "the model finished", for latency measurements.
             res.once("finish", () => {
               recorded.endedAt = performance.now();
@@ -98,6 +106,25 @@ export async function startFakeServer(kind: FakeKind, handler: FakeHandler): Pro
     script: (next) => {
       scripter = next;
     },
+    waitForRequest: (match, what, timeoutMs = 75_000) =>
+      new Promise<RecordedRequest>((resolve, reject) => {
+        const seen = requests.find(match);
+        if (seen !== undefined) {
+          resolve(seen);
+          return;
+        }
+        const listener = (request: RecordedRequest): void => {
+          if (!match(request)) return;
+          clearTimeout(timer);
+          emitter.off("request", listener);
+          resolve(request);
+        };
+        const timer = setTimeout(() => {
+          emitter.off("request", listener);
+          reject(new Error(`[fake ${kind}] timed out after ${timeoutMs} ms waiting for: ${what}`));
+        }, timeoutMs);
+        emitter.on("request", listener);
+      }),
     clearRequests: () => {
       requests.length = 0;
     },
