@@ -38,6 +38,10 @@ export function addUsage(a: Usage, b: Usage): Usage {
   };
 }
 
+/** ok: room left; warning: nearly spent (the CLI's own threshold, or 80 %); exhausted: refused until it resets. */
+export const RateLimitStatusSchema = z.enum(["ok", "warning", "exhausted"]);
+export type RateLimitStatus = z.infer<typeof RateLimitStatusSchema>;
+
 /**
  * The normalized events every driver emits. Nothing above the drivers knows any CLI's wire format:
  * each driver maps its protocol onto exactly these.
@@ -65,6 +69,20 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("permission_request"), request: PermissionRequestSchema }),
   /** The CLI no longer waits for that answer (its turn was interrupted or ended). */
   z.object({ type: z.literal("permission_withdrawn"), requestId: z.string() }),
+  /**
+   * The provider's account says how much of a rate-limit window is spent (Claude Code's
+   * rate_limit_event, the Codex app-server's rate-limit updates, a quota error): routing reads it
+   * as headroom. Not activity: it neither ends nor advances a turn.
+   */
+  z.object({
+    type: z.literal("rate_limit"),
+    /** The window as the CLI names it, e.g. five_hour, seven_day, primary, secondary, quota. */
+    window: z.string().min(1).max(64),
+    status: RateLimitStatusSchema,
+    usedPercent: z.number().min(0).max(100).optional(),
+    /** When the window starts afresh, in epoch milliseconds. */
+    resetsAt: z.number().int().nonnegative().optional(),
+  }),
   /** The CLI process is gone. */
   z.object({ type: z.literal("exit"), code: z.number().int().nullable(), signal: z.string().nullable() }),
 ]);

@@ -56,6 +56,7 @@ function summarize(event: AgentEvent, at: number): RecentItem | undefined {
     case "exit":
     case "permission_request":
     case "permission_withdrawn":
+    case "rate_limit":
       return undefined;
   }
 }

@@ -195,6 +195,9 @@ function onEvent(state: AgentState, event: AgentEvent, at: number): AgentState {
     }
     case "permission_withdrawn":
       return withoutPermission(state, event.requestId, at);
+    case "rate_limit":
+      // The supervisor keeps it per provider, for routing; the agent's own state is unchanged.
+      return state;
     case "turn_end": {
       const pending = Math.max(0, state.pending - 1);
       const interrupted = event.interrupted ?? false;
