@@ -8,6 +8,8 @@ export {
   BuiltinProviderSchema,
   type BuiltinProvider,
   UsageSchema,
+  RateLimitStatusSchema,
+  type RateLimitStatus,
   ZERO_USAGE,
   addUsage,
   type AgentEvent,

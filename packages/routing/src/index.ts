@@ -4,6 +4,17 @@
 export { CATEGORY_DESCRIPTIONS, TaskCategorySchema, type TaskCategory } from "./categories.js";
 export { BranchSchema, CandidateSchema, DEFAULT_TABLE, RoutingTableSchema, type Branch, type Candidate, type RoutingTable } from "./table.js";
 export { selectCandidates, type Route, type RouteRequest } from "./select.js";
+export {
+  DEFAULT_TYPICAL_TURN,
+  rankCandidates,
+  type ExpectedCost,
+  type Headroom,
+  type RankedCandidate,
+  type RankInputs,
+  type Ranking,
+  type RankRule,
+  type SkippedCandidate,
+} from "./rank.js";
 export { describeCandidate } from "@subagent-mcp/core";
 export { mergeRoutingTable, parseRoutingConfig, RoutingConfigSchema, type RoutingConfig } from "./config.js";
 export { RoutingError, type RoutingErrorCode } from "./errors.js";
