@@ -8,6 +8,7 @@ import type { RecentItem, RecentItems } from "./recent.js";
 import type { PermissionDecision, PermissionRequest } from "./permission.js";
 import type { AgentState, AgentStatus, PendingPermission, TurnOutcome } from "./state.js";
 import type { TailBuffer } from "./tail.js";
+import type { Escalation } from "./escalation.js";
 
 /** A finished turn, as `wait` reports it (each exactly once). */
 export interface TurnReport extends TurnOutcome {
@@ -54,6 +55,11 @@ export interface LaunchRequest extends SessionSpec {
   placement?: { machine: string; driver: Driver };
   /** Turns the conversation had before this launch resumed it: numbering goes on from there (and a resumed first turn never fails over). */
   priorTurns?: number;
+  /**
+   * When its first turn ends in an error, or its check fails, the task moves to the next stronger
+   * candidate with the earlier answer and the check's output (see escalation.ts).
+   */
+  escalate?: Escalation;
 }
 
 /** One step of a permission request's life, for an audit: how it was answered (or that it asks) and by whom. */
@@ -138,6 +144,8 @@ export interface AgentRecord {
   prepared?: boolean;
   /** What it has spent against its budget beyond its state's usage. */
   readonly spending: Spending;
+  /** Stops the check command running after its turn (a kill or an interrupt). */
+  checkAbort?: AbortController;
 }
 
 /** Builds the view of a record at time `now`. */

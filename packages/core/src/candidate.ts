@@ -19,6 +19,24 @@ export interface FailoverAttempt {
   effort: string | undefined;
   machine?: string | undefined;
   reason: string;
+  /** escalation: its turn ended in an error or failed its check, and a stronger candidate took the task over. Absent: a transient failover. */
+  kind?: "escalation";
+  /** An escalated attempt's answer (clipped), handed to the next one. */
+  result?: string;
+  /** The check it failed, with the end of its output. */
+  check?: CheckOutcome;
+  costUsd?: number;
+}
+
+/** What a task's check command said after a turn. */
+export interface CheckOutcome {
+  command: string;
+  ok: boolean;
+  /** null: it did not exit on its own (a timeout, a signal, or it could not start). */
+  exitCode: number | null;
+  /** The end of its stdout and stderr, interleaved. */
+  output: string;
+  durationMs: number;
 }
 
 /** "provider/model (effort)", and "on MACHINE" when it runs elsewhere; "default" stands for the CLI's own choice of model. */
@@ -29,6 +47,6 @@ export function describeCandidate(c: Pick<Fallback, "provider" | "model" | "effo
 
 /** The lines under a failed turn's result naming every candidate tried, the current one last. */
 export function describeAttempts(attempts: readonly FailoverAttempt[], current: Fallback): string {
-  const lines = attempts.map((a, i) => `${i + 1}. ${describeCandidate(a)}: transient — ${a.reason}`);
+  const lines = attempts.map((a, i) => `${i + 1}. ${describeCandidate(a)}: ${a.kind === "escalation" ? "escalated" : "transient"} — ${a.reason}`);
   return `attempts:\n${lines.join("\n")}\n${lines.length + 1}. ${describeCandidate(current)}: failed (above)`;
 }

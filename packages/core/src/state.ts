@@ -63,6 +63,8 @@ export interface AgentState {
   readonly permissions: readonly PendingPermission[];
   /** The limit it reached, while `budget_exceeded`. */
   readonly budgetNote?: string;
+  /** The check command running after its turn (escalation): it counts as processing until the check is done. */
+  readonly checking?: string;
 }
 
 /** What can happen to an agent: a driver event, or a decision of the supervisor. */
@@ -85,7 +87,11 @@ export type AgentAction =
    * The first turn failed transiently and the agent moves to its next candidate (the supervisor
    * swaps the session): a fresh start, queued or not, replaying `replay` texts of the first turn.
    */
-  | { type: "failover"; at: number; attempt: FailoverAttempt; queued: boolean; replay: number };
+  | { type: "failover"; at: number; attempt: FailoverAttempt; queued: boolean; replay: number }
+  /** Its turn ended and the task's check command runs on what it did: still processing. */
+  | { type: "check_started"; at: number; command: string }
+  /** The check is over: the turn's end stands (a failed check escalates with a `failover`). */
+  | { type: "check_done"; at: number };
 
 /**
  * The state of a freshly launched agent holding its first prompt, or, with `idle`, of a warm agent
@@ -162,11 +168,25 @@ export function transition(state: AgentState, action: AgentAction): AgentState {
       return { ...rest, status: "finished", lastActivityAt: action.at };
     }
     case "tick":
-      return state.status === "processing" && action.at - state.lastActivityAt >= action.stallMs ? { ...state, status: "stalled" } : state;
+      // A running check shows no events: its own timeout bounds it.
+      return state.status === "processing" && state.checking === undefined && action.at - state.lastActivityAt >= action.stallMs
+        ? { ...state, status: "stalled" }
+        : state;
     case "permission_answered":
       return withoutPermission(state, action.requestId, action.at);
     case "event":
       return onEvent(state, action.event, action.at);
+    case "check_started":
+      if (!state.alive || state.stopRequested || isRunning(state.status)) return state;
+      return { ...state, status: "processing", checking: action.command, lastActivityAt: action.at };
+    case "check_done": {
+      if (state.checking === undefined) return state;
+      const { checking: _command, ...rest } = state;
+      if (state.status !== "processing" && state.status !== "stalled") return rest;
+      // Messages sent during the check were held: they start the next turn now.
+      const status = state.pending > 0 ? "processing" : state.lastTurn?.isError === true ? "errored" : "finished";
+      return { ...rest, status, lastActivityAt: action.at };
+    }
     case "failover":
       // Stop is final. Otherwise what the failed candidate did (usage, errors, its session) is
       // left behind with it; only the attempt is remembered.

@@ -3,6 +3,7 @@ import type { Clock } from "./clock.js";
 import type { Driver } from "./driver.js";
 import type { Provider } from "./events.js";
 import type { CostOf } from "./spending.js";
+import type { CheckOutcome } from "./candidate.js";
 
 /** How long without a visible event marks a processing agent stalled, when no `stallMs` is given. */
 export const DEFAULT_STALL_MS = 10 * 60_000;
@@ -56,4 +57,10 @@ export interface SupervisorOptions {
    * goes into the CLI's environment. Default: none (tracing off).
    */
   traceOf?: (agentId: string) => { traceparent: string; env: Record<string, string> } | undefined;
+  /**
+   * Runs an escalating launch's check command in the agent's cwd (the server's: a shell, bounded
+   * time and output). Must not throw: a command that cannot start is a failed check. Without it a
+   * launch that asks for a check is refused.
+   */
+  runCheck?: (check: { command: string; cwd: string; agentId: string; signal: AbortSignal }) => Promise<CheckOutcome>;
 }

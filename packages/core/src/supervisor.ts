@@ -11,7 +11,10 @@ import { viewOf } from "./agent.js";
 import { systemClock, type Clock } from "./clock.js";
 import { CoreError } from "./errors.js";
 import type { AgentEvent, Provider } from "./events.js";
-import { planFailover, shouldFailOver } from "./failover.js";
+import { planFailover, shouldFailOver, type FailoverPlan } from "./failover.js";
+import { checkFailedNote, escalationStep, planEscalation } from "./escalation.js";
+import { RateLimits, type RateWindow } from "./rate-limits.js";
+import type { CheckOutcome } from "./candidate.js";
 import { HealthTick } from "./health.js";
 import { raised, type Budget } from "./budget.js";
 import { budgetStanding, budgetStep, newPeriod, spendOn, turnStarted } from "./spending.js";
@@ -38,6 +41,7 @@ export class Supervisor {
   readonly #health: HealthTick;
   readonly #permissions: PermissionFlow;
   readonly #ends = new Listeners<AgentView>();
+  readonly #rateLimits = new RateLimits();
   readonly #changes = new Listeners<AgentChange>();
   #closed = false;
 
@@ -81,6 +85,8 @@ export class Supervisor {
       throw new CoreError("UNKNOWN_PROVIDER", `unknown provider "${request.provider}"; the configured providers are ${known}`);
     }
     // An ended agent's id may be launched again (a resume); a live one's never.
+    if (request.escalate?.check !== undefined && this.options.runCheck === undefined)
+      throw new CoreError("INVALID_ARGUMENT", "this supervisor cannot run check commands: escalate on error instead");
     const existing = request.id === undefined ? undefined : this.#records.find(request.id);
     if (existing !== undefined && existing.state.alive) throw new CoreError("INVALID_ARGUMENT", `an agent with id ${existing.id} exists already and is alive`);
     const now = this.#clock.now();
@@ -132,7 +138,8 @@ export class Supervisor {
     const record = this.#records.get(id);
     assertSendable(record);
     const asleep = record.state.status === "hibernated";
-    if (record.session === undefined) record.backlog.push(text);
+    // While its check runs, a follow-up waits: the check judges the turn it ran after.
+    if (record.session === undefined || record.state.checking !== undefined) record.backlog.push(text);
     else record.session.send(text);
     if (record.state.turns === 0 && record.firstTurn.length > 0) record.firstTurn.push(text);
     this.#apply(record, { type: "sent", at: this.#clock.now() });
@@ -167,6 +174,8 @@ export class Supervisor {
     const record = this.#records.get(id);
     if (record.state.status === "hibernated") return this.get(id); // nothing runs
     if (record.session === undefined) return this.kill(id);
+    // A running check is stopped: the turn it judged stands as it ended.
+    record.checkAbort?.abort();
     this.#permissions.withdraw(record, "the agent was interrupted");
     if (isRunning(record.state.status)) await record.session.interrupt();
     return this.get(id);
@@ -176,6 +185,7 @@ export class Supervisor {
   async kill(id: string): Promise<AgentView> {
     const record = this.#records.get(id);
     this.#admission.dequeue(record);
+    record.checkAbort?.abort();
     this.#permissions.withdraw(record, "the agent was killed");
     if (record.state.status !== "stopped") this.#apply(record, { type: "stop_requested", at: this.#clock.now() });
     await record.session?.kill();
@@ -199,6 +209,11 @@ export class Supervisor {
   respondPermission(id: string, requestId: string | undefined, decision: PermissionDecision): { view: AgentView; request: PermissionRequest } {
     const request = this.#permissions.respond(this.#records.get(id), requestId, decision);
     return { view: this.get(id), request };
+  }
+
+  /** The tightest rate-limit window `provider`'s CLIs last reported that is still in force (routing's headroom). */
+  headroom(provider: Provider): RateWindow | undefined {
+    return this.#rateLimits.tightest(provider, this.#clock.now());
   }
 
   /** Calls `listener` with every turn report as it is made (before any `wait` takes it). */
@@ -289,6 +304,7 @@ export class Supervisor {
   #onEvent(record: AgentRecord, incoming: AgentEvent): void {
     const at = this.#clock.now();
     const event = spendOn(record, incoming, this.options.costOf);
+    if (event.type === "rate_limit") this.#rateLimits.note(record.request.provider, event, at);
     if (event.type !== "text" && event.type !== "turn_end" && event.type !== "tool_result")
       this.#changes.tell({ type: "event", agentId: record.id, event, at });
     keepOutput(record, event, at);
@@ -319,7 +335,8 @@ export class Supervisor {
     const turnEnded = action.type === "event" && action.event.type === "turn_end";
     if (turnEnded && after.lastTurn !== undefined) this.#report(record, after.lastTurn, after.turns);
     // A turn that ended without a turn_end is still reported: the one after the last completed.
-    else if (isRunning(before.status) && !isRunning(after.status) && !turnEnded) this.#report(record, lostTurn(after, this.#clock.now()), after.turns + 1);
+    // (A check's end is not one: the turn it judged was reported with it.)
+    else if (isRunning(before.status) && !isRunning(after.status) && !turnEnded && action.type !== "check_done") this.#report(record, lostTurn(after, this.#clock.now()), after.turns + 1);
     // A freed slot or process (a turn ended, a session ended) may admit a queued launch.
     if (before.status !== after.status || ended) this.#admission.drain(provider);
     if (ended) this.#records.freeEnded();
@@ -333,19 +350,65 @@ export class Supervisor {
   }
 
   #report(record: AgentRecord, outcome: TurnOutcome, turn: number): void {
-    if (shouldFailOver(record, outcome, turn)) this.#failOver(record, record.state.lastError?.message ?? outcome.result);
+    if (shouldFailOver(record, outcome, turn)) {
+      this.#moveTo(record, planFailover(record, record.state.lastError?.message ?? outcome.result));
+      return;
+    }
+    const step = escalationStep(record, outcome, turn);
+    if (step === "escalate") this.#moveTo(record, planEscalation(record, outcome, undefined));
+    else if (step === "check") this.#check(record, outcome, turn);
     else this.#reports.add(record, outcome, turn);
   }
 
-  // The same agent id moves to the next candidate and replays its first turn there. The reducer
-  // restarts the lifecycle; here the old session is ended (its late events carry an old epoch
-  // and are ignored) and the new one is queued or started.
-  #failOver(record: AgentRecord, reason: string): void {
-    const plan = planFailover(record, reason);
+  // The turn ended well: its check runs before anyone hears of it, the agent processing meanwhile.
+  #check(record: AgentRecord, outcome: TurnOutcome, turn: number): void {
+    const command = record.request.escalate?.check as string;
+    const run = this.options.runCheck;
+    this.#apply(record, { type: "check_started", at: this.#clock.now(), command });
+    if (run === undefined || record.state.checking === undefined) {
+      this.#reports.add(record, outcome, turn);
+      return;
+    }
+    const abort = (record.checkAbort = new AbortController());
+    const epoch = record.epoch;
+    void run({ command, cwd: record.request.cwd, agentId: record.id, signal: abort.signal })
+      .catch((error: unknown): CheckOutcome => ({ command, ok: false, exitCode: null, output: String(error), durationMs: 0 }))
+      .then((check) => {
+        if (record.epoch !== epoch || record.checkAbort !== abort) return;
+        delete record.checkAbort;
+        this.#checked(record, outcome, turn, check, abort.signal.aborted);
+      });
+  }
+
+  #checked(record: AgentRecord, outcome: TurnOutcome, turn: number, check: CheckOutcome, stopped: boolean): void {
+    const escalating = !check.ok && !stopped && !record.state.stopRequested && (record.request.escalate?.ladder.length ?? 0) > 0;
+    if (escalating) {
+      const plan = planEscalation(record, outcome, check);
+      // Follow-ups held during the check go to the stronger candidate after its first turn.
+      this.#moveTo(record, plan === undefined ? undefined : { ...plan, backlog: [...record.backlog] });
+      return;
+    }
+    // Reported before the status changes, so that a waiter woken by it finds the report.
+    const final = check.ok || stopped ? outcome : { ...outcome, isError: true, result: outcome.result + checkFailedNote(check) };
+    this.#reports.add(record, final, turn);
+    this.#apply(record, { type: "check_done", at: this.#clock.now() });
+    // Follow-ups held during the check go to the session now.
+    if (record.session !== undefined && record.state.alive) for (const text of record.backlog.splice(0)) record.session.send(text);
+  }
+
+  // The same agent id moves to the next candidate and runs its first turn there (a failover
+  // replays it; an escalation hands over what went wrong). The reducer restarts the lifecycle;
+  // here the old session is ended (its late events carry an old epoch and are ignored) and the
+  // new one is queued or started.
+  #moveTo(record: AgentRecord, plan: FailoverPlan | undefined): void {
     if (plan === undefined) return;
+    record.checkAbort?.abort();
+    delete record.checkAbort;
     detachSession(record, "kill");
     record.request = plan.request;
     record.backlog.splice(0, record.backlog.length, ...plan.backlog);
+    // An escalation's first turn is its hand-over prompt (and any held follow-ups): what a later failover replays.
+    if (plan.attempt.kind === "escalation") record.firstTurn.splice(0, record.firstTurn.length, plan.request.prompt ?? "", ...plan.backlog);
     const { provider } = plan.request;
     this.#admission.reserve(provider, () => {
       const queued = !this.#admission.fits(provider);
