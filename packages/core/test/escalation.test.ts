@@ -9,9 +9,8 @@ function manualChecks() {
   const runs: { command: string; cwd: string; signal: AbortSignal; settle: (ok: boolean, output?: string) => void }[] = [];
   const runCheck: NonNullable<SupervisorOptions["runCheck"]> = ({ command, cwd, signal }) =>
     new Promise<CheckOutcome>((resolve) => {
-      const settle = (ok: boolean, output = ok ? "all passed" : "1 test failed: expected 2, got 3") =>
-        resolve({ command, ok, exitCode: ok ? 0 : 1, output, durationMs: 5 });
-      signal.addEventListener("abort", () => resolve({ command, ok: false, exitCode: null, output: "stopped", durationMs: 1 }));
+      const settle = (ok: boolean, output = ok ? "all passed" : "1 test failed: expected 2, got 3") => { resolve({ command, ok, exitCode: ok ? 0 : 1, output, durationMs: 5 }); };
+      signal.addEventListener("abort", () => { resolve({ command, ok: false, exitCode: null, output: "stopped", durationMs: 1 }); });
       runs.push({ command, cwd, signal, settle });
     });
   return { runs, runCheck };
@@ -39,8 +38,7 @@ const at = (driver: FakeDriver, i: number): FakeSession => {
   if (s === undefined) throw new Error(`no ${driver.provider} session ${i}`);
   return s;
 };
-const end = (session: FakeSession, result: string, isError = false) =>
-  session.emit({ type: "turn_end", result, isError, usage: zero, costUsd: 0.01, durationMs: 1 });
+const end = (session: FakeSession, result: string, isError = false) => { session.emit({ type: "turn_end", result, isError, usage: zero, costUsd: 0.01, durationMs: 1 }); };
 const flush = () => new Promise((r) => setImmediate(r));
 
 describe("escalation", () => {
