@@ -73,9 +73,22 @@ export const PollAgentOutput = {
   /** Candidates that failed transiently and were replaced by the current one (auto mode). */
   failover: z
     .array(
-      z.object({ provider: ProviderSchema, model: z.string().optional(), effort: z.string().optional(), machine: z.string().optional(), reason: z.string() }),
+      z.object({
+        provider: ProviderSchema,
+        model: z.string().optional(),
+        effort: z.string().optional(),
+        machine: z.string().optional(),
+        reason: z.string(),
+        kind: z.enum(["failover", "escalation"]).optional(),
+        /** An escalated attempt's answer (clipped). */
+        result: z.string().optional(),
+        check: z.object({ command: z.string(), exit_code: z.number().nullable(), output_tail: z.string(), duration_ms: z.number() }).optional(),
+        cost_usd: z.number().optional(),
+      }),
     )
     .optional(),
+  /** The check command running on its first turn's work (escalate on check). */
+  checking: z.string().optional(),
   worktree: WorktreeOutSchema.optional().describe("With isolation worktree: where it works and what its worktree holds."),
   budget: BudgetOutSchema.optional(),
 };

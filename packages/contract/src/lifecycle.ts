@@ -18,7 +18,22 @@ export const LaunchAgentOutput = {
   branch: z.string(),
   candidate: CandidateOut,
   fallbacks: z.array(CandidateOut),
-  skipped: z.array(z.object({ provider: ProviderSchema, reason: z.string() })),
+  skipped: z.array(z.object({ provider: ProviderSchema, model: z.string().optional(), reason: z.string(), rule: z.string().optional() })),
+  ranking: z
+    .array(
+      CandidateOut.extend({
+        expected_cost_usd: z.number().optional().describe("What a typical turn of this category is expected to cost on it."),
+        tokens: z.enum(["candidate", "category", "default"]).optional().describe("Whose past turns the expected tokens come from."),
+        headroom: z.string().describe("Its provider's tightest rate-limit window: ok, unknown, or how much is used."),
+        rule: z.string().describe("Why it sits there: asked, cost, table, unpriced, headroom, over_budget or exhausted."),
+      }),
+    )
+    .optional()
+    .describe("The candidates in the order they are tried, and why."),
+  escalation: z
+    .object({ on: z.enum(["error", "check"]), check: z.string().optional(), ladder: z.array(CandidateOut) })
+    .optional()
+    .describe("Where the task goes if its first turn errs or fails its check: the stronger candidates, in order."),
   status: AgentStatusSchema,
   provider: ProviderSchema,
   machine: z.string().optional().describe("The machine of the fleet it runs on, when not this one."),

@@ -110,8 +110,10 @@ export interface AgentView {
   createdAt: number;
   /** 1-based place in the provider's launch queue, while queued. */
   queuePosition: number | undefined;
-  /** Candidates that failed over to the current one, oldest first. */
+  /** Candidates that failed over (or escalated) to the current one, oldest first. */
   attempts: FailoverAttempt[];
+  /** The check command running on its first turn's work, while it runs. */
+  checking?: string;
   /** Why its session was ended by us although nothing failed (closed to bound live processes). */
   note: string | undefined;
   /** Permission requests waiting for an answer, oldest first. */
@@ -176,6 +178,7 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     createdAt: record.createdAt,
     queuePosition,
     attempts: [...state.attempts],
+    ...(state.checking === undefined ? {} : { checking: state.checking }),
     note: state.note,
     permissions: [...state.permissions],
     ...(budget === undefined ? {} : { budget: budgetView(record, budget, now, costOf) }),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TaskCategorySchema, type TaskCategory } from "./categories.js";
 import { RoutingError } from "./errors.js";
 import { BranchSchema, CandidateSchema, type RoutingTable } from "./table.js";
+import { EscalateSchema } from "./escalate.js";
 
 /** The `routing` section of a config file: a default branch and per-category overrides. */
 export const RoutingConfigSchema = z.strictObject({
@@ -9,7 +10,12 @@ export const RoutingConfigSchema = z.strictObject({
   table: z
     .partialRecord(
       TaskCategorySchema,
-      z.strictObject({ cost_efficiency: z.array(CandidateSchema).min(1).optional(), performance: z.array(CandidateSchema).min(1).optional() }),
+      z.strictObject({
+        cost_efficiency: z.array(CandidateSchema).min(1).optional(),
+        performance: z.array(CandidateSchema).min(1).optional(),
+        /** Launches of this category escalate so unless they say otherwise (a check from a project's file needs trust). */
+        escalate: EscalateSchema.optional(),
+      }),
     )
     .optional(),
 });

@@ -18,3 +18,4 @@ export {
 export { describeCandidate } from "@subagent-mcp/core";
 export { mergeRoutingTable, parseRoutingConfig, RoutingConfigSchema, type RoutingConfig } from "./config.js";
 export { RoutingError, type RoutingErrorCode } from "./errors.js";
+export { DEFAULT_ESCALATION_STEPS, EscalateSchema, escalationLadder, type Escalate } from "./escalate.js";

@@ -1,6 +1,7 @@
 import { ProviderSchema } from "@subagent-mcp/core";
 import { z } from "zod";
 import { TaskCategorySchema, type TaskCategory } from "./categories.js";
+import { EscalateSchema } from "./escalate.js";
 
 /** One routing choice: which CLI, which model, which reasoning effort. */
 export const CandidateSchema = z.object({
@@ -19,7 +20,7 @@ export type Branch = z.infer<typeof BranchSchema>;
 /** Ranked candidates per category and branch. */
 export const RoutingTableSchema = z.record(
   TaskCategorySchema,
-  z.object({ cost_efficiency: z.array(CandidateSchema).min(1), performance: z.array(CandidateSchema).min(1) }),
+  z.object({ cost_efficiency: z.array(CandidateSchema).min(1), performance: z.array(CandidateSchema).min(1), escalate: EscalateSchema.optional() }),
 );
 export type RoutingTable = z.infer<typeof RoutingTableSchema>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rankCandidates, selectCandidates, type Candidate, type Headroom, type RankInputs } from "../src/index.js";
+import { DEFAULT_TABLE, escalationLadder, rankCandidates, selectCandidates, type Candidate, type Headroom, type RankInputs } from "../src/index.js";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
 // Per model, what a typical turn costs (a stand-in for the learned tokens × the price table).
@@ -86,5 +86,27 @@ describe("rankCandidates", () => {
     const tie = inputs({ expectedCost: () => ({ usd: 0.2, tokens: "category" }) });
     expect(rankCandidates(route, {}, tie)).toEqual(rankCandidates(route, {}, tie));
     expect(models(rankCandidates(route, {}, tie))).toEqual(route.candidates.map((c) => c.model));
+  });
+});
+
+describe("escalationLadder", () => {
+  const table = DEFAULT_TABLE;
+  it("climbs to costlier candidates of both branches, weakest first, within max_steps", () => {
+    const chosen = { provider: "gemini", model: "gemini-3.1-pro-preview" };
+    expect(escalationLadder(table, "architecture", chosen, 5, inputs()).map((c) => c.model)).toEqual(["gpt-6.1-sol", "sonnet", "gpt-6-astra", "opus"]);
+    expect(escalationLadder(table, "architecture", chosen, 1, inputs()).map((c) => c.model)).toEqual(["gpt-6.1-sol"]);
+  });
+
+  it("leaves out a spent window, a step the budget cannot pay, and a CLI that is not installed", () => {
+    const chosen = { provider: "gemini", model: "gemini-3.1-pro-preview" };
+    const ladder = escalationLadder(table, "architecture", chosen, 5, {
+      ...inputs({ budgetLeftUsd: 1.3 }, { codex: { status: "exhausted", window: "primary" } }),
+      installed: (p) => p !== "gemini",
+    });
+    expect(ladder.map((c) => c.model)).toEqual(["sonnet"]);
+  });
+
+  it("the strongest candidate has nowhere to go", () => {
+    expect(escalationLadder(table, "architecture", { provider: "claude", model: "opus", effort: "xhigh" }, 3, inputs())).toEqual([]);
   });
 });

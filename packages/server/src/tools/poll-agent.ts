@@ -117,19 +117,17 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
           ...(view.attempts.length === 0
             ? {}
             : {
-                failover: view.attempts.map((a) => ({
-                  provider: a.provider,
-                  ...(a.model === undefined ? {} : { model: a.model }),
-                  ...(a.effort === undefined ? {} : { effort: a.effort }),
-                  ...(a.machine === undefined ? {} : { machine: a.machine }),
-                  reason: a.reason,
-                })),
+                failover: view.attempts.map(attemptOut),
               }),
+          ...(view.checking === undefined ? {} : { checking: view.checking }),
           ...(worktree === undefined ? {} : { worktree }),
           ...(budget === undefined ? {} : { budget }),
         });
         const where = worktree === undefined ? "" : ` Its ${describeWorktree(worktree)}.`;
-        const status = `Agent ${view.id} (${view.provider}) is ${view.status}${view.alive ? "" : ", session ended"}; ${view.turns} turn(s) done.${hint === undefined ? "" : ` ${hint}`}${where}`;
+        const checking = view.checking === undefined ? "" : ` Its check \`${view.checking}\` is running on its work.`;
+        const escalated = view.attempts.filter((a) => a.kind === "escalation").length;
+        const steps = escalated === 0 ? "" : ` Escalated ${escalated} time(s) (see failover).`;
+        const status = `Agent ${view.id} (${view.provider}) is ${view.status}${view.alive ? "" : ", session ended"}; ${view.turns} turn(s) done.${checking}${steps}${hint === undefined ? "" : ` ${hint}`}${where}`;
         if (full === undefined) return ok(out(undefined, {}), status);
         // A page of the last result: in the text too when asked for, so that every host shows it.
         const room = roomLeft(
@@ -151,4 +149,21 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
         return ok(out(page, more), text);
       }),
   );
+}
+
+// One earlier candidate of the agent: a transient failover, or an escalation with its answer and check.
+function attemptOut(a: AgentView["attempts"][number]) {
+  return {
+    provider: a.provider,
+    ...(a.model === undefined ? {} : { model: a.model }),
+    ...(a.effort === undefined ? {} : { effort: a.effort }),
+    ...(a.machine === undefined ? {} : { machine: a.machine }),
+    reason: a.reason,
+    kind: a.kind ?? ("failover" as const),
+    ...(a.result === undefined ? {} : { result: a.result }),
+    ...(a.check === undefined
+      ? {}
+      : { check: { command: a.check.command, exit_code: a.check.exitCode, output_tail: a.check.output.slice(-2_000), duration_ms: a.check.durationMs } }),
+    ...(a.costUsd === undefined ? {} : { cost_usd: a.costUsd }),
+  };
 }

@@ -1,0 +1,75 @@
+// The check of an escalating launch (e.g. `pnpm test`), run after the agent's first turn in its
+// cwd or worktree: a shell command with bounded time and output, killed as a whole group.
+import { execa } from "execa";
+import { TailBuffer, type CheckOutcome } from "@subagent-mcp/core";
+
+/** How long a check may run (default 10 min; config `escalate_check_timeout_s`). */
+export const DEFAULT_CHECK_TIMEOUT_MS = 10 * 60_000;
+/** Characters of its output kept: the end, where a test runner says what failed. */
+export const CHECK_OUTPUT_CHARS = 16_000;
+
+/**
+ * Runs `command` through the shell in `cwd`, stdin closed, stdout and stderr interleaved into a
+ * bounded tail. Never throws: a command that cannot start, times out or is stopped is a failed
+ * check (exit code null) with a line saying why.
+ */
+export async function runCheckCommand(check: {
+  command: string;
+  cwd: string;
+  agentId: string;
+  signal: AbortSignal;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}): Promise<CheckOutcome> {
+  const started = performance.now();
+  const tail = new TailBuffer(CHECK_OUTPUT_CHARS);
+  const timeoutMs = check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  // Its own process group: a test runner's workers end with it.
+  const child = execa(check.command, {
+    shell: true,
+    cwd: check.cwd,
+    env: { ...check.env, SUBAGENT_MCP_AGENT_ID: check.agentId },
+    stdin: "ignore",
+    all: true,
+    buffer: false,
+    reject: false,
+    detached: true,
+    timeout: timeoutMs,
+    cancelSignal: check.signal,
+    forceKillAfterDelay: 2_000,
+  });
+  child.all.setEncoding("utf8");
+  child.all.on("data", (text: string) => {
+    tail.push(text);
+  });
+  const killGroup = (): void => {
+    if (child.pid !== undefined)
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+  };
+  check.signal.addEventListener("abort", killGroup, { once: true });
+  const result = await child;
+  check.signal.removeEventListener("abort", killGroup);
+  // What the shell left running (a watcher, a server) ends with the check.
+  killGroup();
+  const durationMs = Math.round(performance.now() - started);
+  const output = tail.read();
+  if (result.exitCode === 0 && !result.failed) return { command: check.command, ok: true, exitCode: 0, output, durationMs };
+  const why = result.timedOut
+    ? `[the check was stopped after ${timeoutMs} ms]`
+    : result.isCanceled
+      ? "[the check was stopped: the agent was interrupted or killed]"
+      : result.exitCode === undefined
+        ? `[the check could not run: ${result.signal ?? result.shortMessage}]`
+        : undefined;
+  return {
+    command: check.command,
+    ok: false,
+    exitCode: result.exitCode ?? null,
+    output: why === undefined ? output : `${output}${output.endsWith("\n") || output === "" ? "" : "\n"}${why}`,
+    durationMs,
+  };
+}
