@@ -19,6 +19,7 @@ import { BaseSession } from "./session-base.js";
 import { acpModeFor, modelArgs, type AcpAgent, type LoadGuard } from "./acp-agent.js";
 import { GEMINI_AGENT } from "./gemini-preset.js";
 import { acpMcpServers, errorText, metaUsage, modelChoice, modelId, turnUsage, zeroUsage, type SessionSetup } from "./acp-wire.js";
+import { acpQuotaEvent } from "./rate-limits.js";
 
 /** An ACP agent to drive: Gemini CLI by default, or any other agent (a preset or a config entry). */
 export interface AcpDriverOptions extends CliDriverOptions {
@@ -241,6 +242,9 @@ class AcpSession extends BaseSession {
       (error: unknown) => {
         const message = errorText(error);
         this.emit(errorEvent(message));
+        // A quota refusal is also the provider's rate-limit state: routing skips it until it resets.
+        const quota = acpQuotaEvent(error, message);
+        if (quota !== undefined) this.emit(quota);
         this.emit({ type: "turn_end", result: message, isError: true, interrupted: false, usage: zeroUsage(), durationMs: Date.now() - this.#turnStarted });
         this.turnEnded();
       },

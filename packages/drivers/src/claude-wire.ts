@@ -66,6 +66,8 @@ export const ClaudeLine = z.union([
   }),
   // The CLI no longer waits for the answer to one of its control requests (e.g. the turn was interrupted).
   z.looseObject({ type: z.literal("control_cancel_request"), request_id: z.string() }),
+  // The account's rate-limit state changed (subscription or gateway auth only; see rate-limits.ts).
+  z.looseObject({ type: z.literal("rate_limit_event"), rate_limit_info: z.unknown() }),
 ]);
 export type ClaudeLine = z.infer<typeof ClaudeLine>;
 export type ClaudeUsage = z.infer<typeof UsageWire>;

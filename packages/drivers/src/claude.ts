@@ -9,6 +9,7 @@ import { CliDriver } from "./cli-driver.js";
 import type { Probe } from "./handshake.js";
 import { writePrivateFile } from "./private-file.js";
 import type { CliProcess } from "./process.js";
+import { claudeRateLimitEvents } from "./rate-limits.js";
 import { BaseSession } from "./session-base.js";
 
 /**
@@ -189,6 +190,11 @@ class ClaudeSession extends BaseSession {
         return;
       case "control_cancel_request":
         this.permissions.withdraw(line.request_id);
+        return;
+      // Claude Code sends these only where its account has unified rate limits (a claude.ai login,
+      // or an LLM gateway's token): with an API key it never tracks them.
+      case "rate_limit_event":
+        for (const event of claudeRateLimitEvents(line.rate_limit_info)) this.emit(event);
         return;
     }
   }

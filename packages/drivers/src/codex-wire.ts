@@ -30,6 +30,8 @@ export const CodexNote = z.discriminatedUnion("method", [
   // A request of the server's is settled (answered, or dropped with its turn).
   z.object({ method: z.literal("serverRequest/resolved"), params: z.looseObject({ requestId: z.union([z.string(), z.number()]) }) }),
   z.object({ method: z.literal("error"), params: z.looseObject({ error: TurnError, willRetry: z.boolean() }) }),
+  // Rate-limit headers seen on a model answer (read in rate-limits.ts, where a bad one is dropped).
+  z.object({ method: z.literal("account/rateLimits/updated"), params: z.unknown() }),
   z.object({
     method: z.literal("turn/completed"),
     params: z.looseObject({

@@ -10,6 +10,7 @@ import { CodexItem, CodexNote, type CodexTokens } from "./codex-wire.js";
 import type { Probe } from "./handshake.js";
 import { RpcError, RpcPeer } from "./jsonrpc.js";
 import type { CliProcess } from "./process.js";
+import { codexRateLimitEvents } from "./rate-limits.js";
 import { BaseSession } from "./session-base.js";
 import { z } from "zod";
 
@@ -264,6 +265,10 @@ class CodexSession extends BaseSession {
         return;
       case "error":
         if (!note.params.willRetry) this.emit(errorEvent(note.params.error.message));
+        return;
+      // Sent after every model answer that carried rate-limit headers, API-key auth included.
+      case "account/rateLimits/updated":
+        for (const event of codexRateLimitEvents(note.params)) this.emit(event);
         return;
       case "turn/completed": {
         const { turn } = note.params;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { FakeMessage, FakeRequest, FakeUsage } from "./types.js";
+import { WEEKLY_USED_PERCENT, type FakeMessage, type FakeRateLimit, type FakeRequest, type FakeUsage } from "./types.js";
 
 // Only the fields the fake reads are declared; everything else Claude Code sends (cache_control,
 // metadata, thinking, context_management, ...) is stripped by zod and ignored.
@@ -125,3 +125,28 @@ export function errorBody(status: number, message: string): { type: "error"; err
 
 /** An assistant content block the fake answers with. */
 export type ReplyBlock = { type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> };
+
+/**
+ * The unified rate-limit headers of the Anthropic API for a `[[ratelimit]]` answer, as Claude Code
+ * 2.1.330 reads them: the overall status, reset and limiting window (representative claim), and per
+ * window (5h, 7d) a utilization fraction, reset, status and the warning threshold passed. Claude
+ * Code downgrades the overall "allowed_warning" to "allowed" and warns from a window's
+ * surpassed-threshold instead, so that header is what makes the warning.
+ */
+export function rateLimitHeaders(limit: FakeRateLimit): Record<string, string> {
+  const used = limit.usedPercent;
+  const status = used >= 100 ? "rejected" : used >= 80 ? "allowed_warning" : "allowed";
+  const prefix = "anthropic-ratelimit-unified";
+  return {
+    [`${prefix}-status`]: status,
+    [`${prefix}-reset`]: String(limit.resetsAt),
+    [`${prefix}-representative-claim`]: "five_hour",
+    [`${prefix}-5h-utilization`]: String(used / 100),
+    [`${prefix}-5h-reset`]: String(limit.resetsAt),
+    [`${prefix}-5h-status`]: status,
+    ...(used >= 80 ? { [`${prefix}-5h-surpassed-threshold`]: used >= 100 ? "1" : "0.8" } : {}),
+    [`${prefix}-7d-utilization`]: String(WEEKLY_USED_PERCENT / 100),
+    [`${prefix}-7d-reset`]: String(limit.weeklyResetsAt),
+    [`${prefix}-7d-status`]: "allowed",
+  };
+}

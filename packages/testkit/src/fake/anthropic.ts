@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { errorBody, readMessagesBody, toFakeRequest, wireUsage, type ReplyBlock } from "./anthropic-wire.js";
-import { usageFor } from "./directives.js";
+import { errorBody, rateLimitHeaders, readMessagesBody, toFakeRequest, wireUsage, type ReplyBlock } from "./anthropic-wire.js";
+import { rateLimitOf, usageFor } from "./directives.js";
 import { startFakeServer, type FakeExchange, type FakeModelServer } from "./server.js";
 import { disconnect, openSse, splitText, streamSlowly, writeSse } from "./sse.js";
 import type { FakeReply, FakeRequest } from "./types.js";
@@ -43,10 +43,13 @@ export async function anthropicHandler(x: FakeExchange): Promise<boolean> {
 }
 
 async function answer(x: FakeExchange, request: FakeRequest, reply: FakeReply): Promise<void> {
+  // `[[ratelimit:PERCENT]]`: the account's unified rate-limit state rides on the answer, as on the real API.
+  const limit = rateLimitOf(request);
+  const limitHeaders = limit === undefined ? {} : rateLimitHeaders(limit);
   if (reply.kind === "error") {
     x.record({ ...request, reply: reply.kind, usage: undefined });
     // x-should-retry: false makes the client fail at once instead of backing off for minutes.
-    sendJson(x.res, reply.status, errorBody(reply.status, reply.message), { "x-should-retry": "false" });
+    sendJson(x.res, reply.status, errorBody(reply.status, reply.message), { "x-should-retry": "false", ...limitHeaders });
     return;
   }
   if (reply.kind === "disconnect") {
@@ -60,11 +63,11 @@ async function answer(x: FakeExchange, request: FakeRequest, reply: FakeReply): 
   const stop = block.type === "tool_use" ? "tool_use" : "end_turn";
   const message = { id: `msg_${randomBytes(8).toString("hex")}`, type: "message", role: "assistant", model: request.model };
   if (!request.stream) {
-    sendJson(x.res, 200, { ...message, content: [block], stop_reason: stop, stop_sequence: null, usage: wireUsage(usage) });
+    sendJson(x.res, 200, { ...message, content: [block], stop_reason: stop, stop_sequence: null, usage: wireUsage(usage) }, limitHeaders);
     return;
   }
   const res = x.res;
-  openSse(res);
+  openSse(res, limitHeaders);
   const event = (data: { type: string } & Record<string, unknown>): void => {
     writeSse(res, data, data.type);
   };

@@ -1,4 +1,4 @@
-import type { FakeReply, FakeRequest, FakeUsage } from "./types.js";
+import type { FakeRateLimit, FakeReply, FakeRequest, FakeUsage } from "./types.js";
 
 // Directives a test writes into its prompt to make the fake do something other than echo.
 // They live in the conversation itself so that a real CLI, started as a user would start it,
@@ -16,6 +16,7 @@ const DIRECTIVE = /\[\[(shell|edit|tool|slow|error|disconnect|history)(?::([^\]]
  * - `[[disconnect]]` drops the connection mid-response;
  * - `[[history]]` answers with every user message of the conversation, joined by " | ".
  * Otherwise, and after any tool result, it answers text that carries the server's nonce.
+ * `[[ratelimit:PERCENT]]` (see {@link rateLimitOf}) rides along with whichever answer is chosen.
  */
 export function directiveReply(request: FakeRequest, nonce: string): FakeReply {
   if (request.afterToolResult) {
@@ -71,4 +72,21 @@ export function usageFor(request: FakeRequest, replyText: string): FakeUsage {
     cacheRead: 0,
     cacheWrite: 0,
   };
+}
+
+// Not a reply of its own: it adds rate-limit headers to whatever is answered, so it is read apart.
+const RATE_LIMIT = /\[\[ratelimit:(\d+(?:\.\d+)?)\]\]/;
+
+/**
+ * `[[ratelimit:PERCENT]]` in the last user message: the answer (text, tool call or error) carries
+ * the provider's rate-limit headers for a short window used PERCENT % (100 or more: exhausted,
+ * refused until it resets) that resets in two hours, beside a weekly window that resets in three
+ * days. The Gemini API has no such headers: there it makes `[[error:429]]` a full quota error
+ * (see gemini-wire.ts). Undefined without the directive.
+ */
+export function rateLimitOf(request: FakeRequest, now: number = Date.now()): FakeRateLimit | undefined {
+  const match = RATE_LIMIT.exec(request.lastUserText);
+  if (match?.[1] === undefined) return undefined;
+  const seconds = Math.floor(now / 1000);
+  return { usedPercent: Number(match[1]), resetsAt: seconds + 2 * 3600, weeklyResetsAt: seconds + 3 * 86_400 };
 }

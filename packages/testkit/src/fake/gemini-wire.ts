@@ -169,7 +169,30 @@ const STATUS: Partial<Record<number, string>> = {
   529: "UNAVAILABLE",
 };
 
-/** Google's error body for an HTTP status. */
-export function errorBody(status: number, message: string): { error: { code: number; message: string; status: string } } {
-  return { error: { code: status, message, status: STATUS[status] ?? "UNKNOWN" } };
+/** How long a fake 429 tells the client to wait, in seconds (RetryInfo and the message, as the Gemini API does). */
+export const QUOTA_RETRY_SECONDS = 42;
+
+/**
+ * Google's error body for an HTTP status. With `quota` (`[[ratelimit]]` beside `[[error:429]]`),
+ * a 429 is the Gemini API's whole quota error, the only place that API tells of its limits: the
+ * quota named in the message and in a QuotaFailure detail, and the wait in the message ("Please
+ * retry in …") and in a RetryInfo detail, which is what Gemini CLI classifies a quota error by.
+ */
+export function errorBody(status: number, message: string, quota = false): { error: { code: number; message: string; status: string; details?: unknown[] } } {
+  const error = { code: status, message, status: STATUS[status] ?? "UNKNOWN" };
+  if (status !== 429 || !quota) return { error };
+  const metric = "generativelanguage.googleapis.com/generate_content_free_tier_requests";
+  return {
+    error: {
+      ...error,
+      message: `${message}: You exceeded your current quota, please check your plan and billing details.\n* Quota exceeded for metric: ${metric}, limit: 10\nPlease retry in ${QUOTA_RETRY_SECONDS}s.`,
+      details: [
+        {
+          "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+          violations: [{ quotaMetric: metric, quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier", quotaValue: "10" }],
+        },
+        { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${QUOTA_RETRY_SECONDS}s` },
+      ],
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { usageFor } from "./directives.js";
+import { rateLimitOf, usageFor } from "./directives.js";
 import { candidate, errorBody, jsonAnswer, readGenerateBody, toFakeRequest, type Part } from "./gemini-wire.js";
 import { startFakeServer, type FakeExchange, type FakeModelServer } from "./server.js";
 import { disconnect, openSse, splitText, streamSlowly, writeSse } from "./sse.js";
@@ -45,7 +45,8 @@ export async function geminiHandler(x: FakeExchange): Promise<boolean> {
   const reply = x.choose(request);
   if (reply.kind === "error") {
     x.record({ ...request, reply: reply.kind, usage: undefined });
-    sendJson(x.res, reply.status, errorBody(reply.status, reply.message));
+    // The Gemini API sends no rate-limit headers: `[[ratelimit]]` makes a 429 its full quota error instead.
+    sendJson(x.res, reply.status, errorBody(reply.status, reply.message, rateLimitOf(request) !== undefined));
     return true;
   }
   if (reply.kind === "disconnect") {

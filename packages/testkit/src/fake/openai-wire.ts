@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { FakeMessage, FakeRequest, FakeUsage } from "./types.js";
+import { WEEKLY_USED_PERCENT, type FakeMessage, type FakeRateLimit, type FakeRequest, type FakeUsage } from "./types.js";
 
 // What the fake reads of an OpenAI Responses request body. Loose on purpose: Codex sends many more
 // fields (reasoning, include, client_metadata, ...) and every one the fake does not use may change.
@@ -190,4 +190,20 @@ const ERRORS: Record<number, { type: string; code: string | null }> = {
 export function errorBody(status: number, message: string): { error: { message: string; type: string; code: string | null; param: null } } {
   const known = ERRORS[status] ?? { type: status >= 500 ? "server_error" : "invalid_request_error", code: null };
   return { error: { message, ...known, param: null } };
+}
+
+/**
+ * Codex's rate-limit headers for a `[[ratelimit]]` answer (the "codex" limit family that Codex
+ * 0.169 parses from every Responses answer): used percent, window length in minutes and reset time
+ * in epoch seconds, for the primary (5-hour) and secondary (weekly) windows.
+ */
+export function rateLimitHeaders(limit: FakeRateLimit): Record<string, string> {
+  return {
+    "x-codex-primary-used-percent": String(limit.usedPercent),
+    "x-codex-primary-window-minutes": "300",
+    "x-codex-primary-reset-at": String(limit.resetsAt),
+    "x-codex-secondary-used-percent": String(WEEKLY_USED_PERCENT),
+    "x-codex-secondary-window-minutes": "10080",
+    "x-codex-secondary-reset-at": String(limit.weeklyResetsAt),
+  };
 }

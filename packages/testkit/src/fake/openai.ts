@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { usageFor } from "./directives.js";
+import { rateLimitOf, usageFor } from "./directives.js";
 import { chatHandler } from "./openai-chat.js";
 import { messageItem, payloadOf, toolItem, type OutputItem } from "./openai-tools.js";
-import { errorBody, parseResponsesRequest, wireUsage } from "./openai-wire.js";
+import { errorBody, parseResponsesRequest, rateLimitHeaders, wireUsage } from "./openai-wire.js";
 import { startFakeServer, type FakeExchange, type FakeModelServer } from "./server.js";
 import { disconnect, openSse, splitText, streamSlowly, writeSse } from "./sse.js";
 import type { FakeReply, FakeRequest, FakeUsage } from "./types.js";
@@ -35,10 +35,13 @@ async function handle(x: FakeExchange): Promise<boolean> {
   }
   const { request, tools } = parsed;
   const reply = x.choose(request);
+  // `[[ratelimit:PERCENT]]`: Codex's rate-limit headers ride on the answer, as on the real backend.
+  const limit = rateLimitOf(request);
+  const limitHeaders = limit === undefined ? {} : rateLimitHeaders(limit);
   if (reply.kind === "error" || reply.kind === "disconnect") {
     x.record({ ...request, reply: reply.kind, usage: undefined });
     // As OpenAI does; a client that retries (Qwen Code, up to 7 times) then retries at once, not over minutes.
-    if (reply.kind === "error") json(x.res, reply.status, errorBody(reply.status, reply.message), { "retry-after-ms": "1" });
+    if (reply.kind === "error") json(x.res, reply.status, errorBody(reply.status, reply.message), { "retry-after-ms": "1", ...limitHeaders });
     else disconnect(x.res);
     return true;
   }
@@ -47,8 +50,8 @@ async function handle(x: FakeExchange): Promise<boolean> {
   const item = called ?? messageItem(reply.kind === "text" || reply.kind === "slow" ? reply.text : echo(request, x.nonce));
   const usage = usageFor(request, payloadOf(item));
   x.record({ ...request, reply: called === undefined && reply.kind !== "slow" ? "text" : reply.kind, usage });
-  if (!request.stream) json(x.res, 200, { ...responseBase(request), status: "completed", output: [item], usage: wireUsage(usage) });
-  else await stream(x.res, request, item, reply.kind === "slow" ? reply : undefined, usage);
+  if (!request.stream) json(x.res, 200, { ...responseBase(request), status: "completed", output: [item], usage: wireUsage(usage) }, limitHeaders);
+  else await stream(x.res, request, item, reply.kind === "slow" ? reply : undefined, usage, limitHeaders);
   return true;
 }
 
@@ -74,6 +77,7 @@ async function stream(
   item: OutputItem,
   slow: Extract<FakeReply, { kind: "slow" }> | undefined,
   usage: FakeUsage,
+  headers: Record<string, string>,
 ): Promise<void> {
   let sequence = 0;
   const send = (type: string, data: Record<string, unknown>): void => {
@@ -82,7 +86,7 @@ async function stream(
   const base = responseBase(request);
   const at = { output_index: 0 };
   const ref = { item_id: item.id, ...at };
-  openSse(res);
+  openSse(res, headers);
   send("response.created", { response: { ...base, status: "in_progress", output: [] } });
   send("response.in_progress", { response: { ...base, status: "in_progress", output: [] } });
   if (item.type === "message") {

@@ -1,12 +1,13 @@
 import type { ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 
-/** Opens a server-sent-events response. */
-export function openSse(res: ServerResponse): void {
+/** Opens a server-sent-events response; `headers` are added (e.g. rate-limit state). */
+export function openSse(res: ServerResponse, headers: Record<string, string> = {}): void {
   res.writeHead(200, {
     "content-type": "text/event-stream",
     "cache-control": "no-cache",
     connection: "keep-alive",
+    ...headers,
   });
 }
 

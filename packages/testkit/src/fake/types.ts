@@ -34,6 +34,20 @@ export type FakeReply =
   /** The connection is destroyed after the response has started. */
   | { kind: "disconnect" };
 
+/**
+ * The rate-limit state a fake reports with its answer (`[[ratelimit:PERCENT]]`), in each protocol's
+ * own headers: a short window (Claude's five_hour, Codex's primary) used `usedPercent` %, and a
+ * weekly one used {@link WEEKLY_USED_PERCENT} %. Reset times are epoch seconds, as on the wire.
+ */
+export interface FakeRateLimit {
+  usedPercent: number;
+  resetsAt: number;
+  weeklyResetsAt: number;
+}
+
+/** How much of the weekly window a `[[ratelimit]]` answer reports as used: little, so it stays "ok". */
+export const WEEKLY_USED_PERCENT = 10;
+
 /** A request as the fake understood it, before it answers. */
 export interface FakeRequest {
   kind: FakeKind;
