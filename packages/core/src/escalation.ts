@@ -43,7 +43,7 @@ export function planEscalation(record: AgentRecord, outcome: TurnOutcome, check:
     provider: next.provider,
     // A stronger candidate that fails transiently is not replaced by a weaker one.
     fallbacks: [],
-    prompt: handOver(plan.task, request, outcome.result, check),
+    prompt: handOverPrompt(plan.task, request, outcome.result, check),
     escalate: { ...plan, ladder: rest },
     ...(next.model === undefined ? {} : { model: next.model }),
     ...(next.effort === undefined ? {} : { effort: next.effort }),
@@ -76,9 +76,9 @@ function checkFailure(check: CheckOutcome): string {
   return `the check \`${check.command}\` ${how}`;
 }
 
-// The next candidate's first prompt: the task, then what the weaker one answered and what failed.
-function handOver(task: string, request: LaunchRequest, result: string, check: CheckOutcome | undefined): string {
-  const who = describeCandidate(request);
+/** The next candidate's first prompt: the task, then what the weaker one (`from`) answered and what failed. */
+export function handOverPrompt(task: string, from: Parameters<typeof describeCandidate>[0], result: string, check: CheckOutcome | undefined): string {
+  const who = describeCandidate(from);
   const parts = [
     task,
     "",
