@@ -14,10 +14,11 @@ import {
   benchWorker,
 } from "./sections-agents.js";
 import { benchBudget, benchDashboard, benchDecide, benchHooks, benchJournal, benchJournalBig, benchMailbox, benchWorktree } from "./sections-local.js";
+import { benchRouting } from "./routing.js";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, serve, tracing, mcp, tasks, decide, permissions, pool, hooks, worker, fleet, worktree, journal, journal-big, budget, mailbox or dashboard); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, serve, tracing, mcp, tasks, decide, permissions, pool, hooks, worker, fleet, worktree, journal, journal-big, budget, mailbox, dashboard or routing); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -51,5 +52,6 @@ const sections = [
   { names: ["budget"], run: benchBudget },
   { names: ["mailbox"], run: benchMailbox },
   { names: ["dashboard"], run: benchDashboard },
+  { names: ["routing"], run: benchRouting },
 ];
 for (const section of sections) if (only === undefined || section.names.includes(only)) await section.run(ctx);

@@ -1,39 +1,96 @@
 import type { Provider } from "@subagent-mcp/core";
-import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
+import { CATEGORY_INDEX_FILE, CategoryIndex } from "@subagent-mcp/journal";
+import {
+  BranchSchema,
+  CATEGORY_DESCRIPTIONS,
+  DEFAULT_TYPICAL_TURN,
+  describeCandidate,
+  rankCandidates,
+  selectCandidates,
+  TaskCategorySchema,
+  type Candidate,
+  type RankedCandidate,
+} from "@subagent-mcp/routing";
+import { stateLayout } from "@subagent-mcp/state";
+import { costOf, DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
 import { defineCommand } from "citty";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { configOrFail, providerOrFail } from "./config.js";
+import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { availability } from "./installed.js";
 
-/** `subagent-mcp route`: the ranked candidates for a category, which are available here, and why. */
+/**
+ * `subagent-mcp route`: the candidates for a category in the order a launch tries them, and why:
+ * the expected cost of a typical turn (learned from this machine's journal of that category, else
+ * a default), the rule that placed each, and which CLIs are available here. Rate-limit headroom is
+ * what a running server's CLIs reported: this command has none, so it shows "unknown".
+ */
 export const routeCommand = defineCommand({
-  meta: { name: "route", description: "Show the ranked provider/model/effort candidates for a task category and which are available here." },
+  meta: { name: "route", description: "Show the ranked provider/model/effort candidates for a task category, why each is where it is, and which are available here." },
   args: {
     category: { type: "string", description: `Task category: ${TaskCategorySchema.options.join(", ")}`, required: true },
     provider: { type: "string", description: "Prefer this provider (claude, codex, gemini, or a configured ACP provider)" },
     branch: { type: "string", description: "cost_efficiency (default) or performance" },
+    json: { type: "boolean", description: "The ranking as JSON" },
   },
   run({ args }) {
     const category = TaskCategorySchema.safeParse(args.category);
     if (!category.success) fail(`--category must be one of: ${TaskCategorySchema.options.join(", ")}`);
-    const config = configOrFail({ cwd: process.cwd(), env: process.env });
-    const provider = args.provider === undefined ? undefined : { data: providerOrFail(config, args.provider, "--provider") };
+    const ctx = cliContext();
+    const config = configOrFail(ctx);
+    const provider = args.provider === undefined ? undefined : providerOrFail(config, args.provider, "--provider");
     const branch = args.branch === undefined ? undefined : BranchSchema.safeParse(args.branch);
     if (branch !== undefined && !branch.success) fail("--branch must be cost_efficiency or performance");
     const checks = new Map<Provider, { ok: boolean; detail: string }>(config.providerNames.map((p) => [p, availability(config, p)]));
-    const ranked = selectCandidates({
+    const route = selectCandidates({
       category: category.data,
-      ...(provider === undefined ? {} : { provider: provider.data }),
+      ...(provider === undefined ? {} : { provider }),
       branch: branch?.data ?? config.routingBranch,
       table: config.routingTable,
     });
+    // The learned turns, when this machine's journal has an index (reading it never rebuilds it).
+    const dir = stateLayout(ctx.stateDir).agents;
+    const index = existsSync(join(dir, CATEGORY_INDEX_FILE)) ? CategoryIndex.open(dir) : undefined;
+    const prices = mergePrices(DEFAULT_PRICES, config.prices);
+    const ranking = rankCandidates(
+      route,
+      { provider },
+      {
+        expectedCost: (c: Candidate) => {
+          const learned = index?.typical(category.data, c);
+          const tokens = learned ?? DEFAULT_TYPICAL_TURN;
+          const usd = costOf(c.model, { input: tokens.input, output: tokens.output, cache_read: tokens.cacheRead }, prices);
+          return usd === undefined ? undefined : { usd, tokens: learned?.source ?? "default" };
+        },
+        headroom: () => undefined,
+        budgetLeftUsd: config.budget?.max_cost_usd,
+        now: Date.now(),
+      },
+    );
+    const escalate = config.routingTable[category.data].escalate;
+    if (args.json === true) {
+      const ranked = ranking.ranked.map(({ candidate, ...why }) => ({ ...candidate, ...why, available: checks.get(candidate.provider)?.ok ?? false }));
+      const out = { category: category.data, branch: route.branch, ranking: ranked, skipped: ranking.skipped, ...(escalate === undefined ? {} : { escalate }) };
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      return;
+    }
     const lines = [
-      `${category.data} (${ranked.branch}): ${CATEGORY_DESCRIPTIONS[category.data]}`,
-      ...ranked.candidates.map((c, i) => {
-        const check = checks.get(c.provider) as { ok: boolean; detail: string };
-        return `${i + 1}. ${describeCandidate(c).padEnd(36)} ${check.ok ? "available" : "skipped"}: ${check.detail}`;
+      `${category.data} (${route.branch}): ${CATEGORY_DESCRIPTIONS[category.data]}`,
+      ...ranking.ranked.map((r, i) => {
+        const check = checks.get(r.candidate.provider) as { ok: boolean; detail: string };
+        return `${i + 1}. ${describeCandidate(r.candidate).padEnd(36)} ${why(r).padEnd(34)} ${check.ok ? "available" : "skipped"}: ${check.detail}`;
       }),
+      ...ranking.skipped.map((s) => `-  ${describeCandidate(s).padEnd(36)} skipped: ${s.reason}`),
+      ...(escalate === undefined ? [] : [`escalates on ${escalate.on}${escalate.check === undefined ? "" : ` (check: ${escalate.check})`}, up to ${escalate.max_steps ?? 1} step(s)`]),
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   },
 });
+
+// "~$0.0135/turn (learned), cost" and the like: the numbers and the rule behind a place.
+function why(r: RankedCandidate): string {
+  const cost = r.expected_cost_usd === undefined ? "no price" : `~$${r.expected_cost_usd.toFixed(4)}/turn (${r.tokens ?? "default"})`;
+  return `${cost}, ${r.rule}`;
+}

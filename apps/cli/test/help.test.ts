@@ -25,7 +25,7 @@ describe("subagent-mcp binary", () => {
              update    Upgrade subagent-mcp with the package manager that installed it, then re-apply what setup and init wrote.                                                   
           uninstall    Remove exactly what setup and init added (files the user has not touched since come back byte for byte).                                                    
              doctor    Check each agent CLI: found, version, subagent-mcp registered, and a real protocol handshake (no model call).                                               
-              route    Show the ranked provider/model/effort candidates for a task category and which are available here.                                                          
+              route    Show the ranked provider/model/effort candidates for a task category, why each is where it is, and which are available here.                                
                send    Send a message to an agent's mailbox (a worker, the orchestrator); --wait prints the reply.                                                                 
              worker    Run an always-on agent that answers its mailbox, one turn per conversation, resumed after restarts.                                                         
                mail    Show the mailboxes (or one: its waiting messages and dead letters) without taking anything; --revive retries dead letters.                                  
@@ -50,13 +50,15 @@ describe("subagent-mcp binary", () => {
     expect(stdout.trim()).toBe(pkg.version);
   });
 
-  it("route shows the ranked candidates and which are available here", async () => {
+  it("route shows the ranked candidates, why each is where it is, and which are available here", async () => {
     const env = { PATH: "/usr/bin:/bin", SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"), XDG_CONFIG_HOME: "/nonexistent" };
     const { stdout } = await execa("node", [bin, "route", "--category", "coding"], { env, extendEnv: false });
     const lines = stdout.split("\n");
     expect(lines[0]).toBe("coding (cost_efficiency): writing or changing code to a clear specification");
-    expect(lines[1]).toMatch(/^1\. codex\/gpt-6\.1-terra \(medium\)\s+available: \//);
-    expect(lines[2]).toMatch(/^2\. claude\/sonnet \(medium\)\s+skipped: claude CLI not found/);
+    // Cheapest expected turn first (no journal here: the default turn's tokens), each with its price and rule.
+    expect(lines[1]).toMatch(/^1\. gemini\/gemini-3\.8-flash\s+~\$0\.0240\/turn \(default\), cost\s+skipped: gemini CLI not found/);
+    expect(lines[2]).toMatch(/^2\. codex\/gpt-6\.1-terra \(medium\)\s+~\$0\.0675\/turn \(default\), cost\s+available: \//);
+    expect(lines[3]).toMatch(/^3\. claude\/sonnet \(medium\)\s+~\$0\.1350\/turn \(default\), cost\s+skipped: claude CLI not found/);
     const bad = await execa("node", [bin, "route", "--category", "cooking"], { env, extendEnv: false, reject: false });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/^subagent-mcp: --category must be one of: math_proof/);

@@ -16,6 +16,12 @@ export interface TurnReport extends TurnOutcome {
   status: AgentStatus;
   /** 1-based number of the turn in this agent's life. */
   turn: number;
+  /**
+   * Set on a turn that was escalated (why): its tokens and cost were spent and are told to
+   * listeners (journal, budgets, usage), but it is nobody's answer: `wait` never reports it, and the
+   * same turn is reported again by the stronger candidate.
+   */
+  superseded?: string;
 }
 
 /** What `launch` needs: the session spec, which provider, the first prompt and a label. */
@@ -80,7 +86,9 @@ export type AgentChange =
   | { type: "sent"; agentId: string; text: string; turn: number; at: number }
   /** A visible event other than text, tool results and turn ends (those come as turn reports). */
   | { type: "event"; agentId: string; event: AgentEvent; at: number }
-  | { type: "status"; agentId: string; status: AgentStatus; alive: boolean; note?: string; at: number };
+  | { type: "status"; agentId: string; status: AgentStatus; alive: boolean; note?: string; at: number }
+  /** A candidate was left for `next` (a transient failover, or an escalation with its answer and check). */
+  | { type: "attempt"; agentId: string; attempt: FailoverAttempt; next: Pick<LaunchRequest, "provider" | "model" | "effort">; at: number };
 
 /** A read-only snapshot of an agent. Taking one never changes the agent (nor its idle clock). */
 export interface AgentView {

@@ -45,7 +45,7 @@ export { CoreError, errorMessage, type CoreErrorCode } from "./errors.js";
 export { SafeName } from "./names.js";
 export type { AgentChange, AgentView, LaunchRequest, PermissionEvent, TurnReport } from "./agent.js";
 export { describeCandidate, type CheckOutcome, type FailoverAttempt, type Fallback } from "./candidate.js";
-export { checkFailedNote, handOverPrompt, HANDED_CHECK_CHARS, HANDED_RESULT_CHARS, type Escalation } from "./escalation.js";
+export { checkFailedNote, EscalateSchema, handOverPrompt, HANDED_CHECK_CHARS, HANDED_RESULT_CHARS, type Escalate, type Escalation } from "./escalation.js";
 export { classifyFailure, errorEvent, FailureClassSchema, type FailureClass } from "./failure.js";
 export { Supervisor } from "./supervisor.js";
 export { DEFAULT_STALL_MS, type SupervisorOptions } from "./supervisor-options.js";

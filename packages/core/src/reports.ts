@@ -29,6 +29,12 @@ export class TurnReports {
     if (record.unreported.length > this.maxUnreported) record.unreported.splice(0, record.unreported.length - this.maxUnreported);
   }
 
+  /** Tells listeners of a turn that was escalated (see {@link TurnReport.superseded}); `wait` never sees it. */
+  superseded(record: AgentRecord, outcome: TurnOutcome, turn: number, why: string): void {
+    const report: TurnReport = { ...outcome, isError: true, agentId: record.id, status: record.state.status, turn, superseded: why };
+    for (const listener of this.#listeners) listener(report);
+  }
+
   /** Removes a turn's report so that `wait` won't report it. */
   take(record: AgentRecord, turn: number): TurnReport | undefined {
     const index = record.unreported.findIndex((r) => r.turn === turn);

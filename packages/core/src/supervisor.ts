@@ -355,7 +355,7 @@ export class Supervisor {
       return;
     }
     const step = escalationStep(record, outcome, turn);
-    if (step === "escalate") this.#moveTo(record, planEscalation(record, outcome, undefined));
+    if (step === "escalate") this.#escalate(record, outcome, turn, undefined);
     else if (step === "check") this.#check(record, outcome, turn);
     else this.#reports.add(record, outcome, turn);
   }
@@ -383,9 +383,7 @@ export class Supervisor {
   #checked(record: AgentRecord, outcome: TurnOutcome, turn: number, check: CheckOutcome, stopped: boolean): void {
     const escalating = !check.ok && !stopped && !record.state.stopRequested && (record.request.escalate?.ladder.length ?? 0) > 0;
     if (escalating) {
-      const plan = planEscalation(record, outcome, check);
-      // Follow-ups held during the check go to the stronger candidate after its first turn.
-      this.#moveTo(record, plan === undefined ? undefined : { ...plan, backlog: [...record.backlog] });
+      this.#escalate(record, outcome, turn, check);
       return;
     }
     // Reported before the status changes, so that a waiter woken by it finds the report.
@@ -394,6 +392,18 @@ export class Supervisor {
     this.#apply(record, { type: "check_done", at: this.#clock.now() });
     // Follow-ups held during the check go to the session now.
     if (record.session !== undefined && record.state.alive) for (const text of record.backlog.splice(0)) record.session.send(text);
+  }
+
+  // Its spending is told (journal, budgets) as a superseded turn; the stronger candidate takes the task.
+  #escalate(record: AgentRecord, outcome: TurnOutcome, turn: number, check: CheckOutcome | undefined): void {
+    const plan = planEscalation(record, outcome, check);
+    if (plan === undefined) {
+      this.#reports.add(record, outcome, turn);
+      return;
+    }
+    this.#reports.superseded(record, outcome, turn, plan.attempt.reason);
+    // Follow-ups held during the check go to the stronger candidate after its first turn.
+    this.#moveTo(record, { ...plan, backlog: [...record.backlog] });
   }
 
   // The same agent id moves to the next candidate and runs its first turn there (a failover
@@ -410,6 +420,8 @@ export class Supervisor {
     // An escalation's first turn is its hand-over prompt (and any held follow-ups): what a later failover replays.
     if (plan.attempt.kind === "escalation") record.firstTurn.splice(0, record.firstTurn.length, plan.request.prompt ?? "", ...plan.backlog);
     const { provider } = plan.request;
+    const next = { provider, ...(plan.request.model === undefined ? {} : { model: plan.request.model }), ...(plan.request.effort === undefined ? {} : { effort: plan.request.effort }) };
+    this.#changes.tell({ type: "attempt", agentId: record.id, attempt: plan.attempt, next, at: this.#clock.now() });
     this.#admission.reserve(provider, () => {
       const queued = !this.#admission.fits(provider);
       this.#apply(record, { type: "failover", at: this.#clock.now(), attempt: plan.attempt, queued, replay: record.firstTurn.length });

@@ -1,6 +1,19 @@
 // Public API of @subagent-mcp/journal: one journal per sub-agent on disk, so agents outlive the server
 // that launched them (list past agents, read transcripts, resume after a restart).
 export { JournalError, type JournalErrorCode } from "./errors.js";
+export {
+  CATEGORY_INDEX_FILE,
+  CategoryIndex,
+  CategoryIndexFileSchema,
+  candidateKey,
+  DEFAULT_RING_SIZE,
+  IndexedTurnSchema,
+  MIN_CANDIDATE_TURNS,
+  type CategoryIndexFile,
+  type CategoryIndexOptions,
+  type IndexedTurn,
+  type TypicalTurn,
+} from "./category-index.js";
 export { followJournal } from "./follow.js";
 export { endedWhy, listAgents, type AgentSummary } from "./list.js";
 export { launchEntry, summarizeEnds, TAIL_BYTES } from "./tail.js";

@@ -67,9 +67,26 @@ export const JournalEntrySchema = z.discriminatedUnion("t", [
     usage: RecordedUsageSchema,
     cost_usd: z.number().optional(),
     duration_ms: z.number(),
+    /** Escalated (why): spent, and failed, but the next candidate's turn of the same number is the answer. */
+    superseded: z.string().optional(),
   }),
   z.object({ t: z.literal("status"), at: z.string(), status: z.string(), alive: z.boolean(), note: z.string().optional() }),
   z.object({ t: z.literal("end"), at: z.string(), status: z.string(), why: z.string() }),
+  /** The agent left a candidate for `next`: a transient failover, or an escalation (its answer and the check it failed). */
+  z.object({
+    t: z.literal("attempt"),
+    at: z.string(),
+    kind: z.enum(["failover", "escalation"]),
+    provider: z.string(),
+    model: z.string().optional(),
+    effort: z.string().optional(),
+    machine: z.string().optional(),
+    reason: z.string(),
+    result: z.string().optional(),
+    check: z.object({ command: z.string(), exit_code: z.number().int().nullable(), output_tail: z.string(), duration_ms: z.number() }).optional(),
+    cost_usd: z.number().optional(),
+    next: z.object({ provider: z.string(), model: z.string().optional(), effort: z.string().optional() }),
+  }),
 ]);
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 

@@ -1,23 +1,10 @@
-import { z } from "zod";
 import type { Provider } from "@subagent-mcp/core";
 import type { TaskCategory } from "./categories.js";
 import type { RankInputs } from "./rank.js";
 import type { Candidate, RoutingTable } from "./table.js";
 
-/** How a task escalates (launch_agent's `escalate`, a routing entry's, a pool definition's). */
-export const EscalateSchema = z
-  .strictObject({
-    on: z.enum(["error", "check"]).describe("error: when the first turn ends in an error; check: also when the check command fails after it."),
-    check: z
-      .string()
-      .min(1)
-      .max(2_000)
-      .optional()
-      .describe("Shell command run in the agent's cwd (or worktree) after its first turn, e.g. `pnpm test`; a non-zero exit fails it."),
-    max_steps: z.number().int().min(1).max(5).optional().describe("How many stronger candidates may take the task over (default 1)."),
-  })
-  .refine((e) => e.on !== "check" || e.check !== undefined, { message: 'on "check" needs a check command', path: ["check"] });
-export type Escalate = z.infer<typeof EscalateSchema>;
+// The schema lives in core, so that the agent definition loader (of this package's tier) can use it too.
+export { EscalateSchema, type Escalate } from "@subagent-mcp/core";
 
 export const DEFAULT_ESCALATION_STEPS = 1;
 

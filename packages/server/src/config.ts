@@ -154,6 +154,9 @@ export function privilegedSettings(project: Config, user: Config): Map<string, s
   // Where a task (its prompt, the repository it names) is sent to run: another machine of the fleet.
   const remote = routedMachines(project.routing);
   if (remote.length > 0) out.set("routing.machine", `routing entries on ${remote.join(", ")}`);
+  // An escalation's check is a shell command run after an agent's turn, with the user's rights.
+  const checks = routedChecks(project.routing);
+  if (checks.length > 0) out.set("routing.escalate", `routing escalation checks (${checks.join("; ")})`);
   // Where messages go and where workers take their instructions from.
   if (project.mailbox !== undefined) out.set("mailbox", `mailbox (${project.mailbox.url === undefined ? "settings" : redactUrl(project.mailbox.url)})`);
   return out;
@@ -172,7 +175,7 @@ function without(project: Config, keys: string[]): Config {
     ...(worktree === undefined ? {} : { worktree: drop.has("worktree.setup") ? untrusted : worktree }),
     ...(mailbox === undefined || drop.has("mailbox") ? {} : { mailbox }),
     // Untrusted routing entries run here: their machines are left out.
-    ...(routing === undefined ? {} : { routing: drop.has("routing.machine") ? withoutMachines(routing) : routing }),
+    ...(routing === undefined ? {} : { routing: untrustedRouting(routing, drop.has("routing.machine"), drop.has("routing.escalate")) }),
     ...(permissions === undefined ? {} : { permissions: drop.has("permissions.allow") ? narrowing : permissions }),
     caps: keep("caps", project.caps),
     executables: keep("executables", project.executables),
@@ -304,19 +307,26 @@ function routedMachines(routing: RoutingConfig | undefined): string[] {
   return [...new Set(all.flatMap((c) => (c.machine === undefined ? [] : [c.machine])))];
 }
 
-function withoutMachines(routing: RoutingConfig): RoutingConfig {
+// An untrusted project's routing runs here (its machines left out) and checks nothing (its escalation checks left out: it escalates on errors only).
+function untrustedRouting(routing: RoutingConfig, machines: boolean, checks: boolean): RoutingConfig {
+  if (!machines && !checks) return routing;
   const strip = <C extends { machine?: string | undefined }>(list: C[] | undefined): Omit<C, "machine">[] | undefined =>
-    list?.map(({ machine: _m, ...c }) => c);
+    machines ? list?.map(({ machine: _m, ...c }) => c) : list;
   const table = Object.fromEntries(
     Object.entries(routing.table ?? {}).map(([category, b]) => [
       category,
       {
         ...(b.cost_efficiency === undefined ? {} : { cost_efficiency: strip(b.cost_efficiency) }),
         ...(b.performance === undefined ? {} : { performance: strip(b.performance) }),
+        ...(b.escalate === undefined ? {} : { escalate: checks && b.escalate.check !== undefined ? { on: "error" as const, ...(b.escalate.max_steps === undefined ? {} : { max_steps: b.escalate.max_steps }) } : b.escalate }),
       },
     ]),
   );
   return { ...routing, ...(routing.table === undefined ? {} : { table }) };
+}
+
+function routedChecks(routing: RoutingConfig | undefined): string[] {
+  return [...new Set(Object.values(routing?.table ?? {}).flatMap((b) => (b.escalate?.check === undefined ? [] : [b.escalate.check])))];
 }
 
 // Every provider a routing table names.

@@ -12,6 +12,7 @@ import type { AgentWorktrees, WorktreeSettings } from "./worktrees.js";
 import type { AgentJournal, JournalSettings } from "./journal.js";
 import type { SharedBudgets, SharedBudgetSettings } from "./spend.js";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
+import type { TypicalTurn } from "@subagent-mcp/journal";
 import type { PendingSettings } from "./pending.js";
 import type { ControlSettings } from "./control-endpoint.js";
 
@@ -95,6 +96,15 @@ export interface BudgetsHub {
   made(): SharedBudgets | undefined;
 }
 
+/**
+ * The typical turn of a task category on a candidate, learned from past turns (the journal's
+ * CategoryIndex): medians of its own recent turns, else of the category's; undefined when none.
+ * An in-memory read, cached: routing calls it per candidate on every launch.
+ */
+export interface CategoryTypicals {
+  typical(category: string, candidate: { provider: string; model?: string | undefined }): TypicalTurn | undefined;
+}
+
 /** The journal, made with the supervisor (undefined when journaling is off). */
 export interface JournalHub {
   made(): AgentJournal | undefined;
@@ -142,7 +152,7 @@ export interface FleetAccess {
 }
 
 /** {@link ServerDeps} as the tools read them: defaults applied, and the costly parts made on first use. */
-export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage" | "fleet"> {
+export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage" | "fleet" | "prices"> {
   supervisor(): Promise<Supervisor>;
   /** The pool behind invoke, warmup, list_pool and reset (made by the first of them), its definitions read again. */
   pool(): Promise<PoolCatalog>;
@@ -160,4 +170,6 @@ export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<Se
   worktrees: WorktreeHub;
   journal: JournalHub;
   budgets: BudgetsHub;
+  /** Typical turns per category for routing's expected costs; undefined when the journal is off (nothing is learned). */
+  categoryIndex: CategoryTypicals | undefined;
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { AgentChange, AgentView, LaunchRequest, Supervisor, TurnReport } from "@subagent-mcp/core";
-import { JournalWriter, pruneJournals, type JournalEntry, type ServerRef } from "@subagent-mcp/journal";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { CATEGORY_INDEX_FILE, CategoryIndex, JournalWriter, pruneJournals, type JournalEntry, type ServerRef } from "@subagent-mcp/journal";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { summarize } from "./tool-summary.js";
 import { recordedUsage } from "@subagent-mcp/usage/schema";
@@ -25,6 +27,12 @@ export interface LaunchNotes {
   resumeOf?: { sessionId: string };
 }
 
+/** An agent launched for a category: its category, and the candidate it runs on now (a failover or an escalation moves it). */
+interface Routed {
+  category: string;
+  current: { provider: string; model?: string };
+}
+
 /** Agent directories kept claimed ahead, for a host's burst of launches (see JournalWriter.reserve). */
 const CLAIMED_AHEAD = 3;
 
@@ -42,6 +50,9 @@ export class AgentJournal {
   readonly #notes = new Map<string, LaunchNotes>();
   /** Completed turns per agent: a tool call belongs to the turn after them. */
   readonly #turns = new Map<string, number>();
+  /** Agents launched for a category, until they end: their turns teach the category index. */
+  readonly #routed = new Map<string, Routed>();
+  #index: CategoryIndex | undefined;
   #exiting = false;
 
   constructor(
@@ -65,6 +76,28 @@ export class AgentJournal {
           // best effort: the next server tries again
         }
       }, 0).unref();
+    // Routing reads the category index on launches: it is opened (or rebuilt once from the journals) off their path.
+    setTimeout(() => this.#openIndex(), 0).unref();
+  }
+
+  /**
+   * The typical turns per category learned from past turns, for routing. Read from its file on
+   * first use (a few ms); when it must first be rebuilt from the journals (a scan, once per journal
+   * directory), that runs in the background and this is undefined until it has.
+   */
+  categoryIndex(): CategoryIndex | undefined {
+    if (this.#index === undefined && existsSync(join(this.settings.dir, CATEGORY_INDEX_FILE))) this.#openIndex();
+    return this.#index;
+  }
+
+  #openIndex(): CategoryIndex {
+    this.#index ??= CategoryIndex.open(this.settings.dir);
+    return this.#index;
+  }
+
+  /** Writes the category index's pending turns (at shutdown). */
+  flushIndex(): void {
+    this.#index?.flush();
   }
 
   /** Records what happens to `supervisor`'s agents from now on. */
@@ -93,6 +126,7 @@ export class AgentJournal {
   /** Gives back the id of a launch refused after its claim (a bad cwd or base, a machine that cannot take it). */
   unclaim(agentId: string): void {
     this.#notes.delete(agentId);
+    this.#routed.delete(agentId);
     this.writer.giveBack(agentId);
   }
 
@@ -119,6 +153,28 @@ export class AgentJournal {
       case "sent":
         this.#append(change.agentId, { t: "prompt", at, turn: change.turn, text: change.text });
         return;
+      case "attempt": {
+        const { attempt: a, next } = change;
+        const routed = this.#routed.get(change.agentId);
+        if (routed !== undefined) routed.current = { provider: next.provider, ...(next.model === undefined ? {} : { model: next.model }) };
+        this.#append(change.agentId, {
+          t: "attempt",
+          at,
+          kind: a.kind ?? "failover",
+          provider: a.provider,
+          ...(a.model === undefined ? {} : { model: a.model }),
+          ...(a.effort === undefined ? {} : { effort: a.effort }),
+          ...(a.machine === undefined ? {} : { machine: a.machine }),
+          reason: a.reason,
+          ...(a.result === undefined ? {} : { result: a.result }),
+          ...(a.check === undefined
+            ? {}
+            : { check: { command: a.check.command, exit_code: a.check.exitCode, output_tail: a.check.output.slice(-4_000), duration_ms: a.check.durationMs } }),
+          ...(a.costUsd === undefined ? {} : { cost_usd: a.costUsd }),
+          next,
+        });
+        return;
+      }
       case "status":
         this.#append(change.agentId, {
           t: "status",
@@ -151,6 +207,10 @@ export class AgentJournal {
     this.#notes.delete(agentId);
     // A resumed conversation's tool calls go on numbering after its prior turns (core numbers its prompts).
     this.#turns.set(agentId, request.priorTurns ?? 0);
+    if (notes.category !== undefined) {
+      const current = { provider: request.provider, ...(request.model === undefined ? {} : { model: request.model }) };
+      this.#routed.set(agentId, { category: notes.category, current });
+    }
     if (notes.resumeOf !== undefined) {
       this.#append(agentId, {
         t: "resume",
@@ -198,6 +258,24 @@ export class AgentJournal {
       usage: recordedUsage(report.usage),
       ...(report.costUsd === undefined ? {} : { cost_usd: report.costUsd }),
       duration_ms: Math.round(report.durationMs),
+      ...(report.superseded === undefined ? {} : { superseded: report.superseded }),
+    });
+    this.#learn(report);
+  }
+
+  // A turn of an agent launched for a category goes into the category index, under the candidate
+  // it ran on (the attempt changes below keep it current); an escalated turn counts as a failure.
+  #learn(report: TurnReport): void {
+    const routed = this.#routed.get(report.agentId);
+    if (routed === undefined) return;
+    const candidate = routed.current;
+    this.#openIndex().record({
+      category: routed.category,
+      ...candidate,
+      usage: recordedUsage(report.usage),
+      ...(report.costUsd === undefined ? {} : { costUsd: report.costUsd }),
+      durationMs: Math.round(report.durationMs),
+      ok: !report.isError && !report.interrupted,
     });
   }
 
@@ -209,6 +287,7 @@ export class AgentJournal {
         : (view.note ?? (view.lastError === undefined ? "its CLI process ended" : `its CLI process ended: ${view.lastError.message}`));
     this.#append(view.id, { t: "end", at: new Date().toISOString(), status: view.status, why });
     this.#turns.delete(view.id);
+    this.#routed.delete(view.id);
     void this.writer.close(view.id);
   }
 }

@@ -5,7 +5,7 @@ import { DEFAULT_TABLE } from "@subagent-mcp/routing";
 import { Outbox, OutboxServer } from "./delivery.js";
 import { homedir } from "node:os";
 import { stateDir } from "@subagent-mcp/state";
-import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset, type WorktreeHub } from "./deps.js";
+import { TOOLSETS, type CategoryTypicals, type ServerDeps, type ToolDeps, type Toolset, type WorktreeHub } from "./deps.js";
 import type { AgentWorktrees } from "./worktrees.js";
 import type { AgentJournal } from "./journal.js";
 import type { SharedBudgets } from "./spend.js";
@@ -93,7 +93,16 @@ export function createServer(deps: ServerDeps): SubagentServer {
   const handed = new Set<string>();
   const reached = new Set<string>();
   const messagingReached = (self: string): boolean | undefined => (handed.has(self) ? reached.has(self) : undefined);
-  const shared = { ...settle(deps, supervisor.get, worktrees), gate, journal: { made: () => journal }, budgets: { made: () => budgets }, messagingReached };
+  const shared = {
+    ...settle(deps, supervisor.get, worktrees),
+    gate,
+    journal: { made: () => journal },
+    budgets: { made: () => budgets },
+    messagingReached,
+    // Read through the journal, made with the supervisor (a launch gets the supervisor before it routes); nothing learned before.
+    categoryIndex:
+      deps.journal === undefined ? undefined : { typical: (...args: Parameters<CategoryTypicals["typical"]>) => journal?.categoryIndex()?.typical(...args) },
+  };
   const { messaging } = deps;
   const children =
     messaging === undefined || deps.childMessaging !== true
@@ -159,6 +168,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
       // The agents are gone: their worktrees are released (clean ones removed, those with work kept).
       await worktrees.made()?.drain();
       await journal?.writer.flush();
+      journal?.flushIndex();
       journal?.writer.dropSpares();
       await server.close();
       await (await settled(children?.made))?.close();
@@ -227,7 +237,7 @@ function settle(
   deps: ServerDeps,
   supervisor: () => Promise<Supervisor>,
   worktrees: WorktreeHub,
-): Omit<Shared, "childServer" | "journal" | "budgets" | "gate" | "messagingReached"> {
+): Omit<Shared, "childServer" | "journal" | "budgets" | "gate" | "messagingReached" | "categoryIndex"> {
   const defaultCwd = deps.defaultCwd ?? process.cwd();
   const depth = deps.depth ?? 0;
   const maxDepth = deps.maxDepth ?? CONFIG_DEFAULTS.max_depth;
@@ -268,6 +278,7 @@ function settle(
     messaging: deps.messaging,
     worktrees,
     budget: deps.budget,
+    ...(deps.prices === undefined ? {} : { prices: deps.prices }),
   };
 }
 

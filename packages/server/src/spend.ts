@@ -73,6 +73,12 @@ export class SharedBudgets {
       );
   }
 
+  /** The least USD any shared budget has left (session, inherited, the project's day); undefined when none limits cost. */
+  costLeftUsd(): number | undefined {
+    const daily = this.settings.daily?.max_cost_usd === undefined ? undefined : leftOf(this.settings.daily, this.#todaySpent());
+    return tighter(this.left(), daily)?.max_cost_usd;
+  }
+
   /** Spent so far: by this server's agents, and by the project today. */
   spent(): { session: Spent; today: Spent; unknownCostTurns: number } {
     return { session: { ...this.#session }, today: this.#todaySpent(), unknownCostTurns: this.#unknownCostTurns };

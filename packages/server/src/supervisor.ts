@@ -5,6 +5,7 @@ import { turnCost } from "@subagent-mcp/usage";
 import type { EffectiveConfig } from "./config.js";
 import type { LaunchGate } from "./launch-gate.js";
 import { withDefaults } from "./defaults.js";
+import { runCheckCommand } from "./check-command.js";
 import { AgentSpans, tracer } from "@subagent-mcp/tracing";
 
 /** A driver per provider (the built-in ones and every ACP agent), with the executables `config` names. */
@@ -61,6 +62,8 @@ export function createSupervisor(
     stallMs: withDefaults(config).stall_seconds * 1000,
     ...(config.permission_timeout_s === undefined ? {} : { permissionTimeoutMs: config.permission_timeout_s * 1000 }),
     idleTtlMs: withDefaults(config).idle_ttl_s * 1000,
+    // An escalating launch's check (`pnpm test`) runs as the user would run it, in the agent's cwd.
+    runCheck: (check) => runCheckCommand({ ...check, env: process.env }),
   });
   spans?.attach(supervisor);
   return supervisor;

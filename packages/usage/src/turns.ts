@@ -59,6 +59,11 @@ export function agentTurns(agentsDir: string): { turns: TurnRecord[]; skipped: n
         if (e.label !== undefined) who.label = e.label;
         if (e.category !== undefined) who.category = e.category;
       } else if (e.t === "session" && e.model !== undefined) who = { ...who, model: e.model };
+      else if (e.t === "attempt") {
+        // A failover or an escalation: the turns from here on run on the next candidate.
+        const { model: _left, ...rest } = who;
+        who = { ...rest, provider: e.next.provider, ...(e.next.model === undefined ? {} : { model: e.next.model }) };
+      }
       else if (e.t === "turn")
         turns.push({
           ...who,

@@ -84,7 +84,8 @@ function turnEnd(supervisor: Supervisor, target: TurnRef, control: TaskControl, 
     };
     stops.push(
       supervisor.onTurn((report) => {
-        if (report.agentId !== agentId || report.turn !== turn || control.signal.aborted) return;
+        // An escalated turn is nobody's answer: the stronger candidate's turn of the same number is.
+        if (report.agentId !== agentId || report.turn !== turn || report.superseded !== undefined || control.signal.aborted) return;
         // The report as it ends: a wait the host called meanwhile may take it from the unreported ones first.
         supervisor.takeReport(agentId, turn);
         done(report);

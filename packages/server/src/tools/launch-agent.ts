@@ -7,7 +7,8 @@ import { mcpToolName } from "@subagent-mcp/drivers/light";
 import { isAbsolute, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { LaunchAgentOutput, type WorktreeOut } from "@subagent-mcp/contract";
-import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
+import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, EscalateSchema, rankCandidates, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
+import { escalationFor, rankInputs } from "../routing-choice.js";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { checkDepth, childEnv, LINEAGE_ENV } from "../nesting.js";
@@ -38,7 +39,12 @@ export const LaunchAgentInput = {
       .map(([k, v]) => `${k}: ${v}`)
       .join("; ")}.`,
   ),
-  branch: BranchSchema.optional().describe("Routing branch: cost_efficiency (default) or performance."),
+  branch: BranchSchema.optional().describe(
+    "Routing branch: cost_efficiency (default: the category's candidates cheapest expected turn first) or performance (strongest first). Either way a provider whose rate-limit window is spent, or a candidate the budget cannot pay for, is skipped.",
+  ),
+  escalate: EscalateSchema.optional().describe(
+    'Hand the task to a stronger candidate of its category when it fails: {on: "error"} when its first turn ends in an error; {on: "check", check: "pnpm test"} also when that command, run in its cwd after the turn, fails. The next candidate gets the task, the earlier answer and the check\'s output; max_steps (default 1) bounds the climb. The agent id stays; poll_agent shows each attempt. Default: the category\'s routing entry.',
+  ),
   cwd: z.string().min(1).optional().describe("Existing directory the sub-agent works in (default: the server's)."),
   system_prompt_append: z
     .string()
@@ -112,6 +118,12 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             installed: deps.installed,
           });
           if (args.base !== undefined && args.isolation !== "worktree") throw new ServerError("INVALID_ARGUMENT", 'base needs isolation: "worktree"');
+          // Price, headroom and the budget order the candidates: the launch's own budget over the config's, and the shared ones.
+          const inputs = rankInputs(deps, supervisor, route.category, [budgetOf(deps.budget, args.budget).budget]);
+          const ranking = rankCandidates(route, { provider: args.provider }, inputs);
+          const escalate = args.escalate ?? (route.category === undefined ? undefined : deps.routingTable[route.category].escalate);
+          if (escalate?.on === "check" && args.machine !== undefined)
+            throw new ServerError("INVALID_ARGUMENT", "escalate on check runs the check here, on this machine's files: launch here, or escalate on error");
           // The config's rules and the launch's own: deny beats ask beats allow across both.
           const rules = mergeRules(deps.permissions, args.permissions);
           // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
@@ -127,7 +139,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             // Where each candidate runs (here, or a machine of the fleet); an unplaceable first one is skipped or is this call's error.
             // On another machine, its node makes the worktree, named as one here would be.
             const ask = args.isolation === "worktree" ? { name: args.label ?? id, ...optional({ base: args.base, label: args.label }) } : undefined;
-            const { placed, skipped: unplaced } = await placeCandidates(deps, route.candidates, {
+            const { placed, skipped: unplaced } = await placeCandidates(deps, ranking.ranked.map((r) => r.candidate), {
               machine: args.machine,
               strict: args.provider !== undefined,
               ...(ask === undefined ? {} : { worktree: ask }),
@@ -139,6 +151,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             if (args.outlive === true && placement === undefined)
               throw new ServerError("INVALID_ARGUMENT", "outlive is for an agent on another machine (with machine): one here always ends with this server");
             const fallbacks = rest.map((p) => ({ ...p.candidate, ...(p.placement === undefined ? {} : { placement: p.placement }) }));
+            const escalation = escalationFor(deps, escalate, route, chosen, inputs, args.prompt);
             const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
             // A sub-agent elsewhere cannot reach our loopback messaging endpoint.
             const child = await childMessaging(
@@ -170,6 +183,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
               ...(chosen.model === undefined ? {} : { model: chosen.model }),
               ...(chosen.effort === undefined ? {} : { effort: chosen.effort }),
               fallbacks,
+              ...(escalation === undefined ? {} : { escalate: escalation }),
               ...(child.systemPromptAppend === undefined ? {} : { systemPromptAppend: child.systemPromptAppend }),
               ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
               ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
@@ -187,7 +201,11 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
               branch: route.branch,
               candidate: chosen,
               fallbacks: rest.map((p) => p.candidate),
-              skipped: [...route.skipped, ...unplaced],
+              skipped: [...route.skipped, ...ranking.skipped, ...unplaced],
+              ranking: ranking.ranked.map(({ candidate, ...why }) => ({ ...candidate, ...why })),
+              ...(escalation === undefined
+                ? {}
+                : { escalation: { on: escalation.on, ...(escalation.check === undefined ? {} : { check: escalation.check }), ladder: escalation.ladder } }),
               status: view.status,
               provider: view.provider,
               ...(view.machine === undefined ? {} : { machine: view.machine }),
@@ -206,7 +224,14 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
                 : ask !== undefined
                   ? ` in a worktree of its own on ${chosen.machine ?? "its machine"}`
                   : "";
-            const launched = `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}; ${fallbacks.length} fallback candidate(s).`;
+            const climb =
+              escalation === undefined
+                ? ""
+                : escalation.ladder.length === 0
+                  ? " No stronger candidate to escalate to."
+                  : ` Escalates on ${escalation.on === "check" ? `a failed \`${escalation.check ?? ""}\`` : "an error"} to ${escalation.ladder.map(describeCandidate).join(", then ")}.`;
+            const why = ranking.ranked[0] === undefined ? "" : rankNote(ranking.ranked[0]);
+            const launched = `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}${why}; ${fallbacks.length} fallback candidate(s).${climb}`;
             // A host that takes tasks gets one that ends with the first turn's answer: no wait call.
             delegateTurn(deps, supervisor, extra, { agentId: view.id, turn: 1 }, launched);
             return ok(out, launched);
@@ -307,4 +332,13 @@ export function budgetOf(defaults: Budget | undefined, own: Budget | undefined, 
   const budget = defaults === undefined && own === undefined ? undefined : { ...defaults, ...own };
   const capped = tighter(budget, cap);
   return capped === undefined ? {} : { budget: capped };
+}
+
+// Why the first candidate was chosen, in a few words.
+function rankNote(first: { rule: string; expected_cost_usd?: number; headroom: string }): string {
+  const cost = first.expected_cost_usd === undefined ? "" : `, about $${first.expected_cost_usd.toFixed(4)} a turn`;
+  if (first.rule === "cost") return ` (cheapest expected turn${cost})`;
+  if (first.rule === "over_budget") return ` (no candidate fits the budget left; the cheapest${cost})`;
+  if (first.rule === "exhausted") return ` (every provider's rate-limit window is spent: ${first.headroom})`;
+  return "";
 }
