@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launchChromium, type Browser, type BrowserContext, type Page } from "@subagent-mcp/testkit";
@@ -109,4 +109,31 @@ describe("subagent-mcp dashboard in a browser", () => {
     await browser.close();
     expect(errors).toEqual([]);
   }, 420_000);
+
+  it("shows an escalated agent's attempts: the candidate it left, why, and the check's output", async () => {
+    mkdirSync(shots, { recursive: true });
+    const table = { coding: { cost_efficiency: [{ provider: "gemini", model: "gemini-3.8-flash" }], performance: [{ provider: "claude", model: "opus" }] } };
+    const s = (e = await startE2E({}, (env) => {
+      const dir = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "config.json"), JSON.stringify({ routing: { table } }));
+    }));
+    const d = (dash = await startDashboardCli(s.serverEnv, s.env.cwd));
+    browser = await launchChromium();
+    const errors: string[] = [];
+    const page = await openPage(await browser.newContext({ viewport: { width: 1200, height: 900 } }), d.url, errors);
+    const { agent_id: id } = await s.call<{ agent_id: string }>("launch_agent", {
+      task_category: "coding",
+      label: "parser",
+      prompt: "write the parser",
+      escalate: { on: "check", check: "echo 'DASH-CHECK: 2 tests failed'; exit 3" },
+    });
+    await row(page, id, "errored").waitFor();
+    await row(page, id).click();
+    const facts = page.locator("#detail-facts");
+    await facts.filter({ hasText: "Attempts" }).filter({ hasText: "gemini/gemini-3.8-flash escalated: the check" }).waitFor();
+    await facts.filter({ hasText: "DASH-CHECK: 2 tests failed" }).waitFor();
+    await page.screenshot({ path: join(shots, "escalated.png") });
+    expect(errors).toEqual([]);
+  }, 240_000);
 });

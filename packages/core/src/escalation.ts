@@ -99,12 +99,7 @@ function checkFailure(check: CheckOutcome): string {
 /** The next candidate's first prompt: the task, then what the weaker one (`from`) answered and what failed. */
 export function handOverPrompt(task: string, from: Parameters<typeof describeCandidate>[0], result: string, check: CheckOutcome | undefined): string {
   const who = describeCandidate(from);
-  const parts = [
-    task,
-    "",
-    `--- An earlier attempt at this task (${who}) did not succeed. Its answer was:`,
-    clip(result, HANDED_RESULT_CHARS) || "(no answer)",
-  ];
+  const parts = [task, "", `--- An earlier attempt at this task (${who}) did not succeed. Its answer was:`, clip(result, HANDED_RESULT_CHARS) || "(no answer)"];
   if (check !== undefined) {
     parts.push("", `--- Then ${checkFailure(check)}. The end of its output:`, clip(check.output, HANDED_CHECK_CHARS) || "(no output)");
     parts.push("", "Its changes, if any, are still in the working directory. Finish the task so that the check passes.");

@@ -1,7 +1,7 @@
 import type { AgentRecord, TurnReport } from "./agent.js";
 import { describeAttempts } from "./candidate.js";
 import { ZERO_USAGE } from "./events.js";
-import type { AgentState, TurnOutcome } from "./state.js";
+import type { AgentState, AgentStatus, TurnOutcome } from "./state.js";
 
 /**
  * Turn reports: every turn of every agent is reported exactly once, to listeners as it ends and
@@ -20,10 +20,10 @@ export class TurnReports {
   }
 
   /** Reports turn `turn` of `record`; a failed turn after a failover lists every candidate tried. */
-  add(record: AgentRecord, outcome: TurnOutcome, turn: number): void {
+  add(record: AgentRecord, outcome: TurnOutcome, turn: number, status: AgentStatus = record.state.status): void {
     const { attempts } = record.state;
     const result = attempts.length > 0 && outcome.isError ? `${outcome.result}\n${describeAttempts(attempts, record.request)}` : outcome.result;
-    const report: TurnReport = { ...outcome, result, agentId: record.id, status: record.state.status, turn };
+    const report: TurnReport = { ...outcome, result, agentId: record.id, status, turn };
     record.unreported.push(report);
     for (const listener of this.#listeners) listener(report);
     if (record.unreported.length > this.maxUnreported) record.unreported.splice(0, record.unreported.length - this.maxUnreported);

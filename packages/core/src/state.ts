@@ -90,8 +90,8 @@ export type AgentAction =
   | { type: "failover"; at: number; attempt: FailoverAttempt; queued: boolean; replay: number }
   /** Its turn ended and the task's check command runs on what it did: still processing. */
   | { type: "check_started"; at: number; command: string }
-  /** The check is over: the turn's end stands (a failed check escalates with a `failover`). */
-  | { type: "check_done"; at: number };
+  /** The check is over: the turn's end stands, or, `failed` (why) with nowhere to escalate, it is an error. */
+  | { type: "check_done"; at: number; failed?: string };
 
 /**
  * The state of a freshly launched agent holding its first prompt, or, with `idle`, of a warm agent
@@ -184,8 +184,10 @@ export function transition(state: AgentState, action: AgentAction): AgentState {
       const { checking: _command, ...rest } = state;
       if (state.status !== "processing" && state.status !== "stalled") return rest;
       // Messages sent during the check were held: they start the next turn now.
-      const status = state.pending > 0 ? "processing" : state.lastTurn?.isError === true ? "errored" : "finished";
-      return { ...rest, status, lastActivityAt: action.at };
+      const failed = action.failed !== undefined || state.lastTurn?.isError === true;
+      const status = state.pending > 0 ? "processing" : failed ? "errored" : "finished";
+      const lastError = action.failed === undefined ? rest.lastError : { message: action.failed, transient: false };
+      return { ...rest, status, lastError, lastActivityAt: action.at };
     }
     case "failover":
       // Stop is final. Otherwise what the failed candidate did (usage, errors, its session) is

@@ -386,10 +386,12 @@ export class Supervisor {
       this.#escalate(record, outcome, turn, check);
       return;
     }
-    // Reported before the status changes, so that a waiter woken by it finds the report.
     const final = check.ok || stopped ? outcome : { ...outcome, isError: true, result: outcome.result + checkFailedNote(check) };
-    this.#reports.add(record, final, turn);
-    this.#apply(record, { type: "check_done", at: this.#clock.now() });
+    const failed = check.ok || stopped ? undefined : checkFailedNote(check).trim().split("\n")[0]?.replace(/^\[|\]$/g, "");
+    const done: AgentAction = { type: "check_done", at: this.#clock.now(), ...(failed === undefined ? {} : { failed }) };
+    // Reported before the status changes, so that a waiter woken by the change finds the report (with the status it is about to have).
+    this.#reports.add(record, final, turn, transition(record.state, done).status);
+    this.#apply(record, done);
     // Follow-ups held during the check go to the session now.
     if (record.session !== undefined && record.state.alive) for (const text of record.backlog.splice(0)) record.session.send(text);
   }

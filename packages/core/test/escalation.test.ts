@@ -85,7 +85,7 @@ describe("escalation", () => {
     end(at(claude, 0), "done");
     checks.runs[0]?.settle(true);
     await flush();
-    expect((await supervisor.wait({ ids: [agent.id], mode: "any", timeoutMs: 1 })).finished[0]).toMatchObject({ result: "done", isError: false });
+    expect((await supervisor.wait({ ids: [agent.id], mode: "any", timeoutMs: 1 })).finished[0]).toMatchObject({ result: "done", isError: false, status: "finished" });
     expect(codex.sessions).toHaveLength(0);
     expect(supervisor.get(agent.id)).toMatchObject({ provider: "claude", status: "finished", attempts: [] });
   });
@@ -97,7 +97,8 @@ describe("escalation", () => {
     checks.runs[0]?.settle(false, "boom");
     await flush();
     const [report] = (await supervisor.wait({ ids: [agent.id], mode: "any", timeoutMs: 1 })).finished;
-    expect(report?.isError).toBe(true);
+    expect(report).toMatchObject({ isError: true, status: "errored" });
+    expect(supervisor.get(agent.id)).toMatchObject({ status: "errored", lastError: { message: "the check `pnpm test` exited with 1; no stronger candidate is left" } });
     expect(report?.result).toContain("the check `pnpm test` exited with 1; no stronger candidate is left");
     expect(report?.result).toContain("boom");
   });

@@ -491,6 +491,7 @@ function renderFacts(a, poll) {
   const p = poll ?? {};
   const facts = [];
   const fact = (k, ...v) => facts.push(h("div", {}, h("dt", { text: k }), h("dd", {}, ...v)));
+  const wide = (k, ...v) => facts.push(h("div", { class: "wide" }, h("dt", { text: k }), h("dd", {}, ...v)));
   fact("Status", badge(p.status ?? a.status));
   fact("ID", h("code", { text: a.id }));
   fact("Provider", `${p.provider ?? a.provider ?? "—"}${(p.model ?? a.model) ? ` · ${p.model ?? a.model}` : ""}`);
@@ -501,6 +502,26 @@ function renderFacts(a, poll) {
   if (p.usage) fact("Tokens", `${tokens(p.usage.input)} in · ${tokens(p.usage.output)} out · ${tokens(p.usage.cache_read)} cached`);
   if (p.queued_messages) fact("Queued messages", num(p.queued_messages));
   if (a.why) fact("Ended", a.why);
+  if (p.checking) fact("Checking", h("code", { text: p.checking }));
+  // Each candidate left behind: a transient failover, or an escalation with the check it failed.
+  if (p.failover?.length)
+    wide(
+      "Attempts",
+      h(
+        "ol",
+        { class: "attempts" },
+        ...p.failover.map((f) =>
+          h(
+            "li",
+            {},
+            h("code", { text: `${f.provider}/${f.model ?? "default"}` }),
+            ` ${f.kind === "escalation" ? "escalated" : "failed over"}: ${f.reason}`,
+            f.cost_usd === undefined ? "" : ` (${usd(f.cost_usd)})`,
+            f.check ? h("pre", { class: "text", text: f.check.output_tail.split("\n").slice(-8).join("\n") }) : "",
+          ),
+        ),
+      ),
+    );
   const w = p.worktree ?? a.worktree;
   if (w)
     fact(
