@@ -33,7 +33,14 @@ function line(e: JournalEntry): string {
     case "attempt": {
       const from = `${e.provider}/${e.model ?? "default"}`;
       const to = `${e.next.provider}/${e.next.model ?? "default"}`;
-      const check = e.check === undefined ? "" : `\n${e.check.output_tail.split("\n").slice(-5).map((l) => `    | ${l}`).join("\n")}`;
+      const check =
+        e.check === undefined
+          ? ""
+          : `\n${e.check.output_tail
+              .split("\n")
+              .slice(-5)
+              .map((l) => `    | ${l}`)
+              .join("\n")}`;
       return `${at} ${e.kind === "escalation" ? "escalated" : "failed over"} from ${from} to ${to}: ${e.reason}${check}`;
     }
   }

@@ -6,6 +6,7 @@ import {
   lineageFrom,
   budgetLeftFrom,
   OnFirstUse,
+  SharedHeadroom,
   stdioTransport,
   TOOLSETS,
   type DefinitionSource,
@@ -49,7 +50,12 @@ export async function serveStdio(): Promise<void> {
   // Other machines (subagent-mcp node on each), over the Redis the mailboxes share.
   const fleet = fleetAccess(ctx, config.mailbox);
   const { server, close, warm } = createServer({
-    supervisor: async (extra) => (await import("@subagent-mcp/server/runtime")).createSupervisor(config, undefined, extra),
+    // Rate-limit windows are the account's: shared with every server of the user through the state folder.
+    supervisor: async (extra) =>
+      (await import("@subagent-mcp/server/runtime")).createSupervisor(config, undefined, {
+        ...extra,
+        rateLimits: new SharedHeadroom(stateLayout(ctx.stateDir).rateLimits),
+      }),
     // Every agent's journal, so that it outlives this server: past agents, transcripts, resume.
     // SUBAGENT_MCP_JOURNAL=0 turns it off (no past agents then); apps/bench measures its cost with it.
     ...(ctx.env.SUBAGENT_MCP_JOURNAL === "0"

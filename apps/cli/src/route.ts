@@ -13,6 +13,7 @@ import {
 } from "@subagent-mcp/routing";
 import { stateLayout } from "@subagent-mcp/state";
 import { costOf, DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
+import { SharedHeadroom } from "@subagent-mcp/server";
 import { defineCommand } from "citty";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -24,11 +25,14 @@ import { availability } from "./installed.js";
 /**
  * `subagent-mcp route`: the candidates for a category in the order a launch tries them, and why:
  * the expected cost of a typical turn (learned from this machine's journal of that category, else
- * a default), the rule that placed each, and which CLIs are available here. Rate-limit headroom is
- * what a running server's CLIs reported: this command has none, so it shows "unknown".
+ * a default), the rate-limit headroom any server's CLIs last reported, the rule that placed each,
+ * and which CLIs are available here.
  */
 export const routeCommand = defineCommand({
-  meta: { name: "route", description: "Show the ranked provider/model/effort candidates for a task category, why each is where it is, and which are available here." },
+  meta: {
+    name: "route",
+    description: "Show the ranked provider/model/effort candidates for a task category, why each is where it is, and which are available here.",
+  },
   args: {
     category: { type: "string", description: `Task category: ${TaskCategorySchema.options.join(", ")}`, required: true },
     provider: { type: "string", description: "Prefer this provider (claude, codex, gemini, or a configured ACP provider)" },
@@ -54,6 +58,7 @@ export const routeCommand = defineCommand({
     const dir = stateLayout(ctx.stateDir).agents;
     const index = existsSync(join(dir, CATEGORY_INDEX_FILE)) ? CategoryIndex.open(dir) : undefined;
     const prices = mergePrices(DEFAULT_PRICES, config.prices);
+    const shared = new SharedHeadroom(stateLayout(ctx.stateDir).rateLimits);
     const ranking = rankCandidates(
       route,
       { provider },
@@ -64,7 +69,8 @@ export const routeCommand = defineCommand({
           const usd = costOf(c.model, { input: tokens.input, output: tokens.output, cache_read: tokens.cacheRead }, prices);
           return usd === undefined ? undefined : { usd, tokens: learned?.source ?? "default" };
         },
-        headroom: () => undefined,
+        // What any server's CLIs last reported, shared through the state folder.
+        headroom: (p) => shared.tightest(p, Date.now()),
         budgetLeftUsd: config.budget?.max_cost_usd,
         now: Date.now(),
       },
@@ -83,7 +89,9 @@ export const routeCommand = defineCommand({
         return `${i + 1}. ${describeCandidate(r.candidate).padEnd(36)} ${why(r).padEnd(34)} ${check.ok ? "available" : "skipped"}: ${check.detail}`;
       }),
       ...ranking.skipped.map((s) => `-  ${describeCandidate(s).padEnd(36)} skipped: ${s.reason}`),
-      ...(escalate === undefined ? [] : [`escalates on ${escalate.on}${escalate.check === undefined ? "" : ` (check: ${escalate.check})`}, up to ${escalate.max_steps ?? 1} step(s)`]),
+      ...(escalate === undefined
+        ? []
+        : [`escalates on ${escalate.on}${escalate.check === undefined ? "" : ` (check: ${escalate.check})`}, up to ${escalate.max_steps ?? 1} step(s)`]),
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   },

@@ -36,7 +36,9 @@ function grantsOf(root: string): Map<string, string[]> {
     [PROJECT_CONFIG, [...privilegedSettings(configAt(join(root, PROJECT_CONFIG)), configAt(userConfigPath(env))).values()]],
   ]);
   const loaded = loadAgentDefinitions({ cwd: root, home: env.HOME ?? homedir(), env: {} });
-  for (const d of loaded.definitions) if (d.scope === "project") grants.set(relative(root, d.file), definitionPrivileges(d));
+  // An escalation's check is a shell command run after each task: an untrusted definition escalates on errors only.
+  const check = (d: (typeof loaded.definitions)[number]): string[] => (d.escalate?.check === undefined ? [] : [`escalate.check (${d.escalate.check})`]);
+  for (const d of loaded.definitions) if (d.scope === "project") grants.set(relative(root, d.file), [...definitionPrivileges(d), ...check(d)]);
   return grants;
 }
 

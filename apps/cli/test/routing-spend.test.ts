@@ -91,7 +91,9 @@ describe("routing that spends well", () => {
       const logs = (await run(["logs", launched.agent_id])).stdout;
       expect(logs).toMatch(/escalated from gemini\/gemini-3\.8-flash to claude\/opus: the check `.*` exited with 1/);
       expect(logs).toContain("| CHECK-SAYS: 1 test failed in parser.test.ts");
-      const usage = JSON.parse((await run(["usage", "--by", "category", "--json"])).stdout) as { rows: { provider: string; turns: number; success_rate: number }[] };
+      const usage = JSON.parse((await run(["usage", "--by", "category", "--json"])).stdout) as {
+        rows: { provider: string; turns: number; success_rate: number }[];
+      };
       expect(usage.rows.map((r) => [r.provider, r.turns, r.success_rate]).sort()).toEqual([
         ["claude", 1, 1],
         ["gemini", 1, 0],
@@ -109,7 +111,12 @@ describe("routing that spends well", () => {
     });
     expect(launched).toMatchObject({ provider: "gemini", model: "gemini-3.8-flash" });
     expect(launched.skipped).toEqual([
-      expect.objectContaining({ provider: "claude", model: "opus", rule: "over_budget", reason: expect.stringMatching(/more than the \$0\.05 the budget has left/) as string }),
+      expect.objectContaining({
+        provider: "claude",
+        model: "opus",
+        rule: "over_budget",
+        reason: expect.stringMatching(/more than the \$0\.05 the budget has left/) as string,
+      }),
     ]);
     const done = await waitAll(s, [launched.agent_id]);
     expect(done.get(launched.agent_id)?.is_error).toBe(false);
@@ -138,12 +145,26 @@ describe("routing that spends well", () => {
     const after = await s.call<Launched>("launch_agent", { task_category: "coding", prompt: "third task" });
     expect(after).toMatchObject({ provider: "claude", model: "sonnet" });
     expect(after.skipped).toEqual([
-      expect.objectContaining({ provider: "codex", model: "gpt-6-luna", rule: "exhausted", reason: expect.stringMatching(/^codex's primary rate-limit window is spent until \S+ \(in \d+ min\)$/) as string }),
+      expect.objectContaining({
+        provider: "codex",
+        model: "gpt-6-luna",
+        rule: "exhausted",
+        reason: expect.stringMatching(/^codex's primary rate-limit window is spent until \S+ \(in \d+ min\)$/) as string,
+      }),
     ]);
     await waitAll(s, [after.agent_id]);
+    // The window is the account's: `route` (and every other server of the user) sees it from the state folder.
+    const route = await execa(process.execPath, [bin, "route", "--category", "coding", "--json"], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false });
+    const shown = JSON.parse(route.stdout) as { ranking: Launched["ranking"]; skipped: Launched["skipped"] };
+    expect(shown.ranking.map((r) => r.provider)).toEqual(["claude"]);
+    expect(shown.skipped).toEqual([expect.objectContaining({ provider: "codex", rule: "exhausted" })]);
     // Named explicitly, it is still launched there: the caller chose; the headroom is shown.
     const asked = await s.call<Launched>("launch_agent", { task_category: "coding", provider: "codex", prompt: "fourth task" });
-    expect(asked.ranking[0]).toMatchObject({ provider: "codex", rule: "asked", headroom: expect.stringMatching(/^exhausted: 100 % of primary used until/) as string });
+    expect(asked.ranking[0]).toMatchObject({
+      provider: "codex",
+      rule: "asked",
+      headroom: expect.stringMatching(/^exhausted: 100 % of primary used until/) as string,
+    });
     await waitAll(s, [asked.agent_id]);
   });
 });

@@ -77,6 +77,8 @@ export function parseDefinition(file: string, raw: string): { definition?: Agent
       ...(f.budget === undefined ? {} : { budget: f.budget }),
       ...(f.machine === undefined ? {} : { machine: f.machine }),
       ...(f.cwd === undefined ? {} : { cwd: f.cwd }),
+      ...(f.escalate === undefined ? {} : { escalate: f.escalate }),
+      ...(f.category === undefined ? {} : { category: f.category }),
       skills: f.skills,
       expertise: f.expertise,
       replicas: f.replicas,

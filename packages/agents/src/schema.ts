@@ -1,4 +1,4 @@
-import { BudgetSchema, ProviderSchema, SafeName } from "@subagent-mcp/core";
+import { BudgetSchema, EscalateSchema, ProviderSchema, SafeName } from "@subagent-mcp/core";
 import { z } from "zod";
 
 // Claude Code writes tools as "Read, Grep, Bash"; we also take a YAML list.
@@ -25,6 +25,8 @@ export const KNOWN_KEYS = new Set([
   "budget",
   "machine",
   "cwd",
+  "escalate",
+  "category",
 ]);
 
 // Rule strings in Claude Code's syntax, one per list item (a rule may hold commas); the server parses them.
@@ -64,10 +66,24 @@ export const FrontmatterSchema = z
     machine: z.string().min(1).max(128).optional(),
     /** With `machine`: the absolute folder there its replicas work in (default: the server's folder, the same path there). */
     cwd: z.string().min(1).startsWith("/", "cwd must be an absolute path on the machine").optional(),
+    /** A task that ends in an error (or fails `check`) goes to a stronger candidate of `category` (launch_agent's escalate). */
+    escalate: EscalateSchema.optional(),
+    /** The task category whose routing entry lists the stronger candidates (default fallback_default); the server checks the name. */
+    category: z.string().min(1).max(64).optional(),
   })
   .refine((f) => f.cwd === undefined || f.machine !== undefined, {
     path: ["cwd"],
     message: "cwd is only for an agent on another machine (with machine:); here it works in the server's folder",
+  })
+  // The check and the stronger agent work on the task's files here, in the server's folder, once the replica's turn ended.
+  .refine((f) => f.escalate === undefined || f.isolation !== "worktree", {
+    path: ["escalate"],
+    message:
+      'escalate is not offered with isolation: worktree yet: a task\'s work moves to a branch of its own as its turn ends, where neither the check nor a stronger agent would see it; use isolation: none, or launch_agent with isolation "worktree" and escalate',
+  })
+  .refine((f) => f.escalate === undefined || f.machine === undefined, {
+    path: ["escalate"],
+    message: "escalate is not offered with machine: the check and the stronger agent run here, on this machine's files, and the task's work is on the other",
   });
 
 /** A loaded agent definition: its frontmatter, normalised, and its body (the system prompt). */
@@ -85,6 +101,8 @@ export const AgentDefinitionSchema = z.object({
   budget: BudgetSchema.optional(),
   machine: z.string().optional(),
   cwd: z.string().optional(),
+  escalate: EscalateSchema.optional(),
+  category: z.string().optional(),
   skills: z.array(z.string()),
   expertise: z.array(z.string()),
   replicas: z.int(),

@@ -126,6 +126,41 @@ describe("loadAgentDefinitions", () => {
     ]);
   });
 
+  it("reads escalate (launch_agent's shape) and category as ours, without warnings", () => {
+    const ctx = tree({
+      "project/.claude/agents/checked.md":
+        "---\nname: checked\nprovider: gemini\nescalate:\n  on: check\n  check: pnpm test\n  max_steps: 2\ncategory: coding\n---\nx\n",
+      "project/.claude/agents/erring.md": "---\nname: erring\nescalate: { on: error }\n---\nx\n",
+    });
+    const { definitions, errors, warnings } = loadAgentDefinitions(ctx);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+    expect(definitions).toEqual([
+      expect.objectContaining({ name: "checked", escalate: { on: "check", check: "pnpm test", max_steps: 2 }, category: "coding" }),
+      expect.objectContaining({ name: "erring", escalate: { on: "error" } }),
+    ]);
+    expect(definitions[1]).not.toHaveProperty("category");
+  });
+
+  it("refuses an escalate on check without a check, an unknown key in it, and combinations whose check could not see the work", () => {
+    const ctx = tree({
+      "project/.claude/agents/nocheck.md": "---\nname: nocheck\ndescription: d\nescalate:\n  on: check\n---\nx\n",
+      "project/.claude/agents/typo.md": "---\nname: typo\nescalate: { on: error, max_step: 2 }\n---\nx\n",
+      "project/.claude/agents/steps.md": "---\nname: steps\nescalate: { on: error, max_steps: 9 }\n---\nx\n",
+      "project/.claude/agents/isolated.md": "---\nname: isolated\nisolation: worktree\nescalate: { on: check, check: make test }\n---\nx\n",
+      "project/.claude/agents/far.md": "---\nname: far\nmachine: box-1\nescalate: { on: error }\n---\nx\n",
+    });
+    const { definitions, errors } = loadAgentDefinitions(ctx);
+    expect(definitions).toEqual([]);
+    const by = new Map(errors.map((e) => [e.agent, e]));
+    // Named by agent and line, as other frontmatter errors are.
+    expect(by.get("nocheck")).toMatchObject({ line: 4, message: 'escalate.check: on "check" needs a check command' });
+    expect(by.get("typo")?.message).toMatch(/^escalate: Unrecognized key/);
+    expect(by.get("steps")?.message).toMatch(/^escalate\.max_steps: /);
+    expect(by.get("isolated")?.message).toMatch(/^escalate: escalate is not offered with isolation: worktree yet/);
+    expect(by.get("far")?.message).toMatch(/^escalate: escalate is not offered with machine/);
+  });
+
   it("does not end the frontmatter at a --- inside a value", () => {
     const ctx = tree({ "project/.claude/agents/d.md": "---\nname: d\ndescription: before --- after\nprovider: codex\n---\nbody\n" });
     expect(loadAgentDefinitions(ctx).definitions[0]).toMatchObject({ description: "before --- after", provider: "codex", body: "body" });

@@ -58,4 +58,24 @@ export const InvokeOutput = {
     .describe(
       "Agents with isolation worktree: the branch that holds this task's changes (absent when it changed nothing); the replica's worktree is back at its base.",
     ),
+  attempts: z
+    .array(
+      z.object({
+        agent_id: z.string(),
+        /** Set on the pool replica's attempt. */
+        replica: z.number().optional(),
+        provider: ProviderSchema,
+        model: z.string().optional(),
+        effort: z.string().optional(),
+        reason: z.string(),
+        /** Its answer (clipped). */
+        result: z.string().optional(),
+        check: z.object({ command: z.string(), exit_code: z.number().nullable(), output_tail: z.string(), duration_ms: z.number() }).optional(),
+        cost_usd: z.number().optional(),
+      }),
+    )
+    .optional()
+    .describe(
+      "Set when the definition's escalate handed the task to a stronger candidate: the attempts that did not succeed, first the pool replica's, with why (its error, or the check's exit code and output tail). agent_id is then the stronger agent whose answer this is.",
+    ),
 };

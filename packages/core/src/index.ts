@@ -48,7 +48,8 @@ export { describeCandidate, type CheckOutcome, type FailoverAttempt, type Fallba
 export { checkFailedNote, EscalateSchema, handOverPrompt, HANDED_CHECK_CHARS, HANDED_RESULT_CHARS, type Escalate, type Escalation } from "./escalation.js";
 export { classifyFailure, errorEvent, FailureClassSchema, type FailureClass } from "./failure.js";
 export { Supervisor } from "./supervisor.js";
-export { DEFAULT_STALL_MS, type SupervisorOptions } from "./supervisor-options.js";
+export { RateLimits, UNDATED_WINDOW_MS, type RateWindow } from "./rate-limits.js";
+export { DEFAULT_STALL_MS, type RateLimitStore, type SupervisorOptions } from "./supervisor-options.js";
 export type { PermissionReport, WaitRequest, WaitResult } from "./waiters.js";
 export { DEFAULT_PERMISSION_TIMEOUT_MS } from "./permission-timers.js";
 export { DEFAULT_CAP } from "./admission.js";

@@ -26,11 +26,7 @@ export class RateLimits {
   readonly #byProvider = new Map<Provider, Map<string, RateWindow>>();
 
   note(provider: Provider, event: RateLimitEvent, at: number): void {
-    let windows = this.#byProvider.get(provider);
-    if (windows === undefined) this.#byProvider.set(provider, (windows = new Map<string, RateWindow>()));
-    // A CLI may name many windows; a provider keeps at most a few dozen.
-    if (!windows.has(event.window) && windows.size >= 32) return;
-    windows.set(event.window, {
+    this.set(provider, {
       window: event.window,
       status: event.status,
       at,
@@ -39,15 +35,44 @@ export class RateLimits {
     });
   }
 
+  /** Keeps `w` as `provider`'s latest word on its window (a newer report of the same window replaces an older one). */
+  set(provider: Provider, w: RateWindow): void {
+    let windows = this.#byProvider.get(provider);
+    if (windows === undefined) this.#byProvider.set(provider, (windows = new Map<string, RateWindow>()));
+    const known = windows.get(w.window);
+    if (known !== undefined && known.at > w.at) return;
+    // A CLI may name many windows; a provider keeps at most a few dozen.
+    if (known === undefined && windows.size >= 32) return;
+    windows.set(w.window, w);
+  }
+
+  /** Every window of every provider, still in force at `now` (what a file shared by servers holds). */
+  snapshot(now: number): Record<Provider, RateWindow[]> {
+    const out: Record<Provider, RateWindow[]> = {};
+    for (const [provider, windows] of this.#byProvider) {
+      const live = [...windows.values()].filter((w) => !over(w, now));
+      if (live.length > 0) out[provider] = live;
+    }
+    return out;
+  }
+
   /** The tightest window of `provider` still in force at `now` (spent before nearly spent before ok, then the most used); undefined when none is known. */
   tightest(provider: Provider, now: number): RateWindow | undefined {
     let worst: RateWindow | undefined;
     for (const w of this.#byProvider.get(provider)?.values() ?? []) {
-      const over = w.resetsAt !== undefined ? w.resetsAt <= now : now - w.at > UNDATED_WINDOW_MS;
-      if (over) continue;
-      if (worst === undefined || SEVERITY[w.status] - SEVERITY[worst.status] > 0 || (w.status === worst.status && (w.usedPercent ?? 0) > (worst.usedPercent ?? 0)))
+      if (over(w, now)) continue;
+      if (
+        worst === undefined ||
+        SEVERITY[w.status] - SEVERITY[worst.status] > 0 ||
+        (w.status === worst.status && (w.usedPercent ?? 0) > (worst.usedPercent ?? 0))
+      )
         worst = w;
     }
     return worst;
   }
+}
+
+// A window whose reset has passed, or one without a reset time told long enough ago.
+function over(w: RateWindow, now: number): boolean {
+  return w.resetsAt !== undefined ? w.resetsAt <= now : now - w.at > UNDATED_WINDOW_MS;
 }

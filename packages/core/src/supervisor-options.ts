@@ -1,7 +1,8 @@
 import type { PermissionEvent } from "./agent.js";
 import type { Clock } from "./clock.js";
 import type { Driver } from "./driver.js";
-import type { Provider } from "./events.js";
+import type { AgentEvent, Provider } from "./events.js";
+import type { RateWindow } from "./rate-limits.js";
 import type { CostOf } from "./spending.js";
 import type { CheckOutcome } from "./candidate.js";
 
@@ -63,4 +64,15 @@ export interface SupervisorOptions {
    * launch that asks for a check is refused.
    */
   runCheck?: (check: { command: string; cwd: string; agentId: string; signal: AbortSignal }) => Promise<CheckOutcome>;
+  /**
+   * Where the providers' rate-limit reports are kept (default: in memory). A server passes one
+   * shared by every server of the user through a file: the windows are the account's.
+   */
+  rateLimits?: RateLimitStore;
+}
+
+/** Keeps rate-limit reports and answers the tightest window in force (see RateLimits). */
+export interface RateLimitStore {
+  note(provider: Provider, event: Extract<AgentEvent, { type: "rate_limit" }>, at: number): void;
+  tightest(provider: Provider, now: number): RateWindow | undefined;
 }

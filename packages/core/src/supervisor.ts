@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { PermissionFlow } from "./permission-flow.js";
-import { DEFAULT_STALL_MS, type SupervisorOptions } from "./supervisor-options.js";
+import { DEFAULT_STALL_MS, type RateLimitStore, type SupervisorOptions } from "./supervisor-options.js";
 import { newRecord } from "./new-record.js";
 import { AgentRecords, assertSendable } from "./records.js";
 import { bookkeep, keepOutput, startsBusy } from "./bookkeeping.js";
@@ -41,12 +41,13 @@ export class Supervisor {
   readonly #health: HealthTick;
   readonly #permissions: PermissionFlow;
   readonly #ends = new Listeners<AgentView>();
-  readonly #rateLimits = new RateLimits();
+  readonly #rateLimits: RateLimitStore;
   readonly #changes = new Listeners<AgentChange>();
   #closed = false;
 
   constructor(readonly options: SupervisorOptions) {
     this.#clock = options.clock ?? systemClock;
+    this.#rateLimits = options.rateLimits ?? new RateLimits();
     this.#records = new AgentRecords(options.keepEnded);
     const apply = (record: AgentRecord, action: AgentAction): void => {
       this.#apply(record, action);
@@ -336,7 +337,8 @@ export class Supervisor {
     if (turnEnded && after.lastTurn !== undefined) this.#report(record, after.lastTurn, after.turns);
     // A turn that ended without a turn_end is still reported: the one after the last completed.
     // (A check's end is not one: the turn it judged was reported with it.)
-    else if (isRunning(before.status) && !isRunning(after.status) && !turnEnded && action.type !== "check_done") this.#report(record, lostTurn(after, this.#clock.now()), after.turns + 1);
+    else if (isRunning(before.status) && !isRunning(after.status) && !turnEnded && action.type !== "check_done")
+      this.#report(record, lostTurn(after, this.#clock.now()), after.turns + 1);
     // A freed slot or process (a turn ended, a session ended) may admit a queued launch.
     if (before.status !== after.status || ended) this.#admission.drain(provider);
     if (ended) this.#records.freeEnded();
@@ -387,7 +389,13 @@ export class Supervisor {
       return;
     }
     const final = check.ok || stopped ? outcome : { ...outcome, isError: true, result: outcome.result + checkFailedNote(check) };
-    const failed = check.ok || stopped ? undefined : checkFailedNote(check).trim().split("\n")[0]?.replace(/^\[|\]$/g, "");
+    const failed =
+      check.ok || stopped
+        ? undefined
+        : checkFailedNote(check)
+            .trim()
+            .split("\n")[0]
+            ?.replace(/^\[|\]$/g, "");
     const done: AgentAction = { type: "check_done", at: this.#clock.now(), ...(failed === undefined ? {} : { failed }) };
     // Reported before the status changes, so that a waiter woken by the change finds the report (with the status it is about to have).
     this.#reports.add(record, final, turn, transition(record.state, done).status);
@@ -422,7 +430,11 @@ export class Supervisor {
     // An escalation's first turn is its hand-over prompt (and any held follow-ups): what a later failover replays.
     if (plan.attempt.kind === "escalation") record.firstTurn.splice(0, record.firstTurn.length, plan.request.prompt ?? "", ...plan.backlog);
     const { provider } = plan.request;
-    const next = { provider, ...(plan.request.model === undefined ? {} : { model: plan.request.model }), ...(plan.request.effort === undefined ? {} : { effort: plan.request.effort }) };
+    const next = {
+      provider,
+      ...(plan.request.model === undefined ? {} : { model: plan.request.model }),
+      ...(plan.request.effort === undefined ? {} : { effort: plan.request.effort }),
+    };
     this.#changes.tell({ type: "attempt", agentId: record.id, attempt: plan.attempt, next, at: this.#clock.now() });
     this.#admission.reserve(provider, () => {
       const queued = !this.#admission.fits(provider);

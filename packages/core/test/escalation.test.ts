@@ -9,8 +9,12 @@ function manualChecks() {
   const runs: { command: string; cwd: string; signal: AbortSignal; settle: (ok: boolean, output?: string) => void }[] = [];
   const runCheck: NonNullable<SupervisorOptions["runCheck"]> = ({ command, cwd, signal }) =>
     new Promise<CheckOutcome>((resolve) => {
-      const settle = (ok: boolean, output = ok ? "all passed" : "1 test failed: expected 2, got 3") => { resolve({ command, ok, exitCode: ok ? 0 : 1, output, durationMs: 5 }); };
-      signal.addEventListener("abort", () => { resolve({ command, ok: false, exitCode: null, output: "stopped", durationMs: 1 }); });
+      const settle = (ok: boolean, output = ok ? "all passed" : "1 test failed: expected 2, got 3") => {
+        resolve({ command, ok, exitCode: ok ? 0 : 1, output, durationMs: 5 });
+      };
+      signal.addEventListener("abort", () => {
+        resolve({ command, ok: false, exitCode: null, output: "stopped", durationMs: 1 });
+      });
       runs.push({ command, cwd, signal, settle });
     });
   return { runs, runCheck };
@@ -38,7 +42,9 @@ const at = (driver: FakeDriver, i: number): FakeSession => {
   if (s === undefined) throw new Error(`no ${driver.provider} session ${i}`);
   return s;
 };
-const end = (session: FakeSession, result: string, isError = false) => { session.emit({ type: "turn_end", result, isError, usage: zero, costUsd: 0.01, durationMs: 1 }); };
+const end = (session: FakeSession, result: string, isError = false) => {
+  session.emit({ type: "turn_end", result, isError, usage: zero, costUsd: 0.01, durationMs: 1 });
+};
 const flush = () => new Promise((r) => setImmediate(r));
 
 describe("escalation", () => {
@@ -85,7 +91,11 @@ describe("escalation", () => {
     end(at(claude, 0), "done");
     checks.runs[0]?.settle(true);
     await flush();
-    expect((await supervisor.wait({ ids: [agent.id], mode: "any", timeoutMs: 1 })).finished[0]).toMatchObject({ result: "done", isError: false, status: "finished" });
+    expect((await supervisor.wait({ ids: [agent.id], mode: "any", timeoutMs: 1 })).finished[0]).toMatchObject({
+      result: "done",
+      isError: false,
+      status: "finished",
+    });
     expect(codex.sessions).toHaveLength(0);
     expect(supervisor.get(agent.id)).toMatchObject({ provider: "claude", status: "finished", attempts: [] });
   });
@@ -98,7 +108,10 @@ describe("escalation", () => {
     await flush();
     const [report] = (await supervisor.wait({ ids: [agent.id], mode: "any", timeoutMs: 1 })).finished;
     expect(report).toMatchObject({ isError: true, status: "errored" });
-    expect(supervisor.get(agent.id)).toMatchObject({ status: "errored", lastError: { message: "the check `pnpm test` exited with 1; no stronger candidate is left" } });
+    expect(supervisor.get(agent.id)).toMatchObject({
+      status: "errored",
+      lastError: { message: "the check `pnpm test` exited with 1; no stronger candidate is left" },
+    });
     expect(report?.result).toContain("the check `pnpm test` exited with 1; no stronger candidate is left");
     expect(report?.result).toContain("boom");
   });
@@ -149,9 +162,9 @@ describe("escalation", () => {
 
   it("a launch that asks for a check needs a supervisor that runs them", () => {
     const supervisor = new Supervisor({ drivers: { claude: new FakeDriver("claude") }, clock: new FakeClock() });
-    expect(() =>
-      supervisor.launch({ provider: "claude", cwd: "/", prompt: "x", escalate: { on: "check", check: "true", ladder: [], task: "x" } }),
-    ).toThrow(/cannot run check commands/);
+    expect(() => supervisor.launch({ provider: "claude", cwd: "/", prompt: "x", escalate: { on: "check", check: "true", ladder: [], task: "x" } })).toThrow(
+      /cannot run check commands/,
+    );
   });
 });
 

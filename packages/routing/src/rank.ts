@@ -105,11 +105,16 @@ export function rankCandidates(route: Route, request: { provider?: Provider | un
   return { ranked: rest.map((r) => view(r, spent(r) ? "exhausted" : "over_budget")), skipped: [] };
 }
 
-function skip(r: { candidate: Candidate; cost: ExpectedCost | undefined; room: Headroom | undefined }, left: number | undefined, now: number): SkippedCandidate {
+function skip(
+  r: { candidate: Candidate; cost: ExpectedCost | undefined; room: Headroom | undefined },
+  left: number | undefined,
+  now: number,
+): SkippedCandidate {
   const { provider, model } = r.candidate;
   const base = { provider, ...(model === undefined ? {} : { model }) };
   if (r.room?.status === "exhausted") {
-    const until = r.room.resetsAt === undefined ? "" : ` until ${new Date(r.room.resetsAt).toISOString()} (in ${Math.ceil((r.room.resetsAt - now) / 60_000)} min)`;
+    const until =
+      r.room.resetsAt === undefined ? "" : ` until ${new Date(r.room.resetsAt).toISOString()} (in ${Math.ceil((r.room.resetsAt - now) / 60_000)} min)`;
     return { ...base, rule: "exhausted", reason: `${provider}'s ${r.room.window} rate-limit window is spent${until}` };
   }
   return {

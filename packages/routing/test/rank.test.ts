@@ -32,14 +32,24 @@ describe("rankCandidates", () => {
     const r = rankCandidates(
       route,
       {},
-      inputs({}, {
-        gemini: { status: "exhausted", window: "quota", resetsAt: NOW + 30 * 60_000 },
-        codex: { status: "warning", window: "primary", usedPercent: 91 },
-      }),
+      inputs(
+        {},
+        {
+          gemini: { status: "exhausted", window: "quota", resetsAt: NOW + 30 * 60_000 },
+          codex: { status: "warning", window: "primary", usedPercent: 91 },
+        },
+      ),
     );
     expect(models(r)).toEqual(["sonnet", "gpt-6.1-sol"]);
     expect(r.ranked[1]).toMatchObject({ rule: "headroom", headroom: "warning: 91 % of primary used" });
-    expect(r.skipped).toEqual([{ provider: "gemini", model: "gemini-3.1-pro-preview", rule: "exhausted", reason: expect.stringContaining("quota rate-limit window is spent until 2026-11-25T12:30:00.000Z (in 30 min)") as string }]);
+    expect(r.skipped).toEqual([
+      {
+        provider: "gemini",
+        model: "gemini-3.1-pro-preview",
+        rule: "exhausted",
+        reason: expect.stringContaining("quota rate-limit window is spent until 2026-11-25T12:30:00.000Z (in 30 min)") as string,
+      },
+    ]);
   });
 
   it("a window whose reset has passed counts as having room", () => {

@@ -318,7 +318,14 @@ function untrustedRouting(routing: RoutingConfig, machines: boolean, checks: boo
       {
         ...(b.cost_efficiency === undefined ? {} : { cost_efficiency: strip(b.cost_efficiency) }),
         ...(b.performance === undefined ? {} : { performance: strip(b.performance) }),
-        ...(b.escalate === undefined ? {} : { escalate: checks && b.escalate.check !== undefined ? { on: "error" as const, ...(b.escalate.max_steps === undefined ? {} : { max_steps: b.escalate.max_steps }) } : b.escalate }),
+        ...(b.escalate === undefined
+          ? {}
+          : {
+              escalate:
+                checks && b.escalate.check !== undefined
+                  ? { on: "error" as const, ...(b.escalate.max_steps === undefined ? {} : { max_steps: b.escalate.max_steps }) }
+                  : b.escalate,
+            }),
       },
     ]),
   );

@@ -5,6 +5,7 @@ import { composeSystemPrompt, formatIssue, loadAgentDefinitions, type LoadedDefi
 import type { DefinitionSet, PoolDefinition } from "./pool-catalog.js";
 import { definitionPrivileges, trustCommand, untrustedReason } from "./project-policy.js";
 import { ServerError } from "./errors.js";
+import { TaskCategorySchema, type Escalate, type TaskCategory } from "@subagent-mcp/routing";
 import { TrustStore } from "./trust.js";
 
 /**
@@ -50,6 +51,7 @@ export function agentDefinitionSource(ctx: SearchContext, options: { trust?: Tru
           ...(d.budget === undefined ? {} : { budget: d.budget }),
           ...(d.machine === undefined ? {} : { machine: d.machine }),
           ...(d.cwd === undefined ? {} : { cwd: d.cwd }),
+          ...escalationOf(d, ctx.cwd, trust),
         });
       } catch (error) {
         problems.push(errorMessage(error));
@@ -77,4 +79,38 @@ function rulesOf(d: LoadedDefinition): PermissionRules | undefined {
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => `permissions.${i.path.join(".")}: ${i.message}`).join("; ");
   throw new ServerError("CONFIG_INVALID", `${d.file}: ${issues}`);
+}
+
+/**
+ * The definition's escalation and category. A check is a shell command run with the user's rights
+ * after each task: from a project's definition it runs only once the user trusted the file (as
+ * `permission_mode bypassPermissions` there needs trust); until then the task escalates on errors
+ * only, said once on stderr.
+ */
+function escalationOf(d: LoadedDefinition, cwd: string, trust: TrustStore): { escalate?: Escalate; category?: TaskCategory } {
+  let category: TaskCategory | undefined;
+  if (d.category !== undefined) {
+    const parsed = TaskCategorySchema.safeParse(d.category);
+    if (!parsed.success)
+      throw new ServerError("CONFIG_INVALID", `${d.file}: category: unknown task category "${d.category}"; one of ${TaskCategorySchema.options.join(", ")}`);
+    category = parsed.data;
+  }
+  const out = category === undefined ? {} : { category };
+  const escalate = d.escalate;
+  if (escalate === undefined) return out;
+  if (escalate.check === undefined || d.scope !== "project") return { ...out, escalate };
+  const status = trust.status(cwd, d.file, d.sha256);
+  if (status === "trusted") return { ...out, escalate };
+  sayOnce(
+    `subagent-mcp: ${d.file} (pool agent "${d.name}") sets escalate.check (${escalate.check}); a project's check runs only once you trust it, and ${untrustedReason(status)}, so its tasks escalate on errors only. Review the file, then run: ${trustCommand(cwd)}`,
+  );
+  return { ...out, escalate: { on: "error", ...(escalate.max_steps === undefined ? {} : { max_steps: escalate.max_steps }) } };
+}
+
+// Each distinct notice once per process: the definitions are read again on every pool call.
+const said = new Set<string>();
+function sayOnce(line: string): void {
+  if (said.has(line)) return;
+  said.add(line);
+  process.stderr.write(`${line}\n`);
 }

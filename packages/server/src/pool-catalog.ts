@@ -6,6 +6,7 @@ import { checkDepth, childEnv, LINEAGE_ENV } from "./nesting.js";
 import type { FleetAccess, WorktreeHub } from "./deps.js";
 import { NO_FLEET } from "./placement.js";
 import { asking, type Asking, grant, mergeRules, type Ceiling, type Grant } from "@subagent-mcp/permissions";
+import type { Escalate, TaskCategory } from "@subagent-mcp/routing";
 
 /** A pool agent as the server knows it: where it came from and how to launch it. */
 export interface PoolDefinition {
@@ -33,6 +34,10 @@ export interface PoolDefinition {
   machine?: string | undefined;
   /** With a machine: the folder there its replicas work in (default: the server's, the same path there). */
   cwd?: string | undefined;
+  /** A task that ends in an error, or fails the check, goes to a stronger candidate (see pool-escalation.ts). */
+  escalate?: Escalate | undefined;
+  /** The task category whose routing entry gives the stronger candidates (default fallback_default). */
+  category?: TaskCategory | undefined;
 }
 
 /**
@@ -73,6 +78,8 @@ export class PoolCatalog {
   /** The config's rules (every agent's) and each definition's own, as of the last refresh. */
   readonly #configRules: PermissionRules;
   #rules = new Map<string, PermissionRules>();
+  /** Each startable definition's spec as last defined: an escalated task launches as its replicas do. */
+  #specs = new Map<string, PoolAgentSpec>();
   readonly #worktrees: WorktreeHub | undefined;
   readonly #fleet: (() => Promise<FleetAccess>) | undefined;
 
@@ -105,6 +112,7 @@ export class PoolCatalog {
     this.#unusable = unusable ?? {};
     this.#definitions = new Map(definitions.map((d) => [d.name, d]));
     this.#refused.clear();
+    this.#specs.clear();
     // Replicas look their rules up per request: an edited definition's rules apply without a restart.
     this.#rules = new Map(definitions.map((d) => [d.name, mergeRules(this.#configRules, d.permissions)]));
     for (const d of definitions) {
@@ -136,7 +144,13 @@ export class PoolCatalog {
         continue;
       }
       this.pool.define(spec);
+      this.#specs.set(d.name, spec);
     }
+  }
+
+  /** How `name`'s replicas are launched (its system prompt, grant, rules, budget, env), as of the last refresh. */
+  launchOf(name: string): PoolAgentSpec["launch"] | undefined {
+    return this.#specs.get(name)?.launch;
   }
 
   // Replicas of a definition with a machine run there, each placed as it starts ("any": wherever a slot is free then).

@@ -1,4 +1,4 @@
-import { Supervisor, type PermissionEvent, type Provider } from "@subagent-mcp/core";
+import { Supervisor, type PermissionEvent, type Provider, type RateLimitStore } from "@subagent-mcp/core";
 import { AuditLog, describeRequest } from "@subagent-mcp/permissions";
 import { driverFor, type CliDriver } from "@subagent-mcp/drivers";
 import { turnCost } from "@subagent-mcp/usage";
@@ -37,13 +37,14 @@ export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
 export function createSupervisor(
   config: EffectiveConfig,
   audit: AuditLog = new AuditLog(),
-  extra: { newId?: () => string; launchGate?: LaunchGate } = {},
+  extra: { newId?: () => string; launchGate?: LaunchGate; rateLimits?: RateLimitStore } = {},
 ): Supervisor {
   // While tracing is on, each agent's life, turns and waits are spans (see AgentSpans).
   const spans = tracer().on ? new AgentSpans(tracer()) : undefined;
   const audited = auditTo(audit);
   const supervisor = new Supervisor({
     ...(extra.newId === undefined ? {} : { newId: extra.newId }),
+    ...(extra.rateLimits === undefined ? {} : { rateLimits: extra.rateLimits }),
     // Launches are answered first; their CLIs start right after (see LaunchGate).
     ...(extra.launchGate === undefined ? {} : { schedule: extra.launchGate.schedule }),
     // Codex and Gemini report no cost: their turns are priced from their tokens (budgets, usage).

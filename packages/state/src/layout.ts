@@ -31,5 +31,7 @@ export function stateLayout(dir: string) {
     audit: join(dir, "permissions.jsonl"),
     /** The trusted projects' config hashes. */
     trust: join(dir, "trust.json"),
+    /** The providers' rate-limit windows as any server's CLIs last reported them (routing's headroom). */
+    rateLimits: join(dir, "rate-limits.json"),
   } as const;
 }

@@ -63,8 +63,7 @@ export function agentTurns(agentsDir: string): { turns: TurnRecord[]; skipped: n
         // A failover or an escalation: the turns from here on run on the next candidate.
         const { model: _left, ...rest } = who;
         who = { ...rest, provider: e.next.provider, ...(e.next.model === undefined ? {} : { model: e.next.model }) };
-      }
-      else if (e.t === "turn")
+      } else if (e.t === "turn")
         turns.push({
           ...who,
           at: e.at,

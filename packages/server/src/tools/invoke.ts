@@ -13,6 +13,7 @@ import type { InvokeResult } from "@subagent-mcp/core";
 import { delegate } from "../tasks/serve.js";
 import { turnWork, type TurnRef } from "../tasks/turn-task.js";
 import { acceptsForms } from "../tasks/wire.js";
+import { escalatePoolTask, type PoolAttempt, type PoolOutcome } from "../pool-escalation.js";
 
 // Where an isolated task's changes went, for the text.
 function workLine(work: TaskWork | undefined): string {
@@ -58,7 +59,18 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
               // Detached (it asks permission): the task goes on until its turn ends.
               if (out.status === "running")
                 return turnWork(deps, supervisor, () => Promise.resolve(ref ?? { agentId: out.agentId, turn: 1 }), acceptsForms(extra._meta)).run(control);
-              return invokeAnswer(deps, out);
+              const settled = await escalatePoolTask(deps, supervisor, catalog, args.agent, args.task, out, {
+                timeoutMs: TASK_DEADLINE_MS,
+                signal: control.signal,
+                launched: (agentId) => {
+                  ref = { agentId, turn: 1 };
+                  control.status(`Escalated to ${agentId}; steer it by that agent_id.`);
+                },
+              });
+              // The stronger agent asks permission (or outlived the deadline): its turn ends the task.
+              if (settled.status === "running")
+                return turnWork(deps, supervisor, () => Promise.resolve({ agentId: settled.agentId, turn: 1 }), acceptsForms(extra._meta)).run(control);
+              return invokeAnswer(deps, settled.out, settled);
             },
             cancel: async () => {
               if (ref !== undefined) await supervisor.interrupt(ref.agentId).catch(() => undefined);
@@ -66,7 +78,8 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
           }));
           // Never sent: the SDK checks a handler's result, and the task goes out in its place.
           if (taken) return ok({ status: "running", agent_id: "", replica: 0 }, queued);
-          const out = await catalog.pool.invoke(args.agent, args.task, (args.timeout_s ?? 45) * 1000);
+          const deadline = Date.now() + (args.timeout_s ?? 45) * 1000;
+          const out = await catalog.pool.invoke(args.agent, args.task, deadline - Date.now());
           if (out.status === "running") {
             const { permissions } = supervisor.get(out.agentId);
             if (permissions.length > 0) {
@@ -80,9 +93,32 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
               `Still running on ${out.agentId} (replica ${out.replica}); call wait with agent_ids ["${out.agentId}"].`,
             );
           }
-          return invokeAnswer(deps, out);
+          const settled = await escalatePoolTask(deps, supervisor, catalog, args.agent, args.task, out, {
+            timeoutMs: deadline - Date.now(),
+            signal: extra.signal,
+          });
+          return settled.status === "done" ? invokeAnswer(deps, settled.out, settled) : escalatedRunning(settled);
         }),
       ),
+  );
+}
+
+// The stronger agent took the task over and is still at it (or asks permission): wait reports its answer.
+function escalatedRunning(e: Extract<PoolOutcome, { status: "running" }>): CallToolResult {
+  const asks = e.permissions.length > 0;
+  return ok(
+    {
+      status: "running",
+      agent_id: e.agentId,
+      replica: e.replica,
+      attempts: e.attempts,
+      ...(asks ? { permission_requests: e.permissions.map(permissionOut) } : {}),
+    },
+    `${e.note} ${
+      asks
+        ? `It asks permission: ${e.permissions.map((p) => `${p.request.requestId} ${describeRequest(p.request)}`).join("; ")}. Answer with respond_permission, then call`
+        : "Still running; call"
+    } wait with agent_ids ["${e.agentId}"].`,
   );
 }
 
@@ -92,7 +128,8 @@ const TASK_DEADLINE_MS = 15 * 60_000;
 let invocations = 0;
 
 // A finished task's answer: its result in the structured content and in the text, each copy half the room.
-function invokeAnswer(deps: Pick<ToolDeps, "maxResultChars">, out: InvokeResult): CallToolResult {
+function invokeAnswer(deps: Pick<ToolDeps, "maxResultChars">, out: InvokeResult, escalation: { attempts?: PoolAttempt[]; note?: string } = {}): CallToolResult {
+  const { attempts, note } = escalation;
   const answer = (result: string, more: { result_chars?: number }) => {
     const structured = {
       status: "done",
@@ -105,10 +142,11 @@ function invokeAnswer(deps: Pick<ToolDeps, "maxResultChars">, out: InvokeResult)
       ...(out.costUsd === undefined ? {} : { cost_usd: round(out.costUsd) }),
       duration_ms: Math.round(out.durationMs),
       ...(out.work === undefined ? {} : { work: out.work as TaskWork }),
+      ...(attempts === undefined ? {} : { attempts }),
     };
     return ok(
       structured,
-      `${out.isError ? "Failed: " : ""}${result}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}${workLine(out.work as TaskWork | undefined)}`,
+      `${out.isError ? "Failed: " : ""}${result}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}${workLine(out.work as TaskWork | undefined)}${note === undefined ? "" : `\n${note}`}`,
     );
   };
   const [fitted] = fitTurns<{ agent_id: string; result: string; result_chars?: number }>(

@@ -7,7 +7,15 @@ import { mcpToolName } from "@subagent-mcp/drivers/light";
 import { isAbsolute, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { LaunchAgentOutput, type WorktreeOut } from "@subagent-mcp/contract";
-import { BranchSchema, CATEGORY_DESCRIPTIONS, describeCandidate, EscalateSchema, rankCandidates, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
+import {
+  BranchSchema,
+  CATEGORY_DESCRIPTIONS,
+  describeCandidate,
+  EscalateSchema,
+  rankCandidates,
+  selectCandidates,
+  TaskCategorySchema,
+} from "@subagent-mcp/routing";
 import { escalationFor, rankInputs } from "../routing-choice.js";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
@@ -139,12 +147,16 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             // Where each candidate runs (here, or a machine of the fleet); an unplaceable first one is skipped or is this call's error.
             // On another machine, its node makes the worktree, named as one here would be.
             const ask = args.isolation === "worktree" ? { name: args.label ?? id, ...optional({ base: args.base, label: args.label }) } : undefined;
-            const { placed, skipped: unplaced } = await placeCandidates(deps, ranking.ranked.map((r) => r.candidate), {
-              machine: args.machine,
-              strict: args.provider !== undefined,
-              ...(ask === undefined ? {} : { worktree: ask }),
-              ...(args.outlive === true ? { outlive: true } : {}),
-            });
+            const { placed, skipped: unplaced } = await placeCandidates(
+              deps,
+              ranking.ranked.map((r) => r.candidate),
+              {
+                machine: args.machine,
+                strict: args.provider !== undefined,
+                ...(ask === undefined ? {} : { worktree: ask }),
+                ...(args.outlive === true ? { outlive: true } : {}),
+              },
+            );
             const [first, ...rest] = placed;
             if (first === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
             const { candidate: chosen, placement } = first;

@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterEach, describe, expect, it } from "vitest";
+import type { CliEnvironment } from "@subagent-mcp/testkit";
+import { bin, startE2E, type E2E } from "./e2e.js";
+
+// A pool definition's escalate, through the built server and the real CLIs: a task whose check fails
+// after the replica's turn goes to the stronger candidate of the definition's category.
+
+let e: E2E | undefined;
+afterEach(async () => {
+  await e?.close();
+  e = undefined;
+});
+
+const CHEAP = { provider: "gemini", model: "gemini-3.8-flash" };
+const STRONG = { provider: "claude", model: "opus", effort: "low" };
+
+// Fails once (saying why), then passes: the stronger agent's own check sees the marker the first left.
+const CHECK = "if [ -f .checked-once ]; then echo all good; else touch .checked-once; echo 'CHECK-SAYS: 1 test failed in parser.test.ts'; exit 1; fi";
+
+const definition = (check: string) => `---
+name: flash
+description: Writes code, fast.
+provider: gemini
+model: gemini-3.8-flash
+escalate:
+  on: check
+  check: ${JSON.stringify(check)}
+  max_steps: 1
+category: coding
+---
+You write the code you are asked to write.
+`;
+
+// The user's config: a coding entry whose stronger candidate is claude/opus; the project's definition.
+function prepare(check: string): (env: CliEnvironment) => void {
+  return (env) => {
+    const dir = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "config.json"), JSON.stringify({ routing: { table: { coding: { cost_efficiency: [CHEAP, STRONG], performance: [STRONG] } } } }));
+    mkdirSync(join(env.cwd, ".subagent-mcp", "agents"), { recursive: true });
+    writeFileSync(join(env.cwd, ".subagent-mcp", "agents", "flash.md"), definition(check));
+  };
+}
+
+interface Invoked {
+  status: string;
+  agent_id: string;
+  replica: number;
+  result?: string;
+  is_error?: boolean;
+  attempts?: {
+    agent_id: string;
+    replica?: number;
+    provider: string;
+    model?: string;
+    reason: string;
+    result?: string;
+    check?: { command: string; exit_code: number | null; output_tail: string };
+  }[];
+}
+
+describe("pool definitions that escalate", () => {
+  it(
+    "a task whose check fails after the gemini replica's turn is answered by claude/opus, which saw the first answer and the check's output",
+    { timeout: 240_000 },
+    async () => {
+      const s = (e = await startE2E({}, prepare(CHECK)));
+      // The check is a shell command from the project's file: it runs once the user trusts the project.
+      const trusted = await execa(process.execPath, [bin, "trust", "--root", s.env.cwd], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false });
+      expect(trusted.stdout).toContain(`.subagent-mcp/agents/flash.md: allows escalate.check (${CHECK})`);
+
+      const out = await s.call<Invoked>("invoke", { agent: "flash", task: "write the parser", timeout_s: 180 });
+      expect(out.status, JSON.stringify(out)).toBe("done");
+      expect(out.is_error, out.result).toBe(false);
+      // The stronger one's answer, from its own fake.
+      expect(out.result?.startsWith(s.fakes.claude.nonce), out.result).toBe(true);
+      const handed = s.fakes.claude.requests.find((r) => r.lastUserText.includes("write the parser"));
+      expect(handed?.lastUserText).toContain(s.fakes.gemini.nonce);
+      expect(handed?.lastUserText).toContain("CHECK-SAYS: 1 test failed in parser.test.ts");
+
+      expect(out.attempts).toEqual([
+        expect.objectContaining({
+          replica: 0,
+          provider: "gemini",
+          model: "gemini-3.8-flash",
+          reason: expect.stringContaining("exited with 1") as string,
+          result: expect.stringContaining(s.fakes.gemini.nonce) as string,
+          check: expect.objectContaining({ command: CHECK, exit_code: 1, output_tail: expect.stringContaining("CHECK-SAYS") as string }) as unknown,
+        }),
+      ]);
+      // agent_id is the agent whose answer it is: the escalated claude one, not the replica.
+      const replicaId = out.attempts?.[0]?.agent_id;
+      expect(out.agent_id).not.toBe(replicaId);
+      const polled = await s.call<{ provider: string; model?: string; label?: string }>("poll_agent", { agent_id: out.agent_id });
+      expect(polled).toMatchObject({ provider: "claude", model: expect.stringContaining("opus") as string });
+      const pool = await s.call<{ agents: { agent: string; replicas: { agent_id?: string }[] }[] }>("list_pool");
+      expect(pool.agents.find((a) => a.agent === "flash")?.replicas.map((r) => r.agent_id)).toContain(replicaId);
+    },
+  );
+
+  it("an untrusted project's definition escalates on errors only: its check never runs, and stderr says why once", { timeout: 240_000 }, async () => {
+    const marker = "touch .check-ran; exit 1";
+    const s = (e = await startE2E({}, prepare(marker)));
+    const first = await s.call<Invoked>("invoke", { agent: "flash", task: "write the lexer", timeout_s: 120 });
+    expect(first).toMatchObject({ status: "done", is_error: false });
+    expect(first.result).toContain(s.fakes.gemini.nonce);
+    expect(first).not.toHaveProperty("attempts");
+    await s.call<Invoked>("invoke", { agent: "flash", task: "again", timeout_s: 120 });
+    expect(s.fakes.claude.requests).toEqual([]);
+    const said = s.stderr().split("sets escalate.check");
+    expect(said, s.stderr()).toHaveLength(2);
+    expect(said[1]).toContain(`subagent-mcp trust --root ${s.env.cwd}`);
+    expect(existsSync(join(s.env.cwd, ".check-ran"))).toBe(false);
+  });
+});

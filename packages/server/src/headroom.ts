@@ -1,0 +1,71 @@
+// Rate limits belong to the account, not to one server: what any server's CLIs last reported is
+// kept in one small file of the state folder (stateLayout's rateLimits), so that every server of the user (and `route`)
+// ranks with it. Reports are rare (at most one per window per turn), so each is written at once.
+import { readFileSync, statSync } from "node:fs";
+import { RateLimits, RateLimitStatusSchema, type AgentEvent, type Provider, type RateLimitStore, type RateWindow } from "@subagent-mcp/core";
+import { writeAtomic } from "@subagent-mcp/state";
+import { z } from "zod";
+
+const WindowSchema = z.object({
+  window: z.string().min(1).max(64),
+  status: RateLimitStatusSchema,
+  usedPercent: z.number().min(0).max(100).optional(),
+  resetsAt: z.number().int().nonnegative().optional(),
+  at: z.number().int().nonnegative(),
+});
+const FileSchema = z.record(z.string(), z.array(WindowSchema).max(32));
+
+/** The rate-limit windows every server has seen, read again when another process changed the file. */
+export class SharedHeadroom implements RateLimitStore {
+  #limits = new RateLimits();
+  /** mtime and size of the file as last read: unchanged means nothing to read. */
+  #seen = "";
+
+  constructor(readonly path: string) {}
+
+  /** Keeps a CLI's report and writes the file (merged with what others wrote since); a failed write only costs the sharing. */
+  note(provider: Provider, event: Extract<AgentEvent, { type: "rate_limit" }>, at: number): void {
+    this.#refresh();
+    this.#limits.note(provider, event, at);
+    try {
+      writeAtomic(this.path, `${JSON.stringify(this.#limits.snapshot(at))}\n`);
+      this.#seen = stamp(this.path);
+    } catch (error) {
+      process.stderr.write(`subagent-mcp: could not share rate-limit state in ${this.path}: ${String(error)}\n`);
+    }
+  }
+
+  /** `provider`'s tightest window in force, as the last report of any server says. */
+  tightest(provider: Provider, now: number): RateWindow | undefined {
+    this.#refresh();
+    return this.#limits.tightest(provider, now);
+  }
+
+  // Reads the file when it changed since: a stat per call, a parse only after another writer.
+  #refresh(): void {
+    const now = stamp(this.path);
+    if (now === this.#seen) return;
+    this.#seen = now;
+    for (const [provider, windows] of Object.entries(readShared(this.path))) for (const w of windows) this.#limits.set(provider, w);
+  }
+}
+
+/** The file's windows by provider; an absent or unreadable file is none (it is rewritten on the next report). */
+export function readShared(path: string): Record<Provider, RateWindow[]> {
+  try {
+    const parsed = FileSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
+    if (!parsed.success) return {};
+    return parsed.data;
+  } catch {
+    return {};
+  }
+}
+
+function stamp(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.mtimeMs}:${s.size}:${s.ino}`;
+  } catch {
+    return "absent";
+  }
+}

@@ -1,0 +1,167 @@
+// A pool definition's `escalate`: once a replica's task ended in an error, or its check failed in the
+// definition's folder, a one-off agent on the next stronger candidate of the definition's category
+// takes the task over, with the earlier answer and the check's output; core climbs any further rungs
+// (as for launch_agent's escalate). The replica is free again meanwhile: the task's work stays in the
+// folder, which definitions that escalate share with their replicas (no worktree, no other machine:
+// the loader refuses those).
+import {
+  checkFailedNote,
+  describeCandidate,
+  handOverPrompt,
+  type CheckOutcome,
+  type FailoverAttempt,
+  type InvokeResult,
+  type PermissionReport,
+  type Supervisor,
+} from "@subagent-mcp/core";
+import { DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate } from "@subagent-mcp/routing";
+import type { InvokeOutput } from "@subagent-mcp/contract";
+import type { z } from "zod";
+import { runCheckCommand } from "./check-command.js";
+import type { ToolDeps } from "./deps.js";
+import type { PoolCatalog } from "./pool-catalog.js";
+import { rankInputs } from "./routing-choice.js";
+
+/** One attempt that did not succeed, as invoke's `attempts` shows it. */
+export type PoolAttempt = NonNullable<z.infer<(typeof InvokeOutput)["attempts"]>>[number];
+
+/** Characters of a check's output shown in an attempt (its end, where a test runner says what failed). */
+const SHOWN_CHECK_CHARS = 2_000;
+const SHOWN_RESULT_CHARS = 4_000;
+
+/** What became of a finished pool task: its answer (the replica's, or a stronger agent's), or a stronger agent still at work. */
+export type PoolOutcome =
+  | { status: "done"; out: InvokeResult; attempts?: PoolAttempt[]; note?: string }
+  | { status: "running"; agentId: string; replica: number; attempts: PoolAttempt[]; permissions: PermissionReport[]; note: string };
+
+/**
+ * Escalates the finished task `out` of pool agent `name` as its definition says: a check first
+ * (on: check, a turn without an error), then, on an error or a failed check, a one-off agent on the
+ * first rung of the ladder, whose final turn is awaited until `timeoutMs`. Without a stronger
+ * candidate a failed check makes the replica's answer an error, with the check's output.
+ */
+export async function escalatePoolTask(
+  deps: ToolDeps,
+  supervisor: Supervisor,
+  catalog: PoolCatalog,
+  name: string,
+  task: string,
+  out: InvokeResult,
+  options: { timeoutMs: number; signal?: AbortSignal | undefined; launched?: (agentId: string) => void },
+): Promise<PoolOutcome> {
+  const definition = catalog.definition(name);
+  const plan = definition?.escalate;
+  const base = catalog.launchOf(name);
+  if (definition === undefined || plan === undefined || base === undefined) return { status: "done", out };
+  const command = plan.on === "check" ? plan.check : undefined;
+  let check: CheckOutcome | undefined;
+  if (!out.isError) {
+    if (command === undefined) return { status: "done", out };
+    // In the replica's folder, after its turn: the definitions that escalate keep their work there (see the loader).
+    const signal = options.signal ?? new AbortController().signal;
+    check = await runCheckCommand({ command, cwd: base.cwd, agentId: out.agentId, signal, env: process.env });
+    if (check.ok) return { status: "done", out, note: `[The check \`${command}\` passed.]` };
+    // The caller went away: nobody would collect a stronger agent's answer.
+    if (signal.aborted) return { status: "done", out: { ...out, isError: true, result: out.result + checkFailedNote(check) } };
+  }
+  const from: Candidate = {
+    provider: definition.provider,
+    ...(definition.model === undefined ? {} : { model: definition.model }),
+    ...(definition.effort === undefined ? {} : { effort: definition.effort }),
+  };
+  const category = definition.category ?? "fallback_default";
+  const inputs = rankInputs(deps, supervisor, category, [definition.budget]);
+  const [next, ...rest] = escalationLadder(deps.routingTable, category, from, plan.max_steps ?? DEFAULT_ESCALATION_STEPS, {
+    ...inputs,
+    installed: deps.installed,
+  });
+  if (next === undefined) {
+    const none = `[No stronger candidate for ${category} to escalate to.]`;
+    if (check === undefined) return { status: "done", out, note: none };
+    return { status: "done", out: { ...out, isError: true, result: out.result + checkFailedNote(check) } };
+  }
+  const first: PoolAttempt = {
+    agent_id: out.agentId,
+    replica: out.replica,
+    ...from,
+    reason: check === undefined ? `its turn ended in an error: ${clip(out.result, 200)}` : failure(check),
+    result: clip(out.result, SHOWN_RESULT_CHARS),
+    ...(check === undefined ? {} : { check: checkOut(check) }),
+    ...(out.costUsd === undefined ? {} : { cost_usd: out.costUsd }),
+  };
+  // As its replicas launch (system prompt, grant, rules, budget, env), on the stronger candidate, in the same folder.
+  const { prepare: _prepare, placement: _placement, model: _model, effort: _effort, ...launch } = base;
+  const view = supervisor.launch({
+    ...launch,
+    provider: next.provider,
+    ...(next.model === undefined ? {} : { model: next.model }),
+    ...(next.effort === undefined ? {} : { effort: next.effort }),
+    prompt: handOverPrompt(task, from, out.result, check),
+    // Named as its replicas are (journal and traces take the pool from it), "#escalated" in place of a replica number.
+    label: `pool:${name}#escalated`,
+    // A stronger candidate that fails transiently is not replaced by a weaker one.
+    fallbacks: [],
+    escalate: { on: plan.on, ...(command === undefined ? {} : { check: command }), ladder: rest, task },
+  });
+  options.launched?.(view.id);
+  const waited = await supervisor.wait({
+    ids: [view.id],
+    mode: "any",
+    timeoutMs: Math.max(0, options.timeoutMs),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  const report = waited.finished.find((r) => r.agentId === view.id);
+  const now = supervisor.get(view.id);
+  // Core's own climb (further rungs, a transient failover) shows as the stronger agent's attempts.
+  const attempts = [first, ...now.attempts.map((a) => attemptOut(view.id, a))];
+  const to = describeCandidate({
+    provider: now.provider,
+    ...(now.model === undefined ? {} : { model: now.model }),
+    ...(now.effort === undefined ? {} : { effort: now.effort }),
+  });
+  const why = `${describeCandidate(from)} (replica ${out.replica}, ${out.agentId}): ${first.reason}`;
+  if (report === undefined) {
+    const note = `Escalated from ${why}; ${to} (${view.id}) took the task over.`;
+    return { status: "running", agentId: view.id, replica: out.replica, attempts, permissions: waited.permissionRequests, note };
+  }
+  return {
+    status: "done",
+    out: {
+      status: "done",
+      result: report.result,
+      isError: report.isError,
+      usage: report.usage,
+      costUsd: report.costUsd,
+      durationMs: out.durationMs + (check?.durationMs ?? 0) + report.durationMs,
+      replica: out.replica,
+      agentId: view.id,
+    },
+    attempts,
+    note: `[Escalated from ${why}; this is the answer of ${to} (${view.id}).]`,
+  };
+}
+
+function attemptOut(agentId: string, a: FailoverAttempt): PoolAttempt {
+  return {
+    agent_id: agentId,
+    provider: a.provider,
+    ...(a.model === undefined ? {} : { model: a.model }),
+    ...(a.effort === undefined ? {} : { effort: a.effort }),
+    reason: a.reason,
+    ...(a.result === undefined ? {} : { result: a.result }),
+    ...(a.check === undefined ? {} : { check: checkOut(a.check) }),
+    ...(a.costUsd === undefined ? {} : { cost_usd: a.costUsd }),
+  };
+}
+
+function checkOut(check: CheckOutcome): NonNullable<PoolAttempt["check"]> {
+  return { command: check.command, exit_code: check.exitCode, output_tail: check.output.slice(-SHOWN_CHECK_CHARS), duration_ms: check.durationMs };
+}
+
+function failure(check: CheckOutcome): string {
+  return `the check \`${check.command}\` ${check.exitCode === null ? "did not finish" : `exited with ${check.exitCode}`}`;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}

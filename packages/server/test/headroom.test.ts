@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { readShared, SharedHeadroom } from "../src/headroom.js";
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+describe("SharedHeadroom", () => {
+  it("a window one server's CLI reported is seen by another server of the user, until it resets", () => {
+    dir = mkdtempSync(join(tmpdir(), "headroom-"));
+    const path = join(dir, "rate-limits.json");
+    const a = new SharedHeadroom(path);
+    const b = new SharedHeadroom(path);
+    const now = Date.now();
+    expect(b.tightest("codex", now)).toBeUndefined();
+    a.note("codex", { type: "rate_limit", window: "primary", status: "exhausted", usedPercent: 100, resetsAt: now + 60_000 }, now);
+    expect(b.tightest("codex", now)).toMatchObject({ window: "primary", status: "exhausted", usedPercent: 100 });
+    // b's own report merges with a's: the file holds both windows.
+    b.note("codex", { type: "rate_limit", window: "secondary", status: "ok", usedPercent: 12 }, now + 1);
+    expect(
+      readShared(path)
+        .codex?.map((w) => w.window)
+        .sort(),
+    ).toEqual(["primary", "secondary"]);
+    expect(a.tightest("codex", now + 2)).toMatchObject({ window: "primary" });
+    expect(a.tightest("codex", now + 60_001)).toMatchObject({ window: "secondary", status: "ok" });
+  });
+
+  it("an unreadable file counts as no report, and is replaced by the next one", () => {
+    dir = mkdtempSync(join(tmpdir(), "headroom-"));
+    const path = join(dir, "rate-limits.json");
+    writeFileSync(path, "{not json");
+    const h = new SharedHeadroom(path);
+    expect(h.tightest("gemini", Date.now())).toBeUndefined();
+    h.note("gemini", { type: "rate_limit", window: "quota", status: "exhausted" }, Date.now());
+    expect(readShared(path).gemini).toEqual([expect.objectContaining({ window: "quota", status: "exhausted" })]);
+  });
+});
