@@ -10,7 +10,9 @@ import {
   handOverPrompt,
   type CheckOutcome,
   type FailoverAttempt,
+  type AgentView,
   type InvokeResult,
+  type LaunchRequest,
   type PermissionReport,
   type Supervisor,
 } from "@subagent-mcp/core";
@@ -91,7 +93,12 @@ export async function escalatePoolTask(
   };
   // As its replicas launch (system prompt, grant, rules, budget, env), on the stronger candidate, in the same folder.
   const { prepare: _prepare, placement: _placement, model: _model, effort: _effort, ...launch } = base;
-  const view = supervisor.launch({
+  // Journaled with its category, so that what it spends and how it does teach the category index.
+  const journal = deps.journal.made();
+  const id = journal?.claim();
+  if (id !== undefined) journal?.expect(id, { category });
+  const request: LaunchRequest = {
+    ...(id === undefined ? {} : { id }),
     ...launch,
     provider: next.provider,
     ...(next.model === undefined ? {} : { model: next.model }),
@@ -102,7 +109,14 @@ export async function escalatePoolTask(
     // A stronger candidate that fails transiently is not replaced by a weaker one.
     fallbacks: [],
     escalate: { on: plan.on, ...(command === undefined ? {} : { check: command }), ladder: rest, task },
-  });
+  };
+  let view: AgentView;
+  try {
+    view = supervisor.launch(request);
+  } catch (error) {
+    if (id !== undefined) journal?.unclaim(id);
+    throw error;
+  }
   options.launched?.(view.id);
   const waited = await supervisor.wait({
     ids: [view.id],
