@@ -214,7 +214,7 @@ describe("a fleet of two machines through the built CLI", () => {
         agent_id: launched.agent_id,
       });
       expect(polled.machine).toBeUndefined();
-      expect(polled.failover).toEqual([{ provider: "claude", machine: "b", reason: expect.stringContaining("529") as string }]);
+      expect(polled.failover).toEqual([{ provider: "claude", machine: "b", kind: "failover", reason: expect.stringContaining("529") as string }]);
       await a.call("kill_agent", { agent_id: launched.agent_id });
     } finally {
       fakeB.script(undefined);

@@ -5,6 +5,13 @@ import type { CliDriverOptions } from "./options.js";
 import { spawnCli, type CliProcess } from "./process.js";
 import { resolveExecutable } from "./resolve.js";
 
+/**
+ * How long a handshake (doctor, describe) waits for the CLI's first answer. Generous: OpenCode
+ * alone needs ~3 s on an idle 2-core machine, several times that on a busy one; only a CLI that
+ * hangs takes this long to be reported.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 60_000;
+
 /** What a driver runs for a session: the executable, all its arguments, and the variables it sets. */
 export interface CliCommand {
   executable: string;
@@ -76,12 +83,12 @@ export abstract class CliDriver implements Driver {
   }
 
   /** Starts the CLI as a session would and completes its protocol handshake, without a model call; resolves with the milliseconds it took. */
-  async handshake(timeoutMs = 20_000): Promise<number> {
+  async handshake(timeoutMs = HANDSHAKE_TIMEOUT_MS): Promise<number> {
     return (await this.handshakeAnswer(timeoutMs)).ms;
   }
 
   /** As {@link handshake}, with the CLI's answer: where the protocol has them, its version and capabilities. */
-  handshakeAnswer(timeoutMs = 20_000): Promise<ProbeAnswer> {
+  handshakeAnswer(timeoutMs = HANDSHAKE_TIMEOUT_MS): Promise<ProbeAnswer> {
     return probeCli(this.spawn({ cwd: process.cwd() }), this.probe, timeoutMs);
   }
 
