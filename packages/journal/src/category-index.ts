@@ -1,18 +1,15 @@
 // What a typical turn of each task category costs on each candidate, learned from past turns and
 // kept in one small file beside the journals, so that routing reads it in microseconds instead of
 // scanning every journal at launch time.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { writeAtomic } from "@subagent-mcp/state";
-import { z } from "zod";
+import { CATEGORY_INDEX_FILE, readIndexFile, scanJournals, stampOf, writeIndexFile } from "./category-file.js";
+import { candidateKey, DEFAULT_RING_SIZE, Medians, Ring, ringId, type IndexedTurn, type Rings, type TypicalTurn } from "./category-rings.js";
 import { plainCause } from "./errors.js";
-import { journalFiles, parseLine } from "./read.js";
-import { launchOf } from "./tail.js";
 
-/** The index's file name inside the journal directory (not an agent id: listing and pruning pass it over). */
-export const CATEGORY_INDEX_FILE = "category-index.json";
-/** Turns kept per category and candidate, newest kept: enough for a stable median, small enough to recompute in microseconds. */
-export const DEFAULT_RING_SIZE = 256;
+export { CATEGORY_INDEX_FILE, CategoryIndexFileSchema, type CategoryIndexFile } from "./category-file.js";
+export { candidateKey, DEFAULT_RING_SIZE, IndexedTurnSchema, type IndexedTurn, type TypicalTurn } from "./category-rings.js";
+
 /** A candidate needs this many turns of its own before its medians are trusted over the category's. */
 export const MIN_CANDIDATE_TURNS = 3;
 /** A burst of turns within this is one write. */
@@ -20,60 +17,8 @@ const DEBOUNCE_MS = 250;
 // Caps on the number of rings: a category string or a model name comes from outside and could grow without end.
 const MAX_CANDIDATES_PER_CATEGORY = 32;
 const MAX_CATEGORIES = 64;
-
-/** One ring on disk: columns of equal length, oldest turn first. */
-const RingFileSchema = z
-  .object({
-    provider: z.string(),
-    model: z.string().optional(),
-    /** When its newest turn was recorded (epoch ms): the least recently used ring goes first past a cap. */
-    last_at: z.number(),
-    input: z.array(z.number()),
-    output: z.array(z.number()),
-    cache_read: z.array(z.number()),
-    /** null: the CLI reported no cost for that turn. */
-    cost_usd: z.array(z.number().nullable()),
-    duration_ms: z.array(z.number()),
-    ok: z.array(z.boolean()),
-  })
-  .refine((r) => [r.output, r.cache_read, r.cost_usd, r.duration_ms, r.ok].every((c) => c.length === r.input.length), "ring columns differ in length");
-
-/** The index file: per category, per candidate key (see {@link candidateKey}), a ring of recent turns. */
-export const CategoryIndexFileSchema = z.object({
-  version: z.literal(1),
-  categories: z.record(z.string(), z.record(z.string(), RingFileSchema)),
-});
-export type CategoryIndexFile = z.infer<typeof CategoryIndexFileSchema>;
-
-/** One finished turn of an agent launched for a category, as {@link CategoryIndex.record} takes it. */
-export const IndexedTurnSchema = z.object({
-  category: z.string(),
-  provider: z.string(),
-  /** The model the launch asked for (routing's candidate names it so), not the one the CLI reported. */
-  model: z.string().optional(),
-  usage: z.object({ input: z.number(), output: z.number(), cache_read: z.number() }),
-  costUsd: z.number().optional(),
-  durationMs: z.number(),
-  /** Neither an error nor interrupted. */
-  ok: z.boolean(),
-});
-export type IndexedTurn = z.infer<typeof IndexedTurnSchema>;
-
-/** Medians of the recent turns {@link CategoryIndex.typical} found. */
-export interface TypicalTurn {
-  readonly input: number;
-  readonly output: number;
-  readonly cacheRead: number;
-  readonly durationMs: number;
-  /** Share of those turns that ended without an error. */
-  readonly okRate: number;
-  /** Median cost the CLI reported, over the turns that reported one; only for the candidate's own turns (another model's cost says nothing). */
-  readonly costUsd?: number;
-  /** How many turns the medians are over. */
-  readonly turns: number;
-  /** candidate: its own turns; category: it has fewer than {@link MIN_CANDIDATE_TURNS}, so every candidate's turns of the category. */
-  readonly source: "candidate" | "category";
-}
+/** The cache's key for a whole category's medians: no candidate key can be it. */
+const WHOLE = "\u0000category";
 
 /** Options of {@link CategoryIndex.open}. */
 export interface CategoryIndexOptions {
@@ -85,94 +30,6 @@ export interface CategoryIndexOptions {
   log?: (line: string) => void;
   /** The clock (epoch ms) for the rings' last use. */
   now?: () => number;
-}
-
-/** The key of a candidate, as `usage --by category` names it: `provider model`, or `provider` alone. */
-export function candidateKey(candidate: { provider: string; model?: string | undefined }): string {
-  return candidate.model === undefined || candidate.model === "" ? candidate.provider : `${candidate.provider} ${candidate.model}`;
-}
-
-// A fixed-size ring of turns in typed columns: pushing is O(1) and a median reads one column.
-class Ring {
-  readonly input: Float64Array;
-  readonly output: Float64Array;
-  readonly cacheRead: Float64Array;
-  /** NaN: no cost reported. */
-  readonly cost: Float64Array;
-  readonly duration: Float64Array;
-  readonly ok: Uint8Array;
-  count = 0;
-  #next = 0;
-
-  constructor(
-    readonly provider: string,
-    readonly model: string | undefined,
-    readonly capacity: number,
-    public lastAt: number,
-  ) {
-    this.input = new Float64Array(capacity);
-    this.output = new Float64Array(capacity);
-    this.cacheRead = new Float64Array(capacity);
-    this.cost = new Float64Array(capacity);
-    this.duration = new Float64Array(capacity);
-    this.ok = new Uint8Array(capacity);
-  }
-
-  push(input: number, output: number, cacheRead: number, cost: number, duration: number, ok: boolean): void {
-    const i = this.#next;
-    this.input[i] = input;
-    this.output[i] = output;
-    this.cacheRead[i] = cacheRead;
-    this.cost[i] = cost;
-    this.duration[i] = duration;
-    this.ok[i] = ok ? 1 : 0;
-    this.#next = (i + 1) % this.capacity;
-    if (this.count < this.capacity) this.count++;
-  }
-
-  /** Slot indexes, oldest first. */
-  *order(): Generator<number> {
-    const start = this.count < this.capacity ? 0 : this.#next;
-    for (let k = 0; k < this.count; k++) yield (start + k) % this.capacity;
-  }
-
-  toFile(): z.infer<typeof RingFileSchema> {
-    const slots = [...this.order()];
-    const col = (c: Float64Array): number[] => slots.map((i) => c[i] ?? 0);
-    return {
-      provider: this.provider,
-      ...(this.model === undefined ? {} : { model: this.model }),
-      last_at: this.lastAt,
-      input: col(this.input),
-      output: col(this.output),
-      cache_read: col(this.cacheRead),
-      cost_usd: slots.map((i) => (Number.isNaN(this.cost[i]) ? null : (this.cost[i] ?? null))),
-      duration_ms: col(this.duration),
-      ok: slots.map((i) => this.ok[i] === 1),
-    };
-  }
-
-  static fromFile(f: z.infer<typeof RingFileSchema>, capacity: number): Ring {
-    const ring = new Ring(f.provider, f.model, capacity, f.last_at);
-    // A file written with bigger rings keeps its newest turns.
-    for (let i = Math.max(0, f.input.length - capacity); i < f.input.length; i++) {
-      ring.push(f.input[i] ?? 0, f.output[i] ?? 0, f.cache_read[i] ?? 0, f.cost_usd[i] ?? Number.NaN, f.duration_ms[i] ?? 0, f.ok[i] ?? false);
-    }
-    return ring;
-  }
-}
-
-type Rings = Map<string, Map<string, Ring>>;
-
-// Identifies one version of the file: every write renames a new file over it, so its inode changes
-// even when two writes land within the same mtime tick.
-function stampOf(path: string): string | undefined {
-  try {
-    const s = statSync(path, { bigint: true });
-    return `${s.ino}:${s.mtimeNs}:${s.size}`;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -196,8 +53,7 @@ export class CategoryIndex {
   #stamp: string | undefined;
   #timer: NodeJS.Timeout | undefined;
   #warned = false;
-  // Scratch for medians, grown as needed: no allocation per lookup.
-  #scratch = new Float64Array(1024);
+  readonly #medians = new Medians();
 
   private constructor(
     readonly journalDir: string,
@@ -216,17 +72,18 @@ export class CategoryIndex {
    */
   static open(journalDir: string, options: CategoryIndexOptions = {}): CategoryIndex {
     const index = new CategoryIndex(journalDir, options);
-    const read = index.#read();
+    const read = readIndexFile(index.path, index.#ringSize);
     if (read.kind === "ok") {
       index.#rings = read.rings;
       index.#stamp = read.stamp;
       return index;
     }
     if (read.kind === "corrupt") index.#log(`subagent-mcp: the category index ${index.path} cannot be read (${read.why}); rebuilding it from the journals`);
-    const found = index.#rebuild();
+    const found = scanJournals(journalDir);
+    for (const { at, turn } of found) index.#push(turn, at);
     // Written when the journals had something to learn (a journal dir with no categorized turn stays
     // as it was), and over a corrupt file so that it is told once.
-    if (found > 0 || read.kind === "corrupt") index.#write();
+    if (found.length > 0 || read.kind === "corrupt") index.#write();
     return index;
   }
 
@@ -255,11 +112,11 @@ export class CategoryIndex {
     const rings = this.#rings.get(category);
     const own = rings?.get(key);
     let found: TypicalTurn | null;
-    if (own !== undefined && own.count >= MIN_CANDIDATE_TURNS) found = this.#medians([own], "candidate");
+    if (own !== undefined && own.count >= MIN_CANDIDATE_TURNS) found = this.#medians.of([own], "candidate");
     else {
       let whole = cached.get(WHOLE);
       if (whole === undefined) {
-        whole = rings === undefined ? null : this.#medians([...rings.values()], "category");
+        whole = rings === undefined ? null : this.#medians.of([...rings.values()], "category");
         cached.set(WHOLE, whole);
       }
       found = whole;
@@ -316,39 +173,6 @@ export class CategoryIndex {
     }
   }
 
-  #medians(rings: Ring[], source: TypicalTurn["source"]): TypicalTurn | null {
-    let n = 0;
-    let ok = 0;
-    for (const ring of rings) {
-      n += ring.count;
-      for (let i = 0; i < ring.count; i++) ok += ring.ok[i] ?? 0;
-    }
-    if (n === 0) return null;
-    if (this.#scratch.length < n) this.#scratch = new Float64Array(Math.max(n, this.#scratch.length * 2));
-    const median = (column: (ring: Ring) => Float64Array, skipNaN = false): number | undefined => {
-      let m = 0;
-      for (const ring of rings) {
-        const c = column(ring);
-        for (let i = 0; i < ring.count; i++) {
-          const v = c[i] ?? 0;
-          if (!(skipNaN && Number.isNaN(v))) this.#scratch[m++] = v;
-        }
-      }
-      return m === 0 ? undefined : medianOf(this.#scratch, m);
-    };
-    const cost = source === "candidate" ? median((r) => r.cost, true) : undefined;
-    return Object.freeze({
-      input: median((r) => r.input) ?? 0,
-      output: median((r) => r.output) ?? 0,
-      cacheRead: median((r) => r.cacheRead) ?? 0,
-      durationMs: median((r) => r.duration) ?? 0,
-      okRate: Math.round((ok / n) * 1000) / 1000,
-      ...(cost === undefined ? {} : { costUsd: cost }),
-      turns: n,
-      source,
-    });
-  }
-
   #schedule(): void {
     if (this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
@@ -368,14 +192,10 @@ export class CategoryIndex {
       // The journal directory is the journal's to make: one removed meanwhile (a test's, a wiped state) is not made again.
       if (!existsSync(this.journalDir)) throw Object.assign(new Error(`${this.journalDir} does not exist`), { code: "ENOENT" });
       if (stampOf(this.path) !== this.#stamp) {
-        const read = this.#read();
+        const read = readIndexFile(this.path, this.#ringSize);
         if (read.kind === "ok") this.#merge(read.rings);
       }
-      const file: CategoryIndexFile = { version: 1, categories: {} };
-      for (const [category, rings] of this.#rings) file.categories[category] = Object.fromEntries([...rings].map(([key, ring]) => [key, ring.toFile()]));
-      // Not durable: the index is rebuilt from the journals if a crash loses it.
-      writeAtomic(this.path, `${JSON.stringify(file)}\n`, { mode: 0o600, durable: false });
-      this.#stamp = stampOf(this.path);
+      this.#stamp = writeIndexFile(this.path, this.#rings);
       this.#dirty.clear();
     } catch (err) {
       // Kept dirty: the next record tries again.
@@ -399,123 +219,4 @@ export class CategoryIndex {
       this.#cache.delete(category);
     }
   }
-
-  #read(): { kind: "ok"; rings: Rings; stamp: string | undefined } | { kind: "absent" } | { kind: "corrupt"; why: string } {
-    const stamp = stampOf(this.path);
-    let text: string;
-    try {
-      text = readFileSync(this.path, "utf8");
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return code === "ENOENT" || code === "ENOTDIR" ? { kind: "absent" } : { kind: "corrupt", why: plainCause(err) };
-    }
-    let parsed;
-    try {
-      parsed = CategoryIndexFileSchema.safeParse(JSON.parse(text));
-    } catch {
-      return { kind: "corrupt", why: "not JSON" };
-    }
-    if (!parsed.success) return { kind: "corrupt", why: `not an index: ${parsed.error.issues[0]?.message ?? "invalid"}` };
-    const rings: Rings = new Map();
-    for (const [category, byKey] of Object.entries(parsed.data.categories)) {
-      rings.set(category, new Map(Object.entries(byKey).map(([key, f]) => [key, Ring.fromFile(f, this.#ringSize)])));
-    }
-    return { kind: "ok", rings, stamp };
-  }
-
-  // Every turn of every agent launched with a category, oldest first, so that each ring keeps the
-  // newest. Only an agent's head line is read to learn its category: uncategorized journals cost
-  // one small read. Returns the turns found. The candidate is the launch's (a failover to another
-  // provider is not journaled, so its turns count for the first candidate).
-  #rebuild(): number {
-    let names: string[];
-    try {
-      names = readdirSync(this.journalDir).filter((n) => AGENT_ID.test(n));
-    } catch {
-      return 0;
-    }
-    const found: { at: number; turn: IndexedTurn }[] = [];
-    for (const name of names) {
-      let files: string[];
-      try {
-        files = journalFiles(join(this.journalDir, name));
-      } catch {
-        continue;
-      }
-      const launch = launchOf(files);
-      if (launch?.category === undefined) continue;
-      const who = { category: launch.category, provider: launch.provider, ...(launch.model === undefined ? {} : { model: launch.model }) };
-      for (const file of files) {
-        let text: string;
-        try {
-          if (!statSync(file).isFile()) continue;
-          text = readFileSync(file, "utf8");
-        } catch {
-          continue;
-        }
-        for (const line of text.split("\n")) {
-          // The writer puts `t` first: other kinds of entry are passed over unparsed.
-          if (line.startsWith('{"t":"') && !line.startsWith('{"t":"turn"')) continue;
-          const e = line.trim() === "" ? undefined : parseLine(line);
-          if (e?.t !== "turn") continue;
-          found.push({
-            at: Date.parse(e.at) || 0,
-            turn: {
-              ...who,
-              usage: e.usage,
-              ...(e.cost_usd === undefined ? {} : { costUsd: e.cost_usd }),
-              durationMs: e.duration_ms,
-              ok: !e.is_error && !e.interrupted,
-            },
-          });
-        }
-      }
-    }
-    found.sort((a, b) => a.at - b.at);
-    for (const { at, turn } of found) this.#push(turn, at);
-    return found.length;
-  }
-}
-
-const AGENT_ID = /^[a-z0-9-]{1,64}$/;
-/** The cache's key for a whole category's medians: no candidate key can be it. */
-const WHOLE = "\u0000category";
-
-const ringId = (category: string, key: string): string => `${category}\n${key}`;
-
-/** The median of `a[0..n)`, reordering it: quickselect, O(n) on average. */
-function medianOf(a: Float64Array, n: number): number {
-  const mid = n >> 1;
-  const upper = select(a, n, mid);
-  if (n % 2 === 1) return upper;
-  // The lower middle is the largest of what quickselect left before `mid`.
-  let lower = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < mid; i++) lower = Math.max(lower, a[i] ?? 0);
-  return (lower + upper) / 2;
-}
-
-// Hoare-style quickselect: on return a[k] is the k-th smallest, those before it no larger.
-function select(a: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1] ?? 0;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((a[i] ?? 0) < pivot) i++;
-      while ((a[j] ?? 0) > pivot) j--;
-      if (i <= j) {
-        const t = a[i] ?? 0;
-        a[i] = a[j] ?? 0;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return a[k] ?? 0;
 }
