@@ -6,7 +6,7 @@ import type { TurnOutcome } from "./state.js";
 
 // Escalation, as pure decisions over a record (as failover.ts is for transient failures): whether
 // a finished first turn is checked, whether it goes to a stronger candidate, and the prompt that
-// hands it the earlier attempt. The supervisor runs the check and swaps the sessions.
+// hands it the earlier attempt. supervisor-escalation.ts runs the check and swaps the sessions.
 
 /**
  * How a task escalates, as a caller writes it (launch_agent's `escalate`, a routing entry's, a pool

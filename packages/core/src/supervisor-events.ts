@@ -1,0 +1,45 @@
+import type { AgentChange, AgentRecord } from "./agent.js";
+import { keepOutput } from "./bookkeeping.js";
+import type { Clock } from "./clock.js";
+import type { AgentEvent } from "./events.js";
+import type { Listeners } from "./listeners.js";
+import type { PermissionFlow } from "./permission-flow.js";
+import { budgetStep, spendOn } from "./spending.js";
+import type { AgentAction } from "./state.js";
+import type { RateLimitStore, SupervisorOptions } from "./supervisor-options.js";
+
+// How the supervisor takes in what an agent's CLI says: its spending, the rate limits it reports,
+// the change told, the output kept, and a budget it reached. Separate from supervisor.ts, which
+// holds the API and the one path by which state changes.
+
+/** What taking in an agent's events needs of the supervisor. */
+export interface EventHost {
+  options: Pick<SupervisorOptions, "costOf">;
+  clock: Clock;
+  rateLimits: RateLimitStore;
+  /** The supervisor's change listeners (see Supervisor.onChange). */
+  changes: Listeners<AgentChange>;
+  permissions: Pick<PermissionFlow, "request">;
+  /** The supervisor's one way to change an agent's state (the reducer, then what follows). */
+  apply(record: AgentRecord, action: AgentAction): void;
+}
+
+/** Takes in one event of the agent's current session. */
+export function takeEvent(host: EventHost, record: AgentRecord, incoming: AgentEvent): void {
+  const at = host.clock.now();
+  const event = spendOn(record, incoming, host.options.costOf);
+  if (event.type === "rate_limit") host.rateLimits.note(record.request.provider, event, at);
+  if (event.type !== "text" && event.type !== "turn_end" && event.type !== "tool_result") host.changes.tell({ type: "event", agentId: record.id, event, at });
+  keepOutput(record, event, at);
+  if (event.type === "permission_request") host.permissions.request(record, event.request, at);
+  else host.apply(record, { type: "event", at, event });
+  if (event.type === "text" || event.type === "turn_end") checkBudget(host, record);
+}
+
+/** A reached budget interrupts the running turn (once), or, with none running, parks the agent. */
+export function checkBudget(host: EventHost, record: AgentRecord): void {
+  const step = budgetStep(record, host.clock.now(), host.options.costOf);
+  if (step === undefined) return;
+  if ("park" in step) host.apply(record, { type: "budget_exceeded", at: host.clock.now(), note: step.park });
+  else void record.session?.interrupt().catch(() => undefined);
+}
