@@ -1,5 +1,5 @@
-// The page's files (ui/: index.html, app.js, style.css), served as they are but for the token
-// that index.html's own references to them need.
+// The page's files (ui/: index.html, app.js, timeline.js, style.css), served as they are but for the
+// token that index.html's references to them, and the modules' imports of each other, need.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,6 +37,15 @@ function withToken(html: string, token: string): string {
     .replace(/\b(src|href)="((?:\.?\/)?ui\/[a-z0-9_-]+\.[a-z]+)"/gi, (_m, attr: string, path: string) => `${attr}="${path}?token=${token}"`);
 }
 
+// A module's import of a sibling ("./timeline.js") is fetched without the query of the importing
+// module's URL, hence without the token: each such import names it.
+function importsWithToken(js: string, token: string): string {
+  return js.replace(
+    /(\bfrom\s*|\bimport\s*\(?\s*)(["'])(\.\/[a-z0-9_-]+\.js)\2/gi,
+    (_m, before: string, quote: string, path: string) => `${before}${quote}${path}?token=${token}${quote}`,
+  );
+}
+
 /** Answers with ui/`file` (404 for a name it may not serve or that is missing). */
 export function serveFile(res: ServerResponse, uiDir: string, file: string, token: string, head: boolean, gzip = false): void {
   const match = FILE.exec(file);
@@ -50,6 +59,7 @@ export function serveFile(res: ServerResponse, uiDir: string, file: string, toke
     return;
   }
   if (file === "index.html") body = Buffer.from(withToken(body.toString("utf8"), token));
+  else if (type === TYPES.js) body = Buffer.from(importsWithToken(body.toString("utf8"), token));
   // Text files shrink to about a quarter; compressing ~50 KB once per load costs well under a millisecond.
   const packed = gzip && type.startsWith("text/") ? gzipSync(body) : undefined;
   if (packed !== undefined) body = packed;

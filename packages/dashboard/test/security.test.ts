@@ -1,4 +1,6 @@
+import { writeFileSync } from "node:fs";
 import { get } from "node:http";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawStatus, setup, type Setup } from "./helpers.js";
 
@@ -85,5 +87,18 @@ describe("who may talk to the dashboard", () => {
     expect((await fetch(s.at("/ui/style.css"))).headers.get("content-type")).toBe("text/css; charset=utf-8");
     for (const path of ["/ui/missing.js", "/ui/notes.txt", "/ui/..%2Fpackage.json", "/ui/sub/app.js", "/nowhere"])
       expect((await fetch(s.at(path))).status).toBe(404);
+  });
+
+  it("gives a module's imports of its sibling modules the token, since the browser fetches them without it", async () => {
+    writeFileSync(
+      join(s.uiDir, "entry.js"),
+      'import { a } from "./part.js";\nimport "./side.js";\nexport { b } from \'./more.js\';\nconst c = import("./lazy.js");\nconst d = "./part.js";\n',
+    );
+    const t = s.dashboard.token;
+    expect(await (await fetch(s.at("/ui/entry.js"))).text()).toBe(
+      `import { a } from "./part.js?token=${t}";\nimport "./side.js?token=${t}";\nexport { b } from './more.js?token=${t}';\nconst c = import("./lazy.js?token=${t}");\nconst d = "./part.js";\n`,
+    );
+    // Without it, as the bare import would ask.
+    expect((await fetch(`http://127.0.0.1:${s.dashboard.port}/ui/entry.js`)).status).toBe(401);
   });
 });

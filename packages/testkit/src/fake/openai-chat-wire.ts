@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { openaiRequest } from "./openai-request.js";
 import type { ToolContext } from "./openai-wire.js";
 import type { FakeMessage, FakeRequest, FakeUsage } from "./types.js";
 
@@ -53,17 +54,7 @@ export function parseChatRequest(body: unknown, path: string): ParsedChatRequest
   const { model, stream, stream_options, tools } = parsed.data;
   const messages = parsed.data.messages.map(messageOf);
   const offered = (tools ?? []).flatMap((t) => (t.function === undefined ? [] : [t.function.name]));
-  const request: FakeRequest = {
-    kind: "openai",
-    path,
-    model,
-    stream: stream === true,
-    messages,
-    tools: offered,
-    wantsJson: false,
-    afterToolResult: messages.at(-1)?.role === "tool",
-    lastUserText: messages.filter((m) => m.role === "user").at(-1)?.text ?? "",
-  };
+  const request = openaiRequest({ path, model, stream: stream === true, messages, tools: offered, afterToolResult: messages.at(-1)?.role === "tool" });
   const cwd = messages.map((m) => (m.role === "system" ? CWD_LINE.exec(m.text)?.[1] : undefined)).find((dir) => dir !== undefined);
   return {
     request,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { openaiRequest } from "./openai-request.js";
 import { WEEKLY_USED_PERCENT, type FakeMessage, type FakeRateLimit, type FakeRequest, type FakeUsage } from "./types.js";
 
 // What the fake reads of an OpenAI Responses request body. Loose on purpose: Codex sends many more
@@ -142,19 +143,16 @@ export function parseResponsesRequest(body: unknown, path: string): ParsedRespon
   const offered = (tools ?? []).flatMap((t) => (t.type === "namespace" ? [] : [t.name ?? t.type ?? ""])).filter(Boolean);
   const namespaced = namespacedTools([tools ?? [], ...items.filter((i) => i.type === "tool_search_output").map((i) => i.tools)]);
   const lastType = items.at(-1)?.type;
-  const request: FakeRequest = {
-    kind: "openai",
+  const request = openaiRequest({
     path,
     model,
     stream: stream === true,
     messages,
     tools: [...offered, ...namespaced.keys()],
-    wantsJson: false,
     // A tool search is the fake's own detour towards a tool call, not a result the model must go on
     // from: after it the scripter is asked again and picks the same call, now callable.
     afterToolResult: lastType !== undefined && TOOL_OUTPUTS.has(lastType) && lastType !== "tool_search_output",
-    lastUserText: messages.filter((m) => m.role === "user").at(-1)?.text ?? "",
-  };
+  });
   // Gemini CLI's context line, which Qwen Code keeps: its file tools want absolute paths.
   const cwd = messages.map((m) => CWD_LINE.exec(m.text)?.[1]).find((dir) => dir !== undefined);
   return {
