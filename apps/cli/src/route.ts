@@ -3,17 +3,15 @@ import { CATEGORY_INDEX_FILE, CategoryIndex } from "@subagent-mcp/journal";
 import {
   BranchSchema,
   CATEGORY_DESCRIPTIONS,
-  DEFAULT_TYPICAL_TURN,
   describeCandidate,
   rankCandidates,
   selectCandidates,
   TaskCategorySchema,
-  type Candidate,
   type RankedCandidate,
 } from "@subagent-mcp/routing";
 import { stateLayout } from "@subagent-mcp/state";
-import { costOf, DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
-import { SharedHeadroom } from "@subagent-mcp/server";
+import { DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
+import { composeRankInputs, SharedHeadroom } from "@subagent-mcp/server";
 import { defineCommand } from "citty";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -57,24 +55,17 @@ export const routeCommand = defineCommand({
     // The learned turns, when this machine's journal has an index (reading it never rebuilds it).
     const dir = stateLayout(ctx.stateDir).agents;
     const index = existsSync(join(dir, CATEGORY_INDEX_FILE)) ? CategoryIndex.open(dir) : undefined;
-    const prices = mergePrices(DEFAULT_PRICES, config.prices);
     const shared = new SharedHeadroom(stateLayout(ctx.stateDir).rateLimits);
-    const ranking = rankCandidates(
-      route,
-      { provider },
-      {
-        expectedCost: (c: Candidate) => {
-          const learned = index?.typical(category.data, c);
-          const tokens = learned ?? DEFAULT_TYPICAL_TURN;
-          const usd = costOf(c.model, { input: tokens.input, output: tokens.output, cache_read: tokens.cacheRead }, prices);
-          return usd === undefined ? undefined : { usd, tokens: learned?.source ?? "default" };
-        },
-        // What any server's CLIs last reported, shared through the state folder.
-        headroom: (p) => shared.tightest(p, Date.now()),
-        budgetLeftUsd: config.budget?.max_cost_usd,
-        now: Date.now(),
-      },
-    );
+    // As a launch ranks: the learned typical turn × the prices, the shared headroom, the budget left.
+    const inputs = composeRankInputs({
+      category: category.data,
+      typicals: index,
+      prices: mergePrices(DEFAULT_PRICES, config.prices),
+      // What any server's CLIs last reported, shared through the state folder.
+      headroom: (p) => shared.tightest(p, Date.now()),
+      budgetsLeftUsd: [config.budget?.max_cost_usd],
+    });
+    const ranking = rankCandidates(route, { provider }, inputs);
     const escalate = config.routingTable[category.data].escalate;
     if (args.json === true) {
       const ranked = ranking.ranked.map(({ candidate, ...why }) => ({ ...candidate, ...why, available: checks.get(candidate.provider)?.ok ?? false }));

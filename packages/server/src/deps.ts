@@ -73,7 +73,7 @@ export interface ServerDeps {
   budget?: Budget;
   /** Budgets over all of this server's agents and over the project's day (config `budgets`): reaching one refuses launches. */
   budgets?: SharedBudgetSettings;
-  /** Model prices over the built-in ones (config `prices`), for the daily budget's reading of the journal. */
+  /** Model prices over the built-in ones (config `prices`), for routing's expected costs and the daily budget's reading of the journal. */
   prices?: PriceTable;
   /** Where agents' journals go (default: nowhere: nothing outlives the server, and there is nothing to resume). */
   journal?: JournalSettings;
@@ -152,7 +152,7 @@ export interface FleetAccess {
 }
 
 /** {@link ServerDeps} as the tools read them: defaults applied, and the costly parts made on first use. */
-export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage" | "fleet" | "prices"> {
+export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage" | "fleet"> {
   supervisor(): Promise<Supervisor>;
   /** The pool behind invoke, warmup, list_pool and reset (made by the first of them), its definitions read again. */
   pool(): Promise<PoolCatalog>;
@@ -172,4 +172,6 @@ export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<Se
   budgets: BudgetsHub;
   /** Typical turns per category for routing's expected costs; undefined when the journal is off (nothing is learned). */
   categoryIndex: CategoryTypicals | undefined;
+  /** The built-in prices with the config's `prices` over them, merged once per server: every launch prices its candidates with it. */
+  priceTable: PriceTable;
 }

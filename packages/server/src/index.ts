@@ -30,6 +30,7 @@ export type { FleetAccess, RemoteAsks } from "./deps.js";
 export { blankMailboxEnv, effectiveMailbox, MAILBOX_ENV, MailboxConfigSchema, mailboxEnv, type MailboxConfig } from "./mailbox-config.js";
 export { CONFIG_DEFAULTS, withDefaults } from "./defaults.js";
 export { readShared, SharedHeadroom } from "./headroom.js";
+export { composeRankInputs } from "./routing-choice.js";
 export { ConfigSchema, loadConfig, privilegedSettings, userConfigPath, type Config, type EffectiveConfig } from "./config.js";
 export { definitionPrivileges, trustCommand, UNTRUSTED_PERMISSION_MODES, UNTRUSTED_TOOLS } from "./project-policy.js";
 export {

@@ -3,13 +3,12 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Supervisor } from "@subagent-mcp/core";
 import { DEFAULT_TABLE } from "@subagent-mcp/routing";
 import { Outbox, OutboxServer } from "./delivery.js";
-import { homedir } from "node:os";
-import { stateDir } from "@subagent-mcp/state";
+import { DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
 import { TOOLSETS, type CategoryTypicals, type ServerDeps, type ToolDeps, type Toolset, type WorktreeHub } from "./deps.js";
-import type { AgentWorktrees } from "./worktrees.js";
 import type { AgentJournal } from "./journal.js";
 import type { SharedBudgets } from "./spend.js";
 import { OnFirstUse } from "./first-use.js";
+import { sharedBudgets, supervisorFrom, worktreeHub } from "./server-parts.js";
 import { PendingPublisher } from "./pending.js";
 import { ChangeFeed } from "./change-feed.js";
 import { limitsFrom } from "./limits.js";
@@ -74,6 +73,8 @@ export function createServer(deps: ServerDeps): SubagentServer {
   const pending = deps.pending === undefined ? undefined : new PendingPublisher(deps.pending, deps.messaging);
   const feed = deps.control === undefined ? undefined : new ChangeFeed();
   const gate = new LaunchGate();
+  // Merged once: every launch prices its candidates with it, and the daily budget reads the journal with it.
+  const priceTable = mergePrices(DEFAULT_PRICES, deps.prices);
   const supervisor = supervisorFrom(
     deps.supervisor,
     gate,
@@ -85,7 +86,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
     },
     [pending, feed],
     async (made) => {
-      budgets = await sharedBudgets(deps, made, defaultCwd);
+      budgets = await sharedBudgets(deps, made, defaultCwd, priceTable);
     },
   );
   const worktrees = worktreeHub(deps, supervisor.get);
@@ -99,6 +100,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
     journal: { made: () => journal },
     budgets: { made: () => budgets },
     messagingReached,
+    priceTable,
     // Read through the journal, made with the supervisor (a launch gets the supervisor before it routes); nothing learned before.
     categoryIndex:
       deps.journal === undefined ? undefined : { typical: (...args: Parameters<CategoryTypicals["typical"]>) => journal?.categoryIndex()?.typical(...args) },
@@ -176,68 +178,12 @@ export function createServer(deps: ServerDeps): SubagentServer {
   };
 }
 
-// A given supervisor stays the caller's; one made from a factory is ours to shut down. Either way
-// the journal (if any) is made first and records it from its first agent on.
-function supervisorFrom(
-  source: ServerDeps["supervisor"],
-  gate: LaunchGate,
-  journal: () => Promise<AgentJournal | undefined>,
-  followers: ({ attach(supervisor: Supervisor): void } | undefined)[],
-  after?: (supervisor: Supervisor) => Promise<void>,
-): { get: () => Promise<Supervisor>; made?: OnFirstUse<Supervisor> } {
-  const made = new OnFirstUse(async () => {
-    const recorder = await journal();
-    const supervisor =
-      typeof source === "function" ? await source({ ...(recorder === undefined ? {} : { newId: () => recorder.claim() }), launchGate: gate }) : source;
-    recorder?.attach(supervisor);
-    for (const follower of followers) follower?.attach(supervisor);
-    await after?.(supervisor);
-    return supervisor;
-  });
-  return typeof source === "function" ? { get: () => made.get(), made } : { get: () => made.get() };
-}
-
-// Session and daily budgets, when the config sets any; the day's earlier spending comes from the journal.
-async function sharedBudgets(deps: ServerDeps, supervisor: Supervisor, project: string): Promise<SharedBudgets | undefined> {
-  const settings = deps.budgets;
-  if (settings?.session === undefined && settings?.daily === undefined && settings?.inherited === undefined) return undefined;
-  const [{ SharedBudgets }, { budgetTokens }, { DEFAULT_PRICES, liveUsage, mergePrices, summarizeUsage }] = await Promise.all([
-    import("./spend.js"),
-    import("@subagent-mcp/core"),
-    import("@subagent-mcp/usage"),
-  ]);
-  const agentsDir = deps.journal?.dir;
-  const prices = mergePrices(DEFAULT_PRICES, deps.prices);
-  return new SharedBudgets(supervisor, settings, (since) => {
-    if (agentsDir === undefined) return { costUsd: 0, tokens: 0, turns: 0, seconds: 0 };
-    const { total } = summarizeUsage({ agentsDir }, { groupBy: "day", since, project, prices });
-    return {
-      costUsd: total.cost_usd ?? 0,
-      tokens: budgetTokens(liveUsage(total)),
-      turns: total.turns,
-      seconds: 0,
-    };
-  });
-}
-
-// The worktrees' code (git through execa) loads with the first launch that isolates an agent.
-function worktreeHub(deps: ServerDeps, supervisor: () => Promise<Supervisor>): WorktreeHub {
-  let made: AgentWorktrees | undefined;
-  const hub = new OnFirstUse(async () => {
-    const { AgentWorktrees } = await import("./worktrees.js");
-    const settings = deps.worktrees ?? { stateDir: stateDir({ home: homedir(), env: process.env }) };
-    made = new AgentWorktrees(await supervisor(), settings);
-    return made;
-  });
-  return { get: () => hub.get(), made: () => made };
-}
-
 // Defaults applied once; the pool is made by the first pool call.
 function settle(
   deps: ServerDeps,
   supervisor: () => Promise<Supervisor>,
   worktrees: WorktreeHub,
-): Omit<Shared, "childServer" | "journal" | "budgets" | "gate" | "messagingReached" | "categoryIndex"> {
+): Omit<Shared, "childServer" | "journal" | "budgets" | "gate" | "messagingReached" | "categoryIndex" | "priceTable"> {
   const defaultCwd = deps.defaultCwd ?? process.cwd();
   const depth = deps.depth ?? 0;
   const maxDepth = deps.maxDepth ?? CONFIG_DEFAULTS.max_depth;
@@ -278,7 +224,6 @@ function settle(
     messaging: deps.messaging,
     worktrees,
     budget: deps.budget,
-    ...(deps.prices === undefined ? {} : { prices: deps.prices }),
   };
 }
 

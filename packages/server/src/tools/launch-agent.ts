@@ -7,15 +7,7 @@ import { mcpToolName } from "@subagent-mcp/drivers/light";
 import { isAbsolute, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { LaunchAgentOutput, type WorktreeOut } from "@subagent-mcp/contract";
-import {
-  BranchSchema,
-  CATEGORY_DESCRIPTIONS,
-  describeCandidate,
-  EscalateSchema,
-  rankCandidates,
-  selectCandidates,
-  TaskCategorySchema,
-} from "@subagent-mcp/routing";
+import { BranchSchema, CATEGORY_DESCRIPTIONS, EscalateSchema, rankCandidates, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { escalationFor, rankInputs } from "../routing-choice.js";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
@@ -28,7 +20,7 @@ import { MESSAGING_TOOLS } from "./messages.js";
 import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";
 import { ProviderSchema } from "./schemas.js";
-import { describeWorktree } from "../worktree-view.js";
+import { launchAnswer } from "./launch-answer.js";
 import { placeCandidates } from "../placement.js";
 
 // The fields of `o` that are set.
@@ -207,43 +199,18 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
               mcpEnv: [...LINEAGE_ENV],
             });
             started = true;
-            const out = {
-              agent_id: view.id,
-              ...(route.category === undefined ? {} : { category: route.category }),
-              branch: route.branch,
-              candidate: chosen,
+            const { out, text: launched } = launchAnswer({
+              view,
+              route,
+              chosen,
               fallbacks: rest.map((p) => p.candidate),
-              skipped: [...route.skipped, ...ranking.skipped, ...unplaced],
-              ranking: ranking.ranked.map(({ candidate, ...why }) => ({ ...candidate, ...why })),
-              ...(escalation === undefined
-                ? {}
-                : { escalation: { on: escalation.on, ...(escalation.check === undefined ? {} : { check: escalation.check }), ladder: escalation.ladder } }),
-              status: view.status,
-              provider: view.provider,
-              ...(view.machine === undefined ? {} : { machine: view.machine }),
-              ...(view.model === undefined ? {} : { model: view.model }),
-              ...(view.effort === undefined ? {} : { effort: view.effort }),
-              ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }),
-              ...(view.queuePosition === undefined ? {} : { queue_position: view.queuePosition }),
-              ...(child.messaging ? { mailbox: child.id } : {}),
-              ...(isolated === undefined ? {} : { worktree: isolated.view }),
-            };
-            const where = view.status === "queued" ? `queued at position ${String(view.queuePosition)}` : view.status;
-            const via = route.category === undefined ? "" : ` for ${route.category} (${route.branch})`;
-            const place =
-              isolated !== undefined
-                ? ` in ${describeWorktree(isolated.view)}`
-                : ask !== undefined
-                  ? ` in a worktree of its own on ${chosen.machine ?? "its machine"}`
-                  : "";
-            const climb =
-              escalation === undefined
-                ? ""
-                : escalation.ladder.length === 0
-                  ? " No stronger candidate to escalate to."
-                  : ` Escalates on ${escalation.on === "check" ? `a failed \`${escalation.check ?? ""}\`` : "an error"} to ${escalation.ladder.map(describeCandidate).join(", then ")}.`;
-            const why = ranking.ranked[0] === undefined ? "" : rankNote(ranking.ranked[0]);
-            const launched = `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}${why}; ${fallbacks.length} fallback candidate(s).${climb}`;
+              ranking,
+              unplaced,
+              escalation,
+              child,
+              isolated,
+              worktree: ask !== undefined,
+            });
             // A host that takes tasks gets one that ends with the first turn's answer: no wait call.
             delegateTurn(deps, supervisor, extra, { agentId: view.id, turn: 1 }, launched);
             return ok(out, launched);
@@ -344,13 +311,4 @@ export function budgetOf(defaults: Budget | undefined, own: Budget | undefined, 
   const budget = defaults === undefined && own === undefined ? undefined : { ...defaults, ...own };
   const capped = tighter(budget, cap);
   return capped === undefined ? {} : { budget: capped };
-}
-
-// Why the first candidate was chosen, in a few words.
-function rankNote(first: { rule: string; expected_cost_usd?: number; headroom: string }): string {
-  const cost = first.expected_cost_usd === undefined ? "" : `, about $${first.expected_cost_usd.toFixed(4)} a turn`;
-  if (first.rule === "cost") return ` (cheapest expected turn${cost})`;
-  if (first.rule === "over_budget") return ` (no candidate fits the budget left; the cheapest${cost})`;
-  if (first.rule === "exhausted") return ` (every provider's rate-limit window is spent: ${first.headroom})`;
-  return "";
 }
