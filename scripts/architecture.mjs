@@ -1,7 +1,7 @@
 // The layering as a rule the build keeps: dependency-cruiser checks every import of our packages
 // against the tiers of .dependency-cruiser.cjs, each import of another package of ours must be
-// declared in the importer's package.json, and ARCHITECTURE.md's layer diagram must be the one
-// drawn from the code. Run by `pnpm lint`.
+// declared in the importer's package.json, ARCHITECTURE.md's layer diagram must be the one
+// drawn from the code, and no source file may pass 350 lines. Run by `pnpm lint`.
 //
 //   node scripts/architecture.mjs           check (exit 1 on a broken rule or a stale diagram)
 //   node scripts/architecture.mjs --write   redraw the diagram in ARCHITECTURE.md
@@ -77,6 +77,21 @@ else {
   const next = `${doc.slice(0, start + BEGIN.length)}\n${drawn}\n${doc.slice(end)}`;
   if (process.argv.includes("--write")) writeFileSync(docPath, next);
   else if (next !== doc) problems.push("ARCHITECTURE.md's layer diagram is not the code's: run `node scripts/architecture.mjs --write`");
+}
+
+// No source file over MAX_LINES: past that, a file holds more than one idea (CONTRIBUTING.md).
+const MAX_LINES = 350;
+const sources = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? sources(join(dir, d.name)) : /\.(ts|tsx|js|mjs)$/.test(d.name) ? [join(dir, d.name)] : [],
+  );
+for (const f of folders) {
+  const src = join(root, f, "src");
+  if (!existsSync(src)) continue;
+  for (const file of sources(src)) {
+    const count = readFileSync(file, "utf8").split("\n").length - 1;
+    if (count > MAX_LINES) problems.push(`${file.slice(root.length + 1)} has ${count} lines, over ${MAX_LINES}: split it where its ideas part`);
+  }
 }
 
 if (problems.length > 0) {

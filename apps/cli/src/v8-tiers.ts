@@ -1,4 +1,5 @@
 import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 
 /**
  * How V8 runs us, set from inside so that it holds however a host starts us (`node main.js mcp`
@@ -16,7 +17,16 @@ export function startLean(): void {
   setFlagsFromString("--no-opt");
 }
 
-/** The process is up: code that gets hot from here on is worth optimizing again. */
+/**
+ * The process is up: code that gets hot from here on is worth optimizing again. And the young
+ * generation is emptied now, while nothing waits: what start-up left in it would otherwise be
+ * collected in the middle of the host's first calls (a scavenge of ~1.5 ms there).
+ */
 export function optimizeFromNowOn(): void {
   setFlagsFromString("--opt");
+  setFlagsFromString("--expose-gc");
+  // A context made after the flag has `gc`; ours keeps none.
+  const gc = runInNewContext("gc") as ((options: { type: "minor" }) => void) | undefined;
+  setFlagsFromString("--no-expose-gc");
+  gc?.({ type: "minor" });
 }

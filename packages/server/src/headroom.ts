@@ -46,6 +46,7 @@ export class SharedHeadroom implements RateLimitStore {
     const now = stamp(this.path);
     if (now === this.#seen) return;
     this.#seen = now;
+    if (now === "absent") return;
     for (const [provider, windows] of Object.entries(readShared(this.path))) for (const w of windows) this.#limits.set(provider, w);
   }
 }
@@ -61,10 +62,11 @@ export function readShared(path: string): Record<Provider, RateWindow[]> {
   }
 }
 
+// Asked on every launch: a missing file (the usual case until a CLI reports a window) is no thrown error.
 function stamp(path: string): string {
   try {
-    const s = statSync(path);
-    return `${s.mtimeMs}:${s.size}:${s.ino}`;
+    const s = statSync(path, { throwIfNoEntry: false });
+    return s === undefined ? "absent" : `${s.mtimeMs}:${s.size}:${s.ino}`;
   } catch {
     return "absent";
   }

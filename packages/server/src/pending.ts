@@ -1,7 +1,7 @@
 import type { TaskStore } from "./tasks/store.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { isRunning, type Supervisor } from "@subagent-mcp/core";
 import { pendingFile, removePending, somethingWaits, writePending, type Pending } from "@subagent-mcp/hooks";
 import { isRetryable, type MailboxStore } from "@subagent-mcp/mailbox";
@@ -175,16 +175,32 @@ export class PendingPublisher {
     }
   }
 
-  // The transport, with the file brought up to date before each answer (a message with an id and no method) goes out.
+  // The transport, with the file brought up to date before each answer (a message with an id and no
+  // method) goes out. Only the
+  // answers of calls that take messages from the mailbox wait for a new count (a call to the store:
+  // a directory read, or a round trip to Redis); arrivals are counted by the watch.
   #beforeAnswers(transport: Transport): Transport {
+    const taking = new Set<RequestId>();
     const send = (message: JSONRPCMessage, options?: Parameters<Transport["send"]>[1]): Promise<void> => {
       if (!("id" in message) || "method" in message) return transport.send(message, options);
-      return this.#recount().then(() => {
-        this.flush();
-        return transport.send(message, options);
-      });
+      if (message.id !== undefined && taking.delete(message.id))
+        return this.#recount().then(() => {
+          this.flush();
+          return transport.send(message, options);
+        });
+      this.flush();
+      return transport.send(message, options);
     };
     return new Proxy(transport, {
+      set: (target, prop, value: unknown) => {
+        if (prop !== "onmessage" || typeof value !== "function") return Reflect.set(target, prop, value, target);
+        const read = value as NonNullable<Transport["onmessage"]>;
+        const onmessage: Transport["onmessage"] = (message, extra) => {
+          if (takesMail(message)) taking.add(message.id);
+          read(message, extra);
+        };
+        return Reflect.set(target, prop, onmessage, target);
+      },
       get: (target, prop) => {
         if (prop === "send") return send;
         const value = Reflect.get(target, prop, target) as unknown;
@@ -192,4 +208,13 @@ export class PendingPublisher {
       },
     });
   }
+}
+
+/** The tools that take messages from this server's mailbox (see messages.ts). */
+const TAKING_TOOLS: ReadonlySet<string> = new Set(["inbox", "wait_inbox", "reply"]);
+
+function takesMail(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } {
+  if (!("method" in message) || !("id" in message) || message.method !== "tools/call") return false;
+  const name = (message.params as { name?: unknown } | undefined)?.name;
+  return typeof name === "string" && TAKING_TOOLS.has(name);
 }

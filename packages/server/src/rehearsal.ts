@@ -1,18 +1,20 @@
-import { join } from "node:path";
-import { tmpdir } from "node:os";
+import { Supervisor } from "@subagent-mcp/core";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { LATEST_PROTOCOL_VERSION, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 
+/** Three launches each: enough for the launch path's functions to pass V8's 8 calls without feedback. */
+const REHEARSED_BURSTS = 3;
+
 /**
  * A host's first tool calls run code that nothing has run yet: the SDK's tools/call path, the zod
- * validation of our arguments and results, our answer building. V8 compiles each function on its
- * first call, which made a fresh server's first burst of launches ~7 ms slower than the next one.
- * So `warm()` makes two calls that change nothing on a throwaway server of ours, over an in-memory
- * pair: `list_agents`, and a `launch_agent` refused at its working folder (a folder that does not
- * exist), after its arguments, depth, grant and routing were checked and before anything is made.
+ * validation of our arguments and results, the supervisor's admission and records, our answer
+ * building. V8 compiles each function on its first call, which made a fresh server's first burst
+ * of launches ~8 ms slower than the next one. So `warm()` makes calls on a throwaway server of ours,
+ * over an in-memory pair: `list_agents`, and bursts of `launch_agent` of `provider` that succeed on
+ * a stand-in supervisor (see standIn): nothing is journaled, started or told to anyone.
  */
-export async function rehearse(server: McpServer): Promise<void> {
+export async function rehearse(server: McpServer, provider: string): Promise<void> {
   const [ours, theirs] = InMemoryTransport.createLinkedPair();
   const waiting = new Map<number, () => void>();
   ours.onmessage = (message: JSONRPCMessage) => {
@@ -29,9 +31,30 @@ export async function rehearse(server: McpServer): Promise<void> {
     await ask(1, "initialize", { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: "rehearsal", version: "1" } });
     await ours.send({ jsonrpc: "2.0", method: "notifications/initialized" });
     await ask(2, "tools/call", { name: "list_agents", arguments: {} });
-    const nowhere = join(tmpdir(), "subagent-mcp-rehearsal", "not-a-folder");
-    await ask(3, "tools/call", { name: "launch_agent", arguments: { prompt: "rehearsal", provider: "claude", cwd: nowhere } });
+    // Bursts of three, as a host fans out. V8 gives a function its inline caches (its feedback)
+    // only from its 8th call on: until then each property read is a slow generic lookup, so the
+    // launch path is run that often here, and the host's calls find it ready.
+    for (let burst = 0; burst < REHEARSED_BURSTS; burst += 1) {
+      const ids = [0, 1, 2].map((k) => 3 + burst * 3 + k);
+      await Promise.all(ids.map((id) => ask(id, "tools/call", { name: "launch_agent", arguments: { prompt: "rehearsal", provider } })));
+    }
   } finally {
     await server.close();
   }
+}
+
+/**
+ * A supervisor with `real`'s drivers, prices and rate limits whose agents never start (its `schedule` drops
+ * them) and whose changes nobody follows: the rehearsal's launch runs the whole admission on it.
+ * Shut it down after the rehearsal.
+ */
+export function standIn(real: Supervisor): Supervisor {
+  const { drivers, costOf, rateLimits } = real.options;
+  return new Supervisor({
+    drivers,
+    ...(costOf === undefined ? {} : { costOf }),
+    // Only read by a launch (ranking's headroom): the first read of the shared file happens here.
+    ...(rateLimits === undefined ? {} : { rateLimits }),
+    schedule: () => undefined,
+  });
 }

@@ -156,10 +156,23 @@ export function createServer(deps: ServerDeps): SubagentServer {
   return {
     server,
     warm: async () => {
-      await supervisor.get().catch(() => undefined);
+      const real = await supervisor.get().catch(() => undefined);
       await children?.get().catch(() => undefined);
-      const { rehearse } = await import("./rehearsal.js");
-      await rehearse(build({ ...shared, childServer }, ["sessions"], deps.version, { tasks: false, traced: false })).catch(() => undefined);
+      const provider = real?.providers()[0];
+      if (real === undefined || provider === undefined) return;
+      const { rehearse, standIn } = await import("./rehearsal.js");
+      // The rehearsal's launch goes to a stand-in: no journal, no sub-agent endpoint, no CLI.
+      const stand = standIn(real);
+      const rehearsal = {
+        ...shared,
+        supervisor: () => Promise.resolve(stand),
+        journal: { made: () => undefined },
+        // Not the endpoint's own address: its first one starts the endpoint's warm-up request, which
+        // would load ~8 MB of HTTP client and server code into a server that may never launch.
+        childServer: childServer === undefined ? undefined : () => Promise.resolve({ name: CHILD_SERVER, url: "http://127.0.0.1:9/rehearsal" }),
+      };
+      await rehearse(build(rehearsal, ["sessions"], deps.version, { tasks: false, traced: false }), provider).catch(() => undefined);
+      await stand.shutdown();
     },
     close: async () => {
       await (await control)?.close();

@@ -2,7 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { AgentIdSchema, StatusSchema } from "./schemas.js";
+import { AgentIdSchema, StatusSchema, objectOf } from "./schemas.js";
 
 export const InterruptAgentInput = { agent_id: AgentIdSchema };
 export const InterruptAgentOutput = { agent_id: z.string(), status: StatusSchema, alive: z.boolean() };
@@ -15,8 +15,8 @@ export function registerInterruptAgentTool(server: McpServer, deps: ToolDeps): v
       title: "Interrupt a sub-agent's turn",
       description:
         "End the sub-agent's current turn now; its session stays alive for send_message. Its pending permission requests are denied. A queued launch is cancelled.",
-      inputSchema: InterruptAgentInput,
-      outputSchema: InterruptAgentOutput,
+      inputSchema: objectOf(InterruptAgentInput),
+      outputSchema: objectOf(InterruptAgentOutput),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>

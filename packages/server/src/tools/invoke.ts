@@ -1,3 +1,4 @@
+import { objectOf } from "./schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { InvokeOutput } from "@subagent-mcp/contract";
 import { z } from "zod";
@@ -36,8 +37,8 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
       title: "Invoke a pool agent",
       description:
         "Run a task on a named, warm agent from the pool (defined in .claude/agents or .subagent-mcp/agents). Tasks queue FIFO across the agent's replicas; each starts with a clean context. Returns the result, or at timeout_s status running with an agent_id for wait; a task that asks permission returns at once with permission_requests (answer with respond_permission).",
-      inputSchema: InvokeInput,
-      outputSchema: InvokeOutput,
+      inputSchema: objectOf(InvokeInput),
+      outputSchema: objectOf(InvokeOutput),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (args, extra) =>

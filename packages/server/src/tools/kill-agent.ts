@@ -2,7 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { KillAgentOutput } from "@subagent-mcp/contract";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { AgentIdSchema } from "./schemas.js";
+import { AgentIdSchema, objectOf } from "./schemas.js";
 import { describeWorktree } from "../worktree-view.js";
 
 export const KillAgentInput = { agent_id: AgentIdSchema };
@@ -14,8 +14,8 @@ export function registerKillAgentTool(server: McpServer, deps: ToolDeps): void {
       title: "Kill a sub-agent",
       description:
         "End the sub-agent's whole process tree at once. Its pending permission requests are denied first. Its session cannot take follow-ups afterwards. An isolated agent's worktree is removed if it holds no work, else kept on its branch (the result says which).",
-      inputSchema: KillAgentInput,
-      outputSchema: KillAgentOutput,
+      inputSchema: objectOf(KillAgentInput),
+      outputSchema: objectOf(KillAgentOutput),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>

@@ -19,7 +19,7 @@ import { asking, grant, mergeRules, PermissionModeSchema } from "@subagent-mcp/p
 import { MESSAGING_TOOLS } from "./messages.js";
 import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";
-import { ProviderSchema } from "./schemas.js";
+import { ProviderSchema, objectOf } from "./schemas.js";
 import { launchAnswer } from "./launch-answer.js";
 import { placeCandidates } from "../placement.js";
 
@@ -91,8 +91,8 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
       title: "Launch a sub-agent",
       description:
         "Start a sub-agent session on Claude Code, Codex or Gemini CLI with a first prompt. Returns at once with its agent_id (status processing, or queued when the provider is at its concurrency cap). Then use wait, poll_agent, send_message.",
-      inputSchema: LaunchAgentInput,
-      outputSchema: LaunchAgentOutput,
+      inputSchema: objectOf(LaunchAgentInput),
+      outputSchema: objectOf(LaunchAgentOutput),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (args, extra) =>

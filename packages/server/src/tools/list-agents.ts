@@ -1,3 +1,4 @@
+import { objectOf } from "./schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ListAgentsOutput, WireStatusSchema, type AgentRow, type WorktreeOut } from "@subagent-mcp/contract";
 import type { AgentView } from "@subagent-mcp/core";
@@ -27,8 +28,8 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
       title: "List sub-agents",
       description:
         "Every sub-agent of this session with its status, turns, cost and pending permission requests; include_past adds agents of earlier servers of this project (ended, with why; resume_agent continues one). Filters: status, cwd, label.",
-      inputSchema: ListAgentsInput,
-      outputSchema: ListAgentsOutput,
+      inputSchema: objectOf(ListAgentsInput),
+      outputSchema: objectOf(ListAgentsOutput),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>

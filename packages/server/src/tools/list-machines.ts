@@ -1,3 +1,4 @@
+import { objectOf } from "./schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ListMachinesOutput, machineOut } from "@subagent-mcp/contract";
 import { ServerError } from "../errors.js";
@@ -13,7 +14,7 @@ export function registerListMachinesTool(server: McpServer, deps: ToolDeps): voi
       description:
         'The live machines that lend their agent CLIs (subagent-mcp node on each, sharing this Redis): each one\'s providers with version and free slots, load and labels. launch_agent {machine: NAME or "any"} runs an agent there.',
       inputSchema: {},
-      outputSchema: ListMachinesOutput,
+      outputSchema: objectOf(ListMachinesOutput),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     },
     () =>

@@ -1,3 +1,4 @@
+import { objectOf } from "./schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ListPoolOutput, type Replica } from "@subagent-mcp/contract";
 import type { ReplicaView } from "@subagent-mcp/core";
@@ -28,7 +29,7 @@ export function registerListPoolTool(server: McpServer, deps: ToolDeps): void {
       description:
         "The named agents of the pool, where each is defined, and their replicas: pid, status, tasks served and process-tree RSS in MB. Also lists definition files that failed to load.",
       inputSchema: {},
-      outputSchema: ListPoolOutput,
+      outputSchema: objectOf(ListPoolOutput),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     () =>

@@ -1,3 +1,4 @@
+import { objectOf } from "./schemas.js";
 import { errorMessage } from "@subagent-mcp/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
@@ -185,7 +186,7 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps, wit
           priority: PrioritySchema.optional().describe("low, normal (default) or high"),
           thread_id: z.string().optional(),
         },
-        outputSchema: SentOut,
+        outputSchema: objectOf(SentOut),
         annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
       },
       (args) =>
@@ -253,7 +254,7 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps, wit
           message: z.string().min(1),
           thread_id: z.string().optional().describe("The message's thread_id, to keep the thread."),
         },
-        outputSchema: SentOut,
+        outputSchema: objectOf(SentOut),
         annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
       },
       (args) =>

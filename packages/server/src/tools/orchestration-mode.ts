@@ -1,3 +1,4 @@
+import { objectOf } from "./schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
@@ -25,8 +26,8 @@ export function registerOrchestrationModeTool(server: McpServer, deps: ToolDeps)
       title: "Orchestration mode",
       description:
         "Read or set orchestration mode for this session (or this project, where the host gives no session id). While it is on, the host's hooks remind you on every prompt to delegate with launch_agent / invoke, and block the host's built-in sub-agent tool in favour of launch_agent.",
-      inputSchema: OrchestrationModeInput,
-      outputSchema: OrchestrationModeOutput,
+      inputSchema: objectOf(OrchestrationModeInput),
+      outputSchema: objectOf(OrchestrationModeOutput),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     (args) =>

@@ -6,7 +6,7 @@ import { ServerError } from "../errors.js";
 import { sliceToFit } from "../limits.js";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { AgentIdSchema } from "./schemas.js";
+import { AgentIdSchema, objectOf } from "./schemas.js";
 import { budgetOut, idleSeconds, pendingPermissionOut, round, usageOut } from "./wire.js";
 import { roomLeft } from "./_paging.js";
 import { describeWorktree } from "../worktree-view.js";
@@ -71,8 +71,8 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
       title: "Poll a sub-agent",
       description:
         "Status, last result, the last visible items, the tail of a sub-agent's output and the permission requests it waits on (pending_permissions, with each tool's input). Does not block; use wait to block until a turn ends.",
-      inputSchema: PollAgentInput,
-      outputSchema: PollAgentOutput,
+      inputSchema: objectOf(PollAgentInput),
+      outputSchema: objectOf(PollAgentOutput),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>

@@ -1,3 +1,4 @@
+import { objectOf } from "./schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
@@ -13,8 +14,8 @@ export function registerResetTool(server: McpServer, deps: ToolDeps): void {
     {
       title: "Reset a pool agent",
       description: "End all of a pool agent's processes; the next invoke starts fresh ones. A task running on it fails with a clear error.",
-      inputSchema: ResetInput,
-      outputSchema: ResetOutput,
+      inputSchema: objectOf(ResetInput),
+      outputSchema: objectOf(ResetOutput),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>

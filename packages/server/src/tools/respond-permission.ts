@@ -4,7 +4,7 @@ import { homedir } from "node:os";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
-import { AgentIdSchema, StatusSchema } from "./schemas.js";
+import { AgentIdSchema, StatusSchema, objectOf } from "./schemas.js";
 import { permissionOut } from "./wire.js";
 
 export const RespondPermissionInput = {
@@ -41,8 +41,8 @@ export function registerRespondPermissionTool(server: McpServer, deps: ToolDeps)
       title: "Answer a sub-agent's permission request",
       description:
         "Answer a permission request of a sub-agent in status permission_requested (wait returns them in permission_requests; poll_agent shows pending_permissions with the full input). allow runs it once, allow_always also allows the same rule for the rest of that agent's session, deny refuses and tells the model the reason. The agent goes on once none is pending. Unanswered requests are denied after permission_timeout_s (default 300 s).",
-      inputSchema: RespondPermissionInput,
-      outputSchema: RespondPermissionOutput,
+      inputSchema: objectOf(RespondPermissionInput),
+      outputSchema: objectOf(RespondPermissionOutput),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     (args) =>

@@ -15,7 +15,7 @@ import { describeWorktree } from "../worktree-view.js";
 import { messagingToolNames } from "./launch-agent.js";
 import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";
-import { AgentIdSchema, ProviderSchema, StatusSchema } from "./schemas.js";
+import { AgentIdSchema, ProviderSchema, StatusSchema, objectOf } from "./schemas.js";
 
 export const ResumeAgentInput = {
   agent_id: AgentIdSchema,
@@ -62,8 +62,8 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
       title: "Resume a sub-agent",
       description:
         "Continue an agent that ended (killed, its server restarted or crashed; list_agents {include_past: true} shows them) or hibernated, under the same agent_id: a new CLI process on the same conversation, same cwd or worktree and permissions. Its first message tells it it was interrupted and what was in flight. Returns at once; then wait.",
-      inputSchema: ResumeAgentInput,
-      outputSchema: ResumeAgentOutput,
+      inputSchema: objectOf(ResumeAgentInput),
+      outputSchema: objectOf(ResumeAgentOutput),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (args, extra) =>

@@ -4,7 +4,7 @@ import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { BudgetSchema } from "@subagent-mcp/core";
 import { BudgetOutSchema } from "@subagent-mcp/contract";
-import { AgentIdSchema, StatusSchema } from "./schemas.js";
+import { AgentIdSchema, StatusSchema, objectOf } from "./schemas.js";
 import { budgetOut } from "./wire.js";
 import { delegateTurn } from "../tasks/delegate-turn.js";
 
@@ -31,8 +31,8 @@ export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void
       title: "Send a follow-up",
       description:
         "Send a follow-up message to a live sub-agent. Accepted while it works (queued, answered after the current turn, in order) or when it has finished but its session is alive (a hibernated one is resumed; one stopped at its budget needs raise_budget). Then use wait (a host that takes tasks gets the answer back by itself).",
-      inputSchema: SendMessageInput,
-      outputSchema: SendMessageOutput,
+      inputSchema: objectOf(SendMessageInput),
+      outputSchema: objectOf(SendMessageOutput),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (args, extra) =>

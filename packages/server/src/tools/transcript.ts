@@ -6,7 +6,7 @@ import { ServerError } from "../errors.js";
 import { jsonChars, sliceToFit } from "../limits.js";
 import type { JournalTurn } from "@subagent-mcp/journal";
 import { guard, ok } from "./result.js";
-import { AgentIdSchema } from "./schemas.js";
+import { AgentIdSchema, objectOf } from "./schemas.js";
 import { inLineage } from "../lineage.js";
 
 export const TranscriptInput = {
@@ -30,8 +30,8 @@ export function registerTranscriptTool(server: McpServer, deps: ToolDeps): void 
       title: "Read a sub-agent's transcript",
       description:
         "An agent's conversation turn by turn from its journal: the prompts it got, its visible tool calls and its results. Works for live agents and for past ones (list_agents {include_past: true}). Pages with from_turn / next_turn.",
-      inputSchema: TranscriptInput,
-      outputSchema: TranscriptOutput,
+      inputSchema: objectOf(TranscriptInput),
+      outputSchema: objectOf(TranscriptOutput),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>

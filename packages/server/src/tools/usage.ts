@@ -1,3 +1,4 @@
+import { objectOf } from "./schemas.js";
 import { dirname, join } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { UsageOutput } from "@subagent-mcp/contract";
@@ -26,8 +27,8 @@ export function registerUsageTool(server: McpServer, deps: ToolDeps): void {
       title: "Token usage and cost of sub-agents",
       description:
         "Tokens (input, output, cache read/write) and cost in USD of sub-agents' finished turns, grouped by agent, provider, model, day or task category (per category and candidate: success rate, median cost and time). Claude Code's own cost is used where it reports one; Codex and Gemini turns are priced per model (built-in list prices, overridable with `prices` in the config). A turn whose model has no known price is counted as unknown, never as $0.",
-      inputSchema: UsageInput,
-      outputSchema: UsageOutput,
+      inputSchema: objectOf(UsageInput),
+      outputSchema: objectOf(UsageOutput),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { waitAnswer } from "./wait-answer.js";
-import { AgentIdSchema } from "./schemas.js";
+import { AgentIdSchema, objectOf } from "./schemas.js";
 
 export const WaitInput = {
   agent_ids: z.array(AgentIdSchema).optional().describe("Agents to wait on (default: every agent with an unreported finished turn or still running)."),
@@ -24,8 +24,8 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
       title: "Wait for sub-agents",
       description:
         "Block until sub-agent turns finish (mode any or all) or timeout_s passes (default 45 s, below host tool timeouts). Returns each finished turn once with its result, plus the agents still running; call again to keep waiting. Returns early, in either mode, with permission_requests when a sub-agent asks permission for a tool use: answer each with respond_permission.",
-      inputSchema: WaitInput,
-      outputSchema: WaitOutput,
+      inputSchema: objectOf(WaitInput),
+      outputSchema: objectOf(WaitOutput),
       annotations: { readOnlyHint: true, idempotentHint: false, openWorldHint: false },
     },
     (args, extra) =>

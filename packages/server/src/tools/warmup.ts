@@ -1,3 +1,4 @@
+import { objectOf } from "./schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
@@ -20,8 +21,8 @@ export function registerWarmupTool(server: McpServer, deps: ToolDeps): void {
     {
       title: "Warm up a pool agent",
       description: "Start a pool agent's replica processes now so that its next tasks start without paying CLI start-up.",
-      inputSchema: WarmupInput,
-      outputSchema: WarmupOutput,
+      inputSchema: objectOf(WarmupInput),
+      outputSchema: objectOf(WarmupOutput),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
