@@ -5,6 +5,7 @@ import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { capToolResult } from "./limits.js";
+import { transportView } from "./transport-view.js";
 import { META_PROTOCOL, PROTOCOL_2026 } from "./tasks/wire.js";
 
 /** What a tool does once its answer is out, or once it is certain it never will be. */
@@ -64,24 +65,13 @@ export class Outbox {
   /** The transport, seen through the outbox: tool results capped, answers reported to their receipts. */
   wrap(transport: Transport): Transport {
     this.#connected = true;
-    const send = (message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> => this.#send(transport, message, options);
-    return new Proxy(transport, {
+    return transportView(transport, {
       // The SDK's reader: each request that speaks 2026-07-28 is noted, so its answer is completed below.
-      set: (target, prop, value: unknown) => {
-        if (prop !== "onmessage" || typeof value !== "function") return Reflect.set(target, prop, value, target);
-        const read = value as NonNullable<Transport["onmessage"]>;
-        const onmessage: Transport["onmessage"] = (message, extra) => {
-          this.#note(message);
-          read(message, extra);
-        };
-        return Reflect.set(target, prop, onmessage, target);
+      receive: (message) => {
+        this.#note(message);
+        return message;
       },
-      get: (target, prop) => {
-        if (prop === "send") return send;
-        const value = Reflect.get(target, prop, target) as unknown;
-        // Methods run on the transport itself, so its private state stays reachable.
-        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
+      send: (message, options) => this.#send(transport, message, options),
     });
   }
 

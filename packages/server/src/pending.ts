@@ -7,6 +7,7 @@ import { pendingFile, removePending, somethingWaits, writePending, type Pending 
 import { isRetryable, type MailboxStore } from "@subagent-mcp/mailbox";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describeRequest } from "@subagent-mcp/permissions";
+import { transportView } from "./transport-view.js";
 
 /** Where a server publishes what waits for its orchestrator: the state dir, and the host session (if known) or project it serves. */
 export interface PendingSettings {
@@ -191,21 +192,12 @@ export class PendingPublisher {
       this.flush();
       return transport.send(message, options);
     };
-    return new Proxy(transport, {
-      set: (target, prop, value: unknown) => {
-        if (prop !== "onmessage" || typeof value !== "function") return Reflect.set(target, prop, value, target);
-        const read = value as NonNullable<Transport["onmessage"]>;
-        const onmessage: Transport["onmessage"] = (message, extra) => {
-          if (takesMail(message)) taking.add(message.id);
-          read(message, extra);
-        };
-        return Reflect.set(target, prop, onmessage, target);
+    return transportView(transport, {
+      receive: (message) => {
+        if (takesMail(message)) taking.add(message.id);
+        return message;
       },
-      get: (target, prop) => {
-        if (prop === "send") return send;
-        const value = Reflect.get(target, prop, target) as unknown;
-        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
+      send,
     });
   }
 }

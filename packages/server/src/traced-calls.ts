@@ -1,6 +1,7 @@
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { SpanHandle, Tracer } from "@subagent-mcp/tracing";
+import { transportView } from "./transport-view.js";
 
 // One span per MCP tool call, named after the tool, from the request's arrival to its answer's
 // departure. A host that sends a W3C `traceparent` in the request's `_meta` gets its trace
@@ -20,26 +21,14 @@ export function traceCalls(transport: Transport, tracer: Tracer): Transport {
     }
     return transport.send(message, options);
   };
-  return new Proxy(transport, {
-    set: (target, prop, value: unknown) => {
-      if (prop !== "onmessage" || typeof value !== "function") return Reflect.set(target, prop, value, target);
-      const read = value as NonNullable<Transport["onmessage"]>;
-      const onmessage: Transport["onmessage"] = (message, extra) => {
-        const span = "method" in message && message.method === "tools/call" && "id" in message ? started(tracer, message) : undefined;
-        if (span === undefined) {
-          read(message, extra);
-          return;
-        }
-        open.set(span.id, span.span);
-        read(withCallTrace(message, span.span.traceparent), extra);
-      };
-      return Reflect.set(target, prop, onmessage, target);
+  return transportView(transport, {
+    receive: (message) => {
+      const span = "method" in message && message.method === "tools/call" && "id" in message ? started(tracer, message) : undefined;
+      if (span === undefined) return message;
+      open.set(span.id, span.span);
+      return withCallTrace(message, span.span.traceparent);
     },
-    get: (target, prop) => {
-      if (prop === "send") return send;
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
+    send,
   });
 }
 
