@@ -10,6 +10,7 @@ import {
   type CliEnvironment,
   type FakeModelServer,
   type RedisServer,
+  untilClaudeSaved,
 } from "@subagent-mcp/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
@@ -389,6 +390,7 @@ describe("when machine b restarts", () => {
         });
         await underWay;
         fakeB.script(undefined);
+        await untilClaudeSaved(envB.home, "cut off by a crash");
         nodeB.proc.kill("SIGKILL");
         await nodeB.proc;
         nodeB = await startNodeB();
@@ -398,7 +400,8 @@ describe("when machine b restarts", () => {
         expect(nodeB.stderr()).toMatch(/: claude \(pid \d+\) for orch-[\w-]+ in .*, resumed/);
         await patient.call("send_message", { agent_id, message: "[[history]] after the restart" });
         const next = await waitFor(patient, agent_id, (out) => out.finished[0]);
-        expect(next.is_error).toBe(false);
+        // On failure, what b said about it tells why.
+        expect(next.is_error, `${JSON.stringify(next)}\n${nodeB.stderr()}`).toBe(false);
         expect(next.result).toContain(fakeB.nonce);
         expect(next.result).toContain("cut off by a crash");
         await patient.call("kill_agent", { agent_id });

@@ -1,7 +1,5 @@
-import { startFakeFor, startRedisServer, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
+import { claudeTranscriptHolds, startFakeFor, startRedisServer, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
 import { execa } from "execa";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectServer } from "./e2e.js";
 import {
@@ -50,16 +48,6 @@ function slowFirst(marker: string): void {
 const reachedModel = (marker: string) =>
   until(`the turn with "${marker}" to reach the model`, () => fake.requests.find((r) => r.lastUserText.includes(marker)));
 
-// Claude Code keeps each conversation in $HOME/.claude/projects/<cwd slug>/<session id>.jsonl; a kill before it is written leaves nothing to resume.
-function transcriptHolds(m: Machine, sessionId: string, text: string): true | undefined {
-  const projects = join(m.e.home, ".claude", "projects");
-  const dirs = existsSync(projects) ? readdirSync(projects) : [];
-  const found = dirs.some(
-    (d) => existsSync(join(projects, d, `${sessionId}.jsonl`)) && readFileSync(join(projects, d, `${sessionId}.jsonl`), "utf8").includes(text),
-  );
-  return found || undefined;
-}
-
 /** After the one answer: nothing waits, nothing is claimed, nothing is dead, and no second reply reached the sender. */
 async function answeredOnce(m: Machine, worker: string): Promise<void> {
   expect(await mailJson(m, worker)).toMatchObject({ waiting: [], claimed: 0, dead: [] });
@@ -77,7 +65,7 @@ describe("a worker killed mid-turn, with mail on Redis", { timeout: 300_000 }, (
     const asking = cli(a, ["send", "keeper", "a long task A", "--wait", "--timeout", "300"]);
     await reachedModel("long task A");
     const saved = await until("the session id to be saved", () => files.loadSession());
-    await until("Claude Code to record the message", () => transcriptHolds(b, saved.sessionId, "long task A"));
+    await until("Claude Code to record the message", () => claudeTranscriptHolds(b.e.home, "long task A", saved.sessionId) || undefined);
     expect(await mailJson(b, "keeper")).toMatchObject({ waiting: [], claimed: 1 });
     await killTree(one);
     expect(await mailJson(b, "keeper")).toMatchObject({ waiting: [], claimed: 1 });

@@ -1,10 +1,10 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { Maildir } from "@subagent-mcp/mailbox";
-import { cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
+import { claudeTranscriptHolds, cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { WorkerFiles } from "@subagent-mcp/worker";
 import { execa, type ResultPromise } from "execa";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { descendants } from "@subagent-mcp/drivers";
 import { afterEach, describe, expect, it } from "vitest";
@@ -30,16 +30,6 @@ async function setupClaude(): Promise<{ e: CliEnvironment; f: FakeModelServer; v
 
 /** Starts `subagent-mcp worker` and resolves once it waits on its mailbox. */
 const startWorker = (e: CliEnvironment, vars: Record<string, string>, args: string[]) => startWorkerIn(e, vars, args, running);
-
-// Claude Code keeps each conversation in $HOME/.claude/projects/<cwd slug>/<session id>.jsonl.
-function transcriptHolds(home: string, sessionId: string, text: string): boolean {
-  const projects = join(home, ".claude", "projects");
-  const dirs = existsSync(projects) ? readdirSync(projects) : [];
-  return dirs.some((d) => {
-    const file = join(projects, d, `${sessionId}.jsonl`);
-    return existsSync(file) && readFileSync(file, "utf8").includes(text);
-  });
-}
 
 const send = (vars: Record<string, string>, cwd: string, args: string[]) =>
   execa(process.execPath, [bin, "send", ...args], { cwd, env: vars, extendEnv: false, reject: false });
@@ -117,7 +107,7 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     const saved = await until("the session id to be saved", () => files.loadSession());
     await until("the turn to reach the model", () => f.requests.find((r) => r.lastUserText.includes("long task")));
     // Claude Code writes its transcript on its own schedule: a kill before that leaves nothing to resume.
-    await until("Claude Code to record the message", () => transcriptHolds(e.home, saved.sessionId, "long task") || undefined);
+    await until("Claude Code to record the message", () => claudeTranscriptHolds(e.home, "long task", saved.sessionId) || undefined);
     one.proc.kill("SIGKILL");
     await one.proc;
 

@@ -93,7 +93,7 @@ export function restoreLeftovers(ctx: {
     const tree = record.worktree;
     ctx.host({ ...record, busy: false }, driver, () => Promise.resolve(tree === undefined ? undefined : NodeWorktree.adopt(tree)));
     if (record.busy) {
-      const message = `machine "${name}" restarted during this turn: the agent's conversation was resumed, but this turn's answer is lost; send it again`;
+      const message = `machine "${name}" restarted during this turn: the agent's conversation is resumed from what its CLI had saved, but this turn's answer is lost; send it again`;
       tell({ type: "error", message, transient: false });
       tell({ type: "turn_end", result: message, isError: true, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, durationMs: 0 });
     }

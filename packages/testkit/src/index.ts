@@ -9,6 +9,7 @@ export type { FakeModelServer } from "./fake/server.js";
 export type { FakeKind, FakeMessage, FakeReply, FakeRequest, FakeUsage, RecordedRequest, Scripter } from "./fake/types.js";
 export { pinnedCliOptions, startAllFakes, startFakeFor } from "./fakes.js";
 export { loopbackEnv } from "./env/index.js";
+export { claudeTranscriptHolds, untilClaudeSaved } from "./env/claude-saved.js";
 export type { CliEnvironment, CliName } from "./env/loopback.js";
 export { cliExecutable, locateCli, testPathVar, type CliCommand } from "./locate.js";
 export { CLI_PACKAGES, CLI_VERSION_NAMES, cliVersionName, installedCliVersion, type CliVersionName } from "./versions.js";
