@@ -10,9 +10,11 @@ export {
   readPending,
   removePending,
   somethingWaits,
+  pendingWriter,
   writePending,
   type Pending,
   type PendingAgent,
   type PendingPermissionRequest,
+  type PendingWriter,
 } from "./pending.js";
 export { pendingDigest, stopReason } from "./waiting.js";

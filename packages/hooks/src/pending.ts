@@ -1,9 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { scopeFileName } from "./mode.js";
-import { writeAtomic, stateLayout } from "@subagent-mcp/state";
-import { ensurePrivateDir } from "@subagent-mcp/state";
-import { isAlive } from "@subagent-mcp/state";
+import { isAlive, RewrittenFile, stateLayout } from "@subagent-mcp/state";
 
 /** One sub-agent whose turn is under way. */
 export interface PendingAgent {
@@ -39,11 +37,25 @@ export function pendingFile(stateDir: string, cwd: string, session?: string): st
   return join(stateLayout(stateDir).pending, scopeFileName(cwd, session === "" ? undefined : session));
 }
 
-/** Publishes what waits (atomically, 0600, in our private state folder). */
+/** Publishes what waits at one path, again and again (atomically, 0600, in our private state folder). */
+export interface PendingWriter {
+  write(pending: Pending): void;
+}
+
+/** A server rewrites its pending file before answers, so each write is lean (see RewrittenFile); no disk flush: the file means nothing once its server is gone. */
+export function pendingWriter(path: string): PendingWriter {
+  const file = new RewrittenFile(path);
+  const text = (pending: Pending): string => `${JSON.stringify(pending)}\n`;
+  return {
+    write: (pending) => {
+      file.write(text(pending));
+    },
+  };
+}
+
+/** Publishes what waits once. */
 export function writePending(path: string, pending: Pending): void {
-  // Rewritten on every change the server sees: no disk flush (the file means nothing once its server is gone).
-  ensurePrivateDir(dirname(path));
-  writeAtomic(path, `${JSON.stringify(pending)}\n`, { mode: 0o600, durable: false });
+  pendingWriter(path).write(pending);
 }
 
 /** Removes the pending file at `path` if the server `pid` wrote it (another server may have taken the key since). */

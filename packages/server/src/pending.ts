@@ -3,7 +3,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { isRunning, type Supervisor } from "@subagent-mcp/core";
-import { pendingFile, removePending, somethingWaits, writePending, type Pending } from "@subagent-mcp/hooks";
+import { pendingFile, pendingWriter, removePending, somethingWaits, type Pending, type PendingWriter } from "@subagent-mcp/hooks";
 import { isRetryable, type MailboxStore } from "@subagent-mcp/mailbox";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describeRequest } from "@subagent-mcp/permissions";
@@ -27,6 +27,7 @@ type Published = Omit<Pending, "server_pid" | "updated_at">;
  */
 export class PendingPublisher {
   readonly #path: string;
+  readonly #file: PendingWriter;
   readonly #stop = new AbortController();
   readonly #unsubscribe: (() => void)[] = [];
   #supervisor: Supervisor | undefined;
@@ -42,6 +43,7 @@ export class PendingPublisher {
     private readonly messaging?: { mail: MailboxStore; self: string },
   ) {
     this.#path = pendingFile(settings.stateDir, settings.cwd, settings.session);
+    this.#file = pendingWriter(this.#path);
     if (messaging !== undefined) void this.#watchMail(messaging).catch(() => undefined);
   }
 
@@ -101,7 +103,7 @@ export class PendingPublisher {
     this.#last = text;
     try {
       if (somethingWaits({ server_pid: process.pid, updated_at: "", ...now })) {
-        writePending(this.#path, { server_pid: process.pid, updated_at: new Date().toISOString(), ...now });
+        this.#file.write({ server_pid: process.pid, updated_at: new Date().toISOString(), ...now });
       } else {
         removePending(this.#path);
       }

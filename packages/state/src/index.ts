@@ -3,5 +3,6 @@
 export { StateError, type StateErrorCode } from "./errors.js";
 export { stateDir, stateLayout } from "./layout.js";
 export { ensurePrivateDir, writePrivate } from "./private.js";
+export { RewrittenFile } from "./rewritten-file.js";
 export { assertWritable, writeAtomic, writeTarget, type WriteOptions } from "./safe-write.js";
 export { isAlive } from "./alive.js";

@@ -1,0 +1,64 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "@subagent-mcp/server";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { installedCheck } from "../src/installed.js";
+
+// A launch asks whether each candidate's CLI is installed; the answer is remembered, and a CLI
+// installed or removed meanwhile is seen without a restart (the folders are watched).
+describe("installedCheck", () => {
+  let root: string;
+  const saved = { PATH: process.env.PATH, CLAUDE: process.env.SUBAGENT_MCP_CLAUDE_PATH };
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), "subagent-mcp-installed-"));
+    delete process.env.SUBAGENT_MCP_CLAUDE_PATH;
+  });
+  afterEach(() => {
+    process.env.PATH = saved.PATH;
+    if (saved.CLAUDE !== undefined) process.env.SUBAGENT_MCP_CLAUDE_PATH = saved.CLAUDE;
+    rmSync(root, { recursive: true, force: true });
+  });
+  const config = () => loadConfig({ cwd: root, env: { HOME: root, XDG_CONFIG_HOME: join(root, "config"), XDG_STATE_HOME: join(root, "state") } });
+  const install = (dir: string): void => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "claude"), "#!/bin/sh\n");
+    chmodSync(join(dir, "claude"), 0o755);
+  };
+
+  it("sees a CLI installed into a PATH folder, and removed from it, while it runs", async () => {
+    const bin = join(root, "bin");
+    mkdirSync(bin);
+    process.env.PATH = bin;
+    const installed = installedCheck(config());
+    expect(installed("claude")).toBe(false);
+    install(bin);
+    await vi.waitFor(
+      () => {
+        expect(installed("claude")).toBe(true);
+      },
+      { timeout: 30_000 },
+    );
+    rmSync(join(bin, "claude"));
+    await vi.waitFor(
+      () => {
+        expect(installed("claude")).toBe(false);
+      },
+      { timeout: 30_000 },
+    );
+  });
+
+  it("sees a PATH folder that did not exist when it first looked", async () => {
+    const later = join(root, "later", "bin");
+    process.env.PATH = later;
+    const installed = installedCheck(config());
+    expect(installed("claude")).toBe(false);
+    install(later);
+    await vi.waitFor(
+      () => {
+        expect(installed("claude")).toBe(true);
+      },
+      { timeout: 30_000 },
+    );
+  });
+});
