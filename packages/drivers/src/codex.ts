@@ -40,6 +40,8 @@ export class CodexDriver extends CliDriver {
 // that is not one of the approval requests we turn into permission requests: MCP tools keep
 // running as they did with "never", and only commands and edits ask.
 const MCP_APPROVAL = "default_tools_approval_mode";
+/** How long Codex waits for an MCP server we hand it to start (its own default is 10 s). */
+const MCP_STARTUP_TIMEOUT_SEC = 30;
 
 // The part of `config/read` we use: the user's MCP servers, stdio ones having a command.
 const ConfigRead = z.object({
@@ -174,10 +176,16 @@ class CodexSession extends BaseSession {
   #threadParams(): Record<string, unknown> {
     const sandbox = this.spec.permissionMode === undefined ? undefined : sandboxOf(this.spec.permissionMode);
     // MCP servers as per-thread config overrides (the same keys as config.toml's [mcp_servers.NAME]).
+    // Codex gives a server 10 s to start by default, then runs the turn without its tools: on a busy
+    // machine ours can take longer, so they get the 30 s `setup` gives the host's own entry.
     const servers = Object.fromEntries(
       (this.spec.mcpServers ?? []).map((s) => [
         `mcp_servers.${s.name}`,
-        { ...("url" in s ? { url: s.url } : { command: s.command, args: s.args, env: s.env }), ...(this.#asks() ? { [MCP_APPROVAL]: "approve" } : {}) },
+        {
+          ...("url" in s ? { url: s.url } : { command: s.command, args: s.args, env: s.env }),
+          startup_timeout_sec: MCP_STARTUP_TIMEOUT_SEC,
+          ...(this.#asks() ? { [MCP_APPROVAL]: "approve" } : {}),
+        },
       ]),
     );
     return {
