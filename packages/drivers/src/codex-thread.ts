@@ -1,11 +1,12 @@
 // What a Codex thread is started with and what its items and totals mean to us: the sandbox for a
-// permission mode, Codex's own sub-agents switched off, a turn's usage from the thread's running
-// totals, and the files a change names.
+// permission mode, Codex's own sub-agents switched off, its MCP servers up before its first turn,
+// a turn's usage from the thread's running totals, and the files a change names.
 import type { Usage } from "@subagent-mcp/core";
 import { isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
 import { z } from "zod";
 import { FileChangeWire } from "./codex-permission.js";
 import type { CodexTokens } from "./codex-wire.js";
+import type { RpcPeer } from "./jsonrpc.js";
 
 /**
  * Codex sandbox modes; Claude-style permission modes map onto them. `default` (and its aliases)
@@ -52,4 +53,31 @@ export function inside(root: string, path: string): boolean {
 export function fileChanges(raw: unknown): z.infer<typeof FileChangeWire>[] {
   const parsed = z.array(FileChangeWire).safeParse(raw);
   return parsed.success ? parsed.data : [];
+}
+
+// A page of `mcpServerStatus/list`: only whether another page follows matters here.
+const McpList = z.object({ nextCursor: z.string().nullish() });
+
+/**
+ * Resolves once the thread's MCP servers (ours and the user's) are up or given up on, or after
+ * `boundMs`. app-server starts them in the background and runs a turn with the tools of those
+ * ready by then: a first turn sent at once went without a server that took over a second (a busy
+ * machine, a cold npx). Listing the thread's servers waits for their startup, as Codex's own TUI
+ * and `exec` wait before the first prompt; Codex bounds it by each server's startup_timeout_sec.
+ * A Codex without this method, or one that never answers, gets its first turn anyway.
+ */
+export async function mcpServersStarted(rpc: RpcPeer, threadId: string, boundMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, boundMs);
+  });
+  const listed = async (): Promise<void> => {
+    let cursor: string | null | undefined;
+    do {
+      const page = McpList.parse(await rpc.request("mcpServerStatus/list", { threadId, detail: "toolsAndAuthOnly", cursor }));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined && cursor !== null);
+  };
+  await Promise.race([listed().catch(() => undefined), bound]);
+  clearTimeout(timer);
 }

@@ -1,7 +1,7 @@
 import type { AgentEvent, Session, SessionSpec } from "@subagent-mcp/core";
 import { codexTraceArgs } from "./otel-child.js";
 import { errorEvent, errorMessage } from "@subagent-mcp/core";
-import { fileChanges, inside, NO_NATIVE_SUBAGENTS, sandboxOf, usageBetween } from "./codex-thread.js";
+import { fileChanges, inside, mcpServersStarted, NO_NATIVE_SUBAGENTS, sandboxOf, usageBetween } from "./codex-thread.js";
 import { CliDriver } from "./cli-driver.js";
 import { mcpRuleOverrides } from "./codex-mcp-rules.js";
 import type { FileChangeWire } from "./codex-permission.js";
@@ -42,6 +42,8 @@ export class CodexDriver extends CliDriver {
 const MCP_APPROVAL = "default_tools_approval_mode";
 /** How long Codex waits for an MCP server we hand it to start (its own default is 10 s). */
 const MCP_STARTUP_TIMEOUT_SEC = 30;
+/** The longest a first turn waits for the thread's MCP servers; Codex gives up on each well before (a user's own server may set up to this). */
+const MCP_STARTUP_WAIT_MS = 120_000;
 
 // The part of `config/read` we use: the user's MCP servers, stdio ones having a command.
 const ConfigRead = z.object({
@@ -140,6 +142,7 @@ class CodexSession extends BaseSession {
             }));
       this.#threadId = response.thread.id;
       this.emit({ type: "started", sessionId: response.thread.id, model: response.model ?? this.spec.model ?? "" });
+      await mcpServersStarted(this.#rpc, response.thread.id, MCP_STARTUP_WAIT_MS);
       this.markReady();
     } catch (error) {
       this.#fatal(error instanceof ResumeError ? error.message : `codex app-server handshake failed: ${errorMessage(error)}`);
@@ -239,6 +242,7 @@ class CodexSession extends BaseSession {
     this.#threadId = response.thread.id;
     this.#total = undefined;
     this.emit({ type: "started", sessionId: response.thread.id, model: response.model ?? this.spec.model ?? "" });
+    await mcpServersStarted(this.#rpc, response.thread.id, MCP_STARTUP_WAIT_MS);
   }
 
   async interrupt(): Promise<void> {
