@@ -1,7 +1,7 @@
 import { existsSync, watch, type FSWatcher } from "node:fs";
-import { delimiter, dirname, isAbsolute, resolve } from "node:path";
+import { dirname } from "node:path";
 import { errorMessage, type Provider } from "@subagent-mcp/core";
-import { resolveExecutable } from "@subagent-mcp/drivers/light";
+import { lookupFolders, resolveExecutable, type Lookup } from "@subagent-mcp/drivers/light";
 import type { EffectiveConfig } from "@subagent-mcp/server";
 
 /**
@@ -13,12 +13,12 @@ import type { EffectiveConfig } from "@subagent-mcp/server";
  */
 export function installedCheck(config: EffectiveConfig): (provider: Provider) => boolean {
   const known = new Map<Provider, boolean>();
-  let watchers: FSWatcher[] | undefined;
+  const watchers = new Map<string, FSWatcher>();
   let unwatchable = false;
   const forget = (): void => {
     known.clear();
-    for (const w of watchers ?? []) w.close();
-    watchers = undefined;
+    for (const w of watchers.values()) w.close();
+    watchers.clear();
   };
   const check = (provider: Provider): boolean => {
     try {
@@ -31,13 +31,12 @@ export function installedCheck(config: EffectiveConfig): (provider: Provider) =>
   return (provider) => {
     const remembered = known.get(provider);
     if (remembered !== undefined) return remembered;
-    if (unwatchable) return check(provider);
     // Watching starts before the look: a change during it forgets what it found.
-    watchers ??= watchAll(foldersLookedIn(config), forget);
-    if (watchers === undefined) {
+    if (!unwatchable && !watchAll(lookupFolders(provider, lookup(config, provider)), watchers, forget)) {
       unwatchable = true;
-      return check(provider);
+      forget();
     }
+    if (unwatchable) return check(provider);
     const found = check(provider);
     known.set(provider, found);
     return found;
@@ -54,39 +53,28 @@ export function availability(config: EffectiveConfig, provider: Provider): { ok:
 }
 
 // Where a provider's program is looked for: its explicit path, and the command an ACP agent names.
-function lookup(config: EffectiveConfig, provider: Provider): { explicit?: string; command?: string } {
+function lookup(config: EffectiveConfig, provider: Provider): Lookup {
   const explicit = config.executables?.[provider];
   const command = config.agents.get(provider)?.command;
   return { ...(explicit === undefined ? {} : { explicit }), ...(command === undefined ? {} : { command }) };
 }
 
-// Every folder a lookup reads: PATH's, and those of explicit paths, env overrides and absolute commands.
-function foldersLookedIn(config: EffectiveConfig): string[] {
-  const files = [
-    ...Object.values(config.executables ?? {}),
-    ...Object.entries(process.env)
-      .filter(([name, value]) => /^SUBAGENT_MCP_[A-Z0-9_]+_PATH$/.test(name) && value !== undefined && value !== "")
-      .map(([, value]) => value as string),
-    ...[...config.agents.values()].map((a) => a.command).filter((c) => isAbsolute(c)),
-  ];
-  const folders = [...(process.env.PATH ?? "").split(delimiter).filter(Boolean), ...files.map((f) => dirname(resolve(f)))];
-  return [...new Set(folders.map((f) => resolve(f)))];
-}
-
-/** Watches each folder (a missing one through its nearest ancestor, which sees it made); undefined if one cannot be watched. */
-function watchAll(folders: string[], changed: () => void): FSWatcher[] | undefined {
-  const watchers: FSWatcher[] = [];
+/**
+ * Adds a watch of each folder not yet watched (a missing one through its nearest ancestor, which
+ * sees it made); false if one cannot be watched.
+ */
+function watchAll(folders: string[], watchers: Map<string, FSWatcher>, changed: () => void): boolean {
   try {
     for (const folder of new Set(folders.map(nearestExisting))) {
+      if (watchers.has(folder)) continue;
       // Not persistent: a watch never keeps the server alive.
       const watcher = watch(folder, { persistent: false }, changed);
       watcher.on("error", changed);
-      watchers.push(watcher);
+      watchers.set(folder, watcher);
     }
-    return watchers;
+    return true;
   } catch {
-    for (const w of watchers) w.close();
-    return undefined;
+    return false;
   }
 }
 

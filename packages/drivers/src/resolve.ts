@@ -1,5 +1,5 @@
 import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, isAbsolute, join, resolve } from "node:path";
+import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import type { BuiltinProvider, Provider } from "@subagent-mcp/core";
 import { DriverError } from "./errors.js";
 
@@ -11,32 +11,52 @@ export function executableEnvVar(provider: Provider): string {
   return `SUBAGENT_MCP_${provider.toUpperCase().replaceAll("-", "_")}_PATH`;
 }
 
+/** Where to look for a provider's CLI: an explicit path, the environment (PATH and the override), an ACP agent's command. */
+export interface Lookup {
+  explicit?: string | undefined;
+  env?: Record<string, string | undefined>;
+  command?: string;
+}
+
+/**
+ * Every place a lookup tries, in order: the files it names (each with its source, for the error;
+ * an absolute command has none, as it is also what PATH is searched for), then the command in
+ * each PATH folder. The one description both the lookup and a watch of its folders read.
+ */
+function places(provider: Provider, options: Lookup): { files: [source: string | undefined, path: string][]; command: string; path: string[] } {
+  const env = options.env ?? process.env;
+  const files: [string | undefined, string][] = [];
+  if (options.explicit !== undefined) files.push(["explicit path", options.explicit]);
+  const override = env[executableEnvVar(provider)];
+  if (override !== undefined && override !== "") files.push([executableEnvVar(provider), override]);
+  const command = options.command ?? (DEFAULT_COMMANDS as Record<string, string | undefined>)[provider] ?? provider;
+  if (isAbsolute(command)) files.push([undefined, command]);
+  return { files, command, path: (env.PATH ?? "").split(delimiter).filter(Boolean) };
+}
+
 /**
  * Finds a CLI: an explicit path first, then the per-provider env override, then PATH.
  * The error names every place that was tried, so the user knows what to install or set.
  */
-export function resolveExecutable(
-  provider: Provider,
-  options: { explicit?: string | undefined; env?: Record<string, string | undefined>; command?: string } = {},
-): string {
-  const env = options.env ?? process.env;
+export function resolveExecutable(provider: Provider, options: Lookup = {}): string {
+  const { files, command, path } = places(provider, options);
   const tried: string[] = [];
-  const candidates: [string, string][] = [];
-  if (options.explicit !== undefined) candidates.push(["explicit path", options.explicit]);
-  const override = env[executableEnvVar(provider)];
-  if (override !== undefined && override !== "") candidates.push([executableEnvVar(provider), override]);
-  for (const [source, path] of candidates) {
-    if (isExecutable(path)) return resolve(path);
-    tried.push(`${source} ${path}`);
+  for (const [source, file] of files) {
+    if (isExecutable(file)) return resolve(file);
+    if (source !== undefined) tried.push(`${source} ${file}`);
   }
-  const command = options.command ?? (DEFAULT_COMMANDS as Record<string, string | undefined>)[provider] ?? provider;
-  if (isAbsolute(command) && isExecutable(command)) return command;
-  for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
-    const path = join(dir, command);
-    if (isExecutable(path)) return path;
+  for (const dir of path) {
+    const file = join(dir, command);
+    if (isExecutable(file)) return file;
   }
   tried.push(`"${command}" on PATH`);
   throw new DriverError("EXECUTABLE_NOT_FOUND", `${provider} CLI not found (tried ${tried.join(", ")}); install it or set ${executableEnvVar(provider)}`);
+}
+
+/** The folders `resolveExecutable` reads for this lookup: a change in any of them may change its answer. */
+export function lookupFolders(provider: Provider, options: Lookup = {}): string[] {
+  const { files, path } = places(provider, options);
+  return [...new Set([...files.map(([, file]) => dirname(resolve(file))), ...path.map((dir) => resolve(dir))])];
 }
 
 function isExecutable(path: string): boolean {

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DriverError, resolveExecutable, spawnCli } from "../src/index.js";
+import { DriverError, lookupFolders, resolveExecutable, spawnCli } from "../src/index.js";
 import { descendants } from "../src/internal/tree.js";
 import { isAlive as alive } from "../src/index.js";
 
@@ -36,6 +36,21 @@ describe("resolveExecutable", () => {
     expect((error as DriverError).message).toBe(
       'gemini CLI not found (tried explicit path /no/such/gemini, SUBAGENT_MCP_GEMINI_PATH /also/missing, "gemini" on PATH); install it or set SUBAGENT_MCP_GEMINI_PATH',
     );
+  });
+});
+
+describe("lookupFolders", () => {
+  it("names every folder the lookup reads: an explicit path's, the override's, an absolute command's, PATH's", () => {
+    const env = { PATH: "/usr/bin:/opt/tools/", SUBAGENT_MCP_MY_AGENT_PATH: "/home/me/bin/agent" };
+    expect(lookupFolders("my-agent", { explicit: "relative/agent", env, command: "/srv/acp/agent" })).toEqual([
+      join(process.cwd(), "relative"),
+      "/home/me/bin",
+      "/srv/acp",
+      "/usr/bin",
+      "/opt/tools",
+    ]);
+    // A command on PATH adds nothing of its own; a folder named twice is read once.
+    expect(lookupFolders("codex", { env: { PATH: "/usr/bin:/usr/bin/" } })).toEqual(["/usr/bin"]);
   });
 });
 
