@@ -1,24 +1,25 @@
 import { existsSync, watch, type FSWatcher } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, relative, sep } from "node:path";
 import { errorMessage, type Provider } from "@subagent-mcp/core";
-import { lookupFolders, resolveExecutable, type Lookup } from "@subagent-mcp/drivers/light";
+import { lookupFiles, resolveExecutable, type Lookup } from "@subagent-mcp/drivers/light";
 import type { EffectiveConfig } from "@subagent-mcp/server";
 
 /**
  * Whether a provider's CLI can be found (explicit path from config, env override, then PATH),
- * remembered until a folder it is looked for in changes. A launch asks this of every candidate of
+ * remembered until a file it is looked for at changes. A launch asks this of every candidate of
  * its route, and a CLI that is not installed costs a walk of PATH each time (half a millisecond of
- * a launch's answer). The folders are watched, not polled: a CLI installed or removed while the
- * server runs is seen by the next launch. Where a folder cannot be watched, nothing is remembered.
+ * a launch's answer). Their folders are watched, not polled: a CLI installed, removed or made
+ * executable while the server runs is seen by the next launch. Where a folder cannot be watched,
+ * nothing is remembered.
  */
 export function installedCheck(config: EffectiveConfig): (provider: Provider) => boolean {
   const known = new Map<Provider, boolean>();
-  const watchers = new Map<string, FSWatcher>();
+  const watches = new Map<string, Watch>();
   let unwatchable = false;
   const forget = (): void => {
     known.clear();
-    for (const w of watchers.values()) w.close();
-    watchers.clear();
+    for (const w of watches.values()) w.watcher.close();
+    watches.clear();
   };
   const check = (provider: Provider): boolean => {
     try {
@@ -32,7 +33,7 @@ export function installedCheck(config: EffectiveConfig): (provider: Provider) =>
     const remembered = known.get(provider);
     if (remembered !== undefined) return remembered;
     // Watching starts before the look: a change during it forgets what it found.
-    if (!unwatchable && !watchAll(lookupFolders(provider, lookup(config, provider)), watchers, forget)) {
+    if (!unwatchable && !watchAll(lookupFiles(provider, lookup(config, provider)), watches, forget)) {
       unwatchable = true;
       forget();
     }
@@ -59,18 +60,35 @@ function lookup(config: EffectiveConfig, provider: Provider): Lookup {
   return { ...(explicit === undefined ? {} : { explicit }), ...(command === undefined ? {} : { command }) };
 }
 
+/** A watched folder and the names in it whose change may change an answer. */
+interface Watch {
+  watcher: FSWatcher;
+  names: Set<string>;
+}
+
 /**
- * Adds a watch of each folder not yet watched (a missing one through its nearest ancestor, which
- * sees it made); false if one cannot be watched.
+ * Watches the folder of each file a lookup reads, or, for a folder not made yet, its nearest
+ * ancestor and the name on the way. Only a change to one of those names forgets the answers: a
+ * busy folder on PATH (a build's output, a download) costs a name check per change, not a new
+ * walk of PATH and new watches. False if a folder cannot be watched.
  */
-function watchAll(folders: string[], watchers: Map<string, FSWatcher>, changed: () => void): boolean {
+function watchAll(files: string[], watches: Map<string, Watch>, forget: () => void): boolean {
   try {
-    for (const folder of new Set(folders.map(nearestExisting))) {
-      if (watchers.has(folder)) continue;
-      // Not persistent: a watch never keeps the server alive.
-      const watcher = watch(folder, { persistent: false }, changed);
-      watcher.on("error", changed);
-      watchers.set(folder, watcher);
+    for (const file of files) {
+      const folder = nearestExisting(dirname(file));
+      const name = relative(folder, file).split(sep)[0] ?? "";
+      const known = watches.get(folder);
+      if (known !== undefined) {
+        known.names.add(name);
+        continue;
+      }
+      const names = new Set([name]);
+      // Not persistent: a watch never keeps the server alive. No name, or the folder gone: anything may have changed.
+      const watcher = watch(folder, { persistent: false }, (_event, changed) => {
+        if (changed === null || names.has(changed) || !existsSync(folder)) forget();
+      });
+      watcher.on("error", forget);
+      watches.set(folder, { watcher, names });
     }
     return true;
   } catch {

@@ -48,6 +48,24 @@ describe("installedCheck", () => {
     );
   });
 
+  it("sees a CLI made executable, whatever else changes in its folder", async () => {
+    const bin = join(root, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "claude"), "#!/bin/sh\n");
+    process.env.PATH = bin;
+    const installed = installedCheck(config());
+    expect(installed("claude")).toBe(false);
+    writeFileSync(join(bin, "unrelated"), "");
+    expect(installed("claude")).toBe(false);
+    chmodSync(join(bin, "claude"), 0o755);
+    await vi.waitFor(
+      () => {
+        expect(installed("claude")).toBe(true);
+      },
+      { timeout: 30_000 },
+    );
+  });
+
   it("sees a PATH folder that did not exist when it first looked", async () => {
     const later = join(root, "later", "bin");
     process.env.PATH = later;

@@ -3,7 +3,7 @@
 // MCP server answers `initialize` without them; the drivers themselves come from the package's index.
 export { DriverError, type DriverErrorCode } from "./errors.js";
 export { DEFAULT_MAX_LINE_BYTES, LineFramer } from "./framing.js";
-export { DEFAULT_COMMANDS, executableEnvVar, lookupFolders, resolveExecutable, type Lookup } from "./resolve.js";
+export { DEFAULT_COMMANDS, executableEnvVar, lookupFiles, resolveExecutable, type Lookup } from "./resolve.js";
 export { mcpToolName } from "./tool-names.js";
 export { treeRssMb } from "./internal/tree.js";
 export { ACP_PRESETS, AcpAgentConfigSchema, acpAgents, type AcpAgent, type AcpAgentConfig } from "./acp-agent.js";

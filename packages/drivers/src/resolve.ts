@@ -1,5 +1,5 @@
 import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
 import type { BuiltinProvider, Provider } from "@subagent-mcp/core";
 import { DriverError } from "./errors.js";
 
@@ -19,18 +19,19 @@ export interface Lookup {
 }
 
 /**
- * Every place a lookup tries, in order: the files it names (each with its source, for the error;
- * an absolute command has none, as it is also what PATH is searched for), then the command in
- * each PATH folder. The one description both the lookup and a watch of its folders read.
+ * Every place a lookup tries, in order: the files it names (each with its source, for the error),
+ * then the command in each PATH folder. The one description both the lookup and a watch of its
+ * folders read.
  */
-function places(provider: Provider, options: Lookup): { files: [source: string | undefined, path: string][]; command: string; path: string[] } {
+function places(provider: Provider, options: Lookup): { files: [source: string, path: string][]; command: string; path: string[] } {
   const env = options.env ?? process.env;
-  const files: [string | undefined, string][] = [];
+  const files: [string, string][] = [];
   if (options.explicit !== undefined) files.push(["explicit path", options.explicit]);
   const override = env[executableEnvVar(provider)];
   if (override !== undefined && override !== "") files.push([executableEnvVar(provider), override]);
   const command = options.command ?? (DEFAULT_COMMANDS as Record<string, string | undefined>)[provider] ?? provider;
-  if (isAbsolute(command)) files.push([undefined, command]);
+  // An absolute command (an ACP agent's) is that file alone, as in a shell: PATH is not searched.
+  if (isAbsolute(command)) return { files: [...files, ["command", command]], command, path: [] };
   return { files, command, path: (env.PATH ?? "").split(delimiter).filter(Boolean) };
 }
 
@@ -43,20 +44,23 @@ export function resolveExecutable(provider: Provider, options: Lookup = {}): str
   const tried: string[] = [];
   for (const [source, file] of files) {
     if (isExecutable(file)) return resolve(file);
-    if (source !== undefined) tried.push(`${source} ${file}`);
+    tried.push(`${source} ${file}`);
   }
   for (const dir of path) {
     const file = join(dir, command);
     if (isExecutable(file)) return file;
   }
-  tried.push(`"${command}" on PATH`);
+  if (!isAbsolute(command)) tried.push(`"${command}" on PATH`);
   throw new DriverError("EXECUTABLE_NOT_FOUND", `${provider} CLI not found (tried ${tried.join(", ")}); install it or set ${executableEnvVar(provider)}`);
 }
 
-/** The folders `resolveExecutable` reads for this lookup: a change in any of them may change its answer. */
-export function lookupFolders(provider: Provider, options: Lookup = {}): string[] {
-  const { files, path } = places(provider, options);
-  return [...new Set([...files.map(([, file]) => dirname(resolve(file))), ...path.map((dir) => resolve(dir))])];
+/**
+ * Every file `resolveExecutable` reads for this lookup, in its order: a change to any of them (or
+ * to a folder on the way) may change its answer, a change to anything else cannot.
+ */
+export function lookupFiles(provider: Provider, options: Lookup = {}): string[] {
+  const { files, command, path } = places(provider, options);
+  return [...new Set([...files.map(([, file]) => resolve(file)), ...path.map((dir) => join(resolve(dir), command))])];
 }
 
 function isExecutable(path: string): boolean {

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DriverError, lookupFolders, resolveExecutable, spawnCli } from "../src/index.js";
+import { DriverError, lookupFiles, resolveExecutable, spawnCli } from "../src/index.js";
 import { descendants } from "../src/internal/tree.js";
 import { isAlive as alive } from "../src/index.js";
 
@@ -24,6 +24,13 @@ describe("resolveExecutable", () => {
     expect(resolveExecutable("codex", { env: { PATH: `/nope:${dir}` } })).toBe(onPath);
   });
 
+  it("takes an absolute command as that file alone", () => {
+    expect(resolveExecutable("my-agent", { command: override, env: { PATH: dir } })).toBe(override);
+    expect(() => resolveExecutable("my-agent", { command: "/srv/none/codex", env: { PATH: dir } })).toThrow(
+      "my-agent CLI not found (tried command /srv/none/codex); install it or set SUBAGENT_MCP_MY_AGENT_PATH",
+    );
+  });
+
   it("names everything it tried when nothing is found", () => {
     let error: unknown;
     try {
@@ -39,18 +46,16 @@ describe("resolveExecutable", () => {
   });
 });
 
-describe("lookupFolders", () => {
-  it("names every folder the lookup reads: an explicit path's, the override's, an absolute command's, PATH's", () => {
+describe("lookupFiles", () => {
+  it("names every file the lookup reads: the explicit path, the override, an absolute command, the command in each PATH folder", () => {
     const env = { PATH: "/usr/bin:/opt/tools/", SUBAGENT_MCP_MY_AGENT_PATH: "/home/me/bin/agent" };
-    expect(lookupFolders("my-agent", { explicit: "relative/agent", env, command: "/srv/acp/agent" })).toEqual([
-      join(process.cwd(), "relative"),
-      "/home/me/bin",
-      "/srv/acp",
-      "/usr/bin",
-      "/opt/tools",
+    expect(lookupFiles("my-agent", { explicit: "relative/agent", env, command: "/srv/acp/agent" })).toEqual([
+      join(process.cwd(), "relative", "agent"),
+      "/home/me/bin/agent",
+      "/srv/acp/agent",
     ]);
-    // A command on PATH adds nothing of its own; a folder named twice is read once.
-    expect(lookupFolders("codex", { env: { PATH: "/usr/bin:/usr/bin/" } })).toEqual(["/usr/bin"]);
+    // An absolute command is not looked for on PATH; a file named twice is read once.
+    expect(lookupFiles("codex", { env: { PATH: "/usr/bin:/usr/bin/" } })).toEqual(["/usr/bin/codex"]);
   });
 });
 
