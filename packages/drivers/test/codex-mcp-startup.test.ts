@@ -39,7 +39,7 @@ describe("codex: a thread's MCP servers are up before its first turn", () => {
 
   it("a server that cannot start does not hold the turn", { timeout: 120_000 }, async () => {
     h = await harness("codex");
-    const session = h.start({ mcpServers: [{ name: "broken", command: join(h.env.home, "no-such-server"), args: [] }] });
+    const session = h.start({ mcpServers: [{ name: "broken", command: join(h.env.home, "no-such-server"), args: [], env: {} }] });
     session.send("hello there");
     const end = await h.turnEnd("the turn");
     expect(end.result).toContain(`${h.fake.nonce} echo: hello there`);
