@@ -62,8 +62,8 @@ const McpList = z.object({ nextCursor: z.string().nullish() });
  * Resolves once the thread's MCP servers (ours and the user's) are up or given up on, or after
  * `boundMs`. app-server starts them in the background and runs a turn with the tools of those
  * ready by then: a first turn sent at once went without a server that took over a second (a busy
- * machine, a cold npx). Listing the thread's servers waits for their startup, as Codex's own TUI
- * and `exec` wait before the first prompt; Codex bounds it by each server's startup_timeout_sec.
+ * machine, a cold npx). app-server answers a listing of the thread's servers only once their
+ * startup is over; Codex bounds it by each server's startup_timeout_sec.
  * A Codex without this method, or one that never answers, gets its first turn anyway.
  */
 export async function mcpServersStarted(rpc: RpcPeer, threadId: string, boundMs: number): Promise<void> {
