@@ -20,6 +20,14 @@ describe("installedCheck", () => {
     rmSync(root, { recursive: true, force: true });
   });
   const config = () => loadConfig({ cwd: root, env: { HOME: root, XDG_CONFIG_HOME: join(root, "config"), XDG_STATE_HOME: join(root, "state") } });
+  // The watch's event reaches the check in its own time: the answer is awaited, not expected at once.
+  const settles = (installed: (provider: "claude") => boolean, expected: boolean): Promise<void> =>
+    vi.waitFor(
+      () => {
+        expect(installed("claude")).toBe(expected);
+      },
+      { timeout: 30_000 },
+    );
   const install = (dir: string): void => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "claude"), "#!/bin/sh\n");
@@ -33,19 +41,9 @@ describe("installedCheck", () => {
     const installed = installedCheck(config());
     expect(installed("claude")).toBe(false);
     install(bin);
-    await vi.waitFor(
-      () => {
-        expect(installed("claude")).toBe(true);
-      },
-      { timeout: 30_000 },
-    );
+    await settles(installed, true);
     rmSync(join(bin, "claude"));
-    await vi.waitFor(
-      () => {
-        expect(installed("claude")).toBe(false);
-      },
-      { timeout: 30_000 },
-    );
+    await settles(installed, false);
   });
 
   it("sees a CLI made executable, whatever else changes in its folder", async () => {
@@ -58,12 +56,7 @@ describe("installedCheck", () => {
     writeFileSync(join(bin, "unrelated"), "");
     expect(installed("claude")).toBe(false);
     chmodSync(join(bin, "claude"), 0o755);
-    await vi.waitFor(
-      () => {
-        expect(installed("claude")).toBe(true);
-      },
-      { timeout: 30_000 },
-    );
+    await settles(installed, true);
   });
 
   it("sees a PATH folder that did not exist when it first looked", async () => {
@@ -72,11 +65,6 @@ describe("installedCheck", () => {
     const installed = installedCheck(config());
     expect(installed("claude")).toBe(false);
     install(later);
-    await vi.waitFor(
-      () => {
-        expect(installed("claude")).toBe(true);
-      },
-      { timeout: 30_000 },
-    );
+    await settles(installed, true);
   });
 });
