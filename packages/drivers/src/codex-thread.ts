@@ -57,6 +57,7 @@ export function fileChanges(raw: unknown): z.infer<typeof FileChangeWire>[] {
 
 // A page of `mcpServerStatus/list`: only whether another page follows matters here.
 const McpList = z.object({ nextCursor: z.string().nullish() });
+const MAX_PAGES = 100;
 
 /**
  * Resolves once the thread's MCP servers (ours and the user's) are up or given up on, or after
@@ -71,12 +72,16 @@ export async function mcpServersStarted(rpc: RpcPeer, threadId: string, boundMs:
   const bound = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, boundMs);
   });
+  // At most MAX_PAGES pages, and never the same cursor twice: a CLI's answers cannot keep this going.
   const listed = async (): Promise<void> => {
+    const seen = new Set<string>();
     let cursor: string | null | undefined;
     do {
       const page = McpList.parse(await rpc.request("mcpServerStatus/list", { threadId, detail: "toolsAndAuthOnly", cursor }));
       cursor = page.nextCursor;
-    } while (cursor !== undefined && cursor !== null);
+      if (typeof cursor === "string" && (seen.has(cursor) || seen.size >= MAX_PAGES)) return;
+      if (typeof cursor === "string") seen.add(cursor);
+    } while (typeof cursor === "string");
   };
   await Promise.race([listed().catch(() => undefined), bound]);
   clearTimeout(timer);
