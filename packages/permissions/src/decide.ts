@@ -1,9 +1,10 @@
 import type { PermissionRequest } from "@subagent-mcp/core";
 import { z } from "zod";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { commandMatches, coversAll, inside, pathMatches, subjectMatches, subjectOf, type DecideContext, type MatchMode, type Subject } from "./match.js";
 import { realPath } from "./real-path.js";
 import { parseRule, type ParsedRule, type PermissionRules } from "./rule.js";
+import { passedOn } from "./passed-on.js";
 import { filesNamed } from "./shell-files.js";
 
 // One policy for every CLI: deny beats ask beats allow, and with no rule a read inside the cwd
@@ -45,7 +46,9 @@ function pathInCommand(sources: readonly string[] | undefined, subject: Subject,
   const pathRules = (sources ?? []).map(cachedRule).filter((r): r is Extract<ParsedRule, { type: "path" }> => r.type === "path");
   if (pathRules.length === 0 || subject.shell === undefined) return undefined;
   for (const file of filesNamed(subject.shell)) {
-    const paths = { written: resolve(ctx.cwd, file.path), real: realPath(file.path, ctx.cwd) };
+    // The shell reads `~/x` as a file of the home folder (quoted, it is not: deny and ask err towards the home's).
+    const path = file.path === "~" || file.path.startsWith("~/") ? join(ctx.home, file.path.slice(1)) : file.path;
+    const paths = { written: resolve(ctx.cwd, path), real: realPath(path, ctx.cwd) };
     const hit = pathRules.find((rule) => file.uses.includes(READ_TOOLS.has(rule.tool) ? "read" : "edit") && pathMatches(rule, paths, ctx, "lenient"));
     if (hit !== undefined) return hit.source;
   }
@@ -93,8 +96,16 @@ export function decide(request: PermissionRequest, rules: PermissionRules, ctx: 
   const subject = subjectOf(request, ctx);
   const denied = firstMatch(rules.deny, subject, ctx, "lenient") ?? pathInCommand(rules.deny, subject, ctx);
   if (denied !== undefined) return { decision: "deny", rule: denied, why: `${what}: denied by rule ${denied}` };
+  const watching = [...(rules.deny ?? []), ...(rules.ask ?? [])].map(cachedRule);
+  // A program settled only as it runs may be a wrapper of what its arguments name: deny what they would run.
+  const wrapping = passedOn((rules.deny ?? []).map(cachedRule), subject.shell, "unsettled");
+  if (wrapping !== undefined)
+    return { decision: "deny", rule: wrapping.rule, why: `${what}: denied by rule ${wrapping.rule} (${wrapping.program} may run ${wrapping.words})` };
   const asked = firstMatch(rules.ask, subject, ctx, "lenient") ?? pathInCommand(rules.ask, subject, ctx);
   if (asked !== undefined) return { decision: "ask", rule: asked, why: `${what}: rule ${asked} asks` };
+  // A program we do not know may run the words it is given, as chronic or nohup do.
+  const passed = passedOn(watching, subject.shell, "unknown");
+  if (passed !== undefined) return { decision: "ask", why: `${what}: ${passed.program} may run ${passed.words}, which rule ${passed.rule} watches` };
   const doubt = doubtOf(subject, rules);
   if (doubt !== undefined) return { decision: "ask", why: `${what}: cannot be checked against the rules: ${doubt}` };
   const allowed = allowedBy(rules.allow, subject, ctx);

@@ -4,6 +4,7 @@ import ignore, { type Ignore } from "ignore";
 import { realPath } from "./real-path.js";
 import type { ParsedRule } from "./rule.js";
 import { analyzeShell, type ShellAnalysis, type ShellCommand } from "./shell.js";
+import { couldName } from "./dynamic.js";
 import { programName } from "./unwrap.js";
 
 // Whether one parsed rule covers one request. Lenient for deny and ask (a rule covers any command
@@ -92,7 +93,21 @@ function shellMatches(rule: Extract<ParsedRule, { type: "command" }>, raw: strin
   if (mode === "strict") return (rule.match === "exact" && line === rule.pattern) || coversAll(shell, (text) => commandMatches(rule, text));
   if (commandMatches(rule, line)) return true;
   // Deny and ask look at every command the line runs, by its program's name and as written.
-  return shell.commands.some((c) => commandMatches(rule, commandText(c)) || commandMatches(rule, c.argv.join(" ")));
+  return shell.commands.some((c) => mayCover(rule, c));
+}
+
+/** The program a command rule names (`rm` for `Bash(rm -rf:*)`), by its name. */
+function ruleProgram(rule: Extract<ParsedRule, { type: "command" }>): string {
+  return programName(rule.pattern.split(" ")[0] ?? "");
+}
+
+/**
+ * Whether a deny or ask rule covers one command: by its words, or, for a program settled only as it
+ * runs (`r?`, `$(…)`), by any name it could have (its arguments are then unknown too).
+ */
+export function mayCover(rule: Extract<ParsedRule, { type: "command" }>, command: ShellCommand): boolean {
+  if (command.unsettled !== undefined) return couldName(command.unsettled, ruleProgram(rule));
+  return commandMatches(rule, commandText(command)) || commandMatches(rule, command.argv.join(" "));
 }
 
 /**
@@ -101,7 +116,9 @@ function shellMatches(rule: Extract<ParsedRule, { type: "command" }>, raw: strin
  */
 export function coversAll(shell: ShellAnalysis, covered: (text: string) => boolean): boolean {
   if (shell.doubt !== undefined || !shell.commands.some((c) => c.transparent !== true)) return false;
-  return shell.commands.every((c) => c.reads.length === 0 && c.writes.length === 0 && (c.transparent === true || covered(writtenText(c))));
+  return shell.commands.every(
+    (c) => c.unsettled === undefined && c.reads.length === 0 && c.writes.length === 0 && (c.transparent === true || covered(writtenText(c))),
+  );
 }
 
 interface PathMatcher {

@@ -13,7 +13,7 @@ export interface NamedFile {
 }
 
 /** Programs that only read the files they are given (never write, delete or run them). */
-const READ_ONLY = new Set([
+export const READ_ONLY: ReadonlySet<string> = new Set([
   "cat",
   "tac",
   "head",

@@ -1,6 +1,7 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the parser ships no types; its declaration must travel with this file to packages that compile it from source
 /// <reference path="./bash-parser.d.ts" />
 import parse, { type BashNode, type BashWord } from "@ericcornelissen/bash-parser";
+import { programPattern } from "./dynamic.js";
 import { unwrap } from "./unwrap.js";
 
 // A shell command line as the shell would run it, read by a real parser: quoting and escapes
@@ -19,6 +20,8 @@ export interface ShellCommand {
   writes: string[];
   /** It only runs the commands it wraps (`sh -c`, `timeout`): an allow rule need not cover it, only them. */
   transparent?: true;
+  /** Its program is settled only as it runs (`r?`, `$(…)`): the glob its name could match (`*` for any). */
+  unsettled?: string;
 }
 
 /** What a command line runs, and whether all of it could be understood. */
@@ -173,8 +176,14 @@ function command(n: BashNode, walk: Walk): void {
     if (out.reads.length + out.writes.length > 0) walk.commands.push(out);
     return; // assignments alone run nothing (their substitutions were walked)
   }
-  if ((n.name.expansion ?? []).length > 0) walk.doubts.push(`the program it runs is decided only when it runs (${n.name.text ?? ""})`);
   out.argv.push(word(n.name, walk));
+  // A glob, substitution or brace expansion names no program until it runs: any it could be counts.
+  const unsettled = programPattern(out.argv[0] ?? "");
+  if (unsettled !== undefined) {
+    out.unsettled = unsettled;
+    walk.dynamic = true;
+    walk.doubts.push(`the program it runs is decided only when it runs (${out.argv[0] ?? ""})`);
+  }
   for (const s of n.suffix ?? []) {
     if (s.type === "Redirect") redirect(s, walk, out);
     else if (s.type === "dless" || s.type === "dlessdash")

@@ -1,6 +1,7 @@
 // The commands a command runs in turn: `sudo -u root rm x` runs `rm x`, `sh -c 'rm x'` runs the
 // script `rm x`, `find . -exec rm {} ;` runs `rm {}`. Each wrapper's options that take a value
 // are skipped with their value, so `env -u X rm` is not read as running `X`.
+import { TRANSPARENT, WRAPPERS, type Wrapper } from "./wrappers.js";
 
 /** What one command runs besides itself. */
 export interface Unwrapped {
@@ -18,87 +19,6 @@ export interface Unwrapped {
   transparent?: true;
 }
 
-/** How a wrapper's own words end and the wrapped command's begin. */
-interface Wrapper {
-  /** Short and long options that take the next word as their value. */
-  values?: readonly string[];
-  /** Plain words of the wrapper's own before the command (timeout's duration, taskset's mask). */
-  operands?: number;
-  /** Options whose value is a script to run. */
-  scripts?: readonly string[];
-  /** `NAME=value` words before the command are the wrapper's (env). */
-  assignments?: boolean;
-}
-
-const WRAPPERS: Record<string, Wrapper> = {
-  sudo: {
-    values: [
-      "-u",
-      "--user",
-      "-g",
-      "--group",
-      "-h",
-      "--host",
-      "-p",
-      "--prompt",
-      "-C",
-      "--close-from",
-      "-D",
-      "--chdir",
-      "-r",
-      "--role",
-      "-t",
-      "--type",
-      "-U",
-      "--other-user",
-      "-T",
-      "--command-timeout",
-      "-R",
-      "--chroot",
-    ],
-  },
-  doas: { values: ["-u", "-C"] },
-  env: { values: ["-u", "--unset", "-C", "--chdir"], scripts: ["-S", "--split-string"], assignments: true },
-  command: {},
-  builtin: {},
-  exec: { values: ["-a"] },
-  nohup: {},
-  setsid: {},
-  time: { values: ["-f", "--format", "-o", "--output"] },
-  nice: { values: ["-n", "--adjustment"] },
-  ionice: { values: ["-c", "--class", "-n", "--classdata", "-p", "--pid", "-P", "--pgid", "-u", "--uid"] },
-  timeout: { values: ["-s", "--signal", "-k", "--kill-after"], operands: 1 },
-  stdbuf: { values: ["-i", "--input", "-o", "--output", "-e", "--error"] },
-  taskset: { operands: 1 },
-  chrt: { operands: 1 },
-  flock: { values: ["-w", "--timeout", "-E", "--conflict-exit-code"], scripts: ["-c", "--command"], operands: 1 },
-  xargs: {
-    values: [
-      "-I",
-      "-a",
-      "--arg-file",
-      "-d",
-      "--delimiter",
-      "-E",
-      "-e",
-      "-L",
-      "-l",
-      "-n",
-      "--max-args",
-      "-P",
-      "--max-procs",
-      "-s",
-      "--max-chars",
-      "--process-slot-var",
-    ],
-  },
-  busybox: {},
-  caffeinate: { values: ["-t", "-w"] },
-  unbuffer: {},
-};
-
-const TRANSPARENT = new Set(["time", "timeout", "nice", "nohup", "stdbuf", "command"]);
-
 const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "fish"]);
 /** Shell options that take a value (so the word after them is not the script). */
 const SHELL_VALUES = new Set(["-o", "+o", "-O", "+O", "--rcfile", "--init-file"]);
@@ -111,39 +31,64 @@ export function programName(word: string): string {
   return word.slice(word.lastIndexOf("/") + 1);
 }
 
+/** More readings than this of one wrapper's words are not made (the primary one always is). */
+const MAX_READINGS = 16;
+
+// One option word: how many following words it takes as its value (0 or 1), the script it names,
+// and whether its shape is unknown (it may take the next word as a value, or not).
+function option(word: string, next: string | undefined, spec: Wrapper): { skip: number; script?: string; unknown?: true } {
+  const values = spec.values ?? [];
+  const scripts = spec.scripts ?? [];
+  const flags = spec.flags ?? [];
+  const eq = word.startsWith("--") ? word.indexOf("=") : -1;
+  const [flag, inline] = eq === -1 ? [word, undefined] : [word.slice(0, eq), word.slice(eq + 1)];
+  const valued = (name: string, rest: string | undefined): { skip: number; script?: string } => {
+    const value = rest ?? next;
+    const script = scripts.includes(name) && value !== undefined ? { script: value } : {};
+    return { skip: rest === undefined ? 1 : 0, ...script };
+  };
+  if (values.includes(flag) || scripts.includes(flag)) return valued(flag, inline);
+  if (flags.includes(flag) || /^-\d+$/.test(word) || inline !== undefined) return { skip: 0 };
+  if (word.startsWith("--") || word.length <= 2) return { skip: 0, unknown: true };
+  // A cluster of short options (`-iu root`, `-n5`, `-oL`): flags, then at most one that takes a value.
+  for (let j = 1; j < word.length; j += 1) {
+    const name = `-${word[j] ?? ""}`;
+    if (values.includes(name) || scripts.includes(name)) return valued(name, j + 1 < word.length ? word.slice(j + 1) : undefined);
+    if (!flags.includes(name)) return { skip: 0, unknown: true };
+  }
+  return { skip: 0 };
+}
+
 function wrapped(args: string[], spec: Wrapper): Unwrapped {
-  const values = new Set(spec.values ?? []);
-  const scripts = new Set(spec.scripts ?? []);
   const out: Unwrapped = { commands: [], scripts: [] };
   let operands = spec.operands ?? 0;
-  for (let i = 0; i < args.length; i += 1) {
+  let start: number | undefined;
+  // After an option of unknown shape the command may begin at any later word: each is read as one.
+  let unsure: number | undefined;
+  for (let i = 0; i < args.length && start === undefined; i += 1) {
     const word = args[i] ?? "";
     if (word === "--") {
-      i += 1;
-      i += operands; // a wrapper's own operands come before the command
-      if (i < args.length) out.commands.push(args.slice(i));
-      return out;
+      const from = i + 1 + operands; // a wrapper's own operands come before the command
+      if (from < args.length) start = from;
+      break;
     }
-    const [flag, inline] =
-      word.startsWith("--") && word.includes("=") ? [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)] : [word, undefined];
-    if (scripts.has(flag)) {
-      const script = inline ?? args[(i += 1)];
-      if (script !== undefined) out.scripts.push(script);
+    if (word.startsWith("-") && (word !== "-" || (spec.flags ?? []).includes(word))) {
+      const seen = option(word, args[i + 1], spec);
+      if (seen.script !== undefined) out.scripts.push(seen.script);
+      if (seen.unknown === true) unsure ??= i + 1;
+      i += seen.skip;
       continue;
     }
-    if (values.has(flag)) {
-      if (inline === undefined) i += 1;
-      continue;
-    }
-    if (word.startsWith("-") && word !== "-") continue;
     if (spec.assignments === true && /^[A-Za-z_]\w*=/.test(word)) continue;
     if (operands > 0) {
       operands -= 1;
       continue;
     }
-    out.commands.push(args.slice(i));
-    return out;
+    start = i;
   }
+  if (start !== undefined) out.commands.push(args.slice(start));
+  for (let j = unsure ?? args.length; j < args.length && out.commands.length < MAX_READINGS; j += 1)
+    if (j !== start && !(args[j] ?? "").startsWith("-")) out.commands.push(args.slice(j));
   return out;
 }
 
@@ -193,6 +138,11 @@ function git(program: string, args: string[]): Unwrapped {
   }
   const commands = i === 0 || i >= args.length ? [] : [[program, ...args.slice(i)]];
   return { commands, scripts: [], ...(configured ? { doubt: "git -c can make git run other programs" } : {}) };
+}
+
+/** Whether unwrap() knows what `program` runs in turn (a wrapper, a shell, `find`, `git`, `eval`…). */
+export function knownRunner(program: string): boolean {
+  return SHELLS.has(program) || WRAPPERS[program] !== undefined || ["eval", "source", ".", "find", "git", "watch"].includes(program);
 }
 
 /** What `argv` runs besides itself; nothing for a program that wraps none. */

@@ -84,8 +84,6 @@ describe("a deny rule for a command holds whatever the line looks like", () => {
 describe("a line that cannot be read in full asks while a rule watches", () => {
   const rules = { allow: ["Bash"], deny: ["Bash(rm:*)"] };
   it.each([
-    [`$CMD victim.txt`, "decided only when it runs"],
-    [`$(echo rm) victim.txt`, "decided only when it runs"],
     [`bash ./cleanup.sh`, "script file"],
     [`source ./cleanup.sh`, "script file"],
     [`echo rm victim.txt | sh`, "input"],
