@@ -5,6 +5,7 @@ import { ServerError } from "./errors.js";
 import { checkDepth, childEnv, LINEAGE_ENV } from "./nesting.js";
 import type { FleetAccess, WorktreeHub } from "./deps.js";
 import { NO_FLEET } from "./placement.js";
+import { judgeCheck } from "./check-judgement.js";
 import { asking, type Asking, grant, mergeRules, type Ceiling, type Grant } from "@subagent-mcp/permissions";
 import type { Escalate, TaskCategory } from "@subagent-mcp/routing";
 
@@ -127,6 +128,9 @@ export class PoolCatalog {
         granted = grant({ mode: d.permissionMode, tools: d.allowedTools }, this.#lineage.ceiling, what);
         // Allow rules grant without asking, as allowed tools do: no more than this server was given.
         if (d.permissions?.allow !== undefined) grant({ tools: d.permissions.allow }, this.#lineage.ceiling, `${what} permissions.allow`);
+        // Its check runs on this server with nobody to ask: held to the rules and the ceiling as a launch's is.
+        const rules = this.#rules.get(d.name) ?? this.#configRules;
+        if (d.escalate?.on === "check") judgeCheck(`${what} escalate`, d.escalate.check, { rules, ceiling: this.#lineage.ceiling, cwd: d.cwd ?? this.cwd });
       } catch (error) {
         if (!(error instanceof ServerError)) throw error;
         this.#refused.set(d.name, error);

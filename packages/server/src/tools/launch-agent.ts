@@ -22,6 +22,7 @@ import { guard, ok } from "./result.js";
 import { ProviderSchema, objectOf } from "./schemas.js";
 import { launchAnswer } from "./launch-answer.js";
 import { placeCandidates } from "../placement.js";
+import { judgeCheck } from "../check-judgement.js";
 
 // The fields of `o` that are set.
 function optional<T extends Record<string, string | undefined>>(o: T): { [K in keyof T]?: string } {
@@ -126,6 +127,8 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             throw new ServerError("INVALID_ARGUMENT", "escalate on check runs the check here, on this machine's files: launch here, or escalate on error");
           // The config's rules and the launch's own: deny beats ask beats allow across both.
           const rules = mergeRules(deps.permissions, args.permissions);
+          // The check runs here with nobody to ask: held to the rules and this server's ceiling before anything starts.
+          if (escalate?.on === "check") judgeCheck("launch_agent", escalate.check, { rules, ceiling: deps.ceiling, cwd: checkCwd(args.cwd, deps.defaultCwd) });
           // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
           // The session's and the project's day budgets refuse new agents once spent.
           deps.budgets.made()?.check();

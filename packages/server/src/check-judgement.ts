@@ -1,0 +1,61 @@
+// An escalation's check is a shell command this server runs itself, with nobody to ask: it is
+// judged before the launch is accepted, by the rules and ceiling that hold the launcher's own shell
+// use. Deny and ask rules (through the permissions package's shell parser, paths a line names
+// included) refuse it at any server; a nested server also holds it to its ceiling, as the CLI of the
+// agent it runs under would hold `Bash(<check>)`.
+import { homedir } from "node:os";
+import { decide, describeRequest, PermissionRuleSchema, type Ceiling, type PermissionRules } from "@subagent-mcp/permissions";
+import { ServerError } from "./errors.js";
+
+/** What a check is judged in: the rules in force, the ceiling (none: a top-level server) and the folder it runs in. */
+export interface CheckScope {
+  rules: PermissionRules;
+  ceiling: Ceiling | undefined;
+  cwd: string;
+}
+
+// The ceiling's tools that are rules (an MCP tool or a bare name of another CLI's tool is no shell rule).
+function ceilingAllows(ceiling: Ceiling): string[] {
+  if (ceiling.level === "bypassPermissions") return ["Bash"];
+  if (ceiling.level === "plan") return [];
+  return (ceiling.tools ?? []).filter((tool) => PermissionRuleSchema.safeParse(tool).success);
+}
+
+/**
+ * Why `command` may not run as a check here, or undefined when it may: a deny or ask rule matches
+ * it (or a part it cannot read for sure), or, on a nested server, its ceiling does not cover it.
+ */
+export function checkRefusal(command: string, scope: CheckScope): string | undefined {
+  const { ceiling } = scope;
+  // A top-level server was started by a person or a host: its checks run unless a rule stops them.
+  const allow = ceiling === undefined ? ["Bash"] : ceilingAllows(ceiling);
+  const request = { requestId: "check", tool: "Bash", kind: "shell" as const, command, input: { command } };
+  const rules = { ...(scope.rules.deny === undefined ? {} : { deny: scope.rules.deny }), ...(scope.rules.ask === undefined ? {} : { ask: scope.rules.ask }) };
+  const outcome = decide(request, { ...rules, allow }, { cwd: scope.cwd, home: homedir() });
+  if (outcome.decision === "allow") return undefined;
+  const check = `the check \`${command}\``;
+  if (outcome.decision === "deny") return `${check} is refused: rule ${outcome.rule ?? "?"} denies it; drop the rule or the check`;
+  if (outcome.rule !== undefined) return `${check} is refused: rule ${outcome.rule} asks, and a check runs with nobody to ask; drop the ask rule or the check`;
+  // decide's reason after the request's own line: "cannot be checked against the rules: ..." or "no rule allows it".
+  const why = outcome.why.slice(describeRequest(request).length + 2);
+  if (ceiling === undefined || why.startsWith("cannot be checked"))
+    return `${check} is refused: it ${why.replace(/^cannot/, "can not")}, and a check runs with nobody to ask; write it so that the rules can read it`;
+  return `${check} is refused: it runs as a shell command, and this server runs under an agent at permission level ${ceiling.level}${
+    ceiling.level === "plan" ? ", which runs no shell commands" : ` allowed ${ceiling.tools === undefined ? "no listed tools" : describeTools(ceiling.tools)}`
+  }; it would run under an agent allowed Bash or ${exactRule(command)} (or at bypassPermissions), or launched without escalate on check`;
+}
+
+/** Refuses the launch (`what`: the tool or definition) whose check may not run here; see {@link checkRefusal}. */
+export function judgeCheck(what: string, command: string | undefined, scope: CheckScope): void {
+  if (command === undefined) return;
+  const refusal = checkRefusal(command, scope);
+  if (refusal !== undefined) throw new ServerError("PERMISSION_ABOVE_CEILING", `${what}: ${refusal}`);
+}
+
+function describeTools(tools: readonly string[]): string {
+  return tools.length === 0 ? "no tools without asking" : `only ${tools.join(", ")}`;
+}
+
+function exactRule(command: string): string {
+  return `Bash(${command.trim().replace(/\s+/g, " ")})`;
+}
