@@ -43,13 +43,23 @@ export function claudeTraceEnv(traceparent: string | undefined, env: Env): Recor
 /**
  * Codex's traces: its exporter is config, not environment, so it comes as `-c` overrides of
  * `[otel]`; each request that starts work carries the trace (codex.ts). Its logs and metrics
- * exporters stay off. OTLP headers are left out: they often hold credentials, and a command line
- * is readable by every user of the machine (a collector that needs them gets Codex's spans through
- * the user's own `[otel]` in config.toml).
+ * exporters stay off. OTLP headers are left out, and so is an endpoint with a user:password in its
+ * URL: they hold credentials, and a command line is readable by every user of the machine (a
+ * collector that needs them gets Codex's spans through the user's own `[otel]` in config.toml).
  */
 export function codexTraceArgs(traceparent: string | undefined, env: Env): string[] {
   const target = traceparent === undefined ? undefined : traceTarget(env);
-  if (target === undefined) return [];
+  if (target === undefined || hasCredentials(target.url)) return [];
   const exporter = `{otlp-http={endpoint=${JSON.stringify(target.url)},protocol="${target.json ? "json" : "binary"}"}}`;
   return ["-c", `otel.trace_exporter=${exporter}`, "-c", 'otel.exporter="none"', "-c", 'otel.metrics_exporter="none"'];
+}
+
+// Whether a URL carries a user or password (one that does not parse counts when it holds an "@").
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== "" || parsed.password !== "";
+  } catch {
+    return url.includes("@");
+  }
 }

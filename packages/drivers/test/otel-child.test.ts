@@ -50,5 +50,8 @@ describe("a CLI's own traces join the agent's", () => {
       'otel.metrics_exporter="none"',
     ]);
     expect(args.join(" ")).not.toContain("secret");
+    // A user:password in the endpoint stays off the command line too: no exporter there at all.
+    expect(codexTraceArgs(TP, { OTEL_EXPORTER_OTLP_ENDPOINT: "https://u:secret@collector.example:4318" })).toEqual([]);
+    expect(codexTraceArgs(TP, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://tok:@127.0.0.1:4318/v1/traces" })).toEqual([]);
   });
 });
