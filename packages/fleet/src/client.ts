@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEvent, Driver, PermissionDecision, Session, SessionSpec } from "@subagent-mcp/core";
 import type { Redis } from "ioredis";
-import { commandStream, eventStream } from "./keys.js";
+import { commandStream, eventStream, STREAM_TTL_MS } from "./keys.js";
 import { Outbox } from "./outbox.js";
-import { ReportSchema, type Command, type NodeInfo, type RemoteSpec, type RemoteWorktree, type WorktreeAsk } from "./protocol.js";
-import { HEARTBEAT_MS, lastBeat, liveNodes, LOST_AFTER_MS, OWNERS, place } from "./registry.js";
+import { remoteSpec, ReportSchema, type Command, type NodeInfo, type RemoteWorktree, type WorktreeAsk } from "./protocol.js";
+import { HEARTBEAT_MS, lastBeat, liveNodes, LOST_AFTER_MS, OWNERS, ownerBeat, place } from "./registry.js";
 import type { Signer } from "./sign.js";
 import { streamEntries } from "./streams.js";
 
@@ -124,6 +124,8 @@ export class FleetClient {
     await this.redis.hdel(OWNERS, this.owner).catch(() => undefined);
     this.#reader.disconnect();
     await this.#loop;
+    // Its events (prompts, results) are read by no one from now: they go (an agent that outlives us writes a fresh one, with its TTL).
+    await this.redis.del(eventStream(this.owner)).catch(() => undefined);
   }
 
   #ended(): boolean {
@@ -142,7 +144,9 @@ export class FleetClient {
   #start(): void {
     if (this.#timer !== undefined || this.#life.closed) return;
     const tick = (): void => {
-      void this.redis.hset(OWNERS, this.owner, String(Date.now())).catch(() => undefined);
+      void ownerBeat(this.redis, this.signer, this.owner).catch(() => undefined);
+      // Our event stream lives while we do (its TTL is also refreshed by each write to it).
+      void this.redis.pexpire(eventStream(this.owner), STREAM_TTL_MS).catch(() => undefined);
       void this.#checkNodes().catch(() => undefined);
     };
     tick();
@@ -177,9 +181,9 @@ export class FleetClient {
   #deliver(fields: string[]): void {
     let report;
     try {
-      report = ReportSchema.parse(this.signer.open(fields));
+      report = ReportSchema.parse(this.signer.open(fields, this.owner));
     } catch {
-      return; // not from a node holding the key: ignored
+      return; // not from a node holding the key, or meant for another orchestrator: ignored
     }
     const remote = this.#remotes.get(report.agent);
     // One we gave up on (its machine went silent) that its node resumed after a restart: it has no one here.
@@ -238,7 +242,8 @@ export class FleetClient {
 
   // Commands go out in order, and wait out a Redis restart.
   #command(node: string, command: Command): void {
-    this.#outbox.add(commandStream(node), this.signer.seal(command));
+    // Bound to its node: copied to another node's stream, it is refused there.
+    this.#outbox.add(commandStream(node), this.signer.seal(command, node));
   }
 
   #launch(node: string | Promise<string>, provider: string, spec: SessionSpec, onEvent: (event: AgentEvent) => void, options: RemoteLaunchOptions): Session {
@@ -322,26 +327,4 @@ export class FleetClient {
       },
     };
   }
-}
-
-/** The spec as plain data for the other machine (see RemoteSpecSchema for what stays behind). */
-function remoteSpec(spec: SessionSpec): RemoteSpec {
-  const keys = [
-    "cwd",
-    "model",
-    "effort",
-    "systemPromptAppend",
-    "allowedTools",
-    "builtinTools",
-    "disallowedTools",
-    "permissionMode",
-    "env",
-    "resume",
-    "sessionId",
-    "askPermissions",
-    "rules",
-  ] as const;
-  const out: Record<string, unknown> = {};
-  for (const key of keys) if (spec[key] !== undefined) out[key] = spec[key];
-  return out as RemoteSpec;
 }

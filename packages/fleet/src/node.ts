@@ -2,15 +2,17 @@ import { cpus, hostname, loadavg } from "node:os";
 import type { AgentEvent, Driver, Session } from "@subagent-mcp/core";
 import type { Redis } from "ioredis";
 import { FleetError } from "./errors.js";
-import { commandStream, eventStream, NODES } from "./keys.js";
+import { commandStream, eventStream, NODES, STREAM_TTL_MS } from "./keys.js";
+import { acquireLease } from "./lease.js";
+import { ensureGroup, readCommands } from "./node-commands.js";
+import { OwnerWatch } from "./node-owners.js";
 import { Outbox } from "./outbox.js";
 import { withinCeiling, type NodeCeiling } from "./node-ceiling.js";
 import { NodeWorktree, type NodeWorktreeSettings } from "./node-worktree.js";
 import { NodeJournal, restoreLeftovers, type HostedRecord } from "./node-journal.js";
-import { CommandSchema, type Command, type NodeInfo, type RemoteSpec, type Report } from "./protocol.js";
-import { beat, HEARTBEAT_MS, LOST_AFTER_MS, OWNERS } from "./registry.js";
+import type { Command, NodeInfo, RemoteSpec, Report } from "./protocol.js";
+import { beat, HEARTBEAT_MS } from "./registry.js";
 import type { Signer } from "./sign.js";
-import { streamEntries } from "./streams.js";
 
 export interface NodeOptions {
   redis: Redis;
@@ -61,7 +63,8 @@ interface Hosted {
  * drivers within its caps and ceiling, and writes every event of each agent, signed, to the event
  * stream of the orchestrator that launched it. Its heartbeat (every 2 s) tells the fleet its free
  * slots; an orchestrator whose own heartbeat stopped has its agents ended here (no orphans) unless
- * they were launched to outlive it.
+ * they were launched to outlive it. It holds a lease on its name (a second process with the same
+ * name refuses to start), and each command is bound to it and acted on once (its nonce kept in Redis).
  */
 export async function startNode(options: NodeOptions): Promise<FleetNode> {
   const { redis, signer, name, log = () => undefined } = options;
@@ -73,14 +76,13 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
   let refused = 0;
   // An object, so that a check after an await is not narrowed away by the one before it.
   const life = { closed: false };
-  const ended = (): boolean => life.closed;
   const startedAt = Date.now();
   const journal = options.journalDir === undefined ? undefined : new NodeJournal(options.journalDir);
 
   // Events go out in order, and wait out a Redis restart.
   const outbox = new Outbox(redis, log);
   const report = (owner: string, body: Report): void => {
-    outbox.add(eventStream(owner), signer.seal(body));
+    outbox.add(eventStream(owner), signer.seal(body, owner));
   };
 
   const info = (): NodeInfo => {
@@ -246,15 +248,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
     }
   };
 
-  const handle = (fields: string[]): void => {
-    let command: Command;
-    try {
-      command = CommandSchema.parse(signer.open(fields));
-    } catch (error) {
-      refused += 1;
-      log(`refused a command: ${error instanceof Error ? error.message : String(error)}`);
-      return;
-    }
+  const run = (command: Command): void => {
     if (command.kind === "launch") launch(command);
     else
       void steer(command).catch((error: unknown) => {
@@ -262,68 +256,46 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       });
   };
 
-  // Owners whose heartbeat stopped lose their agents here, unless these were launched to outlive them.
-  // Heartbeats are judged only after a full window of our connection being up (a Redis restart leaves them all old for a moment).
-  let readySince = Date.now();
-  redis.on("ready", () => {
-    readySince = Date.now();
-  });
-  const sweep = async (): Promise<void> => {
-    if (hosted.size === 0 || Date.now() - readySince < LOST_AFTER_MS) return;
-    const owners = await redis.hgetall(OWNERS);
-    const now = Date.now();
-    for (const [agent, entry] of hosted) {
-      const at = Number(owners[entry.owner] ?? 0);
-      if (now - at <= LOST_AFTER_MS || entry.orphaned === true) continue;
-      entry.orphaned = true;
-      if (!entry.outlive) {
-        log(`${agent}: its orchestrator ${entry.owner} went away; ending it`);
-        void entry.ready.then(() => entry.session?.kill());
-      } else if (!entry.record.busy) {
-        log(`${agent}: its orchestrator ${entry.owner} went away; launched to outlive it, it has no turn under way: ending it`);
-        void entry.ready.then(() => entry.session?.close());
-      } else log(`${agent}: its orchestrator ${entry.owner} went away; launched to outlive it, it ends after its turn`);
-    }
-  };
-
+  // One process per name: a second one refuses to start (naming the live one) before it reads anything.
+  const lease = await acquireLease(redis, name, log);
+  const owners = new OwnerWatch(redis, signer, log);
   // A connection of its own for the blocking read (the caller's stays free for writes).
   if (reader.status === "wait") await reader.connect();
-  await reader.xgroup("CREATE", stream, "node", "0", "MKSTREAM").catch((error: unknown) => {
-    if (!String(error).includes("BUSYGROUP")) throw error;
-  });
+  await ensureGroup(reader, name);
   restore();
-  await beat(redis, signer, info());
+  // Says it is alive: its heartbeat, its lease renewed (taken again after Redis restarted empty), its command stream kept.
+  const alive = async (): Promise<void> => {
+    if (!(await lease.renew())) {
+      log(`another node now holds the name "${name}" (${await lease.holder()}): stopping`);
+      void node.close();
+      return;
+    }
+    await beat(redis, signer, info());
+    await redis.pexpire(stream, STREAM_TTL_MS);
+  };
+  await alive();
   const timer = setInterval(() => {
-    void beat(redis, signer, info()).catch((error: unknown) => {
+    void alive().catch((error: unknown) => {
       log(`heartbeat failed: ${String(error)}`);
     });
-    void sweep().catch(() => undefined);
+    void owners.sweep(hosted).catch(() => undefined);
   }, HEARTBEAT_MS);
 
-  // Commands read but not acknowledged before a restart come first ("0"), then new ones (">").
-  const loop = (async () => {
-    let from = "0";
-    while (!life.closed) {
-      let read: unknown;
-      try {
-        read = await reader.xreadgroup("GROUP", "node", name, "COUNT", 64, "BLOCK", 5_000, "STREAMS", stream, from);
-      } catch (error) {
-        // Closing disconnects the reader, which ends the blocked read with an error.
-        if (ended()) return;
-        log(`reading commands failed: ${String(error)}`);
-        await new Promise((r) => setTimeout(r, 500));
-        continue;
-      }
-      const entries = streamEntries(read);
-      if (from === "0" && entries.length === 0) from = ">";
-      for (const [id, fields] of entries) {
-        handle(fields);
-        await redis.xack(stream, "node", id);
-      }
-    }
-  })();
+  const loop = readCommands({
+    redis,
+    reader,
+    signer,
+    name,
+    life,
+    log,
+    run,
+    refuse: () => {
+      refused += 1;
+    },
+    recreated: () => void alive().catch(() => undefined),
+  });
 
-  return {
+  const node: FleetNode = {
     get running() {
       return hosted.size;
     },
@@ -331,6 +303,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       return refused;
     },
     async close() {
+      if (life.closed) return;
       life.closed = true;
       clearInterval(timer);
       await Promise.all(
@@ -343,8 +316,10 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       await Promise.all([...releasing]);
       await outbox.drained();
       await redis.hdel(NODES, name).catch(() => undefined);
+      await lease.release().catch(() => undefined);
       reader.disconnect();
       await loop;
     },
   };
+  return node;
 }

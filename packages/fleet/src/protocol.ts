@@ -1,4 +1,4 @@
-import { AgentEventSchema, PermissionDecisionSchema } from "@subagent-mcp/core";
+import { AgentEventSchema, PermissionDecisionSchema, type SessionSpec } from "@subagent-mcp/core";
 import { z } from "zod";
 
 /** What a node tells of itself in each heartbeat. */
@@ -36,6 +36,28 @@ export const RemoteSpecSchema = z.object({
   rules: z.object({ deny: z.array(z.string()).optional(), ask: z.array(z.string()).optional() }).optional(),
 });
 export type RemoteSpec = z.infer<typeof RemoteSpecSchema>;
+
+/** The spec as plain data for the other machine (see RemoteSpecSchema for what stays behind). */
+export function remoteSpec(spec: SessionSpec): RemoteSpec {
+  const keys = [
+    "cwd",
+    "model",
+    "effort",
+    "systemPromptAppend",
+    "allowedTools",
+    "builtinTools",
+    "disallowedTools",
+    "permissionMode",
+    "env",
+    "resume",
+    "sessionId",
+    "askPermissions",
+    "rules",
+  ] as const;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (spec[key] !== undefined) out[key] = spec[key];
+  return out as RemoteSpec;
+}
 
 /** A launch's ask for a git worktree of its own on the node: the branch's name (subagent/NAME) and its base. */
 export const WorktreeAskSchema = z.object({

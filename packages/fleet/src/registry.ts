@@ -8,8 +8,33 @@ import type { Signer } from "./sign.js";
 export const HEARTBEAT_MS = 2_000;
 /** A node or orchestrator silent this long is gone: its agents end (well within the 30 s a `wait` may take to learn it). */
 export const LOST_AFTER_MS = 10_000;
-/** The orchestrators' heartbeats, by id: a node ends the agents of one that went away. */
+/** The orchestrators' signed heartbeats, by id: a node ends the agents of one that went away. */
 export const OWNERS = "subagent-mcp:fleet:owners";
+
+/** Writes an orchestrator's signed heartbeat: its id and time, under the fleet key. */
+export async function ownerBeat(redis: Redis, signer: Signer, owner: string): Promise<void> {
+  const [, m, , sig] = signer.seal({ owner }, owner);
+  await redis.hset(OWNERS, owner, JSON.stringify({ m, sig }));
+}
+
+/**
+ * The time of each orchestrator's last heartbeat that verifies and is its own (signed under the
+ * fleet key, bound to that id): a record written by anyone else, or copied from another owner's
+ * field, counts as no heartbeat.
+ */
+export async function ownerTimes(redis: Redis, signer: Signer): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const [owner, raw] of Object.entries(await redis.hgetall(OWNERS))) {
+    try {
+      const { m, sig } = JSON.parse(raw) as { m: string; sig: string };
+      const body = signer.verify(["m", m, "sig", sig]);
+      if (body.owner === owner && body.to === owner && typeof body.at === "number") out.set(owner, body.at);
+    } catch {
+      // not signed with the fleet key: no heartbeat
+    }
+  }
+  return out;
+}
 
 /** Writes a node's signed heartbeat. */
 export async function beat(redis: Redis, signer: Signer, info: NodeInfo): Promise<void> {

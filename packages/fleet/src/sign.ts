@@ -19,15 +19,30 @@ export class Signer {
     this.#key = Buffer.isBuffer(key) ? key : Buffer.from(key);
   }
 
-  /** The fields of one stream entry: the body as JSON, with a nonce and time, and its signature. */
-  seal(body: Record<string, unknown>): [string, string, string, string] {
-    const text = JSON.stringify({ ...body, nonce: randomBytes(12).toString("hex"), at: Date.now() });
+  /** How long a message is accepted after it was sealed (and so how long its nonce must be remembered). */
+  get window(): number {
+    return this.maxAgeMs;
+  }
+
+  /**
+   * The fields of one stream entry: the body as JSON, with a nonce and time, and its signature.
+   * With `to`, the message is bound to its one recipient (a node's name, an orchestrator's id):
+   * copied to another's stream, it is refused there.
+   */
+  seal(body: Record<string, unknown>, to?: string): [string, string, string, string] {
+    const text = JSON.stringify({ ...body, ...(to === undefined ? {} : { to }), nonce: randomBytes(12).toString("hex"), at: Date.now() });
     return ["m", text, "sig", this.#mac(text)];
   }
 
-  /** The body of a stream entry's fields if its signature holds and it is fresh; throws BAD_SIGNATURE otherwise. */
-  open(fields: string[]): Record<string, unknown> {
+  /**
+   * The body of a stream entry's fields if its signature holds, it is fresh, not seen before by this
+   * process and, with `to`, addressed to `to`; throws BAD_SIGNATURE otherwise. A replay across
+   * processes (a restart, another node) is caught by {@link claimOnce}, which remembers nonces in Redis.
+   */
+  open(fields: string[], to?: string): Record<string, unknown> {
     const body = this.verify(fields);
+    if (to !== undefined && body.to !== to)
+      throw new FleetError("BAD_SIGNATURE", `a message for ${typeof body.to === "string" ? `"${body.to}"` : "no one in particular"}, not for "${to}"`);
     const at = typeof body.at === "number" ? body.at : 0;
     const nonce = typeof body.nonce === "string" ? body.nonce : "";
     const now = Date.now();
@@ -37,6 +52,11 @@ export class Signer {
     // Nonces older than the window can go: their messages are refused by age already.
     if (this.#seen.size > 4096) for (const [n, t] of this.#seen) if (now - t > this.maxAgeMs) this.#seen.delete(n);
     return body;
+  }
+
+  /** Forgets an opened message's nonce, so that it may be opened again (its claim in Redis could not be made). */
+  forget(body: Record<string, unknown>): void {
+    if (typeof body.nonce === "string") this.#seen.delete(body.nonce);
   }
 
   /** The body if its signature holds (no age or replay check: for state read many times, like heartbeats). */

@@ -1,0 +1,66 @@
+import type { Session } from "@subagent-mcp/core";
+import type { Redis } from "ioredis";
+import { LOST_AFTER_MS, OWNERS, ownerTimes } from "./registry.js";
+import { STREAM_TTL_MS } from "./keys.js";
+import type { Signer } from "./sign.js";
+
+/** What the sweep needs of an agent the node hosts. */
+export interface Owned {
+  owner: string;
+  outlive: boolean;
+  orphaned?: boolean;
+  record: { busy: boolean };
+  ready: Promise<void>;
+  session: Session | undefined;
+}
+
+/**
+ * Which orchestrators are alive, for the node: an owner's time is the latest of its signed
+ * heartbeats (verified under the fleet key, bound to its id) and of when the node last heard from
+ * it (the first sweep after it launched an agent here, or after one was taken back at a restart). A record deleted, aged or forged by
+ * a Redis writer counts as no heartbeat: it can neither make a live orchestrator look gone before
+ * its grace is over, nor keep a gone one alive.
+ */
+export class OwnerWatch {
+  readonly #last = new Map<string, number>();
+  // Heartbeats are judged only after a full window of our connection being up (a Redis restart leaves them all old for a moment).
+  #readySince = Date.now();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly signer: Signer,
+    private readonly log: (line: string) => void,
+  ) {
+    redis.on("ready", () => {
+      this.#readySince = Date.now();
+    });
+  }
+
+  /**
+   * Owners whose heartbeat stopped lose their agents here, unless these were launched to outlive
+   * them (those end after their turn). Records of owners gone longer than the streams' TTL are removed.
+   */
+  async sweep(hosted: Map<string, Owned>): Promise<void> {
+    if (hosted.size === 0 || Date.now() - this.#readySince < LOST_AFTER_MS) return;
+    const times = await ownerTimes(this.redis, this.signer);
+    const now = Date.now();
+    const all = await this.redis.hkeys(OWNERS);
+    const old = all.filter((owner) => now - (times.get(owner) ?? 0) > STREAM_TTL_MS);
+    if (old.length > 0) await this.redis.hdel(OWNERS, ...old);
+    // An owner first seen now (a launch, an agent taken back after a restart) has a full grace from now.
+    for (const entry of hosted.values()) if (!this.#last.has(entry.owner)) this.#last.set(entry.owner, now);
+    for (const [owner, at] of times) if (at > (this.#last.get(owner) ?? Infinity)) this.#last.set(owner, at);
+    for (const [agent, entry] of hosted) {
+      if (now - (this.#last.get(entry.owner) ?? 0) <= LOST_AFTER_MS || entry.orphaned === true) continue;
+      entry.orphaned = true;
+      if (!entry.outlive) {
+        this.log(`${agent}: its orchestrator ${entry.owner} went away; ending it`);
+        void entry.ready.then(() => entry.session?.kill());
+      } else if (!entry.record.busy) {
+        this.log(`${agent}: its orchestrator ${entry.owner} went away; launched to outlive it, it has no turn under way: ending it`);
+        void entry.ready.then(() => entry.session?.close());
+      } else this.log(`${agent}: its orchestrator ${entry.owner} went away; launched to outlive it, it ends after its turn`);
+    }
+    for (const owner of this.#last.keys()) if (![...hosted.values()].some((h) => h.owner === owner)) this.#last.delete(owner);
+  }
+}
