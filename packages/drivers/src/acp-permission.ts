@@ -50,11 +50,31 @@ export function acpPermissionRequest(requestId: string, call: ToolCallUpdate): P
   const { tool, kind } =
     mcp !== null ? { tool: `mcp__${mcp[1] ?? ""}__${mcp[2] ?? ""}`, kind: "mcp" as const } : { tool: CLAUDE_NAME[own] ?? byKind.tool, kind: byKind.kind };
   const path = field(call.rawInput, "file_path", "absolute_path", "path", "dir_path") ?? call.locations?.[0]?.path;
-  return permissionRequest(requestId, tool, kind, input, {
-    command: kind === "shell" ? (field(call.rawInput, "command") ?? call.title ?? undefined) : undefined,
-    path: kind === "edit" || kind === "read" ? path : undefined,
-    url: kind === "fetch" ? (field(call.rawInput, "url") ?? field(call.rawInput, "prompt")) : undefined,
-  });
+  return permissionRequest(
+    requestId,
+    tool,
+    kind,
+    input,
+    {
+      command: kind === "shell" ? (field(call.rawInput, "command") ?? call.title ?? undefined) : undefined,
+      path: kind === "edit" || kind === "read" ? path : undefined,
+      url: kind === "fetch" ? (field(call.rawInput, "url") ?? field(call.rawInput, "prompt")) : undefined,
+    },
+    call.rawInput ?? shownArguments(call),
+  );
+}
+
+// Gemini CLI shows an MCP tool call's arguments only as the JSON text of its content (when short enough).
+function shownArguments(call: ToolCallUpdate): unknown {
+  for (const item of call.content ?? []) {
+    if (item.type !== "content" || item.content.type !== "text") continue;
+    try {
+      return JSON.parse(item.content.text) as unknown;
+    } catch {
+      // not the arguments
+    }
+  }
+  return undefined;
 }
 
 /** Whether a session's permission mode allows a tool call by itself: bypass allows all, acceptEdits edits. */

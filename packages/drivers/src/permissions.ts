@@ -14,14 +14,33 @@ export function boundedInput(input: unknown): unknown {
   return { truncated: true, bytes: Buffer.byteLength(text), json: cut };
 }
 
-/** The normalized request for a tool, from the parts each CLI names in its own way. */
+/**
+ * The check of a call to a subagent-mcp server's `launch_agent` (`escalate.check`): a shell command
+ * that server runs after the launched agent's first turn. `args` are the call's arguments.
+ */
+export function launchCheck(tool: string, args: unknown): string | undefined {
+  if (!/^mcp__.+__launch_agent$/.test(tool) || typeof args !== "object" || args === null) return undefined;
+  const escalate = (args as { escalate?: unknown }).escalate;
+  const check = typeof escalate === "object" && escalate !== null ? (escalate as { check?: unknown }).check : undefined;
+  return typeof check === "string" && check.trim() !== "" ? check : undefined;
+}
+
+/**
+ * The normalized request for a tool, from the parts each CLI names in its own way. A launch that
+ * carries a check is asked about as the shell command it will run (kind shell, its command the
+ * check in full): whoever approves sees it, and Bash rules judge it. `args`: the tool's arguments
+ * when the CLI shows them apart from `input`.
+ */
 export function permissionRequest(
   requestId: string,
   tool: string,
   kind: PermissionKind,
   input: unknown,
   target: { command?: string | undefined; path?: string | undefined; url?: string | undefined } = {},
+  args: unknown = input,
 ): PermissionRequest {
+  const check = kind === "mcp" ? launchCheck(tool, args) : undefined;
+  if (check !== undefined) return { requestId, tool, kind: "shell", command: check, input: boundedInput(input) };
   return {
     requestId,
     tool,

@@ -69,7 +69,8 @@ function doubtOf(subject: Subject, rules: PermissionRules): string | undefined {
 // Allow is strict: one rule covers the whole line, or every command the line runs is covered by some command rule.
 function allowedBy(sources: readonly string[] | undefined, subject: Subject, ctx: DecideContext): string | undefined {
   const single = firstMatch(sources, subject, ctx, "strict");
-  if (single !== undefined || subject.shell === undefined) return single;
+  // Several Bash rules together allow Bash only (see toolApplies).
+  if (single !== undefined || subject.shell === undefined || subject.request.tool !== "Bash") return single;
   const rules = (sources ?? []).map(cachedRule).filter((r): r is Extract<ParsedRule, { type: "command" }> => r.type === "command" && r.tool === "Bash");
   const used = new Set<string>();
   const covered = coversAll(subject.shell, (text) => {
@@ -80,8 +81,18 @@ function allowedBy(sources: readonly string[] | undefined, subject: Subject, ctx
   return covered ? [...used].join(" + ") : undefined;
 }
 
-/** A short human line for a request: `Bash: npm test`, `Edit: /repo/src/a.ts`. */
+/** The most of a launch's check a request's line shows: more than any check a server accepts (2,000). */
+const CHECK_CHARS = 4_000;
+
+/**
+ * A short human line for a request: `Bash: npm test`, `Edit: /repo/src/a.ts`. A tool other than
+ * Bash with a command (a launch that carries a check its server will run) shows the check in full.
+ */
 export function describeRequest(request: PermissionRequest): string {
+  if (request.kind === "shell" && request.tool !== "Bash" && request.command !== undefined) {
+    const check = request.command.length > CHECK_CHARS ? `${request.command.slice(0, CHECK_CHARS - 1)}…` : request.command;
+    return `${request.tool}, which then runs the shell command: ${check}`;
+  }
   const detail = request.command ?? request.path ?? request.url;
   const line = detail === undefined ? request.tool : `${request.tool}: ${detail}`;
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;

@@ -176,12 +176,16 @@ function hostOf(url: string): string | undefined {
   }
 }
 
-/** Whether a rule naming `tool` applies to this request's tool (Edit rules cover every editing tool, Read rules every reading one). */
-export function toolApplies(tool: string, request: Pick<PermissionRequest, "tool" | "kind">): boolean {
+/**
+ * Whether a rule naming `tool` applies to this request's tool (Edit rules cover every editing tool,
+ * Read rules every reading one). A Bash rule judges every shell command, but allows (strict) only
+ * Bash itself: another tool that runs one (a launch with a check) needs a rule of its own to be allowed.
+ */
+export function toolApplies(tool: string, request: Pick<PermissionRequest, "tool" | "kind">, mode: MatchMode = "lenient"): boolean {
   if (tool === request.tool) return true;
   switch (tool) {
     case "Bash":
-      return request.kind === "shell";
+      return request.kind === "shell" && (mode === "lenient" || request.tool === "Bash");
     case "Edit":
       return request.kind === "edit";
     case "Read":
@@ -200,10 +204,10 @@ export function subjectMatches(rule: ParsedRule, subject: Subject, ctx: DecideCo
     case "mcp_server":
       return request.tool === `mcp__${rule.server}` || request.tool.startsWith(`mcp__${rule.server}__`);
     case "tool":
-      return toolApplies(rule.tool, request);
+      return toolApplies(rule.tool, request, mode);
     case "command":
       return (
-        toolApplies(rule.tool, request) &&
+        toolApplies(rule.tool, request, mode) &&
         request.command !== undefined &&
         subject.shell !== undefined &&
         shellMatches(rule, request.command, subject.shell, mode)

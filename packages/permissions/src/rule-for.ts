@@ -66,6 +66,8 @@ function domainRule(url: string | undefined): string | undefined {
 function candidate(request: PermissionRequest, ctx: DecideContext): string | undefined {
   switch (request.kind) {
     case "shell":
+      // Another tool that runs a command (a launch with a check) is allowed again by its own name.
+      if (request.tool !== "Bash") return request.tool;
       return request.command === undefined || request.command.trim() === "" ? undefined : commandRule(request.command);
     case "edit":
     case "read":
