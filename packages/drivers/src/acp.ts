@@ -11,7 +11,7 @@ import type { AgentEvent, Provider, Session, SessionSpec } from "@subagent-mcp/c
 import { Writable } from "node:stream";
 import { addUsage, errorEvent } from "@subagent-mcp/core";
 import { acpModeAllows, acpPermissionOutcome, acpPermissionRequest } from "./acp-permission.js";
-import { CliDriver, type CliDescription } from "./cli-driver.js";
+import { CliDriver, HANDSHAKE_TIMEOUT_MS, type CliDescription } from "./cli-driver.js";
 import type { Probe } from "./handshake.js";
 import type { CliDriverOptions } from "./options.js";
 import type { CliProcess } from "./process.js";
@@ -20,6 +20,8 @@ import { acpModeFor, modelArgs, type AcpAgent, type LoadGuard } from "./acp-agen
 import { GEMINI_AGENT } from "./gemini-preset.js";
 import { acpMcpServers, errorText, metaUsage, modelChoice, modelId, turnUsage, zeroUsage, type SessionSetup } from "./acp-wire.js";
 import { acpQuotaEvent } from "./rate-limits.js";
+import { answeredWithin, lineStream } from "./acp-handshake.js";
+import { DriverError } from "./errors.js";
 
 /** An ACP agent to drive: Gemini CLI by default, or any other agent (a preset or a config entry). */
 export interface AcpDriverOptions extends CliDriverOptions {
@@ -79,7 +81,7 @@ export class AcpDriver extends CliDriver {
     const prepared = this.agent.native?.prepare?.(spec, extendEnv ? { ...process.env, ...env } : env) ?? {};
     const proc = this.spawn(spec, prepared.args === undefined ? undefined : [...this.agent.args, ...prepared.args]);
     if (prepared.cleanup !== undefined) void proc.exited.finally(prepared.cleanup);
-    return new AcpSession(proc, onEvent, spec, this.agent, prepared.loadGuard);
+    return new AcpSession(proc, onEvent, spec, this.agent, this.options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS, prepared.loadGuard);
   }
 }
 
@@ -103,44 +105,21 @@ class AcpSession extends BaseSession {
     emit: (event: AgentEvent) => void,
     private readonly spec: SessionSpec,
     private readonly agent: AcpAgent,
+    private readonly handshakeMs: number,
     private readonly loadGuard?: LoadGuard,
   ) {
     super(proc, emit, agent.provider);
     // Our framer sits in front of the SDK: only whole JSON lines reach it, never stray output.
-    // The SDK may cancel this stream when its connection closes; writes after that are dropped.
-    let open = true;
-    let push: (line: string) => void = () => undefined;
-    const input = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        const end = (): void => {
-          open = false;
-        };
-        push = (line) => {
-          if (!open) return;
-          try {
-            controller.enqueue(new TextEncoder().encode(`${line}\n`));
-          } catch {
-            end();
-          }
-        };
-        void proc.exited.then(() => {
-          if (!open) return;
-          end();
-          try {
-            controller.close();
-          } catch {
-            // already closed by the other side
-          }
-        });
-      },
-      cancel: () => {
-        open = false;
-      },
-    });
+    const { input, push } = lineStream(proc.exited);
     this.readLines((value) => {
       push(JSON.stringify(value));
     });
     void this.#handshake(input);
+  }
+
+  // Each handshake request answered within the limit, or the session fails naming the step.
+  #step<T>(step: string, request: Promise<T>): Promise<T> {
+    return answeredWithin(request, this.cliName, step, this.handshakeMs);
   }
 
   // The ACP SDK is loaded with the first ACP session, not at start-up: an idle server stays small.
@@ -160,11 +139,11 @@ class AcpSession extends BaseSession {
     try {
       const agent = (await this.#connect(input)).agent;
       const methods = (this.#acp as typeof Acp).methods;
-      const init: InitializeResponse = await agent.request(methods.agent.initialize, INITIALIZE);
+      const init: InitializeResponse = await this.#step("initialize", agent.request(methods.agent.initialize, INITIALIZE));
       const resume = this.spec.resume;
       const mcpServers = acpMcpServers(this.spec);
       if (resume === undefined) {
-        const created = await agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers });
+        const created = await this.#step("session/new", agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers }));
         this.#sessionId = created.sessionId;
         const model = await this.#configure(created);
         this.emit({ type: "started", sessionId: created.sessionId, model });
@@ -175,9 +154,10 @@ class AcpSession extends BaseSession {
         throw new Error(`${this.cliName} could not load session ${resume}: this agent does not offer session/load, so its sessions cannot be resumed`);
       await this.loadGuard?.before(resume);
       this.#replaying = true;
-      const loaded = await agent.request(methods.agent.session.load, { sessionId: resume, cwd: this.spec.cwd, mcpServers }).catch((error: unknown) => {
+      const load = agent.request(methods.agent.session.load, { sessionId: resume, cwd: this.spec.cwd, mcpServers }).catch((error: unknown) => {
         throw new Error(`${this.cliName} could not load session ${resume}: ${errorText(error)}`);
       });
+      const loaded = await this.#step("session/load", load);
       this.loadGuard?.after(resume);
       this.#sessionId = resume;
       const model = await this.#configure(loaded);
@@ -185,7 +165,8 @@ class AcpSession extends BaseSession {
       this.#replayed();
     } catch (error) {
       const text = errorText(error);
-      this.emit(errorEvent(text.includes("could not load session") || text.includes("cannot choose") ? text : `ACP handshake failed: ${text}`));
+      const own = error instanceof DriverError || text.includes("could not load session") || text.includes("cannot choose");
+      this.emit(errorEvent(own ? text : `ACP handshake failed: ${text}`));
       void this.kill();
     }
   }
@@ -203,7 +184,8 @@ class AcpSession extends BaseSession {
     const mode = this.spec.permissionMode ?? (this.spec.askPermissions === true ? "default" : undefined);
     const offered = session.modes?.availableModes.map((m) => m.id) ?? [];
     const modeId = mode === undefined ? undefined : acpModeFor(this.agent, mode, offered);
-    if (modeId !== undefined && modeId !== session.modes?.currentModeId) await connection.agent.request(methods.agent.session.setMode, { sessionId, modeId });
+    if (modeId !== undefined && modeId !== session.modes?.currentModeId)
+      await this.#step("session/set_mode", connection.agent.request(methods.agent.session.setMode, { sessionId, modeId }));
     const wanted = this.spec.model;
     if (wanted === undefined || this.agent.modelArgs !== undefined) return wanted ?? current ?? "";
     const choice = modelChoice(session, wanted);
@@ -211,7 +193,10 @@ class AcpSession extends BaseSession {
       throw new Error(
         `${this.cliName} cannot choose model "${wanted}": it offers ${choice.offered.join(", ") || "no model option"} (give the provider "model_args" if it takes a flag)`,
       );
-    await connection.agent.request(methods.agent.session.setConfigOption, { sessionId, configId: choice.configId, value: choice.value });
+    await this.#step(
+      "session/set_config_option",
+      connection.agent.request(methods.agent.session.setConfigOption, { sessionId, configId: choice.configId, value: choice.value }),
+    );
     return wanted;
   }
 

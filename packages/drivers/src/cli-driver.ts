@@ -6,7 +6,7 @@ import { spawnCli, type CliProcess } from "./process.js";
 import { resolveExecutable } from "./resolve.js";
 
 /**
- * How long a handshake (doctor, describe) waits for the CLI's first answer. Generous: OpenCode
+ * How long a handshake (doctor, describe, each step of an ACP session's) waits for the CLI's answer. Generous: OpenCode
  * alone needs ~3 s on an idle 2-core machine, several times that on a busy one; only a CLI that
  * hangs takes this long to be reported.
  */

@@ -7,4 +7,6 @@ export interface CliDriverOptions {
   /** Base environment for every session; replaces process.env when `extendEnv` is false. */
   env?: Record<string, string>;
   extendEnv?: boolean;
+  /** How long each step of a session's handshake may wait for the CLI's answer (ACP agents; default HANDSHAKE_TIMEOUT_MS). */
+  handshakeTimeoutMs?: number;
 }

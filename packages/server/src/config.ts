@@ -22,6 +22,8 @@ export const ConfigSchema = z.strictObject({
   stall_seconds: z.number().positive().optional(),
   /** A sub-agent's permission request left unanswered this long is denied (default 300). */
   permission_timeout_s: z.number().positive().optional(),
+  /** An ACP agent that leaves a handshake step (initialize, session/new, session/load) unanswered this long is ended errored (default 60). */
+  handshake_timeout_s: z.number().positive().optional(),
   /** Deepest chain of nested subagent-mcp servers allowed (default 2). */
   max_depth: z.int().min(0).max(10).optional(),
   /** Agents' journals untouched this many days are deleted when a server starts (default 14; 0: never). */
@@ -261,6 +263,7 @@ export function loadConfig(options: {
   const maxDepth = depth ?? project.max_depth ?? user.max_depth;
   const maxLive = envInt(env, "SUBAGENT_MCP_MAX_LIVE", 1) ?? project.max_live ?? user.max_live;
   const permissionTimeout = envInt(env, "SUBAGENT_MCP_PERMISSION_TIMEOUT_S", 1) ?? project.permission_timeout_s ?? user.permission_timeout_s;
+  const handshake = envInt(env, "SUBAGENT_MCP_HANDSHAKE_TIMEOUT_S", 1) ?? project.handshake_timeout_s ?? user.handshake_timeout_s;
   const idleTtl = envInt(env, "SUBAGENT_MCP_IDLE_TTL_S", 0) ?? project.idle_ttl_s ?? user.idle_ttl_s;
   const retention = envInt(env, "SUBAGENT_MCP_JOURNAL_RETENTION_DAYS", 0) ?? project.journal_retention_days ?? user.journal_retention_days;
   // SUBAGENT_MCP_<P>_PATH wins over both files, as documented.
@@ -281,6 +284,7 @@ export function loadConfig(options: {
     ...(maxDepth === undefined ? {} : { max_depth: maxDepth }),
     ...(maxLive === undefined ? {} : { max_live: maxLive }),
     ...(permissionTimeout === undefined ? {} : { permission_timeout_s: permissionTimeout }),
+    ...(handshake === undefined ? {} : { handshake_timeout_s: handshake }),
     ...(idleTtl === undefined ? {} : { idle_ttl_s: idleTtl }),
     ...(retention === undefined ? {} : { journal_retention_days: retention }),
     executables,

@@ -12,7 +12,8 @@ import { AgentSpans, tracer } from "@subagent-mcp/tracing";
 export function createDrivers(config: EffectiveConfig): Record<Provider, CliDriver> {
   const of = (provider: Provider): CliDriver => {
     const path = config.executables?.[provider];
-    return driverFor(provider, path === undefined ? {} : { executable: path }, config.agents);
+    const handshake = config.handshake_timeout_s === undefined ? {} : { handshakeTimeoutMs: config.handshake_timeout_s * 1000 };
+    return driverFor(provider, path === undefined ? handshake : { ...handshake, executable: path }, config.agents);
   };
   return Object.fromEntries(config.providerNames.map((provider) => [provider, of(provider)]));
 }
