@@ -1,39 +1,106 @@
-import { isAbsolute, relative, resolve } from "node:path";
+import { realpathSync } from "node:fs";
+import { isAbsolute, relative } from "node:path";
+import { levelOf, PERMISSION_LEVELS, PermissionRuleSchema, type PermissionLevel } from "@subagent-mcp/permissions";
+import { launchEnvWithoutOtelSecrets, OTEL_ENV, otelSettings, tracingWanted } from "@subagent-mcp/tracing";
 import { FleetError } from "./errors.js";
 import type { RemoteSpec } from "./protocol.js";
 
 /** What a node lets a launch do, from its own config, whatever the launch asks. */
 export interface NodeCeiling {
-  /** A launch's `cwd` must be one of these folders or inside one. */
+  /** A launch's `cwd` must be one of these folders or inside one (their real paths, links resolved). */
   roots: string[];
   /** The most permissive mode it grants; a launch asking for more runs in this one. */
   permissionMode?: string;
-  /** Tools no agent on this node may use, added to each launch's. */
+  /** Tools no agent on this node may use (rules in Claude Code's syntax), added to each launch's. */
   disallowedTools?: string[];
 }
 
-// Orders of permission modes, least to most permissive, for the ceiling.
-const MODE_ORDER = ["plan", "default", "acceptEdits", "bypassPermissions"];
+// A mode it does not know is taken as the most permissive.
+const rank = (mode: string): number => {
+  try {
+    return PERMISSION_LEVELS.indexOf(levelOf(mode, "mode"));
+  } catch {
+    return PERMISSION_LEVELS.length;
+  }
+};
 
-/** The launch's spec within the node's ceiling; throws REFUSED for a cwd outside its roots. */
-export function withinCeiling(spec: RemoteSpec, ceiling: NodeCeiling, node: string): RemoteSpec {
-  const cwd = resolve(spec.cwd);
-  const inside = ceiling.roots.some((root) => {
-    const rel = relative(resolve(root), cwd);
+/** The ceiling's permission level; undefined when it sets none. */
+export function ceilingLevel(ceiling: NodeCeiling): PermissionLevel | undefined {
+  return ceiling.permissionMode === undefined ? undefined : levelOf(ceiling.permissionMode, "fleet.permission_mode");
+}
+
+// The folder a launch works in, by its real path: a link inside a root that leads out of the roots is outside.
+function realCwd(cwd: string, roots: string[], node: string): string {
+  const refuse = (why: string): FleetError => new FleetError("REFUSED", `machine "${node}" refuses cwd ${cwd}: ${why}`);
+  if (!isAbsolute(cwd)) throw refuse("it must be an absolute path on that machine");
+  let real: string;
+  try {
+    real = realpathSync(cwd);
+  } catch {
+    throw refuse("there is no such folder there");
+  }
+  const realRoots = roots.flatMap((root) => {
+    try {
+      return [realpathSync(root)];
+    } catch {
+      return [];
+    }
+  });
+  const inside = realRoots.some((root) => {
+    const rel = relative(root, real);
     return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
   });
-  if (!isAbsolute(spec.cwd) || !inside)
-    throw new FleetError("REFUSED", `machine "${node}" refuses cwd ${spec.cwd}: launches there may work only in ${ceiling.roots.join(", ") || "no folder"}`);
-  const max = ceiling.permissionMode;
+  if (!inside) throw refuse(`launches there may work only in ${roots.join(", ") || "no folder"}${real === cwd ? "" : ` (it leads to ${real})`}`);
+  return real;
+}
+
+// Each of the node's disallowed tools must be a rule its judgement can apply: one that is not refuses every launch, naming it.
+function disallowedRules(ceiling: NodeCeiling, node: string): string[] {
+  const rules = ceiling.disallowedTools ?? [];
+  for (const rule of rules) {
+    const parsed = PermissionRuleSchema.safeParse(rule);
+    if (!parsed.success)
+      throw new FleetError(
+        "REFUSED",
+        `machine "${node}": fleet.disallowed_tools holds "${rule}", which is not a rule: ${parsed.error.issues[0]?.message ?? ""}`,
+      );
+  }
+  return rules;
+}
+
+/**
+ * The launch's spec within the node's ceiling: its cwd by its real path inside the roots (throws
+ * REFUSED otherwise, or for a cwd that is not there), its mode at most the ceiling's, the node's
+ * disallowed tools added to its own and to its deny rules, and with those, a CLI that asks, so
+ * that each request reaches the node's judgement (node-permissions.ts). On a CLI other than Claude
+ * Code (which enforces them itself, as `--disallowedTools`) a launch with disallowed tools runs
+ * at most at `default`: above it, edits or commands run without asking. OTLP headers and
+ * credentials are taken out of its environment: the node exports with its own.
+ */
+export function withinCeiling(spec: RemoteSpec, ceiling: NodeCeiling, node: string, provider = "claude"): RemoteSpec {
+  const cwd = realCwd(spec.cwd, ceiling.roots, node);
+  const deny = disallowedRules(ceiling, node);
+  const max =
+    deny.length > 0 && provider !== "claude" && rank(ceiling.permissionMode ?? "bypassPermissions") > rank("default") ? "default" : ceiling.permissionMode;
   const asked = spec.permissionMode;
-  // A mode it does not know is treated as the most permissive.
-  const rank = (m: string): number => (MODE_ORDER.includes(m) ? MODE_ORDER.indexOf(m) : MODE_ORDER.length);
   const mode = max !== undefined && (asked === undefined || rank(asked) > rank(max)) ? max : asked;
-  const disallowed = [...(spec.disallowedTools ?? []), ...(ceiling.disallowedTools ?? [])];
+  const disallowed = [...new Set([...(spec.disallowedTools ?? []), ...deny])];
   return {
     ...spec,
     cwd,
     ...(mode === undefined ? {} : { permissionMode: mode }),
     ...(disallowed.length === 0 ? {} : { disallowedTools: disallowed }),
+    ...(deny.length === 0 ? {} : { rules: { ...spec.rules, deny: [...new Set([...(spec.rules?.deny ?? []), ...deny])] }, askPermissions: true }),
+    ...(spec.env === undefined ? {} : { env: launchEnvWithoutOtelSecrets(spec.env) }),
   };
+}
+
+/**
+ * The OTEL_* settings a launch passes down to what its CLI starts (its subagent-mcp server), as
+ * the node gives them: a node that traces puts its own (its collector, its headers) in place of
+ * the launch's, which came without their secrets; one that does not keeps the launch's.
+ */
+export function nodeTraceEnv(env: Readonly<Record<string, string>> | undefined, own: NodeJS.ProcessEnv = process.env): { env?: Record<string, string> } {
+  if (env?.[OTEL_ENV] === undefined || !tracingWanted(own)) return {};
+  return { env: { ...env, [OTEL_ENV]: otelSettings(own) } };
 }

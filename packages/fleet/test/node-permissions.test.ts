@@ -1,0 +1,158 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AgentEvent, PermissionDecision, PermissionKind, PermissionRequest, Session } from "@subagent-mcp/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { nodeTraceEnv, withinCeiling } from "../src/node-ceiling.js";
+import { NodePermissions } from "../src/node-permissions.js";
+
+const dir = mkdtempSync(join(tmpdir(), "fleet-ceiling-"));
+const root = join(dir, "root");
+const outside = join(dir, "outside");
+mkdirSync(join(root, "work"), { recursive: true });
+mkdirSync(outside);
+symlinkSync(outside, join(root, "escape"));
+symlinkSync(join(root, "work"), join(root, "alias"));
+symlinkSync(root, join(dir, "root-link"));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let ids = 0;
+function request(tool: string, kind: PermissionKind, target: Partial<PermissionRequest> = {}): PermissionRequest {
+  return { requestId: `r${String(++ids)}`, tool, kind, input: {}, ...target };
+}
+
+/** A gate in front of a session that records what the CLI was answered and what went on to the orchestrator. */
+function gated(ceiling: { permissionMode?: string; disallowedTools?: string[] }) {
+  const gate = new NodePermissions({ roots: [root], ...ceiling }, { node: "b", agent: "r-1", cwd: join(root, "work") });
+  const answered: [string, PermissionDecision][] = [];
+  const forwarded: AgentEvent[] = [];
+  const session = {
+    respondPermission: (id: string, d: PermissionDecision) => {
+      answered.push([id, d]);
+    },
+  } as unknown as Session;
+  const listener = gate.listen(
+    () => session,
+    (e) => {
+      forwarded.push(e);
+    },
+    () => undefined,
+  );
+  return {
+    gate,
+    answered,
+    forwarded,
+    ask: (r: PermissionRequest) => {
+      listener({ type: "permission_request", request: r });
+    },
+  };
+}
+
+describe("the node's judgement of its agents' permission requests", () => {
+  it("under a plan ceiling denies whatever writes or runs, on every CLI's naming, and an orchestrator's allow does not reach the CLI", () => {
+    const { gate, answered, forwarded, ask } = gated({ permissionMode: "plan" });
+    const writes = [
+      request("Write", "edit", { path: join(root, "work", "a.txt") }),
+      request("Edit", "edit", { path: join(root, "work", "a.txt") }),
+      request("Bash", "shell", { command: "touch x" }),
+      request("mcp__srv__tool", "mcp"),
+      request("RequestPermissions", "other"),
+      request("ExitPlanMode", "other"),
+    ];
+    for (const r of writes) ask(r);
+    expect(answered.map(([id, d]) => [id, d.behavior])).toEqual(writes.map((r) => [r.requestId, "deny"]));
+    expect(answered[0]?.[1].message).toContain('machine "b" lets its agents only plan (fleet.permission_mode plan)');
+    // The orchestrator hears of each as an error naming the node's ceiling, never as a request to answer.
+    expect(forwarded.every((e) => e.type === "error" && e.message.startsWith("denied by the node's ceiling: "))).toBe(true);
+    for (const r of writes) expect(gate.answer(r.requestId, { behavior: "allow" })).toBeUndefined();
+    // A guessed id that was never forwarded is dropped too.
+    expect(gate.answer("0", { behavior: "allow" })).toBeUndefined();
+  });
+
+  it("under a plan ceiling forwards reads and page fetches, takes one answer for each, and makes allow-always one allow", () => {
+    const { gate, answered, forwarded, ask } = gated({ permissionMode: "plan" });
+    const read = request("Read", "read", { path: "/etc/hosts" });
+    const fetch = request("WebFetch", "fetch", { url: "https://example.com" });
+    ask(read);
+    ask(fetch);
+    expect(answered).toEqual([]);
+    expect(forwarded.map((e) => e.type)).toEqual(["permission_request", "permission_request"]);
+    expect(gate.answer(read.requestId, { behavior: "allow_always" })).toEqual({ behavior: "allow" });
+    expect(gate.answer(read.requestId, { behavior: "allow" })).toBeUndefined();
+    expect(gate.answer(fetch.requestId, { behavior: "deny", message: "no" })).toEqual({ behavior: "deny", message: "no" });
+  });
+
+  it("denies the node's disallowed tools at any level, commands behind sh -c too; others go to the orchestrator", () => {
+    const { gate, answered, forwarded, ask } = gated({ permissionMode: "bypassPermissions", disallowedTools: ["WebFetch", "Bash(rm:*)"] });
+    ask(request("WebFetch", "fetch", { url: "https://example.com" }));
+    ask(request("Bash", "shell", { command: "sh -c 'rm -rf x'" }));
+    expect(answered.map(([, d]) => d.message)).toEqual([
+      expect.stringContaining('machine "b" disallows WebFetch (fleet.disallowed_tools)'),
+      expect.stringContaining('machine "b" disallows Bash(rm:*) (fleet.disallowed_tools)'),
+    ]);
+    const touch = request("Bash", "shell", { command: "touch x" });
+    ask(touch);
+    expect(forwarded.at(-1)).toEqual({ type: "permission_request", request: touch });
+    expect(gate.answer(touch.requestId, { behavior: "allow" })).toEqual({ behavior: "allow" });
+  });
+
+  it("with no ceiling to hold, passes every request and answer through as they are", () => {
+    const { gate, answered, ask } = gated({ permissionMode: "default" });
+    const write = request("Write", "edit", { path: join(root, "work", "a.txt") });
+    ask(write);
+    expect(answered).toEqual([]);
+    expect(gate.answer(write.requestId, { behavior: "allow_always" })).toEqual({ behavior: "allow_always" });
+  });
+});
+
+describe("a launch within the node's ceiling", () => {
+  const ceiling = { roots: [join(dir, "root-link")] };
+
+  it("works in its cwd's real path: a link inside the roots that leads out is refused, one that stays in is resolved", () => {
+    expect(withinCeiling({ cwd: join(root, "alias") }, ceiling, "b").cwd).toBe(join(root, "work"));
+    expect(() => withinCeiling({ cwd: join(root, "escape") }, ceiling, "b")).toThrow(`machine "b" refuses cwd ${join(root, "escape")}`);
+    expect(() => withinCeiling({ cwd: join(root, "escape") }, ceiling, "b")).toThrow(`(it leads to ${outside})`);
+    expect(() => withinCeiling({ cwd: join(root, "gone") }, ceiling, "b")).toThrow("there is no such folder there");
+    expect(() => withinCeiling({ cwd: "work" }, ceiling, "b")).toThrow("it must be an absolute path");
+  });
+
+  it("runs at most at the ceiling's level, in permissions' order of levels", () => {
+    const at = (permissionMode: string | undefined, asked?: string, provider?: string, disallowedTools?: string[]) =>
+      withinCeiling(
+        { cwd: root, ...(asked === undefined ? {} : { permissionMode: asked }) },
+        { ...ceiling, ...(permissionMode === undefined ? {} : { permissionMode }), ...(disallowedTools === undefined ? {} : { disallowedTools }) },
+        "b",
+        provider,
+      ).permissionMode;
+    expect(at("plan", "bypassPermissions")).toBe("plan");
+    expect(at("plan")).toBe("plan");
+    expect(at("acceptEdits", "auto")).toBe("acceptEdits");
+    expect(at("acceptEdits", "workspace-write")).toBe("workspace-write");
+    expect(at("default", "read-only")).toBe("read-only");
+    expect(at("default", "no-such-mode")).toBe("default");
+    // With disallowed tools, a CLI that cannot enforce them itself runs where each edit and command asks.
+    expect(at("bypassPermissions", "bypassPermissions", "codex", ["WebFetch"])).toBe("default");
+    expect(at(undefined, "acceptEdits", "gemini", ["WebFetch"])).toBe("default");
+    expect(at(undefined, "bypassPermissions", "claude", ["WebFetch"])).toBe("bypassPermissions");
+  });
+
+  it("turns the disallowed tools into deny rules of a launch that asks, and refuses one that is no rule", () => {
+    const spec = withinCeiling({ cwd: root, rules: { deny: ["Read(.env)"], ask: ["Bash"] } }, { ...ceiling, disallowedTools: ["WebFetch"] }, "b", "codex");
+    expect(spec).toMatchObject({ askPermissions: true, disallowedTools: ["WebFetch"], rules: { deny: ["Read(.env)", "WebFetch"], ask: ["Bash"] } });
+    expect(withinCeiling({ cwd: root }, ceiling, "b").askPermissions).toBeUndefined();
+    expect(() => withinCeiling({ cwd: root }, { ...ceiling, disallowedTools: ["Bash()"] }, "b")).toThrow(
+      'fleet.disallowed_tools holds "Bash()", which is not a rule',
+    );
+  });
+
+  it("carries no OTLP header or endpoint credentials, and a node that traces passes down its own settings", () => {
+    const passed = JSON.stringify({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://u:hunter2@127.0.0.1:4318", OTEL_EXPORTER_OTLP_HEADERS: "k=sekrit" });
+    const spec = withinCeiling({ cwd: root, env: { SUBAGENT_MCP_OTEL_ENV: passed, OTEL_EXPORTER_OTLP_TRACES_HEADERS: "k=sekrit" } }, ceiling, "b");
+    expect(JSON.stringify(spec)).not.toMatch(/sekrit|hunter2/);
+    expect(nodeTraceEnv(spec.env, {})).toEqual({});
+    const own = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_EXPORTER_OTLP_HEADERS: "k=mine" };
+    expect(JSON.parse(nodeTraceEnv(spec.env, own).env?.SUBAGENT_MCP_OTEL_ENV ?? "")).toEqual(own);
+  });
+});
