@@ -7,7 +7,8 @@ import { acquireLease } from "./lease.js";
 import { ensureGroup, readCommands } from "./node-commands.js";
 import { OwnerWatch } from "./node-owners.js";
 import { Outbox } from "./outbox.js";
-import { withinCeiling, type NodeCeiling } from "./node-ceiling.js";
+import { nodeTraceEnv, withinCeiling, type NodeCeiling } from "./node-ceiling.js";
+import { NodePermissions } from "./node-permissions.js";
 import { NodeWorktree, type NodeWorktreeSettings } from "./node-worktree.js";
 import { NodeJournal, restoreLeftovers, type HostedRecord } from "./node-journal.js";
 import type { Command, NodeInfo, RemoteSpec, Report } from "./protocol.js";
@@ -55,6 +56,8 @@ interface Hosted {
   record: HostedRecord;
   /** Its orchestrator went away: one launched to outlive it ends after its turn. */
   orphaned?: boolean;
+  /** The node's own judgement of its permission requests, once its CLI starts. */
+  permissions?: NodePermissions;
 }
 
 /**
@@ -122,7 +125,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       if ((info().providers.find((p) => p.provider === provider)?.free ?? 0) === 0)
         throw new FleetError("NO_SLOT", `machine "${name}" has no free ${provider} slot (cap ${lent.cap})`);
       if (command.worktree !== undefined && options.worktrees === undefined) throw new FleetError("REFUSED", `machine "${name}" makes no worktrees`);
-      spec = withinCeiling(command.spec, options.ceiling, name);
+      spec = withinCeiling(command.spec, options.ceiling, name, provider);
     } catch (error) {
       refuse(owner, agent, error);
       return;
@@ -165,7 +168,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
         report(owner, { kind: "event", agent, node: name, event });
       };
       const resume = record.sessionId === undefined ? {} : { resume: record.sessionId };
-      entry.session = driver.start({ ...spec, ...resume, ...(tree === undefined ? {} : { cwd: tree.cwd }) }, (event: AgentEvent) => {
+      const onEvent = (event: AgentEvent): void => {
         if (event.type === "started") entry.record = { ...entry.record, sessionId: event.sessionId };
         if (event.type === "turn_end") entry.record = { ...entry.record, busy: false };
         // Nobody is left to read its answer (its work stays, e.g. on its worktree's branch).
@@ -188,7 +191,14 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
             send(event);
             return Promise.resolve();
           });
-      });
+      };
+      // Every permission request is judged by the node's ceiling before it is forwarded.
+      const permissions = (entry.permissions = new NodePermissions(options.ceiling, { node: name, agent, cwd: tree?.cwd ?? spec.cwd }));
+      const started = { ...spec, ...resume, ...(tree === undefined ? {} : { cwd: tree.cwd }), ...nodeTraceEnv(spec.env) };
+      entry.session = driver.start(
+        started,
+        permissions.listen(() => entry.session, onEvent, log),
+      );
       const pid = entry.session.pid;
       report(owner, { kind: "spawned", agent, node: name, ...(pid === undefined ? {} : { pid }) });
       log(
@@ -223,9 +233,13 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
           session.send(command.text);
         });
         return;
-      case "permission":
-        session.respondPermission?.(command.requestId, command.decision);
+      case "permission": {
+        // Judged again by the node's ceiling; an answer to a request it did not forward is dropped.
+        const decision = entry.permissions?.answer(command.requestId, command.decision);
+        if (decision === undefined) log(`${command.agent}: ignored an answer to permission request ${command.requestId}, which is not open here`);
+        else session.respondPermission?.(command.requestId, decision);
         return;
+      }
       case "interrupt":
         return session.interrupt();
       case "reset": {
