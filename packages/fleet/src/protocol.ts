@@ -1,4 +1,5 @@
 import { AgentEventSchema, PermissionDecisionSchema, type SessionSpec } from "@subagent-mcp/core";
+import { launchEnvWithoutOtelSecrets } from "@subagent-mcp/tracing";
 import { z } from "zod";
 
 /** What a node tells of itself in each heartbeat. */
@@ -37,7 +38,10 @@ export const RemoteSpecSchema = z.object({
 });
 export type RemoteSpec = z.infer<typeof RemoteSpecSchema>;
 
-/** The spec as plain data for the other machine (see RemoteSpecSchema for what stays behind). */
+/**
+ * The spec as plain data for the other machine (see RemoteSpecSchema for what stays behind). Its
+ * environment goes without OTLP headers or endpoint credentials: a node exports with its own.
+ */
 export function remoteSpec(spec: SessionSpec): RemoteSpec {
   const keys = [
     "cwd",
@@ -56,6 +60,7 @@ export function remoteSpec(spec: SessionSpec): RemoteSpec {
   ] as const;
   const out: Record<string, unknown> = {};
   for (const key of keys) if (spec[key] !== undefined) out[key] = spec[key];
+  if (spec.env !== undefined) out.env = launchEnvWithoutOtelSecrets(spec.env);
   return out as RemoteSpec;
 }
 

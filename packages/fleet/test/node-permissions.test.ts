@@ -5,6 +5,7 @@ import type { AgentEvent, PermissionDecision, PermissionKind, PermissionRequest,
 import { afterAll, describe, expect, it } from "vitest";
 import { nodeTraceEnv, withinCeiling } from "../src/node-ceiling.js";
 import { NodePermissions } from "../src/node-permissions.js";
+import { remoteSpec } from "../src/protocol.js";
 
 const dir = mkdtempSync(join(tmpdir(), "fleet-ceiling-"));
 const root = join(dir, "root");
@@ -149,7 +150,10 @@ describe("a launch within the node's ceiling", () => {
 
   it("carries no OTLP header or endpoint credentials, and a node that traces passes down its own settings", () => {
     const passed = JSON.stringify({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://u:hunter2@127.0.0.1:4318", OTEL_EXPORTER_OTLP_HEADERS: "k=sekrit" });
-    const spec = withinCeiling({ cwd: root, env: { SUBAGENT_MCP_OTEL_ENV: passed, OTEL_EXPORTER_OTLP_TRACES_HEADERS: "k=sekrit" } }, ceiling, "b");
+    const env = { SUBAGENT_MCP_OTEL_ENV: passed, OTEL_EXPORTER_OTLP_TRACES_HEADERS: "k=sekrit" };
+    // Neither the launch command an orchestrator writes nor what a node keeps of it (an older orchestrator's).
+    expect(JSON.stringify(remoteSpec({ cwd: root, env }))).not.toMatch(/sekrit|hunter2/);
+    const spec = withinCeiling({ cwd: root, env }, ceiling, "b");
     expect(JSON.stringify(spec)).not.toMatch(/sekrit|hunter2/);
     expect(nodeTraceEnv(spec.env, {})).toEqual({});
     const own = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_EXPORTER_OTLP_HEADERS: "k=mine" };
