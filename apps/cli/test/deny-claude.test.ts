@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "./e2e.js";
-import { audit, denySuite, reachedModel, runOnce } from "./deny-e2e.js";
+import { audit, denySuite, HIDDEN_RM, hiddenRmEnv, reachedModel, runOnce } from "./deny-e2e.js";
 
 // Deny rules hold on Claude Code whatever it would do on its own: a read inside its cwd it would
 // allow without asking, a command allowed by `allowed_tools`, a link that leads out of the cwd.
@@ -41,5 +41,35 @@ describe("deny rules on claude: its own tools", () => {
       await waitFor(s, agent_id, (out) => out.finished[0]);
     }
     expect(reachedModel(s, "claude", "KEY-walnut-3301")).toBe(false);
+  });
+});
+
+describe("deny rules on claude: spellings that hide rm", () => {
+  // What the deny test in deny-e2e.ts stands against: with Bash allowed and no deny rule, Claude Code
+  // really deletes the file through each spelling (so only the rule keeps it).
+  it("without a deny rule each spelling deletes the file", { timeout: 240_000 }, async () => {
+    const hidden = hiddenRmEnv();
+    try {
+      const s = await suite.start({ PATH: hidden.PATH });
+      hidden.prepare(s.env.cwd);
+      for (const [i, spell] of HIDDEN_RM.entries()) {
+        const victim = `victim-${i}.txt`;
+        writeFileSync(join(s.env.cwd, victim), "delete me");
+        // Rules of ours may still ask about a word settled only as it runs: the answer is allow.
+        const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", {
+          provider: "claude",
+          prompt: `[[shell:${spell(victim)}]]`,
+          permissions: { allow: ["Bash"] },
+        });
+        const asked = await waitFor(s, agent_id, (out) => out.permission_requests?.[0] ?? (out.finished[0] === undefined ? undefined : null));
+        if (asked !== null) {
+          await s.call("respond_permission", { agent_id, request_id: asked.request_id, decision: "allow" });
+          await waitFor(s, agent_id, (out) => out.finished[0]);
+        }
+        expect(existsSync(join(s.env.cwd, victim)), spell(victim)).toBe(false);
+      }
+    } finally {
+      hidden.cleanup();
+    }
   });
 });

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startE2E, waitFor, type E2E } from "./e2e.js";
 
@@ -31,14 +32,41 @@ export async function runOnce(s: E2E, args: Record<string, unknown>, quiet = fal
   });
 }
 
+/** Spellings of `rm -f FILE` that name no program until the shell runs them, or hide it behind a wrapper. */
+export const HIDDEN_RM = [(file: string) => `/bin/r? -f ${file}`, (file: string) => `r[m] -f ${file}`, (file: string) => `chronic rm -f ${file}`] as const;
+
+/**
+ * An environment where every spelling of HIDDEN_RM deletes: moreutils' `chronic` on PATH (a
+ * stand-in that runs its command when moreutils is not installed), and a file named `rm` in the
+ * cwd for `r[m]` to expand to. Returns the PATH to start with; `cleanup` removes the stand-in.
+ */
+export function hiddenRmEnv(): { PATH: string; prepare: (cwd: string) => void; cleanup: () => void } {
+  const path = process.env.PATH ?? "";
+  const installed = path.split(delimiter).some((dir) => dir !== "" && existsSync(join(dir, "chronic")));
+  const dir = installed ? undefined : mkdtempSync(join(tmpdir(), "e2e-chronic-"));
+  if (dir !== undefined) {
+    writeFileSync(join(dir, "chronic"), '#!/bin/sh\nexec "$@"\n');
+    chmodSync(join(dir, "chronic"), 0o755);
+  }
+  return {
+    PATH: dir === undefined ? path : `${dir}${delimiter}${path}`,
+    prepare: (cwd) => {
+      writeFileSync(join(cwd, "rm"), "");
+    },
+    cleanup: () => {
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** The cases every CLI's boundary must pass; `start` gives a file's own cases an environment cleaned up the same way. */
-export function denySuite(provider: Provider, model?: string): { start: () => Promise<E2E> } {
+export function denySuite(provider: Provider, model?: string): { start: (extraEnv?: Record<string, string>) => Promise<E2E> } {
   let e: E2E | undefined;
   afterEach(async () => {
     await e?.close();
     e = undefined;
   });
-  const start = async (): Promise<E2E> => (e = await startE2E());
+  const start = async (extraEnv: Record<string, string> = {}): Promise<E2E> => (e = await startE2E(extraEnv));
   const on = { provider, ...(model === undefined ? {} : { model }) };
   const SECRET = `SECRET=${provider}-fig-5521`;
 
@@ -49,6 +77,23 @@ export function denySuite(provider: Provider, model?: string): { start: () => Pr
       await runOnce(s, { ...on, prompt: `[[shell:sh -c '"r"m victim.txt']]`, permissions: { allow: ["Bash"], deny: ["Bash(rm:*)"] } }, true);
       expect(existsSync(join(s.env.cwd, "victim.txt"))).toBe(true);
       expect(audit(s)).toContainEqual(expect.objectContaining({ decision: "deny", by: "rule", rule: "Bash(rm:*)" }));
+    });
+
+    it("allow Bash, deny Bash(rm:*): rm as a glob (/bin/r?, r[m]) or behind chronic is refused", { timeout: 240_000 }, async () => {
+      const hidden = hiddenRmEnv();
+      try {
+        const s = await start({ PATH: hidden.PATH });
+        hidden.prepare(s.env.cwd);
+        for (const [i, spell] of HIDDEN_RM.entries()) {
+          const victim = `victim-${i}.txt`;
+          writeFileSync(join(s.env.cwd, victim), "keep me");
+          await runOnce(s, { ...on, prompt: `[[shell:${spell(victim)}]]`, permissions: { allow: ["Bash"], deny: ["Bash(rm:*)"] } }, true);
+          expect(existsSync(join(s.env.cwd, victim)), spell(victim)).toBe(true);
+          expect(audit(s).find((entry) => entry.request.includes(victim))).toMatchObject({ decision: "deny", by: "rule", rule: "Bash(rm:*)" });
+        }
+      } finally {
+        hidden.cleanup();
+      }
     });
 
     it("an allow rule answers the command at once", { timeout: 120_000 }, async () => {

@@ -3,7 +3,8 @@ import type { FakeRateLimit, FakeReply, FakeRequest, FakeUsage } from "./types.j
 // Directives a test writes into its prompt to make the fake do something other than echo.
 // They live in the conversation itself so that a real CLI, started as a user would start it,
 // can be steered without any side channel.
-const DIRECTIVE = /\[\[(shell|edit|tool|slow|error|disconnect|history)(?::([^\]]*))?\]\]/;
+// An argument may hold a single `]` (`r[m] x`, a JSON array); `]]` ends it.
+const DIRECTIVE = /\[\[(shell|edit|tool|slow|error|disconnect|history)(?::((?:[^\]]|\](?!\]))*))?\]\]/;
 
 /**
  * The default scripter. In the last user message:
