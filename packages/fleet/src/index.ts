@@ -7,6 +7,6 @@ export { startNode, type FleetNode, type NodeOptions } from "./node.js";
 export { withinCeiling, type NodeCeiling } from "./node-ceiling.js";
 export { NodeInfoSchema, type NodeInfo, type RemoteWorktree, type WorktreeAsk } from "./protocol.js";
 export type { NodeWorktreeSettings } from "./node-worktree.js";
-export { HEARTBEAT_MS, LOST_AFTER_MS, liveNodes, place } from "./registry.js";
+export { HEARTBEAT_MS, LOST_AFTER_MS, OWNERS, liveNodes, place } from "./registry.js";
 export { Signer } from "./sign.js";
-export { commandStream } from "./keys.js";
+export { commandStream, eventStream, leaseKey, STREAM_TTL_MS } from "./keys.js";
