@@ -51,10 +51,15 @@ export async function runCheckCommand(check: {
       }
   };
   check.signal.addEventListener("abort", killGroup, { once: true });
-  const result = await child;
+  // The check ends with its shell: execa's promise also waits for stdout and stderr to close, which
+  // a process left in the background (a watcher, `sleep 600 &`) would hold open for as long as it runs.
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  await Promise.race([exited, child]);
   check.signal.removeEventListener("abort", killGroup);
-  // What the shell left running (a watcher, a server) ends with the check.
+  // What the shell left running ends with the check, and what it writes is no longer read.
   killGroup();
+  for (const stream of [child.all, child.stdout, child.stderr]) stream?.destroy();
+  const result = await child;
   const durationMs = Math.round(performance.now() - started);
   const output = tail.read();
   if (result.exitCode === 0 && !result.failed) return { command: check.command, ok: true, exitCode: 0, output, durationMs };
