@@ -62,6 +62,10 @@ describe("TaskStore", () => {
     store.start("t", "working", w.work);
     const answered = w.control().ask({ q: { method: "elicitation/create" } }, "asks");
     expect(store.get("t")).toMatchObject({ status: "input_required", inputRequests: { q: { method: "elicitation/create" } } });
+    // An update that does not answer the question leaves it open.
+    expect(store.update("t", {})).toBe(false);
+    expect(store.update("t", { other: { action: "accept" } })).toBe(false);
+    expect(store.get("t")?.status).toBe("input_required");
     expect(store.update("t", { q: { action: "accept" } })).toBe(true);
     await expect(answered).resolves.toEqual({ q: { action: "accept" } });
     expect(store.get("t")?.status).toBe("working");

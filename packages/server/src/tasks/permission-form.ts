@@ -10,11 +10,11 @@ const LABELS = ["Allow", "Allow always (this rule, for the rest of its session)"
 /** What the sub-agent's model is told of a denial from the form (respond_permission can say more). */
 const DENIED = "Denied by the user at the orchestrator.";
 
-/** The host's answer to one form, as the elicitation result carries it. */
-const FormAnswerSchema = z.looseObject({
-  action: z.enum(["accept", "decline", "cancel"]),
-  content: z.looseObject({ decision: z.enum(DECISIONS).optional() }).optional(),
-});
+/** The host's answer to one form, as the elicitation result carries it: accepted with a decision, or declined or dismissed. */
+const FormAnswerSchema = z.union([
+  z.object({ action: z.literal("accept"), content: z.object({ decision: z.enum(DECISIONS) }) }),
+  z.object({ action: z.enum(["decline", "cancel"]) }),
+]);
 
 /**
  * Puts one permission request to the person at the host, as an elicitation form inside the task
@@ -52,11 +52,12 @@ export async function askPermission(control: TaskControl, view: AgentView, pendi
       },
     },
     `${view.id} asks permission: ${describeRequest(request)}`,
+    // Anything but this form's answer (another key, an accept without a decision) leaves it open.
+    (responses) => FormAnswerSchema.safeParse(responses[key]).success,
   );
-  const parsed = FormAnswerSchema.safeParse(answers[key]);
-  if (!parsed.success || parsed.data.action === "cancel") return undefined;
-  if (parsed.data.action === "decline") return { behavior: "deny", message: DENIED };
-  const decision = parsed.data.content?.decision;
-  if (decision === undefined) return undefined;
+  const answer = FormAnswerSchema.safeParse(answers[key]).data;
+  if (answer === undefined) return undefined;
+  if (!("content" in answer)) return answer.action === "decline" ? { behavior: "deny", message: DENIED } : undefined;
+  const decision = answer.content.decision;
   return decision === "deny" ? { behavior: "deny", message: DENIED } : { behavior: decision };
 }

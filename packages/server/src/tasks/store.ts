@@ -12,8 +12,9 @@ export interface TaskControl {
   /**
    * Parks the task in `input_required` with these requests until the host answers them through
    * `tasks/update` (or the returned promise is abandoned by `settle`). Resolves with the answers by key.
+   * Only an update that answers every request, and that `accepts` takes, closes the questions.
    */
-  ask(requests: Record<string, unknown>, message: string): Promise<Record<string, unknown>>;
+  ask(requests: Record<string, unknown>, message: string, accepts?: (responses: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   /** Leaves `input_required` without an answer (the question was answered elsewhere). */
   settle(message: string): void;
   /** Names the agent whose turn the task carries (its host hears of that turn from the task). */
@@ -43,6 +44,7 @@ interface Entry {
   controller: AbortController;
   work: TaskWork;
   answer?: (responses: Record<string, unknown>) => void;
+  accepts?: (responses: Record<string, unknown>) => boolean;
   endedAt?: number;
 }
 
@@ -115,12 +117,19 @@ export class TaskStore {
     return { ...entry.task };
   }
 
-  /** Hands the host's answers to a task waiting in input_required. False when it waits for none. */
+  /**
+   * Hands the host's answers to a task waiting in input_required. False, and the questions stay
+   * open, when it waits for none or the update is not their answer (a key missing, a malformed one):
+   * a stray update must not use up a question that only the real answer may close.
+   */
   update(taskId: string, responses: Record<string, unknown>): boolean {
     const entry = this.#tasks.get(taskId);
     if (entry?.answer === undefined || entry.task.status !== "input_required") return false;
+    const asked = Object.keys(entry.task.inputRequests ?? {});
+    if (!asked.every((key) => Object.hasOwn(responses, key)) || entry.accepts?.(responses) === false) return false;
     const answer = entry.answer;
     entry.answer = undefined;
+    entry.accepts = undefined;
     this.#set(entry, { status: "working", inputRequests: undefined, statusMessage: "answered; working" });
     answer(responses);
     return true;
@@ -150,10 +159,11 @@ export class TaskStore {
       status: (message) => {
         if (entry.task.status === "working") this.#set(entry, { statusMessage: message });
       },
-      ask: (requests, message) =>
+      ask: (requests, message, accepts) =>
         new Promise((resolve) => {
           if (TERMINAL.includes(entry.task.status)) return;
           entry.answer = resolve;
+          entry.accepts = accepts;
           this.#set(entry, { status: "input_required", inputRequests: requests, statusMessage: message });
         }),
       carries: (agentId) => {
