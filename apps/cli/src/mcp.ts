@@ -19,7 +19,8 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { configOrFail } from "./config.js";
 import { cliContext, type CliContext } from "./context.js";
 import { mailPlace } from "./mailstore.js";
-import { fleetAccess } from "./fleet.js";
+import { fleetAccess, secretsInEnv } from "./fleet.js";
+import { mergeRules, protectedRules } from "@subagent-mcp/permissions";
 import { ownMailbox } from "./identity.js";
 import { installedCheck } from "./installed.js";
 import { version } from "./version.js";
@@ -49,6 +50,8 @@ export async function serveStdio(): Promise<void> {
   const inherited = depth > 0 ? budgetLeftFrom(ctx.env) : undefined;
   // Other machines (subagent-mcp node on each), over the Redis the mailboxes share.
   const fleet = fleetAccess(ctx, config.mailbox);
+  // Our sub-agents can read this process's environment (/proc/PID/environ): say what should not be in it.
+  for (const problem of secretsInEnv(ctx)) process.stderr.write(`subagent-mcp: ${problem}\n`);
   const { server, close, warm } = createServer({
     // Rate-limit windows are the account's: shared with every server of the user through the state folder.
     supervisor: async (extra) =>
@@ -72,12 +75,14 @@ export async function serveStdio(): Promise<void> {
     ...(ceiling === undefined ? {} : { ceiling }),
     // A nested server reads only the journals of its own agents and theirs.
     ...(lineage === undefined ? {} : { lineage }),
-    // The config files' permission rules, before each launch's and each definition's own.
-    permissions: config.permissions,
+    // The config files' permission rules, before each launch's and each definition's own, and the
+    // files no sub-agent may touch (the fleet key, the user config, the servers' records).
+    permissions: mergeRules(config.permissions, protectedRules(ctx)),
     stallSeconds: withDefaults(config).stall_seconds,
     definitions: agentFiles(ctx),
     routingTable: config.routingTable,
     routingBranch: config.routingBranch,
+    withheldProviders: config.withheldProviders,
     installed: installedCheck(config),
     orchestration: orchestrationState(ctx),
     // What waits for the orchestrator, where the host's hooks read it (keyed like orchestration mode);

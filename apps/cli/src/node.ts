@@ -5,7 +5,9 @@ import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
-import { fleetConnection } from "./fleet.js";
+import { fleetConnection, secretsInEnv } from "./fleet.js";
+import { guardDriver } from "./node-guard.js";
+import { protectedRules } from "@subagent-mcp/permissions";
 import { table } from "./table.js";
 import { machineOut } from "@subagent-mcp/contract";
 
@@ -22,6 +24,9 @@ export const nodeCommand = defineCommand({
   args: { name: { type: "string", description: "This machine's name in the fleet (default: fleet.name in the config, else the hostname)" } },
   async run({ args }) {
     const ctx = cliContext();
+    // A sub-agent of this node can read its environment (/proc/PID/environ): the key and a Redis password come from files only.
+    const [secret] = secretsInEnv(ctx);
+    if (secret !== undefined) fail(`node: refusing to start: ${secret}`);
     const config = configOrFail(ctx);
     const name = args.name ?? config.fleet?.name ?? hostname();
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) fail(`node: the name "${name}" must be letters, digits, '.', '_' or '-' (at most 63)`);
@@ -35,8 +40,10 @@ export const nodeCommand = defineCommand({
     const found = await Promise.all(
       Object.entries(drivers).map(async ([provider, driver]) => ({ provider, driver, found: await driver.describe().catch(() => undefined) })),
     );
+    // Each launch within this machine's rules: its env within the allow-list, and this machine's files kept from its agents.
+    const guard = (driver: (typeof drivers)[string]) => guardDriver(driver, protectedRules(ctx), (line) => process.stderr.write(`node ${name}: ${line}\n`));
     for (const { provider, driver, found: f } of found)
-      if (f !== undefined) providers[provider] = { driver, version: f.version, cap: config.caps?.[provider] ?? DEFAULT_NODE_CAP };
+      if (f !== undefined) providers[provider] = { driver: guard(driver), version: f.version, cap: config.caps?.[provider] ?? DEFAULT_NODE_CAP };
     const ceiling = {
       roots: config.fleet?.roots ?? [ctx.home],
       ...(config.fleet?.permission_mode === undefined ? {} : { permissionMode: config.fleet.permission_mode }),

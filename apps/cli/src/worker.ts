@@ -6,15 +6,16 @@ import { join, resolve } from "node:path";
 import { DEFAULT_PERMISSION_TIMEOUT_MS, errorMessage, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
-import { blankMailboxEnv, ceilingFrom, childEnv, depthFrom, LINEAGE_ENV, MESSAGING_TOOLS, ServerError, withDefaults } from "@subagent-mcp/server";
+import { ceilingFrom, childEnv, depthFrom, LINEAGE_ENV, MESSAGING_TOOLS, ServerError, withDefaults } from "@subagent-mcp/server";
 import { agentDefinitionSource, createDrivers } from "@subagent-mcp/server/runtime";
-import { AuditLog, grant, mergeRules, type Grant } from "@subagent-mcp/permissions";
+import { AuditLog, grant, mergeRules, protectedRules, type Grant } from "@subagent-mcp/permissions";
 import { Worker, WORKER_DEFAULTS, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { configOrFail, providerOrFail } from "./config.js";
 import { z } from "zod";
 import { cliContext, type CliContext } from "./context.js";
 import { fail } from "./fail.js";
+import { secretsInEnv } from "./fleet.js";
 import { nestedServer } from "./nested.js";
 import { denyBoundary } from "./worker-boundary.js";
 import { budgetCommandRan, budgetFlags, workerBudgetCommand } from "./worker-budget.js";
@@ -127,6 +128,8 @@ export const workerCommand = defineCommand({
     if (!name.success) fail(`--name: ${name.error.issues[0]?.message ?? "invalid"} (got "${args.name}")`);
     const ctx = cliContext();
     const config = configOrFail(ctx);
+    // Its session can read this process's environment (/proc/PID/environ): say what should not be in it.
+    for (const problem of secretsInEnv(ctx)) process.stderr.write(`worker ${name.data}: ${problem}\n`);
     const definition = args.agent === undefined ? undefined : findDefinition(args.agent, ctx);
     const provider = { data: providerOrFail(config, args.provider ?? definition?.provider ?? "claude", "--provider") };
     const userTools = list(args["allowed-tools"]) ?? definition?.allowedTools;
@@ -163,9 +166,9 @@ export const workerCommand = defineCommand({
       ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
       ...(definition === undefined ? {} : { systemPromptAppend: definition.systemPrompt }),
       // With an approver or rules, what the mode does not allow is asked of us (rules first, then the approver; no approver: denied).
-      ...(approver === undefined && Object.keys(permissionRules).length === 0
-        ? {}
-        : { askPermissions: true, ...denyBoundary(permissionRules, resolve(args.cwd ?? process.cwd()), auditLog, name.data) }),
+      ...(approver === undefined && Object.keys(permissionRules).length === 0 ? {} : { askPermissions: true }),
+      // The files no sub-agent may touch (the fleet key, the user config, the servers' records) are denied in every mode.
+      ...denyBoundary(mergeRules(permissionRules, protectedRules(ctx)), resolve(args.cwd ?? process.cwd()), auditLog, name.data),
     };
     const files = new WorkerFiles(join(stateLayout(ctx.stateDir).workers, name.data));
     // Limit by limit: the flags', else the definition's, else the config's; budget.json raises them while it runs.
@@ -192,9 +195,8 @@ export const workerCommand = defineCommand({
     );
     // The session's own subagent-mcp server (its messaging tools) reads the same mailboxes. The
     // mailbox settings (a Redis URL may hold its password) go to that server only, never into the
-    // environment of the agent's CLI, where the agent could read them.
+    // environment of the agent's CLI, where the agent could read them (the drivers leave them out of every CLI's).
     spec.mcpServers = (spec.mcpServers ?? []).map((s, i) => (i === 0 && "env" in s ? { ...s, env: { ...s.env, ...mail.env } } : s));
-    spec.env = { ...spec.env, ...blankMailboxEnv() };
     if (args.print) {
       printPlan(driver, spec, files, mail.where);
       await mail.close();

@@ -43,6 +43,7 @@ export {
 export { systemClock, type Clock } from "./clock.js";
 export { CoreError, errorMessage, type CoreErrorCode } from "./errors.js";
 export { SafeName } from "./names.js";
+export { checkLaunchEnv, FLEET_KEY_ENV, isSecretEnv, LAUNCH_ENV_ALLOWED, launchEnvRefusal, MAILBOX_ENV_PREFIX, withoutSecrets } from "./launch-env.js";
 export type { AgentChange, AgentView, LaunchRequest, PermissionEvent, TurnReport } from "./agent.js";
 export { describeCandidate, type CheckOutcome, type FailoverAttempt, type Fallback } from "./candidate.js";
 export { checkFailedNote, EscalateSchema, handOverPrompt, HANDED_CHECK_CHARS, HANDED_RESULT_CHARS, type Escalate, type Escalation } from "./escalation.js";

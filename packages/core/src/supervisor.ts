@@ -7,6 +7,7 @@ import { detachSession, resumeRequest, spawnSession, startScheduled, type Sessio
 import type { AgentChange, AgentRecord, AgentView, LaunchRequest, TurnReport } from "./agent.js";
 import { viewOf } from "./agent.js";
 import { CoreError } from "./errors.js";
+import { checkLaunchEnv } from "./launch-env.js";
 import type { Provider } from "./events.js";
 import { reportTurn } from "./supervisor-escalation.js";
 import type { RateWindow } from "./rate-limits.js";
@@ -48,6 +49,7 @@ export class Supervisor {
   /** Starts an agent now, or queues it when its provider is at its cap. Never waits for the CLI. */
   launch(request: LaunchRequest): AgentView {
     if (this.#closed) throw new CoreError("INVALID_ARGUMENT", "the supervisor is shut down");
+    checkLaunchEnv(request.env);
     if (request.placement === undefined && this.options.drivers[request.provider] === undefined) {
       const known = Object.keys(this.options.drivers).join(", ");
       throw new CoreError("UNKNOWN_PROVIDER", `unknown provider "${request.provider}"; the configured providers are ${known}`);

@@ -2,7 +2,7 @@ import type { AgentEvent, Driver, Provider, Session, SessionSpec } from "@subage
 import { execa } from "execa";
 import { probeCli, type Probe, type ProbeAnswer } from "./handshake.js";
 import type { CliDriverOptions } from "./options.js";
-import { spawnCli, type CliProcess } from "./process.js";
+import { cliEnv, spawnCli, type CliProcess } from "./process.js";
 import { resolveExecutable } from "./resolve.js";
 
 /**
@@ -78,7 +78,7 @@ export abstract class CliDriver implements Driver {
   /** Where the CLI is and the first line of its `--version` (15 s at most); throws EXECUTABLE_NOT_FOUND. */
   async describe(): Promise<CliDescription> {
     const { executable, args, env, extendEnv } = this.command({ cwd: process.cwd() }, ["--version"]);
-    const version = await execa(executable, args, { env, extendEnv, reject: false, timeout: 15_000 });
+    const version = await execa(executable, args, { env: cliEnv(env, extendEnv), extendEnv: false, reject: false, timeout: 15_000 });
     return { provider: this.provider, executable, version: version.stdout.trim().split("\n")[0] || "?" };
   }
 

@@ -46,7 +46,7 @@ export type { CliDriverOptions } from "./options.js";
 export { DriverError, type DriverErrorCode } from "./errors.js";
 export { LineFramer, parseLine, DEFAULT_MAX_LINE_BYTES, type ParsedLine } from "./framing.js";
 export { resolveExecutable, lookupFiles, executableEnvVar, DEFAULT_COMMANDS, type Lookup } from "./resolve.js";
-export { spawnCli, type CliProcess, type ProcessExit, type SpawnOptions } from "./process.js";
+export { cliEnv, spawnCli, type CliProcess, type ProcessExit, type SpawnOptions } from "./process.js";
 export { mcpToolName } from "./tool-names.js";
 export { boundedInput, PERMISSION_INPUT_BYTES } from "./permissions.js";
 export { descendants, isAlive, treeRssMb } from "./internal/tree.js";

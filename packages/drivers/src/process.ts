@@ -1,3 +1,4 @@
+import { withoutSecrets } from "@subagent-mcp/core";
 import { execa, type ResultPromise } from "execa";
 import type { Readable, Writable } from "node:stream";
 import { DriverError } from "./errors.js";
@@ -18,6 +19,15 @@ export interface SpawnOptions {
   /** The environment; merged over process.env unless `extendEnv` is false. */
   env?: Record<string, string> | undefined;
   extendEnv?: boolean;
+}
+
+/**
+ * The whole environment a CLI is started with: `env` over process.env (unless `extendEnv` is
+ * false), with what lets a launch run (the fleet key, the mailbox settings: core's `isSecretEnv`)
+ * left out, wherever it came from. Every CLI we start gets its environment from here.
+ */
+export function cliEnv(env: Record<string, string> | undefined, extendEnv = true): Record<string, string> {
+  return withoutSecrets(extendEnv ? { ...process.env, ...env } : (env ?? {}));
 }
 
 /** A spawned CLI: its pipes, a bounded stderr tail, and tree-wide termination. */
@@ -54,8 +64,8 @@ export function spawnCli(options: SpawnOptions): CliProcess {
   try {
     child = execa(options.command, [...options.args], {
       cwd: options.cwd,
-      env: options.env,
-      extendEnv: options.extendEnv ?? true,
+      env: cliEnv(options.env, options.extendEnv),
+      extendEnv: false,
       stdin: "pipe",
       stdout: "pipe",
       stderr: "pipe",

@@ -35,4 +35,5 @@ export {
   type PermissionLevel,
   type PermissionMode,
 } from "./policy.js";
+export { protectedPaths, protectedRules } from "./protected.js";
 export { PermissionsError, type PermissionsErrorCode } from "./errors.js";

@@ -134,13 +134,14 @@ function splitAllowed(tools: string[] | undefined): { ours: string[]; cli: strin
 
 /**
  * Whether the sub-agent's CLI asks instead of refusing, and the rules that answer first: every
- * mode asks except bypassPermissions (nothing to ask) and dontAsk (refuse what is not allowed).
+ * mode asks except bypassPermissions (nothing to ask) and dontAsk (refuse what is not allowed),
+ * which still hold the deny rules (handed to the CLI, and checked on every tool use a driver sees first).
  * `rules` is read per request (a pool agent's follow its definition file); `allowedTools` are the
  * launch's, some of which may move into the rules (see {@link Asking.allowedTools}).
  */
 export function asking(mode: string | undefined, level: string, rules: () => PermissionRules, cwd: string, allowedTools?: string[]): Asking {
-  if (level === "bypassPermissions" || mode === "dontAsk") return {};
   const home = homedir();
+  if (level === "bypassPermissions" || mode === "dontAsk") return denyOnly(rules, cwd, home);
   const now = rules();
   const guarded = (now.deny?.length ?? 0) + (now.ask?.length ?? 0) > 0;
   const { ours, cli } = guarded ? splitAllowed(allowedTools) : { ours: [], cli: allowedTools };
@@ -151,5 +152,19 @@ export function asking(mode: string | undefined, level: string, rules: () => Per
     ...(guarded ? { rules: { ...(now.deny === undefined ? {} : { deny: now.deny }), ...(now.ask === undefined ? {} : { ask: now.ask }) } } : {}),
     // The agent's own cwd when known: a pool replica's worktree is made only as it starts.
     permissionPolicy: (request, agent) => decide(request, current(), { cwd: agent?.cwd ?? cwd, home }),
+  };
+}
+
+// A mode that never asks still holds the deny rules (ours among them: what lets a launch run): the
+// CLI is handed them and every tool use the driver sees first is checked against them alone.
+function denyOnly(rules: () => PermissionRules, cwd: string, home: string): Asking {
+  const deny = rules().deny;
+  if (deny === undefined || deny.length === 0) return {};
+  return {
+    rules: { deny },
+    permissionPolicy: (request, agent) => {
+      const outcome = decide(request, { deny: rules().deny ?? [] }, { cwd: agent?.cwd ?? cwd, home });
+      return outcome.decision === "deny" ? outcome : { decision: "ask", why: "no deny rule covers it" };
+    },
   };
 }

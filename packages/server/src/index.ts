@@ -27,7 +27,7 @@ export {
 } from "./nesting.js";
 export { messagingIdentity, SHARED_INBOX, SharedInbox, type MessagingIdentity } from "./identity.js";
 export type { FleetAccess, RemoteAsks } from "./deps.js";
-export { blankMailboxEnv, effectiveMailbox, MAILBOX_ENV, MailboxConfigSchema, mailboxEnv, type MailboxConfig } from "./mailbox-config.js";
+export { effectiveMailbox, MAILBOX_ENV, MailboxConfigSchema, mailboxEnv, type MailboxConfig } from "./mailbox-config.js";
 export { CONFIG_DEFAULTS, withDefaults } from "./defaults.js";
 export { readShared, SharedHeadroom } from "./headroom.js";
 export { composeRankInputs } from "./routing-choice.js";

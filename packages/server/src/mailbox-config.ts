@@ -60,13 +60,3 @@ export function mailboxEnv(mailbox: MailboxConfig | undefined): Record<string, s
   }
   return out;
 }
-
-/**
- * The mailbox variables blanked, for the environment of a sub-agent's CLI: a Redis URL may hold
- * its password, and a sub-agent needs none of it (its messaging goes through its parent's
- * endpoint, or through the one MCP server given the settings). Blank, not absent, so that what the
- * parent inherited is not inherited further.
- */
-export function blankMailboxEnv(): Record<string, string> {
-  return Object.fromEntries(Object.values(MAILBOX_ENV).map((name) => [name, ""]));
-}

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
 import type { Budget } from "@subagent-mcp/core";
-import { blankMailboxEnv } from "./mailbox-config.js";
 import { BUDGET_LEFT_ENV, budgetLeftEnv } from "./tree-budget.js";
 import { PERMISSION_LEVELS, type Ceiling, type Grant } from "@subagent-mcp/permissions";
 
@@ -97,7 +96,6 @@ export function childEnv(
     ...budgetLeftEnv(budgetLeft),
     // "~" is no agent id: the server below takes a lineage of its own (and the same spec stays the same).
     [AGENT_LINEAGE_ENV]: [...(parent.lineage ?? []), agentId ?? "~"].join(","),
-    ...blankMailboxEnv(),
     [DEPTH_ENV]: String(parent.depth + 1),
     [MAX_DEPTH_ENV]: String(parent.maxDepth),
     [NAME_ENV]: name ?? "",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isCodedError, type CodedError } from "@subagent-mcp/errors";
+import { launchEnvRefusal } from "@subagent-mcp/core";
 import { ceilingFrom, childEnv } from "../src/index.js";
 
 // What a sub-agent inherits travels in its environment (the policy itself, grant, is tested in the permissions package).
@@ -26,16 +27,13 @@ describe("permission ceiling in the environment", () => {
       SUBAGENT_MCP_AGENT_NAME: "kid",
       SUBAGENT_MCP_PERMISSION_CEILING: "acceptEdits",
       SUBAGENT_MCP_TOOLS_CEILING: '["Read"]',
-      // The mailbox settings (a Redis URL may hold a password) are blanked, never inherited.
-      SUBAGENT_MCP_MAILBOX_URL: "",
-      SUBAGENT_MCP_MAILBOX_PREFIX: "",
-      SUBAGENT_MCP_MAILBOX_CA: "",
-      SUBAGENT_MCP_MAILBOX_CLAIM_IDLE_S: "",
       // No agent id, no budget: a place in the lineage no server shares, and no limit passed down.
       SUBAGENT_MCP_LINEAGE: "~",
       SUBAGENT_MCP_BUDGET_LEFT: "",
     });
     expect(ceilingFrom(env)).toEqual({ level: "acceptEdits", tools: ["Read"] });
+    // Only names a launch's env may set (the mailbox settings are left out of every CLI's environment by the drivers).
+    expect(launchEnvRefusal(env)).toBeUndefined();
     // No name is an explicit empty one: the parent's own name never leaks through the environment.
     const bare = childEnv({ depth: 0, maxDepth: 2 }, { level: "bypassPermissions", mode: "bypassPermissions", tools: undefined }, undefined);
     expect(bare).toMatchObject({ SUBAGENT_MCP_AGENT_NAME: "", SUBAGENT_MCP_TOOLS_CEILING: "*" });

@@ -35,3 +35,18 @@ export function stateLayout(dir: string) {
     rateLimits: join(dir, "rate-limits.json"),
   } as const;
 }
+
+/** Our config folder: $XDG_CONFIG_HOME/subagent-mcp (default ~/.config/subagent-mcp). */
+export function configDir(ctx: { home: string; env: Record<string, string | undefined> }): string {
+  return join(ctx.env.XDG_CONFIG_HOME ?? join(ctx.home, ".config"), "subagent-mcp");
+}
+
+/** The files of the config folder that hold what lets a launch run: never for a sub-agent to read. */
+export function configLayout(dir: string) {
+  return {
+    /** The user's config (its `mailbox.url` may hold the Redis password). */
+    config: join(dir, "config.json"),
+    /** The fleet key, one line, 0600: every command a node runs is signed with it. */
+    fleetKey: join(dir, "fleet.key"),
+  } as const;
+}

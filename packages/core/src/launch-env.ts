@@ -1,0 +1,53 @@
+import { CoreError } from "./errors.js";
+
+// What lets a launch run (the fleet key, the Redis URL with its password) must be out of every
+// sub-agent's reach. One list, read where every CLI's environment is built (drivers' spawnCli) and
+// where a launch's own variables are checked (the supervisor, a fleet node).
+
+/** The fleet key's variable: the signing key of every command a node runs. */
+export const FLEET_KEY_ENV = "SUBAGENT_MCP_FLEET_KEY";
+/** The mailbox settings' variables (SUBAGENT_MCP_MAILBOX_URL may hold the Redis password). */
+export const MAILBOX_ENV_PREFIX = "SUBAGENT_MCP_MAILBOX_";
+
+/** Whether a variable may hold what lets a launch run: never in a sub-agent CLI's environment. */
+export function isSecretEnv(name: string): boolean {
+  return name === FLEET_KEY_ENV || name.startsWith(MAILBOX_ENV_PREFIX);
+}
+
+/** The environment with every {@link isSecretEnv} variable (and every unset one) left out. */
+export function withoutSecrets(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined && !isSecretEnv(name)) out[name] = value;
+  return out;
+}
+
+/**
+ * The variables a launch's own `env` (SessionSpec.env, a fleet command's `spec.env`) may set: what
+ * a server passes down to its sub-agent's nested server (depth, ceiling, lineage, budget left, its
+ * mailbox name) and Claude Code's tool-search switch. Anything else (NODE_OPTIONS, LD_PRELOAD, PATH,
+ * a CLI's executable or config override) could make the CLI run code of the launcher's choosing.
+ */
+export const LAUNCH_ENV_ALLOWED = [
+  "SUBAGENT_MCP_DEPTH",
+  "SUBAGENT_MCP_MAX_DEPTH",
+  "SUBAGENT_MCP_AGENT_NAME",
+  "SUBAGENT_MCP_PERMISSION_CEILING",
+  "SUBAGENT_MCP_TOOLS_CEILING",
+  "SUBAGENT_MCP_LINEAGE",
+  "SUBAGENT_MCP_BUDGET_LEFT",
+  "ENABLE_TOOL_SEARCH",
+] as const;
+
+/** Why a launch's `env` is refused (the first name outside {@link LAUNCH_ENV_ALLOWED}, and the list); undefined when it is not. */
+export function launchEnvRefusal(env: Readonly<Record<string, string>> | undefined): string | undefined {
+  const allowed: readonly string[] = LAUNCH_ENV_ALLOWED;
+  const bad = Object.keys(env ?? {}).find((name) => !allowed.includes(name));
+  if (bad === undefined) return undefined;
+  return `a launch may not set the environment variable ${bad}: its env may set only ${LAUNCH_ENV_ALLOWED.join(", ")}`;
+}
+
+/** Throws INVALID_ARGUMENT with {@link launchEnvRefusal}'s sentence. */
+export function checkLaunchEnv(env: Readonly<Record<string, string>> | undefined): void {
+  const refusal = launchEnvRefusal(env);
+  if (refusal !== undefined) throw new CoreError("INVALID_ARGUMENT", refusal);
+}

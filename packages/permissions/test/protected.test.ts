@@ -1,0 +1,62 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { PermissionRequest } from "@subagent-mcp/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { asking, decide, mergeRules, protectedRules } from "../src/index.js";
+
+// Every sub-agent is kept from the files that let a launch run (the fleet key, the user config,
+// the servers' records), by file tools and by shell commands naming them, in every mode.
+const home = mkdtempSync(join(tmpdir(), "protected-"));
+const env = { XDG_CONFIG_HOME: join(home, "cfg"), XDG_STATE_HOME: join(home, "st") };
+const key = join(home, "cfg", "subagent-mcp", "fleet.key");
+const servers = join(home, "st", "subagent-mcp", "servers");
+mkdirSync(join(home, "cfg", "subagent-mcp"), { recursive: true });
+mkdirSync(servers, { recursive: true });
+writeFileSync(key, "k\n");
+const cwd = join(home, "work");
+mkdirSync(cwd);
+afterAll(() => {
+  rmSync(home, { recursive: true, force: true });
+});
+
+const shell = (command: string): PermissionRequest => ({ requestId: "r", tool: "Bash", kind: "shell", command, input: { command } });
+const read = (path: string): PermissionRequest => ({ requestId: "r", tool: "Read", kind: "read", path, input: { file_path: path } });
+const rules = protectedRules({ home, env });
+
+describe("the files no sub-agent may touch", () => {
+  it("denies reading and editing them, by file tool and by shell command", () => {
+    writeFileSync(join(cwd, "x"), "");
+    for (const request of [
+      read(key),
+      shell(`cat ${key}`),
+      shell(`base64 < ${key}`),
+      shell(`cd /tmp && head -1 '${key}' | tr a b`),
+      shell(`cat ${join(home, "cfg", "subagent-mcp", "config.json")}`),
+      shell(`cat ${servers}/123.json`),
+      shell(`echo x > ${key}`),
+    ])
+      expect(decide(request, mergeRules(rules, { allow: ["Bash", "Read"] }), { cwd, home }).decision, request.command ?? request.path).toBe("deny");
+  });
+
+  it("leaves the rest of the state folder (worktrees live there) to the other rules", () => {
+    const tree = join(home, "st", "subagent-mcp", "worktrees", "a", "file.ts");
+    expect(decide(read(tree), mergeRules(rules, { allow: ["Read"] }), { cwd, home }).decision).toBe("allow");
+    expect(decide(shell("cat x"), mergeRules(rules, { allow: ["Bash"] }), { cwd, home }).decision).toBe("allow");
+  });
+
+  it("holds in modes that never ask: the CLI gets the deny rules and every tool use is checked against them", () => {
+    for (const [mode, level] of [
+      ["dontAsk", "default"],
+      ["bypassPermissions", "bypassPermissions"],
+    ] as const) {
+      const asks = asking(mode, level, () => mergeRules(rules, { allow: ["Bash"] }), cwd, ["Bash"]);
+      expect(asks.askPermissions).toBeUndefined();
+      expect(asks.rules?.deny).toEqual(rules.deny);
+      expect(asks.permissionPolicy?.(shell(`cat ${key}`))).toMatchObject({ decision: "deny" });
+      expect(asks.permissionPolicy?.(shell("cat x"))).toMatchObject({ decision: "ask" });
+    }
+    // Without deny rules such a mode is as it was: nothing of ours.
+    expect(asking("dontAsk", "default", () => ({ allow: ["Bash"] }), cwd)).toEqual({});
+  });
+});
