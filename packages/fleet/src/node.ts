@@ -2,8 +2,9 @@ import { cpus, hostname, loadavg } from "node:os";
 import type { AgentEvent, Driver, Session } from "@subagent-mcp/core";
 import type { Redis } from "ioredis";
 import { FleetError } from "./errors.js";
-import { commandStream, eventStream, NODES, STREAM_TTL_MS } from "./keys.js";
+import { eventStream, NODES } from "./keys.js";
 import { acquireLease } from "./lease.js";
+import { keepAlive } from "./node-alive.js";
 import { ensureGroup, readCommands } from "./node-commands.js";
 import { OwnerWatch } from "./node-owners.js";
 import { Outbox } from "./outbox.js";
@@ -12,7 +13,6 @@ import { NodePermissions } from "./node-permissions.js";
 import { NodeWorktree, type NodeWorktreeSettings } from "./node-worktree.js";
 import { NodeJournal, restoreLeftovers, type HostedRecord } from "./node-journal.js";
 import type { Command, NodeInfo, RemoteSpec, Report } from "./protocol.js";
-import { beat, HEARTBEAT_MS } from "./registry.js";
 import type { Signer } from "./sign.js";
 
 export interface NodeOptions {
@@ -39,6 +39,8 @@ export interface FleetNode {
   readonly refused: number;
   /** Ends its agents, takes it off the list of live machines and stops reading. */
   close(): Promise<void>;
+  /** Settles once it closed: by close(), or by itself when another process took its name (then with the reason). */
+  readonly done: Promise<string | undefined>;
 }
 
 interface Hosted {
@@ -72,7 +74,6 @@ interface Hosted {
 export async function startNode(options: NodeOptions): Promise<FleetNode> {
   const { redis, signer, name, log = () => undefined } = options;
   const reader = redis.duplicate();
-  const stream = commandStream(name);
   const hosted = new Map<string, Hosted>();
   // Reports waiting behind a worktree's git reads (its agent's exit behind its release): closing waits for them.
   const releasing = new Set<Promise<void>>();
@@ -277,23 +278,22 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
   if (reader.status === "wait") await reader.connect();
   await ensureGroup(reader, name);
   restore();
-  // Says it is alive: its heartbeat, its lease renewed (taken again after Redis restarted empty), its command stream kept.
-  const alive = async (): Promise<void> => {
-    if (!(await lease.renew())) {
-      log(`another node now holds the name "${name}" (${await lease.holder()}): stopping`);
-      void node.close();
-      return;
-    }
-    await beat(redis, signer, info());
-    await redis.pexpire(stream, STREAM_TTL_MS);
-  };
-  await alive();
-  const timer = setInterval(() => {
-    void alive().catch((error: unknown) => {
-      log(`heartbeat failed: ${String(error)}`);
-    });
-    void owners.sweep(hosted).catch(() => undefined);
-  }, HEARTBEAT_MS);
+  // Why it stopped by itself, if it did.
+  let lost: string | undefined;
+  const alive = await keepAlive({
+    redis,
+    signer,
+    name,
+    lease,
+    info,
+    log,
+    sweep: () => owners.sweep(hosted),
+    lost: (why) => {
+      lost = why;
+      // After startNode returned (this may come from its first heartbeat).
+      setImmediate(() => void node.close());
+    },
+  });
 
   const loop = readCommands({
     redis,
@@ -306,10 +306,13 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
     refuse: () => {
       refused += 1;
     },
-    recreated: () => void alive().catch(() => undefined),
+    recreated: () => void alive.beat().catch(() => undefined),
   });
 
+  let stopped!: (why: string | undefined) => void;
+  const done = new Promise<string | undefined>((resolve) => (stopped = resolve));
   const node: FleetNode = {
+    done,
     get running() {
       return hosted.size;
     },
@@ -319,7 +322,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
     async close() {
       if (life.closed) return;
       life.closed = true;
-      clearInterval(timer);
+      alive.stop();
       await Promise.all(
         [...hosted.values()].map(async (h) => {
           await h.ready;
@@ -333,6 +336,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       await lease.release().catch(() => undefined);
       reader.disconnect();
       await loop;
+      stopped(lost);
     },
   };
   return node;

@@ -9,6 +9,7 @@ import { claimOnce } from "../src/once.js";
 import { Outbox } from "../src/outbox.js";
 import { OWNERS, ownerBeat, ownerTimes } from "../src/registry.js";
 import { Signer } from "../src/sign.js";
+import { startNode } from "../src/node.js";
 
 // The fleet's single-use messages, node leases, signed owner records and stream bounds, over a real redis-server.
 const KEY = "single-use-test-key-0123456789ab";
@@ -80,6 +81,12 @@ describe("a node's lease on its name", () => {
     expect(lines[1]).toContain("the name is held by a node on elsewhere");
     expect(await later.renew()).toBe(true);
     await later.release();
+  });
+
+  it("stops a running node once another process took its name, saying who", async () => {
+    const node = await startNode({ redis, signer: new Signer(KEY), name: "lease-d", providers: {}, ceiling: { roots: [] } });
+    await redis.set(leaseKey("lease-d"), JSON.stringify({ token: "x", host: "elsewhere", pid: 7, since: 0 }), "PX", LEASE_MS);
+    expect(await node.done).toMatch(/^another node now holds the name "lease-d" \(a node on elsewhere \(pid 7\)/);
   });
 
   it("is taken again by its holder's renewal when Redis lost it", async () => {
