@@ -9,7 +9,9 @@ import {
   privilegedSettings,
   PROJECT_CONFIG,
   projectExecutables,
+  projectProviders,
   projectTrustFiles,
+  providerFiles,
   sha256,
   TrustStore,
   userConfigPath,
@@ -64,6 +66,23 @@ function statusLines(record: TrustRecord): string[] {
     lines.push(`  executable ${path}: ${now === undefined ? "gone" : now === digest ? "trusted" : "changed since, not trusted"}`);
   }
   for (const path of projectExecutables(record.root)) if (!(path in (record.executables ?? {}))) lines.push(`  executable ${path}: added since, not trusted`);
+  return [...lines, ...providerLines(record)];
+}
+
+// Each project file a `providers` entry runs or names, as trusted and as it is now.
+function providerLines(record: TrustRecord): string[] {
+  const lines: string[] = [];
+  const current = projectProviders(record.root);
+  for (const [name, files] of Object.entries(record.providers ?? {})) {
+    const now = name in current ? providerFiles(record.root, current[name] ?? {}) : {};
+    for (const [file, digest] of Object.entries(files)) {
+      const state = now[file] === undefined ? "gone" : now[file] === digest ? "trusted" : "changed since, not trusted";
+      lines.push(`  providers.${name} runs ${file}: ${state}`);
+    }
+  }
+  for (const [name, entry] of Object.entries(current))
+    for (const file of Object.keys(providerFiles(record.root, entry)))
+      if (record.providers?.[name]?.[file] === undefined) lines.push(`  providers.${name} runs ${file}: added since, not trusted`);
   return lines;
 }
 
@@ -103,6 +122,7 @@ export const trustCommand = defineCommand({
           const granted = grants.get(file) ?? [];
           return `  ${file}${granted.length === 0 ? "" : `: allows ${granted.join(", ")}`}`;
         }),
+        ...Object.entries(record.providers ?? {}).flatMap(([name, files]) => Object.keys(files).map((file) => `  ${file}: run by providers.${name}`)),
         "Editing one of these files withdraws its trust until you run this again.",
       ]);
     } catch (error) {

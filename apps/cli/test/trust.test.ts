@@ -4,10 +4,10 @@ import { setOrchestrating } from "@subagent-mcp/hooks";
 import { stateDir } from "@subagent-mcp/state";
 import { cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { execa } from "execa";
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { bin } from "./e2e.js";
+import { bin, connectServer, startE2E, waitFor, type E2E, type Served } from "./e2e.js";
 
 interface WaitOut {
   finished: { agent_id: string; result: string; is_error: boolean }[];
@@ -160,4 +160,69 @@ describe("the hook finds pool agents where the loader does", () => {
       expect(out.stdout).toContain(`call the subagent-mcp tool invoke with agent \\"${agent}\\"`);
     }
   });
+});
+
+describe("a trusted project's provider runs only the files the user trusted", () => {
+  let e: E2E | undefined;
+  const servers: Served[] = [];
+  afterEach(async () => {
+    for (const served of servers.splice(0)) await served.close();
+    await e?.close();
+    e = undefined;
+  });
+
+  // The project's own ACP agent: a script of the repository that notes each run and starts Qwen Code.
+  const agentScript = (ran: string, version: string): string => `#!/bin/sh\necho ${version} >> "${ran}"\nexec "${cliExecutable("qwen")}" "$@"\n`;
+
+  it(
+    "an edit of the script withholds the provider (the launch says to trust again, --list says changed) until trusted again",
+    { timeout: 240_000 },
+    async () => {
+      let script = "";
+      let ran = "";
+      const s = (e = await startE2E({}, (env) => {
+        script = join(env.cwd, "tools", "agent.sh");
+        ran = join(env.home, "ran");
+        write(script, agentScript(ran, "v1"), 0o755);
+        write(join(env.cwd, ".subagent-mcp", "config.json"), JSON.stringify({ providers: { house: { command: script, args: ["--acp"] } } }));
+      }));
+      const cli = (args: string[]) => execa(process.execPath, [bin, ...args], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false, reject: false });
+      // Each server reads the config and the trust record as it starts.
+      const launch = async (): Promise<{ refused?: string; result?: string }> => {
+        const served = await connectServer(s.serverEnv, s.env.cwd, "trust-providers");
+        servers.push(served);
+        const answer = await served.client.callTool({ name: "launch_agent", arguments: { provider: "house", prompt: "hello house" } });
+        if (answer.isError === true) return { refused: JSON.stringify(answer.content) };
+        const { agent_id } = answer.structuredContent as { agent_id: string };
+        const done = await waitFor(served, agent_id, (out) => out.finished[0]);
+        return { result: done.result ?? "" };
+      };
+      const runs = (): string => (existsSync(ran) ? readFileSync(ran, "utf8") : "");
+
+      // Not trusted yet: refused, saying how to trust.
+      const untrusted = await s.client.callTool({ name: "launch_agent", arguments: { provider: "house", prompt: "x" } });
+      expect(untrusted.isError).toBe(true);
+      expect(JSON.stringify(untrusted.content)).toContain(`subagent-mcp trust --root ${s.env.cwd}`);
+
+      const granted = await cli(["trust"]);
+      expect(granted.exitCode).toBe(0);
+      expect(granted.stdout).toContain("tools/agent.sh: run by providers.house");
+      expect((await launch()).result).toContain(s.fakes.qwen.nonce);
+      expect(runs()).toBe("v1\n");
+      expect((await cli(["trust", "--list"])).stdout).toContain("providers.house runs tools/agent.sh: trusted");
+
+      // The repository changes the script after the user read and trusted it: the config file itself is unchanged.
+      write(script, agentScript(ran, "v2"), 0o755);
+      expect((await cli(["trust", "--list"])).stdout).toContain("providers.house runs tools/agent.sh: changed since, not trusted");
+      const edited = await launch();
+      expect(edited.refused).toContain("the file tools/agent.sh it runs changed since you trusted it");
+      expect(edited.refused).toContain(`subagent-mcp trust --root ${s.env.cwd}`);
+      expect(runs()).toBe("v1\n");
+
+      // Trusting again vouches for the new content.
+      expect((await cli(["trust"])).exitCode).toBe(0);
+      expect((await launch()).result).toContain(s.fakes.qwen.nonce);
+      expect(runs()).toBe("v1\nv2\n");
+    },
+  );
 });

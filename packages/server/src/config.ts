@@ -11,7 +11,7 @@ import { CONFIG_DEFAULTS } from "./defaults.js";
 import { ServerError } from "./errors.js";
 import { effectiveMailbox, MailboxConfigSchema } from "./mailbox-config.js";
 import { mergeRules } from "@subagent-mcp/permissions";
-import { trustCommand, untrustedReason } from "./project-policy.js";
+import { gateProject } from "./project-gate.js";
 import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
 
 /** The one schema of both config files (user and project). Unknown keys are errors: typos show. */
@@ -88,6 +88,8 @@ export interface EffectiveConfig extends Omit<Config, "routing" | "permissions">
   routingBranch: Branch;
   /** Keys of the project's config left out because the project is not trusted (e.g. "executables.claude"). */
   ignored: string[];
+  /** Providers of the project's config left out until the user trusts it (again), each with what to tell a launch that names it. */
+  withheldProviders: Record<Provider, string>;
   /** Every ACP provider (the presets and the configured ones), by name; Gemini CLI's driver is built in. */
   agents: ReadonlyMap<Provider, AcpAgent>;
   /** Every provider name a launch, a definition or a routing entry may use: the built-in ones, then the ACP agents. */
@@ -225,22 +227,20 @@ export function loadConfig(options: {
   const user = readConfig(userConfigPath(env)).config;
   const projectPath = join(options.cwd, PROJECT_CONFIG);
   const file = readConfig(projectPath);
-  let project = file.config;
-  let ignored: string[] = [];
-  const privileged = privilegedSettings(project, user);
-  if (privileged.size > 0 && file.digest !== undefined) {
-    const trust = options.trust ?? TrustStore.fromEnv(env);
-    const status = trust.status(options.cwd, projectPath, file.digest);
-    // A trusted config still runs only the programs the user trusted with it, byte for byte.
-    const changed = status === "trusted" && project.executables !== undefined ? trust.executablesChanged(options.cwd, project.executables) : undefined;
-    if (status !== "trusted" || changed !== undefined) {
-      ignored = [...privileged.keys()];
-      project = without(project, ignored);
-      (options.warn ?? sayOnce)(
-        `subagent-mcp: ${projectPath} sets ${[...privileged.values()].join(", ")}; ignored because ${changed ?? untrustedReason(status === "trusted" ? "changed" : status)}. Review the file, then run: ${trustCommand(options.cwd)}`,
-      );
-    }
-  }
+  const privileged = privilegedSettings(file.config, user);
+  const { project, ignored, withheldProviders } =
+    privileged.size > 0 && file.digest !== undefined
+      ? gateProject({
+          cwd: options.cwd,
+          path: projectPath,
+          digest: file.digest,
+          project: file.config,
+          privileged,
+          trust: options.trust ?? TrustStore.fromEnv(env),
+          warn: options.warn ?? sayOnce,
+          without,
+        })
+      : { project: file.config, ignored: [], withheldProviders: {} };
   const configured = { ...user.providers, ...project.providers };
   let agents: Map<Provider, AcpAgent>;
   try {
@@ -302,6 +302,7 @@ export function loadConfig(options: {
     // A node's ceiling is its owner's word: a project cannot widen what the machine lends.
     ...(user.fleet === undefined ? {} : { fleet: user.fleet }),
     ignored,
+    withheldProviders,
   };
 }
 

@@ -54,6 +54,8 @@ export interface ServerDeps {
   routingTable?: RoutingTable;
   /** Default routing branch (default cost_efficiency). */
   routingBranch?: Branch;
+  /** Providers of the project's config left out until the user trusts it (again): a launch naming one is told why. */
+  withheldProviders?: Readonly<Record<Provider, string>>;
   /** Whether a provider's CLI is installed (default: assume so). */
   installed?: (provider: Provider) => boolean;
   /** Where orchestration mode is kept (default: in memory only). */
@@ -152,7 +154,8 @@ export interface FleetAccess {
 }
 
 /** {@link ServerDeps} as the tools read them: defaults applied, and the costly parts made on first use. */
-export interface ToolDeps extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage" | "fleet"> {
+export interface ToolDeps
+  extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage" | "fleet" | "withheldProviders"> {
   supervisor(): Promise<Supervisor>;
   /** The pool behind invoke, warmup, list_pool and reset (made by the first of them), its definitions read again. */
   pool(): Promise<PoolCatalog>;

@@ -37,6 +37,7 @@ export {
   PROJECT_CONFIG,
   projectRoot,
   projectExecutables,
+  projectProviders,
   projectTrustFiles,
   sha256,
   TrustFileSchema,
@@ -46,6 +47,7 @@ export {
   type TrustRecord,
   type TrustStatus,
 } from "./trust.js";
+export { providerFiles, type ProviderEntry } from "./provider-files.js";
 export type { DefinitionSet, DefinitionSource, Lineage, PoolDefinition } from "./pool-catalog.js";
 export type { OrchestrationState } from "./tools/orchestration-mode.js";
 export { CHILD_SERVER } from "./tools/launch-agent.js";

@@ -231,6 +231,7 @@ function settle(
     progressEveryMs: deps.progressEveryMs ?? 5_000,
     routingTable: deps.routingTable ?? DEFAULT_TABLE,
     routingBranch: deps.routingBranch ?? "cost_efficiency",
+    ...(deps.withheldProviders === undefined ? {} : { withheldProviders: deps.withheldProviders }),
     installed: deps.installed ?? (() => true),
     orchestration: deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: defaultCwd },
     maxResultChars: deps.maxResultChars ?? limitsFrom(process.env).maxResultChars,

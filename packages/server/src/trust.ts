@@ -7,6 +7,7 @@ import { projectDefinitionDirs } from "@subagent-mcp/agents/dirs";
 import { stateDir, writePrivate, stateLayout } from "@subagent-mcp/state";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
+import { providerFiles, providerFilesChanged, type FileDigests, type ProviderEntry } from "./provider-files.js";
 
 /** The project config file, relative to the project root. */
 export const PROJECT_CONFIG = join(".subagent-mcp", "config.json");
@@ -20,6 +21,8 @@ export const TrustRecordSchema = z.strictObject({
   files: z.record(z.string(), Sha256Schema),
   /** Real path -> sha256 of each program the trusted config's `executables` names (what would run). */
   executables: z.record(z.string(), Sha256Schema).optional(),
+  /** Per `providers` entry: project-relative path -> sha256 of each project file it runs or names. */
+  providers: z.record(z.string(), z.record(z.string(), Sha256Schema)).optional(),
   granted_at: z.string(),
 });
 export type TrustRecord = z.infer<typeof TrustRecordSchema>;
@@ -71,6 +74,24 @@ export function projectTrustFiles(root: string): string[] {
 }
 
 const ExecutablesOnly = z.looseObject({ executables: z.record(z.string(), z.string()).optional() });
+
+const ProvidersOnly = z.looseObject({
+  providers: z
+    .record(
+      z.string(),
+      z.looseObject({ command: z.string().optional(), args: z.array(z.string()).optional(), env: z.record(z.string(), z.string()).optional() }),
+    )
+    .optional(),
+});
+
+/** The `providers` entries of the project's config file as it is now (none when it is missing or unreadable). */
+export function projectProviders(root: string): Record<string, ProviderEntry> {
+  try {
+    return ProvidersOnly.parse(JSON.parse(readFileSync(join(root, PROJECT_CONFIG), "utf8"))).providers ?? {};
+  } catch {
+    return {};
+  }
+}
 
 /** The programs a project's config names in `executables`, as real paths (relative ones from the project root); missing ones as written. */
 export function projectExecutables(root: string, executables?: Record<string, string | undefined>): string[] {
@@ -165,6 +186,33 @@ export class TrustStore {
     return undefined;
   }
 
+  /**
+   * The `providers` entries whose project files (the script a command runs, a file an argument
+   * names) are not those the user trusted with the project at `dir`, each with why.
+   */
+  providersChanged(dir: string, providers: Record<string, ProviderEntry>): Map<string, string> {
+    const out = new Map<string, string>();
+    let record: TrustRecord | undefined;
+    let root = dir;
+    let unreadable = false;
+    try {
+      root = realpathSync(dir);
+      record = this.records().find((r) => r.root === root);
+    } catch {
+      unreadable = true;
+    }
+    for (const [name, entry] of Object.entries(providers)) {
+      const why =
+        record === undefined
+          ? unreadable
+            ? "the trust record cannot be read"
+            : "this project is not trusted"
+          : providerFilesChanged(root, entry, record.providers?.[name]);
+      if (why !== undefined) out.set(name, why);
+    }
+    return out;
+  }
+
   /** Trusts the project at `dir` as its files are now; replaces an earlier grant. */
   grant(dir: string, now: Date = new Date()): TrustRecord {
     const root = projectRoot(dir);
@@ -183,10 +231,14 @@ export class TrustStore {
         throw new ServerError("INVALID_ARGUMENT", `${PROJECT_CONFIG} names the executable ${path}, which cannot be read; fix the path, then trust again`);
       executables[path] = digest;
     }
+    // And each file a provider entry runs or names: the script the user read is the one that runs.
+    const providers: Record<string, FileDigests> = {};
+    for (const [name, entry] of Object.entries(projectProviders(root))) providers[name] = providerFiles(root, entry);
     const record: TrustRecord = {
       root,
       files: Object.fromEntries(files.map((f) => [f, sha256(readFileSync(join(root, f)))])),
       ...(Object.keys(executables).length === 0 ? {} : { executables }),
+      ...(Object.keys(providers).length === 0 ? {} : { providers }),
       granted_at: now.toISOString(),
     };
     this.#write([...this.records().filter((r) => r.root !== root), record]);

@@ -107,6 +107,9 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           // The first launch also loads the drivers and, for messaging sub-agents, starts their endpoint.
           // An explicit provider must exist: routing would otherwise quietly fall over to another.
           const supervisor = await deps.supervisor();
+          // A project's provider left out for want of trust says so, and how to grant it.
+          const withheld = args.provider === undefined || supervisor.providers().includes(args.provider) ? undefined : deps.withheldProviders?.[args.provider];
+          if (withheld !== undefined) throw new ServerError("INVALID_ARGUMENT", `provider "${args.provider ?? ""}" is not trusted: ${withheld}`);
           if (args.provider !== undefined && !supervisor.providers().includes(args.provider))
             throw new ServerError("INVALID_ARGUMENT", `unknown provider "${args.provider}"; the configured providers are ${supervisor.providers().join(", ")}`);
           const route = selectCandidates({
