@@ -49,6 +49,7 @@ export const nodeCommand = defineCommand({
       ...(config.fleet?.permission_mode === undefined ? {} : { permissionMode: config.fleet.permission_mode }),
       ...(config.fleet?.disallowed_tools === undefined ? {} : { disallowedTools: config.fleet.disallowed_tools }),
     };
+    // Another live node with this name (NAME_TAKEN), or Redis gone meanwhile: one line, not a stack.
     const node = await startNode({
       redis,
       signer,
@@ -65,7 +66,7 @@ export const nodeCommand = defineCommand({
         ...(config.worktree?.setup_timeout_s === undefined ? {} : { setupTimeoutMs: config.worktree.setup_timeout_s * 1000 }),
       },
       log: (line) => process.stderr.write(`node ${name}: ${line}\n`),
-    });
+    }).catch((error: unknown) => fail(`node ${name}: ${errorMessage(error)}`, 1));
     const lent = Object.entries(providers).map(([p, v]) => `${p} ${v.version} (cap ${v.cap})`);
     process.stderr.write(
       `node ${name}: lending ${lent.join(", ") || "no CLI (none is installed)"} to the fleet at Redis ${where}; cwd within ${ceiling.roots.join(", ")}\n`,
@@ -82,6 +83,9 @@ export const nodeCommand = defineCommand({
     process.once("SIGINT", () => void stop(130));
     process.once("SIGTERM", () => void stop(143));
     process.once("SIGHUP", () => void stop(129));
+    // It stops by itself only when another process took its name: that one serves the name now.
+    const lost = await node.done;
+    if (lost !== undefined) fail(`node ${name}: stopped: ${lost}`, 1);
     await new Promise<never>(() => undefined);
   },
 });

@@ -115,7 +115,14 @@ describe("a node's name", () => {
     envs.b2 = await loopbackEnv("claude", fake);
     const second = await startNode("b", envs.b2);
     expect(second.exited).toBe(1);
-    expect(second.stderr()).toContain(`the machine name "b" is taken: a node on ${hostname()} (pid ${String(nodes.b?.proc.pid)})`);
+    // One line naming the live one, no stack.
+    expect(second.stderr()).toMatch(
+      new RegExp(
+        `^subagent-mcp: node b: the machine name "b" is taken: a node on ${hostname()} \\(pid ${String(nodes.b?.proc.pid)}\\) running since [^\\n]+; stop that node, or give this one another --name\\n$`,
+        "m",
+      ),
+    );
+    expect(second.stderr()).not.toMatch(/^\s+at /m);
     // The first one goes on, alone.
     expect(nodes.b?.proc.exitCode).toBeNull();
     expect(JSON.parse((await conn.get(leaseKey("b"))) as string)).toMatchObject({ pid: nodes.b?.proc.pid });
