@@ -4,11 +4,12 @@ import { execa } from "execa";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bin, startE2E, startWorker, waitFor, type E2E } from "./e2e.js";
 
-// The user's Redis password never reaches a sub-agent: not the environment of a server's agent
+// The user's Redis password (and the fleet key) never reaches a sub-agent: not the environment of a server's agent
 // (its messaging goes through the parent's endpoint), nor that of a worker's session (only its
 // messaging server gets the mailbox settings).
 
 const PASSWORD = "hunter2-redis-secret-4471";
+const FLEET_KEY = "fleet-key-in-env-5512-abcdefgh";
 let redis: RedisServer;
 let e: E2E | undefined;
 const running: ResultPromise[] = [];
@@ -31,7 +32,12 @@ const leaked = (s: E2E): boolean => s.fakes.claude.requests.some((r) => JSON.str
 
 describe("the Redis password stays with the user", () => {
   it("a server's sub-agent runs env: no password in it", { timeout: 120_000 }, async () => {
-    const s = (e = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: url(), SUBAGENT_MCP_MAILBOX_PREFIX: `secret-${process.pid}-a` }));
+    // The fleet key in the server's environment too: its agents' CLIs never get it, and the server says where it belongs.
+    const s = (e = await startE2E({
+      SUBAGENT_MCP_MAILBOX_URL: url(),
+      SUBAGENT_MCP_MAILBOX_PREFIX: `secret-${process.pid}-a`,
+      SUBAGENT_MCP_FLEET_KEY: FLEET_KEY,
+    }));
     const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", {
       provider: "claude",
       prompt: "[[shell:env]]",
@@ -41,6 +47,9 @@ describe("the Redis password stays with the user", () => {
     expect(turn.is_error).toBe(false);
     expect(s.fakes.claude.requests.some((r) => JSON.stringify(r.messages).includes("SUBAGENT_MCP_DEPTH"))).toBe(true);
     expect(leaked(s)).toBe(false);
+    expect(s.fakes.claude.requests.some((r) => JSON.stringify(r.messages).includes(FLEET_KEY))).toBe(false);
+    expect(s.stderr()).toContain("SUBAGENT_MCP_FLEET_KEY is set in the environment, where sub-agents can read it");
+    expect(s.stderr()).toContain("SUBAGENT_MCP_MAILBOX_URL carries a password");
   });
 
   it("a worker's session runs env: no password, and the worker still answers over Redis", { timeout: 120_000 }, async () => {

@@ -1,0 +1,160 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa, type ResultPromise } from "execa";
+import { Signer, commandStream } from "@subagent-mcp/fleet";
+import { connectRedis } from "@subagent-mcp/mailbox-redis";
+import { cliExecutable, loopbackEnv, startFakeFor, startRedisServer, type CliEnvironment, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bin, startE2E, waitFor, type E2E } from "./e2e.js";
+
+// What lets a launch run stays out of every sub-agent's reach. A real node b (its key in its 0600
+// file, the Redis URL with its password in its user config, neither in its environment) lends the
+// real Claude Code to orchestrator A over a real redis-server that needs a password; b's sub-agent,
+// free to run Bash, dumps its environment, the environment of every process above it (the node's
+// among them) and tries to cat the key file: nothing the model gets back holds the key or the password.
+const KEY = "fleet-secret-key-7731-abcdefghijkl";
+const PASSWORD = "redis-pass-9921-secret";
+
+let redis: RedisServer;
+let fake: FakeModelServer;
+let envB: CliEnvironment;
+let node: { proc: ResultPromise; stderr: () => string };
+let a: E2E;
+
+const url = (): string => redis.url.replace("redis://", `redis://:${PASSWORD}@`);
+const configDir = (env: CliEnvironment): string => join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp");
+const keyFile = (env: CliEnvironment): string => join(configDir(env), "fleet.key");
+
+/** The fleet's secrets where they belong: the key in its private file, the Redis URL in the user config. */
+function writeSecrets(env: CliEnvironment, config: Record<string, unknown> = {}): void {
+  mkdirSync(configDir(env), { recursive: true });
+  writeFileSync(keyFile(env), `${KEY}\n`, { mode: 0o600 });
+  writeFileSync(join(configDir(env), "config.json"), JSON.stringify({ ...config, mailbox: { url: url() } }), { mode: 0o600 });
+}
+
+const nodeEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
+  ...envB.env,
+  SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
+  ...extra,
+});
+
+async function startNode(): Promise<{ proc: ResultPromise; stderr: () => string }> {
+  const proc = execa(process.execPath, [bin, "node", "--name", "b"], { cwd: envB.cwd, env: nodeEnv(), extendEnv: false, reject: false });
+  let stderr = "";
+  await new Promise<void>((resolve, reject) => {
+    proc.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes("lending")) resolve();
+    });
+    void proc.then((r) => {
+      reject(new Error(`node exited early (${String(r.exitCode)}): ${stderr}`));
+    });
+  });
+  return { proc, stderr: () => stderr };
+}
+
+beforeAll(async () => {
+  redis = await startRedisServer({ password: PASSWORD });
+  fake = await startFakeFor("claude");
+  envB = await loopbackEnv({ claude: fake });
+  writeSecrets(envB, { fleet: { roots: [envB.cwd] } });
+  node = await startNode();
+  a = await startE2E({}, (env) => {
+    writeSecrets(env);
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await a.close();
+  node.proc.kill("SIGTERM");
+  await node.proc;
+  await fake.stop();
+  await envB.cleanup();
+  await redis.stop();
+});
+
+/** Every tool result and message b's model received, as one text. */
+const seenByModel = (): string => JSON.stringify(fake.requests.map((r) => r.messages));
+
+describe("the fleet's secrets stay out of a sub-agent's reach", () => {
+  it("a node refuses to start with the key or a Redis password in its environment, saying where they go", { timeout: 60_000 }, async () => {
+    for (const [extra, said] of [
+      [
+        { SUBAGENT_MCP_FLEET_KEY: KEY },
+        `SUBAGENT_MCP_FLEET_KEY is set in the environment, where sub-agents can read it (/proc/PID/environ): write the key to ${keyFile(envB)}`,
+      ],
+      [
+        { SUBAGENT_MCP_MAILBOX_URL: url() },
+        `SUBAGENT_MCP_MAILBOX_URL carries a password, in the environment where sub-agents can read it (/proc/PID/environ): put the URL in ${join(configDir(envB), "config.json")}`,
+      ],
+    ] as const) {
+      const run = await execa(process.execPath, [bin, "node", "--name", "refused"], { cwd: envB.cwd, env: nodeEnv(extra), extendEnv: false, reject: false });
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toContain(`node: refusing to start: ${said}`);
+      expect(run.stderr).not.toContain(PASSWORD);
+    }
+  });
+
+  it(
+    "b's sub-agent reads its environment and every parent's, and tries the key file: neither the key nor the password comes back",
+    { timeout: 240_000 },
+    async () => {
+      const nodePid = node.proc.pid as number;
+      // Each process from the shell up to init: its pid, then its environment, one variable a line.
+      const walk = `p=$$; while [ "$p" -gt 1 ]; do echo "pid=$p"; tr '\\0' '\\n' < /proc/$p/environ; p=$(cut -d')' -f2 /proc/$p/stat | cut -d' ' -f3); done`;
+      const { agent_id } = await a.call<{ agent_id: string }>("launch_agent", {
+        provider: "claude",
+        machine: "b",
+        cwd: envB.cwd,
+        // A mode in which the CLI never asks: the built-in deny rules hold there too.
+        permission_mode: "dontAsk",
+        allowed_tools: ["Bash"],
+        prompt: "[[shell:env]]",
+      });
+      const turns: string[] = [];
+      turns.push((await waitFor(a, agent_id, (out) => out.finished[0])).result ?? "");
+      for (const command of [
+        `cat /proc/$PPID/environ; ${walk}`,
+        `tr '\\0' '\\n' < /proc/${String(nodePid)}/environ`,
+        `cat ${keyFile(envB)}`,
+        `base64 ${keyFile(envB)}`,
+      ]) {
+        await a.call("send_message", { agent_id, message: `[[shell:${command}]]` });
+        turns.push((await waitFor(a, agent_id, (out) => out.finished[0])).result ?? "");
+      }
+      const seen = seenByModel();
+      // The commands ran and their output reached the model: the environment, the node's among the parents'.
+      expect(seen).toContain("SUBAGENT_MCP_DEPTH=");
+      expect(seen).toContain(`pid=${String(nodePid)}`);
+      expect(seen).toContain("SUBAGENT_MCP_CLAUDE_PATH=");
+      expect(seen).not.toContain(KEY);
+      // The key file is refused by the node's own rules, in a mode that never asks.
+      expect(node.stderr()).toContain("refused Bash");
+      expect(seen).not.toContain(Buffer.from(`${KEY}\n`).toString("base64").slice(0, 20));
+      expect(seen).not.toContain(PASSWORD);
+      expect(turns.join("\n")).not.toContain(KEY);
+      await a.call("kill_agent", { agent_id });
+    },
+  );
+
+  it("a node refuses a signed launch whose env sets NODE_OPTIONS, naming it and what is allowed", { timeout: 60_000 }, async () => {
+    const { redis: client } = await connectRedis({ url: url() });
+    try {
+      const owner = `owner-${String(process.pid)}`;
+      const agent = `evil-${String(Date.now())}`;
+      const spec = { cwd: envB.cwd, env: { NODE_OPTIONS: "--require /tmp/evil.js" } };
+      const signer = new Signer(KEY);
+      await client.xadd(commandStream("b"), "*", ...signer.seal({ kind: "launch", agent, provider: "claude", owner, spec }, "b"));
+      const events = `subagent-mcp:fleet:ev:${owner}`;
+      let refused: { kind?: string; agent?: string; message?: string } | undefined;
+      while (refused === undefined) {
+        const read = await client.xread("BLOCK", 5_000, "STREAMS", events, "0");
+        const bodies = (read?.[0]?.[1] ?? []).map(([, fields]) => JSON.parse(fields[fields.indexOf("m") + 1] ?? "{}") as typeof refused);
+        refused = bodies.find((b) => b?.kind === "refused" && b.agent === agent);
+      }
+      expect(refused.message).toContain("a launch may not set the environment variable NODE_OPTIONS: its env may set only SUBAGENT_MCP_DEPTH");
+    } finally {
+      client.disconnect();
+    }
+  });
+});
