@@ -1,7 +1,7 @@
 import { realpathSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { levelOf, PERMISSION_LEVELS, PermissionRuleSchema, type PermissionLevel } from "@subagent-mcp/permissions";
-import { launchEnvWithoutOtelSecrets, OTEL_ENV, otelSettings, tracingWanted } from "@subagent-mcp/tracing";
+import { withoutTraceEnv } from "@subagent-mcp/tracing";
 import { FleetError } from "./errors.js";
 import type { RemoteSpec } from "./protocol.js";
 
@@ -74,8 +74,9 @@ function disallowedRules(ceiling: NodeCeiling, node: string): string[] {
  * disallowed tools added to its own and to its deny rules, and with those, a CLI that asks, so
  * that each request reaches the node's judgement (node-permissions.ts). On a CLI other than Claude
  * Code (which enforces them itself, as `--disallowedTools`) a launch with disallowed tools runs
- * at most at `default`: above it, edits or commands run without asking. OTLP headers and
- * credentials are taken out of its environment: the node exports with its own.
+ * at most at `default`: above it, edits or commands run without asking. Trace settings are taken
+ * out of its environment (an older orchestrator's may hold the collector's credentials): the
+ * node traces by its own OTEL_* environment.
  */
 export function withinCeiling(spec: RemoteSpec, ceiling: NodeCeiling, node: string, provider = "claude"): RemoteSpec {
   const cwd = realCwd(spec.cwd, ceiling.roots, node);
@@ -91,16 +92,6 @@ export function withinCeiling(spec: RemoteSpec, ceiling: NodeCeiling, node: stri
     ...(mode === undefined ? {} : { permissionMode: mode }),
     ...(disallowed.length === 0 ? {} : { disallowedTools: disallowed }),
     ...(deny.length === 0 ? {} : { rules: { ...spec.rules, deny: [...new Set([...(spec.rules?.deny ?? []), ...deny])] }, askPermissions: true }),
-    ...(spec.env === undefined ? {} : { env: launchEnvWithoutOtelSecrets(spec.env) }),
+    ...(spec.env === undefined ? {} : { env: withoutTraceEnv(spec.env) }),
   };
-}
-
-/**
- * The OTEL_* settings a launch passes down to what its CLI starts (its subagent-mcp server), as
- * the node gives them: a node that traces puts its own (its collector, its headers) in place of
- * the launch's, which came without their secrets; one that does not keeps the launch's.
- */
-export function nodeTraceEnv(env: Readonly<Record<string, string>> | undefined, own: NodeJS.ProcessEnv = process.env): { env?: Record<string, string> } {
-  if (env?.[OTEL_ENV] === undefined || !tracingWanted(own)) return {};
-  return { env: { ...env, [OTEL_ENV]: otelSettings(own) } };
 }

@@ -8,7 +8,7 @@ import { keepAlive } from "./node-alive.js";
 import { ensureGroup, readCommands } from "./node-commands.js";
 import { OwnerWatch } from "./node-owners.js";
 import { Outbox } from "./outbox.js";
-import { nodeTraceEnv, withinCeiling, type NodeCeiling } from "./node-ceiling.js";
+import { withinCeiling, type NodeCeiling } from "./node-ceiling.js";
 import { NodePermissions } from "./node-permissions.js";
 import { NodeWorktree, type NodeWorktreeSettings } from "./node-worktree.js";
 import { NodeJournal, restoreLeftovers, type HostedRecord } from "./node-journal.js";
@@ -195,7 +195,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       };
       // Every permission request is judged by the node's ceiling before it is forwarded.
       const permissions = (entry.permissions = new NodePermissions(options.ceiling, { node: name, agent, cwd: tree?.cwd ?? spec.cwd }));
-      const started = { ...spec, ...resume, ...(tree === undefined ? {} : { cwd: tree.cwd }), ...nodeTraceEnv(spec.env) };
+      const started = { ...spec, ...resume, ...(tree === undefined ? {} : { cwd: tree.cwd }) };
       entry.session = driver.start(
         started,
         permissions.listen(() => entry.session, onEvent, log),

@@ -1,5 +1,5 @@
 import { AgentEventSchema, PermissionDecisionSchema, type SessionSpec } from "@subagent-mcp/core";
-import { launchEnvWithoutOtelSecrets } from "@subagent-mcp/tracing";
+import { withoutTraceEnv } from "@subagent-mcp/tracing";
 import { z } from "zod";
 
 /** What a node tells of itself in each heartbeat. */
@@ -40,7 +40,8 @@ export type RemoteSpec = z.infer<typeof RemoteSpecSchema>;
 
 /**
  * The spec as plain data for the other machine (see RemoteSpecSchema for what stays behind). Its
- * environment goes without OTLP headers or endpoint credentials: a node exports with its own.
+ * environment goes without trace settings, which may hold the collector's credentials (OTLP
+ * headers, a password in its URL): a node traces by its own OTEL_* environment.
  */
 export function remoteSpec(spec: SessionSpec): RemoteSpec {
   const keys = [
@@ -60,7 +61,7 @@ export function remoteSpec(spec: SessionSpec): RemoteSpec {
   ] as const;
   const out: Record<string, unknown> = {};
   for (const key of keys) if (spec[key] !== undefined) out[key] = spec[key];
-  if (spec.env !== undefined) out.env = launchEnvWithoutOtelSecrets(spec.env);
+  if (spec.env !== undefined) out.env = withoutTraceEnv(spec.env);
   return out as RemoteSpec;
 }
 
