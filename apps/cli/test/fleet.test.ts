@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import {
-  cliExecutable,
   launchChromium,
   loopbackEnv,
   startFakeFor,
@@ -17,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { bin, endServer, startE2E, waitFor, type E2E } from "./e2e.js";
 import { startDashboardCli } from "./dashboard-cli.js";
 import { git, write } from "./git-e2e.js";
+import { startFleetNode, type RunningNode } from "./fleet-node.js";
 
 // Two machines on this host, each with its own HOME and XDG folders: A runs the built server under
 // the official MCP client; B runs `subagent-mcp node --name b`, lending the real pinned Claude Code,
@@ -45,38 +45,12 @@ let redis: RedisServer;
 let fakesB: Record<"claude" | "codex" | "gemini", FakeModelServer>;
 let fakeB: FakeModelServer;
 let envB: CliEnvironment;
-let nodeB: { proc: ResultPromise; stderr: () => string };
+let nodeB: RunningNode;
 let a: E2E;
 
 /** Starts B's node and resolves once it lends its CLIs. */
-async function startNodeB(): Promise<{ proc: ResultPromise; stderr: () => string }> {
-  const config = join(envB.env.XDG_CONFIG_HOME as string, "subagent-mcp", "config.json");
-  mkdirSync(join(config, ".."), { recursive: true });
-  writeFileSync(config, JSON.stringify({ fleet: { roots: [envB.cwd] }, caps: { claude: 2, codex: 2, gemini: 2 } }));
-  const proc = execa(process.execPath, [bin, "node", "--name", "b"], {
-    cwd: envB.cwd,
-    env: {
-      ...envB.env,
-      SUBAGENT_MCP_MAILBOX_URL: redis.url,
-      SUBAGENT_MCP_FLEET_KEY: KEY,
-      SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
-      SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
-      SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
-    },
-    extendEnv: false,
-    reject: false,
-  });
-  let stderr = "";
-  await new Promise<void>((resolve, reject) => {
-    proc.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes("lending")) resolve();
-    });
-    void proc.then((r) => {
-      reject(new Error(`node exited early (${String(r.exitCode)}): ${stderr}`));
-    });
-  });
-  return { proc, stderr: () => stderr };
+function startNodeB(): Promise<RunningNode> {
+  return startFleetNode(envB, "b", { fleet: { roots: [envB.cwd] }, caps: { claude: 2, codex: 2, gemini: 2 } }, { redisUrl: redis.url, key: KEY });
 }
 
 beforeAll(async () => {
