@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { bin, endServer, startE2E, waitFor, type E2E } from "./e2e.js";
 import { startDashboardCli } from "./dashboard-cli.js";
 import { git, write } from "./git-e2e.js";
-import { startFleetNode, type RunningNode } from "./fleet-node.js";
+import { startFleetNode, writeFleetKey, type RunningNode } from "./fleet-node.js";
 
 // Two machines on this host, each with its own HOME and XDG folders: A runs the built server under
 // the official MCP client; B runs `subagent-mcp node --name b`, lending the real pinned Claude Code,
@@ -60,7 +60,8 @@ beforeAll(async () => {
   envB = await loopbackEnv(fakesB);
   nodeB = await startNodeB();
   // A's routing table sends coding to Codex on b, and debugging first to Claude Code on b, then here.
-  a = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY }, (env) => {
+  a = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url }, (env) => {
+    writeFleetKey(env, KEY);
     const config = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp", "config.json");
     mkdirSync(join(config, ".."), { recursive: true });
     const table = {
@@ -98,10 +99,13 @@ describe("a fleet of two machines through the built CLI", () => {
   });
 
   it("refuses to start a node without the fleet key, saying where it goes", { timeout: 60_000 }, async () => {
-    const env = { ...a.serverEnv, SUBAGENT_MCP_FLEET_KEY: "" };
+    // A config folder without the key file.
+    const env = { ...a.serverEnv, XDG_CONFIG_HOME: join(a.env.cwd, "no-config") };
     const run = await execa(process.execPath, [bin, "node", "--name", "nokey"], { env, extendEnv: false, cwd: a.env.cwd, reject: false });
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toContain("the fleet needs a key shared by every machine (at least 16 characters): set SUBAGENT_MCP_FLEET_KEY, or write it to");
+    expect(run.stderr).toContain(
+      `the fleet needs a key shared by every machine (at least 16 characters): write it to ${join(a.env.cwd, "no-config", "subagent-mcp", "fleet.key")} (chmod 600)`,
+    );
   });
 
   it("launches on b, answers, takes a follow-up in the same session, and is killed", { timeout: 180_000 }, async () => {
@@ -353,7 +357,9 @@ describe("when machine b restarts", () => {
     { timeout: 180_000 },
     async () => {
       // An orchestrator that waits 60 s for a silent machine: b is back well before.
-      const patient = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY, SUBAGENT_MCP_FLEET_GRACE_S: "60" });
+      const patient = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_GRACE_S: "60" }, (env) => {
+        writeFleetKey(env, KEY);
+      });
       try {
         const underWay = turnOnB("cut off by a crash");
         const { agent_id } = await patient.call<{ agent_id: string }>("launch_agent", {
@@ -388,7 +394,9 @@ describe("when machine b restarts", () => {
 
 describe("when the orchestrator goes away", () => {
   it("its agents on b end there, also when it was SIGKILLed and could not say so", { timeout: 120_000 }, async () => {
-    const lone = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY });
+    const lone = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url }, (env) => {
+      writeFleetKey(env, KEY);
+    });
     const underWay = turnOnB("an orphan to be");
     await lone.call("launch_agent", { provider: "claude", machine: "b", cwd: envB.cwd, prompt: "[[slow:90000]] an orphan to be" });
     await underWay;
@@ -410,7 +418,9 @@ describe("when the orchestrator goes away", () => {
 
 describe("an agent launched to outlive its orchestrator", () => {
   it("is not ended by its orchestrator's clean exit: its turn runs to its end on b, then it ends there", { timeout: 120_000 }, async () => {
-    const leaving = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_FLEET_KEY: KEY });
+    const leaving = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url }, (env) => {
+      writeFleetKey(env, KEY);
+    });
     const underWay = turnOnB("an outliving turn");
     const bad = await leaving.client.callTool({ name: "launch_agent", arguments: { provider: "claude", outlive: true, prompt: "x" } });
     expect(JSON.stringify(bad.content)).toContain("outlive is for an agent on another machine");
