@@ -4,7 +4,7 @@
 // included) refuse it at any server; a nested server also holds it to its ceiling, as the CLI of the
 // agent it runs under would hold `Bash(<check>)`.
 import { homedir } from "node:os";
-import { decide, describeRequest, PermissionRuleSchema, type Ceiling, type PermissionRules } from "@subagent-mcp/permissions";
+import { decide, describeRequest, PermissionRuleSchema, protectedRules, type Ceiling, type PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "./errors.js";
 
 /** What a check is judged in: the rules in force, the ceiling (none: a top-level server) and the folder it runs in. */
@@ -30,7 +30,8 @@ export function checkRefusal(command: string, scope: CheckScope): string | undef
   // A top-level server was started by a person or a host: its checks run unless a rule stops them.
   const allow = ceiling === undefined ? ["Bash"] : ceilingAllows(ceiling);
   const request = { requestId: "check", tool: "Bash", kind: "shell" as const, command, input: { command } };
-  const rules = { ...(scope.rules.deny === undefined ? {} : { deny: scope.rules.deny }), ...(scope.rules.ask === undefined ? {} : { ask: scope.rules.ask }) };
+  const deny = ceiling === undefined ? withoutProtected(scope.rules.deny) : scope.rules.deny;
+  const rules = { ...(deny === undefined ? {} : { deny }), ...(scope.rules.ask === undefined ? {} : { ask: scope.rules.ask }) };
   const outcome = decide(request, { ...rules, allow }, { cwd: scope.cwd, home: homedir() });
   if (outcome.decision === "allow") return undefined;
   const check = `the check \`${command}\``;
@@ -50,6 +51,16 @@ export function judgeCheck(what: string, command: string | undefined, scope: Che
   if (command === undefined) return;
   const refusal = checkRefusal(command, scope);
   if (refusal !== undefined) throw new ServerError("PERMISSION_ABOVE_CEILING", `${what}: ${refusal}`);
+}
+
+// The files kept from every sub-agent (fleet key, user config, servers' records) guard against
+// sub-agents; a top-level server's check is its host's own command, and that host reaches those
+// files anyway. Held to them, every check with a glob or a variable would be unreadable, so refused.
+function withoutProtected(deny: string[] | undefined): string[] | undefined {
+  if (deny === undefined) return undefined;
+  const kept = new Set(protectedRules({ home: homedir(), env: process.env }).deny);
+  const left = deny.filter((rule) => !kept.has(rule));
+  return left.length === 0 ? undefined : left;
 }
 
 function describeTools(tools: readonly string[]): string {

@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
+import { mergeRules, protectedPaths, protectedRules } from "@subagent-mcp/permissions";
 import { checkRefusal } from "../src/check-judgement.js";
 import type { PoolDefinition } from "../src/index.js";
 import { poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
@@ -22,6 +23,15 @@ describe("a check's judgement", () => {
     expect(checkRefusal("/bin/rm -r x", { ...scope, ceiling: at("bypassPermissions") })).toContain("denies it");
     // A line the rules cannot read for sure is not run unread.
     expect(checkRefusal("cat $HOME/.ssh/id_ed25519", scope)).toContain("can not be checked against the rules");
+  });
+
+  it("the files kept from sub-agents hold a nested server's check, not a top-level one's (its host's own command)", () => {
+    const kept = protectedRules({ home: homedir(), env: process.env });
+    expect(checkRefusal("pytest tests/*.py", { rules: kept, ceiling: undefined, cwd })).toBeUndefined();
+    const rules = mergeRules(kept, { deny: ["Bash(rm:*)"] });
+    expect(checkRefusal("rm -rf build", { rules, ceiling: undefined, cwd })).toContain("rule Bash(rm:*) denies it");
+    const key = protectedPaths({ home: homedir(), env: process.env }).files[0] ?? "";
+    expect(checkRefusal(`cat ${key}`, { rules, ceiling: at("bypassPermissions"), cwd })).toContain("denies it");
   });
 
   it("an ask rule refuses it: nobody would be asked", () => {
