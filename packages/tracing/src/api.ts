@@ -34,7 +34,7 @@ export interface Tracer {
   /** False while tracing is off: callers skip building attributes. */
   readonly on: boolean;
   start(name: string, options?: SpanOptions): SpanHandle;
-  /** Sends what is buffered, and stops; for the end of the process. */
+  /** Sends what is buffered (for at most a moment: a silent collector cannot hold the exit), and stops; for the end of the process. */
   shutdown(): Promise<void>;
 }
 

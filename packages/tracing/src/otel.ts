@@ -75,10 +75,26 @@ export async function otelTracer(env: NodeJS.ProcessEnv, protocol: Protocol, ser
           parentOf(options.parent),
         ),
       ),
-    shutdown: async () => {
-      await provider.shutdown();
-    },
+    shutdown: () => bounded(provider.shutdown()),
   };
+}
+
+/**
+ * How long the last flush may take at the end of the process. A collector that takes the
+ * connection and never answers would hold it for the exporter's and the batch processor's own
+ * timeouts (OTEL_EXPORTER_OTLP_TIMEOUT, OTEL_BSP_EXPORT_TIMEOUT: 10 and 30 s by default), and a
+ * host waits for us to exit; what is not out by then is lost.
+ */
+const SHUTDOWN_LIMIT_MS = 1500;
+
+// Settles when `flush` does or when the limit is up, whichever is first; never rejects.
+async function bounded(flush: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, SHUTDOWN_LIMIT_MS);
+  });
+  await Promise.race([flush.catch(() => undefined), limit]);
+  clearTimeout(timer);
 }
 
 async function exporterFor(protocol: Protocol): Promise<SpanExporter> {
