@@ -203,29 +203,26 @@ describe("an orchestrator's heartbeat record", () => {
       const beat = await heartbeat("b");
       return beat.at >= Math.max(from, beat.startedAt + LOST_AFTER_MS) + 2 * HEARTBEAT_MS ? true : undefined;
     });
-    const turn = await r.next("turn_end");
-    expect(turn.isError).toBe(false);
-    expect(r.events.some((e) => e.type === "exit")).toBe(false);
+    // Its turn ends as it would have: the agent was not ended (which would be an exit first).
+    const end = await Promise.race([r.next("turn_end"), r.next("exit")]);
+    expect(end).toMatchObject({ type: "turn_end", isError: false });
     expect(nodes.b?.stderr()).not.toContain(`its orchestrator ${client.owner} went away`);
     await session.kill();
   });
 
-  it("written fresh (unsigned, or replayed) for a dead orchestrator, does not keep its agents running", { timeout: 120_000 }, async () => {
+  it("written fresh by a Redis writer for a dead orchestrator, does not keep its agents running", { timeout: 120_000 }, async () => {
     const own = await connectRedis({ url: redis.url });
     const doomed = new FleetClient(own.redis, new Signer(KEY));
     const { driver } = await doomed.driverOn("b", "claude");
     driver.start({ cwd: envs.b?.cwd as string }, () => undefined).send("[[slow:90000]] a dead owner's turn");
     await turnUnderWay("a dead owner's turn");
-    const signed = (await conn.hget(OWNERS, doomed.owner)) as string;
-    expect(JSON.parse(signed)).toHaveProperty("sig");
+    expect(JSON.parse((await conn.hget(OWNERS, doomed.owner)) as string)).toHaveProperty("sig");
     // The orchestrator dies (its connection is gone: no heartbeat, no goodbye); a Redis writer keeps its record fresh.
     own.redis.disconnect();
-    let n = 0;
     await until(
       "b to end the dead orchestrator's agent",
       async () => {
-        n += 1;
-        await conn.hset(OWNERS, doomed.owner, n % 2 === 0 ? signed : String(Date.now()));
+        await conn.hset(OWNERS, doomed.owner, String(Date.now()));
         return nodes.b?.stderr().includes(`its orchestrator ${doomed.owner} went away; ending it`) === true ? true : undefined;
       },
       90_000,

@@ -110,6 +110,13 @@ describe("an orchestrator's heartbeat", () => {
     await redis.hset(OWNERS, "orch-forged", JSON.stringify({ m, sig }));
     const times = await ownerTimes(redis, signer);
     expect([...times.keys()]).toEqual(["orch-good"]);
+    // Its time is the one it signed: written again later (a replay), the record is no fresher.
+    const at = times.get("orch-good") as number;
+    await ownerBeat(redis, signer, "orch-good");
+    const fresh = (await ownerTimes(redis, signer)).get("orch-good") as number;
+    expect(fresh).toBeGreaterThanOrEqual(at);
+    await redis.hset(OWNERS, "orch-good", good as string);
+    expect((await ownerTimes(redis, signer)).get("orch-good")).toBe(at);
   });
 });
 
