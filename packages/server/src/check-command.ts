@@ -1,10 +1,13 @@
 // The check of an escalating launch (e.g. `pnpm test`), run after the agent's first turn in its
 // cwd or worktree: a shell command with bounded time and output, killed as a whole group.
+import { setTimeout as delay } from "node:timers/promises";
 import { execa } from "execa";
 import { TailBuffer, type CheckOutcome } from "@subagent-mcp/core";
 
 /** How long a check may run (default 10 min; config `escalate_check_timeout_s`). */
 export const DEFAULT_CHECK_TIMEOUT_MS = 10 * 60_000;
+// How long the output of a check whose shell has exited is still read.
+const DRAIN_MS = 2_000;
 /** Characters of its output kept: the end, where a test runner says what failed. */
 export const CHECK_OUTPUT_CHARS = 16_000;
 
@@ -53,12 +56,21 @@ export async function runCheckCommand(check: {
   check.signal.addEventListener("abort", killGroup, { once: true });
   // The check ends with its shell: execa's promise also waits for stdout and stderr to close, which
   // a process left in the background (a watcher, `sleep 600 &`) would hold open for as long as it runs.
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => {
+      resolve();
+    });
+  });
   await Promise.race([exited, child]);
   check.signal.removeEventListener("abort", killGroup);
-  // What the shell left running ends with the check, and what it writes is no longer read.
+  // What the shell left running ends with the check: with its group gone the pipes close once what
+  // it wrote is read (a test runner's summary comes last). A process that left the group (setsid)
+  // could still hold them, so reading stops after a short drain.
   killGroup();
-  for (const stream of [child.all, child.stdout, child.stderr]) stream?.destroy();
+  const drain = new AbortController();
+  const drained = await Promise.race([child.then(() => true), delay(DRAIN_MS, false, { signal: drain.signal }).catch(() => false)]);
+  drain.abort();
+  if (!drained) for (const stream of [child.all, child.stdout, child.stderr]) stream.destroy();
   const result = await child;
   const durationMs = Math.round(performance.now() - started);
   const output = tail.read();
