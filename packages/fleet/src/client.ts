@@ -192,7 +192,8 @@ export class FleetClient {
       this.#command(report.node, { kind: "kill", agent: report.agent });
     }
     if (remote === undefined || remote.ended) return;
-    if (report.kind === "spawned") return;
+    // Queued on a full node: it starts there once a slot frees (its commands wait with it).
+    if (report.kind === "spawned" || report.kind === "queued") return;
     if (report.kind === "worktree") {
       remote.worktree = report.worktree;
       return;

@@ -39,19 +39,23 @@ export class OwnerWatch {
   /**
    * Owners whose heartbeat stopped lose their agents here, unless these were launched to outlive
    * them (those end after their turn). Records of owners gone longer than the streams' TTL are removed.
+   * `waiting` are the owners of launches queued here; the owners found gone are returned.
    */
-  async sweep(hosted: Map<string, Owned>): Promise<void> {
-    if (hosted.size === 0 || Date.now() - this.#readySince < LOST_AFTER_MS) return;
+  async sweep(hosted: Map<string, Owned>, waiting: string[] = []): Promise<Set<string>> {
+    const gone = new Set<string>();
+    if ((hosted.size === 0 && waiting.length === 0) || Date.now() - this.#readySince < LOST_AFTER_MS) return gone;
     const times = await ownerTimes(this.redis, this.signer);
     const now = Date.now();
     const all = await this.redis.hkeys(OWNERS);
     const old = all.filter((owner) => now - (times.get(owner) ?? 0) > STREAM_TTL_MS);
     if (old.length > 0) await this.redis.hdel(OWNERS, ...old);
     // An owner first seen now (a launch, an agent taken back after a restart) has a full grace from now.
-    for (const entry of hosted.values()) if (!this.#last.has(entry.owner)) this.#last.set(entry.owner, now);
+    const owners = new Set([...[...hosted.values()].map((h) => h.owner), ...waiting]);
+    for (const owner of owners) if (!this.#last.has(owner)) this.#last.set(owner, now);
     for (const [owner, at] of times) if (at > (this.#last.get(owner) ?? Infinity)) this.#last.set(owner, at);
+    for (const owner of owners) if (now - (this.#last.get(owner) ?? 0) > LOST_AFTER_MS) gone.add(owner);
     for (const [agent, entry] of hosted) {
-      if (now - (this.#last.get(entry.owner) ?? 0) <= LOST_AFTER_MS || entry.orphaned === true) continue;
+      if (!gone.has(entry.owner) || entry.orphaned === true) continue;
       entry.orphaned = true;
       if (!entry.outlive) {
         this.log(`${agent}: its orchestrator ${entry.owner} went away; ending it`);
@@ -61,6 +65,7 @@ export class OwnerWatch {
         void entry.ready.then(() => entry.session?.close());
       } else this.log(`${agent}: its orchestrator ${entry.owner} went away; launched to outlive it, it ends after its turn`);
     }
-    for (const owner of this.#last.keys()) if (![...hosted.values()].some((h) => h.owner === owner)) this.#last.delete(owner);
+    for (const owner of this.#last.keys()) if (!owners.has(owner)) this.#last.delete(owner);
+    return gone;
   }
 }

@@ -7,6 +7,7 @@ import { acquireLease } from "./lease.js";
 import { keepAlive } from "./node-alive.js";
 import { ensureGroup, readCommands } from "./node-commands.js";
 import { OwnerWatch } from "./node-owners.js";
+import { queueing } from "./node-queue.js";
 import { Outbox } from "./outbox.js";
 import { withinCeiling, type NodeCeiling } from "./node-ceiling.js";
 import { NodePermissions } from "./node-permissions.js";
@@ -87,6 +88,11 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
   const outbox = new Outbox(redis, log);
   const report = (owner: string, body: Report): void => {
     outbox.add(eventStream(owner), signer.seal(body, owner));
+    // A slot freed (an agent ended, a launch was refused): a queued launch may start.
+    if (body.kind === "refused" || (body.kind === "event" && body.event.type === "exit"))
+      queueMicrotask(() => {
+        waiting.drain();
+      });
   };
 
   const info = (): NodeInfo => {
@@ -263,13 +269,8 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
     }
   };
 
-  const run = (command: Command): void => {
-    if (command.kind === "launch") launch(command);
-    else
-      void steer(command).catch((error: unknown) => {
-        log(`${command.agent}: ${command.kind} failed: ${String(error)}`);
-      });
-  };
+  // A launch that finds the node full waits in its queue (reported as queued) until a slot frees.
+  const waiting = queueing({ name, log, report, launch, steer, free: (provider) => info().providers.find((p) => p.provider === provider)?.free ?? 0 });
 
   // One process per name: a second one refuses to start (naming the live one) before it reads anything.
   const lease = await acquireLease(redis, name, log);
@@ -287,7 +288,10 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
     lease,
     info,
     log,
-    sweep: () => owners.sweep(hosted),
+    sweep: async () => {
+      waiting.drop(await owners.sweep(hosted, waiting.owners()));
+      waiting.drain();
+    },
     lost: (why) => {
       lost = why;
       // After startNode returned (this may come from its first heartbeat).
@@ -302,7 +306,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
     name,
     life,
     log,
-    run,
+    run: waiting.run,
     refuse: () => {
       refused += 1;
     },
@@ -323,6 +327,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       if (life.closed) return;
       life.closed = true;
       alive.stop();
+      waiting.drop("all");
       await Promise.all(
         [...hosted.values()].map(async (h) => {
           await h.ready;

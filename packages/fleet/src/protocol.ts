@@ -112,6 +112,8 @@ export const ReportSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("event"), agent: z.string(), node: z.string(), event: AgentEventSchema }),
   /** The launch was refused by the node (its ceiling, no slot, unknown provider): the agent never ran. */
   z.object({ kind: z.literal("refused"), agent: z.string(), node: z.string(), code: z.string(), message: z.string() }),
+  /** The node has no free slot for it now: the launch waits on the node, `position` in its provider's line (1 is next). */
+  z.object({ kind: z.literal("queued"), agent: z.string(), node: z.string(), position: z.number() }),
   /** The node started the agent's CLI (its process id there). */
   z.object({ kind: z.literal("spawned"), agent: z.string(), node: z.string(), pid: z.number().optional() }),
   /** Its worktree on the node: made (active), measured after a turn, and given up (kept or removed) before its exit is reported. */

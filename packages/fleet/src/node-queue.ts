@@ -1,0 +1,140 @@
+import type { Command, Report } from "./protocol.js";
+
+type Launch = Extract<Command, { kind: "launch" }>;
+type Steer = Exclude<Command, { kind: "launch" }>;
+
+/** Most launches a full node keeps waiting for a slot; past it a launch is refused with NO_SLOT. */
+export const MAX_QUEUED = 32;
+
+/**
+ * Launches that found no free slot on the node, waiting in arrival order (at most MAX_QUEUED),
+ * each with the steering that came for it meanwhile: a send right after a launch is not lost, it
+ * goes to the agent once it started. A close or kill takes a launch out of the queue.
+ */
+export class LaunchQueue {
+  readonly #waiting: { launch: Launch; held: Steer[] }[] = [];
+
+  /** Whether a launch of `provider` waits (a new one goes behind it). */
+  waitsFor(provider: string): boolean {
+    return this.#waiting.some((w) => w.launch.provider === provider);
+  }
+
+  /** The owners of the waiting launches. */
+  owners(): string[] {
+    return this.#waiting.map((w) => w.launch.owner);
+  }
+
+  /** Queues a launch: its place (1 is next), or undefined when the queue is full. */
+  add(launch: Launch): number | undefined {
+    if (this.#waiting.length >= MAX_QUEUED) return undefined;
+    this.#waiting.push({ launch, held: [] });
+    return this.#waiting.filter((w) => w.launch.provider === launch.provider).length;
+  }
+
+  /**
+   * A command for an agent that may be waiting: "held" when kept for it, its launch when a close or
+   * kill took it out (it never ran), undefined when it is not waiting here.
+   */
+  steer(command: Steer): "held" | Launch | undefined {
+    const at = this.#waiting.findIndex((w) => w.launch.agent === command.agent);
+    const entry = this.#waiting[at];
+    if (entry === undefined) return undefined;
+    if (command.kind !== "close" && command.kind !== "kill") {
+      entry.held.push(command);
+      return "held";
+    }
+    this.#waiting.splice(at, 1);
+    return entry.launch;
+  }
+
+  /** The waiting launches that may start now, in order, given each provider's free slots; taken out of the queue. */
+  take(free: (provider: string) => number): { launch: Launch; held: Steer[] }[] {
+    const left = new Map<string, number>();
+    const out: { launch: Launch; held: Steer[] }[] = [];
+    for (const entry of [...this.#waiting]) {
+      const { provider } = entry.launch;
+      const n = left.get(provider) ?? free(provider);
+      if (n <= 0) continue;
+      left.set(provider, n - 1);
+      out.push(entry);
+      this.#waiting.splice(this.#waiting.indexOf(entry), 1);
+    }
+    return out;
+  }
+
+  /** Takes out the waiting launches `which` picks (their owner went away, the node closes). */
+  drop(which: (launch: Launch) => boolean): Launch[] {
+    const out = this.#waiting.filter((w) => which(w.launch));
+    for (const w of out) this.#waiting.splice(this.#waiting.indexOf(w), 1);
+    return out.map((w) => w.launch);
+  }
+}
+
+/** What the queue's dispatch needs of the node. */
+export interface QueueingOptions {
+  name: string;
+  /** Free slots of a provider now. */
+  free: (provider: string) => number;
+  /** Runs a launch (which refuses what it must: unknown provider, ceiling, NO_SLOT). */
+  launch: (launch: Launch) => void;
+  steer: (command: Steer) => Promise<void>;
+  report: (owner: string, body: Report) => void;
+  log: (line: string) => void;
+}
+
+/**
+ * The node's dispatch of commands through its launch queue: a launch that finds no free slot (or
+ * others of its provider waiting) is queued and reported as queued, and starts when `drain` finds a
+ * slot free; a close or kill of a queued one ends it there (an exit, it never ran).
+ */
+export function queueing(options: QueueingOptions): {
+  run: (command: Command) => void;
+  drain: () => void;
+  /** Takes out the launches of owners that went away, or all (the node closes: each is told its exit). */
+  drop: (owners: Set<string> | "all") => void;
+  /** The owners of the waiting launches (the sweep judges them too). */
+  owners: () => string[];
+} {
+  const { name, log, report } = options;
+  const queue = new LaunchQueue();
+  const exit = (launch: Launch): void => {
+    report(launch.owner, { kind: "event", agent: launch.agent, node: name, event: { type: "exit", code: null, signal: null } });
+  };
+  const run = (command: Command): void => {
+    if (command.kind !== "launch") {
+      const waiting = queue.steer(command);
+      if (waiting === undefined)
+        void options.steer(command).catch((error: unknown) => {
+          log(`${command.agent}: ${command.kind} failed: ${String(error)}`);
+        });
+      else if (waiting !== "held") {
+        log(`${command.agent}: taken out of the queue (${command.kind})`);
+        exit(waiting);
+      }
+      return;
+    }
+    const { agent, owner, provider } = command;
+    const position = options.free(provider) > 0 && !queue.waitsFor(provider) ? 0 : queue.add(command);
+    // A free slot (0), or the queue is full (the launch refuses it: NO_SLOT).
+    if (position === 0 || position === undefined) {
+      options.launch(command);
+      return;
+    }
+    report(owner, { kind: "queued", agent, node: name, position });
+    log(`${agent}: queued for a ${provider} slot (${String(position)} waiting)`);
+  };
+  const drain = (): void => {
+    for (const { launch, held } of queue.take(options.free)) {
+      log(`${launch.agent}: a ${launch.provider} slot is free: starting it`);
+      options.launch(launch);
+      for (const command of held) run(command);
+    }
+  };
+  const drop = (owners: Set<string> | "all"): void => {
+    for (const launch of queue.drop((l) => owners === "all" || owners.has(l.owner))) {
+      log(`${launch.agent}: taken out of the queue (${owners === "all" ? "the node closes" : `its orchestrator ${launch.owner} went away`})`);
+      exit(launch);
+    }
+  };
+  return { run, drain, drop, owners: () => queue.owners() };
+}
