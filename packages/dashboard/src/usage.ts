@@ -1,5 +1,5 @@
 // Turns and cost per day and provider, from the journals and the workers' turn logs.
-import { addTurn, agentTurns, DEFAULT_PRICES, emptyRow, workerTurns, type PriceTable, type UsageRow } from "@subagent-mcp/usage";
+import { addTurn, agentTurns, DEFAULT_PRICES, emptyRow, workerTurns, type PriceTable, type TurnRecord, type UsageRow } from "@subagent-mcp/usage";
 import type { UsageDayView } from "@subagent-mcp/contract";
 import { stateLayout } from "@subagent-mcp/state";
 
@@ -17,12 +17,11 @@ const round = (n: number): number => Math.round(n * 10_000) / 10_000;
 
 /** Usage of this project's agents (and of every worker, which belong to no project), grouped per day (UTC) and provider. */
 export function usageNow(stateDir: string, project: string, prices: PriceTable): UsageNow {
-  const agents = agentTurns(stateLayout(stateDir).agents).turns.filter((t) => t.project === project);
-  const workers = workerTurns(stateLayout(stateDir).workers).turns;
   const rows = new Map<string, { day: string; provider: string; row: UsageRow }>();
   const costs = new Map<string, number>();
   let total = 0;
-  for (const t of [...agents, ...workers]) {
+  // Each turn is added as its journal streams by: none is held.
+  const add = (t: TurnRecord): void => {
     const day = t.at.slice(0, 10);
     const provider = t.provider || "(unknown)";
     const key = `${day}\n${provider}`;
@@ -33,7 +32,11 @@ export function usageNow(stateDir: string, project: string, prices: PriceTable):
       total += cost;
       costs.set(t.agent, (costs.get(t.agent) ?? 0) + cost);
     }
-  }
+  };
+  agentTurns(stateLayout(stateDir).agents, (t) => {
+    if (t.project === project) add(t);
+  });
+  workerTurns(stateLayout(stateDir).workers, add);
   // The page's names for a row's counts.
   const days: UsageDayView[] = [...rows.values()]
     .map(({ day, provider, row: r }) => ({

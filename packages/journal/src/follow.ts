@@ -1,10 +1,11 @@
 // Tails an agent's journal as it grows, across rotations, for live transcripts.
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, watch, type FSWatcher } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync, watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { JOURNAL_FILE } from "./owner.js";
-import { agentDir, journalFiles, parseLines } from "./read.js";
+import { agentDir, journalFiles, parseLine, parseLines } from "./read.js";
 import type { JournalEntry } from "./schema.js";
+import { linesFromStart } from "./window.js";
 
 // File systems without change events (some network mounts) are still followed, only more slowly.
 const FALLBACK_POLL_MS = 1_000;
@@ -91,11 +92,13 @@ export function followJournal(dir: string, agentId: string, onEntry: (e: Journal
       if (inode(current) !== undefined) fd = openSync(current, "r");
       // Rotated files first; the one the descriptor holds (if a rotation just happened) is read through it.
       const held = fd === undefined ? undefined : fstatSync(fd).ino;
-      for (const file of journalFiles(path).slice(0, -1)) {
-        if (inode(file) === held) continue;
-        const text = readOrEmpty(file);
-        rest = "";
-        emit(text.endsWith("\n") ? text : text + "\n");
+      // Each is streamed a chunk at a time, never held whole; its cut last line is passed over.
+      const rotated = journalFiles(path)
+        .slice(0, -1)
+        .filter((file) => inode(file) !== undefined && inode(file) !== held);
+      for (const line of linesFromStart(rotated, { bytes: 0, skipped: 0, truncated: false })) {
+        const e = parseLine(line);
+        if (e !== undefined) onEntry(e);
       }
       rest = "";
       poll();
@@ -115,13 +118,5 @@ function inode(file: string): number | undefined {
     return stat.isFile() ? stat.ino : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function readOrEmpty(file: string): string {
-  try {
-    return inode(file) === undefined ? "" : readFileSync(file, "utf8");
-  } catch {
-    return "";
   }
 }

@@ -20,7 +20,8 @@ export { launchEntry, summarizeEnds, TAIL_BYTES } from "./tail.js";
 export { serverAlive } from "./owner.js";
 export { pruneJournals } from "./prune.js";
 export { turnsBefore, turnsFrom, type TurnsRead } from "./pages.js";
-export { readJournal, type JournalContents } from "./read.js";
+export { entriesStats, journalEntries, readJournal, type EntriesRead, type JournalContents } from "./read.js";
+export { entriesBefore, type EntriesPage } from "./entry-pages.js";
 export { resumeFacts, type LifeSpent, type ResumeFacts } from "./resume-facts.js";
 export {
   JournalEntrySchema,
@@ -34,4 +35,5 @@ export {
 export { HEAD_CHARS, timelineRow, type TimelineMark, type TimelineRow, type TimelineTurn, type TurnPrice } from "./timeline.js";
 export { agentTree, DEFAULT_ROOTS, type AgentTreeOptions } from "./tree.js";
 export { turnsOf, type JournalTurn } from "./turns.js";
+export { linesFromStart, MAX_LINE_BYTES, type WindowStats } from "./window.js";
 export { JournalWriter, type JournalWriterOptions } from "./writer.js";

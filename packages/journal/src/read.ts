@@ -1,9 +1,10 @@
 // Reads an agent's journal back, tolerating the half line a crash can leave.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { checkId, JournalError } from "./errors.js";
 import { JOURNAL_FILE, readOwner } from "./owner.js";
 import { JournalEntrySchema, type JournalEntry, type ServerRef } from "./schema.js";
+import { linesFromStart, type WindowStats } from "./window.js";
 
 const ROTATED = /^journal\.(\d+)\.jsonl$/;
 
@@ -66,28 +67,53 @@ export function journalFiles(path: string): string[] {
   return [...rotated, JOURNAL_FILE].map((name) => join(path, name));
 }
 
-/** An agent's entries, oldest first (rotated files first); cut or invalid lines are skipped and counted. Throws NOT_FOUND. */
+/** What {@link journalEntries} saw besides its entries. */
+export interface EntriesRead extends WindowStats {
+  /** Launch entries left out for opening a rotated file (the writer copies the launch into each). */
+  copies: number;
+}
+
+/**
+ * An agent's entries, oldest first (rotated files first), read a chunk at a time: only the line
+ * being parsed is held. Cut or invalid lines are counted in `stats.skipped`; lines `only` does not
+ * match are passed over unparsed. With `copies: "skip"` the launch entry that opens each rotated
+ * file after the oldest is left out. Throws NOT_FOUND at once (not on the first step).
+ */
+export function journalEntries(
+  dir: string,
+  agentId: string,
+  stats: EntriesRead,
+  options: { only?: RegExp; copies?: "keep" | "skip" } = {},
+): Generator<JournalEntry> {
+  const files = journalFiles(agentDir(dir, agentId));
+  return entriesOf(files, stats, options);
+}
+
+function* entriesOf(files: string[], stats: EntriesRead, options: { only?: RegExp; copies?: "keep" | "skip" }): Generator<JournalEntry> {
+  let seenLaunch = false;
+  for (const line of linesFromStart(files, stats)) {
+    if (options.only !== undefined && !options.only.test(line)) continue;
+    const entry = parseLine(line);
+    if (entry === undefined) stats.skipped += 1;
+    else if (entry.t === "launch" && seenLaunch && options.copies === "skip") stats.copies += 1;
+    else {
+      if (entry.t === "launch") seenLaunch = true;
+      yield entry;
+    }
+  }
+}
+
+/** Counters for a {@link journalEntries} read. */
+export const entriesStats = (): EntriesRead => ({ bytes: 0, skipped: 0, truncated: false, copies: 0 });
+
+/**
+ * An agent's entries, oldest first (rotated files first); cut or invalid lines are skipped and
+ * counted. Holds every entry: for tests and small reads only; readers of real journals stream
+ * with {@link journalEntries} or read a page (pages.ts). Throws NOT_FOUND.
+ */
 export function readJournal(dir: string, agentId: string): JournalContents {
   const path = agentDir(dir, agentId);
-  const entries: JournalEntry[] = [];
-  let skipped = 0;
-  for (const file of journalFiles(path)) {
-    let text: string;
-    try {
-      // Only a regular file is read: a device or a pipe in its place would be read forever.
-      if (!statSync(file).isFile()) {
-        skipped += 1;
-        continue;
-      }
-      text = readFileSync(file, "utf8");
-    } catch (err) {
-      // Not written yet, or rotated away while we listed.
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") continue;
-      throw err;
-    }
-    const parsed = parseLines(text);
-    entries.push(...parsed.entries);
-    skipped += parsed.skipped + (parsed.rest.trim() === "" ? 0 : 1);
-  }
-  return { entries, skipped, owner: readOwner(path) };
+  const stats = entriesStats();
+  const entries = [...journalEntries(dir, agentId, stats)];
+  return { entries, skipped: stats.skipped, owner: readOwner(path) };
 }

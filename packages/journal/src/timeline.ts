@@ -74,12 +74,12 @@ const later = (a: string, b: string | undefined): string => (b !== undefined && 
 type Draft = TimelineTurn & { promptAt?: string };
 
 /**
- * Folds an agent's entries (oldest first) into its row, without parent and depth. `ownerAlive`:
+ * Folds an agent's entries (oldest first, streamed: none is kept) into its row, without parent and depth. `ownerAlive`:
  * whether the server that owns it still runs (a dead server's agents run no more).
  */
 export function timelineRow(
   agentId: string,
-  entries: readonly JournalEntry[],
+  entries: Iterable<JournalEntry>,
   ownerAlive: boolean,
   price: TurnPrice = (t) => t.cost_usd,
 ): Omit<TimelineRow, "depth"> {
@@ -88,7 +88,7 @@ export function timelineRow(
     provider: "",
     status: "unknown",
     live: false,
-    started_at: entries[0]?.at ?? "",
+    started_at: "",
     unknown_cost_turns: 0,
     turns: [],
     marks: [],
@@ -96,7 +96,8 @@ export function timelineRow(
   let model: string | undefined;
   let alive = false;
   let end: { at: string; status: string } | undefined;
-  let lastAt = row.started_at;
+  let lastAt = "";
+  let first = true;
   const drafts: Draft[] = [];
   // Turns with a prompt and no end yet, by number; a resume starts the numbering's open set afresh.
   const open = new Map<number, Draft>();
@@ -109,6 +110,7 @@ export function timelineRow(
     waiting = undefined;
   };
   for (const e of entries) {
+    if (first) [first, row.started_at, lastAt] = [false, e.at, e.at];
     switch (e.t) {
       case "launch":
         Object.assign(row, { provider: e.provider, started_at: e.at });

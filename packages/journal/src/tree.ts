@@ -1,8 +1,8 @@
 // The agent tree of a timeline: nested agents (launched by a sub-agent's own server, which shares
 // the journal directory) under the agent they ran under, by the lineage their launch recorded.
 import { listAgents, type AgentSummary } from "./list.js";
-import { serverAlive } from "./owner.js";
-import { agentDir, readJournal } from "./read.js";
+import { readOwner, serverAlive } from "./owner.js";
+import { agentDir, entriesStats, journalEntries } from "./read.js";
 import { timelineRow, type TimelineRow, type TurnPrice } from "./timeline.js";
 
 /** What {@link agentTree} draws. */
@@ -79,12 +79,13 @@ export function agentTree(dir: string, options: AgentTreeOptions = {}): Timeline
   return rows;
 }
 
-// One agent's row from its whole journal; undefined when it went away meanwhile.
+// One agent's row, its journal streamed through the fold; undefined when it has no entry or went away meanwhile.
 function readRow(dir: string, agentId: string, depth: number, parent: string | undefined, price: TurnPrice | undefined): TimelineRow | undefined {
   try {
-    const { entries, owner } = readJournal(dir, agentId);
-    if (entries.length === 0) return undefined;
+    const entries = journalEntries(dir, agentId, entriesStats(), { copies: "skip" });
+    const owner = readOwner(agentDir(dir, agentId));
     const { parent: _lineageParent, ...row } = timelineRow(agentId, entries, owner !== undefined && serverAlive(owner), price);
+    if (row.started_at === "") return undefined;
     // The parent on the tree: the nearest ancestor whose journal is there.
     return { ...row, ...(parent === undefined ? {} : { parent }), depth };
   } catch {

@@ -1,23 +1,26 @@
 // Reads parts of a journal without loading it whole: the first line of a file, lines from the end
 // backwards, and lines from the start forwards, each a chunk at a time.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 
 const CHUNK = 64 * 1024;
 
 /** A line longer than this is skipped (counted), never held in memory. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
-// Opens a regular file for reading; undefined when it is missing or not a regular file (a pipe would be read forever).
-function openRegular(file: string): { fd: number; size: number } | undefined {
+// Opens a regular file for reading; undefined when it is missing or not a regular file (a pipe would
+// be read forever), the latter counted in `stats` as a skipped line when given.
+function openRegular(file: string, stats?: WindowStats): { fd: number; size: number } | undefined {
   let fd: number;
   try {
-    fd = openSync(file, "r");
+    // Non-blocking: opening a FIFO in a journal's place must not wait for a writer.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
   const stat = fstatSync(fd);
   if (stat.isFile()) return { fd, size: stat.size };
   closeSync(fd);
+  if (stats !== undefined) stats.skipped += 1;
   return undefined;
 }
 
@@ -58,7 +61,7 @@ export interface WindowStats {
  */
 export function* linesFromEnd(files: string[], maxBytes: number, stats: WindowStats): Generator<string> {
   for (const file of [...files].reverse()) {
-    const opened = openRegular(file);
+    const opened = openRegular(file, stats);
     if (opened === undefined) continue;
     try {
       let pos = opened.size;
@@ -130,7 +133,7 @@ export function* linesFromEnd(files: string[], maxBytes: number, stats: WindowSt
  */
 export function* linesFromStart(files: string[], stats: WindowStats): Generator<string> {
   for (const file of files) {
-    const opened = openRegular(file);
+    const opened = openRegular(file, stats);
     if (opened === undefined) continue;
     try {
       let carry: Buffer[] = [];

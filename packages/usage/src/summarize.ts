@@ -64,16 +64,15 @@ export function addTurn(row: UsageRow, t: TurnRecord, prices: PriceTable): numbe
  */
 export function summarizeUsage(source: UsageSource, options: SummarizeOptions): UsageSummary {
   const dirs = typeof source === "string" ? { agentsDir: stateLayout(source).agents, workersDir: stateLayout(source).workers } : source;
-  const agents = agentTurns(dirs.agentsDir);
-  const workers = dirs.workersDir === undefined || options.project !== undefined ? { turns: [], skipped: 0 } : workerTurns(dirs.workersDir);
   const since = options.since?.getTime();
   const prices = options.prices ?? DEFAULT_PRICES;
   const byKey = new Map<string, UsageRow>();
   const outcomes = new Map<UsageRow, Outcomes>();
   const total = emptyRow("total");
-  for (const t of [...agents.turns, ...workers.turns]) {
-    if (since !== undefined && !(Date.parse(t.at) >= since)) continue;
-    if (options.project !== undefined && t.project !== options.project) continue;
+  // Each turn is added as its line is read: no journal and no list of turns is held.
+  const add = (t: TurnRecord): void => {
+    if (since !== undefined && !(Date.parse(t.at) >= since)) return;
+    if (options.project !== undefined && t.project !== options.project) return;
     const key = keyOf(t, options.groupBy);
     let row = byKey.get(key);
     if (row === undefined) {
@@ -95,7 +94,9 @@ export function summarizeUsage(source: UsageSource, options: SummarizeOptions): 
       if (cost !== undefined) o.costs.push(cost);
       if (t.duration_ms !== undefined) o.durations.push(t.duration_ms);
     }
-  }
+  };
+  const agents = agentTurns(dirs.agentsDir, add);
+  const workers = dirs.workersDir === undefined || options.project !== undefined ? { skipped: 0 } : workerTurns(dirs.workersDir, add);
   for (const [row, o] of outcomes) {
     row.success_rate = Math.round((o.ok / row.turns) * 1000) / 1000;
     const cost = median(o.costs);

@@ -1,8 +1,9 @@
-// Every finished turn on disk, from agents' journals and workers' turn logs, with the model it ran on.
+// Every finished turn on disk, from agents' journals and workers' turn logs, with the model it ran
+// on: each file streamed a line at a time and each turn handed on, so a sum folds them as they come.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ZERO_USAGE } from "@subagent-mcp/core";
-import { readJournal } from "@subagent-mcp/journal";
+import { entriesStats, journalEntries, linesFromStart, type WindowStats } from "@subagent-mcp/journal";
 import { z } from "zod";
 import { recordedUsage, type RecordedUsage } from "./schema.js";
 
@@ -39,42 +40,47 @@ function subdirs(dir: string): string[] {
   }
 }
 
-/** The turns of every agent journaled under `agentsDir`; unreadable journals are skipped, cut lines counted. */
-export function agentTurns(agentsDir: string): { turns: TurnRecord[]; skipped: number } {
-  const turns: TurnRecord[] = [];
+// The lines usage needs (launch, session, attempt, turn): the others are passed over unparsed.
+const USAGE_LINES = /^(?!\{"t":"(?:prompt|tool|status|error|end|resume)")/;
+
+/**
+ * Calls `onTurn` for each finished turn of every agent journaled under `agentsDir`, its journal
+ * streamed a line at a time (none is held whole); unreadable journals are skipped, cut lines counted.
+ */
+export function agentTurns(agentsDir: string, onTurn: (t: TurnRecord) => void): { skipped: number } {
   let skipped = 0;
   for (const id of subdirs(agentsDir).filter((n) => ID.test(n))) {
-    let read: ReturnType<typeof readJournal>;
-    try {
-      read = readJournal(agentsDir, id);
-    } catch {
-      continue;
-    }
-    skipped += read.skipped;
+    const stats = entriesStats();
     let who: Omit<TurnRecord, "at" | "usage"> = { agent: id, provider: "" };
-    for (const e of read.entries) {
-      if (e.t === "launch") {
-        who = { agent: id, provider: e.provider, project: e.project };
-        if (e.model !== undefined) who.model = e.model;
-        if (e.label !== undefined) who.label = e.label;
-        if (e.category !== undefined) who.category = e.category;
-      } else if (e.t === "session" && e.model !== undefined) who = { ...who, model: e.model };
-      else if (e.t === "attempt") {
-        // A failover or an escalation: the turns from here on run on the next candidate.
-        const { model: _left, ...rest } = who;
-        who = { ...rest, provider: e.next.provider, ...(e.next.model === undefined ? {} : { model: e.next.model }) };
-      } else if (e.t === "turn")
-        turns.push({
-          ...who,
-          at: e.at,
-          usage: e.usage,
-          failed: e.is_error || e.interrupted,
-          duration_ms: e.duration_ms,
-          ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }),
-        });
+    try {
+      // The launch copied into each rotated file would set the model back: only the first counts.
+      for (const e of journalEntries(agentsDir, id, stats, { only: USAGE_LINES, copies: "skip" })) {
+        if (e.t === "launch") {
+          who = { agent: id, provider: e.provider, project: e.project };
+          if (e.model !== undefined) who.model = e.model;
+          if (e.label !== undefined) who.label = e.label;
+          if (e.category !== undefined) who.category = e.category;
+        } else if (e.t === "session" && e.model !== undefined) who = { ...who, model: e.model };
+        else if (e.t === "attempt") {
+          // A failover or an escalation: the turns from here on run on the next candidate.
+          const { model: _left, ...rest } = who;
+          who = { ...rest, provider: e.next.provider, ...(e.next.model === undefined ? {} : { model: e.next.model }) };
+        } else if (e.t === "turn")
+          onTurn({
+            ...who,
+            at: e.at,
+            usage: e.usage,
+            failed: e.is_error || e.interrupted,
+            duration_ms: e.duration_ms,
+            ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }),
+          });
+      }
+    } catch {
+      // Gone meanwhile, or unreadable: what was read of it counts.
     }
+    skipped += stats.skipped;
   }
-  return { turns, skipped };
+  return { skipped };
 }
 
 // The worker's turn log, read leniently: only what usage needs (`model` when a log records it).
@@ -96,21 +102,14 @@ function workerProvider(dir: string): string | undefined {
   }
 }
 
-/** The turns of every worker under `workersDir` (`<name>/turns.jsonl`); the provider comes from its saved session. */
-export function workerTurns(workersDir: string): { turns: TurnRecord[]; skipped: number } {
-  const turns: TurnRecord[] = [];
+/** Calls `onTurn` for each turn of every worker under `workersDir` (`<name>/turns.jsonl`, streamed); the provider comes from its saved session. */
+export function workerTurns(workersDir: string, onTurn: (t: TurnRecord) => void): { skipped: number } {
+  const stats: WindowStats = { bytes: 0, skipped: 0, truncated: false };
   let skipped = 0;
   for (const name of subdirs(workersDir)) {
     const dir = join(workersDir, name);
-    let text: string;
-    try {
-      text = readFileSync(join(dir, "turns.jsonl"), "utf8");
-    } catch {
-      continue;
-    }
     const provider = workerProvider(dir);
-    for (const line of text.split("\n")) {
-      if (line.trim() === "") continue;
+    for (const line of linesFromStart([join(dir, "turns.jsonl")], stats)) {
       let parsed;
       try {
         parsed = WorkerTurn.safeParse(JSON.parse(line));
@@ -122,16 +121,15 @@ export function workerTurns(workersDir: string): { turns: TurnRecord[]; skipped:
         continue;
       }
       const t = parsed.data;
-      const usage = recordedUsage(t.tokens ?? ZERO_USAGE);
-      turns.push({
+      onTurn({
         agent: `worker:${name}`,
         provider: t.provider ?? provider ?? "",
         ...(t.model === undefined ? {} : { model: t.model }),
         at: t.at,
-        usage,
+        usage: recordedUsage(t.tokens ?? ZERO_USAGE),
         ...(t.costUsd === undefined ? {} : { cost_usd: t.costUsd }),
       });
     }
   }
-  return { turns, skipped };
+  return { skipped: skipped + stats.skipped };
 }
