@@ -113,6 +113,10 @@ export async function serveStdio(): Promise<void> {
     process.once("SIGINT", () => process.exit(130));
     process.once("SIGTERM", () => process.exit(143));
     try {
+      // First the spans ended so far (bounded): a signal's sender may follow with SIGKILL before the clean-up is done.
+      await tracer()
+        .flush()
+        .catch(() => undefined);
       // Agents launched to outlive us are left to their machines; close() ends every other one, remote ones too.
       await fleet?.leave().catch(() => undefined);
       await close();

@@ -300,6 +300,8 @@ export class AgentSpans {
       "subagent_mcp.note": view.note,
     });
     if (view.status === "errored") live.life.fail(view.lastError?.message ?? "errored");
+    // Ended by a kill (kill_agent, or this server's end): whatever it and the server under it were doing was cut short.
+    if (view.status === "stopped") live.life.fail("killed");
     live.life.end(now);
   }
 }

@@ -34,6 +34,8 @@ export interface Tracer {
   /** False while tracing is off: callers skip building attributes. */
   readonly on: boolean;
   start(name: string, options?: SpanOptions): SpanHandle;
+  /** Sends the spans ended so far (for at most a moment), and goes on tracing: before work that may be cut short (a signal's clean-up). */
+  flush(): Promise<void>;
   /** Sends what is buffered (for at most a moment: a silent collector cannot hold the exit), and stops; for the end of the process. */
   shutdown(): Promise<void>;
 }
@@ -50,6 +52,7 @@ const NO_SPAN: SpanHandle = {
 export const OFF: Tracer = {
   on: false,
   start: () => NO_SPAN,
+  flush: () => Promise.resolve(),
   shutdown: () => Promise.resolve(),
 };
 

@@ -3,9 +3,9 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes as OtelAttributes, type Context, type Span } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { Attributes, SpanHandle, SpanOptions, Tracer } from "./api.js";
-import { inheritedParent, type Protocol } from "./env.js";
+import { inheritedParent, OTEL_ENV, TRACEPARENT_ENV, type Protocol } from "./env.js";
 
 const KINDS = { internal: SpanKind.INTERNAL, server: SpanKind.SERVER, client: SpanKind.CLIENT } as const;
 const propagator = new W3CTraceContextPropagator();
@@ -48,11 +48,7 @@ export async function otelTracer(env: NodeJS.ProcessEnv, protocol: Protocol, ser
   const resource = defaultResource()
     .merge(resourceFromAttributes({ "service.name": service.name, "service.version": service.version }))
     .merge(detectResources({ detectors: [envDetector] }));
-  // The batch processor's delays and sizes come from OTEL_BSP_* as the specification says, but a
-  // server under a sub-agent may be killed with its agent's process tree: without a delay set we
-  // send every second, not every 5 s, so that less is lost then.
-  const delay = env.OTEL_BSP_SCHEDULE_DELAY === undefined ? { scheduledDelayMillis: 1000 } : {};
-  const provider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter, delay)] });
+  const provider = new BasicTracerProvider({ resource, spanProcessors: [processorFor(env, exporter)] });
   const otel = provider.getTracer("subagent-mcp", service.version);
   const inherited = inheritedParent(env);
   const root = inherited === undefined ? ROOT_CONTEXT : contextOf(inherited);
@@ -75,6 +71,7 @@ export async function otelTracer(env: NodeJS.ProcessEnv, protocol: Protocol, ser
           parentOf(options.parent),
         ),
       ),
+    flush: () => bounded(provider.forceFlush()),
     shutdown: () => bounded(provider.shutdown()),
   };
 }
@@ -95,6 +92,18 @@ async function bounded(flush: Promise<void>): Promise<void> {
   });
   await Promise.race([flush.catch(() => undefined), limit]);
   clearTimeout(timer);
+}
+
+/**
+ * A server under a sub-agent (its launching server passed its trace down) dies with its agent's
+ * process tree, which a kill ends with SIGKILL at once: nothing buffered survives that, so each of
+ * its spans is sent as it ends. Elsewhere the batch processor's delays and sizes come from
+ * OTEL_BSP_* as the specification says, every second when no delay is set (not every 5 s).
+ */
+function processorFor(env: NodeJS.ProcessEnv, exporter: SpanExporter): SpanProcessor {
+  const nested = [env[TRACEPARENT_ENV], env[OTEL_ENV]].some((v) => v !== undefined && v.trim() !== "");
+  if (nested) return new SimpleSpanProcessor(exporter);
+  return new BatchSpanProcessor(exporter, env.OTEL_BSP_SCHEDULE_DELAY === undefined ? { scheduledDelayMillis: 1000 } : {});
 }
 
 async function exporterFor(protocol: Protocol): Promise<SpanExporter> {

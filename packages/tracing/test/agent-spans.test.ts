@@ -38,6 +38,7 @@ function recorder(): { tracer: Tracer; spans: Recorded[] } {
         end: () => (rec.ended = true),
       };
     },
+    flush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   };
   return { tracer, spans };
@@ -136,6 +137,7 @@ describe("an agent's spans", () => {
     await supervisor.kill(a.id);
     expect(life).toMatchObject({
       ended: true,
+      failed: "killed",
       attributes: expect.objectContaining({ "subagent_mcp.status": "stopped", "subagent_mcp.turns": 2, "gen_ai.conversation.id": "s-1" }) as unknown,
     });
     expect(agentSpan(a.id)).toBeUndefined();

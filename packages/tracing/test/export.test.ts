@@ -56,6 +56,7 @@ describe.each(["http/json", "http/protobuf"])("traces over %s", (protocol) => {
     expect(lifeSpan?.parentSpanId).toBe(launch?.spanId);
     expect(lifeSpan?.attributes).toEqual({ "subagent_mcp.turns": 2, ok: true });
     expect(lifeSpan?.status).toBe(2);
+    expect(lifeSpan?.statusMessage).toBe("it errored");
     expect(byName.worktree_setup?.parentSpanId).toBe(launch?.spanId);
     expect(launch?.resource).toMatchObject({
       "service.name": "orchestrator-test",
@@ -65,6 +66,35 @@ describe.each(["http/json", "http/protobuf"])("traces over %s", (protocol) => {
     });
     expect(call.traceparent).toBe(`00-${PARENT_TRACE}-${launch?.spanId ?? ""}-01`);
     expect(r.requests.every((q) => q.path === "/v1/traces" && q.contentType.includes(protocol === "http/json" ? "json" : "protobuf"))).toBe(true);
+  });
+});
+
+describe("a server under a sub-agent", () => {
+  it("sends each span as it ends, whatever OTEL_BSP_SCHEDULE_DELAY says: a kill of its agent's tree leaves it no time later", async () => {
+    const r = (receiver = await startOtlpReceiver());
+    withEnv({
+      OTEL_EXPORTER_OTLP_ENDPOINT: r.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      OTEL_BSP_SCHEDULE_DELAY: "600000",
+      SUBAGENT_MCP_TRACEPARENT: `00-${PARENT_TRACE}-${PARENT_SPAN}-01`,
+    });
+    const t = await startTracing({ version: "1" });
+    t.start("list_agents", { kind: "server" }).end();
+    // Neither flushed nor shut down: it arrives by itself.
+    const spans = await r.waitFor((s) => s.some((x) => x.name === "list_agents"));
+    expect(spans.find((x) => x.name === "list_agents")?.parentSpanId).toBe(PARENT_SPAN);
+  });
+
+  it("a top-level server batches, and flush sends what has ended and goes on tracing", async () => {
+    const r = (receiver = await startOtlpReceiver());
+    withEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: r.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_BSP_SCHEDULE_DELAY: "600000" });
+    const t = await startTracing({ version: "1" });
+    t.start("first").end();
+    await t.flush();
+    expect((await r.waitFor((s) => s.length >= 1)).map((x) => x.name)).toEqual(["first"]);
+    t.start("second").end();
+    await t.flush();
+    expect((await r.waitFor((s) => s.length >= 2)).map((x) => x.name)).toEqual(["first", "second"]);
   });
 });
 

@@ -109,7 +109,11 @@ export function decodeTraces(body: Buffer): ReceivedSpan[] {
           else if (f.no === 7) span.startMs = nanosToMs(f.value);
           else if (f.no === 8) span.endMs = nanosToMs(f.value);
           else if (f.no === 9) attributes.push(bytes(f));
-          else if (f.no === 15) for (const st of fields(bytes(f))) if (st.no === 3) span.status = Number(st.value);
+          else if (f.no === 15)
+            for (const st of fields(bytes(f))) {
+              if (st.no === 3) span.status = Number(st.value);
+              else if (st.no === 2 && bytes(st).length > 0) span.statusMessage = text(st);
+            }
         }
         span.attributes = keyValues(attributes);
         out.push(span);

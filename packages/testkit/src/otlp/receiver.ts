@@ -108,7 +108,7 @@ interface JsonSpan {
   startTimeUnixNano?: string | number;
   endTimeUnixNano?: string | number;
   attributes?: JsonKeyValue[];
-  status?: { code?: number };
+  status?: { code?: number; message?: string };
 }
 interface JsonRequest {
   resourceSpans?: { resource?: { attributes?: JsonKeyValue[] }; scopeSpans?: { spans?: JsonSpan[] }[] }[];
@@ -145,6 +145,7 @@ function decodeJson(body: Buffer): ReceivedSpan[] {
         startMs: ms(s.startTimeUnixNano),
         endMs: ms(s.endTimeUnixNano),
         status: s.status?.code ?? 0,
+        ...(s.status?.message === undefined || s.status.message === "" ? {} : { statusMessage: s.status.message }),
       })),
     );
   });

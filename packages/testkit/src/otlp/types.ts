@@ -13,4 +13,6 @@ export interface ReceivedSpan {
   endMs: number;
   /** OTLP status code: 0 unset, 1 ok, 2 error. */
   status: number;
+  /** Its status's message (set with an error), when there is one. */
+  statusMessage?: string;
 }
