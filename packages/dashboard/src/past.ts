@@ -1,6 +1,6 @@
 // Agents of the project read back from the journal: those no live server holds, and any agent's
 // conversation when no live server can tell it.
-import { endedWhy, listAgents, readJournal, turnsOf } from "@subagent-mcp/journal";
+import { endedWhy, listAgents, turnsBefore, type JournalTurn } from "@subagent-mcp/journal";
 import type { PastAgentView } from "@subagent-mcp/contract";
 
 /** The project's agents in the journal that no live server holds (pool replicas left out), newest first. */
@@ -33,22 +33,37 @@ export function pastAgents(agentsDir: string, project: string, live: Set<string>
 
 /** Characters of a turn's result kept in a transcript read from the journal. */
 const MAX_RESULT_CHARS = 16_000;
+/** Characters of turns (results cut) one page of a past transcript holds at most: its newest turns that fit. */
+export const PAGE_CHARS = 400_000;
 
-/** An agent's conversation from its journal, shaped like the transcript tool's result (long results cut). Throws the journal's NOT_FOUND. */
-export function journalTranscript(agentsDir: string, agentId: string): Record<string, unknown> {
-  const { entries, skipped } = readJournal(agentsDir, agentId);
-  const { turns, resumes } = turnsOf(entries);
-  const sorted = turns.map(({ usage: _usage, ...t }) =>
-    t.result === undefined || t.result.length <= MAX_RESULT_CHARS
-      ? t
-      : { ...t, result: `${t.result.slice(0, MAX_RESULT_CHARS)}…`, result_chars: t.result.length },
-  );
+// A turn as the page shows it: no usage, a long result cut (saying how long it was).
+function shown({ usage: _usage, ...t }: JournalTurn): Omit<JournalTurn, "usage"> & { result_chars?: number } {
+  return t.result === undefined || t.result.length <= MAX_RESULT_CHARS
+    ? t
+    : { ...t, result: `${t.result.slice(0, MAX_RESULT_CHARS)}…`, result_chars: t.result.length };
+}
+
+const chars = (turns: JournalTurn[]): number => turns.reduce((n, t) => n + JSON.stringify(shown(t)).length, 0);
+
+/**
+ * A page of an agent's conversation from its journal, shaped like the transcript tool's result:
+ * its newest turns before `before` (default: the newest) that fit {@link PAGE_CHARS}, read
+ * backwards from the journal's end; `earlier_turn` is the `before` of the page before it. Throws
+ * the journal's NOT_FOUND.
+ */
+export function journalTranscript(agentsDir: string, agentId: string, before = Number.MAX_SAFE_INTEGER): Record<string, unknown> {
+  const read = turnsBefore(agentsDir, agentId, before, (t) => chars(t) > PAGE_CHARS);
+  const turns = [...read.turns];
+  // The oldest turn read may be the one that did not fit; the newest is kept whatever its size.
+  while (turns.length > 1 && chars(turns) > PAGE_CHARS) turns.shift();
+  const first = turns[0]?.turn;
   return {
     agent_id: agentId,
-    turns: sorted,
-    total_turns: sorted.length,
-    ...(resumes.length === 0 ? {} : { resumes }),
-    ...(skipped === 0 ? {} : { skipped_lines: skipped }),
+    turns: turns.map(shown),
+    total_turns: read.newestTurn,
+    ...(first !== undefined && first > 1 ? { earlier_turn: first } : {}),
+    ...(read.resumes.length === 0 ? {} : { resumes: read.resumes }),
+    ...(read.skipped === 0 ? {} : { skipped_lines: read.skipped }),
   };
 }
 

@@ -86,8 +86,11 @@ async function agent(res: ServerResponse, url: URL, deps: RouteDeps): Promise<vo
         return;
       }
     }
+    // A past transcript is paged from its newest turns: `before_turn` (its `earlier_turn`) reads the page before.
+    const before = Number(url.searchParams.get("before_turn") ?? "");
     try {
-      sendJson(res, 200, { poll: null, transcript: journalTranscript(stateLayout(deps.stateDir).agents, id) });
+      const page = journalTranscript(stateLayout(deps.stateDir).agents, id, Number.isInteger(before) && before > 1 ? before : undefined);
+      sendJson(res, 200, { poll: null, transcript: page });
     } catch (error) {
       if (error instanceof JournalError) throw new DashboardError("NOT_FOUND", `no agent ${id} in a live server or in the journal`);
       throw error;

@@ -110,6 +110,36 @@ describe("the state", () => {
     expect((await fetch(s.at("/api/agent?id=nobody"))).status).toBe(404);
   });
 
+  it("pages a long past conversation from its newest turns back, each page read from the journal's end", async () => {
+    const server = { id: "server-2", pid: deadPid(), started_at: today };
+    const w = new JournalWriter({ dir: join(s.stateDir, "agents"), server, maxFileBytes: 256 * 1024, keepFiles: 100 });
+    const id = w.claim();
+    w.append(id, { t: "launch", at: today, agent_id: id, server, project: "/long", provider: "claude", cwd: "/long" });
+    const usage = { input: 1, output: 1, cache_read: 0, cache_write: 0 };
+    for (let turn = 1; turn <= 300; turn++) {
+      w.append(id, { t: "prompt", at: today, turn, text: `step ${turn}` });
+      w.append(id, { t: "turn", at: today, turn, result: `${"r".repeat(20_000)} (turn ${turn})`, is_error: false, interrupted: false, usage, duration_ms: 1 });
+    }
+    await w.flush();
+    type Page = { transcript: { total_turns: number; earlier_turn?: number; turns: { turn: number; result: string; result_chars?: number }[] } };
+    const get = async (query: string): Promise<Page["transcript"]> => ((await (await fetch(s.at(`/api/agent?id=${id}${query}`))).json()) as Page).transcript;
+    const newest = await get("");
+    expect(newest.total_turns).toBe(300);
+    expect(newest.turns.at(-1)).toMatchObject({ turn: 300, result_chars: 20_000 + " (turn 300)".length });
+    expect(newest.turns.length).toBeLessThan(300);
+    expect(newest.earlier_turn).toBe(newest.turns[0]?.turn);
+    const earlier = await get(`&before_turn=${newest.earlier_turn ?? 0}`);
+    expect(earlier.turns.at(-1)?.turn).toBe((newest.earlier_turn ?? 0) - 1);
+    // Every page back to the first turn, each turn once.
+    const seen = [...newest.turns, ...earlier.turns].map((t) => t.turn);
+    for (let before = earlier.earlier_turn; before !== undefined;) {
+      const page = await get(`&before_turn=${before}`);
+      seen.push(...page.turns.map((t) => t.turn));
+      before = page.earlier_turn;
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+  });
+
   it("acts only through a live server of the project", async () => {
     const post = (body: unknown) => fetch(s.at("/api/action"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const kill = await post({ action: "kill", server: 12345, agent_id: agentId });

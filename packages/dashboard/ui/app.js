@@ -35,7 +35,7 @@ const whole = new Intl.NumberFormat("en");
 
 /** @type {DashboardState} */
 let state;
-/** @type {{ id: string, server?: number, past: boolean } | undefined} */
+/** @type {{ id: string, server?: number, past: boolean, before?: number } | undefined} */
 let selected;
 let lastSeen = new Map(); // agent id -> its row in the previous state
 let uid = 0;
@@ -437,9 +437,11 @@ async function load() {
     return;
   }
   loading = true;
-  const { id, server } = selected;
+  const { id, server, before } = selected;
   try {
-    const r = await fetch(api("agent", { id, ...(server === undefined ? {} : { server: String(server) }) }));
+    // A past transcript comes a page at a time, newest first: `before` is the page the reader went back to.
+    const query = { id, ...(server === undefined ? {} : { server: String(server) }), ...(before === undefined ? {} : { before_turn: String(before) }) };
+    const r = await fetch(api("agent", query));
     const body = await r.json().catch(() => ({}));
     if (selected?.id !== id) return;
     if (!r.ok || body.ok === false) {
@@ -572,8 +574,26 @@ function renderTranscript(t) {
   const notes = [];
   if (!turns.length) notes.push("No turns yet.");
   if (t?.next_turn) notes.push(`Showing turns up to ${t.next_turn - 1} of ${t.total_turns}.`);
+  if (t?.earlier_turn || selected?.before) notes.push(`Showing turns ${turns[0]?.turn ?? "—"}–${turns.at(-1)?.turn ?? "—"} of ${t?.total_turns ?? "—"}.`);
   if (t?.skipped_lines) notes.push(`${t.skipped_lines} journal line(s) could not be read.`);
-  $("transcript-note").textContent = notes.join(" ");
+  const page = (label, testid, before) =>
+    h("button", {
+      type: "button",
+      "data-testid": testid,
+      text: label,
+      on: {
+        click: () => {
+          if (!selected) return;
+          selected.before = before;
+          load();
+        },
+      },
+    });
+  $("transcript-note").replaceChildren(
+    notes.join(" "),
+    t?.earlier_turn ? [" ", page("Earlier turns", "transcript-earlier", t.earlier_turn)] : "",
+    selected?.before ? [" ", page("Newest turns", "transcript-newest", undefined)] : "",
+  );
 }
 
 function turnItem(t, open) {
