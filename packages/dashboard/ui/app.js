@@ -589,11 +589,10 @@ function renderTranscript(t) {
         },
       },
     });
-  $("transcript-note").replaceChildren(
-    notes.join(" "),
-    t?.earlier_turn ? [" ", page("Earlier turns", "transcript-earlier", t.earlier_turn)] : "",
-    selected?.before ? [" ", page("Newest turns", "transcript-newest", undefined)] : "",
-  );
+  const buttons = [];
+  if (t?.earlier_turn) buttons.push(" ", page("Earlier turns", "transcript-earlier", t.earlier_turn));
+  if (selected?.before) buttons.push(" ", page("Newest turns", "transcript-newest", undefined));
+  $("transcript-note").replaceChildren(notes.join(" "), ...buttons);
 }
 
 function turnItem(t, open) {
