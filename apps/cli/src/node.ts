@@ -41,8 +41,7 @@ export const nodeCommand = defineCommand({
       Object.entries(drivers).map(async ([provider, driver]) => ({ provider, driver, found: await driver.describe().catch(() => undefined) })),
     );
     // Each launch within this machine's rules: its env within the allow-list, and this machine's files kept from its agents.
-    const guard = (driver: (typeof drivers)[string]) =>
-      guardDriver(driver, protectedRules(ctx), (line) => process.stderr.write(`node ${name}: ${line}\n`));
+    const guard = (driver: (typeof drivers)[string]) => guardDriver(driver, protectedRules(ctx), (line) => process.stderr.write(`node ${name}: ${line}\n`));
     for (const { provider, driver, found: f } of found)
       if (f !== undefined) providers[provider] = { driver: guard(driver), version: f.version, cap: config.caps?.[provider] ?? DEFAULT_NODE_CAP };
     const ceiling = {
