@@ -32,11 +32,19 @@ export function guardDriver(driver: Driver, rules: PermissionRules, log: (line: 
         onEvent(event);
       };
       const own = spec.precheck;
+      // The launch's own deny and ask rules travel as text (its precheck does not): held here too,
+      // so that a use the CLI's mode allows (bypassPermissions) meets them without a round trip.
+      const launched = { deny: spec.rules?.deny ?? [], ask: spec.rules?.ask ?? [] };
+      const theirs = (request: PermissionRequest): PermissionRuling | undefined => {
+        if (launched.deny.length + launched.ask.length === 0) return undefined;
+        const outcome = decide(request, launched, { cwd: spec.cwd, home });
+        return outcome.decision === "deny" || (outcome.decision === "ask" && outcome.rule !== undefined) ? outcome : undefined;
+      };
       session = driver.start(
         {
           ...spec,
           rules: { ...spec.rules, deny: [...new Set([...(spec.rules?.deny ?? []), ...deny])] },
-          precheck: (request) => judge(request) ?? own?.(request) ?? { decision: "ask", why: "no rule of this machine covers it" },
+          precheck: (request) => judge(request) ?? own?.(request) ?? theirs(request) ?? { decision: "ask", why: "no rule of this machine covers it" },
         },
         listener,
       );

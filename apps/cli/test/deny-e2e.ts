@@ -1,8 +1,8 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startE2E, waitFor, type E2E } from "./e2e.js";
+import { startE2E, waitFor, type E2E, type WaitOut } from "./e2e.js";
 
 // What every CLI's deny boundary must hold, through the built server and the real CLI: the cases
 // each CLI shares; the test files add what is particular to one CLI.
@@ -113,6 +113,38 @@ export function denySuite(provider: Provider, model?: string): { start: (extraEn
         await runOnce(s, { ...on, ...extra, prompt: `[[shell:${command}]]`, permissions: { deny: [rule] } });
         expect(audit(s)).toContainEqual(expect.objectContaining({ decision: "deny", by: "rule", rule }));
         expect(reachedModel(s, provider, SECRET)).toBe(false);
+      });
+    }
+
+    // Modes that ask nobody: the CLI is made to ask anyway and the rules answer at once. A denied
+    // file (a launch's rule, and the fleet key every sub-agent is denied) never reaches the model;
+    // an allowed command runs; the orchestrator is asked nothing.
+    for (const mode of ["bypassPermissions", "dontAsk"] as const) {
+      // Claude Code refuses bypassPermissions to root, as CI runs.
+      const refused = provider === "claude" && mode === "bypassPermissions" && process.getuid?.() === 0;
+      it.skipIf(refused)(`${mode}: a denied file is refused, an allowed command runs, nobody is asked`, { timeout: 240_000 }, async () => {
+        const s = await start();
+        writeFileSync(join(s.env.cwd, ".env"), SECRET);
+        const key = join(s.env.env.XDG_CONFIG_HOME as string, "subagent-mcp", "fleet.key");
+        mkdirSync(dirname(key), { recursive: true });
+        writeFileSync(key, `KEY=${provider}-kiwi-6610\n`, { mode: 0o600 });
+        const allow = mode === "dontAsk" ? { allow: ["Bash(touch made-unasked.txt)"] } : {};
+        const launch = { ...on, permission_mode: mode, permissions: { deny: ["Read(./.env)"], ...allow } };
+        const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { ...launch, prompt: "[[shell:cat .env]]" });
+        const quiet = (out: WaitOut): WaitOut["finished"][number] | undefined => {
+          expect(out.permission_requests).toBeUndefined();
+          return out.finished[0];
+        };
+        await waitFor(s, agent_id, quiet);
+        for (const command of [`cat ${key}`, "touch made-unasked.txt"]) {
+          await s.call("send_message", { agent_id, message: `[[shell:${command}]]` });
+          await waitFor(s, agent_id, quiet);
+        }
+        expect(reachedModel(s, provider, SECRET)).toBe(false);
+        expect(reachedModel(s, provider, `KEY=${provider}-kiwi-6610`)).toBe(false);
+        expect(audit(s)).toContainEqual(expect.objectContaining({ decision: "deny", by: "rule", rule: "Read(./.env)" }));
+        expect(audit(s).find((entry) => entry.request.includes(key))).toMatchObject({ decision: "deny", by: "rule" });
+        expect(existsSync(join(s.env.cwd, "made-unasked.txt"))).toBe(true);
       });
     }
 

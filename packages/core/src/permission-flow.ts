@@ -64,6 +64,8 @@ export class PermissionFlow {
     if (policy === undefined) return undefined;
     return (request) => {
       const ruled = policy(request, { id: record.id, cwd: record.request.cwd });
+      // Only a rule may stop it: a refusal that names none (dontAsk's "nothing allows it") is for what the CLI would ask.
+      if (ruled.decision === "deny" && ruled.rule === undefined) return { decision: "ask", why: ruled.why };
       if (ruled.decision === "deny")
         this.#tell({ agentId: record.id, request, decision: "deny", by: "rule", ...(ruled.rule === undefined ? {} : { rule: ruled.rule }), reason: ruled.why });
       return ruled;

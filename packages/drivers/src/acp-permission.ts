@@ -1,6 +1,7 @@
 import type { PermissionOption, RequestPermissionResponse, ToolCallUpdate } from "@agentclientprotocol/sdk";
 import type { PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/core";
 import { permissionRequest } from "./permissions.js";
+import { acceptsEdits, isBypass } from "./unasked.js";
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 const field = (input: unknown, ...names: string[]): string | undefined => {
@@ -77,9 +78,9 @@ function shownArguments(call: ToolCallUpdate): unknown {
   return undefined;
 }
 
-/** Whether a session's permission mode allows a tool call by itself: bypass allows all, acceptEdits edits. */
+/** Whether a session's permission mode allows a tool call by itself: bypass allows all, acceptEdits (and its aliases) edits. */
 export function acpModeAllows(mode: string, call: ToolCallUpdate): boolean {
-  return mode === "bypassPermissions" || mode === "yolo" || (mode === "acceptEdits" && call.kind === "edit");
+  return isBypass(mode) || (acceptsEdits(mode) && call.kind === "edit");
 }
 
 /**

@@ -22,6 +22,7 @@ import { acpMcpServers, errorText, metaUsage, modelChoice, modelId, turnUsage, z
 import { acpQuotaEvent } from "./rate-limits.js";
 import { answeredWithin, lineStream } from "./acp-handshake.js";
 import { DriverError } from "./errors.js";
+import { forcedAsking, guarded, unasked } from "./unasked.js";
 
 /** An ACP agent to drive: Gemini CLI by default, or any other agent (a preset or a config entry). */
 export interface AcpDriverOptions extends CliDriverOptions {
@@ -181,7 +182,8 @@ class AcpSession extends BaseSession {
     const { connection, methods } = this.#ready();
     const sessionId = this.#sessionId as string;
     // With rules to apply, the agent must ask before it acts: its most asking mode unless told otherwise.
-    const mode = this.spec.permissionMode ?? (this.spec.askPermissions === true ? "default" : undefined);
+    // bypassPermissions or acceptEdits with rules to hold is answered by the driver (unasked.ts): the agent asks about everything.
+    const mode = forcedAsking(this.spec) ? "default" : (this.spec.permissionMode ?? (this.spec.askPermissions === true ? "default" : undefined));
     const offered = session.modes?.availableModes.map((m) => m.id) ?? [];
     const modeId = mode === undefined ? undefined : acpModeFor(this.agent, mode, offered);
     if (modeId !== undefined && modeId !== session.modes?.currentModeId)
@@ -304,9 +306,12 @@ class AcpSession extends BaseSession {
   // What the session's permission mode allows is allowed: an agent with no session mode for it
   // (OpenCode) asks anyway. Else, with askPermissions, the question goes to whoever answers
   // `respondPermission`; without, nobody is at a keyboard: refused. The first matching option wins.
+  // What the mode allows is held to the rules first, when there are rules to hold (unasked.ts).
   #permission(request: RequestPermissionRequest): RequestPermissionResponse | Promise<RequestPermissionResponse> {
-    const allow = acpModeAllows(this.spec.permissionMode ?? "default", request.toolCall);
-    if (this.spec.askPermissions === true && !allow) return this.#ask(request);
+    const byMode = acpModeAllows(this.spec.permissionMode ?? "default", request.toolCall);
+    const own = byMode && guarded(this.spec) ? unasked(this.spec, acpPermissionRequest(`${request.toolCall.toolCallId}#mode`, request.toolCall)) : undefined;
+    if (own?.behavior === "ask" || (this.spec.askPermissions === true && !byMode)) return this.#ask(request);
+    const allow = byMode && own?.behavior !== "deny";
     const wanted = allow ? ["allow_once", "allow_always"] : ["reject_once", "reject_always"];
     const option = request.options.find((o) => wanted.includes(o.kind));
     return option === undefined ? { outcome: { outcome: "cancelled" } } : { outcome: { outcome: "selected", optionId: option.optionId } };

@@ -5,7 +5,8 @@ import { fileChanges, inside, mcpServersStarted, NO_NATIVE_SUBAGENTS, sandboxOf,
 import { CliDriver } from "./cli-driver.js";
 import { mcpRuleOverrides } from "./codex-mcp-rules.js";
 import type { FileChangeWire } from "./codex-permission.js";
-import { codexApproval } from "./codex-permission.js";
+import { codexApproval, type CodexApproval } from "./codex-permission.js";
+import { guarded, unasked } from "./unasked.js";
 import { CodexItem, CodexNote, type CodexTokens } from "./codex-wire.js";
 import type { Probe } from "./handshake.js";
 import { RpcError, RpcPeer } from "./jsonrpc.js";
@@ -91,33 +92,38 @@ class CodexSession extends BaseSession {
     void this.#handshake();
   }
 
-  // Without askPermissions threads run with approval policy "never" and anything that still asks
-  // is declined; with it, approvals become permission requests.
+  // Without askPermissions (and nothing forcing it) threads run with approval policy "never" and
+  // anything that still asks is declined; with it, approvals become permission requests, except
+  // those the mode allows by itself (unasked.ts), which the rules answer here.
   #onRequest(method: string, params: unknown, id: string): Promise<unknown> {
-    const approval = this.spec.askPermissions === true ? codexApproval(method, params, id, (item) => this.#fileChanges.get(item) ?? []) : undefined;
+    const approval = this.#asks() ? codexApproval(method, params, id, (item) => this.#fileChanges.get(item) ?? []) : undefined;
     if (approval === undefined) {
       return method.endsWith("requestApproval") ? Promise.resolve({ decision: "decline" }) : Promise.reject(new RpcError(-32601, `unsupported: ${method}`));
     }
-    // acceptEdits (a workspace-write sandbox) means edits inside the cwd need nobody, as on Claude Code and Gemini CLI.
-    if (this.#editsAccepted() && approval.paths.length > 0 && approval.paths.every((path) => inside(this.spec.cwd, path))) {
-      return Promise.resolve(approval.answer({ behavior: "allow" }));
-    }
+    const own = this.#modeAllows(approval.paths) ? unasked(this.spec, approval.request) : undefined;
+    if (own?.behavior === "allow") return Promise.resolve(approval.answer({ behavior: "allow" }));
+    if (own?.behavior === "deny") return this.#refuse(approval, own.message);
+    if (this.spec.askPermissions !== true) return Promise.resolve(approval.answer({ behavior: "deny" }));
     return new Promise((resolve) => {
       this.permissions.ask(approval.request, (decision) => {
-        if (decision.behavior !== "deny" || decision.message === undefined) {
-          resolve(approval.answer(decision));
-          return;
-        }
-        // The decline has no field for a reason: it goes to the model as steering input of the same turn, first.
-        void this.#steer(approval.turnId, `Permission denied: ${decision.message}`).finally(() => {
-          resolve(approval.answer(decision));
-        });
+        if (decision.behavior !== "deny" || decision.message === undefined) resolve(approval.answer(decision));
+        else void this.#refuse(approval, decision.message).then(resolve);
       });
     });
   }
 
-  #editsAccepted(): boolean {
-    return this.spec.permissionMode !== undefined && sandboxOf(this.spec.permissionMode) === "workspace-write";
+  // The decline has no field for a reason: it goes to the model as steering input of the same turn, first.
+  async #refuse(approval: CodexApproval, message: string): Promise<unknown> {
+    await this.#steer(approval.turnId, `Permission denied: ${message}`);
+    return approval.answer({ behavior: "deny", message });
+  }
+
+  // What the mode allows by itself: everything without a sandbox; with acceptEdits (a
+  // workspace-write sandbox), edits inside the cwd, as on Claude Code and Gemini CLI.
+  #modeAllows(paths: string[]): boolean {
+    const sandbox = this.spec.permissionMode === undefined ? undefined : sandboxOf(this.spec.permissionMode);
+    if (sandbox === "danger-full-access") return true;
+    return sandbox === "workspace-write" && paths.length > 0 && paths.every((path) => inside(this.spec.cwd, path));
   }
 
   #steer(turnId: string, text: string): Promise<unknown> {
@@ -170,10 +176,12 @@ class CodexSession extends BaseSession {
     };
   }
 
-  // Whether this thread asks before commands and edits ("untrusted"); no sandbox means no asking.
+  // Whether this thread asks before commands and edits ("untrusted"): with askPermissions, and
+  // without a sandbox whenever deny or ask rules must see each command (unasked.ts).
   #asks(): boolean {
     const sandbox = this.spec.permissionMode === undefined ? undefined : sandboxOf(this.spec.permissionMode);
-    return this.spec.askPermissions === true && sandbox !== "danger-full-access";
+    if (sandbox === "danger-full-access") return guarded(this.spec);
+    return this.spec.askPermissions === true;
   }
 
   #threadParams(): Record<string, unknown> {
@@ -193,7 +201,7 @@ class CodexSession extends BaseSession {
     );
     return {
       cwd: this.spec.cwd,
-      // "untrusted": every command but known read-only ones, and every edit, asks; no sandbox means no asking.
+      // "untrusted": every command (read-only ones too) and every edit asks.
       approvalPolicy: this.#asks() ? "untrusted" : "never",
       ...(this.spec.model === undefined ? {} : { model: this.spec.model }),
       ...(sandbox === undefined ? {} : { sandbox }),

@@ -1,4 +1,5 @@
 import type { SessionSpec } from "@subagent-mcp/core";
+import { forcedAsking } from "./unasked.js";
 
 // Claude-style permission modes onto Gemini CLI approval modes.
 const APPROVAL: Record<string, string> = {
@@ -16,7 +17,8 @@ export function geminiArgs(spec: SessionSpec, policyFile?: string): string[] {
   const args: string[] = [];
   if (policyFile !== undefined) args.push("--policy", policyFile);
   if (spec.model !== undefined) args.push("--model", spec.model);
-  if (spec.permissionMode !== undefined) args.push("--approval-mode", APPROVAL[spec.permissionMode] ?? spec.permissionMode);
+  // yolo and auto_edit run uses unasked: with rules to hold, Gemini CLI keeps its default mode and the driver answers for the mode (unasked.ts).
+  if (spec.permissionMode !== undefined && !forcedAsking(spec)) args.push("--approval-mode", APPROVAL[spec.permissionMode] ?? spec.permissionMode);
   if (spec.allowedTools !== undefined && spec.allowedTools.length > 0) args.push("--allowed-tools", spec.allowedTools.join(","));
   return args;
 }

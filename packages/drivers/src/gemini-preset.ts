@@ -4,6 +4,7 @@ import { geminiArgs } from "./gemini-args.js";
 import { removeGeminiLoadLeftovers, untilGeminiCanLoad } from "./gemini-load.js";
 import { geminiPolicy } from "./gemini-policy.js";
 import { writePrivateFile } from "./private-file.js";
+import { forcedAsking } from "./unasked.js";
 
 /**
  * Gemini CLI as an ACP agent. What it needs beyond data is declared here and nowhere else: its
@@ -22,7 +23,7 @@ export const GEMINI_AGENT: AcpAgent = {
     prepare(spec: SessionSpec, env) {
       // Before the process starts: its start-up cleanup would take the whole session with a leftover.
       if (spec.resume !== undefined) removeGeminiLoadLeftovers(spec.resume, env);
-      const text = spec.askPermissions === true ? geminiPolicy(spec.rules) : undefined;
+      const text = spec.askPermissions === true || forcedAsking(spec) ? geminiPolicy(spec.rules) : undefined;
       const policy = text === undefined ? undefined : writePrivateFile("policy.toml", text);
       return {
         ...(policy === undefined

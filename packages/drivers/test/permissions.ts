@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AgentEvent } from "@subagent-mcp/core";
+import type { AgentEvent, PermissionRequest, PermissionRuling } from "@subagent-mcp/core";
 import { descendants } from "../src/internal/tree.js";
 import { isAlive } from "../src/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -106,6 +106,41 @@ export function permissionSuite(
       await h.turnEnd("turn");
       expect(h.events.filter(isAsked)).toEqual([]);
       expect(existsSync(join(h.env.cwd, "bypassed.txt"))).toBe(true);
+    });
+
+    // With deny rules, what the mode allows by itself still meets them (the driver asks their precheck), and nobody is asked.
+    const guard = {
+      rules: { deny: ["Bash(touch forbidden.txt)", "Edit(./forbidden.txt)"] },
+      precheck: (r: PermissionRequest): PermissionRuling =>
+        `${r.command ?? ""} ${r.path ?? ""}`.includes("forbidden")
+          ? { decision: "deny", rule: "forbidden", why: "forbidden" }
+          : { decision: "ask", why: "no rule" },
+    };
+    it.skipIf(provider === "claude" && process.getuid?.() === 0)(
+      "bypassPermissions with deny rules: a denied command is refused, the rest runs, nothing is asked",
+      async () => {
+        const session = h.start({ askPermissions: true, permissionMode: "bypassPermissions", ...guard });
+        session.send("[[shell:touch forbidden.txt]]");
+        await h.turnEnd("denied turn");
+        const done = h.events.length;
+        session.send("[[shell:touch fine.txt]]");
+        await h.turnEnd("allowed turn", done);
+        expect(h.events.filter(isAsked)).toEqual([]);
+        expect(existsSync(join(h.env.cwd, "forbidden.txt"))).toBe(false);
+        expect(existsSync(join(h.env.cwd, "fine.txt"))).toBe(true);
+      },
+    );
+
+    it("acceptEdits with deny rules: an edit they name is refused, another is not asked", async () => {
+      const session = h.start({ askPermissions: true, permissionMode: "acceptEdits", ...guard });
+      session.send("[[edit:forbidden.txt|no]]");
+      await h.turnEnd("denied turn");
+      const done = h.events.length;
+      session.send("[[edit:fine.txt|yes]]");
+      await h.turnEnd("allowed turn", done);
+      expect(h.events.filter(isAsked)).toEqual([]);
+      expect(existsSync(join(h.env.cwd, "forbidden.txt"))).toBe(false);
+      expect(existsSync(join(h.env.cwd, "fine.txt"))).toBe(true);
     });
 
     it("acceptEdits: an edit inside the cwd is not asked", async () => {

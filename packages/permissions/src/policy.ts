@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import type { PermissionRequest, PermissionRuling } from "@subagent-mcp/core";
-import { decide } from "./decide.js";
+import { decide, describeRequest, type PermissionOutcome } from "./decide.js";
 import { PermissionRuleSchema, type PermissionRules } from "./rule.js";
 import { z } from "zod";
 import { PermissionsError } from "./errors.js";
@@ -133,38 +133,49 @@ function splitAllowed(tools: string[] | undefined): { ours: string[]; cli: strin
 }
 
 /**
- * Whether the sub-agent's CLI asks instead of refusing, and the rules that answer first: every
- * mode asks except bypassPermissions (nothing to ask) and dontAsk (refuse what is not allowed),
- * which still hold the deny rules (handed to the CLI, and checked on every tool use a driver sees first).
- * `rules` is read per request (a pool agent's follow its definition file); `allowedTools` are the
- * launch's, some of which may move into the rules (see {@link Asking.allowedTools}).
+ * Whether the sub-agent's CLI asks instead of refusing, and the rules that answer first. Every
+ * mode asks; bypassPermissions and dontAsk only when a deny or ask rule is set, so that each tool
+ * use reaches the rules (see {@link unattended}). `rules` is read per request (a pool agent's follow
+ * its definition file); `allowedTools` are the launch's, some of which may move into the rules
+ * (see {@link Asking.allowedTools}).
  */
 export function asking(mode: string | undefined, level: string, rules: () => PermissionRules, cwd: string, allowedTools?: string[]): Asking {
   const home = homedir();
-  if (level === "bypassPermissions" || mode === "dontAsk") return denyOnly(rules, cwd, home);
   const now = rules();
   const guarded = (now.deny?.length ?? 0) + (now.ask?.length ?? 0) > 0;
-  const { ours, cli } = guarded ? splitAllowed(allowedTools) : { ours: [], cli: allowedTools };
+  const unasked = level === "bypassPermissions" ? "bypass" : mode === "dontAsk" ? "dontAsk" : undefined;
+  if (unasked !== undefined && !guarded) return {};
+  // bypassPermissions allows everything anyway: the launch's tools stay the CLI's.
+  const { ours, cli } = guarded && unasked !== "bypass" ? splitAllowed(allowedTools) : { ours: [], cli: allowedTools };
   const current = ours.length === 0 ? rules : () => mergeRules(rules(), { allow: ours });
+  // The agent's own cwd when known: a pool replica's worktree is made only as it starts.
+  const judge = (request: PermissionRequest, agent?: { cwd: string }): PermissionOutcome => decide(request, current(), { cwd: agent?.cwd ?? cwd, home });
   return {
     askPermissions: true,
     ...(cli === allowedTools || cli === undefined ? {} : { allowedTools: cli }),
     ...(guarded ? { rules: { ...(now.deny === undefined ? {} : { deny: now.deny }), ...(now.ask === undefined ? {} : { ask: now.ask }) } } : {}),
-    // The agent's own cwd when known: a pool replica's worktree is made only as it starts.
-    permissionPolicy: (request, agent) => decide(request, current(), { cwd: agent?.cwd ?? cwd, home }),
+    permissionPolicy: unasked === undefined ? judge : unattended(unasked, judge),
   };
 }
 
-// A mode that never asks still holds the deny rules (ours among them: what lets a launch run): the
-// CLI is handed them and every tool use the driver sees first is checked against them alone.
-function denyOnly(rules: () => PermissionRules, cwd: string, home: string): Asking {
-  const deny = rules().deny;
-  if (deny === undefined || deny.length === 0) return {};
-  return {
-    rules: { deny },
-    permissionPolicy: (request, agent) => {
-      const outcome = decide(request, { deny: rules().deny ?? [] }, { cwd: agent?.cwd ?? cwd, home });
-      return outcome.decision === "deny" ? outcome : { decision: "ask", why: "no deny rule covers it" };
-    },
+/**
+ * The answers of a mode that asks nobody, with deny or ask rules set: the CLI is made to ask
+ * about each tool use anyway (Codex's approval policy, Gemini CLI's policy file, an ACP agent's
+ * most asking mode), and these answer at once, so that the orchestrator is never asked.
+ * bypassPermissions: the deny rules refuse, an ask rule asks, everything else is allowed.
+ * dontAsk: what a rule allows (or a read inside the cwd) is allowed, the rest refused; a refusal
+ * that names no rule leaves a use the CLI runs on its own to the CLI (core's `precheck`).
+ */
+function unattended(mode: "bypass" | "dontAsk", judge: (request: PermissionRequest, agent?: { cwd: string }) => PermissionOutcome): Asking["permissionPolicy"] {
+  return (request, agent) => {
+    const outcome = judge(request, agent);
+    if (outcome.decision !== "ask") return outcome;
+    if (mode === "bypass")
+      return outcome.rule === undefined
+        ? { decision: "allow", why: `${describeRequest(request)}: bypassPermissions, and no deny or ask rule covers it` }
+        : outcome;
+    return outcome.rule === undefined
+      ? { decision: "deny", why: `${outcome.why} (dontAsk refuses what no rule allows)` }
+      : { decision: "deny", rule: outcome.rule, why: `${outcome.why}, and dontAsk asks nobody` };
   };
 }

@@ -45,18 +45,30 @@ describe("the files no sub-agent may touch", () => {
     expect(decide(shell("cat x"), mergeRules(rules, { allow: ["Bash"] }), { cwd, home }).decision).toBe("allow");
   });
 
-  it("holds in modes that never ask: the CLI gets the deny rules and every tool use is checked against them", () => {
+  it("holds in modes that never ask: the CLI is made to ask, and the rules answer without the orchestrator", () => {
     for (const [mode, level] of [
       ["dontAsk", "default"],
       ["bypassPermissions", "bypassPermissions"],
     ] as const) {
-      const asks = asking(mode, level, () => mergeRules(rules, { allow: ["Bash"] }), cwd, ["Bash"]);
-      expect(asks.askPermissions).toBeUndefined();
+      const asks = asking(mode, level, () => mergeRules(rules, { allow: ["Bash(echo:*)"] }), cwd);
+      expect(asks.askPermissions).toBe(true);
       expect(asks.rules?.deny).toEqual(rules.deny);
       expect(asks.permissionPolicy?.(shell(`cat ${key}`))).toMatchObject({ decision: "deny" });
-      expect(asks.permissionPolicy?.(shell("cat x"))).toMatchObject({ decision: "ask" });
+      expect(asks.permissionPolicy?.(shell("echo hi"))).toMatchObject({ decision: "allow" });
+      expect(asks.permissionPolicy?.(read(join(cwd, "x")))).toMatchObject({ decision: "allow" });
     }
-    // Without deny rules such a mode is as it was: nothing of ours.
+    // bypassPermissions allows what no deny or ask rule stops; an ask rule still asks.
+    const bypass = asking("bypassPermissions", "bypassPermissions", () => mergeRules(rules, { ask: ["Bash(git push:*)"] }), cwd);
+    expect(bypass.permissionPolicy?.(shell("rm -rf build"))).toMatchObject({ decision: "allow" });
+    expect(bypass.permissionPolicy?.(shell("git push origin"))).toMatchObject({ decision: "ask", rule: "Bash(git push:*)" });
+    // dontAsk refuses what no rule allows, and what an ask rule names (nobody is asked); the launch's tools become allow rules.
+    const dontAsk = asking("dontAsk", "default", () => mergeRules(rules, { ask: ["Bash(git push:*)"] }), cwd, ["Bash(ls:*)", "mcp__x__y"]);
+    expect(dontAsk.allowedTools).toEqual(["mcp__x__y"]);
+    expect(dontAsk.permissionPolicy?.(shell("ls"))).toMatchObject({ decision: "allow" });
+    expect(dontAsk.permissionPolicy?.(shell("rm -rf build"))).toMatchObject({ decision: "deny" });
+    expect(dontAsk.permissionPolicy?.(shell("rm -rf build"))).not.toHaveProperty("rule");
+    expect(dontAsk.permissionPolicy?.(shell("git push origin"))).toMatchObject({ decision: "deny", rule: "Bash(git push:*)" });
+    // Without deny or ask rules such a mode is as it was: nothing of ours.
     expect(asking("dontAsk", "default", () => ({ allow: ["Bash"] }), cwd)).toEqual({});
   });
 });
