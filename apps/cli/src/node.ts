@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { errorMessage } from "@subagent-mcp/core";
 import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
+import { withDefaults } from "@subagent-mcp/server";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { fleetConnection, secretsInEnv } from "./fleet.js";
@@ -48,6 +49,8 @@ export const nodeCommand = defineCommand({
       roots: config.fleet?.roots ?? [ctx.home],
       ...(config.fleet?.permission_mode === undefined ? {} : { permissionMode: config.fleet.permission_mode }),
       ...(config.fleet?.disallowed_tools === undefined ? {} : { disallowedTools: config.fleet.disallowed_tools }),
+      // A nested server under one of its agents nests no deeper than this machine allows.
+      maxDepth: withDefaults(config).max_depth,
     };
     // Another live node with this name (NAME_TAKEN), or Redis gone meanwhile: one line, not a stack.
     const node = await startNode({

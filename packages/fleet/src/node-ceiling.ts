@@ -3,6 +3,7 @@ import { isAbsolute, relative } from "node:path";
 import { levelOf, PERMISSION_LEVELS, PermissionRuleSchema, type PermissionLevel } from "@subagent-mcp/permissions";
 import { withoutTraceEnv } from "@subagent-mcp/tracing";
 import { FleetError } from "./errors.js";
+import { levelFor, nestedWithinNode } from "./node-env.js";
 import type { RemoteSpec } from "./protocol.js";
 
 /** What a node lets a launch do, from its own config, whatever the launch asks. */
@@ -13,6 +14,8 @@ export interface NodeCeiling {
   permissionMode?: string;
   /** Tools no agent on this node may use (rules in Claude Code's syntax), added to each launch's. */
   disallowedTools?: string[];
+  /** The node's own `max_depth`: the deepest a chain of servers under its agents may go. */
+  maxDepth?: number;
 }
 
 // A mode it does not know is taken as the most permissive.
@@ -76,7 +79,8 @@ function disallowedRules(ceiling: NodeCeiling, node: string): string[] {
  * Code (which enforces them itself, as `--disallowedTools`) a launch with disallowed tools runs
  * at most at `default`: above it, edits or commands run without asking. Trace settings are taken
  * out of its environment (an older orchestrator's may hold the collector's credentials): the
- * node traces by its own OTEL_* environment.
+ * node traces by its own OTEL_* environment. The permission ceiling, tools ceiling and max depth
+ * its env passes to a nested server are held to this node's (node-env.ts).
  */
 export function withinCeiling(spec: RemoteSpec, ceiling: NodeCeiling, node: string, provider = "claude"): RemoteSpec {
   const cwd = realCwd(spec.cwd, ceiling.roots, node);
@@ -92,6 +96,11 @@ export function withinCeiling(spec: RemoteSpec, ceiling: NodeCeiling, node: stri
     ...(mode === undefined ? {} : { permissionMode: mode }),
     ...(disallowed.length === 0 ? {} : { disallowedTools: disallowed }),
     ...(deny.length === 0 ? {} : { rules: { ...spec.rules, deny: [...new Set([...(spec.rules?.deny ?? []), ...deny])] }, askPermissions: true }),
-    ...(spec.env === undefined ? {} : { env: withoutTraceEnv(spec.env) }),
+    // What a nested server under this agent may grant, within this node's ceiling (node-env.ts).
+    env: nestedWithinNode(spec.env === undefined ? undefined : withoutTraceEnv(spec.env), {
+      level: levelFor(mode),
+      tools: spec.allowedTools ?? [],
+      maxDepth: ceiling.maxDepth,
+    }),
   };
 }

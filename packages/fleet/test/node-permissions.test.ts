@@ -153,6 +153,55 @@ describe("a launch within the node's ceiling", () => {
     const env = { SUBAGENT_MCP_OTEL_ENV: passed, OTEL_EXPORTER_OTLP_TRACES_HEADERS: "k=sekrit", SUBAGENT_MCP_DEPTH: "1" };
     expect(remoteSpec({ cwd: root, env }).env).toEqual({ SUBAGENT_MCP_DEPTH: "1" });
     // An older orchestrator's launch: what the node keeps and runs has none either.
-    expect(withinCeiling({ cwd: root, env }, ceiling, "b").env).toEqual({ SUBAGENT_MCP_DEPTH: "1" });
+    const kept = withinCeiling({ cwd: root, env }, ceiling, "b").env ?? {};
+    expect(Object.keys(kept).filter((name) => name.includes("OTEL"))).toEqual([]);
+    expect(kept).toMatchObject({ SUBAGENT_MCP_DEPTH: "1" });
+  });
+
+  it("holds what a nested server under its agent may grant to the node's ceiling, whatever the launch's env says", () => {
+    const env = (
+      over: Record<string, string>,
+      asked: { permissionMode?: string; allowedTools?: string[] } = {},
+      node: { permissionMode?: string; maxDepth?: number } = {},
+    ): Record<string, string> => withinCeiling({ cwd: root, ...asked, env: over }, { ...ceiling, ...node }, "b").env ?? {};
+    const wide = {
+      SUBAGENT_MCP_PERMISSION_CEILING: "bypassPermissions",
+      SUBAGENT_MCP_TOOLS_CEILING: "*",
+      SUBAGENT_MCP_MAX_DEPTH: "10",
+      SUBAGENT_MCP_DEPTH: "0",
+    };
+    // The level: at most the node's permission_mode, and at most the launch's mode as capped.
+    expect(env(wide, { permissionMode: "bypassPermissions" }, { permissionMode: "plan" })).toMatchObject({ SUBAGENT_MCP_PERMISSION_CEILING: "plan" });
+    expect(env(wide, { permissionMode: "acceptEdits" })).toMatchObject({ SUBAGENT_MCP_PERMISSION_CEILING: "acceptEdits" });
+    expect(env(wide)).toMatchObject({ SUBAGENT_MCP_PERMISSION_CEILING: "default" });
+    expect(env({ ...wide, SUBAGENT_MCP_PERMISSION_CEILING: "plan" }, { permissionMode: "bypassPermissions" })).toMatchObject({
+      SUBAGENT_MCP_PERMISSION_CEILING: "plan",
+    });
+    expect(env({ ...wide, SUBAGENT_MCP_PERMISSION_CEILING: "root" }, { permissionMode: "acceptEdits" })).toMatchObject({
+      SUBAGENT_MCP_PERMISSION_CEILING: "acceptEdits",
+    });
+    // Missing, it is set: a server at depth 0 with no ceiling could grant anything.
+    expect(env({}, {}, { permissionMode: "plan" })).toMatchObject({
+      SUBAGENT_MCP_PERMISSION_CEILING: "plan",
+      SUBAGENT_MCP_TOOLS_CEILING: "[]",
+      SUBAGENT_MCP_DEPTH: "1",
+    });
+    // The tools: at most the launch's own below bypassPermissions ("*" becomes them).
+    expect(env(wide, { permissionMode: "bypassPermissions", allowedTools: ["Bash(git:*)"] }, { permissionMode: "acceptEdits" })).toMatchObject({
+      SUBAGENT_MCP_TOOLS_CEILING: JSON.stringify(["Bash(git:*)"]),
+    });
+    expect(
+      env({ ...wide, SUBAGENT_MCP_TOOLS_CEILING: JSON.stringify(["WebFetch", "Read", "Bash(git log:*)"]) }, { allowedTools: ["Read", "Bash"] }),
+    ).toMatchObject({
+      SUBAGENT_MCP_TOOLS_CEILING: JSON.stringify(["Read", "Bash(git log:*)"]),
+    });
+    expect(env(wide, { permissionMode: "bypassPermissions" })).toMatchObject({
+      SUBAGENT_MCP_PERMISSION_CEILING: "bypassPermissions",
+      SUBAGENT_MCP_TOOLS_CEILING: "*",
+    });
+    // The max depth: at most the node's max_depth; lower stays.
+    expect(env(wide, {}, { maxDepth: 2 })).toMatchObject({ SUBAGENT_MCP_MAX_DEPTH: "2", SUBAGENT_MCP_DEPTH: "1" });
+    expect(env({ ...wide, SUBAGENT_MCP_MAX_DEPTH: "1" }, {}, { maxDepth: 2 })).toMatchObject({ SUBAGENT_MCP_MAX_DEPTH: "1" });
+    expect(env({}, {}, { maxDepth: 3 })).toMatchObject({ SUBAGENT_MCP_MAX_DEPTH: "3" });
   });
 });
