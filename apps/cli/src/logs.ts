@@ -1,13 +1,18 @@
 import { join } from "node:path";
-import { followJournal, readJournal, type JournalEntry } from "@subagent-mcp/journal";
+import { entriesBefore, entriesStats, followJournal, journalEntries, launchEntry, type JournalEntry } from "@subagent-mcp/journal";
 import { defineCommand } from "citty";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { printTree } from "./logs-tree.js";
 
 // An agent's journal in a terminal: the same conversation `transcript` returns, one line per event,
-// or the raw entries with --json; --follow keeps printing a live agent's until it ends; --tree prints
-// its tree of nested agents instead (logs-tree.ts).
+// or the raw entries with --json. A page at a time: its launch, then the entries of its newest turns
+// (--turns), read backwards from the journal's end, and the command that prints the page before
+// (--before-turn); --all streams the whole journal a line at a time; --follow keeps printing a live
+// agent's until it ends; --tree prints its tree of nested agents instead (logs-tree.ts).
+
+/** Turns a page of `logs` shows by default. */
+const PAGE_TURNS = 20;
 
 function line(e: JournalEntry): string {
   const at = e.at.slice(11, 19);
@@ -60,6 +65,9 @@ export const logsCommand = defineCommand({
       description: "The agent and the agents nested under it, their turns, permission waits and budget stops (no AGENT: the recent ones)",
     },
     json: { type: "boolean", description: "One JSON entry per line (with --tree: the tree's rows)" },
+    turns: { type: "string", description: `The entries of this many of the newest turns (default ${PAGE_TURNS})` },
+    "before-turn": { type: "string", description: "The page before this turn (what the previous page said to run)" },
+    all: { type: "boolean", description: "The whole journal, oldest first (read a line at a time)" },
   },
   async run({ args }) {
     const ctx = cliContext();
@@ -76,9 +84,11 @@ export const logsCommand = defineCommand({
     };
     try {
       if (args.follow !== true) {
-        const { entries, skipped } = readJournal(dir, agent);
-        for (const e of entries) print(e);
-        if (skipped > 0) process.stderr.write(`${skipped} journal line(s) could not be read (e.g. one cut by a crash)\n`);
+        printPage(dir, agent, print, {
+          turns: count(args.turns, "--turns", 1),
+          before: count(args["before-turn"], "--before-turn", 2),
+          all: args.all === true,
+        });
         return;
       }
       const stop = new AbortController();
@@ -106,3 +116,38 @@ export const logsCommand = defineCommand({
     }
   },
 });
+
+// A whole number of at least `min` from an option, undefined when not given.
+function count(value: string | undefined, name: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) fail(`logs: ${name} takes a whole number of at least ${min} (got "${value}")`);
+  return n;
+}
+
+// One page (or, with `all`, the whole journal streamed); on stderr, how to read the page before it and what could not be read.
+function printPage(
+  dir: string,
+  agent: string,
+  print: (e: JournalEntry) => void,
+  page: { turns?: number | undefined; before?: number | undefined; all: boolean },
+): void {
+  let skipped: number;
+  if (page.all) {
+    const stats = entriesStats();
+    for (const e of journalEntries(dir, agent, stats, { copies: "skip" })) print(e);
+    skipped = stats.skipped;
+  } else {
+    const turns = page.turns ?? PAGE_TURNS;
+    const read = entriesBefore(dir, agent, page.before ?? Number.POSITIVE_INFINITY, turns);
+    const launch = launchEntry(dir, agent);
+    if (launch !== undefined) print(launch);
+    if (read.earlierTurn !== undefined)
+      process.stderr.write(
+        `[earlier turns: subagent-mcp logs ${agent} --before-turn ${read.earlierTurn}${page.turns === undefined ? "" : ` --turns ${turns}`}; the whole journal: --all]\n`,
+      );
+    for (const e of read.entries) print(e);
+    skipped = read.skipped;
+  }
+  if (skipped > 0) process.stderr.write(`${skipped} journal line(s) could not be read (e.g. one cut by a crash)\n`);
+}

@@ -4,6 +4,7 @@ import { bin } from "./e2e.js";
 /** The built `subagent-mcp dashboard`, running, and the URL it printed. */
 export interface DashboardCli {
   url: string;
+  pid: number;
   stderr: () => string;
   /** SIGTERM, then waits for the exit. */
   stop(): Promise<void>;
@@ -29,6 +30,7 @@ export async function startDashboardCli(env: Record<string, string>, cwd: string
   });
   return {
     url,
+    pid: proc.pid ?? 0,
     stderr: () => stderr,
     async stop() {
       proc.kill("SIGTERM");

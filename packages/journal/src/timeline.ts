@@ -63,8 +63,14 @@ export type TurnPrice = (turn: { model?: string; usage: RecordedUsage; cost_usd?
 
 /** A text's first {@link HEAD_CHARS} characters on one line ("…" when cut). */
 export function head(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length <= HEAD_CHARS ? flat : `${flat.slice(0, HEAD_CHARS - 1)}…`;
+  // Only the start is looked at, and the head is copied: a slice would keep the whole text alive (a
+  // timeline of a long journal would hold every result).
+  const flat = text
+    .slice(0, HEAD_CHARS * 8)
+    .replace(/\s+/g, " ")
+    .trim();
+  const cut = text.length <= HEAD_CHARS * 8 && flat.length <= HEAD_CHARS ? flat : `${flat.slice(0, HEAD_CHARS - 1)}…`;
+  return Buffer.from(cut, "utf8").toString("utf8");
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();

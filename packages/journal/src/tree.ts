@@ -79,10 +79,13 @@ export function agentTree(dir: string, options: AgentTreeOptions = {}): Timeline
   return rows;
 }
 
+const NOT_TOOL = /^(?!\{"t":"tool")/;
+
 // One agent's row, its journal streamed through the fold; undefined when it has no entry or went away meanwhile.
 function readRow(dir: string, agentId: string, depth: number, parent: string | undefined, price: TurnPrice | undefined): TimelineRow | undefined {
   try {
-    const entries = journalEntries(dir, agentId, entriesStats(), { copies: "skip" });
+    // Tool lines say nothing a timeline shows: they are passed over unparsed.
+    const entries = journalEntries(dir, agentId, entriesStats(), { copies: "skip", only: NOT_TOOL });
     const owner = readOwner(agentDir(dir, agentId));
     const { parent: _lineageParent, ...row } = timelineRow(agentId, entries, owner !== undefined && serverAlive(owner), price);
     if (row.started_at === "") return undefined;

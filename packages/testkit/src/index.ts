@@ -19,7 +19,7 @@ export type { MakeStore } from "./mailbox/harness.js";
 export { freePort, startRedisServer, type RedisServer } from "./redis.js";
 export { chromiumPath, launchChromium, DEFAULT_CHROMIUM, type ChromiumOptions } from "./browser.js";
 export type { Browser, BrowserContext, ConsoleMessage, Page } from "playwright-core";
-export { writeBigJournal, type BigJournal } from "./big-journal.js";
+export { writeBigJournal, type BigJournal, type BigJournalOptions } from "./big-journal.js";
 export { startTmuxClaude, TmuxWaitError, type TmuxHost } from "./tmux-host.js";
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedRequest } from "./otlp/receiver.js";
 export type { ReceivedSpan } from "./otlp/types.js";
