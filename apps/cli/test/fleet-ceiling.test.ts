@@ -39,7 +39,7 @@ beforeAll(async () => {
   const fleet = { redisUrl: redis.url, key: KEY };
   const caps = { claude: 2, codex: 2, gemini: 2 };
   nodeP = await startFleetNode(envP, "p", { fleet: { roots: [envP.cwd], permission_mode: "plan" }, caps }, fleet);
-  nodeQ = await startFleetNode(envQ, "q", { fleet: { roots: [envQ.cwd], disallowed_tools: ["Bash(touch:*)"] }, caps }, fleet);
+  nodeQ = await startFleetNode(envQ, "q", { fleet: { roots: [envQ.cwd], disallowed_tools: ["Bash(touch:*)"] }, caps, max_depth: 1 }, fleet);
   const url = new URL(receiver.url);
   url.username = "otel-user";
   url.password = SECRET;
@@ -162,6 +162,28 @@ describe("a node's disallowed tools on every CLI", () => {
       await a.call("kill_agent", { agent_id });
     });
   }
+});
+
+describe("a nested server under a node's agent", () => {
+  it("is passed no more than the node allows, whatever A's launch passes down", { timeout: 180_000 }, async () => {
+    // A grants bypassPermissions and any tool at its max_depth 2; q runs Codex at default (its
+    // disallowed tools) and has max_depth 1: the agent's environment says what q allows.
+    const { agent_id } = await a.call<{ agent_id: string }>("launch_agent", {
+      provider: "codex",
+      model: "gpt-5.5",
+      machine: "q",
+      cwd: envQ.cwd,
+      permission_mode: "bypassPermissions",
+      prompt: "[[shell:env]]",
+    });
+    const { turn } = await approvingAll(agent_id);
+    const seen = JSON.stringify(fakes.codex.requests.map((r) => r.messages));
+    expect(seen, JSON.stringify(turn)).toContain("SUBAGENT_MCP_PERMISSION_CEILING=default");
+    expect(seen).not.toContain("SUBAGENT_MCP_PERMISSION_CEILING=bypassPermissions");
+    expect(seen).toContain("SUBAGENT_MCP_TOOLS_CEILING=[");
+    expect(seen).toContain("SUBAGENT_MCP_MAX_DEPTH=1");
+    await a.call("kill_agent", { agent_id });
+  });
 });
 
 describe("the OTLP collector's credentials", () => {

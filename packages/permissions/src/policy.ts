@@ -149,12 +149,15 @@ export function asking(mode: string | undefined, level: string, rules: () => Per
   const { ours, cli } = guarded && unasked !== "bypass" ? splitAllowed(allowedTools) : { ours: [], cli: allowedTools };
   const current = ours.length === 0 ? rules : () => mergeRules(rules(), { allow: ours });
   // The agent's own cwd when known: a pool replica's worktree is made only as it starts.
-  const judge = (request: PermissionRequest, agent?: { cwd: string }): PermissionOutcome => decide(request, current(), { cwd: agent?.cwd ?? cwd, home });
+  const judge: Judge = (request, agent, only) => {
+    const now = current();
+    return decide(request, only === "allow" ? { allow: now.allow ?? [] } : now, { cwd: agent?.cwd ?? cwd, home });
+  };
   return {
     askPermissions: true,
     ...(cli === allowedTools || cli === undefined ? {} : { allowedTools: cli }),
     ...(guarded ? { rules: { ...(now.deny === undefined ? {} : { deny: now.deny }), ...(now.ask === undefined ? {} : { ask: now.ask }) } } : {}),
-    permissionPolicy: unasked === undefined ? judge : unattended(unasked, judge),
+    permissionPolicy: unasked === undefined ? (request, agent) => judge(request, agent) : unattended(unasked, judge),
   };
 }
 
@@ -166,16 +169,19 @@ export function asking(mode: string | undefined, level: string, rules: () => Per
  * dontAsk: what a rule allows (or a read inside the cwd) is allowed, the rest refused; a refusal
  * that names no rule leaves a use the CLI runs on its own to the CLI (core's `precheck`).
  */
-function unattended(mode: "bypass" | "dontAsk", judge: (request: PermissionRequest, agent?: { cwd: string }) => PermissionOutcome): Asking["permissionPolicy"] {
+function unattended(mode: "bypass" | "dontAsk", judge: Judge): Asking["permissionPolicy"] {
   return (request, agent) => {
     const outcome = judge(request, agent);
     if (outcome.decision !== "ask") return outcome;
-    if (mode === "bypass")
-      return outcome.rule === undefined
-        ? { decision: "allow", why: `${describeRequest(request)}: bypassPermissions, and no deny or ask rule covers it` }
-        : outcome;
-    return outcome.rule === undefined
-      ? { decision: "deny", why: `${outcome.why} (dontAsk refuses what no rule allows)` }
-      : { decision: "deny", rule: outcome.rule, why: `${outcome.why}, and dontAsk asks nobody` };
+    if (outcome.rule !== undefined)
+      return mode === "bypass" ? outcome : { decision: "deny", rule: outcome.rule, why: `${outcome.why}, and dontAsk asks nobody` };
+    // No rule asks: what the rules cannot read in full (a variable, a wrapper) passes where the
+    // mode or an allow rule lets it, as Claude Code's hook lets such a use pass.
+    if (mode === "bypass") return { decision: "allow", why: `${describeRequest(request)}: bypassPermissions, and no deny or ask rule covers it` };
+    const allowed = judge(request, agent, "allow");
+    return allowed.decision === "allow" ? allowed : { decision: "deny", why: `${outcome.why} (dontAsk refuses what no rule allows)` };
   };
 }
+
+// The rules' verdict on a request; `only: "allow"`: the allow rules' alone.
+type Judge = (request: PermissionRequest, agent?: { cwd: string }, only?: "allow") => PermissionOutcome;

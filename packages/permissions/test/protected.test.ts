@@ -68,6 +68,11 @@ describe("the files no sub-agent may touch", () => {
     expect(dontAsk.permissionPolicy?.(shell("rm -rf build"))).toMatchObject({ decision: "deny" });
     expect(dontAsk.permissionPolicy?.(shell("rm -rf build"))).not.toHaveProperty("rule");
     expect(dontAsk.permissionPolicy?.(shell("git push origin"))).toMatchObject({ decision: "deny", rule: "Bash(git push:*)" });
+    // A line the rules cannot read in full passes where an allow rule covers it, as under bypassPermissions.
+    const dynamic = shell("cat /proc/$PPID/environ");
+    expect(dontAsk.permissionPolicy?.(dynamic)).toMatchObject({ decision: "deny" });
+    expect(asking("dontAsk", "default", () => rules, cwd, ["Bash"]).permissionPolicy?.(dynamic)).toMatchObject({ decision: "allow" });
+    expect(bypass.permissionPolicy?.(dynamic)).toMatchObject({ decision: "allow" });
     // Without deny or ask rules such a mode is as it was: nothing of ours.
     expect(asking("dontAsk", "default", () => ({ allow: ["Bash"] }), cwd)).toEqual({});
   });
