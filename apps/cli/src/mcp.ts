@@ -5,6 +5,7 @@ import {
   depthFrom,
   lineageFrom,
   budgetLeftFrom,
+  treeUrlFrom,
   OnFirstUse,
   SharedHeadroom,
   stdioTransport,
@@ -48,6 +49,8 @@ export async function serveStdio(): Promise<void> {
   const lineage = lineageFrom(ctx.env);
   // What the sub-agent this server runs under had left: a session budget no config of ours raises.
   const inherited = depth > 0 ? budgetLeftFrom(ctx.env) : undefined;
+  // Where that budget is shared live with the rest of the tree (the launching server's loopback endpoint).
+  const treeUrl = inherited === undefined ? undefined : treeUrlFrom(ctx.env);
   // Other machines (subagent-mcp node on each), over the Redis the mailboxes share.
   const fleet = fleetAccess(ctx, config.mailbox);
   // Our sub-agents can read this process's environment (/proc/PID/environ): say what should not be in it.
@@ -96,7 +99,9 @@ export async function serveStdio(): Promise<void> {
     // Sub-agents reach their own messaging tools over loopback HTTP, no process each; SUBAGENT_MCP_CHILD_MESSAGING=0: none at all.
     childMessaging: ctx.env.SUBAGENT_MCP_CHILD_MESSAGING !== "0",
     ...(config.budget === undefined ? {} : { budget: config.budget }),
-    ...(config.budgets === undefined && inherited === undefined ? {} : { budgets: { ...config.budgets, ...(inherited === undefined ? {} : { inherited }) } }),
+    ...(config.budgets === undefined && inherited === undefined
+      ? {}
+      : { budgets: { ...config.budgets, ...(inherited === undefined ? {} : { inherited }), ...(treeUrl === undefined ? {} : { treeUrl }) } }),
     ...(config.prices === undefined ? {} : { prices: config.prices }),
     // isolation: "worktree" puts worktrees under the state dir, readied by the config's setup command.
     worktrees: {

@@ -23,8 +23,8 @@ export function withoutSecrets(env: Readonly<Record<string, string | undefined>>
 
 /**
  * The variables a launch's own `env` (SessionSpec.env, a fleet command's `spec.env`) may set: what
- * a server passes down to its sub-agent's nested server (depth, ceiling, lineage, budget left, its
- * mailbox name) and Claude Code's tool-search switch. Anything else (NODE_OPTIONS, LD_PRELOAD, PATH,
+ * a server passes down to its sub-agent's nested server (depth, ceiling, lineage, budget left and
+ * where to share it, its mailbox name) and Claude Code's tool-search switch. Anything else (NODE_OPTIONS, LD_PRELOAD, PATH,
  * a CLI's executable or config override) could make the CLI run code of the launcher's choosing.
  */
 export const LAUNCH_ENV_ALLOWED = [
@@ -35,6 +35,7 @@ export const LAUNCH_ENV_ALLOWED = [
   "SUBAGENT_MCP_TOOLS_CEILING",
   "SUBAGENT_MCP_LINEAGE",
   "SUBAGENT_MCP_BUDGET_LEFT",
+  "SUBAGENT_MCP_TREE_BUDGET_URL",
   "ENABLE_TOOL_SEARCH",
 ] as const;
 

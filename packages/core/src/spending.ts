@@ -122,9 +122,11 @@ export function spendOn(record: AgentRecord, event: AgentEvent, costOf: CostOf |
 
 /** What a reached budget asks for: interrupt the running turn (once), or park the idle agent; nothing when within it. */
 export function budgetStep(record: AgentRecord, now: number, costOf: CostOf | undefined): { interrupt: string } | { park: string } | undefined {
-  if (record.request.budget === undefined || !record.state.alive) return undefined;
+  if (!record.state.alive) return undefined;
   const reached = record.spending.reached;
   record.spending.reached = undefined;
+  // A turn stopped at a budget held elsewhere (stopAt) parks even an agent with no budget of its own.
+  if (record.request.budget === undefined && reached === undefined) return undefined;
   const exceeded = reached ?? budgetStanding(record, now, costOf).exceeded;
   if (exceeded === undefined) return undefined;
   if (!isRunning(record.state.status)) return { park: exceeded };

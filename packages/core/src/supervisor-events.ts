@@ -5,7 +5,7 @@ import type { AgentEvent } from "./events.js";
 import type { Listeners } from "./listeners.js";
 import type { PermissionFlow } from "./permission-flow.js";
 import { budgetStep, spendOn } from "./spending.js";
-import type { AgentAction } from "./state.js";
+import { isRunning, type AgentAction } from "./state.js";
 import type { RateLimitStore, SupervisorOptions } from "./supervisor-options.js";
 
 // How the supervisor takes in what an agent's CLI says: its spending, the rate limits it reports,
@@ -42,4 +42,12 @@ export function checkBudget(host: EventHost, record: AgentRecord): void {
   if (step === undefined) return;
   if ("park" in step) host.apply(record, { type: "budget_exceeded", at: host.clock.now(), note: step.park });
   else void record.session?.interrupt().catch(() => undefined);
+}
+
+/** A budget held elsewhere is spent: the running turn is interrupted (once) and ends in budget_exceeded saying `note`. */
+export function stopAt(record: AgentRecord, note: string): void {
+  if (!record.state.alive || !isRunning(record.state.status)) return;
+  if (record.spending.stoppedBy !== undefined || record.session === undefined) return;
+  record.spending.stoppedBy = note;
+  void record.session.interrupt().catch(() => undefined);
 }

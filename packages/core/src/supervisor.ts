@@ -13,7 +13,7 @@ import { reportTurn } from "./supervisor-escalation.js";
 import type { RateWindow } from "./rate-limits.js";
 import { raised, type Budget } from "./budget.js";
 import { budgetStanding, newPeriod, turnStarted } from "./spending.js";
-import { checkBudget, takeEvent } from "./supervisor-events.js";
+import { checkBudget, stopAt, takeEvent } from "./supervisor-events.js";
 import { supervisorParts, type SupervisorParts } from "./supervisor-parts.js";
 import type { PermissionDecision, PermissionRequest } from "./permission.js";
 import { type RecentItem } from "./recent.js";
@@ -129,6 +129,15 @@ export class Supervisor {
     if (still !== undefined) throw new CoreError("BUDGET_EXCEEDED", `agent ${id}'s raised budget is still exceeded: ${still}`);
     this.#apply(record, { type: "budget_raised", at: this.#parts.clock.now() });
     return this.get(id);
+  }
+
+  /**
+   * Stops the agent's running turn at a budget it does not hold itself (its server's share of a
+   * tree's budget): interrupted once, as its own budget would, and then parked in budget_exceeded
+   * with `note` (which limit, and by how much). An agent not running is left as it is.
+   */
+  stopAtBudget(id: string, note: string): void {
+    stopAt(this.#parts.records.get(id), note);
   }
 
   /** Starts a new budget period for the agent: its budget counts from now (a pool replica's next task). */

@@ -31,10 +31,13 @@ const WARM_UP = "x-subagent-mcp-warm-up";
 export interface ChildEndpoint {
   /** The streamable-HTTP MCP address that speaks for mailbox `self`. */
   url(self: string): string;
+  /** Where the subagent-mcp server under agent `self` reports what its tree spent and asks what is left (same signature, `tree` in place of `mcp`). */
+  treeUrl(self: string): string;
   close(): Promise<void>;
 }
 
-const PATH = /^\/agents\/([^/]+)\/([0-9a-f]{32})\/mcp$/;
+// An agent's messaging tools at .../mcp; at .../tree, the tool the server under it reports its tree's spending with.
+const PATH = /^\/agents\/([^/]+)\/([0-9a-f]{32})\/(mcp|tree)$/;
 
 /**
  * One loopback HTTP endpoint that gives every sub-agent its own messaging tools, instead of one
@@ -50,6 +53,8 @@ export async function startChildEndpoint(
   later: (run: () => void) => void = setImmediate,
   /** Told of each request a sub-agent makes as `self` (not our warm-up): it did start the server it was given. */
   reached: (self: string) => void = () => undefined,
+  /** The server answering at agent `self`'s tree address (none: that address is not served). */
+  tree?: (self: string) => McpServer,
 ): Promise<ChildEndpoint> {
   const key = randomBytes(32);
   const sign = (self: string): string => createHmac("sha256", key).update(self).digest("hex").slice(0, 32);
@@ -61,14 +66,21 @@ export async function startChildEndpoint(
       res.writeHead(404).end();
       return;
     }
+    if (match[3] === "tree") {
+      if (tree === undefined) res.writeHead(404).end();
+      else await serveStateless(req, res, () => tree(self));
+      return;
+    }
     if (req.headers[WARM_UP] === undefined) reached(self);
     await serveStateless(req, res, () => build(self));
   });
   const { port } = listener;
+  const base = (self: string): string => `http://127.0.0.1:${port}/agents/${SafeName.parse(self)}/${sign(self)}`;
   let warm = false;
   return {
+    treeUrl: (self) => `${base(self)}/tree`,
     url: (self) => {
-      const address = `http://127.0.0.1:${port}/agents/${SafeName.parse(self)}/${sign(self)}/mcp`;
+      const address = `${base(self)}/mcp`;
       if (!warm) warmUp(address, later);
       warm = true;
       return address;

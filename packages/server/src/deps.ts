@@ -162,6 +162,8 @@ export interface ToolDeps
   /** The messaging server a launched sub-agent gets under mailbox name `self`; undefined when sub-agents get none. */
   /** A sub-agent's own messaging server; the messaging tools its deny and ask `rules` name are withheld there. */
   childServer: ((self: string, rules?: PermissionRules) => Promise<McpServerSpec>) | undefined;
+  /** Where the server under sub-agent `self` shares its tree's budget live (on the messaging endpoint); undefined when sub-agents get no endpoint. */
+  treeUrl?: (self: string) => Promise<string>;
   /** Whether sub-agent `self` called the messaging server it was handed; undefined when it was handed none. */
   messagingReached: (self: string) => boolean | undefined;
   /** Where this server's answers go out (a taken message is acknowledged once its answer was sent). */

@@ -11,6 +11,7 @@ export type { ControlSettings } from "./control-endpoint.js";
 export { readServerRecords } from "./server-registry.js";
 export { ServerError, type ServerErrorCode } from "./errors.js";
 export { BUDGET_LEFT_ENV, budgetLeftFrom } from "./tree-budget.js";
+export { TREE_BUDGET_URL_ENV, treeUrlFrom } from "./tree-wire.js";
 export {
   AGENT_LINEAGE_ENV,
   CEILING_ENV,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ServerError } from "./errors.js";
 import type { Budget } from "@subagent-mcp/core";
 import { BUDGET_LEFT_ENV, budgetLeftEnv } from "./tree-budget.js";
+import { TREE_BUDGET_URL_ENV } from "./tree-wire.js";
 import { PERMISSION_LEVELS, type Ceiling, type Grant } from "@subagent-mcp/permissions";
 
 /** Set in every sub-agent's environment: how deep in a chain of subagent-mcp servers it runs. */
@@ -23,7 +24,16 @@ export const AGENT_LINEAGE_ENV = "SUBAGENT_MCP_LINEAGE";
  * launching server's own environment). The drivers hand them on to the MCP servers the sub-agent's
  * CLI starts, the user-wide subagent-mcp server among them.
  */
-export const LINEAGE_ENV = [DEPTH_ENV, MAX_DEPTH_ENV, NAME_ENV, CEILING_ENV, TOOLS_CEILING_ENV, AGENT_LINEAGE_ENV, BUDGET_LEFT_ENV] as const;
+export const LINEAGE_ENV = [
+  DEPTH_ENV,
+  MAX_DEPTH_ENV,
+  NAME_ENV,
+  CEILING_ENV,
+  TOOLS_CEILING_ENV,
+  AGENT_LINEAGE_ENV,
+  BUDGET_LEFT_ENV,
+  TREE_BUDGET_URL_ENV,
+] as const;
 
 type Env = Record<string, string | undefined>;
 
@@ -82,7 +92,7 @@ export function lineageFrom(env: Env): readonly string[] | undefined {
 /**
  * The environment of a sub-agent this server launches: one level deeper, with what it was granted,
  * what it may spend (`budgetLeft`: its own budget within what this server has left; none: no
- * limit), and its place in the lineage (`agentId`; a sub-agent without one, e.g. a pool replica, gets a
+ * limit; `treeUrl`: where the server under it shares that budget live with its siblings' trees), and its place in the lineage (`agentId`; a sub-agent without one, e.g. a pool replica, gets a
  * place no journal entry has, so a server under it sees only its own agents).
  */
 export function childEnv(
@@ -91,9 +101,11 @@ export function childEnv(
   name: string | undefined,
   agentId?: string,
   budgetLeft?: Budget,
+  treeUrl?: string,
 ): Record<string, string> {
   return {
     ...budgetLeftEnv(budgetLeft),
+    [TREE_BUDGET_URL_ENV]: treeUrl ?? "",
     // "~" is no agent id: the server below takes a lineage of its own (and the same spec stays the same).
     [AGENT_LINEAGE_ENV]: [...(parent.lineage ?? []), agentId ?? "~"].join(","),
     [DEPTH_ENV]: String(parent.depth + 1),

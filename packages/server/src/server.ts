@@ -7,6 +7,7 @@ import { DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
 import { TOOLSETS, type CategoryTypicals, type ServerDeps, type ToolDeps, type Toolset, type WorktreeHub } from "./deps.js";
 import type { AgentJournal } from "./journal.js";
 import type { SharedBudgets } from "./spend.js";
+import { TreeSpend } from "./tree-spend.js";
 import { OnFirstUse } from "./first-use.js";
 import { sharedBudgets, supervisorFrom, worktreeHub } from "./server-parts.js";
 import { PendingPublisher } from "./pending.js";
@@ -120,8 +121,11 @@ export function createServer(deps: ServerDeps): SubagentServer {
               }),
             gate.schedule,
             (self) => reached.add(self),
+            (self) => tree.server(self, deps.version),
           );
         });
+  // What the servers under our sub-agents spend, counted against each one's budget and ours.
+  const tree = new TreeSpend(supervisor.get, () => budgets);
   // The messaging tools each sub-agent's rules withhold from its own server, by mailbox name.
   const withheld = new Map<string, string[]>();
   const childServer =
@@ -137,7 +141,8 @@ export function createServer(deps: ServerDeps): SubagentServer {
   const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
   // The host's delegation tasks: made here so that what waits for the orchestrator leaves out what they carry.
   const delegations = taskStore(shared.maxResultChars);
-  const server = build({ ...shared, childServer }, offered, deps.version, { tasks: delegations });
+  const treeUrl = children === undefined ? undefined : async (self: string) => (await children.get()).treeUrl(self);
+  const server = build({ ...shared, childServer, ...(treeUrl === undefined ? {} : { treeUrl }) }, offered, deps.version, { tasks: delegations });
   pending?.follow(server);
   pending?.delegated(delegations);
   // The dashboard's view of this server: its sessions and pool tools on the same parts, less `wait`

@@ -9,7 +9,8 @@ import { ServerError } from "./errors.js";
 /** What the agent a server runs under had left when it started, as JSON limits ("" or absent: no limit). */
 export const BUDGET_LEFT_ENV = "SUBAGENT_MCP_BUDGET_LEFT";
 
-const Left = z.strictObject({
+/** Limits as JSON (a budget left, each limit 0 or more). */
+export const LeftSchema = z.strictObject({
   max_cost_usd: z.number().nonnegative().optional(),
   max_tokens: z.number().nonnegative().optional(),
   max_turns: z.number().nonnegative().optional(),
@@ -24,7 +25,7 @@ export function budgetLeftFrom(env: Record<string, string | undefined>): Budget 
   if (raw === undefined || raw.trim() === "") return undefined;
   let parsed;
   try {
-    parsed = Left.safeParse(JSON.parse(raw));
+    parsed = LeftSchema.safeParse(JSON.parse(raw));
   } catch {
     parsed = undefined;
   }

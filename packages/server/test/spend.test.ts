@@ -34,7 +34,7 @@ function scripted(): { driver: Driver; finish: (i: number, output: number, costU
 }
 
 describe("session and daily budgets", () => {
-  it("refuse launches once spent, naming the budget and what was spent; the day counts the journal's earlier turns once", () => {
+  it("refuse launches once spent, naming the budget and what was spent; the day counts the journal's earlier turns once", async () => {
     const { driver, finish } = scripted();
     const supervisor = new Supervisor({ drivers: { codex: driver }, costOf: (_p, _m, usage) => usage.output / 1000 });
     let reads = 0;
@@ -43,29 +43,23 @@ describe("session and daily budgets", () => {
       reads += 1;
       return before;
     });
-    expect(() => {
-      budgets.check();
-    }).not.toThrow();
+    await expect(budgets.check()).resolves.toBeUndefined();
     supervisor.launch({ provider: "codex", cwd: "/", prompt: "a" });
     finish(0, 300);
     expect(budgets.spent().session).toMatchObject({ turns: 1, tokens: 300, costUsd: 0.3 });
     expect(budgets.spent().today).toMatchObject({ turns: 4, tokens: 800, costUsd: 0.8 });
     supervisor.launch({ provider: "codex", cwd: "/", prompt: "b" });
     finish(1, 100, 0.25);
-    expect(() => {
-      budgets.check();
-    }).toThrow(/the daily budget of this project is spent \(max_cost_usd \$1\.0000: \$1\.0500 spent/);
+    await expect(budgets.check()).rejects.toThrow(/the daily budget of this project is spent \(max_cost_usd \$1\.0000: \$1\.0500 spent/);
     expect(reads).toBe(1);
   });
 
-  it("the session budget counts this server's turns only", () => {
+  it("the session budget counts this server's turns only", async () => {
     const { driver, finish } = scripted();
     const supervisor = new Supervisor({ drivers: { codex: driver } });
     const budgets = new SharedBudgets(supervisor, { session: { max_turns: 1 } }, () => ({ costUsd: 0, tokens: 0, turns: 100, seconds: 0 }));
     supervisor.launch({ provider: "codex", cwd: "/", prompt: "a" });
     finish(0, 10);
-    expect(() => {
-      budgets.check();
-    }).toThrow(/the session budget is spent \(max_turns 1 turns: 1 turns spent \(100 %\)\) by this server's agents/);
+    await expect(budgets.check()).rejects.toThrow(/the session budget is spent \(max_turns 1 turns: 1 turns spent \(100 %\)\) by this server's agents/);
   });
 });

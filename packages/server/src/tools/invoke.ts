@@ -46,7 +46,7 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
         gated(deps.gate, async () => {
           const catalog = await deps.pool();
           catalog.startable(args.agent);
-          deps.budgets.made()?.check();
+          await deps.budgets.made()?.check();
           const supervisor = await deps.supervisor();
           // A host that takes tasks gets one at once, completed with the same answer when the task ends.
           let ref: TurnRef | undefined;

@@ -134,7 +134,7 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
           if (escalate?.on === "check") judgeCheck("launch_agent", escalate.check, { rules, ceiling: deps.ceiling, cwd: checkCwd(args.cwd, deps.defaultCwd) });
           // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
           // The session's and the project's day budgets refuse new agents once spent.
-          deps.budgets.made()?.check();
+          await deps.budgets.made()?.check();
           const journal = deps.journal.made();
           // A journal that failed earlier is tried again first: space may have been freed since.
           await journal?.writer.recheck();
@@ -201,11 +201,11 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
               ...budget,
               ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
               // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
-              env: childEnv(deps, granted, child.id, id, tighter(budget.budget, deps.budgets.made()?.left())),
+              env: childEnv(deps, granted, child.id, id, tighter(budget.budget, deps.budgets.made()?.left()), await treeUrlFor(deps, placement, id)),
               mcpEnv: [...LINEAGE_ENV],
             });
             started = true;
-            const { out, text: launched } = launchAnswer({
+            const { out, text } = launchAnswer({
               view,
               route,
               chosen,
@@ -217,6 +217,8 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
               isolated,
               worktree: ask !== undefined,
             });
+            const near = deps.budgets.made()?.treeWarnings() ?? [];
+            const launched = near.length === 0 ? text : `${text}\nNear the budget of the agent tree: ${near.join("; ")}; at 100 % its turns are interrupted.`;
             // A host that takes tasks gets one that ends with the first turn's answer: no wait call.
             delegateTurn(deps, supervisor, extra, { agentId: view.id, turn: 1 }, launched);
             return ok(out, launched);
@@ -311,6 +313,11 @@ function checkCwd(cwd: string | undefined, fallback: string): string {
 }
 
 const isEmpty = (rules: PermissionRules): boolean => (rules.allow ?? []).length + (rules.deny ?? []).length + (rules.ask ?? []).length === 0;
+
+/** Where the server under agent `id` shares its tree's budget live: none for an agent on another machine (our endpoint is loopback). */
+export async function treeUrlFor(deps: ToolDeps, placement: unknown, id: string): Promise<string | undefined> {
+  return placement === undefined ? deps.treeUrl?.(id) : undefined;
+}
 
 /** The launch's budget over the config's per-agent default (its limits win one by one), within `cap` when given. */
 export function budgetOf(defaults: Budget | undefined, own: Budget | undefined, cap?: Budget): { budget?: Budget } {

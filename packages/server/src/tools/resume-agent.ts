@@ -76,7 +76,7 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
             const view = supervisor.send(live.id, args.prompt ?? "Continue where you left off.");
             return ok(out(view, "woke"), `Woke ${view.id}: a new ${view.provider} process resumes its conversation.`);
           }
-          deps.budgets.made()?.check();
+          await deps.budgets.made()?.check();
           if (live?.alive === true) throw new ServerError("INVALID_ARGUMENT", `agent ${live.id} is alive (${live.status}): send_message continues it`);
           const journal = deps.journal.made();
           if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal, so ended agents cannot be resumed");
@@ -125,7 +125,14 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
             ...(child === undefined ? {} : { mcpServers: [child] }),
             ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd, [...(granted.tools ?? []), ...(child === undefined ? [] : own)]),
             ...(budget === undefined ? {} : { budget }),
-            env: childEnv(deps, granted, child === undefined ? undefined : args.agent_id, args.agent_id, tighter(budget, deps.budgets.made()?.left())),
+            env: childEnv(
+              deps,
+              granted,
+              child === undefined ? undefined : args.agent_id,
+              args.agent_id,
+              tighter(budget, deps.budgets.made()?.left()),
+              await deps.treeUrl?.(args.agent_id),
+            ),
             mcpEnv: [...LINEAGE_ENV],
           });
           const worktree = deps.worktrees.made()?.view(view.id);
