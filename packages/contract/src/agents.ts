@@ -13,6 +13,7 @@ export const AgentRowSchema = z.object({
   machine: z.string().optional().describe("The machine of the fleet it runs on, when not this one."),
   model: z.string().optional(),
   status: WireStatusSchema,
+  queue_position: z.number().optional().describe("While queued: its place in the line for a slot (here, or on its machine), 1 is next."),
   alive: z.boolean(),
   idle_seconds: z.number().optional(),
   turns: z.number(),
@@ -65,6 +66,7 @@ export const PollAgentOutput = {
   usage: UsageOutSchema,
   cost_usd: z.number().optional(),
   queued_messages: z.number(),
+  queue_position: z.number().optional().describe("While queued: its place in the line for a slot (here, or on its machine), 1 is next."),
   /** Permission requests the agent waits on (answer with respond_permission), oldest first. */
   pending_permissions: z.array(PendingPermissionOutSchema).optional(),
   /** With sub-agent messaging: whether it called the messaging server it was handed (known once it called, or after its first turn). */

@@ -184,7 +184,8 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     sessionId: state.sessionId,
     pid: record.session?.pid,
     createdAt: record.createdAt,
-    queuePosition,
+    // Queued here (admission), or on the machine it runs on.
+    queuePosition: queuePosition ?? (state.status === "queued" ? state.machinePosition : undefined),
     attempts: [...state.attempts],
     ...(state.checking === undefined ? {} : { checking: state.checking }),
     note: state.note,

@@ -83,6 +83,13 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
     /** When the window starts afresh, in epoch milliseconds. */
     resetsAt: z.number().int().nonnegative().optional(),
   }),
+  /**
+   * The session's launch waits for a free slot where it runs (a full machine of the fleet), at
+   * `position` in its line there (1 is next): no CLI runs yet, so it is queued, not stalled.
+   */
+  z.object({ type: z.literal("queued"), position: z.number().int().positive() }),
+  /** A launch that waited (queued) got its slot: its CLI starts now. */
+  z.object({ type: z.literal("admitted") }),
   /** The CLI process is gone. */
   z.object({ type: z.literal("exit"), code: z.number().int().nullable(), signal: z.string().nullable() }),
 ]);

@@ -65,6 +65,8 @@ export interface AgentState {
   readonly budgetNote?: string;
   /** The check command running after its turn (escalation): it counts as processing until the check is done. */
   readonly checking?: string;
+  /** Its place in the line of the machine it waits on, while its session's launch is queued there (1 is next). */
+  readonly machinePosition?: number;
 }
 
 /** What can happen to an agent: a driver event, or a decision of the supervisor. */
@@ -220,6 +222,12 @@ function onEvent(state: AgentState, event: AgentEvent, at: number): AgentState {
     case "rate_limit":
       // The supervisor keeps it per provider, for routing; the agent's own state is unchanged.
       return state;
+    case "queued":
+      // Its launch waits where it runs (no CLI yet): queued, which no stall window judges.
+      if (state.status !== "processing" && state.status !== "stalled" && state.status !== "queued") return state;
+      return { ...state, status: "queued", machinePosition: event.position, lastActivityAt: at };
+    case "admitted":
+      return state.status === "queued" ? active(state, at) : state;
     case "turn_end": {
       const pending = Math.max(0, state.pending - 1);
       const interrupted = event.interrupted ?? false;
@@ -271,7 +279,11 @@ function withoutPermission(state: AgentState, requestId: string, at: number): Ag
   return { ...state, permissions, ...(resumed ? { status: "processing", lastActivityAt: at } : {}) };
 }
 
-// Visible output restarts the idle clock, and a stalled turn resumes.
+// Visible output restarts the idle clock, and a stalled turn resumes (so does a launch that waited on its machine: it runs now).
 function active(state: AgentState, at: number): AgentState {
+  if (state.status === "queued" && state.machinePosition !== undefined) {
+    const { machinePosition: _position, ...rest } = state;
+    return { ...rest, lastActivityAt: at, status: "processing" };
+  }
   return { ...state, lastActivityAt: at, status: state.status === "stalled" ? "processing" : state.status };
 }

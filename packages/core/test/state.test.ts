@@ -135,6 +135,22 @@ describe("transition", () => {
     expect(transition(q, { type: "sent", at: 1 })).toMatchObject({ status: "queued", pending: 2 });
     expect(transition(q, { type: "admitted", at: 5 })).toMatchObject({ status: "processing", lastActivityAt: 5 });
   });
+
+  it("a launch queued on its machine is queued, never stalled, and processing once its CLI starts there", () => {
+    const waiting = run(initialState(0, false), ev({ type: "queued", position: 2 }, 10));
+    expect(waiting).toMatchObject({ status: "queued", machinePosition: 2, lastActivityAt: 10 });
+    expect(transition(waiting, { type: "tick", at: 1e6, stallMs: 1 })).toBe(waiting);
+    const moved = transition(waiting, ev({ type: "queued", position: 1 }, 20));
+    expect(moved).toMatchObject({ status: "queued", machinePosition: 1 });
+    const started = transition(moved, ev({ type: "admitted" }, 500));
+    expect(started).toMatchObject({ status: "processing", lastActivityAt: 500 });
+    expect(started.machinePosition).toBeUndefined();
+    // Once it runs, the stall window counts from its start, not from its launch.
+    expect(transition(started, { type: "tick", at: 599, stallMs: 100 }).status).toBe("processing");
+    expect(transition(started, { type: "tick", at: 600, stallMs: 100 }).status).toBe("stalled");
+    // A finished agent is not queued by a stray report.
+    expect(transition(run(initialState(0, false), turnEnd()), ev({ type: "queued", position: 1 })).status).toBe("finished");
+  });
 });
 
 const eventArb: fc.Arbitrary<AgentEvent> = fc.oneof(
@@ -163,6 +179,8 @@ const eventArb: fc.Arbitrary<AgentEvent> = fc.oneof(
     }),
   }),
   fc.record({ type: fc.constant("permission_withdrawn" as const), requestId: fc.constantFrom("r1", "r2", "r3") }),
+  fc.record({ type: fc.constant("queued" as const), position: fc.integer({ min: 1, max: 5 }) }),
+  fc.record({ type: fc.constant("admitted" as const) }),
   fc.record({ type: fc.constant("exit" as const), code: fc.option(fc.integer(), { nil: null }), signal: fc.option(fc.constant("SIGTERM"), { nil: null }) }),
 );
 const actionArb: fc.Arbitrary<AgentAction> = fc.oneof(
@@ -218,7 +236,9 @@ describe("transition properties", () => {
           expect(state.usage.input).toBe(usageIn);
           if (prev.status === "stopped") expect(state.status).toBe("stopped");
           if (!prev.alive && !failedOver) expect(state.alive).toBe(false);
-          if (state.status === "queued" && !failedOver) expect(prev.status).toBe("queued");
+          // Queued only from the start, by a failover, or by its machine while its turn was under way there.
+          const queuedThere = action.type === "event" && action.event.type === "queued";
+          if (state.status === "queued" && !failedOver) expect(queuedThere ? ["queued", "processing", "stalled"] : ["queued"]).toContain(prev.status);
           if (state.status === "stalled") expect(["processing", "stalled"]).toContain(prev.status);
           if (!state.alive) expect(isRunning(state.status)).toBe(false);
           if (state.status === "processing" || state.status === "stalled") expect(state.pending).toBeGreaterThan(0);

@@ -21,6 +21,8 @@ interface Remote {
   worktree?: RemoteWorktree;
   /** Launched to outlive us: our end does not end it. */
   outlive: boolean;
+  /** Its launch waits in its node's queue (no slot was free there). */
+  queued?: boolean;
 }
 
 /** What a launch on another machine may ask beyond its session: to outlive us, a worktree of its own there. */
@@ -192,8 +194,18 @@ export class FleetClient {
       this.#command(report.node, { kind: "kill", agent: report.agent });
     }
     if (remote === undefined || remote.ended) return;
-    // Queued on a full node: it starts there once a slot frees (its commands wait with it).
-    if (report.kind === "spawned" || report.kind === "queued") return;
+    // Queued on a full node: it starts there once a slot frees (its commands wait with it), and its
+    // agent here is queued meanwhile (not stalled), until the node says its CLI started.
+    if (report.kind === "queued") {
+      remote.queued = true;
+      remote.onEvent({ type: "queued", position: report.position });
+      return;
+    }
+    if (report.kind === "spawned") {
+      if (remote.queued === true) remote.onEvent({ type: "admitted" });
+      remote.queued = false;
+      return;
+    }
     if (report.kind === "worktree") {
       remote.worktree = report.worktree;
       return;

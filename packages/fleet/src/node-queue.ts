@@ -12,7 +12,7 @@ export const MAX_QUEUED = 32;
  * goes to the agent once it started. A close or kill takes a launch out of the queue.
  */
 export class LaunchQueue {
-  readonly #waiting: { launch: Launch; held: Steer[] }[] = [];
+  readonly #waiting: { launch: Launch; held: Steer[]; told: number }[] = [];
 
   /** Whether a launch of `provider` waits (a new one goes behind it). */
   waitsFor(provider: string): boolean {
@@ -27,8 +27,20 @@ export class LaunchQueue {
   /** Queues a launch: its place (1 is next), or undefined when the queue is full. */
   add(launch: Launch): number | undefined {
     if (this.#waiting.length >= MAX_QUEUED) return undefined;
-    this.#waiting.push({ launch, held: [] });
-    return this.#waiting.filter((w) => w.launch.provider === launch.provider).length;
+    const position = this.#waiting.filter((w) => w.launch.provider === launch.provider).length + 1;
+    this.#waiting.push({ launch, held: [], told: position });
+    return position;
+  }
+
+  /** The waiting launches whose place moved up since they were last told it, with their new place (now told). */
+  moved(): { launch: Launch; position: number }[] {
+    const out: { launch: Launch; position: number }[] = [];
+    for (const w of this.#waiting) {
+      const position = this.#waiting.filter((o) => o.launch.provider === w.launch.provider).indexOf(w) + 1;
+      if (position !== w.told) out.push({ launch: w.launch, position });
+      w.told = position;
+    }
+    return out;
   }
 
   /**
@@ -50,7 +62,7 @@ export class LaunchQueue {
   /** The waiting launches that may start now, in order, given each provider's free slots; taken out of the queue. */
   take(free: (provider: string) => number): { launch: Launch; held: Steer[] }[] {
     const left = new Map<string, number>();
-    const out: { launch: Launch; held: Steer[] }[] = [];
+    const out: { launch: Launch; held: Steer[]; told: number }[] = [];
     for (const entry of [...this.#waiting]) {
       const { provider } = entry.launch;
       const n = left.get(provider) ?? free(provider);
@@ -129,6 +141,8 @@ export function queueing(options: QueueingOptions): {
       options.launch(launch);
       for (const command of held) run(command);
     }
+    // Those still waiting are told their new place in line.
+    for (const { launch, position } of queue.moved()) report(launch.owner, { kind: "queued", agent: launch.agent, node: name, position });
   };
   const drop = (owners: Set<string> | "all"): void => {
     for (const launch of queue.drop((l) => owners === "all" || owners.has(l.owner))) {

@@ -72,6 +72,15 @@ function recorder() {
   };
 }
 
+const until = (check: () => boolean): Promise<void> =>
+  new Promise((resolve) => {
+    const poll = (): void => {
+      if (check()) resolve();
+      else setTimeout(poll, 50);
+    };
+    poll();
+  });
+
 const logged = (text: string): Promise<void> =>
   new Promise((resolve) => {
     const check = (): void => {
@@ -92,27 +101,43 @@ describe("a launch on a full node", () => {
     const waiting = driver.start({ cwd: env.cwd }, second.onEvent);
     waiting.send("the queued one");
     await logged("queued for a claude slot (1 waiting)");
+    // Its session says it waits there, and where in line: its agent is queued, not stalled.
+    expect(await second.next("queued")).toEqual({ type: "queued", position: 1 });
     expect(fake.requests.some((r) => r.lastUserText.includes("the queued one"))).toBe(false);
     expect(node.running).toBe(1);
-    // The slot frees: the queued launch starts, and its send (kept meanwhile) is its first turn.
+    // The slot frees: the queued launch starts (admitted), and its send (kept meanwhile) is its first turn.
     await holder.kill();
     const turn = await second.next("turn_end");
     expect(turn.result).toContain("the queued one");
     expect(second.events.some((e) => e.type === "error")).toBe(false);
+    expect(second.events.findIndex((e) => e.type === "admitted")).toBeGreaterThan(second.events.findIndex((e) => e.type === "queued"));
+    expect(second.events.findIndex((e) => e.type === "admitted")).toBeLessThan(second.events.findIndex((e) => e.type === "turn_end"));
     // A queued launch closed before its turn never runs: it ends there.
     const third = recorder();
-    driver.start({ cwd: env.cwd }, third.onEvent).send("waits behind the second");
+    const thirdSession = driver.start({ cwd: env.cwd }, third.onEvent);
+    thirdSession.send("waits behind the second");
     await logged("queued for a claude slot (1 waiting)");
     const before = logs.length;
     const fourth = recorder();
     const closed = driver.start({ cwd: env.cwd }, fourth.onEvent);
     closed.send("closed while queued");
     await logged("queued for a claude slot (2 waiting)");
+    expect(await fourth.next("queued")).toEqual({ type: "queued", position: 2 });
+    // Another one behind it moves up when the one before it leaves the line.
+    const fifth = recorder();
+    driver.start({ cwd: env.cwd }, fifth.onEvent).send("moves up");
+    await logged("queued for a claude slot (3 waiting)");
     await closed.close();
     await fourth.next("exit");
+    await until(() => fifth.events.some((e) => e.type === "queued" && e.position === 2));
     expect(logs.slice(before).some((l) => l.includes("taken out of the queue (close)"))).toBe(true);
     await waiting.kill();
     expect((await third.next("turn_end")).result).toContain("waits behind the second");
     expect(fake.requests.some((r) => r.lastUserText.includes("closed while queued"))).toBe(false);
+    // The third runs: the fifth is next, and starts once the third ends.
+    await until(() => fifth.events.some((e) => e.type === "queued" && e.position === 1));
+    await thirdSession.kill();
+    expect((await fifth.next("turn_end")).result).toContain("moves up");
+    expect(fifth.events.some((e) => e.type === "admitted")).toBe(true);
   });
 });

@@ -45,6 +45,7 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
           ...(v.machine === undefined ? {} : { machine: v.machine }),
           ...(v.model === undefined ? {} : { model: v.model }),
           status: v.status,
+          ...(v.queuePosition === undefined ? {} : { queue_position: v.queuePosition }),
           alive: v.alive,
           idle_seconds: idleSeconds(v),
           turns: v.turns,
@@ -69,7 +70,7 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
         );
         const lines = rows.map(
           (a) =>
-            `${a.agent_id} ${a.provider}${a.machine === undefined ? "" : `@${a.machine}`} ${a.status}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}${a.worktree === undefined ? "" : ` branch=${a.worktree.branch} changed=${String(a.worktree.changed_files ?? "?")} (${a.worktree.state})`}${a.why === undefined ? "" : ` (${a.why})`}${a.budget_note === undefined ? "" : ` budget ${a.budget_note}`}`,
+            `${a.agent_id} ${a.provider}${a.machine === undefined ? "" : `@${a.machine}`} ${a.status}${a.queue_position === undefined ? "" : ` (position ${String(a.queue_position)})`}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}${a.worktree === undefined ? "" : ` branch=${a.worktree.branch} changed=${String(a.worktree.changed_files ?? "?")} (${a.worktree.state})`}${a.why === undefined ? "" : ` (${a.why})`}${a.budget_note === undefined ? "" : ` budget ${a.budget_note}`}`,
         );
         const said =
           predecessor === undefined

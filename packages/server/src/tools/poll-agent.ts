@@ -41,7 +41,9 @@ export function hintFor(view: AgentView, stallSeconds: number): string | undefin
     case "hibernated":
       return `Idle for ${Math.round(view.idleMs / 1000)} s, so its process was closed to free memory (idle_ttl_s); its conversation is kept: send_message resumes it in a new process.`;
     case "queued":
-      return `Waiting for a free ${view.provider} slot (position ${String(view.queuePosition)}); it starts when a running ${view.provider} agent finishes.`;
+      return view.machine === undefined
+        ? `Waiting for a free ${view.provider} slot (position ${String(view.queuePosition)}); it starts when a running ${view.provider} agent finishes.`
+        : `Queued on machine ${view.machine} (position ${String(view.queuePosition)}): its ${view.provider} slots are all taken; it starts there when one frees.`;
     default: {
       const warning = view.budget?.warnings[0];
       return warning === undefined ? undefined : `Near its budget: ${view.budget?.warnings.join("; ")}; at 100 % its turn is interrupted.`;
@@ -111,6 +113,7 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
           usage: usageOut(view.usage),
           ...(view.costUsd === undefined ? {} : { cost_usd: round(view.costUsd) }),
           queued_messages: view.queuedMessages,
+          ...(view.queuePosition === undefined ? {} : { queue_position: view.queuePosition }),
           ...(view.permissions.length === 0 ? {} : { pending_permissions: view.permissions.map(pendingPermissionOut) }),
           ...(messaging === undefined ? {} : { messaging }),
           ...(hint === undefined ? {} : { hint }),
