@@ -8,6 +8,9 @@ const CEILING = "SUBAGENT_MCP_PERMISSION_CEILING";
 const TOOLS = "SUBAGENT_MCP_TOOLS_CEILING";
 const DEPTH = "SUBAGENT_MCP_DEPTH";
 const MAX_DEPTH = "SUBAGENT_MCP_MAX_DEPTH";
+// The live tree budget's address is on the orchestrator's loopback: here it would name a server of
+// this machine's, so the nested server keeps to the fixed budget left the launch carries.
+const TREE_BUDGET_URL = "SUBAGENT_MCP_TREE_BUDGET_URL";
 
 /** What the node lets a nested server under one of its agents grant. */
 export interface NestedCap {
@@ -45,10 +48,10 @@ function toolsOf(raw: string | undefined): readonly string[] | undefined {
  * The launch's env with its nesting variables within `cap`: the permission ceiling at most the
  * agent's own level (set when missing: a server given none at depth 0 would have no ceiling), the
  * tools ceiling at most the launch's own tools below bypassPermissions, the depth at least 1 and
- * the max depth at most the node's.
+ * the max depth at most the node's; no live tree-budget address (it is the orchestrator machine's).
  */
 export function nestedWithinNode(env: Readonly<Record<string, string>> | undefined, cap: NestedCap): Record<string, string> {
-  const out = { ...env };
+  const out = Object.fromEntries(Object.entries(env ?? {}).filter(([name]) => name !== TREE_BUDGET_URL));
   const asked = out[CEILING];
   const level = asked !== undefined && rank(asked) >= 0 && rank(asked) <= rank(cap.level) ? (asked as PermissionLevel) : cap.level;
   out[CEILING] = level;
