@@ -8,6 +8,9 @@ import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { fleetConnection, secretsInEnv } from "./fleet.js";
 import { guardDriver } from "./node-guard.js";
+import { withMessaging } from "./node-messaging.js";
+import { mailPlace } from "./mailstore.js";
+import { version } from "./version.js";
 import { protectedRules } from "@subagent-mcp/permissions";
 import { table } from "./table.js";
 import { machineOut } from "@subagent-mcp/contract";
@@ -32,7 +35,7 @@ export const nodeCommand = defineCommand({
     const name = args.name ?? config.fleet?.name ?? hostname();
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) fail(`node: the name "${name}" must be letters, digits, '.', '_' or '-' (at most 63)`);
     const { redis, where, signer } = await fleetConnection(ctx, config.mailbox).catch((error: unknown) => fail(`node: ${errorMessage(error)}`, 1));
-    const { createDrivers } = await import("@subagent-mcp/server/runtime");
+    const { createDrivers, startNodeMessaging } = await import("@subagent-mcp/server/runtime");
     const { startNode } = await import("@subagent-mcp/fleet");
     const drivers = createDrivers(config);
     // What is installed here: a CLI that is not found is not lent.
@@ -41,8 +44,14 @@ export const nodeCommand = defineCommand({
     const found = await Promise.all(
       Object.entries(drivers).map(async ([provider, driver]) => ({ provider, driver, found: await driver.describe().catch(() => undefined) })),
     );
+    // Its agents' messaging tools, served here on the fleet's mailboxes: an agent gets its own mailbox's address, no secret.
+    const mail = await mailPlace(ctx, config.mailbox)
+      .open()
+      .catch((error: unknown) => fail(`node: mailboxes: ${errorMessage(error)}`, 1));
+    const messaging = await startNodeMessaging(mail, version);
     // Each launch within this machine's rules: its env within the allow-list, and this machine's files kept from its agents.
-    const guard = (driver: (typeof drivers)[string]) => guardDriver(driver, protectedRules(ctx), (line) => process.stderr.write(`node ${name}: ${line}\n`));
+    const guard = (driver: (typeof drivers)[string]) =>
+      guardDriver(withMessaging(driver, messaging), protectedRules(ctx), (line) => process.stderr.write(`node ${name}: ${line}\n`));
     for (const { provider, driver, found: f } of found)
       if (f !== undefined) providers[provider] = { driver: guard(driver), version: f.version, cap: config.caps?.[provider] ?? DEFAULT_NODE_CAP };
     const ceiling = {
@@ -80,6 +89,7 @@ export const nodeCommand = defineCommand({
       stopping = true;
       // Its agents end with it: nothing it started outlives the node.
       await node.close().catch(() => undefined);
+      await messaging.close().catch(() => undefined);
       redis.disconnect();
       process.exit(code);
     };

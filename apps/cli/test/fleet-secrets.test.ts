@@ -35,6 +35,8 @@ function writeSecrets(env: CliEnvironment, config: Record<string, unknown> = {})
 const nodeEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
   ...envB.env,
   SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
+  // Claude Code would defer a handful of MCP tools behind its tool search; the fake model calls them directly.
+  ENABLE_TOOL_SEARCH: "false",
   ...extra,
 });
 
@@ -134,6 +136,58 @@ describe("the fleet's secrets stay out of a sub-agent's reach", () => {
       expect(seen).not.toContain(PASSWORD);
       expect(turns.join("\n")).not.toContain(KEY);
       await a.call("kill_agent", { agent_id });
+    },
+  );
+
+  it(
+    "b's sub-agent messages its parent through b's own messaging server, whose address holds neither the key nor the password",
+    { timeout: 240_000 },
+    async () => {
+      fake.script((request, nonce) => {
+        if (!request.messages.some((m) => m.text.includes("need a color"))) return undefined;
+        // Its parent, as its prompt names it.
+        const parent = /started by "([^"]+)"/.exec(request.messages.find((m) => m.role === "system")?.text ?? "")?.[1] ?? "nobody";
+        const last = request.messages.at(-1)?.text ?? "";
+        if (!request.afterToolResult) return { kind: "tool", name: "mcp__mailbox__send_to", input: { to: parent, message: "which color, from b?" } };
+        // send_to answered: now block until the parent answers.
+        if (!last.includes('"messages"')) return { kind: "tool", name: "mcp__mailbox__wait_inbox", input: { timeout_s: 120 } };
+        return { kind: "text", text: `${nonce} parent said: ${last}` };
+      });
+      try {
+        const launched = await a.call<{ agent_id: string; mailbox?: string; machine?: string }>("launch_agent", {
+          provider: "claude",
+          machine: "b",
+          cwd: envB.cwd,
+          permission_mode: "dontAsk",
+          allowed_tools: ["Bash"],
+          prompt: "paint it, but you need a color from me",
+        });
+        expect(launched).toMatchObject({ machine: "b", mailbox: launched.agent_id });
+        // The parent's wait says a message waits; its inbox holds it, from the sub-agent on b.
+        const woke = await a.call<{ messages_waiting?: number; still_running: string[] }>("wait", { agent_ids: [launched.agent_id], timeout_s: 120 });
+        expect(woke.messages_waiting).toBe(1);
+        expect(woke.still_running).toEqual([launched.agent_id]);
+        const inbox = await a.call<{ messages: { message_id: string; from: string; body: string; thread_id: string }[] }>("inbox");
+        expect(inbox.messages[0]).toMatchObject({ from: launched.agent_id, body: "which color, from b?" });
+        const question = inbox.messages[0];
+        await a.call("reply", { message_id: question?.message_id, to: launched.agent_id, message: "use blue", thread_id: question?.thread_id });
+        // The reply reaches it on b: its wait_inbox returns it, and its answer quotes it.
+        const done = await waitFor(a, launched.agent_id, (out) => out.finished[0]);
+        expect(done.result).toContain(`${fake.nonce} parent said:`);
+        expect(done.result).toContain("use blue");
+        // Its CLI's command line and environment (and every parent's) hold no secret: its messaging server is an address on b.
+        fake.script(undefined);
+        const walk = `p=$PPID; while [ "$p" -gt 1 ]; do echo "pid=$p"; tr '\\0' ' ' < /proc/$p/cmdline; echo; tr '\\0' '\\n' < /proc/$p/environ; p=$(cut -d')' -f2 /proc/$p/stat | cut -d' ' -f3); done`;
+        await a.call("send_message", { agent_id: launched.agent_id, message: `[[shell:${walk}]]` });
+        await waitFor(a, launched.agent_id, (out) => out.finished[0]);
+        const seen = seenByModel();
+        expect(seen).toContain("--mcp-config");
+        expect(seen).not.toContain(KEY);
+        expect(seen).not.toContain(PASSWORD);
+        await a.call("kill_agent", { agent_id: launched.agent_id });
+      } finally {
+        fake.script(undefined);
+      }
     },
   );
 

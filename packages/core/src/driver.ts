@@ -44,6 +44,11 @@ export interface SessionSpec {
   resume?: string;
   /** A session id to create the conversation under (Claude Code `--session-id`). */
   sessionId?: string;
+  /**
+   * The sub-agent's mailbox name, for a machine of the fleet to hand it messaging tools of its own
+   * there (the orchestrator's loopback endpoint is not reachable from another machine); ignored here.
+   */
+  mailbox?: string;
   /** MCP servers for the sub-agent: JSON text or a file path (Claude Code `--mcp-config`). */
   mcpConfig?: string;
   /** MCP servers for the sub-agent, for every CLI (Claude: beside `mcpConfig`; Codex: thread config; ACP: session/new). */

@@ -1,4 +1,4 @@
-import { AgentEventSchema, PermissionDecisionSchema, type SessionSpec } from "@subagent-mcp/core";
+import { AgentEventSchema, PermissionDecisionSchema, SafeName, type SessionSpec } from "@subagent-mcp/core";
 import { withoutTraceEnv } from "@subagent-mcp/tracing";
 import { z } from "zod";
 
@@ -33,6 +33,8 @@ export const RemoteSpecSchema = z.object({
   env: z.record(z.string(), z.string()).optional(),
   resume: z.string().optional(),
   sessionId: z.string().optional(),
+  /** The agent's mailbox name: the node hands it messaging tools that speak for it on the mailboxes the fleet shares. */
+  mailbox: SafeName.optional(),
   askPermissions: z.boolean().optional(),
   rules: z.object({ deny: z.array(z.string()).optional(), ask: z.array(z.string()).optional() }).optional(),
 });
@@ -56,6 +58,7 @@ export function remoteSpec(spec: SessionSpec): RemoteSpec {
     "env",
     "resume",
     "sessionId",
+    "mailbox",
     "askPermissions",
     "rules",
   ] as const;

@@ -4,3 +4,4 @@ export { auditTo, createDrivers, createSupervisor } from "./supervisor.js";
 export { DEFAULT_RESET, PoolCatalog } from "./pool-catalog.js";
 export { agentDefinitionSource } from "./definitions.js";
 export { startChildEndpoint, type ChildEndpoint } from "./child-endpoint.js";
+export { startNodeMessaging, type NodeMessaging } from "./node-messaging.js";

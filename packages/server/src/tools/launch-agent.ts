@@ -163,14 +163,8 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
             const fallbacks = rest.map((p) => ({ ...p.candidate, ...(p.placement === undefined ? {} : { placement: p.placement }) }));
             const escalation = escalationFor(deps, escalate, route, chosen, inputs, args.prompt);
             const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
-            // A sub-agent elsewhere cannot reach our loopback messaging endpoint.
-            const child = await childMessaging(
-              placement === undefined ? deps : { ...deps, childServer: undefined },
-              id,
-              args.system_prompt_append,
-              granted.tools,
-              rules,
-            );
+            // A sub-agent elsewhere cannot reach our loopback messaging endpoint: its node serves its mailbox there.
+            const child = await childMessaging(deps, id, args.system_prompt_append, granted.tools, rules, placement !== undefined);
             // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
             const isolated = args.isolation === "worktree" && placement === undefined ? await isolate(deps, id, given, args.base, args.label) : undefined;
             const cwd = isolated?.cwd ?? given;
@@ -272,7 +266,9 @@ export async function childMessaging(
   append: string | undefined,
   allowed: string[] | undefined,
   rules?: PermissionRules,
-): Promise<{ id: string; messaging: boolean; mcpServers?: McpServerSpec[]; systemPromptAppend?: string; allowedTools?: string[] }> {
+  /** It runs on another machine of the fleet: that machine hands it its messaging server, given its mailbox name. */
+  remote = false,
+): Promise<{ id: string; messaging: boolean; mcpServers?: McpServerSpec[]; mailbox?: string; systemPromptAppend?: string; allowedTools?: string[] }> {
   const { childServer, messaging } = deps;
   if (childServer === undefined || messaging === undefined)
     return {
@@ -286,7 +282,7 @@ export async function childMessaging(
   return {
     id,
     messaging: true,
-    mcpServers: [await childServer(id, rules)],
+    ...(remote ? { mailbox: id } : { mcpServers: [await childServer(id, rules)] }),
     systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
     allowedTools: [...(allowed ?? []), ...messagingToolNames()],
   };

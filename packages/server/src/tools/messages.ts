@@ -29,8 +29,8 @@ export function withheldMessaging(rules: { deny?: string[]; ask?: string[] } | u
   return [...out];
 }
 
-/** The tools' deps of a server that speaks for a mailbox. */
-type MessagingDeps = ToolDeps & { messaging: NonNullable<ToolDeps["messaging"]> };
+/** What the messaging tools use of a server that speaks for a mailbox (a node's own server for its agents has only these). */
+export type MessagingDeps = Pick<ToolDeps, "outbox" | "maxResultChars"> & { messaging: NonNullable<ToolDeps["messaging"]> };
 
 const MessageOut = z.object({
   message_id: z.string(),
