@@ -1,11 +1,10 @@
 import type { PermissionRequest } from "@subagent-mcp/core";
 import { z } from "zod";
-import { join, resolve } from "node:path";
-import { commandMatches, coversAll, inside, pathMatches, subjectMatches, subjectOf, type DecideContext, type MatchMode, type Subject } from "./match.js";
+import { fileHit } from "./command-paths.js";
+import { commandMatches, coversAll, inside, subjectMatches, subjectOf, type DecideContext, type MatchMode, type Subject } from "./match.js";
 import { realPath } from "./real-path.js";
 import { parseRule, type ParsedRule, type PermissionRules } from "./rule.js";
 import { passedOn } from "./passed-on.js";
-import { filesNamed } from "./shell-files.js";
 
 // One policy for every CLI: deny beats ask beats allow, and with no rule a read inside the cwd
 // (where the file really is, links resolved) is allowed while everything else is asked, as
@@ -38,32 +37,26 @@ function firstMatch(sources: readonly string[] | undefined, subject: Subject, ct
   return sources?.find((source) => subjectMatches(cachedRule(source), subject, ctx, mode));
 }
 
-const READ_TOOLS = new Set(["Read", "Grep", "Glob", "LS"]);
-
-// `cat ./.env` is a read of .env to a `Read(./.env)` deny rule: every file a command line names
-// is held against the path rules (a program can still open files it does not name: see README).
+// `cat ./.env` is a read of .env to a `Read(./.env)` deny rule: every file a command line names is
+// held against the path rules (command-paths.ts), as a file, or as a glob that could name the rule's.
 function pathInCommand(sources: readonly string[] | undefined, subject: Subject, ctx: DecideContext): string | undefined {
-  const pathRules = (sources ?? []).map(cachedRule).filter((r): r is Extract<ParsedRule, { type: "path" }> => r.type === "path");
-  if (pathRules.length === 0 || subject.shell === undefined) return undefined;
-  for (const file of filesNamed(subject.shell)) {
-    // The shell reads `~/x` as a file of the home folder (quoted, it is not: deny and ask err towards the home's).
-    const path = file.path === "~" || file.path.startsWith("~/") ? join(ctx.home, file.path.slice(1)) : file.path;
-    const paths = { written: resolve(ctx.cwd, path), real: realPath(path, ctx.cwd) };
-    const hit = pathRules.find((rule) => file.uses.includes(READ_TOOLS.has(rule.tool) ? "read" : "edit") && pathMatches(rule, paths, ctx, "lenient"));
-    if (hit !== undefined) return hit.source;
-  }
-  return undefined;
+  const hit = subject.shell === undefined ? undefined : fileHit((sources ?? []).map(cachedRule), subject.shell, subject.request.command ?? "", ctx);
+  return hit?.known === true ? hit.rule : undefined;
 }
 
-// Why a line that cannot be read in full must be asked about, when a rule could be watching for part of it.
-function doubtOf(subject: Subject, rules: PermissionRules): string | undefined {
+// Why a line that cannot be read in full must be asked about, when a rule could be watching for
+// part of it: a command rule any word known only as it runs, a path rule a file word that could
+// name its file only through such a value (or a program settled only as it runs, which may open any).
+function doubtOf(subject: Subject, rules: PermissionRules, ctx: DecideContext): string | undefined {
   const shell = subject.shell;
   if (shell === undefined) return undefined;
   const watching = [...(rules.deny ?? []), ...(rules.ask ?? [])].map(cachedRule);
   if (shell.doubt !== undefined && watching.some((r) => r.type === "command")) return shell.doubt;
-  if (shell.dynamic && watching.some((r) => r.type === "path" || r.type === "command"))
-    return "a word of it (a variable, substitution or glob) is decided only when it runs";
-  return undefined;
+  if (shell.dynamic && watching.some((r) => r.type === "command")) return "a word of it (a variable, substitution or glob) is decided only when it runs";
+  if (!watching.some((r) => r.type === "path")) return undefined;
+  if (shell.commands.some((c) => c.unsettled !== undefined)) return "the program it runs is decided only when it runs";
+  const hit = fileHit(watching, shell, subject.request.command ?? "", ctx);
+  return hit === undefined ? undefined : `a word of it, decided only when it runs, could name a file rule ${hit.rule} watches`;
 }
 
 // Allow is strict: one rule covers the whole line, or every command the line runs is covered by some command rule.
@@ -117,7 +110,7 @@ export function decide(request: PermissionRequest, rules: PermissionRules, ctx: 
   // A program we do not know may run the words it is given, as chronic or nohup do.
   const passed = passedOn(watching, subject.shell, "unknown");
   if (passed !== undefined) return { decision: "ask", why: `${what}: ${passed.program} may run ${passed.words}, which rule ${passed.rule} watches` };
-  const doubt = doubtOf(subject, rules);
+  const doubt = doubtOf(subject, rules, ctx);
   if (doubt !== undefined) return { decision: "ask", why: `${what}: cannot be checked against the rules: ${doubt}` };
   const allowed = allowedBy(rules.allow, subject, ctx);
   if (allowed !== undefined) return { decision: "allow", rule: allowed, why: `${what}: allowed by rule ${allowed}` };

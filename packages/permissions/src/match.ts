@@ -20,6 +20,8 @@ export interface DecideContext {
   home: string;
   /** The folder `/path` rules are relative to (the project the rules came from); default `cwd`. */
   root?: string;
+  /** The user's login name, for `$USER` and `~name` in shell commands. */
+  user?: string;
 }
 
 /** `allow` matches strictly; `deny` and `ask` leniently. */
@@ -147,6 +149,13 @@ export function inside(base: string, path: string): string | undefined {
   return rel;
 }
 
+/** The folder a path rule's pattern is anchored in. */
+export function ruleBase(rule: Extract<ParsedRule, { type: "path" }>, ctx: DecideContext): string {
+  let base = rule.base === "root" ? "/" : rule.base === "home" ? ctx.home : rule.base === "project" ? (ctx.root ?? ctx.cwd) : ctx.cwd;
+  for (let up = 0; up < rule.up; up += 1) base = dirname(base);
+  return base;
+}
+
 /** Whether a path rule covers a path (written and real forms): any of them for deny and ask, both for allow. */
 export function pathMatches(
   rule: Extract<ParsedRule, { type: "path" }>,
@@ -154,8 +163,7 @@ export function pathMatches(
   ctx: DecideContext,
   mode: MatchMode,
 ): boolean {
-  let base = rule.base === "root" ? "/" : rule.base === "home" ? ctx.home : rule.base === "project" ? (ctx.root ?? ctx.cwd) : ctx.cwd;
-  for (let up = 0; up < rule.up; up += 1) base = dirname(base);
+  const base = ruleBase(rule, ctx);
   const matcher = pathMatcher(rule.pattern, mode === "lenient");
   const under = (root: string, path: string): boolean => {
     const rel = inside(root, path);

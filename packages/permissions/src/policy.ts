@@ -1,4 +1,4 @@
-import { homedir } from "node:os";
+import { homedir, userInfo } from "node:os";
 import type { PermissionRequest, PermissionRuling } from "@subagent-mcp/core";
 import { decide, describeRequest, type PermissionOutcome } from "./decide.js";
 import { PermissionRuleSchema, type PermissionRules } from "./rule.js";
@@ -141,6 +141,7 @@ function splitAllowed(tools: string[] | undefined): { ours: string[]; cli: strin
  */
 export function asking(mode: string | undefined, level: string, rules: () => PermissionRules, cwd: string, allowedTools?: string[]): Asking {
   const home = homedir();
+  const user = loginName();
   const now = rules();
   const guarded = (now.deny?.length ?? 0) + (now.ask?.length ?? 0) > 0;
   const unasked = level === "bypassPermissions" ? "bypass" : mode === "dontAsk" ? "dontAsk" : undefined;
@@ -151,7 +152,7 @@ export function asking(mode: string | undefined, level: string, rules: () => Per
   // The agent's own cwd when known: a pool replica's worktree is made only as it starts.
   const judge: Judge = (request, agent, only) => {
     const now = current();
-    return decide(request, only === "allow" ? { allow: now.allow ?? [] } : now, { cwd: agent?.cwd ?? cwd, home });
+    return decide(request, only === "allow" ? { allow: now.allow ?? [] } : now, { cwd: agent?.cwd ?? cwd, home, ...(user === undefined ? {} : { user }) });
   };
   return {
     askPermissions: true,
@@ -159,6 +160,15 @@ export function asking(mode: string | undefined, level: string, rules: () => Per
     ...(guarded ? { rules: { ...(now.deny === undefined ? {} : { deny: now.deny }), ...(now.ask === undefined ? {} : { ask: now.ask }) } } : {}),
     permissionPolicy: unasked === undefined ? (request, agent) => judge(request, agent) : unattended(unasked, judge),
   };
+}
+
+// The user's login name (`~name` in a command is this user's home); none where the system has no record of it.
+function loginName(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Folder } from "./folders.js";
 import type { ShellAnalysis } from "./shell.js";
 import { programName } from "./unwrap.js";
 
@@ -10,6 +11,10 @@ export interface NamedFile {
   path: string;
   /** How the line may use it: a known read-only program or `<` only reads; anything else may read and change it. */
   uses: readonly ("read" | "edit")[];
+  /** Its text is the source of a word that expands a variable or substitution (quotes and all). */
+  expands?: true;
+  /** The folders it is relative to, after the line's `cd`s; undefined: the line's own. */
+  folders?: Folder[];
 }
 
 /** Programs that only read the files they are given (never write, delete or run them). */
@@ -63,12 +68,18 @@ export function filesNamed(shell: ShellAnalysis): NamedFile[] {
   for (const command of shell.commands) {
     const [program = "", ...args] = command.argv;
     const uses = READ_ONLY.has(programName(program)) ? (["read"] as const) : BOTH;
+    const named = (path: string, how: NamedFile["uses"], whole: string): NamedFile => ({
+      path,
+      uses: how,
+      ...(command.expands?.includes(whole) === true ? { expands: true as const } : {}),
+      ...(command.folders === undefined ? {} : { folders: command.folders }),
+    });
     for (const arg of args) {
       const value = arg.startsWith("--") && arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg.startsWith("-") ? "" : arg;
-      if (value !== "") out.push({ path: value, uses });
+      if (value !== "") out.push(named(value, uses, arg));
     }
-    for (const path of command.reads) out.push({ path, uses: ["read"] });
-    for (const path of command.writes) out.push({ path, uses: ["edit"] });
+    for (const path of command.reads) out.push(named(path, ["read"], path));
+    for (const path of command.writes) out.push(named(path, ["edit"], path));
   }
   return out;
 }

@@ -2,6 +2,7 @@
 /// <reference path="./bash-parser.d.ts" />
 import parse, { type BashNode, type BashWord } from "@ericcornelissen/bash-parser";
 import { programPattern } from "./dynamic.js";
+import { changeFolder, folderChange, restoring, UNKNOWN_FOLDER, UNKNOWN_STEP, type Folder } from "./folders.js";
 import { unwrap } from "./unwrap.js";
 
 // A shell command line as the shell would run it, read by a real parser: quoting and escapes
@@ -22,6 +23,10 @@ export interface ShellCommand {
   transparent?: true;
   /** Its program is settled only as it runs (`r?`, `$(…)`): the glob its name could match (`*` for any). */
   unsettled?: string;
+  /** Its words that expand a variable or substitution: their text is then the source, quotes and all. */
+  expands?: string[];
+  /** The folders it may run in, after the line's `cd`s; undefined: the line's own. */
+  folders?: Folder[];
 }
 
 /** What a command line runs, and whether all of it could be understood. */
@@ -47,6 +52,12 @@ interface Walk {
   doubts: string[];
   dynamic: boolean;
   depth: number;
+  /** Where the next command may run (see folders.ts). */
+  folders: Folder[];
+  /** Words of the command being read that expand something. */
+  expands?: string[];
+  /** The line sets CDPATH: a `cd` may go anywhere. */
+  cdpath: boolean;
 }
 
 // The same line is often judged twice (a CLI's hook, then its permission question): a small cache
@@ -57,7 +68,7 @@ const readings = new Map<string, ShellAnalysis>();
 export function analyzeShell(line: string): ShellAnalysis {
   const known = readings.get(line);
   if (known !== undefined) return known;
-  const walk: Walk = { commands: [], doubts: [], dynamic: false, depth: 0 };
+  const walk: Walk = { commands: [], doubts: [], dynamic: false, depth: 0, folders: [[]], cdpath: line.includes("CDPATH") };
   script(line, walk);
   const reading = { commands: walk.commands, doubt: walk.doubts[0], dynamic: walk.dynamic };
   if (readings.size >= 256) readings.clear();
@@ -108,15 +119,23 @@ function node(n: BashNode | undefined, walk: Walk): void {
   switch (n.type) {
     case "Script":
     case "CompoundList":
-    case "Pipeline":
       for (const c of n.commands ?? []) node(c, walk);
+      break;
+    case "Pipeline":
+      // Each command of a pipeline runs in a subshell of its own: a `cd` there moves nothing after it.
+      for (const c of n.commands ?? [])
+        restoring(walk, () => {
+          node(c, walk);
+        });
       break;
     case "LogicalExpression":
       node(n.left, walk);
       node(n.right, walk);
       break;
     case "Subshell":
-      node(n.list, walk);
+      restoring(walk, () => {
+        node(n.list, walk);
+      });
       break;
     case "If":
       node(n.clause, walk);
@@ -125,20 +144,29 @@ function node(n: BashNode | undefined, walk: Walk): void {
       break;
     case "While":
     case "Until":
-      node(n.clause, walk);
-      node(n.do, walk);
+      looping(walk, () => {
+        node(n.clause, walk);
+        node(n.do, walk);
+      });
       break;
     case "For":
       for (const w of n.wordlist ?? []) word(w, walk);
-      node(n.do, walk);
+      looping(walk, () => {
+        node(n.do, walk);
+      });
       break;
     case "Case":
       word(n.clause, walk);
       for (const item of n.cases ?? []) node(item.body, walk);
       break;
-    case "Function":
+    case "Function": {
+      // A function runs wherever it is called, and may move the folder of whoever calls it.
+      const before = walk.folders;
+      walk.folders = [UNKNOWN_FOLDER];
       node(n.body, walk);
+      walk.folders = walk.folders.length > 1 ? changeFolder(before, UNKNOWN_STEP) : before;
       break;
+    }
     case "Command":
       command(n, walk);
       break;
@@ -153,8 +181,12 @@ function word(w: BashWord | undefined, walk: Walk): string {
   if (w === undefined) return "";
   for (const e of w.expansion ?? []) {
     walk.dynamic = true;
-    if (e.type === "CommandExpansion") node(e.commandAST, walk);
+    if (e.type === "CommandExpansion")
+      restoring(walk, () => {
+        node(e.commandAST, walk);
+      });
   }
+  if ((w.expansion?.length ?? 0) > 0) walk.expands?.push(w.text ?? "");
   return w.text ?? "";
 }
 
@@ -166,16 +198,46 @@ function redirect(r: BashWord, walk: Walk, into: ShellCommand | undefined): void
   if (op !== "<") into.writes.push(target);
 }
 
-function command(n: BashNode, walk: Walk): void {
+function command(n: BashNode, walk: Walk, inherited: readonly string[] = []): void {
   const out: ShellCommand = { argv: [], reads: [], writes: [] };
+  const outer = walk.expands;
+  // A wrapped command's words are its wrapper's: those that expanded there still do.
+  const expands: string[] = [...inherited];
+  walk.expands = expands;
+  try {
+    words(n, walk, out);
+  } finally {
+    walk.expands = outer;
+  }
+  if (expands.length > 0) out.expands = expands;
+  if (walk.folders.length !== 1 || walk.folders[0]?.length !== 0) out.folders = walk.folders;
+  if (out.argv.length === 0) {
+    if (out.reads.length + out.writes.length > 0) walk.commands.push(out);
+    return; // assignments alone run nothing (their substitutions were walked)
+  }
+  walk.commands.push(out);
+  const moved = folderChange(out.argv, expands, walk.cdpath);
+  if (moved !== undefined) walk.folders = changeFolder(walk.folders, moved);
+  // What the program runs in turn: wrapped commands and the scripts of `sh -c` and `eval`.
+  const inner = unwrap(out.argv);
+  if (inner.doubt !== undefined) walk.doubts.push(inner.doubt);
+  if (inner.transparent === true) out.transparent = true;
+  for (const argv of inner.commands)
+    command({ type: "Command", name: { type: "Word", text: argv[0] ?? "" }, suffix: argv.slice(1).map((text) => ({ type: "Word", text })) }, walk, expands);
+  for (const source of inner.scripts) {
+    walk.depth += 1;
+    script(source, walk);
+    walk.depth -= 1;
+  }
+}
+
+// A command's words: its program, arguments and redirections, into `out`.
+function words(n: BashNode, walk: Walk, out: ShellCommand): void {
   for (const p of n.prefix ?? []) {
     if (p.type === "Redirect") redirect(p, walk, out);
     else word(p, walk);
   }
-  if (n.name === undefined) {
-    if (out.reads.length + out.writes.length > 0) walk.commands.push(out);
-    return; // assignments alone run nothing (their substitutions were walked)
-  }
+  if (n.name === undefined) return;
   out.argv.push(word(n.name, walk));
   // A glob, substitution or brace expansion names no program until it runs: any it could be counts.
   const unsettled = programPattern(out.argv[0] ?? "");
@@ -194,18 +256,15 @@ function command(n: BashNode, walk: Walk): void {
       out.argv.push(text);
     }
   }
-  walk.commands.push(out);
-  // What the program runs in turn: wrapped commands and the scripts of `sh -c` and `eval`.
-  const inner = unwrap(out.argv);
-  if (inner.doubt !== undefined) walk.doubts.push(inner.doubt);
-  if (inner.transparent === true) out.transparent = true;
-  for (const argv of inner.commands)
-    command({ type: "Command", name: { type: "Word", text: argv[0] ?? "" }, suffix: argv.slice(1).map((text) => ({ type: "Word", text })) }, walk);
-  for (const source of inner.scripts) {
-    walk.depth += 1;
-    script(source, walk);
-    walk.depth -= 1;
-  }
+}
+
+// A loop's body may run again where an earlier round's `cd` left it, any number of times.
+function looping(walk: Walk, body: () => void): void {
+  const before = walk.folders;
+  body();
+  if (walk.folders === before) return;
+  walk.folders = changeFolder(walk.folders, UNKNOWN_STEP);
+  body();
 }
 
 // A command known only by its words (wrapped, or from a line the parser could not read).
