@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { waitFor } from "./e2e.js";
-import { audit, denySuite, HIDDEN_RM, hiddenRmEnv, reachedModel, runOnce } from "./deny-e2e.js";
+import { waitFor, type WaitOut } from "./e2e.js";
+import { audit, denySuite, HIDDEN_RM, hiddenRmEnv, KEY_SPELLINGS, reachedModel, runOnce, writeFleetKey } from "./deny-e2e.js";
 
 // Deny rules hold on Claude Code whatever it would do on its own: a read inside its cwd it would
 // allow without asking, a command allowed by `allowed_tools`, a link that leads out of the cwd.
@@ -72,4 +72,37 @@ describe("deny rules on claude: spellings that hide rm", () => {
       hidden.cleanup();
     }
   });
+});
+
+describe("deny rules on claude: shell spellings of the fleet key", () => {
+  // `$HOME`, globs and a `cd` first name the key as surely as its path does: with Bash allowed, in
+  // the default mode and in dontAsk (bypassPermissions is refused to root), each is refused by the
+  // key's rule without asking anyone, and a glob that cannot name it runs unasked.
+  for (const mode of ["default", "dontAsk", "bypassPermissions"] as const) {
+    const refused = mode === "bypassPermissions" && process.getuid?.() === 0;
+    it.skipIf(refused)(`${mode}, allow Bash: the key never reaches the model`, { timeout: 300_000 }, async () => {
+      const s = await suite.start();
+      const key = writeFleetKey(s, "KEY=claude-quince-4471");
+      writeFileSync(join(s.env.cwd, "notes.txt"), "NOTE=fig-7");
+      const launch = { provider: "claude", permissions: { allow: ["Bash"] }, ...(mode === "default" ? {} : { permission_mode: mode }) };
+      const quiet = (out: WaitOut): WaitOut["finished"][number] | undefined => {
+        expect(out.permission_requests).toBeUndefined();
+        return out.finished[0];
+      };
+      const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { ...launch, prompt: "[[shell:cat *.txt]]" });
+      await waitFor(s, agent_id, quiet);
+      for (const command of KEY_SPELLINGS) {
+        await s.call("send_message", { agent_id, message: `[[shell:${command}]]` });
+        await waitFor(s, agent_id, quiet);
+      }
+      expect(reachedModel(s, "claude", "NOTE=fig-7")).toBe(true);
+      expect(reachedModel(s, "claude", "KEY=claude-quince-4471")).toBe(false);
+      for (const command of KEY_SPELLINGS)
+        expect(
+          audit(s).find((entry) => entry.request.includes(command)),
+          command,
+        ).toMatchObject({ decision: "deny", by: "rule" });
+      expect(key).toContain(s.env.home);
+    });
+  }
 });

@@ -32,6 +32,22 @@ export async function runOnce(s: E2E, args: Record<string, unknown>, quiet = fal
   });
 }
 
+/** Shell spellings of the fleet key every sub-agent is denied (`$HOME`, globs, a `cd` to its folder first). */
+export const KEY_SPELLINGS = [
+  "cat $HOME/.config/subagent-mcp/fleet.key",
+  'cat "${HOME}"/.config/*/fleet.k?y',
+  "cd ~/.config/subagent-mcp && cat fleet.key",
+  "cd $HOME/.config; cat subagent-mcp/fleet.key",
+] as const;
+
+/** Writes the test home's fleet key (`$XDG_CONFIG_HOME/subagent-mcp/fleet.key`) holding `content`; returns its path. */
+export function writeFleetKey(s: E2E, content: string): string {
+  const key = join(s.env.env.XDG_CONFIG_HOME as string, "subagent-mcp", "fleet.key");
+  mkdirSync(dirname(key), { recursive: true });
+  writeFileSync(key, `${content}\n`, { mode: 0o600 });
+  return key;
+}
+
 /** Spellings of `rm -f FILE` that name no program until the shell runs them, or hide it behind a wrapper. */
 export const HIDDEN_RM = [(file: string) => `/bin/r? -f ${file}`, (file: string) => `r[m] -f ${file}`, (file: string) => `chronic rm -f ${file}`] as const;
 
