@@ -21,8 +21,9 @@ describe("a check's judgement", () => {
     expect(checkRefusal(`sh -c 'cat ${homedir()}/.ssh/id_ed25519'`, scope)).toContain("rule Read(~/.ssh/**) denies it");
     // Deny beats the ceiling: a parent at bypassPermissions does not lift it.
     expect(checkRefusal("/bin/rm -r x", { ...scope, ceiling: at("bypassPermissions") })).toContain("denies it");
-    // A line the rules cannot read for sure is not run unread.
-    expect(checkRefusal("cat $HOME/.ssh/id_ed25519", scope)).toContain("can not be checked against the rules");
+    // `$HOME` is known: the file is the rule's. A line the rules cannot read for sure is not run unread.
+    expect(checkRefusal("cat $HOME/.ssh/id_ed25519", scope)).toContain("rule Read(~/.ssh/**) denies it");
+    expect(checkRefusal("cat $KEYS/id_ed25519", scope)).toContain("can not be checked against the rules");
   });
 
   it("the files kept from sub-agents hold a nested server's check, not a top-level one's (its host's own command)", () => {
