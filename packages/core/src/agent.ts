@@ -85,7 +85,13 @@ export type AgentChange =
   /** A user message handed to the agent, and the turn (1-based) that will answer it. */
   | { type: "sent"; agentId: string; text: string; turn: number; at: number }
   /** A visible event other than text, tool results and turn ends (those come as turn reports). */
-  | { type: "event"; agentId: string; event: AgentEvent; at: number }
+  | {
+      type: "event";
+      agentId: string;
+      event: AgentEvent;
+      at: number;
+      /** The machine of the fleet its session runs on (told with `started`). */ machine?: string;
+    }
   | { type: "status"; agentId: string; status: AgentStatus; alive: boolean; note?: string; at: number }
   /** A candidate was left for `next` (a transient failover, or an escalation with its answer and check). */
   | { type: "attempt"; agentId: string; attempt: FailoverAttempt; next: Pick<LaunchRequest, "provider" | "model" | "effort">; at: number };

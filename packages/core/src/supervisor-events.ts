@@ -29,7 +29,10 @@ export function takeEvent(host: EventHost, record: AgentRecord, incoming: AgentE
   const at = host.clock.now();
   const event = spendOn(record, incoming, host.options.costOf);
   if (event.type === "rate_limit") host.rateLimits.note(record.request.provider, event, at);
-  if (event.type !== "text" && event.type !== "turn_end" && event.type !== "tool_result") host.changes.tell({ type: "event", agentId: record.id, event, at });
+  // A session's start says where it runs: a conversation on another machine is saved there, and resumed there.
+  const machine = event.type === "started" ? record.session?.machine : undefined;
+  if (event.type !== "text" && event.type !== "turn_end" && event.type !== "tool_result")
+    host.changes.tell({ type: "event", agentId: record.id, event, at, ...(machine === undefined ? {} : { machine }) });
   keepOutput(record, event, at);
   if (event.type === "permission_request") host.permissions.request(record, event.request, at);
   else host.apply(record, { type: "event", at, event });

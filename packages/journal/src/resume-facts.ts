@@ -23,6 +23,8 @@ export interface ResumeFacts {
   launch: Launch | undefined;
   owner: ServerRef | undefined;
   sessionId: string | undefined;
+  /** The machine of the fleet its latest session is saved on (a resume runs there), when not the server's. */
+  machine: string | undefined;
   /** The newest finished turn's number (0: none). */
   turns: number;
   /** The newest prompt, when its turn never ended. */
@@ -50,6 +52,7 @@ export function resumeFacts(dir: string, agentId: string): ResumeFacts {
     launch,
     owner: readOwner(path),
     sessionId: latest.sessionId,
+    machine: latest.sessionMachine,
     turns: latest.turn ?? 0,
     inFlight: latest.prompt !== undefined && latest.promptRunning ? { turn: latest.prompt.turn, prompt: latest.prompt.text } : undefined,
     end: latest.end,

@@ -43,6 +43,8 @@ export const JournalEntrySchema = z.discriminatedUnion("t", [
     budget: BudgetLimits.optional(),
     /** The agents the launching server ran under, top first (a nested server's); none for a top-level server. */
     lineage: z.array(z.string()).optional(),
+    /** The machine of the fleet it was placed on, when not the server's. */
+    machine: z.string().optional(),
   }),
   z.object({
     t: z.literal("resume"),
@@ -52,8 +54,11 @@ export const JournalEntrySchema = z.discriminatedUnion("t", [
     reason: z.string(),
     /** The limits of the resumed life (what was left, or new ones), counted from here. */
     budget: BudgetLimits.optional(),
+    /** The machine of the fleet it is resumed on (where its conversation is saved), when not the server's. */
+    machine: z.string().optional(),
   }),
-  z.object({ t: z.literal("session"), at: z.string(), session_id: z.string(), model: z.string().optional() }),
+  /** Its CLI's conversation started: saved on `machine` (of the fleet) when not the server's, and resumed there. */
+  z.object({ t: z.literal("session"), at: z.string(), session_id: z.string(), model: z.string().optional(), machine: z.string().optional() }),
   z.object({ t: z.literal("prompt"), at: z.string(), turn: z.number().int(), text: z.string() }),
   z.object({ t: z.literal("tool"), at: z.string(), turn: z.number().int(), name: z.string(), summary: z.string() }),
   z.object({ t: z.literal("error"), at: z.string(), message: z.string(), transient: z.boolean() }),

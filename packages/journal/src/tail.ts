@@ -39,6 +39,8 @@ export interface Latest {
   /** A prompt whose turn has no `turn` entry after it. */
   promptRunning: boolean;
   sessionId?: string;
+  /** The machine of the fleet that session's conversation is saved on, when not the server's. */
+  sessionMachine?: string;
   sessionModel?: string;
   stats: WindowStats;
 }
@@ -74,11 +76,15 @@ export function latestOf(files: string[], maxBytes: number = TAIL_BYTES): Latest
         endDecided = true;
         if (!sessionDecided && e.session_id !== undefined) {
           out.sessionId = e.session_id;
+          if (e.machine !== undefined) out.sessionMachine = e.machine;
           sessionDecided = true;
         }
         break;
       case "session":
-        if (!sessionDecided) out.sessionId = e.session_id;
+        if (!sessionDecided) {
+          out.sessionId = e.session_id;
+          if (e.machine !== undefined) out.sessionMachine = e.machine;
+        }
         sessionDecided = true;
         out.sessionModel ??= e.model;
         break;

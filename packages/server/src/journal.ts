@@ -187,7 +187,13 @@ export class AgentJournal {
       case "event": {
         const { event } = change;
         if (event.type === "started")
-          this.#append(change.agentId, { t: "session", at, session_id: event.sessionId, ...(event.model ? { model: event.model } : {}) });
+          this.#append(change.agentId, {
+            t: "session",
+            at,
+            session_id: event.sessionId,
+            ...(event.model ? { model: event.model } : {}),
+            ...(change.machine === undefined ? {} : { machine: change.machine }),
+          });
         else if (event.type === "tool")
           this.#append(change.agentId, {
             t: "tool",
@@ -219,6 +225,7 @@ export class AgentJournal {
         session_id: notes.resumeOf.sessionId,
         reason: "resume_agent",
         ...(request.budget === undefined ? {} : { budget: request.budget }),
+        ...(request.placement === undefined ? {} : { machine: request.placement.machine }),
       });
       return;
     }
@@ -243,6 +250,7 @@ export class AgentJournal {
       ...(notes.worktree === undefined ? {} : { worktree: notes.worktree }),
       ...(request.budget === undefined ? {} : { budget: request.budget }),
       ...(this.settings.lineage === undefined ? {} : { lineage: [...this.settings.lineage] }),
+      ...(request.placement === undefined ? {} : { machine: request.placement.machine }),
     });
   }
 

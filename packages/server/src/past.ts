@@ -33,6 +33,8 @@ export function predecessorOf(past: PastAgent[], self: string): { pid: number; h
 export interface Resumable {
   launch: Extract<JournalEntry, { t: "launch" }>;
   sessionId: string | undefined;
+  /** The machine of the fleet its conversation is saved on, when not this one: it is resumed there. */
+  machine?: string;
   turns: number;
   /** The prompt of a turn that never ended, if the agent was interrupted mid-turn. */
   inFlight: { turn: number; prompt: string } | undefined;
@@ -53,6 +55,7 @@ export function resumableOf(journal: AgentJournal, agentId: string): Resumable |
   return {
     launch,
     sessionId: facts.sessionId,
+    ...(facts.machine === undefined ? {} : { machine: facts.machine }),
     turns: facts.turns,
     inFlight: facts.inFlight,
     spent: facts.spent,

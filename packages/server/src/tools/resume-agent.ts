@@ -1,6 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { callTrace } from "./call-trace.js";
-import { BudgetSchema, type AgentView } from "@subagent-mcp/core";
+import { BudgetSchema, type AgentView, type Driver } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
@@ -14,6 +14,7 @@ import { WorktreeOutSchema } from "@subagent-mcp/contract";
 import { describeWorktree } from "../worktree-view.js";
 import { messagingToolNames } from "./launch-agent.js";
 import { gated } from "../launch-gate.js";
+import { NO_FLEET } from "../placement.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, ProviderSchema, StatusSchema, objectOf } from "./schemas.js";
 
@@ -29,6 +30,7 @@ export const ResumeAgentOutput = {
   agent_id: z.string(),
   status: StatusSchema,
   provider: ProviderSchema,
+  machine: z.string().optional().describe("The machine of the fleet it runs on (where its conversation is saved), when not this one."),
   session_id: z.string().optional(),
   how: z.enum(["woke", "resumed"]).describe("woke: it was hibernated in this server; resumed: a new CLI process on its journaled conversation."),
   prior_turns: z.number().optional(),
@@ -99,11 +101,15 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
           // Journaled allow rules grant without asking, as allowed tools do: this server's ceiling bounds them too.
           if (launch.permissions?.allow !== undefined) grant({ tools: launch.permissions.allow }, deps.ceiling, "resume_agent permissions.allow");
           const budget = resumeBudget(args.agent_id, past, args.budget);
+          // Its conversation is saved where it ran: one of another machine is resumed there (refused if it is not live).
+          const placement = await placeOn(deps, args.agent_id, launch.provider, past.machine);
           // Another live server's agent is refused here, before anything changes.
           adopt(journal, args.agent_id);
           if (launch.worktree !== undefined) await (await deps.worktrees.get()).adopt(args.agent_id, launch.worktree.path, launch.label);
           const rules = mergeRules(deps.permissions, launch.permissions);
-          const child = deps.childServer === undefined ? undefined : await deps.childServer(args.agent_id, rules);
+          // There, its node serves its messaging (our loopback endpoint is not reachable): it is given its mailbox name.
+          const child = deps.childServer === undefined || placement !== undefined ? undefined : await deps.childServer(args.agent_id, rules);
+          const messaging = child !== undefined || (placement !== undefined && deps.childServer !== undefined);
           journal.expect(args.agent_id, {
             resumeOf: { sessionId: past.sessionId },
             ...(launch.permissions === undefined ? {} : { permissions: launch.permissions }),
@@ -120,18 +126,19 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
             ...(launch.effort === undefined ? {} : { effort: launch.effort }),
             ...(launch.label === undefined ? {} : { label: launch.label }),
             ...(launch.system_prompt_append === undefined ? {} : { systemPromptAppend: launch.system_prompt_append }),
-            ...(granted.tools === undefined && child === undefined ? {} : { allowedTools: [...(granted.tools ?? []), ...(child === undefined ? [] : own)] }),
+            ...(granted.tools === undefined && !messaging ? {} : { allowedTools: [...(granted.tools ?? []), ...(messaging ? own : [])] }),
             ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
             ...(child === undefined ? {} : { mcpServers: [child] }),
-            ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd, [...(granted.tools ?? []), ...(child === undefined ? [] : own)]),
+            ...(placement === undefined ? {} : { placement, ...(messaging ? { mailbox: args.agent_id } : {}) }),
+            ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd, [...(granted.tools ?? []), ...(messaging ? own : [])]),
             ...(budget === undefined ? {} : { budget }),
             env: childEnv(
               deps,
               granted,
-              child === undefined ? undefined : args.agent_id,
+              messaging ? args.agent_id : undefined,
               args.agent_id,
               tighter(budget, deps.budgets.made()?.left()),
-              await deps.treeUrl?.(args.agent_id),
+              placement === undefined ? await deps.treeUrl?.(args.agent_id) : undefined,
             ),
             mcpEnv: [...LINEAGE_ENV],
           });
@@ -145,7 +152,7 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
           };
           return ok(
             structured,
-            `Resumed ${view.id} on ${view.provider} after ${past.turns} turn(s) (it had ended: ${past.why})${worktree === undefined ? "" : ` in its ${describeWorktree(worktree)}`}; call wait.`,
+            `Resumed ${view.id} on ${view.provider}${placement === undefined ? "" : ` on machine ${placement.machine}`} after ${past.turns} turn(s) (it had ended: ${past.why})${worktree === undefined ? "" : ` in its ${describeWorktree(worktree)}`}; call wait.`,
           );
         }),
       ),
@@ -153,7 +160,27 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
 }
 
 function out(view: AgentView, how: "woke" | "resumed") {
-  return { agent_id: view.id, status: view.status, provider: view.provider, ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }), how };
+  return {
+    agent_id: view.id,
+    status: view.status,
+    provider: view.provider,
+    ...(view.machine === undefined ? {} : { machine: view.machine }),
+    ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }),
+    how,
+  };
+}
+
+/** Where an agent whose conversation is saved on `machine` resumes: there, or an error naming the machine it needs. */
+async function placeOn(deps: ToolDeps, id: string, provider: string, machine: string | undefined): Promise<{ machine: string; driver: Driver } | undefined> {
+  if (machine === undefined) return undefined;
+  const needs = `agent ${id} ran on machine "${machine}", where its conversation is saved: resuming it needs that machine live in the fleet`;
+  if (deps.fleet === undefined) throw new ServerError("INVALID_ARGUMENT", `${needs}, and this server has no fleet (${NO_FLEET})`);
+  try {
+    const { node, driver } = await (await deps.fleet()).driverOn(machine, provider);
+    return { machine: node, driver };
+  } catch (error) {
+    throw new ServerError("INVALID_ARGUMENT", `${needs} (${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 
 async function readPast(journal: AgentJournal, agentId: string): Promise<Resumable> {
