@@ -152,7 +152,8 @@ export class Supervisor {
   async interrupt(id: string): Promise<AgentView> {
     const record = this.#parts.records.get(id);
     if (record.state.status === "hibernated") return this.get(id); // nothing runs
-    if (record.session === undefined) return this.kill(id);
+    // Queued here (no session yet) or on its machine (its launch waits there): cancelled.
+    if (record.session === undefined || record.state.status === "queued") return this.kill(id);
     // A running check is stopped: the turn it judged stands as it ended.
     record.checkAbort?.abort();
     this.#parts.permissions.withdraw(record, "the agent was interrupted");

@@ -41,6 +41,25 @@ describe("Supervisor", () => {
     expect(supervisor.get(c.id)).toMatchObject({ status: "queued", queuePosition: 1 });
   });
 
+  it("a launch queued on its machine is queued there, never stalled, runs once admitted, and an interrupt meanwhile cancels it", async () => {
+    const { clock, supervisor } = setup({ stallMs: 1_000 });
+    const remote = new FakeDriver("claude");
+    const launch = () => supervisor.launch({ provider: "claude", prompt: "task", cwd: "/tmp", placement: { machine: "b", driver: remote } });
+    const a = launch();
+    session(remote, 0).emit({ type: "queued", position: 2 });
+    expect(supervisor.get(a.id)).toMatchObject({ status: "queued", machine: "b", queuePosition: 2 });
+    clock.advance(5_000);
+    expect(supervisor.get(a.id).status).toBe("queued");
+    session(remote, 0).emit({ type: "admitted" });
+    expect(supervisor.get(a.id)).toMatchObject({ status: "processing", queuePosition: undefined, idleMs: 0 });
+    session(remote, 0).finish("done");
+    expect(supervisor.get(a.id).status).toBe("finished");
+    const b = launch();
+    session(remote, 1).emit({ type: "queued", position: 1 });
+    expect((await supervisor.interrupt(b.id)).status).toBe("stopped");
+    expect(session(remote, 1)).toMatchObject({ killed: true, interrupted: 0 });
+  });
+
   it("marks stalls on the health tick and recovers when output resumes; reads never move the idle clock", () => {
     const { clock, driver, supervisor, launch } = setup({ stallMs: 10_000 });
     const a = launch();
