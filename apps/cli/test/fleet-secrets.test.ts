@@ -61,8 +61,9 @@ beforeAll(async () => {
   envB = await loopbackEnv({ claude: fake });
   writeSecrets(envB, { fleet: { roots: [envB.cwd] } });
   node = await startNode();
+  // Debugging runs here first, then on b.
   a = await startE2E({}, (env) => {
-    writeSecrets(env);
+    writeSecrets(env, { routing: { table: { debugging: { cost_efficiency: [{ provider: "claude" }, { provider: "claude", machine: "b" }] } } } });
   });
 }, 120_000);
 
@@ -190,6 +191,33 @@ describe("the fleet's secrets stay out of a sub-agent's reach", () => {
       }
     },
   );
+
+  it("an agent that fails over from here onto b keeps its mailbox: b serves it there", { timeout: 240_000 }, async () => {
+    a.fakes.claude.script((request) => (request.lastUserText.includes("overloaded here") ? { kind: "error", status: 529, message: "Overloaded" } : undefined));
+    fake.script((request, nonce) => {
+      if (!request.lastUserText.includes("overloaded here")) return undefined;
+      const parent = /started by "([^"]+)"/.exec(request.messages.find((m) => m.role === "system")?.text ?? "")?.[1] ?? "nobody";
+      if (!request.afterToolResult) return { kind: "tool", name: "mcp__mailbox__send_to", input: { to: parent, message: "hello from the fallback on b" } };
+      return { kind: "text", text: `${nonce} sent` };
+    });
+    try {
+      const launched = await a.call<{ agent_id: string; machine?: string }>("launch_agent", {
+        task_category: "debugging",
+        cwd: envB.cwd,
+        prompt: "overloaded here",
+      });
+      expect(launched.machine).toBeUndefined();
+      const turn = await waitFor(a, launched.agent_id, (out) => out.finished[0]);
+      expect(turn.result).toContain(`${fake.nonce} sent`);
+      expect((await a.call<{ machine?: string }>("poll_agent", { agent_id: launched.agent_id })).machine).toBe("b");
+      const inbox = await a.call<{ messages: { from: string; body: string }[] }>("inbox");
+      expect(inbox.messages).toEqual([expect.objectContaining({ from: launched.agent_id, body: "hello from the fallback on b" })]);
+      await a.call("kill_agent", { agent_id: launched.agent_id });
+    } finally {
+      a.fakes.claude.script(undefined);
+      fake.script(undefined);
+    }
+  });
 
   it("a node refuses a signed launch whose env sets NODE_OPTIONS, naming it and what is allowed", { timeout: 60_000 }, async () => {
     const { redis: client } = await connectRedis({ url: url() });

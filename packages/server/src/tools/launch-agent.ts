@@ -282,7 +282,9 @@ export async function childMessaging(
   return {
     id,
     messaging: true,
-    ...(remote ? { mailbox: id } : { mcpServers: [await childServer(id, rules)] }),
+    // Its mailbox name goes with it wherever it runs: a failover onto a machine of the fleet gets it served there.
+    mailbox: id,
+    ...(remote ? {} : { mcpServers: [await childServer(id, rules)] }),
     systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
     allowedTools: [...(allowed ?? []), ...messagingToolNames()],
   };

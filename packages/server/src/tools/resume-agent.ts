@@ -129,7 +129,8 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
             ...(granted.tools === undefined && !messaging ? {} : { allowedTools: [...(granted.tools ?? []), ...(messaging ? own : [])] }),
             ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
             ...(child === undefined ? {} : { mcpServers: [child] }),
-            ...(placement === undefined ? {} : { placement, ...(messaging ? { mailbox: args.agent_id } : {}) }),
+            ...(placement === undefined ? {} : { placement }),
+            ...(messaging ? { mailbox: args.agent_id } : {}),
             ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd, [...(granted.tools ?? []), ...(messaging ? own : [])]),
             ...(budget === undefined ? {} : { budget }),
             env: childEnv(
