@@ -128,8 +128,6 @@ export const workerCommand = defineCommand({
     if (!name.success) fail(`--name: ${name.error.issues[0]?.message ?? "invalid"} (got "${args.name}")`);
     const ctx = cliContext();
     const config = configOrFail(ctx);
-    // Its session can read this process's environment (/proc/PID/environ): say what should not be in it.
-    for (const problem of secretsInEnv(ctx)) process.stderr.write(`worker ${name.data}: ${problem}\n`);
     const definition = args.agent === undefined ? undefined : findDefinition(args.agent, ctx);
     const provider = { data: providerOrFail(config, args.provider ?? definition?.provider ?? "claude", "--provider") };
     const userTools = list(args["allowed-tools"]) ?? definition?.allowedTools;
@@ -203,6 +201,9 @@ export const workerCommand = defineCommand({
       return;
     }
     await mail.store.pending(name.data).catch((error: unknown) => fail(`mailbox (${mail.where}): ${errorMessage(error)}`, 1)); // creates the mailbox, so broadcasts reach this worker from now on
+    // Its session can read this process's environment (/proc/PID/environ): say what should not be in
+    // it, once the mailbox works (a mailbox that fails says so in its one line).
+    for (const problem of secretsInEnv(ctx)) process.stderr.write(`worker ${name.data}: ${problem}\n`);
     const worker = new Worker({
       name: name.data,
       mail: mail.store,
