@@ -32,18 +32,18 @@ export async function startFleetNode(
   mkdirSync(join(file, ".."), { recursive: true });
   writeFileSync(file, JSON.stringify(config));
   writeFleetKey(env, fleet.key);
-  const proc = execa(process.execPath, [bin, "node", "--name", name], {
-    cwd: env.cwd,
-    env: {
-      ...env.env,
-      SUBAGENT_MCP_MAILBOX_URL: fleet.redisUrl,
-      SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
-      SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
-      SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
-    },
-    extendEnv: false,
-    reject: false,
+  return spawnFleetNode(env.cwd, name, {
+    ...env.env,
+    SUBAGENT_MCP_MAILBOX_URL: fleet.redisUrl,
+    SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
+    SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
+    SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
   });
+}
+
+/** Runs `subagent-mcp node --name NAME` in `cwd` with exactly `env`, and resolves once it lends its CLIs (rejects if it exits first). */
+export async function spawnFleetNode(cwd: string, name: string, env: Record<string, string | undefined>): Promise<RunningNode> {
+  const proc = execa(process.execPath, [bin, "node", "--name", name], { cwd, env, extendEnv: false, reject: false });
   let stderr = "";
   await new Promise<void>((resolve, reject) => {
     proc.stderr.on("data", (chunk: Buffer) => {

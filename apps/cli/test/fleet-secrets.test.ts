@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { Signer, commandStream } from "@subagent-mcp/fleet";
 import { connectRedis } from "@subagent-mcp/mailbox-redis";
 import { cliExecutable, loopbackEnv, startFakeFor, startRedisServer, type CliEnvironment, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, startE2E, waitFor, type E2E } from "./e2e.js";
+import { spawnFleetNode, type RunningNode } from "./fleet-node.js";
 
 // What lets a launch run stays out of every sub-agent's reach. A real node b (its key in its 0600
 // file, the Redis URL with its password in its user config, neither in its environment) lends the
@@ -18,7 +19,7 @@ const PASSWORD = "redis-pass-9921-secret";
 let redis: RedisServer;
 let fake: FakeModelServer;
 let envB: CliEnvironment;
-let node: { proc: ResultPromise; stderr: () => string };
+let node: RunningNode;
 let a: E2E;
 
 const url = (): string => redis.url.replace("redis://", `redis://:${PASSWORD}@`);
@@ -40,20 +41,7 @@ const nodeEnv = (extra: Record<string, string> = {}): Record<string, string> => 
   ...extra,
 });
 
-async function startNode(): Promise<{ proc: ResultPromise; stderr: () => string }> {
-  const proc = execa(process.execPath, [bin, "node", "--name", "b"], { cwd: envB.cwd, env: nodeEnv(), extendEnv: false, reject: false });
-  let stderr = "";
-  await new Promise<void>((resolve, reject) => {
-    proc.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes("lending")) resolve();
-    });
-    void proc.then((r) => {
-      reject(new Error(`node exited early (${String(r.exitCode)}): ${stderr}`));
-    });
-  });
-  return { proc, stderr: () => stderr };
-}
+const startNode = (): Promise<RunningNode> => spawnFleetNode(envB.cwd, "b", nodeEnv());
 
 beforeAll(async () => {
   redis = await startRedisServer({ password: PASSWORD });
