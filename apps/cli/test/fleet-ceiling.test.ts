@@ -125,7 +125,8 @@ describe("a node's plan ceiling, whatever its orchestrator approves", () => {
     );
   }
 
-  it("refuses a cwd reached through a link inside its roots that leads out of them, and one that is not there", { timeout: 60_000 }, async () => {
+  // A wait that misses the refused agent's end returns at its 60 s deadline; the next one sees it ended.
+  it("refuses a cwd reached through a link inside its roots that leads out of them, and one that is not there", { timeout: 180_000 }, async () => {
     const link = join(envP.cwd, "escape");
     symlinkSync(envQ.cwd, link);
     const launched = await a.call<{ agent_id: string }>("launch_agent", { provider: "claude", machine: "p", cwd: link, prompt: "x" });
