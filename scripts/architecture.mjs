@@ -1,7 +1,8 @@
-// The layering as a rule the build keeps: dependency-cruiser checks every import of our packages
-// against the tiers of .dependency-cruiser.cjs, each import of another package of ours must be
-// declared in the importer's package.json, ARCHITECTURE.md's layer diagram must be the one
-// drawn from the code, and no source file may pass 350 lines. Run by `pnpm lint`.
+// The package graph as a rule the build keeps: dependency-cruiser checks every import of our
+// packages against the edges `allowed` in .dependency-cruiser.cjs, that graph must have no cycle,
+// each import of another package of ours must be declared in the importer's package.json,
+// ARCHITECTURE.md's diagram must be the one drawn from the code, and no source file (nor file of
+// the dashboard's page) may pass 350 lines. Run by `pnpm lint`.
 //
 //   node scripts/architecture.mjs           check (exit 1 on a broken rule or a stale diagram)
 //   node scripts/architecture.mjs --write   redraw the diagram in ARCHITECTURE.md
@@ -12,21 +13,35 @@ import { cruise } from "dependency-cruiser";
 
 const root = resolve(import.meta.dirname, "..");
 const config = createRequire(import.meta.url)(join(root, ".dependency-cruiser.cjs"));
-const { tiers, dirOf } = config;
+const { allowed, dirOf } = config;
 const BEGIN = "<!-- layers:begin (drawn by scripts/architecture.mjs --write) -->";
 const END = "<!-- layers:end -->";
 
 const problems = [];
 
-// Every folder of ours has a tier, and every tier names a folder.
+// Every folder of ours has its line in `allowed`, and every line names a folder.
 const folders = ["packages", "apps"].flatMap((top) =>
   readdirSync(join(root, top), { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(root, top, d.name, "package.json")))
     .map((d) => `${top}/${d.name}`),
 );
-const tiered = new Set(tiers.flat().map(dirOf));
-for (const f of folders) if (!tiered.has(f)) problems.push(`${f} has no tier in .dependency-cruiser.cjs`);
-for (const f of tiered) if (!folders.includes(f)) problems.push(`.dependency-cruiser.cjs names ${f}, which does not exist`);
+const listed = new Set(Object.keys(allowed).map(dirOf));
+for (const f of folders) if (!listed.has(f)) problems.push(`${f} has no line in \`allowed\` of .dependency-cruiser.cjs`);
+for (const f of listed) if (!folders.includes(f)) problems.push(`.dependency-cruiser.cjs names ${f}, which does not exist`);
+for (const [name, deps] of Object.entries(allowed))
+  for (const d of deps) if (!(d in allowed)) problems.push(`.dependency-cruiser.cjs lets ${name} import ${d}, which has no line`);
+
+// The allowed graph has no cycle; a package's level is the length of its longest path down.
+const level = new Map();
+const levelOf = (name, path = []) => {
+  if (path.includes(name)) {
+    problems.push(`.dependency-cruiser.cjs has a cycle: ${[...path.slice(path.indexOf(name)), name].join(" -> ")}`);
+    return 0;
+  }
+  if (!level.has(name)) level.set(name, Math.max(-1, ...(allowed[name] ?? []).filter((d) => d in allowed).map((d) => levelOf(d, [...path, name]))) + 1);
+  return level.get(name);
+};
+for (const name of Object.keys(allowed)) levelOf(name);
 
 const previous = process.cwd();
 process.chdir(root); // dependency-cruiser reports and matches paths relative to the working folder
@@ -58,12 +73,12 @@ for (const m of modules) {
 }
 
 const short = (f) => (f.startsWith("packages/") ? f.slice("packages/".length) : f);
-const lines = ["```", "tier  package          imports (only from lower tiers)"];
-tiers.forEach((tier, t) => {
-  tier.forEach((name, i) => {
-    const to = [...(edges.get(dirOf(name)) ?? [])].map(short).sort();
-    lines.push(`${i === 0 ? String(t).padEnd(6) : "      "}${name.padEnd(17)}${to.length === 0 ? "-" : `──► ${to.join(", ")}`}`.trimEnd());
-  });
+const lines = ["```", "level package          imports"];
+const byLevel = [...level].sort(([a, la], [b, lb]) => la - lb || Object.keys(allowed).indexOf(a) - Object.keys(allowed).indexOf(b));
+byLevel.forEach(([name, l], i) => {
+  const to = [...(edges.get(dirOf(name)) ?? [])].map(short).sort();
+  const first = i === 0 || byLevel[i - 1][1] !== l;
+  lines.push(`${first ? String(l).padEnd(6) : "      "}${name.padEnd(17)}${to.length === 0 ? "-" : `──► ${to.join(", ")}`}`.trimEnd());
 });
 lines.push("```");
 const drawn = lines.join("\n");
@@ -79,16 +94,15 @@ else {
   else if (next !== doc) problems.push("ARCHITECTURE.md's layer diagram is not the code's: run `node scripts/architecture.mjs --write`");
 }
 
-// No source file over MAX_LINES: past that, a file holds more than one idea (CONTRIBUTING.md).
+// No source file over MAX_LINES: past that, a file holds more than one idea (CONTRIBUTING.md). The
+// dashboard's page (ui/: its scripts and styles) is held to the same size.
 const MAX_LINES = 350;
 const sources = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? sources(join(dir, d.name)) : /\.(ts|tsx|js|mjs)$/.test(d.name) ? [join(dir, d.name)] : [],
+    d.isDirectory() ? sources(join(dir, d.name)) : /\.(ts|tsx|js|mjs|css|html)$/.test(d.name) ? [join(dir, d.name)] : [],
   );
 for (const f of folders) {
-  const src = join(root, f, "src");
-  if (!existsSync(src)) continue;
-  for (const file of sources(src)) {
+  for (const file of ["src", "ui"].flatMap((sub) => (existsSync(join(root, f, sub)) ? sources(join(root, f, sub)) : []))) {
     const count = readFileSync(file, "utf8").split("\n").length - 1;
     if (count > MAX_LINES) problems.push(`${file.slice(root.length + 1)} has ${count} lines, over ${MAX_LINES}: split it where its ideas part`);
   }
@@ -98,4 +112,4 @@ if (problems.length > 0) {
   for (const p of problems) console.error(`architecture: ${p}`);
   process.exit(1);
 }
-console.error(`architecture: ${summary.totalCruised} modules, ${tiers.flat().length} packages in ${tiers.length} tiers, layering holds`);
+console.error(`architecture: ${summary.totalCruised} modules, ${level.size} packages, ${Math.max(...level.values()) + 1} levels, the graph holds`);

@@ -1,5 +1,5 @@
-import { errorMessage } from "@subagent-mcp/core";
 import { hostAdapter, HOSTS, notInstalled, readOrNull, type HostContext } from "@subagent-mcp/host-config";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /**
  * What `doctor` says of each host that is an app rather than a CLI (Claude Desktop): not installed,

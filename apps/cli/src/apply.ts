@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { assertWritable } from "@subagent-mcp/state";
 import { applyChange, readRecord, recordChanges, type FileChange, type RecordedChange } from "@subagent-mcp/host-config";
-import { errorMessage } from "@subagent-mcp/core";
+
 import { fail } from "./fail.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** The `--force` flag of setup, update, init and uninstall. */
 export const forceArg = { type: "boolean", description: "Also write files you made read-only (their mode is kept)" } as const;
@@ -15,7 +16,7 @@ export function refusing<T>(step: () => T, prefix = ""): T {
   try {
     return step();
   } catch (error) {
-    fail(`${prefix}${error instanceof Error ? error.message : String(error)}`);
+    fail(`${prefix}${errorMessage(error)}`);
   }
 }
 

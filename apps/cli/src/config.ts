@@ -1,7 +1,8 @@
-import { errorMessage, type Provider } from "@subagent-mcp/core";
+import { type Provider } from "@subagent-mcp/core";
 import { loadConfig, type EffectiveConfig } from "@subagent-mcp/server";
 import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** The effective config for a command; an invalid file or variable ends it with one line (exit 2), never a stack trace. */
 export function configOrFail(ctx: Pick<CliContext, "cwd" | "env">): EffectiveConfig {

@@ -2,7 +2,7 @@ import { optimizeFromNowOn } from "./v8-tiers.js";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { errorMessage } from "@subagent-mcp/core";
+
 import { DashboardError, startDashboard } from "@subagent-mcp/dashboard";
 import { loadConfig } from "@subagent-mcp/server";
 import { DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
@@ -13,6 +13,7 @@ import { fail } from "./fail.js";
 import { mailPlace, openMail } from "./mailstore.js";
 import { fleetConnection, fleetMissing } from "./fleet.js";
 import { machineOut } from "@subagent-mcp/contract";
+import { errorMessage } from "@subagent-mcp/errors";
 
 // The page's files: the build copies packages/dashboard/ui next to the bundle (dist/ui), whose
 // chunks all sit in dist/; run from source, the dashboard package finds its own ui/.

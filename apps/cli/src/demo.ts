@@ -4,10 +4,7 @@ import { CLI_INFO, findClis } from "./demo-clis.js";
 import { cliLines, stepLine, summaryLines, type DemoReport, type StepOutcome } from "./demo-report.js";
 import { openSession, type DemoSession } from "./demo-session.js";
 import { demoSteps, type DemoStep } from "./demo-steps.js";
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { errorMessage } from "@subagent-mcp/errors";
 
 // Runs one step and times it; a failed step is recorded, not thrown.
 async function timed(name: string, run: () => Promise<string>, print: (step: StepOutcome) => void): Promise<StepOutcome> {
@@ -17,7 +14,7 @@ async function timed(name: string, run: () => Promise<string>, print: (step: Ste
     outcome = { name, ok: true, ms: performance.now() - started, detail: await run() };
     outcome.ms = performance.now() - started;
   } catch (error) {
-    outcome = { name, ok: false, ms: performance.now() - started, detail: message(error) };
+    outcome = { name, ok: false, ms: performance.now() - started, detail: errorMessage(error) };
   }
   print(outcome);
   return outcome;

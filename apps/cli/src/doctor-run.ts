@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AgentEvent, Provider, Session } from "@subagent-mcp/core";
 import type { CliDriver } from "@subagent-mcp/drivers";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** The one prompt `doctor --run` sends: short to answer, and cheap. */
 export const DOCTOR_PROMPT = "Reply with the single word: ok";
@@ -58,7 +59,7 @@ export async function runOneTurn(driver: CliDriver, timeoutMs = 120_000): Promis
     if (end.isError) return { ok: false, ms, ...(firstTextMs === undefined ? {} : { firstTextMs }), detail: errors.at(-1) ?? answer };
     return { ok: true, ms, ...(firstTextMs === undefined ? {} : { firstTextMs }), detail: answer };
   } catch (error) {
-    return { ok: false, ms: since(), detail: error instanceof Error ? error.message : String(error) };
+    return { ok: false, ms: since(), detail: errorMessage(error) };
   } finally {
     await session?.kill().catch(() => undefined);
     rmSync(cwd, { recursive: true, force: true });

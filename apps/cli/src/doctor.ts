@@ -1,5 +1,5 @@
 import { homedir } from "node:os";
-import { errorMessage, type Provider } from "@subagent-mcp/core";
+import { type Provider } from "@subagent-mcp/core";
 import { AcpDriver, checkCompat, describeCompat, handshakeFindings, startsMcpServers, type CliDriver } from "@subagent-mcp/drivers";
 import { HOSTS, mcpConfigPath, readOrNull, SERVER_NAME, type Host } from "@subagent-mcp/host-config";
 import type { EffectiveConfig } from "@subagent-mcp/server";
@@ -8,6 +8,7 @@ import { configOrFail, providerOrFail } from "./config.js";
 import { defineCommand } from "citty";
 import { appHostLines } from "./app-hosts.js";
 import { runOneTurn, turnLine } from "./doctor-run.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /**
  * `subagent-mcp doctor`: per host, whether it is found, its version against the compatibility

@@ -1,10 +1,11 @@
 import { readFileSync, statSync } from "node:fs";
-import { errorMessage, FLEET_KEY_ENV } from "@subagent-mcp/core";
+import { FLEET_KEY_ENV } from "@subagent-mcp/core";
 import { MAILBOX_ENV, type FleetAccess, type MailboxConfig, type RemoteAsks } from "@subagent-mcp/server";
 import { configDir, configLayout } from "@subagent-mcp/state";
 import type { CliContext } from "./context.js";
 import type { Signer } from "@subagent-mcp/fleet";
 import type { Connection } from "@subagent-mcp/mailbox-redis";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** Where the fleet key lives: $XDG_CONFIG_HOME/subagent-mcp/fleet.key (one line, 0600). */
 export function fleetKeyPath(ctx: CliContext): string {

@@ -4,6 +4,7 @@ import { basename } from "node:path";
 import { definitionDirs } from "@subagent-mcp/agents/dirs";
 import { HOOK_HOSTS, hostHook, type HookHost, type HookInput } from "@subagent-mcp/hooks/hook";
 import { stateDir } from "@subagent-mcp/state";
+import { errorMessage } from "@subagent-mcp/errors";
 
 function readStdin(): Promise<string> {
   return new Promise((resolve) => {
@@ -46,6 +47,6 @@ export async function runHook(host: string | undefined): Promise<void> {
     if (out !== undefined) process.stdout.write(`${JSON.stringify(out)}\n`);
   } catch (error) {
     // Not core's errorMessage(): that would load zod on every prompt the host sends.
-    process.stderr.write(`subagent-mcp hook: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`subagent-mcp hook: ${errorMessage(error)}\n`);
   }
 }

@@ -1,8 +1,9 @@
 import { existsSync, watch, type FSWatcher } from "node:fs";
 import { dirname, relative, sep } from "node:path";
-import { errorMessage, type Provider } from "@subagent-mcp/core";
+import { type Provider } from "@subagent-mcp/core";
 import { lookupFiles, resolveExecutable, type Lookup } from "@subagent-mcp/drivers/light";
 import type { EffectiveConfig } from "@subagent-mcp/server";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /**
  * Whether a provider's CLI can be found (explicit path from config, env override, then PATH),

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { errorMessage } from "@subagent-mcp/core";
+
 import { SafeName, type MailboxStore, type Message, type Quarantined } from "@subagent-mcp/mailbox";
 import { raiseFlag, readStatus, type WorkerStatus } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
@@ -7,6 +7,7 @@ import { fail } from "./fail.js";
 import { cliContext } from "./context.js";
 import { mailOf, openMail } from "./mailstore.js";
 import { stateLayout } from "@subagent-mcp/state";
+import { errorMessage } from "@subagent-mcp/errors";
 
 function line(m: Message): string {
   const flags = [

@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { asyncStore, lazyStore, LocalPresence, Maildir, type MailboxStore, type PresenceRegistry } from "@subagent-mcp/mailbox";
-import { errorMessage } from "@subagent-mcp/core";
+
 import type { MailboxConfig } from "@subagent-mcp/server";
 import { configOrFail } from "./config.js";
 import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { stateLayout } from "@subagent-mcp/state";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** Mailbox settings a reader may add to the config's: how many deliveries before dead letters, how often a Maildir looks again. */
 export interface MailOptions {

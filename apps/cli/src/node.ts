@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { errorMessage } from "@subagent-mcp/core";
+
 import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
 import { withDefaults } from "@subagent-mcp/server";
@@ -14,6 +14,7 @@ import { version } from "./version.js";
 import { protectedRules } from "@subagent-mcp/permissions";
 import { table } from "./table.js";
 import { machineOut } from "@subagent-mcp/contract";
+import { errorMessage } from "@subagent-mcp/errors";
 
 // Caps a node lends when the config names none: the supervisor's own default.
 const DEFAULT_NODE_CAP = 5;

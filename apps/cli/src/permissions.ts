@@ -1,9 +1,9 @@
-import { errorMessage } from "@subagent-mcp/core";
 import { approvalAnswer, pendingOfAllWorkers, withoutKey } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { cliContext } from "./context.js";
 import { mailOf, openMail } from "./mailstore.js";
 import { fail } from "./fail.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 // The pending permission requests of every worker, read from their files; an answer is the same
 // message an approver would send, in the request's thread and naming the request's key (kept in the

@@ -1,4 +1,3 @@
-import { errorMessage } from "@subagent-mcp/core";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BROADCAST, isRetryable, PrioritySchema, SafeName, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
 import { SHARED_INBOX } from "@subagent-mcp/server";
@@ -6,6 +5,7 @@ import { defineCommand } from "citty";
 import { fail } from "./fail.js";
 import { cliContext } from "./context.js";
 import { mailOf, openMail, type MailPlace } from "./mailstore.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** `subagent-mcp send NAME "text" [--wait]`: a message to an agent's mailbox, for people and scripts. */
 export const sendCommand = defineCommand({

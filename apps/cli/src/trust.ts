@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { errorMessage } from "@subagent-mcp/core";
+
 import { loadAgentDefinitions } from "@subagent-mcp/agents";
 import {
   ConfigSchema,
@@ -20,6 +20,7 @@ import {
 } from "@subagent-mcp/server";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 // A config file as JSON, or an empty one when it is missing or invalid (the server reports those itself).
 function configAt(path: string): Config {

@@ -3,8 +3,9 @@ import { stateDir } from "@subagent-mcp/state";
 import { applyRevert, Drafts, planRevert, readRecord, removeOurs, writeRecord, type Revert } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 import { forceArg, refuseReadOnly, refusing } from "./apply.js";
-import { errorMessage } from "@subagent-mcp/core";
+
 import { fail } from "./fail.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** `subagent-mcp uninstall`: reverses exactly what setup and init wrote. */
 export const uninstallCommand = defineCommand({

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { BudgetSchema, errorMessage, standing, type Budget } from "@subagent-mcp/core";
+import { BudgetSchema, standing, type Budget } from "@subagent-mcp/core";
 import { SafeName } from "@subagent-mcp/mailbox";
 import { turnCost, type PriceTable } from "@subagent-mcp/usage";
 import { effectiveBudget, readStatus, spentFrom, WorkerFiles, writeBudgetFile } from "@subagent-mcp/worker";
@@ -8,6 +8,7 @@ import { configOrFail } from "./config.js";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { stateLayout } from "@subagent-mcp/state";
+import { errorMessage } from "@subagent-mcp/errors";
 
 const LIMIT_FLAGS = [
   { key: "max_cost_usd", flag: "usd", whole: false },

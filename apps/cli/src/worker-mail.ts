@@ -1,11 +1,12 @@
 import { join } from "node:path";
-import { errorMessage } from "@subagent-mcp/core";
+
 import type { MailboxStore, Registration } from "@subagent-mcp/mailbox";
 import { MAILBOX_ENV, mailboxEnv, type MailboxConfig } from "@subagent-mcp/server";
 import type { TurnLog } from "@subagent-mcp/worker";
 import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { mailPlace, openMail, type MailOptions } from "./mailstore.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** A worker's side of the mail: its store, where it is, its presence entry, and what its session's processes need. */
 export interface WorkerMail {

@@ -3,7 +3,7 @@ import { startTracing, tracer } from "@subagent-mcp/tracing";
 import { version } from "./version.js";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DEFAULT_PERMISSION_TIMEOUT_MS, errorMessage, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
+import { DEFAULT_PERMISSION_TIMEOUT_MS, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
 import { ceilingFrom, childEnv, depthFrom, LINEAGE_ENV, MESSAGING_TOOLS, ServerError, withDefaults } from "@subagent-mcp/server";
@@ -22,6 +22,7 @@ import { budgetCommandRan, budgetFlags, workerBudgetCommand } from "./worker-bud
 import { workerMail } from "./worker-mail.js";
 import { stateLayout } from "@subagent-mcp/state";
 import { turnCost } from "@subagent-mcp/usage";
+import { errorMessage } from "@subagent-mcp/errors";
 
 const McpConfigFile = z.object({
   mcpServers: z.record(z.string(), z.object({ command: z.string(), args: z.array(z.string()).default([]), env: z.record(z.string(), z.string()).default({}) })),

@@ -1,10 +1,10 @@
-import { errorMessage } from "@subagent-mcp/core";
 import type { PresenceEntry } from "@subagent-mcp/mailbox";
 import { defineCommand } from "citty";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { mailOf } from "./mailstore.js";
 import { table } from "./table.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 // "3m ago", "2h ago": how long since an ISO time, for people.
 function ago(iso: string | undefined, now: number): string {

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { errorMessage } from "@subagent-mcp/core";
+
 import { definitionSources, type SearchContext } from "./dirs.js";
 import type { LoadIssue } from "./errors.js";
 import { parseDefinition } from "./parse.js";
 import type { LoadedDefinition } from "./schema.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** Every definition found, with the problems met on the way (never thrown). */
 export interface LoadResult {

@@ -16,8 +16,3 @@ export type CoreErrorCode =
 export class CoreError extends CodedError<CoreErrorCode> {
   override readonly name = "CoreError";
 }
-
-/** What a caught value says: its message when it is an Error, else the value as text. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -41,7 +41,7 @@ export {
   type PermissionRequest,
 } from "./permission.js";
 export { systemClock, type Clock } from "./clock.js";
-export { CoreError, errorMessage, type CoreErrorCode } from "./errors.js";
+export { CoreError, type CoreErrorCode } from "./errors.js";
 export { SafeName } from "./names.js";
 export { checkLaunchEnv, FLEET_KEY_ENV, isSecretEnv, LAUNCH_ENV_ALLOWED, launchEnvRefusal, MAILBOX_ENV_PREFIX, withoutSecrets } from "./launch-env.js";
 export type { AgentChange, AgentView, LaunchRequest, PermissionEvent, TurnReport } from "./agent.js";

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from "./clock.js";
 import { CoreError } from "./errors.js";
 import type { Supervisor } from "./supervisor.js";
 import type { Entry, InvokeResult, InvokeRunning, PoolAgentSpec, PoolOptions, Replica, ReplicaView, Task } from "./pool-spec.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /**
  * Named, warm agents built on the supervisor. Tasks to one agent queue FIFO across its replicas;
@@ -251,7 +252,7 @@ export class Pool {
           },
           (error: unknown) => {
             // The work stays where it is: a fresh process (and workspace) takes the replica's place.
-            deliver({ error: error instanceof Error ? error.message : String(error) });
+            deliver({ error: errorMessage(error) });
             return this.#replace(entry, replica);
           },
         )

@@ -4,6 +4,7 @@ import { CoreError } from "./errors.js";
 import type { AgentEvent, Provider } from "./events.js";
 import { errorEvent } from "./failure.js";
 import type { PermissionRequest } from "./permission.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** What starting an agent's CLI session needs of the supervisor. */
 export interface SessionHost {
@@ -50,7 +51,7 @@ export function startWhenPrepared(record: AgentRecord, host: SessionHost): void 
     },
     (error: unknown) => {
       if (!current()) return;
-      host.onEvent(record, { type: "error", message: error instanceof Error ? error.message : String(error), transient: false });
+      host.onEvent(record, { type: "error", message: errorMessage(error), transient: false });
       host.onEvent(record, { type: "exit", code: null, signal: null });
     },
   );
@@ -90,7 +91,7 @@ export function spawnSession(record: AgentRecord, host: SessionHost): void {
       if (record.epoch === epoch) host.onEvent(record, event);
     });
   } catch (error) {
-    host.onEvent(record, errorEvent(error instanceof Error ? error.message : String(error)));
+    host.onEvent(record, errorEvent(errorMessage(error)));
     host.onEvent(record, { type: "exit", code: null, signal: null });
     return;
   }

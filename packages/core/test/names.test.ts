@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorMessage, SafeName } from "../src/index.js";
+import { SafeName } from "../src/index.js";
 
 describe("SafeName", () => {
   it("takes a plain name of one path segment", () => {
@@ -9,13 +9,5 @@ describe("SafeName", () => {
   it("refuses anything that could leave its folder or is not a name", () => {
     for (const name of ["", ".", "..", "../x", "a/b", "a\\b", ".hidden", "-flag", "a..b", "a b", "x".repeat(129)])
       expect(SafeName.safeParse(name).success).toBe(false);
-  });
-});
-
-describe("errorMessage", () => {
-  it("is an Error's message, or the thrown value as text", () => {
-    expect(errorMessage(new TypeError("bad"))).toBe("bad");
-    expect(errorMessage("plain")).toBe("plain");
-    expect(errorMessage(42)).toBe("42");
   });
 });

@@ -1,3 +1,4 @@
+import { errorMessage } from "@subagent-mcp/errors";
 // The dashboard's HTTP server on 127.0.0.1: one page, its state as JSON and as events, and its actions.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, watch, type FSWatcher } from "node:fs";
@@ -6,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import type { MailboxStore, PresenceRegistry } from "@subagent-mcp/mailbox";
 import { DEFAULT_PRICES, type PriceTable } from "@subagent-mcp/usage";
-import { DashboardError, messageOf } from "./errors.js";
+import { DashboardError } from "./errors.js";
 import { refusal, sendText } from "./guard.js";
 import { PageHub } from "./hub.js";
 import { PastCache } from "./past.js";
@@ -112,7 +113,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     };
     route(req, res, url, deps).catch((error: unknown) => {
       onError(error);
-      if (!res.headersSent) sendText(res, 500, messageOf(error));
+      if (!res.headersSent) sendText(res, 500, errorMessage(error));
       else res.end();
     });
   });

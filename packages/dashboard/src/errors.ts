@@ -24,8 +24,3 @@ export function statusOf(code: DashboardErrorCode): number {
       return 500;
   }
 }
-
-/** An error's message, whatever was thrown. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

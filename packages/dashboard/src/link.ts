@@ -1,9 +1,10 @@
+import { errorMessage } from "@subagent-mcp/errors";
 // One running MCP server as the dashboard sees it: an MCP client on its control endpoint, its
 // change events, and the last snapshot of its agents, pool and permission requests.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
-import { DashboardError, messageOf } from "./errors.js";
+import { DashboardError } from "./errors.js";
 import { followEvents } from "./follow.js";
 import { CHANGE_EVENT, type ListAgentsResult, type ListPoolResult, type PollAgentResult, type ServerRecord } from "@subagent-mcp/contract";
 import { DASHBOARD_TOOLS, textOf } from "./tools.js";
@@ -85,7 +86,7 @@ export class ServerLink {
     try {
       client = await this.#connect();
     } catch (error) {
-      throw new DashboardError("UNREACHABLE", `server ${this.record.pid} does not answer: ${messageOf(error)}`);
+      throw new DashboardError("UNREACHABLE", `server ${this.record.pid} does not answer: ${errorMessage(error)}`);
     }
     let result;
     try {
@@ -93,7 +94,7 @@ export class ServerLink {
     } catch (error) {
       if (error instanceof McpError) throw new DashboardError("TOOL_ERROR", error.message);
       this.#drop();
-      throw new DashboardError("UNREACHABLE", `server ${this.record.pid} does not answer: ${messageOf(error)}`);
+      throw new DashboardError("UNREACHABLE", `server ${this.record.pid} does not answer: ${errorMessage(error)}`);
     }
     if (result.isError === true) throw new DashboardError("TOOL_ERROR", textOf(result.content) || `${name} failed`);
     return (result.structuredContent ?? {}) as Record<string, unknown>;
@@ -138,7 +139,7 @@ export class ServerLink {
       }
       view = { ...this.#base(), reachable: true, agents, pool };
     } catch (error) {
-      view = { ...this.#base(), reachable: false, error: messageOf(error), agents: [], pool: null };
+      view = { ...this.#base(), reachable: false, error: errorMessage(error), agents: [], pool: null };
     }
     if (this.#closed) return;
     const before = JSON.stringify([this.#view, this.#permissions]);

@@ -1,7 +1,8 @@
+import { errorMessage } from "@subagent-mcp/errors";
 // What lives outside the servers: mailboxes, workers' presence and the workers' permission requests.
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import { approvalAnswer, pendingOfAllWorkers, type PendingApproval } from "@subagent-mcp/worker";
-import { DashboardError, messageOf } from "./errors.js";
+import { DashboardError } from "./errors.js";
 import type { MailboxView, WorkerPermissionView } from "@subagent-mcp/contract";
 
 /** Every mailbox with its waiting, claimed and dead messages, by name. */
@@ -43,7 +44,7 @@ export async function answerWorker(
   try {
     await mail.send(approvalAnswer(found, decision, reason));
   } catch (error) {
-    throw new DashboardError("MAIL_FAILED", `cannot send the answer to ${found.worker}: ${messageOf(error)}`);
+    throw new DashboardError("MAIL_FAILED", `cannot send the answer to ${found.worker}: ${errorMessage(error)}`);
   }
   return { id: found.id, worker: found.worker, decision, summary: found.summary };
 }

@@ -1,8 +1,9 @@
+import { errorMessage } from "@subagent-mcp/errors";
 // The dashboard's routes, once a request passed the guard.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { JournalError } from "@subagent-mcp/journal";
 import { ActionSchema, runAction, type ActionDeps } from "./actions.js";
-import { DashboardError, messageOf, statusOf } from "./errors.js";
+import { DashboardError, statusOf } from "./errors.js";
 import { readJson, sendJson, sendText } from "./guard.js";
 import type { PageHub } from "./hub.js";
 import type { ServerLink } from "./link.js";
@@ -42,7 +43,7 @@ export async function route(req: IncomingMessage, res: ServerResponse, url: URL,
 
 function failure(res: ServerResponse, error: unknown): void {
   if (error instanceof DashboardError) sendJson(res, statusOf(error.code), { ok: false, error: { code: error.code, message: error.message } });
-  else sendJson(res, 500, { ok: false, error: { code: "INTERNAL", message: messageOf(error) } });
+  else sendJson(res, 500, { ok: false, error: { code: "INTERNAL", message: errorMessage(error) } });
 }
 
 async function action(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {

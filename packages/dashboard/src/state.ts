@@ -1,6 +1,7 @@
+import { errorMessage } from "@subagent-mcp/errors";
 // Gathers the whole state the page shows, from the servers' snapshots, the journal, mail and presence.
 import type { MailboxStore, PresenceEntry, PresenceRegistry } from "@subagent-mcp/mailbox";
-import { messageOf } from "./errors.js";
+
 import { approvalView, mailboxCounts, workerApprovals } from "./local.js";
 import type { PastCache } from "./past.js";
 import type { ServerSet } from "./servers.js";
@@ -30,15 +31,15 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
   const { usage, costs } = s.usage.get();
   const [workers, mailboxes, machines] = await Promise.all([
     s.presence.list().catch((error: unknown): PresenceEntry[] => {
-      errors.push(`workers: ${messageOf(error)}`);
+      errors.push(`workers: ${errorMessage(error)}`);
       return [];
     }),
     mailboxCounts(s.mail).catch((error: unknown): MailboxView[] => {
-      errors.push(`mailboxes: ${messageOf(error)}`);
+      errors.push(`mailboxes: ${errorMessage(error)}`);
       return [];
     }),
     s.machines?.().catch((error: unknown): Machine[] => {
-      errors.push(`machines: ${messageOf(error)}`);
+      errors.push(`machines: ${errorMessage(error)}`);
       return [];
     }),
   ]);

@@ -1,6 +1,7 @@
 import type { PermissionRuling, PermissionRequest } from "@subagent-mcp/core";
 import { z } from "zod";
 import { claudePermissionRequest } from "./claude-permission.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 // Claude Code allows some tool uses on its own (reads inside its cwd, commands it deems read-only),
 // so a deny rule that waited for `can_use_tool` would never see them. A PreToolUse hook registered
@@ -33,7 +34,7 @@ export function precheckAnswer(requestId: string, input: unknown, precheck: (req
   try {
     ruling = precheck(request);
   } catch (error) {
-    ruling = { decision: "deny", why: `the permission rules could not be checked: ${error instanceof Error ? error.message : String(error)}` };
+    ruling = { decision: "deny", why: `the permission rules could not be checked: ${errorMessage(error)}` };
   }
   if (ruling.decision === "deny") return decision("deny", `Denied: ${ruling.why}.`);
   if (ruling.decision === "ask" && ruling.rule !== undefined) return decision("ask", ruling.why);

@@ -1,6 +1,6 @@
 import type { AgentEvent, Session, SessionSpec } from "@subagent-mcp/core";
 import { codexTraceArgs } from "./otel-child.js";
-import { errorEvent, errorMessage } from "@subagent-mcp/core";
+import { errorEvent } from "@subagent-mcp/core";
 import { fileChanges, inside, mcpServersStarted, NO_NATIVE_SUBAGENTS, sandboxOf, usageBetween } from "./codex-thread.js";
 import { CliDriver } from "./cli-driver.js";
 import { mcpRuleOverrides } from "./codex-mcp-rules.js";
@@ -14,6 +14,7 @@ import type { CliProcess } from "./process.js";
 import { codexRateLimitEvents } from "./rate-limits.js";
 import { BaseSession } from "./session-base.js";
 import { z } from "zod";
+import { errorMessage } from "@subagent-mcp/errors";
 
 // What we tell app-server in `initialize`, for sessions and the handshake alike.
 const INITIALIZE = { clientInfo: { name: "subagent-mcp", title: "subagent-mcp", version: "0" }, capabilities: null };

@@ -4,6 +4,7 @@ import type { Readable, Writable } from "node:stream";
 import { DriverError } from "./errors.js";
 import { guard, unguard } from "./internal/guardian.js";
 import { killTree, killTreeNow } from "./internal/tree.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** How a CLI process ended. */
 export interface ProcessExit {
@@ -134,6 +135,6 @@ export function spawnCli(options: SpawnOptions): CliProcess {
 // Survivors of a kill are named on stderr too, so a caller that does not await (`void kill()`)
 // never turns them into an unhandled rejection that would end our process.
 function logged(promise: Promise<void>): Promise<void> {
-  promise.catch((error: unknown) => process.stderr.write(`subagent-mcp: ${error instanceof Error ? error.message : String(error)}\n`));
+  promise.catch((error: unknown) => process.stderr.write(`subagent-mcp: ${errorMessage(error)}\n`));
   return promise;
 }

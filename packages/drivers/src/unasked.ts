@@ -1,4 +1,5 @@
 import type { PermissionRequest, SessionSpec } from "@subagent-mcp/core";
+import { errorMessage } from "@subagent-mcp/errors";
 
 // A permission mode that allows a tool use by itself (bypassPermissions everything, acceptEdits
 // edits inside the cwd) would let it run unseen by the rules. With deny or ask rules, the CLI is
@@ -41,7 +42,7 @@ export function unasked(spec: SessionSpec, request: PermissionRequest): Unasked 
   try {
     ruling = spec.precheck?.(request);
   } catch (error) {
-    return { behavior: "deny", message: `Denied: the permission rules could not be checked: ${error instanceof Error ? error.message : String(error)}.` };
+    return { behavior: "deny", message: `Denied: the permission rules could not be checked: ${errorMessage(error)}.` };
   }
   if (ruling?.decision === "deny") return { behavior: "deny", message: `Denied: ${ruling.why}.` };
   if (ruling?.decision !== "ask" || ruling.rule === undefined) return { behavior: "allow" };

@@ -18,3 +18,8 @@ export abstract class CodedError<C extends string = string> extends Error {
 export function isCodedError(error: unknown): error is CodedError {
   return typeof error === "object" && error !== null && (error as { [BRAND]?: unknown })[BRAND] === true;
 }
+
+/** What a caught value says: its message when it is an Error, else the value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,2 +1,2 @@
 // Public API of @subagent-mcp/errors: the branded base of every package's error class.
-export { CodedError, isCodedError } from "./coded.js";
+export { CodedError, errorMessage, isCodedError } from "./coded.js";

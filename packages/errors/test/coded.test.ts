@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CodedError, isCodedError } from "../src/index.js";
+import { CodedError, errorMessage, isCodedError } from "../src/index.js";
 
 class ThingError extends CodedError<"BROKEN" | "GONE"> {
   override readonly name = "ThingError";
@@ -26,5 +26,13 @@ describe("CodedError", () => {
   it("knows an error made by another copy of the module (a bundle may hold two)", () => {
     const foreign = Object.assign(new Error("from a copy"), { code: "BROKEN", [Symbol.for("subagent-mcp.coded-error")]: true });
     expect(isCodedError(foreign)).toBe(true);
+  });
+});
+
+describe("errorMessage", () => {
+  it("is an Error's message, or the thrown value as text", () => {
+    expect(errorMessage(new TypeError("bad"))).toBe("bad");
+    expect(errorMessage("plain")).toBe("plain");
+    expect(errorMessage(42)).toBe("42");
   });
 });

@@ -7,6 +7,7 @@ import { remoteSpec, ReportSchema, type Command, type NodeInfo, type RemoteWorkt
 import { HEARTBEAT_MS, lastBeat, liveNodes, LOST_AFTER_MS, OWNERS, ownerBeat, place } from "./registry.js";
 import type { Signer } from "./sign.js";
 import { streamEntries } from "./streams.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 interface Remote {
   /** Its node; undefined while a placement made at start is still being chosen. */
@@ -281,7 +282,7 @@ export class FleetClient {
       },
       (error: unknown) => {
         // Events of a session come after start() returns, as a driver's do.
-        this.#end(agent, remote, error instanceof Error ? error.message : String(error));
+        this.#end(agent, remote, errorMessage(error));
       },
     );
     const send = (command: Command): void => {

@@ -5,6 +5,7 @@ import { claimOnce } from "./once.js";
 import { CommandSchema, type Command } from "./protocol.js";
 import type { Signer } from "./sign.js";
 import { streamEntries } from "./streams.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 const GROUP = "node";
 
@@ -85,7 +86,7 @@ async function handle(options: CommandLoopOptions, fields: string[]): Promise<bo
   const { redis, signer, name, log } = options;
   const refuse = (error: unknown): true => {
     options.refuse();
-    log(`refused a command: ${error instanceof Error ? error.message : String(error)}`);
+    log(`refused a command: ${errorMessage(error)}`);
     return true;
   };
   let body: Record<string, unknown>;

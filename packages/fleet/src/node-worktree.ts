@@ -1,5 +1,6 @@
 import { agentCwd, copyIncluded, createWorktree, markReady, releaseWorktree, runSetup, worktreeStatus, type WorktreeRecord } from "@subagent-mcp/worktrees";
 import type { RemoteWorktree, WorktreeAsk } from "./protocol.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** Where a node makes the worktrees of its launches, and the command that readies each (its own config's). */
 export interface NodeWorktreeSettings {
@@ -67,7 +68,7 @@ export class NodeWorktree {
       const { removed, status } = await releaseWorktree(this.current);
       return this.#view(removed ? "removed" : "kept", status);
     } catch (error) {
-      return { ...this.#view("kept", undefined), error: error instanceof Error ? error.message : String(error) };
+      return { ...this.#view("kept", undefined), error: errorMessage(error) };
     }
   }
 

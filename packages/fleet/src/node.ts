@@ -15,6 +15,7 @@ import { NodeWorktree, type NodeWorktreeSettings } from "./node-worktree.js";
 import { NodeJournal, restoreLeftovers, type HostedRecord } from "./node-journal.js";
 import type { Command, NodeInfo, RemoteSpec, Report } from "./protocol.js";
 import type { Signer } from "./sign.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 export interface NodeOptions {
   redis: Redis;
@@ -117,7 +118,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
   const refuse = (owner: string, agent: string, error: unknown): void => {
     hosted.delete(agent);
     const code = error instanceof FleetError ? error.code : "REFUSED";
-    report(owner, { kind: "refused", agent, node: name, code, message: error instanceof Error ? error.message : String(error) });
+    report(owner, { kind: "refused", agent, node: name, code, message: errorMessage(error) });
     log(`${agent}: refused (${code})`);
   };
 
@@ -257,7 +258,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
             report(entry.owner, { kind: "reset", agent: command.agent, node: name });
           },
           (error: unknown) => {
-            report(entry.owner, { kind: "reset", agent: command.agent, node: name, error: error instanceof Error ? error.message : String(error) });
+            report(entry.owner, { kind: "reset", agent: command.agent, node: name, error: errorMessage(error) });
           },
         );
         return;

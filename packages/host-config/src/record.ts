@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { errorMessage } from "@subagent-mcp/core";
+
 import { writePrivate } from "@subagent-mcp/state";
 import { HostConfigError } from "./errors.js";
 import type { FileChange } from "./files.js";
 import { HostSchema } from "./registry.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 // `host` is absent for instructions, and for hooks recorded before hooks had a host (Claude Code's).
 const ChangeSchema = z.object({

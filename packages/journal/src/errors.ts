@@ -1,4 +1,4 @@
-import { CodedError } from "@subagent-mcp/errors";
+import { CodedError, errorMessage } from "@subagent-mcp/errors";
 
 /** Stable codes of {@link JournalError}. */
 export type JournalErrorCode = "JOURNAL_UNWRITABLE" | "NOT_FOUND" | "OWNED_ELSEWHERE" | "BAD_ID";
@@ -24,7 +24,7 @@ const PLAIN: Record<string, string> = {
 export function plainCause(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const plain = code === undefined ? undefined : PLAIN[code];
-  const raw = err instanceof Error ? err.message : String(err);
+  const raw = errorMessage(err);
   return plain === undefined ? raw : `${plain} (${code})`;
 }
 

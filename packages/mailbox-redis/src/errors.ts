@@ -1,4 +1,4 @@
-import { CodedError } from "@subagent-mcp/errors";
+import { CodedError, errorMessage } from "@subagent-mcp/errors";
 import { ReplyError } from "ioredis";
 /** Stable codes of {@link RedisMailboxError}. */
 export type RedisMailboxErrorCode = "BAD_URL" | "AUTH_FAILED" | "TLS_FAILED" | "REDIS_UNREACHABLE" | "REDIS_ERROR" | "BAD_PRESENCE";
@@ -30,7 +30,7 @@ export function isReply(error: unknown): boolean {
 /** A client error as a {@link RedisMailboxError}, with any trace of the password taken out. */
 export function redisError(error: unknown, where: string, secret: string | undefined): RedisMailboxError {
   if (error instanceof RedisMailboxError) return error;
-  const raw = error instanceof Error ? error.message : String(error);
+  const raw = errorMessage(error);
   const text = secret === undefined || secret === "" ? raw : raw.split(secret).join("***");
   if (/WRONGPASS|NOAUTH|invalid password|invalid username-password|AUTH .*without any password/i.test(text))
     return new RedisMailboxError("AUTH_FAILED", `Redis at ${where} refused the credentials (check the user and password in the mailbox URL): ${text}`);

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
-import { errorMessage } from "@subagent-mcp/core";
+
 import { MessageSchema, type Message } from "./types.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** A message file read: the message, why it is not one, or nothing (another reader moved it first). */
 export type ReadResult = { message: Message } | { problem: string } | undefined;

@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { dirname } from "node:path";
 import { ensurePrivateDir, stateDir, stateLayout } from "@subagent-mcp/state";
 import { z } from "zod";
+import { errorMessage } from "@subagent-mcp/errors";
 
 // Every permission request and its outcome, one JSON line each, in a private file that rotates at a
 // size bound. Auditing must never break the agent it audits: failures go to stderr, once.
@@ -77,7 +78,7 @@ export class AuditLog {
       this.dirReady = false; // the folder may have gone; make it again next time
       if (!this.warned) {
         this.warned = true;
-        this.warn(`subagent-mcp: cannot write the permission audit log ${this.path}: ${error instanceof Error ? error.message : String(error)}`);
+        this.warn(`subagent-mcp: cannot write the permission audit log ${this.path}: ${errorMessage(error)}`);
       }
     }
   }

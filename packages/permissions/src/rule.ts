@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PermissionsError } from "./errors.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 // Claude Code's permission-rule syntax, `Tool` or `Tool(specifier)`, parsed once into the shape the
 // matcher needs, so a rule that could never match is refused when it is written, not ignored later.
@@ -98,7 +99,7 @@ export const PermissionRuleSchema = z.string().superRefine((value, ctx) => {
   try {
     parseRule(value);
   } catch (error) {
-    ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+    ctx.addIssue({ code: "custom", message: errorMessage(error) });
   }
 });
 
@@ -107,7 +108,7 @@ export const ParsedRuleFromStringSchema = z.string().transform((value, ctx): Par
   try {
     return parseRule(value);
   } catch (error) {
-    ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+    ctx.addIssue({ code: "custom", message: errorMessage(error) });
     return z.NEVER;
   }
 });

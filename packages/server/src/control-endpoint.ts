@@ -3,6 +3,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ChangeFeed } from "./change-feed.js";
 import { listenLoopback, sameSecret, serveStateless } from "./loopback.js";
 import { removeServerRecord, writeServerRecord } from "./server-registry.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** Where a top-level server publishes its control endpoint: the state dir, and the project and host session it serves. */
 export interface ControlSettings {
@@ -78,7 +79,7 @@ export async function publishControl(
   } catch (error) {
     feed.close();
     await endpoint?.close();
-    process.stderr.write(`subagent-mcp: no control endpoint for the dashboard: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`subagent-mcp: no control endpoint for the dashboard: ${errorMessage(error)}\n`);
     return undefined;
   }
   const started = endpoint;

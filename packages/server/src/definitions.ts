@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { errorMessage } from "@subagent-mcp/core";
+
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { composeSystemPrompt, formatIssue, loadAgentDefinitions, type LoadedDefinition, type SearchContext } from "@subagent-mcp/agents";
 import type { DefinitionSet, PoolDefinition } from "./pool-catalog.js";
@@ -7,6 +7,7 @@ import { definitionPrivileges, trustCommand, untrustedReason } from "./project-p
 import { ServerError } from "./errors.js";
 import { TaskCategorySchema, type Escalate, type TaskCategory } from "@subagent-mcp/routing";
 import { TrustStore } from "./trust.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /**
  * Pool definitions from the agent files (project, user, SUBAGENT_MCP_AGENTS_PATH), read on each call.

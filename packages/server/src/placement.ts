@@ -2,6 +2,7 @@ import type { Driver } from "@subagent-mcp/core";
 import type { Candidate } from "@subagent-mcp/routing";
 import { ServerError } from "./errors.js";
 import type { ToolDeps } from "./deps.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** A routing candidate and, when it runs on another machine of the fleet, how it gets there. */
 export interface Placed {
@@ -56,7 +57,7 @@ export async function placeCandidates(
       const { node, driver } = await fleet.driverOn(machine, c.provider, asks);
       placed.push({ candidate: { ...plain, machine: node }, placement: { machine: node, driver } });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       if (options.strict) throw new ServerError("INVALID_ARGUMENT", reason);
       skipped.push({ provider: c.provider, reason });
     }

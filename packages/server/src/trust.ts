@@ -2,12 +2,13 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
-import { errorMessage } from "@subagent-mcp/core";
+
 import { projectDefinitionDirs } from "@subagent-mcp/agents/dirs";
 import { stateDir, writePrivate, stateLayout } from "@subagent-mcp/state";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
 import { providerFiles, providerFilesChanged, type FileDigests, type ProviderEntry } from "./provider-files.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** The project config file, relative to the project root. */
 export const PROJECT_CONFIG = join(".subagent-mcp", "config.json");

@@ -17,6 +17,7 @@ import {
   type WorktreeStatus,
 } from "@subagent-mcp/worktrees";
 import type { WorktreeOut } from "@subagent-mcp/contract";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** How the server makes worktrees: where they live, and the command that readies each one. */
 export interface WorktreeSettings {
@@ -225,7 +226,7 @@ export class AgentWorktrees {
       release().catch((error: unknown) => {
         // Nothing was deleted: what we could not release stays for `subagent-mcp worktrees`.
         tracked.state = "kept";
-        tracked.error = error instanceof Error ? error.message : String(error);
+        tracked.error = errorMessage(error);
       }),
     );
   }
@@ -269,7 +270,7 @@ async function traced<T>(span: SpanHandle | undefined, work: Promise<T>): Promis
   try {
     return await work;
   } catch (error) {
-    span?.fail(error instanceof Error ? error.message : String(error));
+    span?.fail(errorMessage(error));
     throw error;
   } finally {
     span?.end();

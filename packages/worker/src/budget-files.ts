@@ -2,9 +2,10 @@
 // and status.json (what the worker last said about its spending, and whether it is paused).
 import { readFileSync, watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
-import { BudgetSchema, errorMessage, type Budget } from "@subagent-mcp/core";
+import { BudgetSchema, type Budget } from "@subagent-mcp/core";
 import { writeAtomic } from "@subagent-mcp/state";
 import { z } from "zod";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** `budget.json`: limits that win over the worker's flags, definition and config for each limit it names. */
 export const BudgetFileSchema = BudgetSchema.extend({ at: z.string().optional() });

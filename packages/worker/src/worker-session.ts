@@ -1,6 +1,7 @@
-import { errorMessage, Supervisor, type AgentEvent, type Driver, type SessionSpec, type TurnReport, type Usage } from "@subagent-mcp/core";
+import { Supervisor, type AgentEvent, type Driver, type SessionSpec, type TurnReport, type Usage } from "@subagent-mcp/core";
 import type { Approver } from "./approver.js";
 import type { TurnLog, WorkerFiles } from "./state.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 type Exit = TurnLog["exit"];
 

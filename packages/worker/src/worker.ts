@@ -1,5 +1,5 @@
 import { tracer } from "@subagent-mcp/tracing";
-import { DEFAULT_PERMISSION_TIMEOUT_MS, errorMessage, type Budget, type CostOf, type Driver, type SessionSpec } from "@subagent-mcp/core";
+import { DEFAULT_PERMISSION_TIMEOUT_MS, type Budget, type CostOf, type Driver, type SessionSpec } from "@subagent-mcp/core";
 import { isRetryable, wakes, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
 import type { AuditLog, PermissionRules } from "@subagent-mcp/permissions";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -9,6 +9,7 @@ import { WorkerBudget } from "./budget.js";
 import { conversations, renderTurn, type Conversation } from "./conversation.js";
 import type { TurnLog, WorkerFiles } from "./state.js";
 import { WorkerSession } from "./worker-session.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** What a worker does when its options do not say: the CLI's flags show the same values. */
 export const WORKER_DEFAULTS = { turnTimeoutMs: 600_000, retryBaseMs: 2_000, batch: 20, graceMs: 30_000 } as const;

@@ -1,7 +1,8 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { errorMessage } from "@subagent-mcp/core";
+
 import { capToolResult } from "../limits.js";
 import type { TaskStatus, WireTask } from "./wire.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** What a running task may do while it works. */
 export interface TaskControl {

@@ -1,5 +1,5 @@
 import { objectOf } from "./schemas.js";
-import { errorMessage } from "@subagent-mcp/core";
+
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { BROADCAST, PrioritySchema, SafeName, type Message } from "@subagent-mcp/mailbox";
@@ -8,6 +8,7 @@ import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
 import { jsonChars, sliceToFit } from "../limits.js";
 import { guard, ok } from "./result.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** The messaging tools, by name. */
 export const MESSAGING_TOOLS = ["send_to", "inbox", "wait_inbox", "reply"] as const;

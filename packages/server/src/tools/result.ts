@@ -1,6 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { errorMessage } from "@subagent-mcp/core";
-import { isCodedError } from "@subagent-mcp/errors";
+
+import { isCodedError, errorMessage } from "@subagent-mcp/errors";
 
 /** A successful result: structured content plus a short text rendering. */
 export function ok(structured: Record<string, unknown>, text: string): CallToolResult {

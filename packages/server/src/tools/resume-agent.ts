@@ -17,6 +17,7 @@ import { gated } from "../launch-gate.js";
 import { NO_FLEET } from "../placement.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, ProviderSchema, StatusSchema, objectOf } from "./schemas.js";
+import { errorMessage } from "@subagent-mcp/errors";
 
 export const ResumeAgentInput = {
   agent_id: AgentIdSchema,
@@ -180,7 +181,7 @@ async function placeOn(deps: ToolDeps, id: string, provider: string, machine: st
     const { node, driver } = await (await deps.fleet()).driverOn(machine, provider);
     return { machine: node, driver };
   } catch (error) {
-    throw new ServerError("INVALID_ARGUMENT", `${needs} (${error instanceof Error ? error.message : String(error)})`);
+    throw new ServerError("INVALID_ARGUMENT", `${needs} (${errorMessage(error)})`);
   }
 }
 
@@ -203,6 +204,6 @@ function adopt(journal: AgentJournal, agentId: string): void {
   try {
     journal.writer.adopt(agentId);
   } catch (error) {
-    throw new ServerError("INVALID_ARGUMENT", error instanceof Error ? error.message : String(error));
+    throw new ServerError("INVALID_ARGUMENT", errorMessage(error));
   }
 }
