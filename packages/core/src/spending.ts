@@ -65,8 +65,8 @@ export function streamed(s: Spending, delta: string): void {
   if (s.turnText.length < PARTIAL_CHARS) s.turnText += delta.slice(0, PARTIAL_CHARS - s.turnText.length);
 }
 
-/** A turn's cost: the CLI's own figure, else `costOf`'s; the streamed estimate gives way to the real usage. */
-export function turnCost(s: Spending, record: AgentRecord, reported: number | undefined, usage: Usage, costOf: CostOf | undefined): void {
+/** Charges a turn's cost: the CLI's own figure, else `costOf`'s; the streamed estimate gives way to the real usage. */
+export function chargeTurn(s: Spending, record: AgentRecord, reported: number | undefined, usage: Usage, costOf: CostOf | undefined): void {
   const cost = reported ?? costOf?.(record.request.provider, record.state.model ?? record.request.model, usage);
   if (cost === undefined) s.unknownCostTurns += 1;
   else s.costUsd += cost;
@@ -111,7 +111,7 @@ export function spendOn(record: AgentRecord, event: AgentEvent, costOf: CostOf |
   const s = record.spending;
   if (event.type === "text") streamed(s, event.delta);
   if (event.type !== "turn_end") return event;
-  turnCost(s, record, event.costUsd, event.usage, costOf);
+  chargeTurn(s, record, event.costUsd, event.usage, costOf);
   const stoppedBy = s.stoppedBy;
   if (stoppedBy === undefined) return event;
   s.stoppedBy = undefined;
