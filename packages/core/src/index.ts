@@ -56,6 +56,7 @@ export { DEFAULT_PERMISSION_TIMEOUT_MS } from "./permission-timers.js";
 export { DEFAULT_CAP } from "./admission.js";
 export { liveBound } from "./bounds.js";
 export { Pool } from "./pool.js";
+export { PoolIdentitySchema, poolLabel, poolOf, type PoolIdentity } from "./pool-identity.js";
 export type { InvokeResult, InvokeRunning, PoolAgentSpec, PoolOptions, ReplicaView, ResetStrategy } from "./pool-spec.js";
 export { BudgetSchema, budgetTokens, standing, WARN_AT, type Budget, type BudgetStanding, type Spent } from "./budget.js";
 export type { CostOf } from "./spending.js";

@@ -2,6 +2,7 @@ import type { TurnReport } from "./agent.js";
 import { systemClock, type Clock } from "./clock.js";
 import { CoreError } from "./errors.js";
 import type { Supervisor } from "./supervisor.js";
+import { poolLabel } from "./pool-identity.js";
 import type { Entry, InvokeResult, InvokeRunning, PoolAgentSpec, PoolOptions, Replica, ReplicaView, Task } from "./pool-spec.js";
 import { errorMessage } from "@subagent-mcp/errors";
 
@@ -164,7 +165,7 @@ export class Pool {
 
   #launchIdle(entry: Entry, index: number | "spare"): string {
     // Pinned: the definition's replica count bounds these, so max_live neither counts nor closes them.
-    return this.supervisor.launch({ ...entry.spec.launch, label: `pool:${entry.spec.name}#${String(index)}`, pinned: true }).id;
+    return this.supervisor.launch({ ...entry.spec.launch, label: poolLabel({ pool: entry.spec.name, replica: index }), pinned: true }).id;
   }
 
   #prepareSpare(entry: Entry): void {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AgentChange, AgentView, LaunchRequest, Supervisor, TurnReport } from "@subagent-mcp/core";
+import { poolOf, type AgentChange, type AgentView, type LaunchRequest, type Supervisor, type TurnReport } from "@subagent-mcp/core";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CATEGORY_INDEX_FILE, CategoryIndex, JournalWriter, pruneJournals, type JournalEntry, type ServerRef } from "@subagent-mcp/journal";
@@ -229,7 +229,7 @@ export class AgentJournal {
       });
       return;
     }
-    const pool = request.label?.startsWith("pool:") === true ? request.label.slice(5).replace(/#.*$/, "") : undefined;
+    const pool = poolOf(request.label)?.pool;
     this.#append(agentId, {
       t: "launch",
       at,

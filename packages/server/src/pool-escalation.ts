@@ -8,6 +8,7 @@ import {
   checkFailedNote,
   describeCandidate,
   handOverPrompt,
+  poolLabel,
   type CheckOutcome,
   type FailoverAttempt,
   type AgentView,
@@ -105,7 +106,7 @@ export async function escalatePoolTask(
     ...(next.effort === undefined ? {} : { effort: next.effort }),
     prompt: handOverPrompt(task, from, out.result, check),
     // Named as its replicas are (journal and traces take the pool from it), "#escalated" in place of a replica number.
-    label: `pool:${name}#escalated`,
+    label: poolLabel({ pool: name, replica: "escalated" }),
     // A stronger candidate that fails transiently is not replaced by a weaker one.
     fallbacks: [],
     escalate: { on: plan.on, ...(command === undefined ? {} : { check: command }), ladder: rest, task },

@@ -1,7 +1,7 @@
 // The spans of a supervisor's agents, made from what it tells (changes, turn reports, ends, permission
 // outcomes): one span per agent's life, one per turn, and the waits inside them. Nothing here runs
 // while tracing is off: the server and the worker make an AgentSpans only when the tracer is on.
-import type { AgentChange, AgentView, LaunchRequest, PermissionEvent, Supervisor, TurnReport } from "@subagent-mcp/core";
+import { poolOf, type AgentChange, type AgentView, type LaunchRequest, type PermissionEvent, type Supervisor, type TurnReport } from "@subagent-mcp/core";
 import type { SpanHandle, Tracer } from "./api.js";
 import { OTEL_ENV, TRACEPARENT_ENV, otelSettings } from "./env.js";
 
@@ -129,7 +129,7 @@ export class AgentSpans {
         "subagent_mcp.permission_mode": request.permissionMode,
       },
     });
-    const pool = request.label?.startsWith("pool:") === true ? request.label.slice(5).replace(/#.*$/, "") : undefined;
+    const pool = poolOf(request.label)?.pool;
     if (pool !== undefined) life.set({ "subagent_mcp.pool": pool });
     const live: Live = { life, provider: request.provider, waiting: [], asks: new Map(), attempts: 0, model: request.model, pool };
     this.#live.set(agentId, live);
