@@ -1,6 +1,6 @@
 import type { LaunchAgentResult as Launched, PollAgentResult as Poll, WaitResult as WaitOut } from "@subagent-mcp/contract";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
-import { descendants, isAlive as alive } from "@subagent-mcp/drivers";
+import { descendants, isRunning as alive } from "@subagent-mcp/drivers";
 import { setTimeout as sleep } from "node:timers/promises";
 import { mcpRig, rssMb, type McpRig } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";

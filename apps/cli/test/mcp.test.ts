@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { descendants, isAlive as alive } from "@subagent-mcp/drivers";
+import { descendants, isRunning as alive } from "@subagent-mcp/drivers";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startE2E, type E2E } from "./e2e.js";

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { descendants, isAlive } from "@subagent-mcp/drivers";
+import { descendants, isRunning } from "@subagent-mcp/drivers";
 import { afterEach, expect, it } from "vitest";
 import { endServer, startE2E, type E2E } from "./e2e.js";
 
@@ -55,6 +55,6 @@ it("exits on stdin close while its OTLP collector never answers, and leaves no a
   const tree = descendants(server);
   expect(tree.length).toBeGreaterThan(0);
   await endServer(s);
-  expect(isAlive(server)).toBe(false);
-  expect(tree.filter(isAlive)).toEqual([]);
+  expect(isRunning(server)).toBe(false);
+  expect(tree.filter(isRunning)).toEqual([]);
 });

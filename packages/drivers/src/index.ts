@@ -49,4 +49,4 @@ export { resolveExecutable, lookupFiles, executableEnvVar, DEFAULT_COMMANDS, typ
 export { cliEnv, spawnCli, type CliProcess, type ProcessExit, type SpawnOptions } from "./process.js";
 export { mcpToolName } from "./tool-names.js";
 export { boundedInput, PERMISSION_INPUT_BYTES } from "./permissions.js";
-export { descendants, isAlive, treeRssMb } from "./internal/tree.js";
+export { descendants, isRunning, treeRssMb } from "./internal/tree.js";

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { spawnCli } from "../src/index.js";
 import { GUARDIAN_SCRIPT } from "../src/internal/guardian.js";
 import { readStat } from "../src/internal/proc.js";
-import { descendants, isAlive } from "../src/internal/tree.js";
+import { descendants, isRunning } from "../src/internal/tree.js";
 
 /** Live (non-zombie) processes whose command line contains `marker`: found wherever they were re-parented. */
 function marked(marker: string): number[] {
@@ -13,7 +13,7 @@ function marked(marker: string): number[] {
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(marker) && isAlive(Number(entry))) found.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(marker) && isRunning(Number(entry))) found.push(Number(entry));
     } catch {
       // gone meanwhile
     }
@@ -60,7 +60,7 @@ describe("CliProcess.kill", () => {
       ),
     ]);
     expect(killed).toBe("resolved");
-    expect(seen.filter(isAlive)).toEqual([]);
+    expect(seen.filter(isRunning)).toEqual([]);
     expect(marked(marker)).toEqual([]);
   });
 });
@@ -84,7 +84,7 @@ describe("the guardian", () => {
     await until("the tree to start", () => descendants(pid).length === 3);
     const tree = [pid, ...descendants(pid)];
     await guardian(`+ ${pid} ${readStat(pid)?.start ?? ""}\n`);
-    await until("the tree to be gone", () => tree.every((p) => !isAlive(p)), 5_000);
+    await until("the tree to be gone", () => tree.every((p) => !isRunning(p)), 5_000);
     expect(marked(marker)).toEqual([]);
   });
 
@@ -95,6 +95,6 @@ describe("the guardian", () => {
     await until("three sleeps", () => marked(marker).length === 3);
     const lines = `+ ${recycled} 1\n+ ${ended} ${readStat(ended)?.start ?? ""}\n- ${ended}\n`;
     await guardian(lines);
-    expect([recycled, ended, unknown].filter(isAlive)).toHaveLength(3);
+    expect([recycled, ended, unknown].filter(isRunning)).toHaveLength(3);
   });
 });

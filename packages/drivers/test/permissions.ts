@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AgentEvent, PermissionRequest, PermissionRuling } from "@subagent-mcp/core";
 import { descendants } from "../src/internal/tree.js";
-import { isAlive } from "../src/index.js";
+import { isRunning } from "../src/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { harness, type Harness } from "./harness.js";
 import type { CliName as Provider, CliVersionName } from "@subagent-mcp/testkit";
@@ -95,7 +95,7 @@ export function permissionSuite(
       const withdrawn = await h.next("withdrawn", isWithdrawn);
       expect(withdrawn.requestId).toBe(request.requestId);
       await h.next("exit", (e): e is Extract<AgentEvent, { type: "exit" }> => e.type === "exit");
-      expect(tree.filter(isAlive)).toEqual([]);
+      expect(tree.filter(isRunning)).toEqual([]);
       expect(existsSync(join(h.env.cwd, "killed.txt"))).toBe(false);
     });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DriverError, lookupFiles, resolveExecutable, spawnCli } from "../src/index.js";
 import { descendants } from "../src/internal/tree.js";
-import { isAlive as alive } from "../src/index.js";
+import { isRunning as alive } from "../src/index.js";
 
 function fakeBin(dir: string, name: string): string {
   const path = join(dir, name);

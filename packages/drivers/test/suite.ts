@@ -2,7 +2,7 @@ import type { AgentEvent } from "@subagent-mcp/core";
 import type { CliName as Provider, CliVersionName } from "@subagent-mcp/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { descendants } from "../src/internal/tree.js";
-import { isAlive as alive } from "../src/index.js";
+import { isRunning as alive } from "../src/index.js";
 import { harness, type Harness } from "./harness.js";
 
 type ErrorEvent = Extract<AgentEvent, { type: "error" }>;

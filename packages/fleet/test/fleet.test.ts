@@ -1,5 +1,5 @@
 import type { AgentEvent, Driver } from "@subagent-mcp/core";
-import { driverFor, isAlive } from "@subagent-mcp/drivers";
+import { driverFor, isRunning } from "@subagent-mcp/drivers";
 import { connectRedis } from "@subagent-mcp/mailbox-redis";
 import {
   loopbackEnv,
@@ -127,7 +127,7 @@ describe("a session on another machine", () => {
     expect(node.running).toBe(0);
     // No process of it is left on B.
     expect(pidsOnB.length).toBeGreaterThan(0);
-    for (const pid of pidsOnB) expect(isAlive(pid)).toBe(false);
+    for (const pid of pidsOnB) expect(isRunning(pid)).toBe(false);
   });
 
   it("refuses a cwd outside the node's roots, naming them", { timeout: 60_000 }, async () => {

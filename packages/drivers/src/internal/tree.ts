@@ -102,6 +102,6 @@ export function treeRssMb(pid: number): number | undefined {
 }
 
 /** True while a process with this pid exists and is not a zombie. */
-export function isAlive(pid: number): boolean {
+export function isRunning(pid: number): boolean {
   return isRunningProcess(pid);
 }
