@@ -205,8 +205,8 @@ export async function benchDashboard({ runs, save }: BenchContext): Promise<void
   const t = d.transfer;
   printTable(
     `Dashboard transfer size (bytes; content-encoding: ${t.encoding})`,
-    ["/", "ui/app.js", "ui/style.css", "first /api/state", "page total", `/api/state after ${d.launchToRow.n} agents`],
-    [[t.page, t.appJs, t.styleCss, t.firstState, t.total, t.stateAfterRuns]],
+    ["/", "ui/*.js", "ui/*.css", "first /api/state", "page total", `/api/state after ${d.launchToRow.n} agents`],
+    [[t.page, t.scripts, t.styles, t.firstState, t.total, t.stateAfterRuns]],
   );
   save("dashboard", { results: d });
 }

@@ -33,7 +33,7 @@ export interface DashboardOptions {
   port?: number;
   /** The secret every request carries (default: 32 random hex digits). */
   token?: string;
-  /** Where index.html, app.js, timeline.js and style.css are (default: the package's ui/). */
+  /** Where the page's files are, index.html and the modules and stylesheets it loads (default: the package's ui/). */
   uiDir?: string;
   /** Prices for the usage table (default: the built-in ones). */
   prices?: PriceTable;

@@ -1,5 +1,6 @@
-// The page's files (ui/: index.html, app.js, timeline.js, style.css), served as they are but for the
-// token that index.html's references to them, and the modules' imports of each other, need.
+// The page's files (ui/: index.html, app.js and the modules it imports, the stylesheets), served as
+// they are but for the token that index.html's references to them, and the modules' imports of each
+// other, need.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,7 +38,7 @@ function withToken(html: string, token: string): string {
     .replace(/\b(src|href)="((?:\.?\/)?ui\/[a-z0-9_-]+\.[a-z]+)"/gi, (_m, attr: string, path: string) => `${attr}="${path}?token=${token}"`);
 }
 
-// A module's import of a sibling ("./timeline.js") is fetched without the query of the importing
+// A module's import of a sibling ("./dom.js") is fetched without the query of the importing
 // module's URL, hence without the token: each such import names it.
 function importsWithToken(js: string, token: string): string {
   return js.replace(
