@@ -24,8 +24,12 @@ export interface TurnReport extends TurnOutcome {
   superseded?: string;
 }
 
-/** What `launch` needs: the session spec, which provider, the first prompt and a label. */
-export interface LaunchRequest extends SessionSpec {
+/**
+ * What only the supervisor reads of a launch: which provider, the first prompt, a label, its
+ * budget, where it runs. None of it reaches `Driver.start`: the session gets `sessionSpecOf(request)`,
+ * which copies the fields of `SessionSpec` and nothing else.
+ */
+export interface LaunchOnly {
   provider: Provider;
   /** The agent's id, when the caller needs it before the launch (default: a random one). */
   id?: string;
@@ -67,6 +71,9 @@ export interface LaunchRequest extends SessionSpec {
    */
   escalate?: Escalation;
 }
+
+/** What `launch` needs: the session spec and what only the supervisor reads (see LaunchOnly). */
+export interface LaunchRequest extends SessionSpec, LaunchOnly {}
 
 /** One step of a permission request's life, for an audit: how it was answered (or that it asks) and by whom. */
 export interface PermissionEvent {

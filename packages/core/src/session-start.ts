@@ -5,6 +5,7 @@ import type { AgentEvent, Provider } from "./events.js";
 import { errorEvent } from "./failure.js";
 import type { PermissionRequest } from "./permission.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import { sessionSpecOf } from "./session-spec.js";
 
 /** What starting an agent's CLI session needs of the supervisor. */
 export interface SessionHost {
@@ -58,26 +59,14 @@ export function startWhenPrepared(record: AgentRecord, host: SessionHost): void 
 }
 
 /**
- * Starts the record's CLI through its provider's driver with the launch's session spec (the
- * request less what only the supervisor reads), then sends the first prompt and the backlog.
+ * Starts the record's CLI through its provider's driver with the launch's session spec (its
+ * SessionSpec fields, see sessionSpecOf: nothing of LaunchOnly), then sends the first prompt and the backlog.
  * Events of an older epoch (a failed-over or hibernated process) are dropped.
  */
 export function spawnSession(record: AgentRecord, host: SessionHost): void {
   const driver = record.request.placement?.driver ?? host.driver(record.request.provider);
-  const {
-    provider: _p,
-    prompt,
-    label: _l,
-    fallbacks: _f,
-    id: _i,
-    pinned: _k,
-    permissionPolicy: _r,
-    prepare: _q,
-    priorTurns: _t,
-    placement: _m,
-    calledIn: _c,
-    ...spec
-  } = record.request;
+  const { prompt } = record.request;
+  const spec = sessionSpecOf(record.request);
   const epoch = record.epoch;
   try {
     if (driver === undefined) throw new CoreError("NO_DRIVER", `no driver is configured for provider "${record.request.provider}"`);
