@@ -21,7 +21,7 @@ export interface Receipt {
  * message from a mailbox is acknowledged only once the answer carrying it was sent. The SDK calls a
  * handler and sends what it returns, with no hook in between: this is that hook.
  */
-export class Outbox {
+export class Delivery {
   readonly #expected = new Map<RequestId, Receipt[]>();
   readonly #sending = new Set<Receipt>();
   /** Requests made under 2026-07-28, by id, with their method: their results carry what that version asks for. */
@@ -62,7 +62,7 @@ export class Outbox {
     this.#instead.set(requestId, result);
   }
 
-  /** The transport, seen through the outbox: tool results capped, answers reported to their receipts. */
+  /** The transport, seen through the delivery: tool results capped, answers reported to their receipts. */
   wrap(transport: Transport): Transport {
     this.#connected = true;
     return transportView(transport, {
@@ -149,12 +149,12 @@ const lazyValidator: jsonSchemaValidator = {
   getValidator: (schema) => (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema),
 };
 
-/** An McpServer whose answers go out through its {@link Outbox}, whatever transport it is given. */
-export class OutboxServer extends McpServer {
+/** An McpServer whose answers go out through its {@link Delivery}, whatever transport it is given. */
+export class DeliveryServer extends McpServer {
   constructor(
     info: ConstructorParameters<typeof McpServer>[0],
     options: ConstructorParameters<typeof McpServer>[1],
-    readonly outbox: Outbox,
+    readonly delivery: Delivery,
     /** Whether its tool calls are spans while tracing is on (not the rehearsal's, which no user made). */
     private readonly traced = true,
   ) {
@@ -164,11 +164,11 @@ export class OutboxServer extends McpServer {
   override async connect(transport: Transport): Promise<void> {
     const closed = this.server.onclose;
     this.server.onclose = () => {
-      this.outbox.abandon();
+      this.delivery.abandon();
       closed?.();
     };
     // While tracing is on, each tool call is a span (traced-calls.ts, loaded only then).
     const through = this.traced && tracer().on ? (await import("./traced-calls.js")).traceCalls(transport, tracer()) : transport;
-    await super.connect(this.outbox.wrap(through));
+    await super.connect(this.delivery.wrap(through));
   }
 }

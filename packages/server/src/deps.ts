@@ -4,7 +4,7 @@ import type { Budget, Driver, McpServerSpec, Provider, Supervisor } from "@subag
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import type { Branch, RoutingTable } from "@subagent-mcp/routing";
-import type { Outbox } from "./delivery.js";
+import type { Delivery } from "./delivery.js";
 import type { Ceiling } from "@subagent-mcp/permissions";
 import type { DefinitionSource, PoolCatalog } from "./pool-catalog.js";
 import type { OrchestrationState } from "./tools/orchestration-mode.js";
@@ -167,7 +167,7 @@ export interface ToolDeps
   /** Whether sub-agent `self` called the messaging server it was handed; undefined when it was handed none. */
   messagingReached: (self: string) => boolean | undefined;
   /** Where this server's answers go out (a taken message is acknowledged once its answer was sent). */
-  outbox: Outbox;
+  delivery: Delivery;
   /** This server's delegation tasks (MCP tasks extension); calls become tasks only for a host that takes them. */
   tasks?: TaskStore;
   /** Entered by the calls that start agents (launch_agent, resume_agent, invoke, warmup) while they are answered. */

@@ -1,7 +1,7 @@
 import type { McpServerSpec } from "@subagent-mcp/core";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import { startChildEndpoint } from "./child-endpoint.js";
-import { Outbox, OutboxServer } from "./delivery.js";
+import { Delivery, DeliveryServer } from "./delivery.js";
 import { DEFAULT_MAX_RESULT_CHARS } from "./limits.js";
 import { CHILD_SERVER } from "./tools/launch-agent.js";
 import { registerMessageTools, withheldMessaging } from "./tools/messages.js";
@@ -24,9 +24,9 @@ export async function startNodeMessaging(mail: MailboxStore, version: string, ma
   // The messaging tools each agent's rules withhold from its own server, by mailbox name.
   const withheld = new Map<string, string[]>();
   const endpoint = await startChildEndpoint((self) => {
-    const outbox = new Outbox(maxResultChars);
-    const server = new OutboxServer({ name: "subagent-mcp", version }, {}, outbox);
-    registerMessageTools(server, { outbox, maxResultChars, messaging: { mail, self } }, withheld.get(self) ?? []);
+    const delivery = new Delivery(maxResultChars);
+    const server = new DeliveryServer({ name: "subagent-mcp", version }, {}, delivery);
+    registerMessageTools(server, { delivery, maxResultChars, messaging: { mail, self } }, withheld.get(self) ?? []);
     return server;
   });
   return {

@@ -2,7 +2,7 @@ import { LaunchGate } from "./launch-gate.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Supervisor } from "@subagent-mcp/core";
 import { DEFAULT_TABLE } from "@subagent-mcp/routing";
-import { Outbox, OutboxServer } from "./delivery.js";
+import { Delivery, DeliveryServer } from "./delivery.js";
 import { DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
 import { TOOLSETS, type CategoryTypicals, type ServerDeps, type ToolDeps, type Toolset, type WorktreeHub } from "./deps.js";
 import type { AgentJournal } from "./journal.js";
@@ -59,8 +59,8 @@ const INSTRUCTIONS: Record<Toolset, string> = {
   messaging: 'Agents message each other by name: send_to (to: "*" for everyone), inbox, wait_inbox (blocks until a message arrives) and reply.',
 };
 
-/** What every server of one createServer shares: the tools' deps, less each server's own outbox and tasks. */
-type Shared = Omit<ToolDeps, "outbox" | "tasks">;
+/** What every server of one createServer shares: the tools' deps, less each server's own delivery and tasks. */
+type Shared = Omit<ToolDeps, "delivery" | "tasks">;
 
 /**
  * Builds the subagent-mcp MCP server with its tools. It owns what it makes on first use: the
@@ -261,14 +261,14 @@ interface BuildOptions {
 /** The control endpoint's server: no `wait`, and nothing that starts a new agent. */
 const CONTROL_TOOLS: BuildOptions = { wait: false, starts: false, tasks: false };
 
-// One MCP server with the given groups of tools; its answers go out through its own outbox.
+// One MCP server with the given groups of tools; its answers go out through its own delivery.
 function build(shared: Shared, toolsets: readonly Toolset[], version: string, options: BuildOptions = {}): McpServer {
   const instructions = toolsets
     .filter((set) => set !== "messaging" || shared.messaging !== undefined)
     .map((set) => INSTRUCTIONS[set])
     .join(" ");
-  const outbox = new Outbox(shared.maxResultChars);
-  const server = new OutboxServer({ name: "subagent-mcp", version }, { instructions }, outbox, options.traced !== false);
+  const delivery = new Delivery(shared.maxResultChars);
+  const server = new DeliveryServer({ name: "subagent-mcp", version }, { instructions }, delivery, options.traced !== false);
   // Delegations become MCP tasks for a host that takes them (the interactive Claude Code).
   const tasks = options.tasks === false ? undefined : (options.tasks ?? taskStore(shared.maxResultChars));
   if (tasks !== undefined) {
@@ -277,7 +277,7 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
       tasks.close();
     });
   }
-  const tools: ToolDeps = { ...shared, outbox, ...(tasks === undefined ? {} : { tasks }) };
+  const tools: ToolDeps = { ...shared, delivery, ...(tasks === undefined ? {} : { tasks }) };
   if (toolsets.includes("sessions")) {
     if (options.starts !== false) registerLaunchAgentTool(server, tools);
     registerPollAgentTool(server, tools);

@@ -2,7 +2,7 @@ import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 
 // A transport seen through hooks, for the parts that must see every message between the SDK and
-// the wire: the outbox (caps, receipts), the pending publisher (the file before each answer) and
+// the wire: the delivery (caps, receipts), the pending publisher (the file before each answer) and
 // call tracing. A Proxy rather than a wrapper: the SDK sets `onmessage` and its other callbacks on
 // what it is given, and the transport's own methods must keep running on the transport itself.
 

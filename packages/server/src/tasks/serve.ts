@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError, SUPPORTED_PROTOCOL_VERSIONS, type RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { Outbox } from "../delivery.js";
+import type { Delivery } from "../delivery.js";
 import { guard } from "../tools/result.js";
 import type { TaskStore, TaskWork } from "./store.js";
 import {
@@ -90,11 +90,11 @@ export interface CallContext {
  * to the call becomes the task (the handler's own result, which the SDK checks, is not sent).
  * Returns false, and does nothing, for a host that does not (its call answers as always).
  */
-export function delegate(deps: { tasks?: TaskStore; outbox: Outbox }, call: CallContext, taskId: string, statusMessage: string, work: () => TaskWork): boolean {
+export function delegate(deps: { tasks?: TaskStore; delivery: Delivery }, call: CallContext, taskId: string, statusMessage: string, work: () => TaskWork): boolean {
   if (deps.tasks === undefined || !acceptsTasks(call._meta)) return false;
   const made = work();
   // Our errors end the task as they would have ended the call: a tool error saying what to fix.
   const task = deps.tasks.start(taskId, statusMessage, { run: (control) => guard(() => made.run(control)), cancel: () => made.cancel() });
-  deps.outbox.instead(call.requestId, { resultType: "task", ...task });
+  deps.delivery.instead(call.requestId, { resultType: "task", ...task });
   return true;
 }

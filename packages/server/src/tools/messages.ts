@@ -31,7 +31,7 @@ export function withheldMessaging(rules: { deny?: string[]; ask?: string[] } | u
 }
 
 /** What the messaging tools use of a server that speaks for a mailbox (a node's own server for its agents has only these). */
-export type MessagingDeps = Pick<ToolDeps, "outbox" | "maxResultChars"> & { messaging: NonNullable<ToolDeps["messaging"]> };
+export type MessagingDeps = Pick<ToolDeps, "delivery" | "maxResultChars"> & { messaging: NonNullable<ToolDeps["messaging"]> };
 
 const MessageOut = z.object({
   message_id: z.string(),
@@ -140,7 +140,7 @@ function settleAfterSending(deps: MessagingDeps, taken: Message[], answering: An
     each("acknowledge", (m) => mail.ack(self, m.id));
   };
   if (taken.length === 0) return;
-  deps.outbox.expect(answering.requestId, answering.signal, {
+  deps.delivery.expect(answering.requestId, answering.signal, {
     delivered: ack,
     // A failed write counts as an attempt (a message that can never be delivered ends in dead letters); a cancelled call does not.
     undelivered: (why) => {
