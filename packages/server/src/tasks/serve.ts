@@ -90,7 +90,13 @@ export interface CallContext {
  * to the call becomes the task (the handler's own result, which the SDK checks, is not sent).
  * Returns false, and does nothing, for a host that does not (its call answers as always).
  */
-export function delegate(deps: { tasks?: TaskStore; delivery: Delivery }, call: CallContext, taskId: string, statusMessage: string, work: () => TaskWork): boolean {
+export function delegate(
+  deps: { tasks?: TaskStore; delivery: Delivery },
+  call: CallContext,
+  taskId: string,
+  statusMessage: string,
+  work: () => TaskWork,
+): boolean {
   if (deps.tasks === undefined || !acceptsTasks(call._meta)) return false;
   const made = work();
   // Our errors end the task as they would have ended the call: a tool error saying what to fix.
