@@ -4,7 +4,7 @@ import { endedWhy, listAgents, turnsBefore, type JournalTurn } from "@subagent-m
 import type { PastAgentView } from "@subagent-mcp/contract";
 
 /** The project's agents in the journal that no live server holds (pool replicas left out), newest first. */
-export function pastAgents(agentsDir: string, project: string, live: Set<string>, costs: Map<string, number>): PastAgentView[] {
+export function pastAgentViews(agentsDir: string, project: string, live: Set<string>, costs: Map<string, number>): PastAgentView[] {
   return listAgents(agentsDir, { project })
     .filter((s) => s.pool === undefined && !live.has(s.agent_id))
     .map((s) => {
@@ -71,7 +71,7 @@ export function journalTranscript(agentsDir: string, agentId: string, before = N
 const PAST_MAX_AGE_MS = 30_000;
 
 /**
- * {@link pastAgents}, read again only when told (a server changed, the journal directory changed),
+ * {@link pastAgentViews}, read again only when told (a server changed, the journal directory changed),
  * when the set of live agents changed, or after {@link PAST_MAX_AGE_MS}: listing reads every journal.
  */
 export class PastCache {
@@ -97,7 +97,7 @@ export class PastCache {
       this.#stale = false;
       this.#key = key;
       this.#at = now;
-      this.#last = pastAgents(this.agentsDir, this.project, live, costs);
+      this.#last = pastAgentViews(this.agentsDir, this.project, live, costs);
     }
     return this.#last;
   }
