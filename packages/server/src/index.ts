@@ -8,7 +8,7 @@ export { TOOLSETS, type ServerDeps, type Toolset } from "./deps.js";
 export type { WorktreeSettings } from "./worktrees.js";
 export type { JournalSettings } from "./journal.js";
 export type { ControlSettings } from "./control-endpoint.js";
-export { readServerRecords } from "./server-registry.js";
+export { pruneServerRecords } from "./server-registry.js";
 export { ServerError, type ServerErrorCode } from "./errors.js";
 export { BUDGET_LEFT_ENV, budgetLeftFrom } from "./tree-budget.js";
 export { TREE_BUDGET_URL_ENV, treeUrlFrom } from "./tree-wire.js";

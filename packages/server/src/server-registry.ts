@@ -30,10 +30,10 @@ export function removeServerRecord(stateDir: string, pid: number = process.pid):
 }
 
 /**
- * The records of the servers still running, oldest first. The files of servers that are gone (a
- * crash leaves its file behind) are deleted; files that are not records are left alone.
+ * Deletes the files of servers that are gone (a crash leaves its file behind) and returns the
+ * records of the servers still running, oldest first; files that are not records are left alone.
  */
-export function readServerRecords(stateDir: string): ServerRecord[] {
+export function pruneServerRecords(stateDir: string): ServerRecord[] {
   const dir = serversDir(stateDir);
   let names: string[];
   try {

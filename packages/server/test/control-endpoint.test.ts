@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ServerRecordSchema, type ServerRecord } from "@subagent-mcp/contract";
-import { createServer, readServerRecords } from "../src/index.js";
+import { createServer, pruneServerRecords } from "../src/index.js";
 import { events, scripted, status } from "./control-rig.js";
 
 type Call = (name: string, args?: Record<string, unknown>) => Promise<Record<string, unknown>>;
@@ -55,7 +55,7 @@ async function withControl(
   const stdioClient = new Client({ name: "host", version: "1" });
   await stdioClient.connect(clientSide);
   const [record] = await until(
-    () => readServerRecords(stateDir),
+    () => pruneServerRecords(stateDir),
     (r) => r.length > 0,
   );
   const controlClient = new Client({ name: "dashboard", version: "1" });
@@ -68,7 +68,7 @@ async function withControl(
     await close();
   }
   expect(existsSync(join(stateDir, "servers", `${process.pid}.json`))).toBe(false);
-  expect(readServerRecords(stateDir)).toEqual([]);
+  expect(pruneServerRecords(stateDir)).toEqual([]);
 }
 
 describe("the dashboard's control endpoint", () => {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createServer } from "../src/index.js";
 import type { ServerRecord } from "@subagent-mcp/contract";
-import { readServerRecords, removeServerRecord, writeServerRecord } from "../src/server-registry.js";
+import { pruneServerRecords, removeServerRecord, writeServerRecord } from "../src/server-registry.js";
 
 const record = (pid: number, started_at: string): ServerRecord => ({
   pid,
@@ -24,7 +24,7 @@ function deadPid(): number {
 describe("the server registry", () => {
   it("lists the live servers' records, deletes those of servers that are gone and leaves other files alone", () => {
     const stateDir = mkdtempSync(join(tmpdir(), "registry-"));
-    expect(readServerRecords(stateDir)).toEqual([]);
+    expect(pruneServerRecords(stateDir)).toEqual([]);
     writeServerRecord(stateDir, record(process.pid, "2026-01-02T00:00:00.000Z"));
     const dead = deadPid();
     writeServerRecord(stateDir, record(dead, "2026-01-01T00:00:00.000Z"));
@@ -34,10 +34,10 @@ describe("the server registry", () => {
     writeFileSync(join(dir, `${process.ppid}.json`), "{");
     expect(() => writeServerRecord(stateDir, { ...record(process.pid, "x"), control: "http://evil.example/control/x" })).toThrow();
 
-    expect(readServerRecords(stateDir)).toEqual([record(process.pid, "2026-01-02T00:00:00.000Z")]);
+    expect(pruneServerRecords(stateDir)).toEqual([record(process.pid, "2026-01-02T00:00:00.000Z")]);
     expect(readdirSync(dir).sort()).toEqual([`${process.pid}.json`, `${process.ppid}.json`, "notes.txt"].sort());
     removeServerRecord(stateDir);
-    expect(readServerRecords(stateDir)).toEqual([]);
+    expect(pruneServerRecords(stateDir)).toEqual([]);
   });
 
   it("keeps a server going without a control endpoint when its record cannot be written", async () => {
