@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CATEGORY_INDEX_FILE, CategoryIndex, JournalWriter, pruneJournals, type JournalEntry, type ServerRef } from "@subagent-mcp/journal";
 import type { PermissionRules } from "@subagent-mcp/permissions";
-import { summarize } from "./tool-summary.js";
+import { toolCallLine } from "./tool-summary.js";
 import { recordedUsage } from "@subagent-mcp/usage/schema";
 
 /** Where agents' journals go and how long they are kept. */
@@ -200,7 +200,7 @@ export class AgentJournal {
             at,
             turn: (this.#turns.get(change.agentId) ?? 0) + 1,
             name: event.name,
-            summary: summarize(event.name, event.input),
+            summary: toolCallLine(event.name, event.input),
           });
         else if (event.type === "error") this.#append(change.agentId, { t: "error", at, message: event.message, transient: event.transient });
         return;
