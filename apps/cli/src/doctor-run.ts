@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AgentEvent, Provider, Session } from "@subagent-mcp/core";
+import type { AgentEvent, Session } from "@subagent-mcp/core";
+import { LEVEL } from "@subagent-mcp/contract";
 import type { CliDriver } from "@subagent-mcp/drivers";
 import { errorMessage } from "@subagent-mcp/errors";
 
@@ -19,9 +20,8 @@ export interface TurnCheck {
   detail: string;
 }
 
-// Read-only everywhere: the turn needs no tool, and a check must not change anything.
-// An ACP agent gets "plan", mapped onto its own session modes.
-const READ_ONLY: Partial<Record<Provider, string>> = { claude: "plan", codex: "read-only", gemini: "plan" };
+// Read-only everywhere (plan: Codex's read-only sandbox, an ACP agent's own read-only session
+// mode): the turn needs no tool, and a check must not change anything.
 
 /**
  * One real turn through `driver` exactly as the server runs one (start, send, turn_end) with the
@@ -51,7 +51,7 @@ export async function runOneTurn(driver: CliDriver, timeoutMs = 120_000): Promis
           reject(new Error(errors.at(-1) ?? `the CLI exited (${String(event.code ?? event.signal)})`));
         }
       };
-      session = driver.start({ cwd, permissionMode: READ_ONLY[driver.provider] ?? "plan" }, onEvent);
+      session = driver.start({ cwd, permissionMode: LEVEL.plan }, onEvent);
       session.send(DOCTOR_PROMPT);
     });
     const ms = since();

@@ -1,5 +1,24 @@
 // Public API of @subagent-mcp/contract: the wire between a server and everything that reads it
 // (the dashboard and its page, the demo, the bench): zod schemas, one definition each, and their types.
+export {
+  acpModeIds,
+  acpModeKeyOf,
+  AcpModeKeySchema,
+  codexSandboxOf,
+  CodexSandboxSchema,
+  geminiApprovalOf,
+  LEVEL,
+  levelRank,
+  MODE,
+  PERMISSION_LEVELS,
+  permissionLevelOf,
+  PermissionLevelSchema,
+  PermissionModeSchema,
+  type AcpModeKey,
+  type CodexSandbox,
+  type PermissionLevel,
+  type PermissionMode,
+} from "./permission-modes.js";
 export { CONTROL_URL, ServerRecordSchema, type ServerRecord } from "./server-record.js";
 export { CHANGE_EVENT, ChangeEventSchema, type ChangeEvent } from "./change-event.js";
 export { WorktreeOutSchema, type WorktreeOut } from "./worktree.js";

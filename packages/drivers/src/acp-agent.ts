@@ -1,10 +1,7 @@
 import { BUILTIN_PROVIDERS, ProviderSchema, type Provider, type SessionSpec } from "@subagent-mcp/core";
+import { acpModeIds, acpModeKeyOf, AcpModeKeySchema, type AcpModeKey } from "@subagent-mcp/contract";
 import { z } from "zod";
 import { DriverError } from "./errors.js";
-
-/** The permission modes a config may map onto an agent's own ACP session modes. */
-export const PermissionModeNameSchema = z.enum(["default", "acceptEdits", "bypassPermissions", "plan"]);
-export type PermissionModeName = z.infer<typeof PermissionModeNameSchema>;
 
 /**
  * One provider in the user's config (`providers.<name>`): any agent that speaks the Agent Client
@@ -23,7 +20,7 @@ export const AcpAgentConfigSchema = z.strictObject({
   /** How to choose a model: arguments with `{model}` in them (e.g. ["--model", "{model}"]); else ACP's session/set_model. */
   model_args: z.array(z.string()).optional(),
   /** Our permission modes onto the agent's own session mode ids, where the guess by name is wrong. */
-  modes: z.partialRecord(PermissionModeNameSchema, z.string().min(1)).optional(),
+  modes: z.partialRecord(AcpModeKeySchema, z.string().min(1)).optional(),
   /** Its name for people (default: the provider name). */
   label: z.string().min(1).optional(),
 });
@@ -52,7 +49,7 @@ export interface AcpAgent {
   env: Record<string, string>;
   cap?: number;
   modelArgs?: string[];
-  modes?: Partial<Record<PermissionModeName, string>>;
+  modes?: Partial<Record<AcpModeKey, string>>;
   native?: AcpNative;
 }
 
@@ -104,25 +101,16 @@ export function acpAgents(configured: Record<string, AcpAgentConfig> = {}): Map<
   return agents;
 }
 
-// Our permission modes, and the names agents give the same mode (ACP leaves the ids to each agent).
-const MODE_NAMES: Record<PermissionModeName, string[]> = {
-  default: ["default", "ask", "build"],
-  acceptEdits: ["acceptEdits", "accept-edits", "auto-edit", "auto_edit", "autoEdit"],
-  bypassPermissions: ["bypassPermissions", "yolo", "full-access", "bypass"],
-  plan: ["plan", "read-only", "readonly"],
-};
-const ALIASES: Record<string, PermissionModeName> = { auto_edit: "acceptEdits", auto: "acceptEdits", yolo: "bypassPermissions" };
-
 /**
  * The agent's session mode for a permission mode: the config's mapping, else the first offered
  * mode whose id has one of the usual names. Undefined when the agent offers none that fits.
  */
 export function acpModeFor(agent: AcpAgent, mode: string, offered: readonly string[]): string | undefined {
-  const ours: PermissionModeName | undefined = PermissionModeNameSchema.safeParse(mode).data ?? ALIASES[mode];
+  const ours = acpModeKeyOf(mode);
   if (ours === undefined) return offered.includes(mode) ? mode : undefined;
   const mapped = agent.modes?.[ours];
   if (mapped !== undefined) return mapped;
-  return MODE_NAMES[ours].find((name) => offered.includes(name));
+  return acpModeIds(ours).find((name) => offered.includes(name));
 }
 
 /** The agent's arguments for choosing `model`, or undefined when it has no such arguments. */

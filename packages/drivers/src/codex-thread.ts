@@ -9,34 +9,10 @@ import type { CodexTokens } from "./codex-wire.js";
 import type { RpcPeer } from "./jsonrpc.js";
 
 /**
- * Codex sandbox modes; Claude-style permission modes map onto them. `default` (and its aliases)
- * sets none: the thread keeps the sandbox of the user's own Codex configuration, as a launch
- * without a permission mode does (Codex has no sandbox named "default").
- */
-const SANDBOX: Record<string, string | undefined> = {
-  "read-only": "read-only",
-  plan: "read-only",
-  default: undefined,
-  manual: undefined,
-  dontAsk: undefined,
-  "workspace-write": "workspace-write",
-  acceptEdits: "workspace-write",
-  auto_edit: "workspace-write",
-  auto: "workspace-write",
-  "danger-full-access": "danger-full-access",
-  bypassPermissions: "danger-full-access",
-  yolo: "danger-full-access",
-};
-
-/**
  * Codex's own sub-agents (spawn_agent and the rest of its multi-agent tools) are switched off in
  * every thread: their children would run outside our supervision, limits and cleanup.
  */
 export const NO_NATIVE_SUBAGENTS = { "features.multi_agent": false, "features.multi_agent_v2": false };
-
-export function sandboxOf(mode: string): string | undefined {
-  return mode in SANDBOX ? SANDBOX[mode] : mode;
-}
 
 // Codex reports running thread totals; a turn's usage is the difference across it.
 export function usageBetween(before: CodexTokens | undefined, after: CodexTokens | undefined): Usage {

@@ -1,12 +1,13 @@
 import type { AgentEvent, Session, SessionSpec } from "@subagent-mcp/core";
 import { codexTraceArgs } from "./otel-child.js";
 import { errorEvent } from "@subagent-mcp/core";
-import { fileChanges, inside, mcpServersStarted, NO_NATIVE_SUBAGENTS, sandboxOf, usageBetween } from "./codex-thread.js";
+import { codexSandboxOf } from "@subagent-mcp/contract";
+import { fileChanges, inside, mcpServersStarted, NO_NATIVE_SUBAGENTS, usageBetween } from "./codex-thread.js";
 import { CliDriver } from "./cli-driver.js";
 import { mcpRuleOverrides } from "./codex-mcp-rules.js";
 import type { FileChangeWire } from "./codex-permission.js";
 import { codexApproval, type CodexApproval } from "./codex-permission.js";
-import { guarded, unasked } from "./unasked.js";
+import { acceptsEdits, guarded, isBypass, unasked } from "./unasked.js";
 import { CodexItem, CodexNote, type CodexTokens } from "./codex-wire.js";
 import type { Probe } from "./handshake.js";
 import { RpcError, RpcPeer } from "./jsonrpc.js";
@@ -122,9 +123,8 @@ class CodexSession extends BaseSession {
   // What the mode allows by itself: everything without a sandbox; with acceptEdits (a
   // workspace-write sandbox), edits inside the cwd, as on Claude Code and Gemini CLI.
   #modeAllows(paths: string[]): boolean {
-    const sandbox = this.spec.permissionMode === undefined ? undefined : sandboxOf(this.spec.permissionMode);
-    if (sandbox === "danger-full-access") return true;
-    return sandbox === "workspace-write" && paths.length > 0 && paths.every((path) => inside(this.spec.cwd, path));
+    if (isBypass(this.spec.permissionMode)) return true;
+    return acceptsEdits(this.spec.permissionMode) && paths.length > 0 && paths.every((path) => inside(this.spec.cwd, path));
   }
 
   #steer(turnId: string, text: string): Promise<unknown> {
@@ -180,13 +180,12 @@ class CodexSession extends BaseSession {
   // Whether this thread asks before commands and edits ("untrusted"): with askPermissions, and
   // without a sandbox whenever deny or ask rules must see each command (unasked.ts).
   #asks(): boolean {
-    const sandbox = this.spec.permissionMode === undefined ? undefined : sandboxOf(this.spec.permissionMode);
-    if (sandbox === "danger-full-access") return guarded(this.spec);
+    if (isBypass(this.spec.permissionMode)) return guarded(this.spec);
     return this.spec.askPermissions === true;
   }
 
   #threadParams(): Record<string, unknown> {
-    const sandbox = this.spec.permissionMode === undefined ? undefined : sandboxOf(this.spec.permissionMode);
+    const sandbox = this.spec.permissionMode === undefined ? undefined : codexSandboxOf(this.spec.permissionMode);
     // MCP servers as per-thread config overrides (the same keys as config.toml's [mcp_servers.NAME]).
     // Codex gives a server 10 s to start by default, then runs the turn without its tools: on a busy
     // machine ours can take longer, so they get the 30 s `setup` gives the host's own entry.

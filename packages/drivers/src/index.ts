@@ -6,17 +6,7 @@ export { AcpDriver, type AcpDriverOptions } from "./acp.js";
 export { startsMcpServers } from "./acp-mcp-probe.js";
 export { geminiArgs } from "./gemini-args.js";
 export { GEMINI_AGENT } from "./gemini-preset.js";
-export {
-  ACP_PRESETS,
-  AcpAgentConfigSchema,
-  PermissionModeNameSchema,
-  acpAgents,
-  acpModeFor,
-  type AcpAgent,
-  type AcpAgentConfig,
-  type AcpNative,
-  type LoadGuard,
-} from "./acp-agent.js";
+export { ACP_PRESETS, AcpAgentConfigSchema, acpAgents, acpModeFor, type AcpAgent, type AcpAgentConfig, type AcpNative, type LoadGuard } from "./acp-agent.js";
 export { CliDriver, type CliCommand, type CliDescription } from "./cli-driver.js";
 export { driverFor } from "./driver-for.js";
 export type { Probe, ProbeAnswer } from "./handshake.js";

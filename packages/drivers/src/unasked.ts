@@ -1,4 +1,5 @@
 import type { PermissionRequest, SessionSpec } from "@subagent-mcp/core";
+import { LEVEL, permissionLevelOf } from "@subagent-mcp/contract";
 import { errorMessage } from "@subagent-mcp/errors";
 
 // A permission mode that allows a tool use by itself (bypassPermissions everything, acceptEdits
@@ -13,12 +14,13 @@ export function guarded(spec: SessionSpec): boolean {
 
 /** Whether a mode name is bypassPermissions (or one of its aliases). */
 export function isBypass(mode: string | undefined): boolean {
-  return mode === "bypassPermissions" || mode === "yolo" || mode === "danger-full-access";
+  return permissionLevelOf(mode) === LEVEL.bypassPermissions;
 }
 
-/** Whether a mode name allows edits by itself (acceptEdits and its aliases). */
+/** Whether a mode name allows edits by itself (acceptEdits and its aliases; auto, which runs as acceptEdits where the CLI has no auto mode). */
 export function acceptsEdits(mode: string | undefined): boolean {
-  return mode === "acceptEdits" || mode === "auto_edit" || mode === "auto";
+  const level = permissionLevelOf(mode);
+  return level === LEVEL.acceptEdits || level === LEVEL.auto;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { levelOf, PERMISSION_LEVELS, withinCeiling as toolsWithin, type PermissionLevel } from "@subagent-mcp/permissions";
+import { LEVEL, levelRank, permissionLevelOf, PermissionLevelSchema, type PermissionLevel } from "@subagent-mcp/contract";
+import { withinCeiling as toolsWithin } from "@subagent-mcp/permissions";
 
 // A launch's env carries what its agent's nested subagent-mcp server may grant (the variables a
 // server passes down: nesting.ts in the server). Coming from the orchestrator, they are a claim:
@@ -22,15 +23,9 @@ export interface NestedCap {
   maxDepth: number | undefined;
 }
 
-const rank = (level: string): number => PERMISSION_LEVELS.indexOf(level as PermissionLevel);
-
 /** The level a capped mode stands for; a mode it does not know is held to the least. */
 export function levelFor(mode: string | undefined): PermissionLevel {
-  try {
-    return levelOf(mode ?? "default", "mode");
-  } catch {
-    return "plan";
-  }
+  return permissionLevelOf(mode ?? LEVEL.default) ?? LEVEL.plan;
 }
 
 // The tools ceiling as a list; "*" (any) as undefined; anything else as none (a nested server fails closed the same way).
@@ -52,11 +47,11 @@ function toolsOf(raw: string | undefined): readonly string[] | undefined {
  */
 export function nestedWithinNode(env: Readonly<Record<string, string>> | undefined, cap: NestedCap): Record<string, string> {
   const out = Object.fromEntries(Object.entries(env ?? {}).filter(([name]) => name !== TREE_BUDGET_URL));
-  const asked = out[CEILING];
-  const level = asked !== undefined && rank(asked) >= 0 && rank(asked) <= rank(cap.level) ? (asked as PermissionLevel) : cap.level;
+  const asked = PermissionLevelSchema.safeParse(out[CEILING]).data;
+  const level = asked !== undefined && levelRank(asked) <= levelRank(cap.level) ? asked : cap.level;
   out[CEILING] = level;
   const tools = toolsOf(out[TOOLS]);
-  if (level !== "bypassPermissions") {
+  if (level !== LEVEL.bypassPermissions) {
     const within = toolsWithin({ allow: [...(tools ?? cap.tools)] }, { level, tools: cap.tools }).allow ?? [];
     out[TOOLS] = JSON.stringify(within);
   } else out[TOOLS] = tools === undefined ? "*" : JSON.stringify(tools);

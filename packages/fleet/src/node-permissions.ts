@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import type { AgentEvent, PermissionDecision, PermissionRequest, Session } from "@subagent-mcp/core";
+import { LEVEL } from "@subagent-mcp/contract";
 import { decide, describeRequest } from "@subagent-mcp/permissions";
 import { ceilingLevel, type NodeCeiling } from "./node-ceiling.js";
 
@@ -26,7 +27,7 @@ export class NodePermissions {
 
   /** `cwd`: the agent's own folder (its worktree's, when it has one), where its rules' relative paths start. */
   constructor(ceiling: NodeCeiling, where: { node: string; agent: string; cwd: string }) {
-    this.#plan = ceilingLevel(ceiling) === "plan";
+    this.#plan = ceilingLevel(ceiling) === LEVEL.plan;
     this.#deny = ceiling.disallowedTools ?? [];
     this.#node = where.node;
     this.#agent = where.agent;

@@ -1,6 +1,6 @@
 // Public API of @subagent-mcp/permissions: rules in Claude Code's syntax, the decision for one
 // permission request (the same for every CLI), the rule an "allow always" answer adds, and the
-// audit log; and the policy a launch is held to: permission levels and their mode names, the ceiling a
+// audit log; and the policy a launch is held to (levels and mode names are the contract package's): the ceiling a
 // parent passes down, what a launch is granted under it, and the rules that make a CLI ask.
 // Pure apart from the log: the caller supplies the request, the rules and the folders.
 export {
@@ -20,20 +20,6 @@ export { realPath } from "./real-path.js";
 export { decide, describeRequest, PermissionOutcomeSchema, type PermissionOutcome } from "./decide.js";
 export { ruleFor } from "./rule-for.js";
 export { AuditEntrySchema, AuditLog, defaultAuditPath, type AuditEntry, type AuditLogOptions } from "./audit.js";
-export {
-  asking,
-  grant,
-  levelOf,
-  mergeRules,
-  PERMISSION_LEVELS,
-  PermissionModeSchema,
-  withinCeiling,
-  type Asking,
-  type Ceiling,
-  type Grant,
-  type GrantRequest,
-  type PermissionLevel,
-  type PermissionMode,
-} from "./policy.js";
+export { asking, grant, levelOf, mergeRules, withinCeiling, type Asking, type Ceiling, type Grant, type GrantRequest } from "./policy.js";
 export { protectedPaths, protectedRules } from "./protected.js";
 export { PermissionsError, type PermissionsErrorCode } from "./errors.js";

@@ -2,32 +2,8 @@ import { homedir, userInfo } from "node:os";
 import type { PermissionRequest, PermissionRuling } from "@subagent-mcp/core";
 import { decide, describeRequest, type PermissionOutcome } from "./decide.js";
 import { PermissionRuleSchema, type PermissionRules } from "./rule.js";
-import { z } from "zod";
 import { PermissionsError } from "./errors.js";
-
-/** Permission levels, least first: what a sub-agent may do without anyone approving it. */
-export const PERMISSION_LEVELS = ["plan", "default", "acceptEdits", "auto", "bypassPermissions"] as const;
-export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
-
-// Every CLI's own names for the levels (Claude Code, Codex sandboxes, Gemini CLI approval modes).
-const LEVEL_OF = {
-  plan: "plan",
-  "read-only": "plan",
-  default: "default",
-  manual: "default",
-  dontAsk: "default",
-  acceptEdits: "acceptEdits",
-  auto_edit: "acceptEdits",
-  "workspace-write": "acceptEdits",
-  auto: "auto",
-  bypassPermissions: "bypassPermissions",
-  yolo: "bypassPermissions",
-  "danger-full-access": "bypassPermissions",
-} as const satisfies Record<string, PermissionLevel>;
-
-/** A permission mode as callers may name it; each maps to one {@link PermissionLevel}. */
-export const PermissionModeSchema = z.enum(Object.keys(LEVEL_OF) as [keyof typeof LEVEL_OF, ...(keyof typeof LEVEL_OF)[]]);
-export type PermissionMode = z.infer<typeof PermissionModeSchema>;
+import { LEVEL, levelRank as rank, MODE, permissionLevelOf, PermissionModeSchema, type PermissionLevel } from "@subagent-mcp/contract";
 
 /**
  * The most a server may grant its sub-agents, inherited from the agent it runs under: that
@@ -53,14 +29,12 @@ export interface Grant {
   tools: string[] | undefined;
 }
 
-const rank = (level: PermissionLevel): number => PERMISSION_LEVELS.indexOf(level);
-
 /** The level a mode name stands for; an unknown name is an error that lists the known ones. */
 export function levelOf(mode: string, what: string): PermissionLevel {
-  const parsed = PermissionModeSchema.safeParse(mode);
-  if (!parsed.success)
+  const level = permissionLevelOf(mode);
+  if (level === undefined)
     throw new PermissionsError("INVALID_ARGUMENT", `${what}: unknown permission mode "${mode}" (known: ${PermissionModeSchema.options.join(", ")})`);
-  return LEVEL_OF[parsed.data];
+  return level;
 }
 
 // Claude Code's rules: "Bash" covers "Bash(git diff:*)", and "mcp__srv" every tool of that server.
@@ -144,7 +118,7 @@ export function asking(mode: string | undefined, level: string, rules: () => Per
   const user = loginName();
   const now = rules();
   const guarded = (now.deny?.length ?? 0) + (now.ask?.length ?? 0) > 0;
-  const unasked = level === "bypassPermissions" ? "bypass" : mode === "dontAsk" ? "dontAsk" : undefined;
+  const unasked = level === LEVEL.bypassPermissions ? "bypass" : mode === MODE.dontAsk ? MODE.dontAsk : undefined;
   if (unasked !== undefined && !guarded) return {};
   // bypassPermissions allows everything anyway: the launch's tools stay the CLI's.
   const { ours, cli } = guarded && unasked !== "bypass" ? splitAllowed(allowedTools) : { ours: [], cli: allowedTools };
@@ -179,7 +153,7 @@ function loginName(): string | undefined {
  * dontAsk: what a rule allows (or a read inside the cwd) is allowed, the rest refused; a refusal
  * that names no rule leaves a use the CLI runs on its own to the CLI (core's `precheck`).
  */
-function unattended(mode: "bypass" | "dontAsk", judge: Judge): Asking["permissionPolicy"] {
+function unattended(mode: "bypass" | typeof MODE.dontAsk, judge: Judge): Asking["permissionPolicy"] {
   return (request, agent) => {
     const outcome = judge(request, agent);
     if (outcome.decision !== "ask") return outcome;

@@ -4,6 +4,7 @@
 // included) refuse it at any server; a nested server also holds it to its ceiling, as the CLI of the
 // agent it runs under would hold `Bash(<check>)`.
 import { homedir } from "node:os";
+import { LEVEL } from "@subagent-mcp/contract";
 import { decide, describeRequest, PermissionRuleSchema, protectedRules, type Ceiling, type PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "./errors.js";
 
@@ -16,8 +17,8 @@ export interface CheckScope {
 
 // The ceiling's tools that are rules (an MCP tool or a bare name of another CLI's tool is no shell rule).
 function ceilingAllows(ceiling: Ceiling): string[] {
-  if (ceiling.level === "bypassPermissions") return ["Bash"];
-  if (ceiling.level === "plan") return [];
+  if (ceiling.level === LEVEL.bypassPermissions) return ["Bash"];
+  if (ceiling.level === LEVEL.plan) return [];
   return (ceiling.tools ?? []).filter((tool) => PermissionRuleSchema.safeParse(tool).success);
 }
 
@@ -42,7 +43,9 @@ export function checkRefusal(command: string, scope: CheckScope): string | undef
   if (ceiling === undefined || why.startsWith("cannot be checked"))
     return `${check} is refused: it ${why.replace(/^cannot/, "can not")}, and a check runs with nobody to ask; write it so that the rules can read it`;
   return `${check} is refused: it runs as a shell command, and this server runs under an agent at permission level ${ceiling.level}${
-    ceiling.level === "plan" ? ", which runs no shell commands" : ` allowed ${ceiling.tools === undefined ? "no listed tools" : describeTools(ceiling.tools)}`
+    ceiling.level === LEVEL.plan
+      ? ", which runs no shell commands"
+      : ` allowed ${ceiling.tools === undefined ? "no listed tools" : describeTools(ceiling.tools)}`
   }; it would run under an agent allowed Bash or ${exactRule(command)} (or at bypassPermissions), or launched without escalate on check`;
 }
 

@@ -4,7 +4,8 @@ import { ServerError } from "./errors.js";
 import type { Budget } from "@subagent-mcp/core";
 import { BUDGET_LEFT_ENV, budgetLeftEnv } from "./tree-budget.js";
 import { TREE_BUDGET_URL_ENV } from "./tree-wire.js";
-import { PERMISSION_LEVELS, type Ceiling, type Grant } from "@subagent-mcp/permissions";
+import { LEVEL, PERMISSION_LEVELS } from "@subagent-mcp/contract";
+import type { Ceiling, Grant } from "@subagent-mcp/permissions";
 
 /** Set in every sub-agent's environment: how deep in a chain of subagent-mcp servers it runs. */
 export const DEPTH_ENV = "SUBAGENT_MCP_DEPTH";
@@ -112,7 +113,7 @@ export function childEnv(
     [MAX_DEPTH_ENV]: String(parent.maxDepth),
     [NAME_ENV]: name ?? "",
     [CEILING_ENV]: granted.level,
-    [TOOLS_CEILING_ENV]: granted.level === "bypassPermissions" ? "*" : JSON.stringify(granted.tools ?? []),
+    [TOOLS_CEILING_ENV]: granted.level === LEVEL.bypassPermissions ? "*" : JSON.stringify(granted.tools ?? []),
   };
 }
 

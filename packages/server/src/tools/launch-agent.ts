@@ -6,7 +6,7 @@ import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permi
 import { mcpToolName } from "@subagent-mcp/drivers/light";
 import { isAbsolute, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { LaunchAgentOutput, type WorktreeOut } from "@subagent-mcp/contract";
+import { LaunchAgentOutput, PermissionModeSchema, type WorktreeOut } from "@subagent-mcp/contract";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, EscalateSchema, rankCandidates, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { escalationFor, rankInputs } from "../routing-choice.js";
 import { z } from "zod";
@@ -15,7 +15,7 @@ import { checkDepth, childEnv, LINEAGE_ENV } from "../nesting.js";
 import { tighter } from "../tree-budget.js";
 import { checkCommandLineText, MAX_RULE_CHARS, MAX_RULES, nameText, ruleList } from "../input-limits.js";
 import type { ToolDeps } from "../deps.js";
-import { asking, grant, mergeRules, PermissionModeSchema } from "@subagent-mcp/permissions";
+import { asking, grant, mergeRules } from "@subagent-mcp/permissions";
 import { MESSAGING_TOOLS } from "./messages.js";
 import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { codexSandboxOf, LEVEL } from "@subagent-mcp/contract";
 import { baseEnvironment, writeConfig, type CliEnvironment } from "./loopback.js";
 
 /** The variable that carries the fake provider's API key into Codex. */
@@ -18,7 +19,7 @@ export async function codexEnvironment(base: URL): Promise<CliEnvironment> {
     `model = "gpt-5.5"`,
     `model_provider = "fake"`,
     `approval_policy = "never"`,
-    `sandbox_mode = "danger-full-access"`,
+    `sandbox_mode = "${codexSandboxOf(LEVEL.bypassPermissions) ?? ""}"`,
     `check_for_update_on_startup = false`,
     ``,
     `[model_providers.fake]`,
