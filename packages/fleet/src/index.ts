@@ -4,7 +4,7 @@
 export { FleetClient, type RemoteLaunchOptions } from "./client.js";
 export { FleetError, type FleetErrorCode } from "./errors.js";
 export { startNode, type FleetNode, type NodeOptions } from "./node.js";
-export { withinCeiling, type NodeCeiling } from "./node-ceiling.js";
+export { withinNodeCeiling, type NodeCeiling } from "./node-ceiling.js";
 export { NodeInfoSchema, type NodeInfo, type RemoteWorktree, type WorktreeAsk } from "./protocol.js";
 export type { NodeWorktreeSettings } from "./node-worktree.js";
 export { HEARTBEAT_MS, LOST_AFTER_MS, OWNERS, liveNodes, place } from "./registry.js";

@@ -9,7 +9,7 @@ import { ensureGroup, readCommands } from "./node-commands.js";
 import { OwnerWatch } from "./node-owners.js";
 import { queueing } from "./node-queue.js";
 import { Outbox } from "./outbox.js";
-import { withinCeiling, type NodeCeiling } from "./node-ceiling.js";
+import { withinNodeCeiling, type NodeCeiling } from "./node-ceiling.js";
 import { NodePermissions } from "./node-permissions.js";
 import { NodeWorktree, type NodeWorktreeSettings } from "./node-worktree.js";
 import { NodeJournal, restoreLeftovers, type HostedRecord } from "./node-journal.js";
@@ -133,7 +133,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
       if ((info().providers.find((p) => p.provider === provider)?.free ?? 0) === 0)
         throw new FleetError("NO_SLOT", `machine "${name}" has no free ${provider} slot (cap ${lent.cap})`);
       if (command.worktree !== undefined && options.worktrees === undefined) throw new FleetError("REFUSED", `machine "${name}" makes no worktrees`);
-      spec = withinCeiling(command.spec, options.ceiling, name, provider);
+      spec = withinNodeCeiling(command.spec, options.ceiling, name, provider);
     } catch (error) {
       refuse(owner, agent, error);
       return;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AgentEvent, PermissionDecision, PermissionKind, PermissionRequest, Session } from "@subagent-mcp/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { withinCeiling } from "../src/node-ceiling.js";
+import { withinNodeCeiling } from "../src/node-ceiling.js";
 import { NodePermissions } from "../src/node-permissions.js";
 import { remoteSpec } from "../src/protocol.js";
 
@@ -112,16 +112,16 @@ describe("a launch within the node's ceiling", () => {
   const ceiling = { roots: [join(dir, "root-link")] };
 
   it("works in its cwd's real path: a link inside the roots that leads out is refused, one that stays in is resolved", () => {
-    expect(withinCeiling({ cwd: join(root, "alias") }, ceiling, "b").cwd).toBe(join(root, "work"));
-    expect(() => withinCeiling({ cwd: join(root, "escape") }, ceiling, "b")).toThrow(`machine "b" refuses cwd ${join(root, "escape")}`);
-    expect(() => withinCeiling({ cwd: join(root, "escape") }, ceiling, "b")).toThrow(`(it leads to ${outside})`);
-    expect(() => withinCeiling({ cwd: join(root, "gone") }, ceiling, "b")).toThrow("there is no such folder there");
-    expect(() => withinCeiling({ cwd: "work" }, ceiling, "b")).toThrow("it must be an absolute path");
+    expect(withinNodeCeiling({ cwd: join(root, "alias") }, ceiling, "b").cwd).toBe(join(root, "work"));
+    expect(() => withinNodeCeiling({ cwd: join(root, "escape") }, ceiling, "b")).toThrow(`machine "b" refuses cwd ${join(root, "escape")}`);
+    expect(() => withinNodeCeiling({ cwd: join(root, "escape") }, ceiling, "b")).toThrow(`(it leads to ${outside})`);
+    expect(() => withinNodeCeiling({ cwd: join(root, "gone") }, ceiling, "b")).toThrow("there is no such folder there");
+    expect(() => withinNodeCeiling({ cwd: "work" }, ceiling, "b")).toThrow("it must be an absolute path");
   });
 
   it("runs at most at the ceiling's level, in permissions' order of levels", () => {
     const at = (permissionMode: string | undefined, asked?: string, provider?: string, disallowedTools?: string[]) =>
-      withinCeiling(
+      withinNodeCeiling(
         { cwd: root, ...(asked === undefined ? {} : { permissionMode: asked }) },
         { ...ceiling, ...(permissionMode === undefined ? {} : { permissionMode }), ...(disallowedTools === undefined ? {} : { disallowedTools }) },
         "b",
@@ -140,10 +140,10 @@ describe("a launch within the node's ceiling", () => {
   });
 
   it("turns the disallowed tools into deny rules of a launch that asks, and refuses one that is no rule", () => {
-    const spec = withinCeiling({ cwd: root, rules: { deny: ["Read(.env)"], ask: ["Bash"] } }, { ...ceiling, disallowedTools: ["WebFetch"] }, "b", "codex");
+    const spec = withinNodeCeiling({ cwd: root, rules: { deny: ["Read(.env)"], ask: ["Bash"] } }, { ...ceiling, disallowedTools: ["WebFetch"] }, "b", "codex");
     expect(spec).toMatchObject({ askPermissions: true, disallowedTools: ["WebFetch"], rules: { deny: ["Read(.env)", "WebFetch"], ask: ["Bash"] } });
-    expect(withinCeiling({ cwd: root }, ceiling, "b").askPermissions).toBeUndefined();
-    expect(() => withinCeiling({ cwd: root }, { ...ceiling, disallowedTools: ["Bash()"] }, "b")).toThrow(
+    expect(withinNodeCeiling({ cwd: root }, ceiling, "b").askPermissions).toBeUndefined();
+    expect(() => withinNodeCeiling({ cwd: root }, { ...ceiling, disallowedTools: ["Bash()"] }, "b")).toThrow(
       'fleet.disallowed_tools holds "Bash()", which is not a rule',
     );
   });
@@ -153,7 +153,7 @@ describe("a launch within the node's ceiling", () => {
     const env = { SUBAGENT_MCP_OTEL_ENV: passed, OTEL_EXPORTER_OTLP_TRACES_HEADERS: "k=sekrit", SUBAGENT_MCP_DEPTH: "1" };
     expect(remoteSpec({ cwd: root, env }).env).toEqual({ SUBAGENT_MCP_DEPTH: "1" });
     // An older orchestrator's launch: what the node keeps and runs has none either.
-    const kept = withinCeiling({ cwd: root, env }, ceiling, "b").env ?? {};
+    const kept = withinNodeCeiling({ cwd: root, env }, ceiling, "b").env ?? {};
     expect(Object.keys(kept).filter((name) => name.includes("OTEL"))).toEqual([]);
     expect(kept).toMatchObject({ SUBAGENT_MCP_DEPTH: "1" });
   });
@@ -163,7 +163,7 @@ describe("a launch within the node's ceiling", () => {
       over: Record<string, string>,
       asked: { permissionMode?: string; allowedTools?: string[] } = {},
       node: { permissionMode?: string; maxDepth?: number } = {},
-    ): Record<string, string> => withinCeiling({ cwd: root, ...asked, env: over }, { ...ceiling, ...node }, "b").env ?? {};
+    ): Record<string, string> => withinNodeCeiling({ cwd: root, ...asked, env: over }, { ...ceiling, ...node }, "b").env ?? {};
     const wide = {
       SUBAGENT_MCP_PERMISSION_CEILING: "bypassPermissions",
       SUBAGENT_MCP_TOOLS_CEILING: "*",
