@@ -1,6 +1,7 @@
 import { realpathSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
-import { levelOf, PERMISSION_LEVELS, PermissionRuleSchema, type PermissionLevel } from "@subagent-mcp/permissions";
+import { LEVEL, levelRank, PERMISSION_LEVELS, permissionLevelOf, type PermissionLevel } from "@subagent-mcp/contract";
+import { levelOf, PermissionRuleSchema } from "@subagent-mcp/permissions";
 import { withoutTraceEnv } from "@subagent-mcp/tracing";
 import { FleetError } from "./errors.js";
 import { levelFor, nestedWithinNode } from "./node-env.js";
@@ -20,11 +21,8 @@ export interface NodeCeiling {
 
 // A mode it does not know is taken as the most permissive.
 const rank = (mode: string): number => {
-  try {
-    return PERMISSION_LEVELS.indexOf(levelOf(mode, "mode"));
-  } catch {
-    return PERMISSION_LEVELS.length;
-  }
+  const level = permissionLevelOf(mode);
+  return level === undefined ? PERMISSION_LEVELS.length : levelRank(level);
 };
 
 /** The ceiling's permission level; undefined when it sets none. */
@@ -86,7 +84,9 @@ export function withinNodeCeiling(spec: RemoteSpec, ceiling: NodeCeiling, node: 
   const cwd = realCwd(spec.cwd, ceiling.roots, node);
   const deny = disallowedRules(ceiling, node);
   const max =
-    deny.length > 0 && provider !== "claude" && rank(ceiling.permissionMode ?? "bypassPermissions") > rank("default") ? "default" : ceiling.permissionMode;
+    deny.length > 0 && provider !== "claude" && rank(ceiling.permissionMode ?? LEVEL.bypassPermissions) > rank(LEVEL.default)
+      ? LEVEL.default
+      : ceiling.permissionMode;
   const asked = spec.permissionMode;
   const mode = max !== undefined && (asked === undefined || rank(asked) > rank(max)) ? max : asked;
   const disallowed = [...new Set([...(spec.disallowedTools ?? []), ...deny])];
