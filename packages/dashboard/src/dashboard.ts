@@ -2,7 +2,7 @@ import { errorMessage } from "@subagent-mcp/errors";
 // The dashboard's HTTP server on 127.0.0.1: one page, its state as JSON and as events, and its actions.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, watch, type FSWatcher } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import type { MailboxStore, PresenceRegistry } from "@subagent-mcp/mailbox";
@@ -65,6 +65,28 @@ function watchDir(dir: string, onChange: () => void): FSWatcher | undefined {
   }
 }
 
+/** Listens on `port` of 127.0.0.1 (0: a free one) and resolves with the port; PORT_IN_USE when it is taken. */
+function listen(http: Server, port: number): Promise<number> {
+  return new Promise<number>((done, reject) => {
+    http.once("error", (error: NodeJS.ErrnoException) => {
+      reject(error.code === "EADDRINUSE" ? new DashboardError("PORT_IN_USE", `port ${port} on 127.0.0.1 is taken: choose another with --port`) : error);
+    });
+    http.listen(port, "127.0.0.1", () => {
+      done((http.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Closes `http`, the event streams it still holds included. */
+function closeServer(http: Server): Promise<void> {
+  return new Promise<void>((done) => {
+    http.closeAllConnections();
+    http.close(() => {
+      done();
+    });
+  });
+}
+
 /** Starts the dashboard on 127.0.0.1. Throws PORT_IN_USE when the port is taken. */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const token = options.token ?? randomBytes(16).toString("hex");
@@ -119,17 +141,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   });
   // Event streams stay open for as long as a page does.
   http.requestTimeout = 0;
-  await new Promise<void>((done, reject) => {
-    http.once("error", (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === "EADDRINUSE" ? new DashboardError("PORT_IN_USE", `port ${options.port ?? 0} on 127.0.0.1 is taken: choose another with --port`) : error,
-      );
-    });
-    http.listen(options.port ?? 0, "127.0.0.1", () => {
-      done();
-    });
-  });
-  port = (http.address() as AddressInfo).port;
+  port = await listen(http, options.port ?? 0);
 
   const watchers = [
     watchDir(serversDir(options.stateDir), () => {
@@ -147,12 +159,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       for (const w of watchers) w?.close();
       hub.close();
       await servers.close();
-      await new Promise<void>((done) => {
-        http.closeAllConnections();
-        http.close(() => {
-          done();
-        });
-      });
+      await closeServer(http);
     },
   };
 }

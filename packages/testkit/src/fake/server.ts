@@ -106,25 +106,7 @@ export async function startFakeServer(kind: FakeKind, handler: FakeHandler): Pro
     script: (next) => {
       scripter = next;
     },
-    waitForRequest: (match, what, timeoutMs = 75_000) =>
-      new Promise<RecordedRequest>((resolve, reject) => {
-        const seen = requests.find(match);
-        if (seen !== undefined) {
-          resolve(seen);
-          return;
-        }
-        const listener = (request: RecordedRequest): void => {
-          if (!match(request)) return;
-          clearTimeout(timer);
-          emitter.off("request", listener);
-          resolve(request);
-        };
-        const timer = setTimeout(() => {
-          emitter.off("request", listener);
-          reject(new Error(`[fake ${kind}] timed out after ${timeoutMs} ms waiting for: ${what}`));
-        }, timeoutMs);
-        emitter.on("request", listener);
-      }),
+    waitForRequest: (match, what, timeoutMs = 75_000) => waitForRequest(kind, requests, emitter, match, what, timeoutMs),
     clearRequests: () => {
       requests.length = 0;
     },
@@ -136,6 +118,35 @@ export async function startFakeServer(kind: FakeKind, handler: FakeHandler): Pro
         });
       }),
   };
+}
+
+/** The first request of `requests`, or the first `emitter` announces, that `match`es; rejects after `timeoutMs`. */
+function waitForRequest(
+  kind: FakeKind,
+  requests: readonly RecordedRequest[],
+  emitter: EventEmitter,
+  match: (request: RecordedRequest) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<RecordedRequest> {
+  return new Promise<RecordedRequest>((resolve, reject) => {
+    const seen = requests.find(match);
+    if (seen !== undefined) {
+      resolve(seen);
+      return;
+    }
+    const listener = (request: RecordedRequest): void => {
+      if (!match(request)) return;
+      clearTimeout(timer);
+      emitter.off("request", listener);
+      resolve(request);
+    };
+    const timer = setTimeout(() => {
+      emitter.off("request", listener);
+      reject(new Error(`[fake ${kind}] timed out after ${timeoutMs} ms waiting for: ${what}`));
+    }, timeoutMs);
+    emitter.on("request", listener);
+  });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -4,6 +4,12 @@ import { after, bodies, note, using, type MakeStore } from "./harness.js";
 
 /** Sending, claiming, ordering, broadcasts and names. */
 export function deliveryCases(make: MakeStore): void {
+  sendingCases(make);
+  namingCases(make);
+}
+
+/** Sending, the order of delivery and claiming. */
+function sendingCases(make: MakeStore): void {
   it(
     "send assigns an id, a time, no attempts and a new thread; a reply keeps its thread",
     using(make, async (s) => {
@@ -69,7 +75,10 @@ export function deliveryCases(make: MakeStore): void {
       expect([await s.pending("w"), await s.claimed("w")]).toEqual([0, 6]);
     }),
   );
+}
 
+/** Broadcasts, the names of the mailboxes, forgetting one, and names refused. */
+function namingCases(make: MakeStore): void {
   it(
     "a broadcast is a copy in every known mailbox but the sender's",
     using(make, async (s) => {

@@ -11,6 +11,12 @@ async function fail(s: MailboxStore, name: string, rounds: number): Promise<stri
 
 /** Acknowledgement, retries, dead letters and recovery (the store gives up after 3 attempts). */
 export function retryCases(make: MakeStore): void {
+  releaseCases(make);
+  deadLetterCases(make);
+}
+
+/** Acknowledgement and release, an attempt counted each time, dead letters after 3. */
+function releaseCases(make: MakeStore): void {
   it(
     "ack removes a message for good",
     using(make, async (s) => {
@@ -62,7 +68,10 @@ export function retryCases(make: MakeStore): void {
       await expect(s.release("b", sent.id)).rejects.toMatchObject({ code: "NOT_CLAIMED" });
     }),
   );
+}
 
+/** Dead letters revived, and the claims of a dead reader recovered. */
+function deadLetterCases(make: MakeStore): void {
   it(
     "revive moves dead letters back with a fresh attempt count, one by id or all",
     using(make, async (s) => {
