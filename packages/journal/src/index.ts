@@ -17,6 +17,7 @@ export {
 export { followJournal } from "./follow.js";
 export { endedWhy, listAgents, type AgentSummary } from "./list.js";
 export { launchEntry, summarizeEnds, TAIL_BYTES } from "./tail.js";
+export { decodeLaunch, encodeLaunch, launchAsked, type Defined, type LaunchEntry, type LaunchRecord } from "./launch-record.js";
 export { serverAlive } from "./owner.js";
 export { pruneJournals } from "./prune.js";
 export { turnsBefore, turnsFrom, type TurnsRead } from "./pages.js";

@@ -18,34 +18,37 @@ export type RecordedUsage = z.infer<typeof RecordedUsageSchema>;
 
 const WorktreeSchema = z.object({ path: z.string(), branch: z.string(), base: z.string() });
 
+/** The first line of an agent's journal: how it was launched (see launch-record.ts for its one mapping from and to a launch). */
+export const LaunchEntrySchema = z.object({
+  t: z.literal("launch"),
+  at: z.string(),
+  agent_id: z.string(),
+  server: ServerRefSchema,
+  project: z.string(),
+  provider: z.string(),
+  model: z.string().optional(),
+  effort: z.string().optional(),
+  cwd: z.string(),
+  label: z.string().optional(),
+  /** The task category routing chose it for (launch_agent's task_category): what `usage --by category` groups by. */
+  category: z.string().optional(),
+  pool: z.string().optional(),
+  permission_mode: z.string().optional(),
+  allowed_tools: z.array(z.string()).optional(),
+  permissions: z.object({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional(), ask: z.array(z.string()).optional() }).optional(),
+  system_prompt_append: z.string().optional(),
+  worktree: WorktreeSchema.optional(),
+  /** The agent's limits at launch (core's Budget), so that a resume keeps them. */
+  budget: BudgetLimits.optional(),
+  /** The agents the launching server ran under, top first (a nested server's); none for a top-level server. */
+  lineage: z.array(z.string()).optional(),
+  /** The machine of the fleet it was placed on, when not the server's. */
+  machine: z.string().optional(),
+});
+
 /** One line of an agent's journal, told apart by `t`. */
 export const JournalEntrySchema = z.discriminatedUnion("t", [
-  z.object({
-    t: z.literal("launch"),
-    at: z.string(),
-    agent_id: z.string(),
-    server: ServerRefSchema,
-    project: z.string(),
-    provider: z.string(),
-    model: z.string().optional(),
-    effort: z.string().optional(),
-    cwd: z.string(),
-    label: z.string().optional(),
-    /** The task category routing chose it for (launch_agent's task_category): what `usage --by category` groups by. */
-    category: z.string().optional(),
-    pool: z.string().optional(),
-    permission_mode: z.string().optional(),
-    allowed_tools: z.array(z.string()).optional(),
-    permissions: z.object({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional(), ask: z.array(z.string()).optional() }).optional(),
-    system_prompt_append: z.string().optional(),
-    worktree: WorktreeSchema.optional(),
-    /** The agent's limits at launch (core's Budget), so that a resume keeps them. */
-    budget: BudgetLimits.optional(),
-    /** The agents the launching server ran under, top first (a nested server's); none for a top-level server. */
-    lineage: z.array(z.string()).optional(),
-    /** The machine of the fleet it was placed on, when not the server's. */
-    machine: z.string().optional(),
-  }),
+  LaunchEntrySchema,
   z.object({
     t: z.literal("resume"),
     at: z.string(),

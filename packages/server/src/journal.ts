@@ -2,7 +2,16 @@ import { randomUUID } from "node:crypto";
 import { poolOf, type AgentChange, type AgentView, type LaunchRequest, type Supervisor, type TurnReport } from "@subagent-mcp/core";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { CATEGORY_INDEX_FILE, CategoryIndex, JournalWriter, pruneJournals, type JournalEntry, type ServerRef } from "@subagent-mcp/journal";
+import {
+  CATEGORY_INDEX_FILE,
+  CategoryIndex,
+  encodeLaunch,
+  JournalWriter,
+  launchAsked,
+  pruneJournals,
+  type JournalEntry,
+  type ServerRef,
+} from "@subagent-mcp/journal";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { toolCallLine } from "./tool-summary.js";
 import { recordedUsage } from "@subagent-mcp/usage/schema";
@@ -229,29 +238,22 @@ export class AgentJournal {
       });
       return;
     }
-    const pool = poolOf(request.label)?.pool;
-    this.#append(agentId, {
-      t: "launch",
-      at,
-      agent_id: agentId,
-      server: this.server,
-      project: this.project,
-      provider: request.provider,
-      cwd: request.cwd,
-      ...(request.model === undefined ? {} : { model: request.model }),
-      ...(request.effort === undefined ? {} : { effort: request.effort }),
-      ...(request.label === undefined ? {} : { label: request.label }),
-      ...(notes.category === undefined ? {} : { category: notes.category }),
-      ...(pool === undefined ? {} : { pool }),
-      ...(request.permissionMode === undefined ? {} : { permission_mode: request.permissionMode }),
-      ...(request.allowedTools === undefined ? {} : { allowed_tools: request.allowedTools }),
-      ...(notes.permissions === undefined ? {} : { permissions: notes.permissions }),
-      ...(request.systemPromptAppend === undefined ? {} : { system_prompt_append: request.systemPromptAppend }),
-      ...(notes.worktree === undefined ? {} : { worktree: notes.worktree }),
-      ...(request.budget === undefined ? {} : { budget: request.budget }),
-      ...(this.settings.lineage === undefined ? {} : { lineage: [...this.settings.lineage] }),
-      ...(request.placement === undefined ? {} : { machine: request.placement.machine }),
-    });
+    this.#append(
+      agentId,
+      encodeLaunch({
+        at,
+        agentId,
+        server: this.server,
+        project: this.project,
+        ...launchAsked(request),
+        category: notes.category,
+        pool: poolOf(request.label)?.pool,
+        permissions: notes.permissions,
+        worktree: notes.worktree,
+        lineage: this.settings.lineage === undefined ? undefined : [...this.settings.lineage],
+        machine: request.placement?.machine,
+      }),
+    );
   }
 
   #onTurn(report: TurnReport): void {

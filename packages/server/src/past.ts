@@ -1,4 +1,15 @@
-import { endedWhy, JournalError, listAgents, resumeFacts, serverAlive, type AgentSummary, type JournalEntry } from "@subagent-mcp/journal";
+import {
+  decodeLaunch,
+  endedWhy,
+  JournalError,
+  listAgents,
+  resumeFacts,
+  serverAlive,
+  type AgentSummary,
+  type Defined,
+  type JournalEntry,
+  type LaunchRecord,
+} from "@subagent-mcp/journal";
 import type { AgentJournal } from "./journal.js";
 import { inLineage } from "./lineage.js";
 
@@ -31,7 +42,8 @@ export function predecessorOf(past: PastAgent[], self: string): { pid: number; h
 
 /** What a resume needs from an agent's journal. */
 export interface Resumable {
-  launch: Extract<JournalEntry, { t: "launch" }>;
+  /** How it was launched, read back from its journal's launch entry. */
+  launch: Defined<LaunchRecord>;
   sessionId: string | undefined;
   /** The machine of the fleet its conversation is saved on, when not this one: it is resumed there. */
   machine?: string;
@@ -53,7 +65,7 @@ export function resumableOf(journal: AgentJournal, agentId: string): Resumable |
   // A nested server resumes only agents of its own lineage; the others are not there for it.
   if (!inLineage(journal.settings.lineage, launch.lineage)) throw new JournalError("NOT_FOUND", `no journal for agent ${agentId} in this lineage`);
   return {
-    launch,
+    launch: decodeLaunch(launch),
     sessionId: facts.sessionId,
     ...(facts.machine === undefined ? {} : { machine: facts.machine }),
     turns: facts.turns,

@@ -1,6 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { callTrace } from "./call-trace.js";
-import { BudgetSchema, type AgentView, type Driver } from "@subagent-mcp/core";
+import { BudgetSchema, type AgentView, type Driver, type Supervisor } from "@subagent-mcp/core";
+import { launchAsked } from "@subagent-mcp/journal";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
@@ -69,96 +70,102 @@ export function registerResumeAgentTool(server: McpServer, deps: ToolDeps): void
       outputSchema: objectOf(ResumeAgentOutput),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    (args, extra) =>
-      guard(() =>
-        gated(deps.gate, async () => {
-          checkDepth(deps);
-          const supervisor = await deps.supervisor();
-          const live = supervisor.list().find((v) => v.id === args.agent_id);
-          if (live?.status === "hibernated") {
-            const view = supervisor.send(live.id, args.prompt ?? "Continue where you left off.");
-            return ok(out(view, "woke"), `Woke ${view.id}: a new ${view.provider} process resumes its conversation.`);
-          }
-          await deps.budgets.made()?.check();
-          if (live?.alive === true) throw new ServerError("INVALID_ARGUMENT", `agent ${live.id} is alive (${live.status}): send_message continues it`);
-          const journal = deps.journal.made();
-          if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal, so ended agents cannot be resumed");
-          const past = await readPast(journal, args.agent_id);
-          if (past.launch.pool !== undefined)
-            throw new ServerError(
-              "INVALID_ARGUMENT",
-              `agent ${args.agent_id} was a replica of pool agent "${past.launch.pool}": invoke that agent again instead`,
-            );
-          if (past.sessionId === undefined)
-            throw new ServerError(
-              "INVALID_ARGUMENT",
-              `agent ${args.agent_id} never got a CLI session (it ended before its CLI answered), so there is nothing to resume: launch a new agent`,
-            );
-          const { launch } = past;
-          // The messaging tools it was given as a sub-agent are ours, not grants: only the rest meets the ceiling.
-          const own = new Set(messagingToolNames());
-          const userTools = launch.allowed_tools?.filter((t) => !own.has(t));
-          const granted = grant({ mode: launch.permission_mode, tools: userTools }, deps.ceiling, "resume_agent");
-          // Journaled allow rules grant without asking, as allowed tools do: this server's ceiling bounds them too.
-          if (launch.permissions?.allow !== undefined) grant({ tools: launch.permissions.allow }, deps.ceiling, "resume_agent permissions.allow");
-          const budget = resumeBudget(args.agent_id, past, args.budget);
-          // Its conversation is saved where it ran: one of another machine is resumed there (refused if it is not live).
-          const placement = await placeOn(deps, args.agent_id, launch.provider, past.machine);
-          // Another live server's agent is refused here, before anything changes.
-          adopt(journal, args.agent_id);
-          if (launch.worktree !== undefined) await (await deps.worktrees.get()).adopt(args.agent_id, launch.worktree.path, launch.label);
-          const rules = mergeRules(deps.permissions, launch.permissions);
-          // There, its node serves its messaging (our loopback endpoint is not reachable): it is given its mailbox name.
-          const child = deps.childServer === undefined || placement !== undefined ? undefined : await deps.childServer(args.agent_id, rules);
-          const messaging = child !== undefined || (placement !== undefined && deps.childServer !== undefined);
-          journal.expect(args.agent_id, {
-            resumeOf: { sessionId: past.sessionId },
-            ...(launch.permissions === undefined ? {} : { permissions: launch.permissions }),
-          });
-          const view = supervisor.launch({
-            id: args.agent_id,
-            ...callTrace(extra),
-            provider: launch.provider,
-            cwd: launch.cwd,
-            prompt: resumeMessage(past, args.prompt),
-            resume: past.sessionId,
-            priorTurns: past.turns,
-            ...(launch.model === undefined ? {} : { model: launch.model }),
-            ...(launch.effort === undefined ? {} : { effort: launch.effort }),
-            ...(launch.label === undefined ? {} : { label: launch.label }),
-            ...(launch.system_prompt_append === undefined ? {} : { systemPromptAppend: launch.system_prompt_append }),
-            ...(granted.tools === undefined && !messaging ? {} : { allowedTools: [...(granted.tools ?? []), ...(messaging ? own : [])] }),
-            ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
-            ...(child === undefined ? {} : { mcpServers: [child] }),
-            ...(placement === undefined ? {} : { placement }),
-            ...(messaging ? { mailbox: args.agent_id } : {}),
-            ...asking(launch.permission_mode, granted.level, () => rules, launch.cwd, [...(granted.tools ?? []), ...(messaging ? own : [])]),
-            ...(budget === undefined ? {} : { budget }),
-            env: childEnv(
-              deps,
-              granted,
-              messaging ? args.agent_id : undefined,
-              args.agent_id,
-              tighter(budget, deps.budgets.made()?.left()),
-              placement === undefined ? await deps.treeUrl?.(args.agent_id) : undefined,
-            ),
-            mcpEnv: [...LINEAGE_ENV],
-          });
-          const worktree = deps.worktrees.made()?.view(view.id);
-          const structured = {
-            ...out(view, "resumed"),
-            prior_turns: past.turns,
-            was: past.why,
-            ...(past.inFlight === undefined ? {} : { in_flight: past.inFlight.prompt }),
-            ...(worktree === undefined ? {} : { worktree }),
-          };
-          return ok(
-            structured,
-            `Resumed ${view.id} on ${view.provider}${placement === undefined ? "" : ` on machine ${placement.machine}`} after ${past.turns} turn(s) (it had ended: ${past.why})${worktree === undefined ? "" : ` in its ${describeWorktree(worktree)}`}; call wait.`,
-          );
-        }),
-      ),
+    (args, extra) => guard(() => gated(deps.gate, () => resumeAgent(deps, args, extra))),
   );
+}
+
+type ResumeArgs = z.infer<z.ZodObject<typeof ResumeAgentInput>>;
+
+// A hibernated agent wakes; an ended one is read back from its journal and launched again on its conversation.
+async function resumeAgent(deps: ToolDeps, args: ResumeArgs, extra: { _meta?: Record<string, unknown> }) {
+  checkDepth(deps);
+  const supervisor = await deps.supervisor();
+  const live = supervisor.list().find((v) => v.id === args.agent_id);
+  if (live?.status === "hibernated") {
+    const view = supervisor.send(live.id, args.prompt ?? "Continue where you left off.");
+    return ok(out(view, "woke"), `Woke ${view.id}: a new ${view.provider} process resumes its conversation.`);
+  }
+  await deps.budgets.made()?.check();
+  if (live?.alive === true) throw new ServerError("INVALID_ARGUMENT", `agent ${live.id} is alive (${live.status}): send_message continues it`);
+  const journal = deps.journal.made();
+  if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal, so ended agents cannot be resumed");
+  const past = await readPast(journal, args.agent_id);
+  if (past.launch.pool !== undefined)
+    throw new ServerError("INVALID_ARGUMENT", `agent ${args.agent_id} was a replica of pool agent "${past.launch.pool}": invoke that agent again instead`);
+  if (past.sessionId === undefined)
+    throw new ServerError(
+      "INVALID_ARGUMENT",
+      `agent ${args.agent_id} never got a CLI session (it ended before its CLI answered), so there is nothing to resume: launch a new agent`,
+    );
+  const { view, placement } = await relaunch(deps, supervisor, journal, args, { ...past, sessionId: past.sessionId }, callTrace(extra));
+  const worktree = deps.worktrees.made()?.view(view.id);
+  const structured = {
+    ...out(view, "resumed"),
+    prior_turns: past.turns,
+    was: past.why,
+    ...(past.inFlight === undefined ? {} : { in_flight: past.inFlight.prompt }),
+    ...(worktree === undefined ? {} : { worktree }),
+  };
+  return ok(
+    structured,
+    `Resumed ${view.id} on ${view.provider}${placement === undefined ? "" : ` on machine ${placement.machine}`} after ${past.turns} turn(s) (it had ended: ${past.why})${worktree === undefined ? "" : ` in its ${describeWorktree(worktree)}`}; call wait.`,
+  );
+}
+
+// The journaled launch again, held to this server's ceiling, on its saved conversation (on its machine, if another).
+async function relaunch(
+  deps: ToolDeps,
+  supervisor: Supervisor,
+  journal: AgentJournal,
+  args: ResumeArgs,
+  past: Resumable & { sessionId: string },
+  trace: { calledIn?: string },
+): Promise<{ view: AgentView; placement: { machine: string; driver: Driver } | undefined }> {
+  const id = args.agent_id;
+  const { permissionMode, allowedTools, budget: _launched, ...asked } = launchAsked(past.launch);
+  const { permissions, worktree } = past.launch;
+  // The messaging tools it was given as a sub-agent are ours, not grants: only the rest meets the ceiling.
+  const own = new Set(messagingToolNames());
+  const granted = grant({ mode: permissionMode, tools: allowedTools?.filter((t) => !own.has(t)) }, deps.ceiling, "resume_agent");
+  // Journaled allow rules grant without asking, as allowed tools do: this server's ceiling bounds them too.
+  if (permissions?.allow !== undefined) grant({ tools: permissions.allow }, deps.ceiling, "resume_agent permissions.allow");
+  const budget = resumeBudget(id, past, args.budget);
+  // Its conversation is saved where it ran: one of another machine is resumed there (refused if it is not live).
+  const placement = await placeOn(deps, id, asked.provider, past.machine);
+  // Another live server's agent is refused here, before anything changes.
+  adopt(journal, id);
+  if (worktree !== undefined) await (await deps.worktrees.get()).adopt(id, worktree.path, asked.label);
+  const rules = mergeRules(deps.permissions, permissions);
+  // There, its node serves its messaging (our loopback endpoint is not reachable): it is given its mailbox name.
+  const child = deps.childServer === undefined || placement !== undefined ? undefined : await deps.childServer(id, rules);
+  const messaging = child !== undefined || (placement !== undefined && deps.childServer !== undefined);
+  journal.expect(id, { resumeOf: { sessionId: past.sessionId }, ...(permissions === undefined ? {} : { permissions }) });
+  const tools = [...(granted.tools ?? []), ...(messaging ? own : [])];
+  const view = supervisor.launch({
+    id,
+    ...trace,
+    ...asked,
+    prompt: resumeMessage(past, args.prompt),
+    resume: past.sessionId,
+    priorTurns: past.turns,
+    ...(granted.tools === undefined && !messaging ? {} : { allowedTools: tools }),
+    ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
+    ...(child === undefined ? {} : { mcpServers: [child] }),
+    ...(placement === undefined ? {} : { placement }),
+    ...(messaging ? { mailbox: id } : {}),
+    ...asking(permissionMode, granted.level, () => rules, asked.cwd, tools),
+    ...(budget === undefined ? {} : { budget }),
+    env: childEnv(
+      deps,
+      granted,
+      messaging ? id : undefined,
+      id,
+      tighter(budget, deps.budgets.made()?.left()),
+      placement === undefined ? await deps.treeUrl?.(id) : undefined,
+    ),
+    mcpEnv: [...LINEAGE_ENV],
+  });
+  return { view, placement };
 }
 
 function out(view: AgentView, how: "woke" | "resumed") {
