@@ -23,11 +23,7 @@ export function followJournal(dir: string, agentId: string, onEntry: (e: Journal
   }
   const current = join(path, JOURNAL_FILE);
   return new Promise<void>((resolve, reject) => {
-    let fd: number | undefined;
-    let offset = 0;
-    let rest = "";
-    // A read can end inside a multi-byte character: the decoder keeps its first bytes for the next.
-    let decoder = new StringDecoder("utf8");
+    const tail = tailOf(current, onEntry);
     let watcher: FSWatcher | undefined;
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
@@ -38,45 +34,17 @@ export function followJournal(dir: string, agentId: string, onEntry: (e: Journal
       watcher?.close();
       clearInterval(timer);
       signal.removeEventListener("abort", onAbort);
-      if (fd !== undefined) closeSync(fd);
+      tail.close();
       if (err === undefined) resolve();
       else reject(err instanceof Error ? err : new Error("the journal could not be followed"));
     };
     const onAbort = (): void => {
       stop();
     };
-
-    const emit = (text: string): void => {
-      const parsed = parseLines(rest + text);
-      rest = parsed.rest;
-      for (const e of parsed.entries) onEntry(e);
-    };
-
-    // Reads what the open file gained since the last look.
-    const drain = (): void => {
-      if (fd === undefined) return;
-      const buf = Buffer.alloc(64 * 1024);
-      for (;;) {
-        const n = readSync(fd, buf, 0, buf.length, offset);
-        if (n === 0) return;
-        offset += n;
-        emit(decoder.write(buf.subarray(0, n)));
-      }
-    };
-
-    // An open descriptor keeps the renamed file readable: finish it, then move to the new journal.jsonl.
     const poll = (): void => {
       if (stopped) return;
       try {
-        drain();
-        const ino = inode(current);
-        if (ino === undefined || (fd !== undefined && ino === fstatSync(fd).ino)) return;
-        if (fd !== undefined) closeSync(fd);
-        fd = openSync(current, "r");
-        offset = 0;
-        rest = "";
-        decoder = new StringDecoder("utf8");
-        drain();
+        tail.poll();
       } catch (err) {
         stop(err);
       }
@@ -89,18 +57,8 @@ export function followJournal(dir: string, agentId: string, onEntry: (e: Journal
       watcher.on("error", () => undefined);
       timer = setInterval(poll, FALLBACK_POLL_MS);
       timer.unref();
-      if (inode(current) !== undefined) fd = openSync(current, "r");
-      // Rotated files first; the one the descriptor holds (if a rotation just happened) is read through it.
-      const held = fd === undefined ? undefined : fstatSync(fd).ino;
-      // Each is streamed a chunk at a time, never held whole; its cut last line is passed over.
-      const rotated = journalFiles(path)
-        .slice(0, -1)
-        .filter((file) => inode(file) !== undefined && inode(file) !== held);
-      for (const line of linesFromStart(rotated, { bytes: 0, skipped: 0, truncated: false })) {
-        const e = parseLine(line);
-        if (e !== undefined) onEntry(e);
-      }
-      rest = "";
+      tail.open();
+      replayRotated(path, tail.held(), onEntry);
       poll();
     } catch (err) {
       stop(err);
@@ -109,6 +67,77 @@ export function followJournal(dir: string, agentId: string, onEntry: (e: Journal
     if (signal.aborted) stop();
     else signal.addEventListener("abort", onAbort);
   });
+}
+
+/** The current journal file as a follower holds it open, and what of it was read. */
+interface Tail {
+  /** Opens the current journal file, when there is one. */
+  open(): void;
+  /** The inode of the file held open, if any. */
+  held(): number | undefined;
+  /** Passes on what the file gained since the last look; moves to a new journal file after a rotation. */
+  poll(): void;
+  close(): void;
+}
+
+function tailOf(current: string, onEntry: (e: JournalEntry) => void): Tail {
+  let fd: number | undefined;
+  let offset = 0;
+  let rest = "";
+  // A read can end inside a multi-byte character: the decoder keeps its first bytes for the next.
+  let decoder = new StringDecoder("utf8");
+
+  const emit = (text: string): void => {
+    const parsed = parseLines(rest + text);
+    rest = parsed.rest;
+    for (const e of parsed.entries) onEntry(e);
+  };
+
+  // Reads what the open file gained since the last look.
+  const drain = (): void => {
+    if (fd === undefined) return;
+    const buf = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, offset);
+      if (n === 0) return;
+      offset += n;
+      emit(decoder.write(buf.subarray(0, n)));
+    }
+  };
+
+  return {
+    open: () => {
+      if (inode(current) !== undefined) fd = openSync(current, "r");
+    },
+    held: () => (fd === undefined ? undefined : fstatSync(fd).ino),
+    // An open descriptor keeps the renamed file readable: finish it, then move to the new journal.jsonl.
+    poll: () => {
+      drain();
+      const ino = inode(current);
+      if (ino === undefined || (fd !== undefined && ino === fstatSync(fd).ino)) return;
+      if (fd !== undefined) closeSync(fd);
+      fd = openSync(current, "r");
+      offset = 0;
+      rest = "";
+      decoder = new StringDecoder("utf8");
+      drain();
+    },
+    close: () => {
+      if (fd !== undefined) closeSync(fd);
+    },
+  };
+}
+
+// Rotated files first; the one the descriptor holds (if a rotation just happened) is read through it.
+// Each is streamed a chunk at a time, never held whole; its cut last line is passed over.
+function replayRotated(path: string, held: number | undefined, onEntry: (e: JournalEntry) => void): void {
+  const rotated = journalFiles(path)
+    .slice(0, -1)
+    .filter((file) => inode(file) !== undefined && inode(file) !== held);
+  for (const line of linesFromStart(rotated, { bytes: 0, skipped: 0, truncated: false })) {
+    const e = parseLine(line);
+    if (e !== undefined) onEntry(e);
+  }
 }
 
 // Only a regular file counts: a device or a pipe in its place would be read forever.
