@@ -1,14 +1,12 @@
 import { objectOf } from "./schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ListAgentsOutput, WireStatusSchema, type AgentRow, type WorktreeOut } from "@subagent-mcp/contract";
+import { ListAgentsOutput, WireStatusSchema, type AgentRow } from "@subagent-mcp/contract";
 import type { AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import type { PastAgent } from "../past.js";
 import { guard, ok } from "./result.js";
-import { idleSeconds, round } from "./wire.js";
-
-const worktreeOf = (w: WorktreeOut | undefined): { worktree?: WorktreeOut } => (w === undefined ? {} : { worktree: w });
+import { agentRow } from "./agent-row.js";
 
 export const ListAgentsInput = {
   status: WireStatusSchema.optional().describe("Only agents in this status (ended: past agents, with include_past)."),
@@ -21,7 +19,8 @@ type Row = AgentRow;
 
 /** `list_agents`: every agent of this server, oldest first; with include_past, the journal's earlier ones after them, newest first. */
 export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void {
-  let first = true;
+  // Said once: the first list_agents tells what the previous server left.
+  const told = { first: true };
   server.registerTool(
     "list_agents",
     {
@@ -32,74 +31,68 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
       outputSchema: objectOf(ListAgentsOutput),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (args) =>
-      guard(async () => {
-        const supervisor = await deps.supervisor();
-        const worktrees = deps.worktrees.made();
-        const views = supervisor.list();
-        const held = new Set(views.map((v) => v.id));
-        const current = views.map((v): Row => ({
-          agent_id: v.id,
-          ...(v.label === undefined ? {} : { label: v.label }),
-          provider: v.provider,
-          ...(v.machine === undefined ? {} : { machine: v.machine }),
-          ...(v.model === undefined ? {} : { model: v.model }),
-          status: v.status,
-          ...(v.queuePosition === undefined ? {} : { queue_position: v.queuePosition }),
-          alive: v.alive,
-          idle_seconds: idleSeconds(v),
-          turns: v.turns,
-          ...(v.costUsd === undefined ? {} : { cost_usd: round(v.costUsd) }),
-          ...(v.usage.input + v.usage.output === 0 ? {} : { tokens: v.usage.input + v.usage.output }),
-          ...(v.permissions.length === 0 ? {} : { pending_permissions: v.permissions.length }),
-          ...worktreeOf(worktrees?.view(v.id) ?? v.remoteWorktree),
-          cwd: v.cwd,
-          ...budgetNote(v),
-        }));
-        const journal = deps.journal.made();
-        const needPast = journal !== undefined && (args.include_past === true || first);
-        const { pastAgents, predecessorOf } = needPast ? await import("../past.js") : { pastAgents: undefined, predecessorOf: undefined };
-        const past = journal === undefined || pastAgents === undefined ? [] : pastAgents(journal, (id) => held.has(id));
-        const predecessor = first && journal !== undefined ? predecessorOf?.(past, journal.server.id) : undefined;
-        first = false;
-        const rows: Row[] = [...current, ...(args.include_past === true ? past.map(pastRow) : [])].filter(
-          (r) =>
-            (args.status === undefined || r.status === args.status) &&
-            (args.cwd === undefined || (r.cwd ?? "").startsWith(args.cwd)) &&
-            (args.label === undefined || (r.label ?? "").includes(args.label)),
-        );
-        const lines = rows.map(
-          (a) =>
-            `${a.agent_id} ${a.provider}${a.machine === undefined ? "" : `@${a.machine}`} ${a.status}${a.queue_position === undefined ? "" : ` (position ${String(a.queue_position)})`}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}${a.worktree === undefined ? "" : ` branch=${a.worktree.branch} changed=${String(a.worktree.changed_files ?? "?")} (${a.worktree.state})`}${a.why === undefined ? "" : ` (${a.why})`}${a.budget_note === undefined ? "" : ` budget ${a.budget_note}`}`,
-        );
-        const said =
-          predecessor === undefined
-            ? []
-            : [
-                `The previous server of this project (pid ${predecessor.pid}) ${predecessor.how === "crashed" ? "stopped without shutting down (a crash or a kill)" : "exited"}, leaving ${predecessor.agents.length} agent(s): ${predecessor.agents.map((p) => `${p.summary.agent_id} (${p.summary.turns} turn(s), ${p.why})`).join(", ")}. resume_agent continues one; list_agents {include_past: true} lists them.`,
-              ];
-        return ok(
-          {
-            agents: rows,
-            ...(predecessor === undefined
-              ? {}
-              : {
-                  predecessor: {
-                    pid: predecessor.pid,
-                    how: predecessor.how,
-                    agents: predecessor.agents.map((p) => ({
-                      agent_id: p.summary.agent_id,
-                      ...(p.summary.label === undefined ? {} : { label: p.summary.label }),
-                      status: p.status,
-                      turns: p.summary.turns,
-                      why: p.why,
-                    })),
-                  },
-                }),
-          },
-          [...said, ...lines].join("\n") || "No agents.",
-        );
-      }),
+    (args) => guard(() => listAgents(deps, args, told)),
+  );
+}
+
+type ListArgs = z.infer<z.ZodObject<typeof ListAgentsInput>>;
+
+// The rows asked for; on this server's first call, what the previous server of this project left.
+async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean }) {
+  const { first } = told;
+  const supervisor = await deps.supervisor();
+  const worktrees = deps.worktrees.made();
+  const views = supervisor.list();
+  const held = new Set(views.map((v) => v.id));
+  const current = views.map((v): Row => ({
+    ...agentRow(v, worktrees?.view(v.id) ?? v.remoteWorktree),
+    ...(v.usage.input + v.usage.output === 0 ? {} : { tokens: v.usage.input + v.usage.output }),
+    ...(v.permissions.length === 0 ? {} : { pending_permissions: v.permissions.length }),
+    cwd: v.cwd,
+    ...budgetNote(v),
+  }));
+  const journal = deps.journal.made();
+  const needPast = journal !== undefined && (args.include_past === true || first);
+  const { pastAgents, predecessorOf } = needPast ? await import("../past.js") : { pastAgents: undefined, predecessorOf: undefined };
+  const past = journal === undefined || pastAgents === undefined ? [] : pastAgents(journal, (id) => held.has(id));
+  const predecessor = first && journal !== undefined ? predecessorOf?.(past, journal.server.id) : undefined;
+  told.first = false;
+  const rows: Row[] = [...current, ...(args.include_past === true ? past.map(pastRow) : [])].filter(
+    (r) =>
+      (args.status === undefined || r.status === args.status) &&
+      (args.cwd === undefined || (r.cwd ?? "").startsWith(args.cwd)) &&
+      (args.label === undefined || (r.label ?? "").includes(args.label)),
+  );
+  const lines = rows.map(
+    (a) =>
+      `${a.agent_id} ${a.provider}${a.machine === undefined ? "" : `@${a.machine}`} ${a.status}${a.queue_position === undefined ? "" : ` (position ${String(a.queue_position)})`}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}${a.worktree === undefined ? "" : ` branch=${a.worktree.branch} changed=${String(a.worktree.changed_files ?? "?")} (${a.worktree.state})`}${a.why === undefined ? "" : ` (${a.why})`}${a.budget_note === undefined ? "" : ` budget ${a.budget_note}`}`,
+  );
+  const said =
+    predecessor === undefined
+      ? []
+      : [
+          `The previous server of this project (pid ${predecessor.pid}) ${predecessor.how === "crashed" ? "stopped without shutting down (a crash or a kill)" : "exited"}, leaving ${predecessor.agents.length} agent(s): ${predecessor.agents.map((p) => `${p.summary.agent_id} (${p.summary.turns} turn(s), ${p.why})`).join(", ")}. resume_agent continues one; list_agents {include_past: true} lists them.`,
+        ];
+  return ok(
+    {
+      agents: rows,
+      ...(predecessor === undefined
+        ? {}
+        : {
+            predecessor: {
+              pid: predecessor.pid,
+              how: predecessor.how,
+              agents: predecessor.agents.map((p) => ({
+                agent_id: p.summary.agent_id,
+                ...(p.summary.label === undefined ? {} : { label: p.summary.label }),
+                status: p.status,
+                turns: p.summary.turns,
+                why: p.why,
+              })),
+            },
+          }),
+    },
+    [...said, ...lines].join("\n") || "No agents.",
   );
 }
 

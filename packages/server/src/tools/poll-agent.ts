@@ -7,7 +7,8 @@ import { sliceToFit } from "../limits.js";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, objectOf } from "./schemas.js";
-import { budgetOut, idleSeconds, pendingPermissionOut, round, usageOut } from "./wire.js";
+import { budgetOut, pendingPermissionOut, usageOut } from "./wire.js";
+import { agentRow } from "./agent-row.js";
 import { roomLeft } from "./_paging.js";
 import { describeWorktree } from "../worktree-view.js";
 
@@ -77,81 +78,69 @@ export function registerPollAgentTool(server: McpServer, deps: ToolDeps & { stal
       outputSchema: objectOf(PollAgentOutput),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (args) =>
-      guard(async () => {
-        const supervisor = await deps.supervisor();
-        const view = supervisor.get(args.agent_id);
-        // Its worktree here, or the one its machine reports.
-        const worktree = (await deps.worktrees.made()?.fresh(view.id)) ?? view.remoteWorktree;
-        const budget = budgetOut(view);
-        const now = Date.now();
-        const messaging = messagingState(deps.messagingReached(view.id), view.turns);
-        const hint = hintFor(view, deps.stallSeconds) ?? (messaging === "not_connected" ? notConnected(view.provider) : undefined);
-        const full = view.lastTurn?.result;
-        const offset = args.offset ?? 0;
-        if (full !== undefined && offset > full.length)
-          throw new ServerError("INVALID_ARGUMENT", `offset ${offset} is past the end of the last result (${full.length} characters)`);
-        const paging = args.offset !== undefined || args.max_chars !== undefined;
-        // The output tail takes at most a quarter of the cap; the last result gets the rest.
-        const tail = supervisor.tail(view.id, Math.min(args.tail_chars ?? 2000, Math.floor(deps.maxResultChars / 4)));
-        const out = (page: string | undefined, more: { last_result_chars?: number; next_offset?: number }) => ({
-          agent_id: view.id,
-          ...(view.label === undefined ? {} : { label: view.label }),
-          provider: view.provider,
-          ...(view.machine === undefined ? {} : { machine: view.machine }),
-          ...(view.model === undefined ? {} : { model: view.model }),
-          status: view.status,
-          alive: view.alive,
-          idle_seconds: idleSeconds(view),
-          turns: view.turns,
-          ...(page === undefined ? {} : { last_result: page }),
-          ...more,
-          recent: supervisor
-            .recent(view.id, 3)
-            .map((r) => ({ kind: r.kind, summary: r.summary, seconds_ago: Math.max(0, Math.round((now - r.at) / 100) / 10) })),
-          output_tail: tail,
-          usage: usageOut(view.usage),
-          ...(view.costUsd === undefined ? {} : { cost_usd: round(view.costUsd) }),
-          queued_messages: view.queuedMessages,
-          ...(view.queuePosition === undefined ? {} : { queue_position: view.queuePosition }),
-          ...(view.permissions.length === 0 ? {} : { pending_permissions: view.permissions.map(pendingPermissionOut) }),
-          ...(messaging === undefined ? {} : { messaging }),
-          ...(hint === undefined ? {} : { hint }),
-          ...(view.attempts.length === 0
-            ? {}
-            : {
-                failover: view.attempts.map(attemptOut),
-              }),
-          ...(view.checking === undefined ? {} : { checking: view.checking }),
-          ...(worktree === undefined ? {} : { worktree }),
-          ...(budget === undefined ? {} : { budget }),
-        });
-        const where = worktree === undefined ? "" : ` Its ${describeWorktree(worktree)}.`;
-        const checking = view.checking === undefined ? "" : ` Its check \`${view.checking}\` is running on its work.`;
-        const escalated = view.attempts.filter((a) => a.kind === "escalation").length;
-        const steps = escalated === 0 ? "" : ` Escalated ${escalated} time(s) (see failover).`;
-        const status = `Agent ${view.id} (${view.provider}) is ${view.status}${view.alive ? "" : ", session ended"}; ${view.turns} turn(s) done.${checking}${steps}${hint === undefined ? "" : ` ${hint}`}${where}`;
-        if (full === undefined) return ok(out(undefined, {}), status);
-        // A page of the last result: in the text too when asked for, so that every host shows it.
-        const room = roomLeft(
-          deps.maxResultChars,
-          ok(out("", { last_result_chars: full.length, next_offset: full.length }), `${status}\n${full.slice(0, 500)}`),
-        );
-        const upTo = args.max_chars === undefined ? full : full.slice(0, offset + args.max_chars);
-        const page = sliceToFit(upTo, offset, paging ? Math.floor(room / 2) : room);
-        const end = offset + page.length;
-        const whole = offset === 0 && end === full.length;
-        const more = whole ? {} : { last_result_chars: full.length, ...(end < full.length ? { next_offset: end } : {}) };
-        const next =
-          end < full.length
-            ? `\nlast_result holds characters ${offset}-${end} of ${full.length}: read on with poll_agent {"agent_id": "${view.id}", "offset": ${end}}.`
-            : "";
-        const text = paging
-          ? `${status}\nLast result, characters ${offset}-${end} of ${full.length}:\n${page}${next}`
-          : `${status}\nLast result: ${full.slice(0, 500)}${next}`;
-        return ok(out(page, more), text);
-      }),
+    (args) => guard(() => pollAgent(deps, args)),
   );
+}
+
+type PollArgs = z.infer<z.ZodObject<typeof PollAgentInput>>;
+
+// A snapshot of one agent, its last result paged to fit the result cap.
+async function pollAgent(deps: ToolDeps & { stallSeconds: number }, args: PollArgs) {
+  const supervisor = await deps.supervisor();
+  const view = supervisor.get(args.agent_id);
+  // Its worktree here, or the one its machine reports.
+  const worktree = (await deps.worktrees.made()?.fresh(view.id)) ?? view.remoteWorktree;
+  const budget = budgetOut(view);
+  const now = Date.now();
+  const messaging = messagingState(deps.messagingReached(view.id), view.turns);
+  const hint = hintFor(view, deps.stallSeconds) ?? (messaging === "not_connected" ? notConnected(view.provider) : undefined);
+  const full = view.lastTurn?.result;
+  const offset = args.offset ?? 0;
+  if (full !== undefined && offset > full.length)
+    throw new ServerError("INVALID_ARGUMENT", `offset ${offset} is past the end of the last result (${full.length} characters)`);
+  const paging = args.offset !== undefined || args.max_chars !== undefined;
+  // The output tail takes at most a quarter of the cap; the last result gets the rest.
+  const tail = supervisor.tail(view.id, Math.min(args.tail_chars ?? 2000, Math.floor(deps.maxResultChars / 4)));
+  const out = (page: string | undefined, more: { last_result_chars?: number; next_offset?: number }) => ({
+    ...agentRow(view, worktree),
+    ...(page === undefined ? {} : { last_result: page }),
+    ...more,
+    recent: supervisor.recent(view.id, 3).map((r) => ({ kind: r.kind, summary: r.summary, seconds_ago: Math.max(0, Math.round((now - r.at) / 100) / 10) })),
+    output_tail: tail,
+    usage: usageOut(view.usage),
+    queued_messages: view.queuedMessages,
+    ...(view.permissions.length === 0 ? {} : { pending_permissions: view.permissions.map(pendingPermissionOut) }),
+    ...(messaging === undefined ? {} : { messaging }),
+    ...(hint === undefined ? {} : { hint }),
+    ...(view.attempts.length === 0
+      ? {}
+      : {
+          failover: view.attempts.map(attemptOut),
+        }),
+    ...(view.checking === undefined ? {} : { checking: view.checking }),
+    ...(budget === undefined ? {} : { budget }),
+  });
+  const where = worktree === undefined ? "" : ` Its ${describeWorktree(worktree)}.`;
+  const checking = view.checking === undefined ? "" : ` Its check \`${view.checking}\` is running on its work.`;
+  const escalated = view.attempts.filter((a) => a.kind === "escalation").length;
+  const steps = escalated === 0 ? "" : ` Escalated ${escalated} time(s) (see failover).`;
+  const status = `Agent ${view.id} (${view.provider}) is ${view.status}${view.alive ? "" : ", session ended"}; ${view.turns} turn(s) done.${checking}${steps}${hint === undefined ? "" : ` ${hint}`}${where}`;
+  if (full === undefined) return ok(out(undefined, {}), status);
+  // A page of the last result: in the text too when asked for, so that every host shows it.
+  const room = roomLeft(deps.maxResultChars, ok(out("", { last_result_chars: full.length, next_offset: full.length }), `${status}\n${full.slice(0, 500)}`));
+  const upTo = args.max_chars === undefined ? full : full.slice(0, offset + args.max_chars);
+  const page = sliceToFit(upTo, offset, paging ? Math.floor(room / 2) : room);
+  const end = offset + page.length;
+  const whole = offset === 0 && end === full.length;
+  const more = whole ? {} : { last_result_chars: full.length, ...(end < full.length ? { next_offset: end } : {}) };
+  const next =
+    end < full.length
+      ? `\nlast_result holds characters ${offset}-${end} of ${full.length}: read on with poll_agent {"agent_id": "${view.id}", "offset": ${end}}.`
+      : "";
+  const text = paging
+    ? `${status}\nLast result, characters ${offset}-${end} of ${full.length}:\n${page}${next}`
+    : `${status}\nLast result: ${full.slice(0, 500)}${next}`;
+  return ok(out(page, more), text);
 }
 
 // One earlier candidate of the agent: a transient failover, or an escalation with its answer and check.
