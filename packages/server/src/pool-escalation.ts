@@ -92,33 +92,61 @@ export async function escalatePoolTask(
     ...(check === undefined ? {} : { check: checkOut(check) }),
     ...(out.costUsd === undefined ? {} : { cost_usd: out.costUsd }),
   };
-  // As its replicas launch (system prompt, grant, rules, budget, env), on the stronger candidate, in the same folder.
+  const view = launchStronger(deps, supervisor, base, { name, task, from, out, check, category, next, rest, on: plan.on, command });
+  options.launched?.(view.id);
+  return outcomeOf(supervisor, view, { first, from, out, check }, options);
+}
+
+/** What the stronger agent of an escalated pool task is launched with. */
+interface HandOver {
+  name: string;
+  task: string;
+  from: Candidate;
+  out: InvokeResult;
+  check: CheckOutcome | undefined;
+  category: string;
+  next: Candidate;
+  rest: Candidate[];
+  on: "error" | "check";
+  command: string | undefined;
+}
+
+// As its replicas launch (system prompt, grant, rules, budget, env), on the stronger candidate, in the same folder.
+function launchStronger(deps: ToolDeps, supervisor: Supervisor, base: NonNullable<ReturnType<PoolCatalog["launchOf"]>>, h: HandOver): AgentView {
   const { prepare: _prepare, placement: _placement, model: _model, effort: _effort, ...launch } = base;
   // Journaled with its category, so that what it spends and how it does teach the category index.
   const journal = deps.journal.made();
   const id = journal?.claim();
-  if (id !== undefined) journal?.expect(id, { category });
+  if (id !== undefined) journal?.expect(id, { category: h.category });
   const request: LaunchRequest = {
     ...(id === undefined ? {} : { id }),
     ...launch,
-    provider: next.provider,
-    ...(next.model === undefined ? {} : { model: next.model }),
-    ...(next.effort === undefined ? {} : { effort: next.effort }),
-    prompt: handOverPrompt(task, from, out.result, check),
+    provider: h.next.provider,
+    ...(h.next.model === undefined ? {} : { model: h.next.model }),
+    ...(h.next.effort === undefined ? {} : { effort: h.next.effort }),
+    prompt: handOverPrompt(h.task, h.from, h.out.result, h.check),
     // Named as its replicas are (journal and traces take the pool from it), "#escalated" in place of a replica number.
-    label: poolLabel({ pool: name, replica: "escalated" }),
+    label: poolLabel({ pool: h.name, replica: "escalated" }),
     // A stronger candidate that fails transiently is not replaced by a weaker one.
     fallbacks: [],
-    escalate: { on: plan.on, ...(command === undefined ? {} : { check: command }), ladder: rest, task },
+    escalate: { on: h.on, ...(h.command === undefined ? {} : { check: h.command }), ladder: h.rest, task: h.task },
   };
-  let view: AgentView;
   try {
-    view = supervisor.launch(request);
+    return supervisor.launch(request);
   } catch (error) {
     if (id !== undefined) journal?.unclaim(id);
     throw error;
   }
-  options.launched?.(view.id);
+}
+
+// The stronger agent's answer once its turn ends within the time given, else that it is still at work.
+async function outcomeOf(
+  supervisor: Supervisor,
+  view: AgentView,
+  was: { first: PoolAttempt; from: Candidate; out: InvokeResult; check: CheckOutcome | undefined },
+  options: { timeoutMs: number; signal?: AbortSignal | undefined },
+): Promise<PoolOutcome> {
+  const { first, from, out, check } = was;
   const waited = await supervisor.wait({
     ids: [view.id],
     mode: "any",
