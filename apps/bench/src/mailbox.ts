@@ -6,6 +6,7 @@ import { asyncStore, Maildir, type MailboxStore } from "@subagent-mcp/mailbox";
 import { RedisMailboxes } from "@subagent-mcp/mailbox-redis";
 import { startRedisServer } from "@subagent-mcp/testkit";
 import { summarize, type Summary } from "./stats.js";
+import { definedFields } from "@subagent-mcp/contract";
 
 /** 10,000 messages through one mailbox: rates each way and memory. */
 export interface Throughput {
@@ -130,7 +131,7 @@ async function bulk(rig: Rig, messages: number): Promise<Throughput> {
     rssBeforeMb,
     rssAfterSendMb,
     rssAfterMb: rss(),
-    ...(serverUsedMemoryMb === undefined ? {} : { serverUsedMemoryMb }),
+    ...definedFields({ serverUsedMemoryMb }),
   };
 }
 

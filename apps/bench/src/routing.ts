@@ -10,6 +10,7 @@ import { writeBigJournal } from "@subagent-mcp/testkit";
 import { costOf, DEFAULT_PRICES } from "@subagent-mcp/usage";
 import type { BenchContext } from "./context.js";
 import { printTable, summarize, type Summary } from "./stats.js";
+import { definedFields } from "@subagent-mcp/contract";
 
 /** What the routing benchmark measured. */
 export interface RoutingResult {
@@ -71,7 +72,7 @@ function writeHistory(agentsDir: string): { agents: number; uncategorized: numbe
         cwd: "/bench",
         provider: candidate.provider,
         category,
-        ...(candidate.model === undefined ? {} : { model: candidate.model }),
+        ...definedFields({ model: candidate.model }),
       },
     ];
     // Each category has its own size of turn; each model reads about as much, and writes more or less.
@@ -170,7 +171,7 @@ export function routingBench(decisions: number, opens: number): RoutingResult {
       index.record({
         category,
         provider: c.provider,
-        ...(c.model === undefined ? {} : { model: c.model }),
+        ...definedFields({ model: c.model }),
         usage: { input, output: input / 10, cache_read: 0 },
         durationMs: 5_000,
         ok: true,
@@ -200,8 +201,7 @@ export function routingBench(decisions: number, opens: number): RoutingResult {
         category: first,
         ranked: example.ranked.map((r) => ({
           candidate: `${r.candidate.provider}${r.candidate.model === undefined ? "" : ` ${r.candidate.model}`}${r.candidate.effort === undefined ? "" : ` (${r.candidate.effort})`}`,
-          ...(r.expected_cost_usd === undefined ? {} : { usd: r.expected_cost_usd }),
-          ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
+          ...definedFields({ usd: r.expected_cost_usd, tokens: r.tokens }),
           rule: r.rule,
         })),
       },

@@ -9,6 +9,7 @@ import { microCalls, stdioCalls, type MicroCalls, type StdioCalls } from "./trac
 import { startSink } from "./tracing-rig.js";
 import { startBench, type StartResult } from "./tracing-start.js";
 import { turnsBench, type TurnsResult } from "./tracing-turns.js";
+import { definedFields } from "@subagent-mcp/contract";
 
 export interface TracingResults {
   /** Where traces went: OTLP/HTTP, protobuf (the default protocol), to 127.0.0.1. */
@@ -57,7 +58,7 @@ export async function tracingBench(runs: number): Promise<TracingResults> {
       inProcessCall,
       turns,
       start,
-      ...(reported === undefined ? {} : { serveReported: reported }),
+      ...definedFields({ serveReported: reported }),
     };
   } finally {
     await Promise.all(Object.values(fakes).map((f) => f.stop()));

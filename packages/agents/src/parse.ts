@@ -1,6 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { FrontmatterSchema, KNOWN_KEYS, type AgentDefinition } from "./schema.js";
 import type { LoadIssue } from "./errors.js";
+import { definedFields } from "@subagent-mcp/contract";
 
 // Claude Code's model shorthands are aliases its CLI accepts as they are; `inherit` means "no choice".
 function modelOf(model: string | undefined): string | undefined {
@@ -65,20 +66,22 @@ export function parseDefinition(file: string, raw: string): { definition?: Agent
   return {
     definition: {
       name: f.name,
-      ...(f.description === undefined ? {} : { description: f.description }),
+      ...definedFields({ description: f.description }),
       provider: f.provider,
-      ...(model === undefined ? {} : { model }),
-      ...(f.effort === undefined ? {} : { effort: f.effort }),
-      ...(tools === undefined ? {} : { allowedTools: tools }),
-      ...(permission === undefined ? {} : { permissionMode: permission }),
-      ...(f.permissions === undefined ? {} : { permissions: f.permissions }),
-      ...(f.isolation === undefined ? {} : { isolation: f.isolation }),
-      ...(f.base === undefined ? {} : { base: f.base }),
-      ...(f.budget === undefined ? {} : { budget: f.budget }),
-      ...(f.machine === undefined ? {} : { machine: f.machine }),
-      ...(f.cwd === undefined ? {} : { cwd: f.cwd }),
-      ...(f.escalate === undefined ? {} : { escalate: f.escalate }),
-      ...(f.category === undefined ? {} : { category: f.category }),
+      ...definedFields({
+        model,
+        effort: f.effort,
+        allowedTools: tools,
+        permissionMode: permission,
+        permissions: f.permissions,
+        isolation: f.isolation,
+        base: f.base,
+        budget: f.budget,
+        machine: f.machine,
+        cwd: f.cwd,
+        escalate: f.escalate,
+        category: f.category,
+      }),
       skills: f.skills,
       expertise: f.expertise,
       replicas: f.replicas,

@@ -20,6 +20,7 @@ export {
   type PermissionMode,
 } from "./permission-modes.js";
 export { CONTROL_URL, ServerRecordSchema, type ServerRecord } from "./server-record.js";
+export { definedFields, type DefinedFields } from "./fields.js";
 export { CHANGE_EVENT, ChangeEventSchema, type ChangeEvent } from "./change-event.js";
 export { WorktreeOutSchema, type WorktreeOut } from "./worktree.js";
 export { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, UsageOutSchema, WireStatusSchema } from "./wire.js";

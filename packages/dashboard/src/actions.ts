@@ -5,6 +5,7 @@ import { DashboardError } from "./errors.js";
 import { answerWorker } from "./local.js";
 import type { ServerLink } from "./link.js";
 import type { ServerSet } from "./servers.js";
+import { definedFields } from "@subagent-mcp/contract";
 
 const Decision = z.enum(["allow", "allow_always", "deny"]);
 const AgentAction = {
@@ -66,14 +67,14 @@ export async function runAction(action: Action, deps: ActionDeps): Promise<Recor
     case "resume":
       return done(resumer(deps.servers, action.server), "resume_agent", {
         agent_id: action.agent_id,
-        ...(action.message === undefined ? {} : { prompt: action.message }),
+        ...definedFields({ prompt: action.message }),
       });
     case "permission":
       return done(serverOf(deps.servers, action.server), "respond_permission", {
         agent_id: action.agent_id,
         request_id: action.request_id,
         decision: action.decision,
-        ...(action.reason === undefined ? {} : { reason: action.reason }),
+        ...definedFields({ reason: action.reason }),
       });
     case "worker_permission":
       return answerWorker(deps.stateDir, deps.mail, action.id, action.decision, action.reason);

@@ -20,6 +20,7 @@ import { timelineOf } from "./timeline.js";
 import { UsageCache } from "./usage.js";
 import { stateLayout } from "@subagent-mcp/state";
 import type { Machine } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract";
 
 /** What {@link startDashboard} needs: where state lives, which project, and the mail backends the CLI chose. */
 export interface DashboardOptions {
@@ -110,7 +111,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     servers,
     usage,
     past,
-    ...(options.machines === undefined ? {} : { machines: options.machines }),
+    ...definedFields({ machines: options.machines }),
   };
   const hub = new PageHub(() => collectState(sources), onError, options.pollMs);
   const uiDir = options.uiDir ?? defaultUiDir();

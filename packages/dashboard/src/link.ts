@@ -6,7 +6,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { DashboardError } from "./errors.js";
 import { followEvents } from "./follow.js";
-import { CHANGE_EVENT, type ListAgentsResult, type ListPoolResult, type PollAgentResult, type ServerRecord } from "@subagent-mcp/contract";
+import { CHANGE_EVENT, type ListAgentsResult, type ListPoolResult, type PollAgentResult, type ServerRecord, definedFields } from "@subagent-mcp/contract";
 import { DASHBOARD_TOOLS, textOf } from "./tools.js";
 import type { PermissionRequestView, ServerView } from "@subagent-mcp/contract";
 
@@ -110,7 +110,7 @@ export class ServerLink {
 
   #base(): Pick<ServerView, "pid" | "cwd" | "session" | "started_at" | "version"> {
     const { pid, cwd, session, started_at, version } = this.record;
-    return { pid, cwd, ...(session === undefined ? {} : { session }), started_at, version };
+    return { pid, cwd, ...definedFields({ session }), started_at, version };
   }
 
   // list_agents, list_pool (null when the server has no pool tools), and poll_agent of each agent that asks for permission.

@@ -2,6 +2,7 @@
 // conversation when no live server can tell it.
 import { endedWhy, listAgents, turnsBefore, type JournalTurn } from "@subagent-mcp/journal";
 import type { PastAgentView } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract";
 
 /** The project's agents in the journal that no live server holds (pool replicas left out), newest first. */
 export function pastAgentViews(agentsDir: string, project: string, live: Set<string>, costs: Map<string, number>): PastAgentView[] {
@@ -12,15 +13,15 @@ export function pastAgentViews(agentsDir: string, project: string, live: Set<str
       const cost = costs.get(s.agent_id);
       return {
         agent_id: s.agent_id,
-        ...(s.label === undefined ? {} : { label: s.label }),
+        ...definedFields({ label: s.label }),
         provider: s.provider,
-        ...(s.model === undefined ? {} : { model: s.model }),
+        ...definedFields({ model: s.model }),
         status,
         alive: false,
         past: true,
         turns: s.turns,
         cwd: s.cwd,
-        ...(s.worktree === undefined ? {} : { worktree: s.worktree }),
+        ...definedFields({ worktree: s.worktree }),
         why: endedWhy(s),
         created_at: s.created_at,
         last_at: s.last_at,

@@ -7,6 +7,7 @@ import type { PastCache } from "./past.js";
 import type { ServerSet } from "./servers.js";
 import type { DashboardState, Machine, MailboxView } from "@subagent-mcp/contract";
 import type { UsageCache } from "./usage.js";
+import { definedFields } from "@subagent-mcp/contract";
 
 /** Where the state comes from. */
 export interface StateSources {
@@ -53,7 +54,7 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     worker_permissions: workerApprovals(s.stateDir).map(approvalView),
     mailboxes,
     usage,
-    ...(machines === undefined ? {} : { machines }),
+    ...definedFields({ machines }),
     errors,
   };
 }
@@ -62,5 +63,5 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
 export function stateKey(state: DashboardState): string {
   // A heartbeat's age changes every time: only a change of the machines themselves is news.
   const machines = state.machines?.map((m) => ({ ...m, seconds_since_heartbeat: 0 }));
-  return JSON.stringify({ ...state, generated_at: "", ...(machines === undefined ? {} : { machines }) });
+  return JSON.stringify({ ...state, generated_at: "", ...definedFields({ machines }) });
 }

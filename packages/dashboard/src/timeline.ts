@@ -4,6 +4,7 @@ import { recordedCost, type PriceTable } from "@subagent-mcp/usage";
 import type { Timeline } from "@subagent-mcp/contract";
 import { stateLayout } from "@subagent-mcp/state";
 import { DashboardError } from "./errors.js";
+import { definedFields } from "@subagent-mcp/contract";
 
 /** The tree under `root`, or the roots of the project's recent agents. Throws BAD_REQUEST or NOT_FOUND for a root that is not an agent's. */
 export function timelineOf(stateDir: string, project: string, prices: PriceTable, root: string | undefined): Timeline {
@@ -12,7 +13,7 @@ export function timelineOf(stateDir: string, project: string, prices: PriceTable
       ...(root === undefined ? { project } : { root }),
       price: (turn) => recordedCost(turn, prices),
     });
-    return { ...(root === undefined ? {} : { root }), generated_at: new Date().toISOString(), rows } satisfies Timeline;
+    return { ...definedFields({ root }), generated_at: new Date().toISOString(), rows } satisfies Timeline;
   } catch (error) {
     if (error instanceof JournalError && error.code === "BAD_ID") throw new DashboardError("BAD_REQUEST", error.message);
     if (error instanceof JournalError && error.code === "NOT_FOUND") throw new DashboardError("NOT_FOUND", `no agent ${root ?? ""} in the journal`);

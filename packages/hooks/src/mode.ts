@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ensurePrivateDir, writePrivate, stateLayout } from "@subagent-mcp/state";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**
  * The file name of a host session's (if given) or a project's own file in one of our state
@@ -43,5 +44,5 @@ export function isOrchestrating(stateDir: string, cwd: string, session?: string)
 export function setOrchestrating(stateDir: string, cwd: string, enabled: boolean, session?: string): void {
   const scoped = session === undefined || session === "" ? undefined : session;
   ensurePrivateDir(stateDir);
-  writePrivate(modeFile(stateDir, cwd, scoped), `${JSON.stringify({ enabled, cwd: resolve(cwd), ...(scoped === undefined ? {} : { session: scoped }) })}\n`);
+  writePrivate(modeFile(stateDir, cwd, scoped), `${JSON.stringify({ enabled, cwd: resolve(cwd), ...definedFields({ session: scoped }) })}\n`);
 }

@@ -1,6 +1,7 @@
 import type { Provider, RateLimitStatus } from "@subagent-mcp/core";
 import type { Route } from "./select.js";
 import type { Candidate } from "./table.js";
+import { definedFields } from "@subagent-mcp/contract";
 
 /** What one typical turn of the task's category is expected to cost on a candidate. */
 export interface ExpectedCost {
@@ -111,7 +112,7 @@ function skip(
   now: number,
 ): SkippedCandidate {
   const { provider, model } = r.candidate;
-  const base = { provider, ...(model === undefined ? {} : { model }) };
+  const base = { provider, ...definedFields({ model }) };
   if (r.room?.status === "exhausted") {
     const until =
       r.room.resetsAt === undefined ? "" : ` until ${new Date(r.room.resetsAt).toISOString()} (in ${Math.ceil((r.room.resetsAt - now) / 60_000)} min)`;

@@ -2,6 +2,7 @@ import type { Provider } from "@subagent-mcp/core";
 import type { TaskCategory } from "./categories.js";
 import { RoutingError } from "./errors.js";
 import { DEFAULT_TABLE, type Branch, type Candidate, type RoutingTable } from "./table.js";
+import { definedFields } from "@subagent-mcp/contract";
 
 /** What the caller asked for. Every field is optional; the rules below say which mixes are valid. */
 export interface RouteRequest {
@@ -46,7 +47,7 @@ export function selectCandidates(request: RouteRequest): Route {
   if (provider !== undefined && model !== undefined) {
     const known = ranked.find((c) => c.provider === provider && c.model === model);
     const chosenEffort = effort ?? known?.effort;
-    candidates = [{ provider, model, ...(chosenEffort === undefined ? {} : { effort: chosenEffort }) }];
+    candidates = [{ provider, model, ...definedFields({ effort: chosenEffort }) }];
   } else if (provider !== undefined) {
     // A provider the table does not list (an ACP agent) runs on its own default model.
     const own = ranked.filter((c) => c.provider === provider);

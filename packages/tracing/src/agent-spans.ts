@@ -4,6 +4,7 @@
 import { poolOf, type AgentChange, type AgentView, type LaunchRequest, type PermissionEvent, type Supervisor, type TurnReport } from "@subagent-mcp/core";
 import type { SpanHandle, Tracer } from "./api.js";
 import { OTEL_ENV, TRACEPARENT_ENV, otelSettings } from "./env.js";
+import { definedFields } from "@subagent-mcp/contract";
 
 /** What a session started for an agent carries of its trace (see SupervisorOptions.traceOf). */
 export interface SessionTrace {
@@ -114,7 +115,7 @@ export class AgentSpans {
     // A resumed or failed-over agent keeps one life span; a new launch of the same id starts another.
     this.#live.get(agentId)?.life.end(at);
     const life = this.tracer.start(`invoke_agent ${request.provider}`, {
-      ...(request.calledIn === undefined ? {} : { parent: request.calledIn }),
+      ...definedFields({ parent: request.calledIn }),
       at,
       attributes: {
         "gen_ai.operation.name": "invoke_agent",

@@ -6,6 +6,7 @@ import { defaultResource, detectResources, envDetector, resourceFromAttributes }
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { Attributes, SpanHandle, SpanOptions, Tracer } from "./api.js";
 import { inheritedParent, OTEL_ENV, TRACEPARENT_ENV, type Protocol } from "./env.js";
+import { definedFields } from "@subagent-mcp/contract";
 
 const KINDS = { internal: SpanKind.INTERNAL, server: SpanKind.SERVER, client: SpanKind.CLIENT } as const;
 const propagator = new W3CTraceContextPropagator();
@@ -66,7 +67,7 @@ export async function otelTracer(env: NodeJS.ProcessEnv, protocol: Protocol, ser
           {
             kind: KINDS[options.kind ?? "internal"],
             ...(options.attributes === undefined ? {} : { attributes: clean(options.attributes) }),
-            ...(options.at === undefined ? {} : { startTime: options.at }),
+            ...definedFields({ startTime: options.at }),
           },
           parentOf(options.parent),
         ),

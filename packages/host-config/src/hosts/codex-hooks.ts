@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { handlerCommand, HOOK_EVENTS, nativeSubagentTools } from "@subagent-mcp/hooks";
 import { assertTomlKind, parseToml, placeTomlBlock, removeTomlBlock, tomlBlock, tomlBlockSpan, tomlString, type TomlMarkers } from "../toml-block.js";
+import { definedFields } from "@subagent-mcp/contract";
 
 /** The comment lines around our orchestration hooks and their trust entries in config.toml. */
 export const HOOKS_MARKERS: TomlMarkers = {
@@ -44,7 +45,7 @@ function canonical(value: unknown): unknown {
 export function codexHookHash(label: string, matcher: string | undefined, command: string, timeoutSec: number): string {
   const identity = {
     event_name: label,
-    ...(matcher === undefined ? {} : { matcher }),
+    ...definedFields({ matcher }),
     hooks: [{ type: "command", command, timeout: timeoutSec, async: false }],
   };
   return `sha256:${createHash("sha256")
