@@ -51,7 +51,6 @@ export {
 export { providerFiles, type ProviderEntry } from "./provider-files.js";
 export type { DefinitionSet, DefinitionSource, Lineage, PoolDefinition } from "./pool-catalog.js";
 export type { OrchestrationState } from "./tools/orchestration-mode.js";
-export { CHILD_SERVER } from "./tools/launch-agent.js";
-export { MESSAGING_TOOLS } from "./tools/messages.js";
+export { CHILD_SERVER } from "./tools/launch-parts.js";
 export { BoundedStdioServerTransport, stdioTransport, type BoundedStdioOptions } from "./stdio-transport.js";
 export { capToolResult, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESULT_CHARS, limitsFrom, type Limits } from "./limits.js";

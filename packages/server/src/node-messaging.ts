@@ -3,7 +3,7 @@ import type { MailboxStore } from "@subagent-mcp/mailbox";
 import { startChildEndpoint } from "./child-endpoint.js";
 import { Delivery, DeliveryServer } from "./delivery.js";
 import { DEFAULT_MAX_RESULT_CHARS } from "./limits.js";
-import { CHILD_SERVER } from "./tools/launch-agent.js";
+import { CHILD_SERVER } from "./tools/launch-parts.js";
 import { registerMessageTools, withheldMessaging } from "./tools/messages.js";
 
 /** A machine of the fleet's messaging for the agents it runs: each one's own server, by its mailbox name. */

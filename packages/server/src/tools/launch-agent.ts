@@ -1,12 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { callTrace } from "./call-trace.js";
-import { statSync } from "node:fs";
-import { BudgetSchema, type AgentView, type Budget, type LaunchRequest, type McpServerSpec, type Supervisor } from "@subagent-mcp/core";
-import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
-import { mcpToolName } from "@subagent-mcp/drivers/light";
-import { isAbsolute, resolve } from "node:path";
+import { BudgetSchema, type Supervisor } from "@subagent-mcp/core";
+import { PermissionRulesSchema, type Grant, type PermissionRules } from "@subagent-mcp/permissions";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { LaunchAgentOutput, PermissionModeSchema, type WorktreeOut } from "@subagent-mcp/contract";
+import { LaunchAgentOutput, PermissionModeSchema } from "@subagent-mcp/contract";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, EscalateSchema, rankCandidates, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { escalationFor, rankInputs } from "../routing-choice.js";
 import { z } from "zod";
@@ -16,20 +13,16 @@ import { tighter } from "../tree-budget.js";
 import { checkCommandLineText, MAX_RULE_CHARS, MAX_RULES, nameText, ruleList } from "../input-limits.js";
 import type { ToolDeps } from "../deps.js";
 import { asking, grant, mergeRules } from "@subagent-mcp/permissions";
-import { MESSAGING_TOOLS } from "./messages.js";
 import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";
 import { ProviderSchema, objectOf } from "./schemas.js";
 import { launchAnswer } from "./launch-answer.js";
 import { placeCandidates } from "../placement.js";
 import { judgeCheck } from "../check-judgement.js";
-
-// The fields of `o` that are set.
-function optional<T extends Record<string, string | undefined>>(o: T): { [K in keyof T]?: string } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: string };
-}
 import { delegateTurn } from "../tasks/delegate-turn.js";
 
+import type { CallContext } from "../tasks/serve.js";
+import { budgetOf, checkCwd, childMessaging, isEmpty, isolate, launchOrAbandon, optional, remoteCwd, treeUrlFor } from "./launch-parts.js";
 export const LaunchAgentInput = {
   prompt: z.string().min(1).describe("The task for the sub-agent: its first user message."),
   provider: ProviderSchema.optional().describe("Which CLI runs the sub-agent: claude, codex, gemini, or a configured ACP agent (qwen, opencode, ...)."),
@@ -96,230 +89,151 @@ export function registerLaunchAgentTool(server: McpServer, deps: ToolDeps): void
       outputSchema: objectOf(LaunchAgentOutput),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    (args, extra) =>
-      guard(() =>
-        gated(deps.gate, async () => {
-          checkDepth(deps);
-          checkCommandLineText("launch_agent", args.allowed_tools, args.permissions);
-          const granted = grant({ mode: args.permission_mode, tools: args.allowed_tools }, deps.ceiling, "launch_agent");
-          // Allow rules grant without asking, as allowed tools do: a nested server gives no more than it was given.
-          if (args.permissions?.allow !== undefined) grant({ tools: args.permissions.allow }, deps.ceiling, "launch_agent permissions.allow");
-          // The first launch also loads the drivers and, for messaging sub-agents, starts their endpoint.
-          // An explicit provider must exist: routing would otherwise quietly fall over to another.
-          const supervisor = await deps.supervisor();
-          // A project's provider left out for want of trust says so, and how to grant it.
-          const withheld = args.provider === undefined || supervisor.providers().includes(args.provider) ? undefined : deps.withheldProviders?.[args.provider];
-          if (withheld !== undefined) throw new ServerError("INVALID_ARGUMENT", `provider "${args.provider ?? ""}" is not trusted: ${withheld}`);
-          if (args.provider !== undefined && !supervisor.providers().includes(args.provider))
-            throw new ServerError("INVALID_ARGUMENT", `unknown provider "${args.provider}"; the configured providers are ${supervisor.providers().join(", ")}`);
-          const route = selectCandidates({
-            ...(args.task_category === undefined ? {} : { category: args.task_category }),
-            ...(args.provider === undefined ? {} : { provider: args.provider }),
-            ...(args.model === undefined ? {} : { model: args.model }),
-            ...(args.effort === undefined ? {} : { effort: args.effort }),
-            branch: args.branch ?? deps.routingBranch,
-            table: deps.routingTable,
-            installed: deps.installed,
-          });
-          if (args.base !== undefined && args.isolation !== "worktree") throw new ServerError("INVALID_ARGUMENT", 'base needs isolation: "worktree"');
-          // Price, headroom and the budget order the candidates: the launch's own budget over the config's, and the shared ones.
-          const inputs = rankInputs(deps, supervisor, route.category, [budgetOf(deps.budget, args.budget).budget]);
-          const ranking = rankCandidates(route, { provider: args.provider }, inputs);
-          const escalate = args.escalate ?? (route.category === undefined ? undefined : deps.routingTable[route.category].escalate);
-          if (escalate?.on === "check" && args.machine !== undefined)
-            throw new ServerError("INVALID_ARGUMENT", "escalate on check runs the check here, on this machine's files: launch here, or escalate on error");
-          // The config's rules and the launch's own: deny beats ask beats allow across both.
-          const rules = mergeRules(deps.permissions, args.permissions);
-          // The check runs here with nobody to ask: held to the rules and this server's ceiling before anything starts.
-          if (escalate?.on === "check") judgeCheck("launch_agent", escalate.check, { rules, ceiling: deps.ceiling, cwd: checkCwd(args.cwd, deps.defaultCwd) });
-          // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
-          // The session's and the project's day budgets refuse new agents once spent.
-          await deps.budgets.made()?.check();
-          const journal = deps.journal.made();
-          // A journal that failed earlier is tried again first: space may have been freed since.
-          await journal?.writer.recheck();
-          const id = journal?.claim() ?? randomUUID().slice(0, 8);
-          // A launch refused from here on gives its id back: no empty journal folder is left.
-          let started = false;
-          try {
-            // Where each candidate runs (here, or a machine of the fleet); an unplaceable first one is skipped or is this call's error.
-            // On another machine, its node makes the worktree, named as one here would be.
-            const ask = args.isolation === "worktree" ? { name: args.label ?? id, ...optional({ base: args.base, label: args.label }) } : undefined;
-            const { placed, skipped: unplaced } = await placeCandidates(
-              deps,
-              ranking.ranked.map((r) => r.candidate),
-              {
-                machine: args.machine,
-                strict: args.provider !== undefined,
-                ...(ask === undefined ? {} : { worktree: ask }),
-                ...(args.outlive === true ? { outlive: true } : {}),
-              },
-            );
-            const [first, ...rest] = placed;
-            if (first === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
-            const { candidate: chosen, placement } = first;
-            if (args.outlive === true && placement === undefined)
-              throw new ServerError("INVALID_ARGUMENT", "outlive is for an agent on another machine (with machine): one here always ends with this server");
-            const fallbacks = rest.map((p) => ({ ...p.candidate, ...(p.placement === undefined ? {} : { placement: p.placement }) }));
-            const escalation = escalationFor(deps, escalate, route, chosen, inputs, args.prompt);
-            const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
-            // A sub-agent elsewhere cannot reach our loopback messaging endpoint: its node serves its mailbox there.
-            const child = await childMessaging(deps, id, args.system_prompt_append, granted.tools, rules, placement !== undefined);
-            // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
-            const isolated = args.isolation === "worktree" && placement === undefined ? await isolate(deps, id, given, args.base, args.label) : undefined;
-            const cwd = isolated?.cwd ?? given;
-            journal?.expect(id, {
-              ...(route.category === undefined ? {} : { category: route.category }),
-              ...(isEmpty(rules) ? {} : { permissions: rules }),
-              ...(isolated === undefined ? {} : { worktree: { path: isolated.view.path, branch: isolated.view.branch, base: isolated.view.base } }),
-            });
-            const { messaging: _messaging, ...childSpec } = child;
-            // Under an inherited budget (a nested server's) each agent gets at most what is left of it.
-            const budget = budgetOf(deps.budget, args.budget, deps.budgets.made()?.inheritedLeft());
-            const view = launchOrAbandon(supervisor, isolated, {
-              ...childSpec,
-              ...(isolated === undefined ? {} : { prepare: isolated.prepare }),
-              provider: chosen.provider,
-              prompt: args.prompt,
-              cwd,
-              ...callTrace(extra),
-              ...(placement === undefined ? {} : { placement }),
-              ...(chosen.model === undefined ? {} : { model: chosen.model }),
-              ...(chosen.effort === undefined ? {} : { effort: chosen.effort }),
-              fallbacks,
-              ...(escalation === undefined ? {} : { escalate: escalation }),
-              ...(child.systemPromptAppend === undefined ? {} : { systemPromptAppend: child.systemPromptAppend }),
-              ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
-              ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
-              ...(args.label === undefined ? {} : { label: args.label }),
-              ...budget,
-              ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
-              // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
-              env: childEnv(deps, granted, child.id, id, tighter(budget.budget, deps.budgets.made()?.left()), await treeUrlFor(deps, placement, id)),
-              mcpEnv: [...LINEAGE_ENV],
-            });
-            started = true;
-            const { out, text } = launchAnswer({
-              view,
-              route,
-              chosen,
-              fallbacks: rest.map((p) => p.candidate),
-              ranking,
-              unplaced,
-              escalation,
-              child,
-              isolated,
-              worktree: ask !== undefined,
-            });
-            const near = deps.budgets.made()?.treeWarnings() ?? [];
-            const launched = near.length === 0 ? text : `${text}\nNear the budget of the agent tree: ${near.join("; ")}; at 100 % its turns are interrupted.`;
-            // A host that takes tasks gets one that ends with the first turn's answer: no wait call.
-            delegateTurn(deps, supervisor, extra, { agentId: view.id, turn: 1 }, launched);
-            return ok(out, launched);
-          } finally {
-            if (!started) journal?.unclaim(id);
-          }
-        }),
-      ),
+    (args, extra) => guard(() => gated(deps.gate, () => launchAgent(deps, args, extra))),
   );
 }
 
-// The agent's own worktree, with the launch's work to do before its CLI starts.
-async function isolate(deps: ToolDeps, agentId: string, cwd: string, base: string | undefined, label: string | undefined) {
-  const worktrees = await deps.worktrees.get();
-  const opened = await worktrees.open({ agentId, cwd, ...(base === undefined ? {} : { base }), ...(label === undefined ? {} : { label }) });
-  return {
-    ...opened,
-    view: worktrees.view(agentId) as WorktreeOut,
-    release: () => {
-      worktrees.abandon(agentId);
+type LaunchArgs = z.infer<z.ZodObject<typeof LaunchAgentInput>>;
+type Extra = CallContext & { _meta?: Record<string, unknown> };
+
+// Checks, routing and the id's claim; a launch refused after its claim gives the id back.
+async function launchAgent(deps: ToolDeps, args: LaunchArgs, extra: Extra) {
+  checkDepth(deps);
+  checkCommandLineText("launch_agent", args.allowed_tools, args.permissions);
+  const granted = grant({ mode: args.permission_mode, tools: args.allowed_tools }, deps.ceiling, "launch_agent");
+  // Allow rules grant without asking, as allowed tools do: a nested server gives no more than it was given.
+  if (args.permissions?.allow !== undefined) grant({ tools: args.permissions.allow }, deps.ceiling, "launch_agent permissions.allow");
+  // The first launch also loads the drivers and, for messaging sub-agents, starts their endpoint.
+  // An explicit provider must exist: routing would otherwise quietly fall over to another.
+  const supervisor = await deps.supervisor();
+  // A project's provider left out for want of trust says so, and how to grant it.
+  const withheld = args.provider === undefined || supervisor.providers().includes(args.provider) ? undefined : deps.withheldProviders?.[args.provider];
+  if (withheld !== undefined) throw new ServerError("INVALID_ARGUMENT", `provider "${args.provider ?? ""}" is not trusted: ${withheld}`);
+  if (args.provider !== undefined && !supervisor.providers().includes(args.provider))
+    throw new ServerError("INVALID_ARGUMENT", `unknown provider "${args.provider}"; the configured providers are ${supervisor.providers().join(", ")}`);
+  const route = selectCandidates({
+    ...(args.task_category === undefined ? {} : { category: args.task_category }),
+    ...(args.provider === undefined ? {} : { provider: args.provider }),
+    ...(args.model === undefined ? {} : { model: args.model }),
+    ...(args.effort === undefined ? {} : { effort: args.effort }),
+    branch: args.branch ?? deps.routingBranch,
+    table: deps.routingTable,
+    installed: deps.installed,
+  });
+  if (args.base !== undefined && args.isolation !== "worktree") throw new ServerError("INVALID_ARGUMENT", 'base needs isolation: "worktree"');
+  // Price, headroom and the budget order the candidates: the launch's own budget over the config's, and the shared ones.
+  const inputs = rankInputs(deps, supervisor, route.category, [budgetOf(deps.budget, args.budget).budget]);
+  const ranking = rankCandidates(route, { provider: args.provider }, inputs);
+  const escalate = args.escalate ?? (route.category === undefined ? undefined : deps.routingTable[route.category].escalate);
+  if (escalate?.on === "check" && args.machine !== undefined)
+    throw new ServerError("INVALID_ARGUMENT", "escalate on check runs the check here, on this machine's files: launch here, or escalate on error");
+  // The config's rules and the launch's own: deny beats ask beats allow across both.
+  const rules = mergeRules(deps.permissions, args.permissions);
+  // The check runs here with nobody to ask: held to the rules and this server's ceiling before anything starts.
+  if (escalate?.on === "check") judgeCheck("launch_agent", escalate.check, { rules, ceiling: deps.ceiling, cwd: checkCwd(args.cwd, deps.defaultCwd) });
+  // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
+  // The session's and the project's day budgets refuse new agents once spent.
+  await deps.budgets.made()?.check();
+  const journal = deps.journal.made();
+  // A journal that failed earlier is tried again first: space may have been freed since.
+  await journal?.writer.recheck();
+  const id = journal?.claim() ?? randomUUID().slice(0, 8);
+  // A launch refused from here on gives its id back: no empty journal folder is left.
+  let started = false;
+  try {
+    const answer = await startClaimed(deps, supervisor, args, extra, { id, route, ranking, inputs, escalate, rules, granted });
+    started = true;
+    return answer;
+  } finally {
+    if (!started) journal?.unclaim(id);
+  }
+}
+
+/** What launchAgent decided before the launch: the claimed id, the route and its ranking, the escalation, the rules and the grant. */
+interface Decided {
+  id: string;
+  route: ReturnType<typeof selectCandidates>;
+  ranking: ReturnType<typeof rankCandidates>;
+  inputs: ReturnType<typeof rankInputs>;
+  escalate: LaunchArgs["escalate"];
+  rules: PermissionRules;
+  granted: Grant;
+}
+
+// Places the candidates, readies the sub-agent's messaging and worktree, launches it and answers.
+async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: LaunchArgs, extra: Extra, d: Decided) {
+  const { id, route, ranking, rules, granted } = d;
+  // Where each candidate runs (here, or a machine of the fleet); an unplaceable first one is skipped or is this call's error.
+  // On another machine, its node makes the worktree, named as one here would be.
+  const ask = args.isolation === "worktree" ? { name: args.label ?? id, ...optional({ base: args.base, label: args.label }) } : undefined;
+  const { placed, skipped: unplaced } = await placeCandidates(
+    deps,
+    ranking.ranked.map((r) => r.candidate),
+    {
+      machine: args.machine,
+      strict: args.provider !== undefined,
+      ...(ask === undefined ? {} : { worktree: ask }),
+      ...(args.outlive === true ? { outlive: true } : {}),
     },
-  };
-}
-
-// A launch the supervisor refuses (e.g. its queue is full) leaves no worktree behind.
-function launchOrAbandon(supervisor: Supervisor, isolated: { release: () => void } | undefined, request: LaunchRequest): AgentView {
-  try {
-    return supervisor.launch(request);
-  } catch (error) {
-    isolated?.release();
-    throw error;
-  }
-}
-
-/** A sub-agent's messaging tools as its CLI's allow-list names them (Claude Code's and Gemini CLI's naming; each CLI ignores the other's). */
-export function messagingToolNames(): string[] {
-  return MESSAGING_TOOLS.flatMap((t) => [mcpToolName("claude", CHILD_SERVER, t), mcpToolName("gemini", CHILD_SERVER, t)]);
-}
-
-/** The name a sub-agent sees its messaging server under: distinct from a user-wide "subagent-mcp" entry it may also load. */
-export const CHILD_SERVER = "mailbox";
-
-/**
- * A sub-agent's own messaging: its id doubles as its mailbox name, its subagent-mcp server speaks
- * for it, the messaging tools are allowed (in Claude Code's and Gemini CLI's naming; each CLI
- * ignores the other's), and its prompt says whom to ask.
- */
-export async function childMessaging(
-  deps: ToolDeps,
-  id: string,
-  append: string | undefined,
-  allowed: string[] | undefined,
-  rules?: PermissionRules,
-  /** It runs on another machine of the fleet: that machine hands it its messaging server, given its mailbox name. */
-  remote = false,
-): Promise<{ id: string; messaging: boolean; mcpServers?: McpServerSpec[]; mailbox?: string; systemPromptAppend?: string; allowedTools?: string[] }> {
-  const { childServer, messaging } = deps;
-  if (childServer === undefined || messaging === undefined)
-    return {
-      id,
-      messaging: false,
-      ...(append === undefined ? {} : { systemPromptAppend: append }),
-      ...(allowed === undefined ? {} : { allowedTools: allowed }),
-    };
-  const parent = messaging.self;
-  const note = `You are sub-agent "${id}", started by "${parent}". If you need an answer from ${parent} to go on, ask with the send_to tool of the "${CHILD_SERVER}" MCP server (to: "${parent}") and then call its wait_inbox.`;
-  return {
-    id,
-    messaging: true,
-    // Its mailbox name goes with it wherever it runs: a failover onto a machine of the fleet gets it served there.
-    mailbox: id,
-    ...(remote ? {} : { mcpServers: [await childServer(id, rules)] }),
-    systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
-    allowedTools: [...(allowed ?? []), ...messagingToolNames()],
-  };
-}
-
-// A path on the other machine: it cannot be checked here (its node refuses one outside its roots).
-function remoteCwd(cwd: string | undefined, fallback: string): string {
-  if (cwd === undefined) return fallback;
-  if (!isAbsolute(cwd)) throw new ServerError("INVALID_ARGUMENT", `cwd on another machine must be an absolute path there; got ${cwd}`);
-  return cwd;
-}
-
-function checkCwd(cwd: string | undefined, fallback: string): string {
-  if (cwd === undefined) return fallback;
-  const path = isAbsolute(cwd) ? cwd : resolve(fallback, cwd);
-  let isDir: boolean;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) throw new ServerError("INVALID_ARGUMENT", `cwd must be an existing directory: ${path} is not one`);
-  return path;
-}
-
-const isEmpty = (rules: PermissionRules): boolean => (rules.allow ?? []).length + (rules.deny ?? []).length + (rules.ask ?? []).length === 0;
-
-/** Where the server under agent `id` shares its tree's budget live: none for an agent on another machine (our endpoint is loopback). */
-export async function treeUrlFor(deps: ToolDeps, placement: unknown, id: string): Promise<string | undefined> {
-  return placement === undefined ? deps.treeUrl?.(id) : undefined;
-}
-
-/** The launch's budget over the config's per-agent default (its limits win one by one), within `cap` when given. */
-export function budgetOf(defaults: Budget | undefined, own: Budget | undefined, cap?: Budget): { budget?: Budget } {
-  const budget = defaults === undefined && own === undefined ? undefined : { ...defaults, ...own };
-  const capped = tighter(budget, cap);
-  return capped === undefined ? {} : { budget: capped };
+  );
+  const [first, ...rest] = placed;
+  if (first === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
+  const { candidate: chosen, placement } = first;
+  if (args.outlive === true && placement === undefined)
+    throw new ServerError("INVALID_ARGUMENT", "outlive is for an agent on another machine (with machine): one here always ends with this server");
+  const fallbacks = rest.map((p) => ({ ...p.candidate, ...(p.placement === undefined ? {} : { placement: p.placement }) }));
+  const escalation = escalationFor(deps, d.escalate, route, chosen, d.inputs, args.prompt);
+  const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
+  // A sub-agent elsewhere cannot reach our loopback messaging endpoint: its node serves its mailbox there.
+  const child = await childMessaging(deps, id, args.system_prompt_append, granted.tools, rules, placement !== undefined);
+  // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
+  const isolated = args.isolation === "worktree" && placement === undefined ? await isolate(deps, id, given, args.base, args.label) : undefined;
+  const cwd = isolated?.cwd ?? given;
+  deps.journal.made()?.expect(id, {
+    ...(route.category === undefined ? {} : { category: route.category }),
+    ...(isEmpty(rules) ? {} : { permissions: rules }),
+    ...(isolated === undefined ? {} : { worktree: { path: isolated.view.path, branch: isolated.view.branch, base: isolated.view.base } }),
+  });
+  const { messaging: _messaging, ...childSpec } = child;
+  // Under an inherited budget (a nested server's) each agent gets at most what is left of it.
+  const budget = budgetOf(deps.budget, args.budget, deps.budgets.made()?.inheritedLeft());
+  const view = launchOrAbandon(supervisor, isolated, {
+    ...childSpec,
+    ...(isolated === undefined ? {} : { prepare: isolated.prepare }),
+    provider: chosen.provider,
+    prompt: args.prompt,
+    cwd,
+    ...callTrace(extra),
+    ...(placement === undefined ? {} : { placement }),
+    ...(chosen.model === undefined ? {} : { model: chosen.model }),
+    ...(chosen.effort === undefined ? {} : { effort: chosen.effort }),
+    fallbacks,
+    ...(escalation === undefined ? {} : { escalate: escalation }),
+    ...(child.systemPromptAppend === undefined ? {} : { systemPromptAppend: child.systemPromptAppend }),
+    ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
+    ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
+    ...(args.label === undefined ? {} : { label: args.label }),
+    ...budget,
+    ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
+    // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
+    env: childEnv(deps, granted, child.id, id, tighter(budget.budget, deps.budgets.made()?.left()), await treeUrlFor(deps, placement, id)),
+    mcpEnv: [...LINEAGE_ENV],
+  });
+  const { out, text } = launchAnswer({
+    view,
+    route,
+    chosen,
+    fallbacks: rest.map((p) => p.candidate),
+    ranking,
+    unplaced,
+    escalation,
+    child,
+    isolated,
+    worktree: ask !== undefined,
+  });
+  const near = deps.budgets.made()?.treeWarnings() ?? [];
+  const launched = near.length === 0 ? text : `${text}\nNear the budget of the agent tree: ${near.join("; ")}; at 100 % its turns are interrupted.`;
+  // A host that takes tasks gets one that ends with the first turn's answer: no wait call.
+  delegateTurn(deps, supervisor, extra, { agentId: view.id, turn: 1 }, launched);
+  return ok(out, launched);
 }

@@ -13,7 +13,7 @@ import { asking, grant, mergeRules } from "@subagent-mcp/permissions";
 import { resumeBudget } from "../resume-budget.js";
 import { WorktreeOutSchema } from "@subagent-mcp/contract";
 import { describeWorktree } from "../worktree-view.js";
-import { messagingToolNames } from "./launch-agent.js";
+import { messagingToolNames } from "./launch-parts.js";
 import { gated } from "../launch-gate.js";
 import { NO_FLEET } from "../placement.js";
 import { guard, ok } from "./result.js";
