@@ -17,7 +17,7 @@ export interface WaitOut {
   timed_out: boolean;
 }
 
-export interface AgentRow {
+interface AgentRow {
   agent_id: string;
   provider: Provider;
   status: string;
