@@ -9,6 +9,7 @@ import type { AgentJournal } from "./journal.js";
 import type { SharedBudgets } from "./spend.js";
 import { TreeSpend } from "./tree-spend.js";
 import { OnFirstUse } from "./first-use.js";
+import { childServers, type ChildServers } from "./child-servers.js";
 import { sharedBudgets, supervisorFrom, worktreeHub } from "./server-parts.js";
 import { PendingPublisher } from "./pending.js";
 import { ChangeFeed } from "./change-feed.js";
@@ -22,8 +23,7 @@ import { registerLaunchAgentTool } from "./tools/launch-agent.js";
 import { CHILD_SERVER } from "./tools/launch-parts.js";
 import { registerListAgentsTool } from "./tools/list-agents.js";
 import { registerListPoolTool } from "./tools/list-pool.js";
-import { registerMessageTools, withheldMessaging } from "./tools/messages.js";
-import type { PermissionRules } from "@subagent-mcp/permissions";
+import { registerMessageTools } from "./tools/messages.js";
 import { registerOrchestrationModeTool } from "./tools/orchestration-mode.js";
 import { registerListMachinesTool } from "./tools/list-machines.js";
 import { registerPollAgentTool } from "./tools/poll-agent.js";
@@ -92,94 +92,35 @@ export function createServer(deps: ServerDeps): SubagentServer {
     },
   );
   const worktrees = worktreeHub(deps, supervisor.get);
-  // The sub-agents handed a messaging server, and those that called it.
-  const handed = new Set<string>();
-  const reached = new Set<string>();
-  const messagingReached = (self: string): boolean | undefined => (handed.has(self) ? reached.has(self) : undefined);
+  // What the servers under our sub-agents spend, counted against each one's budget and ours.
+  const tree = new TreeSpend(supervisor.get, () => budgets);
+  // Each sub-agent's own server: the messaging tools alone, speaking for its mailbox.
+  const children = childServers(deps, gate, tree, (messaging, withhold) =>
+    build({ ...shared, messaging, childServer: undefined }, ["messaging"], deps.version, { withhold, tasks: false }),
+  );
+  const { childServer, treeUrl } = children;
   const shared = {
     ...settle(deps, supervisor.get, worktrees),
     gate,
     journal: { made: () => journal },
     budgets: { made: () => budgets },
-    messagingReached,
+    messagingReached: children.messagingReached,
     priceTable,
     // Read through the journal, made with the supervisor (a launch gets the supervisor before it routes); nothing learned before.
     categoryIndex:
       deps.journal === undefined ? undefined : { typical: (...args: Parameters<CategoryTypicals["typical"]>) => journal?.categoryIndex()?.typical(...args) },
   };
-  const { messaging } = deps;
-  const children =
-    messaging === undefined || deps.childMessaging !== true
-      ? undefined
-      : new OnFirstUse(async () => {
-          const { startChildEndpoint } = await import("./child-endpoint.js");
-          // Each sub-agent's own server: the messaging tools alone, speaking for its mailbox.
-          return startChildEndpoint(
-            (self) =>
-              build({ ...shared, messaging: { mail: messaging.mail, self }, childServer: undefined }, ["messaging"], deps.version, {
-                withhold: withheld.get(self) ?? [],
-                tasks: false,
-              }),
-            gate.schedule,
-            (self) => reached.add(self),
-            (self) => tree.server(self, deps.version),
-          );
-        });
-  // What the servers under our sub-agents spend, counted against each one's budget and ours.
-  const tree = new TreeSpend(supervisor.get, () => budgets);
-  // The messaging tools each sub-agent's rules withhold from its own server, by mailbox name.
-  const withheld = new Map<string, string[]>();
-  const childServer =
-    children === undefined
-      ? undefined
-      : async (self: string, rules?: PermissionRules) => {
-          const withhold = withheldMessaging(rules, CHILD_SERVER);
-          if (withhold.length > 0) withheld.set(self, withhold);
-          else withheld.delete(self);
-          handed.add(self);
-          return { name: CHILD_SERVER, url: (await children.get()).url(self) };
-        };
   const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
   // The host's delegation tasks: made here so that what waits for the orchestrator leaves out what they carry.
   const delegations = taskStore(shared.maxResultChars);
-  const treeUrl = children === undefined ? undefined : async (self: string) => (await children.get()).treeUrl(self);
   const server = build({ ...shared, childServer, ...(treeUrl === undefined ? {} : { treeUrl }) }, offered, deps.version, { tasks: delegations });
   pending?.follow(server);
   pending?.delegated(delegations);
-  // The dashboard's view of this server: its sessions and pool tools on the same parts, less `wait`
-  // (which reports each turn once: those reports are the orchestrator's) and less every tool that
-  // starts a new agent (launch_agent, invoke, warmup): whoever holds its token may read and
-  // act on this server's agents, and resume one with the permissions it had, but grant nothing new.
-  const { control: settings, version } = deps;
-  const control =
-    settings === undefined || feed === undefined
-      ? undefined
-      : import("./control-endpoint.js")
-          .then(({ publishControl }) =>
-            publishControl(settings, version, () => build({ ...shared, childServer }, ["sessions", "pool"], version, CONTROL_TOOLS), feed),
-          )
-          .catch(() => undefined);
+  // The dashboard's view of this server (see controlEndpoint): the sessions and pool tools on the same parts, less some.
+  const control = controlEndpoint(deps, feed, () => build({ ...shared, childServer }, ["sessions", "pool"], deps.version, CONTROL_TOOLS));
   return {
     server,
-    warm: async () => {
-      const real = await supervisor.get().catch(() => undefined);
-      await children?.get().catch(() => undefined);
-      const provider = real?.providers()[0];
-      if (real === undefined || provider === undefined) return;
-      const { rehearse, standIn } = await import("./rehearsal.js");
-      // The rehearsal's launch goes to a stand-in: no journal, no sub-agent endpoint, no CLI.
-      const stand = standIn(real);
-      const rehearsal = {
-        ...shared,
-        supervisor: () => Promise.resolve(stand),
-        journal: { made: () => undefined },
-        // Not the endpoint's own address: its first one starts the endpoint's warm-up request, which
-        // would load ~8 MB of HTTP client and server code into a server that may never launch.
-        childServer: childServer === undefined ? undefined : () => Promise.resolve({ name: CHILD_SERVER, url: "http://127.0.0.1:9/rehearsal" }),
-      };
-      await rehearse(build(rehearsal, ["sessions"], deps.version, { tasks: false, traced: false }), provider).catch(() => undefined);
-      await stand.shutdown();
-    },
+    warm: () => warmUp(shared, supervisor.get, children, deps.version),
     close: async () => {
       await (await control)?.close();
       // Agents that end from here on end because the server exits; the journal says so.
@@ -192,12 +133,43 @@ export function createServer(deps: ServerDeps): SubagentServer {
       journal?.flushIndex();
       journal?.writer.dropSpares();
       await server.close();
-      await (await settled(children?.made))?.close();
+      await (await settled(children.endpoint?.made))?.close();
     },
   };
 }
 
 // Defaults applied once; the pool is made by the first pool call.
+// The dashboard's view of this server: its sessions and pool tools on the same parts, less `wait`
+// (which reports each turn once: those reports are the orchestrator's) and less every tool that
+// starts a new agent (launch_agent, invoke, warmup): whoever holds its token may read and
+// act on this server's agents, and resume one with the permissions it had, but grant nothing new.
+function controlEndpoint(deps: ServerDeps, feed: ChangeFeed | undefined, serve: () => McpServer) {
+  const { control: settings, version } = deps;
+  if (settings === undefined || feed === undefined) return undefined;
+  return import("./control-endpoint.js").then(({ publishControl }) => publishControl(settings, version, serve, feed)).catch(() => undefined);
+}
+
+// Makes in the background what the first launch needs, then rehearses the launch path on a stand-in (see SubagentServer.warm).
+async function warmUp(shared: Omit<Shared, "childServer">, supervisor: () => Promise<Supervisor>, children: ChildServers, version: string): Promise<void> {
+  const real = await supervisor().catch(() => undefined);
+  await children.endpoint?.get().catch(() => undefined);
+  const provider = real?.providers()[0];
+  if (real === undefined || provider === undefined) return;
+  const { rehearse, standIn } = await import("./rehearsal.js");
+  // The rehearsal's launch goes to a stand-in: no journal, no sub-agent endpoint, no CLI.
+  const stand = standIn(real);
+  const rehearsal = {
+    ...shared,
+    supervisor: () => Promise.resolve(stand),
+    journal: { made: () => undefined },
+    // Not the endpoint's own address: its first one starts the endpoint's warm-up request, which
+    // would load ~8 MB of HTTP client and server code into a server that may never launch.
+    childServer: children.childServer === undefined ? undefined : () => Promise.resolve({ name: CHILD_SERVER, url: "http://127.0.0.1:9/rehearsal" }),
+  };
+  await rehearse(build(rehearsal, ["sessions"], version, { tasks: false, traced: false }), provider).catch(() => undefined);
+  await stand.shutdown();
+}
+
 function settle(
   deps: ServerDeps,
   supervisor: () => Promise<Supervisor>,
