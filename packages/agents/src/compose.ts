@@ -25,7 +25,7 @@ function checkName(kind: string, name: string, file: string): void {
 }
 
 /** The text of a skill (`<dir>/<name>/SKILL.md`, its own frontmatter removed). */
-export function readSkill(name: string, ctx: SearchContext, from: string): string {
+function readSkill(name: string, ctx: SearchContext, from: string): string {
   checkName("skill", name, from);
   const tried: string[] = [];
   for (const dir of skillDirs(ctx)) {
@@ -40,7 +40,7 @@ export function readSkill(name: string, ctx: SearchContext, from: string): strin
 }
 
 /** The text of an expertise file (`<dir>/<name>.md`). */
-export function readExpertise(name: string, ctx: SearchContext, from: string): string {
+function readExpertise(name: string, ctx: SearchContext, from: string): string {
   checkName("expertise", name, from);
   const tried: string[] = [];
   for (const dir of expertiseDirs(ctx)) {

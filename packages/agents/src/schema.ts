@@ -33,11 +33,10 @@ export const KNOWN_KEYS = new Set([
 const RuleList = z.array(z.string().min(1));
 
 /** Rules for the agent's permission requests, `{allow, deny, ask}`. */
-export const DefinitionRulesSchema = z.strictObject({ allow: RuleList.optional(), deny: RuleList.optional(), ask: RuleList.optional() });
-export type DefinitionRules = z.infer<typeof DefinitionRulesSchema>;
+const DefinitionRulesSchema = z.strictObject({ allow: RuleList.optional(), deny: RuleList.optional(), ask: RuleList.optional() });
 
 /** Where an agent works: in the given directory (`none`), or in a git worktree of its own on its own branch. */
-export const IsolationSchema = z.enum(["none", "worktree"]);
+const IsolationSchema = z.enum(["none", "worktree"]);
 
 /** The frontmatter of an agent definition file. */
 export const FrontmatterSchema = z
@@ -113,12 +112,11 @@ export const AgentDefinitionSchema = z.object({
 export type AgentDefinition = z.infer<typeof AgentDefinitionSchema>;
 
 /** Who chose a definition's directory: the environment and the user are trusted, a project is not. */
-export const DefinitionScopeSchema = z.enum(["env", "project", "user"]);
-export type DefinitionScope = z.infer<typeof DefinitionScopeSchema>;
+export type DefinitionScope = "env" | "project" | "user";
 
 /** A definition as loaded: where its directory came from and the sha256 of the bytes it was read from. */
-export const LoadedDefinitionSchema = AgentDefinitionSchema.extend({
-  scope: DefinitionScopeSchema,
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
-export type LoadedDefinition = z.infer<typeof LoadedDefinitionSchema>;
+export type LoadedDefinition = AgentDefinition & {
+  scope: DefinitionScope;
+  /** Hex. */
+  sha256: string;
+};
