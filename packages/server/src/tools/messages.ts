@@ -173,36 +173,73 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps, wit
   const { mail, self } = deps.messaging;
   // Tools a deny or ask rule of the agent names (see withheldMessaging): not offered, so no CLI can call them.
   const skip = new Set(withhold);
-  if (!skip.has("send_to"))
-    server.registerTool(
-      "send_to",
-      {
-        title: "Send a message to an agent",
-        description: "Send a message to another agent's mailbox by name (a worker, the orchestrator, a sub-agent). Returns at once.",
-        inputSchema: {
-          to: SafeName.or(z.literal(BROADCAST)).describe(
-            "Recipient's mailbox name (letters, digits, '.', '_', '-'), or * for every mailbox (only a high-priority broadcast wakes a worker).",
-          ),
-          message: z.string().min(1),
-          priority: PrioritySchema.optional().describe("low, normal (default) or high"),
-          thread_id: z.string().optional(),
-        },
-        outputSchema: objectOf(SentOut),
-        annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  // Offered in this order: send_to, inbox, wait_inbox, reply.
+  if (!skip.has("send_to")) registerSendTo(server, mail, self);
+  registerReadTools(server, deps, skip);
+  if (!skip.has("reply")) registerReply(server, mail, self);
+}
+
+type Mail = MessagingDeps["messaging"]["mail"];
+
+function registerSendTo(server: McpServer, mail: Mail, self: string): void {
+  server.registerTool(
+    "send_to",
+    {
+      title: "Send a message to an agent",
+      description: "Send a message to another agent's mailbox by name (a worker, the orchestrator, a sub-agent). Returns at once.",
+      inputSchema: {
+        to: SafeName.or(z.literal(BROADCAST)).describe(
+          "Recipient's mailbox name (letters, digits, '.', '_', '-'), or * for every mailbox (only a high-priority broadcast wakes a worker).",
+        ),
+        message: z.string().min(1),
+        priority: PrioritySchema.optional().describe("low, normal (default) or high"),
+        thread_id: z.string().optional(),
       },
-      (args) =>
-        guard(async () => {
-          const priority = args.priority ?? "normal";
-          const m = await mail.send({
-            from: self,
-            to: args.to,
-            body: args.message,
-            priority,
-            ...(args.thread_id === undefined ? {} : { threadId: args.thread_id }),
-          });
-          return sent(m, `Sent ${m.id} to ${args.to}.`);
-        }),
-    );
+      outputSchema: objectOf(SentOut),
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    },
+    (args) =>
+      guard(async () => {
+        const priority = args.priority ?? "normal";
+        const m = await mail.send({
+          from: self,
+          to: args.to,
+          body: args.message,
+          priority,
+          ...(args.thread_id === undefined ? {} : { threadId: args.thread_id }),
+        });
+        return sent(m, `Sent ${m.id} to ${args.to}.`);
+      }),
+  );
+}
+
+function registerReply(server: McpServer, mail: Mail, self: string): void {
+  server.registerTool(
+    "reply",
+    {
+      title: "Reply to a message",
+      description: "Answer a message you received: goes to its sender, in the same thread.",
+      inputSchema: {
+        message_id: SafeName,
+        to: SafeName.describe("The sender (the `from` of the message)."),
+        message: z.string().min(1),
+        thread_id: z.string().optional().describe("The message's thread_id, to keep the thread."),
+      },
+      outputSchema: objectOf(SentOut),
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    },
+    (args) =>
+      guard(async () => {
+        const thread = args.thread_id ?? args.message_id;
+        const m = await mail.send({ from: self, to: args.to, body: args.message, priority: "normal", replyTo: args.message_id, threadId: thread });
+        return sent(m, `Replied to ${args.to} (${m.id}).`);
+      }),
+  );
+}
+
+// inbox and wait_inbox.
+function registerReadTools(server: McpServer, deps: MessagingDeps, skip: Set<string>): void {
+  const { mail, self } = deps.messaging;
   if (!skip.has("inbox"))
     server.registerTool(
       "inbox",
@@ -241,28 +278,6 @@ export function registerMessageTools(server: McpServer, deps: MessagingDeps, wit
           const arrived = await mail.wait(self, (args.timeout_s ?? 45) * 1000, extra.signal);
           if (!arrived) return ok({ messages: [], timed_out: true }, "No message before the deadline; call wait_inbox again.");
           return answer(await take(deps, args.limit ?? 20, extra), { timed_out: false });
-        }),
-    );
-  if (!skip.has("reply"))
-    server.registerTool(
-      "reply",
-      {
-        title: "Reply to a message",
-        description: "Answer a message you received: goes to its sender, in the same thread.",
-        inputSchema: {
-          message_id: SafeName,
-          to: SafeName.describe("The sender (the `from` of the message)."),
-          message: z.string().min(1),
-          thread_id: z.string().optional().describe("The message's thread_id, to keep the thread."),
-        },
-        outputSchema: objectOf(SentOut),
-        annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-      },
-      (args) =>
-        guard(async () => {
-          const thread = args.thread_id ?? args.message_id;
-          const m = await mail.send({ from: self, to: args.to, body: args.message, priority: "normal", replyTo: args.message_id, threadId: thread });
-          return sent(m, `Replied to ${args.to} (${m.id}).`);
         }),
     );
 }
