@@ -95,19 +95,29 @@ export const PollAgentOutput = {
   budget: BudgetOutSchema.optional(),
 };
 
-/** One live machine of the fleet, as list_machines shows it. */
-export const MachineSchema = z.object({
+/** A machine of the fleet as it tells of itself in each heartbeat (a fleet node's, signed). */
+export const NodeInfoSchema = z.object({
   name: z.string(),
   host: z.string(),
+  pid: z.number(),
+  /** Each provider it can run: its CLI's version, its cap, and how many slots are free now. */
   providers: z.array(z.object({ provider: z.string(), version: z.string(), cap: z.number(), free: z.number() })),
   load: z.number().describe("1-minute load average per core."),
   labels: z.array(z.string()),
+  startedAt: z.number(),
+  /** When it said so (its clock). */
+  at: z.number(),
+});
+export type NodeInfo = z.infer<typeof NodeInfoSchema>;
+
+/** One live machine of the fleet, as list_machines shows it: its heartbeat, aged. */
+export const MachineSchema = NodeInfoSchema.pick({ name: true, host: true, providers: true, load: true, labels: true }).extend({
   seconds_since_heartbeat: z.number(),
 });
 export type Machine = z.infer<typeof MachineSchema>;
 
 /** A node's last heartbeat as list_machines, `machines --json` and the dashboard show it. */
-export function machineOut(n: Omit<Machine, "seconds_since_heartbeat"> & { at: number }, now = Date.now()): Machine {
+export function machineOut(n: Omit<NodeInfo, "pid" | "startedAt">, now = Date.now()): Machine {
   return {
     name: n.name,
     host: n.host,

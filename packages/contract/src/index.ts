@@ -22,9 +22,20 @@ export {
 export { CONTROL_URL, ServerRecordSchema, type ServerRecord } from "./server-record.js";
 export { definedFields, type DefinedFields } from "./fields.js";
 export { CHANGE_EVENT, ChangeEventSchema, type ChangeEvent } from "./change-event.js";
-export { WorktreeOutSchema, type WorktreeOut } from "./worktree.js";
+export { RemoteWorktreeSchema, worktreeOut, WorktreeOutSchema, type RemoteWorktree, type WorktreeOut } from "./worktree.js";
 export { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, UsageOutSchema, WireStatusSchema } from "./wire.js";
-export { AgentRowSchema, ListAgentsOutput, ListMachinesOutput, MachineSchema, machineOut, PollAgentOutput, type Machine, type AgentRow } from "./agents.js";
+export {
+  AgentRowSchema,
+  ListAgentsOutput,
+  ListMachinesOutput,
+  MachineSchema,
+  machineOut,
+  NodeInfoSchema,
+  PollAgentOutput,
+  type AgentRow,
+  type Machine,
+  type NodeInfo,
+} from "./agents.js";
 export { KillAgentOutput, LaunchAgentOutput, WaitOutput } from "./lifecycle.js";
 export { InvokeOutput, ListPoolOutput, ReplicaSchema, type Replica } from "./pool.js";
 export {

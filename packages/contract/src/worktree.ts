@@ -19,3 +19,23 @@ export const WorktreeOutSchema = z.object({
   error: z.string().optional(),
 });
 export type WorktreeOut = z.infer<typeof WorktreeOutSchema>;
+
+/** A worktree on a fleet node as the node reports it: made (active), measured after a turn, given up (kept or removed). */
+export const RemoteWorktreeSchema = WorktreeOutSchema.omit({ last_task: true }).extend({ state: z.enum(["active", "kept", "removed"]) });
+export type RemoteWorktree = z.infer<typeof RemoteWorktreeSchema>;
+
+/** A worktree's view on the wire: where it is, its state, and its counts when they were read. */
+export function worktreeOut<S extends WorktreeOut["state"]>(
+  worktree: { path: string; branch: string; base: string },
+  state: S,
+  status: { head: string; changed_files: number; uncommitted: number; ahead: number } | undefined,
+): Omit<WorktreeOut, "state"> & { state: S } {
+  const { path, branch, base } = worktree;
+  return {
+    path,
+    branch,
+    base,
+    state,
+    ...(status === undefined ? {} : { head: status.head, changed_files: status.changed_files, uncommitted: status.uncommitted, ahead: status.ahead }),
+  };
+}

@@ -3,7 +3,8 @@ import type { AgentEvent, Driver, PermissionDecision, Session, SessionSpec } fro
 import type { Redis } from "ioredis";
 import { commandStream, eventStream, STREAM_TTL_MS } from "./keys.js";
 import { Outbox } from "./outbox.js";
-import { remoteSpec, ReportSchema, type Command, type NodeInfo, type RemoteWorktree, type WorktreeAsk } from "./protocol.js";
+import type { NodeInfo, RemoteWorktree } from "@subagent-mcp/contract";
+import { remoteSpec, ReportSchema, type Command, type WorktreeAsk } from "./protocol.js";
 import { HEARTBEAT_MS, lastBeat, liveNodes, LOST_AFTER_MS, OWNERS, ownerBeat, place } from "./registry.js";
 import type { Signer } from "./sign.js";
 import { streamEntries } from "./streams.js";
@@ -302,13 +303,18 @@ export class FleetClient {
       ...(options.outlive === true ? { outlive: true } : {}),
       ...(options.worktree === undefined ? {} : { worktree: options.worktree }),
     });
+    return this.#session(agent, remote, send);
+  }
+
+  // The session the supervisor steers: each call a signed command to its node.
+  #session(agent: string, remote: Remote, send: (command: Command) => void): Session {
     const ending = async (kind: "close" | "kill"): Promise<void> => {
       if (remote.ended || (this.#leaving && remote.outlive)) return;
       send({ kind, agent });
       // The node answers with the exit; one that went away is found by the heartbeat check. Bounded,
       // so that shutting down never hangs on a machine that is gone.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, LOST_AFTER_MS)))]);
+      await Promise.race([remote.exited, new Promise<void>((r) => (timer = setTimeout(r, LOST_AFTER_MS)))]);
       clearTimeout(timer);
     };
     return {

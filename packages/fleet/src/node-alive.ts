@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { commandStream, STREAM_TTL_MS } from "./keys.js";
 import type { Lease } from "./lease.js";
-import type { NodeInfo } from "./protocol.js";
+import type { NodeInfo } from "@subagent-mcp/contract";
 import { beat, HEARTBEAT_MS } from "./registry.js";
 import type { Signer } from "./sign.js";
 

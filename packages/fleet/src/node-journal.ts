@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensurePrivateDir, writeAtomic } from "@subagent-mcp/state";
-import { WorktreeRecordSchema } from "@subagent-mcp/worktrees";
+import { AgentWorktree, WorktreeRecordSchema } from "@subagent-mcp/worktrees";
 import { z } from "zod";
 import type { AgentEvent, Driver } from "@subagent-mcp/core";
-import { NodeWorktree } from "./node-worktree.js";
 import { RemoteSpecSchema, type Report } from "./protocol.js";
 
 /** What a node keeps of each agent it runs, to take it back after a crash: enough to resume its conversation. */
@@ -72,7 +71,7 @@ export function restoreLeftovers(ctx: {
   name: string;
   providers: Record<string, { driver: Driver }>;
   report: (owner: string, body: Report) => void;
-  host: (record: HostedRecord, driver: Driver, worktree: () => Promise<NodeWorktree | undefined>) => void;
+  host: (record: HostedRecord, driver: Driver, worktree: () => Promise<AgentWorktree | undefined>) => void;
   log: (line: string) => void;
 }): void {
   const { journal, name, report, log } = ctx;
@@ -91,7 +90,7 @@ export function restoreLeftovers(ctx: {
       continue;
     }
     const tree = record.worktree;
-    ctx.host({ ...record, busy: false }, driver, () => Promise.resolve(tree === undefined ? undefined : NodeWorktree.adopt(tree)));
+    ctx.host({ ...record, busy: false }, driver, () => Promise.resolve(tree === undefined ? undefined : AgentWorktree.of(tree)));
     if (record.busy) {
       const message = `machine "${name}" restarted during this turn: the agent's conversation is resumed from what its CLI had saved, but this turn's answer is lost; send it again`;
       tell({ type: "error", message, transient: false });

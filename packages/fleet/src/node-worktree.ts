@@ -1,85 +1,40 @@
-import { agentCwd, copyIncluded, createWorktree, markReady, releaseWorktree, runSetup, worktreeStatus, type WorktreeRecord } from "@subagent-mcp/worktrees";
-import type { RemoteWorktree, WorktreeAsk } from "./protocol.js";
-import { errorMessage } from "@subagent-mcp/errors";
+import { worktreeOut, type RemoteWorktree } from "@subagent-mcp/contract";
+import { AgentWorktree, type WorktreeSettings } from "@subagent-mcp/worktrees";
+import type { WorktreeAsk } from "./protocol.js";
 
-/** Where a node makes the worktrees of its launches, and the command that readies each (its own config's). */
-export interface NodeWorktreeSettings {
-  /** This machine's subagent-mcp state dir: worktrees go under its `worktrees/`. */
-  stateDir: string;
-  setup?: string;
-  setupTimeoutMs?: number;
-}
+// A launch's worktree on the node goes through the same lifecycle as one of a server's agents
+// (packages/worktrees): what is the node's own is where it is made, and what it reports of it.
 
 /**
- * A launch's git worktree on the node, in the repository that holds its cwd there: made and
- * readied (the `.worktreeinclude` files, the setup command) before its CLI starts, measured after
- * each turn, and given up when the agent ends (removed when it holds no work, kept on its branch
- * otherwise), as a worktree here is.
+ * The launch's worktree, in the repository that holds its cwd there: made and readied (the
+ * `.worktreeinclude` files, the node's setup command) before its CLI starts; one that fails is
+ * removed (its agent never worked in it, so it holds nothing of anyone's).
  */
-export class NodeWorktree {
-  private constructor(private current: WorktreeRecord) {}
-
-  /** One a previous run of the node made (from its journal), taken back as it is. */
-  static adopt(record: WorktreeRecord): NodeWorktree {
-    return new NodeWorktree(record);
+export async function openWorktree(ask: WorktreeAsk, cwd: string, agent: string, settings: WorktreeSettings): Promise<AgentWorktree> {
+  const tree = await AgentWorktree.plan(settings, {
+    cwd,
+    ...(ask.base === undefined ? {} : { base: ask.base }),
+    name: ask.name,
+    kind: "agent",
+    owner: { pid: process.pid, agent_id: agent, ...(ask.label === undefined ? {} : { label: ask.label }) },
+  });
+  try {
+    await tree.prepare();
+  } catch (error) {
+    if (tree.state !== "removed") await tree.discard().catch(() => undefined);
+    throw error;
   }
+  return tree;
+}
 
-  /** What the node's journal keeps of it. */
-  get record(): WorktreeRecord {
-    return this.current;
-  }
+/** Its state while the agent lives, with what it holds now (no counts when they could not be read). */
+export async function activeWorktree(tree: AgentWorktree): Promise<RemoteWorktree> {
+  return worktreeOut(tree.record, "active", await tree.read());
+}
 
-  static async open(ask: WorktreeAsk, cwd: string, agent: string, settings: NodeWorktreeSettings): Promise<NodeWorktree> {
-    const made = await createWorktree({
-      cwd,
-      ...(ask.base === undefined ? {} : { base: ask.base }),
-      name: ask.name,
-      stateDir: settings.stateDir,
-      kind: "agent",
-      owner: { pid: process.pid, agent_id: agent, ...(ask.label === undefined ? {} : { label: ask.label }) },
-    });
-    try {
-      await copyIncluded(made);
-      if (settings.setup !== undefined)
-        await runSetup(made, settings.setup, settings.setupTimeoutMs === undefined ? {} : { timeoutMs: settings.setupTimeoutMs });
-    } catch (error) {
-      // A worktree its agent never worked in holds nothing of anyone's.
-      await releaseWorktree(made, { force: true }).catch(() => undefined);
-      throw error;
-    }
-    // What is ignored now is the worktree's own, never counted as the agent's work.
-    return new NodeWorktree(await markReady(made).catch(() => made));
-  }
-
-  /** Where its agent works: the worktree's copy of the launch's cwd. */
-  get cwd(): string {
-    return agentCwd(this.current);
-  }
-
-  /** Its state while the agent lives, with what it holds now. */
-  async active(): Promise<RemoteWorktree> {
-    const status = await worktreeStatus(this.current).catch(() => undefined);
-    return this.#view("active", status);
-  }
-
-  /** Gives it up: removed when it holds no work, kept on its branch otherwise (nothing is deleted on an error). */
-  async release(): Promise<RemoteWorktree> {
-    try {
-      const { removed, status } = await releaseWorktree(this.current);
-      return this.#view(removed ? "removed" : "kept", status);
-    } catch (error) {
-      return { ...this.#view("kept", undefined), error: errorMessage(error) };
-    }
-  }
-
-  #view(state: RemoteWorktree["state"], status: Awaited<ReturnType<typeof worktreeStatus>> | undefined): RemoteWorktree {
-    const { path, branch, base } = this.current;
-    return {
-      path,
-      branch,
-      base,
-      state,
-      ...(status === undefined ? {} : { head: status.head, changed_files: status.changed_files, uncommitted: status.uncommitted, ahead: status.ahead }),
-    };
-  }
+/** Given up as its agent ended: removed when it holds no work, kept on its branch otherwise (nothing is deleted on an error). */
+export async function releasedWorktree(tree: AgentWorktree): Promise<RemoteWorktree> {
+  const status = await tree.release();
+  const view = worktreeOut(tree.record, tree.state === "removed" ? "removed" : "kept", status);
+  return tree.error === undefined ? view : { ...view, error: tree.error };
 }

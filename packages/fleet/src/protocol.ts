@@ -1,21 +1,7 @@
 import { AgentEventSchema, PermissionDecisionSchema, SafeName, type SessionSpec } from "@subagent-mcp/core";
+import { RemoteWorktreeSchema } from "@subagent-mcp/contract";
 import { withoutTraceEnv } from "@subagent-mcp/tracing";
 import { z } from "zod";
-
-/** What a node tells of itself in each heartbeat. */
-export const NodeInfoSchema = z.object({
-  name: z.string(),
-  host: z.string(),
-  pid: z.number(),
-  /** Each provider it can run: its CLI's version, its cap, and how many slots are free now. */
-  providers: z.array(z.object({ provider: z.string(), version: z.string(), cap: z.number(), free: z.number() })),
-  /** The 1-minute load average over the number of cores. */
-  load: z.number(),
-  labels: z.array(z.string()),
-  startedAt: z.number(),
-  at: z.number(),
-});
-export type NodeInfo = z.infer<typeof NodeInfoSchema>;
 
 /**
  * The part of a session spec that crosses machines: plain data. Paths of files on the
@@ -75,20 +61,6 @@ export const WorktreeAskSchema = z.object({
   label: z.string().max(200).optional(),
 });
 export type WorktreeAsk = z.infer<typeof WorktreeAskSchema>;
-
-/** A worktree on a node as it reports it, in the shape tools show (WorktreeOut). */
-export const RemoteWorktreeSchema = z.object({
-  path: z.string(),
-  branch: z.string(),
-  base: z.string(),
-  state: z.enum(["active", "kept", "removed"]),
-  head: z.string().optional(),
-  changed_files: z.number().optional(),
-  uncommitted: z.number().optional(),
-  ahead: z.number().optional(),
-  error: z.string().optional(),
-});
-export type RemoteWorktree = z.infer<typeof RemoteWorktreeSchema>;
 
 /** Orchestrator -> node: start an agent, or steer one it runs. */
 export const CommandSchema = z.discriminatedUnion("kind", [

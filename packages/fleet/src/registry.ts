@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { FleetError } from "./errors.js";
 import { NODES } from "./keys.js";
-import { NodeInfoSchema, type NodeInfo } from "./protocol.js";
+import { NodeInfoSchema, type NodeInfo } from "@subagent-mcp/contract";
 import type { Signer } from "./sign.js";
 
 /** How often a node (and an orchestrator with remote agents) says it is alive. */

@@ -9,6 +9,7 @@ import type { Ceiling } from "@subagent-mcp/permissions";
 import type { DefinitionSource, PoolCatalog } from "./pool-catalog.js";
 import type { OrchestrationState } from "./tools/orchestration-mode.js";
 import type { AgentWorktrees, WorktreeSettings } from "./worktrees.js";
+import type { NodeInfo } from "@subagent-mcp/contract";
 import type { AgentJournal, JournalSettings } from "./journal.js";
 import type { SharedBudgets, SharedBudgetSettings } from "./spend.js";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
@@ -141,9 +142,7 @@ export interface RemoteAsks {
 
 /** The machines of the fleet, as the server uses them (`@subagent-mcp/fleet`'s FleetClient). */
 export interface FleetAccess {
-  machines(): Promise<
-    { name: string; host: string; providers: { provider: string; version: string; cap: number; free: number }[]; load: number; labels: string[]; at: number }[]
-  >;
+  machines(): Promise<NodeInfo[]>;
   /** A driver for `provider` on `machine` (a node's name or "any"), placed now: an unknown or full machine is this call's error. */
   driverOn(machine: string, provider: string, options?: RemoteAsks): Promise<{ node: string; driver: Driver }>;
   /** The same, placed as each session starts (a pool's replicas, a failover's next candidate); a session that cannot be placed ends with the reason. */

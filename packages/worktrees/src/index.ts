@@ -3,6 +3,7 @@ export { adoptWorktree } from "./adopt.js";
 export { agentCwd, checkoutWorktree, createWorktree, discardPlanned, planWorktree, type CreateWorktreeOptions } from "./create.js";
 export { WorktreeError, type WorktreeErrorCode } from "./errors.js";
 export { copyIncluded } from "./include.js";
+export { AgentWorktree, type TaskWork, type WorktreeSettings } from "./lifecycle.js";
 export { listWorktrees, pruneWorktrees, type ListedWorktree } from "./list.js";
 export { WorktreeRecordSchema, type WorktreeRecord } from "./record.js";
 export { releaseWorktree } from "./release.js";
