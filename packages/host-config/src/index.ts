@@ -2,12 +2,11 @@
 // Code's, Codex's, Gemini CLI's, Qwen Code's, OpenCode's and Claude Desktop's files (our MCP server entry, orchestration hooks and
 // the managed instructions block, also in Copilot's and Cursor's project files), one adapter per host,
 // planned before anything is written and reversible exactly.
-export { inFile, type TextPosition } from "./errors.js";
-export { applyChange, applyRevert, Drafts, planRevert, readOrNull, revertChange, type FileChange, type Revert } from "./files.js";
-export { SERVER_NAME, type HostAdapter, type HostContext, type ServerLaunch } from "./host.js";
-export { hooksPath, hostAdapter, HOSTS, HostSchema, mcpConfigPath, notInstalled, type Host } from "./registry.js";
+export { applyChange, applyRevert, Drafts, planRevert, readOrNull, type FileChange, type Revert } from "./files.js";
+export { SERVER_NAME, type HostContext } from "./host.js";
+export { hostAdapter, HOSTS, mcpConfigPath, notInstalled, type Host } from "./registry.js";
 export { planHooks, planServer, removeOurs, replan } from "./plan.js";
-export { EDITORS, editorInstructionFile, INSTRUCTIONS, instructionFiles, planInstructions, removeInstructions, type Editor } from "./instructions.js";
+export { EDITORS, editorInstructionFile, instructionFiles, planInstructions } from "./instructions.js";
 export { readRecord, recordChanges, writeRecord, type RecordedChange } from "./record.js";
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { HostConfigError, type HostConfigErrorCode } from "./errors.js";

@@ -81,8 +81,3 @@ export function removeManagedBlock(text: string): string {
   }
   return bom + out;
 }
-
-/** True when the text already holds exactly this managed block (so nothing needs writing). */
-export function hasManagedBlock(text: string, content: string): boolean {
-  return upsertManagedBlock(text, content) === text;
-}

@@ -25,12 +25,6 @@ export function hostAdapter(host: Host): HostAdapter {
 export function mcpConfigPath(host: Host, ctx: HostContext): string {
   return ADAPTERS[host].server.path(ctx);
 }
-
-/** The file where `host` keeps its hooks (for Codex and Gemini CLI, the one with its MCP servers). */
-export function hooksPath(host: Host, ctx: HostContext): string | undefined {
-  return ADAPTERS[host].hooks?.path(ctx);
-}
-
 /**
  * Why a host that has no CLI (Claude Desktop) counts as absent: its config folder is missing, and
  * we never create it. Undefined when the host is there, or is a CLI (found on PATH or not).
