@@ -25,8 +25,10 @@ const allowed = {
   "host-config": ["contract", "errors", "hooks", "state"],
   worker: ["core", "errors", "mailbox", "permissions", "state", "tracing"],
   testkit: ["contract", "errors", "mailbox"],
+  config: ["agents", "contract", "core", "drivers", "errors", "fleet", "journal", "mailbox", "permissions", "routing", "state", "usage", "worktrees"],
   server: [
     "agents",
+    "config",
     "contract",
     "core",
     "drivers",
@@ -44,6 +46,7 @@ const allowed = {
   dashboard: ["contract", "errors", "journal", "mailbox", "state", "usage", "worker"],
   "apps/cli": [
     "agents",
+    "config",
     "contract",
     "core",
     "dashboard",

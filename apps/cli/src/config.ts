@@ -1,5 +1,5 @@
 import { type Provider } from "@subagent-mcp/core";
-import { loadConfig, type EffectiveConfig } from "@subagent-mcp/server";
+import { loadConfig, type EffectiveConfig } from "@subagent-mcp/config";
 import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { errorMessage } from "@subagent-mcp/errors";

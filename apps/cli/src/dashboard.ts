@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { DashboardError, startDashboard } from "@subagent-mcp/dashboard";
-import { loadConfig } from "@subagent-mcp/server";
+import { loadConfig } from "@subagent-mcp/config";
 import { DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
 import { defineCommand } from "citty";
 import { execa } from "execa";

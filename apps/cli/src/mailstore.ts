@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { asyncStore, lazyStore, LocalPresence, Maildir, type MailboxStore, type PresenceRegistry } from "@subagent-mcp/mailbox";
 
-import type { MailboxConfig } from "@subagent-mcp/server";
+import type { MailboxConfig } from "@subagent-mcp/mailbox/config";
 import { configOrFail } from "./config.js";
 import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";

@@ -1,26 +1,13 @@
 import { isOrchestrating, setOrchestrating } from "@subagent-mcp/hooks";
-import {
-  ceilingFrom,
-  createServer,
-  depthFrom,
-  lineageFrom,
-  budgetLeftFrom,
-  treeUrlFrom,
-  OnFirstUse,
-  SharedHeadroom,
-  stdioTransport,
-  TOOLSETS,
-  type DefinitionSource,
-  type OrchestrationState,
-  type Toolset,
-  withDefaults,
-} from "@subagent-mcp/server";
+import { createServer, OnFirstUse, stdioTransport, TOOLSETS, type OrchestrationState, type Toolset } from "@subagent-mcp/server";
+import { budgetLeftFrom, ceilingFrom, depthFrom, lineageFrom, SharedHeadroom, treeUrlFrom, withDefaults, type DefinitionSource } from "@subagent-mcp/config";
 import { defineCommand } from "citty";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { configOrFail } from "./config.js";
 import { cliContext, type CliContext } from "./context.js";
 import { mailPlace } from "./mailstore.js";
-import { fleetAccess, secretsInEnv } from "./fleet.js";
+import { secretsInEnv } from "./fleet.js";
+import { fleetAccess } from "./fleet-access.js";
 import { mergeRules, protectedRules } from "@subagent-mcp/permissions";
 import { ownMailbox } from "./identity.js";
 import { installedCheck } from "./installed.js";
@@ -167,7 +154,7 @@ function toolsets(value: string | undefined): { toolsets?: Toolset[] } {
 
 // Pool definitions from the agent files (project, user, SUBAGENT_MCP_AGENTS_PATH); their parser loads on the first pool call.
 function agentFiles(ctx: CliContext): DefinitionSource {
-  const source = new OnFirstUse(async () => (await import("@subagent-mcp/server/runtime")).agentDefinitionSource(ctx));
+  const source = new OnFirstUse(async () => (await import("@subagent-mcp/config/definitions")).agentDefinitionSource(ctx));
   return async () => (await source.get())();
 }
 

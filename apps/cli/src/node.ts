@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
-import { withDefaults } from "@subagent-mcp/server";
+import { withDefaults } from "@subagent-mcp/config";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { fleetConnection, secretsInEnv } from "./fleet.js";
@@ -36,7 +36,7 @@ export const nodeCommand = defineCommand({
     const name = args.name ?? config.fleet?.name ?? hostname();
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) fail(`node: the name "${name}" must be letters, digits, '.', '_' or '-' (at most 63)`);
     const { redis, where, signer } = await fleetConnection(ctx, config.mailbox).catch((error: unknown) => fail(`node: ${errorMessage(error)}`, 1));
-    const { createDrivers, startNodeMessaging } = await import("@subagent-mcp/server/runtime");
+    const [{ createDrivers }, { startNodeMessaging }] = await Promise.all([import("@subagent-mcp/config/drivers"), import("@subagent-mcp/server/runtime")]);
     const { startNode } = await import("@subagent-mcp/fleet");
     const drivers = createDrivers(config);
     // What is installed here: a CLI that is not found is not lent.

@@ -11,7 +11,7 @@ import {
 } from "@subagent-mcp/routing";
 import { stateLayout } from "@subagent-mcp/state";
 import { DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
-import { composeRankInputs, SharedHeadroom } from "@subagent-mcp/server";
+import { composeRankInputs, SharedHeadroom } from "@subagent-mcp/config";
 import { defineCommand } from "citty";
 import { existsSync } from "node:fs";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { BROADCAST, isRetryable, PrioritySchema, SafeName, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
-import { SHARED_INBOX } from "@subagent-mcp/server";
+import { SHARED_INBOX } from "@subagent-mcp/config";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
 import { cliContext } from "./context.js";

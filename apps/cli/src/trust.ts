@@ -17,7 +17,7 @@ import {
   userConfigPath,
   type Config,
   type TrustRecord,
-} from "@subagent-mcp/server";
+} from "@subagent-mcp/config";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
 import { errorMessage } from "@subagent-mcp/errors";

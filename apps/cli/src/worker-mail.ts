@@ -1,7 +1,7 @@
 import { join } from "node:path";
 
 import type { MailboxStore, Registration } from "@subagent-mcp/mailbox";
-import { MAILBOX_ENV, mailboxEnv, type MailboxConfig } from "@subagent-mcp/server";
+import { MAILBOX_ENV, mailboxEnv, type MailboxConfig } from "@subagent-mcp/mailbox/config";
 import type { TurnLog } from "@subagent-mcp/worker";
 import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";

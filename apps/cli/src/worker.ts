@@ -6,8 +6,10 @@ import { join, resolve } from "node:path";
 import { DEFAULT_PERMISSION_TIMEOUT_MS, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
-import { ceilingFrom, childEnv, depthFrom, LINEAGE_ENV, MESSAGING_TOOLS, ServerError, withDefaults } from "@subagent-mcp/server";
-import { agentDefinitionSource, createDrivers } from "@subagent-mcp/server/runtime";
+import { ceilingFrom, childEnv, ConfigError, depthFrom, LINEAGE_ENV, withDefaults } from "@subagent-mcp/config";
+import { agentDefinitionSource } from "@subagent-mcp/config/definitions";
+import { createDrivers } from "@subagent-mcp/config/drivers";
+import { MESSAGING_TOOLS } from "@subagent-mcp/contract";
 import { AuditLog, grant, mergeRules, protectedRules, type Grant } from "@subagent-mcp/permissions";
 import { Worker, WORKER_DEFAULTS, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
@@ -46,7 +48,7 @@ function grantOrFail(request: { mode: string | undefined; tools: string[] | unde
   try {
     return grant(request, ceilingFrom(env), "worker");
   } catch (error) {
-    if (error instanceof ServerError) fail(error.message);
+    if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
 }

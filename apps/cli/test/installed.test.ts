@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "@subagent-mcp/server";
+import { loadConfig } from "@subagent-mcp/config";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { installedCheck } from "../src/installed.js";
 

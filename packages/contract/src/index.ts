@@ -86,3 +86,4 @@ export {
   type WorkerPermissionView,
   type WorkerView,
 } from "./dashboard.js";
+export { MESSAGING_TOOLS } from "./messaging.js";

@@ -6,14 +6,14 @@ import type { MailboxStore } from "@subagent-mcp/mailbox";
 import type { Branch, RoutingTable } from "@subagent-mcp/routing";
 import type { Delivery } from "./delivery.js";
 import type { Ceiling } from "@subagent-mcp/permissions";
-import type { DefinitionSource, PoolCatalog } from "./pool-catalog.js";
+import type { PoolCatalog } from "./pool-catalog.js";
+import type { CategoryTypicals, DefinitionSource } from "@subagent-mcp/config";
 import type { OrchestrationState } from "./tools/orchestration-mode.js";
 import type { AgentWorktrees, WorktreeSettings } from "./worktrees.js";
 import type { NodeInfo } from "@subagent-mcp/contract";
 import type { AgentJournal, JournalSettings } from "./journal.js";
 import type { SharedBudgets, SharedBudgetSettings } from "./spend.js";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
-import type { TypicalTurn } from "@subagent-mcp/journal";
 import type { PendingSettings } from "./pending.js";
 import type { ControlSettings } from "./control-endpoint.js";
 
@@ -97,15 +97,6 @@ export interface ServerDeps {
 /** The session and daily budgets, made with the supervisor (undefined when the config sets none). */
 export interface BudgetsHub {
   made(): SharedBudgets | undefined;
-}
-
-/**
- * The typical turn of a task category on a candidate, learned from past turns (the journal's
- * CategoryIndex): medians of its own recent turns, else of the category's; undefined when none.
- * An in-memory read, cached: routing calls it per candidate on every launch.
- */
-export interface CategoryTypicals {
-  typical(category: string, candidate: { provider: string; model?: string | undefined }): TypicalTurn | undefined;
 }
 
 /** The journal, made with the supervisor (undefined when journaling is off). */

@@ -1,59 +1,14 @@
-import { Pool, type Budget, type PoolAgentSpec, type Provider, type ResetStrategy, type Supervisor } from "@subagent-mcp/core";
+import { Pool, type PoolAgentSpec, type Provider, type ResetStrategy, type Supervisor } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "./errors.js";
-import { checkDepth, childEnv, LINEAGE_ENV } from "./nesting.js";
+import { checkDepth } from "./nesting.js";
+import { childEnv, LINEAGE_ENV } from "@subagent-mcp/config";
 import type { FleetAccess, WorktreeHub } from "./deps.js";
 import { NO_FLEET } from "./placement.js";
 import { judgeCheck } from "./check-judgement.js";
 import { asking, type Asking, grant, mergeRules, type Ceiling, type Grant } from "@subagent-mcp/permissions";
-import type { Escalate, TaskCategory } from "@subagent-mcp/routing";
-
-/** A pool agent as the server knows it: where it came from and how to launch it. */
-export interface PoolDefinition {
-  name: string;
-  description: string | undefined;
-  file: string;
-  provider: Provider;
-  model: string | undefined;
-  effort: string | undefined;
-  allowedTools: string[] | undefined;
-  permissionMode: string | undefined;
-  /** Rules for its replicas' permission requests, after the config's. */
-  permissions?: PermissionRules | undefined;
-  replicas: number;
-  maxTurnsPerProcess: number;
-  /** The composed, byte-stable system prompt (definition body, skills, expertise). */
-  systemPrompt: string;
-  /** `worktree`: each replica works in a git worktree of its own, each task's work kept on a branch of its own. */
-  isolation?: "none" | "worktree" | undefined;
-  /** The ref the replicas' worktrees start from (default: HEAD). */
-  base?: string | undefined;
-  /** Limits on what each replica may spend. */
-  budget?: Budget | undefined;
-  /** The machine of the fleet its replicas run on (a node's name, or "any"); absent: this one. */
-  machine?: string | undefined;
-  /** With a machine: the folder there its replicas work in (default: the server's, the same path there). */
-  cwd?: string | undefined;
-  /** A task that ends in an error, or fails the check, goes to a stronger candidate (see pool-escalation.ts). */
-  escalate?: Escalate | undefined;
-  /** The task category whose routing entry gives the stronger candidates (default fallback_default). */
-  category?: TaskCategory | undefined;
-}
-
-/**
- * The definitions the pool can run; problems are reported, never thrown. `unusable` names, per
- * agent, the problems that kept its definition out (a file that failed to load, a grant the
- * project is not trusted with), so asking for it by name says why.
- */
-export interface DefinitionSet {
-  definitions: PoolDefinition[];
-  problems: string[];
-  unusable?: Record<string, string[]>;
-}
-
-/** Loads the definitions, read again on every pool call; may be async (to load its parser on first use). */
-export type DefinitionSource = () => DefinitionSet | Promise<DefinitionSet>;
+import type { DefinitionSource, PoolDefinition } from "@subagent-mcp/config";
 
 /**
  * The context reset each provider's replicas use between tasks, chosen by measurement

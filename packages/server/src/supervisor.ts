@@ -1,22 +1,11 @@
-import { Supervisor, type PermissionEvent, type Provider, type RateLimitStore } from "@subagent-mcp/core";
+import { Supervisor, type PermissionEvent, type RateLimitStore } from "@subagent-mcp/core";
 import { AuditLog, describeRequest } from "@subagent-mcp/permissions";
-import { driverFor, type CliDriver } from "@subagent-mcp/drivers";
+import { createDrivers } from "@subagent-mcp/config/drivers";
 import { turnCost } from "@subagent-mcp/usage";
-import type { EffectiveConfig } from "./config.js";
 import type { LaunchGate } from "./launch-gate.js";
-import { withDefaults } from "./defaults.js";
+import { withDefaults, type EffectiveConfig } from "@subagent-mcp/config";
 import { runCheckCommand } from "./check-command.js";
 import { AgentSpans, tracer } from "@subagent-mcp/tracing";
-
-/** A driver per provider (the built-in ones and every ACP agent), with the executables `config` names. */
-export function createDrivers(config: EffectiveConfig): Record<Provider, CliDriver> {
-  const of = (provider: Provider): CliDriver => {
-    const path = config.executables?.[provider];
-    const handshake = config.handshake_timeout_s === undefined ? {} : { handshakeTimeoutMs: config.handshake_timeout_s * 1000 };
-    return driverFor(provider, path === undefined ? handshake : { ...handshake, executable: path }, config.agents);
-  };
-  return Object.fromEntries(config.providerNames.map((provider) => [provider, of(provider)]));
-}
 
 /** Appends each permission outcome to `log` (who decided, the request in one line, the rule). */
 export function auditTo(log: AuditLog): (event: PermissionEvent) => void {

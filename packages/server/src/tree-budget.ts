@@ -1,38 +1,9 @@
 import type { Budget, Spent } from "@subagent-mcp/core";
-import { z } from "zod";
-import { ServerError } from "./errors.js";
 
-// Budgets hold over a tree of servers, not one: each sub-agent's environment says what it had left
-// when it started (its own budget, within what its server had left), and a subagent-mcp server its
-// CLI starts takes that as a session budget of its own, which no config of the nested server raises.
-
-/** What the agent a server runs under had left when it started, as JSON limits ("" or absent: no limit). */
-export const BUDGET_LEFT_ENV = "SUBAGENT_MCP_BUDGET_LEFT";
-
-/** Limits as JSON (a budget left, each limit 0 or more). */
-export const LeftSchema = z.strictObject({
-  max_cost_usd: z.number().nonnegative().optional(),
-  max_tokens: z.number().nonnegative().optional(),
-  max_turns: z.number().nonnegative().optional(),
-  max_seconds: z.number().nonnegative().optional(),
-});
+// Budgets hold over a tree of servers, not one: what a sub-agent may spend is its own budget within
+// what its server has left (the variable that carries it down is @subagent-mcp/config's BUDGET_LEFT_ENV).
 
 const KEYS = ["max_cost_usd", "max_tokens", "max_turns", "max_seconds"] as const;
-
-/** The budget a nested server inherits from its environment; a malformed value stops the server rather than being read as "no limit". */
-export function budgetLeftFrom(env: Record<string, string | undefined>): Budget | undefined {
-  const raw = env[BUDGET_LEFT_ENV];
-  if (raw === undefined || raw.trim() === "") return undefined;
-  let parsed;
-  try {
-    parsed = LeftSchema.safeParse(JSON.parse(raw));
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed?.success !== true)
-    throw new ServerError("CONFIG_INVALID", `${BUDGET_LEFT_ENV} must be JSON limits such as {"max_turns": 3}, got ${JSON.stringify(raw)}`);
-  return Object.keys(parsed.data).length === 0 ? undefined : parsed.data;
-}
 
 /** Each limit the lower of the two (a limit set in one only is kept). */
 export function tighter(a: Budget | undefined, b: Budget | undefined): Budget | undefined {
@@ -62,9 +33,4 @@ export function leftOf(budget: Budget | undefined, spent: Spent): Budget | undef
     if (limit !== undefined) out[key] = Math.max(0, limit - used[key]);
   }
   return out;
-}
-
-/** The variable for a sub-agent's environment: always set, so that a nested server's own value never leaks through. */
-export function budgetLeftEnv(left: Budget | undefined): Record<string, string> {
-  return { [BUDGET_LEFT_ENV]: left === undefined || Object.keys(left).length === 0 ? "" : JSON.stringify(left) };
 }

@@ -1,12 +1,9 @@
 import { type Budget, type Spent } from "@subagent-mcp/core";
 import { z } from "zod";
-import { LeftSchema } from "./tree-budget.js";
+import { LeftSchema } from "@subagent-mcp/config";
 
 // What a nested server and the server that launched its sub-agent say to each other about the
 // budget of their tree, over the sub-agents' loopback endpoint (one MCP tool, at its own path).
-
-/** Set in every sub-agent's environment: where the server under it reports its spending and asks what is left ("": nowhere). */
-export const TREE_BUDGET_URL_ENV = "SUBAGENT_MCP_TREE_BUDGET_URL";
 
 /** The tool on that address: report spending (optional), answer what the tree has left. */
 export const TREE_TOOL = "tree_budget";
@@ -36,18 +33,3 @@ export const fromWire = (s: SpentWire): Spent => ({ costUsd: s.cost_usd, tokens:
 
 /** A budget with no limit in it is no budget. */
 export const limitsOrNone = (b: Budget | undefined): Budget | undefined => (b === undefined || Object.keys(b).length === 0 ? undefined : b);
-
-const TREE_PATH = /^\/agents\/[^/]+\/[0-9a-f]{32}\/tree$/;
-
-/** Only our own sub-agents' endpoint (plain HTTP on 127.0.0.1) is ever called: any other address is no parent of ours. */
-export function treeUrlFrom(env: Record<string, string | undefined>): string | undefined {
-  const raw = env[TREE_BUDGET_URL_ENV]?.trim();
-  if (raw === undefined || raw === "") return undefined;
-  try {
-    const url = new URL(raw);
-    const ours = url.protocol === "http:" && url.hostname === "127.0.0.1" && url.username === "" && TREE_PATH.test(url.pathname) && url.search === "";
-    return ours ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { mergeRules, protectedPaths, protectedRules } from "@subagent-mcp/permissions";
 import { checkRefusal } from "../src/check-judgement.js";
-import type { PoolDefinition } from "../src/index.js";
+import type { PoolDefinition } from "@subagent-mcp/config";
 import { poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
 
 // An escalation's check is a shell command the server runs with nobody to ask: judged like the launcher's own shell use.

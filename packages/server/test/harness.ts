@@ -3,7 +3,8 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Supervisor, type BuiltinProvider as Provider, type Driver, type SupervisorOptions } from "@subagent-mcp/core";
 import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
 import { loopbackEnv, pinnedCliOptions, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
-import { createServer, type PoolDefinition, type ServerDeps } from "../src/index.js";
+import type { PoolDefinition } from "@subagent-mcp/config";
+import { createServer, type ServerDeps } from "../src/index.js";
 
 /** An in-process server with real drivers (each CLI in its own loopback env) and a real MCP client. */
 export interface ServerHarness {

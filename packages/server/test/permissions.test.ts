@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AuditLog } from "@subagent-mcp/permissions";
-import { loadConfig, TrustStore, type PoolDefinition } from "../src/index.js";
+import { loadConfig, TrustStore, type PoolDefinition } from "@subagent-mcp/config";
 import { auditTo } from "../src/runtime.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { serverHarness, type ServerHarness } from "./harness.js";

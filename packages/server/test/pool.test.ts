@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { PoolDefinition } from "../src/index.js";
+import type { PoolDefinition } from "@subagent-mcp/config";
 import { poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
 
 interface Invoked {

@@ -15,14 +15,14 @@ vi.mock("../src/pool-catalog.js", async (original) => (loaded.add("pool"), origi
 
 describe("start-up", () => {
   it("answers initialize and tools/list without the drivers, the definition parser, the pool or the sub-agents' endpoint; each loads on the first call that needs it", async () => {
-    const { createServer, loadConfig } = await import("../src/index.js");
+    const [{ createServer }, { loadConfig }] = await Promise.all([import("../src/index.js"), import("@subagent-mcp/config")]);
     const home = mkdtempSync(join(tmpdir(), "startup-"));
     const env = { HOME: home, XDG_STATE_HOME: join(home, "state") };
     const config = loadConfig({ cwd: home, env });
     const { server, close } = createServer({
       // As the CLI composes it: the runtime half of the package comes in on first use.
       supervisor: async () => (await import("../src/runtime.js")).createSupervisor(config),
-      definitions: async () => (await import("../src/runtime.js")).agentDefinitionSource({ cwd: home, home, env })(),
+      definitions: async () => (await import("@subagent-mcp/config/definitions")).agentDefinitionSource({ cwd: home, home, env })(),
       version: "test",
       defaultCwd: home,
       messaging: { mail: asyncStore(new Maildir(join(home, "mail"))), self: "boss" },

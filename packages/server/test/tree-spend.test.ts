@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { startChildEndpoint } from "../src/runtime.js";
 import { SharedBudgets } from "../src/spend.js";
 import { TreeSpend } from "../src/tree-spend.js";
-import { treeUrlFrom } from "../src/tree-wire.js";
+import { treeUrlFrom } from "@subagent-mcp/config";
 
 // The budget of a tree of servers, shared live: a parent's TreeSpend behind a real sub-agents'
 // endpoint, and the nested servers of two sibling sub-agents, each started with the whole remainder.

@@ -8,7 +8,8 @@ import { BranchSchema, CATEGORY_DESCRIPTIONS, EscalateSchema, rankCandidates, se
 import { escalationFor, rankInputs } from "../routing-choice.js";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
-import { checkDepth, childEnv, LINEAGE_ENV } from "../nesting.js";
+import { checkDepth } from "../nesting.js";
+import { childEnv, LINEAGE_ENV } from "@subagent-mcp/config";
 import { tighter } from "../tree-budget.js";
 import { checkCommandLineText, MAX_RULE_CHARS, MAX_RULES, nameText, ruleList } from "../input-limits.js";
 import type { ToolDeps } from "../deps.js";

@@ -9,9 +9,9 @@ import { ServerError } from "../errors.js";
 import { jsonChars, sliceToFit } from "../limits.js";
 import { guard, ok } from "./result.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import { MESSAGING_TOOLS } from "@subagent-mcp/contract";
 
-/** The messaging tools, by name. */
-export const MESSAGING_TOOLS = ["send_to", "inbox", "wait_inbox", "reply"] as const;
+export { MESSAGING_TOOLS };
 
 /**
  * The messaging tools a sub-agent's deny and ask rules name on its own messaging server

@@ -40,7 +40,7 @@ export function registerUsageTool(server: McpServer, deps: ToolDeps): void {
         // The usage code and the config reader load with the first call.
         const [{ mergePrices, parseSince, renderUsage, summarizeUsage, DEFAULT_PRICES }, { loadConfig }] = await Promise.all([
           import("@subagent-mcp/usage"),
-          import("../config.js"),
+          import("@subagent-mcp/config"),
         ]);
         // A bad `since` is the package's INVALID_SINCE error: guard reports it.
         const since = args.since === undefined ? undefined : parseSince(args.since);

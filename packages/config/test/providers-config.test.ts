@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/index.js";
-import { createDrivers } from "../src/runtime.js";
+import { createDrivers } from "../src/drivers.js";
 
 // A temporary HOME and project with the given user and project config files, and extra variables.
 function load(user: object | undefined, project: object | undefined, extra: Record<string, string> = {}) {

@@ -2,12 +2,58 @@ import { basename } from "node:path";
 
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { composeSystemPrompt, formatIssue, loadAgentDefinitions, type LoadedDefinition, type SearchContext } from "@subagent-mcp/agents";
-import type { DefinitionSet, PoolDefinition } from "./pool-catalog.js";
+import type { Budget, Provider } from "@subagent-mcp/core";
 import { definitionPrivileges, trustCommand, untrustedReason } from "./project-policy.js";
-import { ServerError } from "./errors.js";
+import { ConfigError } from "./errors.js";
 import { TaskCategorySchema, type Escalate, type TaskCategory } from "@subagent-mcp/routing";
 import { TrustStore } from "./trust.js";
 import { errorMessage } from "@subagent-mcp/errors";
+
+/** A pool agent as the server knows it: where it came from and how to launch it. */
+export interface PoolDefinition {
+  name: string;
+  description: string | undefined;
+  file: string;
+  provider: Provider;
+  model: string | undefined;
+  effort: string | undefined;
+  allowedTools: string[] | undefined;
+  permissionMode: string | undefined;
+  /** Rules for its replicas' permission requests, after the config's. */
+  permissions?: PermissionRules | undefined;
+  replicas: number;
+  maxTurnsPerProcess: number;
+  /** The composed, byte-stable system prompt (definition body, skills, expertise). */
+  systemPrompt: string;
+  /** `worktree`: each replica works in a git worktree of its own, each task's work kept on a branch of its own. */
+  isolation?: "none" | "worktree" | undefined;
+  /** The ref the replicas' worktrees start from (default: HEAD). */
+  base?: string | undefined;
+  /** Limits on what each replica may spend. */
+  budget?: Budget | undefined;
+  /** The machine of the fleet its replicas run on (a node's name, or "any"); absent: this one. */
+  machine?: string | undefined;
+  /** With a machine: the folder there its replicas work in (default: the server's, the same path there). */
+  cwd?: string | undefined;
+  /** A task that ends in an error, or fails the check, goes to a stronger candidate (see pool-escalation.ts). */
+  escalate?: Escalate | undefined;
+  /** The task category whose routing entry gives the stronger candidates (default fallback_default). */
+  category?: TaskCategory | undefined;
+}
+
+/**
+ * The definitions the pool can run; problems are reported, never thrown. `unusable` names, per
+ * agent, the problems that kept its definition out (a file that failed to load, a grant the
+ * project is not trusted with), so asking for it by name says why.
+ */
+export interface DefinitionSet {
+  definitions: PoolDefinition[];
+  problems: string[];
+  unusable?: Record<string, string[]>;
+}
+
+/** Loads the definitions, read again on every pool call; may be async (to load its parser on first use). */
+export type DefinitionSource = () => DefinitionSet | Promise<DefinitionSet>;
 
 /**
  * Pool definitions from the agent files (project, user, SUBAGENT_MCP_AGENTS_PATH), read on each call.
@@ -79,7 +125,7 @@ function rulesOf(d: LoadedDefinition): PermissionRules | undefined {
   const parsed = PermissionRulesSchema.safeParse(d.permissions);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => `permissions.${i.path.join(".")}: ${i.message}`).join("; ");
-  throw new ServerError("CONFIG_INVALID", `${d.file}: ${issues}`);
+  throw new ConfigError("CONFIG_INVALID", `${d.file}: ${issues}`);
 }
 
 /**
@@ -93,7 +139,7 @@ function escalationOf(d: LoadedDefinition, cwd: string, trust: TrustStore): { es
   if (d.category !== undefined) {
     const parsed = TaskCategorySchema.safeParse(d.category);
     if (!parsed.success)
-      throw new ServerError("CONFIG_INVALID", `${d.file}: category: unknown task category "${d.category}"; one of ${TaskCategorySchema.options.join(", ")}`);
+      throw new ConfigError("CONFIG_INVALID", `${d.file}: category: unknown task category "${d.category}"; one of ${TaskCategorySchema.options.join(", ")}`);
     category = parsed.data;
   }
   const out = category === undefined ? {} : { category };

@@ -6,7 +6,7 @@ import { join, relative, resolve, sep } from "node:path";
 import { projectDefinitionDirs } from "@subagent-mcp/agents/dirs";
 import { stateDir, writePrivate, stateLayout } from "@subagent-mcp/state";
 import { z } from "zod";
-import { ServerError } from "./errors.js";
+import { ConfigError } from "./errors.js";
 import { providerFiles, providerFilesChanged, type FileDigests, type ProviderEntry } from "./provider-files.js";
 import { errorMessage } from "@subagent-mcp/errors";
 
@@ -48,7 +48,7 @@ export function projectRoot(dir: string): string {
   try {
     return realpathSync(dir);
   } catch (error) {
-    throw new ServerError("INVALID_ARGUMENT", `${dir}: not a directory (${errorMessage(error)})`);
+    throw new ConfigError("INVALID_ARGUMENT", `${dir}: not a directory (${errorMessage(error)})`);
   }
 }
 
@@ -143,10 +143,10 @@ export class TrustStore {
     try {
       parsed = TrustFileSchema.safeParse(JSON.parse(text));
     } catch (error) {
-      throw new ServerError("CONFIG_INVALID", `${this.path}: not valid JSON (${errorMessage(error)}); remove it and grant trust again`);
+      throw new ConfigError("CONFIG_INVALID", `${this.path}: not valid JSON (${errorMessage(error)}); remove it and grant trust again`);
     }
     if (!parsed.success)
-      throw new ServerError("CONFIG_INVALID", `${this.path}: ${parsed.error.issues[0]?.message ?? "invalid"}; remove it and grant trust again`);
+      throw new ConfigError("CONFIG_INVALID", `${this.path}: ${parsed.error.issues[0]?.message ?? "invalid"}; remove it and grant trust again`);
     return parsed.data.projects;
   }
 
@@ -219,7 +219,7 @@ export class TrustStore {
     const root = projectRoot(dir);
     const files = projectTrustFiles(root);
     if (files.length === 0) {
-      throw new ServerError(
+      throw new ConfigError(
         "INVALID_ARGUMENT",
         `nothing to trust in ${root}: no ${PROJECT_CONFIG} and no agent definitions in ${projectDefinitionDirs(".").join(" or ")}`,
       );
@@ -229,7 +229,7 @@ export class TrustStore {
     for (const path of projectExecutables(root)) {
       const digest = digestOf(path);
       if (digest === undefined)
-        throw new ServerError("INVALID_ARGUMENT", `${PROJECT_CONFIG} names the executable ${path}, which cannot be read; fix the path, then trust again`);
+        throw new ConfigError("INVALID_ARGUMENT", `${PROJECT_CONFIG} names the executable ${path}, which cannot be read; fix the path, then trust again`);
       executables[path] = digest;
     }
     // And each file a provider entry runs or names: the script the user read is the one that runs.

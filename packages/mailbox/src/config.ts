@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { ServerError } from "./errors.js";
 
 /**
  * Where mailboxes live. Without a URL: a Maildir under the state dir (this machine only). With a
@@ -31,24 +30,6 @@ export const MAILBOX_ENV = {
   ca: "SUBAGENT_MCP_MAILBOX_CA",
   claim_idle_s: "SUBAGENT_MCP_MAILBOX_CLAIM_IDLE_S",
 } as const;
-
-type Env = Record<string, string | undefined>;
-
-/** The user's settings, then the project's, then the environment's, checked like a config file. */
-export function effectiveMailbox(user: MailboxConfig | undefined, project: MailboxConfig | undefined, env: Env): MailboxConfig {
-  const fromEnv: Record<string, unknown> = {};
-  for (const [key, name] of Object.entries(MAILBOX_ENV)) {
-    const raw = env[name];
-    if (raw !== undefined && raw !== "") fromEnv[key] = key === "claim_idle_s" ? Number(raw) : raw;
-  }
-  const parsed = MailboxConfigSchema.safeParse(fromEnv);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = String(issue?.path[0] ?? "url") as keyof typeof MAILBOX_ENV;
-    throw new ServerError("CONFIG_INVALID", `${MAILBOX_ENV[key]}: ${issue?.message ?? "invalid"}`);
-  }
-  return { ...user, ...project, ...parsed.data };
-}
 
 /** The same mailbox for a process we start (a worker's session and the server its CLI starts under it). */
 export function mailboxEnv(mailbox: MailboxConfig | undefined): Record<string, string> {

@@ -8,8 +8,11 @@ import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, typ
 import { PriceTableSchema } from "@subagent-mcp/usage/schema";
 import { z } from "zod";
 import { CONFIG_DEFAULTS } from "./defaults.js";
-import { ServerError } from "./errors.js";
-import { effectiveMailbox, MailboxConfigSchema } from "./mailbox-config.js";
+import { ConfigError } from "./errors.js";
+import { effectiveMailbox } from "./mailbox.js";
+import { MailboxConfigSchema } from "@subagent-mcp/mailbox/config";
+import { FleetConfigSchema } from "@subagent-mcp/fleet/config";
+import { WorktreeConfigSchema } from "@subagent-mcp/worktrees/config";
 import { mergeRules } from "@subagent-mcp/permissions";
 import { gateProject } from "./project-gate.js";
 import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
@@ -52,32 +55,11 @@ export const ConfigSchema = z.strictObject({
   /** Budgets over many agents: this server's (one host session) and this project's per calendar day (UTC); reaching one refuses new launches. */
   budgets: z.strictObject({ session: BudgetSchema.optional(), daily: BudgetSchema.optional() }).optional(),
   /** `isolation: "worktree"`: a shell command run at the root of each new worktree before its agent starts (from a project's file only once trusted). */
-  worktree: z
-    .strictObject({
-      setup: z.string().min(1).optional(),
-      /** The setup command is stopped after this long, failing the launch (default 600). */
-      setup_timeout_s: z.number().positive().optional(),
-    })
-    .optional(),
+  worktree: WorktreeConfigSchema.optional(),
   /** Mailboxes on Redis Streams, for workers and agents on several machines (default: a Maildir on this one). From a project's file only once trusted. */
   mailbox: MailboxConfigSchema.optional(),
-  /**
-   * What `subagent-mcp node` lends this machine's CLIs under, whatever a launch asks: its name (default
-   * the hostname), the folders a launch's cwd must be in (default: the home folder), the most
-   * permissive mode it grants, tools no agent may use, labels. Read from the user's file only.
-   */
-  fleet: z
-    .strictObject({
-      name: z
-        .string()
-        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, "letters, digits, '.', '_' or '-'")
-        .optional(),
-      roots: z.array(z.string().min(1)).optional(),
-      permission_mode: z.enum(["plan", "default", "acceptEdits", "bypassPermissions"]).optional(),
-      disallowed_tools: z.array(z.string().min(1)).optional(),
-      labels: z.array(z.string().min(1).max(64)).optional(),
-    })
-    .optional(),
+  /** What `subagent-mcp node` lends this machine's CLIs under, see FleetConfigSchema. Read from the user's file only. */
+  fleet: FleetConfigSchema.optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -114,12 +96,12 @@ function readConfig(path: string): { config: Config; digest?: string } {
   try {
     json = JSON.parse(bytes.toString("utf8"));
   } catch (error) {
-    throw new ServerError("CONFIG_INVALID", `${path}: not valid JSON (${errorMessage(error)})`);
+    throw new ConfigError("CONFIG_INVALID", `${path}: not valid JSON (${errorMessage(error)})`);
   }
   const parsed = ConfigSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-    throw new ServerError("CONFIG_INVALID", `${path}: ${issues}`);
+    throw new ConfigError("CONFIG_INVALID", `${path}: ${issues}`);
   }
   return { config: parsed.data, digest: sha256(bytes) };
 }
@@ -128,7 +110,7 @@ function envInt(env: Record<string, string | undefined>, name: string, min: numb
   const raw = env[name];
   if (raw === undefined || raw === "") return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new ServerError("CONFIG_INVALID", `${name} must be an integer >= ${min}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError("CONFIG_INVALID", `${name} must be an integer >= ${min}, got "${raw}"`);
   return value;
 }
 
@@ -247,7 +229,7 @@ export function loadConfig(options: {
   try {
     agents = acpAgents(configured);
   } catch (error) {
-    throw new ServerError("CONFIG_INVALID", errorMessage(error));
+    throw new ConfigError("CONFIG_INVALID", errorMessage(error));
   }
   const providers = [...BUILTIN_PROVIDERS, ...agents.keys()];
   // A provider's own `cap` first; the `caps` section over it; the environment over both.
@@ -275,7 +257,7 @@ export function loadConfig(options: {
   }
   const routingTable = mergeRoutingTable(mergeRoutingTable(DEFAULT_TABLE, user.routing), project.routing);
   for (const name of [...Object.keys(caps), ...Object.keys(executables), ...routedProviders(routingTable)]) {
-    if (!providers.includes(name)) throw new ServerError("CONFIG_INVALID", `unknown provider "${name}"; the configured providers are ${providers.join(", ")}`);
+    if (!providers.includes(name)) throw new ConfigError("CONFIG_INVALID", `unknown provider "${name}"; the configured providers are ${providers.join(", ")}`);
   }
   return {
     agents,

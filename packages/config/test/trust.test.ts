@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, TrustStore } from "../src/index.js";
-import { agentDefinitionSource } from "../src/runtime.js";
+import { agentDefinitionSource } from "../src/definitions.js";
 
 /** A temporary HOME with XDG folders and a project folder, files written as given. */
 function world(files: Record<string, string> = {}) {
