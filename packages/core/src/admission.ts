@@ -1,6 +1,7 @@
 import type { AgentRecord } from "./agent.js";
 import { DEFAULT_MAX_QUEUED, idlest, liveBound, liveCount } from "./bounds.js";
 import { CoreError } from "./errors.js";
+import { SlotQueue } from "./slot-queue.js";
 import type { Provider } from "./events.js";
 import type { AgentAction } from "./state.js";
 
@@ -26,7 +27,7 @@ export interface AdmissionHost {
  */
 export class Admission {
   readonly #host: AdmissionHost;
-  readonly #queues = new Map<Provider, AgentRecord[]>();
+  readonly #queue = new SlotQueue<AgentRecord>((r) => r.request.provider);
   // Providers whose room is being handed out: a drain that a nested state change triggers must
   // not give it to a queued launch meanwhile.
   readonly #held = new Set<Provider>();
@@ -37,12 +38,12 @@ export class Admission {
 
   /** Whether a launch must wait for a slot (it also waits behind earlier ones); QUEUE_FULL past the bound. */
   mustQueue(provider: Provider): boolean {
-    const queue = this.#queue(provider);
-    if (queue.length === 0 && this.fits(provider)) return false;
-    if (queue.length >= (this.#host.maxQueued ?? DEFAULT_MAX_QUEUED)) {
+    if (!this.#queue.mustWait(provider, () => this.fits(provider))) return false;
+    const waiting = this.#queue.waiting(provider);
+    if (waiting >= (this.#host.maxQueued ?? DEFAULT_MAX_QUEUED)) {
       throw new CoreError(
         "QUEUE_FULL",
-        `${queue.length} ${provider} launches are already waiting for a slot, the most allowed; wait for running agents to finish (or kill some) and launch again`,
+        `${waiting} ${provider} launches are already waiting for a slot, the most allowed; wait for running agents to finish (or kill some) and launch again`,
       );
     }
     return true;
@@ -50,7 +51,7 @@ export class Admission {
 
   /** Queues `record` last, or makes room and starts it now. */
   place(record: AgentRecord, queued: boolean): void {
-    if (queued) this.#queue(record.request.provider).push(record);
+    if (queued) this.#queue.push(record);
     else {
       this.makeRoom(record);
       this.#host.start(record);
@@ -65,15 +66,12 @@ export class Admission {
 
   /** Takes a queued launch out of its queue (a no-op for others). */
   dequeue(record: AgentRecord): void {
-    const queue = this.#queue(record.request.provider);
-    const index = queue.indexOf(record);
-    if (index >= 0) queue.splice(index, 1);
+    this.#queue.remove(record);
   }
 
   /** 1-based place in its provider's queue, while queued. */
   position(record: AgentRecord): number | undefined {
-    const index = this.#queue(record.request.provider).indexOf(record);
-    return index < 0 ? undefined : index + 1;
+    return this.#queue.position(record);
   }
 
   /** A processing slot is free, and a live process too or one can be made free. */
@@ -90,9 +88,8 @@ export class Admission {
     // Starting one can change state and call back here: the loop re-checks after each start.
     if (this.#held.has(provider)) return;
     this.#hold(provider, () => {
-      const queue = this.#queue(provider);
-      while (queue.length > 0 && this.fits(provider)) {
-        const next = queue.shift() as AgentRecord;
+      for (let next = this.#queue.first(provider); next !== undefined && this.fits(provider); next = this.#queue.first(provider)) {
+        this.#queue.remove(next);
         this.makeRoom(next);
         this.#host.apply(next, { type: "admitted", at: this.#host.now() });
         this.#host.start(next);
@@ -141,11 +138,5 @@ export class Admission {
 
   #liveBound(provider: Provider): number {
     return liveBound(this.#cap(provider), this.#host.maxLive);
-  }
-
-  #queue(provider: Provider): AgentRecord[] {
-    let queue = this.#queues.get(provider);
-    if (queue === undefined) this.#queues.set(provider, (queue = []));
-    return queue;
   }
 }

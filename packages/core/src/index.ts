@@ -55,6 +55,7 @@ export { DEFAULT_STALL_MS, type RateLimitStore, type SupervisorOptions } from ".
 export type { PermissionReport, WaitRequest, WaitResult } from "./waiters.js";
 export { DEFAULT_PERMISSION_TIMEOUT_MS } from "./permission-timers.js";
 export { DEFAULT_CAP } from "./admission.js";
+export { SlotQueue } from "./slot-queue.js";
 export { liveBound } from "./bounds.js";
 export { Pool } from "./pool.js";
 export { PoolIdentitySchema, poolLabel, poolOf, type PoolIdentity } from "./pool-identity.js";

@@ -1,7 +1,15 @@
+import { SlotQueue } from "@subagent-mcp/core";
 import type { Command, Report } from "./protocol.js";
 
 type Launch = Extract<Command, { kind: "launch" }>;
 type Steer = Exclude<Command, { kind: "launch" }>;
+interface Waiting {
+  launch: Launch;
+  /** The steering that came for it meanwhile, run once it started. */
+  held: Steer[];
+  /** The place in line it was last told. */
+  told: number;
+}
 
 /** Most launches a full node keeps waiting for a slot; past it a launch is refused with NO_SLOT. */
 export const MAX_QUEUED = 32;
@@ -12,31 +20,33 @@ export const MAX_QUEUED = 32;
  * goes to the agent once it started. A close or kill takes a launch out of the queue.
  */
 export class LaunchQueue {
-  readonly #waiting: { launch: Launch; held: Steer[]; told: number }[] = [];
+  // Core's line discipline: each provider's line first come first served, positions within it.
+  readonly #waiting = new SlotQueue<Waiting>((w) => w.launch.provider);
 
-  /** Whether a launch of `provider` waits (a new one goes behind it). */
-  waitsFor(provider: string): boolean {
-    return this.#waiting.some((w) => w.launch.provider === provider);
+  /** Whether a launch of `provider` must wait: others of its provider wait, or it has no free slot. */
+  mustWait(provider: string, free: number): boolean {
+    return this.#waiting.mustWait(provider, () => free > 0);
   }
 
   /** The owners of the waiting launches. */
   owners(): string[] {
-    return this.#waiting.map((w) => w.launch.owner);
+    return this.#waiting.items().map((w) => w.launch.owner);
   }
 
   /** Queues a launch: its place (1 is next), or undefined when the queue is full. */
   add(launch: Launch): number | undefined {
-    if (this.#waiting.length >= MAX_QUEUED) return undefined;
-    const position = this.#waiting.filter((w) => w.launch.provider === launch.provider).length + 1;
-    this.#waiting.push({ launch, held: [], told: position });
-    return position;
+    if (this.#waiting.size >= MAX_QUEUED) return undefined;
+    const entry: Waiting = { launch, held: [], told: 0 };
+    this.#waiting.push(entry);
+    entry.told = this.#waiting.position(entry) ?? 0;
+    return entry.told;
   }
 
   /** The waiting launches whose place moved up since they were last told it, with their new place (now told). */
   moved(): { launch: Launch; position: number }[] {
     const out: { launch: Launch; position: number }[] = [];
-    for (const w of this.#waiting) {
-      const position = this.#waiting.filter((o) => o.launch.provider === w.launch.provider).indexOf(w) + 1;
+    for (const w of this.#waiting.items()) {
+      const position = this.#waiting.position(w) ?? 0;
       if (position !== w.told) out.push({ launch: w.launch, position });
       w.told = position;
     }
@@ -48,36 +58,35 @@ export class LaunchQueue {
    * kill took it out (it never ran), undefined when it is not waiting here.
    */
   steer(command: Steer): "held" | Launch | undefined {
-    const at = this.#waiting.findIndex((w) => w.launch.agent === command.agent);
-    const entry = this.#waiting[at];
+    const entry = this.#waiting.items().find((w) => w.launch.agent === command.agent);
     if (entry === undefined) return undefined;
     if (command.kind !== "close" && command.kind !== "kill") {
       entry.held.push(command);
       return "held";
     }
-    this.#waiting.splice(at, 1);
+    this.#waiting.remove(entry);
     return entry.launch;
   }
 
   /** The waiting launches that may start now, in order, given each provider's free slots; taken out of the queue. */
   take(free: (provider: string) => number): { launch: Launch; held: Steer[] }[] {
     const left = new Map<string, number>();
-    const out: { launch: Launch; held: Steer[]; told: number }[] = [];
-    for (const entry of [...this.#waiting]) {
+    const out: Waiting[] = [];
+    for (const entry of [...this.#waiting.items()]) {
       const { provider } = entry.launch;
       const n = left.get(provider) ?? free(provider);
       if (n <= 0) continue;
       left.set(provider, n - 1);
       out.push(entry);
-      this.#waiting.splice(this.#waiting.indexOf(entry), 1);
+      this.#waiting.remove(entry);
     }
     return out;
   }
 
   /** Takes out the waiting launches `which` picks (their owner went away, the node closes). */
   drop(which: (launch: Launch) => boolean): Launch[] {
-    const out = this.#waiting.filter((w) => which(w.launch));
-    for (const w of out) this.#waiting.splice(this.#waiting.indexOf(w), 1);
+    const out = this.#waiting.items().filter((w) => which(w.launch));
+    for (const w of out) this.#waiting.remove(w);
     return out.map((w) => w.launch);
   }
 }
@@ -126,7 +135,7 @@ export function queueing(options: QueueingOptions): {
       return;
     }
     const { agent, owner, provider } = command;
-    const position = options.free(provider) > 0 && !queue.waitsFor(provider) ? 0 : queue.add(command);
+    const position = queue.mustWait(provider, options.free(provider)) ? queue.add(command) : 0;
     // A free slot (0), or the queue is full (the launch refuses it: NO_SLOT).
     if (position === 0 || position === undefined) {
       options.launch(command);
