@@ -14,7 +14,7 @@ import { installedCheck } from "./installed.js";
 import { version } from "./version.js";
 import { optimizeFromNowOn } from "./v8-tiers.js";
 import { stateLayout } from "@subagent-mcp/state";
-import { startTracing, tracer } from "@subagent-mcp/tracing";
+import { startTracing } from "@subagent-mcp/tracing";
 
 /**
  * Serves MCP on stdio until the client goes away. stdout carries only the protocol; anything we
@@ -26,7 +26,7 @@ export async function serveStdio(): Promise<void> {
   const ctx = cliContext();
   const config = configOrFail(ctx);
   // Traces only when OTEL_* asks for them: otherwise nothing of OpenTelemetry loads.
-  await startTracing({ version });
+  const tracer = await startTracing({ version });
   const depth = depthFrom(ctx.env);
   // A nested server knows its place from what its launcher passed down: depth, ceiling, mailbox name.
   // Mail on Redis connects on first use: the server starts while Redis is down, and its messaging tools then say why.
@@ -43,6 +43,7 @@ export async function serveStdio(): Promise<void> {
   // Our sub-agents can read this process's environment (/proc/PID/environ): say what should not be in it.
   for (const problem of secretsInEnv(ctx)) process.stderr.write(`subagent-mcp: ${problem}\n`);
   const { server, close, warm } = createServer({
+    tracer,
     // Rate-limit windows are the account's: shared with every server of the user through the state folder.
     supervisor: async (extra) =>
       (await import("@subagent-mcp/server/runtime")).createSupervisor(config, undefined, {
@@ -106,9 +107,7 @@ export async function serveStdio(): Promise<void> {
     process.once("SIGTERM", () => process.exit(143));
     try {
       // First the spans ended so far (bounded): a signal's sender may follow with SIGKILL before the clean-up is done.
-      await tracer()
-        .flush()
-        .catch(() => undefined);
+      await tracer.flush().catch(() => undefined);
       // Agents launched to outlive us are left to their machines; close() ends every other one, remote ones too.
       await fleet?.leave().catch(() => undefined);
       await close();
@@ -117,9 +116,7 @@ export async function serveStdio(): Promise<void> {
       await own.retire().catch(() => undefined);
       await mail.close();
       // The spans of the agents just ended go out before we do.
-      await tracer()
-        .shutdown()
-        .catch(() => undefined);
+      await tracer.shutdown().catch(() => undefined);
     } catch (error) {
       console.error(`subagent-mcp: error while shutting down (${reason}):`, error);
     }

@@ -1,4 +1,4 @@
-import { tracer } from "@subagent-mcp/tracing";
+import { OFF, type Tracer } from "@subagent-mcp/tracing";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
@@ -155,8 +155,8 @@ export class DeliveryServer extends McpServer {
     info: ConstructorParameters<typeof McpServer>[0],
     options: ConstructorParameters<typeof McpServer>[1],
     readonly delivery: Delivery,
-    /** Whether its tool calls are spans while tracing is on (not the rehearsal's, which no user made). */
-    private readonly traced = true,
+    /** Where its tool calls go as spans (OFF: not traced, as the rehearsal's, which no user made). */
+    private readonly tracer: Tracer = OFF,
   ) {
     super(info, { jsonSchemaValidator: lazyValidator, ...options });
   }
@@ -168,7 +168,7 @@ export class DeliveryServer extends McpServer {
       closed?.();
     };
     // While tracing is on, each tool call is a span (traced-calls.ts, loaded only then).
-    const through = this.traced && tracer().on ? (await import("./traced-calls.js")).traceCalls(transport, tracer()) : transport;
+    const through = this.tracer.on ? (await import("./traced-calls.js")).traceCalls(transport, this.tracer) : transport;
     await super.connect(this.delivery.wrap(through));
   }
 }

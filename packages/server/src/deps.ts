@@ -16,6 +16,7 @@ import type { SharedBudgets, SharedBudgetSettings } from "./spend.js";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
 import type { PendingSettings } from "./pending.js";
 import type { ControlSettings } from "./control-endpoint.js";
+import type { AgentSpans, Tracer } from "@subagent-mcp/tracing";
 
 /** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
 export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
@@ -29,8 +30,13 @@ export interface ServerDeps {
    * what the supervisor's `schedule` should be to start CLIs only once the calls launching them
    * are answered (`createSupervisor` does so; a supervisor made otherwise starts them at once).
    */
-  supervisor: Supervisor | ((options: { newId?: () => string; launchGate: LaunchGate }) => Promise<Supervisor>);
+  supervisor: Supervisor | ((options: { newId?: () => string; launchGate: LaunchGate; spans?: AgentSpans }) => Promise<Supervisor>);
   version: string;
+  /**
+   * Where spans go: the tracer startTracing returned (default OFF, nothing traced). While it is on,
+   * tool calls are spans, and a supervisor made from the factory is given the AgentSpans of its agents.
+   */
+  tracer?: Tracer;
   /** Working directory for launches that give none (default process.cwd()). */
   defaultCwd?: string;
   /** This server's nesting depth (see SUBAGENT_MCP_DEPTH; default 0). */
@@ -122,7 +128,8 @@ type Defaulted =
   | "installed"
   | "orchestration"
   | "maxResultChars"
-  | "permissions";
+  | "permissions"
+  | "tracer";
 
 /** What a launch elsewhere asks of its machine beyond the session: a git worktree of its own there (branch subagent/NAME from base). */
 export interface RemoteAsks {

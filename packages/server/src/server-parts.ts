@@ -2,6 +2,7 @@
 // journal and what follows its agents), the session and daily budgets, and the agents' worktrees.
 // Apart from server.ts, which wires the tools to them: this is what they are made of, and when.
 import type { Supervisor } from "@subagent-mcp/core";
+import type { AgentSpans } from "@subagent-mcp/tracing";
 import { stateDir } from "@subagent-mcp/state";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
 import { homedir } from "node:os";
@@ -20,11 +21,14 @@ export function supervisorFrom(
   journal: () => Promise<AgentJournal | undefined>,
   followers: ({ attach(supervisor: Supervisor): void } | undefined)[],
   after?: (supervisor: Supervisor) => Promise<void>,
+  spans?: AgentSpans,
 ): { get: () => Promise<Supervisor>; made?: OnFirstUse<Supervisor> } {
   const made = new OnFirstUse(async () => {
     const recorder = await journal();
     const supervisor =
-      typeof source === "function" ? await source({ ...(recorder === undefined ? {} : { newId: () => recorder.claim() }), launchGate: gate }) : source;
+      typeof source === "function"
+        ? await source({ ...(recorder === undefined ? {} : { newId: () => recorder.claim() }), launchGate: gate, ...(spans === undefined ? {} : { spans }) })
+        : source;
     recorder?.attach(supervisor);
     for (const follower of followers) follower?.attach(supervisor);
     await after?.(supervisor);

@@ -9,8 +9,9 @@ import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset, type WorktreeHu
 import type { AgentJournal } from "./journal.js";
 import type { SharedBudgets } from "./spend.js";
 import { TreeSpend } from "./tree-spend.js";
-import { OnFirstUse } from "./first-use.js";
+import { AgentSpans, OFF } from "@subagent-mcp/tracing";
 import { childServers, type ChildServers } from "./child-servers.js";
+import { OnFirstUse } from "./first-use.js";
 import { sharedBudgets, supervisorFrom, worktreeHub } from "./server-parts.js";
 import { PendingPublisher } from "./pending.js";
 import { ChangeFeed } from "./change-feed.js";
@@ -91,6 +92,8 @@ export function createServer(deps: ServerDeps): SubagentServer {
     async (made) => {
       budgets = await sharedBudgets(deps, made, defaultCwd, priceTable);
     },
+    // While tracing is on, each agent's life, turns and waits are spans.
+    deps.tracer?.on === true ? new AgentSpans(deps.tracer) : undefined,
   );
   const worktrees = worktreeHub(deps, supervisor.get);
   // What the servers under our sub-agents spend, counted against each one's budget and ours.
@@ -139,7 +142,6 @@ export function createServer(deps: ServerDeps): SubagentServer {
   };
 }
 
-// Defaults applied once; the pool is made by the first pool call.
 // The dashboard's view of this server: its sessions and pool tools on the same parts, less `wait`
 // (which reports each turn once: those reports are the orchestrator's) and less every tool that
 // starts a new agent (launch_agent, invoke, warmup): whoever holds its token may read and
@@ -171,6 +173,7 @@ async function warmUp(shared: Omit<Shared, "childServer">, supervisor: () => Pro
   await stand.shutdown();
 }
 
+// Defaults applied once; the pool is made by the first pool call.
 function settle(
   deps: ServerDeps,
   supervisor: () => Promise<Supervisor>,
@@ -214,6 +217,7 @@ function settle(
     installed: deps.installed ?? (() => true),
     orchestration: deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: defaultCwd },
     maxResultChars: deps.maxResultChars ?? limitsFrom(process.env).maxResultChars,
+    tracer: deps.tracer ?? OFF,
     messaging: deps.messaging,
     worktrees,
     budget: deps.budget,
@@ -242,7 +246,7 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
     .map((set) => INSTRUCTIONS[set])
     .join(" ");
   const delivery = new Delivery(shared.maxResultChars);
-  const server = new DeliveryServer({ name: "subagent-mcp", version }, { instructions }, delivery, options.traced !== false);
+  const server = new DeliveryServer({ name: "subagent-mcp", version }, { instructions }, delivery, options.traced === false ? OFF : shared.tracer);
   // Delegations become MCP tasks for a host that takes them (the interactive Claude Code).
   const tasks = options.tasks === false ? undefined : (options.tasks ?? taskStore(shared.maxResultChars));
   if (tasks !== undefined) {

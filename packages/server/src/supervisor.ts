@@ -5,7 +5,7 @@ import { turnCost } from "@subagent-mcp/usage";
 import type { LaunchGate } from "./launch-gate.js";
 import { withDefaults, type EffectiveConfig } from "@subagent-mcp/config";
 import { runCheckCommand } from "./check-command.js";
-import { AgentSpans, tracer } from "@subagent-mcp/tracing";
+import type { AgentSpans } from "@subagent-mcp/tracing";
 
 /** Appends each permission outcome to `log` (who decided, the request in one line, the rule). */
 export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
@@ -27,10 +27,10 @@ export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
 export function createSupervisor(
   config: EffectiveConfig,
   audit: AuditLog = new AuditLog(),
-  extra: { newId?: () => string; launchGate?: LaunchGate; rateLimits?: RateLimitStore } = {},
+  extra: { newId?: () => string; launchGate?: LaunchGate; rateLimits?: RateLimitStore; spans?: AgentSpans | undefined } = {},
 ): Supervisor {
-  // While tracing is on, each agent's life, turns and waits are spans (see AgentSpans).
-  const spans = tracer().on ? new AgentSpans(tracer()) : undefined;
+  // While tracing is on, each agent's life, turns and waits are spans (the server's AgentSpans).
+  const { spans } = extra;
   const audited = auditTo(audit);
   const supervisor = new Supervisor({
     ...(extra.newId === undefined ? {} : { newId: extra.newId }),
