@@ -108,6 +108,14 @@ module.exports = {
   forbidden: [
     ...layerRules,
     {
+      name: "cli-serves-mcp-only-here",
+      severity: "error",
+      comment:
+        "of the CLI, only what serves MCP imports the server package (mcp.ts, node.ts for its agents' messaging, and the files they alone use); every other command reads its config through @subagent-mcp/config",
+      from: { path: "^apps/cli/src/", pathNot: "^apps/cli/src/(mcp|node|node-messaging|fleet-access)\\.ts$" },
+      to: { path: "^packages/server/" },
+    },
+    {
       name: "no-reach-into-src",
       severity: "error",
       comment: "another package is imported by its name (its index.ts lists the public API), never by a relative path into its files",
