@@ -18,7 +18,6 @@ export interface HookInput {
   /** On a stop event: true when this turn follows one a stop hook blocked (the host's loop guard). */
   stop_hook_active?: boolean;
 }
-export type ClaudeHookInput = HookInput;
 
 /** The directive injected into each user prompt while orchestration mode is on. */
 export const DIRECTIVE =
