@@ -1,3 +1,4 @@
+import { LEVEL, PermissionLevelSchema } from "@subagent-mcp/contract";
 import { z } from "zod";
 
 /**
@@ -11,7 +12,7 @@ export const FleetConfigSchema = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, "letters, digits, '.', '_' or '-'")
     .optional(),
   roots: z.array(z.string().min(1)).optional(),
-  permission_mode: z.enum(["plan", "default", "acceptEdits", "bypassPermissions"]).optional(),
+  permission_mode: PermissionLevelSchema.exclude([LEVEL.auto]).optional(),
   disallowed_tools: z.array(z.string().min(1)).optional(),
   labels: z.array(z.string().min(1).max(64)).optional(),
 });
