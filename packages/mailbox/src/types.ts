@@ -3,7 +3,6 @@ import { SafeName } from "./names.js";
 
 /** How urgently a message wants its recipient: low and normal broadcasts wait for a real wake. */
 export const PrioritySchema = z.enum(["low", "normal", "high"]);
-export type Priority = z.infer<typeof PrioritySchema>;
 
 /** The recipient that means "every mailbox but the sender's". */
 export const BROADCAST = "*";
