@@ -42,7 +42,35 @@ export async function serveStdio(): Promise<void> {
   const fleet = fleetAccess(ctx, config.mailbox);
   // Our sub-agents can read this process's environment (/proc/PID/environ): say what should not be in it.
   for (const problem of secretsInEnv(ctx)) process.stderr.write(`subagent-mcp: ${problem}\n`);
-  const { server, close, warm } = createServer({
+  const { server, close, warm } = createServer(serverOptions(ctx, config, { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet }));
+  const shutdown = shutdownOnExit({ tracer, fleet, close, own, mail });
+  // Bounded: a request over SUBAGENT_MCP_MAX_REQUEST_BYTES is refused and the server reads on.
+  const transport = stdioTransport(ctx.env);
+  transport.onclose = () => void shutdown("transport closed", 0);
+  warmAfterToolList(transport, warm);
+  await server.connect(transport);
+}
+
+type Own = ReturnType<typeof ownMailbox>;
+type Fleet = ReturnType<typeof fleetAccess>;
+
+// What the server is made of: the config, what its launcher passed down, and the state dir's places.
+function serverOptions(
+  ctx: CliContext,
+  config: ReturnType<typeof configOrFail>,
+  p: {
+    tracer: Awaited<ReturnType<typeof startTracing>>;
+    depth: number;
+    own: Own;
+    ceiling: ReturnType<typeof ceilingFrom>;
+    lineage: ReturnType<typeof lineageFrom>;
+    inherited: ReturnType<typeof budgetLeftFrom>;
+    treeUrl: string | undefined;
+    fleet: Fleet;
+  },
+): Parameters<typeof createServer>[0] {
+  const { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet } = p;
+  return {
     tracer,
     // Rate-limit windows are the account's: shared with every server of the user through the state folder.
     supervisor: async (extra) =>
@@ -97,7 +125,18 @@ export async function serveStdio(): Promise<void> {
       ...(config.worktree?.setup === undefined ? {} : { setup: config.worktree.setup }),
       ...(config.worktree?.setup_timeout_s === undefined ? {} : { setupTimeoutMs: config.worktree.setup_timeout_s * 1000 }),
     },
-  });
+  };
+}
+
+// Every sub-agent process tree ends with the server: on stdin EOF, a signal, or the transport closing (the returned function).
+function shutdownOnExit(p: {
+  tracer: Awaited<ReturnType<typeof startTracing>>;
+  fleet: Fleet;
+  close: () => Promise<void>;
+  own: Own;
+  mail: { close(): Promise<void> };
+}): (reason: string, code: number) => Promise<void> {
+  const { tracer, fleet, close, own, mail } = p;
   let closing = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {
     if (closing) return;
@@ -127,11 +166,7 @@ export async function serveStdio(): Promise<void> {
   process.once("SIGTERM", () => void shutdown("SIGTERM", 143));
   process.once("SIGINT", () => void shutdown("SIGINT", 130));
   process.once("SIGHUP", () => void shutdown("SIGHUP", 129));
-  // Bounded: a request over SUBAGENT_MCP_MAX_REQUEST_BYTES is refused and the server reads on.
-  const transport = stdioTransport(ctx.env);
-  transport.onclose = () => void shutdown("transport closed", 0);
-  warmAfterToolList(transport, warm);
-  await server.connect(transport);
+  return shutdown;
 }
 
 /** SUBAGENT_MCP_TOOLSETS=messaging,sessions limits the tools offered (a worker's own server offers messaging only). */
