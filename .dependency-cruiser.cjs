@@ -8,8 +8,8 @@
 const allowed = {
   errors: [],
   state: ["errors"],
-  core: ["errors"],
-  contract: ["core"],
+  core: ["contract", "errors"],
+  contract: ["errors"],
   journal: ["errors", "state"],
   worktrees: ["errors", "state"],
   hooks: ["contract", "state"],
@@ -23,7 +23,7 @@ const allowed = {
   "mailbox-redis": ["errors", "mailbox", "state"],
   fleet: ["contract", "core", "errors", "permissions", "state", "tracing", "worktrees"],
   "host-config": ["contract", "errors", "hooks", "state"],
-  worker: ["core", "errors", "mailbox", "permissions", "state", "tracing"],
+  worker: ["contract", "core", "errors", "mailbox", "permissions", "state", "tracing"],
   testkit: ["contract", "errors", "mailbox"],
   config: ["agents", "contract", "core", "drivers", "errors", "fleet", "journal", "mailbox", "permissions", "routing", "state", "usage", "worktrees"],
   server: [

@@ -1,5 +1,5 @@
-import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import type { CliName } from "@subagent-mcp/testkit";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 /** What each benchmark section gets from the runner. */
 export interface BenchContext {

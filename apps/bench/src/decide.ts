@@ -1,6 +1,6 @@
 import { decide, type PermissionRules } from "@subagent-mcp/permissions";
-import type { PermissionRequest } from "@subagent-mcp/core";
 import { summarize, type Summary } from "./stats.js";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 // What a rule check costs per request, on the lines sub-agents send: a plain command, a compound
 // one, Codex's `bash -lc` wrapping, a wrapper chain, and a read whose path is resolved on disk.

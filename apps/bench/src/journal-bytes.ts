@@ -1,5 +1,4 @@
-import type { WaitResult as WaitOut } from "@subagent-mcp/contract";
-import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
+import type { WaitResult as WaitOut, BuiltinProvider as Provider } from "@subagent-mcp/contract";
 import { stateDir, stateLayout } from "@subagent-mcp/state";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";

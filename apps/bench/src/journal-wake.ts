@@ -1,5 +1,4 @@
-import type { ListAgentsResult as Listed } from "@subagent-mcp/contract";
-import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
+import type { ListAgentsResult as Listed, BuiltinProvider as Provider } from "@subagent-mcp/contract";
 import { setTimeout as sleep } from "node:timers/promises";
 import { turn } from "./journal-bytes.js";
 import { mcpRig, type McpRig } from "./mcp-rig.js";

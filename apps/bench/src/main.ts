@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import {
   benchColdWarm,
   benchMcp,
@@ -15,6 +14,7 @@ import {
 } from "./sections-agents.js";
 import { benchBudget, benchDashboard, benchDecide, benchHooks, benchJournal, benchJournalBig, benchMailbox, benchWorktree } from "./sections-local.js";
 import { benchRouting } from "./routing.js";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one

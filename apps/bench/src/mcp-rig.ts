@@ -1,9 +1,9 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import { cliExecutable, loopbackEnv, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 /** The built `subagent-mcp` binary. */
 export const serverBin = join(import.meta.dirname, "..", "..", "cli", "dist", "main.js");

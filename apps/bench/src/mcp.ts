@@ -1,5 +1,4 @@
-import type { LaunchAgentResult as Launched, PollAgentResult as Poll, WaitResult as WaitOut } from "@subagent-mcp/contract";
-import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
+import type { LaunchAgentResult as Launched, PollAgentResult as Poll, WaitResult as WaitOut, BuiltinProvider as Provider } from "@subagent-mcp/contract";
 import { descendants, isRunning as alive } from "@subagent-mcp/drivers";
 import { setTimeout as sleep } from "node:timers/promises";
 import { mcpRig, rssMb, type McpRig } from "./mcp-rig.js";

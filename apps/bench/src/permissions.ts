@@ -1,5 +1,4 @@
-import type { PollAgentResult as Poll, WaitResult as WaitOut } from "@subagent-mcp/contract";
-import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
+import type { PollAgentResult as Poll, WaitResult as WaitOut, BuiltinProvider as Provider } from "@subagent-mcp/contract";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";

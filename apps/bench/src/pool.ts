@@ -1,7 +1,8 @@
-import { Pool, Supervisor, type BuiltinProvider as Provider, type ResetStrategy } from "@subagent-mcp/core";
+import { Pool, Supervisor, type ResetStrategy } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
 import { rig, startSession, type Rig } from "./sessions.js";
 import { summarize, type Summary } from "./stats.js";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 /** One way of running N sequential tasks, measured. */
 export interface PoolLine {

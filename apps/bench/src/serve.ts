@@ -10,10 +10,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { build } from "esbuild";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import { loopbackEnv, startAllFakes } from "@subagent-mcp/testkit";
 import { rssMb, serverBin, serverEnv } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 const PROVIDERS: Provider[] = ["claude", "codex", "gemini"];
 /** How long the idle server (and the bare node beside it) sits before its RSS is read. */

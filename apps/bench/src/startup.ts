@@ -1,9 +1,9 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import { loopbackEnv, startAllFakes } from "@subagent-mcp/testkit";
 import { mcpRig, serverBin, type McpRig } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 const PROVIDERS: Provider[] = ["claude", "codex", "gemini"];
 

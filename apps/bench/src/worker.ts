@@ -1,4 +1,3 @@
-import type { BuiltinProvider as Provider } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
 import { asyncStore, Maildir, type MailboxStore } from "@subagent-mcp/mailbox";
 import { RedisMailboxes } from "@subagent-mcp/mailbox-redis";
@@ -11,6 +10,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { serverBin } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 export interface WorkerResult {
   provider: Provider;

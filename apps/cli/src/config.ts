@@ -1,8 +1,8 @@
-import { type Provider } from "@subagent-mcp/core";
 import { loadConfig, type EffectiveConfig } from "@subagent-mcp/config";
 import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import type { Provider } from "@subagent-mcp/contract";
 
 /** The effective config for a command; an invalid file or variable ends it with one line (exit 2), never a stack trace. */
 export function configOrFail(ctx: Pick<CliContext, "cwd" | "env">): EffectiveConfig {

@@ -1,5 +1,4 @@
 import { homedir } from "node:os";
-import { type Provider } from "@subagent-mcp/core";
 import { AcpDriver, checkCompat, describeCompat, handshakeFindings, startsMcpServers, type CliDriver } from "@subagent-mcp/drivers";
 import { HOSTS, mcpConfigPath, readOrNull, SERVER_NAME, type Host } from "@subagent-mcp/host-config";
 import type { EffectiveConfig } from "@subagent-mcp/config";
@@ -9,6 +8,7 @@ import { defineCommand } from "citty";
 import { appHostLines } from "./app-hosts.js";
 import { runOneTurn, turnLine } from "./doctor-run.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import type { Provider } from "@subagent-mcp/contract";
 
 /**
  * `subagent-mcp doctor`: per host, whether it is found, its version against the compatibility

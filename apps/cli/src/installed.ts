@@ -1,9 +1,9 @@
 import { existsSync, watch, type FSWatcher } from "node:fs";
 import { dirname, relative, sep } from "node:path";
-import { type Provider } from "@subagent-mcp/core";
 import { lookupFiles, resolveExecutable, type Lookup } from "@subagent-mcp/drivers/light";
 import type { EffectiveConfig } from "@subagent-mcp/config";
 import { errorMessage } from "@subagent-mcp/errors";
+import type { Provider } from "@subagent-mcp/contract";
 
 /**
  * Whether a provider's CLI can be found (explicit path from config, env override, then PATH),

@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
-import { checkLaunchEnv, type AgentEvent, type Driver, type PermissionRequest, type PermissionRuling, type Session } from "@subagent-mcp/core";
+import { checkLaunchEnv, type AgentEvent, type Driver, type PermissionRuling, type Session } from "@subagent-mcp/core";
 import { decide, type PermissionRules } from "@subagent-mcp/permissions";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 /**
  * A node's driver held to the node's own rules, whatever a launch carries: a launch's `env` only

@@ -1,4 +1,3 @@
-import type { Provider } from "@subagent-mcp/core";
 import { CATEGORY_INDEX_FILE, CategoryIndex } from "@subagent-mcp/journal";
 import {
   BranchSchema,
@@ -19,6 +18,7 @@ import { configOrFail, providerOrFail } from "./config.js";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { availability } from "./installed.js";
+import type { Provider } from "@subagent-mcp/contract";
 
 /**
  * `subagent-mcp route`: the candidates for a category in the order a launch tries them, and why:

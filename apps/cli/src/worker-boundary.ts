@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
-import type { PermissionRequest, PermissionRuling, SessionSpec } from "@subagent-mcp/core";
+import type { PermissionRuling, SessionSpec } from "@subagent-mcp/core";
 import { decide, describeRequest, type AuditLog, type PermissionRules } from "@subagent-mcp/permissions";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 /**
  * A worker session's deny and ask rules as a boundary, as the server's agents have it: handed to

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { BudgetSchema, BUILTIN_PROVIDERS, DEFAULT_CAP, liveBound, ProviderSchema, type Provider } from "@subagent-mcp/core";
+import { BudgetSchema, DEFAULT_CAP, liveBound } from "@subagent-mcp/core";
 import { AcpAgentConfigSchema, acpAgents, executableEnvVar, type AcpAgent } from "@subagent-mcp/drivers/light";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingConfig, type RoutingTable } from "@subagent-mcp/routing";
@@ -17,6 +17,7 @@ import { mergeRules } from "@subagent-mcp/permissions";
 import { gateProject } from "./project-gate.js";
 import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import { BUILTIN_PROVIDERS, ProviderSchema, type Provider } from "@subagent-mcp/contract";
 
 /** The one schema of both config files (user and project). Unknown keys are errors: typos show. */
 export const ConfigSchema = z.strictObject({

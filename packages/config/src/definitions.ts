@@ -2,12 +2,13 @@ import { basename } from "node:path";
 
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { composeSystemPrompt, formatIssue, loadAgentDefinitions, type LoadedDefinition, type SearchContext } from "@subagent-mcp/agents";
-import type { Budget, Provider } from "@subagent-mcp/core";
+import type { Budget } from "@subagent-mcp/core";
 import { definitionPrivileges, trustCommand, untrustedReason } from "./project-policy.js";
 import { ConfigError } from "./errors.js";
 import { TaskCategorySchema, type Escalate, type TaskCategory } from "@subagent-mcp/routing";
 import { TrustStore } from "./trust.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import type { Provider } from "@subagent-mcp/contract";
 
 /** A pool agent as the server knows it: where it came from and how to launch it. */
 export interface PoolDefinition {

@@ -1,7 +1,7 @@
 // Apart from the index: the drivers (and their protocol libraries) load only where a driver is made.
-import type { Provider } from "@subagent-mcp/core";
 import { driverFor, type CliDriver } from "@subagent-mcp/drivers";
 import type { EffectiveConfig } from "./config.js";
+import type { Provider } from "@subagent-mcp/contract";
 
 /** A driver per provider (the built-in ones and every ACP agent), with the executables `config` names. */
 export function createDrivers(config: EffectiveConfig): Record<Provider, CliDriver> {

@@ -2,9 +2,10 @@
 // kept in one small file of the state folder (stateLayout's rateLimits), so that every server of the user (and `route`)
 // ranks with it. Reports are rare (at most one per window per turn), so each is written at once.
 import { readFileSync, statSync } from "node:fs";
-import { RateLimits, RateLimitStatusSchema, type AgentEvent, type Provider, type RateLimitStore, type RateWindow } from "@subagent-mcp/core";
+import { RateLimits, RateLimitStatusSchema, type AgentEvent, type RateLimitStore, type RateWindow } from "@subagent-mcp/core";
 import { writeAtomic } from "@subagent-mcp/state";
 import { z } from "zod";
+import type { Provider } from "@subagent-mcp/contract";
 
 const WindowSchema = z.object({
   window: z.string().min(1).max(64),

@@ -1,7 +1,7 @@
-import type { Provider } from "@subagent-mcp/core";
 import type { Config } from "./config.js";
 import { trustCommand, untrustedReason } from "./project-policy.js";
 import type { TrustStore } from "./trust.js";
+import type { Provider } from "@subagent-mcp/contract";
 
 // A project's settings that need trust apply only while what the user trusted is what would run:
 // the config file byte for byte, the programs its `executables` name, and the project files each

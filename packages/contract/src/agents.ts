@@ -1,7 +1,8 @@
-import { AgentStatusSchema, ProviderSchema } from "@subagent-mcp/core";
 import { z } from "zod";
 import { BudgetOutSchema, PendingPermissionOutSchema, UsageOutSchema, WireStatusSchema } from "./wire.js";
 import { WorktreeOutSchema } from "./worktree.js";
+import { AgentStatusSchema } from "./status.js";
+import { ProviderSchema } from "./provider.js";
 
 // What list_agents and poll_agent return: the results the dashboard, the demo and the bench read.
 

@@ -1,11 +1,23 @@
-// Public API of @subagent-mcp/contract: the wire between a server and everything that reads it
-// (the dashboard and its page, the demo, the bench): zod schemas, one definition each, and their types.
+// Public API of @subagent-mcp/contract: every shape two packages share, one definition each (zod
+// schemas and their types): the vocabulary under the lifecycle (provider names, token counts,
+// statuses, permission requests and modes) and the wire between a server and everything that reads
+// it (the dashboard and its page, the demo, the bench). Imports nothing of ours but errors.
+export { BUILTIN_PROVIDERS, BuiltinProviderSchema, ProviderSchema, type BuiltinProvider, type Provider } from "./provider.js";
+export { addUsage, UsageSchema, ZERO_USAGE, type Usage } from "./tokens.js";
+export { AgentStatusSchema, type AgentStatus } from "./status.js";
+export {
+  PermissionDecisionSchema,
+  PermissionKindSchema,
+  PermissionRequestSchema,
+  type PermissionDecision,
+  type PermissionKind,
+  type PermissionRequest,
+} from "./permission-request.js";
 export {
   acpModeIds,
   acpModeKeyOf,
   AcpModeKeySchema,
   codexSandboxOf,
-  CodexSandboxSchema,
   geminiApprovalOf,
   LEVEL,
   levelRank,
@@ -15,9 +27,7 @@ export {
   PermissionLevelSchema,
   PermissionModeSchema,
   type AcpModeKey,
-  type CodexSandbox,
   type PermissionLevel,
-  type PermissionMode,
 } from "./permission-modes.js";
 export { CONTROL_URL, ServerRecordSchema, type ServerRecord } from "./server-record.js";
 export { definedFields, type DefinedFields } from "./fields.js";

@@ -1,7 +1,8 @@
-import { AgentStatusSchema, ProviderSchema } from "@subagent-mcp/core";
 import { z } from "zod";
 import { FinishedTurnSchema, PermissionOutSchema } from "./wire.js";
 import { WorktreeOutSchema } from "./worktree.js";
+import { AgentStatusSchema } from "./status.js";
+import { ProviderSchema } from "./provider.js";
 
 // What launch_agent, wait and kill_agent return: the results the demo and the bench read.
 

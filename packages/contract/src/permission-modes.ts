@@ -36,7 +36,6 @@ const LEVEL_OF = {
 
 /** A permission mode as callers may name it; each stands for one {@link PermissionLevel}. */
 export const PermissionModeSchema = z.enum(Object.keys(LEVEL_OF) as [keyof typeof LEVEL_OF, ...(keyof typeof LEVEL_OF)[]]);
-export type PermissionMode = z.infer<typeof PermissionModeSchema>;
 /** The mode names, to compare with without spelling them (`MODE.dontAsk`). */
 export const MODE = PermissionModeSchema.enum;
 
@@ -52,8 +51,7 @@ export function levelRank(level: PermissionLevel): number {
 }
 
 /** Codex's sandbox modes. */
-export const CodexSandboxSchema = z.enum(["read-only", "workspace-write", "danger-full-access"]);
-export type CodexSandbox = z.infer<typeof CodexSandboxSchema>;
+type CodexSandbox = "read-only" | "workspace-write" | "danger-full-access";
 // `default` sets none: the thread keeps the sandbox of the user's own Codex configuration, as a
 // launch without a permission mode does (Codex has no sandbox named "default").
 const SANDBOX_OF: Record<PermissionLevel, CodexSandbox | undefined> = {

@@ -1,7 +1,8 @@
-import { AgentStatusSchema, ProviderSchema } from "@subagent-mcp/core";
 import { z } from "zod";
 import { PermissionOutSchema, UsageOutSchema } from "./wire.js";
 import { WorktreeOutSchema } from "./worktree.js";
+import { AgentStatusSchema } from "./status.js";
+import { ProviderSchema } from "./provider.js";
 
 // What list_pool and invoke return.
 

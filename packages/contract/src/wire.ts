@@ -1,6 +1,7 @@
-import { AgentStatusSchema, PermissionDecisionSchema } from "@subagent-mcp/core";
 import { z } from "zod";
 import { WorktreeOutSchema } from "./worktree.js";
+import { AgentStatusSchema } from "./status.js";
+import { PermissionDecisionSchema } from "./permission-request.js";
 
 // The pieces several tools' results share.
 

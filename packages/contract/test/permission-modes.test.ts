@@ -48,7 +48,12 @@ describe("permission modes", () => {
   });
 
   it("maps a mode onto Codex's sandboxes and Gemini CLI's approval modes, passing a name of neither as it is", () => {
-    expect(["plan", "default", "acceptEdits", "bypassPermissions"].map(codexSandboxOf)).toEqual(["read-only", undefined, "workspace-write", "danger-full-access"]);
+    expect(["plan", "default", "acceptEdits", "bypassPermissions"].map(codexSandboxOf)).toEqual([
+      "read-only",
+      undefined,
+      "workspace-write",
+      "danger-full-access",
+    ]);
     expect(["read-only", "dontAsk", "workspace-write", "yolo"].map(codexSandboxOf)).toEqual(["read-only", undefined, "workspace-write", "danger-full-access"]);
     expect(["plan", "default", "acceptEdits", "bypassPermissions"].map(geminiApprovalOf)).toEqual(["plan", "default", "auto_edit", "yolo"]);
     expect(codexSandboxOf("custom")).toBe("custom");

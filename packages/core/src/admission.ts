@@ -2,8 +2,8 @@ import type { AgentRecord } from "./agent.js";
 import { DEFAULT_MAX_QUEUED, idlest, liveBound, liveCount } from "./bounds.js";
 import { CoreError } from "./errors.js";
 import { SlotQueue } from "./slot-queue.js";
-import type { Provider } from "./events.js";
 import type { AgentAction } from "./state.js";
+import type { Provider } from "@subagent-mcp/contract";
 
 /** Processing agents per provider when no cap is configured. */
 export const DEFAULT_CAP = 5;

@@ -1,14 +1,14 @@
 import type { FailoverAttempt, Fallback } from "./candidate.js";
 import type { Budget, Spent } from "./budget.js";
-import type { AgentEvent, Provider, Usage } from "./events.js";
+import type { AgentEvent } from "./events.js";
 import { spentOf, type CostOf, type Spending } from "./spending.js";
 import { standing } from "./budget.js";
 import type { Driver, PermissionRuling, Session, SessionSpec, SessionWorktree } from "./driver.js";
 import type { RecentItem, RecentItems } from "./recent.js";
-import type { PermissionDecision, PermissionRequest } from "./permission.js";
-import type { AgentState, AgentStatus, PendingPermission, TurnOutcome } from "./state.js";
+import type { AgentState, PendingPermission, TurnOutcome } from "./state.js";
 import type { TailBuffer } from "./tail.js";
 import type { Escalation } from "./escalation.js";
+import type { Provider, Usage, PermissionDecision, PermissionRequest, AgentStatus } from "@subagent-mcp/contract";
 
 /** A finished turn, as `wait` reports it (each exactly once). */
 export interface TurnReport extends TurnOutcome {

@@ -1,7 +1,8 @@
 import type { AgentChange, AgentRecord } from "./agent.js";
 import type { AgentEvent } from "./events.js";
 import { turnStarted, turnStopped } from "./spending.js";
-import { isRunning, type AgentState, type AgentStatus } from "./state.js";
+import { isRunning, type AgentState } from "./state.js";
+import type { AgentStatus } from "@subagent-mcp/contract";
 
 // What a record keeps for itself as its state changes and its CLI speaks, apart from the
 // supervisor's side effects (reports, admission, waiters), which act on other records too.

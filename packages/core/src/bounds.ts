@@ -1,6 +1,6 @@
 import type { AgentRecord } from "./agent.js";
-import type { Provider } from "./events.js";
 import { isRunning } from "./state.js";
+import type { Provider } from "@subagent-mcp/contract";
 
 // The supervisor's bounds, as pure choices over its records: how many CLI processes stay live per
 // provider, and which ended records are freed. The supervisor acts on what these return.

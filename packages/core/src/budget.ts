@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Usage } from "./events.js";
+import type { Usage } from "@subagent-mcp/contract";
 
 /**
  * A budget: limits on what an agent (or a server session, or a project's day) may spend. Tokens

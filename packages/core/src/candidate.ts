@@ -1,5 +1,5 @@
 import type { Driver } from "./driver.js";
-import type { Provider } from "./events.js";
+import type { Provider } from "@subagent-mcp/contract";
 
 /** A candidate to fall back to when the first turn fails for a transient reason. */
 export interface Fallback {

@@ -1,5 +1,5 @@
-import type { AgentEvent, Provider } from "./events.js";
-import type { PermissionDecision, PermissionRequest } from "./permission.js";
+import type { AgentEvent } from "./events.js";
+import type { Provider, PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
 
 /** What an agent's rules say about one request, and why (for the audit). */
 export interface PermissionRuling {

@@ -1,42 +1,5 @@
 import { z } from "zod";
-import { PermissionRequestSchema } from "./permission.js";
-
-/** The providers with a driver of their own; every other one is an ACP agent named in config or a preset. */
-export const BUILTIN_PROVIDERS = ["claude", "codex", "gemini"] as const;
-export const BuiltinProviderSchema = z.enum(BUILTIN_PROVIDERS);
-export type BuiltinProvider = z.infer<typeof BuiltinProviderSchema>;
-
-/**
- * The name of a provider a session can run on: a built-in one or any configured ACP agent. Which
- * names exist is known only at run time (the user's config), so a name is checked where a driver
- * is looked up, with an error that lists the configured ones.
- */
-export const ProviderSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,31}$/, "a provider name is lowercase letters, digits and '-' (at most 32), e.g. claude, qwen, my-agent");
-export type Provider = z.infer<typeof ProviderSchema>;
-
-/** Token counts, summed the same way for every provider. */
-export const UsageSchema = z.object({
-  input: z.number().int().nonnegative(),
-  output: z.number().int().nonnegative(),
-  cacheRead: z.number().int().nonnegative(),
-  cacheWrite: z.number().int().nonnegative(),
-});
-export type Usage = z.infer<typeof UsageSchema>;
-
-/** Zero usage, the start of every total. */
-export const ZERO_USAGE: Usage = Object.freeze({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
-
-/** Adds two usage records. */
-export function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    input: a.input + b.input,
-    output: a.output + b.output,
-    cacheRead: a.cacheRead + b.cacheRead,
-    cacheWrite: a.cacheWrite + b.cacheWrite,
-  };
-}
+import { PermissionRequestSchema, UsageSchema } from "@subagent-mcp/contract";
 
 /** ok: room left; warning: nearly spent (the CLI's own threshold, or 80 %); exhausted: refused until it resets. */
 export const RateLimitStatusSchema = z.enum(["ok", "warning", "exhausted"]);

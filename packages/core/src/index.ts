@@ -1,45 +1,20 @@
 // Public API of @subagent-mcp/core: the agent lifecycle, normalized events, the driver contract,
 // the failure classes that decide failover, and the supervisor. No I/O of its own beyond the
 // timers of the clock it is given.
+export { AgentEventSchema, RateLimitStatusSchema, type AgentEventType, type AgentEvent, type RateLimitStatus } from "./events.js";
 export {
-  AgentEventSchema,
-  ProviderSchema,
-  BUILTIN_PROVIDERS,
-  BuiltinProviderSchema,
-  type BuiltinProvider,
-  UsageSchema,
-  RateLimitStatusSchema,
-  type RateLimitStatus,
-  ZERO_USAGE,
-  addUsage,
-  type AgentEvent,
-  type AgentEventType,
-  type Provider,
-  type Usage,
-} from "./events.js";
-export {
-  AgentStatusSchema,
   MAX_PENDING_PERMISSIONS,
   initialState,
   isRunning,
   transition,
   type AgentAction,
   type AgentState,
-  type AgentStatus,
   type PendingPermission,
   type TurnOutcome,
 } from "./state.js";
 export { TailBuffer } from "./tail.js";
 export { RecentItems, type RecentItem } from "./recent.js";
 export type { Driver, McpServerSpec, PermissionRuling, Session, SessionSpec, SessionWorktree } from "./driver.js";
-export {
-  PermissionDecisionSchema,
-  PermissionKindSchema,
-  PermissionRequestSchema,
-  type PermissionDecision,
-  type PermissionKind,
-  type PermissionRequest,
-} from "./permission.js";
 export { systemClock, type Clock } from "./clock.js";
 export { CoreError, type CoreErrorCode } from "./errors.js";
 export { SafeName } from "./names.js";

@@ -3,9 +3,9 @@ import type { Clock } from "./clock.js";
 import { CoreError } from "./errors.js";
 import { findPending } from "./find-pending.js";
 import type { PermissionRuling } from "./driver.js";
-import type { PermissionDecision, PermissionRequest } from "./permission.js";
 import { DEFAULT_PERMISSION_TIMEOUT_MS, PermissionTimers } from "./permission-timers.js";
 import { isRunning, type AgentAction, type AgentState } from "./state.js";
+import type { PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
 
 /** What the permission flow needs of its supervisor. */
 export interface PermissionFlowHost {

@@ -2,8 +2,7 @@
 // tasks the pool keeps for each agent.
 import type { LaunchRequest } from "./agent.js";
 import type { Clock } from "./clock.js";
-import type { Usage } from "./events.js";
-import type { AgentStatus } from "./state.js";
+import type { Usage, AgentStatus } from "@subagent-mcp/contract";
 
 /** How a replica gets a clean context between tasks. */
 export type ResetStrategy = "reset" | "respawn";

@@ -1,4 +1,5 @@
-import type { AgentEvent, Provider, RateLimitStatus } from "./events.js";
+import type { AgentEvent, RateLimitStatus } from "./events.js";
+import type { Provider } from "@subagent-mcp/contract";
 
 type RateLimitEvent = Extract<AgentEvent, { type: "rate_limit" }>;
 

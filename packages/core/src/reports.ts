@@ -1,7 +1,7 @@
 import type { AgentRecord, TurnReport } from "./agent.js";
 import { describeAttempts } from "./candidate.js";
-import { ZERO_USAGE } from "./events.js";
-import type { AgentState, AgentStatus, TurnOutcome } from "./state.js";
+import type { AgentState, TurnOutcome } from "./state.js";
+import { ZERO_USAGE, type AgentStatus } from "@subagent-mcp/contract";
 
 /**
  * Turn reports: every turn of every agent is reported exactly once, to listeners as it ends and

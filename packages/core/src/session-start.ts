@@ -1,11 +1,11 @@
 import type { AgentRecord } from "./agent.js";
 import type { Driver, PermissionRuling } from "./driver.js";
 import { CoreError } from "./errors.js";
-import type { AgentEvent, Provider } from "./events.js";
+import type { AgentEvent } from "./events.js";
 import { errorEvent } from "./failure.js";
-import type { PermissionRequest } from "./permission.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { sessionSpecOf } from "./session-spec.js";
+import type { Provider, PermissionRequest } from "@subagent-mcp/contract";
 
 /** What starting an agent's CLI session needs of the supervisor. */
 export interface SessionHost {

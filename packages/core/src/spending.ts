@@ -1,7 +1,8 @@
 import type { AgentRecord } from "./agent.js";
 import { budgetTokens, standing, type BudgetStanding, type Spent } from "./budget.js";
-import { ZERO_USAGE, type AgentEvent, type Provider, type Usage } from "./events.js";
+import type { AgentEvent } from "./events.js";
 import { isRunning } from "./state.js";
+import { ZERO_USAGE, type Provider, type Usage } from "@subagent-mcp/contract";
 
 /** Cost of a turn whose CLI reports none, e.g. tokens times a price table; undefined when unknown. */
 export type CostOf = (provider: Provider, model: string | undefined, usage: Usage) => number | undefined;

@@ -1,22 +1,7 @@
-import { z } from "zod";
 import type { FailoverAttempt } from "./candidate.js";
-import { addUsage, ZERO_USAGE, type AgentEvent, type Usage } from "./events.js";
+import type { AgentEvent } from "./events.js";
 import { classifyFailure } from "./failure.js";
-import type { PermissionRequest } from "./permission.js";
-
-/** Lifecycle statuses of an agent (design.md, "Core model"). */
-export const AgentStatusSchema = z.enum([
-  "queued",
-  "processing",
-  "permission_requested",
-  "stalled",
-  "finished",
-  "errored",
-  "stopped",
-  "hibernated",
-  "budget_exceeded",
-]);
-export type AgentStatus = z.infer<typeof AgentStatusSchema>;
+import { addUsage, ZERO_USAGE, type AgentStatus, type PermissionRequest, type Usage } from "@subagent-mcp/contract";
 
 /** The outcome of one finished turn. */
 export interface TurnOutcome {

@@ -1,10 +1,11 @@
 import type { PermissionEvent } from "./agent.js";
 import type { Clock } from "./clock.js";
 import type { Driver } from "./driver.js";
-import type { AgentEvent, Provider } from "./events.js";
+import type { AgentEvent } from "./events.js";
 import type { RateWindow } from "./rate-limits.js";
 import type { CostOf } from "./spending.js";
 import type { CheckOutcome } from "./candidate.js";
+import type { Provider } from "@subagent-mcp/contract";
 
 /** How long without a visible event marks a processing agent stalled, when no `stallMs` is given. */
 export const DEFAULT_STALL_MS = 10 * 60_000;

@@ -8,18 +8,17 @@ import type { AgentChange, AgentRecord, AgentView, LaunchRequest, TurnReport } f
 import { viewOf } from "./agent.js";
 import { CoreError } from "./errors.js";
 import { checkLaunchEnv } from "./launch-env.js";
-import type { Provider } from "./events.js";
 import { reportTurn } from "./supervisor-escalation.js";
 import type { RateWindow } from "./rate-limits.js";
 import { raised, type Budget } from "./budget.js";
 import { budgetStanding, newPeriod, turnStarted } from "./spending.js";
 import { checkBudget, stopAt, takeEvent } from "./supervisor-events.js";
 import { supervisorParts, type SupervisorParts } from "./supervisor-parts.js";
-import type { PermissionDecision, PermissionRequest } from "./permission.js";
 import { type RecentItem } from "./recent.js";
 import { lostTurn } from "./reports.js";
-import { isRunning, transition, type AgentAction, type AgentStatus } from "./state.js";
+import { isRunning, transition, type AgentAction } from "./state.js";
 import type { WaitRequest, WaitResult } from "./waiters.js";
+import type { Provider, PermissionDecision, PermissionRequest, AgentStatus } from "@subagent-mcp/contract";
 
 /**
  * The registry of agents: launches through drivers, feeds what happens to each agent through the

@@ -1,4 +1,5 @@
-import type { AgentEvent, Clock, Driver, PermissionDecision, PermissionRequest, Provider, Session, SessionSpec } from "../src/index.js";
+import type { AgentEvent, Clock, Driver, Session, SessionSpec } from "../src/index.js";
+import type { PermissionDecision, PermissionRequest, Provider } from "@subagent-mcp/contract";
 
 /** A manual clock: time moves only when a test calls `advance`. */
 export class FakeClock implements Clock {

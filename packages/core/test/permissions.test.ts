@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  MAX_PENDING_PERMISSIONS,
-  Supervisor,
-  type PermissionDecision,
-  type PermissionEvent,
-  type PermissionRequest,
-  type PermissionRuling,
-} from "../src/index.js";
+import { MAX_PENDING_PERMISSIONS, Supervisor, type PermissionEvent, type PermissionRuling } from "../src/index.js";
 import type { CoreError } from "../src/index.js";
 import { FakeClock, FakeDriver, type FakeSession } from "./fakes.js";
+import type { PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
 
 function setup(options: { cap?: number; timeoutMs?: number; policy?: (r: PermissionRequest) => PermissionRuling } = {}) {
   const told: PermissionEvent[] = [];

@@ -1,5 +1,5 @@
-import { BUILTIN_PROVIDERS, ProviderSchema, type Provider, type SessionSpec } from "@subagent-mcp/core";
-import { acpModeIds, acpModeKeyOf, AcpModeKeySchema, type AcpModeKey } from "@subagent-mcp/contract";
+import type { SessionSpec } from "@subagent-mcp/core";
+import { acpModeIds, acpModeKeyOf, AcpModeKeySchema, type AcpModeKey, BUILTIN_PROVIDERS, ProviderSchema, type Provider } from "@subagent-mcp/contract";
 import { z } from "zod";
 import { DriverError } from "./errors.js";
 

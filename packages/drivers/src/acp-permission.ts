@@ -1,7 +1,7 @@
 import type { PermissionOption, RequestPermissionResponse, ToolCallUpdate } from "@agentclientprotocol/sdk";
-import type { PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/core";
 import { permissionRequest } from "./permissions.js";
 import { acceptsEdits, isBypass } from "./unasked.js";
+import type { PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/contract";
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 const field = (input: unknown, ...names: string[]): string | undefined => {

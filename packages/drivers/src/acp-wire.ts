@@ -2,7 +2,8 @@
 // shape, a prompt's token counts, and an ACP error as one line of text.
 import type * as Acp from "@agentclientprotocol/sdk";
 import type { NewSessionResponse, PromptResponse, SessionConfigOption } from "@agentclientprotocol/sdk";
-import type { SessionSpec, Usage } from "@subagent-mcp/core";
+import type { SessionSpec } from "@subagent-mcp/core";
+import type { Usage } from "@subagent-mcp/contract";
 
 // ACP gives MCP servers to each session (session/new, session/load), env as name/value pairs.
 export function acpMcpServers(spec: SessionSpec): Acp.McpServer[] {

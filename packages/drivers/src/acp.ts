@@ -7,9 +7,9 @@ import type {
   RequestPermissionResponse,
   SessionNotification,
 } from "@agentclientprotocol/sdk";
-import type { AgentEvent, Provider, Session, SessionSpec } from "@subagent-mcp/core";
+import type { AgentEvent, Session, SessionSpec } from "@subagent-mcp/core";
 import { Writable } from "node:stream";
-import { addUsage, errorEvent } from "@subagent-mcp/core";
+import { errorEvent } from "@subagent-mcp/core";
 import { acpModeAllows, acpPermissionOutcome, acpPermissionRequest } from "./acp-permission.js";
 import { CliDriver, HANDSHAKE_TIMEOUT_MS, type CliDescription } from "./cli-driver.js";
 import type { Probe } from "./handshake.js";
@@ -23,6 +23,7 @@ import { acpQuotaEvent } from "./rate-limits.js";
 import { answeredWithin, lineStream } from "./acp-handshake.js";
 import { DriverError } from "./errors.js";
 import { forcedAsking, guarded, unasked } from "./unasked.js";
+import { type Provider, addUsage } from "@subagent-mcp/contract";
 
 /** An ACP agent to drive: Gemini CLI by default, or any other agent (a preset or a config entry). */
 export interface AcpDriverOptions extends CliDriverOptions {

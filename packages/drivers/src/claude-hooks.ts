@@ -1,7 +1,8 @@
-import type { PermissionRuling, PermissionRequest } from "@subagent-mcp/core";
+import type { PermissionRuling } from "@subagent-mcp/core";
 import { z } from "zod";
 import { claudePermissionRequest } from "./claude-permission.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 // Claude Code allows some tool uses on its own (reads inside its cwd, commands it deems read-only),
 // so a deny rule that waited for `can_use_tool` would never see them. A PreToolUse hook registered

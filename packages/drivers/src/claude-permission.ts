@@ -1,6 +1,6 @@
-import type { PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/core";
 import { z } from "zod";
 import { permissionRequest } from "./permissions.js";
+import type { PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/contract";
 
 const EDIT_TOOLS = new Set(["Edit", "Write", "MultiEdit", "NotebookEdit"]);
 const READ_TOOLS = new Set(["Read", "Glob", "Grep", "LS"]);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { claudeTraceEnv } from "./otel-child.js";
-import type { AgentEvent, McpServerSpec, PermissionDecision, PermissionRequest, PermissionRuling, Session, SessionSpec } from "@subagent-mcp/core";
+import type { AgentEvent, McpServerSpec, PermissionRuling, Session, SessionSpec } from "@subagent-mcp/core";
 import { errorEvent } from "@subagent-mcp/core";
 import { hookInitialize, PRECHECK_HOOK, precheckAnswer } from "./claude-hooks.js";
 import { claudePermissionRequest, claudePermissionResult, sameRequestKey } from "./claude-permission.js";
@@ -11,6 +11,7 @@ import { writePrivateFile } from "./private-file.js";
 import type { CliProcess } from "./process.js";
 import { claudeRateLimitEvents } from "./rate-limits.js";
 import { BaseSession } from "./session-base.js";
+import type { PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
 
 /**
  * The Claude Code command line for one long-lived stream-json session. `mcpConfigFile` holds

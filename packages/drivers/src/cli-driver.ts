@@ -1,9 +1,10 @@
-import type { AgentEvent, Driver, Provider, Session, SessionSpec } from "@subagent-mcp/core";
+import type { AgentEvent, Driver, Session, SessionSpec } from "@subagent-mcp/core";
 import { execa } from "execa";
 import { probeCli, type Probe, type ProbeAnswer } from "./handshake.js";
 import type { CliDriverOptions } from "./options.js";
 import { cliEnv, spawnCli, type CliProcess } from "./process.js";
 import { resolveExecutable } from "./resolve.js";
+import type { Provider } from "@subagent-mcp/contract";
 
 /**
  * How long a handshake (doctor, describe, each step of an ACP session's) waits for the CLI's answer. Generous: OpenCode

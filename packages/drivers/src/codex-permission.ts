@@ -1,6 +1,6 @@
-import type { PermissionDecision, PermissionRequest } from "@subagent-mcp/core";
 import { z } from "zod";
 import { permissionRequest } from "./permissions.js";
+import type { PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
 
 // The approval requests of `codex app-server` (v2) that we turn into permission requests (see
 // `codex app-server generate-json-schema`); the legacy v1 ones are not sent to v2 threads.

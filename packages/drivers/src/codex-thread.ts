@@ -1,12 +1,12 @@
 // What a Codex thread is started with and what its items and totals mean to us: the sandbox for a
 // permission mode, Codex's own sub-agents switched off, its MCP servers up before its first turn,
 // a turn's usage from the thread's running totals, and the files a change names.
-import type { Usage } from "@subagent-mcp/core";
 import { isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
 import { z } from "zod";
 import { FileChangeWire } from "./codex-permission.js";
 import type { CodexTokens } from "./codex-wire.js";
 import type { RpcPeer } from "./jsonrpc.js";
+import type { Usage } from "@subagent-mcp/contract";
 
 /**
  * Codex's own sub-agents (spawn_agent and the rest of its multi-agent tools) are switched off in

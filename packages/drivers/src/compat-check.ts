@@ -1,6 +1,6 @@
-import type { Provider } from "@subagent-mcp/core";
 import { z } from "zod";
 import { compatTable, type KnownIssue } from "./compat.js";
+import type { Provider } from "@subagent-mcp/contract";
 
 /** How an installed release relates to the compatibility table. */
 export const CompatStatusSchema = z.enum(["tested", "newer", "older", "incompatible", "unknown"]);

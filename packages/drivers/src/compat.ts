@@ -1,5 +1,5 @@
-import { ProviderSchema, type Provider } from "@subagent-mcp/core";
 import { z } from "zod";
+import { ProviderSchema, type Provider } from "@subagent-mcp/contract";
 
 /** A plain release number, x.y.z. */
 export const ReleaseSchema = z.string().regex(/^\d+\.\d+\.\d+$/);

@@ -1,4 +1,3 @@
-import type { Provider } from "@subagent-mcp/core";
 import { AcpDriver } from "./acp.js";
 import type { AcpAgent } from "./acp-agent.js";
 import { ClaudeDriver } from "./claude.js";
@@ -6,6 +5,7 @@ import type { CliDriver } from "./cli-driver.js";
 import { CodexDriver } from "./codex.js";
 import { DriverError } from "./errors.js";
 import type { CliDriverOptions } from "./options.js";
+import type { Provider } from "@subagent-mcp/contract";
 
 /**
  * The one place a provider is mapped to the driver of its CLI's protocol: Claude Code and Codex

@@ -1,4 +1,5 @@
-import type { AgentEvent, PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/core";
+import type { AgentEvent } from "@subagent-mcp/core";
+import type { PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/contract";
 
 /** The most of a tool's input, as JSON text, a permission request carries. */
 export const PERMISSION_INPUT_BYTES = 4096;

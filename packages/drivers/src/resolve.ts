@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
-import type { BuiltinProvider, Provider } from "@subagent-mcp/core";
 import { DriverError } from "./errors.js";
+import type { BuiltinProvider, Provider } from "@subagent-mcp/contract";
 
 /** The command names looked up on PATH, per provider. */
 export const DEFAULT_COMMANDS: Readonly<Record<BuiltinProvider, string>> = { claude: "claude", codex: "codex", gemini: "gemini" };

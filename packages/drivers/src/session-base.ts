@@ -1,7 +1,8 @@
-import { errorEvent, type AgentEvent, type PermissionDecision, type Session } from "@subagent-mcp/core";
+import { errorEvent, type AgentEvent, type Session } from "@subagent-mcp/core";
 import { LineFramer, parseLine } from "./framing.js";
 import { PendingPermissions } from "./permissions.js";
 import type { CliProcess } from "./process.js";
+import type { PermissionDecision } from "@subagent-mcp/contract";
 
 /**
  * What every driver's session shares: its own FIFO of user turns (one turn on the wire at a time,

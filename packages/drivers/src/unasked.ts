@@ -1,5 +1,5 @@
-import type { PermissionRequest, SessionSpec } from "@subagent-mcp/core";
-import { LEVEL, permissionLevelOf } from "@subagent-mcp/contract";
+import type { SessionSpec } from "@subagent-mcp/core";
+import { LEVEL, permissionLevelOf, type PermissionRequest } from "@subagent-mcp/contract";
 import { errorMessage } from "@subagent-mcp/errors";
 
 // A permission mode that allows a tool use by itself (bypassPermissions everything, acceptEdits

@@ -1,7 +1,7 @@
-import { BUILTIN_PROVIDERS } from "@subagent-mcp/core";
 import { CLI_PACKAGES, CLI_VERSION_NAMES, installedCliVersion, locateCli, loopbackEnv, startFakeFor } from "@subagent-mcp/testkit";
 import { describe, expect, it } from "vitest";
 import { checkCompat, compareReleases, compatTable, describeCompat, acpAgents, driverFor, handshakeFindings, parseRelease } from "../src/index.js";
+import { BUILTIN_PROVIDERS } from "@subagent-mcp/contract";
 
 describe("release comparison", () => {
   it("compares numerically, part by part", () => {

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AgentEvent, PermissionRequest, PermissionRuling } from "@subagent-mcp/core";
+import type { AgentEvent, PermissionRuling } from "@subagent-mcp/core";
 import { descendants } from "../src/internal/tree.js";
 import { isRunning } from "../src/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { harness, type Harness } from "./harness.js";
 import type { CliName as Provider, CliVersionName } from "@subagent-mcp/testkit";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 type Asked = Extract<AgentEvent, { type: "permission_request" }>;
 type Withdrawn = Extract<AgentEvent, { type: "permission_withdrawn" }>;

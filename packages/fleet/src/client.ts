@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { AgentEvent, Driver, PermissionDecision, Session, SessionSpec } from "@subagent-mcp/core";
+import type { AgentEvent, Driver, Session, SessionSpec } from "@subagent-mcp/core";
 import type { Redis } from "ioredis";
 import { commandStream, eventStream, STREAM_TTL_MS } from "./keys.js";
 import { Outbox } from "./outbox.js";
-import type { NodeInfo, RemoteWorktree } from "@subagent-mcp/contract";
+import type { NodeInfo, RemoteWorktree, PermissionDecision } from "@subagent-mcp/contract";
 import { remoteSpec, ReportSchema, type Command, type WorktreeAsk } from "./protocol.js";
 import { HEARTBEAT_MS, lastBeat, liveNodes, LOST_AFTER_MS, OWNERS, ownerBeat, place } from "./registry.js";
 import type { Signer } from "./sign.js";

@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
-import type { AgentEvent, PermissionDecision, PermissionRequest, Session } from "@subagent-mcp/core";
-import { LEVEL } from "@subagent-mcp/contract";
+import type { AgentEvent, Session } from "@subagent-mcp/core";
+import { LEVEL, type PermissionDecision, type PermissionRequest } from "@subagent-mcp/contract";
 import { decide, describeRequest } from "@subagent-mcp/permissions";
 import { ceilingLevel, type NodeCeiling } from "./node-ceiling.js";
 

@@ -1,5 +1,5 @@
-import { AgentEventSchema, PermissionDecisionSchema, SafeName, type SessionSpec } from "@subagent-mcp/core";
-import { RemoteWorktreeSchema } from "@subagent-mcp/contract";
+import { AgentEventSchema, SafeName, type SessionSpec } from "@subagent-mcp/core";
+import { RemoteWorktreeSchema, PermissionDecisionSchema } from "@subagent-mcp/contract";
 import { withoutTraceEnv } from "@subagent-mcp/tracing";
 import { z } from "zod";
 

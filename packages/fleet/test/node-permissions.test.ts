@@ -1,11 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AgentEvent, PermissionDecision, PermissionKind, PermissionRequest, Session } from "@subagent-mcp/core";
+import type { AgentEvent, Session } from "@subagent-mcp/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { withinNodeCeiling } from "../src/node-ceiling.js";
 import { NodePermissions } from "../src/node-permissions.js";
 import { remoteSpec } from "../src/protocol.js";
+import type { PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/contract";
 
 const dir = mkdtempSync(join(tmpdir(), "fleet-ceiling-"));
 const root = join(dir, "root");

@@ -1,10 +1,10 @@
-import type { PermissionRequest } from "@subagent-mcp/core";
 import { z } from "zod";
 import { fileHit } from "./command-paths.js";
 import { commandMatches, coversAll, inside, subjectMatches, subjectOf, type DecideContext, type MatchMode, type Subject } from "./match.js";
 import { realPath } from "./real-path.js";
 import { parseRule, type ParsedRule, type PermissionRules } from "./rule.js";
 import { passedOn } from "./passed-on.js";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 // One policy for every CLI: deny beats ask beats allow, and with no rule a read inside the cwd
 // (where the file really is, links resolved) is allowed while everything else is asked, as

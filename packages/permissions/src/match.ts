@@ -1,11 +1,11 @@
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import type { PermissionRequest } from "@subagent-mcp/core";
 import ignore, { type Ignore } from "ignore";
 import { realPath } from "./real-path.js";
 import type { ParsedRule } from "./rule.js";
 import { analyzeShell, type ShellAnalysis, type ShellCommand } from "./shell.js";
 import { couldName } from "./dynamic.js";
 import { programName } from "./unwrap.js";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 // Whether one parsed rule covers one request. Lenient for deny and ask (a rule covers any command
 // a line runs, wrapped ones included, and a path by its name or by where it really leads, in any

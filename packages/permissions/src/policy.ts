@@ -1,9 +1,9 @@
 import { homedir, userInfo } from "node:os";
-import type { PermissionRequest, PermissionRuling } from "@subagent-mcp/core";
+import type { PermissionRuling } from "@subagent-mcp/core";
 import { decide, describeRequest, type PermissionOutcome } from "./decide.js";
 import { PermissionRuleSchema, type PermissionRules } from "./rule.js";
 import { PermissionsError } from "./errors.js";
-import { LEVEL, levelRank as rank, MODE, permissionLevelOf, PermissionModeSchema, type PermissionLevel } from "@subagent-mcp/contract";
+import { LEVEL, levelRank as rank, MODE, permissionLevelOf, PermissionModeSchema, type PermissionLevel, type PermissionRequest } from "@subagent-mcp/contract";
 
 /**
  * The most a server may grant its sub-agents, inherited from the agent it runs under: that

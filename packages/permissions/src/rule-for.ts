@@ -1,8 +1,8 @@
 import { basename, dirname, resolve } from "node:path";
-import type { PermissionRequest } from "@subagent-mcp/core";
 import { inside, type DecideContext } from "./match.js";
 import { analyzeShell } from "./shell.js";
 import { parseRule } from "./rule.js";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 // The rule an "allow always" answer adds for the rest of the session: the narrowest rule a person
 // would write for "this kind of thing again": the command's leading words, the file's folder, the host.

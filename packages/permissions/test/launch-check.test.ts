@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { describe, expect, it } from "vitest";
-import type { PermissionRequest } from "@subagent-mcp/core";
 import { decide, describeRequest, ruleFor } from "../src/index.js";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 // A sub-agent's call of launch_agent that carries a check is asked about as the shell command its server will run.
 const ctx = { cwd: "/work/repo", home: "/home/ann" };

@@ -1,8 +1,8 @@
 import { posix } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { PermissionRequest } from "@subagent-mcp/core";
 import { decide, parseRule, ruleFor } from "../src/index.js";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 const ctx = { cwd: "/work/repo", home: "/home/ann" };
 

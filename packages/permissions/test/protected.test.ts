@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { PermissionRequest } from "@subagent-mcp/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { asking, decide, mergeRules, protectedRules } from "../src/index.js";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 // Every sub-agent is kept from the files that let a launch run (the fleet key, the user config,
 // the servers' records), by file tools and by shell commands naming them, in every mode.

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PermissionRequest } from "@subagent-mcp/core";
 import { decide } from "../src/index.js";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 // Paths are judged by where they really lead: links inside the working folder, /proc/self/root,
 // and files not made yet under a linked folder.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PermissionRequest } from "@subagent-mcp/core";
 import { decide, ParsedRuleFromStringSchema, parseRule, PermissionRulesSchema, PermissionsError, ruleFor, type PermissionRules } from "../src/index.js";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 const ctx = { cwd: "/work/repo", home: "/home/ann" };
 

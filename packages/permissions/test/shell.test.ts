@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PermissionRequest } from "@subagent-mcp/core";
 import { decide, ruleFor, type PermissionRules } from "../src/index.js";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 // Shell commands as the shell runs them: quoting, wrappers and compound syntax never hide a
 // command from a deny rule, an allow rule vouches only for what it covers, and a line that cannot

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { PermissionRequest } from "@subagent-mcp/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { asking, decide, mergeRules, protectedRules, type PermissionRules } from "../src/index.js";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 // A path deny rule holds against the shell's spellings of the file: `$HOME`, globs that could
 // name it, a `cd` to its folder first. A glob that cannot name it (`src/*.ts`) is no reason to ask;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PermissionRequest } from "@subagent-mcp/core";
 import { decide, type PermissionRules } from "../src/index.js";
+import type { PermissionRequest } from "@subagent-mcp/contract";
 
 // A program word settled only as the line runs (a glob, a substitution, a variable, braces) and
 // wrappers spelled with options we know or do not: a deny rule holds against every program the

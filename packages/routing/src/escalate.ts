@@ -1,7 +1,7 @@
-import type { Provider } from "@subagent-mcp/core";
 import type { TaskCategory } from "./categories.js";
 import type { RankInputs } from "./rank.js";
 import type { Candidate, RoutingTable } from "./table.js";
+import type { Provider } from "@subagent-mcp/contract";
 
 // The schema lives in core, so that the agent definition loader (of this package's tier) can use it too.
 export { EscalateSchema, type Escalate } from "@subagent-mcp/core";

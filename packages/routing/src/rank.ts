@@ -1,7 +1,7 @@
-import type { Provider, RateLimitStatus } from "@subagent-mcp/core";
+import type { RateLimitStatus } from "@subagent-mcp/core";
 import type { Route } from "./select.js";
 import type { Candidate } from "./table.js";
-import { definedFields } from "@subagent-mcp/contract";
+import { definedFields, type Provider } from "@subagent-mcp/contract";
 
 /** What one typical turn of the task's category is expected to cost on a candidate. */
 export interface ExpectedCost {

@@ -1,8 +1,7 @@
-import type { Provider } from "@subagent-mcp/core";
 import type { TaskCategory } from "./categories.js";
 import { RoutingError } from "./errors.js";
 import { DEFAULT_TABLE, type Branch, type Candidate, type RoutingTable } from "./table.js";
-import { definedFields } from "@subagent-mcp/contract";
+import { definedFields, type Provider } from "@subagent-mcp/contract";
 
 /** What the caller asked for. Every field is optional; the rules below say which mixes are valid. */
 export interface RouteRequest {

@@ -1,7 +1,7 @@
-import { ProviderSchema } from "@subagent-mcp/core";
 import { z } from "zod";
 import { TaskCategorySchema, type TaskCategory } from "./categories.js";
 import { EscalateSchema } from "./escalate.js";
+import { ProviderSchema } from "@subagent-mcp/contract";
 
 /** One routing choice: which CLI, which model, which reasoning effort. */
 export const CandidateSchema = z.object({

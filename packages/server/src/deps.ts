@@ -1,6 +1,6 @@
 import type { LaunchGate } from "./launch-gate.js";
 import type { TaskStore } from "./tasks/store.js";
-import type { Budget, Driver, McpServerSpec, Provider, Supervisor } from "@subagent-mcp/core";
+import type { Budget, Driver, McpServerSpec, Supervisor } from "@subagent-mcp/core";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import type { Branch, RoutingTable } from "@subagent-mcp/routing";
@@ -10,7 +10,7 @@ import type { PoolCatalog } from "./pool-catalog.js";
 import type { CategoryTypicals, DefinitionSource } from "@subagent-mcp/config";
 import type { OrchestrationState } from "./tools/orchestration-mode.js";
 import type { AgentWorktrees, WorktreeSettings } from "./worktrees.js";
-import type { NodeInfo } from "@subagent-mcp/contract";
+import type { NodeInfo, Provider } from "@subagent-mcp/contract";
 import type { AgentJournal, JournalSettings } from "./journal.js";
 import type { SharedBudgets, SharedBudgetSettings } from "./spend.js";
 import type { PriceTable } from "@subagent-mcp/usage/schema";

@@ -1,4 +1,4 @@
-import { Pool, type PoolAgentSpec, type Provider, type ResetStrategy, type Supervisor } from "@subagent-mcp/core";
+import { Pool, type PoolAgentSpec, type ResetStrategy, type Supervisor } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "./errors.js";
@@ -9,6 +9,7 @@ import { NO_FLEET } from "./placement.js";
 import { judgeCheck } from "./check-judgement.js";
 import { asking, type Asking, grant, mergeRules, type Ceiling, type Grant } from "@subagent-mcp/permissions";
 import type { DefinitionSource, PoolDefinition } from "@subagent-mcp/config";
+import type { Provider } from "@subagent-mcp/contract";
 
 /**
  * The context reset each provider's replicas use between tasks, chosen by measurement

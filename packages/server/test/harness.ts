@@ -1,10 +1,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { Supervisor, type BuiltinProvider as Provider, type Driver, type SupervisorOptions } from "@subagent-mcp/core";
+import { Supervisor, type Driver, type SupervisorOptions } from "@subagent-mcp/core";
 import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
 import { loopbackEnv, pinnedCliOptions, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import type { PoolDefinition } from "@subagent-mcp/config";
 import { createServer, type ServerDeps } from "../src/index.js";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 /** An in-process server with real drivers (each CLI in its own loopback env) and a real MCP client. */
 export interface ServerHarness {

@@ -1,6 +1,7 @@
-import { Supervisor, type AgentEvent, type Driver, type PermissionDecision, type PermissionEvent, type Session, type SessionSpec } from "@subagent-mcp/core";
+import { Supervisor, type AgentEvent, type Driver, type PermissionEvent, type Session, type SessionSpec } from "@subagent-mcp/core";
 import { describe, expect, it } from "vitest";
 import { AgentSpans, agentSpan, type Attributes, type SpanHandle, type SpanOptions, type Tracer } from "../src/index.js";
+import type { PermissionDecision } from "@subagent-mcp/contract";
 
 // AgentSpans on a real supervisor: what each agent's life, turns and waits become, recorded by an
 // in-memory tracer (the OpenTelemetry export itself is export.test.ts's).

@@ -1,9 +1,9 @@
 // Price tables as data (the built-in one, a config file's `prices`), recorded token counts and a
 // usage summary's rows: this module loads only zod and the journal's schema, so a config or a
 // tool schema can use it without loading the rest of the package.
-import type { Usage } from "@subagent-mcp/core";
 import { RecordedUsageSchema, type RecordedUsage } from "@subagent-mcp/journal/schema";
 import { z } from "zod";
+import type { Usage } from "@subagent-mcp/contract";
 
 /** A model's list price in USD per million tokens. */
 export const PriceSchema = z.strictObject({

@@ -2,10 +2,10 @@
 // on: each file streamed a line at a time and each turn handed on, so a sum folds them as they come.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ZERO_USAGE } from "@subagent-mcp/core";
 import { entriesStats, journalEntries, linesFromStart, type WindowStats } from "@subagent-mcp/journal";
 import { z } from "zod";
 import { recordedUsage, type RecordedUsage } from "./schema.js";
+import { ZERO_USAGE } from "@subagent-mcp/contract";
 
 /** One finished turn, wherever it was recorded. */
 export interface TurnRecord {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { PermissionDecision } from "@subagent-mcp/core";
 import type { OutgoingMessage } from "@subagent-mcp/mailbox";
 import { parseApproval, type PendingApproval } from "./approval.js";
+import type { PermissionDecision } from "@subagent-mcp/contract";
 
 // A permission request's key: 128 random bits that only the approver's mailbox (and the worker's
 // private pending file) ever hold. An answer counts only when it comes from the approver and names

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { PermissionDecisionSchema, PermissionRequestSchema, type PermissionDecision } from "@subagent-mcp/core";
 import { ensurePrivateDir, writeAtomic, stateLayout } from "@subagent-mcp/state";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { z } from "zod";
 import { WorkerError } from "./errors.js";
+import { PermissionDecisionSchema, PermissionRequestSchema, type PermissionDecision } from "@subagent-mcp/contract";
 
 // A worker's permission requests that wait for its approver: one private file each, so that a shell
 // (`subagent-mcp permissions`) can list and answer them while the worker blocks on its mailbox.

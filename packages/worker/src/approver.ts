@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { homedir } from "node:os";
-import { type PermissionDecision, type PermissionRequest, type Session } from "@subagent-mcp/core";
+import type { Session } from "@subagent-mcp/core";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isRetryable, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
 import { decide, describeRequest, type AuditLog, type PermissionRules } from "@subagent-mcp/permissions";
 import { APPROVAL_THREAD_PREFIX, type PendingApprovals } from "./approval.js";
 import { howToAnswer, newApprovalKey, readAnswer } from "./answer.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import type { PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
 
 export interface ApproverOptions {
   worker: string;

@@ -1,12 +1,12 @@
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ProviderSchema, UsageSchema } from "@subagent-mcp/core";
 import { writeAtomic } from "@subagent-mcp/state";
 import { z } from "zod";
 import { PendingApprovals } from "./approval.js";
 import { WorkerError } from "./errors.js";
 import { isAlive } from "@subagent-mcp/state";
 import { errorMessage } from "@subagent-mcp/errors";
+import { ProviderSchema, UsageSchema } from "@subagent-mcp/contract";
 
 /** The conversation a worker resumes after a restart. */
 export const SavedSessionSchema = z.object({ provider: ProviderSchema, sessionId: z.string().min(1), savedAt: z.string() });

@@ -1,5 +1,5 @@
-import { AgentStatusSchema, ProviderSchema } from "@subagent-mcp/core";
 import { z } from "zod";
+import { AgentStatusSchema, ProviderSchema } from "@subagent-mcp/contract";
 
 // The pieces several tools' input schemas share (their results' are in @subagent-mcp/contract).
 

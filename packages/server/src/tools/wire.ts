@@ -1,8 +1,16 @@
-import { PermissionDecisionSchema, type AgentView, type PendingPermission, type TurnReport, type Usage } from "@subagent-mcp/core";
+import type { AgentView, PendingPermission, TurnReport } from "@subagent-mcp/core";
 import { describeRequest } from "@subagent-mcp/permissions";
 import { recordedUsage } from "@subagent-mcp/usage/schema";
 import type { z } from "zod";
-import type { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, UsageOutSchema } from "@subagent-mcp/contract";
+import {
+  type BudgetOutSchema,
+  type FinishedTurnSchema,
+  type PendingPermissionOutSchema,
+  type PermissionOutSchema,
+  type UsageOutSchema,
+  PermissionDecisionSchema,
+  type Usage,
+} from "@subagent-mcp/contract";
 
 /** Characters of a request's input shown on the wire. */
 const MAX_INPUT_CHARS = 4096;
