@@ -1,14 +1,17 @@
+import { LEVEL, levelRank, permissionLevelOf, PermissionModeSchema } from "@subagent-mcp/contract";
 import type { TrustStatus } from "./trust.js";
 
 // What a project may decide on its own. A cloned repository is not the user: its files may tune how
 // agents work, but never choose a program to run or grant an agent more than the user would.
 
 /**
- * Permission modes a project's own agent definition may ask for without trust: each still asks (and,
- * headless, refuses) before anything but reading and editing in the project. Claude Code's names
- * with the Gemini CLI and Codex equivalents.
+ * Permission modes a project's own agent definition may ask for without trust: every name of a level
+ * up to acceptEdits (each still asks, or headless refuses, before anything but reading and editing
+ * in the project); auto and bypassPermissions need trust.
  */
-export const UNTRUSTED_PERMISSION_MODES: ReadonlySet<string> = new Set(["default", "acceptEdits", "plan", "auto_edit", "read-only", "workspace-write"]);
+export const UNTRUSTED_PERMISSION_MODES: ReadonlySet<string> = new Set(
+  PermissionModeSchema.options.filter((mode) => levelRank(permissionLevelOf(mode) ?? LEVEL.bypassPermissions) <= levelRank(LEVEL.acceptEdits)),
+);
 
 /** Tools a project's own definition may pre-approve without trust: reading, searching, a to-do list. */
 export const UNTRUSTED_TOOLS: ReadonlySet<string> = new Set([
