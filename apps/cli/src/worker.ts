@@ -1,16 +1,13 @@
-import { optimizeFromNowOn } from "./v8-tiers.js";
-import { startTracing, tracer } from "@subagent-mcp/tracing";
-import { version } from "./version.js";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULT_PERMISSION_TIMEOUT_MS, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
 import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
-import { ceilingFrom, childEnv, ConfigError, depthFrom, LINEAGE_ENV, withDefaults } from "@subagent-mcp/config";
+import { ceilingFrom, ConfigError, depthFrom, withDefaults } from "@subagent-mcp/config";
 import { agentDefinitionSource } from "@subagent-mcp/config/definitions";
 import { createDrivers } from "@subagent-mcp/config/drivers";
 import { MESSAGING_TOOLS } from "@subagent-mcp/contract";
-import { AuditLog, grant, mergeRules, protectedRules, type Grant } from "@subagent-mcp/permissions";
+import { AuditLog, grant, mergeRules, type Grant } from "@subagent-mcp/permissions";
 import { Worker, WORKER_DEFAULTS, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { configOrFail, providerOrFail } from "./config.js";
@@ -19,7 +16,7 @@ import { cliContext, type CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { secretsInEnv } from "./fleet.js";
 import { nestedServer } from "./nested.js";
-import { denyBoundary } from "./worker-boundary.js";
+import { runUntilStopped, workerSession } from "./worker-run.js";
 import { budgetCommandRan, budgetFlags, workerBudgetCommand } from "./worker-budget.js";
 import { workerMail } from "./worker-mail.js";
 import { stateLayout } from "@subagent-mcp/state";
@@ -147,47 +144,20 @@ export const workerCommand = defineCommand({
     const auditLog = new AuditLog({ path: stateLayout(ctx.stateDir).audit });
     // A worker started inside a sub-agent grants its session no more than that sub-agent has.
     const granted = grantOrFail({ mode: permissionMode, tools: userTools }, process.env);
-    const spec: SessionSpec = {
-      cwd: resolve(args.cwd ?? process.cwd()),
-      allowedTools: [...messaging, ...(userTools ?? [])],
-      // Nothing but the messaging tools unless more are asked for (Claude Code can switch its built-ins off).
-      ...(userTools === undefined ? { builtinTools: [] } : {}),
-      mcpServers: servers,
-      // A worker's tools are exactly the ones given: none of the user's own MCP servers.
-      strictMcpConfig: true,
-      // One level deeper, speaking for this worker's mailbox, wherever a subagent-mcp server starts under the session.
-      // A handful of MCP tools: Claude Code would otherwise defer them behind its tool search.
-      env: {
-        ...childEnv({ depth, maxDepth: withDefaults(config).max_depth }, granted, name.data),
-        ...(provider.data === "claude" ? { ENABLE_TOOL_SEARCH: "false" } : {}),
-      },
-      mcpEnv: [...LINEAGE_ENV],
-      ...(model === undefined ? {} : { model }),
-      ...(effort === undefined ? {} : { effort }),
-      ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
-      ...(definition === undefined ? {} : { systemPromptAppend: definition.systemPrompt }),
-      // With an approver or rules, what the mode does not allow is asked of us (rules first, then the approver; no approver: denied).
-      ...(approver === undefined && Object.keys(permissionRules).length === 0 ? {} : { askPermissions: true }),
-      // The files no sub-agent may touch (the fleet key, the user config, the servers' records) are denied in every mode.
-      ...denyBoundary(mergeRules(permissionRules, protectedRules(ctx)), resolve(args.cwd ?? process.cwd()), auditLog, name.data),
-    };
+    const cwd = resolve(args.cwd ?? process.cwd());
+    const session = { cwd, name: name.data, provider: provider.data, userTools, messaging, servers, depth, maxDepth: withDefaults(config).max_depth, granted };
+    const permissions = { rules: permissionRules, approver: approver !== undefined, audit: auditLog };
+    const spec = workerSession(ctx, { ...session, model, effort, systemPrompt: definition?.systemPrompt, ...permissions });
     const files = new WorkerFiles(join(stateLayout(ctx.stateDir).workers, name.data));
     // Limit by limit: the flags', else the definition's, else the config's; budget.json raises them while it runs.
     const limits = { ...config.budget, ...definition?.budget, ...budgetFlags(args, "budget-") };
     const budget = Object.keys(limits).length === 0 ? undefined : limits;
-    const maxAttempts = Number(args["max-attempts"] ?? 3);
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) fail(`--max-attempts must be a whole number of at least 1 (got "${args["max-attempts"] ?? ""}")`);
-    const pollMs = Number(args["poll-ms"] ?? 2_000);
-    if (!Number.isFinite(pollMs) || pollMs < 10) fail(`--poll-ms must be a number of milliseconds, at least 10 (got "${args["poll-ms"] ?? ""}")`);
-    const retryBaseMs = Number(args["retry-ms"] ?? WORKER_DEFAULTS.retryBaseMs);
-    if (!Number.isFinite(retryBaseMs) || retryBaseMs < 0) fail(`--retry-ms must be a number of milliseconds (got "${args["retry-ms"] ?? ""}")`);
+    const { maxAttempts, pollMs, retryBaseMs } = retryFlags(args);
     const driver = createDrivers(config)[provider.data] as CliDriver;
     const say = (line: string): void => {
       process.stderr.write(`worker ${name.data}: ${line}\n`);
     };
-    const lock = args.print ? undefined : files.lock();
-    if (lock?.ok === false) fail(`worker "${name.data}" is already running on this machine (pid ${lock.holder}); one worker per mailbox and machine`);
-    if (lock !== undefined) process.once("exit", lock.release);
+    if (!args.print) holdLock(files, name.data);
     const mail = await workerMail(
       ctx,
       config.mailbox,
@@ -228,29 +198,32 @@ export const workerCommand = defineCommand({
       costOf: turnCost(config.prices),
       say,
     });
-    const stop = new AbortController();
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stop.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
-      process.stderr.write(`worker ${name.data}: ${signal}: finishing the current turn (a second signal exits now)\n`);
-      stop.abort();
-    };
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
-    say(`mailbox ${mail.where} (${provider.data}); log: ${files.logPath}`);
-    optimizeFromNowOn();
-    // Each turn is a span when OTEL_* asks for traces; otherwise nothing of OpenTelemetry loads.
-    await startTracing({ version });
-    try {
-      await worker.run(stop.signal, { once: args.once });
-    } finally {
-      await mail.close();
-      await tracer()
-        .shutdown()
-        .catch(() => undefined);
-    }
-    process.exit(0);
+    const where = `${mail.where} (${provider.data})`;
+    await runUntilStopped(worker, { name: name.data, where, log: files.logPath, once: args.once, close: () => mail.close(), say });
   },
 });
+
+// --max-attempts, --poll-ms and --retry-ms, each checked.
+function retryFlags(args: { "max-attempts"?: string | undefined; "poll-ms"?: string | undefined; "retry-ms"?: string | undefined }): {
+  maxAttempts: number;
+  pollMs: number;
+  retryBaseMs: number;
+} {
+  const maxAttempts = Number(args["max-attempts"] ?? 3);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) fail(`--max-attempts must be a whole number of at least 1 (got "${args["max-attempts"] ?? ""}")`);
+  const pollMs = Number(args["poll-ms"] ?? 2_000);
+  if (!Number.isFinite(pollMs) || pollMs < 10) fail(`--poll-ms must be a number of milliseconds, at least 10 (got "${args["poll-ms"] ?? ""}")`);
+  const retryBaseMs = Number(args["retry-ms"] ?? WORKER_DEFAULTS.retryBaseMs);
+  if (!Number.isFinite(retryBaseMs) || retryBaseMs < 0) fail(`--retry-ms must be a number of milliseconds (got "${args["retry-ms"] ?? ""}")`);
+  return { maxAttempts, pollMs, retryBaseMs };
+}
+
+// One worker per mailbox and machine: the lock is held until the process exits.
+function holdLock(files: WorkerFiles, name: string): void {
+  const lock = files.lock();
+  if (!lock.ok) fail(`worker "${name}" is already running on this machine (pid ${lock.holder}); one worker per mailbox and machine`);
+  process.once("exit", lock.release);
+}
 
 function findDefinition(agent: string, ctx: CliContext): NonNullable<ReturnType<ReturnType<typeof agentDefinitionSource>>["definitions"][number]> {
   const loaded = agentDefinitionSource(ctx)();

@@ -1,0 +1,87 @@
+import type { McpServerSpec, SessionSpec } from "@subagent-mcp/core";
+import { childEnv, LINEAGE_ENV } from "@subagent-mcp/config";
+import { mergeRules, protectedRules, type AuditLog, type Grant, type PermissionRules } from "@subagent-mcp/permissions";
+import { startTracing, tracer } from "@subagent-mcp/tracing";
+import type { Worker } from "@subagent-mcp/worker";
+import type { CliContext } from "./context.js";
+import { optimizeFromNowOn } from "./v8-tiers.js";
+import { version } from "./version.js";
+import { denyBoundary } from "./worker-boundary.js";
+
+// The two ends of `subagent-mcp worker`: the session it runs its turns in, and its run until a signal.
+
+/** A worker's session: its messaging tools and the ones given, its own subagent-mcp server one level deeper, what it was granted, its rules. */
+export function workerSession(
+  ctx: CliContext,
+  o: {
+    cwd: string;
+    name: string;
+    provider: string;
+    userTools: string[] | undefined;
+    messaging: string[];
+    servers: McpServerSpec[];
+    depth: number;
+    maxDepth: number;
+    granted: Grant;
+    model: string | undefined;
+    effort: string | undefined;
+    systemPrompt: string | undefined;
+    rules: PermissionRules;
+    /** Whether an approver answers what the rules leave open. */
+    approver: boolean;
+    audit: AuditLog;
+  },
+): SessionSpec {
+  return {
+    cwd: o.cwd,
+    allowedTools: [...o.messaging, ...(o.userTools ?? [])],
+    // Nothing but the messaging tools unless more are asked for (Claude Code can switch its built-ins off).
+    ...(o.userTools === undefined ? { builtinTools: [] } : {}),
+    mcpServers: o.servers,
+    // A worker's tools are exactly the ones given: none of the user's own MCP servers.
+    strictMcpConfig: true,
+    // One level deeper, speaking for this worker's mailbox, wherever a subagent-mcp server starts under the session.
+    // A handful of MCP tools: Claude Code would otherwise defer them behind its tool search.
+    env: {
+      ...childEnv({ depth: o.depth, maxDepth: o.maxDepth }, o.granted, o.name),
+      ...(o.provider === "claude" ? { ENABLE_TOOL_SEARCH: "false" } : {}),
+    },
+    mcpEnv: [...LINEAGE_ENV],
+    ...(o.model === undefined ? {} : { model: o.model }),
+    ...(o.effort === undefined ? {} : { effort: o.effort }),
+    ...(o.granted.mode === undefined ? {} : { permissionMode: o.granted.mode }),
+    ...(o.systemPrompt === undefined ? {} : { systemPromptAppend: o.systemPrompt }),
+    // With an approver or rules, what the mode does not allow is asked of us (rules first, then the approver; no approver: denied).
+    ...(!o.approver && Object.keys(o.rules).length === 0 ? {} : { askPermissions: true }),
+    // The files no sub-agent may touch (the fleet key, the user config, the servers' records) are denied in every mode.
+    ...denyBoundary(mergeRules(o.rules, protectedRules(ctx)), o.cwd, o.audit, o.name),
+  };
+}
+
+/** Runs the worker until it is stopped: a first SIGTERM or SIGINT finishes the current turn, a second exits now. */
+export async function runUntilStopped(
+  worker: Worker,
+  o: { name: string; where: string; log: string; once: boolean | undefined; close: () => Promise<void>; say: (line: string) => void },
+): Promise<never> {
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stop.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
+    process.stderr.write(`worker ${o.name}: ${signal}: finishing the current turn (a second signal exits now)\n`);
+    stop.abort();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  o.say(`mailbox ${o.where}; log: ${o.log}`);
+  optimizeFromNowOn();
+  // Each turn is a span when OTEL_* asks for traces; otherwise nothing of OpenTelemetry loads.
+  await startTracing({ version });
+  try {
+    await worker.run(stop.signal, { once: o.once });
+  } finally {
+    await o.close();
+    await tracer()
+      .shutdown()
+      .catch(() => undefined);
+  }
+  process.exit(0);
+}
