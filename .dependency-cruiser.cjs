@@ -10,7 +10,7 @@ const allowed = {
   state: ["errors"],
   core: ["contract", "errors"],
   contract: ["errors"],
-  journal: ["errors", "state"],
+  journal: ["contract", "errors", "state"],
   worktrees: ["errors", "state"],
   hooks: ["contract", "state"],
   agents: ["contract", "core", "errors"],

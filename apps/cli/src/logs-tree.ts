@@ -1,4 +1,5 @@
-import { agentTree, JournalError, type TimelineRow } from "@subagent-mcp/journal";
+import type { TimelineRow } from "@subagent-mcp/contract";
+import { agentTree, JournalError } from "@subagent-mcp/journal";
 import { DEFAULT_PRICES, mergePrices, recordedCost } from "@subagent-mcp/usage";
 import { configOrFail } from "./config.js";
 import type { CliContext } from "./context.js";

@@ -33,7 +33,7 @@ export {
   type RecordedUsage,
   type ServerRef,
 } from "./schema.js";
-export { HEAD_CHARS, timelineRow, type TimelineMark, type TimelineRow, type TimelineTurn, type TurnPrice } from "./timeline.js";
+export { HEAD_CHARS, timelineRow, type TurnPrice } from "./timeline.js";
 export { agentTree, DEFAULT_ROOTS, type AgentTreeOptions } from "./tree.js";
 export { turnsOf, type JournalTurn } from "./turns.js";
 export { linesFromStart, MAX_LINE_BYTES, type WindowStats } from "./window.js";

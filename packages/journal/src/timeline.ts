@@ -1,62 +1,10 @@
 // One agent's life on a time axis, folded from its journal: its turns as spans, its permission
 // waits and budget stops as marks, what it cost. `tree.ts` puts these rows into their agent tree.
+import type { TimelineMark, TimelineRow, TimelineTurn } from "@subagent-mcp/contract";
 import type { JournalEntry, RecordedUsage } from "./schema.js";
 
 /** Characters of a prompt or a result a timeline keeps (the rest is in the transcript). */
 export const HEAD_CHARS = 120;
-
-/** One turn: from its start (its prompt, or the previous turn's end when it waited in the queue) to its end. */
-export interface TimelineTurn {
-  turn: number;
-  start: string;
-  /** Absent while the turn is under way. */
-  end?: string;
-  is_error: boolean;
-  /** Interrupted, or cut by the agent's end (a kill, its server gone) before it finished. */
-  interrupted: boolean;
-  prompt_head: string;
-  /** Absent when the turn has not finished. */
-  result_head?: string;
-  /** The CLI's figure, else priced from its tokens (absent: unknown). */
-  cost_usd?: number;
-  /** Input plus output tokens (cache reads and writes not counted, as on the dashboard's agent rows). */
-  tokens?: number;
-  duration_ms?: number;
-}
-
-/** A permission wait (from the request to the next status) or a budget stop (a point; `note` names the limit). */
-export interface TimelineMark {
-  kind: "permission" | "budget";
-  at: string;
-  /** When a permission wait ended; absent while it waits. */
-  until?: string;
-  note?: string;
-}
-
-/** One agent of a timeline. */
-export interface TimelineRow {
-  agent_id: string;
-  /** The agent whose server launched it (the last of its lineage; in a tree, the nearest one still journaled); absent for a top-level agent. */
-  parent?: string;
-  /** 0 for the rows the timeline starts from, 1 for their children, and so on. */
-  depth: number;
-  provider: string;
-  model?: string;
-  label?: string;
-  /** Its last status while it lives, how it ended otherwise ("ended" when its server went away without saying). */
-  status: string;
-  /** Its process runs (its server is alive and neither it nor its process ended). */
-  live: boolean;
-  started_at: string;
-  /** Absent while it lives. */
-  ended_at?: string;
-  /** The sum of its turns' known costs (absent when none is known). */
-  cost_usd?: number;
-  /** Turns whose cost is unknown (no figure from the CLI, no price for the model): not in cost_usd. */
-  unknown_cost_turns: number;
-  turns: TimelineTurn[];
-  marks: TimelineMark[];
-}
 
 /** Prices a finished turn whose CLI reported no cost (the usage package's `recordedCost`); the CLI's figure by default. */
 export type TurnPrice = (turn: { model?: string; usage: RecordedUsage; cost_usd?: number }) => number | undefined;
@@ -79,116 +27,137 @@ const later = (a: string, b: string | undefined): string => (b !== undefined && 
 /** A turn as it is folded: its prompt's time until the turns around it are known. */
 type Draft = TimelineTurn & { promptAt?: string };
 
-/**
- * Folds an agent's entries (oldest first, streamed: none is kept) into its row, without parent and depth. `ownerAlive`:
- * whether the server that owns it still runs (a dead server's agents run no more).
- */
-export function timelineRow(
-  agentId: string,
-  entries: Iterable<JournalEntry>,
-  ownerAlive: boolean,
-  price: TurnPrice = (t) => t.cost_usd,
-): Omit<TimelineRow, "depth"> {
-  const row: Omit<TimelineRow, "depth"> = {
-    agent_id: agentId,
-    provider: "",
-    status: "unknown",
-    live: false,
-    started_at: "",
-    unknown_cost_turns: 0,
-    turns: [],
-    marks: [],
-  };
-  let model: string | undefined;
-  let alive = false;
-  let end: { at: string; status: string } | undefined;
-  let lastAt = "";
-  let first = true;
-  const drafts: Draft[] = [];
+type Row = Omit<TimelineRow, "depth">;
+type Entry<T extends JournalEntry["t"]> = Extract<JournalEntry, { t: T }>;
+
+// One agent's row as its entries come in (oldest first): what each kind of entry changes.
+class RowFold {
+  readonly row: Row;
+  #model: string | undefined;
+  #alive = false;
+  #end: { at: string; status: string } | undefined;
+  #lastAt = "";
+  #first = true;
+  readonly #drafts: Draft[] = [];
   // Turns with a prompt and no end yet, by number; a resume starts the numbering's open set afresh.
-  const open = new Map<number, Draft>();
-  let waiting: TimelineMark | undefined;
-  // What was under way when the agent stopped (`at`) ends there, cut.
-  const cut = (at: string): void => {
-    for (const t of open.values()) Object.assign(t, { end: later(t.promptAt ?? at, at), interrupted: true });
-    open.clear();
-    if (waiting !== undefined) waiting.until = at;
-    waiting = undefined;
-  };
-  for (const e of entries) {
-    if (first) [first, row.started_at, lastAt] = [false, e.at, e.at];
+  readonly #open = new Map<number, Draft>();
+  #waiting: TimelineMark | undefined;
+
+  constructor(
+    agentId: string,
+    private readonly price: TurnPrice,
+  ) {
+    this.row = { agent_id: agentId, provider: "", status: "unknown", live: false, started_at: "", unknown_cost_turns: 0, turns: [], marks: [] };
+  }
+
+  add(e: JournalEntry): void {
+    if (this.#first) [this.#first, this.row.started_at, this.#lastAt] = [false, e.at, e.at];
     switch (e.t) {
       case "launch":
-        Object.assign(row, { provider: e.provider, started_at: e.at });
-        model = e.model;
-        if (e.label !== undefined) row.label = e.label;
-        if (e.lineage !== undefined && e.lineage.length > 0) row.parent = e.lineage.at(-1);
+        Object.assign(this.row, { provider: e.provider, started_at: e.at });
+        this.#model = e.model;
+        if (e.label !== undefined) this.row.label = e.label;
+        if (e.lineage !== undefined && e.lineage.length > 0) this.row.parent = e.lineage.at(-1);
         break;
       case "resume":
         // The previous life ended with its last entry; what it left under way never finished.
-        if (end === undefined) cut(lastAt);
-        end = undefined;
+        if (this.#end === undefined) this.#cut(this.#lastAt);
+        this.#end = undefined;
         break;
       case "session":
-        model = e.model ?? model;
+        this.#model = e.model ?? this.#model;
         break;
-      case "prompt": {
-        if (open.has(e.turn)) break;
-        const t: Draft = { turn: e.turn, start: e.at, promptAt: e.at, is_error: false, interrupted: false, prompt_head: head(e.text) };
-        open.set(e.turn, t);
-        drafts.push(t);
+      case "prompt":
+        this.#prompt(e);
         break;
-      }
-      case "turn": {
-        let t = open.get(e.turn);
-        open.delete(e.turn);
-        if (t === undefined)
-          drafts.push((t = { turn: e.turn, start: iso(Date.parse(e.at) - e.duration_ms), is_error: false, interrupted: false, prompt_head: "" }));
-        const cost = price({ ...(model === undefined ? {} : { model }), usage: e.usage, ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }) });
-        Object.assign(t, {
-          end: e.at,
-          is_error: e.is_error,
-          interrupted: e.interrupted,
-          result_head: head(e.result),
-          tokens: e.usage.input + e.usage.output,
-          duration_ms: e.duration_ms,
-          ...(cost === undefined ? {} : { cost_usd: cost }),
-        });
-        if (cost === undefined) row.unknown_cost_turns++;
-        else row.cost_usd = (row.cost_usd ?? 0) + cost;
+      case "turn":
+        this.#turn(e);
         break;
-      }
       case "status":
-        if (waiting !== undefined) waiting.until = e.at;
-        waiting = undefined;
-        if (e.status === "permission_requested")
-          row.marks.push((waiting = { kind: "permission", at: e.at, ...(e.note === undefined ? {} : { note: e.note }) }));
-        else if (e.status === "budget_exceeded") row.marks.push({ kind: "budget", at: e.at, ...(e.note === undefined ? {} : { note: e.note }) });
-        row.status = e.status;
-        alive = e.alive;
+        this.#status(e);
         break;
       case "end":
-        cut(e.at);
-        end = { at: e.at, status: e.status };
+        this.#cut(e.at);
+        this.#end = { at: e.at, status: e.status };
         break;
       case "tool":
       case "error":
         break;
     }
-    lastAt = later(lastAt, e.at);
+    this.#lastAt = later(this.#lastAt, e.at);
   }
-  row.live = alive && end === undefined && ownerAlive;
-  if (!row.live) {
-    const stopped = end?.at ?? lastAt;
-    cut(stopped);
-    row.ended_at = stopped;
-    // Its server went away while it ran, without a word: it ended there.
-    row.status = end?.status ?? (alive ? "ended" : row.status);
+
+  /** The row once every entry is in; `ownerAlive`: whether the server that owns the agent still runs. */
+  finish(ownerAlive: boolean): Row {
+    const row = this.row;
+    row.live = this.#alive && this.#end === undefined && ownerAlive;
+    if (!row.live) {
+      const stopped = this.#end?.at ?? this.#lastAt;
+      this.#cut(stopped);
+      row.ended_at = stopped;
+      // Its server went away while it ran, without a word: it ended there.
+      row.status = this.#end?.status ?? (this.#alive ? "ended" : row.status);
+    }
+    if (this.#model !== undefined) row.model = this.#model;
+    if (row.cost_usd !== undefined) row.cost_usd = Math.round(row.cost_usd * 1e6) / 1e6;
+    row.turns = placed(this.#drafts);
+    return row;
   }
-  if (model !== undefined) row.model = model;
-  if (row.cost_usd !== undefined) row.cost_usd = Math.round(row.cost_usd * 1e6) / 1e6;
-  row.turns = placed(drafts);
-  return row;
+
+  // What was under way when the agent stopped (`at`) ends there, cut.
+  #cut(at: string): void {
+    for (const t of this.#open.values()) Object.assign(t, { end: later(t.promptAt ?? at, at), interrupted: true });
+    this.#open.clear();
+    if (this.#waiting !== undefined) this.#waiting.until = at;
+    this.#waiting = undefined;
+  }
+
+  #prompt(e: Entry<"prompt">): void {
+    if (this.#open.has(e.turn)) return;
+    const t: Draft = { turn: e.turn, start: e.at, promptAt: e.at, is_error: false, interrupted: false, prompt_head: head(e.text) };
+    this.#open.set(e.turn, t);
+    this.#drafts.push(t);
+  }
+
+  #turn(e: Entry<"turn">): void {
+    let t = this.#open.get(e.turn);
+    this.#open.delete(e.turn);
+    if (t === undefined)
+      this.#drafts.push((t = { turn: e.turn, start: iso(Date.parse(e.at) - e.duration_ms), is_error: false, interrupted: false, prompt_head: "" }));
+    const model = this.#model;
+    const cost = this.price({ ...(model === undefined ? {} : { model }), usage: e.usage, ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }) });
+    Object.assign(t, {
+      end: e.at,
+      is_error: e.is_error,
+      interrupted: e.interrupted,
+      result_head: head(e.result),
+      tokens: e.usage.input + e.usage.output,
+      duration_ms: e.duration_ms,
+      ...(cost === undefined ? {} : { cost_usd: cost }),
+    });
+    if (cost === undefined) this.row.unknown_cost_turns++;
+    else this.row.cost_usd = (this.row.cost_usd ?? 0) + cost;
+  }
+
+  #status(e: Entry<"status">): void {
+    if (this.#waiting !== undefined) this.#waiting.until = e.at;
+    this.#waiting = undefined;
+    const note = e.note === undefined ? {} : { note: e.note };
+    if (e.status === "permission_requested") this.row.marks.push((this.#waiting = { kind: "permission", at: e.at, ...note }));
+    else if (e.status === "budget_exceeded") this.row.marks.push({ kind: "budget", at: e.at, ...note });
+    this.row.status = e.status;
+    this.#alive = e.alive;
+  }
+}
+
+/**
+ * Folds an agent's entries (oldest first, streamed: none is kept) into its row, without parent and depth. `ownerAlive`:
+ * whether the server that owns it still runs (a dead server's agents run no more).
+ */
+export function timelineRow(agentId: string, entries: Iterable<JournalEntry>, ownerAlive: boolean, price: TurnPrice = (t) => t.cost_usd): Row {
+  const fold = new RowFold(agentId, price);
+  for (const e of entries) fold.add(e);
+  return fold.finish(ownerAlive);
 }
 
 // A queued turn starts when the one before it ended, not when its message came.

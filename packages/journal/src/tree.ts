@@ -3,7 +3,8 @@
 import { listAgents, type AgentSummary } from "./list.js";
 import { readOwner, serverAlive } from "./owner.js";
 import { agentDir, entriesStats, journalEntries } from "./read.js";
-import { timelineRow, type TimelineRow, type TurnPrice } from "./timeline.js";
+import type { TimelineRow } from "@subagent-mcp/contract";
+import { timelineRow, type TurnPrice } from "./timeline.js";
 
 /** What {@link agentTree} draws. */
 export interface AgentTreeOptions {
