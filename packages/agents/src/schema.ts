@@ -1,6 +1,6 @@
-import { BudgetSchema, EscalateSchema, SafeName } from "@subagent-mcp/core";
+import { BudgetSchema, SafeName } from "@subagent-mcp/core";
 import { z } from "zod";
-import { ProviderSchema } from "@subagent-mcp/contract";
+import { EscalateSchema, ProviderSchema } from "@subagent-mcp/contract";
 
 // Claude Code writes tools as "Read, Grep, Bash"; we also take a YAML list.
 const ToolList = z.union([z.array(z.string().min(1)), z.string()]).transform((v) => (Array.isArray(v) ? v : v.split(",")).map((t) => t.trim()).filter(Boolean));

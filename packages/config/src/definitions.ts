@@ -5,10 +5,10 @@ import { composeSystemPrompt, formatIssue, loadAgentDefinitions, type LoadedDefi
 import type { Budget } from "@subagent-mcp/core";
 import { definitionPrivileges, trustCommand, untrustedReason } from "./project-policy.js";
 import { ConfigError } from "./errors.js";
-import { TaskCategorySchema, type Escalate, type TaskCategory } from "@subagent-mcp/routing";
+import { TaskCategorySchema, type TaskCategory } from "@subagent-mcp/routing";
 import { TrustStore } from "./trust.js";
 import { errorMessage } from "@subagent-mcp/errors";
-import type { Provider } from "@subagent-mcp/contract";
+import type { Escalate, Provider } from "@subagent-mcp/contract";
 
 /** A pool agent as the server knows it: where it came from and how to launch it. */
 export interface PoolDefinition {

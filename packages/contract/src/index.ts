@@ -5,6 +5,7 @@
 export { BUILTIN_PROVIDERS, BuiltinProviderSchema, ProviderSchema, type BuiltinProvider, type Provider } from "./provider.js";
 export { addUsage, UsageSchema, ZERO_USAGE, type Usage } from "./tokens.js";
 export { AgentStatusSchema, type AgentStatus } from "./status.js";
+export { EscalateSchema, type Escalate } from "./escalate.js";
 export {
   PermissionDecisionSchema,
   PermissionKindSchema,

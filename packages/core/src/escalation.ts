@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { AgentRecord, LaunchRequest } from "./agent.js";
 import { describeCandidate, type CheckOutcome, type Fallback } from "./candidate.js";
 import type { FailoverPlan } from "./failover.js";
@@ -7,25 +6,6 @@ import type { TurnOutcome } from "./state.js";
 // Escalation, as pure decisions over a record (as failover.ts is for transient failures): whether
 // a finished first turn is checked, whether it goes to a stronger candidate, and the prompt that
 // hands it the earlier attempt. supervisor-escalation.ts runs the check and swaps the sessions.
-
-/**
- * How a task escalates, as a caller writes it (launch_agent's `escalate`, a routing entry's, a pool
- * definition's). Here rather than in @subagent-mcp/routing (which re-exports it) so that the agent
- * definition loader, a package of routing's own tier, can validate a definition's `escalate` with it.
- */
-export const EscalateSchema = z
-  .strictObject({
-    on: z.enum(["error", "check"]).describe("error: when the first turn ends in an error; check: also when the check command fails after it."),
-    check: z
-      .string()
-      .min(1)
-      .max(2_000)
-      .optional()
-      .describe("Shell command run in the agent's cwd (or worktree) after its first turn, e.g. `pnpm test`; a non-zero exit fails it."),
-    max_steps: z.number().int().min(1).max(5).optional().describe("How many stronger candidates may take the task over (default 1)."),
-  })
-  .refine((e) => e.on !== "check" || e.check !== undefined, { message: 'on "check" needs a check command', path: ["check"] });
-export type Escalate = z.infer<typeof EscalateSchema>;
 
 /** How a launch escalates: on an error of its turn, or on a check command that fails after it. */
 export interface Escalation {

@@ -22,7 +22,7 @@ export { checkLaunchEnv, FLEET_KEY_ENV, isSecretEnv, LAUNCH_ENV_ALLOWED, launchE
 export type { AgentChange, AgentView, LaunchOnly, LaunchRequest, PermissionEvent, TurnReport } from "./agent.js";
 export { sessionSpecOf } from "./session-spec.js";
 export { describeCandidate, type CheckOutcome, type FailoverAttempt, type Fallback } from "./candidate.js";
-export { checkFailedNote, EscalateSchema, handOverPrompt, HANDED_CHECK_CHARS, HANDED_RESULT_CHARS, type Escalate, type Escalation } from "./escalation.js";
+export { checkFailedNote, handOverPrompt, HANDED_CHECK_CHARS, HANDED_RESULT_CHARS, type Escalation } from "./escalation.js";
 export { classifyFailure, errorEvent, FailureClassSchema, type FailureClass } from "./failure.js";
 export { Supervisor } from "./supervisor.js";
 export { RateLimits, UNDATED_WINDOW_MS, type RateWindow } from "./rate-limits.js";

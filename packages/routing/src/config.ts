@@ -2,7 +2,7 @@ import { z } from "zod";
 import { TaskCategorySchema, type TaskCategory } from "./categories.js";
 import { RoutingError } from "./errors.js";
 import { BranchSchema, CandidateSchema, type RoutingTable } from "./table.js";
-import { EscalateSchema } from "./escalate.js";
+import { EscalateSchema } from "@subagent-mcp/contract";
 
 /** The `routing` section of a config file: a default branch and per-category overrides. */
 export const RoutingConfigSchema = z.strictObject({

@@ -3,9 +3,6 @@ import type { RankInputs } from "./rank.js";
 import type { Candidate, RoutingTable } from "./table.js";
 import type { Provider } from "@subagent-mcp/contract";
 
-// The schema lives in core, so that the agent definition loader (of this package's tier) can use it too.
-export { EscalateSchema, type Escalate } from "@subagent-mcp/core";
-
 export const DEFAULT_ESCALATION_STEPS = 1;
 
 const key = (c: Candidate): string => `${c.provider}/${c.model ?? ""}/${c.effort ?? ""}`;

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { TaskCategorySchema, type TaskCategory } from "./categories.js";
-import { EscalateSchema } from "./escalate.js";
-import { ProviderSchema } from "@subagent-mcp/contract";
+import { EscalateSchema, ProviderSchema } from "@subagent-mcp/contract";
 
 /** One routing choice: which CLI, which model, which reasoning effort. */
 export const CandidateSchema = z.object({

@@ -3,7 +3,8 @@
 // and where the task escalates.
 import type { Budget, Fallback, Supervisor } from "@subagent-mcp/core";
 import { composeRankInputs } from "@subagent-mcp/config";
-import { DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate, type Escalate, type RankInputs, type Route } from "@subagent-mcp/routing";
+import { DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate, type RankInputs, type Route } from "@subagent-mcp/routing";
+import type { Escalate } from "@subagent-mcp/contract";
 import type { ToolDeps } from "./deps.js";
 
 /** The inputs ranking reads for a launch of `category`, under the tightest of the budgets given. */

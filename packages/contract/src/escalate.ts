@@ -1,0 +1,19 @@
+import { z } from "zod";
+
+/**
+ * How a task escalates, as a caller writes it (launch_agent's `escalate`, a routing entry's, a pool
+ * definition's): routing's table, the agent definition loader and the server's tool all validate it.
+ */
+export const EscalateSchema = z
+  .strictObject({
+    on: z.enum(["error", "check"]).describe("error: when the first turn ends in an error; check: also when the check command fails after it."),
+    check: z
+      .string()
+      .min(1)
+      .max(2_000)
+      .optional()
+      .describe("Shell command run in the agent's cwd (or worktree) after its first turn, e.g. `pnpm test`; a non-zero exit fails it."),
+    max_steps: z.number().int().min(1).max(5).optional().describe("How many stronger candidates may take the task over (default 1)."),
+  })
+  .refine((e) => e.on !== "check" || e.check !== undefined, { message: 'on "check" needs a check command', path: ["check"] });
+export type Escalate = z.infer<typeof EscalateSchema>;
