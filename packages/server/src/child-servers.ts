@@ -11,7 +11,7 @@ import { OnFirstUse } from "./first-use.js";
 import type { LaunchGate } from "./launch-gate.js";
 import { withheldMessaging } from "./tools/messages.js";
 import { CHILD_SERVER } from "./tools/launch-parts.js";
-import type { TreeSpend } from "./tree-spend.js";
+import type { TreeSpend } from "@subagent-mcp/budgets";
 
 /** The sub-agents' messaging servers as the tools and the server's life use them. */
 export interface ChildServers {

@@ -12,7 +12,7 @@ import type { OrchestrationState } from "./tools/orchestration-mode.js";
 import type { AgentWorktrees, WorktreeSettings } from "./worktrees.js";
 import type { NodeInfo, Provider } from "@subagent-mcp/contract";
 import type { AgentJournal, JournalSettings } from "./journal.js";
-import type { SharedBudgets, SharedBudgetSettings } from "./spend.js";
+import type { SharedBudgets, SharedBudgetSettings } from "@subagent-mcp/budgets";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
 import type { PendingSettings } from "./pending.js";
 import type { ControlSettings } from "./control-endpoint.js";

@@ -10,7 +10,7 @@ import type { ServerDeps, WorktreeHub } from "./deps.js";
 import { OnFirstUse } from "./first-use.js";
 import type { AgentJournal } from "./journal.js";
 import type { LaunchGate } from "./launch-gate.js";
-import type { SharedBudgets } from "./spend.js";
+import type { SharedBudgets } from "@subagent-mcp/budgets";
 import type { AgentWorktrees } from "./worktrees.js";
 
 // A given supervisor stays the caller's; one made from a factory is ours to shut down. Either way
@@ -42,7 +42,7 @@ export async function sharedBudgets(deps: ServerDeps, supervisor: Supervisor, pr
   const settings = deps.budgets;
   if (settings?.session === undefined && settings?.daily === undefined && settings?.inherited === undefined) return undefined;
   const [{ SharedBudgets }, { budgetTokens }, { liveUsage, summarizeUsage }] = await Promise.all([
-    import("./spend.js"),
+    import("@subagent-mcp/budgets"),
     import("@subagent-mcp/core"),
     import("@subagent-mcp/usage"),
   ]);

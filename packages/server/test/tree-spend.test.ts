@@ -1,8 +1,7 @@
 import { Supervisor, type AgentEvent, type Driver, type Session } from "@subagent-mcp/core";
 import { describe, expect, it } from "vitest";
 import { startChildEndpoint } from "../src/runtime.js";
-import { SharedBudgets } from "../src/spend.js";
-import { TreeSpend } from "../src/tree-spend.js";
+import { SharedBudgets, TreeSpend } from "@subagent-mcp/budgets";
 import { treeUrlFrom } from "@subagent-mcp/config";
 
 // The budget of a tree of servers, shared live: a parent's TreeSpend behind a real sub-agents'

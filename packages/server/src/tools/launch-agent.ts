@@ -10,7 +10,7 @@ import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { checkDepth } from "../nesting.js";
 import { childEnv, LINEAGE_ENV } from "@subagent-mcp/config";
-import { tighter } from "../tree-budget.js";
+import { tighter } from "@subagent-mcp/budgets";
 import { checkCommandLineText, MAX_RULE_CHARS, MAX_RULES, nameText, ruleList } from "../input-limits.js";
 import type { ToolDeps } from "../deps.js";
 import { asking, grant, mergeRules } from "@subagent-mcp/permissions";
@@ -21,9 +21,9 @@ import { launchAnswer } from "./launch-answer.js";
 import { placeCandidates } from "../placement.js";
 import { judgeCheck } from "../check-judgement.js";
 import { delegateTurn } from "../tasks/delegate-turn.js";
-
 import type { CallContext } from "../tasks/serve.js";
 import { budgetOf, checkCwd, childMessaging, isEmpty, isolate, launchOrAbandon, optional, remoteCwd, treeUrlFor } from "./launch-parts.js";
+
 export const LaunchAgentInput = {
   prompt: z.string().min(1).describe("The task for the sub-agent: its first user message."),
   provider: ProviderSchema.optional().describe("Which CLI runs the sub-agent: claude, codex, gemini, or a configured ACP agent (qwen, opencode, ...)."),

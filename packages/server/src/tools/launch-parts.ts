@@ -7,7 +7,7 @@ import type { PermissionRules } from "@subagent-mcp/permissions";
 import { mcpToolName } from "@subagent-mcp/drivers/light";
 import type { WorktreeOut } from "@subagent-mcp/contract";
 import { ServerError } from "../errors.js";
-import { tighter } from "../tree-budget.js";
+import { tighter } from "@subagent-mcp/budgets";
 import type { ToolDeps } from "../deps.js";
 import { MESSAGING_TOOLS } from "./messages.js";
 

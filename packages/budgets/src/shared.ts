@@ -1,5 +1,5 @@
 import { budgetTokens, isRunning, standing, type Budget, type Spent, type Supervisor, type TurnReport } from "@subagent-mcp/core";
-import { ServerError } from "./errors.js";
+import { BudgetError } from "./errors.js";
 import { leftOf, tighter } from "./tree-budget.js";
 import { TreeLink } from "./tree-link.js";
 import { limitsOrNone, sumSpent, type TreeAnswer } from "./tree-wire.js";
@@ -102,19 +102,19 @@ export class SharedBudgets {
     await this.refresh();
     const live = this.#link?.last()?.exceeded;
     if (live !== undefined)
-      throw new ServerError(
+      throw new BudgetError(
         "BUDGET_EXCEEDED",
         `the budget of the agent tree this server runs in is spent (${live}), counting every server's agents in it; no new agent starts here. Do the rest of the work yourself, or ask whoever started you for more.`,
       );
     const inherited = standing(this.settings.inherited, this.#tree()).exceeded;
     if (inherited !== undefined)
-      throw new ServerError(
+      throw new BudgetError(
         "BUDGET_EXCEEDED",
         `the budget this server inherited from the sub-agent it runs under is spent (${inherited}) by this server's agents and those under them; no new agent starts here. Do the rest of the work yourself, or ask whoever started you for more.`,
       );
     const session = standing(this.settings.session, this.#tree()).exceeded;
     if (session !== undefined)
-      throw new ServerError(
+      throw new BudgetError(
         "BUDGET_EXCEEDED",
         `the session budget is spent (${session}) by this server's agents and those under them; no new agent starts. Raise budgets.session in your config (it applies to the next session), or go on with the running agents.`,
       );
@@ -122,7 +122,7 @@ export class SharedBudgets {
     const today = this.#todaySpent();
     const daily = standing(this.settings.daily, today).exceeded;
     if (daily !== undefined)
-      throw new ServerError(
+      throw new BudgetError(
         "BUDGET_EXCEEDED",
         `the daily budget of this project is spent (${daily}, since 00:00 UTC, every server's agents); no new agent starts today. Raise budgets.daily in your config to go on.`,
       );

@@ -1,6 +1,5 @@
 import type { Budget } from "@subagent-mcp/core";
-import { ServerError } from "./errors.js";
-import type { Resumable } from "./past.js";
+import { BudgetError } from "./errors.js";
 
 // A resumed agent keeps the limits it was launched with, less what its earlier lives spent: a
 // kill and a resume must not be a way round `max_turns`. New limits are given explicitly.
@@ -17,7 +16,11 @@ const SHOW: Record<keyof Budget, (n: number) => string> = {
  * journaled one less what was spent; throws BUDGET_EXCEEDED naming the used-up limit when
  * nothing of it is left.
  */
-export function resumeBudget(agentId: string, past: Pick<Resumable, "budget" | "spent">, given: Budget | undefined): Budget | undefined {
+export function resumeBudget(
+  agentId: string,
+  past: { budget?: Budget | undefined; spent: { turns: number; tokens: number; costUsd: number; seconds: number } },
+  given: Budget | undefined,
+): Budget | undefined {
   if (given !== undefined) return given;
   const limits = past.budget;
   if (limits === undefined) return undefined;
@@ -33,7 +36,7 @@ export function resumeBudget(agentId: string, past: Pick<Resumable, "budget" | "
     if (limit === undefined) continue;
     const rest = limit - used[key];
     if (rest <= 0 || (key === "max_turns" && rest < 1))
-      throw new ServerError(
+      throw new BudgetError(
         "BUDGET_EXCEEDED",
         `agent ${agentId} has used its budget: ${key} ${SHOW[key](limit)} (${SHOW[key](used[key])} spent); resume it with more, e.g. resume_agent {agent_id: "${agentId}", budget: {${key}: ${key === "max_turns" ? used[key] + 1 : "…"}}}`,
       );

@@ -1,6 +1,6 @@
 import { Supervisor, type AgentEvent, type Driver, type Session, type Spent } from "@subagent-mcp/core";
 import { describe, expect, it } from "vitest";
-import { SharedBudgets } from "../src/spend.js";
+import { SharedBudgets } from "../src/index.js";
 
 // A driver whose sessions end each turn when the test says, with the usage it gives.
 function scripted(): { driver: Driver; finish: (i: number, output: number, costUsd?: number) => void } {

@@ -1,0 +1,7 @@
+// Public API of @subagent-mcp/budgets: the limits a server holds its agents to (the session's, the
+// day's, a resumed agent's) and the budget of a whole tree of servers, shared up and down it.
+export { BudgetError, type BudgetErrorCode } from "./errors.js";
+export { resumeBudget } from "./resume.js";
+export { SharedBudgets, type SharedBudgetSettings } from "./shared.js";
+export { tighter } from "./tree-budget.js";
+export { TreeSpend } from "./tree-spend.js";
