@@ -2,7 +2,8 @@
 // packages against the edges `allowed` in .dependency-cruiser.cjs, that graph must have no cycle,
 // each import of another package of ours must be declared in the importer's package.json,
 // ARCHITECTURE.md's diagram must be the one drawn from the code, and no source file (nor file of
-// the dashboard's page) may pass 350 lines. Run by `pnpm lint`.
+// the dashboard's page) may pass 350 lines, nor any function its length (function-lengths.mjs).
+// Run by `pnpm lint`.
 //
 //   node scripts/architecture.mjs           check (exit 1 on a broken rule or a stale diagram)
 //   node scripts/architecture.mjs --write   redraw the diagram in ARCHITECTURE.md
@@ -10,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { cruise } from "dependency-cruiser";
+import { functionProblems } from "./function-lengths.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const config = createRequire(import.meta.url)(join(root, ".dependency-cruiser.cjs"));
@@ -107,6 +109,13 @@ for (const f of folders) {
     if (count > MAX_LINES) problems.push(`${file.slice(root.length + 1)} has ${count} lines, over ${MAX_LINES}: split it where its ideas part`);
   }
 }
+
+// No function past its length (scripts/function-lengths.mjs: 80 lines in the fleet, 100 elsewhere).
+problems.push(
+  ...functionProblems(
+    folders.flatMap((f) => (existsSync(join(root, f, "src")) ? sources(join(root, f, "src")) : [])).map((file) => [file, file.slice(root.length + 1)]),
+  ),
+);
 
 if (problems.length > 0) {
   for (const p of problems) console.error(`architecture: ${p}`);
