@@ -38,5 +38,6 @@ export { LineFramer, parseLine, DEFAULT_MAX_LINE_BYTES, type ParsedLine } from "
 export { resolveExecutable, lookupFiles, executableEnvVar, DEFAULT_COMMANDS, type Lookup } from "./resolve.js";
 export { cliEnv, spawnCli, type CliProcess, type ProcessExit, type SpawnOptions } from "./process.js";
 export { mcpToolName } from "./tool-names.js";
+export { runCheckCommand } from "./check-command.js";
 export { boundedInput, PERMISSION_INPUT_BYTES } from "./permissions.js";
 export { descendants, isRunning, treeRssMb } from "./internal/tree.js";

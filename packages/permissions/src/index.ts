@@ -22,4 +22,5 @@ export { ruleFor } from "./rule-for.js";
 export { AuditEntrySchema, AuditLog, defaultAuditPath, type AuditEntry, type AuditLogOptions } from "./audit.js";
 export { asking, grant, levelOf, mergeRules, withinCeiling, type Asking, type Ceiling, type Grant, type GrantRequest } from "./policy.js";
 export { protectedPaths, protectedRules } from "./protected.js";
+export { checkRefusal, judgeCheck } from "./check-judgement.js";
 export { PermissionsError, type PermissionsErrorCode } from "./errors.js";

@@ -6,8 +6,7 @@ import { checkDepth } from "./nesting.js";
 import { childEnv, LINEAGE_ENV } from "@subagent-mcp/config";
 import type { FleetAccess, WorktreeHub } from "./deps.js";
 import { NO_FLEET } from "./placement.js";
-import { judgeCheck } from "./check-judgement.js";
-import { asking, type Asking, grant, mergeRules, type Ceiling, type Grant } from "@subagent-mcp/permissions";
+import { asking, type Asking, grant, judgeCheck, mergeRules, type Ceiling, type Grant } from "@subagent-mcp/permissions";
 import type { DefinitionSource, PoolDefinition } from "@subagent-mcp/config";
 import type { Provider } from "@subagent-mcp/contract";
 

@@ -20,7 +20,6 @@ import {
 import { DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate } from "@subagent-mcp/routing";
 import type { InvokeOutput } from "@subagent-mcp/contract";
 import type { z } from "zod";
-import { runCheckCommand } from "./check-command.js";
 import type { ToolDeps } from "./deps.js";
 import type { PoolCatalog } from "./pool-catalog.js";
 import { rankInputs } from "./routing-choice.js";
@@ -62,6 +61,8 @@ export async function escalatePoolTask(
     if (command === undefined) return { status: "done", out };
     // In the replica's folder, after its turn: the definitions that escalate keep their work there (see the loader).
     const signal = options.signal ?? new AbortController().signal;
+    // The drivers load with the first launch, not with the server (startup.test.ts).
+    const { runCheckCommand } = await import("@subagent-mcp/drivers");
     check = await runCheckCommand({ command, cwd: base.cwd, agentId: out.agentId, signal, env: process.env });
     if (check.ok) return { status: "done", out, note: `[The check \`${command}\` passed.]` };
     // The caller went away: nobody would collect a stronger agent's answer.

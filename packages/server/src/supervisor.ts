@@ -1,10 +1,10 @@
 import { Supervisor, type PermissionEvent, type RateLimitStore } from "@subagent-mcp/core";
 import { AuditLog, describeRequest } from "@subagent-mcp/permissions";
 import { createDrivers } from "@subagent-mcp/config/drivers";
+import { runCheckCommand } from "@subagent-mcp/drivers";
 import { turnCost } from "@subagent-mcp/usage";
 import type { LaunchGate } from "./launch-gate.js";
 import { withDefaults, type EffectiveConfig } from "@subagent-mcp/config";
-import { runCheckCommand } from "./check-command.js";
 import type { AgentSpans } from "@subagent-mcp/tracing";
 
 /** Appends each permission outcome to `log` (who decided, the request in one line, the rule). */

@@ -1,7 +1,6 @@
 import { homedir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
-import { mergeRules, protectedPaths, protectedRules } from "@subagent-mcp/permissions";
-import { checkRefusal } from "../src/check-judgement.js";
+import { checkRefusal, mergeRules, protectedPaths, protectedRules } from "@subagent-mcp/permissions";
 import type { PoolDefinition } from "@subagent-mcp/config";
 import { poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
 

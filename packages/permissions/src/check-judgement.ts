@@ -5,8 +5,11 @@
 // agent it runs under would hold `Bash(<check>)`.
 import { homedir } from "node:os";
 import { LEVEL } from "@subagent-mcp/contract";
-import { decide, describeRequest, PermissionRuleSchema, protectedRules, type Ceiling, type PermissionRules } from "@subagent-mcp/permissions";
-import { ServerError } from "./errors.js";
+import { decide, describeRequest } from "./decide.js";
+import { PermissionsError } from "./errors.js";
+import type { Ceiling } from "./policy.js";
+import { protectedRules } from "./protected.js";
+import { PermissionRuleSchema, type PermissionRules } from "./rule.js";
 
 /** What a check is judged in: the rules in force, the ceiling (none: a top-level server) and the folder it runs in. */
 export interface CheckScope {
@@ -53,7 +56,7 @@ export function checkRefusal(command: string, scope: CheckScope): string | undef
 export function judgeCheck(what: string, command: string | undefined, scope: CheckScope): void {
   if (command === undefined) return;
   const refusal = checkRefusal(command, scope);
-  if (refusal !== undefined) throw new ServerError("PERMISSION_ABOVE_CEILING", `${what}: ${refusal}`);
+  if (refusal !== undefined) throw new PermissionsError("PERMISSION_ABOVE_CEILING", `${what}: ${refusal}`);
 }
 
 // The files kept from every sub-agent (fleet key, user config, servers' records) guard against
