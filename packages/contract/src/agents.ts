@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { BudgetOutSchema, PendingPermissionOutSchema, UsageOutSchema, WireStatusSchema } from "./wire.js";
+import { BudgetOutSchema, PendingPermissionOutSchema, WireStatusSchema } from "./wire.js";
+import { RecordedUsageSchema } from "./tokens.js";
 import { WorktreeOutSchema } from "./worktree.js";
 import { AgentStatusSchema } from "./status.js";
 import { ProviderSchema } from "./provider.js";
@@ -64,7 +65,7 @@ export const PollAgentOutput = {
   next_offset: z.number().optional(),
   recent: z.array(RecentSchema),
   output_tail: z.string(),
-  usage: UsageOutSchema,
+  usage: RecordedUsageSchema,
   cost_usd: z.number().optional(),
   queued_messages: z.number(),
   queue_position: z.number().optional().describe("While queued: its place in the line for a slot (here, or on its machine), 1 is next."),

@@ -3,7 +3,7 @@
 // statuses, permission requests and modes) and the wire between a server and everything that reads
 // it (the dashboard and its page, the demo, the bench). Imports nothing of ours but errors.
 export { BUILTIN_PROVIDERS, BuiltinProviderSchema, ProviderSchema, type BuiltinProvider, type Provider } from "./provider.js";
-export { addUsage, UsageSchema, ZERO_USAGE, type Usage } from "./tokens.js";
+export { addUsage, liveUsage, recordedUsage, RecordedUsageSchema, UsageSchema, ZERO_USAGE, type RecordedUsage, type Usage } from "./tokens.js";
 export { AgentStatusSchema, type AgentStatus } from "./status.js";
 export { EscalateSchema, type Escalate } from "./escalate.js";
 export {
@@ -34,7 +34,7 @@ export { CONTROL_URL, ServerRecordSchema, type ServerRecord } from "./server-rec
 export { definedFields, type DefinedFields } from "./fields.js";
 export { CHANGE_EVENT, ChangeEventSchema, type ChangeEvent } from "./change-event.js";
 export { RemoteWorktreeSchema, worktreeOut, WorktreeOutSchema, type RemoteWorktree, type WorktreeOut } from "./worktree.js";
-export { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, UsageOutSchema, WireStatusSchema } from "./wire.js";
+export { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, WireStatusSchema } from "./wire.js";
 export {
   AgentRowSchema,
   ListAgentsOutput,

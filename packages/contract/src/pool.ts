@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { PermissionOutSchema, UsageOutSchema } from "./wire.js";
+import { PermissionOutSchema } from "./wire.js";
+import { RecordedUsageSchema } from "./tokens.js";
 import { WorktreeOutSchema } from "./worktree.js";
 import { AgentStatusSchema } from "./status.js";
 import { ProviderSchema } from "./provider.js";
@@ -46,7 +47,7 @@ export const InvokeOutput = {
   result: z.string().optional(),
   result_chars: z.number().optional().describe("Set when result is cut: its full length; poll_agent with offset reads on."),
   is_error: z.boolean().optional(),
-  usage: UsageOutSchema.optional(),
+  usage: RecordedUsageSchema.optional(),
   cost_usd: z.number().optional(),
   duration_ms: z.number().optional(),
   permission_requests: z

@@ -22,3 +22,20 @@ export function addUsage(a: Usage, b: Usage): Usage {
     cacheWrite: a.cacheWrite + b.cacheWrite,
   };
 }
+
+/**
+ * Token counts of one turn as they are recorded: in journals, in the workers' turn logs' readers,
+ * on the MCP wire and in usage rows (snake_case, like the price table). Our processes hold them as {@link Usage}.
+ */
+export const RecordedUsageSchema = z.object({ input: z.number(), output: z.number(), cache_read: z.number(), cache_write: z.number() });
+export type RecordedUsage = z.infer<typeof RecordedUsageSchema>;
+
+/** The one conversion between the two spellings of token counts: camelCase in our processes, snake_case in records. */
+export function recordedUsage(usage: Usage): RecordedUsage {
+  return { input: usage.input, output: usage.output, cache_read: usage.cacheRead, cache_write: usage.cacheWrite };
+}
+
+/** {@link recordedUsage} undone; a count a record lacks is 0. */
+export function liveUsage(usage: Pick<RecordedUsage, "input" | "output"> & Partial<RecordedUsage>): Usage {
+  return { input: usage.input, output: usage.output, cacheRead: usage.cache_read ?? 0, cacheWrite: usage.cache_write ?? 0 };
+}

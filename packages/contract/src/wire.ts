@@ -2,18 +2,12 @@ import { z } from "zod";
 import { WorktreeOutSchema } from "./worktree.js";
 import { AgentStatusSchema } from "./status.js";
 import { PermissionDecisionSchema } from "./permission-request.js";
+import { RecordedUsageSchema } from "./tokens.js";
 
 // The pieces several tools' results share.
 
 /** Statuses on the wire: an agent's, or `ended` for an agent of an earlier server read back from the journal. */
 export const WireStatusSchema = z.enum([...AgentStatusSchema.options, "ended"]);
-
-export const UsageOutSchema = z.object({
-  input: z.number(),
-  output: z.number(),
-  cache_read: z.number(),
-  cache_write: z.number(),
-});
 
 export const FinishedTurnSchema = z.object({
   agent_id: z.string(),
@@ -24,7 +18,7 @@ export const FinishedTurnSchema = z.object({
   result_chars: z.number().optional().describe("Set when result is cut: its full length; poll_agent with offset reads on."),
   is_error: z.boolean(),
   interrupted: z.boolean(),
-  usage: UsageOutSchema,
+  usage: RecordedUsageSchema,
   cost_usd: z.number().optional(),
   duration_ms: z.number(),
   /** The agent's worktree as of the turn's end (isolation worktree): what it holds, and whether it was kept once the agent ended. */

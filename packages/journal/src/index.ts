@@ -24,15 +24,7 @@ export { turnsBefore, turnsFrom, type TurnsRead } from "./pages.js";
 export { entriesStats, journalEntries, readJournal, type EntriesRead, type JournalContents } from "./read.js";
 export { entriesBefore, type EntriesPage } from "./entry-pages.js";
 export { resumeFacts, type LifeSpent, type ResumeFacts } from "./resume-facts.js";
-export {
-  JournalEntrySchema,
-  RecordedUsageSchema,
-  ServerRefSchema,
-  type JournalEntry,
-  type JournalWorktree,
-  type RecordedUsage,
-  type ServerRef,
-} from "./schema.js";
+export { JournalEntrySchema, ServerRefSchema, type JournalEntry, type JournalWorktree, type ServerRef } from "./schema.js";
 export { HEAD_CHARS, timelineRow, type TurnPrice } from "./timeline.js";
 export { agentTree, DEFAULT_ROOTS, type AgentTreeOptions } from "./tree.js";
 export { turnsOf, type JournalTurn } from "./turns.js";

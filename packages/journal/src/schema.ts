@@ -1,5 +1,6 @@
 // The journal's on-disk format: one JSON object per line, each one of these entries.
 import { z } from "zod";
+import { RecordedUsageSchema } from "@subagent-mcp/contract";
 
 /** Which server launched (or owns) an agent: its pid tells whether it is still alive. */
 export const ServerRefSchema = z.object({ id: z.string(), pid: z.number().int(), started_at: z.string() });
@@ -12,9 +13,6 @@ const BudgetLimits = z.object({
   max_turns: z.number().optional(),
   max_seconds: z.number().optional(),
 });
-/** A turn's token counts as recorded (snake_case); the usage package prices them and converts them from core's `Usage`. */
-export const RecordedUsageSchema = z.object({ input: z.number(), output: z.number(), cache_read: z.number(), cache_write: z.number() });
-export type RecordedUsage = z.infer<typeof RecordedUsageSchema>;
 
 const WorktreeSchema = z.object({ path: z.string(), branch: z.string(), base: z.string() });
 

@@ -1,7 +1,7 @@
 // One agent's life on a time axis, folded from its journal: its turns as spans, its permission
 // waits and budget stops as marks, what it cost. `tree.ts` puts these rows into their agent tree.
-import type { TimelineMark, TimelineRow, TimelineTurn } from "@subagent-mcp/contract";
-import type { JournalEntry, RecordedUsage } from "./schema.js";
+import type { RecordedUsage, TimelineMark, TimelineRow, TimelineTurn } from "@subagent-mcp/contract";
+import type { JournalEntry } from "./schema.js";
 
 /** Characters of a prompt or a result a timeline keeps (the rest is in the transcript). */
 export const HEAD_CHARS = 120;

@@ -1,4 +1,5 @@
-import type { JournalEntry, RecordedUsage } from "./schema.js";
+import type { JournalEntry } from "./schema.js";
+import type { RecordedUsage } from "@subagent-mcp/contract";
 
 /** One turn of a conversation as the journal has it. */
 export interface JournalTurn {

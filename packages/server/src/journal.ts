@@ -14,7 +14,7 @@ import {
 } from "@subagent-mcp/journal";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { toolCallLine } from "./tool-summary.js";
-import { recordedUsage } from "@subagent-mcp/usage/schema";
+import { recordedUsage } from "@subagent-mcp/contract";
 
 /** Where agents' journals go and how long they are kept. */
 export interface JournalSettings {

@@ -1,6 +1,7 @@
 // The server's costly parts, each made by the first call that needs it: the supervisor (with the
 // journal and what follows its agents), the session and daily budgets, and the agents' worktrees.
 // Apart from server.ts, which wires the tools to them: this is what they are made of, and when.
+import { liveUsage } from "@subagent-mcp/contract";
 import type { Supervisor } from "@subagent-mcp/core";
 import type { AgentSpans } from "@subagent-mcp/tracing";
 import { stateDir } from "@subagent-mcp/state";
@@ -41,7 +42,7 @@ export function supervisorFrom(
 export async function sharedBudgets(deps: ServerDeps, supervisor: Supervisor, project: string, prices: PriceTable): Promise<SharedBudgets | undefined> {
   const settings = deps.budgets;
   if (settings?.session === undefined && settings?.daily === undefined && settings?.inherited === undefined) return undefined;
-  const [{ SharedBudgets }, { budgetTokens }, { liveUsage, summarizeUsage }] = await Promise.all([
+  const [{ SharedBudgets }, { budgetTokens }, { summarizeUsage }] = await Promise.all([
     import("@subagent-mcp/budgets"),
     import("@subagent-mcp/core"),
     import("@subagent-mcp/usage"),

@@ -7,18 +7,13 @@ export { costOf, findPrice, mergePrices, recordedCost, turnCost } from "./lookup
 export { orderRules } from "./rules.js";
 export {
   GroupBySchema,
-  liveUsage,
   PriceSchema,
   PriceTableSchema,
-  recordedUsage,
-  RecordedUsageSchema,
   TokenUsageSchema,
   UsageRowSchema,
   type GroupBy,
-  type LiveUsage,
   type Price,
   type PriceTable,
-  type RecordedUsage,
   type TokenUsage,
   type UsageRow,
 } from "./schema.js";

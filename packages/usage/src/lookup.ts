@@ -1,6 +1,7 @@
 import { DEFAULT_PRICES } from "./default-prices.js";
 import { orderRules, ruleMatches } from "./rules.js";
-import { recordedUsage, type LiveUsage, type Price, type PriceTable, type TokenUsage } from "./schema.js";
+import { recordedUsage, type Usage } from "@subagent-mcp/contract";
+import type { Price, PriceTable, TokenUsage } from "./schema.js";
 
 /**
  * A model's price: by exact id, then by alias, then by the first family rule that matches, in
@@ -68,7 +69,7 @@ export function recordedCost(turn: { model?: string | undefined; usage: TokenUsa
  * What a turn costs when its CLI reports no cost (Codex, Gemini CLI): its tokens at the built-in
  * prices with `prices` (a config's) over them. The supervisor's and the worker's `costOf`.
  */
-export function turnCost(prices?: PriceTable): (provider: string, model: string | undefined, usage: LiveUsage) => number | undefined {
+export function turnCost(prices?: PriceTable): (provider: string, model: string | undefined, usage: Usage) => number | undefined {
   const table = mergePrices(DEFAULT_PRICES, prices);
   // A budgeted agent's running turn is priced on every streamed event: each model is looked up once.
   const found = new Map<string | undefined, Price | undefined>();

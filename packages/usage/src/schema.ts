@@ -1,9 +1,8 @@
-// Price tables as data (the built-in one, a config file's `prices`), recorded token counts and a
-// usage summary's rows: this module loads only zod and the journal's schema, so a config or a
-// tool schema can use it without loading the rest of the package.
-import { RecordedUsageSchema, type RecordedUsage } from "@subagent-mcp/journal/schema";
+// Price tables as data (the built-in one, a config file's `prices`), the token counts a cost is
+// computed from and a usage summary's rows: this module loads only zod and the contract, so a config
+// or a tool schema can use it without loading the rest of the package.
+import { RecordedUsageSchema } from "@subagent-mcp/contract";
 import { z } from "zod";
-import type { Usage } from "@subagent-mcp/contract";
 
 /** A model's list price in USD per million tokens. */
 export const PriceSchema = z.strictObject({
@@ -31,28 +30,9 @@ export type Price = z.infer<typeof PriceSchema>;
 export const PriceTableSchema = z.record(z.string().min(1), PriceSchema);
 export type PriceTable = z.infer<typeof PriceTableSchema>;
 
-/**
- * Token counts of one turn as they are recorded: in journals (whose format it is), on the MCP wire
- * and in usage rows (snake_case, like the price table). Our processes hold them as core's `Usage`.
- */
-export { RecordedUsageSchema, type RecordedUsage };
-
 /** What a turn's cost is computed from: recorded counts, where a missing cache count is 0. */
 export const TokenUsageSchema = RecordedUsageSchema.partial({ cache_read: true, cache_write: true });
 export type TokenUsage = z.infer<typeof TokenUsageSchema>;
-
-/** Token counts as our processes hold them. */
-export type LiveUsage = Usage;
-
-/** The one conversion between the two spellings of token counts: camelCase in our processes, snake_case in records. */
-export function recordedUsage(usage: LiveUsage): RecordedUsage {
-  return { input: usage.input, output: usage.output, cache_read: usage.cacheRead, cache_write: usage.cacheWrite };
-}
-
-/** {@link recordedUsage} undone; a count a record lacks is 0. */
-export function liveUsage(usage: TokenUsage): LiveUsage {
-  return { input: usage.input, output: usage.output, cacheRead: usage.cache_read ?? 0, cacheWrite: usage.cache_write ?? 0 };
-}
 
 /** How usage rows are grouped. */
 export const GroupBySchema = z.enum(["agent", "provider", "model", "day", "category"]);

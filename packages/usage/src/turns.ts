@@ -4,8 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { entriesStats, journalEntries, linesFromStart, type WindowStats } from "@subagent-mcp/journal";
 import { z } from "zod";
-import { recordedUsage, type RecordedUsage } from "./schema.js";
-import { ZERO_USAGE } from "@subagent-mcp/contract";
+import { recordedUsage, ZERO_USAGE, type RecordedUsage } from "@subagent-mcp/contract";
 
 /** One finished turn, wherever it was recorded. */
 export interface TurnRecord {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { costOf, liveUsage, recordedUsage, turnCost } from "../src/index.js";
+import { liveUsage, recordedUsage } from "@subagent-mcp/contract";
+import { costOf, turnCost } from "../src/index.js";
 
 describe("one usage shape", () => {
   it("converts between the processes' camelCase and the records' snake_case, both ways", () => {

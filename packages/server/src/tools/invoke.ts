@@ -1,12 +1,12 @@
 import { objectOf } from "./schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { InvokeOutput } from "@subagent-mcp/contract";
+import { InvokeOutput, recordedUsage } from "@subagent-mcp/contract";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";
 import { describeRequest } from "@subagent-mcp/permissions";
-import { permissionOut, round, usageOut } from "./wire.js";
+import { permissionOut, round } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
 import type { TaskWork } from "../worktrees.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -139,7 +139,7 @@ function invokeAnswer(deps: Pick<ToolDeps, "maxResultChars">, out: InvokeResult,
       result,
       ...more,
       is_error: out.isError,
-      usage: usageOut(out.usage),
+      usage: recordedUsage(out.usage),
       ...(out.costUsd === undefined ? {} : { cost_usd: round(out.costUsd) }),
       duration_ms: Math.round(out.durationMs),
       ...(out.work === undefined ? {} : { work: out.work as TaskWork }),

@@ -1,5 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { PollAgentOutput } from "@subagent-mcp/contract";
+import { PollAgentOutput, recordedUsage } from "@subagent-mcp/contract";
 import type { AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
@@ -7,7 +7,7 @@ import { sliceToFit } from "../limits.js";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, objectOf } from "./schemas.js";
-import { budgetOut, pendingPermissionOut, usageOut } from "./wire.js";
+import { budgetOut, pendingPermissionOut } from "./wire.js";
 import { agentRow } from "./agent-row.js";
 import { roomLeft } from "./_paging.js";
 import { describeWorktree } from "../worktree-view.js";
@@ -107,7 +107,7 @@ async function pollAgent(deps: ToolDeps & { stallSeconds: number }, args: PollAr
     ...more,
     recent: supervisor.recent(view.id, 3).map((r) => ({ kind: r.kind, summary: r.summary, seconds_ago: Math.max(0, Math.round((now - r.at) / 100) / 10) })),
     output_tail: tail,
-    usage: usageOut(view.usage),
+    usage: recordedUsage(view.usage),
     queued_messages: view.queuedMessages,
     ...(view.permissions.length === 0 ? {} : { pending_permissions: view.permissions.map(pendingPermissionOut) }),
     ...(messaging === undefined ? {} : { messaging }),

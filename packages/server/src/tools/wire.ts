@@ -1,26 +1,19 @@
 import type { AgentView, PendingPermission, TurnReport } from "@subagent-mcp/core";
 import { describeRequest } from "@subagent-mcp/permissions";
-import { recordedUsage } from "@subagent-mcp/usage/schema";
 import type { z } from "zod";
 import {
   type BudgetOutSchema,
   type FinishedTurnSchema,
   type PendingPermissionOutSchema,
   type PermissionOutSchema,
-  type UsageOutSchema,
   PermissionDecisionSchema,
-  type Usage,
+  recordedUsage,
 } from "@subagent-mcp/contract";
 
 /** Characters of a request's input shown on the wire. */
 const MAX_INPUT_CHARS = 4096;
 
 // Core's views in the wire's snake_case, with numbers rounded for reading.
-
-/** Usage in the wire's snake_case. */
-export function usageOut(usage: Usage): z.infer<typeof UsageOutSchema> {
-  return recordedUsage(usage);
-}
 
 /** A finished turn on the wire. */
 export function finishedOut(report: TurnReport): z.infer<typeof FinishedTurnSchema> {
@@ -31,7 +24,7 @@ export function finishedOut(report: TurnReport): z.infer<typeof FinishedTurnSche
     result: report.result,
     is_error: report.isError,
     interrupted: report.interrupted,
-    usage: usageOut(report.usage),
+    usage: recordedUsage(report.usage),
     ...(report.costUsd === undefined ? {} : { cost_usd: round(report.costUsd) }),
     duration_ms: Math.round(report.durationMs),
   };
