@@ -7,7 +7,7 @@ import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
-import { stateLayout } from "@subagent-mcp/state";
+import { stateLayout, workerLayout } from "@subagent-mcp/state";
 import { errorMessage } from "@subagent-mcp/errors";
 
 const LIMIT_FLAGS = [
@@ -72,7 +72,7 @@ export const workerBudgetCommand = defineCommand({
       try {
         file = writeBudgetFile(files.dir, raise);
       } catch (error) {
-        fail(`cannot write ${join(files.dir, "budget.json")}: ${errorMessage(error)}`);
+        fail(`cannot write ${workerLayout(files.dir).budget}: ${errorMessage(error)}`);
       }
     }
     // The worker's budget as it last said, with the new limits over it.
@@ -95,7 +95,7 @@ export const workerBudgetCommand = defineCommand({
       return;
     }
     const lines = [
-      `${name.data}: budget ${shown(budget)}${raise === undefined ? "" : ` (raised in ${join(files.dir, "budget.json")})`}`,
+      `${name.data}: budget ${shown(budget)}${raise === undefined ? "" : ` (raised in ${workerLayout(files.dir).budget})`}`,
       `spent over its life: ${spent.turns} turns, ${spent.tokens} tokens, $${spent.costUsd.toFixed(4)}, ${Math.round(spent.seconds)} s`,
       ...(exceeded === undefined ? [] : [`still reached: ${exceeded}`]),
       ...warnings.map((w) => `near: ${w}`),

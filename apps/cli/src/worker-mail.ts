@@ -2,7 +2,7 @@ import { join } from "node:path";
 
 import type { MailboxStore, Registration } from "@subagent-mcp/mailbox";
 import { MAILBOX_ENV, mailboxEnv, type MailboxConfig } from "@subagent-mcp/mailbox/config";
-import type { TurnLog } from "@subagent-mcp/worker";
+import type { TurnLog } from "@subagent-mcp/contract";
 import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { mailPlace, openMail, type MailOptions } from "./mailstore.js";

@@ -98,3 +98,4 @@ export {
   type WorkerView,
 } from "./dashboard.js";
 export { MESSAGING_TOOLS } from "./messaging.js";
+export { SavedSessionSchema, TurnLogSchema, type SavedSession, type TurnLog } from "./worker-log.js";

@@ -36,6 +36,27 @@ export function stateLayout(dir: string) {
   } as const;
 }
 
+/**
+ * What lives where in a worker's folder (`stateLayout(dir).workers`/NAME), named once: the worker
+ * writes these files, the usage package and the dashboard read them.
+ */
+export function workerLayout(dir: string) {
+  return {
+    /** The conversation it resumes after a restart (contract's SavedSessionSchema). */
+    session: join(dir, "session.json"),
+    /** One JSON line per turn (contract's TurnLogSchema). */
+    turns: join(dir, "turns.jsonl"),
+    /** Held by the one process that serves its mailbox. */
+    lock: join(dir, "worker.lock"),
+    /** Permission requests waiting for the approver's answer, one file each. */
+    permissions: join(dir, "permissions"),
+    /** Limits raised by `subagent-mcp worker budget`. */
+    budget: join(dir, "budget.json"),
+    /** What it last said about its spending, and whether it is paused. */
+    status: join(dir, "status.json"),
+  } as const;
+}
+
 /** Our config folder: $XDG_CONFIG_HOME/subagent-mcp (default ~/.config/subagent-mcp). */
 export function configDir(ctx: { home: string; env: Record<string, string | undefined> }): string {
   return join(ctx.env.XDG_CONFIG_HOME ?? join(ctx.home, ".config"), "subagent-mcp");

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { entriesStats, journalEntries, linesFromStart, type WindowStats } from "@subagent-mcp/journal";
-import { z } from "zod";
-import { recordedUsage, ZERO_USAGE, type RecordedUsage } from "@subagent-mcp/contract";
+import { recordedUsage, SavedSessionSchema, TurnLogSchema, ZERO_USAGE, type RecordedUsage } from "@subagent-mcp/contract";
+import { workerLayout } from "@subagent-mcp/state";
 
 /** One finished turn, wherever it was recorded. */
 export interface TurnRecord {
@@ -83,32 +83,26 @@ export function agentTurns(agentsDir: string, onTurn: (t: TurnRecord) => void): 
 }
 
 // The worker's turn log, read leniently: only what usage needs (`model` when a log records it).
-const WorkerTurn = z.object({
-  at: z.string(),
-  model: z.string().optional(),
-  provider: z.string().optional(),
-  tokens: z.object({ input: z.number(), output: z.number(), cacheRead: z.number(), cacheWrite: z.number() }).optional(),
-  costUsd: z.number().optional(),
-});
-const WorkerSession = z.object({ provider: z.string() });
+const WorkerTurn = TurnLogSchema.pick({ at: true, model: true, provider: true, tokens: true, costUsd: true });
+const WorkerSession = SavedSessionSchema.pick({ provider: true });
 
 function workerProvider(dir: string): string | undefined {
   try {
-    const parsed = WorkerSession.safeParse(JSON.parse(readFileSync(join(dir, "session.json"), "utf8")));
+    const parsed = WorkerSession.safeParse(JSON.parse(readFileSync(workerLayout(dir).session, "utf8")));
     return parsed.success ? parsed.data.provider : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Calls `onTurn` for each turn of every worker under `workersDir` (`<name>/turns.jsonl`, streamed); the provider comes from its saved session. */
+/** Calls `onTurn` for each turn of every worker under `workersDir` (each one's turn log, streamed); the provider comes from its saved session. */
 export function workerTurns(workersDir: string, onTurn: (t: TurnRecord) => void): { skipped: number } {
   const stats: WindowStats = { bytes: 0, skipped: 0, truncated: false };
   let skipped = 0;
   for (const name of subdirs(workersDir)) {
     const dir = join(workersDir, name);
     const provider = workerProvider(dir);
-    for (const line of linesFromStart([join(dir, "turns.jsonl")], stats)) {
+    for (const line of linesFromStart([workerLayout(dir).turns], stats)) {
       let parsed;
       try {
         parsed = WorkerTurn.safeParse(JSON.parse(line));

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePrivateDir, writeAtomic, stateLayout } from "@subagent-mcp/state";
+import { ensurePrivateDir, writeAtomic, stateLayout, workerLayout } from "@subagent-mcp/state";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { z } from "zod";
 import { WorkerError } from "./errors.js";
@@ -99,7 +99,7 @@ export function pendingOfAllWorkers(stateDir: string): PendingApproval[] {
   return names
     .flatMap((name) => {
       try {
-        return new PendingApprovals(join(root, name, "permissions")).list();
+        return new PendingApprovals(workerLayout(join(root, name)).permissions).list();
       } catch {
         return [];
       }

@@ -1,9 +1,9 @@
 // The files a worker's budget lives in: budget.json (raises, written by `subagent-mcp worker budget`)
 // and status.json (what the worker last said about its spending, and whether it is paused).
 import { readFileSync, watch, type FSWatcher } from "node:fs";
-import { join } from "node:path";
+import { basename } from "node:path";
 import { BudgetSchema, type Budget } from "@subagent-mcp/core";
-import { writeAtomic } from "@subagent-mcp/state";
+import { workerLayout, writeAtomic } from "@subagent-mcp/state";
 import { z } from "zod";
 import { errorMessage } from "@subagent-mcp/errors";
 
@@ -25,20 +25,17 @@ export const WorkerStatusSchema = z.object({
 });
 export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
-export const BUDGET_FILE = "budget.json";
-const STATUS_FILE = "status.json";
-
 /** The budget file in `dir`: undefined when there is none; a file that cannot be read throws (with what is wrong). */
 export function readBudgetFile(dir: string): BudgetFile | undefined {
   let text: string;
   try {
-    text = readFileSync(join(dir, BUDGET_FILE), "utf8");
+    text = readFileSync(workerLayout(dir).budget, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
   const parsed = BudgetFileSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${join(dir, BUDGET_FILE)}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  if (!parsed.success) throw new Error(`${workerLayout(dir).budget}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
   return parsed.data;
 }
 
@@ -51,14 +48,14 @@ export function writeBudgetFile(dir: string, raise: Budget): BudgetFile {
     old = undefined; // an unreadable file is replaced
   }
   const next: BudgetFile = { ...old, ...raise, at: new Date().toISOString() };
-  writeAtomic(join(dir, BUDGET_FILE), `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+  writeAtomic(workerLayout(dir).budget, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
   return next;
 }
 
 /** The worker's last status, if it wrote one. */
 export function readStatus(dir: string): WorkerStatus | undefined {
   try {
-    const parsed = WorkerStatusSchema.safeParse(JSON.parse(readFileSync(join(dir, STATUS_FILE), "utf8")));
+    const parsed = WorkerStatusSchema.safeParse(JSON.parse(readFileSync(workerLayout(dir).status, "utf8")));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
@@ -66,7 +63,7 @@ export function readStatus(dir: string): WorkerStatus | undefined {
 }
 
 export function writeStatus(dir: string, status: WorkerStatus): void {
-  writeAtomic(join(dir, STATUS_FILE), `${JSON.stringify(status, null, 2)}\n`, { mode: 0o600 });
+  writeAtomic(workerLayout(dir).status, `${JSON.stringify(status, null, 2)}\n`, { mode: 0o600 });
 }
 
 /**
@@ -89,7 +86,7 @@ export function untilReady(dir: string, ready: () => boolean, signal: AbortSigna
     try {
       // The raise is written to a temporary name and renamed: the event names the final file.
       watcher = watch(dir, (_event, file) => {
-        if (file === null || file === BUDGET_FILE) check();
+        if (file === null || file === basename(workerLayout(dir).budget)) check();
       });
       watcher.on("error", (error) => onWatchError?.(errorMessage(error)));
     } catch (error) {

@@ -1,8 +1,7 @@
 import { budgetTokens, standing, type Budget, type CostOf } from "@subagent-mcp/core";
 import { readBudgetFile, untilReady, writeStatus, type WorkerSpent, type WorkerStatus } from "./budget-files.js";
-import type { TurnLog } from "./state.js";
 import { errorMessage } from "@subagent-mcp/errors";
-import type { Provider } from "@subagent-mcp/contract";
+import type { Provider, TurnLog } from "@subagent-mcp/contract";
 
 /** The `subagent-mcp worker budget` flag that raises each limit. */
 export const RAISE_FLAGS = { max_cost_usd: "--usd", max_tokens: "--tokens", max_turns: "--turns", max_seconds: "--seconds" } as const;

@@ -1,7 +1,7 @@
 // Public API of @subagent-mcp/worker: an always-on agent that answers its mailbox.
 export { Worker, WORKER_DEFAULTS, type WorkerOptions } from "./worker.js";
 export { conversations, renderTurn, type Conversation } from "./conversation.js";
-export { SavedSessionSchema, TurnLogSchema, WorkerFiles, type SavedSession, type TurnLog } from "./state.js";
+export { WorkerFiles } from "./state.js";
 export { WorkerError, type WorkerErrorCode } from "./errors.js";
 export {
   APPROVAL_THREAD_PREFIX,
@@ -27,7 +27,6 @@ export {
   type WorkerBudgetOptions,
 } from "./budget.js";
 export {
-  BUDGET_FILE,
   BudgetFileSchema,
   readBudgetFile,
   readStatus,

@@ -1,54 +1,28 @@
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { writeAtomic } from "@subagent-mcp/state";
+import { dirname } from "node:path";
+import { workerLayout, writeAtomic } from "@subagent-mcp/state";
 import { z } from "zod";
 import { PendingApprovals } from "./approval.js";
 import { WorkerError } from "./errors.js";
 import { isAlive } from "@subagent-mcp/state";
 import { errorMessage } from "@subagent-mcp/errors";
-import { ProviderSchema, UsageSchema } from "@subagent-mcp/contract";
+import { SavedSessionSchema, TurnLogSchema, type SavedSession, type TurnLog } from "@subagent-mcp/contract";
 
-/** The conversation a worker resumes after a restart. */
-export const SavedSessionSchema = z.object({ provider: ProviderSchema, sessionId: z.string().min(1), savedAt: z.string() });
-export type SavedSession = z.infer<typeof SavedSessionSchema>;
-
-/** One line of the worker's turn log (turns.jsonl). */
-export const TurnLogSchema = z.object({
-  at: z.string(),
-  worker: z.string(),
-  messages: z.array(z.string()),
-  from: z.array(z.string()),
-  thread: z.string(),
-  attempt: z.number().int().nonnegative(),
-  latencyMs: z.number().nonnegative(),
-  exit: z.enum(["ok", "error", "timeout", "exited", "stopped"]),
-  outcome: z.enum(["replied", "acked", "requeued", "dead", "released"]),
-  tokens: UsageSchema.optional(),
-  costUsd: z.number().optional(),
-  /** The CLI and the model the turn ran on (older logs do not say). */
-  provider: ProviderSchema.optional(),
-  model: z.string().optional(),
-  sessionId: z.string().optional(),
-  reply: z.string().optional(),
-  error: z.string().optional(),
-});
-export type TurnLog = z.infer<typeof TurnLogSchema>;
-
-/** A worker's files under the state dir: its saved session and its turn log. */
+/** A worker's files under the state dir (state's `workerLayout`): its saved session and its turn log. */
 export class WorkerFiles {
   constructor(readonly dir: string) {}
 
   get sessionPath(): string {
-    return join(this.dir, "session.json");
+    return workerLayout(this.dir).session;
   }
 
   /** Permission requests waiting for the approver's answer. */
   get approvals(): PendingApprovals {
-    return new PendingApprovals(join(this.dir, "permissions"));
+    return new PendingApprovals(workerLayout(this.dir).permissions);
   }
 
   get logPath(): string {
-    return join(this.dir, "turns.jsonl");
+    return workerLayout(this.dir).turns;
   }
 
   /**
@@ -94,7 +68,7 @@ export class WorkerFiles {
    * process is taken over. Returns the holder's pid when another live process has it.
    */
   lock(pid: number = process.pid): { ok: true; release: () => void } | { ok: false; holder: number } {
-    const path = join(this.dir, "worker.lock");
+    const path = workerLayout(this.dir).lock;
     mkdirSync(this.dir, { recursive: true });
     for (let tries = 0; tries < 3; tries++) {
       try {

@@ -1,8 +1,8 @@
 import { Supervisor, type AgentEvent, type Driver, type SessionSpec, type TurnReport } from "@subagent-mcp/core";
 import type { Approver } from "./approver.js";
-import type { TurnLog, WorkerFiles } from "./state.js";
+import type { WorkerFiles } from "./state.js";
 import { errorMessage } from "@subagent-mcp/errors";
-import type { Usage } from "@subagent-mcp/contract";
+import type { TurnLog, Usage } from "@subagent-mcp/contract";
 
 type Exit = TurnLog["exit"];
 

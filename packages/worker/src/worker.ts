@@ -7,7 +7,8 @@ import { APPROVAL_THREAD_PREFIX } from "./approval.js";
 import { Approver } from "./approver.js";
 import { WorkerBudget } from "./budget.js";
 import { conversations, renderTurn, type Conversation } from "./conversation.js";
-import type { TurnLog, WorkerFiles } from "./state.js";
+import type { TurnLog } from "@subagent-mcp/contract";
+import type { WorkerFiles } from "./state.js";
 import { WorkerSession } from "./worker-session.js";
 import { errorMessage } from "@subagent-mcp/errors";
 

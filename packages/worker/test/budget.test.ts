@@ -4,8 +4,8 @@ import { appendFileSync, mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { effectiveBudget, readBudgetFile, readStatus, spentFrom, Worker, WorkerBudget, WorkerFiles, writeBudgetFile, type TurnLog } from "../src/index.js";
-import type { Usage } from "@subagent-mcp/contract";
+import { effectiveBudget, readBudgetFile, readStatus, spentFrom, Worker, WorkerBudget, WorkerFiles, writeBudgetFile } from "../src/index.js";
+import type { TurnLog, Usage } from "@subagent-mcp/contract";
 
 const usage: Usage = { input: 100, output: 50, cacheRead: 1_000, cacheWrite: 10 };
 // A price table's answer: $1 per thousand counted tokens, unknown for any model but "m".
