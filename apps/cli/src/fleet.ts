@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from "node:fs";
-import { FLEET_KEY_ENV } from "@subagent-mcp/core";
 import { MAILBOX_ENV, type MailboxConfig } from "@subagent-mcp/mailbox/config";
 import { configDir, configLayout } from "@subagent-mcp/state";
 import type { CliContext } from "./context.js";
 import type { Signer } from "@subagent-mcp/fleet";
 import type { Connection } from "@subagent-mcp/mailbox-redis";
+import { definedFields, FLEET_KEY_ENV } from "@subagent-mcp/contract";
 
 /** Where the fleet key lives: $XDG_CONFIG_HOME/subagent-mcp/fleet.key (one line, 0600). */
 export function fleetKeyPath(ctx: CliContext): string {
@@ -78,6 +78,6 @@ export async function fleetConnection(ctx: CliContext, mailbox: MailboxConfig | 
   const { Signer } = await import("@subagent-mcp/fleet");
   const signer = new Signer(fleetKey(ctx) as string);
   const ca = mailbox?.ca === undefined ? undefined : readFileSync(mailbox.ca);
-  const { redis, where } = await connectRedis({ url: mailbox?.url as string, ...(ca === undefined ? {} : { ca }) });
+  const { redis, where } = await connectRedis({ url: mailbox?.url as string, ...definedFields({ ca }) });
   return { redis, where, signer };
 }

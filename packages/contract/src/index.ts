@@ -99,3 +99,4 @@ export {
 } from "./dashboard.js";
 export { MESSAGING_TOOLS } from "./messaging.js";
 export { SavedSessionSchema, TurnLogSchema, type SavedSession, type TurnLog } from "./worker-log.js";
+export { FLEET_KEY_ENV, withoutSecrets } from "./secret-env.js";

@@ -18,7 +18,7 @@ export type { Driver, McpServerSpec, PermissionRuling, Session, SessionSpec, Ses
 export { systemClock, type Clock } from "./clock.js";
 export { CoreError, type CoreErrorCode } from "./errors.js";
 export { SafeName } from "./names.js";
-export { checkLaunchEnv, FLEET_KEY_ENV, isSecretEnv, LAUNCH_ENV_ALLOWED, launchEnvRefusal, MAILBOX_ENV_PREFIX, withoutSecrets } from "./launch-env.js";
+export { checkLaunchEnv, LAUNCH_ENV_ALLOWED, launchEnvRefusal } from "./launch-env.js";
 export type { AgentChange, AgentView, LaunchOnly, LaunchRequest, PermissionEvent, TurnReport } from "./agent.js";
 export { sessionSpecOf } from "./session-spec.js";
 export { describeCandidate, type CheckOutcome, type FailoverAttempt, type Fallback } from "./candidate.js";

@@ -1,25 +1,8 @@
 import { CoreError } from "./errors.js";
 
-// What lets a launch run (the fleet key, the Redis URL with its password) must be out of every
-// sub-agent's reach. One list, read where every CLI's environment is built (drivers' spawnCli) and
-// where a launch's own variables are checked (the supervisor, a fleet node).
-
-/** The fleet key's variable: the signing key of every command a node runs. */
-export const FLEET_KEY_ENV = "SUBAGENT_MCP_FLEET_KEY";
-/** The mailbox settings' variables (SUBAGENT_MCP_MAILBOX_URL may hold the Redis password). */
-export const MAILBOX_ENV_PREFIX = "SUBAGENT_MCP_MAILBOX_";
-
-/** Whether a variable may hold what lets a launch run: never in a sub-agent CLI's environment. */
-export function isSecretEnv(name: string): boolean {
-  return name === FLEET_KEY_ENV || name.startsWith(MAILBOX_ENV_PREFIX);
-}
-
-/** The environment with every {@link isSecretEnv} variable (and every unset one) left out. */
-export function withoutSecrets(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined && !isSecretEnv(name)) out[name] = value;
-  return out;
-}
+// What a launch's own variables may be, checked where a launch starts (the supervisor, a fleet
+// node's drivers). The variables that hold what lets a launch run (the fleet key, the mailbox
+// settings) are contract's (`withoutSecrets`): no CLI we start has them.
 
 /**
  * The variables a launch's own `env` (SessionSpec.env, a fleet command's `spec.env`) may set: what

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LAUNCH_ENV_ALLOWED, Supervisor, withoutSecrets } from "../src/index.js";
+import { LAUNCH_ENV_ALLOWED, Supervisor } from "../src/index.js";
 import { FakeClock, FakeDriver } from "./fakes.js";
 
 describe("a launch's own environment", () => {
@@ -27,17 +27,5 @@ describe("a launch's own environment", () => {
     const env = Object.fromEntries(LAUNCH_ENV_ALLOWED.map((name) => [name, "1"]));
     supervisor(driver).launch({ provider: "claude", prompt: "x", cwd: "/tmp", env });
     expect(driver.sessions).toHaveLength(1);
-  });
-
-  it("leaves the fleet key and the mailbox settings out of a CLI's environment", () => {
-    const env = withoutSecrets({
-      HOME: "/h",
-      SUBAGENT_MCP_FLEET_KEY: "k",
-      SUBAGENT_MCP_MAILBOX_URL: "redis://:p@h",
-      SUBAGENT_MCP_MAILBOX_CA: "/ca",
-      SUBAGENT_MCP_DEPTH: "1",
-      GONE: undefined,
-    });
-    expect(env).toEqual({ HOME: "/h", SUBAGENT_MCP_DEPTH: "1" });
   });
 });

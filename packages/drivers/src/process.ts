@@ -1,4 +1,4 @@
-import { withoutSecrets } from "@subagent-mcp/core";
+import { withoutSecrets } from "@subagent-mcp/contract";
 import { execa, type ResultPromise } from "execa";
 import type { Readable, Writable } from "node:stream";
 import { DriverError } from "./errors.js";
@@ -24,7 +24,7 @@ export interface SpawnOptions {
 
 /**
  * The whole environment a CLI is started with: `env` over process.env (unless `extendEnv` is
- * false), with what lets a launch run (the fleet key, the mailbox settings: core's `isSecretEnv`)
+ * false), with what lets a launch run (the fleet key, the mailbox settings: contract's `withoutSecrets`)
  * left out, wherever it came from. Every CLI we start gets its environment from here.
  */
 export function cliEnv(env: Record<string, string> | undefined, extendEnv = true): Record<string, string> {
