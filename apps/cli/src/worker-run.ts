@@ -1,5 +1,6 @@
 import type { McpServerSpec, SessionSpec } from "@subagent-mcp/core";
-import { childEnv, LINEAGE_ENV } from "@subagent-mcp/config";
+import { childEnv } from "@subagent-mcp/config";
+import { LINEAGE_ENV } from "@subagent-mcp/contract";
 import { mergeRules, protectedRules, type AuditLog, type Grant, type PermissionRules } from "@subagent-mcp/permissions";
 import { startTracing, tracer } from "@subagent-mcp/tracing";
 import type { Worker } from "@subagent-mcp/worker";

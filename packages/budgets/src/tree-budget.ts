@@ -1,7 +1,7 @@
 import type { Budget, Spent } from "@subagent-mcp/core";
 
 // Budgets hold over a tree of servers, not one: what a sub-agent may spend is its own budget within
-// what its server has left (the variable that carries it down is @subagent-mcp/config's BUDGET_LEFT_ENV).
+// what its server has left (the variable that carries it down is @subagent-mcp/contract's BUDGET_LEFT_ENV).
 
 const KEYS = ["max_cost_usd", "max_tokens", "max_turns", "max_seconds"] as const;
 

@@ -1,13 +1,11 @@
 import type { Budget } from "@subagent-mcp/core";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
+import { BUDGET_LEFT_ENV, TREE_BUDGET_URL_ENV } from "@subagent-mcp/contract";
 
 // Budgets hold over a tree of servers, not one: each sub-agent's environment says what it had left
 // when it started (its own budget, within what its server had left), and a subagent-mcp server its
 // CLI starts takes that as a session budget of its own, which no config of the nested server raises.
-
-/** What the agent a server runs under had left when it started, as JSON limits ("" or absent: no limit). */
-export const BUDGET_LEFT_ENV = "SUBAGENT_MCP_BUDGET_LEFT";
 
 /** Limits as JSON (a budget left, each limit 0 or more). */
 export const LeftSchema = z.strictObject({
@@ -36,9 +34,6 @@ export function budgetLeftFrom(env: Record<string, string | undefined>): Budget 
 export function budgetLeftEnv(left: Budget | undefined): Record<string, string> {
   return { [BUDGET_LEFT_ENV]: left === undefined || Object.keys(left).length === 0 ? "" : JSON.stringify(left) };
 }
-
-/** Set in every sub-agent's environment: where the server under it reports its spending and asks what is left ("": nowhere). */
-export const TREE_BUDGET_URL_ENV = "SUBAGENT_MCP_TREE_BUDGET_URL";
 
 const TREE_PATH = /^\/agents\/[^/]+\/[0-9a-f]{32}\/tree$/;
 

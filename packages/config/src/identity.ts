@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { MailboxStore, Message, OutgoingMessage, Quarantined, Recovered, Released } from "@subagent-mcp/mailbox";
-import { NAME_ENV } from "./nesting.js";
+import { NAME_ENV } from "@subagent-mcp/contract";
 
 /**
  * The mailbox every top-level session also reads: `subagent-mcp send orchestrator "..."` reaches

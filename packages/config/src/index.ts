@@ -23,20 +23,8 @@ export {
   type TrustStatus,
 } from "./trust.js";
 export { providerFiles, type ProviderEntry } from "./provider-files.js";
-export {
-  AGENT_LINEAGE_ENV,
-  CEILING_ENV,
-  ceilingFrom,
-  childEnv,
-  DEPTH_ENV,
-  depthFrom,
-  LINEAGE_ENV,
-  lineageFrom,
-  MAX_DEPTH_ENV,
-  NAME_ENV,
-  TOOLS_CEILING_ENV,
-} from "./nesting.js";
-export { BUDGET_LEFT_ENV, budgetLeftEnv, budgetLeftFrom, LeftSchema, TREE_BUDGET_URL_ENV, treeUrlFrom } from "./budget-env.js";
+export { ceilingFrom, childEnv, depthFrom, lineageFrom } from "./nesting.js";
+export { budgetLeftEnv, budgetLeftFrom, LeftSchema, treeUrlFrom } from "./budget-env.js";
 export { messagingIdentity, SHARED_INBOX, SharedInbox, type MessagingIdentity } from "./identity.js";
 export { readShared, SharedHeadroom } from "./headroom.js";
 export { composeRankInputs, type CategoryTypicals, type RankSources } from "./rank-inputs.js";

@@ -2,38 +2,21 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
 import type { Budget } from "@subagent-mcp/core";
-import { BUDGET_LEFT_ENV, budgetLeftEnv, TREE_BUDGET_URL_ENV } from "./budget-env.js";
-import { LEVEL, PERMISSION_LEVELS } from "@subagent-mcp/contract";
-import type { Ceiling, Grant } from "@subagent-mcp/permissions";
-
-/** Set in every sub-agent's environment: how deep in a chain of subagent-mcp servers it runs. */
-export const DEPTH_ENV = "SUBAGENT_MCP_DEPTH";
-/** The deepest chain allowed; passed down so that no server below can raise it. */
-export const MAX_DEPTH_ENV = "SUBAGENT_MCP_MAX_DEPTH";
-/** The mailbox a server speaks for; passed down as the sub-agent's own ("" for none). */
-export const NAME_ENV = "SUBAGENT_MCP_AGENT_NAME";
-/** The permission level of the agent a server runs under: the most it may grant. */
-export const CEILING_ENV = "SUBAGENT_MCP_PERMISSION_CEILING";
-/** The tools that agent may use without asking, as a JSON array ("*": any). */
-export const TOOLS_CEILING_ENV = "SUBAGENT_MCP_TOOLS_CEILING";
-/** The agents a server runs under, top first, comma-separated: it sees only the journal's agents below the last of them. */
-export const AGENT_LINEAGE_ENV = "SUBAGENT_MCP_LINEAGE";
-
-/**
- * What a sub-agent inherits, every variable set explicitly (so nothing leaks through from the
- * launching server's own environment). The drivers hand them on to the MCP servers the sub-agent's
- * CLI starts, the user-wide subagent-mcp server among them.
- */
-export const LINEAGE_ENV = [
+import { budgetLeftEnv } from "./budget-env.js";
+import {
+  AGENT_LINEAGE_ENV,
+  CEILING_ENV,
   DEPTH_ENV,
+  LEVEL,
   MAX_DEPTH_ENV,
   NAME_ENV,
-  CEILING_ENV,
+  PERMISSION_LEVELS,
   TOOLS_CEILING_ENV,
-  AGENT_LINEAGE_ENV,
-  BUDGET_LEFT_ENV,
   TREE_BUDGET_URL_ENV,
-] as const;
+} from "@subagent-mcp/contract";
+import type { Ceiling, Grant } from "@subagent-mcp/permissions";
+
+// The variables themselves (DEPTH_ENV, CEILING_ENV, ... and the list LINEAGE_ENV) are contract's.
 
 type Env = Record<string, string | undefined>;
 

@@ -100,3 +100,14 @@ export {
 export { MESSAGING_TOOLS } from "./messaging.js";
 export { SavedSessionSchema, TurnLogSchema, type SavedSession, type TurnLog } from "./worker-log.js";
 export { FLEET_KEY_ENV, withoutSecrets } from "./secret-env.js";
+export {
+  AGENT_LINEAGE_ENV,
+  BUDGET_LEFT_ENV,
+  CEILING_ENV,
+  DEPTH_ENV,
+  LINEAGE_ENV,
+  MAX_DEPTH_ENV,
+  NAME_ENV,
+  TOOLS_CEILING_ENV,
+  TREE_BUDGET_URL_ENV,
+} from "./nesting-env.js";

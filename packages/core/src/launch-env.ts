@@ -1,3 +1,4 @@
+import { LINEAGE_ENV } from "@subagent-mcp/contract";
 import { CoreError } from "./errors.js";
 
 // What a launch's own variables may be, checked where a launch starts (the supervisor, a fleet
@@ -10,17 +11,7 @@ import { CoreError } from "./errors.js";
  * where to share it, its mailbox name) and Claude Code's tool-search switch. Anything else (NODE_OPTIONS, LD_PRELOAD, PATH,
  * a CLI's executable or config override) could make the CLI run code of the launcher's choosing.
  */
-export const LAUNCH_ENV_ALLOWED = [
-  "SUBAGENT_MCP_DEPTH",
-  "SUBAGENT_MCP_MAX_DEPTH",
-  "SUBAGENT_MCP_AGENT_NAME",
-  "SUBAGENT_MCP_PERMISSION_CEILING",
-  "SUBAGENT_MCP_TOOLS_CEILING",
-  "SUBAGENT_MCP_LINEAGE",
-  "SUBAGENT_MCP_BUDGET_LEFT",
-  "SUBAGENT_MCP_TREE_BUDGET_URL",
-  "ENABLE_TOOL_SEARCH",
-] as const;
+export const LAUNCH_ENV_ALLOWED = [...LINEAGE_ENV, "ENABLE_TOOL_SEARCH"] as const;
 
 /** Why a launch's `env` is refused (the first name outside {@link LAUNCH_ENV_ALLOWED}, and the list); undefined when it is not. */
 export function launchEnvRefusal(env: Readonly<Record<string, string>> | undefined): string | undefined {

@@ -1,17 +1,21 @@
-import { LEVEL, levelRank, permissionLevelOf, PermissionLevelSchema, type PermissionLevel } from "@subagent-mcp/contract";
+import {
+  CEILING_ENV,
+  DEPTH_ENV,
+  LEVEL,
+  levelRank,
+  MAX_DEPTH_ENV,
+  permissionLevelOf,
+  PermissionLevelSchema,
+  TOOLS_CEILING_ENV,
+  TREE_BUDGET_URL_ENV,
+  type PermissionLevel,
+} from "@subagent-mcp/contract";
 import { withinCeiling as toolsWithin } from "@subagent-mcp/permissions";
 
 // A launch's env carries what its agent's nested subagent-mcp server may grant (the variables a
 // server passes down: nesting.ts in the server). Coming from the orchestrator, they are a claim:
 // a node holds them to its own ceiling, so that a server under one of its agents can never grant
-// more than the node allows, whatever the launch's env says.
-const CEILING = "SUBAGENT_MCP_PERMISSION_CEILING";
-const TOOLS = "SUBAGENT_MCP_TOOLS_CEILING";
-const DEPTH = "SUBAGENT_MCP_DEPTH";
-const MAX_DEPTH = "SUBAGENT_MCP_MAX_DEPTH";
-// The live tree budget's address is on the orchestrator's loopback: here it would name a server of
-// this machine's, so the nested server keeps to the fixed budget left the launch carries.
-const TREE_BUDGET_URL = "SUBAGENT_MCP_TREE_BUDGET_URL";
+// more than the node allows, whatever the launch's env says. The variables are contract's.
 
 /** What the node lets a nested server under one of its agents grant. */
 export interface NestedCap {
@@ -46,20 +50,22 @@ function toolsOf(raw: string | undefined): readonly string[] | undefined {
  * the max depth at most the node's; no live tree-budget address (it is the orchestrator machine's).
  */
 export function nestedWithinNode(env: Readonly<Record<string, string>> | undefined, cap: NestedCap): Record<string, string> {
-  const out = Object.fromEntries(Object.entries(env ?? {}).filter(([name]) => name !== TREE_BUDGET_URL));
-  const asked = PermissionLevelSchema.safeParse(out[CEILING]).data;
+  // The live tree budget's address is on the orchestrator's loopback: here it would name a server of
+  // this machine's, so the nested server keeps to the fixed budget left the launch carries.
+  const out = Object.fromEntries(Object.entries(env ?? {}).filter(([name]) => name !== TREE_BUDGET_URL_ENV));
+  const asked = PermissionLevelSchema.safeParse(out[CEILING_ENV]).data;
   const level = asked !== undefined && levelRank(asked) <= levelRank(cap.level) ? asked : cap.level;
-  out[CEILING] = level;
-  const tools = toolsOf(out[TOOLS]);
+  out[CEILING_ENV] = level;
+  const tools = toolsOf(out[TOOLS_CEILING_ENV]);
   if (level !== LEVEL.bypassPermissions) {
     const within = toolsWithin({ allow: [...(tools ?? cap.tools)] }, { level, tools: cap.tools }).allow ?? [];
-    out[TOOLS] = JSON.stringify(within);
-  } else out[TOOLS] = tools === undefined ? "*" : JSON.stringify(tools);
-  const depth = Number(out[DEPTH]);
-  out[DEPTH] = String(Number.isInteger(depth) && depth > 1 ? depth : 1);
+    out[TOOLS_CEILING_ENV] = JSON.stringify(within);
+  } else out[TOOLS_CEILING_ENV] = tools === undefined ? "*" : JSON.stringify(tools);
+  const depth = Number(out[DEPTH_ENV]);
+  out[DEPTH_ENV] = String(Number.isInteger(depth) && depth > 1 ? depth : 1);
   if (cap.maxDepth !== undefined) {
-    const max = Number(out[MAX_DEPTH]);
-    out[MAX_DEPTH] = String(Number.isInteger(max) && max >= 0 && max < cap.maxDepth ? max : cap.maxDepth);
+    const max = Number(out[MAX_DEPTH_ENV]);
+    out[MAX_DEPTH_ENV] = String(Number.isInteger(max) && max >= 0 && max < cap.maxDepth ? max : cap.maxDepth);
   }
   return out;
 }
