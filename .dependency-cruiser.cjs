@@ -26,7 +26,7 @@ const allowed = {
   worker: ["contract", "core", "errors", "mailbox", "permissions", "state", "tracing"],
   testkit: ["contract", "errors", "mailbox"],
   config: ["agents", "contract", "core", "drivers", "errors", "fleet", "journal", "mailbox", "permissions", "routing", "state", "usage", "worktrees"],
-  budgets: ["config", "core", "errors"],
+  budgets: ["config", "contract", "core", "errors"],
   server: [
     "agents",
     "budgets",

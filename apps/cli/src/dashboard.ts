@@ -12,7 +12,7 @@ import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { mailPlace, openMail } from "./mailstore.js";
 import { fleetConnection, fleetMissing } from "./fleet.js";
-import { machineOut } from "@subagent-mcp/contract";
+import { machineOut, definedFields } from "@subagent-mcp/contract";
 import { errorMessage } from "@subagent-mcp/errors";
 
 // The page's files: the build copies packages/dashboard/ui next to the bundle (dist/ui), whose
@@ -78,9 +78,7 @@ export const dashboardCommand = defineCommand({
         mail,
         presence,
         prices: mergePrices(DEFAULT_PRICES, config.prices),
-        ...(machines === undefined ? {} : { machines }),
-        ...(port === undefined ? {} : { port }),
-        ...(dir === undefined ? {} : { uiDir: dir }),
+        ...definedFields({ machines, port, uiDir: dir }),
       });
     } catch (error) {
       fleet?.redis.disconnect();

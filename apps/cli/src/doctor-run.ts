@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AgentEvent, Session } from "@subagent-mcp/core";
-import { LEVEL } from "@subagent-mcp/contract";
+import { LEVEL, definedFields } from "@subagent-mcp/contract";
 import type { CliDriver } from "@subagent-mcp/drivers";
 import { errorMessage } from "@subagent-mcp/errors";
 
@@ -56,8 +56,8 @@ export async function runOneTurn(driver: CliDriver, timeoutMs = 120_000): Promis
     });
     const ms = since();
     const answer = end.result.trim().replace(/\s+/g, " ").slice(0, 120);
-    if (end.isError) return { ok: false, ms, ...(firstTextMs === undefined ? {} : { firstTextMs }), detail: errors.at(-1) ?? answer };
-    return { ok: true, ms, ...(firstTextMs === undefined ? {} : { firstTextMs }), detail: answer };
+    if (end.isError) return { ok: false, ms, ...definedFields({ firstTextMs }), detail: errors.at(-1) ?? answer };
+    return { ok: true, ms, ...definedFields({ firstTextMs }), detail: answer };
   } catch (error) {
     return { ok: false, ms: since(), detail: errorMessage(error) };
   } finally {

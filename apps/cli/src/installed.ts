@@ -4,6 +4,7 @@ import { lookupFiles, resolveExecutable, type Lookup } from "@subagent-mcp/drive
 import type { EffectiveConfig } from "@subagent-mcp/config";
 import { errorMessage } from "@subagent-mcp/errors";
 import type { Provider } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**
  * Whether a provider's CLI can be found (explicit path from config, env override, then PATH),
@@ -58,7 +59,7 @@ export function availability(config: EffectiveConfig, provider: Provider): { ok:
 function lookup(config: EffectiveConfig, provider: Provider): Lookup {
   const explicit = config.executables?.[provider];
   const command = config.agents.get(provider)?.command;
-  return { ...(explicit === undefined ? {} : { explicit }), ...(command === undefined ? {} : { command }) };
+  return { ...definedFields({ explicit, command }) };
 }
 
 /** A watched folder and the names in it whose change may change an answer. */

@@ -4,6 +4,7 @@ import { DEFAULT_PRICES, mergePrices, recordedCost } from "@subagent-mcp/usage";
 import { configOrFail } from "./config.js";
 import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 // `logs --tree`: the agent tree's timeline in a terminal, the dashboard's picture as text: one line
 // per agent indented by depth, under it its turns, permission waits and budget stops in time order.
@@ -50,7 +51,7 @@ export function printTree(ctx: Pick<CliContext, "cwd" | "env">, dir: string, roo
   const prices = mergePrices(DEFAULT_PRICES, configOrFail(ctx).prices);
   let rows: TimelineRow[];
   try {
-    rows = agentTree(dir, { ...(root === undefined ? {} : { root }), price: (turn) => recordedCost(turn, prices) });
+    rows = agentTree(dir, { ...definedFields({ root }), price: (turn) => recordedCost(turn, prices) });
   } catch (error) {
     if (error instanceof JournalError && error.code === "NOT_FOUND") fail(`logs: no journal for agent "${root ?? ""}" in ${dir}`);
     if (error instanceof JournalError && error.code === "BAD_ID") fail(`logs: ${error.message}`);

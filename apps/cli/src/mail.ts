@@ -8,6 +8,7 @@ import { cliContext } from "./context.js";
 import { mailOf, openMail } from "./mailstore.js";
 import { stateLayout } from "@subagent-mcp/state";
 import { errorMessage } from "@subagent-mcp/errors";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 function line(m: Message): string {
   const flags = [
@@ -75,7 +76,7 @@ async function show(args: Args, mail: MailboxStore, root: string | undefined, st
         claimed: await mail.claimed(name),
         dead: (await mail.dead(name)).length,
         quarantined: (await mail.quarantined(name)).length,
-        ...(paused === undefined ? {} : { paused }),
+        ...definedFields({ paused }),
       });
     }
     if (args.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -103,7 +104,7 @@ async function show(args: Args, mail: MailboxStore, root: string | undefined, st
   const quarantined = await mail.quarantined(name.data);
   const paused = pausedOf(name.data);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ name: name.data, waiting, claimed, dead, quarantined, ...(paused === undefined ? {} : { paused }) }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ name: name.data, waiting, claimed, dead, quarantined, ...definedFields({ paused }) }, null, 2)}\n`);
     return;
   }
   process.stdout.write(

@@ -7,6 +7,7 @@ import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { stateLayout } from "@subagent-mcp/state";
 import { errorMessage } from "@subagent-mcp/errors";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** Mailbox settings a reader may add to the config's: how many deliveries before dead letters, how often a Maildir looks again. */
 export interface MailOptions {
@@ -69,7 +70,7 @@ export function mailPlace(ctx: CliContext, mailbox: MailboxConfig | undefined): 
     const { RedisMailboxes } = await import("@subagent-mcp/mailbox-redis");
     return RedisMailboxes.connect({
       ...endpoint(),
-      ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+      ...definedFields({ maxAttempts: options.maxAttempts }),
       ...(mailbox?.claim_idle_s === undefined ? {} : { claimIdleMs: mailbox.claim_idle_s * 1000 }),
     });
   };

@@ -15,6 +15,7 @@ import { version } from "./version.js";
 import { optimizeFromNowOn } from "./v8-tiers.js";
 import { stateLayout } from "@subagent-mcp/state";
 import { startTracing } from "@subagent-mcp/tracing";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**
  * Serves MCP on stdio until the client goes away. stdout carries only the protocol; anything we
@@ -85,15 +86,13 @@ function serverOptions(
       : {
           journal: {
             dir: stateLayout(ctx.stateDir).agents,
-            ...(config.journal_retention_days === undefined ? {} : { retentionDays: config.journal_retention_days }),
+            ...definedFields({ retentionDays: config.journal_retention_days }),
           },
         }),
     version,
     depth,
     maxDepth: withDefaults(config).max_depth,
-    ...(ceiling === undefined ? {} : { ceiling }),
-    // A nested server reads only the journals of its own agents and theirs.
-    ...(lineage === undefined ? {} : { lineage }),
+    ...definedFields({ ceiling, lineage }),
     // The config files' permission rules, before each launch's and each definition's own, and the
     // files no sub-agent may touch (the fleet key, the user config, the servers' records).
     permissions: mergeRules(config.permissions, protectedRules(ctx)),
@@ -109,16 +108,14 @@ function serverOptions(
     ...(depth > 0 ? {} : { pending: scopeOf(ctx) }),
     // `subagent-mcp dashboard` finds this server in the state dir and follows it over loopback; SUBAGENT_MCP_DASHBOARD=0: no endpoint.
     ...(depth > 0 || ctx.env.SUBAGENT_MCP_DASHBOARD === "0" ? {} : { control: scopeOf(ctx) }),
-    ...(own.messaging === undefined ? {} : { messaging: own.messaging }),
+    ...definedFields({ messaging: own.messaging }),
     ...(fleet === undefined ? {} : { fleet: fleet.get }),
     ...toolsets(ctx.env.SUBAGENT_MCP_TOOLSETS),
     // Sub-agents reach their own messaging tools over loopback HTTP, no process each; SUBAGENT_MCP_CHILD_MESSAGING=0: none at all.
     childMessaging: ctx.env.SUBAGENT_MCP_CHILD_MESSAGING !== "0",
-    ...(config.budget === undefined ? {} : { budget: config.budget }),
-    ...(config.budgets === undefined && inherited === undefined
-      ? {}
-      : { budgets: { ...config.budgets, ...(inherited === undefined ? {} : { inherited }), ...(treeUrl === undefined ? {} : { treeUrl }) } }),
-    ...(config.prices === undefined ? {} : { prices: config.prices }),
+    ...definedFields({ budget: config.budget }),
+    ...(config.budgets === undefined && inherited === undefined ? {} : { budgets: { ...config.budgets, ...definedFields({ inherited, treeUrl }) } }),
+    ...definedFields({ prices: config.prices }),
     // isolation: "worktree" puts worktrees under the state dir, readied by the config's setup command.
     worktrees: {
       stateDir: ctx.stateDir,
@@ -199,7 +196,7 @@ function sessionOf(ctx: CliContext): string | undefined {
 // The host session (if known) or project a top-level server serves, in the state dir.
 function scopeOf(ctx: CliContext): { stateDir: string; cwd: string; session?: string } {
   const session = sessionOf(ctx);
-  return { stateDir: ctx.stateDir, cwd: ctx.cwd, ...(session === undefined ? {} : { session }) };
+  return { stateDir: ctx.stateDir, cwd: ctx.cwd, ...definedFields({ session }) };
 }
 
 // Orchestration mode lives in the state dir, per host session or project, where the host's hook handlers read it.

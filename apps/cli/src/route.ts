@@ -19,6 +19,7 @@ import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { availability } from "./installed.js";
 import type { Provider } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**
  * `subagent-mcp route`: the candidates for a category in the order a launch tries them, and why:
@@ -48,7 +49,7 @@ export const routeCommand = defineCommand({
     const checks = new Map<Provider, { ok: boolean; detail: string }>(config.providerNames.map((p) => [p, availability(config, p)]));
     const route = selectCandidates({
       category: category.data,
-      ...(provider === undefined ? {} : { provider }),
+      ...definedFields({ provider }),
       branch: branch?.data ?? config.routingBranch,
       table: config.routingTable,
     });
@@ -69,7 +70,7 @@ export const routeCommand = defineCommand({
     const escalate = config.routingTable[category.data].escalate;
     if (args.json === true) {
       const ranked = ranking.ranked.map(({ candidate, ...why }) => ({ ...candidate, ...why, available: checks.get(candidate.provider)?.ok ?? false }));
-      const out = { category: category.data, branch: route.branch, ranking: ranked, skipped: ranking.skipped, ...(escalate === undefined ? {} : { escalate }) };
+      const out = { category: category.data, branch: route.branch, ranking: ranked, skipped: ranking.skipped, ...definedFields({ escalate }) };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return;
     }

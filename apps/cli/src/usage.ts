@@ -3,6 +3,7 @@ import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** `subagent-mcp usage [--since 7d] [--by agent|provider|model|day|category] [--json]`: what every agent and worker spent; by category, how each candidate did. */
 export const usageCommand = defineCommand({
@@ -30,7 +31,7 @@ export const usageCommand = defineCommand({
     const summary = summarizeUsage(ctx.stateDir, {
       groupBy: groupBy.data,
       prices: mergePrices(DEFAULT_PRICES, overrides),
-      ...(since === undefined ? {} : { since }),
+      ...definedFields({ since }),
     });
     if (args.json === true) {
       const out = { group_by: groupBy.data, ...(since === undefined ? {} : { since: since.toISOString() }), ...summary };

@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import type { PermissionRuling, SessionSpec } from "@subagent-mcp/core";
 import { decide, describeRequest, type AuditLog, type PermissionRules } from "@subagent-mcp/permissions";
 import type { PermissionRequest } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**
  * A worker session's deny and ask rules as a boundary, as the server's agents have it: handed to
@@ -12,7 +13,7 @@ export function denyBoundary(rules: PermissionRules, cwd: string, audit: AuditLo
   if ((rules.deny?.length ?? 0) + (rules.ask?.length ?? 0) === 0) return {};
   const home = homedir();
   return {
-    rules: { ...(rules.deny === undefined ? {} : { deny: rules.deny }), ...(rules.ask === undefined ? {} : { ask: rules.ask }) },
+    rules: { ...definedFields({ deny: rules.deny, ask: rules.ask }) },
     precheck: (request: PermissionRequest): PermissionRuling => {
       const outcome = decide(request, rules, { cwd, home });
       if (outcome.decision === "deny")
@@ -24,7 +25,7 @@ export function denyBoundary(rules: PermissionRules, cwd: string, audit: AuditLo
           request: describeRequest(request),
           decision: "deny",
           reason: outcome.why,
-          ...(outcome.rule === undefined ? {} : { rule: outcome.rule }),
+          ...definedFields({ rule: outcome.rule }),
         });
       return outcome;
     },

@@ -7,6 +7,7 @@ import type { CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { mailPlace, openMail, type MailOptions } from "./mailstore.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** A worker's side of the mail: its store, where it is, its presence entry, and what its session's processes need. */
 export interface WorkerMail {
@@ -46,7 +47,7 @@ export async function workerMail(
   if (presence !== undefined) {
     let warned = false;
     registration = await presence.register(
-      { name: entry.name, provider: entry.provider, ...(entry.model === undefined ? {} : { model: entry.model }) },
+      { name: entry.name, provider: entry.provider, ...definedFields({ model: entry.model }) },
       {
         // One line when the heartbeat first fails (Redis down); the entry comes back with the next refresh.
         onError: (error) => {

@@ -8,6 +8,7 @@ import type { CliContext } from "./context.js";
 import { optimizeFromNowOn } from "./v8-tiers.js";
 import { version } from "./version.js";
 import { denyBoundary } from "./worker-boundary.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 // The two ends of `subagent-mcp worker`: the session it runs its turns in, and its run until a signal.
 
@@ -48,10 +49,7 @@ export function workerSession(
       ...(o.provider === "claude" ? { ENABLE_TOOL_SEARCH: "false" } : {}),
     },
     mcpEnv: [...LINEAGE_ENV],
-    ...(o.model === undefined ? {} : { model: o.model }),
-    ...(o.effort === undefined ? {} : { effort: o.effort }),
-    ...(o.granted.mode === undefined ? {} : { permissionMode: o.granted.mode }),
-    ...(o.systemPrompt === undefined ? {} : { systemPromptAppend: o.systemPrompt }),
+    ...definedFields({ model: o.model, effort: o.effort, permissionMode: o.granted.mode, systemPromptAppend: o.systemPrompt }),
     // With an approver or rules, what the mode does not allow is asked of us (rules first, then the approver; no approver: denied).
     ...(!o.approver && Object.keys(o.rules).length === 0 ? {} : { askPermissions: true }),
     // The files no sub-agent may touch (the fleet key, the user config, the servers' records) are denied in every mode.

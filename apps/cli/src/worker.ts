@@ -6,7 +6,7 @@ import { SafeName } from "@subagent-mcp/mailbox";
 import { ceilingFrom, ConfigError, depthFrom, withDefaults } from "@subagent-mcp/config";
 import { agentDefinitionSource } from "@subagent-mcp/config/definitions";
 import { createDrivers } from "@subagent-mcp/config/drivers";
-import { MESSAGING_TOOLS } from "@subagent-mcp/contract";
+import { MESSAGING_TOOLS, definedFields } from "@subagent-mcp/contract";
 import { AuditLog, grant, mergeRules, type Grant } from "@subagent-mcp/permissions";
 import { Worker, WORKER_DEFAULTS, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
@@ -161,7 +161,7 @@ export const workerCommand = defineCommand({
     const mail = await workerMail(
       ctx,
       config.mailbox,
-      { name: name.data, provider: provider.data, ...(model === undefined ? {} : { model }) },
+      { name: name.data, provider: provider.data, ...definedFields({ model }) },
       { maxAttempts, pollMs, register: !args.print, say },
     );
     // The session's own subagent-mcp server (its messaging tools) reads the same mailboxes. The
@@ -180,7 +180,7 @@ export const workerCommand = defineCommand({
     const worker = new Worker({
       name: name.data,
       mail: mail.store,
-      ...(mail.recoverEveryMs === undefined ? {} : { recoverEveryMs: mail.recoverEveryMs }),
+      ...definedFields({ recoverEveryMs: mail.recoverEveryMs }),
       onTurn: (entry) => {
         mail.onTurn(entry);
       },
@@ -193,7 +193,7 @@ export const workerCommand = defineCommand({
       ...(approver === undefined ? {} : { approver: approver.data }),
       permissionTimeoutMs: seconds(args["permission-timeout"], "--permission-timeout", DEFAULT_PERMISSION_TIMEOUT_MS),
       audit: auditLog,
-      ...(budget === undefined ? {} : { budget }),
+      ...definedFields({ budget }),
       // The worker's turn cost when its CLI reports none: the built-in prices with the config's over them.
       costOf: turnCost(config.prices),
       say,
@@ -238,7 +238,7 @@ function findDefinition(agent: string, ctx: CliContext): NonNullable<ReturnType<
 function printPlan(driver: CliDriver, spec: SessionSpec, files: WorkerFiles, mailbox: string): void {
   const saved = files.loadSession();
   const resume = saved?.provider === driver.provider ? saved.sessionId : undefined;
-  const full = { ...spec, ...(resume === undefined ? {} : { resume }) };
+  const full = { ...spec, ...definedFields({ resume }) };
   // The driver says what it would run; a missing CLI still shows the arguments.
   let executable: string;
   try {

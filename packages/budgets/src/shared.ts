@@ -3,6 +3,7 @@ import { BudgetError } from "./errors.js";
 import { leftOf, tighter } from "./tree-budget.js";
 import { TreeLink } from "./tree-link.js";
 import { limitsOrNone, sumSpent, type TreeAnswer } from "./tree-wire.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** Budgets over many agents: this server's (one host session) and this project's per UTC day. */
 export interface SharedBudgetSettings {
@@ -89,7 +90,7 @@ export class SharedBudgets {
     const parts = [standing(this.settings.session, tree), live ?? standing(this.settings.inherited, tree), ...(daily === undefined ? [] : [daily])];
     const exceeded = parts.map((p) => p.exceeded).find((x) => x !== undefined);
     const left = tighter(this.left(), this.settings.daily === undefined ? undefined : leftOf(this.settings.daily, this.#todaySpent()));
-    return { left: limitsOrNone(left) ?? {}, ...(exceeded === undefined ? {} : { exceeded }), warnings: parts.flatMap((p) => p.warnings) };
+    return { left: limitsOrNone(left) ?? {}, ...definedFields({ exceeded }), warnings: parts.flatMap((p) => p.warnings) };
   }
 
   /** A nested server's: the tree above's warnings (from 80 %, with their numbers) when it last answered. */

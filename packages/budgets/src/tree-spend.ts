@@ -3,6 +3,7 @@ import { standing, type Budget, type Spent, type Supervisor } from "@subagent-mc
 import type { SharedBudgets } from "./shared.js";
 import { leftOf, tighter } from "./tree-budget.js";
 import { fromWire, limitsOrNone, SpentWire, sumSpent, TREE_TOOL, TreeAnswerSchema, zeroSpent, type TreeAnswer } from "./tree-wire.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**
  * The launching side of a tree's budget: what the servers under our sub-agents report they spent,
@@ -50,7 +51,7 @@ export class TreeSpend {
     const mine = own === undefined ? undefined : standing(own.limits, own.spent);
     const exceeded = mine?.exceeded === undefined ? shared?.exceeded : `agent ${agentId}'s budget, over its tree: ${mine.exceeded}`;
     const warnings = [...(mine?.warnings ?? []).map((w) => `agent ${agentId}'s budget, over its tree: ${w}`), ...(shared?.warnings ?? [])];
-    return { left: limitsOrNone(left) ?? {}, ...(exceeded === undefined ? {} : { exceeded }), warnings: warnings.slice(0, 20) };
+    return { left: limitsOrNone(left) ?? {}, ...definedFields({ exceeded }), warnings: warnings.slice(0, 20) };
   }
 
   // The agent's own budget, with what it and the servers under it spent (none: it has no budget, or is gone).

@@ -17,7 +17,7 @@ import { mergeRules } from "@subagent-mcp/permissions";
 import { gateProject } from "./project-gate.js";
 import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
 import { errorMessage } from "@subagent-mcp/errors";
-import { BUILTIN_PROVIDERS, ProviderSchema, type Provider } from "@subagent-mcp/contract";
+import { BUILTIN_PROVIDERS, ProviderSchema, type Provider, definedFields } from "@subagent-mcp/contract";
 
 /** The one schema of both config files (user and project). Unknown keys are errors: typos show. */
 export const ConfigSchema = z.strictObject({
@@ -264,13 +264,15 @@ export function loadConfig(options: {
     agents,
     providerNames: providers,
     caps,
-    ...(stallSeconds === undefined ? {} : { stall_seconds: stallSeconds }),
-    ...(maxDepth === undefined ? {} : { max_depth: maxDepth }),
-    ...(maxLive === undefined ? {} : { max_live: maxLive }),
-    ...(permissionTimeout === undefined ? {} : { permission_timeout_s: permissionTimeout }),
-    ...(handshake === undefined ? {} : { handshake_timeout_s: handshake }),
-    ...(idleTtl === undefined ? {} : { idle_ttl_s: idleTtl }),
-    ...(retention === undefined ? {} : { journal_retention_days: retention }),
+    ...definedFields({
+      stall_seconds: stallSeconds,
+      max_depth: maxDepth,
+      max_live: maxLive,
+      permission_timeout_s: permissionTimeout,
+      handshake_timeout_s: handshake,
+      idle_ttl_s: idleTtl,
+      journal_retention_days: retention,
+    }),
     executables,
     routingTable,
     routingBranch: project.routing?.branch ?? user.routing?.branch ?? "cost_efficiency",
@@ -284,7 +286,7 @@ export function loadConfig(options: {
     ...(user.prices === undefined && project.prices === undefined ? {} : { prices: { ...user.prices, ...project.prices } }),
     mailbox: effectiveMailbox(user.mailbox, project.mailbox, env),
     // A node's ceiling is its owner's word: a project cannot widen what the machine lends.
-    ...(user.fleet === undefined ? {} : { fleet: user.fleet }),
+    ...definedFields({ fleet: user.fleet }),
     ignored,
     withheldProviders,
   };
@@ -310,10 +312,7 @@ function untrustedRouting(routing: RoutingConfig, machines: boolean, checks: boo
         ...(b.escalate === undefined
           ? {}
           : {
-              escalate:
-                checks && b.escalate.check !== undefined
-                  ? { on: "error" as const, ...(b.escalate.max_steps === undefined ? {} : { max_steps: b.escalate.max_steps }) }
-                  : b.escalate,
+              escalate: checks && b.escalate.check !== undefined ? { on: "error" as const, ...definedFields({ max_steps: b.escalate.max_steps }) } : b.escalate,
             }),
       },
     ]),

@@ -9,6 +9,7 @@ import { TaskCategorySchema, type TaskCategory } from "@subagent-mcp/routing";
 import { TrustStore } from "./trust.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import type { Escalate, Provider } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** A pool agent as the server knows it: where it came from and how to launch it. */
 export interface PoolDefinition {
@@ -94,11 +95,7 @@ export function agentDefinitionSource(ctx: SearchContext, options: { trust?: Tru
           replicas: d.replicas,
           maxTurnsPerProcess: d.maxTurnsPerProcess,
           systemPrompt: composeSystemPrompt(d, ctx),
-          ...(d.isolation === undefined ? {} : { isolation: d.isolation }),
-          ...(d.base === undefined ? {} : { base: d.base }),
-          ...(d.budget === undefined ? {} : { budget: d.budget }),
-          ...(d.machine === undefined ? {} : { machine: d.machine }),
-          ...(d.cwd === undefined ? {} : { cwd: d.cwd }),
+          ...definedFields({ isolation: d.isolation, base: d.base, budget: d.budget, machine: d.machine, cwd: d.cwd }),
           ...escalationOf(d, ctx.cwd, trust),
         });
       } catch (error) {
@@ -152,7 +149,7 @@ function escalationOf(d: LoadedDefinition, cwd: string, trust: TrustStore): { es
   sayOnce(
     `subagent-mcp: ${d.file} (pool agent "${d.name}") sets escalate.check (${escalate.check}); a project's check runs only once you trust it, and ${untrustedReason(status)}, so its tasks escalate on errors only. Review the file, then run: ${trustCommand(cwd)}`,
   );
-  return { ...out, escalate: { on: "error", ...(escalate.max_steps === undefined ? {} : { max_steps: escalate.max_steps }) } };
+  return { ...out, escalate: { on: "error", ...definedFields({ max_steps: escalate.max_steps }) } };
 }
 
 // Each distinct notice once per process: the definitions are read again on every pool call.

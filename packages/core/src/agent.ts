@@ -9,6 +9,7 @@ import type { AgentState, PendingPermission, TurnOutcome } from "./state.js";
 import type { TailBuffer } from "./tail.js";
 import type { Escalation } from "./escalation.js";
 import type { Provider, Usage, PermissionDecision, PermissionRequest, AgentStatus } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** A finished turn, as `wait` reports it (each exactly once). */
 export interface TurnReport extends TurnOutcome {
@@ -200,7 +201,7 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     // Queued here (admission), or on the machine it runs on.
     queuePosition: queuePosition ?? (state.status === "queued" ? state.machinePosition : undefined),
     attempts: [...state.attempts],
-    ...(state.checking === undefined ? {} : { checking: state.checking }),
+    ...definedFields({ checking: state.checking }),
     note: state.note,
     permissions: [...state.permissions],
     ...(budget === undefined ? {} : { budget: budgetView(record, budget, now, costOf) }),

@@ -3,6 +3,7 @@ import type { AgentEvent } from "./events.js";
 import { turnStarted, turnStopped } from "./spending.js";
 import { isRunning, type AgentState } from "./state.js";
 import type { AgentStatus } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 // What a record keeps for itself as its state changes and its CLI speaks, apart from the
 // supervisor's side effects (reports, admission, waiters), which act on other records too.
@@ -25,7 +26,7 @@ export function bookkeep(record: AgentRecord, before: AgentState, after: AgentSt
   if (before.status === after.status && before.alive === after.alive) return undefined;
   // A budget stop says which limit it reached, so that the journal (and a timeline read from it) can tell.
   const note = after.status === "budget_exceeded" ? (after.budgetNote ?? after.note) : after.note;
-  return { type: "status", agentId: record.id, status: after.status, alive: after.alive, ...(note === undefined ? {} : { note }), at: now };
+  return { type: "status", agentId: record.id, status: after.status, alive: after.alive, ...definedFields({ note }), at: now };
 }
 
 /** Keeps what the agent showed: its recent visible items and its output's tail. */

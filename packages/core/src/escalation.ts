@@ -2,6 +2,7 @@ import type { AgentRecord, LaunchRequest } from "./agent.js";
 import { describeCandidate, type CheckOutcome, type Fallback } from "./candidate.js";
 import type { FailoverPlan } from "./failover.js";
 import type { TurnOutcome } from "./state.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 // Escalation, as pure decisions over a record (as failover.ts is for transient failures): whether
 // a finished first turn is checked, whether it goes to a stronger candidate, and the prompt that
@@ -45,9 +46,7 @@ export function planEscalation(record: AgentRecord, outcome: TurnOutcome, check:
     fallbacks: [],
     prompt: handOverPrompt(plan.task, request, outcome.result, check),
     escalate: { ...plan, ladder: rest },
-    ...(next.model === undefined ? {} : { model: next.model }),
-    ...(next.effort === undefined ? {} : { effort: next.effort }),
-    ...(next.placement === undefined ? {} : { placement: next.placement }),
+    ...definedFields({ model: next.model, effort: next.effort, placement: next.placement }),
   };
   return {
     request: nextRequest,
@@ -59,8 +58,7 @@ export function planEscalation(record: AgentRecord, outcome: TurnOutcome, check:
       reason,
       kind: "escalation",
       result: clip(outcome.result, HANDED_RESULT_CHARS),
-      ...(check === undefined ? {} : { check }),
-      ...(outcome.costUsd === undefined ? {} : { costUsd: outcome.costUsd }),
+      ...definedFields({ check, costUsd: outcome.costUsd }),
     },
     backlog: [],
   };

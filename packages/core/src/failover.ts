@@ -1,5 +1,6 @@
 import type { AgentRecord, LaunchRequest } from "./agent.js";
 import type { FailoverAttempt } from "./candidate.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 // Failover, as pure decisions over a record: whether a failed first turn moves to the next
 // candidate, and what that move is. The supervisor swaps the sessions; the reducer's `failover`
@@ -38,9 +39,7 @@ export function planFailover(record: AgentRecord, reason: string): FailoverPlan 
       provider: next.provider,
       fallbacks: rest,
       prompt,
-      ...(next.model === undefined ? {} : { model: next.model }),
-      ...(next.effort === undefined ? {} : { effort: next.effort }),
-      ...(next.placement === undefined ? {} : { placement: next.placement }),
+      ...definedFields({ model: next.model, effort: next.effort, placement: next.placement }),
     },
     attempt: {
       provider: request.provider,

@@ -6,6 +6,7 @@ import type { PermissionRuling } from "./driver.js";
 import { DEFAULT_PERMISSION_TIMEOUT_MS, PermissionTimers } from "./permission-timers.js";
 import { isRunning, type AgentAction, type AgentState } from "./state.js";
 import type { PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** What the permission flow needs of its supervisor. */
 export interface PermissionFlowHost {
@@ -67,7 +68,7 @@ export class PermissionFlow {
       // Only a rule may stop it: a refusal that names none (dontAsk's "nothing allows it") is for what the CLI would ask.
       if (ruled.decision === "deny" && ruled.rule === undefined) return { decision: "ask", why: ruled.why };
       if (ruled.decision === "deny")
-        this.#tell({ agentId: record.id, request, decision: "deny", by: "rule", ...(ruled.rule === undefined ? {} : { rule: ruled.rule }), reason: ruled.why });
+        this.#tell({ agentId: record.id, request, decision: "deny", by: "rule", ...definedFields({ rule: ruled.rule }), reason: ruled.why });
       return ruled;
     };
   }

@@ -5,6 +5,7 @@ import type { Supervisor } from "./supervisor.js";
 import { poolLabel } from "./pool-identity.js";
 import type { Entry, InvokeResult, InvokeRunning, PoolAgentSpec, PoolOptions, Replica, ReplicaView, Task } from "./pool-spec.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**
  * Named, warm agents built on the supervisor. Tasks to one agent queue FIFO across its replicas;
@@ -52,7 +53,7 @@ export class Pool {
       const t: Task = {
         text: task,
         detached: false,
-        ...(started === undefined ? {} : { started }),
+        ...definedFields({ started }),
         settle: (outcome) => {
           this.#clock.clearTimeout(deadline.timer);
           if (outcome instanceof Error) reject(outcome);
@@ -231,7 +232,7 @@ export class Pool {
           durationMs: report.durationMs,
           replica: replica.index,
           agentId: report.agentId,
-          ...(work === undefined ? {} : { work }),
+          ...definedFields({ work }),
         });
       };
       const retire = (error: unknown) => {

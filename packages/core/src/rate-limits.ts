@@ -1,5 +1,6 @@
 import type { AgentEvent, RateLimitStatus } from "./events.js";
 import type { Provider } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 type RateLimitEvent = Extract<AgentEvent, { type: "rate_limit" }>;
 
@@ -31,8 +32,7 @@ export class RateLimits {
       window: event.window,
       status: event.status,
       at,
-      ...(event.usedPercent === undefined ? {} : { usedPercent: event.usedPercent }),
-      ...(event.resetsAt === undefined ? {} : { resetsAt: event.resetsAt }),
+      ...definedFields({ usedPercent: event.usedPercent, resetsAt: event.resetsAt }),
     });
   }
 

@@ -9,6 +9,7 @@ import type { TurnReports } from "./reports.js";
 import { detachSession } from "./session-start.js";
 import { transition, type AgentAction, type TurnOutcome } from "./state.js";
 import type { SupervisorOptions } from "./supervisor-options.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 // What the supervisor does once a turn has ended: report it, fail it over, run its check, or hand
 // the task to a stronger candidate. The decisions are escalation.ts's and failover.ts's (pure);
@@ -72,7 +73,7 @@ function checked(host: EscalationHost, record: AgentRecord, outcome: TurnOutcome
           .trim()
           .split("\n")[0]
           ?.replace(/^\[|\]$/g, "");
-  const done: AgentAction = { type: "check_done", at: host.clock.now(), ...(failed === undefined ? {} : { failed }) };
+  const done: AgentAction = { type: "check_done", at: host.clock.now(), ...definedFields({ failed }) };
   // Reported before the status changes, so that a waiter woken by the change finds the report (with the status it is about to have).
   host.reports.add(record, final, turn, transition(record.state, done).status);
   host.apply(record, done);
@@ -108,8 +109,7 @@ function moveTo(host: EscalationHost, record: AgentRecord, plan: FailoverPlan | 
   const { provider } = plan.request;
   const next = {
     provider,
-    ...(plan.request.model === undefined ? {} : { model: plan.request.model }),
-    ...(plan.request.effort === undefined ? {} : { effort: plan.request.effort }),
+    ...definedFields({ model: plan.request.model, effort: plan.request.effort }),
   };
   host.changes.tell({ type: "attempt", agentId: record.id, attempt: plan.attempt, next, at: host.clock.now() });
   host.admission.reserve(provider, () => {

@@ -7,6 +7,7 @@ import type { PermissionFlow } from "./permission-flow.js";
 import { budgetStep, spendOn } from "./spending.js";
 import { isRunning, type AgentAction } from "./state.js";
 import type { RateLimitStore, SupervisorOptions } from "./supervisor-options.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 // How the supervisor takes in what an agent's CLI says: its spending, the rate limits it reports,
 // the change told, the output kept, and a budget it reached. Separate from supervisor.ts, which
@@ -32,7 +33,7 @@ export function takeEvent(host: EventHost, record: AgentRecord, incoming: AgentE
   // A session's start says where it runs: a conversation on another machine is saved there, and resumed there.
   const machine = event.type === "started" ? record.session?.machine : undefined;
   if (event.type !== "text" && event.type !== "turn_end" && event.type !== "tool_result")
-    host.changes.tell({ type: "event", agentId: record.id, event, at, ...(machine === undefined ? {} : { machine }) });
+    host.changes.tell({ type: "event", agentId: record.id, event, at, ...definedFields({ machine }) });
   keepOutput(record, event, at);
   if (event.type === "permission_request") host.permissions.request(record, event.request, at);
   else host.apply(record, { type: "event", at, event });

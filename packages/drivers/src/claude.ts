@@ -12,6 +12,7 @@ import type { CliProcess } from "./process.js";
 import { claudeRateLimitEvents } from "./rate-limits.js";
 import { BaseSession } from "./session-base.js";
 import type { PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**
  * The Claude Code command line for one long-lived stream-json session. `mcpConfigFile` holds
@@ -268,7 +269,7 @@ class ClaudeSession extends BaseSession {
       isError,
       interrupted,
       usage: usageOf(line.usage),
-      ...(cost === undefined ? {} : { costUsd: cost }),
+      ...definedFields({ costUsd: cost }),
       durationMs: line.duration_ms ?? Date.now() - this.#turnStarted,
     });
     this.turnEnded();

@@ -1,7 +1,7 @@
 import type { AgentEvent, Session, SessionSpec } from "@subagent-mcp/core";
 import { codexTraceArgs } from "./otel-child.js";
 import { errorEvent } from "@subagent-mcp/core";
-import { codexSandboxOf } from "@subagent-mcp/contract";
+import { codexSandboxOf, definedFields } from "@subagent-mcp/contract";
 import { fileChanges, inside, mcpServersStarted, NO_NATIVE_SUBAGENTS, usageBetween } from "./codex-thread.js";
 import { CliDriver } from "./cli-driver.js";
 import { mcpRuleOverrides } from "./codex-mcp-rules.js";
@@ -203,9 +203,7 @@ class CodexSession extends BaseSession {
       cwd: this.spec.cwd,
       // "untrusted": every command (read-only ones too) and every edit asks.
       approvalPolicy: this.#asks() ? "untrusted" : "never",
-      ...(this.spec.model === undefined ? {} : { model: this.spec.model }),
-      ...(sandbox === undefined ? {} : { sandbox }),
-      ...(this.spec.systemPromptAppend === undefined ? {} : { developerInstructions: this.spec.systemPromptAppend }),
+      ...definedFields({ model: this.spec.model, sandbox, developerInstructions: this.spec.systemPromptAppend }),
       config: { ...NO_NATIVE_SUBAGENTS, ...servers, ...this.#forwarded },
     };
   }
@@ -222,7 +220,7 @@ class CodexSession extends BaseSession {
         {
           threadId: this.#threadId,
           input: [{ type: "text", text, text_elements: [] }],
-          ...(this.spec.effort === undefined ? {} : { effort: this.spec.effort }),
+          ...definedFields({ effort: this.spec.effort }),
         },
         this.#trace(),
       )

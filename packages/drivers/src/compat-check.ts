@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { compatTable, type KnownIssue } from "./compat.js";
 import type { Provider } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** How an installed release relates to the compatibility table. */
 export const CompatStatusSchema = z.enum(["tested", "newer", "older", "incompatible", "unknown"]);
@@ -44,8 +45,7 @@ function inRange(version: string, range: KnownIssue["range"]): boolean {
 export function checkCompat(provider: Provider, version: string): CompatResult {
   const release = parseRelease(version);
   const table = compatTable(provider);
-  if (table === undefined)
-    return { status: "unknown", ...(release === undefined ? {} : { version: release }), reason: `no releases of ${provider} are tracked here` };
+  if (table === undefined) return { status: "unknown", ...definedFields({ version: release }), reason: `no releases of ${provider} are tracked here` };
   if (release === undefined) return { status: "unknown", reason: `no x.y.z release in "${version}"` };
   const issues = table.issues.filter((issue) => inRange(release, issue.range));
   const fatal = issues.find((issue) => issue.features === undefined);
@@ -104,5 +104,5 @@ export function handshakeFindings(provider: Provider, answer: unknown): { versio
   const raw = provider === "codex" ? result?.userAgent : acp ? result?.agentInfo?.version : undefined;
   const version = raw === undefined ? undefined : parseRelease(raw);
   const missing = acp && result?.agentCapabilities?.loadSession !== true ? ["resume"] : [];
-  return { ...(version === undefined ? {} : { version }), missing };
+  return { ...definedFields({ version }), missing };
 }

@@ -1,5 +1,6 @@
 import type { AgentEvent } from "@subagent-mcp/core";
 import type { PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** The most of a tool's input, as JSON text, a permission request carries. */
 export const PERMISSION_INPUT_BYTES = 4096;
@@ -46,9 +47,7 @@ export function permissionRequest(
     requestId,
     tool,
     kind,
-    ...(target.command === undefined ? {} : { command: target.command }),
-    ...(target.path === undefined ? {} : { path: target.path }),
-    ...(target.url === undefined ? {} : { url: target.url }),
+    ...definedFields({ command: target.command, path: target.path, url: target.url }),
     input: boundedInput(input),
   };
 }

@@ -2,6 +2,7 @@
 // `rate_limit` event. Pure functions of the wire data, so that each mapping is tested on its own.
 import type { AgentEvent, RateLimitStatus } from "@subagent-mcp/core";
 import { z } from "zod";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 export type RateLimitEvent = Extract<AgentEvent, { type: "rate_limit" }>;
 
@@ -30,8 +31,7 @@ function event(window: string, status: RateLimitStatus, usedPercent: number | un
     type: "rate_limit",
     window: window.slice(0, 64),
     status,
-    ...(usedPercent === undefined ? {} : { usedPercent }),
-    ...(resetsAt === undefined ? {} : { resetsAt }),
+    ...definedFields({ usedPercent, resetsAt }),
   };
 }
 

@@ -7,6 +7,7 @@ import { NodePermissions } from "./node-permissions.js";
 import type { AgentWorktree, WorktreeSettings } from "@subagent-mcp/worktrees";
 import { activeWorktree, openWorktree, releasedWorktree } from "./node-worktree.js";
 import type { Command, RemoteSpec, Report } from "./protocol.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 type Launch = Extract<Command, { kind: "launch" }>;
 type Steer = Exclude<Command, { kind: "launch" }>;
@@ -183,7 +184,7 @@ export class NodeAgents {
       permissions.listen(() => entry.session, this.#listener(agent, entry, tree), this.o.log),
     );
     const pid = entry.session.pid;
-    this.o.report(owner, { kind: "spawned", agent, node: this.o.name, ...(pid === undefined ? {} : { pid }) });
+    this.o.report(owner, { kind: "spawned", agent, node: this.o.name, ...definedFields({ pid }) });
     this.o.log(
       `${agent}: ${provider}${pid === undefined ? "" : ` (pid ${String(pid)})`} for ${owner} in ${cwd}${record.sessionId === undefined ? "" : ", resumed"}`,
     );

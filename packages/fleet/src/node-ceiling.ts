@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
-import { LEVEL, levelRank, PERMISSION_LEVELS, permissionLevelOf, type PermissionLevel } from "@subagent-mcp/contract";
+import { LEVEL, levelRank, PERMISSION_LEVELS, permissionLevelOf, type PermissionLevel, definedFields } from "@subagent-mcp/contract";
 import { levelOf, PermissionRuleSchema } from "@subagent-mcp/permissions";
 import { withoutTraceEnv } from "@subagent-mcp/tracing";
 import { FleetError } from "./errors.js";
@@ -93,7 +93,7 @@ export function withinNodeCeiling(spec: RemoteSpec, ceiling: NodeCeiling, node: 
   return {
     ...spec,
     cwd,
-    ...(mode === undefined ? {} : { permissionMode: mode }),
+    ...definedFields({ permissionMode: mode }),
     ...(disallowed.length === 0 ? {} : { disallowedTools: disallowed }),
     ...(deny.length === 0 ? {} : { rules: { ...spec.rules, deny: [...new Set([...(spec.rules?.deny ?? []), ...deny])] }, askPermissions: true }),
     // What a nested server under this agent may grant, within this node's ceiling (node-env.ts).

@@ -1,4 +1,4 @@
-import { worktreeOut, type RemoteWorktree } from "@subagent-mcp/contract";
+import { worktreeOut, type RemoteWorktree, definedFields } from "@subagent-mcp/contract";
 import { AgentWorktree, type WorktreeSettings } from "@subagent-mcp/worktrees";
 import type { WorktreeAsk } from "./protocol.js";
 
@@ -13,10 +13,10 @@ import type { WorktreeAsk } from "./protocol.js";
 export async function openWorktree(ask: WorktreeAsk, cwd: string, agent: string, settings: WorktreeSettings): Promise<AgentWorktree> {
   const tree = await AgentWorktree.plan(settings, {
     cwd,
-    ...(ask.base === undefined ? {} : { base: ask.base }),
+    ...definedFields({ base: ask.base }),
     name: ask.name,
     kind: "agent",
-    owner: { pid: process.pid, agent_id: agent, ...(ask.label === undefined ? {} : { label: ask.label }) },
+    owner: { pid: process.pid, agent_id: agent, ...definedFields({ label: ask.label }) },
   });
   try {
     await tree.prepare();

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { FleetError } from "./errors.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**
  * Signs and checks what crosses the Redis between orchestrators and nodes. Whoever can write to
@@ -30,7 +31,7 @@ export class Signer {
    * copied to another's stream, it is refused there.
    */
   seal(body: Record<string, unknown>, to?: string): [string, string, string, string] {
-    const text = JSON.stringify({ ...body, ...(to === undefined ? {} : { to }), nonce: randomBytes(12).toString("hex"), at: Date.now() });
+    const text = JSON.stringify({ ...body, ...definedFields({ to }), nonce: randomBytes(12).toString("hex"), at: Date.now() });
     return ["m", text, "sig", this.#mac(text)];
   }
 

@@ -9,6 +9,7 @@ import { Ring, RingFileSchema, type IndexedTurn, type Rings } from "./category-r
 import { plainCause } from "./errors.js";
 import { journalFiles, parseLine } from "./read.js";
 import { launchOf } from "./tail.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** The index's file name inside the journal directory (not an agent id: listing and pruning pass it over). */
 export const CATEGORY_INDEX_FILE = "category-index.json";
@@ -96,7 +97,7 @@ export function scanJournals(journalDir: string): ScannedTurn[] {
     }
     const launch = launchOf(files);
     if (launch?.category === undefined) continue;
-    const who = { category: launch.category, provider: launch.provider, ...(launch.model === undefined ? {} : { model: launch.model }) };
+    const who = { category: launch.category, provider: launch.provider, ...definedFields({ model: launch.model }) };
     for (const file of files) {
       let text: string;
       try {
@@ -115,7 +116,7 @@ export function scanJournals(journalDir: string): ScannedTurn[] {
           turn: {
             ...who,
             usage: e.usage,
-            ...(e.cost_usd === undefined ? {} : { costUsd: e.cost_usd }),
+            ...definedFields({ costUsd: e.cost_usd }),
             durationMs: e.duration_ms,
             ok: !e.is_error && !e.interrupted,
           },

@@ -2,6 +2,7 @@
 // turns in typed columns, and the medians over them that routing reads as a typical turn. Kept
 // apart from the file and the class so the hot path (push, medians) reads on its own.
 import { z } from "zod";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** Turns kept per category and candidate, newest kept: enough for a stable median, small enough to recompute in microseconds. */
 export const DEFAULT_RING_SIZE = 256;
@@ -114,7 +115,7 @@ export class Ring {
     const col = (c: Float64Array): number[] => slots.map((i) => c[i] ?? 0);
     return {
       provider: this.provider,
-      ...(this.model === undefined ? {} : { model: this.model }),
+      ...definedFields({ model: this.model }),
       last_at: this.lastAt,
       input: col(this.input),
       output: col(this.output),
@@ -167,7 +168,7 @@ export class Medians {
       cacheRead: median((r) => r.cacheRead) ?? 0,
       durationMs: median((r) => r.duration) ?? 0,
       okRate: Math.round((ok / n) * 1000) / 1000,
-      ...(cost === undefined ? {} : { costUsd: cost }),
+      ...definedFields({ costUsd: cost }),
       turns: n,
       source,
     });

@@ -3,6 +3,7 @@ import { readdirSync } from "node:fs";
 import { serverAlive } from "./owner.js";
 import { summarizeEnds } from "./tail.js";
 import type { JournalEntry, JournalWorktree, ServerRef } from "./schema.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** One agent as {@link listAgents} sums it up. */
 export interface AgentSummary {
@@ -84,7 +85,7 @@ export function summarize(agentId: string, entries: JournalEntry[], owner: Serve
     alive: false,
     owner_alive: ownerAlive,
     last_turn_running: false,
-    ...(owner === undefined ? {} : { owner }),
+    ...definedFields({ owner }),
   };
   let model: string | undefined;
   let sessionModel: string | undefined;

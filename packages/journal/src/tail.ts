@@ -5,6 +5,7 @@ import { serverAlive, readOwner } from "./owner.js";
 import { agentDir, journalFiles, parseLine } from "./read.js";
 import type { JournalEntry } from "./schema.js";
 import { headLine, linesFromEnd, type WindowStats } from "./window.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** How much of a journal's end a summary reads at most (1 MiB). */
 export const TAIL_BYTES = 1024 * 1024;
@@ -135,14 +136,12 @@ export function summarizeEnds(dir: string, agentId: string): AgentSummary | unde
     alive: (latest.status?.alive ?? false) && ownerAlive,
     owner_alive: ownerAlive,
     last_turn_running: latest.promptRunning,
-    ...(owner === undefined ? {} : { owner }),
-    ...(model === undefined ? {} : { model }),
+    ...definedFields({ owner, model }),
     ...(launch?.label === undefined ? {} : { label: launch.label }),
     ...(launch?.pool === undefined ? {} : { pool: launch.pool }),
     ...(launch?.worktree === undefined ? {} : { worktree: launch.worktree }),
     ...(launch?.lineage === undefined ? {} : { lineage: launch.lineage }),
-    ...(latest.sessionId === undefined ? {} : { session_id: latest.sessionId }),
-    ...(latest.end === undefined ? {} : { end: latest.end }),
+    ...definedFields({ session_id: latest.sessionId, end: latest.end }),
     ...(latest.prompt === undefined ? {} : { last_prompt: latest.prompt.text }),
   };
 }

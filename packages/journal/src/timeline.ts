@@ -2,6 +2,7 @@
 // waits and budget stops as marks, what it cost. `tree.ts` puts these rows into their agent tree.
 import type { RecordedUsage, TimelineMark, TimelineRow, TimelineTurn } from "@subagent-mcp/contract";
 import type { JournalEntry } from "./schema.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** Characters of a prompt or a result a timeline keeps (the rest is in the transcript). */
 export const HEAD_CHARS = 120;
@@ -125,7 +126,7 @@ class RowFold {
     if (t === undefined)
       this.#drafts.push((t = { turn: e.turn, start: iso(Date.parse(e.at) - e.duration_ms), is_error: false, interrupted: false, prompt_head: "" }));
     const model = this.#model;
-    const cost = this.price({ ...(model === undefined ? {} : { model }), usage: e.usage, ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }) });
+    const cost = this.price({ ...definedFields({ model }), usage: e.usage, ...definedFields({ cost_usd: e.cost_usd }) });
     Object.assign(t, {
       end: e.at,
       is_error: e.is_error,
@@ -133,7 +134,7 @@ class RowFold {
       result_head: head(e.result),
       tokens: e.usage.input + e.usage.output,
       duration_ms: e.duration_ms,
-      ...(cost === undefined ? {} : { cost_usd: cost }),
+      ...definedFields({ cost_usd: cost }),
     });
     if (cost === undefined) this.row.unknown_cost_turns++;
     else this.row.cost_usd = (this.row.cost_usd ?? 0) + cost;

@@ -5,6 +5,7 @@ import { readOwner, serverAlive } from "./owner.js";
 import { agentDir, entriesStats, journalEntries } from "./read.js";
 import type { TimelineRow } from "@subagent-mcp/contract";
 import { timelineRow, type TurnPrice } from "./timeline.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** What {@link agentTree} draws. */
 export interface AgentTreeOptions {
@@ -91,7 +92,7 @@ function readRow(dir: string, agentId: string, depth: number, parent: string | u
     const { parent: _lineageParent, ...row } = timelineRow(agentId, entries, owner !== undefined && serverAlive(owner), price);
     if (row.started_at === "") return undefined;
     // The parent on the tree: the nearest ancestor whose journal is there.
-    return { ...row, ...(parent === undefined ? {} : { parent }), depth };
+    return { ...row, ...definedFields({ parent }), depth };
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 import type { JournalEntry } from "./schema.js";
 import type { RecordedUsage } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** One turn of a conversation as the journal has it. */
 export interface JournalTurn {
@@ -31,7 +32,7 @@ export function foldEntry(turns: Map<number, JournalTurn>, e: JournalEntry): boo
       is_error: e.is_error,
       interrupted: e.interrupted,
       usage: e.usage,
-      ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }),
+      ...definedFields({ cost_usd: e.cost_usd }),
       duration_ms: e.duration_ms,
     });
   return true;

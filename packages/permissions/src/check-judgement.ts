@@ -4,7 +4,7 @@
 // included) refuse it at any server; a nested server also holds it to its ceiling, as the CLI of the
 // agent it runs under would hold `Bash(<check>)`.
 import { homedir } from "node:os";
-import { LEVEL } from "@subagent-mcp/contract";
+import { LEVEL, definedFields } from "@subagent-mcp/contract";
 import { decide, describeRequest } from "./decide.js";
 import { PermissionsError } from "./errors.js";
 import type { Ceiling } from "./policy.js";
@@ -35,7 +35,7 @@ export function checkRefusal(command: string, scope: CheckScope): string | undef
   const allow = ceiling === undefined ? ["Bash"] : ceilingAllows(ceiling);
   const request = { requestId: "check", tool: "Bash", kind: "shell" as const, command, input: { command } };
   const deny = ceiling === undefined ? withoutProtected(scope.rules.deny) : scope.rules.deny;
-  const rules = { ...(deny === undefined ? {} : { deny }), ...(scope.rules.ask === undefined ? {} : { ask: scope.rules.ask }) };
+  const rules = { ...definedFields({ deny, ask: scope.rules.ask }) };
   const outcome = decide(request, { ...rules, allow }, { cwd: scope.cwd, home: homedir() });
   if (outcome.decision === "allow") return undefined;
   const check = `the check \`${command}\``;

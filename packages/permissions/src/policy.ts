@@ -3,7 +3,16 @@ import type { PermissionRuling } from "@subagent-mcp/core";
 import { decide, describeRequest, type PermissionOutcome } from "./decide.js";
 import { PermissionRuleSchema, type PermissionRules } from "./rule.js";
 import { PermissionsError } from "./errors.js";
-import { LEVEL, levelRank as rank, MODE, permissionLevelOf, PermissionModeSchema, type PermissionLevel, type PermissionRequest } from "@subagent-mcp/contract";
+import {
+  LEVEL,
+  levelRank as rank,
+  MODE,
+  permissionLevelOf,
+  PermissionModeSchema,
+  type PermissionLevel,
+  type PermissionRequest,
+  definedFields,
+} from "@subagent-mcp/contract";
 
 /**
  * The most a server may grant its sub-agents, inherited from the agent it runs under: that
@@ -126,12 +135,12 @@ export function asking(mode: string | undefined, level: string, rules: () => Per
   // The agent's own cwd when known: a pool replica's worktree is made only as it starts.
   const judge: Judge = (request, agent, only) => {
     const now = current();
-    return decide(request, only === "allow" ? { allow: now.allow ?? [] } : now, { cwd: agent?.cwd ?? cwd, home, ...(user === undefined ? {} : { user }) });
+    return decide(request, only === "allow" ? { allow: now.allow ?? [] } : now, { cwd: agent?.cwd ?? cwd, home, ...definedFields({ user }) });
   };
   return {
     askPermissions: true,
     ...(cli === allowedTools || cli === undefined ? {} : { allowedTools: cli }),
-    ...(guarded ? { rules: { ...(now.deny === undefined ? {} : { deny: now.deny }), ...(now.ask === undefined ? {} : { ask: now.ask }) } } : {}),
+    ...(guarded ? { rules: { ...definedFields({ deny: now.deny, ask: now.ask }) } } : {}),
     permissionPolicy: unasked === undefined ? (request, agent) => judge(request, agent) : unattended(unasked, judge),
   };
 }

@@ -1,6 +1,7 @@
 import type { Folder } from "./folders.js";
 import type { ShellAnalysis } from "./shell.js";
 import { programName } from "./unwrap.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 // The files a command line names, and how it may use them, so that path rules (`Read(./.env)`,
 // `Edit(src/**)`) also stand guard over shell commands: `cat .env` reads .env, `rm .env` or
@@ -72,7 +73,7 @@ export function filesNamed(shell: ShellAnalysis): NamedFile[] {
       path,
       uses: how,
       ...(command.expands?.includes(whole) === true ? { expands: true as const } : {}),
-      ...(command.folders === undefined ? {} : { folders: command.folders }),
+      ...definedFields({ folders: command.folders }),
     });
     for (const arg of args) {
       const value = arg.startsWith("--") && arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg.startsWith("-") ? "" : arg;

@@ -14,7 +14,7 @@ import {
 } from "@subagent-mcp/journal";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { toolCallLine } from "./tool-summary.js";
-import { recordedUsage } from "@subagent-mcp/contract";
+import { recordedUsage, definedFields } from "@subagent-mcp/contract";
 
 /** Where agents' journals go and how long they are kept. */
 export interface JournalSettings {
@@ -165,21 +165,19 @@ export class AgentJournal {
       case "attempt": {
         const { attempt: a, next } = change;
         const routed = this.#routed.get(change.agentId);
-        if (routed !== undefined) routed.current = { provider: next.provider, ...(next.model === undefined ? {} : { model: next.model }) };
+        if (routed !== undefined) routed.current = { provider: next.provider, ...definedFields({ model: next.model }) };
         this.#append(change.agentId, {
           t: "attempt",
           at,
           kind: a.kind ?? "failover",
           provider: a.provider,
-          ...(a.model === undefined ? {} : { model: a.model }),
-          ...(a.effort === undefined ? {} : { effort: a.effort }),
-          ...(a.machine === undefined ? {} : { machine: a.machine }),
+          ...definedFields({ model: a.model, effort: a.effort, machine: a.machine }),
           reason: a.reason,
-          ...(a.result === undefined ? {} : { result: a.result }),
+          ...definedFields({ result: a.result }),
           ...(a.check === undefined
             ? {}
             : { check: { command: a.check.command, exit_code: a.check.exitCode, output_tail: a.check.output.slice(-4_000), duration_ms: a.check.durationMs } }),
-          ...(a.costUsd === undefined ? {} : { cost_usd: a.costUsd }),
+          ...definedFields({ cost_usd: a.costUsd }),
           next,
         });
         return;
@@ -190,7 +188,7 @@ export class AgentJournal {
           at,
           status: change.status,
           alive: change.alive,
-          ...(change.note === undefined ? {} : { note: change.note }),
+          ...definedFields({ note: change.note }),
         });
         return;
       case "event": {
@@ -201,7 +199,7 @@ export class AgentJournal {
             at,
             session_id: event.sessionId,
             ...(event.model ? { model: event.model } : {}),
-            ...(change.machine === undefined ? {} : { machine: change.machine }),
+            ...definedFields({ machine: change.machine }),
           });
         else if (event.type === "tool")
           this.#append(change.agentId, {
@@ -223,7 +221,7 @@ export class AgentJournal {
     // A resumed conversation's tool calls go on numbering after its prior turns (core numbers its prompts).
     this.#turns.set(agentId, request.priorTurns ?? 0);
     if (notes.category !== undefined) {
-      const current = { provider: request.provider, ...(request.model === undefined ? {} : { model: request.model }) };
+      const current = { provider: request.provider, ...definedFields({ model: request.model }) };
       this.#routed.set(agentId, { category: notes.category, current });
     }
     if (notes.resumeOf !== undefined) {
@@ -233,7 +231,7 @@ export class AgentJournal {
         server: this.server,
         session_id: notes.resumeOf.sessionId,
         reason: "resume_agent",
-        ...(request.budget === undefined ? {} : { budget: request.budget }),
+        ...definedFields({ budget: request.budget }),
         ...(request.placement === undefined ? {} : { machine: request.placement.machine }),
       });
       return;
@@ -266,9 +264,9 @@ export class AgentJournal {
       is_error: report.isError,
       interrupted: report.interrupted,
       usage: recordedUsage(report.usage),
-      ...(report.costUsd === undefined ? {} : { cost_usd: report.costUsd }),
+      ...definedFields({ cost_usd: report.costUsd }),
       duration_ms: Math.round(report.durationMs),
-      ...(report.superseded === undefined ? {} : { superseded: report.superseded }),
+      ...definedFields({ superseded: report.superseded }),
     });
     this.#learn(report);
   }
@@ -283,7 +281,7 @@ export class AgentJournal {
       category: routed.category,
       ...candidate,
       usage: recordedUsage(report.usage),
-      ...(report.costUsd === undefined ? {} : { costUsd: report.costUsd }),
+      ...definedFields({ costUsd: report.costUsd }),
       durationMs: Math.round(report.durationMs),
       ok: !report.isError && !report.interrupted,
     });

@@ -1,3 +1,4 @@
+import { definedFields } from "@subagent-mcp/contract/fields";
 /** What an oversized JSON-RPC line said about itself: enough to answer it with an error. */
 export interface Envelope {
   /** The top-level `id` (a request or a response), when it was a string or a number. */
@@ -40,7 +41,7 @@ export class EnvelopeScanner {
   /** What was learned, and a fresh start for the next line. */
   take(): Envelope {
     this.#endScalar();
-    const out: Envelope = { method: this.#method, ...(this.#id === undefined ? {} : { id: this.#id }) };
+    const out: Envelope = { method: this.#method, ...definedFields({ id: this.#id }) };
     this.#depth = 0;
     this.#inString = false;
     this.#escaped = false;

@@ -12,6 +12,7 @@ import {
 } from "@subagent-mcp/journal";
 import type { AgentJournal } from "./journal.js";
 import { inLineage } from "./lineage.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 // Agents of earlier servers, read back from the journal: how each ended, and what a resume needs.
 
@@ -67,11 +68,11 @@ export function resumableOf(journal: AgentJournal, agentId: string): Resumable |
   return {
     launch: decodeLaunch(launch),
     sessionId: facts.sessionId,
-    ...(facts.machine === undefined ? {} : { machine: facts.machine }),
+    ...definedFields({ machine: facts.machine }),
     turns: facts.turns,
     inFlight: facts.inFlight,
     spent: facts.spent,
-    ...(budget === undefined ? {} : { budget }),
+    ...definedFields({ budget }),
     why: endedWhy({ end, owner, owner_alive: owner !== undefined && serverAlive(owner) }),
   };
 }

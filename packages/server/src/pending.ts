@@ -8,6 +8,7 @@ import { isRetryable, type MailboxStore } from "@subagent-mcp/mailbox";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describeRequest } from "@subagent-mcp/permissions";
 import { transportView } from "./transport-view.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** Where a server publishes what waits for its orchestrator: the state dir, and the host session (if known) or project it serves. */
 export interface PendingSettings {
@@ -133,9 +134,7 @@ export class PendingPublisher {
     const running = views.filter((v) => isRunning(v.status));
     const busy = new Set(running.map((v) => v.id));
     return {
-      running: running
-        .filter((v) => !carried.has(v.id))
-        .map((v) => ({ agent_id: v.id, ...(v.label === undefined ? {} : { label: v.label }), status: v.status })),
+      running: running.filter((v) => !carried.has(v.id)).map((v) => ({ agent_id: v.id, ...definedFields({ label: v.label }), status: v.status })),
       permission_requests: views.flatMap((v) =>
         v.permissions.map((p) => ({ agent_id: v.id, request_id: p.request.requestId, summary: describeRequest(p.request) })),
       ),

@@ -3,6 +3,7 @@ import type { Candidate } from "@subagent-mcp/routing";
 import { ServerError } from "./errors.js";
 import type { ToolDeps } from "./deps.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** A routing candidate and, when it runs on another machine of the fleet, how it gets there. */
 export interface Placed {
@@ -48,7 +49,7 @@ export async function placeCandidates(
       continue;
     }
     const { machine: _m, ...plain } = c;
-    const asks = { ...(options.worktree === undefined ? {} : { worktree: options.worktree }), ...(options.outlive === true ? { outlive: true } : {}) };
+    const asks = { ...definedFields({ worktree: options.worktree }), ...(options.outlive === true ? { outlive: true } : {}) };
     if (placed.length > 0) {
       placed.push({ candidate: { ...plain, machine }, placement: { machine, driver: fleet.driverAt(machine, c.provider, asks) } });
       continue;

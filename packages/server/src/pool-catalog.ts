@@ -10,6 +10,7 @@ import { NO_FLEET } from "./placement.js";
 import { asking, type Asking, grant, judgeCheck, mergeRules, type Ceiling, type Grant } from "@subagent-mcp/permissions";
 import type { DefinitionSource, PoolDefinition } from "@subagent-mcp/config";
 import type { Provider } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**
  * The context reset each provider's replicas use between tasks, chosen by measurement
@@ -132,7 +133,7 @@ export class PoolCatalog {
   #isolated(d: PoolDefinition, spec: PoolAgentSpec): PoolAgentSpec {
     const hub = this.#worktrees;
     if (d.isolation !== "worktree" || hub === undefined) return spec;
-    const where = { pool: d.name, cwd: this.cwd, ...(d.base === undefined ? {} : { base: d.base }) };
+    const where = { pool: d.name, cwd: this.cwd, ...definedFields({ base: d.base }) };
     return {
       ...spec,
       launch: { ...spec.launch, prepare: async (agentId) => (await hub.get()).replica(where)(agentId) },
@@ -218,12 +219,9 @@ function specOf(d: PoolDefinition, cwd: string, granted: Grant, lineage: Lineage
       provider: d.provider,
       cwd,
       systemPromptAppend: d.systemPrompt,
-      ...(d.model === undefined ? {} : { model: d.model }),
-      ...(d.effort === undefined ? {} : { effort: d.effort }),
-      ...(d.allowedTools === undefined ? {} : { allowedTools: d.allowedTools }),
-      ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
+      ...definedFields({ model: d.model, effort: d.effort, allowedTools: d.allowedTools, permissionMode: granted.mode }),
       ...asks,
-      ...(d.budget === undefined ? {} : { budget: d.budget }),
+      ...definedFields({ budget: d.budget }),
       env: childEnv(lineage, granted, undefined),
       mcpEnv: [...LINEAGE_ENV],
     },

@@ -23,6 +23,7 @@ import type { z } from "zod";
 import type { ToolDeps } from "./deps.js";
 import type { PoolCatalog } from "./pool-catalog.js";
 import { rankInputs } from "./routing-choice.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** One attempt that did not succeed, as invoke's `attempts` shows it. */
 export type PoolAttempt = NonNullable<z.infer<(typeof InvokeOutput)["attempts"]>>[number];
@@ -70,8 +71,7 @@ export async function escalatePoolTask(
   }
   const from: Candidate = {
     provider: definition.provider,
-    ...(definition.model === undefined ? {} : { model: definition.model }),
-    ...(definition.effort === undefined ? {} : { effort: definition.effort }),
+    ...definedFields({ model: definition.model, effort: definition.effort }),
   };
   const category = definition.category ?? "fallback_default";
   const inputs = rankInputs(deps, supervisor, category, [definition.budget]);
@@ -91,7 +91,7 @@ export async function escalatePoolTask(
     reason: check === undefined ? `its turn ended in an error: ${clip(out.result, 200)}` : failure(check),
     result: clip(out.result, SHOWN_RESULT_CHARS),
     ...(check === undefined ? {} : { check: checkOut(check) }),
-    ...(out.costUsd === undefined ? {} : { cost_usd: out.costUsd }),
+    ...definedFields({ cost_usd: out.costUsd }),
   };
   const view = launchStronger(deps, supervisor, base, { name, task, from, out, check, category, next, rest, on: plan.on, command });
   options.launched?.(view.id);
@@ -120,17 +120,16 @@ function launchStronger(deps: ToolDeps, supervisor: Supervisor, base: NonNullabl
   const id = journal?.claim();
   if (id !== undefined) journal?.expect(id, { category: h.category });
   const request: LaunchRequest = {
-    ...(id === undefined ? {} : { id }),
+    ...definedFields({ id }),
     ...launch,
     provider: h.next.provider,
-    ...(h.next.model === undefined ? {} : { model: h.next.model }),
-    ...(h.next.effort === undefined ? {} : { effort: h.next.effort }),
+    ...definedFields({ model: h.next.model, effort: h.next.effort }),
     prompt: handOverPrompt(h.task, h.from, h.out.result, h.check),
     // Named as its replicas are (journal and traces take the pool from it), "#escalated" in place of a replica number.
     label: poolLabel({ pool: h.name, replica: "escalated" }),
     // A stronger candidate that fails transiently is not replaced by a weaker one.
     fallbacks: [],
-    escalate: { on: h.on, ...(h.command === undefined ? {} : { check: h.command }), ladder: h.rest, task: h.task },
+    escalate: { on: h.on, ...definedFields({ check: h.command }), ladder: h.rest, task: h.task },
   };
   try {
     return supervisor.launch(request);
@@ -152,7 +151,7 @@ async function outcomeOf(
     ids: [view.id],
     mode: "any",
     timeoutMs: Math.max(0, options.timeoutMs),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...definedFields({ signal: options.signal }),
   });
   const report = waited.finished.find((r) => r.agentId === view.id);
   const now = supervisor.get(view.id);
@@ -160,8 +159,7 @@ async function outcomeOf(
   const attempts = [first, ...now.attempts.map((a) => attemptOut(view.id, a))];
   const to = describeCandidate({
     provider: now.provider,
-    ...(now.model === undefined ? {} : { model: now.model }),
-    ...(now.effort === undefined ? {} : { effort: now.effort }),
+    ...definedFields({ model: now.model, effort: now.effort }),
   });
   const why = `${describeCandidate(from)} (replica ${out.replica}, ${out.agentId}): ${first.reason}`;
   if (report === undefined) {
@@ -189,12 +187,11 @@ function attemptOut(agentId: string, a: FailoverAttempt): PoolAttempt {
   return {
     agent_id: agentId,
     provider: a.provider,
-    ...(a.model === undefined ? {} : { model: a.model }),
-    ...(a.effort === undefined ? {} : { effort: a.effort }),
+    ...definedFields({ model: a.model, effort: a.effort }),
     reason: a.reason,
-    ...(a.result === undefined ? {} : { result: a.result }),
+    ...definedFields({ result: a.result }),
     ...(a.check === undefined ? {} : { check: checkOut(a.check) }),
-    ...(a.costUsd === undefined ? {} : { cost_usd: a.costUsd }),
+    ...definedFields({ cost_usd: a.costUsd }),
   };
 }
 

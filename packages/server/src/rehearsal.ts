@@ -2,6 +2,7 @@ import { Supervisor } from "@subagent-mcp/core";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { LATEST_PROTOCOL_VERSION, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** Three launches each: enough for the launch path's functions to pass V8's 8 calls without feedback. */
 const REHEARSED_BURSTS = 3;
@@ -52,9 +53,7 @@ export function standIn(real: Supervisor): Supervisor {
   const { drivers, costOf, rateLimits } = real.options;
   return new Supervisor({
     drivers,
-    ...(costOf === undefined ? {} : { costOf }),
-    // Only read by a launch (ranking's headroom): the first read of the shared file happens here.
-    ...(rateLimits === undefined ? {} : { rateLimits }),
+    ...definedFields({ costOf, rateLimits }),
     schedule: () => undefined,
   });
 }

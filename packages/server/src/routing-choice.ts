@@ -6,6 +6,7 @@ import { composeRankInputs } from "@subagent-mcp/config";
 import { DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate, type RankInputs, type Route } from "@subagent-mcp/routing";
 import type { Escalate } from "@subagent-mcp/contract";
 import type { ToolDeps } from "./deps.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** The inputs ranking reads for a launch of `category`, under the tightest of the budgets given. */
 export function rankInputs(deps: ToolDeps, supervisor: Supervisor, category: string | undefined, budgets: (Budget | undefined)[]): RankInputs {
@@ -32,5 +33,5 @@ export function escalationFor(
     ...inputs,
     installed: deps.installed,
   });
-  return { on: escalate.on, ...(escalate.check === undefined ? {} : { check: escalate.check }), ladder, task };
+  return { on: escalate.on, ...definedFields({ check: escalate.check }), ladder, task };
 }

@@ -1,7 +1,7 @@
 // The server's costly parts, each made by the first call that needs it: the supervisor (with the
 // journal and what follows its agents), the session and daily budgets, and the agents' worktrees.
 // Apart from server.ts, which wires the tools to them: this is what they are made of, and when.
-import { liveUsage } from "@subagent-mcp/contract";
+import { liveUsage, definedFields } from "@subagent-mcp/contract";
 import type { Supervisor } from "@subagent-mcp/core";
 import type { AgentSpans } from "@subagent-mcp/tracing";
 import { stateDir } from "@subagent-mcp/state";
@@ -28,7 +28,7 @@ export function supervisorFrom(
     const recorder = await journal();
     const supervisor =
       typeof source === "function"
-        ? await source({ ...(recorder === undefined ? {} : { newId: () => recorder.claim() }), launchGate: gate, ...(spans === undefined ? {} : { spans }) })
+        ? await source({ ...(recorder === undefined ? {} : { newId: () => recorder.claim() }), launchGate: gate, ...definedFields({ spans }) })
         : source;
     recorder?.attach(supervisor);
     for (const follower of followers) follower?.attach(supervisor);

@@ -40,6 +40,7 @@ import { registerWarmupTool } from "./tools/warmup.js";
 import type { TaskStore } from "./tasks/store.js";
 import { serveTasks } from "./tasks/serve.js";
 import { TASK_INSTRUCTIONS, taskStore } from "./tasks/settings.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** The MCP server, and how to end what it started. */
 export interface SubagentServer {
@@ -117,7 +118,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
   const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
   // The host's delegation tasks: made here so that what waits for the orchestrator leaves out what they carry.
   const delegations = taskStore(shared.maxResultChars);
-  const server = build({ ...shared, childServer, ...(treeUrl === undefined ? {} : { treeUrl }) }, offered, deps.version, { tasks: delegations });
+  const server = build({ ...shared, childServer, ...definedFields({ treeUrl }) }, offered, deps.version, { tasks: delegations });
   pending?.follow(server);
   pending?.delegated(delegations);
   // The dashboard's view of this server (see controlEndpoint): the sessions and pool tools on the same parts, less some.
@@ -186,11 +187,11 @@ function settle(
   const pool = new OnFirstUse(async () => {
     const { PoolCatalog } = await import("./pool-catalog.js");
     return new PoolCatalog(await supervisor(), deps.definitions ?? (() => ({ definitions: [], problems: [] })), defaultCwd, {
-      ...(deps.poolRssCeilingMb === undefined ? {} : { rssCeilingMb: deps.poolRssCeilingMb }),
+      ...definedFields({ rssCeilingMb: deps.poolRssCeilingMb }),
       lineage: { depth, maxDepth, ceiling: deps.ceiling, lineage: deps.lineage },
       permissions,
       worktrees,
-      ...(deps.fleet === undefined ? {} : { fleet: deps.fleet }),
+      ...definedFields({ fleet: deps.fleet }),
     });
   });
   let mode = false;
@@ -206,14 +207,13 @@ function settle(
     depth,
     maxDepth,
     ceiling: deps.ceiling,
-    ...(deps.lineage === undefined ? {} : { lineage: deps.lineage }),
-    ...(deps.fleet === undefined ? {} : { fleet: deps.fleet }),
+    ...definedFields({ lineage: deps.lineage, fleet: deps.fleet }),
     permissions,
     stallSeconds: deps.stallSeconds ?? CONFIG_DEFAULTS.stall_seconds,
     progressEveryMs: deps.progressEveryMs ?? 5_000,
     routingTable: deps.routingTable ?? DEFAULT_TABLE,
     routingBranch: deps.routingBranch ?? "cost_efficiency",
-    ...(deps.withheldProviders === undefined ? {} : { withheldProviders: deps.withheldProviders }),
+    ...definedFields({ withheldProviders: deps.withheldProviders }),
     installed: deps.installed ?? (() => true),
     orchestration: deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: defaultCwd },
     maxResultChars: deps.maxResultChars ?? limitsFrom(process.env).maxResultChars,
@@ -255,7 +255,7 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
       tasks.close();
     });
   }
-  const tools: ToolDeps = { ...shared, delivery, ...(tasks === undefined ? {} : { tasks }) };
+  const tools: ToolDeps = { ...shared, delivery, ...definedFields({ tasks }) };
   if (toolsets.includes("sessions")) {
     if (options.starts !== false) registerLaunchAgentTool(server, tools);
     registerPollAgentTool(server, tools);

@@ -6,6 +6,7 @@ import { turnCost } from "@subagent-mcp/usage";
 import type { LaunchGate } from "./launch-gate.js";
 import { withDefaults, type EffectiveConfig } from "@subagent-mcp/config";
 import type { AgentSpans } from "@subagent-mcp/tracing";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** Appends each permission outcome to `log` (who decided, the request in one line, the rule). */
 export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
@@ -17,7 +18,7 @@ export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
       tool: event.request.tool,
       request: describeRequest(event.request),
       decision: event.decision,
-      ...(event.rule === undefined ? {} : { rule: event.rule }),
+      ...definedFields({ rule: event.rule }),
       reason: event.reason,
     });
   };
@@ -33,8 +34,7 @@ export function createSupervisor(
   const { spans } = extra;
   const audited = auditTo(audit);
   const supervisor = new Supervisor({
-    ...(extra.newId === undefined ? {} : { newId: extra.newId }),
-    ...(extra.rateLimits === undefined ? {} : { rateLimits: extra.rateLimits }),
+    ...definedFields({ newId: extra.newId, rateLimits: extra.rateLimits }),
     // Launches are answered first; their CLIs start right after (see LaunchGate).
     ...(extra.launchGate === undefined ? {} : { schedule: extra.launchGate.schedule }),
     // Codex and Gemini report no cost: their turns are priced from their tokens (budgets, usage).
@@ -48,8 +48,7 @@ export function createSupervisor(
           },
     ...(spans === undefined ? {} : { traceOf: spans.sessionTrace }),
     drivers: createDrivers(config),
-    ...(config.caps === undefined ? {} : { caps: config.caps }),
-    ...(config.max_live === undefined ? {} : { maxLive: config.max_live }),
+    ...definedFields({ caps: config.caps, maxLive: config.max_live }),
     stallMs: withDefaults(config).stall_seconds * 1000,
     ...(config.permission_timeout_s === undefined ? {} : { permissionTimeoutMs: config.permission_timeout_s * 1000 }),
     idleTtlMs: withDefaults(config).idle_ttl_s * 1000,

@@ -1,7 +1,7 @@
 import { agentSpan, tracer, type SpanHandle } from "@subagent-mcp/tracing";
 import type { Supervisor } from "@subagent-mcp/core";
 import { AgentWorktree, type TaskWork, type WorktreeSettings } from "@subagent-mcp/worktrees";
-import { worktreeOut, type WorktreeOut } from "@subagent-mcp/contract";
+import { worktreeOut, type WorktreeOut, definedFields } from "@subagent-mcp/contract";
 import { errorMessage } from "@subagent-mcp/errors";
 
 export type { TaskWork, WorktreeSettings };
@@ -38,10 +38,10 @@ export class AgentWorktrees {
   async open(opts: { agentId: string; cwd: string; base?: string; label?: string }): Promise<{ cwd: string; prepare: () => Promise<undefined> }> {
     const tree = await AgentWorktree.plan(this.settings, {
       cwd: opts.cwd,
-      ...(opts.base === undefined ? {} : { base: opts.base }),
+      ...definedFields({ base: opts.base }),
       name: opts.label ?? opts.agentId,
       kind: "agent",
-      owner: { pid: process.pid, agent_id: opts.agentId, ...(opts.label === undefined ? {} : { label: opts.label }) },
+      owner: { pid: process.pid, agent_id: opts.agentId, ...definedFields({ label: opts.label }) },
     });
     this.#agents.set(opts.agentId, tree);
     const prepare = async (): Promise<undefined> => {
@@ -53,7 +53,7 @@ export class AgentWorktrees {
 
   /** A resumed agent takes back its kept worktree at `path` (GIT_FAILED when it is gone). */
   async adopt(agentId: string, path: string, label?: string): Promise<void> {
-    this.#agents.set(agentId, await AgentWorktree.adopt(path, { pid: process.pid, agent_id: agentId, ...(label === undefined ? {} : { label }) }));
+    this.#agents.set(agentId, await AgentWorktree.adopt(path, { pid: process.pid, agent_id: agentId, ...definedFields({ label }) }));
     await this.#read(agentId);
   }
 
@@ -62,7 +62,7 @@ export class AgentWorktrees {
     return async (agentId) => {
       const tree = await AgentWorktree.plan(this.settings, {
         cwd: opts.cwd,
-        ...(opts.base === undefined ? {} : { base: opts.base }),
+        ...definedFields({ base: opts.base }),
         name: `${opts.pool}-${agentId}`,
         kind: "replica",
         owner: { pid: process.pid, agent_id: agentId, label: `pool:${opts.pool}` },
@@ -137,8 +137,7 @@ export class AgentWorktrees {
 function viewOf(tree: AgentWorktree): WorktreeOut {
   return {
     ...worktreeOut(tree.record, tree.state, tree.status),
-    ...(tree.lastTask === undefined ? {} : { last_task: tree.lastTask }),
-    ...(tree.error === undefined ? {} : { error: tree.error }),
+    ...definedFields({ last_task: tree.lastTask, error: tree.error }),
   };
 }
 
@@ -147,7 +146,7 @@ function setupSpan(agentId: string, kind: "agent" | "replica", branch: string): 
   if (!tracer().on) return undefined;
   const parent = agentSpan(agentId);
   return tracer().start("worktree_setup", {
-    ...(parent === undefined ? {} : { parent }),
+    ...definedFields({ parent }),
     attributes: { "subagent_mcp.agent.id": agentId, "subagent_mcp.worktree.kind": kind, "subagent_mcp.worktree.branch": branch },
   });
 }

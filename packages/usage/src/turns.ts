@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { entriesStats, journalEntries, linesFromStart, type WindowStats } from "@subagent-mcp/journal";
-import { recordedUsage, SavedSessionSchema, TurnLogSchema, ZERO_USAGE, type RecordedUsage } from "@subagent-mcp/contract";
+import { recordedUsage, SavedSessionSchema, TurnLogSchema, ZERO_USAGE, type RecordedUsage, definedFields } from "@subagent-mcp/contract";
 import { workerLayout } from "@subagent-mcp/state";
 
 /** One finished turn, wherever it was recorded. */
@@ -63,7 +63,7 @@ export function agentTurns(agentsDir: string, onTurn: (t: TurnRecord) => void): 
         else if (e.t === "attempt") {
           // A failover or an escalation: the turns from here on run on the next candidate.
           const { model: _left, ...rest } = who;
-          who = { ...rest, provider: e.next.provider, ...(e.next.model === undefined ? {} : { model: e.next.model }) };
+          who = { ...rest, provider: e.next.provider, ...definedFields({ model: e.next.model }) };
         } else if (e.t === "turn")
           onTurn({
             ...who,
@@ -71,7 +71,7 @@ export function agentTurns(agentsDir: string, onTurn: (t: TurnRecord) => void): 
             usage: e.usage,
             failed: e.is_error || e.interrupted,
             duration_ms: e.duration_ms,
-            ...(e.cost_usd === undefined ? {} : { cost_usd: e.cost_usd }),
+            ...definedFields({ cost_usd: e.cost_usd }),
           });
       }
     } catch {
@@ -117,10 +117,10 @@ export function workerTurns(workersDir: string, onTurn: (t: TurnRecord) => void)
       onTurn({
         agent: `worker:${name}`,
         provider: t.provider ?? provider ?? "",
-        ...(t.model === undefined ? {} : { model: t.model }),
+        ...definedFields({ model: t.model }),
         at: t.at,
         usage: recordedUsage(t.tokens ?? ZERO_USAGE),
-        ...(t.costUsd === undefined ? {} : { cost_usd: t.costUsd }),
+        ...definedFields({ cost_usd: t.costUsd }),
       });
     }
   }

@@ -8,6 +8,7 @@ import { APPROVAL_THREAD_PREFIX, type PendingApprovals } from "./approval.js";
 import { howToAnswer, newApprovalKey, readAnswer } from "./answer.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import type { PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 export interface ApproverOptions {
   worker: string;
@@ -72,7 +73,7 @@ export class Approver {
     const summary = describeRequest(request);
     const body = (note: string): string => `${worker} asks permission: ${summary}. ${note}${howToAnswer(key)}\n${JSON.stringify(request)}`;
     const ask = (note: string, replyTo?: string): Promise<Message> =>
-      mail.send({ from: worker, to: approver, body: body(note), priority: "high", threadId: id, ...(replyTo === undefined ? {} : { replyTo }) });
+      mail.send({ from: worker, to: approver, body: body(note), priority: "high", threadId: id, ...definedFields({ replyTo }) });
     const first = await ask("");
     files.save({ id, worker, approver, messageId: first.id, key, summary, askedAt: new Date().toISOString(), request });
     this.o.say?.(`asked ${approver} (${id}): ${summary}`);
@@ -149,7 +150,7 @@ export class Approver {
       request: describeRequest(request),
       decision: decision.behavior,
       reason,
-      ...(rule === undefined ? {} : { rule }),
+      ...definedFields({ rule }),
     });
     this.o.say?.(`${decision.behavior} (${by}): ${describeRequest(request)}`);
     if (!respond) return;

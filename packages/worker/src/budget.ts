@@ -2,6 +2,7 @@ import { budgetTokens, standing, type Budget, type CostOf } from "@subagent-mcp/
 import { readBudgetFile, untilReady, writeStatus, type WorkerSpent, type WorkerStatus } from "./budget-files.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import type { Provider, TurnLog } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** The `subagent-mcp worker budget` flag that raises each limit. */
 export const RAISE_FLAGS = { max_cost_usd: "--usd", max_tokens: "--tokens", max_turns: "--turns", max_seconds: "--seconds" } as const;
@@ -149,9 +150,9 @@ export class WorkerBudget {
       writeStatus(this.options.dir, {
         pid: process.pid,
         at: new Date().toISOString(),
-        ...(budget === undefined ? {} : { budget }),
+        ...definedFields({ budget }),
         spent: this.#spent,
-        ...(this.#paused === undefined ? {} : { paused: this.#paused }),
+        ...definedFields({ paused: this.#paused }),
       });
     } catch (error) {
       this.options.say?.(`warning: cannot write the worker's status: ${errorMessage(error)}`);

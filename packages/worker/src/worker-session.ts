@@ -3,6 +3,7 @@ import type { Approver } from "./approver.js";
 import type { WorkerFiles } from "./state.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import type { TurnLog, Usage } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 type Exit = TurnLog["exit"];
 
@@ -142,7 +143,7 @@ export class WorkerSession {
     const resume = saved?.provider === driver.provider ? saved.sessionId : undefined;
     this.#resumeUnconfirmed = resume !== undefined;
     this.#o.say?.(resume === undefined ? `started a new ${driver.provider} session` : `resuming ${driver.provider} session ${resume}`);
-    this.#supervisor.launch({ ...spec, id: this.#id, provider: driver.provider, prompt, ...(resume === undefined ? {} : { resume }) });
+    this.#supervisor.launch({ ...spec, id: this.#id, provider: driver.provider, prompt, ...definedFields({ resume }) });
   }
 
   #onTurn(report: TurnReport): void {
@@ -152,7 +153,7 @@ export class WorkerSession {
         exit: report.isError ? "error" : report.interrupted ? "timeout" : "ok",
         result: report.result,
         usage: report.usage,
-        ...(report.costUsd === undefined ? {} : { costUsd: report.costUsd }),
+        ...definedFields({ costUsd: report.costUsd }),
         ...(report.isError ? { error: report.result || (this.#lastError ?? "the turn failed") } : {}),
       });
   }

@@ -11,6 +11,7 @@ import type { TurnLog } from "@subagent-mcp/contract";
 import type { WorkerFiles } from "./state.js";
 import { WorkerSession } from "./worker-session.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** What a worker does when its options do not say: the CLI's flags show the same values. */
 export const WORKER_DEFAULTS = { turnTimeoutMs: 600_000, retryBaseMs: 2_000, batch: 20, graceMs: 30_000 } as const;
@@ -102,9 +103,7 @@ export class Worker {
       rules: this.#o.rules ?? {},
       timeoutMs: this.#o.permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS,
       signal,
-      ...(this.#o.approver === undefined ? {} : { approver: this.#o.approver }),
-      ...(this.#o.audit === undefined ? {} : { audit: this.#o.audit }),
-      ...(this.#o.say === undefined ? {} : { say: this.#o.say }),
+      ...definedFields({ approver: this.#o.approver, audit: this.#o.audit, say: this.#o.say }),
     });
     // Its spending is its whole life's: a restart reads it back from the turn log.
     const budget = (this.#budget = new WorkerBudget({
@@ -171,12 +170,9 @@ export class Worker {
       latencyMs: Date.now() - started,
       exit: outcome.exit,
       outcome: "acked",
-      ...(outcome.usage === undefined ? {} : { tokens: outcome.usage }),
-      ...(outcome.costUsd === undefined ? {} : { costUsd: outcome.costUsd }),
+      ...definedFields({ tokens: outcome.usage, costUsd: outcome.costUsd }),
       provider: this.#o.driver.provider,
-      ...(model === undefined ? {} : { model }),
-      ...(this.#session.sessionId === undefined ? {} : { sessionId: this.#session.sessionId }),
-      ...(outcome.error === undefined ? {} : { error: outcome.error }),
+      ...definedFields({ model, sessionId: this.#session.sessionId, error: outcome.error }),
     };
     let failure = outcome.exit === "ok" || outcome.exit === "stopped" ? undefined : (outcome.error ?? outcome.exit);
     if (outcome.exit === "ok") {

@@ -3,6 +3,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { capToolResult } from "../limits.js";
 import type { TaskStatus, WireTask } from "./wire.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** What a running task may do while it works. */
 export interface TaskControl {
@@ -85,7 +86,7 @@ export class TaskStore {
       createdAt: at,
       lastUpdatedAt: at,
       ttlMs: this.#ttlMs,
-      ...(this.options.pollIntervalMs === undefined ? {} : { pollIntervalMs: this.options.pollIntervalMs }),
+      ...definedFields({ pollIntervalMs: this.options.pollIntervalMs }),
     };
     const entry: Entry = { task, controller: new AbortController(), work };
     this.#tasks.set(taskId, entry);

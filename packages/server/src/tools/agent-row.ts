@@ -1,21 +1,21 @@
 import type { AgentRow, WorktreeOut } from "@subagent-mcp/contract";
 import type { AgentView } from "@subagent-mcp/core";
 import { idleSeconds, round } from "./wire.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** What list_agents' row and poll_agent's result both say of a live agent: one spelling of core's view on the wire. */
 export function agentRow(view: AgentView, worktree: WorktreeOut | undefined) {
   return {
     agent_id: view.id,
-    ...(view.label === undefined ? {} : { label: view.label }),
+    ...definedFields({ label: view.label }),
     provider: view.provider,
-    ...(view.machine === undefined ? {} : { machine: view.machine }),
-    ...(view.model === undefined ? {} : { model: view.model }),
+    ...definedFields({ machine: view.machine, model: view.model }),
     status: view.status,
-    ...(view.queuePosition === undefined ? {} : { queue_position: view.queuePosition }),
+    ...definedFields({ queue_position: view.queuePosition }),
     alive: view.alive,
     idle_seconds: idleSeconds(view),
     turns: view.turns,
     ...(view.costUsd === undefined ? {} : { cost_usd: round(view.costUsd) }),
-    ...(worktree === undefined ? {} : { worktree }),
+    ...definedFields({ worktree }),
   } satisfies AgentRow;
 }

@@ -1,6 +1,6 @@
 import { objectOf } from "./schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { InvokeOutput, recordedUsage } from "@subagent-mcp/contract";
+import { InvokeOutput, recordedUsage, definedFields } from "@subagent-mcp/contract";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { gated } from "../launch-gate.js";
@@ -143,7 +143,7 @@ function invokeAnswer(deps: Pick<ToolDeps, "maxResultChars">, out: InvokeResult,
       ...(out.costUsd === undefined ? {} : { cost_usd: round(out.costUsd) }),
       duration_ms: Math.round(out.durationMs),
       ...(out.work === undefined ? {} : { work: out.work as TaskWork }),
-      ...(attempts === undefined ? {} : { attempts }),
+      ...definedFields({ attempts }),
     };
     return ok(
       structured,

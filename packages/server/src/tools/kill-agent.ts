@@ -1,5 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { KillAgentOutput } from "@subagent-mcp/contract";
+import { KillAgentOutput, definedFields } from "@subagent-mcp/contract";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, objectOf } from "./schemas.js";
@@ -23,7 +23,7 @@ export function registerKillAgentTool(server: McpServer, deps: ToolDeps): void {
         const view = await (await deps.supervisor()).kill(args.agent_id);
         const worktree = (await deps.worktrees.made()?.fresh(view.id)) ?? view.remoteWorktree;
         return ok(
-          { agent_id: view.id, status: view.status, alive: view.alive, ...(worktree === undefined ? {} : { worktree }) },
+          { agent_id: view.id, status: view.status, alive: view.alive, ...definedFields({ worktree }) },
           `Killed ${view.id}.${worktree === undefined ? "" : ` Its ${describeWorktree(worktree)}.`}`,
         );
       }),

@@ -3,7 +3,7 @@ import { callTrace } from "./call-trace.js";
 import { BudgetSchema, type Supervisor } from "@subagent-mcp/core";
 import { PermissionRulesSchema, type Grant, type PermissionRules } from "@subagent-mcp/permissions";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { EscalateSchema, LaunchAgentOutput, PermissionModeSchema } from "@subagent-mcp/contract";
+import { EscalateSchema, LaunchAgentOutput, PermissionModeSchema, definedFields } from "@subagent-mcp/contract";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, rankCandidates, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { escalationFor, rankInputs } from "../routing-choice.js";
 import { z } from "zod";
@@ -113,10 +113,7 @@ async function launchAgent(deps: ToolDeps, args: LaunchArgs, extra: Extra) {
   if (args.provider !== undefined && !supervisor.providers().includes(args.provider))
     throw new ServerError("INVALID_ARGUMENT", `unknown provider "${args.provider}"; the configured providers are ${supervisor.providers().join(", ")}`);
   const route = selectCandidates({
-    ...(args.task_category === undefined ? {} : { category: args.task_category }),
-    ...(args.provider === undefined ? {} : { provider: args.provider }),
-    ...(args.model === undefined ? {} : { model: args.model }),
-    ...(args.effort === undefined ? {} : { effort: args.effort }),
+    ...definedFields({ category: args.task_category, provider: args.provider, model: args.model, effort: args.effort }),
     branch: args.branch ?? deps.routingBranch,
     table: deps.routingTable,
     installed: deps.installed,
@@ -173,7 +170,7 @@ async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: Launch
     {
       machine: args.machine,
       strict: args.provider !== undefined,
-      ...(ask === undefined ? {} : { worktree: ask }),
+      ...definedFields({ worktree: ask }),
       ...(args.outlive === true ? { outlive: true } : {}),
     },
   );
@@ -182,7 +179,7 @@ async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: Launch
   const { candidate: chosen, placement } = first;
   if (args.outlive === true && placement === undefined)
     throw new ServerError("INVALID_ARGUMENT", "outlive is for an agent on another machine (with machine): one here always ends with this server");
-  const fallbacks = rest.map((p) => ({ ...p.candidate, ...(p.placement === undefined ? {} : { placement: p.placement }) }));
+  const fallbacks = rest.map((p) => ({ ...p.candidate, ...definedFields({ placement: p.placement }) }));
   const escalation = escalationFor(deps, d.escalate, route, chosen, d.inputs, args.prompt);
   const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
   // A sub-agent elsewhere cannot reach our loopback messaging endpoint: its node serves its mailbox there.
@@ -191,7 +188,7 @@ async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: Launch
   const isolated = args.isolation === "worktree" && placement === undefined ? await isolate(deps, id, given, args.base, args.label) : undefined;
   const cwd = isolated?.cwd ?? given;
   deps.journal.made()?.expect(id, {
-    ...(route.category === undefined ? {} : { category: route.category }),
+    ...definedFields({ category: route.category }),
     ...(isEmpty(rules) ? {} : { permissions: rules }),
     ...(isolated === undefined ? {} : { worktree: { path: isolated.view.path, branch: isolated.view.branch, base: isolated.view.base } }),
   });
@@ -205,15 +202,15 @@ async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: Launch
     prompt: args.prompt,
     cwd,
     ...callTrace(extra),
-    ...(placement === undefined ? {} : { placement }),
-    ...(chosen.model === undefined ? {} : { model: chosen.model }),
-    ...(chosen.effort === undefined ? {} : { effort: chosen.effort }),
+    ...definedFields({ placement, model: chosen.model, effort: chosen.effort }),
     fallbacks,
-    ...(escalation === undefined ? {} : { escalate: escalation }),
-    ...(child.systemPromptAppend === undefined ? {} : { systemPromptAppend: child.systemPromptAppend }),
-    ...(child.allowedTools === undefined ? {} : { allowedTools: child.allowedTools }),
-    ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
-    ...(args.label === undefined ? {} : { label: args.label }),
+    ...definedFields({
+      escalate: escalation,
+      systemPromptAppend: child.systemPromptAppend,
+      allowedTools: child.allowedTools,
+      permissionMode: granted.mode,
+      label: args.label,
+    }),
     ...budget,
     ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
     // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.

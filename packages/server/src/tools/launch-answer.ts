@@ -6,6 +6,7 @@ import type { WorktreeOut } from "@subagent-mcp/contract";
 import { describeCandidate, type Candidate, type Ranking, type Route } from "@subagent-mcp/routing";
 import type { escalationFor } from "../routing-choice.js";
 import { describeWorktree } from "../worktree-view.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** What the launch decided and what the supervisor made of it. */
 export interface Launched {
@@ -30,22 +31,16 @@ export function launchAnswer(l: Launched): { out: Record<string, unknown>; text:
   const { view, route, chosen, ranking, escalation, isolated } = l;
   const out = {
     agent_id: view.id,
-    ...(route.category === undefined ? {} : { category: route.category }),
+    ...definedFields({ category: route.category }),
     branch: route.branch,
     candidate: chosen,
     fallbacks: l.fallbacks,
     skipped: [...route.skipped, ...ranking.skipped, ...l.unplaced],
     ranking: ranking.ranked.map(({ candidate, ...why }) => ({ ...candidate, ...why })),
-    ...(escalation === undefined
-      ? {}
-      : { escalation: { on: escalation.on, ...(escalation.check === undefined ? {} : { check: escalation.check }), ladder: escalation.ladder } }),
+    ...(escalation === undefined ? {} : { escalation: { on: escalation.on, ...definedFields({ check: escalation.check }), ladder: escalation.ladder } }),
     status: view.status,
     provider: view.provider,
-    ...(view.machine === undefined ? {} : { machine: view.machine }),
-    ...(view.model === undefined ? {} : { model: view.model }),
-    ...(view.effort === undefined ? {} : { effort: view.effort }),
-    ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }),
-    ...(view.queuePosition === undefined ? {} : { queue_position: view.queuePosition }),
+    ...definedFields({ machine: view.machine, model: view.model, effort: view.effort, session_id: view.sessionId, queue_position: view.queuePosition }),
     ...(l.child.messaging ? { mailbox: l.child.id } : {}),
     ...(isolated === undefined ? {} : { worktree: isolated.view }),
   };

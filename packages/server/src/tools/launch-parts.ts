@@ -10,6 +10,7 @@ import { ServerError } from "../errors.js";
 import { tighter } from "@subagent-mcp/budgets";
 import type { ToolDeps } from "../deps.js";
 import { MESSAGING_TOOLS } from "./messages.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 // The fields of `o` that are set.
 export function optional<T extends Record<string, string | undefined>>(o: T): { [K in keyof T]?: string } {
@@ -18,7 +19,7 @@ export function optional<T extends Record<string, string | undefined>>(o: T): { 
 // The agent's own worktree, with the launch's work to do before its CLI starts.
 export async function isolate(deps: ToolDeps, agentId: string, cwd: string, base: string | undefined, label: string | undefined) {
   const worktrees = await deps.worktrees.get();
-  const opened = await worktrees.open({ agentId, cwd, ...(base === undefined ? {} : { base }), ...(label === undefined ? {} : { label }) });
+  const opened = await worktrees.open({ agentId, cwd, ...definedFields({ base, label }) });
   return {
     ...opened,
     view: worktrees.view(agentId) as WorktreeOut,
@@ -65,8 +66,7 @@ export async function childMessaging(
     return {
       id,
       messaging: false,
-      ...(append === undefined ? {} : { systemPromptAppend: append }),
-      ...(allowed === undefined ? {} : { allowedTools: allowed }),
+      ...definedFields({ systemPromptAppend: append, allowedTools: allowed }),
     };
   const parent = messaging.self;
   const note = `You are sub-agent "${id}", started by "${parent}". If you need an answer from ${parent} to go on, ask with the send_to tool of the "${CHILD_SERVER}" MCP server (to: "${parent}") and then call its wait_inbox.`;

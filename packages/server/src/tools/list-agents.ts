@@ -1,6 +1,6 @@
 import { objectOf } from "./schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ListAgentsOutput, WireStatusSchema, type AgentRow } from "@subagent-mcp/contract";
+import { ListAgentsOutput, WireStatusSchema, type AgentRow, definedFields } from "@subagent-mcp/contract";
 import type { AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
@@ -84,7 +84,7 @@ async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean
               how: predecessor.how,
               agents: predecessor.agents.map((p) => ({
                 agent_id: p.summary.agent_id,
-                ...(p.summary.label === undefined ? {} : { label: p.summary.label }),
+                ...definedFields({ label: p.summary.label }),
                 status: p.status,
                 turns: p.summary.turns,
                 why: p.why,
@@ -101,9 +101,9 @@ function pastRow(p: PastAgent): Row {
   const s = p.summary;
   return {
     agent_id: s.agent_id,
-    ...(s.label === undefined ? {} : { label: s.label }),
+    ...definedFields({ label: s.label }),
     provider: s.provider,
-    ...(s.model === undefined ? {} : { model: s.model }),
+    ...definedFields({ model: s.model }),
     status: p.status as z.infer<typeof WireStatusSchema>,
     alive: false,
     turns: s.turns,

@@ -1,6 +1,6 @@
 import { objectOf } from "./schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ListPoolOutput, type Replica } from "@subagent-mcp/contract";
+import { ListPoolOutput, type Replica, definedFields } from "@subagent-mcp/contract";
 import type { ReplicaView } from "@subagent-mcp/core";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
@@ -10,13 +10,10 @@ export function replicaOut(r: ReplicaView): Replica {
   const status = r.status;
   return {
     replica: r.replica,
-    ...(r.agentId === undefined ? {} : { agent_id: r.agentId }),
-    ...(r.pid === undefined ? {} : { pid: r.pid }),
-    ...(status === undefined ? {} : { status }),
+    ...definedFields({ agent_id: r.agentId, pid: r.pid, status }),
     busy: r.busy,
     turns_served: r.turnsServed,
-    ...(r.rssMb === undefined ? {} : { rss_mb: r.rssMb }),
-    ...(r.machine === undefined ? {} : { machine: r.machine }),
+    ...definedFields({ rss_mb: r.rssMb, machine: r.machine }),
   };
 }
 
@@ -37,16 +34,15 @@ export function registerListPoolTool(server: McpServer, deps: ToolDeps): void {
         const catalog = await deps.pool();
         const agents = catalog.definitions().map((d) => ({
           agent: d.name,
-          ...(d.description === undefined ? {} : { description: d.description }),
+          ...definedFields({ description: d.description }),
           file: d.file,
           provider: d.provider,
-          ...(d.model === undefined ? {} : { model: d.model }),
+          ...definedFields({ model: d.model }),
           max_replicas: d.replicas,
-          ...(d.isolation === undefined ? {} : { isolation: d.isolation }),
-          ...(d.machine === undefined ? {} : { machine: d.machine }),
+          ...definedFields({ isolation: d.isolation, machine: d.machine }),
           replicas: catalog.pool.list(d.name).map((r) => {
             const worktree = r.agentId === undefined ? undefined : deps.worktrees.made()?.view(r.agentId);
-            return { ...replicaOut(r), ...(worktree === undefined ? {} : { worktree }) };
+            return { ...replicaOut(r), ...definedFields({ worktree }) };
           }),
         }));
         const problems = catalog.problems();

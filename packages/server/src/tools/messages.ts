@@ -9,7 +9,7 @@ import { ServerError } from "../errors.js";
 import { jsonChars, sliceToFit } from "../limits.js";
 import { guard, ok } from "./result.js";
 import { errorMessage } from "@subagent-mcp/errors";
-import { MESSAGING_TOOLS } from "@subagent-mcp/contract";
+import { MESSAGING_TOOLS, definedFields } from "@subagent-mcp/contract";
 
 export { MESSAGING_TOOLS };
 
@@ -62,7 +62,7 @@ function out(m: Message): z.infer<typeof MessageOut> {
     body: m.body,
     priority: m.priority,
     thread_id: m.threadId,
-    ...(m.replyTo === undefined ? {} : { reply_to: m.replyTo }),
+    ...definedFields({ reply_to: m.replyTo }),
     ...(m.bounce === true ? { bounce: true } : {}),
     sent_at: new Date(m.sentAt).toISOString(),
   };
@@ -206,7 +206,7 @@ function registerSendTo(server: McpServer, mail: Mail, self: string): void {
           to: args.to,
           body: args.message,
           priority,
-          ...(args.thread_id === undefined ? {} : { threadId: args.thread_id }),
+          ...definedFields({ threadId: args.thread_id }),
         });
         return sent(m, `Sent ${m.id} to ${args.to}.`);
       }),

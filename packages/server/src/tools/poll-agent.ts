@@ -1,5 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { PollAgentOutput, recordedUsage } from "@subagent-mcp/contract";
+import { PollAgentOutput, recordedUsage, definedFields } from "@subagent-mcp/contract";
 import type { AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
@@ -103,22 +103,20 @@ async function pollAgent(deps: ToolDeps & { stallSeconds: number }, args: PollAr
   const tail = supervisor.tail(view.id, Math.min(args.tail_chars ?? 2000, Math.floor(deps.maxResultChars / 4)));
   const out = (page: string | undefined, more: { last_result_chars?: number; next_offset?: number }) => ({
     ...agentRow(view, worktree),
-    ...(page === undefined ? {} : { last_result: page }),
+    ...definedFields({ last_result: page }),
     ...more,
     recent: supervisor.recent(view.id, 3).map((r) => ({ kind: r.kind, summary: r.summary, seconds_ago: Math.max(0, Math.round((now - r.at) / 100) / 10) })),
     output_tail: tail,
     usage: recordedUsage(view.usage),
     queued_messages: view.queuedMessages,
     ...(view.permissions.length === 0 ? {} : { pending_permissions: view.permissions.map(pendingPermissionOut) }),
-    ...(messaging === undefined ? {} : { messaging }),
-    ...(hint === undefined ? {} : { hint }),
+    ...definedFields({ messaging, hint }),
     ...(view.attempts.length === 0
       ? {}
       : {
           failover: view.attempts.map(attemptOut),
         }),
-    ...(view.checking === undefined ? {} : { checking: view.checking }),
-    ...(budget === undefined ? {} : { budget }),
+    ...definedFields({ checking: view.checking, budget }),
   });
   const where = worktree === undefined ? "" : ` Its ${describeWorktree(worktree)}.`;
   const checking = view.checking === undefined ? "" : ` Its check \`${view.checking}\` is running on its work.`;
@@ -147,15 +145,13 @@ async function pollAgent(deps: ToolDeps & { stallSeconds: number }, args: PollAr
 function attemptOut(a: AgentView["attempts"][number]) {
   return {
     provider: a.provider,
-    ...(a.model === undefined ? {} : { model: a.model }),
-    ...(a.effort === undefined ? {} : { effort: a.effort }),
-    ...(a.machine === undefined ? {} : { machine: a.machine }),
+    ...definedFields({ model: a.model, effort: a.effort, machine: a.machine }),
     reason: a.reason,
     kind: a.kind ?? ("failover" as const),
-    ...(a.result === undefined ? {} : { result: a.result }),
+    ...definedFields({ result: a.result }),
     ...(a.check === undefined
       ? {}
       : { check: { command: a.check.command, exit_code: a.check.exitCode, output_tail: a.check.output.slice(-2_000), duration_ms: a.check.durationMs } }),
-    ...(a.costUsd === undefined ? {} : { cost_usd: a.costUsd }),
+    ...definedFields({ cost_usd: a.costUsd }),
   };
 }

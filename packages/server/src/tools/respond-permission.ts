@@ -6,6 +6,7 @@ import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, StatusSchema, objectOf } from "./schemas.js";
 import { permissionOut } from "./wire.js";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 export const RespondPermissionInput = {
   agent_id: AgentIdSchema,
@@ -51,7 +52,7 @@ export function registerRespondPermissionTool(server: McpServer, deps: ToolDeps)
         const message = args.decision === "deny" ? (args.reason ?? "Denied by the orchestrator.") : undefined;
         const { view, request } = supervisor.respondPermission(args.agent_id, args.request_id, {
           behavior: args.decision,
-          ...(message === undefined ? {} : { message }),
+          ...definedFields({ message }),
         });
         const line = permissionOut({ request, askedAt: 0 });
         const rule = args.decision === "allow_always" ? ruleFor(request, { cwd: view.cwd, home: homedir() }) : undefined;
@@ -60,7 +61,7 @@ export function registerRespondPermissionTool(server: McpServer, deps: ToolDeps)
           request_id: request.requestId,
           decision: args.decision,
           summary: line.summary,
-          ...(rule === undefined ? {} : { rule }),
+          ...definedFields({ rule }),
           status: view.status,
           pending_permissions: view.permissions.length,
         };

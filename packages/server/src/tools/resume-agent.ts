@@ -13,7 +13,7 @@ import type { AgentJournal } from "../journal.js";
 import type { Resumable } from "../past.js";
 import { asking, grant, mergeRules } from "@subagent-mcp/permissions";
 import { resumeBudget } from "@subagent-mcp/budgets";
-import { WorktreeOutSchema } from "@subagent-mcp/contract";
+import { WorktreeOutSchema, definedFields } from "@subagent-mcp/contract";
 import { describeWorktree } from "../worktree-view.js";
 import { messagingToolNames } from "./launch-parts.js";
 import { gated } from "../launch-gate.js";
@@ -106,7 +106,7 @@ async function resumeAgent(deps: ToolDeps, args: ResumeArgs, extra: { _meta?: Re
     prior_turns: past.turns,
     was: past.why,
     ...(past.inFlight === undefined ? {} : { in_flight: past.inFlight.prompt }),
-    ...(worktree === undefined ? {} : { worktree }),
+    ...definedFields({ worktree }),
   };
   return ok(
     structured,
@@ -141,7 +141,7 @@ async function relaunch(
   // There, its node serves its messaging (our loopback endpoint is not reachable): it is given its mailbox name.
   const child = deps.childServer === undefined || placement !== undefined ? undefined : await deps.childServer(id, rules);
   const messaging = child !== undefined || (placement !== undefined && deps.childServer !== undefined);
-  journal.expect(id, { resumeOf: { sessionId: past.sessionId }, ...(permissions === undefined ? {} : { permissions }) });
+  journal.expect(id, { resumeOf: { sessionId: past.sessionId }, ...definedFields({ permissions }) });
   const tools = [...(granted.tools ?? []), ...(messaging ? own : [])];
   const view = supervisor.launch({
     id,
@@ -151,12 +151,12 @@ async function relaunch(
     resume: past.sessionId,
     priorTurns: past.turns,
     ...(granted.tools === undefined && !messaging ? {} : { allowedTools: tools }),
-    ...(granted.mode === undefined ? {} : { permissionMode: granted.mode }),
+    ...definedFields({ permissionMode: granted.mode }),
     ...(child === undefined ? {} : { mcpServers: [child] }),
-    ...(placement === undefined ? {} : { placement }),
+    ...definedFields({ placement }),
     ...(messaging ? { mailbox: id } : {}),
     ...asking(permissionMode, granted.level, () => rules, asked.cwd, tools),
-    ...(budget === undefined ? {} : { budget }),
+    ...definedFields({ budget }),
     env: childEnv(
       deps,
       granted,
@@ -175,8 +175,7 @@ function out(view: AgentView, how: "woke" | "resumed") {
     agent_id: view.id,
     status: view.status,
     provider: view.provider,
-    ...(view.machine === undefined ? {} : { machine: view.machine }),
-    ...(view.sessionId === undefined ? {} : { session_id: view.sessionId }),
+    ...definedFields({ machine: view.machine, session_id: view.sessionId }),
     how,
   };
 }

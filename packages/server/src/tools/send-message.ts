@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { BudgetSchema } from "@subagent-mcp/core";
-import { BudgetOutSchema } from "@subagent-mcp/contract";
+import { BudgetOutSchema, definedFields } from "@subagent-mcp/contract";
 import { AgentIdSchema, StatusSchema, objectOf } from "./schemas.js";
 import { budgetOut } from "./wire.js";
 import { delegateTurn } from "../tasks/delegate-turn.js";
@@ -54,7 +54,7 @@ export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void
         const budget = budgetOut(view);
         const sent = `Sent to ${view.id}; it is ${view.status}${queued}.`;
         delegateTurn(deps, supervisor, extra, { agentId: view.id, turn: turn ?? view.turns + view.queuedMessages + 1 }, sent);
-        return ok({ agent_id: view.id, status: view.status, queued_messages: view.queuedMessages, ...(budget === undefined ? {} : { budget }) }, sent);
+        return ok({ agent_id: view.id, status: view.status, queued_messages: view.queuedMessages, ...definedFields({ budget }) }, sent);
       }),
   );
 }

@@ -1,5 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { TranscriptOutput, type TurnOut } from "@subagent-mcp/contract";
+import { TranscriptOutput, type TurnOut, definedFields } from "@subagent-mcp/contract";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
@@ -66,8 +66,7 @@ export function registerTranscriptTool(server: McpServer, deps: ToolDeps): void 
           agent_id: args.agent_id,
           turns: page,
           total_turns: read.newestTurn,
-          ...(next === undefined ? {} : { next_turn: next }),
-          ...(earlier === undefined ? {} : { earlier_turn: earlier }),
+          ...definedFields({ next_turn: next, earlier_turn: earlier }),
           ...(resumes.length === 0 ? {} : { resumes }),
           ...(read.skipped === 0 ? {} : { skipped_lines: read.skipped }),
         };

@@ -1,7 +1,7 @@
 import { objectOf } from "./schemas.js";
 import { dirname, join } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { UsageOutput } from "@subagent-mcp/contract";
+import { UsageOutput, definedFields } from "@subagent-mcp/contract";
 import { GroupBySchema } from "@subagent-mcp/usage/schema";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
@@ -51,12 +51,12 @@ export function registerUsageTool(server: McpServer, deps: ToolDeps): void {
         const agentsDir = journal.settings.dir;
         const summary = summarizeUsage(
           { agentsDir, workersDir: join(dirname(agentsDir), "workers") },
-          { groupBy, prices, ...(since === undefined ? {} : { since }), ...(project === undefined ? {} : { project }) },
+          { groupBy, prices, ...definedFields({ since, project }) },
         );
         const structured = {
           group_by: groupBy,
           ...(since === undefined ? {} : { since: since.toISOString() }),
-          ...(project === undefined ? {} : { project }),
+          ...definedFields({ project }),
           rows: summary.rows,
           total: summary.total,
           ...(summary.skipped_lines === 0 ? {} : { skipped_lines: summary.skipped_lines }),

@@ -9,6 +9,7 @@ import {
   PermissionDecisionSchema,
   recordedUsage,
 } from "@subagent-mcp/contract";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** Characters of a request's input shown on the wire. */
 const MAX_INPUT_CHARS = 4096;
@@ -69,6 +70,6 @@ export function budgetOut(view: AgentView): z.infer<typeof BudgetOutSchema> | un
       seconds: Math.round(b.spent.seconds * 10) / 10,
     },
     ...(b.warnings.length === 0 ? {} : { warnings: b.warnings }),
-    ...(b.exceeded === undefined ? {} : { exceeded: b.exceeded }),
+    ...definedFields({ exceeded: b.exceeded }),
   };
 }
