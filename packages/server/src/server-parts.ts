@@ -61,12 +61,12 @@ export async function sharedBudgets(deps: ServerDeps, supervisor: Supervisor, pr
 }
 
 // The worktrees' code (git through execa) loads with the first launch that isolates an agent.
-export function worktreeHub(deps: ServerDeps, supervisor: () => Promise<Supervisor>): WorktreeHub {
+export function worktreeHub(deps: ServerDeps, supervisor: () => Promise<Supervisor>, spans?: AgentSpans): WorktreeHub {
   let made: AgentWorktrees | undefined;
   const hub = new OnFirstUse(async () => {
     const { AgentWorktrees } = await import("./worktrees.js");
     const settings = deps.worktrees ?? { stateDir: stateDir({ home: homedir(), env: process.env }) };
-    made = new AgentWorktrees(await supervisor(), settings);
+    made = new AgentWorktrees(await supervisor(), settings, deps.tracer === undefined ? undefined : { tracer: deps.tracer, spans });
     return made;
   });
   return { get: () => hub.get(), made: () => made };

@@ -80,6 +80,8 @@ export function createServer(deps: ServerDeps): SubagentServer {
   const gate = new LaunchGate();
   // Merged once: every launch prices its candidates with it, and the daily budget reads the journal with it.
   const priceTable = mergePrices(DEFAULT_PRICES, deps.prices);
+  // While tracing is on, each agent's life, turns and waits are spans (a worktree's setup among them).
+  const spans = deps.tracer?.on === true ? new AgentSpans(deps.tracer) : undefined;
   const supervisor = supervisorFrom(
     deps.supervisor,
     gate,
@@ -93,10 +95,9 @@ export function createServer(deps: ServerDeps): SubagentServer {
     async (made) => {
       budgets = await sharedBudgets(deps, made, defaultCwd, priceTable);
     },
-    // While tracing is on, each agent's life, turns and waits are spans.
-    deps.tracer?.on === true ? new AgentSpans(deps.tracer) : undefined,
+    spans,
   );
-  const worktrees = worktreeHub(deps, supervisor.get);
+  const worktrees = worktreeHub(deps, supervisor.get, spans);
   // What the servers under our sub-agents spend, counted against each one's budget and ours.
   const tree = new TreeSpend(supervisor.get, () => budgets);
   // Each sub-agent's own server: the messaging tools alone, speaking for its mailbox.

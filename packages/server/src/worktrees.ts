@@ -1,4 +1,4 @@
-import { agentSpan, tracer, type SpanHandle } from "@subagent-mcp/tracing";
+import type { AgentSpans, SpanHandle, Tracer } from "@subagent-mcp/tracing";
 import type { Supervisor } from "@subagent-mcp/core";
 import { AgentWorktree, type TaskWork, type WorktreeSettings } from "@subagent-mcp/worktrees";
 import { worktreeOut, type WorktreeOut, definedFields } from "@subagent-mcp/contract";
@@ -21,12 +21,24 @@ export class AgentWorktrees {
   constructor(
     supervisor: Supervisor,
     private readonly settings: WorktreeSettings,
+    /** Where a worktree's checkout and setup become spans of its agent's life (tracing on): the server's tracer and its agents' spans. */
+    private readonly tracing?: { tracer: Tracer; spans: AgentSpans | undefined },
   ) {
     supervisor.onEnd((view) => {
       this.#release(view.id);
     });
     supervisor.onTurn((report) => {
       void this.#read(report.agentId);
+    });
+  }
+
+  // A worktree's checkout and setup as a span of its agent's life (while tracing is on).
+  #setupSpan(agentId: string, kind: "agent" | "replica", branch: string): SpanHandle | undefined {
+    if (this.tracing?.tracer.on !== true) return undefined;
+    const parent = this.tracing.spans?.lifeOf(agentId);
+    return this.tracing.tracer.start("worktree_setup", {
+      ...definedFields({ parent }),
+      attributes: { "subagent_mcp.agent.id": agentId, "subagent_mcp.worktree.kind": kind, "subagent_mcp.worktree.branch": branch },
     });
   }
 
@@ -45,7 +57,7 @@ export class AgentWorktrees {
     });
     this.#agents.set(opts.agentId, tree);
     const prepare = async (): Promise<undefined> => {
-      await traced(setupSpan(opts.agentId, "agent", tree.record.branch), this.#hold(tree.prepare()));
+      await traced(this.#setupSpan(opts.agentId, "agent", tree.record.branch), this.#hold(tree.prepare()));
       return undefined;
     };
     return { cwd: tree.cwd, prepare };
@@ -68,7 +80,7 @@ export class AgentWorktrees {
         owner: { pid: process.pid, agent_id: agentId, label: `pool:${opts.pool}` },
       });
       this.#agents.set(agentId, tree);
-      await traced(setupSpan(agentId, "replica", tree.record.branch), tree.prepare()).catch((error: unknown) => {
+      await traced(this.#setupSpan(agentId, "replica", tree.record.branch), tree.prepare()).catch((error: unknown) => {
         // A checkout that failed left nothing of it: the replica has no worktree to show or release.
         if (tree.state === "removed") this.#agents.delete(agentId);
         throw error;
@@ -139,16 +151,6 @@ function viewOf(tree: AgentWorktree): WorktreeOut {
     ...worktreeOut(tree.record, tree.state, tree.status),
     ...definedFields({ last_task: tree.lastTask, error: tree.error }),
   };
-}
-
-// A worktree's checkout and setup as a span of its agent's life (while tracing is on).
-function setupSpan(agentId: string, kind: "agent" | "replica", branch: string): SpanHandle | undefined {
-  if (!tracer().on) return undefined;
-  const parent = agentSpan(agentId);
-  return tracer().start("worktree_setup", {
-    ...definedFields({ parent }),
-    attributes: { "subagent_mcp.agent.id": agentId, "subagent_mcp.worktree.kind": kind, "subagent_mcp.worktree.branch": branch },
-  });
 }
 
 async function traced<T>(span: SpanHandle | undefined, work: Promise<T>): Promise<T> {

@@ -30,14 +30,6 @@ interface Live {
   readonly pool: string | undefined;
 }
 
-/** Every live agent's life span in this process, whichever AgentSpans made it. */
-const lives = new Map<string, SpanHandle>();
-
-/** The life span of agent `agentId` while it lives (tracing on), for work done for it outside a tool call (its worktree). */
-export function agentSpan(agentId: string): SpanHandle | undefined {
-  return lives.get(agentId);
-}
-
 export class AgentSpans {
   readonly #live = new Map<string, Live>();
   #supervisor: Supervisor | undefined;
@@ -46,6 +38,11 @@ export class AgentSpans {
   readonly #settings = otelSettings(process.env);
 
   constructor(private readonly tracer: Tracer) {}
+
+  /** The life span of agent `agentId` while it lives, for work done for it outside a tool call (its worktree). */
+  lifeOf(agentId: string): SpanHandle | undefined {
+    return this.#live.get(agentId)?.life;
+  }
 
   /** Follows `supervisor`'s agents from now on. */
   attach(supervisor: Supervisor): void {
@@ -134,7 +131,6 @@ export class AgentSpans {
     if (pool !== undefined) life.set({ "subagent_mcp.pool": pool });
     const live: Live = { life, provider: request.provider, waiting: [], asks: new Map(), attempts: 0, model: request.model, pool };
     this.#live.set(agentId, live);
-    lives.set(agentId, life);
     // Launched behind its provider's cap: it waits in the queue before its first turn runs.
     if (this.#statusOf(agentId) === "queued")
       live.queue = this.tracer.start("queue_wait", { parent: life, at, attributes: { "subagent_mcp.agent.id": agentId } });
@@ -280,7 +276,6 @@ export class AgentSpans {
     const live = this.#live.get(view.id);
     if (live === undefined) return;
     this.#live.delete(view.id);
-    if (lives.get(view.id) === live.life) lives.delete(view.id);
     const now = Date.now();
     for (const wait of live.asks.values()) {
       wait.set({ "subagent_mcp.permission.decision": "ended" });

@@ -4,4 +4,4 @@ export { OFF, tracer, useTracer, type Attributes, type SpanHandle, type SpanOpti
 export { TRACEPARENT, inheritedParent, otelSettings, protocolOf, restoreOtelEnv, tracingWanted } from "./env.js";
 export { withoutTraceEnv } from "./trace-env.js";
 export { startTracing } from "./start.js";
-export { AgentSpans, agentSpan } from "./agent-spans.js";
+export { AgentSpans } from "./agent-spans.js";

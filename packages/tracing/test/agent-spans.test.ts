@@ -1,6 +1,6 @@
 import { Supervisor, type AgentEvent, type Driver, type PermissionEvent, type Session, type SessionSpec } from "@subagent-mcp/core";
 import { describe, expect, it } from "vitest";
-import { AgentSpans, agentSpan, type Attributes, type SpanHandle, type SpanOptions, type Tracer } from "../src/index.js";
+import { AgentSpans, type Attributes, type SpanHandle, type SpanOptions, type Tracer } from "../src/index.js";
 import type { PermissionDecision } from "@subagent-mcp/contract";
 
 // AgentSpans on a real supervisor: what each agent's life, turns and waits become, recorded by an
@@ -102,16 +102,16 @@ function setup() {
   });
   spansOf.attach(supervisor);
   const named = (name: string) => spans.filter((s) => s.name === name);
-  return { supervisor, spans, named, claude, codex };
+  return { supervisor, spans, spansOf, named, claude, codex };
 }
 
 describe("an agent's spans", () => {
   it("its life, each turn under it (tokens, cost), the trace its CLI and server get, and its end", async () => {
-    const { supervisor, named, claude } = setup();
+    const { supervisor, named, claude, spansOf } = setup();
     const a = supervisor.launch({ provider: "claude", model: "opus", label: "lead", cwd: "/", prompt: "one" });
     const life = named("invoke_agent claude")[0];
     expect(life?.attributes).toMatchObject({ "gen_ai.agent.name": "lead", "gen_ai.request.model": "opus", "subagent_mcp.agent.id": a.id });
-    expect(agentSpan(a.id)?.traceparent).toBe(life?.traceparent);
+    expect(spansOf.lifeOf(a.id)?.traceparent).toBe(life?.traceparent);
     const session = claude.sessions[0] as Fake;
     // The session's CLI gets the life span's context, and the server under it too.
     expect(session.spec.traceparent).toBe(life?.traceparent);
@@ -141,7 +141,7 @@ describe("an agent's spans", () => {
       failed: "killed",
       attributes: expect.objectContaining({ "subagent_mcp.status": "stopped", "subagent_mcp.turns": 2, "gen_ai.conversation.id": "s-1" }) as unknown,
     });
-    expect(agentSpan(a.id)).toBeUndefined();
+    expect(spansOf.lifeOf(a.id)).toBeUndefined();
   });
 
   it("a queue wait, a permission wait with who answered it, and a budget stop", async () => {
