@@ -4,7 +4,7 @@ import type { AgentEvent } from "./events.js";
 import { spentOf, type CostOf, type Spending } from "./spending.js";
 import { standing } from "./budget.js";
 import type { Driver, PermissionRuling, Session, SessionSpec, SessionWorktree } from "./driver.js";
-import type { RecentItem, RecentItems } from "./recent.js";
+import type { RecentItems } from "./recent.js";
 import type { AgentState, PendingPermission, TurnOutcome } from "./state.js";
 import type { TailBuffer } from "./tail.js";
 import type { Escalation } from "./escalation.js";
@@ -213,6 +213,3 @@ function budgetView(record: AgentRecord, limits: Budget, now: number, costOf: Co
   const { warnings, exceeded } = standing(limits, spent);
   return { limits, spent, unknownCostTurns: record.spending.unknownCostTurns, warnings, exceeded: record.state.budgetNote ?? exceeded };
 }
-
-/** Re-exported for readers of a record's recent items. */
-export type { RecentItem };

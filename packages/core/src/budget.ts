@@ -28,7 +28,7 @@ export interface BudgetStanding {
 }
 
 /** The share of a limit past which a warning is given. */
-export const WARN_AT = 0.8;
+const WARN_AT = 0.8;
 
 /** Tokens that count against a budget. */
 export function budgetTokens(usage: Usage): number {

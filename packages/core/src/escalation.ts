@@ -20,8 +20,8 @@ export interface Escalation {
 }
 
 /** Characters of an attempt's answer and of a check's output handed to the next attempt. */
-export const HANDED_RESULT_CHARS = 4_000;
-export const HANDED_CHECK_CHARS = 4_000;
+const HANDED_RESULT_CHARS = 4_000;
+const HANDED_CHECK_CHARS = 4_000;
 
 /** What to do once the first turn of an escalating launch ended: report it, check it, or escalate now. */
 export function escalationStep(record: AgentRecord, outcome: TurnOutcome, turn: number): "report" | "check" | "escalate" {

@@ -57,4 +57,3 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("exit"), code: z.number().int().nullable(), signal: z.string().nullable() }),
 ]);
 export type AgentEvent = z.infer<typeof AgentEventSchema>;
-export type AgentEventType = AgentEvent["type"];

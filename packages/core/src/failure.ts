@@ -1,9 +1,7 @@
-import { z } from "zod";
 import type { AgentEvent } from "./events.js";
 
 /** Whether trying again (later, or with another candidate) may succeed. */
-export const FailureClassSchema = z.enum(["transient", "permanent"]);
-export type FailureClass = z.infer<typeof FailureClassSchema>;
+type FailureClass = "transient" | "permanent";
 
 const anyOf = (signs: string[]): RegExp => new RegExp(signs.join("|"), "i");
 

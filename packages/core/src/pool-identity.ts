@@ -4,7 +4,7 @@ import { z } from "zod";
  * Which pool an agent serves, and as which replica: the agent's label is its one spelling
  * (`pool:NAME#i`), which the journal and the traces read back to know the pool's tasks.
  */
-export const PoolIdentitySchema = z.object({
+const PoolIdentitySchema = z.object({
   pool: z.string().min(1),
   /** Its place among the pool's replicas, the spare made ahead of a reset, or the stronger agent of an escalated task; absent: the pool itself. */
   replica: z.union([z.number().int().min(0), z.enum(["spare", "escalated"])]).optional(),

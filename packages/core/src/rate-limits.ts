@@ -16,7 +16,7 @@ export interface RateWindow {
 }
 
 /** A window reported without a reset time is believed this long (a quota error says nothing more). */
-export const UNDATED_WINDOW_MS = 15 * 60_000;
+const UNDATED_WINDOW_MS = 15 * 60_000;
 
 const SEVERITY: Record<RateLimitStatus, number> = { ok: 0, warning: 1, exhausted: 2 };
 
