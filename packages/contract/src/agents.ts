@@ -8,7 +8,7 @@ import { ProviderSchema } from "./provider.js";
 // What list_agents and poll_agent return: the results the dashboard, the demo and the bench read.
 
 /** One agent as list_agents shows it (a live one, or with include_past one of an earlier server). */
-export const AgentRowSchema = z.object({
+const AgentRowSchema = z.object({
   agent_id: z.string(),
   label: z.string().optional(),
   provider: ProviderSchema,

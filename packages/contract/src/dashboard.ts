@@ -1,20 +1,16 @@
 import { z } from "zod";
-import { ListAgentsOutput, MachineSchema, PollAgentOutput } from "./agents.js";
+import type { PollAgentResult, TranscriptResult } from "./results.js";
+import { ListAgentsOutput, MachineSchema } from "./agents.js";
 import { ListPoolOutput } from "./pool.js";
-import { TranscriptOutput } from "./transcript.js";
 
 // What the dashboard's page is sent: the whole state of the project's agents, workers and mail at
 // one moment (`/api/events`, `/api/state`), an agent's detail (`/api/agent`) and an action's answer.
 
 /** list_pool's result. */
-export const ListPoolResultSchema = z.object(ListPoolOutput);
-/** poll_agent's result. */
-export const PollAgentResultSchema = z.object(PollAgentOutput);
-/** transcript's result. */
-export const TranscriptResultSchema = z.object(TranscriptOutput);
+const ListPoolResultSchema = z.object(ListPoolOutput);
 
 /** One running server of the project and its agents as its list_agents and list_pool return them. */
-export const ServerViewSchema = z.object({
+const ServerViewSchema = z.object({
   pid: z.number(),
   cwd: z.string(),
   session: z.string().optional(),
@@ -31,7 +27,7 @@ export const ServerViewSchema = z.object({
 export type ServerView = z.infer<typeof ServerViewSchema>;
 
 /** A sub-agent's pending permission request (answered with the action "permission"). */
-export const PermissionRequestViewSchema = z.object({
+const PermissionRequestViewSchema = z.object({
   server: z.number(),
   agent_id: z.string(),
   request_id: z.string(),
@@ -43,7 +39,7 @@ export const PermissionRequestViewSchema = z.object({
 export type PermissionRequestView = z.infer<typeof PermissionRequestViewSchema>;
 
 /** An agent of the project's journal that no live server holds, as list_agents include_past shows it. */
-export const PastAgentViewSchema = z.object({
+const PastAgentViewSchema = z.object({
   agent_id: z.string(),
   label: z.string().optional(),
   provider: z.string(),
@@ -67,7 +63,7 @@ export const PastAgentViewSchema = z.object({
 export type PastAgentView = z.infer<typeof PastAgentViewSchema>;
 
 /** A live worker as its presence entry says. */
-export const WorkerViewSchema = z.object({
+const WorkerViewSchema = z.object({
   name: z.string(),
   host: z.string(),
   pid: z.number(),
@@ -77,10 +73,9 @@ export const WorkerViewSchema = z.object({
   last_turn_at: z.string().optional(),
   heartbeat_at: z.string(),
 });
-export type WorkerView = z.infer<typeof WorkerViewSchema>;
 
 /** A worker's pending permission request (answered with the action "worker_permission"). */
-export const WorkerPermissionViewSchema = z.object({
+const WorkerPermissionViewSchema = z.object({
   id: z.string(),
   worker: z.string(),
   approver: z.string(),
@@ -90,11 +85,11 @@ export const WorkerPermissionViewSchema = z.object({
 export type WorkerPermissionView = z.infer<typeof WorkerPermissionViewSchema>;
 
 /** One mailbox and how many messages it holds. */
-export const MailboxViewSchema = z.object({ name: z.string(), waiting: z.number(), claimed: z.number(), dead: z.number() });
+const MailboxViewSchema = z.object({ name: z.string(), waiting: z.number(), claimed: z.number(), dead: z.number() });
 export type MailboxView = z.infer<typeof MailboxViewSchema>;
 
 /** Turns and cost of one provider on one day (UTC). */
-export const UsageDayViewSchema = z.object({
+const UsageDayViewSchema = z.object({
   day: z.string(),
   provider: z.string(),
   turns: z.number(),
@@ -127,12 +122,10 @@ export const DashboardStateSchema = z.object({
 export type DashboardState = z.infer<typeof DashboardStateSchema>;
 
 /** `/api/agent`: a live agent's poll_agent and transcript, or a past one's transcript from its journal (poll null). */
-export const AgentDetailSchema = z.object({ poll: PollAgentResultSchema.nullable(), transcript: TranscriptResultSchema.nullable() });
-export type AgentDetail = z.infer<typeof AgentDetailSchema>;
+export interface AgentDetail {
+  poll: PollAgentResult | null;
+  transcript: TranscriptResult | null;
+}
 
 /** `/api/action` (and every failed `/api/...` call): the tool's result, or the error. */
-export const ActionReplySchema = z.union([
-  z.object({ ok: z.literal(true), result: z.record(z.string(), z.unknown()) }),
-  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
-]);
-export type ActionReply = z.infer<typeof ActionReplySchema>;
+export type ActionReply = { ok: true; result: Record<string, unknown> } | { ok: false; error: { code: string; message: string } };

@@ -2,13 +2,12 @@
 // schemas and their types): the vocabulary under the lifecycle (provider names, token counts,
 // statuses, permission requests and modes) and the wire between a server and everything that reads
 // it (the dashboard and its page, the demo, the bench). Imports nothing of ours but errors.
-export { BUILTIN_PROVIDERS, BuiltinProviderSchema, ProviderSchema, type BuiltinProvider, type Provider } from "./provider.js";
+export { BUILTIN_PROVIDERS, ProviderSchema, type BuiltinProvider, type Provider } from "./provider.js";
 export { addUsage, liveUsage, recordedUsage, RecordedUsageSchema, UsageSchema, ZERO_USAGE, type RecordedUsage, type Usage } from "./tokens.js";
 export { AgentStatusSchema, type AgentStatus } from "./status.js";
 export { EscalateSchema, type Escalate } from "./escalate.js";
 export {
   PermissionDecisionSchema,
-  PermissionKindSchema,
   PermissionRequestSchema,
   type PermissionDecision,
   type PermissionKind,
@@ -30,13 +29,12 @@ export {
   type AcpModeKey,
   type PermissionLevel,
 } from "./permission-modes.js";
-export { CONTROL_URL, ServerRecordSchema, type ServerRecord } from "./server-record.js";
-export { definedFields, type DefinedFields } from "./fields.js";
+export { ServerRecordSchema, type ServerRecord } from "./server-record.js";
+export { definedFields } from "./fields.js";
 export { CHANGE_EVENT, ChangeEventSchema, type ChangeEvent } from "./change-event.js";
 export { RemoteWorktreeSchema, worktreeOut, WorktreeOutSchema, type RemoteWorktree, type WorktreeOut } from "./worktree.js";
 export { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, WireStatusSchema } from "./wire.js";
 export {
-  AgentRowSchema,
   ListAgentsOutput,
   ListMachinesOutput,
   MachineSchema,
@@ -49,45 +47,16 @@ export {
 } from "./agents.js";
 export { KillAgentOutput, LaunchAgentOutput, WaitOutput } from "./lifecycle.js";
 export { InvokeOutput, ListPoolOutput, ReplicaSchema, type Replica } from "./pool.js";
+export { TimelineRowSchema, TimelineSchema, type Timeline, type TimelineMark, type TimelineRow, type TimelineTurn } from "./timeline.js";
+export { TranscriptOutput, type TurnOut } from "./transcript.js";
+export { UsageOutput, type UsageRow } from "./usage.js";
+export type { InvokeResult, KillAgentResult, LaunchAgentResult, ListAgentsResult, ListPoolResult, PollAgentResult, WaitResult } from "./results.js";
+/** @public read by the dashboard page's JSDoc types (packages/dashboard/ui/*.js), which knip does not follow. */
+export type { ActionReply, AgentDetail } from "./dashboard.js";
+/** @public read by the dashboard page's JSDoc types (packages/dashboard/ui/*.js), which knip does not follow. */
+export type { TranscriptResult } from "./results.js";
 export {
-  TimelineMarkSchema,
-  TimelineRowSchema,
-  TimelineSchema,
-  TimelineTurnSchema,
-  type Timeline,
-  type TimelineMark,
-  type TimelineRow,
-  type TimelineTurn,
-} from "./timeline.js";
-export { TranscriptOutput, TurnOutSchema, type TurnOut } from "./transcript.js";
-export { UsageOutput, UsageRowSchema, type UsageRow } from "./usage.js";
-export type {
-  InvokeResult,
-  KillAgentResult,
-  LaunchAgentResult,
-  ListAgentsResult,
-  ListPoolResult,
-  PollAgentResult,
-  TranscriptResult,
-  UsageResult,
-  WaitResult,
-} from "./results.js";
-export {
-  ActionReplySchema,
-  AgentDetailSchema,
   DashboardStateSchema,
-  ListPoolResultSchema,
-  MailboxViewSchema,
-  PastAgentViewSchema,
-  PermissionRequestViewSchema,
-  PollAgentResultSchema,
-  ServerViewSchema,
-  TranscriptResultSchema,
-  UsageDayViewSchema,
-  WorkerPermissionViewSchema,
-  WorkerViewSchema,
-  type ActionReply,
-  type AgentDetail,
   type DashboardState,
   type MailboxView,
   type PastAgentView,
@@ -95,7 +64,6 @@ export {
   type ServerView,
   type UsageDayView,
   type WorkerPermissionView,
-  type WorkerView,
 } from "./dashboard.js";
 export { MESSAGING_TOOLS } from "./messaging.js";
 export { SavedSessionSchema, TurnLogSchema, type SavedSession, type TurnLog } from "./worker-log.js";

@@ -5,7 +5,7 @@ import { z } from "zod";
  * `can_use_tool`, Codex approval requests, ACP `session/request_permission`), so that one rule set
  * and one answer tool serve all three.
  */
-export const PermissionKindSchema = z.enum(["shell", "edit", "read", "mcp", "fetch", "other"]);
+const PermissionKindSchema = z.enum(["shell", "edit", "read", "mcp", "fetch", "other"]);
 export type PermissionKind = z.infer<typeof PermissionKindSchema>;
 
 export const PermissionRequestSchema = z.object({

@@ -4,8 +4,7 @@ import { z } from "zod";
 
 /** The providers with a driver of their own; every other one is an ACP agent named in config or a preset. */
 export const BUILTIN_PROVIDERS = ["claude", "codex", "gemini"] as const;
-export const BuiltinProviderSchema = z.enum(BUILTIN_PROVIDERS);
-export type BuiltinProvider = z.infer<typeof BuiltinProviderSchema>;
+export type BuiltinProvider = (typeof BUILTIN_PROVIDERS)[number];
 
 /**
  * The name of a provider a session can run on: a built-in one or any configured ACP agent. Which

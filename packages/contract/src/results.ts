@@ -3,7 +3,6 @@ import type { ListAgentsOutput, PollAgentOutput } from "./agents.js";
 import type { KillAgentOutput, LaunchAgentOutput, WaitOutput } from "./lifecycle.js";
 import type { InvokeOutput, ListPoolOutput } from "./pool.js";
 import type { TranscriptOutput } from "./transcript.js";
-import type { UsageOutput } from "./usage.js";
 
 // Each tool's structured result as a type: what a client reads from `structuredContent`.
 
@@ -17,4 +16,3 @@ export type KillAgentResult = Result<typeof KillAgentOutput>;
 export type ListPoolResult = Result<typeof ListPoolOutput>;
 export type InvokeResult = Result<typeof InvokeOutput>;
 export type TranscriptResult = Result<typeof TranscriptOutput>;
-export type UsageResult = Result<typeof UsageOutput>;

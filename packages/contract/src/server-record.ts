@@ -4,7 +4,7 @@ import { z } from "zod";
 // finds all of them (one per host session) without asking anything else.
 
 /** The shape of a control endpoint's address: loopback only, with its token. */
-export const CONTROL_URL = /^http:\/\/127\.0\.0\.1:\d{1,5}\/control\/[0-9a-f]{32}$/;
+const CONTROL_URL = /^http:\/\/127\.0\.0\.1:\d{1,5}\/control\/[0-9a-f]{32}$/;
 
 /** One running server, as its file `<stateDir>/servers/<pid>.json` describes it. */
 export const ServerRecordSchema = z.object({

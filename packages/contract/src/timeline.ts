@@ -4,7 +4,7 @@ import { z } from "zod";
 // it: one row per agent, nested ones under their parent, turns as spans, waits and stops as marks.
 
 /** One turn of an agent, from its start to its end (absent while under way). */
-export const TimelineTurnSchema = z.object({
+const TimelineTurnSchema = z.object({
   turn: z.number(),
   start: z.string(),
   end: z.string().optional(),
@@ -21,7 +21,7 @@ export const TimelineTurnSchema = z.object({
 export type TimelineTurn = z.infer<typeof TimelineTurnSchema>;
 
 /** A permission wait (`until` absent while it waits) or a budget stop (`note` names the limit). */
-export const TimelineMarkSchema = z.object({
+const TimelineMarkSchema = z.object({
   kind: z.enum(["permission", "budget"]),
   at: z.string(),
   until: z.string().optional(),

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 // What transcript returns (and what the dashboard shows of a past agent's journal).
 
-export const TurnOutSchema = z.object({
+const TurnOutSchema = z.object({
   turn: z.number(),
   at: z.string(),
   prompts: z.array(z.string()),

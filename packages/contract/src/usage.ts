@@ -3,7 +3,7 @@ import { z } from "zod";
 // What the usage tool returns.
 
 /** One row of a usage summary: the turns of one agent, provider, model or day (UTC), and what they cost. */
-export const UsageRowSchema = z.object({
+const UsageRowSchema = z.object({
   key: z.string(),
   turns: z.number(),
   input: z.number(),
