@@ -2,21 +2,10 @@
 // read from their journals and turn logs and priced per model.
 export { DEFAULT_PRICES } from "./default-prices.js";
 export { costText, renderUsage } from "./format.js";
+/** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { UsageError, type UsageErrorCode } from "./errors.js";
 export { costOf, findPrice, mergePrices, recordedCost, turnCost } from "./lookup.js";
-export { orderRules } from "./rules.js";
-export {
-  GroupBySchema,
-  PriceSchema,
-  PriceTableSchema,
-  TokenUsageSchema,
-  UsageRowSchema,
-  type GroupBy,
-  type Price,
-  type PriceTable,
-  type TokenUsage,
-  type UsageRow,
-} from "./schema.js";
+export { GroupBySchema, PriceTableSchema, type PriceTable, type UsageRow } from "./schema.js";
 export { parseSince } from "./since.js";
-export { addTurn, emptyRow, summarizeUsage, type SummarizeOptions, type UsageSource, type UsageSummary } from "./summarize.js";
+export { addTurn, emptyRow, summarizeUsage, type UsageSummary } from "./summarize.js";
 export { agentTurns, workerTurns, type TurnRecord } from "./turns.js";

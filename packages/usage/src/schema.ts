@@ -39,4 +39,4 @@ export const GroupBySchema = z.enum(["agent", "provider", "model", "day", "categ
 export type GroupBy = z.infer<typeof GroupBySchema>;
 
 /** One row of a usage summary: the usage tool's, defined by the wire contract. */
-export { UsageRowSchema, type UsageRow } from "@subagent-mcp/contract";
+export type { UsageRow } from "@subagent-mcp/contract";

@@ -13,9 +13,9 @@ export interface UsageSummary {
 }
 
 /** Where the records are: a state dir (its `agents/` and `workers/`), or each directory. */
-export type UsageSource = string | { agentsDir: string; workersDir?: string };
+type UsageSource = string | { agentsDir: string; workersDir?: string };
 
-export interface SummarizeOptions {
+interface SummarizeOptions {
   groupBy: GroupBy;
   /** Only turns that ended at or after this. */
   since?: Date;
