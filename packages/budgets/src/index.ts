@@ -1,5 +1,6 @@
 // Public API of @subagent-mcp/budgets: the limits a server holds its agents to (the session's, the
 // day's, a resumed agent's) and the budget of a whole tree of servers, shared up and down it.
+/** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { BudgetError, type BudgetErrorCode } from "./errors.js";
 export { resumeBudget } from "./resume.js";
 export { SharedBudgets, type SharedBudgetSettings } from "./shared.js";
