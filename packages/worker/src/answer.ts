@@ -19,7 +19,7 @@ export function howToAnswer(key: string): string {
 }
 
 /** What an answer says: whether it carries the key, and the decision read from its first line (undefined: not understood). */
-export interface KeyedAnswer {
+interface KeyedAnswer {
   keyed: boolean;
   decision?: PermissionDecision;
 }

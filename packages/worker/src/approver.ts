@@ -10,7 +10,7 @@ import { errorMessage } from "@subagent-mcp/errors";
 import type { PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
-export interface ApproverOptions {
+interface ApproverOptions {
   worker: string;
   mail: MailboxStore;
   cwd: string;

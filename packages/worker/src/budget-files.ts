@@ -8,15 +8,15 @@ import { z } from "zod";
 import { errorMessage } from "@subagent-mcp/errors";
 
 /** `budget.json`: limits that win over the worker's flags, definition and config for each limit it names. */
-export const BudgetFileSchema = BudgetSchema.extend({ at: z.string().optional() });
-export type BudgetFile = z.infer<typeof BudgetFileSchema>;
+const BudgetFileSchema = BudgetSchema.extend({ at: z.string().optional() });
+type BudgetFile = z.infer<typeof BudgetFileSchema>;
 
 /** What a worker has spent over its life (cost: the known part, turns without a price count 0). */
-export const WorkerSpentSchema = z.object({ costUsd: z.number(), tokens: z.number(), turns: z.number(), seconds: z.number() });
+const WorkerSpentSchema = z.object({ costUsd: z.number(), tokens: z.number(), turns: z.number(), seconds: z.number() });
 export type WorkerSpent = z.infer<typeof WorkerSpentSchema>;
 
 /** `status.json`: the worker's budget as it applies, its spending, and why it is paused if it is. */
-export const WorkerStatusSchema = z.object({
+const WorkerStatusSchema = z.object({
   pid: z.number().int(),
   at: z.string(),
   budget: BudgetSchema.optional(),

@@ -5,7 +5,7 @@ import type { Provider, TurnLog } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** The `subagent-mcp worker budget` flag that raises each limit. */
-export const RAISE_FLAGS = { max_cost_usd: "--usd", max_tokens: "--tokens", max_turns: "--turns", max_seconds: "--seconds" } as const;
+const RAISE_FLAGS = { max_cost_usd: "--usd", max_tokens: "--tokens", max_turns: "--turns", max_seconds: "--seconds" } as const;
 
 /** The raise flag for a limit, from a standing's text ("max_turns 1 turns: ..."): --turns for one it cannot tell. */
 export function raiseFlag(said: string): string {
@@ -14,13 +14,13 @@ export function raiseFlag(said: string): string {
 }
 
 /** What an old log line that does not say so ran on. */
-export interface TurnDefaults {
+interface TurnDefaults {
   provider: Provider;
   model?: string | undefined;
 }
 
 /** What one logged turn spent: the CLI's cost when it reported one, else `costOf`'s (unknown: 0). */
-export function turnSpent(turn: TurnLog, costOf: CostOf | undefined, defaults: TurnDefaults): WorkerSpent {
+function turnSpent(turn: TurnLog, costOf: CostOf | undefined, defaults: TurnDefaults): WorkerSpent {
   const usage = turn.tokens;
   const cost = turn.costUsd ?? (usage === undefined ? 0 : costOf?.(turn.provider ?? defaults.provider, turn.model ?? defaults.model, usage));
   return { costUsd: cost ?? 0, tokens: usage === undefined ? 0 : budgetTokens(usage), turns: 1, seconds: turn.latencyMs / 1000 };
@@ -31,7 +31,7 @@ export function spentFrom(turns: TurnLog[], costOf: CostOf | undefined, defaults
   return turns.map((t) => turnSpent(t, costOf, defaults)).reduce(addSpent, { costUsd: 0, tokens: 0, turns: 0, seconds: 0 });
 }
 
-export function addSpent(a: WorkerSpent, b: WorkerSpent): WorkerSpent {
+function addSpent(a: WorkerSpent, b: WorkerSpent): WorkerSpent {
   return { costUsd: a.costUsd + b.costUsd, tokens: a.tokens + b.tokens, turns: a.turns + b.turns, seconds: a.seconds + b.seconds };
 }
 
@@ -44,11 +44,11 @@ export function effectiveBudget(base: Budget | undefined, file: Budget | undefin
 }
 
 /** The stderr line of a worker that stops taking messages: the limit, what was spent, and how to raise it. */
-export function pauseLine(name: string, reason: string): string {
+function pauseLine(name: string, reason: string): string {
   return `paused at its budget (${reason}); messages wait in its mailbox until it is raised: subagent-mcp worker budget ${name} ${raiseFlag(reason)} N`;
 }
 
-export interface WorkerBudgetOptions {
+interface WorkerBudgetOptions {
   name: string;
   /** The worker's state dir (budget.json, status.json). */
   dir: string;

@@ -1,40 +1,9 @@
 // Public API of @subagent-mcp/worker: an always-on agent that answers its mailbox.
-export { Worker, WORKER_DEFAULTS, type WorkerOptions } from "./worker.js";
-export { conversations, renderTurn, type Conversation } from "./conversation.js";
+export { Worker, WORKER_DEFAULTS } from "./worker.js";
 export { WorkerFiles } from "./state.js";
+/** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { WorkerError, type WorkerErrorCode } from "./errors.js";
-export {
-  APPROVAL_THREAD_PREFIX,
-  parseApproval,
-  PendingApprovals,
-  pendingOfAllWorkers,
-  PendingApprovalSchema,
-  workerRules,
-  type PendingApproval,
-} from "./approval.js";
-export { Approver, type ApproverOptions } from "./approver.js";
-export { approvalAnswer, howToAnswer, readAnswer, withoutKey, type KeyedAnswer } from "./answer.js";
-export {
-  addSpent,
-  effectiveBudget,
-  pauseLine,
-  RAISE_FLAGS,
-  raiseFlag,
-  spentFrom,
-  turnSpent,
-  WorkerBudget,
-  type TurnDefaults,
-  type WorkerBudgetOptions,
-} from "./budget.js";
-export {
-  BudgetFileSchema,
-  readBudgetFile,
-  readStatus,
-  untilReady,
-  WorkerSpentSchema,
-  WorkerStatusSchema,
-  writeBudgetFile,
-  type BudgetFile,
-  type WorkerSpent,
-  type WorkerStatus,
-} from "./budget-files.js";
+export { parseApproval, PendingApprovals, pendingOfAllWorkers, PendingApprovalSchema, workerRules, type PendingApproval } from "./approval.js";
+export { approvalAnswer, readAnswer, withoutKey } from "./answer.js";
+export { effectiveBudget, raiseFlag, spentFrom, WorkerBudget } from "./budget.js";
+export { readBudgetFile, readStatus, writeBudgetFile, type WorkerStatus } from "./budget-files.js";

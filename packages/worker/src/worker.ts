@@ -16,7 +16,7 @@ import { definedFields } from "@subagent-mcp/contract/fields";
 /** What a worker does when its options do not say: the CLI's flags show the same values. */
 export const WORKER_DEFAULTS = { turnTimeoutMs: 600_000, retryBaseMs: 2_000, batch: 20, graceMs: 30_000 } as const;
 
-export interface WorkerOptions {
+interface WorkerOptions {
   /** The worker's mailbox name. */
   name: string;
   /** Its mailbox store: a networked one may be out of reach for a while (see isRetryable), which the worker waits out. */
