@@ -7,8 +7,8 @@ import { CATEGORY_INDEX_FILE, readIndexFile, scanJournals, stampOf, writeIndexFi
 import { candidateKey, DEFAULT_RING_SIZE, Medians, Ring, ringId, type IndexedTurn, type Rings, type TypicalTurn } from "./category-rings.js";
 import { plainCause } from "./errors.js";
 
-export { CATEGORY_INDEX_FILE, CategoryIndexFileSchema, type CategoryIndexFile } from "./category-file.js";
-export { candidateKey, DEFAULT_RING_SIZE, IndexedTurnSchema, type IndexedTurn, type TypicalTurn } from "./category-rings.js";
+export { CATEGORY_INDEX_FILE, CategoryIndexFileSchema } from "./category-file.js";
+export type { IndexedTurn, TypicalTurn } from "./category-rings.js";
 
 /** A candidate needs this many turns of its own before its medians are trusted over the category's. */
 export const MIN_CANDIDATE_TURNS = 3;
@@ -21,7 +21,7 @@ const MAX_CATEGORIES = 64;
 const WHOLE = "\u0000category";
 
 /** Options of {@link CategoryIndex.open}. */
-export interface CategoryIndexOptions {
+interface CategoryIndexOptions {
   /** Turns kept per ring (default {@link DEFAULT_RING_SIZE}). */
   ringSize?: number;
   /** How long a record waits for others before the file is written (default 250 ms). */

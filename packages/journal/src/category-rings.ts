@@ -26,18 +26,17 @@ export const RingFileSchema = z
 export type RingFile = z.infer<typeof RingFileSchema>;
 
 /** One finished turn of an agent launched for a category, as {@link CategoryIndex.record} takes it. */
-export const IndexedTurnSchema = z.object({
-  category: z.string(),
-  provider: z.string(),
+export interface IndexedTurn {
+  category: string;
+  provider: string;
   /** The model the launch asked for (routing's candidate names it so), not the one the CLI reported. */
-  model: z.string().optional(),
-  usage: z.object({ input: z.number(), output: z.number(), cache_read: z.number() }),
-  costUsd: z.number().optional(),
-  durationMs: z.number(),
+  model?: string | undefined;
+  usage: { input: number; output: number; cache_read: number };
+  costUsd?: number | undefined;
+  durationMs: number;
   /** Neither an error nor interrupted. */
-  ok: z.boolean(),
-});
-export type IndexedTurn = z.infer<typeof IndexedTurnSchema>;
+  ok: boolean;
+}
 
 /** Medians of the recent turns {@link CategoryIndex.typical} found. */
 export interface TypicalTurn {

@@ -5,7 +5,7 @@ import type { JournalEntry } from "./schema.js";
 import { linesFromEnd, type WindowStats } from "./window.js";
 
 /** What {@link entriesBefore} returns. */
-export interface EntriesPage {
+interface EntriesPage {
   /** Entries oldest first, the launch entry left out (it opens every file: `launchEntry` reads it). */
   entries: JournalEntry[];
   /** The oldest turn on the page, when the journal has older ones: the `before` of the page before it. */

@@ -7,7 +7,7 @@ import { foldEntry, type JournalTurn } from "./turns.js";
 import { linesFromEnd, linesFromStart, type WindowStats } from "./window.js";
 
 /** What {@link turnsFrom} and {@link turnsBefore} return. */
-export interface TurnsRead {
+interface TurnsRead {
   /** Turns oldest first: the page, and possibly one more (the caller's fitting decides). */
   turns: JournalTurn[];
   /** Resumes among the entries read. */

@@ -9,7 +9,7 @@ import { linesFromStart, type WindowStats } from "./window.js";
 const ROTATED = /^journal\.(\d+)\.jsonl$/;
 
 /** What {@link readJournal} returns. */
-export interface JournalContents {
+interface JournalContents {
   /** Entries oldest first. */
   entries: JournalEntry[];
   /** Lines that were cut or not valid entries. */
@@ -68,7 +68,7 @@ export function journalFiles(path: string): string[] {
 }
 
 /** What {@link journalEntries} saw besides its entries. */
-export interface EntriesRead extends WindowStats {
+interface EntriesRead extends WindowStats {
   /** Launch entries left out for opening a rotated file (the writer copies the launch into each). */
   copies: number;
 }

@@ -11,7 +11,7 @@ type Launch = Extract<JournalEntry, { t: "launch" }>;
 type Limits = Launch["budget"];
 
 /** What a life of an agent spent: turns, budget tokens (input + output + cache writes), cost and seconds. */
-export interface LifeSpent {
+interface LifeSpent {
   turns: number;
   tokens: number;
   costUsd: number;
@@ -19,7 +19,7 @@ export interface LifeSpent {
 }
 
 /** What {@link resumeFacts} returns. */
-export interface ResumeFacts {
+interface ResumeFacts {
   launch: Launch | undefined;
   owner: ServerRef | undefined;
   sessionId: string | undefined;

@@ -5,7 +5,7 @@ import type { JournalEntry } from "./schema.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** Characters of a prompt or a result a timeline keeps (the rest is in the transcript). */
-export const HEAD_CHARS = 120;
+const HEAD_CHARS = 120;
 
 /** Prices a finished turn whose CLI reported no cost (the usage package's `recordedCost`); the CLI's figure by default. */
 export type TurnPrice = (turn: { model?: string; usage: RecordedUsage; cost_usd?: number }) => number | undefined;

@@ -8,7 +8,7 @@ import { timelineRow, type TurnPrice } from "./timeline.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** What {@link agentTree} draws. */
-export interface AgentTreeOptions {
+interface AgentTreeOptions {
   /** The agent to start from (it and everything below it); default: the roots of the recent agents. */
   root?: string;
   /** Without `root`: only roots of this project (their descendants whatever theirs). */
@@ -20,7 +20,7 @@ export interface AgentTreeOptions {
 }
 
 /** Roots a tree shows when none is named. */
-export const DEFAULT_ROOTS = 10;
+const DEFAULT_ROOTS = 10;
 
 /** Its nearest ancestor whose journal is there (an agent whose parent was pruned hangs under its grandparent), else undefined. */
 function ancestorIn(s: AgentSummary, known: Map<string, AgentSummary>): string | undefined {

@@ -37,13 +37,3 @@ export function foldEntry(turns: Map<number, JournalTurn>, e: JournalEntry): boo
     });
   return true;
 }
-
-/** The conversation turn by turn (prompts, tool calls, results); resumes show as notes between turns. */
-export function turnsOf(entries: JournalEntry[]): { turns: JournalTurn[]; resumes: { at: string; reason: string }[] } {
-  const turns = new Map<number, JournalTurn>();
-  const resumes: { at: string; reason: string }[] = [];
-  for (const e of entries) {
-    if (!foldEntry(turns, e) && e.t === "resume") resumes.push({ at: e.at, reason: e.reason });
-  }
-  return { turns: [...turns.values()].sort((a, b) => a.turn - b.turn), resumes };
-}

@@ -5,7 +5,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 const CHUNK = 64 * 1024;
 
 /** A line longer than this is skipped (counted), never held in memory. */
-export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 // Opens a regular file for reading; undefined when it is missing or not a regular file (a pipe would
 // be read forever), the latter counted in `stats` as a skipped line when given.

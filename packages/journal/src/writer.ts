@@ -8,7 +8,7 @@ import { batchLength, lineBytes, rotateFiles, type Line } from "./rotate.js";
 import type { JournalEntry, ServerRef } from "./schema.js";
 
 /** Options of {@link JournalWriter}. */
-export interface JournalWriterOptions {
+interface JournalWriterOptions {
   /** Where agents' directories live: `$XDG_STATE_HOME/subagent-mcp/agents`. */
   dir: string;
   /** The server writing: recorded as owner of the agents it claims or adopts. */
