@@ -9,7 +9,7 @@ import { NAME_ENV } from "@subagent-mcp/contract";
 export const SHARED_INBOX = "orchestrator";
 
 /** Who a server speaks for: its own mailbox and, for a top-level session, the shared one it also reads. */
-export interface MessagingIdentity {
+interface MessagingIdentity {
   self: string;
   shared?: string;
 }

@@ -3,29 +3,16 @@
 // environment a server passes down to its sub-agents. Light on purpose: every command of the CLI
 // and the MCP server's start read it. The agent-definition loader is `@subagent-mcp/config/definitions`
 // and the drivers made from a config are `@subagent-mcp/config/drivers` (both load more).
+/** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { ConfigError, type ConfigErrorCode } from "./errors.js";
 export { ConfigSchema, loadConfig, privilegedSettings, userConfigPath, type Config, type EffectiveConfig } from "./config.js";
 export { CONFIG_DEFAULTS, withDefaults } from "./defaults.js";
-export { effectiveMailbox } from "./mailbox.js";
-export { definitionPrivileges, trustCommand, untrustedReason, UNTRUSTED_PERMISSION_MODES, UNTRUSTED_TOOLS } from "./project-policy.js";
-export {
-  PROJECT_CONFIG,
-  projectRoot,
-  projectExecutables,
-  projectProviders,
-  projectTrustFiles,
-  sha256,
-  TrustFileSchema,
-  TrustRecordSchema,
-  trustFilePath,
-  TrustStore,
-  type TrustRecord,
-  type TrustStatus,
-} from "./trust.js";
-export { providerFiles, type ProviderEntry } from "./provider-files.js";
+export { definitionPrivileges } from "./project-policy.js";
+export { PROJECT_CONFIG, projectExecutables, projectProviders, projectTrustFiles, sha256, TrustStore, type TrustRecord } from "./trust.js";
+export { providerFiles } from "./provider-files.js";
 export { ceilingFrom, childEnv, depthFrom, lineageFrom } from "./nesting.js";
-export { budgetLeftEnv, budgetLeftFrom, LeftSchema, treeUrlFrom } from "./budget-env.js";
-export { messagingIdentity, SHARED_INBOX, SharedInbox, type MessagingIdentity } from "./identity.js";
-export { readShared, SharedHeadroom } from "./headroom.js";
-export { composeRankInputs, type CategoryTypicals, type RankSources } from "./rank-inputs.js";
-export type { DefinitionSet, DefinitionSource, PoolDefinition } from "./definitions.js";
+export { budgetLeftFrom, LeftSchema, treeUrlFrom } from "./budget-env.js";
+export { messagingIdentity, SHARED_INBOX, SharedInbox } from "./identity.js";
+export { SharedHeadroom } from "./headroom.js";
+export { composeRankInputs, type CategoryTypicals } from "./rank-inputs.js";
+export type { DefinitionSource, PoolDefinition } from "./definitions.js";

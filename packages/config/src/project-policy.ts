@@ -9,12 +9,12 @@ import type { TrustStatus } from "./trust.js";
  * up to acceptEdits (each still asks, or headless refuses, before anything but reading and editing
  * in the project); auto and bypassPermissions need trust.
  */
-export const UNTRUSTED_PERMISSION_MODES: ReadonlySet<string> = new Set(
+const UNTRUSTED_PERMISSION_MODES: ReadonlySet<string> = new Set(
   PermissionModeSchema.options.filter((mode) => levelRank(permissionLevelOf(mode) ?? LEVEL.bypassPermissions) <= levelRank(LEVEL.acceptEdits)),
 );
 
 /** Tools a project's own definition may pre-approve without trust: reading, searching, a to-do list. */
-export const UNTRUSTED_TOOLS: ReadonlySet<string> = new Set([
+const UNTRUSTED_TOOLS: ReadonlySet<string> = new Set([
   // Claude Code
   "Read",
   "Grep",

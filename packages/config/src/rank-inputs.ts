@@ -16,7 +16,7 @@ export interface CategoryTypicals {
 }
 
 /** Where ranking's numbers come from: learned turns, prices, rate-limit headroom and budgets. */
-export interface RankSources {
+interface RankSources {
   /** The task's category; without one every candidate is priced on the default typical turn. */
   category: string | undefined;
   /** Typical turns learned from the journal (its CategoryIndex); undefined when nothing is learned. */

@@ -16,7 +16,7 @@ export const PROJECT_CONFIG = join(".subagent-mcp", "config.json");
 const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
 
 /** One project the user trusts: its real path and the sha256 of each file it vouched for. */
-export const TrustRecordSchema = z.strictObject({
+const TrustRecordSchema = z.strictObject({
   root: z.string().min(1),
   /** Path relative to `root` (with `/`) -> sha256 of the content the user trusted. */
   files: z.record(z.string(), Sha256Schema),
@@ -29,7 +29,7 @@ export const TrustRecordSchema = z.strictObject({
 export type TrustRecord = z.infer<typeof TrustRecordSchema>;
 
 /** `$XDG_STATE_HOME/subagent-mcp/trust.json`: outside every project, so no repository can trust itself. */
-export const TrustFileSchema = z.strictObject({ version: z.literal(1), projects: z.array(TrustRecordSchema) });
+const TrustFileSchema = z.strictObject({ version: z.literal(1), projects: z.array(TrustRecordSchema) });
 
 /** What a file's content is to the user: vouched for as it is, vouched for but edited since, or never. */
 export type TrustStatus = "trusted" | "changed" | "untrusted";
@@ -39,12 +39,12 @@ export function sha256(bytes: Buffer | string): string {
 }
 
 /** Where trust is recorded: `$XDG_STATE_HOME/subagent-mcp/trust.json` (default `~/.local/state/...`). */
-export function trustFilePath(env: Record<string, string | undefined>): string {
+function trustFilePath(env: Record<string, string | undefined>): string {
   return stateLayout(stateDir({ home: env.HOME ?? homedir(), env })).trust;
 }
 
 /** The project's real path: the key of its record, the same however it is reached. */
-export function projectRoot(dir: string): string {
+function projectRoot(dir: string): string {
   try {
     return realpathSync(dir);
   } catch (error) {
