@@ -24,10 +24,10 @@ export const AcpAgentConfigSchema = z.strictObject({
   /** Its name for people (default: the provider name). */
   label: z.string().min(1).optional(),
 });
-export type AcpAgentConfig = z.infer<typeof AcpAgentConfigSchema>;
+type AcpAgentConfig = z.infer<typeof AcpAgentConfigSchema>;
 
 /** What an agent's session needs done around its process that no data can say (Gemini CLI's guards). */
-export interface AcpNative {
+interface AcpNative {
   /** The agent's arguments after `args` for a session (replaces `modelArgs` and session modes). */
   argv(spec: SessionSpec): string[];
   /** Runs before the process starts: other arguments, what to clean up when it exits, guards around `session/load`. */
@@ -62,7 +62,7 @@ export interface AcpAgent {
  * "allow" included), makes it ask, so that the session's permission mode or our permission rules
  * decide each such tool call. Checked on 1.18.28 and 1.18.33.
  */
-export const ACP_PRESETS: Readonly<Record<string, AcpAgent>> = {
+const ACP_PRESETS: Readonly<Record<string, AcpAgent>> = {
   qwen: { provider: "qwen", label: "Qwen Code", command: "qwen", args: ["--acp"], env: {}, modelArgs: ["--model", "{model}"] },
   opencode: {
     provider: "opencode",

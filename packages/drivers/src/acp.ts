@@ -26,7 +26,7 @@ import { forcedAsking, guarded, unasked } from "./unasked.js";
 import { type Provider, addUsage } from "@subagent-mcp/contract";
 
 /** An ACP agent to drive: Gemini CLI by default, or any other agent (a preset or a config entry). */
-export interface AcpDriverOptions extends CliDriverOptions {
+interface AcpDriverOptions extends CliDriverOptions {
   /** The agent (default Gemini CLI). */
   agent?: AcpAgent;
 }

@@ -19,7 +19,7 @@ import { definedFields } from "@subagent-mcp/contract/fields";
  * `spec.mcpServers` (see {@link claudeMcpJson}); without it they are given inline, for display only:
  * their addresses and environments must not be on a command line others can read.
  */
-export function claudeArgs(spec: SessionSpec, mcpConfigFile?: string, appendFile?: string): string[] {
+function claudeArgs(spec: SessionSpec, mcpConfigFile?: string, appendFile?: string): string[] {
   const args = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
   const add = (flag: string, value: string | undefined): void => {
     if (value !== undefined && value !== "") args.push(flag, value);

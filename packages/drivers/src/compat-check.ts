@@ -4,8 +4,8 @@ import type { Provider } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** How an installed release relates to the compatibility table. */
-export const CompatStatusSchema = z.enum(["tested", "newer", "older", "incompatible", "unknown"]);
-export type CompatStatus = z.infer<typeof CompatStatusSchema>;
+const CompatStatusSchema = z.enum(["tested", "newer", "older", "incompatible", "unknown"]);
+type CompatStatus = z.infer<typeof CompatStatusSchema>;
 
 /** The verdict on one release; `features` lists what does not work on it when the rest does. */
 export const CompatResultSchema = z.object({
@@ -15,7 +15,7 @@ export const CompatResultSchema = z.object({
   fix: z.string().optional(),
   features: z.array(z.string()).optional(),
 });
-export type CompatResult = z.infer<typeof CompatResultSchema>;
+type CompatResult = z.infer<typeof CompatResultSchema>;
 
 /** The first x.y.z in a `--version` line ("2.1.330 (Claude Code)", "codex-cli 0.169.0"), or undefined. */
 export function parseRelease(text: string): string | undefined {

@@ -2,10 +2,10 @@ import { z } from "zod";
 import { ProviderSchema, type Provider } from "@subagent-mcp/contract";
 
 /** A plain release number, x.y.z. */
-export const ReleaseSchema = z.string().regex(/^\d+\.\d+\.\d+$/);
+const ReleaseSchema = z.string().regex(/^\d+\.\d+\.\d+$/);
 
 /** A protocol feature a driver needs, and how it is known to be there at run time. */
-export const CompatFeatureSchema = z.object({
+const CompatFeatureSchema = z.object({
   id: z.string(),
   /** What the driver sends or expects. */
   needs: z.string(),
@@ -16,10 +16,10 @@ export const CompatFeatureSchema = z.object({
 });
 
 /** Releases `from` (inclusive) up to `before` (exclusive); either end may be open. */
-export const ReleaseRangeSchema = z.object({ from: ReleaseSchema.optional(), before: ReleaseSchema.optional() });
+const ReleaseRangeSchema = z.object({ from: ReleaseSchema.optional(), before: ReleaseSchema.optional() });
 
 /** A range of releases known not to work: the whole driver, or only the `features` named. */
-export const KnownIssueSchema = z.object({
+const KnownIssueSchema = z.object({
   range: ReleaseRangeSchema,
   /** Unset: the driver cannot run this release at all. */
   features: z.array(z.string()).optional(),
@@ -28,7 +28,7 @@ export const KnownIssueSchema = z.object({
 });
 
 /** What subagent-mcp knows about one agent CLI's releases. */
-export const CliCompatSchema = z.object({
+const CliCompatSchema = z.object({
   provider: ProviderSchema,
   package: z.string(),
   /** Releases the driver contract suite runs on in CI, oldest first. */
@@ -37,9 +37,8 @@ export const CliCompatSchema = z.object({
   issues: z.array(KnownIssueSchema),
 });
 
-export type CompatFeature = z.infer<typeof CompatFeatureSchema>;
 export type KnownIssue = z.infer<typeof KnownIssueSchema>;
-export type CliCompat = z.infer<typeof CliCompatSchema>;
+type CliCompat = z.infer<typeof CliCompatSchema>;
 
 // Ranges below the tested releases come from running older releases against the same requests;
 // each reason names what was checked, so a reader can tell a measured bound from a guess.

@@ -1,5 +1,5 @@
 /** Lines longer than this are dropped (with a notice) so one runaway line can't exhaust memory. */
-export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 // CSI/OSC escape sequences some CLIs print even when not on a terminal.
 // eslint-disable-next-line no-control-regex
@@ -70,7 +70,7 @@ export class LineFramer {
 }
 
 /** The result of reading one line as a JSON message. */
-export type ParsedLine = { kind: "json"; value: unknown } | { kind: "noise"; text: string } | { kind: "empty" };
+type ParsedLine = { kind: "json"; value: unknown } | { kind: "noise"; text: string } | { kind: "empty" };
 
 /**
  * Reads a line as one JSON value. ANSI escapes and a trailing CR are stripped first; anything that

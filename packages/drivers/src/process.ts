@@ -7,13 +7,13 @@ import { killTree, killTreeNow } from "./internal/tree.js";
 import { errorMessage } from "@subagent-mcp/errors";
 
 /** How a CLI process ended. */
-export interface ProcessExit {
+interface ProcessExit {
   code: number | null;
   signal: string | null;
 }
 
 /** How to start a CLI process. */
-export interface SpawnOptions {
+interface SpawnOptions {
   command: string;
   args: readonly string[];
   cwd: string;

@@ -4,7 +4,7 @@ import { DriverError } from "./errors.js";
 import type { BuiltinProvider, Provider } from "@subagent-mcp/contract";
 
 /** The command names looked up on PATH, per provider. */
-export const DEFAULT_COMMANDS: Readonly<Record<BuiltinProvider, string>> = { claude: "claude", codex: "codex", gemini: "gemini" };
+const DEFAULT_COMMANDS: Readonly<Record<BuiltinProvider, string>> = { claude: "claude", codex: "codex", gemini: "gemini" };
 
 /** The environment variable that overrides a provider's executable, e.g. SUBAGENT_MCP_CLAUDE_PATH. */
 export function executableEnvVar(provider: Provider): string {

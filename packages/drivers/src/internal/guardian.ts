@@ -94,8 +94,3 @@ export function unguard(pid: number): void {
   if (!recorded.delete(pid)) return;
   guardian?.stdin?.write(`- ${pid}\n`);
 }
-
-/** The guardian's pid, if one is running (for diagnostics and tests). */
-export function guardianPid(): number | undefined {
-  return guardian?.pid;
-}
