@@ -23,9 +23,9 @@ export const AuditEntrySchema = z.object({
   rule: z.string().optional(),
   reason: z.string(),
 });
-export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
-export interface AuditLogOptions {
+interface AuditLogOptions {
   /** The log file (default `$XDG_STATE_HOME/subagent-mcp/permissions.jsonl`). */
   path?: string;
   /** Rotate to `<path>.1` before the file would pass this many bytes (default 5 MB). */

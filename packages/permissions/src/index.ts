@@ -3,24 +3,12 @@
 // audit log; and the policy a launch is held to (levels and mode names are the contract package's): the ceiling a
 // parent passes down, what a launch is granted under it, and the rules that make a CLI ask.
 // Pure apart from the log: the caller supplies the request, the rules and the folders.
-export {
-  ParsedRuleFromStringSchema,
-  ParsedRuleSchema,
-  parseRule,
-  PathBaseSchema,
-  PermissionRuleSchema,
-  PermissionRulesSchema,
-  type ParsedRule,
-  type PathBase,
-  type PermissionRules,
-} from "./rule.js";
-export { ruleMatches, type DecideContext, type MatchMode } from "./match.js";
-export { analyzeShell, type ShellAnalysis, type ShellCommand } from "./shell.js";
-export { realPath } from "./real-path.js";
-export { decide, describeRequest, PermissionOutcomeSchema, type PermissionOutcome } from "./decide.js";
+export { ParsedRuleFromStringSchema, parseRule, PermissionRuleSchema, PermissionRulesSchema, type PermissionRules } from "./rule.js";
+export { decide, describeRequest } from "./decide.js";
 export { ruleFor } from "./rule-for.js";
-export { AuditEntrySchema, AuditLog, defaultAuditPath, type AuditEntry, type AuditLogOptions } from "./audit.js";
-export { asking, grant, levelOf, mergeRules, withinCeiling, type Asking, type Ceiling, type Grant, type GrantRequest } from "./policy.js";
+export { AuditEntrySchema, AuditLog, defaultAuditPath } from "./audit.js";
+export { asking, grant, levelOf, mergeRules, withinCeiling, type Asking, type Ceiling, type Grant } from "./policy.js";
 export { protectedPaths, protectedRules } from "./protected.js";
 export { checkRefusal, judgeCheck } from "./check-judgement.js";
+/** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { PermissionsError, type PermissionsErrorCode } from "./errors.js";

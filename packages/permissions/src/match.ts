@@ -229,8 +229,3 @@ export function subjectMatches(rule: ParsedRule, subject: Subject, ctx: DecideCo
     }
   }
 }
-
-/** Whether `rule` covers `request`. */
-export function ruleMatches(rule: ParsedRule, request: PermissionRequest, ctx: DecideContext, mode: MatchMode): boolean {
-  return subjectMatches(rule, subjectOf(request, ctx), ctx, mode);
-}

@@ -25,7 +25,7 @@ export interface Ceiling {
 }
 
 /** What a launch asks for. */
-export interface GrantRequest {
+interface GrantRequest {
   mode?: string | undefined;
   tools?: string[] | undefined;
 }

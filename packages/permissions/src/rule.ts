@@ -9,8 +9,7 @@ import { errorMessage } from "@subagent-mcp/errors";
 const PATH_TOOLS = new Set(["Read", "Edit", "Write", "MultiEdit", "NotebookEdit", "Grep", "Glob", "LS"]);
 
 /** Where a path pattern is anchored: the filesystem root, home, the rules' root, or the agent's cwd. */
-export const PathBaseSchema = z.enum(["root", "home", "project", "cwd"]);
-export type PathBase = z.infer<typeof PathBaseSchema>;
+const PathBaseSchema = z.enum(["root", "home", "project", "cwd"]);
 
 export const ParsedRuleSchema = z.discriminatedUnion("type", [
   /** `Read`, `Bash`, `WebFetch`, `mcp__server__tool`: every use of the tool. */
