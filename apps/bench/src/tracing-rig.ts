@@ -80,9 +80,6 @@ export async function inProcessTracer(sink: OtlpSink): Promise<{ tracer: Tracer;
   };
 }
 
-/** Resolves on the next turn of the event loop (timers and I/O callbacks, such as an exporter's, run). */
-export const yieldLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 /** CPU time (user + system) this process has used, in microseconds. */
 export function cpuUs(): number {
   const { user, system } = process.cpuUsage();
