@@ -2,18 +2,13 @@
 // serve it (its configuration is @subagent-mcp/config). It loads no CLI driver, no agent-definition parser and no HTTP
 // server, so that answering `initialize` and `tools/list` costs only the MCP SDK and the schemas;
 // `@subagent-mcp/server/runtime` holds those, which a server loads on its first call that needs them.
-export { createServer, type SubagentServer } from "./server.js";
+export { createServer } from "./server.js";
 export { OnFirstUse } from "./first-use.js";
 export { TOOLSETS, type ServerDeps, type Toolset } from "./deps.js";
-export type { WorktreeSettings } from "./worktrees.js";
-export type { JournalSettings } from "./journal.js";
-export type { ControlSettings } from "./control-endpoint.js";
 export { pruneServerRecords } from "./server-registry.js";
+/** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { ServerError, type ServerErrorCode } from "./errors.js";
-export { checkDepth } from "./nesting.js";
 export type { FleetAccess, RemoteAsks } from "./deps.js";
-export type { Lineage } from "./pool-catalog.js";
 export type { OrchestrationState } from "./tools/orchestration-mode.js";
-export { CHILD_SERVER } from "./tools/launch-parts.js";
-export { BoundedStdioServerTransport, stdioTransport, type BoundedStdioOptions } from "./stdio-transport.js";
-export { capToolResult, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESULT_CHARS, limitsFrom, type Limits } from "./limits.js";
+export { BoundedStdioServerTransport, stdioTransport } from "./stdio-transport.js";
+export { capToolResult } from "./limits.js";

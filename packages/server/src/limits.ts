@@ -6,7 +6,7 @@ import { ServerError } from "./errors.js";
  * Largest JSON-RPC line read from stdin: 4 MiB. A 1M-token context holds about 4 MB of text, so no
  * prompt a model could use is larger; what is larger is refused before it is buffered.
  */
-export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
 /**
  * Largest tool result, in characters of its JSON: 40 000. Claude Code saves a result of more than
@@ -16,7 +16,7 @@ export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_MAX_RESULT_CHARS = 40_000;
 
 /** The size limits of one server; each has an environment variable. */
-export interface Limits {
+interface Limits {
   /** SUBAGENT_MCP_MAX_REQUEST_BYTES: the longest request line read from stdin. */
   maxRequestBytes: number;
   /** SUBAGENT_MCP_MAX_RESULT_CHARS: the longest tool result, in characters of its JSON. */

@@ -200,7 +200,7 @@ export class PoolCatalog {
 }
 
 /** Where this server stands: its depth, the deepest allowed, and what it may grant. */
-export interface Lineage {
+interface Lineage {
   depth: number;
   maxDepth: number;
   ceiling: Ceiling | undefined;

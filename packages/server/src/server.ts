@@ -43,7 +43,7 @@ import { TASK_INSTRUCTIONS, taskStore } from "./tasks/settings.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** The MCP server, and how to end what it started. */
-export interface SubagentServer {
+interface SubagentServer {
   server: McpServer;
   /** Ends what the server made, in this order: the supervisor it made (with every agent), the server, the sub-agents' endpoint. */
   close: () => Promise<void>;

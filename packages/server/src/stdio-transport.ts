@@ -6,7 +6,7 @@ import { LineFramer } from "@subagent-mcp/drivers/light";
 import { EnvelopeScanner, type Envelope } from "./json-envelope.js";
 import { limitsFrom } from "./limits.js";
 
-export interface BoundedStdioOptions {
+interface BoundedStdioOptions {
   /** The longest request line; a longer one is dropped as it streams in and refused. */
   maxRequestBytes: number;
   stdin?: Readable;
