@@ -16,7 +16,7 @@ export interface BigJournal {
 }
 
 /** How {@link writeBigJournal} lays the journal out. */
-export interface BigJournalOptions {
+interface BigJournalOptions {
   /** Rotate past this many bytes per file (default: one file). */
   fileBytes?: number;
   /** End the newest file with half a line, as a crash leaves it. */

@@ -2,13 +2,13 @@ import { accessSync, constants } from "node:fs";
 import { chromium, type Browser, type LaunchOptions } from "playwright-core";
 
 /** Where Debian and Ubuntu install Chromium; `SUBAGENT_MCP_CHROMIUM` names another binary. */
-export const DEFAULT_CHROMIUM = "/usr/bin/chromium";
+const DEFAULT_CHROMIUM = "/usr/bin/chromium";
 
 /** Options of {@link launchChromium}: playwright's launch options, the executable chosen for you. */
-export type ChromiumOptions = Omit<LaunchOptions, "executablePath">;
+type ChromiumOptions = Omit<LaunchOptions, "executablePath">;
 
 /** The Chromium binary tests use: `SUBAGENT_MCP_CHROMIUM`, else {@link DEFAULT_CHROMIUM}. */
-export function chromiumPath(): string {
+function chromiumPath(): string {
   const named = process.env.SUBAGENT_MCP_CHROMIUM;
   return named === undefined || named === "" ? DEFAULT_CHROMIUM : named;
 }

@@ -5,7 +5,7 @@ import type { CliName } from "./env/loopback.js";
 import { CLI_PACKAGES, cliVersionName, type CliVersionName } from "./versions.js";
 
 /** How to start a pinned CLI: the executable and the arguments that come before the CLI's own. */
-export interface CliCommand {
+interface CliCommand {
   command: string;
   args: string[];
 }

@@ -4,7 +4,7 @@ import type { CliEnvironment, CliName } from "./env/loopback.js";
 import { locateCli } from "./locate.js";
 
 /** The outcome of one CLI run. */
-export interface CliRun {
+interface CliRun {
   exitCode: number | undefined;
   stdout: string;
   stderr: string;

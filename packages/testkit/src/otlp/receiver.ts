@@ -10,7 +10,7 @@ import type { ReceivedSpan } from "./types.js";
 // wait on it for spans (events, never sleeps) and read every request it got (none, when tracing is off).
 
 /** One request the receiver got. */
-export interface ReceivedRequest {
+interface ReceivedRequest {
   path: string;
   contentType: string;
   userAgent: string;
