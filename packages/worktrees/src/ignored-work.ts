@@ -7,7 +7,7 @@ import { writeRecord, type WorktreeRecord } from "./record.js";
 // counted as build output, in any folder; everything else ignored counts as work.
 
 /** Folders of build output and caches: ignored files under them are not work. */
-export const BUILD_OUTPUT_DIRS = [
+const BUILD_OUTPUT_DIRS = [
   "node_modules",
   "dist",
   "build",
