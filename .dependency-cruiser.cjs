@@ -27,6 +27,7 @@ const allowed = {
   testkit: ["contract", "errors", "mailbox"],
   config: ["agents", "contract", "core", "drivers", "errors", "fleet", "journal", "mailbox", "permissions", "routing", "state", "usage", "worktrees"],
   budgets: ["config", "contract", "core", "errors"],
+  receipts: ["contract", "core", "errors"],
   server: [
     "agents",
     "budgets",
@@ -39,6 +40,7 @@ const allowed = {
     "journal",
     "mailbox",
     "permissions",
+    "receipts",
     "routing",
     "state",
     "tracing",

@@ -7,6 +7,22 @@ export { addUsage, liveUsage, recordedUsage, RecordedUsageSchema, UsageSchema, Z
 export { AgentStatusSchema, type AgentStatus } from "./status.js";
 export { EscalateSchema, type Escalate } from "./escalate.js";
 export {
+  receiptLine,
+  ReceiptSchema,
+  SuspectReasonSchema,
+  ToolKindSchema,
+  TurnEndingSchema,
+  type Receipt,
+  type ReceiptCommand,
+  type ReceiptFile,
+  type ReceiptFiles,
+  type ReceiptPermission,
+  type Suspect,
+  type SuspectReason,
+  type ToolKind,
+  type TurnEnding,
+} from "./receipt.js";
+export {
   PermissionDecisionSchema,
   PermissionRequestSchema,
   type PermissionDecision,

@@ -1,5 +1,5 @@
 import type { Driver } from "./driver.js";
-import type { Provider } from "@subagent-mcp/contract";
+import type { Provider, Receipt } from "@subagent-mcp/contract";
 
 /** A candidate to fall back to when the first turn fails for a transient reason. */
 export interface Fallback {
@@ -26,6 +26,8 @@ export interface FailoverAttempt {
   /** The check it failed, with the end of its output. */
   check?: CheckOutcome;
   costUsd?: number;
+  /** An escalated attempt's receipt (with a witness): what it did before the task moved on. */
+  receipt?: Receipt;
 }
 
 /** What a task's check command said after a turn. */

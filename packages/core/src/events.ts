@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PermissionRequestSchema, UsageSchema } from "@subagent-mcp/contract";
+import { PermissionRequestSchema, ReceiptSchema, ToolKindSchema, UsageSchema } from "@subagent-mcp/contract";
 
 /** ok: room left; warning: nearly spent (the CLI's own threshold, or 80 %); exhausted: refused until it resets. */
 export const RateLimitStatusSchema = z.enum(["ok", "warning", "exhausted"]);
@@ -13,8 +13,29 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
   /** The CLI's own session/thread id is known (it may change, e.g. after a context reset). */
   z.object({ type: z.literal("started"), sessionId: z.string(), model: z.string() }),
   z.object({ type: z.literal("text"), delta: z.string() }),
-  z.object({ type: z.literal("tool"), name: z.string(), input: z.unknown() }),
-  z.object({ type: z.literal("tool_result"), name: z.string(), ok: z.boolean() }),
+  /**
+   * A tool call starts. `id` pairs it with its result; `kind` says what it does (the driver knows its
+   * CLI's tool names); `command` is a shell call's command line, `paths` the files an edit call
+   * writes, `server` an MCP call's server. A receipt counts these; nothing else reads them.
+   */
+  z.object({
+    type: z.literal("tool"),
+    name: z.string(),
+    input: z.unknown(),
+    id: z.string().optional(),
+    kind: ToolKindSchema.optional(),
+    command: z.string().optional(),
+    paths: z.array(z.string()).optional(),
+    server: z.string().optional(),
+  }),
+  /** A tool call's result; `exitCode` is a shell call's (undefined: the CLI did not say). */
+  z.object({
+    type: z.literal("tool_result"),
+    name: z.string(),
+    ok: z.boolean(),
+    id: z.string().optional(),
+    exitCode: z.number().int().nullable().optional(),
+  }),
   /** One user turn is over, successfully, with an error, or interrupted. */
   z.object({
     type: z.literal("turn_end"),
@@ -25,6 +46,14 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
     durationMs: z.number().nonnegative(),
     /** The turn was cut short by an interrupt; the session goes on. */
     interrupted: z.boolean().optional(),
+    /**
+     * Why the CLI ended it, in its own words, when not a plain end of turn: Claude Code's result
+     * subtype (error_max_turns, error_during_execution), ACP's stop reason (max_turn_requests,
+     * max_tokens, refusal), Codex's error kind. `maxTurns`: that reason is the CLI's turn limit.
+     */
+    stop: z.object({ reason: z.string(), maxTurns: z.boolean().optional() }).optional(),
+    /** Filled in by the supervisor (never a driver) from its witness before the turn is reported. */
+    receipt: ReceiptSchema.optional(),
   }),
   /** A failure; `transient` says whether trying again (later, or elsewhere) may succeed. */
   z.object({ type: z.literal("error"), message: z.string(), transient: z.boolean() }),

@@ -1,7 +1,7 @@
 import type { FailoverAttempt } from "./candidate.js";
 import type { AgentEvent } from "./events.js";
 import { classifyFailure } from "./failure.js";
-import { addUsage, ZERO_USAGE, type AgentStatus, type PermissionRequest, type Usage } from "@subagent-mcp/contract";
+import { addUsage, ZERO_USAGE, type AgentStatus, type PermissionRequest, type Receipt, type Usage } from "@subagent-mcp/contract";
 
 /** The outcome of one finished turn. */
 export interface TurnOutcome {
@@ -11,6 +11,8 @@ export interface TurnOutcome {
   usage: Usage;
   costUsd: number | undefined;
   durationMs: number;
+  /** What the turn did, from what was seen (see SupervisorOptions.witness); absent without a witness. */
+  receipt?: Receipt;
 }
 
 /** A permission request the CLI waits on, and when it asked. */

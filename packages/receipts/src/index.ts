@@ -1,0 +1,5 @@
+// Public API of @subagent-mcp/receipts: what a sub-agent's turn did, counted from its CLI's events
+// and read from git, and the claims of its final text that those facts do not back.
+/** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
+export { ReceiptError, type ReceiptErrorCode } from "./errors.js";
+export { compilePhrases, DEFAULT_CHANGE_REQUESTS, DEFAULT_CLAIMS, DEFAULT_TEST_COMMANDS, ReceiptsConfigSchema, type ReceiptsConfig } from "./phrases.js";

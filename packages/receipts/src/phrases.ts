@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { errorMessage } from "@subagent-mcp/errors";
+import { ReceiptError } from "./errors.js";
+
+// The three lists a receipt reads text with: which shell commands are test runs, which phrases of
+// a final text claim success, and which words of a prompt ask for a change. Documented in the
+// README; a user's config adds to them (`receipts` in config.json) or, with `defaults: false`,
+// replaces them. Patterns are case-insensitive regular expressions.
+
+/**
+ * Test runners, matched against each command of a shell line (split on `&&`, `;`, `|`): a match
+ * anywhere in the command counts (so `cd app && npm test` and `CI=1 pnpm -r test` are test runs).
+ */
+export const DEFAULT_TEST_COMMANDS: readonly string[] = [
+  String.raw`\b(npm|pnpm|yarn|bun)( run)?( -r| --recursive| -w| --workspaces)? (test|t)\b`,
+  String.raw`\b(npx |pnpm exec |pnpm dlx |yarn |bunx )?(vitest|jest|mocha|ava|tap|playwright test|cypress run)\b`,
+  String.raw`\bnode --test\b`,
+  String.raw`\bdeno test\b`,
+  String.raw`\bbun test\b`,
+  String.raw`\b(python3? -m )?(pytest|py\.test|unittest|nose2|tox|nox)\b`,
+  String.raw`\bgo test\b`,
+  String.raw`\bcargo (test|nextest)\b`,
+  String.raw`\b(mvn|mvnw|\./mvnw)\b.*\b(test|verify)\b`,
+  String.raw`\b(gradle|gradlew|\./gradlew)\b.*\b(test|check)\b`,
+  String.raw`\bmake( -\S+)* (test|check)\b`,
+  String.raw`\bdotnet test\b`,
+  String.raw`\b(rspec|rake test|bundle exec (rspec|rake test))\b`,
+  String.raw`\bphpunit\b`,
+  String.raw`\bmix test\b`,
+  String.raw`\bctest\b`,
+  String.raw`\bswift test\b`,
+  String.raw`\bturbo( run)? test\b`,
+];
+
+/** Phrases by which a final text says the work is done, or that tests pass. */
+export const DEFAULT_CLAIMS: readonly string[] = [
+  String.raw`\b(all )?(the )?tests? (now )?(are )?(pass|passes|passed|passing|green)\b`,
+  String.raw`\b(test suite|suite|build) (now )?(is )?(pass|passes|passed|passing|green|succeeds|succeeded)\b`,
+  String.raw`\b(it'?s|i'?m|i have|i'?ve|everything is|all|task|work is|this is) (now )?(done|finished|complete|completed)\b`,
+  String.raw`^\s*(done|finished|completed)\b`,
+  String.raw`\b(successfully|i (have )?(fixed|implemented|added|updated|created|changed|refactored|resolved))\b`,
+  String.raw`\b(has|have) been (fixed|implemented|added|updated|created|changed|resolved)\b`,
+  String.raw`\bworks( now| correctly| as expected)\b`,
+];
+
+/** Words by which a prompt asks for a change to files (not just an answer). */
+export const DEFAULT_CHANGE_REQUESTS: readonly string[] = [
+  String.raw`\b(fix|implement|add|edit|change|modify|update|write|create|refactor|rename|remove|delete|replace|rewrite|migrate|bump|patch|apply)\b`,
+];
+
+/** The `receipts` section of the config: patterns added to the defaults (or replacing them with `defaults: false`). */
+export const ReceiptsConfigSchema = z.strictObject({
+  test_commands: z.array(z.string().min(1).max(500)).max(200).optional(),
+  claims: z.array(z.string().min(1).max(500)).max(200).optional(),
+  change_requests: z.array(z.string().min(1).max(500)).max(200).optional(),
+  /** false: only the lists given here apply (default true: they add to the built-in ones). */
+  defaults: z.boolean().optional(),
+  /** Changed files listed in a receipt before the rest are only counted (default 50). */
+  max_files: z.int().min(0).max(10_000).optional(),
+});
+export type ReceiptsConfig = z.infer<typeof ReceiptsConfigSchema>;
+
+/** The lists compiled once per server. */
+export interface Phrases {
+  tests: RegExp[];
+  claims: RegExp[];
+  changes: RegExp[];
+}
+
+/** Compiles the lists of `config` (over the defaults unless `defaults: false`); a pattern that is not a regular expression is an error that names it. */
+export function compilePhrases(config: ReceiptsConfig = {}): Phrases {
+  const own = config.defaults !== false;
+  const list = (defaults: readonly string[], extra: string[] | undefined): RegExp[] =>
+    [...(own ? defaults : []), ...(extra ?? [])].map((pattern) => compile(pattern));
+  return {
+    tests: list(DEFAULT_TEST_COMMANDS, config.test_commands),
+    claims: list(DEFAULT_CLAIMS, config.claims),
+    changes: list(DEFAULT_CHANGE_REQUESTS, config.change_requests),
+  };
+}
+
+function compile(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern, "im");
+  } catch (error) {
+    throw new ReceiptError("CONFIG_INVALID", `receipts: "${pattern}" is not a regular expression (${errorMessage(error)})`);
+  }
+}
+
+/** Whether a shell command line runs tests: any of its commands matches a test pattern. */
+export function isTestCommand(phrases: Phrases, command: string): boolean {
+  const parts = command.split(/&&|\|\||;|\|/);
+  return parts.some((part) => phrases.tests.some((re) => re.test(part)));
+}
+
+/** The first claim of success in `text`, or undefined. */
+export function claimIn(phrases: Phrases, text: string): string | undefined {
+  for (const re of phrases.claims) {
+    const match = re.exec(text);
+    if (match !== null) return match[0].trim();
+  }
+  return undefined;
+}
+
+/** Whether a prompt asks for a change to files. */
+export function asksForChange(phrases: Phrases, prompt: string): boolean {
+  return phrases.changes.some((re) => re.test(prompt));
+}
