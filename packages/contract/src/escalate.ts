@@ -6,7 +6,11 @@ import { z } from "zod";
  */
 export const EscalateSchema = z
   .strictObject({
-    on: z.enum(["error", "check"]).describe("error: when the first turn ends in an error; check: also when the check command fails after it."),
+    on: z
+      .enum(["error", "check", "suspect"])
+      .describe(
+        "error: when the first turn ends in an error; check: also when the check command fails after it; suspect: also when the turn's receipt flags a claim its facts do not back (no tool call, no change, a failed test run...), and when its check (optional) fails.",
+      ),
     check: z
       .string()
       .min(1)

@@ -32,7 +32,7 @@ export const LaunchAgentOutput = {
     .optional()
     .describe("The candidates in the order they are tried, and why."),
   escalation: z
-    .object({ on: z.enum(["error", "check"]), check: z.string().optional(), ladder: z.array(CandidateOut) })
+    .object({ on: z.enum(["error", "check", "suspect"]), check: z.string().optional(), ladder: z.array(CandidateOut) })
     .optional()
     .describe("Where the task goes if its first turn errs or fails its check: the stronger candidates, in order."),
   status: AgentStatusSchema,

@@ -64,14 +64,7 @@ export const ReceiptFilesSchema = z.object({
 export type ReceiptFiles = z.infer<typeof ReceiptFilesSchema>;
 
 /** Why a claim in the final text is not backed by what the turn did. */
-export const SuspectReasonSchema = z.enum([
-  "no_tool_calls",
-  "no_changes",
-  "tests_failed",
-  "tool_error_unanswered",
-  "stopped_early",
-  "permission_denied",
-]);
+export const SuspectReasonSchema = z.enum(["no_tool_calls", "no_changes", "tests_failed", "tool_error_unanswered", "stopped_early", "permission_denied"]);
 export type SuspectReason = z.infer<typeof SuspectReasonSchema>;
 
 export const SuspectSchema = z.object({ reason: SuspectReasonSchema, evidence: z.string() });
@@ -117,7 +110,8 @@ export type Receipt = z.infer<typeof ReceiptSchema>;
 export function receiptLine(receipt: Receipt): string {
   const { tools, files, tests } = receipt;
   const parts = [`${tools.calls} tool call${tools.calls === 1 ? "" : "s"}`];
-  if (files.source !== "none") parts.push(`${files.total.files} file${files.total.files === 1 ? "" : "s"} changed (+${files.total.added} -${files.total.removed})`);
+  if (files.source !== "none")
+    parts.push(`${files.total.files} file${files.total.files === 1 ? "" : "s"} changed (+${files.total.added} -${files.total.removed})`);
   if (tests.verdict !== "none") parts.push(`tests ${tests.verdict}`);
   if (receipt.ended.how !== "end_turn") parts.push(`ended: ${receipt.ended.how}${receipt.ended.detail === undefined ? "" : ` (${receipt.ended.detail})`}`);
   const facts = parts.join(", ");

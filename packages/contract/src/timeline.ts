@@ -17,6 +17,8 @@ const TimelineTurnSchema = z.object({
   /** Input plus output tokens. */
   tokens: z.number().optional(),
   duration_ms: z.number().optional(),
+  /** The turn's receipt in one line (contract's `receiptLine`: "SUSPECT: ..." when it flags claims), when its journal kept one. */
+  receipt_line: z.string().optional(),
 });
 export type TimelineTurn = z.infer<typeof TimelineTurnSchema>;
 

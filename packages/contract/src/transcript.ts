@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ReceiptSchema } from "./receipt.js";
 
 // What transcript returns (and what the dashboard shows of a past agent's journal).
 
@@ -13,6 +14,7 @@ const TurnOutSchema = z.object({
   interrupted: z.boolean().optional(),
   cost_usd: z.number().optional(),
   duration_ms: z.number().optional(),
+  receipt: ReceiptSchema.optional().describe("What the turn did, from its tool events, permission answers and git (absent for turns journaled without one)."),
 });
 export type TurnOut = z.infer<typeof TurnOutSchema>;
 

@@ -170,6 +170,10 @@ export interface AgentRecord {
   readonly spending: Spending;
   /** Stops the check command running after its turn (a kill or an interrupt). */
   checkAbort?: AbortController;
+  /** While a turn's receipt is being made: the session's events that came after its end, in order (see supervisor-witness.ts). */
+  held?: AgentEvent[];
+  /** Follow-ups sent behind a running turn, oldest first: the prompts of the turns that start after it (for the witness). */
+  readonly asked: string[];
 }
 
 /** Builds the view of a record at time `now`. */

@@ -14,7 +14,8 @@ export { checkLaunchEnv, LAUNCH_ENV_ALLOWED, launchEnvRefusal } from "./launch-e
 export type { AgentChange, AgentView, LaunchOnly, LaunchRequest, PermissionEvent, TurnReport } from "./agent.js";
 export { sessionSpecOf } from "./session-spec.js";
 export { describeCandidate, type CheckOutcome, type FailoverAttempt, type Fallback } from "./candidate.js";
-export { checkFailedNote, handOverPrompt } from "./escalation.js";
+export { checkFailedNote, escalationReason, handOverPrompt, suspectOf } from "./escalation.js";
+export type { TurnClose, TurnWitness } from "./witness.js";
 export { classifyFailure, errorEvent } from "./failure.js";
 export { Supervisor } from "./supervisor.js";
 export { RateLimits, type RateWindow } from "./rate-limits.js";

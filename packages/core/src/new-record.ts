@@ -19,6 +19,7 @@ export function newRecord(
     state: { ...initialState(now, o.queued, o.idle), turns: request.priorTurns ?? 0 },
     session: undefined,
     backlog: [],
+    asked: [],
     tail: new TailBuffer(o.tailChars),
     recent: new RecentItems(o.recentItems),
     unreported: [],

@@ -2,7 +2,7 @@
 // tasks the pool keeps for each agent.
 import type { LaunchRequest } from "./agent.js";
 import type { Clock } from "./clock.js";
-import type { Usage, AgentStatus } from "@subagent-mcp/contract";
+import type { Usage, AgentStatus, Receipt } from "@subagent-mcp/contract";
 
 /** How a replica gets a clean context between tasks. */
 export type ResetStrategy = "reset" | "respawn";
@@ -38,6 +38,8 @@ export interface InvokeResult {
   agentId: string;
   /** What the spec's `settle` said about the task's work (e.g. the branch holding it). */
   work?: Record<string, unknown>;
+  /** What the task's turn did (with a witness). */
+  receipt?: Receipt;
 }
 
 /** The deadline passed first: the task goes on, and `wait` on `agentId` reports it. */

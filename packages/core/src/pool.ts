@@ -232,7 +232,7 @@ export class Pool {
           durationMs: report.durationMs,
           replica: replica.index,
           agentId: report.agentId,
-          ...definedFields({ work }),
+          ...definedFields({ work, receipt: report.receipt }),
         });
       };
       const retire = (error: unknown) => {

@@ -1,7 +1,7 @@
 import type { AgentRecord, TurnReport } from "./agent.js";
-import { describeAttempts } from "./candidate.js";
+import { describeAttempts, type FailoverAttempt } from "./candidate.js";
 import type { AgentState, TurnOutcome } from "./state.js";
-import { ZERO_USAGE, type AgentStatus } from "@subagent-mcp/contract";
+import { ZERO_USAGE, type AgentStatus, type Receipt } from "@subagent-mcp/contract";
 
 /**
  * Turn reports: every turn of every agent is reported exactly once, to listeners as it ends and
@@ -23,7 +23,8 @@ export class TurnReports {
   add(record: AgentRecord, outcome: TurnOutcome, turn: number, status: AgentStatus = record.state.status): void {
     const { attempts } = record.state;
     const result = attempts.length > 0 && outcome.isError ? `${outcome.result}\n${describeAttempts(attempts, record.request)}` : outcome.result;
-    const report: TurnReport = { ...outcome, result, agentId: record.id, status, turn };
+    const receipt = withAttempts(outcome.receipt, attempts);
+    const report: TurnReport = { ...outcome, result, agentId: record.id, status, turn, ...(receipt === undefined ? {} : { receipt }) };
     record.unreported.push(report);
     for (const listener of this.#listeners) listener(report);
     if (record.unreported.length > this.maxUnreported) record.unreported.splice(0, record.unreported.length - this.maxUnreported);
@@ -40,6 +41,16 @@ export class TurnReports {
     const index = record.unreported.findIndex((r) => r.turn === turn);
     return index < 0 ? undefined : record.unreported.splice(index, 1)[0];
   }
+}
+
+/** A task's receipt with the receipts of the attempts it escalated from, oldest first. */
+function withAttempts(receipt: Receipt | undefined, attempts: readonly FailoverAttempt[]): Receipt | undefined {
+  const earlier = attempts.flatMap((a) => {
+    if (a.receipt === undefined) return [];
+    const { attempts: _nested, ...own } = a.receipt;
+    return [{ ...own, provider: a.provider, ...(a.model === undefined ? {} : { model: a.model }) }];
+  });
+  return receipt === undefined || earlier.length === 0 ? receipt : { ...receipt, attempts: earlier };
 }
 
 /** The outcome of a turn that ended without a turn_end (exit mid-turn, kill, a failed start). */

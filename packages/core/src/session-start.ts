@@ -13,6 +13,8 @@ export interface SessionHost {
   /** The rules' check of a tool use the CLI may run without asking (none: no rules). */
   precheck(record: AgentRecord): ((request: PermissionRequest) => PermissionRuling) | undefined;
   onEvent(record: AgentRecord, event: AgentEvent): void;
+  /** A turn starts with the session (its launch prompt, or the first follow-up it was waiting with). */
+  began?(record: AgentRecord, prompt: string | undefined): void;
   /** The trace the record's session continues (see SupervisorOptions.traceOf). */
   traceOf?: ((agentId: string) => { traceparent: string; env: Record<string, string> } | undefined) | undefined;
 }
@@ -84,6 +86,7 @@ export function spawnSession(record: AgentRecord, host: SessionHost): void {
     host.onEvent(record, { type: "exit", code: null, signal: null });
     return;
   }
+  if (prompt !== undefined || record.backlog.length > 0) host.began?.(record, prompt);
   if (prompt !== undefined) record.session.send(prompt);
   for (const text of record.backlog.splice(0)) record.session.send(text);
 }

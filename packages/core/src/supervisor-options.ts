@@ -5,6 +5,7 @@ import type { AgentEvent } from "./events.js";
 import type { RateWindow } from "./rate-limits.js";
 import type { CostOf } from "./spending.js";
 import type { CheckOutcome } from "./candidate.js";
+import type { TurnWitness } from "./witness.js";
 import type { Provider } from "@subagent-mcp/contract";
 
 /** How long without a visible event marks a processing agent stalled, when no `stallMs` is given. */
@@ -70,6 +71,12 @@ export interface SupervisorOptions {
    * shared by every server of the user through a file: the windows are the account's.
    */
   rateLimits?: RateLimitStore;
+  /**
+   * Who makes each turn's receipt (the server's: @subagent-mcp/receipts): told when turns start, what
+   * happens in them, and asked for the receipt as each ends, which every report then carries.
+   * Default: none (reports carry no receipt).
+   */
+  witness?: TurnWitness;
 }
 
 /** Keeps rate-limit reports and answers the tightest window in force (see RateLimits). */

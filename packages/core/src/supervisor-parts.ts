@@ -1,5 +1,5 @@
 import { Admission } from "./admission.js";
-import type { AgentChange, AgentRecord, AgentView } from "./agent.js";
+import type { AgentChange, AgentRecord, AgentView, PermissionEvent } from "./agent.js";
 import { systemClock } from "./clock.js";
 import { HealthTick } from "./health.js";
 import { Listeners } from "./listeners.js";
@@ -60,7 +60,16 @@ export function supervisorParts(options: SupervisorOptions, hooks: SupervisorHoo
     start: hooks.start,
     hibernate: hooks.hibernate,
   });
-  const permissions = new PermissionFlow({ clock, timeoutMs: options.permissionTimeoutMs, onPermission: options.onPermission, apply });
+  const { witness } = options;
+  // The audit and the witness both hear each permission outcome.
+  const onPermission =
+    witness === undefined
+      ? options.onPermission
+      : (event: PermissionEvent) => {
+          options.onPermission?.(event);
+          witness.permission(event);
+        };
+  const permissions = new PermissionFlow({ clock, timeoutMs: options.permissionTimeoutMs, onPermission, apply });
   const health = new HealthTick(clock, stallMs, hooks.tick);
   const changes = new Listeners<AgentChange>();
   const ends = new Listeners<AgentView>();

@@ -13,12 +13,16 @@ import type { RateWindow } from "./rate-limits.js";
 import { raised, type Budget } from "./budget.js";
 import { budgetStanding, newPeriod, turnStarted } from "./spending.js";
 import { checkBudget, stopAt, takeEvent } from "./supervisor-events.js";
+import { lostWithReceipt, witnessEvent } from "./supervisor-witness.js";
 import { supervisorParts, type SupervisorParts } from "./supervisor-parts.js";
 import { type RecentItem } from "./recent.js";
 import { lostTurn } from "./reports.js";
 import { isRunning, transition, type AgentAction } from "./state.js";
 import type { WaitRequest, WaitResult } from "./waiters.js";
 import type { Provider, PermissionDecision, PermissionRequest, AgentStatus } from "@subagent-mcp/contract";
+
+/** Prompts of follow-ups waiting behind a turn kept for the witness (the oldest are dropped past it). */
+const MAX_ASKED = 100;
 
 /**
  * The registry of agents: launches through drivers, feeds what happens to each agent through the
@@ -107,11 +111,15 @@ export class Supervisor {
     const record = this.#parts.records.get(id);
     assertSendable(record);
     const asleep = record.state.status === "hibernated";
+    // It starts a turn at once in the live process, or waits behind one (or for a process) and is that turn's prompt later.
+    const startsNow = record.session !== undefined && record.state.checking === undefined && !isRunning(record.state.status);
     // While its check runs, a follow-up waits: the check judges the turn it ran after.
     if (record.session === undefined || record.state.checking !== undefined) record.backlog.push(text);
     else record.session.send(text);
     if (record.state.turns === 0 && record.firstTurn.length > 0) record.firstTurn.push(text);
     this.#apply(record, { type: "sent", at: this.#parts.clock.now() });
+    if (startsNow) this.#begin(record, text);
+    else if (record.asked.push(text) > MAX_ASKED) record.asked.shift();
     this.#parts.changes.tell({ type: "sent", agentId: id, text, turn: record.state.turns + record.state.pending, at: this.#parts.clock.now() });
     if (asleep) this.#wake(record);
     return this.get(id);
@@ -267,7 +275,12 @@ export class Supervisor {
     driver: (provider) => this.options.drivers[provider],
     precheck: (record) => this.#parts.permissions.precheck(record),
     onEvent: (record, event) => {
-      takeEvent(this.#parts, record, event);
+      witnessEvent(this.options.witness, record, event, (taken) => {
+        takeEvent(this.#parts, record, taken);
+      });
+    },
+    began: (record, prompt) => {
+      this.#begin(record, prompt);
     },
     traceOf: (agentId) => this.options.traceOf?.(agentId),
   };
@@ -296,13 +309,27 @@ export class Supervisor {
     // A turn that ended without a turn_end is still reported: the one after the last completed.
     // (A check's end is not one: the turn it judged was reported with it.)
     else if (isRunning(before.status) && !isRunning(after.status) && !turnEnded && action.type !== "check_done")
-      reportTurn(this.#parts, record, lostTurn(after, this.#parts.clock.now()), after.turns + 1);
+      reportTurn(this.#parts, record, lostWithReceipt(this.options.witness, record, lostTurn(after, this.#parts.clock.now())), after.turns + 1);
+    // The next turn (a follow-up that waited behind this one, or behind its check) starts in the same process.
+    if ((turnEnded || action.type === "check_done") && record.session !== undefined && isRunning(record.state.status) && record.state.checking === undefined)
+      this.#begin(record, undefined);
     // A freed slot or process (a turn ended, a session ended) may admit a queued launch.
     if (before.status !== after.status || ended) this.#parts.admission.drain(provider);
     if (ended) this.#parts.records.freeEnded();
     this.#parts.waiters.notify();
     // A failover above may have revived it: only an agent still ended is over.
-    if (ended && !record.state.alive) this.#tellEnd(record);
+    if (ended && !record.state.alive) {
+      this.options.witness?.drop(record.id);
+      this.#tellEnd(record);
+    }
+  }
+
+  // Tells the witness that a turn starts; its prompt, when not given, is the oldest follow-up that waited.
+  #begin(record: AgentRecord, prompt: string | undefined): void {
+    const witness = this.options.witness;
+    if (witness === undefined) return;
+    const text = prompt ?? record.asked.shift();
+    witness.begin({ id: record.id, cwd: record.request.cwd, turn: record.state.turns + 1, prompt: text });
   }
 
   #tellEnd(record: AgentRecord): void {
