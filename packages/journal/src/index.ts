@@ -12,6 +12,7 @@ export { pruneJournals } from "./prune.js";
 export { turnsBefore, turnsFrom } from "./pages.js";
 export { entriesStats, journalEntries, readJournal } from "./read.js";
 export { entriesBefore } from "./entry-pages.js";
+export { journalReceipt } from "./receipt.js";
 export { resumeFacts } from "./resume-facts.js";
 export type { JournalEntry, ServerRef } from "./schema.js";
 export { timelineRow } from "./timeline.js";

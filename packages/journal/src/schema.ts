@@ -1,6 +1,6 @@
 // The journal's on-disk format: one JSON object per line, each one of these entries.
 import { z } from "zod";
-import { RecordedUsageSchema } from "@subagent-mcp/contract";
+import { ReceiptSchema, RecordedUsageSchema } from "@subagent-mcp/contract";
 
 /** Which server launched (or owns) an agent: its pid tells whether it is still alive. */
 export const ServerRefSchema = z.object({ id: z.string(), pid: z.number().int(), started_at: z.string() });
@@ -75,6 +75,11 @@ export const JournalEntrySchema = z.discriminatedUnion("t", [
     duration_ms: z.number(),
     /** Escalated (why): spent, and failed, but the next candidate's turn of the same number is the answer. */
     superseded: z.string().optional(),
+    /**
+     * What the turn did (receipt.ts caps its lists); absent in journals written before receipts.
+     * One this reader cannot parse (a newer shape) is dropped, not the turn.
+     */
+    receipt: ReceiptSchema.optional().catch(undefined),
   }),
   z.object({ t: z.literal("status"), at: z.string(), status: z.string(), alive: z.boolean(), note: z.string().optional() }),
   z.object({ t: z.literal("end"), at: z.string(), status: z.string(), why: z.string() }),

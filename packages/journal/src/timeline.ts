@@ -1,6 +1,6 @@
 // One agent's life on a time axis, folded from its journal: its turns as spans, its permission
 // waits and budget stops as marks, what it cost. `tree.ts` puts these rows into their agent tree.
-import type { RecordedUsage, TimelineMark, TimelineRow, TimelineTurn } from "@subagent-mcp/contract";
+import { receiptLine, type RecordedUsage, type TimelineMark, type TimelineRow, type TimelineTurn } from "@subagent-mcp/contract";
 import type { JournalEntry } from "./schema.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
@@ -134,7 +134,7 @@ class RowFold {
       result_head: head(e.result),
       tokens: e.usage.input + e.usage.output,
       duration_ms: e.duration_ms,
-      ...definedFields({ cost_usd: cost }),
+      ...definedFields({ cost_usd: cost, receipt_line: e.receipt === undefined ? undefined : receiptLine(e.receipt) }),
     });
     if (cost === undefined) this.row.unknown_cost_turns++;
     else this.row.cost_usd = (this.row.cost_usd ?? 0) + cost;

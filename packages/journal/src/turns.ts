@@ -1,5 +1,5 @@
 import type { JournalEntry } from "./schema.js";
-import type { RecordedUsage } from "@subagent-mcp/contract";
+import type { Receipt, RecordedUsage } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** One turn of a conversation as the journal has it. */
@@ -14,6 +14,8 @@ export interface JournalTurn {
   usage?: RecordedUsage;
   cost_usd?: number;
   duration_ms?: number;
+  /** What the turn did, when its entry kept a receipt. */
+  receipt?: Receipt;
 }
 
 /**
@@ -34,6 +36,7 @@ export function foldEntry(turns: Map<number, JournalTurn>, e: JournalEntry): boo
       usage: e.usage,
       ...definedFields({ cost_usd: e.cost_usd }),
       duration_ms: e.duration_ms,
+      ...definedFields({ receipt: e.receipt }),
     });
   return true;
 }

@@ -7,6 +7,7 @@ import {
   CategoryIndex,
   encodeLaunch,
   JournalWriter,
+  journalReceipt,
   launchAsked,
   pruneJournals,
   type JournalEntry,
@@ -266,7 +267,7 @@ export class AgentJournal {
       usage: recordedUsage(report.usage),
       ...definedFields({ cost_usd: report.costUsd }),
       duration_ms: Math.round(report.durationMs),
-      ...definedFields({ superseded: report.superseded }),
+      ...definedFields({ superseded: report.superseded, receipt: report.receipt === undefined ? undefined : journalReceipt(report.receipt) }),
     });
     this.#learn(report);
   }

@@ -1,5 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { TranscriptOutput, type TurnOut, definedFields } from "@subagent-mcp/contract";
+import { TranscriptOutput, type TurnOut, definedFields, receiptLine } from "@subagent-mcp/contract";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
@@ -133,5 +133,6 @@ function render(t: TurnOut): string {
   if (t.result !== undefined)
     lines.push(`${t.is_error === true ? "Failed: " : ""}${t.result}${t.result_chars === undefined ? "" : ` […${t.result_chars} characters]`}`);
   else lines.push("(no result: the turn was under way)");
+  if (t.receipt !== undefined) lines.push(`[${receiptLine(t.receipt)}]`);
   return lines.join("\n");
 }
