@@ -1,0 +1,126 @@
+// Every git call of the receipts: a clean environment, a bound on time that kills the whole process
+// tree, and a failure turned into a reason (never an exception), so a receipt can say what it
+// could not read and still be given.
+import { existsSync } from "node:fs";
+import { execa } from "execa";
+import { errorMessage } from "@subagent-mcp/errors";
+
+// What `git rev-parse --local-env-vars` lists: inherited from a hook or a parent git, they would point
+// our commands at another repository (or at the user's index).
+const REPO_LOCAL_ENV = new Set([
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_CONFIG",
+  "GIT_CONFIG_PARAMETERS",
+  "GIT_CONFIG_COUNT",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_IMPLICIT_WORK_TREE",
+  "GIT_GRAFT_FILE",
+  "GIT_INDEX_FILE",
+  "GIT_NO_REPLACE_OBJECTS",
+  "GIT_REPLACE_REF_BASE",
+  "GIT_PREFIX",
+  "GIT_INTERNAL_SUPER_PREFIX",
+  "GIT_SHALLOW_FILE",
+  "GIT_COMMON_DIR",
+]);
+
+/** The environment of our git calls: the process's without repository-selecting variables, plus `extra`. */
+export function gitEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
+  const dropped = (key: string) => REPO_LOCAL_ENV.has(key) || /^GIT_CONFIG_(KEY|VALUE)_\d+$/.test(key);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !dropped(key)));
+  // GIT_NO_LAZY_FETCH: a partial clone must not reach its remote to count lines.
+  return { ...env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", GIT_NO_LAZY_FETCH: "1", ...extra };
+}
+
+/** The outcome of a run of git commands: their stdout, or why it could not be had. */
+export type GitOutcome = { stdout: string } | { undetermined: string };
+
+export interface GitRun {
+  /** Where the commands run. */
+  cwd: string;
+  /** Each command's arguments after `git`; run in order, stopping at the first failure. */
+  steps: string[][];
+  env: Record<string, string | undefined>;
+  timeoutMs: number;
+}
+
+const quote = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * Runs the steps in one spawn where a POSIX shell is there (`git a && git b`: one process start
+ * from node instead of one per command), else one spawn each; their stdouts are concatenated.
+ * Never throws; never outlives `timeoutMs` (the process group is killed).
+ */
+export async function runGit(run: GitRun): Promise<GitOutcome> {
+  if (!existsSync(run.cwd)) return { undetermined: `the worktree is gone (${run.cwd})` };
+  if (process.platform !== "win32") {
+    const script = run.steps.map((step) => ["git", ...step].map(quote).join(" ")).join(" && ");
+    return spawnBounded("sh", ["-c", script], run);
+  }
+  let stdout = "";
+  for (const step of run.steps) {
+    const outcome = await spawnBounded("git", step, run);
+    if ("undetermined" in outcome) return outcome;
+    stdout += outcome.stdout;
+  }
+  return { stdout };
+}
+
+// Spawns in a process group of its own so that a timeout kills git's children too (a clean filter,
+// a hook); waits at most a second more for the pipes to close, so a stray grandchild cannot hold us.
+async function spawnBounded(file: string, args: string[], run: GitRun): Promise<GitOutcome> {
+  let subprocess;
+  try {
+    subprocess = execa(file, args, {
+      cwd: run.cwd,
+      env: run.env,
+      extendEnv: false,
+      reject: false,
+      stdin: "ignore",
+      detached: process.platform !== "win32",
+      stripFinalNewline: false,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+  } catch (error) {
+    return { undetermined: `git could not be run (${errorMessage(error)})` };
+  }
+  const bound = { passed: false };
+  const kill = (): void => {
+    bound.passed = true;
+    try {
+      if (subprocess.pid !== undefined && process.platform !== "win32") process.kill(-subprocess.pid, "SIGKILL");
+      else subprocess.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  };
+  const killer = setTimeout(kill, run.timeoutMs);
+  let giveUp: NodeJS.Timeout | undefined;
+  const abandoned = new Promise<undefined>((resolve) => {
+    giveUp = setTimeout(() => {
+      resolve(undefined);
+    }, run.timeoutMs + 1000);
+  });
+  try {
+    const result = await Promise.race([subprocess, abandoned]);
+    if (bound.passed || result === undefined) return { undetermined: `git took longer than ${run.timeoutMs} ms` };
+    if (result.exitCode === 0) return { stdout: result.stdout };
+    return { undetermined: failure(run, result.stderr, result.exitCode, result.message ?? "") };
+  } finally {
+    clearTimeout(killer);
+    clearTimeout(giveUp);
+  }
+}
+
+// git's own words, shortened to their first line that says what went wrong.
+function failure(run: GitRun, stderr: string, exitCode: number | undefined, message: string): string {
+  if (!existsSync(run.cwd)) return `the worktree is gone (${run.cwd})`;
+  if (exitCode === 127 || (exitCode === undefined && message.includes("ENOENT"))) return "git is not installed";
+  if (exitCode === undefined) return `git could not be run (${message.split("\n")[0] ?? ""})`;
+  const lines = stderr.split("\n").map((l) => l.trim());
+  const said = lines.find((l) => l.startsWith("fatal:") || l.startsWith("error:")) ?? lines.find((l) => l !== "") ?? `exit code ${exitCode}`;
+  if (/not a git repository/i.test(said)) return "not a git repository";
+  return `git failed: ${said.replace(/^(fatal|error): /, "").slice(0, 300)}`;
+}

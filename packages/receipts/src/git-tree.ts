@@ -1,0 +1,163 @@
+// The git half of a receipt: snapshots of an agent's working tree (tracked and untracked files,
+// ignored ones not) and the files changed between two of them, without touching the user's index,
+// refs or objects. The snapshots are trees written with a private index and a private object
+// directory under `dir`; the user's objects are read through GIT_ALTERNATE_OBJECT_DIRECTORIES.
+// The private index starts as a copy of the repository's own, so the stat data git already has is
+// reused: only files changed or untracked since are hashed, and later snapshots only what changed
+// since the one before.
+import { copyFile, mkdir, rm, stat, utimes } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { ReceiptFiles } from "@subagent-mcp/contract";
+import { errorMessage } from "@subagent-mcp/errors";
+import { DIFF_FORMAT, parseDiff } from "./git-diff.js";
+import { gitEnv, runGit, type GitOutcome } from "./git-run.js";
+
+/** A snapshot of the working tree: the tree's id, or why it could not be taken. */
+export type Snapshot = { tree: string } | { undetermined: string };
+
+/** The files changed between two snapshots, or why they could not be read. */
+export type TreeChanges = ReceiptFiles | { undetermined: string };
+
+export interface TreeWatchOptions {
+  /** The agent's working directory: a repository's root, a worktree, a folder inside one, or none. */
+  cwd: string;
+  /** A folder of ours for the private index and objects; created on the first snapshot, removed by close(). */
+  dir: string;
+  /** The bound on each run of git (default 10 s); past it the run is killed and the answer is undetermined. */
+  timeoutMs?: number;
+}
+
+interface Repo {
+  top: string;
+  env: Record<string, string | undefined>;
+}
+
+// Our writes must not land in the user's .git: a split index would write its shared part there, and
+// no command of ours may start a gc or maintenance on the user's repository.
+const CONFIG = ["-c", "core.splitIndex=false", "-c", "gc.auto=0", "-c", "maintenance.auto=false"];
+// Stages the whole working tree into the private index (untracked files in, ignored ones out).
+const ADD_ALL = [...CONFIG, "add", "--all"];
+const TREE_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * Snapshots of one agent's working tree and what changed between them. Never throws and never
+ * hangs: every failure (not a repository, the worktree removed, git too slow) is an `undetermined`
+ * reason. Paths are relative to the repository's root (not to `cwd`): the whole working tree is
+ * watched, wherever in it the agent works. Calls run one at a time.
+ */
+export class TreeWatch {
+  readonly #cwd: string;
+  readonly #dir: string;
+  readonly #timeoutMs: number;
+  #repo: Repo | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: TreeWatchOptions) {
+    this.#cwd = resolve(options.cwd);
+    this.#dir = resolve(options.dir);
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  /** The working tree as it is now. */
+  snapshot(): Promise<Snapshot> {
+    return this.#serial(async () => {
+      const outcome = await this.#git([ADD_ALL, [...CONFIG, "write-tree"]]);
+      if ("undetermined" in outcome) return outcome;
+      const tree = outcome.stdout.trim();
+      return TREE_ID.test(tree) ? { tree } : { undetermined: `git write-tree answered "${tree.slice(0, 80)}"` };
+    });
+  }
+
+  /** The files changed from `from` to `to`, the first `maxFiles` listed. */
+  diff(from: Snapshot, to: Snapshot, maxFiles: number): Promise<TreeChanges> {
+    return this.#serial(async () => {
+      if ("undetermined" in from) return { undetermined: `no snapshot at the start: ${from.undetermined}` };
+      if ("undetermined" in to) return to;
+      const outcome = await this.#git([["diff-tree", ...DIFF_FORMAT, from.tree, to.tree]]);
+      return "undetermined" in outcome ? outcome : parseDiff(outcome.stdout, maxFiles);
+    });
+  }
+
+  /**
+   * A turn's end in one spawn: the working tree as it is now against `start`, the first `maxFiles`
+   * listed. The private index is brought up to date and compared with `start` directly (no tree is
+   * written); the next turn takes its own snapshot.
+   */
+  changesSince(start: Snapshot, maxFiles: number): Promise<TreeChanges> {
+    return this.#serial(async () => {
+      if ("undetermined" in start) return { undetermined: `no snapshot at the start: ${start.undetermined}` };
+      const outcome = await this.#git([ADD_ALL, ["diff-index", "--cached", ...DIFF_FORMAT, start.tree, "--"]]);
+      return "undetermined" in outcome ? outcome : parseDiff(outcome.stdout, maxFiles);
+    });
+  }
+
+  /** Removes the private folder; later calls answer undetermined. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#queue;
+    await rm(this.#dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  // One call at a time (they share the private index's lock); whatever throws becomes a reason.
+  #serial<T extends object>(work: () => Promise<T | { undetermined: string }>): Promise<T | { undetermined: string }> {
+    const guarded = async (): Promise<T | { undetermined: string }> => {
+      if (this.#closed) return { undetermined: "the receipt's git watch is closed" };
+      try {
+        return await work();
+      } catch (error) {
+        return { undetermined: `git could not be read (${errorMessage(error)})` };
+      }
+    };
+    const next = this.#queue.then(guarded, guarded);
+    this.#queue = next;
+    return next;
+  }
+
+  async #git(steps: string[][]): Promise<GitOutcome> {
+    const repo = this.#repo ?? (await this.#open());
+    if ("undetermined" in repo) return repo;
+    this.#repo = repo;
+    const outcome = await runGit({ cwd: repo.top, steps, env: repo.env, timeoutMs: this.#timeoutMs });
+    // A killed git leaves its lock behind, which would fail every later call.
+    if ("undetermined" in outcome) await rm(join(this.#dir, "index.lock"), { force: true });
+    return outcome;
+  }
+
+  // Finds the repository and seeds the private index with a copy of its own.
+  async #open(): Promise<Repo | { undetermined: string }> {
+    const args = ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-path", "index", "--git-common-dir"];
+    const found = await runGit({ cwd: this.#cwd, steps: [args], env: gitEnv(), timeoutMs: this.#timeoutMs });
+    if ("undetermined" in found) return found;
+    const [top, index, common] = found.stdout.split("\n");
+    if (top === undefined || top === "" || index === undefined || common === undefined) return { undetermined: "not a git repository (no working tree)" };
+    const own = join(this.#dir, "index");
+    await mkdir(join(this.#dir, "objects"), { recursive: true });
+    await seed(index, own);
+    const env = gitEnv({
+      GIT_INDEX_FILE: own,
+      GIT_OBJECT_DIRECTORY: join(this.#dir, "objects"),
+      GIT_ALTERNATE_OBJECT_DIRECTORIES: alternate(join(common, "objects")),
+    });
+    return { top, env };
+  }
+}
+
+// The copy keeps the index's mtime: git trusts an entry's stat data only when the file is older than
+// the index, and a newer copy would hide the racily-clean entries of the original.
+async function seed(index: string, own: string): Promise<void> {
+  try {
+    const { atime, mtime } = await stat(index);
+    await copyFile(index, own);
+    await utimes(own, atime, mtime);
+  } catch {
+    // No index yet (a repository without a commit): the first snapshot hashes every file.
+    await rm(own, { force: true });
+  }
+}
+
+// GIT_ALTERNATE_OBJECT_DIRECTORIES is a PATH-like list; a path with the separator is C-quoted.
+function alternate(path: string): string {
+  const separator = process.platform === "win32" ? ";" : ":";
+  return path.includes(separator) || path.startsWith('"') ? JSON.stringify(path) : path;
+}
