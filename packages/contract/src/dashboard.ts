@@ -125,6 +125,8 @@ export type DashboardState = z.infer<typeof DashboardStateSchema>;
 export interface AgentDetail {
   poll: PollAgentResult | null;
   transcript: TranscriptResult | null;
+  /** Each transcript turn's receipt in one line (contract's `receiptLine`), by turn number, for the turns that kept one. */
+  receipt_lines?: Record<string, string>;
 }
 
 /** `/api/action` (and every failed `/api/...` call): the tool's result, or the error. */

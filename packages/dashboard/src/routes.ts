@@ -8,6 +8,7 @@ import { readJson, sendJson, sendText } from "./guard.js";
 import type { PageHub } from "./hub.js";
 import type { ServerLink } from "./link.js";
 import { journalTranscript } from "./past.js";
+import { receiptLines } from "./receipt-lines.js";
 import { serveFile } from "./static.js";
 import type { DashboardState, Timeline } from "@subagent-mcp/contract";
 import { stateLayout } from "@subagent-mcp/state";
@@ -83,7 +84,7 @@ async function agent(res: ServerResponse, url: URL, deps: RouteDeps): Promise<vo
     if (link !== undefined) {
       const live = await livePair(link, id);
       if (live !== undefined) {
-        sendJson(res, 200, live);
+        sendJson(res, 200, { ...live, receipt_lines: receiptLines(live.transcript) });
         return;
       }
     }
@@ -91,7 +92,7 @@ async function agent(res: ServerResponse, url: URL, deps: RouteDeps): Promise<vo
     const before = Number(url.searchParams.get("before_turn") ?? "");
     try {
       const page = journalTranscript(stateLayout(deps.stateDir).agents, id, Number.isInteger(before) && before > 1 ? before : undefined);
-      sendJson(res, 200, { poll: null, transcript: page });
+      sendJson(res, 200, { poll: null, transcript: page, receipt_lines: receiptLines(page) });
     } catch (error) {
       if (error instanceof JournalError) throw new DashboardError("NOT_FOUND", `no agent ${id} in a live server or in the journal`);
       throw error;

@@ -7,13 +7,14 @@ import { act, confirm } from "./actions.js";
 import { select, selected } from "./detail.js";
 import { $, api, badge, changed, dur, h, input, num, reconcile, tokens, usd } from "./dom.js";
 import { agents, shortPath, since, state, timeEl } from "./state.js";
+import { receiptHead } from "./receipt.js";
 import { timelineView } from "./timeline.js";
 
 // Statuses with a turn under way (core's isRunning): only those have something to interrupt.
 const TURN_UNDER_WAY = new Set(["queued", "processing", "permission_requested", "stalled"]);
 
 /** The timeline section (timeline.js), opened from a row or the section's own button. */
-export const timeline = timelineView({ $, api, agents, h, changed, badge, usd, dur, tokens });
+export const timeline = timelineView({ $, api, agents, h, changed, badge, usd, dur, tokens, receiptHead });
 
 export function renderAgents() {
   const list = agents();

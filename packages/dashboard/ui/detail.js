@@ -1,12 +1,13 @@
 // @ts-check
 /* global document, fetch, CSS, setTimeout */
-// The dashboard page's agent detail: the selected agent's facts, hint, last result, recent events,
-// output tail and transcript from /api/agent, fetched again when the agent changes; and the follow-up
-// message form.
+// The dashboard page's agent detail: the selected agent's facts, hint, last result, its last turn's
+// receipt (receipt.js), recent events, output tail and transcript from /api/agent, fetched again
+// when the agent changes; and the follow-up message form.
 
 import { act, confirm } from "./actions.js";
 import { $, api, dur, h, input } from "./dom.js";
 import { renderFacts } from "./facts.js";
+import { receiptView } from "./receipt.js";
 import { agents } from "./state.js";
 import { renderTranscript } from "./transcript.js";
 
@@ -105,6 +106,7 @@ function renderDetail(body) {
   $("detail-hint").textContent = poll?.hint ?? "";
   $("detail-last").hidden = !poll?.last_result;
   $("detail-last-text").textContent = poll?.last_result ?? "";
+  renderLastReceipt(body);
   const recent = poll?.recent ?? [];
   $("detail-recent").hidden = recent.length === 0;
   $("detail-recent-list").replaceChildren(
@@ -119,7 +121,20 @@ function renderDetail(body) {
     tail.textContent = poll?.output_tail ?? "";
     if (atEnd) tail.scrollTop = tail.scrollHeight;
   }
-  renderTranscript(body.transcript, selected?.before, turnTo);
+  renderTranscript(body.transcript, selected?.before, turnTo, body.receipt_lines ?? {});
+}
+
+/**
+ * The receipt of the newest turn that kept one.
+ * @param {AgentDetail} body
+ */
+function renderLastReceipt(body) {
+  const lines = body.receipt_lines ?? {};
+  const last = [...(body.transcript?.turns ?? [])].reverse().find((t) => t.receipt && lines[String(t.turn)]);
+  $("detail-receipt").hidden = !last?.receipt;
+  if (!last?.receipt) return $("detail-receipt-body").replaceChildren();
+  $("detail-receipt-h").textContent = `Last turn's receipt (turn ${last.turn})`;
+  $("detail-receipt-body").replaceChildren(receiptView(last.receipt, lines[String(last.turn)] ?? "", { testid: "agent-receipt-line", open: true }));
 }
 
 /** Shows the transcript's page before turn `before` (undefined: the newest turns). */

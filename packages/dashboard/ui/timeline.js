@@ -21,6 +21,7 @@
  * @property {(n: unknown) => string} usd A cost in dollars.
  * @property {(s: unknown) => string} dur A duration in seconds, in words.
  * @property {(n: unknown) => string} tokens A token count, compact.
+ * @property {(line: string, testid: string) => HTMLElement} receiptHead A turn's receipt line, a SUSPECT one marked (receipt.js).
  */
 
 /**
@@ -36,7 +37,7 @@
  * @returns {TimelineView}
  */
 export function timelineView(page) {
-  const { $, api, agents, h, changed, badge, usd, dur, tokens } = page;
+  const { $, api, agents, h, changed, badge, usd, dur, tokens, receiptHead } = page;
 
   /** The open timeline and its root (none: the project's recent agents); undefined while closed. */
   /** @type {{ root?: string } | undefined} */
@@ -174,12 +175,14 @@ export function timelineView(page) {
         class: `tl-bar${x.is_error ? " error" : x.interrupted ? " cut" : ""}${x.end === undefined ? " running" : ""}`,
         tabindex: 0,
         "data-testid": `timeline-bar-${r.agent_id}-${x.turn}`,
-        "aria-label": `${facts}. Prompt: ${x.prompt_head || "—"}. Result: ${x.result_head ?? "under way"}`,
+        "aria-label": `${facts}. Prompt: ${x.prompt_head || "—"}. Result: ${x.result_head ?? "under way"}${x.receipt_line ? `. ${x.receipt_line}` : ""}`,
+        "data-suspect": x.receipt_line?.startsWith("SUSPECT") ? "true" : undefined,
       });
       tipOn(bar, () => [
         h("strong", { text: facts }),
         h("p", {}, h("span", { class: "kind", text: "Prompt " }), x.prompt_head || "—"),
         h("p", {}, h("span", { class: "kind", text: "Result " }), x.result_head ?? "Under way…"),
+        x.receipt_line ? receiptHead(x.receipt_line, "timeline-tip-receipt") : "",
       ]);
       track.append(place(bar, x.start, x.end ?? now));
     }

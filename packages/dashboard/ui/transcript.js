@@ -1,8 +1,10 @@
 // @ts-check
-// The transcript of the dashboard page's agent detail: its turns (prompts, tool calls, result) and
-// resumes in time order, a page at a time for a past agent, with buttons to the earlier and newest turns.
+// The transcript of the dashboard page's agent detail: its turns (prompts, tool calls, result,
+// receipt) and resumes in time order, a page at a time for a past agent, with buttons to the earlier
+// and newest turns.
 
 import { $, dur, h, num, usd } from "./dom.js";
+import { receiptView } from "./receipt.js";
 
 /** @typedef {import("@subagent-mcp/contract").TranscriptResult} TranscriptResult */
 
@@ -10,8 +12,9 @@ import { $, dur, h, num, usd } from "./dom.js";
  * @param {TranscriptResult | null | undefined} t
  * @param {number | undefined} shownBefore the page the reader went back to (undefined: the newest turns)
  * @param {(before: number | undefined) => void} turnTo shows the page before that turn
+ * @param {Record<string, string>} lines each turn's receipt line, by turn number
  */
-export function renderTranscript(t, shownBefore, turnTo) {
+export function renderTranscript(t, shownBefore, turnTo, lines) {
   const list = $("transcript");
   const sig = JSON.stringify(t ?? null);
   if (list.dataset.sig === sig) return;
@@ -19,7 +22,7 @@ export function renderTranscript(t, shownBefore, turnTo) {
   const open = new Set([...list.querySelectorAll("details[open]")].map((d) => /** @type {HTMLElement} */ (d).dataset.turn));
   const turns = t?.turns ?? [];
   const items = [
-    ...turns.map((x) => ({ at: x.at, el: () => turnItem(x, open) })),
+    ...turns.map((x) => ({ at: x.at, el: () => turnItem(x, open, lines[String(x.turn)]) })),
     ...(t?.resumes ?? []).map((r) => ({ at: r.at, el: () => h("li", { class: "resume", text: `Resumed ${new Date(r.at).toLocaleString()}: ${r.reason}` }) })),
   ].sort((x, y) => String(x.at).localeCompare(String(y.at)));
   list.replaceChildren(...items.map((i) => i.el()));
@@ -41,7 +44,7 @@ export function renderTranscript(t, shownBefore, turnTo) {
   $("transcript-note").replaceChildren(notes.join(" "), ...buttons);
 }
 
-function turnItem(t, open) {
+function turnItem(t, open, receiptLine) {
   const meta = [new Date(t.at).toLocaleString()];
   if (typeof t.duration_ms === "number") meta.push(dur(t.duration_ms / 1000));
   if (typeof t.cost_usd === "number") meta.push(usd(t.cost_usd));
@@ -72,5 +75,6 @@ function turnItem(t, open) {
     tools.length ? details : "",
     result,
     t.result_chars ? h("small", { class: "muted", text: `(first part of ${num(t.result_chars)} characters)` }) : "",
+    t.receipt && receiptLine ? receiptView(t.receipt, receiptLine, { testid: `turn-receipt-${t.turn}`, open: false }) : "",
   );
 }
