@@ -27,7 +27,7 @@ const allowed = {
   testkit: ["contract", "errors", "mailbox"],
   config: ["agents", "contract", "core", "drivers", "errors", "fleet", "journal", "mailbox", "permissions", "routing", "state", "usage", "worktrees"],
   budgets: ["config", "contract", "core", "errors"],
-  receipts: ["contract", "core", "errors"],
+  receipts: ["contract", "core", "errors", "permissions"],
   server: [
     "agents",
     "budgets",
@@ -82,6 +82,7 @@ const allowed = {
     "mailbox",
     "mailbox-redis",
     "permissions",
+    "receipts",
     "routing",
     "state",
     "testkit",

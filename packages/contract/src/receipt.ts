@@ -40,7 +40,8 @@ export type ReceiptPermission = z.infer<typeof ReceiptPermissionSchema>;
 /** One file the turn changed, with its lines added and removed (absent for a binary file). */
 export const ReceiptFileSchema = z.object({
   path: z.string(),
-  change: z.enum(["added", "modified", "deleted"]),
+  /** written: an edit tool of the CLI wrote it (files from the tools: whether it was new is not known). */
+  change: z.enum(["added", "modified", "deleted", "written"]),
   added: z.number().int().nonnegative().optional(),
   removed: z.number().int().nonnegative().optional(),
   binary: z.boolean().optional(),
@@ -64,7 +65,15 @@ export const ReceiptFilesSchema = z.object({
 export type ReceiptFiles = z.infer<typeof ReceiptFilesSchema>;
 
 /** Why a claim in the final text is not backed by what the turn did. */
-export const SuspectReasonSchema = z.enum(["no_tool_calls", "no_changes", "tests_failed", "tool_error_unanswered", "stopped_early", "permission_denied"]);
+export const SuspectReasonSchema = z.enum([
+  "no_tool_calls",
+  "no_changes",
+  "no_test_run",
+  "tests_failed",
+  "tool_error_unanswered",
+  "stopped_early",
+  "permission_denied",
+]);
 export type SuspectReason = z.infer<typeof SuspectReasonSchema>;
 
 export const SuspectSchema = z.object({ reason: SuspectReasonSchema, evidence: z.string() });

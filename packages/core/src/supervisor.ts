@@ -329,7 +329,8 @@ export class Supervisor {
     const witness = this.options.witness;
     if (witness === undefined) return;
     const text = prompt ?? record.asked.shift();
-    witness.begin({ id: record.id, cwd: record.request.cwd, turn: record.state.turns + 1, prompt: text });
+    const machine = record.request.placement === undefined ? undefined : (record.session?.machine ?? record.request.placement.machine);
+    witness.begin({ id: record.id, cwd: record.request.cwd, turn: record.state.turns + 1, prompt: text, ...(machine === undefined ? {} : { machine }) });
   }
 
   #tellEnd(record: AgentRecord): void {

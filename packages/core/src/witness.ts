@@ -21,8 +21,11 @@ export interface TurnClose {
  * git reading and its judgement of claims are the witness's. Every method is cheap and never throws.
  */
 export interface TurnWitness {
-  /** Turn `turn` of an agent starts in `cwd` (before its CLI can act): a witness reads the tree now. */
-  begin(agent: { id: string; cwd: string; turn: number; prompt: string | undefined }): void;
+  /**
+   * Turn `turn` of an agent starts in `cwd` (before its CLI can act): a witness reads the tree now.
+   * `machine`: it runs on that machine of the fleet, where its files are.
+   */
+  begin(agent: { id: string; cwd: string; turn: number; prompt: string | undefined; machine?: string }): void;
   /** One event of the agent's running turn (tool calls and results are counted). */
   see(agentId: string, event: AgentEvent): void;
   /** A permission request of the agent was answered (or left to ask). */

@@ -36,7 +36,7 @@ export const DEFAULT_TEST_COMMANDS: readonly string[] = [
 export const DEFAULT_CLAIMS: readonly string[] = [
   String.raw`\b(all )?(the )?tests? (now )?(are )?(pass|passes|passed|passing|green)\b`,
   String.raw`\b(test suite|suite|build) (now )?(is )?(pass|passes|passed|passing|green|succeeds|succeeded)\b`,
-  String.raw`\b(it'?s|i'?m|i have|i'?ve|everything is|all|task|work is|this is) (now )?(done|finished|complete|completed)\b`,
+  String.raw`\b(it'?s|i'?m|i have|i'?ve|everything|all|task|work|this|change|fix|implementation)( is| are| has been| was)? (now )?(done|finished|complete|completed)\b`,
   String.raw`^\s*(done|finished|completed)\b`,
   String.raw`\b(successfully|i (have )?(fixed|implemented|added|updated|created|changed|refactored|resolved))\b`,
   String.raw`\b(has|have) been (fixed|implemented|added|updated|created|changed|resolved)\b`,

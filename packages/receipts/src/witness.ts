@@ -1,0 +1,166 @@
+import { join } from "node:path";
+import type { Receipt, ReceiptFiles } from "@subagent-mcp/contract";
+import type { AgentEvent, PermissionEvent, TurnClose, TurnWitness } from "@subagent-mcp/core";
+import { buildReceipt } from "./build.js";
+import { TreeWatch, type Snapshot } from "./git-tree.js";
+import type { Phrases } from "./phrases.js";
+import { MAX_LISTED, TurnTally } from "./tally.js";
+
+// The server's witness of its agents' turns (core's TurnWitness): a tally per running turn, and a
+// snapshot of the agent's tree taken as the turn starts, so that its end can say which files the
+// turn changed. The snapshot runs beside the turn (a prompt is never held for it); if the agent's
+// first writing tool beats it, the tree as the last turn left it is the base instead.
+
+export interface ReceiptsOptions {
+  phrases: Phrases;
+  /** A folder of ours for each agent's private git index and objects (one subfolder per agent, removed when it ends). */
+  dir: string;
+  /** Changed files listed before the rest are only counted (default 50). */
+  maxFiles?: number;
+  /** The bound on each run of git (default 2 s): past it, a receipt says its files were not determined. */
+  gitTimeoutMs?: number;
+}
+
+/** One agent's turn under way and what is known of its tree. */
+interface Watched {
+  cwd: string;
+  watch: TreeWatch;
+  tally: TurnTally;
+  prompt: string | undefined;
+  /** The tree as the turn started, once read. */
+  start: Promise<Snapshot> | undefined;
+  started: boolean;
+  /** A writing tool ran before the start snapshot was read. */
+  raced: boolean;
+  /** The tree as the last turn left it (or as it started, when it wrote nothing). */
+  last: Snapshot | undefined;
+  /** The machine of the fleet it runs on, when not this one. */
+  machine: string | undefined;
+}
+
+/** Makes each turn's receipt (see TurnWitness). */
+export class Receipts implements TurnWitness {
+  readonly #agents = new Map<string, Watched>();
+
+  constructor(private readonly options: ReceiptsOptions) {}
+
+  begin(agent: { id: string; cwd: string; turn: number; prompt: string | undefined; machine?: string }): void {
+    const known = this.#agents.get(agent.id);
+    const watched = known !== undefined && known.cwd === agent.cwd ? known : this.#watch(agent.id, agent.cwd, known);
+    watched.tally = new TurnTally(this.options.phrases);
+    watched.prompt = agent.prompt;
+    watched.raced = false;
+    watched.started = false;
+    watched.machine = agent.machine;
+    // Its files are on another machine: named there, not read here.
+    if (agent.machine !== undefined) {
+      watched.start = undefined;
+      return;
+    }
+    const start = watched.watch.snapshot();
+    watched.start = start;
+    void start.then(() => {
+      if (watched.start === start) watched.started = true;
+    });
+  }
+
+  see(agentId: string, event: AgentEvent): void {
+    const watched = this.#agents.get(agentId);
+    if (watched === undefined) return;
+    watched.tally.see(event);
+    if (event.type === "tool" && !watched.started && watched.tally.wrote) watched.raced = true;
+  }
+
+  permission(event: PermissionEvent): void {
+    this.#agents.get(event.agentId)?.tally.permission(event);
+  }
+
+  async end(agentId: string, close: TurnClose): Promise<Receipt> {
+    const watched = this.#agents.get(agentId);
+    if (watched === undefined) return this.endNow(agentId, close);
+    const { files, undetermined } = await this.#files(watched);
+    return buildReceipt(this.options.phrases, { tally: watched.tally, close, files, prompt: watched.prompt, undetermined });
+  }
+
+  endNow(agentId: string, close: TurnClose): Receipt {
+    const watched = this.#agents.get(agentId);
+    const tally = watched?.tally ?? new TurnTally(this.options.phrases);
+    const why = close.lost === undefined ? "no turn was seen starting" : `the turn did not finish (${close.lost})`;
+    const files = fromTools(tally, this.options.maxFiles);
+    return buildReceipt(this.options.phrases, { tally, close, files, prompt: watched?.prompt, undetermined: [`files from git: ${why}`] });
+  }
+
+  drop(agentId: string): void {
+    const watched = this.#agents.get(agentId);
+    this.#agents.delete(agentId);
+    void watched?.watch.close();
+  }
+
+  /** Forgets every agent and removes their private folders. */
+  async close(): Promise<void> {
+    const all = [...this.#agents.values()];
+    this.#agents.clear();
+    await Promise.all(all.map((w) => w.watch.close()));
+  }
+
+  #watch(agentId: string, cwd: string, before: Watched | undefined): Watched {
+    void before?.watch.close();
+    const dir = join(this.options.dir, agentId.replace(/[^A-Za-z0-9._-]/g, "_"));
+    const watch = new TreeWatch({ cwd, dir, timeoutMs: this.options.gitTimeoutMs ?? 2_000 });
+    const watched: Watched = {
+      cwd,
+      watch,
+      tally: new TurnTally(this.options.phrases),
+      prompt: undefined,
+      start: undefined,
+      started: false,
+      raced: false,
+      last: undefined,
+      machine: undefined,
+    };
+    this.#agents.set(agentId, watched);
+    return watched;
+  }
+
+  // The turn's files from git: its start (or, if the agent wrote first, the tree the last turn left) against now.
+  async #files(watched: Watched): Promise<{ files: ReceiptFiles; undetermined: string[] }> {
+    const maxFiles = this.options.maxFiles ?? MAX_LISTED;
+    const machine = watched.machine;
+    if (machine !== undefined) return { files: fromTools(watched.tally, maxFiles), undetermined: [`files from git: it runs on ${machine}`] };
+    const current = watched.start === undefined ? undefined : await watched.start;
+    const base = watched.raced && watched.last !== undefined ? watched.last : current;
+    const undetermined =
+      watched.raced && watched.last === undefined ? ["files: the agent wrote before its tree was read; changes before then are not counted"] : [];
+    if (base === undefined || "undetermined" in base) {
+      const why = base === undefined ? "no snapshot at the start" : base.undetermined;
+      const files = fromTools(watched.tally, maxFiles);
+      return { files, undetermined: [...undetermined, `files from git: ${why}${files.source === "tools" ? "; listed from the CLI's edit tools" : ""}`] };
+    }
+    // Nothing that writes ran: the tree is as the turn found it (and git is not asked).
+    if (!watched.tally.wrote) {
+      watched.last = base;
+      return { files: emptyFiles("git"), undetermined };
+    }
+    const end = await watched.watch.snapshot();
+    const changes = await watched.watch.diff(base, end, maxFiles);
+    watched.last = "undetermined" in end ? undefined : end;
+    if ("undetermined" in changes)
+      return { files: fromTools(watched.tally, maxFiles), undetermined: [...undetermined, `files from git: ${changes.undetermined}`] };
+    return { files: changes, undetermined };
+  }
+}
+
+function emptyFiles(source: ReceiptFiles["source"]): ReceiptFiles {
+  return { source, changed: [], total: { files: 0, added: 0, removed: 0 } };
+}
+
+// Outside a repository: the files the CLI's edit tools named (a shell command's writes are not seen).
+function fromTools(tally: TurnTally, maxFiles = MAX_LISTED): ReceiptFiles {
+  const paths = [...tally.edited].sort();
+  // No file named and a command or a tool we cannot see into ran: nothing can be said.
+  const blind = tally.calls === 0 || (tally.byKind.shell ?? 0) + (tally.byKind.mcp ?? 0) + (tally.byKind.other ?? 0) > 0;
+  if (paths.length === 0) return emptyFiles(blind ? "none" : "tools");
+  const changed = paths.slice(0, maxFiles).map((path) => ({ path, change: "written" as const }));
+  const omitted = paths.length - changed.length;
+  return { source: "tools", changed, total: { files: paths.length, added: 0, removed: 0 }, ...(omitted > 0 ? { omitted } : {}) };
+}
