@@ -5,6 +5,8 @@ import type { FakeRateLimit, FakeReply, FakeRequest, FakeUsage } from "./types.j
 // can be steered without any side channel.
 // An argument may hold a single `]` (`r[m] x`, a JSON array); `]]` ends it.
 const DIRECTIVE = /\[\[(shell|edit|tool|slow|error|disconnect|history)(?::((?:[^\]]|\](?!\]))*))?\]\]/;
+// The directives of a scripted turn, all of them in order: its tool steps and its final text.
+const STEPS = /\[\[(shell|edit|tool|say)(?::((?:[^\]]|\](?!\]))*))?\]\]/g;
 
 /**
  * The default scripter. In the last user message:
@@ -18,8 +20,16 @@ const DIRECTIVE = /\[\[(shell|edit|tool|slow|error|disconnect|history)(?::((?:[^
  * - `[[history]]` answers with every user message of the conversation, joined by " | ".
  * Otherwise, and after any tool result, it answers text that carries the server's nonce.
  * `[[ratelimit:PERCENT]]` (see {@link rateLimitOf}) rides along with whichever answer is chosen.
+ *
+ * A whole turn in one message: several tool directives (`[[shell]]`, `[[edit]]`, `[[tool]]`) are
+ * steps taken in order, the k-th asked for once k-1 tool results followed the message; `[[say:TEXT]]`
+ * is the final answer, exactly TEXT, once every step has its result (the whole answer when there is
+ * no step). After the last step without `[[say]]`, the usual "tool done:" text. A message with one
+ * tool directive and no `[[say]]` is answered as above.
  */
 export function directiveReply(request: FakeRequest, nonce: string): FakeReply {
+  const script = scriptedStep(request, nonce);
+  if (script !== undefined) return script;
   if (request.afterToolResult) {
     const last = request.messages.at(-1)?.text ?? "";
     return { kind: "text", text: `${nonce} tool done: ${last.slice(0, 200)}` };
@@ -28,19 +38,9 @@ export function directiveReply(request: FakeRequest, nonce: string): FakeReply {
   const arg = match?.[2] ?? "";
   switch (match?.[1]) {
     case "shell":
-      return request.tools.length > 0 ? { kind: "shell", command: arg } : echo(request, nonce);
-    case "edit": {
-      const bar = arg.indexOf("|");
-      const path = bar < 0 ? arg : arg.slice(0, bar);
-      const content = bar < 0 ? `${nonce}\n` : arg.slice(bar + 1);
-      return request.tools.length > 0 ? { kind: "edit", path, content } : echo(request, nonce);
-    }
-    case "tool": {
-      const bar = arg.indexOf("|");
-      const name = bar < 0 ? arg : arg.slice(0, bar);
-      const input = bar < 0 ? {} : (JSON.parse(arg.slice(bar + 1)) as Record<string, unknown>);
-      return request.tools.length > 0 ? { kind: "tool", name, input } : echo(request, nonce);
-    }
+    case "edit":
+    case "tool":
+      return toolStep(request, nonce, match[1], arg);
     case "slow":
       return { kind: "slow", text: echoText(request, nonce), durationMs: Number(arg) || 5_000, chunks: 20 };
     case "error":
@@ -54,6 +54,37 @@ export function directiveReply(request: FakeRequest, nonce: string): FakeReply {
     default:
       return echo(request, nonce);
   }
+}
+
+/** The reply of a scripted turn (several tool steps, or a `[[say]]`); undefined for any other message. */
+function scriptedStep(request: FakeRequest, nonce: string): FakeReply | undefined {
+  const found = [...request.lastUserText.matchAll(STEPS)].map((m) => ({ name: m[1] ?? "", arg: m[2] ?? "" }));
+  const steps = found.filter((d) => d.name !== "say");
+  const say = found.find((d) => d.name === "say");
+  if (say === undefined && steps.length < 2) return undefined;
+  const done = toolResultsSinceUser(request);
+  const step = steps[done];
+  if (step !== undefined) return toolStep(request, nonce, step.name, step.arg);
+  if (say !== undefined) return { kind: "text", text: say.arg };
+  const last = request.messages.at(-1)?.text ?? "";
+  return { kind: "text", text: `${nonce} tool done: ${last.slice(0, 200)}` };
+}
+
+/** How many tool results came after the last user message: the steps of the turn done so far. */
+function toolResultsSinceUser(request: FakeRequest): number {
+  const lastUser = request.messages.findLastIndex((m) => m.role === "user");
+  return request.messages.slice(lastUser + 1).filter((m) => m.role === "tool").length;
+}
+
+/** A tool directive's reply: the call, or an echo when the request offers no tools. */
+function toolStep(request: FakeRequest, nonce: string, name: string, arg: string): FakeReply {
+  if (request.tools.length === 0) return echo(request, nonce);
+  const bar = arg.indexOf("|");
+  const head = bar < 0 ? arg : arg.slice(0, bar);
+  const rest = bar < 0 ? undefined : arg.slice(bar + 1);
+  if (name === "shell") return { kind: "shell", command: arg };
+  if (name === "edit") return { kind: "edit", path: head, content: rest ?? `${nonce}\n` };
+  return { kind: "tool", name: head, input: rest === undefined ? {} : (JSON.parse(rest) as Record<string, unknown>) };
 }
 
 function echoText(request: FakeRequest, nonce: string): string {

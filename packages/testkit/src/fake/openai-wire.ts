@@ -83,7 +83,8 @@ const TOOL_CALLS = new Set(["function_call", "custom_tool_call", "tool_search_ca
 
 /** Messages of one input item: a tool output, a model tool call, or a message split by origin. */
 function messagesOf(item: Item): FakeMessage[] {
-  if (item.type === "tool_search_output") return [{ role: "tool", text: `found: ${[...namespacedTools([item.tools]).keys()].join(", ")}` }];
+  // Codex's answer to the fake's own tool_search detour: no step of a scripted turn, so not a tool's result.
+  if (item.type === "tool_search_output") return [{ role: "system", text: `found: ${[...namespacedTools([item.tools]).keys()].join(", ")}` }];
   if (item.type !== undefined && TOOL_OUTPUTS.has(item.type)) return [{ role: "tool", text: flatText(item.output) }];
   if (item.type !== undefined && TOOL_CALLS.has(item.type)) {
     return [{ role: "assistant", text: `${item.name ?? "?"}(${flatText(item.arguments ?? item.input ?? "")})` }];
