@@ -3,13 +3,15 @@ import { entriesBefore, entriesStats, followJournal, journalEntries, launchEntry
 import { defineCommand } from "citty";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
+import { receiptLines } from "./logs-receipt.js";
 import { printTree } from "./logs-tree.js";
 
-// An agent's journal in a terminal: the same conversation `transcript` returns, one line per event,
-// or the raw entries with --json. A page at a time: its launch, then the entries of its newest turns
-// (--turns), read backwards from the journal's end, and the command that prints the page before
-// (--before-turn); --all streams the whole journal a line at a time; --follow keeps printing a live
-// agent's until it ends; --tree prints its tree of nested agents instead (logs-tree.ts).
+// An agent's journal in a terminal: the same conversation `transcript` returns, one line per event
+// (a finished turn's receipt under it, logs-receipt.ts), or the raw entries with --json. A page at
+// a time: its launch, then the entries of its newest turns (--turns), read backwards from the
+// journal's end, and the command that prints the page before (--before-turn); --all streams the
+// whole journal a line at a time; --follow keeps printing a live agent's until it ends; --tree
+// prints its tree of nested agents instead (logs-tree.ts).
 
 /** Turns a page of `logs` shows by default. */
 const PAGE_TURNS = 20;
@@ -29,8 +31,10 @@ function line(e: JournalEntry): string {
       return `${at} turn ${e.turn} [tool ${e.summary}]`;
     case "error":
       return `${at} error${e.transient ? " (transient)" : ""}: ${e.message}`;
-    case "turn":
-      return `${at} turn ${e.turn} ${e.is_error ? "failed" : e.interrupted ? "interrupted" : "done"} in ${e.duration_ms} ms${e.cost_usd === undefined ? "" : `, $${e.cost_usd.toFixed(4)}`}: ${e.result}`;
+    case "turn": {
+      const done = `${at} turn ${e.turn} ${e.is_error ? "failed" : e.interrupted ? "interrupted" : "done"} in ${e.duration_ms} ms${e.cost_usd === undefined ? "" : `, $${e.cost_usd.toFixed(4)}`}: ${e.result}`;
+      return e.receipt === undefined ? done : [done, ...receiptLines(e.receipt)].join("\n");
+    }
     case "status":
       return `${at} ${e.status}${e.alive ? "" : " (session ended)"}${e.note === undefined ? "" : `: ${e.note}`}`;
     case "end":

@@ -1,0 +1,33 @@
+import { receiptLine, type Receipt } from "@subagent-mcp/contract";
+
+// A finished turn's receipt under its line in `logs`: its one-line summary, then what it rests on,
+// one short line each: the commands and their exit codes, the files and their lines, the tests'
+// verdict, the permission answers, and why its claims are suspect.
+
+const INDENT = "    ";
+
+const exit = (code: number | null): string => (code === null ? "exit ?" : `exit ${code}`);
+
+function fileLine(f: Receipt["files"]["changed"][number]): string {
+  const lines = f.binary === true ? "binary" : `+${f.added ?? 0} -${f.removed ?? 0}`;
+  return `file ${f.path} ${f.change} ${lines}`;
+}
+
+/** The lines `logs` prints under a turn that kept a receipt, indented. */
+export function receiptLines(r: Receipt): string[] {
+  const out = [receiptLine(r)];
+  for (const c of r.commands) out.push(`$ ${c.command} (${exit(c.exit_code)}${c.test === true ? ", test" : ""})`);
+  if (r.commands_omitted !== undefined) out.push(`$ … ${r.commands_omitted} more command(s)`);
+  for (const f of r.files.changed) out.push(fileLine(f));
+  if (r.files.omitted !== undefined) out.push(`file … ${r.files.omitted} more file(s)`);
+  if (r.files.source === "tools") out.push("files as the edit tools reported them (not a git repository)");
+  if (r.tests.verdict !== "none")
+    out.push(
+      `tests ${r.tests.verdict} (${r.tests.runs} run${r.tests.runs === 1 ? "" : "s"}${r.tests.last === undefined ? "" : `, last: ${r.tests.last.command}`})`,
+    );
+  for (const p of r.permissions) out.push(`permission ${p.tool} ${p.summary}: ${p.decision} by ${p.by}${p.rule === undefined ? "" : ` (${p.rule})`}`);
+  for (const s of r.suspect ?? []) out.push(`suspect ${s.reason}: ${s.evidence}`);
+  for (const u of r.undetermined ?? []) out.push(`undetermined: ${u}`);
+  for (const a of r.attempts ?? []) out.push(`earlier attempt on ${a.provider}${a.model === undefined ? "" : `/${a.model}`}: ${receiptLine(a)}`);
+  return out.map((l) => `${INDENT}${l}`);
+}
