@@ -83,6 +83,7 @@ const allowed = {
     "mailbox-redis",
     "permissions",
     "receipts",
+    "receipts",
     "routing",
     "state",
     "testkit",

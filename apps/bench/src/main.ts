@@ -13,12 +13,13 @@ import {
   benchWorker,
 } from "./sections-agents.js";
 import { benchBudget, benchDashboard, benchDecide, benchHooks, benchJournal, benchJournalBig, benchMailbox, benchWorktree } from "./sections-local.js";
+import { benchReceiptGit } from "./receipt-git.js";
 import { benchRouting } from "./routing.js";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, serve, tracing, mcp, tasks, decide, permissions, pool, hooks, worker, fleet, worktree, journal, journal-big, budget, mailbox, dashboard or routing); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, serve, tracing, mcp, tasks, decide, permissions, pool, hooks, worker, fleet, worktree, journal, journal-big, budget, mailbox, dashboard, routing or receipt-git); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -53,5 +54,6 @@ const sections = [
   { names: ["mailbox"], run: benchMailbox },
   { names: ["dashboard"], run: benchDashboard },
   { names: ["routing"], run: benchRouting },
+  { names: ["receipt-git"], run: benchReceiptGit },
 ];
 for (const section of sections) if (only === undefined || section.names.includes(only)) await section.run(ctx);

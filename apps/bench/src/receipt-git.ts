@@ -1,0 +1,124 @@
+// The git half of a turn's receipt on a generated repository (10k tracked files, 1k untracked):
+// what a turn's end costs (TreeWatch.changesSince: one spawn of `git add --all` into the private
+// index and `git diff-index` against the turn's start), beside bare `git status --porcelain` on the
+// same tree, plus a turn start's snapshot and a first snapshot (seeding the private index).
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { TreeWatch, type TreeChanges } from "@subagent-mcp/receipts";
+import { execa } from "execa";
+import { printTable, summarize, type Summary } from "./stats.js";
+import type { BenchContext } from "./context.js";
+
+const DIRS = 100;
+const PER_DIR = 100;
+const UNTRACKED_DIRS = 10;
+const git = (cwd: string, args: string[]) => execa("git", args, { cwd, stdin: "ignore" });
+
+async function writeTree(root: string, prefix: string, dirs: number, perDir: number): Promise<void> {
+  await Promise.all(
+    Array.from({ length: dirs }, async (_, d) => {
+      const dir = join(root, `${prefix}${String(d).padStart(2, "0")}`, "src");
+      await mkdir(dir, { recursive: true });
+      for (let f = 0; f < perDir; f += 1) await writeFile(join(dir, `file${String(f).padStart(3, "0")}.ts`), `export const v${d}_${f} = ${d * perDir + f};\n`);
+    }),
+  );
+}
+
+/** 10k committed files and 1k untracked ones (and an ignored folder), as an agent's checkout might be. */
+async function buildRepo(root: string): Promise<void> {
+  await writeTree(root, "pkg", DIRS, PER_DIR);
+  await writeFile(join(root, ".gitignore"), "node_modules/\n*.log\n");
+  await git(root, ["init", "-q", "-b", "main"]);
+  await git(root, ["add", "-A"]);
+  await git(root, ["-c", "user.name=bench", "-c", "user.email=bench@127.0.0.1", "commit", "-q", "-m", "bench repository"]);
+  await writeTree(root, "new", UNTRACKED_DIRS, PER_DIR);
+  await writeTree(join(root, "node_modules"), "dep", 5, PER_DIR);
+}
+
+// What an agent's turn does between its start and its end: two files edited, one written, one log.
+async function agentTurn(root: string, turn: number): Promise<void> {
+  const at = (d: number, f: number) => join(root, `pkg${String(d).padStart(2, "0")}`, "src", `file${String(f).padStart(3, "0")}.ts`);
+  await appendFile(at(turn % DIRS, 1), `export const t${turn} = ${turn};\n`);
+  await appendFile(at((turn * 7) % DIRS, 2), `// turn ${turn}\n`);
+  await writeFile(join(root, "new00", "src", `turn${turn}.ts`), `export const made = ${turn};\n`);
+  await writeFile(join(root, `turn${turn}.log`), "ignored\n");
+}
+
+interface ReceiptGitResults {
+  files: { tracked: number; untracked: number };
+  firstSnapshot: Summary;
+  turnStart: Summary;
+  turnEnd: Summary;
+  turnEndSeparate: Summary;
+  gitStatus: Summary;
+  lastTurn: TreeChanges;
+}
+
+const timed = async <T>(work: () => Promise<T>, into: number[]): Promise<T> => {
+  const t0 = performance.now();
+  const result = await work();
+  into.push(performance.now() - t0);
+  return result;
+};
+
+/** First snapshots (fresh private folders), then `turns` turns: start snapshot, edits, turn end, and `git status` beside it. */
+async function receiptGitBench(turns: number, firsts: number): Promise<ReceiptGitResults> {
+  const base = await mkdtemp(join(tmpdir(), "bench-receipt-git-"));
+  const root = join(base, "repo");
+  try {
+    await buildRepo(root);
+    const first: number[] = [];
+    for (let i = 0; i < firsts; i += 1) {
+      const w = new TreeWatch({ cwd: root, dir: join(base, `first-${i}`) });
+      await timed(() => w.snapshot(), first);
+      await w.close();
+    }
+    const w = new TreeWatch({ cwd: root, dir: join(base, "watch") });
+    await w.snapshot();
+    const t = { start: [] as number[], end: [] as number[], separate: [] as number[], status: [] as number[] };
+    let lastTurn: TreeChanges = { undetermined: "no turn ran" };
+    for (let turn = 0; turn < turns; turn += 1) {
+      const start = await timed(() => w.snapshot(), t.start);
+      await agentTurn(root, turn);
+      // Alternating which goes first, so both see the same page cache and load.
+      if (turn % 2 === 0) await timed(() => git(root, ["status", "--porcelain"]), t.status);
+      lastTurn = await timed(() => w.changesSince(start, 50), t.end);
+      if (turn % 2 === 1) await timed(() => git(root, ["status", "--porcelain"]), t.status);
+      await timed(async () => w.diff(start, await w.snapshot(), 50), t.separate);
+    }
+    await w.close();
+    return {
+      files: { tracked: DIRS * PER_DIR, untracked: UNTRACKED_DIRS * PER_DIR },
+      firstSnapshot: summarize(first),
+      turnStart: summarize(t.start),
+      turnEnd: summarize(t.end),
+      turnEndSeparate: summarize(t.separate),
+      gitStatus: summarize(t.status),
+      lastTurn,
+    };
+  } finally {
+    await rm(base, { recursive: true, force: true });
+  }
+}
+
+/** The receipt-git benchmark: runs it, prints its table, saves its results. */
+export async function benchReceiptGit({ runs, save }: BenchContext): Promise<void> {
+  const load = loadavg()[0] ?? 0;
+  const r = await receiptGitBench(Math.max(30, runs * 6), Math.max(5, runs));
+  const row = (name: string, s: Summary, what: string): string[] => [name, `${s.median}`, `${s.p95}`, `${s.n}`, what];
+  const last = r.lastTurn;
+  const seen = "undetermined" in last ? `undetermined: ${last.undetermined}` : `${last.total.files} files, +${last.total.added} -${last.total.removed}`;
+  printTable(
+    `A turn receipt's git work on ${r.files.tracked} tracked + ${r.files.untracked} untracked files (ms; load average ${load.toFixed(1)} -> ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores; last turn: ${seen})`,
+    ["measure", "median", "p95", "runs", "what"],
+    [
+      row("turn end: changesSince", r.turnEnd, "add --all && diff-index, one spawn"),
+      row("baseline: git status --porcelain", r.gitStatus, "the user's index, one spawn"),
+      row("turn end, separately: snapshot + diff", r.turnEndSeparate, "add --all && write-tree, then diff-tree"),
+      row("turn start: snapshot", r.turnStart, "add --all && write-tree, one spawn"),
+      row("first snapshot of a watch", r.firstSnapshot, "rev-parse, index copied, add --all && write-tree"),
+    ],
+  );
+  save("receipt-git", { results: r });
+}
