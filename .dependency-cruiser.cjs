@@ -83,7 +83,6 @@ const allowed = {
     "mailbox-redis",
     "permissions",
     "receipts",
-    "receipts",
     "routing",
     "state",
     "testkit",
