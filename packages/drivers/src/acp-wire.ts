@@ -106,3 +106,9 @@ export function errorText(error: unknown): string {
   const text = details === undefined || base.includes(details) ? base : `${base}: ${details}`;
   return typeof code === "number" && !text.includes(String(code)) ? `${code}: ${text}` : text;
 }
+
+/** Why the agent ended a turn, when not a plain end (or a cancel): max_turn_requests (its turn limit), max_tokens, refusal. */
+export function acpStop(stopReason: PromptResponse["stopReason"]): { stop?: { reason: string; maxTurns: boolean } } {
+  if (stopReason === "end_turn" || stopReason === "cancelled") return {};
+  return { stop: { reason: stopReason, maxTurns: stopReason === "max_turn_requests" } };
+}

@@ -18,12 +18,13 @@ import type { CliProcess } from "./process.js";
 import { BaseSession } from "./session-base.js";
 import { acpModeFor, modelArgs, type AcpAgent, type LoadGuard } from "./acp-agent.js";
 import { GEMINI_AGENT } from "./gemini-preset.js";
-import { acpMcpServers, errorText, metaUsage, modelChoice, modelId, turnUsage, zeroUsage, type SessionSetup } from "./acp-wire.js";
+import { acpMcpServers, acpStop, errorText, metaUsage, modelChoice, modelId, turnUsage, zeroUsage, type SessionSetup } from "./acp-wire.js";
+import { acpExitCode, acpToolFacts } from "./tool-kinds.js";
 import { acpQuotaEvent } from "./rate-limits.js";
 import { answeredWithin, lineStream } from "./acp-handshake.js";
 import { DriverError } from "./errors.js";
 import { forcedAsking, guarded, unasked } from "./unasked.js";
-import { type Provider, addUsage } from "@subagent-mcp/contract";
+import { type Provider, addUsage, definedFields } from "@subagent-mcp/contract";
 
 /** An ACP agent to drive: Gemini CLI by default, or any other agent (a preset or a config entry). */
 interface AcpDriverOptions extends CliDriverOptions {
@@ -273,6 +274,7 @@ class AcpSession extends BaseSession {
       interrupted,
       usage: turnUsage(response, this.#usage),
       durationMs: Date.now() - this.#turnStarted,
+      ...acpStop(response.stopReason),
     });
     this.turnEnded();
   }
@@ -292,11 +294,18 @@ class AcpSession extends BaseSession {
         }
         return;
       case "tool_call":
-        this.emit({ type: "tool", name: update.title, input: update.rawInput });
+        this.emit({ type: "tool", name: update.title, input: update.rawInput, id: update.toolCallId, ...acpToolFacts(update) });
         return;
       case "tool_call_update":
         if (update.status === "completed" || update.status === "failed") {
-          this.emit({ type: "tool_result", name: update.title ?? update.toolCallId, ok: update.status === "completed" });
+          const exitCode = acpExitCode(update.rawOutput, update.content);
+          this.emit({
+            type: "tool_result",
+            name: update.title ?? update.toolCallId,
+            ok: update.status === "completed",
+            id: update.toolCallId,
+            ...definedFields({ exitCode }),
+          });
         }
         return;
       default:

@@ -16,6 +16,8 @@ const ContentBlock = z.looseObject({
   input: z.unknown().optional(),
   tool_use_id: z.string().optional(),
   is_error: z.boolean().optional(),
+  /** A tool_result's content: text, or text blocks (a failed Bash's starts "Exit code N"). */
+  content: z.unknown().optional(),
 });
 
 /** One line of `claude --output-format stream-json` that matters to the driver. */

@@ -8,6 +8,7 @@ import { ClaudeLine, type ClaudeUsage } from "./claude-wire.js";
 import { CliDriver } from "./cli-driver.js";
 import type { Probe } from "./handshake.js";
 import { writePrivateFile } from "./private-file.js";
+import { claudeExitCode, claudeToolFacts } from "./tool-kinds.js";
 import type { CliProcess } from "./process.js";
 import { claudeRateLimitEvents } from "./rate-limits.js";
 import { BaseSession } from "./session-base.js";
@@ -169,7 +170,7 @@ class ClaudeSession extends BaseSession {
           if (block.type === "tool_use") {
             const name = block.name ?? "tool";
             if (block.id !== undefined) this.#toolNames.set(block.id, name);
-            this.emit({ type: "tool", name, input: block.input });
+            this.emit({ type: "tool", name, input: block.input, ...definedFields({ id: block.id }), ...claudeToolFacts(name, block.input) });
           }
         }
         return;
@@ -179,7 +180,9 @@ class ClaudeSession extends BaseSession {
         for (const block of line.message.content) {
           if (block.type !== "tool_result") continue;
           const name = (block.tool_use_id === undefined ? undefined : this.#toolNames.get(block.tool_use_id)) ?? "tool";
-          this.emit({ type: "tool_result", name, ok: block.is_error !== true });
+          const ok = block.is_error !== true;
+          const exitCode = name === "Bash" ? claudeExitCode(block.content, !ok) : undefined;
+          this.emit({ type: "tool_result", name, ok, ...definedFields({ id: block.tool_use_id, exitCode }) });
         }
         return;
       case "result":
@@ -271,6 +274,8 @@ class ClaudeSession extends BaseSession {
       usage: usageOf(line.usage),
       ...definedFields({ costUsd: cost }),
       durationMs: line.duration_ms ?? Date.now() - this.#turnStarted,
+      // Why Claude Code ended the turn, when not a plain end: its result subtype (error_max_turns, error_during_execution).
+      ...(line.subtype === "success" ? {} : { stop: { reason: line.subtype, maxTurns: line.subtype === "error_max_turns" } }),
     });
     this.turnEnded();
   }

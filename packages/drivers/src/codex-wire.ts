@@ -12,13 +12,22 @@ export type CodexTokens = z.infer<typeof Tokens>;
 /** A thread item, reduced to the kinds the driver maps onto events. */
 export const CodexItem = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("agentMessage"), text: z.string() }),
-  z.looseObject({ type: z.literal("commandExecution"), command: z.string(), exitCode: z.number().nullable().optional() }),
+  z.looseObject({ type: z.literal("commandExecution"), id: z.string().optional(), command: z.string(), exitCode: z.number().int().nullable().optional() }),
   z.looseObject({ type: z.literal("fileChange"), id: z.string().optional(), changes: z.unknown(), status: z.string() }),
-  z.looseObject({ type: z.literal("mcpToolCall"), server: z.string(), tool: z.string(), arguments: z.unknown(), error: z.unknown().optional() }),
+  z.looseObject({
+    type: z.literal("mcpToolCall"),
+    id: z.string().optional(),
+    server: z.string(),
+    tool: z.string(),
+    arguments: z.unknown(),
+    error: z.unknown().optional(),
+  }),
+  z.looseObject({ type: z.literal("webSearch"), id: z.string().optional(), query: z.string().optional() }),
 ]);
 export type CodexItem = z.infer<typeof CodexItem>;
 
-const TurnError = z.looseObject({ message: z.string() });
+// codexErrorInfo: the error's kind, a name ("usageLimitExceeded") or a one-key object ({ httpConnectionFailed: {...} }).
+const TurnError = z.looseObject({ message: z.string(), codexErrorInfo: z.unknown().optional() });
 
 /** The notifications the driver acts on. */
 export const CodexNote = z.discriminatedUnion("method", [

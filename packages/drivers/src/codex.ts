@@ -4,6 +4,7 @@ import { errorEvent } from "@subagent-mcp/core";
 import { codexSandboxOf, definedFields } from "@subagent-mcp/contract";
 import { fileChanges, inside, mcpServersStarted, NO_NATIVE_SUBAGENTS, usageBetween } from "./codex-thread.js";
 import { CliDriver } from "./cli-driver.js";
+import { codexItemEvent, codexStop } from "./codex-items.js";
 import { mcpRuleOverrides } from "./codex-mcp-rules.js";
 import type { FileChangeWire } from "./codex-permission.js";
 import { codexApproval, type CodexApproval } from "./codex-permission.js";
@@ -292,7 +293,8 @@ class CodexSession extends BaseSession {
         const { turn } = note.params;
         const failed = turn.status === "failed";
         const result = failed ? (turn.error?.message ?? "turn failed") : this.#lastMessage;
-        this.#endTurn({ result, isError: failed, interrupted: turn.status === "interrupted", durationMs: turn.durationMs ?? Date.now() - this.#turnStarted });
+        const durationMs = turn.durationMs ?? Date.now() - this.#turnStarted;
+        this.#endTurn({ result, isError: failed, interrupted: turn.status === "interrupted", durationMs, ...(failed ? { stop: codexStop(turn.error) } : {}) });
         return;
       }
     }
@@ -302,27 +304,13 @@ class CodexSession extends BaseSession {
     const parsed = CodexItem.safeParse(raw);
     if (!parsed.success) return; // item kinds we don't map (reasoning, plans, ...)
     const item = parsed.data;
-    switch (item.type) {
-      case "agentMessage":
-        if (phase === "completed") this.#lastMessage = item.text;
-        return;
-      case "commandExecution":
-        if (phase === "started") this.emit({ type: "tool", name: "shell", input: { command: item.command } });
-        else this.emit({ type: "tool_result", name: "shell", ok: item.exitCode === 0 });
-        return;
-      case "fileChange":
-        if (phase === "started" && item.id !== undefined) this.#fileChanges.set(item.id, fileChanges(item.changes));
-        if (phase === "started") this.emit({ type: "tool", name: "apply_patch", input: { changes: item.changes } });
-        else this.emit({ type: "tool_result", name: "apply_patch", ok: item.status === "completed" });
-        return;
-      case "mcpToolCall":
-        if (phase === "started") this.emit({ type: "tool", name: `${item.server}/${item.tool}`, input: item.arguments });
-        else this.emit({ type: "tool_result", name: `${item.server}/${item.tool}`, ok: item.error === null || item.error === undefined });
-        return;
-    }
+    if (item.type === "agentMessage" && phase === "completed") this.#lastMessage = item.text;
+    if (item.type === "fileChange" && phase === "started" && item.id !== undefined) this.#fileChanges.set(item.id, fileChanges(item.changes));
+    const event = codexItemEvent(item, phase);
+    if (event !== undefined) this.emit(event);
   }
 
-  #endTurn(end: { result: string; isError: boolean; interrupted: boolean; durationMs: number }): void {
+  #endTurn(end: { result: string; isError: boolean; interrupted: boolean; durationMs: number; stop?: { reason: string } }): void {
     this.#fileChanges.clear();
     this.emit({ type: "turn_end", ...end, usage: usageBetween(this.#totalAtTurnStart, this.#total) });
     this.turnEnded();
