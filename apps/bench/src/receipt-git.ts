@@ -1,11 +1,11 @@
 // The git half of a turn's receipt on a generated repository (10k tracked files, 1k untracked):
 // what a turn's end costs (TreeWatch.changesSince: one spawn of `git add --all` into the private
-// index and `git diff-index` against the turn's start), beside bare `git status --porcelain` on the
+// index and `git diff-index` against the turn's start; turnEnd, which also writes the end's tree), beside bare `git status --porcelain` on the
 // same tree, plus a turn start's snapshot and a first snapshot (seeding the private index).
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { TreeWatch, type TreeChanges } from "@subagent-mcp/receipts";
+import { TreeWatch, type Snapshot, type TreeChanges } from "@subagent-mcp/receipts";
 import { execa } from "execa";
 import { printTable, summarize, type Summary } from "./stats.js";
 import type { BenchContext } from "./context.js";
@@ -50,6 +50,7 @@ interface ReceiptGitResults {
   firstSnapshot: Summary;
   turnStart: Summary;
   turnEnd: Summary;
+  turnEndKeep: Summary;
   turnEndSeparate: Summary;
   gitStatus: Summary;
   lastTurn: TreeChanges;
@@ -76,16 +77,22 @@ async function receiptGitBench(turns: number, firsts: number): Promise<ReceiptGi
     }
     const w = new TreeWatch({ cwd: root, dir: join(base, "watch") });
     await w.snapshot();
-    const t = { start: [] as number[], end: [] as number[], separate: [] as number[], status: [] as number[] };
+    const t = { start: [] as number[], end: [] as number[], keep: [] as number[], separate: [] as number[], status: [] as number[] };
+    // Each turn ends one of three ways in turn, so that each sees the same edits and load.
+    const ends: ((start: Snapshot) => Promise<TreeChanges>)[] = [
+      (start: Snapshot) => timed(() => w.changesSince(start, 50), t.end),
+      (start: Snapshot) => timed(async () => (await w.turnEnd(start, 50)).changes, t.keep),
+      (start: Snapshot) => timed(async () => w.diff(start, await w.snapshot(), 50), t.separate),
+    ];
     let lastTurn: TreeChanges = { undetermined: "no turn ran" };
     for (let turn = 0; turn < turns; turn += 1) {
       const start = await timed(() => w.snapshot(), t.start);
       await agentTurn(root, turn);
-      // Alternating which goes first, so both see the same page cache and load.
+      // git status before the turn's end on even turns, after it on odd ones.
       if (turn % 2 === 0) await timed(() => git(root, ["status", "--porcelain"]), t.status);
-      lastTurn = await timed(() => w.changesSince(start, 50), t.end);
+      const end = ends[turn % ends.length];
+      if (end !== undefined) lastTurn = await end(start);
       if (turn % 2 === 1) await timed(() => git(root, ["status", "--porcelain"]), t.status);
-      await timed(async () => w.diff(start, await w.snapshot(), 50), t.separate);
     }
     await w.close();
     return {
@@ -93,6 +100,7 @@ async function receiptGitBench(turns: number, firsts: number): Promise<ReceiptGi
       firstSnapshot: summarize(first),
       turnStart: summarize(t.start),
       turnEnd: summarize(t.end),
+      turnEndKeep: summarize(t.keep),
       turnEndSeparate: summarize(t.separate),
       gitStatus: summarize(t.status),
       lastTurn,
@@ -105,7 +113,7 @@ async function receiptGitBench(turns: number, firsts: number): Promise<ReceiptGi
 /** The receipt-git benchmark: runs it, prints its table, saves its results. */
 export async function benchReceiptGit({ runs, save }: BenchContext): Promise<void> {
   const load = loadavg()[0] ?? 0;
-  const r = await receiptGitBench(Math.max(30, runs * 6), Math.max(5, runs));
+  const r = await receiptGitBench(Math.max(45, runs * 9), Math.max(5, runs));
   const row = (name: string, s: Summary, what: string): string[] => [name, `${s.median}`, `${s.p95}`, `${s.n}`, what];
   const last = r.lastTurn;
   const seen = "undetermined" in last ? `undetermined: ${last.undetermined}` : `${last.total.files} files, +${last.total.added} -${last.total.removed}`;
@@ -115,7 +123,8 @@ export async function benchReceiptGit({ runs, save }: BenchContext): Promise<voi
     [
       row("turn end: changesSince", r.turnEnd, "add --all && diff-index, one spawn"),
       row("baseline: git status --porcelain", r.gitStatus, "the user's index, one spawn"),
-      row("turn end, separately: snapshot + diff", r.turnEndSeparate, "add --all && write-tree, then diff-tree"),
+      row("turn end keeping its tree: turnEnd", r.turnEndKeep, "add --all && write-tree && diff-index, one spawn"),
+      row("turn end, separately: snapshot + diff", r.turnEndSeparate, "add --all && write-tree, then diff-tree: two spawns"),
       row("turn start: snapshot", r.turnStart, "add --all && write-tree, one spawn"),
       row("first snapshot of a watch", r.firstSnapshot, "rev-parse, index copied, add --all && write-tree"),
     ],

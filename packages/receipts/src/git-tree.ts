@@ -92,6 +92,26 @@ export class TreeWatch {
     });
   }
 
+  /**
+   * A turn's end in one spawn, keeping the end as a snapshot (the next turn's fallback start): the
+   * working tree staged, its tree written, and compared with `start`.
+   */
+  turnEnd(start: Snapshot, maxFiles: number): Promise<{ end: Snapshot; changes: TreeChanges }> {
+    return this.#serial(async () => {
+      const outcome = await this.#git([
+        ADD_ALL,
+        [...CONFIG, "write-tree"],
+        ...("tree" in start ? [["diff-index", "--cached", ...DIFF_FORMAT, start.tree, "--"]] : []),
+      ]);
+      if ("undetermined" in outcome) return { end: outcome, changes: outcome };
+      const newline = outcome.stdout.indexOf("\n");
+      const tree = outcome.stdout.slice(0, newline);
+      const end = TREE_ID.test(tree) ? { tree } : { undetermined: `git write-tree answered "${tree.slice(0, 80)}"` };
+      if ("undetermined" in start) return { end, changes: { undetermined: `no snapshot at the start: ${start.undetermined}` } };
+      return { end, changes: parseDiff(outcome.stdout.slice(newline + 1), maxFiles) };
+    }, bothUndetermined);
+  }
+
   /** Removes the private folder; later calls answer undetermined. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -100,13 +120,13 @@ export class TreeWatch {
   }
 
   // One call at a time (they share the private index's lock); whatever throws becomes a reason.
-  #serial<T extends object>(work: () => Promise<T | { undetermined: string }>): Promise<T | { undetermined: string }> {
-    const guarded = async (): Promise<T | { undetermined: string }> => {
-      if (this.#closed) return { undetermined: "the receipt's git watch is closed" };
+  #serial<T>(work: () => Promise<T>, fail: (reason: string) => T = (reason) => ({ undetermined: reason }) as T): Promise<T> {
+    const guarded = async (): Promise<T> => {
+      if (this.#closed) return fail("the receipt's git watch is closed");
       try {
         return await work();
       } catch (error) {
-        return { undetermined: `git could not be read (${errorMessage(error)})` };
+        return fail(`git could not be read (${errorMessage(error)})`);
       }
     };
     const next = this.#queue.then(guarded, guarded);
@@ -161,3 +181,5 @@ function alternate(path: string): string {
   const separator = process.platform === "win32" ? ";" : ":";
   return path.includes(separator) || path.startsWith('"') ? JSON.stringify(path) : path;
 }
+
+const bothUndetermined = (reason: string) => ({ end: { undetermined: reason }, changes: { undetermined: reason } });

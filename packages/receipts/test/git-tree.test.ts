@@ -41,6 +41,28 @@ describe("TreeWatch", () => {
     await w.close();
   });
 
+  it("ends a turn in one call, keeping its end as the next turn's start", async () => {
+    const root = makeRepo({ "a.txt": "1\n" });
+    const w = watch(root);
+    const start = await w.snapshot();
+    write(root, { "a.txt": "1\n2\n", "b.txt": "b\n" });
+    const first = await w.turnEnd(start, 50);
+    expect(first.changes).toMatchObject({ total: { files: 2, added: 2, removed: 0 } });
+    expect(tree(first.end)).toMatch(/^[0-9a-f]{40}$/);
+    write(root, { "b.txt": "B\n" });
+    const second = await w.turnEnd(first.end, 50);
+    expect(second.changes).toEqual({
+      source: "git",
+      changed: [{ path: "b.txt", change: "modified", added: 1, removed: 1 }],
+      total: { files: 1, added: 1, removed: 1 },
+    });
+    expect(await w.diff(start, second.end, 50)).toMatchObject({ total: { files: 2, added: 2, removed: 0 } });
+    const unknown = await w.turnEnd({ undetermined: "git took longer than 1 ms" }, 50);
+    expect(unknown.changes).toEqual({ undetermined: "no snapshot at the start: git took longer than 1 ms" });
+    expect(unknown.end).toEqual(second.end);
+    await w.close();
+  });
+
   it("lists at most maxFiles, counting the rest in omitted and total", async () => {
     const root = makeRepo({ "keep.txt": "k\n" });
     const w = watch(root);
