@@ -63,6 +63,24 @@ describe("TreeWatch", () => {
     await w.close();
   });
 
+  it("reads paths as they are (spaces, tabs, non-ASCII) and a repository without a commit", async () => {
+    const root = tmp("rc-fresh-");
+    git(root, "init", "-q");
+    write(root, { "first.txt": "1\n" });
+    const w = watch(root);
+    const start = await w.snapshot();
+    write(root, { "dir with space/é\tname.txt": "a\nb\n", "first.txt": "one\n" });
+    expect(await w.changesSince(start, 50)).toEqual({
+      source: "git",
+      changed: [
+        { path: "dir with space/é\tname.txt", change: "added", added: 2, removed: 0 },
+        { path: "first.txt", change: "modified", added: 1, removed: 1 },
+      ],
+      total: { files: 2, added: 3, removed: 1 },
+    });
+    await w.close();
+  });
+
   it("lists at most maxFiles, counting the rest in omitted and total", async () => {
     const root = makeRepo({ "keep.txt": "k\n" });
     const w = watch(root);
