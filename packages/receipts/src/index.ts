@@ -3,5 +3,5 @@
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { ReceiptError, type ReceiptErrorCode } from "./errors.js";
 export { compilePhrases, DEFAULT_CHANGE_REQUESTS, DEFAULT_CLAIMS, DEFAULT_TEST_COMMANDS, ReceiptsConfigSchema, type ReceiptsConfig } from "./phrases.js";
-export { TreeWatch, type Snapshot, type TreeChanges, type TreeWatchOptions } from "./git-tree.js";
+export { TreeWatch, type Snapshot, type TreeChanges } from "./git-tree.js";
 export { Receipts, type ReceiptsOptions } from "./witness.js";
