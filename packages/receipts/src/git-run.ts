@@ -42,6 +42,8 @@ export interface GitRun {
   cwd: string;
   /** Each command's arguments after `git`; run in order, stopping at the first failure. */
   steps: string[][];
+  /** Exit code 1 of a step whose first argument after the `-c` options is one of these is no failure (`add --ignore-errors`: some paths skipped). */
+  lenient?: string[];
   env: Record<string, string | undefined>;
   timeoutMs: number;
 }
@@ -56,21 +58,27 @@ const quote = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`;
 export async function runGit(run: GitRun): Promise<GitOutcome> {
   if (!existsSync(run.cwd)) return { undetermined: `the worktree is gone (${run.cwd})` };
   if (process.platform !== "win32") {
-    const script = run.steps.map((step) => ["git", ...step].map(quote).join(" ")).join(" && ");
+    const command = (step: string[]): string => {
+      const line = ["git", ...step].map(quote).join(" ");
+      return isLenient(run, step) ? `{ ${line} || [ $? -eq 1 ]; }` : line;
+    };
+    const script = run.steps.map(command).join(" && ");
     return spawnBounded("sh", ["-c", script], run);
   }
   let stdout = "";
   for (const step of run.steps) {
-    const outcome = await spawnBounded("git", step, run);
+    const outcome = await spawnBounded("git", step, run, isLenient(run, step) ? 1 : 0);
     if ("undetermined" in outcome) return outcome;
     stdout += outcome.stdout;
   }
   return { stdout };
 }
 
+const isLenient = (run: GitRun, step: string[]): boolean => run.lenient?.includes(step.find((arg, i) => arg !== "-c" && step[i - 1] !== "-c") ?? "") ?? false;
+
 // Spawns in a process group of its own so that a timeout kills git's children too (a clean filter,
 // a hook); waits at most a second more for the pipes to close, so a stray grandchild cannot hold us.
-async function spawnBounded(file: string, args: string[], run: GitRun): Promise<GitOutcome> {
+async function spawnBounded(file: string, args: string[], run: GitRun, okUpTo = 0): Promise<GitOutcome> {
   let subprocess;
   try {
     subprocess = execa(file, args, {
@@ -106,7 +114,7 @@ async function spawnBounded(file: string, args: string[], run: GitRun): Promise<
   try {
     const result = await Promise.race([subprocess, abandoned]);
     if (bound.passed || result === undefined) return { undetermined: `git took longer than ${run.timeoutMs} ms` };
-    if (result.exitCode === 0) return { stdout: result.stdout };
+    if (result.exitCode !== undefined && result.exitCode <= okUpTo) return { stdout: result.stdout };
     return { undetermined: failure(run, result.stderr, result.exitCode, result.message ?? "") };
   } finally {
     clearTimeout(killer);

@@ -35,8 +35,10 @@ interface Repo {
 // Our writes must not land in the user's .git: a split index would write its shared part there, and
 // no command of ours may start a gc or maintenance on the user's repository.
 const CONFIG = ["-c", "core.splitIndex=false", "-c", "gc.auto=0", "-c", "maintenance.auto=false"];
-// Stages the whole working tree into the private index (untracked files in, ignored ones out).
-const ADD_ALL = [...CONFIG, "add", "--all"];
+// Stages the whole working tree into the private index (untracked files in, ignored ones out); a
+// path git cannot add (an unreadable file, a nested repository without a commit) is left out
+// rather than failing the whole snapshot.
+const ADD_ALL = [...CONFIG, "add", "--all", "--ignore-errors"];
 const TREE_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /**
@@ -138,7 +140,7 @@ export class TreeWatch {
     const repo = this.#repo ?? (await this.#open());
     if ("undetermined" in repo) return repo;
     this.#repo = repo;
-    const outcome = await runGit({ cwd: repo.top, steps, env: repo.env, timeoutMs: this.#timeoutMs });
+    const outcome = await runGit({ cwd: repo.top, steps, env: repo.env, timeoutMs: this.#timeoutMs, lenient: ["add"] });
     // A killed git leaves its lock behind, which would fail every later call.
     if ("undetermined" in outcome) await rm(join(this.#dir, "index.lock"), { force: true });
     return outcome;

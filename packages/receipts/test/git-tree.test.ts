@@ -81,6 +81,20 @@ describe("TreeWatch", () => {
     await w.close();
   });
 
+  it("leaves out a path git cannot add (a nested repository without a commit) and lists the rest", async () => {
+    const root = makeRepo({ "a.txt": "a\n" });
+    const w = watch(root);
+    const start = await w.snapshot();
+    git(root, "init", "-q", "nested");
+    write(root, { "nested/inside.txt": "i\n", "a.txt": "a\nb\n" });
+    expect(await w.changesSince(start, 50)).toEqual({
+      source: "git",
+      changed: [{ path: "a.txt", change: "modified", added: 1, removed: 0 }],
+      total: { files: 1, added: 1, removed: 0 },
+    });
+    await w.close();
+  });
+
   it("lists at most maxFiles, counting the rest in omitted and total", async () => {
     const root = makeRepo({ "keep.txt": "k\n" });
     const w = watch(root);
