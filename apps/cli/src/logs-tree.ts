@@ -26,7 +26,8 @@ function agentLines(r: TimelineRow, now: string): string[] {
   const inner = `${pad}${r.depth > 0 ? "  " : ""}  `;
   const items: { at: string; text: string }[] = [
     ...r.turns.map((t) => {
-      const state = t.end === undefined ? " [under way]" : t.is_error ? " [failed]" : t.interrupted ? " [interrupted]" : "";
+      const flagged = t.receipt_line?.startsWith("SUSPECT") === true ? " [SUSPECT]" : "";
+      const state = (t.end === undefined ? " [under way]" : t.is_error ? " [failed]" : t.interrupted ? " [interrupted]" : "") + flagged;
       const took = t.end === undefined ? `${span(between(t.start, now))} so far` : span(t.duration_ms ?? between(t.start, t.end));
       return { at: t.start, text: `turn ${t.turn}  ${took}  ${usd(t.cost_usd)}${state}  ${t.prompt_head}` };
     }),

@@ -60,7 +60,7 @@ afterAll(async () => {
 });
 
 describe("a turn's receipt", () => {
-  it("subagent-mcp logs prints it under its turn, --json keeps the receipt object", async () => {
+  it("subagent-mcp logs prints it under its turn, --json keeps the receipt object, --tree marks a SUSPECT turn", async () => {
     const logs = (...args: string[]) => execa(process.execPath, [bin, "logs", AGENT, ...args], { cwd: env.cwd, env: cliEnv, extendEnv: false });
     const lines = (await logs()).stdout.split("\n");
     const at = lines.findIndex((l) => l.includes("turn 1 done in 4000 ms: Done, all tests pass"));
@@ -76,6 +76,11 @@ describe("a turn's receipt", () => {
     ]);
     const json = (await logs("--json")).stdout.split("\n").map((l) => JSON.parse(l) as { t: string; receipt?: Receipt });
     expect(json.find((e) => e.t === "turn")?.receipt).toEqual(receipt);
+    // The tree marks the turn, and its rows carry the line.
+    const tree = await execa(process.execPath, [bin, "logs", "--tree", AGENT], { cwd: env.cwd, env: cliEnv, extendEnv: false });
+    expect(tree.stdout).toMatch(/turn 1 .* \[SUSPECT\] {2}Fix the test and run it\./);
+    const rows = await execa(process.execPath, [bin, "logs", "--tree", AGENT, "--json"], { cwd: env.cwd, env: cliEnv, extendEnv: false });
+    expect(rows.stdout).toContain(JSON.stringify(LINE));
   });
 
   let dash: DashboardCli | undefined;
