@@ -132,7 +132,10 @@ function renderLastReceipt(body) {
   const lines = body.receipt_lines ?? {};
   const last = [...(body.transcript?.turns ?? [])].reverse().find((t) => t.receipt && lines[String(t.turn)]);
   $("detail-receipt").hidden = !last?.receipt;
-  if (!last?.receipt) return $("detail-receipt-body").replaceChildren();
+  if (!last?.receipt) {
+    $("detail-receipt-body").replaceChildren();
+    return;
+  }
   $("detail-receipt-h").textContent = `Last turn's receipt (turn ${last.turn})`;
   $("detail-receipt-body").replaceChildren(receiptView(last.receipt, lines[String(last.turn)] ?? "", { testid: "agent-receipt-line", open: true }));
 }
