@@ -122,13 +122,13 @@ async function spawnBounded(file: string, args: string[], run: GitRun, okUpTo = 
   }
 }
 
-// git's own words, shortened to their first line that says what went wrong.
+// git's own words: the last line that says what went wrong (an earlier one may be a path `add` skipped).
 function failure(run: GitRun, stderr: string, exitCode: number | undefined, message: string): string {
   if (!existsSync(run.cwd)) return `the worktree is gone (${run.cwd})`;
   if (exitCode === 127 || (exitCode === undefined && message.includes("ENOENT"))) return "git is not installed";
   if (exitCode === undefined) return `git could not be run (${message.split("\n")[0] ?? ""})`;
   const lines = stderr.split("\n").map((l) => l.trim());
-  const said = lines.find((l) => l.startsWith("fatal:") || l.startsWith("error:")) ?? lines.find((l) => l !== "") ?? `exit code ${exitCode}`;
+  const said = lines.findLast((l) => l.startsWith("fatal:") || l.startsWith("error:")) ?? lines.find((l) => l !== "") ?? `exit code ${exitCode}`;
   if (/not a git repository/i.test(said)) return "not a git repository";
   return `git failed: ${said.replace(/^(fatal|error): /, "").slice(0, 300)}`;
 }
