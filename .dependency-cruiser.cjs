@@ -25,9 +25,9 @@ const allowed = {
   "host-config": ["contract", "errors", "hooks", "state"],
   worker: ["contract", "core", "errors", "mailbox", "permissions", "state", "tracing"],
   testkit: ["contract", "errors", "mailbox"],
-  config: ["agents", "contract", "core", "drivers", "errors", "fleet", "journal", "mailbox", "permissions", "routing", "state", "usage", "worktrees"],
+  config: ["agents", "contract", "core", "drivers", "errors", "fleet", "journal", "mailbox", "permissions", "receipts", "routing", "state", "usage", "worktrees"],
   budgets: ["config", "contract", "core", "errors"],
-  receipts: ["contract", "core", "errors", "permissions"],
+  receipts: ["contract", "core", "errors", "permissions", "state"],
   server: [
     "agents",
     "budgets",

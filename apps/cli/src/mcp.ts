@@ -78,6 +78,7 @@ function serverOptions(
       (await import("@subagent-mcp/server/runtime")).createSupervisor(config, undefined, {
         ...extra,
         rateLimits: new SharedHeadroom(stateLayout(ctx.stateDir).rateLimits),
+        receiptsDir: stateLayout(ctx.stateDir).receipts,
       }),
     // Every agent's journal, so that it outlives this server: past agents, transcripts, resume.
     // SUBAGENT_MCP_JOURNAL=0 turns it off (no past agents then); apps/bench measures its cost with it.

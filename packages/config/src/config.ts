@@ -13,6 +13,7 @@ import { effectiveMailbox } from "./mailbox.js";
 import { MailboxConfigSchema } from "@subagent-mcp/mailbox/config";
 import { FleetConfigSchema } from "@subagent-mcp/fleet/config";
 import { WorktreeConfigSchema } from "@subagent-mcp/worktrees/config";
+import { ReceiptsConfigSchema } from "@subagent-mcp/receipts";
 import { mergeRules } from "@subagent-mcp/permissions";
 import { gateProject } from "./project-gate.js";
 import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
@@ -61,6 +62,8 @@ export const ConfigSchema = z.strictObject({
   mailbox: MailboxConfigSchema.optional(),
   /** What `subagent-mcp node` lends this machine's CLIs under, see FleetConfigSchema. Read from the user's file only. */
   fleet: FleetConfigSchema.optional(),
+  /** Turn receipts: test commands, success claims and change requests added to the built-in lists (`defaults: false` replaces them; from a project's file only once trusted). */
+  receipts: ReceiptsConfigSchema.optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -146,6 +149,8 @@ export function privilegedSettings(project: Config, user: Config): Map<string, s
   const checks = routedChecks(project.routing);
   if (checks.length > 0) out.set("routing.escalate", `routing escalation checks (${checks.join("; ")})`);
   // Where messages go and where workers take their instructions from.
+  // Without the built-in lists a project could make no claim ever look suspect.
+  if (project.receipts?.defaults === false) out.set("receipts.defaults", "receipts.defaults false (the built-in test commands and claims dropped)");
   if (project.mailbox !== undefined) out.set("mailbox", `mailbox (${project.mailbox.url === undefined ? "settings" : redactUrl(project.mailbox.url)})`);
   return out;
 }
@@ -155,13 +160,14 @@ function without(project: Config, keys: string[]): Config {
   const drop = new Set(keys);
   const keep = <T>(section: string, record: Record<Provider, T> | undefined): Record<Provider, T> =>
     Object.fromEntries(Object.entries(record ?? {}).filter(([provider]) => !drop.has(`${section}.${provider}`)));
-  const { max_depth: maxDepth, max_live: maxLive, permissions, worktree, mailbox, routing, ...rest } = project;
+  const { max_depth: maxDepth, max_live: maxLive, permissions, worktree, mailbox, routing, receipts, ...rest } = project;
   const { allow: _allow, ...narrowing } = permissions ?? {};
   const { setup: _setup, ...untrusted } = worktree ?? {};
   return {
     ...rest,
     ...(worktree === undefined ? {} : { worktree: drop.has("worktree.setup") ? untrusted : worktree }),
     ...(mailbox === undefined || drop.has("mailbox") ? {} : { mailbox }),
+    ...(receipts === undefined ? {} : { receipts: drop.has("receipts.defaults") ? { ...receipts, defaults: true } : receipts }),
     // Untrusted routing entries run here: their machines are left out.
     ...(routing === undefined ? {} : { routing: untrustedRouting(routing, drop.has("routing.machine"), drop.has("routing.escalate")) }),
     ...(permissions === undefined ? {} : { permissions: drop.has("permissions.allow") ? narrowing : permissions }),

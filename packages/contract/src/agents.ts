@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BudgetOutSchema, PendingPermissionOutSchema, WireStatusSchema } from "./wire.js";
 import { RecordedUsageSchema } from "./tokens.js";
+import { ReceiptSchema } from "./receipt.js";
 import { WorktreeOutSchema } from "./worktree.js";
 import { AgentStatusSchema } from "./status.js";
 import { ProviderSchema } from "./provider.js";
@@ -59,6 +60,9 @@ export const PollAgentOutput = {
   idle_seconds: z.number(),
   turns: z.number(),
   last_result: z.string().optional(),
+  last_receipt: ReceiptSchema.optional().describe(
+    "What the last turn did, from what was seen (tool events, permission answers, git); suspect lists claims of its text the facts do not back.",
+  ),
   /** Set when last_result is one page of a longer result: the whole length. */
   last_result_chars: z.number().optional(),
   /** Where the next page of last_result starts (poll_agent with offset); absent on the last page. */

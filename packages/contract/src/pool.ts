@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PermissionOutSchema } from "./wire.js";
 import { RecordedUsageSchema } from "./tokens.js";
+import { ReceiptSchema } from "./receipt.js";
 import { WorktreeOutSchema } from "./worktree.js";
 import { AgentStatusSchema } from "./status.js";
 import { ProviderSchema } from "./provider.js";
@@ -50,6 +51,9 @@ export const InvokeOutput = {
   usage: RecordedUsageSchema.optional(),
   cost_usd: z.number().optional(),
   duration_ms: z.number().optional(),
+  receipt: ReceiptSchema.optional().describe(
+    "What the turn did, from what was seen (tool events, permission answers, git), never from its text; suspect lists claims of its text the facts do not back.",
+  ),
   permission_requests: z
     .array(PermissionOutSchema)
     .optional()

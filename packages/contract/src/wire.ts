@@ -3,6 +3,7 @@ import { WorktreeOutSchema } from "./worktree.js";
 import { AgentStatusSchema } from "./status.js";
 import { PermissionDecisionSchema } from "./permission-request.js";
 import { RecordedUsageSchema } from "./tokens.js";
+import { ReceiptSchema } from "./receipt.js";
 
 // The pieces several tools' results share.
 
@@ -25,6 +26,9 @@ export const FinishedTurnSchema = z.object({
   worktree: WorktreeOutSchema.optional(),
   /** Its budget, when past 80 % or reached. */
   budget_note: z.string().optional(),
+  receipt: ReceiptSchema.optional().describe(
+    "What the turn did, from what was seen (tool events, permission answers, git), never from its text; suspect lists claims of its text the facts do not back.",
+  ),
 });
 
 /** A permission request as the wire shows it: what the agent asks to do, in one line. */

@@ -19,12 +19,12 @@ import { BaseSession } from "./session-base.js";
 import { acpModeFor, modelArgs, type AcpAgent, type LoadGuard } from "./acp-agent.js";
 import { GEMINI_AGENT } from "./gemini-preset.js";
 import { acpMcpServers, acpStop, errorText, metaUsage, modelChoice, modelId, turnUsage, zeroUsage, type SessionSetup } from "./acp-wire.js";
-import { acpExitCode, acpToolFacts } from "./tool-kinds.js";
+import { acpToolEvent, acpToolResult } from "./tool-kinds.js";
 import { acpQuotaEvent } from "./rate-limits.js";
 import { answeredWithin, lineStream } from "./acp-handshake.js";
 import { DriverError } from "./errors.js";
 import { forcedAsking, guarded, unasked } from "./unasked.js";
-import { type Provider, addUsage, definedFields } from "@subagent-mcp/contract";
+import { type Provider, addUsage } from "@subagent-mcp/contract";
 
 /** An ACP agent to drive: Gemini CLI by default, or any other agent (a preset or a config entry). */
 interface AcpDriverOptions extends CliDriverOptions {
@@ -97,6 +97,9 @@ class AcpSession extends BaseSession {
   #turnStarted = 0;
   #firstTurn = true;
   #asked = 0;
+  // Tool calls told as `tool` events this turn: one that asks permission first comes only inside
+  // the request (Gemini CLI, Qwen Code), and is told from there.
+  readonly #told = new Set<string>();
   /** While a loaded session's history is replayed: its updates are not the turn's output. */
   #replaying = false;
   #quiet: NodeJS.Timeout | undefined;
@@ -294,19 +297,12 @@ class AcpSession extends BaseSession {
         }
         return;
       case "tool_call":
-        this.emit({ type: "tool", name: update.title, input: update.rawInput, id: update.toolCallId, ...acpToolFacts(update) });
+        this.#tellTool(update);
         return;
       case "tool_call_update":
-        if (update.status === "completed" || update.status === "failed") {
-          const exitCode = acpExitCode(update.rawOutput, update.content);
-          this.emit({
-            type: "tool_result",
-            name: update.title ?? update.toolCallId,
-            ok: update.status === "completed",
-            id: update.toolCallId,
-            ...definedFields({ exitCode }),
-          });
-        }
+        if (update.status !== "completed" && update.status !== "failed") return;
+        this.#tellTool(update);
+        this.emit(acpToolResult(update));
         return;
       default:
         return;
@@ -317,7 +313,15 @@ class AcpSession extends BaseSession {
   // (OpenCode) asks anyway. Else, with askPermissions, the question goes to whoever answers
   // `respondPermission`; without, nobody is at a keyboard: refused. The first matching option wins.
   // What the mode allows is held to the rules first, when there are rules to hold (unasked.ts).
+  #tellTool(call: RequestPermissionRequest["toolCall"]): void {
+    if (this.#told.has(call.toolCallId)) return;
+    if (this.#told.size > 1000) this.#told.clear(); // ids are per call: old ones never come back
+    this.#told.add(call.toolCallId);
+    this.emit(acpToolEvent(call));
+  }
+
   #permission(request: RequestPermissionRequest): RequestPermissionResponse | Promise<RequestPermissionResponse> {
+    this.#tellTool(request.toolCall);
     const byMode = acpModeAllows(this.spec.permissionMode ?? "default", request.toolCall);
     const own = byMode && guarded(this.spec) ? unasked(this.spec, acpPermissionRequest(`${request.toolCall.toolCallId}#mode`, request.toolCall)) : undefined;
     if (own?.behavior === "ask" || (this.spec.askPermissions === true && !byMode)) return this.#ask(request);

@@ -2,6 +2,7 @@
 // a shell call's command line, the files an edit writes, an MCP call's server, and a shell call's
 // exit code where the CLI says it. One place per CLI's vocabulary, read by its driver.
 import type { ToolKind } from "@subagent-mcp/contract";
+import type { AgentEvent } from "@subagent-mcp/core";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** The facts of a `tool` event beyond its name and input. */
@@ -130,4 +131,23 @@ export function acpExitCode(rawOutput: unknown, content: unknown): number | null
   const texts = Array.isArray(content) ? content.map((c) => text(record(record(c).content).text) ?? "") : [];
   const found = texts.map((t) => ACP_EXIT.exec(t)?.[1]).find((n) => n !== undefined);
   return found === undefined ? undefined : Number(found);
+}
+
+/** An ACP tool call (its notification, its first update, or the call inside a permission request) as a `tool` event. */
+export function acpToolEvent(call: AcpToolCall & { toolCallId: string }): Extract<AgentEvent, { type: "tool" }> {
+  return { type: "tool", name: call.title ?? call.toolCallId, input: call.rawInput, id: call.toolCallId, ...acpToolFacts(call) };
+}
+
+/** A finished ACP tool call's update as a `tool_result` event, with the exit code where the agent says it. */
+export function acpToolResult(
+  update: AcpToolCall & { toolCallId: string; status?: string | null; rawOutput?: unknown; content?: unknown },
+): Extract<AgentEvent, { type: "tool_result" }> {
+  const exitCode = acpExitCode(update.rawOutput, update.content);
+  return {
+    type: "tool_result",
+    name: update.title ?? update.toolCallId,
+    ok: update.status === "completed",
+    id: update.toolCallId,
+    ...definedFields({ exitCode }),
+  };
 }

@@ -5,3 +5,4 @@ export { ReceiptError, type ReceiptErrorCode } from "./errors.js";
 export { compilePhrases, DEFAULT_CHANGE_REQUESTS, DEFAULT_CLAIMS, DEFAULT_TEST_COMMANDS, ReceiptsConfigSchema, type ReceiptsConfig } from "./phrases.js";
 export { TreeWatch, type Snapshot, type TreeChanges } from "./git-tree.js";
 export { Receipts, type ReceiptsOptions } from "./witness.js";
+export { serverFolder } from "./folders.js";

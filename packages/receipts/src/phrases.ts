@@ -49,10 +49,15 @@ export const DEFAULT_CHANGE_REQUESTS: readonly string[] = [
 ];
 
 /** The `receipts` section of the config: patterns added to the defaults (or replacing them with `defaults: false`). */
+const Pattern = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine((p) => compiles(p), { message: "not a regular expression" });
 export const ReceiptsConfigSchema = z.strictObject({
-  test_commands: z.array(z.string().min(1).max(500)).max(200).optional(),
-  claims: z.array(z.string().min(1).max(500)).max(200).optional(),
-  change_requests: z.array(z.string().min(1).max(500)).max(200).optional(),
+  test_commands: z.array(Pattern).max(200).optional(),
+  claims: z.array(Pattern).max(200).optional(),
+  change_requests: z.array(Pattern).max(200).optional(),
   /** false: only the lists given here apply (default true: they add to the built-in ones). */
   defaults: z.boolean().optional(),
   /** Changed files listed in a receipt before the rest are only counted (default 50). */
@@ -77,6 +82,15 @@ export function compilePhrases(config: ReceiptsConfig = {}): Phrases {
     claims: list(DEFAULT_CLAIMS, config.claims),
     changes: list(DEFAULT_CHANGE_REQUESTS, config.change_requests),
   };
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, "im");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function compile(pattern: string): RegExp {

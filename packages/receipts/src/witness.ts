@@ -141,8 +141,8 @@ export class Receipts implements TurnWitness {
       watched.last = base;
       return { files: emptyFiles("git"), undetermined };
     }
-    const end = await watched.watch.snapshot();
-    const changes = await watched.watch.diff(base, end, maxFiles);
+    // One spawn: the end's tree (the next turn's fallback start) and what changed since the start.
+    const { end, changes } = await watched.watch.turnEnd(base, maxFiles);
     watched.last = "undetermined" in end ? undefined : end;
     if ("undetermined" in changes)
       return { files: fromTools(watched.tally, maxFiles), undetermined: [...undetermined, `files from git: ${changes.undetermined}`] };

@@ -7,6 +7,8 @@
 import {
   checkFailedNote,
   describeCandidate,
+  escalationReason,
+  suspectOf,
   handOverPrompt,
   poolLabel,
   type CheckOutcome,
@@ -18,7 +20,7 @@ import {
   type Supervisor,
 } from "@subagent-mcp/core";
 import { DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate } from "@subagent-mcp/routing";
-import type { InvokeOutput } from "@subagent-mcp/contract";
+import type { Escalate, InvokeOutput, Receipt } from "@subagent-mcp/contract";
 import type { z } from "zod";
 import type { ToolDeps } from "./deps.js";
 import type { PoolCatalog } from "./pool-catalog.js";
@@ -56,9 +58,11 @@ export async function escalatePoolTask(
   const plan = definition?.escalate;
   const base = catalog.launchOf(name);
   if (definition === undefined || plan === undefined || base === undefined) return { status: "done", out };
-  const command = plan.on === "check" ? plan.check : undefined;
+  const command = plan.on !== "error" ? plan.check : undefined;
+  // A suspect answer (escalate on suspect) is handed on as an error is, without a check.
+  const suspect = plan.on === "suspect" && !out.isError ? suspectOf(out) : undefined;
   let check: CheckOutcome | undefined;
-  if (!out.isError) {
+  if (!out.isError && suspect === undefined) {
     if (command === undefined) return { status: "done", out };
     // In the replica's folder, after its turn: the definitions that escalate keep their work there (see the loader).
     const signal = options.signal ?? new AbortController().signal;
@@ -88,7 +92,7 @@ export async function escalatePoolTask(
     agent_id: out.agentId,
     replica: out.replica,
     ...from,
-    reason: check === undefined ? `its turn ended in an error: ${clip(out.result, 200)}` : failure(check),
+    reason: escalationReason({ ...out, interrupted: false }, check),
     result: clip(out.result, SHOWN_RESULT_CHARS),
     ...(check === undefined ? {} : { check: checkOut(check) }),
     ...definedFields({ cost_usd: out.costUsd }),
@@ -108,7 +112,7 @@ interface HandOver {
   category: string;
   next: Candidate;
   rest: Candidate[];
-  on: "error" | "check";
+  on: Escalate["on"];
   command: string | undefined;
 }
 
@@ -124,7 +128,7 @@ function launchStronger(deps: ToolDeps, supervisor: Supervisor, base: NonNullabl
     ...launch,
     provider: h.next.provider,
     ...definedFields({ model: h.next.model, effort: h.next.effort }),
-    prompt: handOverPrompt(h.task, h.from, h.out.result, h.check),
+    prompt: handOverPrompt(h.task, h.from, h.out.result, h.check, h.out.isError ? undefined : suspectOf(h.out)),
     // Named as its replicas are (journal and traces take the pool from it), "#escalated" in place of a replica number.
     label: poolLabel({ pool: h.name, replica: "escalated" }),
     // A stronger candidate that fails transiently is not replaced by a weaker one.
@@ -177,10 +181,18 @@ async function outcomeOf(
       durationMs: out.durationMs + (check?.durationMs ?? 0) + report.durationMs,
       replica: out.replica,
       agentId: view.id,
+      ...definedFields({ receipt: withReplica(report.receipt, out.receipt, from) }),
     },
     attempts,
     note: `[Escalated from ${why}; this is the answer of ${to} (${view.id}).]`,
   };
+}
+
+// The stronger agent's receipt lists the replica's first, then those of core's further rungs.
+function withReplica(receipt: Receipt | undefined, replica: Receipt | undefined, from: Candidate): Receipt | undefined {
+  if (receipt === undefined || replica === undefined) return receipt;
+  const { attempts: _none, ...own } = replica;
+  return { ...receipt, attempts: [{ ...own, provider: from.provider, ...definedFields({ model: from.model }) }, ...(receipt.attempts ?? [])] };
 }
 
 function attemptOut(agentId: string, a: FailoverAttempt): PoolAttempt {
@@ -197,10 +209,6 @@ function attemptOut(agentId: string, a: FailoverAttempt): PoolAttempt {
 
 function checkOut(check: CheckOutcome): NonNullable<PoolAttempt["check"]> {
   return { command: check.command, exit_code: check.exitCode, output_tail: check.output.slice(-SHOWN_CHECK_CHARS), duration_ms: check.durationMs };
-}
-
-function failure(check: CheckOutcome): string {
-  return `the check \`${check.command}\` ${check.exitCode === null ? "did not finish" : `exited with ${check.exitCode}`}`;
 }
 
 function clip(text: string, max: number): string {

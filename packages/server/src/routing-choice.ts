@@ -27,7 +27,7 @@ export function escalationFor(
   chosen: Candidate,
   inputs: RankInputs,
   task: string,
-): { on: "error" | "check"; check?: string; ladder: Fallback[]; task: string } | undefined {
+): { on: Escalate["on"]; check?: string; ladder: Fallback[]; task: string } | undefined {
   if (escalate === undefined) return undefined;
   const ladder = escalationLadder(deps.routingTable, route.category ?? "fallback_default", chosen, escalate.max_steps ?? DEFAULT_ESCALATION_STEPS, {
     ...inputs,

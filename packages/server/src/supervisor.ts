@@ -7,6 +7,9 @@ import type { LaunchGate } from "./launch-gate.js";
 import { withDefaults, type EffectiveConfig } from "@subagent-mcp/config";
 import type { AgentSpans } from "@subagent-mcp/tracing";
 import { definedFields } from "@subagent-mcp/contract/fields";
+import { compilePhrases, Receipts, serverFolder } from "@subagent-mcp/receipts";
+import { stateDir, stateLayout } from "@subagent-mcp/state";
+import { homedir } from "node:os";
 
 /** Appends each permission outcome to `log` (who decided, the request in one line, the rule). */
 export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
@@ -28,7 +31,7 @@ export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
 export function createSupervisor(
   config: EffectiveConfig,
   audit: AuditLog = new AuditLog(),
-  extra: { newId?: () => string; launchGate?: LaunchGate; rateLimits?: RateLimitStore; spans?: AgentSpans | undefined } = {},
+  extra: { newId?: () => string; launchGate?: LaunchGate; rateLimits?: RateLimitStore; spans?: AgentSpans | undefined; receiptsDir?: string } = {},
 ): Supervisor {
   // While tracing is on, each agent's life, turns and waits are spans (the server's AgentSpans).
   const { spans } = extra;
@@ -54,6 +57,12 @@ export function createSupervisor(
     idleTtlMs: withDefaults(config).idle_ttl_s * 1000,
     // An escalating launch's check (`pnpm test`) runs as the user would run it, in the agent's cwd.
     runCheck: (check) => runCheckCommand({ ...check, env: process.env }),
+    // Every finished turn carries a receipt of what it did (events, permission answers, git).
+    witness: new Receipts({
+      phrases: compilePhrases(config.receipts),
+      dir: serverFolder(extra.receiptsDir ?? stateLayout(stateDir({ home: homedir(), env: process.env })).receipts),
+      ...definedFields({ maxFiles: config.receipts?.max_files }),
+    }),
   });
   spans?.attach(supervisor);
   return supervisor;

@@ -6,7 +6,7 @@ import type { ToolDeps } from "../deps.js";
 import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";
 import { describeRequest } from "@subagent-mcp/permissions";
-import { permissionOut, round } from "./wire.js";
+import { permissionOut, receiptText, round } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
 import type { TaskWork } from "../worktrees.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -143,11 +143,12 @@ function invokeAnswer(deps: Pick<ToolDeps, "maxResultChars">, out: InvokeResult,
       ...(out.costUsd === undefined ? {} : { cost_usd: round(out.costUsd) }),
       duration_ms: Math.round(out.durationMs),
       ...(out.work === undefined ? {} : { work: out.work as TaskWork }),
-      ...definedFields({ attempts }),
+      ...definedFields({ receipt: out.receipt, attempts }),
     };
+    const receipt = receiptText(out.receipt);
     return ok(
       structured,
-      `${out.isError ? "Failed: " : ""}${result}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}${workLine(out.work as TaskWork | undefined)}${note === undefined ? "" : `\n${note}`}`,
+      `${receipt.before}${out.isError ? "Failed: " : ""}${result}${receipt.after}${more.result_chars === undefined ? "" : `\n[${readOn({ agent_id: out.agentId, result, ...more })}]`}${workLine(out.work as TaskWork | undefined)}${note === undefined ? "" : `\n${note}`}`,
     );
   };
   const [fitted] = fitTurns<{ agent_id: string; result: string; result_chars?: number }>(

@@ -7,7 +7,7 @@ import { sliceToFit } from "../limits.js";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, objectOf } from "./schemas.js";
-import { budgetOut, pendingPermissionOut } from "./wire.js";
+import { budgetOut, pendingPermissionOut, receiptText } from "./wire.js";
 import { agentRow } from "./agent-row.js";
 import { roomLeft } from "./_paging.js";
 import { describeWorktree } from "../worktree-view.js";
@@ -103,7 +103,7 @@ async function pollAgent(deps: ToolDeps & { stallSeconds: number }, args: PollAr
   const tail = supervisor.tail(view.id, Math.min(args.tail_chars ?? 2000, Math.floor(deps.maxResultChars / 4)));
   const out = (page: string | undefined, more: { last_result_chars?: number; next_offset?: number }) => ({
     ...agentRow(view, worktree),
-    ...definedFields({ last_result: page }),
+    ...definedFields({ last_result: page, last_receipt: view.lastTurn?.receipt }),
     ...more,
     recent: supervisor.recent(view.id, 3).map((r) => ({ kind: r.kind, summary: r.summary, seconds_ago: Math.max(0, Math.round((now - r.at) / 100) / 10) })),
     output_tail: tail,
@@ -135,9 +135,10 @@ async function pollAgent(deps: ToolDeps & { stallSeconds: number }, args: PollAr
     end < full.length
       ? `\nlast_result holds characters ${offset}-${end} of ${full.length}: read on with poll_agent {"agent_id": "${view.id}", "offset": ${end}}.`
       : "";
+  const receipt = receiptText(view.lastTurn?.receipt);
   const text = paging
-    ? `${status}\nLast result, characters ${offset}-${end} of ${full.length}:\n${page}${next}`
-    : `${status}\nLast result: ${full.slice(0, 500)}${next}`;
+    ? `${status}\n${receipt.before}Last result, characters ${offset}-${end} of ${full.length}:\n${page}${next}${receipt.after}`
+    : `${status}\n${receipt.before}Last result: ${full.slice(0, 500)}${next}${receipt.after}`;
   return ok(out(page, more), text);
 }
 

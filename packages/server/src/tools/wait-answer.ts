@@ -4,7 +4,7 @@ import type { Supervisor, WaitResult } from "@subagent-mcp/core";
 import type { ToolDeps } from "../deps.js";
 import { describeWorktree } from "../worktree-view.js";
 import { ok } from "./result.js";
-import { finishedOut, permissionOut } from "./wire.js";
+import { finishedOut, permissionOut, receiptText } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
 
 /**
@@ -22,10 +22,10 @@ export async function waitAnswer(
   const asks = result.permissionRequests.map((p) => ({ agent_id: p.agentId, ...permissionOut(p) }));
   const text = [
     ...asks.map((p) => `${p.agent_id} asks permission (request ${p.request_id}): ${p.summary}; answer with respond_permission.`),
-    ...whole.map(
-      (f) =>
-        `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${f.result.slice(0, 300)}${f.worktree === undefined ? "" : ` [${describeWorktree(f.worktree)}]`}${f.budget_note === undefined ? "" : ` [${f.budget_note}]`}`,
-    ),
+    ...whole.map((f) => {
+      const receipt = receiptText(f.receipt);
+      return `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${receipt.before}${f.result.slice(0, 300)}${receipt.after}${f.worktree === undefined ? "" : ` [${describeWorktree(f.worktree)}]`}${f.budget_note === undefined ? "" : ` [${f.budget_note}]`}`;
+    }),
     result.stillRunning.length > 0 ? `Still running: ${result.stillRunning.join(", ")}${result.timedOut ? " (deadline reached; call wait again)" : ""}` : "",
     // Each request is reported once; an agent still waiting on one is named on every wait.
     ...blocked(supervisor, result.stillRunning),

@@ -7,7 +7,9 @@ import {
   type PendingPermissionOutSchema,
   type PermissionOutSchema,
   PermissionDecisionSchema,
+  receiptLine,
   recordedUsage,
+  type Receipt,
 } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
@@ -28,7 +30,18 @@ export function finishedOut(report: TurnReport): z.infer<typeof FinishedTurnSche
     usage: recordedUsage(report.usage),
     ...(report.costUsd === undefined ? {} : { cost_usd: round(report.costUsd) }),
     duration_ms: Math.round(report.durationMs),
+    ...definedFields({ receipt: report.receipt }),
   };
+}
+
+/**
+ * A turn's receipt where a host model reads first: `SUSPECT: why [facts]` before the answer when
+ * its claims are not backed, else the facts in brackets after it. Empty without a receipt.
+ */
+export function receiptText(receipt: Receipt | undefined): { before: string; after: string } {
+  if (receipt === undefined) return { before: "", after: "" };
+  const line = receiptLine(receipt);
+  return (receipt.suspect ?? []).length > 0 ? { before: `${line}\n`, after: "" } : { before: "", after: ` [${line}]` };
 }
 
 /** Seconds since the agent's last visible event. */
