@@ -7,7 +7,8 @@ import type { Receipt } from "@subagent-mcp/contract";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDashboardCli, type DashboardCli } from "./dashboard-cli.js";
-import { bin } from "./e2e.js";
+import { bin, startE2E } from "./e2e.js";
+import { waitAll } from "./past-e2e.js";
 
 // A turn's receipt where a person reads it: under the turn in `subagent-mcp logs` (and in its
 // --json entries), and in the dashboard's agent detail, transcript and timeline tooltip, a SUSPECT one
@@ -121,5 +122,20 @@ describe("a turn's receipt", () => {
     expect(await tip.textContent()).toContain(`SUSPECT ${LINE.slice("SUSPECT: ".length)}`);
     expect(await bar.getAttribute("aria-label")).toContain(LINE);
     expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("of a real turn: the server journals it, `transcript` returns it and `logs` prints it SUSPECT", async () => {
+    const s = await startE2E();
+    try {
+      const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "[[say:Done, all tests pass]]" });
+      await waitAll(s, [agent_id]);
+      const page = await s.call<{ turns: { turn: number; receipt?: Receipt }[] }>("transcript", { agent_id });
+      const kept = page.turns[0]?.receipt;
+      expect(kept?.suspect?.length).toBeGreaterThan(0);
+      const text = (await execa(process.execPath, [bin, "logs", agent_id], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false })).stdout;
+      expect(text).toMatch(/turn 1 done in \d+ ms.*: Done, all tests pass\n {4}SUSPECT: /);
+    } finally {
+      await s.close();
+    }
   }, 120_000);
 });
