@@ -84,7 +84,7 @@ async function agent(res: ServerResponse, url: URL, deps: RouteDeps): Promise<vo
     if (link !== undefined) {
       const live = await livePair(link, id);
       if (live !== undefined) {
-        sendJson(res, 200, { ...live, receipt_lines: receiptLines(live.transcript) });
+        sendJson(res, 200, { ...live, receipt_lines: receiptLines(live.transcript, live.poll) });
         return;
       }
     }

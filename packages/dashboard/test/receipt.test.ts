@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { receiptLine, TimelineSchema, type Receipt } from "@subagent-mcp/contract";
 import { JournalWriter } from "@subagent-mcp/journal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { receiptLines } from "../src/receipt-lines.js";
 import { deadPid, setup, type Setup } from "./helpers.js";
 
 // A turn's receipt as the dashboard serves it: with its turn in /api/agent's transcript, its line
@@ -57,5 +58,12 @@ describe("a turn's receipt on the dashboard", () => {
   it("puts its line on the timeline's turn", async () => {
     const timeline = TimelineSchema.parse(await (await fetch(s.at(`/api/timeline?root=${id}`))).json());
     expect(timeline.rows[0]?.turns.map((t) => t.receipt_line)).toEqual([undefined, receiptLine(receipt)]);
+  });
+
+  it("words a live agent's last receipt from its poll when no transcript has it, and none of a shape it cannot read", () => {
+    expect(receiptLines(null, { turns: 3, last_receipt: receipt })).toEqual({ "3": receiptLine(receipt) });
+    const plain = { ...receipt, suspect: undefined };
+    expect(receiptLines({ turns: [{ turn: 3, receipt: plain }] }, { turns: 3, last_receipt: receipt })).toEqual({ "3": receiptLine(plain) });
+    expect(receiptLines({ turns: [{ turn: 1, receipt: { newer: true } }] }, { turns: 1 })).toEqual({});
   });
 });

@@ -130,7 +130,11 @@ function renderDetail(body) {
  */
 function renderLastReceipt(body) {
   const lines = body.receipt_lines ?? {};
-  const last = [...(body.transcript?.turns ?? [])].reverse().find((t) => t.receipt && lines[String(t.turn)]);
+  const poll = body.poll;
+  // A server without a journal has no transcript: its poll_agent's last receipt then.
+  const last =
+    [...(body.transcript?.turns ?? [])].reverse().find((t) => t.receipt && lines[String(t.turn)]) ??
+    (poll?.last_receipt ? { turn: poll.turns, receipt: poll.last_receipt } : undefined);
   $("detail-receipt").hidden = !last?.receipt;
   if (!last?.receipt) {
     $("detail-receipt-body").replaceChildren();
