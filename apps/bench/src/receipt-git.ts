@@ -5,7 +5,7 @@
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { TreeWatch, type Snapshot, type TreeChanges } from "@subagent-mcp/receipts";
+import { compilePhrases, Receipts, TreeWatch, type Snapshot, type TreeChanges } from "@subagent-mcp/receipts";
 import { execa } from "execa";
 import { printTable, summarize, type Summary } from "./stats.js";
 import type { BenchContext } from "./context.js";
@@ -110,10 +110,31 @@ async function receiptGitBench(turns: number, firsts: number): Promise<ReceiptGi
   }
 }
 
+/** What counting one event costs a receipt (µs): tool calls and results of shell commands, test runs among them, no git. */
+async function countingCost(events: number): Promise<{ perEventUs: number; endMs: number }> {
+  const witness = new Receipts({ phrases: compilePhrases(), dir: join(tmpdir(), "bench-receipt-count") });
+  // An agent on another machine: its files are not read here, so only the counting is timed.
+  witness.begin({ id: "count", cwd: tmpdir(), turn: 1, prompt: "fix the tests", machine: "elsewhere" });
+  const t0 = performance.now();
+  for (let i = 0; i < events / 2; i += 1) {
+    const command = i % 10 === 0 ? "cd app && pnpm test" : `grep -rn "needle ${i}" src`;
+    witness.see("count", { type: "tool", name: "Bash", input: { command }, id: `t${i}`, kind: "shell", command });
+    witness.see("count", { type: "tool_result", name: "Bash", ok: true, id: `t${i}`, exitCode: 0 });
+  }
+  const perEventUs = ((performance.now() - t0) * 1000) / events;
+  const usage = { input: 1, output: 1, cacheRead: 0, cacheWrite: 0 };
+  const t1 = performance.now();
+  await witness.end("count", { outcome: { result: "Done, all tests pass.", isError: false, interrupted: false, usage, costUsd: undefined, durationMs: 1 } });
+  const endMs = performance.now() - t1;
+  await witness.close();
+  return { perEventUs: Math.round(perEventUs * 100) / 100, endMs: Math.round(endMs * 100) / 100 };
+}
+
 /** The receipt-git benchmark: runs it, prints its table, saves its results. */
 export async function benchReceiptGit({ runs, save }: BenchContext): Promise<void> {
   const load = loadavg()[0] ?? 0;
   const r = await receiptGitBench(Math.max(45, runs * 9), Math.max(5, runs));
+  const counting = await countingCost(20_000);
   const row = (name: string, s: Summary, what: string): string[] => [name, `${s.median}`, `${s.p95}`, `${s.n}`, what];
   const last = r.lastTurn;
   const seen = "undetermined" in last ? `undetermined: ${last.undetermined}` : `${last.total.files} files, +${last.total.added} -${last.total.removed}`;
@@ -129,5 +150,13 @@ export async function benchReceiptGit({ runs, save }: BenchContext): Promise<voi
       row("first snapshot of a watch", r.firstSnapshot, "rev-parse, index copied, add --all && write-tree"),
     ],
   );
-  save("receipt-git", { results: r });
+  printTable(
+    "A receipt's counting (no git)",
+    ["measure", "value", "what"],
+    [
+      ["per event", `${counting.perEventUs} µs`, "a shell call or its result, 1 in 10 a test run"],
+      ["receipt of a 20k-event turn", `${counting.endMs} ms`, "lists capped at 50, claims checked"],
+    ],
+  );
+  save("receipt-git", { results: { ...r, counting } });
 }

@@ -41,7 +41,7 @@ function repo(cwd: string): void {
 async function turn(s: E2E, agentId: string, message?: string): Promise<{ finished: Finished; text: string }> {
   if (message !== undefined) await s.call("send_message", { agent_id: agentId, message });
   const answer = await s.client.callTool({ name: "wait", arguments: { agent_ids: [agentId], timeout_s: 120 } });
-  const out = answer.structuredContent as unknown as WaitAnswer;
+  const out = answer.structuredContent as WaitAnswer;
   const finished = out.finished[0];
   if (finished === undefined) throw new Error(`no finished turn: ${JSON.stringify(answer)}`);
   const text = (answer.content as { text: string }[]).map((c) => c.text).join("\n");
@@ -64,7 +64,9 @@ const CLIS = [
 
 describe.each(CLIS)("receipts on $provider", ({ provider, exitCodes, ...pinned }) => {
   it("a bare success claim, a failing test then a claim, and an edit with a passing test: each receipt says what was done", async () => {
-    const s = (e = await startE2E({}, (env) => repo(env.cwd)));
+    const s = (e = await startE2E({}, (env) => {
+      repo(env.cwd);
+    }));
     const cwd = s.env.cwd;
     const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", {
       provider,
@@ -117,9 +119,43 @@ describe.each(CLIS)("receipts on $provider", ({ provider, exitCodes, ...pinned }
   });
 });
 
+describe("receipts where the agent works", () => {
+  it("a worktree agent's files are read in its worktree, against its branch as the turn started; outside a repository, from its edit tools", async () => {
+    const s = (e = await startE2E({}, (env) => {
+      repo(env.cwd);
+    }));
+    const { agent_id, worktree } = await s.call<{ agent_id: string; worktree?: { path: string } }>("launch_agent", {
+      provider: "claude",
+      isolation: "worktree",
+      prompt: "Write the note. [[edit:NOTE.md|one\ntwo\n]] [[say:Done.]]",
+      permissions: { allow: ["Write"] },
+    });
+    expect(worktree?.path).toBeDefined();
+    // The fake names the file as the prompt does: relative, so the CLI writes it in its own cwd, the worktree.
+    const { finished } = await turn(s, agent_id);
+    expect(receiptOf(finished).files).toMatchObject({ source: "git", changed: [{ path: "NOTE.md", change: "added", added: 2, removed: 0 }] });
+    // The user's own tree is untouched.
+    expect(execaSync("git", ["status", "--porcelain"], { cwd: s.env.cwd }).stdout).toBe("");
+
+    const outside = join(s.env.cwd, "..", `plain-${agent_id}`);
+    mkdirSync(outside, { recursive: true });
+    const plain = await s.call<{ agent_id: string }>("launch_agent", {
+      provider: "claude",
+      cwd: outside,
+      prompt: `Write it. [[edit:${join(outside, "a.txt")}|x\n]] [[say:Done.]]`,
+      permissions: { allow: ["Write"] },
+    });
+    const other = receiptOf((await turn(s, plain.agent_id)).finished);
+    expect(other.files).toMatchObject({ source: "tools", changed: [{ path: join(outside, "a.txt"), change: "written" }] });
+    expect(other.undetermined?.join("\n")).toContain("not a git repository");
+  });
+});
+
 describe("receipts and the rules", () => {
   it("a denied command followed by a success claim is suspect with the denial (Claude Code)", async () => {
-    const s = (e = await startE2E({}, (env) => repo(env.cwd)));
+    const s = (e = await startE2E({}, (env) => {
+      repo(env.cwd);
+    }));
     const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", {
       provider: "claude",
       prompt: "Clean the build. [[shell:rm -rf dist]] [[say:Done, the build is clean.]]",

@@ -318,7 +318,10 @@ function untrustedRouting(routing: RoutingConfig, machines: boolean, checks: boo
         ...(b.escalate === undefined
           ? {}
           : {
-              escalate: checks && b.escalate.check !== undefined ? { on: "error" as const, ...definedFields({ max_steps: b.escalate.max_steps }) } : b.escalate,
+              escalate:
+                checks && b.escalate.check !== undefined
+                  ? { on: b.escalate.on === "suspect" ? ("suspect" as const) : ("error" as const), ...definedFields({ max_steps: b.escalate.max_steps }) }
+                  : b.escalate,
             }),
       },
     ]),

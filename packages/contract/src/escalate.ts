@@ -21,3 +21,8 @@ export const EscalateSchema = z
   })
   .refine((e) => e.on !== "check" || e.check !== undefined, { message: 'on "check" needs a check command', path: ["check"] });
 export type Escalate = z.infer<typeof EscalateSchema>;
+
+/** The check command an escalation runs after the first turn (on check, or on suspect with a check), else undefined. */
+export function checkOf(escalate: Pick<Escalate, "on" | "check"> | undefined): string | undefined {
+  return escalate === undefined || escalate.on === "error" ? undefined : escalate.check;
+}

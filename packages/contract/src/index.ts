@@ -5,20 +5,17 @@
 export { BUILTIN_PROVIDERS, ProviderSchema, type BuiltinProvider, type Provider } from "./provider.js";
 export { addUsage, liveUsage, recordedUsage, RecordedUsageSchema, UsageSchema, ZERO_USAGE, type RecordedUsage, type Usage } from "./tokens.js";
 export { AgentStatusSchema, type AgentStatus } from "./status.js";
-export { EscalateSchema, type Escalate } from "./escalate.js";
+export { checkOf, EscalateSchema, type Escalate } from "./escalate.js";
 export {
   receiptLine,
   ReceiptSchema,
-  SuspectReasonSchema,
   ToolKindSchema,
-  TurnEndingSchema,
   type Receipt,
   type ReceiptCommand,
   type ReceiptFile,
   type ReceiptFiles,
   type ReceiptPermission,
   type Suspect,
-  type SuspectReason,
   type ToolKind,
   type TurnEnding,
 } from "./receipt.js";

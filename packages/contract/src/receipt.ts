@@ -14,7 +14,7 @@ export type ToolKind = z.infer<typeof ToolKindSchema>;
  * killed: kill_agent or the process died; budget: a budget stopped it; permission_denied: a
  * refusal ended it.
  */
-export const TurnEndingSchema = z.enum(["end_turn", "max_turns", "error", "interrupted", "killed", "budget", "permission_denied"]);
+const TurnEndingSchema = z.enum(["end_turn", "max_turns", "error", "interrupted", "killed", "budget", "permission_denied"]);
 export type TurnEnding = z.infer<typeof TurnEndingSchema>;
 
 /** A shell command the turn ran, and its exit code (null: the CLI did not say). */
@@ -65,7 +65,7 @@ export const ReceiptFilesSchema = z.object({
 export type ReceiptFiles = z.infer<typeof ReceiptFilesSchema>;
 
 /** Why a claim in the final text is not backed by what the turn did. */
-export const SuspectReasonSchema = z.enum([
+const SuspectReasonSchema = z.enum([
   "no_tool_calls",
   "no_changes",
   "no_test_run",
@@ -74,7 +74,6 @@ export const SuspectReasonSchema = z.enum([
   "stopped_early",
   "permission_denied",
 ]);
-export type SuspectReason = z.infer<typeof SuspectReasonSchema>;
 
 export const SuspectSchema = z.object({ reason: SuspectReasonSchema, evidence: z.string() });
 export type Suspect = z.infer<typeof SuspectSchema>;

@@ -41,7 +41,7 @@ export function buildReceipt(phrases: Phrases, input: ReceiptInput): Receipt {
       ...(last === undefined ? {} : { last: { command: last.command, exit_code: last.exit_code } }),
     },
     tokens: { input: outcome.usage.input, output: outcome.usage.output },
-    ...(outcome.costUsd === undefined ? {} : { cost_usd: outcome.costUsd }),
+    ...(outcome.costUsd === undefined ? {} : { cost_usd: Math.round(outcome.costUsd * 1e6) / 1e6 }),
     duration_ms: Math.round(outcome.durationMs),
     ...(undetermined.length === 0 ? {} : { undetermined }),
   };

@@ -4,7 +4,7 @@ import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "./errors.js";
 import { checkDepth } from "./nesting.js";
 import { childEnv } from "@subagent-mcp/config";
-import { LINEAGE_ENV } from "@subagent-mcp/contract";
+import { checkOf, LINEAGE_ENV } from "@subagent-mcp/contract";
 import type { FleetAccess, WorktreeHub } from "./deps.js";
 import { NO_FLEET } from "./placement.js";
 import { asking, type Asking, grant, judgeCheck, mergeRules, type Ceiling, type Grant } from "@subagent-mcp/permissions";
@@ -87,7 +87,8 @@ export class PoolCatalog {
         if (d.permissions?.allow !== undefined) grant({ tools: d.permissions.allow }, this.#lineage.ceiling, `${what} permissions.allow`);
         // Its check runs on this server with nobody to ask: held to the rules and the ceiling as a launch's is.
         const rules = this.#rules.get(d.name) ?? this.#configRules;
-        if (d.escalate?.on === "check") judgeCheck(`${what} escalate`, d.escalate.check, { rules, ceiling: this.#lineage.ceiling, cwd: d.cwd ?? this.cwd });
+        const check = checkOf(d.escalate);
+        if (check !== undefined) judgeCheck(`${what} escalate`, check, { rules, ceiling: this.#lineage.ceiling, cwd: d.cwd ?? this.cwd });
       } catch (error) {
         if (!(error instanceof ServerError)) throw error;
         this.#refused.set(d.name, error);

@@ -3,7 +3,7 @@ import { callTrace } from "./call-trace.js";
 import { BudgetSchema, type Supervisor } from "@subagent-mcp/core";
 import { PermissionRulesSchema, type Grant, type PermissionRules } from "@subagent-mcp/permissions";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { EscalateSchema, LaunchAgentOutput, PermissionModeSchema, definedFields } from "@subagent-mcp/contract";
+import { checkOf, EscalateSchema, LaunchAgentOutput, PermissionModeSchema, definedFields } from "@subagent-mcp/contract";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, rankCandidates, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { escalationFor, rankInputs } from "../routing-choice.js";
 import { z } from "zod";
@@ -123,12 +123,13 @@ async function launchAgent(deps: ToolDeps, args: LaunchArgs, extra: Extra) {
   const inputs = rankInputs(deps, supervisor, route.category, [budgetOf(deps.budget, args.budget).budget]);
   const ranking = rankCandidates(route, { provider: args.provider }, inputs);
   const escalate = args.escalate ?? (route.category === undefined ? undefined : deps.routingTable[route.category].escalate);
-  if (escalate?.on === "check" && args.machine !== undefined)
+  const check = checkOf(escalate);
+  if (check !== undefined && args.machine !== undefined)
     throw new ServerError("INVALID_ARGUMENT", "escalate on check runs the check here, on this machine's files: launch here, or escalate on error");
   // The config's rules and the launch's own: deny beats ask beats allow across both.
   const rules = mergeRules(deps.permissions, args.permissions);
   // The check runs here with nobody to ask: held to the rules and this server's ceiling before anything starts.
-  if (escalate?.on === "check") judgeCheck("launch_agent", escalate.check, { rules, ceiling: deps.ceiling, cwd: checkCwd(args.cwd, deps.defaultCwd) });
+  if (check !== undefined) judgeCheck("launch_agent", check, { rules, ceiling: deps.ceiling, cwd: checkCwd(args.cwd, deps.defaultCwd) });
   // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
   // The session's and the project's day budgets refuse new agents once spent.
   await deps.budgets.made()?.check();

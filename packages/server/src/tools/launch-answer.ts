@@ -53,7 +53,7 @@ export function launchAnswer(l: Launched): { out: Record<string, unknown>; text:
       ? ""
       : escalation.ladder.length === 0
         ? " No stronger candidate to escalate to."
-        : ` Escalates on ${escalation.on === "check" ? `a failed \`${escalation.check ?? ""}\`` : "an error"} to ${escalation.ladder.map(describeCandidate).join(", then ")}.`;
+        : ` Escalates on ${escalationTrigger(escalation)} to ${escalation.ladder.map(describeCandidate).join(", then ")}.`;
   const why = ranking.ranked[0] === undefined ? "" : rankNote(ranking.ranked[0]);
   const text = `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}${why}; ${l.fallbacks.length} fallback candidate(s).${climb}`;
   return { out, text };
@@ -66,4 +66,11 @@ function rankNote(first: { rule: string; expected_cost_usd?: number; headroom: s
   if (first.rule === "over_budget") return ` (no candidate fits the budget left; the cheapest${cost})`;
   if (first.rule === "exhausted") return ` (every provider's rate-limit window is spent: ${first.headroom})`;
   return "";
+}
+
+// What hands the task on: an error, a suspect answer, a failed check.
+function escalationTrigger(e: { on: string; check?: string }): string {
+  const check = e.on === "error" || e.check === undefined ? "" : `a failed \`${e.check}\``;
+  if (e.on === "suspect") return `an error, a suspect answer${check === "" ? "" : ` or ${check}`}`;
+  return check === "" ? "an error" : check;
 }
