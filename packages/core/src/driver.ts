@@ -1,5 +1,5 @@
 import type { AgentEvent } from "./events.js";
-import type { Provider, PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
+import type { McpServerSpec, Provider, PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
 
 /** What an agent's rules say about one request, and why (for the audit). */
 export interface PermissionRuling {
@@ -13,7 +13,7 @@ export interface PermissionRuling {
  * An MCP server given to a sub-agent, each driver passing it the way its CLI takes it: a process
  * on stdio, or a streamable-HTTP endpoint (no process per sub-agent).
  */
-export type McpServerSpec = { name: string; command: string; args: string[]; env: Record<string, string> } | { name: string; url: string };
+export type { McpServerSpec };
 
 /** How to start one CLI session. Drivers ignore fields their CLI has no equivalent for. */
 export interface SessionSpec {
