@@ -140,6 +140,8 @@ export interface AgentView {
   note: string | undefined;
   /** Permission requests waiting for an answer, oldest first. */
   permissions: PendingPermission[];
+  /** MCP servers of its session that its CLI said failed to start, and why (absent when none). */
+  mcpFailed?: { server: string; error: string }[];
   /** Its budget, what it spent against it, and where it stands (only when it has a budget). */
   budget?: { limits: Budget; spent: Spent; unknownCostTurns: number; warnings: string[]; exceeded: string | undefined };
 }
@@ -208,6 +210,7 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     ...definedFields({ checking: state.checking }),
     note: state.note,
     permissions: [...state.permissions],
+    ...(state.mcpFailed === undefined ? {} : { mcpFailed: state.mcpFailed.map((f) => ({ ...f })) }),
     ...(budget === undefined ? {} : { budget: budgetView(record, budget, now, costOf) }),
   };
 }

@@ -80,6 +80,17 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
    * `position` in its line there (1 is next): no CLI runs yet, so it is queued, not stalled.
    */
   z.object({ type: z.literal("queued"), position: z.number().int().positive() }),
+  /**
+   * What the CLI says of one of the session's MCP servers as it starts them (Claude Code's init
+   * line, Codex's startup notifications): `failed` with its reason where the CLI gives one. Not
+   * activity: a session goes on without a server that failed, and this says which.
+   */
+  z.object({
+    type: z.literal("mcp_status"),
+    server: z.string(),
+    status: z.enum(["connected", "failed", "pending"]),
+    error: z.string().optional(),
+  }),
   /** A launch that waited (queued) got its slot: its CLI starts now. */
   z.object({ type: z.literal("admitted") }),
   /** The CLI process is gone. */

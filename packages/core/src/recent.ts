@@ -57,6 +57,7 @@ function summarize(event: AgentEvent, at: number): RecentItem | undefined {
     case "permission_request":
     case "permission_withdrawn":
     case "rate_limit":
+    case "mcp_status":
     case "queued":
     case "admitted":
       return undefined;

@@ -52,6 +52,8 @@ export interface AgentState {
   readonly budgetNote?: string;
   /** The check command running after its turn (escalation): it counts as processing until the check is done. */
   readonly checking?: string;
+  /** The session's MCP servers its CLI said failed to start, with why (a server that connects later leaves it). */
+  readonly mcpFailed?: readonly { server: string; error: string }[];
   /** Its place in the line of the machine it waits on, while its session's launch is queued there (1 is next). */
   readonly machinePosition?: number;
 }
@@ -209,6 +211,8 @@ function onEvent(state: AgentState, event: AgentEvent, at: number): AgentState {
     case "rate_limit":
       // The supervisor keeps it per provider, for routing; the agent's own state is unchanged.
       return state;
+    case "mcp_status":
+      return mcpStatus(state, event);
     case "queued":
       // Its launch waits where it runs (no CLI yet): queued, which no stall window judges.
       if (state.status !== "processing" && state.status !== "stalled" && state.status !== "queued") return state;
@@ -264,6 +268,15 @@ function withoutPermission(state: AgentState, requestId: string, at: number): Ag
   if (permissions.length === state.permissions.length) return state;
   const resumed = permissions.length === 0 && state.status === "permission_requested";
   return { ...state, permissions, ...(resumed ? { status: "processing", lastActivityAt: at } : {}) };
+}
+
+// A failed server is kept once (its latest reason); one that connected is no longer failed. Not activity.
+function mcpStatus(state: AgentState, event: Extract<AgentEvent, { type: "mcp_status" }>): AgentState {
+  const others = (state.mcpFailed ?? []).filter((f) => f.server !== event.server);
+  if (event.status === "failed") return { ...state, mcpFailed: [...others, { server: event.server, error: event.error ?? "failed to start" }] };
+  if (others.length === (state.mcpFailed?.length ?? 0)) return state;
+  const { mcpFailed: _gone, ...rest } = state;
+  return others.length === 0 ? rest : { ...rest, mcpFailed: others };
 }
 
 // Visible output restarts the idle clock, and a stalled turn resumes (so does a launch that waited on its machine: it runs now).
