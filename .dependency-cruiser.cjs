@@ -23,6 +23,7 @@ const allowed = {
   "mailbox-redis": ["errors", "mailbox", "state"],
   fleet: ["contract", "core", "errors", "permissions", "state", "tracing", "worktrees"],
   "host-config": ["contract", "errors", "hooks", "state"],
+  "mcp-servers": ["contract", "errors", "host-config"],
   worker: ["contract", "core", "errors", "mailbox", "permissions", "state", "tracing"],
   testkit: ["contract", "errors", "mailbox"],
   config: [
