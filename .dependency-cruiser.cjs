@@ -78,6 +78,7 @@ const allowed = {
     "journal",
     "mailbox",
     "mailbox-redis",
+    "mcp-servers",
     "permissions",
     "routing",
     "server",

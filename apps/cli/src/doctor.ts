@@ -7,6 +7,7 @@ import { configOrFail, providerOrFail } from "./config.js";
 import { defineCommand } from "citty";
 import { appHostLines } from "./app-hosts.js";
 import { runOneTurn, turnLine } from "./doctor-run.js";
+import { printMcpCatalog } from "./doctor-mcp.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import type { Provider } from "@subagent-mcp/contract";
 
@@ -19,8 +20,13 @@ export const doctorCommand = defineCommand({
   args: {
     run: { type: "boolean", description: "Also run one real turn per CLI with its own login (a tiny prompt; costs one request)" },
     host: { type: "string", description: "Only this provider: claude, codex, gemini, or a configured ACP agent (qwen, opencode, ...)" },
+    mcp: {
+      type: "boolean",
+      description: "Instead, list your own MCP servers that sub-agents can be handed, per host, and the entries left out (secrets hidden)",
+    },
   },
   async run({ args }) {
+    if (args.mcp === true) return printMcpCatalog();
     const config = configOrFail({ cwd: process.cwd(), env: process.env });
     const hosts = args.host === undefined ? config.providerNames : [providerOrFail(config, args.host, "--host")];
     let problems = 0;
