@@ -63,7 +63,16 @@ export interface AcpAgent {
  * decide each such tool call. Checked on 1.18.28 and 1.18.33.
  */
 const ACP_PRESETS: Readonly<Record<string, AcpAgent>> = {
-  qwen: { provider: "qwen", label: "Qwen Code", command: "qwen", args: ["--acp"], env: {}, modelArgs: ["--model", "{model}"] },
+  // Qwen Code 0.24 discovers a session's MCP servers in the background after session/new, so a first
+  // turn sent at once goes without their tools: this variable makes session/new wait for them.
+  qwen: {
+    provider: "qwen",
+    label: "Qwen Code",
+    command: "qwen",
+    args: ["--acp"],
+    env: { QWEN_CODE_LEGACY_MCP_BLOCKING: "1" },
+    modelArgs: ["--model", "{model}"],
+  },
   opencode: {
     provider: "opencode",
     label: "OpenCode",

@@ -1,17 +1,26 @@
 // What the ACP driver reads from and gives to an agent beyond the SDK's types: MCP servers in ACP's
 // shape, a prompt's token counts, and an ACP error as one line of text.
 import type * as Acp from "@agentclientprotocol/sdk";
-import type { NewSessionResponse, PromptResponse, SessionConfigOption } from "@agentclientprotocol/sdk";
+import type { InitializeResponse, NewSessionResponse, PromptResponse, SessionConfigOption } from "@agentclientprotocol/sdk";
 import type { SessionSpec } from "@subagent-mcp/core";
 import type { Usage } from "@subagent-mcp/contract";
+import { DriverError } from "./errors.js";
 
-// ACP gives MCP servers to each session (session/new, session/load), env as name/value pairs.
-export function acpMcpServers(spec: SessionSpec): Acp.McpServer[] {
-  return (spec.mcpServers ?? []).map((s) =>
-    "url" in s
-      ? { type: "http" as const, name: s.name, url: s.url, headers: [] }
-      : { name: s.name, command: s.command, args: s.args, env: Object.entries(s.env).map(([name, value]) => ({ name, value })) },
-  );
+const pairs = (record: Record<string, string> | undefined): { name: string; value: string }[] =>
+  Object.entries(record ?? {}).map(([name, value]) => ({ name, value }));
+
+/**
+ * ACP gives MCP servers to each session (session/new, session/load), env and headers as name/value
+ * pairs. An HTTP server goes only to an agent whose `initialize` answer says it takes them: a
+ * session is never started without a server it was given (throws MCP_UNSUPPORTED, naming it).
+ */
+export function acpMcpServers(spec: SessionSpec, init: Pick<InitializeResponse, "agentCapabilities">, agent: string): Acp.McpServer[] {
+  const http = init.agentCapabilities?.mcpCapabilities?.http === true;
+  return (spec.mcpServers ?? []).map((s) => {
+    if (!("url" in s)) return { name: s.name, command: s.command, args: s.args, env: pairs(s.env) };
+    if (!http) throw new DriverError("MCP_UNSUPPORTED", `${agent} takes only stdio MCP servers: ${s.name} is HTTP`);
+    return { type: "http" as const, name: s.name, url: s.url, headers: pairs(s.headers) };
+  });
 }
 
 export function zeroUsage(): { input: number; output: number; cacheRead: number; cacheWrite: number } {

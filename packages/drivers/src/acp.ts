@@ -105,6 +105,7 @@ class AcpSession extends BaseSession {
   #quiet: NodeJS.Timeout | undefined;
   /** Tokens the agent reported during the turn (Qwen Code: in its updates' `_meta.usage`). */
   #usage = zeroUsage();
+  #mcpServers: Acp.McpServer[] = [];
 
   constructor(
     proc: CliProcess,
@@ -147,7 +148,7 @@ class AcpSession extends BaseSession {
       const methods = (this.#acp as typeof Acp).methods;
       const init: InitializeResponse = await this.#step("initialize", agent.request(methods.agent.initialize, INITIALIZE));
       const resume = this.spec.resume;
-      const mcpServers = acpMcpServers(this.spec);
+      const mcpServers = (this.#mcpServers = acpMcpServers(this.spec, init, this.cliName));
       if (resume === undefined) {
         const created = await this.#step("session/new", agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers }));
         this.#sessionId = created.sessionId;
@@ -246,7 +247,7 @@ class AcpSession extends BaseSession {
   // A new ACP session in the same process: a clean context without a new process.
   protected async startReset(): Promise<void> {
     const { connection, methods } = this.#ready();
-    const created = await connection.agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: acpMcpServers(this.spec) });
+    const created = await connection.agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers: this.#mcpServers });
     this.#sessionId = created.sessionId;
     this.#firstTurn = true;
     this.emit({ type: "started", sessionId: created.sessionId, model: this.spec.model ?? "" });

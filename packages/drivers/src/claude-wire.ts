@@ -22,7 +22,17 @@ const ContentBlock = z.looseObject({
 
 /** One line of `claude --output-format stream-json` that matters to the driver. */
 export const ClaudeLine = z.union([
-  z.looseObject({ type: z.literal("system"), subtype: z.string(), session_id: z.string().optional(), model: z.string().optional() }),
+  z.looseObject({
+    type: z.literal("system"),
+    subtype: z.string(),
+    session_id: z.string().optional(),
+    model: z.string().optional(),
+    /** On `init`: each MCP server of the session and how its start went (connected, failed, pending, needs-auth, disabled). */
+    mcp_servers: z
+      .array(z.looseObject({ name: z.string(), status: z.string(), error: z.string().optional() }))
+      .optional()
+      .catch(undefined),
+  }),
   z.looseObject({
     type: z.literal("assistant"),
     message: z.looseObject({ content: z.array(ContentBlock).or(z.string()), model: z.string().optional() }),

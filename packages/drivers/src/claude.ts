@@ -17,8 +17,8 @@ import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**
  * The Claude Code command line for one long-lived stream-json session. `mcpConfigFile` holds
- * `spec.mcpServers` (see {@link claudeMcpJson}); without it they are given inline, for display only:
- * their addresses and environments must not be on a command line others can read.
+ * `spec.mcpServers` (see {@link claudeMcpJson}); without it they are given inline without their env
+ * and headers, for display only (`argv`): secrets must not be on a command line others can read.
  */
 function claudeArgs(spec: SessionSpec, mcpConfigFile?: string, appendFile?: string): string[] {
   const args = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
@@ -40,7 +40,7 @@ function claudeArgs(spec: SessionSpec, mcpConfigFile?: string, appendFile?: stri
   if (spec.builtinTools !== undefined) args.push("--tools", spec.builtinTools.join(","));
   const configs = [
     ...(spec.mcpConfig === undefined ? [] : [spec.mcpConfig]),
-    ...(spec.mcpServers === undefined || spec.mcpServers.length === 0 ? [] : [mcpConfigFile ?? claudeMcpJson(spec.mcpServers)]),
+    ...(spec.mcpServers === undefined || spec.mcpServers.length === 0 ? [] : [mcpConfigFile ?? claudeMcpJson(spec.mcpServers, false)]),
   ];
   if (configs.length > 0) args.push("--mcp-config", ...configs);
   if (spec.strictMcpConfig === true) args.push("--strict-mcp-config");
@@ -52,13 +52,16 @@ function claudeArgs(spec: SessionSpec, mcpConfigFile?: string, appendFile?: stri
   return args;
 }
 
-/** MCP servers as Claude Code's `--mcp-config` JSON text. */
-export function claudeMcpJson(servers: McpServerSpec[]): string {
-  return JSON.stringify({
-    mcpServers: Object.fromEntries(
-      servers.map((s) => [s.name, "url" in s ? { type: "http", url: s.url } : { type: "stdio", command: s.command, args: s.args, env: s.env }]),
-    ),
-  });
+/**
+ * MCP servers as Claude Code's `--mcp-config` JSON text. Their secrets (a stdio server's env, an
+ * HTTP server's headers) are in it only with `secrets`: for the private file, never a command line.
+ */
+export function claudeMcpJson(servers: McpServerSpec[], secrets: boolean): string {
+  const entry = (s: McpServerSpec): Record<string, unknown> =>
+    "url" in s
+      ? { type: "http", url: s.url, ...(secrets && s.headers !== undefined ? { headers: s.headers } : {}) }
+      : { type: "stdio", command: s.command, args: s.args, ...(secrets ? { env: s.env } : {}) };
+  return JSON.stringify({ mcpServers: Object.fromEntries(servers.map((s) => [s.name, entry(s)])) });
 }
 
 /** Drives Claude Code through `claude -p --input-format stream-json --output-format stream-json`. */
@@ -80,7 +83,8 @@ export class ClaudeDriver extends CliDriver {
 
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
     // The servers' secret addresses go in a private file for the session's lifetime, not on its command line.
-    const config = spec.mcpServers === undefined || spec.mcpServers.length === 0 ? undefined : writePrivateFile("mcp.json", claudeMcpJson(spec.mcpServers));
+    const config =
+      spec.mcpServers === undefined || spec.mcpServers.length === 0 ? undefined : writePrivateFile("mcp.json", claudeMcpJson(spec.mcpServers, true));
     const append = spec.systemPromptAppend === undefined || spec.systemPromptAppend === "" ? undefined : writePrivateFile("append.md", spec.systemPromptAppend);
     const proc = this.spawn(spec, claudeArgs(spec, config?.path, append?.path));
     if (config !== undefined || append !== undefined)
@@ -147,6 +151,7 @@ class ClaudeSession extends BaseSession {
       case "system":
         if (line.subtype === "init" && line.session_id !== undefined) {
           this.emit({ type: "started", sessionId: line.session_id, model: line.model ?? "" });
+          for (const event of claudeMcpStatus(line.mcp_servers)) this.emit(event);
         }
         return;
       case "stream_event": {
@@ -279,6 +284,16 @@ class ClaudeSession extends BaseSession {
     });
     this.turnEnded();
   }
+}
+
+// The init line's word on each MCP server; a disabled one was switched off by the user, not failed.
+function claudeMcpStatus(servers: { name: string; status: string; error?: string }[] | undefined): AgentEvent[] {
+  return (servers ?? []).flatMap((s): AgentEvent[] => {
+    if (s.status === "connected" || s.status === "pending") return [{ type: "mcp_status", server: s.name, status: s.status }];
+    if (s.status === "disabled") return [];
+    const error = s.error ?? (s.status === "needs-auth" ? "needs authentication" : "failed to start");
+    return [{ type: "mcp_status", server: s.name, status: "failed", error }];
+  });
 }
 
 function usageOf(usage: ClaudeUsage | undefined): { input: number; output: number; cacheRead: number; cacheWrite: number } {

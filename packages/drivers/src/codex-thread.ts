@@ -6,6 +6,7 @@ import { z } from "zod";
 import { FileChangeWire } from "./codex-permission.js";
 import type { CodexTokens } from "./codex-wire.js";
 import type { RpcPeer } from "./jsonrpc.js";
+import type { AgentEvent } from "@subagent-mcp/core";
 import type { Usage } from "@subagent-mcp/contract";
 
 /**
@@ -61,4 +62,20 @@ export async function mcpServersStarted(rpc: RpcPeer, threadId: string, boundMs:
   };
   await Promise.race([listed().catch(() => undefined), bound]);
   clearTimeout(timer);
+}
+
+/** An MCP server's startup status as Codex tells it (`mcpServer/startupStatus/updated`), as ours. */
+export function codexMcpStatus(note: { name: string; status: string; error?: string | null }): AgentEvent | undefined {
+  const server = note.name;
+  switch (note.status) {
+    case "starting":
+      return { type: "mcp_status", server, status: "pending" };
+    case "ready":
+      return { type: "mcp_status", server, status: "connected" };
+    case "failed":
+    case "cancelled":
+      return { type: "mcp_status", server, status: "failed", error: note.error ?? `startup ${note.status}` };
+    default:
+      return undefined;
+  }
 }

@@ -41,6 +41,11 @@ export const CodexNote = z.discriminatedUnion("method", [
   z.object({ method: z.literal("error"), params: z.looseObject({ error: TurnError, willRetry: z.boolean() }) }),
   // Rate-limit headers seen on a model answer (read in rate-limits.ts, where a bad one is dropped).
   z.object({ method: z.literal("account/rateLimits/updated"), params: z.unknown() }),
+  // How the start of one of the thread's MCP servers goes: starting, ready, failed (with why), cancelled.
+  z.object({
+    method: z.literal("mcpServer/startupStatus/updated"),
+    params: z.looseObject({ name: z.string(), status: z.string(), error: z.string().nullish() }),
+  }),
   z.object({
     method: z.literal("turn/completed"),
     params: z.looseObject({

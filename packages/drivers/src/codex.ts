@@ -2,7 +2,7 @@ import type { AgentEvent, Session, SessionSpec } from "@subagent-mcp/core";
 import { codexTraceArgs } from "./otel-child.js";
 import { errorEvent } from "@subagent-mcp/core";
 import { codexSandboxOf, definedFields } from "@subagent-mcp/contract";
-import { fileChanges, inside, mcpServersStarted, NO_NATIVE_SUBAGENTS, usageBetween } from "./codex-thread.js";
+import { codexMcpStatus, fileChanges, inside, mcpServersStarted, NO_NATIVE_SUBAGENTS, usageBetween } from "./codex-thread.js";
 import { CliDriver } from "./cli-driver.js";
 import { codexItemEvent, codexStop } from "./codex-items.js";
 import { mcpRuleOverrides } from "./codex-mcp-rules.js";
@@ -194,7 +194,8 @@ class CodexSession extends BaseSession {
       (this.spec.mcpServers ?? []).map((s) => [
         `mcp_servers.${s.name}`,
         {
-          ...("url" in s ? { url: s.url } : { command: s.command, args: s.args, env: s.env }),
+          // Secrets (env, headers) go over the app-server's stdin with the thread, never its command line.
+          ...("url" in s ? { url: s.url, ...definedFields({ http_headers: s.headers }) } : { command: s.command, args: s.args, env: s.env }),
           startup_timeout_sec: MCP_STARTUP_TIMEOUT_SEC,
           ...(this.#asks() ? { [MCP_APPROVAL]: "approve" } : {}),
         },
@@ -289,6 +290,11 @@ class CodexSession extends BaseSession {
       case "account/rateLimits/updated":
         for (const event of codexRateLimitEvents(note.params)) this.emit(event);
         return;
+      case "mcpServer/startupStatus/updated": {
+        const event = codexMcpStatus(note.params);
+        if (event !== undefined) this.emit(event);
+        return;
+      }
       case "turn/completed": {
         const { turn } = note.params;
         const failed = turn.status === "failed";
