@@ -24,4 +24,4 @@ export { startTmuxClaude, type TmuxHost } from "./tmux-host.js";
 export { TmuxWaitError } from "./tmux-host.js";
 export { startOtlpReceiver, type OtlpReceiver } from "./otlp/receiver.js";
 export type { ReceivedSpan } from "./otlp/types.js";
-export { NOTES_TOOL, notesStdioServer, startNotesHttpServer, type NotesHttp, type NotesStdio } from "./mcp/notes.js";
+export { NOTES_TOOL, notesStdioServer, startNotesHttpServer } from "./mcp/notes.js";
