@@ -141,9 +141,12 @@ export class Receipts implements TurnWitness {
       watched.last = base;
       return { files: emptyFiles("git"), undetermined };
     }
-    // One spawn: the end's tree (the next turn's fallback start) and what changed since the start.
-    const { end, changes } = await watched.watch.turnEnd(base, maxFiles);
-    watched.last = "undetermined" in end ? undefined : end;
+    // One spawn: what changed since the start. The tree as the turn left it (the next turn's start
+    // if its agent writes before its own is read) is written after the receipt is made, off its path.
+    const changes = await watched.watch.changesSince(base, maxFiles);
+    void watched.watch.snapshot().then((end) => {
+      watched.last = "undetermined" in end ? undefined : end;
+    });
     if ("undetermined" in changes)
       return { files: fromTools(watched.tally, maxFiles), undetermined: [...undetermined, `files from git: ${changes.undetermined}`] };
     return { files: changes, undetermined };
