@@ -36,6 +36,10 @@ interface Watched {
   last: Snapshot | undefined;
   /** The machine of the fleet it runs on, when not this one. */
   machine: string | undefined;
+  /** Why its folder has no git tree to read ("not a git repository"), once a snapshot said so: later turns do not ask again. */
+  noTree: string | undefined;
+  /** The turn's start was read as a git tree. */
+  treeAtStart: boolean;
 }
 
 /** Makes each turn's receipt (see TurnWitness). */
@@ -51,16 +55,26 @@ export class Receipts implements TurnWitness {
     watched.prompt = agent.prompt;
     watched.raced = false;
     watched.started = false;
+    watched.treeAtStart = false;
     watched.machine = agent.machine;
     // Its files are on another machine: named there, not read here.
     if (agent.machine !== undefined) {
       watched.start = undefined;
       return;
     }
+    // A folder that is not a repository is not asked again each turn: its files come from the edit tools.
+    if (watched.noTree !== undefined) {
+      watched.start = Promise.resolve({ undetermined: watched.noTree });
+      watched.started = true;
+      return;
+    }
     const start = watched.watch.snapshot();
     watched.start = start;
-    void start.then(() => {
-      if (watched.start === start) watched.started = true;
+    void start.then((snapshot) => {
+      if (watched.start !== start) return;
+      watched.started = true;
+      watched.treeAtStart = "tree" in snapshot;
+      if ("undetermined" in snapshot && snapshot.undetermined.startsWith("not a git repository")) watched.noTree = snapshot.undetermined;
     });
   }
 
@@ -117,9 +131,18 @@ export class Receipts implements TurnWitness {
       raced: false,
       last: undefined,
       machine: undefined,
+      noTree: undefined,
+      treeAtStart: false,
     };
     this.#agents.set(agentId, watched);
     return watched;
+  }
+
+  // A turn that ran nothing able to write changed no file: git's "none changed" where the folder is
+  // known to be a repository, the CLI's edit tools' (none) elsewhere, not determined while unknown.
+  #unwritten(watched: Watched): ReceiptFiles {
+    if (watched.noTree !== undefined) return fromTools(watched.tally);
+    return watched.treeAtStart || watched.last !== undefined ? emptyFiles("git") : emptyFiles("none");
   }
 
   // The turn's files from git: its start (or, if the agent wrote first, the tree the last turn left) against now.
@@ -127,6 +150,9 @@ export class Receipts implements TurnWitness {
     const maxFiles = this.options.maxFiles ?? MAX_LISTED;
     const machine = watched.machine;
     if (machine !== undefined) return { files: fromTools(watched.tally, maxFiles), undetermined: [`files from git: it runs on ${machine}`] };
+    // Nothing that writes ran: the tree is as the turn found it, git is not asked, and the turn's end
+    // does not wait for its start's snapshot (a quick answer may end before it).
+    if (!watched.tally.wrote) return { files: this.#unwritten(watched), undetermined: [] };
     const current = watched.start === undefined ? undefined : await watched.start;
     const base = watched.raced && watched.last !== undefined ? watched.last : current;
     const undetermined =
@@ -135,11 +161,6 @@ export class Receipts implements TurnWitness {
       const why = base === undefined ? "no snapshot at the start" : base.undetermined;
       const files = fromTools(watched.tally, maxFiles);
       return { files, undetermined: [...undetermined, `files from git: ${why}${files.source === "tools" ? "; listed from the CLI's edit tools" : ""}`] };
-    }
-    // Nothing that writes ran: the tree is as the turn found it (and git is not asked).
-    if (!watched.tally.wrote) {
-      watched.last = base;
-      return { files: emptyFiles("git"), undetermined };
     }
     // One spawn: what changed since the start. The tree as the turn left it (the next turn's start
     // if its agent writes before its own is read) is written after the receipt is made, off its path.
