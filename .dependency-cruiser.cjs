@@ -55,6 +55,7 @@ const allowed = {
     "hooks",
     "journal",
     "mailbox",
+    "mcp-servers",
     "permissions",
     "receipts",
     "routing",

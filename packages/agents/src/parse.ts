@@ -81,6 +81,7 @@ export function parseDefinition(file: string, raw: string): { definition?: Agent
         cwd: f.cwd,
         escalate: f.escalate,
         category: f.category,
+        mcpServers: f.mcp_servers ?? f.mcpServers,
       }),
       skills: f.skills,
       expertise: f.expertise,

@@ -1,6 +1,6 @@
 import { BudgetSchema, SafeName } from "@subagent-mcp/core";
 import { z } from "zod";
-import { EscalateSchema, ProviderSchema } from "@subagent-mcp/contract";
+import { EscalateSchema, McpServerSpecSchema, ProviderSchema } from "@subagent-mcp/contract";
 
 // Claude Code writes tools as "Read, Grep, Bash"; we also take a YAML list.
 const ToolList = z.union([z.array(z.string().min(1)), z.string()]).transform((v) => (Array.isArray(v) ? v : v.split(",")).map((t) => t.trim()).filter(Boolean));
@@ -28,7 +28,12 @@ export const KNOWN_KEYS = new Set([
   "cwd",
   "escalate",
   "category",
+  "mcp_servers",
+  "mcpServers",
 ]);
+
+// The user's MCP servers its replicas get: names from a host's config, "inherit", or specs written out.
+const McpServerList = z.array(z.union([z.string().min(1).max(64), McpServerSpecSchema])).max(32);
 
 // Rule strings in Claude Code's syntax, one per list item (a rule may hold commas); the server parses them.
 const RuleList = z.array(z.string().min(1));
@@ -70,6 +75,9 @@ export const FrontmatterSchema = z
     escalate: EscalateSchema.optional(),
     /** The task category whose routing entry lists the stronger candidates (default fallback_default); the server checks the name. */
     category: z.string().min(1).max(64).optional(),
+    /** The user's MCP servers its replicas get (launch_agent's mcp_servers); `mcpServers` is taken too. */
+    mcp_servers: McpServerList.optional(),
+    mcpServers: McpServerList.optional(),
   })
   .refine((f) => f.cwd === undefined || f.machine !== undefined, {
     path: ["cwd"],
@@ -103,6 +111,7 @@ export const AgentDefinitionSchema = z.object({
   cwd: z.string().optional(),
   escalate: EscalateSchema.optional(),
   category: z.string().optional(),
+  mcpServers: McpServerList.optional(),
   skills: z.array(z.string()),
   expertise: z.array(z.string()),
   replicas: z.int(),

@@ -149,6 +149,9 @@ export function privilegedSettings(project: Config, user: Config): Map<string, s
   const checks = routedChecks(project.routing);
   if (checks.length > 0) out.set("routing.escalate", `routing escalation checks (${checks.join("; ")})`);
   // Where messages go and where workers take their instructions from.
+  // A category's MCP servers run programs (or reach URLs) with the user's rights and secrets.
+  const servers = Object.entries(project.routing?.table ?? {}).filter(([, b]) => (b.mcp_servers?.length ?? 0) > 0);
+  if (servers.length > 0) out.set("routing.mcp_servers", `routing mcp_servers (${servers.map(([c]) => c).join(", ")})`);
   // Without the built-in lists a project could make no claim ever look suspect.
   if (project.receipts?.defaults === false) out.set("receipts.defaults", "receipts.defaults false (the built-in test commands and claims dropped)");
   if (project.mailbox !== undefined) out.set("mailbox", `mailbox (${project.mailbox.url === undefined ? "settings" : redactUrl(project.mailbox.url)})`);
@@ -169,7 +172,9 @@ function without(project: Config, keys: string[]): Config {
     ...(mailbox === undefined || drop.has("mailbox") ? {} : { mailbox }),
     ...(receipts === undefined ? {} : { receipts: drop.has("receipts.defaults") ? { ...receipts, defaults: true } : receipts }),
     // Untrusted routing entries run here: their machines are left out.
-    ...(routing === undefined ? {} : { routing: untrustedRouting(routing, drop.has("routing.machine"), drop.has("routing.escalate")) }),
+    ...(routing === undefined
+      ? {}
+      : { routing: untrustedRouting(routing, drop.has("routing.machine"), drop.has("routing.escalate"), drop.has("routing.mcp_servers")) }),
     ...(permissions === undefined ? {} : { permissions: drop.has("permissions.allow") ? narrowing : permissions }),
     caps: keep("caps", project.caps),
     executables: keep("executables", project.executables),
@@ -305,8 +310,8 @@ function routedMachines(routing: RoutingConfig | undefined): string[] {
 }
 
 // An untrusted project's routing runs here (its machines left out) and checks nothing (its escalation checks left out: it escalates on errors only).
-function untrustedRouting(routing: RoutingConfig, machines: boolean, checks: boolean): RoutingConfig {
-  if (!machines && !checks) return routing;
+function untrustedRouting(routing: RoutingConfig, machines: boolean, checks: boolean, servers: boolean): RoutingConfig {
+  if (!machines && !checks && !servers) return routing;
   const strip = <C extends { machine?: string | undefined }>(list: C[] | undefined): Omit<C, "machine">[] | undefined =>
     machines ? list?.map(({ machine: _m, ...c }) => c) : list;
   const table = Object.fromEntries(
@@ -315,6 +320,7 @@ function untrustedRouting(routing: RoutingConfig, machines: boolean, checks: boo
       {
         ...(b.cost_efficiency === undefined ? {} : { cost_efficiency: strip(b.cost_efficiency) }),
         ...(b.performance === undefined ? {} : { performance: strip(b.performance) }),
+        ...(b.mcp_servers === undefined || servers ? {} : { mcp_servers: b.mcp_servers }),
         ...(b.escalate === undefined
           ? {}
           : {

@@ -8,7 +8,7 @@ import { ConfigError } from "./errors.js";
 import { TaskCategorySchema, type TaskCategory } from "@subagent-mcp/routing";
 import { TrustStore } from "./trust.js";
 import { errorMessage } from "@subagent-mcp/errors";
-import type { Escalate, Provider } from "@subagent-mcp/contract";
+import type { Escalate, McpServerSpec, Provider } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** A pool agent as the server knows it: where it came from and how to launch it. */
@@ -41,6 +41,8 @@ export interface PoolDefinition {
   escalate?: Escalate | undefined;
   /** The task category whose routing entry gives the stronger candidates (default fallback_default). */
   category?: TaskCategory | undefined;
+  /** The user's MCP servers its replicas get (names, "inherit", or specs), resolved by the server. */
+  mcpServers?: readonly (string | McpServerSpec)[] | undefined;
 }
 
 /**
@@ -95,7 +97,7 @@ export function agentDefinitionSource(ctx: SearchContext, options: { trust?: Tru
           replicas: d.replicas,
           maxTurnsPerProcess: d.maxTurnsPerProcess,
           systemPrompt: composeSystemPrompt(d, ctx),
-          ...definedFields({ isolation: d.isolation, base: d.base, budget: d.budget, machine: d.machine, cwd: d.cwd }),
+          ...definedFields({ isolation: d.isolation, base: d.base, budget: d.budget, machine: d.machine, cwd: d.cwd, mcpServers: d.mcpServers }),
           ...escalationOf(d, ctx.cwd, trust),
         });
       } catch (error) {

@@ -44,8 +44,12 @@ export function definitionPrivileges(d: {
   allowedTools?: string[] | undefined;
   permissions?: { allow?: string[] | undefined } | undefined;
   machine?: string | undefined;
+  mcpServers?: readonly unknown[] | undefined;
 }): string[] {
   const out: string[] = [];
+  // Each names a program to run (or a URL to send to) with the user's rights and secrets.
+  const servers = (d.mcpServers ?? []).map((s) => (typeof s === "string" ? s : ((s as { name?: string }).name ?? "?")));
+  if (servers.length > 0) out.push(`mcp_servers ${servers.join(", ")}`);
   // Its tasks (and the repository they name) would go to another machine of the fleet.
   if (d.machine !== undefined) out.push(`machine ${d.machine}`);
   if (d.permissionMode !== undefined && !UNTRUSTED_PERMISSION_MODES.has(d.permissionMode)) out.push(`permission_mode ${d.permissionMode}`);

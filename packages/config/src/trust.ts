@@ -57,9 +57,12 @@ function relativeKey(root: string, file: string): string {
   return relative(root, file).split(sep).join("/");
 }
 
-/** The files `trust` vouches for: the project config and every project agent definition, relative to `root`. */
+/** The project's own MCP server configs a sub-agent may be handed a server from (Claude Code, Gemini CLI, Qwen Code, OpenCode). */
+const PROJECT_MCP_FILES = [".mcp.json", join(".gemini", "settings.json"), join(".qwen", "settings.json"), "opencode.json", "opencode.jsonc"];
+
+/** The files `trust` vouches for: the project config, every project agent definition and the project's MCP server configs, relative to `root`. */
 export function projectTrustFiles(root: string): string[] {
-  const files = existsSync(join(root, PROJECT_CONFIG)) ? [join(root, PROJECT_CONFIG)] : [];
+  const files = [PROJECT_CONFIG, ...PROJECT_MCP_FILES].map((f) => join(root, f)).filter((f) => existsSync(f));
   for (const dir of projectDefinitionDirs(root)) {
     let names: string[];
     try {

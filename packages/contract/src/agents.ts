@@ -95,6 +95,11 @@ export const PollAgentOutput = {
       }),
     )
     .optional(),
+  mcp_servers: z.array(z.string()).optional().describe("The MCP servers it was handed (its messaging server and yours), by name."),
+  mcp_failed: z
+    .array(z.object({ server: z.string(), error: z.string() }))
+    .optional()
+    .describe("MCP servers it was given that did not start, as its CLI said: it works without their tools."),
   /** The check command running on its first turn's work (escalate on check). */
   checking: z.string().optional(),
   worktree: WorktreeOutSchema.optional().describe("With isolation worktree: where it works and what its worktree holds."),

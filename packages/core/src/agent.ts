@@ -142,6 +142,8 @@ export interface AgentView {
   permissions: PendingPermission[];
   /** MCP servers of its session that its CLI said failed to start, and why (absent when none). */
   mcpFailed?: { server: string; error: string }[];
+  /** The MCP servers its CLI was handed (names only: their specs hold secrets). */
+  mcpServers?: string[];
   /** Its budget, what it spent against it, and where it stands (only when it has a budget). */
   budget?: { limits: Budget; spent: Spent; unknownCostTurns: number; warnings: string[]; exceeded: string | undefined };
 }
@@ -211,6 +213,7 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     note: state.note,
     permissions: [...state.permissions],
     ...(state.mcpFailed === undefined ? {} : { mcpFailed: state.mcpFailed.map((f) => ({ ...f })) }),
+    ...(request.mcpServers === undefined || request.mcpServers.length === 0 ? {} : { mcpServers: request.mcpServers.map((s) => s.name) }),
     ...(budget === undefined ? {} : { budget: budgetView(record, budget, now, costOf) }),
   };
 }

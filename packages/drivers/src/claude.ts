@@ -32,7 +32,10 @@ function claudeArgs(spec: SessionSpec, mcpConfigFile?: string, appendFile?: stri
   else args.push("--append-system-prompt-file", appendFile);
   add("--allowedTools", spec.allowedTools?.join(","));
   // The agent's deny rules, in Claude Code's own syntax, enforced by Claude too (a second line of defence beside the hook).
-  const disallowed = [...(spec.disallowedTools ?? []), ...(spec.rules?.deny ?? [])];
+  // An MCP tool Claude is told to disallow vanishes from the model's list, and a call of it is refused
+  // unseen: where our hook judges every tool use, it refuses (and audits) those itself.
+  const mcpByHook = (rule: string) => spec.precheck !== undefined && rule.startsWith("mcp__");
+  const disallowed = [...(spec.disallowedTools ?? []), ...(spec.rules?.deny ?? []).filter((rule) => !mcpByHook(rule))];
   add("--disallowedTools", disallowed.length === 0 ? undefined : [...new Set(disallowed)].join(","));
   add("--permission-mode", spec.permissionMode);
   // Questions about tool use come to us as `can_use_tool` control requests instead of being denied.

@@ -5,7 +5,7 @@ import { codexSandboxOf, definedFields } from "@subagent-mcp/contract";
 import { codexMcpStatus, fileChanges, inside, mcpServersStarted, NO_NATIVE_SUBAGENTS, usageBetween } from "./codex-thread.js";
 import { CliDriver } from "./cli-driver.js";
 import { codexItemEvent, codexStop } from "./codex-items.js";
-import { mcpRuleOverrides } from "./codex-mcp-rules.js";
+import { mcpRuleOverrides, mcpRuleRefusals } from "./codex-mcp-rules.js";
 import type { FileChangeWire } from "./codex-permission.js";
 import { codexApproval, type CodexApproval } from "./codex-permission.js";
 import { acceptsEdits, guarded, isBypass, unasked } from "./unasked.js";
@@ -171,10 +171,16 @@ class CodexSession extends BaseSession {
     const all = Object.entries(read.config.mcp_servers ?? {});
     const stdio = names.length === 0 ? [] : all.filter(([, s]) => s.command !== undefined);
     const servers = [...all.map(([name]) => name), ...(this.spec.mcpServers ?? []).map((s) => s.name)];
+    for (const refused of mcpRuleRefusals(this.spec.rules, servers)) this.spec.precheck?.(refused);
+    // The rules of the servers given with the thread go inside their own entries (#threadParams): Codex applies
+    // these dotted keys in no set order, and an entry applied after its `disabled_tools` would drop them.
     return {
       ...Object.fromEntries(stdio.map(([name, s]) => [`mcp_servers.${name}.env_vars`, [...(s.env_vars ?? []), ...names]])),
       ...(asks ? Object.fromEntries(all.map(([name]) => [`mcp_servers.${name}.${MCP_APPROVAL}`, "approve"])) : {}),
-      ...mcpRuleOverrides(this.spec.rules, servers),
+      ...mcpRuleOverrides(
+        this.spec.rules,
+        all.map(([name]) => name),
+      ),
     };
   }
 
@@ -198,6 +204,7 @@ class CodexSession extends BaseSession {
           ...("url" in s ? { url: s.url, ...definedFields({ http_headers: s.headers }) } : { command: s.command, args: s.args, env: s.env }),
           startup_timeout_sec: MCP_STARTUP_TIMEOUT_SEC,
           ...(this.#asks() ? { [MCP_APPROVAL]: "approve" } : {}),
+          ...ownRules(this.spec.rules, s.name),
         },
       ]),
     );
@@ -330,3 +337,9 @@ class CodexSession extends BaseSession {
 
 // A thread/resume the app-server refused (an unknown or unreadable thread): its message says so itself.
 class ResumeError extends Error {}
+
+// A deny or ask rule of a server given with the thread, as keys of its own entry (see mcpRuleOverrides).
+function ownRules(rules: SessionSpec["rules"], server: string): Record<string, unknown> {
+  const prefix = `mcp_servers.${server}.`;
+  return Object.fromEntries(Object.entries(mcpRuleOverrides(rules, [server])).map(([key, value]) => [key.slice(prefix.length), value]));
+}

@@ -32,22 +32,25 @@ export const LaunchRecordSchema = LaunchAskedSchema.extend({
   worktree: entry.worktree,
   lineage: entry.lineage,
   machine: entry.machine,
+  mcpServers: entry.mcp_servers,
 });
 export type LaunchRecord = z.infer<typeof LaunchRecordSchema>;
 export type LaunchEntry = z.infer<typeof LaunchEntrySchema>;
 
 /** The launch entry and the launch record, each the other's spelling: `decode` reads an entry, `encode` writes one. */
 export const LaunchCodec = z.codec(LaunchEntrySchema, LaunchRecordSchema, {
-  decode: ({ t: _t, agent_id, permission_mode, allowed_tools, system_prompt_append, ...same }) => ({
+  decode: ({ t: _t, agent_id, permission_mode, allowed_tools, system_prompt_append, mcp_servers, ...same }) => ({
     ...same,
+    mcpServers: mcp_servers,
     agentId: agent_id,
     permissionMode: permission_mode,
     allowedTools: allowed_tools,
     systemPromptAppend: system_prompt_append,
   }),
-  encode: ({ agentId, permissionMode, allowedTools, systemPromptAppend, ...same }) => ({
+  encode: ({ agentId, permissionMode, allowedTools, systemPromptAppend, mcpServers, ...same }) => ({
     t: "launch" as const,
     ...same,
+    mcp_servers: mcpServers,
     agent_id: agentId,
     permission_mode: permissionMode,
     allowed_tools: allowedTools,

@@ -42,6 +42,12 @@ export const LaunchEntrySchema = z.object({
   lineage: z.array(z.string()).optional(),
   /** The machine of the fleet it was placed on, when not the server's. */
   machine: z.string().optional(),
+  /**
+   * The user's MCP servers it was handed (launch_agent's mcp_servers): each by name, where it was
+   * read from, and the command or URL it runs; never its env or headers (a resume resolves the
+   * names again; an inline server's secrets are not kept).
+   */
+  mcp_servers: z.array(z.object({ name: z.string(), from: z.string(), command: z.string().optional(), url: z.string().optional() })).optional(),
 });
 
 /** One line of an agent's journal, told apart by `t`. */

@@ -25,6 +25,10 @@ const full: LaunchEntry = {
   budget: { max_cost_usd: 1, max_tokens: 1000, max_turns: 3, max_seconds: 60 },
   lineage: ["top", "mid"],
   machine: "gpu-1",
+  mcp_servers: [
+    { name: "notes", from: "claude user (/home/u/.claude.json)", command: "node" },
+    { name: "web", from: "inline", url: "https://mcp.example/" },
+  ],
 };
 
 describe("the launch record's codec", () => {
@@ -54,6 +58,8 @@ describe("the launch record's codec", () => {
       prepare: () => Promise.resolve(undefined),
       budget: { max_turns: 2 },
       pinned: true,
+      // The specs a driver starts hold secrets: the journal never takes them from the request.
+      mcpServers: [{ name: "notes", command: "node", args: [], env: { TOKEN: "secret" } }],
     };
     expect(launchAsked(request)).toStrictEqual({ provider: "claude", cwd: "/w", model: "opus", budget: { max_turns: 2 } });
   });

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { TaskCategorySchema, type TaskCategory } from "./categories.js";
 import { RoutingError } from "./errors.js";
 import { BranchSchema, CandidateSchema, type RoutingTable } from "./table.js";
-import { EscalateSchema } from "@subagent-mcp/contract";
+import { EscalateSchema, McpServerSpecSchema } from "@subagent-mcp/contract";
+
+const McpServersSchema = z.array(z.union([z.string().min(1).max(64), McpServerSpecSchema])).max(32);
 
 /** The `routing` section of a config file: a default branch and per-category overrides. */
 export const RoutingConfigSchema = z.strictObject({
@@ -15,6 +17,8 @@ export const RoutingConfigSchema = z.strictObject({
         performance: z.array(CandidateSchema).min(1).optional(),
         /** Launches of this category escalate so unless they say otherwise (a check from a project's file needs trust). */
         escalate: EscalateSchema.optional(),
+        /** The user's MCP servers launches of this category get unless they name their own (names, "inherit", or specs; from a project's file only once trusted). */
+        mcp_servers: McpServersSchema.optional(),
       }),
     )
     .optional(),

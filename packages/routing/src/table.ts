@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TaskCategorySchema, type TaskCategory } from "./categories.js";
-import { EscalateSchema, ProviderSchema } from "@subagent-mcp/contract";
+import { EscalateSchema, McpServerSpecSchema, ProviderSchema } from "@subagent-mcp/contract";
 
 /** One routing choice: which CLI, which model, which reasoning effort. */
 export const CandidateSchema = z.object({
@@ -19,7 +19,13 @@ export type Branch = z.infer<typeof BranchSchema>;
 /** Ranked candidates per category and branch. */
 export const RoutingTableSchema = z.record(
   TaskCategorySchema,
-  z.object({ cost_efficiency: z.array(CandidateSchema).min(1), performance: z.array(CandidateSchema).min(1), escalate: EscalateSchema.optional() }),
+  z.object({
+    cost_efficiency: z.array(CandidateSchema).min(1),
+    performance: z.array(CandidateSchema).min(1),
+    escalate: EscalateSchema.optional(),
+    /** The user's MCP servers launches of this category get unless they name their own. */
+    mcp_servers: z.array(z.union([z.string(), McpServerSpecSchema])).optional(),
+  }),
 );
 export type RoutingTable = z.infer<typeof RoutingTableSchema>;
 

@@ -176,4 +176,6 @@ export interface ToolDeps
   categoryIndex: CategoryTypicals | undefined;
   /** The built-in prices with the config's `prices` over them, merged once per server: every launch prices its candidates with it. */
   priceTable: PriceTable;
+  /** The name the MCP client that started this server gave (its `clientInfo`), once it connected: "inherit" reads that host's MCP servers. */
+  clientName: () => string | undefined;
 }

@@ -33,6 +33,8 @@ export interface LaunchNotes {
   /** The task category routing chose the agent for. */
   category?: string;
   worktree?: { path: string; branch: string; base: string };
+  /** The user's MCP servers it was handed, as shown (no env, no headers). */
+  mcpServers?: { name: string; from: string; command?: string; url?: string }[];
   /** Set when the launch resumes a past agent: a `resume` entry is written instead of a `launch`. */
   resumeOf?: { sessionId: string };
 }
@@ -249,6 +251,7 @@ export class AgentJournal {
         pool: poolOf(request.label)?.pool,
         permissions: notes.permissions,
         worktree: notes.worktree,
+        mcpServers: notes.mcpServers,
         lineage: this.settings.lineage === undefined ? undefined : [...this.settings.lineage],
         machine: request.placement?.machine,
       }),

@@ -2,6 +2,9 @@ import { Pool, type PoolAgentSpec, type ResetStrategy, type Supervisor } from "@
 import { treeRssMb } from "@subagent-mcp/drivers";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "./errors.js";
+import { passedServers, type PassedServers } from "./passed-servers.js";
+import { CHILD_SERVER } from "./tools/launch-parts.js";
+import { isCodedError } from "@subagent-mcp/errors";
 import { checkDepth } from "./nesting.js";
 import { childEnv } from "@subagent-mcp/config";
 import { checkOf, LINEAGE_ENV } from "@subagent-mcp/contract";
@@ -96,10 +99,20 @@ export class PoolCatalog {
       }
       // On another machine a definition may name the folder there; here its replicas work in ours.
       const cwd = d.cwd ?? this.cwd;
+      // Its MCP servers, resolved as a launch's are (an unknown name refuses the definition, saying which servers there are).
+      let passed: PassedServers;
+      try {
+        passed = await this.#servers(d, cwd);
+      } catch (error) {
+        if (!isCodedError(error)) throw error;
+        this.#refused.set(d.name, new ServerError("INVALID_ARGUMENT", `${d.file} (pool agent "${d.name}"): ${error.message}`));
+        continue;
+      }
+      if (passed.allow.length > 0) this.#rules.set(d.name, mergeRules({ allow: passed.allow }, this.#rules.get(d.name) ?? this.#configRules));
       const asks = asking(d.permissionMode, granted.level, () => this.#rules.get(d.name) ?? this.#configRules, cwd, d.allowedTools);
       let spec: PoolAgentSpec;
       try {
-        spec = await this.#placed(d, this.#isolated(d, specOf(d, cwd, granted, this.#lineage, this.#returnOnAsk(d.name, asks))));
+        spec = await this.#placed(d, this.#isolated(d, specOf(d, cwd, granted, this.#lineage, this.#returnOnAsk(d.name, asks), passed)));
       } catch (error) {
         if (!(error instanceof ServerError)) throw error;
         this.#refused.set(d.name, error);
@@ -108,6 +121,14 @@ export class PoolCatalog {
       this.pool.define(spec);
       this.#specs.set(d.name, spec);
     }
+  }
+
+  // A definition's MCP servers, here (another machine's are its own). A pool serves every client of
+  // this server alike: "inherit" has no one host to read, and says so.
+  async #servers(d: PoolDefinition, cwd: string): Promise<PassedServers> {
+    if (d.mcpServers === undefined || d.mcpServers.length === 0) return { specs: [], allow: [], shown: [] };
+    if (d.machine !== undefined) throw new ServerError("INVALID_ARGUMENT", "mcp_servers are this machine's MCP servers: not offered with machine");
+    return passedServers([...d.mcpServers], cwd, CHILD_SERVER, undefined);
   }
 
   /** How `name`'s replicas are launched (its system prompt, grant, rules, budget, env), as of the last refresh. */
@@ -210,7 +231,7 @@ interface Lineage {
 }
 
 // Replicas are sub-agents like any other: one level deeper, with the grant as their own ceiling, no mailbox, asking as launches do.
-function specOf(d: PoolDefinition, cwd: string, granted: Grant, lineage: Lineage, asks: Asking): PoolAgentSpec {
+function specOf(d: PoolDefinition, cwd: string, granted: Grant, lineage: Lineage, asks: Asking, passed: PassedServers): PoolAgentSpec {
   return {
     name: d.name,
     replicas: d.replicas,
@@ -225,6 +246,7 @@ function specOf(d: PoolDefinition, cwd: string, granted: Grant, lineage: Lineage
       ...definedFields({ budget: d.budget }),
       env: childEnv(lineage, granted, undefined),
       mcpEnv: [...LINEAGE_ENV],
+      ...(passed.specs.length === 0 ? {} : { mcpServers: passed.specs }),
     },
   };
 }

@@ -64,7 +64,7 @@ const INSTRUCTIONS: Record<Toolset, string> = {
 };
 
 /** What every server of one createServer shares: the tools' deps, less each server's own delivery and tasks. */
-type Shared = Omit<ToolDeps, "delivery" | "tasks">;
+type Shared = Omit<ToolDeps, "delivery" | "tasks" | "clientName">;
 
 /**
  * Builds the subagent-mcp MCP server with its tools. It owns what it makes on first use: the
@@ -256,7 +256,7 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
       tasks.close();
     });
   }
-  const tools: ToolDeps = { ...shared, delivery, ...definedFields({ tasks }) };
+  const tools: ToolDeps = { ...shared, delivery, ...definedFields({ tasks }), clientName: () => server.server.getClientVersion()?.name };
   if (toolsets.includes("sessions")) {
     if (options.starts !== false) registerLaunchAgentTool(server, tools);
     registerPollAgentTool(server, tools);

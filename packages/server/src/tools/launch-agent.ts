@@ -22,7 +22,8 @@ import { launchAnswer } from "./launch-answer.js";
 import { placeCandidates } from "../placement.js";
 import { delegateTurn } from "../tasks/delegate-turn.js";
 import type { CallContext } from "../tasks/serve.js";
-import { budgetOf, checkCwd, childMessaging, isEmpty, isolate, launchOrAbandon, optional, remoteCwd, treeUrlFor } from "./launch-parts.js";
+import { hostOfClient, journaledServers, McpServersInput, passedServers, type PassedServers } from "../passed-servers.js";
+import { budgetOf, checkCwd, CHILD_SERVER, childMessaging, isEmpty, isolate, launchOrAbandon, optional, remoteCwd, treeUrlFor } from "./launch-parts.js";
 
 export const LaunchAgentInput = {
   prompt: z.string().min(1).describe("The task for the sub-agent: its first user message."),
@@ -70,6 +71,7 @@ export const LaunchAgentInput = {
     .describe(
       'Run it on another machine of the fleet: a node\'s name (list_machines), or "any" for a live one with the provider and a free slot (most free first, then least loaded). cwd is then an absolute path on that machine. Needs the Redis the mailboxes share (SUBAGENT_MCP_MAILBOX_URL) and the fleet key.',
     ),
+  mcp_servers: McpServersInput.optional(),
   outlive: z
     .boolean()
     .optional()
@@ -126,8 +128,16 @@ async function launchAgent(deps: ToolDeps, args: LaunchArgs, extra: Extra) {
   const check = checkOf(escalate);
   if (check !== undefined && args.machine !== undefined)
     throw new ServerError("INVALID_ARGUMENT", "escalate on check runs the check here, on this machine's files: launch here, or escalate on error");
-  // The config's rules and the launch's own: deny beats ask beats allow across both.
-  const rules = mergeRules(deps.permissions, args.permissions);
+  // A category's MCP servers unless the launch names its own. They are this machine's (its configs, its
+  // processes): an unknown name is this call's error, and an agent elsewhere cannot have them.
+  const servers = args.mcp_servers ?? (args.task_category === undefined ? undefined : deps.routingTable[args.task_category].mcp_servers);
+  if (servers !== undefined && servers.length > 0 && args.machine !== undefined)
+    throw new ServerError("INVALID_ARGUMENT", "mcp_servers are this machine's MCP servers: launch here to pass them");
+  const passed = await passedServers(servers, checkCwd(args.cwd, deps.defaultCwd), CHILD_SERVER, hostOfClient(deps.clientName()));
+  // Their tools are granted as allowed tools are: a nested server gives no more than it was given.
+  if (passed.allow.length > 0) grant({ tools: passed.allow }, deps.ceiling, "launch_agent mcp_servers");
+  // The config's rules and the launch's own, and the passed servers' tools allowed: deny beats ask beats allow across them.
+  const rules = mergeRules(mergeRules(deps.permissions, { allow: passed.allow }), args.permissions);
   // The check runs here with nobody to ask: held to the rules and this server's ceiling before anything starts.
   if (check !== undefined) judgeCheck("launch_agent", check, { rules, ceiling: deps.ceiling, cwd: checkCwd(args.cwd, deps.defaultCwd) });
   // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
@@ -140,7 +150,7 @@ async function launchAgent(deps: ToolDeps, args: LaunchArgs, extra: Extra) {
   // A launch refused from here on gives its id back: no empty journal folder is left.
   let started = false;
   try {
-    const answer = await startClaimed(deps, supervisor, args, extra, { id, route, ranking, inputs, escalate, rules, granted });
+    const answer = await startClaimed(deps, supervisor, args, extra, { id, route, ranking, inputs, escalate, rules, granted, passed });
     started = true;
     return answer;
   } finally {
@@ -157,6 +167,7 @@ interface Decided {
   escalate: LaunchArgs["escalate"];
   rules: PermissionRules;
   granted: Grant;
+  passed: PassedServers;
 }
 
 // Places the candidates, readies the sub-agent's messaging and worktree, launches it and answers.
@@ -192,12 +203,15 @@ async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: Launch
     ...definedFields({ category: route.category }),
     ...(isEmpty(rules) ? {} : { permissions: rules }),
     ...(isolated === undefined ? {} : { worktree: { path: isolated.view.path, branch: isolated.view.branch, base: isolated.view.base } }),
+    ...(d.passed.shown.length === 0 ? {} : { mcpServers: journaledServers(d.passed) }),
   });
   const { messaging: _messaging, ...childSpec } = child;
   // Under an inherited budget (a nested server's) each agent gets at most what is left of it.
   const budget = budgetOf(deps.budget, args.budget, deps.budgets.made()?.inheritedLeft());
+  const mcpServers = [...(childSpec.mcpServers ?? []), ...d.passed.specs];
   const view = launchOrAbandon(supervisor, isolated, {
     ...childSpec,
+    ...(mcpServers.length === 0 ? {} : { mcpServers }),
     ...(isolated === undefined ? {} : { prepare: isolated.prepare }),
     provider: chosen.provider,
     prompt: args.prompt,

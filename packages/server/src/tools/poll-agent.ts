@@ -7,7 +7,7 @@ import { sliceToFit } from "../limits.js";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, objectOf } from "./schemas.js";
-import { budgetOut, pendingPermissionOut, receiptText } from "./wire.js";
+import { budgetOut, mcpFailedText, pendingPermissionOut, receiptText } from "./wire.js";
 import { agentRow } from "./agent-row.js";
 import { roomLeft } from "./_paging.js";
 import { describeWorktree } from "../worktree-view.js";
@@ -116,13 +116,13 @@ async function pollAgent(deps: ToolDeps & { stallSeconds: number }, args: PollAr
       : {
           failover: view.attempts.map(attemptOut),
         }),
-    ...definedFields({ checking: view.checking, budget }),
+    ...definedFields({ checking: view.checking, budget, mcp_servers: view.mcpServers, mcp_failed: view.mcpFailed }),
   });
   const where = worktree === undefined ? "" : ` Its ${describeWorktree(worktree)}.`;
   const checking = view.checking === undefined ? "" : ` Its check \`${view.checking}\` is running on its work.`;
   const escalated = view.attempts.filter((a) => a.kind === "escalation").length;
   const steps = escalated === 0 ? "" : ` Escalated ${escalated} time(s) (see failover).`;
-  const status = `Agent ${view.id} (${view.provider}) is ${view.status}${view.alive ? "" : ", session ended"}; ${view.turns} turn(s) done.${checking}${steps}${hint === undefined ? "" : ` ${hint}`}${where}`;
+  const status = `Agent ${view.id} (${view.provider}) is ${view.status}${view.alive ? "" : ", session ended"}; ${view.turns} turn(s) done.${checking}${steps}${hint === undefined ? "" : ` ${hint}`}${where}${mcpFailedText(view.mcpFailed)}`;
   if (full === undefined) return ok(out(undefined, {}), status);
   // A page of the last result: in the text too when asked for, so that every host shows it.
   const room = roomLeft(deps.maxResultChars, ok(out("", { last_result_chars: full.length, next_offset: full.length }), `${status}\n${full.slice(0, 500)}`));

@@ -4,7 +4,7 @@ import type { Supervisor, WaitResult } from "@subagent-mcp/core";
 import type { ToolDeps } from "../deps.js";
 import { describeWorktree } from "../worktree-view.js";
 import { ok } from "./result.js";
-import { finishedOut, permissionOut, receiptText } from "./wire.js";
+import { finishedOut, mcpFailedText, permissionOut, receiptText } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
 
 /**
@@ -24,7 +24,7 @@ export async function waitAnswer(
     ...asks.map((p) => `${p.agent_id} asks permission (request ${p.request_id}): ${p.summary}; answer with respond_permission.`),
     ...whole.map((f) => {
       const receipt = receiptText(f.receipt);
-      return `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${receipt.before}${f.result.slice(0, 300)}${receipt.after}${f.worktree === undefined ? "" : ` [${describeWorktree(f.worktree)}]`}${f.budget_note === undefined ? "" : ` [${f.budget_note}]`}`;
+      return `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${receipt.before}${f.result.slice(0, 300)}${receipt.after}${f.worktree === undefined ? "" : ` [${describeWorktree(f.worktree)}]`}${f.budget_note === undefined ? "" : ` [${f.budget_note}]`}${mcpFailedText(mcpFailedOf(supervisor, f.agent_id))}`;
     }),
     result.stillRunning.length > 0 ? `Still running: ${result.stillRunning.join(", ")}${result.timedOut ? " (deadline reached; call wait again)" : ""}` : "",
     // Each request is reported once; an agent still waiting on one is named on every wait.
@@ -92,4 +92,13 @@ function budgetNoteOf(supervisor: Supervisor, agentId: string): { budget_note?: 
   if (budget === undefined) return {};
   if (budget.exceeded !== undefined) return { budget_note: `stopped at its budget: ${budget.exceeded}; send_message raise_budget to go on` };
   return budget.warnings.length === 0 ? {} : { budget_note: `near its budget: ${budget.warnings.join("; ")}` };
+}
+
+// The MCP servers it was given that did not start (said with each of its finished turns: it works without them).
+function mcpFailedOf(supervisor: Supervisor, agentId: string): { server: string; error: string }[] | undefined {
+  try {
+    return supervisor.get(agentId).mcpFailed;
+  } catch {
+    return undefined; // freed meanwhile
+  }
 }

@@ -34,6 +34,12 @@ export function finishedOut(report: TurnReport): z.infer<typeof FinishedTurnSche
   };
 }
 
+/** The MCP servers an agent was given that did not start, for a text (empty when all did). */
+export function mcpFailedText(failed: readonly { server: string; error: string }[] | undefined): string {
+  if (failed === undefined || failed.length === 0) return "";
+  return ` [MCP server${failed.length === 1 ? "" : "s"} it was given did not start, it works without their tools: ${failed.map((f) => `${f.server} (${f.error})`).join("; ")}]`;
+}
+
 /**
  * A turn's receipt where a host model reads first: `SUSPECT: why [facts]` before the answer when
  * its claims are not backed, else the facts in brackets after it. Empty without a receipt.

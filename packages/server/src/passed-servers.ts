@@ -1,0 +1,106 @@
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, parse } from "node:path";
+import { McpServerSpecSchema, type McpServerSpec } from "@subagent-mcp/contract";
+import { sha256, TrustStore } from "@subagent-mcp/config";
+import { redactSpec, resolveMcpServers } from "@subagent-mcp/mcp-servers";
+import { z } from "zod";
+import { ServerError } from "./errors.js";
+
+// The user's own MCP servers a sub-agent is handed (launch_agent's, a definition's or a routing
+// entry's `mcp_servers`): named from a host's config, written inline, or "inherit" (all of the
+// host's that started us). A server read from a project file runs only in a trusted project: the
+// repository chose its command. Their tools are allowed by an `mcp__NAME` rule that the agent's
+// deny and ask rules beat.
+
+/** What a caller writes: a server's name, "inherit", or a spec ({name, command, args, env} or {name, url, headers}). */
+export const McpServersInput = z
+  .array(z.union([z.string().min(1).max(64), McpServerSpecSchema]))
+  .max(32)
+  .describe(
+    "The user's own MCP servers the sub-agent gets beside its CLI's tools: names from your hosts' configs (Claude Code ~/.claude.json and .mcp.json, Codex config.toml, Gemini CLI / Qwen Code settings.json, OpenCode opencode.json; `subagent-mcp doctor --mcp` lists them), \"inherit\" for every server of the host that started this one, or a spec {name, command, args, env} / {name, url, headers}. Env values and headers never reach a command line or the journal. Their tools are allowed unless a deny or ask rule (mcp__NAME__tool) says otherwise.",
+  );
+export type McpServersRequest = z.input<typeof McpServersInput>;
+
+/** The servers to hand a sub-agent, their allow rules, and how they may be shown (secrets redacted). */
+export interface PassedServers {
+  specs: McpServerSpec[];
+  /** `mcp__NAME` per server: its tools are allowed unless the agent's deny or ask rules say otherwise. */
+  allow: string[];
+  shown: { name: string; from: string; spec: McpServerSpec }[];
+}
+
+const NONE: PassedServers = { specs: [], allow: [], shown: [] };
+
+/**
+ * Resolves `requests` for an agent working in `cwd`, started by `host` (the MCP client's name, when
+ * known). Throws ServerError for a name our own messaging server uses and for a project file's
+ * server in a project not trusted; McpServersError for an unknown name (listing the user's).
+ */
+export async function passedServers(requests: McpServersRequest | undefined, cwd: string, reserved: string, host: string | undefined): Promise<PassedServers> {
+  if (requests === undefined || requests.length === 0) return NONE;
+  const env = process.env;
+  const resolved = await resolveMcpServers(requests, {
+    home: env.HOME ?? homedir(),
+    cwd,
+    env,
+    ...(host === undefined ? {} : { host }),
+  });
+  const trust = TrustStore.fromEnv(env);
+  for (const r of resolved) {
+    if (r.spec.name === reserved)
+      throw new ServerError("INVALID_ARGUMENT", `the MCP server name "${reserved}" is the sub-agent's messaging server's: rename yours`);
+    if (r.fromProject && r.from !== "inline") checkTrusted(trust, r.spec.name, r.from.file);
+  }
+  return {
+    specs: resolved.map((r) => r.spec),
+    allow: resolved.map((r) => `mcp__${r.spec.name}`),
+    shown: resolved.map((r) => ({
+      name: r.spec.name,
+      from: r.from === "inline" ? "inline" : `${r.from.host} ${r.from.scope} (${r.from.file})`,
+      spec: redactSpec(r.spec),
+    })),
+  };
+}
+
+/** The servers as a journal keeps them: name, origin, and the command (without its arguments) or URL (redacted); never env or headers. */
+export function journaledServers(passed: PassedServers): { name: string; from: string; command?: string; url?: string }[] {
+  return passed.shown.map(({ name, from, spec }) => ({ name, from, ...("url" in spec ? { url: spec.url } : { command: spec.command }) }));
+}
+
+/** The host whose MCP servers "inherit" hands over, from the name its MCP client gives (undefined: one we do not read). */
+export function hostOfClient(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const n = name.toLowerCase();
+  if (n.includes("claude-code") || n === "claude") return "claude";
+  for (const host of ["codex", "gemini", "qwen", "opencode"]) if (n.includes(host)) return host;
+  return undefined;
+}
+
+// A project file's server: its bytes must be the ones `subagent-mcp trust` recorded for the project holding it.
+function checkTrusted(trust: TrustStore, name: string, file: string): void {
+  let digest: string;
+  try {
+    digest = sha256(readFileSync(file));
+  } catch {
+    throw new ServerError("INVALID_ARGUMENT", `the MCP server "${name}" comes from ${file}, which cannot be read now`);
+  }
+  const statuses = ancestors(dirname(file)).map((dir) => trust.status(dir, file, digest));
+  if (statuses.includes("trusted")) return;
+  const how = statuses.includes("changed") ? "changed since you trusted the project" : "in a project you have not trusted";
+  throw new ServerError(
+    "INVALID_ARGUMENT",
+    `the MCP server "${name}" comes from ${file}, ${how}: a project's file chooses what runs. Review it, then run \`subagent-mcp trust\` in the project's root`,
+  );
+}
+
+// The file's folder and each one above it: the project's root is one of them.
+function ancestors(dir: string): string[] {
+  const out = [dir];
+  const root = parse(dir).root;
+  for (let d = dir; d !== root;) {
+    d = dirname(d);
+    out.push(d);
+  }
+  return out;
+}
