@@ -6,7 +6,7 @@ export { BUILTIN_PROVIDERS, ProviderSchema, type BuiltinProvider, type Provider 
 export { addUsage, liveUsage, recordedUsage, RecordedUsageSchema, UsageSchema, ZERO_USAGE, type RecordedUsage, type Usage } from "./tokens.js";
 export { AgentStatusSchema, type AgentStatus } from "./status.js";
 export { checkOf, EscalateSchema, type Escalate } from "./escalate.js";
-export { McpServerNameSchema, McpServerSpecSchema, type McpServerSpec } from "./mcp-server.js";
+export { McpServerSpecSchema, type McpServerSpec } from "./mcp-server.js";
 export {
   receiptLine,
   ReceiptSchema,

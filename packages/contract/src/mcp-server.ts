@@ -4,7 +4,7 @@ import { z } from "zod";
 // named from a host's config or written inline. One shape from launch_agent's input to the drivers.
 
 /** A server's name as CLIs take it (Claude Code's `mcp__NAME__tool`, Codex's `[mcp_servers.NAME]`). */
-export const McpServerNameSchema = z
+const McpServerNameSchema = z
   .string()
   .min(1)
   .max(64)
