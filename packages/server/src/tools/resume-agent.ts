@@ -15,7 +15,8 @@ import { asking, grant, mergeRules } from "@subagent-mcp/permissions";
 import { resumeBudget } from "@subagent-mcp/budgets";
 import { WorktreeOutSchema, definedFields } from "@subagent-mcp/contract";
 import { describeWorktree } from "../worktree-view.js";
-import { messagingToolNames } from "./launch-parts.js";
+import { CHILD_SERVER, messagingToolNames } from "./launch-parts.js";
+import { passedServers, type PassedServers } from "../passed-servers.js";
 import { gated } from "../launch-gate.js";
 import { NO_FLEET } from "../placement.js";
 import { guard, ok } from "./result.js";
@@ -137,7 +138,9 @@ async function relaunch(
   // Another live server's agent is refused here, before anything changes.
   adopt(journal, id);
   if (worktree !== undefined) await (await deps.worktrees.get()).adopt(id, worktree.path, asked.label);
-  const rules = mergeRules(deps.permissions, permissions);
+  // The user's MCP servers it had, by name again (an inline one's secrets were never kept); here only.
+  const servers = placement === undefined ? await serversAgain(past.launch.mcpServers, asked.cwd) : { specs: [], allow: [], shown: [] };
+  const rules = mergeRules(mergeRules(deps.permissions, { allow: servers.allow }), permissions);
   // There, its node serves its messaging (our loopback endpoint is not reachable): it is given its mailbox name.
   const child = deps.childServer === undefined || placement !== undefined ? undefined : await deps.childServer(id, rules);
   const messaging = child !== undefined || (placement !== undefined && deps.childServer !== undefined);
@@ -152,7 +155,7 @@ async function relaunch(
     priorTurns: past.turns,
     ...(granted.tools === undefined && !messaging ? {} : { allowedTools: tools }),
     ...definedFields({ permissionMode: granted.mode }),
-    ...(child === undefined ? {} : { mcpServers: [child] }),
+    ...(child === undefined && servers.specs.length === 0 ? {} : { mcpServers: [...(child === undefined ? [] : [child]), ...servers.specs] }),
     ...definedFields({ placement }),
     ...(messaging ? { mailbox: id } : {}),
     ...asking(permissionMode, granted.level, () => rules, asked.cwd, tools),
@@ -168,6 +171,12 @@ async function relaunch(
     mcpEnv: [...LINEAGE_ENV],
   });
   return { view, placement };
+}
+
+// The journaled servers that were named (not written inline): resolved again from the user's configs as they are now.
+async function serversAgain(journaled: { name: string; from: string }[] | undefined, cwd: string): Promise<PassedServers> {
+  const names = (journaled ?? []).filter((s) => s.from !== "inline").map((s) => s.name);
+  return passedServers(names, cwd, CHILD_SERVER, undefined);
 }
 
 function out(view: AgentView, how: "woke" | "resumed") {
