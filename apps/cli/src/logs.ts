@@ -20,7 +20,7 @@ function line(e: JournalEntry): string {
   const at = e.at.slice(11, 19);
   switch (e.t) {
     case "launch":
-      return `${at} launched ${e.agent_id} on ${e.provider}${e.model === undefined ? "" : ` (${e.model})`} in ${e.cwd}${e.label === undefined ? "" : ` "${e.label}"`}${e.worktree === undefined ? "" : ` on branch ${e.worktree.branch}`}`;
+      return `${at} launched ${e.agent_id} on ${e.provider}${e.model === undefined ? "" : ` (${e.model})`} in ${e.cwd}${e.label === undefined ? "" : ` "${e.label}"`}${e.worktree === undefined ? "" : ` on branch ${e.worktree.branch}`}${serversOf(e.mcp_servers)}`;
     case "resume":
       return `${at} resumed (${e.reason}) by server pid ${e.server.pid}`;
     case "session":
@@ -154,4 +154,10 @@ function printPage(
     skipped = read.skipped;
   }
   if (skipped > 0) process.stderr.write(`${skipped} journal line(s) could not be read (e.g. one cut by a crash)\n`);
+}
+
+// The user's MCP servers it was handed, as the journal keeps them (no env, no headers).
+function serversOf(servers: { name: string; from: string; command?: string; url?: string }[] | undefined): string {
+  if (servers === undefined || servers.length === 0) return "";
+  return ` with MCP servers ${servers.map((s) => `${s.name} (${s.from}: ${s.url ?? s.command ?? "?"})`).join(", ")}`;
 }

@@ -85,6 +85,12 @@ describe("the user's MCP servers on Claude Code", () => {
     expect(commandLinesWith(SECRET)).toEqual([]);
     const state = join(s.env.env.XDG_STATE_HOME as string, "subagent-mcp");
     expect(filesWith(state, SECRET)).toEqual([]);
+    // logs names the servers it was handed, and where they came from, without their env.
+    const logs = await execa(process.execPath, [bin, "logs", agent_id], { cwd: s.env.cwd, env: s.env.env, extendEnv: false, reject: false });
+    expect(logs.stdout).toContain("with MCP servers notes (claude user");
+    expect(logs.stdout).not.toContain(SECRET);
+    const poll = await s.call<{ mcp_servers?: string[] }>("poll_agent", { agent_id });
+    expect(poll.mcp_servers).toEqual(expect.arrayContaining(["notes"]));
   });
 
   it("a deny rule on the server's tool blocks the call and the audit shows it", async () => {
