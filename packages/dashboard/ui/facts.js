@@ -30,6 +30,22 @@ export function renderFacts(a, poll) {
   if (p.queued_messages) fact("Queued messages", num(p.queued_messages));
   if (a.why) fact("Ended", a.why);
   if (p.checking) fact("Checking", h("code", { text: p.checking }));
+  // The MCP servers it was handed, by name (their env and headers are never shown), and those that did not start.
+  if (p.mcp_servers?.length) {
+    const failed = new Map((p.mcp_failed ?? []).map((f) => [f.server, f.error]));
+    fact(
+      "MCP servers",
+      ...p.mcp_servers.map((name, i) =>
+        h(
+          "span",
+          { class: failed.has(name) ? "suspect" : "" },
+          i === 0 ? "" : ", ",
+          h("code", { text: name }),
+          failed.has(name) ? ` (did not start: ${failed.get(name)})` : "",
+        ),
+      ),
+    );
+  }
   // Each candidate left behind: a transient failover, or an escalation with the check it failed.
   if (p.failover?.length)
     wide(
