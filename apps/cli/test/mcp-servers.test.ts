@@ -4,7 +4,7 @@ import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { mcpToolName } from "@subagent-mcp/drivers";
 import { NOTES_TOOL, notesStdioServer, startNotesHttpServer } from "@subagent-mcp/testkit";
-import { bin, startE2E, type E2E } from "./e2e.js";
+import { bin, connectServer, startE2E, type E2E } from "./e2e.js";
 
 // The user's own MCP servers handed to sub-agents, through the built server and the real CLIs: a
 // stand-in stdio server registered in the user's Claude Code config, called by each CLI's
@@ -165,6 +165,25 @@ describe("the user's MCP servers: failures said, inherit, a pool definition", ()
     const inherit = await s.client.callTool({ name: "launch_agent", arguments: { provider: "claude", prompt: "x", mcp_servers: ["inherit"] } });
     expect(inherit.isError).toBe(true);
     expect(JSON.stringify(inherit.content)).toContain("cannot inherit MCP servers");
+  });
+
+  it('"inherit" hands over every server of the host that started the server (Claude Code here)', async () => {
+    const s = (e = await withNotes());
+    // The same server as Claude Code starts it: its MCP client names itself claude-code.
+    const host = await connectServer(s.serverEnv, s.env.cwd, "claude-code");
+    try {
+      const { agent_id } = await host.call<{ agent_id: string }>("launch_agent", {
+        provider: "claude",
+        prompt: "Read the note. [[tool:mcp__notes__notes_get|{}]] [[say:Read it.]]",
+        mcp_servers: ["inherit"],
+      });
+      await host.call("wait", { agent_ids: [agent_id], timeout_s: 120 });
+      expect(s.fakes.claude.requests.some((r) => r.messages.some((m) => m.role === "tool" && m.text.includes(`note: ${SECRET}`)))).toBe(true);
+      const poll = await host.call<{ mcp_servers?: string[] }>("poll_agent", { agent_id });
+      expect(poll.mcp_servers).toEqual(expect.arrayContaining(["notes"]));
+    } finally {
+      await host.close();
+    }
   });
 
   it("a pool definition's mcp_servers reach its replicas' CLI", async () => {
