@@ -33,12 +33,18 @@ export interface PassedServers {
 const NONE: PassedServers = { specs: [], allow: [], shown: [] };
 
 /**
- * Resolves `requests` for an agent working in `cwd`, started by `host` (the MCP client's name, when
+ * Resolves `requests` for an agent working in `cwd` (read only when there are requests), started by `host` (the MCP client's name, when
  * known). Throws ServerError for a name our own messaging server uses and for a project file's
  * server in a project not trusted; McpServersError for an unknown name (listing the user's).
  */
-export async function passedServers(requests: McpServersRequest | undefined, cwd: string, reserved: string, host: string | undefined): Promise<PassedServers> {
+export async function passedServers(
+  requests: McpServersRequest | undefined,
+  cwdOf: string | (() => string),
+  reserved: string,
+  host: string | undefined,
+): Promise<PassedServers> {
   if (requests === undefined || requests.length === 0) return NONE;
+  const cwd = typeof cwdOf === "string" ? cwdOf : cwdOf();
   const env = process.env;
   const resolved = await resolveMcpServers(requests, {
     home: env.HOME ?? homedir(),
