@@ -11,7 +11,7 @@ const allowed = {
   core: ["contract", "errors"],
   contract: ["errors"],
   journal: ["contract", "errors", "state"],
-  worktrees: ["errors", "state"],
+  worktrees: ["contract", "errors", "state"],
   hooks: ["contract", "state"],
   agents: ["contract", "core", "errors"],
   routing: ["contract", "core", "errors"],

@@ -82,6 +82,7 @@ export {
 export { MESSAGING_TOOLS } from "./messaging.js";
 export { SavedSessionSchema, TurnLogSchema, type SavedSession, type TurnLog } from "./worker-log.js";
 export { FLEET_KEY_ENV, withoutSecrets } from "./secret-env.js";
+export { withoutRepoGitEnv } from "./git-env.js";
 export {
   AGENT_LINEAGE_ENV,
   BUDGET_LEFT_ENV,

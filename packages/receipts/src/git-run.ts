@@ -4,32 +4,11 @@
 import { existsSync } from "node:fs";
 import { execa } from "execa";
 import { errorMessage } from "@subagent-mcp/errors";
-
-// What `git rev-parse --local-env-vars` lists: inherited from a hook or a parent git, they would point
-// our commands at another repository (or at the user's index).
-const REPO_LOCAL_ENV = new Set([
-  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-  "GIT_CONFIG",
-  "GIT_CONFIG_PARAMETERS",
-  "GIT_CONFIG_COUNT",
-  "GIT_OBJECT_DIRECTORY",
-  "GIT_DIR",
-  "GIT_WORK_TREE",
-  "GIT_IMPLICIT_WORK_TREE",
-  "GIT_GRAFT_FILE",
-  "GIT_INDEX_FILE",
-  "GIT_NO_REPLACE_OBJECTS",
-  "GIT_REPLACE_REF_BASE",
-  "GIT_PREFIX",
-  "GIT_INTERNAL_SUPER_PREFIX",
-  "GIT_SHALLOW_FILE",
-  "GIT_COMMON_DIR",
-]);
+import { withoutRepoGitEnv } from "@subagent-mcp/contract";
 
 /** The environment of our git calls: the process's without repository-selecting variables, plus `extra`. */
 export function gitEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
-  const dropped = (key: string) => REPO_LOCAL_ENV.has(key) || /^GIT_CONFIG_(KEY|VALUE)_\d+$/.test(key);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !dropped(key)));
+  const env = withoutRepoGitEnv(process.env);
   // GIT_NO_LAZY_FETCH: a partial clone must not reach its remote to count lines.
   return { ...env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", GIT_NO_LAZY_FETCH: "1", ...extra };
 }

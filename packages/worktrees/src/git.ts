@@ -2,36 +2,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { WorktreeError } from "./errors.js";
-
-// What `git rev-parse --local-env-vars` lists: inherited from a hook or a parent git, they would point
-// every command at another repository.
-const REPO_LOCAL_ENV = [
-  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-  "GIT_CONFIG",
-  "GIT_CONFIG_PARAMETERS",
-  "GIT_CONFIG_COUNT",
-  "GIT_OBJECT_DIRECTORY",
-  "GIT_DIR",
-  "GIT_WORK_TREE",
-  "GIT_IMPLICIT_WORK_TREE",
-  "GIT_GRAFT_FILE",
-  "GIT_INDEX_FILE",
-  "GIT_NO_REPLACE_OBJECTS",
-  "GIT_REPLACE_REF_BASE",
-  "GIT_PREFIX",
-  "GIT_INTERNAL_SUPER_PREFIX",
-  "GIT_SHALLOW_FILE",
-  "GIT_COMMON_DIR",
-];
+import { withoutRepoGitEnv } from "@subagent-mcp/contract";
 
 const LOCK_MESSAGES = ["index.lock", "Unable to create", ".lock': File exists", "could not lock", "cannot lock ref"];
 const RETRY_BUDGET_MS = 10_000;
 
 /** The process environment without repository-selecting git variables (GIT_CONFIG_COUNT's keys included). */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
-  const dropped = (key: string) => REPO_LOCAL_ENV.includes(key) || /^GIT_CONFIG_(KEY|VALUE)_\d+$/.test(key);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !dropped(key)));
-  return { ...env, ...extra };
+  return { ...withoutRepoGitEnv(process.env), ...extra };
 }
 
 /** One finished git command. */
