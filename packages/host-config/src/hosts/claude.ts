@@ -5,7 +5,8 @@ import { jsonHooks, jsonServer } from "./json-settings.js";
 
 // Claude Code keeps its settings (hooks) and CLAUDE.md in $CLAUDE_CONFIG_DIR or ~/.claude, and user
 // MCP servers in ~/.claude.json (or $CLAUDE_CONFIG_DIR/.claude.json).
-const configDir = (ctx: HostContext) => ctx.env.CLAUDE_CONFIG_DIR ?? join(ctx.home, ".claude");
+/** Claude Code's settings folder: $CLAUDE_CONFIG_DIR or ~/.claude. */
+export const configDir = (ctx: HostContext) => ctx.env.CLAUDE_CONFIG_DIR ?? join(ctx.home, ".claude");
 const serverPath = (ctx: HostContext) => join(ctx.env.CLAUDE_CONFIG_DIR ?? ctx.home, ".claude.json");
 
 /** Claude Code. */

@@ -6,7 +6,8 @@ import { readCodexHooks, removeCodexHooks, withCodexHooks } from "./codex-hooks.
 
 // Codex keeps MCP servers and hooks in $CODEX_HOME/config.toml (default ~/.codex), where each of ours
 // is a managed block of its own after the user's content.
-const home = (ctx: HostContext) => ctx.env.CODEX_HOME ?? join(ctx.home, ".codex");
+/** Codex's home: $CODEX_HOME or ~/.codex. */
+export const home = (ctx: HostContext) => ctx.env.CODEX_HOME ?? join(ctx.home, ".codex");
 const configPath = (ctx: HostContext) => join(home(ctx), "config.toml");
 
 /** The comment lines around our MCP server table. */

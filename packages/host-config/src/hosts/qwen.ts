@@ -4,7 +4,7 @@ import { jsonServer } from "./json-settings.js";
 
 // Qwen Code (a Gemini CLI fork) keeps its user settings, MCP servers included, in settings.json in
 // $QWEN_HOME (a leading ~ is the home, as Qwen Code reads it), default ~/.qwen.
-function configDir(ctx: HostContext): string {
+export function configDir(ctx: HostContext): string {
   const dir = ctx.env.QWEN_HOME;
   if (dir === undefined || dir === "") return join(ctx.home, ".qwen");
   return /^~(?=$|[/\\])/.test(dir) ? join(ctx.home, dir.slice(1)) : dir;
