@@ -13,6 +13,7 @@ import { ownMailbox } from "./identity.js";
 import { installedCheck } from "./installed.js";
 import { version } from "./version.js";
 import { optimizeFromNowOn } from "./v8-tiers.js";
+import { pluginPoolDirs } from "./plugin-root.js";
 import { stateLayout } from "@subagent-mcp/state";
 import { startTracing } from "@subagent-mcp/tracing";
 import { definedFields } from "@subagent-mcp/contract/fields";
@@ -182,9 +183,10 @@ function toolsets(value: string | undefined): { toolsets?: Toolset[] } {
   return { toolsets: sets as Toolset[] };
 }
 
-// Pool definitions from the agent files (project, user, SUBAGENT_MCP_AGENTS_PATH); their parser loads on the first pool call.
+// Pool definitions from the agent files (project, user, SUBAGENT_MCP_AGENTS_PATH, then a plugin's samples); their parser loads on the first pool call.
 function agentFiles(ctx: CliContext): DefinitionSource {
-  const source = new OnFirstUse(async () => (await import("@subagent-mcp/config/definitions")).agentDefinitionSource(ctx));
+  const search = { ...ctx, fallbackDirs: pluginPoolDirs() };
+  const source = new OnFirstUse(async () => (await import("@subagent-mcp/config/definitions")).agentDefinitionSource(search));
   return async () => (await source.get())();
 }
 

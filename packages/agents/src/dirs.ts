@@ -10,6 +10,8 @@ export interface SearchContext {
   env: Record<string, string | undefined>;
   /** Extra definition directories (e.g. from the config file), searched with the env ones, first. */
   extraDirs?: string[];
+  /** Definitions shipped with us (a plugin's sample agents): searched last, as the user's, so any of theirs wins a name. */
+  fallbackDirs?: string[];
 }
 
 /** A definition directory and who put it in the search: the environment, the project or the user. */
@@ -33,7 +35,7 @@ const TRUST_ORDER: DefinitionScope[] = ["project", "user", "env"];
 /**
  * Definition directories with their scope, highest precedence first: SUBAGENT_MCP_AGENTS_PATH entries
  * and extra directories, the project's `.subagent-mcp/agents` then `.claude/agents`, the user's
- * `$XDG_CONFIG_HOME/subagent-mcp/agents` then `~/.claude/agents`. A folder listed twice (a project
+ * `$XDG_CONFIG_HOME/subagent-mcp/agents` then `~/.claude/agents`, then the fallback ones. A folder listed twice (a project
  * at $HOME: its `.claude/agents` is the user's) is read once, at its first place, as its most
  * trusted scope.
  */
@@ -44,6 +46,7 @@ export function definitionSources(ctx: SearchContext): DefinitionDir[] {
     ...projectDefinitionDirs(ctx.cwd).map((dir) => ({ dir, scope: "project" as const })),
     { dir: join(xdgConfig(ctx), "subagent-mcp", "agents"), scope: "user" },
     { dir: join(ctx.home, ".claude", "agents"), scope: "user" },
+    ...(ctx.fallbackDirs ?? []).map((dir) => ({ dir, scope: "user" as const })),
   ];
   const byPath = new Map<string, DefinitionDir>();
   for (const entry of listed) {

@@ -94,3 +94,4 @@ export {
   TOOLS_CEILING_ENV,
   TREE_BUDGET_URL_ENV,
 } from "./nesting-env.js";
+export { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "./plugin.js";

@@ -7,12 +7,18 @@ import { opencodeEnvironment } from "./opencode.js";
 import { qwenEnvironment } from "./qwen.js";
 import { assertLoopback, type CliEnvironment, type CliName } from "./loopback.js";
 
-function single(cli: CliName, base: URL): Promise<CliEnvironment> {
+/** How a test's CLIs differ from the default environment. */
+export interface LoopbackOptions {
+  /** Codex with its plugin feature on, for a test that installs a plugin (see codex.ts: still loopback only). */
+  codexPlugins?: boolean;
+}
+
+function single(cli: CliName, base: URL, options: LoopbackOptions): Promise<CliEnvironment> {
   switch (cli) {
     case "claude":
       return claudeEnvironment(base);
     case "codex":
-      return codexEnvironment(base);
+      return codexEnvironment(base, { plugins: options.codexPlugins === true });
     case "gemini":
       return geminiEnvironment(base);
     case "qwen":
@@ -31,13 +37,17 @@ function single(cli: CliName, base: URL): Promise<CliEnvironment> {
  * each against its own fake: what a process needs that starts all three (our MCP server).
  */
 export async function loopbackEnv(cli: CliName, fake: { url: string }): Promise<CliEnvironment>;
-export async function loopbackEnv(fakes: Partial<Record<CliName, { url: string }>>): Promise<CliEnvironment>;
-export async function loopbackEnv(target: CliName | Partial<Record<CliName, { url: string }>>, fake?: { url: string }): Promise<CliEnvironment> {
+export async function loopbackEnv(fakes: Partial<Record<CliName, { url: string }>>, options?: LoopbackOptions): Promise<CliEnvironment>;
+export async function loopbackEnv(
+  target: CliName | Partial<Record<CliName, { url: string }>>,
+  second?: { url: string } | LoopbackOptions,
+): Promise<CliEnvironment> {
   const wanted: [CliName, { url: string }][] =
-    typeof target === "string" ? [[target, fake as { url: string }]] : (Object.entries(target) as [CliName, { url: string }][]);
+    typeof target === "string" ? [[target, second as { url: string }]] : (Object.entries(target) as [CliName, { url: string }][]);
+  const options: LoopbackOptions = typeof target === "string" ? {} : ((second as LoopbackOptions | undefined) ?? {});
   if (wanted.length === 0) throw new Error("loopbackEnv needs at least one CLI and its fake");
   const envs: CliEnvironment[] = [];
-  for (const [cli, server] of wanted) envs.push(await single(cli, assertLoopback(server.url)));
+  for (const [cli, server] of wanted) envs.push(await single(cli, assertLoopback(server.url), options));
   const [first, ...rest] = envs as [CliEnvironment, ...CliEnvironment[]];
   if (rest.length === 0) return first;
   // One HOME for all: copy each other CLI's files in, and repoint its variables at the merged HOME.

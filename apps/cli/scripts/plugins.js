@@ -1,0 +1,41 @@
+// Builds the plugin folders at the repository's root from dist/ (run after bundle.js): the marketplace
+// Claude Code and Codex install from (`.claude-plugin/marketplace.json`, `plugins/subagent-mcp/`) and
+// the extension Gemini CLI and Qwen Code install by path (`extensions/subagent-mcp/`). Each gets its
+// own copy of the server bundle, since every host copies a plugin into a cache of its own. The
+// manifests come from @subagent-mcp/host-config (the same hooks setup writes); their version is this
+// package's, which the changesets release bumps.
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "@subagent-mcp/contract";
+import { EXTENSION_DIR, PLUGIN_DIR, pluginFiles } from "@subagent-mcp/host-config";
+
+const app = join(import.meta.dirname, "..");
+const root = process.argv[2] ?? join(app, "..", "..");
+const cli = JSON.parse(readFileSync(join(app, "package.json"), "utf8"));
+const assets = join(app, "plugin");
+
+for (const dir of [PLUGIN_DIR, EXTENSION_DIR, ".claude-plugin"]) rmSync(join(root, dir), { recursive: true, force: true });
+
+const write = (path, content) => {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), content);
+};
+
+for (const file of pluginFiles({ version: cli.version, description: cli.description, keywords: cli.keywords })) write(file.path, file.content);
+
+for (const folder of [PLUGIN_DIR, EXTENSION_DIR]) {
+  // The bundle without its source maps (a third of its size, of no use to a user), and the dashboard page.
+  const dist = join(root, folder, "server", "dist");
+  mkdirSync(dist, { recursive: true });
+  for (const name of readdirSync(join(app, "dist"))) {
+    if (name.endsWith(".map")) continue;
+    cpSync(join(app, "dist", name), join(dist, name), { recursive: true });
+  }
+  chmodSync(join(dist, "main.js"), 0o755);
+  // The bundle reads its version from ../package.json; the name tells the server it runs from a plugin.
+  write(`${folder}/server/package.json`, `${JSON.stringify({ name: PLUGIN_SERVER_PACKAGE, version: cli.version, private: true, type: "module" }, null, 2)}\n`);
+  write(`${folder}/skills/delegate/SKILL.md`, readFileSync(join(assets, "SKILL.md"), "utf8"));
+  write(`${folder}/${PLUGIN_POOL_DIR}/reviewer.md`, readFileSync(join(assets, "reviewer.md"), "utf8"));
+  write(`${folder}/README.md`, readFileSync(join(assets, "README.md"), "utf8"));
+  write(`${folder}/LICENSE`, readFileSync(join(app, "LICENSE"), "utf8"));
+}

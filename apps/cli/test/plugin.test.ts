@@ -1,0 +1,124 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { cliExecutable, loopbackEnv, runCli, startAllFakes, type CliEnvironment, type CliName, type FakeModelServer } from "@subagent-mcp/testkit";
+
+// Installing us with each host's own plugin command, from this checkout as a user would after
+// `pnpm build`: the marketplace at the root (Claude Code, Codex), the extension folder (Gemini CLI).
+const checkout = fileURLToPath(new URL("../../..", import.meta.url));
+const extension = join(checkout, "extensions", "subagent-mcp");
+const cliPackage = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+
+beforeAll(() => {
+  // The plugin folders are the build's: stale ones would test an older server.
+  for (const folder of [join(checkout, "plugins", "subagent-mcp"), extension]) {
+    const server = JSON.parse(readFileSync(join(folder, "server", "package.json"), "utf8")) as { version: string };
+    expect(server.version, `${folder}: run pnpm build`).toBe(cliPackage.version);
+    expect(readFileSync(join(folder, "server", "dist", "main.js"), "utf8"), `${folder}: run pnpm build`).toBe(
+      readFileSync(new URL("../dist/main.js", import.meta.url), "utf8"),
+    );
+  }
+});
+
+interface Host {
+  fakes: Record<CliName, FakeModelServer>;
+  env: CliEnvironment;
+  cleanup(): Promise<void>;
+}
+
+let host: Host | undefined;
+afterEach(async () => {
+  await host?.cleanup();
+  host = undefined;
+});
+
+// Every fake, and one HOME where every CLI runs against its own; the host finds the pinned CLIs by our variables.
+async function startHost(cli: CliName, options: { codexPlugins?: boolean } = {}): Promise<Host> {
+  const fakes = await startAllFakes();
+  const base = await loopbackEnv(fakes, options);
+  const env: CliEnvironment = {
+    ...base,
+    cli,
+    env: {
+      ...base.env,
+      SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
+      SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
+      SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
+      // Claude Code offers MCP tools up front instead of through its tool search.
+      ENABLE_TOOL_SEARCH: "false",
+    },
+  };
+  return {
+    fakes,
+    env,
+    async cleanup() {
+      await Promise.all(Object.values(fakes).map((f) => f.stop()));
+      await base.cleanup();
+    },
+  };
+}
+
+// The host's model: launch a Claude Code sub-agent with our tool, wait on it, report what it said.
+function scriptDelegation(fake: FakeModelServer, seen: { tools: string[] }): void {
+  fake.script((request, nonce) => {
+    const launch = request.tools.find((t) => t.endsWith("launch_agent"));
+    // The sub-agent has our tools too (the plugin is the user's, and nesting is allowed): it just answers.
+    if (launch === undefined || !request.messages.some((m) => m.role === "user" && m.text.includes("delegate this"))) return undefined;
+    seen.tools = request.tools.filter((t) => t.includes("subagent"));
+    const results = request.messages.filter((m) => m.role === "tool");
+    if (results.length === 0) return { kind: "tool", name: launch, input: { provider: "claude", prompt: "sub-task through the plugin" } };
+    if (results.length === 1) {
+      const id = /agent[ _"id:]*([0-9a-f]{8})/.exec(results[0]?.text ?? "")?.[1] ?? "missing";
+      return { kind: "tool", name: launch.replace(/launch_agent$/, "wait"), input: { agent_ids: [id], timeout_s: 90 } };
+    }
+    return { kind: "text", text: `${nonce} host saw: ${results[1]?.text ?? ""}` };
+  });
+}
+
+// Files under `dir` whose path or text names us (what a removed plugin must not leave).
+function oursUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const found: string[] = [];
+  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+    const path = join(dir, name);
+    if (name.includes("subagent-mcp")) found.push(path);
+    else if (statSync(path).isFile() && readFileSync(path, "utf8").includes("subagent-mcp")) found.push(path);
+  }
+  return found;
+}
+
+describe("the Claude Code plugin", () => {
+  it("installs from the checkout's marketplace, connects, delegates to a sub-agent, and leaves nothing when removed", async () => {
+    const h = (host = await startHost("claude"));
+    await runCli(h.env, ["plugin", "marketplace", "add", checkout], { step: "marketplace add" });
+    await runCli(h.env, ["plugin", "install", "subagent-mcp@subagent-mcp"], { step: "plugin install" });
+    const listed = await runCli(h.env, ["mcp", "list"], { step: "mcp list", timeoutMs: 90_000 });
+    expect(listed.stdout).toMatch(/plugin:subagent-mcp:subagent-mcp: .*Connected/);
+
+    const seen = { tools: [] as string[] };
+    scriptDelegation(h.fakes.claude, seen);
+    const tools = ["launch_agent", "wait"].map((t) => `mcp__plugin_subagent-mcp_subagent-mcp__${t}`).join(",");
+    const { stdout } = await runCli(h.env, ["-p", "delegate this", "--output-format", "json", "--allowedTools", tools], {
+      step: "claude -p through the plugin",
+      timeoutMs: 120_000,
+    });
+    const out = JSON.parse(stdout) as { result: string; is_error: boolean };
+    expect(out.is_error, stdout).toBe(false);
+    expect(out.result).toContain(`${h.fakes.claude.nonce} host saw:`);
+    expect(out.result).toContain("sub-task through the plugin");
+    expect(seen.tools).toContain("mcp__plugin_subagent-mcp_subagent-mcp__launch_agent");
+
+    await runCli(h.env, ["plugin", "uninstall", "subagent-mcp@subagent-mcp"], { step: "plugin uninstall" });
+    await runCli(h.env, ["plugin", "marketplace", "remove", "subagent-mcp"], { step: "marketplace remove" });
+    const after = await runCli(h.env, ["mcp", "list"], { step: "mcp list after removal" });
+    expect(after.stdout).not.toContain("subagent-mcp");
+    // Claude Code keeps a removed plugin's copy a while, marked orphaned, and deletes it itself; nothing else of ours stays.
+    const cache = join(h.env.home, ".claude", "plugins", "cache", "subagent-mcp");
+    for (const version of readdirSync(join(cache, "subagent-mcp"))) expect(existsSync(join(cache, "subagent-mcp", version, ".orphaned_at"))).toBe(true);
+    expect(oursUnder(join(h.env.home, ".claude", "plugins")).filter((p) => !p.startsWith(cache))).toEqual([]);
+    for (const file of [join(h.env.home, ".claude.json"), join(h.env.home, ".claude", "settings.json")]) {
+      expect(readFileSync(file, "utf8"), file).not.toContain("subagent-mcp");
+    }
+  });
+});
