@@ -60,19 +60,37 @@ async function startHost(cli: CliName, options: { codexPlugins?: boolean } = {})
 }
 
 // The host's model: launch a Claude Code sub-agent with our tool, wait on it, report what it said.
+// Claude Code offers our tools by name; Codex lists our server as a deferred namespace, found through
+// its tool_search (the fake makes that detour for a full `mcp__<server>__<tool>` name).
 function scriptDelegation(fake: FakeModelServer, seen: { tools: string[] }): void {
   fake.script((request, nonce) => {
-    const launch = request.tools.find((t) => t.endsWith("launch_agent"));
     // The sub-agent has our tools too (the plugin is the user's, and nesting is allowed): it just answers.
-    if (launch === undefined || !request.messages.some((m) => m.role === "user" && m.text.includes("delegate this"))) return undefined;
-    seen.tools = request.tools.filter((t) => t.includes("subagent"));
-    const results = request.messages.filter((m) => m.role === "tool");
-    if (results.length === 0) return { kind: "tool", name: launch, input: { provider: "claude", prompt: "sub-task through the plugin" } };
-    if (results.length === 1) {
-      const id = /agent[ _"id:]*([0-9a-f]{8})/.exec(results[0]?.text ?? "")?.[1] ?? "missing";
+    if (!request.messages.some((m) => m.role === "user" && m.text.includes("delegate this"))) return undefined;
+    const deferred = request.messages.flatMap((m) => /- (mcp__[\w-]*subagent[\w-]*)/.exec(m.text)?.[1] ?? []);
+    const launch = request.tools.find((t) => t.endsWith("launch_agent")) ?? (deferred[0] === undefined ? undefined : `${deferred[0]}__launch_agent`);
+    if (launch === undefined) return undefined;
+    seen.tools = [...request.tools.filter((t) => t.includes("subagent")), ...deferred];
+    const results = request.messages.filter((m) => m.role === "tool").map((m) => m.text);
+    const launched = results.find((t) => /"agent_id"/.test(t));
+    if (launched === undefined) return { kind: "tool", name: launch, input: { provider: "claude", prompt: "sub-task through the plugin" } };
+    const waited = results.find((t) => /"finished"/.test(t));
+    if (waited === undefined) {
+      const id = /"agent_id":\s*"([0-9a-f]{8})"/.exec(launched)?.[1] ?? "missing";
       return { kind: "tool", name: launch.replace(/launch_agent$/, "wait"), input: { agent_ids: [id], timeout_s: 90 } };
     }
-    return { kind: "text", text: `${nonce} host saw: ${results[1]?.text ?? ""}` };
+    return { kind: "text", text: `${nonce} host saw: ${waited}` };
+  });
+}
+
+// Where each agent the server launched worked, from its journal (the server is gone by now).
+function launchedCwds(env: CliEnvironment): string[] {
+  const agents = join(env.env.XDG_STATE_HOME ?? join(env.home, ".local", "state"), "subagent-mcp", "agents");
+  return readdirSync(agents).flatMap((id) => {
+    // (An id claimed ahead of a launch that never came has no journal.)
+    const file = join(agents, id, "journal.jsonl");
+    if (!existsSync(file)) return [];
+    const launch = readFileSync(file, "utf8").split("\n")[0] ?? "";
+    return [(JSON.parse(launch) as { cwd: string }).cwd];
   });
 }
 
@@ -82,8 +100,8 @@ function oursUnder(dir: string): string[] {
   const found: string[] = [];
   for (const name of readdirSync(dir, { recursive: true }) as string[]) {
     const path = join(dir, name);
-    if (name.includes("subagent-mcp")) found.push(path);
-    else if (statSync(path).isFile() && readFileSync(path, "utf8").includes("subagent-mcp")) found.push(path);
+    // Files only: an emptied folder a host leaves behind holds nothing of ours.
+    if (statSync(path).isFile() && (name.includes("subagent-mcp") || readFileSync(path, "utf8").includes("subagent-mcp"))) found.push(path);
   }
   return found;
 }
@@ -120,5 +138,38 @@ describe("the Claude Code plugin", () => {
     for (const file of [join(h.env.home, ".claude.json"), join(h.env.home, ".claude", "settings.json")]) {
       expect(readFileSync(file, "utf8"), file).not.toContain("subagent-mcp");
     }
+  });
+});
+
+describe("the Codex plugin", () => {
+  it("installs from the same marketplace, starts the server from its copy, delegates with codex exec, and leaves nothing when removed", async () => {
+    const h = (host = await startHost("codex", { codexPlugins: true }));
+    await runCli(h.env, ["plugin", "marketplace", "add", checkout], { step: "marketplace add" });
+    await runCli(h.env, ["plugin", "add", "subagent-mcp@subagent-mcp"], { step: "plugin add" });
+    const listed = await runCli(h.env, ["mcp", "list"], { step: "mcp list" });
+    expect(listed.stdout).toMatch(/subagent-mcp\s.*enabled/);
+
+    const seen = { tools: [] as string[] };
+    scriptDelegation(h.fakes.codex, seen);
+    const { stdout } = await runCli(h.env, ["exec", "--skip-git-repo-check", "-m", "gpt-5.5", "delegate this"], {
+      step: "codex exec through the plugin",
+      timeoutMs: 120_000,
+    });
+    expect(stdout).toContain(`${h.fakes.codex.nonce} host saw:`);
+    expect(stdout).toContain("sub-task through the plugin");
+    expect(
+      seen.tools.some((t) => t.endsWith("launch_agent")),
+      JSON.stringify(seen.tools),
+    ).toBe(true);
+    // Codex starts the plugin's server in the plugin's folder; the sub-agent still works in the session's.
+    expect(launchedCwds(h.env)).toEqual([h.env.cwd]);
+
+    await runCli(h.env, ["plugin", "remove", "subagent-mcp@subagent-mcp"], { step: "plugin remove" });
+    await runCli(h.env, ["plugin", "marketplace", "remove", "subagent-mcp"], { step: "marketplace remove" });
+    const after = await runCli(h.env, ["mcp", "list"], { step: "mcp list after removal" });
+    expect(after.stdout).not.toContain("subagent-mcp");
+    const codexHome = h.env.env.CODEX_HOME ?? "";
+    expect(readFileSync(join(codexHome, "config.toml"), "utf8")).not.toContain("subagent-mcp");
+    expect(oursUnder(join(codexHome, "plugins"))).toEqual([]);
   });
 });

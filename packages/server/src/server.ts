@@ -41,6 +41,7 @@ import type { TaskStore } from "./tasks/store.js";
 import { serveTasks } from "./tasks/serve.js";
 import { TASK_INSTRUCTIONS, taskStore } from "./tasks/settings.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
+import { HOST_CWD_CAPABILITY } from "./host-cwd.js";
 
 /** The MCP server, and how to end what it started. */
 interface SubagentServer {
@@ -247,7 +248,12 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
     .map((set) => INSTRUCTIONS[set])
     .join(" ");
   const delivery = new Delivery(shared.maxResultChars);
-  const server = new DeliveryServer({ name: "subagent-mcp", version }, { instructions }, delivery, options.traced === false ? OFF : shared.tracer);
+  const server = new DeliveryServer(
+    { name: "subagent-mcp", version },
+    { instructions, capabilities: { experimental: HOST_CWD_CAPABILITY } },
+    delivery,
+    options.traced === false ? OFF : shared.tracer,
+  );
   // Delegations become MCP tasks for a host that takes them (the interactive Claude Code).
   const tasks = options.tasks === false ? undefined : (options.tasks ?? taskStore(shared.maxResultChars));
   if (tasks !== undefined) {

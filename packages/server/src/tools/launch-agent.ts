@@ -24,6 +24,7 @@ import { delegateTurn } from "../tasks/delegate-turn.js";
 import type { CallContext } from "../tasks/serve.js";
 import { hostOfClient, journaledServers, McpServersInput, passedServers, type PassedServers } from "../passed-servers.js";
 import { budgetOf, checkCwd, CHILD_SERVER, childMessaging, isEmpty, isolate, launchOrAbandon, optional, remoteCwd, treeUrlFor } from "./launch-parts.js";
+import { hostCwd } from "../host-cwd.js";
 
 export const LaunchAgentInput = {
   prompt: z.string().min(1).describe("The task for the sub-agent: its first user message."),
@@ -100,7 +101,10 @@ type LaunchArgs = z.infer<z.ZodObject<typeof LaunchAgentInput>>;
 type Extra = CallContext & { _meta?: Record<string, unknown> };
 
 // Checks, routing and the id's claim; a launch refused after its claim gives the id back.
-async function launchAgent(deps: ToolDeps, args: LaunchArgs, extra: Extra) {
+async function launchAgent(deps: ToolDeps, asked: LaunchArgs, extra: Extra) {
+  // No cwd: the host session's folder where the call tells it (Codex), else the server's.
+  const fromHost = asked.cwd === undefined && asked.machine === undefined ? hostCwd(extra._meta) : undefined;
+  const args = fromHost === undefined ? asked : { ...asked, cwd: fromHost };
   checkDepth(deps);
   checkCommandLineText("launch_agent", args.allowed_tools, args.permissions);
   const granted = grant({ mode: args.permission_mode, tools: args.allowed_tools }, deps.ceiling, "launch_agent");
