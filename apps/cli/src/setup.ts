@@ -3,11 +3,12 @@ import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { resolveExecutable } from "@subagent-mcp/drivers";
 import { stateDir } from "@subagent-mcp/state";
-import { Drafts, hostAdapter, HOSTS, notInstalled, planHooks, planServer, type FileChange, type Host, type HostContext } from "@subagent-mcp/host-config";
+import { Drafts, hostAdapter, HOSTS, notInstalled, planHooks, planServer, type Host, type HostContext } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 import { applyPlanned, forceArg, refusing, type Planned } from "./apply.js";
 import { lineDiff } from "./diff.js";
 import { fail } from "./fail.js";
+import { forgetRemoved, planRemovals, pluginCovers, removedLine, type HostPlan } from "./setup-plugin.js";
 
 /** The command a host should run to start this very installation of the server. */
 export function serverLaunch(): { command: string; args: string[] } {
@@ -76,27 +77,21 @@ export const setupCommand = defineCommand({
     }
     const hosts = named ?? detectHosts(ctx);
     if (hosts.length === 0) fail("no host found: install Claude Code, Codex, Gemini CLI, Qwen Code, OpenCode or Claude Desktop, or name one with --host");
-    const launch = serverLaunch();
-    const hookCommand = hookCommandFor(launch);
     // Every file is planned (and a file that does not parse refused) before any is written.
-    const plans: { host: Host; kind: "mcp" | "hooks"; change: FileChange }[] = [];
-    const notes: string[] = [];
-    const drafts = new Drafts(); // Codex and Gemini CLI keep hooks in the file with the server entry
-    for (const host of hosts) {
-      plans.push({ host, kind: "mcp", change: refusing(() => planServer(host, ctx, launch, drafts), `${host}: `) });
-      // Orchestration-mode hooks: Claude Code's and Codex's UserPromptSubmit, PreToolUse, Stop and SessionStart; Gemini CLI's BeforeAgent, BeforeTool, AfterAgent and SessionStart.
-      const hooks = refusing(() => planHooks(host, ctx, hookCommand, drafts), `${host}: `);
-      if (hooks !== undefined) plans.push({ host, kind: "hooks", change: hooks });
-      else notes.push(`${host}: no orchestration hooks (${hostAdapter(host).noHooks ?? `${hostAdapter(host).label} has no hook system`})`);
-    }
+    const { plans, notes } = planHosts(hosts, ctx);
     const planned: Planned[] = [];
-    for (const { host, kind, change } of plans) {
+    for (const plan of plans) {
+      const { host, kind, change } = plan;
       if (change.before === change.after) {
         process.stdout.write(`${host}: ${change.path} already up to date\n`);
         continue;
       }
       if (args["dry-run"]) {
         process.stdout.write(`${host}:\n${lineDiff(change.path, change.before, change.after)}\n`);
+        continue;
+      }
+      if (plan.removes === true) {
+        planned.push({ change, done: (backup) => removedLine(plan, backup) });
         continue;
       }
       const what = kind === "mcp" ? "registered subagent-mcp" : "installed orchestration hooks";
@@ -107,6 +102,36 @@ export const setupCommand = defineCommand({
       });
     }
     applyPlanned(planned, stateDir(ctx), args.force === true);
+    if (!args["dry-run"])
+      forgetRemoved(
+        stateDir(ctx),
+        plans.filter((p) => p.removes === true),
+      );
     for (const note of notes) process.stdout.write(`${note}\n`);
   },
 });
+
+/**
+ * Plans each host's server entry and hooks (through one set of drafts: Codex and Gemini CLI keep
+ * hooks in the file with the server entry); where the host's plugin provides them, the removal of
+ * what an earlier setup wrote instead. Notes are printed after the changes.
+ */
+function planHosts(hosts: Host[], ctx: HostContext): { plans: HostPlan[]; notes: string[] } {
+  const launch = serverLaunch();
+  const hookCommand = hookCommandFor(launch);
+  const plans: HostPlan[] = [];
+  const notes: string[] = [];
+  const drafts = new Drafts();
+  for (const host of hosts) {
+    const plugin = pluginCovers(host, ctx);
+    if (plugin.note !== undefined) notes.push(plugin.note);
+    plans.push(...planRemovals(host, ctx, plugin.covers, drafts));
+    if (!plugin.covers.includes("mcp")) plans.push({ host, kind: "mcp", change: refusing(() => planServer(host, ctx, launch, drafts), `${host}: `) });
+    if (plugin.covers.includes("hooks")) continue;
+    // Orchestration-mode hooks: Claude Code's and Codex's UserPromptSubmit, PreToolUse, Stop and SessionStart; Gemini CLI's BeforeAgent, BeforeTool, AfterAgent and SessionStart.
+    const hooks = refusing(() => planHooks(host, ctx, hookCommand, drafts), `${host}: `);
+    if (hooks !== undefined) plans.push({ host, kind: "hooks", change: hooks });
+    else notes.push(`${host}: no orchestration hooks (${hostAdapter(host).noHooks ?? `${hostAdapter(host).label} has no hook system`})`);
+  }
+  return { plans, notes };
+}
