@@ -1,11 +1,12 @@
 import { homedir } from "node:os";
 import { AcpDriver, checkCompat, describeCompat, handshakeFindings, startsMcpServers, type CliDriver } from "@subagent-mcp/drivers";
-import { HOSTS, mcpConfigPath, readOrNull, SERVER_NAME, type Host } from "@subagent-mcp/host-config";
+import { HOSTS, type Host } from "@subagent-mcp/host-config";
 import type { EffectiveConfig } from "@subagent-mcp/config";
 import { createDrivers } from "@subagent-mcp/config/drivers";
 import { configOrFail, providerOrFail } from "./config.js";
 import { defineCommand } from "citty";
 import { appHostLines } from "./app-hosts.js";
+import { installedLine } from "./install-state.js";
 import { runOneTurn, turnLine } from "./doctor-run.js";
 import { printMcpCatalog } from "./doctor-mcp.js";
 import { errorMessage } from "@subagent-mcp/errors";
@@ -48,9 +49,8 @@ async function checkHost(host: Provider, run: boolean, config: EffectiveConfig):
     return 0;
   }
   let problems = 0;
-  // An ACP agent that is also a host we set up (Qwen Code, OpenCode) has its registration checked too.
-  const hostFile = isHost(host) ? mcpConfigPath(host, ctx) : undefined;
-  const registered = hostFile !== undefined && readOrNull(hostFile)?.includes(SERVER_NAME) === true;
+  // How we are installed there (setup, plugin, both); an ACP agent that is also a host (Qwen Code, OpenCode) too.
+  const installed = isHost(host) ? installedLine(host, ctx) : undefined;
   const compat = checkCompat(host, found.version);
   if (compat.status === "incompatible") problems += 1;
   let shake: string;
@@ -73,7 +73,7 @@ async function checkHost(host: Provider, run: boolean, config: EffectiveConfig):
   const lines = [
     `${host}: ${found.executable}`,
     `  version: ${found.version}`,
-    ...(hostFile === undefined ? [] : [`  ${registered ? "registered" : "not registered"} in ${hostFile}`]),
+    ...(installed === undefined ? [] : [`  ${installed}`]),
     `  ${shake}`,
     `  compatibility: ${describeCompat(host, compat)}`,
     ...(missing.length === 0 ? [] : [`  handshake says unsupported: ${missing.join(", ")}`]),

@@ -1,8 +1,9 @@
 import { homedir } from "node:os";
 import { stateDir } from "@subagent-mcp/state";
-import { applyRevert, Drafts, planRevert, readRecord, removeOurs, writeRecord, type Revert } from "@subagent-mcp/host-config";
+import { applyRevert, Drafts, HOSTS, planRevert, readRecord, removeOurs, writeRecord, type HostContext, type Revert } from "@subagent-mcp/host-config";
 import { defineCommand } from "citty";
 import { forceArg, refuseReadOnly, refusing } from "./apply.js";
+import { pluginOrWhy } from "./install-state.js";
 
 import { fail } from "./fail.js";
 import { errorMessage } from "@subagent-mcp/errors";
@@ -17,6 +18,7 @@ export const uninstallCommand = defineCommand({
     const changes = refusing(() => readRecord(dir)).reverse();
     if (changes.length === 0) {
       process.stdout.write("nothing to uninstall\n");
+      pluginsStay(ctx);
       return;
     }
     // Every file is planned (one that no longer parses refused) and checked before any is written.
@@ -37,5 +39,16 @@ export const uninstallCommand = defineCommand({
       process.stdout.write(`${revert.path}: ${revert.how}\n`);
     }
     writeRecord(dir, []);
+    pluginsStay(ctx);
   },
 });
+
+// Uninstall takes out only what setup and init wrote: a host's own plugin install is the host's to
+// remove, so each is named with the host's command for it.
+function pluginsStay(ctx: HostContext): void {
+  for (const host of HOSTS) {
+    const plugin = pluginOrWhy(host, ctx);
+    if (typeof plugin === "object")
+      process.stdout.write(`${host}: the ${plugin.id.includes("@") ? "plugin" : "extension"} ${plugin.id} stays; remove it with: ${plugin.remove}\n`);
+  }
+}

@@ -110,9 +110,9 @@ describe("doctor", () => {
     await ours(["setup", "--host", "codex"], withClis);
     const out = await ours(["doctor"], withClis);
     expect(out.exitCode, out.stdout + out.stderr).toBe(0);
-    expect(out.stdout).toMatch(/claude: .*\n {2}version: 2\.1\.330.*\n {2}not registered in .*\n {2}handshake ok in \d+ ms/);
-    expect(out.stdout).toMatch(/codex: .*\n {2}version: codex-cli 0\.169\.0\n {2}registered in .*config\.toml\n {2}handshake ok in \d+ ms/);
-    expect(out.stdout).toMatch(/gemini: .*\n {2}version: 0\.61\.0\n {2}not registered in .*\n {2}handshake ok in \d+ ms/);
+    expect(out.stdout).toMatch(/claude: .*\n {2}version: 2\.1\.330.*\n {2}not installed \(no entry in .*, no plugin\)\n {2}handshake ok in \d+ ms/);
+    expect(out.stdout).toMatch(/codex: .*\n {2}version: codex-cli 0\.169\.0\n {2}installed: setup \(in .*config\.toml\)\n {2}handshake ok in \d+ ms/);
+    expect(out.stdout).toMatch(/gemini: .*\n {2}version: 0\.61\.0\n {2}not installed \(no entry in .*, no plugin\)\n {2}handshake ok in \d+ ms/);
     for (const f of Object.values(fakes)) expect(f.requests.filter((r) => r.reply !== "none")).toEqual([]);
   });
 });
