@@ -6,11 +6,12 @@
 // package's, which the changesets release bumps.
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { argv } from "node:process";
 import { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "@subagent-mcp/contract";
 import { EXTENSION_DIR, PLUGIN_DIR, pluginFiles } from "@subagent-mcp/host-config";
 
 const app = join(import.meta.dirname, "..");
-const root = process.argv[2] ?? join(app, "..", "..");
+const root = argv[2] ?? join(app, "..", "..");
 const cli = JSON.parse(readFileSync(join(app, "package.json"), "utf8"));
 const assets = join(app, "plugin");
 

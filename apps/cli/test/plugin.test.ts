@@ -1,7 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DIRECTIVE, setOrchestrating } from "@subagent-mcp/hooks";
+import { stateDir } from "@subagent-mcp/state";
 import { cliExecutable, loopbackEnv, runCli, startAllFakes, type CliEnvironment, type CliName, type FakeModelServer } from "@subagent-mcp/testkit";
 
 // Installing us with each host's own plugin command, from this checkout as a user would after
@@ -71,11 +73,12 @@ function scriptDelegation(fake: FakeModelServer, seen: { tools: string[] }): voi
     if (launch === undefined) return undefined;
     seen.tools = [...request.tools.filter((t) => t.includes("subagent")), ...deferred];
     const results = request.messages.filter((m) => m.role === "tool").map((m) => m.text);
-    const launched = results.find((t) => /"agent_id"/.test(t));
-    if (launched === undefined) return { kind: "tool", name: launch, input: { provider: "claude", prompt: "sub-task through the plugin" } };
-    const waited = results.find((t) => /"finished"/.test(t));
+    // Our answer as JSON (Claude Code, Codex: maybe escaped inside the host's own) or as text (Gemini CLI).
+    const at = results.findIndex((t) => /agent_id\\*":|Launched agent/.test(t));
+    if (at < 0) return { kind: "tool", name: launch, input: { provider: "claude", prompt: "sub-task through the plugin" } };
+    const waited = results[at + 1];
     if (waited === undefined) {
-      const id = /"agent_id":\s*"([0-9a-f]{8})"/.exec(launched)?.[1] ?? "missing";
+      const id = /agent[ _"id:\\]*([0-9a-f]{8})/.exec(results[at] ?? "")?.[1] ?? "missing";
       return { kind: "tool", name: launch.replace(/launch_agent$/, "wait"), input: { agent_ids: [id], timeout_s: 90 } };
     }
     return { kind: "text", text: `${nonce} host saw: ${waited}` };
@@ -171,5 +174,70 @@ describe("the Codex plugin", () => {
     const codexHome = h.env.env.CODEX_HOME ?? "";
     expect(readFileSync(join(codexHome, "config.toml"), "utf8")).not.toContain("subagent-mcp");
     expect(oursUnder(join(codexHome, "plugins"))).toEqual([]);
+  });
+});
+
+describe("the Gemini CLI extension", () => {
+  it("installs from the extension folder, calls launch_agent in a headless run, and leaves nothing when uninstalled", async () => {
+    const h = (host = await startHost("gemini"));
+    // Gemini CLI hides every variable named like a secret (…KEY, …TOKEN, …AUTH…) from its MCP servers:
+    // the Claude Code sub-agent logs in by ANTHROPIC_API_KEY here, so the user allows that one (README).
+    const settingsFile = join(h.env.home, ".gemini", "settings.json");
+    const settings = JSON.parse(readFileSync(settingsFile, "utf8")) as Record<string, unknown>;
+    writeFileSync(
+      settingsFile,
+      JSON.stringify({ ...settings, security: { ...(settings.security as object), environmentVariableRedaction: { allowed: ["ANTHROPIC_API_KEY"] } } }),
+    );
+    await runCli(h.env, ["extensions", "install", extension, "--consent"], { step: "extensions install" });
+    const listed = await runCli(h.env, ["extensions", "list"], { step: "extensions list" });
+    expect(`${listed.stdout}${listed.stderr}`).toContain("subagent-mcp");
+
+    const seen = { tools: [] as string[] };
+    scriptDelegation(h.fakes.gemini, seen);
+    const tools = ["launch_agent", "wait"].map((t) => `mcp_subagent-mcp_${t}`).join(",");
+    const { stdout } = await runCli(h.env, ["-p", "delegate this", "--output-format", "json", "--allowed-tools", tools], {
+      step: "gemini -p through the extension",
+      timeoutMs: 120_000,
+    });
+    const out = JSON.parse(stdout) as { response: string };
+    expect(out.response, `${stdout}\n${JSON.stringify(seen.tools)}`).toContain(`${h.fakes.gemini.nonce} host saw:`);
+    expect(out.response).toContain("sub-task through the plugin");
+    expect(seen.tools).toContain("mcp_subagent-mcp_launch_agent");
+    expect(launchedCwds(h.env)).toEqual([h.env.cwd]);
+
+    await runCli(h.env, ["extensions", "uninstall", "subagent-mcp"], { step: "extensions uninstall" });
+    const after = await runCli(h.env, ["extensions", "list"], { step: "extensions list after removal" });
+    expect(`${after.stdout}${after.stderr}`).not.toContain("subagent-mcp");
+    expect(oursUnder(join(h.env.home, ".gemini", "extensions"))).toEqual([]);
+    expect(readFileSync(settingsFile, "utf8")).not.toContain("subagent-mcp");
+  });
+});
+
+describe("the plugin's orchestration-mode hooks", () => {
+  // Claude Code's from the plugin's hooks/claude.json, Gemini CLI's from the extension's hooks/hooks.json.
+  it.each([
+    {
+      cli: "claude" as const,
+      install: [
+        ["plugin", "marketplace", "add", checkout],
+        ["plugin", "install", "subagent-mcp@subagent-mcp"],
+      ],
+    },
+    { cli: "gemini" as const, install: [["extensions", "install", extension, "--consent"]] },
+  ])("$cli puts the directive before the prompt while the mode is on, and nothing while it is off", async ({ cli, install }) => {
+    const h = (host = await startHost(cli));
+    for (const args of install) await runCli(h.env, args, { step: args.join(" ") });
+    const fake = h.fakes[cli];
+    const directed = async (): Promise<boolean> => {
+      fake.clearRequests();
+      await runCli(h.env, ["-p", "please plan", "--output-format", "json"], { step: `${cli} -p with the plugin's hooks`, timeoutMs: 90_000 });
+      const asked = fake.requests.filter((r) => r.lastUserText.includes("please plan") || r.messages.some((m) => m.text.includes("please plan")));
+      expect(asked.length).toBeGreaterThan(0);
+      return asked.some((r) => r.messages.some((m) => m.text.includes(DIRECTIVE)));
+    };
+    setOrchestrating(stateDir({ home: h.env.home, env: h.env.env }), h.env.cwd, true);
+    expect(await directed()).toBe(true);
+    setOrchestrating(stateDir({ home: h.env.home, env: h.env.env }), h.env.cwd, false);
+    expect(await directed()).toBe(false);
   });
 });
