@@ -213,6 +213,18 @@ describe("the Gemini CLI extension", () => {
   });
 });
 
+describe("the Qwen Code extension", () => {
+  it("installs from the same folder (its qwen-extension.json), connects, and leaves nothing when uninstalled", async () => {
+    const h = (host = await startHost("qwen"));
+    await runCli(h.env, ["extensions", "install", extension, "--consent"], { step: "extensions install" });
+    const listed = await runCli(h.env, ["mcp", "list"], { step: "mcp list", timeoutMs: 90_000 });
+    expect(listed.stdout).toMatch(/subagent-mcp: node .*extensions\/subagent-mcp\/server\/dist\/main\.js \(stdio\) - Connected/);
+    await runCli(h.env, ["extensions", "uninstall", "subagent-mcp"], { step: "extensions uninstall" });
+    expect((await runCli(h.env, ["mcp", "list"], { step: "mcp list after removal" })).stdout).not.toContain("subagent-mcp");
+    expect(oursUnder(join(h.env.home, ".qwen", "extensions"))).toEqual([]);
+  });
+});
+
 describe("the plugin's orchestration-mode hooks", () => {
   // Claude Code's from the plugin's hooks/claude.json, Gemini CLI's from the extension's hooks/hooks.json.
   it.each([
