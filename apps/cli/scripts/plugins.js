@@ -6,11 +6,33 @@
 // package's, which the changesets release bumps.
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { Buffer } from "node:buffer";
 import { argv } from "node:process";
-import { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "@subagent-mcp/contract";
-import { EXTENSION_DIR, PLUGIN_DIR, pluginFiles } from "@subagent-mcp/host-config";
+import { build } from "esbuild";
 
 const app = join(import.meta.dirname, "..");
+
+// Our packages from their sources, as the bundle is (a `pnpm --filter subagent-mcp build` on a fresh
+// clone has not built their dist/), bundled in memory and loaded from there.
+const { outputFiles } = await build({
+  stdin: {
+    contents: `export { EXTENSION_DIR, PLUGIN_DIR, pluginFiles } from "@subagent-mcp/host-config";
+export { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "@subagent-mcp/contract";`,
+    resolveDir: app,
+    loader: "js",
+  },
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  conditions: ["@subagent-mcp/source"],
+  mainFields: ["module", "main"],
+  write: false,
+  logLevel: "warning",
+});
+const { EXTENSION_DIR, PLUGIN_DIR, PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE, pluginFiles } = await import(
+  `data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString("base64")}`
+);
 const root = argv[2] ?? join(app, "..", "..");
 const cli = JSON.parse(readFileSync(join(app, "package.json"), "utf8"));
 const assets = join(app, "plugin");
