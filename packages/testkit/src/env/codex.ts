@@ -13,11 +13,10 @@ const PLUGINS_ON = [`plugins = true`, `remote_plugin = false`, `plugin_sharing =
 // loopback goes to this proxy instead: a closed port on 127.0.0.1, so nothing is even looked up
 // (checked with strace: no DNS query, connections to 127.0.0.1 only). The CLIs our server starts
 // under such a Codex get the same variables.
-const DEAD_PROXY = Object.fromEntries(
-  ["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "ALL_PROXY", "all_proxy"]
-    .map((name) => [name, "http://127.0.0.1:9"])
-    .concat(["NO_PROXY", "no_proxy"].map((name) => [name, "127.0.0.1,localhost"])),
-);
+const DEAD_PROXY: Record<string, string> = {
+  ...Object.fromEntries(["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "ALL_PROXY", "all_proxy"].map((name) => [name, "http://127.0.0.1:9"])),
+  ...Object.fromEntries(["NO_PROXY", "no_proxy"].map((name) => [name, "127.0.0.1,localhost"])),
+};
 
 /**
  * Codex: a fresh CODEX_HOME whose config.toml sets a custom provider on the fake, and turns
