@@ -10,5 +10,5 @@ export { EDITORS, editorInstructionFile, instructionFiles, planInstructions } fr
 export { readRecord, recordChanges, writeRecord, type RecordedChange } from "./record.js";
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { HostConfigError, type HostConfigErrorCode } from "./errors.js";
-export { EXTENSION_DIR, PLUGIN_DIR, pluginFiles, type PluginFile, type PluginMeta } from "./plugin-files.js";
+export { EXTENSION_DIR, PLUGIN_DIR, pluginFiles } from "./plugin-files.js";
 export { describePlugin, PLUGIN_SHIPS_HOOKS, pluginInstall, type PluginInstall } from "./plugin-install.js";

@@ -41,11 +41,6 @@ describe("the generated plugin manifests", () => {
     expect(files[`${PLUGIN_DIR}/.claude-plugin/plugin.json`]?.hooks).toBe("./hooks/claude.json");
     // hooks/hooks.json is every host's default name: only the extension (Gemini CLI's events) has one.
     expect(files[`${PLUGIN_DIR}/hooks/hooks.json`]).toBeUndefined();
-    expect(Object.keys((files[`${EXTENSION_DIR}/hooks/hooks.json`]?.hooks ?? {}))).toEqual([
-      "BeforeAgent",
-      "BeforeTool",
-      "AfterAgent",
-      "SessionStart",
-    ]);
+    expect(Object.keys(files[`${EXTENSION_DIR}/hooks/hooks.json`]?.hooks ?? {})).toEqual(["BeforeAgent", "BeforeTool", "AfterAgent", "SessionStart"]);
   });
 });

@@ -8,7 +8,7 @@ export { directiveReply, usageFor } from "./fake/directives.js";
 export type { FakeModelServer } from "./fake/server.js";
 export type { FakeRequest, RecordedRequest } from "./fake/types.js";
 export { pinnedCliOptions, startAllFakes, startFakeFor } from "./fakes.js";
-export { loopbackEnv, type LoopbackOptions } from "./env/index.js";
+export { loopbackEnv } from "./env/index.js";
 export { claudeTranscriptHolds, untilClaudeSaved } from "./env/claude-saved.js";
 export type { CliEnvironment, CliName } from "./env/loopback.js";
 export { cliExecutable, locateCli, testPathVar } from "./locate.js";
