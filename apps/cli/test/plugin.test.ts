@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execa } from "execa";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DIRECTIVE, setOrchestrating } from "@subagent-mcp/hooks";
 import { stateDir } from "@subagent-mcp/state";
+import { bin } from "./e2e.js";
 import { cliExecutable, loopbackEnv, runCli, startAllFakes, type CliEnvironment, type CliName, type FakeModelServer } from "@subagent-mcp/testkit";
 
 // Installing us with each host's own plugin command, from this checkout as a user would after
@@ -85,6 +87,13 @@ function scriptDelegation(fake: FakeModelServer, seen: { tools: string[] }): voi
   });
 }
 
+// Our own CLI (the checkout's build), in the host's environment: its output.
+async function ours(env: CliEnvironment, args: string[]): Promise<string> {
+  const run = await execa(process.execPath, [bin, ...args], { cwd: env.cwd, env: env.env, extendEnv: false, reject: false });
+  expect(run.exitCode, `${args.join(" ")}: ${run.stderr}`).toBe(0);
+  return run.stdout;
+}
+
 // Where each agent the server launched worked, from its journal (the server is gone by now).
 function launchedCwds(env: CliEnvironment): string[] {
   const agents = join(env.env.XDG_STATE_HOME ?? join(env.home, ".local", "state"), "subagent-mcp", "agents");
@@ -116,6 +125,13 @@ describe("the Claude Code plugin", () => {
     await runCli(h.env, ["plugin", "install", "subagent-mcp@subagent-mcp"], { step: "plugin install" });
     const listed = await runCli(h.env, ["mcp", "list"], { step: "mcp list", timeoutMs: 90_000 });
     expect(listed.stdout).toMatch(/plugin:subagent-mcp:subagent-mcp: .*Connected/);
+    // One install, not two: setup leaves the server and hooks to the plugin, and doctor says so.
+    expect(await ours(h.env, ["setup", "--host", "claude"])).toContain("claude: installed as the plugin subagent-mcp@subagent-mcp");
+    expect(readFileSync(join(h.env.home, ".claude.json"), "utf8")).not.toMatch(/"mcpServers"[^}]*subagent-mcp/);
+    expect(readFileSync(join(h.env.home, ".claude", "settings.json"), "utf8")).not.toContain("hook claude");
+    expect(await ours(h.env, ["doctor", "--host", "claude"])).toMatch(
+      /installed: plugin subagent-mcp@subagent-mcp .*remove: claude plugin uninstall subagent-mcp@subagent-mcp/,
+    );
 
     const seen = { tools: [] as string[] };
     scriptDelegation(h.fakes.claude, seen);
@@ -151,6 +167,11 @@ describe("the Codex plugin", () => {
     await runCli(h.env, ["plugin", "add", "subagent-mcp@subagent-mcp"], { step: "plugin add" });
     const listed = await runCli(h.env, ["mcp", "list"], { step: "mcp list" });
     expect(listed.stdout).toMatch(/subagent-mcp\s.*enabled/);
+    // (Dry: Codex's hooks are still setup's to write, and this test removes the plugin alone.)
+    const planned = await ours(h.env, ["setup", "--host", "codex", "--dry-run"]);
+    expect(planned).toContain("codex: installed as the plugin subagent-mcp@subagent-mcp");
+    expect(planned).not.toContain("mcp_servers");
+    expect(await ours(h.env, ["doctor", "--host", "codex"])).toMatch(/installed: plugin subagent-mcp@subagent-mcp/);
 
     const seen = { tools: [] as string[] };
     scriptDelegation(h.fakes.codex, seen);
