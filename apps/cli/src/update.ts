@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stateDir } from "@subagent-mcp/state";
 import { Drafts, readRecord, removeOurs, replan, writeRecord } from "@subagent-mcp/host-config";
+import { pluginCovers } from "./setup-plugin.js";
 import { defineCommand } from "citty";
 import { execa } from "execa";
 import { applyPlanned, forceArg, refusing, type Planned } from "./apply.js";
@@ -48,7 +49,13 @@ export const updateCommand = defineCommand({
     // A file edited since we last wrote it: its original is now the edited text without our part,
     // or a later uninstall (which restores the original of a file it finds as we left it) would drop the edit.
     const rebased = new Map<string, string | null>();
+    const leftToPlugin = new Set<string>();
     for (const old of refusing(() => readRecord(dir))) {
+      // A part the host's plugin now provides is not written again (setup takes the earlier one out).
+      if (old.host !== undefined && old.kind !== "instructions" && pluginCovers(old.host, ctx).covers.includes(old.kind)) {
+        leftToPlugin.add(old.host);
+        continue;
+      }
       const next = refusing(() => replan(old, ctx, install, drafts));
       if (next === undefined || next.before === next.after) continue;
       if (next.before !== old.after && next.before !== null) rebased.set(`${old.kind}:${old.path}`, removeOurs(old)(next.before));
@@ -56,6 +63,8 @@ export const updateCommand = defineCommand({
       else planned.push({ change: next, record: { ...old, after: next.after }, done: () => `${next.path}: re-applied` });
     }
     applyPlanned(planned, dir, args.force === true);
+    for (const host of leftToPlugin)
+      process.stdout.write(`${host}: installed as its plugin, so not re-applied; \`subagent-mcp setup\` takes out what setup wrote earlier\n`);
     if (rebased.size > 0 && !args["dry-run"]) {
       const all = readRecord(dir);
       for (const change of all) {

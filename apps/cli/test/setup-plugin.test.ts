@@ -111,6 +111,15 @@ describe("setup where subagent-mcp is installed as the host's plugin", () => {
     expect(uninstall.stdout).toContain("qwen: the extension subagent-mcp stays; remove it with: qwen extensions uninstall subagent-mcp");
   });
 
+  it("update does not write again what a plugin installed since provides, and says setup takes the old entry out", async () => {
+    expect((await cli("setup", "--host", "claude,codex")).exitCode).toBe(0);
+    installPlugins(home);
+    const update = await cli("update");
+    expect(update.exitCode, update.stderr).toBe(0);
+    expect(update.stdout).toContain("claude: installed as its plugin, so not re-applied; `subagent-mcp setup` takes out what setup wrote earlier");
+    expect(update.stdout).toContain("codex: installed as its plugin, so not re-applied");
+  });
+
   it("a disabled plugin, or a record that does not parse, leaves setup installing as before, and says so", async () => {
     installPlugins(home, { claudeEnabled: false });
     writeFileSync(join(home, ".gemini", "extensions", "subagent-mcp", "gemini-extension.json"), "{ broken");
