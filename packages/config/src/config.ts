@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { BudgetSchema, DEFAULT_CAP, liveBound } from "@subagent-mcp/core";
 import { AcpAgentConfigSchema, acpAgents, executableEnvVar, type AcpAgent } from "@subagent-mcp/drivers/light";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
-import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingConfig, type RoutingTable } from "@subagent-mcp/routing";
-import { PriceTableSchema } from "@subagent-mcp/usage/schema";
+import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
+import { PriceTableSchema, SpendCapsSchema } from "@subagent-mcp/usage/schema";
+import { checkCapProviders, tighterCaps } from "./spend-caps.js";
+import { routedChecks, routedMachines, routedProviders, untrustedRouting } from "./routing-trust.js";
 import { z } from "zod";
 import { CONFIG_DEFAULTS } from "./defaults.js";
 import { ConfigError } from "./errors.js";
@@ -52,6 +54,8 @@ export const ConfigSchema = z.strictObject({
   permissions: PermissionRulesSchema.optional(),
   /** Model prices in USD per million tokens for `usage`, over the built-in ones (e.g. {"gpt-6.1-sol": {"input": 1.75, "output": 14}}; "family-*" rules allowed). */
   prices: PriceTableSchema.optional(),
+  /** Caps per provider or `provider/model` over all the user's servers and workers: `{day_usd, week_usd, day_turns, week_turns}` per UTC day and ISO week (from Monday UTC); see spend-caps.ts. */
+  spend_caps: SpendCapsSchema.optional(),
   /** Each agent's budget unless its launch or definition gives its own limits. */
   budget: BudgetSchema.optional(),
   /** Budgets over many agents: this server's (one host session) and this project's per calendar day (UTC); reaching one refuses new launches. */
@@ -271,6 +275,7 @@ export function loadConfig(options: {
   for (const name of [...Object.keys(caps), ...Object.keys(executables), ...routedProviders(routingTable)]) {
     if (!providers.includes(name)) throw new ConfigError("CONFIG_INVALID", `unknown provider "${name}"; the configured providers are ${providers.join(", ")}`);
   }
+  checkCapProviders([...Object.keys(user.spend_caps ?? {}), ...Object.keys(project.spend_caps ?? {})], providers);
   return {
     agents,
     providerNames: providers,
@@ -293,6 +298,7 @@ export function loadConfig(options: {
     ...(user.budgets === undefined && project.budgets === undefined
       ? {}
       : { budgets: { session: { ...user.budgets?.session, ...project.budgets?.session }, daily: { ...user.budgets?.daily, ...project.budgets?.daily } } }),
+    ...definedFields({ spend_caps: tighterCaps(user.spend_caps, project.spend_caps) }),
     // Prices only change what `usage` reports: a project's apply without trust, over the user's.
     ...(user.prices === undefined && project.prices === undefined ? {} : { prices: { ...user.prices, ...project.prices } }),
     mailbox: effectiveMailbox(user.mailbox, project.mailbox, env),
@@ -301,45 +307,4 @@ export function loadConfig(options: {
     ignored,
     withheldProviders,
   };
-}
-
-// The machines a routing section sends candidates to.
-function routedMachines(routing: RoutingConfig | undefined): string[] {
-  const all = Object.values(routing?.table ?? {}).flatMap((b) => [...(b.cost_efficiency ?? []), ...(b.performance ?? [])]);
-  return [...new Set(all.flatMap((c) => (c.machine === undefined ? [] : [c.machine])))];
-}
-
-// An untrusted project's routing runs here (its machines left out) and checks nothing (its escalation checks left out: it escalates on errors only).
-function untrustedRouting(routing: RoutingConfig, machines: boolean, checks: boolean, servers: boolean): RoutingConfig {
-  if (!machines && !checks && !servers) return routing;
-  const strip = <C extends { machine?: string | undefined }>(list: C[] | undefined): Omit<C, "machine">[] | undefined =>
-    machines ? list?.map(({ machine: _m, ...c }) => c) : list;
-  const table = Object.fromEntries(
-    Object.entries(routing.table ?? {}).map(([category, b]) => [
-      category,
-      {
-        ...(b.cost_efficiency === undefined ? {} : { cost_efficiency: strip(b.cost_efficiency) }),
-        ...(b.performance === undefined ? {} : { performance: strip(b.performance) }),
-        ...(b.mcp_servers === undefined || servers ? {} : { mcp_servers: b.mcp_servers }),
-        ...(b.escalate === undefined
-          ? {}
-          : {
-              escalate:
-                checks && b.escalate.check !== undefined
-                  ? { on: b.escalate.on === "suspect" ? ("suspect" as const) : ("error" as const), ...definedFields({ max_steps: b.escalate.max_steps }) }
-                  : b.escalate,
-            }),
-      },
-    ]),
-  );
-  return { ...routing, ...(routing.table === undefined ? {} : { table }) };
-}
-
-function routedChecks(routing: RoutingConfig | undefined): string[] {
-  return [...new Set(Object.values(routing?.table ?? {}).flatMap((b) => (b.escalate?.check === undefined ? [] : [b.escalate.check])))];
-}
-
-// Every provider a routing table names.
-function routedProviders(table: RoutingTable): Provider[] {
-  return Object.values(table).flatMap((entry) => [...entry.cost_efficiency, ...entry.performance].map((c) => c.provider));
 }

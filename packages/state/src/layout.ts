@@ -33,6 +33,8 @@ export function stateLayout(dir: string) {
     trust: join(dir, "trust.json"),
     /** The providers' rate-limit windows as any server's CLIs last reported them (routing's headroom). */
     rateLimits: join(dir, "rate-limits.json"),
+    /** Every finished turn of every server and worker: provider, model and cost, one JSON line each, appended (@subagent-mcp/usage's SpendLedger, read for `spend_caps`). */
+    spend: join(dir, "spend.jsonl"),
     /** Each server's private git indexes and objects for its agents' receipts, one folder per server pid (@subagent-mcp/receipts). */
     receipts: join(dir, "receipts"),
   } as const;

@@ -40,3 +40,16 @@ export type GroupBy = z.infer<typeof GroupBySchema>;
 
 /** One row of a usage summary: the usage tool's, defined by the wire contract. */
 export type { UsageRow } from "@subagent-mcp/contract";
+
+/** One cap (config `spend_caps`): what a provider, or one of its models, may spend per UTC day and per ISO week (from Monday 00:00 UTC). */
+export const SpendCapSchema = z.strictObject({
+  day_usd: z.number().nonnegative().optional(),
+  week_usd: z.number().nonnegative().optional(),
+  day_turns: z.int().nonnegative().optional(),
+  week_turns: z.int().nonnegative().optional(),
+});
+export type SpendCap = z.infer<typeof SpendCapSchema>;
+
+/** Caps keyed by `provider` or `provider/model`, summed over every server and worker of the user (the state folder's spend ledger). */
+export const SpendCapsSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*(\/\S+)?$/, "a provider or provider/model"), SpendCapSchema);
+export type SpendCaps = z.infer<typeof SpendCapsSchema>;

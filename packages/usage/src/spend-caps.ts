@@ -1,0 +1,107 @@
+// Where each cap of the config's `spend_caps` stands against the spend ledger: a day is a UTC
+// calendar day, a week an ISO week (from Monday 00:00 UTC). A cap keyed by a provider counts all
+// its models' turns; one keyed by `provider/model` only that model's.
+import type { SpendCap, SpendCaps } from "./schema.js";
+import type { LedgerEntry } from "./spend-ledger.js";
+
+/** One limit of one cap. */
+export type CapField = keyof SpendCap;
+const FIELDS: readonly CapField[] = ["day_usd", "week_usd", "day_turns", "week_turns"];
+const DAY_MS = 24 * 3600_000;
+
+/** Where one limit stands now. */
+export interface CapStanding {
+  /** The `spend_caps` key: a provider or `provider/model`. */
+  key: string;
+  field: CapField;
+  cap: number;
+  spent: number;
+  left: number;
+  /** When its period ends (the next UTC midnight, or the next Monday's). */
+  resetsAt: Date;
+  /** Turns of the period whose cost is unknown (not counted in dollars). */
+  unknownCostTurns: number;
+}
+
+/** Start of `now`'s UTC day and of its ISO week (Monday), epoch ms. */
+export function capPeriods(now: number): { day: number; week: number } {
+  const day = Math.floor(now / DAY_MS) * DAY_MS;
+  const weekday = (new Date(day).getUTCDay() + 6) % 7;
+  return { day, week: day - weekday * DAY_MS };
+}
+
+/** Whether a ledger entry or a launch candidate falls under the cap keyed `key`. */
+export function capCovers(key: string, who: { provider: string; model?: string | undefined }): boolean {
+  const slash = key.indexOf("/");
+  if (slash < 0) return key === who.provider;
+  return key.slice(0, slash) === who.provider && key.slice(slash + 1) === who.model;
+}
+
+/** Every limit of every cap, with what the ledger's entries spent in its period. */
+export function capStandings(caps: SpendCaps, entries: readonly LedgerEntry[], now: number = Date.now()): CapStanding[] {
+  const { day, week } = capPeriods(now);
+  const out: CapStanding[] = [];
+  for (const [key, cap] of Object.entries(caps)) {
+    let dayUsd = 0;
+    let weekUsd = 0;
+    let dayTurns = 0;
+    let weekTurns = 0;
+    let dayUnknown = 0;
+    let weekUnknown = 0;
+    for (const e of entries) {
+      if (e.ms < week || !capCovers(key, e)) continue;
+      const today = e.ms >= day;
+      weekTurns++;
+      if (today) dayTurns++;
+      if (e.cost_usd === undefined) {
+        weekUnknown++;
+        if (today) dayUnknown++;
+        continue;
+      }
+      weekUsd += e.cost_usd;
+      if (today) dayUsd += e.cost_usd;
+    }
+    const spent: Record<CapField, number> = { day_usd: dayUsd, week_usd: weekUsd, day_turns: dayTurns, week_turns: weekTurns };
+    for (const field of FIELDS) {
+      const limit = cap[field];
+      if (limit === undefined) continue;
+      const daily = field.startsWith("day");
+      out.push({
+        key,
+        field,
+        cap: limit,
+        spent: spent[field],
+        left: Math.max(0, limit - spent[field]),
+        resetsAt: new Date((daily ? day : week) + (daily ? DAY_MS : 7 * DAY_MS)),
+        unknownCostTurns: field.endsWith("usd") ? (daily ? dayUnknown : weekUnknown) : 0,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The first cap a launch of `who` cannot run under, as a sentence naming it; undefined when every
+ * cap over it has room. A turn cap is reached once spent; a dollar cap too, or when the expected
+ * cost of the turn (when known) would pass it.
+ */
+export function capReached(standings: readonly CapStanding[], who: { provider: string; model?: string | undefined }, expectedUsd?: number): string | undefined {
+  for (const s of standings) {
+    if (!capCovers(s.key, who)) continue;
+    if (s.spent >= s.cap) return capText(s);
+    if (s.field.endsWith("usd") && expectedUsd !== undefined && s.spent + expectedUsd > s.cap)
+      return `${capText(s)} with the turn's expected ${amount(s, expectedUsd)}`;
+  }
+  return undefined;
+}
+
+/** "spend cap claude day_usd 5.00 reached: 5.12 spent today (resets 2026-11-27T00:00:00.000Z)". */
+export function capText(s: CapStanding): string {
+  const when = s.field.startsWith("day") ? "today" : "this week";
+  const spent = s.field.endsWith("turns") ? `${s.spent} turn${s.spent === 1 ? "" : "s"} ${when}` : `${amount(s, s.spent)} spent ${when}`;
+  return `spend cap ${s.key} ${s.field} ${amount(s, s.cap)} reached: ${spent} (resets ${s.resetsAt.toISOString()})`;
+}
+
+function amount(s: CapStanding, n: number): string {
+  return s.field.endsWith("usd") ? n.toFixed(2) : String(n);
+}
