@@ -117,7 +117,7 @@ function serverOptions(
     childMessaging: ctx.env.SUBAGENT_MCP_CHILD_MESSAGING !== "0",
     ...definedFields({ budget: config.budget }),
     ...(config.budgets === undefined && inherited === undefined ? {} : { budgets: { ...config.budgets, ...definedFields({ inherited, treeUrl }) } }),
-    ...definedFields({ prices: config.prices }),
+    ...definedFields({ prices: config.prices, quotaPercent: config.quota_percent }),
     // isolation: "worktree" puts worktrees under the state dir, readied by the config's setup command.
     worktrees: {
       stateDir: ctx.stateDir,

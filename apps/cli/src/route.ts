@@ -64,6 +64,7 @@ export const routeCommand = defineCommand({
       prices: mergePrices(DEFAULT_PRICES, config.prices),
       // What any server's CLIs last reported, shared through the state folder.
       headroom: (p) => shared.tightest(p, Date.now()),
+      ...(config.quota_percent === undefined ? {} : { quota: { percent: config.quota_percent, windows: (p) => shared.windows(p, Date.now()) } }),
       budgetsLeftUsd: [config.budget?.max_cost_usd],
     });
     const ranking = rankCandidates(route, { provider }, inputs);

@@ -60,6 +60,8 @@ export const ConfigSchema = z.strictObject({
   budget: BudgetSchema.optional(),
   /** Budgets over many agents: this server's (one host session) and this project's per calendar day (UTC); reaching one refuses new launches. */
   budgets: z.strictObject({ session: BudgetSchema.optional(), daily: BudgetSchema.optional() }).optional(),
+  /** A provider whose CLI reports a subscription window used this much (0-100) gets no new launch until it resets (default: off). */
+  quota_percent: z.number().min(0).max(100).optional(),
   /** `isolation: "worktree"`: a shell command run at the root of each new worktree before its agent starts (from a project's file only once trusted). */
   worktree: WorktreeConfigSchema.optional(),
   /** Mailboxes on Redis Streams, for workers and agents on several machines (default: a Maildir on this one). From a project's file only once trusted. */
@@ -298,6 +300,8 @@ export function loadConfig(options: {
     ...(user.budgets === undefined && project.budgets === undefined
       ? {}
       : { budgets: { session: { ...user.budgets?.session, ...project.budgets?.session }, daily: { ...user.budgets?.daily, ...project.budgets?.daily } } }),
+    // The tighter of the two: a project may hold launches sooner, not later.
+    ...definedFields({ quota_percent: project.quota_percent === undefined ? user.quota_percent : Math.min(project.quota_percent, user.quota_percent ?? 100) }),
     ...definedFields({ spend_caps: tighterCaps(user.spend_caps, project.spend_caps) }),
     // Prices only change what `usage` reports: a project's apply without trust, over the user's.
     ...(user.prices === undefined && project.prices === undefined ? {} : { prices: { ...user.prices, ...project.prices } }),

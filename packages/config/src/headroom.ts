@@ -42,6 +42,12 @@ export class SharedHeadroom implements RateLimitStore {
     return this.#limits.tightest(provider, now);
   }
 
+  /** Every window of `provider` in force, as the last report of any server says. */
+  windows(provider: Provider, now: number): RateWindow[] {
+    this.#refresh();
+    return this.#limits.windows(provider, now);
+  }
+
   // Reads the file when it changed since: a stat per call, a parse only after another writer.
   #refresh(): void {
     const now = stamp(this.path);

@@ -5,6 +5,7 @@ import type { TypicalTurn } from "@subagent-mcp/journal";
 import { DEFAULT_TYPICAL_TURN, type Candidate, type RankInputs } from "@subagent-mcp/routing";
 import { costOf } from "@subagent-mcp/usage";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**
  * The typical turn of a task category on a candidate, learned from past turns (the journal's
@@ -27,6 +28,8 @@ interface RankSources {
   headroom: RankInputs["headroom"];
   /** USD each budget over the launch leaves (undefined: that budget sets no cost limit); the tightest applies. */
   budgetsLeftUsd: readonly (number | undefined)[];
+  /** With the config's `quota_percent`: it, and each provider's windows in force (a window at or past it holds the provider). */
+  quota?: RankInputs["quota"];
 }
 
 /** Ranking's inputs: a candidate's expected cost is the category's typical turn on it × its model's price. */
@@ -42,6 +45,7 @@ export function composeRankInputs(sources: RankSources): RankInputs {
     },
     headroom: sources.headroom,
     ...(left.length === 0 ? {} : { budgetLeftUsd: Math.min(...left) }),
+    ...definedFields({ quota: sources.quota }),
     now: Date.now(),
   };
 }

@@ -57,6 +57,11 @@ export class RateLimits {
     return out;
   }
 
+  /** Every window of `provider` still in force at `now` (`usage --quota`, and `quota_percent`'s hold). */
+  windows(provider: Provider, now: number): RateWindow[] {
+    return [...(this.#byProvider.get(provider)?.values() ?? [])].filter((w) => !over(w, now));
+  }
+
   /** The tightest window of `provider` still in force at `now` (spent before nearly spent before ok, then the most used); undefined when none is known. */
   tightest(provider: Provider, now: number): RateWindow | undefined {
     let worst: RateWindow | undefined;

@@ -83,4 +83,5 @@ export interface SupervisorOptions {
 export interface RateLimitStore {
   note(provider: Provider, event: Extract<AgentEvent, { type: "rate_limit" }>, at: number): void;
   tightest(provider: Provider, now: number): RateWindow | undefined;
+  windows(provider: Provider, now: number): RateWindow[];
 }

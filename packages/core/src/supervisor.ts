@@ -203,6 +203,11 @@ export class Supervisor {
     return this.#parts.rateLimits.tightest(provider, this.#parts.clock.now());
   }
 
+  /** Every rate-limit window of `provider` still in force (what `quota_percent` holds launches on). */
+  rateWindows(provider: Provider): RateWindow[] {
+    return this.#parts.rateLimits.windows(provider, this.#parts.clock.now());
+  }
+
   /** Calls `listener` with every turn report as it is made (before any `wait` takes it). */
   onTurn(listener: (report: TurnReport) => void): () => void {
     return this.#parts.reports.listen(listener);

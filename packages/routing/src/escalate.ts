@@ -2,6 +2,7 @@ import type { TaskCategory } from "./categories.js";
 import type { RankInputs } from "./rank.js";
 import type { Candidate, RoutingTable } from "./table.js";
 import type { Provider } from "@subagent-mcp/contract";
+import { overQuota } from "./quota.js";
 
 export const DEFAULT_ESCALATION_STEPS = 1;
 
@@ -11,7 +12,7 @@ const key = (c: Candidate): string => `${c.provider}/${c.model ?? ""}/${c.effort
  * The stronger candidates a task escalates to, weakest first: the category's candidates of both
  * branches that cost more per typical turn than `chosen` (price stands for strength within a
  * category's capable set; an unpriced one is taken as the strongest), installed, with a rate-limit
- * window that is not spent, and affordable within the budget. Candidates of another machine are
+ * window that is not spent (nor at or past `quota_percent`), and affordable within the budget. Candidates of another machine are
  * left out: the check runs here, on this machine's files. At most `steps` of them.
  */
 export function escalationLadder(
@@ -32,6 +33,7 @@ export function escalationLadder(
     if (c.machine !== undefined || inputs.installed?.(c.provider) === false) continue;
     const room = inputs.headroom(c.provider);
     if (room?.status === "exhausted" && (room.resetsAt === undefined || room.resetsAt > inputs.now)) continue;
+    if (overQuota(inputs.quota, c.provider, inputs.now) !== undefined) continue;
     const cost = priced(c);
     if (cost <= base) continue;
     if (inputs.budgetLeftUsd !== undefined && cost !== Infinity && cost > inputs.budgetLeftUsd) continue;

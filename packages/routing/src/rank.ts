@@ -2,6 +2,7 @@ import type { RateLimitStatus } from "@subagent-mcp/core";
 import type { Route } from "./select.js";
 import type { Candidate } from "./table.js";
 import { definedFields, type Provider } from "@subagent-mcp/contract";
+import { overQuota, quotaReason, type QuotaInputs } from "./quota.js";
 
 /** What one typical turn of the task's category is expected to cost on a candidate. */
 export interface ExpectedCost {
@@ -27,6 +28,8 @@ export interface RankInputs {
   budgetLeftUsd?: number | undefined;
   /** Now, in epoch ms: a spent window whose reset has passed is usable again. */
   now: number;
+  /** With the user's `quota_percent`: a provider with a window at or past it gets no new launch. */
+  quota?: QuotaInputs | undefined;
 }
 
 /**
@@ -50,7 +53,8 @@ export interface SkippedCandidate {
   provider: Provider;
   model?: string;
   reason: string;
-  rule: "exhausted" | "over_budget";
+  /** over_quota: a window of its provider is at or past `quota_percent` (never tried, even as a last resort). */
+  rule: "exhausted" | "over_budget" | "over_quota";
 }
 
 export interface Ranking {
@@ -66,6 +70,11 @@ export interface Ranking {
  * Deterministic: ties keep the table's order.
  */
 export function rankCandidates(route: Route, request: { provider?: Provider | undefined }, inputs: RankInputs): Ranking {
+  const held = heldByQuota(route, request, inputs);
+  if (held.skipped.length > 0) {
+    const rest = rankCandidates({ ...route, candidates: held.candidates }, request, { ...inputs, quota: undefined });
+    return { ranked: rest.ranked, skipped: [...held.skipped, ...rest.skipped] };
+  }
   const rows = route.candidates.map((candidate, index) => {
     const cost = inputs.expectedCost(candidate);
     const room = live(inputs.headroom(candidate.provider), inputs.now);
@@ -104,6 +113,25 @@ export function rankCandidates(route: Route, request: { provider?: Provider | un
   // Nothing avoids a spent window or the budget: the least bad first (in budget before over it, then cheapest, then soonest reset).
   const rest = [...rows].sort((a, b) => Number(spent(a)) - Number(spent(b)) || (a.cost?.usd ?? Infinity) - (b.cost?.usd ?? Infinity) || order(a, b));
   return { ranked: rest.map((r) => view(r, spent(r) ? "exhausted" : "over_budget")), skipped: [] };
+}
+
+/**
+ * The candidates `quota_percent` leaves, and those it holds. A caller who named a held provider
+ * gets none: the launch is refused rather than sent elsewhere.
+ */
+function heldByQuota(route: Route, request: { provider?: Provider | undefined }, inputs: RankInputs): { candidates: Candidate[]; skipped: SkippedCandidate[] } {
+  const { quota, now } = inputs;
+  if (quota === undefined) return { candidates: route.candidates, skipped: [] };
+  const candidates: Candidate[] = [];
+  const skipped: SkippedCandidate[] = [];
+  for (const c of route.candidates) {
+    const w = overQuota(quota, c.provider, now);
+    if (w === undefined) candidates.push(c);
+    else
+      skipped.push({ provider: c.provider, ...definedFields({ model: c.model }), rule: "over_quota", reason: quotaReason(c.provider, w, quota.percent, now) });
+  }
+  const asked = request.provider !== undefined && skipped.some((s) => s.provider === request.provider);
+  return asked ? { candidates: [], skipped } : { candidates, skipped };
 }
 
 function skip(

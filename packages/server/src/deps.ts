@@ -82,6 +82,8 @@ export interface ServerDeps {
   budget?: Budget;
   /** Budgets over all of this server's agents and over the project's day (config `budgets`): reaching one refuses launches. */
   budgets?: SharedBudgetSettings;
+  /** Config `quota_percent`: a provider whose CLI reported a window used this much gets no new launch (default: off). */
+  quotaPercent?: number;
   /** Model prices over the built-in ones (config `prices`), for routing's expected costs and the daily budget's reading of the journal. */
   prices?: PriceTable;
   /** Where agents' journals go (default: nowhere: nothing outlives the server, and there is nothing to resume). */
@@ -152,7 +154,9 @@ export interface FleetAccess {
 
 /** {@link ServerDeps} as the tools read them: defaults applied, and the costly parts made on first use. */
 export interface ToolDeps
-  extends Required<Pick<ServerDeps, Defaulted>>, Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage" | "fleet" | "withheldProviders"> {
+  extends
+    Required<Pick<ServerDeps, Defaulted>>,
+    Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage" | "fleet" | "withheldProviders" | "quotaPercent"> {
   supervisor(): Promise<Supervisor>;
   /** The pool behind invoke, warmup, list_pool and reset (made by the first of them), its definitions read again. */
   pool(): Promise<PoolCatalog>;

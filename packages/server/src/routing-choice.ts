@@ -3,7 +3,8 @@
 // and where the task escalates.
 import type { Budget, Fallback, Supervisor } from "@subagent-mcp/core";
 import { composeRankInputs } from "@subagent-mcp/config";
-import { DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate, type RankInputs, type Route } from "@subagent-mcp/routing";
+import { DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate, type RankInputs, type Ranking, type Route } from "@subagent-mcp/routing";
+import { ServerError } from "./errors.js";
 import type { Escalate } from "@subagent-mcp/contract";
 import type { ToolDeps } from "./deps.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
@@ -15,8 +16,16 @@ export function rankInputs(deps: ToolDeps, supervisor: Supervisor, category: str
     typicals: deps.categoryIndex,
     prices: deps.priceTable,
     headroom: (provider) => supervisor.headroom(provider),
+    ...(deps.quotaPercent === undefined ? {} : { quota: { percent: deps.quotaPercent, windows: (provider) => supervisor.rateWindows(provider) } }),
     budgetsLeftUsd: [...budgets.map((b) => b?.max_cost_usd), deps.budgets.made()?.costLeftUsd()],
   });
+}
+
+/** A launch `quota_percent` leaves no candidate for (or whose named provider it holds) is refused, saying which window and when it resets. */
+export function refuseHeld(ranking: Ranking): void {
+  if (ranking.ranked.length > 0) return;
+  const held = [...new Set(ranking.skipped.filter((s) => s.rule === "over_quota").map((s) => s.reason))];
+  if (held.length > 0) throw new ServerError("BUDGET_EXCEEDED", `launch held by quota_percent: ${held.join("; ")}`);
 }
 
 /** The launch's escalation for core: the ladder above `chosen` within `escalate.max_steps`, and the task it hands over. */

@@ -215,7 +215,7 @@ function settle(
     progressEveryMs: deps.progressEveryMs ?? 5_000,
     routingTable: deps.routingTable ?? DEFAULT_TABLE,
     routingBranch: deps.routingBranch ?? "cost_efficiency",
-    ...definedFields({ withheldProviders: deps.withheldProviders }),
+    ...definedFields({ withheldProviders: deps.withheldProviders, quotaPercent: deps.quotaPercent }),
     installed: deps.installed ?? (() => true),
     orchestration: deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: defaultCwd },
     maxResultChars: deps.maxResultChars ?? limitsFrom(process.env).maxResultChars,

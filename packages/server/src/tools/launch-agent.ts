@@ -5,7 +5,7 @@ import { PermissionRulesSchema, type Grant, type PermissionRules } from "@subage
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { checkOf, EscalateSchema, LaunchAgentOutput, PermissionModeSchema, definedFields } from "@subagent-mcp/contract";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, rankCandidates, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
-import { escalationFor, rankInputs } from "../routing-choice.js";
+import { escalationFor, rankInputs, refuseHeld } from "../routing-choice.js";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { checkDepth } from "../nesting.js";
@@ -128,6 +128,7 @@ async function launchAgent(deps: ToolDeps, asked: LaunchArgs, extra: Extra) {
   // Price, headroom and the budget order the candidates: the launch's own budget over the config's, and the shared ones.
   const inputs = rankInputs(deps, supervisor, route.category, [budgetOf(deps.budget, args.budget).budget]);
   const ranking = rankCandidates(route, { provider: args.provider }, inputs);
+  refuseHeld(ranking);
   const escalate = args.escalate ?? (route.category === undefined ? undefined : deps.routingTable[route.category].escalate);
   const check = checkOf(escalate);
   if (check !== undefined && args.machine !== undefined)

@@ -55,7 +55,9 @@ export function launchAnswer(l: Launched): { out: Record<string, unknown>; text:
         ? " No stronger candidate to escalate to."
         : ` Escalates on ${escalationTrigger(escalation)} to ${escalation.ladder.map(describeCandidate).join(", then ")}.`;
   const why = ranking.ranked[0] === undefined ? "" : rankNote(ranking.ranked[0]);
-  const text = `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}${why}; ${l.fallbacks.length} fallback candidate(s).${climb}`;
+  const held = [...new Set(ranking.skipped.filter((s) => s.rule === "over_quota").map((s) => s.reason))];
+  const hold = held.length === 0 ? "" : ` Held by quota_percent: ${held.join("; ")}.`;
+  const text = `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}${why}; ${l.fallbacks.length} fallback candidate(s).${climb}${hold}`;
   return { out, text };
 }
 
