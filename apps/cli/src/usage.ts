@@ -4,8 +4,9 @@ import { configOrFail } from "./config.js";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
+import { quotaReport, renderQuota } from "./usage-quota.js";
 
-/** `subagent-mcp usage [--since 7d] [--by agent|provider|model|day|category] [--json]`: what every agent and worker spent; by category, how each candidate did. */
+/** `subagent-mcp usage [--since 7d] [--by agent|provider|model|day|category] [--json]`: what every agent and worker spent; by category, how each candidate did. `--quota`: the providers' subscription windows. */
 export const usageCommand = defineCommand({
   meta: { name: "usage", description: "Tokens and cost of every agent's and worker's turns, by agent, provider, model, day or task category" },
   args: {
@@ -15,8 +16,15 @@ export const usageCommand = defineCommand({
       description: "Group by agent, provider (default), model, day, or category (per task category and candidate: turns, success rate, median cost and time)",
     },
     json: { type: "boolean", description: "The rows and total as JSON" },
+    quota: { type: "boolean", description: "Instead: each provider's subscription windows as its CLI last reported them (used percent, reset time)" },
   },
   run({ args }) {
+    if (args.quota === true) {
+      const ctx = cliContext();
+      const report = quotaReport(ctx.stateDir, configOrFail(ctx));
+      process.stdout.write(`${args.json === true ? JSON.stringify(report, null, 2) : renderQuota(report)}\n`);
+      return;
+    }
     const groupBy = GroupBySchema.safeParse(args.by ?? "provider");
     if (!groupBy.success) fail(`--by must be agent, provider, model, day or category (got "${args.by ?? ""}")`);
     let since: Date | undefined;
