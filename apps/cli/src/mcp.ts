@@ -118,6 +118,8 @@ function serverOptions(
     ...definedFields({ budget: config.budget }),
     ...(config.budgets === undefined && inherited === undefined ? {} : { budgets: { ...config.budgets, ...definedFields({ inherited, treeUrl }) } }),
     ...definedFields({ prices: config.prices, quotaPercent: config.quota_percent }),
+    // Every finished turn goes to the state folder's spend ledger, which every server and worker's spend_caps are summed from.
+    spend: { ledger: stateLayout(ctx.stateDir).spend, ...definedFields({ caps: config.spend_caps }) },
     // isolation: "worktree" puts worktrees under the state dir, readied by the config's setup command.
     worktrees: {
       stateDir: ctx.stateDir,

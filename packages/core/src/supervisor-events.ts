@@ -48,8 +48,15 @@ export function checkBudget(host: EventHost, record: AgentRecord): void {
   else void record.session?.interrupt().catch(() => undefined);
 }
 
-/** A budget held elsewhere is spent: the running turn is interrupted (once) and ends in budget_exceeded saying `note`. */
-export function stopAt(record: AgentRecord, note: string): void {
+/**
+ * A budget held elsewhere is spent: the running turn is interrupted (once) and ends in budget_exceeded saying `note`.
+ * With `turnEnded` (told from its turn's report), an agent whose turn just ended is parked by the budget check that follows.
+ */
+export function stopAt(record: AgentRecord, note: string, turnEnded = false): void {
+  if (turnEnded && record.state.alive && !isRunning(record.state.status) && record.spending.stoppedBy === undefined) {
+    record.spending.reached ??= note;
+    return;
+  }
   if (!record.state.alive || !isRunning(record.state.status)) return;
   if (record.spending.stoppedBy !== undefined || record.session === undefined) return;
   record.spending.stoppedBy = note;

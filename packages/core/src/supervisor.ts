@@ -141,10 +141,10 @@ export class Supervisor {
   /**
    * Stops the agent's running turn at a budget it does not hold itself (its server's share of a
    * tree's budget): interrupted once, as its own budget would, and then parked in budget_exceeded
-   * with `note` (which limit, and by how much). An agent not running is left as it is.
+   * with `note` (which limit, and by how much). An agent not running is left as it is, unless its turn just ended (`turnEnded`, from its report): it is parked.
    */
-  stopAtBudget(id: string, note: string): void {
-    stopAt(this.#parts.records.get(id), note);
+  stopAtBudget(id: string, note: string, turnEnded = false): void {
+    stopAt(this.#parts.records.get(id), note, turnEnded);
   }
 
   /** Starts a new budget period for the agent: its budget counts from now (a pool replica's next task). */

@@ -53,8 +53,8 @@ export interface SkippedCandidate {
   provider: Provider;
   model?: string;
   reason: string;
-  /** over_quota: a window of its provider is at or past `quota_percent` (never tried, even as a last resort). */
-  rule: "exhausted" | "over_budget" | "over_quota";
+  /** over_quota: a window of its provider is at or past `quota_percent`; over_cap: a `spend_caps` cap over it is reached (neither is tried, even as a last resort). */
+  rule: "exhausted" | "over_budget" | "over_quota" | "over_cap";
 }
 
 export interface Ranking {

@@ -13,6 +13,7 @@ import type { AgentWorktrees, WorktreeSettings } from "./worktrees.js";
 import type { NodeInfo, Provider } from "@subagent-mcp/contract";
 import type { AgentJournal, JournalSettings } from "./journal.js";
 import type { SharedBudgets, SharedBudgetSettings } from "@subagent-mcp/budgets";
+import type { SpendSettings } from "./spend-caps.js";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
 import type { PendingSettings } from "./pending.js";
 import type { ControlSettings } from "./control-endpoint.js";
@@ -84,6 +85,8 @@ export interface ServerDeps {
   budgets?: SharedBudgetSettings;
   /** Config `quota_percent`: a provider whose CLI reported a window used this much gets no new launch (default: off). */
   quotaPercent?: number;
+  /** The state folder's spend ledger every finished turn is appended to, and the config's `spend_caps` launches are held to. */
+  spend?: SpendSettings;
   /** Model prices over the built-in ones (config `prices`), for routing's expected costs and the daily budget's reading of the journal. */
   prices?: PriceTable;
   /** Where agents' journals go (default: nowhere: nothing outlives the server, and there is nothing to resume). */

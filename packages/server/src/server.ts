@@ -24,6 +24,7 @@ import { registerKillAgentTool } from "./tools/kill-agent.js";
 import { registerLaunchAgentTool } from "./tools/launch-agent.js";
 import { CHILD_SERVER } from "./tools/launch-parts.js";
 import { registerListAgentsTool } from "./tools/list-agents.js";
+import { watchSpend } from "./spend-caps.js";
 import { registerListPoolTool } from "./tools/list-pool.js";
 import { registerMessageTools } from "./tools/messages.js";
 import { registerOrchestrationModeTool } from "./tools/orchestration-mode.js";
@@ -95,6 +96,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
     [pending, feed],
     async (made) => {
       budgets = await sharedBudgets(deps, made, defaultCwd, priceTable);
+      watchSpend(deps.spend, made);
     },
     spans,
   );

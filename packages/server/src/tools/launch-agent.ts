@@ -6,6 +6,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { checkOf, EscalateSchema, LaunchAgentOutput, PermissionModeSchema, definedFields } from "@subagent-mcp/contract";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, rankCandidates, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { escalationFor, rankInputs, refuseHeld } from "../routing-choice.js";
+import { holdToCaps, spendWatch } from "../spend-caps.js";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { checkDepth } from "../nesting.js";
@@ -127,7 +128,13 @@ async function launchAgent(deps: ToolDeps, asked: LaunchArgs, extra: Extra) {
   if (args.base !== undefined && args.isolation !== "worktree") throw new ServerError("INVALID_ARGUMENT", 'base needs isolation: "worktree"');
   // Price, headroom and the budget order the candidates: the launch's own budget over the config's, and the shared ones.
   const inputs = rankInputs(deps, supervisor, route.category, [budgetOf(deps.budget, args.budget).budget]);
-  const ranking = rankCandidates(route, { provider: args.provider }, inputs);
+  // A candidate a spend cap holds is left out; none left, or the named provider held, refuses the launch naming the cap.
+  const ranking = holdToCaps(
+    spendWatch(supervisor),
+    rankCandidates(route, { provider: args.provider }, inputs),
+    args.provider,
+    (c) => inputs.expectedCost(c)?.usd,
+  );
   refuseHeld(ranking);
   const escalate = args.escalate ?? (route.category === undefined ? undefined : deps.routingTable[route.category].escalate);
   const check = checkOf(escalate);

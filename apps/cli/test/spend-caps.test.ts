@@ -1,0 +1,59 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { connectServer, startE2E, waitFor, type E2E, type Served } from "./e2e.js";
+
+// spend_caps are summed over every server of the user through the state folder's spend ledger: two
+// servers sharing a day cap cannot together pass it, and the agent whose turn reached it stops there.
+
+let e: E2E | undefined;
+const others: Served[] = [];
+afterEach(async () => {
+  for (const o of others.splice(0)) await o.close();
+  await e?.close();
+  e = undefined;
+});
+
+describe("spend_caps", () => {
+  it(
+    "a day_turns cap of 1 on claude: the first server's turn reaches it; the second server routes past claude or refuses it by name",
+    { timeout: 180_000 },
+    async () => {
+      const s = (e = await startE2E({}, (env) => {
+        const dir = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp");
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, "config.json"), JSON.stringify({ spend_caps: { claude: { day_turns: 1 } } }));
+      }));
+      const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "one" });
+      const turn = await waitFor(s, agent_id, (out) => out.finished[0]);
+      expect(turn.is_error).toBe(false);
+      // Its turn reached the cap: it is parked in budget_exceeded, naming the cap.
+      const polled = await s.call<{ status: string }>("poll_agent", { agent_id });
+      expect(polled.status).toBe("budget_exceeded");
+      const more = await s.client.callTool({ name: "send_message", arguments: { agent_id, message: "more" } });
+      expect(more.isError).toBe(true);
+      expect(JSON.stringify(more.content)).toContain("stopped at its budget (spend cap claude day_turns 1 reached: 1 turn today");
+      const ledger = readFileSync(join(s.serverEnv.XDG_STATE_HOME as string, "subagent-mcp", "spend.jsonl"), "utf8")
+        .trim()
+        .split("\n");
+      expect(ledger.map((line) => (JSON.parse(line) as { provider: string; agent: string }).agent)).toEqual([agent_id]);
+
+      // Another server of the same user (same state folder) sees the cap reached.
+      const second = await connectServer(s.serverEnv, s.env.cwd, "second");
+      others.push(second);
+      const refused = await second.client.callTool({ name: "launch_agent", arguments: { provider: "claude", prompt: "two" } });
+      expect(refused.isError).toBe(true);
+      expect(JSON.stringify(refused.content)).toContain("spend cap claude day_turns 1 reached: 1 turn today");
+      // Routed: claude's candidates are left out with rule over_cap, and the launch goes to another provider.
+      const routed = await second.call<{ agent_id: string; provider: string; skipped: { provider: string; rule?: string; reason: string }[] }>("launch_agent", {
+        task_category: "security_review",
+        branch: "performance",
+        prompt: "three",
+      });
+      expect(routed.provider).not.toBe("claude");
+      const held = routed.skipped.find((k) => k.provider === "claude" && k.rule === "over_cap");
+      expect(held?.reason).toContain("spend cap claude day_turns 1 reached");
+      await waitFor(second, routed.agent_id, (out) => out.finished[0]);
+    },
+  );
+});

@@ -1,0 +1,94 @@
+// The config's `spend_caps`, held over every server and worker of the user: each finished turn of
+// this server's agents is appended to the state folder's spend ledger (with or without caps, so that a
+// cap set later and `usage --caps` count it), a launch's candidates are held to the caps read back
+// from it, and an agent whose turn reached a cap is parked in budget_exceeded naming it.
+import type { Supervisor, TurnReport } from "@subagent-mcp/core";
+import type { Candidate, Ranking } from "@subagent-mcp/routing";
+import { capReached, capStandings, SpendLedger, type CapStanding } from "@subagent-mcp/usage";
+import type { SpendCaps } from "@subagent-mcp/usage/schema";
+import { definedFields } from "@subagent-mcp/contract/fields";
+import { ServerError } from "./errors.js";
+
+/** Where turns are recorded and the caps held to them (config `spend_caps`). */
+export interface SpendSettings {
+  /** The state folder's spend ledger (stateLayout's `spend`). */
+  ledger: string;
+  caps?: SpendCaps;
+}
+
+// The watch of each supervisor a server made: a launch finds it through the supervisor it routes with.
+const watches = new WeakMap<Supervisor, SpendCapsWatch>();
+
+/** Starts recording `supervisor`'s turns in the spend ledger and holding its launches to the caps (nothing without settings). */
+export function watchSpend(settings: SpendSettings | undefined, supervisor: Supervisor): void {
+  if (settings !== undefined && !watches.has(supervisor)) watches.set(supervisor, new SpendCapsWatch(supervisor, settings));
+}
+
+/** The spend watch of `supervisor`, when its server records spending. */
+export function spendWatch(supervisor: Supervisor): SpendCapsWatch | undefined {
+  return watches.get(supervisor);
+}
+
+/** This server's side of the shared spend ledger. */
+export class SpendCapsWatch {
+  readonly #ledger: SpendLedger;
+
+  constructor(
+    private readonly supervisor: Supervisor,
+    private readonly settings: SpendSettings,
+  ) {
+    this.#ledger = new SpendLedger(settings.ledger);
+    supervisor.onTurn((report) => {
+      this.#record(report);
+    });
+  }
+
+  /** Where each cap stands now (a stat of the ledger, and a read of what was appended since). */
+  standings(): CapStanding[] {
+    const caps = this.settings.caps;
+    return caps === undefined ? [] : capStandings(caps, this.#ledger.entries());
+  }
+
+  /** The cap a launch on `candidate` cannot run under, named; undefined when it has room. */
+  overCap(candidate: Candidate, expectedUsd: number | undefined): string | undefined {
+    if (this.settings.caps === undefined) return undefined;
+    return capReached(this.standings(), candidate, expectedUsd);
+  }
+
+  #record(report: TurnReport): void {
+    let view;
+    try {
+      view = this.supervisor.get(report.agentId);
+    } catch {
+      return; // freed meanwhile
+    }
+    const cost = report.costUsd ?? this.supervisor.options.costOf?.(view.provider, view.model, report.usage);
+    this.#ledger.append({ at: new Date().toISOString(), provider: view.provider, ...definedFields({ model: view.model, cost_usd: cost }), agent: view.id });
+    const reached = this.overCap({ provider: view.provider, ...definedFields({ model: view.model }) }, undefined);
+    // Its turn just ended: parked by the budget check that follows the turn's end, as its own budget would.
+    if (reached !== undefined) this.supervisor.stopAtBudget(view.id, reached, true);
+  }
+}
+
+/**
+ * The ranking less the candidates a cap holds (rule `over_cap`, never tried even as a last resort);
+ * a launch that keeps none, or whose named provider a cap holds, is refused naming the cap.
+ */
+export function holdToCaps(
+  watch: SpendCapsWatch | undefined,
+  ranking: Ranking,
+  asked: string | undefined,
+  expected: (c: Candidate) => number | undefined,
+): Ranking {
+  if (watch === undefined) return ranking;
+  const held: Ranking["skipped"] = [];
+  const ranked = ranking.ranked.filter((r) => {
+    const reason = watch.overCap(r.candidate, expected(r.candidate));
+    if (reason !== undefined) held.push({ provider: r.candidate.provider, ...definedFields({ model: r.candidate.model }), rule: "over_cap", reason });
+    return reason === undefined;
+  });
+  if (held.length === 0) return ranking;
+  const named = asked === undefined ? undefined : held.find((h) => h.provider === asked);
+  if (named !== undefined || ranked.length === 0) throw new ServerError("BUDGET_EXCEEDED", named?.reason ?? [...new Set(held.map((h) => h.reason))].join("; "));
+  return { ranked, skipped: [...ranking.skipped, ...held] };
+}
