@@ -5,8 +5,9 @@ import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 import { quotaReport, renderQuota } from "./usage-quota.js";
+import { capsReport, renderCaps } from "./usage-caps.js";
 
-/** `subagent-mcp usage [--since 7d] [--by agent|provider|model|day|category] [--json]`: what every agent and worker spent; by category, how each candidate did. `--quota`: the providers' subscription windows. */
+/** `subagent-mcp usage [--since 7d] [--by agent|provider|model|day|category] [--json]`: what every agent and worker spent; by category, how each candidate did. `--quota`: the providers' subscription windows. `--caps`: where each spend cap stands. */
 export const usageCommand = defineCommand({
   meta: { name: "usage", description: "Tokens and cost of every agent's and worker's turns, by agent, provider, model, day or task category" },
   args: {
@@ -17,12 +18,19 @@ export const usageCommand = defineCommand({
     },
     json: { type: "boolean", description: "The rows and total as JSON" },
     quota: { type: "boolean", description: "Instead: each provider's subscription windows as its CLI last reported them (used percent, reset time)" },
+    caps: { type: "boolean", description: "Instead: each spend_caps cap's spent / cap / left for the day and the week, with its reset time" },
   },
   run({ args }) {
     if (args.quota === true) {
       const ctx = cliContext();
       const report = quotaReport(ctx.stateDir, configOrFail(ctx));
       process.stdout.write(`${args.json === true ? JSON.stringify(report, null, 2) : renderQuota(report)}\n`);
+      return;
+    }
+    if (args.caps === true) {
+      const ctx = cliContext();
+      const report = capsReport(ctx.stateDir, configOrFail(ctx));
+      process.stdout.write(`${args.json === true ? JSON.stringify(report, null, 2) : renderCaps(report)}\n`);
       return;
     }
     const groupBy = GroupBySchema.safeParse(args.by ?? "provider");

@@ -1,10 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectServer, startE2E, waitFor, type E2E, type Served } from "./e2e.js";
+import { bin, connectServer, startE2E, waitFor, type E2E, type Served } from "./e2e.js";
 
 // spend_caps are summed over every server of the user through the state folder's spend ledger: two
-// servers sharing a day cap cannot together pass it, and the agent whose turn reached it stops there.
+// servers sharing a day cap cannot together pass it, the agent whose turn reached it stops there, and
+// `usage --caps` shows it.
 
 let e: E2E | undefined;
 const others: Served[] = [];
@@ -37,6 +39,14 @@ describe("spend_caps", () => {
         .trim()
         .split("\n");
       expect(ledger.map((line) => (JSON.parse(line) as { provider: string; agent: string }).agent)).toEqual([agent_id]);
+
+      // usage --caps shows where the cap stands.
+      const usage = (args: string[]) => execa(process.execPath, [bin, "usage", "--caps", ...args], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false });
+      const caps = JSON.parse((await usage(["--json"])).stdout) as {
+        caps: { cap: string; limit: string; spent: number; of: number; left: number; reached: boolean }[];
+      };
+      expect(caps.caps).toEqual([expect.objectContaining({ cap: "claude", limit: "day_turns", spent: 1, of: 1, left: 0, reached: true })]);
+      expect((await usage([])).stdout).toMatch(/claude day_turns: 1 \/ 1, 0 left \(reached\), resets \d{4}-/);
 
       // Another server of the same user (same state folder) sees the cap reached.
       const second = await connectServer(s.serverEnv, s.env.cwd, "second");

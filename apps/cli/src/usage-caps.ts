@@ -1,0 +1,47 @@
+// `usage --caps`: where each of the config's `spend_caps` stands, summed from the state folder's spend
+// ledger (every server and worker of the user): spent, cap and left for the UTC day and the ISO
+// week, with when each resets.
+import type { EffectiveConfig } from "@subagent-mcp/config";
+import { capStandings, SpendLedger } from "@subagent-mcp/usage";
+import { stateLayout } from "@subagent-mcp/state";
+
+interface CapRow {
+  cap: string;
+  limit: string;
+  spent: number;
+  of: number;
+  left: number;
+  resets_at: string;
+  /** Turns in the period whose cost is unknown (a dollar cap leaves them out). */
+  unknown_cost_turns?: number;
+  reached: boolean;
+}
+
+/** Every limit of every cap, as it stands now. */
+export function capsReport(stateDir: string, config: EffectiveConfig, now: number = Date.now()): { caps: CapRow[] } {
+  const entries = new SpendLedger(stateLayout(stateDir).spend).entries(now);
+  const caps = capStandings(config.spend_caps ?? {}, entries, now).map((s): CapRow => ({
+    cap: s.key,
+    limit: s.field,
+    spent: Math.round(s.spent * 1e6) / 1e6,
+    of: s.cap,
+    left: Math.round(s.left * 1e6) / 1e6,
+    resets_at: s.resetsAt.toISOString(),
+    ...(s.unknownCostTurns === 0 ? {} : { unknown_cost_turns: s.unknownCostTurns }),
+    reached: s.spent >= s.cap,
+  }));
+  return { caps };
+}
+
+/** The report as lines: per cap, each limit's spent / cap / left and its reset. */
+export function renderCaps(report: ReturnType<typeof capsReport>): string {
+  if (report.caps.length === 0) return 'spend_caps: none set (config `spend_caps`, e.g. {"claude": {"day_usd": 5}})';
+  const lines = ["spend_caps (UTC day; ISO week from Monday 00:00 UTC; every server and worker of this user):"];
+  for (const r of report.caps) {
+    const usd = r.limit.endsWith("usd");
+    const n = (v: number): string => (usd ? `$${v.toFixed(2)}` : String(v));
+    const unknown = r.unknown_cost_turns === undefined ? "" : ` (${r.unknown_cost_turns} turn(s) of unknown cost not counted)`;
+    lines.push(`  ${r.cap} ${r.limit}: ${n(r.spent)} / ${n(r.of)}, ${n(r.left)} left${r.reached ? " (reached)" : ""}, resets ${r.resets_at}${unknown}`);
+  }
+  return lines.join("\n");
+}
