@@ -31,6 +31,7 @@ export const mainCommand = defineCommand({
     logs: () => import("./logs.js").then((m) => m.logsCommand),
     usage: () => import("./usage.js").then((m) => m.usageCommand),
     dashboard: () => import("./dashboard.js").then((m) => m.dashboardCommand),
+    stop: () => import("./stop.js").then((m) => m.stopCommand),
     demo: () => import("./demo.js").then((m) => m.demoCommand),
   },
   async run({ rawArgs }) {

@@ -1,5 +1,16 @@
 import { isOrchestrating, setOrchestrating } from "@subagent-mcp/hooks";
-import { createServer, OnFirstUse, stdioTransport, TOOLSETS, type OrchestrationState, type Toolset } from "@subagent-mcp/server";
+import {
+  createServer,
+  markNested,
+  nestedServersDir,
+  OnFirstUse,
+  STOP_TREE_SIGNAL,
+  stdioTransport,
+  stoppedByUser,
+  TOOLSETS,
+  type OrchestrationState,
+  type Toolset,
+} from "@subagent-mcp/server";
 import { budgetLeftFrom, ceilingFrom, depthFrom, lineageFrom, SharedHeadroom, treeUrlFrom, withDefaults, type DefinitionSource } from "@subagent-mcp/config";
 import { defineCommand } from "citty";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -44,8 +55,9 @@ export async function serveStdio(): Promise<void> {
   const fleet = fleetAccess(ctx, config.mailbox);
   // Our sub-agents can read this process's environment (/proc/PID/environ): say what should not be in it.
   for (const problem of secretsInEnv(ctx)) process.stderr.write(`subagent-mcp: ${problem}\n`);
-  const { server, close, warm } = createServer(serverOptions(ctx, config, { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet }));
+  const { server, close, warm, stopAll } = createServer(serverOptions(ctx, config, { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet }));
   const shutdown = shutdownOnExit({ tracer, fleet, close, own, mail });
+  if (depth > 0) stopWithTree(nestedServersDir(ctx.stateDir), lineage, stopAll, shutdown);
   // Bounded: a request over SUBAGENT_MCP_MAX_REQUEST_BYTES is refused and the server reads on.
   const transport = stdioTransport(ctx.env);
   transport.onclose = () => void shutdown("transport closed", 0);
@@ -168,6 +180,27 @@ function shutdownOnExit(p: {
   process.once("SIGINT", () => void shutdown("SIGINT", 130));
   process.once("SIGHUP", () => void shutdown("SIGHUP", 129));
   return shutdown;
+}
+
+// A nested server marks itself so that a tree kill of the agent it runs under finds it, and on that
+// kill's signal stops its agents (tree), journaled as killed or as stopped by the user, then exits.
+function stopWithTree(
+  dir: string,
+  lineage: readonly string[] | undefined,
+  stopAll: (byUser: boolean) => Promise<void>,
+  shutdown: (reason: string, code: number) => Promise<void>,
+): void {
+  try {
+    const unmark = markNested(dir, lineage ?? []);
+    process.once("exit", unmark);
+  } catch (error) {
+    process.stderr.write(`subagent-mcp: a tree kill above will not find this server: ${String(error)}\n`);
+  }
+  process.once(STOP_TREE_SIGNAL, () => {
+    void stopAll(stoppedByUser(dir))
+      .catch((error: unknown) => process.stderr.write(`subagent-mcp: error while stopping the agents: ${String(error)}\n`))
+      .finally(() => void shutdown("its tree was killed", 0));
+  });
 }
 
 /** SUBAGENT_MCP_TOOLSETS=messaging,sessions limits the tools offered (a worker's own server offers messaging only). */

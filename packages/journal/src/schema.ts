@@ -88,7 +88,8 @@ export const JournalEntrySchema = z.discriminatedUnion("t", [
     receipt: ReceiptSchema.optional().catch(undefined),
   }),
   z.object({ t: z.literal("status"), at: z.string(), status: z.string(), alive: z.boolean(), note: z.string().optional() }),
-  z.object({ t: z.literal("end"), at: z.string(), status: z.string(), why: z.string() }),
+  /** How it ended; `by: "user"`: the user stopped it (`subagent-mcp stop`, the dashboard), resumable like any kill. */
+  z.object({ t: z.literal("end"), at: z.string(), status: z.string(), why: z.string(), by: z.literal("user").optional() }),
   /** The agent left a candidate for `next`: a transient failover, or an escalation (its answer and the check it failed). */
   z.object({
     t: z.literal("attempt"),

@@ -47,6 +47,8 @@ interface Routed {
 
 /** Agent directories kept claimed ahead, for a host's burst of launches (see JournalWriter.reserve). */
 const CLAIMED_AHEAD = 3;
+/** Why an agent the user stopped ended, as its journal, list_agents and logs say it. */
+const STOPPED_BY_USER = "stopped by the user";
 
 /** Days a journal is kept when the config says nothing. */
 export const DEFAULT_RETENTION_DAYS = 14;
@@ -66,6 +68,8 @@ export class AgentJournal {
   readonly #routed = new Map<string, Routed>();
   #index: CategoryIndex | undefined;
   #exiting = false;
+  /** Agents the user stopped, until they end: their end entry says so. */
+  readonly #byUser = new Set<string>();
 
   constructor(
     readonly settings: JournalSettings,
@@ -150,6 +154,11 @@ export class AgentJournal {
   /** From here on, agents that end do so because this server exits. */
   exiting(): void {
     this.#exiting = true;
+  }
+
+  /** Agent `agentId` ends because the user stopped it: its end entry says so. */
+  stoppedByUser(agentId: string): void {
+    this.#byUser.add(agentId);
   }
 
   #append(agentId: string, entry: JournalEntry): void {
@@ -292,12 +301,15 @@ export class AgentJournal {
   }
 
   #onEnd(view: AgentView): void {
-    const why = this.#exiting
-      ? "the server exited"
-      : view.status === "stopped"
-        ? "killed"
-        : (view.note ?? (view.lastError === undefined ? "its CLI process ended" : `its CLI process ended: ${view.lastError.message}`));
-    this.#append(view.id, { t: "end", at: new Date().toISOString(), status: view.status, why });
+    const byUser = this.#byUser.delete(view.id);
+    const why = byUser
+      ? STOPPED_BY_USER
+      : this.#exiting
+        ? "the server exited"
+        : view.status === "stopped"
+          ? "killed"
+          : (view.note ?? (view.lastError === undefined ? "its CLI process ended" : `its CLI process ended: ${view.lastError.message}`));
+    this.#append(view.id, { t: "end", at: new Date().toISOString(), status: view.status, why, ...(byUser ? { by: "user" as const } : {}) });
     this.#turns.delete(view.id);
     this.#routed.delete(view.id);
     void this.writer.close(view.id);

@@ -21,6 +21,8 @@ import { withinCeiling } from "@subagent-mcp/permissions";
 import { registerInterruptAgentTool } from "./tools/interrupt-agent.js";
 import { registerInvokeTool } from "./tools/invoke.js";
 import { registerKillAgentTool } from "./tools/kill-agent.js";
+import { registerStopAgentsTool } from "./tools/stop-agents.js";
+import { stopAgents } from "./stop-tree.js";
 import { registerLaunchAgentTool } from "./tools/launch-agent.js";
 import { CHILD_SERVER } from "./tools/launch-parts.js";
 import { registerListAgentsTool } from "./tools/list-agents.js";
@@ -55,6 +57,8 @@ interface SubagentServer {
    * what fails here fails again, and is reported, in the call that needs it.
    */
   warm: () => Promise<void>;
+  /** Ends every agent and what it started (a nested server's part of a tree kill), journaled as the user's stop when `byUser`. */
+  stopAll: (byUser: boolean) => Promise<void>;
 }
 
 const INSTRUCTIONS: Record<Toolset, string> = {
@@ -130,6 +134,9 @@ export function createServer(deps: ServerDeps): SubagentServer {
   return {
     server,
     warm: () => warmUp(shared, supervisor.get, children, deps.version),
+    stopAll: async (byUser) => {
+      await stopAgents(shared, undefined, byUser);
+    },
     close: async () => {
       await (await control)?.close();
       // Agents that end from here on end because the server exits; the journal says so.
@@ -238,10 +245,12 @@ interface BuildOptions {
   tasks?: TaskStore | false;
   /** Whether its tool calls are spans while tracing is on (default true; the rehearsal's are not). */
   traced?: boolean;
+  /** Offers stop_agents, the user's stop (the control endpoint alone). */
+  stops?: boolean;
 }
 
 /** The control endpoint's server: no `wait`, and nothing that starts a new agent. */
-const CONTROL_TOOLS: BuildOptions = { wait: false, starts: false, tasks: false };
+const CONTROL_TOOLS: BuildOptions = { wait: false, starts: false, tasks: false, stops: true };
 
 // One MCP server with the given groups of tools; its answers go out through its own delivery.
 function build(shared: Shared, toolsets: readonly Toolset[], version: string, options: BuildOptions = {}): McpServer {
@@ -275,6 +284,7 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
     registerListAgentsTool(server, tools);
     registerInterruptAgentTool(server, tools);
     registerKillAgentTool(server, tools);
+    if (options.stops === true) registerStopAgentsTool(server, tools);
     registerRespondPermissionTool(server, tools);
     registerResumeAgentTool(server, tools);
     registerTranscriptTool(server, tools);

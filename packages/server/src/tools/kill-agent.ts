@@ -1,26 +1,35 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
 import { KillAgentOutput, definedFields } from "@subagent-mcp/contract";
 import type { ToolDeps } from "../deps.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, objectOf } from "./schemas.js";
 import { describeWorktree } from "../worktree-view.js";
+import { killTree } from "../stop-tree.js";
 
-export const KillAgentInput = { agent_id: AgentIdSchema };
-/** `kill_agent`: ends the agent's whole process tree at once. */
+export const KillAgentInput = {
+  agent_id: AgentIdSchema,
+  tree: z
+    .boolean()
+    .optional()
+    .describe("Also end everything it started, first: the agents of its nested subagent-mcp server (on this machine or the fleet), each journaled as killed."),
+};
+/** `kill_agent`: ends the agent's whole process tree at once (with `tree`, its nested server's agents first). */
 export function registerKillAgentTool(server: McpServer, deps: ToolDeps): void {
   server.registerTool(
     "kill_agent",
     {
       title: "Kill a sub-agent",
       description:
-        "End the sub-agent's whole process tree at once. Its pending permission requests are denied first. Its session cannot take follow-ups afterwards. An isolated agent's worktree is removed if it holds no work, else kept on its branch (the result says which).",
+        "End the sub-agent's whole process tree at once. Its pending permission requests are denied first. Its session cannot take follow-ups afterwards. With tree: true, the agents it started (through its own subagent-mcp server) are ended first. An isolated agent's worktree is removed if it holds no work, else kept on its branch (the result says which).",
       inputSchema: objectOf(KillAgentInput),
       outputSchema: objectOf(KillAgentOutput),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
       guard(async () => {
-        const view = await (await deps.supervisor()).kill(args.agent_id);
+        const supervisor = await deps.supervisor();
+        const view = args.tree === true ? await killTree(supervisor, args.agent_id) : await supervisor.kill(args.agent_id);
         const worktree = (await deps.worktrees.made()?.fresh(view.id)) ?? view.remoteWorktree;
         return ok(
           { agent_id: view.id, status: view.status, alive: view.alive, ...definedFields({ worktree }) },

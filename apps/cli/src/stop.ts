@@ -1,0 +1,69 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { ServerRecord } from "@subagent-mcp/contract";
+import { readServerRecords } from "@subagent-mcp/dashboard";
+import { errorMessage } from "@subagent-mcp/errors";
+import { defineCommand } from "citty";
+import { cliContext } from "./context.js";
+import { fail } from "./fail.js";
+
+/** How long one server may take to stop its agents (a tree kill waits up to 1.5 s for nested servers). */
+const STOP_TIMEOUT_MS = 10_000;
+
+interface StopAnswer {
+  stopped: { agent_id: string; provider: string; status: string }[];
+  unknown: string[];
+}
+
+// Asks one server, over its control endpoint, to stop `ids` (undefined: all of its agents).
+async function stopOn(record: ServerRecord, ids: string[] | undefined): Promise<StopAnswer> {
+  const client = new Client({ name: "subagent-mcp-stop", version: "1" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${record.control}/mcp`)), { timeout: STOP_TIMEOUT_MS });
+  try {
+    const result = await client.callTool({ name: "stop_agents", arguments: ids === undefined ? {} : { agent_ids: ids } }, undefined, {
+      timeout: STOP_TIMEOUT_MS,
+    });
+    if (result.isError === true) throw new Error(JSON.stringify(result.content));
+    return result.structuredContent as StopAnswer;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/**
+ * `subagent-mcp stop [AGENT...] [--all]`: the user's stop, on every live server of this user on
+ * this machine at once (their control endpoints, in parallel); each agent with everything it
+ * started, journaled as stopped by the user and resumable.
+ */
+export const stopCommand = defineCommand({
+  meta: { name: "stop", description: "Stop sub-agents (and everything they started) of every server of yours on this machine." },
+  args: {
+    all: { type: "boolean", description: "Stop every agent of every server" },
+  },
+  async run({ args }) {
+    const ids = args._.map(String);
+    if (ids.length === 0 && args.all !== true) fail("name the agents to stop, or --all for every agent (subagent-mcp stop [AGENT...] [--all])");
+    const ctx = cliContext();
+    const asked = args.all === true ? undefined : ids;
+    const records = readServerRecords(ctx.stateDir);
+    const answers = await Promise.all(
+      records.map(async (record) => ({ record, answer: await stopOn(record, asked).catch((error: unknown) => errorMessage(error)) })),
+    );
+    const found = new Set<string>();
+    let failed = false;
+    for (const { record, answer } of answers) {
+      if (typeof answer === "string") {
+        process.stderr.write(`subagent-mcp: server ${record.pid} (${record.cwd}) could not stop its agents: ${answer}\n`);
+        failed = true;
+        continue;
+      }
+      for (const row of answer.stopped) {
+        found.add(row.agent_id);
+        process.stdout.write(`server ${record.pid}\t${row.agent_id}\t${row.provider}\n`);
+      }
+    }
+    const unknown = (asked ?? []).filter((id) => !found.has(id));
+    if (unknown.length > 0) fail(`no server of yours knows agent(s) ${unknown.join(", ")}`, 1);
+    if (failed) process.exit(1);
+  },
+});

@@ -1,0 +1,163 @@
+import { descendants, isRunning } from "@subagent-mcp/drivers";
+import { listAgents } from "@subagent-mcp/journal";
+import { stateDir, stateLayout } from "@subagent-mcp/state";
+import type { FakeRequest } from "@subagent-mcp/testkit";
+import { execa } from "execa";
+import { readdirSync, readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { bin, connectServer, startE2E, type E2E, type Served } from "./e2e.js";
+
+// `subagent-mcp stop`: the user's stop over every server of theirs on this machine, nested agents
+// included; each agent journaled as stopped by the user.
+let e: E2E | undefined;
+let second: Served | undefined;
+const markers: string[] = [];
+afterEach(async () => {
+  for (const p of markers.splice(0).flatMap(marked)) process.kill(p, "SIGKILL");
+  await second?.close();
+  await e?.close();
+  [e, second] = [undefined, undefined];
+});
+
+// A long tool call, found by its unique time limit wherever it runs (Claude Code refuses a standalone long `sleep`).
+function longTool(): { marker: string; prompt: string } {
+  const marker = `600.${String(process.pid)}${String(markers.length)}${String(Date.now() % 10_000)}`;
+  markers.push(marker);
+  return { marker, prompt: `[[shell:timeout ${marker} tail -f /dev/null]]` };
+}
+
+function cmdline(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${String(pid)}/cmdline`, "utf8").split("\0");
+  } catch {
+    return [];
+  }
+}
+
+function marked(marker: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => cmdline(pid).includes(marker) && isRunning(pid));
+}
+
+async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+// Every process under the servers but their guardians (one /bin/sh each, idle until the server goes).
+function agentProcesses(servers: number[]): number[] {
+  return servers.flatMap((server) =>
+    descendants(server).filter((pid) => cmdline(pid)[0] !== "/bin/sh" || !readFileSync(`/proc/${String(pid)}/stat`, "utf8").includes(` ${String(server)} `)),
+  );
+}
+
+async function stop(s: E2E, ...args: string[]) {
+  return execa(process.execPath, [bin, "stop", ...args], { cwd: s.env.cwd, env: s.env.env, extendEnv: false, reject: false });
+}
+
+const toolResults = (r: FakeRequest): string[] => r.messages.filter((m) => m.role === "tool").map((m) => m.text);
+const launchedId = (text: string): string | undefined => /Launched agent ([a-z0-9-]+)|"agent_id":\s*"([a-z0-9-]+)"/.exec(text)?.slice(1).find(Boolean);
+
+// A parent whose nested agent (on the subagent-mcp server its CLI started) runs `prompt`, while the parent waits on it.
+async function launchTree(s: E2E, prompt: string): Promise<{ parent: string; child: () => string }> {
+  const setup = await execa(process.execPath, [bin, "setup", "--host", "claude"], { cwd: s.env.cwd, env: s.env.env, extendEnv: false, reject: false });
+  expect(setup.exitCode, setup.stderr).toBe(0);
+  let child: string | undefined;
+  s.fakes.claude.script((r) => {
+    if (!r.lastUserText.includes("Delegate the long job")) return undefined;
+    const results = toolResults(r);
+    if (results.length === 0)
+      return { kind: "tool", name: "mcp__subagent-mcp__launch_agent", input: { provider: "claude", label: "nested", prompt, allowed_tools: ["Bash"] } };
+    child ??= launchedId(results[0] ?? "");
+    return { kind: "tool", name: "mcp__subagent-mcp__wait", input: { agent_ids: [child], timeout_s: 120 } };
+  });
+  const tools = ["mcp__subagent-mcp__launch_agent", "mcp__subagent-mcp__wait", "Bash"];
+  const { agent_id: parent } = await s.call<{ agent_id: string }>("launch_agent", {
+    provider: "claude",
+    prompt: "Delegate the long job",
+    allowed_tools: tools,
+  });
+  return {
+    parent,
+    child: () => {
+      expect(child).toBeDefined();
+      return child ?? "";
+    },
+  };
+}
+
+const journalEnds = (s: E2E) => new Map(listAgents(stateLayout(stateDir({ home: s.env.home, env: s.env.env })).agents).map((a) => [a.agent_id, a.end]));
+
+describe("kill_agent {tree: true}", () => {
+  it("ends the agent and its nested server's agents, each journaled as killed", { timeout: 120_000 }, async () => {
+    const s = (e = await startE2E({ ENABLE_TOOL_SEARCH: "false" }));
+    const nested = longTool();
+    const tree = await launchTree(s, nested.prompt);
+    await until("the nested agent's tool to run", () => marked(nested.marker).length > 0, 90_000);
+    const child = tree.child();
+    const before = agentProcesses([s.transport.pid ?? 0]);
+    const killed = await s.call<{ status: string }>("kill_agent", { agent_id: tree.parent, tree: true });
+    expect(killed.status).toBe("stopped");
+    await until("no agent process left", () => before.every((pid) => !isRunning(pid)), 5_000);
+    await until("both journals to end", () => journalEnds(s).get(child) !== undefined && journalEnds(s).get(tree.parent) !== undefined, 5_000);
+    expect(journalEnds(s).get(child)).toEqual({ status: "stopped", why: "killed" });
+    expect(journalEnds(s).get(tree.parent)).toEqual({ status: "stopped", why: "killed" });
+  });
+});
+
+describe("subagent-mcp stop", () => {
+  it("stops one agent, then every agent of two servers and a nested one, within 2 s, each journaled as stopped by the user", { timeout: 180_000 }, async () => {
+    const s = (e = await startE2E({ ENABLE_TOOL_SEARCH: "false" }));
+    const other = (second = await connectServer(s.serverEnv, s.env.cwd, "second"));
+
+    const nested = longTool();
+    const tree = await launchTree(s, nested.prompt);
+    const { parent } = tree;
+    const [one, two] = [longTool(), longTool()];
+    const { agent_id: first } = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: one.prompt, allowed_tools: ["Bash"] });
+    const { agent_id: onSecond } = await other.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: two.prompt, allowed_tools: ["Bash"] });
+    await until("the three long tools to run", () => [nested, one, two].every((t) => marked(t.marker).length > 0), 90_000);
+    const child = tree.child();
+
+    // One agent by id: just that one.
+    const single = await stop(s, first);
+    expect(single.exitCode, single.stderr).toBe(0);
+    expect(single.stdout.trim()).toMatch(new RegExp(`^server ${String(s.transport.pid)}\\t${first}\\tclaude$`));
+    await until("the stopped agent's tool to end", () => marked(one.marker).length === 0, 2_000);
+    expect(marked(two.marker).length + marked(nested.marker).length).toBeGreaterThanOrEqual(2);
+
+    // Everything, on both servers.
+    const servers = [s.transport.pid ?? 0, other.transport.pid ?? 0];
+    const before = agentProcesses(servers);
+    const all = await stop(s, "--all");
+    expect(all.exitCode, all.stderr).toBe(0);
+    expect(all.stdout).toContain(`\t${parent}\tclaude`);
+    expect(all.stdout).toContain(`\t${onSecond}\tclaude`);
+    await until("no agent process left", () => before.every((pid) => !isRunning(pid)) && agentProcesses(servers).length === 0, 2_000);
+    expect([nested, one, two].flatMap((t) => marked(t.marker))).toEqual([]);
+
+    // Each one's journal says the user stopped it (the nested one's too, written by its own server).
+    await until("every journal to end", () => [...journalEnds(s).values()].filter((end) => end !== undefined).length >= 4, 5_000);
+    const ended = journalEnds(s);
+    for (const id of [first, parent, onSecond, child]) expect(ended.get(id), id).toEqual({ status: "stopped", why: "stopped by the user" });
+
+    // A stopped agent is resumable like any killed one.
+    const { agent_id: resumed } = await s.call<{ agent_id: string }>("resume_agent", { agent_id: first, prompt: "[[say:back]]" });
+    expect(resumed).toBe(first);
+  });
+
+  it("names an unknown agent (exit 1) and asks for ids or --all", { timeout: 60_000 }, async () => {
+    const s = (e = await startE2E());
+    const unknown = await stop(s, "no-such-agent");
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain("no-such-agent");
+    const bare = await stop(s);
+    expect(bare.exitCode).toBe(2);
+    expect(bare.stderr).toMatch(/--all/);
+  });
+});

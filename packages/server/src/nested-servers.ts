@@ -1,0 +1,79 @@
+// A nested server (one a sub-agent's CLI started) marks itself in `<stateDir>/servers/nested/<pid>`
+// with the agents it runs under, so that a tree kill of one of those agents finds it among that
+// agent's processes and has it stop its own agents first (journaled, remote ones too) before the
+// agent's process tree is killed.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ensurePrivateDir, stateLayout } from "@subagent-mcp/state";
+
+/** The signal a nested server takes as "your tree is killed": it stops its agents (tree) and exits. */
+export const STOP_TREE_SIGNAL = "SIGUSR2";
+
+/** How long a tree kill waits for the nested servers under an agent to stop their agents and exit. */
+const NESTED_STOP_MS = 1_500;
+
+/** The folder of the nested servers' marks. */
+export function nestedServersDir(stateDir: string): string {
+  return join(stateLayout(stateDir).servers, "nested");
+}
+
+/** Marks this process as a nested server under `lineage` (top first); returns what removes the mark. */
+export function markNested(dir: string, lineage: readonly string[]): () => void {
+  const path = join(dir, String(process.pid));
+  ensurePrivateDir(join(dir, ".."));
+  ensurePrivateDir(dir);
+  writeFileSync(path, `${JSON.stringify(lineage)}\n`, { mode: 0o600 });
+  return () => {
+    rmSync(path, { force: true });
+    rmSync(`${path}${BY_USER}`, { force: true });
+  };
+}
+
+// Beside a nested server's mark, before its signal: the user stopped the tree (else it is a kill).
+const BY_USER = ".user";
+
+/** Whether the tree kill this nested server was just signalled for is the user's stop. */
+export function stoppedByUser(dir: string): boolean {
+  return existsSync(join(dir, `${String(process.pid)}${BY_USER}`));
+}
+
+/** The nested servers among `processes` that run under agent `agentId`. */
+function nestedUnder(dir: string, agentId: string, processes: ReadonlySet<number>): number[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || !processes.has(pid)) return [];
+    try {
+      const lineage: unknown = JSON.parse(readFileSync(join(dir, name), "utf8"));
+      return Array.isArray(lineage) && lineage.includes(agentId) ? [pid] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * Has every nested server under agent `agentId` (among the descendants of its CLI, `pid`) stop its
+ * agents (as the user's stop when `byUser`), by {@link STOP_TREE_SIGNAL}, and resolves once they exited (or after a bound: the tree
+ * kill that follows ends whatever is left).
+ */
+export async function stopNestedServers(dir: string, agentId: string, pid: number, byUser: boolean): Promise<void> {
+  const { descendants, isRunning } = await import("@subagent-mcp/drivers");
+  const servers = nestedUnder(dir, agentId, new Set(descendants(pid)));
+  for (const server of servers) {
+    try {
+      if (byUser) writeFileSync(join(dir, `${String(server)}${BY_USER}`), "", { mode: 0o600 });
+      process.kill(server, STOP_TREE_SIGNAL);
+    } catch {
+      // gone already
+    }
+  }
+  const deadline = Date.now() + NESTED_STOP_MS;
+  // A short poll: the servers are not our children, so there is no exit event to wait on.
+  while (servers.some((server) => isRunning(server)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}

@@ -1,0 +1,40 @@
+// Tree kills and the user's stop: an agent's nested servers stop their own agents first (so those
+// are journaled, remote ones ended on their machines), then the agent's process tree is killed.
+import { homedir } from "node:os";
+import type { AgentView, Supervisor } from "@subagent-mcp/core";
+import { stateDir } from "@subagent-mcp/state";
+import type { ToolDeps } from "./deps.js";
+import { nestedServersDir, stopNestedServers } from "./nested-servers.js";
+
+/** Kills agent `id` and everything it started (see {@link stopNestedServers}); `byUser`: as the user's stop. */
+export async function killTree(supervisor: Supervisor, id: string, byUser = false): Promise<AgentView> {
+  const { pid } = supervisor.get(id);
+  // Without a local process (queued, or on a machine of the fleet) its own kill ends what it started.
+  if (pid !== undefined) await stopNestedServers(nestedServersDir(stateDir({ home: homedir(), env: process.env })), id, pid, byUser);
+  return supervisor.kill(id);
+}
+
+/** What {@link stopByUser} did: the agents it stopped, and the ids asked for that this server does not know. */
+interface Stopped {
+  stopped: AgentView[];
+  unknown: string[];
+}
+
+/**
+ * Stops `ids` (undefined: every agent still running or queued) and everything they started, in
+ * parallel, each journaled as stopped by the user (resumable like any killed agent); with
+ * `byUser` false, as a kill (a nested server's part of a tree kill).
+ */
+export async function stopAgents(deps: Pick<ToolDeps, "supervisor" | "journal">, ids?: readonly string[], byUser = true): Promise<Stopped> {
+  const supervisor = await deps.supervisor();
+  const views = supervisor.list();
+  const known = new Set(views.map((view) => view.id));
+  const targets = ids === undefined ? views.filter((view) => view.alive || view.status === "queued").map((view) => view.id) : ids.filter((id) => known.has(id));
+  const stopped = await Promise.all(
+    targets.map((id) => {
+      if (byUser) deps.journal.made()?.stoppedByUser(id);
+      return killTree(supervisor, id, byUser);
+    }),
+  );
+  return { stopped, unknown: ids === undefined ? [] : ids.filter((id) => !known.has(id)) };
+}
