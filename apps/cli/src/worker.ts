@@ -20,7 +20,7 @@ import { runUntilStopped, workerSession } from "./worker-run.js";
 import { budgetCommandRan, budgetFlags, workerBudgetCommand } from "./worker-budget.js";
 import { workerMail } from "./worker-mail.js";
 import { stateLayout } from "@subagent-mcp/state";
-import { turnCost } from "@subagent-mcp/usage";
+import { SpendLedger, turnCost } from "@subagent-mcp/usage";
 import { errorMessage } from "@subagent-mcp/errors";
 
 const McpConfigFile = z.object({
@@ -177,12 +177,19 @@ export const workerCommand = defineCommand({
     // Its session can read this process's environment (/proc/PID/environ): say what should not be in
     // it, once the mailbox works (a mailbox that fails says so in its one line).
     for (const problem of secretsInEnv(ctx)) process.stderr.write(`worker ${name.data}: ${problem}\n`);
+    // Its turns count against spend_caps as every server's do: appended to the state folder's spend ledger.
+    const spend = new SpendLedger(stateLayout(ctx.stateDir).spend);
+    const costOf = turnCost(config.prices);
     const worker = new Worker({
       name: name.data,
       mail: mail.store,
       ...definedFields({ recoverEveryMs: mail.recoverEveryMs }),
       onTurn: (entry) => {
         mail.onTurn(entry);
+        const [p, m] = [entry.provider ?? provider.data, entry.model ?? spec.model];
+        const cost = entry.costUsd ?? (entry.tokens === undefined ? undefined : costOf(p, m, entry.tokens));
+        if (entry.tokens !== undefined || cost !== undefined)
+          spend.append({ at: entry.at, provider: p, ...definedFields({ model: m, cost_usd: cost }), agent: `worker:${name.data}` });
       },
       driver,
       spec,
@@ -195,7 +202,7 @@ export const workerCommand = defineCommand({
       audit: auditLog,
       ...definedFields({ budget }),
       // The worker's turn cost when its CLI reports none: the built-in prices with the config's over them.
-      costOf: turnCost(config.prices),
+      costOf,
       say,
     });
     const where = `${mail.where} (${provider.data})`;

@@ -1,0 +1,59 @@
+import { Maildir, type Message } from "@subagent-mcp/mailbox";
+import { cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
+import { execa, type ResultPromise } from "execa";
+import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { bin, startWorker } from "./e2e.js";
+
+// A worker's turns count against spend_caps as a server's do: each goes to the state folder's spend ledger.
+let env: CliEnvironment | undefined;
+let fake: FakeModelServer | undefined;
+const running: ResultPromise[] = [];
+afterEach(async () => {
+  for (const p of running.splice(0)) p.kill("SIGKILL");
+  await Promise.allSettled(running);
+  await env?.cleanup();
+  await fake?.stop();
+});
+
+/** Resolves once `file` holds `text` (the worker appends its turn to it after sending the reply). */
+async function holds(file: string, text: string): Promise<void> {
+  const has = (): boolean => existsSync(file) && readFileSync(file, "utf8").includes(text);
+  if (has()) return;
+  await new Promise<void>((resolve) => {
+    const watcher = watch(join(file, ".."), () => {
+      if (!has()) return;
+      watcher.close();
+      resolve();
+    });
+    if (has()) {
+      watcher.close();
+      resolve();
+    }
+  });
+}
+
+describe("spend_caps with a worker, with the real Claude Code", () => {
+  it("the worker's turn is in the spend ledger and usage --caps counts it", { timeout: 120_000 }, async () => {
+    const f = (fake = await startFakeFor("claude"));
+    const e = (env = await loopbackEnv("claude", f));
+    const state = join(e.home, "state");
+    const vars = { ...e.env, XDG_STATE_HOME: state, SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude") };
+    const configDir = join(vars.XDG_CONFIG_HOME as string, "subagent-mcp");
+    mkdirSync(configDir, { recursive: true });
+    writeFileSync(join(configDir, "config.json"), JSON.stringify({ spend_caps: { claude: { day_turns: 5 } } }));
+    const mail = new Maildir(join(state, "subagent-mcp", "mail"));
+    const cli = (args: string[]) => execa(process.execPath, [bin, ...args], { cwd: e.cwd, env: vars, extendEnv: false, reject: false });
+    f.script((request, nonce) => (request.lastUserText.includes("a question") ? { kind: "text", text: `${nonce} an answer` } : undefined));
+    mail.pending("asker");
+    await startWorker(e, vars, ["--name", "counted"], running);
+    const sent = (await cli(["send", "counted", "a question", "--from", "asker"])).stdout.trim();
+    const only = (m: Message): boolean => m.replyTo === sent;
+    while (mail.receive("asker", 1, only).length === 0) await mail.wait("asker", 60_000, undefined, only);
+    await holds(join(state, "subagent-mcp", "spend.jsonl"), '"agent":"worker:counted"');
+
+    const caps = JSON.parse((await cli(["usage", "--caps", "--json"])).stdout) as { caps: { cap: string; limit: string; spent: number; left: number }[] };
+    expect(caps.caps).toEqual([expect.objectContaining({ cap: "claude", limit: "day_turns", spent: 1, left: 4 })]);
+  });
+});
