@@ -4,7 +4,7 @@
 // agent's process tree is killed.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePrivateDir, stateLayout } from "@subagent-mcp/state";
+import { ensurePrivateDir, isAlive, stateLayout } from "@subagent-mcp/state";
 
 /** The signal a nested server takes as "your tree is killed": it stops its agents (tree) and exits. */
 export const STOP_TREE_SIGNAL = "SIGUSR2";
@@ -23,10 +23,19 @@ export function markNested(dir: string, lineage: readonly string[]): () => void 
   ensurePrivateDir(join(dir, ".."));
   ensurePrivateDir(dir);
   writeFileSync(path, `${JSON.stringify(lineage)}\n`, { mode: 0o600 });
+  forgetGone(dir);
   return () => {
     rmSync(path, { force: true });
     rmSync(`${path}${BY_USER}`, { force: true });
   };
+}
+
+// The marks of nested servers that are gone (killed with their agent's tree, no time to remove them).
+function forgetGone(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = Number(/^(\d+)(?:\.user)?$/.exec(name)?.[1] ?? 0);
+    if (pid > 0 && !isAlive(pid)) rmSync(join(dir, name), { force: true });
+  }
 }
 
 // Beside a nested server's mark, before its signal: the user stopped the tree (else it is a kill).
