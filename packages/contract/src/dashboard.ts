@@ -103,6 +103,17 @@ const UsageDayViewSchema = z.object({
 });
 export type UsageDayView = z.infer<typeof UsageDayViewSchema>;
 
+/** A provider's subscription window as its CLIs last reported it (the state folder's rate-limits file). */
+const QuotaWindowViewSchema = z.object({
+  provider: z.string(),
+  window: z.string(),
+  status: z.string(),
+  used_percent: z.number().optional(),
+  /** ISO time it starts afresh, when the CLI said. */
+  resets_at: z.string().optional(),
+});
+export type QuotaWindowView = z.infer<typeof QuotaWindowViewSchema>;
+
 /** Everything the page shows. */
 export const DashboardStateSchema = z.object({
   project: z.string(),
@@ -114,6 +125,8 @@ export const DashboardStateSchema = z.object({
   worker_permissions: z.array(WorkerPermissionViewSchema),
   mailboxes: z.array(MailboxViewSchema),
   usage: z.object({ days: z.array(UsageDayViewSchema), total_cost_usd: z.number() }),
+  /** Every provider's subscription windows still in force, with their reset times. */
+  quota: z.array(QuotaWindowViewSchema).optional(),
   /** The live machines of the fleet (as list_machines shows them); absent without a fleet. */
   machines: z.array(MachineSchema).optional(),
   /** What could not be read this time (the mailbox store down, ...), one line each. */

@@ -75,6 +75,7 @@ export {
   type MailboxView,
   type PastAgentView,
   type PermissionRequestView,
+  type QuotaWindowView,
   type ServerView,
   type UsageDayView,
   type WorkerPermissionView,

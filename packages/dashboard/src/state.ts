@@ -7,6 +7,7 @@ import type { PastCache } from "./past.js";
 import type { ServerSet } from "./servers.js";
 import type { DashboardState, Machine, MailboxView } from "@subagent-mcp/contract";
 import type { UsageCache } from "./usage.js";
+import { quotaNow } from "./quota.js";
 import { definedFields } from "@subagent-mcp/contract";
 
 /** Where the state comes from. */
@@ -54,6 +55,7 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     worker_permissions: workerApprovals(s.stateDir).map(approvalView),
     mailboxes,
     usage,
+    quota: quotaNow(s.stateDir),
     ...definedFields({ machines }),
     errors,
   };

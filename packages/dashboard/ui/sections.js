@@ -173,3 +173,22 @@ export function renderUsage() {
     ),
   );
 }
+
+// Each provider's subscription windows as its CLIs last reported them, with their reset times.
+export function renderQuota() {
+  const windows = state.quota ?? [];
+  const body = $("quota-body");
+  if (!changed(body, windows)) return;
+  if (!windows.length) return body.replaceChildren(empty("No subscription window reported."));
+  const rows = windows.map((w) =>
+    h(
+      "tr",
+      {},
+      h("td", { text: w.provider }),
+      h("td", { text: w.window }),
+      h("td", { class: "num", text: w.used_percent === undefined ? w.status : `${w.used_percent} % (${w.status})` }),
+      h("td", { text: w.resets_at ?? "not reported" }),
+    ),
+  );
+  body.replaceChildren(table([["Provider"], ["Window"], ["Used", "num"], ["Resets"]], rows, "Subscription windows per provider: used and reset time"));
+}
