@@ -1,8 +1,10 @@
 // What every server and worker of the user spent, turn by turn, in one append-only file of the
 // state folder (stateLayout's `spend`): each process appends a line per finished turn in one
 // write (O_APPEND, so lines of concurrent writers never interleave), and reads only what was
-// appended since its last look, so that checking the caps at launch costs a stat.
-import { closeSync, fstatSync, openSync, readSync, statSync, writeSync } from "node:fs";
+// appended since its last look, so that checking the caps at launch costs a stat or two. Past
+// `rotateBytes` the file is renamed to `<path>.1` (the one before it dropped) and a new one begun:
+// a reader follows each file by its inode, so a rotation re-reads nothing.
+import { closeSync, fstatSync, openSync, readSync, renameSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { ensurePrivateDir } from "@subagent-mcp/state";
@@ -28,17 +30,30 @@ export interface LedgerEntry extends SpendEntry {
 const KEEP_MS = 8 * 24 * 3600_000;
 /** Bytes read at a time. */
 const CHUNK = 1 << 16;
+/** Default size past which the file is rotated: tens of thousands of turns, more than a week's. */
+const ROTATE_BYTES = 4 << 20;
 
-/** The spend ledger of one state folder, appended to and read incrementally (by size, inode). */
-export class SpendLedger {
-  #entries: LedgerEntry[] = [];
-  #offset = 0;
-  #ino = -1;
-  #tail = "";
+/** What has been read of one file (by inode). */
+interface FileRead {
+  ino: number;
+  offset: number;
+  tail: string;
   // A character cut by a read's end is completed by the next read.
-  #decoder = new StringDecoder("utf8");
+  decoder: StringDecoder;
+  entries: LedgerEntry[];
+}
 
-  constructor(readonly path: string) {}
+/** The spend ledger of one state folder, appended to and read incrementally. */
+export class SpendLedger {
+  #files: FileRead[] = [];
+  readonly #rotateBytes: number;
+
+  constructor(
+    readonly path: string,
+    options: { rotateBytes?: number } = {},
+  ) {
+    this.#rotateBytes = options.rotateBytes ?? ROTATE_BYTES;
+  }
 
   /** Appends one turn, in one write; a failed write is said on stderr and only costs the cap's accuracy. */
   append(entry: SpendEntry): void {
@@ -47,6 +62,9 @@ export class SpendLedger {
       const fd = openSync(this.path, "a", 0o600);
       try {
         writeSync(fd, `${JSON.stringify(entry)}\n`);
+        const own = fstatSync(fd);
+        // Rotated only while the path still names the file written (another writer may have rotated it just now).
+        if (own.size > this.#rotateBytes && statSync(this.path, { throwIfNoEntry: false })?.ino === own.ino) renameSync(this.path, `${this.path}.1`);
       } finally {
         closeSync(fd);
       }
@@ -55,65 +73,57 @@ export class SpendLedger {
     }
   }
 
-  /** The turns of the last eight days, with what was appended since the last call read in. */
-  entries(now: number = Date.now()): readonly LedgerEntry[] {
-    this.#refresh();
+  /** The turns of the last eight days (of both files), with what was appended since the last call read in. */
+  entries(now: number = Date.now()): LedgerEntry[] {
     const oldest = now - KEEP_MS;
-    if (this.#entries.length > 0 && (this.#entries[0]?.ms ?? 0) < oldest) this.#entries = this.#entries.filter((e) => e.ms >= oldest);
-    return this.#entries;
+    const files = [`${this.path}.1`, this.path].flatMap((p) => {
+      const s = statSync(p, { throwIfNoEntry: false });
+      return s === undefined ? [] : [{ p, ino: s.ino, size: s.size }];
+    });
+    this.#files = files.map(({ p, ino, size }) => {
+      let read = this.#files.find((f) => f.ino === ino);
+      if (read === undefined || size < read.offset) read = { ino, offset: 0, tail: "", decoder: new StringDecoder("utf8"), entries: [] };
+      if (size > read.offset) readFrom(p, read);
+      if ((read.entries[0]?.ms ?? Infinity) < oldest) read.entries = read.entries.filter((e) => e.ms >= oldest);
+      return read;
+    });
+    return this.#files.flatMap((f) => f.entries);
   }
+}
 
-  // A stat per call; a read only of the bytes appended since (all of them after a rotation or a truncation).
-  #refresh(): void {
-    const s = statSync(this.path, { throwIfNoEntry: false });
-    if (s === undefined) {
-      this.#reset(-1);
-      return;
-    }
-    if (s.ino !== this.#ino || s.size < this.#offset) this.#reset(s.ino);
-    if (s.size === this.#offset) return;
-    let fd: number;
-    try {
-      fd = openSync(this.path, "r");
-    } catch {
-      return;
-    }
-    try {
-      const size = fstatSync(fd).size;
-      const buffer = Buffer.alloc(CHUNK);
-      while (this.#offset < size) {
-        const n = readSync(fd, buffer, 0, Math.min(CHUNK, size - this.#offset), this.#offset);
-        if (n <= 0) break;
-        this.#offset += n;
-        this.#take(this.#decoder.write(buffer.subarray(0, n)));
-      }
-    } finally {
-      closeSync(fd);
-    }
+// Reads what was appended to `path` past `read.offset`; whole lines are parsed, a line still being written waits for the next read.
+function readFrom(path: string, read: FileRead): void {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return; // rotated or removed meanwhile: read on the next look
   }
+  try {
+    if (fstatSync(fd).ino !== read.ino) return;
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.alloc(CHUNK);
+    while (read.offset < size) {
+      const n = readSync(fd, buffer, 0, Math.min(CHUNK, size - read.offset), read.offset);
+      if (n <= 0) break;
+      read.offset += n;
+      const lines = (read.tail + read.decoder.write(buffer.subarray(0, n))).split("\n");
+      read.tail = lines.pop() ?? "";
+      for (const line of lines) take(line, read.entries);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
-  #reset(ino: number): void {
-    this.#entries = [];
-    this.#offset = 0;
-    this.#tail = "";
-    this.#decoder = new StringDecoder("utf8");
-    this.#ino = ino;
+function take(line: string, into: LedgerEntry[]): void {
+  if (line === "") return;
+  let parsed;
+  try {
+    parsed = SpendEntrySchema.safeParse(JSON.parse(line));
+  } catch {
+    return;
   }
-
-  // Whole lines are parsed; a line still being written waits for the next read.
-  #take(text: string): void {
-    const lines = (this.#tail + text).split("\n");
-    this.#tail = lines.pop() ?? "";
-    for (const line of lines) {
-      if (line === "") continue;
-      let parsed;
-      try {
-        parsed = SpendEntrySchema.safeParse(JSON.parse(line));
-      } catch {
-        continue;
-      }
-      const ms = parsed.success ? Date.parse(parsed.data.at) : NaN;
-      if (parsed.success && Number.isFinite(ms)) this.#entries.push({ ...parsed.data, ms });
-    }
-  }
+  const ms = parsed.success ? Date.parse(parsed.data.at) : NaN;
+  if (parsed.success && Number.isFinite(ms)) into.push({ ...parsed.data, ms });
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -65,5 +65,20 @@ describe("SpendLedger", () => {
     truncateSync(path, 0);
     writeFileSync(path, '{"at":"2026-11-26T10:00:00.000Z","provider":"gemini"}\n');
     expect(ledger.entries(NOW).map((e) => e.provider)).toEqual(["gemini"]);
+  });
+
+  it("rotates past its size and still counts the rotated file's turns, reading each line once", () => {
+    const path = ledgerPath();
+    const writer = new SpendLedger(path, { rotateBytes: 200 });
+    const reader = new SpendLedger(path);
+    const turn = (i: number) => ({ at: `2026-11-26T09:00:${String(i).padStart(2, "0")}.000Z`, provider: "claude", cost_usd: 1 });
+    for (let i = 0; i < 3; i++) writer.append(turn(i));
+    expect(reader.entries(NOW)).toHaveLength(3);
+    // The third line took the file past 200 bytes: it was renamed, and the next lines begin a new one.
+    expect(existsSync(`${path}.1`)).toBe(true);
+    for (let i = 3; i < 5; i++) writer.append(turn(i));
+    const entries = reader.entries(NOW);
+    expect(entries.map((e) => e.at.slice(17, 19)).sort()).toEqual(["00", "01", "02", "03", "04"]);
+    expect(capStandings({ claude: { day_usd: 10 } }, entries, NOW)[0]).toMatchObject({ spent: 5, left: 5 });
   });
 });
