@@ -4,8 +4,12 @@ import type { ServerRecord } from "@subagent-mcp/contract";
 import { readServerRecords } from "@subagent-mcp/dashboard";
 import { errorMessage } from "@subagent-mcp/errors";
 import { defineCommand } from "citty";
-import { cliContext } from "./context.js";
+import { WORKER_STOP_SIGNAL } from "@subagent-mcp/worker";
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { cliContext, type CliContext } from "./context.js";
 import { fail } from "./fail.js";
+import { mailOf } from "./mailstore.js";
 
 /** How long one server may take to stop its agents (a tree kill waits up to 1.5 s for nested servers). */
 const STOP_TIMEOUT_MS = 10_000;
@@ -30,10 +34,35 @@ async function stopOn(record: ServerRecord, ids: string[] | undefined): Promise<
   }
 }
 
+// The live workers on this machine, each told to stop its running turn (the worker goes on with its inbox).
+async function stopWorkers(ctx: CliContext): Promise<string[]> {
+  const presence = await mailOf(ctx).presence();
+  try {
+    const here = (await presence.list()).filter((w) => w.host === hostname() && w.pid > 0);
+    // Only a process that still is a worker of ours (a pid may have been reused since its heartbeat).
+    return here.flatMap((w) => {
+      if (!readArgs(w.pid).includes("worker")) return [];
+      process.kill(w.pid, WORKER_STOP_SIGNAL);
+      return [`worker ${w.name}\t${String(w.pid)}\t${w.provider ?? "-"}`];
+    });
+  } finally {
+    await presence.close();
+  }
+}
+
+function readArgs(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${String(pid)}/cmdline`, "utf8").split("\0");
+  } catch {
+    return [];
+  }
+}
+
 /**
  * `subagent-mcp stop [AGENT...] [--all]`: the user's stop, on every live server of this user on
  * this machine at once (their control endpoints, in parallel); each agent with everything it
- * started, journaled as stopped by the user and resumable.
+ * started, journaled as stopped by the user and resumable. `--all` also stops the running turn of
+ * every worker on this machine.
  */
 export const stopCommand = defineCommand({
   meta: { name: "stop", description: "Stop sub-agents (and everything they started) of every server of yours on this machine." },
@@ -46,9 +75,10 @@ export const stopCommand = defineCommand({
     const ctx = cliContext();
     const asked = args.all === true ? undefined : ids;
     const records = readServerRecords(ctx.stateDir);
-    const answers = await Promise.all(
-      records.map(async (record) => ({ record, answer: await stopOn(record, asked).catch((error: unknown) => errorMessage(error)) })),
-    );
+    const [answers, workers] = await Promise.all([
+      Promise.all(records.map(async (record) => ({ record, answer: await stopOn(record, asked).catch((error: unknown) => errorMessage(error)) }))),
+      asked === undefined ? stopWorkers(ctx).catch((error: unknown) => [`subagent-mcp: the workers could not be reached: ${errorMessage(error)}`]) : [],
+    ]);
     const found = new Set<string>();
     let failed = false;
     for (const { record, answer } of answers) {
@@ -62,6 +92,7 @@ export const stopCommand = defineCommand({
         process.stdout.write(`server ${record.pid}\t${row.agent_id}\t${row.provider}\n`);
       }
     }
+    for (const line of workers) process.stdout.write(`${line}\n`);
     const unknown = (asked ?? []).filter((id) => !found.has(id));
     if (unknown.length > 0) fail(`no server of yours knows agent(s) ${unknown.join(", ")}`, 1);
     if (failed) process.exit(1);

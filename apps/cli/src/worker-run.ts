@@ -3,7 +3,7 @@ import { childEnv } from "@subagent-mcp/config";
 import { LINEAGE_ENV } from "@subagent-mcp/contract";
 import { mergeRules, protectedRules, type AuditLog, type Grant, type PermissionRules } from "@subagent-mcp/permissions";
 import { startTracing, tracer } from "@subagent-mcp/tracing";
-import type { Worker } from "@subagent-mcp/worker";
+import { WORKER_STOP_SIGNAL, type Worker } from "@subagent-mcp/worker";
 import type { CliContext } from "./context.js";
 import { optimizeFromNowOn } from "./v8-tiers.js";
 import { version } from "./version.js";
@@ -70,6 +70,10 @@ export async function runUntilStopped(
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  // `subagent-mcp stop`: the running turn ends as the user's stop, and the worker goes on with its inbox.
+  process.on(WORKER_STOP_SIGNAL, () => {
+    if (worker.stopTurn()) process.stderr.write(`worker ${o.name}: the user stopped the running turn\n`);
+  });
   o.say(`mailbox ${o.where}; log: ${o.log}`);
   optimizeFromNowOn();
   // Each turn is a span when OTEL_* asks for traces; otherwise nothing of OpenTelemetry loads.

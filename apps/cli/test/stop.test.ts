@@ -5,14 +5,18 @@ import type { FakeRequest } from "@subagent-mcp/testkit";
 import { execa } from "execa";
 import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { bin, connectServer, startE2E, type E2E, type Served } from "./e2e.js";
+import type { ResultPromise } from "execa";
+import { bin, connectServer, startE2E, startWorker, type E2E, type Served } from "./e2e.js";
 
 // `subagent-mcp stop`: the user's stop over every server of theirs on this machine, nested agents
 // included; each agent journaled as stopped by the user.
 let e: E2E | undefined;
 let second: Served | undefined;
 const markers: string[] = [];
+const running: ResultPromise[] = [];
 afterEach(async () => {
+  for (const p of running.splice(0)) p.kill("SIGKILL");
+  await Promise.allSettled(running);
   for (const p of markers.splice(0).flatMap(marked)) process.kill(p, "SIGKILL");
   await second?.close();
   await e?.close();
@@ -149,6 +153,27 @@ describe("subagent-mcp stop", () => {
     // A stopped agent is resumable like any killed one.
     const { agent_id: resumed } = await s.call<{ agent_id: string }>("resume_agent", { agent_id: first, prompt: "[[say:back]]" });
     expect(resumed).toBe(first);
+  });
+
+  it("--all stops a worker's running turn, and the worker goes on with its inbox", { timeout: 120_000 }, async () => {
+    const s = (e = await startE2E());
+    const vars = { ...s.serverEnv };
+    const worker = await startWorker(s.env, vars, ["--name", "stoppy", "--allowed-tools", "Bash"], running);
+    const send = (...args: string[]) => execa(process.execPath, [bin, "send", ...args], { cwd: s.env.cwd, env: vars, extendEnv: false, reject: false });
+    const long = longTool();
+    expect((await send("stoppy", long.prompt)).exitCode).toBe(0);
+    await until("the worker's long tool to run", () => marked(long.marker).length > 0, 60_000);
+    const all = await stop(s, "--all");
+    expect(all.exitCode, all.stderr).toBe(0);
+    expect(all.stdout).toMatch(new RegExp(`^worker stoppy\\t${String(worker.proc.pid)}\\tclaude$`, "m"));
+    await until("the worker's turn to end as stopped", () => /turn stopped \(acked\)/.test(worker.stderr()), 2_000);
+    await until("the worker's long tool to end", () => marked(long.marker).length === 0, 2_000);
+    // It lives on, and answers its next message.
+    expect(worker.proc.exitCode).toBeNull();
+    // (The fake model answers it in the same conversation, after the stopped tool's result.)
+    const next = await send("stoppy", "[[say:still here]]", "--wait", "--timeout", "60");
+    expect(next.exitCode, next.stderr).toBe(0);
+    expect(next.stdout).toContain(s.fakes.claude.nonce);
   });
 
   it("names an unknown agent (exit 1) and asks for ids or --all", { timeout: 60_000 }, async () => {

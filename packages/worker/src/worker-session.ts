@@ -14,6 +14,8 @@ export interface TurnOutcome {
   usage?: Usage;
   costUsd?: number;
   error?: string;
+  /** The user stopped the turn (`subagent-mcp stop`): its messages are done with, not retried. */
+  byUser?: boolean;
 }
 
 /** What the worker's session needs from the worker. */
@@ -42,6 +44,8 @@ export class WorkerSession {
   /** The agent's id: the worker's name (a new life after an exit takes the same id). */
   readonly #id: string;
   #current: ((outcome: TurnOutcome) => void) | undefined;
+  /** Stops the running turn as the user's stop, while one runs. */
+  #stopByUser: (() => void) | undefined;
   #lastError: string | undefined;
   /** A resumed session the CLI has not confirmed yet: if it exits first, it is forgotten. */
   #resumeUnconfirmed = false;
@@ -107,12 +111,21 @@ export class WorkerSession {
       };
       signal.addEventListener("abort", onStop, { once: true });
       if (signal.aborted) onStop();
+      let byUser = false;
+      this.#stopByUser = () => {
+        byUser = true;
+        force("stopped");
+      };
       this.#current = (outcome) => {
         clearTimeout(timeout);
         clearTimeout(killer);
         clearTimeout(grace);
         signal.removeEventListener("abort", onStop);
-        this.#current = undefined;
+        this.#current = this.#stopByUser = undefined;
+        if (byUser) {
+          resolve({ ...outcome, exit: "stopped", error: "stopped by the user", byUser });
+          return;
+        }
         resolve(
           forced === undefined || (outcome.exit === "ok" && forced === "stopped")
             ? outcome
@@ -126,6 +139,13 @@ export class WorkerSession {
         this.#current({ exit: "exited", result: "", error: errorMessage(error) });
       }
     });
+  }
+
+  /** Interrupts the running turn as the user's stop (the session lives on); false when no turn runs. */
+  stopTurn(): boolean {
+    const stop = this.#stopByUser;
+    stop?.();
+    return stop !== undefined;
   }
 
   #alive(supervisor = this.#made): boolean {

@@ -61,6 +61,9 @@ interface WorkerOptions {
 
 type Optional = "say" | "rules" | "approver" | "permissionTimeoutMs" | "audit" | "budget" | "costOf" | "budgetFallbackMs" | "recoverEveryMs" | "onTurn";
 
+/** The signal `subagent-mcp stop` sends a worker: its running turn ends as the user's stop (see {@link Worker.stopTurn}). */
+export const WORKER_STOP_SIGNAL = "SIGUSR2";
+
 /**
  * An always-on agent: blocks on its mailbox, answers each conversation with one turn of a
  * persistent session (resumed after a restart), replies to the sender, then acknowledges. Failed
@@ -85,6 +88,14 @@ export class Worker {
       approver: () => this.#approver,
       permissionTimeoutMs: options.permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS,
     });
+  }
+
+  /**
+   * Interrupts the running turn as the user's stop: its messages are acknowledged (each sender told
+   * it was stopped by the user) and the worker goes on with its inbox. False when no turn runs.
+   */
+  stopTurn(): boolean {
+    return this.#session.stopTurn();
   }
 
   /** Serves the mailbox until `signal` aborts (or after one wake with `once`). */
@@ -175,7 +186,13 @@ export class Worker {
       ...definedFields({ model, sessionId: this.#session.sessionId, error: outcome.error }),
     };
     let failure = outcome.exit === "ok" || outcome.exit === "stopped" ? undefined : (outcome.error ?? outcome.exit);
-    if (outcome.exit === "ok") {
+    if (outcome.byUser === true) {
+      // Done with, not retried: the sender hears that the user stopped it.
+      for (const id of ids) await this.#persist("acknowledge", () => mail.ack(name, id), signal);
+      const to = conversation.replyTo;
+      if (to !== undefined) await this.#bounce(to, attempt, "stopped by the user", false);
+      entry.outcome = "acked";
+    } else if (outcome.exit === "ok") {
       const to = conversation.replyTo;
       if (to !== undefined) {
         // Reply first, ack second: a crash in between repeats the reply, it never loses the message.
@@ -247,7 +264,7 @@ export class Worker {
   }
 
   /** Like a mail server's bounce: whoever waits for an answer learns that none will come. */
-  async #bounce(to: Message, attempts: number, why: string): Promise<void> {
+  async #bounce(to: Message, attempts: number, why: string, dead = true): Promise<void> {
     const { name, mail } = this.#o;
     // The reason can be a whole failed answer: a bounce stays a short notice.
     const reason = why.length > 2_000 ? `${why.slice(0, 2_000)}…` : why;
@@ -255,7 +272,9 @@ export class Worker {
       await mail.send({
         from: name,
         to: to.from,
-        body: `${name} gave up on your message after ${attempts} attempt(s): ${reason}. It is in ${name}'s dead letters (subagent-mcp mail ${name}).`,
+        body: dead
+          ? `${name} gave up on your message after ${attempts} attempt(s): ${reason}. It is in ${name}'s dead letters (subagent-mcp mail ${name}).`
+          : `${name} did not answer your message: ${reason}.`,
         priority: "normal",
         replyTo: to.id,
         threadId: to.threadId,
