@@ -40,6 +40,12 @@ describe("spend_caps", () => {
         .split("\n");
       expect(ledger.map((line) => (JSON.parse(line) as { provider: string; agent: string }).agent)).toEqual([agent_id]);
 
+      // Killed, it cannot be resumed on claude while the cap holds.
+      await s.call("kill_agent", { agent_id });
+      const resumed = await s.client.callTool({ name: "resume_agent", arguments: { agent_id } });
+      expect(resumed.isError).toBe(true);
+      expect(JSON.stringify(resumed.content)).toContain("spend cap claude day_turns 1 reached");
+
       // usage --caps shows where the cap stands.
       const usage = (args: string[]) => execa(process.execPath, [bin, "usage", "--caps", ...args], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false });
       const caps = JSON.parse((await usage(["--json"])).stdout) as {

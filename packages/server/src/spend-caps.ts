@@ -70,6 +70,12 @@ export class SpendCapsWatch {
   }
 }
 
+/** Throws BUDGET_EXCEEDED naming the cap when a spend cap holds `who` (a resume: its provider is its conversation's, nowhere else to route it). */
+export function refuseOverCap(supervisor: Supervisor, who: { provider: string; model?: string | undefined }): void {
+  const reason = spendWatch(supervisor)?.overCap(who, undefined);
+  if (reason !== undefined) throw new ServerError("BUDGET_EXCEEDED", reason);
+}
+
 /**
  * The ranking less the candidates a cap holds (rule `over_cap`, never tried even as a last resort);
  * a launch that keeps none, or whose named provider a cap holds, is refused naming the cap.
