@@ -17,6 +17,10 @@ const AgentAction = {
 export const ActionSchema = z.discriminatedUnion("action", [
   z.object({ action: z.literal("interrupt"), ...AgentAction }),
   z.object({ action: z.literal("kill"), ...AgentAction }),
+  /** The user's stop of an agent and everything it started (journaled as stopped by the user). */
+  z.object({ action: z.literal("stop_tree"), ...AgentAction }),
+  /** The user's stop of every agent of every server of the project. */
+  z.object({ action: z.literal("stop_all") }),
   z.object({ action: z.literal("resume"), ...AgentAction, message: z.string().min(1).max(100_000).optional() }),
   z.object({ action: z.literal("send"), ...AgentAction, message: z.string().min(1).max(100_000) }),
   z.object({
@@ -62,6 +66,10 @@ export async function runAction(action: Action, deps: ActionDeps): Promise<Recor
       return done(serverOf(deps.servers, action.server), "interrupt_agent", { agent_id: action.agent_id });
     case "kill":
       return done(serverOf(deps.servers, action.server), "kill_agent", { agent_id: action.agent_id });
+    case "stop_tree":
+      return done(serverOf(deps.servers, action.server), "stop_agents", { agent_ids: [action.agent_id] });
+    case "stop_all":
+      return stopAll(deps.servers);
     case "send":
       return done(serverOf(deps.servers, action.server), "send_message", { agent_id: action.agent_id, message: action.message });
     case "resume":
@@ -79,6 +87,14 @@ export async function runAction(action: Action, deps: ActionDeps): Promise<Recor
     case "worker_permission":
       return answerWorker(deps.stateDir, deps.mail, action.id, action.decision, action.reason);
   }
+}
+
+// Every live server of the project stops all of its agents, in parallel: how many were stopped.
+async function stopAll(servers: ServerSet): Promise<Record<string, unknown>> {
+  servers.sync();
+  const answers = await Promise.all(servers.links().map((link) => done(link, "stop_agents", {})));
+  const stopped = answers.reduce((sum, answer) => sum + (Array.isArray(answer.stopped) ? answer.stopped.length : 0), 0);
+  return { stopped, servers: answers.length };
 }
 
 // Calls the tool, then takes a new snapshot of its server so the page shows the outcome at once.

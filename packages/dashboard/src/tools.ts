@@ -11,6 +11,7 @@ export const DASHBOARD_TOOLS = new Set([
   "transcript",
   "interrupt_agent",
   "kill_agent",
+  "stop_agents",
   "resume_agent",
   "send_message",
   "respond_permission",

@@ -16,6 +16,12 @@ const TURN_UNDER_WAY = new Set(["queued", "processing", "permission_requested", 
 /** The timeline section (timeline.js), opened from a row or the section's own button. */
 export const timeline = timelineView({ $, api, agents, h, changed, badge, usd, dur, tokens, receiptHead });
 
+// Stop all: every agent of every server of the project, and what each started, after a confirmation.
+$("stop-all").addEventListener("click", async () => {
+  const text = "Stop every agent of every server of this project, and every agent they started? Each is journaled as stopped by you and can be resumed.";
+  if (await confirm({ title: "Stop all agents?", text, yes: "Stop all", danger: true })) await act({ action: "stop_all" }, $("agents-result"), "Stop all");
+});
+
 export function renderAgents() {
   const list = agents();
   reconcile($("agent-rows"), list, (a) => a.id, agentRow, updateRow);
@@ -100,12 +106,15 @@ function rowActions(a) {
       ? b("Interrupt", "interrupt", "", () => ask(a, "interrupt", "Interrupt", `Interrupt ${name}? Its current turn stops; the session stays open.`))
       : undefined,
     b("Kill", "kill", "danger", () => ask(a, "kill", "Kill", `Kill ${name}? Its process ends and it takes no more messages.`)),
+    b("Stop tree", "stop-tree", "danger", () =>
+      ask(a, "stop_tree", "Stop", `Stop ${name} and every agent it started? Each is journaled as stopped by you and can be resumed.`),
+    ),
     tree,
   ];
 }
 
 async function ask(a, action, verb, text) {
-  const ok = await confirm({ title: `${verb} agent?`, text, yes: verb, danger: action === "kill" });
+  const ok = await confirm({ title: `${verb} agent?`, text, yes: verb, danger: action === "kill" || action === "stop_tree" });
   if (!ok) return;
   const body = { action, agent_id: a.id, ...(a.server === undefined ? {} : { server: a.server }) };
   await act(body, $("agents-result"), `${verb} ${a.label || a.id}`);
