@@ -17,7 +17,8 @@ const running: ResultPromise[] = [];
 afterEach(async () => {
   for (const p of running.splice(0)) p.kill("SIGKILL");
   await Promise.allSettled(running);
-  for (const p of markers.splice(0).flatMap(marked)) process.kill(p, "SIGKILL");
+  // A test that failed may leave its long tools running: each with the `tail` under it.
+  for (const p of markers.splice(0).flatMap(marked)) for (const q of [...descendants(p), p]) process.kill(q, "SIGKILL");
   await second?.close();
   await e?.close();
   [e, second] = [undefined, undefined];
