@@ -40,7 +40,7 @@ describe("spend_caps with a worker, with the real Claude Code", () => {
     const e = (env = await loopbackEnv("claude", f));
     const state = join(e.home, "state");
     const vars = { ...e.env, XDG_STATE_HOME: state, SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude") };
-    const configDir = join(vars.XDG_CONFIG_HOME as string, "subagent-mcp");
+    const configDir = join(e.env.XDG_CONFIG_HOME as string, "subagent-mcp");
     mkdirSync(configDir, { recursive: true });
     writeFileSync(join(configDir, "config.json"), JSON.stringify({ spend_caps: { claude: { day_turns: 5 } } }));
     const mail = new Maildir(join(state, "subagent-mcp", "mail"));
