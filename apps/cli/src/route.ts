@@ -9,7 +9,7 @@ import {
   type RankedCandidate,
 } from "@subagent-mcp/routing";
 import { stateLayout } from "@subagent-mcp/state";
-import { DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
+import { capReached, capStandings, DEFAULT_PRICES, mergePrices, SpendLedger } from "@subagent-mcp/usage";
 import { composeRankInputs, SharedHeadroom } from "@subagent-mcp/config";
 import { defineCommand } from "citty";
 import { existsSync } from "node:fs";
@@ -67,7 +67,17 @@ export const routeCommand = defineCommand({
       ...(config.quota_percent === undefined ? {} : { quota: { percent: config.quota_percent, windows: (p) => shared.windows(p, Date.now()) } }),
       budgetsLeftUsd: [config.budget?.max_cost_usd],
     });
-    const ranking = rankCandidates(route, { provider }, inputs);
+    const ranked = rankCandidates(route, { provider }, inputs);
+    // As a launch holds them: a candidate a spend cap holds is skipped (rule over_cap), whoever asked for it.
+    const standings = capStandings(config.spend_caps ?? {}, new SpendLedger(stateLayout(ctx.stateDir).spend).entries());
+    const held = ranked.ranked.flatMap(({ candidate: c }) => {
+      const reason = capReached(standings, c, inputs.expectedCost(c)?.usd);
+      return reason === undefined ? [] : [{ provider: c.provider, ...definedFields({ model: c.model }), rule: "over_cap" as const, reason }];
+    });
+    const ranking = {
+      ranked: ranked.ranked.filter((r) => !held.some((h) => h.provider === r.candidate.provider && h.model === r.candidate.model)),
+      skipped: [...ranked.skipped, ...held],
+    };
     const escalate = config.routingTable[category.data].escalate;
     if (args.json === true) {
       const ranked = ranking.ranked.map(({ candidate, ...why }) => ({ ...candidate, ...why, available: checks.get(candidate.provider)?.ok ?? false }));

@@ -54,6 +54,16 @@ describe("spend_caps", () => {
       expect(caps.caps).toEqual([expect.objectContaining({ cap: "claude", limit: "day_turns", spent: 1, of: 1, left: 0, reached: true })]);
       expect((await usage([])).stdout).toMatch(/claude day_turns: 1 \/ 1, 0 left \(reached\), resets \d{4}-/);
 
+      // `route` ranks as a launch does: claude's candidates skipped with rule over_cap.
+      const route = await execa(process.execPath, [bin, "route", "--category", "security_review", "--branch", "performance", "--json"], {
+        cwd: s.env.cwd,
+        env: s.serverEnv,
+        extendEnv: false,
+      });
+      const routed0 = JSON.parse(route.stdout) as { ranking: { provider: string }[]; skipped: { provider: string; rule?: string }[] };
+      expect(routed0.ranking.map((r) => r.provider)).not.toContain("claude");
+      expect(routed0.skipped.filter((k) => k.rule === "over_cap").map((k) => k.provider)).toContain("claude");
+
       // Another server of the same user (same state folder) sees the cap reached.
       const second = await connectServer(s.serverEnv, s.env.cwd, "second");
       others.push(second);
