@@ -5,9 +5,9 @@ export { costText, renderUsage } from "./format.js";
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { UsageError, type UsageErrorCode } from "./errors.js";
 export { costOf, findPrice, mergePrices, recordedCost, turnCost } from "./lookup.js";
-export { GroupBySchema, PriceTableSchema, SpendCapsSchema, type PriceTable, type SpendCaps, type UsageRow } from "./schema.js";
-export { capPeriods, capReached, capStandings, capText, type CapStanding } from "./spend-caps.js";
-export { SpendLedger, type SpendEntry } from "./spend-ledger.js";
+export { GroupBySchema, PriceTableSchema, type PriceTable, type UsageRow } from "./schema.js";
+export { capPeriods, capReached, capStandings, type CapStanding } from "./spend-caps.js";
+export { SpendLedger } from "./spend-ledger.js";
 export { parseSince } from "./since.js";
 export { addTurn, emptyRow, summarizeUsage, type UsageSummary } from "./summarize.js";
 export { agentTurns, workerTurns, type TurnRecord } from "./turns.js";
