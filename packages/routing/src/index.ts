@@ -7,7 +7,7 @@ export { selectCandidates, type Route } from "./select.js";
 export { DEFAULT_TYPICAL_TURN, rankCandidates, type Headroom, type RankedCandidate, type RankInputs, type Ranking } from "./rank.js";
 export { describeCandidate } from "@subagent-mcp/core";
 export { mergeRoutingTable, parseRoutingConfig, RoutingConfigSchema, type RoutingConfig } from "./config.js";
-export { overQuota } from "./quota.js";
+export { overQuota, quotaReason } from "./quota.js";
 export { DEFAULT_ESCALATION_STEPS, escalationLadder } from "./escalate.js";
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { RoutingError, type RoutingErrorCode } from "./errors.js";

@@ -15,6 +15,7 @@ import { delegate } from "../tasks/serve.js";
 import { turnWork, type TurnRef } from "../tasks/turn-task.js";
 import { acceptsForms } from "../tasks/wire.js";
 import { escalatePoolTask, type PoolAttempt, type PoolOutcome } from "../pool-escalation.js";
+import { refuseHeldPoolAgent } from "../held-agents.js";
 
 // Where an isolated task's changes went, for the text.
 function workLine(work: TaskWork | undefined): string {
@@ -45,9 +46,10 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
       guard(() =>
         gated(deps.gate, async () => {
           const catalog = await deps.pool();
-          catalog.startable(args.agent);
+          const definition = catalog.startable(args.agent);
           await deps.budgets.made()?.check();
           const supervisor = await deps.supervisor();
+          refuseHeldPoolAgent(deps, supervisor, definition);
           // A host that takes tasks gets one at once, completed with the same answer when the task ends.
           let ref: TurnRef | undefined;
           const queued = `Task for pool agent ${args.agent} queued (FIFO across its replicas).`;

@@ -7,6 +7,7 @@ import { BudgetOutSchema, definedFields } from "@subagent-mcp/contract";
 import { AgentIdSchema, StatusSchema, objectOf } from "./schemas.js";
 import { budgetOut } from "./wire.js";
 import { delegateTurn } from "../tasks/delegate-turn.js";
+import { refuseHeldFollowUp } from "../held-agents.js";
 
 export const SendMessageInput = {
   agent_id: AgentIdSchema,
@@ -38,6 +39,8 @@ export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void
     (args, extra) =>
       guard(async () => {
         const supervisor = await deps.supervisor();
+        // Before its budget is raised: a spend cap holds it whatever its own budget says.
+        refuseHeldFollowUp(supervisor, args.agent_id, args.raise_budget !== undefined);
         if (args.raise_budget !== undefined) supervisor.raiseBudget(args.agent_id, args.raise_budget);
         // The supervisor says which turn will answer the message (hibernation and queues included).
         let turn: number | undefined;

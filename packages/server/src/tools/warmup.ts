@@ -6,6 +6,7 @@ import { gated } from "../launch-gate.js";
 import { guard, ok } from "./result.js";
 import { ReplicaSchema } from "@subagent-mcp/contract";
 import { replicaOut } from "./list-pool.js";
+import { refuseHeldPoolAgent } from "../held-agents.js";
 
 export const WarmupInput = {
   agent: z.string().min(1).describe("Name of a pool agent."),
@@ -29,7 +30,7 @@ export function registerWarmupTool(server: McpServer, deps: ToolDeps): void {
       guard(() =>
         gated(deps.gate, async () => {
           const catalog = await deps.pool();
-          catalog.startable(args.agent);
+          refuseHeldPoolAgent(deps, await deps.supervisor(), catalog.startable(args.agent));
           const replicas = catalog.pool.warmup(args.agent, args.replicas).map(replicaOut);
           return ok({ agent: args.agent, replicas }, `${args.agent}: ${replicas.length} replica(s) warm.`);
         }),

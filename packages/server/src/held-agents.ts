@@ -1,0 +1,34 @@
+// A pool task or a follow-up runs on the provider its agent already has: nothing to route it past,
+// so a spend cap (or a quota window past `quota_percent`) over that provider refuses it before its
+// turn starts, with the error and text a launch held the same way gets.
+import { isRunning, type Supervisor } from "@subagent-mcp/core";
+import { overQuota, quotaReason } from "@subagent-mcp/routing";
+import type { Provider } from "@subagent-mcp/contract";
+import type { ToolDeps } from "./deps.js";
+import { ServerError } from "./errors.js";
+import { refuseOverCap } from "./spend-caps.js";
+
+/** Throws BUDGET_EXCEEDED when a spend cap or `quota_percent` holds a pool agent's provider/model. */
+export function refuseHeldPoolAgent(
+  deps: Pick<ToolDeps, "quotaPercent">,
+  supervisor: Supervisor,
+  who: { provider: Provider; model?: string | undefined },
+): void {
+  refuseOverCap(supervisor, who);
+  const percent = deps.quotaPercent;
+  if (percent === undefined) return;
+  const now = Date.now();
+  const full = overQuota({ percent, windows: (provider) => supervisor.rateWindows(provider) }, who.provider, now);
+  if (full !== undefined) throw new ServerError("BUDGET_EXCEEDED", `launch held by quota_percent: ${quotaReason(who.provider, full, percent, now)}`);
+}
+
+/**
+ * Throws BUDGET_EXCEEDED when a message to `agentId` would start a turn now on a provider/model a
+ * spend cap holds (one stopped at its budget and not `raising` it is refused by send, naming its stop).
+ */
+export function refuseHeldFollowUp(supervisor: Supervisor, agentId: string, raising: boolean): void {
+  const view = supervisor.get(agentId);
+  if (view.status === "budget_exceeded" && !raising) return;
+  // One queued behind a running turn is not refused here: that turn's end parks the agent if it reached a cap.
+  if (!isRunning(view.status)) refuseOverCap(supervisor, view);
+}

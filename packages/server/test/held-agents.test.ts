@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { SpendLedger } from "@subagent-mcp/usage";
+import { poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
+
+// A pool task or a follow-up cannot pass a spend cap or quota_percent: each is refused before its
+// turn starts, as a launch is, since its agent's provider is the only one it can run on.
+
+let h: ServerHarness | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+// A spend ledger in a private temp state folder, with `turns` claude turns another server recorded today.
+function ledgerWith(turns: number): SpendLedger {
+  const dir = mkdtempSync(join(tmpdir(), "held-agents-"));
+  dirs.push(dir);
+  const ledger = new SpendLedger(join(dir, "spend.jsonl"));
+  for (let i = 0; i < turns; i++) ledger.append({ at: new Date().toISOString(), provider: "claude", agent: `elsewhere-${i}` });
+  return ledger;
+}
+
+describe("spend caps and quota_percent hold the pool and follow-ups", () => {
+  it("invoke and warmup of a pool agent whose provider a spend cap holds are refused naming the cap; others run", async () => {
+    const ledger = ledgerWith(1);
+    const definitions = [poolDefinition("claudia", "claude"), poolDefinition("cody", "codex")];
+    h = await serverHarness({
+      server: { definitions: () => ({ definitions, problems: [] }), spend: { ledger: ledger.path, caps: { claude: { day_turns: 1 } } } },
+    });
+    expect(await h.callError("invoke", { agent: "claudia", task: "a task" })).toContain("spend cap claude day_turns 1 reached");
+    expect(await h.callError("warmup", { agent: "claudia" })).toContain("spend cap claude day_turns 1 reached");
+    expect(h.fakes.claude.requests).toEqual([]);
+    const done = await h.call<{ status: string }>("invoke", { agent: "cody", task: "a task" });
+    expect(done.status).toBe("done");
+  });
+
+  it("a pool agent whose provider reported a window past quota_percent is refused, saying the window", async () => {
+    const definitions = [poolDefinition("cody", "codex")];
+    h = await serverHarness({ server: { definitions: () => ({ definitions, problems: [] }), quotaPercent: 90 } });
+    const first = await h.call<{ status: string }>("invoke", { agent: "cody", task: "[[ratelimit:95]] a task" });
+    expect(first.status).toBe("done");
+    expect(await h.callError("invoke", { agent: "cody", task: "another task" })).toMatch(
+      /launch held by quota_percent: codex's primary window is 95 % used, at or past quota_percent 90; it resets at/,
+    );
+    expect(await h.callError("warmup", { agent: "cody" })).toContain("launch held by quota_percent");
+  });
+
+  it("send_message to an idle agent on a provider a spend cap holds is refused naming the cap, raise_budget or not", async () => {
+    const ledger = ledgerWith(0);
+    h = await serverHarness({ server: { spend: { ledger: ledger.path, caps: { claude: { day_turns: 2 } } } } });
+    const { agent_id } = await h.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "one" });
+    const waited = await h.call<{ finished: { agent_id: string }[] }>("wait", { agent_ids: [agent_id], timeout_s: 60 });
+    expect(waited.finished.map((f) => f.agent_id)).toEqual([agent_id]);
+    // Another server's turn reaches the cap after this agent's turn ended under it.
+    ledger.append({ at: new Date().toISOString(), provider: "claude", agent: "elsewhere" });
+    const asked = h.fakes.claude.requests.length;
+    expect(await h.callError("send_message", { agent_id, message: "more" })).toContain("spend cap claude day_turns 2 reached");
+    expect(await h.callError("send_message", { agent_id, message: "more", raise_budget: { max_turns: 10 } })).toContain("spend cap claude day_turns 2 reached");
+    expect(h.fakes.claude.requests.length).toBe(asked);
+    expect((await h.call<{ status: string }>("poll_agent", { agent_id })).status).toBe("finished");
+  });
+});
