@@ -277,7 +277,8 @@ export function loadConfig(options: {
   for (const name of [...Object.keys(caps), ...Object.keys(executables), ...routedProviders(routingTable)]) {
     if (!providers.includes(name)) throw new ConfigError("CONFIG_INVALID", `unknown provider "${name}"; the configured providers are ${providers.join(", ")}`);
   }
-  checkCapProviders([...Object.keys(user.spend_caps ?? {}), ...Object.keys(project.spend_caps ?? {})], providers);
+  checkCapProviders(Object.keys(user.spend_caps ?? {}), providers, userConfigPath(env));
+  checkCapProviders(Object.keys(project.spend_caps ?? {}), providers, projectPath);
   return {
     agents,
     providerNames: providers,

@@ -5,12 +5,12 @@ import type { Provider } from "@subagent-mcp/contract";
 import type { SpendCaps } from "@subagent-mcp/usage/schema";
 import { ConfigError } from "./errors.js";
 
-/** Throws CONFIG_INVALID naming the field (`spend_caps.<key>`) of a cap whose provider is not configured. */
-export function checkCapProviders(keys: readonly string[], providers: readonly Provider[]): void {
+/** Throws CONFIG_INVALID naming the file and the field (`spend_caps.<key>`) of a cap whose provider is not configured. */
+export function checkCapProviders(keys: readonly string[], providers: readonly Provider[], file: string): void {
   for (const key of keys) {
     const name = key.split("/")[0] ?? key;
     if (!providers.includes(name))
-      throw new ConfigError("CONFIG_INVALID", `spend_caps.${key}: unknown provider "${name}"; the configured providers are ${providers.join(", ")}`);
+      throw new ConfigError("CONFIG_INVALID", `${file}: spend_caps.${key}: unknown provider "${name}"; the configured providers are ${providers.join(", ")}`);
   }
 }
 

@@ -23,7 +23,9 @@ describe("spend_caps", () => {
   });
 
   it("an unknown provider is a config error naming the field", () => {
-    expect(() => loadWith({ spend_caps: { clade: { day_usd: 1 } } })).toThrow(/spend_caps\.clade: unknown provider "clade"/);
-    expect(() => loadWith(undefined, { spend_caps: { "nope/model-1": { day_turns: 1 } } })).toThrow(/spend_caps\.nope\/model-1: unknown provider "nope"/);
+    expect(() => loadWith({ spend_caps: { clade: { day_usd: 1 } } })).toThrow(/config\.json: spend_caps\.clade: unknown provider "clade"/);
+    expect(() => loadWith(undefined, { spend_caps: { "nope/model-1": { day_turns: 1 } } })).toThrow(
+      /\.subagent-mcp\/config\.json: spend_caps\.nope\/model-1: unknown provider "nope"/,
+    );
   });
 });
