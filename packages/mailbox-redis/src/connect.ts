@@ -16,12 +16,8 @@ export interface Endpoint {
   ca?: string | Buffer;
 }
 
-/**
- * Checks the URL and opens a connection that answered PING; one clear error for each way that fails.
- * Once up, the connection comes back by itself after the server went away (backoff up to 2 s, for
- * as long as it takes); meanwhile every command fails at once as REDIS_UNREACHABLE (retryable).
- */
-export async function connectRedis({ url, ca }: Endpoint): Promise<Connection> {
+/** A client for the URL, checked, not yet connected: one clear error for a URL that cannot be used. */
+export function redisClient({ url, ca }: Endpoint): Connection {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -43,6 +39,16 @@ export async function connectRedis({ url, ca }: Endpoint): Promise<Connection> {
     retryStrategy: (times) => Math.min(times * 100, 2_000),
     ...(ca === undefined ? {} : { tls: { ca } }),
   });
+  return { redis, where, secret };
+}
+
+/**
+ * Checks the URL and opens a connection that answered PING; one clear error for each way that fails.
+ * Once up, the connection comes back by itself after the server went away (backoff up to 2 s, for
+ * as long as it takes); meanwhile every command fails at once as REDIS_UNREACHABLE (retryable).
+ */
+export async function connectRedis(endpoint: Endpoint): Promise<Connection> {
+  const { redis, where, secret } = redisClient(endpoint);
   // Failures reach callers as rejected promises; without a listener the client would print them. The
   // real reason (a refused password, a certificate not trusted) may come as an event, the rejection
   // then only says "closed": the server's answer wins, then the first event.
