@@ -2,8 +2,9 @@
 // kept in one small file of the state folder (stateLayout's rateLimits), so that every server of the user (and `route`)
 // ranks with it. Reports are rare (at most one per window per turn), so each is written at once.
 import { readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { RateLimits, RateLimitStatusSchema, type AgentEvent, type RateLimitStore, type RateWindow } from "@subagent-mcp/core";
-import { writeAtomic } from "@subagent-mcp/state";
+import { keepPrivate, writePrivate } from "@subagent-mcp/state";
 import { z } from "zod";
 import type { Provider } from "@subagent-mcp/contract";
 
@@ -26,10 +27,10 @@ export class SharedHeadroom implements RateLimitStore {
 
   /** Keeps a CLI's report and writes the file (merged with what others wrote since); a failed write only costs the sharing. */
   note(provider: Provider, event: Extract<AgentEvent, { type: "rate_limit" }>, at: number): void {
-    this.#refresh();
-    this.#limits.note(provider, event, at);
     try {
-      writeAtomic(this.path, `${JSON.stringify(this.#limits.snapshot(at))}\n`);
+      this.#refresh();
+      this.#limits.note(provider, event, at);
+      writePrivate(this.path, `${JSON.stringify(this.#limits.snapshot(at))}\n`);
       this.#seen = stamp(this.path);
     } catch (error) {
       process.stderr.write(`subagent-mcp: could not share rate-limit state in ${this.path}: ${String(error)}\n`);
@@ -48,8 +49,11 @@ export class SharedHeadroom implements RateLimitStore {
     return this.#limits.windows(provider, now);
   }
 
-  // Reads the file when it changed since: a stat per call, a parse only after another writer.
+  // Reads the file when it changed since: a stat per call, a parse only after another writer. A file (or
+  // folder) another user can write is refused (StateError NOT_PRIVATE): its windows could hold or free launches.
   #refresh(): void {
+    keepPrivate(dirname(this.path));
+    keepPrivate(this.path);
     const now = stamp(this.path);
     if (now === this.#seen) return;
     this.#seen = now;

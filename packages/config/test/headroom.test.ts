@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -39,5 +39,20 @@ describe("SharedHeadroom", () => {
     expect(h.tightest("gemini", Date.now())).toBeUndefined();
     h.note("gemini", { type: "rate_limit", window: "quota", status: "exhausted" }, Date.now());
     expect(readShared(path).gemini).toEqual([expect.objectContaining({ window: "quota", status: "exhausted" })]);
+  });
+});
+
+describe("SharedHeadroom's file is private state", () => {
+  it("is written 0600, and one another user can write is refused, naming it", () => {
+    dir = mkdtempSync(join(tmpdir(), "headroom-"));
+    const path = join(dir, "rate-limits.json");
+    const h = new SharedHeadroom(path);
+    h.note("codex", { type: "rate_limit", window: "primary", status: "ok", usedPercent: 95 }, Date.now());
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    // Another user's file takes root to make (chown).
+    if (process.getuid?.() !== 0) return;
+    chownSync(path, 65534, 65534);
+    chmodSync(path, 0o666);
+    expect(() => new SharedHeadroom(path).tightest("codex", Date.now())).toThrow(`${path} can be written by another user`);
   });
 });

@@ -1,7 +1,7 @@
 // Public API of @subagent-mcp/state: what we keep on disk. The state folder and its layout, private
 // folders and files, the safe atomic write every writer of ours uses, and whether a process lives.
 export { configDir, configLayout, stateDir, stateLayout, workerLayout } from "./layout.js";
-export { ensurePrivateDir, writePrivate } from "./private.js";
+export { ensurePrivateDir, keepPrivate, writePrivate } from "./private.js";
 export { RewrittenFile } from "./rewritten-file.js";
 export { assertWritable, writeAtomic, writeTarget } from "./safe-write.js";
 export { isAlive } from "./alive.js";

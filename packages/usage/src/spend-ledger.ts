@@ -7,7 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync, renameSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { ensurePrivateDir } from "@subagent-mcp/state";
+import { ensurePrivateDir, keepPrivate } from "@subagent-mcp/state";
 import { z } from "zod";
 
 /** One finished turn as the ledger keeps it. */
@@ -61,6 +61,7 @@ export class SpendLedger {
       ensurePrivateDir(dirname(this.path));
       const fd = openSync(this.path, "a", 0o600);
       try {
+        keepPrivate(this.path, fstatSync(fd));
         writeSync(fd, `${JSON.stringify(entry)}\n`);
         const own = fstatSync(fd);
         // Rotated only while the path still names the file written (another writer may have rotated it just now).
@@ -73,11 +74,16 @@ export class SpendLedger {
     }
   }
 
-  /** The turns of the last eight days (of both files), with what was appended since the last call read in. */
+  /**
+   * The turns of the last eight days (of both files), with what was appended since the last call read in.
+   * A ledger (or its folder) another user can write is refused (StateError NOT_PRIVATE): its turns could be forged.
+   */
   entries(now: number = Date.now()): LedgerEntry[] {
     const oldest = now - KEEP_MS;
+    keepPrivate(dirname(this.path));
     const files = [`${this.path}.1`, this.path].flatMap((p) => {
       const s = statSync(p, { throwIfNoEntry: false });
+      keepPrivate(p, s);
       return s === undefined ? [] : [{ p, ino: s.ino, size: s.size }];
     });
     this.#files = files.map(({ p, ino, size }) => {
