@@ -3,35 +3,14 @@ import type { AgentEvent, Driver, Session, SessionSpec } from "@subagent-mcp/cor
 import type { Redis } from "ioredis";
 import { commandStream, eventStream, STREAM_TTL_MS } from "./keys.js";
 import { Outbox } from "./outbox.js";
-import type { NodeInfo, RemoteWorktree, PermissionDecision } from "@subagent-mcp/contract";
-import { remoteSpec, ReportSchema, type Command, type WorktreeAsk } from "./protocol.js";
+import type { NodeInfo, PermissionDecision } from "@subagent-mcp/contract";
+import { agentIdOf, remoteSpec, ReportSchema, type Command } from "./protocol.js";
+import type { Remote, RemoteLaunchOptions } from "./client-remote.js";
 import { HEARTBEAT_MS, lastBeat, liveNodes, LOST_AFTER_MS, OWNERS, ownerBeat, place } from "./registry.js";
 import type { Signer } from "./sign.js";
 import { streamEntries } from "./streams.js";
 import { errorMessage } from "@subagent-mcp/errors";
-
-interface Remote {
-  /** Its node; undefined while a placement made at start is still being chosen. */
-  node: string | undefined;
-  onEvent: (event: AgentEvent) => void;
-  ended: boolean;
-  exited: Promise<void>;
-  exit: () => void;
-  /** Resets sent and not yet confirmed by the node, oldest first. */
-  resets: { resolve: () => void; reject: (error: Error) => void }[];
-  /** Its worktree on the node, as last reported. */
-  worktree?: RemoteWorktree;
-  /** Launched to outlive us: our end does not end it. */
-  outlive: boolean;
-  /** Its launch waits in its node's queue (no slot was free there). */
-  queued?: boolean;
-}
-
-/** What a launch on another machine may ask beyond its session: to outlive us, a worktree of its own there. */
-export interface RemoteLaunchOptions {
-  outlive?: boolean;
-  worktree?: WorktreeAsk;
-}
+import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**
  * An orchestrator's side of the fleet: lists the live machines, places launches on them, and
@@ -59,15 +38,18 @@ export class FleetClient {
   // An object, so that a check after an await is not narrowed away by the one before it.
   readonly #life = { closed: false };
   #loop: Promise<void> | undefined;
+  // Told our id of each agent the user stopped on its node (`subagent-mcp stop`): we stop and journal it as the user's stop.
+  readonly #onUserStop: ((id: string) => void) | undefined;
 
   constructor(
     private readonly redis: Redis,
     private readonly signer: Signer,
     owner?: string,
-    options: { lostAfterMs?: number } = {},
+    options: { lostAfterMs?: number; onUserStop?: (id: string) => void } = {},
   ) {
     this.owner = owner ?? `orch-${randomUUID().slice(0, 12)}`;
     this.#lostAfter = options.lostAfterMs ?? LOST_AFTER_MS;
+    this.#onUserStop = options.onUserStop;
     this.#reader = redis.duplicate();
     this.#outbox = new Outbox(redis);
     redis.on("ready", () => {
@@ -208,6 +190,10 @@ export class FleetClient {
       remote.queued = false;
       return;
     }
+    if (report.kind === "stopped") {
+      if (remote.id !== undefined) this.#onUserStop?.(remote.id);
+      return;
+    }
     if (report.kind === "worktree") {
       remote.worktree = report.worktree;
       return;
@@ -273,6 +259,7 @@ export class FleetClient {
       exit,
       resets: [],
       outlive: options.outlive === true,
+      ...definedFields({ id: agentIdOf(spec) }),
     };
     this.#remotes.set(agent, remote);
     // Commands wait for the node to be chosen, in the order they were given (a promise's reactions run in order).

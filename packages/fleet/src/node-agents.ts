@@ -10,7 +10,7 @@ import type { Command, RemoteSpec, Report } from "./protocol.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 type Launch = Extract<Command, { kind: "launch" }>;
-type Steer = Exclude<Command, { kind: "launch" }>;
+type Steer = Exclude<Command, { kind: "launch" | "stop" }>;
 
 /** An agent the node runs. */
 export interface Hosted {

@@ -2,7 +2,7 @@ import { SlotQueue } from "@subagent-mcp/core";
 import type { Command, Report } from "./protocol.js";
 
 type Launch = Extract<Command, { kind: "launch" }>;
-type Steer = Exclude<Command, { kind: "launch" }>;
+type Steer = Exclude<Command, { kind: "launch" | "stop" }>;
 interface Waiting {
   launch: Launch;
   /** The steering that came for it meanwhile, run once it started. */
@@ -109,19 +109,21 @@ export interface QueueingOptions {
  * slot free; a close or kill of a queued one ends it there (an exit, it never ran).
  */
 export function queueing(options: QueueingOptions): {
-  run: (command: Command) => void;
+  run: (command: Launch | Steer) => void;
   drain: () => void;
   /** Takes out the launches of owners that went away, or all (the node closes: each is told its exit). */
   drop: (owners: Set<string> | "all") => void;
   /** The owners of the waiting launches (the sweep judges them too). */
   owners: () => string[];
+  /** Takes out the launches `which` picks as the user's stop: each owner is told so, then its exit. */
+  stop: (which: (launch: Launch) => boolean) => Launch[];
 } {
   const { name, log, report } = options;
   const queue = new LaunchQueue();
   const exit = (launch: Launch): void => {
     report(launch.owner, { kind: "event", agent: launch.agent, node: name, event: { type: "exit", code: null, signal: null } });
   };
-  const run = (command: Command): void => {
+  const run = (command: Launch | Steer): void => {
     if (command.kind !== "launch") {
       const waiting = queue.steer(command);
       if (waiting === undefined)
@@ -159,5 +161,14 @@ export function queueing(options: QueueingOptions): {
       exit(launch);
     }
   };
-  return { run, drain, drop, owners: () => queue.owners() };
+  const stop = (which: (launch: Launch) => boolean): Launch[] => {
+    const out = queue.drop(which);
+    for (const launch of out) {
+      log(`${launch.agent}: taken out of the queue (the user's stop)`);
+      report(launch.owner, { kind: "stopped", agent: launch.agent, node: name, by: "user" });
+      exit(launch);
+    }
+    return out;
+  };
+  return { run, drain, drop, owners: () => queue.owners(), stop };
 }

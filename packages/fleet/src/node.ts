@@ -12,8 +12,9 @@ import { Outbox } from "./outbox.js";
 import type { NodeCeiling } from "./node-ceiling.js";
 import { NodeAgents } from "./node-agents.js";
 import { NodeJournal, restoreLeftovers } from "./node-journal.js";
+import { stopByUser } from "./node-stop.js";
 import type { NodeInfo } from "@subagent-mcp/contract";
-import type { Report } from "./protocol.js";
+import type { Command, Report } from "./protocol.js";
 import type { Signer } from "./sign.js";
 
 export interface NodeOptions {
@@ -61,7 +62,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
   const life = { closed: false };
   const startedAt = Date.now();
 
-  const { outbox, report, agents, waiting } = dispatch(options, log);
+  const { outbox, report, agents, waiting, run } = dispatch(options, log);
   const info = (): NodeInfo => nodeInfo(name, options, agents, startedAt);
 
   // One process per name: a second one refuses to start (naming the live one) before it reads anything.
@@ -109,7 +110,7 @@ export async function startNode(options: NodeOptions): Promise<FleetNode> {
     name,
     life,
     log,
-    run: waiting.run,
+    run,
     refuse: () => {
       refused += 1;
     },
@@ -158,7 +159,13 @@ function running(
 function dispatch(
   options: NodeOptions,
   log: (line: string) => void,
-): { outbox: Outbox; report: (owner: string, body: Report) => void; agents: NodeAgents; waiting: ReturnType<typeof queueing> } {
+): {
+  outbox: Outbox;
+  report: (owner: string, body: Report) => void;
+  agents: NodeAgents;
+  waiting: ReturnType<typeof queueing>;
+  run: (command: Command) => void;
+} {
   const { redis, signer, name } = options;
   const journal = options.journalDir === undefined ? undefined : new NodeJournal(options.journalDir);
   // Events go out in order, and wait out a Redis restart.
@@ -184,7 +191,17 @@ function dispatch(
     free: (provider) => agents.free(provider),
   });
 
-  return { outbox, report, agents, waiting };
+  // The user's stop goes past the queue (it takes queued launches out of it); the rest through it.
+  const run = (command: Command): void => {
+    if (command.kind !== "stop") {
+      waiting.run(command);
+      return;
+    }
+    void stopByUser({ redis, signer, name, agents, unqueue: waiting.stop, report, log }, command).catch((error: unknown) => {
+      log(`the user's stop failed: ${String(error)}`);
+    });
+  };
+  return { outbox, report, agents, waiting, run };
 }
 
 // What the node tells of itself in each heartbeat: its free slots per provider, its load.

@@ -1,5 +1,5 @@
 import { AgentEventSchema, SafeName, type SessionSpec } from "@subagent-mcp/core";
-import { RemoteWorktreeSchema, PermissionDecisionSchema } from "@subagent-mcp/contract";
+import { AGENT_LINEAGE_ENV, RemoteWorktreeSchema, PermissionDecisionSchema } from "@subagent-mcp/contract";
 import { withoutTraceEnv } from "@subagent-mcp/tracing";
 import { z } from "zod";
 
@@ -62,7 +62,19 @@ export const WorktreeAskSchema = z.object({
 });
 export type WorktreeAsk = z.infer<typeof WorktreeAskSchema>;
 
-/** Orchestrator -> node: start an agent, or steer one it runs. */
+/** Where a node answers a user's stop: a stream of its own for one `subagent-mcp stop` run. */
+export const replyStream = (reply: string): string => `subagent-mcp:fleet:reply:${reply}`;
+
+/**
+ * The orchestrator's own id of an agent it launched (what its user sees), from the lineage its
+ * launch's environment carries (the last of it); undefined for one launched without an id (a pool's replica).
+ */
+export function agentIdOf(spec: { env?: Record<string, string> | undefined }): string | undefined {
+  const last = spec.env?.[AGENT_LINEAGE_ENV]?.split(",").pop();
+  return last === undefined || last === "" || last === "~" ? undefined : last;
+}
+
+/** Orchestrator -> node: start an agent, or steer one it runs; or the user's stop of its agents. */
 export const CommandSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("launch"),
@@ -79,6 +91,15 @@ export const CommandSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("send"), agent: z.string(), text: z.string() }),
   z.object({ kind: z.enum(["interrupt", "reset", "close", "kill"]), agent: z.string() }),
   z.object({ kind: z.literal("permission"), agent: z.string(), requestId: z.string(), decision: PermissionDecisionSchema }),
+  /**
+   * The user's stop (`subagent-mcp stop`): the node kills `agents` (by its id or the orchestrator's;
+   * absent: every agent it runs or queues, whoever launched it) and answers on {@link replyStream}(`reply`).
+   */
+  z.object({
+    kind: z.literal("stop"),
+    reply: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+    agents: z.array(z.string().min(1).max(200)).max(1000).optional(),
+  }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 
@@ -95,5 +116,14 @@ export const ReportSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("worktree"), agent: z.string(), node: z.string(), worktree: RemoteWorktreeSchema }),
   /** A reset (a fresh conversation in the same process) is done, or failed with `error`: a pool waits for it before its next task. */
   z.object({ kind: z.literal("reset"), agent: z.string(), node: z.string(), error: z.string().optional() }),
+  /** The user stopped it (`subagent-mcp stop`): its exit follows; its orchestrator journals it as the user's stop. */
+  z.object({ kind: z.literal("stopped"), agent: z.string(), node: z.string(), by: z.literal("user") }),
 ]);
 export type Report = z.infer<typeof ReportSchema>;
+
+/** Node -> the user's `stop`: the agents it stopped (its id, the orchestrator's id when known, the provider). */
+export const StopReplySchema = z.object({
+  node: z.string(),
+  stopped: z.array(z.object({ agent: z.string(), id: z.string().optional(), provider: z.string() })),
+});
+export type StopReply = z.infer<typeof StopReplySchema>;
