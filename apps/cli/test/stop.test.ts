@@ -1,102 +1,24 @@
-import { descendants, isRunning } from "@subagent-mcp/drivers";
-import { listAgents } from "@subagent-mcp/journal";
-import { stateDir, stateLayout } from "@subagent-mcp/state";
-import type { FakeRequest } from "@subagent-mcp/testkit";
+import { isRunning } from "@subagent-mcp/drivers";
 import { execa } from "execa";
-import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ResultPromise } from "execa";
 import { bin, connectServer, startE2E, startWorker, type E2E, type Served } from "./e2e.js";
+import { agentProcesses, endLongTools, journalEnds, launchTree, longTool, marked, stop, until } from "./stop-e2e.js";
 
 // `subagent-mcp stop`: the user's stop over every server of theirs on this machine, nested agents
 // included; each agent journaled as stopped by the user.
 let e: E2E | undefined;
 let second: Served | undefined;
-const markers: string[] = [];
 const running: ResultPromise[] = [];
 afterEach(async () => {
   for (const p of running.splice(0)) p.kill("SIGKILL");
   await Promise.allSettled(running);
-  // A test that failed may leave its long tools running: each with the `tail` under it.
-  for (const p of markers.splice(0).flatMap(marked)) for (const q of [...descendants(p), p]) process.kill(q, "SIGKILL");
+  // A test that failed may leave its long tools running.
+  endLongTools();
   await second?.close();
   await e?.close();
   [e, second] = [undefined, undefined];
 });
-
-// A long tool call, found by its unique time limit wherever it runs (Claude Code refuses a standalone long `sleep`).
-function longTool(): { marker: string; prompt: string } {
-  const marker = `600.${String(process.pid)}${String(markers.length)}${String(Date.now() % 10_000)}`;
-  markers.push(marker);
-  return { marker, prompt: `[[shell:timeout ${marker} tail -f /dev/null]]` };
-}
-
-function cmdline(pid: number): string[] {
-  try {
-    return readFileSync(`/proc/${String(pid)}/cmdline`, "utf8").split("\0");
-  } catch {
-    return [];
-  }
-}
-
-function marked(marker: string): number[] {
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .filter((pid) => cmdline(pid).includes(marker) && isRunning(pid));
-}
-
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-// Every process under the servers but their guardians (one /bin/sh each, idle until the server goes).
-function agentProcesses(servers: number[]): number[] {
-  return servers.flatMap((server) =>
-    descendants(server).filter((pid) => cmdline(pid)[0] !== "/bin/sh" || !readFileSync(`/proc/${String(pid)}/stat`, "utf8").includes(` ${String(server)} `)),
-  );
-}
-
-async function stop(s: E2E, ...args: string[]) {
-  return execa(process.execPath, [bin, "stop", ...args], { cwd: s.env.cwd, env: s.env.env, extendEnv: false, reject: false });
-}
-
-const toolResults = (r: FakeRequest): string[] => r.messages.filter((m) => m.role === "tool").map((m) => m.text);
-const launchedId = (text: string): string | undefined => /Launched agent ([a-z0-9-]+)|"agent_id":\s*"([a-z0-9-]+)"/.exec(text)?.slice(1).find(Boolean);
-
-// A parent whose nested agent (on the subagent-mcp server its CLI started) runs `prompt`, while the parent waits on it.
-async function launchTree(s: E2E, prompt: string): Promise<{ parent: string; child: () => string }> {
-  const setup = await execa(process.execPath, [bin, "setup", "--host", "claude"], { cwd: s.env.cwd, env: s.env.env, extendEnv: false, reject: false });
-  expect(setup.exitCode, setup.stderr).toBe(0);
-  let child: string | undefined;
-  s.fakes.claude.script((r) => {
-    if (!r.lastUserText.includes("Delegate the long job")) return undefined;
-    const results = toolResults(r);
-    if (results.length === 0)
-      return { kind: "tool", name: "mcp__subagent-mcp__launch_agent", input: { provider: "claude", label: "nested", prompt, allowed_tools: ["Bash"] } };
-    child ??= launchedId(results[0] ?? "");
-    return { kind: "tool", name: "mcp__subagent-mcp__wait", input: { agent_ids: [child], timeout_s: 120 } };
-  });
-  const tools = ["mcp__subagent-mcp__launch_agent", "mcp__subagent-mcp__wait", "Bash"];
-  const { agent_id: parent } = await s.call<{ agent_id: string }>("launch_agent", {
-    provider: "claude",
-    prompt: "Delegate the long job",
-    allowed_tools: tools,
-  });
-  return {
-    parent,
-    child: () => {
-      expect(child).toBeDefined();
-      return child ?? "";
-    },
-  };
-}
-
-const journalEnds = (s: E2E) => new Map(listAgents(stateLayout(stateDir({ home: s.env.home, env: s.env.env })).agents).map((a) => [a.agent_id, a.end]));
 
 describe("kill_agent {tree: true}", () => {
   it("ends the agent and its nested server's agents, each journaled as killed", { timeout: 120_000 }, async () => {
