@@ -78,7 +78,7 @@ export const dashboardCommand = defineCommand({
         mail,
         presence,
         prices: mergePrices(DEFAULT_PRICES, config.prices),
-        ...definedFields({ machines, port, uiDir: dir }),
+        ...definedFields({ machines, port, uiDir: dir, spendCaps: config.spend_caps }),
       });
     } catch (error) {
       fleet?.redis.disconnect();

@@ -114,6 +114,23 @@ const QuotaWindowViewSchema = z.object({
 });
 export type QuotaWindowView = z.infer<typeof QuotaWindowViewSchema>;
 
+/** One limit of one `spend_caps` cap as it stands now (what `usage --caps --json` prints, and the page shows). */
+const CapViewSchema = z.object({
+  /** The `spend_caps` key: a provider or `provider/model`. */
+  cap: z.string(),
+  /** day_usd, week_usd, day_turns or week_turns. */
+  limit: z.string(),
+  spent: z.number(),
+  of: z.number(),
+  left: z.number(),
+  /** ISO time its period ends (the next UTC midnight, or the next Monday's). */
+  resets_at: z.string(),
+  /** Turns in the period whose cost is unknown (a dollar cap leaves them out). */
+  unknown_cost_turns: z.number().optional(),
+  reached: z.boolean(),
+});
+export type CapView = z.infer<typeof CapViewSchema>;
+
 /** Everything the page shows. */
 export const DashboardStateSchema = z.object({
   project: z.string(),
@@ -127,6 +144,8 @@ export const DashboardStateSchema = z.object({
   usage: z.object({ days: z.array(UsageDayViewSchema), total_cost_usd: z.number() }),
   /** Every provider's subscription windows still in force, with their reset times. */
   quota: z.array(QuotaWindowViewSchema).optional(),
+  /** Every limit of the config's `spend_caps`, summed from the state folder's spend ledger; absent without caps. */
+  caps: z.array(CapViewSchema).optional(),
   /** The live machines of the fleet (as list_machines shows them); absent without a fleet. */
   machines: z.array(MachineSchema).optional(),
   /** What could not be read this time (the mailbox store down, ...), one line each. */

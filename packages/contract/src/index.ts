@@ -76,6 +76,7 @@ export {
   type PastAgentView,
   type PermissionRequestView,
   type QuotaWindowView,
+  type CapView,
   type ServerView,
   type UsageDayView,
   type WorkerPermissionView,

@@ -4,9 +4,10 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, watch, type FSWatcher } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import type { MailboxStore, PresenceRegistry } from "@subagent-mcp/mailbox";
 import { DEFAULT_PRICES, type PriceTable } from "@subagent-mcp/usage";
+import type { SpendCaps } from "@subagent-mcp/usage/schema";
 import { DashboardError } from "./errors.js";
 import { refusal, sendText } from "./guard.js";
 import { PageHub } from "./hub.js";
@@ -18,6 +19,7 @@ import { collectState } from "./state.js";
 import { defaultUiDir } from "./static.js";
 import { timelineOf } from "./timeline.js";
 import { UsageCache } from "./usage.js";
+import { CapsSource } from "./caps.js";
 import { stateLayout } from "@subagent-mcp/state";
 import type { Machine } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract";
@@ -40,6 +42,8 @@ export interface DashboardOptions {
   prices?: PriceTable;
   /** How often mailboxes, presence and the registry are looked at while a page is open (default 5000 ms). */
   pollMs?: number;
+  /** The config's `spend_caps`: the page shows where each stands (none: no caps section). */
+  spendCaps?: SpendCaps;
   /** The live machines of the fleet, when one is configured (read each time the state is gathered). */
   machines?: () => Promise<Machine[]>;
   /** Told about failures to gather the state (default: silent). */
@@ -57,7 +61,7 @@ export interface Dashboard {
 }
 
 // Watches a directory (made if missing, private like the rest of the state dir); a watch that cannot be made is skipped: the timer still looks.
-function watchDir(dir: string, onChange: () => void): FSWatcher | undefined {
+function watchDir(dir: string, onChange: (event: string, name: string | null) => void): FSWatcher | undefined {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     return watch(dir, { persistent: false }, onChange).on("error", () => undefined);
@@ -111,7 +115,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     servers,
     usage,
     past,
-    ...definedFields({ machines: options.machines }),
+    ...definedFields({ machines: options.machines, caps: options.spendCaps === undefined ? undefined : new CapsSource(options.stateDir, options.spendCaps) }),
   };
   const hub = new PageHub(() => collectState(sources), onError, options.pollMs);
   const uiDir = options.uiDir ?? defaultUiDir();
@@ -149,6 +153,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       if (servers.sync()) changed();
     }),
     watchDir(stateLayout(options.stateDir).agents, changed),
+    // A turn any server or worker ended (the spend ledger) or a window a CLI reported: the caps and windows shown.
+    watchDir(options.stateDir, (_event, name) => {
+      if (name === basename(stateLayout(options.stateDir).spend) || name === basename(stateLayout(options.stateDir).rateLimits)) hub.changed();
+    }),
   ];
   servers.sync();
 

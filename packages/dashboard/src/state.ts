@@ -5,9 +5,10 @@ import type { MailboxStore, PresenceEntry, PresenceRegistry } from "@subagent-mc
 import { approvalView, mailboxCounts, workerApprovals } from "./local.js";
 import type { PastCache } from "./past.js";
 import type { ServerSet } from "./servers.js";
-import type { DashboardState, Machine, MailboxView } from "@subagent-mcp/contract";
+import type { CapView, DashboardState, Machine, MailboxView } from "@subagent-mcp/contract";
 import type { UsageCache } from "./usage.js";
 import { quotaNow } from "./quota.js";
+import type { CapsSource } from "./caps.js";
 import { definedFields } from "@subagent-mcp/contract";
 
 /** Where the state comes from. */
@@ -19,6 +20,8 @@ export interface StateSources {
   servers: ServerSet;
   usage: UsageCache;
   past: PastCache;
+  /** The config's spend caps, when it sets any. */
+  caps?: CapsSource;
   /** The fleet's live machines, when one is configured. */
   machines?: () => Promise<Machine[]>;
 }
@@ -56,9 +59,19 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     mailboxes,
     usage,
     quota: quotaNow(s.stateDir),
-    ...definedFields({ machines }),
+    ...definedFields({ machines, caps: capsNow(s.caps, errors) }),
     errors,
   };
+}
+
+// The caps as they stand; a ledger that cannot be read (or is refused) is said in `errors`.
+function capsNow(caps: CapsSource | undefined, errors: string[]): CapView[] | undefined {
+  try {
+    return caps?.now();
+  } catch (error) {
+    errors.push(`spend caps: ${errorMessage(error)}`);
+    return undefined;
+  }
 }
 
 /** The state without its time, to tell whether anything changed. */

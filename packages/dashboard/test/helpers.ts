@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { asyncStore, LocalPresence, Maildir, type MailboxStore } from "@subagent-mcp/mailbox";
 import type { DashboardState } from "@subagent-mcp/contract";
 import { startDashboard, type Dashboard } from "../src/index.js";
+import type { DashboardOptions } from "../src/dashboard.js";
 import { SseParser } from "../src/sse.js";
 
 export interface Setup {
@@ -22,7 +23,7 @@ export interface Setup {
 }
 
 /** A dashboard of a fresh project (looking at mail and presence every `pollMs`); ui files of its own (index.html refers to app.js and style.css with the placeholder). */
-export async function setup(maildir: { maxAttempts?: number } = {}, pollMs = 200): Promise<Setup> {
+export async function setup(maildir: { maxAttempts?: number } = {}, pollMs = 200, options: Pick<DashboardOptions, "spendCaps"> = {}): Promise<Setup> {
   const root = mkdtempSync(join(tmpdir(), "dashboard-"));
   const stateDir = join(root, "state");
   const project = join(root, "project");
@@ -37,7 +38,7 @@ export async function setup(maildir: { maxAttempts?: number } = {}, pollMs = 200
   writeFileSync(join(uiDir, "style.css"), "body { color: black; }\n");
   const mail = asyncStore(new Maildir(join(stateDir, "mail"), { pollMs: 100, ...maildir }));
   const presence = new LocalPresence(join(stateDir, "presence"));
-  const dashboard = await startDashboard({ stateDir, cwd: project, mail, presence, uiDir, pollMs });
+  const dashboard = await startDashboard({ stateDir, cwd: project, mail, presence, uiDir, pollMs, ...options });
   const at = (path: string): string => `http://127.0.0.1:${dashboard.port}${path}${path.includes("?") ? "&" : "?"}token=${dashboard.token}`;
   return {
     stateDir,

@@ -11,7 +11,7 @@ import { renderAgents, timeline } from "./agents.js";
 import { followSelected } from "./detail.js";
 import { $, api, token } from "./dom.js";
 import { renderPermissions } from "./permissions.js";
-import { renderMachines, renderMailboxes, renderPool, renderQuota, renderUsage, renderWorkers } from "./sections.js";
+import { renderCaps, renderMachines, renderMailboxes, renderPool, renderQuota, renderUsage, renderWorkers } from "./sections.js";
 import { setState } from "./state.js";
 
 /** @typedef {import("@subagent-mcp/contract").DashboardState} DashboardState */
@@ -68,6 +68,7 @@ function apply(next) {
   renderMailboxes();
   renderUsage();
   renderQuota();
+  renderCaps();
   followSelected();
   timeline.refresh();
   // A re-rendered control that had the focus gets it back.

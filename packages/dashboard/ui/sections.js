@@ -1,6 +1,7 @@
 // @ts-check
 // The dashboard page's other sections, each drawn whole from the state: the pool's agents and warm
-// replicas, the live workers, the fleet's machines, the mailboxes and the usage per day and provider.
+// replicas, the live workers, the fleet's machines, the mailboxes, the usage per day and provider, the
+// subscription windows and the spend caps.
 
 import { $, badge, changed, empty, h, num, table, tokens, usd } from "./dom.js";
 import { state, timeEl } from "./state.js";
@@ -191,4 +192,32 @@ export function renderQuota() {
     ),
   );
   body.replaceChildren(table([["Provider"], ["Window"], ["Used", "num"], ["Resets"]], rows, "Subscription windows per provider: used and reset time"));
+}
+
+// Each spend cap's spent / cap and what is left this UTC day or ISO week, with its reset; a reached one marked.
+export function renderCaps() {
+  const caps = state.caps ?? [];
+  const body = $("caps-body");
+  if (!changed(body, caps)) return;
+  if (!caps.length) return body.replaceChildren(empty("No spend cap set (config spend_caps)."));
+  const rows = caps.map((c) => {
+    const amount = c.limit.endsWith("_usd") ? usd : num;
+    return h(
+      "tr",
+      { class: c.reached ? "bad" : "", "data-testid": `cap-${c.cap}-${c.limit}`, "data-reached": String(c.reached) },
+      h("td", { text: c.cap }),
+      h("td", { text: c.limit }),
+      h("td", { class: "num", text: `${amount(c.spent)} / ${amount(c.of)}` }),
+      h("td", { class: "num", text: c.reached ? `${amount(c.left)} (reached)` : amount(c.left) }),
+      h("td", { text: c.resets_at }),
+      h("td", { class: "num", text: num(c.unknown_cost_turns ?? 0) }),
+    );
+  });
+  body.replaceChildren(
+    table(
+      [["Cap"], ["Limit"], ["Spent / cap", "num"], ["Left", "num"], ["Resets"], ["Turns of unknown cost", "num"]],
+      rows,
+      "Spend caps over every server and worker: spent, cap, left and reset time",
+    ),
+  );
 }

@@ -6,6 +6,7 @@ export { costText, renderUsage } from "./format.js";
 export { UsageError, type UsageErrorCode } from "./errors.js";
 export { costOf, findPrice, mergePrices, recordedCost, turnCost } from "./lookup.js";
 export { GroupBySchema, PriceTableSchema, type PriceTable, type UsageRow } from "./schema.js";
+export { capRows } from "./cap-rows.js";
 export { capPeriods, capReached, capStandings, type CapStanding } from "./spend-caps.js";
 export { SpendLedger, type LedgerEntry, type SpendEntry } from "./spend-ledger.js";
 export { spendEntry, withShared, type SharedSpend } from "./spend-share.js";

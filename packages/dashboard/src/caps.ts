@@ -1,0 +1,23 @@
+// The spend caps the page shows: the config's `spend_caps` against the state folder's spend ledger
+// (every server and worker of the user), in the same rows as `usage --caps`.
+import type { CapView } from "@subagent-mcp/contract";
+import { stateLayout } from "@subagent-mcp/state";
+import { capRows, SpendLedger } from "@subagent-mcp/usage";
+import type { SpendCaps } from "@subagent-mcp/usage/schema";
+
+/** Where the caps stand, the ledger read incrementally (only what was appended since the last look). */
+export class CapsSource {
+  readonly #ledger: SpendLedger;
+
+  constructor(
+    stateDir: string,
+    private readonly caps: SpendCaps,
+  ) {
+    this.#ledger = new SpendLedger(stateLayout(stateDir).spend);
+  }
+
+  /** Every limit of every cap now; throws (StateError NOT_PRIVATE) when another user can write the ledger. */
+  now(at: number = Date.now()): CapView[] {
+    return capRows(this.caps, this.#ledger.entries(at), at);
+  }
+}

@@ -1,0 +1,60 @@
+import { chownSync } from "node:fs";
+import { stateLayout } from "@subagent-mcp/state";
+import { SpendLedger } from "@subagent-mcp/usage";
+import { afterEach, describe, expect, it } from "vitest";
+import type { DashboardState } from "@subagent-mcp/contract";
+import { openEvents, setup, type Setup } from "./helpers.js";
+
+let s: Setup | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+const turn = (cost_usd: number) => ({ at: new Date().toISOString(), provider: "claude", model: "sonnet", cost_usd });
+// The page looks at mail and presence this seldom: a change seen sooner came through the state folder's watch.
+const NO_POLL = 600_000;
+
+describe("spend caps on the page", () => {
+  it("shows each cap's spent / cap / left and reset, updated as turns end, a reached one marked", async () => {
+    s = await setup({}, NO_POLL, { spendCaps: { claude: { day_usd: 1, day_turns: 5 } } });
+    const events = await openEvents(s.at("/api/events"));
+    try {
+      const first = await events.next();
+      expect(first.caps).toEqual([
+        { cap: "claude", limit: "day_usd", spent: 0, of: 1, left: 1, resets_at: expect.stringMatching(/T00:00:00\.000Z$/) as unknown, reached: false },
+        { cap: "claude", limit: "day_turns", spent: 0, of: 5, left: 5, resets_at: expect.stringMatching(/T00:00:00\.000Z$/) as unknown, reached: false },
+      ]);
+      // Two turns another server (or a worker) ended: appended to the ledger, pushed without a poll.
+      const ledger = new SpendLedger(stateLayout(s.stateDir).spend);
+      ledger.append(turn(0.75));
+      ledger.append({ at: new Date().toISOString(), provider: "claude" });
+      const after = await events.next((st) => st.caps?.[1]?.spent === 2);
+      expect(after.caps?.map((c) => [c.limit, c.spent, c.left, c.reached, c.unknown_cost_turns])).toEqual([
+        ["day_usd", 0.75, 0.25, false, 1],
+        ["day_turns", 2, 3, false, undefined],
+      ]);
+      ledger.append(turn(0.5));
+      const reached = await events.next((st) => st.caps?.[0]?.reached === true);
+      expect(reached.caps?.[0]).toMatchObject({ spent: 1.25, left: 0, reached: true });
+    } finally {
+      events.close();
+    }
+  });
+
+  it("has no caps without spend_caps", async () => {
+    s = await setup();
+    const state = (await (await fetch(s.at("/api/state"))).json()) as DashboardState;
+    expect(state.caps).toBeUndefined();
+  });
+
+  it.runIf(process.getuid?.() === 0)("says so when another user can write the ledger, and shows no caps", async () => {
+    s = await setup({}, NO_POLL, { spendCaps: { claude: { day_turns: 5 } } });
+    const path = stateLayout(s.stateDir).spend;
+    new SpendLedger(path).append(turn(0.1));
+    chownSync(path, 65534, 65534);
+    const state = (await (await fetch(s.at("/api/state"))).json()) as DashboardState;
+    expect(state.caps).toBeUndefined();
+    expect(state.errors).toContainEqual(expect.stringContaining(`spend caps: ${path} can be written by another user`));
+  });
+});
