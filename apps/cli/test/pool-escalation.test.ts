@@ -35,11 +35,12 @@ You write the code you are asked to write.
 `;
 
 // The user's config: a coding entry whose stronger candidate is claude/opus; the project's definition.
-function prepare(check: string): (env: CliEnvironment) => void {
+function prepare(check: string, more: Record<string, unknown> = {}): (env: CliEnvironment) => void {
   return (env) => {
     const dir = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "config.json"), JSON.stringify({ routing: { table: { coding: { cost_efficiency: [CHEAP, STRONG], performance: [STRONG] } } } }));
+    const routing = { table: { coding: { cost_efficiency: [CHEAP, STRONG], performance: [STRONG] } } };
+    writeFileSync(join(dir, "config.json"), JSON.stringify({ routing, ...more }));
     mkdirSync(join(env.cwd, ".subagent-mcp", "agents"), { recursive: true });
     writeFileSync(join(env.cwd, ".subagent-mcp", "agents", "flash.md"), definition(check));
   };
@@ -115,4 +116,20 @@ describe("pool definitions that escalate", () => {
     expect(said[1]).toContain(`subagent-mcp trust --root ${s.env.cwd}`);
     expect(existsSync(join(s.env.cwd, ".check-ran"))).toBe(false);
   });
+
+  it(
+    "a stronger candidate a spend cap holds is not stepped onto: the replica's answer stays, failed by its check, naming the cap",
+    { timeout: 240_000 },
+    async () => {
+      const s = (e = await startE2E({}, prepare(CHECK, { spend_caps: { claude: { day_turns: 0 } } })));
+      await execa(process.execPath, [bin, "trust", "--root", s.env.cwd], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false });
+      const raw = await s.client.callTool({ name: "invoke", arguments: { agent: "flash", task: "write the parser", timeout_s: 180 } });
+      const out = raw.structuredContent as Invoked;
+      expect(out, JSON.stringify(raw)).toMatchObject({ status: "done", is_error: true });
+      expect(out.result).toContain(s.fakes.gemini.nonce);
+      expect(out.result).toContain("CHECK-SAYS: 1 test failed in parser.test.ts");
+      expect(JSON.stringify(raw.content)).toContain("No stronger candidate for coding to escalate to (spend cap claude day_turns 0 reached: 0 turns today");
+      expect(s.fakes.claude.requests).toEqual([]);
+    },
+  );
 });

@@ -2,11 +2,11 @@
 // so a spend cap (or a quota window past `quota_percent`) over that provider refuses it before its
 // turn starts, with the error and text a launch held the same way gets.
 import { isRunning, type Supervisor } from "@subagent-mcp/core";
-import { overQuota, quotaReason } from "@subagent-mcp/routing";
+import { overQuota, quotaReason, type Candidate } from "@subagent-mcp/routing";
 import type { Provider } from "@subagent-mcp/contract";
 import type { ToolDeps } from "./deps.js";
 import { ServerError } from "./errors.js";
-import { refuseOverCap } from "./spend-caps.js";
+import { refuseOverCap, spendWatch } from "./spend-caps.js";
 
 /** Throws BUDGET_EXCEEDED when a spend cap or `quota_percent` holds a pool agent's provider/model. */
 export function refuseHeldPoolAgent(
@@ -31,4 +31,17 @@ export function refuseHeldFollowUp(supervisor: Supervisor, agentId: string, rais
   if (view.status === "budget_exceeded" && !raising) return;
   // One queued behind a running turn is not refused here: that turn's end parks the agent if it reached a cap.
   if (!isRunning(view.status)) refuseOverCap(supervisor, view);
+}
+
+/** An escalation's ladder less the rungs a spend cap holds (never stepped onto), with each cap that held one named once. */
+export function ladderUnderCaps<T extends Candidate>(supervisor: Supervisor, ladder: readonly T[]): { ladder: T[]; held: string[] } {
+  const watch = spendWatch(supervisor);
+  if (watch === undefined) return { ladder: [...ladder], held: [] };
+  const held = new Set<string>();
+  const kept = ladder.filter((rung) => {
+    const reason = watch.overCap(rung, undefined);
+    if (reason !== undefined) held.add(reason);
+    return reason === undefined;
+  });
+  return { ladder: kept, held: [...held] };
 }

@@ -24,6 +24,7 @@ import type { Escalate, InvokeOutput, Receipt } from "@subagent-mcp/contract";
 import type { z } from "zod";
 import type { ToolDeps } from "./deps.js";
 import type { PoolCatalog } from "./pool-catalog.js";
+import { ladderUnderCaps } from "./held-agents.js";
 import { rankInputs } from "./routing-choice.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
@@ -79,14 +80,19 @@ export async function escalatePoolTask(
   };
   const category = definition.category ?? "fallback_default";
   const inputs = rankInputs(deps, supervisor, category, [definition.budget]);
-  const [next, ...rest] = escalationLadder(deps.routingTable, category, from, plan.max_steps ?? DEFAULT_ESCALATION_STEPS, {
+  const climb = escalationLadder(deps.routingTable, category, from, plan.max_steps ?? DEFAULT_ESCALATION_STEPS, {
     ...inputs,
     installed: deps.installed,
   });
+  // A rung on a provider a spend cap holds is skipped; with none left the answer says which cap held them.
+  const {
+    ladder: [next, ...rest],
+    held,
+  } = ladderUnderCaps(supervisor, climb);
   if (next === undefined) {
-    const none = `[No stronger candidate for ${category} to escalate to.]`;
+    const none = `[No stronger candidate for ${category} to escalate to${held.length > 0 ? ` (${held.join("; ")})` : ""}.]`;
     if (check === undefined) return { status: "done", out, note: none };
-    return { status: "done", out: { ...out, isError: true, result: out.result + checkFailedNote(check) } };
+    return { status: "done", out: { ...out, isError: true, result: out.result + checkFailedNote(check) }, ...(held.length > 0 ? { note: none } : {}) };
   }
   const first: PoolAttempt = {
     agent_id: out.agentId,
