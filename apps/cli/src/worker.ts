@@ -19,6 +19,7 @@ import { nestedServer } from "./nested.js";
 import { runUntilStopped, workerSession } from "./worker-run.js";
 import { budgetCommandRan, budgetFlags, workerBudgetCommand } from "./worker-budget.js";
 import { workerMail } from "./worker-mail.js";
+import { workerHold } from "./worker-caps.js";
 import { stateLayout } from "@subagent-mcp/state";
 import { SpendLedger, turnCost } from "@subagent-mcp/usage";
 import { errorMessage } from "@subagent-mcp/errors";
@@ -204,6 +205,8 @@ export const workerCommand = defineCommand({
       // The worker's turn cost when its CLI reports none: the built-in prices with the config's over them.
       costOf,
       say,
+      // A spend cap or quota_percent over its provider: each message is answered with which, not with a turn.
+      heldBy: workerHold(ctx.stateDir, config, spend, { provider: provider.data, ...definedFields({ model: spec.model }) }),
     });
     const where = `${mail.where} (${provider.data})`;
     await runUntilStopped(worker, { name: name.data, where, log: files.logPath, once: args.once, close: () => mail.close(), say });

@@ -57,9 +57,12 @@ interface WorkerOptions {
   recoverEveryMs?: number;
   /** Called after each turn with its log entry (presence records the last turn). */
   onTurn?: (entry: TurnLog) => void;
+  /** What holds its provider now (a spend cap, `quota_percent`), said with when it resets; undefined when a turn may start. */
+  heldBy?: () => string | undefined;
 }
 
-type Optional = "say" | "rules" | "approver" | "permissionTimeoutMs" | "audit" | "budget" | "costOf" | "budgetFallbackMs" | "recoverEveryMs" | "onTurn";
+type Optional =
+  "say" | "rules" | "approver" | "permissionTimeoutMs" | "audit" | "budget" | "costOf" | "budgetFallbackMs" | "recoverEveryMs" | "onTurn" | "heldBy";
 
 /** The signal `subagent-mcp stop` sends a worker: its running turn ends as the user's stop (see {@link Worker.stopTurn}). */
 export const WORKER_STOP_SIGNAL = "SIGUSR2";
@@ -155,7 +158,9 @@ export class Worker {
               await this.#persist("release", () => mail.release(name, m.id, { count: false }), signal);
             break;
           }
-          await this.#answer(next, signal);
+          const held = this.#o.heldBy?.();
+          if (held === undefined) await this.#answer(next, signal);
+          else await this.#refuse(next, held, signal);
         }
         if (options.once === true) break;
       }
@@ -228,6 +233,16 @@ export class Worker {
     if (entry.outcome === "requeued" && !signal.aborted) {
       await sleep(Math.min(this.#o.retryBaseMs * 2 ** (attempt - 1), 60_000), undefined, { signal }).catch(() => undefined);
     }
+  }
+
+  // Held by a cap that resets in hours or days: acknowledged and its sender told which and when, rather
+  // than kept unanswered while the sender waits (a raise of the worker's own budget is what messages wait for).
+  async #refuse(conversation: Conversation, held: string, signal: AbortSignal): Promise<void> {
+    const { name, mail } = this.#o;
+    for (const m of conversation.messages) await this.#persist("acknowledge", () => mail.ack(name, m.id), signal);
+    const to = conversation.replyTo;
+    if (to !== undefined) await this.#bounce(to, Math.max(...conversation.messages.map((m) => m.attempts)) + 1, held, false);
+    this.#o.say?.(`no turn for ${conversation.messages.length} message(s), acknowledged: ${held}`);
   }
 
   // Requeues what a dead reader of this mailbox left claimed; what used its last attempt is bounced.
