@@ -1,5 +1,7 @@
 import { execa } from "execa";
-import { bin } from "./e2e.js";
+import type { Browser, BrowserContext, Page } from "@subagent-mcp/testkit";
+import { afterEach } from "vitest";
+import { bin, type E2E } from "./e2e.js";
 
 /** The built `subagent-mcp dashboard`, running, and the URL it printed. */
 export interface DashboardCli {
@@ -37,4 +39,36 @@ export async function startDashboardCli(env: Record<string, string>, cwd: string
       await proc;
     },
   };
+}
+
+/** Opens the dashboard at `url` in a new page of `context` once its event stream is live; the page's console errors and uncaught exceptions go to `errors`. */
+export async function openDashboardPage(context: BrowserContext, url: string, errors: string[], timeout = 120_000): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeout);
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()} (${m.location().url})`);
+  });
+  page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
+  await page.goto(url);
+  await page.locator('[data-testid="connection"]:text-is("live")').waitFor();
+  return page;
+}
+
+/** What a browser test of the dashboard runs: the server, the dashboard beside it, Chromium. */
+export interface DashboardRun {
+  e?: E2E | undefined;
+  dash?: DashboardCli | undefined;
+  browser?: Browser | undefined;
+}
+
+/** A {@link DashboardRun} whose parts are ended after each test (Chromium, the dashboard, then the server). */
+export function endedAfterEach(): DashboardRun {
+  const run: DashboardRun = {};
+  afterEach(async () => {
+    await run.browser?.close();
+    await run.dash?.stop();
+    await run.e?.close();
+    run.browser = run.dash = run.e = undefined;
+  });
+  return run;
 }

@@ -1,35 +1,20 @@
 import { listAgents } from "@subagent-mcp/journal";
 import { stateDir, stateLayout } from "@subagent-mcp/state";
-import { launchChromium, type Browser } from "@subagent-mcp/testkit";
-import { afterEach, describe, expect, it } from "vitest";
-import { startDashboardCli, type DashboardCli } from "./dashboard-cli.js";
-import { startE2E, type E2E } from "./e2e.js";
+import { launchChromium } from "@subagent-mcp/testkit";
+import { describe, expect, it } from "vitest";
+import { endedAfterEach, openDashboardPage, startDashboardCli } from "./dashboard-cli.js";
+import { startE2E } from "./e2e.js";
 
 // The dashboard's user stop in a real browser: Stop tree on one agent, then Stop all, each confirmed.
-let e: E2E | undefined;
-let dash: DashboardCli | undefined;
-let browser: Browser | undefined;
-afterEach(async () => {
-  await browser?.close();
-  await dash?.stop();
-  await e?.close();
-  browser = dash = e = undefined;
-});
+const run = endedAfterEach();
 
 describe("the dashboard's Stop tree and Stop all", () => {
   it("stop agents after a confirmation, each journaled as stopped by the user", { timeout: 120_000 }, async () => {
-    const s = (e = await startE2E());
-    const d = (dash = await startDashboardCli(s.serverEnv, s.env.cwd));
-    browser = await launchChromium();
+    const s = (run.e = await startE2E());
+    const d = (run.dash = await startDashboardCli(s.serverEnv, s.env.cwd));
+    run.browser = await launchChromium();
     const errors: string[] = [];
-    const page = await (await browser.newContext()).newPage();
-    page.setDefaultTimeout(60_000);
-    page.on("pageerror", (err) => errors.push(err.message));
-    page.on("console", (m) => {
-      if (m.type() === "error") errors.push(m.text());
-    });
-    await page.goto(d.url);
-    await page.locator('[data-testid="connection"]:text-is("live")').waitFor();
+    const page = await openDashboardPage(await run.browser.newContext(), d.url, errors, 60_000);
     const launch = async (label: string) =>
       (await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", label, prompt: "[[slow:600000]] Work long" })).agent_id;
     const [one, two, three] = [await launch("one"), await launch("two"), await launch("three")];

@@ -2,6 +2,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { execa, type ResultPromise } from "execa";
 import type { ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cliExecutable, loopbackEnv, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 
@@ -22,7 +24,16 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-/** `prepare` runs before the server starts: e.g. to write the user config it loads at start. */
+/** A `prepare` of {@link startE2E} that writes `config` as the user's config.json, which the server loads at start. */
+export function withUserConfig(config: Record<string, unknown>): (env: CliEnvironment) => void {
+  return (env) => {
+    const dir = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "config.json"), JSON.stringify(config));
+  };
+}
+
+/** `prepare` runs before the server starts: e.g. to write the user config it loads at start ({@link withUserConfig}). */
 export async function startE2E(extraEnv: Record<string, string> = {}, prepare?: (env: CliEnvironment) => void): Promise<E2E> {
   const fakes = await startAllFakes();
   const env = await loopbackEnv(fakes);

@@ -1,9 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CliEnvironment } from "@subagent-mcp/testkit";
-import { bin, startE2E, type E2E } from "./e2e.js";
+import { bin, startE2E, withUserConfig, type E2E } from "./e2e.js";
 import { waitAll } from "./past-e2e.js";
 
 // `quota_percent` through the built server and the real CLIs: a subscription window Codex's
@@ -18,14 +15,6 @@ afterEach(async () => {
 
 const CODEX = { provider: "codex", model: "gpt-6-luna", effort: "low" };
 const CLAUDE = { provider: "claude", model: "sonnet" };
-
-function withConfig(config: Record<string, unknown>): (env: CliEnvironment) => void {
-  return (env) => {
-    const dir = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp");
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "config.json"), JSON.stringify(config));
-  };
-}
 
 interface Launched {
   agent_id: string;
@@ -44,7 +33,7 @@ const HELD = /^codex's primary window is 95 % used, at or past quota_percent 90;
 describe("quota_percent", () => {
   it("a window reported at 95 % holds launches on that provider, with the reason; usage --quota shows it", { timeout: 240_000 }, async () => {
     const table = { coding: { cost_efficiency: [CODEX, CLAUDE], performance: [CODEX, CLAUDE] } };
-    const s = (e = await startE2E({}, withConfig({ quota_percent: 90, routing: { table } })));
+    const s = (e = await startE2E({}, withUserConfig({ quota_percent: 90, routing: { table } })));
     const run = (args: string[]) => execa(process.execPath, [bin, ...args], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false });
     // Before any report nothing is held, and `usage --quota` says none was reported.
     const none = JSON.parse((await run(["usage", "--quota", "--json"])).stdout) as QuotaOut;
