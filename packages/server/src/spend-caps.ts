@@ -64,7 +64,14 @@ export class SpendCapsWatch {
     }
     const cost = report.costUsd ?? this.supervisor.options.costOf?.(view.provider, view.model, report.usage);
     this.#ledger.append({ at: new Date().toISOString(), provider: view.provider, ...definedFields({ model: view.model, cost_usd: cost }), agent: view.id });
-    const reached = this.overCap({ provider: view.provider, ...definedFields({ model: view.model }) }, undefined);
+    let reached: string | undefined;
+    try {
+      reached = this.overCap({ provider: view.provider, ...definedFields({ model: view.model }) }, undefined);
+    } catch (error) {
+      // A ledger refused (another user can write it): said here, and the next launch is refused naming it.
+      process.stderr.write(`subagent-mcp: ${String(error)}\n`);
+      return;
+    }
     // Its turn just ended: parked by the budget check that follows the turn's end, as its own budget would.
     if (reached !== undefined) this.supervisor.stopAtBudget(view.id, reached, true);
   }
