@@ -10,6 +10,8 @@ import { fleetConnection } from "./fleet.js";
 export function fleetAccess(
   ctx: CliContext,
   mailbox: MailboxConfig | undefined,
+  /** An agent of ours the user stopped on its machine (`subagent-mcp stop` there or elsewhere): stopped here too, as the user's stop. */
+  onUserStop: (id: string) => void,
 ): { get: () => Promise<FleetAccess>; leave: () => Promise<void>; close: () => Promise<void> } | undefined {
   if (mailbox?.url === undefined) return undefined;
   let made: Promise<FleetAccess> | undefined;
@@ -17,7 +19,7 @@ export function fleetAccess(
     (made ??= (async () => {
       const { redis, signer } = await fleetConnection(ctx, mailbox);
       const { FleetClient } = await import("@subagent-mcp/fleet");
-      const client = new FleetClient(redis, signer, undefined, graceOf(ctx));
+      const client = new FleetClient(redis, signer, undefined, { ...graceOf(ctx), onUserStop });
       return {
         machines: () => client.machines(),
         driverOn: (machine: string, provider: string, asks?: RemoteAsks) => client.driverOn(machine, provider, asks),

@@ -10,6 +10,7 @@ import { hostname } from "node:os";
 import { cliContext, type CliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { mailOf } from "./mailstore.js";
+import { stopOnNodes } from "./stop-fleet.js";
 
 /** How long one server may take to stop its agents (a tree kill waits up to 1.5 s for nested servers). */
 const STOP_TIMEOUT_MS = 10_000;
@@ -62,7 +63,8 @@ function readArgs(pid: number): string[] {
  * `subagent-mcp stop [AGENT...] [--all]`: the user's stop, on every live server of this user on
  * this machine at once (their control endpoints, in parallel); each agent with everything it
  * started, journaled as stopped by the user and resumable. `--all` also stops the running turn of
- * every worker on this machine.
+ * every worker on this machine, and every agent the fleet's machines run (stop-fleet.ts); ids no
+ * server here knows are asked of those machines.
  */
 export const stopCommand = defineCommand({
   meta: { name: "stop", description: "Stop sub-agents (and everything they started) of every server of yours on this machine." },
@@ -75,9 +77,10 @@ export const stopCommand = defineCommand({
     const ctx = cliContext();
     const asked = args.all === true ? undefined : ids;
     const records = readServerRecords(ctx.stateDir);
-    const [answers, workers] = await Promise.all([
+    const [answers, workers, everywhere] = await Promise.all([
       Promise.all(records.map(async (record) => ({ record, answer: await stopOn(record, asked).catch((error: unknown) => errorMessage(error)) }))),
       asked === undefined ? stopWorkers(ctx).catch((error: unknown) => [`subagent-mcp: the workers could not be reached: ${errorMessage(error)}`]) : [],
+      asked === undefined ? stopOnNodes(ctx, undefined) : undefined,
     ]);
     const found = new Set<string>();
     let failed = false;
@@ -93,8 +96,19 @@ export const stopCommand = defineCommand({
       }
     }
     for (const line of workers) process.stdout.write(`${line}\n`);
+    // The ids no server here knows may be agents on the fleet's machines (launched from here or elsewhere).
+    const nodes =
+      everywhere ??
+      (await stopOnNodes(
+        ctx,
+        (asked ?? []).filter((id) => !found.has(id)),
+      ));
+    for (const line of nodes.lines) process.stdout.write(`${line}\n`);
+    for (const id of nodes.found) found.add(id);
+    for (const problem of nodes.problems) process.stderr.write(`subagent-mcp: ${problem}\n`);
+    if (nodes.problems.length > 0) failed = true;
     const unknown = (asked ?? []).filter((id) => !found.has(id));
-    if (unknown.length > 0) fail(`no server of yours knows agent(s) ${unknown.join(", ")}`, 1);
+    if (unknown.length > 0) fail(`no server or machine of yours knows agent(s) ${unknown.join(", ")}`, 1);
     if (failed) process.exit(1);
   },
 });

@@ -159,17 +159,19 @@ export class FleetClient {
       }
       for (const [id, fields] of streamEntries(read)) {
         from = id;
-        this.#deliver(fields);
+        // The user's stop is marked by its handler before its agent's exit, which may follow in this same batch.
+        if (this.#deliver(fields)) await new Promise((r) => setImmediate(r));
       }
     }
   }
 
-  #deliver(fields: string[]): void {
+  // True for the user's stop of one of ours.
+  #deliver(fields: string[]): boolean {
     let report;
     try {
       report = ReportSchema.parse(this.signer.open(fields, this.owner));
     } catch {
-      return; // not from a node holding the key, or meant for another orchestrator: ignored
+      return false; // not from a node holding the key, or meant for another orchestrator: ignored
     }
     const remote = this.#remotes.get(report.agent);
     // One we gave up on (its machine went silent) that its node resumed after a restart: it has no one here.
@@ -177,39 +179,40 @@ export class FleetClient {
       this.#disowned.add(report.agent);
       this.#command(report.node, { kind: "kill", agent: report.agent });
     }
-    if (remote === undefined || remote.ended) return;
+    if (remote === undefined || remote.ended) return false;
     // Queued on a full node: it starts there once a slot frees (its commands wait with it), and its
     // agent here is queued meanwhile (not stalled), until the node says its CLI started.
     if (report.kind === "queued") {
       remote.queued = true;
       remote.onEvent({ type: "queued", position: report.position });
-      return;
+      return false;
     }
     if (report.kind === "spawned") {
       if (remote.queued === true) remote.onEvent({ type: "admitted" });
       remote.queued = false;
-      return;
+      return false;
     }
     if (report.kind === "stopped") {
       if (remote.id !== undefined) this.#onUserStop?.(remote.id);
-      return;
+      return true;
     }
     if (report.kind === "worktree") {
       remote.worktree = report.worktree;
-      return;
+      return false;
     }
     if (report.kind === "reset") {
       const waiting = remote.resets.shift();
       if (report.error === undefined) waiting?.resolve();
       else waiting?.reject(new Error(`machine "${report.node}": ${report.error}`));
-      return;
+      return false;
     }
     if (report.kind === "refused") {
       this.#end(report.agent, remote, `machine "${report.node}" refused the launch (${report.code}): ${report.message}`);
-      return;
+      return false;
     }
     remote.onEvent(report.event);
     if (report.event.type === "exit") this.#settle(remote);
+    return false;
   }
 
   // An ended agent: whoever waits on its end or on a reset hears of it.

@@ -57,8 +57,11 @@ interface SubagentServer {
    * what fails here fails again, and is reported, in the call that needs it.
    */
   warm: () => Promise<void>;
-  /** Ends every agent and what it started (a nested server's part of a tree kill), journaled as the user's stop when `byUser`. */
-  stopAll: (byUser: boolean) => Promise<void>;
+  /**
+   * Ends every agent (or those of `ids`) and what it started (a nested server's part of a tree kill, an
+   * agent the user stopped on its machine of the fleet), journaled as the user's stop when `byUser`.
+   */
+  stopAll: (byUser: boolean, ids?: readonly string[]) => Promise<void>;
 }
 
 const INSTRUCTIONS: Record<Toolset, string> = {
@@ -134,8 +137,8 @@ export function createServer(deps: ServerDeps): SubagentServer {
   return {
     server,
     warm: () => warmUp(shared, supervisor.get, children, deps.version),
-    stopAll: async (byUser) => {
-      await stopAgents(shared, undefined, byUser);
+    stopAll: async (byUser, ids) => {
+      await stopAgents(shared, ids, byUser);
     },
     close: async () => {
       await (await control)?.close();

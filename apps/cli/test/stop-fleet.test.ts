@@ -1,0 +1,128 @@
+import { descendants, isRunning } from "@subagent-mcp/drivers";
+import { listAgents } from "@subagent-mcp/journal";
+import { stateDir, stateLayout } from "@subagent-mcp/state";
+import { loopbackEnv, startFakeFor, startRedisServer, type CliEnvironment, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
+import { execa } from "execa";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bin, startE2E, type E2E } from "./e2e.js";
+import { startFleetNode, writeFleetKey, type RunningNode } from "./fleet-node.js";
+
+// The user's stop reaches the fleet: server A (its own state folder) runs an agent on node b; the
+// user runs `subagent-mcp stop` as another machine (another state folder, no server of its own,
+// the same config and fleet key). Node b kills the agent's CLI; A journals it as stopped by the user.
+const KEY = "stop-fleet-e2e-key-0123456789abcd";
+let redis: RedisServer;
+let fakeB: FakeModelServer;
+let envB: CliEnvironment;
+let nodeB: RunningNode;
+let a: E2E;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  fakeB = await startFakeFor("claude");
+  envB = await loopbackEnv("claude", fakeB);
+  nodeB = await startFleetNode(envB, "b", { fleet: { roots: [envB.cwd] }, caps: { claude: 2 } }, { redisUrl: redis.url, key: KEY });
+  a = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, ENABLE_TOOL_SEARCH: "false" }, (env) => {
+    writeFleetKey(env, KEY);
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await a.close();
+  nodeB.proc.kill("SIGTERM");
+  await nodeB.proc;
+  await fakeB.stop();
+  await envB.cleanup();
+  await redis.stop();
+});
+
+/** Resolves once `check` holds; throws after `timeoutMs`, naming `what`. */
+async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function cmdline(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${String(pid)}/cmdline`, "utf8").split("\0");
+  } catch {
+    return [];
+  }
+}
+
+/** Launches an agent from A on b whose tool runs until it is stopped; resolves with its id and its CLI's pid on b once that tool runs. */
+async function launchLong(): Promise<{ id: string; pid: number }> {
+  const started = nodeB.stderr().length;
+  const { agent_id: id } = await a.call<{ agent_id: string }>("launch_agent", {
+    provider: "claude",
+    machine: "b",
+    cwd: envB.cwd,
+    // Claude Code refuses a standalone long `sleep`: a command that waits until it is killed instead.
+    prompt: "[[shell:timeout 300 tail -f /dev/null]]",
+    allowed_tools: ["Bash"],
+  });
+  let pid = 0;
+  await until(
+    "the agent's CLI on b",
+    () => {
+      pid = Number(/: claude \(pid (\d+)\) for /.exec(nodeB.stderr().slice(started))?.[1] ?? 0);
+      return pid > 0;
+    },
+    60_000,
+  );
+  await until("its tool to run under it", () => descendants(pid).some((p) => cmdline(p).includes("/dev/null")), 60_000);
+  return { id, pid };
+}
+
+/** `subagent-mcp stop ARGS` on "another machine": its own state folder (no servers there), the same config and key. */
+function stopElsewhere(...args: string[]) {
+  const state = join(a.env.cwd, "elsewhere-state");
+  mkdirSync(state, { recursive: true, mode: 0o700 });
+  return execa(process.execPath, [bin, "stop", ...args], { cwd: a.env.cwd, env: { ...a.serverEnv, XDG_STATE_HOME: state }, extendEnv: false, reject: false });
+}
+
+const endOf = (id: string) => listAgents(stateLayout(stateDir({ home: a.env.home, env: a.env.env })).agents).find((x) => x.agent_id === id)?.end;
+
+describe("subagent-mcp stop on the fleet", () => {
+  it(
+    "--all stops an agent a server elsewhere runs on a node, within 2 s, journaled there as stopped by the user and resumable",
+    { timeout: 180_000 },
+    async () => {
+      const { id, pid } = await launchLong();
+      const all = await stopElsewhere("--all");
+      expect(all.exitCode, all.stderr).toBe(0);
+      expect(all.stdout.trim()).toBe(`node b\t${id}\tclaude`);
+      await until("the agent's CLI on b to end", () => !isRunning(pid), 2_000);
+      await until("A's journal to end it", () => endOf(id) !== undefined, 5_000);
+      expect(endOf(id)).toEqual({ status: "stopped", why: "stopped by the user" });
+      const polled = await a.call<{ status: string }>("poll_agent", { agent_id: id });
+      expect(polled.status).toBe("stopped");
+      // Resumable like any killed agent.
+      const { agent_id: resumed } = await a.call<{ agent_id: string }>("resume_agent", { agent_id: id, prompt: "[[say:back]]" });
+      expect(resumed).toBe(id);
+      await a.call("kill_agent", { agent_id: id });
+    },
+  );
+
+  it("stop AGENT finds an agent no server here knows on its node, and leaves the others", { timeout: 180_000 }, async () => {
+    const one = await launchLong();
+    const two = await launchLong();
+    const single = await stopElsewhere(one.id);
+    expect(single.exitCode, single.stderr).toBe(0);
+    expect(single.stdout.trim()).toBe(`node b\t${one.id}\tclaude`);
+    await until("its CLI on b to end", () => !isRunning(one.pid), 2_000);
+    await until("A's journal to end it", () => endOf(one.id) !== undefined, 5_000);
+    expect(endOf(one.id)).toEqual({ status: "stopped", why: "stopped by the user" });
+    expect(isRunning(two.pid)).toBe(true);
+    // An id no server and no machine knows: named, exit 1.
+    const unknown = await stopElsewhere("no-such-agent");
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain("no-such-agent");
+    await a.call("kill_agent", { agent_id: two.id });
+  });
+});
