@@ -21,6 +21,7 @@ import { secretsInEnv } from "./fleet.js";
 import { fleetAccess } from "./fleet-access.js";
 import { mergeRules, protectedRules } from "@subagent-mcp/permissions";
 import { ownMailbox } from "./identity.js";
+import { fleetSpend, type FleetSpend } from "./spend-share.js";
 import { installedCheck } from "./installed.js";
 import { version } from "./version.js";
 import { optimizeFromNowOn } from "./v8-tiers.js";
@@ -52,18 +53,15 @@ export async function serveStdio(): Promise<void> {
   // Where that budget is shared live with the rest of the tree (the launching server's loopback endpoint).
   const treeUrl = inherited === undefined ? undefined : treeUrlFrom(ctx.env);
   // Other machines (subagent-mcp node on each), over the Redis the mailboxes share.
-  // An agent the user stopped on its machine is stopped here too, journaled as the user's stop (the server is made below).
-  const userStop = { of: (_id: string): void => undefined };
-  const fleet = fleetAccess(ctx, config.mailbox, (id) => {
-    userStop.of(id);
-  });
+  const fleet = fleetAccess(ctx, config.mailbox);
+  // On a shared Redis, this server's turns go to the fleet's spend stream too, and with caps set it reads the other machines'.
+  const spendShare = fleetSpend(ctx.stateDir, config.mailbox, config.spend_caps !== undefined);
   // Our sub-agents can read this process's environment (/proc/PID/environ): say what should not be in it.
   for (const problem of secretsInEnv(ctx)) process.stderr.write(`subagent-mcp: ${problem}\n`);
-  const { server, close, warm, stopAll } = createServer(serverOptions(ctx, config, { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet }));
-  const shutdown = shutdownOnExit({ tracer, fleet, close, own, mail });
-  userStop.of = (id) => {
-    void stopAll(true, [id]).catch((error: unknown) => process.stderr.write(`subagent-mcp: stopping ${id}: ${String(error)}\n`));
-  };
+  const { server, close, warm, stopAll } = createServer(
+    serverOptions(ctx, config, { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet, spendShare }),
+  );
+  const shutdown = shutdownOnExit({ tracer, fleet, close, own, mail, spendShare });
   if (depth > 0) stopWithTree(nestedServersDir(ctx.stateDir), lineage, stopAll, shutdown);
   // Bounded: a request over SUBAGENT_MCP_MAX_REQUEST_BYTES is refused and the server reads on.
   const transport = stdioTransport(ctx.env);
@@ -88,9 +86,10 @@ function serverOptions(
     inherited: ReturnType<typeof budgetLeftFrom>;
     treeUrl: string | undefined;
     fleet: Fleet;
+    spendShare: FleetSpend | undefined;
   },
 ): Parameters<typeof createServer>[0] {
-  const { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet } = p;
+  const { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet, spendShare } = p;
   return {
     tracer,
     // Rate-limit windows are the account's: shared with every server of the user through the state folder.
@@ -138,7 +137,7 @@ function serverOptions(
     ...(config.budgets === undefined && inherited === undefined ? {} : { budgets: { ...config.budgets, ...definedFields({ inherited, treeUrl }) } }),
     ...definedFields({ prices: config.prices, quotaPercent: config.quota_percent }),
     // Every finished turn goes to the state folder's spend ledger, which every server and worker's spend_caps are summed from.
-    spend: { ledger: stateLayout(ctx.stateDir).spend, ...definedFields({ caps: config.spend_caps }) },
+    spend: { ledger: stateLayout(ctx.stateDir).spend, ...definedFields({ caps: config.spend_caps, shared: spendShare }) },
     // isolation: "worktree" puts worktrees under the state dir, readied by the config's setup command.
     worktrees: {
       stateDir: ctx.stateDir,
@@ -155,8 +154,9 @@ function shutdownOnExit(p: {
   close: () => Promise<void>;
   own: Own;
   mail: { close(): Promise<void> };
+  spendShare: FleetSpend | undefined;
 }): (reason: string, code: number) => Promise<void> {
-  const { tracer, fleet, close, own, mail } = p;
+  const { tracer, fleet, close, own, mail, spendShare } = p;
   let closing = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {
     if (closing) return;
@@ -174,6 +174,8 @@ function shutdownOnExit(p: {
       await fleet?.close().catch(() => undefined);
       await own.retire().catch(() => undefined);
       await mail.close();
+      // The last turns reach the fleet's spend stream (bounded) before we go.
+      await spendShare?.close().catch(() => undefined);
       // The spans of the agents just ended go out before we do.
       await tracer.shutdown().catch(() => undefined);
     } catch (error) {

@@ -18,6 +18,7 @@ import { configOrFail, providerOrFail } from "./config.js";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { availability } from "./installed.js";
+import { fleetSpendOnce } from "./spend-share.js";
 import type { Provider } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
@@ -38,7 +39,7 @@ export const routeCommand = defineCommand({
     branch: { type: "string", description: "cost_efficiency (default) or performance" },
     json: { type: "boolean", description: "The ranking as JSON" },
   },
-  run({ args }) {
+  async run({ args }) {
     const category = TaskCategorySchema.safeParse(args.category);
     if (!category.success) fail(`--category must be one of: ${TaskCategorySchema.options.join(", ")}`);
     const ctx = cliContext();
@@ -69,7 +70,8 @@ export const routeCommand = defineCommand({
     });
     const ranked = rankCandidates(route, { provider }, inputs);
     // As a launch holds them: a candidate a spend cap holds is skipped (rule over_cap), whoever asked for it.
-    const standings = capStandings(config.spend_caps ?? {}, new SpendLedger(stateLayout(ctx.stateDir).spend).entries());
+    const others = config.spend_caps === undefined ? [] : await fleetSpendOnce(ctx.stateDir, config.mailbox);
+    const standings = capStandings(config.spend_caps ?? {}, [...new SpendLedger(stateLayout(ctx.stateDir).spend).entries(), ...others]);
     const held = ranked.ranked.flatMap(({ candidate: c }) => {
       const reason = capReached(standings, c, inputs.expectedCost(c)?.usd);
       return reason === undefined ? [] : [{ provider: c.provider, ...definedFields({ model: c.model }), rule: "over_cap" as const, reason }];

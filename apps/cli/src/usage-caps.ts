@@ -1,8 +1,8 @@
 // `usage --caps`: where each of the config's `spend_caps` stands, summed from the state folder's spend
-// ledger (every server and worker of the user): spent, cap and left for the UTC day and the ISO
-// week, with when each resets.
+// ledger (every server and worker of the user) and, on a fleet, the other machines' turns from its
+// Redis: spent, cap and left for the UTC day and the ISO week, with when each resets.
 import type { EffectiveConfig } from "@subagent-mcp/config";
-import { capStandings, SpendLedger } from "@subagent-mcp/usage";
+import { capStandings, SpendLedger, type LedgerEntry } from "@subagent-mcp/usage";
 import { stateLayout } from "@subagent-mcp/state";
 
 interface CapRow {
@@ -17,9 +17,9 @@ interface CapRow {
   reached: boolean;
 }
 
-/** Every limit of every cap, as it stands now. */
-export function capsReport(stateDir: string, config: EffectiveConfig, now: number = Date.now()): { caps: CapRow[] } {
-  const entries = new SpendLedger(stateLayout(stateDir).spend).entries(now);
+/** Every limit of every cap, as it stands now: this machine's ledger and `others`, the other machines' turns. */
+export function capsReport(stateDir: string, config: EffectiveConfig, others: readonly LedgerEntry[] = [], now: number = Date.now()): { caps: CapRow[] } {
+  const entries = [...new SpendLedger(stateLayout(stateDir).spend).entries(now), ...others];
   const caps = capStandings(config.spend_caps ?? {}, entries, now).map((s): CapRow => ({
     cap: s.key,
     limit: s.field,
@@ -36,7 +36,7 @@ export function capsReport(stateDir: string, config: EffectiveConfig, now: numbe
 /** The report as lines: per cap, each limit's spent / cap / left and its reset. */
 export function renderCaps(report: ReturnType<typeof capsReport>): string {
   if (report.caps.length === 0) return 'spend_caps: none set (config `spend_caps`, e.g. {"claude": {"day_usd": 5}})';
-  const lines = ["spend_caps (UTC day; ISO week from Monday 00:00 UTC; every server and worker of this user):"];
+  const lines = ["spend_caps (UTC day; ISO week from Monday 00:00 UTC; every server and worker of this user, on a fleet every machine's):"];
   for (const r of report.caps) {
     const usd = r.limit.endsWith("usd");
     const n = (v: number): string => (usd ? `$${v.toFixed(2)}` : String(v));

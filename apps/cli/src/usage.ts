@@ -6,6 +6,7 @@ import { fail } from "./fail.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 import { quotaReport, renderQuota } from "./usage-quota.js";
 import { capsReport, renderCaps } from "./usage-caps.js";
+import { fleetSpendOnce } from "./spend-share.js";
 
 /** `subagent-mcp usage [--since 7d] [--by agent|provider|model|day|category] [--json]`: what every agent and worker spent; by category, how each candidate did. `--quota`: the providers' subscription windows. `--caps`: where each spend cap stands. */
 export const usageCommand = defineCommand({
@@ -20,7 +21,7 @@ export const usageCommand = defineCommand({
     quota: { type: "boolean", description: "Instead: each provider's subscription windows as its CLI last reported them (used percent, reset time)" },
     caps: { type: "boolean", description: "Instead: each spend_caps cap's spent / cap / left for the day and the week, with its reset time" },
   },
-  run({ args }) {
+  async run({ args }) {
     if (args.quota === true) {
       const ctx = cliContext();
       const report = quotaReport(ctx.stateDir, configOrFail(ctx));
@@ -29,7 +30,9 @@ export const usageCommand = defineCommand({
     }
     if (args.caps === true) {
       const ctx = cliContext();
-      const report = capsReport(ctx.stateDir, configOrFail(ctx));
+      const config = configOrFail(ctx);
+      // On a shared Redis, the other machines' turns count too.
+      const report = capsReport(ctx.stateDir, config, await fleetSpendOnce(ctx.stateDir, config.mailbox));
       process.stdout.write(`${args.json === true ? JSON.stringify(report, null, 2) : renderCaps(report)}\n`);
       return;
     }

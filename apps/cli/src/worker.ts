@@ -22,6 +22,7 @@ import { workerMail } from "./worker-mail.js";
 import { workerHold } from "./worker-caps.js";
 import { stateLayout } from "@subagent-mcp/state";
 import { SpendLedger, turnCost } from "@subagent-mcp/usage";
+import { fleetSpend } from "./spend-share.js";
 import { errorMessage } from "@subagent-mcp/errors";
 
 const McpConfigFile = z.object({
@@ -178,8 +179,9 @@ export const workerCommand = defineCommand({
     // Its session can read this process's environment (/proc/PID/environ): say what should not be in
     // it, once the mailbox works (a mailbox that fails says so in its one line).
     for (const problem of secretsInEnv(ctx)) process.stderr.write(`worker ${name.data}: ${problem}\n`);
-    // Its turns count against spend_caps as every server's do: appended to the state folder's spend ledger.
+    // Its turns count against spend_caps as every server's do: appended to the state folder's spend ledger, and on a fleet to its Redis.
     const spend = new SpendLedger(stateLayout(ctx.stateDir).spend);
+    const spendShare = fleetSpend(ctx.stateDir, config.mailbox, false);
     const costOf = turnCost(config.prices);
     const worker = new Worker({
       name: name.data,
@@ -189,8 +191,10 @@ export const workerCommand = defineCommand({
         mail.onTurn(entry);
         const [p, m] = [entry.provider ?? provider.data, entry.model ?? spec.model];
         const cost = entry.costUsd ?? (entry.tokens === undefined ? undefined : costOf(p, m, entry.tokens));
-        if (entry.tokens !== undefined || cost !== undefined)
-          spend.append({ at: entry.at, provider: p, ...definedFields({ model: m, cost_usd: cost }), agent: `worker:${name.data}` });
+        if (entry.tokens === undefined && cost === undefined) return;
+        const turn = { at: entry.at, provider: p, ...definedFields({ model: m, cost_usd: cost }), agent: `worker:${name.data}` };
+        spend.append(turn);
+        spendShare?.record(turn);
       },
       driver,
       spec,
@@ -209,7 +213,14 @@ export const workerCommand = defineCommand({
       heldBy: workerHold(ctx.stateDir, config, spend, { provider: provider.data, ...definedFields({ model: spec.model }) }),
     });
     const where = `${mail.where} (${provider.data})`;
-    await runUntilStopped(worker, { name: name.data, where, log: files.logPath, once: args.once, close: () => mail.close(), say });
+    await runUntilStopped(worker, {
+      name: name.data,
+      where,
+      log: files.logPath,
+      once: args.once,
+      close: () => Promise.all([mail.close(), spendShare?.close()]).then(() => undefined),
+      say,
+    });
   },
 });
 

@@ -4,7 +4,7 @@
 // from it, and an agent whose turn reached a cap is parked in budget_exceeded naming it.
 import type { Supervisor, TurnReport } from "@subagent-mcp/core";
 import type { Candidate, Ranking } from "@subagent-mcp/routing";
-import { capReached, capStandings, SpendLedger, type CapStanding } from "@subagent-mcp/usage";
+import { capReached, capStandings, SpendLedger, withShared, type CapStanding, type SharedSpend } from "@subagent-mcp/usage";
 import type { SpendCaps } from "@subagent-mcp/usage/schema";
 import { definedFields } from "@subagent-mcp/contract/fields";
 import { ServerError } from "./errors.js";
@@ -14,6 +14,8 @@ export interface SpendSettings {
   /** The state folder's spend ledger (stateLayout's `spend`). */
   ledger: string;
   caps?: SpendCaps;
+  /** On a fleet, the other machines' turns (through its Redis): counted with the ledger's, and this server's added to them. */
+  shared?: SharedSpend;
 }
 
 // The watch of each supervisor a server made: a launch finds it through the supervisor it routes with.
@@ -46,7 +48,12 @@ export class SpendCapsWatch {
   /** Where each cap stands now (a stat of the ledger, and a read of what was appended since). */
   standings(): CapStanding[] {
     const caps = this.settings.caps;
-    return caps === undefined ? [] : capStandings(caps, this.#ledger.entries());
+    return caps === undefined ? [] : capStandings(caps, withShared(this.#ledger.entries(), this.settings.shared));
+  }
+
+  /** Resolves once the other machines' turns from before this server started are read in (bounded; at once without a fleet). */
+  async ready(): Promise<void> {
+    if (this.settings.caps !== undefined) await this.settings.shared?.ready();
   }
 
   /** The cap a launch on `candidate` cannot run under, named; undefined when it has room. */
@@ -63,7 +70,9 @@ export class SpendCapsWatch {
       return; // freed meanwhile
     }
     const cost = report.costUsd ?? this.supervisor.options.costOf?.(view.provider, view.model, report.usage);
-    this.#ledger.append({ at: new Date().toISOString(), provider: view.provider, ...definedFields({ model: view.model, cost_usd: cost }), agent: view.id });
+    const entry = { at: new Date().toISOString(), provider: view.provider, ...definedFields({ model: view.model, cost_usd: cost }), agent: view.id };
+    this.#ledger.append(entry);
+    this.settings.shared?.record(entry);
     let reached: string | undefined;
     try {
       reached = this.overCap({ provider: view.provider, ...definedFields({ model: view.model }) }, undefined);

@@ -129,12 +129,10 @@ async function launchAgent(deps: ToolDeps, asked: LaunchArgs, extra: Extra) {
   // Price, headroom and the budget order the candidates: the launch's own budget over the config's, and the shared ones.
   const inputs = rankInputs(deps, supervisor, route.category, [budgetOf(deps.budget, args.budget).budget]);
   // A candidate a spend cap holds is left out; none left, or the named provider held, refuses the launch naming the cap.
-  const ranking = holdToCaps(
-    spendWatch(supervisor),
-    rankCandidates(route, { provider: args.provider }, inputs),
-    args.provider,
-    (c) => inputs.expectedCost(c)?.usd,
-  );
+  const watch = spendWatch(supervisor);
+  // A server just started counts the fleet's turns from before it (a Redis that is down holds it up a second at most).
+  await watch?.ready();
+  const ranking = holdToCaps(watch, rankCandidates(route, { provider: args.provider }, inputs), args.provider, (c) => inputs.expectedCost(c)?.usd);
   refuseHeld(ranking);
   const escalate = args.escalate ?? (route.category === undefined ? undefined : deps.routingTable[route.category].escalate);
   const check = checkOf(escalate);
