@@ -1,5 +1,5 @@
+import { loadConfig } from "@subagent-mcp/config";
 import { errorMessage } from "@subagent-mcp/errors";
-import { configOrFail } from "./config.js";
 import type { CliContext } from "./context.js";
 import { fleetConnection, fleetKey } from "./fleet.js";
 
@@ -18,11 +18,13 @@ export interface FleetStopped {
  */
 export async function stopOnNodes(ctx: CliContext, ids: string[] | undefined): Promise<FleetStopped> {
   const out: FleetStopped = { lines: [], found: [], problems: [] };
-  const { mailbox } = configOrFail(ctx);
-  // No shared Redis, or no fleet key here: no fleet to ask.
-  if (mailbox?.url === undefined || fleetKey(ctx) === undefined || ids?.length === 0) return out;
+  if (ids?.length === 0) return out;
   let connection;
   try {
+    // A config that does not load leaves the stop here going (the servers' own stops run beside it).
+    const { mailbox } = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+    // No shared Redis, or no fleet key here: no fleet to ask.
+    if (mailbox?.url === undefined || fleetKey(ctx) === undefined) return out;
     connection = await fleetConnection(ctx, mailbox);
   } catch (error) {
     out.problems.push(`the fleet's machines could not be asked: ${errorMessage(error)}`);
