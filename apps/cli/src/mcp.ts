@@ -53,7 +53,11 @@ export async function serveStdio(): Promise<void> {
   // Where that budget is shared live with the rest of the tree (the launching server's loopback endpoint).
   const treeUrl = inherited === undefined ? undefined : treeUrlFrom(ctx.env);
   // Other machines (subagent-mcp node on each), over the Redis the mailboxes share.
-  const fleet = fleetAccess(ctx, config.mailbox);
+  // An agent the user stopped on its machine is stopped here too, journaled as the user's stop (the server is made below).
+  const userStop = { of: (_id: string): void => undefined };
+  const fleet = fleetAccess(ctx, config.mailbox, (id) => {
+    userStop.of(id);
+  });
   // On a shared Redis, this server's turns go to the fleet's spend stream too, and with caps set it reads the other machines'.
   const spendShare = fleetSpend(ctx.stateDir, config.mailbox, config.spend_caps !== undefined);
   // Our sub-agents can read this process's environment (/proc/PID/environ): say what should not be in it.
@@ -62,6 +66,9 @@ export async function serveStdio(): Promise<void> {
     serverOptions(ctx, config, { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet, spendShare }),
   );
   const shutdown = shutdownOnExit({ tracer, fleet, close, own, mail, spendShare });
+  userStop.of = (id) => {
+    void stopAll(true, [id]).catch((error: unknown) => process.stderr.write(`subagent-mcp: stopping ${id}: ${String(error)}\n`));
+  };
   if (depth > 0) stopWithTree(nestedServersDir(ctx.stateDir), lineage, stopAll, shutdown);
   // Bounded: a request over SUBAGENT_MCP_MAX_REQUEST_BYTES is refused and the server reads on.
   const transport = stdioTransport(ctx.env);
