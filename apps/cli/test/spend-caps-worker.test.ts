@@ -1,10 +1,10 @@
 import { Maildir, type Message } from "@subagent-mcp/mailbox";
 import { cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { execa, type ResultPromise } from "execa";
-import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, watch } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { bin, startWorker } from "./e2e.js";
+import { bin, startWorker, withUserConfig } from "./e2e.js";
 
 // A worker's turns count against spend_caps as a server's do: each goes to the state folder's spend ledger.
 let env: CliEnvironment | undefined;
@@ -40,9 +40,7 @@ describe("spend_caps with a worker, with the real Claude Code", () => {
     const e = (env = await loopbackEnv("claude", f));
     const state = join(e.home, "state");
     const vars = { ...e.env, XDG_STATE_HOME: state, SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude") };
-    const configDir = join(e.env.XDG_CONFIG_HOME as string, "subagent-mcp");
-    mkdirSync(configDir, { recursive: true });
-    writeFileSync(join(configDir, "config.json"), JSON.stringify({ spend_caps: { claude: { day_turns: 5 } } }));
+    withUserConfig({ spend_caps: { claude: { day_turns: 5 } } })(e);
     const mail = new Maildir(join(state, "subagent-mcp", "mail"));
     const cli = (args: string[]) => execa(process.execPath, [bin, ...args], { cwd: e.cwd, env: vars, extendEnv: false, reject: false });
     f.script((request, nonce) => (request.lastUserText.includes("a question") ? { kind: "text", text: `${nonce} an answer` } : undefined));

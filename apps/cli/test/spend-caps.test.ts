@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { bin, connectServer, startE2E, waitFor, type E2E, type Served } from "./e2e.js";
+import { bin, connectServer, startE2E, waitFor, withUserConfig, type E2E, type Served } from "./e2e.js";
 
 // spend_caps are summed over every server of the user through the state folder's spend ledger: two
 // servers sharing a day cap cannot together pass it, the agent whose turn reached it stops there, and
@@ -21,11 +21,7 @@ describe("spend_caps", () => {
     "a day_turns cap of 1 on claude: the first server's turn reaches it; the second server routes past claude or refuses it by name",
     { timeout: 180_000 },
     async () => {
-      const s = (e = await startE2E({}, (env) => {
-        const dir = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp");
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, "config.json"), JSON.stringify({ spend_caps: { claude: { day_turns: 1 } } }));
-      }));
+      const s = (e = await startE2E({}, withUserConfig({ spend_caps: { claude: { day_turns: 1 } } })));
       const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "one" });
       const turn = await waitFor(s, agent_id, (out) => out.finished[0]);
       expect(turn.is_error).toBe(false);
