@@ -1,21 +1,13 @@
 import { Maildir, type Message } from "@subagent-mcp/mailbox";
-import { cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { existsSync, readFileSync, watch } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { bin, startWorker, withUserConfig } from "./e2e.js";
+import { describe, expect, it } from "vitest";
+import { bin, startWorker } from "./e2e.js";
+import { claudeWorkerBeds } from "./worker-bed.js";
 
 // A worker's turns count against spend_caps as a server's do: each goes to the state folder's spend ledger.
-let env: CliEnvironment | undefined;
-let fake: FakeModelServer | undefined;
-const running: ResultPromise[] = [];
-afterEach(async () => {
-  for (const p of running.splice(0)) p.kill("SIGKILL");
-  await Promise.allSettled(running);
-  await env?.cleanup();
-  await fake?.stop();
-});
+const bed = claudeWorkerBeds();
 
 /** Resolves once `file` holds `text` (the worker appends its turn to it after sending the reply). */
 async function holds(file: string, text: string): Promise<void> {
@@ -36,11 +28,7 @@ async function holds(file: string, text: string): Promise<void> {
 
 describe("spend_caps with a worker, with the real Claude Code", () => {
   it("the worker's turn is in the spend ledger and usage --caps counts it", { timeout: 120_000 }, async () => {
-    const f = (fake = await startFakeFor("claude"));
-    const e = (env = await loopbackEnv("claude", f));
-    const state = join(e.home, "state");
-    const vars = { ...e.env, XDG_STATE_HOME: state, SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude") };
-    withUserConfig({ spend_caps: { claude: { day_turns: 5 } } })(e);
+    const { fake: f, env: e, state, vars, running } = await bed({ spend_caps: { claude: { day_turns: 5 } } });
     const mail = new Maildir(join(state, "subagent-mcp", "mail"));
     const cli = (args: string[]) => execa(process.execPath, [bin, ...args], { cwd: e.cwd, env: vars, extendEnv: false, reject: false });
     f.script((request, nonce) => (request.lastUserText.includes("a question") ? { kind: "text", text: `${nonce} an answer` } : undefined));
