@@ -210,7 +210,8 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     queuePosition: queuePosition ?? (state.status === "queued" ? state.machinePosition : undefined),
     attempts: [...state.attempts],
     ...definedFields({ checking: state.checking }),
-    note: state.note,
+    // Parked at a budget it does not hold itself (a spend cap): the limit, as the journal has it.
+    note: state.status === "budget_exceeded" && state.alive ? (state.budgetNote ?? state.note) : state.note,
     permissions: [...state.permissions],
     ...(state.mcpFailed === undefined ? {} : { mcpFailed: state.mcpFailed.map((f) => ({ ...f })) }),
     ...(request.mcpServers === undefined || request.mcpServers.length === 0 ? {} : { mcpServers: request.mcpServers.map((s) => s.name) }),

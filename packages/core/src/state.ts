@@ -70,6 +70,8 @@ export type AgentAction =
   | { type: "budget_exceeded"; at: number; note: string }
   /** Its budget was raised: it may take messages again. */
   | { type: "budget_raised"; at: number }
+  /** The follow-ups held behind the turn that just ended are not sent: it reached a budget (`note`) and waits in budget_exceeded. */
+  | { type: "withdrawn"; at: number; note: string }
   | { type: "tick"; at: number; stallMs: number }
   /** The decision on a pending permission request was sent to the CLI. */
   | { type: "permission_answered"; at: number; requestId: string }
@@ -153,6 +155,9 @@ export function transition(state: AgentState, action: AgentAction): AgentState {
       // A turn under way is interrupted by the supervisor and ends first; the status follows it.
       if (!state.alive || isRunning(state.status) || state.pending > 0) return state;
       return { ...state, status: "budget_exceeded", budgetNote: action.note };
+    case "withdrawn":
+      if (!state.alive || state.status !== "processing" || state.checking !== undefined) return state;
+      return { ...state, pending: 0, status: "budget_exceeded", budgetNote: action.note, lastActivityAt: action.at };
     case "budget_raised": {
       if (state.status !== "budget_exceeded") return state;
       const { budgetNote: _note, ...rest } = state;

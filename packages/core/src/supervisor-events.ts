@@ -4,7 +4,7 @@ import type { Clock } from "./clock.js";
 import type { AgentEvent } from "./events.js";
 import type { Listeners } from "./listeners.js";
 import type { PermissionFlow } from "./permission-flow.js";
-import { budgetStep, spendOn } from "./spending.js";
+import { budgetStanding, budgetStep, spendOn } from "./spending.js";
 import { isRunning, type AgentAction } from "./state.js";
 import type { RateLimitStore, SupervisorOptions } from "./supervisor-options.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
@@ -53,7 +53,9 @@ export function checkBudget(host: EventHost, record: AgentRecord): void {
  * With `turnEnded` (told from its turn's report), an agent whose turn just ended is parked by the budget check that follows.
  */
 export function stopAt(record: AgentRecord, note: string, turnEnded = false): void {
-  if (turnEnded && record.state.alive && !isRunning(record.state.status) && record.spending.stoppedBy === undefined) {
+  // Follow-ups held behind it (sent with `hold`) have not reached its CLI: no turn runs.
+  const over = !isRunning(record.state.status) || record.backlog.length > 0;
+  if (turnEnded && record.state.alive && over && record.spending.stoppedBy === undefined) {
     record.spending.reached ??= note;
     return;
   }
@@ -61,4 +63,22 @@ export function stopAt(record: AgentRecord, note: string, turnEnded = false): vo
   if (record.spending.stoppedBy !== undefined || record.session === undefined) return;
   record.spending.stoppedBy = note;
   void record.session.interrupt().catch(() => undefined);
+}
+
+/**
+ * The follow-ups held behind the turn that just ended (see Supervisor.send's `hold`) go to its CLI
+ * now; when that turn reached a budget (its own, or one held elsewhere such as a spend cap, told by
+ * {@link stopAt}) they are dropped instead, and the action returned parks the agent naming it.
+ */
+export function releaseHeld(record: AgentRecord, now: number, costOf: SupervisorOptions["costOf"]): AgentAction | undefined {
+  const own = record.request.budget === undefined ? undefined : budgetStanding(record, now, costOf).exceeded;
+  const note = record.spending.reached ?? own;
+  const held = record.backlog.splice(0);
+  if (note === undefined) {
+    for (const text of held) record.session?.send(text);
+    return undefined;
+  }
+  record.spending.reached = undefined;
+  record.asked.splice(-held.length);
+  return { type: "withdrawn", at: now, note };
 }

@@ -12,7 +12,7 @@ import { reportTurn } from "./supervisor-escalation.js";
 import type { RateWindow } from "./rate-limits.js";
 import { raised, type Budget } from "./budget.js";
 import { budgetStanding, newPeriod, turnStarted } from "./spending.js";
-import { checkBudget, stopAt, takeEvent } from "./supervisor-events.js";
+import { checkBudget, releaseHeld, stopAt, takeEvent } from "./supervisor-events.js";
 import { lostWithReceipt, witnessEvent } from "./supervisor-witness.js";
 import { supervisorParts, type SupervisorParts } from "./supervisor-parts.js";
 import { type RecentItem } from "./recent.js";
@@ -106,15 +106,15 @@ export class Supervisor {
     return this.#parts.records.get(id).recent.last(count);
   }
 
-  /** Sends a follow-up: queued behind the running turn, or started at once on an idle live agent. */
-  send(id: string, text: string): AgentView {
+  /** Sends a follow-up: queued behind the running turn (with `hold`, here until it ends, then sent or dropped if a budget parks the agent), or started at once on an idle live agent. */
+  send(id: string, text: string, hold = false): AgentView {
     const record = this.#parts.records.get(id);
     assertSendable(record);
     const asleep = record.state.status === "hibernated";
     // It starts a turn at once in the live process, or waits behind one (or for a process) and is that turn's prompt later.
     const startsNow = record.session !== undefined && record.state.checking === undefined && !isRunning(record.state.status);
-    // While its check runs, a follow-up waits: the check judges the turn it ran after.
-    if (record.session === undefined || record.state.checking !== undefined) record.backlog.push(text);
+    // While its check runs, a follow-up waits: the check judges the turn it ran after (as the turn's end does a held one).
+    if (record.session === undefined || record.state.checking !== undefined || (hold && isRunning(record.state.status))) record.backlog.push(text);
     else record.session.send(text);
     if (record.state.turns === 0 && record.firstTurn.length > 0) record.firstTurn.push(text);
     this.#apply(record, { type: "sent", at: this.#parts.clock.now() });
@@ -312,12 +312,15 @@ export class Supervisor {
     const turnEnded = action.type === "event" && action.event.type === "turn_end";
     if (turnEnded && after.lastTurn !== undefined) reportTurn(this.#parts, record, after.lastTurn, after.turns);
     // A turn that ended without a turn_end is still reported: the one after the last completed.
-    // (A check's end is not one: the turn it judged was reported with it.)
-    else if (isRunning(before.status) && !isRunning(after.status) && !turnEnded && action.type !== "check_done")
+    // (A check's end is not one: the turn it judged was reported with it; nor are held follow-ups dropped after one.)
+    else if (isRunning(before.status) && !isRunning(after.status) && !turnEnded && action.type !== "check_done" && action.type !== "withdrawn")
       reportTurn(this.#parts, record, lostWithReceipt(this.options.witness, record, lostTurn(after, this.#parts.clock.now())), after.turns + 1);
+    const next =
+      (turnEnded || action.type === "check_done") && record.session !== undefined && isRunning(record.state.status) && record.state.checking === undefined;
+    const parked = next && turnEnded && record.backlog.length > 0 ? releaseHeld(record, this.#parts.clock.now(), this.options.costOf) : undefined;
+    if (parked !== undefined) this.#apply(record, parked);
     // The next turn (a follow-up that waited behind this one, or behind its check) starts in the same process.
-    if ((turnEnded || action.type === "check_done") && record.session !== undefined && isRunning(record.state.status) && record.state.checking === undefined)
-      this.#begin(record, undefined);
+    else if (next) this.#begin(record, undefined);
     // A freed slot or process (a turn ended, a session ended) may admit a queued launch.
     if (before.status !== after.status || ended) this.#parts.admission.drain(provider);
     if (ended) this.#parts.records.freeEnded();

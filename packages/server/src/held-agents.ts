@@ -29,8 +29,13 @@ export function refuseHeldPoolAgent(
 export function refuseHeldFollowUp(supervisor: Supervisor, agentId: string, raising: boolean): void {
   const view = supervisor.get(agentId);
   if (view.status === "budget_exceeded" && !raising) return;
-  // One queued behind a running turn is not refused here: that turn's end parks the agent if it reached a cap.
+  // One queued behind a running turn is not refused here: it is held until that turn ends (see holdsFollowUps), which parks the agent if a cap holds then.
   if (!isRunning(view.status)) refuseOverCap(supervisor, view);
+}
+
+/** Whether a follow-up queued behind a running turn waits in the supervisor until it ends, to be checked against the spend caps then. */
+export function holdsFollowUps(supervisor: Supervisor): boolean {
+  return (spendWatch(supervisor)?.standings().length ?? 0) > 0;
 }
 
 /** An escalation's ladder less the rungs a spend cap holds (never stepped onto), with each cap that held one named once. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -62,6 +62,51 @@ describe("spend caps and quota_percent hold the pool and follow-ups", () => {
     expect(await h.callError("send_message", { agent_id, message: "more" })).toContain("spend cap claude day_turns 2 reached");
     expect(await h.callError("send_message", { agent_id, message: "more", raise_budget: { max_turns: 10 } })).toContain("spend cap claude day_turns 2 reached");
     expect(h.fakes.claude.requests.length).toBe(asked);
+    expect((await h.call<{ status: string }>("poll_agent", { agent_id })).status).toBe("finished");
+  });
+
+  it("a message queued behind a running turn is not sent once a spend cap holds its provider: the agent parks in budget_exceeded naming the cap", async () => {
+    const ledger = ledgerWith(0);
+    h = await serverHarness({ server: { spend: { ledger: ledger.path, caps: { claude: { day_turns: 2 } } } } });
+    const gate = join(h.envs.claude.cwd, "gate");
+    const { agent_id } = await h.call<{ agent_id: string }>("launch_agent", {
+      provider: "claude",
+      prompt: `[[shell:until test -e ${gate}; do sleep 0.05; done]]`,
+      allowed_tools: ["Bash"],
+    });
+    await h.fakes.claude.waitForRequest((r) => r.reply === "shell", "the gated tool call", 60_000);
+    const queued = await h.call<{ queued_messages: number }>("send_message", { agent_id, message: "[[say:the queued one]]" });
+    expect(queued.queued_messages).toBe(1);
+    // Another server's turn: with this agent's running one, the day's two turns are spent when it ends.
+    ledger.append({ at: new Date().toISOString(), provider: "claude", agent: "elsewhere" });
+    writeFileSync(gate, "");
+    await h.call("wait", { agent_ids: [agent_id], timeout_s: 60 });
+    const polled = await h.call<{ status: string; queued_messages: number }>("poll_agent", { agent_id });
+    expect(polled).toMatchObject({ status: "budget_exceeded", queued_messages: 0 });
+    expect(JSON.stringify(polled), JSON.stringify(polled)).toContain("spend cap claude day_turns 2 reached: 2 turns today");
+    expect(h.fakes.claude.requests.filter((r) => r.lastUserText.includes("the queued one"))).toEqual([]);
+  });
+
+  it("without a cap reached, a message queued behind a running turn is answered after it", async () => {
+    const ledger = ledgerWith(0);
+    h = await serverHarness({ server: { spend: { ledger: ledger.path, caps: { claude: { day_turns: 5 } } } } });
+    const gate = join(h.envs.claude.cwd, "gate");
+    const { agent_id } = await h.call<{ agent_id: string }>("launch_agent", {
+      provider: "claude",
+      prompt: `[[shell:until test -e ${gate}; do sleep 0.05; done]]`,
+      allowed_tools: ["Bash"],
+    });
+    await h.fakes.claude.waitForRequest((r) => r.reply === "shell", "the gated tool call", 60_000);
+    await h.call("send_message", { agent_id, message: "[[say:the queued one]]" });
+    writeFileSync(gate, "");
+    await h.fakes.claude.waitForRequest((r) => r.lastUserText.includes("the queued one"), "the queued message", 60_000);
+    // Both turns' reports, each once: the queued one's answered after the first.
+    const results: string[] = [];
+    while (!results.some((r) => r.includes("the queued one"))) {
+      const out = await h.call<{ finished: { result: string }[] }>("wait", { agent_ids: [agent_id], timeout_s: 60 });
+      results.push(...out.finished.map((f) => f.result));
+    }
+    expect(results).toHaveLength(2);
     expect((await h.call<{ status: string }>("poll_agent", { agent_id })).status).toBe("finished");
   });
 });

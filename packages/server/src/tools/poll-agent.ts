@@ -38,7 +38,7 @@ export function hintFor(view: AgentView, stallSeconds: number): string | undefin
     case "permission_requested":
       return `Waiting for an answer to ${view.permissions.length} permission request(s) (pending_permissions): answer with respond_permission; unanswered ones are denied after the permission timeout.`;
     case "budget_exceeded":
-      return `It stopped at its budget (${view.budget?.exceeded ?? "a limit was reached"}); what it wrote is in its last result. send_message with raise_budget lets it go on.`;
+      return `It stopped at its budget (${view.budget?.exceeded ?? view.note ?? "a limit was reached"}); what it wrote is in its last result. send_message with raise_budget lets it go on.`;
     case "hibernated":
       return `Idle for ${Math.round(view.idleMs / 1000)} s, so its process was closed to free memory (idle_ttl_s); its conversation is kept: send_message resumes it in a new process.`;
     case "queued":

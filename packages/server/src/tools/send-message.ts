@@ -7,7 +7,7 @@ import { BudgetOutSchema, definedFields } from "@subagent-mcp/contract";
 import { AgentIdSchema, StatusSchema, objectOf } from "./schemas.js";
 import { budgetOut } from "./wire.js";
 import { delegateTurn } from "../tasks/delegate-turn.js";
-import { refuseHeldFollowUp } from "../held-agents.js";
+import { holdsFollowUps, refuseHeldFollowUp } from "../held-agents.js";
 
 export const SendMessageInput = {
   agent_id: AgentIdSchema,
@@ -49,7 +49,7 @@ export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void
         });
         let view;
         try {
-          view = supervisor.send(args.agent_id, args.message);
+          view = supervisor.send(args.agent_id, args.message, holdsFollowUps(supervisor));
         } finally {
           stop();
         }
