@@ -21,7 +21,7 @@ import { budgetCommandRan, budgetFlags, workerBudgetCommand } from "./worker-bud
 import { workerMail } from "./worker-mail.js";
 import { workerHold } from "./worker-caps.js";
 import { stateLayout } from "@subagent-mcp/state";
-import { SpendLedger, turnCost } from "@subagent-mcp/usage";
+import { SpendLedger, turnCost, withShared } from "@subagent-mcp/usage";
 import { fleetSpend } from "./spend-share.js";
 import { errorMessage } from "@subagent-mcp/errors";
 
@@ -181,7 +181,9 @@ export const workerCommand = defineCommand({
     for (const problem of secretsInEnv(ctx)) process.stderr.write(`worker ${name.data}: ${problem}\n`);
     // Its turns count against spend_caps as every server's do: appended to the state folder's spend ledger, and on a fleet to its Redis.
     const spend = new SpendLedger(stateLayout(ctx.stateDir).spend);
-    const spendShare = fleetSpend(ctx.stateDir, config.mailbox, false);
+    // With caps to hold it to, it also reads the other machines' turns (see workerHold).
+    const spendShare = fleetSpend(ctx.stateDir, config.mailbox, config.spend_caps !== undefined);
+    if (config.spend_caps !== undefined) await spendShare?.ready();
     const costOf = turnCost(config.prices);
     const worker = new Worker({
       name: name.data,
@@ -210,7 +212,10 @@ export const workerCommand = defineCommand({
       costOf,
       say,
       // A spend cap or quota_percent over its provider: each message is answered with which, not with a turn.
-      heldBy: workerHold(ctx.stateDir, config, spend, { provider: provider.data, ...definedFields({ model: spec.model }) }),
+      heldBy: workerHold(ctx.stateDir, config, () => withShared(spend.entries(), spendShare), {
+        provider: provider.data,
+        ...definedFields({ model: spec.model }),
+      }),
     });
     const where = `${mail.where} (${provider.data})`;
     await runUntilStopped(worker, {

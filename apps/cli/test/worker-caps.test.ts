@@ -1,5 +1,7 @@
 import { Maildir, type Message } from "@subagent-mcp/mailbox";
-import { SpendLedger } from "@subagent-mcp/usage";
+import { SpendStream } from "@subagent-mcp/mailbox-redis";
+import { startRedisServer } from "@subagent-mcp/testkit";
+import { SpendLedger, spendEntry } from "@subagent-mcp/usage";
 import { execa } from "execa";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -30,5 +32,35 @@ describe("a worker at a spend cap, with the real Claude Code", () => {
     expect([mail.pending("capped"), mail.claimed("capped")]).toEqual([0, 0]);
     expect(f.requests.filter((r) => r.lastUserText.includes("a question"))).toEqual([]);
     await until("the worker to say so", () => worker.stderr().includes("no turn for 1 message(s), acknowledged: spend cap claude day_turns 1 reached"), 10_000);
+  });
+
+  it("on a fleet, a turn another machine added to its Redis holds the worker too", { timeout: 120_000 }, async () => {
+    const redis = await startRedisServer();
+    try {
+      const { fake: f, env: e, vars: local, running } = await bed({ spend_caps: { claude: { day_turns: 1 } } });
+      const prefix = `wcaps${String(process.pid)}`;
+      const vars = { ...local, SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_MAILBOX_PREFIX: prefix };
+      const stream = { url: redis.url, prefix, parse: spendEntry };
+      const machineA = SpendStream.open({ ...stream, machine: "machine-a" });
+      machineA.record({ at: new Date().toISOString(), provider: "claude", agent: "on-machine-a" });
+      // In Redis once another reader sees it.
+      let seen = 0;
+      const deadline = Date.now() + 10_000;
+      while ((seen = (await SpendStream.read({ ...stream, machine: "a-reader" })).length) === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(seen).toBe(1);
+      await machineA.close();
+      await startWorker(e, vars, ["--name", "capped"], running);
+      const asked = await execa(process.execPath, [bin, "send", "capped", "a question", "--from", "asker", "--wait", "--timeout", "60"], {
+        cwd: e.cwd,
+        env: vars,
+        extendEnv: false,
+        reject: false,
+      });
+      expect(asked.stderr).toContain("capped did not answer your message: spend cap claude day_turns 1 reached: 1 turn today");
+      expect(f.requests.filter((r) => r.lastUserText.includes("a question"))).toEqual([]);
+    } finally {
+      await redis.stop();
+    }
   });
 });
