@@ -16,11 +16,11 @@ afterEach(async () => {
 });
 
 // The user's config: a coding table of one cheap and one strong candidate per branch.
-function withTable(table: Record<string, unknown>): (env: CliEnvironment) => void {
+function withTable(table: Record<string, unknown>, more: Record<string, unknown> = {}): (env: CliEnvironment) => void {
   return (env) => {
     const dir = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "config.json"), JSON.stringify({ routing: { table } }));
+    writeFileSync(join(dir, "config.json"), JSON.stringify({ routing: { table }, ...more }));
   };
 }
 
@@ -166,5 +166,21 @@ describe("routing that spends well", () => {
       headroom: expect.stringMatching(/^exhausted: 100 % of primary used until/) as string,
     });
     await waitAll(s, [asked.agent_id]);
+  });
+
+  it("a stronger candidate a spend cap holds is left off the escalation ladder: a failed check ends the task there", { timeout: 120_000 }, async () => {
+    const table = { coding: { cost_efficiency: [CHEAP, STRONG], performance: [STRONG] } };
+    const s = (e = await startE2E({}, withTable(table, { spend_caps: { claude: { day_turns: 0 } } })));
+    const launched = await s.call<Launched>("launch_agent", {
+      task_category: "coding",
+      prompt: "write the parser",
+      escalate: { on: "check", check: "echo CHECK-SAYS no; exit 1", max_steps: 1 },
+    });
+    expect(launched).toMatchObject({ provider: "gemini", escalation: { on: "check", ladder: [] } });
+    expect(launched.skipped).toEqual([expect.objectContaining({ provider: "claude", rule: "over_cap" })]);
+    const final = (await waitAll(s, [launched.agent_id])).get(launched.agent_id);
+    expect(final?.is_error, JSON.stringify(final)).toBe(true);
+    expect(final?.result).toContain("CHECK-SAYS no");
+    expect(s.fakes.claude.requests).toEqual([]);
   });
 });

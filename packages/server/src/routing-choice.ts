@@ -5,6 +5,7 @@ import type { Budget, Fallback, Supervisor } from "@subagent-mcp/core";
 import { composeRankInputs } from "@subagent-mcp/config";
 import { DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate, type RankInputs, type Ranking, type Route } from "@subagent-mcp/routing";
 import { ServerError } from "./errors.js";
+import { ladderUnderCaps } from "./held-agents.js";
 import type { Escalate } from "@subagent-mcp/contract";
 import type { ToolDeps } from "./deps.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
@@ -28,9 +29,10 @@ export function refuseHeld(ranking: Ranking): void {
   if (held.length > 0) throw new ServerError("BUDGET_EXCEEDED", `launch held by quota_percent: ${held.join("; ")}`);
 }
 
-/** The launch's escalation for core: the ladder above `chosen` within `escalate.max_steps`, and the task it hands over. */
+/** The launch's escalation for core: the ladder above `chosen` within `escalate.max_steps` (less the rungs a spend cap holds), and the task it hands over. */
 export function escalationFor(
   deps: ToolDeps,
+  supervisor: Supervisor,
   escalate: Escalate | undefined,
   route: Route,
   chosen: Candidate,
@@ -42,5 +44,5 @@ export function escalationFor(
     ...inputs,
     installed: deps.installed,
   });
-  return { on: escalate.on, ...definedFields({ check: escalate.check }), ladder, task };
+  return { on: escalate.on, ...definedFields({ check: escalate.check }), ladder: ladderUnderCaps(supervisor, ladder).ladder, task };
 }

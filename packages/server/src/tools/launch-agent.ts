@@ -203,7 +203,7 @@ async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: Launch
   if (args.outlive === true && placement === undefined)
     throw new ServerError("INVALID_ARGUMENT", "outlive is for an agent on another machine (with machine): one here always ends with this server");
   const fallbacks = rest.map((p) => ({ ...p.candidate, ...definedFields({ placement: p.placement }) }));
-  const escalation = escalationFor(deps, d.escalate, route, chosen, d.inputs, args.prompt);
+  const escalation = escalationFor(deps, supervisor, d.escalate, route, chosen, d.inputs, args.prompt);
   const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
   // A sub-agent elsewhere cannot reach our loopback messaging endpoint: its node serves its mailbox there.
   const child = await childMessaging(deps, id, args.system_prompt_append, granted.tools, rules, placement !== undefined);
