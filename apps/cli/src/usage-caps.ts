@@ -2,35 +2,14 @@
 // ledger (every server and worker of the user) and, on a fleet, the other machines' turns from its
 // Redis: spent, cap and left for the UTC day and the ISO week, with when each resets.
 import type { EffectiveConfig } from "@subagent-mcp/config";
-import { capStandings, SpendLedger, type LedgerEntry } from "@subagent-mcp/usage";
+import type { CapView } from "@subagent-mcp/contract";
+import { capRows, SpendLedger, type LedgerEntry } from "@subagent-mcp/usage";
 import { stateLayout } from "@subagent-mcp/state";
 
-interface CapRow {
-  cap: string;
-  limit: string;
-  spent: number;
-  of: number;
-  left: number;
-  resets_at: string;
-  /** Turns in the period whose cost is unknown (a dollar cap leaves them out). */
-  unknown_cost_turns?: number;
-  reached: boolean;
-}
-
-/** Every limit of every cap, as it stands now: this machine's ledger and `others`, the other machines' turns. */
-export function capsReport(stateDir: string, config: EffectiveConfig, others: readonly LedgerEntry[] = [], now: number = Date.now()): { caps: CapRow[] } {
+/** Every limit of every cap, as it stands now: this machine's ledger and `others`, the other machines' turns (the dashboard's rows too). */
+export function capsReport(stateDir: string, config: EffectiveConfig, others: readonly LedgerEntry[] = [], now: number = Date.now()): { caps: CapView[] } {
   const entries = [...new SpendLedger(stateLayout(stateDir).spend).entries(now), ...others];
-  const caps = capStandings(config.spend_caps ?? {}, entries, now).map((s): CapRow => ({
-    cap: s.key,
-    limit: s.field,
-    spent: Math.round(s.spent * 1e6) / 1e6,
-    of: s.cap,
-    left: Math.round(s.left * 1e6) / 1e6,
-    resets_at: s.resetsAt.toISOString(),
-    ...(s.unknownCostTurns === 0 ? {} : { unknown_cost_turns: s.unknownCostTurns }),
-    reached: s.spent >= s.cap,
-  }));
-  return { caps };
+  return { caps: capRows(config.spend_caps ?? {}, entries, now) };
 }
 
 /** The report as lines: per cap, each limit's spent / cap / left and its reset. */
