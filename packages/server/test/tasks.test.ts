@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SpendLedger } from "@subagent-mcp/usage";
 import { z } from "zod";
 import { afterEach, describe, expect, it } from "vitest";
 import { poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
@@ -102,6 +106,25 @@ describe("MCP 2026-07-28 and delegation tasks", () => {
     const finished = (done.result?.structuredContent?.finished ?? []) as { turn: number; result: string }[];
     expect(finished[0]?.turn).toBe(2);
     expect(finished[0]?.result).toContain("second message");
+  });
+
+  it("send_message's task for a follow-up held behind a turn that reached a spend cap fails naming the cap", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tasks-caps-"));
+    try {
+      const ledger = new SpendLedger(join(dir, "spend.jsonl"));
+      const s = (h = await serverHarness({ server: { spend: { ledger: ledger.path, caps: { claude: { day_turns: 1 } } } } }));
+      const gate = join(s.envs.claude.cwd, "gate");
+      const prompt = `[[shell:until test -e ${gate}; do sleep 0.05; done]]`;
+      const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt, allowed_tools: ["Bash"] });
+      await s.fakes.claude.waitForRequest((r) => r.reply === "shell", "the gated tool call", 60_000);
+      const created = (await raw(s, "tools/call", { name: "send_message", arguments: { agent_id, message: "held message" } })) as unknown as Task;
+      expect(created.taskId).toBe(`${agent_id}-turn-2`);
+      writeFileSync(gate, "");
+      const done = await settled(s, created.taskId);
+      expect(JSON.stringify(done)).toContain(`stopped at its budget before turn 2 began: spend cap claude day_turns 1 reached`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("invoke answers a task-taking host with a task that completes with the pool task's own answer", async () => {

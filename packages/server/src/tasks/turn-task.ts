@@ -93,7 +93,11 @@ function turnEnd(supervisor: Supervisor, target: TurnRef, control: TaskControl, 
       supervisor.onChange((change) => {
         if (change.agentId !== agentId || change.type !== "status") return;
         const view = safeView(supervisor, agentId);
-        if (view !== undefined) follow(view);
+        if (view === undefined) return;
+        // Parked at a budget before this turn began (a follow-up held behind a turn that reached a spend cap): no answer will come.
+        if (view.status === "budget_exceeded" && view.turns < turn && !take())
+          done(new ServerError("TASK_ENDED", `${agentId} stopped at its budget before turn ${turn} began${view.note === undefined ? "" : `: ${view.note}`}`));
+        else follow(view);
       }),
       supervisor.onEnd((view) => {
         if (view.id !== agentId || take()) return;
