@@ -12,6 +12,7 @@ import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { mailPlace, openMail } from "./mailstore.js";
 import { fleetConnection, fleetMissing } from "./fleet.js";
+import { fleetSpend } from "./spend-share.js";
 import { machineOut, definedFields } from "@subagent-mcp/contract";
 import { errorMessage } from "@subagent-mcp/errors";
 
@@ -70,6 +71,8 @@ export const dashboardCommand = defineCommand({
             const now = Date.now();
             return (await liveNodes(fleet.redis, fleet.signer)).map((n) => machineOut(n, now));
           };
+    // On a fleet, the caps count the other machines' turns, as `usage --caps` does.
+    const shared = config.spend_caps === undefined ? undefined : fleetSpend(ctx.stateDir, config.mailbox, true);
     let dashboard;
     try {
       dashboard = await startDashboard({
@@ -78,11 +81,11 @@ export const dashboardCommand = defineCommand({
         mail,
         presence,
         prices: mergePrices(DEFAULT_PRICES, config.prices),
-        ...definedFields({ machines, port, uiDir: dir, spendCaps: config.spend_caps }),
+        ...definedFields({ machines, port, uiDir: dir, spendCaps: config.spend_caps, sharedSpend: shared }),
       });
     } catch (error) {
       fleet?.redis.disconnect();
-      await Promise.all([mail.close(), presence.close()]);
+      await Promise.all([mail.close(), presence.close(), shared?.close()]);
       fail(error instanceof DashboardError ? error.message : `cannot start the dashboard: ${errorMessage(error)}`, 1);
     }
     process.stdout.write(args.json === true ? `${JSON.stringify({ url: dashboard.url })}\n` : `${dashboard.url}\n`);
@@ -99,6 +102,6 @@ export const dashboardCommand = defineCommand({
     });
     await dashboard.close();
     fleet?.redis.disconnect();
-    await Promise.all([mail.close(), presence.close()]);
+    await Promise.all([mail.close(), presence.close(), shared?.close()]);
   },
 });

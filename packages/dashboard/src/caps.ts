@@ -1,8 +1,9 @@
 // The spend caps the page shows: the config's `spend_caps` against the state folder's spend ledger
-// (every server and worker of the user), in the same rows as `usage --caps`.
+// (every server and worker of the user) and, on a fleet, the other machines' turns, in the same rows
+// as `usage --caps`.
 import type { CapView } from "@subagent-mcp/contract";
 import { stateLayout } from "@subagent-mcp/state";
-import { capRows, SpendLedger } from "@subagent-mcp/usage";
+import { capRows, SpendLedger, withShared, type SharedSpend } from "@subagent-mcp/usage";
 import type { SpendCaps } from "@subagent-mcp/usage/schema";
 
 /** Where the caps stand, the ledger read incrementally (only what was appended since the last look). */
@@ -12,12 +13,14 @@ export class CapsSource {
   constructor(
     stateDir: string,
     private readonly caps: SpendCaps,
+    /** On a fleet, the other machines' turns (through its Redis). */
+    private readonly shared?: SharedSpend,
   ) {
     this.#ledger = new SpendLedger(stateLayout(stateDir).spend);
   }
 
   /** Every limit of every cap now; throws (StateError NOT_PRIVATE) when another user can write the ledger. */
   now(at: number = Date.now()): CapView[] {
-    return capRows(this.caps, this.#ledger.entries(at), at);
+    return capRows(this.caps, withShared(this.#ledger.entries(at), this.shared, at), at);
   }
 }

@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, resolve } from "node:path";
 import type { MailboxStore, PresenceRegistry } from "@subagent-mcp/mailbox";
-import { DEFAULT_PRICES, type PriceTable } from "@subagent-mcp/usage";
+import { DEFAULT_PRICES, type PriceTable, type SharedSpend } from "@subagent-mcp/usage";
 import type { SpendCaps } from "@subagent-mcp/usage/schema";
 import { DashboardError } from "./errors.js";
 import { refusal, sendText } from "./guard.js";
@@ -44,6 +44,8 @@ export interface DashboardOptions {
   pollMs?: number;
   /** The config's `spend_caps`: the page shows where each stands (none: no caps section). */
   spendCaps?: SpendCaps;
+  /** On a fleet, the other machines' turns, counted with the ledger's (shown at the next look, within `pollMs`). */
+  sharedSpend?: SharedSpend;
   /** The live machines of the fleet, when one is configured (read each time the state is gathered). */
   machines?: () => Promise<Machine[]>;
   /** Told about failures to gather the state (default: silent). */
@@ -115,7 +117,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     servers,
     usage,
     past,
-    ...definedFields({ machines: options.machines, caps: options.spendCaps === undefined ? undefined : new CapsSource(options.stateDir, options.spendCaps) }),
+    ...definedFields({
+      machines: options.machines,
+      caps: options.spendCaps === undefined ? undefined : new CapsSource(options.stateDir, options.spendCaps, options.sharedSpend),
+    }),
   };
   const hub = new PageHub(() => collectState(sources), onError, options.pollMs);
   const uiDir = options.uiDir ?? defaultUiDir();

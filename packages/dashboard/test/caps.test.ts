@@ -42,6 +42,15 @@ describe("spend caps on the page", () => {
     }
   });
 
+  it("on a fleet, counts the other machines' turns too", async () => {
+    const elsewhere = [{ ...turn(0.4), ms: Date.now() }];
+    const shared = { record: () => undefined, entries: () => elsewhere, ready: () => Promise.resolve() };
+    s = await setup({}, NO_POLL, { spendCaps: { claude: { day_usd: 1 } }, sharedSpend: shared });
+    new SpendLedger(stateLayout(s.stateDir).spend).append(turn(0.25));
+    const state = (await (await fetch(s.at("/api/state"))).json()) as DashboardState;
+    expect(state.caps?.[0]).toMatchObject({ cap: "claude", limit: "day_usd", spent: 0.65, left: 0.35, reached: false });
+  });
+
   it("has no caps without spend_caps", async () => {
     s = await setup();
     const state = (await (await fetch(s.at("/api/state"))).json()) as DashboardState;

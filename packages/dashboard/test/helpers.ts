@@ -23,7 +23,11 @@ export interface Setup {
 }
 
 /** A dashboard of a fresh project (looking at mail and presence every `pollMs`); ui files of its own (index.html refers to app.js and style.css with the placeholder). */
-export async function setup(maildir: { maxAttempts?: number } = {}, pollMs = 200, options: Pick<DashboardOptions, "spendCaps"> = {}): Promise<Setup> {
+export async function setup(
+  maildir: { maxAttempts?: number } = {},
+  pollMs = 200,
+  options: Pick<DashboardOptions, "spendCaps" | "sharedSpend"> = {},
+): Promise<Setup> {
   const root = mkdtempSync(join(tmpdir(), "dashboard-"));
   const stateDir = join(root, "state");
   const project = join(root, "project");
