@@ -6,7 +6,7 @@ import { bin, startE2E, withUserConfig, type E2E } from "./e2e.js";
 
 // The spend ledger and the shared rate-limit windows are state like the rest: one another user can
 // write (theirs, or a folder open to others and not ours to narrow) is refused, by the server and
-// the CLI, with an error naming it. Another user's file takes root to make (chown), as CI runs.
+// the CLI, with an error naming it. Another user's file takes root to make (chown): run only as root.
 
 let e: E2E | undefined;
 afterEach(async () => {

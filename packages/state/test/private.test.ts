@@ -20,7 +20,7 @@ describe("ensurePrivateDir", () => {
   });
 });
 
-// Another user's file or folder takes root to make (chown): run as root, as CI does.
+// Another user's file or folder takes root to make (chown): those checks run only as root.
 const asRoot = process.getuid?.() === 0;
 
 describe("keepPrivate", () => {

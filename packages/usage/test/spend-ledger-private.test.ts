@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SpendLedger } from "../src/index.js";
 
-// Another user's file or folder takes root to make (chown): run as root, as CI does.
+// Another user's file or folder takes root to make (chown): those checks run only as root.
 const asRoot = process.getuid?.() === 0;
 const line = `${JSON.stringify({ at: new Date().toISOString(), provider: "claude", cost_usd: 1 })}\n`;
 
