@@ -1,31 +1,21 @@
 import { isRunning } from "@subagent-mcp/drivers";
 import { Maildir, type Message } from "@subagent-mcp/mailbox";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { bin, connectServer, startE2E, startWorker, type E2E, type Served } from "./e2e.js";
-import { agentProcesses, endLongTools, journalEnds, launchTree, longTool, marked, stop, until } from "./stop-e2e.js";
+import { describe, expect, it } from "vitest";
+import { bin, connectServer, startE2E, startWorker } from "./e2e.js";
+import { agentProcesses, journalEnds, launchTree, longTool, marked, stop, stopRunEnded, until } from "./stop-e2e.js";
 
 // The stop switch as the users asked for it: three running agents on two servers, one of them with a
 // nested agent, and a worker in a turn; one `subagent-mcp stop --all` ends them all within 2 s.
-let e: E2E | undefined;
-let second: Served | undefined;
-const running: ResultPromise[] = [];
-afterEach(async () => {
-  for (const p of running.splice(0)) p.kill("SIGKILL");
-  await Promise.allSettled(running);
-  endLongTools();
-  await second?.close();
-  await e?.close();
-  [e, second] = [undefined, undefined];
-});
+const run = stopRunEnded();
 
 describe("subagent-mcp stop --all", () => {
   it("ends three agents, a nested one and a worker's turn within 2 s, each journaled or told as stopped by the user", { timeout: 240_000 }, async () => {
-    const s = (e = await startE2E({ ENABLE_TOOL_SEARCH: "false" }));
-    const other = (second = await connectServer(s.serverEnv, s.env.cwd, "second"));
+    const s = (run.e = await startE2E({ ENABLE_TOOL_SEARCH: "false" }));
+    const other = (run.second = await connectServer(s.serverEnv, s.env.cwd, "second"));
     const vars = { ...s.serverEnv };
-    const worker = await startWorker(s.env, vars, ["--name", "busy", "--allowed-tools", "Bash"], running);
+    const worker = await startWorker(s.env, vars, ["--name", "busy", "--allowed-tools", "Bash"], run.running);
     const mail = new Maildir(join(vars.XDG_STATE_HOME ?? "", "subagent-mcp", "mail"));
     mail.pending("asker");
 

@@ -2,10 +2,10 @@ import { descendants, isRunning } from "@subagent-mcp/drivers";
 import { listAgents } from "@subagent-mcp/journal";
 import { stateDir, stateLayout } from "@subagent-mcp/state";
 import type { FakeRequest } from "@subagent-mcp/testkit";
-import { execa } from "execa";
+import { execa, type ResultPromise } from "execa";
 import { readdirSync, readFileSync } from "node:fs";
-import { expect } from "vitest";
-import { bin, type E2E } from "./e2e.js";
+import { afterEach, expect } from "vitest";
+import { bin, type E2E, type Served } from "./e2e.js";
 
 // What the tests of the user's stop share: long tool calls found by /proc, deadlines on what /proc and
 // the journal say, a tree of a parent and its nested agent, and `subagent-mcp stop` itself.
@@ -94,3 +94,25 @@ export async function launchTree(s: E2E, prompt: string): Promise<{ parent: stri
 
 /** Each agent of the test's state folder with how its journal says it ended (undefined while it has not). */
 export const journalEnds = (s: E2E) => new Map(listAgents(stateLayout(stateDir({ home: s.env.home, env: s.env.env })).agents).map((a) => [a.agent_id, a.end]));
+
+/** What a stop test runs: a server, perhaps a second one, and worker processes (startWorker's `running`). */
+export interface StopRun {
+  e?: E2E | undefined;
+  second?: Served | undefined;
+  running: ResultPromise[];
+}
+
+/** A {@link StopRun} ended after each test: its workers killed, the long tools a failed test left ended, its servers closed. */
+export function stopRunEnded(): StopRun {
+  const run: StopRun = { running: [] };
+  afterEach(async () => {
+    const procs = run.running.splice(0);
+    for (const p of procs) p.kill("SIGKILL");
+    await Promise.allSettled(procs);
+    endLongTools();
+    await run.second?.close();
+    await run.e?.close();
+    [run.e, run.second] = [undefined, undefined];
+  });
+  return run;
+}

@@ -1,28 +1,16 @@
 import { isRunning } from "@subagent-mcp/drivers";
 import { execa } from "execa";
-import { afterEach, describe, expect, it } from "vitest";
-import type { ResultPromise } from "execa";
-import { bin, connectServer, startE2E, startWorker, type E2E, type Served } from "./e2e.js";
-import { agentProcesses, endLongTools, journalEnds, launchTree, longTool, marked, stop, until } from "./stop-e2e.js";
+import { describe, expect, it } from "vitest";
+import { bin, connectServer, startE2E, startWorker } from "./e2e.js";
+import { agentProcesses, journalEnds, launchTree, longTool, marked, stop, stopRunEnded, until } from "./stop-e2e.js";
 
 // `subagent-mcp stop`: the user's stop over every server of theirs on this machine, nested agents
 // included; each agent journaled as stopped by the user.
-let e: E2E | undefined;
-let second: Served | undefined;
-const running: ResultPromise[] = [];
-afterEach(async () => {
-  for (const p of running.splice(0)) p.kill("SIGKILL");
-  await Promise.allSettled(running);
-  // A test that failed may leave its long tools running.
-  endLongTools();
-  await second?.close();
-  await e?.close();
-  [e, second] = [undefined, undefined];
-});
+const run = stopRunEnded();
 
 describe("kill_agent {tree: true}", () => {
   it("ends the agent and its nested server's agents, each journaled as killed", { timeout: 120_000 }, async () => {
-    const s = (e = await startE2E({ ENABLE_TOOL_SEARCH: "false" }));
+    const s = (run.e = await startE2E({ ENABLE_TOOL_SEARCH: "false" }));
     const nested = longTool();
     const tree = await launchTree(s, nested.prompt);
     await until("the nested agent's tool to run", () => marked(nested.marker).length > 0, 90_000);
@@ -39,8 +27,8 @@ describe("kill_agent {tree: true}", () => {
 
 describe("subagent-mcp stop", () => {
   it("stops one agent, then every agent of two servers and a nested one, within 2 s, each journaled as stopped by the user", { timeout: 180_000 }, async () => {
-    const s = (e = await startE2E({ ENABLE_TOOL_SEARCH: "false" }));
-    const other = (second = await connectServer(s.serverEnv, s.env.cwd, "second"));
+    const s = (run.e = await startE2E({ ENABLE_TOOL_SEARCH: "false" }));
+    const other = (run.second = await connectServer(s.serverEnv, s.env.cwd, "second"));
 
     const nested = longTool();
     const tree = await launchTree(s, nested.prompt);
@@ -79,9 +67,9 @@ describe("subagent-mcp stop", () => {
   });
 
   it("--all stops a worker's running turn, and the worker goes on with its inbox", { timeout: 120_000 }, async () => {
-    const s = (e = await startE2E());
+    const s = (run.e = await startE2E());
     const vars = { ...s.serverEnv };
-    const worker = await startWorker(s.env, vars, ["--name", "stoppy", "--allowed-tools", "Bash"], running);
+    const worker = await startWorker(s.env, vars, ["--name", "stoppy", "--allowed-tools", "Bash"], run.running);
     const send = (...args: string[]) => execa(process.execPath, [bin, "send", ...args], { cwd: s.env.cwd, env: vars, extendEnv: false, reject: false });
     const long = longTool();
     expect((await send("stoppy", long.prompt)).exitCode).toBe(0);
@@ -100,7 +88,7 @@ describe("subagent-mcp stop", () => {
   });
 
   it("names an unknown agent (exit 1) and asks for ids or --all", { timeout: 60_000 }, async () => {
-    const s = (e = await startE2E());
+    const s = (run.e = await startE2E());
     const unknown = await stop(s, "no-such-agent");
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toContain("no-such-agent");
