@@ -67,7 +67,11 @@ function readArgs(pid: number): string[] {
  * server here knows are asked of those machines.
  */
 export const stopCommand = defineCommand({
-  meta: { name: "stop", description: "Stop sub-agents (and everything they started) of every server of yours on this machine." },
+  meta: {
+    name: "stop",
+    description:
+      "Stop sub-agents (and everything they started) of every server of yours on this machine and on the fleet; --all also the workers' running turns.",
+  },
   args: {
     all: { type: "boolean", description: "Stop every agent of every server" },
   },
@@ -79,7 +83,7 @@ export const stopCommand = defineCommand({
     const records = readServerRecords(ctx.stateDir);
     const [answers, workers, everywhere] = await Promise.all([
       Promise.all(records.map(async (record) => ({ record, answer: await stopOn(record, asked).catch((error: unknown) => errorMessage(error)) }))),
-      asked === undefined ? stopWorkers(ctx).catch((error: unknown) => [`subagent-mcp: the workers could not be reached: ${errorMessage(error)}`]) : [],
+      asked === undefined ? stopWorkers(ctx).catch((error: unknown) => errorMessage(error)) : [],
       asked === undefined ? stopOnNodes(ctx, undefined) : undefined,
     ]);
     const found = new Set<string>();
@@ -95,7 +99,10 @@ export const stopCommand = defineCommand({
         process.stdout.write(`server ${record.pid}\t${row.agent_id}\t${row.provider}\n`);
       }
     }
-    for (const line of workers) process.stdout.write(`${line}\n`);
+    if (typeof workers === "string") {
+      process.stderr.write(`subagent-mcp: the workers could not be reached: ${workers}\n`);
+      failed = true;
+    } else for (const line of workers) process.stdout.write(`${line}\n`);
     // The ids no server here knows may be agents on the fleet's machines (launched from here or elsewhere).
     const nodes =
       everywhere ??
@@ -110,5 +117,8 @@ export const stopCommand = defineCommand({
     const unknown = (asked ?? []).filter((id) => !found.has(id));
     if (unknown.length > 0) fail(`no server or machine of yours knows agent(s) ${unknown.join(", ")}`, 1);
     if (failed) process.exit(1);
+    // An empty stdout is the answer; the user is told why, on stderr.
+    if (asked === undefined && found.size === 0 && workers.length === 0)
+      process.stderr.write("subagent-mcp: nothing to stop: no agent or worker turn of yours is running\n");
   },
 });

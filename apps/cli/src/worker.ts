@@ -19,10 +19,9 @@ import { nestedServer } from "./nested.js";
 import { runUntilStopped, workerSession } from "./worker-run.js";
 import { budgetCommandRan, budgetFlags, workerBudgetCommand } from "./worker-budget.js";
 import { workerMail } from "./worker-mail.js";
-import { workerHold } from "./worker-caps.js";
+import { workerSpending } from "./worker-caps.js";
 import { stateLayout } from "@subagent-mcp/state";
-import { SpendLedger, turnCost, withShared } from "@subagent-mcp/usage";
-import { fleetSpend } from "./spend-share.js";
+import { turnCost } from "@subagent-mcp/usage";
 import { errorMessage } from "@subagent-mcp/errors";
 
 const McpConfigFile = z.object({
@@ -179,24 +178,15 @@ export const workerCommand = defineCommand({
     // Its session can read this process's environment (/proc/PID/environ): say what should not be in
     // it, once the mailbox works (a mailbox that fails says so in its one line).
     for (const problem of secretsInEnv(ctx)) process.stderr.write(`worker ${name.data}: ${problem}\n`);
-    // Its turns count against spend_caps as every server's do: appended to the state folder's spend ledger, and on a fleet to its Redis.
-    const spend = new SpendLedger(stateLayout(ctx.stateDir).spend);
-    // With caps to hold it to, it also reads the other machines' turns (see workerHold).
-    const spendShare = fleetSpend(ctx.stateDir, config.mailbox, config.spend_caps !== undefined);
-    if (config.spend_caps !== undefined) await spendShare?.ready();
     const costOf = turnCost(config.prices);
+    const spending = await workerSpending(ctx.stateDir, config, { name: name.data, provider: provider.data, ...definedFields({ model: spec.model }) }, costOf);
     const worker = new Worker({
       name: name.data,
       mail: mail.store,
       ...definedFields({ recoverEveryMs: mail.recoverEveryMs }),
       onTurn: (entry) => {
         mail.onTurn(entry);
-        const [p, m] = [entry.provider ?? provider.data, entry.model ?? spec.model];
-        const cost = entry.costUsd ?? (entry.tokens === undefined ? undefined : costOf(p, m, entry.tokens));
-        if (entry.tokens === undefined && cost === undefined) return;
-        const turn = { at: entry.at, provider: p, ...definedFields({ model: m, cost_usd: cost }), agent: `worker:${name.data}` };
-        spend.append(turn);
-        spendShare?.record(turn);
+        spending.record(entry);
       },
       driver,
       spec,
@@ -212,10 +202,7 @@ export const workerCommand = defineCommand({
       costOf,
       say,
       // A spend cap or quota_percent over its provider: each message is answered with which, not with a turn.
-      heldBy: workerHold(ctx.stateDir, config, () => withShared(spend.entries(), spendShare), {
-        provider: provider.data,
-        ...definedFields({ model: spec.model }),
-      }),
+      heldBy: spending.heldBy,
     });
     const where = `${mail.where} (${provider.data})`;
     await runUntilStopped(worker, {
@@ -223,7 +210,7 @@ export const workerCommand = defineCommand({
       where,
       log: files.logPath,
       once: args.once,
-      close: () => Promise.all([mail.close(), spendShare?.close()]).then(() => undefined),
+      close: () => Promise.all([mail.close(), spending.close()]).then(() => undefined),
       say,
     });
   },

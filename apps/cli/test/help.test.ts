@@ -38,7 +38,7 @@ describe("subagent-mcp binary", () => {
                logs    Print an agent's journal (its prompts, tool calls, turns and how it ended); --follow a live one; --tree its tree of nested agents                           
               usage    Tokens and cost of every agent's and worker's turns, by agent, provider, model, day or task category                                                        
           dashboard    Serve a live page of this project's agents, permission requests, workers, mail and usage on 127.0.0.1                                                       
-               stop    Stop sub-agents (and everything they started) of every server of yours on this machine.                                                                     
+               stop    Stop sub-agents (and everything they started) of every server of yours on this machine and on the fleet; --all also the workers' running turns.             
                demo    Show what subagent-mcp does, with no login and no network: real CLIs against local fake models on 127.0.0.1                                                 
 
       Use subagent-mcp <command> --help for more information about a command.

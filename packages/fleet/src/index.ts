@@ -8,5 +8,5 @@ export { startNode, type FleetNode } from "./node.js";
 export type { NodeInfo } from "@subagent-mcp/contract";
 export { HEARTBEAT_MS, LOST_AFTER_MS, OWNERS, liveNodes, place } from "./registry.js";
 export { Signer } from "./sign.js";
-export { stopOnFleet, type FleetStop } from "./user-stop.js";
+export { stopOnFleet } from "./user-stop.js";
 export { commandStream, eventStream, leaseKey, STREAM_TTL_MS } from "./keys.js";
