@@ -1,40 +1,19 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launchChromium, type Browser, type BrowserContext, type Page } from "@subagent-mcp/testkit";
+import { launchChromium } from "@subagent-mcp/testkit";
 import type { Locator } from "playwright-core";
-import { afterEach, describe, expect, it } from "vitest";
-import { startDashboardCli, type DashboardCli } from "./dashboard-cli.js";
-import { startE2E, type E2E } from "./e2e.js";
+import { describe, expect, it } from "vitest";
+import { endedAfterEach, openDashboardPage, startDashboardCli } from "./dashboard-cli.js";
+import { startE2E } from "./e2e.js";
 import { nestedTree } from "./nested-tree.js";
 
 // The dashboard's timeline in a real browser, for a real agent tree: a Claude sub-agent and the
 // agent it launched on its own subagent-mcp server, from the journal they share.
 const shots = fileURLToPath(new URL("../.test-results/dashboard/", import.meta.url));
 const docs = fileURLToPath(new URL("../../../docs/", import.meta.url));
-const WAIT = { timeout: 120_000 };
 
-let e: E2E | undefined;
-let dash: DashboardCli | undefined;
-let browser: Browser | undefined;
-afterEach(async () => {
-  await browser?.close();
-  await dash?.stop();
-  await e?.close();
-  browser = dash = e = undefined;
-});
-
-async function openPage(context: BrowserContext, url: string, errors: string[]): Promise<Page> {
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT.timeout);
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()} (${m.location().url})`);
-  });
-  page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
-  await page.goto(url);
-  await page.locator('[data-testid="connection"]:text-is("live")').waitFor();
-  return page;
-}
+const run = endedAfterEach();
 
 async function box(l: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
   const b = await l.boundingBox();
@@ -45,12 +24,12 @@ async function box(l: Locator): Promise<{ x: number; y: number; width: number; h
 describe("the dashboard's timeline in a browser", () => {
   it("shows a real agent tree: rows indented under their parent, turn bars on one axis, waits, stops and a tooltip, live", async () => {
     mkdirSync(shots, { recursive: true });
-    const s = (e = await startE2E({ ENABLE_TOOL_SEARCH: "false" }));
+    const s = (run.e = await startE2E({ ENABLE_TOOL_SEARCH: "false" }));
     const { parent, child } = await nestedTree(s);
-    const d = (dash = await startDashboardCli(s.serverEnv, s.env.cwd));
-    browser = await launchChromium();
+    const d = (run.dash = await startDashboardCli(s.serverEnv, s.env.cwd));
+    const browser = (run.browser = await launchChromium());
     const errors: string[] = [];
-    const page = await openPage(await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: "light" }), d.url, errors);
+    const page = await openDashboardPage(await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: "light" }), d.url, errors);
     await page.evaluate("window.sameDocument = true");
 
     // From the parent's row: its tree, the parent first, the nested agent under it.
@@ -115,13 +94,13 @@ describe("the dashboard's timeline in a browser", () => {
     await page.screenshot({ path: join(shots, "timeline-light.png"), fullPage: true });
 
     // Dark, from the Timeline button (the project's recent trees), and at 360 px wide without overflow.
-    const dark = await openPage(await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: "dark" }), d.url, errors);
+    const dark = await openDashboardPage(await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: "dark" }), d.url, errors);
     await dark.getByTestId("timeline-all").click();
     await dark.getByTestId(`timeline-row-${child}`).waitFor();
     // The pointer left where the button was: over a bar now, whose tooltip would cover the picture.
     await dark.mouse.move(0, 0);
     await dark.getByTestId("timeline").screenshot({ path: join(shots, "timeline-dark.png") });
-    const narrow = await openPage(await browser.newContext({ viewport: { width: 360, height: 780 }, isMobile: true }), d.url, errors);
+    const narrow = await openDashboardPage(await browser.newContext({ viewport: { width: 360, height: 780 }, isMobile: true }), d.url, errors);
     await narrow.getByTestId(`timeline-${parent}`).click();
     await narrow.getByTestId(`timeline-bar-${child}-1`).waitFor();
     expect(await narrow.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(360);
