@@ -1,13 +1,12 @@
-import { descendants, isRunning } from "@subagent-mcp/drivers";
-import { listAgents } from "@subagent-mcp/journal";
-import { stateDir, stateLayout } from "@subagent-mcp/state";
+import { isRunning } from "@subagent-mcp/drivers";
 import { loopbackEnv, startFakeFor, startRedisServer, type CliEnvironment, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
 import { execa } from "execa";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bin, startE2E, type E2E } from "./e2e.js";
 import { startFleetNode, writeFleetKey, type RunningNode } from "./fleet-node.js";
+import { endLongTools, journalEnds, longTool, marked, until } from "./stop-e2e.js";
 
 // The user's stop reaches the fleet: server A (its own state folder) runs an agent on node b; the
 // user runs `subagent-mcp stop` as another machine (another state folder, no server of its own,
@@ -38,34 +37,13 @@ afterAll(async () => {
   await redis.stop();
 });
 
-/** Resolves once `check` holds; throws after `timeoutMs`, naming `what`. */
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+afterEach(endLongTools);
 
-function cmdline(pid: number): string[] {
-  try {
-    return readFileSync(`/proc/${String(pid)}/cmdline`, "utf8").split("\0");
-  } catch {
-    return [];
-  }
-}
-
-/** Launches an agent from A on b whose tool runs until it is stopped; resolves with its id and its CLI's pid on b once that tool runs. */
-async function launchLong(): Promise<{ id: string; pid: number }> {
+/** Starts an agent from A on b (by `start`) whose tool runs until it is stopped; resolves with its id and its CLI's pid on b once that tool runs. */
+async function onB(start: (prompt: string) => Promise<string>): Promise<{ id: string; pid: number }> {
   const started = nodeB.stderr().length;
-  const { agent_id: id } = await a.call<{ agent_id: string }>("launch_agent", {
-    provider: "claude",
-    machine: "b",
-    cwd: envB.cwd,
-    // Claude Code refuses a standalone long `sleep`: a command that waits until it is killed instead.
-    prompt: "[[shell:timeout 300 tail -f /dev/null]]",
-    allowed_tools: ["Bash"],
-  });
+  const { marker, prompt } = longTool();
+  const id = await start(prompt);
   let pid = 0;
   await until(
     "the agent's CLI on b",
@@ -75,9 +53,16 @@ async function launchLong(): Promise<{ id: string; pid: number }> {
     },
     60_000,
   );
-  await until("its tool to run under it", () => descendants(pid).some((p) => cmdline(p).includes("/dev/null")), 60_000);
+  await until("its tool to run under it", () => marked(marker).length > 0, 60_000);
   return { id, pid };
 }
+
+/** An agent launched from A on b whose tool runs until it is stopped. */
+const launchLong = () =>
+  onB(
+    async (prompt) =>
+      (await a.call<{ agent_id: string }>("launch_agent", { provider: "claude", machine: "b", cwd: envB.cwd, prompt, allowed_tools: ["Bash"] })).agent_id,
+  );
 
 /** `subagent-mcp stop ARGS` on "another machine": its own state folder (no servers there), the same config and key. */
 function stopElsewhere(...args: string[]) {
@@ -86,7 +71,7 @@ function stopElsewhere(...args: string[]) {
   return execa(process.execPath, [bin, "stop", ...args], { cwd: a.env.cwd, env: { ...a.serverEnv, XDG_STATE_HOME: state }, extendEnv: false, reject: false });
 }
 
-const endOf = (id: string) => listAgents(stateLayout(stateDir({ home: a.env.home, env: a.env.env })).agents).find((x) => x.agent_id === id)?.end;
+const endOf = (id: string) => journalEnds(a).get(id);
 
 describe("subagent-mcp stop on the fleet", () => {
   it(
@@ -108,6 +93,23 @@ describe("subagent-mcp stop on the fleet", () => {
       await a.call("kill_agent", { agent_id: id });
     },
   );
+
+  it("--all stops a pool's replica running on a node, named by our id and journaled by its server as stopped by the user", { timeout: 180_000 }, async () => {
+    const dir = join(a.env.env.XDG_CONFIG_HOME as string, "subagent-mcp", "agents");
+    mkdirSync(dir, { recursive: true });
+    const definition = `---\nname: long-helper\ndescription: Runs long on b.\nprovider: claude\nmachine: b\ncwd: ${envB.cwd}\ntools: Bash\n---\nYou run what you are asked.\n`;
+    writeFileSync(join(dir, "long-helper.md"), definition);
+    // Its deadline passes while the task runs: the answer names the replica, which runs on.
+    const { id, pid } = await onB(async (task) => (await a.call<{ agent_id: string }>("invoke", { agent: "long-helper", task, timeout_s: 1 })).agent_id);
+    expect(id).not.toBe("");
+    const all = await stopElsewhere("--all");
+    expect(all.exitCode, all.stderr).toBe(0);
+    expect(all.stdout.trim()).toBe(`node b\t${id}\tclaude`);
+    await until("the replica's CLI on b to end", () => !isRunning(pid), 2_000);
+    await until("A's journal to end it", () => endOf(id) !== undefined, 5_000);
+    expect(endOf(id)).toEqual({ status: "stopped", why: "stopped by the user" });
+    await a.call("reset", { agent: "long-helper" });
+  });
 
   it("stop AGENT finds an agent no server here knows on its node, and leaves the others", { timeout: 180_000 }, async () => {
     const one = await launchLong();

@@ -123,5 +123,6 @@ export interface SessionWorktree {
 /** Starts sessions of one provider's CLI. `start` never blocks on the CLI: it spawns and returns. */
 export interface Driver {
   readonly provider: Provider;
-  start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session;
+  /** `agentId`: the supervisor's id of the agent the session serves (a driver that runs it elsewhere tells it there). */
+  start(spec: SessionSpec, onEvent: (event: AgentEvent) => void, agentId?: string): Session;
 }

@@ -78,9 +78,13 @@ export function spawnSession(record: AgentRecord, host: SessionHost): void {
       trace === undefined
         ? spec
         : { ...spec, traceparent: trace.traceparent, env: { ...spec.env, ...trace.env }, mcpEnv: [...(spec.mcpEnv ?? []), ...Object.keys(trace.env)] };
-    record.session = driver.start(precheck === undefined ? traced : { ...traced, precheck }, (event) => {
-      if (record.epoch === epoch) host.onEvent(record, event);
-    });
+    record.session = driver.start(
+      precheck === undefined ? traced : { ...traced, precheck },
+      (event) => {
+        if (record.epoch === epoch) host.onEvent(record, event);
+      },
+      record.id,
+    );
   } catch (error) {
     host.onEvent(record, errorEvent(errorMessage(error)));
     host.onEvent(record, { type: "exit", code: null, signal: null });

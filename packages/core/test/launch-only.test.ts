@@ -42,4 +42,21 @@ describe("a launch's own fields never reach driver.start", () => {
     expect(spec).toMatchObject({ cwd: "/w", model: "m", allowedTools: ["Read"] });
     await supervisor.shutdown();
   });
+
+  it("the agent's id goes beside the spec: a driver that runs it elsewhere can name it there (a pool's replica has no lineage that does)", async () => {
+    const inner = new FakeDriver("claude");
+    const told: (string | undefined)[] = [];
+    const driver: Driver = {
+      provider: "claude",
+      start: (spec, onEvent, agentId) => {
+        told.push(agentId);
+        return inner.start(spec, onEvent);
+      },
+    };
+    const supervisor = new Supervisor({ drivers: { claude: driver }, clock: new FakeClock() });
+    const { id } = supervisor.launch({ provider: "claude", cwd: "/w", prompt: "hi" });
+    await expect.poll(() => told).toEqual([id]);
+    expect(inner.sessions[0]?.spec).not.toHaveProperty("agentId");
+    await supervisor.shutdown();
+  });
 });

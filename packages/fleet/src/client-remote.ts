@@ -18,7 +18,7 @@ export interface Remote {
   outlive: boolean;
   /** Its launch waits in its node's queue (no slot was free there). */
   queued?: boolean;
-  /** Our own id of it (its launch's lineage), which the user's stop on its node names to us. */
+  /** Our own id of it (the supervisor's, else its launch's lineage), which the user's stop on its node names to us. */
   id?: string;
 }
 
@@ -27,3 +27,6 @@ export interface RemoteLaunchOptions {
   outlive?: boolean;
   worktree?: WorktreeAsk;
 }
+
+/** A launch as the client makes it: the caller's asks, and our id of the agent when the supervisor gave one. */
+export type Launching = RemoteLaunchOptions & { ours?: string | undefined };

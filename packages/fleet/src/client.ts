@@ -5,7 +5,7 @@ import { commandStream, eventStream, STREAM_TTL_MS } from "./keys.js";
 import { Outbox } from "./outbox.js";
 import type { NodeInfo, PermissionDecision } from "@subagent-mcp/contract";
 import { agentIdOf, remoteSpec, ReportSchema, type Command } from "./protocol.js";
-import type { Remote, RemoteLaunchOptions } from "./client-remote.js";
+import type { Launching, Remote, RemoteLaunchOptions } from "./client-remote.js";
 import { HEARTBEAT_MS, lastBeat, liveNodes, LOST_AFTER_MS, OWNERS, ownerBeat, place } from "./registry.js";
 import type { Signer } from "./sign.js";
 import { streamEntries } from "./streams.js";
@@ -68,7 +68,7 @@ export class FleetClient {
    */
   async driverOn(machine: string, provider: string, options: RemoteLaunchOptions = {}): Promise<{ node: string; driver: Driver }> {
     const node = await this.#choose(machine, provider);
-    return { node, driver: { provider, start: (spec, onEvent) => this.#launch(node, provider, spec, onEvent, options) } };
+    return { node, driver: { provider, start: (spec, onEvent, id) => this.#launch(node, provider, spec, onEvent, { ...options, ours: id }) } };
   }
 
   /**
@@ -77,7 +77,7 @@ export class FleetClient {
    * and one that cannot be placed ends with the reason, as a refused launch does.
    */
   driverAt(machine: string, provider: string, options: RemoteLaunchOptions = {}): Driver {
-    return { provider, start: (spec, onEvent) => this.#launch(this.#choose(machine, provider), provider, spec, onEvent, options) };
+    return { provider, start: (spec, onEvent, id) => this.#launch(this.#choose(machine, provider), provider, spec, onEvent, { ...options, ours: id }) };
   }
 
   // The node for a launch; counted as placed there until its next heartbeat tells its free slots.
@@ -250,7 +250,9 @@ export class FleetClient {
     this.#outbox.add(commandStream(node), this.signer.seal(command, node));
   }
 
-  #launch(node: string | Promise<string>, provider: string, spec: SessionSpec, onEvent: (event: AgentEvent) => void, options: RemoteLaunchOptions): Session {
+  // `options.ours`: our id of the agent (the supervisor's; a pool's replica has no lineage to carry it).
+  #launch(node: string | Promise<string>, provider: string, spec: SessionSpec, onEvent: (event: AgentEvent) => void, options: Launching): Session {
+    const id = options.ours ?? agentIdOf(spec);
     const agent = `r-${randomUUID()}`;
     let exit!: () => void;
     const exited = new Promise<void>((r) => (exit = r));
@@ -262,7 +264,7 @@ export class FleetClient {
       exit,
       resets: [],
       outlive: options.outlive === true,
-      ...definedFields({ id: agentIdOf(spec) }),
+      ...definedFields({ id }),
     };
     this.#remotes.set(agent, remote);
     // Commands wait for the node to be chosen, in the order they were given (a promise's reactions run in order).
@@ -290,6 +292,7 @@ export class FleetClient {
       provider,
       spec: remoteSpec(spec),
       owner: this.owner,
+      ...definedFields({ id }),
       ...(options.outlive === true ? { outlive: true } : {}),
       ...(options.worktree === undefined ? {} : { worktree: options.worktree }),
     });

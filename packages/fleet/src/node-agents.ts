@@ -88,7 +88,8 @@ export class NodeAgents {
     const { spec } = admitted;
     const { worktree: ask } = command;
     const settings = this.o.worktrees;
-    this.host({ agent, owner, provider, spec, outlive: command.outlive === true, busy: false }, admitted.driver, async () => {
+    const record = { agent, owner, provider, spec, ...definedFields({ id: command.id }), outlive: command.outlive === true, busy: false };
+    this.host(record, admitted.driver, async () => {
       if (ask === undefined || settings === undefined) return undefined;
       const tree = await openWorktree(ask, spec.cwd, agent, settings);
       this.o.report(owner, { kind: "worktree", agent, node: this.o.name, worktree: await activeWorktree(tree) });

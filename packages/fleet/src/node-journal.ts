@@ -12,6 +12,8 @@ export const HostedRecordSchema = z.object({
   owner: z.string(),
   provider: z.string(),
   spec: RemoteSpecSchema,
+  /** Its orchestrator's own id of it, when the launch named one. */
+  id: z.string().optional(),
   outlive: z.boolean(),
   /** The CLI's conversation, once it started one. */
   sessionId: z.string().optional(),

@@ -5,6 +5,7 @@ import type { Signer } from "./sign.js";
 
 type Launch = Extract<Command, { kind: "launch" }>;
 type Stop = Extract<Command, { kind: "stop" }>;
+type Ours = Pick<Launch, "spec" | "id">;
 
 /** How long a node waits for the stopped CLIs to end before it answers (the user's `stop` waits 1.5 s at most for every node). */
 const ANSWER_WITHIN_MS = 1_000;
@@ -31,16 +32,18 @@ export interface UserStopOptions {
  */
 export async function stopByUser(o: UserStopOptions, command: Stop): Promise<void> {
   const wanted = command.agents === undefined ? undefined : new Set(command.agents);
-  const picked = (agent: string, spec: Launch["spec"]): boolean => wanted === undefined || wanted.has(agent) || wanted.has(agentIdOf(spec) ?? "");
-  const row = (agent: string, spec: Launch["spec"], provider: string): StopReply["stopped"][number] => {
-    const id = agentIdOf(spec);
+  // Our id of it: the one its launch named, else the last of its lineage.
+  const ours = (launched: Ours): string | undefined => launched.id ?? agentIdOf(launched.spec);
+  const picked = (agent: string, launched: Ours): boolean => wanted === undefined || wanted.has(agent) || wanted.has(ours(launched) ?? "");
+  const row = (agent: string, launched: Ours, provider: string): StopReply["stopped"][number] => {
+    const id = ours(launched);
     return id === undefined ? { agent, provider } : { agent, id, provider };
   };
-  const stopped = o.unqueue((launch) => picked(launch.agent, launch.spec)).map((l) => row(l.agent, l.spec, l.provider));
+  const stopped = o.unqueue((launch) => picked(launch.agent, launch)).map((l) => row(l.agent, l, l.provider));
   const kills: Promise<void>[] = [];
   for (const [agent, hosted] of o.agents.hosted) {
-    if (!picked(agent, hosted.record.spec)) continue;
-    stopped.push(row(agent, hosted.record.spec, hosted.provider));
+    if (!picked(agent, hosted.record)) continue;
+    stopped.push(row(agent, hosted.record, hosted.provider));
     // Before its exit, on the same ordered stream: the orchestrator marks it as the user's stop first.
     o.report(hosted.owner, { kind: "stopped", agent, node: o.name, by: "user" });
     kills.push(hosted.ready.then(() => hosted.session?.kill()).catch(() => undefined));

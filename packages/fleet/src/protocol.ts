@@ -83,6 +83,8 @@ export const CommandSchema = z.discriminatedUnion("kind", [
     spec: RemoteSpecSchema,
     /** The orchestrator's id: its event stream, and whose going away ends the agent. */
     owner: z.string(),
+    /** The orchestrator's own id of the agent (what its user sees; a pool's replica has no lineage to carry it). */
+    id: z.string().min(1).max(200).optional(),
     /** Keep running when the owner goes away. */
     outlive: z.boolean().optional(),
     /** Work in a git worktree of its own, made by the node in the repository holding `spec.cwd` there. */

@@ -39,17 +39,20 @@ const driver: Driver = {
 };
 
 // Launches one agent on the node under our id `id`: resolves once it started there, with its events and its exit.
-async function launch(id: string): Promise<{ events: AgentEvent[]; exit: Promise<void> }> {
+// `replica`: as a pool's replica is, with no id in its lineage, our id given by the supervisor alone.
+async function launch(id: string, replica = false): Promise<{ events: AgentEvent[]; exit: Promise<void> }> {
   const events: AgentEvent[] = [];
   const { driver: remote } = await client.driverOn("n1", "claude");
   let exit!: () => void;
   const ended = new Promise<void>((resolve) => (exit = resolve));
   await new Promise<void>((resolve) => {
-    remote.start({ cwd: ROOT, env: { [AGENT_LINEAGE_ENV]: `top,${id}` } }, (event) => {
+    const onEvent = (event: AgentEvent): void => {
       events.push(event);
       if (event.type === "started") resolve();
       if (event.type === "exit") exit();
-    });
+    };
+    if (replica) remote.start({ cwd: ROOT, env: { [AGENT_LINEAGE_ENV]: "top,~" } }, onEvent, id);
+    else remote.start({ cwd: ROOT, env: { [AGENT_LINEAGE_ENV]: `top,${id}` } }, onEvent);
   });
   return { events, exit: ended };
 }
@@ -106,6 +109,15 @@ describe("stopOnFleet", () => {
     await two.exit;
     expect(userStops).toEqual(["kid-1", "kid-2"]);
     expect(node.running).toBe(0);
+  });
+
+  it("names a pool's replica (no id in its lineage) by the id the supervisor gave its session, to the stop and to its orchestrator", async () => {
+    userStops.length = 0;
+    const replica = await launch("pool-replica-1", true);
+    const { replies } = await stopOnFleet(redis, new Signer(KEY));
+    expect(replies).toEqual([{ node: "n1", stopped: [{ agent: expect.stringMatching(/^r-/) as string, id: "pool-replica-1", provider: "claude" }] }]);
+    await replica.exit;
+    expect(userStops).toEqual(["pool-replica-1"]);
   });
 
   it("reaches no node under another fleet key: a stop signed with it is refused there", async () => {
