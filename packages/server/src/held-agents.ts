@@ -8,12 +8,21 @@ import type { ToolDeps } from "./deps.js";
 import { ServerError } from "./errors.js";
 import { refuseOverCap, spendWatch } from "./spend-caps.js";
 
+/**
+ * Resolves once the fleet's spend stream was first read (bounded at 1 s, at once when its Redis fails;
+ * at once without caps or a fleet): a cap check after it counts every machine's turns, as a launch's does.
+ */
+export async function spendRead(supervisor: Supervisor): Promise<void> {
+  await spendWatch(supervisor)?.ready();
+}
+
 /** Throws BUDGET_EXCEEDED when a spend cap or `quota_percent` holds a pool agent's provider/model. */
-export function refuseHeldPoolAgent(
+export async function refuseHeldPoolAgent(
   deps: Pick<ToolDeps, "quotaPercent">,
   supervisor: Supervisor,
   who: { provider: Provider; model?: string | undefined },
-): void {
+): Promise<void> {
+  await spendRead(supervisor);
   refuseOverCap(supervisor, who);
   const percent = deps.quotaPercent;
   if (percent === undefined) return;
@@ -26,7 +35,8 @@ export function refuseHeldPoolAgent(
  * Throws BUDGET_EXCEEDED when a message to `agentId` would start a turn now on a provider/model a
  * spend cap holds (one stopped at its budget and not `raising` it is refused by send, naming its stop).
  */
-export function refuseHeldFollowUp(supervisor: Supervisor, agentId: string, raising: boolean): void {
+export async function refuseHeldFollowUp(supervisor: Supervisor, agentId: string, raising: boolean): Promise<void> {
+  await spendRead(supervisor);
   const view = supervisor.get(agentId);
   if (view.status === "budget_exceeded" && !raising) return;
   // One queued behind a running turn is not refused here: it is held until that turn ends (see holdsFollowUps), which parks the agent if a cap holds then.

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { SpendLedger } from "@subagent-mcp/usage";
+import { SpendLedger, type LedgerEntry, type SharedSpend } from "@subagent-mcp/usage";
 import { poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
 
 // A pool task or a follow-up cannot pass a spend cap or quota_percent: each is refused before its
@@ -25,6 +25,29 @@ function ledgerWith(turns: number): SpendLedger {
   return ledger;
 }
 
+// The fleet's spend stream as a server sees it: the other machines' turns that `arrive` are read in
+// only by its next ready() (one turn of the event loop later), as a first read of Redis is.
+function lateStream(): { shared: SharedSpend; arrive: (provider: string) => void } {
+  const read: LedgerEntry[] = [];
+  const arrived: LedgerEntry[] = [];
+  const shared: SharedSpend = {
+    record: () => undefined,
+    entries: () => [...read],
+    ready: () =>
+      new Promise((resolve) =>
+        setImmediate(() => {
+          read.push(...arrived.splice(0));
+          resolve();
+        }),
+      ),
+  };
+  const arrive = (provider: string): void => {
+    const at = new Date();
+    arrived.push({ at: at.toISOString(), ms: at.getTime(), provider, agent: "on-another-machine" });
+  };
+  return { shared, arrive };
+}
+
 describe("spend caps and quota_percent hold the pool and follow-ups", () => {
   it("invoke and warmup of a pool agent whose provider a spend cap holds are refused naming the cap; others run", async () => {
     const ledger = ledgerWith(1);
@@ -37,6 +60,35 @@ describe("spend caps and quota_percent hold the pool and follow-ups", () => {
     expect(h.fakes.claude.requests).toEqual([]);
     const done = await h.call<{ status: string }>("invoke", { agent: "cody", task: "a task" });
     expect(done.status).toBe("done");
+  });
+
+  it("invoke, warmup, send_message and resume_agent read the fleet's spend stream before their cap check, as launch_agent does", async () => {
+    const { shared, arrive } = lateStream();
+    const dir = mkdtempSync(join(tmpdir(), "held-agents-"));
+    dirs.push(dir);
+    const definitions = [poolDefinition("claudia", "claude")];
+    h = await serverHarness({
+      server: {
+        definitions: () => ({ definitions, problems: [] }),
+        journal: { dir: join(dir, "agents") },
+        spend: { ledger: join(dir, "spend.jsonl"), caps: { claude: { day_turns: 2 } }, shared },
+      },
+    });
+    const { agent_id } = await h.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "one" });
+    await h.call("wait", { agent_ids: [agent_id], timeout_s: 60 });
+    // Another machine's turn, on the stream and not yet read: only a check that waits for the read sees the cap reached.
+    arrive("claude");
+    const asked = h.fakes.claude.requests.length;
+    expect(await h.callError("send_message", { agent_id, message: "more" })).toContain("spend cap claude day_turns 2 reached");
+    await h.call("kill_agent", { agent_id });
+    arrive("codex");
+    arrive("claude");
+    expect(await h.callError("resume_agent", { agent_id })).toContain("spend cap claude day_turns 2 reached: 3 turns today");
+    arrive("claude");
+    expect(await h.callError("invoke", { agent: "claudia", task: "a task" })).toContain("spend cap claude day_turns 2 reached: 4 turns today");
+    arrive("claude");
+    expect(await h.callError("warmup", { agent: "claudia" })).toContain("spend cap claude day_turns 2 reached: 5 turns today");
+    expect(h.fakes.claude.requests.length).toBe(asked);
   });
 
   it("a pool agent whose provider reported a window past quota_percent is refused, saying the window", async () => {

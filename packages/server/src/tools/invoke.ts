@@ -49,7 +49,7 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
           const definition = catalog.startable(args.agent);
           await deps.budgets.made()?.check();
           const supervisor = await deps.supervisor();
-          refuseHeldPoolAgent(deps, supervisor, definition);
+          await refuseHeldPoolAgent(deps, supervisor, definition);
           // A host that takes tasks gets one at once, completed with the same answer when the task ends.
           let ref: TurnRef | undefined;
           const queued = `Task for pool agent ${args.agent} queued (FIFO across its replicas).`;

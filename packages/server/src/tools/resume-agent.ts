@@ -23,6 +23,7 @@ import { guard, ok } from "./result.js";
 import { AgentIdSchema, ProviderSchema, StatusSchema, objectOf } from "./schemas.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { refuseOverCap } from "../spend-caps.js";
+import { spendRead } from "../held-agents.js";
 
 export const ResumeAgentInput = {
   agent_id: AgentIdSchema,
@@ -128,7 +129,8 @@ async function relaunch(
   const id = args.agent_id;
   const { permissionMode, allowedTools, budget: _launched, ...asked } = launchAsked(past.launch);
   const { permissions, worktree } = past.launch;
-  // Its provider is its conversation's: a spend cap over it refuses the resume (there is nowhere to route it).
+  // Its provider is its conversation's: a spend cap over it refuses the resume (there is nowhere to route it), counting every machine's turns.
+  await spendRead(supervisor);
   refuseOverCap(supervisor, asked);
   // The messaging tools it was given as a sub-agent are ours, not grants: only the rest meets the ceiling.
   const own = new Set(messagingToolNames());

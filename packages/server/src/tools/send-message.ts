@@ -40,7 +40,7 @@ export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void
       guard(async () => {
         const supervisor = await deps.supervisor();
         // Before its budget is raised: a spend cap holds it whatever its own budget says.
-        refuseHeldFollowUp(supervisor, args.agent_id, args.raise_budget !== undefined);
+        await refuseHeldFollowUp(supervisor, args.agent_id, args.raise_budget !== undefined);
         if (args.raise_budget !== undefined) supervisor.raiseBudget(args.agent_id, args.raise_budget);
         // The supervisor says which turn will answer the message (hibernation and queues included).
         let turn: number | undefined;
