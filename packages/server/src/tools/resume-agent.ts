@@ -23,7 +23,7 @@ import { guard, ok } from "./result.js";
 import { AgentIdSchema, ProviderSchema, StatusSchema, objectOf } from "./schemas.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { refuseOverCap } from "../spend-caps.js";
-import { spendRead } from "../held-agents.js";
+import { refuseHeldFollowUp, spendRead } from "../held-agents.js";
 
 export const ResumeAgentInput = {
   agent_id: AgentIdSchema,
@@ -87,6 +87,8 @@ async function resumeAgent(deps: ToolDeps, args: ResumeArgs, extra: { _meta?: Re
   const supervisor = await deps.supervisor();
   const live = supervisor.list().find((v) => v.id === args.agent_id);
   if (live?.status === "hibernated") {
+    // Waking starts a turn on its provider: a spend cap over it refuses the wake, as it does a follow-up.
+    await refuseHeldFollowUp(supervisor, live.id, false);
     const view = supervisor.send(live.id, args.prompt ?? "Continue where you left off.");
     return ok(out(view, "woke"), `Woke ${view.id}: a new ${view.provider} process resumes its conversation.`);
   }
