@@ -4,7 +4,8 @@ import { execa } from "execa";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bin, connectServer, startE2E, startWorker } from "./e2e.js";
-import { agentProcesses, journalEnds, launchTree, longTool, marked, stop, stopRunEnded, until } from "./stop-e2e.js";
+import { agentProcesses, journalEnds, launchTree, longTool, marked, stop, stopRunEnded } from "./stop-e2e.js";
+import { until } from "./past-e2e.js";
 
 // The stop switch as the users asked for it: three running agents on two servers, one of them with a
 // nested agent, and a worker in a turn; one `subagent-mcp stop --all` ends them all within 2 s.

@@ -40,15 +40,6 @@ export function marked(marker: string): number[] {
     .filter((pid) => cmdline(pid).includes(marker) && isRunning(pid));
 }
 
-/** Resolves once `check` holds; throws after `timeoutMs`, naming `what`. */
-export async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Every process under the servers but their guardians (one /bin/sh each, idle until the server goes). */
 export function agentProcesses(servers: number[]): number[] {
   return servers.flatMap((server) =>

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bin, startE2E, type E2E } from "./e2e.js";
 import { startFleetNode, writeFleetKey, type RunningNode } from "./fleet-node.js";
-import { endLongTools, journalEnds, longTool, marked, until } from "./stop-e2e.js";
+import { endLongTools, journalEnds, longTool, marked } from "./stop-e2e.js";
+import { until } from "./past-e2e.js";
 
 // The user's stop reaches the fleet: server A (its own state folder) runs an agent on node b; the
 // user runs `subagent-mcp stop` as another machine (another state folder, no server of its own,

@@ -2,7 +2,8 @@ import { isRunning } from "@subagent-mcp/drivers";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { bin, connectServer, startE2E, startWorker } from "./e2e.js";
-import { agentProcesses, journalEnds, launchTree, longTool, marked, stop, stopRunEnded, until } from "./stop-e2e.js";
+import { agentProcesses, journalEnds, launchTree, longTool, marked, stop, stopRunEnded } from "./stop-e2e.js";
+import { until } from "./past-e2e.js";
 
 // `subagent-mcp stop`: the user's stop over every server of theirs on this machine, nested agents
 // included; each agent journaled as stopped by the user.

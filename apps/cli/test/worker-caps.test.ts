@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bin, startWorker } from "./e2e.js";
-import { until } from "./stop-e2e.js";
+import { until } from "./past-e2e.js";
 import { claudeWorkerBeds } from "./worker-bed.js";
 
 // A worker whose provider a spend cap holds starts no turn: each message is acknowledged and its
