@@ -16,6 +16,8 @@ import { summarize, type Summary } from "./stats.js";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 const PROVIDERS: Provider[] = ["claude", "codex", "gemini"];
+/** The targets a fresh server is held to, each beside a bare node measured in the same run. */
+export const SERVE_TARGETS = { initializeVsBare: 2.5, idleOverBareMb: 10 } as const;
 /** How long the idle server (and the bare node beside it) sits before its RSS is read. */
 const IDLE_MS = 2_000;
 
@@ -42,6 +44,8 @@ export interface ServeResults {
   sdkFloorOverBareMb: number;
   /** The floor's one tool (an echo), called 3 at once right after `tools/list` (ms). */
   sdkFloorCall3: Summary;
+  /** Each measure against its target (SERVE_TARGETS): met or not, in this run. */
+  verdict: { initializeVsBare: "PASS" | "FAIL"; idleOverBareMb: "PASS" | "FAIL" };
 }
 
 /** floor-server.js bundled as our CLI is (one ESM file, minified), so that both load alike. */
@@ -149,17 +153,23 @@ export async function serveBench(runs: number): Promise<ServeResults> {
   const init = summarize(ours.init);
   const bareRss = summarize(bare.rss);
   const idle = summarize(ours.rss);
+  const initializeVsBare = Math.round((init.median / bareStart.median) * 100) / 100;
+  const idleOverBareMb = Math.round((idle.median - bareRss.median) * 10) / 10;
   return {
     bareNodeStartMs: bareStart,
     initializeMs: init,
-    initializeVsBare: Math.round((init.median / bareStart.median) * 100) / 100,
+    initializeVsBare,
     bareNodeRssMb: bareRss,
     idleRssMb: idle,
-    idleOverBareMb: Math.round((idle.median - bareRss.median) * 10) / 10,
+    idleOverBareMb,
     launchCall3: summarize(ours.calls),
     firstLaunchCall: summarize(ours.first),
     sdkFloorRssMb: summarize(floor.rss),
     sdkFloorOverBareMb: Math.round((summarize(floor.rss).median - bareRss.median) * 10) / 10,
     sdkFloorCall3: summarize(floor.calls),
+    verdict: {
+      initializeVsBare: initializeVsBare <= SERVE_TARGETS.initializeVsBare ? "PASS" : "FAIL",
+      idleOverBareMb: idleOverBareMb <= SERVE_TARGETS.idleOverBareMb ? "PASS" : "FAIL",
+    },
   };
 }
