@@ -1,0 +1,123 @@
+// The `scale` section: runs scale.ts for each N on one CLI and a mix of all CLIs at N = 10, prints the
+// table, checks the targets and saves results/scale.json.
+import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
+import type { BenchContext } from "./context.js";
+import { scaleRun, type ScaleOptions, type ScaleRun } from "./scale.js";
+import { printTable } from "./stats.js";
+
+/** One target's verdict, with the numbers it was judged on. */
+interface TargetCheck {
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
+/** The lightest CLI against the fakes (RSS of one live agent: codex app-server ~154 MB, claude ~206, gemini ~219). */
+const LIGHTEST: Provider = "codex";
+const MIX: Provider[] = ["claude", "codex", "gemini"];
+
+const envNumber = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  return raw === undefined || raw === "" ? fallback : Number(raw);
+};
+
+/** SUBAGENT_MCP_BENCH_SCALE_N (comma-separated, default 10,25,50,100), _PERIOD_MS (3000), _LOAD_MS (30000). */
+function scaleOptions(): { ns: number[]; options: ScaleOptions } {
+  const ns = (process.env.SUBAGENT_MCP_BENCH_SCALE_N ?? "10,25,50,100")
+    .split(",")
+    .map((x) => Number(x.trim()))
+    .filter((x) => Number.isInteger(x) && x > 0);
+  return {
+    ns,
+    options: {
+      periodMs: envNumber("SUBAGENT_MCP_BENCH_SCALE_PERIOD_MS", 3_000),
+      loadMs: envNumber("SUBAGENT_MCP_BENCH_SCALE_LOAD_MS", 30_000),
+      slowMs: 200,
+    },
+  };
+}
+
+/** The targets, judged on the single-CLI runs: the smallest N against the largest. */
+function checkTargets(runs: ScaleRun[]): TargetCheck[] {
+  const sorted = [...runs].sort((a, b) => a.n - b.n);
+  const low = sorted[0];
+  const high = sorted.at(-1);
+  if (low === undefined || high === undefined) return [];
+  const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
+  const waitRatio = ratio(high.waitAfterModel.p99, low.waitAfterModel.p99);
+  const listRatio = ratio(high.listAgents.p99, low.listAgents.p99);
+  const worstMem = Math.max(...runs.map((r) => r.rssPerFurtherAgentMb));
+  return [
+    {
+      target: `wait p99 at N=${high.n} within 2x of N=${low.n}`,
+      measured: `${high.waitAfterModel.p99} vs ${low.waitAfterModel.p99} ms (${waitRatio}x)`,
+      pass: waitRatio <= 2,
+    },
+    {
+      target: `list_agents p99 at N=${high.n} within 2x of N=${low.n}`,
+      measured: `${high.listAgents.p99} vs ${low.listAgents.p99} ms (${listRatio}x)`,
+      pass: listRatio <= 2,
+    },
+    { target: `list_agents p99 < 10 ms at N=${high.n}`, measured: `${high.listAgents.p99} ms`, pass: high.listAgents.p99 < 10 },
+    { target: "<= 2 MB of our memory per further live agent (every run)", measured: `${worstMem} MB at worst`, pass: worstMem <= 2 },
+  ];
+}
+
+function printRuns(runs: ScaleRun[], o: ScaleOptions): void {
+  const ms = (x: { median: number; p99: number }): string => `${x.median} / ${x.p99}`;
+  printTable(
+    `Scale: one server, N live agents, a turn every ${o.periodMs} ms each for ${o.loadMs / 1_000} s (ms: median / p99; MB; our processes = the server and its helpers, not the CLIs)`,
+    [
+      "run",
+      "load",
+      "turns",
+      "ours idle / 1 agent / load MB",
+      "MB per agent / further agent",
+      "CLIs MB",
+      "our CPU ms/s",
+      "per agent-s",
+      "per turn",
+      "model end -> wait",
+      "list_agents",
+      "poll_agent",
+      "Nth launch -> 1st request",
+    ],
+    runs.map((r) => [
+      r.label,
+      r.loadAtStart,
+      r.turns,
+      `${r.idleRssMb} / ${r.afterFirstRssMb} / ${r.oursRssMb}`,
+      `${r.rssPerAgentMb} / ${r.rssPerFurtherAgentMb}`,
+      r.clisRssMb,
+      r.cpuMsPerS,
+      r.cpuMsPerAgentS,
+      r.cpuMsPerTurn,
+      ms(r.waitAfterModel),
+      ms(r.listAgents),
+      ms(r.pollAgent),
+      r.nthLaunchFirstRequestMs,
+    ]),
+  );
+}
+
+/** The scale benchmark: runs it, prints its table and target checks, saves its results. */
+export async function benchScale({ save }: BenchContext): Promise<void> {
+  const { ns, options } = scaleOptions();
+  const runs: ScaleRun[] = [];
+  for (const [i, n] of ns.entries()) runs.push(await scaleRun(`${LIGHTEST} x${n}`, Array<Provider>(n).fill(LIGHTEST), i + 1, options));
+  const mixed = await scaleRun(
+    "mix x10",
+    Array.from({ length: 10 }, (_, i) => MIX[i % MIX.length] as Provider),
+    ns.length + 1,
+    options,
+  );
+  const all = [...runs, mixed];
+  printRuns(all, options);
+  const checks = checkTargets(runs);
+  printTable(
+    "Scale targets",
+    ["target", "measured", "verdict"],
+    checks.map((c) => [c.target, c.measured, c.pass ? "PASS" : "FAIL"]),
+  );
+  save("scale", { lightest: LIGHTEST, options, results: all, targets: checks });
+}
