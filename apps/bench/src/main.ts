@@ -16,12 +16,12 @@ import { benchBudget, benchDashboard, benchDecide, benchHooks, benchJournal, ben
 import { benchReceiptGit } from "./receipt-git.js";
 import { benchRouting } from "./routing.js";
 import { benchScale } from "./scale-report.js";
-import { benchScaleFleet } from "./sections-fleet-scale.js";
+import { benchScaleFleet, benchScalePast } from "./sections-fleet-scale.js";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, serve, tracing, mcp, tasks, decide, permissions, pool, hooks, worker, fleet, worktree, journal, journal-big, budget, mailbox, dashboard, routing, receipt-git, scale or scale-fleet; scale-fleet reads SUBAGENT_MCP_BENCH_FLEET_NODES/_AGENTS/_INTERVAL_MS/_SECONDS); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, serve, tracing, mcp, tasks, decide, permissions, pool, hooks, worker, fleet, worktree, journal, journal-big, budget, mailbox, dashboard, routing, receipt-git, scale, scale-fleet or scale-past; scale-past reads SUBAGENT_MCP_BENCH_PAST_AGENTS, scale-fleet SUBAGENT_MCP_BENCH_FLEET_NODES/_AGENTS/_INTERVAL_MS/_SECONDS); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -59,5 +59,6 @@ const sections = [
   { names: ["receipt-git"], run: benchReceiptGit },
   { names: ["scale"], run: benchScale },
   { names: ["scale-fleet"], run: benchScaleFleet },
+  { names: ["scale-past"], run: benchScalePast },
 ];
 for (const section of sections) if (only === undefined || section.names.includes(only)) await section.run(ctx);

@@ -1,5 +1,6 @@
 import type { BenchContext } from "./context.js";
 import { scaleFleetBench } from "./scale-fleet.js";
+import { scalePastBench } from "./scale-past.js";
 import { printTable } from "./stats.js";
 
 /** The fleet at scale: K nodes on one Redis, M agents each; prints its tables, saves results/scale-fleet.json. */
@@ -33,4 +34,24 @@ export async function benchScaleFleet({ runs, save }: BenchContext): Promise<voi
     commands.map((c) => [c, r.redisPerAgentPerS.idle[c] ?? 0, r.redisPerAgentPerS.busy[c] ?? 0]),
   );
   save("scale-fleet", r);
+}
+
+/** Many past agents in the journal: what listing, logs, usage and the dashboard's state cost; saves results/scale-past.json. */
+export async function benchScalePast({ runs, save }: BenchContext): Promise<void> {
+  const r = await scalePastBench(runs);
+  const ms = (x: { median: number; p99: number }): string => `${String(x.median)} / ${String(x.p99)}`;
+  printTable(
+    `${String(r.pastAgents)} past agents (one turn each, ${String(r.journalMbTotal)} MB of journal): reading calls (ms, median / p99)`,
+    ["call", "first", "then"],
+    [
+      [`list_agents {include_past: true} (${String(r.listPastChars)} chars)`, r.listPastFirst, ms(r.listPast)],
+      ["list_agents (past ones on disk)", "", ms(r.listCurrent)],
+      ["subagent-mcp logs <one> (a process)", "", ms(r.logsCli)],
+      ["transcript {one}", "", ms(r.transcript)],
+      ["usage (by provider, every turn)", r.usageFirst, ms(r.usage)],
+      [`dashboard /api/state (${String(r.dashboardStateKb)} KB)`, r.dashboardFirst, ms(r.dashboard)],
+      ["server RSS before -> after (MB)", "", `${String(r.serverRssMb.before)} -> ${String(r.serverRssMb.after)}`],
+    ],
+  );
+  save("scale-past", r);
 }

@@ -1,0 +1,121 @@
+import { realpathSync } from "node:fs";
+import { stateDir, stateLayout } from "@subagent-mcp/state";
+import { writeBigJournal } from "@subagent-mcp/testkit";
+import { execa } from "execa";
+import { mcpRig, rssMb, serverBin, type McpRig } from "./mcp-rig.js";
+import { summarize, type Summary } from "./stats.js";
+
+/** What the reading calls cost with many past agents in the journal (ms unless named otherwise). */
+export interface ScalePastResult {
+  pastAgents: number;
+  journalMbTotal: number;
+  /** list_agents {include_past: true}: the server's first (it reads the journal), then the following. */
+  listPastFirst: number;
+  listPast: Summary;
+  /** Its result's size, characters (over the default cap of 40,000, a host gets it refused). */
+  listPastChars: number;
+  /** list_agents without past agents, with them on disk. */
+  listCurrent: Summary;
+  /** `subagent-mcp logs <id>` of one past agent, a process each (its start included). */
+  logsCli: Summary;
+  /** transcript {agent_id} of one past agent, through the server. */
+  transcript: Summary;
+  /** usage (by provider) over every past agent's turns: first, then the following. */
+  usageFirst: number;
+  usage: Summary;
+  /** The dashboard's state (/api/state): its first load and the following; its size. */
+  dashboardFirst: number;
+  dashboard: Summary;
+  dashboardStateKb: number;
+  /** The server's resident memory before the calls and after them, MB. */
+  serverRssMb: { before: number; after: number };
+}
+
+async function time(runs: number, call: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await call();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+// `subagent-mcp dashboard` in the rig's project, and the URL of its state.
+async function dashboard(r: McpRig): Promise<{ stateUrl: string; stop: () => Promise<void> }> {
+  const dash = execa(process.execPath, [serverBin, "dashboard"], { cwd: r.env.cwd, env: r.env.env, extendEnv: false, reject: false });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    dash.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = /^(http:\/\/\S+)\n/m.exec(out)?.[1];
+      if (line !== undefined) resolve(line);
+    });
+    void dash.then((x) => {
+      reject(new Error(`dashboard exited (${String(x.exitCode)}): ${x.stderr}`));
+    });
+  });
+  return {
+    stateUrl: url.replace("/?token=", "/api/state?token="),
+    stop: async () => {
+      dash.kill("SIGTERM");
+      await dash;
+    },
+  };
+}
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+/** `count` past agents (one finished turn each; SUBAGENT_MCP_BENCH_PAST_AGENTS, default 10,000), then `runs` of each reading call. */
+export async function scalePastBench(runs: number, count = Number(process.env.SUBAGENT_MCP_BENCH_PAST_AGENTS ?? 10_000)): Promise<ScalePastResult> {
+  // The whole list is read, above the result cap a host sets (40,000 characters by default: about 100 past agents).
+  const r = await mcpRig({ SUBAGENT_MCP_MAX_RESULT_CHARS: "100000000" });
+  try {
+    const agents = stateLayout(stateDir({ home: r.env.home, env: r.env.env })).agents;
+    const project = realpathSync(r.env.cwd);
+    let bytes = 0;
+    // A pid no process has: their server is gone. 1,000 bytes asked: the launch and one turn (about 9 KB).
+    for (let i = 0; i < count; i++) bytes += writeBigJournal(agents, `past${String(i).padStart(6, "0")}`, project, 2 ** 22 + 12_345, 1000).bytes;
+    const before = rssMb(r.pid);
+    let listPastChars = 0;
+    const [listPastFirst] = await time(1, async () => {
+      listPastChars = JSON.stringify(await r.call("list_agents", { include_past: true })).length;
+    });
+    const listPast = summarize(await time(runs, () => r.call("list_agents", { include_past: true })));
+    const listCurrent = summarize(await time(runs, () => r.call("list_agents")));
+    const one = `past${String(Math.floor(count / 2)).padStart(6, "0")}`;
+    const logsCli = summarize(await time(runs, () => execa(process.execPath, [serverBin, "logs", one], { cwd: r.env.cwd, env: r.env.env, extendEnv: false })));
+    const transcript = summarize(await time(runs, () => r.call("transcript", { agent_id: one })));
+    const [usageFirst] = await time(1, () => r.call("usage"));
+    const usage = summarize(await time(runs, () => r.call("usage")));
+    const dash = await dashboard(r);
+    try {
+      let size = 0;
+      const load = async (): Promise<void> => {
+        size = (await (await fetch(dash.stateUrl)).arrayBuffer()).byteLength;
+      };
+      const [dashboardFirst] = await time(1, load);
+      const loads = summarize(await time(runs, load));
+      return {
+        pastAgents: count,
+        journalMbTotal: round(bytes / 1024 / 1024),
+        listPastFirst: round(listPastFirst ?? Number.NaN),
+        listPast,
+        listPastChars,
+        listCurrent,
+        logsCli,
+        transcript,
+        usageFirst: round(usageFirst ?? Number.NaN),
+        usage,
+        dashboardFirst: round(dashboardFirst ?? Number.NaN),
+        dashboard: loads,
+        dashboardStateKb: round(size / 1024),
+        serverRssMb: { before, after: rssMb(r.pid) },
+      };
+    } finally {
+      await dash.stop();
+    }
+  } finally {
+    await r.close();
+  }
+}
