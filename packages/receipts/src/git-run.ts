@@ -2,7 +2,6 @@
 // tree, and a failure turned into a reason (never an exception), so a receipt can say what it
 // could not read and still be given.
 import { existsSync } from "node:fs";
-import { execa } from "execa";
 import { errorMessage } from "@subagent-mcp/errors";
 import { withoutRepoGitEnv } from "@subagent-mcp/contract";
 
@@ -58,6 +57,8 @@ const isLenient = (run: GitRun, step: string[]): boolean => run.lenient?.include
 // Spawns in a process group of its own so that a timeout kills git's children too (a clean filter,
 // a hook); waits at most a second more for the pipes to close, so a stray grandchild cannot hold us.
 async function spawnBounded(file: string, args: string[], run: GitRun, okUpTo = 0): Promise<GitOutcome> {
+  // Loaded on the first receipt: a fresh server's config reads the receipts' schema, not execa (apps/bench, "serve").
+  const { execa } = await import("execa");
   let subprocess;
   try {
     subprocess = execa(file, args, {

@@ -3,7 +3,6 @@ import { homedir } from "node:os";
 import { dirname, parse } from "node:path";
 import { McpServerSpecSchema, type McpServerSpec } from "@subagent-mcp/contract";
 import { sha256, TrustStore } from "@subagent-mcp/config";
-import { redactSpec, resolveMcpServers } from "@subagent-mcp/mcp-servers";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
 
@@ -46,6 +45,9 @@ export async function passedServers(
   if (requests === undefined || requests.length === 0) return NONE;
   const cwd = typeof cwdOf === "string" ? cwdOf : cwdOf();
   const env = process.env;
+  // Loaded on the first launch that passes servers: the hosts' config readers (a JSONC parser, a
+  // TOML one) are not what a fresh server needs to answer `initialize` (apps/bench, "serve").
+  const { redactSpec, resolveMcpServers } = await import("@subagent-mcp/mcp-servers");
   const resolved = await resolveMcpServers(requests, {
     home: env.HOME ?? homedir(),
     cwd,

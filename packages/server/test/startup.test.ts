@@ -12,9 +12,11 @@ vi.mock("@subagent-mcp/drivers", async (original) => (loaded.add("drivers"), ori
 vi.mock("@subagent-mcp/agents", async (original) => (loaded.add("agents"), original()));
 vi.mock("../src/child-endpoint.js", async (original) => (loaded.add("child endpoint"), original()));
 vi.mock("../src/pool-catalog.js", async (original) => (loaded.add("pool"), original()));
+vi.mock("@subagent-mcp/mcp-servers", async (original) => (loaded.add("hosts' MCP server configs"), original()));
+vi.mock("execa", async (original) => (loaded.add("execa"), original()));
 
 describe("start-up", () => {
-  it("answers initialize and tools/list without the drivers, the definition parser, the pool or the sub-agents' endpoint; each loads on the first call that needs it", async () => {
+  it("answers initialize and tools/list without the drivers, the definition parser, the pool, the sub-agents' endpoint, the hosts' MCP server configs or execa; each loads on the first call that needs it", async () => {
     const [{ createServer }, { loadConfig }] = await Promise.all([import("../src/index.js"), import("@subagent-mcp/config")]);
     const home = mkdtempSync(join(tmpdir(), "startup-"));
     const env = { HOME: home, XDG_STATE_HOME: join(home, "state") };
