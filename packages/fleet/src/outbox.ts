@@ -3,6 +3,22 @@ import { STREAM_MAXLEN, STREAM_TTL_MS } from "./keys.js";
 
 // Most entries kept while Redis is out of reach: past it the oldest go (and are counted).
 const MAX_WAITING = 50_000;
+// Most entries written in one transaction.
+const BATCH = 256;
+
+/**
+ * Writes `batch` in order in one MULTI, each stream bounded (MAXLEN) and its TTL refreshed once
+ * after its entries; returns how many entries from the first were written (the rest are written again).
+ */
+async function writeBatch(redis: Redis, batch: readonly { stream: string; fields: string[] }[]): Promise<number> {
+  const multi = redis.multi();
+  for (const entry of batch) multi.xadd(entry.stream, "MAXLEN", "~", STREAM_MAXLEN, "*", ...entry.fields);
+  for (const stream of new Set(batch.map((e) => e.stream))) multi.pexpire(stream, STREAM_TTL_MS);
+  const done = await multi.exec();
+  if (done === null) throw new Error("the write was discarded");
+  const failed = done.findIndex(([error]) => error !== null);
+  return failed === -1 ? batch.length : Math.min(failed, batch.length);
+}
 
 /**
  * Stream entries written in order, kept while Redis is out of reach and written once it is back
@@ -54,17 +70,16 @@ export class Outbox {
   }
 
   async #write(): Promise<void> {
-    for (let next = this.#waiting[0]; next !== undefined; next = this.#waiting[0]) {
+    while (this.#waiting.length > 0) {
+      // What queued while the last write was under way goes in one transaction (a turn's burst of events:
+      // one round trip, and one TTL refresh per stream rather than one per entry).
+      const batch = this.#waiting.slice(0, BATCH);
       try {
-        // Each write bounds its stream: its length, and its life after the last write (TTL refreshed).
-        const done = await this.redis
-          .multi()
-          .xadd(next.stream, "MAXLEN", "~", STREAM_MAXLEN, "*", ...next.fields)
-          .pexpire(next.stream, STREAM_TTL_MS)
-          .exec();
-        const failed = done?.find(([error]) => error !== null)?.[0];
-        if (done === null || failed != null) throw failed ?? new Error("the write was discarded");
-        this.#waiting.shift();
+        const written = await writeBatch(this.redis, batch);
+        // By identity: entries dropped from the head meanwhile (a long outage) were part of the batch.
+        const gone = new Set(batch.slice(0, written));
+        while (this.#waiting[0] !== undefined && gone.has(this.#waiting[0])) this.#waiting.shift();
+        if (written < batch.length) throw new Error("a write was refused");
       } catch (error) {
         this.log(`Redis out of reach (${this.#waiting.length} entries wait): ${String(error)}`);
         await this.#ready(2_000);

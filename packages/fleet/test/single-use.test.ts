@@ -129,4 +129,22 @@ describe("what the fleet leaves in Redis", () => {
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(STREAM_TTL_MS);
   });
+
+  it("writes a burst of entries in a few transactions, each stream's entries in order and with its TTL", async () => {
+    const calls = async (command: string): Promise<number> =>
+      Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(await redis.info("commandstats"))?.[1] ?? 0);
+    const [multi0, xadd0] = [await calls("multi"), await calls("xadd")];
+    const outbox = new Outbox(redis);
+    const streams = [eventStream("orch-burst-a"), eventStream("orch-burst-b")];
+    for (let i = 0; i < 100; i++) outbox.add(streams[i % 2] as string, ["n", String(i)]);
+    await outbox.drained();
+    expect((await calls("xadd")) - xadd0).toBe(100);
+    // The first entry goes at once; what queued behind it goes together.
+    expect((await calls("multi")) - multi0).toBeLessThanOrEqual(3);
+    for (const [k, stream] of streams.entries()) {
+      const ns = (await redis.xrange(stream, "-", "+")).map(([, fields]) => Number(fields[1]));
+      expect(ns).toEqual(Array.from({ length: 50 }, (_, i) => 2 * i + k));
+      expect(await redis.pttl(stream)).toBeGreaterThan(0);
+    }
+  });
 });
