@@ -34,6 +34,8 @@ export class PendingPublisher {
   #supervisor: Supervisor | undefined;
   #scheduled: NodeJS.Immediate | undefined;
   #last = "";
+  /** Something may have changed since the last flush (an event, a task, a mail count). */
+  #dirty = true;
   #closed = false;
   /** Messages waiting for the orchestrator when last counted (a count is a call to the mailbox store). */
   #mail = 0;
@@ -88,6 +90,7 @@ export class PendingPublisher {
 
   /** Publishes on the next turn of the event loop (once, however many changes come before it). */
   schedule(): void {
+    this.#dirty = true;
     if (this.#closed || this.#scheduled !== undefined) return;
     this.#scheduled = setImmediate(() => {
       this.#scheduled = undefined;
@@ -98,6 +101,7 @@ export class PendingPublisher {
   /** Publishes now, if anything changed since the last time. */
   flush(): void {
     if (this.#closed) return;
+    this.#dirty = false;
     const now = this.#snapshot();
     const text = JSON.stringify(now);
     if (text === this.#last) return;
@@ -180,9 +184,11 @@ export class PendingPublisher {
   // The transport, with the file brought up to date before each answer (a message with an id and no
   // method) goes out. Only the
   // answers of calls that take messages from the mailbox wait for a new count (a call to the store:
-  // a directory read, or a round trip to Redis); arrivals are counted by the watch.
+  // a directory read, or a round trip to Redis); arrivals are counted by the watch. A read-only
+  // call's answer skips the snapshot (a pass over every agent) unless an event came since the last.
   #beforeAnswers(transport: Transport): Transport {
     const taking = new Set<RequestId>();
+    const quiet = new Set<RequestId>();
     const send = (message: JSONRPCMessage, options?: Parameters<Transport["send"]>[1]): Promise<void> => {
       if (!("id" in message) || "method" in message) return transport.send(message, options);
       if (message.id !== undefined && taking.delete(message.id))
@@ -190,12 +196,13 @@ export class PendingPublisher {
           this.flush();
           return transport.send(message, options);
         });
-      this.flush();
+      if (!(message.id !== undefined && quiet.delete(message.id)) || this.#dirty) this.flush();
       return transport.send(message, options);
     };
     return transportView(transport, {
       receive: (message) => {
         if (takesMail(message)) taking.add(message.id);
+        else if (changesNothing(message)) quiet.add(message.id);
         return message;
       },
       send,
@@ -205,6 +212,17 @@ export class PendingPublisher {
 
 /** The tools that take messages from this server's mailbox (see messages.ts). */
 const TAKING_TOOLS: ReadonlySet<string> = new Set(["inbox", "wait_inbox", "reply"]);
+
+/** Calls that change nothing the file says (no agent, no report, no message is taken): `wait` takes reports, so it is not one. */
+const QUIET_TOOLS: ReadonlySet<string> = new Set(["list_agents", "poll_agent", "transcript", "usage", "list_pool", "list_machines"]);
+
+function changesNothing(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } {
+  if (!("method" in message) || !("id" in message)) return false;
+  if (message.method === "ping" || message.method === "tools/list") return true;
+  if (message.method !== "tools/call") return false;
+  const name = (message.params as { name?: unknown } | undefined)?.name;
+  return typeof name === "string" && QUIET_TOOLS.has(name);
+}
 
 function takesMail(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } {
   if (!("method" in message) || !("id" in message) || message.method !== "tools/call") return false;

@@ -8,7 +8,7 @@ import { loopbackEnv, pinnedCliOptions, startFakeFor } from "@subagent-mcp/testk
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createServer } from "../src/index.js";
 
 // Until the published state satisfies `ok` (a condition, checked as the event loop turns).
@@ -67,5 +67,36 @@ describe("what waits for the orchestrator, published for the host's hooks", () =
       await env.cleanup();
     }
     expect(existsSync(pendingFile(state, env.cwd, "s1"))).toBe(false);
+  });
+
+  it("answers a read-only call without a pass over every agent when nothing changed since the last publish", async () => {
+    const fake = await startFakeFor("claude");
+    const env = await loopbackEnv("claude", fake);
+    const state = mkdtempSync(join(tmpdir(), "pending-state-"));
+    const supervisor = new Supervisor({ drivers: { claude: new ClaudeDriver(pinnedCliOptions(env)) } });
+    const { server, close } = createServer({ supervisor, version: "test", defaultCwd: env.cwd, pending: { stateDir: state, cwd: env.cwd, session: "s2" } });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: "test", version: "1" });
+    await client.connect(clientSide);
+    const call = async (name: string, args: Record<string, unknown>) =>
+      (await client.callTool({ name, arguments: args })).structuredContent as Record<string, unknown>;
+    try {
+      const { agent_id: id } = await call("launch_agent", { provider: "claude", prompt: "quiet" });
+      await call("wait", { agent_ids: [id], timeout_s: 60 });
+      const list = vi.spyOn(supervisor, "list");
+      for (let i = 0; i < 5; i += 1) await call("list_agents", {});
+      // list_agents' own pass, once per call: publishing added none (it did one per answer).
+      expect(list).toHaveBeenCalledTimes(5);
+      list.mockClear();
+      for (let i = 0; i < 5; i += 1) await call("poll_agent", { agent_id: id });
+      expect(list).toHaveBeenCalledTimes(0);
+    } finally {
+      await close();
+      await client.close();
+      await supervisor.shutdown();
+      await fake.stop();
+      await env.cleanup();
+    }
   });
 });
