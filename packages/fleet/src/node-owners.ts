@@ -1,6 +1,6 @@
 import type { Session } from "@subagent-mcp/core";
 import type { Redis } from "ioredis";
-import { LOST_AFTER_MS, OWNERS, ownerTimes } from "./registry.js";
+import { dropSilentOwners, LOST_AFTER_MS, ownerTimes } from "./registry.js";
 import { STREAM_TTL_MS } from "./keys.js";
 import type { Signer } from "./sign.js";
 
@@ -21,8 +21,12 @@ export interface Owned {
  * a Redis writer counts as no heartbeat: it can neither make a live orchestrator look gone before
  * its grace is over, nor keep a gone one alive.
  */
+/** Every this many sweeps, the records of orchestrators gone longer than the streams' TTL are removed (the sweeps between read only this node's owners). */
+const CLEAN_EVERY = 30;
+
 export class OwnerWatch {
   readonly #last = new Map<string, number>();
+  #sweeps = 0;
   // Heartbeats are judged only after a full window of our connection being up (a Redis restart leaves them all old for a moment).
   #readySince = Date.now();
 
@@ -38,19 +42,18 @@ export class OwnerWatch {
 
   /**
    * Owners whose heartbeat stopped lose their agents here, unless these were launched to outlive
-   * them (those end after their turn). Records of owners gone longer than the streams' TTL are removed.
+   * them (those end after their turn). Records of owners gone longer than the streams' TTL are removed (every CLEAN_EVERY sweeps).
    * `waiting` are the owners of launches queued here; the owners found gone are returned.
    */
   async sweep(hosted: Map<string, Owned>, waiting: string[] = []): Promise<Set<string>> {
     const gone = new Set<string>();
     if ((hosted.size === 0 && waiting.length === 0) || Date.now() - this.#readySince < LOST_AFTER_MS) return gone;
-    const times = await ownerTimes(this.redis, this.signer);
-    const now = Date.now();
-    const all = await this.redis.hkeys(OWNERS);
-    const old = all.filter((owner) => now - (times.get(owner) ?? 0) > STREAM_TTL_MS);
-    if (old.length > 0) await this.redis.hdel(OWNERS, ...old);
-    // An owner first seen now (a launch, an agent taken back after a restart) has a full grace from now.
     const owners = new Set([...[...hosted.values()].map((h) => h.owner), ...waiting]);
+    // Only the heartbeats of this node's owners: what a sweep reads does not grow with the fleet's orchestrators.
+    const times = await ownerTimes(this.redis, this.signer, [...owners]);
+    const now = Date.now();
+    if (++this.#sweeps % CLEAN_EVERY === 0) await dropSilentOwners(this.redis, this.signer, STREAM_TTL_MS);
+    // An owner first seen now (a launch, an agent taken back after a restart) has a full grace from now.
     for (const owner of owners) if (!this.#last.has(owner)) this.#last.set(owner, now);
     for (const [owner, at] of times) if (at > (this.#last.get(owner) ?? Infinity)) this.#last.set(owner, at);
     for (const owner of owners) if (now - (this.#last.get(owner) ?? 0) > LOST_AFTER_MS) gone.add(owner);

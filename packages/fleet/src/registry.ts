@@ -20,11 +20,16 @@ export async function ownerBeat(redis: Redis, signer: Signer, owner: string): Pr
 /**
  * The time of each orchestrator's last heartbeat that verifies and is its own (signed under the
  * fleet key, bound to that id): a record written by anyone else, or copied from another owner's
- * field, counts as no heartbeat.
+ * field, counts as no heartbeat. `owners`: only theirs (a node asks about the owners of its agents,
+ * not about every orchestrator of the fleet); without it, every record.
  */
-export async function ownerTimes(redis: Redis, signer: Signer): Promise<Map<string, number>> {
+export async function ownerTimes(redis: Redis, signer: Signer, owners?: readonly string[]): Promise<Map<string, number>> {
+  if (owners?.length === 0) return new Map();
+  const raws: [string, string | null][] =
+    owners === undefined ? Object.entries(await redis.hgetall(OWNERS)) : (await redis.hmget(OWNERS, ...owners)).map((raw, i) => [owners[i] as string, raw]);
   const out = new Map<string, number>();
-  for (const [owner, raw] of Object.entries(await redis.hgetall(OWNERS))) {
+  for (const [owner, raw] of raws) {
+    if (raw === null) continue;
     try {
       const { m, sig } = JSON.parse(raw) as { m: string; sig: string };
       const body = signer.verify(["m", m, "sig", sig]);
@@ -34,6 +39,14 @@ export async function ownerTimes(redis: Redis, signer: Signer): Promise<Map<stri
     }
   }
   return out;
+}
+
+/** Removes the records of orchestrators silent for more than `ms` (or whose record does not verify). */
+export async function dropSilentOwners(redis: Redis, signer: Signer, ms: number): Promise<void> {
+  const times = await ownerTimes(redis, signer);
+  const now = Date.now();
+  const old = (await redis.hkeys(OWNERS)).filter((owner) => now - (times.get(owner) ?? 0) > ms);
+  if (old.length > 0) await redis.hdel(OWNERS, ...old);
 }
 
 /** Writes a node's signed heartbeat. */

@@ -2,12 +2,13 @@ import { hostname } from "node:os";
 import { connectRedis } from "@subagent-mcp/mailbox-redis";
 import { startRedisServer, type RedisServer } from "@subagent-mcp/testkit";
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { eventStream, leaseKey, nonceKey, STREAM_TTL_MS } from "../src/keys.js";
 import { acquireLease, LEASE_MS } from "../src/lease.js";
 import { claimOnce } from "../src/once.js";
 import { Outbox } from "../src/outbox.js";
-import { OWNERS, ownerBeat, ownerTimes } from "../src/registry.js";
+import { OwnerWatch, type Owned } from "../src/node-owners.js";
+import { dropSilentOwners, LOST_AFTER_MS, OWNERS, ownerBeat, ownerTimes } from "../src/registry.js";
 import { Signer } from "../src/sign.js";
 import { startNode } from "../src/node.js";
 
@@ -117,6 +118,55 @@ describe("an orchestrator's heartbeat", () => {
     expect(fresh).toBeGreaterThanOrEqual(at);
     await redis.hset(OWNERS, "orch-good", good as string);
     expect((await ownerTimes(redis, signer)).get("orch-good")).toBe(at);
+  });
+
+  it("is read by a node's sweep only for the owners of its agents, however many orchestrators the fleet has", async () => {
+    const signer = new Signer(KEY);
+    const calls = async (command: string): Promise<number> =>
+      Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(await redis.info("commandstats"))?.[1] ?? 0);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const t0 = Date.now();
+      for (let i = 0; i < 50; i++) await ownerBeat(redis, signer, `orch-other-${String(i)}`);
+      await ownerBeat(redis, signer, "orch-here");
+      const watch = new OwnerWatch(redis, signer, () => undefined);
+      const owned = (owner: string): Owned => ({ owner, outlive: true, record: { busy: true }, ready: Promise.resolve(), session: undefined });
+      const hosted = new Map([
+        ["a1", owned("orch-here")],
+        ["a2", owned("orch-silent")],
+      ]);
+      const hgetall = await calls("hgetall");
+      // After a full window of the connection being up: an owner first seen now has its grace from now.
+      vi.setSystemTime(t0 + LOST_AFTER_MS + 1);
+      await ownerBeat(redis, signer, "orch-here");
+      expect([...(await watch.sweep(hosted))]).toEqual([]);
+      vi.setSystemTime(t0 + 2 * LOST_AFTER_MS + 2);
+      await ownerBeat(redis, signer, "orch-here");
+      expect([...(await watch.sweep(hosted))]).toEqual(["orch-silent"]);
+      expect((await calls("hgetall")) - hgetall).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("is removed once silent past the streams' life, as is one that does not verify", async () => {
+    const signer = new Signer(KEY);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const t0 = Date.now();
+      vi.setSystemTime(t0 - 60_000);
+      await ownerBeat(redis, signer, "orch-old");
+      vi.setSystemTime(t0);
+      await ownerBeat(redis, signer, "orch-fresh");
+      await redis.hset(OWNERS, "orch-junk", "not a heartbeat");
+      await dropSilentOwners(redis, signer, 30_000);
+      const left = await redis.hkeys(OWNERS);
+      expect(left).toContain("orch-fresh");
+      expect(left).not.toContain("orch-old");
+      expect(left).not.toContain("orch-junk");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
