@@ -324,7 +324,7 @@ export class Supervisor {
     // A freed slot or process (a turn ended, a session ended) may admit a queued launch.
     if (before.status !== after.status || ended) this.#parts.admission.drain(provider);
     if (ended) this.#parts.records.freeEnded();
-    this.#parts.waiters.notify();
+    this.#parts.waiters.notify(record.id);
     // A failover above may have revived it: only an agent still ended is over.
     if (ended && !record.state.alive) {
       this.options.witness?.drop(record.id);

@@ -31,11 +31,15 @@ interface Pending {
 }
 
 /**
- * Event-driven waits: the supervisor calls `notify` after every state change, and each pending
- * wait re-checks its own condition. Nothing polls; the only timer is the deadline.
+ * Event-driven waits: the supervisor calls `notify` after every state change of an agent, and
+ * each pending wait on that agent re-checks its own condition (a wait depends only on its own
+ * agents: with one wait per agent, an event costs one check, not one per agent). Nothing polls;
+ * the only timer is the deadline.
  */
 export class Waiters {
   readonly #pending = new Set<Pending>();
+  /** The pending waits by the agents they wait on. */
+  readonly #byAgent = new Map<string, Set<Pending>>();
 
   constructor(
     private readonly clock: Clock,
@@ -59,19 +63,35 @@ export class Waiters {
         request,
         settle: (timedOut) => {
           if (!this.#pending.delete(entry)) return;
+          this.#unindex(entry);
           this.clock.clearTimeout(timer);
           request.signal?.removeEventListener("abort", onAbort);
           resolve(this.#collect(request, timedOut));
         },
       };
       this.#pending.add(entry);
+      for (const id of request.ids) {
+        const entries = this.#byAgent.get(id) ?? new Set<Pending>();
+        entries.add(entry);
+        this.#byAgent.set(id, entries);
+      }
       request.signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 
-  /** Re-checks every pending wait; called by the supervisor after each change. */
-  notify(): void {
-    for (const entry of [...this.#pending]) if (this.#satisfied(entry.request)) entry.settle(false);
+  /** Re-checks the pending waits on `agentId` (every pending wait without one); called by the supervisor after each change. */
+  notify(agentId?: string): void {
+    const entries = agentId === undefined ? this.#pending : this.#byAgent.get(agentId);
+    if (entries === undefined) return;
+    for (const entry of [...entries]) if (this.#satisfied(entry.request)) entry.settle(false);
+  }
+
+  #unindex(entry: Pending): void {
+    for (const id of entry.request.ids) {
+      const entries = this.#byAgent.get(id);
+      entries?.delete(entry);
+      if (entries?.size === 0) this.#byAgent.delete(id);
+    }
   }
 
   #ready(id: string): boolean {
