@@ -66,7 +66,7 @@ function checkTargets(runs: ScaleRun[]): TargetCheck[] {
 function printRuns(runs: ScaleRun[], o: ScaleOptions): void {
   const ms = (x: { median: number; p99: number }): string => `${x.median} / ${x.p99}`;
   printTable(
-    `Scale: one server, N live agents, a turn every ${o.periodMs} ms each for ${o.loadMs / 1_000} s (ms: median / p99; MB; our processes = the server and its helpers, not the CLIs)`,
+    `Scale: one server, N live agents, a turn every ${o.periodMs} ms each for ${o.loadMs / 1_000} s (CPU from its first half, list_agents and poll_agent called over and over in its second; ms: median / p99; MB; our processes = the server and its helpers, not the CLIs)`,
     [
       "run",
       "load",

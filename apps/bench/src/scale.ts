@@ -29,13 +29,15 @@ export interface ScaleRun {
   rssPerFurtherAgentMb: number;
   /** The CLIs' processes during the load (median, MB), for scale. */
   clisRssMb: number;
-  /** Our CPU during the load: ms per second, per second per agent, per turn. */
+  /** Our CPU in the load's first half (turns, no probes): ms per second, per second per agent, per turn. */
   cpuMsPerS: number;
   cpuMsPerAgentS: number;
   cpuMsPerTurn: number;
+  /** Turns in the load's first half. */
   turns: number;
   /** The model's last byte of a turn -> the agent's `wait` returns. */
   waitAfterModel: Summary;
+  /** Called over and over in the load's second half. */
   listAgents: Summary;
   pollAgent: Summary;
   /** `launch_agent` -> that agent's first model request, for the Nth launch (N-1 agents live). */
@@ -128,27 +130,27 @@ async function agentLoop(
   run: number,
   o: ScaleOptions,
   deadline: number,
-  lags: number[],
-): Promise<number> {
+  out: { lags: number[]; ends: number[] },
+): Promise<void> {
   // Staggered: the agents' turns spread over the period rather than all at once.
   await sleep((index * 7919) % o.periodMs);
-  let turns = 0;
   for (let k = 1; performance.now() < deadline; k += 1) {
     const started = performance.now();
     const marker = `sc-${run}-${index}-${k}`;
     await r.call("send_message", { agent_id: id, message: `[[slow:${o.slowMs}]] ${marker}` });
     await r.call("wait", { agent_ids: [id], timeout_s: 120 });
-    lags.push(performance.now() - markers.lastEnded(marker));
-    turns += 1;
+    const returned = performance.now();
+    out.lags.push(returned - markers.lastEnded(marker));
+    out.ends.push(returned);
     await sleep(Math.max(0, o.periodMs - (performance.now() - started)));
   }
-  return turns;
 }
 
-// list_agents and poll_agent, one after the other with a short pause, until the deadline.
-async function probeLoop(r: McpRig, ids: string[], deadline: number): Promise<{ list: number[]; poll: number[] }> {
+// From `start`, list_agents and poll_agent, one after the other with a short pause, until the deadline.
+async function probeLoop(r: McpRig, ids: string[], start: number, deadline: number): Promise<{ list: number[]; poll: number[] }> {
   const list: number[] = [];
   const poll: number[] = [];
+  await sleep(Math.max(0, start - performance.now()));
   for (let i = 0; performance.now() < deadline; i += 1) {
     const t0 = performance.now();
     await r.call("list_agents");
@@ -188,19 +190,21 @@ export async function scaleRun(label: string, plan: Provider[], run: number, o: 
     ids.push(...(await launchBatches(r, plan, run, 1, plan.length - 1)));
     const nth = await launchNth(r, markers, plan, run);
     ids.push(nth.id);
+    // The first half: turns only (our CPU is theirs); the second: turns and the probes beside them.
     const before = sampleTree(r.pid);
     const t0 = performance.now();
+    const half = t0 + o.loadMs / 2;
     const deadline = t0 + o.loadMs;
-    const lags: number[] = [];
-    const [turnsPer, probes, samples] = await Promise.all([
-      Promise.all(ids.map((id, i) => agentLoop(r, markers, id, i, run, o, deadline, lags))),
-      probeLoop(r, ids, deadline),
+    const turnsOut = { lags: [] as number[], ends: [] as number[] };
+    const [, probes, samples, mid] = await Promise.all([
+      Promise.all(ids.map((id, i) => agentLoop(r, markers, id, i, run, o, deadline, turnsOut))),
+      probeLoop(r, ids, half, deadline),
       sampleLoop(r.pid, deadline),
+      sleep(o.loadMs / 2).then(() => ({ tree: sampleTree(r.pid), at: performance.now() })),
     ]);
-    const after = sampleTree(r.pid);
-    const seconds = (performance.now() - t0) / 1_000;
-    const turns = turnsPer.reduce((a, b) => a + b, 0);
-    const cpuMs = after.oursCpuMs - before.oursCpuMs;
+    const seconds = (mid.at - t0) / 1_000;
+    const turns = turnsOut.ends.filter((at) => at <= mid.at).length;
+    const cpuMs = mid.tree.oursCpuMs - before.oursCpuMs;
     const oursRssMb = median(samples.map((s) => s.oursRssMb));
     const providers: Partial<Record<Provider, number>> = {};
     for (const p of plan) providers[p] = (providers[p] ?? 0) + 1;
@@ -221,7 +225,7 @@ export async function scaleRun(label: string, plan: Provider[], run: number, o: 
       cpuMsPerAgentS: round2(cpuMs / seconds / plan.length),
       cpuMsPerTurn: round2(cpuMs / Math.max(1, turns)),
       turns,
-      waitAfterModel: summarize(lags),
+      waitAfterModel: summarize(turnsOut.lags),
       listAgents: summarize(probes.list),
       pollAgent: summarize(probes.poll),
       nthLaunchFirstRequestMs: round1(nth.ms),
