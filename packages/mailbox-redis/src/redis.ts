@@ -19,7 +19,7 @@ import { redisError, RedisMailboxError } from "./errors.js";
 import { ACK, BURY, CLAIM, FORGET, HOLDER, MOVE, SEND, TOUCH, UNDEAD } from "./scripts.js";
 import { consumerName, deadHere } from "./consumers.js";
 import { HeldClaims } from "./held.js";
-import { blockUntil } from "./wait.js";
+import { blockUntil, Blockers } from "./wait.js";
 
 /** Options of {@link RedisMailboxes.connect}. */
 export interface RedisMailboxesOptions extends Endpoint {
@@ -57,7 +57,7 @@ export class RedisMailboxes implements MailboxStore {
   readonly #prefix: string;
   readonly #consumer: string;
   readonly #known = new Set<string>();
-  readonly #blockers = new Set<Redis>();
+  readonly #blockers = new Blockers();
   readonly #held: HeldClaims;
 
   private constructor(
@@ -324,7 +324,7 @@ export class RedisMailboxes implements MailboxStore {
 
   async close(): Promise<void> {
     this.#held.close();
-    for (const blocker of this.#blockers) blocker.disconnect();
+    this.#blockers.close();
     await this.#redis.quit().catch(() => undefined);
   }
 }

@@ -116,6 +116,35 @@ describe("Redis Streams mailboxes across connections", () => {
     expect((await calls("xpending")) - before).toBeLessThanOrEqual(4);
   });
 
+  it("waits one after another, each ended by an abort, on one blocking connection kept between them", async () => {
+    const [a, b] = await pair();
+    const admin = new Redis(server.url);
+    const connections = async (): Promise<number> => Number(/total_connections_received:(\d+)/.exec(await admin.info("stats"))?.[1]);
+    // A client blocked in XREAD is flagged b in CLIENT LIST.
+    const blocked = async (): Promise<void> => {
+      while (!/ flags=b /.test(String(await admin.call("CLIENT", "LIST")))) await new Promise((resolve) => setImmediate(resolve));
+    };
+    try {
+      expect(await a.wait("w", 50)).toBe(false);
+      const before = await connections();
+      for (let i = 0; i < 5; i++) {
+        const abort = new AbortController();
+        const waiting = a.wait("w", 30_000, abort.signal);
+        await blocked();
+        abort.abort();
+        expect(await waiting).toBe(false);
+      }
+      expect((await connections()) - before).toBeLessThanOrEqual(1);
+      // The kept connection still wakes on a send.
+      const woken = a.wait("w", 30_000);
+      await blocked();
+      await b.send(note("w", "wake"));
+      expect(await woken).toBe(true);
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   it("a wait to its deadline makes no calls while it blocks", async () => {
     const [a] = await pair();
     await a.receive("w");
