@@ -2,7 +2,7 @@ import type { TaskStore } from "./tasks/store.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
-import { isRunning, type Supervisor } from "@subagent-mcp/core";
+import { isRunning, type AgentChange, type Supervisor } from "@subagent-mcp/core";
 import { pendingFile, pendingWriter, removePending, somethingWaits, type Pending, type PendingWriter } from "@subagent-mcp/hooks";
 import { isRetryable, type MailboxStore } from "@subagent-mcp/mailbox";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -61,7 +61,11 @@ export class PendingPublisher {
     const changed = (): void => {
       this.schedule();
     };
-    this.#unsubscribe.push(supervisor.onChange(changed), supervisor.onTurn(changed), supervisor.onEnd(changed));
+    // A tool call, a session's start or a rate limit changes nothing published: no pass over every agent for it.
+    const published = (change: AgentChange): void => {
+      if (change.type !== "event" || change.event.type.startsWith("permission")) this.schedule();
+    };
+    this.#unsubscribe.push(supervisor.onChange(published), supervisor.onTurn(changed), supervisor.onEnd(changed));
     this.schedule();
   }
 

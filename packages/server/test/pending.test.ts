@@ -1,6 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { Supervisor } from "@subagent-mcp/core";
+import { Supervisor, type AgentEvent, type Driver, type Session } from "@subagent-mcp/core";
 import { ClaudeDriver } from "@subagent-mcp/drivers";
 import { pendingFile, readPending, type Pending } from "@subagent-mcp/hooks";
 import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
@@ -97,6 +97,55 @@ describe("what waits for the orchestrator, published for the host's hooks", () =
       await supervisor.shutdown();
       await fake.stop();
       await env.cleanup();
+    }
+  });
+
+  it("does not pass over every agent for a tool call's event: nothing it publishes changed", async () => {
+    const emitters: ((event: AgentEvent) => void)[] = [];
+    // A session that only says what the test tells it to.
+    const driver: Driver = {
+      provider: "codex",
+      start: (_spec, onEvent): Session => {
+        emitters.push(onEvent);
+        const none = () => Promise.resolve();
+        return { pid: undefined, send: () => undefined, interrupt: none, reset: none, close: none, kill: none };
+      },
+    };
+    const state = mkdtempSync(join(tmpdir(), "pending-state-"));
+    const cwd = mkdtempSync(join(tmpdir(), "pending-cwd-"));
+    const supervisor = new Supervisor({ drivers: { codex: driver } });
+    const { server, close } = createServer({ supervisor, version: "test", defaultCwd: cwd, pending: { stateDir: state, cwd, session: "s3" } });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: "test", version: "1" });
+    await client.connect(clientSide);
+    try {
+      await client.callTool({ name: "launch_agent", arguments: { provider: "codex", prompt: "tools" } });
+      const emit = emitters[0] as (event: AgentEvent) => void;
+      await until(
+        () => readPending(state, cwd, "s3"),
+        (p) => p?.running.length === 1,
+      );
+      // The launch's own publish, scheduled for the next turn of the event loop, done first.
+      await new Promise((resolve) => setImmediate(resolve));
+      const list = vi.spyOn(supervisor, "list");
+      for (let i = 0; i < 5; i += 1) emit({ type: "tool", name: "Read", input: { file_path: `f${String(i)}` } });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(list).toHaveBeenCalledTimes(0);
+      // A turn's end does change it: published once.
+      emit({ type: "turn_end", result: "done", isError: false, usage: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0 }, durationMs: 1 });
+      expect(
+        (
+          await until(
+            () => readPending(state, cwd, "s3"),
+            (p) => p?.running.length === 0,
+          )
+        )?.unread,
+      ).toHaveLength(1);
+    } finally {
+      await close();
+      await client.close();
+      await supervisor.shutdown();
     }
   });
 });
