@@ -57,6 +57,11 @@ export class FleetClient {
     });
   }
 
+  /** How many remote agents this orchestrator follows (those that have not ended). */
+  get following(): number {
+    return this.#remotes.size;
+  }
+
   /** The live machines, least loaded first. */
   machines(): Promise<NodeInfo[]> {
     return liveNodes(this.redis, this.signer);
@@ -211,15 +216,16 @@ export class FleetClient {
       return false;
     }
     remote.onEvent(report.event);
-    if (report.event.type === "exit") this.#settle(remote);
+    if (report.event.type === "exit") this.#settle(report.agent, remote);
     return false;
   }
 
-  // An ended agent: whoever waits on its end or on a reset hears of it.
-  #settle(remote: Remote): void {
+  // An ended agent: whoever waits on its end or on a reset hears of it; it is no longer followed (nor gone through by each heartbeat's check).
+  #settle(agent: string, remote: Remote): void {
     remote.ended = true;
     remote.exit();
     for (const waiting of remote.resets.splice(0)) waiting.reject(new Error("the agent ended before its reset was done"));
+    this.#remotes.delete(agent);
   }
 
   // A node whose heartbeat stopped: its agents here end with an error naming it.
@@ -240,8 +246,7 @@ export class FleetClient {
     remote.ended = true;
     remote.onEvent({ type: "error", message, transient: true });
     remote.onEvent({ type: "exit", code: null, signal: null });
-    this.#settle(remote);
-    this.#remotes.delete(agent);
+    this.#settle(agent, remote);
   }
 
   // Commands go out in order, and wait out a Redis restart.

@@ -122,9 +122,12 @@ describe("a session on another machine", () => {
     const second = await r.next("turn_end", mark);
     expect(second.result).toContain("hello from A");
     expect(node.running).toBe(1);
+    expect(client.following).toBe(1);
     await session.kill();
     expect(r.events.at(-1)).toMatchObject({ type: "exit" });
     expect(node.running).toBe(0);
+    // Ended, it is no longer followed (nor gone through by each heartbeat's check).
+    expect(client.following).toBe(0);
     // No process of it is left on B.
     expect(pidsOnB.length).toBeGreaterThan(0);
     for (const pid of pidsOnB) expect(isRunning(pid)).toBe(false);
