@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { startE2E, type E2E } from "./e2e.js";
+import { until } from "./past-e2e.js";
 
 interface Launched {
   agent_id: string;
@@ -34,14 +35,6 @@ function cliChildren(serverPid: number, name: string): number[] {
   return found;
 }
 
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function toolError(s: E2E, name: string, args: Record<string, unknown>): Promise<string> {
   const result = await s.client.callTool({ name, arguments: args });
   expect(result.isError).toBe(true);
@@ -56,7 +49,13 @@ describe("bounds on processes, queues and records", () => {
     const done = await s.call<{ finished: unknown[]; timed_out: boolean }>("wait", { agent_ids: ids, mode: "all", timeout_s: 120 });
     expect(done.timed_out).toBe(false);
     expect(done.finished).toHaveLength(10);
-    const rows = (await s.call<{ agents: Row[] }>("list_agents")).agents;
+    // The last turn's end makes room by closing an idle agent's CLI: that hibernation may land just after `wait` returns.
+    let rows: Row[] = [];
+    const hibernated = async (): Promise<boolean> => {
+      rows = (await s.call<{ agents: Row[] }>("list_agents")).agents;
+      return rows.filter((r) => r.status === "hibernated").length >= 7;
+    };
+    while (!(await hibernated())) await new Promise((r) => setTimeout(r, 50));
     expect(rows.every((r) => r.alive)).toBe(true);
     expect(rows.filter((r) => r.status === "hibernated")).toHaveLength(7);
     expect(rows.filter((r) => r.status === "finished")).toHaveLength(3);
