@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { MailboxConfig } from "@subagent-mcp/mailbox/config";
-import { spendEntry, type LedgerEntry, type SharedSpend, type SpendEntry } from "@subagent-mcp/usage";
+import { spendEntry, SpendTally, type LedgerEntry, type SharedSpend, type SpendEntry } from "@subagent-mcp/usage";
 import { errorMessage } from "@subagent-mcp/errors";
 import type { SpendStream, SpendStreamOptions } from "@subagent-mcp/mailbox-redis";
 
@@ -49,9 +49,16 @@ export function fleetSpend(stateDir: string, mailbox: MailboxConfig | undefined,
   // Turns that end before the client has loaded (a few milliseconds at most).
   const early: SpendEntry[] = [];
   let gone = false;
+  // The other machines' turns summed as the stream reads them in, so that a cap check is a sum of day tallies.
+  const tally = new SpendTally();
+  const tallied = (json: string): LedgerEntry | undefined => {
+    const entry = spendEntry(json);
+    if (entry !== undefined) tally.add(entry);
+    return entry;
+  };
   const opened: Promise<Stream | undefined> = import("@subagent-mcp/mailbox-redis")
     .then(({ SpendStream }) => {
-      stream = SpendStream.open(streamOptions(stateDir, { ...mailbox, url }, follow));
+      stream = SpendStream.open({ ...streamOptions(stateDir, { ...mailbox, url }, follow), parse: tallied });
       for (const entry of early.splice(0)) stream.record(entry);
       return stream;
     })
@@ -67,6 +74,7 @@ export function fleetSpend(stateDir: string, mailbox: MailboxConfig | undefined,
       else if (!gone) early.push(entry);
     },
     entries: (now) => stream?.entries(now) ?? [],
+    tally: (now) => tally.prune(now ?? Date.now()),
     ready: async () => {
       await (await opened)?.ready();
     },

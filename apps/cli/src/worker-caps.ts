@@ -5,7 +5,7 @@ import { SharedHeadroom, type EffectiveConfig } from "@subagent-mcp/config";
 import { definedFields, type Provider, type TurnLog } from "@subagent-mcp/contract";
 import { overQuota, quotaReason } from "@subagent-mcp/routing";
 import { stateLayout } from "@subagent-mcp/state";
-import { capReached, capStandings, SpendLedger, withShared, type LedgerEntry, type turnCost } from "@subagent-mcp/usage";
+import { capReached, capStandings, SpendLedger, withSharedTally, type Spending, type turnCost } from "@subagent-mcp/usage";
 import { fleetSpend } from "./spend-share.js";
 
 /** A worker's side of spend_caps: where its turns are recorded, and what holds its next one. */
@@ -38,7 +38,7 @@ export async function workerSpending(
       ledger.append(turn);
       share?.record(turn);
     },
-    heldBy: workerHold(stateDir, config, () => withShared(ledger.entries(), share), { provider: who.provider, ...definedFields({ model: who.model }) }),
+    heldBy: workerHold(stateDir, config, () => withSharedTally(ledger.tallies(), share), { provider: who.provider, ...definedFields({ model: who.model }) }),
     close: async () => {
       await share?.close();
     },
@@ -49,13 +49,13 @@ export async function workerSpending(
 export function workerHold(
   stateDir: string,
   config: Pick<EffectiveConfig, "spend_caps" | "quota_percent">,
-  entries: () => readonly LedgerEntry[],
+  spend: () => Spending,
   who: { provider: Provider; model?: string | undefined },
 ): () => string | undefined {
   const { spend_caps: caps, quota_percent: percent } = config;
   const headroom = percent === undefined ? undefined : new SharedHeadroom(stateLayout(stateDir).rateLimits);
   return () => {
-    const cap = caps === undefined ? undefined : capReached(capStandings(caps, entries()), who);
+    const cap = caps === undefined ? undefined : capReached(capStandings(caps, spend()), who);
     if (cap !== undefined || headroom === undefined || percent === undefined) return cap;
     const now = Date.now();
     const full = overQuota({ percent, windows: (p) => headroom.windows(p, now) }, who.provider, now);

@@ -3,7 +3,7 @@
 // as `usage --caps`.
 import type { CapView } from "@subagent-mcp/contract";
 import { stateLayout } from "@subagent-mcp/state";
-import { capRows, SpendLedger, withShared, type SharedSpend } from "@subagent-mcp/usage";
+import { capRows, SpendLedger, withSharedTally, type SharedSpend } from "@subagent-mcp/usage";
 import type { SpendCaps } from "@subagent-mcp/usage/schema";
 
 /** Where the caps stand, the ledger read incrementally (only what was appended since the last look). */
@@ -21,6 +21,6 @@ export class CapsSource {
 
   /** Every limit of every cap now; throws (StateError NOT_PRIVATE) when another user can write the ledger. */
   now(at: number = Date.now()): CapView[] {
-    return capRows(this.caps, withShared(this.#ledger.entries(at), this.shared, at), at);
+    return capRows(this.caps, withSharedTally(this.#ledger.tallies(at), this.shared, at), at);
   }
 }

@@ -4,7 +4,7 @@
 // from it, and an agent whose turn reached a cap is parked in budget_exceeded naming it.
 import type { Supervisor, TurnReport } from "@subagent-mcp/core";
 import type { Candidate, Ranking } from "@subagent-mcp/routing";
-import { capReached, capStandings, SpendLedger, withShared, type CapStanding, type SharedSpend } from "@subagent-mcp/usage";
+import { capReached, capStandings, SpendLedger, withSharedTally, type CapStanding, type SharedSpend } from "@subagent-mcp/usage";
 import type { SpendCaps } from "@subagent-mcp/usage/schema";
 import { definedFields } from "@subagent-mcp/contract/fields";
 import { ServerError } from "./errors.js";
@@ -45,10 +45,10 @@ export class SpendCapsWatch {
     });
   }
 
-  /** Where each cap stands now (a stat of the ledger, and a read of what was appended since). */
+  /** Where each cap stands now (a stat of the ledger, a read of what was appended since, and a sum of a week of day tallies). */
   standings(): CapStanding[] {
     const caps = this.settings.caps;
-    return caps === undefined ? [] : capStandings(caps, withShared(this.#ledger.entries(), this.settings.shared));
+    return caps === undefined ? [] : capStandings(caps, withSharedTally(this.#ledger.tallies(), this.settings.shared));
   }
 
   /** Resolves once the other machines' turns from before this server started are read in (bounded; at once without a fleet). */

@@ -1,15 +1,14 @@
 // Where each cap stands, in the words `usage --caps --json` prints and the dashboard shows: one
 // shape for both, so the page and the command never disagree.
 import type { CapView } from "@subagent-mcp/contract";
-import { capStandings } from "./spend-caps.js";
+import { capStandings, type Spending } from "./spend-caps.js";
 import type { SpendCaps } from "./schema.js";
-import type { LedgerEntry } from "./spend-ledger.js";
 
 const micro = (n: number): number => Math.round(n * 1e6) / 1e6;
 
-/** Every limit of every cap over `entries` (the ledger's, and on a fleet the other machines'), as it stands at `now`. */
-export function capRows(caps: SpendCaps, entries: readonly LedgerEntry[], now: number = Date.now()): CapView[] {
-  return capStandings(caps, entries, now).map((s) => ({
+/** Every limit of every cap over `spend` (the ledger's, and on a fleet the other machines'), as it stands at `now`. */
+export function capRows(caps: SpendCaps, spend: Spending, now: number = Date.now()): CapView[] {
+  return capStandings(caps, spend, now).map((s) => ({
     cap: s.key,
     limit: s.field,
     spent: micro(s.spent),

@@ -3,6 +3,7 @@
 // its models' turns; one keyed by `provider/model` only that model's.
 import type { SpendCap, SpendCaps } from "./schema.js";
 import type { LedgerEntry } from "./spend-ledger.js";
+import { SpendTally } from "./spend-tally.js";
 
 /** One limit of one cap. */
 export type CapField = keyof SpendCap;
@@ -37,9 +38,21 @@ export function capCovers(key: string, who: { provider: string; model?: string |
   return key.slice(0, slash) === who.provider && key.slice(slash + 1) === who.model;
 }
 
-/** Every limit of every cap, with what the ledger's entries spent in its period. */
-export function capStandings(caps: SpendCaps, entries: readonly LedgerEntry[], now: number = Date.now()): CapStanding[] {
+/**
+ * What the caps are summed over: entries (tallied once here), or the tallies their readers keep
+ * (a ledger's, the fleet's other machines'), each summed over a week of day buckets.
+ */
+export type Spending = readonly LedgerEntry[] | readonly SpendTally[];
+
+function tallies(spend: Spending): readonly SpendTally[] {
+  const first = spend[0];
+  return first === undefined || first instanceof SpendTally ? (spend as readonly SpendTally[]) : [SpendTally.of(spend as readonly LedgerEntry[])];
+}
+
+/** Every limit of every cap, with what was spent in its period. */
+export function capStandings(caps: SpendCaps, spend: Spending, now: number = Date.now()): CapStanding[] {
   const { day, week } = capPeriods(now);
+  const summed = tallies(spend);
   const out: CapStanding[] = [];
   for (const [key, cap] of Object.entries(caps)) {
     let dayUsd = 0;
@@ -48,19 +61,18 @@ export function capStandings(caps: SpendCaps, entries: readonly LedgerEntry[], n
     let weekTurns = 0;
     let dayUnknown = 0;
     let weekUnknown = 0;
-    for (const e of entries) {
-      if (e.ms < week || !capCovers(key, e)) continue;
-      const today = e.ms >= day;
-      weekTurns++;
-      if (today) dayTurns++;
-      if (e.cost_usd === undefined) {
-        weekUnknown++;
-        if (today) dayUnknown++;
-        continue;
+    for (const tally of summed)
+      for (const [start, b] of tally.since(week)) {
+        if (!capCovers(key, b)) continue;
+        const today = start >= day;
+        weekTurns += b.turns;
+        weekUsd += b.usd;
+        weekUnknown += b.unknownCostTurns;
+        if (!today) continue;
+        dayTurns += b.turns;
+        dayUsd += b.usd;
+        dayUnknown += b.unknownCostTurns;
       }
-      weekUsd += e.cost_usd;
-      if (today) dayUsd += e.cost_usd;
-    }
     const spent: Record<CapField, number> = { day_usd: dayUsd, week_usd: weekUsd, day_turns: dayTurns, week_turns: weekTurns };
     for (const field of FIELDS) {
       const limit = cap[field];

@@ -9,6 +9,7 @@ import { dirname } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { ensurePrivateDir, keepPrivate } from "@subagent-mcp/state";
 import { z } from "zod";
+import { SpendTally } from "./spend-tally.js";
 
 /** One finished turn as the ledger keeps it. */
 export const SpendEntrySchema = z.object({
@@ -40,12 +41,15 @@ interface FileRead {
   tail: string;
   // A character cut by a read's end is completed by the next read.
   decoder: StringDecoder;
-  entries: LedgerEntry[];
+  // Kept only once entries() was asked for: checking the caps needs only the tally.
+  entries: LedgerEntry[] | undefined;
+  tally: SpendTally;
 }
 
 /** The spend ledger of one state folder, appended to and read incrementally. */
 export class SpendLedger {
   #files: FileRead[] = [];
+  #keepEntries = false;
   readonly #rotateBytes: number;
 
   constructor(
@@ -79,7 +83,26 @@ export class SpendLedger {
    * A ledger (or its folder) another user can write is refused (StateError NOT_PRIVATE): its turns could be forged.
    */
   entries(now: number = Date.now()): LedgerEntry[] {
+    if (!this.#keepEntries) {
+      // Read again from the start, keeping each entry this time.
+      this.#keepEntries = true;
+      this.#files = [];
+    }
     const oldest = now - KEEP_MS;
+    for (const read of this.#readIn()) if ((read.entries?.[0]?.ms ?? Infinity) < oldest) read.entries = read.entries?.filter((e) => e.ms >= oldest);
+    return this.#files.flatMap((f) => f.entries ?? []);
+  }
+
+  /**
+   * What the turns of the last eight days add up to per day (one tally a file), with what was appended
+   * since the last call read in: a stat or two and the new lines. Refused as entries() is.
+   */
+  tallies(now: number = Date.now()): SpendTally[] {
+    return this.#readIn().map((f) => f.tally.prune(now));
+  }
+
+  // Follows both files by inode and reads what was appended to each since the last look.
+  #readIn(): FileRead[] {
     keepPrivate(dirname(this.path));
     const files = [`${this.path}.1`, this.path].flatMap((p) => {
       const s = statSync(p, { throwIfNoEntry: false });
@@ -88,12 +111,12 @@ export class SpendLedger {
     });
     this.#files = files.map(({ p, ino, size }) => {
       let read = this.#files.find((f) => f.ino === ino);
-      if (read === undefined || size < read.offset) read = { ino, offset: 0, tail: "", decoder: new StringDecoder("utf8"), entries: [] };
+      if (read === undefined || size < read.offset)
+        read = { ino, offset: 0, tail: "", decoder: new StringDecoder("utf8"), entries: this.#keepEntries ? [] : undefined, tally: new SpendTally() };
       if (size > read.offset) readFrom(p, read);
-      if ((read.entries[0]?.ms ?? Infinity) < oldest) read.entries = read.entries.filter((e) => e.ms >= oldest);
       return read;
     });
-    return this.#files.flatMap((f) => f.entries);
+    return this.#files;
   }
 }
 
@@ -115,14 +138,14 @@ function readFrom(path: string, read: FileRead): void {
       read.offset += n;
       const lines = (read.tail + read.decoder.write(buffer.subarray(0, n))).split("\n");
       read.tail = lines.pop() ?? "";
-      for (const line of lines) take(line, read.entries);
+      for (const line of lines) take(line, read);
     }
   } finally {
     closeSync(fd);
   }
 }
 
-function take(line: string, into: LedgerEntry[]): void {
+function take(line: string, read: FileRead): void {
   if (line === "") return;
   let parsed;
   try {
@@ -131,5 +154,8 @@ function take(line: string, into: LedgerEntry[]): void {
     return;
   }
   const ms = parsed.success ? Date.parse(parsed.data.at) : NaN;
-  if (parsed.success && Number.isFinite(ms)) into.push({ ...parsed.data, ms });
+  if (!parsed.success || !Number.isFinite(ms)) return;
+  const entry = { ...parsed.data, ms };
+  read.entries?.push(entry);
+  read.tally.add(entry);
 }
