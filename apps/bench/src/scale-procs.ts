@@ -74,18 +74,21 @@ export interface TreeSample {
   oursCpuMs: number;
   ourProcesses: number;
   clisRssMb: number;
+  /** The CLIs' CPU time (ms), for how much of the cores they take beside ours. */
+  clisCpuMs: number;
   cliProcesses: number;
 }
 
 export function sampleTree(serverPid: number): TreeSample {
   const { ours, clis } = splitTree(serverPid);
   const mb = (pids: number[]): number => Math.round(pids.reduce((sum, p) => sum + rssKb(p), 0) / 102.4) / 10;
-  const ticks = ours.reduce((sum, p) => sum + (readProc(p)?.ticks ?? 0), 0);
+  const cpuMs = (pids: number[]): number => (pids.reduce((sum, p) => sum + (readProc(p)?.ticks ?? 0), 0) * 1000) / TICKS_PER_S;
   return {
     oursRssMb: mb(ours),
-    oursCpuMs: (ticks * 1000) / TICKS_PER_S,
+    oursCpuMs: cpuMs(ours),
     ourProcesses: ours.length,
     clisRssMb: mb(clis),
+    clisCpuMs: cpuMs(clis),
     cliProcesses: clis.length,
   };
 }

@@ -21,18 +21,25 @@ const envNumber = (name: string, fallback: number): number => {
   return raw === undefined || raw === "" ? fallback : Number(raw);
 };
 
-/** SUBAGENT_MCP_BENCH_SCALE_N (comma-separated, default 10,25,50,100), _PERIOD_MS (3000), _LOAD_MS (30000). */
-function scaleOptions(): { ns: number[]; options: ScaleOptions } {
+/**
+ * SUBAGENT_MCP_BENCH_SCALE_N (comma-separated, default 10,25,50,100), _PERIOD_MS (3000), _LOAD_MS
+ * (30000), _IDLE_MS (5000), _MIX (0 skips the mixed run), _SERVER_NODE_OPTIONS (the server's NODE_OPTIONS).
+ */
+function scaleOptions(): { ns: number[]; mix: boolean; options: ScaleOptions } {
   const ns = (process.env.SUBAGENT_MCP_BENCH_SCALE_N ?? "10,25,50,100")
     .split(",")
     .map((x) => Number(x.trim()))
     .filter((x) => Number.isInteger(x) && x > 0);
+  const nodeOptions = process.env.SUBAGENT_MCP_BENCH_SCALE_SERVER_NODE_OPTIONS ?? "";
   return {
     ns,
+    mix: process.env.SUBAGENT_MCP_BENCH_SCALE_MIX !== "0",
     options: {
       periodMs: envNumber("SUBAGENT_MCP_BENCH_SCALE_PERIOD_MS", 3_000),
       loadMs: envNumber("SUBAGENT_MCP_BENCH_SCALE_LOAD_MS", 30_000),
       slowMs: 200,
+      idleProbeMs: envNumber("SUBAGENT_MCP_BENCH_SCALE_IDLE_MS", 5_000),
+      ...(nodeOptions === "" ? {} : { serverNodeOptions: nodeOptions }),
     },
   };
 }
@@ -98,20 +105,37 @@ function printRuns(runs: ScaleRun[], o: ScaleOptions): void {
       r.nthLaunchFirstRequestMs,
     ]),
   );
+  printTable(
+    "Scale attribution: ours vs the CLIs' contention (ms: median / p99; the wait split at the server's record of the turn's end; probes with every agent idle beside those under load)",
+    ["run", "load start / mid", "CLIs CPU ms/s", "model end -> turn recorded", "recorded -> wait returns", "list_agents idle / load", "poll_agent idle / load"],
+    runs.map((r) => [
+      r.label,
+      `${r.loadAtStart} / ${r.loadAtMid}`,
+      r.clisCpuMsPerS,
+      ms(r.waitSplit.cli),
+      ms(r.waitSplit.ours),
+      `${ms(r.listAgentsIdle)} | ${ms(r.listAgents)}`,
+      `${ms(r.pollAgentIdle)} | ${ms(r.pollAgent)}`,
+    ]),
+  );
 }
 
 /** The scale benchmark: runs it, prints its table and target checks, saves its results. */
 export async function benchScale({ save }: BenchContext): Promise<void> {
-  const { ns, options } = scaleOptions();
+  const { ns, mix, options } = scaleOptions();
   const runs: ScaleRun[] = [];
   for (const [i, n] of ns.entries()) runs.push(await scaleRun(`${LIGHTEST} x${n}`, Array<Provider>(n).fill(LIGHTEST), i + 1, options));
-  const mixed = await scaleRun(
-    "mix x10",
-    Array.from({ length: 10 }, (_, i) => MIX[i % MIX.length] as Provider),
-    ns.length + 1,
-    options,
-  );
-  const all = [...runs, mixed];
+  const mixed = mix
+    ? [
+        await scaleRun(
+          "mix x10",
+          Array.from({ length: 10 }, (_, i) => MIX[i % MIX.length] as Provider),
+          ns.length + 1,
+          options,
+        ),
+      ]
+    : [];
+  const all = [...runs, ...mixed];
   printRuns(all, options);
   const checks = checkTargets(runs);
   printTable(

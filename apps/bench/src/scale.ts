@@ -7,6 +7,7 @@ import type { LaunchAgentResult as Launched, BuiltinProvider as Provider } from 
 import type { RecordedRequest } from "@subagent-mcp/testkit";
 import { mcpRig, type McpRig } from "./mcp-rig.js";
 import { sampleTree, type TreeSample } from "./scale-procs.js";
+import { splitWait, type TurnTiming, type WaitSplit } from "./scale-split.js";
 import { summarize, type Summary } from "./stats.js";
 
 /** What one server with N live agents measured. */
@@ -14,8 +15,9 @@ export interface ScaleRun {
   label: string;
   n: number;
   providers: Partial<Record<Provider, number>>;
-  /** 1-minute load average when the run began. */
+  /** 1-minute load average when the run began, and at the end of the load's first half. */
   loadAtStart: number;
+  loadAtMid: number;
   /** Our processes before any launch (MB). */
   idleRssMb: number;
   /** Our processes during the load (median of the samples, MB) and how many there were. */
@@ -33,13 +35,20 @@ export interface ScaleRun {
   cpuMsPerS: number;
   cpuMsPerAgentS: number;
   cpuMsPerTurn: number;
+  /** The CLIs' CPU in the same window (ms per second): what they take of the cores beside ours. */
+  clisCpuMsPerS: number;
   /** Turns in the load's first half. */
   turns: number;
   /** The model's last byte of a turn -> the agent's `wait` returns. */
   waitAfterModel: Summary;
+  /** That latency split at the server's record of the turn's end: the CLI's part and ours. */
+  waitSplit: WaitSplit;
   /** Called over and over in the load's second half. */
   listAgents: Summary;
   pollAgent: Summary;
+  /** Called over and over with the N agents live but idle (no turn running): our per-call cost alone. */
+  listAgentsIdle: Summary;
+  pollAgentIdle: Summary;
   /** `launch_agent` -> that agent's first model request, for the Nth launch (N-1 agents live). */
   nthLaunchFirstRequestMs: number;
 }
@@ -52,6 +61,10 @@ export interface ScaleOptions {
   loadMs: number;
   /** How long each turn streams, so that its `wait` is already blocking when the model ends. */
   slowMs: number;
+  /** How long list_agents and poll_agent are probed with every agent idle, before the load (ms). */
+  idleProbeMs: number;
+  /** NODE_OPTIONS for the server (e.g. --require of a preload that profiles it), to profile it under load. */
+  serverNodeOptions?: string;
 }
 
 /** Finds, by marker, the recorded requests of every fake: scanned once each, as they come. */
@@ -91,9 +104,15 @@ class Markers {
 }
 
 /** The server's environment for N agents: room for all of them on every CLI. */
-function roomFor(n: number): Record<string, string> {
+function roomFor(n: number, nodeOptions: string | undefined): Record<string, string> {
   const room = String(n + 5);
-  return { SUBAGENT_MCP_CAP_CLAUDE: room, SUBAGENT_MCP_CAP_CODEX: room, SUBAGENT_MCP_CAP_GEMINI: room, SUBAGENT_MCP_MAX_LIVE: String(n + 10) };
+  return {
+    SUBAGENT_MCP_CAP_CLAUDE: room,
+    SUBAGENT_MCP_CAP_CODEX: room,
+    SUBAGENT_MCP_CAP_GEMINI: room,
+    SUBAGENT_MCP_MAX_LIVE: String(n + 10),
+    ...(nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions }),
+  };
 }
 
 // Agents [from, to) launched in batches of 5, each batch's first turn done before the next.
@@ -130,7 +149,7 @@ async function agentLoop(
   run: number,
   o: ScaleOptions,
   deadline: number,
-  out: { lags: number[]; ends: number[] },
+  out: { lags: number[]; ends: number[]; timings: TurnTiming[] },
 ): Promise<void> {
   // Staggered: the agents' turns spread over the period rather than all at once.
   await sleep((index * 7919) % o.periodMs);
@@ -138,10 +157,13 @@ async function agentLoop(
     const started = performance.now();
     const marker = `sc-${run}-${index}-${k}`;
     await r.call("send_message", { agent_id: id, message: `[[slow:${o.slowMs}]] ${marker}` });
-    await r.call("wait", { agent_ids: [id], timeout_s: 120 });
+    const waited = await r.call<{ finished: { turn: number }[] }>("wait", { agent_ids: [id], timeout_s: 120 });
     const returned = performance.now();
-    out.lags.push(returned - markers.lastEnded(marker));
+    const modelEnd = markers.lastEnded(marker);
+    out.lags.push(returned - modelEnd);
     out.ends.push(returned);
+    const turn = waited.finished[0]?.turn;
+    if (turn !== undefined) out.timings.push({ id, turn, modelEnd, returned });
     await sleep(Math.max(0, o.periodMs - (performance.now() - started)));
   }
 }
@@ -179,7 +201,7 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 /** One server, agents on `plan` (one provider per agent), the load for `o.loadMs`. */
 export async function scaleRun(label: string, plan: Provider[], run: number, o: ScaleOptions): Promise<ScaleRun> {
   const loadAtStart = round2(loadavg()[0] ?? 0);
-  const r = await mcpRig(roomFor(plan.length));
+  const r = await mcpRig(roomFor(plan.length, o.serverNodeOptions));
   try {
     await sleep(1_000);
     const idle = sampleTree(r.pid);
@@ -191,20 +213,23 @@ export async function scaleRun(label: string, plan: Provider[], run: number, o: 
     const nth = await launchNth(r, markers, plan, run);
     ids.push(nth.id);
     // The first half: turns only (our CPU is theirs); the second: turns and the probes beside them.
+    // No turn running: what list_agents and poll_agent cost us alone with N agents live.
+    const idleProbes = await probeLoop(r, ids, performance.now(), performance.now() + o.idleProbeMs);
     const before = sampleTree(r.pid);
     const t0 = performance.now();
     const half = t0 + o.loadMs / 2;
     const deadline = t0 + o.loadMs;
-    const turnsOut = { lags: [] as number[], ends: [] as number[] };
+    const turnsOut = { lags: [] as number[], ends: [] as number[], timings: [] as TurnTiming[] };
     const [, probes, samples, mid] = await Promise.all([
       Promise.all(ids.map((id, i) => agentLoop(r, markers, id, i, run, o, deadline, turnsOut))),
       probeLoop(r, ids, half, deadline),
       sampleLoop(r.pid, deadline),
-      sleep(o.loadMs / 2).then(() => ({ tree: sampleTree(r.pid), at: performance.now() })),
+      sleep(o.loadMs / 2).then(() => ({ tree: sampleTree(r.pid), at: performance.now(), load: loadavg()[0] ?? 0 })),
     ]);
     const seconds = (mid.at - t0) / 1_000;
     const turns = turnsOut.ends.filter((at) => at <= mid.at).length;
     const cpuMs = mid.tree.oursCpuMs - before.oursCpuMs;
+    const waitSplit = splitWait(r.env.env.XDG_STATE_HOME ?? "", turnsOut.timings);
     const oursRssMb = median(samples.map((s) => s.oursRssMb));
     const providers: Partial<Record<Provider, number>> = {};
     for (const p of plan) providers[p] = (providers[p] ?? 0) + 1;
@@ -214,6 +239,7 @@ export async function scaleRun(label: string, plan: Provider[], run: number, o: 
       n: plan.length,
       providers,
       loadAtStart,
+      loadAtMid: round2(mid.load),
       idleRssMb: idle.oursRssMb,
       oursRssMb,
       ourProcesses: Math.max(...samples.map((s) => s.ourProcesses)),
@@ -224,10 +250,14 @@ export async function scaleRun(label: string, plan: Provider[], run: number, o: 
       cpuMsPerS: round1(cpuMs / seconds),
       cpuMsPerAgentS: round2(cpuMs / seconds / plan.length),
       cpuMsPerTurn: round2(cpuMs / Math.max(1, turns)),
+      clisCpuMsPerS: round1((mid.tree.clisCpuMs - before.clisCpuMs) / seconds),
       turns,
       waitAfterModel: summarize(turnsOut.lags),
+      waitSplit,
       listAgents: summarize(probes.list),
       pollAgent: summarize(probes.poll),
+      listAgentsIdle: summarize(idleProbes.list),
+      pollAgentIdle: summarize(idleProbes.poll),
       nthLaunchFirstRequestMs: round1(nth.ms),
     };
   } finally {
