@@ -1,38 +1,26 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loopbackEnv, startFakeFor, startRedisServer, type CliEnvironment, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
+import type { CliEnvironment, FakeModelServer } from "@subagent-mcp/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startE2E, waitFor, type E2E } from "./e2e.js";
-import { startFleetNode, writeFleetKey, type RunningNode } from "./fleet-node.js";
+import { waitFor, type E2E } from "./e2e.js";
+import { startFleetOnB, type FleetBed } from "./fleet-bed.js";
 
 // Machine b lends one Claude Code slot (the real pinned CLI against a fake model on 127.0.0.1); A,
 // the built server under the official MCP client, launches two agents there. The second waits in
 // b's queue: A shows it queued on b (not processing, never stalled: A's stall window is 1 s) until
 // the first ends, and then it runs.
 const KEY = "fleet-queue-e2e-key-0123456789abcdef";
-let redis: RedisServer;
+let bed: FleetBed;
 let fakeB: FakeModelServer;
 let envB: CliEnvironment;
-let nodeB: RunningNode;
 let a: E2E;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  fakeB = await startFakeFor("claude");
-  envB = await loopbackEnv("claude", fakeB);
-  nodeB = await startFleetNode(envB, "b", { fleet: { roots: [envB.cwd] }, caps: { claude: 1 } }, { redisUrl: redis.url, key: KEY });
-  a = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, SUBAGENT_MCP_STALL_SECONDS: "1" }, (env) => {
-    writeFleetKey(env, KEY);
-  });
+  ({ bed, fakeB, envB, a } = await startFleetOnB(KEY, 1, { SUBAGENT_MCP_STALL_SECONDS: "1" }));
 }, 120_000);
 
 afterAll(async () => {
-  await a.close();
-  nodeB.proc.kill("SIGTERM");
-  await nodeB.proc;
-  await fakeB.stop();
-  await envB.cleanup();
-  await redis.stop();
+  await bed.close();
 });
 
 interface Polled {

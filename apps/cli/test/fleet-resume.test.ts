@@ -1,21 +1,14 @@
-import {
-  loopbackEnv,
-  startFakeFor,
-  startRedisServer,
-  untilClaudeSaved,
-  type CliEnvironment,
-  type FakeModelServer,
-  type RedisServer,
-} from "@subagent-mcp/testkit";
+import { untilClaudeSaved, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectServer, endServer, startE2E, waitFor, type E2E, type Served } from "./e2e.js";
-import { startFleetNode, writeFleetKey, type RunningNode } from "./fleet-node.js";
+import { connectServer, endServer, waitFor, type E2E, type Served } from "./e2e.js";
+import { startFleetOnB, type FleetBed } from "./fleet-bed.js";
+import type { RunningNode } from "./fleet-node.js";
 
 // An agent that ran on machine b (the real pinned Claude Code against b's fake model on 127.0.0.1)
 // has its conversation saved there. Its orchestrator ends; a new one of the same project resumes it
 // from the journal: on b, in the same conversation. With b gone, the resume says b is needed.
 const KEY = "fleet-resume-e2e-key-0123456789abcdef";
-let redis: RedisServer;
+let bed: FleetBed;
 let fakeB: FakeModelServer;
 let envB: CliEnvironment;
 let nodeB: RunningNode;
@@ -23,23 +16,12 @@ let a: E2E;
 let second: Served | undefined;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  fakeB = await startFakeFor("claude");
-  envB = await loopbackEnv("claude", fakeB);
-  nodeB = await startFleetNode(envB, "b", { fleet: { roots: [envB.cwd] }, caps: { claude: 2 } }, { redisUrl: redis.url, key: KEY });
-  a = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url }, (env) => {
-    writeFleetKey(env, KEY);
-  });
+  ({ bed, fakeB, envB, nodeB, a } = await startFleetOnB(KEY, 2));
 }, 120_000);
 
 afterAll(async () => {
   await second?.close();
-  await a.close();
-  nodeB.proc.kill("SIGTERM");
-  await nodeB.proc;
-  await fakeB.stop();
-  await envB.cleanup();
-  await redis.stop();
+  await bed.close();
 });
 
 describe("resume_agent of an agent that ran on another machine", () => {

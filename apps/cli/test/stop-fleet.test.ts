@@ -1,11 +1,12 @@
 import { isRunning } from "@subagent-mcp/drivers";
-import { loopbackEnv, startFakeFor, startRedisServer, type CliEnvironment, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
+import type { CliEnvironment } from "@subagent-mcp/testkit";
 import { execa } from "execa";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { bin, startE2E, type E2E } from "./e2e.js";
-import { startFleetNode, writeFleetKey, type RunningNode } from "./fleet-node.js";
+import { bin, type E2E } from "./e2e.js";
+import { startFleetOnB, type FleetBed } from "./fleet-bed.js";
+import type { RunningNode } from "./fleet-node.js";
 import { endLongTools, journalEnds, longTool, marked } from "./stop-e2e.js";
 import { until } from "./past-e2e.js";
 
@@ -13,29 +14,17 @@ import { until } from "./past-e2e.js";
 // user runs `subagent-mcp stop` as another machine (another state folder, no server of its own,
 // the same config and fleet key). Node b kills the agent's CLI; A journals it as stopped by the user.
 const KEY = "stop-fleet-e2e-key-0123456789abcd";
-let redis: RedisServer;
-let fakeB: FakeModelServer;
+let bed: FleetBed;
 let envB: CliEnvironment;
 let nodeB: RunningNode;
 let a: E2E;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  fakeB = await startFakeFor("claude");
-  envB = await loopbackEnv("claude", fakeB);
-  nodeB = await startFleetNode(envB, "b", { fleet: { roots: [envB.cwd] }, caps: { claude: 2 } }, { redisUrl: redis.url, key: KEY });
-  a = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, ENABLE_TOOL_SEARCH: "false" }, (env) => {
-    writeFleetKey(env, KEY);
-  });
+  ({ bed, envB, nodeB, a } = await startFleetOnB(KEY, 2, { ENABLE_TOOL_SEARCH: "false" }));
 }, 120_000);
 
 afterAll(async () => {
-  await a.close();
-  nodeB.proc.kill("SIGTERM");
-  await nodeB.proc;
-  await fakeB.stop();
-  await envB.cleanup();
-  await redis.stop();
+  await bed.close();
 });
 
 afterEach(endLongTools);
