@@ -1,58 +1,18 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { execa, type ResultPromise } from "execa";
-import { cliExecutable, type CliEnvironment } from "@subagent-mcp/testkit";
+import { startFleetNode as startNode, type CliEnvironment, type RunningNode } from "@subagent-mcp/testkit";
 import { bin } from "./e2e.js";
 
-/** Writes the fleet key to its private file in `env`'s config folder: not in the environment, where sub-agents could read it. */
-export function writeFleetKey(env: CliEnvironment, key: string): void {
-  const dir = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "fleet.key"), `${key}\n`, { mode: 0o600 });
-}
-
-/** A started `subagent-mcp node`. */
-export interface RunningNode {
-  proc: ResultPromise;
-  stderr: () => string;
-}
+export { writeFleetKey, type RunningNode } from "@subagent-mcp/testkit";
 
 /**
- * Starts `subagent-mcp node --name NAME` in `env` (its own HOME and XDG folders, the real pinned
- * CLIs against the fakes `env` points at), its user config holding `config` (the `fleet` section
- * and caps) and the fleet key in its file, and resolves once it lends its CLIs.
+ * Starts the built `subagent-mcp node --name NAME` in `env` (its own HOME and XDG folders, the real
+ * pinned CLIs against the fakes `env` points at), its user config holding `config` (the `fleet`
+ * section and caps) and the fleet key in its file, and resolves once it lends its CLIs.
  */
-export async function startFleetNode(
+export function startFleetNode(
   env: CliEnvironment,
   name: string,
   config: Record<string, unknown>,
   fleet: { redisUrl: string; key: string },
 ): Promise<RunningNode> {
-  const file = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp", "config.json");
-  mkdirSync(join(file, ".."), { recursive: true });
-  writeFileSync(file, JSON.stringify(config));
-  writeFleetKey(env, fleet.key);
-  return spawnFleetNode(env.cwd, name, {
-    ...env.env,
-    SUBAGENT_MCP_MAILBOX_URL: fleet.redisUrl,
-    SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
-    SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
-    SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
-  });
-}
-
-/** Runs `subagent-mcp node --name NAME` in `cwd` with exactly `env`, and resolves once it lends its CLIs (rejects if it exits first). */
-export async function spawnFleetNode(cwd: string, name: string, env: Record<string, string | undefined>): Promise<RunningNode> {
-  const proc = execa(process.execPath, [bin, "node", "--name", name], { cwd, env, extendEnv: false, reject: false });
-  let stderr = "";
-  await new Promise<void>((resolve, reject) => {
-    proc.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes("lending")) resolve();
-    });
-    void proc.then((r) => {
-      reject(new Error(`node exited early (${String(r.exitCode)}): ${stderr}`));
-    });
-  });
-  return { proc, stderr: () => stderr };
+  return startNode(bin, env, name, config, fleet);
 }

@@ -3,10 +3,19 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { Signer, commandStream } from "@subagent-mcp/fleet";
 import { connectRedis } from "@subagent-mcp/mailbox-redis";
-import { cliExecutable, loopbackEnv, startFakeFor, startRedisServer, type CliEnvironment, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
+import {
+  cliExecutable,
+  loopbackEnv,
+  spawnFleetNode,
+  startFakeFor,
+  startRedisServer,
+  type CliEnvironment,
+  type FakeModelServer,
+  type RedisServer,
+  type RunningNode,
+} from "@subagent-mcp/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, startE2E, waitFor, type E2E } from "./e2e.js";
-import { spawnFleetNode, type RunningNode } from "./fleet-node.js";
 
 // What lets a launch run stays out of every sub-agent's reach. A real node b (its key in its 0600
 // file, the Redis URL with its password in its user config, neither in its environment) lends the
@@ -41,7 +50,7 @@ const nodeEnv = (extra: Record<string, string> = {}): Record<string, string> => 
   ...extra,
 });
 
-const startNode = (): Promise<RunningNode> => spawnFleetNode(envB.cwd, "b", nodeEnv());
+const startNode = (): Promise<RunningNode> => spawnFleetNode(bin, envB, "b", nodeEnv());
 
 beforeAll(async () => {
   redis = await startRedisServer({ password: PASSWORD });

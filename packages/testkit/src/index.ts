@@ -1,6 +1,7 @@
 // Test-only toolkit: fake model servers on 127.0.0.1, the one loopback environment builder for
-// the real agent CLIs, locators for the pinned CLI binaries, a real redis-server, the one
-// conformance suite every mailbox backend runs and the system's Chromium for browser tests.
+// the real agent CLIs, locators for the pinned CLI binaries, a real redis-server, `subagent-mcp node`
+// processes from a built CLI, the one conformance suite every mailbox backend runs and the system's
+// Chromium for browser tests.
 export { startAnthropicFake } from "./fake/anthropic.js";
 export { startOpenAIFake } from "./fake/openai.js";
 export { startGeminiFake } from "./fake/gemini.js";
@@ -16,6 +17,7 @@ export { CLI_PACKAGES, CLI_VERSION_NAMES, cliVersionName, installedCliVersion, t
 export { CliRunError, lastLines, runCli } from "./run.js";
 export { mailboxConformance } from "./mailbox-conformance.js";
 export { freePort, startRedisServer, type RedisServer } from "./redis.js";
+export { spawnFleetNode, startFleetNode, writeFleetKey, type RunningNode } from "./fleet-node.js";
 export { launchChromium } from "./browser.js";
 export type { Browser, BrowserContext, Page } from "playwright-core";
 export { writeBigJournal, type BigJournal } from "./big-journal.js";
