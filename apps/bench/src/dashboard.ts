@@ -1,7 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { execa } from "execa";
 import { launchChromium, type Page } from "@subagent-mcp/testkit";
-import { mcpRig, serverBin } from "./mcp-rig.js";
+import { mcpRig, startDashboard } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
 
 /** What the dashboard suite measures. */
@@ -53,23 +52,10 @@ async function seenAt(page: Page, key: string): Promise<number> {
 /** The dashboard against the built server and real Claude Code on its fake: event -> page, and the page's weight. */
 export async function dashboardBench(runs: number): Promise<DashboardResult> {
   const rig = await mcpRig();
-  const dash = execa(process.execPath, [serverBin, "dashboard"], { cwd: rig.env.cwd, env: rig.env.env, extendEnv: false, reject: false });
-  // Listened to at once: execa reads the output too, so a later listener would miss the URL.
-  const printed = new Promise<string>((resolve, reject) => {
-    let out = "";
-    dash.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = /^(http:\/\/\S+)\n/m.exec(out)?.[1];
-      if (line !== undefined) resolve(line);
-    });
-    void dash.then((r) => {
-      reject(new Error(`dashboard exited (${String(r.exitCode)}): ${r.stderr}`));
-    });
-  });
+  const dash = startDashboard(rig.env);
   const browser = await launchChromium();
   try {
-    const url = await printed;
-    const stateUrl = url.replace("/?token=", "/api/state?token=");
+    const { page: url, state: stateUrl } = await dash.urls;
     const sizes = new Map<string, number>();
     let encoding = "none";
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
@@ -138,8 +124,7 @@ export async function dashboardBench(runs: number): Promise<DashboardResult> {
     };
   } finally {
     await browser.close();
-    dash.kill("SIGTERM");
-    await dash;
+    await dash.stop();
     await rig.close();
   }
 }

@@ -2,6 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { cliExecutable, loopbackEnv, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { readFileSync } from "node:fs";
+import { execa } from "execa";
 import { join } from "node:path";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
@@ -28,9 +29,11 @@ export function serverEnv(env: CliEnvironment): Record<string, string> {
   };
 }
 
-export async function mcpRig(extraEnv: Record<string, string> = {}): Promise<McpRig> {
-  const fakes = await startAllFakes();
-  const env = await loopbackEnv(fakes);
+/** The built server on stdio behind the official MCP client: the client, the server's pid, a tool call. */
+type Connected = Pick<McpRig, "client" | "pid" | "call">;
+
+/** Starts the built server in `env` with `serverEnv(env)` and `extraEnv`, and connects to it. */
+export async function connect(env: CliEnvironment, extraEnv: Record<string, string> = {}): Promise<Connected> {
   // Started as a user's host starts it: the executable itself (its shebang carries the Node flags).
   const transport = new StdioClientTransport({
     command: serverBin,
@@ -44,17 +47,50 @@ export async function mcpRig(extraEnv: Record<string, string> = {}): Promise<Mcp
   return {
     client,
     pid: transport.pid as number,
-    fakes,
-    env,
     async call<T>(name: string, args: Record<string, unknown> = {}) {
       const result = await client.callTool({ name, arguments: args }, undefined, { timeout: 700_000 });
       if (result.isError === true) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
       return result.structuredContent as T;
     },
+  };
+}
+
+export async function mcpRig(extraEnv: Record<string, string> = {}): Promise<McpRig> {
+  const fakes = await startAllFakes();
+  const env = await loopbackEnv(fakes);
+  const server = await connect(env, extraEnv);
+  return {
+    ...server,
+    fakes,
+    env,
     async close() {
-      await client.close().catch(() => undefined);
+      await server.client.close().catch(() => undefined);
       await Promise.all(Object.values(fakes).map((f) => f.stop()));
       await env.cleanup();
+    },
+  };
+}
+
+/** `subagent-mcp dashboard` in `env`'s project: its printed URL and its state's, once printed, and its stop. */
+export function startDashboard(env: CliEnvironment): { urls: Promise<{ page: string; state: string }>; stop: () => Promise<void> } {
+  const dash = execa(process.execPath, [serverBin, "dashboard"], { cwd: env.cwd, env: env.env, extendEnv: false, reject: false });
+  // Listened to at once: execa reads the output too, so a later listener would miss the URL.
+  const urls = new Promise<{ page: string; state: string }>((resolve, reject) => {
+    let out = "";
+    dash.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = /^(http:\/\/\S+)\n/m.exec(out)?.[1];
+      if (line !== undefined) resolve({ page: line, state: line.replace("/?token=", "/api/state?token=") });
+    });
+    void dash.then((r) => {
+      reject(new Error(`dashboard exited (${String(r.exitCode)}): ${r.stderr}`));
+    });
+  });
+  return {
+    urls,
+    stop: async () => {
+      dash.kill("SIGTERM");
+      await dash;
     },
   };
 }

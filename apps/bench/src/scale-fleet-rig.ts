@@ -1,11 +1,18 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { cliExecutable, loopbackEnv, startFakeFor, startRedisServer, type CliEnvironment, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
-import { execa, type ResultPromise } from "execa";
+import {
+  loopbackEnv,
+  startFakeFor,
+  startFleetNode,
+  startRedisServer,
+  writeFleetKey,
+  type CliEnvironment,
+  type FakeModelServer,
+  type RedisServer,
+} from "@subagent-mcp/testkit";
+import type { ResultPromise } from "execa";
 import { Redis } from "ioredis";
-import { serverBin, serverEnv } from "./mcp-rig.js";
+import { connect, serverBin } from "./mcp-rig.js";
 
 /** The fleet under test: one redis-server, K `subagent-mcp node` processes and one orchestrator server over MCP, all on 127.0.0.1. */
 export interface FleetRig {
@@ -21,34 +28,10 @@ export interface FleetRig {
 const KEY = "bench-scale-fleet-key-0123456789";
 export const PROVIDER = "codex";
 
-// The key file and the user config, where `subagent-mcp` reads them (the key never in the environment).
+// The orchestrator's key file and user config, where `subagent-mcp` reads them (the key never in the environment).
 function configure(env: CliEnvironment, config: Record<string, unknown>): void {
-  const dir = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "fleet.key"), `${KEY}\n`, { mode: 0o600 });
-  writeFileSync(join(dir, "config.json"), JSON.stringify(config));
-}
-
-// `subagent-mcp node --name NAME`, resolved once it lends its CLIs.
-async function startNodeProcess(name: string, env: CliEnvironment, redisUrl: string, cap: number): Promise<FleetRig["nodes"][number]> {
-  configure(env, { fleet: { roots: [env.cwd] }, caps: { [PROVIDER]: cap } });
-  const proc = execa(process.execPath, [serverBin, "node", "--name", name], {
-    cwd: env.cwd,
-    env: { ...serverEnv(env), SUBAGENT_MCP_MAILBOX_URL: redisUrl },
-    extendEnv: false,
-    reject: false,
-  });
-  let stderr = "";
-  await new Promise<void>((resolve, reject) => {
-    proc.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes("lending")) resolve();
-    });
-    void proc.then((r) => {
-      reject(new Error(`node ${name} exited early (${String(r.exitCode)}): ${stderr}`));
-    });
-  });
-  return { name, pid: proc.pid as number, env, proc };
+  writeFleetKey(env, KEY);
+  writeFileSync(join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp", "config.json"), JSON.stringify(config));
 }
 
 /** Starts the fleet: `nodes` nodes lending the CLI with a cap of `cap` each, and the orchestrator. */
@@ -59,34 +42,23 @@ export async function fleetRig(nodes: number, cap: number): Promise<FleetRig> {
   // One fake model for every CLI (its clock is this process's: a response's end is comparable with wait's return).
   const fake = await startFakeFor(PROVIDER);
   const started: FleetRig["nodes"] = [];
-  for (let i = 1; i <= nodes; i++) started.push(await startNodeProcess(`n${String(i)}`, await loopbackEnv(PROVIDER, fake), redis.url, cap));
+  for (let i = 1; i <= nodes; i++) {
+    const name = `n${String(i)}`;
+    const env = await loopbackEnv(PROVIDER, fake);
+    const { proc } = await startFleetNode(serverBin, env, name, { fleet: { roots: [env.cwd] }, caps: { [PROVIDER]: cap } }, { redisUrl: redis.url, key: KEY });
+    started.push({ name, pid: proc.pid as number, env, proc });
+  }
   const env = await loopbackEnv(PROVIDER, fake);
   configure(env, { caps: { [PROVIDER]: cap } });
-  const transport = new StdioClientTransport({
-    command: serverBin,
-    args: [],
-    cwd: env.cwd,
-    stderr: "ignore",
-    env: { ...serverEnv(env), SUBAGENT_MCP_CODEX_PATH: cliExecutable(PROVIDER), SUBAGENT_MCP_MAILBOX_URL: redis.url },
-  });
-  const client = new Client({ name: "bench", version: "1" });
-  await client.connect(transport);
+  const server = await connect(env, { SUBAGENT_MCP_MAILBOX_URL: redis.url });
   return {
     redis,
     admin,
     fake,
     nodes: started,
-    orchestrator: {
-      pid: transport.pid as number,
-      env,
-      async call<T>(name: string, args: Record<string, unknown> = {}) {
-        const result = await client.callTool({ name, arguments: args }, undefined, { timeout: 700_000 });
-        if (result.isError === true) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
-        return result.structuredContent as T;
-      },
-    },
+    orchestrator: { pid: server.pid, env, call: server.call },
     async close() {
-      await client.close().catch(() => undefined);
+      await server.client.close().catch(() => undefined);
       for (const n of started) n.proc.kill("SIGTERM");
       await Promise.all(started.map((n) => n.proc));
       admin.disconnect();

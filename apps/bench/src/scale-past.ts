@@ -2,7 +2,7 @@ import { realpathSync } from "node:fs";
 import { stateDir, stateLayout } from "@subagent-mcp/state";
 import { writeBigJournal } from "@subagent-mcp/testkit";
 import { execa } from "execa";
-import { mcpRig, rssMb, serverBin, type McpRig } from "./mcp-rig.js";
+import { mcpRig, rssMb, serverBin, startDashboard } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
 
 /** What the reading calls cost with many past agents in the journal (ms unless named otherwise). */
@@ -41,29 +41,6 @@ async function time(runs: number, call: () => Promise<unknown>): Promise<number[
   return out;
 }
 
-// `subagent-mcp dashboard` in the rig's project, and the URL of its state.
-async function dashboard(r: McpRig): Promise<{ stateUrl: string; stop: () => Promise<void> }> {
-  const dash = execa(process.execPath, [serverBin, "dashboard"], { cwd: r.env.cwd, env: r.env.env, extendEnv: false, reject: false });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    dash.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = /^(http:\/\/\S+)\n/m.exec(out)?.[1];
-      if (line !== undefined) resolve(line);
-    });
-    void dash.then((x) => {
-      reject(new Error(`dashboard exited (${String(x.exitCode)}): ${x.stderr}`));
-    });
-  });
-  return {
-    stateUrl: url.replace("/?token=", "/api/state?token="),
-    stop: async () => {
-      dash.kill("SIGTERM");
-      await dash;
-    },
-  };
-}
-
 const round = (x: number): number => Math.round(x * 100) / 100;
 
 /** `count` past agents (one finished turn each; SUBAGENT_MCP_BENCH_PAST_AGENTS, default 10,000), then `runs` of each reading call. */
@@ -88,11 +65,12 @@ export async function scalePastBench(runs: number, count = Number(process.env.SU
     const transcript = summarize(await time(runs, () => r.call("transcript", { agent_id: one })));
     const [usageFirst] = await time(1, () => r.call("usage"));
     const usage = summarize(await time(runs, () => r.call("usage")));
-    const dash = await dashboard(r);
+    const dash = startDashboard(r.env);
     try {
+      const { state } = await dash.urls;
       let size = 0;
       const load = async (): Promise<void> => {
-        size = (await (await fetch(dash.stateUrl)).arrayBuffer()).byteLength;
+        size = (await (await fetch(state)).arrayBuffer()).byteLength;
       };
       const [dashboardFirst] = await time(1, load);
       const loads = summarize(await time(runs, load));
