@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SpendLedger } from "@subagent-mcp/usage";
 import { pruneServerRecords } from "../src/index.js";
-import { serverHarness, type ServerHarness } from "./harness.js";
+import { launchGated, serverHarness, type ServerHarness } from "./harness.js";
 
 // The dashboard's send and resume go through the control endpoint: with spend caps set they are held
 // and checked as the orchestrator's send_message is.
@@ -54,13 +54,7 @@ describe("spend caps on the dashboard's control endpoint", () => {
   it("a follow-up sent to a busy agent is held until its turn ends; a cap reached then drops it and parks the agent naming the cap", async () => {
     const { ledger, dashboard } = await capped(2);
     const harness = h as ServerHarness;
-    const gate = join(harness.envs.claude.cwd, "gate");
-    const { agent_id } = await harness.call<{ agent_id: string }>("launch_agent", {
-      provider: "claude",
-      prompt: `[[shell:until test -e ${gate}; do sleep 0.05; done]]`,
-      allowed_tools: ["Bash"],
-    });
-    await harness.fakes.claude.waitForRequest((r) => r.reply === "shell", "the gated tool call", 60_000);
+    const { agent_id, gate } = await launchGated(harness);
     const sent = await dashboard("send_message", { agent_id, message: "[[say:the dashboard's one]]" });
     expect(sent.isError, JSON.stringify(sent.content)).not.toBe(true);
     expect(sent.structuredContent).toMatchObject({ queued_messages: 1 });

@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { join } from "node:path";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Supervisor, type Driver, type SupervisorOptions } from "@subagent-mcp/core";
 import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
@@ -87,4 +88,16 @@ export function poolDefinition(name: string, provider: PoolDefinition["provider"
     systemPrompt: `You are ${name}.`,
     ...extra,
   };
+}
+
+/** Launches a Claude Code agent whose tool (a shell) runs until the file `gate` exists, and resolves once that tool runs: its turn stays under way until the test writes `gate`. */
+export async function launchGated(h: Pick<ServerHarness, "call" | "fakes" | "envs">): Promise<{ agent_id: string; gate: string }> {
+  const gate = join(h.envs.claude.cwd, "gate");
+  const { agent_id } = await h.call<{ agent_id: string }>("launch_agent", {
+    provider: "claude",
+    prompt: `[[shell:until test -e ${gate}; do sleep 0.05; done]]`,
+    allowed_tools: ["Bash"],
+  });
+  await h.fakes.claude.waitForRequest((r) => r.reply === "shell", "the gated tool call", 60_000);
+  return { agent_id, gate };
 }

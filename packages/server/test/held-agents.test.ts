@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SpendLedger, type LedgerEntry, type SharedSpend } from "@subagent-mcp/usage";
-import { poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
+import { launchGated, poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
 
 // A pool task or a follow-up cannot pass a spend cap or quota_percent: each is refused before its
 // turn starts, as a launch is, since its agent's provider is the only one it can run on.
@@ -120,13 +120,7 @@ describe("spend caps and quota_percent hold the pool and follow-ups", () => {
   it("a message queued behind a running turn is not sent once a spend cap holds its provider: the agent parks in budget_exceeded naming the cap", async () => {
     const ledger = ledgerWith(0);
     h = await serverHarness({ server: { spend: { ledger: ledger.path, caps: { claude: { day_turns: 2 } } } } });
-    const gate = join(h.envs.claude.cwd, "gate");
-    const { agent_id } = await h.call<{ agent_id: string }>("launch_agent", {
-      provider: "claude",
-      prompt: `[[shell:until test -e ${gate}; do sleep 0.05; done]]`,
-      allowed_tools: ["Bash"],
-    });
-    await h.fakes.claude.waitForRequest((r) => r.reply === "shell", "the gated tool call", 60_000);
+    const { agent_id, gate } = await launchGated(h);
     const queued = await h.call<{ queued_messages: number }>("send_message", { agent_id, message: "[[say:the queued one]]" });
     expect(queued.queued_messages).toBe(1);
     // Another server's turn: with this agent's running one, the day's two turns are spent when it ends.
@@ -142,13 +136,7 @@ describe("spend caps and quota_percent hold the pool and follow-ups", () => {
   it("without a cap reached, a message queued behind a running turn is answered after it", async () => {
     const ledger = ledgerWith(0);
     h = await serverHarness({ server: { spend: { ledger: ledger.path, caps: { claude: { day_turns: 5 } } } } });
-    const gate = join(h.envs.claude.cwd, "gate");
-    const { agent_id } = await h.call<{ agent_id: string }>("launch_agent", {
-      provider: "claude",
-      prompt: `[[shell:until test -e ${gate}; do sleep 0.05; done]]`,
-      allowed_tools: ["Bash"],
-    });
-    await h.fakes.claude.waitForRequest((r) => r.reply === "shell", "the gated tool call", 60_000);
+    const { agent_id, gate } = await launchGated(h);
     await h.call("send_message", { agent_id, message: "[[say:the queued one]]" });
     writeFileSync(gate, "");
     await h.fakes.claude.waitForRequest((r) => r.lastUserText.includes("the queued one"), "the queued message", 60_000);

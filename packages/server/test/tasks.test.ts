@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { SpendLedger } from "@subagent-mcp/usage";
 import { z } from "zod";
 import { afterEach, describe, expect, it } from "vitest";
-import { poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
+import { launchGated, poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
 
 // MCP 2026-07-28 and the tasks extension, spoken raw by the SDK's client with the `_meta` a
 // task-taking host (the interactive Claude Code) puts on every request.
@@ -113,10 +113,7 @@ describe("MCP 2026-07-28 and delegation tasks", () => {
     try {
       const ledger = new SpendLedger(join(dir, "spend.jsonl"));
       const s = (h = await serverHarness({ server: { spend: { ledger: ledger.path, caps: { claude: { day_turns: 1 } } } } }));
-      const gate = join(s.envs.claude.cwd, "gate");
-      const prompt = `[[shell:until test -e ${gate}; do sleep 0.05; done]]`;
-      const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt, allowed_tools: ["Bash"] });
-      await s.fakes.claude.waitForRequest((r) => r.reply === "shell", "the gated tool call", 60_000);
+      const { agent_id, gate } = await launchGated(s);
       const created = (await raw(s, "tools/call", { name: "send_message", arguments: { agent_id, message: "held message" } })) as unknown as Task;
       expect(created.taskId).toBe(`${agent_id}-turn-2`);
       writeFileSync(gate, "");
