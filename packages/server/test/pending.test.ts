@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { createServer } from "../src/index.js";
+import { createServer, type ServerDeps } from "../src/index.js";
 
 // Until the published state satisfies `ok` (a condition, checked as the event loop turns).
 async function until(read: () => Pending | undefined, ok: (p: Pending | undefined) => boolean): Promise<Pending | undefined> {
@@ -20,26 +20,45 @@ async function until(read: () => Pending | undefined, ok: (p: Pending | undefine
   }
 }
 
+/** A server on `supervisor` (with `deps`) under an in-memory MCP client; `end` closes the server, the client and the supervisor. */
+async function served(supervisor: Supervisor, deps: Omit<ServerDeps, "supervisor" | "version">) {
+  const { server, close } = createServer({ supervisor, version: "test", ...deps });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: "test", version: "1" });
+  await client.connect(clientSide);
+  const call = async (name: string, args: Record<string, unknown>) =>
+    (await client.callTool({ name, arguments: args })).structuredContent as Record<string, unknown>;
+  const end = async (): Promise<void> => {
+    await close();
+    await client.close();
+    await supervisor.shutdown();
+  };
+  return { client, call, end };
+}
+
+/** Claude Code against its own fake model in a loopback environment, a supervisor driving it, and a state folder. */
+async function claudeOnFake() {
+  const fake = await startFakeFor("claude");
+  const env = await loopbackEnv("claude", fake);
+  const state = mkdtempSync(join(tmpdir(), "pending-state-"));
+  const supervisor = new Supervisor({ drivers: { claude: new ClaudeDriver(pinnedCliOptions(env)) } });
+  const stop = async (): Promise<void> => {
+    await fake.stop();
+    await env.cleanup();
+  };
+  return { env, state, supervisor, stop };
+}
+
 describe("what waits for the orchestrator, published for the host's hooks", () => {
   it("lists a running agent, then its unread turn, is current once wait's answer is out, counts inbox messages, and goes with the server", async () => {
-    const fake = await startFakeFor("claude");
-    const env = await loopbackEnv("claude", fake);
-    const state = mkdtempSync(join(tmpdir(), "pending-state-"));
+    const { env, state, supervisor, stop } = await claudeOnFake();
     const mail = new Maildir(mkdtempSync(join(tmpdir(), "pending-mail-")));
-    const supervisor = new Supervisor({ drivers: { claude: new ClaudeDriver(pinnedCliOptions(env)) } });
-    const { server, close } = createServer({
-      supervisor,
-      version: "test",
+    const { call, end } = await served(supervisor, {
       defaultCwd: env.cwd,
       messaging: { mail: asyncStore(mail), self: "boss" },
       pending: { stateDir: state, cwd: env.cwd, session: "s1" },
     });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const client = new Client({ name: "test", version: "1" });
-    await client.connect(clientSide);
-    const call = async (name: string, args: Record<string, unknown>) =>
-      (await client.callTool({ name, arguments: args })).structuredContent as Record<string, unknown>;
     const read = () => readPending(state, env.cwd, "s1");
     try {
       expect(read()).toBeUndefined();
@@ -60,27 +79,15 @@ describe("what waits for the orchestrator, published for the host's hooks", () =
       mail.send({ from: "worker", to: "boss", body: "another", priority: "normal" });
       await until(read, (p) => p?.messages_waiting === 1);
     } finally {
-      await close();
-      await client.close();
-      await supervisor.shutdown();
-      await fake.stop();
-      await env.cleanup();
+      await end();
+      await stop();
     }
     expect(existsSync(pendingFile(state, env.cwd, "s1"))).toBe(false);
   });
 
   it("answers a read-only call without a pass over every agent when nothing changed since the last publish", async () => {
-    const fake = await startFakeFor("claude");
-    const env = await loopbackEnv("claude", fake);
-    const state = mkdtempSync(join(tmpdir(), "pending-state-"));
-    const supervisor = new Supervisor({ drivers: { claude: new ClaudeDriver(pinnedCliOptions(env)) } });
-    const { server, close } = createServer({ supervisor, version: "test", defaultCwd: env.cwd, pending: { stateDir: state, cwd: env.cwd, session: "s2" } });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const client = new Client({ name: "test", version: "1" });
-    await client.connect(clientSide);
-    const call = async (name: string, args: Record<string, unknown>) =>
-      (await client.callTool({ name, arguments: args })).structuredContent as Record<string, unknown>;
+    const { env, state, supervisor, stop } = await claudeOnFake();
+    const { call, end } = await served(supervisor, { defaultCwd: env.cwd, pending: { stateDir: state, cwd: env.cwd, session: "s2" } });
     try {
       const { agent_id: id } = await call("launch_agent", { provider: "claude", prompt: "quiet" });
       await call("wait", { agent_ids: [id], timeout_s: 60 });
@@ -92,11 +99,8 @@ describe("what waits for the orchestrator, published for the host's hooks", () =
       for (let i = 0; i < 5; i += 1) await call("poll_agent", { agent_id: id });
       expect(list).toHaveBeenCalledTimes(0);
     } finally {
-      await close();
-      await client.close();
-      await supervisor.shutdown();
-      await fake.stop();
-      await env.cleanup();
+      await end();
+      await stop();
     }
   });
 
@@ -114,11 +118,7 @@ describe("what waits for the orchestrator, published for the host's hooks", () =
     const state = mkdtempSync(join(tmpdir(), "pending-state-"));
     const cwd = mkdtempSync(join(tmpdir(), "pending-cwd-"));
     const supervisor = new Supervisor({ drivers: { codex: driver } });
-    const { server, close } = createServer({ supervisor, version: "test", defaultCwd: cwd, pending: { stateDir: state, cwd, session: "s3" } });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const client = new Client({ name: "test", version: "1" });
-    await client.connect(clientSide);
+    const { client, end } = await served(supervisor, { defaultCwd: cwd, pending: { stateDir: state, cwd, session: "s3" } });
     try {
       await client.callTool({ name: "launch_agent", arguments: { provider: "codex", prompt: "tools" } });
       const emit = emitters[0] as (event: AgentEvent) => void;
@@ -143,9 +143,7 @@ describe("what waits for the orchestrator, published for the host's hooks", () =
         )?.unread,
       ).toHaveLength(1);
     } finally {
-      await close();
-      await client.close();
-      await supervisor.shutdown();
+      await end();
     }
   });
 });
