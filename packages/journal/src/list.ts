@@ -2,6 +2,7 @@
 import { readdirSync } from "node:fs";
 import { serverAlive } from "./owner.js";
 import { summarizeEnds } from "./tail.js";
+import type { SummaryCache } from "./summary-cache.js";
 import type { JournalEntry, JournalWorktree, ServerRef } from "./schema.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
@@ -41,23 +42,26 @@ const ID = /^[a-z0-9-]{1,64}$/;
 /**
  * Every agent under `dir`, newest first (by last_at), optionally only one project's; unreadable ones
  * skipped. Each is summed up from its journal's two ends (launch entry, latest entries within
- * TAIL_BYTES), so a long journal costs no more than a short one.
+ * TAIL_BYTES), so a long journal costs no more than a short one; with a `cache`, only those whose
+ * journal changed since the last listing are read again.
  */
-export function listAgents(dir: string, filter: { project?: string } = {}): AgentSummary[] {
+export function listAgents(dir: string, filter: { project?: string } = {}, cache?: SummaryCache): AgentSummary[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => ID.test(n));
   } catch {
     return [];
   }
-  const out: AgentSummary[] = [];
-  for (const name of names) {
-    let summary: AgentSummary | undefined;
+  const read = (name: string): AgentSummary | undefined => {
     try {
-      summary = summarizeEnds(dir, name);
+      return summarizeEnds(dir, name);
     } catch {
       // Unreadable, or not an agent's directory: nothing to list.
+      return undefined;
     }
+  };
+  const out: AgentSummary[] = [];
+  for (const summary of cache === undefined ? names.map(read) : cache.listing(dir, names, read)) {
     if (summary === undefined) continue;
     if (filter.project !== undefined && summary.project !== filter.project) continue;
     out.push(summary);
