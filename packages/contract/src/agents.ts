@@ -41,7 +41,10 @@ const PredecessorSchema = z.object({
 });
 
 export const ListAgentsOutput = {
-  agents: z.array(AgentRowSchema),
+  agents: z.array(AgentRowSchema).describe("One page: live agents first (oldest launch first), then past ones (newest first)."),
+  total: z.number().optional().describe("Rows matching the filters, on every page."),
+  total_past: z.number().optional().describe("With include_past: how many of them are past agents."),
+  next_cursor: z.string().optional().describe("More rows follow: list_agents with this cursor (and the same filters) gives the next page."),
   predecessor: PredecessorSchema.optional().describe(
     "Said once, on this server's first list_agents: the agents the previous server of this project left, and how it stopped.",
   ),

@@ -113,13 +113,26 @@ export class ServerLink {
     return { pid, cwd, ...definedFields({ session }), started_at, version };
   }
 
+  // Every live agent of the server: list_agents' pages, each after the one before (a bounded number of them).
+  async #agents(): Promise<NonNullable<ListAgentsResult["agents"]>> {
+    const agents: NonNullable<ListAgentsResult["agents"]> = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const result = (await this.call("list_agents", { limit: 500, ...definedFields({ cursor }) })) as Partial<ListAgentsResult>;
+      agents.push(...(result.agents ?? []));
+      cursor = result.next_cursor;
+      if (cursor === undefined) break;
+    }
+    return agents;
+  }
+
   // list_agents, list_pool (null when the server has no pool tools), and poll_agent of each agent that asks for permission.
   async #load(): Promise<void> {
     let view: ServerView;
     const permissions: PermissionRequestView[] = [];
     try {
       // Results as the contract says; the server checked them against the same schemas.
-      const agents = ((await this.call("list_agents", {})) as Partial<ListAgentsResult>).agents ?? [];
+      const agents = await this.#agents();
       const pool = await (this.call("list_pool", {}) as Promise<ListPoolResult>).catch((error: unknown) => {
         if (error instanceof DashboardError && error.code === "TOOL_ERROR") return null;
         throw error;

@@ -5,6 +5,7 @@ import {
   listAgents,
   resumeFacts,
   serverAlive,
+  SummaryCache,
   type AgentSummary,
   type Defined,
   type JournalEntry,
@@ -24,9 +25,12 @@ export interface PastAgent {
   why: string;
 }
 
+// The journal's summaries between list_agents calls: each call reads again only the agents whose journal changed.
+const summaries = new SummaryCache();
+
 /** Agents of this project in the journal that this server does not hold (pool replicas left out), newest first. */
 export function pastAgents(journal: AgentJournal, held: (id: string) => boolean): PastAgent[] {
-  return listAgents(journal.settings.dir, { project: journal.project })
+  return listAgents(journal.settings.dir, { project: journal.project }, summaries)
     .filter((s) => s.pool === undefined && !held(s.agent_id) && inLineage(journal.settings.lineage, s.lineage))
     .map((summary) => ({ summary, status: summary.owner_alive && summary.alive ? summary.status : "ended", why: endedWhy(summary) }));
 }

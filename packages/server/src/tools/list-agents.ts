@@ -6,13 +6,24 @@ import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import type { PastAgent } from "../past.js";
 import { guard, ok } from "./result.js";
+import { ServerError } from "../errors.js";
 import { agentRow } from "./agent-row.js";
+import { compareKeys, decodeCursor, DEFAULT_LIST_LIMIT, encodeCursor, MAX_LIST_LIMIT, pageOf } from "./list-page.js";
+import { roomLeft } from "./_paging.js";
 
 export const ListAgentsInput = {
   status: WireStatusSchema.optional().describe("Only agents in this status (ended: past agents, with include_past)."),
   include_past: z.boolean().optional().describe("Also agents of earlier servers of this project, from the journal (status ended, with why), newest first."),
   cwd: z.string().min(1).optional().describe("Only agents whose working directory starts with this path."),
   label: z.string().min(1).optional().describe("Only agents whose label contains this text."),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_LIST_LIMIT)
+    .optional()
+    .describe(`Rows per page (default ${DEFAULT_LIST_LIMIT}; fewer when they would not fit the result cap).`),
+  cursor: z.string().min(1).optional().describe("next_cursor of the page before: the rows after it, with the same filters."),
 };
 
 type Row = AgentRow;
@@ -26,7 +37,7 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
     {
       title: "List sub-agents",
       description:
-        "Every sub-agent of this session with its status, turns, cost and pending permission requests; include_past adds agents of earlier servers of this project (ended, with why; resume_agent continues one). Filters: status, cwd, label.",
+        "Every sub-agent of this session with its status, turns, cost and pending permission requests; include_past adds agents of earlier servers of this project (ended, with why; resume_agent continues one). Filters: status, cwd, label. In pages: live agents first, then past ones newest first; next_cursor continues, total counts every matching row.",
       inputSchema: objectOf(ListAgentsInput),
       outputSchema: objectOf(ListAgentsOutput),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -37,63 +48,90 @@ export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void 
 
 type ListArgs = z.infer<z.ZodObject<typeof ListAgentsInput>>;
 
-// The rows asked for; on this server's first call, what the previous server of this project left.
+// The page asked for; on this server's first call, what the previous server of this project left.
 async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean }) {
   const { first } = told;
+  const after = args.cursor === undefined ? undefined : decodeCursor(args.cursor);
+  if (after?.live === false && args.include_past !== true)
+    throw new ServerError("INVALID_CURSOR", "this cursor pages past agents: pass include_past: true, as in the call that gave it");
   const supervisor = await deps.supervisor();
   const worktrees = deps.worktrees.made();
   const views = supervisor.list();
   const held = new Set(views.map((v) => v.id));
-  const current = views.map((v): Row => ({
-    ...agentRow(v, worktrees?.view(v.id) ?? v.remoteWorktree),
-    ...(v.usage.input + v.usage.output === 0 ? {} : { tokens: v.usage.input + v.usage.output }),
-    ...(v.permissions.length === 0 ? {} : { pending_permissions: v.permissions.length }),
-    cwd: v.cwd,
-    ...budgetNote(v),
-  }));
   const journal = deps.journal.made();
   const needPast = journal !== undefined && (args.include_past === true || first);
   const { pastAgents, predecessorOf } = needPast ? await import("../past.js") : { pastAgents: undefined, predecessorOf: undefined };
   const past = journal === undefined || pastAgents === undefined ? [] : pastAgents(journal, (id) => held.has(id));
   const predecessor = first && journal !== undefined ? predecessorOf?.(past, journal.server.id) : undefined;
   told.first = false;
-  const rows: Row[] = [...current, ...(args.include_past === true ? past.map(pastRow) : [])].filter(
-    (r) =>
-      (args.status === undefined || r.status === args.status) &&
-      (args.cwd === undefined || (r.cwd ?? "").startsWith(args.cwd)) &&
-      (args.label === undefined || (r.label ?? "").includes(args.label)),
-  );
-  const lines = rows.map(
-    (a) =>
-      `${a.agent_id} ${a.provider}${a.machine === undefined ? "" : `@${a.machine}`} ${a.status}${a.queue_position === undefined ? "" : ` (position ${String(a.queue_position)})`}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}${a.worktree === undefined ? "" : ` branch=${a.worktree.branch} changed=${String(a.worktree.changed_files ?? "?")} (${a.worktree.state})`}${a.why === undefined ? "" : ` (${a.why})`}${a.budget_note === undefined ? "" : ` budget ${a.budget_note}`}`,
-  );
+  const wanted = (r: { status: string; cwd?: string | undefined; label?: string | undefined }): boolean =>
+    (args.status === undefined || r.status === args.status) &&
+    (args.cwd === undefined || (r.cwd ?? "").startsWith(args.cwd)) &&
+    (args.label === undefined || (r.label ?? "").includes(args.label));
+  // Rows are made only for the page; the filters need no more than what each agent already holds.
+  const live = views
+    .filter((v) => wanted({ status: v.status, cwd: v.cwd, label: v.label }))
+    .map((v) => ({
+      key: { live: true as const, created: v.createdAt, id: v.id },
+      row: (): Row => liveRow(v, worktrees?.view(v.id) ?? v.remoteWorktree),
+      line,
+    }));
+  const old = (args.include_past === true ? past : [])
+    .filter((p) => wanted({ status: p.status, cwd: p.summary.cwd, label: p.summary.label }))
+    .map((p) => ({ key: { live: false as const, at: Date.parse(p.summary.last_at) || 0, id: p.summary.agent_id }, row: () => pastRow(p), line }));
+  const all = [...live, ...old].sort((a, b) => compareKeys(a.key, b.key));
   const said =
     predecessor === undefined
       ? []
       : [
           `The previous server of this project (pid ${predecessor.pid}) ${predecessor.how === "crashed" ? "stopped without shutting down (a crash or a kill)" : "exited"}, leaving ${predecessor.agents.length} agent(s): ${predecessor.agents.map((p) => `${p.summary.agent_id} (${p.summary.turns} turn(s), ${p.why})`).join(", ")}. resume_agent continues one; list_agents {include_past: true} lists them.`,
         ];
-  return ok(
-    {
-      agents: rows,
-      ...(predecessor === undefined
-        ? {}
-        : {
-            predecessor: {
-              pid: predecessor.pid,
-              how: predecessor.how,
-              agents: predecessor.agents.map((p) => ({
-                agent_id: p.summary.agent_id,
-                ...definedFields({ label: p.summary.label }),
-                status: p.status,
-                turns: p.summary.turns,
-                why: p.why,
-              })),
-            },
-          }),
-    },
-    [...said, ...lines].join("\n") || "No agents.",
-  );
+  const head = {
+    total: all.length,
+    ...(args.include_past === true ? { total_past: old.length } : {}),
+    ...(predecessor === undefined
+      ? {}
+      : {
+          predecessor: {
+            pid: predecessor.pid,
+            how: predecessor.how,
+            agents: predecessor.agents.map((p) => ({
+              agent_id: p.summary.agent_id,
+              ...definedFields({ label: p.summary.label }),
+              status: p.status,
+              turns: p.summary.turns,
+              why: p.why,
+            })),
+          },
+        }),
+  };
+  // What the result takes without its rows, a next_cursor and the line saying where to go on.
+  const room = roomLeft(deps.maxResultChars, ok({ ...head, agents: [], next_cursor: "x".repeat(120) }, [...said, "x".repeat(200)].join("\n")));
+  const page = pageOf(all, after, args.limit ?? DEFAULT_LIST_LIMIT, room);
+  const next = page.next === undefined ? undefined : encodeCursor(page.next);
+  const more =
+    next === undefined
+      ? []
+      : [
+          `${page.rows.length} of ${all.length} shown; the next page: list_agents with cursor "${next}" (and the same filters${args.include_past === true ? ", include_past" : ""}).`,
+        ];
+  return ok({ agents: page.rows, ...head, ...definedFields({ next_cursor: next }) }, [...said, ...page.lines, ...more].join("\n") || "No agents.");
+}
+
+// A live agent's row.
+function liveRow(v: AgentView, worktree: Parameters<typeof agentRow>[1]): Row {
+  return {
+    ...agentRow(v, worktree),
+    ...(v.usage.input + v.usage.output === 0 ? {} : { tokens: v.usage.input + v.usage.output }),
+    ...(v.permissions.length === 0 ? {} : { pending_permissions: v.permissions.length }),
+    cwd: v.cwd,
+    ...budgetNote(v),
+  };
+}
+
+// A row in one line of text.
+function line(a: Row): string {
+  return `${a.agent_id} ${a.provider}${a.machine === undefined ? "" : `@${a.machine}`} ${a.status}${a.queue_position === undefined ? "" : ` (position ${String(a.queue_position)})`}${a.label === undefined ? "" : ` "${a.label}"`} turns=${a.turns}${a.pending_permissions === undefined ? "" : ` asks=${a.pending_permissions}`}${a.worktree === undefined ? "" : ` branch=${a.worktree.branch} changed=${String(a.worktree.changed_files ?? "?")} (${a.worktree.state})`}${a.why === undefined ? "" : ` (${a.why})`}${a.budget_note === undefined ? "" : ` budget ${a.budget_note}`}`;
 }
 
 // A past agent's row: ended (or running in another live server), how, and where.
