@@ -67,7 +67,7 @@ describe("size limits of subagent-mcp over stdio", () => {
       /request of \d+ bytes refused: the limit is 4194304 bytes \(SUBAGENT_MCP_MAX_REQUEST_BYTES\)/,
     );
     // Still up: the next request is answered, and the refusal is in the log.
-    expect(await s.call<{ agents: unknown[] }>("list_agents")).toEqual({ agents: [] });
+    expect(await s.call<{ agents: unknown[] }>("list_agents")).toEqual({ agents: [], total: 0 });
     expect(s.stderr()).toMatch(/subagent-mcp: request of \d+ bytes refused/);
     expect(s.transport.pid).toBeDefined();
   });
