@@ -70,9 +70,10 @@ export class PendingPublisher {
   }
 
   /**
-   * Brings the file up to date before each answer `server` sends: what a call changed without an
-   * event (turns `wait` reported, messages `inbox` took) is published before the host reads the
-   * answer, and so before the hook it runs when the model's turn ends.
+   * Brings the file up to date as each answer `server` sends goes out: what a call changed without
+   * an event (turns `wait` reported, messages `inbox` took) is published in the same turn of the
+   * event loop as the answer is handed to the transport, so before the host reads it, and so before
+   * the hook it runs when the model's turn ends.
    */
   follow(server: McpServer): void {
     const connect = server.connect.bind(server);
@@ -98,7 +99,8 @@ export class PendingPublisher {
     if (this.#closed || this.#scheduled !== undefined) return;
     this.#scheduled = setImmediate(() => {
       this.#scheduled = undefined;
-      this.flush();
+      // An answer may have published it since (a pass over every agent saved).
+      if (this.#dirty) this.flush();
     });
   }
 
@@ -185,11 +187,12 @@ export class PendingPublisher {
     }
   }
 
-  // The transport, with the file brought up to date before each answer (a message with an id and no
-  // method) goes out. Only the
-  // answers of calls that take messages from the mailbox wait for a new count (a call to the store:
-  // a directory read, or a round trip to Redis); arrivals are counted by the watch. A read-only
-  // call's answer skips the snapshot (a pass over every agent) unless an event came since the last.
+  // The transport, with the file brought up to date as each answer (a message with an id and no
+  // method) goes out: written right after the answer is handed over, in the same synchronous step,
+  // so that the answer does not wait behind the file's system calls. Only the answers of calls that
+  // take messages from the mailbox wait for a new count (a call to the store: a directory read, or
+  // a round trip to Redis); arrivals are counted by the watch. A read-only call's answer publishes
+  // nothing: it changed nothing, and the events since the last publish have theirs scheduled.
   #beforeAnswers(transport: Transport): Transport {
     const taking = new Set<RequestId>();
     const quiet = new Set<RequestId>();
@@ -200,8 +203,10 @@ export class PendingPublisher {
           this.flush();
           return transport.send(message, options);
         });
-      if (!(message.id !== undefined && quiet.delete(message.id)) || this.#dirty) this.flush();
-      return transport.send(message, options);
+      if (message.id !== undefined && quiet.delete(message.id)) return transport.send(message, options);
+      const sent = transport.send(message, options);
+      this.flush();
+      return sent;
     };
     return transportView(transport, {
       receive: (message) => {
