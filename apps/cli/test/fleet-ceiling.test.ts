@@ -1,19 +1,11 @@
 import { existsSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import {
-  loopbackEnv,
-  startFakeFor,
-  startOtlpReceiver,
-  startRedisServer,
-  type CliEnvironment,
-  type FakeModelServer,
-  type OtlpReceiver,
-  type RedisServer,
-} from "@subagent-mcp/testkit";
+import { startOtlpReceiver, type CliEnvironment, type FakeModelServer, type OtlpReceiver, type RedisServer } from "@subagent-mcp/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startE2E, waitFor, type E2E, type WaitOut } from "./e2e.js";
-import { startFleetNode, writeFleetKey, type RunningNode } from "./fleet-node.js";
+import { waitFor, type E2E, type WaitOut } from "./e2e.js";
+import { startFleetBed, type FleetBed } from "./fleet-bed.js";
+import type { RunningNode } from "./fleet-node.js";
 
 // A node's ceiling holds whatever its orchestrator approves. Orchestrator A (the built server under
 // the official MCP client, tracing to an OTLP receiver with a header and a password in its URL)
@@ -21,6 +13,7 @@ import { startFleetNode, writeFleetKey, type RunningNode } from "./fleet-node.js
 // node q under disallowed tools. One real redis-server carries the fleet.
 const KEY = "fleet-ceiling-key-0123456789abcdef";
 const SECRET = "sekrit-otel-4417";
+let bed: FleetBed;
 let redis: RedisServer;
 let receiver: OtlpReceiver;
 let fakes: Record<"claude" | "codex" | "gemini", FakeModelServer>;
@@ -31,15 +24,15 @@ let nodeQ: RunningNode;
 let a: E2E;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  receiver = await startOtlpReceiver();
-  fakes = { claude: await startFakeFor("claude"), codex: await startFakeFor("codex"), gemini: await startFakeFor("gemini") };
-  envP = await loopbackEnv(fakes);
-  envQ = await loopbackEnv(fakes);
-  const fleet = { redisUrl: redis.url, key: KEY };
+  bed = await startFleetBed(KEY);
+  redis = bed.redis;
+  receiver = bed.own(await startOtlpReceiver(), (r) => r.close());
+  fakes = await bed.fakes("claude", "codex", "gemini");
+  envP = await bed.env(fakes);
+  envQ = await bed.env(fakes);
   const caps = { claude: 2, codex: 2, gemini: 2 };
-  nodeP = await startFleetNode(envP, "p", { fleet: { roots: [envP.cwd], permission_mode: "plan" }, caps }, fleet);
-  nodeQ = await startFleetNode(envQ, "q", { fleet: { roots: [envQ.cwd], disallowed_tools: ["Bash(touch:*)"] }, caps, max_depth: 1 }, fleet);
+  nodeP = await bed.node(envP, "p", { fleet: { roots: [envP.cwd], permission_mode: "plan" }, caps });
+  nodeQ = await bed.node(envQ, "q", { fleet: { roots: [envQ.cwd], disallowed_tools: ["Bash(touch:*)"] }, caps, max_depth: 1 });
   const url = new URL(receiver.url);
   url.username = "otel-user";
   url.password = SECRET;
@@ -48,22 +41,11 @@ beforeAll(async () => {
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
     OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${SECRET}`,
   };
-  a = await startE2E({ SUBAGENT_MCP_MAILBOX_URL: redis.url, ...otel }, (env) => {
-    writeFleetKey(env, KEY);
-  });
+  a = await bed.orchestrator(otel);
 }, 120_000);
 
 afterAll(async () => {
-  await a.close();
-  for (const node of [nodeP, nodeQ]) {
-    node.proc.kill("SIGTERM");
-    await node.proc;
-  }
-  for (const fake of Object.values(fakes)) await fake.stop();
-  await envP.cleanup();
-  await envQ.cleanup();
-  await receiver.close();
-  await redis.stop();
+  await bed.close();
 });
 
 /** Waits for the agent's first turn, answering allow to every permission request it asks A meanwhile; what A was asked. */

@@ -3,19 +3,10 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { Signer, commandStream } from "@subagent-mcp/fleet";
 import { connectRedis } from "@subagent-mcp/mailbox-redis";
-import {
-  cliExecutable,
-  loopbackEnv,
-  spawnFleetNode,
-  startFakeFor,
-  startRedisServer,
-  type CliEnvironment,
-  type FakeModelServer,
-  type RedisServer,
-  type RunningNode,
-} from "@subagent-mcp/testkit";
+import { cliExecutable, spawnFleetNode, type CliEnvironment, type FakeModelServer, type RedisServer, type RunningNode } from "@subagent-mcp/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, startE2E, waitFor, type E2E } from "./e2e.js";
+import { startFleetBed, stopNode, type FleetBed } from "./fleet-bed.js";
 
 // What lets a launch run stays out of every sub-agent's reach. A real node b (its key in its 0600
 // file, the Redis URL with its password in its user config, neither in its environment) lends the
@@ -25,6 +16,7 @@ import { bin, startE2E, waitFor, type E2E } from "./e2e.js";
 const KEY = "fleet-secret-key-7731-abcdefghijkl";
 const PASSWORD = "redis-pass-9921-secret";
 
+let bed: FleetBed;
 let redis: RedisServer;
 let fake: FakeModelServer;
 let envB: CliEnvironment;
@@ -53,24 +45,21 @@ const nodeEnv = (extra: Record<string, string> = {}): Record<string, string> => 
 const startNode = (): Promise<RunningNode> => spawnFleetNode(bin, envB, "b", nodeEnv());
 
 beforeAll(async () => {
-  redis = await startRedisServer({ password: PASSWORD });
-  fake = await startFakeFor("claude");
-  envB = await loopbackEnv({ claude: fake });
+  bed = await startFleetBed(KEY, PASSWORD);
+  redis = bed.redis;
+  ({ claude: fake } = await bed.fakes("claude"));
+  envB = await bed.env({ claude: fake });
   writeSecrets(envB, { fleet: { roots: [envB.cwd] } });
-  node = await startNode();
+  node = bed.own(await startNode(), stopNode);
   // Debugging runs here first, then on b.
-  a = await startE2E({}, (env) => {
+  const prepare = (env: CliEnvironment): void => {
     writeSecrets(env, { routing: { table: { debugging: { cost_efficiency: [{ provider: "claude" }, { provider: "claude", machine: "b" }] } } } });
-  });
+  };
+  a = bed.own(await startE2E({}, prepare), (s) => s.close());
 }, 120_000);
 
 afterAll(async () => {
-  await a.close();
-  node.proc.kill("SIGTERM");
-  await node.proc;
-  await fake.stop();
-  await envB.cleanup();
-  await redis.stop();
+  await bed.close();
 });
 
 /** Every tool result and message b's model received, as one text. */
