@@ -1,11 +1,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { execa, type ResultPromise } from "execa";
+import type { ResultPromise } from "execa";
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cliExecutable, loopbackEnv, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
+import { cliExecutable, loopbackEnv, spawnReady, startAllFakes, type CliEnvironment, type FakeModelServer, type ReadyProcess } from "@subagent-mcp/testkit";
 
 /** The built binary, exactly as a user runs it. */
 export const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -115,26 +115,10 @@ export async function waitFor<T>(s: Pick<E2E, "call">, agent: string, pick: (out
  * Starts `subagent-mcp worker ARGS` and resolves once it waits on its mailbox (rejects if it exits
  * first); `running` collects it for the test's clean-up.
  */
-export async function startWorker(
-  e: CliEnvironment,
-  vars: Record<string, string>,
-  args: string[],
-  running: ResultPromise[],
-): Promise<{ proc: ResultPromise; stderr: () => string }> {
-  const proc = execa(process.execPath, [bin, "worker", ...args], { cwd: e.cwd, env: vars, extendEnv: false, reject: false });
-  running.push(proc);
-  let stderr = "";
-  await new Promise<void>((resolve, reject) => {
-    proc.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes("waiting on")) resolve();
-    });
-    void proc.then((r) => {
-      reject(new Error(`worker exited early (${String(r.exitCode)}): ${stderr}`));
-    });
+export async function startWorker(e: CliEnvironment, vars: Record<string, string>, args: string[], running: ResultPromise[]): Promise<ReadyProcess> {
+  return spawnReady([bin, "worker", ...args], { cwd: e.cwd, env: vars }, "waiting on", "worker", (proc) => {
+    running.push(proc);
   });
-  // Wrapped: an async function returning the process itself would wait for it to end.
-  return { proc, stderr: () => stderr };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execa, type ResultPromise } from "execa";
 import type { CliEnvironment } from "./env/loopback.js";
 import { cliExecutable } from "./locate.js";
+import { spawnReady, type ReadyProcess } from "./spawn-ready.js";
 
 /** Writes the fleet key to its private file in `env`'s config folder: not in the environment, where sub-agents could read it. */
 export function writeFleetKey(env: CliEnvironment, key: string): void {
@@ -12,10 +12,7 @@ export function writeFleetKey(env: CliEnvironment, key: string): void {
 }
 
 /** A started `subagent-mcp node`. */
-export interface RunningNode {
-  proc: ResultPromise;
-  stderr: () => string;
-}
+export type RunningNode = ReadyProcess;
 
 /**
  * Starts `subagent-mcp node --name NAME` from the built `main` (the CLI's main.js) in `env` (its own
@@ -46,18 +43,6 @@ export async function startFleetNode(
  * Runs `subagent-mcp node --name NAME` from the built `main` in `env`'s working directory with `env`'s
  * variables and `vars` (nothing else inherited), and resolves once it lends its CLIs (rejects if it exits first).
  */
-export async function spawnFleetNode(main: string, env: CliEnvironment, name: string, vars: Record<string, string | undefined> = {}): Promise<RunningNode> {
-  const proc = execa(process.execPath, [main, "node", "--name", name], { cwd: env.cwd, env: { ...env.env, ...vars }, extendEnv: false, reject: false });
-  let stderr = "";
-  await new Promise<void>((resolve, reject) => {
-    proc.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes("lending")) resolve();
-    });
-    void proc.then((r) => {
-      reject(new Error(`node ${name} exited early (${String(r.exitCode)}): ${stderr}`));
-    });
-  });
-  // Wrapped: an async function returning the process itself would wait for it to end.
-  return { proc, stderr: () => stderr };
+export function spawnFleetNode(main: string, env: CliEnvironment, name: string, vars: Record<string, string | undefined> = {}): Promise<RunningNode> {
+  return spawnReady([main, "node", "--name", name], { cwd: env.cwd, env: { ...env.env, ...vars } }, "lending", `node ${name}`);
 }
