@@ -7,7 +7,7 @@
 /** @type {Record<string, string[]>} */
 const allowed = {
   errors: [],
-  state: ["errors"],
+  state: ["contract", "errors"],
   core: ["contract", "errors"],
   contract: ["errors"],
   journal: ["contract", "errors", "state"],

@@ -1,10 +1,7 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { ServerRecord } from "@subagent-mcp/contract";
-import { readServerRecords } from "@subagent-mcp/dashboard";
 import { errorMessage } from "@subagent-mcp/errors";
+import { readServerRecords } from "@subagent-mcp/state/server-records";
 import { defineCommand } from "citty";
-import { WORKER_STOP_SIGNAL } from "@subagent-mcp/worker";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { cliContext, type CliContext } from "./context.js";
@@ -22,6 +19,11 @@ interface StopAnswer {
 
 // Asks one server, over its control endpoint, to stop `ids` (undefined: all of its agents).
 async function stopOn(record: ServerRecord, ids: string[] | undefined): Promise<StopAnswer> {
+  // The MCP client loads only when a server runs: a stop with nothing to stop starts without it.
+  const [{ Client }, { StreamableHTTPClientTransport }] = await Promise.all([
+    import("@modelcontextprotocol/sdk/client/index.js"),
+    import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
+  ]);
   const client = new Client({ name: "subagent-mcp-stop", version: "1" });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${record.control}/mcp`)), { timeout: STOP_TIMEOUT_MS });
   try {
@@ -39,12 +41,14 @@ async function stopOn(record: ServerRecord, ids: string[] | undefined): Promise<
 async function stopWorkers(ctx: CliContext): Promise<string[]> {
   const presence = await mailOf(ctx).presence();
   try {
-    const here = (await presence.list()).filter((w) => w.host === hostname() && w.pid > 0);
     // Only a process that still is a worker of ours (a pid may have been reused since its heartbeat).
-    return here.flatMap((w) => {
-      if (!readArgs(w.pid).includes("worker")) return [];
+    const here = (await presence.list()).filter((w) => w.host === hostname() && w.pid > 0 && readArgs(w.pid).includes("worker"));
+    if (here.length === 0) return [];
+    // The worker package loads only when there is a worker to tell.
+    const { WORKER_STOP_SIGNAL } = await import("@subagent-mcp/worker");
+    return here.map((w) => {
       process.kill(w.pid, WORKER_STOP_SIGNAL);
-      return [`worker ${w.name}\t${String(w.pid)}\t${w.provider ?? "-"}`];
+      return `worker ${w.name}\t${String(w.pid)}\t${w.provider ?? "-"}`;
     });
   } finally {
     await presence.close();

@@ -12,7 +12,7 @@ import { DashboardError } from "./errors.js";
 import { refusal, sendText } from "./guard.js";
 import { PageHub } from "./hub.js";
 import { PastCache } from "./past.js";
-import { serversDir } from "./records.js";
+import { serversDir } from "@subagent-mcp/state/server-records";
 import { route } from "./routes.js";
 import { ServerSet } from "./servers.js";
 import { collectState } from "./state.js";

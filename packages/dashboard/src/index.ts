@@ -2,4 +2,3 @@
 export { startDashboard, type Dashboard } from "./dashboard.js";
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { DashboardError, type DashboardErrorCode } from "./errors.js";
-export { readServerRecords } from "./records.js";

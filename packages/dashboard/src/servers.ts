@@ -2,7 +2,7 @@
 // when the file goes (or its process dies).
 import { resolve, sep } from "node:path";
 import { ServerLink } from "./link.js";
-import { readServerRecords } from "./records.js";
+import { readServerRecords } from "@subagent-mcp/state/server-records";
 
 /** How long a state waits for a new server's first snapshot before showing it as not (yet) reachable. */
 const FIRST_SNAPSHOT_MS = 5_000;

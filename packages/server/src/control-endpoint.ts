@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ChangeFeed } from "./change-feed.js";
 import { listenLoopback, sameSecret, serveStateless } from "./loopback.js";
-import { removeServerRecord, writeServerRecord } from "./server-registry.js";
+import { removeServerRecord, writeServerRecord } from "@subagent-mcp/state/server-records";
 import { errorMessage } from "@subagent-mcp/errors";
 
 /** Where a top-level server publishes its control endpoint: the state dir, and the project and host session it serves. */

@@ -1,10 +1,14 @@
+// The registry of running MCP servers (`<stateDir>/servers/<pid>.json`): every top-level server of
+// ours says where its control endpoint listens, so that the dashboard and `stop` find all of them
+// (one per host session) without asking anything else. A subpath of its own (`/server-records`):
+// what imports the state folder's layout does not load the record's schema.
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePrivateDir, writeAtomic, stateLayout, isAlive } from "@subagent-mcp/state";
 import { ServerRecordSchema, type ServerRecord } from "@subagent-mcp/contract";
-
-// Every top-level server of ours says where its control endpoint listens, so that the dashboard
-// finds all of them (one per host session) without asking anything else.
+import { isAlive } from "./alive.js";
+import { stateLayout } from "./layout.js";
+import { ensurePrivateDir } from "./private.js";
+import { writeAtomic } from "./safe-write.js";
 
 const FILE = /^(\d+)\.json$/;
 
@@ -71,4 +75,21 @@ function parse(path: string): ServerRecord | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The registered servers whose process is alive, oldest start first, read leniently (a file being written, of another version or of a gone process is left out; nothing is deleted). */
+export function readServerRecords(stateDir: string): ServerRecord[] {
+  const dir = serversDir(stateDir);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => FILE.test(n));
+  } catch {
+    return [];
+  }
+  const out: ServerRecord[] = [];
+  for (const name of names) {
+    const record = parse(join(dir, name));
+    if (record !== undefined && `${record.pid}.json` === name && isAlive(record.pid)) out.push(record);
+  }
+  return out.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.pid - b.pid);
 }
