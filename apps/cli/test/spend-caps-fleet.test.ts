@@ -5,6 +5,7 @@ import { cliExecutable, loopbackEnv, startFakeFor, startRedisServer, type CliEnv
 import { execa, type ResultPromise } from "execa";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bin, connectServer, startE2E, startWorker, waitFor, type E2E, type Served } from "./e2e.js";
+import { routedPastTheCap } from "./spend-caps-e2e.js";
 
 // On a fleet, spend_caps are summed through its Redis: two machines (here two state folders on one
 // host, each a machine of its own) with one Redis cannot together pass a cap, and `usage --caps` on
@@ -54,18 +55,7 @@ describe("spend_caps over a fleet's Redis", () => {
     const varsB = machineB(s.serverEnv);
     const b = await connectServer(varsB, s.env.cwd, "machine-b");
     others.push(b);
-    const refused = await b.client.callTool({ name: "launch_agent", arguments: { provider: "claude", prompt: "two" } });
-    expect(refused.isError).toBe(true);
-    expect(JSON.stringify(refused.content)).toContain("spend cap claude day_turns 1 reached: 1 turn today");
-    // Routed: claude is left out with rule over_cap, and the launch goes elsewhere.
-    const routed = await b.call<{ agent_id: string; provider: string; skipped: { provider: string; rule?: string; reason: string }[] }>("launch_agent", {
-      task_category: "security_review",
-      branch: "performance",
-      prompt: "three",
-    });
-    expect(routed.provider).not.toBe("claude");
-    expect(routed.skipped.find((k) => k.provider === "claude" && k.rule === "over_cap")?.reason).toContain("spend cap claude day_turns 1 reached");
-    await waitFor(b, routed.agent_id, (out) => out.finished[0]);
+    const routed = await routedPastTheCap(b);
 
     // B's own ledger has only its own turn: claude's came through Redis, counted once on each machine.
     const ledgerB = readFileSync(ledgerOf(varsB), "utf8").trim().split("\n");

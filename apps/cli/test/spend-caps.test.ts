@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { bin, connectServer, startE2E, waitFor, withUserConfig, type E2E, type Served } from "./e2e.js";
+import { routedPastTheCap } from "./spend-caps-e2e.js";
 
 // spend_caps are summed over every server of the user through the state folder's spend ledger: two
 // servers sharing a day cap cannot together pass it, the agent whose turn reached it stops there, and
@@ -63,19 +64,7 @@ describe("spend_caps", () => {
       // Another server of the same user (same state folder) sees the cap reached.
       const second = await connectServer(s.serverEnv, s.env.cwd, "second");
       others.push(second);
-      const refused = await second.client.callTool({ name: "launch_agent", arguments: { provider: "claude", prompt: "two" } });
-      expect(refused.isError).toBe(true);
-      expect(JSON.stringify(refused.content)).toContain("spend cap claude day_turns 1 reached: 1 turn today");
-      // Routed: claude's candidates are left out with rule over_cap, and the launch goes to another provider.
-      const routed = await second.call<{ agent_id: string; provider: string; skipped: { provider: string; rule?: string; reason: string }[] }>("launch_agent", {
-        task_category: "security_review",
-        branch: "performance",
-        prompt: "three",
-      });
-      expect(routed.provider).not.toBe("claude");
-      const held = routed.skipped.find((k) => k.provider === "claude" && k.rule === "over_cap");
-      expect(held?.reason).toContain("spend cap claude day_turns 1 reached");
-      await waitFor(second, routed.agent_id, (out) => out.finished[0]);
+      await routedPastTheCap(second);
     },
   );
 });
