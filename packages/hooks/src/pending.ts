@@ -42,7 +42,7 @@ export interface PendingWriter {
   write(pending: Pending): void;
 }
 
-/** A server rewrites its pending file before answers, so each write is lean (see RewrittenFile); no disk flush: the file means nothing once its server is gone. */
+/** A server rewrites its pending file as its answers go out, so each write is lean (see RewrittenFile); no disk flush: the file means nothing once its server is gone. */
 export function pendingWriter(path: string): PendingWriter {
   const file = new RewrittenFile(path);
   const text = (pending: Pending): string => `${JSON.stringify(pending)}\n`;

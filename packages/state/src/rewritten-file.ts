@@ -3,8 +3,8 @@ import { basename, dirname, join } from "node:path";
 import { ensurePrivateDir } from "./private.js";
 
 /**
- * One file of ours rewritten on every change its process sees (a server's pending file, before
- * each answer it sends): atomic and 0600 like writePrivate, but in 5 system calls where
+ * One file of ours rewritten on every change its process sees (a server's pending file, as
+ * each answer it sends goes out): atomic and 0600 like writePrivate, but in 5 system calls where
  * writeAtomic takes about 15, for these are not a user's files (no symlink to follow, no mode or
  * owner to keep) and their folder is made private once. Not flushed to disk: such a file means
  * nothing once its process is gone.
