@@ -6,6 +6,7 @@ import { setFlagsFromString } from "node:v8";
 
 setFlagsFromString("--semi-space-growth-factor=1");
 setFlagsFromString("--no-opt");
+setFlagsFromString("--no-sparkplug");
 const { McpServer } = await import("@modelcontextprotocol/sdk/server/mcp.js");
 const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
 const { z } = await import("zod");
@@ -17,3 +18,4 @@ server.registerTool("echo", { description: "Answers with its text.", inputSchema
 }));
 await server.connect(new StdioServerTransport());
 setFlagsFromString("--opt");
+setFlagsFromString("--sparkplug");
