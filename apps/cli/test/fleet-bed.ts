@@ -1,4 +1,5 @@
 import { loopbackEnv, startFakeFor, startRedisServer, type CliEnvironment, type CliName, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
+import { afterAll, beforeAll } from "vitest";
 import { startE2E, type E2E } from "./e2e.js";
 import { startFleetNode, writeFleetKey, type RunningNode } from "./fleet-node.js";
 
@@ -58,16 +59,26 @@ export async function startFleetBed(key: string, password?: string): Promise<Fle
   };
 }
 
-/** The bed most fleet tests run on: machine b lending Claude Code (`cap` slots, its folder the root) against its own fake, and A with `extraEnv`. */
-export async function startFleetOnB(
-  key: string,
-  cap: number,
-  extraEnv: Record<string, string> = {},
-): Promise<{ bed: FleetBed; redis: RedisServer; fakeB: FakeModelServer; envB: CliEnvironment; nodeB: RunningNode; a: E2E }> {
-  const bed = await startFleetBed(key);
-  const { claude: fakeB } = await bed.fakes("claude");
-  const envB = await bed.env({ claude: fakeB });
-  const nodeB = await bed.node(envB, "b", { fleet: { roots: [envB.cwd] }, caps: { claude: cap } });
-  const a = await bed.orchestrator(extraEnv);
-  return { bed, redis: bed.redis, fakeB, envB, nodeB, a };
+/** Machine b lending Claude Code (`cap` slots, its folder the root) against its own fake, and A with `extraEnv`. */
+export interface FleetOnB {
+  bed: FleetBed;
+  fakeB: FakeModelServer;
+  envB: CliEnvironment;
+  nodeB: RunningNode;
+  a: E2E;
+}
+
+/** The bed most fleet tests run on, for the file's tests: started before them (handed to `take`) and ended after them. */
+export function fleetOnB(key: string, cap: number, extraEnv: Record<string, string>, take: (fleet: FleetOnB) => void): void {
+  let bed: FleetBed | undefined;
+  beforeAll(async () => {
+    bed = await startFleetBed(key);
+    const { claude: fakeB } = await bed.fakes("claude");
+    const envB = await bed.env({ claude: fakeB });
+    const nodeB = await bed.node(envB, "b", { fleet: { roots: [envB.cwd] }, caps: { claude: cap } });
+    take({ bed, fakeB, envB, nodeB, a: await bed.orchestrator(extraEnv) });
+  }, 120_000);
+  afterAll(async () => {
+    await bed?.close();
+  });
 }

@@ -1,27 +1,19 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CliEnvironment, FakeModelServer } from "@subagent-mcp/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { waitFor, type E2E } from "./e2e.js";
-import { startFleetOnB, type FleetBed } from "./fleet-bed.js";
+import { fleetOnB } from "./fleet-bed.js";
 
 // Machine b lends one Claude Code slot (the real pinned CLI against a fake model on 127.0.0.1); A,
 // the built server under the official MCP client, launches two agents there. The second waits in
 // b's queue: A shows it queued on b (not processing, never stalled: A's stall window is 1 s) until
 // the first ends, and then it runs.
 const KEY = "fleet-queue-e2e-key-0123456789abcdef";
-let bed: FleetBed;
 let fakeB: FakeModelServer;
 let envB: CliEnvironment;
 let a: E2E;
-
-beforeAll(async () => {
-  ({ bed, fakeB, envB, a } = await startFleetOnB(KEY, 1, { SUBAGENT_MCP_STALL_SECONDS: "1" }));
-}, 120_000);
-
-afterAll(async () => {
-  await bed.close();
-});
+fleetOnB(KEY, 1, { SUBAGENT_MCP_STALL_SECONDS: "1" }, (fleet) => ({ fakeB, envB, a } = fleet));
 
 interface Polled {
   status: string;

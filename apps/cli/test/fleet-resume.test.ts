@@ -1,27 +1,22 @@
 import { untilClaudeSaved, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { connectServer, endServer, waitFor, type E2E, type Served } from "./e2e.js";
-import { startFleetOnB, type FleetBed } from "./fleet-bed.js";
+import { fleetOnB } from "./fleet-bed.js";
 import type { RunningNode } from "./fleet-node.js";
 
 // An agent that ran on machine b (the real pinned Claude Code against b's fake model on 127.0.0.1)
 // has its conversation saved there. Its orchestrator ends; a new one of the same project resumes it
 // from the journal: on b, in the same conversation. With b gone, the resume says b is needed.
 const KEY = "fleet-resume-e2e-key-0123456789abcdef";
-let bed: FleetBed;
 let fakeB: FakeModelServer;
 let envB: CliEnvironment;
 let nodeB: RunningNode;
 let a: E2E;
 let second: Served | undefined;
-
-beforeAll(async () => {
-  ({ bed, fakeB, envB, nodeB, a } = await startFleetOnB(KEY, 2));
-}, 120_000);
-
+fleetOnB(KEY, 2, {}, (fleet) => ({ fakeB, envB, nodeB, a } = fleet));
+// Registered after the bed's end, so run before it: the second orchestrator ends while Redis is up.
 afterAll(async () => {
   await second?.close();
-  await bed.close();
 });
 
 describe("resume_agent of an agent that ran on another machine", () => {

@@ -3,9 +3,9 @@ import type { CliEnvironment } from "@subagent-mcp/testkit";
 import { execa } from "execa";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { bin, type E2E } from "./e2e.js";
-import { startFleetOnB, type FleetBed } from "./fleet-bed.js";
+import { fleetOnB } from "./fleet-bed.js";
 import type { RunningNode } from "./fleet-node.js";
 import { endLongTools, journalEnds, longTool, marked } from "./stop-e2e.js";
 import { until } from "./past-e2e.js";
@@ -14,18 +14,10 @@ import { until } from "./past-e2e.js";
 // user runs `subagent-mcp stop` as another machine (another state folder, no server of its own,
 // the same config and fleet key). Node b kills the agent's CLI; A journals it as stopped by the user.
 const KEY = "stop-fleet-e2e-key-0123456789abcd";
-let bed: FleetBed;
 let envB: CliEnvironment;
 let nodeB: RunningNode;
 let a: E2E;
-
-beforeAll(async () => {
-  ({ bed, envB, nodeB, a } = await startFleetOnB(KEY, 2, { ENABLE_TOOL_SEARCH: "false" }));
-}, 120_000);
-
-afterAll(async () => {
-  await bed.close();
-});
+fleetOnB(KEY, 2, { ENABLE_TOOL_SEARCH: "false" }, (fleet) => ({ envB, nodeB, a } = fleet));
 
 afterEach(endLongTools);
 
