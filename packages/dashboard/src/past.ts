@@ -1,12 +1,12 @@
 // Agents of the project read back from the journal: those no live server holds, and any agent's
 // conversation when no live server can tell it.
-import { endedWhy, listAgents, turnsBefore, type JournalTurn } from "@subagent-mcp/journal";
+import { endedWhy, listAgents, SummaryCache, turnsBefore, type JournalTurn } from "@subagent-mcp/journal";
 import type { PastAgentView } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract";
 
 /** The project's agents in the journal that no live server holds (pool replicas left out), newest first. */
-export function pastAgentViews(agentsDir: string, project: string, live: Set<string>, costs: Map<string, number>): PastAgentView[] {
-  return listAgents(agentsDir, { project })
+export function pastAgentViews(agentsDir: string, project: string, live: Set<string>, costs: Map<string, number>, summaries?: SummaryCache): PastAgentView[] {
+  return listAgents(agentsDir, { project }, summaries)
     .filter((s) => s.pool === undefined && !live.has(s.agent_id))
     .map((s) => {
       const status = s.owner_alive && s.alive ? s.status : "ended";
@@ -73,9 +73,11 @@ const PAST_MAX_AGE_MS = 30_000;
 
 /**
  * {@link pastAgentViews}, read again only when told (a server changed, the journal directory changed),
- * when the set of live agents changed, or after {@link PAST_MAX_AGE_MS}: listing reads every journal.
+ * when the set of live agents changed, or after {@link PAST_MAX_AGE_MS}; each reading reads again
+ * only the journals that changed since the one before.
  */
 export class PastCache {
+  readonly #summaries = new SummaryCache();
   #key = "";
   #at = 0;
   #last: PastAgentView[] = [];
@@ -98,7 +100,7 @@ export class PastCache {
       this.#stale = false;
       this.#key = key;
       this.#at = now;
-      this.#last = pastAgentViews(this.agentsDir, this.project, live, costs);
+      this.#last = pastAgentViews(this.agentsDir, this.project, live, costs, this.#summaries);
     }
     return this.#last;
   }
