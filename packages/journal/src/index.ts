@@ -5,7 +5,7 @@ export { JournalError, type JournalErrorCode } from "./errors.js";
 export { CATEGORY_INDEX_FILE, CategoryIndex, CategoryIndexFileSchema, type IndexedTurn, type TypicalTurn } from "./category-index.js";
 export { followJournal } from "./follow.js";
 export { endedWhy, listAgents, type AgentSummary } from "./list.js";
-export { SummaryCache } from "./summary-cache.js";
+export { journalStamp, SummaryCache } from "./summary-cache.js";
 export { launchEntry } from "./tail.js";
 export { decodeLaunch, encodeLaunch, launchAsked, type Defined, type LaunchEntry, type LaunchRecord } from "./launch-record.js";
 export { serverAlive } from "./owner.js";

@@ -39,6 +39,11 @@ export class SummaryCache {
   }
 }
 
+/** What tells an agent's journal changed: its newest file's identity, size and mtime (undefined when it has none). */
+export function journalStamp(dir: string, agentId: string): string | undefined {
+  return stampOf(join(dir, agentId, JOURNAL_FILE));
+}
+
 function stampOf(file: string): string | undefined {
   try {
     const s = statSync(file, { bigint: true });

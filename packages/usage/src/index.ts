@@ -14,3 +14,4 @@ export { SpendTally } from "./spend-tally.js";
 export { parseSince } from "./since.js";
 export { addTurn, emptyRow, summarizeUsage, type UsageSummary } from "./summarize.js";
 export { agentTurns, workerTurns, type TurnRecord } from "./turns.js";
+export { TurnCache } from "./turn-cache.js";

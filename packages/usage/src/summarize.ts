@@ -3,6 +3,7 @@ import { DEFAULT_PRICES } from "./default-prices.js";
 import { recordedCost } from "./lookup.js";
 import type { GroupBy, PriceTable, UsageRow } from "./schema.js";
 import { agentTurns, workerTurns, type TurnRecord } from "./turns.js";
+import type { TurnCache } from "./turn-cache.js";
 
 /** What {@link summarizeUsage} returns. */
 export interface UsageSummary {
@@ -23,6 +24,8 @@ interface SummarizeOptions {
   project?: string;
   /** Price table (default: the built-in one). */
   prices?: PriceTable;
+  /** Agents' turns kept from an earlier summary: only journals changed since are read again. */
+  turns?: TurnCache;
 }
 
 const UNKNOWN = "(unknown)";
@@ -95,7 +98,7 @@ export function summarizeUsage(source: UsageSource, options: SummarizeOptions): 
       if (t.duration_ms !== undefined) o.durations.push(t.duration_ms);
     }
   };
-  const agents = agentTurns(dirs.agentsDir, add);
+  const agents = agentTurns(dirs.agentsDir, add, options.turns);
   const workers = dirs.workersDir === undefined || options.project !== undefined ? { skipped: 0 } : workerTurns(dirs.workersDir, add);
   for (const [row, o] of outcomes) {
     row.success_rate = Math.round((o.ok / row.turns) * 1000) / 1000;

@@ -2,7 +2,8 @@
 // on: each file streamed a line at a time and each turn handed on, so a sum folds them as they come.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { entriesStats, journalEntries, linesFromStart, type WindowStats } from "@subagent-mcp/journal";
+import { entriesStats, journalEntries, journalStamp, linesFromStart, type WindowStats } from "@subagent-mcp/journal";
+import type { TurnCache } from "./turn-cache.js";
 import { recordedUsage, SavedSessionSchema, TurnLogSchema, ZERO_USAGE, type RecordedUsage, definedFields } from "@subagent-mcp/contract";
 import { workerLayout } from "@subagent-mcp/state";
 
@@ -45,41 +46,61 @@ const USAGE_LINES = /^(?!\{"t":"(?:prompt|tool|status|error|end|resume)")/;
 /**
  * Calls `onTurn` for each finished turn of every agent journaled under `agentsDir`, its journal
  * streamed a line at a time (none is held whole); unreadable journals are skipped, cut lines counted.
+ * With a `cache`, an agent whose journal did not change since it was read is replayed from it.
  */
-export function agentTurns(agentsDir: string, onTurn: (t: TurnRecord) => void): { skipped: number } {
+export function agentTurns(agentsDir: string, onTurn: (t: TurnRecord) => void, cache?: TurnCache): { skipped: number } {
   let skipped = 0;
   for (const id of subdirs(agentsDir).filter((n) => ID.test(n))) {
-    const stats = entriesStats();
-    let who: Omit<TurnRecord, "at" | "usage"> = { agent: id, provider: "" };
-    try {
-      // The launch copied into each rotated file would set the model back: only the first counts.
-      for (const e of journalEntries(agentsDir, id, stats, { only: USAGE_LINES, copies: "skip" })) {
-        if (e.t === "launch") {
-          who = { agent: id, provider: e.provider, project: e.project };
-          if (e.model !== undefined) who.model = e.model;
-          if (e.label !== undefined) who.label = e.label;
-          if (e.category !== undefined) who.category = e.category;
-        } else if (e.t === "session" && e.model !== undefined) who = { ...who, model: e.model };
-        else if (e.t === "attempt") {
-          // A failover or an escalation: the turns from here on run on the next candidate.
-          const { model: _left, ...rest } = who;
-          who = { ...rest, provider: e.next.provider, ...definedFields({ model: e.next.model }) };
-        } else if (e.t === "turn")
-          onTurn({
-            ...who,
-            at: e.at,
-            usage: e.usage,
-            failed: e.is_error || e.interrupted,
-            duration_ms: e.duration_ms,
-            ...definedFields({ cost_usd: e.cost_usd }),
-          });
-      }
-    } catch {
-      // Gone meanwhile, or unreadable: what was read of it counts.
+    const kept = cache?.get(agentsDir, id);
+    if (kept !== undefined) {
+      for (const t of kept.turns) onTurn(t);
+      skipped += kept.skipped;
+      continue;
     }
-    skipped += stats.skipped;
+    const turns: TurnRecord[] = [];
+    const read = agentTurnsOf(agentsDir, id, (t) => {
+      turns.push(t);
+      onTurn(t);
+    });
+    cache?.set(agentsDir, id, { turns, skipped: read.skipped, stamp: read.stamp });
+    skipped += read.skipped;
   }
   return { skipped };
+}
+
+// One agent's turns, and the stamp of its journal as it was before the read.
+function agentTurnsOf(agentsDir: string, id: string, onTurn: (t: TurnRecord) => void): { skipped: number; stamp: string | undefined } {
+  const stamp = journalStamp(agentsDir, id);
+  const stats = entriesStats();
+  let who: Omit<TurnRecord, "at" | "usage"> = { agent: id, provider: "" };
+  try {
+    // The launch copied into each rotated file would set the model back: only the first counts.
+    for (const e of journalEntries(agentsDir, id, stats, { only: USAGE_LINES, copies: "skip" })) {
+      if (e.t === "launch") {
+        who = { agent: id, provider: e.provider, project: e.project };
+        if (e.model !== undefined) who.model = e.model;
+        if (e.label !== undefined) who.label = e.label;
+        if (e.category !== undefined) who.category = e.category;
+      } else if (e.t === "session" && e.model !== undefined) who = { ...who, model: e.model };
+      else if (e.t === "attempt") {
+        // A failover or an escalation: the turns from here on run on the next candidate.
+        const { model: _left, ...rest } = who;
+        who = { ...rest, provider: e.next.provider, ...definedFields({ model: e.next.model }) };
+      } else if (e.t === "turn")
+        onTurn({
+          ...who,
+          at: e.at,
+          usage: e.usage,
+          failed: e.is_error || e.interrupted,
+          duration_ms: e.duration_ms,
+          ...definedFields({ cost_usd: e.cost_usd }),
+        });
+    }
+  } catch {
+    // Gone meanwhile, or unreadable: what was read of it counts (and is not kept).
+    return { skipped: stats.skipped, stamp: undefined };
+  }
+  return { skipped: stats.skipped, stamp };
 }
 
 // The worker's turn log, read leniently: only what usage needs (`model` when a log records it).

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { UsageOutput, definedFields } from "@subagent-mcp/contract";
 import { GroupBySchema } from "@subagent-mcp/usage/schema";
+import type { TurnCache } from "@subagent-mcp/usage";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
@@ -18,6 +19,9 @@ export const UsageInput = {
     .optional()
     .describe("Only agents launched for this server's project (default true); false: every agent and worker on this machine."),
 };
+
+// The journal's turns between usage calls (made with the first): each call reads again only the journals that changed.
+const kept: { turns?: TurnCache } = {};
 
 /** `usage`: tokens and cost of sub-agents' (and workers') finished turns, from their journals, grouped. */
 export function registerUsageTool(server: McpServer, deps: ToolDeps): void {
@@ -38,7 +42,7 @@ export function registerUsageTool(server: McpServer, deps: ToolDeps): void {
         if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal, so there is no usage to report");
         await journal.writer.flush();
         // The usage code and the config reader load with the first call.
-        const [{ mergePrices, parseSince, renderUsage, summarizeUsage, DEFAULT_PRICES }, { loadConfig }] = await Promise.all([
+        const [{ mergePrices, parseSince, renderUsage, summarizeUsage, DEFAULT_PRICES, TurnCache }, { loadConfig }] = await Promise.all([
           import("@subagent-mcp/usage"),
           import("@subagent-mcp/config"),
         ]);
@@ -51,7 +55,7 @@ export function registerUsageTool(server: McpServer, deps: ToolDeps): void {
         const agentsDir = journal.settings.dir;
         const summary = summarizeUsage(
           { agentsDir, workersDir: join(dirname(agentsDir), "workers") },
-          { groupBy, prices, ...definedFields({ since, project }) },
+          { groupBy, prices, turns: (kept.turns ??= new TurnCache()), ...definedFields({ since, project }) },
         );
         const structured = {
           group_by: groupBy,
