@@ -79,7 +79,8 @@ async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean
   const old = (args.include_past === true ? past : [])
     .filter((p) => wanted({ status: p.status, cwd: p.summary.cwd, label: p.summary.label }))
     .map((p) => ({ key: { live: false as const, at: Date.parse(p.summary.last_at) || 0, id: p.summary.agent_id }, row: () => pastRow(p), line }));
-  const all = [...live, ...old].sort((a, b) => compareKeys(a.key, b.key));
+  // Past agents come from the journal's listing in the cursor's order already (sorting thousands again cost more than the rest).
+  const all = [...live.sort((a, b) => compareKeys(a.key, b.key)), ...old];
   const said =
     predecessor === undefined
       ? []
