@@ -1,5 +1,5 @@
 // Turns and cost per day and provider, from the journals and the workers' turn logs.
-import { addTurn, agentTurns, DEFAULT_PRICES, emptyRow, workerTurns, type PriceTable, type TurnRecord, type UsageRow } from "@subagent-mcp/usage";
+import { addTurn, agentTurns, DEFAULT_PRICES, emptyRow, TurnCache, workerTurns, type PriceTable, type TurnRecord, type UsageRow } from "@subagent-mcp/usage";
 import type { UsageDayView } from "@subagent-mcp/contract";
 import { stateLayout } from "@subagent-mcp/state";
 
@@ -16,7 +16,7 @@ export const USAGE_MAX_AGE_MS = 30_000;
 const round = (n: number): number => Math.round(n * 10_000) / 10_000;
 
 /** Usage of this project's agents (and of every worker, which belong to no project), grouped per day (UTC) and provider. */
-export function usageNow(stateDir: string, project: string, prices: PriceTable): UsageNow {
+export function usageNow(stateDir: string, project: string, prices: PriceTable, turns?: TurnCache): UsageNow {
   const rows = new Map<string, { day: string; provider: string; row: UsageRow }>();
   const costs = new Map<string, number>();
   let total = 0;
@@ -33,9 +33,13 @@ export function usageNow(stateDir: string, project: string, prices: PriceTable):
       costs.set(t.agent, (costs.get(t.agent) ?? 0) + cost);
     }
   };
-  agentTurns(stateLayout(stateDir).agents, (t) => {
-    if (t.project === project) add(t);
-  });
+  agentTurns(
+    stateLayout(stateDir).agents,
+    (t) => {
+      if (t.project === project) add(t);
+    },
+    turns,
+  );
   workerTurns(stateLayout(stateDir).workers, add);
   // The page's names for a row's counts.
   const days: UsageDayView[] = [...rows.values()]
@@ -54,8 +58,9 @@ export function usageNow(stateDir: string, project: string, prices: PriceTable):
   return { usage: { days, total_cost_usd: round(total) }, costs };
 }
 
-/** {@link usageNow}, computed again at most every {@link USAGE_MAX_AGE_MS}. */
+/** {@link usageNow}, computed again at most every {@link USAGE_MAX_AGE_MS}, reading again only the journals that changed. */
 export class UsageCache {
+  readonly #turns = new TurnCache();
   #at = 0;
   #last: UsageNow | undefined;
 
@@ -68,7 +73,7 @@ export class UsageCache {
   get(): UsageNow {
     const now = Date.now();
     if (this.#last === undefined || now - this.#at >= USAGE_MAX_AGE_MS) {
-      this.#last = usageNow(this.stateDir, this.project, this.prices);
+      this.#last = usageNow(this.stateDir, this.project, this.prices, this.#turns);
       this.#at = now;
     }
     return this.#last;
