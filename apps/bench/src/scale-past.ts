@@ -9,11 +9,14 @@ import { summarize, type Summary } from "./stats.js";
 export interface ScalePastResult {
   pastAgents: number;
   journalMbTotal: number;
-  /** list_agents {include_past: true}: the server's first (it reads the journal), then the following. */
+  /** list_agents {include_past: true} (its first page): the server's first (it reads the journal), then the following. */
   listPastFirst: number;
   listPast: Summary;
-  /** Its result's size, characters (over the default cap of 40,000, a host gets it refused). */
+  /** The first page's size, characters (the default cap is 40,000). */
   listPastChars: number;
+  /** Every page of it, next_cursor after next_cursor: how many, and the walk's time. */
+  listPastPages: number;
+  listPastWalk: number;
   /** list_agents without past agents, with them on disk. */
   listCurrent: Summary;
   /** `subagent-mcp logs <id>` of one past agent, a process each (its start included). */
@@ -45,8 +48,7 @@ const round = (x: number): number => Math.round(x * 100) / 100;
 
 /** `count` past agents (one finished turn each; SUBAGENT_MCP_BENCH_PAST_AGENTS, default 10,000), then `runs` of each reading call. */
 export async function scalePastBench(runs: number, count = Number(process.env.SUBAGENT_MCP_BENCH_PAST_AGENTS ?? 10_000)): Promise<ScalePastResult> {
-  // The whole list is read, above the result cap a host sets (40,000 characters by default: about 100 past agents).
-  const r = await mcpRig({ SUBAGENT_MCP_MAX_RESULT_CHARS: "100000000" });
+  const r = await mcpRig();
   try {
     const agents = stateLayout(stateDir({ home: r.env.home, env: r.env.env })).agents;
     const project = realpathSync(r.env.cwd);
@@ -60,6 +62,15 @@ export async function scalePastBench(runs: number, count = Number(process.env.SU
     });
     const listPast = summarize(await time(runs, () => r.call("list_agents", { include_past: true })));
     const listCurrent = summarize(await time(runs, () => r.call("list_agents")));
+    let listPastPages = 0;
+    const [listPastWalk] = await time(1, async () => {
+      let cursor: string | undefined;
+      do {
+        listPastPages++;
+        cursor = (await r.call<{ next_cursor?: string }>("list_agents", { include_past: true, limit: 500, ...(cursor === undefined ? {} : { cursor }) }))
+          .next_cursor;
+      } while (cursor !== undefined);
+    });
     const one = `past${String(Math.floor(count / 2)).padStart(6, "0")}`;
     const logsCli = summarize(await time(runs, () => execa(process.execPath, [serverBin, "logs", one], { cwd: r.env.cwd, env: r.env.env, extendEnv: false })));
     const transcript = summarize(await time(runs, () => r.call("transcript", { agent_id: one })));
@@ -80,6 +91,8 @@ export async function scalePastBench(runs: number, count = Number(process.env.SU
         listPastFirst: round(listPastFirst ?? Number.NaN),
         listPast,
         listPastChars,
+        listPastPages,
+        listPastWalk: round(listPastWalk ?? Number.NaN),
         listCurrent,
         logsCli,
         transcript,

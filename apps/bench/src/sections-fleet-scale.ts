@@ -45,6 +45,7 @@ export async function benchScalePast({ runs, save }: BenchContext): Promise<void
     ["call", "first", "then"],
     [
       [`list_agents {include_past: true} (${String(r.listPastChars)} chars)`, r.listPastFirst, ms(r.listPast)],
+      [`list_agents {include_past: true}, every page (${String(r.listPastPages)} pages, limit 500)`, r.listPastWalk, ""],
       ["list_agents (past ones on disk)", "", ms(r.listCurrent)],
       ["subagent-mcp logs <one> (a process)", "", ms(r.logsCli)],
       ["transcript {one}", "", ms(r.transcript)],
