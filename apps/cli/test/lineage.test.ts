@@ -104,6 +104,6 @@ describe("a nested server sees only its own lineage in the journal", () => {
     expect(result).not.toContain("sibling's private work");
     // Its list of the journal's agents is empty: neither its sibling nor the sub-agent it runs under.
     expect(result.split("|")[0], result).not.toContain(sibling.agent_id);
-    expect(result.split("|")[0], result).toContain('{"agents":[]}');
+    expect(result.split("|")[0], result).toContain('{"agents":[],"total":0,"total_past":0}');
   });
 });
