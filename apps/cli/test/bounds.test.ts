@@ -88,9 +88,21 @@ describe("bounds on processes, queues and records", () => {
       ended.push(l);
       await s.call("kill_agent", { agent_id: l.agent_id });
     }
-    const rows = (await s.call<{ agents: Row[] }>("list_agents")).agents;
+    // Every page of the list (oldest launch first; launches of the same millisecond by id).
+    const rows: Row[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await s.call<{ agents: Row[]; total: number; next_cursor?: string }>("list_agents", {
+        limit: 500,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      expect(page.total).toBe(201);
+      rows.push(...page.agents);
+      cursor = page.next_cursor;
+    } while (cursor !== undefined);
     expect(rows).toHaveLength(201);
-    expect(rows.map((r) => r.agent_id)).toEqual([running.agent_id, ...ended.slice(20).map((l) => l.agent_id)]);
+    expect(rows[0]?.agent_id).toBe(running.agent_id);
+    expect(new Set(rows.map((r) => r.agent_id))).toEqual(new Set([running.agent_id, ...ended.slice(20).map((l) => l.agent_id)]));
     expect(await toolError(s, "poll_agent", { agent_id: ended[0]?.agent_id })).toMatch(/records of ended agents beyond the newest 200 are freed/);
   });
 });
