@@ -175,7 +175,8 @@ async function probeLoop(r: McpRig, ids: string[], start: number, deadline: numb
   await sleep(Math.max(0, start - performance.now()));
   for (let i = 0; performance.now() < deadline; i += 1) {
     const t0 = performance.now();
-    await r.call("list_agents");
+    // Every live agent in one page (the default page is 50 rows): the call's cost at N, not at 50.
+    await r.call("list_agents", { limit: 500 });
     list.push(performance.now() - t0);
     const t1 = performance.now();
     await r.call("poll_agent", { agent_id: ids[i % ids.length], tail_chars: 200 });
