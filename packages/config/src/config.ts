@@ -38,6 +38,8 @@ export const ConfigSchema = z.strictObject({
   journal_retention_days: z.number().min(0).optional(),
   /** An agent idle this long is hibernated: its process closed, its session kept for the next message (default 600; 0: never). */
   idle_ttl_s: z.number().min(0).optional(),
+  /** The CPU niceness agents' CLIs run at, 0-19 (default 10; 0: the server's own), so that the server stays responsive when they saturate the machine. */
+  agent_nice: z.int().min(0).max(19).optional(),
   /** Live CLI processes kept per provider (default twice its cap, never below it); see SupervisorOptions.maxLive. */
   max_live: z.int().min(1).max(1000).optional(),
   /** Explicit CLI executables, over PATH. From a project's file only once the user trusts it. */
@@ -265,6 +267,8 @@ export function loadConfig(options: {
   const maxLive = envInt(env, "SUBAGENT_MCP_MAX_LIVE", 1) ?? project.max_live ?? user.max_live;
   const permissionTimeout = envInt(env, "SUBAGENT_MCP_PERMISSION_TIMEOUT_S", 1) ?? project.permission_timeout_s ?? user.permission_timeout_s;
   const handshake = envInt(env, "SUBAGENT_MCP_HANDSHAKE_TIMEOUT_S", 1) ?? project.handshake_timeout_s ?? user.handshake_timeout_s;
+  const nice = envInt(env, "SUBAGENT_MCP_AGENT_NICE", 0) ?? project.agent_nice ?? user.agent_nice;
+  if (nice !== undefined && nice > 19) throw new ConfigError("CONFIG_INVALID", `SUBAGENT_MCP_AGENT_NICE must be an integer from 0 to 19, got "${nice}"`);
   const idleTtl = envInt(env, "SUBAGENT_MCP_IDLE_TTL_S", 0) ?? project.idle_ttl_s ?? user.idle_ttl_s;
   const retention = envInt(env, "SUBAGENT_MCP_JOURNAL_RETENTION_DAYS", 0) ?? project.journal_retention_days ?? user.journal_retention_days;
   // SUBAGENT_MCP_<P>_PATH wins over both files, as documented.
@@ -289,6 +293,7 @@ export function loadConfig(options: {
       max_live: maxLive,
       permission_timeout_s: permissionTimeout,
       handshake_timeout_s: handshake,
+      agent_nice: nice,
       idle_ttl_s: idleTtl,
       journal_retention_days: retention,
     }),

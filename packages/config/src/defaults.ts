@@ -14,6 +14,13 @@ export const CONFIG_DEFAULTS = {
   stall_seconds: DEFAULT_STALL_MS / 1000,
   /** Seconds an idle agent keeps its CLI before it is hibernated. */
   idle_ttl_s: 600,
+  /**
+   * The CPU niceness of agents' CLIs. Each CLI leads a session of its own, so the scheduler shares
+   * the CPU among the server and every agent as equals: at 100 busy agents the server had 1/101 of
+   * it and its calls took seconds. At 10 a CLI weighs 110 against the server's 1024 (nice 0), so
+   * 100 of them leave it ~8 % of the machine (its load then is ~6 %); idle agents lose nothing.
+   */
+  agent_nice: 10,
 } as const;
 
 /** The config with each of {@link CONFIG_DEFAULTS} filled in where it sets none. */
@@ -23,5 +30,6 @@ export function withDefaults<C extends Config>(config: C): C & { [K in keyof typ
     max_depth: config.max_depth ?? CONFIG_DEFAULTS.max_depth,
     stall_seconds: config.stall_seconds ?? CONFIG_DEFAULTS.stall_seconds,
     idle_ttl_s: config.idle_ttl_s ?? CONFIG_DEFAULTS.idle_ttl_s,
+    agent_nice: config.agent_nice ?? CONFIG_DEFAULTS.agent_nice,
   };
 }

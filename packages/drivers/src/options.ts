@@ -9,4 +9,6 @@ export interface CliDriverOptions {
   extendEnv?: boolean;
   /** How long each step of a session's handshake may wait for the CLI's answer (ACP agents; default HANDSHAKE_TIMEOUT_MS). */
   handshakeTimeoutMs?: number;
+  /** The CPU niceness every CLI of this driver runs at, 1-19 (0 or none: the server's own); see spawnCli. */
+  nice?: number;
 }

@@ -4,6 +4,7 @@ import type { Readable, Writable } from "node:stream";
 import { DriverError } from "./errors.js";
 import { guard, unguard } from "./internal/guardian.js";
 import { killTree, killTreeNow } from "./internal/tree.js";
+import { lowerPriority } from "./internal/nice.js";
 import { errorMessage } from "@subagent-mcp/errors";
 
 /** How a CLI process ended. */
@@ -20,6 +21,8 @@ interface SpawnOptions {
   /** The environment; merged over process.env unless `extendEnv` is false. */
   env?: Record<string, string> | undefined;
   extendEnv?: boolean;
+  /** The CPU niceness the CLI runs at (and its children), 1-19; 0 or none: ours. */
+  nice?: number | undefined;
 }
 
 /**
@@ -80,6 +83,7 @@ export function spawnCli(options: SpawnOptions): CliProcess {
   }
   const pid = child.pid;
   if (pid !== undefined) {
+    if (options.nice !== undefined && options.nice > 0) lowerPriority(pid, options.nice);
     live.add(pid);
     guard(pid);
   }

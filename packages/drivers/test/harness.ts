@@ -10,6 +10,7 @@ import {
   type FakeModelServer,
 } from "@subagent-mcp/testkit";
 import { acpAgents, driverFor, type CliDriver } from "../src/index.js";
+import type { CliDriverOptions } from "../src/options.js";
 
 type TurnEnd = Extract<AgentEvent, { type: "turn_end" }>;
 
@@ -27,12 +28,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** `version`: which installed release of the CLI (default: SUBAGENT_MCP_TEST_CLI_VERSION, else the pinned one). */
-export async function harness(provider: Provider, version?: CliVersionName): Promise<Harness> {
+/** `version`: which installed release of the CLI (default: SUBAGENT_MCP_TEST_CLI_VERSION, else the pinned one); `options`: the driver's, over the test's. */
+export async function harness(provider: Provider, version?: CliVersionName, options: CliDriverOptions = {}): Promise<Harness> {
   const fake = await startFakeFor(provider);
   const env = await loopbackEnv(provider, fake);
   const found = locateCli(provider, version);
-  const driver = driverFor(provider, { executable: found.command, executableArgs: found.args, env: env.env, extendEnv: false }, acpAgents());
+  const driver = driverFor(provider, { executable: found.command, executableArgs: found.args, env: env.env, extendEnv: false, ...options }, acpAgents());
   const events: AgentEvent[] = [];
   const listeners = new Set<() => void>();
   const sessions: Session[] = [];
