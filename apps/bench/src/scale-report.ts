@@ -23,7 +23,8 @@ const envNumber = (name: string, fallback: number): number => {
 
 /**
  * SUBAGENT_MCP_BENCH_SCALE_N (comma-separated, default 10,25,50,100), _PERIOD_MS (3000), _LOAD_MS
- * (30000), _IDLE_MS (5000), _MIX (0 skips the mixed run), _SERVER_NODE_OPTIONS (the server's NODE_OPTIONS).
+ * (30000), _IDLE_MS (5000), _MIX (0 skips the mixed run), _SERVER_NODE_OPTIONS (the server's NODE_OPTIONS);
+ * SUBAGENT_MCP_AGENT_NICE is handed to the server (the agents' niceness).
  */
 function scaleOptions(): { ns: number[]; mix: boolean; options: ScaleOptions } {
   const ns = (process.env.SUBAGENT_MCP_BENCH_SCALE_N ?? "10,25,50,100")

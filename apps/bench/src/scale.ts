@@ -112,6 +112,8 @@ function roomFor(n: number, nodeOptions: string | undefined): Record<string, str
     SUBAGENT_MCP_CAP_GEMINI: room,
     SUBAGENT_MCP_MAX_LIVE: String(n + 10),
     ...(nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions }),
+    // The agents' niceness, to compare a run at 0 with one at the default.
+    ...(process.env.SUBAGENT_MCP_AGENT_NICE === undefined ? {} : { SUBAGENT_MCP_AGENT_NICE: process.env.SUBAGENT_MCP_AGENT_NICE }),
   };
 }
 
