@@ -2,7 +2,7 @@
 import { readdirSync } from "node:fs";
 import { serverAlive } from "./owner.js";
 import { summarizeEnds } from "./tail.js";
-import type { SummaryCache } from "./summary-cache.js";
+import { AGENT_ID, byNewest, type SummaryCache } from "./summary-cache.js";
 import type { JournalEntry, JournalWorktree, ServerRef } from "./schema.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
@@ -37,21 +37,21 @@ export interface AgentSummary {
   last_turn_running: boolean;
 }
 
-const ID = /^[a-z0-9-]{1,64}$/;
-
 /**
  * Every agent under `dir`, newest first (by last_at), optionally only one project's; unreadable ones
  * skipped. Each is summed up from its journal's two ends (launch entry, latest entries within
  * TAIL_BYTES), so a long journal costs no more than a short one; with a `cache`, only those whose
- * journal changed since the last listing are read again.
+ * journal changed since the last listing are read again, and while none did the array is the one
+ * the call before returned (callers do not change it).
  */
 export function listAgents(dir: string, filter: { project?: string } = {}, cache?: SummaryCache): AgentSummary[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => ID.test(n));
-  } catch {
-    return [];
-  }
+  const list = (): string[] => {
+    try {
+      return readdirSync(dir).filter((n) => AGENT_ID.test(n));
+    } catch {
+      return [];
+    }
+  };
   const read = (name: string): AgentSummary | undefined => {
     try {
       return summarizeEnds(dir, name);
@@ -60,16 +60,15 @@ export function listAgents(dir: string, filter: { project?: string } = {}, cache
       return undefined;
     }
   };
+  if (cache !== undefined) return cache.sorted(dir, list, read, filter.project);
   const out: AgentSummary[] = [];
-  for (const summary of cache === undefined ? names.map(read) : cache.listing(dir, names, read)) {
+  for (const summary of list().map(read)) {
     if (summary === undefined) continue;
     if (filter.project !== undefined && summary.project !== filter.project) continue;
     out.push(summary);
   }
-  return out.sort((a, b) => time(b.last_at) - time(a.last_at) || b.agent_id.localeCompare(a.agent_id));
+  return out.sort(byNewest);
 }
-
-const time = (at: string): number => Date.parse(at) || 0;
 
 /** Folds an agent's entries into its summary; undefined when the journal has no entry at all. */
 export function summarize(agentId: string, entries: JournalEntry[], owner: ServerRef | undefined): AgentSummary | undefined {

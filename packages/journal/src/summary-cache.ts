@@ -1,10 +1,11 @@
 // Agents' summaries kept between listings: listing 10,000 past agents read each one's journal ends
 // (a few files opened, a tail parsed) on every call. A summary is read again only when its journal's
 // newest file changed (every change of an agent, its owner's included, appends an entry there) or
-// its server's liveness did; otherwise a listing costs a stat per agent.
+// its server's liveness did; otherwise a listing costs a stat per agent, and when nothing changed
+// the listing sorted last time (and each project's share of it) is handed back as it was.
 import { statSync } from "node:fs";
-import { join } from "node:path";
 import type { AgentSummary } from "./list.js";
+import { DirChanges } from "./dir-changes.js";
 import { JOURNAL_FILE } from "./owner.js";
 import { isAlive as pidAlive } from "@subagent-mcp/state";
 
@@ -13,41 +14,162 @@ interface Kept {
   summary: AgentSummary;
 }
 
+interface Listed {
+  changes: DirChanges;
+  /** The agent names last listed. */
+  names: Set<string> | undefined;
+  /** Those kept whose server was alive when read: their liveness is checked on every listing. */
+  owned: Set<string>;
+  all: AgentSummary[];
+  byProject: Map<string, AgentSummary[]>;
+}
+
+/** An agent's directory name (what else the directory holds is no agent). */
+export const AGENT_ID = /^[a-z0-9-]{1,64}$/;
+
+// Compares as String#localeCompare does (the default locale and options), without its cost per call.
+const collator = new Intl.Collator();
+const time = (at: string): number => Date.parse(at) || 0;
+
+/** Newest first (by last_at), ties by id, last first: the order of every listing. */
+export function byNewest(a: AgentSummary, b: AgentSummary): number {
+  return time(b.last_at) - time(a.last_at) || collator.compare(b.agent_id, a.agent_id);
+}
+
+type Read = (name: string) => AgentSummary | undefined;
+
 /** A summary per agent directory, valid while its journal file's identity, size and mtime stay. */
 export class SummaryCache {
   readonly #kept = new Map<string, Kept>();
+  readonly #listed = new Map<string, Listed>();
 
   /** Summaries of one listing of `dir`: `read` is called for those not kept or stale; ids gone are forgotten. */
-  listing(dir: string, names: readonly string[], read: (name: string) => AgentSummary | undefined): (AgentSummary | undefined)[] {
-    // One liveness check per server per listing, not per agent.
-    const alive = new Map<number, boolean>();
-    const isAlive = (pid: number): boolean => alive.get(pid) ?? alive.set(pid, pidAlive(pid)).get(pid) ?? false;
-    const out = names.map((name) => {
-      const key = join(dir, name);
-      const stamp = stampOf(join(key, JOURNAL_FILE));
-      const kept = this.#kept.get(key);
-      if (stamp !== undefined && kept?.stamp === stamp && (kept.summary.owner === undefined || isAlive(kept.summary.owner.pid) === kept.summary.owner_alive))
-        return kept.summary;
-      const summary = read(name);
-      if (stamp === undefined || summary === undefined) this.#kept.delete(key);
-      else this.#kept.set(key, { stamp, summary });
-      return summary;
-    });
-    const seen = new Set(names.map((n) => join(dir, n)));
-    for (const key of this.#kept.keys()) if (key.startsWith(join(dir, "/")) && !seen.has(key)) this.#kept.delete(key);
+  listing(dir: string, names: readonly string[], read: Read): (AgentSummary | undefined)[] {
+    const isAlive = aliveOnce();
+    const out = names.map((name) => this.#check(dir, name, read, isAlive).summary);
+    const seen = new Set(names);
+    const base = `${dir}/`;
+    for (const key of this.#kept.keys()) if (key.startsWith(base) && !seen.has(key.slice(base.length))) this.#kept.delete(key);
     return out;
+  }
+
+  /**
+   * Every agent of `dir` (of one project's when named) newest first; only the agents the directory's
+   * watch (or this process's writes) said changed are looked at again, the others as they were. The
+   * same array as the call before while none changed (callers keep it unchanged).
+   */
+  sorted(dir: string, list: () => string[], read: Read, project?: string): AgentSummary[] {
+    let l = this.#listed.get(dir);
+    if (l === undefined) this.#listed.set(dir, (l = { changes: new DirChanges(dir), names: undefined, owned: new Set(), all: [], byProject: new Map() }));
+    const changes = l.changes.take();
+    const isAlive = aliveOnce();
+    const touched = new Set<string>();
+    if (changes.all || l.names === undefined) {
+      const names = list();
+      this.listing(dir, names, read);
+      l.names = new Set(names);
+      this.#rebuild(dir, l);
+    } else {
+      const ids = new Set([...changes.ids, ...l.owned]);
+      if (changes.relist) {
+        const names = new Set(list());
+        for (const n of names) if (!l.names.has(n)) ids.add(n);
+        for (const n of l.names) if (!names.has(n)) ids.add(n);
+        l.names = names;
+      }
+      for (const id of ids) {
+        if (!AGENT_ID.test(id)) continue;
+        const before = this.#kept.get(`${dir}/${id}`)?.summary;
+        const { summary } = this.#check(dir, id, read, isAlive);
+        if (summary === before) continue;
+        // A new array when anything changed: callers may hold on to the one before.
+        if (touched.size === 0) l.all = [...l.all];
+        touched.add(id);
+        if (summary === undefined) l.names.delete(id);
+        else l.names.add(id);
+        l.owned.delete(id);
+        if (summary?.owner !== undefined && summary.owner_alive) l.owned.add(id);
+        if (before !== undefined) remove(l.all, before);
+        if (summary !== undefined) l.all.splice(insertAt(l.all, summary), 0, summary);
+      }
+      if (touched.size > 0) l.byProject = new Map();
+    }
+    if (project === undefined) return l.all;
+    let mine = l.byProject.get(project);
+    if (mine === undefined) l.byProject.set(project, (mine = l.all.filter((s) => s.project === project)));
+    return mine;
+  }
+
+  /** Drops the directory watches (a cache no longer used). */
+  close(): void {
+    for (const l of this.#listed.values()) l.changes.close();
+    this.#listed.clear();
+  }
+
+  #rebuild(dir: string, l: Listed): void {
+    const all: AgentSummary[] = [];
+    l.owned.clear();
+    for (const name of l.names ?? []) {
+      const summary = this.#kept.get(`${dir}/${name}`)?.summary;
+      if (summary === undefined) continue;
+      all.push(summary);
+      if (summary.owner !== undefined && summary.owner_alive) l.owned.add(name);
+    }
+    l.all = all.sort(byNewest);
+    l.byProject = new Map();
+  }
+
+  // One agent: its kept summary while its journal's stamp and its server's liveness hold, else read again.
+  #check(dir: string, name: string, read: Read, isAlive: (pid: number) => boolean): { summary: AgentSummary | undefined } {
+    const key = `${dir}/${name}`;
+    const stamp = stampOf(`${key}/${JOURNAL_FILE}`);
+    const kept = this.#kept.get(key);
+    if (stamp !== undefined && kept?.stamp === stamp && (kept.summary.owner === undefined || isAlive(kept.summary.owner.pid) === kept.summary.owner_alive))
+      return { summary: kept.summary };
+    const summary = read(name);
+    if (stamp === undefined || summary === undefined) this.#kept.delete(key);
+    else this.#kept.set(key, { stamp, summary });
+    return { summary };
+  }
+}
+
+// One liveness check per server per listing, not per agent.
+function aliveOnce(): (pid: number) => boolean {
+  const alive = new Map<number, boolean>();
+  return (pid) => alive.get(pid) ?? alive.set(pid, pidAlive(pid)).get(pid) ?? false;
+}
+
+// Where `s` goes in `all` (sorted by byNewest): binary search.
+function insertAt(all: AgentSummary[], s: AgentSummary): number {
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byNewest(all[mid] as AgentSummary, s) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function remove(all: AgentSummary[], s: AgentSummary): void {
+  const at = insertAt(all, s);
+  if (all[at] === s) all.splice(at, 1);
+  else {
+    const i = all.indexOf(s);
+    if (i >= 0) all.splice(i, 1);
   }
 }
 
 /** What tells an agent's journal changed: its newest file's identity, size and mtime (undefined when it has none). */
 export function journalStamp(dir: string, agentId: string): string | undefined {
-  return stampOf(join(dir, agentId, JOURNAL_FILE));
+  return stampOf(`${dir}/${agentId}/${JOURNAL_FILE}`);
 }
 
 function stampOf(file: string): string | undefined {
   try {
-    const s = statSync(file, { bigint: true });
-    return `${String(s.ino)}:${String(s.size)}:${String(s.mtimeNs)}`;
+    // Not bigint (its stats cost more to make): the size changes on every append, the inode on rotation.
+    const s = statSync(file, { throwIfNoEntry: false });
+    return s === undefined ? undefined : `${String(s.ino)}:${String(s.size)}:${String(s.mtimeMs)}`;
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { checkId, JournalError, unwritable } from "./errors.js";
 import { adoptDir, claimDir, JOURNAL_FILE } from "./owner.js";
+import { touchAgent } from "./dir-changes.js";
 import { batchLength, lineBytes, rotateFiles, type Line } from "./rotate.js";
 import type { JournalEntry, ServerRef } from "./schema.js";
 
@@ -22,6 +23,7 @@ interface JournalWriterOptions {
 }
 
 interface AgentQueue {
+  id: string;
   dir: string;
   queue: Line[];
   dropped: number;
@@ -97,6 +99,7 @@ export class JournalWriter {
   /** Takes over an existing agent's directory for a resume. Throws NOT_FOUND, OWNED_ELSEWHERE, BAD_ID, JOURNAL_UNWRITABLE. */
   adopt(agentId: string): void {
     adoptDir(this.#dir, this.#server, agentId);
+    touchAgent(this.#dir, agentId);
   }
 
   /** Queues an entry and returns at once; never throws. Write failures show in {@link check}. */
@@ -151,6 +154,7 @@ export class JournalWriter {
         try {
           appendFileSync(fd, agent.queue.map((l) => l.text).join(""));
           fsyncSync(fd);
+          touchAgent(this.#dir, agent.id, true);
         } finally {
           closeSync(fd);
         }
@@ -184,7 +188,7 @@ export class JournalWriter {
   #agent(agentId: string): AgentQueue {
     let agent = this.#agents.get(agentId);
     if (agent === undefined) {
-      agent = { dir: join(this.#dir, agentId), queue: [], dropped: 0, size: 0, scheduled: false, chain: Promise.resolve() };
+      agent = { id: agentId, dir: join(this.#dir, agentId), queue: [], dropped: 0, size: 0, scheduled: false, chain: Promise.resolve() };
       this.#agents.set(agentId, agent);
     }
     return agent;
@@ -203,6 +207,7 @@ export class JournalWriter {
         const bytes = Buffer.from(taken.map((l) => l.text).join(""));
         await handle.write(bytes);
         agent.size += bytes.length;
+        touchAgent(this.#dir, agent.id);
         const durable = taken.some((l) => l.durable);
         taken = [];
         if (durable) await handle.datasync();
