@@ -23,16 +23,50 @@ export interface PastAgent {
   /** "ended", or the last recorded status while another live server runs it. */
   status: string;
   why: string;
+  /** Its last entry's time, ms: where it stands in the listing (with its id). */
+  at: number;
 }
 
-// The journal's summaries between list_agents calls: each call reads again only the agents whose journal changed.
+// The journal's summaries between list_agents calls: each call looks again only at the agents whose journal changed.
 const summaries = new SummaryCache();
+// The past agents made from the journal's listing last time: the same while that listing is.
+let made: { from: AgentSummary[]; lineage: string | undefined; past: PastAgent[] } | undefined;
 
-/** Agents of this project in the journal that this server does not hold (pool replicas left out), newest first. */
-export function pastAgents(journal: AgentJournal, held: (id: string) => boolean): PastAgent[] {
-  return listAgents(journal.settings.dir, { project: journal.project }, summaries)
-    .filter((s) => s.pool === undefined && !held(s.agent_id) && inLineage(journal.settings.lineage, s.lineage))
-    .map((summary) => ({ summary, status: summary.owner_alive && summary.alive ? summary.status : "ended", why: endedWhy(summary) }));
+/**
+ * Agents of this project in the journal (pool replicas and other lineages left out), newest first:
+ * the same array as the call before while no agent changed. Those this server holds are in it too
+ * (list_agents leaves them out as it pages).
+ */
+export function pastAgents(journal: AgentJournal): PastAgent[] {
+  const from = listAgents(journal.settings.dir, { project: journal.project }, summaries);
+  const lineage = journal.settings.lineage?.join("/");
+  if (made?.from === from && made.lineage === lineage) return made.past;
+  const past = from
+    .filter((s) => s.pool === undefined && inLineage(journal.settings.lineage, s.lineage))
+    .map((summary) => ({
+      summary,
+      status: summary.owner_alive && summary.alive ? summary.status : "ended",
+      why: endedWhy(summary),
+      at: Date.parse(summary.last_at) || 0,
+    }));
+  made = { from, lineage, past };
+  return past;
+}
+
+/** The index of the first of `past` (in the listing's order) that comes after a row keyed `after`: a binary search. */
+export function pastAfter(past: readonly PastAgent[], after: { live: true } | { live: false; at: number; id: string } | undefined): number {
+  if (after === undefined || after.live) return 0;
+  let lo = 0;
+  let hi = past.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const p = past[mid] as PastAgent;
+    // list-page's compareKeys(p, after): newest first, ties by id last first.
+    const cmp = after.at - p.at || after.id.localeCompare(p.summary.agent_id);
+    if (cmp <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The agents the newest earlier server of this project left, and whether it shut down or died. */

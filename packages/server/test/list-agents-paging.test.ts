@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,7 +34,7 @@ async function withPast(count: number): Promise<{ client: Client; dir: string; p
   return { client, dir, project };
 }
 
-type Page = { agents: { agent_id: string; past?: boolean }[]; total?: number; total_past?: number; next_cursor?: string };
+type Page = { agents: { agent_id: string; past?: boolean; turns?: number }[]; total?: number; total_past?: number; next_cursor?: string };
 
 // Every page of a listing, following next_cursor, and each page's result size in characters.
 async function allPages(client: Client, args: Record<string, unknown>): Promise<{ pages: Page[]; sizes: number[] }> {
@@ -88,5 +89,43 @@ describe("list_agents over many past agents", () => {
     }
     const pastWithout = await client.callTool({ name: "list_agents", arguments: { cursor: first.next_cursor } });
     expect(JSON.stringify(pastWithout.content)).toContain("pass include_past: true");
+  });
+
+  it("shows on the next call a past agent another process added, and that process's later writes to it", async () => {
+    const { client, dir, project } = await withPast(30);
+    const list = async (): Promise<Page> =>
+      (await client.callTool({ name: "list_agents", arguments: { include_past: true, limit: 5 } })).structuredContent as Page;
+    expect((await list()).total_past).toBe(30);
+    // A second writer (another process): a new agent's journal, then an entry appended and its directory touched, as a writer does.
+    const writer = `const fs = require("node:fs"); const [dir, id, line] = process.argv.slice(1);
+fs.mkdirSync(dir + "/" + id, { recursive: true });
+fs.appendFileSync(dir + "/" + id + "/journal.jsonl", line);
+fs.utimesSync(dir + "/" + id, new Date(), new Date());`;
+    const launch = {
+      t: "launch",
+      at: "2027-01-01T00:00:00.000Z",
+      agent_id: "other",
+      server: { id: "gone", pid: 2 ** 22 + 12_345, started_at: "2026-01-01T00:00:00.000Z" },
+      project,
+      provider: "claude",
+      cwd: project,
+    };
+    execFileSync(process.execPath, ["-e", writer, dir, "other", `${JSON.stringify(launch)}\n`]);
+    const after = await list();
+    expect(after.total_past).toBe(31);
+    expect(after.agents[0]?.agent_id).toBe("other");
+    const turn = {
+      t: "turn",
+      at: "2027-01-01T00:01:00.000Z",
+      turn: 1,
+      result: "ok",
+      is_error: false,
+      interrupted: false,
+      usage: { input: 1, output: 1, cache_read: 0, cache_write: 0 },
+      duration_ms: 5,
+    };
+    execFileSync(process.execPath, ["-e", writer, dir, "other", `${JSON.stringify(turn)}\n`]);
+    // Known from the directory's watch: its event comes on its own, so the listing is asked until it shows.
+    await expect.poll(async () => (await list()).agents.find((a) => a.agent_id === "other")?.turns).toBe(1);
   });
 });

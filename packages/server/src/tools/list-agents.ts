@@ -60,9 +60,17 @@ async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean
   const held = new Set(views.map((v) => v.id));
   const journal = deps.journal.made();
   const needPast = journal !== undefined && (args.include_past === true || first);
-  const { pastAgents, predecessorOf } = needPast ? await import("../past.js") : { pastAgents: undefined, predecessorOf: undefined };
-  const past = journal === undefined || pastAgents === undefined ? [] : pastAgents(journal, (id) => held.has(id));
-  const predecessor = first && journal !== undefined ? predecessorOf?.(past, journal.server.id) : undefined;
+  const { pastAgents, pastAfter, predecessorOf } = needPast
+    ? await import("../past.js")
+    : { pastAgents: undefined, pastAfter: () => 0, predecessorOf: undefined };
+  const past = journal === undefined || pastAgents === undefined ? [] : pastAgents(journal);
+  const predecessor =
+    first && journal !== undefined
+      ? predecessorOf?.(
+          past.filter((p) => !held.has(p.summary.agent_id)),
+          journal.server.id,
+        )
+      : undefined;
   told.first = false;
   const wanted = (r: { status: string; cwd?: string | undefined; label?: string | undefined }): boolean =>
     (args.status === undefined || r.status === args.status) &&
@@ -76,11 +84,19 @@ async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean
       row: (): Row => liveRow(v, worktrees?.view(v.id) ?? v.remoteWorktree),
       line,
     }));
-  const old = (args.include_past === true ? past : [])
-    .filter((p) => wanted({ status: p.status, cwd: p.summary.cwd, label: p.summary.label }))
-    .map((p) => ({ key: { live: false as const, at: Date.parse(p.summary.last_at) || 0, id: p.summary.agent_id }, row: () => pastRow(p), line }));
-  // Past agents come from the journal's listing in the cursor's order already (sorting thousands again cost more than the rest).
-  const all = [...live.sort((a, b) => compareKeys(a.key, b.key)), ...old];
+  const pastWanted = (p: PastAgent): boolean => !held.has(p.summary.agent_id) && wanted({ status: p.status, cwd: p.summary.cwd, label: p.summary.label });
+  const totalPast = args.include_past === true ? countPast(past, held, pastWanted, args.status ?? args.cwd ?? args.label) : 0;
+  const total = live.length + totalPast;
+  // The page's rows only: live ones after the cursor, then past ones from the cursor's place in the
+  // journal's listing (its order is the cursor's), filtered as they are taken, one more than a page.
+  const limit = args.limit ?? DEFAULT_LIST_LIMIT;
+  const rest: Parameters<typeof pageOf<Row>>[0] = live
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .filter((r) => after === undefined || compareKeys(r.key, after) > 0);
+  for (let i = args.include_past === true ? pastAfter(past, after) : past.length; i < past.length && rest.length <= limit; i++) {
+    const p = past[i] as PastAgent;
+    if (pastWanted(p)) rest.push({ key: { live: false as const, at: p.at, id: p.summary.agent_id }, row: () => pastRow(p), line });
+  }
   const said =
     predecessor === undefined
       ? []
@@ -88,8 +104,8 @@ async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean
           `The previous server of this project (pid ${predecessor.pid}) ${predecessor.how === "crashed" ? "stopped without shutting down (a crash or a kill)" : "exited"}, leaving ${predecessor.agents.length} agent(s): ${predecessor.agents.map((p) => `${p.summary.agent_id} (${p.summary.turns} turn(s), ${p.why})`).join(", ")}. resume_agent continues one; list_agents {include_past: true} lists them.`,
         ];
   const head = {
-    total: all.length,
-    ...(args.include_past === true ? { total_past: old.length } : {}),
+    total,
+    ...(args.include_past === true ? { total_past: totalPast } : {}),
     ...(predecessor === undefined
       ? {}
       : {
@@ -108,18 +124,38 @@ async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean
   };
   // What the result takes without its rows, a next_cursor and the line saying where to go on.
   const room = roomLeft(deps.maxResultChars, ok({ ...head, agents: [], next_cursor: "x".repeat(120) }, [...said, "x".repeat(200)].join("\n")));
-  const page = pageOf(all, after, args.limit ?? DEFAULT_LIST_LIMIT, room);
+  const page = pageOf<Row>(rest, undefined, limit, room);
   const next = page.next === undefined ? undefined : encodeCursor(page.next);
   const more =
     next === undefined
       ? []
       : [
-          `${page.rows.length} of ${all.length} shown; the next page: list_agents with cursor "${next}" (and the same filters${args.include_past === true ? ", include_past" : ""}).`,
+          `${page.rows.length} of ${total} shown; the next page: list_agents with cursor "${next}" (and the same filters${args.include_past === true ? ", include_past" : ""}).`,
         ];
   // Every row is an AgentRow by type, the rest of the result too: the SDK need not parse it again.
   return madeToSchema(
     ok({ agents: page.rows, ...head, ...definedFields({ next_cursor: next }) }, [...said, ...page.lines, ...more].join("\n") || "No agents."),
   );
+}
+
+// Past agents matching: with no filter, all but those this server holds (no pass over thousands).
+function countPast(past: readonly PastAgent[], held: Set<string>, wanted: (p: PastAgent) => boolean, filtered: string | undefined): number {
+  if (filtered === undefined) {
+    let n = past.length;
+    for (const id of held) if (pastIds(past).has(id)) n--;
+    return n;
+  }
+  let n = 0;
+  for (const p of past) if (wanted(p)) n++;
+  return n;
+}
+
+// The ids of a listing of past agents (kept with the listing: the same while it is).
+const idsOf = new WeakMap<readonly PastAgent[], Set<string>>();
+function pastIds(past: readonly PastAgent[]): Set<string> {
+  let ids = idsOf.get(past);
+  if (ids === undefined) idsOf.set(past, (ids = new Set(past.map((p) => p.summary.agent_id))));
+  return ids;
 }
 
 // A live agent's row (its fields after agentRow's, set in place: one per live agent per call).
