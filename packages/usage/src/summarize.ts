@@ -2,7 +2,7 @@ import { stateLayout } from "@subagent-mcp/state";
 import { DEFAULT_PRICES } from "./default-prices.js";
 import { recordedCost } from "./lookup.js";
 import type { GroupBy, PriceTable, UsageRow } from "./schema.js";
-import { agentTurns, workerTurns, type TurnRecord } from "./turns.js";
+import { agentIds, agentTurns, workerTurns, type TurnRecord } from "./turns.js";
 import type { TurnCache } from "./turn-cache.js";
 
 /** What {@link summarizeUsage} returns. */
@@ -67,6 +67,15 @@ export function addTurn(row: UsageRow, t: TurnRecord, prices: PriceTable): numbe
  */
 export function summarizeUsage(source: UsageSource, options: SummarizeOptions): UsageSummary {
   const dirs = typeof source === "string" ? { agentsDir: stateLayout(source).agents, workersDir: stateLayout(source).workers } : source;
+  const cache = options.turns;
+  if (cache === undefined) return summarizeNow(dirs, options);
+  // The summary asked before, while no journal changed (the caller keeps it unchanged).
+  const key = JSON.stringify([options.groupBy, options.since?.getTime(), options.project, options.prices ?? null]);
+  const workersDir = options.project === undefined ? dirs.workersDir : undefined;
+  return cache.summary(dirs.agentsDir, workersDir, key, agentIds(dirs.agentsDir), () => summarizeNow(dirs, options));
+}
+
+function summarizeNow(dirs: { agentsDir: string; workersDir?: string }, options: SummarizeOptions): UsageSummary {
   const since = options.since?.getTime();
   const prices = options.prices ?? DEFAULT_PRICES;
   const byKey = new Map<string, UsageRow>();

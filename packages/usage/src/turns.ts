@@ -43,6 +43,11 @@ function subdirs(dir: string): string[] {
 // The lines usage needs (launch, session, attempt, turn): the others are passed over unparsed.
 const USAGE_LINES = /^(?!\{"t":"(?:prompt|tool|status|error|end|resume)")/;
 
+/** The agents journaled under `agentsDir` (their directories' names). */
+export function agentIds(agentsDir: string): string[] {
+  return subdirs(agentsDir).filter((n) => ID.test(n));
+}
+
 /**
  * Calls `onTurn` for each finished turn of every agent journaled under `agentsDir`, its journal
  * streamed a line at a time (none is held whole); unreadable journals are skipped, cut lines counted.
@@ -50,7 +55,7 @@ const USAGE_LINES = /^(?!\{"t":"(?:prompt|tool|status|error|end|resume)")/;
  */
 export function agentTurns(agentsDir: string, onTurn: (t: TurnRecord) => void, cache?: TurnCache): { skipped: number } {
   let skipped = 0;
-  for (const id of subdirs(agentsDir).filter((n) => ID.test(n))) {
+  for (const id of agentIds(agentsDir)) {
     const kept = cache?.get(agentsDir, id);
     if (kept !== undefined) {
       for (const t of kept.turns) onTurn(t);

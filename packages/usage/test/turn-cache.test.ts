@@ -49,4 +49,18 @@ describe("TurnCache", () => {
       summarizeUsage({ agentsDir: agents }, { groupBy: "day", project: "/p" }),
     );
   });
+
+  it("hands back the summary made before while no journal changed, and a new one once another writer adds an agent", () => {
+    const turns = new TurnCache();
+    const sum = () => summarizeUsage({ agentsDir: agents }, { groupBy: "provider", turns });
+    const first = sum();
+    expect(sum()).toBe(first);
+    // A second writer: a new agent's journal, then a turn appended to it.
+    const c = journal("c");
+    const second = sum();
+    expect(second.total.turns).toBe(first.total.turns + 1);
+    appendFileSync(c, turn(3));
+    expect(sum().total.turns).toBe(second.total.turns + 1);
+    expect(sum()).toEqual(summarizeUsage({ agentsDir: agents }, { groupBy: "provider" }));
+  });
 });
