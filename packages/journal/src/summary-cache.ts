@@ -115,7 +115,10 @@ export class SummaryCache {
       all.push(summary);
       if (summary.owner !== undefined && summary.owner_alive) l.owned.add(name);
     }
-    l.all = all.sort(byNewest);
+    all.sort(byNewest);
+    // Read whole again (the watch lost, or the directory made again) but nothing changed: the same array.
+    if (all.length === l.all.length && all.every((s, i) => s === l.all[i])) return;
+    l.all = all;
     l.byProject = new Map();
   }
 
