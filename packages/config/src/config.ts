@@ -38,7 +38,7 @@ export const ConfigSchema = z.strictObject({
   journal_retention_days: z.number().min(0).optional(),
   /** An agent idle this long is hibernated: its process closed, its session kept for the next message (default 600; 0: never). */
   idle_ttl_s: z.number().min(0).optional(),
-  /** The CPU niceness agents' CLIs run at, 0-19 (default 10; 0: the server's own), so that the server stays responsive when they saturate the machine. */
+  /** The CPU niceness agents' CLIs run at, 0-19 (default 19; 0: the server's own), so that the server stays responsive when they saturate the machine. */
   agent_nice: z.int().min(0).max(19).optional(),
   /** Live CLI processes kept per provider (default twice its cap, never below it); see SupervisorOptions.maxLive. */
   max_live: z.int().min(1).max(1000).optional(),

@@ -16,11 +16,12 @@ export const CONFIG_DEFAULTS = {
   idle_ttl_s: 600,
   /**
    * The CPU niceness of agents' CLIs. Each CLI leads a session of its own, so the scheduler shares
-   * the CPU among the server and every agent as equals: at 100 busy agents the server had 1/101 of
-   * it and its calls took seconds. At 10 a CLI weighs 110 against the server's 1024 (nice 0), so
-   * 100 of them leave it ~8 % of the machine (its load then is ~6 %); idle agents lose nothing.
+   * the CPU among the server's session and every agent's as equals: at 100 busy agents the server
+   * had 1/101 of the machine and list_agents took 2 s. At 19 a CLI weighs 15 against the server's
+   * 1024 (at 10, 110: the medians fell to ~30 ms but the p99s stayed near 2 s); nothing changes
+   * while the machine has CPU to spare.
    */
-  agent_nice: 10,
+  agent_nice: 19,
 } as const;
 
 /** The config with each of {@link CONFIG_DEFAULTS} filled in where it sets none. */

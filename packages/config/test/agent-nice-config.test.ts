@@ -7,12 +7,12 @@ const niceOfDriver = (driver: unknown): number | undefined => (driver as { optio
 const niceOf = (config: ReturnType<typeof load>["config"]): number | undefined => niceOfDriver(createDrivers(config).codex);
 
 describe("agent_nice", () => {
-  it("comes from the config files, SUBAGENT_MCP_AGENT_NICE wins, and every driver gets it (default 10)", () => {
+  it("comes from the config files, SUBAGENT_MCP_AGENT_NICE wins, and every driver gets it (default 19)", () => {
     expect(load(undefined, undefined).config.agent_nice).toBeUndefined();
-    expect(niceOf(load(undefined, undefined).config)).toBe(10);
+    expect(niceOf(load(undefined, undefined).config)).toBe(19);
     expect(niceOf(load({ agent_nice: 5 }, undefined).config)).toBe(5);
     expect(niceOf(load({ agent_nice: 5 }, { agent_nice: 0 }).config)).toBe(0);
-    expect(niceOf(load({ agent_nice: 5 }, undefined, { SUBAGENT_MCP_AGENT_NICE: "19" }).config)).toBe(19);
+    expect(niceOf(load({ agent_nice: 5 }, undefined, { SUBAGENT_MCP_AGENT_NICE: "12" }).config)).toBe(12);
     const drivers = createDrivers(load({ agent_nice: 3 }, undefined).config);
     for (const driver of Object.values(drivers)) expect(niceOfDriver(driver)).toBe(3);
   });
