@@ -6,6 +6,7 @@ export { CATEGORY_INDEX_FILE, CategoryIndex, CategoryIndexFileSchema, type Index
 export { followJournal } from "./follow.js";
 export { endedWhy, listAgents, type AgentSummary } from "./list.js";
 export { journalStamp, SummaryCache } from "./summary-cache.js";
+export { DirChanges } from "./dir-changes.js";
 export { launchEntry } from "./tail.js";
 export { decodeLaunch, encodeLaunch, launchAsked, type Defined, type LaunchEntry, type LaunchRecord } from "./launch-record.js";
 export { serverAlive } from "./owner.js";

@@ -72,7 +72,13 @@ export function summarizeUsage(source: UsageSource, options: SummarizeOptions): 
   // The summary asked before, while no journal changed (the caller keeps it unchanged).
   const key = JSON.stringify([options.groupBy, options.since?.getTime(), options.project, options.prices ?? null]);
   const workersDir = options.project === undefined ? dirs.workersDir : undefined;
-  return cache.summary(dirs.agentsDir, workersDir, key, agentIds(dirs.agentsDir), () => summarizeNow(dirs, options));
+  return cache.summary(
+    dirs.agentsDir,
+    workersDir,
+    key,
+    () => agentIds(dirs.agentsDir),
+    () => summarizeNow(dirs, options),
+  );
 }
 
 function summarizeNow(dirs: { agentsDir: string; workersDir?: string }, options: SummarizeOptions): UsageSummary {

@@ -2,9 +2,10 @@
 // every journal on every call. An agent is read again only when its journal's newest file changed
 // (every turn appends there); the others are replayed from here. Bounded: past MAX_TURNS kept
 // turns, further agents are read each time as before. A whole summary is kept too, handed back while
-// no journal (nor worker's log) changed: then a call costs a stat per agent, not a pass over every turn.
+// no journal (nor worker's log) changed, as the agents directory's watch and this process's writes tell:
+// then a call costs no pass over the agents at all.
 import { readdirSync, statSync } from "node:fs";
-import { journalStamp } from "@subagent-mcp/journal";
+import { DirChanges, journalStamp } from "@subagent-mcp/journal";
 import { workerLayout } from "@subagent-mcp/state";
 import type { TurnRecord } from "./turns.js";
 
@@ -26,23 +27,43 @@ export class TurnCache {
   #turns = 0;
   /** Bumped whenever what is kept changes: a summary made at another generation is stale. */
   #generation = 0;
-  readonly #summaries = new Map<string, { generation: number; ids: string; workers: string; value: unknown }>();
+  readonly #summaries = new Map<string, { generation: number; ids: readonly string[]; workers: string; value: unknown }>();
+  /** Per agents directory: what changed there (its watch, this process's writes) and its agents as last listed. */
+  readonly #dirs = new Map<string, { changes: DirChanges; ids?: readonly string[] }>();
+  /** The directory whose kept turns stand without a stat while a summary is made (its changes were just looked at). */
+  #vouched: string | undefined;
 
   /**
-   * The summary kept under `key` while every agent's journal under `agentsDir` (and every worker's log)
-   * is as it was when it was made (a stat each), else `make()`'s, kept.
+   * The summary kept under `key` while no agent's journal under `agentsDir` changed (as its watch and
+   * this process's writes tell; every agent stat'ed when it cannot tell) nor any worker's log, else
+   * `make()`'s, kept; `list` names the agents when the directory's entries changed.
    */
-  summary<T>(agentsDir: string, workersDir: string | undefined, key: string, ids: readonly string[], make: () => T): T {
-    for (const id of ids) this.get(agentsDir, id);
+  summary<T>(agentsDir: string, workersDir: string | undefined, key: string, list: () => string[], make: () => T): T {
+    let dir = this.#dirs.get(agentsDir);
+    if (dir === undefined) this.#dirs.set(agentsDir, (dir = { changes: new DirChanges(agentsDir) }));
+    const changes = dir.changes.take();
+    if (changes.all || changes.relist || dir.ids === undefined) dir.ids = list();
+    // A changed agent not kept (over the bound, unreadable) changes the sums all the same.
+    for (const id of changes.all ? dir.ids : changes.ids) if (this.get(agentsDir, id) === undefined) this.#generation++;
     const workers = workersDir === undefined ? "" : workersStamp(workersDir);
-    const idList = `${agentsDir}\n${ids.join(",")}`;
     const kept = this.#summaries.get(key);
-    if (kept?.generation === this.#generation && kept.ids === idList && kept.workers === workers && ids.every((id) => this.#kept.has(`${agentsDir}\n${id}`)))
-      return kept.value as T;
-    const value = make();
+    if (kept?.generation === this.#generation && kept.ids === dir.ids && kept.workers === workers) return kept.value as T;
+    this.#vouched = agentsDir;
+    let value: T;
+    try {
+      value = make();
+    } finally {
+      this.#vouched = undefined;
+    }
     if (this.#summaries.size >= MAX_SUMMARIES) this.#summaries.clear();
-    this.#summaries.set(key, { generation: this.#generation, ids: idList, workers, value });
+    this.#summaries.set(key, { generation: this.#generation, ids: dir.ids, workers, value });
     return value;
+  }
+
+  /** Stops watching the directories (a cache no longer used). */
+  close(): void {
+    for (const dir of this.#dirs.values()) dir.changes.close();
+    this.#dirs.clear();
   }
 
   /** The kept turns of `id`, when its journal has not changed since. */
@@ -50,7 +71,7 @@ export class TurnCache {
     const key = `${agentsDir}\n${id}`;
     const kept = this.#kept.get(key);
     if (kept === undefined) return undefined;
-    if (kept.stamp === journalStamp(agentsDir, id)) return kept;
+    if (this.#vouched === agentsDir || kept.stamp === journalStamp(agentsDir, id)) return kept;
     this.#drop(key, kept);
     return undefined;
   }

@@ -1,6 +1,6 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { summarizeUsage, TurnCache } from "../src/index.js";
 
@@ -50,7 +50,7 @@ describe("TurnCache", () => {
     );
   });
 
-  it("hands back the summary made before while no journal changed, and a new one once another writer adds an agent", () => {
+  it("hands back the summary made before while no journal changed, and a new one once another writer adds an agent", async () => {
     const turns = new TurnCache();
     const sum = () => summarizeUsage({ agentsDir: agents }, { groupBy: "provider", turns });
     const first = sum();
@@ -59,8 +59,11 @@ describe("TurnCache", () => {
     const c = journal("c");
     const second = sum();
     expect(second.total.turns).toBe(first.total.turns + 1);
+    // Its writer appends, then touches the agent's directory (as every journal writer does): seen once the watch tells.
     appendFileSync(c, turn(3));
-    expect(sum().total.turns).toBe(second.total.turns + 1);
+    utimesSync(dirname(c), new Date(), new Date());
+    await expect.poll(() => sum().total.turns).toBe(second.total.turns + 1);
     expect(sum()).toEqual(summarizeUsage({ agentsDir: agents }, { groupBy: "provider" }));
+    turns.close();
   });
 });
