@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { setPriority } from "node:os";
 import { descendants } from "./tree.js";
 
@@ -13,13 +13,11 @@ export function lowerPriority(pid: number, nice: number): void {
   // sooner); what they start later inherits it. Twice: a child mid-fork during the first walk
   // copied its parent's niceness already but was not yet listed.
   for (let round = 0; round < 2; round++) {
-    for (const process of [pid, ...descendants(pid)]) {
-      for (const tid of threadsOf(process)) {
-        try {
-          setPriority(tid, nice);
-        } catch {
-          // gone meanwhile
-        }
+    for (const tid of treeThreads(pid)) {
+      try {
+        setPriority(tid, nice);
+      } catch {
+        // gone meanwhile
       }
     }
   }
@@ -31,6 +29,34 @@ export function lowerPriority(pid: number, nice: number): void {
   } catch {
     // no autogroup (disabled, not Linux, or the process is gone)
   }
+}
+
+// Every thread of the process and of its descendants, walked down each thread's children (Linux):
+// the tree only, not the machine's whole process table (a hundred agents' CLIs and their threads).
+// Where the kernel lists no children, the process table's walk; without /proc, the process alone.
+function treeThreads(pid: number): number[] {
+  const out: number[] = [];
+  const todo = [pid];
+  for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
+    let tids: number[];
+    try {
+      tids = readdirSync(`/proc/${next}/task`).map(Number);
+    } catch {
+      if (next === pid) return [pid];
+      continue;
+    }
+    for (const tid of tids) {
+      out.push(tid);
+      let children: string;
+      try {
+        children = readFileSync(`/proc/${next}/task/${tid}/children`, "utf8");
+      } catch {
+        return [...new Set([...out, ...descendants(pid).flatMap(threadsOf)])];
+      }
+      for (const child of children.split(" ")) if (child !== "") todo.push(Number(child));
+    }
+  }
+  return out;
 }
 
 // The process's threads (Linux), else the process alone.
