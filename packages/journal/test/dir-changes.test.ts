@@ -1,24 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { JournalWriter, listAgents, SummaryCache, type JournalEntry, type ServerRef } from "../src/index.js";
-import { deadPid, everyEntry, liveServer, tempDir } from "./helpers.js";
+import { at, deadPid, launchAt, liveServer, tempDir, turnAt } from "./helpers.js";
 
-const at = (s: number): string => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
-const launch = (id: string, server: ServerRef, s: number): JournalEntry => {
-  const [first] = everyEntry(id, server);
-  if (first?.t !== "launch") throw new Error("the first entry is the launch");
-  return { ...first, at: at(s), project: "/p" };
-};
-const turn = (s: number): JournalEntry => ({
-  t: "turn",
-  at: at(s),
-  turn: 1,
-  result: "ok",
-  is_error: false,
-  interrupted: false,
-  usage: { input: 1, output: 1, cache_read: 0, cache_write: 0 },
-  duration_ms: 5,
-});
+const launch = (id: string, server: ServerRef, s: number): JournalEntry => launchAt(id, server, s);
+const turn = (s: number): JournalEntry => turnAt(1, s);
 
 // Another process writing the journal as a writer does: its lines appended, then the agent's directory touched.
 function otherProcess(dir: string, id: string, lines: JournalEntry[]): void {

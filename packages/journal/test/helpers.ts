@@ -104,3 +104,25 @@ export const prompt = (turn: number, text = `prompt ${turn}`): JournalEntry => (
   turn,
   text,
 });
+
+/** A time `s` seconds into 2025, as journal entries carry it. */
+export const at = (s: number): string => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
+
+/** `id`'s launch entry by `server`, at `s` seconds, in `project`. */
+export function launchAt(id: string, server: ServerRef, s: number, project = "/p"): JournalEntry {
+  const [first] = everyEntry(id, server);
+  if (first?.t !== "launch") throw new Error("the first entry is the launch");
+  return { ...first, at: at(s), project };
+}
+
+/** A finished turn `n` at `s` seconds. */
+export const turnAt = (n: number, s: number): JournalEntry => ({
+  t: "turn",
+  at: at(s),
+  turn: n,
+  result: "ok",
+  is_error: false,
+  interrupted: false,
+  usage: { input: 1, output: 1, cache_read: 0, cache_write: 0 },
+  duration_ms: 5,
+});

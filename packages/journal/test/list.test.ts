@@ -2,25 +2,10 @@ import { utimesSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { JournalWriter, listAgents, pruneJournals, type JournalEntry, type ServerRef } from "../src/index.js";
-import { deadPid, everyEntry, liveServer, tempDir } from "./helpers.js";
+import { at, deadPid, launchAt, liveServer, tempDir, turnAt } from "./helpers.js";
 
-const at = (s: number): string => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
-const usage = { input: 1, output: 1, cache_read: 0, cache_write: 0 };
-const launch = (id: string, server: ServerRef, project: string, s: number): JournalEntry => {
-  const [first] = everyEntry(id, server);
-  if (first?.t !== "launch") throw new Error("the first entry is the launch");
-  return { ...first, at: at(s), project };
-};
-const turn = (n: number, s: number): JournalEntry => ({
-  t: "turn",
-  at: at(s),
-  turn: n,
-  result: "ok",
-  is_error: false,
-  interrupted: false,
-  usage,
-  duration_ms: 5,
-});
+const launch = (id: string, server: ServerRef, project: string, s: number): JournalEntry => launchAt(id, server, s, project);
+const turn = turnAt;
 const promptAt = (n: number, s: number): JournalEntry => ({ t: "prompt", at: at(s), turn: n, text: `do ${n}` });
 
 describe("listAgents", () => {

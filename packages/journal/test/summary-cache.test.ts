@@ -2,24 +2,10 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { JournalWriter, listAgents, SummaryCache, type AgentSummary, type JournalEntry, type ServerRef } from "../src/index.js";
-import { everyEntry, liveServer, tempDir } from "./helpers.js";
+import { launchAt, liveServer, tempDir, turnAt } from "./helpers.js";
 
-const at = (s: number): string => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
-const launch = (id: string, server: ServerRef): JournalEntry => {
-  const [first] = everyEntry(id, server);
-  if (first?.t !== "launch") throw new Error("the first entry is the launch");
-  return { ...first, at: at(1), project: "/p" };
-};
-const turn = (n: number, s: number): JournalEntry => ({
-  t: "turn",
-  at: at(s),
-  turn: n,
-  result: "ok",
-  is_error: false,
-  interrupted: false,
-  usage: { input: 1, output: 1, cache_read: 0, cache_write: 0 },
-  duration_ms: 5,
-});
+const launch = (id: string, server: ServerRef): JournalEntry => launchAt(id, server, 1);
+const turn = turnAt;
 
 describe("SummaryCache", () => {
   it("reads an agent's journal again only once it changed, and forgets agents gone", async () => {
