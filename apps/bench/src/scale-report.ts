@@ -3,6 +3,7 @@
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 import type { BenchContext } from "./context.js";
 import { scaleRun, type ScaleOptions, type ScaleRun } from "./scale.js";
+import { serverBin } from "./mcp-rig.js";
 import { printTable } from "./stats.js";
 
 /** One target's verdict, with the numbers it was judged on. */
@@ -23,10 +24,11 @@ const envNumber = (name: string, fallback: number): number => {
 
 /**
  * SUBAGENT_MCP_BENCH_SCALE_N (comma-separated, default 10,25,50,100), _PERIOD_MS (3000), _LOAD_MS
- * (30000), _IDLE_MS (5000), _MIX (0 skips the mixed run), _SERVER_NODE_OPTIONS (the server's NODE_OPTIONS);
+ * (30000), _IDLE_MS (5000), _MIX (0 skips the mixed run), _NEST (agents in the nesting run, 10; 0 skips it),
+ * _SERVER_NODE_OPTIONS (the server's NODE_OPTIONS);
  * SUBAGENT_MCP_AGENT_NICE is handed to the server (the agents' niceness).
  */
-function scaleOptions(): { ns: number[]; mix: boolean; options: ScaleOptions } {
+function scaleOptions(): { ns: number[]; mix: boolean; nest: number; options: ScaleOptions } {
   const ns = (process.env.SUBAGENT_MCP_BENCH_SCALE_N ?? "10,25,50,100")
     .split(",")
     .map((x) => Number(x.trim()))
@@ -35,6 +37,7 @@ function scaleOptions(): { ns: number[]; mix: boolean; options: ScaleOptions } {
   return {
     ns,
     mix: process.env.SUBAGENT_MCP_BENCH_SCALE_MIX !== "0",
+    nest: envNumber("SUBAGENT_MCP_BENCH_SCALE_NEST", 10),
     options: {
       periodMs: envNumber("SUBAGENT_MCP_BENCH_SCALE_PERIOD_MS", 3_000),
       loadMs: envNumber("SUBAGENT_MCP_BENCH_SCALE_LOAD_MS", 30_000),
@@ -121,9 +124,12 @@ function printRuns(runs: ScaleRun[], o: ScaleOptions): void {
   );
 }
 
+/** Our own server, as a sub-agent's MCP server: what a nesting agent runs beside its CLI. */
+const NESTED = { name: "subagent-mcp", command: process.execPath, args: [serverBin] };
+
 /** The scale benchmark: runs it, prints its table and target checks, saves its results. */
 export async function benchScale({ save }: BenchContext): Promise<void> {
-  const { ns, mix, options } = scaleOptions();
+  const { ns, mix, nest, options } = scaleOptions();
   const runs: ScaleRun[] = [];
   for (const [i, n] of ns.entries()) runs.push(await scaleRun(`${LIGHTEST} x${n}`, Array<Provider>(n).fill(LIGHTEST), i + 1, options));
   const mixed = mix
@@ -136,7 +142,11 @@ export async function benchScale({ save }: BenchContext): Promise<void> {
         ),
       ]
     : [];
-  const all = [...runs, ...mixed];
+  // Agents allowed to nest: each is handed our server as an MCP server of its own (what `setup` makes
+  // of a host whose sub-agents load their user config), so its nested server counts as ours. Outside the targets.
+  const nesting =
+    nest > 0 ? [await scaleRun(`${LIGHTEST} x${nest} nesting`, Array<Provider>(nest).fill(LIGHTEST), ns.length + 2, options, { mcp_servers: [NESTED] })] : [];
+  const all = [...runs, ...mixed, ...nesting];
   printRuns(all, options);
   const checks = checkTargets(runs);
   printTable(

@@ -118,12 +118,12 @@ function roomFor(n: number, nodeOptions: string | undefined): Record<string, str
 }
 
 // Agents [from, to) launched in batches of 5, each batch's first turn done before the next.
-async function launchBatches(r: McpRig, plan: Provider[], run: number, from: number, to: number): Promise<string[]> {
+async function launchBatches(r: McpRig, plan: Provider[], run: number, from: number, to: number, extra: Record<string, unknown>): Promise<string[]> {
   const ids: string[] = [];
   for (let i = from; i < to; i += 5) {
     const batchIds = await Promise.all(
       plan.slice(i, Math.min(i + 5, to)).map(async (provider, j) => {
-        const launched = await r.call<Launched>("launch_agent", { provider, prompt: `start sc-${run}-${i + j}-0` });
+        const launched = await r.call<Launched>("launch_agent", { provider, prompt: `start sc-${run}-${i + j}-0`, ...extra });
         return launched.agent_id;
       }),
     );
@@ -134,10 +134,10 @@ async function launchBatches(r: McpRig, plan: Provider[], run: number, from: num
 }
 
 // The Nth launch alone, N-1 agents live: launch_agent -> its first model request.
-async function launchNth(r: McpRig, markers: Markers, plan: Provider[], run: number): Promise<{ id: string; ms: number }> {
+async function launchNth(r: McpRig, markers: Markers, plan: Provider[], run: number, extra: Record<string, unknown>): Promise<{ id: string; ms: number }> {
   const last = plan.length - 1;
   const t0 = performance.now();
-  const { agent_id: id } = await r.call<Launched>("launch_agent", { provider: plan[last], prompt: `start sc-${run}-${last}-0` });
+  const { agent_id: id } = await r.call<Launched>("launch_agent", { provider: plan[last], prompt: `start sc-${run}-${last}-0`, ...extra });
   await r.call("wait", { agent_ids: [id], timeout_s: 300 });
   return { id, ms: markers.firstReceived(`sc-${run}-${last}-0`) - t0 };
 }
@@ -201,8 +201,8 @@ const median = (xs: number[]): number => summarize(xs).median;
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-/** One server, agents on `plan` (one provider per agent), the load for `o.loadMs`. */
-export async function scaleRun(label: string, plan: Provider[], run: number, o: ScaleOptions): Promise<ScaleRun> {
+/** One server, agents on `plan` (one provider per agent), the load for `o.loadMs`; `extra`: more launch_agent arguments. */
+export async function scaleRun(label: string, plan: Provider[], run: number, o: ScaleOptions, extra: Record<string, unknown> = {}): Promise<ScaleRun> {
   const loadAtStart = round2(loadavg()[0] ?? 0);
   const r = await mcpRig(roomFor(plan.length, o.serverNodeOptions));
   try {
@@ -210,10 +210,10 @@ export async function scaleRun(label: string, plan: Provider[], run: number, o: 
     const idle = sampleTree(r.pid);
     const markers = new Markers(r);
     // The first agent alone: what the server loads once on first use is not a per-agent cost.
-    const ids = await launchBatches(r, plan, run, 0, 1);
+    const ids = await launchBatches(r, plan, run, 0, 1, extra);
     const first = sampleTree(r.pid);
-    ids.push(...(await launchBatches(r, plan, run, 1, plan.length - 1)));
-    const nth = await launchNth(r, markers, plan, run);
+    ids.push(...(await launchBatches(r, plan, run, 1, plan.length - 1, extra)));
+    const nth = await launchNth(r, markers, plan, run, extra);
     ids.push(nth.id);
     // The first half: turns only (our CPU is theirs); the second: turns and the probes beside them.
     // No turn running: what list_agents and poll_agent cost us alone with N agents live.
