@@ -7,7 +7,7 @@ import { summarize } from "../src/list.js";
 import { readJournal } from "../src/read.js";
 import { summarizeEnds } from "../src/tail.js";
 import { JournalWriter, type JournalEntry } from "../src/index.js";
-import { everyEntry, liveServer, tempDir } from "./helpers.js";
+import { everyEntry, liveServer, tempDir, turnAt } from "./helpers.js";
 
 const stats = () => ({ bytes: 0, skipped: 0, truncated: false });
 
@@ -60,16 +60,8 @@ describe("a summary from the journal's two ends", () => {
       entries.push(
         { t: "prompt", at: `2025-01-02T00:00:${String(n).padStart(2, "0")}.000Z`, turn: n, text: `do ${n}` },
         { t: "tool", at: "2025-01-02T00:01:00.000Z", turn: n, name: "Bash", summary: "ls" },
-        {
-          t: "turn",
-          at: "2025-01-02T00:02:00.000Z",
-          turn: n,
-          result: "ok",
-          is_error: false,
-          interrupted: false,
-          usage: { input: 1, output: 1, cache_read: 0, cache_write: 0 },
-          duration_ms: 5,
-        },
+        // 2025-01-02T00:02:00Z
+        turnAt(n, 86_520),
         { t: "status", at: "2025-01-02T00:03:00.000Z", status: "idle", alive: true },
       );
     entries.push({ t: "prompt", at: "2025-01-03T00:00:00.000Z", turn: 40, text: "last one" });
