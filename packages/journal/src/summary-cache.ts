@@ -7,6 +7,7 @@ import { statSync } from "node:fs";
 import type { AgentSummary } from "./list.js";
 import { DirChanges } from "./dir-changes.js";
 import { JOURNAL_FILE } from "./owner.js";
+import { SummaryIndex } from "./summary-index.js";
 import { isAlive as pidAlive } from "@subagent-mcp/state";
 
 interface Kept {
@@ -42,6 +43,14 @@ type Read = (name: string) => AgentSummary | undefined;
 export class SummaryCache {
   readonly #kept = new Map<string, Kept>();
   readonly #listed = new Map<string, Listed>();
+  /** Each directory's on-disk index of ended agents' summaries (none when not durable). */
+  readonly #indexes = new Map<string, SummaryIndex>();
+  readonly #durable: boolean;
+
+  /** `durable`: ended agents' summaries are kept in the directory's index file too, for the next process (default). */
+  constructor(options: { durable?: boolean } = {}) {
+    this.#durable = options.durable ?? true;
+  }
 
   /** Summaries of one listing of `dir`: `read` is called for those not kept or stale; ids gone are forgotten. */
   listing(dir: string, names: readonly string[], read: Read): (AgentSummary | undefined)[] {
@@ -50,6 +59,7 @@ export class SummaryCache {
     const seen = new Set(names);
     const base = `${dir}/`;
     for (const key of this.#kept.keys()) if (key.startsWith(base) && !seen.has(key.slice(base.length))) this.#kept.delete(key);
+    this.#indexes.get(dir)?.prune(seen);
     return out;
   }
 
@@ -106,6 +116,13 @@ export class SummaryCache {
     this.#listed.clear();
   }
 
+  #index(dir: string): SummaryIndex | undefined {
+    if (!this.#durable) return undefined;
+    let index = this.#indexes.get(dir);
+    if (index === undefined) this.#indexes.set(dir, (index = new SummaryIndex(dir)));
+    return index;
+  }
+
   #rebuild(dir: string, l: Listed): void {
     const all: AgentSummary[] = [];
     l.owned.clear();
@@ -129,9 +146,16 @@ export class SummaryCache {
     const kept = this.#kept.get(key);
     if (stamp !== undefined && kept?.stamp === stamp && (kept.summary.owner === undefined || isAlive(kept.summary.owner.pid) === kept.summary.owner_alive))
       return { summary: kept.summary };
-    const summary = read(name);
+    const index = this.#index(dir);
+    const indexed = stamp === undefined ? undefined : index?.get(name, stamp);
+    const fresh = indexed !== undefined && (indexed.owner === undefined || isAlive(indexed.owner.pid) === indexed.owner_alive);
+    const summary = fresh ? indexed : read(name);
     if (stamp === undefined || summary === undefined) this.#kept.delete(key);
-    else this.#kept.set(key, { stamp, summary });
+    else {
+      this.#kept.set(key, { stamp, summary });
+      // Ended (its server gone): it changes only with its journal, so the next process may take it from the index.
+      if (!fresh && !summary.owner_alive) index?.put(name, stamp, summary);
+    }
     return { summary };
   }
 }
