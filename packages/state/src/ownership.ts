@@ -1,0 +1,121 @@
+// Single-instance ownership that the kernel releases when the owner dies: a listening socket under a
+// name derived from the owner file's path. Binding is atomic (of two racers one gets EADDRINUSE) and
+// the kernel closes the socket with the process, zombie or not, whatever reaps it. The owner file
+// itself only tells who holds it ({pid, start}), written once the lock is won.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createConnection, createServer, type Server } from "node:net";
+import { basename, dirname, resolve } from "node:path";
+import { processAlive, ProcessRefSchema, selfRef, type ProcessRef } from "./alive.js";
+import { writeAtomic } from "./safe-write.js";
+
+/** What {@link holdOwnership} gives: the lock with its release, or who holds it (when known). */
+export type Ownership = { held: true; release: () => void } | { held: false; holder: ProcessRef | undefined };
+
+/**
+ * Takes the ownership named by `path` (e.g. a worker's `worker.lock`) for this process's life.
+ * Linux: an abstract unix socket (no file; freed by the kernel). Windows: a named pipe (same).
+ * Elsewhere: a socket file `<path>.sock`, taken over when nothing answers on it. The socket is
+ * close-on-exec, so the processes we spawn never inherit it. `holder` is undefined when the winner
+ * has not written its record yet.
+ */
+export async function holdOwnership(path: string, options: { address?: "abstract" | "file" } = {}): Promise<Ownership> {
+  const absolute = resolve(path);
+  mkdirSync(dirname(absolute), { recursive: true });
+  const kind = options.address ?? (process.platform === "linux" ? "abstract" : "file");
+  const address = process.platform === "win32" ? pipeName(absolute) : kind === "abstract" ? abstractName(absolute) : `${absolute}.sock`;
+  const server = await take(address, absolute, kind === "file" && process.platform !== "win32");
+  if (server === undefined) return { held: false, holder: readHolder(absolute) };
+  const own = selfRef();
+  writeAtomic(absolute, `${JSON.stringify(own)}\n`, { durable: false });
+  return {
+    held: true,
+    release: () => {
+      server.close();
+      if (kind === "file") rmSync(address, { force: true });
+      if (readHolder(absolute)?.pid === own.pid) rmSync(absolute, { force: true });
+    },
+  };
+}
+
+/**
+ * Listens on the address, or finds it taken. Two takeovers: a socket file nothing answers on is
+ * stale (it outlives its process); and while the recorded owner is dead (a zombie, say) the kernel
+ * may still be closing its sockets for a few milliseconds as its last threads exit: tried again.
+ */
+async function take(address: string, record: string, file: boolean): Promise<Server | undefined> {
+  const deadline = Date.now() + TEARDOWN_MS;
+  for (;;) {
+    const server = await listen(address);
+    if (server !== undefined) return server;
+    if (file && !(await answers(address))) rmSync(address, { force: true });
+    else if (!(recordedButDead(record) && Date.now() < deadline)) return undefined;
+    else await new Promise((r) => setTimeout(r, 5));
+    if (Date.now() >= deadline) return listen(address);
+  }
+}
+
+// How long a dead owner's socket may take to close; a live owner is never waited for.
+const TEARDOWN_MS = 1_000;
+
+function recordedButDead(path: string): boolean {
+  try {
+    const parsed = ProcessRefSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
+    return parsed.success && !processAlive(parsed.data);
+  } catch {
+    return false;
+  }
+}
+
+/** Who holds the ownership named by `path`, as its record says, when that process still runs. */
+export function readHolder(path: string): ProcessRef | undefined {
+  try {
+    const parsed = ProcessRefSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
+    return parsed.success && processAlive(parsed.data) ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// The abstract namespace allows 107 bytes: the path's hash, and its last part for `ss -xl` readers.
+function abstractName(path: string): string {
+  return `\0subagent-mcp/${hash(path)}/${basename(path).slice(0, 48)}`;
+}
+
+function pipeName(path: string): string {
+  return `\\\\.\\pipe\\subagent-mcp-${hash(path)}`;
+}
+
+function hash(path: string): string {
+  return createHash("sha256").update(path).digest("hex").slice(0, 32);
+}
+
+/** Listens on the address; undefined when it is taken. The server never keeps the process alive. */
+function listen(address: string): Promise<Server | undefined> {
+  return new Promise((done, fail) => {
+    // Nobody has anything to say to an owner: a probe is hung up on at once.
+    const server = createServer((socket) => socket.destroy());
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") done(undefined);
+      else fail(error);
+    });
+    server.listen({ path: address, exclusive: true }, () => {
+      server.unref();
+      done(server);
+    });
+  });
+}
+
+/** Whether a live process listens on the socket file. */
+function answers(address: string): Promise<boolean> {
+  return new Promise((done) => {
+    const probe = createConnection({ path: address });
+    probe.once("connect", () => {
+      probe.destroy();
+      done(true);
+    });
+    probe.once("error", () => {
+      done(false);
+    });
+  });
+}

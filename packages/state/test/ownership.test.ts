@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { buildSync } from "esbuild";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { processAlive, processRef } from "../src/alive.js";
+import { holdOwnership, readHolder } from "../src/ownership.js";
+import { readStat } from "../src/proc.js";
+import { underNonReapingParent, until } from "./alive.test.js";
+
+// A separate process that takes the ownership named by argv[2], says "won PID" or "lost" and then holds it until killed.
+let holder = "";
+beforeAll(() => {
+  holder = join(mkdtempSync(join(tmpdir(), "ownership-bin-")), "holder.mjs");
+  const contents = `import { spawn } from "node:child_process";
+import { holdOwnership } from ${JSON.stringify(resolve("src/ownership.ts"))};
+const ownership = await holdOwnership(process.argv[2], { address: process.argv[3] });
+process.stdout.write(ownership.held ? "won " + process.pid + "\\n" : "lost\\n");
+if (ownership.held) setInterval(() => {}, 60_000);
+if (process.argv[4] === "spawn") process.stdout.write("child " + spawn("sleep", ["1000"], { stdio: "ignore" }).pid + "\\n");`;
+  buildSync({
+    stdin: { contents, resolveDir: process.cwd(), loader: "ts" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile: holder,
+    logLevel: "error",
+  });
+});
+
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) child.kill("SIGKILL");
+});
+
+function startHolder(path: string, address: string, ...more: string[]): { child: ChildProcess; line: () => Promise<string> } {
+  const child = spawn(process.execPath, [holder, path, address, ...more], { stdio: ["ignore", "pipe", "inherit"] });
+  started.push(child);
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return { child, line: async () => String((await lines.next()).value) };
+}
+
+describe.each(["abstract", "file"] as const)("holdOwnership (%s address)", (address) => {
+  it("is held by one process at a time, and free again once released", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "ownership-")), "worker.lock");
+    const first = await holdOwnership(path, { address });
+    expect(first.held).toBe(true);
+    const second = await holdOwnership(path, { address });
+    expect(second).toEqual({ held: false, holder: processRef(process.pid) });
+    if (first.held) first.release();
+    const third = await holdOwnership(path, { address });
+    expect(third.held).toBe(true);
+    if (third.held) third.release();
+  });
+
+  it("goes to exactly one of several processes started together", async () => {
+    for (let round = 0; round < 3; round++) {
+      const path = join(mkdtempSync(join(tmpdir(), "ownership-")), "worker.lock");
+      const said = await Promise.all([1, 2, 3, 4].map(() => startHolder(path, address).line()));
+      expect(said.filter((line) => line.startsWith("won "))).toHaveLength(1);
+      expect(said.filter((line) => line === "lost")).toHaveLength(3);
+      for (const child of started.splice(0)) child.kill("SIGKILL");
+    }
+  });
+
+  it("is not inherited by the processes its holder starts", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "ownership-")), "worker.lock");
+    const { child, line } = startHolder(path, address, "spawn");
+    expect(await line()).toMatch(/^won /);
+    const grandchild = Number((await line()).split(" ")[1]);
+    child.kill("SIGKILL");
+    await until("the holder to end", () => !processAlive({ pid: child.pid ?? 0 }));
+    try {
+      expect(processAlive({ pid: grandchild })).toBe(true);
+      const after = await holdOwnership(path, { address });
+      expect(after.held).toBe(true);
+      if (after.held) after.release();
+    } finally {
+      process.kill(grandchild, "SIGKILL");
+    }
+  });
+
+  it("is free at once after its holder is SIGKILLed and stays a zombie", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "ownership-")), "worker.lock");
+    // Its "won" line goes to stderr: the parent's first stdout line is the holder's pid.
+    const { line } = await underNonReapingParent(`${JSON.stringify(process.execPath)} ${JSON.stringify(holder)} ${JSON.stringify(path)} ${address} >&2`);
+    const pid = Number(line);
+    await until("the holder to win", () => readHolder(path)?.pid === pid);
+    const taken = await holdOwnership(path, { address });
+    expect(taken).toEqual({ held: false, holder: processRef(pid) });
+    process.kill(pid, "SIGKILL");
+    await until("the holder to be a zombie", () => readStat(pid)?.state === "Z");
+    const after = await holdOwnership(path, { address });
+    expect(after.held).toBe(true);
+    if (after.held) after.release();
+  });
+});
