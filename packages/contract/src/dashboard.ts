@@ -136,7 +136,12 @@ export const DashboardStateSchema = z.object({
   project: z.string(),
   generated_at: z.string(),
   servers: z.array(ServerViewSchema),
+  /** The newest past agents, a page of them: `past_next_cursor` asks `/api/past` for the following ones. */
   past: z.array(PastAgentViewSchema),
+  /** How many past agents there are in all (those of `past` included). */
+  past_total: z.number().optional(),
+  /** Present when past agents follow `past`: `/api/past?cursor=` gives the next page. */
+  past_next_cursor: z.string().optional(),
   permission_requests: z.array(PermissionRequestViewSchema),
   workers: z.array(WorkerViewSchema),
   worker_permissions: z.array(WorkerPermissionViewSchema),
@@ -152,6 +157,14 @@ export const DashboardStateSchema = z.object({
   errors: z.array(z.string()),
 });
 export type DashboardState = z.infer<typeof DashboardStateSchema>;
+
+/** `/api/past?cursor=&limit=`: a page of past agents, newest first, after the one the cursor names. */
+const PastPageSchema = z.object({
+  past: z.array(PastAgentViewSchema),
+  total: z.number(),
+  next_cursor: z.string().optional(),
+});
+export type PastPage = z.infer<typeof PastPageSchema>;
 
 /** `/api/agent`: a live agent's poll_agent and transcript, or a past one's transcript from its journal (poll null). */
 export interface AgentDetail {

@@ -74,6 +74,7 @@ export {
   type DashboardState,
   type MailboxView,
   type PastAgentView,
+  type PastPage,
   type PermissionRequestView,
   type QuotaWindowView,
   type CapView,

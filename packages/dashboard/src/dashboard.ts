@@ -15,12 +15,13 @@ import { PastCache } from "./past.js";
 import { serversDir } from "@subagent-mcp/state/server-records";
 import { route } from "./routes.js";
 import { ServerSet } from "./servers.js";
-import { collectState } from "./state.js";
+import { collectPastPage, collectState } from "./state.js";
 import { defaultUiDir } from "./static.js";
 import { timelineOf } from "./timeline.js";
 import { UsageCache } from "./usage.js";
 import { CapsSource } from "./caps.js";
 import { stateLayout } from "@subagent-mcp/state";
+import { SUMMARY_INDEX_FILE } from "@subagent-mcp/journal";
 import type { Machine } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract";
 
@@ -141,6 +142,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       mail: options.mail,
       servers,
       state: () => collectState(sources),
+      pastPage: (cursor: string | undefined, limit: number | undefined) => collectPastPage(sources, cursor, limit),
       timeline: (root: string | undefined) => timelineOf(options.stateDir, project, prices, root),
     };
     route(req, res, url, deps).catch((error: unknown) => {
@@ -157,7 +159,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     watchDir(serversDir(options.stateDir), () => {
       if (servers.sync()) changed();
     }),
-    watchDir(stateLayout(options.stateDir).agents, changed),
+    // The summaries' index (written while reading the journal) is no agent's change.
+    watchDir(stateLayout(options.stateDir).agents, (_event, name) => {
+      if (name?.startsWith(SUMMARY_INDEX_FILE) !== true) changed();
+    }),
     // A turn any server or worker ended (the spend ledger) or a window a CLI reported: the caps and windows shown.
     watchDir(options.stateDir, (_event, name) => {
       if (name === basename(stateLayout(options.stateDir).spend) || name === basename(stateLayout(options.stateDir).rateLimits)) hub.changed();

@@ -1,7 +1,7 @@
 // Agents of the project read back from the journal: those no live server holds, and any agent's
 // conversation when no live server can tell it.
-import { endedWhy, listAgents, SummaryCache, turnsBefore, type JournalTurn } from "@subagent-mcp/journal";
-import type { PastAgentView } from "@subagent-mcp/contract";
+import { byNewest, endedWhy, listAgents, SummaryCache, turnsBefore, type JournalTurn } from "@subagent-mcp/journal";
+import type { PastAgentView, PastPage } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract";
 
 /** The project's agents in the journal that no live server holds (pool replicas left out), newest first. */
@@ -30,6 +30,49 @@ export function pastAgentViews(agentsDir: string, project: string, live: Set<str
         ...(status !== "ended" && s.owner !== undefined ? { owner_pid: s.owner.pid } : {}),
       } satisfies PastAgentView;
     });
+}
+
+/** Past agents the state holds (the newest); the page asks `/api/past` for the following ones. */
+export const PAST_PAGE = 50;
+/** Past agents one `/api/past` page holds at most. */
+const MAX_PAST_PAGE = 500;
+
+// A cursor names the last agent of a page: its last_at and id, the listing's order.
+const cursorOf = (v: PastAgentView): string => Buffer.from(JSON.stringify([v.last_at, v.agent_id])).toString("base64url");
+
+function fromCursor(cursor: string): { last_at: string; agent_id: string } | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (Array.isArray(parsed) && typeof parsed[0] === "string" && typeof parsed[1] === "string") return { last_at: parsed[0], agent_id: parsed[1] };
+  } catch {
+    // Not one of ours: the first page.
+  }
+  return undefined;
+}
+
+/**
+ * A page of `all` (newest first): the `limit` agents after the one `cursor` names (by order, so an
+ * agent ending meanwhile, now at the top, shifts nothing), and the cursor of the page after it.
+ */
+export function pastPage(all: readonly PastAgentView[], cursor: string | undefined, limit = PAST_PAGE): PastPage {
+  const after = cursor === undefined ? undefined : fromCursor(cursor);
+  const from = after === undefined ? 0 : firstAfter(all, after);
+  const n = Math.min(Math.max(1, Math.floor(limit) || PAST_PAGE), MAX_PAST_PAGE);
+  const past = all.slice(from, from + n);
+  const last = past.at(-1);
+  return { past, total: all.length, ...(from + n < all.length && last !== undefined ? { next_cursor: cursorOf(last) } : {}) };
+}
+
+// The index of the first agent after `c` in byNewest order: binary search.
+function firstAfter(all: readonly PastAgentView[], c: { last_at: string; agent_id: string }): number {
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byNewest(all[mid] as PastAgentView, c) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Characters of a turn's result kept in a transcript read from the journal. */

@@ -10,7 +10,7 @@ import type { ServerLink } from "./link.js";
 import { journalTranscript } from "./past.js";
 import { receiptLines } from "./receipt-lines.js";
 import { serveFile } from "./static.js";
-import type { DashboardState, Timeline } from "@subagent-mcp/contract";
+import type { DashboardState, PastPage, Timeline } from "@subagent-mcp/contract";
 import { stateLayout } from "@subagent-mcp/state";
 
 /** What the routes need. */
@@ -19,6 +19,8 @@ export interface RouteDeps extends ActionDeps {
   token: string;
   hub: PageHub;
   state(): Promise<DashboardState>;
+  /** A page of past agents after `cursor` (the state holds the first). */
+  pastPage(cursor: string | undefined, limit: number | undefined): Promise<PastPage>;
   /** The agent tree's timeline under `root` (default: the project's recent roots). */
   timeline(root: string | undefined): Timeline;
 }
@@ -35,6 +37,8 @@ export async function route(req: IncomingMessage, res: ServerResponse, url: URL,
   if (get && (path === "/" || path === "/index.html")) serveFile(res, deps.uiDir, "index.html", deps.token, head, gzip);
   else if (get && path.startsWith("/ui/")) serveFile(res, deps.uiDir, path.slice(4), deps.token, head, gzip);
   else if (get && path === "/api/state") sendJson(res, 200, await deps.state());
+  else if (get && path === "/api/past")
+    sendJson(res, 200, await deps.pastPage(url.searchParams.get("cursor") ?? undefined, Number(url.searchParams.get("limit") ?? "") || undefined));
   else if (get && path === "/api/events") deps.hub.add(res);
   else if (get && path === "/api/agent") await agent(res, url, deps);
   else if (get && path === "/api/timeline") timeline(res, url, deps);

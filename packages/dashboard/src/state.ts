@@ -3,9 +3,9 @@ import { errorMessage } from "@subagent-mcp/errors";
 import type { MailboxStore, PresenceEntry, PresenceRegistry } from "@subagent-mcp/mailbox";
 
 import { approvalView, mailboxCounts, workerApprovals } from "./local.js";
-import type { PastCache } from "./past.js";
+import { pastPage, type PastCache } from "./past.js";
 import type { ServerSet } from "./servers.js";
-import type { CapView, DashboardState, Machine, MailboxView } from "@subagent-mcp/contract";
+import type { CapView, DashboardState, Machine, MailboxView, PastPage } from "@subagent-mcp/contract";
 import type { UsageCache } from "./usage.js";
 import { quotaNow } from "./quota.js";
 import type { CapsSource } from "./caps.js";
@@ -48,11 +48,15 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
       return [];
     }),
   ]);
+  // The newest past agents only: thousands of them would make every state megabytes.
+  const past = pastPage(s.past.get(live, costs), undefined);
   return {
     project: s.project,
     generated_at: new Date().toISOString(),
     servers,
-    past: s.past.get(live, costs),
+    past: past.past,
+    past_total: past.total,
+    ...definedFields({ past_next_cursor: past.next_cursor }),
     permission_requests: links.flatMap((l) => l.permissions),
     workers,
     worker_permissions: workerApprovals(s.stateDir).map(approvalView),
@@ -62,6 +66,18 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     ...definedFields({ machines, caps: capsNow(s.caps, errors) }),
     errors,
   };
+}
+
+/** A page of the project's past agents after `cursor` (`/api/past`), as the state's `past` would go on. */
+export async function collectPastPage(
+  s: Pick<StateSources, "servers" | "usage" | "past">,
+  cursor: string | undefined,
+  limit: number | undefined,
+): Promise<PastPage> {
+  s.servers.sync();
+  const links = await s.servers.ready();
+  const live = new Set(links.flatMap((l) => l.view.agents.map((a) => a.agent_id)));
+  return pastPage(s.past.get(live, s.usage.get().costs), cursor, limit);
 }
 
 // The caps as they stand; a ledger that cannot be read (or is refused) is said in `errors`.

@@ -8,6 +8,7 @@ import { select, selected } from "./detail.js";
 import { $, api, badge, changed, dur, h, input, num, reconcile, tokens, usd } from "./dom.js";
 import { agents, shortPath, since, state, timeEl } from "./state.js";
 import { receiptHead } from "./receipt.js";
+import { refreshMore, renderMore, wireMore } from "./past-pages.js";
 import { timelineView } from "./timeline.js";
 
 // Statuses with a turn under way (core's isRunning): only those have something to interrupt.
@@ -22,13 +23,22 @@ $("stop-all").addEventListener("click", async () => {
   if (await confirm({ title: "Stop all agents?", text, yes: "Stop all", danger: true })) await act({ action: "stop_all" }, $("agents-result"), "Stop all");
 });
 
+/** A new state: its rows, and the pages of past agents shown beyond its own read again. */
 export function renderAgents() {
+  showAgents();
+  refreshMore(showAgents);
+}
+
+function showAgents() {
   const list = agents();
   reconcile($("agent-rows"), list, (a) => a.id, agentRow, updateRow);
   $("agents-empty").hidden = list.length > 0;
   renderServers();
+  renderMore();
   filter();
 }
+
+wireMore(showAgents);
 
 function agentRow(a) {
   const tr = h("tr", {

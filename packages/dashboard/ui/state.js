@@ -4,6 +4,7 @@
 // against the project.
 
 import { dur, h } from "./dom.js";
+import { morePast } from "./past-pages.js";
 
 /** @typedef {import("@subagent-mcp/contract").DashboardState} DashboardState */
 /** @typedef {import("@subagent-mcp/contract").AgentRow} AgentRow */
@@ -35,6 +36,8 @@ export function agents() {
   };
   for (const s of state.servers ?? []) for (const a of s.agents ?? []) add(a, { server: s.pid });
   for (const a of state.past ?? []) add(a, { past: true });
+  // The pages of past agents asked for beyond the state's (past-pages.js).
+  for (const a of morePast) add(a, { past: true });
   return out;
 }
 

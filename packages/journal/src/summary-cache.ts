@@ -33,7 +33,7 @@ const collator = new Intl.Collator();
 const time = (at: string): number => Date.parse(at) || 0;
 
 /** Newest first (by last_at), ties by id, last first: the order of every listing. */
-export function byNewest(a: AgentSummary, b: AgentSummary): number {
+export function byNewest(a: Pick<AgentSummary, "last_at" | "agent_id">, b: Pick<AgentSummary, "last_at" | "agent_id">): number {
   return time(b.last_at) - time(a.last_at) || collator.compare(b.agent_id, a.agent_id);
 }
 

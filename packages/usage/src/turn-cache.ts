@@ -5,7 +5,7 @@
 // no journal (nor worker's log) changed, as the agents directory's watch and this process's writes tell:
 // then a call costs no pass over the agents at all.
 import { readdirSync, statSync } from "node:fs";
-import { DirChanges, journalStamp } from "@subagent-mcp/journal";
+import { AGENT_ID, DirChanges, journalStamp } from "@subagent-mcp/journal";
 import { workerLayout } from "@subagent-mcp/state";
 import type { TurnRecord } from "./turns.js";
 
@@ -44,7 +44,8 @@ export class TurnCache {
     const changes = dir.changes.take();
     if (changes.all || changes.relist || dir.ids === undefined) dir.ids = list();
     // A changed agent not kept (over the bound, unreadable) changes the sums all the same.
-    for (const id of changes.all ? dir.ids : changes.ids) if (this.get(agentsDir, id) === undefined) this.#generation++;
+    // Other files of the directory (the summaries' index) are no agent's.
+    for (const id of changes.all ? dir.ids : changes.ids) if (AGENT_ID.test(id) && this.get(agentsDir, id) === undefined) this.#generation++;
     const workers = workersDir === undefined ? "" : workersStamp(workersDir);
     const kept = this.#summaries.get(key);
     if (kept?.generation === this.#generation && kept.ids === dir.ids && kept.workers === workers) return kept.value as T;
