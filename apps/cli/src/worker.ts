@@ -158,7 +158,7 @@ export const workerCommand = defineCommand({
     const say = (line: string): void => {
       process.stderr.write(`worker ${name.data}: ${line}\n`);
     };
-    if (!args.print) holdLock(files, name.data);
+    if (!args.print) await holdLock(files, name.data);
     const mail = await workerMail(
       ctx,
       config.mailbox,
@@ -232,9 +232,12 @@ function retryFlags(args: { "max-attempts"?: string | undefined; "poll-ms"?: str
 }
 
 // One worker per mailbox and machine: the lock is held until the process exits.
-function holdLock(files: WorkerFiles, name: string): void {
-  const lock = files.lock();
-  if (!lock.ok) fail(`worker "${name}" is already running on this machine (pid ${lock.holder}); one worker per mailbox and machine`);
+async function holdLock(files: WorkerFiles, name: string): Promise<void> {
+  const lock = await files.lock();
+  if (!lock.ok)
+    fail(
+      `worker "${name}" is already running on this machine (${lock.holder === undefined ? "just starting" : `pid ${lock.holder}`}); one worker per mailbox and machine`,
+    );
   process.once("exit", lock.release);
 }
 

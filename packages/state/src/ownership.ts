@@ -3,9 +3,9 @@
 // the kernel closes the socket with the process, zombie or not, whatever reaps it. The owner file
 // itself only tells who holds it ({pid, start}), written once the lock is won.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { createConnection, createServer, type Server } from "node:net";
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { processAlive, ProcessRefSchema, selfRef, type ProcessRef } from "./alive.js";
 import { writeAtomic } from "./safe-write.js";
 
@@ -20,14 +20,15 @@ export type Ownership = { held: true; release: () => void } | { held: false; hol
  * has not written its record yet.
  */
 export async function holdOwnership(path: string, options: { address?: "abstract" | "file" } = {}): Promise<Ownership> {
-  const absolute = resolve(path);
-  mkdirSync(dirname(absolute), { recursive: true });
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  // One name per file, whichever symlinked path to its folder the caller came by.
+  const absolute = join(realpathSync(dirname(resolve(path))), basename(path));
   const kind = options.address ?? (process.platform === "linux" ? "abstract" : "file");
   const address = process.platform === "win32" ? pipeName(absolute) : kind === "abstract" ? abstractName(absolute) : `${absolute}.sock`;
   const server = await take(address, absolute, kind === "file" && process.platform !== "win32");
   if (server === undefined) return { held: false, holder: readHolder(absolute) };
   const own = selfRef();
-  writeAtomic(absolute, `${JSON.stringify(own)}\n`, { durable: false });
+  writeAtomic(absolute, `${JSON.stringify(own)}\n`, { mode: 0o600, durable: false });
   return {
     held: true,
     release: () => {

@@ -1,10 +1,8 @@
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { workerLayout, writeAtomic } from "@subagent-mcp/state";
+import { holdOwnership, workerLayout, writeAtomic } from "@subagent-mcp/state";
 import { z } from "zod";
 import { PendingApprovals } from "./approval.js";
-import { WorkerError } from "./errors.js";
-import { isAlive } from "@subagent-mcp/state";
 import { errorMessage } from "@subagent-mcp/errors";
 import { SavedSessionSchema, TurnLogSchema, type SavedSession, type TurnLog } from "@subagent-mcp/contract";
 
@@ -64,28 +62,13 @@ export class WorkerFiles {
 
   /**
    * Takes the worker's lock: one process per mailbox name, because a starting worker requeues the
-   * claims it finds, which would steal the messages a live one is answering. A lock left by a dead
-   * process is taken over. Returns the holder's pid when another live process has it.
+   * claims it finds, which would steal the messages a live one is answering. The kernel releases it
+   * when the holder dies (state's `holdOwnership`), zombie or not, so a restart takes over at once.
+   * Returns the holder's pid, when known, while another live process has it.
    */
-  lock(pid: number = process.pid): { ok: true; release: () => void } | { ok: false; holder: number } {
-    const path = workerLayout(this.dir).lock;
-    mkdirSync(this.dir, { recursive: true });
-    for (let tries = 0; tries < 3; tries++) {
-      try {
-        writeFileSync(path, String(pid), { flag: "wx" });
-        return {
-          ok: true,
-          release: () => {
-            rmSync(path, { force: true });
-          },
-        };
-      } catch {
-        const holder = Number(readFileSync(path, "utf8").trim());
-        if (Number.isInteger(holder) && holder > 0 && holder !== pid && isAlive(holder)) return { ok: false, holder };
-        rmSync(path, { force: true });
-      }
-    }
-    throw new WorkerError("LOCK_UNAVAILABLE", `cannot take the worker lock ${path}: remove it if no worker of this name runs`);
+  async lock(): Promise<{ ok: true; release: () => void } | { ok: false; holder: number | undefined }> {
+    const ownership = await holdOwnership(workerLayout(this.dir).lock);
+    return ownership.held ? { ok: true, release: ownership.release } : { ok: false, holder: ownership.holder?.pid };
   }
 
   forgetSession(): void {
