@@ -29,12 +29,14 @@ interface Listed {
 export const AGENT_ID = /^[a-z0-9-]{1,64}$/;
 
 // Compares as String#localeCompare does (the default locale and options), without its cost per call.
-const collator = new Intl.Collator();
+// Made on the first comparison: a collator reads ~2 MB of ICU's data into memory, which a server
+// that never lists its agents need not hold (apps/bench, "idle server RSS").
+let collator: Intl.Collator | undefined;
 const time = (at: string): number => Date.parse(at) || 0;
 
 /** Newest first (by last_at), ties by id, last first: the order of every listing. */
 export function byNewest(a: Pick<AgentSummary, "last_at" | "agent_id">, b: Pick<AgentSummary, "last_at" | "agent_id">): number {
-  return time(b.last_at) - time(a.last_at) || collator.compare(b.agent_id, a.agent_id);
+  return time(b.last_at) - time(a.last_at) || (collator ??= new Intl.Collator()).compare(b.agent_id, a.agent_id);
 }
 
 type Read = (name: string) => AgentSummary | undefined;
