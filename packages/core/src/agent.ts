@@ -9,7 +9,6 @@ import type { AgentState, PendingPermission, TurnOutcome } from "./state.js";
 import type { TailBuffer } from "./tail.js";
 import type { Escalation } from "./escalation.js";
 import type { Provider, Usage, PermissionDecision, PermissionRequest, AgentStatus } from "@subagent-mcp/contract";
-import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** A finished turn, as `wait` reports it (each exactly once). */
 export interface TurnReport extends TurnOutcome {
@@ -184,12 +183,12 @@ export interface AgentRecord {
 export function viewOf(record: AgentRecord, now: number, queuePosition: number | undefined, costOf?: CostOf): AgentView {
   const { state, request } = record;
   const budget = request.budget;
-  return {
+  // One literal for the fields every view has, the optional ones added after it: V8 sizes a
+  // literal's object once, where spreads and field-by-field growth copy it again and again
+  // (list_agents and the pending file make one view per agent per call).
+  const view: AgentView = {
     id: record.id,
     provider: request.provider,
-    // The session knows its node once placed ("any" is chosen as it starts).
-    ...(request.placement === undefined ? {} : { machine: record.session?.machine ?? request.placement.machine }),
-    ...(record.session?.worktree === undefined ? {} : { remoteWorktree: record.session.worktree }),
     label: request.label,
     cwd: request.cwd,
     model: state.model ?? request.model,
@@ -208,15 +207,19 @@ export function viewOf(record: AgentRecord, now: number, queuePosition: number |
     createdAt: record.createdAt,
     // Queued here (admission), or on the machine it runs on.
     queuePosition: queuePosition ?? (state.status === "queued" ? state.machinePosition : undefined),
-    attempts: [...state.attempts],
-    ...definedFields({ checking: state.checking }),
+    attempts: state.attempts.slice(),
     // Parked at a budget it does not hold itself (a spend cap): the limit, as the journal has it.
     note: state.status === "budget_exceeded" && state.alive ? (state.budgetNote ?? state.note) : state.note,
-    permissions: [...state.permissions],
-    ...(state.mcpFailed === undefined ? {} : { mcpFailed: state.mcpFailed.map((f) => ({ ...f })) }),
-    ...(request.mcpServers === undefined || request.mcpServers.length === 0 ? {} : { mcpServers: request.mcpServers.map((s) => s.name) }),
-    ...(budget === undefined ? {} : { budget: budgetView(record, budget, now, costOf) }),
+    permissions: state.permissions.slice(),
   };
+  // The session knows its node once placed ("any" is chosen as it starts).
+  if (request.placement !== undefined) view.machine = record.session?.machine ?? request.placement.machine;
+  if (record.session?.worktree !== undefined) view.remoteWorktree = record.session.worktree;
+  if (state.checking !== undefined) view.checking = state.checking;
+  if (state.mcpFailed !== undefined) view.mcpFailed = state.mcpFailed.map((f) => ({ ...f }));
+  if (request.mcpServers !== undefined && request.mcpServers.length !== 0) view.mcpServers = request.mcpServers.map((s) => s.name);
+  if (budget !== undefined) view.budget = budgetView(record, budget, now, costOf);
+  return view;
 }
 
 function budgetView(record: AgentRecord, limits: Budget, now: number, costOf: CostOf | undefined): NonNullable<AgentView["budget"]> {
