@@ -1,6 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
+import { jsonLength } from "./json-size.js";
 
 /**
  * Largest JSON-RPC line read from stdin: 4 MiB. A 1M-token context holds about 4 MB of text, so no
@@ -41,10 +42,9 @@ export function limitsFrom(env: Record<string, string | undefined>): Limits {
   };
 }
 
-/** Characters `value` takes on the wire, escapes included. */
+/** Characters `value` takes on the wire, escapes included (counted, not written: see json-size.ts). */
 export function jsonChars(value: unknown): number {
-  // JSON.stringify gives undefined for undefined (types say string).
-  return (JSON.stringify(value) as string | undefined)?.length ?? 0;
+  return jsonLength(value);
 }
 
 /**
