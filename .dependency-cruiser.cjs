@@ -15,7 +15,7 @@ const allowed = {
   hooks: ["contract", "state"],
   agents: ["contract", "core", "errors"],
   routing: ["contract", "core", "errors"],
-  drivers: ["contract", "core", "errors"],
+  drivers: ["contract", "core", "errors", "state"],
   mailbox: ["core", "errors", "state"],
   permissions: ["contract", "core", "errors", "state"],
   tracing: ["contract", "core"],

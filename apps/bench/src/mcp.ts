@@ -1,5 +1,6 @@
 import type { LaunchAgentResult as Launched, PollAgentResult as Poll, WaitResult as WaitOut, BuiltinProvider as Provider } from "@subagent-mcp/contract";
-import { descendants, isRunning as alive } from "@subagent-mcp/drivers";
+import { descendants } from "@subagent-mcp/drivers";
+import { processAlive } from "@subagent-mcp/state";
 import { setTimeout as sleep } from "node:timers/promises";
 import { mcpRig, rssMb, type McpRig } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
@@ -121,10 +122,10 @@ export async function mcpBench(runs: number): Promise<McpResults> {
     const tree = descendants(r.pid);
     const t0 = performance.now();
     await r.client.close();
-    while (alive(r.pid) && performance.now() - t0 < 10_000) await sleep(5);
+    while (processAlive({ pid: r.pid }) && performance.now() - t0 < 10_000) await sleep(5);
     const exitAfterStdinCloseMs = Math.round(performance.now() - t0);
     await sleep(Math.max(0, 1_000 - (performance.now() - t0)));
-    const agentProcessesAliveAfter1s = tree.filter(alive).length;
+    const agentProcessesAliveAfter1s = tree.filter((pid) => processAlive({ pid })).length;
 
     return {
       idleRssMb,

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isRunning } from "@subagent-mcp/drivers";
+import { processAlive } from "@subagent-mcp/state";
 import { afterEach, expect, it } from "vitest";
 import { startE2E, waitFor, type E2E } from "./e2e.js";
 
@@ -35,5 +35,5 @@ it("ends an ACP agent that never answers initialize as errored, naming the step 
   expect(turn.result).toContain("silent did not answer initialize within 2 s");
   const polled = await s.call<{ status: string; error?: string }>("poll_agent", { agent_id });
   expect(polled.status).toBe("errored");
-  expect(isRunning(Number(readFileSync(pidFile, "utf8")))).toBe(false);
+  expect(processAlive({ pid: Number(readFileSync(pidFile, "utf8")) })).toBe(false);
 });

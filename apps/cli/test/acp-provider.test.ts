@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isRunning } from "@subagent-mcp/drivers";
+import { processAlive } from "@subagent-mcp/state";
 import { afterEach, describe, expect, it } from "vitest";
 import { startE2E, waitFor, type E2E } from "./e2e.js";
 
@@ -62,7 +62,7 @@ describe.each(AGENTS)("$title as a provider through the built CLI", ({ provider:
     await s.call("kill_agent", { agent_id });
     const killed = await s.call<Polled>("poll_agent", { agent_id });
     expect(killed.status).toBe("stopped");
-    expect(isRunning(pid)).toBe(false);
+    expect(processAlive({ pid: pid })).toBe(false);
   });
 
   it("asks for a permission that respond_permission answers", { timeout: 180_000 }, async () => {

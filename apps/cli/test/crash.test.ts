@@ -1,4 +1,5 @@
-import { descendants, isRunning } from "@subagent-mcp/drivers";
+import { descendants } from "@subagent-mcp/drivers";
+import { processAlive } from "@subagent-mcp/state";
 import { cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { execa, type ResultPromise } from "execa";
 import { readdirSync, readFileSync } from "node:fs";
@@ -39,7 +40,7 @@ function marked(marker: string): number[] {
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").includes(marker) && isRunning(Number(entry))) found.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").includes(marker) && processAlive({ pid: Number(entry) })) found.push(Number(entry));
     } catch {
       // gone meanwhile
     }
@@ -62,7 +63,7 @@ async function crashMidTool(pid: number, marker: string): Promise<void> {
   const tree = descendants(pid);
   expect(tree.length).toBeGreaterThanOrEqual(4); // the CLI, the tool's shell, timeout, tail (and the guardian)
   process.kill(pid, "SIGKILL");
-  const took = await until("every process of the tree to end", () => tree.every((p) => !isRunning(p)), 10_000);
+  const took = await until("every process of the tree to end", () => tree.every((p) => !processAlive({ pid: p })), 10_000);
   process.stderr.write(`crash test: ${tree.length} processes gone ${took} ms after the SIGKILL\n`);
   expect(marked(marker)).toEqual([]);
 }

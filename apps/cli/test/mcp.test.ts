@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { descendants, isRunning as alive } from "@subagent-mcp/drivers";
+import { descendants } from "@subagent-mcp/drivers";
+import { processAlive } from "@subagent-mcp/state";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startE2E, type E2E } from "./e2e.js";
@@ -51,8 +52,8 @@ describe("subagent-mcp over stdio with the real CLIs", () => {
     expect(tree.length).toBeGreaterThanOrEqual(3);
     await s.client.close();
     // The server exits within a second of its stdin closing, and takes every CLI with it.
-    expect(await eventually(() => !alive(serverPid), 1_500)).toBe(true);
-    expect(await eventually(() => tree.every((p) => !alive(p)), 1_000)).toBe(true);
+    expect(await eventually(() => !processAlive({ pid: serverPid }), 1_500)).toBe(true);
+    expect(await eventually(() => tree.every((p) => !processAlive({ pid: p })), 1_000)).toBe(true);
   });
 
   it("ends every sub-agent process tree on SIGTERM", async () => {
@@ -63,8 +64,8 @@ describe("subagent-mcp over stdio with the real CLIs", () => {
     const tree = descendants(serverPid);
     expect(tree.length).toBeGreaterThanOrEqual(1);
     process.kill(serverPid, "SIGTERM");
-    expect(await eventually(() => !alive(serverPid), 1_500)).toBe(true);
-    expect(await eventually(() => tree.every((p) => !alive(p)), 1_000)).toBe(true);
+    expect(await eventually(() => !processAlive({ pid: serverPid }), 1_500)).toBe(true);
+    expect(await eventually(() => tree.every((p) => !processAlive({ pid: p })), 1_000)).toBe(true);
   });
 
   it("answers bad input and unknown ids with clear tool errors", async () => {

@@ -1,4 +1,4 @@
-import { isRunning } from "@subagent-mcp/drivers";
+import { processAlive } from "@subagent-mcp/state";
 import { Maildir, type Message } from "@subagent-mcp/mailbox";
 import { execa } from "execa";
 import { join } from "node:path";
@@ -38,7 +38,7 @@ describe("subagent-mcp stop --all", () => {
     expect(all.stdout).toMatch(new RegExp(`^worker busy\\t${String(worker.proc.pid)}\\tclaude$`, "m"));
 
     // Within 2 s of the stop: no CLI process of the agents (nested included), no tool of theirs or of the worker's turn.
-    await until("no agent process or tool left", () => before.every((pid) => !isRunning(pid)) && agentProcesses(servers).length === 0, 2_000);
+    await until("no agent process or tool left", () => before.every((pid) => !processAlive({ pid: pid })) && agentProcesses(servers).length === 0, 2_000);
     expect(tools.flatMap((t) => marked(t.marker))).toEqual([]);
 
     // Each agent's journal says the user stopped it (the nested one's, written by its own server, too).

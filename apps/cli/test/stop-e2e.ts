@@ -1,4 +1,5 @@
-import { descendants, isRunning } from "@subagent-mcp/drivers";
+import { descendants } from "@subagent-mcp/drivers";
+import { processAlive } from "@subagent-mcp/state";
 import { listAgents } from "@subagent-mcp/journal";
 import { stateDir, stateLayout } from "@subagent-mcp/state";
 import type { FakeRequest } from "@subagent-mcp/testkit";
@@ -37,7 +38,7 @@ export function marked(marker: string): number[] {
   return readdirSync("/proc")
     .filter((entry) => /^\d+$/.test(entry))
     .map(Number)
-    .filter((pid) => cmdline(pid).includes(marker) && isRunning(pid));
+    .filter((pid) => cmdline(pid).includes(marker) && processAlive({ pid: pid }));
 }
 
 /** Every process under the servers but their guardians (one /bin/sh each, idle until the server goes). */

@@ -1,4 +1,4 @@
-import { isRunning } from "@subagent-mcp/drivers";
+import { processAlive } from "@subagent-mcp/state";
 import type { CliEnvironment } from "@subagent-mcp/testkit";
 import { execa } from "execa";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -64,7 +64,7 @@ describe("subagent-mcp stop on the fleet", () => {
       const all = await stopElsewhere("--all");
       expect(all.exitCode, all.stderr).toBe(0);
       expect(all.stdout.trim()).toBe(`node b\t${id}\tclaude`);
-      await until("the agent's CLI on b to end", () => !isRunning(pid), 2_000);
+      await until("the agent's CLI on b to end", () => !processAlive({ pid: pid }), 2_000);
       await until("A's journal to end it", () => endOf(id) !== undefined, 5_000);
       expect(endOf(id)).toEqual({ status: "stopped", why: "stopped by the user" });
       const polled = await a.call<{ status: string }>("poll_agent", { agent_id: id });
@@ -87,7 +87,7 @@ describe("subagent-mcp stop on the fleet", () => {
     const all = await stopElsewhere("--all");
     expect(all.exitCode, all.stderr).toBe(0);
     expect(all.stdout.trim()).toBe(`node b\t${id}\tclaude`);
-    await until("the replica's CLI on b to end", () => !isRunning(pid), 2_000);
+    await until("the replica's CLI on b to end", () => !processAlive({ pid: pid }), 2_000);
     await until("A's journal to end it", () => endOf(id) !== undefined, 5_000);
     expect(endOf(id)).toEqual({ status: "stopped", why: "stopped by the user" });
     await a.call("reset", { agent: "long-helper" });
@@ -99,10 +99,10 @@ describe("subagent-mcp stop on the fleet", () => {
     const single = await stopElsewhere(one.id);
     expect(single.exitCode, single.stderr).toBe(0);
     expect(single.stdout.trim()).toBe(`node b\t${one.id}\tclaude`);
-    await until("its CLI on b to end", () => !isRunning(one.pid), 2_000);
+    await until("its CLI on b to end", () => !processAlive({ pid: one.pid }), 2_000);
     await until("A's journal to end it", () => endOf(one.id) !== undefined, 5_000);
     expect(endOf(one.id)).toEqual({ status: "stopped", why: "stopped by the user" });
-    expect(isRunning(two.pid)).toBe(true);
+    expect(processAlive({ pid: two.pid })).toBe(true);
     // An id no server and no machine knows: named, exit 1.
     const unknown = await stopElsewhere("no-such-agent");
     expect(unknown.exitCode).toBe(1);

@@ -1,4 +1,4 @@
-import { isRunning } from "@subagent-mcp/drivers";
+import { processAlive } from "@subagent-mcp/state";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { bin, connectServer, startE2E, startWorker } from "./e2e.js";
@@ -19,7 +19,7 @@ describe("kill_agent {tree: true}", () => {
     const before = agentProcesses([s.transport.pid ?? 0]);
     const killed = await s.call<{ status: string }>("kill_agent", { agent_id: tree.parent, tree: true });
     expect(killed.status).toBe("stopped");
-    await until("no agent process left", () => before.every((pid) => !isRunning(pid)), 5_000);
+    await until("no agent process left", () => before.every((pid) => !processAlive({ pid: pid })), 5_000);
     await until("both journals to end", () => journalEnds(s).get(child) !== undefined && journalEnds(s).get(tree.parent) !== undefined, 5_000);
     expect(journalEnds(s).get(child)).toEqual({ status: "stopped", why: "killed" });
     expect(journalEnds(s).get(tree.parent)).toEqual({ status: "stopped", why: "killed" });
@@ -54,7 +54,7 @@ describe("subagent-mcp stop", () => {
     expect(all.exitCode, all.stderr).toBe(0);
     expect(all.stdout).toContain(`\t${parent}\tclaude`);
     expect(all.stdout).toContain(`\t${onSecond}\tclaude`);
-    await until("no agent process left", () => before.every((pid) => !isRunning(pid)) && agentProcesses(servers).length === 0, 2_000);
+    await until("no agent process left", () => before.every((pid) => !processAlive({ pid: pid })) && agentProcesses(servers).length === 0, 2_000);
     expect([nested, one, two].flatMap((t) => marked(t.marker))).toEqual([]);
 
     // Each one's journal says the user stopped it (the nested one's too, written by its own server).

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { descendants, isRunning } from "@subagent-mcp/drivers";
+import { descendants } from "@subagent-mcp/drivers";
+import { processAlive } from "@subagent-mcp/state";
 import { afterEach, expect, it } from "vitest";
 import { endServer, startE2E, type E2E } from "./e2e.js";
 import { until } from "./past-e2e.js";
@@ -56,7 +57,7 @@ it("exits on stdin close while its OTLP collector never answers, and leaves no a
   const tree = descendants(server);
   expect(tree.length).toBeGreaterThan(0);
   await endServer(s);
-  expect(isRunning(server)).toBe(false);
+  expect(processAlive({ pid: server })).toBe(false);
   // Ended with the server: by its shutdown, or by its guardian a moment after it (a loaded machine may take a few ms to reap them).
-  await until("the agent's process tree to be gone", () => !tree.some(isRunning), 5_000);
+  await until("the agent's process tree to be gone", () => !tree.some((pid) => processAlive({ pid })), 5_000);
 });

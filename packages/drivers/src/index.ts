@@ -15,4 +15,4 @@ export { resolveExecutable, lookupFiles } from "./resolve.js";
 export { spawnCli } from "./process.js";
 export { mcpToolName } from "./tool-names.js";
 export { runCheckCommand } from "./check-command.js";
-export { descendants, isRunning, treeRssMb } from "./internal/tree.js";
+export { descendants, treeRssMb } from "./internal/tree.js";

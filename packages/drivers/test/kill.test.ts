@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { spawnCli } from "../src/index.js";
 import { GUARDIAN_SCRIPT } from "../src/internal/guardian.js";
-import { readStat } from "../src/internal/proc.js";
-import { descendants, isRunning } from "../src/internal/tree.js";
+import { readStat } from "@subagent-mcp/state";
+import { descendants } from "../src/internal/tree.js";
+import { processAlive } from "@subagent-mcp/state";
 
 /** Live (non-zombie) processes whose command line contains `marker`: found wherever they were re-parented. */
 function marked(marker: string): number[] {
@@ -13,7 +14,7 @@ function marked(marker: string): number[] {
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(marker) && isRunning(Number(entry))) found.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(marker) && processAlive({ pid: Number(entry) })) found.push(Number(entry));
     } catch {
       // gone meanwhile
     }
@@ -60,7 +61,7 @@ describe("CliProcess.kill", () => {
       ),
     ]);
     expect(killed).toBe("resolved");
-    expect(seen.filter(isRunning)).toEqual([]);
+    expect(seen.filter((pid) => processAlive({ pid }))).toEqual([]);
     expect(marked(marker)).toEqual([]);
   });
 });
@@ -84,7 +85,7 @@ describe("the guardian", () => {
     await until("the tree to start", () => descendants(pid).length === 3);
     const tree = [pid, ...descendants(pid)];
     await guardian(`+ ${pid} ${readStat(pid)?.start ?? ""}\n`);
-    await until("the tree to be gone", () => tree.every((p) => !isRunning(p)), 5_000);
+    await until("the tree to be gone", () => tree.every((p) => !processAlive({ pid: p })), 5_000);
     expect(marked(marker)).toEqual([]);
   });
 
@@ -95,6 +96,6 @@ describe("the guardian", () => {
     await until("three sleeps", () => marked(marker).length === 3);
     const lines = `+ ${recycled} 1\n+ ${ended} ${readStat(ended)?.start ?? ""}\n- ${ended}\n`;
     await guardian(lines);
-    expect([recycled, ended, unknown].filter(isRunning)).toHaveLength(3);
+    expect([recycled, ended, unknown].filter((pid) => processAlive({ pid }))).toHaveLength(3);
   });
 });

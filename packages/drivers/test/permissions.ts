@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AgentEvent, PermissionRuling } from "@subagent-mcp/core";
 import { descendants } from "../src/internal/tree.js";
-import { isRunning } from "../src/index.js";
+import { processAlive } from "@subagent-mcp/state";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { harness, type Harness } from "./harness.js";
 import type { CliName as Provider, CliVersionName } from "@subagent-mcp/testkit";
@@ -96,7 +96,7 @@ export function permissionSuite(
       const withdrawn = await h.next("withdrawn", isWithdrawn);
       expect(withdrawn.requestId).toBe(request.requestId);
       await h.next("exit", (e): e is Extract<AgentEvent, { type: "exit" }> => e.type === "exit");
-      expect(tree.filter(isRunning)).toEqual([]);
+      expect(tree.filter((pid) => processAlive({ pid }))).toEqual([]);
       expect(existsSync(join(h.env.cwd, "killed.txt"))).toBe(false);
     });
 

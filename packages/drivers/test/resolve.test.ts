@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DriverError, lookupFiles, resolveExecutable, spawnCli } from "../src/index.js";
 import { descendants } from "../src/internal/tree.js";
-import { isRunning as alive } from "../src/index.js";
+import { processAlive } from "@subagent-mcp/state";
 
 function fakeBin(dir: string, name: string): string {
   const path = join(dir, name);
@@ -66,7 +66,7 @@ describe("spawnCli", () => {
     const tree = [proc.pid as number, ...descendants(proc.pid as number)];
     expect(tree.length).toBeGreaterThanOrEqual(3);
     await proc.kill();
-    expect(tree.filter(alive)).toEqual([]);
+    expect(tree.filter((pid) => processAlive({ pid }))).toEqual([]);
     expect(await proc.exited).toEqual({ code: null, signal: "SIGKILL" });
   });
 

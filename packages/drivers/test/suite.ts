@@ -2,7 +2,7 @@ import type { AgentEvent } from "@subagent-mcp/core";
 import type { CliName as Provider, CliVersionName } from "@subagent-mcp/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { descendants } from "../src/internal/tree.js";
-import { isRunning as alive } from "../src/index.js";
+import { processAlive } from "@subagent-mcp/state";
 import { harness, type Harness } from "./harness.js";
 
 type ErrorEvent = Extract<AgentEvent, { type: "error" }>;
@@ -101,7 +101,7 @@ export function driverSuite(
       const tree = [pid, ...descendants(pid)];
       await session.kill();
       await h.next("exit after kill", isExit);
-      expect(tree.filter(alive)).toEqual([]);
+      expect(tree.filter((pid) => processAlive({ pid }))).toEqual([]);
     });
 
     it("its handshake proves the CLI answers the protocol without a model call", async () => {

@@ -1,5 +1,6 @@
 import type { AgentEvent, Driver } from "@subagent-mcp/core";
-import { driverFor, isRunning } from "@subagent-mcp/drivers";
+import { driverFor } from "@subagent-mcp/drivers";
+import { processAlive } from "@subagent-mcp/state";
 import { connectRedis } from "@subagent-mcp/mailbox-redis";
 import {
   loopbackEnv,
@@ -130,7 +131,7 @@ describe("a session on another machine", () => {
     expect(client.following).toBe(0);
     // No process of it is left on B.
     expect(pidsOnB.length).toBeGreaterThan(0);
-    for (const pid of pidsOnB) expect(isRunning(pid)).toBe(false);
+    for (const pid of pidsOnB) expect(processAlive({ pid: pid })).toBe(false);
   });
 
   it("refuses a cwd outside the node's roots, naming them", { timeout: 60_000 }, async () => {

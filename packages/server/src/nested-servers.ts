@@ -4,7 +4,7 @@
 // agent's process tree is killed.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePrivateDir, isAlive, stateLayout } from "@subagent-mcp/state";
+import { ensurePrivateDir, processAlive, stateLayout } from "@subagent-mcp/state";
 
 /** The signal a nested server takes as "your tree is killed": it stops its agents (tree) and exits. */
 export const STOP_TREE_SIGNAL = "SIGUSR2";
@@ -34,7 +34,7 @@ export function markNested(dir: string, lineage: readonly string[]): () => void 
 function forgetGone(dir: string): void {
   for (const name of readdirSync(dir)) {
     const pid = Number(/^(\d+)(?:\.user)?$/.exec(name)?.[1] ?? 0);
-    if (pid > 0 && !isAlive(pid)) rmSync(join(dir, name), { force: true });
+    if (pid > 0 && !processAlive({ pid })) rmSync(join(dir, name), { force: true });
   }
 }
 
@@ -72,7 +72,7 @@ function nestedUnder(dir: string, agentId: string, processes: ReadonlySet<number
  * kill that follows ends whatever is left).
  */
 export async function stopNestedServers(dir: string, agentId: string, pid: number, byUser: boolean): Promise<void> {
-  const { descendants, isRunning } = await import("@subagent-mcp/drivers");
+  const { descendants } = await import("@subagent-mcp/drivers");
   const servers = nestedUnder(dir, agentId, new Set(descendants(pid)));
   for (const server of servers) {
     try {
@@ -84,5 +84,5 @@ export async function stopNestedServers(dir: string, agentId: string, pid: numbe
   }
   const deadline = Date.now() + NESTED_STOP_MS;
   // A short poll: the servers are not our children, so there is no exit event to wait on.
-  while (servers.some((server) => isRunning(server)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  while (servers.some((pid) => processAlive({ pid })) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }

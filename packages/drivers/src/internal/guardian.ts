@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Socket } from "node:net";
-import { readStat } from "./proc.js";
+import { readStat } from "@subagent-mcp/state";
 
 /**
  * The guardian: one small /bin/sh per process that starts CLIs (server or worker), holding the read

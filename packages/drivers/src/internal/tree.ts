@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { DriverError } from "../errors.js";
-import { isRunningProcess, processTable, readStat, type ProcEntry } from "./proc.js";
+import { processAlive, processTable, readStat, type ProcEntry } from "@subagent-mcp/state";
 
 /** Every live descendant of `pid` (Linux /proc; elsewhere only the process group is reachable). */
 export function descendants(pid: number): number[] {
@@ -66,7 +66,7 @@ export async function killTree(pid: number, boundMs = 5_000): Promise<void> {
   const signalled = killTreeNow(pid);
   const deadline = Date.now() + boundMs;
   for (let delay = 2; ; delay = Math.min(50, delay * 2)) {
-    for (const [p, start] of signalled) if (!isRunningProcess(p, start)) signalled.delete(p);
+    for (const [p, start] of signalled) if (!processAlive({ pid: p, start })) signalled.delete(p);
     if (signalled.size === 0) return;
     // Late joiners: a child of a dying member, or a new member of the group. (The root's pid is no
     // root here: once reaped it could name another process; its group id cannot while in use.)
@@ -99,9 +99,4 @@ export function treeRssMb(pid: number): number | undefined {
     }
   }
   return found ? Math.round(kb / 102.4) / 10 : undefined;
-}
-
-/** True while a process with this pid exists and is not a zombie. */
-export function isRunning(pid: number): boolean {
-  return isRunningProcess(pid);
 }
