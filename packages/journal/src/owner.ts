@@ -4,16 +4,16 @@ import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { checkId, JournalError, unwritable } from "./errors.js";
 import { ServerRefSchema, type ServerRef } from "./schema.js";
-import { isAlive, writeAtomic } from "@subagent-mcp/state";
+import { processAlive, writeAtomic } from "@subagent-mcp/state";
 
 /** File names inside an agent's directory. */
 export const OWNER_FILE = "owner.json";
 export const JOURNAL_FILE = "journal.jsonl";
 export const rotatedFile = (n: number): string => `journal.${n}.jsonl`;
 
-/** Whether the server a ref names is alive (pid alive). */
+/** Whether the server a ref names still runs (its pid, with its start time when recorded). */
 export function serverAlive(ref: ServerRef): boolean {
-  return isAlive(ref.pid);
+  return processAlive(ref);
 }
 
 /** The owner recorded in an agent's directory, or undefined when missing or unreadable. */

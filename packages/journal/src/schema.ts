@@ -3,7 +3,9 @@ import { z } from "zod";
 import { ReceiptSchema, RecordedUsageSchema } from "@subagent-mcp/contract";
 
 /** Which server launched (or owns) an agent: its pid tells whether it is still alive. */
-export const ServerRefSchema = z.object({ id: z.string(), pid: z.number().int(), started_at: z.string() });
+// `start`: the process's start time (state's ProcessRef), so that a later process given the same pid is
+// not taken for the owner; absent in refs written by older versions.
+export const ServerRefSchema = z.object({ id: z.string(), pid: z.number().int(), start: z.string().optional(), started_at: z.string() });
 export type ServerRef = z.infer<typeof ServerRefSchema>;
 
 /** An agent's limits (core's Budget), journaled so that a resume keeps them. */

@@ -8,7 +8,7 @@ import type { AgentSummary } from "./list.js";
 import { DirChanges } from "./dir-changes.js";
 import { JOURNAL_FILE } from "./owner.js";
 import { SummaryIndex } from "./summary-index.js";
-import { isAlive as pidAlive } from "@subagent-mcp/state";
+import { processAlive, type ProcessRef } from "@subagent-mcp/state";
 
 interface Kept {
   stamp: string;
@@ -142,15 +142,15 @@ export class SummaryCache {
   }
 
   // One agent: its kept summary while its journal's stamp and its server's liveness hold, else read again.
-  #check(dir: string, name: string, read: Read, isAlive: (pid: number) => boolean): { summary: AgentSummary | undefined } {
+  #check(dir: string, name: string, read: Read, isAlive: (owner: ProcessRef) => boolean): { summary: AgentSummary | undefined } {
     const key = `${dir}/${name}`;
     const stamp = stampOf(`${key}/${JOURNAL_FILE}`);
     const kept = this.#kept.get(key);
-    if (stamp !== undefined && kept?.stamp === stamp && (kept.summary.owner === undefined || isAlive(kept.summary.owner.pid) === kept.summary.owner_alive))
+    if (stamp !== undefined && kept?.stamp === stamp && (kept.summary.owner === undefined || isAlive(kept.summary.owner) === kept.summary.owner_alive))
       return { summary: kept.summary };
     const index = this.#index(dir);
     const indexed = stamp === undefined ? undefined : index?.get(name, stamp);
-    const fresh = indexed !== undefined && (indexed.owner === undefined || isAlive(indexed.owner.pid) === indexed.owner_alive);
+    const fresh = indexed !== undefined && (indexed.owner === undefined || isAlive(indexed.owner) === indexed.owner_alive);
     const summary = fresh ? indexed : read(name);
     if (stamp === undefined || summary === undefined) this.#kept.delete(key);
     else {
@@ -163,9 +163,12 @@ export class SummaryCache {
 }
 
 // One liveness check per server per listing, not per agent.
-function aliveOnce(): (pid: number) => boolean {
-  const alive = new Map<number, boolean>();
-  return (pid) => alive.get(pid) ?? alive.set(pid, pidAlive(pid)).get(pid) ?? false;
+function aliveOnce(): (owner: ProcessRef) => boolean {
+  const alive = new Map<string, boolean>();
+  return (owner) => {
+    const key = `${String(owner.pid)}/${owner.start ?? ""}`;
+    return alive.get(key) ?? alive.set(key, processAlive(owner)).get(key) ?? false;
+  };
 }
 
 // Where `s` goes in `all` (sorted by byNewest): binary search.
