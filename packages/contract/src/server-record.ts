@@ -9,6 +9,8 @@ const CONTROL_URL = /^http:\/\/127\.0\.0\.1:\d{1,5}\/control\/[0-9a-f]{32}$/;
 /** One running server, as its file `<stateDir>/servers/<pid>.json` describes it. */
 export const ServerRecordSchema = z.object({
   pid: z.number().int().positive(),
+  /** Its start time (state's ProcessRef): a later process given the same pid is not taken for it. Absent from older records. */
+  start: z.string().optional(),
   /** The project it serves. */
   cwd: z.string(),
   /** The host session's id, when the host told it. */

@@ -3,6 +3,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ChangeFeed } from "./change-feed.js";
 import { listenLoopback, sameSecret, serveStateless } from "./loopback.js";
 import { removeServerRecord, writeServerRecord } from "@subagent-mcp/state/server-records";
+import { selfRef } from "@subagent-mcp/state";
 import { errorMessage } from "@subagent-mcp/errors";
 
 /** Where a top-level server publishes its control endpoint: the state dir, and the project and host session it serves. */
@@ -69,7 +70,7 @@ export async function publishControl(
   try {
     endpoint = await startControlEndpoint(build, feed);
     writeServerRecord(settings.stateDir, {
-      pid: process.pid,
+      ...selfRef(),
       cwd: settings.cwd,
       ...(settings.session === undefined || settings.session === "" ? {} : { session: settings.session }),
       started_at: new Date().toISOString(),

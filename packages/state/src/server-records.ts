@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ServerRecordSchema, type ServerRecord } from "@subagent-mcp/contract";
-import { isAlive } from "./alive.js";
+import { processAlive } from "./alive.js";
 import { stateLayout } from "./layout.js";
 import { ensurePrivateDir } from "./private.js";
 import { writeAtomic } from "./safe-write.js";
@@ -49,11 +49,12 @@ export function pruneServerRecords(stateDir: string): ServerRecord[] {
   for (const name of names) {
     const pid = Number(FILE.exec(name)?.[1] ?? 0);
     if (pid <= 0) continue;
-    if (!isAlive(pid)) {
+    const record = parse(join(dir, name));
+    // With its start time when the record has one: a reused pid does not keep it.
+    if (!processAlive(record?.pid === pid ? record : { pid })) {
       forget(join(dir, name));
       continue;
     }
-    const record = parse(join(dir, name));
     if (record?.pid === pid) records.push(record);
   }
   return records.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.pid - b.pid);
@@ -89,7 +90,7 @@ export function readServerRecords(stateDir: string): ServerRecord[] {
   const out: ServerRecord[] = [];
   for (const name of names) {
     const record = parse(join(dir, name));
-    if (record !== undefined && `${record.pid}.json` === name && isAlive(record.pid)) out.push(record);
+    if (record !== undefined && `${record.pid}.json` === name && processAlive(record)) out.push(record);
   }
   return out.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.pid - b.pid);
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ServerRecord } from "@subagent-mcp/contract";
+import { selfRef } from "../src/alive.js";
 import { pruneServerRecords, readServerRecords, removeServerRecord, writeServerRecord } from "../src/server-records.js";
 
 const record = (pid: number, started_at: string): ServerRecord => ({
@@ -38,5 +39,16 @@ describe("the server registry", () => {
     expect(readServerRecords(stateDir)).toEqual([record(process.pid, "2026-01-02T00:00:00.000Z")]);
     removeServerRecord(stateDir);
     expect(pruneServerRecords(stateDir)).toEqual([]);
+  });
+
+  it("forgets a record whose pid now names another process (its start time differs)", () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "registry-"));
+    const own = { ...record(process.pid, "2026-01-02T00:00:00.000Z"), ...selfRef() };
+    writeServerRecord(stateDir, { ...own, start: "1" });
+    expect(readServerRecords(stateDir)).toEqual([]);
+    expect(pruneServerRecords(stateDir)).toEqual([]);
+    expect(readdirSync(join(stateDir, "servers"))).toEqual([]);
+    writeServerRecord(stateDir, own);
+    expect(pruneServerRecords(stateDir)).toEqual([own]);
   });
 });
