@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { scopeFileName } from "./mode.js";
-import { isAlive, RewrittenFile, stateLayout } from "@subagent-mcp/state";
+import { processAlive, RewrittenFile, selfRef, stateLayout } from "@subagent-mcp/state";
 
 /** One sub-agent whose turn is under way. */
 export interface PendingAgent {
@@ -24,6 +24,8 @@ export interface PendingPermissionRequest {
  */
 export interface Pending {
   server_pid: number;
+  /** The server's start time (state's ProcessRef), stamped by the writer: a reused pid is not the server. */
+  server_start?: string;
   updated_at: string;
   running: PendingAgent[];
   permission_requests: PendingPermissionRequest[];
@@ -45,7 +47,10 @@ export interface PendingWriter {
 /** A server rewrites its pending file as its answers go out, so each write is lean (see RewrittenFile); no disk flush: the file means nothing once its server is gone. */
 export function pendingWriter(path: string): PendingWriter {
   const file = new RewrittenFile(path);
-  const text = (pending: Pending): string => `${JSON.stringify(pending)}\n`;
+  const own = selfRef();
+  const stamped = (pending: Pending): Pending =>
+    pending.server_pid === own.pid && pending.server_start === undefined && own.start !== undefined ? { ...pending, server_start: own.start } : pending;
+  const text = (pending: Pending): string => `${JSON.stringify(stamped(pending))}\n`;
   return {
     write: (pending) => {
       file.write(text(pending));
@@ -88,6 +93,7 @@ function readFile(path: string): Pending | undefined {
   if (typeof raw.server_pid !== "number") return undefined;
   return {
     server_pid: raw.server_pid,
+    ...(typeof raw.server_start === "string" ? { server_start: raw.server_start } : {}),
     updated_at: typeof raw.updated_at === "string" ? raw.updated_at : "",
     running: objects<PendingAgent>(raw.running, ["agent_id", "status"]),
     permission_requests: objects<PendingPermissionRequest>(raw.permission_requests, ["agent_id", "request_id", "summary"]),
@@ -104,7 +110,7 @@ export function readPending(stateDir: string, cwd: string, session?: string): Pe
   const paths = session === undefined || session === "" ? [pendingFile(stateDir, cwd)] : [pendingFile(stateDir, cwd, session), pendingFile(stateDir, cwd)];
   for (const path of paths) {
     const pending = readFile(path);
-    if (pending !== undefined && isAlive(pending.server_pid)) return pending;
+    if (pending !== undefined && processAlive({ pid: pending.server_pid, start: pending.server_start })) return pending;
   }
   return undefined;
 }

@@ -48,6 +48,15 @@ describe("what waits for an orchestrator, published for its hooks", () => {
     expect(existsSync(pendingFile(state, cwd))).toBe(false);
   });
 
+  it("ignores a file whose server pid now names another process (its start time differs)", () => {
+    const state = mkdtempSync(join(tmpdir(), "pending-state-"));
+    const cwd = mkdtempSync(join(tmpdir(), "pending-cwd-"));
+    writePending(pendingFile(state, cwd), empty({ unread: ["x"] }));
+    expect(readPending(state, cwd)?.server_start).toMatch(/^\d+$/);
+    writePending(pendingFile(state, cwd), empty({ server_start: "1", unread: ["x"] }));
+    expect(readPending(state, cwd)).toBeUndefined();
+  });
+
   it("words the digest and the reason to go on", () => {
     expect(pendingDigest(empty())).toBeUndefined();
     expect(stopReason(empty())).toBeUndefined();
