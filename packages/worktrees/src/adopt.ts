@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { WorktreeError } from "./errors.js";
-import { recordFile, writeRecord, WorktreeRecordSchema, type WorktreeRecord } from "./record.js";
+import { recordFile, stampOwner, writeRecord, WorktreeRecordSchema, type WorktreeRecord } from "./record.js";
 
 /**
  * The record of the worktree at `path`, now owned by `owner` and no longer ended (so that prune
@@ -18,7 +18,7 @@ export async function adoptWorktree(path: string, owner: WorktreeRecord["owner"]
   }
   if (!existsSync(path)) throw new WorktreeError("GIT_FAILED", `the worktree ${path} is gone (removed when its agent ended, or by hand)`);
   const { ended_at: _ended, ...rest } = record;
-  const adopted: WorktreeRecord = { ...rest, owner };
+  const adopted: WorktreeRecord = { ...rest, owner: stampOwner(owner) };
   await writeRecord(adopted);
   return adopted;
 }

@@ -4,7 +4,7 @@ import { mkdir, rm, rmdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { WorktreeError } from "./errors.js";
 import { git, gitFailed, gitTry, refSha } from "./git.js";
-import { ensureGroupDir, groupDir, nthSlug, recordFile, slugify, writeRecord, type WorktreeRecord } from "./record.js";
+import { ensureGroupDir, groupDir, nthSlug, recordFile, slugify, stampOwner, writeRecord, type WorktreeRecord } from "./record.js";
 import { findRepo } from "./repo.js";
 import { updateSubmodules } from "./submodules.js";
 
@@ -15,7 +15,7 @@ export interface CreateWorktreeOptions {
   name: string;
   stateDir: string;
   kind: "agent" | "replica";
-  owner: { pid: number; agent_id?: string; label?: string };
+  owner: { pid: number; start?: string; agent_id?: string; label?: string };
 }
 
 /**
@@ -67,7 +67,7 @@ export async function planWorktree(opts: CreateWorktreeOptions): Promise<Worktre
       repo: root,
       subdir,
       kind: opts.kind,
-      owner: opts.owner,
+      owner: stampOwner(opts.owner),
       created_at: new Date().toISOString(),
     };
     await writeRecord(record);

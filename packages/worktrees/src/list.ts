@@ -5,7 +5,7 @@ import { deleteRecord, readRecords, type WorktreeRecord } from "./record.js";
 import { assertOurs } from "./repo.js";
 import { deleteBranch, dirExists, keepUnreachable, removeAll, unmergedCommits } from "./remove.js";
 import { worktreeStatus, type WorktreeStatus } from "./status.js";
-import { isAlive } from "@subagent-mcp/state";
+import { processAlive } from "@subagent-mcp/state";
 
 /** One recorded worktree as {@link listWorktrees} sees it. */
 export interface ListedWorktree {
@@ -27,7 +27,7 @@ async function inspect(record: WorktreeRecord): Promise<Inspected> {
   const missing = !(await dirExists(record.path));
   const status = missing ? undefined : await worktreeStatus(record).catch(() => undefined);
   const commits = await unmergedCommits(record, status?.head).catch(() => 0);
-  const live = record.ended_at === undefined && isAlive(record.owner.pid);
+  const live = record.ended_at === undefined && processAlive(record.owner);
   const unmerged = (status?.uncommitted ?? 0) > 0 || (status?.ignored_work ?? 0) > 0 || commits > 0;
   return { record, status, missing, live, unmerged, unmergedCommits: commits };
 }

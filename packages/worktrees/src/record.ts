@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { z } from "zod";
-import { writeAtomic, stateLayout } from "@subagent-mcp/state";
+import { processRef, writeAtomic, stateLayout } from "@subagent-mcp/state";
 
 /** One worktree made for an agent (or a pool replica), as stored in `<stateDir>/worktrees/<group>/<id>.json`. */
 export const WorktreeRecordSchema = z.object({
@@ -22,7 +22,8 @@ export const WorktreeRecordSchema = z.object({
   /** Sub-directory of the caller's cwd inside the repo ("" for the root), posix separators. */
   subdir: z.string(),
   kind: z.enum(["agent", "replica"]),
-  owner: z.object({ pid: z.number(), agent_id: z.string().optional(), label: z.string().optional() }),
+  // `start`: the owner's start time (state's ProcessRef), so that a reused pid is not the owner; absent from older records.
+  owner: z.object({ pid: z.number(), start: z.string().optional(), agent_id: z.string().optional(), label: z.string().optional() }),
   /** ISO time of creation. */
   created_at: z.string(),
   /** Ignored entries the worktree had once readied (included files, the setup's output): never the agent's work. */
@@ -66,6 +67,12 @@ export function nthSlug(slug: string, n: number): string {
   if (n === 1) return slug;
   const suffix = `-${n}`;
   return `${slug.slice(0, 60 - suffix.length)}${suffix}`;
+}
+
+/** A new owner, with its start time read now (while it runs) when the caller gave only its pid. */
+export function stampOwner(owner: WorktreeRecord["owner"]): WorktreeRecord["owner"] {
+  const start = owner.start ?? processRef(owner.pid)?.start;
+  return start === undefined ? owner : { ...owner, start };
 }
 
 /** Writes a record atomically, readable by its owner only. */

@@ -36,6 +36,14 @@ describe("listWorktrees and pruneWorktrees", () => {
     expect(by.committed).toMatchObject({ missing: false, live: false, unmerged: true, status: { ahead: 1 } });
     expect(by.gone).toMatchObject({ missing: true, live: false, status: undefined });
     expect(by.live).toMatchObject({ live: true, unmerged: false });
+    expect(by.live?.record.owner.start).toMatch(/^\d+$/);
+  });
+
+  it("counts an owner whose pid now names another process (its start time differs) as gone", async () => {
+    const root = makeRepo();
+    const stateDir = tmp("wt-state-");
+    await createWorktree({ cwd: root, name: "reused", stateDir, kind: "agent", owner: { pid: process.pid, start: "1" } });
+    expect((await listWorktrees(stateDir))[0]).toMatchObject({ live: false });
   });
 
   it("removes clean and missing ones, keeps unmerged work and live agents, and with force removes the rest", async () => {
