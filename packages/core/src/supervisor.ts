@@ -239,7 +239,9 @@ export class Supervisor {
 
   /** Ids of agents with an unreported finished turn or a turn under way. */
   waitable(): string[] {
-    return [...this.#parts.records.values()].filter((r) => r.unreported.length > 0 || isRunning(r.state.status)).map((r) => r.id);
+    const out: string[] = [];
+    for (const r of this.#parts.records.values()) if (r.unreported.length > 0 || isRunning(r.state.status)) out.push(r.id);
+    return out;
   }
 
   /** Kills every agent and stops the health tick. */

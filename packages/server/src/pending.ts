@@ -2,13 +2,12 @@ import type { TaskStore } from "./tasks/store.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
-import { isRunning, type AgentChange, type Supervisor } from "@subagent-mcp/core";
+import type { AgentChange, Supervisor } from "@subagent-mcp/core";
 import { pendingFile, pendingWriter, removePending, somethingWaits, type Pending, type PendingWriter } from "@subagent-mcp/hooks";
 import { isRetryable, type MailboxStore } from "@subagent-mcp/mailbox";
 import { setTimeout as sleep } from "node:timers/promises";
-import { describeRequest } from "@subagent-mcp/permissions";
 import { transportView } from "./transport-view.js";
-import { definedFields } from "@subagent-mcp/contract/fields";
+import { PendingEntries } from "./pending-entries.js";
 
 /** Where a server publishes what waits for its orchestrator: the state dir, and the host session (if known) or project it serves. */
 export interface PendingSettings {
@@ -32,6 +31,7 @@ export class PendingPublisher {
   readonly #stop = new AbortController();
   readonly #unsubscribe: (() => void)[] = [];
   #supervisor: Supervisor | undefined;
+  #entries: PendingEntries | undefined;
   #scheduled: NodeJS.Immediate | undefined;
   #last = "";
   /** Something may have changed since the last flush (an event, a task, a mail count). */
@@ -58,14 +58,24 @@ export class PendingPublisher {
   /** Follows the supervisor's agents from now on (it is made on the first call that needs it). */
   attach(supervisor: Supervisor): void {
     this.#supervisor = supervisor;
-    const changed = (): void => {
+    this.#entries = new PendingEntries(supervisor);
+    const changed = (id: string): void => {
+      this.#entries?.touch(id);
       this.schedule();
     };
     // A tool call, a session's start or a rate limit changes nothing published: no pass over every agent for it.
     const published = (change: AgentChange): void => {
-      if (change.type !== "event" || change.event.type.startsWith("permission")) this.schedule();
+      if (change.type !== "event" || change.event.type.startsWith("permission")) changed(change.agentId);
     };
-    this.#unsubscribe.push(supervisor.onChange(published), supervisor.onTurn(changed), supervisor.onEnd(changed));
+    this.#unsubscribe.push(
+      supervisor.onChange(published),
+      supervisor.onTurn((report) => {
+        changed(report.agentId);
+      }),
+      supervisor.onEnd((view) => {
+        changed(view.id);
+      }),
+    );
     this.schedule();
   }
 
@@ -138,17 +148,14 @@ export class PendingPublisher {
     }
   }
 
+  // Only the agents an event named since the last publish are read again (see pending-entries.ts).
   #snapshot(): Published {
-    const views = this.#supervisor?.list() ?? [];
-    const carried = this.#carried();
-    const running = views.filter((v) => isRunning(v.status));
-    const busy = new Set(running.map((v) => v.id));
+    const entries = this.#entries;
+    entries?.refresh();
     return {
-      running: running.filter((v) => !carried.has(v.id)).map((v) => ({ agent_id: v.id, ...definedFields({ label: v.label }), status: v.status })),
-      permission_requests: views.flatMap((v) =>
-        v.permissions.map((p) => ({ agent_id: v.id, request_id: p.request.requestId, summary: describeRequest(p.request) })),
-      ),
-      unread: (this.#supervisor?.waitable() ?? []).filter((id) => !busy.has(id)),
+      running: entries?.running(this.#carried()) ?? [],
+      permission_requests: entries?.permissions() ?? [],
+      unread: (this.#supervisor?.waitable() ?? []).filter((id) => entries?.busy(id) !== true),
       messages_waiting: this.#mail,
     };
   }
