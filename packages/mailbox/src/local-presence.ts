@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { isAlive, writeAtomic } from "@subagent-mcp/state";
+import { processAlive, selfRef, writeAtomic } from "@subagent-mcp/state";
 import { safeName } from "./names.js";
 import { PresenceSchema, type PresenceEntry, type PresenceInput, type PresenceRegistry, type Registration } from "./presence.js";
 import { MailboxError } from "./errors.js";
@@ -30,7 +30,7 @@ export class LocalPresence implements PresenceRegistry {
 
   #registerNow(input: PresenceInput): Registration {
     const now = new Date().toISOString();
-    const parsed = PresenceSchema.safeParse({ host: hostname(), pid: process.pid, started_at: now, ...input, heartbeat_at: now });
+    const parsed = PresenceSchema.safeParse({ host: hostname(), ...selfRef(), started_at: now, ...input, heartbeat_at: now });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new MailboxError("UNSAFE_NAME", `presence entry: ${issue?.path.join(".") ?? ""} ${issue?.message ?? "invalid"}`);
@@ -73,7 +73,7 @@ export class LocalPresence implements PresenceRegistry {
       } catch {
         // Unreadable or half-written: not an entry.
       }
-      if (entry !== undefined && entry.host === hostname() && isAlive(entry.pid)) out.push(entry);
+      if (entry !== undefined && entry.host === hostname() && processAlive(entry)) out.push(entry);
       else if (entry !== undefined) rmSync(path, { force: true });
     }
     return Promise.resolve(out.sort((a, b) => a.started_at.localeCompare(b.started_at)));

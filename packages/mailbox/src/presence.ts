@@ -13,6 +13,8 @@ export const PresenceSchema = z.object({
   name: Part,
   host: Part,
   pid: z.number().int().nonnegative(),
+  /** The process's start time on its host (state's ProcessRef): a later process given the same pid is not this worker. */
+  start: z.string().optional(),
   provider: z.string().optional(),
   model: z.string().optional(),
   started_at: Iso,

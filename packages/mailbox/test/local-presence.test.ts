@@ -38,4 +38,17 @@ describe("LocalPresence", () => {
     expect(readdirSync(dir)).toEqual(["junk.json"]);
     await expect(presence.register({ name: "a/b" })).rejects.toMatchObject({ code: "UNSAFE_NAME" });
   });
+
+  it("a worker whose pid now names another process (its start time differs) is not listed", async () => {
+    const reused = {
+      name: "old",
+      host: hostname(),
+      pid: process.pid,
+      start: "1",
+      started_at: new Date().toISOString(),
+      heartbeat_at: new Date().toISOString(),
+    };
+    writeFileSync(join(dir, `old.${String(process.pid)}.json`), JSON.stringify(reused));
+    expect(await new LocalPresence(dir).list()).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { isAlive } from "@subagent-mcp/state";
+import { processAlive } from "@subagent-mcp/state";
 
 // Each server keeps its agents' private git indexes and objects under `<receipts>/<pid>`. A server
 // that ends cleanly removes its folder; one that was killed cannot, so the next server to start
@@ -16,7 +16,7 @@ async function pruneDead(root: string, own: number): Promise<void> {
   const names = await readdir(root).catch(() => [] as string[]);
   await Promise.all(
     names
-      .filter((name) => /^\d+$/.test(name) && Number(name) !== own && !isAlive(Number(name)))
+      .filter((name) => /^\d+$/.test(name) && Number(name) !== own && !processAlive({ pid: Number(name) }))
       .map((name) => rm(join(root, name), { recursive: true, force: true }).catch(() => undefined)),
   );
 }
