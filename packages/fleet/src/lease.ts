@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
+import { processAlive, selfRef } from "@subagent-mcp/state";
 import { z } from "zod";
 import { FleetError } from "./errors.js";
 import { leaseKey } from "./keys.js";
@@ -9,7 +10,8 @@ import { HEARTBEAT_MS, LOST_AFTER_MS } from "./registry.js";
 /** How long a node's lease on its name lasts unless renewed (with each heartbeat): a crashed node's is free after it. */
 export const LEASE_MS = LOST_AFTER_MS;
 
-const HolderSchema = z.object({ token: z.string(), host: z.string(), pid: z.number(), since: z.number() });
+// `start` (the process's start time, from /proc) tells our pid from a later process that got it; leases of older versions have none.
+const HolderSchema = z.object({ token: z.string(), host: z.string(), pid: z.number(), start: z.string().optional(), since: z.number() });
 type Holder = z.infer<typeof HolderSchema>;
 
 // Renews our lease; takes it again if it is gone (Redis restarted empty). 1 renewed, 2 taken again, 0 another holds it.
@@ -38,12 +40,13 @@ export interface Lease {
  * Takes the lease on a node's name (SET NX PX with a random token), so that two processes never
  * read one command stream (they would split its commands and lose follow-ups). A lease held by a
  * process that renews it is refused with NAME_TAKEN naming its host and pid as soon as a renewal
- * is seen; one left by a previous run on this host whose process is gone is taken over at once;
+ * is seen; one left by a previous run on this host whose process is gone (ended, a zombie, or its
+ * pid now another process's: the holder keeps its start time) is taken over at once;
  * one left by a process elsewhere that stopped renewing is taken once it expires (LEASE_MS at most).
  */
 export async function acquireLease(redis: Redis, name: string, log: (line: string) => void = () => undefined): Promise<Lease> {
   const key = leaseKey(name);
-  const value = JSON.stringify({ token: randomBytes(16).toString("hex"), host: hostname(), pid: process.pid, since: Date.now() } satisfies Holder);
+  const value = JSON.stringify({ token: randomBytes(16).toString("hex"), host: hostname(), ...selfRef(), since: Date.now() } satisfies Holder);
   const lease: Lease = {
     renew: async () => Number(await redis.eval(RENEW, 1, key, value, LEASE_MS)) !== 0,
     release: async () => {
@@ -59,7 +62,7 @@ export async function acquireLease(redis: Redis, name: string, log: (line: strin
     const [[, raw], [, ttl]] = ((await redis.multi().get(key).pttl(key).exec()) ?? []) as [[unknown, string | null], [unknown, number]];
     if (raw === null) continue;
     const other = parse(raw);
-    if (other !== undefined && other.host === hostname() && other.pid !== process.pid && !alive(other.pid)) {
+    if (other !== undefined && other.host === hostname() && other.pid !== process.pid && !processAlive(other)) {
       if (Number(await redis.eval(SWAP, 1, key, raw, value, LEASE_MS)) === 1) {
         log(`took over the name from a previous run here (pid ${other.pid}) that is gone`);
         return lease;
@@ -88,14 +91,4 @@ function describe(raw: string | null): string {
   if (raw === null) return "no one";
   const h = parse(raw);
   return h === undefined ? "an unreadable lease" : `a node on ${h.host} (pid ${h.pid}) running since ${new Date(h.since).toISOString()}`;
-}
-
-// Whether a process of this host is there (EPERM: it is, under another user).
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
