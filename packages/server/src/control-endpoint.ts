@@ -5,6 +5,7 @@ import { listenLoopback, sameSecret, serveStateless } from "./loopback.js";
 import { removeServerRecord, writeServerRecord } from "@subagent-mcp/state/server-records";
 import { selfRef } from "@subagent-mcp/state";
 import { errorMessage } from "@subagent-mcp/errors";
+import { isoTime } from "./iso-time.js";
 
 /** Where a top-level server publishes its control endpoint: the state dir, and the project and host session it serves. */
 export interface ControlSettings {
@@ -73,7 +74,7 @@ export async function publishControl(
       ...selfRef(),
       cwd: settings.cwd,
       ...(settings.session === undefined || settings.session === "" ? {} : { session: settings.session }),
-      started_at: new Date().toISOString(),
+      started_at: isoTime(),
       version,
       control: endpoint.url,
     });

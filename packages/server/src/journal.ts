@@ -17,6 +17,7 @@ import type { PermissionRules } from "@subagent-mcp/permissions";
 import { selfRef } from "@subagent-mcp/state";
 import { toolCallLine } from "./tool-summary.js";
 import { recordedUsage, definedFields } from "@subagent-mcp/contract";
+import { isoTime } from "./iso-time.js";
 
 /** Where agents' journals go and how long they are kept. */
 export interface JournalSettings {
@@ -79,7 +80,7 @@ export class AgentJournal {
     /** When to claim directories ahead again after a claim: the server's launch gate, so never inside a burst of launches. */
     private readonly later: (run: () => void) => void = setImmediate,
   ) {
-    this.server = { id: randomUUID(), ...selfRef(), started_at: new Date().toISOString() };
+    this.server = { id: randomUUID(), ...selfRef(), started_at: isoTime() };
     this.writer = new JournalWriter({ dir: settings.dir, server: this.server });
     // A host launches a few agents at once: their directories are claimed before they are asked for.
     this.writer.reserve(CLAIMED_AHEAD);
