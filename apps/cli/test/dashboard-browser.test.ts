@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launchChromium, type Browser, type BrowserContext, type Page } from "@subagent-mcp/testkit";
+import { stateDir, stateLayout } from "@subagent-mcp/state";
+import { launchChromium, writeBigJournal, type Browser, type BrowserContext, type Page } from "@subagent-mcp/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDashboardCli, type DashboardCli } from "./dashboard-cli.js";
 import { startE2E, type E2E } from "./e2e.js";
@@ -109,6 +110,37 @@ describe("subagent-mcp dashboard in a browser", () => {
     await browser.close();
     expect(errors).toEqual([]);
   }, 420_000);
+
+  it("shows past agents a page at a time: the newest in the state, Show more for the next, kept as the state changes", async () => {
+    const s = (e = await startE2E());
+    const agents = stateLayout(stateDir({ home: s.env.home, env: s.env.env })).agents;
+    // 120 agents of a server that is gone (a pid no process has), all ended at the same time: newest first is by id, last first.
+    const id = (i: number): string => `past${String(i).padStart(4, "0")}`;
+    for (let i = 0; i < 120; i++) writeBigJournal(agents, id(i), realpathSync(s.env.cwd), 2 ** 22 + 12_347, 1000);
+    const d = (dash = await startDashboardCli(s.serverEnv, s.env.cwd));
+    browser = await launchChromium();
+    const errors: string[] = [];
+    const page = await openPage(await browser.newContext({ viewport: { width: 1200, height: 900 } }), d.url, errors);
+    const count = page.getByTestId("past-count");
+    const rows = page.locator('[data-testid^="agent-row-"]');
+    await count.filter({ hasText: /^50 of 120 past agents shown$/ }).waitFor();
+    await row(page, id(119)).waitFor();
+    expect(await rows.count()).toBe(50);
+    expect(await row(page, id(69)).count()).toBe(0);
+    await page.getByTestId("past-more").click();
+    await row(page, id(69)).waitFor();
+    await count.filter({ hasText: /^100 of 120 past agents shown$/ }).waitFor();
+    expect(await rows.count()).toBe(100);
+    // A new state (an agent launched) reads the pages shown again: they stay.
+    const live = await launch(s, "claude", "fresh", "Say hello");
+    await row(page, live).waitFor();
+    await page.getByTestId("past-more").click();
+    await row(page, id(0)).waitFor();
+    await count.filter({ hasText: /^120 of 120 past agents shown$/ }).waitFor();
+    expect(await rows.count()).toBe(121);
+    await page.getByTestId("past-more").waitFor({ state: "hidden" });
+    expect(errors).toEqual([]);
+  }, 240_000);
 
   it("shows an escalated agent's attempts: the candidate it left, why, and the check's output", async () => {
     mkdirSync(shots, { recursive: true });

@@ -34,7 +34,8 @@ const cursorAfter = () => (morePast.length > 0 ? nextCursor : state.past_next_cu
 export function renderMore() {
   const total = state.past_total ?? state.past.length;
   const shown = state.past.length + morePast.length;
-  $("past-more-bar").hidden = cursorAfter() === undefined;
+  $("past-more-bar").hidden = total === 0;
+  $("past-more").hidden = cursorAfter() === undefined;
   $("past-count").textContent = `${shown} of ${total} past agents shown`;
 }
 
