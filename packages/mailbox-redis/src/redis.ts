@@ -33,7 +33,7 @@ export interface RedisMailboxesOptions extends Endpoint {
    * kept fresh (every claimIdleMs/3) while it holds them, so a long turn is never taken from it.
    */
   claimIdleMs?: number;
-  /** This reader's consumer name in each mailbox's group (default hostname:pid). */
+  /** This reader's consumer name in each mailbox's group (default hostname:pid@start). */
   consumer?: string;
 }
 

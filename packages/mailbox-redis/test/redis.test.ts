@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type RedisServer } from "@subagent-mcp/testkit";
+import { consumerName } from "../src/consumers.js";
 import { RedisMailboxes, type RedisMailboxesOptions } from "../src/index.js";
 
 let server: RedisServer;
@@ -100,6 +101,22 @@ describe("Redis Streams mailboxes across connections", () => {
     expect(await killed.receive("w")).toHaveLength(1);
     expect(await restarted.recover("w")).toEqual({ requeued: 1, dead: [], quarantined: 0 });
     expect(await restarted.receive("w")).toEqual([expect.objectContaining({ id: sent.id, attempts: 1 })]);
+  });
+
+  it("a reader's name holds its process's start time: its pid given to another process since, its claims are taken over at once", async () => {
+    const prefix = `t${randomBytes(6).toString("hex")}`;
+    // Our parent runs, but under the name of a reader that started at another time: a reused pid.
+    const reused = await RedisMailboxes.connect({ url: server.url, prefix, consumer: `${hostname()}:${process.ppid}@1` });
+    const running = await RedisMailboxes.connect({ url: server.url, prefix, consumer: consumerName(process.ppid) });
+    const restarted = await RedisMailboxes.connect({ url: server.url, prefix, claimIdleMs: 3_600_000 });
+    open.push(reused, running, restarted);
+    expect(consumerName(process.ppid)).toMatch(new RegExp(`^${hostname()}:${process.ppid}@\\d+$`));
+    const lost = await reused.send(note("w", "claimed by a reader long gone"));
+    expect(await reused.receive("w")).toHaveLength(1);
+    await running.send(note("w", "claimed by a reader that runs"));
+    expect(await running.receive("w")).toHaveLength(1);
+    expect(await restarted.recover("w")).toEqual({ requeued: 1, dead: [], quarantined: 0 });
+    expect(await restarted.receive("w")).toEqual([expect.objectContaining({ id: lost.id, attempts: 1 })]);
   });
 
   it("wait blocks on its own connection and wakes on a send from another", async () => {
