@@ -106,6 +106,7 @@ export class SummaryCache {
       }
       if (touched.size > 0) l.byProject = new Map();
     }
+    this.#indexes.get(dir)?.flush();
     if (project === undefined) return l.all;
     let mine = l.byProject.get(project);
     if (mine === undefined) l.byProject.set(project, (mine = l.all.filter((s) => s.project === project)));

@@ -37,6 +37,7 @@ export class SummaryIndex {
   readonly #file: string;
   #entries: Map<string, Entry> | undefined;
   #lines = 0;
+  #pending: string[] = [];
 
   constructor(dir: string) {
     this.#file = `${dir}/${SUMMARY_INDEX_FILE}`;
@@ -48,21 +49,29 @@ export class SummaryIndex {
     return e?.stamp === stamp ? e.summary : undefined;
   }
 
-  /** Keeps `summary` (of an ended agent) for `name` at `stamp`; nothing when already so kept or too long a line. */
+  /** Keeps `summary` (of an ended agent) for `name` at `stamp`, written by the next {@link flush}; nothing when already so kept or too long a line. */
   put(name: string, stamp: string, summary: AgentSummary): void {
     const entries = this.#load();
     if (entries.get(name)?.stamp === stamp) return;
     const line = `${JSON.stringify({ n: name, s: stamp, v: summary })}\n`;
     if (Buffer.byteLength(line) > MAX_LINE) return;
     entries.set(name, { stamp, summary });
+    this.#pending.push(line);
+  }
+
+  /** Appends the lines put since the last flush: the file opened once, a write per line. */
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    const lines = this.#pending;
+    this.#pending = [];
     try {
       const fd = openSync(this.#file, "a");
       try {
-        writeSync(fd, line);
+        for (const line of lines) writeSync(fd, line);
       } finally {
         closeSync(fd);
       }
-      this.#lines++;
+      this.#lines += lines.length;
     } catch {
       // No directory, or not writable: the journals are read instead.
     }
@@ -70,6 +79,7 @@ export class SummaryIndex {
 
   /** Rewrites the file with only the agents in `names` when lines of agents gone or written over are most of it. */
   prune(names: ReadonlySet<string>): void {
+    this.flush();
     const entries = this.#load();
     for (const name of entries.keys()) if (!names.has(name)) entries.delete(name);
     if (this.#lines <= Math.max(1000, 2 * entries.size)) return;

@@ -99,7 +99,9 @@ describe("SummaryIndex", () => {
     for (const s of whole) {
       const stamp = journalStamp(dir, s.agent_id) ?? "";
       one.put(s.agent_id, "old", { ...s, turns: 99 });
+      one.flush();
       two.put(s.agent_id, stamp, s);
+      two.flush();
     }
     const lines = readFileSync(indexFile(dir), "utf8").trim().split("\n");
     expect(lines).toHaveLength(8);
