@@ -83,9 +83,10 @@ export function spawnCli(options: SpawnOptions): CliProcess {
   }
   const pid = child.pid;
   if (pid !== undefined) {
-    if (options.nice !== undefined && options.nice > 0) lowerPriority(pid, options.nice);
+    // Guarded first: if we die from here on (a SIGKILL mid-launch), the guardian already knows the CLI.
     live.add(pid);
     guard(pid);
+    if (options.nice !== undefined && options.nice > 0) lowerPriority(pid, options.nice);
   }
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
