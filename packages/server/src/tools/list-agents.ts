@@ -28,6 +28,20 @@ export const ListAgentsInput = {
 
 type Row = AgentRow;
 
+/** What a page lists: live agents (their views) and past ones (from the journal). */
+type Item = AgentView | PastAgent;
+const isPast = (item: Item): item is PastAgent => "summary" in item;
+
+/** Where an item stands in the listing (see list-page.ts). */
+function keyOf(item: Item): Parameters<typeof compareKeys>[0] {
+  return isPast(item) ? { live: false, at: item.at, id: item.summary.agent_id } : { live: true, created: item.createdAt, id: item.id };
+}
+
+// Live agents, oldest launch first, ties by id: compareKeys' order, without a key for each.
+function byLaunch(a: AgentView, b: AgentView): number {
+  return a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+}
+
 /** `list_agents`: every agent of this server, oldest first; with include_past, the journal's earlier ones after them, newest first. */
 export function registerListAgentsTool(server: McpServer, deps: ToolDeps): void {
   // Said once: the first list_agents tells what the previous server left.
@@ -57,13 +71,14 @@ async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean
   const supervisor = await deps.supervisor();
   const worktrees = deps.worktrees.made();
   const views = supervisor.list();
-  const held = new Set(views.map((v) => v.id));
   const journal = deps.journal.made();
   const needPast = journal !== undefined && (args.include_past === true || first);
   const { pastAgents, pastAfter, predecessorOf } = needPast
     ? await import("../past.js")
     : { pastAgents: undefined, pastAfter: () => 0, predecessorOf: undefined };
   const past = journal === undefined || pastAgents === undefined ? [] : pastAgents(journal);
+  // The ids this server holds, to leave out of the past ones (none to leave out of none).
+  const held = past.length === 0 ? new Set<string>() : new Set(views.map((v) => v.id));
   const predecessor =
     first && journal !== undefined
       ? predecessorOf?.(
@@ -72,30 +87,22 @@ async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean
         )
       : undefined;
   told.first = false;
-  const wanted = (r: { status: string; cwd?: string | undefined; label?: string | undefined }): boolean =>
-    (args.status === undefined || r.status === args.status) &&
-    (args.cwd === undefined || (r.cwd ?? "").startsWith(args.cwd)) &&
-    (args.label === undefined || (r.label ?? "").includes(args.label));
+  const wanted = (status: string, cwd: string | undefined, label: string | undefined): boolean =>
+    (args.status === undefined || status === args.status) &&
+    (args.cwd === undefined || (cwd ?? "").startsWith(args.cwd)) &&
+    (args.label === undefined || (label ?? "").includes(args.label));
   // Rows are made only for the page; the filters need no more than what each agent already holds.
-  const live = views
-    .filter((v) => wanted({ status: v.status, cwd: v.cwd, label: v.label }))
-    .map((v) => ({
-      key: { live: true as const, created: v.createdAt, id: v.id },
-      row: (): Row => liveRow(v, worktrees?.view(v.id) ?? v.remoteWorktree),
-      line,
-    }));
-  const pastWanted = (p: PastAgent): boolean => !held.has(p.summary.agent_id) && wanted({ status: p.status, cwd: p.summary.cwd, label: p.summary.label });
+  const live = views.filter((v) => wanted(v.status, v.cwd, v.label)).sort(byLaunch);
+  const pastWanted = (p: PastAgent): boolean => !held.has(p.summary.agent_id) && wanted(p.status, p.summary.cwd, p.summary.label);
   const totalPast = args.include_past === true ? countPast(past, held, pastWanted, args.status ?? args.cwd ?? args.label) : 0;
   const total = live.length + totalPast;
-  // The page's rows only: live ones after the cursor, then past ones from the cursor's place in the
+  // The page's items only: live ones after the cursor, then past ones from the cursor's place in the
   // journal's listing (its order is the cursor's), filtered as they are taken, one more than a page.
   const limit = args.limit ?? DEFAULT_LIST_LIMIT;
-  const rest: Parameters<typeof pageOf<Row>>[0] = live
-    .sort((a, b) => compareKeys(a.key, b.key))
-    .filter((r) => after === undefined || compareKeys(r.key, after) > 0);
+  const rest: Item[] = after === undefined ? live : live.filter((v) => compareKeys(keyOf(v), after) > 0);
   for (let i = args.include_past === true ? pastAfter(past, after) : past.length; i < past.length && rest.length <= limit; i++) {
     const p = past[i] as PastAgent;
-    if (pastWanted(p)) rest.push({ key: { live: false as const, at: p.at, id: p.summary.agent_id }, row: () => pastRow(p), line });
+    if (pastWanted(p)) rest.push(p);
   }
   const said =
     predecessor === undefined
@@ -124,7 +131,12 @@ async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean
   };
   // What the result takes without its rows, a next_cursor and the line saying where to go on.
   const room = roomLeft(deps.maxResultChars, ok({ ...head, agents: [], next_cursor: "x".repeat(120) }, [...said, "x".repeat(200)].join("\n")));
-  const page = pageOf<Row>(rest, undefined, limit, room);
+  const page = pageOf(
+    rest,
+    { key: keyOf, row: (item: Item): Row => (isPast(item) ? pastRow(item) : liveRow(item, worktrees?.view(item.id) ?? item.remoteWorktree)), line },
+    limit,
+    room,
+  );
   const next = page.next === undefined ? undefined : encodeCursor(page.next);
   const more =
     next === undefined
@@ -158,16 +170,14 @@ function pastIds(past: readonly PastAgent[]): Set<string> {
   return ids;
 }
 
-// A live agent's row (its fields after agentRow's, set in place: one per live agent per call).
+// A live agent's row (list_agents' fields after agentRow's): one per live agent per call.
 function liveRow(v: AgentView, worktree: Parameters<typeof agentRow>[1]): Row {
-  const row: Row = agentRow(v, worktree);
   const tokens = v.usage.input + v.usage.output;
-  if (tokens !== 0) row.tokens = tokens;
-  if (v.permissions.length !== 0) row.pending_permissions = v.permissions.length;
-  row.cwd = v.cwd;
-  const note = budgetNote(v);
-  if (note !== undefined) row.budget_note = note;
-  return row;
+  return agentRow(v, worktree, {
+    tokens: tokens === 0 ? undefined : tokens,
+    pendingPermissions: v.permissions.length === 0 ? undefined : v.permissions.length,
+    budgetNote: budgetNote(v),
+  });
 }
 
 // A row in one line of text.

@@ -43,21 +43,22 @@ export function compareKeys(a: RowKey, b: RowKey): number {
   return a.live ? -1 : 1;
 }
 
-/** One page: rows after `after` in key order, at most `limit` and within `room` characters (at least one row). */
-export function pageOf<T>(
-  rows: { key: RowKey; row: () => T; line: (row: T) => string }[],
-  after: RowKey | undefined,
-  limit: number,
-  room: number,
-): { rows: T[]; lines: string[]; next?: RowKey } {
-  const rest = after === undefined ? rows : rows.filter((r) => compareKeys(r.key, after) > 0);
+/** How a page reads its items (live agents' views, past agents): the key, the row, its line. */
+export interface Listed<E, T> {
+  key(item: E): RowKey;
+  row(item: E): T;
+  line(row: T): string;
+}
+
+/** One page: the first of `items` (in key order), at most `limit` and within `room` characters (at least one row). */
+export function pageOf<E, T>(items: readonly E[], how: Listed<E, T>, limit: number, room: number): { rows: T[]; lines: string[]; next?: RowKey } {
   const out: T[] = [];
   const lines: string[] = [];
   let used = 0;
-  for (const r of rest) {
+  for (const item of items) {
     if (out.length === limit) break;
-    const row = r.row();
-    const line = r.line(row);
+    const row = how.row(item);
+    const line = how.line(row);
     // A row is in the result twice: structured, and as its line of text.
     const size = jsonChars(row) + jsonChars(line) + 4;
     if (out.length > 0 && used + size > room) break;
@@ -65,6 +66,6 @@ export function pageOf<T>(
     out.push(row);
     lines.push(line);
   }
-  const last = rest[out.length - 1];
-  return out.length < rest.length && last !== undefined ? { rows: out, lines, next: last.key } : { rows: out, lines };
+  const last = items[out.length - 1];
+  return out.length < items.length && last !== undefined ? { rows: out, lines, next: how.key(last) } : { rows: out, lines };
 }
