@@ -2,7 +2,7 @@ import { realpathSync } from "node:fs";
 import { stateDir, stateLayout } from "@subagent-mcp/state";
 import { writeBigJournal } from "@subagent-mcp/testkit";
 import { execa } from "execa";
-import { mcpRig, rssMb, serverBin, startDashboard } from "./mcp-rig.js";
+import { connect, mcpRig, rssMb, serverBin, startDashboard } from "./mcp-rig.js";
 import { summarize, type Summary } from "./stats.js";
 
 /** What the reading calls cost with many past agents in the journal (ms unless named otherwise). */
@@ -11,6 +11,8 @@ export interface ScalePastResult {
   journalMbTotal: number;
   /** list_agents {include_past: true} (its first page): the server's first (it reads the journal), then the following. */
   listPastFirst: number;
+  /** The same first page in a server started after it (the ended agents' summaries index written by the first). */
+  listPastFirstRestart: number;
   listPast: Summary;
   /** The first page's size, characters (the default cap is 40,000). */
   listPastChars: number;
@@ -25,6 +27,8 @@ export interface ScalePastResult {
   transcript: Summary;
   /** usage (by provider) over every past agent's turns: first, then the following. */
   usageFirst: number;
+  /** usage's first call in the second server. */
+  usageFirstRestart: number;
   usage: Summary;
   /** The dashboard's state (/api/state): its first load and the following; its size. */
   dashboardFirst: number;
@@ -71,6 +75,16 @@ export async function scalePastBench(runs: number, count = Number(process.env.SU
           .next_cursor;
       } while (cursor !== undefined);
     });
+    // A server started later (a restart, or another session's) reads the past agents afresh.
+    const again = await connect(r.env);
+    let listPastFirstRestart = Number.NaN;
+    let usageFirstRestart = Number.NaN;
+    try {
+      [listPastFirstRestart = Number.NaN] = await time(1, () => again.call("list_agents", { include_past: true }));
+      [usageFirstRestart = Number.NaN] = await time(1, () => again.call("usage"));
+    } finally {
+      await again.client.close().catch(() => undefined);
+    }
     const one = `past${String(Math.floor(count / 2)).padStart(6, "0")}`;
     const logsCli = summarize(await time(runs, () => execa(process.execPath, [serverBin, "logs", one], { cwd: r.env.cwd, env: r.env.env, extendEnv: false })));
     const transcript = summarize(await time(runs, () => r.call("transcript", { agent_id: one })));
@@ -89,6 +103,7 @@ export async function scalePastBench(runs: number, count = Number(process.env.SU
         pastAgents: count,
         journalMbTotal: round(bytes / 1024 / 1024),
         listPastFirst: round(listPastFirst ?? Number.NaN),
+        listPastFirstRestart: round(listPastFirstRestart),
         listPast,
         listPastChars,
         listPastPages,
@@ -97,6 +112,7 @@ export async function scalePastBench(runs: number, count = Number(process.env.SU
         logsCli,
         transcript,
         usageFirst: round(usageFirst ?? Number.NaN),
+        usageFirstRestart: round(usageFirstRestart),
         usage,
         dashboardFirst: round(dashboardFirst ?? Number.NaN),
         dashboard: loads,

@@ -45,11 +45,13 @@ export async function benchScalePast({ runs, save }: BenchContext): Promise<void
     ["call", "first", "then"],
     [
       [`list_agents {include_past: true} (${String(r.listPastChars)} chars)`, r.listPastFirst, ms(r.listPast)],
+      ["list_agents {include_past: true}, a server started after (index written)", r.listPastFirstRestart, ""],
       [`list_agents {include_past: true}, every page (${String(r.listPastPages)} pages, limit 500)`, r.listPastWalk, ""],
       ["list_agents (past ones on disk)", "", ms(r.listCurrent)],
       ["subagent-mcp logs <one> (a process)", "", ms(r.logsCli)],
       ["transcript {one}", "", ms(r.transcript)],
       ["usage (by provider, every turn)", r.usageFirst, ms(r.usage)],
+      ["usage, a server started after", r.usageFirstRestart, ""],
       [`dashboard /api/state (${String(r.dashboardStateKb)} KB)`, r.dashboardFirst, ms(r.dashboard)],
       ["server RSS before -> after (MB)", "", `${String(r.serverRssMb.before)} -> ${String(r.serverRssMb.after)}`],
     ],
