@@ -65,7 +65,8 @@ export class SummaryIndex {
     const lines = this.#pending;
     this.#pending = [];
     try {
-      const fd = openSync(this.#file, "a");
+      // Private as the journals are: it holds their prompts.
+      const fd = openSync(this.#file, "a", 0o600);
       try {
         for (const line of lines) writeSync(fd, line);
       } finally {
@@ -87,7 +88,7 @@ export class SummaryIndex {
     const tmp = `${this.#file}.${String(process.pid)}.tmp`;
     try {
       // Renamed over: a reader sees the old file or the new one whole. A line another server appends to the old one meanwhile is lost: it is written again on its next read.
-      writeFileSync(tmp, text);
+      writeFileSync(tmp, text, { mode: 0o600 });
       renameSync(tmp, this.#file);
       this.#lines = entries.size;
     } catch {

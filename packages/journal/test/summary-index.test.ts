@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { journalStamp, JournalWriter, listAgents, SummaryCache, type AgentSummary, type ServerRef } from "../src/index.js";
@@ -39,6 +39,8 @@ describe("SummaryIndex", () => {
     const first = freshListing(dir);
     expect(first.reads.sort()).toEqual(["a", "b", "c"]);
     expect(readFileSync(indexFile(dir), "utf8").trim().split("\n")).toHaveLength(3);
+    // Private as the journals are: it holds their last prompts.
+    expect(statSync(indexFile(dir)).mode & 0o777).toBe(0o600);
     const second = freshListing(dir);
     expect(second.reads).toEqual([]);
     expect(second.list).toEqual(first.list);
