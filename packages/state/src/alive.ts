@@ -48,8 +48,3 @@ function signalZero(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
-
-/** Pid-only {@link processAlive}, for records without a start time: kept while callers move to refs. */
-export function isAlive(pid: number): boolean {
-  return processAlive({ pid });
-}

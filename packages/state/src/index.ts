@@ -5,7 +5,6 @@ export { configDir, configLayout, stateDir, stateLayout, workerLayout } from "./
 export { ensurePrivateDir, keepPrivate, writePrivate } from "./private.js";
 export { RewrittenFile } from "./rewritten-file.js";
 export { assertWritable, writeAtomic, writeTarget } from "./safe-write.js";
-export { isAlive } from "./alive.js";
 export { processAlive, processRef, ProcessRefSchema, selfRef, type ProcessRef } from "./alive.js";
 export { holdOwnership, readHolder, type Ownership } from "./ownership.js";
 export { processTable, readStat, type ProcEntry } from "./proc.js";
