@@ -90,6 +90,8 @@ async function killedAndRestarted(m: Machine, name: string): Promise<void> {
 
   const two = await startWorker(started, m, ["--name", name]);
   expect(two.stderr()).not.toContain("already running");
+  // The dead worker's claim is freed as the new one starts, not once it has gone idle.
+  expect(two.stderr()).toContain("requeued 1 message(s)");
   const answer = await asking;
   expect(answer.exitCode, answer.stderr).toBe(0);
   expect(answer.stdout).toBe(`${fake.nonce} answered after the restart`);
