@@ -1,15 +1,19 @@
 // Deletes journals nobody will resume any more.
-import { readdirSync, rmSync, statSync } from "node:fs";
+import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { readOwner, serverAlive } from "./owner.js";
 
 const ID = /^[a-z0-9-]{1,64}$/;
 
-/** Deletes agent directories whose newest file is older than `maxAgeMs`, except those a live server owns; returns how many. */
-export function pruneJournals(dir: string, maxAgeMs: number, now: number = Date.now()): number {
+/**
+ * Deletes agent directories whose newest file is older than `maxAgeMs`, except those a live server
+ * owns; resolves to how many. Asynchronous, one directory at a time: with thousands of past agents
+ * the walk takes seconds, and a server's calls must not wait behind it.
+ */
+export async function pruneJournals(dir: string, maxAgeMs: number, now: number = Date.now()): Promise<number> {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => ID.test(n));
+    names = (await readdir(dir)).filter((n) => ID.test(n));
   } catch {
     return 0;
   }
@@ -17,11 +21,11 @@ export function pruneJournals(dir: string, maxAgeMs: number, now: number = Date.
   for (const name of names) {
     const path = join(dir, name);
     try {
-      if (!statSync(path).isDirectory()) continue;
-      if (now - newest(path) <= maxAgeMs) continue;
+      if (!(await stat(path)).isDirectory()) continue;
+      if (now - (await newest(path)) <= maxAgeMs) continue;
       const owner = readOwner(path);
       if (owner !== undefined && serverAlive(owner)) continue;
-      rmSync(path, { recursive: true, force: true });
+      await rm(path, { recursive: true, force: true });
       removed++;
     } catch {
       // Gone meanwhile or not ours to delete: leave it.
@@ -31,11 +35,11 @@ export function pruneJournals(dir: string, maxAgeMs: number, now: number = Date.
 }
 
 // The directory's own mtime counts too, so a just-claimed agent with no file yet is not old.
-function newest(path: string): number {
-  let mtime = statSync(path).mtimeMs;
-  for (const name of readdirSync(path)) {
+async function newest(path: string): Promise<number> {
+  let mtime = (await stat(path)).mtimeMs;
+  for (const name of await readdir(path)) {
     try {
-      mtime = Math.max(mtime, statSync(join(path, name)).mtimeMs);
+      mtime = Math.max(mtime, (await stat(join(path, name))).mtimeMs);
     } catch {
       // Rotated away while we looked.
     }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CATEGORY_INDEX_FILE, CategoryIndex, CategoryIndexFileSchema, type IndexedTurn, type JournalEntry } from "../src/index.js";
@@ -150,6 +150,8 @@ describe("CategoryIndex: the file", () => {
   it("persists across open(), one write per burst, flushed at once by flush()", async () => {
     const { index, dir } = fresh({ debounceMs: 30 });
     const path = join(dir, CATEGORY_INDEX_FILE);
+    // open() wrote the empty index: the burst's one write is what is watched here.
+    rmSync(path, { force: true });
     for (const input of [1, 2, 3]) index.record(turn("coding", "claude", "sonnet", input, { costUsd: 0.1 }));
     expect(existsSync(path)).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 80));
@@ -211,12 +213,15 @@ describe("CategoryIndex: the file", () => {
     expect(CategoryIndex.open(dir).counts()).toEqual(index.counts());
   });
 
-  it("writes nothing for a journal dir without a categorized turn, nor for a missing one", () => {
+  it("writes an empty index for a journal dir without a categorized turn (the next start scans nothing), nothing for a missing one", () => {
     const dir = tempDir();
     writeAgent(dir, "plain", { provider: "codex" }, [5]);
     const { index } = fresh({ dir });
     expect(index.counts()).toEqual({});
-    expect(existsSync(join(dir, CATEGORY_INDEX_FILE))).toBe(false);
+    expect(existsSync(join(dir, CATEGORY_INDEX_FILE))).toBe(true);
+    // Read from the file from here on: a categorized journal added now is not scanned.
+    writeAgent(dir, "later", { category: "review", provider: "codex" }, [5]);
+    expect(CategoryIndex.open(dir).counts()).toEqual({});
     const missing = join(tempDir(), "nowhere");
     const logged: string[] = [];
     const nowhere = CategoryIndex.open(missing, { log: (line) => logged.push(line) });

@@ -95,7 +95,7 @@ describe("pruneJournals", () => {
       for (const f of readdirSync(join(dir, id))) utimesSync(join(dir, id, f), old, old);
       utimesSync(join(dir, id), old, old);
     }
-    expect(pruneJournals(dir, 7 * 24 * 3600 * 1000, now)).toBe(1);
+    expect(await pruneJournals(dir, 7 * 24 * 3600 * 1000, now)).toBe(1);
     expect(readdirSync(dir).sort()).toEqual(["old-live", "recent-dead"]);
   });
 });

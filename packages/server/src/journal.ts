@@ -86,14 +86,8 @@ export class AgentJournal {
     this.writer.reserve(CLAIMED_AHEAD);
     // Old journals go in the background: a server's start never waits on them.
     const days = settings.retentionDays ?? DEFAULT_RETENTION_DAYS;
-    if (days > 0)
-      setTimeout(() => {
-        try {
-          pruneJournals(settings.dir, days * 86_400_000);
-        } catch {
-          // best effort: the next server tries again
-        }
-      }, 0).unref();
+    // Best effort: the next server tries again.
+    if (days > 0) setTimeout(() => void pruneJournals(settings.dir, days * 86_400_000).catch(() => undefined), 0).unref();
     // Routing reads the category index on launches: it is opened (or rebuilt once from the journals) off their path.
     setTimeout(() => this.#openIndex(), 0).unref();
   }

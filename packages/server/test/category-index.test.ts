@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CATEGORY_INDEX_FILE, CategoryIndex } from "@subagent-mcp/journal";
@@ -35,9 +35,9 @@ describe("the category index, fed by the journal", () => {
     expect(a.candidate).toMatchObject({ provider: "codex", model: "gpt-6.1-terra" });
     const done = await h.call<{ finished: { is_error: boolean }[] }>("wait", { agent_ids: [a.agent_id], timeout_s: 60 });
     expect(done.finished[0]?.is_error).toBe(false);
-    // Written after its short debounce, by the server's index.
+    // Written after its short debounce, by the server's index (made empty at its start).
     const file = join(dir, CATEGORY_INDEX_FILE);
-    await until(() => existsSync(file), 5_000);
+    await until(() => existsSync(file) && readFileSync(file, "utf8").includes('"coding"'), 5_000);
     const index = CategoryIndex.open(dir);
     expect(index.counts()).toEqual({ coding: { "codex gpt-6.1-terra": 1 } });
     // One turn of its own is not enough for its medians: the category's (the same one turn) stand in.
