@@ -80,14 +80,15 @@ export function writeIndexFile(path: string, rings: Rings): string | undefined {
 // newest. Only an agent's head line is read to learn its category: uncategorized journals cost
 // one small read. The candidate is the launch's (a failover to another provider is not journaled,
 // so its turns count for the first candidate).
-export function scanJournals(journalDir: string): ScannedTurn[] {
+export function scanJournals(journalDir: string): { turns: ScannedTurn[]; journals: number } {
   let names: string[];
   try {
     names = readdirSync(journalDir).filter((n) => AGENT_ID.test(n));
   } catch {
-    return [];
+    return { turns: [], journals: 0 };
   }
   const found: ScannedTurn[] = [];
+  let journals = 0;
   for (const name of names) {
     let files: string[];
     try {
@@ -96,6 +97,7 @@ export function scanJournals(journalDir: string): ScannedTurn[] {
       continue;
     }
     const launch = launchOf(files);
+    if (launch !== undefined) journals++;
     if (launch?.category === undefined) continue;
     const who = { category: launch.category, provider: launch.provider, ...definedFields({ model: launch.model }) };
     for (const file of files) {
@@ -125,5 +127,5 @@ export function scanJournals(journalDir: string): ScannedTurn[] {
     }
   }
   found.sort((a, b) => a.at - b.at);
-  return found;
+  return { turns: found, journals };
 }

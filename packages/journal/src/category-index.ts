@@ -79,12 +79,12 @@ export class CategoryIndex {
       return index;
     }
     if (read.kind === "corrupt") index.#log(`subagent-mcp: the category index ${index.path} cannot be read (${read.why}); rebuilding it from the journals`);
-    const found = scanJournals(journalDir);
-    for (const { at, turn } of found) index.#push(turn, at);
-    // Written whenever the journal dir exists, empty when no journal had a categorized turn: the next
-    // process then reads the file instead of scanning every journal again (seconds at 10,000 agents);
-    // a missing dir is the journal's to make. Over a corrupt file too, so that it is told once.
-    if (found.length > 0 || read.kind === "corrupt" || existsSync(journalDir)) index.#write();
+    const { turns, journals } = scanJournals(journalDir);
+    for (const { at, turn } of turns) index.#push(turn, at);
+    // Written once any journal was scanned, empty when none had a categorized turn: the next process
+    // then reads the file instead of scanning every journal again (seconds at 10,000 agents). Over a
+    // corrupt file too, so that it is told once.
+    if (journals > 0 || read.kind === "corrupt") index.#write();
     return index;
   }
 

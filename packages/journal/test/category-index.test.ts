@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CATEGORY_INDEX_FILE, CategoryIndex, CategoryIndexFileSchema, type IndexedTurn, type JournalEntry } from "../src/index.js";
@@ -150,8 +150,6 @@ describe("CategoryIndex: the file", () => {
   it("persists across open(), one write per burst, flushed at once by flush()", async () => {
     const { index, dir } = fresh({ debounceMs: 30 });
     const path = join(dir, CATEGORY_INDEX_FILE);
-    // open() wrote the empty index: the burst's one write is what is watched here.
-    rmSync(path, { force: true });
     for (const input of [1, 2, 3]) index.record(turn("coding", "claude", "sonnet", input, { costUsd: 0.1 }));
     expect(existsSync(path)).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 80));
