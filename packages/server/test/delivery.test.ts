@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
@@ -69,5 +70,16 @@ describe("the result cap", () => {
     const capped = capToolResult(result, 10_000);
     expect(capped.isError).toBe(true);
     expect(JSON.stringify(capped.content)).toMatch(/over the 10000-character cap/);
+  });
+});
+
+describe("the SDK's output check", () => {
+  // delivery.ts skips the SDK's re-parse of results built from the schema's own types by replacing
+  // its private `validateToolOutput`: if a new SDK renames it, this fails instead of the skip going quiet.
+  it("is the private method the server replaces, and the server replaces it", () => {
+    const sdk = McpServer.prototype as unknown as { validateToolOutput?: unknown };
+    expect(typeof sdk.validateToolOutput).toBe("function");
+    const { server } = createServer({ supervisor: new Supervisor({ drivers: {} }), version: "test" });
+    expect(Object.prototype.hasOwnProperty.call(server, "validateToolOutput")).toBe(true);
   });
 });
