@@ -1,10 +1,10 @@
 // A nested server (one a sub-agent's CLI started) marks itself in `<stateDir>/servers/nested/<pid>`
-// with the agents it runs under, so that a tree kill of one of those agents finds it among that
+// with the agents it runs under and its start time (a later process given that pid is not it), so that a tree kill of one of those agents finds it among that
 // agent's processes and has it stop its own agents first (journaled, remote ones too) before the
 // agent's process tree is killed.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePrivateDir, processAlive, stateLayout } from "@subagent-mcp/state";
+import { ensurePrivateDir, processAlive, selfRef, stateLayout, type ProcessRef } from "@subagent-mcp/state";
 
 /** The signal a nested server takes as "your tree is killed": it stops its agents (tree) and exits. */
 export const STOP_TREE_SIGNAL = "SIGUSR2";
@@ -22,7 +22,7 @@ export function markNested(dir: string, lineage: readonly string[]): () => void 
   const path = join(dir, String(process.pid));
   ensurePrivateDir(join(dir, ".."));
   ensurePrivateDir(dir);
-  writeFileSync(path, `${JSON.stringify(lineage)}\n`, { mode: 0o600 });
+  writeFileSync(path, `${JSON.stringify({ lineage, start: selfRef().start })}\n`, { mode: 0o600 });
   forgetGone(dir);
   return () => {
     rmSync(path, { force: true });
@@ -34,7 +34,7 @@ export function markNested(dir: string, lineage: readonly string[]): () => void 
 function forgetGone(dir: string): void {
   for (const name of readdirSync(dir)) {
     const pid = Number(/^(\d+)(?:\.user)?$/.exec(name)?.[1] ?? 0);
-    if (pid > 0 && !processAlive({ pid })) rmSync(join(dir, name), { force: true });
+    if (pid > 0 && !processAlive(readMark(dir, pid)?.server ?? { pid })) rmSync(join(dir, name), { force: true });
   }
 }
 
@@ -47,7 +47,7 @@ export function stoppedByUser(dir: string): boolean {
 }
 
 /** The nested servers among `processes` that run under agent `agentId`. */
-function nestedUnder(dir: string, agentId: string, processes: ReadonlySet<number>): number[] {
+function nestedUnder(dir: string, agentId: string, processes: ReadonlySet<number>): ProcessRef[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -57,13 +57,24 @@ function nestedUnder(dir: string, agentId: string, processes: ReadonlySet<number
   return names.flatMap((name) => {
     const pid = Number(name);
     if (!Number.isInteger(pid) || !processes.has(pid)) return [];
-    try {
-      const lineage: unknown = JSON.parse(readFileSync(join(dir, name), "utf8"));
-      return Array.isArray(lineage) && lineage.includes(agentId) ? [pid] : [];
-    } catch {
-      return [];
-    }
+    const mark = readMark(dir, pid);
+    // A mark left by a server that is gone, its pid since given to another process, is not that process's.
+    return mark !== undefined && mark.lineage.includes(agentId) && processAlive(mark.server) ? [mark.server] : [];
   });
+}
+
+/** A mark: `{lineage, start}`, or the lineage alone (marks written before the start time was kept). */
+function readMark(dir: string, pid: number): { lineage: unknown[]; server: ProcessRef } | undefined {
+  try {
+    const mark: unknown = JSON.parse(readFileSync(join(dir, String(pid)), "utf8"));
+    if (Array.isArray(mark)) return { lineage: mark, server: { pid } };
+    if (typeof mark !== "object" || mark === null) return undefined;
+    const { lineage, start } = mark as { lineage?: unknown; start?: unknown };
+    if (!Array.isArray(lineage)) return undefined;
+    return { lineage, server: typeof start === "string" ? { pid, start } : { pid } };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -76,13 +87,13 @@ export async function stopNestedServers(dir: string, agentId: string, pid: numbe
   const servers = nestedUnder(dir, agentId, new Set(descendants(pid)));
   for (const server of servers) {
     try {
-      if (byUser) writeFileSync(join(dir, `${String(server)}${BY_USER}`), "", { mode: 0o600 });
-      process.kill(server, STOP_TREE_SIGNAL);
+      if (byUser) writeFileSync(join(dir, `${String(server.pid)}${BY_USER}`), "", { mode: 0o600 });
+      process.kill(server.pid, STOP_TREE_SIGNAL);
     } catch {
       // gone already
     }
   }
   const deadline = Date.now() + NESTED_STOP_MS;
   // A short poll: the servers are not our children, so there is no exit event to wait on.
-  while (servers.some((pid) => processAlive({ pid })) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  while (servers.some((server) => processAlive(server)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }

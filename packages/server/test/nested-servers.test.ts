@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { selfRef } from "@subagent-mcp/state";
 import { markNested, nestedServersDir, stopNestedServers, stoppedByUser } from "../src/nested-servers.js";
 
 let state: string | undefined;
@@ -23,7 +24,7 @@ describe("nested servers' marks", () => {
     writeFileSync(join(dir, `${String(gone)}.user`), "");
     const unmark = markNested(dir, ["top", "parent"]);
     const mine = join(dir, String(process.pid));
-    expect(JSON.parse(readFileSync(mine, "utf8"))).toEqual(["top", "parent"]);
+    expect(JSON.parse(readFileSync(mine, "utf8"))).toEqual({ lineage: ["top", "parent"], start: selfRef().start });
     expect(statSync(mine).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(existsSync(join(dir, String(gone)))).toBe(false);
@@ -54,6 +55,32 @@ describe("nested servers' marks", () => {
       await stopNestedServers(dir, "agent-1", pid, true);
       expect(readFileSync(out, "utf8")).toBe("true");
     } finally {
+      agent.kill("SIGKILL");
+    }
+  });
+
+  it("takes a mark whose pid now names another process (a reused pid) for a gone server's: forgotten, never signalled", async () => {
+    state = mkdtempSync(join(tmpdir(), "nested-"));
+    const dir = nestedServersDir(state);
+    // An "agent" whose child is an unrelated process that got the pid of a nested server killed earlier.
+    const agent = spawn("bash", ["-c", "sleep 1000 & echo $!; wait"], { stdio: ["ignore", "pipe", "ignore"] });
+    let reused = 0;
+    try {
+      reused = Number(
+        await new Promise<string>((done) =>
+          agent.stdout.once("data", (chunk: Buffer) => {
+            done(chunk.toString());
+          }),
+        ),
+      );
+      markNested(dir, [])();
+      writeFileSync(join(dir, String(reused)), `${JSON.stringify({ lineage: ["agent-1"], start: "1" })}\n`);
+      await stopNestedServers(dir, "agent-1", agent.pid ?? 0, false);
+      expect(readFileSync(`/proc/${String(reused)}/stat`, "utf8")).toMatch(/^\d+ \(sleep\) [^Z]/);
+      markNested(dir, [])();
+      expect(existsSync(join(dir, String(reused)))).toBe(false);
+    } finally {
+      if (reused > 0) process.kill(reused, "SIGKILL");
       agent.kill("SIGKILL");
     }
   });
