@@ -21,7 +21,6 @@ import { timelineOf } from "./timeline.js";
 import { UsageCache } from "./usage.js";
 import { CapsSource } from "./caps.js";
 import { stateLayout } from "@subagent-mcp/state";
-import { SUMMARY_INDEX_FILE } from "@subagent-mcp/journal";
 import type { Machine } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract";
 
@@ -159,9 +158,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     watchDir(serversDir(options.stateDir), () => {
       if (servers.sync()) changed();
     }),
-    // The summaries' index (written while reading the journal) is no agent's change.
+    // The summaries' and usage's indexes (written while reading the journals) are no agent's change: no agent's id starts with a dot.
     watchDir(stateLayout(options.stateDir).agents, (_event, name) => {
-      if (name?.startsWith(SUMMARY_INDEX_FILE) !== true) changed();
+      if (name?.startsWith(".") !== true) changed();
     }),
     // A turn any server or worker ended (the spend ledger) or a window a CLI reported: the caps and windows shown.
     watchDir(options.stateDir, (_event, name) => {

@@ -15,3 +15,4 @@ export { parseSince } from "./since.js";
 export { addTurn, emptyRow, summarizeUsage, type UsageSummary } from "./summarize.js";
 export { agentTurns, workerTurns, type TurnRecord } from "./turns.js";
 export { TurnCache } from "./turn-cache.js";
+export { TURN_INDEX_FILE } from "./turn-index.js";

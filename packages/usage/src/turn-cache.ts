@@ -3,10 +3,12 @@
 // (every turn appends there); the others are replayed from here. Bounded: past MAX_TURNS kept
 // turns, further agents are read each time as before. A whole summary is kept too, handed back while
 // no journal (nor worker's log) changed, as the agents directory's watch and this process's writes tell:
-// then a call costs no pass over the agents at all.
+// then a call costs no pass over the agents at all. Ended agents' turns are kept on disk too
+// (turn-index.ts), so that the next process reads their journals only when they changed.
 import { readdirSync, statSync } from "node:fs";
-import { AGENT_ID, DirChanges, journalStamp } from "@subagent-mcp/journal";
+import { AGENT_ID, agentEnded, DirChanges, journalStamp } from "@subagent-mcp/journal";
 import { workerLayout } from "@subagent-mcp/state";
+import { decodeTurns, encodeTurns, TurnIndex } from "./turn-index.js";
 import type { TurnRecord } from "./turns.js";
 
 /** Summaries kept at most (one per grouping, filter and price table asked). */
@@ -32,6 +34,14 @@ export class TurnCache {
   readonly #dirs = new Map<string, { changes: DirChanges; ids?: readonly string[] }>();
   /** The directory whose kept turns stand without a stat while a summary is made (its changes were just looked at). */
   #vouched: string | undefined;
+  /** Each agents directory's on-disk index of ended agents' turns (none when not durable). */
+  readonly #indexes = new Map<string, TurnIndex>();
+  readonly #durable: boolean;
+
+  /** `durable`: ended agents' turns are kept in the directory's index file too, for the next process (default). */
+  constructor(options: { durable?: boolean } = {}) {
+    this.#durable = options.durable ?? true;
+  }
 
   /**
    * The summary kept under `key` while no agent's journal under `agentsDir` changed (as its watch and
@@ -67,25 +77,49 @@ export class TurnCache {
     this.#dirs.clear();
   }
 
-  /** The kept turns of `id`, when its journal has not changed since. */
+  /** The kept turns of `id` (here, else in the directory's index), when its journal has not changed since. */
   get(agentsDir: string, id: string): Omit<Kept, "stamp"> | undefined {
     const key = `${agentsDir}\n${id}`;
     const kept = this.#kept.get(key);
-    if (kept === undefined) return undefined;
-    if (this.#vouched === agentsDir || kept.stamp === journalStamp(agentsDir, id)) return kept;
-    this.#drop(key, kept);
-    return undefined;
+    if (kept !== undefined) {
+      if (this.#vouched === agentsDir || kept.stamp === journalStamp(agentsDir, id)) return kept;
+      this.#drop(key, kept);
+    }
+    const stamp = this.#durable ? journalStamp(agentsDir, id) : undefined;
+    const indexed = stamp === undefined ? undefined : this.#index(agentsDir).get(id, stamp);
+    if (stamp === undefined || indexed === undefined) return undefined;
+    const read = { stamp, turns: decodeTurns(id, indexed), skipped: indexed.k };
+    this.#keep(key, read);
+    return read;
   }
 
-  /** Keeps what was read of `id` (with the stamp its journal had before the read; none: not kept). */
+  /** Keeps what was read of `id` (with the stamp its journal had before the read; none: not kept), on disk too once its server is gone. */
   set(agentsDir: string, id: string, read: { turns: TurnRecord[]; skipped: number; stamp: string | undefined }): void {
     const key = `${agentsDir}\n${id}`;
     const old = this.#kept.get(key);
     if (old !== undefined) this.#drop(key, old);
-    if (read.stamp === undefined || this.#turns + read.turns.length > MAX_TURNS) return;
-    this.#kept.set(key, { stamp: read.stamp, turns: read.turns, skipped: read.skipped });
-    this.#turns += read.turns.length;
+    if (read.stamp === undefined) return;
+    // Ended: it changes only with its journal (a resume), so the next process may take it from the index.
+    if (this.#durable && agentEnded(agentsDir, id)) this.#index(agentsDir).put(id, read.stamp, encodeTurns(read.turns, read.skipped));
+    this.#keep(key, { stamp: read.stamp, turns: read.turns, skipped: read.skipped });
+  }
+
+  /** After a pass over `ids` (every agent of `agentsDir`): the index's new lines written, those of agents gone dropped. */
+  settle(agentsDir: string, ids: readonly string[]): void {
+    this.#indexes.get(agentsDir)?.prune(new Set(ids));
+  }
+
+  #keep(key: string, kept: Kept): void {
+    if (this.#turns + kept.turns.length > MAX_TURNS) return;
+    this.#kept.set(key, kept);
+    this.#turns += kept.turns.length;
     this.#generation++;
+  }
+
+  #index(agentsDir: string): TurnIndex {
+    let index = this.#indexes.get(agentsDir);
+    if (index === undefined) this.#indexes.set(agentsDir, (index = new TurnIndex(agentsDir)));
+    return index;
   }
 
   #drop(key: string, kept: Kept): void {

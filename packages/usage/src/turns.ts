@@ -55,7 +55,8 @@ export function agentIds(agentsDir: string): string[] {
  */
 export function agentTurns(agentsDir: string, onTurn: (t: TurnRecord) => void, cache?: TurnCache): { skipped: number } {
   let skipped = 0;
-  for (const id of agentIds(agentsDir)) {
+  const ids = agentIds(agentsDir);
+  for (const id of ids) {
     const kept = cache?.get(agentsDir, id);
     if (kept !== undefined) {
       for (const t of kept.turns) onTurn(t);
@@ -70,6 +71,7 @@ export function agentTurns(agentsDir: string, onTurn: (t: TurnRecord) => void, c
     cache?.set(agentsDir, id, { turns, skipped: read.skipped, stamp: read.stamp });
     skipped += read.skipped;
   }
+  cache?.settle(agentsDir, ids);
   return { skipped };
 }
 
