@@ -1,21 +1,14 @@
 import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { processAlive } from "@subagent-mcp/state";
 import { describe, expect, it } from "vitest";
 import { TreeWatch, type Snapshot } from "../src/index.js";
 import { git, makeRepo, tmp, userState, write } from "./git-helpers.js";
 
 const watch = (cwd: string, timeoutMs?: number) =>
   new TreeWatch({ cwd, dir: join(tmp("rc-own-"), "watch"), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
-// Whether a process runs: a killed one may stay a zombie until its new parent reaps it.
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, "utf8") : "";
-  return !/^\d+ \(.*\) Z/.test(stat);
-}
+// Whether a process runs: a killed one may stay a zombie until its new parent reaps it (dead to processAlive).
+const running = (pid: number): boolean => processAlive({ pid });
 const tree = (s: Snapshot): string => ("tree" in s ? s.tree : `undetermined: ${s.undetermined}`);
 
 describe("TreeWatch", () => {
