@@ -21,3 +21,10 @@ export const REMOVE = `
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], KEYS[1])
 return 1`;
+
+/** Deletes the entry and its index member while the entry is still `json` (not rewritten by a later process). KEYS: entry, index. ARGV: json. */
+export const REMOVE_IF = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], KEYS[1])
+return 1`;

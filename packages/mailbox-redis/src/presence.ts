@@ -1,8 +1,9 @@
 import { hostname } from "node:os";
+import { processAlive, selfRef } from "@subagent-mcp/state";
 import { connectRedis, type Connection, type Endpoint } from "./connect.js";
 import { redisError, RedisMailboxError } from "./errors.js";
 import { PresenceSchema, type PresenceEntry, type PresenceInput, type PresenceRegistry, type RegisterOptions, type Registration } from "@subagent-mcp/mailbox";
-import { LIST, REMOVE, WRITE } from "./presence-scripts.js";
+import { LIST, REMOVE, REMOVE_IF, WRITE } from "./presence-scripts.js";
 
 /** Options of {@link Presence.connect}. */
 export interface PresenceOptions extends Endpoint {
@@ -56,7 +57,9 @@ export class Presence implements PresenceRegistry {
     if (!Number.isInteger(ttlMs) || ttlMs < MIN_TTL_MS)
       throw new RedisMailboxError("BAD_PRESENCE", `presence ttlMs ${ttlMs}: expected an integer of at least ${MIN_TTL_MS}`);
     const now = new Date().toISOString();
-    const parsed = PresenceSchema.safeParse({ host: hostname(), pid: process.pid, started_at: now, ...input, heartbeat_at: now });
+    // This process's start time goes with its pid, so that a reader on this machine can tell it from a later process given that pid.
+    const own = input.pid === undefined ? selfRef() : { pid: input.pid };
+    const parsed = PresenceSchema.safeParse({ host: hostname(), ...own, started_at: now, ...input, heartbeat_at: now });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new RedisMailboxError("BAD_PRESENCE", `presence entry: ${issue?.path.join(".") ?? ""} ${issue?.message ?? "invalid"}`);
@@ -110,17 +113,26 @@ export class Presence implements PresenceRegistry {
     };
   }
 
-  /** Live entries, oldest start first; the index loses members whose key expired. */
+  /**
+   * Live entries, oldest start first; the index loses members whose key expired. An entry of this
+   * machine whose process is gone (killed, a zombie, its pid since reused: state's processAlive) is
+   * not listed and its key is removed (unless a later process rewrote it), without waiting for its ttl.
+   */
   async list(): Promise<PresenceEntry[]> {
     const raw = (await this.#eval(LIST, [this.#index])) as string[];
     const out: PresenceEntry[] = [];
+    const here = hostname();
     for (const text of raw) {
+      let entry: PresenceEntry | undefined;
       try {
         const parsed = PresenceSchema.safeParse(JSON.parse(text));
-        if (parsed.success) out.push(parsed.data);
+        entry = parsed.success ? parsed.data : undefined;
       } catch {
         // A value that is not JSON is not a presence entry.
       }
+      if (entry === undefined) continue;
+      if (entry.host !== here || processAlive(entry)) out.push(entry);
+      else await this.#eval(REMOVE_IF, [`${this.#index}:${entry.name}:${entry.host}:${String(entry.pid)}`, this.#index], text);
     }
     return out;
   }

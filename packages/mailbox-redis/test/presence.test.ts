@@ -1,9 +1,12 @@
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type RedisServer } from "@subagent-mcp/testkit";
 import { PresenceSchema, type PresenceEntry } from "@subagent-mcp/mailbox";
+import { processRef, selfRef } from "@subagent-mcp/state";
 import { Presence } from "../src/index.js";
 
 let server: RedisServer;
@@ -88,6 +91,39 @@ describe("presence of workers on several machines", () => {
     await registration.stop();
     await registration.turn();
     expect(await watcher.list()).toEqual([]);
+  });
+
+  it("an entry of this machine whose process is gone, or whose pid another process now has, is dropped at once, its ttl unspent", async () => {
+    const prefix = fresh();
+    const [workers, watcher] = [await connect(prefix), await connect(prefix)];
+    // A live process unrelated to the workers holds the pid a killed worker had.
+    const other = spawn("sleep", ["1000"], { stdio: "ignore" });
+    try {
+      const live = processRef(other.pid ?? 0);
+      const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+      const own = await workers.register({ name: "w" }, { ttlMs: 60_000 });
+      expect(own.entry).toMatchObject(selfRef());
+      await workers.register({ name: "w", ...live }, { ttlMs: 60_000 });
+      await workers.register({ name: "reused", pid: other.pid ?? 0, start: "1" }, { ttlMs: 60_000 });
+      await workers.register({ name: "gone", pid: gone }, { ttlMs: 60_000 });
+      await workers.register({ name: "elsewhere", host: "host-b", pid: gone }, { ttlMs: 60_000 });
+      const here = hostname();
+      expect(where(await watcher.list())).toEqual(
+        [`elsewhere@host-b:${String(gone)}`, `w@${here}:${String(live?.pid)}`, `w@${here}:${String(process.pid)}`].sort(),
+      );
+      const raw = new Redis(server.url);
+      expect((await raw.zrange(`${prefix}:presence`, 0, -1)).sort()).toEqual(
+        [
+          `${prefix}:presence:elsewhere:host-b:${String(gone)}`,
+          `${prefix}:presence:w:${here}:${String(live?.pid)}`,
+          `${prefix}:presence:w:${here}:${String(process.pid)}`,
+        ].sort(),
+      );
+      raw.disconnect();
+      expect([await watcher.alive("reused"), await watcher.alive("gone")]).toEqual([false, false]);
+    } finally {
+      other.kill("SIGKILL");
+    }
   });
 
   it("rejects a name that would be ambiguous in the key and a ttl too short to refresh", async () => {
