@@ -1,5 +1,6 @@
 import type { ServerRecord } from "@subagent-mcp/contract";
 import { errorMessage } from "@subagent-mcp/errors";
+import { processAlive } from "@subagent-mcp/state";
 import { readServerRecords } from "@subagent-mcp/state/server-records";
 import { defineCommand } from "citty";
 import { readFileSync } from "node:fs";
@@ -41,8 +42,11 @@ async function stopOn(record: ServerRecord, ids: string[] | undefined): Promise<
 async function stopWorkers(ctx: CliContext): Promise<string[]> {
   const presence = await mailOf(ctx).presence();
   try {
-    // Only a process that still is a worker of ours (a pid may have been reused since its heartbeat).
-    const here = (await presence.list()).filter((w) => w.host === hostname() && w.pid > 0 && readArgs(w.pid).includes("worker"));
+    // Only a process that still is a worker of ours (a pid may have been reused since its heartbeat): its
+    // start time tells; an entry of an older worker without one is checked by its command line.
+    const here = (await presence.list()).filter(
+      (w) => w.host === hostname() && w.pid > 0 && processAlive(w) && (w.start !== undefined || readArgs(w.pid).includes("worker")),
+    );
     if (here.length === 0) return [];
     // The worker package loads only when there is a worker to tell.
     const { WORKER_STOP_SIGNAL } = await import("@subagent-mcp/worker");
