@@ -121,7 +121,8 @@ const PAST_MAX_AGE_MS = 30_000;
  */
 export class PastCache {
   readonly #summaries = new SummaryCache();
-  #key = "";
+  #live = "";
+  #costs: Map<string, number> | undefined;
   #at = 0;
   #last: PastAgentView[] = [];
   #stale = true;
@@ -136,12 +137,14 @@ export class PastCache {
     this.#stale = true;
   }
 
+  /** The views for these live agents and these costs: `costs` told apart by identity (the usage cache hands back the same map while it stands), not by a key of every agent's cost. */
   get(live: Set<string>, costs: Map<string, number>): PastAgentView[] {
-    const key = JSON.stringify([[...live].sort(), [...costs].sort()]);
+    const key = [...live].sort().join("\n");
     const now = Date.now();
-    if (this.#stale || key !== this.#key || now - this.#at >= PAST_MAX_AGE_MS) {
+    if (this.#stale || key !== this.#live || costs !== this.#costs || now - this.#at >= PAST_MAX_AGE_MS) {
       this.#stale = false;
-      this.#key = key;
+      this.#live = key;
+      this.#costs = costs;
       this.#at = now;
       this.#last = pastAgentViews(this.agentsDir, this.project, live, costs, this.#summaries);
     }

@@ -10,6 +10,7 @@ import type { UsageCache } from "./usage.js";
 import { quotaNow } from "./quota.js";
 import type { CapsSource } from "./caps.js";
 import { definedFields } from "@subagent-mcp/contract";
+import { sameStamps } from "@subagent-mcp/journal";
 
 /** Where the state comes from. */
 export interface StateSources {
@@ -33,7 +34,11 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
   const errors: string[] = [];
   const servers = links.map((l) => l.view);
   const live = new Set(servers.flatMap((v) => v.agents.map((a) => a.agent_id)));
-  const { usage, costs } = s.usage.get();
+  // Usage and the listing pass over the same past agents: each journal stat'ed once for both.
+  const { usage, pastAll } = sameStamps(() => {
+    const now = s.usage.get();
+    return { usage: now.usage, pastAll: s.past.get(live, now.costs) };
+  });
   const [workers, mailboxes, machines] = await Promise.all([
     s.presence.list().catch((error: unknown): PresenceEntry[] => {
       errors.push(`workers: ${errorMessage(error)}`);
@@ -49,7 +54,7 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     }),
   ]);
   // The newest past agents only: thousands of them would make every state megabytes.
-  const past = pastPage(s.past.get(live, costs), undefined);
+  const past = pastPage(pastAll, undefined);
   return {
     project: s.project,
     generated_at: new Date().toISOString(),

@@ -5,7 +5,7 @@ export { JournalError, type JournalErrorCode } from "./errors.js";
 export { CATEGORY_INDEX_FILE, CategoryIndex, CategoryIndexFileSchema, type IndexedTurn, type TypicalTurn } from "./category-index.js";
 export { followJournal } from "./follow.js";
 export { endedWhy, listAgents, type AgentSummary } from "./list.js";
-export { AGENT_ID, byNewest, journalStamp, SummaryCache } from "./summary-cache.js";
+export { AGENT_ID, byNewest, journalStamp, sameStamps, SummaryCache } from "./summary-cache.js";
 export { SUMMARY_INDEX_FILE } from "./summary-index.js";
 export { StampedIndex, type StampedIndexOptions } from "./stamped-index.js";
 export { DirChanges } from "./dir-changes.js";

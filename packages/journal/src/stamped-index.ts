@@ -3,9 +3,9 @@
 // agent is read from its journal, the last line of an agent winning. An entry counts only while its
 // journal's stamp (identity, size, mtime) is the one written with it: a journal changed since (a
 // resumed agent) is read again. Torn or invalid lines are skipped; a missing, stale or corrupt file
-// costs only the journals' reads, which write it again. Each line is one O_APPEND write under
-// PIPE_BUF, so processes appending at once never interleave their lines; a longer value is written
-// in parts {n, s, p: [k, m], c} when the index allows it (else that agent is read from its journal).
+// costs only the journals' reads, which write it again. Lines go in O_APPEND writes under PIPE_BUF
+// (a few whole lines each), so processes appending at once never interleave their lines; a longer
+// value is written in parts {n, s, p: [k, m], c} when the index allows it (else it is read from its journal).
 import { closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
 
 /** A line longer than this is not written: writes this small are never interleaved. */
@@ -74,7 +74,7 @@ export class StampedIndex<V> {
     this.#pending.push(...lines);
   }
 
-  /** Appends the lines put since the last flush: the file opened once, a write per line. */
+  /** Appends the lines put since the last flush: the file opened once, whole lines written together up to MAX_LINE bytes a write. */
   flush(): void {
     if (this.#pending.length === 0) return;
     const lines = this.#pending;
@@ -83,7 +83,19 @@ export class StampedIndex<V> {
       // Private as the journals are: it holds what they say.
       const fd = openSync(this.#file, "a", 0o600);
       try {
-        for (const line of lines) writeSync(fd, line);
+        let batch = "";
+        let bytes = 0;
+        for (const line of lines) {
+          const size = Buffer.byteLength(line);
+          if (bytes + size > MAX_LINE) {
+            if (bytes > 0) writeSync(fd, batch);
+            batch = "";
+            bytes = 0;
+          }
+          batch += line;
+          bytes += size;
+        }
+        writeSync(fd, batch);
       } finally {
         closeSync(fd);
       }

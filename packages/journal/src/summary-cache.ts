@@ -198,12 +198,33 @@ export function journalStamp(dir: string, agentId: string): string | undefined {
   return stampOf(`${dir}/${agentId}/${JOURNAL_FILE}`);
 }
 
+// Each journal's stamp as taken first inside {@link sameStamps} (none outside it).
+let taken: Map<string, string | undefined> | undefined;
+
+/**
+ * Runs `f` with each journal stat'ed once: for a reader passing over the same 10,000 agents twice at
+ * once (the dashboard's usage, then its listing), that writes no journal meanwhile.
+ */
+export function sameStamps<T>(f: () => T): T {
+  if (taken !== undefined) return f();
+  taken = new Map();
+  try {
+    return f();
+  } finally {
+    taken = undefined;
+  }
+}
+
 function stampOf(file: string): string | undefined {
+  if (taken?.has(file) === true) return taken.get(file);
+  let stamp: string | undefined;
   try {
     // Not bigint (its stats cost more to make): the size changes on every append, the inode on rotation.
     const s = statSync(file, { throwIfNoEntry: false });
-    return s === undefined ? undefined : `${String(s.ino)}:${String(s.size)}:${String(s.mtimeMs)}`;
+    stamp = s === undefined ? undefined : `${String(s.ino)}:${String(s.size)}:${String(s.mtimeMs)}`;
   } catch {
-    return undefined;
+    stamp = undefined;
   }
+  taken?.set(file, stamp);
+  return stamp;
 }

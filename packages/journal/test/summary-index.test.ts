@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { journalStamp, JournalWriter, listAgents, SummaryCache, type AgentSummary, type ServerRef } from "../src/index.js";
+import { journalStamp, JournalWriter, listAgents, sameStamps, SummaryCache, type AgentSummary, type ServerRef } from "../src/index.js";
 import { SUMMARY_INDEX_FILE, SummaryIndex } from "../src/summary-index.js";
 import { at, deadPid, launchAt, liveServer, tempDir, turnAt } from "./helpers.js";
 
@@ -111,5 +111,18 @@ describe("SummaryIndex", () => {
     const { list, reads } = freshListing(dir);
     expect(reads).toEqual([]);
     expect(list).toEqual(whole);
+  });
+
+  it("stats each journal once inside sameStamps, and again outside it", async () => {
+    const dir = tempDir();
+    await agents(dir, { id: "gone", pid: await deadPid(), started_at: at(0) }, ["a"]);
+    const before = journalStamp(dir, "a");
+    const inside = sameStamps(() => {
+      const first = journalStamp(dir, "a");
+      appendFileSync(join(dir, "a", "journal.jsonl"), `${JSON.stringify(turnAt(2, 30))}\n`);
+      return [first, journalStamp(dir, "a")];
+    });
+    expect(inside).toEqual([before, before]);
+    expect(journalStamp(dir, "a")).not.toBe(before);
   });
 });
