@@ -77,7 +77,9 @@ type ParsedLine = { kind: "json"; value: unknown } | { kind: "noise"; text: stri
  * is not a JSON object or array is noise (logged by the caller, never fatal).
  */
 export function parseLine(line: string): ParsedLine {
-  const text = line.replace(ANSI, "").replace(/\r$/, "").trim();
+  // Most lines hold no escape and no CR: they are passed over by neither the pattern nor a copy.
+  const plain = line.includes("\u001b") ? line.replace(ANSI, "") : line;
+  const text = (plain.endsWith("\r") ? plain.slice(0, -1) : plain).trim();
   if (text.length === 0) return { kind: "empty" };
   if (text.startsWith("{") || text.startsWith("[")) {
     try {

@@ -83,9 +83,27 @@ describe("LineFramer", () => {
   });
 });
 
+// The escapes' pattern as framing.ts has it: what it strips is what a line without the fast path loses.
+// eslint-disable-next-line no-control-regex
+const ANSI_FULL = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
+
 describe("parseLine", () => {
   it("reads JSON and strips ANSI escapes and CR", () => {
     expect(parseLine('\u001b[32m{"a":1}\u001b[0m\r')).toEqual({ kind: "json", value: { a: 1 } });
+  });
+
+  it("reads a line as the full pattern pass did, escapes and CR or none", () => {
+    const esc = fc.constantFrom("\u001b[32m", "\u001b[0m", "\u001b]0;t\u0007", "\r", "\u001b", " ");
+    const line = fc.array(fc.oneof(fc.string(), esc, fc.json())).map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(line, (s) => {
+        const text = s.replace(ANSI_FULL, "").replace(/\r$/, "").trim();
+        const parsed = parseLine(s);
+        if (text.length === 0) expect(parsed).toEqual({ kind: "empty" });
+        else if (parsed.kind === "noise") expect(parsed.text).toBe(text);
+        else expect(parsed).toEqual({ kind: "json", value: JSON.parse(text) as unknown });
+      }),
+    );
   });
 
   it("classifies everything else as noise, never throwing", () => {
