@@ -1,9 +1,9 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { WorktreeOut } from "@subagent-mcp/contract";
+import type { WaitResult as WaitToolResult, WorktreeOut } from "@subagent-mcp/contract";
 import type { Supervisor, WaitResult } from "@subagent-mcp/core";
 import type { ToolDeps } from "../deps.js";
 import { describeWorktree } from "../worktree-view.js";
-import { ok } from "./result.js";
+import { madeToSchema, ok } from "./result.js";
 import { finishedOut, mcpFailedText, permissionOut, receiptText } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
 
@@ -31,16 +31,19 @@ export async function waitAnswer(
     ...blocked(supervisor, result.stillRunning),
   ].filter(Boolean);
   if (waiting.messages_waiting !== undefined) text.push(`${waiting.messages_waiting} message(s) in your inbox: read them with inbox.`);
+  // Typed as the output schema, so the SDK need not parse the result against it again (see madeToSchema).
   const out = (finished: typeof whole, lines: string[]) =>
-    ok(
-      {
-        finished,
-        still_running: result.stillRunning,
-        timed_out: result.timedOut,
-        ...waiting,
-        ...(asks.length === 0 ? {} : { permission_requests: asks }),
-      },
-      lines.join("\n") || "No new results.",
+    madeToSchema(
+      ok(
+        {
+          finished,
+          still_running: result.stillRunning,
+          timed_out: result.timedOut,
+          ...waiting,
+          ...(asks.length === 0 ? {} : { permission_requests: asks }),
+        } satisfies WaitToolResult,
+        lines.join("\n") || "No new results.",
+      ),
     );
   // Long results share the room the cap leaves; each cut one says where to read on.
   const finished = fitTurns(
