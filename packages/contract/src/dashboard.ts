@@ -159,7 +159,7 @@ export const DashboardStateSchema = z.object({
 export type DashboardState = z.infer<typeof DashboardStateSchema>;
 
 /** `/api/past?cursor=&limit=`: a page of past agents, newest first, after the one the cursor names. */
-const PastPageSchema = z.object({
+export const PastPageSchema = z.object({
   past: z.array(PastAgentViewSchema),
   total: z.number(),
   next_cursor: z.string().optional(),

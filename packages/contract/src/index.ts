@@ -74,6 +74,7 @@ export {
   type DashboardState,
   type MailboxView,
   type PastAgentView,
+  PastPageSchema,
   type PastPage,
   type PermissionRequestView,
   type QuotaWindowView,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChangeEventSchema, DashboardStateSchema, ServerRecordSchema } from "../src/index.js";
+import { ChangeEventSchema, DashboardStateSchema, PastPageSchema, ServerRecordSchema } from "../src/index.js";
 
 describe("contract", () => {
   it("takes a server record only with a control endpoint on loopback", () => {
@@ -26,5 +26,11 @@ describe("contract", () => {
       errors: [],
     };
     expect(DashboardStateSchema.parse(state)).toEqual(state);
+  });
+
+  it("describes a page of past agents: the count in all, and a cursor while more follow", () => {
+    const page = { past: [], total: 120, next_cursor: "c" };
+    expect(PastPageSchema.parse(page)).toEqual(page);
+    expect(PastPageSchema.safeParse({ past: [] }).success).toBe(false);
   });
 });
