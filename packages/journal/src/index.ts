@@ -11,7 +11,7 @@ export { StampedIndex, type StampedIndexOptions } from "./stamped-index.js";
 export { DirChanges } from "./dir-changes.js";
 export { launchEntry } from "./tail.js";
 export { decodeLaunch, encodeLaunch, launchAsked, type Defined, type LaunchEntry, type LaunchRecord } from "./launch-record.js";
-export { agentEnded, serverAlive } from "./owner.js";
+export { serverAlive } from "./owner.js";
 export { pruneJournals } from "./prune.js";
 export { turnsBefore, turnsFrom } from "./pages.js";
 export { entriesStats, journalEntries, readJournal } from "./read.js";

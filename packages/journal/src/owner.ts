@@ -16,12 +16,6 @@ export function serverAlive(ref: ServerRef): boolean {
   return processAlive(ref);
 }
 
-/** Whether `agentId`'s server is gone (or none is recorded): then only a resume changes its journal. */
-export function agentEnded(dir: string, agentId: string): boolean {
-  const owner = readOwner(join(dir, agentId));
-  return owner === undefined || !serverAlive(owner);
-}
-
 /** The owner recorded in an agent's directory, or undefined when missing or unreadable. */
 export function readOwner(agentDir: string): ServerRef | undefined {
   try {

@@ -58,6 +58,11 @@ export class StampedIndex<V> {
     this.#options = options;
   }
 
+  /** Whether anything is kept for `name` (at whatever stamp): when not, its journal need not be stat'ed to ask. */
+  has(name: string): boolean {
+    return this.#load().has(name);
+  }
+
   /** The value kept for `name` when its journal's stamp is still `stamp`. */
   get(name: string, stamp: string): V | undefined {
     const e = this.#load().get(name);

@@ -6,7 +6,7 @@
 // then a call costs no pass over the agents at all. Ended agents' turns are kept on disk too
 // (turn-index.ts), so that the next process reads their journals only when they changed.
 import { readdirSync, statSync } from "node:fs";
-import { AGENT_ID, agentEnded, DirChanges, journalStamp } from "@subagent-mcp/journal";
+import { AGENT_ID, DirChanges, journalStamp } from "@subagent-mcp/journal";
 import { workerLayout } from "@subagent-mcp/state";
 import { decodeTurns, encodeTurns, TurnIndex } from "./turn-index.js";
 import type { TurnRecord } from "./turns.js";
@@ -85,7 +85,7 @@ export class TurnCache {
       if (this.#vouched === agentsDir || kept.stamp === journalStamp(agentsDir, id)) return kept;
       this.#drop(key, kept);
     }
-    const stamp = this.#durable ? journalStamp(agentsDir, id) : undefined;
+    const stamp = this.#durable && this.#index(agentsDir).has(id) ? journalStamp(agentsDir, id) : undefined;
     const indexed = stamp === undefined ? undefined : this.#index(agentsDir).get(id, stamp);
     if (stamp === undefined || indexed === undefined) return undefined;
     const read = { stamp, turns: decodeTurns(id, indexed), skipped: indexed.k };
@@ -93,14 +93,14 @@ export class TurnCache {
     return read;
   }
 
-  /** Keeps what was read of `id` (with the stamp its journal had before the read; none: not kept), on disk too once its server is gone. */
-  set(agentsDir: string, id: string, read: { turns: TurnRecord[]; skipped: number; stamp: string | undefined }): void {
+  /** Keeps what was read of `id` (with the stamp its journal had before the read; none: not kept), on disk too when `ended` (its server gone). */
+  set(agentsDir: string, id: string, read: { turns: TurnRecord[]; skipped: number; stamp: string | undefined; ended?: boolean }): void {
     const key = `${agentsDir}\n${id}`;
     const old = this.#kept.get(key);
     if (old !== undefined) this.#drop(key, old);
     if (read.stamp === undefined) return;
     // Ended: it changes only with its journal (a resume), so the next process may take it from the index.
-    if (this.#durable && agentEnded(agentsDir, id)) this.#index(agentsDir).put(id, read.stamp, encodeTurns(read.turns, read.skipped));
+    if (this.#durable && read.ended === true) this.#index(agentsDir).put(id, read.stamp, encodeTurns(read.turns, read.skipped));
     this.#keep(key, { stamp: read.stamp, turns: read.turns, skipped: read.skipped });
   }
 

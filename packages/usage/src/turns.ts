@@ -2,7 +2,7 @@
 // on: each file streamed a line at a time and each turn handed on, so a sum folds them as they come.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { entriesStats, journalEntries, journalStamp, linesFromStart, type WindowStats } from "@subagent-mcp/journal";
+import { entriesStats, journalEntries, journalStamp, linesFromStart, serverAlive, type ServerRef, type WindowStats } from "@subagent-mcp/journal";
 import type { TurnCache } from "./turn-cache.js";
 import { recordedUsage, SavedSessionSchema, TurnLogSchema, ZERO_USAGE, type RecordedUsage, definedFields } from "@subagent-mcp/contract";
 import { workerLayout } from "@subagent-mcp/state";
@@ -40,8 +40,8 @@ function subdirs(dir: string): string[] {
   }
 }
 
-// The lines usage needs (launch, session, attempt, turn): the others are passed over unparsed.
-const USAGE_LINES = /^(?!\{"t":"(?:prompt|tool|status|error|end|resume)")/;
+// The lines usage needs (launch, resume, session, attempt, turn): the others are passed over unparsed.
+const USAGE_LINES = /^(?!\{"t":"(?:prompt|tool|status|error|end)")/;
 
 /** The agents journaled under `agentsDir` (their directories' names). */
 export function agentIds(agentsDir: string): string[] {
@@ -56,6 +56,13 @@ export function agentIds(agentsDir: string): string[] {
 export function agentTurns(agentsDir: string, onTurn: (t: TurnRecord) => void, cache?: TurnCache): { skipped: number } {
   let skipped = 0;
   const ids = agentIds(agentsDir);
+  // One liveness check per server per pass, not per agent.
+  const alive = new Map<string, boolean>();
+  const ended = (owner: ServerRef | undefined): boolean => {
+    if (owner === undefined) return true;
+    const key = `${String(owner.pid)}/${owner.start ?? ""}`;
+    return !(alive.get(key) ?? alive.set(key, serverAlive(owner)).get(key) ?? false);
+  };
   for (const id of ids) {
     const kept = cache?.get(agentsDir, id);
     if (kept !== undefined) {
@@ -68,22 +75,29 @@ export function agentTurns(agentsDir: string, onTurn: (t: TurnRecord) => void, c
       turns.push(t);
       onTurn(t);
     });
-    cache?.set(agentsDir, id, { turns, skipped: read.skipped, stamp: read.stamp });
+    cache?.set(agentsDir, id, { turns, skipped: read.skipped, stamp: read.stamp, ended: ended(read.owner) });
     skipped += read.skipped;
   }
   cache?.settle(agentsDir, ids);
   return { skipped };
 }
 
-// One agent's turns, and the stamp of its journal as it was before the read.
-function agentTurnsOf(agentsDir: string, id: string, onTurn: (t: TurnRecord) => void): { skipped: number; stamp: string | undefined } {
+// One agent's turns, the stamp of its journal as it was before the read, and its server (the last to launch or resume it).
+function agentTurnsOf(
+  agentsDir: string,
+  id: string,
+  onTurn: (t: TurnRecord) => void,
+): { skipped: number; stamp: string | undefined; owner?: ServerRef | undefined } {
   const stamp = journalStamp(agentsDir, id);
   const stats = entriesStats();
+  let owner: ServerRef | undefined;
   let who: Omit<TurnRecord, "at" | "usage"> = { agent: id, provider: "" };
   try {
     // The launch copied into each rotated file would set the model back: only the first counts.
     for (const e of journalEntries(agentsDir, id, stats, { only: USAGE_LINES, copies: "skip" })) {
-      if (e.t === "launch") {
+      if (e.t === "resume") owner = e.server;
+      else if (e.t === "launch") {
+        owner = e.server;
         who = { agent: id, provider: e.provider, project: e.project };
         if (e.model !== undefined) who.model = e.model;
         if (e.label !== undefined) who.label = e.label;
@@ -107,7 +121,7 @@ function agentTurnsOf(agentsDir: string, id: string, onTurn: (t: TurnRecord) => 
     // Gone meanwhile, or unreadable: what was read of it counts (and is not kept).
     return { skipped: stats.skipped, stamp: undefined };
   }
-  return { skipped: stats.skipped, stamp };
+  return { skipped: stats.skipped, stamp, owner };
 }
 
 // The worker's turn log, read leniently: only what usage needs (`model` when a log records it).

@@ -18,7 +18,9 @@ function agentsDir(): string {
 }
 
 const line = (e: object): string => `${JSON.stringify(e)}\n`;
-const server = { id: "s", pid: 1, started_at: "2026-01-01T00:00:00Z" };
+// Servers gone (a pid above any pid_max) and alive (this process).
+const server = { id: "s", pid: 2 ** 22 + 12_345, started_at: "2026-01-01T00:00:00Z" };
+const live = { ...server, pid: process.pid };
 const turn = (n: number, cost?: number): string =>
   line({
     t: "turn",
@@ -32,12 +34,22 @@ const turn = (n: number, cost?: number): string =>
     ...(cost === undefined ? {} : { cost_usd: cost }),
   });
 
-// An agent's journal of `turns` turns (a session naming the model halfway), its mtime a whole second so that it can be set back exactly.
-function journal(dir: string, id: string, turns: number, owner?: typeof server): string {
+// An agent's journal of `turns` turns (a session naming the model halfway; resumed by `resumer` first), its mtime a whole second so that it can be set back exactly.
+function journal(dir: string, id: string, turns: number, launcher = server, resumer?: typeof server): string {
   mkdirSync(join(dir, id), { recursive: true });
-  if (owner !== undefined) writeFileSync(join(dir, id, "owner.json"), JSON.stringify({ server: owner }));
   const file = join(dir, id, "journal.jsonl");
-  let text = line({ t: "launch", at: "2026-01-01T00:00:00Z", agent_id: id, server, project: "/p", provider: "codex", cwd: "/p", category: "fix", label: id });
+  let text = line({
+    t: "launch",
+    at: "2026-01-01T00:00:00Z",
+    agent_id: id,
+    server: launcher,
+    project: "/p",
+    provider: "codex",
+    cwd: "/p",
+    category: "fix",
+    label: id,
+  });
+  if (resumer !== undefined) text += line({ t: "resume", at: "2026-01-01T00:00:00Z", server: resumer, reason: "restart" });
   for (let n = 1; n <= turns; n++) {
     if (n === Math.ceil(turns / 2)) text += line({ t: "session", at: "2026-01-01T00:00:01Z", session_id: "x", model: "gpt-5" });
     text += turn(n, n % 2 === 0 ? 0.25 : undefined);
@@ -84,16 +96,19 @@ describe("TurnIndex", () => {
   it("reads again a journal changed after its entry and keeps no live agent's", () => {
     const dir = agentsDir();
     const a = journal(dir, "a", 2);
-    journal(dir, "c", 1, { ...server, pid: process.pid });
+    journal(dir, "c", 1, live);
+    journal(dir, "e", 1, server, live);
     fresh(dir);
-    expect(readFileSync(indexFile(dir), "utf8")).not.toContain('"n":"c"');
+    // Their server runs (c's launched it, e's resumed it): they change with every turn, not kept.
+    expect(readFileSync(indexFile(dir), "utf8")).toContain('"n":"a"');
+    expect(readFileSync(indexFile(dir), "utf8")).not.toMatch(/"n":"[ce]"/);
     appendFileSync(a, turn(3, 1));
     utimesSync(a, 2_000_000, 2_000_000);
     expect(fresh(dir)).toEqual(fresh(dir, false));
     // Its new turns were written: the next process takes them from the index.
     garble(a, 2_000_000);
     const sums = fresh(dir) as { total: { turns: number } }[];
-    expect(sums[0]?.total.turns).toBe(4);
+    expect(sums[0]?.total.turns).toBe(5);
   });
 
   it("skips torn and invalid lines and parts, and builds the index again when it is missing", () => {
