@@ -75,6 +75,8 @@ export async function scalePastBench(runs: number, count = Number(process.env.SU
           .next_cursor;
       } while (cursor !== undefined);
     });
+    // The first server's first usage before the second starts: that one then finds what this one wrote (as for the listing).
+    const [usageFirst] = await time(1, () => r.call("usage"));
     // A server started later (a restart, or another session's) reads the past agents afresh.
     const again = await connect(r.env);
     let listPastFirstRestart = Number.NaN;
@@ -88,7 +90,6 @@ export async function scalePastBench(runs: number, count = Number(process.env.SU
     const one = `past${String(Math.floor(count / 2)).padStart(6, "0")}`;
     const logsCli = summarize(await time(runs, () => execa(process.execPath, [serverBin, "logs", one], { cwd: r.env.cwd, env: r.env.env, extendEnv: false })));
     const transcript = summarize(await time(runs, () => r.call("transcript", { agent_id: one })));
-    const [usageFirst] = await time(1, () => r.call("usage"));
     const usage = summarize(await time(runs, () => r.call("usage")));
     const dash = startDashboard(r.env);
     try {
