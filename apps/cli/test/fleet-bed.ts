@@ -1,4 +1,15 @@
-import { loopbackEnv, startFakeFor, startRedisServer, type CliEnvironment, type CliName, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
+import {
+  cliExecutable,
+  loopbackEnv,
+  startFakeFor,
+  startRedisServer,
+  type CliEnvironment,
+  type CliName,
+  type FakeModelServer,
+  type RedisServer,
+} from "@subagent-mcp/testkit";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { startE2E, type E2E } from "./e2e.js";
 import { startFleetNode, writeFleetKey, type RunningNode } from "./fleet-node.js";
@@ -56,6 +67,21 @@ export async function startFleetBed(key: string, password?: string): Promise<Fle
     async close() {
       for (const stop of stops.splice(0).reverse()) await stop();
     },
+  };
+}
+
+/**
+ * Where a `subagent-mcp node` of ours runs in `env` on the bed (for a test that starts it itself):
+ * its user config holding `config`, the fleet `key` in its file, Redis's URL and Claude Code in its environment.
+ */
+export function nodeWhere(bed: FleetBed, env: CliEnvironment, key: string, config: Record<string, unknown>): { cwd: string; env: Record<string, string> } {
+  const file = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp", "config.json");
+  mkdirSync(join(file, ".."), { recursive: true });
+  writeFileSync(file, JSON.stringify(config));
+  writeFleetKey(env, key);
+  return {
+    cwd: env.cwd,
+    env: { ...env.env, SUBAGENT_MCP_MAILBOX_URL: bed.redis.url, SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude") },
   };
 }
 

@@ -1,13 +1,9 @@
 import { processAlive } from "@subagent-mcp/state";
-import { cliExecutable, startFakeFor, startRedisServer, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
 import { execa, type ResultPromise } from "execa";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { bin } from "./e2e.js";
-import { startFleetBed, type FleetBed } from "./fleet-bed.js";
-import { writeFleetKey } from "./fleet-node.js";
-import { cleanUp, freshPrefix, machine, until, type Started } from "./redis-machines.js";
+import { nodeWhere, startFleetBed, type FleetBed } from "./fleet-bed.js";
+import { freshPrefix, machine, until, useRedisBed } from "./redis-machines.js";
 
 // Two starts of one owner racing for its name at the same instant: exactly one runs, the other
 // fails naming the winner; never both. A worker's name is held by the kernel-released lock, a
@@ -16,20 +12,9 @@ import { cleanUp, freshPrefix, machine, until, type Started } from "./redis-mach
 const KEY = "race-one-name-e2e-key-0123456789abcdef";
 const ROUNDS = 3;
 
-let redis: RedisServer;
-let fake: FakeModelServer;
+const redisBed = useRedisBed();
 let bed: FleetBed | undefined;
-const started: Started = { procs: [], envs: [] };
-beforeAll(async () => {
-  redis = await startRedisServer();
-  fake = await startFakeFor("claude");
-});
-afterAll(async () => {
-  await fake.stop();
-  await redis.stop();
-});
 afterEach(async () => {
-  await cleanUp(started);
   await bed?.close();
   bed = undefined;
 });
@@ -44,7 +29,7 @@ interface Racer {
 function race(args: string[], where: { cwd: string; env: Record<string, string> }): Racer[] {
   return [0, 1].map(() => {
     const proc = execa(process.execPath, [bin, ...args], { cwd: where.cwd, env: where.env, extendEnv: false, reject: false });
-    started.procs.push(proc);
+    redisBed.started.procs.push(proc);
     let stderr = "";
     proc.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     return { proc, pid: proc.pid ?? 0, stderr: () => stderr };
@@ -78,7 +63,7 @@ async function stop(winner: Racer): Promise<void> {
 
 describe("two starts racing for one name: one wins", { timeout: 300_000 }, () => {
   it("two `worker NAME` at once: one waits on its mailbox, the other says it is already running, naming the winner's pid", async () => {
-    const m = await machine(started, fake, redis.url, freshPrefix());
+    const m = await machine(redisBed.started, redisBed.fake, redisBed.redis.url, freshPrefix());
     for (let round = 0; round < ROUNDS; round++) {
       const { winner, loser } = await oneWins(race(["worker", "--name", "racer"], { cwd: m.e.cwd, env: m.vars }), /waiting on its mailbox/);
       expect(loser.stderr()).toContain(`worker "racer" is already running on this machine (pid ${String(winner.pid)})`);
@@ -90,14 +75,7 @@ describe("two starts racing for one name: one wins", { timeout: 300_000 }, () =>
     const b = (bed = await startFleetBed(KEY));
     const { claude } = await b.fakes("claude");
     const env = await b.env({ claude });
-    const config = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp", "config.json");
-    mkdirSync(join(config, ".."), { recursive: true });
-    writeFileSync(config, JSON.stringify({ fleet: { roots: [env.cwd] }, caps: { claude: 2 } }));
-    writeFleetKey(env, KEY);
-    const where = {
-      cwd: env.cwd,
-      env: { ...env.env, SUBAGENT_MCP_MAILBOX_URL: b.redis.url, SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude") } as Record<string, string>,
-    };
+    const where = nodeWhere(b, env, KEY, { fleet: { roots: [env.cwd] }, caps: { claude: 2 } });
     for (let round = 0; round < ROUNDS; round++) {
       const { winner, loser } = await oneWins(race(["node", "--name", "racer"], where), /lending/);
       expect(loser.stderr()).toContain(`the machine name "racer" is taken: a node on`);

@@ -1,10 +1,20 @@
 import { descendants } from "@subagent-mcp/drivers";
-import { cliExecutable, freePort, loopbackEnv, type CliEnvironment } from "@subagent-mcp/testkit";
+import {
+  cliExecutable,
+  freePort,
+  loopbackEnv,
+  startFakeFor,
+  startRedisServer,
+  type CliEnvironment,
+  type FakeModelServer,
+  type RedisServer,
+} from "@subagent-mcp/testkit";
 import { WorkerFiles } from "@subagent-mcp/worker";
 import { execa, type ResultPromise } from "execa";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { bin } from "./e2e.js";
 
 /**
@@ -29,6 +39,44 @@ export interface RunningWorker {
 export interface Started {
   procs: ResultPromise[];
   envs: CliEnvironment[];
+}
+
+/** A test file's redis-server and fake Claude model, and what its tests start (cleaned up after each). */
+export interface RedisBed {
+  readonly redis: RedisServer;
+  readonly fake: FakeModelServer;
+  readonly started: Started;
+}
+
+/** Starts a {@link RedisBed} before the file's tests, cleans up after each and stops it after all. */
+export function useRedisBed(): RedisBed {
+  let redis: RedisServer | undefined;
+  let fake: FakeModelServer | undefined;
+  const started: Started = { procs: [], envs: [] };
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    fake = await startFakeFor("claude");
+  });
+  afterAll(async () => {
+    await fake?.stop();
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    await cleanUp(started);
+  });
+  const ready = <T>(thing: T | undefined): T => {
+    if (thing === undefined) throw new Error("the redis bed is used before its beforeAll ran");
+    return thing;
+  };
+  return {
+    get redis() {
+      return ready(redis);
+    },
+    get fake() {
+      return ready(fake);
+    },
+    started,
+  };
 }
 
 /** A fresh prefix, so that tests sharing one redis-server do not see each other's mailboxes. */

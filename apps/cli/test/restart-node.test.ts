@@ -1,11 +1,7 @@
 import { processAlive } from "@subagent-mcp/state";
-import { cliExecutable } from "@subagent-mcp/testkit";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "./e2e.js";
-import { startFleetBed, type FleetBed } from "./fleet-bed.js";
-import { writeFleetKey } from "./fleet-node.js";
+import { nodeWhere, startFleetBed, type FleetBed } from "./fleet-bed.js";
 import { until } from "./past-e2e.js";
 import { endLongTools, longTool, marked } from "./stop-e2e.js";
 import { killToZombie, startUnreaped, type Unreaped } from "./unreaped.js";
@@ -34,14 +30,7 @@ describe("a fleet node SIGKILLed under a parent that never reaps it", () => {
     const b = (bed = await startFleetBed(KEY));
     const { claude: fakeB } = await b.fakes("claude");
     const envB = await b.env({ claude: fakeB });
-    const config = join(envB.env.XDG_CONFIG_HOME as string, "subagent-mcp", "config.json");
-    mkdirSync(join(config, ".."), { recursive: true });
-    writeFileSync(config, JSON.stringify({ fleet: { roots: [envB.cwd] }, caps: { claude: 2 } }));
-    writeFleetKey(envB, KEY);
-    const where = {
-      cwd: envB.cwd,
-      env: { ...envB.env, SUBAGENT_MCP_MAILBOX_URL: b.redis.url, SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude") } as Record<string, string>,
-    };
+    const where = nodeWhere(b, envB, KEY, { fleet: { roots: [envB.cwd] }, caps: { claude: 2 } });
     const first = b.own(await startUnreaped(["node", "--name", "b"], where, /lending/), stopUnreaped);
     const a = await b.orchestrator();
 

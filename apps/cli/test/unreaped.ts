@@ -1,5 +1,5 @@
 import { descendants } from "@subagent-mcp/drivers";
-import { processAlive, readStat } from "@subagent-mcp/state";
+import { processAlive, processRef, readStat, type ProcessRef } from "@subagent-mcp/state";
 import { execa, type ResultPromise } from "execa";
 import { expect } from "vitest";
 import { bin } from "./e2e.js";
@@ -50,11 +50,15 @@ export async function startUnreaped(args: string[], where: { cwd: string; env: R
  * had started ends within 5 s of the kill (the issue's requirement, so a deadline here).
  */
 export async function killToZombie(pid: number): Promise<void> {
-  const tree = descendants(pid);
+  // By pid and start time: a pid given to another process meanwhile is not one of those left.
+  const tree = descendants(pid)
+    .map((p) => processRef(p))
+    .filter((ref): ref is ProcessRef => ref !== undefined);
   process.kill(pid, "SIGKILL");
   await until("the killed owner to be a zombie", () => readStat(pid)?.state === "Z", 10_000);
   expect(readStat(pid)?.state).toBe("Z");
-  await until("every process it started to end", () => tree.every((p) => !processAlive({ pid: p })), 5_000);
+  await until("every process it started to end", () => tree.every((ref) => !processAlive(ref)), 5_000).catch(() => undefined);
+  expect(tree.filter((ref) => processAlive(ref)).map((ref) => `${String(ref.pid)} ${readStat(ref.pid)?.comm ?? "?"}`)).toEqual([]);
 }
 
 /** A live process that is not ours: a pid a record may name once its own process is gone. */
