@@ -1,4 +1,4 @@
-import { DEFAULT_PRICES, GroupBySchema, mergePrices, parseSince, renderUsage, summarizeUsage, UsageError } from "@subagent-mcp/usage";
+import { DEFAULT_PRICES, GroupBySchema, mergePrices, parseSince, renderUsage, summarizeUsage, TurnCache, UsageError } from "@subagent-mcp/usage";
 import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
 import { cliContext } from "./context.js";
@@ -47,11 +47,15 @@ export const usageCommand = defineCommand({
     }
     const ctx = cliContext();
     const overrides = configOrFail(ctx).prices;
+    // Through a cache for its on-disk index: ended agents' turns come from agents/.usage.jsonl, not every journal.
+    const turns = new TurnCache();
     const summary = summarizeUsage(ctx.stateDir, {
       groupBy: groupBy.data,
       prices: mergePrices(DEFAULT_PRICES, overrides),
+      turns,
       ...definedFields({ since }),
     });
+    turns.close();
     if (args.json === true) {
       const out = { group_by: groupBy.data, ...(since === undefined ? {} : { since: since.toISOString() }), ...summary };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
