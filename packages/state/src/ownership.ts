@@ -17,7 +17,7 @@ export type Ownership = { held: true; release: () => void } | { held: false; hol
  * Linux: an abstract unix socket (no file; freed by the kernel). Windows: a named pipe (same).
  * Elsewhere: a socket file `<path>.sock`, taken over when nothing answers on it. The socket is
  * close-on-exec, so the processes we spawn never inherit it. `holder` is undefined when the winner
- * has not written its record yet.
+ * has not written its record within TEARDOWN_MS.
  */
 export async function holdOwnership(path: string, options: { address?: "abstract" | "file" } = {}): Promise<Ownership> {
   mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -26,7 +26,7 @@ export async function holdOwnership(path: string, options: { address?: "abstract
   const kind = options.address ?? (process.platform === "linux" ? "abstract" : "file");
   const address = process.platform === "win32" ? pipeName(absolute) : kind === "abstract" ? abstractName(absolute) : `${absolute}.sock`;
   const server = await take(address, absolute, kind === "file" && process.platform !== "win32");
-  if (server === undefined) return { held: false, holder: readHolder(absolute) };
+  if (server === undefined) return { held: false, holder: await writtenHolder(absolute) };
   const own = selfRef();
   writeAtomic(absolute, `${JSON.stringify(own)}\n`, { mode: 0o600, durable: false });
   return {
@@ -65,6 +65,19 @@ function recordedButDead(path: string): boolean {
     return parsed.success && !processAlive(parsed.data);
   } catch {
     return false;
+  }
+}
+
+/**
+ * The holder, as {@link readHolder}; the winner of a race writes its record just after it binds, so a
+ * loser that looks first waits for it a little (TEARDOWN_MS at most) rather than name no one.
+ */
+async function writtenHolder(path: string): Promise<ProcessRef | undefined> {
+  const deadline = Date.now() + TEARDOWN_MS;
+  for (;;) {
+    const holder = readHolder(path);
+    if (holder !== undefined || Date.now() >= deadline) return holder;
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { buildSync } from "esbuild";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { processAlive, processRef } from "../src/alive.js";
+import { processAlive, processRef, selfRef } from "../src/alive.js";
 import { holdOwnership, readHolder } from "../src/ownership.js";
 import { readStat } from "../src/proc.js";
 import { underNonReapingParent, until } from "./alive.test.js";
@@ -53,6 +53,18 @@ describe.each(["abstract", "file"] as const)("holdOwnership (%s address)", (addr
     const third = await holdOwnership(path, { address });
     expect(third.held).toBe(true);
     if (third.held) third.release();
+  });
+
+  it("names its holder to a racer that looks before the holder has written its record", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "ownership-")), "worker.lock");
+    const first = await holdOwnership(path, { address });
+    // As if it had just bound: its record not written yet, and written while the racer looks.
+    rmSync(path);
+    setTimeout(() => {
+      writeFileSync(path, `${JSON.stringify(selfRef())}\n`);
+    }, 50);
+    expect(await holdOwnership(path, { address })).toEqual({ held: false, holder: processRef(process.pid) });
+    if (first.held) first.release();
   });
 
   it("goes to exactly one of several processes started together", async () => {
