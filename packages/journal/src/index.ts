@@ -6,8 +6,7 @@ export { CATEGORY_INDEX_FILE, CategoryIndex, CategoryIndexFileSchema, type Index
 export { followJournal } from "./follow.js";
 export { endedWhy, listAgents, type AgentSummary } from "./list.js";
 export { AGENT_ID, byNewest, journalStamp, sameStamps, SummaryCache } from "./summary-cache.js";
-export { SUMMARY_INDEX_FILE } from "./summary-index.js";
-export { StampedIndex, type StampedIndexOptions } from "./stamped-index.js";
+export { StampedIndex } from "./stamped-index.js";
 export { DirChanges } from "./dir-changes.js";
 export { launchEntry } from "./tail.js";
 export { decodeLaunch, encodeLaunch, launchAsked, type Defined, type LaunchEntry, type LaunchRecord } from "./launch-record.js";
