@@ -5,7 +5,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
+import { asyncStore, Maildir, type MailboxStore } from "@subagent-mcp/mailbox";
+import { scripted } from "./control-rig.js";
 import { createServer } from "../src/index.js";
 
 // A session that never ends its turn: enough to keep an agent running while `wait` blocks.
@@ -21,11 +22,11 @@ const idleDriver: Driver = {
   }),
 };
 
-async function connect(mail: Maildir, self: string): Promise<Client> {
+async function connect(mail: Maildir, self: string, driver = idleDriver, store: MailboxStore = asyncStore(mail)): Promise<Client> {
   const { server } = createServer({
-    supervisor: new Supervisor({ drivers: { claude: idleDriver } }),
+    supervisor: new Supervisor({ drivers: { claude: driver } }),
     version: "test",
-    messaging: { mail: asyncStore(mail), self },
+    messaging: { mail: store, self },
   });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);
@@ -85,5 +86,27 @@ describe("messages between agents over MCP", () => {
     expect(woke).toEqual({ finished: [], still_running: [agent_id], timed_out: false, messages_waiting: 1 });
     const inbox = await call<{ messages: { from: string; body: string }[] }>(orchestrator, "inbox", {});
     expect(inbox.messages).toEqual([expect.objectContaining({ from: "child-1", body: "which database should I use?" })]);
+  });
+
+  it("a wait that finds a finished turn answers without watching the inbox (one that blocks watches it: above)", async () => {
+    const mail = new Maildir(mkdtempSync(join(tmpdir(), "mail-")), { pollMs: 50 });
+    const store = asyncStore(mail);
+    const watched: string[] = [];
+    const counting: MailboxStore = new Proxy(store, {
+      get: (target, prop, receiver) =>
+        prop === "wait"
+          ? (...args: Parameters<MailboxStore["wait"]>) => {
+              watched.push(args[0]);
+              return target.wait(...args);
+            }
+          : (Reflect.get(target, prop, receiver) as unknown),
+    });
+    const script = scripted();
+    const orchestrator = await connect(mail, "orchestrator", script.driver, counting);
+    const { agent_id } = await call<{ agent_id: string }>(orchestrator, "launch_agent", { provider: "claude", model: "opus", effort: "high", prompt: "quick" });
+    script.finish(0, "done");
+    const answer = await call<{ finished: { result: string }[] }>(orchestrator, "wait", { agent_ids: [agent_id], timeout_s: 30 });
+    expect(answer.finished.map((f) => f.result)).toEqual(["done"]);
+    expect(watched).toEqual([]);
   });
 });

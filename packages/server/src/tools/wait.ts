@@ -64,19 +64,26 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
           stop.abort();
         };
         extra.signal.addEventListener("abort", onAbort, { once: true });
-        void messaging?.mail
-          .wait(messaging.self, timeoutMs, stop.signal)
-          .then((arrived) => {
-            if (arrived) stop.abort();
-          })
-          // The store out of reach: the wait goes on for the agents alone.
-          .catch(() => undefined);
+        // Most waits find a turn already finished: the inbox is watched (a scan and a watch of each
+        // mailbox, or a store round trip) only once the wait outlasts this turn of the event loop.
+        // Its first look still finds a message that arrived before.
+        const inbox = setImmediate(() => {
+          void messaging?.mail
+            .wait(messaging.self, timeoutMs, stop.signal)
+            .then((arrived) => {
+              if (arrived) stop.abort();
+            })
+            // The store out of reach: the wait goes on for the agents alone.
+            .catch(() => undefined);
+        });
         try {
           const result = await supervisor.wait({ ids, mode: args.mode ?? "any", timeoutMs, signal: stop.signal });
+          clearImmediate(inbox);
           stop.abort();
           const waiting = await mail();
           return await waitAnswer(deps, supervisor, result, waiting);
         } finally {
+          clearImmediate(inbox);
           extra.signal.removeEventListener("abort", onAbort);
           if (timer !== undefined) clearInterval(timer);
         }
