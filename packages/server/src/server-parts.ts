@@ -42,7 +42,7 @@ export function supervisorFrom(
 export async function sharedBudgets(deps: ServerDeps, supervisor: Supervisor, project: string, prices: PriceTable): Promise<SharedBudgets | undefined> {
   const settings = deps.budgets;
   if (settings?.session === undefined && settings?.daily === undefined && settings?.inherited === undefined) return undefined;
-  const [{ SharedBudgets }, { budgetTokens }, { summarizeUsage }] = await Promise.all([
+  const [{ SharedBudgets }, { budgetTokens }, { summarizeUsage, TurnCache }] = await Promise.all([
     import("@subagent-mcp/budgets"),
     import("@subagent-mcp/core"),
     import("@subagent-mcp/usage"),
@@ -50,7 +50,8 @@ export async function sharedBudgets(deps: ServerDeps, supervisor: Supervisor, pr
   const agentsDir = deps.journal?.dir;
   return new SharedBudgets(supervisor, settings, (since) => {
     if (agentsDir === undefined) return { costUsd: 0, tokens: 0, turns: 0, seconds: 0 };
-    const { total } = summarizeUsage({ agentsDir }, { groupBy: "day", since, project, prices });
+    // Read once a day: through a turn cache, ended agents come from the agents folder's usage index, not every journal.
+    const { total } = summarizeUsage({ agentsDir }, { groupBy: "day", since, project, prices, turns: new TurnCache() });
     return {
       costUsd: total.cost_usd ?? 0,
       tokens: budgetTokens(liveUsage(total)),
