@@ -40,6 +40,8 @@ export async function startUnreaped(args: string[], where: { cwd: string; env: R
   parent.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   parent.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const pid = await unreapedPid(() => stderr);
+  // Until bash has become `sleep`, bash itself would reap a killed child: no zombie to see.
+  await until("the parent to become sleep", () => readStat(parent.pid ?? 0)?.comm === "sleep", 30_000);
   await until(`subagent-mcp ${args[0] ?? ""} to be ready`, () => ready.test(stdout) || ready.test(stderr) || !processAlive({ pid }), 120_000);
   if (!processAlive({ pid })) throw new Error(`subagent-mcp ${args.join(" ")} exited early: ${stdout}${stderr}`);
   return { pid, parent, stdout: () => stdout, stderr: () => stderr };

@@ -40,6 +40,8 @@ async function unreapedSleep(): Promise<number> {
   let out = "";
   parent.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
   await until("the child's pid", () => out.includes("\n"));
+  // Until bash has become `sleep`, bash itself would reap a killed child: no zombie to see.
+  await until("the parent to become sleep", () => readStat(parent.pid ?? 0)?.comm === "sleep");
   return Number(out.trim());
 }
 

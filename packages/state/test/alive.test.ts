@@ -15,6 +15,8 @@ export async function underNonReapingParent(command: string, env: NodeJS.Process
   started.push(parent);
   const lines = createInterface({ input: parent.stdout });
   const line = await new Promise<string>((done) => lines.once("line", done));
+  // Until bash has become `sleep`, bash itself would reap a killed child: no zombie to see.
+  await until("the parent to become sleep", () => readStat(parent.pid ?? 0)?.comm === "sleep");
   return { parent, line };
 }
 
