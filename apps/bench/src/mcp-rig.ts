@@ -71,8 +71,8 @@ export async function mcpRig(extraEnv: Record<string, string> = {}): Promise<Mcp
   };
 }
 
-/** `subagent-mcp dashboard` in `env`'s project: its printed URL and its state's, once printed, and its stop. */
-export function startDashboard(env: CliEnvironment): { urls: Promise<{ page: string; state: string }>; stop: () => Promise<void> } {
+/** `subagent-mcp dashboard` in `env`'s project: its printed URL and its state's, once printed, its pid, and its stop. */
+export function startDashboard(env: CliEnvironment): { urls: Promise<{ page: string; state: string }>; pid: number; stop: () => Promise<void> } {
   const dash = execa(process.execPath, [serverBin, "dashboard"], { cwd: env.cwd, env: env.env, extendEnv: false, reject: false });
   // Listened to at once: execa reads the output too, so a later listener would miss the URL.
   const urls = new Promise<{ page: string; state: string }>((resolve, reject) => {
@@ -88,6 +88,7 @@ export function startDashboard(env: CliEnvironment): { urls: Promise<{ page: str
   });
   return {
     urls,
+    pid: dash.pid ?? 0,
     stop: async () => {
       dash.kill("SIGTERM");
       await dash;

@@ -25,6 +25,7 @@ const envNumber = (name: string, fallback: number): number => {
 /**
  * SUBAGENT_MCP_BENCH_SCALE_N (comma-separated, default 10,25,50,100), _PERIOD_MS (3000), _LOAD_MS
  * (30000), _IDLE_MS (5000), _MIX (0 skips the mixed run), _NEST (agents in the nesting run, 10; 0 skips it),
+ * _DASHBOARD (0 runs without the dashboard following the load),
  * _SERVER_NODE_OPTIONS (the server's NODE_OPTIONS);
  * SUBAGENT_MCP_AGENT_NICE is handed to the server (the agents' niceness).
  */
@@ -43,6 +44,7 @@ function scaleOptions(): { ns: number[]; mix: boolean; nest: number; options: Sc
       loadMs: envNumber("SUBAGENT_MCP_BENCH_SCALE_LOAD_MS", 30_000),
       slowMs: 200,
       idleProbeMs: envNumber("SUBAGENT_MCP_BENCH_SCALE_IDLE_MS", 5_000),
+      dashboard: process.env.SUBAGENT_MCP_BENCH_SCALE_DASHBOARD !== "0",
       ...(nodeOptions === "" ? {} : { serverNodeOptions: nodeOptions }),
     },
   };
@@ -121,6 +123,20 @@ function printRuns(runs: ScaleRun[], o: ScaleOptions): void {
       `${ms(r.listAgentsIdle)} | ${ms(r.listAgents)}`,
       `${ms(r.pollAgentIdle)} | ${ms(r.pollAgent)}`,
     ]),
+  );
+  const streams = runs.filter((r) => r.dashboard !== undefined);
+  if (streams.length > 0) printDashboard(streams);
+}
+
+/** The dashboard's stream over the load: its own process, not counted among ours above (it is no child of the server). */
+function printDashboard(runs: ScaleRun[]): void {
+  printTable(
+    "Scale dashboard: one page's event stream (/api/events) over the load (lag: the server recorded a turn's end -> the first event showing that agent done with it, ms median / p99; the dashboard's process apart from ours)",
+    ["run", "events/s", "bytes/s", "bytes/event", "turn -> event", "turns unseen", "dashboard MB", "dashboard CPU ms/s"],
+    runs.map((r) => {
+      const d = r.dashboard as NonNullable<ScaleRun["dashboard"]>;
+      return [r.label, d.eventsPerS, d.bytesPerS, d.bytesPerEvent, `${d.turnToEvent.median} / ${d.turnToEvent.p99}`, d.turnsUnseen, d.rssMb, d.cpuMsPerS];
+    }),
   );
 }
 

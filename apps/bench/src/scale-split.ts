@@ -33,12 +33,11 @@ function turnTimes(agentsDir: string, id: string): Map<number, number> {
   return out;
 }
 
-/** Splits the turns' latencies at their journal entries; `stateHome` is the server's XDG_STATE_HOME. */
-export function splitWait(stateHome: string, timings: TurnTiming[]): WaitSplit {
+/** Each turn with when the server recorded its end (this process's performance clock); `stateHome` is the server's XDG_STATE_HOME. */
+export function recordedTurns(stateHome: string, timings: TurnTiming[]): { timing: TurnTiming; recorded: number }[] {
   const agentsDir = join(stateHome, "subagent-mcp", "agents");
   const byAgent = new Map<string, Map<number, number>>();
-  const cli: number[] = [];
-  const ours: number[] = [];
+  const out: { timing: TurnTiming; recorded: number }[] = [];
   for (const t of timings) {
     let times = byAgent.get(t.id);
     if (times === undefined) {
@@ -46,11 +45,16 @@ export function splitWait(stateHome: string, timings: TurnTiming[]): WaitSplit {
       byAgent.set(t.id, times);
     }
     const at = times.get(t.turn);
-    if (at === undefined) continue;
     // The journal's clock is the epoch's (ms); ours is this process's performance clock.
-    const recorded = at - performance.timeOrigin;
-    cli.push(recorded - t.modelEnd);
-    ours.push(t.returned - recorded);
+    if (at !== undefined) out.push({ timing: t, recorded: at - performance.timeOrigin });
   }
-  return { cli: summarize(cli), ours: summarize(ours) };
+  return out;
+}
+
+/** Splits the turns' latencies at their journal entries. */
+export function splitWait(recorded: { timing: TurnTiming; recorded: number }[]): WaitSplit {
+  return {
+    cli: summarize(recorded.map((r) => r.recorded - r.timing.modelEnd)),
+    ours: summarize(recorded.map((r) => r.timing.returned - r.recorded)),
+  };
 }

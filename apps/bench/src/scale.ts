@@ -7,7 +7,8 @@ import type { LaunchAgentResult as Launched, BuiltinProvider as Provider } from 
 import type { RecordedRequest } from "@subagent-mcp/testkit";
 import { mcpRig, type McpRig } from "./mcp-rig.js";
 import { sampleTree, type TreeSample } from "./scale-procs.js";
-import { splitWait, type TurnTiming, type WaitSplit } from "./scale-split.js";
+import { watchDashboard, type DashboardStream, type DashboardWatch } from "./scale-dashboard.js";
+import { recordedTurns, splitWait, type TurnTiming, type WaitSplit } from "./scale-split.js";
 import { summarize, type Summary } from "./stats.js";
 
 /** What one server with N live agents measured. */
@@ -51,6 +52,8 @@ export interface ScaleRun {
   pollAgentIdle: Summary;
   /** `launch_agent` -> that agent's first model request, for the Nth launch (N-1 agents live). */
   nthLaunchFirstRequestMs: number;
+  /** The dashboard's live stream over the load (absent when the run had no dashboard open). */
+  dashboard?: DashboardStream;
 }
 
 /** How a run is shaped (from the environment; see scaleOptions). */
@@ -65,6 +68,8 @@ export interface ScaleOptions {
   idleProbeMs: number;
   /** NODE_OPTIONS for the server (e.g. --require of a preload that profiles it), to profile it under load. */
   serverNodeOptions?: string;
+  /** Whether a dashboard follows the load with its event stream open (as a user's open page would). */
+  dashboard: boolean;
 }
 
 /** Finds, by marker, the recorded requests of every fake: scanned once each, as they come. */
@@ -188,10 +193,11 @@ async function probeLoop(r: McpRig, ids: string[], start: number, deadline: numb
   return { list, poll };
 }
 
-async function sampleLoop(pid: number, deadline: number): Promise<TreeSample[]> {
+async function sampleLoop(pid: number, deadline: number, dash: DashboardWatch | undefined): Promise<TreeSample[]> {
   const out: TreeSample[] = [];
   while (performance.now() < deadline) {
     out.push(sampleTree(pid));
+    dash?.sample();
     await sleep(1_000);
   }
   return out;
@@ -205,6 +211,7 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 export async function scaleRun(label: string, plan: Provider[], run: number, o: ScaleOptions, extra: Record<string, unknown> = {}): Promise<ScaleRun> {
   const loadAtStart = round2(loadavg()[0] ?? 0);
   const r = await mcpRig(roomFor(plan.length, o.serverNodeOptions));
+  let dash: DashboardWatch | undefined;
   try {
     await sleep(1_000);
     const idle = sampleTree(r.pid);
@@ -218,21 +225,30 @@ export async function scaleRun(label: string, plan: Provider[], run: number, o: 
     // The first half: turns only (our CPU is theirs); the second: turns and the probes beside them.
     // No turn running: what list_agents and poll_agent cost us alone with N agents live.
     const idleProbes = await probeLoop(r, ids, performance.now(), performance.now() + o.idleProbeMs);
+    // Opened after the idle probes: from here on a page follows the agents, as a user's would.
+    dash = o.dashboard ? await watchDashboard(r.env) : undefined;
     const before = sampleTree(r.pid);
     const t0 = performance.now();
+    dash?.begin();
     const half = t0 + o.loadMs / 2;
     const deadline = t0 + o.loadMs;
     const turnsOut = { lags: [] as number[], ends: [] as number[], timings: [] as TurnTiming[] };
     const [, probes, samples, mid] = await Promise.all([
       Promise.all(ids.map((id, i) => agentLoop(r, markers, id, i, run, o, deadline, turnsOut))),
       probeLoop(r, ids, half, deadline),
-      sampleLoop(r.pid, deadline),
+      sampleLoop(r.pid, deadline, dash),
       sleep(o.loadMs / 2).then(() => ({ tree: sampleTree(r.pid), at: performance.now(), load: loadavg()[0] ?? 0 })),
     ]);
     const seconds = (mid.at - t0) / 1_000;
     const turns = turnsOut.ends.filter((at) => at <= mid.at).length;
     const cpuMs = mid.tree.oursCpuMs - before.oursCpuMs;
-    const waitSplit = splitWait(r.env.env.XDG_STATE_HOME ?? "", turnsOut.timings);
+    const recorded = recordedTurns(r.env.env.XDG_STATE_HOME ?? "", turnsOut.timings);
+    const waitSplit = splitWait(recorded);
+    const dashboard = dash?.measure(
+      t0,
+      performance.now(),
+      recorded.map(({ timing, recorded: at }) => ({ id: timing.id, turn: timing.turn, recorded: at })),
+    );
     const oursRssMb = median(samples.map((s) => s.oursRssMb));
     const providers: Partial<Record<Provider, number>> = {};
     for (const p of plan) providers[p] = (providers[p] ?? 0) + 1;
@@ -262,8 +278,10 @@ export async function scaleRun(label: string, plan: Provider[], run: number, o: 
       listAgentsIdle: summarize(idleProbes.list),
       pollAgentIdle: summarize(idleProbes.poll),
       nthLaunchFirstRequestMs: round1(nth.ms),
+      ...(dashboard === undefined ? {} : { dashboard }),
     };
   } finally {
+    await dash?.stop();
     await r.close();
   }
 }
