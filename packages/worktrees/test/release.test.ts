@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { selfRef } from "@subagent-mcp/state";
 import { adoptWorktree, createWorktree, releaseWorktree, WorktreeRecordSchema, worktreeStatus, WorktreeError } from "../src/index.js";
 import { branches, checkoutState, makeRepo, sh, tmp, write } from "./helpers.js";
 
@@ -105,7 +106,8 @@ describe("adoptWorktree", () => {
     await releaseWorktree(record);
     const adopted = await adoptWorktree(record.path, { pid: process.pid, agent_id: "again" });
     expect(adopted.ended_at).toBeUndefined();
-    expect(adopted.owner).toEqual({ pid: process.pid, agent_id: "again" });
+    // The owner's start time is stamped on, so a reused pid never counts as this owner.
+    expect(adopted.owner).toEqual({ pid: process.pid, agent_id: "again", start: selfRef().start });
     expect(WorktreeRecordSchema.parse(JSON.parse(readFileSync(`${record.path}.json`, "utf8"))).owner.agent_id).toBe("again");
     await expect(adoptWorktree(root, { pid: 1 })).rejects.toMatchObject({ code: "NOT_OURS" });
     rmSync(record.path, { recursive: true, force: true });
