@@ -112,7 +112,7 @@ export async function serveBench(runs: number): Promise<ServeResults> {
       const f = await floorRun(floorFile);
       floor.rss.push(f.rssMb);
       floor.calls.push(...f.calls);
-      // As the issue's host starts it: `node <bin> mcp`.
+      // As a host starts it: `node <bin> mcp`.
       const transport = new StdioClientTransport({
         command: process.execPath,
         args: [serverBin, "mcp"],

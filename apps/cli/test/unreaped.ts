@@ -49,7 +49,7 @@ export async function startUnreaped(args: string[], where: { cwd: string; env: R
 
 /**
  * SIGKILLs `pid`, checks it stays a zombie (its parent never reaps it), and that every process it
- * had started ends within 5 s of the kill (the issue's requirement, so a deadline here).
+ * had started ends within 5 s of the kill (the promise made for an owner's crash, so a deadline here).
  */
 export async function killToZombie(pid: number): Promise<void> {
   // By pid and start time: a pid given to another process meanwhile is not one of those left.
