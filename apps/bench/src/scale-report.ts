@@ -25,7 +25,8 @@ const envNumber = (name: string, fallback: number): number => {
 /**
  * SUBAGENT_MCP_BENCH_SCALE_N (comma-separated, default 10,25,50,100), _PERIOD_MS (3000), _LOAD_MS
  * (30000), _IDLE_MS (5000), _MIX (0 skips the mixed run), _NEST (agents in the nesting run, 10; 0 skips it),
- * _DASHBOARD (0 runs without the dashboard following the load),
+ * _DASHBOARD (1: a dashboard page follows the load; its calls count in the server's CPU and memory, so that
+ * run is saved apart, as scale-dashboard),
  * _SERVER_NODE_OPTIONS (the server's NODE_OPTIONS);
  * SUBAGENT_MCP_AGENT_NICE is handed to the server (the agents' niceness).
  */
@@ -44,7 +45,7 @@ function scaleOptions(): { ns: number[]; mix: boolean; nest: number; options: Sc
       loadMs: envNumber("SUBAGENT_MCP_BENCH_SCALE_LOAD_MS", 30_000),
       slowMs: 200,
       idleProbeMs: envNumber("SUBAGENT_MCP_BENCH_SCALE_IDLE_MS", 5_000),
-      dashboard: process.env.SUBAGENT_MCP_BENCH_SCALE_DASHBOARD !== "0",
+      dashboard: process.env.SUBAGENT_MCP_BENCH_SCALE_DASHBOARD === "1",
       ...(nodeOptions === "" ? {} : { serverNodeOptions: nodeOptions }),
     },
   };
@@ -170,5 +171,5 @@ export async function benchScale({ save }: BenchContext): Promise<void> {
     ["target", "measured", "verdict"],
     checks.map((c) => [c.target, c.measured, c.pass ? "PASS" : "FAIL"]),
   );
-  save("scale", { lightest: LIGHTEST, options, results: all, targets: checks });
+  save(options.dashboard ? "scale-dashboard" : "scale", { lightest: LIGHTEST, options, results: all, targets: checks });
 }
