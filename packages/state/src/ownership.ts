@@ -2,11 +2,12 @@
 // name derived from the owner file's path. Binding is atomic (of two racers one gets EADDRINUSE) and
 // the kernel closes the socket with the process, zombie or not, whatever reaps it. The owner file
 // itself only tells who holds it ({pid, start}), written once the lock is won.
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { mkdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { createConnection, createServer, type Server } from "node:net";
 import { basename, dirname, join, resolve } from "node:path";
 import { processAlive, ProcessRefSchema, selfRef, type ProcessRef } from "./alive.js";
+import { ownerKey } from "./owner-key.js";
 import { writeAtomic } from "./safe-write.js";
 
 /** What {@link holdOwnership} gives: the lock with its release, or who holds it (when known). */
@@ -14,7 +15,8 @@ export type Ownership = { held: true; release: () => void } | { held: false; hol
 
 /**
  * Takes the ownership named by `path` (e.g. a worker's `worker.lock`) for this process's life.
- * Linux: an abstract unix socket (no file; freed by the kernel). Windows: a named pipe (same).
+ * Linux: an abstract unix socket (no file; freed by the kernel). Windows: a named pipe (same). Both
+ * names are salted with the folder's private key ({@link ownerKey}), so no other user can take them first.
  * Elsewhere: a socket file `<path>.sock`, taken over when nothing answers on it. The socket is
  * close-on-exec, so the processes we spawn never inherit it. `holder` is undefined when the winner
  * has not written its record within TEARDOWN_MS.
@@ -60,12 +62,8 @@ async function take(address: string, record: string, file: boolean): Promise<Ser
 const TEARDOWN_MS = 1_000;
 
 function recordedButDead(path: string): boolean {
-  try {
-    const parsed = ProcessRefSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
-    return parsed.success && !processAlive(parsed.data);
-  } catch {
-    return false;
-  }
+  const recorded = readRecord(path);
+  return recorded !== undefined && !processAlive(recorded);
 }
 
 /**
@@ -83,15 +81,21 @@ async function writtenHolder(path: string): Promise<ProcessRef | undefined> {
 
 /** Who holds the ownership named by `path`, as its record says, when that process still runs. */
 export function readHolder(path: string): ProcessRef | undefined {
+  const recorded = readRecord(path);
+  return recorded !== undefined && processAlive(recorded) ? recorded : undefined;
+}
+
+/** The owner record at `path`, live or not; undefined when absent or unreadable. */
+function readRecord(path: string): ProcessRef | undefined {
   try {
     const parsed = ProcessRefSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
-    return parsed.success && processAlive(parsed.data) ? parsed.data : undefined;
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
 }
 
-// The abstract namespace allows 107 bytes: the path's hash, and its last part for `ss -xl` readers.
+// The abstract namespace allows 107 bytes: the salted hash, and the file's name for `ss -xl` readers.
 function abstractName(path: string): string {
   return `\0subagent-mcp/${hash(path)}/${basename(path).slice(0, 48)}`;
 }
@@ -101,7 +105,10 @@ function pipeName(path: string): string {
 }
 
 function hash(path: string): string {
-  return createHash("sha256").update(path).digest("hex").slice(0, 32);
+  return createHmac("sha256", ownerKey(dirname(path)))
+    .update(path)
+    .digest("hex")
+    .slice(0, 32);
 }
 
 /** Listens on the address; undefined when it is taken. The server never keeps the process alive. */

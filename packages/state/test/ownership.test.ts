@@ -1,11 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { buildSync } from "esbuild";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { processAlive, processRef, selfRef } from "../src/alive.js";
+import { StateError } from "../src/errors.js";
+import { OWNER_KEY_FILE } from "../src/owner-key.js";
 import { holdOwnership, readHolder } from "../src/ownership.js";
 import { readStat } from "../src/proc.js";
 import { underNonReapingParent, until } from "./alive.test.js";
@@ -107,5 +111,54 @@ describe.each(["abstract", "file"] as const)("holdOwnership (%s address)", (addr
     const after = await holdOwnership(path, { address });
     expect(after.held).toBe(true);
     if (after.held) after.release();
+  });
+});
+
+describe("holdOwnership's lock names", () => {
+  it("are salted with the folder's private key: a name another user could compute from the path blocks nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ownership-"));
+    const path = join(dir, "worker.lock");
+    // What anyone on the machine can compute without the key: the path's plain hash, bound first.
+    const squatted = `\0subagent-mcp/${createHash("sha256")
+      .update(realpathSync(dir) + "/worker.lock")
+      .digest("hex")
+      .slice(0, 32)}/worker.lock`;
+    const squatter = createServer();
+    await new Promise<void>((done) => squatter.listen({ path: squatted }, done));
+    try {
+      const taken = await holdOwnership(path);
+      expect(taken.held).toBe(true);
+      if (taken.held) taken.release();
+    } finally {
+      squatter.close();
+    }
+    const key = join(dir, OWNER_KEY_FILE);
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(readFileSync(key, "utf8").trim()).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("keep one key per folder, narrowed to its owner when found wider", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ownership-"));
+    const first = await holdOwnership(join(dir, "worker.lock"));
+    const key = readFileSync(join(dir, OWNER_KEY_FILE), "utf8");
+    if (first.held) first.release();
+    chmodSync(join(dir, OWNER_KEY_FILE), 0o644);
+    const second = await holdOwnership(join(dir, "worker.lock"));
+    expect(second.held).toBe(true);
+    if (second.held) second.release();
+    expect(readFileSync(join(dir, OWNER_KEY_FILE), "utf8")).toBe(key);
+    expect(statSync(join(dir, OWNER_KEY_FILE)).mode & 0o777).toBe(0o600);
+  });
+
+  it("refuse a key file that is not a key, naming it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ownership-"));
+    writeFileSync(join(dir, OWNER_KEY_FILE), "guessable\n", { mode: 0o600 });
+    const refused = await holdOwnership(join(dir, "worker.lock")).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(StateError);
+    expect((refused as StateError).code).toBe("CORRUPT");
+    expect((refused as StateError).message).toContain(OWNER_KEY_FILE);
   });
 });
