@@ -1,26 +1,13 @@
-import { startFakeFor, startRedisServer, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { execa } from "execa";
 import { bin, connectServer } from "./e2e.js";
-import { cleanUp, cli, deadPort, freshPrefix, machine, maildirNames, ONE_LINE, type Machine, type Started } from "./redis-machines.js";
+import { cli, deadPort, freshPrefix, machine, maildirNames, ONE_LINE, useRedisBed, type Machine } from "./redis-machines.js";
 
 const PASSWORD = "s3cret-Pa55word";
-let redis: RedisServer;
-let fake: FakeModelServer;
-const started: Started = { procs: [], envs: [] };
-beforeAll(async () => {
-  redis = await startRedisServer({ password: PASSWORD });
-  fake = await startFakeFor("claude");
-});
-afterAll(async () => {
-  await fake.stop();
-  await redis.stop();
-});
-afterEach(async () => {
-  await cleanUp(started);
-});
+const bed = useRedisBed({ password: PASSWORD });
+const { started } = bed;
 
-const withPassword = (password: string): string => redis.url.replace("redis://", `redis://:${password}@`);
+const withPassword = (password: string): string => bed.redis.url.replace("redis://", `redis://:${password}@`);
 
 // Every command that opens the mailboxes, as a user types it.
 const COMMANDS: [string, string[]][] = [
@@ -71,7 +58,7 @@ async function runAll(m: Machine): Promise<Run[]> {
 
 describe("a mailbox URL that does not work", { timeout: 300_000 }, () => {
   it("not a Redis URL: one line naming the variable, from every command", async () => {
-    const m = await machine(started, fake, "http://x", freshPrefix());
+    const m = await machine(started, bed.fake, "http://x", freshPrefix());
     // The MCP server too, its stdin closed at once: a config it cannot use is one line, not a trace.
     const served = await execa(process.execPath, [bin], { cwd: m.e.cwd, env: m.vars, extendEnv: false, reject: false, input: "" });
     const server = { what: "MCP server", exitCode: served.exitCode, stdout: served.stdout, stderr: served.stderr };
@@ -83,19 +70,19 @@ describe("a mailbox URL that does not work", { timeout: 300_000 }, () => {
   });
 
   it("a wrong password (or none): one line saying the credentials were refused, the password never shown", async () => {
-    const wrong = await machine(started, fake, withPassword("wrongpass"), freshPrefix());
+    const wrong = await machine(started, bed.fake, withPassword("wrongpass"), freshPrefix());
     allFail(
       await runAll(wrong),
       1,
       new RegExp(
-        `^subagent-mcp: (mailbox|presence|workers) \\(Redis at 127\\.0\\.0\\.1:${redis.port} \\(prefix t-[0-9a-f]+\\)\\): Redis at 127\\.0\\.0\\.1:${redis.port} refused the credentials`,
+        `^subagent-mcp: (mailbox|presence|workers) \\(Redis at 127\\.0\\.0\\.1:${bed.redis.port} \\(prefix t-[0-9a-f]+\\)\\): Redis at 127\\.0\\.0\\.1:${bed.redis.port} refused the credentials`,
       ),
       "wrongpass",
     );
-    const none = await machine(started, fake, redis.url, freshPrefix());
+    const none = await machine(started, bed.fake, bed.redis.url, freshPrefix());
     allFail(await runAll(none), 1, /refused the credentials/);
     // The right one works: the failures above were the password's.
-    const right = await machine(started, fake, withPassword(PASSWORD), freshPrefix());
+    const right = await machine(started, bed.fake, withPassword(PASSWORD), freshPrefix());
     const sent = await cli(right, ["send", "someone", "hello"]);
     expect(sent.exitCode, sent.stderr).toBe(0);
     expect(sent.stderr).not.toContain(PASSWORD);
@@ -105,7 +92,7 @@ describe("a mailbox URL that does not work", { timeout: 300_000 }, () => {
 
   it("nobody listening: one line saying Redis is unreachable at that address, from every command", async () => {
     const port = await deadPort();
-    const m = await machine(started, fake, `redis://127.0.0.1:${port}`, freshPrefix());
+    const m = await machine(started, bed.fake, `redis://127.0.0.1:${port}`, freshPrefix());
     allFail(await runAll(m), 1, new RegExp(`^subagent-mcp: .*Redis at 127\\.0\\.0\\.1:${port} is unreachable \\(is redis-server running there\\?\\)`));
   });
 
@@ -113,9 +100,9 @@ describe("a mailbox URL that does not work", { timeout: 300_000 }, () => {
     const port = await deadPort();
     for (const [url, expected, secret] of [
       [`redis://127.0.0.1:${port}`, `Redis at 127.0.0.1:${port} is unreachable`, undefined],
-      [withPassword("wrongpass"), `Redis at 127.0.0.1:${redis.port} refused the credentials`, "wrongpass"],
+      [withPassword("wrongpass"), `Redis at 127.0.0.1:${bed.redis.port} refused the credentials`, "wrongpass"],
     ] as const) {
-      const m = await machine(started, fake, url, freshPrefix());
+      const m = await machine(started, bed.fake, url, freshPrefix());
       const served = await connectServer(m.vars, m.e.cwd, "down-host");
       try {
         const tools = await served.client.listTools();

@@ -48,13 +48,13 @@ export interface RedisBed {
   readonly started: Started;
 }
 
-/** Starts a {@link RedisBed} before the file's tests, cleans up after each and stops it after all. */
-export function useRedisBed(): RedisBed {
+/** Starts a {@link RedisBed} before the file's tests (with `password`, a server that requires it), cleans up after each and stops it after all. */
+export function useRedisBed(options: { password?: string } = {}): RedisBed {
   let redis: RedisServer | undefined;
   let fake: FakeModelServer | undefined;
   const started: Started = { procs: [], envs: [] };
   beforeAll(async () => {
-    redis = await startRedisServer();
+    redis = await startRedisServer(options);
     fake = await startFakeFor("claude");
   });
   afterAll(async () => {

@@ -1,30 +1,17 @@
 import { execa } from "execa";
-import { startFakeFor, startRedisServer, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cleanUp, cli, freshPrefix, machine, type Started } from "./redis-machines.js";
+import { describe, expect, it } from "vitest";
+import { cli, freshPrefix, machine, useRedisBed } from "./redis-machines.js";
 
-let redis: RedisServer;
-let fake: FakeModelServer;
-const started: Started = { procs: [], envs: [] };
-beforeAll(async () => {
-  redis = await startRedisServer();
-  fake = await startFakeFor("claude");
-});
-afterAll(async () => {
-  await fake.stop();
-  await redis.stop();
-});
-afterEach(async () => {
-  await cleanUp(started);
-});
+const bed = useRedisBed();
+const { started } = bed;
 
 describe("stream entries on Redis that are not our messages", () => {
   it("subagent-mcp mail sets them aside (the newest 100, said as quarantined) and keeps every message of ours", { timeout: 60_000 }, async () => {
     const prefix = freshPrefix();
-    const m = await machine(started, fake, redis.url, prefix);
+    const m = await machine(started, bed.fake, bed.redis.url, prefix);
     expect((await cli(m, ["send", "w", "ours"])).exitCode).toBe(0);
     // Something else writing straight into the mailbox's stream.
-    const redisCli = (input: string) => execa("redis-cli", ["-p", String(redis.port)], { input });
+    const redisCli = (input: string) => execa("redis-cli", ["-p", String(bed.redis.port)], { input });
     await redisCli(Array.from({ length: 250 }, (_, i) => `XADD ${prefix}:mb:w * m not-ours-${i}`).join("\n"));
     const out = await cli(m, ["mail", "w", "--json"]);
     expect(out.exitCode, out.stderr).toBe(0);

@@ -1,9 +1,8 @@
-import { claudeTranscriptHolds, startFakeFor, startRedisServer, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
+import { claudeTranscriptHolds } from "@subagent-mcp/testkit";
 import { execa } from "execa";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { connectServer } from "./e2e.js";
 import {
-  cleanUp,
   cli,
   freshPrefix,
   killTree,
@@ -12,32 +11,23 @@ import {
   ONE_LINE,
   startWorker,
   until,
+  useRedisBed,
   workerFiles,
   workersJson,
   type Machine,
-  type Started,
 } from "./redis-machines.js";
 
-let redis: RedisServer;
-let fake: FakeModelServer;
-const started: Started = { procs: [], envs: [] };
-beforeAll(async () => {
-  redis = await startRedisServer();
-  fake = await startFakeFor("claude");
-});
-afterAll(async () => {
-  await fake.stop();
-  await redis.stop();
-});
+const bed = useRedisBed();
+const { started } = bed;
+// Runs before the bed's clean-up (after-hooks run last-registered first).
 afterEach(async () => {
-  await redis.up();
-  await cleanUp(started);
+  await bed.redis.up();
 });
 
 // The first request with `marker` streams for two minutes (the worker is killed meanwhile); later ones answer at once.
 function slowFirst(marker: string): void {
   let first = true;
-  fake.script((request, nonce) => {
+  bed.fake.script((request, nonce) => {
     if (!request.lastUserText.includes(marker)) return undefined;
     if (!first) return { kind: "text", text: `${nonce} done after the takeover` };
     first = false;
@@ -46,7 +36,7 @@ function slowFirst(marker: string): void {
 }
 
 const reachedModel = (marker: string) =>
-  until(`the turn with "${marker}" to reach the model`, () => fake.requests.find((r) => r.lastUserText.includes(marker)));
+  until(`the turn with "${marker}" to reach the model`, () => bed.fake.requests.find((r) => r.lastUserText.includes(marker)));
 
 /** After the one answer: nothing waits, nothing is claimed, nothing is dead, and no second reply reached the sender. */
 async function answeredOnce(m: Machine, worker: string): Promise<void> {
@@ -58,8 +48,8 @@ describe("a worker killed mid-turn, with mail on Redis", { timeout: 300_000 }, (
   it("started again on the same machine, it takes back its claim at once and answers once", async () => {
     slowFirst("long task A");
     const prefix = freshPrefix();
-    const a = await machine(started, fake, redis.url, prefix);
-    const b = await machine(started, fake, redis.url, prefix);
+    const a = await machine(started, bed.fake, bed.redis.url, prefix);
+    const b = await machine(started, bed.fake, bed.redis.url, prefix);
     const files = workerFiles(b, "keeper");
     const one = await startWorker(started, b, ["--name", "keeper"]);
     const asking = cli(a, ["send", "keeper", "a long task A", "--wait", "--timeout", "300"]);
@@ -75,7 +65,7 @@ describe("a worker killed mid-turn, with mail on Redis", { timeout: 300_000 }, (
     expect(two.stderr()).toContain("requeued 1 message(s) left claimed by a worker that stopped");
     const answer = await asking;
     expect(answer.exitCode, answer.stderr).toBe(0);
-    expect(answer.stdout).toBe(`${fake.nonce} done after the takeover`);
+    expect(answer.stdout).toBe(`${bed.fake.nonce} done after the takeover`);
     const turns = await until("the logged turn", () => (files.turns().length > 0 ? files.turns() : undefined));
     expect(turns).toMatchObject([{ attempt: 2, exit: "ok", outcome: "replied", sessionId: saved.sessionId }]);
     await answeredOnce(a, "keeper");
@@ -84,22 +74,22 @@ describe("a worker killed mid-turn, with mail on Redis", { timeout: 300_000 }, (
   it("a worker of the same name on another machine takes over its claim once it has been idle past SUBAGENT_MCP_MAILBOX_CLAIM_IDLE_S", async () => {
     slowFirst("long task B");
     const prefix = freshPrefix();
-    const a = await machine(started, fake, redis.url, prefix);
-    const b = await machine(started, fake, redis.url, prefix);
-    const c = await machine(started, fake, redis.url, prefix, { SUBAGENT_MCP_MAILBOX_CLAIM_IDLE_S: "2" });
+    const a = await machine(started, bed.fake, bed.redis.url, prefix);
+    const b = await machine(started, bed.fake, bed.redis.url, prefix);
+    const c = await machine(started, bed.fake, bed.redis.url, prefix, { SUBAGENT_MCP_MAILBOX_CLAIM_IDLE_S: "2" });
     // B is another host: its consumer is machine-b:<pid>, which C's host cannot judge dead, only idle.
     const one = await startWorker(started, b, ["--name", "roamer"], "machine-b");
     expect(await workersJson(a)).toMatchObject([{ name: "roamer", host: "machine-b", pid: one.pid, provider: "claude" }]);
     const asking = cli(a, ["send", "roamer", "a long task B", "--wait", "--timeout", "300"]);
     await reachedModel("long task B");
-    const pending = await execa("redis-cli", ["-p", String(redis.port), "XPENDING", `${prefix}:mb:roamer`, "readers", "-", "+", "10"]);
+    const pending = await execa("redis-cli", ["-p", String(bed.redis.port), "XPENDING", `${prefix}:mb:roamer`, "readers", "-", "+", "10"]);
     expect(pending.stdout).toContain(`machine-b:${one.pid}`);
     await killTree(one);
 
     const two = await startWorker(started, c, ["--name", "roamer"]);
     const answer = await asking;
     expect(answer.exitCode, answer.stderr).toBe(0);
-    expect(answer.stdout).toBe(`${fake.nonce} done after the takeover`);
+    expect(answer.stdout).toBe(`${bed.fake.nonce} done after the takeover`);
     await until("C to say it took the claim over", () =>
       two.stderr().includes("requeued 1 message(s) left claimed by a worker that stopped") ? true : undefined,
     );
@@ -112,10 +102,10 @@ describe("a worker killed mid-turn, with mail on Redis", { timeout: 300_000 }, (
 
 describe("redis-server goes away and comes back", { timeout: 300_000 }, () => {
   it("a running worker answers what was sent before and after, a send meanwhile fails loudly, and an MCP server's inbox works again", async () => {
-    fake.script(() => undefined);
+    bed.fake.script(() => undefined);
     const prefix = freshPrefix();
-    const a = await machine(started, fake, redis.url, prefix, { SUBAGENT_MCP_AGENT_NAME: "watcher" });
-    const b = await machine(started, fake, redis.url, prefix);
+    const a = await machine(started, bed.fake, bed.redis.url, prefix, { SUBAGENT_MCP_AGENT_NAME: "watcher" });
+    const b = await machine(started, bed.fake, bed.redis.url, prefix);
     const w = await startWorker(started, b, ["--name", "steady"]);
     const served = await connectServer(a.vars, a.e.cwd, "watcher-host");
     try {
@@ -123,22 +113,22 @@ describe("redis-server goes away and comes back", { timeout: 300_000 }, () => {
       // Its answer streams while the server is down: the reply waits for it to come back.
       const first = cli(a, ["send", "steady", "[[slow:3000]] first question", "--wait", "--timeout", "300"]);
       await reachedModel("first question");
-      await redis.down();
+      await bed.redis.down();
       const meanwhile = await cli(a, ["send", "steady", "sent while it is down"]);
       expect(meanwhile.exitCode).toBe(1);
       expect(meanwhile.stderr).toMatch(ONE_LINE);
-      expect(meanwhile.stderr).toContain(`Redis at 127.0.0.1:${redis.port} is unreachable`);
+      expect(meanwhile.stderr).toContain(`Redis at 127.0.0.1:${bed.redis.port} is unreachable`);
       const down = await served.client.callTool({ name: "inbox", arguments: {} });
       expect(down.isError).toBe(true);
-      expect(JSON.stringify(down.content)).toContain(`127.0.0.1:${redis.port} is unreachable`);
-      await redis.up();
+      expect(JSON.stringify(down.content)).toContain(`127.0.0.1:${bed.redis.port} is unreachable`);
+      await bed.redis.up();
 
       const one = await first;
       expect(one.exitCode, one.stderr).toBe(0);
-      expect(one.stdout).toContain(`${fake.nonce} echo:`);
+      expect(one.stdout).toContain(`${bed.fake.nonce} echo:`);
       expect(one.stdout).toContain("first question");
       // A restart (the AOF kept) with nothing in flight: the next message is answered as well.
-      await redis.restart();
+      await bed.redis.restart();
       const two = await cli(a, ["send", "steady", "second question", "--wait", "--timeout", "300"]);
       expect(two.exitCode, two.stderr).toBe(0);
       expect(two.stdout).toContain("second question");
@@ -148,7 +138,7 @@ describe("redis-server goes away and comes back", { timeout: 300_000 }, () => {
         ["ok", "replied"],
         ["ok", "replied"],
       ]);
-      expect(fake.requests.some((r) => r.lastUserText.includes("sent while it is down"))).toBe(false);
+      expect(bed.fake.requests.some((r) => r.lastUserText.includes("sent while it is down"))).toBe(false);
 
       expect((await cli(b, ["send", "watcher", "hello after the restart"])).exitCode).toBe(0);
       const inbox = await until("the MCP server's inbox to work again", async () => {

@@ -1,23 +1,10 @@
-import { startFakeFor, startRedisServer, type FakeModelServer, type RedisServer } from "@subagent-mcp/testkit";
 import { hostname } from "node:os";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connectServer } from "./e2e.js";
-import { cleanUp, cli, freshPrefix, machine, maildirNames, mailJson, startWorker, until, workerFiles, workersJson, type Started } from "./redis-machines.js";
+import { cli, freshPrefix, machine, maildirNames, mailJson, startWorker, until, useRedisBed, workerFiles, workersJson } from "./redis-machines.js";
 
-let redis: RedisServer;
-let fake: FakeModelServer;
-const started: Started = { procs: [], envs: [] };
-beforeAll(async () => {
-  redis = await startRedisServer();
-  fake = await startFakeFor("claude");
-});
-afterAll(async () => {
-  await fake.stop();
-  await redis.stop();
-});
-afterEach(async () => {
-  await cleanUp(started);
-});
+const bed = useRedisBed();
+const { started } = bed;
 
 interface InboxOut {
   messages: { message_id: string; from: string; body: string; reply_to?: string; thread_id: string }[];
@@ -26,15 +13,15 @@ interface InboxOut {
 describe("mail on Redis between two machines", { timeout: 300_000 }, () => {
   it("a worker on one machine answers `send --wait` from the other, is listed there while it runs, and mail for it queues once it stopped", async () => {
     const prefix = freshPrefix();
-    fake.script((request, nonce) => (request.lastUserText.includes("capital of France") ? { kind: "text", text: `${nonce} Paris` } : undefined));
-    const a = await machine(started, fake, redis.url, prefix);
-    const b = await machine(started, fake, redis.url, prefix);
+    bed.fake.script((request, nonce) => (request.lastUserText.includes("capital of France") ? { kind: "text", text: `${nonce} Paris` } : undefined));
+    const a = await machine(started, bed.fake, bed.redis.url, prefix);
+    const b = await machine(started, bed.fake, bed.redis.url, prefix);
     const w = await startWorker(started, b, ["--name", "remote-helper", "--provider", "claude"]);
-    expect(w.stderr()).toContain(`mailbox Redis at 127.0.0.1:${redis.port} (prefix ${prefix}), mailbox remote-helper (claude)`);
+    expect(w.stderr()).toContain(`mailbox Redis at 127.0.0.1:${bed.redis.port} (prefix ${prefix}), mailbox remote-helper (claude)`);
 
     const asked = await cli(a, ["send", "remote-helper", "what is the capital of France?", "--wait", "--timeout", "120"]);
     expect(asked.exitCode, asked.stderr).toBe(0);
-    expect(asked.stdout).toBe(`${fake.nonce} Paris`);
+    expect(asked.stdout).toBe(`${bed.fake.nonce} Paris`);
     expect(asked.stderr).toBe("");
     // Neither machine has a Maildir: the message and its reply went through Redis.
     expect(maildirNames(a)).toEqual([]);
@@ -67,7 +54,7 @@ describe("mail on Redis between two machines", { timeout: 300_000 }, () => {
 
   it("an orchestrator's MCP server on one machine, and its sub-agent, talk to a worker on the other", async () => {
     const prefix = freshPrefix();
-    fake.script((request, nonce) => {
+    bed.fake.script((request, nonce) => {
       // The sub-agent: send_to the worker, then wait_inbox for the answer, then say what it got.
       if (request.messages.some((m) => m.text.includes("relay to the remote worker"))) {
         const last = request.messages.at(-1)?.text ?? "";
@@ -81,8 +68,8 @@ describe("mail on Redis between two machines", { timeout: 300_000 }, () => {
       if (request.lastUserText.includes("capital of Spain")) return { kind: "text", text: `${nonce} Madrid` };
       return undefined;
     });
-    const a = await machine(started, fake, redis.url, prefix, { ENABLE_TOOL_SEARCH: "false" });
-    const b = await machine(started, fake, redis.url, prefix);
+    const a = await machine(started, bed.fake, bed.redis.url, prefix, { ENABLE_TOOL_SEARCH: "false" });
+    const b = await machine(started, bed.fake, bed.redis.url, prefix);
     await startWorker(started, b, ["--name", "far-worker", "--provider", "claude"]);
     const served = await connectServer(a.vars, a.e.cwd, "orchestrator-host");
     try {
@@ -90,7 +77,7 @@ describe("mail on Redis between two machines", { timeout: 300_000 }, () => {
       const sent = await served.call<{ message_id: string; thread_id: string }>("send_to", { to: "far-worker", message: "what is the capital of Spain?" });
       const got = await served.call<InboxOut>("wait_inbox", { timeout_s: 120 });
       expect(got.messages).toHaveLength(1);
-      expect(got.messages[0]).toMatchObject({ from: "far-worker", body: `${fake.nonce} Madrid`, reply_to: sent.message_id, thread_id: sent.thread_id });
+      expect(got.messages[0]).toMatchObject({ from: "far-worker", body: `${bed.fake.nonce} Madrid`, reply_to: sent.message_id, thread_id: sent.thread_id });
 
       // Its sub-agent, through the parent's endpoint and so through Redis too.
       const launched = await served.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "relay to the remote worker, then report" });
@@ -99,8 +86,8 @@ describe("mail on Redis between two machines", { timeout: 300_000 }, () => {
         timeout_s: 300,
       });
       expect(done.finished[0], served.stderr()).toMatchObject({ agent_id: launched.agent_id, is_error: false });
-      expect(done.finished[0]?.result).toContain(`${fake.nonce} child heard:`);
-      expect(done.finished[0]?.result).toContain(`${fake.nonce} Rome`);
+      expect(done.finished[0]?.result).toContain(`${bed.fake.nonce} child heard:`);
+      expect(done.finished[0]?.result).toContain(`${bed.fake.nonce} Rome`);
       const turns = await until("the worker's second logged turn", () => {
         const all = workerFiles(b, "far-worker").turns();
         return all.length >= 2 ? all : undefined;
