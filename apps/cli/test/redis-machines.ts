@@ -200,3 +200,22 @@ export const deadPort = freePort;
 
 /** One line on stderr, our prefix, no stack trace. */
 export const ONE_LINE = /^subagent-mcp: [^\n]+\n?$/;
+
+/**
+ * Scripts the fake model: the first request with `marker` streams for two minutes (its worker is killed
+ * meanwhile); later ones answer at once with `later` after the nonce.
+ */
+export function slowFirst(fake: FakeModelServer, marker: string, later: string): void {
+  let first = true;
+  fake.script((request, nonce) => {
+    if (!request.lastUserText.includes(marker)) return undefined;
+    if (!first) return { kind: "text", text: `${nonce} ${later}` };
+    first = false;
+    return { kind: "slow", text: `${nonce} too late`, durationMs: 120_000, chunks: 120 };
+  });
+}
+
+/** Waits until a request with `marker` has reached the fake model. */
+export function reachedModel(fake: FakeModelServer, marker: string): Promise<unknown> {
+  return until(`the turn with "${marker}" to reach the model`, () => fake.requests.find((r) => r.lastUserText.includes(marker)));
+}

@@ -9,6 +9,8 @@ import {
   machine,
   mailJson,
   ONE_LINE,
+  reachedModel,
+  slowFirst,
   startWorker,
   until,
   useRedisBed,
@@ -24,20 +26,6 @@ afterEach(async () => {
   await bed.redis.up();
 });
 
-// The first request with `marker` streams for two minutes (the worker is killed meanwhile); later ones answer at once.
-function slowFirst(marker: string): void {
-  let first = true;
-  bed.fake.script((request, nonce) => {
-    if (!request.lastUserText.includes(marker)) return undefined;
-    if (!first) return { kind: "text", text: `${nonce} done after the takeover` };
-    first = false;
-    return { kind: "slow", text: `${nonce} too late`, durationMs: 120_000, chunks: 120 };
-  });
-}
-
-const reachedModel = (marker: string) =>
-  until(`the turn with "${marker}" to reach the model`, () => bed.fake.requests.find((r) => r.lastUserText.includes(marker)));
-
 /** After the one answer: nothing waits, nothing is claimed, nothing is dead, and no second reply reached the sender. */
 async function answeredOnce(m: Machine, worker: string): Promise<void> {
   expect(await mailJson(m, worker)).toMatchObject({ waiting: [], claimed: 0, dead: [] });
@@ -46,14 +34,14 @@ async function answeredOnce(m: Machine, worker: string): Promise<void> {
 
 describe("a worker killed mid-turn, with mail on Redis", { timeout: 300_000 }, () => {
   it("started again on the same machine, it takes back its claim at once and answers once", async () => {
-    slowFirst("long task A");
+    slowFirst(bed.fake, "long task A", "done after the takeover");
     const prefix = freshPrefix();
     const a = await machine(started, bed.fake, bed.redis.url, prefix);
     const b = await machine(started, bed.fake, bed.redis.url, prefix);
     const files = workerFiles(b, "keeper");
     const one = await startWorker(started, b, ["--name", "keeper"]);
     const asking = cli(a, ["send", "keeper", "a long task A", "--wait", "--timeout", "300"]);
-    await reachedModel("long task A");
+    await reachedModel(bed.fake, "long task A");
     const saved = await until("the session id to be saved", () => files.loadSession());
     await until("Claude Code to record the message", () => claudeTranscriptHolds(b.e.home, "long task A", saved.sessionId) || undefined);
     expect(await mailJson(b, "keeper")).toMatchObject({ waiting: [], claimed: 1 });
@@ -72,7 +60,7 @@ describe("a worker killed mid-turn, with mail on Redis", { timeout: 300_000 }, (
   });
 
   it("a worker of the same name on another machine takes over its claim once it has been idle past SUBAGENT_MCP_MAILBOX_CLAIM_IDLE_S", async () => {
-    slowFirst("long task B");
+    slowFirst(bed.fake, "long task B", "done after the takeover");
     const prefix = freshPrefix();
     const a = await machine(started, bed.fake, bed.redis.url, prefix);
     const b = await machine(started, bed.fake, bed.redis.url, prefix);
@@ -81,7 +69,7 @@ describe("a worker killed mid-turn, with mail on Redis", { timeout: 300_000 }, (
     const one = await startWorker(started, b, ["--name", "roamer"], "machine-b");
     expect(await workersJson(a)).toMatchObject([{ name: "roamer", host: "machine-b", pid: one.pid, provider: "claude" }]);
     const asking = cli(a, ["send", "roamer", "a long task B", "--wait", "--timeout", "300"]);
-    await reachedModel("long task B");
+    await reachedModel(bed.fake, "long task B");
     const pending = await execa("redis-cli", ["-p", String(bed.redis.port), "XPENDING", `${prefix}:mb:roamer`, "readers", "-", "+", "10"]);
     expect(pending.stdout).toContain(`machine-b:${one.pid}`);
     await killTree(one);
@@ -112,7 +100,7 @@ describe("redis-server goes away and comes back", { timeout: 300_000 }, () => {
       expect((await served.call<{ messages: unknown[] }>("inbox")).messages).toEqual([]);
       // Its answer streams while the server is down: the reply waits for it to come back.
       const first = cli(a, ["send", "steady", "[[slow:3000]] first question", "--wait", "--timeout", "300"]);
-      await reachedModel("first question");
+      await reachedModel(bed.fake, "first question");
       await bed.redis.down();
       const meanwhile = await cli(a, ["send", "steady", "sent while it is down"]);
       expect(meanwhile.exitCode).toBe(1);

@@ -1,24 +1,13 @@
 import { descendants } from "@subagent-mcp/drivers";
 import { claudeTranscriptHolds } from "@subagent-mcp/testkit";
 import { describe, expect, it } from "vitest";
-import { cli, freshPrefix, machine, mailJson, startWorker, until, useRedisBed, workerFiles, type Machine } from "./redis-machines.js";
+import { cli, freshPrefix, machine, mailJson, reachedModel, slowFirst, startWorker, until, useRedisBed, workerFiles, type Machine } from "./redis-machines.js";
 import { killToZombie, startUnreaped } from "./unreaped.js";
 
 // A worker SIGKILLed mid-turn whose parent never reaps it (a container's pid 1 without an init, here
 // `sleep` exec'd by the shell that started it): it stays a zombie while its successor starts at once.
 
 const bed = useRedisBed();
-
-// The first request with `marker` streams for two minutes (the worker is killed meanwhile); later ones answer at once.
-function slowFirst(marker: string): void {
-  let first = true;
-  bed.fake.script((request, nonce) => {
-    if (!request.lastUserText.includes(marker)) return undefined;
-    if (!first) return { kind: "text", text: `${nonce} answered after the restart` };
-    first = false;
-    return { kind: "slow", text: `${nonce} too late`, durationMs: 120_000, chunks: 120 };
-  });
-}
 
 /** The worker, started under a parent that never waits for it. */
 async function unreapedWorker(m: Machine, name: string): Promise<{ pid: number }> {
@@ -29,11 +18,11 @@ async function unreapedWorker(m: Machine, name: string): Promise<{ pid: number }
 
 async function killedAndRestarted(m: Machine, name: string): Promise<void> {
   const marker = `a long task for ${name}`;
-  slowFirst(marker);
+  slowFirst(bed.fake, marker, "answered after the restart");
   const files = workerFiles(m, name);
   const one = await unreapedWorker(m, name);
   const asking = cli(m, ["send", name, marker, "--wait", "--timeout", "300"]);
-  await until("the turn to reach the model", () => bed.fake.requests.find((r) => r.lastUserText.includes(marker)));
+  await reachedModel(bed.fake, marker);
   const saved = await until("the session id to be saved", () => files.loadSession());
   await until("Claude Code to record the message", () => claudeTranscriptHolds(m.e.home, marker, saved.sessionId) || undefined);
   expect(await mailJson(m, name)).toMatchObject({ waiting: [], claimed: 1 });
