@@ -27,8 +27,9 @@ export async function holdOwnership(path: string, options: { address?: "abstract
   const absolute = join(realpathSync(dirname(resolve(path))), basename(path));
   const kind = options.address ?? (process.platform === "linux" ? "abstract" : "file");
   const address = process.platform === "win32" ? pipeName(absolute) : kind === "abstract" ? abstractName(absolute) : `${absolute}.sock`;
-  const server = await take(address, absolute, kind === "file" && process.platform !== "win32");
-  if (server === undefined) return { held: false, holder: await writtenHolder(absolute) };
+  const taken = await takeOrName(address, absolute, kind === "file" && process.platform !== "win32");
+  if (!("server" in taken)) return { held: false, holder: taken.holder };
+  const { server } = taken;
   const own = selfRef();
   writeAtomic(absolute, `${JSON.stringify(own)}\n`, { mode: 0o600, durable: false });
   return {
@@ -39,6 +40,19 @@ export async function holdOwnership(path: string, options: { address?: "abstract
       if (readHolder(absolute)?.pid === own.pid) rmSync(absolute, { force: true });
     },
   };
+}
+
+/**
+ * The lock, or who holds it. A holder being killed may still run when {@link take} looks and be dead
+ * when its record is read: its socket is closing, so it is taken once more (take waits for that).
+ */
+async function takeOrName(address: string, record: string, file: boolean): Promise<{ server: Server } | { holder: ProcessRef | undefined }> {
+  for (let look = 0; ; look++) {
+    const server = await take(address, record, file);
+    if (server !== undefined) return { server };
+    const holder = await writtenHolder(record);
+    if (holder !== undefined || look > 0 || !recordedButDead(record)) return { holder };
+  }
 }
 
 /**
@@ -68,13 +82,15 @@ function recordedButDead(path: string): boolean {
 
 /**
  * The holder, as {@link readHolder}; the winner of a race writes its record just after it binds, so a
- * loser that looks first waits for it a little (TEARDOWN_MS at most) rather than name no one.
+ * loser that looks first waits for one a little (TEARDOWN_MS at most) rather than name no one. A
+ * record naming a dead process is not waited on: its holder has died.
  */
 async function writtenHolder(path: string): Promise<ProcessRef | undefined> {
   const deadline = Date.now() + TEARDOWN_MS;
   for (;;) {
-    const holder = readHolder(path);
-    if (holder !== undefined || Date.now() >= deadline) return holder;
+    const recorded = readRecord(path);
+    if (recorded !== undefined) return processAlive(recorded) ? recorded : undefined;
+    if (Date.now() >= deadline) return undefined;
     await new Promise((r) => setTimeout(r, 5));
   }
 }

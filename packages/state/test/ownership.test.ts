@@ -98,6 +98,24 @@ describe.each(["abstract", "file"] as const)("holdOwnership (%s address)", (addr
     }
   });
 
+  it("is taken, or its live holder named, by a successor that looks while the holder is being killed", async () => {
+    for (let round = 0; round < 20; round++) {
+      const path = join(mkdtempSync(join(tmpdir(), "ownership-")), "worker.lock");
+      const { child, line } = startHolder(path, address);
+      const pid = Number((await line()).split(" ")[1]);
+      child.kill("SIGKILL");
+      // Looks again at once until it holds: each refusal on the way names the holder, none says no one.
+      for (;;) {
+        const tried = await holdOwnership(path, { address });
+        if (tried.held) {
+          tried.release();
+          break;
+        }
+        expect(tried.holder?.pid).toBe(pid);
+      }
+    }
+  });
+
   it("is free at once after its holder is SIGKILLed and stays a zombie", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "ownership-")), "worker.lock");
     // Its "won" line goes to stderr: the parent's first stdout line is the holder's pid.
