@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync, readlinkSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { descendants } from "@subagent-mcp/drivers";
 import { stateDir } from "@subagent-mcp/state";
 import { Maildir } from "@subagent-mcp/mailbox";
@@ -138,7 +138,7 @@ describe("size limits of subagent-mcp over stdio", () => {
 });
 
 describe("a Claude sub-agent's mailbox address", () => {
-  it("is not on its command line but in a file only the user can read, removed with the session", async () => {
+  it("is not on its command line but in a file with no name that only its CLI holds", async () => {
     const s = (e = await startE2E());
     const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "[[slow:60000]] keep busy" });
     await eventually(() => (s.fakes.claude.requests.some((r) => r.reply === "slow") ? true : undefined), 60_000);
@@ -150,16 +150,23 @@ describe("a Claude sub-agent's mailbox address", () => {
         return [];
       }
     });
-    const claude = cmdlines.find((args) => args.includes("--mcp-config"));
-    expect(claude).toBeDefined();
     // The signed address (/agents/<name>/<32 hex>/mcp) is nowhere on any command line of the tree.
     for (const args of cmdlines) expect(args.join(" ")).not.toMatch(/\/agents\/[^/\s]+\/[0-9a-f]{32}\/mcp/);
-    const file = claude?.[claude.indexOf("--mcp-config") + 1] ?? "";
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
-    expect(readFileSync(file, "utf8")).toMatch(new RegExp(`/agents/${agent_id}/[0-9a-f]{32}/mcp`));
-
+    // The CLI (whatever runs it: a sandbox's command line names it too) reads it from a descriptor it
+    // inherited: a file of 0600 with no name on disk.
+    const given = cmdlines.flatMap((args, i) => (args.includes("--mcp-config") ? [{ pid: tree[i], path: args[args.indexOf("--mcp-config") + 1] ?? "" }] : []));
+    expect(given.length).toBeGreaterThan(0);
+    for (const { path } of given) expect(path).toMatch(/^\/dev\/fd\/\d+$/);
+    const unnamed = (path: string): boolean => {
+      try {
+        return readlinkSync(path).endsWith(" (deleted)");
+      } catch {
+        return false;
+      }
+    };
+    const held = given.map(({ pid, path }) => `/proc/${String(pid)}/fd/${path.slice("/dev/fd/".length)}`).find(unnamed) ?? "";
+    expect(statSync(held).mode & 0o777).toBe(0o600);
+    expect(readFileSync(held, "utf8")).toMatch(new RegExp(`/agents/${agent_id}/[0-9a-f]{32}/mcp`));
     await s.call("kill_agent", { agent_id });
-    expect(await eventually(() => (existsSync(dirname(file)) ? undefined : true), 10_000)).toBe(true);
   });
 });

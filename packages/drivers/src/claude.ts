@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { closeSync } from "node:fs";
 import { claudeTraceEnv } from "./otel-child.js";
 import type { AgentEvent, McpServerSpec, PermissionRuling, Session, SessionSpec } from "@subagent-mcp/core";
 import { errorEvent } from "@subagent-mcp/core";
@@ -7,7 +8,7 @@ import { claudePermissionRequest, claudePermissionResult, sameRequestKey } from 
 import { ClaudeLine, type ClaudeUsage } from "./claude-wire.js";
 import { CliDriver } from "./cli-driver.js";
 import type { Probe } from "./handshake.js";
-import { writePrivateFile } from "./private-file.js";
+import { unnamedFile } from "./unnamed-file.js";
 import { claudeExitCode, claudeToolFacts } from "./tool-kinds.js";
 import type { CliProcess } from "./process.js";
 import { claudeRateLimitEvents } from "./rate-limits.js";
@@ -19,6 +20,7 @@ import { definedFields } from "@subagent-mcp/contract/fields";
  * The Claude Code command line for one long-lived stream-json session. `mcpConfigFile` holds
  * `spec.mcpServers` (see {@link claudeMcpJson}); without it they are given inline without their env
  * and headers, for display only (`argv`): secrets must not be on a command line others can read.
+ * A session's files are its inherited descriptors (`/dev/fd/N`, see unnamed-file.ts).
  */
 function claudeArgs(spec: SessionSpec, mcpConfigFile?: string, appendFile?: string): string[] {
   const args = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
@@ -85,17 +87,26 @@ export class ClaudeDriver extends CliDriver {
   }
 
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
-    // The servers' secret addresses go in a private file for the session's lifetime, not on its command line.
-    const config =
-      spec.mcpServers === undefined || spec.mcpServers.length === 0 ? undefined : writePrivateFile("mcp.json", claudeMcpJson(spec.mcpServers, true));
-    const append = spec.systemPromptAppend === undefined || spec.systemPromptAppend === "" ? undefined : writePrivateFile("append.md", spec.systemPromptAppend);
-    const proc = this.spawn(spec, claudeArgs(spec, config?.path, append?.path));
-    if (config !== undefined || append !== undefined)
-      void proc.exited.finally(() => {
-        config?.remove();
-        append?.remove();
-      });
-    return new ClaudeSession(proc, onEvent, spec.precheck);
+    // The servers' secrets and signed addresses, and the appended prompt, reach the CLI as files with
+    // no name that it alone inherits (read at /dev/fd/3, 4): no other agent can open them by a path.
+    const texts = {
+      config: spec.mcpServers === undefined || spec.mcpServers.length === 0 ? undefined : claudeMcpJson(spec.mcpServers, true),
+      append: spec.systemPromptAppend === undefined || spec.systemPromptAppend === "" ? undefined : spec.systemPromptAppend,
+    };
+    const fds: number[] = [];
+    const inherited = (text: string | undefined): string | undefined => {
+      if (text === undefined) return undefined;
+      fds.push(unnamedFile(text));
+      return `/dev/fd/${String(2 + fds.length)}`;
+    };
+    try {
+      const config = inherited(texts.config);
+      const append = inherited(texts.append);
+      return new ClaudeSession(this.spawn(spec, claudeArgs(spec, config, append), fds), onEvent, spec.precheck);
+    } finally {
+      // The CLI holds its own copies from its start on.
+      for (const fd of fds) closeSync(fd);
+    }
   }
 }
 

@@ -93,9 +93,9 @@ export abstract class CliDriver implements Driver {
     return probeCli(this.spawn({ cwd: process.cwd() }), this.probe, timeoutMs);
   }
 
-  /** The one way a driver starts its CLI: `command(spec, args)` in the session's directory. */
-  protected spawn(spec: SessionSpec, args?: string[]): CliProcess {
+  /** The one way a driver starts its CLI: `command(spec, args)` in the session's directory, inheriting `fds` as its 3, 4, ... */
+  protected spawn(spec: SessionSpec, args?: string[], fds?: readonly number[]): CliProcess {
     const { executable, ...rest } = this.command(spec, args);
-    return spawnCli({ command: executable, ...rest, cwd: spec.cwd, nice: this.options.nice });
+    return spawnCli({ command: executable, ...rest, cwd: spec.cwd, nice: this.options.nice, fds });
   }
 }

@@ -23,6 +23,8 @@ interface SpawnOptions {
   extendEnv?: boolean;
   /** The CPU niceness the CLI runs at (and its children), 1-19; 0 or none: ours. */
   nice?: number | undefined;
+  /** Open files the CLI inherits as its descriptors 3, 4, ... (what it reads at /dev/fd/N); the caller closes its copies. */
+  fds?: readonly number[] | undefined;
 }
 
 /**
@@ -70,9 +72,8 @@ export function spawnCli(options: SpawnOptions): CliProcess {
       cwd: options.cwd,
       env: cliEnv(options.env, options.extendEnv),
       extendEnv: false,
-      stdin: "pipe",
-      stdout: "pipe",
-      stderr: "pipe",
+      // execa's types name descriptors 3 to 9; any open one is passed on as it is.
+      stdio: ["pipe", "pipe", "pipe", ...((options.fds ?? []) as readonly 3[])],
       detached: true,
       buffer: false,
       reject: false,
