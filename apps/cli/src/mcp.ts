@@ -11,7 +11,18 @@ import {
   type OrchestrationState,
   type Toolset,
 } from "@subagent-mcp/server";
-import { budgetLeftFrom, ceilingFrom, depthFrom, lineageFrom, SharedHeadroom, treeUrlFrom, withDefaults, type DefinitionSource } from "@subagent-mcp/config";
+import {
+  budgetLeftFrom,
+  ceilingFrom,
+  createSandbox,
+  depthFrom,
+  lineageFrom,
+  SharedHeadroom,
+  treeUrlFrom,
+  withDefaults,
+  type DefinitionSource,
+} from "@subagent-mcp/config";
+import type { Sandbox } from "@subagent-mcp/sandbox";
 import { defineCommand } from "citty";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { configOrFail } from "./config.js";
@@ -62,8 +73,10 @@ export async function serveStdio(): Promise<void> {
   const spendShare = fleetSpend(ctx.stateDir, config.mailbox, config.spend_caps !== undefined);
   // Our sub-agents can read this process's environment (/proc/PID/environ): say what should not be in it.
   for (const problem of secretsInEnv(ctx)) process.stderr.write(`subagent-mcp: ${problem}\n`);
+  // Every CLI this server starts (and every check) runs in one OS sandbox, found on the first launch.
+  const sandbox = createSandbox(config, ctx.env);
   const { server, close, warm, stopAll } = createServer(
-    serverOptions(ctx, config, { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet, spendShare }),
+    serverOptions(ctx, config, { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet, spendShare, sandbox }),
   );
   const shutdown = shutdownOnExit({ tracer, fleet, close, own, mail, spendShare });
   userStop.of = (id) => {
@@ -94,9 +107,10 @@ function serverOptions(
     treeUrl: string | undefined;
     fleet: Fleet;
     spendShare: FleetSpend | undefined;
+    sandbox: Sandbox;
   },
 ): Parameters<typeof createServer>[0] {
-  const { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet, spendShare } = p;
+  const { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet, spendShare, sandbox } = p;
   return {
     tracer,
     // Rate-limit windows are the account's: shared with every server of the user through the state folder.
@@ -105,7 +119,9 @@ function serverOptions(
         ...extra,
         rateLimits: new SharedHeadroom(stateLayout(ctx.stateDir).rateLimits),
         receiptsDir: stateLayout(ctx.stateDir).receipts,
+        sandbox,
       }),
+    sandbox,
     // Every agent's journal, so that it outlives this server: past agents, transcripts, resume.
     // SUBAGENT_MCP_JOURNAL=0 turns it off (no past agents then); apps/bench measures its cost with it.
     ...(ctx.env.SUBAGENT_MCP_JOURNAL === "0"

@@ -9,6 +9,7 @@ import { PriceTableSchema, SpendCapsSchema } from "@subagent-mcp/usage/schema";
 import { checkCapProviders, tighterCaps } from "./spend-caps.js";
 import { routedChecks, routedMachines, routedProviders, untrustedRouting } from "./routing-trust.js";
 import { z } from "zod";
+import { SANDBOX_MODES, sandboxMode, type SandboxMode } from "@subagent-mcp/sandbox";
 import { CONFIG_DEFAULTS } from "./defaults.js";
 import { ConfigError } from "./errors.js";
 import { effectiveMailbox } from "./mailbox.js";
@@ -70,13 +71,17 @@ export const ConfigSchema = z.strictObject({
   mailbox: MailboxConfigSchema.optional(),
   /** What `subagent-mcp node` lends this machine's CLIs under, see FleetConfigSchema. Read from the user's file only. */
   fleet: FleetConfigSchema.optional(),
+  /** The OS sandbox every agent CLI runs in: `auto` (default: where the machine has one), `off`, or `required` (no launch without one). Read from the user's file only (SUBAGENT_MCP_SANDBOX over it). */
+  sandbox: z.enum(SANDBOX_MODES).optional(),
   /** Turn receipts: test commands, success claims and change requests added to the built-in lists (`defaults: false` replaces them; from a project's file only once trusted). */
   receipts: ReceiptsConfigSchema.optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** The effective configuration, with the routing table already merged. */
-export interface EffectiveConfig extends Omit<Config, "routing" | "permissions"> {
+export interface EffectiveConfig extends Omit<Config, "routing" | "permissions" | "sandbox"> {
+  /** The sandbox setting in force: the environment's, else the user's file's, else `auto`. */
+  sandbox: SandboxMode;
   /** The user's rules, then the project's (its allow rules only when trusted). */
   permissions: PermissionRules;
   routingTable: RoutingTable;
@@ -312,8 +317,9 @@ export function loadConfig(options: {
     // Prices only change what `usage` reports: a project's apply without trust, over the user's.
     ...(user.prices === undefined && project.prices === undefined ? {} : { prices: { ...user.prices, ...project.prices } }),
     mailbox: effectiveMailbox(user.mailbox, project.mailbox, env),
-    // A node's ceiling is its owner's word: a project cannot widen what the machine lends.
+    // The user's word: a project can neither widen what the machine lends nor lift the sandbox.
     ...definedFields({ fleet: user.fleet }),
+    sandbox: sandboxMode(env, user.sandbox),
     ignored,
     withheldProviders,
   };

@@ -7,6 +7,7 @@
 export { ConfigError, type ConfigErrorCode } from "./errors.js";
 export { ConfigSchema, loadConfig, privilegedSettings, userConfigPath, type Config, type EffectiveConfig } from "./config.js";
 export { CONFIG_DEFAULTS, withDefaults } from "./defaults.js";
+export { createSandbox } from "./sandbox.js";
 export { definitionPrivileges } from "./project-policy.js";
 export { PROJECT_CONFIG, projectExecutables, projectProviders, projectTrustFiles, sha256, TrustStore, type TrustRecord } from "./trust.js";
 export { providerFiles } from "./provider-files.js";

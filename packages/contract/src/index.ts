@@ -86,7 +86,7 @@ export {
 export { MESSAGING_TOOLS } from "./messaging.js";
 export { SavedSessionSchema, TurnLogSchema, type SavedSession, type TurnLog } from "./worker-log.js";
 export { FLEET_KEY_ENV, withoutSecrets } from "./secret-env.js";
-export { withoutRepoGitEnv } from "./git-env.js";
+export { gitConfigEnv, NO_REPOSITORY_PROGRAMS, withoutRepoGitEnv } from "./git-env.js";
 export {
   AGENT_LINEAGE_ENV,
   BUDGET_LEFT_ENV,
@@ -99,3 +99,4 @@ export {
   TREE_BUDGET_URL_ENV,
 } from "./nesting-env.js";
 export { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "./plugin.js";
+export { SandboxStatusSchema, type SandboxStatus } from "./sandbox.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SandboxStatusSchema } from "./sandbox.js";
 import { FinishedTurnSchema, PermissionOutSchema } from "./wire.js";
 import { WorktreeOutSchema } from "./worktree.js";
 import { AgentStatusSchema } from "./status.js";
@@ -44,6 +45,9 @@ export const LaunchAgentOutput = {
   queue_position: z.number().optional(),
   mailbox: z.string().optional().describe("The sub-agent's mailbox name: send_to it, and its messages to you arrive in your inbox."),
   worktree: WorktreeOutSchema.optional().describe("With isolation worktree: where the sub-agent works, and on which branch."),
+  sandbox: SandboxStatusSchema.optional().describe(
+    "What keeps our secrets and private state out of its reach: an OS sandbox (bwrap, sandbox-exec, inherited), or none (rules only, and why). Absent on another machine: its node's own.",
+  ),
 };
 
 export const WaitOutput = {

@@ -3,6 +3,8 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { execa } from "execa";
 import { TailBuffer, type CheckOutcome } from "@subagent-mcp/core";
+import type { Sandbox } from "@subagent-mcp/sandbox";
+import { cliEnv } from "./process.js";
 
 /** How long a check may run (default 10 min; config `escalate_check_timeout_s`). */
 export const DEFAULT_CHECK_TIMEOUT_MS = 10 * 60_000;
@@ -13,8 +15,10 @@ export const CHECK_OUTPUT_CHARS = 16_000;
 
 /**
  * Runs `command` through the shell in `cwd`, stdin closed, stdout and stderr interleaved into a
- * bounded tail. Never throws: a command that cannot start, times out or is stopped is a failed
- * check (exit code null) with a line saying why.
+ * bounded tail, with a CLI's environment (no secrets) and in the agents' sandbox, in a pid
+ * namespace of its own there: what it leaves running (a `setsid` daemon too) ends with its shell.
+ * Never throws: a command that cannot start, times out or is stopped is a failed check (exit code
+ * null) with a line saying why.
  */
 export async function runCheckCommand(check: {
   command: string;
@@ -23,15 +27,30 @@ export async function runCheckCommand(check: {
   signal: AbortSignal;
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  sandbox?: Sandbox | undefined;
 }): Promise<CheckOutcome> {
   const started = performance.now();
   const tail = new TailBuffer(CHECK_OUTPUT_CHARS);
   const timeoutMs = check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const env = cliEnv({ ...definedOnly(check.env ?? {}), SUBAGENT_MCP_AGENT_ID: check.agentId }, false);
+  const shell = { executable: "/bin/sh", args: ["-c", check.command], cwd: check.cwd, env, ownPids: true };
+  let run: { executable: string; args: string[]; env: Record<string, string> };
+  try {
+    run = check.sandbox?.wrap(shell) ?? shell;
+  } catch (error) {
+    return {
+      command: check.command,
+      ok: false,
+      exitCode: null,
+      output: `[the check could not run: ${String(error instanceof Error ? error.message : error)}]`,
+      durationMs: 0,
+    };
+  }
   // Its own process group: a test runner's workers end with it.
-  const child = execa(check.command, {
-    shell: true,
+  const child = execa(run.executable, run.args, {
     cwd: check.cwd,
-    env: { ...check.env, SUBAGENT_MCP_AGENT_ID: check.agentId },
+    env: run.env,
+    extendEnv: false,
     stdin: "ignore",
     all: true,
     buffer: false,
@@ -89,4 +108,8 @@ export async function runCheckCommand(check: {
     output: why === undefined ? output : `${output}${output.endsWith("\n") || output === "" ? "" : "\n"}${why}`,
     durationMs,
   };
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -96,6 +96,6 @@ export abstract class CliDriver implements Driver {
   /** The one way a driver starts its CLI: `command(spec, args)` in the session's directory, inheriting `fds` as its 3, 4, ... */
   protected spawn(spec: SessionSpec, args?: string[], fds?: readonly number[]): CliProcess {
     const { executable, ...rest } = this.command(spec, args);
-    return spawnCli({ command: executable, ...rest, cwd: spec.cwd, nice: this.options.nice, fds });
+    return spawnCli({ command: executable, ...rest, cwd: spec.cwd, nice: this.options.nice, sandbox: this.options.sandbox, fds });
   }
 }

@@ -1,3 +1,5 @@
+import type { Sandbox } from "@subagent-mcp/sandbox";
+
 /** Where and how to run an agent CLI; shared by every driver. */
 export interface CliDriverOptions {
   /** Explicit executable; otherwise SUBAGENT_MCP_<PROVIDER>_PATH, then PATH. */
@@ -11,4 +13,6 @@ export interface CliDriverOptions {
   handshakeTimeoutMs?: number;
   /** The CPU niceness every CLI of this driver runs at, 1-19 (0 or none: the server's own); see spawnCli. */
   nice?: number;
+  /** The OS sandbox every CLI of this driver runs in (see @subagent-mcp/sandbox); none: as it is. */
+  sandbox?: Sandbox;
 }

@@ -6,6 +6,7 @@ import { guard, unguard } from "./internal/guardian.js";
 import { killTree, killTreeNow } from "./internal/tree.js";
 import { lowerPriority } from "./internal/nice.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import type { Sandbox } from "@subagent-mcp/sandbox";
 
 /** How a CLI process ended. */
 interface ProcessExit {
@@ -23,6 +24,8 @@ interface SpawnOptions {
   extendEnv?: boolean;
   /** The CPU niceness the CLI runs at (and its children), 1-19; 0 or none: ours. */
   nice?: number | undefined;
+  /** The OS sandbox the CLI runs in, where our secrets and private state do not exist; none: as it is. */
+  sandbox?: Sandbox | undefined;
   /** Open files the CLI inherits as its descriptors 3, 4, ... (what it reads at /dev/fd/N); the caller closes its copies. */
   fds?: readonly number[] | undefined;
 }
@@ -68,9 +71,15 @@ process.once("exit", () => {
 export function spawnCli(options: SpawnOptions): CliProcess {
   let child: ResultPromise;
   try {
-    child = execa(options.command, [...options.args], {
+    const env = cliEnv(options.env, options.extendEnv);
+    const run = options.sandbox?.wrap({ executable: options.command, args: options.args, cwd: options.cwd, env }) ?? {
+      executable: options.command,
+      args: [...options.args],
+      env,
+    };
+    child = execa(run.executable, run.args, {
       cwd: options.cwd,
-      env: cliEnv(options.env, options.extendEnv),
+      env: run.env,
       extendEnv: false,
       // execa's types name descriptors 3 to 9; any open one is passed on as it is.
       stdio: ["pipe", "pipe", "pipe", ...((options.fds ?? []) as readonly 3[])],
@@ -80,7 +89,7 @@ export function spawnCli(options: SpawnOptions): CliProcess {
       stripFinalNewline: false,
     });
   } catch (error) {
-    throw new DriverError("SPAWN_FAILED", `cannot start ${options.command}: ${String(error)}`);
+    throw new DriverError("SPAWN_FAILED", `cannot start ${options.command}: ${errorMessage(error)}`);
   }
   const pid = child.pid;
   if (pid !== undefined) {

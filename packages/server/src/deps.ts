@@ -18,6 +18,7 @@ import type { PriceTable } from "@subagent-mcp/usage/schema";
 import type { PendingSettings } from "./pending.js";
 import type { ControlSettings } from "./control-endpoint.js";
 import type { AgentSpans, Tracer } from "@subagent-mcp/tracing";
+import type { Sandbox } from "@subagent-mcp/sandbox";
 
 /** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
 export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
@@ -101,6 +102,8 @@ export interface ServerDeps {
   control?: ControlSettings;
   /** Where `isolation: "worktree"` puts worktrees and how it readies them (default: the state dir from the environment, no setup). */
   worktrees?: WorktreeSettings;
+  /** The OS sandbox every agent CLI of this server runs in (its status is in each launch's answer); none: not known here. */
+  sandbox?: Sandbox;
   /** The fleet (other machines over the shared Redis), made by the first launch that names a machine or list_machines; undefined: no fleet configured. */
   fleet?: () => Promise<FleetAccess>;
 }
@@ -159,7 +162,7 @@ export interface FleetAccess {
 export interface ToolDeps
   extends
     Required<Pick<ServerDeps, Defaulted>>,
-    Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage" | "fleet" | "withheldProviders" | "quotaPercent"> {
+    Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage" | "fleet" | "withheldProviders" | "quotaPercent" | "sandbox"> {
   supervisor(): Promise<Supervisor>;
   /** The pool behind invoke, warmup, list_pool and reset (made by the first of them), its definitions read again. */
   pool(): Promise<PoolCatalog>;

@@ -24,7 +24,7 @@ import type { Escalate, InvokeOutput, Receipt } from "@subagent-mcp/contract";
 import type { z } from "zod";
 import type { ToolDeps } from "./deps.js";
 import type { PoolCatalog } from "./pool-catalog.js";
-import { ladderUnderCaps } from "./held-agents.js";
+import { reservedLadder } from "./held-agents.js";
 import { rankInputs } from "./routing-choice.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
@@ -67,9 +67,11 @@ export async function escalatePoolTask(
     if (command === undefined) return { status: "done", out };
     // In the replica's folder, after its turn: the definitions that escalate keep their work there (see the loader).
     const signal = options.signal ?? new AbortController().signal;
+    // The supervisor's own runner, as a launch's check: with no secrets, in the agents' sandbox.
+    const asked = { command, cwd: base.cwd, agentId: out.agentId, signal };
+    const run = supervisor.options.runCheck;
     // The drivers load with the first launch, not with the server (startup.test.ts).
-    const { runCheckCommand } = await import("@subagent-mcp/drivers");
-    check = await runCheckCommand({ command, cwd: base.cwd, agentId: out.agentId, signal, env: process.env });
+    check = run === undefined ? await (await import("@subagent-mcp/drivers")).runCheckCommand({ ...asked, env: process.env }) : await run(asked);
     if (check.ok) return { status: "done", out, note: `[The check \`${command}\` passed.]` };
     // The caller went away: nobody would collect a stronger agent's answer.
     if (signal.aborted) return { status: "done", out: { ...out, isError: true, result: out.result + checkFailedNote(check) } };
@@ -84,11 +86,12 @@ export async function escalatePoolTask(
     ...inputs,
     installed: deps.installed,
   });
-  // A rung on a provider a spend cap holds is skipped; with none left the answer says which cap held them.
+  // A rung on a provider a spend cap holds is skipped; with none left the answer says which cap held them. The next one's turn is reserved.
   const {
     ladder: [next, ...rest],
     held,
-  } = ladderUnderCaps(supervisor, climb);
+    turn,
+  } = reservedLadder(supervisor, climb);
   if (next === undefined) {
     const none = `[No stronger candidate for ${category} to escalate to${held.length > 0 ? ` (${held.join("; ")})` : ""}.]`;
     if (check === undefined) return { status: "done", out, note: none };
@@ -103,7 +106,14 @@ export async function escalatePoolTask(
     ...(check === undefined ? {} : { check: checkOut(check) }),
     ...definedFields({ cost_usd: out.costUsd }),
   };
-  const view = launchStronger(deps, supervisor, base, { name, task, from, out, check, category, next, rest, on: plan.on, command });
+  let view;
+  try {
+    view = launchStronger(deps, supervisor, base, { name, task, from, out, check, category, next, rest, on: plan.on, command });
+  } catch (error) {
+    turn?.release();
+    throw error;
+  }
+  turn?.for(view.id);
   options.launched?.(view.id);
   return outcomeOf(supervisor, view, { first, from, out, check }, options);
 }

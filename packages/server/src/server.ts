@@ -227,7 +227,7 @@ function settle(
     progressEveryMs: deps.progressEveryMs ?? 5_000,
     routingTable: deps.routingTable ?? DEFAULT_TABLE,
     routingBranch: deps.routingBranch ?? "cost_efficiency",
-    ...definedFields({ withheldProviders: deps.withheldProviders, quotaPercent: deps.quotaPercent }),
+    ...definedFields({ withheldProviders: deps.withheldProviders, quotaPercent: deps.quotaPercent, sandbox: deps.sandbox }),
     installed: deps.installed ?? (() => true),
     orchestration: deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: defaultCwd },
     maxResultChars: deps.maxResultChars ?? limitsFrom(process.env).maxResultChars,

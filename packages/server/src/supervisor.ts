@@ -1,10 +1,11 @@
 import { Supervisor, type PermissionEvent, type RateLimitStore } from "@subagent-mcp/core";
 import { AuditLog, describeRequest } from "@subagent-mcp/permissions";
 import { createDrivers } from "@subagent-mcp/config/drivers";
+import type { Sandbox } from "@subagent-mcp/sandbox";
 import { runCheckCommand } from "@subagent-mcp/drivers";
 import { turnCost } from "@subagent-mcp/usage";
 import type { LaunchGate } from "./launch-gate.js";
-import { withDefaults, type EffectiveConfig } from "@subagent-mcp/config";
+import { createSandbox, withDefaults, type EffectiveConfig } from "@subagent-mcp/config";
 import type { AgentSpans } from "@subagent-mcp/tracing";
 import { definedFields } from "@subagent-mcp/contract/fields";
 import { compilePhrases, Receipts, serverFolder } from "@subagent-mcp/receipts";
@@ -31,11 +32,20 @@ export function auditTo(log: AuditLog): (event: PermissionEvent) => void {
 export function createSupervisor(
   config: EffectiveConfig,
   audit: AuditLog = new AuditLog(),
-  extra: { newId?: () => string; launchGate?: LaunchGate; rateLimits?: RateLimitStore; spans?: AgentSpans | undefined; receiptsDir?: string } = {},
+  extra: {
+    newId?: () => string;
+    launchGate?: LaunchGate;
+    rateLimits?: RateLimitStore;
+    spans?: AgentSpans | undefined;
+    receiptsDir?: string;
+    /** The OS sandbox its CLIs and checks run in (default: the config's). */
+    sandbox?: Sandbox;
+  } = {},
 ): Supervisor {
   // While tracing is on, each agent's life, turns and waits are spans (the server's AgentSpans).
   const { spans } = extra;
   const audited = auditTo(audit);
+  const sandbox = extra.sandbox ?? createSandbox(config);
   const supervisor = new Supervisor({
     ...definedFields({ newId: extra.newId, rateLimits: extra.rateLimits }),
     // Launches are answered first; their CLIs start right after (see LaunchGate).
@@ -50,13 +60,14 @@ export function createSupervisor(
             spans.permission(event);
           },
     ...(spans === undefined ? {} : { traceOf: spans.sessionTrace }),
-    drivers: createDrivers(config),
+    drivers: createDrivers(config, sandbox),
     ...definedFields({ caps: config.caps, maxLive: config.max_live }),
     stallMs: withDefaults(config).stall_seconds * 1000,
     ...(config.permission_timeout_s === undefined ? {} : { permissionTimeoutMs: config.permission_timeout_s * 1000 }),
     idleTtlMs: withDefaults(config).idle_ttl_s * 1000,
-    // An escalating launch's check (`pnpm test`) runs as the user would run it, in the agent's cwd.
-    runCheck: (check) => runCheckCommand({ ...check, env: process.env }),
+    // An escalating launch's check (`pnpm test`) runs as the user would run it, in the agent's cwd,
+    // in the agents' sandbox: a command a launch names sees no more than its agent.
+    runCheck: (check) => runCheckCommand({ ...check, env: process.env, sandbox }),
     // Every finished turn carries a receipt of what it did (events, permission answers, git).
     witness: new Receipts({
       phrases: compilePhrases(config.receipts),

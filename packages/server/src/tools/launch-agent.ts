@@ -6,7 +6,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { checkOf, EscalateSchema, LaunchAgentOutput, PermissionModeSchema, definedFields } from "@subagent-mcp/contract";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, rankCandidates, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { escalationFor, rankInputs, refuseHeld } from "../routing-choice.js";
-import { holdToCaps, spendWatch } from "../spend-caps.js";
+import { holdToCaps, reservePlaced, spendWatch } from "../spend-caps.js";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { checkDepth } from "../nesting.js";
@@ -107,6 +107,8 @@ async function launchAgent(deps: ToolDeps, asked: LaunchArgs, extra: Extra) {
   const fromHost = asked.cwd === undefined && asked.machine === undefined ? hostCwd(extra._meta) : undefined;
   const args = fromHost === undefined ? asked : { ...asked, cwd: fromHost };
   checkDepth(deps);
+  // `sandbox: "required"` and no OS sandbox here: nothing starts (one on another machine is its node's).
+  if (args.machine === undefined) deps.sandbox?.assertUsable();
   checkCommandLineText("launch_agent", args.allowed_tools, args.permissions);
   const granted = grant({ mode: args.permission_mode, tools: args.allowed_tools }, deps.ceiling, "launch_agent");
   // Allow rules grant without asking, as allowed tools do: a nested server gives no more than it was given.
@@ -165,7 +167,11 @@ async function launchAgent(deps: ToolDeps, asked: LaunchArgs, extra: Extra) {
     started = true;
     return answer;
   } finally {
-    if (!started) journal?.unclaim(id);
+    if (!started) {
+      journal?.unclaim(id);
+      // A turn reserved under the spend caps for it is given back: it never ran.
+      spendWatch(supervisor)?.releaseFor(id);
+    }
   }
 }
 
@@ -187,7 +193,7 @@ async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: Launch
   // Where each candidate runs (here, or a machine of the fleet); an unplaceable first one is skipped or is this call's error.
   // On another machine, its node makes the worktree, named as one here would be.
   const ask = args.isolation === "worktree" ? { name: args.label ?? id, ...optional({ base: args.base, label: args.label }) } : undefined;
-  const { placed, skipped: unplaced } = await placeCandidates(
+  const { placed: all, skipped: unplaced } = await placeCandidates(
     deps,
     ranking.ranked.map((r) => r.candidate),
     {
@@ -197,6 +203,8 @@ async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: Launch
       ...(args.outlive === true ? { outlive: true } : {}),
     },
   );
+  // Its turn is reserved under the spend caps (until it ends) on the first of them with room.
+  const placed = all.slice(reservePlaced(spendWatch(supervisor), all, args.provider, (c) => d.inputs.expectedCost(c)?.usd, id));
   const [first, ...rest] = placed;
   if (first === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
   const { candidate: chosen, placement } = first;
@@ -254,6 +262,7 @@ async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: Launch
     child,
     isolated,
     worktree: ask !== undefined,
+    sandbox: placement === undefined ? deps.sandbox?.status() : undefined,
   });
   const near = deps.budgets.made()?.treeWarnings() ?? [];
   const launched = near.length === 0 ? text : `${text}\nNear the budget of the agent tree: ${near.join("; ")}; at 100 % its turns are interrupted.`;

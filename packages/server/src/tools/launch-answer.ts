@@ -2,7 +2,7 @@
 // and why, the escalation ladder, where the agent works) and the sentence a host reads. Apart from
 // launch-agent.ts, which decides and starts: this only describes what was decided, with no I/O.
 import type { AgentView } from "@subagent-mcp/core";
-import type { WorktreeOut } from "@subagent-mcp/contract";
+import type { SandboxStatus, WorktreeOut } from "@subagent-mcp/contract";
 import { describeCandidate, type Candidate, type Ranking, type Route } from "@subagent-mcp/routing";
 import type { escalationFor } from "../routing-choice.js";
 import { describeWorktree } from "../worktree-view.js";
@@ -24,6 +24,8 @@ export interface Launched {
   isolated: { view: WorktreeOut } | undefined;
   /** Whether it asked for a worktree (made here, or by its node on another machine). */
   worktree: boolean;
+  /** What keeps our secrets out of its reach, when it runs here. */
+  sandbox: SandboxStatus | undefined;
 }
 
 /** launch_agent's structured result and its text. */
@@ -43,6 +45,7 @@ export function launchAnswer(l: Launched): { out: Record<string, unknown>; text:
     ...definedFields({ machine: view.machine, model: view.model, effort: view.effort, session_id: view.sessionId, queue_position: view.queuePosition }),
     ...(l.child.messaging ? { mailbox: l.child.id } : {}),
     ...(isolated === undefined ? {} : { worktree: isolated.view }),
+    ...definedFields({ sandbox: l.sandbox }),
   };
   const where = view.status === "queued" ? `queued at position ${String(view.queuePosition)}` : view.status;
   const via = route.category === undefined ? "" : ` for ${route.category} (${route.branch})`;
@@ -57,7 +60,11 @@ export function launchAnswer(l: Launched): { out: Record<string, unknown>; text:
   const why = ranking.ranked[0] === undefined ? "" : rankNote(ranking.ranked[0]);
   const held = [...new Set(ranking.skipped.filter((s) => s.rule === "over_quota").map((s) => s.reason))];
   const hold = held.length === 0 ? "" : ` Held by quota_percent: ${held.join("; ")}.`;
-  const text = `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}${why}; ${l.fallbacks.length} fallback candidate(s).${climb}${hold}`;
+  const bare =
+    l.sandbox?.kind === "none"
+      ? ` Its CLI runs without an OS sandbox (${l.sandbox.reason ?? "none"}): our secrets and state are kept from it by permission rules only.`
+      : "";
+  const text = `Launched agent ${view.id} on ${describeCandidate(chosen)}${via} (${where})${place}${why}; ${l.fallbacks.length} fallback candidate(s).${climb}${hold}${bare}`;
   return { out, text };
 }
 

@@ -1,0 +1,80 @@
+import { bwrapArgs } from "./bwrap.js";
+import type { SandboxStatus } from "@subagent-mcp/contract";
+import { detectSandbox, SANDBOXED_ENV } from "./detect.js";
+import { SandboxError } from "./errors.js";
+import { seatbeltProfile } from "./seatbelt.js";
+import { presentView, type SandboxView } from "./view.js";
+
+/** The user's setting: `auto` (a sandbox where the machine has one), `off`, or `required` (no launch without one). */
+export const SANDBOX_MODES = ["auto", "off", "required"] as const;
+export type SandboxMode = (typeof SANDBOX_MODES)[number];
+
+/** A command as a driver would run it. */
+export interface SandboxCommand {
+  executable: string;
+  args: readonly string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Its own pid namespace where the sandbox has one: whatever it starts (a `setsid` daemon too) ends with it. */
+  ownPids?: boolean;
+}
+
+/**
+ * Runs every CLI we start (agents, pool replicas, worker sessions, a node's agents, checks,
+ * provider entries) inside the OS sandbox, with the view of our files that `view` gives. Which
+ * sandbox is found on first use, once.
+ */
+export class Sandbox {
+  #status: SandboxStatus | undefined;
+  #view: SandboxView | undefined;
+
+  constructor(
+    readonly mode: SandboxMode,
+    private readonly view: () => SandboxView,
+    private readonly env: Record<string, string | undefined> = process.env,
+  ) {}
+
+  /** What holds the CLIs of this process: `none` with the reason when nothing does (or the setting is `off`). */
+  status(): SandboxStatus {
+    this.#status ??=
+      this.mode === "off"
+        ? { kind: "none", reason: "turned off by the sandbox setting (SUBAGENT_MCP_SANDBOX or the config's `sandbox`)" }
+        : detectSandbox(this.env);
+    return this.#status;
+  }
+
+  /** Throws SANDBOX_UNAVAILABLE when the setting is `required` and no sandbox holds: checked before a launch is accepted. */
+  assertUsable(): void {
+    const status = this.status();
+    if (this.mode === "required" && status.kind === "none") {
+      throw new SandboxError(
+        "SANDBOX_UNAVAILABLE",
+        `no agent is started without an OS sandbox (sandbox: "required"), and there is none: ${status.reason ?? "unknown"}`,
+      );
+    }
+  }
+
+  /** The command to run instead of `command`: the same, inside the sandbox (unchanged without one). */
+  wrap(command: SandboxCommand): { executable: string; args: string[]; env: Record<string, string> } {
+    this.assertUsable();
+    const status = this.status();
+    if (status.kind !== "bwrap" && status.kind !== "sandbox-exec") return { executable: command.executable, args: [...command.args], env: command.env };
+    this.#view ??= this.view();
+    const view = presentView(this.#view);
+    const env = { ...command.env, [SANDBOXED_ENV]: status.kind };
+    const executable = status.executable ?? status.kind;
+    if (status.kind === "bwrap") return { executable, args: bwrapArgs(view, command), env };
+    const shown = view.hidden.some((dir) => command.cwd === dir || command.cwd.startsWith(`${dir}/`))
+      ? { shown: [...view.shown, { path: command.cwd, writable: true }] }
+      : {};
+    return { executable, args: ["-p", seatbeltProfile({ ...view, ...shown }), command.executable, ...command.args], env };
+  }
+}
+
+/** The setting from the environment (SUBAGENT_MCP_SANDBOX) over the config's; throws SANDBOX_MODE_INVALID on another word. */
+export function sandboxMode(env: Record<string, string | undefined>, configured: SandboxMode | undefined): SandboxMode {
+  const raw = env.SUBAGENT_MCP_SANDBOX;
+  if (raw === undefined || raw === "") return configured ?? "auto";
+  if ((SANDBOX_MODES as readonly string[]).includes(raw)) return raw as SandboxMode;
+  throw new SandboxError("SANDBOX_MODE_INVALID", `SUBAGENT_MCP_SANDBOX must be one of ${SANDBOX_MODES.join(", ")}, got "${raw}"`);
+}
