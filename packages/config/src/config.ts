@@ -80,7 +80,7 @@ export type Config = z.infer<typeof ConfigSchema>;
 
 /** The effective configuration, with the routing table already merged. */
 export interface EffectiveConfig extends Omit<Config, "routing" | "permissions" | "sandbox"> {
-  /** The sandbox setting in force: the environment's, else the user's file's, else `auto`. */
+  /** The sandbox setting in force: the environment's, else the user's file's, else `auto` (as `fleet`, the user's word alone: a project cannot lift it). */
   sandbox: SandboxMode;
   /** The user's rules, then the project's (its allow rules only when trusted). */
   permissions: PermissionRules;
@@ -317,7 +317,6 @@ export function loadConfig(options: {
     // Prices only change what `usage` reports: a project's apply without trust, over the user's.
     ...(user.prices === undefined && project.prices === undefined ? {} : { prices: { ...user.prices, ...project.prices } }),
     mailbox: effectiveMailbox(user.mailbox, project.mailbox, env),
-    // The user's word: a project can neither widen what the machine lends nor lift the sandbox.
     ...definedFields({ fleet: user.fleet }),
     sandbox: sandboxMode(env, user.sandbox),
     ignored,
