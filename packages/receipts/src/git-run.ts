@@ -3,13 +3,17 @@
 // could not read and still be given.
 import { existsSync } from "node:fs";
 import { errorMessage } from "@subagent-mcp/errors";
-import { withoutRepoGitEnv } from "@subagent-mcp/contract";
+import { gitConfigEnv, NO_REPOSITORY_PROGRAMS, withoutRepoGitEnv } from "@subagent-mcp/contract";
 
-/** The environment of our git calls: the process's without repository-selecting variables, plus `extra`. */
-export function gitEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
+/**
+ * The environment of our git calls: the process's without repository-selecting variables, with
+ * `config` above every config file's (and no fsmonitor or hook, whatever a config file says), plus `extra`.
+ */
+export function gitEnv(extra: Record<string, string> = {}, config: readonly (readonly [string, string])[] = []): Record<string, string | undefined> {
   const env = withoutRepoGitEnv(process.env);
   // GIT_NO_LAZY_FETCH: a partial clone must not reach its remote to count lines.
-  return { ...env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", GIT_NO_LAZY_FETCH: "1", ...extra };
+  const own = { LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", GIT_NO_LAZY_FETCH: "1" };
+  return { ...env, ...own, ...gitConfigEnv([...config, ...NO_REPOSITORY_PROGRAMS]), ...extra };
 }
 
 /** The outcome of a run of git commands: their stdout, or why it could not be had. */

@@ -1,15 +1,17 @@
 // The git half of a receipt: snapshots of an agent's working tree (tracked and untracked files,
 // ignored ones not) and the files changed between two of them, without touching the user's index,
-// refs or objects. The snapshots are trees written with a private index and a private object
-// directory under `dir`; the user's objects are read through GIT_ALTERNATE_OBJECT_DIRECTORIES.
+// refs or objects, and without running any program the repository's config names. The snapshots
+// are trees written with a private git directory, index and object directory under `dir`
+// (git-dir.ts); the user's objects are read through GIT_ALTERNATE_OBJECT_DIRECTORIES.
 // The private index starts as a copy of the repository's own, so the stat data git already has is
 // reused: only files changed or untracked since are hashed, and later snapshots only what changed
 // since the one before.
-import { copyFile, mkdir, rm, stat, utimes } from "node:fs/promises";
+import { copyFile, rm, stat, utimes } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { ReceiptFiles } from "@subagent-mcp/contract";
 import { errorMessage } from "@subagent-mcp/errors";
 import { DIFF_FORMAT, parseDiff } from "./git-diff.js";
+import { KEPT_CONFIG, makeGitDir } from "./git-dir.js";
 import { gitEnv, runGit, type GitOutcome } from "./git-run.js";
 
 /** A snapshot of the working tree: the tree's id, or why it could not be taken. */
@@ -146,21 +148,34 @@ export class TreeWatch {
     return outcome;
   }
 
-  // Finds the repository and seeds the private index with a copy of its own.
+  // Finds the repository, makes the private git directory (git-dir.ts) and seeds its index with a copy of the repository's.
   async #open(): Promise<Repo | { undetermined: string }> {
-    const args = ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-path", "index", "--git-common-dir"];
+    const args = ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-path", "index", "--git-common-dir", "--shared-index-path"];
     const found = await runGit({ cwd: this.#cwd, steps: [args], env: gitEnv(), timeoutMs: this.#timeoutMs });
     if ("undetermined" in found) return found;
-    const [top, index, common] = found.stdout.split("\n");
+    const [top, index, common, shared] = found.stdout.split("\n");
     if (top === undefined || top === "" || index === undefined || common === undefined) return { undetermined: "not a git repository (no working tree)" };
-    const own = join(this.#dir, "index");
-    await mkdir(join(this.#dir, "objects"), { recursive: true });
-    await seed(index, own);
-    const env = gitEnv({
-      GIT_INDEX_FILE: own,
-      GIT_OBJECT_DIRECTORY: join(this.#dir, "objects"),
-      GIT_ALTERNATE_OBJECT_DIRECTORIES: alternate(join(common, "objects")),
+    const kept = await runGit({
+      cwd: top,
+      steps: [["config", "-z", "--get-regexp", KEPT_CONFIG]],
+      env: gitEnv(),
+      timeoutMs: this.#timeoutMs,
+      lenient: ["config"],
     });
+    if ("undetermined" in kept) return kept;
+    const config = await makeGitDir(this.#dir, { common, shared: shared === "" ? undefined : shared }, kept.stdout);
+    const own = join(this.#dir, "index");
+    await seed(index, own);
+    const env = gitEnv(
+      {
+        GIT_DIR: this.#dir,
+        GIT_WORK_TREE: top,
+        GIT_INDEX_FILE: own,
+        GIT_OBJECT_DIRECTORY: join(this.#dir, "objects"),
+        GIT_ALTERNATE_OBJECT_DIRECTORIES: alternate(join(common, "objects")),
+      },
+      config,
+    );
     return { top, env };
   }
 }

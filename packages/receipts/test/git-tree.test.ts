@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { processAlive } from "@subagent-mcp/state";
 import { describe, expect, it } from "vitest";
@@ -9,6 +10,18 @@ const watch = (cwd: string, timeoutMs?: number) =>
   new TreeWatch({ cwd, dir: join(tmp("rc-own-"), "watch"), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
 // Whether a process runs: a killed one may stay a zombie until its new parent reaps it (dead to processAlive).
 const running = (pid: number): boolean => processAlive({ pid });
+// The processes whose environment names the watch's private index (ours: git and the shell that runs it).
+const gitsUsing = (dir: string): number[] =>
+  readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, "utf8").includes(`GIT_INDEX_FILE=${join(dir, "index")}\0`);
+      } catch {
+        return false; // gone, or not ours
+      }
+    })
+    .map(Number);
 const tree = (s: Snapshot): string => ("tree" in s ? s.tree : `undetermined: ${s.undetermined}`);
 
 describe("TreeWatch", () => {
@@ -191,21 +204,21 @@ describe("TreeWatch", () => {
     await w.close();
   });
 
-  it("answers undetermined when git takes longer than the bound, and kills what git started", async () => {
-    const pidFile = join(tmp("rc-pid-"), "pid");
-    const root = makeRepo({ ".gitattributes": "*.slow filter=slow\n" });
-    git(root, "config", "filter.slow.clean", `echo $$ > ${pidFile}; exec sleep 60`);
-    const w = watch(root, 1_500);
-    const start = await w.snapshot();
+  it("answers undetermined when git takes longer than the bound, and kills the git it started", async () => {
+    const root = makeRepo({ "a.txt": "a\n" });
+    const dir = join(tmp("rc-own-"), "watch");
+    const patient = new TreeWatch({ cwd: root, dir });
+    const start = await patient.snapshot();
     expect(tree(start)).toMatch(/^[0-9a-f]{40}$/);
-    write(root, { "x.slow": "slow\n" });
-    expect(await w.changesSince(start, 50)).toEqual({ undetermined: "git took longer than 1500 ms" });
-    const pid = Number(readFileSync(pidFile, "utf8"));
-    expect(running(pid)).toBe(false);
-    // The killed git's lock is gone: once the slow file is, the watch answers again.
-    unlinkSync(join(root, "x.slow"));
-    expect(await w.changesSince(start, 50)).toEqual({ source: "git", changed: [], total: { files: 0, added: 0, removed: 0 } });
-    await w.close();
+    // A file git needs seconds to hash, read by a watch on the same folder bound to 200 ms.
+    write(root, { "big.bin": randomBytes(32_000_000) });
+    const hasty = new TreeWatch({ cwd: root, dir, timeoutMs: 200 });
+    expect(await hasty.changesSince(start, 50)).toEqual({ undetermined: "git took longer than 200 ms" });
+    expect(gitsUsing(dir).filter(running)).toEqual([]);
+    // The killed git's lock is gone: once the big file is, the watch answers again.
+    unlinkSync(join(root, "big.bin"));
+    expect(await patient.changesSince(start, 50)).toEqual({ source: "git", changed: [], total: { files: 0, added: 0, removed: 0 } });
+    await patient.close();
   });
 
   it("removes its folder on close and answers undetermined after", async () => {
