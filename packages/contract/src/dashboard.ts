@@ -121,6 +121,8 @@ const CapViewSchema = z.object({
   /** day_usd, week_usd, day_turns or week_turns. */
   limit: z.string(),
   spent: z.number(),
+  /** Held by turns under way (reserved before they started, not yet in the ledger): turns, or their expected dollars. */
+  reserved: z.number().optional(),
   of: z.number(),
   left: z.number(),
   /** ISO time its period ends (the next UTC midnight, or the next Monday's). */
@@ -151,6 +153,8 @@ export const DashboardStateSchema = z.object({
   quota: z.array(QuotaWindowViewSchema).optional(),
   /** Every limit of the config's `spend_caps`, summed from the state folder's spend ledger; absent without caps. */
   caps: z.array(CapViewSchema).optional(),
+  /** Lines of the spend ledger that are not counted (not ours, or cut), one line each (`usage --caps` shows them too); absent without caps. */
+  cap_problems: z.array(z.string()).optional(),
   /** The live machines of the fleet (as list_machines shows them); absent without a fleet. */
   machines: z.array(MachineSchema).optional(),
   /** What could not be read this time (the mailbox store down, ...), one line each. */

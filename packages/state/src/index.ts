@@ -5,7 +5,7 @@ export { configDir, configLayout, stateDir, stateLayout, workerLayout } from "./
 export { ensurePrivateDir, keepPrivate, writePrivate } from "./private.js";
 export { RewrittenFile } from "./rewritten-file.js";
 export { assertWritable, writeAtomic, writeTarget } from "./safe-write.js";
-export { processAlive, processRef, selfRef, type ProcessRef } from "./alive.js";
+export { processAlive, processRef, ProcessRefSchema, selfRef, type ProcessRef } from "./alive.js";
 export { holdOwnership } from "./ownership.js";
 export { processTable, readStat, type ProcEntry } from "./proc.js";
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */

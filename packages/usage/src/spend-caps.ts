@@ -2,7 +2,7 @@
 // calendar day, a week an ISO week (from Monday 00:00 UTC). A cap keyed by a provider counts all
 // its models' turns; one keyed by `provider/model` only that model's.
 import type { SpendCap, SpendCaps } from "./schema.js";
-import type { LedgerEntry } from "./spend-ledger.js";
+import type { LedgerEntry, Reservation } from "./ledger-lines.js";
 import { SpendTally } from "./spend-tally.js";
 
 /** One limit of one cap. */
@@ -17,6 +17,8 @@ export interface CapStanding {
   field: CapField;
   cap: number;
   spent: number;
+  /** Held by turns under way (reserved, not yet in the ledger): a turn each, or their expected dollars when known. */
+  reserved: number;
   left: number;
   /** When its period ends (the next UTC midnight, or the next Monday's). */
   resetsAt: Date;
@@ -49,12 +51,18 @@ function tallies(spend: Spending): readonly SpendTally[] {
   return first === undefined || first instanceof SpendTally ? (spend as readonly SpendTally[]) : [SpendTally.of(spend as readonly LedgerEntry[])];
 }
 
-/** Every limit of every cap, with what was spent in its period. */
-export function capStandings(caps: SpendCaps, spend: Spending, now: number = Date.now()): CapStanding[] {
+/** What a reservation holds of a cap: its turn, and its expected cost when known. */
+export type UnderWay = Pick<Reservation, "provider" | "model" | "expected_usd">;
+
+/** Every limit of every cap, with what was spent in its period and what the turns under way (`reserved`) hold of it. */
+export function capStandings(caps: SpendCaps, spend: Spending, now: number = Date.now(), reserved: readonly UnderWay[] = []): CapStanding[] {
   const { day, week } = capPeriods(now);
   const summed = tallies(spend);
   const out: CapStanding[] = [];
   for (const [key, cap] of Object.entries(caps)) {
+    // A turn under way ends in this period: it counts in the day's and the week's.
+    const held = reserved.filter((r) => capCovers(key, r));
+    const heldUsd = held.reduce((n, r) => n + (r.expected_usd ?? 0), 0);
     let dayUsd = 0;
     let weekUsd = 0;
     let dayTurns = 0;
@@ -78,12 +86,14 @@ export function capStandings(caps: SpendCaps, spend: Spending, now: number = Dat
       const limit = cap[field];
       if (limit === undefined) continue;
       const daily = field.startsWith("day");
+      const holds = field.endsWith("usd") ? heldUsd : held.length;
       out.push({
         key,
         field,
         cap: limit,
         spent: spent[field],
-        left: Math.max(0, limit - spent[field]),
+        reserved: holds,
+        left: Math.max(0, limit - spent[field] - holds),
         resetsAt: new Date((daily ? day : week) + (daily ? DAY_MS : 7 * DAY_MS)),
         unknownCostTurns: field.endsWith("usd") ? (daily ? dayUnknown : weekUnknown) : 0,
       });
@@ -94,24 +104,26 @@ export function capStandings(caps: SpendCaps, spend: Spending, now: number = Dat
 
 /**
  * The first cap a launch of `who` cannot run under, as a sentence naming it; undefined when every
- * cap over it has room. A turn cap is reached once spent; a dollar cap too, or when the expected
- * cost of the turn (when known) would pass it.
+ * cap over it has room. A turn cap is reached once spent and reserved; a dollar cap too, or when the
+ * expected cost of the turn (when known) would pass it.
  */
 export function capReached(standings: readonly CapStanding[], who: { provider: string; model?: string | undefined }, expectedUsd?: number): string | undefined {
   for (const s of standings) {
     if (!capCovers(s.key, who)) continue;
-    if (s.spent >= s.cap) return capText(s);
-    if (s.field.endsWith("usd") && expectedUsd !== undefined && s.spent + expectedUsd > s.cap)
+    if (s.spent + s.reserved >= s.cap) return capText(s);
+    if (s.field.endsWith("usd") && expectedUsd !== undefined && s.spent + s.reserved + expectedUsd > s.cap)
       return `${capText(s)} with the turn's expected ${amount(s, expectedUsd)}`;
   }
   return undefined;
 }
 
-/** "spend cap claude day_usd 5.00 reached: 5.12 spent today (resets 2026-11-27T00:00:00.000Z)". */
+/** "spend cap claude day_usd 5.00 reached: 5.12 spent today (resets 2026-11-27T00:00:00.000Z)"; turns under way are said after. */
 export function capText(s: CapStanding): string {
   const when = s.field.startsWith("day") ? "today" : "this week";
-  const spent = s.field.endsWith("turns") ? `${s.spent} turn${s.spent === 1 ? "" : "s"} ${when}` : `${amount(s, s.spent)} spent ${when}`;
-  return `spend cap ${s.key} ${s.field} ${amount(s, s.cap)} reached: ${spent} (resets ${s.resetsAt.toISOString()})`;
+  const turns = s.field.endsWith("turns");
+  const spent = turns ? `${s.spent} turn${s.spent === 1 ? "" : "s"} ${when}` : `${amount(s, s.spent)} spent ${when}`;
+  const held = s.reserved === 0 ? "" : turns ? ` and ${s.reserved} under way` : ` and ${amount(s, s.reserved)} expected of turns under way`;
+  return `spend cap ${s.key} ${s.field} ${amount(s, s.cap)} reached: ${spent}${held} (resets ${s.resetsAt.toISOString()})`;
 }
 
 function amount(s: CapStanding, n: number): string {

@@ -68,15 +68,21 @@ describe("SpendTally", () => {
     const local = randomEntries(600, rand);
     const others = randomEntries(400, rand).map((e) => ({ ...e, ms: Date.parse(e.at) }));
     const shared: SharedSpend = { record: () => undefined, entries: () => others, ready: () => Promise.resolve(), tally: () => SpendTally.of(others) };
+    const nows = [MONDAY - DAY - 1, MONDAY - 1, MONDAY, MONDAY + 12 * 3600_000, MONDAY + DAY + 5];
+    const last = nows[nows.length - 1] as number;
     const reader = new SpendLedger(ledger.path);
     // Appended in two halves, the second read in incrementally by the same reader.
     for (const [i, e] of local.entries()) {
       ledger.append(e);
-      if (i === 300) reader.tallies(MONDAY - 2 * DAY);
+      if (i === 300) reader.tallies(last);
     }
-    const all = [...local.map((e) => ({ ...e, ms: Date.parse(e.at) })), ...others];
-    for (const now of [MONDAY - DAY - 1, MONDAY - 1, MONDAY, MONDAY + 12 * 3600_000, MONDAY + DAY + 5]) {
-      const standings = capStandings(caps, withSharedTally(reader.tallies(now), shared, now), now);
+    for (const now of nows) {
+      // A line dated past the reader's clock (five minutes' slack) is no line of ours: not counted, a problem.
+      const written = local.map((e) => ({ ...e, ms: Date.parse(e.at) }));
+      const all = [...written.filter((e) => e.ms <= now + 5 * 60_000), ...others];
+      const at = now === last ? reader : new SpendLedger(ledger.path);
+      const standings = capStandings(caps, withSharedTally(at.tallies(now), shared, now), now);
+      expect(at.problems(now).count).toBe(written.length - (all.length - others.length));
       expect(standings).toHaveLength(10);
       for (const s of standings) {
         const ref = referenceSpent(s.key, all, now);
