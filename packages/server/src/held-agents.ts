@@ -1,12 +1,14 @@
 // A pool task or a follow-up runs on the provider its agent already has: nothing to route it past,
 // so a spend cap (or a quota window past `quota_percent`) over that provider refuses it before its
-// turn starts, with the error and text a launch held the same way gets.
+// turn starts, with the error and text a launch held the same way gets; one that may run has its
+// turn reserved under the caps (see spend-caps.ts) until it ends.
 import { isRunning, type Supervisor } from "@subagent-mcp/core";
 import { overQuota, quotaReason, type Candidate } from "@subagent-mcp/routing";
 import type { Provider } from "@subagent-mcp/contract";
 import type { ToolDeps } from "./deps.js";
+import { isCodedError } from "@subagent-mcp/errors";
 import { ServerError } from "./errors.js";
-import { refuseOverCap, spendWatch } from "./spend-caps.js";
+import { refuseOverCap, reserveFor, spendWatch, type ReservedTurn } from "./spend-caps.js";
 
 /**
  * Resolves once the fleet's spend stream was first read (bounded at 1 s, at once when its Redis fails;
@@ -16,31 +18,39 @@ export async function spendRead(supervisor: Supervisor): Promise<void> {
   await spendWatch(supervisor)?.ready();
 }
 
-/** Throws BUDGET_EXCEEDED when a spend cap or `quota_percent` holds a pool agent's provider/model. */
+/**
+ * Throws BUDGET_EXCEEDED when a spend cap or `quota_percent` holds a pool agent's provider/model. With
+ * `task`, the task's turn is reserved under the caps (its replica binds it as the task starts).
+ */
 export async function refuseHeldPoolAgent(
   deps: Pick<ToolDeps, "quotaPercent">,
   supervisor: Supervisor,
   who: { provider: Provider; model?: string | undefined },
-): Promise<void> {
+  task = false,
+): Promise<ReservedTurn | undefined> {
   await spendRead(supervisor);
-  refuseOverCap(supervisor, who);
   const percent = deps.quotaPercent;
-  if (percent === undefined) return;
   const now = Date.now();
-  const full = overQuota({ percent, windows: (provider) => supervisor.rateWindows(provider) }, who.provider, now);
-  if (full !== undefined) throw new ServerError("BUDGET_EXCEEDED", `launch held by quota_percent: ${quotaReason(who.provider, full, percent, now)}`);
+  const full = percent === undefined ? undefined : overQuota({ percent, windows: (provider) => supervisor.rateWindows(provider) }, who.provider, now);
+  // A cap is named first, as a launch's check does; a turn reserved is given back when the quota holds it.
+  if (!task) refuseOverCap(supervisor, who);
+  const turn = task ? reserveFor(supervisor, who) : undefined;
+  if (full === undefined || percent === undefined) return turn;
+  turn?.release();
+  throw new ServerError("BUDGET_EXCEEDED", `launch held by quota_percent: ${quotaReason(who.provider, full, percent, now)}`);
 }
 
 /**
  * Throws BUDGET_EXCEEDED when a message to `agentId` would start a turn now on a provider/model a
- * spend cap holds (one stopped at its budget and not `raising` it is refused by send, naming its stop).
+ * spend cap holds (one stopped at its budget and not `raising` it is refused by send, naming its stop);
+ * else that turn is reserved for it (given back by the caller if the message is not sent).
  */
-export async function refuseHeldFollowUp(supervisor: Supervisor, agentId: string, raising: boolean): Promise<void> {
+export async function refuseHeldFollowUp(supervisor: Supervisor, agentId: string, raising: boolean): Promise<ReservedTurn | undefined> {
   await spendRead(supervisor);
   const view = supervisor.get(agentId);
-  if (view.status === "budget_exceeded" && !raising) return;
-  // One queued behind a running turn is not refused here: it is held until that turn ends (see holdsFollowUps), which parks the agent if a cap holds then.
-  if (!isRunning(view.status)) refuseOverCap(supervisor, view);
+  if (view.status === "budget_exceeded" && !raising) return undefined;
+  // One queued behind a running turn is not refused here: it is held until that turn ends (see holdsFollowUps), which reserves its turn then or parks the agent.
+  return isRunning(view.status) ? undefined : reserveFor(supervisor, view, agentId);
 }
 
 /** Whether a follow-up queued behind a running turn waits in the supervisor until it ends, to be checked against the spend caps then. */
@@ -59,4 +69,25 @@ export function ladderUnderCaps<T extends Candidate>(supervisor: Supervisor, lad
     return reason === undefined;
   });
   return { ladder: kept, held: [...held] };
+}
+
+/**
+ * An escalation's ladder under the caps (see ladderUnderCaps), its first rung's turn reserved: a rung
+ * whose room a racing turn took since is held as a capped one is, and the next tried.
+ */
+export function reservedLadder<T extends Candidate>(
+  supervisor: Supervisor,
+  ladder: readonly T[],
+): { ladder: T[]; held: string[]; turn: ReservedTurn | undefined } {
+  const under = ladderUnderCaps(supervisor, ladder);
+  const held = new Set(under.held);
+  for (const [index, rung] of under.ladder.entries()) {
+    try {
+      return { ladder: under.ladder.slice(index), held: [...held], turn: reserveFor(supervisor, rung) };
+    } catch (error) {
+      if (!isCodedError(error) || error.code !== "BUDGET_EXCEEDED") throw error;
+      held.add(error.message);
+    }
+  }
+  return { ladder: [], held: [...held], turn: undefined };
 }

@@ -49,16 +49,28 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
           const definition = catalog.startable(args.agent);
           await deps.budgets.made()?.check();
           const supervisor = await deps.supervisor();
-          await refuseHeldPoolAgent(deps, supervisor, definition);
+          // The task's turn is reserved under the spend caps, bound to the replica that starts it, given back if none does.
+          const reserved = await refuseHeldPoolAgent(deps, supervisor, definition, true);
+          let started = false;
+          const start = (agentId: string): void => {
+            started = true;
+            reserved?.for(agentId);
+          };
+          const unstarted = (): void => {
+            if (!started) reserved?.release();
+          };
           // A host that takes tasks gets one at once, completed with the same answer when the task ends.
           let ref: TurnRef | undefined;
           const queued = `Task for pool agent ${args.agent} queued (FIFO across its replicas).`;
           const taken = delegate(deps, extra, `invoke-${args.agent}-${++invocations}`, queued, () => ({
             run: async (control) => {
-              const out = await catalog.pool.invoke(args.agent, args.task, TASK_DEADLINE_MS, (agentId, turn) => {
-                ref = { agentId, turn };
-                control.status(`Running on ${agentId}; steer it by that agent_id.`);
-              });
+              const out = await unstartedGivenBack(unstarted, () =>
+                catalog.pool.invoke(args.agent, args.task, TASK_DEADLINE_MS, (agentId, turn) => {
+                  start(agentId);
+                  ref = { agentId, turn };
+                  control.status(`Running on ${agentId}; steer it by that agent_id.`);
+                }),
+              );
               // Detached (it asks permission): the task goes on until its turn ends.
               if (out.status === "running")
                 return turnWork(deps, supervisor, () => Promise.resolve(ref ?? { agentId: out.agentId, turn: 1 }), acceptsForms(extra._meta)).run(control);
@@ -82,7 +94,7 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
           // Never sent: the SDK checks a handler's result, and the task goes out in its place.
           if (taken) return ok({ status: "running", agent_id: "", replica: 0 }, queued);
           const deadline = Date.now() + (args.timeout_s ?? 45) * 1000;
-          const out = await catalog.pool.invoke(args.agent, args.task, deadline - Date.now());
+          const out = await unstartedGivenBack(unstarted, () => catalog.pool.invoke(args.agent, args.task, deadline - Date.now(), start));
           if (out.status === "running") {
             const { permissions } = supervisor.get(out.agentId);
             if (permissions.length > 0) {
@@ -123,6 +135,15 @@ function escalatedRunning(e: Extract<PoolOutcome, { status: "running" }>): CallT
         : "Still running; call"
     } wait with agent_ids ["${e.agentId}"].`,
   );
+}
+
+// Runs a pool invocation, then gives back its reserved turn if no replica started it (refused, or past its deadline in the queue).
+async function unstartedGivenBack<T>(unstarted: () => void, invoke: () => Promise<T>): Promise<T> {
+  try {
+    return await invoke();
+  } finally {
+    unstarted();
+  }
 }
 
 /** How long a task taken as an MCP task may wait in the pool's queue before it is refused. */

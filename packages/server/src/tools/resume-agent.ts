@@ -22,7 +22,7 @@ import { NO_FLEET } from "../placement.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, ProviderSchema, StatusSchema, objectOf } from "./schemas.js";
 import { errorMessage } from "@subagent-mcp/errors";
-import { refuseOverCap } from "../spend-caps.js";
+import { reserveFor } from "../spend-caps.js";
 import { refuseHeldFollowUp, spendRead } from "../held-agents.js";
 
 export const ResumeAgentInput = {
@@ -88,8 +88,14 @@ async function resumeAgent(deps: ToolDeps, args: ResumeArgs, extra: { _meta?: Re
   const live = supervisor.list().find((v) => v.id === args.agent_id);
   if (live?.status === "hibernated") {
     // Waking starts a turn on its provider: a spend cap over it refuses the wake, as it does a follow-up.
-    await refuseHeldFollowUp(supervisor, live.id, false);
-    const view = supervisor.send(live.id, args.prompt ?? "Continue where you left off.");
+    const reserved = await refuseHeldFollowUp(supervisor, live.id, false);
+    let view;
+    try {
+      view = supervisor.send(live.id, args.prompt ?? "Continue where you left off.");
+    } catch (error) {
+      reserved?.release();
+      throw error;
+    }
     return ok(out(view, "woke"), `Woke ${view.id}: a new ${view.provider} process resumes its conversation.`);
   }
   await deps.budgets.made()?.check();
@@ -104,7 +110,17 @@ async function resumeAgent(deps: ToolDeps, args: ResumeArgs, extra: { _meta?: Re
       "INVALID_ARGUMENT",
       `agent ${args.agent_id} never got a CLI session (it ended before its CLI answered), so there is nothing to resume: launch a new agent`,
     );
-  const { view, placement } = await relaunch(deps, supervisor, journal, args, { ...past, sessionId: past.sessionId }, callTrace(extra));
+  // Its provider is its conversation's: a spend cap over it refuses the resume (there is nowhere to route it), counting every machine's turns; else its turn is reserved.
+  await spendRead(supervisor);
+  const reserved = reserveFor(supervisor, launchAsked(past.launch), args.agent_id);
+  let relaunched;
+  try {
+    relaunched = await relaunch(deps, supervisor, journal, args, { ...past, sessionId: past.sessionId }, callTrace(extra));
+  } catch (error) {
+    reserved?.release();
+    throw error;
+  }
+  const { view, placement } = relaunched;
   const worktree = deps.worktrees.made()?.view(view.id);
   const structured = {
     ...out(view, "resumed"),
@@ -131,9 +147,6 @@ async function relaunch(
   const id = args.agent_id;
   const { permissionMode, allowedTools, budget: _launched, ...asked } = launchAsked(past.launch);
   const { permissions, worktree } = past.launch;
-  // Its provider is its conversation's: a spend cap over it refuses the resume (there is nowhere to route it), counting every machine's turns.
-  await spendRead(supervisor);
-  refuseOverCap(supervisor, asked);
   // The messaging tools it was given as a sub-agent are ours, not grants: only the rest meets the ceiling.
   const own = new Set(messagingToolNames());
   const granted = grant({ mode: permissionMode, tools: allowedTools?.filter((t) => !own.has(t)) }, deps.ceiling, "resume_agent");

@@ -39,9 +39,8 @@ export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void
     (args, extra) =>
       guard(async () => {
         const supervisor = await deps.supervisor();
-        // Before its budget is raised: a spend cap holds it whatever its own budget says.
-        await refuseHeldFollowUp(supervisor, args.agent_id, args.raise_budget !== undefined);
-        if (args.raise_budget !== undefined) supervisor.raiseBudget(args.agent_id, args.raise_budget);
+        // Before its budget is raised: a spend cap holds it whatever its own budget says. The turn it starts now is reserved under the caps.
+        const reserved = await refuseHeldFollowUp(supervisor, args.agent_id, args.raise_budget !== undefined);
         // The supervisor says which turn will answer the message (hibernation and queues included).
         let turn: number | undefined;
         const stop = supervisor.onChange((change) => {
@@ -49,7 +48,11 @@ export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void
         });
         let view;
         try {
+          if (args.raise_budget !== undefined) supervisor.raiseBudget(args.agent_id, args.raise_budget);
           view = supervisor.send(args.agent_id, args.message, holdsFollowUps(supervisor));
+        } catch (error) {
+          reserved?.release();
+          throw error;
         } finally {
           stop();
         }
