@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { sliceToFit } from "../limits.js";
 import type { ToolDeps } from "../deps.js";
+import { quoted, quotedBlock } from "./agent-text.js";
 import { guard, ok } from "./result.js";
 import { AgentIdSchema, objectOf } from "./schemas.js";
 import { budgetOut, mcpFailedText, pendingPermissionOut, receiptText } from "./wire.js";
@@ -122,7 +123,10 @@ async function pollAgent(deps: ToolDeps & { stallSeconds: number }, args: PollAr
   const checking = view.checking === undefined ? "" : ` Its check \`${view.checking}\` is running on its work.`;
   const escalated = view.attempts.filter((a) => a.kind === "escalation").length;
   const steps = escalated === 0 ? "" : ` Escalated ${escalated} time(s) (see failover).`;
-  const status = `Agent ${view.id} (${view.provider}) is ${view.status}${view.alive ? "" : ", session ended"}; ${view.turns} turn(s) done.${checking}${steps}${hint === undefined ? "" : ` ${hint}`}${where}${mcpFailedText(view.mcpFailed)}`;
+  // A hint may carry its CLI's error message: quoted, as the last result is, so no line of it passes for ours.
+  const status = quoted(
+    `Agent ${view.id} (${view.provider}) is ${view.status}${view.alive ? "" : ", session ended"}; ${view.turns} turn(s) done.${checking}${steps}${hint === undefined ? "" : ` ${hint}`}${where}${mcpFailedText(view.mcpFailed)}`,
+  );
   if (full === undefined) return ok(out(undefined, {}), status);
   // A page of the last result: in the text too when asked for, so that every host shows it.
   const room = roomLeft(deps.maxResultChars, ok(out("", { last_result_chars: full.length, next_offset: full.length }), `${status}\n${full.slice(0, 500)}`));
@@ -137,8 +141,8 @@ async function pollAgent(deps: ToolDeps & { stallSeconds: number }, args: PollAr
       : "";
   const receipt = receiptText(view.lastTurn?.receipt);
   const text = paging
-    ? `${status}\n${receipt.before}Last result, characters ${offset}-${end} of ${full.length}:\n${page}${next}${receipt.after}`
-    : `${status}\n${receipt.before}Last result: ${full.slice(0, 500)}${next}${receipt.after}`;
+    ? `${status}\n${receipt.before}Last result, characters ${offset}-${end} of ${full.length}:\n${quotedBlock(page)}${next}${receipt.after}`
+    : `${status}\n${receipt.before}Last result: ${quoted(full.slice(0, 500))}${next}${receipt.after}`;
   return ok(out(page, more), text);
 }
 

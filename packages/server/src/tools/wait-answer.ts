@@ -3,6 +3,7 @@ import type { WaitResult as WaitToolResult, WorktreeOut } from "@subagent-mcp/co
 import type { Supervisor, WaitResult } from "@subagent-mcp/core";
 import type { ToolDeps } from "../deps.js";
 import { describeWorktree } from "../worktree-view.js";
+import { quoted } from "./agent-text.js";
 import { madeToSchema, ok } from "./result.js";
 import { finishedOut, mcpFailedText, permissionOut, receiptText } from "./wire.js";
 import { fitTurns, readOn, roomLeft } from "./_paging.js";
@@ -21,10 +22,11 @@ export async function waitAnswer(
   const whole = (await withWorktrees(deps, supervisor, result.finished.map(finishedOut))).map((f) => ({ ...f, ...budgetNoteOf(supervisor, f.agent_id) }));
   const asks = result.permissionRequests.map((p) => ({ agent_id: p.agentId, ...permissionOut(p) }));
   const text = [
-    ...asks.map((p) => `${p.agent_id} asks permission (request ${p.request_id}): ${p.summary}; answer with respond_permission.`),
+    // The agent's words (a command it asks to run, its result) are quoted: no line of them can pass for one of ours.
+    ...asks.map((p) => `${p.agent_id} asks permission (request ${p.request_id}): ${quoted(p.summary)}; answer with respond_permission.`),
     ...whole.map((f) => {
       const receipt = receiptText(f.receipt);
-      return `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${receipt.before}${f.result.slice(0, 300)}${receipt.after}${f.worktree === undefined ? "" : ` [${describeWorktree(f.worktree)}]`}${f.budget_note === undefined ? "" : ` [${f.budget_note}]`}${mcpFailedText(mcpFailedOf(supervisor, f.agent_id))}`;
+      return `${f.agent_id} turn ${f.turn} ${f.is_error ? "failed" : "finished"}: ${receipt.before}${quoted(f.result.slice(0, 300))}${receipt.after}${f.worktree === undefined ? "" : ` [${describeWorktree(f.worktree)}]`}${f.budget_note === undefined ? "" : ` [${f.budget_note}]`}${mcpFailedText(mcpFailedOf(supervisor, f.agent_id))}`;
     }),
     result.stillRunning.length > 0 ? `Still running: ${result.stillRunning.join(", ")}${result.timedOut ? " (deadline reached; call wait again)" : ""}` : "",
     // Each request is reported once; an agent still waiting on one is named on every wait.

@@ -12,6 +12,7 @@ import {
   type Receipt,
 } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
+import { quoted } from "./agent-text.js";
 
 /** Characters of a request's input shown on the wire. */
 const MAX_INPUT_CHARS = 4096;
@@ -37,7 +38,8 @@ export function finishedOut(report: TurnReport): z.infer<typeof FinishedTurnSche
 /** The MCP servers an agent was given that did not start, for a text (empty when all did). */
 export function mcpFailedText(failed: readonly { server: string; error: string }[] | undefined): string {
   if (failed === undefined || failed.length === 0) return "";
-  return ` [MCP server${failed.length === 1 ? "" : "s"} it was given did not start, it works without their tools: ${failed.map((f) => `${f.server} (${f.error})`).join("; ")}]`;
+  // The CLI's words for why: quoted, so that no line of them passes for one of ours.
+  return ` [MCP server${failed.length === 1 ? "" : "s"} it was given did not start, it works without their tools: ${failed.map((f) => `${f.server} (${quoted(f.error)})`).join("; ")}]`;
 }
 
 /**
