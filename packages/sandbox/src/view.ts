@@ -3,7 +3,7 @@
 // start) needs is shown again. A secret file added to either folder later is hidden without a word
 // changed here.
 import { configDir, configLayout, ensurePrivateDir, stateDir, stateLayout } from "@subagent-mcp/state";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { join } from "node:path";
 
 /** A path inside a hidden folder shown again, as it is (writable) or read-only. */
@@ -41,6 +41,9 @@ export function privateView(ctx: Ctx, configCopy?: string): SandboxView {
   // Made now (private, as ours are) so that a folder created later is not one the sandbox failed
   // to hide or show; one that exists keeps its mode.
   for (const dir of [config, state, ...writable]) if (!existsSync(dir)) ensurePrivateDir(dir);
+  // The ledger exists from now on, so that it is shown read-only (not a blank a sub-agent could
+  // write to) and a nested server reads what every server appends to it.
+  closeSync(openSync(s.spend, "a", 0o600));
   return {
     hidden: [config, state],
     shown: [
