@@ -69,6 +69,7 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     usage,
     quota: quotaNow(s.stateDir),
     ...definedFields({ machines, caps: capsNow(s.caps, errors) }),
+    ...capProblems(s.caps),
     errors,
   };
 }
@@ -92,6 +93,16 @@ function capsNow(caps: CapsSource | undefined, errors: string[]): CapView[] | un
   } catch (error) {
     errors.push(`spend caps: ${errorMessage(error)}`);
     return undefined;
+  }
+}
+
+// The ledger's lines not counted, said beside the caps (a ledger that cannot be read is said by capsNow).
+function capProblems(caps: CapsSource | undefined): { cap_problems?: string[] } {
+  try {
+    const problems = caps?.problems() ?? [];
+    return problems.length === 0 ? {} : { cap_problems: problems };
+  } catch {
+    return {};
   }
 }
 

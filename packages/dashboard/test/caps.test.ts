@@ -1,4 +1,4 @@
-import { chownSync } from "node:fs";
+import { appendFileSync, chownSync } from "node:fs";
 import { stateLayout } from "@subagent-mcp/state";
 import { SpendLedger } from "@subagent-mcp/usage";
 import { afterEach, describe, expect, it } from "vitest";
@@ -49,6 +49,18 @@ describe("spend caps on the page", () => {
     new SpendLedger(stateLayout(s.stateDir).spend).append(turn(0.25));
     const state = (await (await fetch(s.at("/api/state"))).json()) as DashboardState;
     expect(state.caps?.[0]).toMatchObject({ cap: "claude", limit: "day_usd", spent: 0.65, left: 0.35, reached: false });
+  });
+
+  it("shows the turns under way with the caps, and the ledger's lines that are not ours beside them", async () => {
+    s = await setup({}, NO_POLL, { spendCaps: { claude: { day_turns: 1 } } });
+    const path = stateLayout(s.stateDir).spend;
+    const ledger = new SpendLedger(path);
+    ledger.reserve({ provider: "claude" });
+    const future = new Date(Date.now() + 3600_000).toISOString();
+    appendFileSync(path, `not json\n${JSON.stringify({ at: future, provider: "claude" })}\n`);
+    const state = (await (await fetch(s.at("/api/state"))).json()) as DashboardState;
+    expect(state.caps?.[0]).toMatchObject({ cap: "claude", limit: "day_turns", spent: 0, reserved: 1, left: 0, reached: true });
+    expect(state.cap_problems).toEqual(["spend.jsonl line 2: not JSON", `spend.jsonl line 3: dated ${future}, in the future`]);
   });
 
   it("has no caps without spend_caps", async () => {

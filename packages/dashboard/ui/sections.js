@@ -194,12 +194,21 @@ export function renderQuota() {
   body.replaceChildren(table([["Provider"], ["Window"], ["Used", "num"], ["Resets"]], rows, "Subscription windows per provider: used and reset time"));
 }
 
-// Each spend cap's spent / cap and what is left this UTC day or ISO week, with its reset; a reached one marked.
+// Each spend cap's spent / cap and what is left this UTC day or ISO week, with its reset; a reached one marked;
+// then the spend ledger's lines it does not count (not ours, or cut).
 export function renderCaps() {
   const caps = state.caps ?? [];
+  const problems = state.cap_problems ?? [];
   const body = $("caps-body");
-  if (!changed(body, caps)) return;
-  if (!caps.length) return body.replaceChildren(empty("No spend cap set (config spend_caps)."));
+  if (!changed(body, { caps, problems })) return;
+  const notCounted = problems.length
+    ? h(
+        "ul",
+        { class: "problems", "aria-label": "Spend ledger lines not counted", "data-testid": "cap-problems" },
+        ...problems.map((p) => h("li", { text: p })),
+      )
+    : "";
+  if (!caps.length) return body.replaceChildren(empty("No spend cap set (config spend_caps)."), notCounted);
   const rows = caps.map((c) => {
     const amount = c.limit.endsWith("_usd") ? usd : num;
     return h(
@@ -207,7 +216,7 @@ export function renderCaps() {
       { class: c.reached ? "bad" : "", "data-testid": `cap-${c.cap}-${c.limit}`, "data-reached": String(c.reached) },
       h("td", { text: c.cap }),
       h("td", { text: c.limit }),
-      h("td", { class: "num", text: `${amount(c.spent)} / ${amount(c.of)}` }),
+      h("td", { class: "num", text: `${amount(c.spent)} / ${amount(c.of)}${c.reserved ? ` (${amount(c.reserved)} under way)` : ""}` }),
       h("td", { class: "num", text: c.reached ? `${amount(c.left)} (reached)` : amount(c.left) }),
       h("td", { text: c.resets_at }),
       h("td", { class: "num", text: num(c.unknown_cost_turns ?? 0) }),
@@ -219,5 +228,6 @@ export function renderCaps() {
       rows,
       "Spend caps over every server and worker: spent, cap, left and reset time",
     ),
+    notCounted,
   );
 }
