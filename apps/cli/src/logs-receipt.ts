@@ -20,10 +20,11 @@ export function receiptLines(r: Receipt): string[] {
   if (r.commands_omitted !== undefined) out.push(`$ … ${r.commands_omitted} more command(s)`);
   for (const f of r.files.changed) out.push(fileLine(f));
   if (r.files.omitted !== undefined) out.push(`file … ${r.files.omitted} more file(s)`);
-  if (r.files.source === "tools") out.push("files as the edit tools reported them (not a git repository)");
+  if (r.files.undetermined !== undefined) out.push(`files undetermined: ${r.files.undetermined}`);
+  else if (r.files.source === "tools") out.push("files as the edit tools reported them (not a git repository)");
   if (r.tests.verdict !== "none")
     out.push(
-      `tests ${r.tests.verdict} (${r.tests.runs} run${r.tests.runs === 1 ? "" : "s"}${r.tests.last === undefined ? "" : `, last: ${r.tests.last.command}`})`,
+      `tests ${r.tests.verdict} (${r.tests.runs} run${r.tests.runs === 1 ? "" : "s"}${r.tests.last === undefined ? "" : `, last: ${r.tests.last.command}`})${r.tests.reason === undefined ? "" : `: ${r.tests.reason}`}`,
     );
   for (const p of r.permissions) out.push(`permission ${p.tool} ${p.summary}: ${p.decision} by ${p.by}${p.rule === undefined ? "" : ` (${p.rule})`}`);
   for (const s of r.suspect ?? []) out.push(`suspect ${s.reason}: ${s.evidence}`);

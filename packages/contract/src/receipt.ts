@@ -52,10 +52,14 @@ export type ReceiptFile = z.infer<typeof ReceiptFileSchema>;
  * The files a turn changed. git: read from the working tree against the tree as it was when the
  * turn started (untracked files included, ignored ones not); tools: outside a repository, the files
  * the CLI's edit tools reported (a shell command's writes are not seen); none: not determined
- * (`undetermined` says why).
+ * (`undetermined` says why). With `undetermined` set, the count is not the turn's: git could not
+ * answer (it took too long, the worktree went away) or what ran could write unseen, and `changed`
+ * holds only what the edit tools named.
  */
 export const ReceiptFilesSchema = z.object({
   source: z.enum(["git", "tools", "none"]),
+  /** Why the files changed are not known (e.g. "git took longer than 2000 ms"). */
+  undetermined: z.string().optional(),
   changed: z.array(ReceiptFileSchema),
   /** All changed files, lines added and removed, including those left out of `changed`. */
   total: z.object({ files: z.number().int(), added: z.number().int(), removed: z.number().int() }),
@@ -70,6 +74,7 @@ const SuspectReasonSchema = z.enum([
   "no_changes",
   "no_test_run",
   "tests_failed",
+  "tests_undetermined",
   "tool_error_unanswered",
   "stopped_early",
   "permission_denied",
@@ -94,10 +99,17 @@ const ReceiptCore = z.object({
   permissions: z.array(ReceiptPermissionSchema),
   files: ReceiptFilesSchema,
   tests: z.object({
+    /** Lines that ran a test command (as a command, not as words given to another: `echo npm test` is none). */
     runs: z.number().int().nonnegative(),
-    /** The last test run's: passed (exit 0), failed, unknown (no exit code), none (no test ran). */
-    verdict: z.enum(["passed", "failed", "unknown", "none"]),
+    /**
+     * The last test run's: passed (exit 0), failed, unknown (no exit code), none (no test ran),
+     * undetermined (its exit is not the tests': `npm test || true`, `npm test | tee log`; or, with
+     * no test run, a line that only names one: `echo npm test`); `reason` says which.
+     */
+    verdict: z.enum(["passed", "failed", "unknown", "none", "undetermined"]),
     last: ReceiptCommandSchema.optional(),
+    /** Why the verdict is undetermined (e.g. "exit masked by `|| true`"). */
+    reason: z.string().optional(),
   }),
   tokens: z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() }),
   cost_usd: z.number().optional(),
@@ -114,16 +126,27 @@ export const ReceiptSchema = ReceiptCore.extend({
 });
 export type Receipt = z.infer<typeof ReceiptSchema>;
 
-/** A receipt's first line, as the text a host model reads first shows it: SUSPECT and why, or what was done. */
+/**
+ * A receipt's first line, as the text a host model reads first shows it: SUSPECT and why, or what
+ * was done. One line whatever it quotes (a command, a claim): each line break in it is a space.
+ */
 export function receiptLine(receipt: Receipt): string {
+  return factsLine(receipt).replace(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/g, " ");
+}
+
+function factsLine(receipt: Receipt): string {
   const { tools, files, tests } = receipt;
   const parts = [`${tools.calls} tool call${tools.calls === 1 ? "" : "s"}`];
-  if (files.source !== "none")
+  if (files.undetermined !== undefined) parts.push(`files undetermined (${clip(files.undetermined)})`);
+  else if (files.source !== "none")
     parts.push(`${files.total.files} file${files.total.files === 1 ? "" : "s"} changed (+${files.total.added} -${files.total.removed})`);
-  if (tests.verdict !== "none") parts.push(`tests ${tests.verdict}`);
+  if (tests.verdict === "undetermined") parts.push(`tests undetermined (${clip(tests.reason ?? "its exit is not the tests'")})`);
+  else if (tests.verdict !== "none") parts.push(`tests ${tests.verdict}`);
   if (receipt.ended.how !== "end_turn") parts.push(`ended: ${receipt.ended.how}${receipt.ended.detail === undefined ? "" : ` (${receipt.ended.detail})`}`);
   const facts = parts.join(", ");
   const suspect = receipt.suspect ?? [];
   if (suspect.length === 0) return `receipt: ${facts}`;
   return `SUSPECT: ${suspect.map((s) => s.evidence).join("; ")} [receipt: ${facts}]`;
 }
+
+const clip = (text: string): string => (text.length <= 120 ? text : `${text.slice(0, 120)}…`);

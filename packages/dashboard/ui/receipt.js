@@ -42,7 +42,9 @@ function facts(r) {
   if (r.commands_omitted) out.push(`$ … ${r.commands_omitted} more command(s)`);
   for (const f of r.files.changed) out.push(`${f.path} ${f.change} ${f.binary ? "binary" : `+${f.added ?? 0} -${f.removed ?? 0}`}`);
   if (r.files.omitted) out.push(`… ${r.files.omitted} more file(s)`);
-  if (r.tests.verdict !== "none") out.push(`tests ${r.tests.verdict} (${r.tests.runs} run${r.tests.runs === 1 ? "" : "s"})`);
+  if (r.files.undetermined) out.push(`files undetermined: ${r.files.undetermined}`);
+  if (r.tests.verdict !== "none")
+    out.push(`tests ${r.tests.verdict} (${r.tests.runs} run${r.tests.runs === 1 ? "" : "s"})${r.tests.reason ? `: ${r.tests.reason}` : ""}`);
   for (const p of r.permissions) out.push(`permission ${p.tool} ${p.summary}: ${p.decision} by ${p.by}`);
   for (const s of r.suspect ?? []) out.push(`suspect ${s.reason.replace(/_/g, " ")}: ${s.evidence}`);
   for (const u of r.undetermined ?? []) out.push(`undetermined: ${u}`);

@@ -4,8 +4,14 @@ declare module "@ericcornelissen/bash-parser" {
     type: string;
     commandAST?: BashNode;
   }
+  /** Where a node stands in the source (with `insertLOC`): `char` offsets, `end` inclusive. */
+  interface BashLoc {
+    start: { char: number };
+    end: { char: number };
+  }
   interface BashWord {
     type: string;
+    loc?: BashLoc;
     text?: string;
     expansion?: BashExpansion[];
     op?: { text?: string; type?: string };
@@ -13,6 +19,11 @@ declare module "@ericcornelissen/bash-parser" {
   }
   interface BashNode {
     type: string;
+    loc?: BashLoc;
+    /** Run in the background (`&`). */
+    async?: boolean;
+    /** Its status inverted (`!`). */
+    bang?: boolean;
     name?: BashWord;
     prefix?: BashWord[];
     suffix?: BashWord[];
@@ -30,6 +41,6 @@ declare module "@ericcornelissen/bash-parser" {
     redirections?: BashWord[];
   }
   /** Parses a POSIX/bash script; throws on what it cannot parse. */
-  export default function parse(source: string, options?: { mode?: "posix" | "bash" }): BashNode;
-  export type { BashExpansion, BashNode, BashWord };
+  export default function parse(source: string, options?: { mode?: "posix" | "bash"; insertLOC?: boolean }): BashNode;
+  export type { BashExpansion, BashLoc, BashNode, BashWord };
 }

@@ -20,7 +20,6 @@ export interface ReceiptInput {
 export function buildReceipt(phrases: Phrases, input: ReceiptInput): Receipt {
   const { tally, close, files } = input;
   const { outcome } = close;
-  const last = tally.lastTest;
   const undetermined = [...input.undetermined];
   if (tally.commands.some((c) => c.answered && c.exit_code === null)) undetermined.push("exit codes: the CLI did not report them for some commands");
   const receipt: Receipt = {
@@ -35,11 +34,7 @@ export function buildReceipt(phrases: Phrases, input: ReceiptInput): Receipt {
     ...(tally.commandsOmitted === 0 ? {} : { commands_omitted: tally.commandsOmitted }),
     permissions: [...tally.permissions],
     files,
-    tests: {
-      runs: tally.testRuns,
-      verdict: last === undefined ? "none" : last.exit_code === null ? "unknown" : last.exit_code === 0 ? "passed" : "failed",
-      ...(last === undefined ? {} : { last: { command: last.command, exit_code: last.exit_code } }),
-    },
+    tests: testsOf(tally),
     tokens: { input: outcome.usage.input, output: outcome.usage.output },
     ...(outcome.costUsd === undefined ? {} : { cost_usd: Math.round(outcome.costUsd * 1e6) / 1e6 }),
     duration_ms: Math.round(outcome.durationMs),
@@ -47,6 +42,15 @@ export function buildReceipt(phrases: Phrases, input: ReceiptInput): Receipt {
   };
   const suspect = suspectsOf(phrases, receipt, input);
   return suspect.length === 0 ? receipt : { ...receipt, suspect };
+}
+
+// The last test run's verdict: its exit code where the line's exit is the tests', else undetermined and why.
+function testsOf(tally: TurnTally): Receipt["tests"] {
+  const last = tally.lastTest;
+  if (last === undefined) return { runs: tally.testRuns, verdict: "none" };
+  const { command, exit_code } = last.command;
+  const verdict = last.undetermined !== undefined ? "undetermined" : exit_code === null ? "unknown" : exit_code === 0 ? "passed" : "failed";
+  return { runs: tally.testRuns, verdict, last: { command, exit_code }, ...(last.undetermined === undefined ? {} : { reason: clip(last.undetermined, 300) }) };
 }
 
 function endingOf(tally: TurnTally, close: TurnClose): Receipt["ended"] {
@@ -79,6 +83,11 @@ function suspectsOf(phrases: Phrases, receipt: Receipt, input: ReceiptInput): Su
   if (tests.verdict === "failed" && tests.last !== undefined)
     out.push({ reason: "tests_failed", evidence: `${said} but the last test run \`${tests.last.command}\` exited ${String(tests.last.exit_code)}` });
   else if (tests.runs === 0 && tools.calls > 0 && claimsTests(claim)) out.push({ reason: "no_test_run", evidence: `${said} but ran no test command` });
+  else if (tests.verdict === "undetermined" && tests.last !== undefined && claimsTests(claim))
+    out.push({
+      reason: "tests_undetermined",
+      evidence: `${said} but the last test run \`${tests.last.command}\` does not show it: ${tests.reason ?? "its exit is not the tests'"}`,
+    });
   const unanswered = input.tally.unanswered;
   if (unanswered !== undefined && tests.verdict !== "failed")
     out.push({ reason: "tool_error_unanswered", evidence: `${said} but ${unanswered} and nothing followed` });

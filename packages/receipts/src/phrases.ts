@@ -8,8 +8,10 @@ import { ReceiptError } from "./errors.js";
 // replaces them. Patterns are case-insensitive regular expressions.
 
 /**
- * Test runners, matched against each command of a shell line (split on `&&`, `;`, `|`): a match
- * anywhere in the command counts (so `cd app && npm test` and `CI=1 pnpm -r test` are test runs).
+ * Test runners, matched against each command of a shell line as the shell parser reads it (quotes
+ * removed, wrappers such as `timeout`, `env` and `sh -c` read through): a match counts only where it
+ * starts in the command's program word (so `cd app && npm test` and `CI=1 pnpm -r test` are test
+ * runs, `echo npm test` is not; see test-run.ts).
  */
 export const DEFAULT_TEST_COMMANDS: readonly string[] = [
   String.raw`\b(npm|pnpm|yarn|bun)( run)?( -r| --recursive| -w| --workspaces)? (test|t)\b`,
@@ -17,7 +19,7 @@ export const DEFAULT_TEST_COMMANDS: readonly string[] = [
   String.raw`\bnode --test\b`,
   String.raw`\bdeno test\b`,
   String.raw`\bbun test\b`,
-  String.raw`\b(python3? -m )?(pytest|py\.test|unittest|nose2|tox|nox)\b`,
+  String.raw`\b((uv|poetry|pipenv|pdm|hatch|rye) run )?(python[\d.]* -m )?(pytest|py\.test|unittest|nose2|tox|nox)\b`,
   String.raw`\bgo test\b`,
   String.raw`\bcargo (test|nextest)\b`,
   String.raw`\b(mvn|mvnw|\./mvnw)\b.*\b(test|verify)\b`,
@@ -99,12 +101,6 @@ function compile(pattern: string): RegExp {
   } catch (error) {
     throw new ReceiptError("CONFIG_INVALID", `receipts: "${pattern}" is not a regular expression (${errorMessage(error)})`);
   }
-}
-
-/** Whether a shell command line runs tests: any of its commands matches a test pattern. */
-export function isTestCommand(phrases: Phrases, command: string): boolean {
-  const parts = command.split(/&&|\|\||;|\|/);
-  return parts.some((part) => phrases.tests.some((re) => re.test(part)));
 }
 
 /** The first claim of success in `text`, or undefined. */

@@ -1,7 +1,8 @@
 import type { ReceiptCommand, ReceiptPermission, ToolKind } from "@subagent-mcp/contract";
 import type { AgentEvent, PermissionEvent } from "@subagent-mcp/core";
 import { describeRequest } from "@subagent-mcp/permissions";
-import { isTestCommand, type Phrases } from "./phrases.js";
+import type { Phrases } from "./phrases.js";
+import { testRunOf } from "./test-run.js";
 
 // What one turn did, counted as its events come: the tool calls by kind, the shell commands with
 // their exit codes, the permission answers, the files the edit tools named. Nothing here reads the
@@ -33,10 +34,15 @@ export class TurnTally {
   readonly commands: Command[] = [];
   commandsOmitted = 0;
   testRuns = 0;
-  /** The last test command (listed or not), its exit code filled in when it answers. */
-  lastTest: Command | undefined;
+  /**
+   * The last test run (listed or not), its exit code filled in when it answers; `undetermined`: why
+   * its exit says nothing of the tests. Until a test runs, the last line that only names one.
+   */
+  lastTest: { command: Command; undetermined: string | undefined } | undefined;
   readonly permissions: ReceiptPermission[] = [];
   readonly edited = new Set<string>();
+  /** Edit calls that named no path: their files are not known from the tools. */
+  unnamedEdits = 0;
   /** The last failed tool call, while no call followed it. */
   unanswered: string | undefined;
   /** A call that could write files ran (shell, edit, MCP, or one we cannot tell). */
@@ -77,6 +83,7 @@ export class TurnTally {
     }
     if (kind !== "read" && kind !== "search" && kind !== "web") this.wrote = true;
     for (const path of event.paths ?? []) if (this.edited.size < MAX_LISTED * 20) this.edited.add(path);
+    if (kind === "edit" && (event.paths ?? []).length === 0) this.unnamedEdits += 1;
     this.unanswered = undefined;
     const open: Open = { name: event.name, kind };
     if (kind === "shell") open.command = this.#command(event.command ?? commandOf(event.input) ?? event.name);
@@ -85,12 +92,12 @@ export class TurnTally {
   }
 
   #command(command: string): Command {
-    const test = isTestCommand(this.phrases, command);
-    const entry: Command = { command: clip(command, COMMAND_CHARS), exit_code: null, answered: false, ...(test ? { test } : {}) };
-    if (test) {
+    const test = testRunOf(this.phrases, command);
+    const entry: Command = { command: clip(command, COMMAND_CHARS), exit_code: null, answered: false, ...(test?.run === true ? { test: true } : {}) };
+    if (test?.run === true) {
       this.testRuns += 1;
-      this.lastTest = entry;
-    }
+      this.lastTest = { command: entry, undetermined: test.masked };
+    } else if (test !== undefined && this.testRuns === 0) this.lastTest = { command: entry, undetermined: test.reason };
     if (this.commands.length < MAX_LISTED) this.commands.push(entry);
     else this.commandsOmitted += 1;
     return entry;

@@ -100,7 +100,7 @@ export class Receipts implements TurnWitness {
     const watched = this.#agents.get(agentId);
     const tally = watched?.tally ?? new TurnTally(this.options.phrases);
     const why = close.lost === undefined ? "no turn was seen starting" : `the turn did not finish (${close.lost})`;
-    const files = fromTools(tally, this.options.maxFiles);
+    const files = tally.wrote ? withoutGit(tally, this.options.maxFiles, why, watched?.noTree === undefined) : fromTools(tally, this.options.maxFiles);
     return buildReceipt(this.options.phrases, { tally, close, files, prompt: watched?.prompt, undetermined: [`files from git: ${why}`] });
   }
 
@@ -149,7 +149,8 @@ export class Receipts implements TurnWitness {
   async #files(watched: Watched): Promise<{ files: ReceiptFiles; undetermined: string[] }> {
     const maxFiles = this.options.maxFiles ?? MAX_LISTED;
     const machine = watched.machine;
-    if (machine !== undefined) return { files: fromTools(watched.tally, maxFiles), undetermined: [`files from git: it runs on ${machine}`] };
+    if (machine !== undefined)
+      return { files: withoutGit(watched.tally, maxFiles, `it runs on ${machine}`, false), undetermined: [`files from git: it runs on ${machine}`] };
     // Nothing that writes ran: the tree is as the turn found it, git is not asked, and the turn's end
     // does not wait for its start's snapshot (a quick answer may end before it).
     if (!watched.tally.wrote) return { files: this.#unwritten(watched), undetermined: [] };
@@ -159,7 +160,7 @@ export class Receipts implements TurnWitness {
       watched.raced && watched.last === undefined ? ["files: the agent wrote before its tree was read; changes before then are not counted"] : [];
     if (base === undefined || "undetermined" in base) {
       const why = base === undefined ? "no snapshot at the start" : base.undetermined;
-      const files = fromTools(watched.tally, maxFiles);
+      const files = withoutGit(watched.tally, maxFiles, why, watched.noTree === undefined);
       return { files, undetermined: [...undetermined, `files from git: ${why}${files.source === "tools" ? "; listed from the CLI's edit tools" : ""}`] };
     }
     // One spawn: what changed since the start. The tree as the turn left it (the next turn's start
@@ -168,8 +169,11 @@ export class Receipts implements TurnWitness {
     void watched.watch.snapshot().then((end) => {
       watched.last = "undetermined" in end ? undefined : end;
     });
-    if ("undetermined" in changes)
-      return { files: fromTools(watched.tally, maxFiles), undetermined: [...undetermined, `files from git: ${changes.undetermined}`] };
+    if (!("source" in changes))
+      return {
+        files: withoutGit(watched.tally, maxFiles, changes.undetermined, true),
+        undetermined: [...undetermined, `files from git: ${changes.undetermined}`],
+      };
     return { files: changes, undetermined };
   }
 }
@@ -178,12 +182,25 @@ function emptyFiles(source: ReceiptFiles["source"]): ReceiptFiles {
   return { source, changed: [], total: { files: 0, added: 0, removed: 0 } };
 }
 
+/**
+ * The files of a turn git did not answer for: the edit tools' list, marked undetermined (with `why`)
+ * where git was to answer (`inRepository`: a repository whose git failed or was not asked), or where
+ * something that writes unseen ran (a shell command, an MCP or unknown tool, an edit naming no path).
+ */
+function withoutGit(tally: TurnTally, maxFiles: number | undefined, why: string, inRepository: boolean): ReceiptFiles {
+  const files = fromTools(tally, maxFiles);
+  return inRepository || blind(tally) ? { ...files, undetermined: why } : files;
+}
+
+// No file named and a command or a tool we cannot see into ran: the tools cannot say.
+function blind(tally: TurnTally): boolean {
+  return tally.calls === 0 || tally.unnamedEdits > 0 || (tally.byKind.shell ?? 0) + (tally.byKind.mcp ?? 0) + (tally.byKind.other ?? 0) > 0;
+}
+
 // Outside a repository: the files the CLI's edit tools named (a shell command's writes are not seen).
 function fromTools(tally: TurnTally, maxFiles = MAX_LISTED): ReceiptFiles {
   const paths = [...tally.edited].sort();
-  // No file named and a command or a tool we cannot see into ran: nothing can be said.
-  const blind = tally.calls === 0 || (tally.byKind.shell ?? 0) + (tally.byKind.mcp ?? 0) + (tally.byKind.other ?? 0) > 0;
-  if (paths.length === 0) return emptyFiles(blind ? "none" : "tools");
+  if (paths.length === 0) return emptyFiles(blind(tally) ? "none" : "tools");
   const changed = paths.slice(0, maxFiles).map((path) => ({ path, change: "written" as const }));
   const omitted = paths.length - changed.length;
   return { source: "tools", changed, total: { files: paths.length, added: 0, removed: 0 }, ...(omitted > 0 ? { omitted } : {}) };
