@@ -1,42 +1,38 @@
-import type { McpServerSpec, SessionSpec } from "@subagent-mcp/core";
+import type { McpServerSpec } from "@subagent-mcp/core";
 import { childEnv } from "@subagent-mcp/config";
 import { LINEAGE_ENV } from "@subagent-mcp/contract";
-import { mergeRules, protectedRules, type AuditLog, type Grant, type PermissionRules } from "@subagent-mcp/permissions";
+import { asking, type Grant, type PermissionRules } from "@subagent-mcp/permissions";
 import { startTracing, tracer } from "@subagent-mcp/tracing";
-import { WORKER_STOP_SIGNAL, type Worker } from "@subagent-mcp/worker";
-import type { CliContext } from "./context.js";
+import { WORKER_STOP_SIGNAL, type Worker, type WorkerSpec } from "@subagent-mcp/worker";
 import { optimizeFromNowOn } from "./v8-tiers.js";
 import { version } from "./version.js";
-import { denyBoundary } from "./worker-boundary.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 // The two ends of `subagent-mcp worker`: the session it runs its turns in, and its run until a signal.
 
 /** A worker's session: its messaging tools and the ones given, its own subagent-mcp server one level deeper, what it was granted, its rules. */
-export function workerSession(
-  ctx: CliContext,
-  o: {
-    cwd: string;
-    name: string;
-    provider: string;
-    userTools: string[] | undefined;
-    messaging: string[];
-    servers: McpServerSpec[];
-    depth: number;
-    maxDepth: number;
-    granted: Grant;
-    model: string | undefined;
-    effort: string | undefined;
-    systemPrompt: string | undefined;
-    rules: PermissionRules;
-    /** Whether an approver answers what the rules leave open. */
-    approver: boolean;
-    audit: AuditLog;
-  },
-): SessionSpec {
+export function workerSession(o: {
+  cwd: string;
+  name: string;
+  provider: string;
+  userTools: string[] | undefined;
+  messaging: string[];
+  servers: McpServerSpec[];
+  depth: number;
+  maxDepth: number;
+  granted: Grant;
+  /** The permission mode as it was asked for (dontAsk runs at default, and asks nobody). */
+  mode: string | undefined;
+  model: string | undefined;
+  effort: string | undefined;
+  systemPrompt: string | undefined;
+  /** Every rule it is held to, the protected files' deny rules among them. */
+  rules: PermissionRules;
+}): WorkerSpec {
+  const allowedTools = [...o.messaging, ...(o.userTools ?? [])];
   return {
     cwd: o.cwd,
-    allowedTools: [...o.messaging, ...(o.userTools ?? [])],
+    allowedTools,
     // Nothing but the messaging tools unless more are asked for (Claude Code can switch its built-ins off).
     ...(o.userTools === undefined ? { builtinTools: [] } : {}),
     mcpServers: o.servers,
@@ -50,10 +46,10 @@ export function workerSession(
     },
     mcpEnv: [...LINEAGE_ENV],
     ...definedFields({ model: o.model, effort: o.effort, permissionMode: o.granted.mode, systemPromptAppend: o.systemPrompt }),
-    // With an approver or rules, what the mode does not allow is asked of us (rules first, then the approver; no approver: denied).
-    ...(!o.approver && Object.keys(o.rules).length === 0 ? {} : { askPermissions: true }),
-    // The files no sub-agent may touch (the fleet key, the user config, the servers' records) are denied in every mode.
-    ...denyBoundary(mergeRules(o.rules, protectedRules(ctx)), o.cwd, o.audit, o.name),
+    // As the server's agents: the CLI asks us (Codex under approval "untrusted"), the rules answer
+    // what they can at once (the protected files' deny rules in every mode), and what is left goes
+    // to the approver (none: denied). An allowed tool that is a rule becomes an allow rule of ours.
+    ...asking(o.mode, o.granted.level, () => o.rules, o.cwd, allowedTools),
   };
 }
 

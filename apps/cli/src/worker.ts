@@ -7,7 +7,7 @@ import { ceilingFrom, ConfigError, depthFrom, withDefaults } from "@subagent-mcp
 import { agentDefinitionSource } from "@subagent-mcp/config/definitions";
 import { createDrivers } from "@subagent-mcp/config/drivers";
 import { MESSAGING_TOOLS, definedFields } from "@subagent-mcp/contract";
-import { AuditLog, grant, mergeRules, type Grant } from "@subagent-mcp/permissions";
+import { AuditLog, grant, mergeRules, protectedRules, type Grant } from "@subagent-mcp/permissions";
 import { Worker, WORKER_DEFAULTS, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
 import { defineCommand } from "citty";
 import { configOrFail, providerOrFail } from "./config.js";
@@ -20,6 +20,7 @@ import { runUntilStopped, workerSession } from "./worker-run.js";
 import { budgetCommandRan, budgetFlags, workerBudgetCommand } from "./worker-budget.js";
 import { workerMail } from "./worker-mail.js";
 import { workerSpending } from "./worker-caps.js";
+import { repeated } from "./repeated-flag.js";
 import { stateLayout } from "@subagent-mcp/state";
 import { turnCost } from "@subagent-mcp/usage";
 import { errorMessage } from "@subagent-mcp/errors";
@@ -61,14 +62,9 @@ function list(value: string | undefined): string[] | undefined {
 }
 
 // A rule can hold commas (`Bash(npm run a,b)`): several rules are several flags, not one list.
-function rules(value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  return (Array.isArray(value) ? value : [value]).map(String);
-}
-
-function rulesOrFail(args: Record<string, unknown>): ReturnType<typeof workerRules> {
+function rulesOrFail(rawArgs: string[]): ReturnType<typeof workerRules> {
   try {
-    const given = { allow: rules(args.allow), deny: rules(args.deny), ask: rules(args.ask) };
+    const given = { allow: repeated(rawArgs, "allow"), deny: repeated(rawArgs, "deny"), ask: repeated(rawArgs, "ask") };
     return workerRules(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)));
   } catch (error) {
     if (error instanceof WorkerError) fail(error.message);
@@ -122,7 +118,7 @@ export const workerCommand = defineCommand({
     once: { type: "boolean", description: "Answer one wake's messages, then exit" },
     print: { type: "boolean", description: "Show the session it would start, and exit" },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     if (budgetCommandRan()) return;
     if (args.name === undefined) fail("--name is required: the worker's mailbox name");
     const name = SafeName.safeParse(args.name);
@@ -141,14 +137,14 @@ export const workerCommand = defineCommand({
     const approver = args.approver === undefined ? undefined : SafeName.safeParse(args.approver);
     if (approver !== undefined && !approver.success) fail(`--approver: ${approver.error.issues[0]?.message ?? "invalid"} (got "${args.approver ?? ""}")`);
     // The same rules as the server's agents: the config files', the definition's, then the flags'.
-    const permissionRules = mergeRules(config.permissions, definition?.permissions, rulesOrFail(args));
+    // The files no sub-agent may touch (the fleet key, the user config, the servers' records) are denied in every mode.
+    const permissionRules = mergeRules(config.permissions, definition?.permissions, rulesOrFail(rawArgs), protectedRules(ctx));
     const auditLog = new AuditLog({ path: stateLayout(ctx.stateDir).audit });
     // A worker started inside a sub-agent grants its session no more than that sub-agent has.
     const granted = grantOrFail({ mode: permissionMode, tools: userTools }, process.env);
     const cwd = resolve(args.cwd ?? process.cwd());
     const session = { cwd, name: name.data, provider: provider.data, userTools, messaging, servers, depth, maxDepth: withDefaults(config).max_depth, granted };
-    const permissions = { rules: permissionRules, approver: approver !== undefined, audit: auditLog };
-    const spec = workerSession(ctx, { ...session, model, effort, systemPrompt: definition?.systemPrompt, ...permissions });
+    const spec = workerSession({ ...session, mode: permissionMode, model, effort, systemPrompt: definition?.systemPrompt, rules: permissionRules });
     const files = new WorkerFiles(join(stateLayout(ctx.stateDir).workers, name.data));
     // Limit by limit: the flags', else the definition's, else the config's; budget.json raises them while it runs.
     const limits = { ...config.budget, ...definition?.budget, ...budgetFlags(args, "budget-") };

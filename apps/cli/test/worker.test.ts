@@ -300,13 +300,8 @@ describe("subagent-mcp worker, usage", () => {
     };
     expect(plan.provider).toBe("gemini");
     expect(plan.session.model).toBe("gemini-3.8-flash");
-    expect(plan.session.allowedTools).toEqual([
-      "mcp_subagent-mcp_send_to",
-      "mcp_subagent-mcp_inbox",
-      "mcp_subagent-mcp_wait_inbox",
-      "mcp_subagent-mcp_reply",
-      "read_file",
-    ]);
+    // read_file became an allow rule of ours, so that the deny rules (the fleet key's) see each use of it.
+    expect(plan.session.allowedTools).toEqual(["mcp_subagent-mcp_send_to", "mcp_subagent-mcp_inbox", "mcp_subagent-mcp_wait_inbox", "mcp_subagent-mcp_reply"]);
     expect(plan.session.systemPromptAppend).toContain("You sort bug reports by severity.");
     expect(plan.session.mcpServers.map((m) => m.name)).toEqual(["subagent-mcp", "docs"]);
     const bad = await execa(process.execPath, [bin, "worker", "--name", "triage", "--mcp-config", "missing.json", "--print"], {

@@ -1,4 +1,5 @@
-import { Supervisor, type AgentEvent, type Driver, type SessionSpec, type TurnReport } from "@subagent-mcp/core";
+import { Supervisor, type AgentEvent, type Driver, type LaunchOnly, type PermissionEvent, type SessionSpec, type TurnReport } from "@subagent-mcp/core";
+import { describeRequest, type AuditLog } from "@subagent-mcp/permissions";
 import type { Approver } from "./approver.js";
 import type { WorkerFiles } from "./state.js";
 import { errorMessage } from "@subagent-mcp/errors";
@@ -6,6 +7,9 @@ import type { TurnLog, Usage } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 type Exit = TurnLog["exit"];
+
+/** How the worker's session starts: a session spec, and the rules that answer its permission requests first (as a launch's). */
+export type WorkerSpec = SessionSpec & Pick<LaunchOnly, "permissionPolicy">;
 
 /** How one turn of the worker's session ended. */
 export interface TurnOutcome {
@@ -21,7 +25,7 @@ export interface TurnOutcome {
 /** What the worker's session needs from the worker. */
 export interface WorkerSessionOptions {
   driver: Driver;
-  spec: SessionSpec;
+  spec: WorkerSpec;
   files: WorkerFiles;
   turnTimeoutMs: number;
   graceMs: number;
@@ -30,6 +34,8 @@ export interface WorkerSessionOptions {
   approver: () => Approver | undefined;
   /** How long a request may wait for the approver; the supervisor denies it only a minute after that. */
   permissionTimeoutMs: number;
+  /** Where the answers of the spec's rules are recorded (the approver records its own). */
+  audit?: AuditLog | undefined;
 }
 
 /**
@@ -67,6 +73,7 @@ export class WorkerSession {
       drivers: { [this.#o.driver.provider]: this.#o.driver },
       // The approver answers (or denies) first; this only ends a request everyone forgot.
       permissionTimeoutMs: this.#o.permissionTimeoutMs + 60_000,
+      ...(this.#o.audit === undefined ? {} : { onPermission: auditRuled(this.#o.audit, this.#o.say) }),
     });
     supervisor.onChange((change) => {
       if (change.type === "event") this.#onEvent(change.event);
@@ -229,4 +236,23 @@ export class WorkerSession {
         return;
     }
   }
+}
+
+// What the rules answered at once, and a request nobody answered: what the approver answers it records itself.
+function auditRuled(audit: AuditLog, say: ((line: string) => void) | undefined): (event: PermissionEvent) => void {
+  return (event) => {
+    if (event.decision === "ask" || event.by === "orchestrator") return;
+    const request = describeRequest(event.request);
+    audit.record({
+      by: event.by,
+      agentId: event.agentId,
+      requestId: event.request.requestId,
+      tool: event.request.tool,
+      request,
+      decision: event.decision,
+      ...definedFields({ rule: event.rule }),
+      reason: event.reason,
+    });
+    say?.(`${event.decision} (${event.by}): ${request}`);
+  };
 }

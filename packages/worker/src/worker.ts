@@ -1,5 +1,5 @@
 import { tracer } from "@subagent-mcp/tracing";
-import { DEFAULT_PERMISSION_TIMEOUT_MS, type Budget, type CostOf, type Driver, type SessionSpec } from "@subagent-mcp/core";
+import { DEFAULT_PERMISSION_TIMEOUT_MS, type Budget, type CostOf, type Driver } from "@subagent-mcp/core";
 import { isRetryable, wakes, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
 import type { AuditLog, PermissionRules } from "@subagent-mcp/permissions";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -9,7 +9,7 @@ import { WorkerBudget } from "./budget.js";
 import { conversations, renderTurn, type Conversation } from "./conversation.js";
 import type { TurnLog } from "@subagent-mcp/contract";
 import type { WorkerFiles } from "./state.js";
-import { WorkerSession } from "./worker-session.js";
+import { WorkerSession, type WorkerSpec } from "./worker-session.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
@@ -22,8 +22,8 @@ interface WorkerOptions {
   /** Its mailbox store: a networked one may be out of reach for a while (see isRetryable), which the worker waits out. */
   mail: MailboxStore;
   driver: Driver;
-  /** How to start the session (`resume` is filled from the saved session). */
-  spec: SessionSpec;
+  /** How to start the session (`resume` is filled from the saved session); its `permissionPolicy` answers requests before the approver. */
+  spec: WorkerSpec;
   files: WorkerFiles;
   /** A turn running longer is interrupted and counts as failed (default 10 min). */
   turnTimeoutMs?: number;
@@ -90,6 +90,7 @@ export class Worker {
       say,
       approver: () => this.#approver,
       permissionTimeoutMs: options.permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS,
+      audit: options.audit,
     });
   }
 
