@@ -25,11 +25,35 @@ function ceilingAllows(ceiling: Ceiling): string[] {
   return (ceiling.tools ?? []).filter((tool) => PermissionRuleSchema.safeParse(tool).success);
 }
 
+/** How a refusal speaks of the command it refuses (a check, an MCP server's command). */
+export interface CommandSubject {
+  /** The command as the refusal names it: "the check `pnpm test`". */
+  named: string;
+  /** What runs it with nobody to ask: "a check". */
+  kind: string;
+  /** What to drop instead of the rule: "the check". */
+  drop: string;
+  /** How the launch would do without it: "launched without escalate on check". */
+  without: string;
+}
+
+const checkSubject = (command: string): CommandSubject => ({
+  named: `the check \`${command}\``,
+  kind: "a check",
+  drop: "the check",
+  without: "launched without escalate on check",
+});
+
 /**
  * Why `command` may not run as a check here, or undefined when it may: a deny or ask rule matches
  * it (or a part it cannot read for sure), or, on a nested server, its ceiling does not cover it.
  */
 export function checkRefusal(command: string, scope: CheckScope): string | undefined {
+  return commandRefusal(command, scope, checkSubject(command));
+}
+
+/** As {@link checkRefusal}, for any shell line this server makes run with nobody to ask, spoken of as `subject`. */
+function commandRefusal(command: string, scope: CheckScope, subject: CommandSubject): string | undefined {
   const { ceiling } = scope;
   // A top-level server was started by a person or a host: its checks run unless a rule stops them.
   const allow = ceiling === undefined ? ["Bash"] : ceilingAllows(ceiling);
@@ -38,24 +62,30 @@ export function checkRefusal(command: string, scope: CheckScope): string | undef
   const rules = { ...definedFields({ deny, ask: scope.rules.ask }) };
   const outcome = decide(request, { ...rules, allow }, { cwd: scope.cwd, home: homedir() });
   if (outcome.decision === "allow") return undefined;
-  const check = `the check \`${command}\``;
-  if (outcome.decision === "deny") return `${check} is refused: rule ${outcome.rule ?? "?"} denies it; drop the rule or the check`;
-  if (outcome.rule !== undefined) return `${check} is refused: rule ${outcome.rule} asks, and a check runs with nobody to ask; drop the ask rule or the check`;
+  const { named } = subject;
+  if (outcome.decision === "deny") return `${named} is refused: rule ${outcome.rule ?? "?"} denies it; drop the rule or ${subject.drop}`;
+  if (outcome.rule !== undefined)
+    return `${named} is refused: rule ${outcome.rule} asks, and ${subject.kind} runs with nobody to ask; drop the ask rule or ${subject.drop}`;
   // decide's reason after the request's own line: "cannot be checked against the rules: ..." or "no rule allows it".
   const why = outcome.why.slice(describeRequest(request).length + 2);
   if (ceiling === undefined || why.startsWith("cannot be checked"))
-    return `${check} is refused: it ${why.replace(/^cannot/, "can not")}, and a check runs with nobody to ask; write it so that the rules can read it`;
-  return `${check} is refused: it runs as a shell command, and this server runs under an agent at permission level ${ceiling.level}${
+    return `${named} is refused: it ${why.replace(/^cannot/, "can not")}, and ${subject.kind} runs with nobody to ask; write it so that the rules can read it`;
+  return `${named} is refused: it runs as a shell command, and this server runs under an agent at permission level ${ceiling.level}${
     ceiling.level === LEVEL.plan
       ? ", which runs no shell commands"
       : ` allowed ${ceiling.tools === undefined ? "no listed tools" : describeTools(ceiling.tools)}`
-  }; it would run under an agent allowed Bash or ${exactRule(command)} (or at bypassPermissions), or launched without escalate on check`;
+  }; it would run under an agent allowed Bash or ${exactRule(command)} (or at bypassPermissions), or ${subject.without}`;
 }
 
 /** Refuses the launch (`what`: the tool or definition) whose check may not run here; see {@link checkRefusal}. */
 export function judgeCheck(what: string, command: string | undefined, scope: CheckScope): void {
   if (command === undefined) return;
-  const refusal = checkRefusal(command, scope);
+  judgeCommand(what, command, scope, checkSubject(command));
+}
+
+/** Throws PERMISSION_ABOVE_CEILING, naming `what`, when `command` may not run here; see {@link commandRefusal}. */
+export function judgeCommand(what: string, command: string, scope: CheckScope, subject: CommandSubject): void {
+  const refusal = commandRefusal(command, scope, subject);
   if (refusal !== undefined) throw new PermissionsError("PERMISSION_ABOVE_CEILING", `${what}: ${refusal}`);
 }
 

@@ -10,6 +10,7 @@ export { AuditEntrySchema, AuditLog, defaultAuditPath } from "./audit.js";
 export { asking, grant, levelOf, mergeRules, withinCeiling, type Asking, type Ceiling, type Grant } from "./policy.js";
 export { protectedPaths, protectedRules } from "./protected.js";
 export { checkRefusal, judgeCheck } from "./check-judgement.js";
+export { judgeServerCommand } from "./server-command.js";
 export { lineStatus } from "./shell-status.js";
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { PermissionsError, type PermissionsErrorCode } from "./errors.js";

@@ -3,14 +3,16 @@ import { homedir } from "node:os";
 import { dirname, parse } from "node:path";
 import { McpServerSpecSchema, type McpServerSpec } from "@subagent-mcp/contract";
 import { sha256, TrustStore } from "@subagent-mcp/config";
+import { judgeServerCommand, type Ceiling, type PermissionRules } from "@subagent-mcp/permissions";
 import { z } from "zod";
 import { ServerError } from "./errors.js";
 
 // The user's own MCP servers a sub-agent is handed (launch_agent's, a definition's or a routing
 // entry's `mcp_servers`): named from a host's config, written inline, or "inherit" (all of the
 // host's that started us). A server read from a project file runs only in a trusted project: the
-// repository chose its command. Their tools are allowed by an `mcp__NAME` rule that the agent's
-// deny and ask rules beat.
+// repository chose its command. One written inline with a `command` is a command the request makes
+// us run: judged as a check is (the config's rules, then a nested server's ceiling). Their tools
+// are allowed by an `mcp__NAME` rule that the agent's deny and ask rules beat.
 
 /** What a caller writes: a server's name, "inherit", or a spec ({name, command, args, env} or {name, url, headers}). */
 export const McpServersInput = z
@@ -31,16 +33,25 @@ export interface PassedServers {
 
 const NONE: PassedServers = { specs: [], allow: [], shown: [] };
 
+/** What an inline server's command is judged by: who asks (`launch_agent mcp_servers`), the config's rules and this server's ceiling (none: top-level). */
+export interface ServersJudge {
+  what: string;
+  rules: PermissionRules;
+  ceiling: Ceiling | undefined;
+}
+
 /**
  * Resolves `requests` for an agent working in `cwd` (read only when there are requests), started by `host` (the MCP client's name, when
  * known). Throws ServerError for a name our own messaging server uses and for a project file's
- * server in a project not trusted; McpServersError for an unknown name (listing the user's).
+ * server in a project not trusted; McpServersError for an unknown name (listing the user's);
+ * PermissionsError for an inline server whose command `judge` refuses.
  */
 export async function passedServers(
   requests: McpServersRequest | undefined,
   cwdOf: string | (() => string),
   reserved: string,
   host: string | undefined,
+  judge: ServersJudge,
 ): Promise<PassedServers> {
   if (requests === undefined || requests.length === 0) return NONE;
   const cwd = typeof cwdOf === "string" ? cwdOf : cwdOf();
@@ -59,6 +70,8 @@ export async function passedServers(
     if (r.spec.name === reserved)
       throw new ServerError("INVALID_ARGUMENT", `the MCP server name "${reserved}" is the sub-agent's messaging server's: rename yours`);
     if (r.fromProject && r.from !== "inline") checkTrusted(trust, r.spec.name, r.from.file);
+    // Before anything starts: the CLI would run it as soon as it is launched.
+    if (r.from === "inline" && "command" in r.spec) judgeServerCommand(judge.what, r.spec, { rules: judge.rules, ceiling: judge.ceiling, cwd });
   }
   return {
     specs: resolved.map((r) => r.spec),

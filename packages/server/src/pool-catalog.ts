@@ -128,7 +128,7 @@ export class PoolCatalog {
   async #servers(d: PoolDefinition, cwd: string): Promise<PassedServers> {
     if (d.mcpServers === undefined || d.mcpServers.length === 0) return { specs: [], allow: [], shown: [] };
     if (d.machine !== undefined) throw new ServerError("INVALID_ARGUMENT", "mcp_servers are this machine's MCP servers: not offered with machine");
-    return passedServers([...d.mcpServers], cwd, CHILD_SERVER, undefined);
+    return passedServers([...d.mcpServers], cwd, CHILD_SERVER, undefined, { what: "mcp_servers", rules: this.#configRules, ceiling: this.#lineage.ceiling });
   }
 
   /** How `name`'s replicas are launched (its system prompt, grant, rules, budget, env), as of the last refresh. */

@@ -146,7 +146,11 @@ async function launchAgent(deps: ToolDeps, asked: LaunchArgs, extra: Extra) {
   if (servers !== undefined && servers.length > 0 && args.machine !== undefined)
     throw new ServerError("INVALID_ARGUMENT", "mcp_servers are this machine's MCP servers: launch here to pass them");
   // (A cwd on another machine is that machine's to check: only a launch with servers reads it here.)
-  const passed = await passedServers(servers, () => checkCwd(args.cwd, deps.defaultCwd), CHILD_SERVER, hostOfClient(deps.clientName()));
+  const passed = await passedServers(servers, () => checkCwd(args.cwd, deps.defaultCwd), CHILD_SERVER, hostOfClient(deps.clientName()), {
+    what: "launch_agent mcp_servers",
+    rules: deps.permissions,
+    ceiling: deps.ceiling,
+  });
   // Their tools are granted as allowed tools are: a nested server gives no more than it was given.
   if (passed.allow.length > 0) grant({ tools: passed.allow }, deps.ceiling, "launch_agent mcp_servers");
   // The config's rules and the launch's own, and the passed servers' tools allowed: deny beats ask beats allow across them.

@@ -159,7 +159,7 @@ async function relaunch(
   adopt(journal, id);
   if (worktree !== undefined) await (await deps.worktrees.get()).adopt(id, worktree.path, asked.label);
   // The user's MCP servers it had, by name again (an inline one's secrets were never kept); here only.
-  const servers = placement === undefined ? await serversAgain(past.launch.mcpServers, asked.cwd) : { specs: [], allow: [], shown: [] };
+  const servers = placement === undefined ? await serversAgain(deps, past.launch.mcpServers, asked.cwd) : { specs: [], allow: [], shown: [] };
   const rules = mergeRules(mergeRules(deps.permissions, { allow: servers.allow }), permissions);
   // There, its node serves its messaging (our loopback endpoint is not reachable): it is given its mailbox name.
   const child = deps.childServer === undefined || placement !== undefined ? undefined : await deps.childServer(id, rules);
@@ -193,10 +193,10 @@ async function relaunch(
   return { view, placement };
 }
 
-// The journaled servers that were named (not written inline): resolved again from the user's configs as they are now.
-async function serversAgain(journaled: { name: string; from: string }[] | undefined, cwd: string): Promise<PassedServers> {
+// The journaled servers that were named (not written inline): resolved again from the user's configs as they are now, and judged as a launch's.
+async function serversAgain(deps: ToolDeps, journaled: { name: string; from: string }[] | undefined, cwd: string): Promise<PassedServers> {
   const names = (journaled ?? []).filter((s) => s.from !== "inline").map((s) => s.name);
-  return passedServers(names, cwd, CHILD_SERVER, undefined);
+  return passedServers(names, cwd, CHILD_SERVER, undefined, { what: "resume_agent mcp_servers", rules: deps.permissions, ceiling: deps.ceiling });
 }
 
 function out(view: AgentView, how: "woke" | "resumed") {
