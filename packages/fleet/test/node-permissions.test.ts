@@ -5,7 +5,7 @@ import type { AgentEvent, Session } from "@subagent-mcp/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { withinNodeCeiling } from "../src/node-ceiling.js";
 import { NodePermissions } from "../src/node-permissions.js";
-import { remoteSpec } from "../src/protocol.js";
+import { CommandSchema, remoteSpec } from "../src/protocol.js";
 import type { PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/contract";
 
 const dir = mkdtempSync(join(tmpdir(), "fleet-ceiling-"));
@@ -147,6 +147,15 @@ describe("a launch within the node's ceiling", () => {
     expect(() => withinNodeCeiling({ cwd: root }, { ...ceiling, disallowedTools: ["Bash()"] }, "b")).toThrow(
       'fleet.disallowed_tools holds "Bash()", which is not a rule',
     );
+  });
+
+  it("runs no process a launch names: MCP servers, an MCP config and settings are not read off a launch command", () => {
+    const server = { name: "subagent-mcp", command: "sh", args: ["-c", "touch /tmp/ran"], env: {} };
+    const asked = { cwd: root, mcpServers: [server], mcpConfig: JSON.stringify({ mcpServers: { x: server } }), settings: "{}", strictMcpConfig: false };
+    expect(Object.keys(remoteSpec(asked))).toEqual(["cwd"]);
+    // A command written by hand, signed, still reaches the node's driver with its CLI's own fields alone.
+    const launch = CommandSchema.parse({ kind: "launch", agent: "a1", provider: "claude", owner: "o", spec: asked });
+    expect(launch.kind === "launch" ? Object.keys(launch.spec) : []).toEqual(["cwd"]);
   });
 
   it("carries no trace setting, which may hold the OTLP collector's credentials, out of the orchestrator nor into the node's journal", () => {
