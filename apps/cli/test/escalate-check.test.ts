@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
@@ -34,12 +34,18 @@ function secret(s: E2E): string {
 }
 
 // Whether a process is there and running (a zombie waiting for a reaper is not).
-function running(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${String(pid)}/stat`, "utf8").split(") ")[1]?.[0] !== "Z";
-  } catch {
-    return false;
-  }
+// The live processes whose command line holds `mark` (zombies are dead already).
+function runningWith(mark: string): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(mark) && readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0] !== "Z";
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 describe("a check under a nested server's ceiling", () => {
@@ -140,15 +146,16 @@ describe("a check at a top-level server", () => {
   it("a check that leaves a process in the background ends with its shell, and the process with it", async () => {
     const s = (e = await startE2E());
     // The background process holds the check's stdout; the shell exits once it has written its pid. (No `$!`: a
-    // word decided only as it runs is refused while a deny rule watches, and every launch has some.)
-    const background = `node -e "require('fs').appendFileSync('bg.pid', process.pid + '\\n'); setInterval(() => {}, 1000)"`;
+    // word decided only as it runs is refused while a deny rule watches, and every launch has some.) It is
+    // found again by the mark on its command line: its pid is its sandbox's own, not this machine's.
+    const mark = `bg-mark-${String(process.pid)}-${String(Date.now())}`;
+    const background = `node -e "require('fs').appendFileSync('bg.pid', process.pid + '\\n'); setInterval(() => {}, 1000)" ${mark}`;
     const check = `rm -f bg.pid; ${background} & until test -s bg.pid; do sleep 0.1; done; echo started; exit 1`;
     const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "work", escalate: { on: "check", check } });
     const done = await waitFor(s, agent_id, (out) => out.finished.find((f) => f.agent_id === agent_id));
     expect(done.result).toContain(`the check \`${check}\` exited with 1`);
-    const pids = readFileSync(join(s.env.cwd, "bg.pid"), "utf8").trim().split("\n").map(Number);
-    expect(pids.length).toBeGreaterThan(0);
-    expect(pids.filter(running)).toEqual([]);
+    expect(readFileSync(join(s.env.cwd, "bg.pid"), "utf8").trim()).not.toBe("");
+    expect(runningWith(mark)).toEqual([]);
   });
 });
 
