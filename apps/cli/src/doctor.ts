@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { AcpDriver, checkCompat, describeCompat, handshakeFindings, startsMcpServers, type CliDriver } from "@subagent-mcp/drivers";
 import { HOSTS, type Host } from "@subagent-mcp/host-config";
-import type { EffectiveConfig } from "@subagent-mcp/config";
+import { createSandbox, type EffectiveConfig } from "@subagent-mcp/config";
 import { createDrivers } from "@subagent-mcp/config/drivers";
 import { configOrFail, providerOrFail } from "./config.js";
 import { defineCommand } from "citty";
@@ -30,13 +30,25 @@ export const doctorCommand = defineCommand({
     if (args.mcp === true) return printMcpCatalog();
     const config = configOrFail({ cwd: process.cwd(), env: process.env });
     const hosts = args.host === undefined ? config.providerNames : [providerOrFail(config, args.host, "--host")];
-    let problems = 0;
+    let problems = sandboxLine(config);
     for (const host of hosts) problems += await checkHost(host, args.run === true, config);
     // Apps (Claude Desktop) have no CLI to check: whether they are there and register us.
     if (args.host === undefined) for (const line of appHostLines({ home: process.env.HOME ?? homedir(), env: process.env })) process.stdout.write(`${line}\n`);
     if (problems > 0) process.exitCode = 1;
   },
 });
+
+// What keeps our secrets from the agents' CLIs (their handshakes below run inside it); a problem
+// only when the setting requires a sandbox and there is none.
+function sandboxLine(config: EffectiveConfig): number {
+  const status = createSandbox(config).status();
+  const held =
+    status.kind === "none"
+      ? `sandbox: NONE (${status.reason ?? "unknown"}): the fleet key, your config's secrets and our state are kept from sub-agents by permission rules only`
+      : `sandbox: ${status.kind}${status.executable === undefined ? "" : ` (${status.executable})`}: sub-agents' CLIs run where the fleet key, your config's secrets and our private state do not exist`;
+  process.stdout.write(`${held}\n`);
+  return config.sandbox === "required" && status.kind === "none" ? 1 : 0;
+}
 
 // One host's lines; resolves with how many problems it found (a missing CLI is none: not everyone has all three).
 async function checkHost(host: Provider, run: boolean, config: EffectiveConfig): Promise<number> {

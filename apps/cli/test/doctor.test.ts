@@ -67,6 +67,18 @@ describe("doctor --run", () => {
     expect(out.stdout).toMatch(/codex: [^\n]*\n {2}version: codex-cli [\s\S]*\n {2}turn FAILED after \d+ ms: .+/);
   });
 
+  it("says which sandbox the CLIs run in (the handshake runs in it), or that rules alone keep the secrets when it is off", async () => {
+    const fake = await startFakeFor("codex");
+    fakes = [fake];
+    const e = (env = await loopbackEnv("codex", fake));
+    const on = await doctor(["--host", "codex"], e, { SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex") });
+    expect(on.exitCode, on.stdout + on.stderr).toBe(0);
+    expect(on.stdout).toMatch(/^sandbox: bwrap \(\S*bwrap\): sub-agents' CLIs run where the fleet key/m);
+    expect(on.stdout).toMatch(/handshake ok in \d+ ms/);
+    const off = await doctor(["--host", "codex"], e, { SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"), SUBAGENT_MCP_SANDBOX: "off" });
+    expect(off.stdout).toMatch(/^sandbox: NONE \(turned off by the sandbox setting[^\n]*permission rules only/m);
+  });
+
   it("a release in a known incompatible range is named with its reason and fix, and no turn is tried", async () => {
     const fake = await startFakeFor("codex");
     fakes = [fake];
