@@ -4,7 +4,7 @@ import { Maildir } from "@subagent-mcp/mailbox";
 import { claudeTranscriptHolds, cliExecutable, loopbackEnv, startFakeFor, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { WorkerFiles } from "@subagent-mcp/worker";
 import { execa, type ResultPromise } from "execa";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { descendants } from "@subagent-mcp/drivers";
 import { afterEach, describe, expect, it } from "vitest";
@@ -314,7 +314,7 @@ describe("subagent-mcp worker, usage", () => {
   });
 
   it("refuses bad input with one clear line", async () => {
-    const { e, vars } = await setupClaude();
+    const { e, vars, state } = await setupClaude();
     const run = (args: string[]) => execa(process.execPath, [bin, "worker", ...args], { cwd: e.cwd, env: vars, extendEnv: false, reject: false });
     const badName = await run(["--name", "../etc", "--print"]);
     expect([badName.exitCode, badName.stderr]).toEqual([2, expect.stringMatching(/^subagent-mcp: --name/)]);
@@ -323,11 +323,13 @@ describe("subagent-mcp worker, usage", () => {
     const missing = await run(["--name", "w", "--agent", "nobody", "--print"]);
     expect(missing.stderr).toMatch(/no agent definition named "nobody"/);
     const first = await startWorker(e, vars, ["--name", "solo"]);
+    const refusal = [2, `subagent-mcp: worker "solo" is already running on this machine (pid ${String(first.proc.pid)}); one worker per mailbox and machine`];
     const second = await run(["--name", "solo"]);
-    expect([second.exitCode, second.stderr]).toEqual([
-      2,
-      `subagent-mcp: worker "solo" is already running on this machine (pid ${String(first.proc.pid)}); one worker per mailbox and machine`,
-    ]);
+    expect([second.exitCode, second.stderr]).toEqual(refusal);
+    // The lock's key deleted while the first runs: read back from the first, not made anew.
+    rmSync(join(state, "subagent-mcp", "workers", "solo", ".owner-key"));
+    const third = await run(["--name", "solo"]);
+    expect([third.exitCode, third.stderr]).toEqual(refusal);
   });
 });
 

@@ -26,9 +26,18 @@ export async function holdOwnership(path: string, options: { address?: "abstract
   // One name per file, whichever symlinked path to its folder the caller came by.
   const absolute = join(realpathSync(dirname(resolve(path))), basename(path));
   const kind = options.address ?? (process.platform === "linux" ? "abstract" : "file");
-  const address = process.platform === "win32" ? pipeName(absolute) : kind === "abstract" ? abstractName(absolute) : `${absolute}.sock`;
-  const taken = await takeOrName(address, absolute, kind === "file" && process.platform !== "win32");
-  if (!("server" in taken)) return { held: false, holder: taken.holder };
+  const file = kind === "file" && process.platform !== "win32";
+  // Open from before the bind until the release: a holder's key is never replaced (owner-key.ts).
+  const key = file ? undefined : ownerKey(dirname(absolute));
+  const address = key === undefined ? `${absolute}.sock` : process.platform === "win32" ? pipeName(absolute, key.key) : abstractName(absolute, key.key);
+  const taken = await takeOrName(address, absolute, file).catch((error: unknown) => {
+    key?.close();
+    throw error;
+  });
+  if (!("server" in taken)) {
+    key?.close();
+    return { held: false, holder: taken.holder };
+  }
   const { server } = taken;
   const own = selfRef();
   writeAtomic(absolute, `${JSON.stringify(own)}\n`, { mode: 0o600, durable: false });
@@ -36,7 +45,8 @@ export async function holdOwnership(path: string, options: { address?: "abstract
     held: true,
     release: () => {
       server.close();
-      if (kind === "file") rmSync(address, { force: true });
+      key?.close();
+      if (file) rmSync(address, { force: true });
       if (readHolder(absolute)?.pid === own.pid) rmSync(absolute, { force: true });
     },
   };
@@ -112,19 +122,16 @@ function readRecord(path: string): ProcessRef | undefined {
 }
 
 // The abstract namespace allows 107 bytes: the salted hash, and the file's name for `ss -xl` readers.
-function abstractName(path: string): string {
-  return `\0subagent-mcp/${hash(path)}/${basename(path).slice(0, 48)}`;
+function abstractName(path: string, key: string): string {
+  return `\0subagent-mcp/${hash(path, key)}/${basename(path).slice(0, 48)}`;
 }
 
-function pipeName(path: string): string {
-  return `\\\\.\\pipe\\subagent-mcp-${hash(path)}`;
+function pipeName(path: string, key: string): string {
+  return `\\\\.\\pipe\\subagent-mcp-${hash(path, key)}`;
 }
 
-function hash(path: string): string {
-  return createHmac("sha256", ownerKey(dirname(path)))
-    .update(path)
-    .digest("hex")
-    .slice(0, 32);
+function hash(path: string, key: string): string {
+  return createHmac("sha256", key).update(path).digest("hex").slice(0, 32);
 }
 
 /** Listens on the address; undefined when it is taken. The server never keeps the process alive. */

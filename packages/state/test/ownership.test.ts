@@ -168,6 +168,32 @@ describe("holdOwnership's lock names", () => {
     expect(statSync(join(dir, OWNER_KEY_FILE)).mode & 0o777).toBe(0o600);
   });
 
+  it("survive the key file's deletion while a holder runs: the key is read back from the holder, so a second process is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ownership-"));
+    const path = join(dir, "worker.lock");
+    const { child, line } = startHolder(path, "abstract");
+    const pid = Number((await line()).split(" ")[1]);
+    const keyFile = join(dir, OWNER_KEY_FILE);
+    const key = readFileSync(keyFile, "utf8");
+    rmSync(keyFile);
+    expect(await holdOwnership(path)).toEqual({ held: false, holder: processRef(pid) });
+    expect(readFileSync(keyFile, "utf8")).toBe(key);
+    // With its record gone as well: the kernel still knows who holds the key open.
+    rmSync(keyFile);
+    rmSync(path);
+    expect((await holdOwnership(path)).held).toBe(false);
+    expect(readFileSync(keyFile, "utf8")).toBe(key);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    child.kill("SIGKILL");
+    await until("the holder to end", () => !processAlive({ pid }));
+    // Nobody holds it open any more: a deleted key is made afresh, and the lock is free.
+    rmSync(keyFile);
+    const after = await holdOwnership(path);
+    expect(after.held).toBe(true);
+    if (after.held) after.release();
+    expect(readFileSync(keyFile, "utf8")).not.toBe(key);
+  });
+
   it("refuse a key file that is not a key, naming it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ownership-"));
     writeFileSync(join(dir, OWNER_KEY_FILE), "guessable\n", { mode: 0o600 });
