@@ -65,6 +65,8 @@ describe("subagent-mcp dashboard in a browser", () => {
     const survey = await launch(s, "codex", "api-survey", "List the exported functions of src/index.ts");
     await row(page, triage).waitFor();
     await row(page, survey).waitFor();
+    // Its server says which OS sandbox its agents run in.
+    await page.locator("#servers").filter({ hasText: "agents sandboxed (bwrap)" }).waitFor();
 
     // The transcript of one: its prompt and the model's answer.
     await row(page, triage, "finished").waitFor();

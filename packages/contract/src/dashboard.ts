@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SandboxStatusSchema } from "./sandbox.js";
 import type { PollAgentResult, TranscriptResult } from "./results.js";
 import { ListAgentsOutput, MachineSchema } from "./agents.js";
 import { ListPoolOutput } from "./pool.js";
@@ -17,6 +18,8 @@ const ServerViewSchema = z.object({
   started_at: z.string(),
   version: z.string(),
   reachable: z.boolean(),
+  /** Which OS sandbox its agents' CLIs run in, or none (rules only) and why; absent until it has looked. */
+  sandbox: SandboxStatusSchema.optional(),
   /** Why it could not be reached. */
   error: z.string().optional(),
   /** list_agents' `agents`, as the tool returns them. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SandboxStatusSchema } from "./sandbox.js";
 
 // Every top-level server of ours says where its control endpoint listens, so that the dashboard
 // finds all of them (one per host session) without asking anything else.
@@ -19,5 +20,7 @@ export const ServerRecordSchema = z.object({
   version: z.string(),
   /** Its control endpoint on loopback: `<control>/mcp` (MCP over streamable HTTP) and `<control>/events` (Server-Sent Events). */
   control: z.string().regex(CONTROL_URL, "a control endpoint on 127.0.0.1"),
+  /** Which OS sandbox its agents' CLIs run in (or none, and why), once it has looked. */
+  sandbox: SandboxStatusSchema.optional(),
 });
 export type ServerRecord = z.infer<typeof ServerRecordSchema>;

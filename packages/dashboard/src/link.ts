@@ -25,7 +25,8 @@ export class ServerLink {
   readonly #abort = new AbortController();
 
   constructor(
-    readonly record: ServerRecord,
+    /** Its registry record; a newer one of the same endpoint (what it found out since: its sandbox) replaces it. */
+    public record: ServerRecord,
     /** Called when the snapshot changed. */
     private readonly onChange: () => void,
   ) {
@@ -108,9 +109,9 @@ export class ServerLink {
     await client?.close().catch(() => undefined);
   }
 
-  #base(): Pick<ServerView, "pid" | "cwd" | "session" | "started_at" | "version"> {
-    const { pid, cwd, session, started_at, version } = this.record;
-    return { pid, cwd, ...definedFields({ session }), started_at, version };
+  #base(): Pick<ServerView, "pid" | "cwd" | "session" | "started_at" | "version" | "sandbox"> {
+    const { pid, cwd, session, started_at, version, sandbox } = this.record;
+    return { pid, cwd, ...definedFields({ session, sandbox }), started_at, version };
   }
 
   // Every live agent of the server: list_agents' pages, each after the one before (a bounded number of them).

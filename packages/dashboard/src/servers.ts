@@ -35,7 +35,13 @@ export class ServerSet {
     for (const record of records) {
       seen.add(record.pid);
       const link = this.#links.get(record.pid);
-      if (link !== undefined && link.record.control === record.control) continue;
+      if (link !== undefined && link.record.control === record.control) {
+        if (JSON.stringify(link.record.sandbox) !== JSON.stringify(record.sandbox)) {
+          link.record = record;
+          void link.refresh();
+        }
+        continue;
+      }
       void link?.close();
       this.#links.set(
         record.pid,

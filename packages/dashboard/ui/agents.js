@@ -130,6 +130,13 @@ async function ask(a, action, verb, text) {
   await act(body, $("agents-result"), `${verb} ${a.label || a.id}`);
 }
 
+// Which OS sandbox its agents' CLIs run in; none is said plainly: then only rules keep the secrets.
+function sandboxNote(sandbox) {
+  if (!sandbox) return "";
+  if (sandbox.kind === "none") return h("span", { class: "bad", text: ` · no OS sandbox: secrets protected by rules only (${sandbox.reason ?? "unknown"})` });
+  return h("span", { class: "muted", title: sandbox.reason ?? sandbox.executable ?? "", text: ` · agents sandboxed (${sandbox.kind})` });
+}
+
 function renderServers() {
   const servers = state.servers ?? [];
   $("servers").replaceChildren(
@@ -141,6 +148,7 @@ function renderServers() {
         ` · v${s.version ?? "?"} · started `,
         timeEl(s.started_at),
         s.session ? h("span", { class: "muted", text: ` · session ${String(s.session).slice(0, 8)}` }) : "",
+        sandboxNote(s.sandbox),
         s.reachable === false ? h("span", { class: "bad", text: ` · unreachable: ${s.error ?? "no answer"}` }) : "",
       ),
     ),

@@ -1,6 +1,6 @@
 import { bwrapArgs } from "./bwrap.js";
 import type { SandboxStatus } from "@subagent-mcp/contract";
-import { detectSandbox, SANDBOXED_ENV } from "./detect.js";
+import { detectSandbox, detectSandboxLater, SANDBOXED_ENV } from "./detect.js";
 import { SandboxError } from "./errors.js";
 import { seatbeltProfile } from "./seatbelt.js";
 import { presentView, type SandboxView } from "./view.js";
@@ -8,6 +8,8 @@ import { presentView, type SandboxView } from "./view.js";
 /** The user's setting: `auto` (a sandbox where the machine has one), `off`, or `required` (no launch without one). */
 export const SANDBOX_MODES = ["auto", "off", "required"] as const;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
+
+const OFF: SandboxStatus = { kind: "none", reason: "turned off by the sandbox setting (SUBAGENT_MCP_SANDBOX or the config's `sandbox`)" };
 
 /** A command as a driver would run it. */
 export interface SandboxCommand {
@@ -36,10 +38,15 @@ export class Sandbox {
 
   /** What holds the CLIs of this process: `none` with the reason when nothing does (or the setting is `off`). */
   status(): SandboxStatus {
-    this.#status ??=
-      this.mode === "off"
-        ? { kind: "none", reason: "turned off by the sandbox setting (SUBAGENT_MCP_SANDBOX or the config's `sandbox`)" }
-        : detectSandbox(this.env);
+    this.#status ??= this.mode === "off" ? OFF : detectSandbox(this.env);
+    return this.#status;
+  }
+
+  /** {@link status} found without blocking (a server at start, for its record): the same answer. */
+  async detect(): Promise<SandboxStatus> {
+    if (this.#status !== undefined) return this.#status;
+    const found = this.mode === "off" ? OFF : await detectSandboxLater(this.env);
+    this.#status ??= found;
     return this.#status;
   }
 

@@ -121,3 +121,14 @@ describe("a CLI in the sandbox", () => {
     expect(left.stdout).toBe("");
   });
 });
+
+describe("finding the sandbox", () => {
+  it("without blocking, gives what the blocking probe gives", async () => {
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
+    const later = await new Sandbox("auto", () => ({ hidden: [], shown: [], replaced: [] }), env).detect();
+    expect(later).toEqual(new Sandbox("auto", () => ({ hidden: [], shown: [], replaced: [] }), env).status());
+    expect(later.kind).toBe("bwrap");
+    const missing = await new Sandbox("auto", () => ({ hidden: [], shown: [], replaced: [] }), { PATH: "/nonexistent" }).detect();
+    expect(missing).toEqual({ kind: "none", reason: "bubblewrap (bwrap) is not installed: apt-get install bubblewrap" });
+  });
+});

@@ -3,6 +3,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ChangeFeed } from "./change-feed.js";
 import { listenLoopback, sameSecret, serveStateless } from "./loopback.js";
 import { removeServerRecord, writeServerRecord } from "@subagent-mcp/state/server-records";
+import type { Sandbox } from "@subagent-mcp/sandbox";
 import { selfRef } from "@subagent-mcp/state";
 import { errorMessage } from "@subagent-mcp/errors";
 import { isoTime } from "./iso-time.js";
@@ -66,17 +67,24 @@ export async function publishControl(
   version: string,
   build: () => McpServer,
   feed: ChangeFeed,
+  sandbox?: Sandbox,
 ): Promise<ControlEndpoint | undefined> {
   let endpoint: ControlEndpoint | undefined;
+  let closed = false;
   try {
     endpoint = await startControlEndpoint(build, feed);
-    writeServerRecord(settings.stateDir, {
+    const record = {
       ...selfRef(),
       cwd: settings.cwd,
       ...(settings.session === undefined || settings.session === "" ? {} : { session: settings.session }),
       started_at: isoTime(),
       version,
       control: endpoint.url,
+    };
+    writeServerRecord(settings.stateDir, record);
+    // Which sandbox holds its agents, found in the background (a probe of a few ms) and added for the dashboard.
+    void sandbox?.detect().then((status) => {
+      if (!closed) writeServerRecord(settings.stateDir, { ...record, sandbox: status });
     });
   } catch (error) {
     feed.close();
@@ -88,6 +96,7 @@ export async function publishControl(
   return {
     url: started.url,
     close: async () => {
+      closed = true;
       try {
         removeServerRecord(settings.stateDir);
       } finally {

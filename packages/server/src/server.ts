@@ -162,9 +162,9 @@ export function createServer(deps: ServerDeps): SubagentServer {
 // starts a new agent (launch_agent, invoke, warmup): whoever holds its token may read and
 // act on this server's agents, and resume one with the permissions it had, but grant nothing new.
 function controlEndpoint(deps: ServerDeps, feed: ChangeFeed | undefined, serve: () => McpServer) {
-  const { control: settings, version } = deps;
+  const { control: settings, version, sandbox } = deps;
   if (settings === undefined || feed === undefined) return undefined;
-  return import("./control-endpoint.js").then(({ publishControl }) => publishControl(settings, version, serve, feed)).catch(() => undefined);
+  return import("./control-endpoint.js").then(({ publishControl }) => publishControl(settings, version, serve, feed, sandbox)).catch(() => undefined);
 }
 
 // Makes in the background what the first launch needs, then rehearses the launch path on a stand-in (see SubagentServer.warm).
