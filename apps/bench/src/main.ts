@@ -15,6 +15,7 @@ import {
 import { benchBudget, benchDashboard, benchDecide, benchHooks, benchJournal, benchJournalBig, benchMailbox, benchWorktree } from "./sections-local.js";
 import { benchCaps } from "./caps.js";
 import { benchOwnership } from "./ownership.js";
+import { benchSandbox } from "./sandbox.js";
 import { benchReceiptGit } from "./receipt-git.js";
 import { benchRouting } from "./routing.js";
 import { benchScale } from "./scale-report.js";
@@ -23,7 +24,7 @@ import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, serve, tracing, mcp, tasks, decide, permissions, pool, hooks, worker, fleet, worktree, journal, journal-big, budget, caps, ownership, mailbox, dashboard, routing, receipt-git, scale, scale-fleet or scale-past; scale-past reads SUBAGENT_MCP_BENCH_PAST_AGENTS, scale-fleet SUBAGENT_MCP_BENCH_FLEET_NODES/_AGENTS/_INTERVAL_MS/_SECONDS); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
+// benchmark (cold-warm, startup, serve, tracing, mcp, tasks, decide, permissions, pool, hooks, worker, fleet, worktree, journal, journal-big, budget, caps, ownership, sandbox, mailbox, dashboard, routing, receipt-git, scale, scale-fleet or scale-past; scale-past reads SUBAGENT_MCP_BENCH_PAST_AGENTS, scale-fleet SUBAGENT_MCP_BENCH_FLEET_NODES/_AGENTS/_INTERVAL_MS/_SECONDS); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100).
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
 const providers: Provider[] = ["claude", "codex", "gemini"];
@@ -57,6 +58,7 @@ const sections = [
   { names: ["budget"], run: benchBudget },
   { names: ["caps"], run: benchCaps },
   { names: ["ownership"], run: benchOwnership },
+  { names: ["sandbox"], run: benchSandbox },
   { names: ["mailbox"], run: benchMailbox },
   { names: ["dashboard"], run: benchDashboard },
   { names: ["routing"], run: benchRouting },
