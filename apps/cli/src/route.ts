@@ -71,7 +71,9 @@ export const routeCommand = defineCommand({
     const ranked = rankCandidates(route, { provider }, inputs);
     // As a launch holds them: a candidate a spend cap holds is skipped (rule over_cap), whoever asked for it.
     const others = config.spend_caps === undefined ? [] : await fleetSpendOnce(ctx.stateDir, config.mailbox);
-    const standings = capStandings(config.spend_caps ?? {}, [...new SpendLedger(stateLayout(ctx.stateDir).spend).entries(), ...others]);
+    // The turns under way (reserved) count, as they do at launch.
+    const ledger = new SpendLedger(stateLayout(ctx.stateDir).spend);
+    const standings = capStandings(config.spend_caps ?? {}, [...ledger.entries(), ...others], Date.now(), ledger.reservations());
     const held = ranked.ranked.flatMap(({ candidate: c }) => {
       const reason = capReached(standings, c, inputs.expectedCost(c)?.usd);
       return reason === undefined ? [] : [{ provider: c.provider, ...definedFields({ model: c.model }), rule: "over_cap" as const, reason }];

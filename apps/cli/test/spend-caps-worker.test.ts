@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { bin, startWorker } from "./e2e.js";
 import { claudeWorkerBeds } from "./worker-bed.js";
 
-// A worker's turns count against spend_caps as a server's do: each goes to the state folder's spend ledger.
+// A worker's turns count against spend_caps as a server's do: each is reserved in the state folder's
+// spend ledger before it starts, and its line replaces the reservation.
 const bed = claudeWorkerBeds();
 
 /** Resolves once `file` holds `text` (the worker appends its turn to it after sending the reply). */
@@ -38,6 +39,13 @@ describe("spend_caps with a worker, with the real Claude Code", () => {
     const only = (m: Message): boolean => m.replyTo === sent;
     while (mail.receive("asker", 1, only).length === 0) await mail.wait("asker", 60_000, undefined, only);
     await holds(join(state, "subagent-mcp", "spend.jsonl"), '"agent":"worker:counted"');
+    // Its turn was reserved before it started, and its line replaced the reservation.
+    const lines = readFileSync(join(state, "subagent-mcp", "spend.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const turn = lines.find((l) => l.agent === "worker:counted");
+    expect(lines.find((l) => l.reserve !== undefined && l.reserve === turn?.reservation)).toMatchObject({ provider: "claude" });
 
     const caps = JSON.parse((await cli(["usage", "--caps", "--json"])).stdout) as { caps: { cap: string; limit: string; spent: number; left: number }[] };
     expect(caps.caps).toEqual([expect.objectContaining({ cap: "claude", limit: "day_turns", spent: 1, left: 4 })]);

@@ -35,7 +35,9 @@ describe("spend_caps", () => {
       const ledger = readFileSync(join(s.serverEnv.XDG_STATE_HOME as string, "subagent-mcp", "spend.jsonl"), "utf8")
         .trim()
         .split("\n");
-      expect(ledger.map((line) => (JSON.parse(line) as { provider: string; agent: string }).agent)).toEqual([agent_id]);
+      // Its turn's line (which replaced the reservation its turn ran on) is the ledger's one turn.
+      const turns = ledger.map((line) => JSON.parse(line) as { provider?: string; agent?: string; reserve?: string }).filter((l) => l.reserve === undefined);
+      expect(turns.map((l) => l.agent)).toEqual([agent_id]);
 
       // Killed, it cannot be resumed on claude while the cap holds.
       await s.call("kill_agent", { agent_id });

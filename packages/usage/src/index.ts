@@ -7,7 +7,7 @@ export { UsageError, type UsageErrorCode } from "./errors.js";
 export { costOf, findPrice, mergePrices, recordedCost, turnCost } from "./lookup.js";
 export { GroupBySchema, PriceTableSchema, type PriceTable, type UsageRow } from "./schema.js";
 export { capRows, problemText } from "./cap-rows.js";
-export { capPeriods, capReached, capStandings, type CapStanding, type Spending } from "./spend-caps.js";
+export { capPeriods, capReached, capStandings, type CapStanding } from "./spend-caps.js";
 export { SpendLedger, type LedgerEntry, type LedgerProblems, type SpendEntry } from "./spend-ledger.js";
 export { reserveTurn } from "./reserve-turn.js";
 export { spendEntry, withShared, withSharedTally, type SharedSpend } from "./spend-share.js";

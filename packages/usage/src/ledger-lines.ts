@@ -33,7 +33,7 @@ const ReserveLineSchema = z.object({
   expected_usd: z.number().nonnegative("a negative cost").optional(),
   owner: ProcessRefSchema,
 });
-export type ReserveLine = z.infer<typeof ReserveLineSchema>;
+type ReserveLine = z.infer<typeof ReserveLineSchema>;
 
 const ReleaseLineSchema = z.object({ release: z.string().min(1), at: z.string() });
 
@@ -51,7 +51,7 @@ export interface LedgerProblem {
 }
 
 /** What one line says. */
-export type LedgerLine =
+type LedgerLine =
   | { kind: "turn"; entry: LedgerEntry; reservation: string | undefined }
   | { kind: "reserve"; reservation: Reservation }
   | { kind: "release"; id: string }

@@ -16,7 +16,7 @@ import type { ReserveAs, SpendLedger } from "./spend-ledger.js";
 import { withSharedTally, type SharedSpend } from "./spend-share.js";
 
 /** A turn reserved (`id`, undefined when no cap covers it), or the cap that holds it, named. */
-export type TurnReservation = { id: string | undefined } | { refused: string };
+type TurnReservation = { id: string | undefined } | { refused: string };
 
 /**
  * Reserves a turn of `who` against `caps` in the ledger, or says which cap holds it (counting, on a

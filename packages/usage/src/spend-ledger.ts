@@ -15,7 +15,7 @@ import { parseLedgerLine, type LedgerEntry, type LedgerProblem, type Reservation
 import { LiveReservations } from "./reservations.js";
 import { SpendTally } from "./spend-tally.js";
 
-export { SpendEntrySchema, type LedgerEntry, type LedgerProblem, type Reservation, type SpendEntry } from "./ledger-lines.js";
+export { SpendEntrySchema, type LedgerEntry, type SpendEntry } from "./ledger-lines.js";
 
 /** Entries older than this are dropped from memory: no cap looks further back than a week. */
 const KEEP_MS = 8 * 24 * 3600_000;
