@@ -124,6 +124,37 @@ describe("the fleet's secrets stay out of a sub-agent's reach", () => {
   );
 
   it(
+    "b's sub-agent, in b's OS sandbox, greps the config folder and runs our CLI as an orchestrator: no key, no password, no fleet to command",
+    { timeout: 240_000 },
+    async () => {
+      const config = configDir(envB);
+      const steps = [
+        `grep -r . ${config}`,
+        `find ${config} -type f -exec cat {} +`,
+        `${process.execPath} ${bin} machines 2>&1`,
+        `printf 'sandboxed-%s' "$SUBAGENT_MCP_SANDBOXED"`,
+      ];
+      const { agent_id } = await a.call<{ agent_id: string }>("launch_agent", {
+        provider: "claude",
+        machine: "b",
+        cwd: envB.cwd,
+        permission_mode: "dontAsk",
+        allowed_tools: ["Bash"],
+        prompt: `${steps.map((c) => `[[shell:${c}]]`).join(" ")} [[say:tried]]`,
+      });
+      expect((await waitFor(a, agent_id, (out) => out.finished[0])).result).toContain("tried");
+      const seen = seenByModel();
+      // The commands ran, in the sandbox: the user's config shows without its mailbox, so our CLI finds no fleet.
+      expect(seen).toContain("sandboxed-bwrap");
+      expect(seen).toContain("roots");
+      expect(seen).not.toContain(KEY);
+      expect(seen).not.toContain(PASSWORD);
+      expect(seen).not.toMatch(/NAME\s+HOST\s+LOAD/);
+      await a.call("kill_agent", { agent_id });
+    },
+  );
+
+  it(
     "b's sub-agent messages its parent through b's own messaging server, whose address holds neither the key nor the password",
     { timeout: 240_000 },
     async () => {
