@@ -23,7 +23,7 @@ const allowed = {
   usage: ["contract", "core", "errors", "journal", "state"],
   "mailbox-redis": ["errors", "mailbox", "state"],
   fleet: ["contract", "core", "errors", "permissions", "state", "tracing", "worktrees"],
-  "host-config": ["contract", "errors", "hooks", "state"],
+  "host-config": ["contract", "errors", "hooks", "mailbox", "state"],
   "mcp-servers": ["contract", "errors", "host-config"],
   worker: ["contract", "core", "errors", "mailbox", "permissions", "state", "tracing"],
   testkit: ["contract", "errors", "mailbox"],

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DIRECTIVE, setOrchestrating } from "@subagent-mcp/hooks";
+import { MAILBOX_ENV } from "@subagent-mcp/mailbox/config";
 import { stateDir } from "@subagent-mcp/state";
 import { bin } from "./e2e.js";
 import { cliExecutable, loopbackEnv, runCli, startAllFakes, type CliEnvironment, type CliName, type FakeModelServer } from "@subagent-mcp/testkit";
@@ -167,6 +168,9 @@ describe("the Codex plugin", () => {
     await runCli(h.env, ["plugin", "add", "subagent-mcp@subagent-mcp"], { step: "plugin add" });
     const listed = await runCli(h.env, ["mcp", "list"], { step: "mcp list" });
     expect(listed.stdout).toMatch(/subagent-mcp\s.*enabled/);
+    // Codex gives the plugin's server only the variables its entry names: every mailbox setting among them.
+    const entry = await runCli(h.env, ["mcp", "get", "subagent-mcp", "--json"], { step: "mcp get" });
+    expect((JSON.parse(entry.stdout) as { transport: { env_vars: string[] } }).transport.env_vars).toEqual(expect.arrayContaining(Object.values(MAILBOX_ENV)));
     // (Dry: Codex's hooks are still setup's to write, and this test removes the plugin alone.)
     const planned = await ours(h.env, ["setup", "--host", "codex", "--dry-run"]);
     expect(planned).toContain("codex: installed as the plugin subagent-mcp@subagent-mcp");

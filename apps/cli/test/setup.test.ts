@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliExecutable, loopbackEnv, runCli, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
+import { MAILBOX_ENV } from "@subagent-mcp/mailbox/config";
 import { bin } from "./e2e.js";
 
 let env: CliEnvironment | undefined;
@@ -48,6 +49,9 @@ describe("setup, init and uninstall in a temporary HOME, read back by the real C
     expect(claude.stdout).toMatch(/subagent-mcp: .*Connected/);
     const codex = await runCli({ ...e, cli: "codex" }, ["mcp", "list"], { step: "codex mcp list", timeoutMs: 60_000 });
     expect(codex.stdout).toMatch(/subagent-mcp/);
+    // Codex gives the server only the variables its entry names: every mailbox setting among them.
+    const entry = await runCli({ ...e, cli: "codex" }, ["mcp", "get", "subagent-mcp", "--json"], { step: "codex mcp get", timeoutMs: 60_000 });
+    expect((JSON.parse(entry.stdout) as { transport: { env_vars: string[] } }).transport.env_vars).toEqual(expect.arrayContaining(Object.values(MAILBOX_ENV)));
     const gemini = await runCli({ ...e, cli: "gemini" }, ["mcp", "list"], { step: "gemini mcp list", timeoutMs: 60_000 });
     expect(gemini.stdout + gemini.stderr).toMatch(/subagent-mcp/);
 

@@ -1,4 +1,5 @@
 import { SERVER_NAME } from "./host.js";
+import { CODEX_FORWARDED_ENV } from "./hosts/codex-env.js";
 import { hostAdapter } from "./registry.js";
 
 /** What a plugin's manifests say of us: its version (the CLI's) and the one-line description. */
@@ -21,26 +22,6 @@ export interface PluginFile {
  */
 export const PLUGIN_DIR = "plugins/subagent-mcp";
 export const EXTENSION_DIR = "extensions/subagent-mcp";
-
-// Codex starts a plugin's MCP server with a bare environment (HOME, PATH, LANG, SHELL, TERM and the CA
-// bundle settings). What our server and the agent CLIs it starts read is forwarded by name: our own
-// settings, where each CLI keeps its config, each CLI's login and endpoint, its privacy switches,
-// and the proxy settings a network may need.
-const CODEX_FORWARDED_ENV = [
-  ...["CLAUDE", "CODEX", "GEMINI", "QWEN", "OPENCODE"].map((cli) => `SUBAGENT_MCP_${cli}_PATH`),
-  ...["AGENTS_PATH", "MAX_LIVE", "MAX_DEPTH", "STALL_SECONDS", "MAILBOX_URL", "MAILBOX_CA", "MAILBOX_PREFIX", "JOURNAL", "DASHBOARD", "TOOLSETS"].map(
-    (name) => `SUBAGENT_MCP_${name}`,
-  ),
-  ...["XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME", "QWEN_HOME"],
-  ...["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "CLAUDE_CODE_OAUTH_TOKEN", "CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX"],
-  ...["OPENAI_API_KEY", "OPENAI_BASE_URL", "CODEX_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL", "GOOGLE_CLOUD_PROJECT"],
-  ...["GOOGLE_CLOUD_LOCATION", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_APPLICATION_CREDENTIALS", "DASHSCOPE_API_KEY", "AWS_REGION", "AWS_PROFILE"],
-  ...["DISABLE_TELEMETRY", "DISABLE_AUTOUPDATER", "DISABLE_ERROR_REPORTING", "DISABLE_BUG_COMMAND", "DO_NOT_TRACK"],
-  ...["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "CLAUDE_CODE_ENABLE_TELEMETRY", "CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL"],
-  ...["GEMINI_CLI_TRUST_WORKSPACE", "GEMINI_CLI_NO_RELAUNCH"],
-  ...["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_SERVICE_NAME", "OTEL_TRACES_EXPORTER"],
-  ...["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "all_proxy", "no_proxy"],
-];
 
 // The same Node flag setup's entry starts the server with (a smaller young generation: less idle memory).
 const NODE_FLAGS = ["--max-semi-space-size=1"];

@@ -1,3 +1,5 @@
+import { MAILBOX_ENV } from "@subagent-mcp/mailbox/config";
+import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { EXTENSION_DIR, hostAdapter, PLUGIN_DIR, pluginFiles } from "../src/index.js";
 
@@ -33,6 +35,10 @@ describe("the generated plugin manifests", () => {
     expect(codex?.env_vars).toEqual(
       expect.arrayContaining(["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY", "CODEX_HOME", "SUBAGENT_MCP_CLAUDE_PATH", "HTTPS_PROXY"]),
     );
+    // Every mailbox setting (a fleet's Redis URL, its CA, prefix and claim time), and setup's entry forwards the same.
+    expect(codex?.env_vars).toEqual(expect.arrayContaining(Object.values(MAILBOX_ENV)));
+    const setup = parse(hostAdapter("codex").server.add("", { command: "node", args: ["main.js"] })) as { mcp_servers: Record<string, { env_vars: string[] }> };
+    expect(setup.mcp_servers["subagent-mcp"]?.env_vars).toEqual(codex?.env_vars);
   });
 
   it("hold the same hooks setup writes, each host's in a file only it reads", () => {

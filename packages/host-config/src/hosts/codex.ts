@@ -2,6 +2,7 @@ import { dirname, join } from "node:path";
 import { HostConfigError } from "../errors.js";
 import { SERVER_NAME, TOOL_TIMEOUT_SEC, type HostAdapter, type HostContext } from "../host.js";
 import { assertTomlKind, parseToml, placeTomlBlock, removeTomlBlock, tomlBlock, tomlBlockSpan, tomlString, type TomlMarkers } from "../toml-block.js";
+import { CODEX_FORWARDED_ENV } from "./codex-env.js";
 import { readCodexHooks, removeCodexHooks, withCodexHooks } from "./codex-hooks.js";
 
 // Codex keeps MCP servers and hooks in $CODEX_HOME/config.toml (default ~/.codex), where each of ours
@@ -25,6 +26,8 @@ export function codexServerBlock(
     `args = [${entry.args.map(tomlString).join(", ")}]`,
     `startup_timeout_sec = ${entry.startupTimeoutSec}`,
     `tool_timeout_sec = ${entry.toolTimeoutSec}`,
+    // What the server and the CLIs it starts read, which Codex would not pass otherwise (as the plugin's entry).
+    `env_vars = [${CODEX_FORWARDED_ENV.map(tomlString).join(", ")}]`,
   ];
   return tomlBlock(lines, SERVER_MARKERS, eol);
 }
