@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startE2E, type E2E, type WaitOut } from "./e2e.js";
+import { bin, startE2E, type E2E, type WaitOut } from "./e2e.js";
 
 // A sub-agent allowed the shell, whose every request the orchestrator approves, tries the ways a
 // rule cannot read (a recursive grep, an archive, find -exec, a variable, an interpreter, a script it
@@ -81,4 +81,19 @@ describe("a sub-agent in the OS sandbox", () => {
       expect(readFileSync(join(state, "spend.jsonl"), "utf8")).not.toContain("forged");
     });
   }
+
+  it("a sub-agent's `subagent-mcp stop --all` finds no server to stop: its sibling works on", { timeout: 240_000 }, async () => {
+    const s = (e = await startE2E({ SUBAGENT_MCP_CHILD_MESSAGING: "0" }));
+    const sibling = await s.call<{ agent_id: string }>("launch_agent", { provider: "claude", prompt: "[[slow:120000]]" });
+    const stopper = await s.call<{ agent_id: string }>("launch_agent", {
+      provider: "claude",
+      prompt: `[[shell:${process.execPath} ${bin} stop --all 2>&1; printf 'stop-%s' done]] [[say:asked]]`,
+      permissions: { allow: ["Bash"] },
+    });
+    const turn = await runApproving(s, stopper.agent_id);
+    expect(turn.result).toContain("asked");
+    expect(JSON.stringify(s.fakes.claude.requests)).toContain("stop-done");
+    const polled = await s.call<{ status: string }>("poll_agent", { agent_id: sibling.agent_id });
+    expect(polled.status).toBe("processing");
+  });
 });
