@@ -225,4 +225,49 @@ describe("a trusted project's provider runs only the files the user trusted", ()
       expect(runs()).toBe("v1\nv2\n");
     },
   );
+
+  it(
+    "a running server refuses a provider whose trusted program was edited, and runs it again once the project is trusted again",
+    { timeout: 240_000 },
+    async () => {
+      let script = "";
+      let ran = "";
+      // The project's own wrapper around Claude Code: it notes each run, then runs the CLI.
+      const wrapper = (version: string): string => `#!/bin/sh\necho ${version} >> "${ran}"\nexec "${cliExecutable("claude")}" "$@"\n`;
+      const s = (e = await startE2E({}, (env) => {
+        script = join(env.cwd, "tools", "claude");
+        ran = join(env.cwd, "ran.log");
+        write(script, wrapper("v1"), 0o755);
+        write(join(env.cwd, ".subagent-mcp", "config.json"), JSON.stringify({ executables: { claude: script } }));
+      }));
+      const cli = (args: string[]) => execa(process.execPath, [bin, ...args], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false, reject: false });
+      expect((await cli(["trust"])).exitCode).toBe(0);
+      // One server, started once the project is trusted, for every launch below; the project's program, not the environment's, is its claude.
+      const { SUBAGENT_MCP_CLAUDE_PATH: _pinned, ...serverEnv } = s.serverEnv;
+      const served = await connectServer(serverEnv, s.env.cwd, "trust-running");
+      servers.push(served);
+      const launch = async (): Promise<{ refused?: string; result?: string }> => {
+        const answer = await served.client.callTool({ name: "launch_agent", arguments: { provider: "claude", prompt: "hello there" } });
+        if (answer.isError === true) return { refused: JSON.stringify(answer.content) };
+        const { agent_id } = answer.structuredContent as { agent_id: string };
+        const done = await waitFor(served, agent_id, (out) => out.finished[0]);
+        return done.is_error ? { refused: done.result ?? "" } : { result: done.result ?? "" };
+      };
+      const runs = (): string => (existsSync(ran) ? readFileSync(ran, "utf8") : "");
+      expect((await launch()).result).toContain(s.fakes.claude.nonce);
+      expect(runs()).toBe("v1\n");
+
+      // The repository changes the program while the server runs.
+      write(script, wrapper("v2"), 0o755);
+      const edited = await launch();
+      expect(edited.refused).toContain(`provider "claude" is not started: the executable ${script} changed since you trusted the project`);
+      expect(edited.refused).toContain(`subagent-mcp trust --root ${s.env.cwd}`);
+      expect(runs()).toBe("v1\n");
+
+      // Trusting it again applies to the running server.
+      expect((await cli(["trust"])).exitCode).toBe(0);
+      expect((await launch()).result).toContain(s.fakes.claude.nonce);
+      expect(runs()).toBe("v1\nv2\n");
+    },
+  );
 });

@@ -18,6 +18,7 @@ import { FleetConfigSchema } from "@subagent-mcp/fleet/config";
 import { WorktreeConfigSchema } from "@subagent-mcp/worktrees/config";
 import { ReceiptsConfigSchema } from "@subagent-mcp/receipts";
 import { mergeRules } from "@subagent-mcp/permissions";
+import { trustedRuns, type TrustedRuns } from "./trusted-runs.js";
 import { gateProject } from "./project-gate.js";
 import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
 import { errorMessage } from "@subagent-mcp/errors";
@@ -90,6 +91,8 @@ export interface EffectiveConfig extends Omit<Config, "routing" | "permissions" 
   ignored: string[];
   /** Providers of the project's config left out until the user trusts it (again), each with what to tell a launch that names it. */
   withheldProviders: Record<Provider, string>;
+  /** The trusted project's files each provider runs, checked again before each of its processes (trusted-runs.ts). */
+  trustedRuns?: TrustedRuns;
   /** Every ACP provider (the presets and the configured ones), by name; Gemini CLI's driver is built in. */
   agents: ReadonlyMap<Provider, AcpAgent>;
   /** Every provider name a launch, a definition or a routing entry may use: the built-in ones, then the ACP agents. */
@@ -236,6 +239,7 @@ export function loadConfig(options: {
   const projectPath = join(options.cwd, PROJECT_CONFIG);
   const file = readConfig(projectPath);
   const privileged = privilegedSettings(file.config, user);
+  const trust = options.trust ?? TrustStore.fromEnv(env);
   const { project, ignored, withheldProviders } =
     privileged.size > 0 && file.digest !== undefined
       ? gateProject({
@@ -244,7 +248,7 @@ export function loadConfig(options: {
           digest: file.digest,
           project: file.config,
           privileged,
-          trust: options.trust ?? TrustStore.fromEnv(env),
+          trust,
           warn: options.warn ?? sayOnce,
           without,
         })
@@ -321,5 +325,12 @@ export function loadConfig(options: {
     sandbox: sandboxMode(env, user.sandbox),
     ignored,
     withheldProviders,
+    // What the trusted project makes us run is held to its trust at every launch, not only now.
+    ...definedFields({
+      trustedRuns:
+        privileged.size === 0
+          ? undefined
+          : trustedRuns({ cwd: options.cwd, trust, projectExecutables: project.executables, executables, providers: project.providers }),
+    }),
   };
 }

@@ -68,6 +68,7 @@ export abstract class CliDriver implements Driver {
 
   /** What a session of `spec` runs; `args` replaces `argv(spec)` where a session needs other ones. */
   command(spec: SessionSpec, args: string[] = this.argv(spec)): CliCommand {
+    this.options.verify?.();
     return {
       executable: this.executable(),
       args: [...(this.options.executableArgs ?? []), ...args],

@@ -15,4 +15,6 @@ export interface CliDriverOptions {
   nice?: number;
   /** The OS sandbox every CLI of this driver runs in (see @subagent-mcp/sandbox); none: as it is. */
   sandbox?: Sandbox;
+  /** Throws when what this driver would run is not what the user trusted (a project's program edited since): called before each process. */
+  verify?: () => void;
 }
