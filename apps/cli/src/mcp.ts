@@ -164,6 +164,7 @@ function serverOptions(
     // isolation: "worktree" puts worktrees under the state dir, readied by the config's setup command.
     worktrees: {
       stateDir: ctx.stateDir,
+      sandbox,
       ...(config.worktree?.setup === undefined ? {} : { setup: config.worktree.setup }),
       ...(config.worktree?.setup_timeout_s === undefined ? {} : { setupTimeoutMs: config.worktree.setup_timeout_s * 1000 }),
     },

@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
-import { withDefaults } from "@subagent-mcp/config";
+import { createSandbox, withDefaults } from "@subagent-mcp/config";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { fleetConnection, secretsInEnv } from "./fleet.js";
@@ -38,7 +38,9 @@ export const nodeCommand = defineCommand({
     const { redis, where, signer } = await fleetConnection(ctx, config.mailbox).catch((error: unknown) => fail(`node: ${errorMessage(error)}`, 1));
     const [{ createDrivers }, { startNodeMessaging }] = await Promise.all([import("@subagent-mcp/config/drivers"), import("@subagent-mcp/server/runtime")]);
     const { startNode } = await import("@subagent-mcp/fleet");
-    const drivers = createDrivers(config);
+    // One sandbox for its agents' CLIs and its worktrees' setup command.
+    const sandbox = createSandbox(config, ctx.env);
+    const drivers = createDrivers(config, sandbox);
     // What is installed here: a CLI that is not found is not lent.
     const providers: Parameters<typeof startNode>[0]["providers"] = {};
     // Asked all at once: a restarted node is back before its orchestrators give up on it.
@@ -75,6 +77,7 @@ export const nodeCommand = defineCommand({
       // A launch's worktree is made here, beside this machine's own, readied by this machine's setup command.
       worktrees: {
         stateDir: ctx.stateDir,
+        sandbox,
         ...(config.worktree?.setup === undefined ? {} : { setup: config.worktree.setup }),
         ...(config.worktree?.setup_timeout_s === undefined ? {} : { setupTimeoutMs: config.worktree.setup_timeout_s * 1000 }),
       },

@@ -39,7 +39,7 @@ interface Pruned {
 }
 
 // Each new worktree gets a marker (ignored by git); a base holding `fail-setup` makes the command fail.
-const SETUP = `test ! -f fail-setup || { echo "setup broke: toolchain-missing-42"; exit 3; }; echo "setup ran" > .setup-done`;
+const SETUP = `test ! -f fail-setup || { echo "setup broke: toolchain-missing-42"; exit 3; }; echo "setup ran in $SUBAGENT_MCP_SANDBOXED" > .setup-done`;
 
 /** A committed repository: a tracked file both agents change, an ignored .env listed in .worktreeinclude, a `broken` branch. */
 async function makeRepo(dir: string): Promise<void> {
@@ -141,7 +141,8 @@ describe("isolation: worktree through the built CLI", () => {
       // The .worktreeinclude file and the setup's marker are in each worktree; neither counts as work.
       for (const w of [a, b]) {
         expect(readFileSync(join(w.path, ".env"), "utf8")).toBe("SECRET=plum-77\n");
-        expect(readFileSync(join(w.path, ".setup-done"), "utf8")).toBe("setup ran\n");
+        // In the agents' OS sandbox: it sees no more of our files than they do.
+        expect(readFileSync(join(w.path, ".setup-done"), "utf8")).toBe("setup ran in bwrap\n");
       }
       await expectUntouched();
 

@@ -7,7 +7,7 @@ import { markReady } from "./ignored-work.js";
 import { copyIncluded } from "./include.js";
 import type { WorktreeRecord } from "./record.js";
 import { releaseWorktree } from "./release.js";
-import { runSetup } from "./setup.js";
+import { runSetup, type CommandWrapper } from "./setup.js";
 import { snapshotAndReset } from "./snapshot.js";
 import { worktreeStatus, type WorktreeStatus } from "./status.js";
 
@@ -18,6 +18,8 @@ export interface WorktreeSettings {
   /** A shell command run at the root of each new worktree before its agent's first turn (config `worktree.setup`). */
   setup?: string;
   setupTimeoutMs?: number;
+  /** Where the setup command runs: the agents' OS sandbox (`@subagent-mcp/sandbox`'s `Sandbox`), so it sees no more than they do. */
+  sandbox?: CommandWrapper;
 }
 
 /** Where a worktree is in its life: active while its agent lives; once the agent ended, removed (no work in it) or kept. */
@@ -174,7 +176,10 @@ export class AgentWorktree {
     try {
       await copyIncluded(this.current);
       if (settings.setup !== undefined)
-        await runSetup(this.current, settings.setup, settings.setupTimeoutMs === undefined ? {} : { timeoutMs: settings.setupTimeoutMs });
+        await runSetup(this.current, settings.setup, {
+          ...(settings.setupTimeoutMs === undefined ? {} : { timeoutMs: settings.setupTimeoutMs }),
+          ...(settings.sandbox === undefined ? {} : { sandbox: settings.sandbox }),
+        });
     } finally {
       this.current = await markReady(this.current).catch(() => this.current);
     }
