@@ -106,6 +106,7 @@ const allowed = {
     "permissions",
     "receipts",
     "routing",
+    "sandbox",
     "state",
     "testkit",
     "tracing",
