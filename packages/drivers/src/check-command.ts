@@ -4,7 +4,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import { execa } from "execa";
 import { TailBuffer, type CheckOutcome } from "@subagent-mcp/core";
 import type { Sandbox } from "@subagent-mcp/sandbox";
-import { cliEnv } from "./process.js";
+import { withoutSecrets } from "@subagent-mcp/contract";
+import { errorMessage } from "@subagent-mcp/errors";
 
 /** How long a check may run (default 10 min; config `escalate_check_timeout_s`). */
 export const DEFAULT_CHECK_TIMEOUT_MS = 10 * 60_000;
@@ -32,7 +33,8 @@ export async function runCheckCommand(check: {
   const started = performance.now();
   const tail = new TailBuffer(CHECK_OUTPUT_CHARS);
   const timeoutMs = check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-  const env = cliEnv({ ...definedOnly(check.env ?? {}), SUBAGENT_MCP_AGENT_ID: check.agentId }, false);
+  // A CLI's environment: what lets a launch run is not a check's either.
+  const env = withoutSecrets({ ...check.env, SUBAGENT_MCP_AGENT_ID: check.agentId });
   const shell = { executable: "/bin/sh", args: ["-c", check.command], cwd: check.cwd, env, ownPids: true };
   let run: { executable: string; args: string[]; env: Record<string, string> };
   try {
@@ -42,7 +44,7 @@ export async function runCheckCommand(check: {
       command: check.command,
       ok: false,
       exitCode: null,
-      output: `[the check could not run: ${String(error instanceof Error ? error.message : error)}]`,
+      output: `[the check could not run: ${errorMessage(error)}]`,
       durationMs: 0,
     };
   }
@@ -108,8 +110,4 @@ export async function runCheckCommand(check: {
     output: why === undefined ? output : `${output}${output.endsWith("\n") || output === "" ? "" : "\n"}${why}`,
     durationMs,
   };
-}
-
-function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
