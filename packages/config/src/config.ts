@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { BudgetSchema, DEFAULT_CAP, liveBound } from "@subagent-mcp/core";
-import { AcpAgentConfigSchema, acpAgents, executableEnvVar, type AcpAgent } from "@subagent-mcp/drivers/light";
+import { AcpAgentConfigSchema, acpAgents, type AcpAgent } from "@subagent-mcp/drivers/light";
+import { capsOf, envInt, executablesOf } from "./provider-settings.js";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { PriceTableSchema, SpendCapsSchema } from "@subagent-mcp/usage/schema";
@@ -124,14 +125,6 @@ function readConfig(path: string): { config: Config; digest?: string } {
     throw new ConfigError("CONFIG_INVALID", `${path}: ${issues}`);
   }
   return { config: parsed.data, digest: sha256(bytes) };
-}
-
-function envInt(env: Record<string, string | undefined>, name: string, min: number): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new ConfigError("CONFIG_INVALID", `${name} must be an integer >= ${min}, got "${raw}"`);
-  return value;
 }
 
 /**
@@ -261,14 +254,7 @@ export function loadConfig(options: {
     throw new ConfigError("CONFIG_INVALID", errorMessage(error));
   }
   const providers = [...BUILTIN_PROVIDERS, ...agents.keys()];
-  // A provider's own `cap` first; the `caps` section over it; the environment over both.
-  const caps: Record<Provider, number> = {};
-  for (const [name, agent] of agents) if (agent.cap !== undefined) caps[name] = agent.cap;
-  Object.assign(caps, user.caps, project.caps);
-  for (const provider of providers) {
-    const cap = envInt(env, `SUBAGENT_MCP_CAP_${provider.toUpperCase().replaceAll("-", "_")}`, 1);
-    if (cap !== undefined) caps[provider] = cap;
-  }
+  const caps = capsOf(agents, [user.caps, project.caps], providers, env);
   const stall = envInt(env, "SUBAGENT_MCP_STALL_SECONDS", 1);
   const depth = envInt(env, "SUBAGENT_MCP_MAX_DEPTH", 0);
   const stallSeconds = stall ?? project.stall_seconds ?? user.stall_seconds;
@@ -280,12 +266,7 @@ export function loadConfig(options: {
   if (nice !== undefined && nice > 19) throw new ConfigError("CONFIG_INVALID", `SUBAGENT_MCP_AGENT_NICE must be an integer from 0 to 19, got "${nice}"`);
   const idleTtl = envInt(env, "SUBAGENT_MCP_IDLE_TTL_S", 0) ?? project.idle_ttl_s ?? user.idle_ttl_s;
   const retention = envInt(env, "SUBAGENT_MCP_JOURNAL_RETENTION_DAYS", 0) ?? project.journal_retention_days ?? user.journal_retention_days;
-  // SUBAGENT_MCP_<P>_PATH wins over both files, as documented.
-  const executables = { ...user.executables, ...project.executables };
-  for (const provider of providers) {
-    const path = env[executableEnvVar(provider)];
-    if (path !== undefined && path !== "") executables[provider] = path;
-  }
+  const executables = executablesOf([user.executables, project.executables], providers, env);
   const routingTable = mergeRoutingTable(mergeRoutingTable(DEFAULT_TABLE, user.routing), project.routing);
   for (const name of [...Object.keys(caps), ...Object.keys(executables), ...routedProviders(routingTable)]) {
     if (!providers.includes(name)) throw new ConfigError("CONFIG_INVALID", `unknown provider "${name}"; the configured providers are ${providers.join(", ")}`);

@@ -1,0 +1,45 @@
+// Per-provider settings of the config files with the environment over them: caps, executables.
+import { executableEnvVar, type AcpAgent } from "@subagent-mcp/drivers/light";
+import type { Provider } from "@subagent-mcp/contract";
+import { ConfigError } from "./errors.js";
+
+/** An integer variable of the environment, at least `min`; undefined when unset or empty; a bad value is CONFIG_INVALID. */
+export function envInt(env: Record<string, string | undefined>, name: string, min: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError("CONFIG_INVALID", `${name} must be an integer >= ${min}, got "${raw}"`);
+  return value;
+}
+
+// A provider's own `cap` first; the `caps` sections over it (the user's, then the project's); the environment over all.
+export function capsOf(
+  agents: ReadonlyMap<Provider, AcpAgent>,
+  sections: (Record<Provider, number> | undefined)[],
+  providers: Provider[],
+  env: Record<string, string | undefined>,
+): Record<Provider, number> {
+  const caps: Record<Provider, number> = {};
+  for (const [name, agent] of agents) if (agent.cap !== undefined) caps[name] = agent.cap;
+  for (const section of sections) Object.assign(caps, section);
+  for (const provider of providers) {
+    const cap = envInt(env, `SUBAGENT_MCP_CAP_${provider.toUpperCase().replaceAll("-", "_")}`, 1);
+    if (cap !== undefined) caps[provider] = cap;
+  }
+  return caps;
+}
+
+// The files' executables (the project's over the user's); SUBAGENT_MCP_<P>_PATH wins over both, as documented.
+export function executablesOf(
+  files: (Record<Provider, string> | undefined)[],
+  providers: Provider[],
+  env: Record<string, string | undefined>,
+): Record<Provider, string> {
+  const executables: Record<Provider, string> = {};
+  for (const file of files) Object.assign(executables, file);
+  for (const provider of providers) {
+    const path = env[executableEnvVar(provider)];
+    if (path !== undefined && path !== "") executables[provider] = path;
+  }
+  return executables;
+}
