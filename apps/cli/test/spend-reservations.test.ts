@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { bin, connectServer, startE2E, withUserConfig, type E2E, type Served } from "./e2e.js";
+import { bin, connectServer, startE2E, waitFor, withUserConfig, type E2E, type Served } from "./e2e.js";
 
 // Launches at once under a spend cap with room for one turn: the built server with the real Claude
 // Code on its fake. Each turn is reserved in the state folder's spend ledger before it starts, so
@@ -92,6 +92,29 @@ describe("launches racing under a spend cap", () => {
     expect(text).toContain(`in the future`);
     expect(text).toContain("cost_usd: a negative cost");
     expect(text).toContain("not JSON");
+  });
+
+  it("an escalation whose rung's room a launch took since is stopped as it starts, naming the cap", { timeout: 180_000 }, async () => {
+    const [cheap, strong] = [
+      { provider: "codex", model: "gpt-6-luna" },
+      { provider: "claude", model: "opus" },
+    ];
+    const table = { routing: { table: { coding: { cost_efficiency: [cheap, strong], performance: [strong] } } } };
+    const s = (e = await startE2E({}, withUserConfig({ ...table, ...CAPS })));
+    // Codex's first turn takes a while, and its check fails: the task escalates to claude, whose one turn of the day has room at launch.
+    const task = await s.call<{ agent_id: string; escalation: unknown }>("launch_agent", {
+      task_category: "coding",
+      prompt: "[[slow:15000]] write the parser",
+      escalate: { on: "check", check: "echo CHECK-SAYS no; exit 1", max_steps: 1 },
+    });
+    expect(task.escalation).toMatchObject({ ladder: [{ provider: "claude", model: "opus" }] });
+    // Meanwhile a launch on claude takes that room.
+    const hog = await launch(s.client, 0);
+    expect(hog.agent_id).toBeDefined();
+    await waitFor(s, task.agent_id, (out) => out.finished[0]);
+    const polled = await s.call<{ status: string; provider: string }>("poll_agent", { agent_id: task.agent_id });
+    expect(polled).toMatchObject({ status: "budget_exceeded", provider: "claude" });
+    expect(JSON.stringify(polled)).toMatch(HELD);
   });
 
   it("two servers of the user racing three launches each under day_turns 1: exactly one runs", { timeout: 180_000 }, async () => {

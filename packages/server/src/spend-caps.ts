@@ -122,6 +122,7 @@ export class SpendCapsWatch {
 
   /** Gives back every turn reserved for `agentId` and not yet run (its launch failed, or it ended). */
   releaseFor(agentId: string): void {
+    this.#stopOnStart.delete(agentId);
     for (const id of this.#bound.get(agentId) ?? []) if (this.#open.delete(id)) this.#ledger.release(id);
     this.#bound.delete(agentId);
   }
@@ -169,13 +170,11 @@ export class SpendCapsWatch {
         this.#stopOnStart.set(change.agentId, error.message);
       }
     }
-    const note = change.type === "status" && isRunning(change.status) ? this.#stopOnStart.get(change.agentId) : undefined;
+    // Its session's start (the first event of the stronger candidate's process): stopped there.
+    const note = change.type === "event" && change.event.type === "started" ? this.#stopOnStart.get(change.agentId) : undefined;
     if (note === undefined) return;
     this.#stopOnStart.delete(change.agentId);
-    // Told as the status changes, before its session is made: stopped once it is.
-    queueMicrotask(() => {
-      this.supervisor.stopAtBudget(change.agentId, note);
-    });
+    this.supervisor.stopAtBudget(change.agentId, note);
   }
 }
 

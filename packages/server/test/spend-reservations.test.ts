@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
+import { writeFileSync } from "node:fs";
+import { launchGated, poolDefinition, serverHarness, type ServerHarness } from "./harness.js";
 
 // Each turn that starts under a spend cap is reserved in the spend ledger until its line replaces it:
 // follow-ups and pool tasks sent at once cannot together pass a cap, and a launch that fails after
@@ -82,6 +83,22 @@ describe("turns reserved under the spend caps", () => {
       error: expect.stringMatching(/spend cap claude day_turns 1 reached: (0 turns today and 1 under way|1 turn today)/) as unknown,
     });
     expect(h.fakes.claude.requests.filter((r) => r.lastUserText.includes("task "))).toHaveLength(1);
+  });
+
+  it("a follow-up held behind a running turn has its own turn reserved as that turn ends, and its line replaces it", async () => {
+    const ledger = ledgerPath();
+    h = await serverHarness({ server: { spend: { ledger, caps: { claude: { day_turns: 5 } } } } });
+    const { agent_id, gate } = await launchGated(h);
+    await h.call("send_message", { agent_id, message: "[[say:the held one]]" });
+    writeFileSync(gate, "");
+    await h.fakes.claude.waitForRequest((r) => r.lastUserText.includes("the held one"), "the held follow-up", 60_000);
+    // Both turns reported: each one's line is in.
+    for (let reported = 0; reported < 2;) reported += (await h.call<{ finished: unknown[] }>("wait", { agent_ids: [agent_id], timeout_s: 60 })).finished.length;
+    const lines = ledgerLines(ledger);
+    const turns = lines.filter((l) => l.agent === agent_id);
+    expect(turns).toHaveLength(2);
+    const reserved = lines.filter((l) => "reserve" in l).map((l) => l.reserve);
+    expect(turns.map((t) => reserved.indexOf(t.reservation))).toEqual([0, 1]);
   });
 
   it("a launch refused after its turn was reserved gives it back", async () => {
