@@ -99,4 +99,4 @@ export {
   TREE_BUDGET_URL_ENV,
 } from "./nesting-env.js";
 export { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "./plugin.js";
-export { SandboxStatusSchema, type SandboxStatus } from "./sandbox.js";
+export { type SandboxStatus } from "./sandbox.js";

@@ -1,7 +1,7 @@
 // Public API of @subagent-mcp/sandbox: an OS sandbox around every CLI we start, where our secrets
 // and private state do not exist (bubblewrap on Linux, sandbox-exec on macOS).
-export { Sandbox, sandboxMode, SANDBOX_MODES, type SandboxCommand, type SandboxMode } from "./sandbox.js";
+export { Sandbox, sandboxMode, SANDBOX_MODES, type SandboxMode } from "./sandbox.js";
 export { SANDBOXED_ENV } from "./detect.js";
-export { privateView, type SandboxView } from "./view.js";
+export { privateView } from "./view.js";
 /** @public the package's error class and its codes. */
 export { SandboxError, type SandboxErrorCode } from "./errors.js";
