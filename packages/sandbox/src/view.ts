@@ -27,17 +27,19 @@ type Ctx = { home: string; env: Record<string, string | undefined> };
 /**
  * The view every sub-agent gets. Hidden: the config folder (the fleet key, the user's config with
  * its mailbox URL) and the state folder (servers' control tokens, the spend ledger, rate limits,
- * owner keys, receipts' indexes, workers, mailboxes, trust). Shown again: agent definitions
- * (read-only), the journals and worktrees (where agents work and nested servers journal), the
- * nested servers' marks (a tree kill finds them there), and, read-only, what a nested server reads
- * to hold its launches: the spend ledger, rate-limit windows and trust records.
+ * owner keys, receipts' indexes, workers' folders). Shown again: agent definitions (read-only),
+ * the journals and worktrees (where agents work and nested servers journal), the nested servers'
+ * marks (a tree kill finds them there), the Maildir (a worker session's messaging server), and,
+ * read-only, what a nested server reads to hold its launches (the spend ledger, rate-limit windows
+ * and trust records) and workers' presence.
  * `configCopy`: the user's config without its secrets, shown in its place.
  */
 export function privateView(ctx: Ctx, configCopy?: string): SandboxView {
   const config = configDir(ctx);
   const state = stateDir(ctx);
   const s = stateLayout(state);
-  const writable = [s.agents, s.worktrees, join(s.servers, "nested")];
+  // The Maildir too: a worker's session reaches its mailbox through a messaging server its CLI starts.
+  const writable = [s.agents, s.worktrees, join(s.servers, "nested"), s.mail];
   // Made now (private, as ours are) so that a folder created later is not one the sandbox failed
   // to hide or show; one that exists keeps its mode.
   for (const dir of [config, state, ...writable]) if (!existsSync(dir)) ensurePrivateDir(dir);
@@ -49,7 +51,7 @@ export function privateView(ctx: Ctx, configCopy?: string): SandboxView {
     shown: [
       { path: join(config, "agents"), writable: false },
       ...writable.map((path) => ({ path, writable: true })),
-      ...[s.spend, `${s.spend}.1`, s.rateLimits, s.trust].map((path) => ({ path, writable: false })),
+      ...[s.spend, `${s.spend}.1`, s.rateLimits, s.trust, s.presence].map((path) => ({ path, writable: false })),
     ],
     replaced: configCopy === undefined ? [] : [{ source: configCopy, target: configLayout(config).config }],
   };
