@@ -6,12 +6,15 @@
 import type { SandboxView } from "./view.js";
 
 /** Options every bubblewrap sandbox of ours starts with: the host's files, our namespaces, no capabilities. */
-export const BWRAP_BASE = ["--dev-bind", "/", "/", "--unshare-user", "--disable-userns", "--die-with-parent", "--cap-drop", "ALL"] as const;
+export const BWRAP_BASE = ["--dev-bind", "/", "/", "--unshare-user", "--disable-userns", "--cap-drop", "ALL"] as const;
 
 /** bubblewrap's arguments for `view`, then the command. `ownPids`: a pid namespace, so that nothing it starts outlives it. */
 export function bwrapArgs(view: SandboxView, command: { executable: string; args: readonly string[]; cwd: string; ownPids?: boolean }): string[] {
   const out: string[] = [...BWRAP_BASE];
-  if (command.ownPids === true) out.push("--unshare-pid", "--proc", "/proc");
+  // With pids of its own, everything in it ends with bubblewrap, which ends with us. Without, the
+  // CLI outlives a sudden death of ours for the guardian to kill its whole tree (bash, tail and all):
+  // dying with us at once would orphan its children before the guardian could find them.
+  if (command.ownPids === true) out.push("--unshare-pid", "--proc", "/proc", "--die-with-parent");
   // Parents before children: a tmpfs first, then what is shown inside it.
   for (const dir of view.hidden) out.push("--tmpfs", dir);
   for (const { path, writable } of view.shown) out.push(writable ? "--bind" : "--ro-bind", path, path);
