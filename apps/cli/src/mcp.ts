@@ -86,7 +86,8 @@ export async function serveStdio(): Promise<void> {
   // Bounded: a request over SUBAGENT_MCP_MAX_REQUEST_BYTES is refused and the server reads on.
   const transport = stdioTransport(ctx.env);
   transport.onclose = () => void shutdown("transport closed", 0);
-  warmAfterToolList(transport, warm);
+  // The sandbox is found with the rest of what the first launch needs, not by that launch.
+  warmAfterToolList(transport, () => Promise.all([warm(), sandbox.detect()]).then(() => undefined));
   await server.connect(transport);
 }
 
