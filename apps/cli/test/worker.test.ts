@@ -227,7 +227,8 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     const w = await startWorker(e, vars, ["--name", "polite"]);
     mail.send({ from: "shell", to: "polite", body: "[[slow:2000]] finish me", priority: "normal" });
     await until("the turn to reach the model", () => f.requests.find((r) => r.lastUserText.includes("finish me")));
-    w.proc.kill("SIGTERM");
+    // A plain SIGTERM: execa's kill() would follow it with SIGKILL after 5 s, cutting a turn that a busy machine makes slower.
+    process.kill(w.proc.pid as number, "SIGTERM");
     const result = await w.proc;
     expect(result.exitCode, w.stderr()).toBe(0);
     expect(mail.receive("shell")[0]?.body).toContain("finish me");
