@@ -53,7 +53,7 @@ function playTurn(session: MemorySession, n: number): void {
 async function round(tracer: Tracer | undefined, turns: number): Promise<{ us: number; cpuUs: number }> {
   const driver = new MemoryDriver();
   const spans = tracer === undefined ? undefined : new AgentSpans(tracer);
-  // As the server's createSupervisor wires it while tracing is on (server/src/supervisor.ts).
+  // As the server's createSupervisor wires it while tracing is on (server/src/launch/supervisor.ts).
   const supervisor = new Supervisor({
     drivers: { claude: driver },
     ...(spans === undefined ? {} : { traceOf: spans.sessionTrace, onPermission: spans.permission }),

@@ -3,13 +3,13 @@
 // server, so that answering `initialize` and `tools/list` costs only the MCP SDK and the schemas;
 // `@subagent-mcp/server/runtime` holds those, which a server loads on its first call that needs them.
 export { createServer } from "./server.js";
-export { OnFirstUse } from "./first-use.js";
+export { OnFirstUse } from "./runtime/first-use.js";
 export { TOOLSETS, type ServerDeps, type Toolset } from "./deps.js";
 export { pruneServerRecords } from "@subagent-mcp/state/server-records";
-export { markNested, nestedServersDir, STOP_TREE_SIGNAL, stoppedByUser } from "./nested-servers.js";
+export { markNested, nestedServersDir, STOP_TREE_SIGNAL, stoppedByUser } from "./nesting/nested-servers.js";
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { ServerError, type ServerErrorCode } from "./errors.js";
 export type { FleetAccess, RemoteAsks } from "./deps.js";
 export type { OrchestrationState } from "./tools/orchestration-mode.js";
-export { BoundedStdioServerTransport, stdioTransport } from "./stdio-transport.js";
-export { capToolResult } from "./limits.js";
+export { BoundedStdioServerTransport, stdioTransport } from "./transport/stdio-transport.js";
+export { capToolResult } from "./transport/limits.js";

@@ -1,32 +1,32 @@
-import { LaunchGate } from "./launch-gate.js";
+import { LaunchGate } from "./launch/launch-gate.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Supervisor } from "@subagent-mcp/core";
 import { DEFAULT_TABLE } from "@subagent-mcp/routing";
-import { Delivery, DeliveryServer } from "./delivery.js";
+import { Delivery, DeliveryServer } from "./transport/delivery.js";
 import { DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
 import type { CategoryTypicals } from "@subagent-mcp/config";
 import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset, type WorktreeHub } from "./deps.js";
-import type { AgentJournal } from "./journal.js";
+import type { AgentJournal } from "./runtime/journal.js";
 import type { SharedBudgets } from "@subagent-mcp/budgets";
 import { TreeSpend } from "@subagent-mcp/budgets";
 import { AgentSpans, OFF } from "@subagent-mcp/tracing";
-import { childServers, type ChildServers } from "./child-servers.js";
-import { OnFirstUse } from "./first-use.js";
-import { sharedBudgets, supervisorFrom, worktreeHub } from "./server-parts.js";
-import { PendingPublisher } from "./pending.js";
-import { ChangeFeed } from "./change-feed.js";
-import { limitsFrom } from "./limits.js";
+import { childServers, type ChildServers } from "./nesting/child-servers.js";
+import { OnFirstUse } from "./runtime/first-use.js";
+import { sharedBudgets, supervisorFrom, worktreeHub } from "./runtime/runtime-parts.js";
+import { PendingPublisher } from "./endpoints/pending.js";
+import { ChangeFeed } from "./endpoints/change-feed.js";
+import { limitsFrom } from "./transport/limits.js";
 import { CONFIG_DEFAULTS } from "@subagent-mcp/config";
 import { withinCeiling } from "@subagent-mcp/permissions";
 import { registerInterruptAgentTool } from "./tools/interrupt-agent.js";
 import { registerInvokeTool } from "./tools/invoke.js";
 import { registerKillAgentTool } from "./tools/kill-agent.js";
 import { registerStopAgentsTool } from "./tools/stop-agents.js";
-import { stopAgents } from "./stop-tree.js";
+import { stopAgents } from "./runtime/stop-tree.js";
 import { registerLaunchAgentTool } from "./tools/launch-agent.js";
-import { CHILD_SERVER } from "./tools/launch-parts.js";
+import { CHILD_SERVER } from "./launch/launch-steps.js";
 import { registerListAgentsTool } from "./tools/list-agents.js";
-import { watchSpend } from "./spend-caps.js";
+import { watchSpend } from "./launch/spend-caps.js";
 import { registerListPoolTool } from "./tools/list-pool.js";
 import { registerMessageTools } from "./tools/messages.js";
 import { registerOrchestrationModeTool } from "./tools/orchestration-mode.js";
@@ -44,7 +44,7 @@ import type { TaskStore } from "./tasks/store.js";
 import { serveTasks } from "./tasks/serve.js";
 import { TASK_INSTRUCTIONS, taskStore } from "./tasks/settings.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
-import { HOST_CWD_CAPABILITY } from "./host-cwd.js";
+import { HOST_CWD_CAPABILITY } from "./launch/host-cwd.js";
 
 /** The MCP server, and how to end what it started. */
 interface SubagentServer {
@@ -96,7 +96,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
     gate,
     async () => {
       if (deps.journal === undefined) return undefined;
-      const { AgentJournal } = await import("./journal.js");
+      const { AgentJournal } = await import("./runtime/journal.js");
       journal = new AgentJournal(deps.lineage === undefined ? deps.journal : { ...deps.journal, lineage: deps.lineage }, defaultCwd, gate.schedule);
       return journal;
     },
@@ -164,7 +164,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
 function controlEndpoint(deps: ServerDeps, feed: ChangeFeed | undefined, serve: () => McpServer) {
   const { control: settings, version, sandbox } = deps;
   if (settings === undefined || feed === undefined) return undefined;
-  return import("./control-endpoint.js").then(({ publishControl }) => publishControl(settings, version, serve, feed, sandbox)).catch(() => undefined);
+  return import("./endpoints/control-endpoint.js").then(({ publishControl }) => publishControl(settings, version, serve, feed, sandbox)).catch(() => undefined);
 }
 
 // Makes in the background what the first launch needs, then rehearses the launch path on a stand-in (see SubagentServer.warm).
@@ -173,7 +173,7 @@ async function warmUp(shared: Omit<Shared, "childServer">, supervisor: () => Pro
   await children.endpoint?.get().catch(() => undefined);
   const provider = real?.providers()[0];
   if (real === undefined || provider === undefined) return;
-  const { rehearse, standIn } = await import("./rehearsal.js");
+  const { rehearse, standIn } = await import("./launch/rehearsal.js");
   // The rehearsal's launch goes to a stand-in: no journal, no sub-agent endpoint, no CLI.
   const stand = standIn(real);
   const rehearsal = {
@@ -199,7 +199,7 @@ function settle(
   const maxDepth = deps.maxDepth ?? CONFIG_DEFAULTS.max_depth;
   const permissions = withinCeiling(deps.permissions ?? {}, deps.ceiling);
   const pool = new OnFirstUse(async () => {
-    const { PoolCatalog } = await import("./pool-catalog.js");
+    const { PoolCatalog } = await import("./pool/pool-catalog.js");
     return new PoolCatalog(await supervisor(), deps.definitions ?? (() => ({ definitions: [], problems: [] })), defaultCwd, {
       ...definedFields({ rssCeilingMb: deps.poolRssCeilingMb }),
       lineage: { depth, maxDepth, ceiling: deps.ceiling, lineage: deps.lineage },

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setImmediate as tick } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { ChangeFeed } from "../src/change-feed.js";
-import { startControlEndpoint } from "../src/control-endpoint.js";
+import { ChangeFeed } from "../src/endpoints/change-feed.js";
+import { startControlEndpoint } from "../src/endpoints/control-endpoint.js";
 import { scripted } from "./control-rig.js";
 
 describe("the control endpoint's change events", () => {

@@ -2,7 +2,7 @@ import { CoreError } from "@subagent-mcp/core";
 import { JournalError } from "@subagent-mcp/journal";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ServerError } from "../src/errors.js";
-import { guard } from "../src/tools/result.js";
+import { guard } from "../src/answers/result.js";
 
 const text = (r: { content: unknown }): string => (r.content as { text: string }[])[0]?.text ?? "";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { hostCwd } from "../src/host-cwd.js";
+import { hostCwd } from "../src/launch/host-cwd.js";
 
 describe("the host session's folder from a tool call's _meta", () => {
   const dir = mkdtempSync(join(tmpdir(), "host-cwd-"));

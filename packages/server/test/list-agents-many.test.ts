@@ -4,7 +4,7 @@ import { ListAgentsOutput } from "@subagent-mcp/contract";
 import { Supervisor, type AgentEvent, type Clock, type Driver, type Session } from "@subagent-mcp/core";
 import { describe, expect, it } from "vitest";
 import { createServer } from "../src/index.js";
-import { objectOf } from "../src/tools/schemas.js";
+import { objectOf } from "../src/answers/schemas.js";
 
 // Sessions that answer every turn at once; time stands still (idle_seconds 0), so rows are exact.
 const still: Clock = { now: () => 1_000_000, setTimeout: () => 0, clearTimeout: () => undefined };

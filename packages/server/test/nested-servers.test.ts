@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { selfRef } from "@subagent-mcp/state";
-import { markNested, nestedServersDir, stopNestedServers, stoppedByUser } from "../src/nested-servers.js";
+import { markNested, nestedServersDir, stopNestedServers, stoppedByUser } from "../src/nesting/nested-servers.js";
 
 let state: string | undefined;
 afterEach(() => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { hostOfClient, journaledServers, passedServers } from "../src/passed-servers.js";
+import { hostOfClient, journaledServers, passedServers } from "../src/launch/passed-servers.js";
 
 // A top-level server with no rules: what the judgement of an inline command lets through unless a rule stops it.
 const TOP = { what: "launch_agent mcp_servers", rules: {}, ceiling: undefined };

@@ -1,6 +1,6 @@
 import type { AgentView } from "@subagent-mcp/core";
 import { describe, expect, it } from "vitest";
-import { PendingEntries } from "../src/pending-entries.js";
+import { PendingEntries } from "../src/endpoints/pending-entries.js";
 
 // Views with only what the pending file reads; `gets` counts the agents read one by one.
 function fleet() {

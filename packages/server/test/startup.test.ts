@@ -10,8 +10,8 @@ import { describe, expect, it, vi } from "vitest";
 const loaded = vi.hoisted(() => new Set<string>());
 vi.mock("@subagent-mcp/drivers", async (original) => (loaded.add("drivers"), original()));
 vi.mock("@subagent-mcp/agents", async (original) => (loaded.add("agents"), original()));
-vi.mock("../src/child-endpoint.js", async (original) => (loaded.add("child endpoint"), original()));
-vi.mock("../src/pool-catalog.js", async (original) => (loaded.add("pool"), original()));
+vi.mock("../src/endpoints/child-endpoint.js", async (original) => (loaded.add("child endpoint"), original()));
+vi.mock("../src/pool/pool-catalog.js", async (original) => (loaded.add("pool"), original()));
 vi.mock("@subagent-mcp/mcp-servers", async (original) => (loaded.add("hosts' MCP server configs"), original()));
 vi.mock("execa", async (original) => (loaded.add("execa"), original()));
 

@@ -2,9 +2,9 @@ import type { Supervisor, WaitResult } from "@subagent-mcp/core";
 import { WaitOutput } from "@subagent-mcp/contract";
 import { describe, expect, it } from "vitest";
 import type { ToolDeps } from "../src/deps.js";
-import { waitAnswer } from "../src/tools/wait-answer.js";
-import { isMadeToSchema } from "../src/tools/result.js";
-import { objectOf } from "../src/tools/schemas.js";
+import { waitAnswer } from "../src/answers/wait-answer.js";
+import { isMadeToSchema } from "../src/answers/result.js";
+import { objectOf } from "../src/answers/schemas.js";
 
 // `wait`'s answer is marked as built from its output schema's types, so the SDK skips parsing it
 // again: every answer it gives must still parse against that schema.

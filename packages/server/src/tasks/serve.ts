@@ -1,8 +1,8 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError, SUPPORTED_PROTOCOL_VERSIONS, type RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { Delivery } from "../delivery.js";
-import { guard } from "../tools/result.js";
+import type { Delivery } from "../transport/delivery.js";
+import { guard } from "../answers/result.js";
 import type { TaskStore, TaskWork } from "./store.js";
 import {
   acceptsTasks,

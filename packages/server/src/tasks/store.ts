@@ -1,6 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
-import { capToolResult } from "../limits.js";
+import { capToolResult } from "../transport/limits.js";
 import type { TaskStatus, WireTask } from "./wire.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { definedFields } from "@subagent-mcp/contract/fields";

@@ -1,6 +1,6 @@
 import { isRunning, type AgentView, type Supervisor, type TurnReport } from "@subagent-mcp/core";
 import type { ToolDeps } from "../deps.js";
-import { waitAnswer } from "../tools/wait-answer.js";
+import { waitAnswer } from "../answers/wait-answer.js";
 import type { TaskControl, TaskWork } from "./store.js";
 import { askPermission } from "./permission-form.js";
 import { ServerError } from "../errors.js";

@@ -1,8 +1,8 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
-import { guard, ok } from "./result.js";
-import { AgentIdSchema, StatusSchema, objectOf } from "./schemas.js";
+import { guard, ok } from "../answers/result.js";
+import { AgentIdSchema, StatusSchema, objectOf } from "../answers/schemas.js";
 
 export const InterruptAgentInput = { agent_id: AgentIdSchema };
 export const InterruptAgentOutput = { agent_id: z.string(), status: StatusSchema, alive: z.boolean() };

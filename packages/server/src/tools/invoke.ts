@@ -1,21 +1,21 @@
-import { objectOf } from "./schemas.js";
+import { objectOf } from "../answers/schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { InvokeOutput, recordedUsage, definedFields } from "@subagent-mcp/contract";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
-import { gated } from "../launch-gate.js";
-import { guard, ok } from "./result.js";
+import { gated } from "../launch/launch-gate.js";
+import { guard, ok } from "../answers/result.js";
 import { describeRequest } from "@subagent-mcp/permissions";
-import { permissionOut, receiptText, round } from "./wire.js";
-import { fitTurns, readOn, roomLeft } from "./_paging.js";
-import type { TaskWork } from "../worktrees.js";
+import { permissionOut, receiptText, round } from "../answers/wire.js";
+import { fitTurns, readOn, roomLeft } from "../answers/paging.js";
+import type { TaskWork } from "../runtime/worktrees.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { InvokeResult } from "@subagent-mcp/core";
 import { delegate } from "../tasks/serve.js";
 import { turnWork, type TurnRef } from "../tasks/turn-task.js";
 import { acceptsForms } from "../tasks/wire.js";
-import { escalatePoolTask, type PoolAttempt, type PoolOutcome } from "../pool-escalation.js";
-import { refuseHeldPoolAgent } from "../held-agents.js";
+import { escalatePoolTask, type PoolAttempt, type PoolOutcome } from "../pool/pool-escalation.js";
+import { refuseHeldPoolAgent } from "../launch/held-agents.js";
 
 // Where an isolated task's changes went, for the text.
 function workLine(work: TaskWork | undefined): string {

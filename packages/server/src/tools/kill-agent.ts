@@ -2,10 +2,10 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { KillAgentOutput, definedFields } from "@subagent-mcp/contract";
 import type { ToolDeps } from "../deps.js";
-import { guard, ok } from "./result.js";
-import { AgentIdSchema, objectOf } from "./schemas.js";
-import { describeWorktree } from "../worktree-view.js";
-import { killTree } from "../stop-tree.js";
+import { guard, ok } from "../answers/result.js";
+import { AgentIdSchema, objectOf } from "../answers/schemas.js";
+import { describeWorktree } from "../launch/worktree-view.js";
+import { killTree } from "../runtime/stop-tree.js";
 
 export const KillAgentInput = {
   agent_id: AgentIdSchema,

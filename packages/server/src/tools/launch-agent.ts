@@ -1,31 +1,31 @@
 import { randomUUID } from "node:crypto";
-import { callTrace } from "./call-trace.js";
+import { callTrace } from "../answers/call-trace.js";
 import { BudgetSchema, type Supervisor } from "@subagent-mcp/core";
 import { PermissionRulesSchema, type Grant, type PermissionRules } from "@subagent-mcp/permissions";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { checkOf, EscalateSchema, LaunchAgentOutput, PermissionModeSchema, definedFields } from "@subagent-mcp/contract";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, rankCandidates, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
-import { escalationFor, rankInputs, refuseHeld } from "../routing-choice.js";
-import { holdToCaps, reservePlaced, spendWatch } from "../spend-caps.js";
+import { escalationFor, rankInputs, refuseHeld } from "../launch/routing-choice.js";
+import { holdToCaps, reservePlaced, spendWatch } from "../launch/spend-caps.js";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
-import { checkDepth } from "../nesting.js";
+import { checkDepth } from "../nesting/depth.js";
 import { childEnv } from "@subagent-mcp/config";
 import { LINEAGE_ENV } from "@subagent-mcp/contract";
 import { tighter } from "@subagent-mcp/budgets";
-import { checkCommandLineText, MAX_RULE_CHARS, MAX_RULES, nameText, ruleList } from "../input-limits.js";
+import { checkCommandLineText, MAX_RULE_CHARS, MAX_RULES, nameText, ruleList } from "../launch/input-limits.js";
 import type { ToolDeps } from "../deps.js";
 import { asking, grant, judgeCheck, mergeRules } from "@subagent-mcp/permissions";
-import { gated } from "../launch-gate.js";
-import { guard, ok } from "./result.js";
-import { ProviderSchema, objectOf } from "./schemas.js";
-import { launchAnswer } from "./launch-answer.js";
-import { placeCandidates } from "../placement.js";
+import { gated } from "../launch/launch-gate.js";
+import { guard, ok } from "../answers/result.js";
+import { ProviderSchema, objectOf } from "../answers/schemas.js";
+import { launchAnswer } from "../launch/launch-answer.js";
+import { placeCandidates } from "../launch/placement.js";
 import { delegateTurn } from "../tasks/delegate-turn.js";
 import type { CallContext } from "../tasks/serve.js";
-import { hostOfClient, journaledServers, McpServersInput, passedServers, type PassedServers } from "../passed-servers.js";
-import { budgetOf, checkCwd, CHILD_SERVER, childMessaging, isEmpty, isolate, launchOrAbandon, optional, remoteCwd, treeUrlFor } from "./launch-parts.js";
-import { hostCwd } from "../host-cwd.js";
+import { hostOfClient, journaledServers, McpServersInput, passedServers, type PassedServers } from "../launch/passed-servers.js";
+import { budgetOf, checkCwd, CHILD_SERVER, childMessaging, isEmpty, isolate, launchOrAbandon, optional, remoteCwd, treeUrlFor } from "../launch/launch-steps.js";
+import { hostCwd } from "../launch/host-cwd.js";
 
 export const LaunchAgentInput = {
   prompt: z.string().min(1).describe("The task for the sub-agent: its first user message."),

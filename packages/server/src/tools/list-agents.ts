@@ -1,15 +1,15 @@
-import { objectOf } from "./schemas.js";
+import { objectOf } from "../answers/schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ListAgentsOutput, WireStatusSchema, type AgentRow, definedFields } from "@subagent-mcp/contract";
 import type { AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
-import type { PastAgent } from "../past.js";
-import { guard, madeToSchema, ok } from "./result.js";
+import type { PastAgent } from "../runtime/past.js";
+import { guard, madeToSchema, ok } from "../answers/result.js";
 import { ServerError } from "../errors.js";
-import { agentRow } from "./agent-row.js";
-import { compareKeys, decodeCursor, DEFAULT_LIST_LIMIT, encodeCursor, MAX_LIST_LIMIT, pageOf } from "./list-page.js";
-import { roomLeft } from "./_paging.js";
+import { agentRow } from "../answers/agent-row.js";
+import { compareKeys, decodeCursor, DEFAULT_LIST_LIMIT, encodeCursor, MAX_LIST_LIMIT, pageOf } from "../answers/list-page.js";
+import { roomLeft } from "../answers/paging.js";
 
 export const ListAgentsInput = {
   status: WireStatusSchema.optional().describe("Only agents in this status (ended: past agents, with include_past)."),
@@ -74,7 +74,7 @@ async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean
   const journal = deps.journal.made();
   const needPast = journal !== undefined && (args.include_past === true || first);
   const { pastAgents, pastAfter, predecessorOf } = needPast
-    ? await import("../past.js")
+    ? await import("../runtime/past.js")
     : { pastAgents: undefined, pastAfter: () => 0, predecessorOf: undefined };
   const past = journal === undefined || pastAgents === undefined ? [] : pastAgents(journal);
   // The ids this server holds, to leave out of the past ones (none to leave out of none).

@@ -1,9 +1,9 @@
-import { objectOf } from "./schemas.js";
+import { objectOf } from "../answers/schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ListMachinesOutput, machineOut } from "@subagent-mcp/contract";
 import { ServerError } from "../errors.js";
 import type { ToolDeps } from "../deps.js";
-import { guard, ok } from "./result.js";
+import { guard, ok } from "../answers/result.js";
 
 /** `list_machines`: the live nodes of the fleet, with their providers and free slots. */
 export function registerListMachinesTool(server: McpServer, deps: ToolDeps): void {

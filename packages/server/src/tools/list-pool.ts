@@ -1,9 +1,9 @@
-import { objectOf } from "./schemas.js";
+import { objectOf } from "../answers/schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ListPoolOutput, type Replica, definedFields } from "@subagent-mcp/contract";
 import type { ReplicaView } from "@subagent-mcp/core";
 import type { ToolDeps } from "../deps.js";
-import { guard, ok } from "./result.js";
+import { guard, ok } from "../answers/result.js";
 
 /** A replica on the wire. */
 export function replicaOut(r: ReplicaView): Replica {

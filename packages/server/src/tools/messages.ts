@@ -1,4 +1,4 @@
-import { objectOf } from "./schemas.js";
+import { objectOf } from "../answers/schemas.js";
 
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
@@ -6,8 +6,8 @@ import { BROADCAST, PrioritySchema, SafeName, type Message } from "@subagent-mcp
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
-import { jsonChars, sliceToFit } from "../limits.js";
-import { guard, ok } from "./result.js";
+import { jsonChars, sliceToFit } from "../transport/limits.js";
+import { guard, ok } from "../answers/result.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { MESSAGING_TOOLS, definedFields } from "@subagent-mcp/contract";
 

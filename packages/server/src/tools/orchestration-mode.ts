@@ -1,8 +1,8 @@
-import { objectOf } from "./schemas.js";
+import { objectOf } from "../answers/schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
-import { guard, ok } from "./result.js";
+import { guard, ok } from "../answers/result.js";
 
 /** Reads and sets orchestration mode; kept by the CLI where the host's hooks can read it. */
 export interface OrchestrationState {

@@ -3,15 +3,15 @@ import { PollAgentOutput, recordedUsage, definedFields } from "@subagent-mcp/con
 import type { AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
-import { sliceToFit } from "../limits.js";
+import { sliceToFit } from "../transport/limits.js";
 import type { ToolDeps } from "../deps.js";
-import { quoted, quotedBlock } from "./agent-text.js";
-import { guard, ok } from "./result.js";
-import { AgentIdSchema, objectOf } from "./schemas.js";
-import { budgetOut, mcpFailedText, pendingPermissionOut, receiptText } from "./wire.js";
-import { agentRow } from "./agent-row.js";
-import { roomLeft } from "./_paging.js";
-import { describeWorktree } from "../worktree-view.js";
+import { quoted, quotedBlock } from "../answers/agent-text.js";
+import { guard, ok } from "../answers/result.js";
+import { AgentIdSchema, objectOf } from "../answers/schemas.js";
+import { budgetOut, mcpFailedText, pendingPermissionOut, receiptText } from "../answers/wire.js";
+import { agentRow } from "../answers/agent-row.js";
+import { roomLeft } from "../answers/paging.js";
+import { describeWorktree } from "../launch/worktree-view.js";
 
 export const PollAgentInput = {
   agent_id: AgentIdSchema,

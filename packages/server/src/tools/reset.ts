@@ -1,8 +1,8 @@
-import { objectOf } from "./schemas.js";
+import { objectOf } from "../answers/schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
-import { guard, ok } from "./result.js";
+import { guard, ok } from "../answers/result.js";
 
 export const ResetInput = { agent: z.string().min(1).describe("Name of a pool agent.") };
 export const ResetOutput = { agent: z.string(), stopped_replicas: z.number() };

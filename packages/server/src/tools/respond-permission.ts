@@ -3,9 +3,9 @@ import { ruleFor } from "@subagent-mcp/permissions";
 import { homedir } from "node:os";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
-import { guard, ok } from "./result.js";
-import { AgentIdSchema, StatusSchema, objectOf } from "./schemas.js";
-import { permissionOut } from "./wire.js";
+import { guard, ok } from "../answers/result.js";
+import { AgentIdSchema, StatusSchema, objectOf } from "../answers/schemas.js";
+import { permissionOut } from "../answers/wire.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 export const RespondPermissionInput = {

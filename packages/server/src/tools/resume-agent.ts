@@ -1,29 +1,29 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { callTrace } from "./call-trace.js";
+import { callTrace } from "../answers/call-trace.js";
 import { BudgetSchema, type AgentView, type Driver, type Supervisor } from "@subagent-mcp/core";
 import { launchAsked } from "@subagent-mcp/journal";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
-import { checkDepth } from "../nesting.js";
+import { checkDepth } from "../nesting/depth.js";
 import { childEnv } from "@subagent-mcp/config";
 import { LINEAGE_ENV } from "@subagent-mcp/contract";
 import { tighter } from "@subagent-mcp/budgets";
-import type { AgentJournal } from "../journal.js";
-import type { Resumable } from "../past.js";
+import type { AgentJournal } from "../runtime/journal.js";
+import type { Resumable } from "../runtime/past.js";
 import { asking, grant, mergeRules } from "@subagent-mcp/permissions";
 import { resumeBudget } from "@subagent-mcp/budgets";
 import { WorktreeOutSchema, definedFields } from "@subagent-mcp/contract";
-import { describeWorktree } from "../worktree-view.js";
-import { CHILD_SERVER, messagingToolNames } from "./launch-parts.js";
-import { passedServers, type PassedServers } from "../passed-servers.js";
-import { gated } from "../launch-gate.js";
-import { NO_FLEET } from "../placement.js";
-import { guard, ok } from "./result.js";
-import { AgentIdSchema, ProviderSchema, StatusSchema, objectOf } from "./schemas.js";
+import { describeWorktree } from "../launch/worktree-view.js";
+import { CHILD_SERVER, messagingToolNames } from "../launch/launch-steps.js";
+import { passedServers, type PassedServers } from "../launch/passed-servers.js";
+import { gated } from "../launch/launch-gate.js";
+import { NO_FLEET } from "../launch/placement.js";
+import { guard, ok } from "../answers/result.js";
+import { AgentIdSchema, ProviderSchema, StatusSchema, objectOf } from "../answers/schemas.js";
 import { errorMessage } from "@subagent-mcp/errors";
-import { reserveFor } from "../spend-caps.js";
-import { refuseHeldFollowUp, spendRead } from "../held-agents.js";
+import { reserveFor } from "../launch/spend-caps.js";
+import { refuseHeldFollowUp, spendRead } from "../launch/held-agents.js";
 
 export const ResumeAgentInput = {
   agent_id: AgentIdSchema,
@@ -223,7 +223,7 @@ async function placeOn(deps: ToolDeps, id: string, provider: string, machine: st
 }
 
 async function readPast(journal: AgentJournal, agentId: string): Promise<Resumable> {
-  const { resumableOf } = await import("../past.js");
+  const { resumableOf } = await import("../runtime/past.js");
   await journal.writer.flush();
   let past: Resumable | undefined;
   try {

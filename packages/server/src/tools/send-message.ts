@@ -1,13 +1,13 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
-import { guard, ok } from "./result.js";
+import { guard, ok } from "../answers/result.js";
 import { BudgetSchema } from "@subagent-mcp/core";
 import { BudgetOutSchema, definedFields } from "@subagent-mcp/contract";
-import { AgentIdSchema, StatusSchema, objectOf } from "./schemas.js";
-import { budgetOut } from "./wire.js";
+import { AgentIdSchema, StatusSchema, objectOf } from "../answers/schemas.js";
+import { budgetOut } from "../answers/wire.js";
 import { delegateTurn } from "../tasks/delegate-turn.js";
-import { holdsFollowUps, refuseHeldFollowUp } from "../held-agents.js";
+import { holdsFollowUps, refuseHeldFollowUp } from "../launch/held-agents.js";
 
 export const SendMessageInput = {
   agent_id: AgentIdSchema,

@@ -1,9 +1,9 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
-import { stopAgents } from "../stop-tree.js";
-import { guard, ok } from "./result.js";
-import { AgentIdSchema, StatusSchema, objectOf } from "./schemas.js";
+import { stopAgents } from "../runtime/stop-tree.js";
+import { guard, ok } from "../answers/result.js";
+import { AgentIdSchema, StatusSchema, objectOf } from "../answers/schemas.js";
 
 const StopAgentsInput = {
   agent_ids: z.array(AgentIdSchema).optional().describe("The agents to stop; none: every agent of this server still running or queued."),

@@ -3,11 +3,11 @@ import { TranscriptOutput, type TurnOut, definedFields, receiptLine } from "@sub
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
-import { jsonChars, sliceToFit } from "../limits.js";
+import { jsonChars, sliceToFit } from "../transport/limits.js";
 import type { JournalTurn } from "@subagent-mcp/journal";
-import { guard, ok } from "./result.js";
-import { AgentIdSchema, objectOf } from "./schemas.js";
-import { inLineage } from "../lineage.js";
+import { guard, ok } from "../answers/result.js";
+import { AgentIdSchema, objectOf } from "../answers/schemas.js";
+import { inLineage } from "../nesting/lineage.js";
 
 export const TranscriptInput = {
   agent_id: AgentIdSchema,

@@ -1,4 +1,4 @@
-import { objectOf } from "./schemas.js";
+import { objectOf } from "../answers/schemas.js";
 import { dirname, join } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { UsageOutput, definedFields } from "@subagent-mcp/contract";
@@ -7,7 +7,7 @@ import type { TurnCache } from "@subagent-mcp/usage";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
-import { guard, ok } from "./result.js";
+import { guard, ok } from "../answers/result.js";
 
 export const UsageInput = {
   group_by: GroupBySchema.optional().describe(

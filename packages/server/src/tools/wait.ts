@@ -3,9 +3,9 @@ import { WaitOutput } from "@subagent-mcp/contract";
 import { isRunning } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
-import { guard, ok } from "./result.js";
-import { waitAnswer } from "./wait-answer.js";
-import { AgentIdSchema, objectOf } from "./schemas.js";
+import { guard, ok } from "../answers/result.js";
+import { waitAnswer } from "../answers/wait-answer.js";
+import { AgentIdSchema, objectOf } from "../answers/schemas.js";
 
 export const WaitInput = {
   agent_ids: z.array(AgentIdSchema).optional().describe("Agents to wait on (default: every agent with an unreported finished turn or still running)."),

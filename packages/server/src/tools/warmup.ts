@@ -1,12 +1,12 @@
-import { objectOf } from "./schemas.js";
+import { objectOf } from "../answers/schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
-import { gated } from "../launch-gate.js";
-import { guard, ok } from "./result.js";
+import { gated } from "../launch/launch-gate.js";
+import { guard, ok } from "../answers/result.js";
 import { ReplicaSchema } from "@subagent-mcp/contract";
 import { replicaOut } from "./list-pool.js";
-import { refuseHeldPoolAgent } from "../held-agents.js";
+import { refuseHeldPoolAgent } from "../launch/held-agents.js";
 
 export const WarmupInput = {
   agent: z.string().min(1).describe("Name of a pool agent."),

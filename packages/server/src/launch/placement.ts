@@ -1,7 +1,7 @@
 import type { Driver } from "@subagent-mcp/core";
 import type { Candidate } from "@subagent-mcp/routing";
-import { ServerError } from "./errors.js";
-import type { ToolDeps } from "./deps.js";
+import { ServerError } from "../errors.js";
+import type { ToolDeps } from "../deps.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { definedFields } from "@subagent-mcp/contract/fields";
 

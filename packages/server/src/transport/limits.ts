@@ -1,6 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { ServerError } from "./errors.js";
+import { ServerError } from "../errors.js";
 import { jsonLength } from "./json-size.js";
 
 /**

@@ -5,12 +5,12 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { McpServerSpec } from "@subagent-mcp/core";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import type { PermissionRules } from "@subagent-mcp/permissions";
-import type { ChildEndpoint } from "./child-endpoint.js";
-import type { ServerDeps } from "./deps.js";
-import { OnFirstUse } from "./first-use.js";
-import type { LaunchGate } from "./launch-gate.js";
-import { withheldMessaging } from "./tools/messages.js";
-import { CHILD_SERVER } from "./tools/launch-parts.js";
+import type { ChildEndpoint } from "../endpoints/child-endpoint.js";
+import type { ServerDeps } from "../deps.js";
+import { OnFirstUse } from "../runtime/first-use.js";
+import type { LaunchGate } from "../launch/launch-gate.js";
+import { withheldMessaging } from "../tools/messages.js";
+import { CHILD_SERVER } from "../launch/launch-steps.js";
 import type { TreeSpend } from "@subagent-mcp/budgets";
 
 /** The sub-agents' messaging servers as the tools and the server's life use them. */
@@ -43,7 +43,7 @@ export function childServers(
   const { messaging } = deps;
   if (messaging === undefined || deps.childMessaging !== true) return { endpoint: undefined, childServer: undefined, treeUrl: undefined, messagingReached };
   const endpoint = new OnFirstUse(async () => {
-    const { startChildEndpoint } = await import("./child-endpoint.js");
+    const { startChildEndpoint } = await import("../endpoints/child-endpoint.js");
     return startChildEndpoint(
       (self) => serve({ mail: messaging.mail, self }, withheld.get(self) ?? []),
       gate.schedule,

@@ -4,10 +4,10 @@
 import type { Budget, Fallback, Supervisor } from "@subagent-mcp/core";
 import { composeRankInputs } from "@subagent-mcp/config";
 import { DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate, type RankInputs, type Ranking, type Route } from "@subagent-mcp/routing";
-import { ServerError } from "./errors.js";
+import { ServerError } from "../errors.js";
 import { ladderUnderCaps } from "./held-agents.js";
 import type { Escalate } from "@subagent-mcp/contract";
-import type { ToolDeps } from "./deps.js";
+import type { ToolDeps } from "../deps.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** The inputs ranking reads for a launch of `category`, under the tightest of the budgets given. */

@@ -1,10 +1,10 @@
 import type { McpServerSpec } from "@subagent-mcp/core";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import { startChildEndpoint } from "./child-endpoint.js";
-import { Delivery, DeliveryServer } from "./delivery.js";
-import { DEFAULT_MAX_RESULT_CHARS } from "./limits.js";
-import { CHILD_SERVER } from "./tools/launch-parts.js";
-import { registerMessageTools, withheldMessaging } from "./tools/messages.js";
+import { Delivery, DeliveryServer } from "../transport/delivery.js";
+import { DEFAULT_MAX_RESULT_CHARS } from "../transport/limits.js";
+import { CHILD_SERVER } from "../launch/launch-steps.js";
+import { registerMessageTools, withheldMessaging } from "../tools/messages.js";
 
 /** A machine of the fleet's messaging for the agents it runs: each one's own server, by its mailbox name. */
 export interface NodeMessaging {

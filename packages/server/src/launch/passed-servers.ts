@@ -5,7 +5,7 @@ import { McpServerSpecSchema, type McpServerSpec } from "@subagent-mcp/contract"
 import { sha256, TrustStore } from "@subagent-mcp/config";
 import { judgeServerCommand, type Ceiling, type PermissionRules } from "@subagent-mcp/permissions";
 import { z } from "zod";
-import { ServerError } from "./errors.js";
+import { ServerError } from "../errors.js";
 
 // The user's own MCP servers a sub-agent is handed (launch_agent's, a definition's or a routing
 // entry's `mcp_servers`): named from a host's config, written inline, or "inherit" (all of the

@@ -7,10 +7,10 @@ import type { AgentSpans } from "@subagent-mcp/tracing";
 import { stateDir } from "@subagent-mcp/state";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
 import { homedir } from "node:os";
-import type { ServerDeps, WorktreeHub } from "./deps.js";
+import type { ServerDeps, WorktreeHub } from "../deps.js";
 import { OnFirstUse } from "./first-use.js";
 import type { AgentJournal } from "./journal.js";
-import type { LaunchGate } from "./launch-gate.js";
+import type { LaunchGate } from "../launch/launch-gate.js";
 import type { SharedBudgets } from "@subagent-mcp/budgets";
 import type { AgentWorktrees } from "./worktrees.js";
 

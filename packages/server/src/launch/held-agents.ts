@@ -5,9 +5,9 @@
 import { isRunning, type Supervisor } from "@subagent-mcp/core";
 import { overQuota, quotaReason, type Candidate } from "@subagent-mcp/routing";
 import type { Provider } from "@subagent-mcp/contract";
-import type { ToolDeps } from "./deps.js";
+import type { ToolDeps } from "../deps.js";
 import { isCodedError } from "@subagent-mcp/errors";
-import { ServerError } from "./errors.js";
+import { ServerError } from "../errors.js";
 import { refuseOverCap, reserveFor, spendWatch, type ReservedTurn } from "./spend-caps.js";
 
 /**

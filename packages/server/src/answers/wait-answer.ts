@@ -2,11 +2,11 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { WaitResult as WaitToolResult, WorktreeOut } from "@subagent-mcp/contract";
 import type { Supervisor, WaitResult } from "@subagent-mcp/core";
 import type { ToolDeps } from "../deps.js";
-import { describeWorktree } from "../worktree-view.js";
+import { describeWorktree } from "../launch/worktree-view.js";
 import { quoted } from "./agent-text.js";
 import { madeToSchema, ok } from "./result.js";
 import { finishedOut, mcpFailedText, permissionOut, receiptText } from "./wire.js";
-import { fitTurns, readOn, roomLeft } from "./_paging.js";
+import { fitTurns, readOn, roomLeft } from "./paging.js";
 
 /**
  * What `wait` answers for what it waited for: each finished turn (with its worktree and budget

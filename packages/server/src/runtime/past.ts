@@ -12,7 +12,7 @@ import {
   type LaunchRecord,
 } from "@subagent-mcp/journal";
 import type { AgentJournal } from "./journal.js";
-import { inLineage } from "./lineage.js";
+import { inLineage } from "../nesting/lineage.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 // Agents of earlier servers, read back from the journal: how each ended, and what a resume needs.

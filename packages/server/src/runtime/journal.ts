@@ -15,9 +15,9 @@ import {
 } from "@subagent-mcp/journal";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { selfRef } from "@subagent-mcp/state";
-import { toolCallLine } from "./tool-summary.js";
+import { toolCallLine } from "../answers/tool-summary.js";
 import { recordedUsage, definedFields } from "@subagent-mcp/contract";
-import { isoTime } from "./iso-time.js";
+import { isoTime } from "../answers/iso-time.js";
 
 /** Where agents' journals go and how long they are kept. */
 export interface JournalSettings {

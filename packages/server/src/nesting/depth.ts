@@ -1,4 +1,4 @@
-import { ServerError } from "./errors.js";
+import { ServerError } from "../errors.js";
 
 /** Refuses to start sub-agents from a server already at the deepest level allowed. */
 export function checkDepth(at: { depth: number; maxDepth: number }): void {

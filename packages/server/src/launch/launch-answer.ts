@@ -4,8 +4,8 @@
 import type { AgentView } from "@subagent-mcp/core";
 import type { SandboxStatus, WorktreeOut } from "@subagent-mcp/contract";
 import { describeCandidate, type Candidate, type Ranking, type Route } from "@subagent-mcp/routing";
-import type { escalationFor } from "../routing-choice.js";
-import { describeWorktree } from "../worktree-view.js";
+import type { escalationFor } from "./routing-choice.js";
+import { describeWorktree } from "./worktree-view.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** What the launch decided and what the supervisor made of it. */

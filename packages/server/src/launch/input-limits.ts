@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PermissionRules } from "@subagent-mcp/permissions";
-import { ServerError } from "./errors.js";
+import { ServerError } from "../errors.js";
 
 // Launch text that ends up on a CLI's command line or in its environment (model, effort, allowed
 // tools, permission rules) is bounded here, so that an oversized value is this call's clear error

@@ -10,7 +10,7 @@ import type { Candidate, Ranking } from "@subagent-mcp/routing";
 import { capReached, capStandings, reserveTurn, SpendLedger, withSharedTally, type CapStanding, type SharedSpend } from "@subagent-mcp/usage";
 import type { SpendCaps } from "@subagent-mcp/usage/schema";
 import { definedFields } from "@subagent-mcp/contract/fields";
-import { ServerError } from "./errors.js";
+import { ServerError } from "../errors.js";
 
 /** Where turns are recorded and the caps held to them (config `spend_caps`). */
 export interface SpendSettings {

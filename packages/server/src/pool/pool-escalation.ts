@@ -22,10 +22,10 @@ import {
 import { DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate } from "@subagent-mcp/routing";
 import type { Escalate, InvokeOutput, Receipt } from "@subagent-mcp/contract";
 import type { z } from "zod";
-import type { ToolDeps } from "./deps.js";
+import type { ToolDeps } from "../deps.js";
 import type { PoolCatalog } from "./pool-catalog.js";
-import { reservedLadder } from "./held-agents.js";
-import { rankInputs } from "./routing-choice.js";
+import { reservedLadder } from "../launch/held-agents.js";
+import { rankInputs } from "../launch/routing-choice.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** One attempt that did not succeed, as invoke's `attempts` shows it. */

@@ -3,8 +3,8 @@
 import { homedir } from "node:os";
 import type { AgentView, Supervisor } from "@subagent-mcp/core";
 import { stateDir } from "@subagent-mcp/state";
-import type { ToolDeps } from "./deps.js";
-import { nestedServersDir, stopNestedServers } from "./nested-servers.js";
+import type { ToolDeps } from "../deps.js";
+import { nestedServersDir, stopNestedServers } from "../nesting/nested-servers.js";
 
 /** Kills agent `id` and everything it started (see {@link stopNestedServers}); `byUser`: as the user's stop. */
 export async function killTree(supervisor: Supervisor, id: string, byUser = false): Promise<AgentView> {
