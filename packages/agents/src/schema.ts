@@ -1,9 +1,18 @@
-import { BudgetSchema, SafeName } from "@subagent-mcp/core";
+import { SafeName } from "@subagent-mcp/core";
 import { z } from "zod";
-import { EscalateSchema, McpServerSpecSchema, ProviderSchema } from "@subagent-mcp/contract";
+import { launchOptionRules, LaunchOptionsSchema, ProviderSchema } from "@subagent-mcp/contract";
+
+// What a definition shares with launch_agent (a launch option each) is contract's `LaunchOptionsSchema`,
+// held to the same rules (`launchOptionRules`); the rest is a definition's own.
+const Launch = LaunchOptionsSchema.shape;
+
+// The launch options a definition's replicas take as launch_agent takes them.
+const Replicas = LaunchOptionsSchema.pick({ permissions: true, isolation: true, base: true, budget: true, machine: true, cwd: true, escalate: true });
 
 // Claude Code writes tools as "Read, Grep, Bash"; we also take a YAML list.
-const ToolList = z.union([z.array(z.string().min(1)), z.string()]).transform((v) => (Array.isArray(v) ? v : v.split(",")).map((t) => t.trim()).filter(Boolean));
+const ToolList = z
+  .union([Launch.allowed_tools.unwrap(), z.string()])
+  .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((t) => t.trim()).filter(Boolean));
 
 /** The frontmatter keys we know; anything else is Claude Code's or a typo and only warns. */
 export const KNOWN_KEYS = new Set([
@@ -32,53 +41,36 @@ export const KNOWN_KEYS = new Set([
   "mcpServers",
 ]);
 
-// The user's MCP servers its replicas get: names from a host's config, "inherit", or specs written out.
-const McpServerList = z.array(z.union([z.string().min(1).max(64), McpServerSpecSchema])).max(32);
-
-// Rule strings in Claude Code's syntax, one per list item (a rule may hold commas); the server parses them.
-const RuleList = z.array(z.string().min(1));
-
-/** Rules for the agent's permission requests, `{allow, deny, ask}`. */
-const DefinitionRulesSchema = z.strictObject({ allow: RuleList.optional(), deny: RuleList.optional(), ask: RuleList.optional() });
-
-/** Where an agent works: in the given directory (`none`), or in a git worktree of its own on its own branch. */
-const IsolationSchema = z.enum(["none", "worktree"]);
-
 /** The frontmatter of an agent definition file. */
 export const FrontmatterSchema = z
   .object({
     name: SafeName,
     description: z.string().optional(),
-    provider: ProviderSchema.default("claude"),
-    model: z.string().min(1).optional(),
-    effort: z.string().min(1).optional(),
+    provider: Launch.provider.unwrap().default("claude"),
+    ...LaunchOptionsSchema.pick({ model: true, effort: true }).shape,
     tools: ToolList.optional(),
     allowed_tools: ToolList.optional(),
-    permission_mode: z.string().min(1).optional(),
-    permissionMode: z.string().min(1).optional(),
+    permission_mode: Launch.permission_mode,
+    permissionMode: Launch.permission_mode,
     skills: z.array(SafeName).default([]),
     expertise: z.array(SafeName).default([]),
     replicas: z.int().min(1).max(16).default(1),
     max_turns_per_process: z.int().min(1).default(20),
-    permissions: DefinitionRulesSchema.optional(),
-    /** `worktree` (as in Claude Code's agent files): each replica works in a git worktree of its own. */
-    isolation: IsolationSchema.optional(),
-    /** The ref a replica's worktree starts from (default: the repository's HEAD). */
-    base: z.string().min(1).optional(),
-    /** Limits on what each replica may spend (see launch_agent's budget). */
-    budget: BudgetSchema.optional(),
-    /** The machine of the fleet its replicas run on: a node's name, or "any" (each replica placed as it starts). */
-    machine: z.string().min(1).max(128).optional(),
-    /** With `machine`: the absolute folder there its replicas work in (default: the server's folder, the same path there). */
-    cwd: z.string().min(1).startsWith("/", "cwd must be an absolute path on the machine").optional(),
-    /** A task that ends in an error (or fails `check`) goes to a stronger candidate of `category` (launch_agent's escalate). */
-    escalate: EscalateSchema.optional(),
+    // Per replica: `isolation: worktree` (as in Claude Code's agent files) a worktree of its own from `base`;
+    // `machine` the fleet's machine it runs on (each placed as it starts), `cwd` its absolute folder there
+    // (default: the server's folder, the same path there); `escalate` a failed task to a stronger candidate of `category`.
+    ...Replicas.shape,
     /** The task category whose routing entry lists the stronger candidates (default fallback_default); the server checks the name. */
     category: z.string().min(1).max(64).optional(),
-    /** The user's MCP servers its replicas get (launch_agent's mcp_servers); `mcpServers` is taken too. */
-    mcp_servers: McpServerList.optional(),
-    mcpServers: McpServerList.optional(),
+    /** The user's MCP servers its replicas get; `mcpServers` is taken too. */
+    mcp_servers: Launch.mcp_servers,
+    mcpServers: Launch.mcp_servers,
   })
+  // Read as the definition will be: its servers under either key.
+  .superRefine((f, ctx) => {
+    launchOptionRules({ ...f, mcp_servers: f.mcp_servers ?? f.mcpServers }, ctx);
+  })
+  // A definition's own rules: its replicas work here unless sent elsewhere, and settle each task onto a branch as its turn ends.
   .refine((f) => f.cwd === undefined || f.machine !== undefined, {
     path: ["cwd"],
     message: "cwd is only for an agent on another machine (with machine:); here it works in the server's folder",
@@ -88,10 +80,6 @@ export const FrontmatterSchema = z
     path: ["escalate"],
     message:
       'escalate is not offered with isolation: worktree yet: a task\'s work moves to a branch of its own as its turn ends, where neither the check nor a stronger agent would see it; use isolation: none, or launch_agent with isolation "worktree" and escalate',
-  })
-  .refine((f) => f.escalate === undefined || f.machine === undefined, {
-    path: ["escalate"],
-    message: "escalate is not offered with machine: the check and the stronger agent run here, on this machine's files, and the task's work is on the other",
   });
 
 /** A loaded agent definition: its frontmatter, normalised, and its body (the system prompt). */
@@ -103,15 +91,9 @@ export const AgentDefinitionSchema = z.object({
   effort: z.string().optional(),
   allowedTools: z.array(z.string()).optional(),
   permissionMode: z.string().optional(),
-  permissions: DefinitionRulesSchema.optional(),
-  isolation: IsolationSchema.optional(),
-  base: z.string().optional(),
-  budget: BudgetSchema.optional(),
-  machine: z.string().optional(),
-  cwd: z.string().optional(),
-  escalate: EscalateSchema.optional(),
+  ...Replicas.shape,
   category: z.string().optional(),
-  mcpServers: McpServerList.optional(),
+  mcpServers: Launch.mcp_servers,
   skills: z.array(z.string()),
   expertise: z.array(z.string()),
   replicas: z.int(),

@@ -161,6 +161,19 @@ describe("loadAgentDefinitions", () => {
     expect(by.get("far")?.message).toMatch(/^escalate: escalate is not offered with machine/);
   });
 
+  it("holds its launch options to launch_agent's rules: a base needs a worktree, MCP servers stay on this machine", () => {
+    const ctx = tree({
+      "project/.claude/agents/based.md": "---\nname: based\nisolation: worktree\nbase: main\n---\nx\n",
+      "project/.claude/agents/baseless.md": "---\nname: baseless\nbase: main\n---\nx\n",
+      "project/.claude/agents/served.md": "---\nname: served\nmachine: box-1\nmcpServers: [github]\n---\nx\n",
+    });
+    const { definitions, errors } = loadAgentDefinitions(ctx);
+    expect(definitions).toEqual([expect.objectContaining({ name: "based", base: "main" })]);
+    const by = new Map(errors.map((e) => [e.agent, e.message]));
+    expect(by.get("baseless")).toBe('base: base needs isolation: "worktree"');
+    expect(by.get("served")).toBe("mcp_servers: mcp_servers are this machine's MCP servers: not offered with machine");
+  });
+
   it("does not end the frontmatter at a --- inside a value", () => {
     const ctx = tree({ "project/.claude/agents/d.md": "---\nname: d\ndescription: before --- after\nprovider: codex\n---\nbody\n" });
     expect(loadAgentDefinitions(ctx).definitions[0]).toMatchObject({ description: "before --- after", provider: "codex", body: "body" });

@@ -6,6 +6,20 @@ export { BUILTIN_PROVIDERS, ProviderSchema, type BuiltinProvider, type Provider 
 export { addUsage, liveUsage, recordedUsage, RecordedUsageSchema, UsageSchema, ZERO_USAGE, type RecordedUsage, type Usage } from "./tokens.js";
 export { AgentStatusSchema, type AgentStatus } from "./status.js";
 export { checkOf, EscalateSchema, type Escalate } from "./escalate.js";
+export {
+  BudgetSchema,
+  launchOptionIssues,
+  launchOptionRules,
+  LaunchOptionsSchema,
+  MAX_RULE_CHARS,
+  MAX_RULES,
+  nameText,
+  ruleList,
+  type Budget,
+  type LaunchOptions,
+  type McpServersRequest,
+} from "./launch-options.js";
+export { needsTrust, TRUST_NEEDING_OPTIONS, trustNeeded } from "./launch-trust.js";
 export { McpServerSpecSchema, type McpServerSpec } from "./mcp-server.js";
 export {
   receiptLine,

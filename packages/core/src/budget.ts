@@ -1,17 +1,7 @@
-import { z } from "zod";
-import type { Usage } from "@subagent-mcp/contract";
+import { BudgetSchema, type Budget, type Usage } from "@subagent-mcp/contract";
 
-/**
- * A budget: limits on what an agent (or a server session, or a project's day) may spend. Tokens
- * are input + output + cache writes (cache reads, billed at a fraction, are not counted).
- */
-export const BudgetSchema = z.strictObject({
-  max_cost_usd: z.number().positive().optional(),
-  max_tokens: z.int().positive().optional(),
-  max_turns: z.int().positive().optional(),
-  max_seconds: z.number().positive().optional(),
-});
-export type Budget = z.infer<typeof BudgetSchema>;
+// The budget's shape is a launch option (contract's); its arithmetic is here.
+export { BudgetSchema, type Budget };
 
 /** What has been spent against a budget. `costUsd` undefined: some cost is unknown (no price). */
 export interface Spent {

@@ -1,10 +1,8 @@
 import { z } from "zod";
 import { TaskCategorySchema, type TaskCategory } from "./categories.js";
 import { RoutingError } from "./errors.js";
-import { BranchSchema, CandidateSchema, type RoutingTable } from "./table.js";
-import { EscalateSchema, McpServerSpecSchema } from "@subagent-mcp/contract";
-
-const McpServersSchema = z.array(z.union([z.string().min(1).max(64), McpServerSpecSchema])).max(32);
+import { BranchSchema, CandidateSchema, RoutedOptions, type RoutingTable } from "./table.js";
+import { launchOptionRules } from "@subagent-mcp/contract";
 
 /** The `routing` section of a config file: a default branch and per-category overrides. */
 export const RoutingConfigSchema = z.strictObject({
@@ -12,14 +10,14 @@ export const RoutingConfigSchema = z.strictObject({
   table: z
     .partialRecord(
       TaskCategorySchema,
-      z.strictObject({
-        cost_efficiency: z.array(CandidateSchema).min(1).optional(),
-        performance: z.array(CandidateSchema).min(1).optional(),
-        /** Launches of this category escalate so unless they say otherwise (a check from a project's file needs trust). */
-        escalate: EscalateSchema.optional(),
-        /** The user's MCP servers launches of this category get unless they name their own (names, "inherit", or specs; from a project's file only once trusted). */
-        mcp_servers: McpServersSchema.optional(),
-      }),
+      // Its escalation and MCP servers apply to launches of the category unless they say otherwise (from a project's file only once trusted: contract's `needsTrust`).
+      z
+        .strictObject({
+          cost_efficiency: z.array(CandidateSchema).min(1).optional(),
+          performance: z.array(CandidateSchema).min(1).optional(),
+          ...RoutedOptions.shape,
+        })
+        .superRefine(launchOptionRules),
     )
     .optional(),
 });

@@ -1,31 +1,34 @@
 import { z } from "zod";
 import { TaskCategorySchema, type TaskCategory } from "./categories.js";
-import { EscalateSchema, McpServerSpecSchema, ProviderSchema } from "@subagent-mcp/contract";
+import { launchOptionRules, LaunchOptionsSchema } from "@subagent-mcp/contract";
 
-/** One routing choice: which CLI, which model, which reasoning effort. */
+/**
+ * One routing choice: which CLI, which model (absent: the agent's own default, for an ACP agent the
+ * table does not list), which reasoning effort, and which machine of the fleet (absent: where the
+ * server runs); launch options each, as launch_agent takes them.
+ */
 export const CandidateSchema = z.object({
-  provider: ProviderSchema,
-  /** Absent: the agent's own default model (an ACP agent the table does not list). */
-  model: z.string().min(1).optional(),
-  effort: z.string().min(1).optional(),
-  /** Run it on this machine of the fleet (a node's name, or "any"); absent: where the server runs. */
-  machine: z.string().min(1).max(128).optional(),
+  provider: LaunchOptionsSchema.shape.provider.unwrap(),
+  ...LaunchOptionsSchema.pick({ model: true, effort: true, machine: true }).shape,
 });
 export type Candidate = z.infer<typeof CandidateSchema>;
 
 export const BranchSchema = z.enum(["cost_efficiency", "performance"]);
 export type Branch = z.infer<typeof BranchSchema>;
 
+/** What a routing entry sets for the launches of its category unless they say otherwise: launch options, held to their rules. */
+export const RoutedOptions = LaunchOptionsSchema.pick({ escalate: true, mcp_servers: true });
+
 /** Ranked candidates per category and branch. */
 export const RoutingTableSchema = z.record(
   TaskCategorySchema,
-  z.object({
-    cost_efficiency: z.array(CandidateSchema).min(1),
-    performance: z.array(CandidateSchema).min(1),
-    escalate: EscalateSchema.optional(),
-    /** The user's MCP servers launches of this category get unless they name their own. */
-    mcp_servers: z.array(z.union([z.string(), McpServerSpecSchema])).optional(),
-  }),
+  z
+    .object({
+      cost_efficiency: z.array(CandidateSchema).min(1),
+      performance: z.array(CandidateSchema).min(1),
+      ...RoutedOptions.shape,
+    })
+    .superRefine(launchOptionRules),
 );
 export type RoutingTable = z.infer<typeof RoutingTableSchema>;
 
