@@ -18,6 +18,7 @@ import {
   type Config,
   type TrustRecord,
 } from "@subagent-mcp/config";
+import { trustNeeded } from "@subagent-mcp/contract";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
 import { errorMessage } from "@subagent-mcp/errors";
@@ -39,9 +40,9 @@ function grantsOf(root: string): Map<string, string[]> {
     [PROJECT_CONFIG, [...privilegedSettings(configAt(join(root, PROJECT_CONFIG)), configAt(userConfigPath(env))).values()]],
   ]);
   const loaded = loadAgentDefinitions({ cwd: root, home: env.HOME ?? homedir(), env: {} });
-  // An escalation's check is a shell command run after each task: an untrusted definition escalates on errors only.
-  const check = (d: (typeof loaded.definitions)[number]): string[] => (d.escalate?.check === undefined ? [] : [`escalate.check (${d.escalate.check})`]);
-  for (const d of loaded.definitions) if (d.scope === "project") grants.set(relative(root, d.file), [...definitionPrivileges(d), ...check(d)]);
+  // An escalation's check needs trust too: an untrusted definition escalates on errors only.
+  for (const d of loaded.definitions)
+    if (d.scope === "project") grants.set(relative(root, d.file), [...definitionPrivileges(d), ...trustNeeded({ escalate: d.escalate })]);
   return grants;
 }
 

@@ -8,7 +8,7 @@ import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permi
 import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { PriceTableSchema, SpendCapsSchema } from "@subagent-mcp/usage/schema";
 import { checkCapProviders, tighterCaps } from "./spend-caps.js";
-import { routedChecks, routedMachines, routedProviders, untrustedRouting } from "./routing-trust.js";
+import { routedChecks, routedMachines, routedProviders, routedServers, untrustedRouting } from "./routing-trust.js";
 import { z } from "zod";
 import { SANDBOX_MODES, sandboxMode, type SandboxMode } from "@subagent-mcp/sandbox";
 import { CONFIG_DEFAULTS } from "./defaults.js";
@@ -159,8 +159,8 @@ export function privilegedSettings(project: Config, user: Config): Map<string, s
   if (checks.length > 0) out.set("routing.escalate", `routing escalation checks (${checks.join("; ")})`);
   // Where messages go and where workers take their instructions from.
   // A category's MCP servers run programs (or reach URLs) with the user's rights and secrets.
-  const servers = Object.entries(project.routing?.table ?? {}).filter(([, b]) => (b.mcp_servers?.length ?? 0) > 0);
-  if (servers.length > 0) out.set("routing.mcp_servers", `routing mcp_servers (${servers.map(([c]) => c).join(", ")})`);
+  const servers = routedServers(project.routing);
+  if (servers.length > 0) out.set("routing.mcp_servers", `routing mcp_servers (${servers.join(", ")})`);
   // Without the built-in lists a project could make no claim ever look suspect.
   if (project.receipts?.defaults === false) out.set("receipts.defaults", "receipts.defaults false (the built-in test commands and claims dropped)");
   if (project.mailbox !== undefined) out.set("mailbox", `mailbox (${project.mailbox.url === undefined ? "settings" : redactUrl(project.mailbox.url)})`);

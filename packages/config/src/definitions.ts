@@ -9,6 +9,7 @@ import { TaskCategorySchema, type TaskCategory } from "@subagent-mcp/routing";
 import { TrustStore } from "./trust.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import type { Escalate, McpServerSpec, Provider } from "@subagent-mcp/contract";
+import { needsTrust } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** A pool agent as the server knows it: where it came from and how to launch it. */
@@ -145,7 +146,7 @@ function escalationOf(d: LoadedDefinition, cwd: string, trust: TrustStore): { es
   const out = category === undefined ? {} : { category };
   const escalate = d.escalate;
   if (escalate === undefined) return out;
-  if (escalate.check === undefined || d.scope !== "project") return { ...out, escalate };
+  if (!needsTrust("escalate", escalate) || d.scope !== "project") return { ...out, escalate };
   const status = trust.status(cwd, d.file, d.sha256);
   if (status === "trusted") return { ...out, escalate };
   sayOnce(
