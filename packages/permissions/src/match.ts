@@ -3,7 +3,7 @@ import ignore, { type Ignore } from "ignore";
 import { realPath } from "./real-path.js";
 import type { ParsedRule } from "./rule.js";
 import { analyzeShell, type ShellAnalysis, type ShellCommand } from "./shell.js";
-import { couldName } from "./dynamic.js";
+import { couldName } from "./program-glob.js";
 import { programName } from "./unwrap.js";
 import type { PermissionRequest } from "@subagent-mcp/contract";
 

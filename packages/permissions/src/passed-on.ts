@@ -1,4 +1,4 @@
-import { programPattern } from "./dynamic.js";
+import { programPattern } from "./program-glob.js";
 import { mayCover } from "./match.js";
 import type { ParsedRule } from "./rule.js";
 import type { ShellAnalysis, ShellCommand } from "./shell.js";

@@ -1,7 +1,7 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the parser ships no types; its declaration must travel with this file to packages that compile it from source
 /// <reference path="./bash-parser.d.ts" />
 import parse, { type BashNode, type BashWord } from "@ericcornelissen/bash-parser";
-import { programPattern } from "./dynamic.js";
+import { programPattern } from "./program-glob.js";
 import { changeFolder, folderChange, restoring, UNKNOWN_FOLDER, UNKNOWN_STEP, type Folder } from "./folders.js";
 import { unwrap } from "./unwrap.js";
 
