@@ -1,4 +1,4 @@
-import { oneLine } from "./fold.js";
+import { oneLine } from "./one-line.js";
 import type { Pending } from "./pending.js";
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
