@@ -1,5 +1,5 @@
 import type { AgentChange, AgentRecord } from "./agent.js";
-import { keepOutput } from "./bookkeeping.js";
+import { keepOutput } from "./record-updates.js";
 import type { Clock } from "./clock.js";
 import type { AgentEvent } from "./events.js";
 import type { Listeners } from "./listeners.js";
