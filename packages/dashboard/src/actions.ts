@@ -2,7 +2,7 @@
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import { z } from "zod";
 import { DashboardError } from "./errors.js";
-import { answerWorker } from "./local.js";
+import { answerWorker } from "./worker-approvals.js";
 import type { ServerLink } from "./link.js";
 import type { ServerSet } from "./servers.js";
 import { definedFields } from "@subagent-mcp/contract";

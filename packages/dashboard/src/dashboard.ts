@@ -10,7 +10,7 @@ import { DEFAULT_PRICES, type PriceTable, type SharedSpend } from "@subagent-mcp
 import type { SpendCaps } from "@subagent-mcp/usage/schema";
 import { DashboardError } from "./errors.js";
 import { refusal, sendText } from "./guard.js";
-import { PageHub } from "./hub.js";
+import { PageHub } from "./page-streams.js";
 import { PastCache } from "./past.js";
 import { serversDir } from "@subagent-mcp/state/server-records";
 import { route } from "./routes.js";

@@ -5,7 +5,7 @@ import { JournalError } from "@subagent-mcp/journal";
 import { ActionSchema, runAction, type ActionDeps } from "./actions.js";
 import { DashboardError, statusOf } from "./errors.js";
 import { readJson, sendJson, sendText } from "./guard.js";
-import type { PageHub } from "./hub.js";
+import type { PageHub } from "./page-streams.js";
 import type { ServerLink } from "./link.js";
 import { journalTranscript } from "./past.js";
 import { receiptLines } from "./receipt-lines.js";

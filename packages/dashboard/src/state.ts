@@ -2,7 +2,8 @@ import { errorMessage } from "@subagent-mcp/errors";
 // Gathers the whole state the page shows, from the servers' snapshots, the journal, mail and presence.
 import type { MailboxStore, PresenceEntry, PresenceRegistry } from "@subagent-mcp/mailbox";
 
-import { approvalView, mailboxCounts, workerApprovals } from "./local.js";
+import { mailboxCounts } from "./mailbox-counts.js";
+import { approvalView, workerApprovals } from "./worker-approvals.js";
 import { pastPage, type PastCache } from "./past.js";
 import type { ServerSet } from "./servers.js";
 import type { CapView, DashboardState, Machine, MailboxView, PastPage } from "@subagent-mcp/contract";

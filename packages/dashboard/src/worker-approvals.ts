@@ -1,20 +1,9 @@
+// The workers' permission requests: workers run outside the servers, so the page reads their files and answers by mail.
 import { errorMessage } from "@subagent-mcp/errors";
-// What lives outside the servers: mailboxes, workers' presence and the workers' permission requests.
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import { approvalAnswer, pendingOfAllWorkers, type PendingApproval } from "@subagent-mcp/worker";
 import { DashboardError } from "./errors.js";
-import type { MailboxView, WorkerPermissionView } from "@subagent-mcp/contract";
-
-/** Every mailbox with its waiting, claimed and dead messages, by name. */
-export async function mailboxCounts(mail: MailboxStore): Promise<MailboxView[]> {
-  const names = (await mail.names()).sort();
-  return Promise.all(
-    names.map(async (name) => {
-      const [waiting, claimed, dead] = await Promise.all([mail.pending(name), mail.claimed(name), mail.dead(name)]);
-      return { name, waiting, claimed, dead: dead.length };
-    }),
-  );
-}
+import type { WorkerPermissionView } from "@subagent-mcp/contract";
 
 /** The pending permission requests of every worker on this machine, oldest first. */
 export const workerApprovals = pendingOfAllWorkers;
