@@ -2,9 +2,8 @@
 // agent that asks for a permission: what the dashboard reads, and every tool call it makes.
 import { randomBytes } from "node:crypto";
 import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { listenOnLoopback, statelessMcpHandler } from "@subagent-mcp/testkit";
 import { z } from "zod";
 
 export interface FakeControl {
@@ -77,6 +76,7 @@ export async function startFakeControl(cwd: string): Promise<FakeControl> {
     tool("wait", {}, () => ({}));
     return server;
   };
+  const serve = await statelessMcpHandler(build);
   const http = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
     if (path === `/control/${token}/events`) {
@@ -90,27 +90,14 @@ export async function startFakeControl(cwd: string): Promise<FakeControl> {
       res.writeHead(path === `/control/${token}/mcp` ? 405 : 404).end();
       return;
     }
-    const server = build();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on("close", () => {
-      void transport.close();
-      void server.close();
-    });
-    void server.connect(transport).then(() => transport.handleRequest(req, res));
+    serve(req, res);
   });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const { port } = http.address() as AddressInfo;
+  const { port, stop } = await listenOnLoopback(http);
   return {
     url: `http://127.0.0.1:${port}/control/${token}`,
     calls,
     agent,
     change,
-    close: () =>
-      new Promise<void>((resolve) => {
-        http.closeAllConnections();
-        http.close(() => {
-          resolve();
-        });
-      }),
+    close: stop,
   };
 }

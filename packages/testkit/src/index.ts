@@ -28,3 +28,4 @@ export { TmuxWaitError } from "./tmux-host.js";
 export { startOtlpReceiver, type OtlpReceiver } from "./otlp/receiver.js";
 export type { ReceivedSpan } from "./otlp/types.js";
 export { NOTES_TOOL, notesStdioServer, startNotesHttpServer } from "./mcp/notes.js";
+export { listenOnLoopback, statelessMcpHandler } from "./mcp/stateless-http.js";

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { McpServerSpec } from "@subagent-mcp/contract";
+import { listenOnLoopback, statelessMcpHandler } from "./stateless-http.js";
 
 // Stand-ins for a user's own MCP servers: `notes`, one tool, `notes_get`, which answers a value
 // the server was given the way a user's server is given its secrets (an env var, a header), so a
@@ -57,17 +57,16 @@ export interface NotesHttp {
 /** Starts an HTTP notes server on a free port; its spec carries the bearer token it requires. */
 export async function startNotesHttpServer(value: string, token: string, name = "notes"): Promise<NotesHttp> {
   const { McpServer } = await import("@modelcontextprotocol/sdk/server/mcp.js");
-  const { StreamableHTTPServerTransport } = await import("@modelcontextprotocol/sdk/server/streamableHttp.js");
   const counts = { calls: 0, refused: 0 };
-  const build = (): InstanceType<typeof McpServer> => {
+  const serve = await statelessMcpHandler(() => {
     const server = new McpServer({ name: "notes", version: "1.0.0" });
     server.registerTool(NOTES_TOOL, { description: "Returns the note kept by this server." }, () => {
       counts.calls += 1;
       return { content: [{ type: "text", text: `note: ${value}` }] };
     });
     return server;
-  };
-  const http: Server = createServer((req, res) => {
+  });
+  const http = createServer((req, res) => {
     if (req.headers.authorization !== `Bearer ${token}`) {
       counts.refused += 1;
       res.writeHead(401, { "Content-Type": "application/json" }).end(JSON.stringify({ error: "unauthorized" }));
@@ -77,17 +76,9 @@ export async function startNotesHttpServer(value: string, token: string, name = 
       res.writeHead(405, { Allow: "POST" }).end();
       return;
     }
-    // Stateless: a fresh server and transport per request, closed with its response.
-    const server = build();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on("close", () => {
-      void transport.close();
-      void server.close();
-    });
-    void server.connect(transport).then(() => transport.handleRequest(req, res));
+    serve(req, res);
   });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const { port } = http.address() as AddressInfo;
+  const { port, stop } = await listenOnLoopback(http);
   return {
     spec: { name, url: `http://127.0.0.1:${port}/mcp`, headers: { Authorization: `Bearer ${token}` } },
     get calls() {
@@ -96,12 +87,6 @@ export async function startNotesHttpServer(value: string, token: string, name = 
     get refused() {
       return counts.refused;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        http.closeAllConnections();
-        http.close(() => {
-          resolve();
-        });
-      }),
+    stop,
   };
 }
