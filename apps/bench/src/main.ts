@@ -12,7 +12,7 @@ import {
   benchTracing,
   benchWorker,
 } from "./sections-agents.js";
-import { benchBudget, benchDashboard, benchDecide, benchHooks, benchJournal, benchJournalBig, benchMailbox, benchWorktree } from "./sections-local.js";
+import { benchBudget, benchDashboard, benchDecide, benchHooks, benchJournal, benchJournalBig, benchMailbox, benchWorktree } from "./sections-without-agents.js";
 import { benchCaps } from "./caps.js";
 import { benchOwnership } from "./ownership.js";
 import { benchSandbox } from "./sandbox.js";

@@ -1,4 +1,4 @@
-// The local benchmarks' sections of `pnpm bench`: each runs one benchmark and reports it.
+// The sections of `pnpm bench` that run no agent CLI (our own parts alone): each runs one benchmark and reports it.
 import { availableParallelism } from "node:os";
 import { budgetCheckBench } from "./budget.js";
 import { dashboardBench } from "./dashboard.js";
