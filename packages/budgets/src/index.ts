@@ -3,6 +3,6 @@
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { BudgetError, type BudgetErrorCode } from "./errors.js";
 export { resumeBudget } from "./resume.js";
-export { SharedBudgets, type SharedBudgetSettings } from "./shared.js";
+export { SharedBudgets, type SharedBudgetSettings } from "./shared-budgets.js";
 export { tighter } from "./tree-budget.js";
 export { TreeSpend } from "./tree-spend.js";

@@ -1,6 +1,6 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { standing, type Budget, type Spent, type Supervisor } from "@subagent-mcp/core";
-import type { SharedBudgets } from "./shared.js";
+import type { SharedBudgets } from "./shared-budgets.js";
 import { leftOf, tighter } from "./tree-budget.js";
 import { fromWire, limitsOrNone, SpentWire, sumSpent, TREE_TOOL, TreeAnswerSchema, zeroSpent, type TreeAnswer } from "./tree-wire.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
