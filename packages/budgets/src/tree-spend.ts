@@ -15,10 +15,8 @@ import { definedFields } from "@subagent-mcp/contract/fields";
 export class TreeSpend {
   readonly #below = new Map<string, Spent>();
 
-  constructor(
-    private readonly supervisor: () => Promise<Supervisor>,
-    private readonly budgets: () => SharedBudgets | undefined,
-  ) {}
+  /** `runtime`: the launching server's supervisor and its shared budgets (none when the config sets none), made by the first call that needs them. */
+  constructor(private readonly runtime: () => Promise<{ supervisor: Supervisor; budgets: SharedBudgets | undefined }>) {}
 
   /** The MCP server at sub-agent `agentId`'s budget address: one tool, {@link TREE_TOOL}. */
   server(agentId: string, version: string): McpServer {
@@ -40,7 +38,7 @@ export class TreeSpend {
 
   /** Counts `spent` (if any) under `agentId` and says what its tree has left. */
   async answer(agentId: string, spent: Spent | undefined): Promise<TreeAnswer> {
-    const budgets = this.budgets();
+    const { budgets } = await this.runtime();
     if (spent !== undefined) {
       this.#below.set(agentId, sumSpent(this.#below.get(agentId) ?? zeroSpent(), spent));
       await budgets?.addBelow(spent);
@@ -57,7 +55,7 @@ export class TreeSpend {
   // The agent's own budget, with what it and the servers under it spent (none: it has no budget, or is gone).
   async #ownBudget(agentId: string): Promise<{ limits: Budget; spent: Spent } | undefined> {
     try {
-      const budget = (await this.supervisor()).get(agentId).budget;
+      const budget = (await this.runtime()).supervisor.get(agentId).budget;
       return budget === undefined ? undefined : { limits: budget.limits, spent: sumSpent(budget.spent, this.#below.get(agentId) ?? zeroSpent()) };
     } catch {
       return undefined;

@@ -7,12 +7,14 @@ import type { Branch, RoutingTable } from "@subagent-mcp/routing";
 import type { Delivery } from "./transport/delivery.js";
 import type { Ceiling } from "@subagent-mcp/permissions";
 import type { PoolCatalog } from "./pool/pool-catalog.js";
-import type { CategoryTypicals, DefinitionSource } from "@subagent-mcp/config";
+import type { DefinitionSource } from "@subagent-mcp/config";
+import type { CategoryTypicals } from "@subagent-mcp/routing";
 import type { OrchestrationState } from "./tools/orchestration-mode.js";
-import type { AgentWorktrees, WorktreeSettings } from "./runtime/worktrees.js";
+import type { WorktreeSettings } from "./runtime/worktrees.js";
+import type { Runtime } from "./runtime/runtime.js";
 import type { NodeInfo, Provider } from "@subagent-mcp/contract";
-import type { AgentJournal, JournalSettings } from "./runtime/journal.js";
-import type { SharedBudgets, SharedBudgetSettings } from "@subagent-mcp/budgets";
+import type { JournalSettings } from "./runtime/journal.js";
+import type { SharedBudgetSettings } from "@subagent-mcp/budgets";
 import type { SpendSettings } from "./launch/spend-caps.js";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
 import type { PendingSettings } from "./endpoints/pending.js";
@@ -24,7 +26,7 @@ import type { Sandbox } from "@subagent-mcp/sandbox";
 export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
 export type Toolset = (typeof TOOLSETS)[number];
 
-/** What the MCP server is built from; the transport is the caller's business. */
+/** What the MCP server is built from, by concern, each group fed by its slice of the config; the transport is the caller's business. */
 export interface ServerDeps {
   /**
    * Runs the agents: a supervisor, or how to make one on the first call that needs it (which is
@@ -33,14 +35,59 @@ export interface ServerDeps {
    * are answered (`createSupervisor` does so; a supervisor made otherwise starts them at once).
    */
   supervisor: Supervisor | ((options: { newId?: () => string; launchGate: LaunchGate; spans?: AgentSpans }) => Promise<Supervisor>);
+  /** What this server is and offers. */
+  serving: ServingDeps;
+  /** What every launch and pool replica runs with. */
+  agents?: AgentDeps;
+  /** Where this server stands in a tree of servers (a nested one runs under a sub-agent). */
+  nesting?: NestingDeps;
+  /** How a launch picks its provider, model and effort. */
+  routing?: RoutingDeps;
+  /** What agents may spend, and where spending is recorded. */
+  spending?: SpendingDeps;
+  /** What outlives a call: journals, the orchestrator's pending list, orchestration mode, worktrees. */
+  persistence?: PersistenceDeps;
+  /** Mailboxes for send_to / inbox / wait_inbox / reply, and this agent's name in them. */
+  messaging?: MessagingDeps;
+  /** The fleet (other machines over the shared Redis), made by the first launch that names a machine or list_machines; undefined: no fleet configured. */
+  fleet?: () => Promise<FleetAccess>;
+  /** Bounds on answers and their pace. */
+  limits?: LimitDeps;
+}
+
+export interface ServingDeps {
   version: string;
+  /** Only these groups of tools (default: all). */
+  toolsets?: readonly Toolset[];
   /**
    * Where spans go: the tracer startTracing returned (default OFF, nothing traced). While it is on,
    * tool calls are spans, and a supervisor made from the factory is given the AgentSpans of its agents.
    */
   tracer?: Tracer;
+  /**
+   * Serve this server's sessions and pool tools (less `wait`) and its change events to the dashboard
+   * on a loopback endpoint started with the server, published in `<stateDir>/servers/<pid>.json`
+   * (default: none).
+   */
+  control?: ControlSettings;
+}
+
+export interface AgentDeps {
   /** Working directory for launches that give none (default process.cwd()). */
   defaultCwd?: string;
+  /** Rules from the config files for every launch and pool replica, before their own (default none); a nested server keeps only the allow rules its ceiling covers. */
+  permissions?: PermissionRules;
+  /** Where pool agents come from, read on every pool call (default: none defined). */
+  definitions?: DefinitionSource;
+  /** Pool replicas whose process tree passes this many MB are replaced between tasks. */
+  poolRssCeilingMb?: number;
+  /** The supervisor's stall window, for hints (default 600 s). */
+  stallSeconds?: number;
+  /** The OS sandbox every agent CLI of this server runs in (its status is in each launch's answer); none: not known here. */
+  sandbox?: Sandbox;
+}
+
+export interface NestingDeps {
   /** This server's nesting depth (see SUBAGENT_MCP_DEPTH; default 0). */
   depth?: number;
   /** Deepest nesting allowed: a server at this depth refuses to launch (default 2). */
@@ -49,37 +96,20 @@ export interface ServerDeps {
   ceiling?: Ceiling;
   /** The agents this server runs under, top first (see SUBAGENT_MCP_LINEAGE): a nested server sees only the journal's agents below them. */
   lineage?: readonly string[];
-  /** Rules from the config files for every launch and pool replica, before their own (default none); a nested server keeps only the allow rules its ceiling covers. */
-  permissions?: PermissionRules;
-  /** The supervisor's stall window, for hints (default 600 s). */
-  stallSeconds?: number;
-  /** How often a blocking `wait` sends progress notifications (default 5 s). */
-  progressEveryMs?: number;
-  /** Where pool agents come from, read on every pool call (default: none defined). */
-  definitions?: DefinitionSource;
-  /** Pool replicas whose process tree passes this many MB are replaced between tasks. */
-  poolRssCeilingMb?: number;
+}
+
+export interface RoutingDeps {
   /** Routing table (default: the built-in one). */
-  routingTable?: RoutingTable;
+  table?: RoutingTable;
   /** Default routing branch (default cost_efficiency). */
-  routingBranch?: Branch;
+  branch?: Branch;
   /** Providers of the project's config left out until the user trusts it (again): a launch naming one is told why. */
   withheldProviders?: Readonly<Record<Provider, string>>;
   /** Whether a provider's CLI is installed (default: assume so). */
   installed?: (provider: Provider) => boolean;
-  /** Where orchestration mode is kept (default: in memory only). */
-  orchestration?: OrchestrationState;
-  /** Mailboxes for send_to / inbox / wait_inbox / reply, and this agent's name in them. */
-  messaging?: { mail: MailboxStore; self: string };
-  /**
-   * With `messaging`: every launched sub-agent gets messaging tools of its own under a mailbox name,
-   * served over one loopback endpoint started on the first launch that needs it (default: off).
-   */
-  childMessaging?: boolean;
-  /** Only these groups of tools (default: all). */
-  toolsets?: readonly Toolset[];
-  /** The result cap in characters of JSON (default: SUBAGENT_MCP_MAX_RESULT_CHARS, else 40 000). */
-  maxResultChars?: number;
+}
+
+export interface SpendingDeps {
   /** Each agent's budget unless its launch or definition sets its own limits (config `budget`). */
   budget?: Budget;
   /** Budgets over all of this server's agents and over the project's day (config `budgets`): reaching one refuses launches. */
@@ -90,54 +120,35 @@ export interface ServerDeps {
   spend?: SpendSettings;
   /** Model prices over the built-in ones (config `prices`), for routing's expected costs and the daily budget's reading of the journal. */
   prices?: PriceTable;
+}
+
+export interface PersistenceDeps {
   /** Where agents' journals go (default: nowhere: nothing outlives the server, and there is nothing to resume). */
   journal?: JournalSettings;
   /** Where to publish what waits for this server's orchestrator, for the host's hooks (default: nowhere). */
   pending?: PendingSettings;
-  /**
-   * Serve this server's sessions and pool tools (less `wait`) and its change events to the dashboard
-   * on a loopback endpoint started with the server, published in `<stateDir>/servers/<pid>.json`
-   * (default: none).
-   */
-  control?: ControlSettings;
+  /** Where orchestration mode is kept (default: in memory only). */
+  orchestration?: OrchestrationState;
   /** Where `isolation: "worktree"` puts worktrees and how it readies them (default: the state dir from the environment, no setup). */
   worktrees?: WorktreeSettings;
-  /** The OS sandbox every agent CLI of this server runs in (its status is in each launch's answer); none: not known here. */
-  sandbox?: Sandbox;
-  /** The fleet (other machines over the shared Redis), made by the first launch that names a machine or list_machines; undefined: no fleet configured. */
-  fleet?: () => Promise<FleetAccess>;
 }
 
-/** The session and daily budgets, made with the supervisor (undefined when the config sets none). */
-export interface BudgetsHub {
-  made(): SharedBudgets | undefined;
+export interface MessagingDeps {
+  mail: MailboxStore;
+  self: string;
+  /**
+   * Every launched sub-agent gets messaging tools of its own under a mailbox name, served over one
+   * loopback endpoint started on the first launch that needs it (default: off).
+   */
+  children?: boolean;
 }
 
-/** The journal, made with the supervisor (undefined when journaling is off). */
-export interface JournalHub {
-  made(): AgentJournal | undefined;
+export interface LimitDeps {
+  /** The result cap in characters of JSON (default: SUBAGENT_MCP_MAX_RESULT_CHARS, else 40 000). */
+  maxResultChars?: number;
+  /** How often a blocking `wait` sends progress notifications (default 5 s). */
+  progressEveryMs?: number;
 }
-
-/** The agents' worktrees, made (with their git code) by the first launch that asks for one. */
-export interface WorktreeHub {
-  get(): Promise<AgentWorktrees>;
-  /** The worktrees if made already (views of agents that have none need no git at all). */
-  made(): AgentWorktrees | undefined;
-}
-
-type Defaulted =
-  | "defaultCwd"
-  | "depth"
-  | "maxDepth"
-  | "stallSeconds"
-  | "progressEveryMs"
-  | "routingTable"
-  | "routingBranch"
-  | "installed"
-  | "orchestration"
-  | "maxResultChars"
-  | "permissions"
-  | "tracer";
 
 /** What a launch elsewhere asks of its machine beyond the session: a git worktree of its own there (branch subagent/NAME from base). */
 export interface RemoteAsks {
@@ -158,15 +169,32 @@ export interface FleetAccess {
   close(): Promise<void>;
 }
 
-/** {@link ServerDeps} as the tools read them: defaults applied, and the costly parts made on first use. */
-export interface ToolDeps
-  extends
-    Required<Pick<ServerDeps, Defaulted>>,
-    Pick<ServerDeps, "ceiling" | "messaging" | "budget" | "lineage" | "fleet" | "withheldProviders" | "quotaPercent" | "sandbox"> {
-  supervisor(): Promise<Supervisor>;
+/** {@link ServerDeps} as the tools read them: flat, defaults applied, and the costly parts made on first use. */
+export interface ToolDeps {
+  /** The supervisor and what lives as long as it (journal, budgets, spend caps, worktrees), made by the first call that needs them. */
+  runtime(): Promise<Runtime>;
+  defaultCwd: string;
+  depth: number;
+  maxDepth: number;
+  stallSeconds: number;
+  progressEveryMs: number;
+  routingTable: RoutingTable;
+  routingBranch: Branch;
+  installed: (provider: Provider) => boolean;
+  orchestration: OrchestrationState;
+  maxResultChars: number;
+  permissions: PermissionRules;
+  tracer: Tracer;
+  ceiling?: Ceiling | undefined;
+  lineage?: readonly string[] | undefined;
+  messaging?: { mail: MailboxStore; self: string } | undefined;
+  budget?: Budget | undefined;
+  fleet?: (() => Promise<FleetAccess>) | undefined;
+  withheldProviders?: Readonly<Record<Provider, string>> | undefined;
+  quotaPercent?: number | undefined;
+  sandbox?: Sandbox | undefined;
   /** The pool behind invoke, warmup, list_pool and reset (made by the first of them), its definitions read again. */
   pool(): Promise<PoolCatalog>;
-  /** The messaging server a launched sub-agent gets under mailbox name `self`; undefined when sub-agents get none. */
   /** A sub-agent's own messaging server; the messaging tools its deny and ask `rules` name are withheld there. */
   childServer: ((self: string, rules?: PermissionRules) => Promise<McpServerSpec>) | undefined;
   /** Where the server under sub-agent `self` shares its tree's budget live (on the messaging endpoint); undefined when sub-agents get no endpoint. */
@@ -179,11 +207,6 @@ export interface ToolDeps
   tasks?: TaskStore;
   /** Entered by the calls that start agents (launch_agent, resume_agent, invoke, warmup) while they are answered. */
   gate: LaunchGate;
-  worktrees: WorktreeHub;
-  journal: JournalHub;
-  budgets: BudgetsHub;
-  /** Typical turns per category for routing's expected costs; undefined when the journal is off (nothing is learned). */
-  categoryIndex: CategoryTypicals | undefined;
   /** The built-in prices with the config's `prices` over them, merged once per server: every launch prices its candidates with it. */
   priceTable: PriceTable;
   /** The name the MCP client that started this server gave (its `clientInfo`), once it connected: "inherit" reads that host's MCP servers. */

@@ -1,18 +1,14 @@
 import { LaunchGate } from "./launch/launch-gate.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Supervisor } from "@subagent-mcp/core";
 import { DEFAULT_TABLE } from "@subagent-mcp/routing";
 import { Delivery, DeliveryServer } from "./transport/delivery.js";
 import { DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
-import type { CategoryTypicals } from "@subagent-mcp/config";
-import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset, type WorktreeHub } from "./deps.js";
-import type { AgentJournal } from "./runtime/journal.js";
-import type { SharedBudgets } from "@subagent-mcp/budgets";
+import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset } from "./deps.js";
 import { TreeSpend } from "@subagent-mcp/budgets";
 import { AgentSpans, OFF } from "@subagent-mcp/tracing";
 import { childServers, type ChildServers } from "./nesting/child-servers.js";
 import { OnFirstUse } from "./runtime/first-use.js";
-import { sharedBudgets, supervisorFrom, worktreeHub } from "./runtime/runtime-parts.js";
+import { runtimeOnFirstUse, type Runtime } from "./runtime/runtime.js";
 import { PendingPublisher } from "./endpoints/pending.js";
 import { ChangeFeed } from "./endpoints/change-feed.js";
 import { limitsFrom } from "./transport/limits.js";
@@ -26,7 +22,6 @@ import { stopAgents } from "./runtime/stop-tree.js";
 import { registerLaunchAgentTool } from "./tools/launch-agent.js";
 import { CHILD_SERVER } from "./launch/launch-steps.js";
 import { registerListAgentsTool } from "./tools/list-agents.js";
-import { watchSpend } from "./launch/spend-caps.js";
 import { registerListPoolTool } from "./tools/list-pool.js";
 import { registerMessageTools } from "./tools/messages.js";
 import { registerOrchestrationModeTool } from "./tools/orchestration-mode.js";
@@ -77,80 +72,55 @@ type Shared = Omit<ToolDeps, "delivery" | "tasks" | "clientName">;
 
 /**
  * Builds the subagent-mcp MCP server with its tools. It owns what it makes on first use: the
- * supervisor when given as a factory, the pool, and (with `childMessaging`) the loopback endpoint
+ * supervisor when given as a factory, the pool, and (with `messaging.children`) the loopback endpoint
  * where launched sub-agents reach their own messaging tools; `close()` ends them.
  */
 export function createServer(deps: ServerDeps): SubagentServer {
-  const defaultCwd = deps.defaultCwd ?? process.cwd();
-  let journal: AgentJournal | undefined;
-  let budgets: SharedBudgets | undefined;
-  const pending = deps.pending === undefined ? undefined : new PendingPublisher(deps.pending, deps.messaging);
-  const feed = deps.control === undefined ? undefined : new ChangeFeed();
+  const { serving, persistence, messaging } = deps;
+  const defaultCwd = deps.agents?.defaultCwd ?? process.cwd();
+  const pending = persistence?.pending === undefined ? undefined : new PendingPublisher(persistence.pending, messaging);
+  const feed = serving.control === undefined ? undefined : new ChangeFeed();
   const gate = new LaunchGate();
   // Merged once: every launch prices its candidates with it, and the daily budget reads the journal with it.
-  const priceTable = mergePrices(DEFAULT_PRICES, deps.prices);
+  const priceTable = mergePrices(DEFAULT_PRICES, deps.spending?.prices);
   // While tracing is on, each agent's life, turns and waits are spans (a worktree's setup among them).
-  const spans = deps.tracer?.on === true ? new AgentSpans(deps.tracer) : undefined;
-  const supervisor = supervisorFrom(
-    deps.supervisor,
-    gate,
-    async () => {
-      if (deps.journal === undefined) return undefined;
-      const { AgentJournal } = await import("./runtime/journal.js");
-      journal = new AgentJournal(deps.lineage === undefined ? deps.journal : { ...deps.journal, lineage: deps.lineage }, defaultCwd, gate.schedule);
-      return journal;
-    },
-    [pending, feed],
-    async (made) => {
-      budgets = await sharedBudgets(deps, made, defaultCwd, priceTable);
-      watchSpend(deps.spend, made);
-    },
-    spans,
-  );
-  const worktrees = worktreeHub(deps, supervisor.get, spans);
+  const spans = serving.tracer?.on === true ? new AgentSpans(serving.tracer) : undefined;
+  const runtime = runtimeOnFirstUse(deps, { gate, followers: [pending, feed], spans, defaultCwd, priceTable });
+  const made = () => runtime.made.get();
   // What the servers under our sub-agents spend, counted against each one's budget and ours.
-  const tree = new TreeSpend(supervisor.get, () => budgets);
+  const tree = new TreeSpend(made);
   // Each sub-agent's own server: the messaging tools alone, speaking for its mailbox.
-  const children = childServers(deps, gate, tree, (messaging, withhold) =>
-    build({ ...shared, messaging, childServer: undefined }, ["messaging"], deps.version, { withhold, tasks: false }),
+  const children = childServers({ messaging, version: serving.version }, gate, tree, (mail, withhold) =>
+    build({ ...shared, messaging: mail, childServer: undefined }, ["messaging"], serving.version, { withhold, tasks: false }),
   );
   const { childServer, treeUrl } = children;
-  const shared = {
-    ...settle(deps, supervisor.get, worktrees),
-    gate,
-    journal: { made: () => journal },
-    budgets: { made: () => budgets },
-    messagingReached: children.messagingReached,
-    priceTable,
-    // Read through the journal, made with the supervisor (a launch gets the supervisor before it routes); nothing learned before.
-    categoryIndex:
-      deps.journal === undefined ? undefined : { typical: (...args: Parameters<CategoryTypicals["typical"]>) => journal?.categoryIndex()?.typical(...args) },
-  };
-  const offered = TOOLSETS.filter((set) => deps.toolsets === undefined || deps.toolsets.includes(set));
+  const shared: Omit<Shared, "childServer"> = { ...settle(deps, made, defaultCwd), gate, messagingReached: children.messagingReached, priceTable };
+  const offered = TOOLSETS.filter((set) => serving.toolsets === undefined || serving.toolsets.includes(set));
   // The host's delegation tasks: made here so that what waits for the orchestrator leaves out what they carry.
   const delegations = taskStore(shared.maxResultChars);
-  const server = build({ ...shared, childServer, ...definedFields({ treeUrl }) }, offered, deps.version, { tasks: delegations });
+  const server = build({ ...shared, childServer, ...definedFields({ treeUrl }) }, offered, serving.version, { tasks: delegations });
   pending?.follow(server);
   pending?.delegated(delegations);
   // The dashboard's view of this server (see controlEndpoint): the sessions and pool tools on the same parts, less some.
-  const control = controlEndpoint(deps, feed, () => build({ ...shared, childServer }, ["sessions", "pool"], deps.version, CONTROL_TOOLS));
+  const control = controlEndpoint(deps, feed, () => build({ ...shared, childServer }, ["sessions", "pool"], serving.version, CONTROL_TOOLS));
   return {
     server,
-    warm: () => warmUp(shared, supervisor.get, children, deps.version),
+    warm: () => warmUp(shared, made, children, serving.version),
     stopAll: async (byUser, ids) => {
       await stopAgents(shared, ids, byUser);
     },
     close: async () => {
       await (await control)?.close();
+      const parts = await settled(runtime.made.made);
       // Agents that end from here on end because the server exits; the journal says so.
-      journal?.exiting();
+      parts?.journal?.exiting();
       pending?.close();
-      await (await settled(supervisor.made?.made))?.shutdown();
+      if (runtime.owned) await parts?.supervisor.shutdown();
       // The agents are gone: their worktrees are released (clean ones removed, those with work kept).
-      await worktrees.made()?.drain();
-      await journal?.writer.flush();
-      journal?.flushIndex();
-      journal?.writer.dropSpares();
+      await parts?.worktrees.drain();
+      await parts?.journal?.writer.flush();
+      parts?.journal?.flushIndex();
+      parts?.journal?.writer.dropSpares();
       await server.close();
       await (await settled(children.endpoint?.made))?.close();
     },
@@ -162,24 +132,24 @@ export function createServer(deps: ServerDeps): SubagentServer {
 // starts a new agent (launch_agent, invoke, warmup): whoever holds its token may read and
 // act on this server's agents, and resume one with the permissions it had, but grant nothing new.
 function controlEndpoint(deps: ServerDeps, feed: ChangeFeed | undefined, serve: () => McpServer) {
-  const { control: settings, version, sandbox } = deps;
+  const { control: settings, version } = deps.serving;
+  const sandbox = deps.agents?.sandbox;
   if (settings === undefined || feed === undefined) return undefined;
   return import("./endpoints/control-endpoint.js").then(({ publishControl }) => publishControl(settings, version, serve, feed, sandbox)).catch(() => undefined);
 }
 
 // Makes in the background what the first launch needs, then rehearses the launch path on a stand-in (see SubagentServer.warm).
-async function warmUp(shared: Omit<Shared, "childServer">, supervisor: () => Promise<Supervisor>, children: ChildServers, version: string): Promise<void> {
-  const real = await supervisor().catch(() => undefined);
+async function warmUp(shared: Omit<Shared, "childServer">, runtime: () => Promise<Runtime>, children: ChildServers, version: string): Promise<void> {
+  const real = await runtime().catch(() => undefined);
   await children.endpoint?.get().catch(() => undefined);
-  const provider = real?.providers()[0];
+  const provider = real?.supervisor.providers()[0];
   if (real === undefined || provider === undefined) return;
   const { rehearse, standIn } = await import("./launch/rehearsal.js");
-  // The rehearsal's launch goes to a stand-in: no journal, no sub-agent endpoint, no CLI.
-  const stand = standIn(real);
+  // The rehearsal's launch goes to a stand-in: no journal, no budgets or caps, no sub-agent endpoint, no CLI.
+  const stand = standIn(real.supervisor);
   const rehearsal = {
     ...shared,
-    supervisor: () => Promise.resolve(stand),
-    journal: { made: () => undefined },
+    runtime: () => Promise.resolve({ supervisor: stand, journal: undefined, budgets: undefined, spendCaps: undefined, worktrees: real.worktrees }),
     // Not the endpoint's own address: its first one starts the endpoint's warm-up request, which
     // would load ~8 MB of HTTP client and server code into a server that may never launch.
     childServer: children.childServer === undefined ? undefined : () => Promise.resolve({ name: CHILD_SERVER, url: "http://127.0.0.1:9/rehearsal" }),
@@ -188,29 +158,29 @@ async function warmUp(shared: Omit<Shared, "childServer">, supervisor: () => Pro
   await stand.shutdown();
 }
 
-// Defaults applied once; the pool is made by the first pool call.
+// The groups of deps flattened for the tools, defaults applied once; the pool is made by the first pool call.
 function settle(
   deps: ServerDeps,
-  supervisor: () => Promise<Supervisor>,
-  worktrees: WorktreeHub,
-): Omit<Shared, "childServer" | "journal" | "budgets" | "gate" | "messagingReached" | "categoryIndex" | "priceTable"> {
-  const defaultCwd = deps.defaultCwd ?? process.cwd();
-  const depth = deps.depth ?? 0;
-  const maxDepth = deps.maxDepth ?? CONFIG_DEFAULTS.max_depth;
-  const permissions = withinCeiling(deps.permissions ?? {}, deps.ceiling);
+  runtime: () => Promise<Runtime>,
+  defaultCwd: string,
+): Omit<Shared, "childServer" | "gate" | "messagingReached" | "priceTable"> {
+  const { agents, nesting, routing, spending, limits } = deps;
+  const depth = nesting?.depth ?? 0;
+  const maxDepth = nesting?.maxDepth ?? CONFIG_DEFAULTS.max_depth;
+  const ceiling = nesting?.ceiling;
+  const permissions = withinCeiling(agents?.permissions ?? {}, ceiling);
   const pool = new OnFirstUse(async () => {
     const { PoolCatalog } = await import("./pool/pool-catalog.js");
-    return new PoolCatalog(await supervisor(), deps.definitions ?? (() => ({ definitions: [], problems: [] })), defaultCwd, {
-      ...definedFields({ rssCeilingMb: deps.poolRssCeilingMb }),
-      lineage: { depth, maxDepth, ceiling: deps.ceiling, lineage: deps.lineage },
+    return new PoolCatalog(await runtime(), agents?.definitions ?? (() => ({ definitions: [], problems: [] })), defaultCwd, {
+      ...definedFields({ rssCeilingMb: agents?.poolRssCeilingMb }),
+      lineage: { depth, maxDepth, ceiling, lineage: nesting?.lineage },
       permissions,
-      worktrees,
       ...definedFields({ fleet: deps.fleet }),
     });
   });
   let mode = false;
   return {
-    supervisor,
+    runtime,
     // Every pool call starts from the definition files as they are now.
     pool: async () => {
       const catalog = await pool.get();
@@ -220,21 +190,18 @@ function settle(
     defaultCwd,
     depth,
     maxDepth,
-    ceiling: deps.ceiling,
-    ...definedFields({ lineage: deps.lineage, fleet: deps.fleet }),
+    ...definedFields({ ceiling, lineage: nesting?.lineage, fleet: deps.fleet }),
     permissions,
-    stallSeconds: deps.stallSeconds ?? CONFIG_DEFAULTS.stall_seconds,
-    progressEveryMs: deps.progressEveryMs ?? 5_000,
-    routingTable: deps.routingTable ?? DEFAULT_TABLE,
-    routingBranch: deps.routingBranch ?? "cost_efficiency",
-    ...definedFields({ withheldProviders: deps.withheldProviders, quotaPercent: deps.quotaPercent, sandbox: deps.sandbox }),
-    installed: deps.installed ?? (() => true),
-    orchestration: deps.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: defaultCwd },
-    maxResultChars: deps.maxResultChars ?? limitsFrom(process.env).maxResultChars,
-    tracer: deps.tracer ?? OFF,
-    messaging: deps.messaging,
-    worktrees,
-    budget: deps.budget,
+    stallSeconds: agents?.stallSeconds ?? CONFIG_DEFAULTS.stall_seconds,
+    progressEveryMs: limits?.progressEveryMs ?? 5_000,
+    routingTable: routing?.table ?? DEFAULT_TABLE,
+    routingBranch: routing?.branch ?? "cost_efficiency",
+    ...definedFields({ withheldProviders: routing?.withheldProviders, quotaPercent: spending?.quotaPercent, sandbox: agents?.sandbox }),
+    installed: routing?.installed ?? (() => true),
+    orchestration: deps.persistence?.orchestration ?? { get: () => mode, set: (on) => (mode = on), scope: defaultCwd },
+    maxResultChars: limits?.maxResultChars ?? limitsFrom(process.env).maxResultChars,
+    tracer: deps.serving.tracer ?? OFF,
+    ...definedFields({ messaging: deps.messaging, budget: spending?.budget }),
   };
 }
 

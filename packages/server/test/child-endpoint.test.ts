@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { grouped } from "./flat-deps.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { Supervisor } from "@subagent-mcp/core";
 import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
@@ -33,7 +34,7 @@ async function withEndpoint(use: (endpoint: ChildEndpoint, mail: Maildir, built:
   const built: string[] = [];
   const endpoint = await startChildEndpoint((self) => {
     built.push(self);
-    return createServer({ supervisor, version: "0", messaging: { mail: asyncStore(mail), self }, toolsets: ["messaging"] }).server;
+    return createServer(grouped({ supervisor, version: "0", messaging: { mail: asyncStore(mail), self }, toolsets: ["messaging"] })).server;
   });
   try {
     await use(endpoint, mail, built);

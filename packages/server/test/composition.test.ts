@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { grouped, type FlatDeps } from "./flat-deps.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { Supervisor, type Driver, type McpServerSpec, type Session, type SessionSpec } from "@subagent-mcp/core";
@@ -7,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createServer, type ServerDeps } from "../src/index.js";
+import { createServer } from "../src/index.js";
 
 // A driver that records what each session was started with and never ends a turn.
 function recordingDriver(): { driver: Driver; specs: SessionSpec[] } {
@@ -23,8 +24,8 @@ function recordingDriver(): { driver: Driver; specs: SessionSpec[] } {
   return { specs, driver: { provider: "claude", start: (spec) => (specs.push(spec), session) } };
 }
 
-async function connected(deps: ServerDeps): Promise<{ client: Client; close: () => Promise<void> }> {
-  const made = createServer(deps);
+async function connected(deps: FlatDeps): Promise<{ client: Client; close: () => Promise<void> }> {
+  const made = createServer(grouped(deps));
   const [a, b] = InMemoryTransport.createLinkedPair();
   await made.server.connect(b);
   const client = new Client({ name: "test", version: "1" });

@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { grouped } from "./flat-deps.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -31,7 +32,7 @@ function failingOnce(inner: Transport): Transport {
 describe("taking a message with inbox", () => {
   it("acknowledges it only once the answer was written: an answer that failed leaves it in the mailbox", async () => {
     const mail = new Maildir(mkdtempSync(join(tmpdir(), "mail-")));
-    const { server } = createServer({ supervisor: new Supervisor({ drivers: {} }), version: "test", messaging: { mail: asyncStore(mail), self: "bob" } });
+    const { server } = createServer(grouped({ supervisor: new Supervisor({ drivers: {} }), version: "test", messaging: { mail: asyncStore(mail), self: "bob" } }));
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(failingOnce(serverSide));
     const client = new Client({ name: "bob", version: "1" });
@@ -79,7 +80,7 @@ describe("the SDK's output check", () => {
   it("is the private method the server replaces, and the server replaces it", () => {
     const sdk = McpServer.prototype as unknown as { validateToolOutput?: unknown };
     expect(typeof sdk.validateToolOutput).toBe("function");
-    const { server } = createServer({ supervisor: new Supervisor({ drivers: {} }), version: "test" });
+    const { server } = createServer(grouped({ supervisor: new Supervisor({ drivers: {} }), version: "test" }));
     expect(Object.prototype.hasOwnProperty.call(server, "validateToolOutput")).toBe(true);
   });
 });

@@ -1,11 +1,12 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { grouped, type FlatDeps } from "./flat-deps.js";
 import { join } from "node:path";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Supervisor, type Driver, type SupervisorOptions } from "@subagent-mcp/core";
 import { AcpDriver, ClaudeDriver, CodexDriver } from "@subagent-mcp/drivers";
 import { loopbackEnv, pinnedCliOptions, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import type { PoolDefinition } from "@subagent-mcp/config";
-import { createServer, type ServerDeps } from "../src/index.js";
+import { createServer } from "../src/index.js";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 /** An in-process server with real drivers (each CLI in its own loopback env) and a real MCP client. */
@@ -22,7 +23,7 @@ export interface ServerHarness {
 }
 
 export async function serverHarness(
-  options: { caps?: Partial<Record<Provider, number>>; server?: Partial<ServerDeps>; supervisor?: Omit<SupervisorOptions, "drivers"> } = {},
+  options: { caps?: Partial<Record<Provider, number>>; server?: Partial<FlatDeps>; supervisor?: Omit<SupervisorOptions, "drivers"> } = {},
 ): Promise<ServerHarness> {
   const fakes = await startAllFakes();
   const envs = {
@@ -41,7 +42,7 @@ export async function serverHarness(
     drivers,
     ...(options.caps === undefined ? {} : { caps: options.caps }),
   });
-  const { server } = createServer({ supervisor, version: "test", defaultCwd: envs.claude.cwd, progressEveryMs: 200, ...options.server });
+  const { server } = createServer(grouped({ supervisor, version: "test", defaultCwd: envs.claude.cwd, progressEveryMs: 200, ...options.server }));
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: "test-client", version: "1" });

@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { grouped } from "./flat-deps.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { ListAgentsOutput } from "@subagent-mcp/contract";
 import { Supervisor, type AgentEvent, type Clock, type Driver, type Session } from "@subagent-mcp/core";
@@ -36,7 +37,7 @@ function instantDriver(): Driver {
 describe("list_agents with a hundred live agents", () => {
   it("gives every row in the contract's shape and order, its text line by line (the SDK no longer parses the result again)", async () => {
     const supervisor = new Supervisor({ drivers: { codex: instantDriver() }, caps: { codex: 200 }, maxLive: 300, clock: still });
-    const made = createServer({ supervisor, version: "test", defaultCwd: "/work" });
+    const made = createServer(grouped({ supervisor, version: "test", defaultCwd: "/work" }));
     const [a, b] = InMemoryTransport.createLinkedPair();
     await made.server.connect(b);
     const client = new Client({ name: "test", version: "1" });

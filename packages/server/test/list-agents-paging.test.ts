@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { grouped } from "./flat-deps.js";
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +22,7 @@ async function withPast(count: number): Promise<{ client: Client; dir: string; p
   const dir = join(root, "agents");
   const project = realpathSync(root);
   for (let i = 0; i < count; i++) writeBigJournal(dir, `past${String(i).padStart(4, "0")}`, project, 2 ** 22 + 12_345, 1000);
-  const made = createServer({ supervisor: new Supervisor({ drivers: {} }), version: "test", defaultCwd: project, journal: { dir } });
+  const made = createServer(grouped({ supervisor: new Supervisor({ drivers: {} }), version: "test", defaultCwd: project, journal: { dir } }));
   const [a, b] = InMemoryTransport.createLinkedPair();
   await made.server.connect(b);
   const client = new Client({ name: "test", version: "1" });

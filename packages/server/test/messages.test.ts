@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { grouped } from "./flat-deps.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Supervisor, type Driver, type Session } from "@subagent-mcp/core";
 import { mkdtempSync } from "node:fs";
@@ -23,11 +24,11 @@ const idleDriver: Driver = {
 };
 
 async function connect(mail: Maildir, self: string, driver = idleDriver, store: MailboxStore = asyncStore(mail)): Promise<Client> {
-  const { server } = createServer({
+  const { server } = createServer(grouped({
     supervisor: new Supervisor({ drivers: { claude: driver } }),
     version: "test",
     messaging: { mail: store, self },
-  });
+  }));
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);
   const client = new Client({ name: self, version: "1" });

@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { grouped } from "./flat-deps.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { Supervisor, type AgentEvent, type Driver, type Session } from "@subagent-mcp/core";
@@ -29,7 +30,7 @@ describe("the pending file beside the answers", () => {
     const state = mkdtempSync(join(tmpdir(), "pending-state-"));
     const cwd = mkdtempSync(join(tmpdir(), "pending-cwd-"));
     const supervisor = new Supervisor({ drivers: { codex: scriptedDriver(emitters) } });
-    const { server, close } = createServer({ supervisor, version: "test", defaultCwd: cwd, pending: { stateDir: state, cwd, session: "a1" } });
+    const { server, close } = createServer(grouped({ supervisor, version: "test", defaultCwd: cwd, pending: { stateDir: state, cwd, session: "a1" } }));
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     // What the file said at the moment each answer was handed to the transport.
     const atSend: (Pending | undefined)[] = [];

@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { grouped, type FlatDeps } from "./flat-deps.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Supervisor, type AgentEvent, type Driver, type Session } from "@subagent-mcp/core";
 import { ClaudeDriver } from "@subagent-mcp/drivers";
@@ -9,7 +10,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { createServer, type ServerDeps } from "../src/index.js";
+import { createServer } from "../src/index.js";
 
 // Until the published state satisfies `ok` (a condition, checked as the event loop turns).
 async function until(read: () => Pending | undefined, ok: (p: Pending | undefined) => boolean): Promise<Pending | undefined> {
@@ -21,8 +22,8 @@ async function until(read: () => Pending | undefined, ok: (p: Pending | undefine
 }
 
 /** A server on `supervisor` (with `deps`) under an in-memory MCP client; `end` closes the server, the client and the supervisor. */
-async function served(supervisor: Supervisor, deps: Omit<ServerDeps, "supervisor" | "version">) {
-  const { server, close } = createServer({ supervisor, version: "test", ...deps });
+async function served(supervisor: Supervisor, deps: Omit<FlatDeps, "supervisor" | "version">) {
+  const { server, close } = createServer(grouped({ supervisor, version: "test", ...deps }));
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: "test", version: "1" });

@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { grouped } from "./flat-deps.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Supervisor, type Driver } from "@subagent-mcp/core";
 import { listAgents } from "@subagent-mcp/journal";
@@ -24,7 +25,7 @@ describe("warm()'s rehearsal", () => {
     };
     let supervisor: Supervisor | undefined;
     const changes: string[] = [];
-    const { server, warm, close } = createServer({
+    const { server, warm, close } = createServer(grouped({
       supervisor: (extra) => {
         supervisor = new Supervisor({ ...extra, drivers: { claude: counting } });
         supervisor.onChange((change) => changes.push(change.type));
@@ -33,7 +34,7 @@ describe("warm()'s rehearsal", () => {
       version: "9.9.9",
       defaultCwd: cwd,
       journal: { dir: join(stateDir, "agents") },
-    });
+    }));
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);
     const client = new Client({ name: "host", version: "1" });

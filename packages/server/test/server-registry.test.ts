@@ -1,4 +1,5 @@
 import { Supervisor } from "@subagent-mcp/core";
+import { grouped } from "./flat-deps.js";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,7 @@ describe("the server registry", () => {
     const stateDir = mkdtempSync(join(tmpdir(), "registry-"));
     // Where the servers folder should go, a file: no record, so no endpoint.
     writeFileSync(join(stateDir, "servers"), "");
-    const { close } = createServer({ supervisor: new Supervisor({ drivers: {} }), version: "0", control: { stateDir, cwd: stateDir } });
+    const { close } = createServer(grouped({ supervisor: new Supervisor({ drivers: {} }), version: "0", control: { stateDir, cwd: stateDir } }));
     await close();
     expect(existsSync(join(stateDir, "servers"))).toBe(true);
   });

@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { grouped } from "./flat-deps.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
 import { mkdtempSync } from "node:fs";
@@ -12,7 +13,7 @@ vi.mock("@subagent-mcp/drivers", async (original) => (loaded.add("drivers"), ori
 vi.mock("@subagent-mcp/agents", async (original) => (loaded.add("agents"), original()));
 vi.mock("../src/endpoints/child-endpoint.js", async (original) => (loaded.add("child endpoint"), original()));
 vi.mock("../src/pool/pool-catalog.js", async (original) => (loaded.add("pool"), original()));
-vi.mock("@subagent-mcp/mcp-servers", async (original) => (loaded.add("hosts' MCP server configs"), original()));
+vi.mock("@subagent-mcp/hosts", async (original) => (loaded.add("hosts' MCP server configs"), original()));
 vi.mock("execa", async (original) => (loaded.add("execa"), original()));
 
 describe("start-up", () => {
@@ -21,7 +22,7 @@ describe("start-up", () => {
     const home = mkdtempSync(join(tmpdir(), "startup-"));
     const env = { HOME: home, XDG_STATE_HOME: join(home, "state") };
     const config = loadConfig({ cwd: home, env });
-    const { server, close } = createServer({
+    const { server, close } = createServer(grouped({
       // As the CLI composes it: the runtime half of the package comes in on first use.
       supervisor: async () => (await import("../src/runtime.js")).createSupervisor(config),
       definitions: async () => (await import("@subagent-mcp/config/definitions")).agentDefinitionSource({ cwd: home, home, env })(),
@@ -29,7 +30,7 @@ describe("start-up", () => {
       defaultCwd: home,
       messaging: { mail: asyncStore(new Maildir(join(home, "mail"))), self: "boss" },
       childMessaging: true,
-    });
+    }));
     const [a, b] = InMemoryTransport.createLinkedPair();
     await server.connect(b);
     const client = new Client({ name: "test", version: "1" });

@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { grouped } from "./flat-deps.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Supervisor, type TurnWitness } from "@subagent-mcp/core";
 import { receiptLine, type Receipt } from "@subagent-mcp/contract";
@@ -40,12 +41,12 @@ describe("transcript with receipts", () => {
     const stateDir = mkdtempSync(join(tmpdir(), "receipt-state-"));
     const { driver, finish } = scripted();
     const dir = join(stateDir, "agents");
-    const { server, close } = createServer({
+    const { server, close } = createServer(grouped({
       supervisor: (extra) => Promise.resolve(new Supervisor({ ...extra, drivers: { claude: driver }, witness })),
       version: "9.9.9",
       defaultCwd: mkdtempSync(join(tmpdir(), "receipt-cwd-")),
       journal: { dir },
-    });
+    }));
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);
     const client = new Client({ name: "host", version: "1" });

@@ -40,10 +40,7 @@ function nestedServer(treeUrl: string | undefined): { budgets: SharedBudgets; sp
 async function parentEndpoint() {
   const supervisor = new Supervisor({ drivers: {} });
   const budgets = new SharedBudgets(supervisor, { session: { max_tokens: 1000 } }, () => ({ costUsd: 0, tokens: 0, turns: 0, seconds: 0 }));
-  const tree = new TreeSpend(
-    () => Promise.resolve(supervisor),
-    () => budgets,
-  );
+  const tree = new TreeSpend(() => Promise.resolve({ supervisor, budgets }));
   const endpoint = await startChildEndpoint(
     () => {
       throw new Error("no messaging here");

@@ -3,13 +3,16 @@ import { WaitOutput } from "@subagent-mcp/contract";
 import { describe, expect, it } from "vitest";
 import type { ToolDeps } from "../src/deps.js";
 import { waitAnswer } from "../src/answers/wait-answer.js";
+import type { AgentWorktrees } from "../src/runtime/worktrees.js";
 import { isMadeToSchema } from "../src/answers/result.js";
 import { objectOf } from "../src/answers/schemas.js";
 
 // `wait`'s answer is marked as built from its output schema's types, so the SDK skips parsing it
 // again: every answer it gives must still parse against that schema.
 
-const deps = { maxResultChars: 2_000, worktrees: { made: () => undefined } } as unknown as Pick<ToolDeps, "maxResultChars" | "worktrees">;
+const deps: Pick<ToolDeps, "maxResultChars"> = { maxResultChars: 2_000 };
+// No agent of these has a worktree.
+const worktrees = { fresh: () => Promise.resolve(undefined) } as unknown as AgentWorktrees;
 
 function supervisorWith(budget?: { exceeded?: string; warnings: string[] }): Supervisor {
   return { get: (id: string) => ({ id, status: "processing", budget, mcpFailed: [{ server: "s", error: "no" }], permissions: [] }) } as unknown as Supervisor;
@@ -45,7 +48,7 @@ describe("waitAnswer", () => {
   for (const [name, result, waiting] of results)
     it(`is marked made to schema and parses against WaitOutput (${name})`, async () => {
       for (const budget of [undefined, { warnings: ["80% of max_turns"] }, { exceeded: "max_turns 2", warnings: [] }]) {
-        const answer = await waitAnswer(deps, supervisorWith(budget), result, waiting);
+        const answer = await waitAnswer(deps, { supervisor: supervisorWith(budget), worktrees }, result, waiting);
         expect(isMadeToSchema(answer)).toBe(true);
         expect(objectOf(WaitOutput).safeParse(answer.structuredContent).error).toBeUndefined();
       }

@@ -2,6 +2,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { WaitResult as WaitToolResult, WorktreeOut } from "@subagent-mcp/contract";
 import type { Supervisor, WaitResult } from "@subagent-mcp/core";
 import type { ToolDeps } from "../deps.js";
+import type { Runtime } from "../runtime/runtime.js";
 import { describeWorktree } from "../launch/worktree-view.js";
 import { quoted } from "./agent-text.js";
 import { madeToSchema, ok } from "./result.js";
@@ -14,12 +15,13 @@ import { fitTurns, readOn, roomLeft } from "./paging.js";
  * task completes with the same answer for its one turn.
  */
 export async function waitAnswer(
-  deps: Pick<ToolDeps, "maxResultChars" | "worktrees">,
-  supervisor: Supervisor,
+  deps: Pick<ToolDeps, "maxResultChars">,
+  runtime: Pick<Runtime, "supervisor" | "worktrees">,
   result: WaitResult,
   waiting: { messages_waiting?: number } = {},
 ): Promise<CallToolResult> {
-  const whole = (await withWorktrees(deps, supervisor, result.finished.map(finishedOut))).map((f) => ({ ...f, ...budgetNoteOf(supervisor, f.agent_id) }));
+  const { supervisor } = runtime;
+  const whole = (await withWorktrees(runtime, result.finished.map(finishedOut))).map((f) => ({ ...f, ...budgetNoteOf(supervisor, f.agent_id) }));
   const asks = result.permissionRequests.map((p) => ({ agent_id: p.agentId, ...permissionOut(p) }));
   const text = [
     // The agent's words (a command it asks to run, its result) are quoted: no line of them can pass for one of ours.
@@ -73,14 +75,12 @@ function blocked(supervisor: Supervisor, running: string[]): string[] {
 // Each finished turn of an isolated agent carries its worktree as of now (read again, or as released;
 // on another machine, as its node reported it with the turn's end).
 async function withWorktrees<T extends { agent_id: string }>(
-  deps: Pick<ToolDeps, "worktrees">,
-  supervisor: Supervisor,
+  { supervisor, worktrees }: Pick<Runtime, "supervisor" | "worktrees">,
   finished: T[],
 ): Promise<(T & { worktree?: WorktreeOut })[]> {
-  const worktrees = deps.worktrees.made();
   return Promise.all(
     finished.map(async (f) => {
-      const worktree = (await worktrees?.fresh(f.agent_id)) ?? supervisor.get(f.agent_id).remoteWorktree;
+      const worktree = (await worktrees.fresh(f.agent_id)) ?? supervisor.get(f.agent_id).remoteWorktree;
       return worktree === undefined ? f : { ...f, worktree };
     }),
   );

@@ -9,6 +9,7 @@ import type { WorktreeOut } from "@subagent-mcp/contract";
 import { ServerError } from "../errors.js";
 import { tighter } from "@subagent-mcp/budgets";
 import type { ToolDeps } from "../deps.js";
+import type { AgentWorktrees } from "../runtime/worktrees.js";
 import { MESSAGING_TOOLS } from "../tools/messages.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
@@ -17,8 +18,7 @@ export function optional<T extends Record<string, string | undefined>>(o: T): { 
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: string };
 }
 // The agent's own worktree, with the launch's work to do before its CLI starts.
-export async function isolate(deps: ToolDeps, agentId: string, cwd: string, base: string | undefined, label: string | undefined) {
-  const worktrees = await deps.worktrees.get();
+export async function isolate(worktrees: AgentWorktrees, agentId: string, cwd: string, base: string | undefined, label: string | undefined) {
   const opened = await worktrees.open({ agentId, cwd, ...definedFields({ base, label }) });
   return {
     ...opened,

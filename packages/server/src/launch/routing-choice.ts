@@ -1,9 +1,9 @@
 // What launch_agent asks of routing beyond the table: ranking's inputs (composed by
-// @subagent-mcp/config's `composeRankInputs`, as the CLI's `route` composes them), then the ranking,
+// @subagent-mcp/routing's `composeRankInputs`, as the CLI's `route` composes them), then the ranking,
 // and where the task escalates.
-import type { Budget, Fallback, Supervisor } from "@subagent-mcp/core";
-import { composeRankInputs } from "@subagent-mcp/config";
-import { DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate, type RankInputs, type Ranking, type Route } from "@subagent-mcp/routing";
+import type { Budget, Fallback } from "@subagent-mcp/core";
+import type { Runtime } from "../runtime/runtime.js";
+import { composeRankInputs, DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate, type RankInputs, type Ranking, type Route } from "@subagent-mcp/routing";
 import { ServerError } from "../errors.js";
 import { ladderUnderCaps } from "./held-agents.js";
 import type { Escalate } from "@subagent-mcp/contract";
@@ -11,14 +11,16 @@ import type { ToolDeps } from "../deps.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** The inputs ranking reads for a launch of `category`, under the tightest of the budgets given. */
-export function rankInputs(deps: ToolDeps, supervisor: Supervisor, category: string | undefined, budgets: (Budget | undefined)[]): RankInputs {
+export function rankInputs(deps: ToolDeps, runtime: Runtime, category: string | undefined, budgets: (Budget | undefined)[]): RankInputs {
+  const { supervisor } = runtime;
   return composeRankInputs({
     category,
-    typicals: deps.categoryIndex,
+    // What the journal learned of each category (nothing without a journal).
+    typicals: runtime.journal?.categoryIndex(),
     prices: deps.priceTable,
     headroom: (provider) => supervisor.headroom(provider),
     ...(deps.quotaPercent === undefined ? {} : { quota: { percent: deps.quotaPercent, windows: (provider) => supervisor.rateWindows(provider) } }),
-    budgetsLeftUsd: [...budgets.map((b) => b?.max_cost_usd), deps.budgets.made()?.costLeftUsd()],
+    budgetsLeftUsd: [...budgets.map((b) => b?.max_cost_usd), runtime.budgets?.costLeftUsd()],
   });
 }
 
@@ -32,7 +34,7 @@ export function refuseHeld(ranking: Ranking): void {
 /** The launch's escalation for core: the ladder above `chosen` within `escalate.max_steps` (less the rungs a spend cap holds), and the task it hands over. */
 export function escalationFor(
   deps: ToolDeps,
-  supervisor: Supervisor,
+  runtime: Runtime,
   escalate: Escalate | undefined,
   route: Route,
   chosen: Candidate,
@@ -44,5 +46,5 @@ export function escalationFor(
     ...inputs,
     installed: deps.installed,
   });
-  return { on: escalate.on, ...definedFields({ check: escalate.check }), ladder: ladderUnderCaps(supervisor, ladder).ladder, task };
+  return { on: escalate.on, ...definedFields({ check: escalate.check }), ladder: ladderUnderCaps(runtime.spendCaps, ladder).ladder, task };
 }

@@ -21,19 +21,6 @@ export interface SpendSettings {
   shared?: SharedSpend;
 }
 
-// The watch of each supervisor a server made: a launch finds it through the supervisor it routes with.
-const watches = new WeakMap<Supervisor, SpendCapsWatch>();
-
-/** Starts recording `supervisor`'s turns in the spend ledger and holding its launches to the caps (nothing without settings). */
-export function watchSpend(settings: SpendSettings | undefined, supervisor: Supervisor): void {
-  if (settings !== undefined && !watches.has(supervisor)) watches.set(supervisor, new SpendCapsWatch(supervisor, settings));
-}
-
-/** The spend watch of `supervisor`, when its server records spending. */
-export function spendWatch(supervisor: Supervisor): SpendCapsWatch | undefined {
-  return watches.get(supervisor);
-}
-
 /** A turn reserved under the caps until it ends: its ledger line replaces it, or `release` gives it back (a no-op once replaced). */
 export interface ReservedTurn {
   /** The agent whose next turn report replaces it. */
@@ -176,20 +163,6 @@ export class SpendCapsWatch {
     this.#stopOnStart.delete(change.agentId);
     this.supervisor.stopAtBudget(change.agentId, note);
   }
-}
-
-/** Throws BUDGET_EXCEEDED naming the cap when a spend cap holds `who` (a warm replica: no turn to reserve). */
-export function refuseOverCap(supervisor: Supervisor, who: { provider: string; model?: string | undefined }): void {
-  const reason = spendWatch(supervisor)?.overCap(who, undefined);
-  if (reason !== undefined) throw new ServerError("BUDGET_EXCEEDED", reason);
-}
-
-/**
- * Reserves the turn `agentId` is about to start on `who` (a follow-up, a resume: its provider is its
- * conversation's, nowhere else to route it), or throws BUDGET_EXCEEDED naming the cap that holds it.
- */
-export function reserveFor(supervisor: Supervisor, who: { provider: string; model?: string | undefined }, agentId?: string): ReservedTurn | undefined {
-  return spendWatch(supervisor)?.reserve(who, undefined, agentId);
 }
 
 /**

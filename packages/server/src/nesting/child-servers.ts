@@ -1,4 +1,4 @@
-// Each launched sub-agent's own messaging server (with `childMessaging`): served on one loopback
+// Each launched sub-agent's own messaging server (with `messaging.children`): served on one loopback
 // endpoint started by the first launch that needs it, with the messaging tools its rules deny
 // withheld, and whether it ever called the server it was handed.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -29,7 +29,7 @@ export interface ChildServers {
  * speaking for mailbox `self`, less `withhold`; `tree` answers at each one's tree address.
  */
 export function childServers(
-  deps: Pick<ServerDeps, "messaging" | "childMessaging" | "version">,
+  deps: Pick<ServerDeps, "messaging"> & { version: string },
   gate: LaunchGate,
   tree: TreeSpend,
   serve: (messaging: { mail: MailboxStore; self: string }, withhold: string[]) => McpServer,
@@ -41,7 +41,7 @@ export function childServers(
   // The messaging tools each sub-agent's rules withhold from its own server, by mailbox name.
   const withheld = new Map<string, string[]>();
   const { messaging } = deps;
-  if (messaging === undefined || deps.childMessaging !== true) return { endpoint: undefined, childServer: undefined, treeUrl: undefined, messagingReached };
+  if (messaging === undefined || messaging.children !== true) return { endpoint: undefined, childServer: undefined, treeUrl: undefined, messagingReached };
   const endpoint = new OnFirstUse(async () => {
     const { startChildEndpoint } = await import("../endpoints/child-endpoint.js");
     return startChildEndpoint(

@@ -1,4 +1,4 @@
-import { Pool, type PoolAgentSpec, type ResetStrategy, type Supervisor } from "@subagent-mcp/core";
+import { Pool, type PoolAgentSpec, type ResetStrategy } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "../errors.js";
@@ -8,7 +8,9 @@ import { isCodedError } from "@subagent-mcp/errors";
 import { checkDepth } from "../nesting/depth.js";
 import { childEnv } from "@subagent-mcp/config";
 import { checkOf, LINEAGE_ENV } from "@subagent-mcp/contract";
-import type { FleetAccess, WorktreeHub } from "../deps.js";
+import type { FleetAccess } from "../deps.js";
+import type { Runtime } from "../runtime/runtime.js";
+import type { AgentWorktrees } from "../runtime/worktrees.js";
 import { NO_FLEET } from "../launch/placement.js";
 import { asking, type Asking, grant, judgeCheck, mergeRules, type Ceiling, type Grant } from "@subagent-mcp/permissions";
 import type { DefinitionSource, PoolDefinition } from "@subagent-mcp/config";
@@ -41,11 +43,11 @@ export class PoolCatalog {
   #rules = new Map<string, PermissionRules>();
   /** Each startable definition's spec as last defined: an escalated task launches as its replicas do. */
   #specs = new Map<string, PoolAgentSpec>();
-  readonly #worktrees: WorktreeHub | undefined;
+  readonly #worktrees: AgentWorktrees;
   readonly #fleet: (() => Promise<FleetAccess>) | undefined;
 
   constructor(
-    supervisor: Supervisor,
+    { supervisor, worktrees }: Pick<Runtime, "supervisor" | "worktrees">,
     private readonly source: DefinitionSource,
     private readonly cwd: string,
     options: {
@@ -53,11 +55,10 @@ export class PoolCatalog {
       taskTimeoutMs?: number;
       lineage?: Lineage;
       permissions?: PermissionRules;
-      worktrees?: WorktreeHub;
       fleet?: () => Promise<FleetAccess>;
     } = {},
   ) {
-    const { lineage, permissions, worktrees, fleet, ...poolOptions } = options;
+    const { lineage, permissions, fleet, ...poolOptions } = options;
     this.#worktrees = worktrees;
     this.#fleet = fleet;
     this.#lineage = lineage ?? { depth: 0, maxDepth: 2, ceiling: undefined };
@@ -153,13 +154,13 @@ export class PoolCatalog {
 
   // Replicas of an isolated definition each make a worktree as they start and keep each task's work on a branch of its own.
   #isolated(d: PoolDefinition, spec: PoolAgentSpec): PoolAgentSpec {
-    const hub = this.#worktrees;
-    if (d.isolation !== "worktree" || hub === undefined) return spec;
+    const worktrees = this.#worktrees;
+    if (d.isolation !== "worktree") return spec;
     const where = { pool: d.name, cwd: this.cwd, ...definedFields({ base: d.base }) };
     return {
       ...spec,
-      launch: { ...spec.launch, prepare: async (agentId) => (await hub.get()).replica(where)(agentId) },
-      settle: async (agentId, task) => (await hub.get()).settleTask(agentId, task),
+      launch: { ...spec.launch, prepare: async (agentId) => worktrees.replica(where)(agentId) },
+      settle: async (agentId, task) => worktrees.settleTask(agentId, task),
       variant: `worktree from ${d.base ?? "HEAD"}`,
     };
   }

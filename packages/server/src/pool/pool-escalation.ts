@@ -23,6 +23,7 @@ import { DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate } from "@sub
 import type { Escalate, InvokeOutput, Receipt } from "@subagent-mcp/contract";
 import type { z } from "zod";
 import type { ToolDeps } from "../deps.js";
+import type { Runtime } from "../runtime/runtime.js";
 import type { PoolCatalog } from "./pool-catalog.js";
 import { reservedLadder } from "../launch/held-agents.js";
 import { rankInputs } from "../launch/routing-choice.js";
@@ -48,13 +49,14 @@ export type PoolOutcome =
  */
 export async function escalatePoolTask(
   deps: ToolDeps,
-  supervisor: Supervisor,
+  runtime: Runtime,
   catalog: PoolCatalog,
   name: string,
   task: string,
   out: InvokeResult,
   options: { timeoutMs: number; signal?: AbortSignal | undefined; launched?: (agentId: string) => void },
 ): Promise<PoolOutcome> {
+  const { supervisor } = runtime;
   const definition = catalog.definition(name);
   const plan = definition?.escalate;
   const base = catalog.launchOf(name);
@@ -81,7 +83,7 @@ export async function escalatePoolTask(
     ...definedFields({ model: definition.model, effort: definition.effort }),
   };
   const category = definition.category ?? "fallback_default";
-  const inputs = rankInputs(deps, supervisor, category, [definition.budget]);
+  const inputs = rankInputs(deps, runtime, category, [definition.budget]);
   const climb = escalationLadder(deps.routingTable, category, from, plan.max_steps ?? DEFAULT_ESCALATION_STEPS, {
     ...inputs,
     installed: deps.installed,
@@ -91,7 +93,7 @@ export async function escalatePoolTask(
     ladder: [next, ...rest],
     held,
     turn,
-  } = reservedLadder(supervisor, climb);
+  } = reservedLadder(runtime.spendCaps, climb);
   if (next === undefined) {
     const none = `[No stronger candidate for ${category} to escalate to${held.length > 0 ? ` (${held.join("; ")})` : ""}.]`;
     if (check === undefined) return { status: "done", out, note: none };
@@ -108,7 +110,7 @@ export async function escalatePoolTask(
   };
   let view;
   try {
-    view = launchStronger(deps, supervisor, base, { name, task, from, out, check, category, next, rest, on: plan.on, command });
+    view = launchStronger(runtime, base, { name, task, from, out, check, category, next, rest, on: plan.on, command });
   } catch (error) {
     turn?.release();
     throw error;
@@ -133,10 +135,9 @@ interface HandOver {
 }
 
 // As its replicas launch (system prompt, grant, rules, budget, env), on the stronger candidate, in the same folder.
-function launchStronger(deps: ToolDeps, supervisor: Supervisor, base: NonNullable<ReturnType<PoolCatalog["launchOf"]>>, h: HandOver): AgentView {
+function launchStronger({ supervisor, journal }: Runtime, base: NonNullable<ReturnType<PoolCatalog["launchOf"]>>, h: HandOver): AgentView {
   const { prepare: _prepare, placement: _placement, model: _model, effort: _effort, ...launch } = base;
   // Journaled with its category, so that what it spends and how it does teach the category index.
-  const journal = deps.journal.made();
   const id = journal?.claim();
   if (id !== undefined) journal?.expect(id, { category: h.category });
   const request: LaunchRequest = {

@@ -25,14 +25,14 @@ interface Stopped {
  * parallel, each journaled as stopped by the user (resumable like any killed agent); with
  * `byUser` false, as a kill (a nested server's part of a tree kill).
  */
-export async function stopAgents(deps: Pick<ToolDeps, "supervisor" | "journal">, ids?: readonly string[], byUser = true): Promise<Stopped> {
-  const supervisor = await deps.supervisor();
+export async function stopAgents(deps: Pick<ToolDeps, "runtime">, ids?: readonly string[], byUser = true): Promise<Stopped> {
+  const { supervisor, journal } = await deps.runtime();
   const views = supervisor.list();
   const known = new Set(views.map((view) => view.id));
   const targets = ids === undefined ? views.filter((view) => view.alive || view.status === "queued").map((view) => view.id) : ids.filter((id) => known.has(id));
   const stopped = await Promise.all(
     targets.map((id) => {
-      if (byUser) deps.journal.made()?.stoppedByUser(id);
+      if (byUser) journal?.stoppedByUser(id);
       return killTree(supervisor, id, byUser);
     }),
   );

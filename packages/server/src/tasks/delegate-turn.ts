@@ -1,4 +1,4 @@
-import type { Supervisor } from "@subagent-mcp/core";
+import type { Runtime } from "../runtime/runtime.js";
 import type { ToolDeps } from "../deps.js";
 import { delegate, type CallContext } from "./serve.js";
 import { turnWork, type TurnRef } from "./turn-task.js";
@@ -9,9 +9,9 @@ import { acceptsForms } from "./wire.js";
  * id names the agent and the turn, since that id is all the host's model is shown of the call; its
  * status message says how to steer the agent meanwhile. False: the call answers as always.
  */
-export function delegateTurn(deps: ToolDeps, supervisor: Supervisor, call: CallContext, ref: TurnRef, said: string): boolean {
+export function delegateTurn(deps: ToolDeps, runtime: Runtime, call: CallContext, ref: TurnRef, said: string): boolean {
   return delegate(deps, call, taskIdOf(ref), `${said} Its answer comes back when turn ${ref.turn} ends; meanwhile steer it by agent_id ${ref.agentId}.`, () =>
-    turnWork(deps, supervisor, () => Promise.resolve(ref), acceptsForms(call._meta)),
+    turnWork(deps, runtime, () => Promise.resolve(ref), acceptsForms(call._meta)),
   );
 }
 

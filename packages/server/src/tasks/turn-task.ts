@@ -1,6 +1,7 @@
 import { isRunning, type AgentView, type Supervisor, type TurnReport } from "@subagent-mcp/core";
 import type { ToolDeps } from "../deps.js";
 import { waitAnswer } from "../answers/wait-answer.js";
+import type { Runtime } from "../runtime/runtime.js";
 import type { TaskControl, TaskWork } from "./store.js";
 import { askPermission } from "./permission-form.js";
 import { ServerError } from "../errors.js";
@@ -17,15 +18,16 @@ export interface TurnRef {
  * permission requests are put to the host as forms when it can show them (`forms`), and the
  * status message follows the agent. Cancelling the task interrupts the turn.
  */
-export function turnWork(deps: Pick<ToolDeps, "maxResultChars" | "worktrees">, supervisor: Supervisor, ref: () => Promise<TurnRef>, forms: boolean): TaskWork {
+export function turnWork(deps: Pick<ToolDeps, "maxResultChars">, runtime: Pick<Runtime, "supervisor" | "worktrees">, ref: () => Promise<TurnRef>, forms: boolean): TaskWork {
   let target: TurnRef | undefined;
+  const { supervisor } = runtime;
   return {
     run: async (control) => {
       target = await ref();
       control.carries(target.agentId);
       const report = await turnEnd(supervisor, target, control, forms);
       const running = safeView(supervisor, target.agentId);
-      return waitAnswer(deps, supervisor, {
+      return waitAnswer(deps, runtime, {
         finished: [report],
         permissionRequests: [],
         stillRunning: running !== undefined && isRunning(running.status) ? [target.agentId] : [],

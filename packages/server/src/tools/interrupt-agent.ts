@@ -21,7 +21,7 @@ export function registerInterruptAgentTool(server: McpServer, deps: ToolDeps): v
     },
     (args) =>
       guard(async () => {
-        const view = await (await deps.supervisor()).interrupt(args.agent_id);
+        const view = await (await deps.runtime()).supervisor.interrupt(args.agent_id);
         return ok({ agent_id: view.id, status: view.status, alive: view.alive }, `Interrupt sent to ${view.id}; it is ${view.status}.`);
       }),
   );

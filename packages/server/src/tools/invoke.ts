@@ -47,10 +47,11 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
         gated(deps.gate, async () => {
           const catalog = await deps.pool();
           const definition = catalog.startable(args.agent);
-          await deps.budgets.made()?.check();
-          const supervisor = await deps.supervisor();
+          const runtime = await deps.runtime();
+          const { supervisor } = runtime;
+          await runtime.budgets?.check();
           // The task's turn is reserved under the spend caps, bound to the replica that starts it, given back if none does.
-          const reserved = await refuseHeldPoolAgent(deps, supervisor, definition, true);
+          const reserved = await refuseHeldPoolAgent(deps, runtime, definition, true);
           let started = false;
           const start = (agentId: string): void => {
             started = true;
@@ -73,8 +74,8 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
               );
               // Detached (it asks permission): the task goes on until its turn ends.
               if (out.status === "running")
-                return turnWork(deps, supervisor, () => Promise.resolve(ref ?? { agentId: out.agentId, turn: 1 }), acceptsForms(extra._meta)).run(control);
-              const settled = await escalatePoolTask(deps, supervisor, catalog, args.agent, args.task, out, {
+                return turnWork(deps, runtime, () => Promise.resolve(ref ?? { agentId: out.agentId, turn: 1 }), acceptsForms(extra._meta)).run(control);
+              const settled = await escalatePoolTask(deps, runtime, catalog, args.agent, args.task, out, {
                 timeoutMs: TASK_DEADLINE_MS,
                 signal: control.signal,
                 launched: (agentId) => {
@@ -84,7 +85,7 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
               });
               // The stronger agent asks permission (or outlived the deadline): its turn ends the task.
               if (settled.status === "running")
-                return turnWork(deps, supervisor, () => Promise.resolve({ agentId: settled.agentId, turn: 1 }), acceptsForms(extra._meta)).run(control);
+                return turnWork(deps, runtime, () => Promise.resolve({ agentId: settled.agentId, turn: 1 }), acceptsForms(extra._meta)).run(control);
               return invokeAnswer(deps, settled.out, settled);
             },
             cancel: async () => {
@@ -108,7 +109,7 @@ export function registerInvokeTool(server: McpServer, deps: ToolDeps): void {
               `Still running on ${out.agentId} (replica ${out.replica}); call wait with agent_ids ["${out.agentId}"].`,
             );
           }
-          const settled = await escalatePoolTask(deps, supervisor, catalog, args.agent, args.task, out, {
+          const settled = await escalatePoolTask(deps, runtime, catalog, args.agent, args.task, out, {
             timeoutMs: deadline - Date.now(),
             signal: extra.signal,
           });

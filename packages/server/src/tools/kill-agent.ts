@@ -28,9 +28,9 @@ export function registerKillAgentTool(server: McpServer, deps: ToolDeps): void {
     },
     (args) =>
       guard(async () => {
-        const supervisor = await deps.supervisor();
+        const { supervisor, worktrees } = await deps.runtime();
         const view = args.tree === true ? await killTree(supervisor, args.agent_id) : await supervisor.kill(args.agent_id);
-        const worktree = (await deps.worktrees.made()?.fresh(view.id)) ?? view.remoteWorktree;
+        const worktree = (await worktrees.fresh(view.id)) ?? view.remoteWorktree;
         return ok(
           { agent_id: view.id, status: view.status, alive: view.alive, ...definedFields({ worktree }) },
           `Killed ${view.id}.${worktree === undefined ? "" : ` Its ${describeWorktree(worktree)}.`}`,

@@ -1,37 +1,53 @@
 import { randomUUID } from "node:crypto";
 import { callTrace } from "../answers/call-trace.js";
-import { BudgetSchema, type Supervisor } from "@subagent-mcp/core";
+import type { Supervisor } from "@subagent-mcp/core";
 import { PermissionRulesSchema, type Grant, type PermissionRules } from "@subagent-mcp/permissions";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { checkOf, EscalateSchema, LaunchAgentOutput, PermissionModeSchema, definedFields } from "@subagent-mcp/contract";
+import { checkOf, LaunchAgentOutput, launchOptionIssues, LaunchOptionsSchema, definedFields } from "@subagent-mcp/contract";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, rankCandidates, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { escalationFor, rankInputs, refuseHeld } from "../launch/routing-choice.js";
-import { holdToCaps, reservePlaced, spendWatch } from "../launch/spend-caps.js";
+import { holdToCaps, reservePlaced } from "../launch/spend-caps.js";
+import type { Runtime } from "../runtime/runtime.js";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
 import { checkDepth } from "../nesting/depth.js";
 import { childEnv } from "@subagent-mcp/config";
 import { LINEAGE_ENV } from "@subagent-mcp/contract";
 import { tighter } from "@subagent-mcp/budgets";
-import { checkCommandLineText, MAX_RULE_CHARS, MAX_RULES, nameText, ruleList } from "../launch/input-limits.js";
+import { checkCommandLineText } from "../launch/input-limits.js";
 import type { ToolDeps } from "../deps.js";
 import { asking, grant, judgeCheck, mergeRules } from "@subagent-mcp/permissions";
 import { gated } from "../launch/launch-gate.js";
 import { guard, ok } from "../answers/result.js";
-import { ProviderSchema, objectOf } from "../answers/schemas.js";
+import { objectOf } from "../answers/schemas.js";
 import { launchAnswer } from "../launch/launch-answer.js";
 import { placeCandidates } from "../launch/placement.js";
 import { delegateTurn } from "../tasks/delegate-turn.js";
 import type { CallContext } from "../tasks/serve.js";
-import { hostOfClient, journaledServers, McpServersInput, passedServers, type PassedServers } from "../launch/passed-servers.js";
-import { budgetOf, checkCwd, CHILD_SERVER, childMessaging, isEmpty, isolate, launchOrAbandon, optional, remoteCwd, treeUrlFor } from "../launch/launch-steps.js";
+import { hostOfClient, journaledServers, passedServers, type PassedServers } from "../launch/passed-servers.js";
+import {
+  budgetOf,
+  checkCwd,
+  CHILD_SERVER,
+  childMessaging,
+  isEmpty,
+  isolate,
+  launchOrAbandon,
+  optional,
+  remoteCwd,
+  treeUrlFor,
+} from "../launch/launch-steps.js";
 import { hostCwd } from "../launch/host-cwd.js";
+
+// Every launch option (contract's, with its description) in its place, besides the prompt and routing's own two;
+// the rules' syntax is the permissions package's to check as they come in, under the option's description.
+const { provider, model, effort, ...options } = LaunchOptionsSchema.shape;
 
 export const LaunchAgentInput = {
   prompt: z.string().min(1).describe("The task for the sub-agent: its first user message."),
-  provider: ProviderSchema.optional().describe("Which CLI runs the sub-agent: claude, codex, gemini, or a configured ACP agent (qwen, opencode, ...)."),
-  model: nameText("model").optional().describe("Model id for that CLI (its default when omitted)."),
-  effort: nameText("effort").optional().describe("Reasoning effort, e.g. low, medium, high (CLI-specific)."),
+  provider,
+  model,
+  effort,
   task_category: TaskCategorySchema.optional().describe(
     `Kind of task; picks provider, model and effort from the routing table, with failover. ${Object.entries(CATEGORY_DESCRIPTIONS)
       .map(([k, v]) => `${k}: ${v}`)
@@ -40,46 +56,8 @@ export const LaunchAgentInput = {
   branch: BranchSchema.optional().describe(
     "Routing branch: cost_efficiency (default: the category's candidates cheapest expected turn first) or performance (strongest first). Either way a provider whose rate-limit window is spent, or a candidate the budget cannot pay for, is skipped.",
   ),
-  escalate: EscalateSchema.optional().describe(
-    'Hand the task to a stronger candidate of its category when it fails: {on: "error"} when its first turn ends in an error; {on: "check", check: "pnpm test"} also when that command, run in its cwd after the turn, fails. The next candidate gets the task, the earlier answer and the check\'s output; max_steps (default 1) bounds the climb. The agent id stays; poll_agent shows each attempt. Default: the category\'s routing entry.',
-  ),
-  cwd: z.string().min(1).optional().describe("Existing directory the sub-agent works in (default: the server's)."),
-  system_prompt_append: z
-    .string()
-    .optional()
-    .describe("Text appended to the sub-agent's system prompt (handed to the CLI in a file or its protocol, never on its command line)."),
-  allowed_tools: ruleList("allowed_tools")
-    .optional()
-    .describe(`Tools the sub-agent may use without asking (at most ${MAX_RULES}, each at most ${MAX_RULE_CHARS} characters).`),
-  permission_mode: PermissionModeSchema.optional().describe(
-    "plan, default, acceptEdits, auto or bypassPermissions (or a CLI's own name for one: read-only, workspace-write, danger-full-access, auto_edit, yolo); mapped per CLI. A nested server grants at most its own.",
-  ),
-  permissions: PermissionRulesSchema.optional().describe(
-    'Rules for the sub-agent\'s permission requests in Claude Code\'s syntax, e.g. {"allow": ["Bash(npm test:*)", "Edit(src/**)"], "deny": ["Bash(rm:*)"], "ask": ["WebFetch"]}. Deny beats ask beats allow; allow and deny are answered at once; what no rule covers asks (reads inside cwd are allowed): the agent waits in permission_requested for respond_permission.',
-  ),
-  label: z.string().max(200).optional().describe("A short name to recognise the agent by (also names its worktree branch)."),
-  budget: BudgetSchema.optional().describe(
-    "Limits on what the sub-agent may spend: {max_cost_usd, max_tokens, max_turns, max_seconds}. From 80 % poll_agent, wait and list_agents warn; at 100 % its running turn is interrupted (what it wrote is kept) and it waits in budget_exceeded until send_message raise_budget.",
-  ),
-  isolation: z
-    .enum(["none", "worktree"])
-    .optional()
-    .describe(
-      "worktree: the sub-agent works in a git worktree of its own, on a new branch subagent/<label or id> from base, outside your checkout (cwd must be in a git repository). When it ends, a worktree without work is removed; one with work is kept on its branch. Default none: it works in cwd itself.",
-    ),
-  base: nameText("base").optional().describe("With isolation worktree: the ref its branch starts from (default: the repository's current HEAD)."),
-  machine: nameText("machine")
-    .optional()
-    .describe(
-      'Run it on another machine of the fleet: a node\'s name (list_machines), or "any" for a live one with the provider and a free slot (most free first, then least loaded). cwd is then an absolute path on that machine. Needs the Redis the mailboxes share (SUBAGENT_MCP_MAILBOX_URL) and the fleet key.',
-    ),
-  mcp_servers: McpServersInput.optional(),
-  outlive: z
-    .boolean()
-    .optional()
-    .describe(
-      "With machine: keep it running there when this server goes away (by default its end ends the agents it launched). A turn under way runs to its end, its work staying there (e.g. on its worktree's branch); then it ends.",
-    ),
+  ...options,
+  permissions: PermissionRulesSchema.optional().describe(options.permissions.description ?? ""),
 };
 
 /** `launch_agent`: starts (or queues) a sub-agent and returns at once; never waits for its turn. */
@@ -115,7 +93,8 @@ async function launchAgent(deps: ToolDeps, asked: LaunchArgs, extra: Extra) {
   if (args.permissions?.allow !== undefined) grant({ tools: args.permissions.allow }, deps.ceiling, "launch_agent permissions.allow");
   // The first launch also loads the drivers and, for messaging sub-agents, starts their endpoint.
   // An explicit provider must exist: routing would otherwise quietly fall over to another.
-  const supervisor = await deps.supervisor();
+  const runtime = await deps.runtime();
+  const { supervisor, journal, budgets, spendCaps: watch } = runtime;
   // A project's provider left out for want of trust says so, and how to grant it.
   const withheld = args.provider === undefined || supervisor.providers().includes(args.provider) ? undefined : deps.withheldProviders?.[args.provider];
   if (withheld !== undefined) throw new ServerError("INVALID_ARGUMENT", `provider "${args.provider ?? ""}" is not trusted: ${withheld}`);
@@ -127,24 +106,21 @@ async function launchAgent(deps: ToolDeps, asked: LaunchArgs, extra: Extra) {
     table: deps.routingTable,
     installed: deps.installed,
   });
-  if (args.base !== undefined && args.isolation !== "worktree") throw new ServerError("INVALID_ARGUMENT", 'base needs isolation: "worktree"');
+  // A category's escalation and MCP servers unless the launch names its own.
+  const escalate = args.escalate ?? (route.category === undefined ? undefined : deps.routingTable[route.category].escalate);
+  const servers = args.mcp_servers ?? (args.task_category === undefined ? undefined : deps.routingTable[args.task_category].mcp_servers);
+  // The launch options' rules, as a definition and a routing entry are held to them: what it asks with what its category adds.
+  const broken = launchOptionIssues({ ...args, escalate, mcp_servers: servers });
+  if (broken.length > 0) throw new ServerError("INVALID_ARGUMENT", broken.map((i) => i.message).join("; "));
   // Price, headroom and the budget order the candidates: the launch's own budget over the config's, and the shared ones.
-  const inputs = rankInputs(deps, supervisor, route.category, [budgetOf(deps.budget, args.budget).budget]);
+  const inputs = rankInputs(deps, runtime, route.category, [budgetOf(deps.budget, args.budget).budget]);
   // A candidate a spend cap holds is left out; none left, or the named provider held, refuses the launch naming the cap.
-  const watch = spendWatch(supervisor);
   // A server just started counts the fleet's turns from before it (a Redis that is down holds it up a second at most).
   await watch?.ready();
   const ranking = holdToCaps(watch, rankCandidates(route, { provider: args.provider }, inputs), args.provider, (c) => inputs.expectedCost(c)?.usd);
   refuseHeld(ranking);
-  const escalate = args.escalate ?? (route.category === undefined ? undefined : deps.routingTable[route.category].escalate);
   const check = checkOf(escalate);
-  if (check !== undefined && args.machine !== undefined)
-    throw new ServerError("INVALID_ARGUMENT", "escalate on check runs the check here, on this machine's files: launch here, or escalate on error");
-  // A category's MCP servers unless the launch names its own. They are this machine's (its configs, its
-  // processes): an unknown name is this call's error, and an agent elsewhere cannot have them.
-  const servers = args.mcp_servers ?? (args.task_category === undefined ? undefined : deps.routingTable[args.task_category].mcp_servers);
-  if (servers !== undefined && servers.length > 0 && args.machine !== undefined)
-    throw new ServerError("INVALID_ARGUMENT", "mcp_servers are this machine's MCP servers: launch here to pass them");
+  // The MCP servers are this machine's (its configs, its processes): an unknown name is this call's error.
   // (A cwd on another machine is that machine's to check: only a launch with servers reads it here.)
   const passed = await passedServers(servers, () => checkCwd(args.cwd, deps.defaultCwd), CHILD_SERVER, hostOfClient(deps.clientName()), {
     what: "launch_agent mcp_servers",
@@ -159,22 +135,21 @@ async function launchAgent(deps: ToolDeps, asked: LaunchArgs, extra: Extra) {
   if (check !== undefined) judgeCheck("launch_agent", check, { rules, ceiling: deps.ceiling, cwd: checkCwd(args.cwd, deps.defaultCwd) });
   // The id's journal directory is claimed first: a journal that cannot be written refuses the launch.
   // The session's and the project's day budgets refuse new agents once spent.
-  await deps.budgets.made()?.check();
-  const journal = deps.journal.made();
+  await budgets?.check();
   // A journal that failed earlier is tried again first: space may have been freed since.
   await journal?.writer.recheck();
   const id = journal?.claim() ?? randomUUID().slice(0, 8);
   // A launch refused from here on gives its id back: no empty journal folder is left.
   let started = false;
   try {
-    const answer = await startClaimed(deps, supervisor, args, extra, { id, route, ranking, inputs, escalate, rules, granted, passed });
+    const answer = await startClaimed(deps, runtime, args, extra, { id, route, ranking, inputs, escalate, rules, granted, passed });
     started = true;
     return answer;
   } finally {
     if (!started) {
       journal?.unclaim(id);
       // A turn reserved under the spend caps for it is given back: it never ran.
-      spendWatch(supervisor)?.releaseFor(id);
+      watch?.releaseFor(id);
     }
   }
 }
@@ -192,8 +167,9 @@ interface Decided {
 }
 
 // Places the candidates, readies the sub-agent's messaging and worktree, launches it and answers.
-async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: LaunchArgs, extra: Extra, d: Decided) {
+async function startClaimed(deps: ToolDeps, runtime: Runtime, args: LaunchArgs, extra: Extra, d: Decided) {
   const { id, route, ranking, rules, granted } = d;
+  const { supervisor, journal, budgets, spendCaps, worktrees } = runtime;
   // Where each candidate runs (here, or a machine of the fleet); an unplaceable first one is skipped or is this call's error.
   // On another machine, its node makes the worktree, named as one here would be.
   const ask = args.isolation === "worktree" ? { name: args.label ?? id, ...optional({ base: args.base, label: args.label }) } : undefined;
@@ -208,21 +184,21 @@ async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: Launch
     },
   );
   // Its turn is reserved under the spend caps (until it ends) on the first of them with room.
-  const placed = all.slice(reservePlaced(spendWatch(supervisor), all, args.provider, (c) => d.inputs.expectedCost(c)?.usd, id));
+  const placed = all.slice(reservePlaced(spendCaps, all, args.provider, (c) => d.inputs.expectedCost(c)?.usd, id));
   const [first, ...rest] = placed;
   if (first === undefined) throw new ServerError("INVALID_ARGUMENT", "routing found no candidate");
   const { candidate: chosen, placement } = first;
   if (args.outlive === true && placement === undefined)
     throw new ServerError("INVALID_ARGUMENT", "outlive is for an agent on another machine (with machine): one here always ends with this server");
   const fallbacks = rest.map((p) => ({ ...p.candidate, ...definedFields({ placement: p.placement }) }));
-  const escalation = escalationFor(deps, supervisor, d.escalate, route, chosen, d.inputs, args.prompt);
+  const escalation = escalationFor(deps, runtime, d.escalate, route, chosen, d.inputs, args.prompt);
   const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
   // A sub-agent elsewhere cannot reach our loopback messaging endpoint: its node serves its mailbox there.
   const child = await childMessaging(deps, id, args.system_prompt_append, granted.tools, rules, placement !== undefined);
   // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
-  const isolated = args.isolation === "worktree" && placement === undefined ? await isolate(deps, id, given, args.base, args.label) : undefined;
+  const isolated = args.isolation === "worktree" && placement === undefined ? await isolate(worktrees, id, given, args.base, args.label) : undefined;
   const cwd = isolated?.cwd ?? given;
-  deps.journal.made()?.expect(id, {
+  journal?.expect(id, {
     ...definedFields({ category: route.category }),
     ...(isEmpty(rules) ? {} : { permissions: rules }),
     ...(isolated === undefined ? {} : { worktree: { path: isolated.view.path, branch: isolated.view.branch, base: isolated.view.base } }),
@@ -230,7 +206,7 @@ async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: Launch
   });
   const { messaging: _messaging, ...childSpec } = child;
   // Under an inherited budget (a nested server's) each agent gets at most what is left of it.
-  const budget = budgetOf(deps.budget, args.budget, deps.budgets.made()?.inheritedLeft());
+  const budget = budgetOf(deps.budget, args.budget, budgets?.inheritedLeft());
   const mcpServers = [...(childSpec.mcpServers ?? []), ...d.passed.specs];
   const view = launchOrAbandon(supervisor, isolated, {
     ...childSpec,
@@ -252,7 +228,7 @@ async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: Launch
     ...budget,
     ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
     // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
-    env: childEnv(deps, granted, child.id, id, tighter(budget.budget, deps.budgets.made()?.left()), await treeUrlFor(deps, placement, id)),
+    env: childEnv(deps, granted, child.id, id, tighter(budget.budget, budgets?.left()), await treeUrlFor(deps, placement, id)),
     mcpEnv: [...LINEAGE_ENV],
   });
   const { out, text } = launchAnswer({
@@ -268,9 +244,9 @@ async function startClaimed(deps: ToolDeps, supervisor: Supervisor, args: Launch
     worktree: ask !== undefined,
     sandbox: placement === undefined ? deps.sandbox?.status() : undefined,
   });
-  const near = deps.budgets.made()?.treeWarnings() ?? [];
+  const near = budgets?.treeWarnings() ?? [];
   const launched = near.length === 0 ? text : `${text}\nNear the budget of the agent tree: ${near.join("; ")}; at 100 % its turns are interrupted.`;
   // A host that takes tasks gets one that ends with the first turn's answer: no wait call.
-  delegateTurn(deps, supervisor, extra, { agentId: view.id, turn: 1 }, launched);
+  delegateTurn(deps, runtime, extra, { agentId: view.id, turn: 1 }, launched);
   return ok(out, launched);
 }

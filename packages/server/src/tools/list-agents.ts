@@ -68,10 +68,8 @@ async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean
   const after = args.cursor === undefined ? undefined : decodeCursor(args.cursor);
   if (after?.live === false && args.include_past !== true)
     throw new ServerError("INVALID_CURSOR", "this cursor pages past agents: pass include_past: true, as in the call that gave it");
-  const supervisor = await deps.supervisor();
-  const worktrees = deps.worktrees.made();
+  const { supervisor, worktrees, journal } = await deps.runtime();
   const views = supervisor.list();
-  const journal = deps.journal.made();
   const needPast = journal !== undefined && (args.include_past === true || first);
   const { pastAgents, pastAfter, predecessorOf } = needPast
     ? await import("../runtime/past.js")

@@ -32,6 +32,7 @@ export function registerListPoolTool(server: McpServer, deps: ToolDeps): void {
     () =>
       guard(async () => {
         const catalog = await deps.pool();
+        const { worktrees } = await deps.runtime();
         const agents = catalog.definitions().map((d) => ({
           agent: d.name,
           ...definedFields({ description: d.description }),
@@ -41,7 +42,7 @@ export function registerListPoolTool(server: McpServer, deps: ToolDeps): void {
           max_replicas: d.replicas,
           ...definedFields({ isolation: d.isolation, machine: d.machine }),
           replicas: catalog.pool.list(d.name).map((r) => {
-            const worktree = r.agentId === undefined ? undefined : deps.worktrees.made()?.view(r.agentId);
+            const worktree = r.agentId === undefined ? undefined : worktrees.view(r.agentId);
             return { ...replicaOut(r), ...definedFields({ worktree }) };
           }),
         }));

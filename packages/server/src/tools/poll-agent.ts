@@ -87,10 +87,10 @@ type PollArgs = z.infer<z.ZodObject<typeof PollAgentInput>>;
 
 // A snapshot of one agent, its last result paged to fit the result cap.
 async function pollAgent(deps: ToolDeps & { stallSeconds: number }, args: PollArgs) {
-  const supervisor = await deps.supervisor();
+  const { supervisor, worktrees } = await deps.runtime();
   const view = supervisor.get(args.agent_id);
   // Its worktree here, or the one its machine reports.
-  const worktree = (await deps.worktrees.made()?.fresh(view.id)) ?? view.remoteWorktree;
+  const worktree = (await worktrees.fresh(view.id)) ?? view.remoteWorktree;
   const budget = budgetOut(view);
   const now = Date.now();
   const messaging = messagingState(deps.messagingReached(view.id), view.turns);

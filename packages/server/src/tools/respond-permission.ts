@@ -48,7 +48,7 @@ export function registerRespondPermissionTool(server: McpServer, deps: ToolDeps)
     },
     (args) =>
       guard(async () => {
-        const supervisor = await deps.supervisor();
+        const { supervisor } = await deps.runtime();
         const message = args.decision === "deny" ? (args.reason ?? "Denied by the orchestrator.") : undefined;
         const { view, request } = supervisor.respondPermission(args.agent_id, args.request_id, {
           behavior: args.decision,

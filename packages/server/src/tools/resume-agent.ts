@@ -22,7 +22,7 @@ import { NO_FLEET } from "../launch/placement.js";
 import { guard, ok } from "../answers/result.js";
 import { AgentIdSchema, ProviderSchema, StatusSchema, objectOf } from "../answers/schemas.js";
 import { errorMessage } from "@subagent-mcp/errors";
-import { reserveFor } from "../launch/spend-caps.js";
+import type { Runtime } from "../runtime/runtime.js";
 import { refuseHeldFollowUp, spendRead } from "../launch/held-agents.js";
 
 export const ResumeAgentInput = {
@@ -84,11 +84,12 @@ type ResumeArgs = z.infer<z.ZodObject<typeof ResumeAgentInput>>;
 // A hibernated agent wakes; an ended one is read back from its journal and launched again on its conversation.
 async function resumeAgent(deps: ToolDeps, args: ResumeArgs, extra: { _meta?: Record<string, unknown> }) {
   checkDepth(deps);
-  const supervisor = await deps.supervisor();
+  const runtime = await deps.runtime();
+  const { supervisor, journal, budgets, spendCaps, worktrees } = runtime;
   const live = supervisor.list().find((v) => v.id === args.agent_id);
   if (live?.status === "hibernated") {
     // Waking starts a turn on its provider: a spend cap over it refuses the wake, as it does a follow-up.
-    const reserved = await refuseHeldFollowUp(supervisor, live.id, false);
+    const reserved = await refuseHeldFollowUp(runtime, live.id, false);
     let view;
     try {
       view = supervisor.send(live.id, args.prompt ?? "Continue where you left off.");
@@ -98,9 +99,8 @@ async function resumeAgent(deps: ToolDeps, args: ResumeArgs, extra: { _meta?: Re
     }
     return ok(out(view, "woke"), `Woke ${view.id}: a new ${view.provider} process resumes its conversation.`);
   }
-  await deps.budgets.made()?.check();
+  await budgets?.check();
   if (live?.alive === true) throw new ServerError("INVALID_ARGUMENT", `agent ${live.id} is alive (${live.status}): send_message continues it`);
-  const journal = deps.journal.made();
   if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal, so ended agents cannot be resumed");
   const past = await readPast(journal, args.agent_id);
   if (past.launch.pool !== undefined)
@@ -111,17 +111,17 @@ async function resumeAgent(deps: ToolDeps, args: ResumeArgs, extra: { _meta?: Re
       `agent ${args.agent_id} never got a CLI session (it ended before its CLI answered), so there is nothing to resume: launch a new agent`,
     );
   // Its provider is its conversation's: a spend cap over it refuses the resume (there is nowhere to route it), counting every machine's turns; else its turn is reserved.
-  await spendRead(supervisor);
-  const reserved = reserveFor(supervisor, launchAsked(past.launch), args.agent_id);
+  await spendRead(runtime);
+  const reserved = spendCaps?.reserve(launchAsked(past.launch), undefined, args.agent_id);
   let relaunched;
   try {
-    relaunched = await relaunch(deps, supervisor, journal, args, { ...past, sessionId: past.sessionId }, callTrace(extra));
+    relaunched = await relaunch(deps, runtime, journal, args, { ...past, sessionId: past.sessionId }, callTrace(extra));
   } catch (error) {
     reserved?.release();
     throw error;
   }
   const { view, placement } = relaunched;
-  const worktree = deps.worktrees.made()?.view(view.id);
+  const worktree = worktrees.view(view.id);
   const structured = {
     ...out(view, "resumed"),
     prior_turns: past.turns,
@@ -138,7 +138,7 @@ async function resumeAgent(deps: ToolDeps, args: ResumeArgs, extra: { _meta?: Re
 // The journaled launch again, held to this server's ceiling, on its saved conversation (on its machine, if another).
 async function relaunch(
   deps: ToolDeps,
-  supervisor: Supervisor,
+  { supervisor, budgets, worktrees }: Runtime,
   journal: AgentJournal,
   args: ResumeArgs,
   past: Resumable & { sessionId: string },
@@ -157,7 +157,7 @@ async function relaunch(
   const placement = await placeOn(deps, id, asked.provider, past.machine);
   // Another live server's agent is refused here, before anything changes.
   adopt(journal, id);
-  if (worktree !== undefined) await (await deps.worktrees.get()).adopt(id, worktree.path, asked.label);
+  if (worktree !== undefined) await worktrees.adopt(id, worktree.path, asked.label);
   // The user's MCP servers it had, by name again (an inline one's secrets were never kept); here only.
   const servers = placement === undefined ? await serversAgain(deps, past.launch.mcpServers, asked.cwd) : { specs: [], allow: [], shown: [] };
   const rules = mergeRules(mergeRules(deps.permissions, { allow: servers.allow }), permissions);
@@ -185,7 +185,7 @@ async function relaunch(
       granted,
       messaging ? id : undefined,
       id,
-      tighter(budget, deps.budgets.made()?.left()),
+      tighter(budget, budgets?.left()),
       placement === undefined ? await deps.treeUrl?.(id) : undefined,
     ),
     mcpEnv: [...LINEAGE_ENV],

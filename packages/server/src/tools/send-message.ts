@@ -38,9 +38,10 @@ export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void
     },
     (args, extra) =>
       guard(async () => {
-        const supervisor = await deps.supervisor();
+        const runtime = await deps.runtime();
+        const { supervisor } = runtime;
         // Before its budget is raised: a spend cap holds it whatever its own budget says. The turn it starts now is reserved under the caps.
-        const reserved = await refuseHeldFollowUp(supervisor, args.agent_id, args.raise_budget !== undefined);
+        const reserved = await refuseHeldFollowUp(runtime, args.agent_id, args.raise_budget !== undefined);
         // The supervisor says which turn will answer the message (hibernation and queues included).
         let turn: number | undefined;
         const stop = supervisor.onChange((change) => {
@@ -49,7 +50,7 @@ export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void
         let view;
         try {
           if (args.raise_budget !== undefined) supervisor.raiseBudget(args.agent_id, args.raise_budget);
-          view = supervisor.send(args.agent_id, args.message, holdsFollowUps(supervisor));
+          view = supervisor.send(args.agent_id, args.message, holdsFollowUps(runtime.spendCaps));
         } catch (error) {
           reserved?.release();
           throw error;
@@ -59,7 +60,7 @@ export function registerSendMessageTool(server: McpServer, deps: ToolDeps): void
         const queued = view.queuedMessages > 0 ? ` (${view.queuedMessages} message(s) queued behind the running turn)` : "";
         const budget = budgetOut(view);
         const sent = `Sent to ${view.id}; it is ${view.status}${queued}.`;
-        delegateTurn(deps, supervisor, extra, { agentId: view.id, turn: turn ?? view.turns + view.queuedMessages + 1 }, sent);
+        delegateTurn(deps, runtime, extra, { agentId: view.id, turn: turn ?? view.turns + view.queuedMessages + 1 }, sent);
         return ok({ agent_id: view.id, status: view.status, queued_messages: view.queuedMessages, ...definedFields({ budget }) }, sent);
       }),
   );

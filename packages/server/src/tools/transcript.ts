@@ -36,8 +36,7 @@ export function registerTranscriptTool(server: McpServer, deps: ToolDeps): void 
     },
     (args) =>
       guard(async () => {
-        await deps.supervisor();
-        const journal = deps.journal.made();
+        const { journal } = await deps.runtime();
         if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal: poll_agent shows a live agent's last items");
         await journal.writer.flush();
         if (args.from_turn !== undefined && (args.latest === true || args.before_turn !== undefined))

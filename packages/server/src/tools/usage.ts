@@ -37,8 +37,7 @@ export function registerUsageTool(server: McpServer, deps: ToolDeps): void {
     },
     (args) =>
       guard(async () => {
-        await deps.supervisor();
-        const journal = deps.journal.made();
+        const { journal } = await deps.runtime();
         if (journal === undefined) throw new ServerError("INVALID_ARGUMENT", "this server keeps no journal, so there is no usage to report");
         await journal.writer.flush();
         // The usage code and the config reader load with the first call.

@@ -30,7 +30,8 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
     },
     (args, extra) =>
       guard(async () => {
-        const supervisor = await deps.supervisor();
+        const runtime = await deps.runtime();
+        const { supervisor } = runtime;
         const { messaging } = deps;
         const ids = args.agent_ids ?? supervisor.waitable();
         // A count the store cannot give (out of reach) is left out rather than failing the wait.
@@ -81,7 +82,7 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
           clearImmediate(inbox);
           stop.abort();
           const waiting = await mail();
-          return await waitAnswer(deps, supervisor, result, waiting);
+          return await waitAnswer(deps, runtime, result, waiting);
         } finally {
           clearImmediate(inbox);
           extra.signal.removeEventListener("abort", onAbort);

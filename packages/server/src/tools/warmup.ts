@@ -30,7 +30,7 @@ export function registerWarmupTool(server: McpServer, deps: ToolDeps): void {
       guard(() =>
         gated(deps.gate, async () => {
           const catalog = await deps.pool();
-          await refuseHeldPoolAgent(deps, await deps.supervisor(), catalog.startable(args.agent));
+          await refuseHeldPoolAgent(deps, await deps.runtime(), catalog.startable(args.agent));
           const replicas = catalog.pool.warmup(args.agent, args.replicas).map(replicaOut);
           return ok({ agent: args.agent, replicas }, `${args.agent}: ${replicas.length} replica(s) warm.`);
         }),
