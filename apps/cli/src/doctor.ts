@@ -1,8 +1,8 @@
 import { homedir } from "node:os";
-import { AcpDriver, checkCompat, describeCompat, handshakeFindings, startsMcpServers, type CliDriver } from "@subagent-mcp/drivers";
+import { AcpDriver, checkCompat, createDrivers, describeCompat, handshakeFindings, startsMcpServers, type CliDriver } from "@subagent-mcp/drivers";
 import { HOSTS, type Host } from "@subagent-mcp/host-config";
-import { createSandbox, type EffectiveConfig } from "@subagent-mcp/config";
-import { createDrivers } from "@subagent-mcp/config/drivers";
+import type { EffectiveConfig } from "@subagent-mcp/config";
+import { createSandbox } from "@subagent-mcp/sandbox";
 import { configOrFail, providerOrFail } from "./config.js";
 import { defineCommand } from "citty";
 import { appHostLines } from "./app-hosts.js";
@@ -54,7 +54,7 @@ function sandboxLine(config: EffectiveConfig): number {
 async function checkHost(host: Provider, run: boolean, config: EffectiveConfig): Promise<number> {
   const ctx = { home: process.env.HOME ?? homedir(), env: process.env };
   // The driver knows its CLI: where it is, how to start it, and which exchange proves it answers.
-  const driver = createDrivers(config)[host] as CliDriver;
+  const driver = createDrivers(config, createSandbox(config))[host] as CliDriver;
   const found = await driver.describe().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
   if (found instanceof Error) {
     process.stdout.write(`${host}: not found (${found.message})\n`);

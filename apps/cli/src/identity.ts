@@ -1,5 +1,4 @@
-import type { MailboxStore } from "@subagent-mcp/mailbox";
-import { messagingIdentity, SharedInbox } from "@subagent-mcp/config";
+import { messagingIdentity, SharedInbox, type MailboxStore } from "@subagent-mcp/mailbox";
 
 /** The mailbox a server speaks for (none for a nested server without a name), and how to tidy up after it. */
 export interface OwnMailbox {

@@ -14,15 +14,13 @@ import {
 import {
   budgetLeftFrom,
   ceilingFrom,
-  createSandbox,
   depthFrom,
   lineageFrom,
-  SharedHeadroom,
   treeUrlFrom,
   withDefaults,
   type DefinitionSource,
 } from "@subagent-mcp/config";
-import type { Sandbox } from "@subagent-mcp/sandbox";
+import { createSandbox, type Sandbox } from "@subagent-mcp/sandbox";
 import { defineCommand } from "citty";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { configOrFail } from "./config.js";
@@ -38,6 +36,7 @@ import { version } from "./version.js";
 import { optimizeFromNowOn } from "./v8-tiers.js";
 import { pluginPoolDirs } from "./plugin-root.js";
 import { stateLayout } from "@subagent-mcp/state";
+import { SharedHeadroom } from "@subagent-mcp/usage/headroom";
 import { startTracing } from "@subagent-mcp/tracing";
 import { definedFields } from "@subagent-mcp/contract/fields";
 

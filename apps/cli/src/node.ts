@@ -3,7 +3,8 @@ import { join } from "node:path";
 
 import { defineCommand } from "citty";
 import { configOrFail } from "./config.js";
-import { createSandbox, withDefaults } from "@subagent-mcp/config";
+import { withDefaults } from "@subagent-mcp/config";
+import { createSandbox } from "@subagent-mcp/sandbox";
 import { cliContext } from "./context.js";
 import { fail } from "./fail.js";
 import { fleetConnection, secretsInEnv } from "./fleet.js";
@@ -36,7 +37,7 @@ export const nodeCommand = defineCommand({
     const name = args.name ?? config.fleet?.name ?? hostname();
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) fail(`node: the name "${name}" must be letters, digits, '.', '_' or '-' (at most 63)`);
     const { redis, where, signer } = await fleetConnection(ctx, config.mailbox).catch((error: unknown) => fail(`node: ${errorMessage(error)}`, 1));
-    const [{ createDrivers }, { startNodeMessaging }] = await Promise.all([import("@subagent-mcp/config/drivers"), import("@subagent-mcp/server/runtime")]);
+    const [{ createDrivers }, { startNodeMessaging }] = await Promise.all([import("@subagent-mcp/drivers"), import("@subagent-mcp/server/runtime")]);
     const { startNode } = await import("@subagent-mcp/fleet");
     // One sandbox for its agents' CLIs and its worktrees' setup command.
     const sandbox = createSandbox(config, ctx.env);

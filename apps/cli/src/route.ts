@@ -2,6 +2,7 @@ import { CATEGORY_INDEX_FILE, CategoryIndex } from "@subagent-mcp/journal";
 import {
   BranchSchema,
   CATEGORY_DESCRIPTIONS,
+  composeRankInputs,
   describeCandidate,
   rankCandidates,
   selectCandidates,
@@ -10,7 +11,7 @@ import {
 } from "@subagent-mcp/routing";
 import { stateLayout } from "@subagent-mcp/state";
 import { capReached, capStandings, DEFAULT_PRICES, mergePrices, SpendLedger } from "@subagent-mcp/usage";
-import { composeRankInputs, SharedHeadroom } from "@subagent-mcp/config";
+import { SharedHeadroom } from "@subagent-mcp/usage/headroom";
 import { defineCommand } from "citty";
 import { existsSync } from "node:fs";
 import { join } from "node:path";

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { BROADCAST, isRetryable, PrioritySchema, SafeName, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
-import { SHARED_INBOX } from "@subagent-mcp/config";
+import { BROADCAST, isRetryable, PrioritySchema, SafeName, SHARED_INBOX, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
 import { defineCommand } from "citty";
 import { fail } from "./fail.js";
 import { cliContext } from "./context.js";

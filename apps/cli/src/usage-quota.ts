@@ -1,7 +1,8 @@
 // `usage --quota`: the subscription windows each provider's CLIs last reported (shared by every
 // server of the user through the state folder), with how much is used and when each resets, and
 // which providers `quota_percent` holds.
-import { SharedHeadroom, type EffectiveConfig } from "@subagent-mcp/config";
+import type { EffectiveConfig } from "@subagent-mcp/config";
+import { SharedHeadroom } from "@subagent-mcp/usage/headroom";
 import { overQuota } from "@subagent-mcp/routing";
 import { stateLayout } from "@subagent-mcp/state";
 import { definedFields } from "@subagent-mcp/contract/fields";

@@ -3,7 +3,8 @@
 // fleet the other machines' turns), as every server's launch reads them. Under a cap, the turn is
 // reserved in the spend ledger before it starts (usage's reserveTurn), as a server's are, and its
 // turn's line replaces the reservation.
-import { SharedHeadroom, type EffectiveConfig } from "@subagent-mcp/config";
+import type { EffectiveConfig } from "@subagent-mcp/config";
+import { SharedHeadroom } from "@subagent-mcp/usage/headroom";
 import { definedFields, type Provider, type TurnLog } from "@subagent-mcp/contract";
 import { overQuota, quotaReason } from "@subagent-mcp/routing";
 import { stateLayout } from "@subagent-mcp/state";

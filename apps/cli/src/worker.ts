@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULT_PERMISSION_TIMEOUT_MS, type McpServerSpec, type SessionSpec } from "@subagent-mcp/core";
-import { mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
+import { createDrivers, mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
 import { ceilingFrom, ConfigError, depthFrom, withDefaults } from "@subagent-mcp/config";
 import { agentDefinitionSource } from "@subagent-mcp/config/definitions";
-import { createDrivers } from "@subagent-mcp/config/drivers";
+import { createSandbox } from "@subagent-mcp/sandbox";
 import { MESSAGING_TOOLS, definedFields } from "@subagent-mcp/contract";
 import { AuditLog, grant, mergeRules, protectedRules, type Grant } from "@subagent-mcp/permissions";
 import { Worker, WORKER_DEFAULTS, WorkerError, WorkerFiles, workerRules } from "@subagent-mcp/worker";
@@ -150,7 +150,7 @@ export const workerCommand = defineCommand({
     const limits = { ...config.budget, ...definition?.budget, ...budgetFlags(args, "budget-") };
     const budget = Object.keys(limits).length === 0 ? undefined : limits;
     const { maxAttempts, pollMs, retryBaseMs } = retryFlags(args);
-    const driver = createDrivers(config)[provider.data] as CliDriver;
+    const driver = createDrivers(config, createSandbox(config))[provider.data] as CliDriver;
     const say = (line: string): void => {
       process.stderr.write(`worker ${name.data}: ${line}\n`);
     };

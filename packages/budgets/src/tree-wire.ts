@@ -1,6 +1,6 @@
 import { type Budget, type Spent } from "@subagent-mcp/core";
 import { z } from "zod";
-import { LeftSchema } from "@subagent-mcp/config";
+import { LeftSchema } from "@subagent-mcp/contract";
 
 // What a nested server and the server that launched its sub-agent say to each other about the
 // budget of their tree, over the sub-agents' loopback endpoint (one MCP tool, at its own path).

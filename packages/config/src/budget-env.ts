@@ -1,19 +1,10 @@
 import type { Budget } from "@subagent-mcp/core";
-import { z } from "zod";
 import { ConfigError } from "./errors.js";
-import { BUDGET_LEFT_ENV, TREE_BUDGET_URL_ENV } from "@subagent-mcp/contract";
+import { BUDGET_LEFT_ENV, LeftSchema, TREE_BUDGET_URL_ENV } from "@subagent-mcp/contract";
 
 // Budgets hold over a tree of servers, not one: each sub-agent's environment says what it had left
 // when it started (its own budget, within what its server had left), and a subagent-mcp server its
 // CLI starts takes that as a session budget of its own, which no config of the nested server raises.
-
-/** Limits as JSON (a budget left, each limit 0 or more). */
-export const LeftSchema = z.strictObject({
-  max_cost_usd: z.number().nonnegative().optional(),
-  max_tokens: z.number().nonnegative().optional(),
-  max_turns: z.number().nonnegative().optional(),
-  max_seconds: z.number().nonnegative().optional(),
-});
 
 /** The budget a nested server inherits from its environment; a malformed value stops the server rather than being read as "no limit". */
 export function budgetLeftFrom(env: Record<string, string | undefined>): Budget | undefined {

@@ -19,7 +19,7 @@ import { FleetConfigSchema } from "@subagent-mcp/fleet/config";
 import { WorktreeConfigSchema } from "@subagent-mcp/worktrees/config";
 import { ReceiptsConfigSchema } from "@subagent-mcp/receipts";
 import { mergeRules } from "@subagent-mcp/permissions";
-import { trustedRuns, type TrustedRuns } from "./trusted-runs.js";
+import { trustedRuns, TrustedRunsWatch, type TrustedRuns } from "./trusted-runs.js";
 import { gateProject } from "./project-gate.js";
 import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
 import { errorMessage } from "@subagent-mcp/errors";
@@ -94,6 +94,8 @@ export interface EffectiveConfig extends Omit<Config, "routing" | "permissions" 
   withheldProviders: Record<Provider, string>;
   /** The trusted project's files each provider runs, checked again before each of its processes (trusted-runs.ts). */
   trustedRuns?: TrustedRuns;
+  /** With `trustedRuns`: throws when a file a provider runs is not the one the user trusted (the drivers call it before each process). */
+  verifyRun?: (provider: Provider) => void;
   /** Every ACP provider (the presets and the configured ones), by name; Gemini CLI's driver is built in. */
   agents: ReadonlyMap<Provider, AcpAgent>;
   /** Every provider name a launch, a definition or a routing entry may use: the built-in ones, then the ACP agents. */
@@ -307,11 +309,22 @@ export function loadConfig(options: {
     ignored,
     withheldProviders,
     // What the trusted project makes us run is held to its trust at every launch, not only now.
-    ...definedFields({
-      trustedRuns:
-        privileged.size === 0
-          ? undefined
-          : trustedRuns({ cwd: options.cwd, trust, projectExecutables: project.executables, executables, providers: project.providers }),
-    }),
+    ...checkedRuns(
+      privileged.size === 0
+        ? undefined
+        : trustedRuns({ cwd: options.cwd, trust, projectExecutables: project.executables, executables, providers: project.providers }),
+    ),
+  };
+}
+
+// The trusted runs and their check, one watch per loaded config.
+function checkedRuns(runs: TrustedRuns | undefined): Pick<EffectiveConfig, "trustedRuns" | "verifyRun"> {
+  if (runs === undefined) return {};
+  const watch = new TrustedRunsWatch(runs);
+  return {
+    trustedRuns: runs,
+    verifyRun: (provider) => {
+      watch.verify(provider);
+    },
   };
 }

@@ -1,11 +1,12 @@
 // Apart from the config schema, so that what reads a default (the server at start-up) loads no parser.
 import { DEFAULT_STALL_MS } from "@subagent-mcp/core";
+import { DEFAULT_AGENT_NICE } from "@subagent-mcp/drivers/light";
 import type { Config } from "./config.js";
 
 /**
  * The defaults of the settings the server, the worker and the supervisor read, written once (the
  * per-provider cap, the live bound and the stall window are the supervisor's own: `DEFAULT_CAP`,
- * `liveBound`, `DEFAULT_STALL_MS`, which the config gives in seconds).
+ * `liveBound`, `DEFAULT_STALL_MS`, which the config gives in seconds; the niceness is the drivers').
  */
 export const CONFIG_DEFAULTS = {
   /** Deepest nesting of servers under sub-agents. */
@@ -14,14 +15,8 @@ export const CONFIG_DEFAULTS = {
   stall_seconds: DEFAULT_STALL_MS / 1000,
   /** Seconds an idle agent keeps its CLI before it is hibernated. */
   idle_ttl_s: 600,
-  /**
-   * The CPU niceness of agents' CLIs. Each CLI leads a session of its own, so the scheduler shares
-   * the CPU among the server's session and every agent's as equals: at 100 busy agents the server
-   * had 1/101 of the machine and list_agents took 2 s. At 19 a CLI weighs 15 against the server's
-   * 1024 (at 10, 110: the medians fell to ~30 ms but the p99s stayed near 2 s); nothing changes
-   * while the machine has CPU to spare.
-   */
-  agent_nice: 19,
+  /** The CPU niceness of agents' CLIs (the drivers' own default, see there why). */
+  agent_nice: DEFAULT_AGENT_NICE,
 } as const;
 
 /** The config with each of {@link CONFIG_DEFAULTS} filled in where it sets none. */

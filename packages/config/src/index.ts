@@ -2,18 +2,14 @@
 // the slices each feature's package owns), its loading, the user's trust in a project, and the
 // environment a server passes down to its sub-agents. Light on purpose: every command of the CLI
 // and the MCP server's start read it. The agent-definition loader is `@subagent-mcp/config/definitions`
-// and the drivers made from a config are `@subagent-mcp/config/drivers` (both load more).
+// (it loads more); the drivers a config names are made by `@subagent-mcp/drivers`' `createDrivers`.
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { ConfigError, type ConfigErrorCode } from "./errors.js";
 export { ConfigSchema, loadConfig, privilegedSettings, userConfigPath, type Config, type EffectiveConfig } from "./config.js";
 export { CONFIG_DEFAULTS, withDefaults } from "./defaults.js";
-export { createSandbox } from "./sandbox.js";
 export { definitionPrivileges } from "./project-policy.js";
 export { PROJECT_CONFIG, projectExecutables, projectProviders, projectTrustFiles, sha256, TrustStore, type TrustRecord } from "./trust.js";
 export { providerFiles } from "./provider-files.js";
 export { ceilingFrom, childEnv, depthFrom, lineageFrom } from "./nesting.js";
-export { budgetLeftFrom, LeftSchema, treeUrlFrom } from "./budget-env.js";
-export { messagingIdentity, SHARED_INBOX, SharedInbox } from "./identity.js";
-export { SharedHeadroom } from "./headroom.js";
-export { composeRankInputs, type CategoryTypicals } from "./rank-inputs.js";
+export { budgetLeftFrom, treeUrlFrom } from "./budget-env.js";
 export type { DefinitionSource, PoolDefinition } from "./definitions.js";

@@ -1,20 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { createDrivers } from "../src/drivers.js";
+import { withDefaults } from "../src/index.js";
 import { loadSaying as load } from "./config-files.js";
 
-// The niceness a driver was made with (its options are protected: read here only to see what the config gave it).
-const niceOfDriver = (driver: unknown): number | undefined => (driver as { options: { nice?: number } }).options.nice;
-const niceOf = (config: ReturnType<typeof load>["config"]): number | undefined => niceOfDriver(createDrivers(config).codex);
-
 describe("agent_nice", () => {
-  it("comes from the config files, SUBAGENT_MCP_AGENT_NICE wins, and every driver gets it (default 19)", () => {
+  it("comes from the config files, SUBAGENT_MCP_AGENT_NICE wins (default 19)", () => {
     expect(load(undefined, undefined).config.agent_nice).toBeUndefined();
-    expect(niceOf(load(undefined, undefined).config)).toBe(19);
-    expect(niceOf(load({ agent_nice: 5 }, undefined).config)).toBe(5);
-    expect(niceOf(load({ agent_nice: 5 }, { agent_nice: 0 }).config)).toBe(0);
-    expect(niceOf(load({ agent_nice: 5 }, undefined, { SUBAGENT_MCP_AGENT_NICE: "12" }).config)).toBe(12);
-    const drivers = createDrivers(load({ agent_nice: 3 }, undefined).config);
-    for (const driver of Object.values(drivers)) expect(niceOfDriver(driver)).toBe(3);
+    expect(withDefaults(load(undefined, undefined).config).agent_nice).toBe(19);
+    expect(load({ agent_nice: 5 }, undefined).config.agent_nice).toBe(5);
+    expect(load({ agent_nice: 5 }, { agent_nice: 0 }).config.agent_nice).toBe(0);
+    expect(load({ agent_nice: 5 }, undefined, { SUBAGENT_MCP_AGENT_NICE: "12" }).config.agent_nice).toBe(12);
   });
 
   it("a value outside 0-19 is an error naming the file and the field", () => {

@@ -1,8 +1,4 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SharedHeadroom } from "../src/index.js";
 import { loadWith } from "./config-files.js";
 
 describe("quota_percent", () => {
@@ -18,17 +14,5 @@ describe("quota_percent", () => {
     expect(() => loadWith({ quota_percent: 101 }, undefined)).toThrow(/quota_percent: .*100/);
     expect(() => loadWith({ quota_percent: -1 }, undefined)).toThrow(/quota_percent: .*0/);
     expect(() => loadWith({ quota_percent: "90" }, undefined)).toThrow(/quota_percent/);
-  });
-});
-
-describe("SharedHeadroom.windows", () => {
-  it("gives every window in force another server reported, with its percent and reset", () => {
-    const path = join(mkdtempSync(join(tmpdir(), "quota-")), "rate-limits.json");
-    const now = Date.now();
-    new SharedHeadroom(path).note("claude", { type: "rate_limit", window: "five_hour", status: "warning", usedPercent: 95, resetsAt: now + 3_600_000 }, now);
-    const reader = new SharedHeadroom(path);
-    expect(reader.windows("claude", now)).toEqual([{ window: "five_hour", status: "warning", usedPercent: 95, resetsAt: now + 3_600_000, at: now }]);
-    expect(reader.windows("claude", now + 3_600_000)).toEqual([]);
-    expect(reader.windows("codex", now)).toEqual([]);
   });
 });

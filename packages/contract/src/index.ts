@@ -112,5 +112,6 @@ export {
   TOOLS_CEILING_ENV,
   TREE_BUDGET_URL_ENV,
 } from "./nesting-env.js";
+export { LeftSchema } from "./budget-left.js";
 export { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "./plugin.js";
 export { type SandboxStatus } from "./sandbox.js";

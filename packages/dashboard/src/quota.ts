@@ -1,5 +1,5 @@
 // The subscription windows the page shows: what any server's CLIs last reported, read from the
-// state folder's rate-limits file (written by every server; see @subagent-mcp/config's SharedHeadroom).
+// state folder's rate-limits file (written by every server; see @subagent-mcp/usage's SharedHeadroom).
 import { readFileSync } from "node:fs";
 import { stateLayout } from "@subagent-mcp/state";
 import type { QuotaWindowView } from "@subagent-mcp/contract";

@@ -7,6 +7,7 @@ export { startsMcpServers } from "./acp-mcp-probe.js";
 export { acpAgents } from "./acp-agent.js";
 export { CliDriver } from "./cli-driver.js";
 export { driverFor } from "./driver-for.js";
+export { createDrivers, type DriversConfig } from "./create-drivers.js";
 export { compatTable } from "./compat.js";
 export { checkCompat, compareReleases, describeCompat, handshakeFindings, parseRelease } from "./compat-check.js";
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */

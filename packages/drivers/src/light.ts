@@ -5,3 +5,4 @@ export { LineFramer } from "./framing.js";
 export { executableEnvVar, lookupFiles, resolveExecutable, type Lookup } from "./resolve.js";
 export { mcpToolName } from "./tool-names.js";
 export { AcpAgentConfigSchema, acpAgents, type AcpAgent } from "./acp-agent.js";
+export { DEFAULT_AGENT_NICE } from "./agent-nice.js";

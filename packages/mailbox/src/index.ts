@@ -4,6 +4,7 @@ export { MAX_MESSAGE_BYTES, Maildir } from "./maildir.js";
 export { safeName, SafeName } from "./names.js";
 export { LocalPresence } from "./local-presence.js";
 export { PresenceSchema, type PresenceEntry, type PresenceInput, type PresenceRegistry, type RegisterOptions, type Registration } from "./presence.js";
+export { messagingIdentity, SHARED_INBOX, SharedInbox } from "./inbox.js";
 export { asyncStore, isRetryable, lazyStore, type MailboxStore } from "./store.js";
 export {
   BROADCAST,

@@ -3,5 +3,6 @@
 export { Sandbox, sandboxMode, SANDBOX_MODES, type SandboxMode } from "./sandbox.js";
 export { SANDBOXED_ENV } from "./detect.js";
 export { privateView } from "./view.js";
+export { createSandbox } from "./from-config.js";
 /** @public the package's error class and its codes. */
 export { SandboxError, type SandboxErrorCode } from "./errors.js";

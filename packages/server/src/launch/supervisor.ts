@@ -1,11 +1,10 @@
 import { Supervisor, type PermissionEvent, type RateLimitStore } from "@subagent-mcp/core";
 import { AuditLog, describeRequest } from "@subagent-mcp/permissions";
-import { createDrivers } from "@subagent-mcp/config/drivers";
-import type { Sandbox } from "@subagent-mcp/sandbox";
-import { runCheckCommand } from "@subagent-mcp/drivers";
+import { createSandbox, type Sandbox } from "@subagent-mcp/sandbox";
+import { createDrivers, runCheckCommand } from "@subagent-mcp/drivers";
 import { turnCost } from "@subagent-mcp/usage";
 import type { LaunchGate } from "./launch-gate.js";
-import { createSandbox, withDefaults, type EffectiveConfig } from "@subagent-mcp/config";
+import { withDefaults, type EffectiveConfig } from "@subagent-mcp/config";
 import type { AgentSpans } from "@subagent-mcp/tracing";
 import { definedFields } from "@subagent-mcp/contract/fields";
 import { compilePhrases, Receipts, serverFolder } from "@subagent-mcp/receipts";

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { MailboxStore, Message, OutgoingMessage, Quarantined, Recovered, Released } from "@subagent-mcp/mailbox";
+import type { MailboxStore } from "./store.js";
+import type { Message, OutgoingMessage, Quarantined, Recovered, Released } from "./types.js";
 import { NAME_ENV } from "@subagent-mcp/contract";
 
 /**

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { asyncStore, Maildir } from "@subagent-mcp/mailbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { messagingIdentity, SharedInbox } from "../src/index.js";
+import { asyncStore, Maildir, messagingIdentity, SharedInbox } from "../src/index.js";
 
 describe("whose mail a server reads", () => {
   it("a nested server without a name reads no mailbox; with one, only its own", () => {

@@ -56,3 +56,15 @@ describe("SharedHeadroom's file is private state", () => {
     expect(() => new SharedHeadroom(path).tightest("codex", Date.now())).toThrow(`${path} can be written by another user`);
   });
 });
+
+describe("SharedHeadroom.windows", () => {
+  it("gives every window in force another server reported, with its percent and reset", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "quota-")), "rate-limits.json");
+    const now = Date.now();
+    new SharedHeadroom(path).note("claude", { type: "rate_limit", window: "five_hour", status: "warning", usedPercent: 95, resetsAt: now + 3_600_000 }, now);
+    const reader = new SharedHeadroom(path);
+    expect(reader.windows("claude", now)).toEqual([{ window: "five_hour", status: "warning", usedPercent: 95, resetsAt: now + 3_600_000, at: now }]);
+    expect(reader.windows("claude", now + 3_600_000)).toEqual([]);
+    expect(reader.windows("codex", now)).toEqual([]);
+  });
+});

@@ -2,7 +2,8 @@
 // does: each candidate's expected cost (the category's learned typical turn × the price table),
 // its provider's rate-limit headroom, and the budget left.
 import type { TypicalTurn } from "@subagent-mcp/journal";
-import { DEFAULT_TYPICAL_TURN, type Candidate, type RankInputs } from "@subagent-mcp/routing";
+import { DEFAULT_TYPICAL_TURN, type RankInputs } from "./rank.js";
+import type { Candidate } from "./table.js";
 import { costOf } from "@subagent-mcp/usage";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
 import { definedFields } from "@subagent-mcp/contract/fields";
