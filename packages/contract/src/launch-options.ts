@@ -107,7 +107,6 @@ export interface RuledOptions {
   machine?: string | undefined;
   escalate?: unknown;
   mcp_servers?: readonly unknown[] | undefined;
-  outlive?: boolean | undefined;
 }
 
 /** A launch option that breaks a rule, and why. */
@@ -135,8 +134,6 @@ export function launchOptionIssues(o: RuledOptions): LaunchOptionIssue[] {
     // They are this machine's (its configs, its processes).
     if ((o.mcp_servers?.length ?? 0) > 0) refuse("mcp_servers", "mcp_servers are this machine's MCP servers: not offered with machine");
   }
-  if (o.outlive === true && o.machine === undefined)
-    refuse("outlive", "outlive is for an agent on another machine (with machine): one here always ends with this server");
   return issues;
 }
 

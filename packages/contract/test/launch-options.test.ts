@@ -8,7 +8,7 @@ describe("the launch options' cross-field rules, written once", () => {
   it("take a launch whose options fit together", () => {
     expect(launchOptionIssues({})).toEqual([]);
     expect(launchOptionIssues({ isolation: "worktree", base: "main", escalate: { on: "check", check: "make test" }, mcp_servers: ["inherit"] })).toEqual([]);
-    expect(launchOptionIssues({ machine: "b", cwd: "/srv/repo", isolation: "worktree", base: "main", outlive: true, mcp_servers: [] })).toEqual([]);
+    expect(launchOptionIssues({ machine: "b", cwd: "/srv/repo", isolation: "worktree", base: "main", mcp_servers: [] })).toEqual([]);
   });
 
   it("refuse a base without a worktree", () => {
@@ -23,11 +23,6 @@ describe("the launch options' cross-field rules, written once", () => {
     expect(messages({ machine: "b", cwd: "srv" })).toEqual(["cwd: cwd must be an absolute path on the machine"]);
     // Here a relative cwd is the server's folder's.
     expect(messages({ cwd: "srv" })).toEqual([]);
-  });
-
-  it("refuse outlive for an agent here", () => {
-    expect(messages({ outlive: true })).toEqual([expect.stringMatching(/^outlive: outlive is for an agent on another machine/)]);
-    expect(messages({ outlive: false })).toEqual([]);
   });
 
   it("apply as a zod refinement, the issues at their option's path, without changing the JSON Schema", () => {

@@ -1,27 +1,15 @@
-import { z } from "zod";
+import { MAX_RULE_CHARS, MAX_RULES } from "@subagent-mcp/contract";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "../errors.js";
 
 // Launch text that ends up on a CLI's command line or in its environment (model, effort, allowed
-// tools, permission rules) is bounded here, so that an oversized value is this call's clear error
-// rather than a spawn that fails with E2BIG. Text a CLI reads from stdin, a protocol message or a
-// file (prompts, messages, system_prompt_append) is bounded only by the request size.
+// tools, permission rules) is bounded, each option by contract's launch options and all of it
+// together here, so that an oversized value is this call's clear error rather than a spawn that
+// fails with E2BIG. Text a CLI reads from stdin, a protocol message or a file (prompts, messages,
+// system_prompt_append) is bounded only by the request size.
 
-/** The longest model id or effort name. */
-export const MAX_NAME_CHARS = 200;
-/** The longest allowed tool or permission rule. */
-export const MAX_RULE_CHARS = 1_000;
-/** The most allowed tools, or rules of one kind. */
-export const MAX_RULES = 200;
 /** The most characters of allowed tools and permission rules together (Linux takes at most 128 KiB in one argument). */
 export const MAX_RULES_CHARS = 64 * 1024;
-
-/** A model id or effort name. */
-export const nameText = (what: string) => z.string().min(1).max(MAX_NAME_CHARS, `${what}: at most ${MAX_NAME_CHARS} characters`);
-
-/** A list of tool names or rules, each bounded. */
-export const ruleList = (what: string) =>
-  z.array(z.string().min(1).max(MAX_RULE_CHARS, `${what}: each at most ${MAX_RULE_CHARS} characters`)).max(MAX_RULES, `${what}: at most ${MAX_RULES} entries`);
 
 /** Throws INVALID_ARGUMENT when the tools and rules of a launch, which reach the CLI's command line, are too many or too long. */
 export function checkCommandLineText(what: string, tools: readonly string[] | undefined, rules: PermissionRules | undefined): void {

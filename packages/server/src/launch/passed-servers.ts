@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, parse } from "node:path";
-import { McpServerSpecSchema, type McpServerSpec } from "@subagent-mcp/contract";
+import type { McpServerSpec, McpServersRequest } from "@subagent-mcp/contract";
 import { sha256, TrustStore } from "@subagent-mcp/config";
 import { judgeServerCommand, type Ceiling, type PermissionRules } from "@subagent-mcp/permissions";
-import { z } from "zod";
 import { ServerError } from "../errors.js";
 
 // The user's own MCP servers a sub-agent is handed (launch_agent's, a definition's or a routing
@@ -13,15 +12,6 @@ import { ServerError } from "../errors.js";
 // repository chose its command. One written inline with a `command` is a command the request makes
 // us run: judged as a check is (the config's rules, then a nested server's ceiling). Their tools
 // are allowed by an `mcp__NAME` rule that the agent's deny and ask rules beat.
-
-/** What a caller writes: a server's name, "inherit", or a spec ({name, command, args, env} or {name, url, headers}). */
-export const McpServersInput = z
-  .array(z.union([z.string().min(1).max(64), McpServerSpecSchema]))
-  .max(32)
-  .describe(
-    "The user's own MCP servers the sub-agent gets beside its CLI's tools: names from your hosts' configs (Claude Code ~/.claude.json and .mcp.json, Codex config.toml, Gemini CLI / Qwen Code settings.json, OpenCode opencode.json; `subagent-mcp doctor --mcp` lists them), \"inherit\" for every server of the host that started this one, or a spec {name, command, args, env} / {name, url, headers}. Env values and headers never reach a command line or the journal. Their tools are allowed unless a deny or ask rule (mcp__NAME__tool) says otherwise.",
-  );
-export type McpServersRequest = z.input<typeof McpServersInput>;
 
 /** The servers to hand a sub-agent, their allow rules, and how they may be shown (secrets redacted). */
 export interface PassedServers {
