@@ -63,7 +63,7 @@ export const FrontmatterSchema = z
     /** The task category whose routing entry lists the stronger candidates (default fallback_default); the server checks the name. */
     category: z.string().min(1).max(64).optional(),
     /** The user's MCP servers its replicas get; `mcpServers` is taken too. */
-    mcp_servers: Launch.mcp_servers,
+    ...LaunchOptionsSchema.pick({ mcp_servers: true }).shape,
     mcpServers: Launch.mcp_servers,
   })
   // Read as the definition will be: its servers under either key.
