@@ -13,10 +13,7 @@ export {
   LaunchOptionsSchema,
   MAX_RULE_CHARS,
   MAX_RULES,
-  nameText,
-  ruleList,
   type Budget,
-  type LaunchOptions,
   type McpServersRequest,
 } from "./launch-options.js";
 export { needsTrust, TRUST_NEEDING_OPTIONS, trustNeeded } from "./launch-trust.js";

@@ -20,10 +20,10 @@ export const MAX_RULES = 200;
 // that fails with E2BIG.
 
 /** A model id, effort, ref or machine name. */
-export const nameText = (what: string) => z.string().min(1).max(MAX_NAME_CHARS, `${what}: at most ${MAX_NAME_CHARS} characters`);
+const nameText = (what: string) => z.string().min(1).max(MAX_NAME_CHARS, `${what}: at most ${MAX_NAME_CHARS} characters`);
 
 /** A list of tool names or rules, each bounded. */
-export const ruleList = (what: string) =>
+const ruleList = (what: string) =>
   z.array(z.string().min(1).max(MAX_RULE_CHARS, `${what}: each at most ${MAX_RULE_CHARS} characters`)).max(MAX_RULES, `${what}: at most ${MAX_RULES} entries`);
 
 /**
@@ -95,7 +95,6 @@ export const LaunchOptionsSchema = z.object({
       "With machine: keep it running there when this server goes away (by default its end ends the agents it launched). A turn under way runs to its end, its work staying there (e.g. on its worktree's branch); then it ends.",
     ),
 });
-export type LaunchOptions = z.infer<typeof LaunchOptionsSchema>;
 /** An MCP servers request as a caller writes it (before specs get their defaults). */
 export type McpServersRequest = z.input<typeof McpServersSchema>;
 

@@ -45,7 +45,7 @@ export interface TrustedOptions {
   machine?: string | undefined;
   permission_mode?: string | undefined;
   allowed_tools?: readonly string[] | undefined;
-  permissions?: { allow?: readonly string[] | undefined } | undefined;
+  permissions?: { allow?: readonly string[] | undefined; deny?: readonly string[] | undefined; ask?: readonly string[] | undefined } | undefined;
   escalate?: { check?: string | undefined } | undefined;
 }
 type TrustedOption = keyof TrustedOptions;
