@@ -2,7 +2,7 @@
 // Claude Code and Codex install from (`.claude-plugin/marketplace.json`, `plugins/subagent-mcp/`) and
 // the extension Gemini CLI and Qwen Code install by path (`extensions/subagent-mcp/`). Each gets its
 // own copy of the server bundle, since every host copies a plugin into a cache of its own. The
-// manifests come from @subagent-mcp/host-config (the same hooks setup writes); their version is this
+// manifests come from @subagent-mcp/hosts (the same hooks setup writes); their version is this
 // package's, which the changesets release bumps.
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -16,7 +16,7 @@ const app = join(import.meta.dirname, "..");
 // clone has not built their dist/), bundled in memory and loaded from there.
 const { outputFiles } = await build({
   stdin: {
-    contents: `export { EXTENSION_DIR, PLUGIN_DIR, pluginFiles } from "@subagent-mcp/host-config";
+    contents: `export { EXTENSION_DIR, PLUGIN_DIR, pluginFiles } from "@subagent-mcp/hosts";
 export { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "@subagent-mcp/contract";`,
     resolveDir: app,
     loader: "js",

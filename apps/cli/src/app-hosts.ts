@@ -1,4 +1,4 @@
-import { hostAdapter, HOSTS, notInstalled, readOrNull, type HostContext } from "@subagent-mcp/host-config";
+import { hostAdapter, HOSTS, notInstalled, readOrNull, type HostContext } from "@subagent-mcp/hosts";
 import { errorMessage } from "@subagent-mcp/errors";
 
 /**

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { assertWritable } from "@subagent-mcp/state";
-import { applyChange, readRecord, recordChanges, type FileChange, type RecordedChange } from "@subagent-mcp/host-config";
+import { applyChange, readRecord, recordChanges, type FileChange, type RecordedChange } from "@subagent-mcp/hosts";
 
 import { fail } from "./fail.js";
 import { errorMessage } from "@subagent-mcp/errors";

@@ -1,5 +1,5 @@
 import { homedir } from "node:os";
-import { formatCatalog, listMcpServers } from "@subagent-mcp/mcp-servers";
+import { formatCatalog, listMcpServers } from "@subagent-mcp/hosts";
 
 /**
  * `doctor --mcp`: the MCP servers a sub-agent can be handed by name, per host and scope, read from

@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { AcpDriver, checkCompat, createDrivers, describeCompat, handshakeFindings, startsMcpServers, type CliDriver } from "@subagent-mcp/drivers";
-import { HOSTS, type Host } from "@subagent-mcp/host-config";
+import { HOSTS, type Host } from "@subagent-mcp/hosts";
 import type { EffectiveConfig } from "@subagent-mcp/config";
 import { createSandbox } from "@subagent-mcp/sandbox";
 import { configOrFail, providerOrFail } from "./config.js";

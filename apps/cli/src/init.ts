@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { basename, relative, resolve } from "node:path";
 import { stateDir } from "@subagent-mcp/state";
-import { Drafts, EDITORS, editorInstructionFile, instructionFiles, planInstructions } from "@subagent-mcp/host-config";
+import { Drafts, EDITORS, editorInstructionFile, instructionFiles, planInstructions } from "@subagent-mcp/hosts";
 import { defineCommand } from "citty";
 import { applyPlanned, refusing, type Planned } from "./apply.js";
 import { lineDiff } from "./diff.js";

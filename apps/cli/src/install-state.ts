@@ -1,4 +1,4 @@
-import { describePlugin, hostAdapter, pluginInstall, readOrNull, type Host, type HostContext, type PluginInstall } from "@subagent-mcp/host-config";
+import { describePlugin, hostAdapter, pluginInstall, readOrNull, type Host, type HostContext, type PluginInstall } from "@subagent-mcp/hosts";
 import { errorMessage } from "@subagent-mcp/errors";
 
 // How subagent-mcp is installed in a host: by setup (our entry in the host's MCP server file), as

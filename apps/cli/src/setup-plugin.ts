@@ -9,7 +9,7 @@ import {
   type FileChange,
   type Host,
   type HostContext,
-} from "@subagent-mcp/host-config";
+} from "@subagent-mcp/hosts";
 import { errorMessage } from "@subagent-mcp/errors";
 import { refusing } from "./apply.js";
 

@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { resolveExecutable } from "@subagent-mcp/drivers";
 import { stateDir } from "@subagent-mcp/state";
-import { Drafts, hostAdapter, HOSTS, notInstalled, planHooks, planServer, type Host, type HostContext } from "@subagent-mcp/host-config";
+import { Drafts, hostAdapter, HOSTS, notInstalled, planHooks, planServer, type Host, type HostContext } from "@subagent-mcp/hosts";
 import { defineCommand } from "citty";
 import { applyPlanned, forceArg, refusing, type Planned } from "./apply.js";
 import { lineDiff } from "./diff.js";

@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { stateDir } from "@subagent-mcp/state";
-import { applyRevert, Drafts, HOSTS, planRevert, readRecord, removeOurs, writeRecord, type HostContext, type Revert } from "@subagent-mcp/host-config";
+import { applyRevert, Drafts, HOSTS, planRevert, readRecord, removeOurs, writeRecord, type HostContext, type Revert } from "@subagent-mcp/hosts";
 import { defineCommand } from "citty";
 import { forceArg, refuseReadOnly, refusing } from "./apply.js";
 import { pluginOrWhy } from "./install-state.js";

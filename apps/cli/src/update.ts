@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stateDir } from "@subagent-mcp/state";
-import { Drafts, readRecord, removeOurs, replan, writeRecord } from "@subagent-mcp/host-config";
+import { Drafts, readRecord, removeOurs, replan, writeRecord } from "@subagent-mcp/hosts";
 import { pluginCovers } from "./setup-plugin.js";
 import { defineCommand } from "citty";
 import { execa } from "execa";

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { hostAdapter } from "@subagent-mcp/host-config";
+import { hostAdapter } from "@subagent-mcp/hosts";
 import { bin } from "./e2e.js";
 
 // Qwen Code and OpenCode as hosts: our built binary in a fresh HOME, with stand-ins for the `qwen`

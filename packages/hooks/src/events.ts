@@ -1,6 +1,6 @@
 /**
  * What each host's hooks are made of, shared by the handlers (which answer them) and by
- * @subagent-mcp/host-config (which writes them into the host's settings): the events we hook (a
+ * @subagent-mcp/hosts (which writes them into the host's settings): the events we hook (a
  * prompt, a tool call, the end of the agent's turn, a session's start), the native sub-agent tools
  * the tool event is matched on, and the argument naming the agent wanted. All three hosts' stop
  * events may block the end of a turn with `{decision: "block", reason}` and send `stop_hook_active`

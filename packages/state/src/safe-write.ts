@@ -19,7 +19,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { StateError } from "./errors.js";
 
 // Every file we write, ours (mode files, setup's record) or the user's (host configs, through
-// @subagent-mcp/host-config), goes through here: its mode, owner and symlinks survive the write,
+// @subagent-mcp/hosts), goes through here: its mode, owner and symlinks survive the write,
 // and a reader sees the old bytes or the new ones, never half of them.
 
 /** How {@link writeAtomic} treats the file's mode and a read-only file. */

@@ -33,7 +33,7 @@ export interface ServersJudge {
 /**
  * Resolves `requests` for an agent working in `cwd` (read only when there are requests), started by `host` (the MCP client's name, when
  * known). Throws ServerError for a name our own messaging server uses and for a project file's
- * server in a project not trusted; McpServersError for an unknown name (listing the user's);
+ * server in a project not trusted; HostsError for an unknown name (listing the user's);
  * PermissionsError for an inline server whose command `judge` refuses.
  */
 export async function passedServers(
@@ -48,7 +48,7 @@ export async function passedServers(
   const env = process.env;
   // Loaded on the first launch that passes servers: the hosts' config readers (a JSONC parser, a
   // TOML one) are not what a fresh server needs to answer `initialize` (apps/bench, "serve").
-  const { redactSpec, resolveMcpServers } = await import("@subagent-mcp/mcp-servers");
+  const { redactSpec, resolveMcpServers } = await import("@subagent-mcp/hosts");
   const resolved = await resolveMcpServers(requests, {
     home: env.HOME ?? homedir(),
     cwd,

@@ -1,0 +1,19 @@
+/** Our name in every host's MCP server list. */
+export const SERVER_NAME = "subagent-mcp";
+
+// Longest `wait` is 600 s; the host's tool timeout must be above it so a blocked wait is never cut.
+export const TOOL_TIMEOUT_SEC = 660;
+
+/** Where a host's files are found: the user's home and environment (CLAUDE_CONFIG_DIR, CODEX_HOME, ...). */
+export interface HostContext {
+  home: string;
+  env: Record<string, string | undefined>;
+  /** The operating system whose folders apply (default: this one's). */
+  platform?: NodeJS.Platform;
+}
+
+/** How a host should start our server. */
+export interface ServerLaunch {
+  command: string;
+  args: string[];
+}

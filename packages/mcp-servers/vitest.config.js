@@ -1,3 +1,0 @@
-import { config } from "@subagent-mcp/vitest-config";
-
-export default config();
