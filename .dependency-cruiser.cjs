@@ -10,7 +10,7 @@ const allowed = {
   state: ["contract", "errors"],
   core: ["contract", "errors"],
   contract: ["errors"],
-  journal: ["contract", "errors", "state"],
+  journal: ["contract", "core", "errors", "permissions", "state"],
   worktrees: ["contract", "errors", "state"],
   hooks: ["contract", "state"],
   agents: ["contract", "core", "errors"],

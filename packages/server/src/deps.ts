@@ -13,7 +13,7 @@ import type { OrchestrationState } from "./tools/orchestration-mode.js";
 import type { WorktreeSettings } from "./runtime/worktrees.js";
 import type { Runtime } from "./runtime/runtime.js";
 import type { NodeInfo, Provider } from "@subagent-mcp/contract";
-import type { JournalSettings } from "./runtime/journal.js";
+import type { JournalSettings } from "@subagent-mcp/journal";
 import type { SharedBudgetSettings } from "@subagent-mcp/budgets";
 import type { SpendSettings } from "./launch/spend-caps.js";
 import type { PriceTable } from "@subagent-mcp/usage/schema";

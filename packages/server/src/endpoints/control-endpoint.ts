@@ -6,7 +6,7 @@ import { removeServerRecord, writeServerRecord } from "@subagent-mcp/state/serve
 import type { Sandbox } from "@subagent-mcp/sandbox";
 import { selfRef } from "@subagent-mcp/state";
 import { errorMessage } from "@subagent-mcp/errors";
-import { isoTime } from "../answers/iso-time.js";
+import { isoTime } from "@subagent-mcp/journal";
 
 /** Where a top-level server publishes its control endpoint: the state dir, and the project and host session it serves. */
 export interface ControlSettings {

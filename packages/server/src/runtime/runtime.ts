@@ -11,7 +11,7 @@ import type { SharedBudgets } from "@subagent-mcp/budgets";
 import { homedir } from "node:os";
 import type { ServerDeps } from "../deps.js";
 import { OnFirstUse } from "./first-use.js";
-import type { AgentJournal } from "./journal.js";
+import { AgentJournal } from "@subagent-mcp/journal";
 import type { LaunchGate } from "../launch/launch-gate.js";
 import type { AgentWorktrees } from "./worktrees.js";
 import type { SpendCapsWatch } from "../launch/spend-caps.js";
@@ -49,7 +49,7 @@ export function runtimeOnFirstUse(deps: ServerDeps, parts: RuntimeParts): { made
 
 async function makeRuntime(deps: ServerDeps, parts: RuntimeParts): Promise<Runtime> {
   const { gate, spans, defaultCwd } = parts;
-  const journal = await journalOf(deps, defaultCwd, gate);
+  const journal = journalOf(deps, defaultCwd, gate);
   const source = deps.supervisor;
   const supervisor =
     typeof source === "function"
@@ -65,10 +65,9 @@ async function makeRuntime(deps: ServerDeps, parts: RuntimeParts): Promise<Runti
   return { supervisor, journal, budgets, spendCaps, worktrees };
 }
 
-async function journalOf(deps: ServerDeps, defaultCwd: string, gate: LaunchGate): Promise<AgentJournal | undefined> {
+function journalOf(deps: ServerDeps, defaultCwd: string, gate: LaunchGate): AgentJournal | undefined {
   const settings = deps.persistence?.journal;
   if (settings === undefined) return undefined;
-  const { AgentJournal } = await import("./journal.js");
   const lineage = deps.nesting?.lineage;
   return new AgentJournal(lineage === undefined ? settings : { ...settings, lineage }, defaultCwd, gate.schedule);
 }

@@ -4,7 +4,7 @@ import { ListAgentsOutput, WireStatusSchema, type AgentRow, definedFields } from
 import type { AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
-import type { PastAgent } from "../runtime/past.js";
+import { pastAfter, pastAgents, predecessorOf, type PastAgent } from "@subagent-mcp/journal";
 import { guard, madeToSchema, ok } from "../answers/result.js";
 import { ServerError } from "../errors.js";
 import { agentRow } from "../answers/agent-row.js";
@@ -71,15 +71,12 @@ async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean
   const { supervisor, worktrees, journal } = await deps.runtime();
   const views = supervisor.list();
   const needPast = journal !== undefined && (args.include_past === true || first);
-  const { pastAgents, pastAfter, predecessorOf } = needPast
-    ? await import("../runtime/past.js")
-    : { pastAgents: undefined, pastAfter: () => 0, predecessorOf: undefined };
-  const past = journal === undefined || pastAgents === undefined ? [] : pastAgents(journal);
+  const past = needPast ? pastAgents(journal) : [];
   // The ids this server holds, to leave out of the past ones (none to leave out of none).
   const held = past.length === 0 ? new Set<string>() : new Set(views.map((v) => v.id));
   const predecessor =
     first && journal !== undefined
-      ? predecessorOf?.(
+      ? predecessorOf(
           past.filter((p) => !held.has(p.summary.agent_id)),
           journal.server.id,
         )

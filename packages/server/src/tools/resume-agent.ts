@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { callTrace } from "../answers/call-trace.js";
 import { BudgetSchema, type AgentView, type Driver, type Supervisor } from "@subagent-mcp/core";
-import { launchAsked } from "@subagent-mcp/journal";
+import { launchAsked, resumableOf, type AgentJournal, type Resumable } from "@subagent-mcp/journal";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
@@ -9,8 +9,6 @@ import { checkDepth } from "../nesting/depth.js";
 import { childEnv } from "@subagent-mcp/config";
 import { LINEAGE_ENV } from "@subagent-mcp/contract";
 import { tighter } from "@subagent-mcp/budgets";
-import type { AgentJournal } from "../runtime/journal.js";
-import type { Resumable } from "../runtime/past.js";
 import { asking, grant, mergeRules } from "@subagent-mcp/permissions";
 import { resumeBudget } from "@subagent-mcp/budgets";
 import { WorktreeOutSchema, definedFields } from "@subagent-mcp/contract";
@@ -223,7 +221,6 @@ async function placeOn(deps: ToolDeps, id: string, provider: string, machine: st
 }
 
 async function readPast(journal: AgentJournal, agentId: string): Promise<Resumable> {
-  const { resumableOf } = await import("../runtime/past.js");
   await journal.writer.flush();
   let past: Resumable | undefined;
   try {

@@ -7,7 +7,7 @@ import { jsonChars, sliceToFit } from "../transport/limits.js";
 import type { JournalTurn } from "@subagent-mcp/journal";
 import { guard, ok } from "../answers/result.js";
 import { AgentIdSchema, objectOf } from "../answers/schemas.js";
-import { inLineage } from "../nesting/lineage.js";
+import { inLineage } from "@subagent-mcp/journal";
 
 export const TranscriptInput = {
   agent_id: AgentIdSchema,

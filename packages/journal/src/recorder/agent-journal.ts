@@ -2,22 +2,17 @@ import { randomUUID } from "node:crypto";
 import { poolOf, type AgentChange, type AgentView, type LaunchRequest, type Supervisor, type TurnReport } from "@subagent-mcp/core";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import {
-  CATEGORY_INDEX_FILE,
-  CategoryIndex,
-  encodeLaunch,
-  JournalWriter,
-  journalReceipt,
-  launchAsked,
-  pruneJournals,
-  type JournalEntry,
-  type ServerRef,
-} from "@subagent-mcp/journal";
+import { CATEGORY_INDEX_FILE, CategoryIndex } from "../category-index.js";
+import { encodeLaunch, launchAsked } from "../launch-record.js";
+import { pruneJournals } from "../prune.js";
+import { journalReceipt } from "../receipt.js";
+import type { JournalEntry, ServerRef } from "../schema.js";
+import { JournalWriter } from "../writer.js";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { selfRef } from "@subagent-mcp/state";
-import { toolCallLine } from "../answers/tool-summary.js";
+import { toolCallLine } from "./tool-summary.js";
 import { recordedUsage, definedFields } from "@subagent-mcp/contract";
-import { isoTime } from "../answers/iso-time.js";
+import { isoTime } from "./iso-time.js";
 
 /** Where agents' journals go and how long they are kept. */
 export interface JournalSettings {
@@ -56,7 +51,7 @@ const STOPPED_BY_USER = "stopped by the user";
 export const DEFAULT_RETENTION_DAYS = 14;
 
 /**
- * Records every agent of one server in its journal (see @subagent-mcp/journal), as it happens and
+ * Records every agent of one server in its journal (see JournalWriter), as it happens and
  * without ever making a tool call wait: launches, messages, visible tool calls, turns, status
  * changes and how each agent ended.
  */

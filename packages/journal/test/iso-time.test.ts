@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isoTime } from "../src/answers/iso-time.js";
+import { isoTime } from "../src/recorder/iso-time.js";
 
 describe("isoTime", () => {
   it("writes an instant as Date#toISOString does", () => {

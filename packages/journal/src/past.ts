@@ -1,18 +1,12 @@
-import {
-  decodeLaunch,
-  endedWhy,
-  JournalError,
-  listAgents,
-  resumeFacts,
-  serverAlive,
-  SummaryCache,
-  type AgentSummary,
-  type Defined,
-  type JournalEntry,
-  type LaunchRecord,
-} from "@subagent-mcp/journal";
-import type { AgentJournal } from "./journal.js";
-import { inLineage } from "../nesting/lineage.js";
+import { JournalError } from "./errors.js";
+import { decodeLaunch, type Defined, type LaunchRecord } from "./launch-record.js";
+import { endedWhy, listAgents, type AgentSummary } from "./list.js";
+import { serverAlive } from "./owner.js";
+import { resumeFacts } from "./resume-facts.js";
+import type { JournalEntry } from "./schema.js";
+import { SummaryCache } from "./summary-cache.js";
+import type { AgentJournal } from "./recorder/agent-journal.js";
+import { inLineage } from "./lineage.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 // Agents of earlier servers, read back from the journal: how each ended, and what a resume needs.
