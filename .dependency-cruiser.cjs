@@ -11,7 +11,7 @@ const allowed = {
   core: ["contract", "errors"],
   contract: ["errors"],
   journal: ["contract", "core", "errors", "permissions", "state"],
-  worktrees: ["contract", "errors", "state"],
+  worktrees: ["contract", "core", "errors", "state", "tracing"],
   hooks: ["contract", "state"],
   agents: ["contract", "core", "errors"],
   routing: ["contract", "core", "errors", "journal", "usage"],

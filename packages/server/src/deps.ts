@@ -10,7 +10,7 @@ import type { PoolCatalog } from "./pool/pool-catalog.js";
 import type { DefinitionSource } from "@subagent-mcp/config";
 import type { CategoryTypicals } from "@subagent-mcp/routing";
 import type { OrchestrationState } from "./tools/orchestration-mode.js";
-import type { WorktreeSettings } from "./runtime/worktrees.js";
+import type { WorktreeSettings } from "@subagent-mcp/worktrees";
 import type { Runtime } from "./runtime/runtime.js";
 import type { NodeInfo, Provider } from "@subagent-mcp/contract";
 import type { JournalSettings } from "@subagent-mcp/journal";

@@ -3,7 +3,7 @@ import { WaitOutput } from "@subagent-mcp/contract";
 import { describe, expect, it } from "vitest";
 import type { ToolDeps } from "../src/deps.js";
 import { waitAnswer } from "../src/answers/wait-answer.js";
-import type { AgentWorktrees } from "../src/runtime/worktrees.js";
+import type { AgentWorktrees } from "@subagent-mcp/worktrees";
 import { isMadeToSchema } from "../src/answers/result.js";
 import { objectOf } from "../src/answers/schemas.js";
 

@@ -1,5 +1,6 @@
 // Public API of @subagent-mcp/worktrees: one git worktree per sub-agent, so parallel agents never share a checkout.
 export { adoptWorktree } from "./adopt.js";
+export { AgentWorktrees } from "./agent-worktrees.js";
 export { agentCwd, checkoutWorktree, createWorktree, discardPlanned, planWorktree } from "./create.js";
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { WorktreeError, type WorktreeErrorCode } from "./errors.js";

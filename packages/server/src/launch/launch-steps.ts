@@ -9,7 +9,7 @@ import type { WorktreeOut } from "@subagent-mcp/contract";
 import { ServerError } from "../errors.js";
 import { tighter } from "@subagent-mcp/budgets";
 import type { ToolDeps } from "../deps.js";
-import type { AgentWorktrees } from "../runtime/worktrees.js";
+import type { AgentWorktrees } from "@subagent-mcp/worktrees";
 import { MESSAGING_TOOLS } from "../tools/messages.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 

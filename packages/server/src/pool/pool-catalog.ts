@@ -10,7 +10,7 @@ import { childEnv } from "@subagent-mcp/config";
 import { checkOf, LINEAGE_ENV } from "@subagent-mcp/contract";
 import type { FleetAccess } from "../deps.js";
 import type { Runtime } from "../runtime/runtime.js";
-import type { AgentWorktrees } from "../runtime/worktrees.js";
+import type { AgentWorktrees } from "@subagent-mcp/worktrees";
 import { NO_FLEET } from "../launch/placement.js";
 import { asking, type Asking, grant, judgeCheck, mergeRules, type Ceiling, type Grant } from "@subagent-mcp/permissions";
 import type { DefinitionSource, PoolDefinition } from "@subagent-mcp/config";

@@ -13,7 +13,7 @@ import type { ServerDeps } from "../deps.js";
 import { OnFirstUse } from "./first-use.js";
 import { AgentJournal } from "@subagent-mcp/journal";
 import type { LaunchGate } from "../launch/launch-gate.js";
-import type { AgentWorktrees } from "./worktrees.js";
+import type { AgentWorktrees } from "@subagent-mcp/worktrees";
 import type { SpendCapsWatch } from "../launch/spend-caps.js";
 
 /** The server's parts that live as long as its supervisor. */
@@ -100,7 +100,7 @@ async function spendCapsOf(deps: ServerDeps, supervisor: Supervisor): Promise<Sp
 
 // Git runs only for an agent that asks for a worktree; the server's tracer makes its setup a span.
 async function worktreesOf(deps: ServerDeps, supervisor: Supervisor, spans: AgentSpans | undefined): Promise<AgentWorktrees> {
-  const { AgentWorktrees } = await import("./worktrees.js");
+  const { AgentWorktrees } = await import("@subagent-mcp/worktrees");
   const settings = deps.persistence?.worktrees ?? { stateDir: stateDir({ home: homedir(), env: process.env }) };
   const tracer = deps.serving?.tracer;
   return new AgentWorktrees(supervisor, settings, tracer === undefined ? undefined : { tracer, spans });

@@ -8,7 +8,7 @@ import { guard, ok } from "../answers/result.js";
 import { describeRequest } from "@subagent-mcp/permissions";
 import { permissionOut, receiptText, round } from "../answers/wire.js";
 import { fitTurns, readOn, roomLeft } from "../answers/paging.js";
-import type { TaskWork } from "../runtime/worktrees.js";
+import type { TaskWork } from "@subagent-mcp/worktrees";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { InvokeResult } from "@subagent-mcp/core";
 import { delegate } from "../tasks/serve.js";

@@ -1,13 +1,11 @@
 import type { AgentSpans, SpanHandle, Tracer } from "@subagent-mcp/tracing";
 import type { Supervisor } from "@subagent-mcp/core";
-import { AgentWorktree, type TaskWork, type WorktreeSettings } from "@subagent-mcp/worktrees";
+import { AgentWorktree, type TaskWork, type WorktreeSettings } from "./lifecycle.js";
 import { worktreeOut, type WorktreeOut, definedFields } from "@subagent-mcp/contract";
 import { errorMessage } from "@subagent-mcp/errors";
 
-export type { TaskWork, WorktreeSettings };
-
 /**
- * The worktrees of this server's agents, each through the one worktree lifecycle (packages/worktrees)
+ * The worktrees of this server's agents, each through the one worktree lifecycle (AgentWorktree)
  * a fleet node's launches go through too: made on launch (or, for pool replicas, when each replica
  * process starts), their counts cached and read again when a turn ends, released when their agent
  * is over (a clean one is removed with its branch, one holding work is kept and says so). What is
