@@ -42,7 +42,7 @@ const allowed = {
     "usage",
     "worktrees",
   ],
-  budgets: ["contract", "core", "errors"],
+  budgets: ["contract", "core", "errors", "routing", "usage"],
   receipts: ["contract", "core", "errors", "permissions", "state"],
   server: [
     "agents",

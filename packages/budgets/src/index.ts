@@ -4,5 +4,6 @@
 export { BudgetError, type BudgetErrorCode } from "./errors.js";
 export { resumeBudget } from "./resume.js";
 export { SharedBudgets, type SharedBudgetSettings } from "./shared-budgets.js";
+export { holdToCaps, reservePlaced, SpendCapsWatch, type ReservedTurn, type SpendSettings } from "./spend-caps.js";
 export { tighter } from "./tree-budget.js";
 export { TreeSpend } from "./tree-spend.js";

@@ -15,7 +15,7 @@ import type { Runtime } from "./runtime/runtime.js";
 import type { NodeInfo, Provider } from "@subagent-mcp/contract";
 import type { JournalSettings } from "@subagent-mcp/journal";
 import type { SharedBudgetSettings } from "@subagent-mcp/budgets";
-import type { SpendSettings } from "./launch/spend-caps.js";
+import type { SpendSettings } from "@subagent-mcp/budgets";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
 import type { PendingSettings } from "./endpoints/pending.js";
 import type { ControlSettings } from "./endpoints/control-endpoint.js";

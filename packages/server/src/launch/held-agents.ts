@@ -1,14 +1,14 @@
 // A pool task or a follow-up runs on the provider its agent already has: nothing to route it past,
 // so a spend cap (or a quota window past `quota_percent`) over that provider refuses it before its
 // turn starts, with the error and text a launch held the same way gets; one that may run has its
-// turn reserved under the caps (see spend-caps.ts) until it ends.
+// turn reserved under the caps (see SpendCapsWatch) until it ends.
 import { isRunning } from "@subagent-mcp/core";
 import { overQuota, quotaReason, type Candidate } from "@subagent-mcp/routing";
 import type { Provider } from "@subagent-mcp/contract";
 import type { ToolDeps } from "../deps.js";
 import { isCodedError } from "@subagent-mcp/errors";
 import { ServerError } from "../errors.js";
-import type { ReservedTurn, SpendCapsWatch } from "./spend-caps.js";
+import type { ReservedTurn, SpendCapsWatch } from "@subagent-mcp/budgets";
 import type { Runtime } from "../runtime/runtime.js";
 
 /**
@@ -48,7 +48,11 @@ export async function refuseHeldPoolAgent(
  * spend cap holds (one stopped at its budget and not `raising` it is refused by send, naming its stop);
  * else that turn is reserved for it (given back by the caller if the message is not sent).
  */
-export async function refuseHeldFollowUp(runtime: Pick<Runtime, "supervisor" | "spendCaps">, agentId: string, raising: boolean): Promise<ReservedTurn | undefined> {
+export async function refuseHeldFollowUp(
+  runtime: Pick<Runtime, "supervisor" | "spendCaps">,
+  agentId: string,
+  raising: boolean,
+): Promise<ReservedTurn | undefined> {
   const { supervisor, spendCaps } = runtime;
   await spendRead(runtime);
   const view = supervisor.get(agentId);

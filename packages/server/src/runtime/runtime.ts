@@ -7,14 +7,13 @@ import type { Supervisor } from "@subagent-mcp/core";
 import type { AgentSpans } from "@subagent-mcp/tracing";
 import { stateDir } from "@subagent-mcp/state";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
-import type { SharedBudgets } from "@subagent-mcp/budgets";
+import { SpendCapsWatch, type SharedBudgets } from "@subagent-mcp/budgets";
 import { homedir } from "node:os";
 import type { ServerDeps } from "../deps.js";
 import { OnFirstUse } from "./first-use.js";
 import { AgentJournal } from "@subagent-mcp/journal";
 import type { LaunchGate } from "../launch/launch-gate.js";
 import type { AgentWorktrees } from "@subagent-mcp/worktrees";
-import type { SpendCapsWatch } from "../launch/spend-caps.js";
 
 /** The server's parts that live as long as its supervisor. */
 export interface Runtime {
@@ -57,11 +56,8 @@ async function makeRuntime(deps: ServerDeps, parts: RuntimeParts): Promise<Runti
       : source;
   journal?.attach(supervisor);
   for (const follower of parts.followers) follower?.attach(supervisor);
-  const [budgets, spendCaps, worktrees] = await Promise.all([
-    sharedBudgets(deps, supervisor, defaultCwd, parts.priceTable),
-    spendCapsOf(deps, supervisor),
-    worktreesOf(deps, supervisor, spans),
-  ]);
+  const spendCaps = spendCapsOf(deps, supervisor);
+  const [budgets, worktrees] = await Promise.all([sharedBudgets(deps, supervisor, defaultCwd, parts.priceTable), worktreesOf(deps, supervisor, spans)]);
   return { supervisor, journal, budgets, spendCaps, worktrees };
 }
 
@@ -91,10 +87,9 @@ async function sharedBudgets(deps: ServerDeps, supervisor: Supervisor, project: 
 }
 
 // The config's spend caps, and the ledger every finished turn is appended to.
-async function spendCapsOf(deps: ServerDeps, supervisor: Supervisor): Promise<SpendCapsWatch | undefined> {
+function spendCapsOf(deps: ServerDeps, supervisor: Supervisor): SpendCapsWatch | undefined {
   const settings = deps.spending?.spend;
   if (settings === undefined) return undefined;
-  const { SpendCapsWatch } = await import("../launch/spend-caps.js");
   return new SpendCapsWatch(supervisor, settings);
 }
 

@@ -6,7 +6,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { checkOf, LaunchAgentOutput, launchOptionIssues, LaunchOptionsSchema, definedFields } from "@subagent-mcp/contract";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, rankCandidates, selectCandidates, TaskCategorySchema } from "@subagent-mcp/routing";
 import { escalationFor, rankInputs, refuseHeld } from "../launch/routing-choice.js";
-import { holdToCaps, reservePlaced } from "../launch/spend-caps.js";
+import { holdToCaps, reservePlaced } from "@subagent-mcp/budgets";
 import type { Runtime } from "../runtime/runtime.js";
 import { z } from "zod";
 import { ServerError } from "../errors.js";

@@ -10,7 +10,7 @@ import type { Candidate, Ranking } from "@subagent-mcp/routing";
 import { capReached, capStandings, reserveTurn, SpendLedger, withSharedTally, type CapStanding, type SharedSpend } from "@subagent-mcp/usage";
 import type { SpendCaps } from "@subagent-mcp/usage/schema";
 import { definedFields } from "@subagent-mcp/contract/fields";
-import { ServerError } from "../errors.js";
+import { BudgetError } from "./errors.js";
 
 /** Where turns are recorded and the caps held to them (config `spend_caps`). */
 export interface SpendSettings {
@@ -82,7 +82,7 @@ export class SpendCapsWatch {
     const caps = this.settings.caps;
     if (caps === undefined) return undefined;
     const reserved = reserveTurn(this.#ledger, caps, { ...who, expectedUsd }, this.settings.shared);
-    if ("refused" in reserved) throw new ServerError("BUDGET_EXCEEDED", reserved.refused);
+    if ("refused" in reserved) throw new BudgetError("BUDGET_EXCEEDED", reserved.refused);
     const { id } = reserved;
     if (id === undefined) return undefined;
     this.#open.add(id);
@@ -189,7 +189,7 @@ export function reservePlaced(
       refused.push(error.message);
     }
   }
-  throw new ServerError("BUDGET_EXCEEDED", [...new Set(refused)].join("; "));
+  throw new BudgetError("BUDGET_EXCEEDED", [...new Set(refused)].join("; "));
 }
 
 /**
@@ -211,6 +211,6 @@ export function holdToCaps(
   });
   if (held.length === 0) return ranking;
   const named = asked === undefined ? undefined : held.find((h) => h.provider === asked);
-  if (named !== undefined || ranked.length === 0) throw new ServerError("BUDGET_EXCEEDED", named?.reason ?? [...new Set(held.map((h) => h.reason))].join("; "));
+  if (named !== undefined || ranked.length === 0) throw new BudgetError("BUDGET_EXCEEDED", named?.reason ?? [...new Set(held.map((h) => h.reason))].join("; "));
   return { ranked, skipped: [...ranking.skipped, ...held] };
 }
