@@ -43,6 +43,7 @@ const allowed = {
     "worktrees",
   ],
   budgets: ["contract", "core", "errors", "routing", "usage"],
+  "mcp-transport": ["contract", "drivers", "errors", "tracing"],
   receipts: ["contract", "core", "errors", "permissions", "state"],
   server: [
     "agents",
@@ -56,6 +57,7 @@ const allowed = {
     "hosts",
     "journal",
     "mailbox",
+    "mcp-transport",
     "permissions",
     "receipts",
     "routing",

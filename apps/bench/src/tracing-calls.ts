@@ -172,7 +172,7 @@ interface Message {
 // A stand-in for the SDK's handler: it reads the request, as every arm does.
 const handle = (message: Message): number => message.id + message.params.name.length;
 
-// What traceCalls does per tools/call (packages/server/src/transport/traced-calls.ts): a server span named
+// What traceCalls does per tools/call (packages/mcp-transport/src/traced-calls.ts): a server span named
 // after the tool with its attributes, the request handed on with the span's traceparent in its
 // `_meta`, the span found again and ended when the answer goes out.
 function tracedCall(tracer: Tracer, open: Map<number, unknown>, message: Message): number {

@@ -1,10 +1,9 @@
 import type { LaunchGate } from "./launch/launch-gate.js";
-import type { TaskStore } from "./tasks/store.js";
+import type { Delivery, TaskStore } from "@subagent-mcp/mcp-transport";
 import type { Budget, Driver, McpServerSpec, Supervisor } from "@subagent-mcp/core";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import type { Branch, RoutingTable } from "@subagent-mcp/routing";
-import type { Delivery } from "./transport/delivery.js";
 import type { Ceiling } from "@subagent-mcp/permissions";
 import type { PoolCatalog } from "./pool/pool-catalog.js";
 import type { DefinitionSource } from "@subagent-mcp/config";

@@ -11,5 +11,4 @@ export { markNested, nestedServersDir, STOP_TREE_SIGNAL, stoppedByUser } from ".
 export { ServerError, type ServerErrorCode } from "./errors.js";
 export type { FleetAccess, RemoteAsks } from "./deps.js";
 export type { OrchestrationState } from "./tools/orchestration-mode.js";
-export { BoundedStdioServerTransport, stdioTransport } from "./transport/stdio-transport.js";
-export { capToolResult } from "./transport/limits.js";
+export { capToolResult, stdioTransport } from "@subagent-mcp/mcp-transport";

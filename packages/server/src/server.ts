@@ -1,7 +1,7 @@
 import { LaunchGate } from "./launch/launch-gate.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { DEFAULT_TABLE } from "@subagent-mcp/routing";
-import { Delivery, DeliveryServer } from "./transport/delivery.js";
+import { Delivery, DeliveryServer, limitsFrom, serveTasks, taskStore, type TaskStore } from "@subagent-mcp/mcp-transport";
 import { DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
 import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset } from "./deps.js";
 import { TreeSpend } from "@subagent-mcp/budgets";
@@ -11,7 +11,6 @@ import { OnFirstUse } from "./runtime/first-use.js";
 import { runtimeOnFirstUse, type Runtime } from "./runtime/runtime.js";
 import { PendingPublisher } from "./endpoints/pending.js";
 import { ChangeFeed } from "./endpoints/change-feed.js";
-import { limitsFrom } from "./transport/limits.js";
 import { CONFIG_DEFAULTS } from "@subagent-mcp/config";
 import { withinCeiling } from "@subagent-mcp/permissions";
 import { registerInterruptAgentTool } from "./tools/interrupt-agent.js";
@@ -35,9 +34,7 @@ import { registerUsageTool } from "./tools/usage.js";
 import { registerSendMessageTool } from "./tools/send-message.js";
 import { registerWaitTool } from "./tools/wait.js";
 import { registerWarmupTool } from "./tools/warmup.js";
-import type { TaskStore } from "./tasks/store.js";
-import { serveTasks } from "./tasks/serve.js";
-import { TASK_INSTRUCTIONS, taskStore } from "./tasks/settings.js";
+import { TASK_INSTRUCTIONS } from "./tasks/settings.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 import { HOST_CWD_CAPABILITY } from "./launch/host-cwd.js";
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { ToolDeps } from "../src/deps.js";
 import { waitAnswer } from "../src/answers/wait-answer.js";
 import type { AgentWorktrees } from "@subagent-mcp/worktrees";
-import { isMadeToSchema } from "../src/answers/result.js";
+import { isMadeToSchema } from "@subagent-mcp/mcp-transport";
 import { objectOf } from "../src/answers/schemas.js";
 
 // `wait`'s answer is marked as built from its output schema's types, so the SDK skips parsing it

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ServerError } from "../errors.js";
-import { jsonChars } from "../transport/limits.js";
+import { jsonChars } from "@subagent-mcp/mcp-transport";
 
 // list_agents' pages: live agents first (oldest launch first), then past ones (newest end first),
 // each row placed by a key of its own, so that a cursor (the last row's key) stays good while

@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { jsonChars, sliceToFit, waterLevel } from "../transport/limits.js";
+import { jsonChars, sliceToFit, waterLevel } from "@subagent-mcp/mcp-transport";
 
 /**
  * Room left for a result's large fields: the cap minus what the result takes with them empty (its

@@ -7,24 +7,8 @@ export function ok(structured: Record<string, unknown>, text: string): CallToolR
   return { content: [{ type: "text", text }], structuredContent: structured };
 }
 
-// Results their tool built from the contract's types, row by row: see madeToSchema.
-const typed = new WeakSet<object>();
-
-/**
- * `result`, marked as built from the output schema's own types (each row `satisfies` its zod type),
- * so the server does not parse it against that schema again before sending it: for list_agents'
- * hundred rows that parse (zod's async one, without its compiled fast path) cost as much as making
- * them. Only for results whose every part is typed so; the rest are checked as the SDK does.
- */
-export function madeToSchema(result: CallToolResult): CallToolResult {
-  typed.add(result);
-  return result;
-}
-
-/** Whether `result` was marked by {@link madeToSchema}. */
-export function isMadeToSchema(result: unknown): boolean {
-  return typeof result === "object" && result !== null && typed.has(result);
-}
+// Marks a result built from its output schema's own types, which the delivery then sends unchecked.
+export { madeToSchema } from "@subagent-mcp/mcp-transport";
 
 /** A tool error whose message says what to fix. */
 export function fail(message: string): CallToolResult {

@@ -1,8 +1,7 @@
 import type { McpServerSpec } from "@subagent-mcp/core";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import { startChildEndpoint } from "./child-endpoint.js";
-import { Delivery, DeliveryServer } from "../transport/delivery.js";
-import { DEFAULT_MAX_RESULT_CHARS } from "../transport/limits.js";
+import { DEFAULT_MAX_RESULT_CHARS, Delivery, DeliveryServer } from "@subagent-mcp/mcp-transport";
 import { CHILD_SERVER } from "../launch/launch-steps.js";
 import { registerMessageTools, withheldMessaging } from "../tools/messages.js";
 

@@ -1,4 +1,4 @@
-import type { TaskStore } from "../tasks/store.js";
+import { transportView, type TaskStore } from "@subagent-mcp/mcp-transport";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
@@ -6,7 +6,6 @@ import type { AgentChange, Supervisor } from "@subagent-mcp/core";
 import { pendingFile, pendingWriter, removePending, somethingWaits, type Pending, type PendingWriter } from "@subagent-mcp/hooks";
 import { isRetryable, type MailboxStore } from "@subagent-mcp/mailbox";
 import { setTimeout as sleep } from "node:timers/promises";
-import { transportView } from "../transport/transport-view.js";
 import { PendingEntries } from "./pending-entries.js";
 
 /** Where a server publishes what waits for its orchestrator: the state dir, and the host session (if known) or project it serves. */

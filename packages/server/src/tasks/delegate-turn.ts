@@ -2,7 +2,7 @@ import type { Runtime } from "../runtime/runtime.js";
 import type { ToolDeps } from "../deps.js";
 import { delegate, type CallContext } from "./serve.js";
 import { turnWork, type TurnRef } from "./turn-task.js";
-import { acceptsForms } from "./wire.js";
+import { acceptsForms } from "@subagent-mcp/mcp-transport";
 
 /**
  * Makes the call a task that completes with `turn`'s answer, when the host takes tasks. The task's

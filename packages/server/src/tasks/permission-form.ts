@@ -1,7 +1,7 @@
 import type { AgentView, PendingPermission } from "@subagent-mcp/core";
 import { describeRequest } from "@subagent-mcp/permissions";
 import { z } from "zod";
-import type { TaskControl } from "./store.js";
+import type { TaskControl } from "@subagent-mcp/mcp-transport";
 import type { PermissionDecision } from "@subagent-mcp/contract";
 
 // The form's one choice, in the words respond_permission uses.

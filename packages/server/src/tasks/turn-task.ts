@@ -2,7 +2,7 @@ import { isRunning, type AgentView, type Supervisor, type TurnReport } from "@su
 import type { ToolDeps } from "../deps.js";
 import { waitAnswer } from "../answers/wait-answer.js";
 import type { Runtime } from "../runtime/runtime.js";
-import type { TaskControl, TaskWork } from "./store.js";
+import type { TaskControl, TaskWork } from "@subagent-mcp/mcp-transport";
 import { askPermission } from "./permission-form.js";
 import { ServerError } from "../errors.js";
 

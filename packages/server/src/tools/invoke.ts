@@ -13,7 +13,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { InvokeResult } from "@subagent-mcp/core";
 import { delegate } from "../tasks/serve.js";
 import { turnWork, type TurnRef } from "../tasks/turn-task.js";
-import { acceptsForms } from "../tasks/wire.js";
+import { acceptsForms } from "@subagent-mcp/mcp-transport";
 import { escalatePoolTask, type PoolAttempt, type PoolOutcome } from "../pool/pool-escalation.js";
 import { refuseHeldPoolAgent } from "../launch/held-agents.js";
 

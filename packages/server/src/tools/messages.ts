@@ -6,7 +6,7 @@ import { BROADCAST, PrioritySchema, SafeName, type Message } from "@subagent-mcp
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
-import { jsonChars, sliceToFit } from "../transport/limits.js";
+import { jsonChars, sliceToFit } from "@subagent-mcp/mcp-transport";
 import { guard, ok } from "../answers/result.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { MESSAGING_TOOLS, definedFields } from "@subagent-mcp/contract";

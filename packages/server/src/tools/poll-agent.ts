@@ -3,7 +3,7 @@ import { PollAgentOutput, recordedUsage, definedFields } from "@subagent-mcp/con
 import type { AgentView } from "@subagent-mcp/core";
 import { z } from "zod";
 import { ServerError } from "../errors.js";
-import { sliceToFit } from "../transport/limits.js";
+import { sliceToFit } from "@subagent-mcp/mcp-transport";
 import type { ToolDeps } from "../deps.js";
 import { quoted, quotedBlock } from "../answers/agent-text.js";
 import { guard, ok } from "../answers/result.js";

@@ -3,7 +3,7 @@ import { TranscriptOutput, type TurnOut, definedFields, receiptLine } from "@sub
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
-import { jsonChars, sliceToFit } from "../transport/limits.js";
+import { jsonChars, sliceToFit } from "@subagent-mcp/mcp-transport";
 import type { JournalTurn } from "@subagent-mcp/journal";
 import { guard, ok } from "../answers/result.js";
 import { AgentIdSchema, objectOf } from "../answers/schemas.js";

@@ -5,9 +5,9 @@ import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { capToolResult } from "./limits.js";
-import { isMadeToSchema } from "../answers/result.js";
+import { isMadeToSchema } from "./made-to-schema.js";
 import { transportView } from "./transport-view.js";
-import { META_PROTOCOL, PROTOCOL_2026 } from "../tasks/wire.js";
+import { META_PROTOCOL, PROTOCOL_2026 } from "./tasks-wire.js";
 
 /** What a tool does once its answer is out, or once it is certain it never will be. */
 export interface Receipt {

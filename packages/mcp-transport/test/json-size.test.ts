@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonLength } from "../src/transport/json-size.js";
+import { jsonLength } from "../src/json-size.js";
 
 const length = (v: unknown): number => (JSON.stringify(v) as string | undefined)?.length ?? 0;
 

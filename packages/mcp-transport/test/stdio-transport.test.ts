@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
-import { EnvelopeScanner } from "../src/transport/json-envelope.js";
+import { EnvelopeScanner } from "../src/json-envelope.js";
 import { BoundedStdioServerTransport } from "../src/index.js";
 
 /** Feeds `text` to a fresh scanner cut at every `step` bytes. */

@@ -1,6 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { ServerError } from "../errors.js";
+import { McpTransportError } from "./errors.js";
 import { jsonLength } from "./json-size.js";
 
 /**
@@ -32,7 +32,7 @@ export function limitsFrom(env: Record<string, string | undefined>): Limits {
     const raw = env[name];
     if (raw === undefined || raw.trim() === "") return fallback;
     const parsed = EnvSize(min).safeParse(raw);
-    if (!parsed.success || parsed.data === undefined) throw new ServerError("CONFIG_INVALID", `${name} must be an integer >= ${min}, got "${raw}"`);
+    if (!parsed.success || parsed.data === undefined) throw new McpTransportError("CONFIG_INVALID", `${name} must be an integer >= ${min}, got "${raw}"`);
     return parsed.data;
   };
   // Below these floors not even a status line fits.

@@ -1,7 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
-import { capToolResult } from "../transport/limits.js";
-import type { TaskStatus, WireTask } from "./wire.js";
+import { capToolResult } from "./limits.js";
+import type { TaskStatus, WireTask } from "./tasks-wire.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { definedFields } from "@subagent-mcp/contract/fields";
 

@@ -5,7 +5,7 @@ import { transportView } from "./transport-view.js";
 
 // One span per MCP tool call, named after the tool, from the request's arrival to its answer's
 // departure. A host that sends a W3C `traceparent` in the request's `_meta` gets its trace
-// continued; the handler then finds the call's own span there instead (call-trace.ts), so that
+// continued; the handler then finds the call's own span there instead (the server's call-trace.ts), so that
 // what a call starts (an agent's life) is its child. Used only while tracing is on.
 
 type Id = string | number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TaskStore, type TaskControl, type TaskWork } from "../src/tasks/store.js";
+import { TaskStore, type TaskControl, type TaskWork } from "../src/task-store.js";
 
 // A task whose work ends when the test says, and which records a cancel.
 function controlled(): { work: TaskWork; end: (text: string) => void; fail: (error: Error) => void; control: () => TaskControl; cancelled: () => number } {
