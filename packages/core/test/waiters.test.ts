@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AgentRecord, TurnReport } from "../src/agent.js";
-import { Waiters } from "../src/waiters.js";
+import type { AgentRecord, TurnReport } from "../src/lifecycle/agent.js";
+import { Waiters } from "../src/supervisor/waiters.js";
 import { FakeClock } from "./fakes.js";
 
 // Just what a wait reads of a record: its unreported turns, unannounced requests, status and permissions.
