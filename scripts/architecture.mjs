@@ -1,7 +1,8 @@
 // The package graph as a rule the build keeps: dependency-cruiser checks every import of our
 // packages against the edges `allowed` in .dependency-cruiser.cjs, that graph must have no cycle,
 // each import of another package of ours must be declared in the importer's package.json,
-// ARCHITECTURE.md's diagram must be the one drawn from the code, and no source file (nor file of
+// ARCHITECTURE.md's diagram must be the one drawn from the code, every package stays within its
+// line budget and every folder within its count of files, and no source file (nor file of
 // the dashboard's page) may pass 350 lines, nor any function its length (function-lengths.mjs).
 // Run by `pnpm lint`.
 //
@@ -107,6 +108,38 @@ for (const f of folders) {
   for (const file of ["src", "ui"].flatMap((sub) => (existsSync(join(root, f, sub)) ? sources(join(root, f, sub)) : []))) {
     const count = readFileSync(file, "utf8").split("\n").length - 1;
     if (count > MAX_LINES) problems.push(`${file.slice(root.length + 1)} has ${count} lines, over ${MAX_LINES}: split it where its ideas part`);
+  }
+}
+
+// A package's sources within its line budget, and no folder of them past MAX_FILES files: past
+// those, a feature must choose a home (another package, or a folder of its own) instead of piling on.
+const LINE_BUDGETS = { default: 6_000, "packages/server": 6_000 };
+const MAX_FILES = 25;
+// Folders that were over MAX_FILES when the rule came: held to what they had, never more.
+const FILE_CEILINGS = {
+  "apps/cli/src": 60,
+  "apps/bench/src": 49,
+  "packages/core/src": 43,
+  "packages/drivers/src": 45,
+  "packages/contract/src": 33,
+  "packages/journal/src": 31,
+  "packages/fleet/src": 26,
+};
+for (const f of folders) {
+  const src = join(root, f, "src");
+  if (!existsSync(src)) continue;
+  const files = sources(src).filter((file) => /\.(ts|tsx|js|mjs)$/.test(file) && !file.endsWith(".d.ts"));
+  const total = files.reduce((sum, file) => sum + readFileSync(file, "utf8").split("\n").length - 1, 0);
+  const budget = LINE_BUDGETS[f] ?? LINE_BUDGETS.default;
+  if (total > budget) problems.push(`${f}/src has ${total} lines, over its budget of ${budget}: move what belongs to another concept to its package`);
+  const perFolder = new Map();
+  for (const file of files) {
+    const dir = file.slice(root.length + 1, file.lastIndexOf("/"));
+    perFolder.set(dir, (perFolder.get(dir) ?? 0) + 1);
+  }
+  for (const [dir, count] of perFolder) {
+    const most = FILE_CEILINGS[dir] ?? MAX_FILES;
+    if (count > most) problems.push(`${dir} has ${count} files, over ${most}: give the feature a folder (or a package) of its own`);
   }
 }
 

@@ -11,15 +11,7 @@ import {
   type OrchestrationState,
   type Toolset,
 } from "@subagent-mcp/server";
-import {
-  budgetLeftFrom,
-  ceilingFrom,
-  depthFrom,
-  lineageFrom,
-  treeUrlFrom,
-  withDefaults,
-  type DefinitionSource,
-} from "@subagent-mcp/config";
+import { budgetLeftFrom, ceilingFrom, depthFrom, lineageFrom, treeUrlFrom, withDefaults, type DefinitionSource } from "@subagent-mcp/config";
 import { createSandbox, type Sandbox } from "@subagent-mcp/sandbox";
 import { defineCommand } from "citty";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -111,63 +103,58 @@ function serverOptions(
   },
 ): Parameters<typeof createServer>[0] {
   const { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet, spendShare, sandbox } = p;
+  const layout = stateLayout(ctx.stateDir);
   return {
-    tracer,
     // Rate-limit windows are the account's: shared with every server of the user through the state folder.
     supervisor: async (extra) =>
       (await import("@subagent-mcp/server/runtime")).createSupervisor(config, undefined, {
         ...extra,
-        rateLimits: new SharedHeadroom(stateLayout(ctx.stateDir).rateLimits),
-        receiptsDir: stateLayout(ctx.stateDir).receipts,
+        rateLimits: new SharedHeadroom(layout.rateLimits),
+        receiptsDir: layout.receipts,
         sandbox,
       }),
-    sandbox,
-    // Every agent's journal, so that it outlives this server: past agents, transcripts, resume.
-    // SUBAGENT_MCP_JOURNAL=0 turns it off (no past agents then); apps/bench measures its cost with it.
-    ...(ctx.env.SUBAGENT_MCP_JOURNAL === "0"
-      ? {}
-      : {
-          journal: {
-            dir: stateLayout(ctx.stateDir).agents,
-            ...definedFields({ retentionDays: config.journal_retention_days }),
-          },
-        }),
-    version,
-    depth,
-    maxDepth: withDefaults(config).max_depth,
-    ...definedFields({ ceiling, lineage }),
-    // The config files' permission rules, before each launch's and each definition's own, and the
-    // files no sub-agent may touch (the fleet key, the user config, the servers' records).
-    permissions: mergeRules(config.permissions, protectedRules(ctx)),
-    stallSeconds: withDefaults(config).stall_seconds,
-    definitions: agentFiles(ctx),
-    routingTable: config.routingTable,
-    routingBranch: config.routingBranch,
-    withheldProviders: config.withheldProviders,
-    installed: installedCheck(config),
-    orchestration: orchestrationState(ctx),
-    // What waits for the orchestrator, where the host's hooks read it (keyed like orchestration mode);
-    // a nested server's host is a sub-agent, whose hooks stay silent.
-    ...(depth > 0 ? {} : { pending: scopeOf(ctx) }),
-    // `subagent-mcp dashboard` finds this server in the state dir and follows it over loopback; SUBAGENT_MCP_DASHBOARD=0: no endpoint.
-    ...(depth > 0 || ctx.env.SUBAGENT_MCP_DASHBOARD === "0" ? {} : { control: scopeOf(ctx) }),
-    ...definedFields({ messaging: own.messaging }),
-    ...(fleet === undefined ? {} : { fleet: fleet.get }),
-    ...toolsets(ctx.env.SUBAGENT_MCP_TOOLSETS),
-    // Sub-agents reach their own messaging tools over loopback HTTP, no process each; SUBAGENT_MCP_CHILD_MESSAGING=0: none at all.
-    childMessaging: ctx.env.SUBAGENT_MCP_CHILD_MESSAGING !== "0",
-    ...definedFields({ budget: config.budget }),
-    ...(config.budgets === undefined && inherited === undefined ? {} : { budgets: { ...config.budgets, ...definedFields({ inherited, treeUrl }) } }),
-    ...definedFields({ prices: config.prices, quotaPercent: config.quota_percent }),
-    // Every finished turn goes to the state folder's spend ledger, which every server and worker's spend_caps are summed from.
-    spend: { ledger: stateLayout(ctx.stateDir).spend, ...definedFields({ caps: config.spend_caps, shared: spendShare }) },
-    // isolation: "worktree" puts worktrees under the state dir, readied by the config's setup command.
-    worktrees: {
-      stateDir: ctx.stateDir,
-      sandbox,
-      ...(config.worktree?.setup === undefined ? {} : { setup: config.worktree.setup }),
-      ...(config.worktree?.setup_timeout_s === undefined ? {} : { setupTimeoutMs: config.worktree.setup_timeout_s * 1000 }),
+    serving: {
+      version,
+      tracer,
+      // `subagent-mcp dashboard` finds this server in the state dir and follows it over loopback; SUBAGENT_MCP_DASHBOARD=0: no endpoint.
+      ...(depth > 0 || ctx.env.SUBAGENT_MCP_DASHBOARD === "0" ? {} : { control: scopeOf(ctx) }),
+      ...toolsets(ctx.env.SUBAGENT_MCP_TOOLSETS),
     },
+    agents: {
+      // The config files' permission rules, before each launch's and each definition's own, and the
+      // files no sub-agent may touch (the fleet key, the user config, the servers' records).
+      permissions: mergeRules(config.permissions, protectedRules(ctx)),
+      stallSeconds: withDefaults(config).stall_seconds,
+      definitions: agentFiles(ctx),
+      sandbox,
+    },
+    nesting: { depth, maxDepth: withDefaults(config).max_depth, ...definedFields({ ceiling, lineage }) },
+    routing: { table: config.routingTable, branch: config.routingBranch, withheldProviders: config.withheldProviders, installed: installedCheck(config) },
+    spending: {
+      ...definedFields({ budget: config.budget, prices: config.prices, quotaPercent: config.quota_percent }),
+      ...(config.budgets === undefined && inherited === undefined ? {} : { budgets: { ...config.budgets, ...definedFields({ inherited, treeUrl }) } }),
+      // Every finished turn goes to the state folder's spend ledger, which every server and worker's spend_caps are summed from.
+      spend: { ledger: layout.spend, ...definedFields({ caps: config.spend_caps, shared: spendShare }) },
+    },
+    persistence: {
+      // Every agent's journal, so that it outlives this server: past agents, transcripts, resume.
+      // SUBAGENT_MCP_JOURNAL=0 turns it off (no past agents then); apps/bench measures its cost with it.
+      ...(ctx.env.SUBAGENT_MCP_JOURNAL === "0" ? {} : { journal: { dir: layout.agents, ...definedFields({ retentionDays: config.journal_retention_days }) } }),
+      orchestration: orchestrationState(ctx),
+      // What waits for the orchestrator, where the host's hooks read it (keyed like orchestration mode);
+      // a nested server's host is a sub-agent, whose hooks stay silent.
+      ...(depth > 0 ? {} : { pending: scopeOf(ctx) }),
+      // isolation: "worktree" puts worktrees under the state dir, readied by the config's setup command.
+      worktrees: {
+        stateDir: ctx.stateDir,
+        sandbox,
+        ...(config.worktree?.setup === undefined ? {} : { setup: config.worktree.setup }),
+        ...(config.worktree?.setup_timeout_s === undefined ? {} : { setupTimeoutMs: config.worktree.setup_timeout_s * 1000 }),
+      },
+    },
+    // Sub-agents reach their own messaging tools over loopback HTTP, no process each; SUBAGENT_MCP_CHILD_MESSAGING=0: none at all.
+    ...(own.messaging === undefined ? {} : { messaging: { ...own.messaging, children: ctx.env.SUBAGENT_MCP_CHILD_MESSAGING !== "0" } }),
+    ...(fleet === undefined ? {} : { fleet: fleet.get }),
   };
 }
 
@@ -254,7 +241,7 @@ function toolsets(value: string | undefined): { toolsets?: Toolset[] } {
 // Pool definitions from the agent files (project, user, SUBAGENT_MCP_AGENTS_PATH, then a plugin's samples); their parser loads on the first pool call.
 function agentFiles(ctx: CliContext): DefinitionSource {
   const search = { ...ctx, fallbackDirs: pluginPoolDirs() };
-  const source = new OnFirstUse(async () => (await import("@subagent-mcp/config/definitions")).agentDefinitionSource(search));
+  const source = new OnFirstUse(async () => (await import("@subagent-mcp/agents/pool")).agentDefinitionSource(search));
   return async () => (await source.get())();
 }
 

@@ -7,7 +7,6 @@ import type { Branch, RoutingTable } from "@subagent-mcp/routing";
 import type { Ceiling } from "@subagent-mcp/permissions";
 import type { PoolCatalog } from "./pool/pool-catalog.js";
 import type { DefinitionSource } from "@subagent-mcp/config";
-import type { CategoryTypicals } from "@subagent-mcp/routing";
 import type { OrchestrationState } from "./tools/orchestration-mode.js";
 import type { WorktreeSettings } from "@subagent-mcp/worktrees";
 import type { Runtime } from "./runtime/runtime.js";

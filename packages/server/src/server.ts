@@ -82,8 +82,8 @@ export function createServer(deps: ServerDeps): SubagentServer {
   const priceTable = mergePrices(DEFAULT_PRICES, deps.spending?.prices);
   // While tracing is on, each agent's life, turns and waits are spans (a worktree's setup among them).
   const spans = serving.tracer?.on === true ? new AgentSpans(serving.tracer) : undefined;
-  const runtime = runtimeOnFirstUse(deps, { gate, followers: [pending, feed], spans, defaultCwd, priceTable });
-  const made = () => runtime.made.get();
+  const { runtime, owned } = runtimeOnFirstUse(deps, { gate, followers: [pending, feed], spans, defaultCwd, priceTable });
+  const made = () => runtime.get();
   // What the servers under our sub-agents spend, counted against each one's budget and ours.
   const tree = new TreeSpend(made);
   // Each sub-agent's own server: the messaging tools alone, speaking for its mailbox.
@@ -108,18 +108,18 @@ export function createServer(deps: ServerDeps): SubagentServer {
     },
     close: async () => {
       await (await control)?.close();
-      const parts = await settled(runtime.made.made);
+      const parts = await settled(runtime.started);
       // Agents that end from here on end because the server exits; the journal says so.
       parts?.journal?.exiting();
       pending?.close();
-      if (runtime.owned) await parts?.supervisor.shutdown();
+      if (owned) await parts?.supervisor.shutdown();
       // The agents are gone: their worktrees are released (clean ones removed, those with work kept).
       await parts?.worktrees.drain();
       await parts?.journal?.writer.flush();
       parts?.journal?.flushIndex();
       parts?.journal?.writer.dropSpares();
       await server.close();
-      await (await settled(children.endpoint?.made))?.close();
+      await (await settled(children.endpoint?.started))?.close();
     },
   };
 }

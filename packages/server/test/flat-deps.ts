@@ -15,7 +15,7 @@ export type FlatDeps = Pick<ServerDeps, "supervisor" | "fleet"> &
   };
 
 // Which group each field belongs to.
-const GROUP: Record<string, keyof Groups> = {
+const GROUP: Partial<Record<string, keyof Groups>> = {
   version: "serving",
   toolsets: "serving",
   tracer: "serving",
@@ -42,13 +42,18 @@ const GROUP: Record<string, keyof Groups> = {
   maxResultChars: "limits",
   progressEveryMs: "limits",
 };
-const ROUTING: Record<string, string> = { routingTable: "table", routingBranch: "branch", withheldProviders: "withheldProviders", installed: "installed" };
+const ROUTING: Partial<Record<string, string>> = {
+  routingTable: "table",
+  routingBranch: "branch",
+  withheldProviders: "withheldProviders",
+  installed: "installed",
+};
 
 /** {@link FlatDeps} in their groups (version "test" unless given). */
 export function grouped(flat: FlatDeps): ServerDeps {
   const { supervisor, fleet, messaging, childMessaging, ...rest } = flat;
   const groups: Record<string, Record<string, unknown>> = { serving: { version: "test" } };
-  for (const [key, value] of Object.entries(rest)) {
+  for (const [key, value] of Object.entries(rest) as [string, unknown][]) {
     if (value === undefined) continue;
     const routing = ROUTING[key];
     const group = routing === undefined ? GROUP[key] : "routing";

@@ -17,7 +17,7 @@ export class OnFirstUse<T> {
   }
 
   /** What was made or is being made, if anything: for closing only what exists. */
-  get made(): Promise<T> | undefined {
+  get started(): Promise<T> | undefined {
     return this.#made;
   }
 }

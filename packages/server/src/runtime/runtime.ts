@@ -41,9 +41,9 @@ export interface RuntimeParts {
  * The runtime, made on first use. `owned`: the supervisor came from a factory, so closing the
  * server shuts it down (a given one stays the caller's).
  */
-export function runtimeOnFirstUse(deps: ServerDeps, parts: RuntimeParts): { made: OnFirstUse<Runtime>; owned: boolean } {
+export function runtimeOnFirstUse(deps: ServerDeps, parts: RuntimeParts): { runtime: OnFirstUse<Runtime>; owned: boolean } {
   const owned = typeof deps.supervisor === "function";
-  return { made: new OnFirstUse(() => makeRuntime(deps, parts)), owned };
+  return { runtime: new OnFirstUse(() => makeRuntime(deps, parts)), owned };
 }
 
 async function makeRuntime(deps: ServerDeps, parts: RuntimeParts): Promise<Runtime> {
@@ -97,6 +97,6 @@ function spendCapsOf(deps: ServerDeps, supervisor: Supervisor): SpendCapsWatch |
 async function worktreesOf(deps: ServerDeps, supervisor: Supervisor, spans: AgentSpans | undefined): Promise<AgentWorktrees> {
   const { AgentWorktrees } = await import("@subagent-mcp/worktrees");
   const settings = deps.persistence?.worktrees ?? { stateDir: stateDir({ home: homedir(), env: process.env }) };
-  const tracer = deps.serving?.tracer;
+  const { tracer } = deps.serving;
   return new AgentWorktrees(supervisor, settings, tracer === undefined ? undefined : { tracer, spans });
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { callTrace } from "../answers/call-trace.js";
-import type { Supervisor } from "@subagent-mcp/core";
 import { PermissionRulesSchema, type Grant, type PermissionRules } from "@subagent-mcp/permissions";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { checkOf, LaunchAgentOutput, launchOptionIssues, LaunchOptionsSchema, definedFields } from "@subagent-mcp/contract";

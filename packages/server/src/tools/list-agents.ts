@@ -128,7 +128,7 @@ async function listAgents(deps: ToolDeps, args: ListArgs, told: { first: boolean
   const room = roomLeft(deps.maxResultChars, ok({ ...head, agents: [], next_cursor: "x".repeat(120) }, [...said, "x".repeat(200)].join("\n")));
   const page = pageOf(
     rest,
-    { key: keyOf, row: (item: Item): Row => (isPast(item) ? pastRow(item) : liveRow(item, worktrees?.view(item.id) ?? item.remoteWorktree)), line },
+    { key: keyOf, row: (item: Item): Row => (isPast(item) ? pastRow(item) : liveRow(item, worktrees.view(item.id) ?? item.remoteWorktree)), line },
     limit,
     room,
   );

@@ -1,6 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { callTrace } from "../answers/call-trace.js";
-import { BudgetSchema, type AgentView, type Driver, type Supervisor } from "@subagent-mcp/core";
+import { BudgetSchema, type AgentView, type Driver } from "@subagent-mcp/core";
 import { launchAsked, resumableOf, type AgentJournal, type Resumable } from "@subagent-mcp/journal";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
