@@ -44,13 +44,15 @@ async function withControl(
   const stateDir = mkdtempSync(join(tmpdir(), "control-state-"));
   const cwd = mkdtempSync(join(tmpdir(), "control-cwd-"));
   const { driver, finish } = scripted();
-  const { server, close } = createServer(grouped({
-    supervisor: (extra) => Promise.resolve(new Supervisor({ ...extra, drivers: { claude: driver } })),
-    version: "9.9.9",
-    defaultCwd: cwd,
-    journal: { dir: join(stateDir, "agents") },
-    control: { stateDir, cwd, session: "s1" },
-  }));
+  const { server, close } = createServer(
+    grouped({
+      supervisor: (extra) => Promise.resolve(new Supervisor({ ...extra, drivers: { claude: driver } })),
+      version: "9.9.9",
+      defaultCwd: cwd,
+      journal: { dir: join(stateDir, "agents") },
+      control: { stateDir, cwd, session: "s1" },
+    }),
+  );
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const stdioClient = new Client({ name: "host", version: "1" });

@@ -32,7 +32,9 @@ function failingOnce(inner: Transport): Transport {
 describe("taking a message with inbox", () => {
   it("acknowledges it only once the answer was written: an answer that failed leaves it in the mailbox", async () => {
     const mail = new Maildir(mkdtempSync(join(tmpdir(), "mail-")));
-    const { server } = createServer(grouped({ supervisor: new Supervisor({ drivers: {} }), version: "test", messaging: { mail: asyncStore(mail), self: "bob" } }));
+    const { server } = createServer(
+      grouped({ supervisor: new Supervisor({ drivers: {} }), version: "test", messaging: { mail: asyncStore(mail), self: "bob" } }),
+    );
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(failingOnce(serverSide));
     const client = new Client({ name: "bob", version: "1" });

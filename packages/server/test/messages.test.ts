@@ -24,11 +24,13 @@ const idleDriver: Driver = {
 };
 
 async function connect(mail: Maildir, self: string, driver = idleDriver, store: MailboxStore = asyncStore(mail)): Promise<Client> {
-  const { server } = createServer(grouped({
-    supervisor: new Supervisor({ drivers: { claude: driver } }),
-    version: "test",
-    messaging: { mail: store, self },
-  }));
+  const { server } = createServer(
+    grouped({
+      supervisor: new Supervisor({ drivers: { claude: driver } }),
+      version: "test",
+      messaging: { mail: store, self },
+    }),
+  );
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);
   const client = new Client({ name: self, version: "1" });

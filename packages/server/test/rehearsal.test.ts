@@ -25,16 +25,18 @@ describe("warm()'s rehearsal", () => {
     };
     let supervisor: Supervisor | undefined;
     const changes: string[] = [];
-    const { server, warm, close } = createServer(grouped({
-      supervisor: (extra) => {
-        supervisor = new Supervisor({ ...extra, drivers: { claude: counting } });
-        supervisor.onChange((change) => changes.push(change.type));
-        return Promise.resolve(supervisor);
-      },
-      version: "9.9.9",
-      defaultCwd: cwd,
-      journal: { dir: join(stateDir, "agents") },
-    }));
+    const { server, warm, close } = createServer(
+      grouped({
+        supervisor: (extra) => {
+          supervisor = new Supervisor({ ...extra, drivers: { claude: counting } });
+          supervisor.onChange((change) => changes.push(change.type));
+          return Promise.resolve(supervisor);
+        },
+        version: "9.9.9",
+        defaultCwd: cwd,
+        journal: { dir: join(stateDir, "agents") },
+      }),
+    );
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);
     const client = new Client({ name: "host", version: "1" });

@@ -41,12 +41,14 @@ describe("transcript with receipts", () => {
     const stateDir = mkdtempSync(join(tmpdir(), "receipt-state-"));
     const { driver, finish } = scripted();
     const dir = join(stateDir, "agents");
-    const { server, close } = createServer(grouped({
-      supervisor: (extra) => Promise.resolve(new Supervisor({ ...extra, drivers: { claude: driver }, witness })),
-      version: "9.9.9",
-      defaultCwd: mkdtempSync(join(tmpdir(), "receipt-cwd-")),
-      journal: { dir },
-    }));
+    const { server, close } = createServer(
+      grouped({
+        supervisor: (extra) => Promise.resolve(new Supervisor({ ...extra, drivers: { claude: driver }, witness })),
+        version: "9.9.9",
+        defaultCwd: mkdtempSync(join(tmpdir(), "receipt-cwd-")),
+        journal: { dir },
+      }),
+    );
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);
     const client = new Client({ name: "host", version: "1" });
