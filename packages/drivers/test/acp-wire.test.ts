@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acpMcpServers, modelChoice, modelId, type SessionSetup } from "../src/acp-wire.js";
+import { acpMcpServers, modelChoice, modelId, type SessionSetup } from "../src/acp/acp-wire.js";
 
 // The model option as OpenCode and Qwen Code list it in session/new (trimmed to what is read).
 const setup = (currentValue: string, options: { value: string; name: string }[]): SessionSetup => ({

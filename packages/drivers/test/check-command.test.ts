@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
-import { runCheckCommand } from "../src/check-command.js";
+import { runCheckCommand } from "../src/process/check-command.js";
 
 // The check runner ends with its shell, yet keeps the end of what the shell wrote (where a test runner says what failed).
 const run = (command: string) => runCheckCommand({ command, cwd: tmpdir(), agentId: "a-check", signal: new AbortController().signal, timeoutMs: 60_000 });

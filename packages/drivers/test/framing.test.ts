@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LineFramer, parseLine } from "../src/framing.js";
+import { LineFramer, parseLine } from "../src/process/framing.js";
 
 function frame(chunks: Buffer[], max?: number): { lines: string[]; oversize: number[] } {
   const lines: string[] = [];

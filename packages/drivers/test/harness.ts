@@ -10,7 +10,7 @@ import {
   type FakeModelServer,
 } from "@subagent-mcp/testkit";
 import { acpAgents, driverFor, type CliDriver } from "../src/index.js";
-import type { CliDriverOptions } from "../src/options.js";
+import type { CliDriverOptions } from "../src/driver/options.js";
 
 type TurnEnd = Extract<AgentEvent, { type: "turn_end" }>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { acpPermissionRequest } from "../src/acp-permission.js";
-import { claudePermissionRequest } from "../src/claude-permission.js";
+import { acpPermissionRequest } from "../src/acp/acp-permission.js";
+import { claudePermissionRequest } from "../src/claude/claude-permission.js";
 
 // A launch_agent call that carries a check is asked about as the shell command its server will run, in every CLI's shape.
 const check = `pnpm test && ${"x".repeat(3_000)}`;

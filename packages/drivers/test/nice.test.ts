@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { spawnCli } from "../src/index.js";
-import type { CliProcess } from "../src/process.js";
+import type { CliProcess } from "../src/process/process.js";
 import { descendants } from "../src/internal/tree.js";
 import { harness, type Harness } from "./harness.js";
 

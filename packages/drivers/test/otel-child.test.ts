@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { claudeTraceEnv, codexTraceArgs, traceTarget } from "../src/otel-child.js";
+import { claudeTraceEnv, codexTraceArgs, traceTarget } from "../src/process/otel-child.js";
 
 const TP = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 

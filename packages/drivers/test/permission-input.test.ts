@@ -1,10 +1,10 @@
 import type { AgentEvent } from "@subagent-mcp/core";
 import type { ToolKind } from "@agentclientprotocol/sdk";
 import { describe, expect, it } from "vitest";
-import { acpPermissionRequest } from "../src/acp-permission.js";
-import { claudePermissionRequest } from "../src/claude-permission.js";
-import { codexApproval } from "../src/codex-permission.js";
-import { boundedInput, PendingPermissions, PERMISSION_INPUT_BYTES, permissionRequest } from "../src/permissions.js";
+import { acpPermissionRequest } from "../src/acp/acp-permission.js";
+import { claudePermissionRequest } from "../src/claude/claude-permission.js";
+import { codexApproval } from "../src/codex/codex-permission.js";
+import { boundedInput, PendingPermissions, PERMISSION_INPUT_BYTES, permissionRequest } from "../src/permissions/permissions.js";
 
 describe("permission requests", () => {
   it("carry small input as given and large input cut to the bound", () => {

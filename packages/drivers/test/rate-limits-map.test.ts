@@ -1,6 +1,6 @@
 import { AgentEventSchema } from "@subagent-mcp/core";
 import { describe, expect, it } from "vitest";
-import { acpQuotaEvent, claudeRateLimitEvents, codexRateLimitEvents } from "../src/rate-limits.js";
+import { acpQuotaEvent, claudeRateLimitEvents, codexRateLimitEvents } from "../src/driver/rate-limits.js";
 
 // Inputs are what the pinned CLIs printed against the fakes (Claude Code 2.1.330, Codex 0.169.0,
 // Gemini CLI 0.61.0), trimmed to the fields that matter.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acpExitCode, acpToolFacts, claudeExitCode, claudeToolFacts, codexCommand } from "../src/tool-kinds.js";
+import { acpExitCode, acpToolFacts, claudeExitCode, claudeToolFacts, codexCommand } from "../src/permissions/tool-kinds.js";
 
 // What each CLI's tool names and results mean to a receipt (the CLIs' own output is in *-tool-facts.test.ts).
 describe("tool kinds", () => {

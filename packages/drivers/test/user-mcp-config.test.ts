@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ClaudeDriver } from "../src/index.js";
-import { claudeMcpJson } from "../src/claude.js";
-import { codexMcpStatus } from "../src/codex-thread.js";
+import { claudeMcpJson } from "../src/claude/claude.js";
+import { codexMcpStatus } from "../src/codex/codex-thread.js";
 
 const servers = [
   { name: "notes", command: "node", args: ["notes.cjs"], env: { NOTES_VALUE: "secret-xyz" } },

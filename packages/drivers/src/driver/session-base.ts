@@ -1,7 +1,7 @@
 import { errorEvent, type AgentEvent, type Session } from "@subagent-mcp/core";
-import { LineFramer, parseLine } from "./framing.js";
-import { PendingPermissions } from "./permissions.js";
-import type { CliProcess } from "./process.js";
+import { LineFramer, parseLine } from "../process/framing.js";
+import { PendingPermissions } from "../permissions/permissions.js";
+import type { CliProcess } from "../process/process.js";
 import type { PermissionDecision } from "@subagent-mcp/contract";
 
 /**

@@ -4,7 +4,7 @@ import type { AgentEvent } from "@subagent-mcp/core";
 import { definedFields } from "@subagent-mcp/contract/fields";
 import { fileChanges } from "./codex-thread.js";
 import type { CodexItem } from "./codex-wire.js";
-import { codexCommand } from "./tool-kinds.js";
+import { codexCommand } from "../permissions/tool-kinds.js";
 
 type ToolEvent = Extract<AgentEvent, { type: "tool" | "tool_result" }>;
 

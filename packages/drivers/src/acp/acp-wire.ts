@@ -4,7 +4,7 @@ import type * as Acp from "@agentclientprotocol/sdk";
 import type { InitializeResponse, NewSessionResponse, PromptResponse, SessionConfigOption } from "@agentclientprotocol/sdk";
 import type { SessionSpec } from "@subagent-mcp/core";
 import type { Usage } from "@subagent-mcp/contract";
-import { DriverError } from "./errors.js";
+import { DriverError } from "../errors.js";
 
 const pairs = (record: Record<string, string> | undefined): { name: string; value: string }[] =>
   Object.entries(record ?? {}).map(([name, value]) => ({ name, value }));

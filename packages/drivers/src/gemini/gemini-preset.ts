@@ -1,10 +1,10 @@
 import type { SessionSpec } from "@subagent-mcp/core";
-import type { AcpAgent } from "./acp-agent.js";
+import type { AcpAgent } from "../acp/acp-agent.js";
 import { geminiArgs } from "./gemini-args.js";
 import { removeGeminiLoadLeftovers, untilGeminiCanLoad } from "./gemini-load.js";
 import { geminiPolicy } from "./gemini-policy.js";
-import { writePrivateFile } from "./private-file.js";
-import { forcedAsking } from "./unasked.js";
+import { writePrivateFile } from "../process/private-file.js";
+import { forcedAsking } from "../permissions/unasked.js";
 
 /**
  * Gemini CLI as an ACP agent. What it needs beyond data is declared here and nowhere else: its

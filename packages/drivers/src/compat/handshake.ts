@@ -1,6 +1,6 @@
-import { DriverError } from "./errors.js";
-import { LineFramer, parseLine } from "./framing.js";
-import type { CliProcess } from "./process.js";
+import { DriverError } from "../errors.js";
+import { LineFramer, parseLine } from "../process/framing.js";
+import type { CliProcess } from "../process/process.js";
 
 /** A CLI's cheapest protocol exchange: one message in, and the answer that proves it was understood. */
 export interface Probe {

@@ -1,10 +1,10 @@
 import { withoutSecrets } from "@subagent-mcp/contract";
 import { execa, type ResultPromise } from "execa";
 import type { Readable, Writable } from "node:stream";
-import { DriverError } from "./errors.js";
-import { guard, unguard } from "./internal/guardian.js";
-import { killTree, killTreeNow } from "./internal/tree.js";
-import { lowerPriority } from "./internal/nice.js";
+import { DriverError } from "../errors.js";
+import { guard, unguard } from "../internal/guardian.js";
+import { killTree, killTreeNow } from "../internal/tree.js";
+import { lowerPriority } from "../internal/nice.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import type { Sandbox } from "@subagent-mcp/sandbox";
 

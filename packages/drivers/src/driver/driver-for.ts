@@ -1,9 +1,9 @@
-import { AcpDriver } from "./acp.js";
-import type { AcpAgent } from "./acp-agent.js";
-import { ClaudeDriver } from "./claude.js";
+import { AcpDriver } from "../acp/acp.js";
+import type { AcpAgent } from "../acp/acp-agent.js";
+import { ClaudeDriver } from "../claude/claude.js";
 import type { CliDriver } from "./cli-driver.js";
-import { CodexDriver } from "./codex.js";
-import { DriverError } from "./errors.js";
+import { CodexDriver } from "../codex/codex.js";
+import { DriverError } from "../errors.js";
 import type { CliDriverOptions } from "./options.js";
 import type { Provider } from "@subagent-mcp/contract";
 

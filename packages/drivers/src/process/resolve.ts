@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
-import { DriverError } from "./errors.js";
+import { DriverError } from "../errors.js";
 import type { BuiltinProvider, Provider } from "@subagent-mcp/contract";
 
 /** The command names looked up on PATH, per provider. */

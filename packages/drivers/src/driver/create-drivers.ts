@@ -1,7 +1,7 @@
 import type { Provider } from "@subagent-mcp/contract";
 import type { Sandbox } from "@subagent-mcp/sandbox";
-import type { AcpAgent } from "./acp-agent.js";
-import { DEFAULT_AGENT_NICE } from "./agent-nice.js";
+import type { AcpAgent } from "../acp/acp-agent.js";
+import { DEFAULT_AGENT_NICE } from "../process/agent-nice.js";
 import type { CliDriver } from "./cli-driver.js";
 import { driverFor } from "./driver-for.js";
 

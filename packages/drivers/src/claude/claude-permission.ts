@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { permissionRequest } from "./permissions.js";
+import { permissionRequest } from "../permissions/permissions.js";
 import type { PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/contract";
 
 const EDIT_TOOLS = new Set(["Edit", "Write", "MultiEdit", "NotebookEdit"]);

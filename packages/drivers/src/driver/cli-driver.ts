@@ -1,9 +1,9 @@
 import type { AgentEvent, Driver, Session, SessionSpec } from "@subagent-mcp/core";
 import { execa } from "execa";
-import { probeCli, type Probe, type ProbeAnswer } from "./handshake.js";
+import { probeCli, type Probe, type ProbeAnswer } from "../compat/handshake.js";
 import type { CliDriverOptions } from "./options.js";
-import { cliEnv, spawnCli, type CliProcess } from "./process.js";
-import { resolveExecutable } from "./resolve.js";
+import { cliEnv, spawnCli, type CliProcess } from "../process/process.js";
+import { resolveExecutable } from "../process/resolve.js";
 import type { Provider } from "@subagent-mcp/contract";
 
 /**

@@ -1,6 +1,6 @@
 import type { PermissionOption, RequestPermissionResponse, ToolCallUpdate } from "@agentclientprotocol/sdk";
-import { permissionRequest } from "./permissions.js";
-import { acceptsEdits, isBypass } from "./unasked.js";
+import { permissionRequest } from "../permissions/permissions.js";
+import { acceptsEdits, isBypass } from "../permissions/unasked.js";
 import type { PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/contract";
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);

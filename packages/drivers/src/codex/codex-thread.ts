@@ -5,7 +5,7 @@ import { isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
 import { z } from "zod";
 import { FileChangeWire } from "./codex-permission.js";
 import type { CodexTokens } from "./codex-wire.js";
-import type { RpcPeer } from "./jsonrpc.js";
+import type { RpcPeer } from "../process/jsonrpc.js";
 import type { AgentEvent } from "@subagent-mcp/core";
 import type { Usage } from "@subagent-mcp/contract";
 

@@ -1,6 +1,6 @@
 import type { SessionSpec } from "@subagent-mcp/core";
 import { geminiApprovalOf } from "@subagent-mcp/contract";
-import { forcedAsking } from "./unasked.js";
+import { forcedAsking } from "../permissions/unasked.js";
 
 /** Gemini CLI flags for a session spec; `policyFile` holds the policy made from its rules (see gemini-policy.ts). */
 export function geminiArgs(spec: SessionSpec, policyFile?: string): string[] {

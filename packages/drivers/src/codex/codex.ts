@@ -1,20 +1,20 @@
 import type { AgentEvent, Session, SessionSpec } from "@subagent-mcp/core";
-import { codexTraceArgs } from "./otel-child.js";
+import { codexTraceArgs } from "../process/otel-child.js";
 import { errorEvent } from "@subagent-mcp/core";
 import { codexSandboxOf, definedFields } from "@subagent-mcp/contract";
 import { codexMcpStatus, fileChanges, inside, mcpServersStarted, NO_NATIVE_SUBAGENTS, usageBetween } from "./codex-thread.js";
-import { CliDriver } from "./cli-driver.js";
+import { CliDriver } from "../driver/cli-driver.js";
 import { codexItemEvent, codexStop } from "./codex-items.js";
 import { mcpRuleOverrides, mcpRuleRefusals } from "./codex-mcp-rules.js";
 import type { FileChangeWire } from "./codex-permission.js";
 import { codexApproval, type CodexApproval } from "./codex-permission.js";
-import { acceptsEdits, guarded, isBypass, unasked } from "./unasked.js";
+import { acceptsEdits, guarded, isBypass, unasked } from "../permissions/unasked.js";
 import { CodexItem, CodexNote, type CodexTokens } from "./codex-wire.js";
-import type { Probe } from "./handshake.js";
-import { RpcError, RpcPeer } from "./jsonrpc.js";
-import type { CliProcess } from "./process.js";
-import { codexRateLimitEvents } from "./rate-limits.js";
-import { BaseSession } from "./session-base.js";
+import type { Probe } from "../compat/handshake.js";
+import { RpcError, RpcPeer } from "../process/jsonrpc.js";
+import type { CliProcess } from "../process/process.js";
+import { codexRateLimitEvents } from "../driver/rate-limits.js";
+import { BaseSession } from "../driver/session-base.js";
 import { z } from "zod";
 import { errorMessage } from "@subagent-mcp/errors";
 

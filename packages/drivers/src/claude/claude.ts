@@ -1,18 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { closeSync } from "node:fs";
-import { claudeTraceEnv } from "./otel-child.js";
+import { claudeTraceEnv } from "../process/otel-child.js";
 import type { AgentEvent, McpServerSpec, PermissionRuling, Session, SessionSpec } from "@subagent-mcp/core";
 import { errorEvent } from "@subagent-mcp/core";
 import { hookInitialize, PRECHECK_HOOK, precheckAnswer } from "./claude-hooks.js";
 import { claudePermissionRequest, claudePermissionResult, sameRequestKey } from "./claude-permission.js";
 import { ClaudeLine, type ClaudeUsage } from "./claude-wire.js";
-import { CliDriver } from "./cli-driver.js";
-import type { Probe } from "./handshake.js";
-import { unnamedFile } from "./unnamed-file.js";
-import { claudeExitCode, claudeToolFacts } from "./tool-kinds.js";
-import type { CliProcess } from "./process.js";
-import { claudeRateLimitEvents } from "./rate-limits.js";
-import { BaseSession } from "./session-base.js";
+import { CliDriver } from "../driver/cli-driver.js";
+import type { Probe } from "../compat/handshake.js";
+import { unnamedFile } from "../process/unnamed-file.js";
+import { claudeExitCode, claudeToolFacts } from "../permissions/tool-kinds.js";
+import type { CliProcess } from "../process/process.js";
+import { claudeRateLimitEvents } from "../driver/rate-limits.js";
+import { BaseSession } from "../driver/session-base.js";
 import type { PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
 

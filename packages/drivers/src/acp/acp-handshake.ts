@@ -1,4 +1,4 @@
-import { DriverError } from "./errors.js";
+import { DriverError } from "../errors.js";
 
 /**
  * `request`'s answer, or a HANDSHAKE_TIMEOUT naming the agent, the step and the limit when none

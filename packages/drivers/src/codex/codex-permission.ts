@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { permissionRequest } from "./permissions.js";
+import { permissionRequest } from "../permissions/permissions.js";
 import type { PermissionDecision, PermissionRequest } from "@subagent-mcp/contract";
 
 // The approval requests of `codex app-server` (v2) that we turn into permission requests (see

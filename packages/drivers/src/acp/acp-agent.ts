@@ -1,7 +1,7 @@
 import type { SessionSpec } from "@subagent-mcp/core";
 import { acpModeIds, acpModeKeyOf, AcpModeKeySchema, type AcpModeKey, BUILTIN_PROVIDERS, ProviderSchema, type Provider } from "@subagent-mcp/contract";
 import { z } from "zod";
-import { DriverError } from "./errors.js";
+import { DriverError } from "../errors.js";
 
 /**
  * One provider in the user's config (`providers.<name>`): any agent that speaks the Agent Client
