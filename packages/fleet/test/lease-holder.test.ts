@@ -5,8 +5,8 @@ import { processRef, readStat } from "@subagent-mcp/state";
 import { startRedisServer, type RedisServer } from "@subagent-mcp/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { leaseKey } from "../src/keys.js";
-import { acquireLease, LEASE_MS } from "../src/lease.js";
+import { leaseKey } from "../src/redis/keys.js";
+import { acquireLease, LEASE_MS } from "../src/redis/lease.js";
 
 // A lease left on this host names its holder by pid and start time: a holder that is a zombie (its
 // parent never reaps it) or whose pid now names an unrelated process is gone, and its name is taken

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AgentEvent, Session } from "@subagent-mcp/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { withinNodeCeiling } from "../src/node-ceiling.js";
-import { NodePermissions } from "../src/node-permissions.js";
-import { CommandSchema, remoteSpec } from "../src/protocol.js";
+import { withinNodeCeiling } from "../src/node/node-ceiling.js";
+import { NodePermissions } from "../src/node/node-permissions.js";
+import { CommandSchema, remoteSpec } from "../src/protocol/protocol.js";
 import type { PermissionDecision, PermissionKind, PermissionRequest } from "@subagent-mcp/contract";
 
 const dir = mkdtempSync(join(tmpdir(), "fleet-ceiling-"));

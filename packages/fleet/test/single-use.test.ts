@@ -3,14 +3,14 @@ import { connectRedis } from "@subagent-mcp/mailbox-redis";
 import { startRedisServer, type RedisServer } from "@subagent-mcp/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { eventStream, leaseKey, nonceKey, STREAM_TTL_MS } from "../src/keys.js";
-import { acquireLease, LEASE_MS } from "../src/lease.js";
-import { claimOnce } from "../src/once.js";
-import { Outbox } from "../src/outbox.js";
-import { OwnerWatch, type Owned } from "../src/node-owners.js";
-import { dropSilentOwners, LOST_AFTER_MS, OWNERS, ownerBeat, ownerTimes } from "../src/registry.js";
-import { Signer } from "../src/sign.js";
-import { startNode } from "../src/node.js";
+import { eventStream, leaseKey, nonceKey, STREAM_TTL_MS } from "../src/redis/keys.js";
+import { acquireLease, LEASE_MS } from "../src/redis/lease.js";
+import { claimOnce } from "../src/protocol/once.js";
+import { Outbox } from "../src/redis/outbox.js";
+import { OwnerWatch, type Owned } from "../src/node/node-owners.js";
+import { dropSilentOwners, LOST_AFTER_MS, OWNERS, ownerBeat, ownerTimes } from "../src/redis/registry.js";
+import { Signer } from "../src/protocol/sign.js";
+import { startNode } from "../src/node/node.js";
 
 // The fleet's single-use messages, node leases, signed owner records and stream bounds, over a real redis-server.
 const KEY = "single-use-test-key-0123456789ab";

@@ -7,7 +7,7 @@ import { startRedisServer, type RedisServer } from "@subagent-mcp/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandStream, FleetClient, Signer, startNode, stopOnFleet, type FleetNode } from "../src/index.js";
-import { agentIdOf, CommandSchema } from "../src/protocol.js";
+import { agentIdOf, CommandSchema } from "../src/protocol/protocol.js";
 
 // The user's stop across the fleet, over a real redis-server: a node whose driver is an in-memory session.
 const KEY = "user-stop-test-key-0123456789abc";

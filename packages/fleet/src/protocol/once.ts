@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import { FleetError } from "./errors.js";
-import { nonceKey } from "./keys.js";
+import { FleetError } from "../errors.js";
+import { nonceKey } from "../redis/keys.js";
 
 /**
  * Makes an opened message single-use across processes: its nonce is claimed in Redis (SET NX PX,

@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
-import { FleetError } from "./errors.js";
+import { FleetError } from "../errors.js";
 import { NODES } from "./keys.js";
 import { NodeInfoSchema, type NodeInfo } from "@subagent-mcp/contract";
-import type { Signer } from "./sign.js";
+import type { Signer } from "../protocol/sign.js";
 
 /** How often a node (and an orchestrator with remote agents) says it is alive. */
 export const HEARTBEAT_MS = 2_000;

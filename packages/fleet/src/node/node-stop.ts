@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { NodeAgents } from "./node-agents.js";
-import { agentIdOf, replyStream, type Command, type Report, type StopReply } from "./protocol.js";
-import type { Signer } from "./sign.js";
+import { agentIdOf, replyStream, type Command, type Report, type StopReply } from "../protocol/protocol.js";
+import type { Signer } from "../protocol/sign.js";
 
 type Launch = Extract<Command, { kind: "launch" }>;
 type Stop = Extract<Command, { kind: "stop" }>;

@@ -4,7 +4,7 @@ import { ensurePrivateDir, writeAtomic } from "@subagent-mcp/state";
 import { AgentWorktree, WorktreeRecordSchema } from "@subagent-mcp/worktrees";
 import { z } from "zod";
 import type { AgentEvent, Driver } from "@subagent-mcp/core";
-import { RemoteSpecSchema, type Report } from "./protocol.js";
+import { RemoteSpecSchema, type Report } from "../protocol/protocol.js";
 
 /** What a node keeps of each agent it runs, to take it back after a crash: enough to resume its conversation. */
 export const HostedRecordSchema = z.object({

@@ -3,9 +3,9 @@ import { isAbsolute, relative } from "node:path";
 import { LEVEL, levelRank, PERMISSION_LEVELS, permissionLevelOf, type PermissionLevel, definedFields } from "@subagent-mcp/contract";
 import { levelOf, PermissionRuleSchema } from "@subagent-mcp/permissions";
 import { withoutTraceEnv } from "@subagent-mcp/tracing";
-import { FleetError } from "./errors.js";
+import { FleetError } from "../errors.js";
 import { levelFor, nestedWithinNode } from "./node-env.js";
-import type { RemoteSpec } from "./protocol.js";
+import type { RemoteSpec } from "../protocol/protocol.js";
 
 /** What a node lets a launch do, from its own config, whatever the launch asks. */
 export interface NodeCeiling {

@@ -1,8 +1,8 @@
 import type { Session } from "@subagent-mcp/core";
 import type { Redis } from "ioredis";
-import { dropSilentOwners, LOST_AFTER_MS, ownerTimes } from "./registry.js";
-import { STREAM_TTL_MS } from "./keys.js";
-import type { Signer } from "./sign.js";
+import { dropSilentOwners, LOST_AFTER_MS, ownerTimes } from "../redis/registry.js";
+import { STREAM_TTL_MS } from "../redis/keys.js";
+import type { Signer } from "../protocol/sign.js";
 
 /** What the sweep needs of an agent the node hosts. */
 export interface Owned {

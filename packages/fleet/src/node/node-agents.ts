@@ -1,12 +1,12 @@
 import type { AgentEvent, Driver, Session } from "@subagent-mcp/core";
 import { errorMessage } from "@subagent-mcp/errors";
-import { FleetError } from "./errors.js";
+import { FleetError } from "../errors.js";
 import { withinNodeCeiling, type NodeCeiling } from "./node-ceiling.js";
 import type { HostedRecord, NodeJournal } from "./node-journal.js";
 import { NodePermissions } from "./node-permissions.js";
 import type { AgentWorktree, WorktreeSettings } from "@subagent-mcp/worktrees";
 import { activeWorktree, openWorktree, releasedWorktree } from "./node-worktree.js";
-import type { Command, RemoteSpec, Report } from "./protocol.js";
+import type { Command, RemoteSpec, Report } from "../protocol/protocol.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 type Launch = Extract<Command, { kind: "launch" }>;

@@ -1,6 +1,6 @@
 import { worktreeOut, type RemoteWorktree, definedFields } from "@subagent-mcp/contract";
 import { AgentWorktree, type WorktreeSettings } from "@subagent-mcp/worktrees";
-import type { WorktreeAsk } from "./protocol.js";
+import type { WorktreeAsk } from "../protocol/protocol.js";
 
 // A launch's worktree on the node goes through the same lifecycle as one of a server's agents
 // (packages/worktrees): what is the node's own is where it is made, and what it reports of it.

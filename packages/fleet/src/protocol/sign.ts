@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { FleetError } from "./errors.js";
+import { FleetError } from "../errors.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /**

@@ -2,20 +2,20 @@ import { cpus, hostname, loadavg } from "node:os";
 import type { Driver } from "@subagent-mcp/core";
 import type { WorktreeSettings } from "@subagent-mcp/worktrees";
 import type { Redis } from "ioredis";
-import { eventStream, NODES } from "./keys.js";
-import { acquireLease } from "./lease.js";
+import { eventStream, NODES } from "../redis/keys.js";
+import { acquireLease } from "../redis/lease.js";
 import { keepAlive } from "./node-alive.js";
 import { ensureGroup, readCommands } from "./node-commands.js";
 import { OwnerWatch } from "./node-owners.js";
 import { queueing } from "./node-queue.js";
-import { Outbox } from "./outbox.js";
+import { Outbox } from "../redis/outbox.js";
 import type { NodeCeiling } from "./node-ceiling.js";
 import { NodeAgents } from "./node-agents.js";
 import { NodeJournal, restoreLeftovers } from "./node-journal.js";
 import { stopByUser } from "./node-stop.js";
 import type { NodeInfo } from "@subagent-mcp/contract";
-import type { Command, Report } from "./protocol.js";
-import type { Signer } from "./sign.js";
+import type { Command, Report } from "../protocol/protocol.js";
+import type { Signer } from "../protocol/sign.js";
 
 export interface NodeOptions {
   redis: Redis;

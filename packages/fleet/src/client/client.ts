@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEvent, Driver, Session, SessionSpec } from "@subagent-mcp/core";
 import type { Redis } from "ioredis";
-import { commandStream, eventStream, STREAM_TTL_MS } from "./keys.js";
-import { Outbox } from "./outbox.js";
+import { commandStream, eventStream, STREAM_TTL_MS } from "../redis/keys.js";
+import { Outbox } from "../redis/outbox.js";
 import type { NodeInfo, PermissionDecision } from "@subagent-mcp/contract";
-import { agentIdOf, remoteSpec, ReportSchema, type Command } from "./protocol.js";
+import { agentIdOf, remoteSpec, ReportSchema, type Command } from "../protocol/protocol.js";
 import type { Launching, Remote, RemoteLaunchOptions } from "./client-remote.js";
-import { HEARTBEAT_MS, lastBeat, liveNodes, LOST_AFTER_MS, OWNERS, ownerBeat, place } from "./registry.js";
-import type { Signer } from "./sign.js";
-import { streamEntries } from "./streams.js";
+import { HEARTBEAT_MS, lastBeat, liveNodes, LOST_AFTER_MS, OWNERS, ownerBeat, place } from "../redis/registry.js";
+import type { Signer } from "../protocol/sign.js";
+import { streamEntries } from "../redis/streams.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { definedFields } from "@subagent-mcp/contract/fields";
 

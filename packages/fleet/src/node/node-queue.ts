@@ -1,5 +1,5 @@
 import { SlotQueue } from "@subagent-mcp/core";
-import type { Command, Report } from "./protocol.js";
+import type { Command, Report } from "../protocol/protocol.js";
 
 type Launch = Extract<Command, { kind: "launch" }>;
 type Steer = Exclude<Command, { kind: "launch" | "stop" }>;

@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
-import { commandStream, STREAM_TTL_MS } from "./keys.js";
-import type { Lease } from "./lease.js";
+import { commandStream, STREAM_TTL_MS } from "../redis/keys.js";
+import type { Lease } from "../redis/lease.js";
 import type { NodeInfo } from "@subagent-mcp/contract";
-import { beat, HEARTBEAT_MS } from "./registry.js";
-import type { Signer } from "./sign.js";
+import { beat, HEARTBEAT_MS } from "../redis/registry.js";
+import type { Signer } from "../protocol/sign.js";
 
 /** What a node's heartbeat needs of it. */
 export interface AliveOptions {

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { commandStream, STREAM_MAXLEN } from "./keys.js";
-import { replyStream, StopReplySchema, type StopReply } from "./protocol.js";
-import { liveNodes } from "./registry.js";
-import type { Signer } from "./sign.js";
-import { streamEntries } from "./streams.js";
+import { commandStream, STREAM_MAXLEN } from "../redis/keys.js";
+import { replyStream, StopReplySchema, type StopReply } from "../protocol/protocol.js";
+import { liveNodes } from "../redis/registry.js";
+import type { Signer } from "../protocol/sign.js";
+import { streamEntries } from "../redis/streams.js";
 
 /** What the user's stop heard from the fleet: each live node's answer, and the nodes that did not answer in time. */
 export interface FleetStop {

@@ -1,6 +1,6 @@
 import type { AgentEvent } from "@subagent-mcp/core";
 import type { RemoteWorktree } from "@subagent-mcp/contract";
-import type { WorktreeAsk } from "./protocol.js";
+import type { WorktreeAsk } from "../protocol/protocol.js";
 
 /** An agent a FleetClient launched on a node, as the client keeps it. */
 export interface Remote {

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { processAlive, selfRef } from "@subagent-mcp/state";
 import { z } from "zod";
-import { FleetError } from "./errors.js";
+import { FleetError } from "../errors.js";
 import { leaseKey } from "./keys.js";
 import { HEARTBEAT_MS, LOST_AFTER_MS } from "./registry.js";
 

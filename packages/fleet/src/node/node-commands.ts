@@ -1,10 +1,10 @@
 import type { Redis } from "ioredis";
-import { FleetError } from "./errors.js";
-import { commandStream } from "./keys.js";
-import { claimOnce } from "./once.js";
-import { CommandSchema, type Command } from "./protocol.js";
-import type { Signer } from "./sign.js";
-import { streamEntries } from "./streams.js";
+import { FleetError } from "../errors.js";
+import { commandStream } from "../redis/keys.js";
+import { claimOnce } from "../protocol/once.js";
+import { CommandSchema, type Command } from "../protocol/protocol.js";
+import type { Signer } from "../protocol/sign.js";
+import { streamEntries } from "../redis/streams.js";
 import { errorMessage } from "@subagent-mcp/errors";
 
 const GROUP = "node";
