@@ -4,7 +4,7 @@ import { DEFAULT_PERMISSION_TIMEOUT_MS, type McpServerSpec, type SessionSpec } f
 import { createDrivers, mcpToolName, type CliDriver } from "@subagent-mcp/drivers";
 import { SafeName } from "@subagent-mcp/mailbox";
 import { ceilingFrom, ConfigError, depthFrom, withDefaults } from "@subagent-mcp/config";
-import { agentDefinitionSource } from "@subagent-mcp/config/definitions";
+import { agentDefinitionSource } from "@subagent-mcp/agents/pool";
 import { createSandbox } from "@subagent-mcp/sandbox";
 import { MESSAGING_TOOLS, definedFields } from "@subagent-mcp/contract";
 import { AuditLog, grant, mergeRules, protectedRules, type Grant } from "@subagent-mcp/permissions";

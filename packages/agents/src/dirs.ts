@@ -1,4 +1,5 @@
 import { delimiter, join, resolve } from "node:path";
+import { projectDefinitionDirs } from "@subagent-mcp/contract/definition-dirs";
 import type { DefinitionScope } from "./schema.js";
 
 // Kept free of YAML and zod at runtime: the host hooks import this file on every prompt.
@@ -22,11 +23,6 @@ export interface DefinitionDir {
 
 function xdgConfig(ctx: SearchContext): string {
   return ctx.env.XDG_CONFIG_HOME ?? join(ctx.home, ".config");
-}
-
-/** The project's own definition directories: `.subagent-mcp/agents` then `.claude/agents`. */
-export function projectDefinitionDirs(cwd: string): string[] {
-  return [join(cwd, ".subagent-mcp", "agents"), join(cwd, ".claude", "agents")];
 }
 
 // The least trusted scope first: a folder listed twice keeps the most trusted of its scopes.

@@ -2,28 +2,38 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { BudgetSchema, DEFAULT_CAP, liveBound } from "@subagent-mcp/core";
-import { AcpAgentConfigSchema, acpAgents, type AcpAgent } from "@subagent-mcp/drivers/light";
 import { capsOf, envInt, executablesOf } from "./provider-settings.js";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
-import { PriceTableSchema, SpendCapsSchema } from "@subagent-mcp/usage/schema";
 import { checkCapProviders, tighterCaps } from "./spend-caps.js";
 import { routedChecks, routedMachines, routedProviders, routedServers, untrustedRouting } from "./routing-trust.js";
 import { z } from "zod";
-import { SANDBOX_MODES, sandboxMode, type SandboxMode } from "@subagent-mcp/sandbox";
 import { CONFIG_DEFAULTS } from "./defaults.js";
 import { ConfigError } from "./errors.js";
 import { effectiveMailbox } from "./mailbox.js";
-import { MailboxConfigSchema } from "@subagent-mcp/mailbox/config";
-import { FleetConfigSchema } from "@subagent-mcp/fleet/config";
-import { WorktreeConfigSchema } from "@subagent-mcp/worktrees/config";
-import { ReceiptsConfigSchema } from "@subagent-mcp/receipts";
 import { mergeRules } from "@subagent-mcp/permissions";
 import { trustedRuns, TrustedRunsWatch, type TrustedRuns } from "./trusted-runs.js";
 import { gateProject } from "./project-gate.js";
 import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
 import { errorMessage } from "@subagent-mcp/errors";
-import { BUILTIN_PROVIDERS, ProviderSchema, type Provider, definedFields } from "@subagent-mcp/contract";
+import {
+  AcpAgentConfigSchema,
+  BUILTIN_PROVIDERS,
+  definedFields,
+  FleetConfigSchema,
+  MailboxConfigSchema,
+  PriceTableSchema,
+  ProviderSchema,
+  ReceiptsConfigSchema,
+  resolveAcpAgents,
+  SANDBOX_MODES,
+  sandboxSetting,
+  SpendCapsSchema,
+  WorktreeConfigSchema,
+  type AcpAgentSpec,
+  type Provider,
+  type SandboxMode,
+} from "@subagent-mcp/contract";
 
 /** The one schema of both config files (user and project). Unknown keys are errors: typos show. */
 export const ConfigSchema = z.strictObject({
@@ -97,7 +107,7 @@ export interface EffectiveConfig extends Omit<Config, "routing" | "permissions" 
   /** With `trustedRuns`: throws when a file a provider runs is not the one the user trusted (the drivers call it before each process). */
   verifyRun?: (provider: Provider) => void;
   /** Every ACP provider (the presets and the configured ones), by name; Gemini CLI's driver is built in. */
-  agents: ReadonlyMap<Provider, AcpAgent>;
+  agents: ReadonlyMap<Provider, AcpAgentSpec>;
   /** Every provider name a launch, a definition or a routing entry may use: the built-in ones, then the ACP agents. */
   providerNames: Provider[];
 }
@@ -249,12 +259,9 @@ export function loadConfig(options: {
         })
       : { project: file.config, ignored: [], withheldProviders: {} };
   const configured = { ...user.providers, ...project.providers };
-  let agents: Map<Provider, AcpAgent>;
-  try {
-    agents = acpAgents(configured);
-  } catch (error) {
-    throw new ConfigError("CONFIG_INVALID", errorMessage(error));
-  }
+  const resolved = resolveAcpAgents(configured);
+  if ("error" in resolved) throw new ConfigError("CONFIG_INVALID", resolved.error);
+  const agents = resolved.agents;
   const providers = [...BUILTIN_PROVIDERS, ...agents.keys()];
   const caps = capsOf(agents, [user.caps, project.caps], providers, env);
   const stall = envInt(env, "SUBAGENT_MCP_STALL_SECONDS", 1);
@@ -305,7 +312,7 @@ export function loadConfig(options: {
     ...(user.prices === undefined && project.prices === undefined ? {} : { prices: { ...user.prices, ...project.prices } }),
     mailbox: effectiveMailbox(user.mailbox, project.mailbox, env),
     ...definedFields({ fleet: user.fleet }),
-    sandbox: sandboxMode(env, user.sandbox),
+    sandbox: sandboxOf(env, user.sandbox),
     ignored,
     withheldProviders,
     // What the trusted project makes us run is held to its trust at every launch, not only now.
@@ -327,4 +334,11 @@ function checkedRuns(runs: TrustedRuns | undefined): Pick<EffectiveConfig, "trus
       watch.verify(provider);
     },
   };
+}
+
+// The environment's setting over the user's file's; a wrong word in the environment is a config error.
+function sandboxOf(env: Record<string, string | undefined>, configured: SandboxMode | undefined): SandboxMode {
+  const setting = sandboxSetting(env, configured);
+  if ("error" in setting) throw new ConfigError("CONFIG_INVALID", setting.error);
+  return setting.mode;
 }

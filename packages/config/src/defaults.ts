@@ -1,6 +1,6 @@
 // Apart from the config schema, so that what reads a default (the server at start-up) loads no parser.
 import { DEFAULT_STALL_MS } from "@subagent-mcp/core";
-import { DEFAULT_AGENT_NICE } from "@subagent-mcp/drivers/light";
+import { DEFAULT_AGENT_NICE } from "@subagent-mcp/contract";
 import type { Config } from "./config.js";
 
 /**

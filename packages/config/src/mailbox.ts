@@ -1,4 +1,4 @@
-import { MAILBOX_ENV, MailboxConfigSchema, type MailboxConfig } from "@subagent-mcp/mailbox/config";
+import { MAILBOX_ENV, MailboxConfigSchema, type MailboxConfig } from "@subagent-mcp/contract";
 import { ConfigError } from "./errors.js";
 
 type Env = Record<string, string | undefined>;

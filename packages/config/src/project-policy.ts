@@ -7,7 +7,7 @@ import type { TrustStatus } from "./trust.js";
 /**
  * What a definition grants beyond what an untrusted project may (e.g. "permission_mode bypassPermissions"),
  * by contract's list of the launch options that need trust; empty when nothing. Its escalation's check
- * is not among them: without trust it escalates on errors only (definitions.ts).
+ * is not among them: without trust it escalates on errors only (@subagent-mcp/agents/pool).
  */
 export function definitionPrivileges(d: {
   permissionMode?: string | undefined;

@@ -1,6 +1,5 @@
 // Per-provider settings of the config files with the environment over them: caps, executables.
-import { executableEnvVar, type AcpAgent } from "@subagent-mcp/drivers/light";
-import type { Provider } from "@subagent-mcp/contract";
+import { executableEnvVar, type AcpAgentSpec, type Provider } from "@subagent-mcp/contract";
 import { ConfigError } from "./errors.js";
 
 /** An integer variable of the environment, at least `min`; undefined when unset or empty; a bad value is CONFIG_INVALID. */
@@ -14,7 +13,7 @@ export function envInt(env: Record<string, string | undefined>, name: string, mi
 
 // A provider's own `cap` first; the `caps` sections over it (the user's, then the project's); the environment over all.
 export function capsOf(
-  agents: ReadonlyMap<Provider, AcpAgent>,
+  agents: ReadonlyMap<Provider, AcpAgentSpec>,
   sections: (Record<Provider, number> | undefined)[],
   providers: Provider[],
   env: Record<string, string | undefined>,

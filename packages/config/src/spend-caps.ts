@@ -1,8 +1,8 @@
-// The config's `spend_caps` (schema: @subagent-mcp/usage/schema): each keyed by a configured provider,
+// The config's `spend_caps` (schema: @subagent-mcp/contract): each keyed by a configured provider,
 // and a project's merged over the user's only to tighten them. A launch a cap cannot cover is routed
 // past that provider or refused; a cap counts every server's and worker's turns in the state folder.
 import type { Provider } from "@subagent-mcp/contract";
-import type { SpendCaps } from "@subagent-mcp/usage/schema";
+import type { SpendCaps } from "@subagent-mcp/contract";
 import { ConfigError } from "./errors.js";
 
 /** Throws CONFIG_INVALID naming the file and the field (`spend_caps.<key>`) of a cap whose provider is not configured. */

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 
-import { projectDefinitionDirs } from "@subagent-mcp/agents/dirs";
+import { projectDefinitionDirs } from "@subagent-mcp/contract/definition-dirs";
 import { stateDir, writePrivate, stateLayout } from "@subagent-mcp/state";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";

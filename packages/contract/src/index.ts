@@ -112,3 +112,20 @@ export {
 export { LeftSchema } from "./budget-left.js";
 export { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "./plugin.js";
 export { type SandboxStatus } from "./sandbox.js";
+export { MAILBOX_ENV, MailboxConfigSchema, type MailboxConfig } from "./config-slices/mailbox.js";
+export { FleetConfigSchema, type FleetConfig } from "./config-slices/fleet.js";
+export { WorktreeConfigSchema } from "./config-slices/worktree.js";
+export { ReceiptsConfigSchema, type ReceiptsConfig } from "./config-slices/receipts.js";
+export {
+  PriceSchema,
+  PriceTableSchema,
+  SpendCapSchema,
+  SpendCapsSchema,
+  type Price,
+  type PriceTable,
+  type SpendCap,
+  type SpendCaps,
+} from "./config-slices/prices.js";
+export { SANDBOX_MODES, sandboxSetting, type SandboxMode } from "./config-slices/sandbox.js";
+export { AcpAgentConfigSchema, resolveAcpAgents, type AcpAgentConfig, type AcpAgentSpec } from "./config-slices/acp-agents.js";
+export { DEFAULT_AGENT_NICE, executableEnvVar } from "./config-slices/agent-process.js";

@@ -2,7 +2,7 @@
 // and read from git, and the claims of its final text that those facts do not back.
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { ReceiptError, type ReceiptErrorCode } from "./errors.js";
-export { compilePhrases, ReceiptsConfigSchema } from "./phrases.js";
+export { compilePhrases } from "./phrases.js";
 export { TreeWatch, type Snapshot, type TreeChanges } from "./git-tree.js";
 export { Receipts } from "./witness.js";
 export { serverFolder } from "./folders.js";

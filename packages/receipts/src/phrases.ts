@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { ReceiptsConfig } from "@subagent-mcp/contract";
 import { errorMessage } from "@subagent-mcp/errors";
 import { ReceiptError } from "./errors.js";
 
@@ -50,23 +50,6 @@ export const DEFAULT_CHANGE_REQUESTS: readonly string[] = [
   String.raw`\b(fix|implement|add|edit|change|modify|update|write|create|refactor|rename|remove|delete|replace|rewrite|migrate|bump|patch|apply)\b`,
 ];
 
-/** The `receipts` section of the config: patterns added to the defaults (or replacing them with `defaults: false`). */
-const Pattern = z
-  .string()
-  .min(1)
-  .max(500)
-  .refine((p) => compiles(p), { message: "not a regular expression" });
-export const ReceiptsConfigSchema = z.strictObject({
-  test_commands: z.array(Pattern).max(200).optional(),
-  claims: z.array(Pattern).max(200).optional(),
-  change_requests: z.array(Pattern).max(200).optional(),
-  /** false: only the lists given here apply (default true: they add to the built-in ones). */
-  defaults: z.boolean().optional(),
-  /** Changed files listed in a receipt before the rest are only counted (default 50). */
-  max_files: z.int().min(0).max(10_000).optional(),
-});
-export type ReceiptsConfig = z.infer<typeof ReceiptsConfigSchema>;
-
 /** The lists compiled once per server. */
 export interface Phrases {
   tests: RegExp[];
@@ -84,15 +67,6 @@ export function compilePhrases(config: ReceiptsConfig = {}): Phrases {
     claims: list(DEFAULT_CLAIMS, config.claims),
     changes: list(DEFAULT_CHANGE_REQUESTS, config.change_requests),
   };
-}
-
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern, "im");
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function compile(pattern: string): RegExp {

@@ -1,13 +1,12 @@
 import { bwrapArgs } from "./bwrap.js";
-import type { SandboxStatus } from "@subagent-mcp/contract";
+import { sandboxSetting, type SandboxMode, type SandboxStatus } from "@subagent-mcp/contract";
 import { detectSandbox, detectSandboxLater, SANDBOXED_ENV } from "./detect.js";
 import { SandboxError } from "./errors.js";
 import { seatbeltProfile } from "./seatbelt.js";
 import { presentView, type SandboxView } from "./view.js";
 
 /** The user's setting: `auto` (a sandbox where the machine has one), `off`, or `required` (no launch without one). */
-export const SANDBOX_MODES = ["auto", "off", "required"] as const;
-export type SandboxMode = (typeof SANDBOX_MODES)[number];
+export { SANDBOX_MODES, type SandboxMode } from "@subagent-mcp/contract";
 
 const OFF: SandboxStatus = { kind: "none", reason: "turned off by the sandbox setting (SUBAGENT_MCP_SANDBOX or the config's `sandbox`)" };
 
@@ -80,8 +79,7 @@ export class Sandbox {
 
 /** The setting from the environment (SUBAGENT_MCP_SANDBOX) over the config's; throws SANDBOX_MODE_INVALID on another word. */
 export function sandboxMode(env: Record<string, string | undefined>, configured: SandboxMode | undefined): SandboxMode {
-  const raw = env.SUBAGENT_MCP_SANDBOX;
-  if (raw === undefined || raw === "") return configured ?? "auto";
-  if ((SANDBOX_MODES as readonly string[]).includes(raw)) return raw as SandboxMode;
-  throw new SandboxError("SANDBOX_MODE_INVALID", `SUBAGENT_MCP_SANDBOX must be one of ${SANDBOX_MODES.join(", ")}, got "${raw}"`);
+  const setting = sandboxSetting(env, configured);
+  if ("error" in setting) throw new SandboxError("SANDBOX_MODE_INVALID", setting.error);
+  return setting.mode;
 }

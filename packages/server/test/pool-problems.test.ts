@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { agentDefinitionSource } from "@subagent-mcp/config/definitions";
+import { agentDefinitionSource } from "@subagent-mcp/agents/pool";
 import { serverHarness, type ServerHarness } from "./harness.js";
 
 let h: ServerHarness | undefined;

@@ -22,15 +22,17 @@ describe("start-up", () => {
     const home = mkdtempSync(join(tmpdir(), "startup-"));
     const env = { HOME: home, XDG_STATE_HOME: join(home, "state") };
     const config = loadConfig({ cwd: home, env });
-    const { server, close } = createServer(grouped({
-      // As the CLI composes it: the runtime half of the package comes in on first use.
-      supervisor: async () => (await import("../src/runtime.js")).createSupervisor(config),
-      definitions: async () => (await import("@subagent-mcp/config/definitions")).agentDefinitionSource({ cwd: home, home, env })(),
-      version: "test",
-      defaultCwd: home,
-      messaging: { mail: asyncStore(new Maildir(join(home, "mail"))), self: "boss" },
-      childMessaging: true,
-    }));
+    const { server, close } = createServer(
+      grouped({
+        // As the CLI composes it: the runtime half of the package comes in on first use.
+        supervisor: async () => (await import("../src/runtime.js")).createSupervisor(config),
+        definitions: async () => (await import("@subagent-mcp/agents/pool")).agentDefinitionSource({ cwd: home, home, env })(),
+        version: "test",
+        defaultCwd: home,
+        messaging: { mail: asyncStore(new Maildir(join(home, "mail"))), self: "boss" },
+        childMessaging: true,
+      }),
+    );
     const [a, b] = InMemoryTransport.createLinkedPair();
     await server.connect(b);
     const client = new Client({ name: "test", version: "1" });

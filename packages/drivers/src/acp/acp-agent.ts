@@ -1,30 +1,8 @@
 import type { SessionSpec } from "@subagent-mcp/core";
-import { acpModeIds, acpModeKeyOf, AcpModeKeySchema, type AcpModeKey, BUILTIN_PROVIDERS, ProviderSchema, type Provider } from "@subagent-mcp/contract";
-import { z } from "zod";
+import { acpModeIds, acpModeKeyOf, resolveAcpAgents, type AcpAgentConfig, type AcpAgentSpec, type Provider } from "@subagent-mcp/contract";
 import { DriverError } from "../errors.js";
 
-/**
- * One provider in the user's config (`providers.<name>`): any agent that speaks the Agent Client
- * Protocol over stdio. For a preset's name (qwen, opencode) every field is optional and overrides
- * the preset's; for any other name `command` is required.
- */
-export const AcpAgentConfigSchema = z.strictObject({
-  /** The program: a name looked up on PATH, or an absolute path. */
-  command: z.string().min(1).optional(),
-  /** Its arguments that start ACP on stdio (e.g. ["--acp"], ["acp"]). */
-  args: z.array(z.string()).optional(),
-  /** Variables every session of it gets. */
-  env: z.record(z.string(), z.string()).optional(),
-  /** Processing agents allowed at once (default 5). */
-  cap: z.int().min(1).max(100).optional(),
-  /** How to choose a model: arguments with `{model}` in them (e.g. ["--model", "{model}"]); else ACP's session/set_model. */
-  model_args: z.array(z.string()).optional(),
-  /** Our permission modes onto the agent's own session mode ids, where the guess by name is wrong. */
-  modes: z.partialRecord(AcpModeKeySchema, z.string().min(1)).optional(),
-  /** Its name for people (default: the provider name). */
-  label: z.string().min(1).optional(),
-});
-type AcpAgentConfig = z.infer<typeof AcpAgentConfigSchema>;
+export { AcpAgentConfigSchema } from "@subagent-mcp/contract";
 
 /** What an agent's session needs done around its process that no data can say (Gemini CLI's guards). */
 interface AcpNative {
@@ -40,74 +18,19 @@ export interface LoadGuard {
   after(sessionId: string): void;
 }
 
-/** An ACP agent the driver can run: a preset or a config entry, resolved. */
-export interface AcpAgent {
-  provider: Provider;
-  label: string;
-  command: string;
-  args: string[];
-  env: Record<string, string>;
-  cap?: number;
-  modelArgs?: string[];
-  modes?: Partial<Record<AcpModeKey, string>>;
+/** An ACP agent the driver can run: a preset or a config entry, resolved, with its native hooks if any. */
+export interface AcpAgent extends AcpAgentSpec {
   native?: AcpNative;
 }
-
-/**
- * Agents a user who has them on PATH needs no config for. Each line was checked against the
- * agent's own `initialize` answer and help: Qwen Code 0.24 takes `--acp` and `--model`; OpenCode
- * 1.18 takes `acp` and no model flag (its session's `model` config option, `provider/model`, is
- * set through ACP instead). OpenCode runs shell commands, edits and fetches without asking unless
- * its config says "ask": OPENCODE_PERMISSION, which it merges over its config files (a project's
- * "allow" included), makes it ask, so that the session's permission mode or our permission rules
- * decide each such tool call. Checked on 1.18.28 and 1.18.33.
- */
-const ACP_PRESETS: Readonly<Record<string, AcpAgent>> = {
-  // Qwen Code 0.24 discovers a session's MCP servers in the background after session/new, so a first
-  // turn sent at once goes without their tools: this variable makes session/new wait for them.
-  qwen: {
-    provider: "qwen",
-    label: "Qwen Code",
-    command: "qwen",
-    args: ["--acp"],
-    env: { QWEN_CODE_LEGACY_MCP_BLOCKING: "1" },
-    modelArgs: ["--model", "{model}"],
-  },
-  opencode: {
-    provider: "opencode",
-    label: "OpenCode",
-    command: "opencode",
-    args: ["acp"],
-    env: { OPENCODE_PERMISSION: JSON.stringify({ bash: "ask", edit: "ask", webfetch: "ask" }) },
-  },
-};
 
 /**
  * Every ACP provider: the presets, with the user's entries over them and beside them. A built-in
  * provider's name is refused (its driver is not ACP's), and so is a new name without a command.
  */
 export function acpAgents(configured: Record<string, AcpAgentConfig> = {}): Map<Provider, AcpAgent> {
-  const agents = new Map<Provider, AcpAgent>(Object.entries(ACP_PRESETS));
-  for (const [name, entry] of Object.entries(configured)) {
-    const parsed = ProviderSchema.safeParse(name);
-    if (!parsed.success) throw new DriverError("PROVIDER_INVALID", `providers.${name}: ${parsed.error.issues[0]?.message ?? "not a provider name"}`);
-    if ((BUILTIN_PROVIDERS as readonly string[]).includes(name))
-      throw new DriverError("PROVIDER_INVALID", `providers.${name}: ${name} is built in; set its executable under "executables" instead`);
-    const base = agents.get(name);
-    const command = entry.command ?? base?.command;
-    if (command === undefined) throw new DriverError("PROVIDER_INVALID", `providers.${name}: "command" is required (the program that speaks ACP on stdio)`);
-    agents.set(name, {
-      provider: name,
-      label: entry.label ?? base?.label ?? name,
-      command,
-      args: entry.args ?? base?.args ?? [],
-      env: { ...base?.env, ...entry.env },
-      ...((entry.cap ?? base?.cap) === undefined ? {} : { cap: entry.cap ?? base?.cap }),
-      ...((entry.model_args ?? base?.modelArgs) === undefined ? {} : { modelArgs: entry.model_args ?? base?.modelArgs }),
-      ...(entry.modes === undefined && base?.modes === undefined ? {} : { modes: { ...base?.modes, ...entry.modes } }),
-    });
-  }
-  return agents;
+  const resolved = resolveAcpAgents(configured);
+  if ("error" in resolved) throw new DriverError("PROVIDER_INVALID", resolved.error);
+  return resolved.agents;
 }
 
 /**

@@ -1,15 +1,12 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { DriverError } from "../errors.js";
-import type { BuiltinProvider, Provider } from "@subagent-mcp/contract";
+import { executableEnvVar, type BuiltinProvider, type Provider } from "@subagent-mcp/contract";
 
 /** The command names looked up on PATH, per provider. */
 const DEFAULT_COMMANDS: Readonly<Record<BuiltinProvider, string>> = { claude: "claude", codex: "codex", gemini: "gemini" };
 
-/** The environment variable that overrides a provider's executable, e.g. SUBAGENT_MCP_CLAUDE_PATH. */
-export function executableEnvVar(provider: Provider): string {
-  return `SUBAGENT_MCP_${provider.toUpperCase().replaceAll("-", "_")}_PATH`;
-}
+export { executableEnvVar } from "@subagent-mcp/contract";
 
 /** Where to look for a provider's CLI: an explicit path, the environment (PATH and the override), an ACP agent's command. */
 export interface Lookup {

@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { FleetConfigSchema, type FleetConfig } from "../src/config.js";
+import { FleetConfigSchema, type FleetConfig } from "../src/index.js";
 
 describe("fleet config", () => {
   it("caps a node at one of the permission levels, auto excepted, as the one vocabulary names them", () => {

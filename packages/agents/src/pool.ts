@@ -1,64 +1,16 @@
+// The pool's agent definitions: the files loaded (load.ts), each held to the project's trust as the config's policy says.
 import { basename } from "node:path";
-
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
-import { composeSystemPrompt, formatIssue, loadAgentDefinitions, type LoadedDefinition, type SearchContext } from "@subagent-mcp/agents";
-import type { Budget } from "@subagent-mcp/core";
-import { definitionPrivileges, trustCommand, untrustedReason } from "./project-policy.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError, definitionPrivileges, trustCommand, TrustStore, untrustedReason, type DefinitionSet, type PoolDefinition } from "@subagent-mcp/config";
 import { TaskCategorySchema, type TaskCategory } from "@subagent-mcp/routing";
-import { TrustStore } from "./trust.js";
 import { errorMessage } from "@subagent-mcp/errors";
-import type { Escalate, McpServerSpec, Provider } from "@subagent-mcp/contract";
-import { needsTrust } from "@subagent-mcp/contract";
+import { needsTrust, type Escalate } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
-
-/** A pool agent as the server knows it: where it came from and how to launch it. */
-export interface PoolDefinition {
-  name: string;
-  description: string | undefined;
-  file: string;
-  provider: Provider;
-  model: string | undefined;
-  effort: string | undefined;
-  allowedTools: string[] | undefined;
-  permissionMode: string | undefined;
-  /** Rules for its replicas' permission requests, after the config's. */
-  permissions?: PermissionRules | undefined;
-  replicas: number;
-  maxTurnsPerProcess: number;
-  /** The composed, byte-stable system prompt (definition body, skills, expertise). */
-  systemPrompt: string;
-  /** `worktree`: each replica works in a git worktree of its own, each task's work kept on a branch of its own. */
-  isolation?: "none" | "worktree" | undefined;
-  /** The ref the replicas' worktrees start from (default: HEAD). */
-  base?: string | undefined;
-  /** Limits on what each replica may spend. */
-  budget?: Budget | undefined;
-  /** The machine of the fleet its replicas run on (a node's name, or "any"); absent: this one. */
-  machine?: string | undefined;
-  /** With a machine: the folder there its replicas work in (default: the server's, the same path there). */
-  cwd?: string | undefined;
-  /** A task that ends in an error, or fails the check, goes to a stronger candidate (see pool-escalation.ts). */
-  escalate?: Escalate | undefined;
-  /** The task category whose routing entry gives the stronger candidates (default fallback_default). */
-  category?: TaskCategory | undefined;
-  /** The user's MCP servers its replicas get (names, "inherit", or specs), resolved by the server. */
-  mcpServers?: readonly (string | McpServerSpec)[] | undefined;
-}
-
-/**
- * The definitions the pool can run; problems are reported, never thrown. `unusable` names, per
- * agent, the problems that kept its definition out (a file that failed to load, a grant the
- * project is not trusted with), so asking for it by name says why.
- */
-export interface DefinitionSet {
-  definitions: PoolDefinition[];
-  problems: string[];
-  unusable?: Record<string, string[]>;
-}
-
-/** Loads the definitions, read again on every pool call; may be async (to load its parser on first use). */
-export type DefinitionSource = () => DefinitionSet | Promise<DefinitionSet>;
+import { composeSystemPrompt } from "./compose.js";
+import type { SearchContext } from "./dirs.js";
+import { formatIssue } from "./errors.js";
+import { loadAgentDefinitions } from "./load.js";
+import type { LoadedDefinition } from "./schema.js";
 
 /**
  * Pool definitions from the agent files (project, user, SUBAGENT_MCP_AGENTS_PATH), read on each call.

@@ -1,4 +1,4 @@
-import { LEVEL, PermissionLevelSchema } from "@subagent-mcp/contract";
+import { LEVEL, PermissionLevelSchema } from "../permission-modes.js";
 import { z } from "zod";
 
 /**
