@@ -13,12 +13,12 @@ import {
   benchWorker,
 } from "./sections-agents.js";
 import { benchBudget, benchDashboard, benchDecide, benchHooks, benchJournal, benchJournalBig, benchMailbox, benchWorktree } from "./sections-without-agents.js";
-import { benchCaps } from "./caps.js";
-import { benchOwnership } from "./ownership.js";
-import { benchSandbox } from "./sandbox.js";
-import { benchReceiptGit } from "./receipt-git.js";
-import { benchRouting } from "./routing.js";
-import { benchScale } from "./scale-report.js";
+import { benchCaps } from "./budget/caps.js";
+import { benchOwnership } from "./mailbox/ownership.js";
+import { benchSandbox } from "./sandbox/sandbox.js";
+import { benchReceiptGit } from "./worktree/receipt-git.js";
+import { benchRouting } from "./routing/routing.js";
+import { benchScale } from "./scale/scale-report.js";
 import { benchScaleFleet, benchScalePast } from "./sections-fleet-scale.js";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 

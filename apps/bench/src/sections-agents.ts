@@ -1,16 +1,16 @@
 // The agent-running benchmarks' sections of `pnpm bench`: each runs one benchmark and reports it.
-import { tasksBench } from "./tasks.js";
-import { coldVsWarm, type ColdWarmResult } from "./cold-warm.js";
-import { mcpBench } from "./mcp.js";
-import { permissionBench } from "./permissions.js";
-import { poolBench, type PoolResult } from "./pool.js";
+import { tasksBench } from "./mcp/tasks.js";
+import { coldVsWarm, type ColdWarmResult } from "./startup/cold-warm.js";
+import { mcpBench } from "./mcp/mcp.js";
+import { permissionBench } from "./permissions/permissions.js";
+import { poolBench, type PoolResult } from "./pool/pool.js";
 import { printTable } from "./stats.js";
-import { startupBench } from "./startup.js";
-import { mailboxWake, workerBench, type WorkerResult } from "./worker.js";
+import { startupBench } from "./startup/startup.js";
+import { mailboxWake, workerBench, type WorkerResult } from "./mailbox/worker.js";
 import type { BenchContext } from "./context.js";
-import { SERVE_TARGETS, serveBench } from "./serve.js";
-import { fleetBench, type FleetResult } from "./fleet.js";
-import { tracingBench } from "./tracing.js";
+import { SERVE_TARGETS, serveBench } from "./startup/serve.js";
+import { fleetBench, type FleetResult } from "./fleet/fleet.js";
+import { tracingBench } from "./tracing/tracing.js";
 
 /** The cold-warm benchmark: runs it, prints its tables, saves its results. */
 export async function benchColdWarm({ runs, providers, acpAgents, save }: BenchContext): Promise<void> {

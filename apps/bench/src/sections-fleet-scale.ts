@@ -1,6 +1,6 @@
 import type { BenchContext } from "./context.js";
-import { scaleFleetBench } from "./scale-fleet.js";
-import { scalePastBench } from "./scale-past.js";
+import { scaleFleetBench } from "./scale/scale-fleet.js";
+import { scalePastBench } from "./scale/scale-past.js";
 import { printTable } from "./stats.js";
 
 /** The fleet at scale: K nodes on one Redis, M agents each; prints its tables, saves results/scale-fleet.json. */

@@ -1,14 +1,14 @@
 // The sections of `pnpm bench` that run no agent CLI (our own parts alone): each runs one benchmark and reports it.
 import { availableParallelism } from "node:os";
-import { budgetCheckBench } from "./budget.js";
-import { dashboardBench } from "./dashboard.js";
-import { decideBench } from "./decide.js";
-import { hookBench } from "./hooks.js";
-import { journalBench } from "./journal.js";
-import { bigJournalBench } from "./journal-big.js";
-import { mailboxBench } from "./mailbox.js";
+import { budgetCheckBench } from "./budget/budget.js";
+import { dashboardBench } from "./dashboard/dashboard.js";
+import { decideBench } from "./permissions/decide.js";
+import { hookBench } from "./permissions/hooks.js";
+import { journalBench } from "./journal/journal.js";
+import { bigJournalBench } from "./journal/journal-big.js";
+import { mailboxBench } from "./mailbox/mailbox.js";
 import { printTable } from "./stats.js";
-import { worktreeBench, type Paired } from "./worktree.js";
+import { worktreeBench, type Paired } from "./worktree/worktree.js";
 import type { BenchContext } from "./context.js";
 
 /** The decide benchmark (also run with permissions): runs it, prints its tables, saves its results. */

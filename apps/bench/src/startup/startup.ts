@@ -1,0 +1,116 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { loopbackEnv, startAllFakes } from "@subagent-mcp/testkit";
+import { mcpRig, serverBin, type McpRig } from "../mcp-rig.js";
+import { summarize, type Summary } from "../stats.js";
+import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
+
+const PROVIDERS: Provider[] = ["claude", "codex", "gemini"];
+
+/** What a user feels first: connecting, and how soon launched sub-agents get going. */
+export interface StartupResults {
+  /** Process spawn -> `initialize` answered (the client's connect). */
+  connectInitialize: Summary;
+  /** Process spawn -> `tools/list` answered right after connecting. */
+  connectToolsList: Summary;
+  /** `launch_agent` call -> the sub-agent's first model request, with and without its messaging tools. */
+  firstRequest: Record<Provider, Summary>;
+  firstRequestNoMessaging: Record<Provider, Summary>;
+  /** Three agents (one per CLI) launched at once -> `wait {mode: all}` returns. */
+  threeAllDone: Summary;
+  /** Each `launch_agent` call's own duration when three are sent at once. */
+  launchConcurrent3: Summary;
+}
+
+// Spawn -> initialize and spawn -> tools/list, a fresh server each time, as a host connects.
+async function connectTimes(runs: number): Promise<{ init: number[]; list: number[] }> {
+  const fakes = await startAllFakes();
+  const env = await loopbackEnv(fakes);
+  const init: number[] = [];
+  const list: number[] = [];
+  try {
+    for (let i = 0; i < runs; i += 1) {
+      const transport = new StdioClientTransport({ command: serverBin, args: [], cwd: env.cwd, stderr: "ignore", env: env.env });
+      const client = new Client({ name: "bench", version: "1" });
+      const t0 = performance.now();
+      await client.connect(transport);
+      init.push(performance.now() - t0);
+      await client.listTools();
+      list.push(performance.now() - t0);
+      await client.close();
+    }
+  } finally {
+    await Promise.all(Object.values(fakes).map((f) => f.stop()));
+    await env.cleanup();
+  }
+  return { init, list };
+}
+
+// launch_agent -> the first model request that carries this launch's marker (the fake's clock is ours).
+async function toFirstRequest(r: McpRig, provider: Provider, runs: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const marker = `first-${provider}-${i}-${Math.random().toString(36).slice(2, 8)}`;
+    const t0 = performance.now();
+    const { agent_id: id } = await r.call<{ agent_id: string }>("launch_agent", { provider, prompt: marker });
+    await r.call("wait", { agent_ids: [id], timeout_s: 120 });
+    const first = r.fakes[provider].requests.find((q) => q.lastUserText.includes(marker) && q.receivedAt !== undefined);
+    if (first?.receivedAt === undefined) throw new Error(`${provider}: the model never saw ${marker}`);
+    out.push(first.receivedAt - t0);
+    await r.call("kill_agent", { agent_id: id });
+  }
+  return out;
+}
+
+async function firstRequests(runs: number, env: Record<string, string>): Promise<Record<Provider, Summary>> {
+  const r = await mcpRig(env);
+  try {
+    const out = {} as Record<Provider, Summary>;
+    for (const provider of PROVIDERS) out[provider] = summarize(await toFirstRequest(r, provider, runs));
+    return out;
+  } finally {
+    await r.close();
+  }
+}
+
+// One agent per CLI, launched in the same instant; each launch call timed, then the wait for all.
+async function threeAtOnce(runs: number): Promise<{ all: number[]; calls: number[] }> {
+  const r = await mcpRig();
+  const all: number[] = [];
+  const calls: number[] = [];
+  try {
+    for (let i = 0; i < runs; i += 1) {
+      const t0 = performance.now();
+      const ids = await Promise.all(
+        PROVIDERS.map(async (provider) => {
+          const c0 = performance.now();
+          const { agent_id: id } = await r.call<{ agent_id: string }>("launch_agent", { provider, prompt: `three ${i}` });
+          calls.push(performance.now() - c0);
+          return id;
+        }),
+      );
+      await r.call("wait", { agent_ids: ids, mode: "all", timeout_s: 120 });
+      all.push(performance.now() - t0);
+      await Promise.all(ids.map((id) => r.call("kill_agent", { agent_id: id })));
+    }
+  } finally {
+    await r.close();
+  }
+  return { all, calls };
+}
+
+/** The start-up measures of targets.md, each against a fresh server or fresh agents. */
+export async function startupBench(runs: number): Promise<StartupResults> {
+  const connect = await connectTimes(Math.max(10, runs * 2));
+  const firstRequest = await firstRequests(runs, {});
+  const firstRequestNoMessaging = await firstRequests(runs, { SUBAGENT_MCP_CHILD_MESSAGING: "0" });
+  const three = await threeAtOnce(runs);
+  return {
+    connectInitialize: summarize(connect.init),
+    connectToolsList: summarize(connect.list),
+    firstRequest,
+    firstRequestNoMessaging,
+    threeAllDone: summarize(three.all),
+    launchConcurrent3: summarize(three.calls),
+  };
+}
