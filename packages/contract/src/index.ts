@@ -5,7 +5,7 @@
 export { BUILTIN_PROVIDERS, ProviderSchema, type BuiltinProvider, type Provider } from "./provider.js";
 export { addUsage, liveUsage, recordedUsage, RecordedUsageSchema, UsageSchema, ZERO_USAGE, type RecordedUsage, type Usage } from "./tokens.js";
 export { AgentStatusSchema, type AgentStatus } from "./status.js";
-export { checkOf, EscalateSchema, type Escalate } from "./escalate.js";
+export { checkOf, EscalateSchema, type Escalate } from "./launch/escalate.js";
 export {
   BudgetSchema,
   launchOptionIssues,
@@ -15,9 +15,9 @@ export {
   MAX_RULES,
   type Budget,
   type McpServersRequest,
-} from "./launch-options.js";
-export { needsTrust, TRUST_NEEDING_OPTIONS, trustNeeded } from "./launch-trust.js";
-export { McpServerSpecSchema, type McpServerSpec } from "./mcp-server.js";
+} from "./launch/launch-options.js";
+export { needsTrust, TRUST_NEEDING_OPTIONS, trustNeeded } from "./launch/launch-trust.js";
+export { McpServerSpecSchema, type McpServerSpec } from "./launch/mcp-server.js";
 export {
   receiptLine,
   ReceiptSchema,
@@ -30,14 +30,14 @@ export {
   type Suspect,
   type ToolKind,
   type TurnEnding,
-} from "./receipt.js";
+} from "./wire/receipt.js";
 export {
   PermissionDecisionSchema,
   PermissionRequestSchema,
   type PermissionDecision,
   type PermissionKind,
   type PermissionRequest,
-} from "./permission-request.js";
+} from "./permissions/permission-request.js";
 export {
   acpModeIds,
   acpModeKeyOf,
@@ -53,12 +53,12 @@ export {
   PermissionModeSchema,
   type AcpModeKey,
   type PermissionLevel,
-} from "./permission-modes.js";
-export { ServerRecordSchema, type ServerRecord } from "./server-record.js";
+} from "./permissions/permission-modes.js";
+export { ServerRecordSchema, type ServerRecord } from "./wire/server-record.js";
 export { definedFields } from "./fields.js";
-export { CHANGE_EVENT, ChangeEventSchema, type ChangeEvent } from "./change-event.js";
-export { RemoteWorktreeSchema, worktreeOut, WorktreeOutSchema, type RemoteWorktree, type WorktreeOut } from "./worktree.js";
-export { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, WireStatusSchema } from "./wire.js";
+export { CHANGE_EVENT, ChangeEventSchema, type ChangeEvent } from "./wire/change-event.js";
+export { RemoteWorktreeSchema, worktreeOut, WorktreeOutSchema, type RemoteWorktree, type WorktreeOut } from "./wire/worktree.js";
+export { BudgetOutSchema, FinishedTurnSchema, PendingPermissionOutSchema, PermissionOutSchema, WireStatusSchema } from "./wire/wire.js";
 export {
   ListAgentsOutput,
   ListMachinesOutput,
@@ -69,17 +69,17 @@ export {
   type AgentRow,
   type Machine,
   type NodeInfo,
-} from "./agents.js";
+} from "./wire/agents.js";
 export { KillAgentOutput, LaunchAgentOutput, WaitOutput } from "./lifecycle.js";
-export { InvokeOutput, ListPoolOutput, ReplicaSchema, type Replica } from "./pool.js";
-export { TimelineRowSchema, TimelineSchema, type Timeline, type TimelineMark, type TimelineRow, type TimelineTurn } from "./timeline.js";
-export { TranscriptOutput, type TurnOut } from "./transcript.js";
-export { UsageOutput, type UsageRow } from "./usage.js";
-export type { InvokeResult, KillAgentResult, LaunchAgentResult, ListAgentsResult, ListPoolResult, PollAgentResult, WaitResult } from "./results.js";
+export { InvokeOutput, ListPoolOutput, ReplicaSchema, type Replica } from "./wire/pool.js";
+export { TimelineRowSchema, TimelineSchema, type Timeline, type TimelineMark, type TimelineRow, type TimelineTurn } from "./wire/timeline.js";
+export { TranscriptOutput, type TurnOut } from "./wire/transcript.js";
+export { UsageOutput, type UsageRow } from "./wire/usage.js";
+export type { InvokeResult, KillAgentResult, LaunchAgentResult, ListAgentsResult, ListPoolResult, PollAgentResult, WaitResult } from "./wire/results.js";
 /** @public read by the dashboard page's JSDoc types (packages/dashboard/ui/*.js), which knip does not follow. */
-export type { ActionReply, AgentDetail } from "./dashboard.js";
+export type { ActionReply, AgentDetail } from "./wire/dashboard.js";
 /** @public read by the dashboard page's JSDoc types (packages/dashboard/ui/*.js), which knip does not follow. */
-export type { TranscriptResult } from "./results.js";
+export type { TranscriptResult } from "./wire/results.js";
 export {
   DashboardStateSchema,
   type DashboardState,
@@ -93,11 +93,11 @@ export {
   type ServerView,
   type UsageDayView,
   type WorkerPermissionView,
-} from "./dashboard.js";
-export { MESSAGING_TOOLS } from "./messaging.js";
-export { SavedSessionSchema, TurnLogSchema, type SavedSession, type TurnLog } from "./worker-log.js";
-export { FLEET_KEY_ENV, withoutSecrets } from "./secret-env.js";
-export { gitConfigEnv, NO_REPOSITORY_PROGRAMS, withoutRepoGitEnv } from "./git-env.js";
+} from "./wire/dashboard.js";
+export { MESSAGING_TOOLS } from "./wire/messaging.js";
+export { SavedSessionSchema, TurnLogSchema, type SavedSession, type TurnLog } from "./wire/worker-log.js";
+export { FLEET_KEY_ENV, withoutSecrets } from "./launch/secret-env.js";
+export { gitConfigEnv, NO_REPOSITORY_PROGRAMS, withoutRepoGitEnv } from "./launch/git-env.js";
 export {
   AGENT_LINEAGE_ENV,
   BUDGET_LEFT_ENV,
@@ -108,10 +108,10 @@ export {
   NAME_ENV,
   TOOLS_CEILING_ENV,
   TREE_BUDGET_URL_ENV,
-} from "./nesting-env.js";
-export { LeftSchema } from "./budget-left.js";
-export { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "./plugin.js";
-export { type SandboxStatus } from "./sandbox.js";
+} from "./launch/nesting-env.js";
+export { LeftSchema } from "./launch/budget-left.js";
+export { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "./wire/plugin.js";
+export { type SandboxStatus } from "./wire/sandbox.js";
 export { MAILBOX_ENV, MailboxConfigSchema, type MailboxConfig } from "./config-slices/mailbox.js";
 export { FleetConfigSchema, type FleetConfig } from "./config-slices/fleet.js";
 export { WorktreeConfigSchema } from "./config-slices/worktree.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { SandboxStatusSchema } from "./sandbox.js";
-import { FinishedTurnSchema, PermissionOutSchema } from "./wire.js";
-import { WorktreeOutSchema } from "./worktree.js";
+import { SandboxStatusSchema } from "./wire/sandbox.js";
+import { FinishedTurnSchema, PermissionOutSchema } from "./wire/wire.js";
+import { WorktreeOutSchema } from "./wire/worktree.js";
 import { AgentStatusSchema } from "./status.js";
 import { ProviderSchema } from "./provider.js";
 

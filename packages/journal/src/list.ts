@@ -2,7 +2,7 @@
 import { readdirSync } from "node:fs";
 import { serverAlive } from "./owner.js";
 import { summarizeEnds } from "./tail.js";
-import { AGENT_ID, byNewest, type SummaryCache } from "./summary-cache.js";
+import { AGENT_ID, byNewest, type SummaryCache } from "./summary/summary-cache.js";
 import type { JournalEntry, JournalWorktree, ServerRef } from "./schema.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 

@@ -4,7 +4,7 @@ import { endedWhy, listAgents, type AgentSummary } from "./list.js";
 import { serverAlive } from "./owner.js";
 import { resumeFacts } from "./resume-facts.js";
 import type { JournalEntry } from "./schema.js";
-import { SummaryCache } from "./summary-cache.js";
+import { SummaryCache } from "./summary/summary-cache.js";
 import type { AgentJournal } from "./recorder/agent-journal.js";
 import { inLineage } from "./lineage.js";
 import { definedFields } from "@subagent-mcp/contract/fields";

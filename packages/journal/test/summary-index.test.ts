@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } fro
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { journalStamp, JournalWriter, listAgents, sameStamps, SummaryCache, type AgentSummary, type ServerRef } from "../src/index.js";
-import { SUMMARY_INDEX_FILE, SummaryIndex } from "../src/summary-index.js";
+import { SUMMARY_INDEX_FILE, SummaryIndex } from "../src/summary/summary-index.js";
 import { at, deadPid, launchAt, liveServer, tempDir, turnAt } from "./helpers.js";
 
 // Agents `ids` launched by `server` (one finished turn each), their journals closed.

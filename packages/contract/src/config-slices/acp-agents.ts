@@ -1,7 +1,7 @@
 // The config's `providers` slice: ACP agents as providers, resolved over the presets. The config
 // and the drivers share it, so it is the contract's; the drivers add each agent's native hooks.
 import { z } from "zod";
-import { AcpModeKeySchema, type AcpModeKey } from "../permission-modes.js";
+import { AcpModeKeySchema, type AcpModeKey } from "../permissions/permission-modes.js";
 import { BUILTIN_PROVIDERS, ProviderSchema, type Provider } from "../provider.js";
 
 /**

@@ -1,4 +1,4 @@
-import { LEVEL, PermissionLevelSchema } from "../permission-modes.js";
+import { LEVEL, PermissionLevelSchema } from "../permissions/permission-modes.js";
 import { z } from "zod";
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { poolOf, type AgentChange, type AgentView, type LaunchRequest, type Supervisor, type TurnReport } from "@subagent-mcp/core";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { CATEGORY_INDEX_FILE, CategoryIndex } from "../category-index.js";
+import { CATEGORY_INDEX_FILE, CategoryIndex } from "../categories/category-index.js";
 import { encodeLaunch, launchAsked } from "../launch-record.js";
 import { pruneJournals } from "../prune.js";
 import { journalReceipt } from "../receipt.js";

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CATEGORY_INDEX_FILE, readIndexFile, scanJournals, stampOf, writeIndexFile } from "./category-file.js";
 import { candidateKey, DEFAULT_RING_SIZE, Medians, Ring, ringId, type IndexedTurn, type Rings, type TypicalTurn } from "./category-rings.js";
-import { plainCause } from "./errors.js";
+import { plainCause } from "../errors.js";
 
 export { CATEGORY_INDEX_FILE, CategoryIndexFileSchema } from "./category-file.js";
 export type { IndexedTurn, TypicalTurn } from "./category-rings.js";

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { PermissionOutSchema } from "./wire.js";
-import { RecordedUsageSchema } from "./tokens.js";
+import { RecordedUsageSchema } from "../tokens.js";
 import { ReceiptSchema } from "./receipt.js";
 import { WorktreeOutSchema } from "./worktree.js";
-import { AgentStatusSchema } from "./status.js";
-import { ProviderSchema } from "./provider.js";
+import { AgentStatusSchema } from "../status.js";
+import { ProviderSchema } from "../provider.js";
 
 // What list_pool and invoke return.
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { EscalateSchema } from "./escalate.js";
 import { McpServerSpecSchema } from "./mcp-server.js";
-import { PermissionModeSchema } from "./permission-modes.js";
-import { ProviderSchema } from "./provider.js";
+import { PermissionModeSchema } from "../permissions/permission-modes.js";
+import { ProviderSchema } from "../provider.js";
 
 // What a caller may ask of a launch, each option once: launch_agent's input picks from it, an agent
 // definition's frontmatter and a routing entry too, and each holds the result to the same rules

@@ -1,8 +1,8 @@
 // What a worker keeps on disk that others read: its turn log's lines (the worker appends them, the
 // usage package sums them) and its saved session (the provider its turns ran on).
 import { z } from "zod";
-import { ProviderSchema } from "./provider.js";
-import { UsageSchema } from "./tokens.js";
+import { ProviderSchema } from "../provider.js";
+import { UsageSchema } from "../tokens.js";
 
 /** The conversation a worker resumes after a restart. */
 export const SavedSessionSchema = z.object({ provider: ProviderSchema, sessionId: z.string().min(1), savedAt: z.string() });

@@ -1,7 +1,7 @@
 // Ended agents' summaries kept on disk (stamped-index.ts), so that a server's first listing of 10,000
 // past agents reads one file instead of every journal: a line per ended agent (its server gone),
 // appended when it is read from its journal, checked against its journal's stamp when read back.
-import type { AgentSummary } from "./list.js";
+import type { AgentSummary } from "../list.js";
 import { StampedIndex } from "./stamped-index.js";
 
 /** The index's file name in the agents directory (no agent's id: those never start with a dot). */

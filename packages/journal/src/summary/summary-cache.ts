@@ -4,9 +4,9 @@
 // its server's liveness did; otherwise a listing costs a stat per agent, and when nothing changed
 // the listing sorted last time (and each project's share of it) is handed back as it was.
 import { statSync } from "node:fs";
-import type { AgentSummary } from "./list.js";
-import { DirChanges } from "./dir-changes.js";
-import { JOURNAL_FILE } from "./owner.js";
+import type { AgentSummary } from "../list.js";
+import { DirChanges } from "../dir-changes.js";
+import { JOURNAL_FILE } from "../owner.js";
 import { SummaryIndex } from "./summary-index.js";
 import { processAlive, type ProcessRef } from "@subagent-mcp/state";
 

@@ -1,8 +1,8 @@
 // A page of an agent's raw entries (what `subagent-mcp logs` prints): those of the newest turns
 // before a turn, read backwards from the journal's end a chunk at a time; nothing older is read.
-import { agentDir, journalFiles, parseLine } from "./read.js";
-import type { JournalEntry } from "./schema.js";
-import { linesFromEnd, type WindowStats } from "./window.js";
+import { agentDir, journalFiles, parseLine } from "../read.js";
+import type { JournalEntry } from "../schema.js";
+import { linesFromEnd, type WindowStats } from "../window.js";
 
 /** What {@link entriesBefore} returns. */
 interface EntriesPage {

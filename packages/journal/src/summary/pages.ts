@@ -1,10 +1,10 @@
 // A page of an agent's turns read from its journal a chunk at a time: forwards from a turn, or
 // backwards from the end. Nothing is read past what the page needs.
-import { agentDir, journalFiles, parseLine } from "./read.js";
-import type { JournalEntry } from "./schema.js";
-import { latestOf } from "./tail.js";
-import { foldEntry, type JournalTurn } from "./turns.js";
-import { linesFromEnd, linesFromStart, type WindowStats } from "./window.js";
+import { agentDir, journalFiles, parseLine } from "../read.js";
+import type { JournalEntry } from "../schema.js";
+import { latestOf } from "../tail.js";
+import { foldEntry, type JournalTurn } from "../turns.js";
+import { linesFromEnd, linesFromStart, type WindowStats } from "../window.js";
 
 /** What {@link turnsFrom} and {@link turnsBefore} return. */
 interface TurnsRead {

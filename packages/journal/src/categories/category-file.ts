@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { writeAtomic } from "@subagent-mcp/state";
 import { z } from "zod";
 import { Ring, RingFileSchema, type IndexedTurn, type Rings } from "./category-rings.js";
-import { plainCause } from "./errors.js";
-import { journalFiles, parseLine } from "./read.js";
-import { launchOf } from "./tail.js";
+import { plainCause } from "../errors.js";
+import { journalFiles, parseLine } from "../read.js";
+import { launchOf } from "../tail.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** The index's file name inside the journal directory (not an agent id: listing and pruning pass it over). */

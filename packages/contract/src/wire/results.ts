@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { ListAgentsOutput, PollAgentOutput } from "./agents.js";
-import type { KillAgentOutput, LaunchAgentOutput, WaitOutput } from "./lifecycle.js";
+import type { KillAgentOutput, LaunchAgentOutput, WaitOutput } from "../lifecycle.js";
 import type { InvokeOutput, ListPoolOutput } from "./pool.js";
 import type { TranscriptOutput } from "./transcript.js";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { WorktreeOutSchema } from "./worktree.js";
-import { AgentStatusSchema } from "./status.js";
-import { PermissionDecisionSchema } from "./permission-request.js";
-import { RecordedUsageSchema } from "./tokens.js";
+import { AgentStatusSchema } from "../status.js";
+import { PermissionDecisionSchema } from "../permissions/permission-request.js";
+import { RecordedUsageSchema } from "../tokens.js";
 import { ReceiptSchema } from "./receipt.js";
 
 // The pieces several tools' results share.

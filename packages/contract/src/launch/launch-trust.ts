@@ -1,4 +1,4 @@
-import { LEVEL, levelRank, permissionLevelOf, PermissionModeSchema } from "./permission-modes.js";
+import { LEVEL, levelRank, permissionLevelOf, PermissionModeSchema } from "../permissions/permission-modes.js";
 
 // The launch options a project's file (an agent definition, a routing entry of its config) sets
 // only once the user trusts it. A cloned repository is not the user: its files may tune how agents
