@@ -76,7 +76,7 @@ async function tableSays(cli, version) {
   if (!existsSync(built)) return "";
   const { checkCompat } = await import(built);
   const result = checkCompat(cli, version);
-  return ` (compat table: ${result.status}${result.status === "newer" ? ": add it to packages/drivers/src/compat.ts once the suite passes" : ""})`;
+  return ` (compat table: ${result.status}${result.status === "newer" ? ": add it to packages/drivers/src/compat/compat.ts once the suite passes" : ""})`;
 }
 
 function printTable(json, versions) {
