@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@subagent-mcp/config";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { installedCheck } from "../src/installed.js";
+import { installedCheck } from "../src/mcp/installed.js";
 
 // A launch asks whether each candidate's CLI is installed; the answer is remembered, and a CLI
 // installed or removed meanwhile is seen without a restart (the folders are watched).

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appHostLines } from "../src/app-hosts.js";
+import { appHostLines } from "../src/setup/app-hosts.js";
 import { bin } from "./e2e.js";
 
 // Claude Desktop is an app, not a CLI: setup registers our server in its claude_desktop_config.json
