@@ -124,7 +124,7 @@ module.exports = {
       severity: "error",
       comment:
         "of the CLI, only what serves MCP imports the server package (mcp.ts, node.ts for its agents' messaging, and the files they alone use); every other command reads its config through @subagent-mcp/config",
-      from: { path: "^apps/cli/src/", pathNot: "^apps/cli/src/(mcp|node|node-messaging|fleet-access)\\.ts$" },
+      from: { path: "^apps/cli/src/", pathNot: "^apps/cli/src/(mcp/mcp|fleet/node|fleet/node-messaging|fleet/fleet-access)\\.ts$" },
       to: { path: "^packages/server/" },
     },
     {

@@ -115,16 +115,6 @@ for (const f of folders) {
 // those, a feature must choose a home (another package, or a folder of its own) instead of piling on.
 const LINE_BUDGETS = { default: 6_000, "packages/server": 6_000 };
 const MAX_FILES = 25;
-// Folders that were over MAX_FILES when the rule came: held to what they had, never more.
-const FILE_CEILINGS = {
-  "apps/cli/src": 60,
-  "apps/bench/src": 49,
-  "packages/core/src": 43,
-  "packages/drivers/src": 45,
-  "packages/contract/src": 33,
-  "packages/journal/src": 31,
-  "packages/fleet/src": 26,
-};
 for (const f of folders) {
   const src = join(root, f, "src");
   if (!existsSync(src)) continue;
@@ -138,8 +128,7 @@ for (const f of folders) {
     perFolder.set(dir, (perFolder.get(dir) ?? 0) + 1);
   }
   for (const [dir, count] of perFolder) {
-    const most = FILE_CEILINGS[dir] ?? MAX_FILES;
-    if (count > most) problems.push(`${dir} has ${count} files, over ${most}: give the feature a folder (or a package) of its own`);
+    if (count > MAX_FILES) problems.push(`${dir} has ${count} files, over ${MAX_FILES}: give the feature a folder (or a package) of its own`);
   }
 }
 

@@ -1,7 +1,5 @@
 // Public API of @subagent-mcp/agents: agent definitions in Markdown with YAML frontmatter
 // (compatible with Claude Code's .claude/agents), their loading and their system prompts.
-export { type LoadedDefinition } from "./schema.js";
-export { formatIssue } from "./errors.js";
 export { loadAgentDefinitions } from "./load.js";
 export { composeSystemPrompt } from "./compose.js";
 export { definitionSources, type SearchContext } from "./dirs.js";

@@ -5,7 +5,7 @@
 export { BUILTIN_PROVIDERS, ProviderSchema, type BuiltinProvider, type Provider } from "./provider.js";
 export { addUsage, liveUsage, recordedUsage, RecordedUsageSchema, UsageSchema, ZERO_USAGE, type RecordedUsage, type Usage } from "./tokens.js";
 export { AgentStatusSchema, type AgentStatus } from "./status.js";
-export { checkOf, EscalateSchema, type Escalate } from "./launch/escalate.js";
+export { checkOf, type Escalate } from "./launch/escalate.js";
 export {
   BudgetSchema,
   launchOptionIssues,
@@ -51,7 +51,6 @@ export {
   permissionLevelOf,
   PermissionLevelSchema,
   PermissionModeSchema,
-  type AcpModeKey,
   type PermissionLevel,
 } from "./permissions/permission-modes.js";
 export { ServerRecordSchema, type ServerRecord } from "./wire/server-record.js";
@@ -116,16 +115,7 @@ export { MAILBOX_ENV, MailboxConfigSchema, type MailboxConfig } from "./config-s
 export { FleetConfigSchema, type FleetConfig } from "./config-slices/fleet.js";
 export { WorktreeConfigSchema } from "./config-slices/worktree.js";
 export { ReceiptsConfigSchema, type ReceiptsConfig } from "./config-slices/receipts.js";
-export {
-  PriceSchema,
-  PriceTableSchema,
-  SpendCapSchema,
-  SpendCapsSchema,
-  type Price,
-  type PriceTable,
-  type SpendCap,
-  type SpendCaps,
-} from "./config-slices/prices.js";
+export { PriceTableSchema, SpendCapsSchema, type Price, type PriceTable, type SpendCap, type SpendCaps } from "./config-slices/prices.js";
 export { SANDBOX_MODES, sandboxSetting, type SandboxMode } from "./config-slices/sandbox.js";
 export { AcpAgentConfigSchema, resolveAcpAgents, type AcpAgentConfig, type AcpAgentSpec } from "./config-slices/acp-agents.js";
 export { DEFAULT_AGENT_NICE, executableEnvVar } from "./config-slices/agent-process.js";

@@ -2,7 +2,5 @@
 // line framing and the ACP agents. None of it loads execa or the ACP SDK, so an
 // MCP server answers `initialize` without them; the drivers themselves come from the package's index.
 export { LineFramer } from "./process/framing.js";
-export { executableEnvVar, lookupFiles, resolveExecutable, type Lookup } from "./process/resolve.js";
+export { lookupFiles, resolveExecutable, type Lookup } from "./process/resolve.js";
 export { mcpToolName } from "./permissions/tool-names.js";
-export { AcpAgentConfigSchema, acpAgents, type AcpAgent } from "./acp/acp-agent.js";
-export { DEFAULT_AGENT_NICE } from "./process/agent-nice.js";

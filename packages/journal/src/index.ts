@@ -11,7 +11,7 @@ export { AGENT_ID, byNewest, journalStamp, sameStamps, SummaryCache } from "./su
 export { StampedIndex } from "./summary/stamped-index.js";
 export { DirChanges } from "./dir-changes.js";
 export { launchEntry } from "./tail.js";
-export { decodeLaunch, encodeLaunch, launchAsked, type Defined, type LaunchEntry, type LaunchRecord } from "./launch-record.js";
+export { decodeLaunch, encodeLaunch, launchAsked, type LaunchEntry, type LaunchRecord } from "./launch-record.js";
 export { serverAlive } from "./owner.js";
 export { pastAfter, pastAgents, predecessorOf, resumableOf, type PastAgent, type Resumable } from "./past.js";
 export { pruneJournals } from "./prune.js";
@@ -20,7 +20,6 @@ export { entriesStats, journalEntries, readJournal } from "./read.js";
 export { entriesBefore } from "./summary/entry-pages.js";
 export { journalReceipt } from "./receipt.js";
 export { AgentJournal, type JournalSettings } from "./recorder/agent-journal.js";
-export { resumeFacts } from "./resume-facts.js";
 export type { JournalEntry, ServerRef } from "./schema.js";
 export { timelineRow } from "./timeline.js";
 export { agentTree } from "./tree.js";

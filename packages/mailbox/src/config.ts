@@ -1,6 +1,6 @@
 import { MAILBOX_ENV, type MailboxConfig } from "@subagent-mcp/contract";
 
-export { MAILBOX_ENV, MailboxConfigSchema, type MailboxConfig } from "@subagent-mcp/contract";
+export { MAILBOX_ENV, type MailboxConfig } from "@subagent-mcp/contract";
 
 /** The same mailbox for a process we start (a worker's session and the server its CLI starts under it). */
 export function mailboxEnv(mailbox: MailboxConfig | undefined): Record<string, string> {

@@ -8,7 +8,7 @@ export { DEFAULT_TYPICAL_TURN, rankCandidates, type Headroom, type RankedCandida
 export { describeCandidate } from "@subagent-mcp/core";
 export { mergeRoutingTable, parseRoutingConfig, RoutingConfigSchema, type RoutingConfig } from "./config.js";
 export { overQuota, quotaReason } from "./quota.js";
-export { composeRankInputs, type CategoryTypicals } from "./rank-inputs.js";
+export { composeRankInputs } from "./rank-inputs.js";
 export { DEFAULT_ESCALATION_STEPS, escalationLadder } from "./escalate.js";
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { RoutingError, type RoutingErrorCode } from "./errors.js";

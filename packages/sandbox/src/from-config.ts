@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { configDir, configLayout, stateDir, writePrivate } from "@subagent-mcp/state";
-import { Sandbox, type SandboxMode } from "./sandbox.js";
+import type { SandboxMode } from "@subagent-mcp/contract";
+import { Sandbox } from "./sandbox.js";
 import { privateView } from "./view.js";
 
 type Env = Record<string, string | undefined>;

@@ -1,6 +1,6 @@
 // Public API of @subagent-mcp/sandbox: an OS sandbox around every CLI we start, where our secrets
 // and private state do not exist (bubblewrap on Linux, sandbox-exec on macOS).
-export { Sandbox, sandboxMode, SANDBOX_MODES, type SandboxMode } from "./sandbox.js";
+export { Sandbox } from "./sandbox.js";
 export { SANDBOXED_ENV } from "./detect.js";
 export { privateView } from "./view.js";
 export { createSandbox } from "./from-config.js";

@@ -1,12 +1,9 @@
 import { bwrapArgs } from "./bwrap.js";
-import { sandboxSetting, type SandboxMode, type SandboxStatus } from "@subagent-mcp/contract";
+import type { SandboxMode, SandboxStatus } from "@subagent-mcp/contract";
 import { detectSandbox, detectSandboxLater, SANDBOXED_ENV } from "./detect.js";
 import { SandboxError } from "./errors.js";
 import { seatbeltProfile } from "./seatbelt.js";
 import { presentView, type SandboxView } from "./view.js";
-
-/** The user's setting: `auto` (a sandbox where the machine has one), `off`, or `required` (no launch without one). */
-export { SANDBOX_MODES, type SandboxMode } from "@subagent-mcp/contract";
 
 const OFF: SandboxStatus = { kind: "none", reason: "turned off by the sandbox setting (SUBAGENT_MCP_SANDBOX or the config's `sandbox`)" };
 
@@ -75,11 +72,4 @@ export class Sandbox {
       : {};
     return { executable, args: ["-p", seatbeltProfile({ ...view, ...shown }), command.executable, ...command.args], env };
   }
-}
-
-/** The setting from the environment (SUBAGENT_MCP_SANDBOX) over the config's; throws SANDBOX_MODE_INVALID on another word. */
-export function sandboxMode(env: Record<string, string | undefined>, configured: SandboxMode | undefined): SandboxMode {
-  const setting = sandboxSetting(env, configured);
-  if ("error" in setting) throw new SandboxError("SANDBOX_MODE_INVALID", setting.error);
-  return setting.mode;
 }

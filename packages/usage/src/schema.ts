@@ -4,16 +4,7 @@
 import { RecordedUsageSchema } from "@subagent-mcp/contract";
 import { z } from "zod";
 
-export {
-  PriceSchema,
-  PriceTableSchema,
-  SpendCapSchema,
-  SpendCapsSchema,
-  type Price,
-  type PriceTable,
-  type SpendCap,
-  type SpendCaps,
-} from "@subagent-mcp/contract";
+export { PriceTableSchema, type Price, type PriceTable, type SpendCap, type SpendCaps } from "@subagent-mcp/contract";
 
 /** What a turn's cost is computed from: recorded counts, where a missing cache count is 0. */
 export const TokenUsageSchema = RecordedUsageSchema.partial({ cache_read: true, cache_write: true });

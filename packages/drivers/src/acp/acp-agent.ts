@@ -2,8 +2,6 @@ import type { SessionSpec } from "@subagent-mcp/core";
 import { acpModeIds, acpModeKeyOf, resolveAcpAgents, type AcpAgentConfig, type AcpAgentSpec, type Provider } from "@subagent-mcp/contract";
 import { DriverError } from "../errors.js";
 
-export { AcpAgentConfigSchema } from "@subagent-mcp/contract";
-
 /** What an agent's session needs done around its process that no data can say (Gemini CLI's guards). */
 interface AcpNative {
   /** The agent's arguments after `args` for a session (replaces `modelArgs` and session modes). */

@@ -6,8 +6,6 @@ import { executableEnvVar, type BuiltinProvider, type Provider } from "@subagent
 /** The command names looked up on PATH, per provider. */
 const DEFAULT_COMMANDS: Readonly<Record<BuiltinProvider, string>> = { claude: "claude", codex: "codex", gemini: "gemini" };
 
-export { executableEnvVar } from "@subagent-mcp/contract";
-
 /** Where to look for a provider's CLI: an explicit path, the environment (PATH and the override), an ACP agent's command. */
 export interface Lookup {
   explicit?: string | undefined;

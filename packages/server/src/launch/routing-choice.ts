@@ -3,7 +3,15 @@
 // and where the task escalates.
 import type { Budget, Fallback } from "@subagent-mcp/core";
 import type { Runtime } from "../runtime/runtime.js";
-import { composeRankInputs, DEFAULT_ESCALATION_STEPS, escalationLadder, type Candidate, type RankInputs, type Ranking, type Route } from "@subagent-mcp/routing";
+import {
+  composeRankInputs,
+  DEFAULT_ESCALATION_STEPS,
+  escalationLadder,
+  type Candidate,
+  type RankInputs,
+  type Ranking,
+  type Route,
+} from "@subagent-mcp/routing";
 import { ServerError } from "../errors.js";
 import { ladderUnderCaps } from "./held-agents.js";
 import type { Escalate } from "@subagent-mcp/contract";

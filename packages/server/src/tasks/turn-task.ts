@@ -18,7 +18,12 @@ export interface TurnRef {
  * permission requests are put to the host as forms when it can show them (`forms`), and the
  * status message follows the agent. Cancelling the task interrupts the turn.
  */
-export function turnWork(deps: Pick<ToolDeps, "maxResultChars">, runtime: Pick<Runtime, "supervisor" | "worktrees">, ref: () => Promise<TurnRef>, forms: boolean): TaskWork {
+export function turnWork(
+  deps: Pick<ToolDeps, "maxResultChars">,
+  runtime: Pick<Runtime, "supervisor" | "worktrees">,
+  ref: () => Promise<TurnRef>,
+  forms: boolean,
+): TaskWork {
   let target: TurnRef | undefined;
   const { supervisor } = runtime;
   return {

@@ -1,1 +1,0 @@
-export { WorktreeConfigSchema } from "@subagent-mcp/contract";
