@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from "vitest";
 // Each costly module notes when it is first loaded.
 const loaded = vi.hoisted(() => new Set<string>());
 vi.mock("@subagent-mcp/drivers", async (original) => (loaded.add("drivers"), original()));
-vi.mock("@subagent-mcp/agents", async (original) => (loaded.add("agents"), original()));
+vi.mock("@subagent-mcp/agents/pool", async (original) => (loaded.add("agents"), original()));
 vi.mock("../src/endpoints/child-endpoint.js", async (original) => (loaded.add("child endpoint"), original()));
 vi.mock("../src/pool/pool-catalog.js", async (original) => (loaded.add("pool"), original()));
 vi.mock("@subagent-mcp/hosts", async (original) => (loaded.add("hosts' MCP server configs"), original()));
