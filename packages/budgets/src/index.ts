@@ -6,4 +6,5 @@ export { resumeBudget } from "./resume.js";
 export { SharedBudgets, type SharedBudgetSettings } from "./shared-budgets.js";
 export { holdToCaps, reservePlaced, SpendCapsWatch, type ReservedTurn, type SpendSettings } from "./spend-caps.js";
 export { tighter } from "./tree-budget.js";
+export { TreeBudgets, type AgentLineage } from "./tree-budgets.js";
 export { TreeSpend } from "./tree-spend.js";

@@ -1,7 +1,8 @@
-import { budgetTokens, isRunning, standing, type Budget, type Spent, type Supervisor, type TurnReport } from "@subagent-mcp/core";
+import { isRunning, standing, type Budget, type Spent, type Supervisor, type TurnReport } from "@subagent-mcp/core";
 import { BudgetError } from "./errors.js";
 import { leftOf, tighter } from "./tree-budget.js";
 import { TreeLink } from "./tree-link.js";
+import { turnSpent } from "./turn-spent.js";
 import { limitsOrNone, sumSpent, type TreeAnswer } from "./tree-wire.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
@@ -160,17 +161,8 @@ export class SharedBudgets {
   }
 
   #add(report: TurnReport): void {
-    let cost = report.costUsd;
-    if (cost === undefined) {
-      try {
-        const view = this.supervisor.get(report.agentId);
-        cost = this.supervisor.options.costOf?.(view.provider, view.model, report.usage);
-      } catch {
-        // freed meanwhile: its cost stays unknown
-      }
-    }
-    if (cost === undefined) this.#unknownCostTurns += 1;
-    const turn: Spent = { costUsd: cost ?? 0, tokens: budgetTokens(report.usage), turns: 1, seconds: report.durationMs / 1000 };
+    const { known, ...turn } = turnSpent(this.supervisor, report);
+    if (!known) this.#unknownCostTurns += 1;
     // Make sure the day's baseline exists before our turn is added to it.
     if (this.settings.daily !== undefined) this.#todaySpent();
     Object.assign(this.#session, sum(this.#session, turn));

@@ -12,7 +12,6 @@ import {
   NAME_ENV,
   PERMISSION_LEVELS,
   TOOLS_CEILING_ENV,
-  TREE_BUDGET_URL_ENV,
 } from "@subagent-mcp/contract";
 import type { Ceiling, Grant } from "@subagent-mcp/permissions";
 
@@ -75,7 +74,7 @@ export function lineageFrom(env: Env): readonly string[] | undefined {
 /**
  * The environment of a sub-agent this server launches: one level deeper, with what it was granted,
  * what it may spend (`budgetLeft`: its own budget within what this server has left; none: no
- * limit; `treeUrl`: where the server under it shares that budget live with its siblings' trees), and its place in the lineage (`agentId`; a sub-agent without one, e.g. a pool replica, gets a
+ * limit), and its place in the lineage (`agentId`; a sub-agent without one, e.g. a pool replica, gets a
  * place no journal entry has, so a server under it sees only its own agents).
  */
 export function childEnv(
@@ -84,11 +83,9 @@ export function childEnv(
   name: string | undefined,
   agentId?: string,
   budgetLeft?: Budget,
-  treeUrl?: string,
 ): Record<string, string> {
   return {
     ...budgetLeftEnv(budgetLeft),
-    [TREE_BUDGET_URL_ENV]: treeUrl ?? "",
     // "~" is no agent id: the server below takes a lineage of its own (and the same spec stays the same).
     [AGENT_LINEAGE_ENV]: [...(parent.lineage ?? []), agentId ?? "~"].join(","),
     [DEPTH_ENV]: String(parent.depth + 1),

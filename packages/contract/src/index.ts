@@ -17,7 +17,7 @@ export {
   type McpServersRequest,
 } from "./launch/launch-options.js";
 export { needsTrust, TRUST_NEEDING_OPTIONS, trustNeeded } from "./launch/launch-trust.js";
-export { McpServerSpecSchema, type McpServerSpec } from "./launch/mcp-server.js";
+export { McpServerSpecSchema, SERVER_NAME, type McpServerSpec } from "./launch/mcp-server.js";
 export {
   receiptLine,
   ReceiptSchema,

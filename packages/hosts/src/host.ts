@@ -1,5 +1,5 @@
-/** Our name in every host's MCP server list. */
-export const SERVER_NAME = "subagent-mcp";
+/** Our name in every host's MCP server list (contract's, the name sub-agents are handed our tools under too). */
+export { SERVER_NAME } from "@subagent-mcp/contract";
 
 // Longest `wait` is 600 s; the host's tool timeout must be above it so a blocked wait is never cut.
 export const TOOL_TIMEOUT_SEC = 660;

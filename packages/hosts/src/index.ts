@@ -15,6 +15,6 @@ export { HostsError, type HostsErrorCode } from "./errors.js";
 export { EXTENSION_DIR, PLUGIN_DIR, pluginFiles } from "./plugin-files.js";
 export { describePlugin, type PluginInstall } from "./plugin-record.js";
 export { type LookupContext } from "./mcp/entries.js";
-export { listMcpServers, type CatalogEntry } from "./mcp/list.js";
+export { listMcpServers, registersUs, type CatalogEntry } from "./mcp/list.js";
 export { formatCatalog, redactSpec } from "./mcp/redact.js";
 export { resolveMcpServers } from "./mcp/resolve.js";

@@ -10,6 +10,7 @@ import type { DefinitionSource } from "@subagent-mcp/config";
 import type { OrchestrationState } from "./tools/orchestration-mode.js";
 import type { WorktreeSettings } from "@subagent-mcp/worktrees";
 import type { Runtime } from "./runtime/runtime.js";
+import type { AgentServers } from "./nesting/agent-servers.js";
 import type { NodeInfo, Provider } from "@subagent-mcp/contract";
 import type { JournalSettings } from "@subagent-mcp/journal";
 import type { SharedBudgetSettings } from "@subagent-mcp/budgets";
@@ -193,11 +194,13 @@ export interface ToolDeps {
   sandbox?: Sandbox | undefined;
   /** The pool behind invoke, warmup, list_pool and reset (made by the first of them), its definitions read again. */
   pool(): Promise<PoolCatalog>;
-  /** A sub-agent's own messaging server; the messaging tools its deny and ask `rules` name are withheld there. */
-  childServer: ((self: string, rules?: PermissionRules) => Promise<McpServerSpec>) | undefined;
-  /** Where the server under sub-agent `self` shares its tree's budget live (on the messaging endpoint); undefined when sub-agents get no endpoint. */
-  treeUrl?: (self: string) => Promise<string>;
-  /** Whether sub-agent `self` called the messaging server it was handed; undefined when it was handed none. */
+  /** The servers each sub-agent is handed on the loopback endpoint, and the tree of who started whom; undefined where no sub-agent gets one (a rehearsal). */
+  agentServers: AgentServers | undefined;
+  /** Whether each sub-agent gets its own messaging server (`messaging.children`). */
+  childMailbox: boolean;
+  /** The agent these tools act for (its own tools, on the agent endpoint); undefined: the orchestrator's. */
+  launchedBy?: string | undefined;
+  /** Whether sub-agent `self` called a server it was handed; undefined when it was handed none. */
   messagingReached: (self: string) => boolean | undefined;
   /** Where this server's answers go out (a taken message is acknowledged once its answer was sent). */
   delivery: Delivery;

@@ -4,9 +4,10 @@ import { DEFAULT_TABLE } from "@subagent-mcp/routing";
 import { Delivery, DeliveryServer, limitsFrom, serveTasks, taskStore, type TaskStore } from "@subagent-mcp/mcp-transport";
 import { DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
 import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset } from "./deps.js";
-import { TreeSpend } from "@subagent-mcp/budgets";
 import { AgentSpans, OFF } from "@subagent-mcp/tracing";
-import { childServers, type ChildServers } from "./nesting/child-servers.js";
+import { AgentServers } from "./nesting/agent-servers.js";
+import { AgentTree } from "./nesting/agent-tree.js";
+import { AGENT_TOOLSETS, agentShared } from "./nesting/agent-deps.js";
 import { OnFirstUse } from "./runtime/first-use.js";
 import { runtimeOnFirstUse, type Runtime } from "./runtime/runtime.js";
 import { PendingPublisher } from "./endpoints/pending.js";
@@ -19,7 +20,6 @@ import { registerKillAgentTool } from "./tools/kill-agent.js";
 import { registerStopAgentsTool } from "./tools/stop-agents.js";
 import { stopAgents } from "./runtime/stop-tree.js";
 import { registerLaunchAgentTool } from "./tools/launch-agent.js";
-import { CHILD_SERVER } from "./launch/launch-steps.js";
 import { registerListAgentsTool } from "./tools/list-agents.js";
 import { registerListPoolTool } from "./tools/list-pool.js";
 import { registerMessageTools } from "./tools/messages.js";
@@ -82,27 +82,36 @@ export function createServer(deps: ServerDeps): SubagentServer {
   const priceTable = mergePrices(DEFAULT_PRICES, deps.spending?.prices);
   // While tracing is on, each agent's life, turns and waits are spans (a worktree's setup among them).
   const spans = serving.tracer?.on === true ? new AgentSpans(serving.tracer) : undefined;
-  const { runtime, owned } = runtimeOnFirstUse(deps, { gate, followers: [pending, feed], spans, defaultCwd, priceTable });
-  const made = () => runtime.get();
-  // What the servers under our sub-agents spend, counted against each one's budget and ours.
-  const tree = new TreeSpend(made);
-  // Each sub-agent's own server: the messaging tools alone, speaking for its mailbox.
-  const children = childServers({ messaging, version: serving.version }, gate, tree, (mail, withhold) =>
-    build({ ...shared, messaging: mail, childServer: undefined }, ["messaging"], serving.version, { withhold, tasks: false }),
-  );
-  const { childServer, treeUrl } = children;
-  const shared: Omit<Shared, "childServer"> = { ...settle(deps, made, defaultCwd), gate, messagingReached: children.messagingReached, priceTable };
+  const tree = new AgentTree();
   const offered = TOOLSETS.filter((set) => serving.toolsets === undefined || serving.toolsets.includes(set));
+  // A sub-agent's own tools: the same, less the orchestrator's own.
+  const forAgents = offered.filter((set) => AGENT_TOOLSETS.has(set));
+  const { runtime, owned } = runtimeOnFirstUse(deps, { gate, followers: [pending, feed, tree], spans, defaultCwd, priceTable, tree });
+  const made = () => runtime.get();
+  // Each sub-agent's servers on the loopback endpoint: its own tools (acting for it) and its messaging tools alone.
+  const agents: AgentServers = new AgentServers(tree, gate, (scope, kind, withhold): McpServer =>
+    kind === "mailbox"
+      ? build(agentShared(shared, scope, agents.tree, (id) => spans?.lifeOf(id)?.traceparent), ["messaging"], serving.version, { withhold, tasks: false })
+      : build(agentShared(shared, scope, agents.tree, (id) => spans?.lifeOf(id)?.traceparent), forAgents, serving.version, { tasks: false }),
+  );
+  const shared: Shared = {
+    ...settle(deps, made, defaultCwd),
+    gate,
+    messagingReached: (id) => agents.reached(id),
+    priceTable,
+    agentServers: agents,
+    childMailbox: messaging?.children === true,
+  };
   // The host's delegation tasks: made here so that what waits for the orchestrator leaves out what they carry.
   const delegations = taskStore(shared.maxResultChars);
-  const server = build({ ...shared, childServer, ...definedFields({ treeUrl }) }, offered, serving.version, { tasks: delegations });
+  const server = build(shared, offered, serving.version, { tasks: delegations });
   pending?.follow(server);
   pending?.delegated(delegations);
   // The dashboard's view of this server (see controlEndpoint): the sessions and pool tools on the same parts, less some.
-  const control = controlEndpoint(deps, feed, () => build({ ...shared, childServer }, ["sessions", "pool"], serving.version, CONTROL_TOOLS));
+  const control = controlEndpoint(deps, feed, () => build(shared, ["sessions", "pool"], serving.version, CONTROL_TOOLS));
   return {
     server,
-    warm: () => warmUp(shared, made, children, serving.version),
+    warm: () => warmUp(shared, made, agents, serving.version),
     stopAll: async (byUser, ids) => {
       await stopAgents(shared, ids, byUser);
     },
@@ -119,7 +128,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
       parts?.journal?.flushIndex();
       parts?.journal?.writer.dropSpares();
       await server.close();
-      await (await settled(children.endpoint?.started))?.close();
+      await (await settled(agents.endpoint.started))?.close();
     },
   };
 }
@@ -136,20 +145,21 @@ function controlEndpoint(deps: ServerDeps, feed: ChangeFeed | undefined, serve: 
 }
 
 // Makes in the background what the first launch needs, then rehearses the launch path on a stand-in (see SubagentServer.warm).
-async function warmUp(shared: Omit<Shared, "childServer">, runtime: () => Promise<Runtime>, children: ChildServers, version: string): Promise<void> {
+async function warmUp(shared: Shared, runtime: () => Promise<Runtime>, agents: AgentServers, version: string): Promise<void> {
   const real = await runtime().catch(() => undefined);
-  await children.endpoint?.get().catch(() => undefined);
+  await agents.endpoint.get().catch(() => undefined);
   const provider = real?.supervisor.providers()[0];
   if (real === undefined || provider === undefined) return;
   const { rehearse, standIn } = await import("./launch/rehearsal.js");
   // The rehearsal's launch goes to a stand-in: no journal, no budgets or caps, no sub-agent endpoint, no CLI.
   const stand = standIn(real.supervisor);
-  const rehearsal = {
+  const rehearsal: Shared = {
     ...shared,
-    runtime: () => Promise.resolve({ supervisor: stand, journal: undefined, budgets: undefined, spendCaps: undefined, worktrees: real.worktrees }),
-    // Not the endpoint's own address: its first one starts the endpoint's warm-up request, which
-    // would load ~8 MB of HTTP client and server code into a server that may never launch.
-    childServer: children.childServer === undefined ? undefined : () => Promise.resolve({ name: CHILD_SERVER, url: "http://127.0.0.1:9/rehearsal" }),
+    runtime: () =>
+      Promise.resolve({ supervisor: stand, journal: undefined, budgets: undefined, spendCaps: undefined, worktrees: real.worktrees, treeBudgets: real.treeBudgets }),
+    // No endpoint: its first address starts the endpoint's warm-up request, which would load ~8 MB of
+    // HTTP client and server code into a server that may never launch.
+    agentServers: undefined,
   };
   await rehearse(build(rehearsal, ["sessions"], version, { tasks: false, traced: false }), provider).catch(() => undefined);
   await stand.shutdown();
@@ -160,7 +170,7 @@ function settle(
   deps: ServerDeps,
   runtime: () => Promise<Runtime>,
   defaultCwd: string,
-): Omit<Shared, "childServer" | "gate" | "messagingReached" | "priceTable"> {
+): Omit<Shared, "agentServers" | "childMailbox" | "gate" | "messagingReached" | "priceTable"> {
   const { agents, nesting, routing, spending, limits } = deps;
   const depth = nesting?.depth ?? 0;
   const maxDepth = nesting?.maxDepth ?? CONFIG_DEFAULTS.max_depth;

@@ -3,6 +3,9 @@ import { z } from "zod";
 // An MCP server a sub-agent's CLI is handed: ours (the messaging server), or one of the user's,
 // named from a host's config or written inline. One shape from launch_agent's input to the drivers.
 
+/** Our own name in every host's MCP server list, and the name a sub-agent's CLI is handed our tools under. */
+export const SERVER_NAME = "subagent-mcp";
+
 /** A server's name as CLIs take it (Claude Code's `mcp__NAME__tool`, Codex's `[mcp_servers.NAME]`). */
 const McpServerNameSchema = z
   .string()

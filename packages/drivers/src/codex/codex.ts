@@ -63,6 +63,8 @@ class CodexSession extends BaseSession {
   #totalAtTurnStart: CodexTokens | undefined;
   #total: CodexTokens | undefined;
   #turnStarted = 0;
+  /** The servers handed with the thread under another name, where the user's config has one by theirs. */
+  #aliases = new Map<string, string>();
   /** Per-thread config that forwards our variables to the user's MCP servers (see #forwardedEnv). */
   #forwarded: Record<string, unknown> = {};
   /** The changes of each file-change item of the turn: its approval request names only the item. */
@@ -166,15 +168,22 @@ class CodexSession extends BaseSession {
   async #forwardedEnv(): Promise<Record<string, unknown>> {
     const names = this.spec.mcpEnv ?? [];
     const asks = this.#asks();
-    if (names.length === 0 && !asks) return {};
+    const handed = (this.spec.mcpServers ?? []).map((s) => s.name);
+    if (names.length === 0 && !asks && handed.length === 0) return {};
     const read = ConfigRead.parse(await this.#rpc.request("config/read", { cwd: this.spec.cwd }));
-    const all = Object.entries(read.config.mcp_servers ?? {});
+    // A server handed with the thread by the name of one of the user's takes its place: Codex merges a
+    // thread's entry into the user's table (a URL over a command is refused), so the user's is switched
+    // off and ours goes by the name Codex shows tools under (`-` as `_`): the model sees the same tools.
+    const shadowed = handed.filter((name) => read.config.mcp_servers?.[name] !== undefined);
+    this.#aliases = new Map(shadowed.map((name) => [name, aliasOf(name, Object.keys(read.config.mcp_servers ?? {}))]));
+    const all = Object.entries(read.config.mcp_servers ?? {}).filter(([name]) => !shadowed.includes(name));
     const stdio = names.length === 0 ? [] : all.filter(([, s]) => s.command !== undefined);
     const servers = [...all.map(([name]) => name), ...(this.spec.mcpServers ?? []).map((s) => s.name)];
     for (const refused of mcpRuleRefusals(this.spec.rules, servers)) this.spec.precheck?.(refused);
     // The rules of the servers given with the thread go inside their own entries (#threadParams): Codex applies
     // these dotted keys in no set order, and an entry applied after its `disabled_tools` would drop them.
     return {
+      ...Object.fromEntries(shadowed.map((name) => [`mcp_servers.${name}.enabled`, false])),
       ...Object.fromEntries(stdio.map(([name, s]) => [`mcp_servers.${name}.env_vars`, [...(s.env_vars ?? []), ...names]])),
       ...(asks ? Object.fromEntries(all.map(([name]) => [`mcp_servers.${name}.${MCP_APPROVAL}`, "approve"])) : {}),
       ...mcpRuleOverrides(
@@ -198,7 +207,7 @@ class CodexSession extends BaseSession {
     // machine ours can take longer, so they get the 30 s `setup` gives the host's own entry.
     const servers = Object.fromEntries(
       (this.spec.mcpServers ?? []).map((s) => [
-        `mcp_servers.${s.name}`,
+        `mcp_servers.${this.#aliases.get(s.name) ?? s.name}`,
         {
           // Secrets (env, headers) go over the app-server's stdin with the thread, never its command line.
           ...("url" in s ? { url: s.url, ...definedFields({ http_headers: s.headers }) } : { command: s.command, args: s.args, env: s.env }),
@@ -342,4 +351,14 @@ class ResumeError extends Error {}
 function ownRules(rules: SessionSpec["rules"], server: string): Record<string, unknown> {
   const prefix = `mcp_servers.${server}.`;
   return Object.fromEntries(Object.entries(mcpRuleOverrides(rules, [server])).map(([key, value]) => [key.slice(prefix.length), value]));
+}
+
+// The name a handed server goes by beside the user's of the same name: the one Codex shows its tools
+// under (`-` as `_`) when free, else that with a suffix.
+function aliasOf(name: string, taken: readonly string[]): string {
+  const shown = name.replace(/-/g, "_");
+  if (shown !== name && !taken.includes(shown)) return shown;
+  let n = 2;
+  while (taken.includes(`${shown}_${String(n)}`)) n += 1;
+  return `${shown}_${String(n)}`;
 }

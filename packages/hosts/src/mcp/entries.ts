@@ -35,6 +35,8 @@ export type Draft = { command: string; args: string[]; env: Record<string, strin
 export class HostReading {
   readonly servers: FoundServer[] = [];
   readonly problems: string[] = [];
+  /** Whether one of the tables read holds our own entry (which a sub-agent's CLI would start as a server of its own). */
+  ours = false;
   /** `host` names the host in each problem. */
   constructor(readonly host: string) {}
 
@@ -57,7 +59,10 @@ export class HostReading {
   /** Adds each entry of a server table, read by `draft`; ours (`subagent-mcp`) is never offered. */
   addAll(scope: McpScope, file: string, table: Record<string, unknown> | undefined, draft: (name: string, raw: unknown) => Draft | undefined): void {
     for (const [name, raw] of Object.entries(table ?? {})) {
-      if (name === SERVER_NAME) continue;
+      if (name === SERVER_NAME) {
+        this.ours = true;
+        continue;
+      }
       const made = draft(name, raw);
       if (made !== undefined) this.add(scope, file, name, made);
     }

@@ -39,3 +39,15 @@ export async function listMcpServers(ctx: LookupContext): Promise<McpCatalog> {
     problems: readings.flatMap((reading) => reading.problems),
   };
 }
+
+/**
+ * Whether `host`'s config, as a CLI started in `ctx.cwd` reads it, holds our own entry: that CLI
+ * would start a subagent-mcp server of its own, unless the session is handed one by that name.
+ */
+export async function registersUs(host: string, ctx: LookupContext): Promise<boolean> {
+  const known = MCP_HOSTS.find((h) => h === host);
+  if (known === undefined) return false;
+  const reading = new HostReading(known);
+  await hostAdapter(known).mcpServers?.(ctx, reading);
+  return reading.ours;
+}

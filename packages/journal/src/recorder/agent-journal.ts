@@ -32,6 +32,8 @@ export interface LaunchNotes {
   worktree?: { path: string; branch: string; base: string };
   /** The user's MCP servers it was handed, as shown (no env, no headers). */
   mcpServers?: { name: string; from: string; command?: string; url?: string }[];
+  /** The agents above it, top first, when another agent's tools launched it (the server's own lineage otherwise). */
+  lineage?: readonly string[];
   /** Set when the launch resumes a past agent: a `resume` entry is written instead of a `launch`. */
   resumeOf?: { sessionId: string };
 }
@@ -252,7 +254,7 @@ export class AgentJournal {
         permissions: notes.permissions,
         worktree: notes.worktree,
         mcpServers: notes.mcpServers,
-        lineage: this.settings.lineage === undefined ? undefined : [...this.settings.lineage],
+        lineage: lineageOf(notes.lineage ?? this.settings.lineage),
         machine: request.placement?.machine,
       }),
     );
@@ -305,4 +307,9 @@ export class AgentJournal {
     this.#routed.delete(view.id);
     void this.writer.close(view.id);
   }
+}
+
+// A lineage as journaled: a copy, none for a top-level agent.
+function lineageOf(lineage: readonly string[] | undefined): string[] | undefined {
+  return lineage === undefined || lineage.length === 0 ? undefined : [...lineage];
 }

@@ -1,6 +1,7 @@
 import type { McpServerSpec } from "@subagent-mcp/core";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
-import { startChildEndpoint } from "./child-endpoint.js";
+import { randomBytes } from "node:crypto";
+import { startAgentEndpoint } from "./agent-endpoint.js";
 import { DEFAULT_MAX_RESULT_CHARS, Delivery, DeliveryServer } from "@subagent-mcp/mcp-transport";
 import { CHILD_SERVER } from "../launch/launch-steps.js";
 import { registerMessageTools, withheldMessaging } from "../tools/messages.js";
@@ -16,24 +17,36 @@ export interface NodeMessaging {
  * The messaging tools a node hands the agents it runs for orchestrators on other machines: the
  * orchestrator's loopback endpoint is not reachable from here, so the node serves its own, on the
  * mailboxes the fleet shares (`mail`, its Redis). As for a local sub-agent, each address is on
- * 127.0.0.1 and signed for one mailbox name under a key only this process holds: an agent gets the
- * address of its own mailbox and nothing else (not the Redis URL, its password or the fleet key).
+ * 127.0.0.1 and takes a token issued for one mailbox name, in a header: an agent gets the address
+ * and token of its own mailbox and nothing else (not the Redis URL, its password or the fleet key).
  */
 export async function startNodeMessaging(mail: MailboxStore, version: string, maxResultChars = DEFAULT_MAX_RESULT_CHARS): Promise<NodeMessaging> {
   // The messaging tools each agent's rules withhold from its own server, by mailbox name.
   const withheld = new Map<string, string[]>();
-  const endpoint = await startChildEndpoint((self) => {
-    const delivery = new Delivery(maxResultChars);
-    const server = new DeliveryServer({ name: "subagent-mcp", version }, {}, delivery);
-    registerMessageTools(server, { delivery, maxResultChars, messaging: { mail, self } }, withheld.get(self) ?? []);
-    return server;
+  // The token each mailbox's agent was given (a mailbox handed out again keeps its token).
+  const tokens = new Map<string, string>();
+  const endpoint = await startAgentEndpoint({
+    scopeOf: (id, token) => {
+      const held = tokens.get(id);
+      if (token === undefined || ![...tokens.values()].includes(token)) return "unknown";
+      return held === token ? { id, depth: 1, ceiling: { level: "default", tools: [] }, lineage: [id] } : "not-yours";
+    },
+    build: (scope) => {
+      const delivery = new Delivery(maxResultChars);
+      const server = new DeliveryServer({ name: "subagent-mcp", version }, {}, delivery);
+      registerMessageTools(server, { delivery, maxResultChars, messaging: { mail, self: scope.id } }, withheld.get(scope.id) ?? []);
+      return server;
+    },
+    reached: () => undefined,
   });
   return {
     serverFor(self, rules) {
       const withhold = withheldMessaging(rules, CHILD_SERVER);
       if (withhold.length > 0) withheld.set(self, withhold);
       else withheld.delete(self);
-      return { name: CHILD_SERVER, url: endpoint.url(self) };
+      let token = tokens.get(self);
+      if (token === undefined) tokens.set(self, (token = randomBytes(32).toString("base64url")));
+      return { name: CHILD_SERVER, url: endpoint.url(self, "mailbox"), headers: { Authorization: `Bearer ${token}` } };
     },
     close: () => endpoint.close(),
   };

@@ -3,7 +3,10 @@
 import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { AgentView, Budget, LaunchRequest, McpServerSpec, Supervisor } from "@subagent-mcp/core";
-import type { PermissionRules } from "@subagent-mcp/permissions";
+import { homedir } from "node:os";
+import type { Grant, PermissionRules } from "@subagent-mcp/permissions";
+import { DEPTH_ENV, LEVEL, LINEAGE_ENV, SERVER_NAME } from "@subagent-mcp/contract";
+import type { AgentScope } from "../nesting/agent-tree.js";
 import { mcpToolName } from "@subagent-mcp/drivers/light";
 import type { WorktreeOut } from "@subagent-mcp/contract";
 import { ServerError } from "../errors.js";
@@ -44,30 +47,74 @@ export function messagingToolNames(): string[] {
   return MESSAGING_TOOLS.flatMap((t) => [mcpToolName("claude", CHILD_SERVER, t), mcpToolName("gemini", CHILD_SERVER, t)]);
 }
 
-/** The name a sub-agent sees its messaging server under: distinct from a user-wide "subagent-mcp" entry it may also load. */
+/** The name a sub-agent sees its messaging server under: distinct from our own entry, which it may also be handed. */
 export const CHILD_SERVER = "mailbox";
 
+/** The name a sub-agent is handed its own subagent-mcp tools under: the user's entry of ours, overridden for its session. */
+export const OWN_SERVER = SERVER_NAME;
+
 /**
- * A sub-agent's own messaging: its id doubles as its mailbox name, its subagent-mcp server speaks
- * for it, the messaging tools are allowed (in Claude Code's and Gemini CLI's naming; each CLI
- * ignores the other's), and its prompt says whom to ask.
+ * Whether the CLI of any of `providers`, started in `cwd`, would start our own entry (from `setup`
+ * or the user's config) as a server of its own: it is then handed ours by that name instead.
  */
-export async function childMessaging(
+export async function startsOurs(providers: readonly string[], cwd: string): Promise<boolean> {
+  const { registersUs } = await import("@subagent-mcp/hosts");
+  const ctx = { home: process.env.HOME ?? homedir(), cwd, env: process.env };
+  const found = await Promise.all([...new Set(providers)].map((p) => registersUs(p, ctx).catch(() => false)));
+  return found.some(Boolean);
+}
+
+/** The scope a sub-agent's own tools act in: one level deeper, within what it was granted, under the launching agent's lineage. */
+export function scopeOf(deps: ToolDeps, id: string, granted: Grant): AgentScope {
+  const tools = granted.level === LEVEL.bypassPermissions ? undefined : (granted.tools ?? []);
+  return { id, depth: deps.depth + 1, ceiling: { level: granted.level, tools }, lineage: [...(deps.lineage ?? []), id] };
+}
+
+/**
+ * The servers sub-agent `scope.id` is handed (none on another machine: our endpoint is loopback,
+ * its node serves its mailbox there): its own tools when `own`, its messaging when the config gives
+ * sub-agents theirs. It joins the tree under the agent whose tools launched it.
+ */
+export async function handServers(deps: ToolDeps, scope: AgentScope, own: boolean, rules: PermissionRules | undefined, remote: boolean): Promise<McpServerSpec[]> {
+  const servers = deps.agentServers;
+  if (servers === undefined) return [];
+  if (remote) {
+    servers.tree.admit(scope, deps.launchedBy);
+    return [];
+  }
+  return servers.hand(scope, deps.launchedBy, { own, mailbox: deps.childMailbox ? { rules } : undefined });
+}
+
+/**
+ * What a sub-agent's environment says of where it runs. Handed our own tools, only its depth: the
+ * one server knows the rest, and the depth tells our hooks, before they start anything, that this
+ * is no orchestrator. Otherwise `full` (depth, grant, lineage, budget), for a subagent-mcp server
+ * its CLI may start from a config we did not find (a machine of the fleet's, a plugin's).
+ */
+export function nestingEnv(own: boolean, full: () => Record<string, string>): { env: Record<string, string>; mcpEnv?: string[] } {
+  const env = full();
+  if (own) return { env: { [DEPTH_ENV]: env[DEPTH_ENV] ?? "1" } };
+  return { env, mcpEnv: [...LINEAGE_ENV] };
+}
+
+/**
+ * A sub-agent's own messaging: its id doubles as its mailbox name, the messaging tools of the
+ * servers it was `handed` are allowed (in Claude Code's and Gemini CLI's naming; each CLI ignores
+ * the other's), and its prompt says whom to ask.
+ */
+export function childMessaging(
   deps: ToolDeps,
   id: string,
   append: string | undefined,
   allowed: string[] | undefined,
-  rules?: PermissionRules,
+  handed: readonly McpServerSpec[],
   /** It runs on another machine of the fleet: that machine hands it its messaging server, given its mailbox name. */
   remote = false,
-): Promise<{ id: string; messaging: boolean; mcpServers?: McpServerSpec[]; mailbox?: string; systemPromptAppend?: string; allowedTools?: string[] }> {
-  const { childServer, messaging } = deps;
-  if (childServer === undefined || messaging === undefined)
-    return {
-      id,
-      messaging: false,
-      ...definedFields({ systemPromptAppend: append, allowedTools: allowed }),
-    };
+): { id: string; messaging: boolean; mcpServers?: McpServerSpec[]; mailbox?: string; systemPromptAppend?: string; allowedTools?: string[] } {
+  const { messaging } = deps;
+  const mailbox = handed.some((s) => s.name === CHILD_SERVER) || (remote && deps.childMailbox);
+  const servers = handed.length === 0 ? {} : { mcpServers: [...handed] };
+  if (!mailbox || messaging === undefined) return { id, messaging: false, ...servers, ...definedFields({ systemPromptAppend: append, allowedTools: allowed }) };
   const parent = messaging.self;
   const note = `You are sub-agent "${id}", started by "${parent}". If you need an answer from ${parent} to go on, ask with the send_to tool of the "${CHILD_SERVER}" MCP server (to: "${parent}") and then call its wait_inbox.`;
   return {
@@ -75,7 +122,7 @@ export async function childMessaging(
     messaging: true,
     // Its mailbox name goes with it wherever it runs: a failover onto a machine of the fleet gets it served there.
     mailbox: id,
-    ...(remote ? {} : { mcpServers: [await childServer(id, rules)] }),
+    ...servers,
     systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
     allowedTools: [...(allowed ?? []), ...messagingToolNames()],
   };
@@ -102,11 +149,6 @@ export function checkCwd(cwd: string | undefined, fallback: string): string {
 }
 
 export const isEmpty = (rules: PermissionRules): boolean => (rules.allow ?? []).length + (rules.deny ?? []).length + (rules.ask ?? []).length === 0;
-
-/** Where the server under agent `id` shares its tree's budget live: none for an agent on another machine (our endpoint is loopback). */
-export async function treeUrlFor(deps: ToolDeps, placement: unknown, id: string): Promise<string | undefined> {
-  return placement === undefined ? deps.treeUrl?.(id) : undefined;
-}
 
 /** The launch's budget over the config's per-agent default (its limits win one by one), within `cap` when given. */
 export function budgetOf(defaults: Budget | undefined, own: Budget | undefined, cap?: Budget): { budget?: Budget } {

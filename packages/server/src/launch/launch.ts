@@ -15,7 +15,6 @@ import type { Runtime } from "../runtime/runtime.js";
 import { ServerError } from "../errors.js";
 import { checkDepth } from "../nesting/depth.js";
 import { childEnv } from "@subagent-mcp/config";
-import { LINEAGE_ENV } from "@subagent-mcp/contract";
 import { tighter } from "@subagent-mcp/budgets";
 import { checkCommandLineText } from "./input-limits.js";
 import type { ToolDeps } from "../deps.js";
@@ -25,7 +24,7 @@ import { placeCandidates } from "./placement.js";
 import { delegateTurn } from "../tasks/delegate-turn.js";
 import type { CallContext } from "../tasks/serve.js";
 import { hostOfClient, journaledServers, passedServers, type PassedServers } from "./passed-servers.js";
-import { budgetOf, checkCwd, CHILD_SERVER, childMessaging, isEmpty, isolate, launchOrAbandon, optional, remoteCwd, treeUrlFor } from "./launch-steps.js";
+import { budgetOf, checkCwd, CHILD_SERVER, childMessaging, handServers, isEmpty, isolate, launchOrAbandon, nestingEnv, optional, remoteCwd, scopeOf, startsOurs } from "./launch-steps.js";
 import { hostCwd } from "./host-cwd.js";
 import type { LaunchAgentInput } from "../tools/launch-agent.js";
 
@@ -147,7 +146,11 @@ async function startClaimed(deps: ToolDeps, runtime: Runtime, args: LaunchArgs, 
   const escalation = escalationFor(deps, runtime, d.escalate, route, chosen, d.inputs, args.prompt);
   const given = placement === undefined ? checkCwd(args.cwd, deps.defaultCwd) : remoteCwd(args.cwd, deps.defaultCwd);
   // A sub-agent elsewhere cannot reach our loopback messaging endpoint: its node serves its mailbox there.
-  const child = await childMessaging(deps, id, args.system_prompt_append, granted.tools, rules, placement !== undefined);
+  const remote = placement !== undefined;
+  // A CLI that would start our own entry (setup's) is handed ours by that name: its tools act for it here.
+  const own = !remote && (await startsOurs([chosen.provider, ...fallbacks.filter((f) => f.placement === undefined).map((f) => f.provider)], given));
+  const handed = await handServers(deps, scopeOf(deps, id, granted), own, rules, remote);
+  const child = childMessaging(deps, id, args.system_prompt_append, granted.tools, handed, remote);
   // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
   const isolated = args.isolation === "worktree" && placement === undefined ? await isolate(worktrees, id, given, args.base, args.label) : undefined;
   const cwd = isolated?.cwd ?? given;
@@ -180,9 +183,7 @@ async function startClaimed(deps: ToolDeps, runtime: Runtime, args: LaunchArgs, 
     }),
     ...budget,
     ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
-    // What the sub-agent may do, and its mailbox name, reach any subagent-mcp server its CLI starts.
-    env: childEnv(deps, granted, child.id, id, tighter(budget.budget, budgets?.left()), await treeUrlFor(deps, placement, id)),
-    mcpEnv: [...LINEAGE_ENV],
+    ...nestingEnv(own, () => childEnv(deps, granted, child.id, id, tighter(budget.budget, budgets?.left()))),
   });
   const { out, text } = launchAnswer({
     view,

@@ -9,13 +9,12 @@ import type { ToolDeps } from "../deps.js";
 import { ServerError } from "../errors.js";
 import { checkDepth } from "../nesting/depth.js";
 import { childEnv } from "@subagent-mcp/config";
-import { LINEAGE_ENV } from "@subagent-mcp/contract";
 import { tighter } from "@subagent-mcp/budgets";
 import { asking, grant, mergeRules } from "@subagent-mcp/permissions";
 import { resumeBudget } from "@subagent-mcp/budgets";
 import { definedFields } from "@subagent-mcp/contract";
 import { describeWorktree } from "./worktree-view.js";
-import { CHILD_SERVER, messagingToolNames } from "./launch-steps.js";
+import { CHILD_SERVER, handServers, messagingToolNames, nestingEnv, scopeOf, startsOurs } from "./launch-steps.js";
 import { passedServers, type PassedServers } from "./passed-servers.js";
 import { NO_FLEET } from "./placement.js";
 import { ok } from "../answers/result.js";
@@ -121,8 +120,11 @@ async function relaunch(
   const servers = placement === undefined ? await serversAgain(deps, past.launch.mcpServers, asked.cwd) : { specs: [], allow: [], shown: [] };
   const rules = mergeRules(mergeRules(deps.permissions, { allow: servers.allow }), permissions);
   // There, its node serves its messaging (our loopback endpoint is not reachable): it is given its mailbox name.
-  const child = deps.childServer === undefined || placement !== undefined ? undefined : await deps.childServer(id, rules);
-  const messaging = child !== undefined || (placement !== undefined && deps.childServer !== undefined);
+  const remote = placement !== undefined;
+  const ours = !remote && (await startsOurs([asked.provider], asked.cwd));
+  const handed = await handServers(deps, scopeOf(deps, id, granted), ours, rules, remote);
+  const child = handed.filter((s) => s.name === CHILD_SERVER);
+  const messaging = child.length > 0 || (remote && deps.childMailbox);
   journal.expect(id, { resumeOf: { sessionId: past.sessionId }, ...definedFields({ permissions }) });
   const tools = [...(granted.tools ?? []), ...(messaging ? own : [])];
   const view = supervisor.launch({
@@ -134,20 +136,12 @@ async function relaunch(
     priorTurns: past.turns,
     ...(granted.tools === undefined && !messaging ? {} : { allowedTools: tools }),
     ...definedFields({ permissionMode: granted.mode }),
-    ...(child === undefined && servers.specs.length === 0 ? {} : { mcpServers: [...(child === undefined ? [] : [child]), ...servers.specs] }),
+    ...(handed.length === 0 && servers.specs.length === 0 ? {} : { mcpServers: [...handed, ...servers.specs] }),
     ...definedFields({ placement }),
     ...(messaging ? { mailbox: id } : {}),
     ...asking(permissionMode, granted.level, () => rules, asked.cwd, tools),
     ...definedFields({ budget }),
-    env: childEnv(
-      deps,
-      granted,
-      messaging ? id : undefined,
-      id,
-      tighter(budget, budgets?.left()),
-      placement === undefined ? await deps.treeUrl?.(id) : undefined,
-    ),
-    mcpEnv: [...LINEAGE_ENV],
+    ...nestingEnv(ours, () => childEnv(deps, granted, messaging ? id : undefined, id, tighter(budget, budgets?.left()))),
   });
   return { view, placement };
 }

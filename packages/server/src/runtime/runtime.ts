@@ -7,7 +7,8 @@ import type { Supervisor } from "@subagent-mcp/core";
 import type { AgentSpans } from "@subagent-mcp/tracing";
 import { stateDir } from "@subagent-mcp/state";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
-import { SpendCapsWatch, type SharedBudgets } from "@subagent-mcp/budgets";
+import { SpendCapsWatch, TreeBudgets, type SharedBudgets } from "@subagent-mcp/budgets";
+import type { AgentTree } from "../nesting/agent-tree.js";
 import { homedir } from "node:os";
 import type { ServerDeps } from "../deps.js";
 import { OnFirstUse } from "./first-use.js";
@@ -20,13 +21,18 @@ export interface Runtime {
   readonly supervisor: Supervisor;
   /** Where agents are journaled; undefined when journaling is off (nothing outlives the server). */
   readonly journal: AgentJournal | undefined;
-  /** The session and daily budgets; undefined when the config sets none. */
-  readonly budgets: SharedBudgets | undefined;
+  /** The session and daily budgets (and, for a sub-agent's tools, its tree's); undefined when none is set. */
+  readonly budgets: RuntimeBudgets | undefined;
+  /** Each launch's budget over the agents it starts (and theirs). */
+  readonly treeBudgets: TreeBudgets;
   /** The spend ledger's side of this server; undefined when it records no spending. */
   readonly spendCaps: SpendCapsWatch | undefined;
   /** The agents' worktrees (git runs only for an agent that asks for one). */
   readonly worktrees: AgentWorktrees;
 }
+
+/** The budgets a launch is held to, as the tools read them. */
+export type RuntimeBudgets = Pick<SharedBudgets, "check" | "left" | "inheritedLeft" | "treeWarnings" | "costLeftUsd">;
 
 /** What makes a runtime besides the deps: the launch gate, the parts that follow the supervisor's agents, the tracer's spans. */
 export interface RuntimeParts {
@@ -35,6 +41,8 @@ export interface RuntimeParts {
   spans: AgentSpans | undefined;
   defaultCwd: string;
   priceTable: PriceTable;
+  /** Who started whom: the tree's budgets count each turn against every agent above it. */
+  tree: AgentTree;
 }
 
 /**
@@ -58,7 +66,7 @@ async function makeRuntime(deps: ServerDeps, parts: RuntimeParts): Promise<Runti
   for (const follower of parts.followers) follower?.attach(supervisor);
   const spendCaps = spendCapsOf(deps, supervisor);
   const [budgets, worktrees] = await Promise.all([sharedBudgets(deps, supervisor, defaultCwd, parts.priceTable), worktreesOf(deps, supervisor, spans)]);
-  return { supervisor, journal, budgets, spendCaps, worktrees };
+  return { supervisor, journal, budgets, spendCaps, worktrees, treeBudgets: new TreeBudgets(supervisor, parts.tree) };
 }
 
 function journalOf(deps: ServerDeps, defaultCwd: string, gate: LaunchGate): AgentJournal | undefined {

@@ -1,5 +1,6 @@
-// Tree kills and the user's stop: an agent's nested servers stop their own agents first (so those
-// are journaled, remote ones ended on their machines), then the agent's process tree is killed.
+// Tree kills and the user's stop: the agents an agent started through its own tools run in this
+// server and end first (journaled, remote ones ended on their machines), as do the agents of any
+// subagent-mcp server its CLI started itself; then the agent's process tree is killed.
 import { homedir } from "node:os";
 import type { AgentView, Supervisor } from "@subagent-mcp/core";
 import { stateDir } from "@subagent-mcp/state";
@@ -7,7 +8,16 @@ import type { ToolDeps } from "../deps.js";
 import { nestedServersDir, stopNestedServers } from "../nesting/nested-servers.js";
 
 /** Kills agent `id` and everything it started (see {@link stopNestedServers}); `byUser`: as the user's stop. */
-export async function killTree(supervisor: Supervisor, id: string, byUser = false): Promise<AgentView> {
+export async function killTree(deps: Pick<ToolDeps, "agentServers" | "runtime">, supervisor: Supervisor, id: string, byUser = false): Promise<AgentView> {
+  // Those it started here, nearest last: each one's own end leaves none of its children behind.
+  const under = (deps.agentServers?.tree.descendants(id) ?? []).reverse();
+  const journal = byUser ? (await deps.runtime()).journal : undefined;
+  for (const child of under) {
+    const view = supervisor.get(child);
+    if (!view.alive && view.status !== "queued") continue;
+    journal?.stoppedByUser(child);
+    await supervisor.kill(child);
+  }
   const { pid } = supervisor.get(id);
   // Without a local process (queued, or on a machine of the fleet) its own kill ends what it started.
   if (pid !== undefined) await stopNestedServers(nestedServersDir(stateDir({ home: homedir(), env: process.env })), id, pid, byUser);
@@ -25,7 +35,7 @@ interface Stopped {
  * parallel, each journaled as stopped by the user (resumable like any killed agent); with
  * `byUser` false, as a kill (a nested server's part of a tree kill).
  */
-export async function stopAgents(deps: Pick<ToolDeps, "runtime">, ids?: readonly string[], byUser = true): Promise<Stopped> {
+export async function stopAgents(deps: Pick<ToolDeps, "runtime" | "agentServers">, ids?: readonly string[], byUser = true): Promise<Stopped> {
   const { supervisor, journal } = await deps.runtime();
   const views = supervisor.list();
   const known = new Set(views.map((view) => view.id));
@@ -33,7 +43,7 @@ export async function stopAgents(deps: Pick<ToolDeps, "runtime">, ids?: readonly
   const stopped = await Promise.all(
     targets.map((id) => {
       if (byUser) journal?.stoppedByUser(id);
-      return killTree(supervisor, id, byUser);
+      return killTree(deps, supervisor, id, byUser);
     }),
   );
   return { stopped, unknown: ids === undefined ? [] : ids.filter((id) => !known.has(id)) };

@@ -29,7 +29,7 @@ export function registerKillAgentTool(server: McpServer, deps: ToolDeps): void {
     (args) =>
       guard(async () => {
         const { supervisor, worktrees } = await deps.runtime();
-        const view = args.tree === true ? await killTree(supervisor, args.agent_id) : await supervisor.kill(args.agent_id);
+        const view = args.tree === true ? await killTree(deps, supervisor, args.agent_id) : await supervisor.kill(args.agent_id);
         const worktree = (await worktrees.fresh(view.id)) ?? view.remoteWorktree;
         return ok(
           { agent_id: view.id, status: view.status, alive: view.alive, ...definedFields({ worktree }) },
