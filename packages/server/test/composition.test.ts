@@ -70,21 +70,26 @@ describe("createServer", () => {
     const { client, close } = await connected({
       supervisor: new Supervisor({ drivers: { claude: driver } }),
       version: "test",
+      defaultCwd: mkdtempSync(join(tmpdir(), "composition-cwd-")),
       messaging: { mail: asyncStore(mail), self: "boss" },
       childMessaging: true,
     });
     const launched = await client.callTool({ name: "launch_agent", arguments: { provider: "claude", prompt: "hi" } });
     const child = (launched.structuredContent as { mailbox: string }).mailbox;
-    const [server] = specs[0]?.mcpServers ?? [];
-    expect(server).toMatchObject({ name: "mailbox", url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//) as unknown });
-    const url = (server as Extract<McpServerSpec, { url: string }>).url;
+    const server = specs[0]?.mcpServers?.find((s) => s.name === "mailbox") as Extract<McpServerSpec, { url: string }> | undefined;
+    // Its own address on the loopback endpoint, and the token it was issued in a header.
+    expect(server?.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/agents/${child}/mailbox$`));
+    expect(server?.headers).toEqual({ Authorization: expect.stringMatching(/^Bearer [A-Za-z0-9_-]{16,}$/) as unknown });
+    const { url, headers } = server as Extract<McpServerSpec, { url: string }>;
     const sub = new Client({ name: child, version: "1" });
-    await sub.connect(new StreamableHTTPClientTransport(new URL(url)));
+    await sub.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: headers ?? {} } }));
     await sub.callTool({ name: "send_to", arguments: { to: "boss", message: "a question" } });
     expect(mail.receive("boss")[0]).toMatchObject({ from: child, body: "a question" });
     await sub.close();
+    // The address alone reaches nothing.
+    expect((await fetch(url, { method: "POST" })).status).toBe(401);
     await close();
-    await expect(fetch(url, { method: "POST" })).rejects.toThrow();
+    await expect(fetch(url, { method: "POST", headers: headers ?? {} })).rejects.toThrow();
   });
 
   it("without childMessaging, sub-agents get no messaging server", async () => {
