@@ -67,6 +67,7 @@ async function checkHost(host: Provider, run: boolean, config: EffectiveConfig):
   if (compat.status === "incompatible") problems += 1;
   let shake: string;
   let missing: string[] = [];
+  let takesServers = true;
   try {
     const { ms, answer } = await driver.handshakeAnswer();
     shake = `handshake ok in ${ms} ms`;
@@ -74,10 +75,12 @@ async function checkHost(host: Provider, run: boolean, config: EffectiveConfig):
     const acp = acpCapabilities(answer);
     if (acp !== undefined) shake += `; ${acp}`;
     // An ACP agent may ignore the MCP servers session/new hands it: then its sub-agents cannot message.
-    if (driver instanceof AcpDriver)
-      shake += (await startsMcpServers(driver).catch(() => false))
+    if (driver instanceof AcpDriver) {
+      takesServers = await startsMcpServers(driver).catch(() => false);
+      shake += takesServers
         ? "; starts the MCP servers given in session/new"
         : "; IGNORES the MCP servers given in session/new: its sub-agents get no messaging tools";
+    }
   } catch (error) {
     problems += 1;
     shake = `handshake FAILED: ${errorMessage(error)}`;
@@ -88,6 +91,7 @@ async function checkHost(host: Provider, run: boolean, config: EffectiveConfig):
     ...(installed === undefined ? [] : [`  ${installed}`]),
     `  ${shake}`,
     `  compatibility: ${describeCompat(host, compat)}`,
+    `  nesting: ${nestingLine(driver, takesServers)}`,
     ...(missing.length === 0 ? [] : [`  handshake says unsupported: ${missing.join(", ")}`]),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
@@ -97,6 +101,16 @@ async function checkHost(host: Provider, run: boolean, config: EffectiveConfig):
     process.stdout.write(`  ${turnLine(turn)}\n`);
   }
   return problems;
+}
+
+// How a sub-agent on this CLI reaches the server that launched it: each CLI's own way of replacing,
+// for one session, the user's entry of ours (which would start a server process of its own).
+function nestingLine(driver: CliDriver, takesServers: boolean): string {
+  const reach = "its sub-agents reach the server that launched them over loopback (a token per agent), no server process of their own";
+  if (driver.provider === "claude") return `${reach}: each session is handed our entry by name (--mcp-config), in place of yours`;
+  if (driver.provider === "codex") return `${reach}: each thread switches your entry off and is handed ours (thread config)`;
+  if (takesServers) return `${reach}: each session is handed our entry by name (ACP session/new), in place of yours`;
+  return "its sub-agents cannot be handed our tools (it ignores session/new's MCP servers): one that loads your entry of ours starts a subagent-mcp server of its own";
 }
 
 function isHost(name: string): name is Host {

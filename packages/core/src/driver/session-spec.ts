@@ -19,6 +19,7 @@ const SESSION_SPEC_FIELDS = {
   mailbox: true,
   mcpConfig: true,
   mcpServers: true,
+  ownEntry: true,
   strictMcpConfig: true,
   settings: true,
   askPermissions: true,

@@ -8,6 +8,8 @@ interface AcpNative {
   argv(spec: SessionSpec): string[];
   /** Runs before the process starts: other arguments, what to clean up when it exits, guards around `session/load`. */
   prepare?(spec: SessionSpec, env: Record<string, string | undefined>): { args?: string[]; cleanup?: () => void; loadGuard?: LoadGuard };
+  /** The name a handed server goes by in `session/new` (default: its own). */
+  serverName?(spec: SessionSpec, name: string): string;
 }
 
 /** What an agent needs done around `session/load`: before it (may wait) and once it answered. */

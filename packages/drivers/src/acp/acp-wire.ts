@@ -14,12 +14,18 @@ const pairs = (record: Record<string, string> | undefined): { name: string; valu
  * pairs. An HTTP server goes only to an agent whose `initialize` answer says it takes them: a
  * session is never started without a server it was given (throws MCP_UNSUPPORTED, naming it).
  */
-export function acpMcpServers(spec: SessionSpec, init: Pick<InitializeResponse, "agentCapabilities">, agent: string): Acp.McpServer[] {
+export function acpMcpServers(
+  spec: SessionSpec,
+  init: Pick<InitializeResponse, "agentCapabilities">,
+  agent: string,
+  nameOf: (name: string) => string = (name) => name,
+): Acp.McpServer[] {
   const http = init.agentCapabilities?.mcpCapabilities?.http === true;
   return (spec.mcpServers ?? []).map((s) => {
-    if (!("url" in s)) return { name: s.name, command: s.command, args: s.args, env: pairs(s.env) };
+    const name = nameOf(s.name);
+    if (!("url" in s)) return { name, command: s.command, args: s.args, env: pairs(s.env) };
     if (!http) throw new DriverError("MCP_UNSUPPORTED", `${agent} takes only stdio MCP servers: ${s.name} is HTTP`);
-    return { type: "http" as const, name: s.name, url: s.url, headers: pairs(s.headers) };
+    return { type: "http" as const, name, url: s.url, headers: pairs(s.headers) };
   });
 }
 

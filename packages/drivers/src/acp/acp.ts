@@ -11,13 +11,14 @@ import type { AgentEvent, Session, SessionSpec } from "@subagent-mcp/core";
 import { Writable } from "node:stream";
 import { errorEvent } from "@subagent-mcp/core";
 import { acpModeAllows, acpPermissionOutcome, acpPermissionRequest } from "./acp-permission.js";
-import { CliDriver, HANDSHAKE_TIMEOUT_MS, type CliDescription } from "../driver/cli-driver.js";
+import { CliDriver, HANDSHAKE_TIMEOUT_MS, type CliCommand, type CliDescription } from "../driver/cli-driver.js";
 import type { Probe } from "../compat/handshake.js";
 import type { CliDriverOptions } from "../driver/options.js";
 import type { CliProcess } from "../process/process.js";
 import { BaseSession } from "../driver/session-base.js";
 import { acpModeFor, modelArgs, type AcpAgent, type LoadGuard } from "./acp-agent.js";
 import { GEMINI_AGENT } from "../gemini/gemini-preset.js";
+import { opencodeOwnEntryEnv } from "./opencode-own-entry.js";
 import { acpMcpServers, acpStop, errorText, metaUsage, modelChoice, modelId, turnUsage, zeroUsage, type SessionSetup } from "./acp-wire.js";
 import { acpToolEvent, acpToolResult } from "../permissions/tool-kinds.js";
 import { acpQuotaEvent } from "../driver/rate-limits.js";
@@ -77,6 +78,12 @@ export class AcpDriver extends CliDriver {
   argv(spec: SessionSpec): string[] {
     const own = this.agent.native?.argv(spec) ?? modelArgs(this.agent, spec.model) ?? [];
     return [...this.agent.args, ...own];
+  }
+
+  override command(spec: SessionSpec, args?: string[]): CliCommand {
+    const base = args === undefined ? super.command(spec) : super.command(spec, args);
+    const own = opencodeOwnEntryEnv(this.agent.command, spec, base.env.OPENCODE_CONFIG_CONTENT ?? process.env.OPENCODE_CONFIG_CONTENT);
+    return Object.keys(own).length === 0 ? base : { ...base, env: { ...base.env, ...own } };
   }
 
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {
@@ -148,7 +155,7 @@ class AcpSession extends BaseSession {
       const methods = (this.#acp as typeof Acp).methods;
       const init: InitializeResponse = await this.#step("initialize", agent.request(methods.agent.initialize, INITIALIZE));
       const resume = this.spec.resume;
-      const mcpServers = (this.#mcpServers = acpMcpServers(this.spec, init, this.cliName));
+      const mcpServers = (this.#mcpServers = acpMcpServers(this.spec, init, this.cliName, (name) => this.agent.native?.serverName?.(this.spec, name) ?? name));
       if (resume === undefined) {
         const created = await this.#step("session/new", agent.request(methods.agent.session.new, { cwd: this.spec.cwd, mcpServers }));
         this.#sessionId = created.sessionId;

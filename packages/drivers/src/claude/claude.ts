@@ -49,12 +49,32 @@ function claudeArgs(spec: SessionSpec, mcpConfigFile?: string, appendFile?: stri
   ];
   if (configs.length > 0) args.push("--mcp-config", ...configs);
   if (spec.strictMcpConfig === true) args.push("--strict-mcp-config");
-  add("--settings", spec.settings);
+  add("--settings", ownEntrySettings(spec));
   add("--session-id", spec.sessionId);
   add("--resume", spec.resume);
   // Text as the model streams it: a live output tail, and budgets that can stop a long turn mid-way.
   args.push("--include-partial-messages");
   return args;
+}
+
+/**
+ * The session's settings. A handed server takes the place of the user's entry of its name by that
+ * name alone (`--mcp-config` beats every scope); the same server from our plugin goes by another
+ * name (`plugin:NAME:NAME`), so it is denied for this session (the plugin's file is left as it is).
+ */
+function ownEntrySettings(spec: SessionSpec): string | undefined {
+  const name = spec.ownEntry?.name;
+  if (name === undefined) return spec.settings;
+  const denied = { deniedMcpServers: [{ serverName: `plugin:${name}:${name}` }] };
+  if (spec.settings === undefined) return JSON.stringify(denied);
+  // A settings file's path is the user's to keep: only JSON text is added to.
+  if (!spec.settings.trimStart().startsWith("{")) return spec.settings;
+  try {
+    const given = JSON.parse(spec.settings) as { deniedMcpServers?: unknown[] };
+    return JSON.stringify({ ...given, deniedMcpServers: [...(given.deniedMcpServers ?? []), ...denied.deniedMcpServers] });
+  } catch {
+    return spec.settings;
+  }
 }
 
 /**

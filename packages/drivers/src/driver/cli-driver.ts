@@ -14,7 +14,7 @@ import type { Provider } from "@subagent-mcp/contract";
 export const HANDSHAKE_TIMEOUT_MS = 60_000;
 
 /** What a driver runs for a session: the executable, all its arguments, and the variables it sets. */
-interface CliCommand {
+export interface CliCommand {
   executable: string;
   args: string[];
   /** Merged over process.env unless `extendEnv` is false. */

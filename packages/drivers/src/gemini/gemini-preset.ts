@@ -1,6 +1,7 @@
 import type { SessionSpec } from "@subagent-mcp/core";
 import type { AcpAgent } from "../acp/acp-agent.js";
 import { geminiArgs } from "./gemini-args.js";
+import { geminiServerName } from "./gemini-own-entry.js";
 import { removeGeminiLoadLeftovers, untilGeminiCanLoad } from "./gemini-load.js";
 import { geminiPolicy } from "./gemini-policy.js";
 import { writePrivateFile } from "../process/private-file.js";
@@ -20,6 +21,7 @@ export const GEMINI_AGENT: AcpAgent = {
   env: { GEMINI_CLI_NO_RELAUNCH: "true" },
   native: {
     argv: (spec) => geminiArgs(spec),
+    serverName: geminiServerName,
     prepare(spec: SessionSpec, env) {
       // Before the process starts: its start-up cleanup would take the whole session with a leftover.
       if (spec.resume !== undefined) removeGeminiLoadLeftovers(spec.resume, env);

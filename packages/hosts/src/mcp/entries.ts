@@ -37,6 +37,8 @@ export class HostReading {
   readonly problems: string[] = [];
   /** Whether one of the tables read holds our own entry (which a sub-agent's CLI would start as a server of its own). */
   ours = false;
+  /** The name of every entry of the tables read, ours and those left out included. */
+  readonly names: string[] = [];
   /** `host` names the host in each problem. */
   constructor(readonly host: string) {}
 
@@ -59,6 +61,7 @@ export class HostReading {
   /** Adds each entry of a server table, read by `draft`; ours (`subagent-mcp`) is never offered. */
   addAll(scope: McpScope, file: string, table: Record<string, unknown> | undefined, draft: (name: string, raw: unknown) => Draft | undefined): void {
     for (const [name, raw] of Object.entries(table ?? {})) {
+      this.names.push(name);
       if (name === SERVER_NAME) {
         this.ours = true;
         continue;

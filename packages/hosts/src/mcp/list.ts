@@ -1,4 +1,5 @@
 import { HOSTS, hostAdapter, type Host } from "../registry.js";
+import { SERVER_NAME } from "../host.js";
 import { HostReading, type FoundServer, type LookupContext, type McpScope } from "./entries.js";
 
 /** The hosts whose MCP servers we read (those whose adapter reads them), in the order a name is looked up when no host is preferred. */
@@ -41,13 +42,14 @@ export async function listMcpServers(ctx: LookupContext): Promise<McpCatalog> {
 }
 
 /**
- * Whether `host`'s config, as a CLI started in `ctx.cwd` reads it, holds our own entry: that CLI
- * would start a subagent-mcp server of its own, unless the session is handed one by that name.
+ * Whether `host`'s config, as a CLI started in `ctx.cwd` reads it, holds our own entry (that CLI
+ * would start a subagent-mcp server of its own, unless the session is handed one by that name), and
+ * the names of its other entries.
  */
-export async function registersUs(host: string, ctx: LookupContext): Promise<boolean> {
+export async function registersUs(host: string, ctx: LookupContext): Promise<{ ours: boolean; others: string[] }> {
   const known = MCP_HOSTS.find((h) => h === host);
-  if (known === undefined) return false;
+  if (known === undefined) return { ours: false, others: [] };
   const reading = new HostReading(known);
   await hostAdapter(known).mcpServers?.(ctx, reading);
-  return reading.ours;
+  return { ours: reading.ours, others: [...new Set(reading.names)].filter((name) => name !== SERVER_NAME) };
 }

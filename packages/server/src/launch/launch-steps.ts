@@ -54,14 +54,17 @@ export const CHILD_SERVER = "mailbox";
 export const OWN_SERVER = SERVER_NAME;
 
 /**
- * Whether the CLI of any of `providers`, started in `cwd`, would start our own entry (from `setup`
- * or the user's config) as a server of its own: it is then handed ours by that name instead.
+ * What takes the place of our own entry for a session, when the CLI of any of `providers`, started
+ * in `cwd`, would start that entry (from `setup` or the user's config) as a server of its own: ours
+ * is then handed by that name instead (`others`: the CLIs' other entries, for one that needs them
+ * named). Undefined when none of them has our entry.
  */
-export async function startsOurs(providers: readonly string[], cwd: string): Promise<boolean> {
+export async function ownEntryFor(providers: readonly string[], cwd: string): Promise<{ name: string; others: string[] } | undefined> {
   const { registersUs } = await import("@subagent-mcp/hosts");
   const ctx = { home: process.env.HOME ?? homedir(), cwd, env: process.env };
-  const found = await Promise.all([...new Set(providers)].map((p) => registersUs(p, ctx).catch(() => false)));
-  return found.some(Boolean);
+  const found = await Promise.all([...new Set(providers)].map((p) => registersUs(p, ctx).catch(() => ({ ours: false, others: [] }))));
+  if (!found.some((f) => f.ours)) return undefined;
+  return { name: OWN_SERVER, others: [...new Set(found.flatMap((f) => f.others))] };
 }
 
 /** The scope a sub-agent's own tools act in: one level deeper, within what it was granted, under the launching agent's lineage. */
@@ -75,7 +78,13 @@ export function scopeOf(deps: ToolDeps, id: string, granted: Grant): AgentScope 
  * its node serves its mailbox there): its own tools when `own`, its messaging when the config gives
  * sub-agents theirs. It joins the tree under the agent whose tools launched it.
  */
-export async function handServers(deps: ToolDeps, scope: AgentScope, own: boolean, rules: PermissionRules | undefined, remote: boolean): Promise<McpServerSpec[]> {
+export async function handServers(
+  deps: ToolDeps,
+  scope: AgentScope,
+  own: boolean,
+  rules: PermissionRules | undefined,
+  remote: boolean,
+): Promise<McpServerSpec[]> {
   const servers = deps.agentServers;
   if (servers === undefined) return [];
   if (remote) {
@@ -91,9 +100,9 @@ export async function handServers(deps: ToolDeps, scope: AgentScope, own: boolea
  * is no orchestrator. Otherwise `full` (depth, grant, lineage, budget), for a subagent-mcp server
  * its CLI may start from a config we did not find (a machine of the fleet's, a plugin's).
  */
-export function nestingEnv(own: boolean, full: () => Record<string, string>): { env: Record<string, string>; mcpEnv?: string[] } {
+export function nestingEnv(own: unknown, full: () => Record<string, string>): { env: Record<string, string>; mcpEnv?: string[] } {
   const env = full();
-  if (own) return { env: { [DEPTH_ENV]: env[DEPTH_ENV] ?? "1" } };
+  if (own !== undefined && own !== false) return { env: { [DEPTH_ENV]: env[DEPTH_ENV] ?? "1" } };
   return { env, mcpEnv: [...LINEAGE_ENV] };
 }
 

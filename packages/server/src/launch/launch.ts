@@ -24,7 +24,21 @@ import { placeCandidates } from "./placement.js";
 import { delegateTurn } from "../tasks/delegate-turn.js";
 import type { CallContext } from "../tasks/serve.js";
 import { hostOfClient, journaledServers, passedServers, type PassedServers } from "./passed-servers.js";
-import { budgetOf, checkCwd, CHILD_SERVER, childMessaging, handServers, isEmpty, isolate, launchOrAbandon, nestingEnv, optional, remoteCwd, scopeOf, startsOurs } from "./launch-steps.js";
+import {
+  budgetOf,
+  checkCwd,
+  CHILD_SERVER,
+  childMessaging,
+  handServers,
+  isEmpty,
+  isolate,
+  launchOrAbandon,
+  nestingEnv,
+  optional,
+  remoteCwd,
+  scopeOf,
+  ownEntryFor,
+} from "./launch-steps.js";
 import { hostCwd } from "./host-cwd.js";
 import type { LaunchAgentInput } from "../tools/launch-agent.js";
 
@@ -148,8 +162,8 @@ async function startClaimed(deps: ToolDeps, runtime: Runtime, args: LaunchArgs, 
   // A sub-agent elsewhere cannot reach our loopback messaging endpoint: its node serves its mailbox there.
   const remote = placement !== undefined;
   // A CLI that would start our own entry (setup's) is handed ours by that name: its tools act for it here.
-  const own = !remote && (await startsOurs([chosen.provider, ...fallbacks.filter((f) => f.placement === undefined).map((f) => f.provider)], given));
-  const handed = await handServers(deps, scopeOf(deps, id, granted), own, rules, remote);
+  const own = remote ? undefined : await ownEntryFor([chosen.provider, ...fallbacks.filter((f) => f.placement === undefined).map((f) => f.provider)], given);
+  const handed = await handServers(deps, scopeOf(deps, id, granted), own !== undefined, rules, remote);
   const child = childMessaging(deps, id, args.system_prompt_append, granted.tools, handed, remote);
   // The worktree is made before the launch, so that a cwd outside a repository or a bad base is this call's error.
   const isolated = args.isolation === "worktree" && placement === undefined ? await isolate(worktrees, id, given, args.base, args.label) : undefined;
@@ -167,6 +181,7 @@ async function startClaimed(deps: ToolDeps, runtime: Runtime, args: LaunchArgs, 
   const view = launchOrAbandon(supervisor, isolated, {
     ...childSpec,
     ...(mcpServers.length === 0 ? {} : { mcpServers }),
+    ...definedFields({ ownEntry: own }),
     ...(isolated === undefined ? {} : { prepare: isolated.prepare }),
     provider: chosen.provider,
     prompt: args.prompt,
@@ -198,7 +213,7 @@ async function startClaimed(deps: ToolDeps, runtime: Runtime, args: LaunchArgs, 
     worktree: ask !== undefined,
     sandbox: placement === undefined ? deps.sandbox?.status() : undefined,
   });
-  const near = budgets?.treeWarnings() ?? [];
+  const near = budgets?.treeWarnings?.() ?? [];
   const launched = near.length === 0 ? text : `${text}\nNear the budget of the agent tree: ${near.join("; ")}; at 100 % its turns are interrupted.`;
   // A host that takes tasks gets one that ends with the first turn's answer: no wait call.
   delegateTurn(deps, runtime, extra, { agentId: view.id, turn: 1 }, launched);

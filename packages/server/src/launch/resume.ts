@@ -14,7 +14,7 @@ import { asking, grant, mergeRules } from "@subagent-mcp/permissions";
 import { resumeBudget } from "@subagent-mcp/budgets";
 import { definedFields } from "@subagent-mcp/contract";
 import { describeWorktree } from "./worktree-view.js";
-import { CHILD_SERVER, handServers, messagingToolNames, nestingEnv, scopeOf, startsOurs } from "./launch-steps.js";
+import { CHILD_SERVER, handServers, messagingToolNames, nestingEnv, scopeOf, ownEntryFor } from "./launch-steps.js";
 import { passedServers, type PassedServers } from "./passed-servers.js";
 import { NO_FLEET } from "./placement.js";
 import { ok } from "../answers/result.js";
@@ -121,8 +121,8 @@ async function relaunch(
   const rules = mergeRules(mergeRules(deps.permissions, { allow: servers.allow }), permissions);
   // There, its node serves its messaging (our loopback endpoint is not reachable): it is given its mailbox name.
   const remote = placement !== undefined;
-  const ours = !remote && (await startsOurs([asked.provider], asked.cwd));
-  const handed = await handServers(deps, scopeOf(deps, id, granted), ours, rules, remote);
+  const ours = remote ? undefined : await ownEntryFor([asked.provider], asked.cwd);
+  const handed = await handServers(deps, scopeOf(deps, id, granted), ours !== undefined, rules, remote);
   const child = handed.filter((s) => s.name === CHILD_SERVER);
   const messaging = child.length > 0 || (remote && deps.childMailbox);
   journal.expect(id, { resumeOf: { sessionId: past.sessionId }, ...definedFields({ permissions }) });
@@ -137,7 +137,7 @@ async function relaunch(
     ...(granted.tools === undefined && !messaging ? {} : { allowedTools: tools }),
     ...definedFields({ permissionMode: granted.mode }),
     ...(handed.length === 0 && servers.specs.length === 0 ? {} : { mcpServers: [...handed, ...servers.specs] }),
-    ...definedFields({ placement }),
+    ...definedFields({ placement, ownEntry: ours }),
     ...(messaging ? { mailbox: id } : {}),
     ...asking(permissionMode, granted.level, () => rules, asked.cwd, tools),
     ...definedFields({ budget }),
