@@ -1,9 +1,15 @@
 import type { Budget, Spent } from "@subagent-mcp/core";
 
-// Budgets hold over a tree of servers, not one: what a sub-agent may spend is its own budget within
-// what its server has left (the variable that carries it down is @subagent-mcp/contract's BUDGET_LEFT_ENV).
+// A budget holds over everything under it: what an agent may spend is its own budget within what
+// is left above it (the variable that carries it to a server elsewhere is @subagent-mcp/contract's BUDGET_LEFT_ENV).
 
 const KEYS = ["max_cost_usd", "max_tokens", "max_turns", "max_seconds"] as const;
+
+export const zeroSpent = (): Spent => ({ costUsd: 0, tokens: 0, turns: 0, seconds: 0 });
+
+export function sumSpent(a: Spent, b: Spent): Spent {
+  return { costUsd: (a.costUsd ?? 0) + (b.costUsd ?? 0), tokens: a.tokens + b.tokens, turns: a.turns + b.turns, seconds: a.seconds + b.seconds };
+}
 
 /** Each limit the lower of the two (a limit set in one only is kept). */
 export function tighter(a: Budget | undefined, b: Budget | undefined): Budget | undefined {

@@ -1,6 +1,5 @@
 import { standing, type Budget, type Spent, type Supervisor, type TurnReport } from "@subagent-mcp/core";
-import { leftOf, tighter } from "./tree-budget.js";
-import { sumSpent, zeroSpent } from "./tree-wire.js";
+import { leftOf, sumSpent, tighter, zeroSpent } from "./tree-budget.js";
 import { turnSpent } from "./turn-spent.js";
 
 /** Who started whom, as the one server of a tree knows it (an agent launched through another agent's tools is its child). */

@@ -11,5 +11,5 @@ export { definitionPrivileges, trustCommand, untrustedReason } from "./project-p
 export { PROJECT_CONFIG, projectExecutables, projectProviders, projectTrustFiles, sha256, TrustStore, type TrustRecord } from "./trust.js";
 export { providerFiles } from "./provider-files.js";
 export { ceilingFrom, childEnv, depthFrom, lineageFrom } from "./nesting.js";
-export { budgetLeftFrom, treeUrlFrom } from "./budget-env.js";
+export { budgetLeftFrom } from "./budget-env.js";
 export type { DefinitionSet, DefinitionSource, PoolDefinition } from "./pool-definition.js";

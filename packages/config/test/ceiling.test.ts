@@ -30,7 +30,6 @@ describe("permission ceiling in the environment", () => {
       // No agent id, no budget: a place in the lineage no server shares, and no limit passed down.
       SUBAGENT_MCP_LINEAGE: "~",
       SUBAGENT_MCP_BUDGET_LEFT: "",
-      SUBAGENT_MCP_TREE_BUDGET_URL: "",
     });
     expect(ceilingFrom(env)).toEqual({ level: "acceptEdits", tools: ["Read"] });
     // Only names a launch's env may set (the mailbox settings are left out of every CLI's environment by the drivers).

@@ -97,17 +97,7 @@ export { MESSAGING_TOOLS } from "./wire/messaging.js";
 export { SavedSessionSchema, TurnLogSchema, type SavedSession, type TurnLog } from "./wire/worker-log.js";
 export { FLEET_KEY_ENV, withoutSecrets } from "./launch/secret-env.js";
 export { gitConfigEnv, NO_REPOSITORY_PROGRAMS, withoutRepoGitEnv } from "./launch/git-env.js";
-export {
-  AGENT_LINEAGE_ENV,
-  BUDGET_LEFT_ENV,
-  CEILING_ENV,
-  DEPTH_ENV,
-  LINEAGE_ENV,
-  MAX_DEPTH_ENV,
-  NAME_ENV,
-  TOOLS_CEILING_ENV,
-  TREE_BUDGET_URL_ENV,
-} from "./launch/nesting-env.js";
+export { AGENT_LINEAGE_ENV, BUDGET_LEFT_ENV, CEILING_ENV, DEPTH_ENV, LINEAGE_ENV, MAX_DEPTH_ENV, NAME_ENV, TOOLS_CEILING_ENV } from "./launch/nesting-env.js";
 export { LeftSchema } from "./launch/budget-left.js";
 export { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "./wire/plugin.js";
 export { type SandboxStatus } from "./wire/sandbox.js";

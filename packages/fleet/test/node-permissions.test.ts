@@ -213,7 +213,5 @@ describe("a launch within the node's ceiling", () => {
     expect(env(wide, {}, { maxDepth: 2 })).toMatchObject({ SUBAGENT_MCP_MAX_DEPTH: "2", SUBAGENT_MCP_DEPTH: "1" });
     expect(env({ ...wide, SUBAGENT_MCP_MAX_DEPTH: "1" }, {}, { maxDepth: 2 })).toMatchObject({ SUBAGENT_MCP_MAX_DEPTH: "1" });
     expect(env({}, {}, { maxDepth: 3 })).toMatchObject({ SUBAGENT_MCP_MAX_DEPTH: "3" });
-    // The live tree budget's address is the orchestrator machine's loopback: it does not cross.
-    expect(env({ ...wide, SUBAGENT_MCP_TREE_BUDGET_URL: "http://127.0.0.1:4000/agents/x/0123/tree" })).not.toHaveProperty("SUBAGENT_MCP_TREE_BUDGET_URL");
   });
 });

@@ -11,7 +11,7 @@ import {
   type OrchestrationState,
   type Toolset,
 } from "@subagent-mcp/server";
-import { budgetLeftFrom, ceilingFrom, depthFrom, lineageFrom, treeUrlFrom, withDefaults, type DefinitionSource } from "@subagent-mcp/config";
+import { budgetLeftFrom, ceilingFrom, depthFrom, lineageFrom, withDefaults, type DefinitionSource } from "@subagent-mcp/config";
 import { createSandbox, type Sandbox } from "@subagent-mcp/sandbox";
 import { defineCommand } from "citty";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -52,8 +52,6 @@ export async function serveStdio(): Promise<void> {
   const lineage = lineageFrom(ctx.env);
   // What the sub-agent this server runs under had left: a session budget no config of ours raises.
   const inherited = depth > 0 ? budgetLeftFrom(ctx.env) : undefined;
-  // Where that budget is shared live with the rest of the tree (the launching server's loopback endpoint).
-  const treeUrl = inherited === undefined ? undefined : treeUrlFrom(ctx.env);
   // Other machines (subagent-mcp node on each), over the Redis the mailboxes share.
   // An agent the user stopped on its machine is stopped here too, journaled as the user's stop (the server is made below).
   const userStop = { of: (_id: string): void => undefined };
@@ -67,7 +65,7 @@ export async function serveStdio(): Promise<void> {
   // Every CLI this server starts (and every check) runs in one OS sandbox, found on the first launch.
   const sandbox = createSandbox(config, ctx.env);
   const { server, close, warm, stopAll } = createServer(
-    serverOptions(ctx, config, { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet, spendShare, sandbox }),
+    serverOptions(ctx, config, { tracer, depth, own, ceiling, lineage, inherited, fleet, spendShare, sandbox }),
   );
   const shutdown = shutdownOnExit({ tracer, fleet, close, own, mail, spendShare });
   userStop.of = (id) => {
@@ -96,13 +94,12 @@ function serverOptions(
     ceiling: ReturnType<typeof ceilingFrom>;
     lineage: ReturnType<typeof lineageFrom>;
     inherited: ReturnType<typeof budgetLeftFrom>;
-    treeUrl: string | undefined;
     fleet: Fleet;
     spendShare: FleetSpend | undefined;
     sandbox: Sandbox;
   },
 ): Parameters<typeof createServer>[0] {
-  const { tracer, depth, own, ceiling, lineage, inherited, treeUrl, fleet, spendShare, sandbox } = p;
+  const { tracer, depth, own, ceiling, lineage, inherited, fleet, spendShare, sandbox } = p;
   const layout = stateLayout(ctx.stateDir);
   return {
     // Rate-limit windows are the account's: shared with every server of the user through the state folder.
@@ -132,7 +129,7 @@ function serverOptions(
     routing: { table: config.routingTable, branch: config.routingBranch, withheldProviders: config.withheldProviders, installed: installedCheck(config) },
     spending: {
       ...definedFields({ budget: config.budget, prices: config.prices, quotaPercent: config.quota_percent }),
-      ...(config.budgets === undefined && inherited === undefined ? {} : { budgets: { ...config.budgets, ...definedFields({ inherited, treeUrl }) } }),
+      ...(config.budgets === undefined && inherited === undefined ? {} : { budgets: { ...config.budgets, ...definedFields({ inherited }) } }),
       // Every finished turn goes to the state folder's spend ledger, which every server and worker's spend_caps are summed from.
       spend: { ledger: layout.spend, ...definedFields({ caps: config.spend_caps, shared: spendShare }) },
     },

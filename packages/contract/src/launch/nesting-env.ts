@@ -16,21 +16,10 @@ export const TOOLS_CEILING_ENV = "SUBAGENT_MCP_TOOLS_CEILING";
 export const AGENT_LINEAGE_ENV = "SUBAGENT_MCP_LINEAGE";
 /** What the agent a server runs under had left when it started, as JSON limits ("" or absent: no limit). */
 export const BUDGET_LEFT_ENV = "SUBAGENT_MCP_BUDGET_LEFT";
-/** Set in every sub-agent's environment: where the server under it reports its spending and asks what is left ("": nowhere). */
-export const TREE_BUDGET_URL_ENV = "SUBAGENT_MCP_TREE_BUDGET_URL";
 
 /**
  * What a sub-agent inherits, every variable set explicitly (so nothing leaks through from the
  * launching server's own environment). The drivers hand them on to the MCP servers the sub-agent's
  * CLI starts, the user-wide subagent-mcp server among them.
  */
-export const LINEAGE_ENV = [
-  DEPTH_ENV,
-  MAX_DEPTH_ENV,
-  NAME_ENV,
-  CEILING_ENV,
-  TOOLS_CEILING_ENV,
-  AGENT_LINEAGE_ENV,
-  BUDGET_LEFT_ENV,
-  TREE_BUDGET_URL_ENV,
-] as const;
+export const LINEAGE_ENV = [DEPTH_ENV, MAX_DEPTH_ENV, NAME_ENV, CEILING_ENV, TOOLS_CEILING_ENV, AGENT_LINEAGE_ENV, BUDGET_LEFT_ENV] as const;

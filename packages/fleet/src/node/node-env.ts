@@ -7,7 +7,6 @@ import {
   permissionLevelOf,
   PermissionLevelSchema,
   TOOLS_CEILING_ENV,
-  TREE_BUDGET_URL_ENV,
   type PermissionLevel,
 } from "@subagent-mcp/contract";
 import { withinCeiling as toolsWithin } from "@subagent-mcp/permissions";
@@ -47,12 +46,10 @@ function toolsOf(raw: string | undefined): readonly string[] | undefined {
  * The launch's env with its nesting variables within `cap`: the permission ceiling at most the
  * agent's own level (set when missing: a server given none at depth 0 would have no ceiling), the
  * tools ceiling at most the launch's own tools below bypassPermissions, the depth at least 1 and
- * the max depth at most the node's; no live tree-budget address (it is the orchestrator machine's).
+ * the max depth at most the node's.
  */
 export function nestedWithinNode(env: Readonly<Record<string, string>> | undefined, cap: NestedCap): Record<string, string> {
-  // The live tree budget's address is on the orchestrator's loopback: here it would name a server of
-  // this machine's, so the nested server keeps to the fixed budget left the launch carries.
-  const out = Object.fromEntries(Object.entries(env ?? {}).filter(([name]) => name !== TREE_BUDGET_URL_ENV));
+  const out = { ...env };
   const asked = PermissionLevelSchema.safeParse(out[CEILING_ENV]).data;
   const level = asked !== undefined && levelRank(asked) <= levelRank(cap.level) ? asked : cap.level;
   out[CEILING_ENV] = level;

@@ -51,7 +51,10 @@ function scopedJournal(real: AgentJournal, lineage: readonly string[]): AgentJou
   return new Proxy(real, {
     get(target, key) {
       if (key === "settings") return settings;
-      if (key === "expect") return (id: string, notes: Parameters<AgentJournal["expect"]>[1]) => target.expect(id, { ...notes, lineage });
+      if (key === "expect")
+        return (id: string, notes: Parameters<AgentJournal["expect"]>[1]) => {
+          target.expect(id, { ...notes, lineage });
+        };
       const value: unknown = Reflect.get(target, key, target);
       return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
@@ -85,7 +88,7 @@ class ScopedBudgets implements RuntimeBudgets {
   }
 
   treeWarnings(): string[] {
-    return [...(this.shared?.treeWarnings() ?? []), ...this.tree.warnings(this.self)];
+    return this.tree.warnings(this.self);
   }
 
   costLeftUsd(): number | undefined {

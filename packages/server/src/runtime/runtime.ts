@@ -32,7 +32,10 @@ export interface Runtime {
 }
 
 /** The budgets a launch is held to, as the tools read them. */
-export type RuntimeBudgets = Pick<SharedBudgets, "check" | "left" | "inheritedLeft" | "treeWarnings" | "costLeftUsd">;
+export type RuntimeBudgets = Pick<SharedBudgets, "check" | "left" | "inheritedLeft" | "costLeftUsd"> & {
+  /** A sub-agent's tools': warnings from 80 % of each budget above it over its tree, with their numbers. */
+  treeWarnings?(): string[];
+};
 
 /** What makes a runtime besides the deps: the launch gate, the parts that follow the supervisor's agents, the tracer's spans. */
 export interface RuntimeParts {
