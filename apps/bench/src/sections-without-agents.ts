@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { budgetCheckBench } from "./budget/budget.js";
 import { dashboardBench } from "./dashboard/dashboard.js";
 import { decideBench } from "./permissions/decide.js";
+import { hookGuardBench } from "./permissions/hook-guard.js";
 import { hookBench } from "./permissions/hooks.js";
 import { journalBench } from "./journal/journal.js";
 import { bigJournalBench } from "./journal/journal-big.js";
@@ -44,7 +45,17 @@ export async function benchHooks({ runs, save }: BenchContext): Promise<void> {
       ["for scale: subagent-mcp --version", h.versionCommand.median, h.versionCommand.p95, `${h.versionCommand.min}-${h.versionCommand.max}`],
     ],
   );
-  save("hooks", { results: h });
+  const g = await hookGuardBench(Math.max(10, runs * 4));
+  printTable(
+    "One hook event through the registered command, /bin/sh -c to exit (ms)",
+    ["case", "median", "p95", "min-max"],
+    [
+      ["sub-agent (depth 1): the shell answers, no Node", g.subagent.median, g.subagent.p95, `${g.subagent.min}-${g.subagent.max}`],
+      ["orchestrator (depth unset): our handler in Node", g.orchestrator.median, g.orchestrator.p95, `${g.orchestrator.min}-${g.orchestrator.max}`],
+      ["for scale: /bin/sh -c 'exit 0'", g.emptyShell.median, g.emptyShell.p95, `${g.emptyShell.min}-${g.emptyShell.max}`],
+    ],
+  );
+  save("hooks", { results: { ...h, guard: g } });
 }
 
 /** The worktree benchmark: runs it, prints its tables, saves its results. */

@@ -33,11 +33,3 @@ export const HOOK_HOSTS = Object.keys(HOOK_EVENTS) as HookHost[];
 export function nativeSubagentTools(host: HookHost): readonly string[] {
   return HOOK_EVENTS[host].native;
 }
-
-/**
- * The command a host runs for our hooks: our CLI (`cli`, a shell command line) with its `hook <host>`
- * subcommand. The suffix is also how setup tells its own hook entries from the user's.
- */
-export function handlerCommand(cli: string, host: HookHost): string {
-  return `${cli} hook ${host}`;
-}

@@ -37,7 +37,8 @@ const waiting = (ctx: HookContext, input: HookInput, cwd: string) => readPending
 
 // The host-independent part: whether to add context (the directive, what waits), deny a native
 // sub-agent launch, or keep the orchestrator from finishing while its sub-agents need it.
-// Sub-agents we launched (SUBAGENT_MCP_DEPTH > 0) never get orchestrator directives.
+// Sub-agents we launched (SUBAGENT_MCP_DEPTH > 0) never get orchestrator directives. The hook command
+// answers for them in the shell already (command.ts); this holds for a command written some other way.
 function decide(host: HookHost, input: HookInput, ctx: HookContext): Decision | undefined {
   if (Number(ctx.env.SUBAGENT_MCP_DEPTH ?? 0) > 0) return undefined;
   const spec = HOOK_EVENTS[host];

@@ -1,4 +1,4 @@
-import { handlerCommand, HOOK_EVENTS, type HookHost } from "@subagent-mcp/hooks";
+import { handlerCommand, handlerMark, HOOK_EVENTS, type HookHost } from "@subagent-mcp/hooks";
 import type { HostAdapter } from "./adapter.js";
 import { SERVER_NAME, type HostContext, type ServerLaunch } from "./host.js";
 import { appendJsonc, hasJsoncPath, readJsonc, removeFromJsoncArrays, removeIfEmpty, removeJsonc, setJsonc } from "./jsonc.js";
@@ -45,7 +45,8 @@ export function jsonHooks(
 ): NonNullable<HostAdapter["hooks"]> {
   const { prompt, tool, stop, start } = HOOK_EVENTS[host];
   const events = [prompt, tool, stop, start];
-  const mark = handlerCommand("", host);
+  // The guarded command and the bare one of earlier setups alike: an upgrade replaces either, uninstall takes out both.
+  const mark = handlerMark(host);
   const ours = (element: unknown) => JSON.stringify(element).includes(mark);
   // Takes out exactly our entries (and the arrays or `hooks` object that only they filled).
   const remove = (text: string) => removeFromJsoncArrays(text, ["hooks"], events, ours);

@@ -6,6 +6,8 @@ import { hostAdapter, HOSTS } from "../src/registry.js";
 import { hooksOf, serverOf } from "./hosts.js";
 
 const CMD = "/usr/bin/node /x/main.js";
+// What a host runs: the shell answers for a sub-agent, the orchestrator's event reaches our CLI.
+const hook = (host: string) => `[ "\${SUBAGENT_MCP_DEPTH:-0}" -gt 0 ] 2>/dev/null && exit 0; exec ${CMD} hook ${host}`;
 
 describe("Claude Code hooks in settings.json", () => {
   it("adds ours beside the user's hooks, is idempotent, and removes only ours", () => {
@@ -15,11 +17,8 @@ describe("Claude Code hooks in settings.json", () => {
     const added = claude.add(text, CMD, "/h/.claude/settings.json");
     const parsed = JSON.parse(added.replace("// mine\n", "")) as { hooks: Record<string, { matcher?: string; hooks: { command: string }[] }[]> };
     expect(parsed.hooks.PreToolUse?.map((h) => h.matcher)).toEqual(["Bash", "Task|Agent"]);
-    expect(parsed.hooks.UserPromptSubmit?.[0]?.hooks[0]?.command).toBe("/usr/bin/node /x/main.js hook claude");
-    expect([parsed.hooks.Stop?.[0]?.hooks[0]?.command, parsed.hooks.SessionStart?.[0]?.hooks[0]?.command]).toEqual([
-      `${CMD} hook claude`,
-      `${CMD} hook claude`,
-    ]);
+    expect(parsed.hooks.UserPromptSubmit?.[0]?.hooks[0]?.command).toBe(hook("claude"));
+    expect([parsed.hooks.Stop?.[0]?.hooks[0]?.command, parsed.hooks.SessionStart?.[0]?.hooks[0]?.command]).toEqual([hook("claude"), hook("claude")]);
     expect(claude.add(added, CMD, "/h/.claude/settings.json")).toBe(added);
     const removed = claude.remove(added);
     expect(removed).toContain("my-guard");
@@ -38,9 +37,9 @@ describe("Gemini CLI hooks in settings.json", () => {
       hooks: Record<string, { matcher?: string; hooks: { command: string; timeout: number }[] }[]>;
     };
     expect(parsed.hooks.BeforeTool?.map((h) => h.matcher)).toEqual(["run_shell_command", "^(invoke_agent)$"]);
-    expect(parsed.hooks.BeforeAgent?.[0]?.hooks[0]).toMatchObject({ command: `${CMD} hook gemini`, timeout: 10_000 });
-    expect(parsed.hooks.AfterAgent?.[0]?.hooks[0]).toMatchObject({ command: `${CMD} hook gemini` });
-    expect(parsed.hooks.SessionStart?.[0]?.hooks[0]).toMatchObject({ command: `${CMD} hook gemini` });
+    expect(parsed.hooks.BeforeAgent?.[0]?.hooks[0]).toMatchObject({ command: hook("gemini"), timeout: 10_000 });
+    expect(parsed.hooks.AfterAgent?.[0]?.hooks[0]).toMatchObject({ command: hook("gemini") });
+    expect(parsed.hooks.SessionStart?.[0]?.hooks[0]).toMatchObject({ command: hook("gemini") });
     expect(gemini.add(added, CMD, "/h/.gemini/settings.json")).toBe(added);
     expect(gemini.remove(added)).toBe(text);
   });
@@ -54,10 +53,10 @@ describe("Codex hooks in config.toml", () => {
     const parsed = parse(added) as { hooks: { PreToolUse: unknown[]; UserPromptSubmit: unknown[]; state: Record<string, { trusted_hash: string }> } };
     expect(parsed.hooks.PreToolUse).toHaveLength(2);
     expect(parsed.hooks.state["/h/.codex/config.toml:pre_tool_use:1:0"]?.trusted_hash).toBe(
-      codexHookHash("pre_tool_use", "spawn_agent|collaborationspawn_agent", `${CMD} hook codex`, 10),
+      codexHookHash("pre_tool_use", "spawn_agent|collaborationspawn_agent", hook("codex"), 10),
     );
     expect(parsed.hooks.state["/h/.codex/config.toml:user_prompt_submit:0:0"]).toBeDefined();
-    expect(parsed.hooks.state["/h/.codex/config.toml:stop:0:0"]?.trusted_hash).toBe(codexHookHash("stop", undefined, `${CMD} hook codex`, 10));
+    expect(parsed.hooks.state["/h/.codex/config.toml:stop:0:0"]?.trusted_hash).toBe(codexHookHash("stop", undefined, hook("codex"), 10));
     expect(parsed.hooks.state["/h/.codex/config.toml:session_start:0:0"]).toBeDefined();
     expect(codex.add(added, CMD, "/h/.codex/config.toml")).toBe(added);
     expect(codex.remove(added)).toBe(text);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { handlerCommand, HOOK_EVENTS, nativeSubagentTools } from "@subagent-mcp/hooks";
+import { handlerCommand, handlerMark, HOOK_EVENTS, nativeSubagentTools } from "@subagent-mcp/hooks";
 import { definedFields } from "@subagent-mcp/contract";
 import { assertTomlKind, parseToml, placeTomlBlock, removeTomlBlock, tomlBlock, tomlBlockSpan, tomlString, type TomlMarkers } from "../toml-block.js";
 
@@ -85,6 +85,7 @@ export function withCodexHooks(text: string, command: string, configPath: string
   const span = tomlBlockSpan(text, HOOKS_MARKERS);
   const before = span === undefined ? text : text.slice(0, span.start);
   assertHookKinds(span === undefined ? text : before + text.slice(span.end));
+  // Trusted by the hash of this very text, the sub-agent guard included.
   const full = handlerCommand(command, "codex");
   const lines: string[] = [];
   const trust: string[] = [];
@@ -105,7 +106,8 @@ export function removeCodexHooks(text: string): string {
 
 /** The events our hooks are installed on: those with a group that runs our handler. */
 export function readCodexHooks(text: string): string[] {
-  const mark = handlerCommand("", "codex");
+  // The guarded command and the bare one of earlier setups alike.
+  const mark = handlerMark("codex");
   return HOOKS.map((h) => h.event).filter((event) => {
     const groups = hookGroups(text, event);
     return Array.isArray(groups) && groups.some((group) => JSON.stringify(group).includes(mark));
