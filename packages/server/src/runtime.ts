@@ -2,5 +2,4 @@
 // sub-agents' messaging endpoint (the agent-definition loader is @subagent-mcp/agents/pool).
 export { auditTo, createSupervisor } from "./launch/supervisor.js";
 export { DEFAULT_RESET, PoolCatalog } from "./pool/pool-catalog.js";
-export { startAgentEndpoint, type AgentEndpoint } from "./endpoints/agent-endpoint.js";
 export { startNodeMessaging, type NodeMessaging } from "./endpoints/node-messaging.js";

@@ -10,8 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { createServer } from "../src/index.js";
-import { startAgentEndpoint, type AgentEndpoint } from "../src/runtime.js";
-import type { AgentServerKind } from "../src/endpoints/agent-endpoint.js";
+import { startTokenEndpoint, type ServerKind as AgentServerKind, type TokenEndpoint as AgentEndpoint } from "@subagent-mcp/mcp-transport/loopback";
 import { AgentTree, type AgentScope } from "../src/nesting/agent-tree.js";
 
 /** A POST of a tools/list with the headers given as is (fetch would not let a test set Host); resolves with the status and body. */
@@ -57,8 +56,9 @@ async function withEndpoint(use: (rig: Rig) => Promise<void>, warm = false): Pro
   const built: Rig["built"] = [];
   const reached: string[] = [];
   let warmUps = 0;
-  const endpoint = await startAgentEndpoint(
+  const endpoint = await startTokenEndpoint<AgentScope>(
     {
+      warmScope: () => ({ id: "warm-up", depth: 1, ceiling: { level: "default", tools: [] }, lineage: ["warm-up"] }),
       scopeOf: (id, token) => tree.scopeOf(id, token),
       build: (at, kind) => {
         built.push({ id: at.id, kind });

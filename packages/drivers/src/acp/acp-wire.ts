@@ -127,3 +127,11 @@ export function acpStop(stopReason: PromptResponse["stopReason"]): { stop?: { re
   if (stopReason === "end_turn" || stopReason === "cancelled") return {};
   return { stop: { reason: stopReason, maxTurns: stopReason === "max_turn_requests" } };
 }
+
+/** A description whose version `--version` did not print: the one `initialize` reports in `agentInfo`, if any. */
+export async function withAgentVersion<T extends { version: string }>(found: T, shake: () => Promise<{ answer: { result?: unknown } }>): Promise<T> {
+  if (found.version !== "?") return found;
+  const answer = await shake().catch(() => undefined);
+  const info = (answer?.answer.result as { agentInfo?: { version?: unknown } } | undefined)?.agentInfo;
+  return typeof info?.version === "string" ? { ...found, version: info.version } : found;
+}

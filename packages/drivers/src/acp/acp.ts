@@ -7,9 +7,8 @@ import type {
   RequestPermissionResponse,
   SessionNotification,
 } from "@agentclientprotocol/sdk";
-import type { AgentEvent, Session, SessionSpec } from "@subagent-mcp/core";
+import { errorEvent, type AgentEvent, type Session, type SessionSpec } from "@subagent-mcp/core";
 import { Writable } from "node:stream";
-import { errorEvent } from "@subagent-mcp/core";
 import { acpModeAllows, acpPermissionOutcome, acpPermissionRequest } from "./acp-permission.js";
 import { CliDriver, HANDSHAKE_TIMEOUT_MS, type CliCommand, type CliDescription } from "../driver/cli-driver.js";
 import type { Probe } from "../compat/handshake.js";
@@ -19,7 +18,7 @@ import { BaseSession } from "../driver/session-base.js";
 import { acpModeFor, modelArgs, type AcpAgent, type LoadGuard } from "./acp-agent.js";
 import { GEMINI_AGENT } from "../gemini/gemini-preset.js";
 import { opencodeOwnEntryEnv } from "./opencode-own-entry.js";
-import { acpMcpServers, acpStop, errorText, metaUsage, modelChoice, modelId, turnUsage, zeroUsage, type SessionSetup } from "./acp-wire.js";
+import { acpMcpServers, acpStop, withAgentVersion, errorText, metaUsage, modelChoice, modelId, turnUsage, zeroUsage, type SessionSetup } from "./acp-wire.js";
 import { acpToolEvent, acpToolResult } from "../permissions/tool-kinds.js";
 import { acpQuotaEvent } from "../driver/rate-limits.js";
 import { answeredWithin, lineStream } from "./acp-handshake.js";
@@ -68,11 +67,7 @@ export class AcpDriver extends CliDriver {
    * busy machine can outlast its limit) the version is the one `initialize` reports in `agentInfo`.
    */
   override async describe(): Promise<CliDescription> {
-    const found = await super.describe();
-    if (found.version !== "?") return found;
-    const shake = await this.handshakeAnswer().catch(() => undefined);
-    const info = (shake?.answer.result as { agentInfo?: { version?: unknown } } | undefined)?.agentInfo;
-    return typeof info?.version === "string" ? { ...found, version: info.version } : found;
+    return withAgentVersion(await super.describe(), () => this.handshakeAnswer());
   }
 
   argv(spec: SessionSpec): string[] {
@@ -82,8 +77,7 @@ export class AcpDriver extends CliDriver {
 
   override command(spec: SessionSpec, args?: string[]): CliCommand {
     const base = args === undefined ? super.command(spec) : super.command(spec, args);
-    const own = opencodeOwnEntryEnv(this.agent.command, spec, base.env.OPENCODE_CONFIG_CONTENT ?? process.env.OPENCODE_CONFIG_CONTENT);
-    return Object.keys(own).length === 0 ? base : { ...base, env: { ...base.env, ...own } };
+    return { ...base, env: opencodeOwnEntryEnv(this.agent.command, spec, base.env) };
   }
 
   start(spec: SessionSpec, onEvent: (event: AgentEvent) => void): Session {

@@ -5,10 +5,11 @@ import type { SessionSpec } from "@subagent-mcp/core";
 // by the same name: for the session, its config (OPENCODE_CONFIG_CONTENT, merged over its files)
 // switches the user's entry of ours off; the one handed in `session/new` is not affected.
 
-/** The environment an OpenCode session needs so that the handed server takes the place of the user's entry of its name (none for another agent). */
-export function opencodeOwnEntryEnv(command: string, spec: SessionSpec, given: string | undefined): Record<string, string> {
+/** `env`, with what an OpenCode session needs so that the handed server takes the place of the user's entry of its name (as it is for another agent). */
+export function opencodeOwnEntryEnv(command: string, spec: SessionSpec, env: Record<string, string>): Record<string, string> {
   const name = spec.ownEntry?.name;
-  if (name === undefined || basename(command) !== "opencode") return {};
+  if (name === undefined || basename(command) !== "opencode") return env;
+  const given = env.OPENCODE_CONFIG_CONTENT ?? process.env.OPENCODE_CONFIG_CONTENT;
   let config: { mcp?: Record<string, unknown> } = {};
   try {
     config = given === undefined || given === "" ? {} : (JSON.parse(given) as typeof config);
@@ -16,5 +17,5 @@ export function opencodeOwnEntryEnv(command: string, spec: SessionSpec, given: s
     // The user's own value does not parse: OpenCode would refuse it as well; ours alone is given.
   }
   const entry = (config.mcp?.[name] ?? {}) as Record<string, unknown>;
-  return { OPENCODE_CONFIG_CONTENT: JSON.stringify({ ...config, mcp: { ...config.mcp, [name]: { ...entry, enabled: false } } }) };
+  return { ...env, OPENCODE_CONFIG_CONTENT: JSON.stringify({ ...config, mcp: { ...config.mcp, [name]: { ...entry, enabled: false } } }) };
 }

@@ -1,13 +1,12 @@
-import type { AgentEvent, Session, SessionSpec } from "@subagent-mcp/core";
+import { errorEvent, type AgentEvent, type Session, type SessionSpec } from "@subagent-mcp/core";
 import { codexTraceArgs } from "../process/otel-child.js";
-import { errorEvent } from "@subagent-mcp/core";
 import { codexSandboxOf, definedFields } from "@subagent-mcp/contract";
 import { codexMcpStatus, fileChanges, inside, mcpServersStarted, NO_NATIVE_SUBAGENTS, usageBetween } from "./codex-thread.js";
 import { CliDriver } from "../driver/cli-driver.js";
 import { codexItemEvent, codexStop } from "./codex-items.js";
+import { codexAliases, switchedOff } from "./codex-own-entry.js";
 import { mcpRuleOverrides, mcpRuleRefusals } from "./codex-mcp-rules.js";
-import type { FileChangeWire } from "./codex-permission.js";
-import { codexApproval, type CodexApproval } from "./codex-permission.js";
+import { codexApproval, type CodexApproval, type FileChangeWire } from "./codex-permission.js";
 import { acceptsEdits, guarded, isBypass, unasked } from "../permissions/unasked.js";
 import { CodexItem, CodexNote, type CodexTokens } from "./codex-wire.js";
 import type { Probe } from "../compat/handshake.js";
@@ -63,7 +62,7 @@ class CodexSession extends BaseSession {
   #totalAtTurnStart: CodexTokens | undefined;
   #total: CodexTokens | undefined;
   #turnStarted = 0;
-  /** The servers handed with the thread under another name, where the user's config has one by theirs. */
+  /** Handed servers under another name, where the user has one by theirs (codex-own-entry.ts). */
   #aliases = new Map<string, string>();
   /** Per-thread config that forwards our variables to the user's MCP servers (see #forwardedEnv). */
   #forwarded: Record<string, unknown> = {};
@@ -171,11 +170,8 @@ class CodexSession extends BaseSession {
     const handed = (this.spec.mcpServers ?? []).map((s) => s.name);
     if (names.length === 0 && !asks && handed.length === 0) return {};
     const read = ConfigRead.parse(await this.#rpc.request("config/read", { cwd: this.spec.cwd }));
-    // A server handed with the thread by the name of one of the user's takes its place: Codex merges a
-    // thread's entry into the user's table (a URL over a command is refused), so the user's is switched
-    // off and ours goes by the name Codex shows tools under (`-` as `_`): the model sees the same tools.
     const shadowed = handed.filter((name) => read.config.mcp_servers?.[name] !== undefined);
-    this.#aliases = new Map(shadowed.map((name) => [name, aliasOf(name, Object.keys(read.config.mcp_servers ?? {}))]));
+    this.#aliases = codexAliases(shadowed, Object.keys(read.config.mcp_servers ?? {}));
     const all = Object.entries(read.config.mcp_servers ?? {}).filter(([name]) => !shadowed.includes(name));
     const stdio = names.length === 0 ? [] : all.filter(([, s]) => s.command !== undefined);
     const servers = [...all.map(([name]) => name), ...(this.spec.mcpServers ?? []).map((s) => s.name)];
@@ -183,7 +179,7 @@ class CodexSession extends BaseSession {
     // The rules of the servers given with the thread go inside their own entries (#threadParams): Codex applies
     // these dotted keys in no set order, and an entry applied after its `disabled_tools` would drop them.
     return {
-      ...Object.fromEntries(shadowed.map((name) => [`mcp_servers.${name}.enabled`, false])),
+      ...switchedOff(shadowed),
       ...Object.fromEntries(stdio.map(([name, s]) => [`mcp_servers.${name}.env_vars`, [...(s.env_vars ?? []), ...names]])),
       ...(asks ? Object.fromEntries(all.map(([name]) => [`mcp_servers.${name}.${MCP_APPROVAL}`, "approve"])) : {}),
       ...mcpRuleOverrides(
@@ -351,14 +347,4 @@ class ResumeError extends Error {}
 function ownRules(rules: SessionSpec["rules"], server: string): Record<string, unknown> {
   const prefix = `mcp_servers.${server}.`;
   return Object.fromEntries(Object.entries(mcpRuleOverrides(rules, [server])).map(([key, value]) => [key.slice(prefix.length), value]));
-}
-
-// The name a handed server goes by beside the user's of the same name: the one Codex shows its tools
-// under (`-` as `_`) when free, else that with a suffix.
-function aliasOf(name: string, taken: readonly string[]): string {
-  const shown = name.replace(/-/g, "_");
-  if (shown !== name && !taken.includes(shown)) return shown;
-  let n = 2;
-  while (taken.includes(`${shown}_${String(n)}`)) n += 1;
-  return `${shown}_${String(n)}`;
 }

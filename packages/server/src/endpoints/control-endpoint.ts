@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ChangeFeed } from "./change-feed.js";
-import { listenLoopback, sameSecret, serveStateless } from "./loopback.js";
+import { listenLoopback, sameSecret, serveStateless } from "@subagent-mcp/mcp-transport/loopback";
 import { removeServerRecord, writeServerRecord } from "@subagent-mcp/state/server-records";
 import type { Sandbox } from "@subagent-mcp/sandbox";
 import { selfRef } from "@subagent-mcp/state";

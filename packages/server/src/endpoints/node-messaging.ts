@@ -1,7 +1,7 @@
 import type { McpServerSpec } from "@subagent-mcp/core";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import { randomBytes } from "node:crypto";
-import { startAgentEndpoint } from "./agent-endpoint.js";
+import { startTokenEndpoint } from "@subagent-mcp/mcp-transport/loopback";
 import { DEFAULT_MAX_RESULT_CHARS, Delivery, DeliveryServer } from "@subagent-mcp/mcp-transport";
 import { CHILD_SERVER } from "../launch/launch-steps.js";
 import { registerMessageTools, withheldMessaging } from "../tools/messages.js";
@@ -25,11 +25,12 @@ export async function startNodeMessaging(mail: MailboxStore, version: string, ma
   const withheld = new Map<string, string[]>();
   // The token each mailbox's agent was given (a mailbox handed out again keeps its token).
   const tokens = new Map<string, string>();
-  const endpoint = await startAgentEndpoint({
+  const endpoint = await startTokenEndpoint<{ id: string }>({
+    warmScope: () => ({ id: "warm-up" }),
     scopeOf: (id, token) => {
       const held = tokens.get(id);
       if (token === undefined || ![...tokens.values()].includes(token)) return "unknown";
-      return held === token ? { id, depth: 1, ceiling: { level: "default", tools: [] }, lineage: [id] } : "not-yours";
+      return held === token ? { id } : "not-yours";
     },
     build: (scope) => {
       const delivery = new Delivery(maxResultChars);

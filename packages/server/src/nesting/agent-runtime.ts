@@ -21,7 +21,13 @@ export function scopedRuntime(runtime: Runtime, scope: AgentScope, tree: AgentTr
 // all: an agent that exists but is not under `self` is refused as unknown.
 function scopedSupervisor(real: Supervisor, self: string, tree: AgentTree): Supervisor {
   const hidden = (id: unknown): id is string => typeof id === "string" && real.list().some((view) => view.id === id) && !tree.isUnder(id, self);
+  // The supervisor's own error for an id it does not know (no agent has the empty id), naming this one.
   const refuse = (id: string): never => {
+    try {
+      real.get("");
+    } catch (error) {
+      if (error instanceof CoreError) throw new CoreError(error.code, error.message.replace('""', JSON.stringify(id)));
+    }
     throw new CoreError("AGENT_NOT_FOUND", `no agent with id "${id}"; list_agents shows the known ids`);
   };
   const guard = (first: unknown): void => {

@@ -5,7 +5,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { McpServerSpec } from "@subagent-mcp/core";
 import type { PermissionRules } from "@subagent-mcp/permissions";
-import type { AgentEndpoint, AgentServerKind } from "../endpoints/agent-endpoint.js";
+import type { TokenEndpoint, ServerKind } from "@subagent-mcp/mcp-transport/loopback";
 import { OnFirstUse } from "../runtime/first-use.js";
 import type { LaunchGate } from "../launch/launch-gate.js";
 import { withheldMessaging } from "../tools/messages.js";
@@ -23,7 +23,7 @@ export interface Handed {
 /** The sub-agents' servers as the tools and the server's life use them. */
 export class AgentServers {
   /** The endpoint, once (being) made. */
-  readonly endpoint: OnFirstUse<AgentEndpoint>;
+  readonly endpoint: OnFirstUse<TokenEndpoint>;
   // The sub-agents handed a server, and those that called it.
   readonly #handed = new Set<string>();
   readonly #reached = new Set<string>();
@@ -34,12 +34,13 @@ export class AgentServers {
   constructor(
     readonly tree: AgentTree,
     gate: LaunchGate,
-    build: (scope: AgentScope, kind: AgentServerKind, withhold: string[]) => McpServer,
+    build: (scope: AgentScope, kind: ServerKind, withhold: string[]) => McpServer,
   ) {
     this.endpoint = new OnFirstUse(async () => {
-      const { startAgentEndpoint } = await import("../endpoints/agent-endpoint.js");
-      return startAgentEndpoint(
+      const { startTokenEndpoint } = await import("@subagent-mcp/mcp-transport/loopback");
+      return startTokenEndpoint<AgentScope>(
         {
+          warmScope: () => ({ id: "warm-up", depth: 1, ceiling: { level: "default", tools: [] }, lineage: ["warm-up"] }),
           scopeOf: (id, token) => this.tree.scopeOf(id, token),
           build: (scope, kind) => build(scope, kind, this.#withheld.get(scope.id) ?? []),
           reached: (id) => this.#reached.add(id),

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { AgentLineage } from "@subagent-mcp/budgets";
 import type { Supervisor } from "@subagent-mcp/core";
+import type { Refusal } from "@subagent-mcp/mcp-transport/loopback";
 import type { Ceiling } from "@subagent-mcp/permissions";
 
 /** What a sub-agent's own tools act with: where it sits in the tree and what it may grant. */
@@ -17,9 +18,6 @@ export interface AgentScope {
   /** The agents above it, top first, and itself last. */
   lineage: readonly string[];
 }
-
-/** Why a token was refused: a token we never issued (or malformed), or one whose agent ended. */
-export type Refusal = "unknown" | "expired" | "not-yours";
 
 export class AgentTree implements AgentLineage {
   readonly #parents = new Map<string, string>();

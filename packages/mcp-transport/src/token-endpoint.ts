@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { SafeName } from "@subagent-mcp/mailbox";
-import type { AgentScope, Refusal } from "../nesting/agent-tree.js";
 import { listenLoopback, sameSecret, serveStateless } from "./loopback.js";
+
+/** Why a token was refused: a token never issued (or malformed), one whose holder ended, or one issued for another id. */
+export type Refusal = "unknown" | "expired" | "not-yours";
 
 /**
  * A sub-agent's CLI holds its first model request until it has listed our tools, and a cold
@@ -28,24 +29,27 @@ function warmUp(address: string, secret: string, later: (run: () => void) => voi
 // Carries our own warm-up request's secret: it speaks for no agent.
 const WARM_UP = "x-subagent-mcp-warm-up";
 
-/** The servers a sub-agent reaches here: its own subagent-mcp tools, and its messaging tools alone. */
-export type AgentServerKind = "mcp" | "mailbox";
+/** The servers an id's holder reaches here: its own subagent-mcp tools (`mcp`), or its messaging tools alone (`mailbox`). */
+export type ServerKind = "mcp" | "mailbox";
 
-/** Where each sub-agent reaches the tools that act for it. */
-export interface AgentEndpoint {
-  /** The streamable-HTTP MCP address of agent `id`'s `kind` server (its token goes in an Authorization header). */
-  url(id: string, kind: AgentServerKind): string;
+/** Where each token's holder reaches the servers that act for it. */
+export interface TokenEndpoint {
+  /** The streamable-HTTP MCP address of `id`'s `kind` server (its token goes in an Authorization header). */
+  url(id: string, kind: ServerKind): string;
   close(): Promise<void>;
 }
 
-/** What the endpoint serves: the scope a token acts in, and the server of each kind for a scope. */
-export interface AgentServing {
-  scopeOf(id: string, token: string | undefined): AgentScope | Refusal;
-  build(scope: AgentScope, kind: AgentServerKind): McpServer;
-  /** Told of each request an agent makes (not our warm-up): it did start the server it was given. */
+/** What the endpoint serves: the scope a token acts in (a refusal's reason otherwise), and the server of each kind for a scope. */
+export interface TokenServing<S> {
+  scopeOf(id: string, token: string | undefined): S | Refusal;
+  build(scope: S, kind: ServerKind): McpServer;
+  /** The scope our own warm-up request is answered in: it speaks for no one, and lists tools only. */
+  warmScope(): S;
+  /** Told of each request a holder makes (not our warm-up): it did start the server it was given. */
   reached(id: string): void;
 }
 
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const PATH = /^\/agents\/([^/]+)\/(mcp|mailbox)$/;
 const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/;
 
@@ -58,24 +62,24 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/;
  * (401, 401, 403). Stateless: every request gets a fresh server; the tools keep their state in the
  * runtime and the mailboxes.
  */
-export async function startAgentEndpoint(serving: AgentServing, later: (run: () => void) => void = setImmediate): Promise<AgentEndpoint> {
+export async function startTokenEndpoint<S>(serving: TokenServing<S>, later: (run: () => void) => void = setImmediate): Promise<TokenEndpoint> {
   const warmSecret = randomBytes(24).toString("base64url");
   const listener = await listenLoopback(async (req, res) => {
     const match = PATH.exec(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
     const id = match?.[1] ?? "";
-    const kind = (match?.[2] ?? "mcp") as AgentServerKind;
-    if (match === null || !SafeName.safeParse(id).success) {
+    const kind = (match?.[2] ?? "mcp") as ServerKind;
+    if (match === null || !ID.test(id)) {
       res.writeHead(404).end();
       return;
     }
     const warm = req.headers[WARM_UP];
     if (typeof warm === "string" && sameSecret(warm, warmSecret)) {
-      await serveStateless(req, res, () => serving.build({ id, depth: 1, ceiling: { level: "default", tools: [] }, lineage: [id] }, kind));
+      await serveStateless(req, res, () => serving.build(serving.warmScope(), kind));
       return;
     }
     const token = BEARER.exec(req.headers.authorization ?? "")?.[1];
     const scope = serving.scopeOf(id, token);
-    if (typeof scope === "string") {
+    if (isRefusal(scope)) {
       res.writeHead(scope === "not-yours" ? 403 : 401, { "content-type": "text/plain" }).end(REFUSED[scope]);
       return;
     }
@@ -86,7 +90,8 @@ export async function startAgentEndpoint(serving: AgentServing, later: (run: () 
   let warmed = false;
   return {
     url: (id, kind) => {
-      const address = `http://127.0.0.1:${port}/agents/${SafeName.parse(id)}/${kind}`;
+      if (!ID.test(id)) throw new TypeError(`not an id this endpoint serves: ${JSON.stringify(id)}`);
+      const address = `http://127.0.0.1:${port}/agents/${id}/${kind}`;
       if (!warmed) warmUp(`http://127.0.0.1:${port}/agents/warm-up/${kind}`, warmSecret, later);
       warmed = true;
       return address;
@@ -94,6 +99,8 @@ export async function startAgentEndpoint(serving: AgentServing, later: (run: () 
     close: () => listener.close(),
   };
 }
+
+const isRefusal = (scope: unknown): scope is Refusal => typeof scope === "string" && scope in REFUSED;
 
 const REFUSED: Record<Refusal, string> = {
   unknown: "unknown token: only the token a sub-agent was launched with reaches its tools",
