@@ -68,17 +68,17 @@ describe("budgets over a tree of servers", () => {
   }
 
   it(
-    "two sibling sub-agents share their tree's budget live: once the first one's tree spent it, the second one's server starts nothing",
+    "two sibling sub-agents share the session's budget live: once the first one's tree spent it, the second one starts nothing",
     { timeout: 240_000 },
     async () => {
       const { s, ids } = await siblings();
       const one = await delegate(s, ids[0] ?? "");
       expect(one, one).toMatch(/"status":"finished"/);
       expect(one).not.toMatch(/agent tree/);
-      // The second sibling's server asks before it launches, and is told the tree's budget is spent, with the numbers.
+      // The second sibling's launch is refused: the session's budget, over every agent's tree, is spent, with the numbers.
       const two = await delegate(s, ids[1] ?? "");
       expect(two, two).toContain(`${s.fakes.claude.nonce} delegated:`);
-      expect(two, two).toMatch(/budget of the agent tree this server runs in is spent \(max_tokens 20000 tokens: \d+ tokens spent \(\d+ %\)\)/);
+      expect(two, two).toMatch(/the session budget is spent \(max_tokens 20000 tokens: \d+ tokens spent \(\d+ %\)\)/);
       expect(two).not.toMatch(/"agent_id"/);
     },
   );
@@ -90,10 +90,10 @@ describe("budgets over a tree of servers", () => {
     await s.fakes.claude.waitForRequest((r) => r.lastUserText.includes("nested slow work"), "the second sibling's nested agent at work", 60_000);
     // Meanwhile the first sibling's tree spends the rest (its nested agent launched within what was left).
     expect(await delegate(s, ids[0] ?? "")).toMatch(/"status":"finished"/);
-    // The server under the second sibling learns it and stops its agent's turn, as the agent's own budget would.
+    // The one server stops the turn of the agent the second sibling started, as the agent's own budget would.
     const done = await s.call<{ finished: { result: string }[] }>("wait", { agent_ids: [ids[1]], timeout_s: 120 });
     const two = done.finished[0]?.result ?? "";
-    expect(two, two).toMatch(/\[stopped: budget of the agent tree: max_tokens 20000 tokens: \d+ tokens spent \(\d+ %\)\]/);
+    expect(two, two).toMatch(/\[stopped: budget of this session: the session budget: max_tokens 20000 tokens: \d+ tokens spent \(\d+ %\)\]/);
     expect(two).toMatch(/"interrupted":true/);
   });
 

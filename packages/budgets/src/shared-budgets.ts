@@ -54,6 +54,16 @@ export class SharedBudgets {
     return refusal === undefined ? Promise.resolve() : Promise.reject(refusal);
   }
 
+  /** The first of these budgets that is spent, named with its numbers; undefined while all have some left. */
+  exceeded(): string | undefined {
+    const inherited = standing(this.settings.inherited, this.#session).exceeded;
+    if (inherited !== undefined) return `the inherited budget: ${inherited}`;
+    const session = standing(this.settings.session, this.#session).exceeded;
+    if (session !== undefined) return `the session budget: ${session}`;
+    const daily = this.settings.daily === undefined ? undefined : standing(this.settings.daily, this.#todaySpent()).exceeded;
+    return daily === undefined ? undefined : `the daily budget: ${daily}`;
+  }
+
   /** The least USD any shared budget has left (session, inherited, the project's day); undefined when none limits cost. */
   costLeftUsd(): number | undefined {
     const daily = this.settings.daily?.max_cost_usd === undefined ? undefined : leftOf(this.settings.daily, this.#todaySpent());

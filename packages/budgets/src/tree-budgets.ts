@@ -22,6 +22,8 @@ export class TreeBudgets {
   constructor(
     private readonly supervisor: Supervisor,
     private readonly lineage: AgentLineage,
+    /** The server's own budgets (session, inherited, the day's) spent, named: the agents started by agents then stop too. */
+    private readonly shared: () => string | undefined = () => undefined,
   ) {
     supervisor.onTurn((report) => {
       this.#count(report);
@@ -82,7 +84,17 @@ export class TreeBudgets {
       const spent = own === undefined ? undefined : standing(own.limits, own.spent).exceeded;
       if (spent === undefined) continue;
       // Its tree is spent: what runs under it stops as an agent's own budget stops it.
-      for (const under of this.lineage.descendants(at)) this.supervisor.stopAtBudget(under, `of the agent tree of ${at}: ${spent}`);
+      for (const under of this.lineage.descendants(at)) this.#stop(under, `of the agent tree of ${at}: ${spent}`, report);
     }
+    // The server's budgets hold over every agent's tree: the orchestrator's own agents go on (no new
+    // one starts), those that agents started stop, as a budget they inherited stops them.
+    const shared = this.shared();
+    if (shared === undefined) return;
+    for (const view of this.supervisor.list()) if (this.lineage.parentOf(view.id) !== undefined) this.#stop(view.id, `of this session: ${shared}`, report);
+  }
+
+  // The agent whose turn just ended is parked as well (it is not running any more).
+  #stop(id: string, note: string, report: TurnReport): void {
+    this.supervisor.stopAtBudget(id, note, id === report.agentId);
   }
 }

@@ -69,7 +69,7 @@ async function makeRuntime(deps: ServerDeps, parts: RuntimeParts): Promise<Runti
   for (const follower of parts.followers) follower?.attach(supervisor);
   const spendCaps = spendCapsOf(deps, supervisor);
   const [budgets, worktrees] = await Promise.all([sharedBudgets(deps, supervisor, defaultCwd, parts.priceTable), worktreesOf(deps, supervisor, spans)]);
-  return { supervisor, journal, budgets, spendCaps, worktrees, treeBudgets: new TreeBudgets(supervisor, parts.tree) };
+  return { supervisor, journal, budgets, spendCaps, worktrees, treeBudgets: new TreeBudgets(supervisor, parts.tree, () => budgets?.exceeded()) };
 }
 
 function journalOf(deps: ServerDeps, defaultCwd: string, gate: LaunchGate): AgentJournal | undefined {
