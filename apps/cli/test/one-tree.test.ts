@@ -215,9 +215,9 @@ describe("one agent tree in one server", () => {
       const polled = await call<{ status: string; hint?: string; turns: number }>(s, "poll_agent", { agent_id: grandchild }, traceparent);
       expect(polled.status).toBe("budget_exceeded");
       expect(polled.hint).toContain(`of the agent tree of ${root}: max_turns 3`);
-      // The Codex agent's second turn ended as it would have; it was idle when the budget was spent.
+      // The Codex agent's second turn, the one that spent the root's budget, ended whole; it is parked with the rest.
       const after = await call<{ agents: Row[] }>(s, "list_agents", {}, traceparent);
-      expect(after.agents.find((a) => a.agent_id === child)?.turns).toBe(2);
+      expect(after.agents.find((a) => a.agent_id === child)).toMatchObject({ turns: 2, status: "budget_exceeded" });
       expect(after.agents.find((a) => a.agent_id === grandchild)?.budget_note).toContain(`of the agent tree of ${root}`);
 
       // 4. The user's stop ends all three.
