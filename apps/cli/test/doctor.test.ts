@@ -49,6 +49,10 @@ describe("doctor --run", () => {
         const release = installedCliVersion(cli, version).replace(/\./g, "\\.");
         const fake = all[cli];
         expect(out.stdout).toMatch(new RegExp(`${cli}: .*\\n {2}version: .*${release}.*\\n(?: {2}.*\\n)* {2}compatibility: tested`));
+        // How its sub-agents reach the server that launched them: its own way of taking our entry in place of the user's.
+        expect(out.stdout).toMatch(
+          new RegExp(`${cli}: .*\\n {2}version: .*\\n(?: {2}.*\\n)* {2}nesting: its sub-agents reach the server that launched them over loopback`),
+        );
         // The turn went through the fake (the CLI's "own login" here) and came back with its nonce.
         expect(out.stdout).toMatch(new RegExp(`compatibility: tested[^\\n]*\\n {2}turn ok in \\d+ ms[^\\n]*${fake.nonce}`));
         expect(fake.requests.some((r) => r.lastUserText.includes("Reply with the single word"))).toBe(true);

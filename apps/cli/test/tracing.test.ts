@@ -76,17 +76,15 @@ describe("one trace per agent tree", () => {
       expect(done.finished[0]?.result).toContain(`${s.fakes.claude.nonce} delegated`);
       expect(nested).toBeDefined();
       const child = nested ?? "";
-      // Idle, the Claude agent hibernates (SUBAGENT_MCP_IDLE_TTL_S): Claude Code exits politely and sends
-      // its spans, and its server, told by the closed pipe, ends the Codex agent and sends what it holds.
-      await r.waitFor(
-        (all) =>
-          all.some((x) => x.name === "invoke_agent codex" && x.attributes["subagent_mcp.agent.id"] === child) &&
-          all.some((x) => x.name === "claude_code.interaction") &&
-          all.some((x) => x.name === "turn/start"),
-      );
-      // The Claude agent's life ends with it.
+      // Idle, the agents hibernate (SUBAGENT_MCP_IDLE_TTL_S): Claude Code and Codex exit politely and send their spans.
+      await r.waitFor((all) => all.some((x) => x.name === "claude_code.interaction") && all.some((x) => x.name === "turn/start"));
+      // The Claude agent's life ends with it, and the Codex agent it started ends with it (both in this one server).
       await call(s, "kill_agent", { agent_id: top }, traceparent);
-      const spans = await r.waitFor((all) => all.some((x) => x.name === "invoke_agent claude" && x.attributes["subagent_mcp.agent.id"] === top));
+      const spans = await r.waitFor(
+        (all) =>
+          all.some((x) => x.name === "invoke_agent claude" && x.attributes["subagent_mcp.agent.id"] === top) &&
+          all.some((x) => x.name === "invoke_agent codex" && x.attributes["subagent_mcp.agent.id"] === child),
+      );
       // No span of a rehearsal or of anything else nobody asked for.
       expect(spans.filter(ours).filter((x) => x.name === "list_agents")).toEqual([]);
       const mine = spans.filter(ours);
@@ -105,7 +103,7 @@ describe("one trace per agent tree", () => {
       expect(turn.parentSpanId).toBe(life.spanId);
       expect(turn.attributes["gen_ai.usage.input_tokens"]).toEqual(expect.any(Number));
       one((x) => x.name === "wait" && x.parentSpanId === hostSpan, "the host's wait");
-      // The Claude agent's own subagent-mcp server continues its trace under the agent's life span.
+      // The Claude agent's own tools (on the one server) continue its trace under the agent's life span.
       const nestedLaunch = one((x) => x.name === "launch_agent" && x.parentSpanId === life.spanId, "the nested server's launch_agent");
       const nestedLife = one((x) => x.name === "invoke_agent codex" && x.attributes["subagent_mcp.agent.id"] === child, "the Codex agent's life");
       expect(nestedLife.parentSpanId).toBe(nestedLaunch.spanId);

@@ -90,8 +90,8 @@ async function checkHost(host: Provider, run: boolean, config: EffectiveConfig):
     `  version: ${found.version}`,
     ...(installed === undefined ? [] : [`  ${installed}`]),
     `  ${shake}`,
-    `  compatibility: ${describeCompat(host, compat)}`,
     `  nesting: ${nestingLine(driver, takesServers)}`,
+    `  compatibility: ${describeCompat(host, compat)}`,
     ...(missing.length === 0 ? [] : [`  handshake says unsupported: ${missing.join(", ")}`]),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
