@@ -3,16 +3,7 @@ import { z } from "zod";
 import { ConfigError } from "./errors.js";
 import type { Budget } from "@subagent-mcp/core";
 import { budgetLeftEnv } from "./budget-env.js";
-import {
-  AGENT_LINEAGE_ENV,
-  CEILING_ENV,
-  DEPTH_ENV,
-  LEVEL,
-  MAX_DEPTH_ENV,
-  NAME_ENV,
-  PERMISSION_LEVELS,
-  TOOLS_CEILING_ENV,
-} from "@subagent-mcp/contract";
+import { AGENT_LINEAGE_ENV, CEILING_ENV, DEPTH_ENV, LEVEL, MAX_DEPTH_ENV, NAME_ENV, PERMISSION_LEVELS, TOOLS_CEILING_ENV } from "@subagent-mcp/contract";
 import type { Ceiling, Grant } from "@subagent-mcp/permissions";
 
 // The variables themselves (DEPTH_ENV, CEILING_ENV, ... and the list LINEAGE_ENV) are contract's.

@@ -91,8 +91,18 @@ export function createServer(deps: ServerDeps): SubagentServer {
   // Each sub-agent's servers on the loopback endpoint: its own tools (acting for it) and its messaging tools alone.
   const agents: AgentServers = new AgentServers(tree, gate, (scope, kind, withhold): McpServer =>
     kind === "mailbox"
-      ? build(agentShared(shared, scope, agents.tree, (id) => spans?.lifeOf(id)?.traceparent), ["messaging"], serving.version, { withhold, tasks: false })
-      : build(agentShared(shared, scope, agents.tree, (id) => spans?.lifeOf(id)?.traceparent), forAgents, serving.version, { tasks: false }),
+      ? build(
+          agentShared(shared, scope, agents.tree, (id) => spans?.lifeOf(id)?.traceparent),
+          ["messaging"],
+          serving.version,
+          { withhold, tasks: false },
+        )
+      : build(
+          agentShared(shared, scope, agents.tree, (id) => spans?.lifeOf(id)?.traceparent),
+          forAgents,
+          serving.version,
+          { tasks: false },
+        ),
   );
   const shared: Shared = {
     ...settle(deps, made, defaultCwd),
@@ -156,7 +166,14 @@ async function warmUp(shared: Shared, runtime: () => Promise<Runtime>, agents: A
   const rehearsal: Shared = {
     ...shared,
     runtime: () =>
-      Promise.resolve({ supervisor: stand, journal: undefined, budgets: undefined, spendCaps: undefined, worktrees: real.worktrees, treeBudgets: real.treeBudgets }),
+      Promise.resolve({
+        supervisor: stand,
+        journal: undefined,
+        budgets: undefined,
+        spendCaps: undefined,
+        worktrees: real.worktrees,
+        treeBudgets: real.treeBudgets,
+      }),
     // No endpoint: its first address starts the endpoint's warm-up request, which would load ~8 MB of
     // HTTP client and server code into a server that may never launch.
     agentServers: undefined,
