@@ -6,8 +6,8 @@ import { execa } from "execa";
 import { join } from "node:path";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
-/** The built `subagent-mcp` binary. */
-export const serverBin = join(import.meta.dirname, "..", "..", "cli", "dist", "main.js");
+/** The built `subagent-mcp` binary: SUBAGENT_MCP_BENCH_BIN (e.g. a copy of a build, measured while the workspace is rebuilt), else the workspace's. */
+export const serverBin = process.env.SUBAGENT_MCP_BENCH_BIN ?? join(import.meta.dirname, "..", "..", "cli", "dist", "main.js");
 
 /** The built server on stdio behind the official MCP client, with the three real CLIs and their fakes. */
 export interface McpRig {
@@ -29,6 +29,12 @@ export function serverEnv(env: CliEnvironment): Record<string, string> {
   };
 }
 
+/** The agents' niceness as the bench was told it (SUBAGENT_MCP_AGENT_NICE), for the servers it starts. */
+function handedNice(): Record<string, string> {
+  const nice = process.env.SUBAGENT_MCP_AGENT_NICE;
+  return nice === undefined || nice === "" ? {} : { SUBAGENT_MCP_AGENT_NICE: nice };
+}
+
 /** The built server on stdio behind the official MCP client: the client, the server's pid, a tool call. */
 type Connected = Pick<McpRig, "client" | "pid" | "call">;
 
@@ -40,7 +46,7 @@ export async function connect(env: CliEnvironment, extraEnv: Record<string, stri
     args: [],
     cwd: env.cwd,
     stderr: "ignore",
-    env: { ...serverEnv(env), ...extraEnv },
+    env: { ...serverEnv(env), ...handedNice(), ...extraEnv },
   });
   const client = new Client({ name: "bench", version: "1" });
   await client.connect(transport);
@@ -55,18 +61,37 @@ export async function connect(env: CliEnvironment, extraEnv: Record<string, stri
   };
 }
 
-export async function mcpRig(extraEnv: Record<string, string> = {}): Promise<McpRig> {
+/** `subagent-mcp setup --host <host>` for each of `hosts` in `env`'s HOME, as a user would have run it. */
+async function setupHosts(env: CliEnvironment, hosts: readonly string[]): Promise<void> {
+  for (const host of hosts) {
+    const out = await execa(process.execPath, [serverBin, "setup", "--host", host], { cwd: env.cwd, env: env.env, extendEnv: false, reject: false });
+    if (out.exitCode !== 0) throw new Error(`setup --host ${host} exited ${String(out.exitCode)}: ${out.stderr}`);
+  }
+}
+
+/** The rig; with `setup`, `subagent-mcp setup` was run for those hosts in its HOME before the server started. */
+export async function mcpRig(extraEnv: Record<string, string> = {}, setup: readonly string[] = []): Promise<McpRig> {
   const fakes = await startAllFakes();
   const env = await loopbackEnv(fakes);
-  const server = await connect(env, extraEnv);
+  const stop = async (): Promise<void> => {
+    await Promise.all(Object.values(fakes).map((f) => f.stop()));
+    await env.cleanup();
+  };
+  let server: Connected;
+  try {
+    await setupHosts(env, setup);
+    server = await connect(env, extraEnv);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   return {
     ...server,
     fakes,
     env,
     async close() {
       await server.client.close().catch(() => undefined);
-      await Promise.all(Object.values(fakes).map((f) => f.stop()));
-      await env.cleanup();
+      await stop();
     },
   };
 }

@@ -45,6 +45,22 @@ export async function benchStartup({ runs, providers, save }: BenchContext): Pro
       ["same without sub-agent messaging", ...providers.map((p) => ms(s.firstRequestNoMessaging[p])), ""],
     ],
   );
+  const mp = (x: { median: number; p90: number }): string => `${x.median} / ${x.p90}`;
+  const verdict = (x: number): string => `${x}x ${x <= 1.1 ? "PASS" : "FAIL"}`;
+  printTable(
+    `launch_agent -> first model request: (a) no setup, (b) setup done for every CLI in the HOME, (c) the CLI alone by its driver; taken in turn, ${runs} runs each after one uncounted; agents at nice ${s.setupVsBareNice}; load average ${s.setupVsBareLoad.start} -> ${s.setupVsBareLoad.end} (ms; median / p90)`,
+    ["cli", "(a) without setup", "(b) with setup", "(c) bare CLI", "(b)/(a)", "(a)/(c)", "launch_agent offered (b) / (a)", "target"],
+    s.setupVsBare.map((r) => [
+      r.provider,
+      mp(r.without),
+      mp(r.withSetup),
+      mp(r.bare),
+      verdict(r.setupOverWithout),
+      verdict(r.withoutOverBare),
+      `${r.ownToolsOffered.withSetup}/${runs}, ${r.ownToolsOffered.without}/${runs}`,
+      "both <= 1.1x",
+    ]),
+  );
   printTable(
     "",
     ["measure", "value", "target"],

@@ -2,6 +2,7 @@
 export interface Summary {
   n: number;
   median: number;
+  p90: number;
   p95: number;
   p99: number;
   min: number;
@@ -21,6 +22,7 @@ export function summarize(samples: number[]): Summary {
   return {
     n: sorted.length,
     median: round(quantile(sorted, 0.5)),
+    p90: round(quantile(sorted, 0.9)),
     p95: round(quantile(sorted, 0.95)),
     p99: round(quantile(sorted, 0.99)),
     min: round(sorted[0] ?? Number.NaN),

@@ -3,7 +3,6 @@
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 import type { BenchContext } from "../context.js";
 import { scaleRun, type ScaleOptions, type ScaleRun } from "./scale.js";
-import { serverBin } from "../mcp-rig.js";
 import { printTable } from "../stats.js";
 
 /** One target's verdict, with the numbers it was judged on. */
@@ -141,8 +140,52 @@ function printDashboard(runs: ScaleRun[]): void {
   );
 }
 
-/** Our own server, as a sub-agent's MCP server: what a nesting agent runs beside its CLI. */
-const NESTED = { name: "subagent-mcp", command: process.execPath, args: [serverBin] };
+/** What of ours and how many processes each agent that may nest adds: its number of processes over the idle server's, per agent. */
+function nestingPerAgent(r: ScaleRun): { ourProcesses: number; cliProcesses: number } {
+  return { ourProcesses: round2((r.processes.ours - r.processes.oursIdle) / r.n), cliProcesses: round2(r.processes.clis / r.n) };
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** The nesting run beside the plain run of as many agents of the same CLI, when there was one. */
+function printNesting(r: ScaleRun, plain: ScaleRun[]): void {
+  const same = plain.find((p) => p.n === r.n);
+  const per = nestingPerAgent(r);
+  printTable(
+    `Scale nesting: ${r.n} ${LIGHTEST} agents in a HOME where \`setup --host ${LIGHTEST}\` was done, launched as any other (each handed our tools on the server's endpoint; ours = the server, its helpers and any server of ours a CLI started)`,
+    [
+      "run",
+      "handed our tools",
+      "ours idle / 1 agent / load MB",
+      "ours MB per agent / further agent",
+      "processes per agent: ours / the CLI's",
+      "our processes idle / load",
+      "target",
+    ],
+    [r, ...(same === undefined ? [] : [same])].map((x) => {
+      const p = nestingPerAgent(x);
+      return [
+        x.label,
+        `${x.handedOwn}/${x.n}`,
+        `${x.idleRssMb} / ${x.afterFirstRssMb} / ${x.oursRssMb}`,
+        `${x.rssPerAgentMb} / ${x.rssPerFurtherAgentMb}`,
+        `${p.ourProcesses} / ${p.cliProcesses}`,
+        `${x.processes.oursIdle} / ${x.processes.ours}`,
+        x === r ? `<= 2 MB per agent; ${per.ourProcesses} of ours` : "(no setup)",
+      ];
+    }),
+  );
+}
+
+/** The nesting run's target: what of ours each further agent that may nest adds, none of it a server of its own. */
+function nestingTarget(r: ScaleRun): TargetCheck {
+  const per = nestingPerAgent(r);
+  return {
+    target: "<= 2 MB of our memory per further agent that may nest (setup done), no process of ours per agent",
+    measured: `${r.rssPerFurtherAgentMb} MB, ${per.ourProcesses} of our processes and ${per.cliProcesses} of the CLI's per agent; ${r.handedOwn}/${r.n} handed our tools`,
+    pass: r.rssPerFurtherAgentMb <= 2 && per.ourProcesses < 0.5 && r.handedOwn === r.n,
+  };
+}
 
 /** The scale benchmark: runs it, prints its table and target checks, saves its results. */
 export async function benchScale({ save }: BenchContext): Promise<void> {
@@ -159,13 +202,14 @@ export async function benchScale({ save }: BenchContext): Promise<void> {
         ),
       ]
     : [];
-  // Agents allowed to nest: each is handed our server as an MCP server of its own (what `setup` makes
-  // of a host whose sub-agents load their user config), so its nested server counts as ours. Outside the targets.
+  // Agents that may nest: `setup --host` done in their HOME, launched as any other; each CLI is then
+  // handed our own tools on the server's endpoint, and any server of ours it started would count as ours.
   const nesting =
-    nest > 0 ? [await scaleRun(`${LIGHTEST} x${nest} nesting`, Array<Provider>(nest).fill(LIGHTEST), ns.length + 2, options, { mcp_servers: [NESTED] })] : [];
-  const all = [...runs, ...mixed, ...nesting];
+    nest > 0 ? await scaleRun(`${LIGHTEST} x${nest} nesting`, Array<Provider>(nest).fill(LIGHTEST), ns.length + 2, options, [LIGHTEST]) : undefined;
+  const all = [...runs, ...mixed, ...(nesting === undefined ? [] : [nesting])];
   printRuns(all, options);
-  const checks = checkTargets(runs);
+  if (nesting !== undefined) printNesting(nesting, runs);
+  const checks = [...checkTargets(runs), ...(nesting === undefined ? [] : [nestingTarget(nesting)])];
   printTable(
     "Scale targets",
     ["target", "measured", "verdict"],

@@ -3,7 +3,7 @@
 // per N, what our processes hold and spend per live agent and how the calls' tails grow with N.
 import { loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { LaunchAgentResult as Launched, BuiltinProvider as Provider } from "@subagent-mcp/contract";
+import { SERVER_NAME, type LaunchAgentResult as Launched, type BuiltinProvider as Provider } from "@subagent-mcp/contract";
 import type { RecordedRequest } from "@subagent-mcp/testkit";
 import { mcpRig, type McpRig } from "../mcp-rig.js";
 import { sampleTree, type TreeSample } from "./scale-procs.js";
@@ -24,6 +24,10 @@ export interface ScaleRun {
   /** Our processes during the load (median of the samples, MB) and how many there were. */
   oursRssMb: number;
   ourProcesses: number;
+  /** How many processes: ours before any launch, ours and the CLIs' during the load (medians of the samples). */
+  processes: { oursIdle: number; ours: number; clis: number };
+  /** Agents whose CLI was handed our own tools on the server's endpoint (their HOME has `setup`'s entry of ours). */
+  handedOwn: number;
   /** Ours once the first agent has done its first turn (the server's lazy loads are in). */
   afterFirstRssMb: number;
   /** (ours under load - ours idle) / N: the first agent's one-time loads included. */
@@ -123,12 +127,12 @@ function roomFor(n: number, nodeOptions: string | undefined): Record<string, str
 }
 
 // Agents [from, to) launched in batches of 5, each batch's first turn done before the next.
-async function launchBatches(r: McpRig, plan: Provider[], run: number, from: number, to: number, extra: Record<string, unknown>): Promise<string[]> {
+async function launchBatches(r: McpRig, plan: Provider[], run: number, from: number, to: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = from; i < to; i += 5) {
     const batchIds = await Promise.all(
       plan.slice(i, Math.min(i + 5, to)).map(async (provider, j) => {
-        const launched = await r.call<Launched>("launch_agent", { provider, prompt: `start sc-${run}-${i + j}-0`, ...extra });
+        const launched = await r.call<Launched>("launch_agent", { provider, prompt: `start sc-${run}-${i + j}-0` });
         return launched.agent_id;
       }),
     );
@@ -139,10 +143,10 @@ async function launchBatches(r: McpRig, plan: Provider[], run: number, from: num
 }
 
 // The Nth launch alone, N-1 agents live: launch_agent -> its first model request.
-async function launchNth(r: McpRig, markers: Markers, plan: Provider[], run: number, extra: Record<string, unknown>): Promise<{ id: string; ms: number }> {
+async function launchNth(r: McpRig, markers: Markers, plan: Provider[], run: number): Promise<{ id: string; ms: number }> {
   const last = plan.length - 1;
   const t0 = performance.now();
-  const { agent_id: id } = await r.call<Launched>("launch_agent", { provider: plan[last], prompt: `start sc-${run}-${last}-0`, ...extra });
+  const { agent_id: id } = await r.call<Launched>("launch_agent", { provider: plan[last], prompt: `start sc-${run}-${last}-0` });
   await r.call("wait", { agent_ids: [id], timeout_s: 300 });
   return { id, ms: markers.firstReceived(`sc-${run}-${last}-0`) - t0 };
 }
@@ -207,21 +211,31 @@ const median = (xs: number[]): number => summarize(xs).median;
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-/** One server, agents on `plan` (one provider per agent), the load for `o.loadMs`; `extra`: more launch_agent arguments. */
-export async function scaleRun(label: string, plan: Provider[], run: number, o: ScaleOptions, extra: Record<string, unknown> = {}): Promise<ScaleRun> {
+// How many of `ids` were handed our own tools (poll_agent names the servers each was handed).
+async function handedOwn(r: McpRig, ids: string[]): Promise<number> {
+  const polled = await Promise.all(ids.map((id) => r.call<{ mcp_servers?: string[] }>("poll_agent", { agent_id: id, tail_chars: 0 })));
+  return polled.filter((p) => p.mcp_servers?.includes(SERVER_NAME) === true).length;
+}
+
+/**
+ * One server, agents on `plan` (one provider per agent), the load for `o.loadMs`; `setup`: the
+ * hosts `subagent-mcp setup --host` was run for in the HOME first (their agents may nest).
+ */
+export async function scaleRun(label: string, plan: Provider[], run: number, o: ScaleOptions, setup: readonly Provider[] = []): Promise<ScaleRun> {
   const loadAtStart = round2(loadavg()[0] ?? 0);
-  const r = await mcpRig(roomFor(plan.length, o.serverNodeOptions));
+  const r = await mcpRig(roomFor(plan.length, o.serverNodeOptions), setup);
   let dash: DashboardWatch | undefined;
   try {
     await sleep(1_000);
     const idle = sampleTree(r.pid);
     const markers = new Markers(r);
     // The first agent alone: what the server loads once on first use is not a per-agent cost.
-    const ids = await launchBatches(r, plan, run, 0, 1, extra);
+    const ids = await launchBatches(r, plan, run, 0, 1);
     const first = sampleTree(r.pid);
-    ids.push(...(await launchBatches(r, plan, run, 1, plan.length - 1, extra)));
-    const nth = await launchNth(r, markers, plan, run, extra);
+    ids.push(...(await launchBatches(r, plan, run, 1, plan.length - 1)));
+    const nth = await launchNth(r, markers, plan, run);
     ids.push(nth.id);
+    const handed = await handedOwn(r, ids);
     // The first half: turns only (our CPU is theirs); the second: turns and the probes beside them.
     // No turn running: what list_agents and poll_agent cost us alone with N agents live.
     const idleProbes = await probeLoop(r, ids, performance.now(), performance.now() + o.idleProbeMs);
@@ -262,6 +276,8 @@ export async function scaleRun(label: string, plan: Provider[], run: number, o: 
       idleRssMb: idle.oursRssMb,
       oursRssMb,
       ourProcesses: Math.max(...samples.map((s) => s.ourProcesses)),
+      processes: { oursIdle: idle.ourProcesses, ours: median(samples.map((s) => s.ourProcesses)), clis: median(samples.map((s) => s.cliProcesses)) },
+      handedOwn: handed,
       afterFirstRssMb: first.oursRssMb,
       rssPerAgentMb: round2((oursRssMb - idle.oursRssMb) / plan.length),
       rssPerFurtherAgentMb: round2((oursRssMb - first.oursRssMb) / Math.max(1, plan.length - 1)),

@@ -3,6 +3,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { loopbackEnv, startAllFakes } from "@subagent-mcp/testkit";
 import { mcpRig, serverBin, type McpRig } from "../mcp-rig.js";
 import { summarize, type Summary } from "../stats.js";
+import { setupVsBare, type SetupBareRow } from "./setup-bare.js";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 const PROVIDERS: Provider[] = ["claude", "codex", "gemini"];
@@ -16,6 +17,11 @@ export interface StartupResults {
   /** `launch_agent` call -> the sub-agent's first model request, with and without its messaging tools. */
   firstRequest: Record<Provider, Summary>;
   firstRequestNoMessaging: Record<Provider, Summary>;
+  /** The same without `setup`, with it, and the CLI alone (its driver, no server), taken in turn; firstRequest is its first series. */
+  setupVsBare: SetupBareRow[];
+  /** The 1-minute load average as those runs began and ended, and the agents' niceness in them. */
+  setupVsBareLoad: { start: number; end: number };
+  setupVsBareNice: number;
   /** Three agents (one per CLI) launched at once -> `wait {mode: all}` returns. */
   threeAllDone: Summary;
   /** Each `launch_agent` call's own duration when three are sent at once. */
@@ -102,7 +108,8 @@ async function threeAtOnce(runs: number): Promise<{ all: number[]; calls: number
 /** The start-up measures of targets.md, each against a fresh server or fresh agents. */
 export async function startupBench(runs: number): Promise<StartupResults> {
   const connect = await connectTimes(Math.max(10, runs * 2));
-  const firstRequest = await firstRequests(runs, {});
+  const setup = await setupVsBare(runs);
+  const firstRequest = Object.fromEntries(setup.rows.map((row) => [row.provider, row.without])) as Record<Provider, Summary>;
   const firstRequestNoMessaging = await firstRequests(runs, { SUBAGENT_MCP_CHILD_MESSAGING: "0" });
   const three = await threeAtOnce(runs);
   return {
@@ -110,6 +117,9 @@ export async function startupBench(runs: number): Promise<StartupResults> {
     connectToolsList: summarize(connect.list),
     firstRequest,
     firstRequestNoMessaging,
+    setupVsBare: setup.rows,
+    setupVsBareLoad: setup.loadAverage,
+    setupVsBareNice: setup.nice,
     threeAllDone: summarize(three.all),
     launchConcurrent3: summarize(three.calls),
   };
