@@ -101,7 +101,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
           agentShared(shared, scope, agents.tree, (id) => spans?.lifeOf(id)?.traceparent),
           forAgents,
           serving.version,
-          { tasks: false },
+          { withhold, tasks: false },
         ),
   );
   const shared: Shared = {

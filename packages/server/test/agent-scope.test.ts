@@ -127,12 +127,12 @@ describe("a sub-agent's own tools on the agent endpoint", () => {
     const a = await launch(orchestrator, { permission_mode: "acceptEdits" });
     const b = await launch(orchestrator);
     const servers = await handed(a);
-    // Its own tools by the name of our entry, and its mailbox, on its own paths with one token.
-    expect(Object.keys(servers).sort()).toEqual(["mailbox", "subagent-mcp"]);
+    // Its own tools by the name of our entry, on its own path with its token: they carry its messaging
+    // tools too (one server for its CLI to connect to, not two).
+    expect(Object.keys(servers).sort()).toEqual(["subagent-mcp"]);
     expect(servers["subagent-mcp"]?.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/agents/${a}/mcp$`));
-    expect(servers.mailbox?.url).toMatch(new RegExp(`/agents/${a}/mailbox$`));
     expect(servers["subagent-mcp"]?.headers?.Authorization).toMatch(/^Bearer /);
-    expect(servers.mailbox?.headers).toEqual(servers["subagent-mcp"]?.headers);
+    expect(specOf(a)?.systemPromptAppend).toContain('the send_to tool of the "subagent-mcp" MCP server');
     // Handed our tools, its environment tells only its depth: the server knows the rest.
     expect(specOf(a)?.env).toEqual({ [DEPTH_ENV]: "1" });
 

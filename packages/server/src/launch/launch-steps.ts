@@ -42,9 +42,15 @@ export function launchOrAbandon(supervisor: Supervisor, isolated: { release: () 
   }
 }
 
-/** A sub-agent's messaging tools as its CLI's allow-list names them (Claude Code's and Gemini CLI's naming; each CLI ignores the other's). */
-export function messagingToolNames(): string[] {
-  return MESSAGING_TOOLS.flatMap((t) => [mcpToolName("claude", CHILD_SERVER, t), mcpToolName("gemini", CHILD_SERVER, t)]);
+/** A sub-agent's messaging tools on `server` as its CLI's allow-list names them (Claude Code's and Gemini CLI's naming; each CLI ignores the other's). */
+export function messagingToolNames(server: string = CHILD_SERVER): string[] {
+  return MESSAGING_TOOLS.flatMap((t) => [mcpToolName("claude", server, t), mcpToolName("gemini", server, t)]);
+}
+
+/** The server of `handed` that carries a sub-agent's messaging tools: its mailbox server, or its own tools handed with messaging on. */
+export function messagingServer(deps: Pick<ToolDeps, "childMailbox">, handed: readonly McpServerSpec[]): string | undefined {
+  if (handed.some((s) => s.name === CHILD_SERVER)) return CHILD_SERVER;
+  return deps.childMailbox && handed.some((s) => s.name === OWN_SERVER) ? OWN_SERVER : undefined;
 }
 
 /** The name a sub-agent sees its messaging server under: distinct from our own entry, which it may also be handed. */
@@ -121,11 +127,12 @@ export function childMessaging(
   remote = false,
 ): { id: string; messaging: boolean; mcpServers?: McpServerSpec[]; mailbox?: string; systemPromptAppend?: string; allowedTools?: string[] } {
   const { messaging } = deps;
-  const mailbox = handed.some((s) => s.name === CHILD_SERVER) || (remote && deps.childMailbox);
+  const server = messagingServer(deps, handed) ?? (remote && deps.childMailbox ? CHILD_SERVER : undefined);
   const servers = handed.length === 0 ? {} : { mcpServers: [...handed] };
-  if (!mailbox || messaging === undefined) return { id, messaging: false, ...servers, ...definedFields({ systemPromptAppend: append, allowedTools: allowed }) };
+  if (server === undefined || messaging === undefined)
+    return { id, messaging: false, ...servers, ...definedFields({ systemPromptAppend: append, allowedTools: allowed }) };
   const parent = messaging.self;
-  const note = `You are sub-agent "${id}", started by "${parent}". If you need an answer from ${parent} to go on, ask with the send_to tool of the "${CHILD_SERVER}" MCP server (to: "${parent}") and then call its wait_inbox.`;
+  const note = `You are sub-agent "${id}", started by "${parent}". If you need an answer from ${parent} to go on, ask with the send_to tool of the "${server}" MCP server (to: "${parent}") and then call its wait_inbox.`;
   return {
     id,
     messaging: true,
@@ -133,7 +140,7 @@ export function childMessaging(
     mailbox: id,
     ...servers,
     systemPromptAppend: append === undefined ? note : `${append}\n\n${note}`,
-    allowedTools: [...(allowed ?? []), ...messagingToolNames()],
+    allowedTools: [...(allowed ?? []), ...messagingToolNames(server)],
   };
 }
 

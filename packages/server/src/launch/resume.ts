@@ -14,7 +14,7 @@ import { asking, grant, mergeRules } from "@subagent-mcp/permissions";
 import { resumeBudget } from "@subagent-mcp/budgets";
 import { definedFields } from "@subagent-mcp/contract";
 import { describeWorktree } from "./worktree-view.js";
-import { CHILD_SERVER, handServers, messagingToolNames, nestingEnv, scopeOf, ownEntryFor } from "./launch-steps.js";
+import { CHILD_SERVER, handServers, messagingServer, messagingToolNames, nestingEnv, OWN_SERVER, ownEntryFor, scopeOf } from "./launch-steps.js";
 import { passedServers, type PassedServers } from "./passed-servers.js";
 import { NO_FLEET } from "./placement.js";
 import { ok } from "../answers/result.js";
@@ -106,7 +106,7 @@ async function relaunch(
   const { permissionMode, allowedTools, budget: _launched, ...asked } = launchAsked(past.launch);
   const { permissions, worktree } = past.launch;
   // The messaging tools it was given as a sub-agent are ours, not grants: only the rest meets the ceiling.
-  const own = new Set(messagingToolNames());
+  const own = new Set([...messagingToolNames(), ...messagingToolNames(OWN_SERVER)]);
   const granted = grant({ mode: permissionMode, tools: allowedTools?.filter((t) => !own.has(t)) }, deps.ceiling, "resume_agent");
   // Journaled allow rules grant without asking, as allowed tools do: this server's ceiling bounds them too.
   if (permissions?.allow !== undefined) grant({ tools: permissions.allow }, deps.ceiling, "resume_agent permissions.allow");
@@ -123,10 +123,10 @@ async function relaunch(
   const remote = placement !== undefined;
   const ours = remote ? undefined : await ownEntryFor([asked.provider], asked.cwd);
   const handed = await handServers(deps, scopeOf(deps, id, granted), ours !== undefined, rules, remote);
-  const child = handed.filter((s) => s.name === CHILD_SERVER);
-  const messaging = child.length > 0 || (remote && deps.childMailbox);
+  const server = messagingServer(deps, handed);
+  const messaging = server !== undefined || (remote && deps.childMailbox);
   journal.expect(id, { resumeOf: { sessionId: past.sessionId }, ...definedFields({ permissions }) });
-  const tools = [...(granted.tools ?? []), ...(messaging ? own : [])];
+  const tools = [...(granted.tools ?? []), ...(messaging ? messagingToolNames(server) : [])];
   const view = supervisor.launch({
     id,
     ...trace,

@@ -8,7 +8,7 @@ import type { PermissionRules } from "@subagent-mcp/permissions";
 import type { TokenEndpoint, ServerKind } from "@subagent-mcp/mcp-transport/loopback";
 import { OnFirstUse } from "../runtime/first-use.js";
 import type { LaunchGate } from "../launch/launch-gate.js";
-import { withheldMessaging } from "../tools/messages.js";
+import { MESSAGING_TOOLS, withheldMessaging } from "../tools/messages.js";
 import { CHILD_SERVER, OWN_SERVER } from "../launch/launch-steps.js";
 import type { AgentTree, AgentScope } from "./agent-tree.js";
 
@@ -64,14 +64,12 @@ export class AgentServers {
     const headers = { Authorization: `Bearer ${this.tree.admit(scope, parent)}` };
     const endpoint = await this.endpoint.get();
     this.#handed.add(scope.id);
-    const out: McpServerSpec[] = [];
-    if (asked.own) out.push({ name: OWN_SERVER, url: endpoint.url(scope.id, "mcp"), headers });
-    if (asked.mailbox !== undefined) {
-      const withhold = withheldMessaging(asked.mailbox.rules, CHILD_SERVER);
-      if (withhold.length > 0) this.#withheld.set(scope.id, withhold);
-      else this.#withheld.delete(scope.id);
-      out.push({ name: CHILD_SERVER, url: endpoint.url(scope.id, "mailbox"), headers });
-    }
-    return out;
+    // Its own tools carry its messaging tools: one server to connect to, not two. Without messaging
+    // for sub-agents, they offer none.
+    const server = asked.own ? OWN_SERVER : CHILD_SERVER;
+    const withhold = asked.mailbox === undefined ? [...MESSAGING_TOOLS] : withheldMessaging(asked.mailbox.rules, server);
+    if (withhold.length > 0) this.#withheld.set(scope.id, withhold);
+    else this.#withheld.delete(scope.id);
+    return [{ name: server, url: endpoint.url(scope.id, asked.own ? "mcp" : "mailbox"), headers }];
   }
 }
