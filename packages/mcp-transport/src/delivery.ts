@@ -151,6 +151,11 @@ const lazyValidator: jsonSchemaValidator = {
 };
 
 /** An McpServer whose answers go out through its {@link Delivery}, whatever transport it is given. */
+type ListHandler = (request: unknown, extra: unknown) => Promise<unknown>;
+
+/** How many tools/list answers a cache keeps (one per set of tools: per agent where they name it). */
+const LISTINGS_KEPT = 64;
+
 export class DeliveryServer extends McpServer {
   constructor(
     info: ConstructorParameters<typeof McpServer>[0],
@@ -165,6 +170,28 @@ export class DeliveryServer extends McpServer {
     const sdk = this as unknown as { validateToolOutput?: (tool: unknown, result: unknown, name: string) => Promise<void> };
     const check = sdk.validateToolOutput?.bind(this);
     if (check !== undefined) sdk.validateToolOutput = (tool, result, name) => (isMadeToSchema(result) ? Promise.resolve() : check(tool, result, name));
+  }
+
+  /**
+   * Answers tools/list from `cache` under `key` once one answer was made. A server built per request
+   * (the loopback endpoints are stateless) would otherwise turn every tool's schemas into JSON Schema
+   * again for each listing: tens of milliseconds for our tools. The same `key` must mean the same
+   * tools, described the same. (The SDK keeps its handlers in a private map: without it, no cache.)
+   */
+  cacheToolList(cache: Map<string, unknown>, key: string): void {
+    const handlers = (this.server as unknown as { _requestHandlers?: Map<string, ListHandler> })._requestHandlers;
+    const list = handlers?.get("tools/list");
+    if (handlers === undefined || list === undefined) return;
+    handlers.set("tools/list", async (request, extra) => {
+      if ((request as { params?: { cursor?: unknown } }).params?.cursor !== undefined) return list(request, extra);
+      let made = cache.get(key);
+      if (made === undefined) {
+        cache.set(key, (made = await list(request, extra)));
+        // Bounded: the oldest listing goes first (a Map keeps its insertion order).
+        if (cache.size > LISTINGS_KEPT) cache.delete(cache.keys().next().value as string);
+      }
+      return { ...(made as object) };
+    });
   }
 
   override async connect(transport: Transport): Promise<void> {
