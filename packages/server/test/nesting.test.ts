@@ -67,7 +67,7 @@ describe("a nested server keeps within what it was given", () => {
     expect(out.result).toContain("depth=2 max=3 ceiling=bypassPermissions tools=*");
   });
 
-  it("a launched sub-agent inherits depth, limit and its grant", async () => {
+  it("a launched sub-agent's environment says only its depth: the one server of its tree knows its limit and grant", async () => {
     h = await serverHarness({ server: { depth: 0, maxDepth: 2 } });
     const launched = await h.call<{ agent_id: string }>("launch_agent", {
       provider: "codex",
@@ -76,6 +76,6 @@ describe("a nested server keeps within what it was given", () => {
       permission_mode: "danger-full-access",
     });
     const done = await h.call<{ finished: Finished[] }>("wait", { agent_ids: [launched.agent_id], timeout_s: 60 });
-    expect(done.finished[0]?.result).toContain("depth=1 max=2 ceiling=bypassPermissions tools=*");
+    expect(done.finished[0]?.result).toContain("depth=1 max= ceiling= tools=");
   });
 });

@@ -1,4 +1,4 @@
-import { HOSTS, hostAdapter, type Host } from "../registry.js";
+import { HOSTS, hostAdapter, pluginInstall, type Host } from "../registry.js";
 import { SERVER_NAME } from "../host.js";
 import { HostReading, type FoundServer, type LookupContext, type McpScope } from "./entries.js";
 
@@ -51,5 +51,7 @@ export async function registersUs(host: string, ctx: LookupContext): Promise<{ o
   if (known === undefined) return { ours: false, others: [] };
   const reading = new HostReading(known);
   await hostAdapter(known).mcpServers?.(ctx, reading);
-  return { ours: reading.ours, others: [...new Set(reading.names)].filter((name) => name !== SERVER_NAME) };
+  // Our plugin (or extension) brings our server under a name of its own: its CLI would start it too.
+  const plugin = pluginInstall(known, { home: ctx.home, env: ctx.env })?.enabled === true;
+  return { ours: reading.ours || plugin, others: [...new Set(reading.names)].filter((name) => name !== SERVER_NAME) };
 }

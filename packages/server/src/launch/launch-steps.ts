@@ -101,14 +101,15 @@ export async function handServers(
 }
 
 /**
- * What a sub-agent's environment says of where it runs. Handed our own tools, only its depth: the
- * one server knows the rest, and the depth tells our hooks, before they start anything, that this
- * is no orchestrator. Otherwise `full` (depth, grant, lineage, budget), for a subagent-mcp server
- * its CLI may start from a config we did not find (a machine of the fleet's, a plugin's).
+ * What a sub-agent's environment says of where it runs. Here, only its depth: the one server knows
+ * the rest (its CLI was handed our tools, or its config has no entry of ours to start), and the
+ * depth tells our hooks, before they start anything, that this is no orchestrator. On another
+ * machine (`remote`), `full` (depth, grant, lineage, budget), for the subagent-mcp server its CLI
+ * may start there from that machine's config.
  */
-export function nestingEnv(own: unknown, full: () => Record<string, string>): { env: Record<string, string>; mcpEnv?: string[] } {
+export function nestingEnv(remote: boolean, full: () => Record<string, string>): { env: Record<string, string>; mcpEnv?: string[] } {
   const env = full();
-  if (own !== undefined && own !== false) return { env: { [DEPTH_ENV]: env[DEPTH_ENV] ?? "1" } };
+  if (!remote) return { env: { [DEPTH_ENV]: env[DEPTH_ENV] ?? "1" } };
   return { env, mcpEnv: [...LINEAGE_ENV] };
 }
 

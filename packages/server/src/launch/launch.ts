@@ -198,7 +198,7 @@ async function startClaimed(deps: ToolDeps, runtime: Runtime, args: LaunchArgs, 
     }),
     ...budget,
     ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
-    ...nestingEnv(own, () => childEnv(deps, granted, child.id, id, tighter(budget.budget, budgets?.left()))),
+    ...nestingEnv(remote, () => childEnv(deps, granted, child.id, id, tighter(budget.budget, budgets?.left()))),
   });
   const { out, text } = launchAnswer({
     view,
