@@ -161,13 +161,13 @@ class CodexSession extends BaseSession {
   /**
    * Codex starts its MCP servers with only a short list of its own variables (HOME, PATH, ...):
    * the ones named in `spec.mcpEnv` are added to the `env_vars` of every stdio server of the
-   * effective configuration, so that a subagent-mcp server started under this thread knows where
-   * it runs. A Codex that cannot say what its servers are fails the start (fail closed).
-   */
+   * effective configuration, so that a subagent-mcp server started under this thread knows where it
+   * runs; the user's entry `spec.ownEntry` replaces is switched off. A Codex that cannot say what its
+   * servers are fails the start (fail closed). */
   async #forwardedEnv(): Promise<Record<string, unknown>> {
     const names = this.spec.mcpEnv ?? [];
     const asks = this.#asks();
-    const handed = (this.spec.mcpServers ?? []).map((s) => s.name);
+    const handed = this.spec.ownEntry === undefined ? [] : [this.spec.ownEntry.name];
     if (names.length === 0 && !asks && handed.length === 0) return {};
     const read = ConfigRead.parse(await this.#rpc.request("config/read", { cwd: this.spec.cwd }));
     const shadowed = handed.filter((name) => read.config.mcp_servers?.[name] !== undefined);
