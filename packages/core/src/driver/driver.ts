@@ -56,9 +56,10 @@ export interface SessionSpec {
   /**
    * The handed server of `mcpServers` named `name` takes the place of the user's entry of that name
    * (ours, which would start a server process of its own): each driver tells its CLI so its own way.
-   * `others`: the names of the user's other entries, for a CLI that can only be given an allow-list.
+   * `others`: the names of the user's other entries, for a CLI that can only be given an allow-list;
+   * `in`: the providers whose config was found to hold that entry.
    */
-  ownEntry?: { name: string; others: readonly string[] };
+  ownEntry?: { name: string; others: readonly string[]; in: readonly string[] };
   /** Only the MCP servers given here, none of the user's (Claude Code `--strict-mcp-config`). */
   strictMcpConfig?: boolean;
   /** Settings JSON text or file path (Claude Code `--settings`). */

@@ -4,7 +4,7 @@ import { codexSandboxOf, definedFields } from "@subagent-mcp/contract";
 import { codexMcpStatus, fileChanges, inside, mcpServersStarted, NO_NATIVE_SUBAGENTS, usageBetween } from "./codex-thread.js";
 import { CliDriver } from "../driver/cli-driver.js";
 import { codexItemEvent, codexStop } from "./codex-items.js";
-import { codexAliases, switchedOff } from "./codex-own-entry.js";
+import { replacedEntries, type Replaced } from "./codex-own-entry.js";
 import { mcpRuleOverrides, mcpRuleRefusals } from "./codex-mcp-rules.js";
 import { codexApproval, type CodexApproval, type FileChangeWire } from "./codex-permission.js";
 import { acceptsEdits, guarded, isBypass, unasked } from "../permissions/unasked.js";
@@ -162,16 +162,14 @@ class CodexSession extends BaseSession {
    * Codex starts its MCP servers with only a short list of its own variables (HOME, PATH, ...):
    * the ones named in `spec.mcpEnv` are added to the `env_vars` of every stdio server of the
    * effective configuration, so that a subagent-mcp server started under this thread knows where it
-   * runs; the user's entry `spec.ownEntry` replaces is switched off. A Codex that cannot say what its
-   * servers are fails the start (fail closed). */
+   * runs; the user's entry `spec.ownEntry` replaces is switched off (unread when the server found it).
+   * A Codex that cannot say what its servers are fails the start (fail closed). */
   async #forwardedEnv(): Promise<Record<string, unknown>> {
     const names = this.spec.mcpEnv ?? [];
     const asks = this.#asks();
-    const handed = this.spec.ownEntry === undefined ? [] : [this.spec.ownEntry.name];
-    if (names.length === 0 && !asks && handed.length === 0) return {};
+    if (names.length === 0 && !asks) return this.#replacing(replacedEntries(this.spec, "codex"));
     const read = ConfigRead.parse(await this.#rpc.request("config/read", { cwd: this.spec.cwd }));
-    const shadowed = handed.filter((name) => read.config.mcp_servers?.[name] !== undefined);
-    this.#aliases = codexAliases(shadowed, Object.keys(read.config.mcp_servers ?? {}));
+    const { shadowed, ...own } = replacedEntries(this.spec, "codex", Object.keys(read.config.mcp_servers ?? {}));
     const all = Object.entries(read.config.mcp_servers ?? {}).filter(([name]) => !shadowed.includes(name));
     const stdio = names.length === 0 ? [] : all.filter(([, s]) => s.command !== undefined);
     const servers = [...all.map(([name]) => name), ...(this.spec.mcpServers ?? []).map((s) => s.name)];
@@ -179,7 +177,7 @@ class CodexSession extends BaseSession {
     // The rules of the servers given with the thread go inside their own entries (#threadParams): Codex applies
     // these dotted keys in no set order, and an entry applied after its `disabled_tools` would drop them.
     return {
-      ...switchedOff(shadowed),
+      ...this.#replacing(own),
       ...Object.fromEntries(stdio.map(([name, s]) => [`mcp_servers.${name}.env_vars`, [...(s.env_vars ?? []), ...names]])),
       ...(asks ? Object.fromEntries(all.map(([name]) => [`mcp_servers.${name}.${MCP_APPROVAL}`, "approve"])) : {}),
       ...mcpRuleOverrides(
@@ -188,6 +186,8 @@ class CodexSession extends BaseSession {
       ),
     };
   }
+
+  #replacing = (own: Omit<Replaced, "shadowed">): Record<string, boolean> => ((this.#aliases = own.aliases), own.overrides);
 
   // Whether this thread asks before commands and edits ("untrusted"): with askPermissions, and
   // without a sandbox whenever deny or ask rules must see each command (unasked.ts).

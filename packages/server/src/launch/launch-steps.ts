@@ -65,12 +65,14 @@ export const OWN_SERVER = SERVER_NAME;
  * is then handed by that name instead (`others`: the CLIs' other entries, for one that needs them
  * named). Undefined when none of them has our entry.
  */
-export async function ownEntryFor(providers: readonly string[], cwd: string): Promise<{ name: string; others: string[] } | undefined> {
+export async function ownEntryFor(providers: readonly string[], cwd: string): Promise<{ name: string; others: string[]; in: string[] } | undefined> {
   const { registersUs } = await import("@subagent-mcp/hosts");
   const ctx = { home: process.env.HOME ?? homedir(), cwd, env: process.env };
-  const found = await Promise.all([...new Set(providers)].map((p) => registersUs(p, ctx).catch(() => ({ ours: false, others: [] }))));
-  if (!found.some((f) => f.ours)) return undefined;
-  return { name: OWN_SERVER, others: [...new Set(found.flatMap((f) => f.others))] };
+  const names = [...new Set(providers)];
+  const found = await Promise.all(names.map((p) => registersUs(p, ctx).catch(() => ({ ours: false, others: [] }))));
+  const where = names.filter((_, i) => found[i]?.ours === true);
+  if (where.length === 0) return undefined;
+  return { name: OWN_SERVER, others: [...new Set(found.flatMap((f) => f.others))], in: where };
 }
 
 /** The scope a sub-agent's own tools act in: one level deeper, within what it was granted, under the launching agent's lineage. */
