@@ -6,7 +6,6 @@ export { createServer } from "./server.js";
 export { OnFirstUse } from "./runtime/first-use.js";
 export { TOOLSETS, type ServerDeps, type Toolset } from "./deps.js";
 export { pruneServerRecords } from "@subagent-mcp/state/server-records";
-export { markNested, nestedServersDir, STOP_TREE_SIGNAL, stoppedByUser } from "./nesting/nested-servers.js";
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { ServerError, type ServerErrorCode } from "./errors.js";
 export type { FleetAccess, RemoteAsks } from "./deps.js";

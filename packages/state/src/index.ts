@@ -10,3 +10,4 @@ export { holdOwnership } from "./ownership.js";
 export { processTable, readStat, type ProcEntry } from "./proc.js";
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { StateError, type StateErrorCode } from "./errors.js";
+export { markNested, nestedServersDir, STOP_TREE_SIGNAL, stopNestedServers, stoppedByUser } from "./nested-servers.js";

@@ -1,16 +1,6 @@
 import { isOrchestrating, setOrchestrating } from "@subagent-mcp/hooks";
-import {
-  createServer,
-  markNested,
-  nestedServersDir,
-  OnFirstUse,
-  STOP_TREE_SIGNAL,
-  stdioTransport,
-  stoppedByUser,
-  TOOLSETS,
-  type OrchestrationState,
-  type Toolset,
-} from "@subagent-mcp/server";
+import { createServer, OnFirstUse, stdioTransport, TOOLSETS, type OrchestrationState, type Toolset } from "@subagent-mcp/server";
+import { markNested, nestedServersDir, stateLayout, STOP_TREE_SIGNAL, stoppedByUser } from "@subagent-mcp/state";
 import { budgetLeftFrom, ceilingFrom, depthFrom, lineageFrom, withDefaults, type DefinitionSource } from "@subagent-mcp/config";
 import { createSandbox, type Sandbox } from "@subagent-mcp/sandbox";
 import { defineCommand } from "citty";
@@ -27,7 +17,6 @@ import { installedCheck } from "./installed.js";
 import { version } from "../version.js";
 import { optimizeFromNowOn } from "../v8-tiers.js";
 import { pluginPoolDirs } from "../setup/plugin-root.js";
-import { stateLayout } from "@subagent-mcp/state";
 import { SharedHeadroom } from "@subagent-mcp/usage/headroom";
 import { startTracing } from "@subagent-mcp/tracing";
 import { definedFields } from "@subagent-mcp/contract/fields";

@@ -3,9 +3,8 @@
 // subagent-mcp server its CLI started itself; then the agent's process tree is killed.
 import { homedir } from "node:os";
 import type { AgentView, Supervisor } from "@subagent-mcp/core";
-import { stateDir } from "@subagent-mcp/state";
+import { nestedServersDir, stateDir, stopNestedServers } from "@subagent-mcp/state";
 import type { ToolDeps } from "../deps.js";
-import { nestedServersDir, stopNestedServers } from "../nesting/nested-servers.js";
 
 /** Kills agent `id` and everything it started (see {@link stopNestedServers}); `byUser`: as the user's stop. */
 export async function killTree(deps: Pick<ToolDeps, "agentServers" | "runtime">, supervisor: Supervisor, id: string, byUser = false): Promise<AgentView> {
@@ -20,7 +19,10 @@ export async function killTree(deps: Pick<ToolDeps, "agentServers" | "runtime">,
   }
   const { pid } = supervisor.get(id);
   // Without a local process (queued, or on a machine of the fleet) its own kill ends what it started.
-  if (pid !== undefined) await stopNestedServers(nestedServersDir(stateDir({ home: homedir(), env: process.env })), id, pid, byUser);
+  if (pid !== undefined) {
+    const { descendants } = await import("@subagent-mcp/drivers");
+    await stopNestedServers(nestedServersDir(stateDir({ home: homedir(), env: process.env })), id, descendants(pid), byUser);
+  }
   return supervisor.kill(id);
 }
 

@@ -4,7 +4,9 @@
 // agent's process tree is killed.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePrivateDir, processAlive, selfRef, stateLayout, type ProcessRef } from "@subagent-mcp/state";
+import { processAlive, selfRef, type ProcessRef } from "./alive.js";
+import { stateLayout } from "./layout.js";
+import { ensurePrivateDir } from "./private.js";
 
 /** The signal a nested server takes as "your tree is killed": it stops its agents (tree) and exits. */
 export const STOP_TREE_SIGNAL = "SIGUSR2";
@@ -78,13 +80,12 @@ function readMark(dir: string, pid: number): { lineage: unknown[]; server: Proce
 }
 
 /**
- * Has every nested server under agent `agentId` (among the descendants of its CLI, `pid`) stop its
+ * Has every nested server under agent `agentId` (among `processes`, the descendants of its CLI) stop its
  * agents (as the user's stop when `byUser`), by {@link STOP_TREE_SIGNAL}, and resolves once they exited (or after a bound: the tree
  * kill that follows ends whatever is left).
  */
-export async function stopNestedServers(dir: string, agentId: string, pid: number, byUser: boolean): Promise<void> {
-  const { descendants } = await import("@subagent-mcp/drivers");
-  const servers = nestedUnder(dir, agentId, new Set(descendants(pid)));
+export async function stopNestedServers(dir: string, agentId: string, processes: readonly number[], byUser: boolean): Promise<void> {
+  const servers = nestedUnder(dir, agentId, new Set(processes));
   for (const server of servers) {
     try {
       if (byUser) writeFileSync(join(dir, `${String(server.pid)}${BY_USER}`), "", { mode: 0o600 });

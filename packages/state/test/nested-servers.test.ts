@@ -4,7 +4,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { selfRef } from "@subagent-mcp/state";
-import { markNested, nestedServersDir, stopNestedServers, stoppedByUser } from "../src/nesting/nested-servers.js";
+import { markNested, nestedServersDir, stopNestedServers, stoppedByUser } from "../src/nested-servers.js";
+import { processTable } from "../src/proc.js";
+
+// The processes under `pid` (its children, theirs, ...), as a tree kill finds them.
+function below(pid: number): number[] {
+  const table = processTable();
+  const found = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of table)
+      if (!found.has(p.pid) && found.has(p.ppid)) {
+        found.add(p.pid);
+        grew = true;
+      }
+  }
+  found.delete(pid);
+  return [...found];
+}
 
 let state: string | undefined;
 afterEach(() => {
@@ -50,9 +67,9 @@ describe("nested servers' marks", () => {
       const pid = agent.pid ?? 0;
       for (let i = 0; i < 500 && !marked(dir); i++) await new Promise((r) => setTimeout(r, 10));
       // Another agent's tree: nothing is signalled.
-      await stopNestedServers(dir, "agent-2", pid, true);
+      await stopNestedServers(dir, "agent-2", below(pid), true);
       expect(existsSync(out)).toBe(false);
-      await stopNestedServers(dir, "agent-1", pid, true);
+      await stopNestedServers(dir, "agent-1", below(pid), true);
       expect(readFileSync(out, "utf8")).toBe("true");
     } finally {
       agent.kill("SIGKILL");
@@ -75,7 +92,7 @@ describe("nested servers' marks", () => {
       );
       markNested(dir, [])();
       writeFileSync(join(dir, String(reused)), `${JSON.stringify({ lineage: ["agent-1"], start: "1" })}\n`);
-      await stopNestedServers(dir, "agent-1", agent.pid ?? 0, false);
+      await stopNestedServers(dir, "agent-1", below(agent.pid ?? 0), false);
       expect(readFileSync(`/proc/${String(reused)}/stat`, "utf8")).toMatch(/^\d+ \(sleep\) [^Z]/);
       markNested(dir, [])();
       expect(existsSync(join(dir, String(reused)))).toBe(false);
