@@ -150,8 +150,8 @@ describe("a Claude sub-agent's mailbox address", () => {
         return [];
       }
     });
-    // The signed address (/agents/<name>/<32 hex>/mcp) is nowhere on any command line of the tree.
-    for (const args of cmdlines) expect(args.join(" ")).not.toMatch(/\/agents\/[^/\s]+\/[0-9a-f]{32}\/mcp/);
+    // Its token (an Authorization header) is nowhere on any command line of the tree.
+    for (const args of cmdlines) expect(args.join(" ")).not.toMatch(/Bearer/);
     // The CLI (whatever runs it: a sandbox's command line names it too) reads it from a descriptor it
     // inherited: a file of 0600 with no name on disk.
     const given = cmdlines.flatMap((args, i) => (args.includes("--mcp-config") ? [{ pid: tree[i], path: args[args.indexOf("--mcp-config") + 1] ?? "" }] : []));
@@ -166,7 +166,9 @@ describe("a Claude sub-agent's mailbox address", () => {
     };
     const held = given.map(({ pid, path }) => `/proc/${String(pid)}/fd/${path.slice("/dev/fd/".length)}`).find(unnamed) ?? "";
     expect(statSync(held).mode & 0o777).toBe(0o600);
-    expect(readFileSync(held, "utf8")).toMatch(new RegExp(`/agents/${agent_id}/[0-9a-f]{32}/mcp`));
+    const config = readFileSync(held, "utf8");
+    expect(config).toContain(`/agents/${agent_id}/mailbox`);
+    expect(config).toMatch(/"Authorization":"Bearer [A-Za-z0-9_-]{16,}"/);
     await s.call("kill_agent", { agent_id });
   });
 });
