@@ -18,7 +18,7 @@ afterEach(async () => {
 const toolResults = (r: FakeRequest): string[] => r.messages.filter((m) => m.role === "tool").map((m) => m.text);
 const ours = (s: ReceivedSpan): boolean => s.resource["service.name"] === "subagent-mcp";
 
-it("a killed sub-agent's own server has sent the tool call it answered, and its life span ends in error: killed", { timeout: 180_000 }, async () => {
+it("a killed sub-agent's tool call, answered by the one server, is in its trace, and its life span ends in error: killed", { timeout: 180_000 }, async () => {
   const r = (receiver = await startOtlpReceiver());
   const s = (e = await startE2E({
     OTEL_EXPORTER_OTLP_ENDPOINT: r.url,
@@ -40,16 +40,19 @@ it("a killed sub-agent's own server has sent the tool call it answered, and its 
   });
   const done = await s.call<{ finished: { result?: string }[] }>("wait", { agent_ids: [agent_id], timeout_s: 90 });
   expect(done.finished[0]?.result).toContain(`${s.fakes.claude.nonce} listed`);
-  // Its CLI, and the server under it, end with SIGKILL.
+  // Its CLI ends with SIGKILL; the tool call it made was answered, and traced, by this one server.
   await s.call("kill_agent", { agent_id });
-  const nested = await r.waitFor((all) => all.some((x) => ours(x) && x.name === "list_agents"), 30_000);
-  const call = nested.find((x) => ours(x) && x.name === "list_agents");
   // Our own spans go out as we close: the agent's life ended with the kill.
   await s.close();
   e = undefined;
-  const spans = await r.waitFor((all) => all.some((x) => x.name === "invoke_agent claude" && x.attributes["subagent_mcp.agent.id"] === agent_id));
+  const spans = await r.waitFor(
+    (all) =>
+      all.some((x) => x.name === "invoke_agent claude" && x.attributes["subagent_mcp.agent.id"] === agent_id) &&
+      all.some((x) => ours(x) && x.name === "list_agents"),
+  );
+  const call = spans.find((x) => ours(x) && x.name === "list_agents");
   const life = spans.find((x) => x.name === "invoke_agent claude" && x.attributes["subagent_mcp.agent.id"] === agent_id);
   expect(life).toMatchObject({ status: 2, statusMessage: "killed", attributes: expect.objectContaining({ "subagent_mcp.status": "stopped" }) as unknown });
-  // The nested server's call is in the agent's trace, under its life.
+  // The call its tools answered is in the agent's trace, under its life.
   expect(call?.traceId).toBe(life?.traceId);
 });
