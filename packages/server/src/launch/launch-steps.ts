@@ -109,10 +109,9 @@ export async function handServers(
  * machine (`remote`), `full` (depth, grant, lineage, budget), for the subagent-mcp server its CLI
  * may start there from that machine's config.
  */
-export function nestingEnv(remote: boolean, full: () => Record<string, string>): { env: Record<string, string>; mcpEnv?: string[] } {
-  const env = full();
-  if (!remote) return { env: { [DEPTH_ENV]: env[DEPTH_ENV] ?? "1" } };
-  return { env, mcpEnv: [...LINEAGE_ENV] };
+export function nestingEnv(remote: boolean, depth: number, full: () => Record<string, string>): { env: Record<string, string>; mcpEnv?: string[] } {
+  if (!remote) return { env: { [DEPTH_ENV]: String(depth) } };
+  return { env: full(), mcpEnv: [...LINEAGE_ENV] };
 }
 
 /**

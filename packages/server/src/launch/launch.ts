@@ -198,7 +198,7 @@ async function startClaimed(deps: ToolDeps, runtime: Runtime, args: LaunchArgs, 
     }),
     ...budget,
     ...asking(args.permission_mode, granted.level, () => rules, cwd, child.allowedTools),
-    ...nestingEnv(remote, () => childEnv(deps, granted, child.id, id, tighter(budget.budget, budgets?.left()))),
+    ...nestingEnv(remote, deps.depth + 1, () => childEnv(deps, granted, child.id, id, tighter(budget.budget, budgets?.left()))),
   });
   const { out, text } = launchAnswer({
     view,

@@ -141,7 +141,7 @@ async function relaunch(
     ...(messaging ? { mailbox: id } : {}),
     ...asking(permissionMode, granted.level, () => rules, asked.cwd, tools),
     ...definedFields({ budget }),
-    ...nestingEnv(remote, () => childEnv(deps, granted, messaging ? id : undefined, id, tighter(budget, budgets?.left()))),
+    ...nestingEnv(remote, deps.depth + 1, () => childEnv(deps, granted, messaging ? id : undefined, id, tighter(budget, budgets?.left()))),
   });
   return { view, placement };
 }

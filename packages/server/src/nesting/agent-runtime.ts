@@ -20,7 +20,15 @@ export function scopedRuntime(runtime: Runtime, scope: AgentScope, tree: AgentTr
 // Every method the tools call names its agent first: an id, or a wait's `ids`. One rule holds them
 // all: an agent that exists but is not under `self` is refused as unknown.
 function scopedSupervisor(real: Supervisor, self: string, tree: AgentTree): Supervisor {
-  const hidden = (id: unknown): id is string => typeof id === "string" && real.list().some((view) => view.id === id) && !tree.isUnder(id, self);
+  const exists = (id: string): boolean => {
+    try {
+      real.get(id);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const hidden = (id: unknown): id is string => typeof id === "string" && !tree.isUnder(id, self) && exists(id);
   // The supervisor's own error for an id it does not know (no agent has the empty id), naming this one.
   const refuse = (id: string): never => {
     try {
