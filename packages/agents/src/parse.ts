@@ -80,6 +80,7 @@ export function parseDefinition(file: string, raw: string): { definition?: Agent
         machine: f.machine,
         cwd: f.cwd,
         escalate: f.escalate,
+        review: f.review,
         category: f.category,
         mcpServers: f.mcp_servers ?? f.mcpServers,
       }),

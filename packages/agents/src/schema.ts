@@ -7,7 +7,16 @@ import { launchOptionRules, LaunchOptionsSchema, ProviderSchema } from "@subagen
 const Launch = LaunchOptionsSchema.shape;
 
 // The launch options a definition's replicas take as launch_agent takes them.
-const Replicas = LaunchOptionsSchema.pick({ permissions: true, isolation: true, base: true, budget: true, machine: true, cwd: true, escalate: true });
+const Replicas = LaunchOptionsSchema.pick({
+  permissions: true,
+  isolation: true,
+  base: true,
+  budget: true,
+  machine: true,
+  cwd: true,
+  escalate: true,
+  review: true,
+});
 
 // Claude Code writes tools as "Read, Grep, Bash"; we also take a YAML list.
 const ToolList = z
@@ -36,6 +45,7 @@ export const KNOWN_KEYS = new Set([
   "machine",
   "cwd",
   "escalate",
+  "review",
   "category",
   "mcp_servers",
   "mcpServers",

@@ -1,7 +1,7 @@
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import type { Budget } from "@subagent-mcp/core";
 import type { TaskCategory } from "@subagent-mcp/routing";
-import type { Escalate, McpServerSpec, Provider } from "@subagent-mcp/contract";
+import type { Escalate, McpServerSpec, Provider, Review } from "@subagent-mcp/contract";
 
 // What the server's pool reads agent definitions as; @subagent-mcp/agents/pool loads them, with the project's trust.
 
@@ -33,6 +33,8 @@ export interface PoolDefinition {
   cwd?: string | undefined;
   /** A task that ends in an error, or fails the check, goes to a stronger candidate (see pool-escalation.ts). */
   escalate?: Escalate | undefined;
+  /** A second opinion on each task that changed files (see launch_agent's review). */
+  review?: Review | undefined;
   /** The task category whose routing entry gives the stronger candidates (default fallback_default). */
   category?: TaskCategory | undefined;
   /** The user's MCP servers its replicas get (names, "inherit", or specs), resolved by the server. */

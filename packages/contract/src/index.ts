@@ -15,6 +15,7 @@ export {
   MAX_RULES,
   type Budget,
   type McpServersRequest,
+  type Review,
 } from "./launch/launch-options.js";
 export { needsTrust, TRUST_NEEDING_OPTIONS, trustNeeded } from "./launch/launch-trust.js";
 export { McpServerSpecSchema, SERVER_NAME, type McpServerSpec } from "./launch/mcp-server.js";
@@ -27,6 +28,7 @@ export {
   type ReceiptFile,
   type ReceiptFiles,
   type ReceiptPermission,
+  type ReceiptReview,
   type Suspect,
   type ToolKind,
   type TurnEnding,

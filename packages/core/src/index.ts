@@ -14,7 +14,7 @@ export { checkLaunchEnv, LAUNCH_ENV_ALLOWED, launchEnvRefusal } from "./driver/l
 export type { AgentChange, AgentView, LaunchOnly, LaunchRequest, PermissionEvent, TurnReport } from "./lifecycle/agent.js";
 export { sessionSpecOf } from "./driver/session-spec.js";
 export { describeCandidate, type CheckOutcome, type FailoverAttempt, type Fallback } from "./failover/candidate.js";
-export { checkFailedNote, escalationReason, handOverPrompt, suspectOf } from "./failover/escalation.js";
+export { checkFailedNote, escalationReason, handOverPrompt, rejectedBy, rejectionOf, suspectOf } from "./failover/escalation.js";
 export type { TurnClose, TurnWitness } from "./supervisor/witness.js";
 export { classifyFailure, errorEvent } from "./failover/failure.js";
 export { Supervisor } from "./supervisor/supervisor.js";

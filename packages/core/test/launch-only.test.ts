@@ -34,6 +34,7 @@ describe("a launch's own fields never reach driver.start", () => {
       placement: { machine: "m1", driver },
       priorTurns: 2,
       escalate: { on: "error", ladder: [], task: "t" },
+      review: { provider: "codex" },
     };
     supervisor.launch({ ...launchOnly, cwd: "/w", model: "m", allowedTools: ["Read"] });
     await expect.poll(() => driver.sessions.length).toBe(1);

@@ -17,7 +17,7 @@ export const BranchSchema = z.enum(["cost_efficiency", "performance"]);
 export type Branch = z.infer<typeof BranchSchema>;
 
 /** What a routing entry sets for the launches of its category unless they say otherwise: launch options, held to their rules. */
-export const RoutedOptions = LaunchOptionsSchema.pick({ escalate: true, mcp_servers: true });
+export const RoutedOptions = LaunchOptionsSchema.pick({ escalate: true, review: true, mcp_servers: true });
 
 /** Ranked candidates per category and branch. */
 export const RoutingTableSchema = z.record(

@@ -7,9 +7,9 @@ import { z } from "zod";
 export const EscalateSchema = z
   .strictObject({
     on: z
-      .enum(["error", "check", "suspect"])
+      .enum(["error", "check", "suspect", "review"])
       .describe(
-        "error: when the first turn ends in an error; check: also when the check command fails after it; suspect: also when the turn's receipt flags a claim its facts do not back (no tool call, no change, a failed test run...), and when its check (optional) fails.",
+        "error: when the first turn ends in an error; check: also when the check command fails after it; suspect: also when the turn's receipt flags a claim its facts do not back (no tool call, no change, a failed test run...), and when its check (optional) fails; review: also when the turn's reviewer (see review) requests changes, its reasons handed to the next candidate.",
       ),
     check: z
       .string()

@@ -47,6 +47,18 @@ const RulesSchema = z.strictObject({ allow: RuleStrings.optional(), deny: RuleSt
 /** The user's MCP servers for a sub-agent: names from a host's config, "inherit", or specs written out. */
 const McpServersSchema = z.array(z.union([z.string().min(1).max(64), McpServerSpecSchema])).max(32);
 
+/**
+ * A second opinion on each turn that changed files: an agent of `provider` (by default one of another
+ * vendor than the author's) reads the task, the receipt and the diff, read-only, and gives a verdict.
+ */
+export const ReviewSchema = z.strictObject({
+  provider: ProviderSchema.optional().describe(
+    "Who reviews (default: an installed CLI of another vendor than the author's: codex for claude, claude for the others).",
+  ),
+  model: nameText("model").optional().describe("The reviewer's model (its CLI's default when omitted)."),
+});
+export type Review = z.infer<typeof ReviewSchema>;
+
 /** Every launch option, optional, with the description launch_agent's JSON Schema shows (where it sits there: `mcp_servers`'s is the list's own). */
 export const LaunchOptionsSchema = z.object({
   provider: ProviderSchema.optional().describe("Which CLI runs the sub-agent: claude, codex, gemini, or a configured ACP agent (qwen, opencode, ...)."),
@@ -54,6 +66,9 @@ export const LaunchOptionsSchema = z.object({
   effort: nameText("effort").optional().describe("Reasoning effort, e.g. low, medium, high (CLI-specific)."),
   escalate: EscalateSchema.optional().describe(
     'Hand the task to a stronger candidate of its category when it fails: {on: "error"} when its first turn ends in an error; {on: "check", check: "pnpm test"} also when that command, run in its cwd after the turn, fails. The next candidate gets the task, the earlier answer and the check\'s output; max_steps (default 1) bounds the climb. The agent id stays; poll_agent shows each attempt. Default: the category\'s routing entry.',
+  ),
+  review: ReviewSchema.optional().describe(
+    "A second opinion on each turn that changed files: {provider?, model?}. The reviewer (by default a CLI of another vendor) gets the task, the receipt and the diff, runs read-only (plan mode) within this launch's budget, and answers approve or changes_requested with reasons; its verdict joins the receipt (receipt.review) and wait's answer. With escalate {on: \"review\"} a rejected first turn goes to the next candidate with the reasons. Default: the category's routing entry.",
   ),
   cwd: z.string().min(1).optional().describe("Existing directory the sub-agent works in (default: the server's)."),
   system_prompt_append: z
@@ -105,6 +120,7 @@ export interface RuledOptions {
   base?: string | undefined;
   machine?: string | undefined;
   escalate?: unknown;
+  review?: unknown;
   mcp_servers?: readonly unknown[] | undefined;
 }
 
@@ -130,10 +146,19 @@ export function launchOptionIssues(o: RuledOptions): LaunchOptionIssue[] {
         "escalate",
         "escalate is not offered with machine: the check and the stronger agent run here, on this machine's files, and the task's work is on the other",
       );
+    // The reviewer runs here and reads the diff here, where the work is not.
+    if (o.review !== undefined) refuse("review", "review is not offered with machine: the reviewer reads the turn's files, which are on the other machine");
     // They are this machine's (its configs, its processes).
     if ((o.mcp_servers?.length ?? 0) > 0) refuse("mcp_servers", "mcp_servers are this machine's MCP servers: not offered with machine");
   }
+  // Escalating on a review needs one.
+  if (isEscalate(o.escalate) && o.escalate.on === "review" && o.review === undefined)
+    refuse("escalate", 'escalate on "review" needs review: {provider?, model?} (on the launch or its category\'s routing entry)');
   return issues;
+}
+
+function isEscalate(value: unknown): value is { on: string } {
+  return typeof value === "object" && value !== null && typeof (value as { on?: unknown }).on === "string";
 }
 
 /** The rules as a zod refinement: `Schema.superRefine(launchOptionRules)` in each user's schema. */

@@ -83,6 +83,24 @@ const SuspectReasonSchema = z.enum([
 export const SuspectSchema = z.object({ reason: SuspectReasonSchema, evidence: z.string() });
 export type Suspect = z.infer<typeof SuspectSchema>;
 
+/**
+ * A second opinion on the turn (launch_agent's `review`): another agent read the task, this receipt
+ * and the diff, read-only, and answered. undetermined: it gave no verdict (it failed, timed out, or
+ * its answer named none); `detail` says why.
+ */
+export const ReceiptReviewSchema = z.object({
+  provider: z.string(),
+  model: z.string().optional(),
+  /** The reviewer's agent id (its turn is in the journal and `logs`). */
+  agent_id: z.string().optional(),
+  verdict: z.enum(["approve", "changes_requested", "undetermined"]),
+  reasons: z.array(z.string()),
+  detail: z.string().optional(),
+  cost_usd: z.number().optional(),
+  tokens: z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() }).optional(),
+});
+export type ReceiptReview = z.infer<typeof ReceiptReviewSchema>;
+
 const ReceiptCore = z.object({
   ended: z.object({ how: TurnEndingSchema, detail: z.string().optional().describe("The CLI's error kind, the limit reached, or the stop reason.") }),
   tools: z.object({
@@ -118,6 +136,8 @@ const ReceiptCore = z.object({
   undetermined: z.array(z.string()).optional(),
   /** Claims of the final text that the facts above do not back. */
   suspect: z.array(SuspectSchema).optional(),
+  /** The reviewer's verdict, when the launch asked for a review and the turn changed files. */
+  review: ReceiptReviewSchema.optional(),
 });
 
 /** A turn's receipt; an escalated task's lists each earlier attempt's. */
@@ -145,8 +165,16 @@ function factsLine(receipt: Receipt): string {
   if (receipt.ended.how !== "end_turn") parts.push(`ended: ${receipt.ended.how}${receipt.ended.detail === undefined ? "" : ` (${receipt.ended.detail})`}`);
   const facts = parts.join(", ");
   const suspect = receipt.suspect ?? [];
-  if (suspect.length === 0) return `receipt: ${facts}`;
-  return `SUSPECT: ${suspect.map((s) => s.evidence).join("; ")} [receipt: ${facts}]`;
+  const review = reviewLine(receipt.review);
+  if (suspect.length === 0) return `receipt: ${facts}${review}`;
+  return `SUSPECT: ${suspect.map((s) => s.evidence).join("; ")} [receipt: ${facts}]${review}`;
+}
+
+// The review's verdict after the facts: "; review by codex: changes_requested (reason; reason)".
+function reviewLine(review: ReceiptReview | undefined): string {
+  if (review === undefined) return "";
+  const why = review.reasons.length > 0 ? review.reasons.join("; ") : review.detail;
+  return `; review by ${review.provider}: ${review.verdict}${why === undefined || why === "" ? "" : ` (${clip(why)})`}`;
 }
 
 const clip = (text: string): string => (text.length <= 120 ? text : `${text.slice(0, 120)}…`);

@@ -28,6 +28,8 @@ export interface Spending {
   reached: string | undefined;
   /** Output tokens streamed by turns whose reported usage says less (an interrupted turn reports none). */
   unreported: number;
+  /** Tokens spent for it by other agents (its reviewers): they count against its budget. */
+  others: number;
   /** Tokens and turns before the current budget period (a pool task): subtracted from the state's totals. */
   base: { tokens: number; turns: number };
 }
@@ -43,6 +45,7 @@ export function newSpending(): Spending {
     stoppedBy: undefined,
     reached: undefined,
     unreported: 0,
+    others: 0,
     base: { tokens: 0, turns: 0 },
   };
 }
@@ -83,7 +86,7 @@ export function spentOf(record: AgentRecord, now: number, costOf: CostOf | undef
   const running = s.turnChars > 0 ? (costOf?.(record.request.provider, record.state.model ?? record.request.model, estimate) ?? 0) : 0;
   return {
     costUsd: s.costUsd + running,
-    tokens: budgetTokens(record.state.usage) + s.unreported - s.base.tokens + estimate.output,
+    tokens: budgetTokens(record.state.usage) + s.unreported + s.others - s.base.tokens + estimate.output,
     turns: record.state.turns - s.base.turns,
     seconds: (s.busyMs + (s.turnStartedAt === undefined ? 0 : now - s.turnStartedAt)) / 1000,
   };
@@ -100,7 +103,7 @@ export function newPeriod(record: AgentRecord): void {
   s.costUsd = 0;
   s.unknownCostTurns = 0;
   s.busyMs = 0;
-  s.base = { tokens: budgetTokens(record.state.usage) + s.unreported, turns: record.state.turns };
+  s.base = { tokens: budgetTokens(record.state.usage) + s.unreported + s.others, turns: record.state.turns };
 }
 
 /**

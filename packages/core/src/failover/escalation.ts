@@ -10,8 +10,8 @@ import { definedFields } from "@subagent-mcp/contract/fields";
 
 /** How a launch escalates: on an error of its turn, or on a check command that fails after it. */
 export interface Escalation {
-  /** error: the first turn ended in an error; check: or its check failed; suspect: or its receipt flags a claim the facts do not back (and its check, if it has one, failed). */
-  on: "error" | "check" | "suspect";
+  /** error: the first turn ended in an error; check: or its check failed; suspect: or its receipt flags a claim the facts do not back (and its check, if it has one, failed); review: or its reviewer requested changes. */
+  on: "error" | "check" | "suspect" | "review";
   /** Shell command run in the agent's cwd after its first turn (on: check); a non-zero exit fails it. */
   check?: string;
   /** Stronger candidates left to try, weakest first (each step takes the next one). */
@@ -28,7 +28,7 @@ const HANDED_CHECK_CHARS = 4_000;
 export function escalationStep(record: AgentRecord, outcome: TurnOutcome, turn: number): "report" | "check" | "escalate" {
   const plan = record.request.escalate;
   if (plan === undefined || turn !== 1 || outcome.interrupted || record.state.stopRequested) return "report";
-  if (outcome.isError || (plan.on === "suspect" && suspectOf(outcome) !== undefined)) return plan.ladder.length > 0 ? "escalate" : "report";
+  if (outcome.isError || rejectionOf(outcome, plan.on) !== undefined) return plan.ladder.length > 0 ? "escalate" : "report";
   return plan.on !== "error" && plan.check !== undefined ? "check" : "report";
 }
 
@@ -45,7 +45,7 @@ export function planEscalation(record: AgentRecord, outcome: TurnOutcome, check:
     provider: next.provider,
     // A stronger candidate that fails transiently is not replaced by a weaker one.
     fallbacks: [],
-    prompt: handOverPrompt(plan.task, request, outcome.result, check, outcome.isError ? undefined : suspectOf(outcome)),
+    prompt: handOverPrompt(plan.task, request, outcome.result, check, outcome.isError ? undefined : suspectOf(outcome), rejectedBy(outcome)),
     escalate: { ...plan, ladder: rest },
     ...definedFields({ model: next.model, effort: next.effort, placement: next.placement }),
   };
@@ -71,10 +71,25 @@ export function suspectOf(outcome: Pick<TurnOutcome, "receipt">): string | undef
   return suspect.length === 0 ? undefined : suspect.map((s) => s.evidence).join("; ");
 }
 
-/** Why an attempt was handed on: its error, its suspect answer, or its failed check. */
+/** What a finished turn is handed on for beyond an error, as `on` says: a suspect receipt (on suspect), a review asking for changes (on review). */
+export function rejectionOf(outcome: Pick<TurnOutcome, "receipt">, on: Escalation["on"]): string | undefined {
+  if (on === "suspect") return suspectOf(outcome);
+  return on === "review" ? rejectedBy(outcome) : undefined;
+}
+
+/** The review of a turn that asked for changes, in one line (undefined: none did). */
+export function rejectedBy(outcome: Pick<TurnOutcome, "receipt">): string | undefined {
+  const review = outcome.receipt?.review;
+  if (review?.verdict !== "changes_requested") return undefined;
+  return `the review by ${review.provider} requested changes${review.reasons.length === 0 ? "" : `: ${review.reasons.join("; ")}`}`;
+}
+
+/** Why an attempt was handed on: its error, its suspect answer, its review, or its failed check. */
 export function escalationReason(outcome: TurnOutcome, check: CheckOutcome | undefined): string {
   if (check !== undefined) return checkFailure(check);
   if (outcome.isError) return `its turn ended in an error: ${clip(outcome.result, 200)}`;
+  const rejected = rejectedBy(outcome);
+  if (rejected !== undefined && suspectOf(outcome) === undefined) return clip(rejected, 400);
   return `its answer was suspect: ${clip(suspectOf(outcome) ?? "", 300)}`;
 }
 
@@ -95,10 +110,13 @@ export function handOverPrompt(
   result: string,
   check: CheckOutcome | undefined,
   suspect?: string,
+  rejected?: string,
 ): string {
   const who = describeCandidate(from);
   const parts = [task, "", `--- An earlier attempt at this task (${who}) did not succeed. Its answer was:`, clip(result, HANDED_RESULT_CHARS) || "(no answer)"];
   if (suspect !== undefined) parts.push("", `--- What it did does not back that answer: ${suspect}.`, "Do the task itself, and check your work.");
+  if (rejected !== undefined)
+    parts.push("", `--- Then ${rejected}.`, "Its changes, if any, are still in the working directory. Finish the task so that they are addressed.");
   if (check !== undefined) {
     parts.push("", `--- Then ${checkFailure(check)}. The end of its output:`, clip(check.output, HANDED_CHECK_CHARS) || "(no output)");
     parts.push("", "Its changes, if any, are still in the working directory. Finish the task so that the check passes.");

@@ -8,6 +8,7 @@ import type { RecentItems } from "./recent.js";
 import type { AgentState, PendingPermission, TurnOutcome } from "./state.js";
 import type { TailBuffer } from "./tail.js";
 import type { Escalation } from "../failover/escalation.js";
+import type { ReviewPlan } from "../review/review-prompt.js";
 import type { Provider, Usage, PermissionDecision, PermissionRequest, AgentStatus } from "@subagent-mcp/contract";
 
 /** A finished turn, as `wait` reports it (each exactly once). */
@@ -70,6 +71,8 @@ export interface LaunchOnly {
    * candidate with the earlier answer and the check's output (see escalation.ts).
    */
   escalate?: Escalation;
+  /** A second opinion on each turn that changed files (see review/); `among`: the providers a default reviewer is picked from. */
+  review?: ReviewPlan;
 }
 
 /** What `launch` needs: the session spec and what only the supervisor reads (see LaunchOnly). */
@@ -175,6 +178,8 @@ export interface AgentRecord {
   checkAbort?: AbortController;
   /** While a turn's receipt is being made: the session's events that came after its end, in order (see supervisor-witness.ts). */
   held?: AgentEvent[];
+  /** The prompt of the turn under way (or the last one): what a review reads as the task. */
+  turnPrompt?: string;
   /** Follow-ups sent behind a running turn, oldest first: the prompts of the turns that start after it (for the witness). */
   readonly asked: string[];
 }

@@ -173,7 +173,8 @@ export function transition(state: AgentState, action: AgentAction): AgentState {
     case "event":
       return onEvent(state, action.event, action.at);
     case "check_started":
-      if (!state.alive || state.stopRequested || isRunning(state.status)) return state;
+      // A check may follow a review under the same hold (then only what runs changes).
+      if (!state.alive || state.stopRequested || (isRunning(state.status) && state.checking === undefined)) return state;
       return { ...state, status: "processing", checking: action.command, lastActivityAt: action.at };
     case "check_done": {
       if (state.checking === undefined) return state;

@@ -10,14 +10,15 @@ import { detachSession } from "./session-start.js";
 import { transition, type AgentAction, type TurnOutcome } from "../lifecycle/state.js";
 import type { SupervisorOptions } from "./supervisor-options.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
+import { needsReview, startReview, type ReviewHost } from "./supervisor-review.js";
 
 // What the supervisor does once a turn has ended: report it, fail it over, run its check, or hand
 // the task to a stronger candidate. The decisions are escalation.ts's and failover.ts's (pure);
 // here they are carried out (a check run, a session swapped), apart from the supervisor's API.
 
 /** What carrying out a turn's end needs of the supervisor. */
-export interface EscalationHost {
-  options: Pick<SupervisorOptions, "runCheck">;
+export interface EscalationHost extends ReviewHost {
+  options: Pick<SupervisorOptions, "runCheck" | "witness" | "costOf">;
   clock: Clock;
   reports: TurnReports;
   admission: Admission;
@@ -27,16 +28,37 @@ export interface EscalationHost {
   apply(record: AgentRecord, action: AgentAction): void;
 }
 
-/** Reports turn `turn` of `record`, unless it fails over, is checked first, or escalates. */
+/** Reports turn `turn` of `record`, unless it fails over, is reviewed or checked first, or escalates. */
 export function reportTurn(host: EscalationHost, record: AgentRecord, outcome: TurnOutcome, turn: number): void {
   if (shouldFailOver(record, outcome, turn)) {
     moveTo(host, record, planFailover(record, record.state.lastError?.message ?? outcome.result));
     return;
   }
+  if (!needsReview(host, record, outcome)) {
+    decide(host, record, outcome, turn);
+    return;
+  }
+  startReview(host, record, outcome, (reviewed) => {
+    decide(host, record, reviewed, turn);
+    // Reviewed and reported (not escalated, nor checked): the review's hold ends, and follow-ups held meanwhile go on.
+    if (record.state.checking !== undefined && record.checkAbort === undefined) endHold(host, record);
+  });
+}
+
+// A finished (and reviewed) turn: escalated, checked, or reported.
+function decide(host: EscalationHost, record: AgentRecord, outcome: TurnOutcome, turn: number): void {
   const step = escalationStep(record, outcome, turn);
   if (step === "escalate") escalate(host, record, outcome, turn, undefined);
   else if (step === "check") startCheck(host, record, outcome, turn);
-  else host.reports.add(record, outcome, turn);
+  else if (record.state.checking === undefined) host.reports.add(record, outcome, turn);
+  // Under review's hold: reported with the status it is about to have.
+  else host.reports.add(record, outcome, turn, transition(record.state, { type: "check_done", at: host.clock.now() }).status);
+}
+
+// The hold of a review (or a check) ends: the turn's end stands, follow-ups held meanwhile go to the session.
+function endHold(host: EscalationHost, record: AgentRecord, failed?: string): void {
+  host.apply(record, { type: "check_done", at: host.clock.now(), ...definedFields({ failed }) });
+  if (record.session !== undefined && record.state.alive) for (const text of record.backlog.splice(0)) record.session.send(text);
 }
 
 // The turn ended well: its check runs before anyone hears of it, the agent processing meanwhile.
@@ -76,9 +98,7 @@ function checked(host: EscalationHost, record: AgentRecord, outcome: TurnOutcome
   const done: AgentAction = { type: "check_done", at: host.clock.now(), ...definedFields({ failed }) };
   // Reported before the status changes, so that a waiter woken by the change finds the report (with the status it is about to have).
   host.reports.add(record, final, turn, transition(record.state, done).status);
-  host.apply(record, done);
-  // Follow-ups held during the check go to the session now.
-  if (record.session !== undefined && record.state.alive) for (const text of record.backlog.splice(0)) record.session.send(text);
+  endHold(host, record, failed);
 }
 
 // Its spending is told (journal, budgets) as a superseded turn; the stronger candidate takes the task.

@@ -12,6 +12,7 @@ import type { EscalationHost } from "./supervisor-escalation.js";
 import type { EventHost } from "./supervisor-events.js";
 import { DEFAULT_STALL_MS, type SupervisorOptions } from "./supervisor-options.js";
 import { Waiters } from "./waiters.js";
+import type { ReviewAsk, ReviewOutcome } from "../review/reviewer.js";
 
 // The supervisor's working parts, built from its options and wired back to it through a few
 // hooks. Separate so that supervisor.ts holds the API and the one path by which state changes,
@@ -27,6 +28,8 @@ export interface SupervisorHooks {
   hibernate: (record: AgentRecord) => boolean;
   /** Runs one health tick (see Supervisor.checkHealth). */
   tick: () => void;
+  /** Runs a review of a turn through the supervisor (see review/reviewer.ts). */
+  review: (ask: ReviewAsk) => Promise<ReviewOutcome>;
 }
 
 /** The supervisor's parts; the host of its escalation and event steps too. */
@@ -73,5 +76,5 @@ export function supervisorParts(options: SupervisorOptions, hooks: SupervisorHoo
   const health = new HealthTick(clock, stallMs, hooks.tick);
   const changes = new Listeners<AgentChange>();
   const ends = new Listeners<AgentView>();
-  return { options, clock, rateLimits, records, stallMs, waiters, reports, admission, permissions, health, changes, ends, apply };
+  return { options, clock, rateLimits, records, stallMs, waiters, reports, admission, permissions, health, changes, ends, apply, review: hooks.review };
 }

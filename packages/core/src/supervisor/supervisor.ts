@@ -9,6 +9,7 @@ import { viewOf } from "../lifecycle/agent.js";
 import { CoreError } from "../errors.js";
 import { checkLaunchEnv } from "../driver/launch-env.js";
 import { reportTurn } from "./supervisor-escalation.js";
+import { runReview } from "../review/reviewer.js";
 import type { RateWindow } from "../admission/rate-limits.js";
 import { raised, type Budget } from "../budget/budget.js";
 import { budgetStanding, newPeriod, turnStarted } from "../budget/spending.js";
@@ -46,6 +47,7 @@ export class Supervisor {
       tick: () => {
         this.checkHealth();
       },
+      review: (ask) => runReview(this, ask),
     });
   }
 
@@ -339,6 +341,7 @@ export class Supervisor {
     const witness = this.options.witness;
     if (witness === undefined) return;
     const text = prompt ?? record.asked.shift();
+    record.turnPrompt = text;
     const machine = record.request.placement === undefined ? undefined : (record.session?.machine ?? record.request.placement.machine);
     witness.begin({ id: record.id, cwd: record.request.cwd, turn: record.state.turns + 1, prompt: text, ...(machine === undefined ? {} : { machine }) });
   }

@@ -34,6 +34,8 @@ export interface TurnWitness {
   end(agentId: string, close: TurnClose): Promise<Receipt>;
   /** A turn that ended with no turn_end (killed, exited): its receipt at once, from what was counted. */
   endNow(agentId: string, close: TurnClose): Receipt;
+  /** The last turn's changes as a unified diff, at most `maxChars` (a review reads it); undefined when they cannot be read. */
+  diff?(agentId: string, maxChars: number): Promise<string | undefined>;
   /** The agent's session is over for good: what the witness keeps for it goes. */
   drop(agentId: string): void;
 }

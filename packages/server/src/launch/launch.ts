@@ -41,6 +41,7 @@ import {
 } from "./launch-steps.js";
 import { hostCwd } from "./host-cwd.js";
 import type { LaunchAgentInput } from "../tools/launch-agent.js";
+import type { LaunchRequest } from "@subagent-mcp/core";
 
 export type LaunchArgs = z.infer<z.ZodObject<typeof LaunchAgentInput>>;
 type Extra = CallContext & { _meta?: Record<string, unknown> };
@@ -75,8 +76,9 @@ export async function launchAgent(deps: ToolDeps, asked: LaunchArgs, extra: Extr
   // A category's escalation and MCP servers unless the launch names its own.
   const escalate = args.escalate ?? (route.category === undefined ? undefined : deps.routingTable[route.category].escalate);
   const servers = args.mcp_servers ?? (args.task_category === undefined ? undefined : deps.routingTable[args.task_category].mcp_servers);
+  const review = args.review ?? (route.category === undefined ? undefined : deps.routingTable[route.category].review);
   // The launch options' rules, as a definition and a routing entry are held to them: what it asks with what its category adds.
-  const broken = launchOptionIssues({ ...args, escalate, mcp_servers: servers });
+  const broken = launchOptionIssues({ ...args, escalate, review, mcp_servers: servers });
   if (broken.length > 0) throw new ServerError("INVALID_ARGUMENT", broken.map((i) => i.message).join("; "));
   // Price, headroom and the budget order the candidates: the launch's own budget over the config's, and the shared ones.
   const inputs = rankInputs(deps, runtime, route.category, [budgetOf(deps.budget, args.budget).budget]);
@@ -108,7 +110,9 @@ export async function launchAgent(deps: ToolDeps, asked: LaunchArgs, extra: Extr
   // A launch refused from here on gives its id back: no empty journal folder is left.
   let started = false;
   try {
-    const answer = await startClaimed(deps, runtime, args, extra, { id, route, ranking, inputs, escalate, rules, granted, passed });
+    // A default reviewer is picked among the installed CLIs.
+    const reviewing = review === undefined ? undefined : { ...review, among: supervisor.providers().filter((p) => deps.installed(p)) };
+    const answer = await startClaimed(deps, runtime, args, extra, { id, route, ranking, inputs, escalate, reviewing, rules, granted, passed });
     started = true;
     return answer;
   } finally {
@@ -127,6 +131,7 @@ interface Decided {
   ranking: ReturnType<typeof rankCandidates>;
   inputs: ReturnType<typeof rankInputs>;
   escalate: LaunchArgs["escalate"];
+  reviewing: LaunchRequest["review"];
   rules: PermissionRules;
   granted: Grant;
   passed: PassedServers;
@@ -191,6 +196,7 @@ async function startClaimed(deps: ToolDeps, runtime: Runtime, args: LaunchArgs, 
     fallbacks,
     ...definedFields({
       escalate: escalation,
+      review: d.reviewing,
       systemPromptAppend: child.systemPromptAppend,
       allowedTools: child.allowedTools,
       permissionMode: granted.mode,

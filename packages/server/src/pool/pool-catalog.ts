@@ -244,7 +244,7 @@ function specOf(d: PoolDefinition, cwd: string, granted: Grant, lineage: Lineage
       systemPromptAppend: d.systemPrompt,
       ...definedFields({ model: d.model, effort: d.effort, allowedTools: d.allowedTools, permissionMode: granted.mode }),
       ...asks,
-      ...definedFields({ budget: d.budget }),
+      ...definedFields({ budget: d.budget, review: d.review }),
       env: childEnv(lineage, granted, undefined),
       mcpEnv: [...LINEAGE_ENV],
       ...(passed.specs.length === 0 ? {} : { mcpServers: passed.specs }),

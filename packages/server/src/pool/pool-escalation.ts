@@ -10,6 +10,8 @@ import {
   escalationReason,
   suspectOf,
   handOverPrompt,
+  rejectedBy,
+  rejectionOf,
   poolLabel,
   type CheckOutcome,
   type FailoverAttempt,
@@ -62,8 +64,8 @@ export async function escalatePoolTask(
   const base = catalog.launchOf(name);
   if (definition === undefined || plan === undefined || base === undefined) return { status: "done", out };
   const command = plan.on !== "error" ? plan.check : undefined;
-  // A suspect answer (escalate on suspect) is handed on as an error is, without a check.
-  const suspect = plan.on === "suspect" && !out.isError ? suspectOf(out) : undefined;
+  // A suspect answer (escalate on suspect) or one its review rejected (on review) is handed on as an error is, without a check.
+  const suspect = out.isError ? undefined : rejectionOf(out, plan.on);
   let check: CheckOutcome | undefined;
   if (!out.isError && suspect === undefined) {
     if (command === undefined) return { status: "done", out };
@@ -145,7 +147,7 @@ function launchStronger({ supervisor, journal }: Runtime, base: NonNullable<Retu
     ...launch,
     provider: h.next.provider,
     ...definedFields({ model: h.next.model, effort: h.next.effort }),
-    prompt: handOverPrompt(h.task, h.from, h.out.result, h.check, h.out.isError ? undefined : suspectOf(h.out)),
+    prompt: handOverPrompt(h.task, h.from, h.out.result, h.check, h.out.isError ? undefined : suspectOf(h.out), rejectedBy(h.out)),
     // Named as its replicas are (journal and traces take the pool from it), "#escalated" in place of a replica number.
     label: poolLabel({ pool: h.name, replica: "escalated" }),
     // A stronger candidate that fails transiently is not replaced by a weaker one.
