@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EscalateOnSchema } from "./launch/escalate.js";
 import { SandboxStatusSchema } from "./wire/sandbox.js";
 import { FinishedTurnSchema, PermissionOutSchema } from "./wire/wire.js";
 import { WorktreeOutSchema } from "./wire/worktree.js";
@@ -33,7 +34,7 @@ export const LaunchAgentOutput = {
     .optional()
     .describe("The candidates in the order they are tried, and why."),
   escalation: z
-    .object({ on: z.enum(["error", "check", "suspect"]), check: z.string().optional(), ladder: z.array(CandidateOut) })
+    .object({ on: EscalateOnSchema, check: z.string().optional(), ladder: z.array(CandidateOut) })
     .optional()
     .describe("Where the task goes if its first turn errs or fails its check: the stronger candidates, in order."),
   status: AgentStatusSchema,

@@ -27,6 +27,15 @@ function compactCore<T extends Core>(r: T): T {
     },
     tests: r.tests.last === undefined ? r.tests : { ...r.tests, last: cmd(r.tests.last) },
     ...(r.suspect === undefined ? {} : { suspect: r.suspect.map((s) => ({ ...s, evidence: text(s.evidence) })) }),
+    ...(r.review === undefined
+      ? {}
+      : {
+          review: {
+            ...r.review,
+            reasons: r.review.reasons.slice(0, 20).map(text),
+            ...(r.review.detail === undefined ? {} : { detail: text(r.review.detail) }),
+          },
+        }),
   };
 }
 

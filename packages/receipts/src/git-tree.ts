@@ -116,6 +116,23 @@ export class TreeWatch {
     }, bothUndetermined);
   }
 
+  /**
+   * The working tree's changes since `start` as a unified diff, cut at `maxChars` (a review reads
+   * it). Binary files are named, not shown; the user's diff drivers and textconv never run.
+   */
+  patchSince(start: Snapshot, maxChars: number): Promise<string | undefined> {
+    return this.#serial(
+      async () => {
+        if ("undetermined" in start) return undefined;
+        const outcome = await this.#git([ADD_ALL, ["diff-index", "--cached", "-p", "--no-renames", "--no-ext-diff", "--no-textconv", start.tree, "--"]]);
+        if ("undetermined" in outcome) return undefined;
+        const patch = outcome.stdout;
+        return patch.length <= maxChars ? patch : `${patch.slice(0, maxChars)}\n… (the diff goes on: ${patch.length - maxChars} more characters)`;
+      },
+      () => undefined,
+    );
+  }
+
   /** Removes the private folder; later calls answer undetermined. */
   async close(): Promise<void> {
     this.#closed = true;

@@ -40,6 +40,8 @@ interface Watched {
   noTree: string | undefined;
   /** The turn's start was read as a git tree. */
   treeAtStart: boolean;
+  /** The tree the last turn's changes were counted from (its diff is read against it). */
+  base: Snapshot | undefined;
 }
 
 /** Makes each turn's receipt (see TurnWitness). */
@@ -56,6 +58,7 @@ export class Receipts implements TurnWitness {
     watched.raced = false;
     watched.started = false;
     watched.treeAtStart = false;
+    watched.base = undefined;
     watched.machine = agent.machine;
     // Its files are on another machine: named there, not read here.
     if (agent.machine !== undefined) {
@@ -104,6 +107,12 @@ export class Receipts implements TurnWitness {
     return buildReceipt(this.options.phrases, { tally, close, files, prompt: watched?.prompt, undetermined: [`files from git: ${why}`] });
   }
 
+  async diff(agentId: string, maxChars: number): Promise<string | undefined> {
+    const watched = this.#agents.get(agentId);
+    const base = watched?.base;
+    return watched === undefined || base === undefined ? undefined : watched.watch.patchSince(base, maxChars);
+  }
+
   drop(agentId: string): void {
     const watched = this.#agents.get(agentId);
     this.#agents.delete(agentId);
@@ -133,6 +142,7 @@ export class Receipts implements TurnWitness {
       machine: undefined,
       noTree: undefined,
       treeAtStart: false,
+      base: undefined,
     };
     this.#agents.set(agentId, watched);
     return watched;
@@ -166,6 +176,7 @@ export class Receipts implements TurnWitness {
     // One spawn: what changed since the start. The tree as the turn left it (the next turn's start
     // if its agent writes before its own is read) is written after the receipt is made, off its path.
     const changes = await watched.watch.changesSince(base, maxFiles);
+    watched.base = base;
     void watched.watch.snapshot().then((end) => {
       watched.last = "undetermined" in end ? undefined : end;
     });

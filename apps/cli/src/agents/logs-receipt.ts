@@ -13,6 +13,14 @@ function fileLine(f: Receipt["files"]["changed"][number]): string {
   return `file ${f.path} ${f.change} ${lines}`;
 }
 
+// The second opinion: who reviewed (its own turn is in the journal under its id), the verdict, each reason.
+function reviewLines(review: NonNullable<Receipt["review"]>): string[] {
+  const who = `${review.provider}${review.model === undefined ? "" : `/${review.model}`}${review.agent_id === undefined ? "" : ` (agent ${review.agent_id})`}`;
+  const cost = review.cost_usd === undefined ? "" : `, $${review.cost_usd.toFixed(4)}`;
+  const head = `review by ${who}: ${review.verdict}${review.detail === undefined ? "" : ` — ${review.detail}`}${cost}`;
+  return [head, ...review.reasons.map((reason) => `  - ${reason}`)];
+}
+
 /** The lines `logs` prints under a turn that kept a receipt, indented. */
 export function receiptLines(r: Receipt): string[] {
   const out = [receiptLine(r)];
@@ -28,6 +36,7 @@ export function receiptLines(r: Receipt): string[] {
     );
   for (const p of r.permissions) out.push(`permission ${p.tool} ${p.summary}: ${p.decision} by ${p.by}${p.rule === undefined ? "" : ` (${p.rule})`}`);
   for (const s of r.suspect ?? []) out.push(`suspect ${s.reason}: ${s.evidence}`);
+  if (r.review !== undefined) out.push(...reviewLines(r.review));
   for (const u of r.undetermined ?? []) out.push(`undetermined: ${u}`);
   for (const a of r.attempts ?? []) out.push(`earlier attempt on ${a.provider}${a.model === undefined ? "" : `/${a.model}`}: ${receiptLine(a)}`);
   return out.map((l) => `${INDENT}${l}`);

@@ -4,13 +4,14 @@ import { z } from "zod";
  * How a task escalates, as a caller writes it (launch_agent's `escalate`, a routing entry's, a pool
  * definition's): routing's table, the agent definition loader and the server's tool all validate it.
  */
+/** When a task escalates (see EscalateSchema's `on`). */
+export const EscalateOnSchema = z.enum(["error", "check", "suspect", "review"]);
+
 export const EscalateSchema = z
   .strictObject({
-    on: z
-      .enum(["error", "check", "suspect", "review"])
-      .describe(
-        "error: when the first turn ends in an error; check: also when the check command fails after it; suspect: also when the turn's receipt flags a claim its facts do not back (no tool call, no change, a failed test run...), and when its check (optional) fails; review: also when the turn's reviewer (see review) requests changes, its reasons handed to the next candidate.",
-      ),
+    on: EscalateOnSchema.describe(
+      "error: when the first turn ends in an error; check: also when the check command fails after it; suspect: also when the turn's receipt flags a claim its facts do not back (no tool call, no change, a failed test run...), and when its check (optional) fails; review: also when the turn's reviewer (see review) requests changes, its reasons handed to the next candidate.",
+    ),
     check: z
       .string()
       .min(1)
