@@ -104,7 +104,9 @@ function escalationOf(d: LoadedDefinition, cwd: string, trust: TrustStore): { es
   sayOnce(
     `subagent-mcp: ${d.file} (pool agent "${d.name}") sets escalate.check (${escalate.check}); a project's check runs only once you trust it, and ${untrustedReason(status)}, so its tasks escalate on errors only. Review the file, then run: ${trustCommand(cwd)}`,
   );
-  return { ...out, escalate: { on: escalate.on === "suspect" ? "suspect" : "error", ...definedFields({ max_steps: escalate.max_steps }) } };
+  // Without its check, what does not run a command of the project's stands: escalating on a suspect receipt or a review.
+  const on = escalate.on === "suspect" || escalate.on === "review" ? escalate.on : "error";
+  return { ...out, escalate: { on, ...definedFields({ max_steps: escalate.max_steps }) } };
 }
 
 // Each distinct notice once per process: the definitions are read again on every pool call.
