@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execaSync } from "execa";
+import { execa, execaSync } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Receipt } from "@subagent-mcp/contract";
-import { startE2E, type E2E } from "./e2e.js";
+import { bin, startE2E, type E2E } from "./e2e.js";
 
 // A second opinion through the built server and the real CLIs against the fakes: Codex reviews a
 // Claude Code turn that changed a file, asks for changes, and the task escalates to the next
@@ -93,6 +93,52 @@ describe("review", () => {
     const reviewers = listed.agents.filter((a) => a.label?.startsWith("review of") === true);
     expect(reviewers.length).toBe(2);
     expect(reviewers.every((a) => !a.alive)).toBe(true);
+  });
+
+  it("a routing entry's review applies to its category's launches, and a pool definition's to its tasks", { timeout: 240_000 }, async () => {
+    const coding = { cost_efficiency: [{ provider: "claude", model: "haiku" }], performance: [{ provider: "claude", model: "haiku" }] };
+    const s = (e = await startE2E({}, (env) => {
+      repo(env.cwd);
+      const dir = join(env.env.XDG_CONFIG_HOME as string, "subagent-mcp");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(
+        join(dir, "config.json"),
+        JSON.stringify({ routing: { table: { coding: { ...coding, review: { provider: "codex", model: "gpt-5.5" } } } } }),
+      );
+      mkdirSync(join(env.cwd, ".subagent-mcp", "agents"), { recursive: true });
+      writeFileSync(
+        join(env.cwd, ".subagent-mcp", "agents", "writer.md"),
+        "---\nname: writer\ndescription: Writes.\nprovider: claude\nallowed_tools: [Write, Edit]\nreview:\n  provider: codex\n  model: gpt-5.5\n---\nYou write what you are asked.\n",
+      );
+    }));
+    const reviews: string[] = [];
+    s.fakes.codex.script((request) => {
+      if (!request.lastUserText.startsWith("You are reviewing")) return undefined;
+      reviews.push(request.lastUserText);
+      return { kind: "text", text: '{"verdict": "changes_requested", "reasons": ["name the constant"]}' };
+    });
+    const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", {
+      task_category: "coding",
+      prompt: "Write the note. [[edit:NOTE.md|one\n]] [[say:Wrote it.]]",
+      permissions: { allow: ["Write"] },
+    });
+    const answer = await s.client.callTool({ name: "wait", arguments: { agent_ids: [agent_id], timeout_s: 120 } });
+    const finished = (answer.structuredContent as { finished: Finished[] }).finished[0];
+    // Not escalating: the verdict is advice, in the receipt and the text.
+    expect(finished?.receipt?.review).toMatchObject({ provider: "codex", verdict: "changes_requested", reasons: ["name the constant"] });
+    expect((answer.content as { text: string }[]).map((c) => c.text).join("\n")).toContain("review by codex: changes_requested (name the constant)");
+
+    // A project's definition that allows writing runs once the user trusts the project.
+    await execa(process.execPath, [bin, "trust", "--root", s.env.cwd], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false });
+    const invoked = await s.call<{ status: string; receipt?: Receipt }>("invoke", {
+      agent: "writer",
+      task: "Write the other note. [[edit:OTHER.md|two\n]] [[say:Wrote the other.]]",
+      timeout_s: 120,
+    });
+    expect(invoked.status).toBe("done");
+    expect(invoked.receipt?.review).toMatchObject({ provider: "codex", verdict: "changes_requested" });
+    expect(reviews.length).toBe(2);
+    expect(reviews[1]).toContain("OTHER.md");
   });
 
   it("review is refused with machine, and escalate on review needs a review", async () => {

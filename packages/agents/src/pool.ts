@@ -50,7 +50,15 @@ export function agentDefinitionSource(ctx: SearchContext, options: { trust?: Tru
           replicas: d.replicas,
           maxTurnsPerProcess: d.maxTurnsPerProcess,
           systemPrompt: composeSystemPrompt(d, ctx),
-          ...definedFields({ isolation: d.isolation, base: d.base, budget: d.budget, machine: d.machine, cwd: d.cwd, mcpServers: d.mcpServers }),
+          ...definedFields({
+            isolation: d.isolation,
+            base: d.base,
+            budget: d.budget,
+            machine: d.machine,
+            cwd: d.cwd,
+            mcpServers: d.mcpServers,
+            review: d.review,
+          }),
           ...escalationOf(d, ctx.cwd, trust),
         });
       } catch (error) {
