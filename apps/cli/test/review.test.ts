@@ -143,6 +143,7 @@ describe("review", () => {
 
   it("review is refused with machine, and escalate on review needs a review", async () => {
     const s = (e = await startE2E());
+    await expect(s.call("launch_agent", { provider: "claude", prompt: "x", machine: "m1", review: {} })).rejects.toThrow(/review is not offered with machine/);
     await expect(s.call("launch_agent", { provider: "claude", prompt: "x", escalate: { on: "review" } })).rejects.toThrow(
       /escalate on .{0,4}review.{0,4} needs review/,
     );
