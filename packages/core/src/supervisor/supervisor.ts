@@ -4,8 +4,7 @@ import { newRecord } from "../lifecycle/new-record.js";
 import { assertSendable } from "../lifecycle/records.js";
 import { bookkeep, startsBusy } from "../lifecycle/record-updates.js";
 import { detachSession, resumeRequest, spawnSession, startScheduled, type SessionHost } from "./session-start.js";
-import type { AgentChange, AgentRecord, AgentView, LaunchRequest, TurnReport } from "../lifecycle/agent.js";
-import { viewOf } from "../lifecycle/agent.js";
+import { viewOf, type AgentChange, type AgentRecord, type AgentView, type LaunchRequest, type TurnReport } from "../lifecycle/agent.js";
 import { CoreError } from "../errors.js";
 import { checkLaunchEnv } from "../driver/launch-env.js";
 import { reportTurn } from "./supervisor-escalation.js";
@@ -16,7 +15,7 @@ import { budgetStanding, newPeriod, turnStarted } from "../budget/spending.js";
 import { checkBudget, releaseHeld, stopAt, takeEvent } from "./supervisor-events.js";
 import { lostWithReceipt, witnessEvent } from "./supervisor-witness.js";
 import { supervisorParts, type SupervisorParts } from "./supervisor-wiring.js";
-import { type RecentItem } from "../lifecycle/recent.js";
+import type { RecentItem } from "../lifecycle/recent.js";
 import { lostTurn } from "./reports.js";
 import { isRunning, transition, type AgentAction } from "../lifecycle/state.js";
 import type { WaitRequest, WaitResult } from "./waiters.js";
@@ -340,8 +339,7 @@ export class Supervisor {
   #begin(record: AgentRecord, prompt: string | undefined): void {
     const witness = this.options.witness;
     if (witness === undefined) return;
-    const text = prompt ?? record.asked.shift();
-    record.turnPrompt = text;
+    const text = (record.turnPrompt = prompt ?? record.asked.shift());
     const machine = record.request.placement === undefined ? undefined : (record.session?.machine ?? record.request.placement.machine);
     witness.begin({ id: record.id, cwd: record.request.cwd, turn: record.state.turns + 1, prompt: text, ...(machine === undefined ? {} : { machine }) });
   }
