@@ -1,10 +1,16 @@
 import type { Receipt, ReceiptFiles, Suspect, TurnEnding } from "@subagent-mcp/contract";
 import type { TurnClose } from "@subagent-mcp/core";
-import { asksForChange, claimIn, type Phrases } from "./phrases.js";
+import { asksForChange, type Phrases } from "./phrases.js";
+import type { Admits } from "./reader/clause.js";
+import { readFinalText } from "./reader/read.js";
 import { MAX_LISTED, type TurnTally } from "./tally.js";
 
-// A turn's receipt from its counts, how it ended and its files; then the claims of its final text
-// held against those facts. The facts decide: no model is asked.
+// A turn's receipt from its counts, how it ended and its files; then its final text held against
+// those facts. The facts decide: no model is asked. A fact that shows the turn did not do what it was
+// asked (a denial, failing tests, no change, an early stop, an error left standing) is suspect unless
+// the text owns up to it, whether or not the text claims anything: a silent answer hides it as well
+// as a false one. Claims the facts cannot back (work with no tool call, tests with no run) are
+// suspect only when made.
 
 /** What a receipt is made of besides the tally. */
 export interface ReceiptInput {
@@ -67,46 +73,60 @@ function endingOf(tally: TurnTally, close: TurnClose): Receipt["ended"] {
   return stop === undefined ? how("end_turn") : how("end_turn", stop.reason);
 }
 
-// Each claim of the final text that a fact contradicts, with the fact.
+// Each fact the final text does not own up to, and each claim no fact backs.
 function suspectsOf(phrases: Phrases, receipt: Receipt, input: ReceiptInput): Suspect[] {
-  const claim = claimIn(phrases, input.close.outcome.result);
-  if (claim === undefined) return [];
-  const said = `says "${clip(claim, 60)}"`;
+  const read = readFinalText(input.close.outcome.result, phrases.claims);
+  const admits = (...topics: Admits[]): boolean => topics.some((t) => read.admits.includes(t));
+  // How a contradicted fact is told: against the claim when there is one, else as what the answer leaves out.
+  const against = (claim: string | undefined, fact: string): string =>
+    claim === undefined ? `${fact} and the answer does not say so` : `says "${clip(claim, 60)}" but ${fact}`;
   const out: Suspect[] = [];
   const { tools, files, tests, ended } = receipt;
-  if (tools.calls === 0) out.push({ reason: "no_tool_calls", evidence: `${said} but made no tool call` });
-  else if (files.source !== "none" && files.total.files === 0 && input.prompt !== undefined && asksForChange(phrases, input.prompt))
+  if (read.claim !== undefined && tools.calls === 0) out.push({ reason: "no_tool_calls", evidence: `says "${clip(read.claim, 60)}" but made no tool call` });
+  else if (
+    files.source !== "none" &&
+    files.total.files === 0 &&
+    input.prompt !== undefined &&
+    asksForChange(phrases, input.prompt) &&
+    !admits("unchanged", "unable", "denied", "incomplete", "stopped")
+  )
     out.push({
       reason: "no_changes",
-      evidence: `${said} but changed no file (${files.source === "git" ? "git" : "its edit tools"}), and the task asked for a change`,
+      evidence: against(read.claim, `changed no file (${files.source === "git" ? "git" : "its edit tools"}) though the task asked for a change`),
     });
-  if (tests.verdict === "failed" && tests.last !== undefined)
-    out.push({ reason: "tests_failed", evidence: `${said} but the last test run \`${tests.last.command}\` exited ${String(tests.last.exit_code)}` });
-  else if (tests.runs === 0 && tools.calls > 0 && claimsTests(claim)) out.push({ reason: "no_test_run", evidence: `${said} but ran no test command` });
-  else if (tests.verdict === "undetermined" && tests.last !== undefined && claimsTests(claim))
+  const testsClaim = read.testsClaim;
+  if (tests.verdict === "failed" && tests.last !== undefined && !admits("tests", "failed"))
+    out.push({
+      reason: "tests_failed",
+      evidence: against(testsClaim ?? read.claim, `the last test run \`${tests.last.command}\` exited ${String(tests.last.exit_code)}`),
+    });
+  else if (testsClaim !== undefined && tests.runs === 0 && tools.calls > 0)
+    out.push({ reason: "no_test_run", evidence: `says "${clip(testsClaim, 60)}" but ran no test command` });
+  else if (testsClaim !== undefined && (tests.verdict === "undetermined" || tests.verdict === "unknown") && tests.last !== undefined)
     out.push({
       reason: "tests_undetermined",
-      evidence: `${said} but the last test run \`${tests.last.command}\` does not show it: ${tests.reason ?? "its exit is not the tests'"}`,
+      evidence: `says "${clip(testsClaim, 60)}" but the last test run \`${tests.last.command}\` does not show it: ${
+        tests.verdict === "unknown" ? "the CLI did not report its exit code" : (tests.reason ?? "its exit is not the tests'")
+      }`,
     });
   const unanswered = input.tally.unanswered;
-  if (unanswered !== undefined && tests.verdict !== "failed")
-    out.push({ reason: "tool_error_unanswered", evidence: `${said} but ${unanswered} and nothing followed` });
-  if (ended.how === "max_turns" || ended.how === "budget" || ended.how === "error")
-    out.push({ reason: "stopped_early", evidence: `${said} but the turn stopped on ${ended.how}${ended.detail === undefined ? "" : ` (${ended.detail})`}` });
+  if (unanswered !== undefined && tests.verdict !== "failed" && read.admits.length === 0)
+    out.push({ reason: "tool_error_unanswered", evidence: against(read.claim, `${unanswered} and nothing followed`) });
+  if ((ended.how === "max_turns" || ended.how === "budget" || ended.how === "error") && !admits("stopped", "incomplete", "unable", "failed"))
+    out.push({
+      reason: "stopped_early",
+      evidence: against(read.claim, `the turn stopped on ${ended.how}${ended.detail === undefined ? "" : ` (${ended.detail})`}`),
+    });
   const denied = receipt.permissions.filter((p) => p.decision === "deny");
-  if (denied.length > 0) {
+  if (denied.length > 0 && !admits("denied", "unable")) {
     const first = denied[0] as (typeof denied)[number];
     const more = denied.length > 1 ? ` (and ${denied.length - 1} more)` : "";
     out.push({
       reason: "permission_denied",
-      evidence: `${said} but ${first.summary} was denied${first.rule === undefined ? ` by ${first.by}` : ` by rule ${first.rule}`}${more}`,
+      evidence: against(read.claim, `${first.summary} was denied${first.rule === undefined ? ` by ${first.by}` : ` by rule ${first.rule}`}${more}`),
     });
   }
   return out.slice(0, MAX_LISTED);
-}
-
-function claimsTests(claim: string): boolean {
-  return /\btests?\b|\bsuite\b/i.test(claim);
 }
 
 function firstLine(text: string): string {

@@ -6,3 +6,6 @@ export { compilePhrases } from "./phrases.js";
 export { TreeWatch, type Snapshot, type TreeChanges } from "./git-tree.js";
 export { Receipts } from "./witness.js";
 export { serverFolder } from "./folders.js";
+export { buildReceipt } from "./build.js";
+export { TurnTally } from "./tally.js";
+export { readFinalText, type FinalTextReading } from "./reader/read.js";

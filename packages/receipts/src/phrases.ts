@@ -2,10 +2,11 @@ import type { ReceiptsConfig } from "@subagent-mcp/contract";
 import { errorMessage } from "@subagent-mcp/errors";
 import { ReceiptError } from "./errors.js";
 
-// The three lists a receipt reads text with: which shell commands are test runs, which phrases of
-// a final text claim success, and which words of a prompt ask for a change. Documented in the
-// README; a user's config adds to them (`receipts` in config.json) or, with `defaults: false`,
-// replaces them. Patterns are case-insensitive regular expressions.
+// The lists a receipt reads text with: which shell commands are test runs and which words of a
+// prompt ask for a change. Documented in the README; a user's config adds to them (`receipts` in
+// config.json) or, with `defaults: false`, replaces them. Patterns are case-insensitive regular
+// expressions. A final text is read by grammar (reader/), not by a list; the user's `claims`
+// patterns count as claims besides what it finds.
 
 /**
  * Test runners, matched against each command of a shell line as the shell parser reads it (quotes
@@ -34,17 +35,6 @@ export const DEFAULT_TEST_COMMANDS: readonly string[] = [
   String.raw`\bturbo( run)? test\b`,
 ];
 
-/** Phrases by which a final text says the work is done, or that tests pass. */
-export const DEFAULT_CLAIMS: readonly string[] = [
-  String.raw`\b(all )?(the )?tests? (now )?(are )?(pass|passes|passed|passing|green)\b`,
-  String.raw`\b(test suite|suite|build) (now )?(is )?(pass|passes|passed|passing|green|succeeds|succeeded)\b`,
-  String.raw`\b(it'?s|i'?m|i have|i'?ve|everything|all|task|work|this|change|fix|implementation)( is| are| has been| was)? (now )?(done|finished|complete|completed)\b`,
-  String.raw`^\s*(done|finished|completed)\b`,
-  String.raw`\b(successfully|i (have )?(fixed|implemented|added|updated|created|changed|refactored|resolved))\b`,
-  String.raw`\b(has|have) been (fixed|implemented|added|updated|created|changed|resolved)\b`,
-  String.raw`\bworks( now| correctly| as expected)\b`,
-];
-
 /** Words by which a prompt asks for a change to files (not just an answer). */
 export const DEFAULT_CHANGE_REQUESTS: readonly string[] = [
   String.raw`\b(fix|implement|add|edit|change|modify|update|write|create|refactor|rename|remove|delete|replace|rewrite|migrate|bump|patch|apply)\b`,
@@ -53,6 +43,7 @@ export const DEFAULT_CHANGE_REQUESTS: readonly string[] = [
 /** The lists compiled once per server. */
 export interface Phrases {
   tests: RegExp[];
+  /** The user's own claim patterns, read besides the final text's grammar. */
   claims: RegExp[];
   changes: RegExp[];
 }
@@ -64,7 +55,7 @@ export function compilePhrases(config: ReceiptsConfig = {}): Phrases {
     [...(own ? defaults : []), ...(extra ?? [])].map((pattern) => compile(pattern));
   return {
     tests: list(DEFAULT_TEST_COMMANDS, config.test_commands),
-    claims: list(DEFAULT_CLAIMS, config.claims),
+    claims: list([], config.claims),
     changes: list(DEFAULT_CHANGE_REQUESTS, config.change_requests),
   };
 }
@@ -75,15 +66,6 @@ function compile(pattern: string): RegExp {
   } catch (error) {
     throw new ReceiptError("CONFIG_INVALID", `receipts: "${pattern}" is not a regular expression (${errorMessage(error)})`);
   }
-}
-
-/** The first claim of success in `text`, or undefined. */
-export function claimIn(phrases: Phrases, text: string): string | undefined {
-  for (const re of phrases.claims) {
-    const match = re.exec(text);
-    if (match !== null) return match[0].trim();
-  }
-  return undefined;
 }
 
 /** Whether a prompt asks for a change to files. */

@@ -40,7 +40,7 @@ describe("receipts", () => {
     const r = buildReceipt(phrases, { tally: t, close: close("All tests pass now."), files: oneFile, prompt: "fix it", undetermined: [] });
     expect(r.commands).toEqual([{ command: "npx vitest run", exit_code: 1, test: true }]);
     expect(r.tests).toEqual({ runs: 1, verdict: "failed", last: { command: "npx vitest run", exit_code: 1 } });
-    expect(r.suspect).toEqual([{ reason: "tests_failed", evidence: 'says "All tests pass" but the last test run `npx vitest run` exited 1' }]);
+    expect(r.suspect).toEqual([{ reason: "tests_failed", evidence: 'says "All tests pass now" but the last test run `npx vitest run` exited 1' }]);
   });
 
   it("an edit and a passing test back the claim: no suspect", () => {
