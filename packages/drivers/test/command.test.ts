@@ -42,7 +42,7 @@ describe("a driver's command", () => {
     expect(driverFor("codex", options).command(spec).args).toEqual(["--lead", "app-server"]);
     expect(driverFor("gemini", { ...options, extendEnv: false }).command(spec)).toEqual({
       executable: cli,
-      args: ["--lead", "--acp", "--model", "m-1", "--approval-mode", "yolo"],
+      args: ["--lead", "--acp", "--debug", "--model", "m-1", "--approval-mode", "yolo"],
       env: { GEMINI_CLI_NO_RELAUNCH: "true", FROM_OPTIONS: "1", FROM_SPEC: "1" },
       extendEnv: false,
     });

@@ -19,7 +19,8 @@ import { acpModeFor, modelArgs, type AcpAgent, type LoadGuard } from "./acp-agen
 import { GEMINI_AGENT } from "../gemini/gemini-preset.js";
 import { opencodeOwnEntryEnv } from "./opencode-own-entry.js";
 import { acpMcpServers, acpStop, withAgentVersion, errorText, metaUsage, modelChoice, modelId, turnUsage, zeroUsage, type SessionSetup } from "./acp-wire.js";
-import { acpToolEvent, acpToolResult } from "../permissions/tool-kinds.js";
+import { acpToolEvent } from "../permissions/tool-kinds.js";
+import { acpResult } from "./acp-exit.js";
 import { acpQuotaEvent } from "../driver/rate-limits.js";
 import { answeredWithin, lineStream } from "./acp-handshake.js";
 import { DriverError } from "../errors.js";
@@ -34,7 +35,6 @@ interface AcpDriverOptions extends CliDriverOptions {
 
 // How long a loaded session's history replay must be silent before it counts as over.
 const REPLAY_QUIET_MS = 300;
-
 // What we tell the agent in `initialize`, for sessions and the handshake alike: no file system or terminal of ours.
 const INITIALIZE = { protocolVersion: 1, clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false } };
 
@@ -304,7 +304,7 @@ class AcpSession extends BaseSession {
       case "tool_call_update":
         if (update.status !== "completed" && update.status !== "failed") return;
         this.#tellTool(update);
-        this.emit(acpToolResult(update));
+        this.emit(acpResult(this.agent.provider, update));
         return;
       default:
         return;

@@ -16,7 +16,8 @@ export const GEMINI_AGENT: AcpAgent = {
   provider: "gemini",
   label: "Gemini CLI",
   command: "gemini",
-  args: ["--acp"],
+  // --debug: only then does a shell call's update state its exit code (acp/gemini-exit.ts).
+  args: ["--acp", "--debug"],
   // Gemini CLI otherwise re-spawns itself once at start, costing ~0.6 s.
   env: { GEMINI_CLI_NO_RELAUNCH: "true" },
   native: {
