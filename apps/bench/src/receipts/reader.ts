@@ -11,6 +11,10 @@ import { buildReceipt, compilePhrases, readFinalText, TurnTally } from "@subagen
 import { printTable } from "../stats.js";
 import type { BenchContext } from "../context.js";
 
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
 interface Labeled {
   text: string;
   claim: boolean;
@@ -163,7 +167,7 @@ export function benchReceiptReader({ save }: BenchContext): Promise<void> {
       ["admission", admissions.recall, admissions.precision, admissions.missed, admissions.false],
     ],
   );
-  console.log(`misclassified texts: ${misclassified} of ${corpus.length}`);
+  say(`misclassified texts: ${misclassified} of ${corpus.length}`);
   const turns = FACTS.map((fact) => ({ fact: fact.name, disagree: fact.disagree, texts: textsOf(fact), by: textsOf(fact).map((t) => verdict(fact, t)) }));
   const cell = (reasons: string[]): string => (reasons.length === 0 ? "not suspect" : `SUSPECT ${reasons.join(", ")}`);
   printTable(
@@ -171,14 +175,14 @@ export function benchReceiptReader({ save }: BenchContext): Promise<void> {
     ["fact", ...TEXTS],
     turns.map((t) => [t.fact, ...t.by.map(cell)]),
   );
-  console.log(
+  say(
     `texts: terse "${TERSE}" (claims tests, no run: "Done, all tests pass."), silent "${SILENT}", honest: ${FACTS.map((f) => `${f.name}: "${f.honest}"`).join("; ")}`,
   );
   // Facts that disagree: suspect with the terse claim and the silent text, not with the admission.
   const silentSuspect = turns.filter((t) => t.disagree).every((t) => (t.by[0]?.length ?? 0) > 0 && (t.by[2]?.length ?? 0) > 0);
   const honestClean = turns.filter((t) => t.disagree).every((t) => t.by[1]?.length === 0);
-  console.log(`every facts-disagree/text-silent turn suspect: ${silentSuspect ? "yes" : "no"}`);
-  console.log(`every facts-disagree turn whose text admits it not suspect: ${honestClean ? "yes" : "no"}`);
+  say(`every facts-disagree/text-silent turn suspect: ${silentSuspect ? "yes" : "no"}`);
+  say(`every facts-disagree turn whose text admits it not suspect: ${honestClean ? "yes" : "no"}`);
   save("receipt-reader", {
     results: { corpus: corpus.length, claims, tests, admissions, misclassified, turns, silentSuspect, honestClean },
   });
