@@ -58,7 +58,7 @@ const CLIS = [
   { provider: "claude", exitCodes: true },
   // Codex is pinned to the model its config names, which the fake serves with its shell tool.
   { provider: "codex", exitCodes: true, model: "gpt-5.5" },
-  { provider: "gemini", exitCodes: false },
+  { provider: "gemini", exitCodes: true },
   { provider: "qwen", exitCodes: true },
 ] as const;
 
