@@ -79,7 +79,7 @@ describe.each(CLIS)("receipts on $provider", ({ provider, exitCodes, ...pinned }
     const bare = receiptOf(first.finished);
     expect(bare.tools.calls).toBe(0);
     expect(bare.suspect?.map((x) => x.reason)).toEqual(["no_tool_calls"]);
-    expect(first.text).toContain(`${agent_id} turn 1 finished: SUSPECT: says "all tests pass" but made no tool call [receipt: 0 tool calls`);
+    expect(first.text).toContain(`${agent_id} turn 1 finished: SUSPECT: says "Done" but made no tool call [receipt: 0 tool calls`);
 
     // 2. A failing test run, then a claim: the suspect names the command and its exit code.
     const second = await turn(s, agent_id, "Run the tests. [[shell:node --test fail.test.mjs]] [[say:All tests pass now.]]");
@@ -89,9 +89,9 @@ describe.each(CLIS)("receipts on $provider", ({ provider, exitCodes, ...pinned }
     if (exitCodes) {
       expect(failing.tests).toMatchObject({ verdict: "failed", last: { command: "node --test fail.test.mjs", exit_code: 1 } });
       expect(failing.suspect).toEqual([
-        { reason: "tests_failed", evidence: 'says "All tests pass" but the last test run `node --test fail.test.mjs` exited 1' },
+        { reason: "tests_failed", evidence: 'says "All tests pass now" but the last test run `node --test fail.test.mjs` exited 1' },
       ]);
-      expect(second.text).toContain('SUSPECT: says "All tests pass" but the last test run `node --test fail.test.mjs` exited 1');
+      expect(second.text).toContain('SUSPECT: says "All tests pass now" but the last test run `node --test fail.test.mjs` exited 1');
     } else {
       expect(failing.tests.verdict).toBe("unknown");
       expect(failing.undetermined).toContain("exit codes: the CLI did not report them for some commands");
@@ -111,11 +111,72 @@ describe.each(CLIS)("receipts on $provider", ({ provider, exitCodes, ...pinned }
       total: { files: 1, added: 1, removed: 0 },
     });
     expect(fixed.tools.by_kind.edit).toBe(1);
-    if (exitCodes) expect(fixed.tests).toMatchObject({ verdict: "passed", last: { command: "node --test pass.test.mjs", exit_code: 0 } });
-    expect(fixed.suspect).toBeUndefined();
+    if (exitCodes) {
+      expect(fixed.tests).toMatchObject({ verdict: "passed", last: { command: "node --test pass.test.mjs", exit_code: 0 } });
+      expect(fixed.suspect).toBeUndefined();
+      // Without exit codes the claim that tests pass has nothing to stand on.
+    } else expect(fixed.suspect?.map((x) => x.reason)).toEqual(["tests_undetermined"]);
     expect(third.text).toContain("[receipt: 2 tool calls, 1 file changed (+1 -0)");
     // The user's own index is untouched: the new file is untracked there.
     expect(execaSync("git", ["status", "--porcelain"], { cwd }).stdout).toBe("?? src/");
+  });
+});
+
+// Facts first: a turn whose facts show it did not do what it was asked is suspect unless its final
+// text owns up to it; an honest fix and an honest admission are not.
+const FACTS_CLIS = [{ provider: "claude" }, { provider: "codex", model: "gpt-5.5" }, { provider: "gemini" }] as const;
+
+describe.each(FACTS_CLIS)("receipts hold the final text to the facts on $provider", ({ provider, ...pinned }) => {
+  it('a denial then a terse claim, a failing test then "All green.", an honest fix, an admission after a denial', { timeout: 300_000 }, async () => {
+    const s = (e = await startE2E({}, (env) => {
+      repo(env.cwd);
+    }));
+    mkdirSync(join(s.env.cwd, "dist"));
+    writeFileSync(join(s.env.cwd, "dist", "out.js"), "x\n");
+    const { agent_id } = await s.call<{ agent_id: string }>("launch_agent", {
+      provider,
+      ...pinned,
+      prompt: "Clean the build. [[shell:rm -rf dist]] [[say:Deleted it, done.]]",
+      permissions: { allow: ["Bash", "Write", "Edit"], deny: ["Bash(rm:*)"] },
+    });
+    // (a) The command was denied and the text says it is done.
+    const firstTurn = await turn(s, agent_id);
+    const denied = receiptOf(firstTurn.finished);
+    expect(denied.permissions).toContainEqual(expect.objectContaining({ decision: "deny", by: "rule", rule: "Bash(rm:*)" }));
+    if (provider === "codex") {
+      // Codex hands a denial back to the model as a user message, so the fake answers that message
+      // (an echo of "Permission denied: ...") instead of the scripted claim: an honest text, not suspect.
+      expect(firstTurn.finished.result).toContain("Permission denied");
+      expect(denied.suspect).toBeUndefined();
+    } else
+      expect(denied.suspect?.find((x) => x.reason === "permission_denied")?.evidence).toMatch(
+        /^says "Deleted it" but .*rm -rf dist was denied by rule Bash\(rm:\*\)/,
+      );
+
+    // (b) The last test run failed and the text says all is green.
+    const red = await turn(s, agent_id, "Run the tests. [[shell:node --test fail.test.mjs]] [[say:All green.]]");
+    const failing = receiptOf(red.finished);
+    expect(failing.suspect?.map((x) => x.reason)).toContain("tests_failed");
+    expect(red.text).toContain('SUSPECT: says "All green" but the last test run `node --test fail.test.mjs` exited 1');
+
+    // (c) An edit, a passing test and a text that says so: nothing suspect.
+    const file = join(s.env.cwd, "src", "add.js");
+    const fixed = receiptOf(
+      (
+        await turn(
+          s,
+          agent_id,
+          `Fix add(). [[edit:${file}|export const add = (a, b) => a + b;\n]] [[shell:node --test pass.test.mjs]] [[say:Fixed add(); tests pass.]]`,
+        )
+      ).finished,
+    );
+    expect(fixed.tests).toMatchObject({ verdict: "passed" });
+    expect(fixed.suspect).toBeUndefined();
+
+    // (d) Denied again, and the text owns up to it: nothing suspect.
+    const honest = receiptOf((await turn(s, agent_id, "Remove the build. [[shell:rm -rf dist]] [[say:I couldn't remove it: denied.]]")).finished);
+    expect(honest.permissions).toContainEqual(expect.objectContaining({ decision: "deny" }));
+    expect(honest.suspect).toBeUndefined();
   });
 });
 
