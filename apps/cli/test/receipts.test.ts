@@ -53,16 +53,16 @@ const receiptOf = (f: Finished): Receipt => {
   return f.receipt;
 };
 
-// Which exit codes each CLI reports for its shell calls: Gemini CLI says none over ACP.
+// Every CLI here reports its shell calls' exit codes.
 const CLIS = [
-  { provider: "claude", exitCodes: true },
+  { provider: "claude" },
   // Codex is pinned to the model its config names, which the fake serves with its shell tool.
-  { provider: "codex", exitCodes: true, model: "gpt-5.5" },
-  { provider: "gemini", exitCodes: true },
-  { provider: "qwen", exitCodes: true },
+  { provider: "codex", model: "gpt-5.5" },
+  { provider: "gemini" },
+  { provider: "qwen" },
 ] as const;
 
-describe.each(CLIS)("receipts on $provider", ({ provider, exitCodes, ...pinned }) => {
+describe.each(CLIS)("receipts on $provider", ({ provider, ...pinned }) => {
   it("a bare success claim, a failing test then a claim, and an edit with a passing test: each receipt says what was done", async () => {
     const s = (e = await startE2E({}, (env) => {
       repo(env.cwd);
@@ -86,16 +86,11 @@ describe.each(CLIS)("receipts on $provider", ({ provider, exitCodes, ...pinned }
     const failing = receiptOf(second.finished);
     expect(failing.commands).toEqual([expect.objectContaining({ command: "node --test fail.test.mjs", test: true })]);
     expect(failing.tests.runs).toBe(1);
-    if (exitCodes) {
-      expect(failing.tests).toMatchObject({ verdict: "failed", last: { command: "node --test fail.test.mjs", exit_code: 1 } });
-      expect(failing.suspect).toEqual([
-        { reason: "tests_failed", evidence: 'says "All tests pass now" but the last test run `node --test fail.test.mjs` exited 1' },
-      ]);
-      expect(second.text).toContain('SUSPECT: says "All tests pass now" but the last test run `node --test fail.test.mjs` exited 1');
-    } else {
-      expect(failing.tests.verdict).toBe("unknown");
-      expect(failing.undetermined).toContain("exit codes: the CLI did not report them for some commands");
-    }
+    expect(failing.tests).toMatchObject({ verdict: "failed", last: { command: "node --test fail.test.mjs", exit_code: 1 } });
+    expect(failing.suspect).toEqual([
+      { reason: "tests_failed", evidence: 'says "All tests pass now" but the last test run `node --test fail.test.mjs` exited 1' },
+    ]);
+    expect(second.text).toContain('SUSPECT: says "All tests pass now" but the last test run `node --test fail.test.mjs` exited 1');
 
     // 3. An edit and a passing test: the file with its lines, the test passed, nothing suspect.
     const file = join(cwd, "src", "add.js");
@@ -111,11 +106,8 @@ describe.each(CLIS)("receipts on $provider", ({ provider, exitCodes, ...pinned }
       total: { files: 1, added: 1, removed: 0 },
     });
     expect(fixed.tools.by_kind.edit).toBe(1);
-    if (exitCodes) {
-      expect(fixed.tests).toMatchObject({ verdict: "passed", last: { command: "node --test pass.test.mjs", exit_code: 0 } });
-      expect(fixed.suspect).toBeUndefined();
-      // Without exit codes the claim that tests pass has nothing to stand on.
-    } else expect(fixed.suspect?.map((x) => x.reason)).toEqual(["tests_undetermined"]);
+    expect(fixed.tests).toMatchObject({ verdict: "passed", last: { command: "node --test pass.test.mjs", exit_code: 0 } });
+    expect(fixed.suspect).toBeUndefined();
     expect(third.text).toContain("[receipt: 2 tool calls, 1 file changed (+1 -0)");
     // The user's own index is untouched: the new file is untracked there.
     expect(execaSync("git", ["status", "--porcelain"], { cwd }).stdout).toBe("?? src/");
