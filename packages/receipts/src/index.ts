@@ -8,4 +8,4 @@ export { Receipts } from "./witness.js";
 export { serverFolder } from "./folders.js";
 export { buildReceipt } from "./build.js";
 export { TurnTally } from "./tally.js";
-export { readFinalText, type FinalTextReading } from "./reader/read.js";
+export { readFinalText } from "./reader/read.js";
