@@ -28,7 +28,12 @@ interface Score {
   false: number;
 }
 
-const corpusPath = join(import.meta.dirname, "..", "..", "..", "..", "packages", "receipts", "corpus", "final-texts.jsonl");
+const corpusDir = join(import.meta.dirname, "..", "..", "..", "..", "packages", "receipts", "corpus");
+/** The corpus the reader was built against, and texts written after it and never tuned on: the fair measure. */
+const CORPORA = [
+  { name: "corpus", file: "final-texts.jsonl" },
+  { name: "held-out", file: "held-out.jsonl" },
+] as const;
 const phrases = compilePhrases();
 
 function score(corpus: Labeled[], want: (l: Labeled) => boolean, have: (r: ReturnType<typeof readFinalText>) => boolean): Score {
@@ -133,41 +138,54 @@ function verdict(fact: Fact, text: string): string[] {
   return (receipt.suspect ?? []).map((s) => s.reason);
 }
 
-/** The receipt-reader benchmark: scores the reader on the corpus, judges the scripted turns, prints and saves both. */
-export function benchReceiptReader({ save }: BenchContext): Promise<void> {
-  const corpus = readFileSync(corpusPath, "utf8")
+function readCorpus(path: string): Labeled[] {
+  return readFileSync(path, "utf8")
     .trim()
     .split("\n")
     .map((line) => JSON.parse(line) as Labeled);
-  const claims = score(
-    corpus,
-    (l) => l.claim,
-    (r) => r.claim !== undefined,
-  );
-  const tests = score(
-    corpus,
-    (l) => l.tests_claim,
-    (r) => r.testsClaim !== undefined,
-  );
-  const admissions = score(
-    corpus,
-    (l) => l.admits,
-    (r) => r.admits.length > 0,
-  );
+}
+
+function scoreCorpus(corpus: Labeled[]) {
   const misclassified = corpus.filter((l) => {
     const r = readFinalText(l.text);
     return (r.claim !== undefined) !== l.claim || (r.testsClaim !== undefined) !== l.tests_claim || r.admits.length > 0 !== l.admits;
   }).length;
-  printTable(
-    `The final-text reader on ${corpus.length} labeled texts (%)`,
-    ["reading", "recall", "precision", "missed", "false"],
-    [
-      ["claim", claims.recall, claims.precision, claims.missed, claims.false],
-      ["tests claim", tests.recall, tests.precision, tests.missed, tests.false],
-      ["admission", admissions.recall, admissions.precision, admissions.missed, admissions.false],
-    ],
-  );
-  say(`misclassified texts: ${misclassified} of ${corpus.length}`);
+  return {
+    size: corpus.length,
+    claims: score(
+      corpus,
+      (l) => l.claim,
+      (r) => r.claim !== undefined,
+    ),
+    tests: score(
+      corpus,
+      (l) => l.tests_claim,
+      (r) => r.testsClaim !== undefined,
+    ),
+    admissions: score(
+      corpus,
+      (l) => l.admits,
+      (r) => r.admits.length > 0,
+    ),
+    misclassified,
+  };
+}
+
+/** The receipt-reader benchmark: scores the reader on the corpus, judges the scripted turns, prints and saves both. */
+export function benchReceiptReader({ save }: BenchContext): Promise<void> {
+  const scored = CORPORA.map(({ name, file }) => ({ name, ...scoreCorpus(readCorpus(join(corpusDir, file))) }));
+  for (const c of scored) {
+    printTable(
+      `The final-text reader on ${c.size} labeled texts, ${c.name} (%)`,
+      ["reading", "recall", "precision", "missed", "false"],
+      [
+        ["claim", c.claims.recall, c.claims.precision, c.claims.missed, c.claims.false],
+        ["tests claim", c.tests.recall, c.tests.precision, c.tests.missed, c.tests.false],
+        ["admission", c.admissions.recall, c.admissions.precision, c.admissions.missed, c.admissions.false],
+      ],
+    );
+    say(`misclassified texts: ${c.misclassified} of ${c.size}`);
+  }
   const turns = FACTS.map((fact) => ({ fact: fact.name, disagree: fact.disagree, texts: textsOf(fact), by: textsOf(fact).map((t) => verdict(fact, t)) }));
   const cell = (reasons: string[]): string => (reasons.length === 0 ? "not suspect" : `SUSPECT ${reasons.join(", ")}`);
   printTable(
@@ -184,7 +202,7 @@ export function benchReceiptReader({ save }: BenchContext): Promise<void> {
   say(`every facts-disagree/text-silent turn suspect: ${silentSuspect ? "yes" : "no"}`);
   say(`every facts-disagree turn whose text admits it not suspect: ${honestClean ? "yes" : "no"}`);
   save("receipt-reader", {
-    results: { corpus: corpus.length, claims, tests, admissions, misclassified, turns, silentSuspect, honestClean },
+    results: { corpora: scored, turns, silentSuspect, honestClean },
   });
   return Promise.resolve();
 }
