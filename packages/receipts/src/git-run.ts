@@ -40,9 +40,11 @@ const quote = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`;
 export async function runGit(run: GitRun): Promise<GitOutcome> {
   if (!existsSync(run.cwd)) return { undetermined: `the worktree is gone (${run.cwd})` };
   if (process.platform !== "win32") {
-    const command = (step: string[]): string => {
+    // The last git replaces the shell (`exec`): one process fewer to start and wait for.
+    const command = (step: string[], i: number): string => {
       const line = ["git", ...step].map(quote).join(" ");
-      return isLenient(run, step) ? `{ ${line} || [ $? -eq 1 ]; }` : line;
+      if (isLenient(run, step)) return `{ ${line} || [ $? -eq 1 ]; }`;
+      return i === run.steps.length - 1 ? `exec ${line}` : line;
     };
     const script = run.steps.map(command).join(" && ");
     return spawnBounded("sh", ["-c", script], run);
