@@ -68,6 +68,7 @@ const allowed = {
     "mailbox",
     "mailbox-redis",
     "permissions",
+    "receipts",
     "routing",
     "sandbox",
     "server",

@@ -21,6 +21,7 @@ export { needsTrust, TRUST_NEEDING_OPTIONS, trustNeeded } from "./launch/launch-
 export { McpServerSpecSchema, SERVER_NAME, type McpServerSpec } from "./launch/mcp-server.js";
 export {
   receiptLine,
+  ReceiptFilesSchema,
   ReceiptSchema,
   ToolKindSchema,
   type Receipt,

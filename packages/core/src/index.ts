@@ -1,7 +1,7 @@
 // Public API of @subagent-mcp/core: the agent lifecycle, normalized events, the driver contract,
 // the failure classes that decide failover, and the supervisor. No I/O of its own beyond the
 // timers of the clock it is given.
-export { AgentEventSchema, RateLimitStatusSchema, type AgentEvent, type RateLimitStatus } from "./driver/events.js";
+export { AgentEventSchema, RateLimitStatusSchema, TurnFilesSchema, type AgentEvent, type RateLimitStatus, type TurnFiles } from "./driver/events.js";
 export { MAX_PENDING_PERMISSIONS, initialState, isRunning, transition, type AgentAction, type AgentState, type PendingPermission } from "./lifecycle/state.js";
 export { TailBuffer } from "./lifecycle/tail.js";
 export { RecentItems } from "./lifecycle/recent.js";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Receipt, ReceiptFiles } from "@subagent-mcp/contract";
-import type { AgentEvent, PermissionEvent, TurnClose, TurnWitness } from "@subagent-mcp/core";
+import type { AgentEvent, PermissionEvent, TurnClose, TurnFiles, TurnWitness } from "@subagent-mcp/core";
 import { buildReceipt } from "./build.js";
 import { TreeWatch, type Snapshot } from "./git-tree.js";
 import type { Phrases } from "./phrases.js";
@@ -95,8 +95,21 @@ export class Receipts implements TurnWitness {
   async end(agentId: string, close: TurnClose): Promise<Receipt> {
     const watched = this.#agents.get(agentId);
     if (watched === undefined) return this.endNow(agentId, close);
-    const { files, undetermined } = await this.#files(watched);
+    const { files, undetermined } = await this.#files(watched, close.files);
     return buildReceipt(this.options.phrases, { tally: watched.tally, close, files, prompt: watched.prompt, undetermined });
+  }
+
+  /**
+   * The running turn's files alone, read as its end would (a machine of the fleet reads them for the
+   * orchestrator's receipt): call it as the turn ends. Never rejects.
+   */
+  async files(agentId: string): Promise<TurnFiles> {
+    const watched = this.#agents.get(agentId);
+    if (watched === undefined) return { files: emptyFiles("none"), undetermined: ["files from git: no turn was seen starting"] };
+    return this.#files(watched, undefined).catch((error: unknown) => ({
+      files: withoutGit(watched.tally, this.options.maxFiles, String(error), true),
+      undetermined: [`files from git: ${String(error)}`],
+    }));
   }
 
   endNow(agentId: string, close: TurnClose): Receipt {
@@ -156,9 +169,11 @@ export class Receipts implements TurnWitness {
   }
 
   // The turn's files from git: its start (or, if the agent wrote first, the tree the last turn left) against now.
-  async #files(watched: Watched): Promise<{ files: ReceiptFiles; undetermined: string[] }> {
+  // A turn that ran on a machine of the fleet: the files that machine read (`remote`), when it said.
+  async #files(watched: Watched, remote: TurnFiles | undefined): Promise<TurnFiles> {
     const maxFiles = this.options.maxFiles ?? MAX_LISTED;
     const machine = watched.machine;
+    if (machine !== undefined && remote !== undefined) return remote;
     if (machine !== undefined)
       return { files: withoutGit(watched.tally, maxFiles, `it runs on ${machine}`, false), undetermined: [`files from git: it runs on ${machine}`] };
     // Nothing that writes ran: the tree is as the turn found it, git is not asked, and the turn's end

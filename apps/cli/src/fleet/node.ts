@@ -38,7 +38,7 @@ export const nodeCommand = defineCommand({
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) fail(`node: the name "${name}" must be letters, digits, '.', '_' or '-' (at most 63)`);
     const { redis, where, signer } = await fleetConnection(ctx, config.mailbox).catch((error: unknown) => fail(`node: ${errorMessage(error)}`, 1));
     const [{ createDrivers }, { startNodeMessaging }] = await Promise.all([import("@subagent-mcp/drivers"), import("@subagent-mcp/server/runtime")]);
-    const { startNode } = await import("@subagent-mcp/fleet");
+    const [{ startNode }, { compilePhrases, Receipts, serverFolder }] = await Promise.all([import("@subagent-mcp/fleet"), import("@subagent-mcp/receipts")]);
     // One sandbox for its agents' CLIs and its worktrees' setup command.
     const sandbox = createSandbox(config, ctx.env);
     const drivers = createDrivers(config, sandbox);
@@ -65,6 +65,12 @@ export const nodeCommand = defineCommand({
       // A nested server under one of its agents nests no deeper than this machine allows.
       maxDepth: withDefaults(config).max_depth,
     };
+    // Each turn's files read here with git in its agent's folder, for its orchestrator's receipt (private git data under the node's own folder).
+    const witness = new Receipts({
+      phrases: compilePhrases(config.receipts),
+      dir: serverFolder(join(ctx.stateDir, "fleet", name, "receipts")),
+      ...(config.receipts?.max_files === undefined ? {} : { maxFiles: config.receipts.max_files }),
+    });
     // Another live node with this name (NAME_TAKEN), or Redis gone meanwhile: one line, not a stack.
     const node = await startNode({
       redis,
@@ -75,6 +81,7 @@ export const nodeCommand = defineCommand({
       labels: config.fleet?.labels ?? [],
       // Its own journal: what a crash cuts off is resumed when it starts again.
       journalDir: join(ctx.stateDir, "fleet", name),
+      witness,
       // A launch's worktree is made here, beside this machine's own, readied by this machine's setup command.
       worktrees: {
         stateDir: ctx.stateDir,
@@ -94,6 +101,7 @@ export const nodeCommand = defineCommand({
       stopping = true;
       // Its agents end with it: nothing it started outlives the node.
       await node.close().catch(() => undefined);
+      await witness.close().catch(() => undefined);
       await messaging.close().catch(() => undefined);
       redis.disconnect();
       process.exit(code);

@@ -1,9 +1,16 @@
 import { z } from "zod";
-import { PermissionRequestSchema, ReceiptSchema, ToolKindSchema, UsageSchema } from "@subagent-mcp/contract";
+import { PermissionRequestSchema, ReceiptFilesSchema, ReceiptSchema, ToolKindSchema, UsageSchema } from "@subagent-mcp/contract";
 
 /** ok: room left; warning: nearly spent (the CLI's own threshold, or 80 %); exhausted: refused until it resets. */
 export const RateLimitStatusSchema = z.enum(["ok", "warning", "exhausted"]);
 export type RateLimitStatus = z.infer<typeof RateLimitStatusSchema>;
+
+/**
+ * The files a turn changed as read where its agent ran (a machine of the fleet reads git in its own
+ * checkout), and what of them could not be determined there: its receipt takes them as they are.
+ */
+export const TurnFilesSchema = z.object({ files: ReceiptFilesSchema, undetermined: z.array(z.string()) });
+export type TurnFiles = z.infer<typeof TurnFilesSchema>;
 
 /**
  * The normalized events every driver emits. Nothing above the drivers knows any CLI's wire format:
@@ -54,6 +61,8 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
     stop: z.object({ reason: z.string(), maxTurns: z.boolean().optional() }).optional(),
     /** Filled in by the supervisor (never a driver) from its witness before the turn is reported. */
     receipt: ReceiptSchema.optional(),
+    /** Its files as the machine of the fleet it ran on read them (a session there says; a local CLI's never do). */
+    files: TurnFilesSchema.optional(),
   }),
   /** A failure; `transient` says whether trying again (later, or elsewhere) may succeed. */
   z.object({ type: z.literal("error"), message: z.string(), transient: z.boolean() }),

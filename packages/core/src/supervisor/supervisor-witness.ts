@@ -27,7 +27,7 @@ export function witnessEvent(witness: TurnWitness | undefined, record: AgentReco
   }
   const held: AgentEvent[] = [];
   record.held = held;
-  const close = { outcome: outcomeOf(event), ...budgetOf(record) };
+  const close = { outcome: outcomeOf(event), ...budgetOf(record), ...(event.files === undefined ? {} : { files: event.files }) };
   void witness
     .end(record.id, close)
     .catch(() => undefined)

@@ -1,5 +1,5 @@
 import type { PermissionEvent } from "../lifecycle/agent.js";
-import type { AgentEvent } from "../driver/events.js";
+import type { AgentEvent, TurnFiles } from "../driver/events.js";
 import type { TurnOutcome } from "../lifecycle/state.js";
 import type { Receipt } from "@subagent-mcp/contract";
 
@@ -13,6 +13,8 @@ export interface TurnClose {
   lost?: "killed" | "exited";
   /** The budget limit that stopped it, when one did. */
   budget?: string;
+  /** Its files as read on the machine of the fleet it ran on (git there), when that machine said. */
+  files?: TurnFiles;
 }
 
 /**

@@ -215,7 +215,9 @@ export class FleetClient {
       this.#end(report.agent, remote, `machine "${report.node}" refused the launch (${report.code}): ${report.message}`);
       return false;
     }
-    remote.onEvent(report.event);
+    // A turn's files as its node read them ride on its end, where the supervisor hands them to its witness.
+    const { event, files } = report;
+    remote.onEvent(event.type === "turn_end" && files !== undefined ? { ...event, files } : event);
     if (report.event.type === "exit") this.#settle(report.agent, remote);
     return false;
   }

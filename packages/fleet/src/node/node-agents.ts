@@ -1,4 +1,4 @@
-import type { AgentEvent, Driver, Session } from "@subagent-mcp/core";
+import type { AgentEvent, Driver, Session, TurnFiles } from "@subagent-mcp/core";
 import { errorMessage } from "@subagent-mcp/errors";
 import { FleetError } from "../errors.js";
 import { withinNodeCeiling, type NodeCeiling } from "./node-ceiling.js";
@@ -30,6 +30,24 @@ export interface Hosted {
   orphaned?: boolean;
   /** The node's own judgement of its permission requests, once its CLI starts. */
   permissions?: NodePermissions;
+  /** Its folder here, once its CLI starts (its worktree's, when it has one). */
+  cwd?: string;
+  /** Its turns begun so far, and the prompts sent that have not ended yet (the CLI queues those past the first). */
+  turns: number;
+  open: number;
+}
+
+/**
+ * What reads the files of the node's agents' turns with git in their folders here (the CLI's: the
+ * receipts' witness, its private git data under the node's state dir): told each turn's start and
+ * events, asked for the files as it ends.
+ */
+export interface NodeWitness {
+  begin(agent: { id: string; cwd: string; turn: number; prompt: string | undefined }): void;
+  see(agentId: string, event: AgentEvent): void;
+  /** The turn's files, asked as it ends; never rejects. */
+  files(agentId: string): Promise<TurnFiles>;
+  drop(agentId: string): void;
 }
 
 /** What the node's agents need of the node. */
@@ -40,6 +58,8 @@ export interface NodeAgentsOptions {
   ceiling: NodeCeiling;
   worktrees: WorktreeSettings | undefined;
   journal: NodeJournal | undefined;
+  /** Reads each turn's files here, sent with its end; without one the orchestrator's receipt says it could not read them. */
+  witness?: NodeWitness | undefined;
   /** Signed onto the owner's event stream, in order. */
   report: (owner: string, body: Report) => void;
   log: (line: string) => void;
@@ -101,7 +121,17 @@ export class NodeAgents {
   host(record: HostedRecord, driver: Driver, worktree: () => Promise<AgentWorktree | undefined>): void {
     const { agent, owner, provider } = record;
     // Hosted from now on (its slot is taken), although its CLI starts only once its worktree is there.
-    const entry: Hosted = { owner, provider, outlive: record.outlive, session: undefined, ready: Promise.resolve(), chain: Promise.resolve(), record };
+    const entry: Hosted = {
+      owner,
+      provider,
+      outlive: record.outlive,
+      session: undefined,
+      ready: Promise.resolve(),
+      chain: Promise.resolve(),
+      record,
+      turns: 0,
+      open: 0,
+    };
     this.hosted.set(agent, entry);
     entry.ready = this.#start(agent, entry, driver, worktree).catch((error: unknown) => {
       this.o.journal?.remove(agent);
@@ -124,6 +154,9 @@ export class NodeAgents {
           // Under way from now: a crash loses this turn's answer, and its resume says so.
           entry.record = { ...entry.record, busy: true };
           this.#keep(command.agent, entry);
+          // A turn starts now unless one runs: a queued prompt's turn starts as the one before it ends.
+          entry.open += 1;
+          if (entry.open === 1) this.#begin(command.agent, entry, command.text);
           session.send(command.text);
         });
         return;
@@ -176,7 +209,7 @@ export class NodeAgents {
     if (tree !== undefined) entry.record = { ...entry.record, worktree: tree.record };
     this.#keep(agent, entry);
     const resume = record.sessionId === undefined ? {} : { resume: record.sessionId };
-    const cwd = tree?.cwd ?? spec.cwd;
+    const cwd = (entry.cwd = tree?.cwd ?? spec.cwd);
     // Every permission request is judged by the node's ceiling before it is forwarded.
     const permissions = (entry.permissions = new NodePermissions(this.o.ceiling, { node: this.o.name, agent, cwd }));
     const started = { ...spec, ...resume, ...(tree === undefined ? {} : { cwd: tree.cwd }) };
@@ -191,30 +224,52 @@ export class NodeAgents {
     );
   }
 
-  // Each event of the agent: its record kept, and the event reported (with a worktree, in order behind the git reads it waits for).
+  // Each event of the agent: its record kept, and the event reported, in order behind the git reads
+  // it waits for (a turn's end behind its files and its worktree's measure, the exit behind its release).
   #listener(agent: string, entry: Hosted, tree: AgentWorktree | undefined): (event: AgentEvent) => void {
     const { owner } = entry;
     const node = this.o.name;
-    const send = (event: AgentEvent): void => {
-      this.o.report(owner, { kind: "event", agent, node, event });
+    const send = (event: AgentEvent, files?: TurnFiles): void => {
+      this.o.report(owner, { kind: "event", agent, node, event, ...(files === undefined ? {} : { files }) });
     };
-    // A turn's end goes out after the worktree was measured, the exit after it was given up (so wait sees what became of it).
     const later = this.#inOrder(agent);
     return (event) => {
       this.#track(agent, entry, event);
-      if (tree === undefined) send(event);
-      else if (event.type === "exit" || event.type === "turn_end")
-        later(async () => {
-          const worktree = event.type === "exit" ? await releasedWorktree(tree) : await activeWorktree(tree);
-          this.o.report(owner, { kind: "worktree", agent, node, worktree });
-          send(event);
-        });
+      const files = this.#witness(agent, entry, event);
+      if (tree === undefined && this.o.witness === undefined) send(event);
       else
-        later(() => {
-          send(event);
-          return Promise.resolve();
+        later(async () => {
+          if (tree !== undefined && (event.type === "exit" || event.type === "turn_end")) {
+            const worktree = event.type === "exit" ? await releasedWorktree(tree) : await activeWorktree(tree);
+            this.o.report(owner, { kind: "worktree", agent, node, worktree });
+          }
+          send(event, await files);
+          // Its private git data goes once its last turn's files were read.
+          if (event.type === "exit") this.o.witness?.drop(agent);
         });
     };
+  }
+
+  // The witness sees the event; a turn's end asks it for the turn's files (read now, before the next
+  // queued turn begins and resets what it counts).
+  #witness(agent: string, entry: Hosted, event: AgentEvent): Promise<TurnFiles> | undefined {
+    const witness = this.o.witness;
+    if (witness === undefined) return undefined;
+    if (event.type === "exit") return undefined;
+    if (event.type !== "turn_end") {
+      witness.see(agent, event);
+      return undefined;
+    }
+    const files = witness.files(agent);
+    entry.open = Math.max(0, entry.open - 1);
+    if (entry.open > 0) this.#begin(agent, entry, undefined);
+    return files;
+  }
+
+  #begin(agent: string, entry: Hosted, prompt: string | undefined): void {
+    if (entry.cwd === undefined) return;
+    entry.turns += 1;
+    this.o.witness?.begin({ id: agent, cwd: entry.cwd, turn: entry.turns, prompt });
   }
 
   // What an event changes of the agent's record here, and its end.

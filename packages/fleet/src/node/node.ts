@@ -10,7 +10,7 @@ import { OwnerWatch } from "./node-owners.js";
 import { queueing } from "./node-queue.js";
 import { Outbox } from "../redis/outbox.js";
 import type { NodeCeiling } from "./node-ceiling.js";
-import { NodeAgents } from "./node-agents.js";
+import { NodeAgents, type NodeWitness } from "./node-agents.js";
 import { NodeJournal, restoreLeftovers } from "./node-journal.js";
 import { stopByUser } from "./node-stop.js";
 import type { NodeInfo } from "@subagent-mcp/contract";
@@ -29,6 +29,8 @@ export interface NodeOptions {
   journalDir?: string;
   /** Where it makes the worktrees of launches that ask for one; without it such launches are refused. */
   worktrees?: WorktreeSettings;
+  /** Reads each turn's files with git in its agent's folder here, for its orchestrator's receipt (see NodeWitness). */
+  witness?: NodeWitness;
   /** One line per thing worth a log (stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -178,7 +180,16 @@ function dispatch(
         waiting.drain();
       });
   };
-  const agents = new NodeAgents({ name, providers: options.providers, ceiling: options.ceiling, worktrees: options.worktrees, journal, report, log });
+  const agents = new NodeAgents({
+    name,
+    providers: options.providers,
+    ceiling: options.ceiling,
+    worktrees: options.worktrees,
+    journal,
+    report,
+    log,
+    witness: options.witness,
+  });
   // A launch that finds the node full waits in its queue (reported as queued) until a slot frees.
   const waiting = queueing({
     name,

@@ -1,4 +1,4 @@
-import { AgentEventSchema, SafeName, type SessionSpec } from "@subagent-mcp/core";
+import { AgentEventSchema, SafeName, TurnFilesSchema, type SessionSpec } from "@subagent-mcp/core";
 import { AGENT_LINEAGE_ENV, RemoteWorktreeSchema, PermissionDecisionSchema } from "@subagent-mcp/contract";
 import { withoutTraceEnv } from "@subagent-mcp/tracing";
 import { z } from "zod";
@@ -107,7 +107,11 @@ export type Command = z.infer<typeof CommandSchema>;
 
 /** Node -> orchestrator, on the owner's event stream. */
 export const ReportSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("event"), agent: z.string(), node: z.string(), event: AgentEventSchema }),
+  /**
+   * One event of the agent. A turn_end carries the turn's `files` as the node read them with git in
+   * the agent's folder there (the orchestrator's receipt takes them); a node that reads none sends none.
+   */
+  z.object({ kind: z.literal("event"), agent: z.string(), node: z.string(), event: AgentEventSchema, files: TurnFilesSchema.optional() }),
   /** The launch was refused by the node (its ceiling, no slot, unknown provider): the agent never ran. */
   z.object({ kind: z.literal("refused"), agent: z.string(), node: z.string(), code: z.string(), message: z.string() }),
   /** The node has no free slot for it now: the launch waits on the node, `position` in its provider's line (1 is next). */
