@@ -52,7 +52,13 @@ function scripted(): { driver: Driver; emit: (event: AgentEvent) => void; sent: 
       return session;
     },
   };
-  return { driver, emit: (event) => { listener(event); }, sent };
+  return {
+    driver,
+    emit: (event) => {
+      listener(event);
+    },
+    sent,
+  };
 }
 
 /** What the node told its witness, in order; its files answer once `release` is called. */
