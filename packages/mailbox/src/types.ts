@@ -1,3 +1,4 @@
+import { ReceiptSchema } from "@subagent-mcp/contract";
 import { z } from "zod";
 import { SafeName } from "./names.js";
 
@@ -29,6 +30,8 @@ export const MessageSchema = z.object({
   auto: z.boolean().optional(),
   /** A failure notice: the recipient gave up on the message this one answers (it is in its dead letters). */
   bounce: z.boolean().optional(),
+  /** A worker's automatic reply: the receipt of the turn that wrote it (what it did, not what it says). */
+  receipt: ReceiptSchema.optional(),
   sentAt: z.number(),
   /** Deliveries that were not acknowledged (a crash mid-turn, a failed turn). */
   attempts: z.number().int().nonnegative(),

@@ -1,9 +1,18 @@
-import { Supervisor, type AgentEvent, type Driver, type LaunchOnly, type PermissionEvent, type SessionSpec, type TurnReport } from "@subagent-mcp/core";
+import {
+  Supervisor,
+  type AgentEvent,
+  type Driver,
+  type LaunchOnly,
+  type PermissionEvent,
+  type SessionSpec,
+  type TurnReport,
+  type TurnWitness,
+} from "@subagent-mcp/core";
 import { describeRequest, type AuditLog } from "@subagent-mcp/permissions";
 import type { Approver } from "./approver.js";
 import type { WorkerFiles } from "./state.js";
 import { errorMessage } from "@subagent-mcp/errors";
-import type { TurnLog, Usage } from "@subagent-mcp/contract";
+import type { Receipt, TurnLog, Usage } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 type Exit = TurnLog["exit"];
@@ -20,6 +29,8 @@ export interface TurnOutcome {
   error?: string;
   /** The user stopped the turn (`subagent-mcp stop`): its messages are done with, not retried. */
   byUser?: boolean;
+  /** What the turn did, from its events, the permission answers and git (with a witness). */
+  receipt?: Receipt;
 }
 
 /** What the worker's session needs from the worker. */
@@ -36,6 +47,8 @@ export interface WorkerSessionOptions {
   permissionTimeoutMs: number;
   /** Where the answers of the spec's rules are recorded (the approver records its own). */
   audit?: AuditLog | undefined;
+  /** Makes each turn's receipt, as the server's witness does for its agents. */
+  witness?: TurnWitness | undefined;
 }
 
 /**
@@ -74,6 +87,7 @@ export class WorkerSession {
       // The approver answers (or denies) first; this only ends a request everyone forgot.
       permissionTimeoutMs: this.#o.permissionTimeoutMs + 60_000,
       ...(this.#o.audit === undefined ? {} : { onPermission: auditRuled(this.#o.audit, this.#o.say) }),
+      ...(this.#o.witness === undefined ? {} : { witness: this.#o.witness }),
     });
     supervisor.onChange((change) => {
       if (change.type === "event") this.#onEvent(change.event);
@@ -180,7 +194,7 @@ export class WorkerSession {
         exit: report.isError ? "error" : report.interrupted ? "timeout" : "ok",
         result: report.result,
         usage: report.usage,
-        ...definedFields({ costUsd: report.costUsd }),
+        ...definedFields({ costUsd: report.costUsd, receipt: report.receipt }),
         ...(report.isError ? { error: report.result || (this.#lastError ?? "the turn failed") } : {}),
       });
   }

@@ -1,5 +1,5 @@
 import { tracer } from "@subagent-mcp/tracing";
-import { DEFAULT_PERMISSION_TIMEOUT_MS, type Budget, type CostOf, type Driver } from "@subagent-mcp/core";
+import { DEFAULT_PERMISSION_TIMEOUT_MS, type Budget, type CostOf, type Driver, type TurnWitness } from "@subagent-mcp/core";
 import { isRetryable, wakes, type MailboxStore, type Message } from "@subagent-mcp/mailbox";
 import type { AuditLog, PermissionRules } from "@subagent-mcp/permissions";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -59,10 +59,23 @@ interface WorkerOptions {
   onTurn?: (entry: TurnLog) => void;
   /** What holds its provider now (a spend cap, `quota_percent`), said with when it resets; undefined when a turn may start. */
   heldBy?: () => string | undefined;
+  /** Makes each turn's receipt (the receipts' witness, git read in its cwd): kept in its turn log and sent with its reply. */
+  witness?: TurnWitness;
 }
 
 type Optional =
-  "say" | "rules" | "approver" | "permissionTimeoutMs" | "audit" | "budget" | "costOf" | "budgetFallbackMs" | "recoverEveryMs" | "onTurn" | "heldBy";
+  | "say"
+  | "rules"
+  | "approver"
+  | "permissionTimeoutMs"
+  | "audit"
+  | "budget"
+  | "costOf"
+  | "budgetFallbackMs"
+  | "recoverEveryMs"
+  | "onTurn"
+  | "heldBy"
+  | "witness";
 
 /** The signal `subagent-mcp stop` sends a worker: its running turn ends as the user's stop (see {@link Worker.stopTurn}). */
 export const WORKER_STOP_SIGNAL = "SIGUSR2";
@@ -91,6 +104,7 @@ export class Worker {
       approver: () => this.#approver,
       permissionTimeoutMs: options.permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS,
       audit: options.audit,
+      witness: options.witness,
     });
   }
 
@@ -189,7 +203,7 @@ export class Worker {
       outcome: "acked",
       ...definedFields({ tokens: outcome.usage, costUsd: outcome.costUsd }),
       provider: this.#o.driver.provider,
-      ...definedFields({ model, sessionId: this.#session.sessionId, error: outcome.error }),
+      ...definedFields({ model, sessionId: this.#session.sessionId, error: outcome.error, receipt: outcome.receipt }),
     };
     let failure = outcome.exit === "ok" || outcome.exit === "stopped" ? undefined : (outcome.error ?? outcome.exit);
     if (outcome.byUser === true) {
@@ -204,7 +218,16 @@ export class Worker {
         // Reply first, ack second: a crash in between repeats the reply, it never loses the message.
         // A reply that cannot be sent (too large, disk full) fails the turn: retried, then dead-lettered.
         try {
-          const reply = { from: name, to: to.from, body: outcome.result, priority: "normal" as const, replyTo: to.id, threadId: to.threadId, auto: true };
+          const reply = {
+            from: name,
+            to: to.from,
+            body: outcome.result,
+            priority: "normal" as const,
+            replyTo: to.id,
+            threadId: to.threadId,
+            auto: true,
+            ...definedFields({ receipt: outcome.receipt }),
+          };
           entry.reply = (await this.#persist("send the reply", () => mail.send(reply), signal)).id;
           entry.outcome = "replied";
         } catch (error) {

@@ -5,6 +5,7 @@ import { fail } from "../fail.js";
 import { cliContext } from "../context.js";
 import { mailOf, openMail, type MailPlace } from "./mailstore.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import { receiptLine } from "@subagent-mcp/contract";
 
 /** `subagent-mcp send NAME "text" [--wait]`: a message to an agent's mailbox, for people and scripts. */
 export const sendCommand = defineCommand({
@@ -14,7 +15,8 @@ export const sendCommand = defineCommand({
     text: { type: "positional", description: "The message", required: true },
     from: { type: "string", description: "Your mailbox name (default: shell)" },
     priority: { type: "string", description: "low, normal (default) or high" },
-    wait: { type: "boolean", description: "Wait for the reply and print it" },
+    wait: { type: "boolean", description: "Wait for the reply and print it (a worker's with its turn's receipt line on stderr)" },
+    json: { type: "boolean", description: "With --wait: print the reply as JSON (id, from, thread_id, body, and a worker's turn receipt)" },
     timeout: { type: "string", description: "Seconds to wait for the reply (default 600)" },
   },
   async run({ args }) {
@@ -54,7 +56,20 @@ export const sendCommand = defineCommand({
     await mail.close();
     if (reply === undefined) fail(`no reply from ${args.name} within ${timeoutS} s`, 1);
     if (reply.bounce === true) fail(reply.body, 1);
+    if (args.json) {
+      const out = {
+        id: reply.id,
+        from: reply.from,
+        thread_id: reply.threadId,
+        body: reply.body,
+        ...(reply.receipt === undefined ? {} : { receipt: reply.receipt }),
+      };
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      return;
+    }
+    // The answer alone on stdout (scripts read it); what the worker's turn did beside it, for the person.
     process.stdout.write(`${reply.body}\n`);
+    if (reply.receipt !== undefined) process.stderr.write(`${receiptLine(reply.receipt)}\n`);
   },
 });
 

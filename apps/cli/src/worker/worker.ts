@@ -176,6 +176,13 @@ export const workerCommand = defineCommand({
     for (const problem of secretsInEnv(ctx)) process.stderr.write(`worker ${name.data}: ${problem}\n`);
     const costOf = turnCost(config.prices);
     const spending = await workerSpending(ctx.stateDir, config, { name: name.data, provider: provider.data, ...definedFields({ model: spec.model }) }, costOf);
+    // Each turn's receipt: its events, permission answers, and git in its cwd (private git data in the worker's folder).
+    const { compilePhrases, Receipts, serverFolder } = await import("@subagent-mcp/receipts");
+    const witness = new Receipts({
+      phrases: compilePhrases(config.receipts),
+      dir: serverFolder(join(files.dir, "receipts")),
+      ...definedFields({ maxFiles: config.receipts?.max_files }),
+    });
     const worker = new Worker({
       name: name.data,
       mail: mail.store,
@@ -199,6 +206,7 @@ export const workerCommand = defineCommand({
       say,
       // A spend cap or quota_percent over its provider: each message is answered with which, not with a turn.
       heldBy: spending.heldBy,
+      witness,
     });
     const where = `${mail.where} (${provider.data})`;
     await runUntilStopped(worker, {
@@ -206,7 +214,7 @@ export const workerCommand = defineCommand({
       where,
       log: files.logPath,
       once: args.once,
-      close: () => Promise.all([mail.close(), spending.close()]).then(() => undefined),
+      close: () => Promise.all([mail.close(), spending.close(), witness.close()]).then(() => undefined),
       say,
     });
   },

@@ -2,6 +2,7 @@
 // usage package sums them) and its saved session (the provider its turns ran on).
 import { z } from "zod";
 import { ProviderSchema } from "../provider.js";
+import { ReceiptSchema } from "./receipt.js";
 import { UsageSchema } from "../tokens.js";
 
 /** The conversation a worker resumes after a restart. */
@@ -27,5 +28,7 @@ export const TurnLogSchema = z.object({
   sessionId: z.string().optional(),
   reply: z.string().optional(),
   error: z.string().optional(),
+  /** What the turn did (its events, permission answers and git in the worker's folder); older logs have none. */
+  receipt: ReceiptSchema.optional(),
 });
 export type TurnLog = z.infer<typeof TurnLogSchema>;
