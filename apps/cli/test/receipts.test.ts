@@ -135,15 +135,9 @@ describe.each(FACTS_CLIS)("receipts hold the final text to the facts on $provide
     const firstTurn = await turn(s, agent_id);
     const denied = receiptOf(firstTurn.finished);
     expect(denied.permissions).toContainEqual(expect.objectContaining({ decision: "deny", by: "rule", rule: "Bash(rm:*)" }));
-    if (provider === "codex") {
-      // Codex hands a denial back to the model as a user message, so the fake answers that message
-      // (an echo of "Permission denied: ...") instead of the scripted claim: an honest text, not suspect.
-      expect(firstTurn.finished.result).toContain("Permission denied");
-      expect(denied.suspect).toBeUndefined();
-    } else
-      expect(denied.suspect?.find((x) => x.reason === "permission_denied")?.evidence).toMatch(
-        /^says "Deleted it" but .*rm -rf dist was denied by rule Bash\(rm:\*\)/,
-      );
+    expect(denied.suspect?.find((x) => x.reason === "permission_denied")?.evidence).toMatch(
+      /^says "Deleted it" but .*rm -rf dist'? was denied by rule Bash\(rm:\*\)/,
+    );
 
     // (b) The last test run failed and the text says all is green.
     const red = await turn(s, agent_id, "Run the tests. [[shell:node --test fail.test.mjs]] [[say:All green.]]");
