@@ -11,7 +11,10 @@ const ADMISSIONS: [Admits, RegExp][] = [
   ["denied", /\b(denied|refused|rejected|blocked|forbidden|disallowed|not (permitted|allowed)|(not|no) (have )?permission)\b/],
   ["unable", /\b(could not|can not|unable|not able|failed to|gave up|give up)\b/],
   ["failed", /\b(fail|fails|failed|failing|failure|failures|broken|broke)\b|❌/],
-  ["failed", /^error\b|^(\w+ )?error$|\berror:|\b(an?|with|with an?|[1-9]\d*) (\w+ )?errors?\b|\berrored\b|\bexit(ed|s)? (with )?(code|status) [1-9]|\bnon-zero exit\b/],
+  [
+    "failed",
+    /^error\b|^(\w+ )?error$|\berror:|\b(an?|with|with an?|[1-9]\d*) (\w+ )?errors?\b|\berrored\b|\bexit(ed|s)? (with )?(code|status) [1-9]|\bnon-zero exit\b/,
+  ],
   ["incomplete", /\bstill\b(?! (works?|pass|passes|passing|green))/],
   [
     "unchanged",
