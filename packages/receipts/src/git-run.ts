@@ -2,6 +2,7 @@
 // tree, and a failure turned into a reason (never an exception), so a receipt can say what it
 // could not read and still be given.
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { errorMessage } from "@subagent-mcp/errors";
 import { gitConfigEnv, NO_REPOSITORY_PROGRAMS, withoutRepoGitEnv } from "@subagent-mcp/contract";
 
@@ -16,8 +17,11 @@ export function gitEnv(extra: Record<string, string> = {}, config: readonly (rea
   return { ...env, ...own, ...gitConfigEnv([...config, ...NO_REPOSITORY_PROGRAMS]), ...extra };
 }
 
-/** The outcome of a run of git commands: their stdout, or why it could not be had. */
-export type GitOutcome = { stdout: string } | { undetermined: string };
+/**
+ * The outcome of a run of git commands: their stdout (and the `alongside` step's apart), or why it
+ * could not be had (`timedOut` when the bound passed, not git that failed).
+ */
+export type GitOutcome = { stdout: string; alongside?: string } | { undetermined: string; timedOut?: true };
 
 export interface GitRun {
   /** Where the commands run. */
@@ -28,13 +32,19 @@ export interface GitRun {
   lenient?: string[];
   env: Record<string, string | undefined>;
   timeoutMs: number;
+  /**
+   * A step run at the same time as the others (two cores read the working tree at once), its stdout
+   * kept in the file `into` (ours) and answered as `alongside`; the run fails if it fails.
+   */
+  alongside?: { step: string[]; into: string };
 }
 
 const quote = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`;
 
 /**
  * Runs the steps in one spawn where a POSIX shell is there (`git a && git b`: one process start
- * from node instead of one per command), else one spawn each; their stdouts are concatenated.
+ * from node instead of one per command; the `alongside` step beside them), else one spawn each;
+ * their stdouts are concatenated.
  * Never throws; never outlives `timeoutMs` (the process group is killed).
  */
 export async function runGit(run: GitRun): Promise<GitOutcome> {
@@ -46,8 +56,23 @@ export async function runGit(run: GitRun): Promise<GitOutcome> {
       if (isLenient(run, step)) return `{ ${line} || [ $? -eq 1 ]; }`;
       return i === run.steps.length - 1 ? `exec ${line}` : line;
     };
-    const script = run.steps.map(command).join(" && ");
-    return spawnBounded("sh", ["-c", script], run);
+    const side = run.alongside;
+    if (side === undefined) return spawnBounded("sh", ["-c", run.steps.map(command).join(" && ")], run);
+    // The side step starts first, in the background; the others run meanwhile (none replaces the
+    // shell, which waits for the side step: its failure is the run's, and the others' stops it).
+    const steps = run.steps.map((step) => (isLenient(run, step) ? command(step, -1) : ["git", ...step].map(quote).join(" ")));
+    const script = [
+      `${["git", ...side.step].map(quote).join(" ")} > ${quote(side.into)} & side=$!`,
+      `{ ${steps.join(" && ")}; } || { status=$?; kill $side 2>/dev/null; exit $status; }`,
+      "wait $side",
+    ].join("\n");
+    const outcome = await spawnBounded("sh", ["-c", script], run);
+    if ("undetermined" in outcome) return outcome;
+    try {
+      return { stdout: outcome.stdout, alongside: await readFile(side.into, "utf8") };
+    } catch (error) {
+      return { undetermined: `git's output could not be read (${errorMessage(error)})` };
+    }
   }
   let stdout = "";
   for (const step of run.steps) {
@@ -55,7 +80,9 @@ export async function runGit(run: GitRun): Promise<GitOutcome> {
     if ("undetermined" in outcome) return outcome;
     stdout += outcome.stdout;
   }
-  return { stdout };
+  if (run.alongside === undefined) return { stdout };
+  const side = await spawnBounded("git", run.alongside.step, run);
+  return "undetermined" in side ? side : { stdout, alongside: side.stdout };
 }
 
 const isLenient = (run: GitRun, step: string[]): boolean => run.lenient?.includes(step.find((arg, i) => arg !== "-c" && step[i - 1] !== "-c") ?? "") ?? false;
@@ -99,7 +126,7 @@ async function spawnBounded(file: string, args: string[], run: GitRun, okUpTo = 
   });
   try {
     const result = await Promise.race([subprocess, abandoned]);
-    if (bound.passed || result === undefined) return { undetermined: `git took longer than ${run.timeoutMs} ms` };
+    if (bound.passed || result === undefined) return { undetermined: `git took longer than ${run.timeoutMs} ms`, timedOut: true };
     if (result.exitCode !== undefined && result.exitCode <= okUpTo) return { stdout: result.stdout };
     return { undetermined: failure(run, result.stderr, result.exitCode, result.message ?? "") };
   } finally {

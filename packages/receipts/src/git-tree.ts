@@ -5,14 +5,16 @@
 // (git-dir.ts); the user's objects are read through GIT_ALTERNATE_OBJECT_DIRECTORIES.
 // The private index starts as a copy of the repository's own, so the stat data git already has is
 // reused: only files changed or untracked since are hashed, and later snapshots only what changed
-// since the one before.
+// since the one before. A turn's end writes nothing: the private index, as the start's snapshot
+// left it, is compared with the working tree (git-turn-end.ts).
 import { copyFile, rm, stat, utimes } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { ReceiptFiles } from "@subagent-mcp/contract";
 import { errorMessage } from "@subagent-mcp/errors";
-import { DIFF_FORMAT, parseDiff } from "./git-diff.js";
+import { DIFF_FORMAT, parseDiff, summarizeFiles } from "./git-diff.js";
 import { KEPT_CONFIG, makeGitDir } from "./git-dir.js";
 import { gitEnv, runGit, type GitOutcome } from "./git-run.js";
+import { bigFileThreshold, CHANGED_FILES, changedAfterAll, countAdded, NEW_FILES, readListing } from "./git-turn-end.js";
 
 /** A snapshot of the working tree: the tree's id, or why it could not be taken. */
 export type Snapshot = { tree: string } | { undetermined: string };
@@ -32,6 +34,8 @@ export interface TreeWatchOptions {
 interface Repo {
   top: string;
   env: Record<string, string | undefined>;
+  /** Past this size (bytes) git calls a file binary without reading it. */
+  bigFile: number;
 }
 
 // Our writes must not land in the user's .git: a split index would write its shared part there, and
@@ -56,6 +60,8 @@ export class TreeWatch {
   #repo: Repo | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  // The tree the private index holds exactly, when it does: the last snapshot's, until a command stages anew.
+  #staged: string | undefined;
 
   constructor(options: TreeWatchOptions) {
     this.#cwd = resolve(options.cwd);
@@ -66,10 +72,13 @@ export class TreeWatch {
   /** The working tree as it is now. */
   snapshot(): Promise<Snapshot> {
     return this.#serial(async () => {
+      this.#staged = undefined;
       const outcome = await this.#git([ADD_ALL, [...CONFIG, "write-tree"]]);
       if ("undetermined" in outcome) return outcome;
       const tree = outcome.stdout.trim();
-      return TREE_ID.test(tree) ? { tree } : { undetermined: `git write-tree answered "${tree.slice(0, 80)}"` };
+      if (!TREE_ID.test(tree)) return { undetermined: `git write-tree answered "${tree.slice(0, 80)}"` };
+      this.#staged = tree;
+      return { tree };
     });
   }
 
@@ -84,16 +93,43 @@ export class TreeWatch {
   }
 
   /**
-   * A turn's end in one spawn: the working tree as it is now against `start`, the first `maxFiles`
-   * listed. The private index is brought up to date and compared with `start` directly (no tree is
-   * written); the next turn takes its own snapshot.
+   * A turn's end: the working tree as it is now against `start`, the first `maxFiles` listed. When
+   * `start` is the last snapshot (the private index holds it), one spawn reads the working tree
+   * against the index and writes nothing (git-turn-end.ts); else the index is brought up to date
+   * and compared with `start` (no tree is written). The next turn takes its own snapshot.
    */
   changesSince(start: Snapshot, maxFiles: number): Promise<TreeChanges> {
     return this.#serial(async () => {
       if ("undetermined" in start) return { undetermined: `no snapshot at the start: ${start.undetermined}` };
+      if (this.#staged === start.tree) {
+        const read = await this.#againstIndex(maxFiles);
+        if (read !== undefined) return read;
+      }
+      this.#staged = undefined;
       const outcome = await this.#git([ADD_ALL, ["diff-index", "--cached", ...DIFF_FORMAT, start.tree, "--"]]);
       return "undetermined" in outcome ? outcome : parseDiff(outcome.stdout, maxFiles);
     });
+  }
+
+  // The working tree against the private index, which holds the start; undefined where only staging
+  // the tree can say (a nested repository, or git failed on a path it could not read).
+  async #againstIndex(maxFiles: number): Promise<TreeChanges | undefined> {
+    // Both read the working tree: the new files are listed while the changed ones are (one spawn, two cores).
+    const outcome = await this.#run([CHANGED_FILES], NEW_FILES);
+    if ("undetermined" in outcome) return outcome.timedOut === true ? { undetermined: outcome.undetermined } : undefined;
+    const listing = readListing(outcome.stdout, outcome.alongside ?? "");
+    if ("full" in listing) return undefined;
+    const repo = this.#repo;
+    if (repo === undefined) return undefined;
+    const changed = [...listing.changed];
+    // A binary file git lists as modified may only have been touched: its content now says.
+    if (listing.unsure.length > 0) {
+      const hashed = await this.#run([["hash-object", "--", ...listing.unsure.map((entry) => entry.path)]]);
+      if ("undetermined" in hashed) return hashed.timedOut === true ? { undetermined: hashed.undetermined } : undefined;
+      changed.push(...changedAfterAll(listing.unsure, hashed.stdout));
+    }
+    const added = await countAdded(repo.top, listing.added, repo.bigFile);
+    return summarizeFiles([...changed, ...added], maxFiles);
   }
 
   /**
@@ -102,6 +138,7 @@ export class TreeWatch {
    */
   turnEnd(start: Snapshot, maxFiles: number): Promise<{ end: Snapshot; changes: TreeChanges }> {
     return this.#serial(async () => {
+      this.#staged = undefined;
       const outcome = await this.#git([
         ADD_ALL,
         [...CONFIG, "write-tree"],
@@ -111,6 +148,7 @@ export class TreeWatch {
       const newline = outcome.stdout.indexOf("\n");
       const tree = outcome.stdout.slice(0, newline);
       const end = TREE_ID.test(tree) ? { tree } : { undetermined: `git write-tree answered "${tree.slice(0, 80)}"` };
+      if ("tree" in end) this.#staged = tree;
       if ("undetermined" in start) return { end, changes: { undetermined: `no snapshot at the start: ${start.undetermined}` } };
       return { end, changes: parseDiff(outcome.stdout.slice(newline + 1), maxFiles) };
     }, bothUndetermined);
@@ -124,6 +162,7 @@ export class TreeWatch {
     return this.#serial(
       async () => {
         if ("undetermined" in start) return undefined;
+        this.#staged = undefined;
         const outcome = await this.#git([ADD_ALL, ["diff-index", "--cached", "-p", "--no-renames", "--no-ext-diff", "--no-textconv", start.tree, "--"]]);
         if ("undetermined" in outcome) return undefined;
         const patch = outcome.stdout;
@@ -155,11 +194,18 @@ export class TreeWatch {
     return next;
   }
 
+  // A reason alone: whether the bound passed is for #againstIndex only.
   async #git(steps: string[][]): Promise<GitOutcome> {
+    const outcome = await this.#run(steps);
+    return "undetermined" in outcome ? { undetermined: outcome.undetermined } : outcome;
+  }
+
+  async #run(steps: string[][], alongside?: string[]): Promise<GitOutcome> {
     const repo = this.#repo ?? (await this.#open());
     if ("undetermined" in repo) return repo;
     this.#repo = repo;
-    const outcome = await runGit({ cwd: repo.top, steps, env: repo.env, timeoutMs: this.#timeoutMs, lenient: ["add"] });
+    const side = alongside === undefined ? {} : { alongside: { step: alongside, into: join(this.#dir, "new-files") } };
+    const outcome = await runGit({ cwd: repo.top, steps, env: repo.env, timeoutMs: this.#timeoutMs, lenient: ["add"], ...side });
     // A killed git leaves its lock behind, which would fail every later call.
     if ("undetermined" in outcome) await rm(join(this.#dir, "index.lock"), { force: true });
     return outcome;
@@ -193,7 +239,8 @@ export class TreeWatch {
       },
       config,
     );
-    return { top, env };
+    const bigFile = bigFileThreshold(config.find(([key]) => key === "core.bigfilethreshold")?.[1]);
+    return { top, env, bigFile };
   }
 }
 

@@ -1,7 +1,10 @@
 // The git half of a turn's receipt on a generated repository (10k tracked files, 1k untracked):
-// what a turn's end costs (TreeWatch.changesSince: one spawn of `git add --all` into the private
-// index and `git diff-index` against the turn's start; turnEnd, which also writes the end's tree), beside bare `git status --porcelain` on the
-// same tree, plus a turn start's snapshot and a first snapshot (seeding the private index).
+// what a turn's end costs (TreeWatch.changesSince: one spawn of `git diff-files` and, beside it,
+// `git ls-files --others` against the private index the start's snapshot left, the added files'
+// lines counted in node; turnEnd, which stages the tree with `git add --all` and writes it), beside
+// bare `git status --porcelain` on the same tree in the same turn (before the turn's end on even
+// turns, after it on odd ones), plus a turn start's snapshot and a first snapshot (seeding the
+// private index).
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,6 +56,8 @@ interface ReceiptGitResults {
   turnEndKeep: Summary;
   turnEndSeparate: Summary;
   gitStatus: Summary;
+  /** changesSince over the git status of the same turn, turn by turn. */
+  endOverStatus: Summary;
   lastTurn: TreeChanges;
 }
 
@@ -77,7 +82,7 @@ async function receiptGitBench(turns: number, firsts: number): Promise<ReceiptGi
     }
     const w = new TreeWatch({ cwd: root, dir: join(base, "watch") });
     await w.snapshot();
-    const t = { start: [] as number[], end: [] as number[], keep: [] as number[], separate: [] as number[], status: [] as number[] };
+    const t = { start: [] as number[], end: [] as number[], keep: [] as number[], separate: [] as number[], status: [] as number[], ratio: [] as number[] };
     // Each turn ends one of three ways in turn, so that each sees the same edits and load.
     const ends: ((start: Snapshot) => Promise<TreeChanges>)[] = [
       (start: Snapshot) => timed(() => w.changesSince(start, 50), t.end),
@@ -93,6 +98,8 @@ async function receiptGitBench(turns: number, firsts: number): Promise<ReceiptGi
       const end = ends[turn % ends.length];
       if (end !== undefined) lastTurn = await end(start);
       if (turn % 2 === 1) await timed(() => git(root, ["status", "--porcelain"]), t.status);
+      const [ended, status] = [t.end.at(-1), t.status.at(-1)];
+      if (turn % ends.length === 0 && ended !== undefined && status !== undefined) t.ratio.push(ended / status);
     }
     await w.close();
     return {
@@ -103,6 +110,7 @@ async function receiptGitBench(turns: number, firsts: number): Promise<ReceiptGi
       turnEndKeep: summarize(t.keep),
       turnEndSeparate: summarize(t.separate),
       gitStatus: summarize(t.status),
+      endOverStatus: summarize(t.ratio),
       lastTurn,
     };
   } finally {
@@ -142,8 +150,9 @@ export async function benchReceiptGit({ runs, save }: BenchContext): Promise<voi
     `A turn receipt's git work on ${r.files.tracked} tracked + ${r.files.untracked} untracked files (ms; load average ${load.toFixed(1)} -> ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores; last turn: ${seen})`,
     ["measure", "median", "p95", "runs", "what"],
     [
-      row("turn end: changesSince", r.turnEnd, "add --all && diff-index, one spawn"),
+      row("turn end: changesSince", r.turnEnd, "diff-files & ls-files --others vs the private index, one spawn; added files' lines read in node"),
       row("baseline: git status --porcelain", r.gitStatus, "the user's index, one spawn"),
+      row("changesSince / git status, same turn", r.endOverStatus, "ratio, turn by turn"),
       row("turn end keeping its tree: turnEnd", r.turnEndKeep, "add --all && write-tree && diff-index, one spawn"),
       row("turn end, separately: snapshot + diff", r.turnEndSeparate, "add --all && write-tree, then diff-tree: two spawns"),
       row("turn start: snapshot", r.turnStart, "add --all && write-tree, one spawn"),
