@@ -33,10 +33,11 @@ export interface GitRun {
   env: Record<string, string | undefined>;
   timeoutMs: number;
   /**
-   * A step run at the same time as the others (two cores read the working tree at once), its stdout
-   * kept in the file `into` (ours) and answered as `alongside`; the run fails if it fails.
+   * Steps run at the same time as the others (two cores read the working tree at once), each reading
+   * the one before's stdout, the last's kept in the file `into` (ours; its siblings `into.<i>` hold
+   * the others') and answered as `alongside`; the run fails if one of them fails.
    */
-  alongside?: { step: string[]; into: string };
+  alongside?: { steps: string[][]; into: string };
 }
 
 const quote = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`;
@@ -58,11 +59,13 @@ export async function runGit(run: GitRun): Promise<GitOutcome> {
     };
     const side = run.alongside;
     if (side === undefined) return spawnBounded("sh", ["-c", run.steps.map(command).join(" && ")], run);
-    // The side step starts first, in the background; the others run meanwhile (none replaces the
-    // shell, which waits for the side step: its failure is the run's, and the others' stops it).
+    // The side steps start first, in the background; the others run meanwhile (none replaces the
+    // shell, which waits for the side steps: their failure is the run's, and the others' stops them).
     const steps = run.steps.map((step) => (isLenient(run, step) ? command(step, -1) : ["git", ...step].map(quote).join(" ")));
+    const file = (i: number): string => quote(i === side.steps.length - 1 ? side.into : `${side.into}.${i}`);
+    const chain = side.steps.map((step, i) => `${["git", ...step].map(quote).join(" ")}${i === 0 ? "" : ` < ${file(i - 1)}`} > ${file(i)}`);
     const script = [
-      `${["git", ...side.step].map(quote).join(" ")} > ${quote(side.into)} & side=$!`,
+      `{ ${chain.join(" && ")}; } & side=$!`,
       `{ ${steps.join(" && ")}; } || { status=$?; kill $side 2>/dev/null; exit $status; }`,
       "wait $side",
     ].join("\n");
@@ -81,15 +84,20 @@ export async function runGit(run: GitRun): Promise<GitOutcome> {
     stdout += outcome.stdout;
   }
   if (run.alongside === undefined) return { stdout };
-  const side = await spawnBounded("git", run.alongside.step, run);
-  return "undetermined" in side ? side : { stdout, alongside: side.stdout };
+  let alongside: string | undefined;
+  for (const step of run.alongside.steps) {
+    const side = await spawnBounded("git", step, run, 0, alongside);
+    if ("undetermined" in side) return side;
+    alongside = side.stdout;
+  }
+  return { stdout, alongside: alongside ?? "" };
 }
 
 const isLenient = (run: GitRun, step: string[]): boolean => run.lenient?.includes(step.find((arg, i) => arg !== "-c" && step[i - 1] !== "-c") ?? "") ?? false;
 
 // Spawns in a process group of its own so that a timeout kills git's children too (a clean filter,
 // a hook); waits at most a second more for the pipes to close, so a stray grandchild cannot hold us.
-async function spawnBounded(file: string, args: string[], run: GitRun, okUpTo = 0): Promise<GitOutcome> {
+async function spawnBounded(file: string, args: string[], run: GitRun, okUpTo = 0, input?: string): Promise<GitOutcome> {
   // Loaded on the first receipt: a fresh server's config reads the receipts' schema, not execa (apps/bench, "serve").
   const { execa } = await import("execa");
   let subprocess;
@@ -99,7 +107,7 @@ async function spawnBounded(file: string, args: string[], run: GitRun, okUpTo = 
       env: run.env,
       extendEnv: false,
       reject: false,
-      stdin: "ignore",
+      ...(input === undefined ? { stdin: "ignore" as const } : { input }),
       detached: process.platform !== "win32",
       stripFinalNewline: false,
       maxBuffer: 256 * 1024 * 1024,

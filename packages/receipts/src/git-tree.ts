@@ -14,7 +14,7 @@ import { errorMessage } from "@subagent-mcp/errors";
 import { DIFF_FORMAT, parseDiff, summarizeFiles } from "./git-diff.js";
 import { KEPT_CONFIG, makeGitDir } from "./git-dir.js";
 import { gitEnv, runGit, type GitOutcome } from "./git-run.js";
-import { bigFileThreshold, CHANGED_FILES, changedAfterAll, countAdded, NEW_FILES, readListing } from "./git-turn-end.js";
+import { bigFileThreshold, CHANGED_FILES, changedAfterAll, countAdded, driversBinary, NEW_FILES, NEW_FILES_ATTRIBUTES, readListing } from "./git-turn-end.js";
 
 /** A snapshot of the working tree: the tree's id, or why it could not be taken. */
 export type Snapshot = { tree: string } | { undetermined: string };
@@ -36,6 +36,8 @@ interface Repo {
   env: Record<string, string | undefined>;
   /** Past this size (bytes) git calls a file binary without reading it. */
   bigFile: number;
+  /** What the config's diff drivers say of binary files, read when a new file first names one. */
+  drivers?: Map<string, boolean>;
 }
 
 // Our writes must not land in the user's .git: a split index would write its shared part there, and
@@ -115,7 +117,7 @@ export class TreeWatch {
   // the tree can say (a nested repository, or git failed on a path it could not read).
   async #againstIndex(maxFiles: number): Promise<TreeChanges | undefined> {
     // Both read the working tree: the new files are listed while the changed ones are (one spawn, two cores).
-    const outcome = await this.#run([CHANGED_FILES], NEW_FILES);
+    const outcome = await this.#run([CHANGED_FILES], [NEW_FILES, NEW_FILES_ATTRIBUTES]);
     if ("undetermined" in outcome) return outcome.timedOut === true ? { undetermined: outcome.undetermined } : undefined;
     const listing = readListing(outcome.stdout, outcome.alongside ?? "");
     if ("full" in listing) return undefined;
@@ -128,8 +130,15 @@ export class TreeWatch {
       if ("undetermined" in hashed) return hashed.timedOut === true ? { undetermined: hashed.undetermined } : undefined;
       changed.push(...changedAfterAll(listing.unsure, hashed.stdout));
     }
-    const added = await countAdded(repo.top, listing.added, repo.bigFile);
-    return summarizeFiles([...changed, ...added], maxFiles);
+    if (listing.added.some((file) => file.driver !== undefined) && repo.drivers === undefined) {
+      const config = await this.#run([["config", "-z", "--get-regexp", "^diff\\..*\\.binary$"]]);
+      if ("undetermined" in config) return config.timedOut === true ? { undetermined: config.undetermined } : undefined;
+      repo.drivers = driversBinary(config.stdout);
+    }
+    const drivers = repo.drivers;
+    const added = listing.added.map((file) => (file.driver === undefined ? file : { ...file, binary: drivers?.get(file.driver) }));
+    const counted = await countAdded(repo.top, added, repo.bigFile);
+    return summarizeFiles([...changed, ...counted], maxFiles);
   }
 
   /**
@@ -200,12 +209,12 @@ export class TreeWatch {
     return "undetermined" in outcome ? { undetermined: outcome.undetermined } : outcome;
   }
 
-  async #run(steps: string[][], alongside?: string[]): Promise<GitOutcome> {
+  async #run(steps: string[][], alongside?: string[][]): Promise<GitOutcome> {
     const repo = this.#repo ?? (await this.#open());
     if ("undetermined" in repo) return repo;
     this.#repo = repo;
-    const side = alongside === undefined ? {} : { alongside: { step: alongside, into: join(this.#dir, "new-files") } };
-    const outcome = await runGit({ cwd: repo.top, steps, env: repo.env, timeoutMs: this.#timeoutMs, lenient: ["add"], ...side });
+    const side = alongside === undefined ? {} : { alongside: { steps: alongside, into: join(this.#dir, "new-files") } };
+    const outcome = await runGit({ cwd: repo.top, steps, env: repo.env, timeoutMs: this.#timeoutMs, lenient: ["add", "config"], ...side });
     // A killed git leaves its lock behind, which would fail every later call.
     if ("undetermined" in outcome) await rm(join(this.#dir, "index.lock"), { force: true });
     return outcome;
