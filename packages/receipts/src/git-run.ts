@@ -34,8 +34,9 @@ export interface GitRun {
   timeoutMs: number;
   /**
    * Steps run at the same time as the others (two cores read the working tree at once), each reading
-   * the one before's stdout, the last's kept in the file `into` (ours; its siblings `into.<i>` hold
-   * the others') and answered as `alongside`; the run fails if one of them fails.
+   * the one before's stdout (and skipped, answering nothing, when that is empty), the last's kept in
+   * the file `into` (ours; its siblings `into.<i>` hold the others') and answered as `alongside`;
+   * the run fails if one of them fails.
    */
   alongside?: { steps: string[][]; into: string };
 }
@@ -63,7 +64,10 @@ export async function runGit(run: GitRun): Promise<GitOutcome> {
     // shell, which waits for the side steps: their failure is the run's, and the others' stops them).
     const steps = run.steps.map((step) => (isLenient(run, step) ? command(step, -1) : ["git", ...step].map(quote).join(" ")));
     const file = (i: number): string => quote(i === side.steps.length - 1 ? side.into : `${side.into}.${i}`);
-    const chain = side.steps.map((step, i) => `${["git", ...step].map(quote).join(" ")}${i === 0 ? "" : ` < ${file(i - 1)}`} > ${file(i)}`);
+    const chain = side.steps.map((step, i) => {
+      const line = ["git", ...step].map(quote).join(" ");
+      return i === 0 ? `${line} > ${file(i)}` : `if [ -s ${file(i - 1)} ]; then ${line} < ${file(i - 1)} > ${file(i)}; else : > ${file(i)}; fi`;
+    });
     const script = [
       `{ ${chain.join(" && ")}; } & side=$!`,
       `{ ${steps.join(" && ")}; } || { status=$?; kill $side 2>/dev/null; exit $status; }`,
@@ -86,6 +90,7 @@ export async function runGit(run: GitRun): Promise<GitOutcome> {
   if (run.alongside === undefined) return { stdout };
   let alongside: string | undefined;
   for (const step of run.alongside.steps) {
+    if (alongside === "") break;
     const side = await spawnBounded("git", step, run, 0, alongside);
     if ("undetermined" in side) return side;
     alongside = side.stdout;
