@@ -116,6 +116,9 @@ export class TreeWatch {
   // The working tree against the private index, which holds the start; undefined where only staging
   // the tree can say (a nested repository, or git failed on a path it could not read).
   async #againstIndex(maxFiles: number): Promise<TreeChanges | undefined> {
+    // One bound for the whole reading: what the first run leaves is the later ones' (and the counting's).
+    const deadline = performance.now() + this.#timeoutMs;
+    const left = (): number => Math.max(1, Math.round(deadline - performance.now()));
     // Both read the working tree: the new files are listed while the changed ones are (one spawn, two cores).
     const outcome = await this.#run([CHANGED_FILES], [NEW_FILES, NEW_FILES_ATTRIBUTES]);
     if ("undetermined" in outcome) return outcome.timedOut === true ? { undetermined: outcome.undetermined } : undefined;
@@ -126,18 +129,19 @@ export class TreeWatch {
     const changed = [...listing.changed];
     // A binary file git lists as modified may only have been touched: its content now says.
     if (listing.unsure.length > 0) {
-      const hashed = await this.#run([["hash-object", "--", ...listing.unsure.map((entry) => entry.path)]]);
+      const hashed = await this.#run([["hash-object", "--", ...listing.unsure.map((entry) => entry.path)]], undefined, left());
       if ("undetermined" in hashed) return hashed.timedOut === true ? { undetermined: hashed.undetermined } : undefined;
       changed.push(...changedAfterAll(listing.unsure, hashed.stdout));
     }
     if (listing.added.some((file) => file.driver !== undefined) && repo.drivers === undefined) {
-      const config = await this.#run([["config", "-z", "--get-regexp", "^diff\\..*\\.binary$"]]);
+      const config = await this.#run([["config", "-z", "--get-regexp", "^diff\\..*\\.binary$"]], undefined, left());
       if ("undetermined" in config) return config.timedOut === true ? { undetermined: config.undetermined } : undefined;
       repo.drivers = driversBinary(config.stdout);
     }
     const drivers = repo.drivers;
     const added = listing.added.map((file) => (file.driver === undefined ? file : { ...file, binary: drivers?.get(file.driver) }));
-    const counted = await countAdded(repo.top, added, repo.bigFile);
+    const counted = await countAdded(repo.top, added, repo.bigFile, deadline);
+    if (counted === undefined) return { undetermined: `the new files' lines took longer than ${this.#timeoutMs} ms to count` };
     return summarizeFiles([...changed, ...counted], maxFiles);
   }
 
@@ -209,12 +213,12 @@ export class TreeWatch {
     return "undetermined" in outcome ? { undetermined: outcome.undetermined } : outcome;
   }
 
-  async #run(steps: string[][], alongside?: string[][]): Promise<GitOutcome> {
+  async #run(steps: string[][], alongside?: string[][], timeoutMs = this.#timeoutMs): Promise<GitOutcome> {
     const repo = this.#repo ?? (await this.#open());
     if ("undetermined" in repo) return repo;
     this.#repo = repo;
     const side = alongside === undefined ? {} : { alongside: { steps: alongside, into: join(this.#dir, "new-files") } };
-    const outcome = await runGit({ cwd: repo.top, steps, env: repo.env, timeoutMs: this.#timeoutMs, lenient: ["add", "config"], ...side });
+    const outcome = await runGit({ cwd: repo.top, steps, env: repo.env, timeoutMs, lenient: ["add", "config"], ...side });
     // A killed git leaves its lock behind, which would fail every later call.
     if ("undetermined" in outcome) await rm(join(this.#dir, "index.lock"), { force: true });
     return outcome;

@@ -68,24 +68,27 @@ const AT_ONCE = 16;
  * per "\n", plus a last line without one; a symbolic link is its target's text); binary (no
  * counts) when a NUL is in the first 8000 bytes or the file is over `bigFileThreshold` bytes, as git
  * says. A file that cannot be read (gone since, or unreadable) is left out, as `git add
- * --ignore-errors` leaves it out.
+ * --ignore-errors` leaves it out. Undefined when the reading goes past `deadline` (a
+ * `performance.now()` time): the bound a receipt puts on git holds for this reading too.
  */
-export async function countAdded(top: string, files: readonly NewFile[], bigFileThreshold: number): Promise<ReceiptFile[]> {
+export async function countAdded(top: string, files: readonly NewFile[], bigFileThreshold: number, deadline: number): Promise<ReceiptFile[] | undefined> {
   const counted: (ReceiptFile | undefined)[] = files.map(() => undefined);
+  const late = (): boolean => performance.now() > deadline;
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < files.length) {
+    while (next < files.length && !late()) {
       const i = next;
       next += 1;
       const file = files[i];
-      if (file !== undefined) counted[i] = await countOne(join(top, file.path), file, bigFileThreshold).catch(() => undefined);
+      if (file !== undefined) counted[i] = await countOne(join(top, file.path), file, bigFileThreshold, late).catch(() => undefined);
     }
   };
   await Promise.all(Array.from({ length: Math.min(AT_ONCE, files.length) }, worker));
+  if (late()) return undefined;
   return counted.filter((file): file is ReceiptFile => file !== undefined);
 }
 
-async function countOne(full: string, { path, binary }: NewFile, bigFileThreshold: number): Promise<ReceiptFile | undefined> {
+async function countOne(full: string, { path, binary }: NewFile, bigFileThreshold: number, late: () => boolean): Promise<ReceiptFile | undefined> {
   const info = await lstat(full);
   if (info.isSymbolicLink()) return { path, change: "added", ...lines(await readlink(full, { encoding: "buffer" }), binary) };
   if (!info.isFile()) return undefined;
@@ -96,7 +99,7 @@ async function countOne(full: string, { path, binary }: NewFile, bigFileThreshol
     let read = 0;
     let newlines = 0;
     let last = -1;
-    for (;;) {
+    while (!late()) {
       const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
       if (bytesRead === 0) break;
       const chunk = buffer.subarray(0, bytesRead);
