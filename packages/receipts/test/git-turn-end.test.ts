@@ -145,6 +145,28 @@ describe("a turn's end against the start's index", () => {
     });
   });
 
+  it("reads a nested repository's commit as staging it would, and nothing of its own changes", async () => {
+    const root = makeRepo({ "a.txt": "a\n" });
+    const inner = join(root, "inner");
+    mkdirSync(inner);
+    git(inner, "init", "-q");
+    write(inner, { "x.txt": "x\n" });
+    git(inner, "add", "x.txt");
+    git(inner, "commit", "-q", "-m", "inner");
+    git(root, "add", "inner");
+    git(root, "commit", "-q", "-m", "with inner");
+    expect(
+      await turn(root, () => {
+        write(inner, { "x.txt": "dirty\n", "y.txt": "y\n" });
+      }),
+    ).toEqual(none);
+    const moved = await turn(root, () => {
+      git(inner, "add", "x.txt");
+      git(inner, "commit", "-q", "-m", "moved");
+    });
+    expect(moved).toMatchObject({ changed: [{ path: "inner", change: "modified" }], total: { files: 1 } });
+  });
+
   it("stages the tree where the index cannot say: a nested repository with a commit, a start older than the last snapshot", async () => {
     const root = makeRepo({ "a.txt": "a\n" });
     const nested = await turn(
