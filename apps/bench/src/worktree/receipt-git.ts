@@ -1,10 +1,7 @@
 // The git half of a turn's receipt on a generated repository (10k tracked files, 1k untracked):
-// what a turn's end costs (TreeWatch.changesSince: one spawn of `git diff-files` and, beside it,
-// `git ls-files --others` then `git check-attr` on what it lists, against the private index the
-// start's snapshot left, the added files' lines counted in node; turnEnd, which stages the tree
-// with `git add --all` and writes it), beside bare `git status --porcelain` on the same tree in the
-// same turn (before the turn's end on even turns, after it on odd ones), plus a turn start's
-// snapshot and a first snapshot (seeding the private index).
+// a turn's end (changesSince: `git diff-files` and beside it `ls-files --others | check-attr`
+// against the index the start's snapshot left, one spawn; turnEnd stages and writes the tree) beside
+// bare `git status --porcelain` on the same tree in the same turn, turn start and first snapshots.
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,8 +53,7 @@ interface ReceiptGitResults {
   turnEndKeep: Summary;
   turnEndSeparate: Summary;
   gitStatus: Summary;
-  /** changesSince over the git status of the same turn, turn by turn. */
-  endOverStatus: Summary;
+  endOverStatus: Summary; // changesSince / the same turn's git status
   lastTurn: TreeChanges;
 }
 
@@ -150,11 +146,7 @@ export async function benchReceiptGit({ runs, save }: BenchContext): Promise<voi
     `A turn receipt's git work on ${r.files.tracked} tracked + ${r.files.untracked} untracked files (ms; load average ${load.toFixed(1)} -> ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores; last turn: ${seen})`,
     ["measure", "median", "p95", "runs", "what"],
     [
-      row(
-        "turn end: changesSince",
-        r.turnEnd,
-        "diff-files & (ls-files --others | check-attr) vs the private index, one spawn; added files' lines read in node",
-      ),
+      row("turn end: changesSince", r.turnEnd, "diff-files & (ls-files -o | check-attr) vs private index, one spawn"),
       row("baseline: git status --porcelain", r.gitStatus, "the user's index, one spawn"),
       row("changesSince / git status, same turn", r.endOverStatus, "ratio, turn by turn"),
       row("turn end keeping its tree: turnEnd", r.turnEndKeep, "add --all && write-tree && diff-index, one spawn"),
