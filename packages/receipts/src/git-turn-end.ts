@@ -4,7 +4,7 @@
 // files modified or deleted since (and counts their lines, as `diff-index` would); `git ls-files
 // --others` names the files new since (ignored ones out), whose lines are counted here as git's
 // numstat counts an added file's, binary or not as git says (its `diff` attribute, else a NUL in
-// its first 8000 bytes). Nothing is staged, hashed into objects or written.
+// its first 8000 bytes). Nothing is staged or stored: the index and the objects stay as they were.
 import { lstat, open, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { ReceiptFile } from "@subagent-mcp/contract";
@@ -28,7 +28,7 @@ export interface NewFile {
 type EndListing = { changed: DiffEntry[]; unsure: DiffEntry[]; added: NewFile[] } | { full: string };
 
 /**
- * Reads the outputs of {@link CHANGED_FILES} and {@link NEW_FILES}. `diff-files` also lists a file
+ * Reads the outputs of {@link CHANGED_FILES} and {@link NEW_FILES_ATTRIBUTES} (given what {@link NEW_FILES} listed). `diff-files` also lists a file
  * whose stat data changed but whose content did not (touched, or written back as it was): a text
  * one has 0 lines added and removed and its mode unchanged, and is dropped here; a binary one has
  * no line counts to tell, so it is returned `unsure` (its content is compared by the caller).
