@@ -30,6 +30,7 @@ const allowed = {
   budgets: ["contract", "core", "errors", "routing", "usage"],
   "mcp-transport": ["contract", "drivers", "errors", "tracing"],
   receipts: ["contract", "core", "errors", "permissions", "state"],
+  board: ["errors"],
   server: [
     "agents",
     "budgets",
