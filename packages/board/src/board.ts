@@ -79,13 +79,11 @@ function claim(board: Board, op: OpOf<"claim">, now: number): Board | BoardError
 }
 
 function heartbeat(board: Board, member: string, now: number): Board {
-  let changed = false;
   const tasks = board.tasks.map((t) => {
     if (t.state.status !== "claimed" || t.state.by !== member || t.state.seen_at === now) return t;
-    changed = true;
     return { ...t, state: { ...t.state, seen_at: now } };
   });
-  return changed ? { ...board, tasks } : board;
+  return withTasks(board, tasks);
 }
 
 function finish(board: Board, op: OpOf<"done">, now: number): Board | BoardError {
@@ -156,13 +154,11 @@ function cancel(board: Board, keys: readonly string[] | undefined): Board | Boar
     if (unknown.length > 0) return new BoardError("UNKNOWN_KEY", `no task has the key ${unknown.join(", ")}: nothing was cancelled`);
   }
   const chosen = keys === undefined ? undefined : new Set(keys);
-  let changed = false;
   const tasks = board.tasks.map((t): Task => {
     if (t.state.status === "done" || t.state.status === "cancelled" || (chosen !== undefined && !chosen.has(t.key))) return t;
-    changed = true;
     return { ...t, state: { status: "cancelled" } };
   });
-  return changed ? { ...board, tasks } : board;
+  return withTasks(board, tasks);
 }
 
 /** The attempt is over without the task done: open again with the reasons, or failed once out of tries. */
@@ -179,13 +175,11 @@ function sendBack(board: Board, task: Task, reasons: readonly string[], by: stri
 /** Waiting tasks whose dependencies are now all done open. */
 function completed(board: Board): Board {
   const done = new Set(board.tasks.filter((t) => t.state.status === "done").map((t) => t.key));
-  let changed = false;
   const tasks = board.tasks.map((t): Task => {
     if (t.state.status !== "waiting" || !(t.depends_on ?? []).every((d) => done.has(d))) return t;
-    changed = true;
     return { ...t, state: { status: "open" } };
   });
-  return changed ? { ...board, tasks } : board;
+  return withTasks(board, tasks);
 }
 
 function claimedBy(board: Board, key: string, member: string): Task | BoardError {
@@ -207,6 +201,11 @@ function notMember(board: Board, member: string): BoardError | undefined {
   const members = board.options.members;
   if (members === undefined || members.includes(member)) return undefined;
   return new BoardError("NOT_MEMBER", `${member} is not on this board's team (${members.join(", ")})`);
+}
+
+/** The board with `tasks`, or the same board object when no task changed (nothing to write). */
+function withTasks(board: Board, tasks: readonly Task[]): Board {
+  return tasks.every((t, i) => t === board.tasks[i]) ? board : { ...board, tasks };
 }
 
 function replace(board: Board, task: Task): Board {

@@ -54,7 +54,7 @@ export type TaskStatus = TaskState["status"];
 const SentBackSchema = z.object({ reasons: z.array(z.string()), by: z.string() });
 
 /** A task on the board: as added, where it stands, and how many attempts ended without it done. */
-const TaskSchema = TaskInputSchema.extend({
+export const TaskSchema = TaskInputSchema.extend({
   state: TaskStateSchema,
   tries: z.number().int().min(0),
   sent_back: SentBackSchema.optional(),
