@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { applyOp, BoardError, claimable, emptyBoard, summary, type Board, type BoardOptionsInput, type TaskInput } from "../src/index.js";
+import {
+  applyOp,
+  BoardAddInputSchema,
+  BoardError,
+  changes,
+  claimable,
+  emptyBoard,
+  summary,
+  type Board,
+  type BoardOptionsInput,
+  type TaskInput,
+} from "../src/index.js";
 
 // The reducer alone: every rule of the board, one operation at a time, with a clock passed in.
 
@@ -55,6 +66,23 @@ describe("adding tasks", () => {
     const e = refused(b, { type: "add", tasks: [t("c"), t("d")] });
     expect(e.code).toBe("TOO_MANY_TASKS");
     expect(ok(b, { type: "add", tasks: [t("c")] }).tasks).toHaveLength(3);
+  });
+
+  it("board_add's input takes 1 to 1000 tasks, each held to its limits", () => {
+    expect(BoardAddInputSchema.safeParse({ tasks: Array.from({ length: 1000 }, (_, i) => t(`k${i}`)) }).success).toBe(true);
+    expect(BoardAddInputSchema.safeParse({ tasks: Array.from({ length: 1001 }, (_, i) => t(`k${i}`)) }).success).toBe(false);
+    expect(
+      BoardAddInputSchema.safeParse({
+        tasks: [
+          t(
+            "a",
+            Array.from({ length: 51 }, (_, i) => `d${i}`),
+          ),
+        ],
+      }).success,
+    ).toBe(false);
+    expect(BoardAddInputSchema.safeParse({ tasks: [{ ...t("a"), detail: "x".repeat(20_001) }] }).success).toBe(false);
+    expect(BoardAddInputSchema.safeParse({ tasks: [{ ...t("a"), extra: 1 }] }).success).toBe(false);
   });
 
   it("checks a long chain without overflowing", () => {
@@ -211,5 +239,23 @@ describe("releasing and cancelling", () => {
   it("refuses an operation it does not know", () => {
     expect(refused(emptyBoard(), { type: "steal", key: "a" }).code).toBe("BAD_INPUT");
     expect(refused(emptyBoard(), null).code).toBe("BAD_INPUT");
+  });
+});
+
+describe("changes between two boards", () => {
+  it("names the tasks done, failed, sent back and gone to review, and the board becoming all done", () => {
+    let b = boardWith([t("a"), t("b"), t("c", undefined, { review: true }), t("d")], { max_tries: 1 });
+    for (const key of ["a", "b", "c", "d"]) b = ok(b, { type: "claim", key, member: "m1" });
+    const before = b;
+    b = ok(b, { type: "done", key: "a", member: "m1", result: "r" });
+    b = ok(b, { type: "fail", key: "b", member: "m1", reason: "cannot" });
+    b = ok(b, { type: "done", key: "c", member: "m1", result: "r" });
+    b = ok(b, { type: "release_member", member: "m1" });
+    expect(changes(before, b)).toEqual({ done: ["a"], failed: ["b", "d"], sent_back: [], in_review: ["c"], became_all_done: false, any: true });
+    expect(changes(b, b).any).toBe(false);
+    const reopened = ok(ok(boardWith([t("x")]), { type: "claim", key: "x", member: "m1" }), { type: "release_member", member: "m1" });
+    expect(changes(boardWith([t("x")]), reopened).sent_back).toEqual(["x"]);
+    const closed = ok(b, { type: "cancel" });
+    expect(changes(b, closed)).toMatchObject({ became_all_done: true, any: true });
   });
 });
