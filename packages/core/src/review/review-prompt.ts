@@ -99,6 +99,7 @@ export function changedFiles(receipt: Receipt | undefined): boolean {
   return receipt !== undefined && (receipt.files.total.files > 0 || receipt.files.changed.length > 0);
 }
 
-function clip(text: string, max: number): string {
+/** `text` cut at `max` characters, marked when cut. */
+export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }

@@ -1,7 +1,7 @@
 import type { Budget, ReceiptReview } from "@subagent-mcp/contract";
 import type { AgentView, LaunchRequest, TurnReport } from "../lifecycle/agent.js";
 import type { Supervisor } from "../supervisor/supervisor.js";
-import { parseVerdict, reviewerFor, reviewPrompt, type ReviewInput, type ReviewPlan } from "./review-prompt.js";
+import { clip, parseVerdict, reviewerFor, reviewPrompt, type ReviewInput, type ReviewPlan } from "./review-prompt.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
@@ -107,8 +107,4 @@ function modelOf(supervisor: Supervisor, id: string): string | undefined {
 
 function undetermined(provider: string, model: string | undefined, detail: string, agentId?: string): ReceiptReview {
   return { provider, ...definedFields({ model, agent_id: agentId }), verdict: "undetermined", reasons: [], detail };
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
