@@ -116,6 +116,29 @@ describe("review", () => {
     await supervisor.shutdown();
   });
 
+  it("the reviewer is held to the author's rules: its deny rules, and what they would ask about refused", async () => {
+    const { claude, codex, supervisor } = setup();
+    supervisor.launch({
+      provider: "claude",
+      cwd: "/w",
+      prompt: "fix a",
+      review: { provider: "codex" },
+      rules: { deny: ["Read(./.env)"], ask: ["Bash(curl:*)"] },
+      permissionPolicy: (request) =>
+        request.command?.startsWith("curl") === true
+          ? { decision: "ask", rule: "Bash(curl:*)", why: "asks" }
+          : { decision: "deny", rule: "Read(./.env)", why: "denied" },
+    });
+    (await session(claude, 0)).finish("Fixed a.", usage);
+    const reviewer = await session(codex, 0);
+    expect(reviewer.spec.rules).toEqual({ deny: ["Read(./.env)"] });
+    expect(reviewer.spec.askPermissions).toBeUndefined();
+    const judge = reviewer.spec.precheck;
+    expect(judge?.({ requestId: "1", tool: "Bash", kind: "shell", command: "curl x", input: {} }).decision).toBe("deny");
+    expect(judge?.({ requestId: "2", tool: "Read", kind: "read", input: {} })).toMatchObject({ decision: "deny", rule: "Read(./.env)" });
+    await supervisor.shutdown();
+  });
+
   it("a turn that changed nothing, or failed, is not reviewed", async () => {
     const { claude, codex, supervisor, reports } = setup();
     const agent = supervisor.launch({ provider: "claude", cwd: "/w", prompt: "fix a", review: { provider: "codex" } });

@@ -14,8 +14,8 @@ import { definedFields } from "@subagent-mcp/contract/fields";
 export interface ReviewAsk {
   plan: ReviewPlan;
   input: ReviewInput;
-  /** The author's launch, whose folder and environment the reviewer reads in. */
-  author: Pick<LaunchRequest, "cwd" | "env">;
+  /** The author's launch: the reviewer reads in its folder and environment, held to its rules (see reviewerRules). */
+  author: Pick<LaunchRequest, "cwd" | "env" | "permissionPolicy" | "rules">;
   /** What is left of the author's budget (the reviewer spends from it); undefined: no budget. */
   budget: Budget | undefined;
   /** How long the reviewer may take (default 10 minutes). */
@@ -47,6 +47,7 @@ export async function runReview(supervisor: Supervisor, ask: ReviewAsk): Promise
       permissionMode: "plan",
       label: `review of ${ask.input.author.id}`,
       ...definedFields({ model: ask.plan.model, env: ask.author.env, budget: ask.budget }),
+      ...reviewerRules(ask.author),
     });
   } catch (error) {
     return { review: undetermined(provider, ask.plan.model, `the reviewer could not start: ${errorMessage(error)}`), spent: none };
@@ -95,6 +96,27 @@ function firstTurnOf(supervisor: Supervisor, id: string, timeoutMs: number, sign
     timer.unref();
     if (signal?.aborted === true) stopped();
   });
+}
+
+/**
+ * The author's rules, held over its reviewer as over the author: its deny rules go to the CLI, and
+ * every tool use the CLI lets us see is judged by its policy first. What they would ask about is
+ * refused: a reviewer has nobody to ask, and must never wait on a question (nor is it given
+ * askPermissions, so what its CLI would ask about is refused by the CLI itself).
+ */
+function reviewerRules(author: ReviewAsk["author"]): Pick<LaunchRequest, "permissionPolicy" | "rules"> {
+  const { permissionPolicy: policy, rules } = author;
+  return {
+    ...(rules?.deny === undefined ? {} : { rules: { deny: rules.deny } }),
+    ...(policy === undefined
+      ? {}
+      : {
+          permissionPolicy: (request, agent) => {
+            const ruling = policy(request, agent);
+            return ruling.decision === "ask" ? { ...ruling, decision: "deny", why: `${ruling.why} (a reviewer has nobody to ask)` } : ruling;
+          },
+        }),
+  };
 }
 
 function modelOf(supervisor: Supervisor, id: string): string | undefined {

@@ -57,7 +57,7 @@ export function startReview(host: ReviewHost, record: AgentRecord, outcome: Turn
     const out = await run({
       plan,
       input: { task: record.turnPrompt ?? record.request.prompt ?? "", author, answer: outcome.result, receipt, diff },
-      author: { cwd: record.request.cwd, ...(record.request.env === undefined ? {} : { env: record.request.env }) },
+      author: record.request,
       budget: leftOf(record, host),
       signal: abort.signal,
     });
