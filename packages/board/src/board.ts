@@ -29,6 +29,8 @@ function reduce(board: Board, op: BoardOp, now: number): Board | BoardError {
       return claim(board, op, now);
     case "heartbeat":
       return notMember(board, op.member) ?? heartbeat(board, op.member, now);
+    case "join":
+      return join(board, op.members);
     case "done":
       return finish(board, op, now);
     case "fail":
@@ -60,10 +62,41 @@ export function whyNotClaimable(board: Board, task: Task, member: string): strin
       return `it is claimed by ${s.by}`;
     case "in_review":
       if (s.by === member) return "it is in review and its author cannot review it";
-      return s.reviewer === undefined ? undefined : `it is in review by ${s.reviewer}`;
+      if (s.reviewer !== undefined) return `it is in review by ${s.reviewer}`;
+      return whyNotReviewer(board, task, s.by, member);
     default:
       return `it is ${s.status}`;
   }
+}
+
+/**
+ * Review across vendors: a task names its reviewer (a member or a vendor), or else goes to a
+ * member of another vendor than its author's whenever the team has one.
+ */
+function whyNotReviewer(board: Board, task: Task, author: string, member: string): string | undefined {
+  const vendorOf = (name: string): string | undefined => board.team?.find((m) => m.name === name)?.vendor;
+  const mine = vendorOf(member);
+  if (task.reviewer !== undefined) {
+    return task.reviewer === member || (mine !== undefined && task.reviewer === mine) ? undefined : `its review is for ${task.reviewer}`;
+  }
+  const theirs = vendorOf(author);
+  if (theirs === undefined || mine !== theirs) return undefined;
+  const other = board.team?.some((m) => m.vendor !== undefined && m.vendor !== theirs) ?? false;
+  return other ? `its author runs on ${theirs}: a member of another vendor reviews it` : undefined;
+}
+
+function join(board: Board, members: readonly { name: string; vendor?: string | undefined }[]): Board {
+  const team = [...(board.team ?? [])];
+  let changed = false;
+  for (const m of members) {
+    const at = team.findIndex((t) => t.name === m.name);
+    if (at >= 0 && team[at]?.vendor === m.vendor) continue;
+    const member = m.vendor === undefined ? { name: m.name } : { name: m.name, vendor: m.vendor };
+    if (at >= 0) team[at] = member;
+    else team.push(member);
+    changed = true;
+  }
+  return changed ? { ...board, team } : board;
 }
 
 function claim(board: Board, op: OpOf<"claim">, now: number): Board | BoardError {
@@ -118,6 +151,8 @@ function review(board: Board, op: OpOf<"review">, now: number): Board | BoardErr
   if (s.status !== "in_review") return new BoardError("NOT_IN_REVIEW", `task "${op.key}" is ${s.status}, not in review: there is nothing to give a verdict on`);
   if (s.by === op.reviewer) return new BoardError("SELF_REVIEW", `task "${op.key}" was finished by ${op.reviewer}: another member reviews it`);
   if (s.reviewer !== undefined && s.reviewer !== op.reviewer) return new BoardError("NOT_CLAIMER", `task "${op.key}" is in review by ${s.reviewer}`);
+  const why = s.reviewer === undefined ? whyNotReviewer(board, task, s.by, op.reviewer) : undefined;
+  if (why !== undefined) return new BoardError("NOT_CLAIMER", `${op.reviewer} may not review task "${op.key}": ${why}`);
   if (op.verdict === "approve") {
     const { status: _, reviewer: _r, ...finished } = s;
     return completed(replace(board, { ...task, state: { status: "done", ...finished, at: now } }));
@@ -198,7 +233,7 @@ function taskOf(board: Board, key: string): Task | BoardError {
 }
 
 function notMember(board: Board, member: string): BoardError | undefined {
-  const members = board.options.members;
+  const members = teamOf(board);
   if (members === undefined || members.includes(member)) return undefined;
   return new BoardError("NOT_MEMBER", `${member} is not on this board's team (${members.join(", ")})`);
 }
@@ -210,4 +245,10 @@ function withTasks(board: Board, tasks: readonly Task[]): Board {
 
 function replace(board: Board, task: Task): Board {
   return { ...board, tasks: board.tasks.map((t) => (t.key === task.key ? task : t)) };
+}
+
+/** Who may work the board: the options' members and those who joined; undefined while neither names any (anyone may). */
+export function teamOf(board: Board): string[] | undefined {
+  const names = [...(board.options.members ?? []), ...(board.team ?? []).map((m) => m.name)];
+  return board.options.members === undefined && board.team === undefined ? undefined : names;
 }

@@ -4,5 +4,6 @@
 export { BoardError, type BoardErrorCode } from "./errors.js";
 export { applyOp } from "./board.js";
 export { changes, claimable, emptyBoard, summary } from "./queries.js";
-export { BoardAddInputSchema, type Board, type BoardOptionsInput, type TaskInput } from "./schema.js";
-export { openLocalBoard } from "./local-store.js";
+export { BoardAddInputSchema, type Board, type BoardOptionsInput, type TaskInput, type Task, type TeamMember } from "./schema.js";
+export { openLocalBoard, type BoardStore, type LocalBoardSettings } from "./local-store.js";
+export type { Applied } from "./board.js";

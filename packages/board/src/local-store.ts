@@ -14,7 +14,8 @@ import { BoardOptionsSchema, type Board, type BoardOptions, type BoardOptionsInp
 // processes (two claims of one task: the second sees the first), and a restart is a fold of the
 // journal, nothing more.
 
-export interface LocalBoard {
+/** One board as its users see it, wherever it is kept (a folder of this machine, or Redis for a fleet). */
+export interface BoardStore {
   /** Applies `op` atomically across processes: the new board, or why it is refused (nothing written). */
   apply(op: unknown): Promise<Applied>;
   /** The board as the journal has it now (whole lines only; no lock taken). */
@@ -36,7 +37,7 @@ export interface LocalBoardSettings {
 
 const STALE_LOCK_MS = 10_000;
 
-export async function openLocalBoard(dir: string, settings: LocalBoardSettings = {}): Promise<LocalBoard> {
+export async function openLocalBoard(dir: string, settings: LocalBoardSettings = {}): Promise<BoardStore> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const journal = join(dir, "board.jsonl");
   const lock = join(dir, "board.lock");

@@ -1,4 +1,4 @@
-import { whyNotClaimable } from "./board.js";
+import { teamOf, whyNotClaimable } from "./board.js";
 import { BoardOptionsSchema, type Board, type BoardOptionsInput, type Task, type TaskStatus } from "./schema.js";
 
 // Questions asked of a board without changing it: what a member may take, where the board
@@ -11,7 +11,8 @@ export function emptyBoard(options: BoardOptionsInput = {}): Board {
 
 /** The tasks `member` may claim now, in the order they were added (reviews to take included). */
 export function claimable(board: Board, member: string): Task[] {
-  if (board.options.members !== undefined && !board.options.members.includes(member)) return [];
+  const team = teamOf(board);
+  if (team !== undefined && !team.includes(member)) return [];
   return board.tasks.filter((t) => whyNotClaimable(board, t, member) === undefined);
 }
 

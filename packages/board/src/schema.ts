@@ -10,6 +10,10 @@ const TaskKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a k
 /** A member of the team: an agent's name as the board knows it. */
 const MemberSchema = z.string().min(1).max(200);
 
+/** A member as the team knows it: its name and the vendor whose CLI it runs (what review across vendors reads). */
+const TeamMemberSchema = z.object({ name: MemberSchema, vendor: z.string().min(1).max(64).optional() }).strict();
+export type TeamMember = z.infer<typeof TeamMemberSchema>;
+
 /** A task as the orchestrator adds it. `review` overrides the board's `review_default`. */
 export const TaskInputSchema = z
   .object({
@@ -20,6 +24,8 @@ export const TaskInputSchema = z
     depends_on: z.array(TaskKeySchema).max(50).optional(),
     assignee: MemberSchema.optional(),
     review: z.boolean().optional(),
+    /** Who reviews it: a member's name, or a vendor (any member of it). Default: a member of another vendor than its author. */
+    reviewer: MemberSchema.optional(),
   })
   .strict();
 export type TaskInput = z.infer<typeof TaskInputSchema>;
@@ -90,6 +96,8 @@ export const BoardOpSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("add"), tasks: BoardAddInputSchema.shape.tasks }).strict(),
   z.object({ type: z.literal("claim"), key: TaskKeySchema, member: MemberSchema }).strict(),
   z.object({ type: z.literal("heartbeat"), member: MemberSchema }).strict(),
+  /** Members join the team: from then on only the team claims, finishes or reviews. */
+  z.object({ type: z.literal("join"), members: z.array(TeamMemberSchema).min(1).max(100) }).strict(),
   z
     .object({
       type: z.literal("done"),
@@ -120,8 +128,9 @@ export const BoardOpSchema = z.discriminatedUnion("type", [
 ]);
 export type BoardOp = z.infer<typeof BoardOpSchema>;
 
-/** The whole board: its settings and its tasks in the order they were added. */
+/** The whole board: its settings, its team (once one joined) and its tasks in the order they were added. */
 export interface Board {
   readonly options: BoardOptions;
+  readonly team?: readonly TeamMember[];
   readonly tasks: readonly Task[];
 }

@@ -259,3 +259,31 @@ describe("changes between two boards", () => {
     expect(changes(b, closed)).toMatchObject({ became_all_done: true, any: true });
   });
 });
+
+describe("a team across vendors", () => {
+  const team = { type: "join", members: [{ name: "claude-1", vendor: "claude" }, { name: "claude-2", vendor: "claude" }, { name: "codex-1", vendor: "codex" }] };
+  it("lets only the team work once one joined, and sends a review to another vendor", () => {
+    let b = ok(boardWith([t("a", undefined, { review: true })]), team);
+    expect(refused(b, { type: "claim", key: "a", member: "stranger" }).code).toBe("NOT_MEMBER");
+    b = ok(b, { type: "claim", key: "a", member: "claude-1" }, 1);
+    b = ok(b, { type: "done", key: "a", member: "claude-1", result: "built" }, 2);
+    expect(claimable(b, "claude-2").map((x) => x.key)).toEqual([]);
+    expect(refused(b, { type: "review", key: "a", reviewer: "claude-2", verdict: "approve", reasons: [] }).code).toBe("NOT_CLAIMER");
+    expect(claimable(b, "codex-1").map((x) => x.key)).toEqual(["a"]);
+    b = ok(b, { type: "review", key: "a", reviewer: "codex-1", verdict: "approve", reasons: [] }, 3);
+    expect(b.tasks[0]?.state.status).toBe("done");
+  });
+
+  it("lets a same-vendor member review when the team has no other vendor, and a named reviewer alone when one is named", () => {
+    const solo = { type: "join", members: [{ name: "g-1", vendor: "gemini" }, { name: "g-2", vendor: "gemini" }] };
+    let b = ok(boardWith([t("a", undefined, { review: true }), t("b", undefined, { review: true, reviewer: "g-1" })]), solo);
+    b = ok(b, { type: "claim", key: "a", member: "g-1" }, 1);
+    b = ok(b, { type: "done", key: "a", member: "g-1", result: "x" }, 2);
+    expect(claimable(b, "g-2").map((x) => x.key)).toEqual(["a", "b"]);
+    b = ok(b, { type: "claim", key: "b", member: "g-2" }, 3);
+    b = ok(b, { type: "done", key: "b", member: "g-2", result: "y" }, 4);
+    expect(claimable(b, "g-1").map((x) => x.key)).toEqual(["b"]);
+    b = ok(b, { type: "join", members: [{ name: "c-1", vendor: "codex" }] }, 5);
+    expect(claimable(b, "c-1").map((x) => x.key)).toEqual(["a"]);
+  });
+});
