@@ -7,3 +7,4 @@ export { changes, claimable, emptyBoard, summary } from "./queries.js";
 export { BoardAddInputSchema, type Board, type BoardOptionsInput, type TaskInput, type Task, type TeamMember } from "./schema.js";
 export { openLocalBoard, type BoardStore, type LocalBoardSettings } from "./local-store.js";
 export type { Applied } from "./board.js";
+export { appendBoardTurn, readBoardTurns, type BoardTurn } from "./turns.js";

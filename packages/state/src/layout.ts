@@ -37,6 +37,8 @@ export function stateLayout(dir: string) {
     spend: join(dir, "spend.jsonl"),
     /** Each server's private git indexes and objects for its agents' receipts, one folder per server pid (@subagent-mcp/receipts). */
     receipts: join(dir, "receipts"),
+    /** One folder per team board: its journal of operations and the turns its members spent on it (@subagent-mcp/board). */
+    boards: join(dir, "boards"),
   } as const;
 }
 
