@@ -1,6 +1,6 @@
 import { addTasks } from "./add.js";
 import { BoardError } from "./errors.js";
-import { BoardOpSchema, type Board, type BoardOp, type Task } from "./schema.js";
+import { BoardOpSchema, type Board, type BoardOp, type Task, type TeamMember } from "./schema.js";
 
 // The board's one reducer: pure, so the same journal folds to the same board in every process,
 // and a refused operation is an answer (with a stable code and what to do) rather than a throw.
@@ -40,7 +40,7 @@ function reduce(board: Board, op: BoardOp, now: number): Board | BoardError {
     case "release":
       return releaseWhere(board, now, (t) => t.state.status === "claimed" && now - t.state.seen_at > board.options.claim_timeout_ms, "stopped answering");
     case "release_member":
-      return releaseWhere(board, now, (t) => t.state.status === "claimed" && t.state.by === op.member, "ended", op.member);
+      return releaseWhere(board, now, (t) => t.state.status === "claimed" && t.state.by === op.member, op.why ?? "ended", op.member);
     case "cancel":
       return cancel(board, op.keys);
   }
@@ -52,7 +52,7 @@ export function whyNotClaimable(board: Board, task: Task, member: string): strin
   switch (s.status) {
     case "open": {
       if (task.assignee !== undefined && task.assignee !== member) return `it is assigned to ${task.assignee}`;
-      return undefined;
+      return whyNotCategory(board, task, member);
     }
     case "waiting": {
       const done = new Set(board.tasks.filter((t) => t.state.status === "done").map((t) => t.key));
@@ -85,13 +85,22 @@ function whyNotReviewer(board: Board, task: Task, author: string, member: string
   return other ? `its author runs on ${theirs}: a member of another vendor reviews it` : undefined;
 }
 
-function join(board: Board, members: readonly { name: string; vendor?: string | undefined }[]): Board {
+/** A task with a category goes to the members that take it; one with none, or a category nobody names, to anyone. */
+function whyNotCategory(board: Board, task: Task, member: string): string | undefined {
+  const category = task.category;
+  if (category === undefined) return undefined;
+  const takers = (board.team ?? []).filter((m) => m.categories?.includes(category) === true);
+  if (takers.length === 0 || takers.some((m) => m.name === member)) return undefined;
+  return `it is a ${category} task, for ${takers.map((m) => m.name).join(", ")}`;
+}
+
+function join(board: Board, members: readonly TeamMember[]): Board {
   const team = [...(board.team ?? [])];
   let changed = false;
   for (const m of members) {
     const at = team.findIndex((t) => t.name === m.name);
-    if (at >= 0 && team[at]?.vendor === m.vendor) continue;
-    const member = m.vendor === undefined ? { name: m.name } : { name: m.name, vendor: m.vendor };
+    if (at >= 0 && JSON.stringify(team[at]) === JSON.stringify(m)) continue;
+    const member = { ...m };
     if (at >= 0) team[at] = member;
     else team.push(member);
     changed = true;

@@ -3,8 +3,9 @@
 /** @public the package's error class and its codes, whoever imports them: what callers tell our errors apart by. */
 export { BoardError, type BoardErrorCode } from "./errors.js";
 export { applyOp } from "./board.js";
-export { changes, claimable, emptyBoard, summary } from "./queries.js";
-export { BoardAddInputSchema, type Board, type BoardOptionsInput, type TaskInput, type Task, type TeamMember } from "./schema.js";
+export { changes, claimable, emptyBoard, summary, type BoardChanges } from "./queries.js";
+export { BoardAddInputSchema, type Board, type BoardOp, type BoardOptionsInput, type TaskInput, type Task, type TeamMember } from "./schema.js";
 export { openLocalBoard, type BoardStore, type LocalBoardSettings } from "./local-store.js";
 export type { Applied } from "./board.js";
 export { appendBoardTurn, readBoardTurns, type BoardTurn } from "./turns.js";
+export { allBoardTurns, boardNames, markBoardTasks, type TurnTasks } from "./member-turns.js";

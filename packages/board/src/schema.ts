@@ -11,7 +11,14 @@ const TaskKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a k
 const MemberSchema = z.string().min(1).max(200);
 
 /** A member as the team knows it: its name and the vendor whose CLI it runs (what review across vendors reads). */
-const TeamMemberSchema = z.object({ name: MemberSchema, vendor: z.string().min(1).max(64).optional() }).strict();
+const TeamMemberSchema = z
+  .object({
+    name: MemberSchema,
+    vendor: z.string().min(1).max(64).optional(),
+    /** The task categories it takes (none: any task no other member is named for). */
+    categories: z.array(z.string().min(1).max(64)).max(20).optional(),
+  })
+  .strict();
 export type TeamMember = z.infer<typeof TeamMemberSchema>;
 
 /** A task as the orchestrator adds it. `review` overrides the board's `review_default`. */
@@ -122,7 +129,7 @@ export const BoardOpSchema = z.discriminatedUnion("type", [
   /** Claims whose claimer has not been seen for `claim_timeout_ms` go back to open. */
   z.object({ type: z.literal("release") }).strict(),
   /** A member that ended or was killed: its claims go back to open, its reviews back to be taken. */
-  z.object({ type: z.literal("release_member"), member: MemberSchema }).strict(),
+  z.object({ type: z.literal("release_member"), member: MemberSchema, why: z.string().min(1).max(500).optional() }).strict(),
   /** Cancels the named tasks (all when no keys) that are not done. */
   z.object({ type: z.literal("cancel"), keys: z.array(TaskKeySchema).max(1000).optional() }).strict(),
 ]);

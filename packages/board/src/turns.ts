@@ -35,16 +35,26 @@ export async function appendBoardTurn(dir: string, turn: BoardTurn): Promise<voi
 
 /** The turns of board folder `dir`, oldest first (a line that does not parse is left out). */
 export async function readBoardTurns(dir: string): Promise<BoardTurn[]> {
-  const text = await readFile(join(dir, TURNS), "utf8").catch(() => "");
-  const out: BoardTurn[] = [];
+  return parseBoardTurns(await readFile(join(dir, TURNS), "utf8").catch(() => "")).turns;
+}
+
+/** The turns in a `turns.jsonl` text, and how many of its lines did not parse. */
+export function parseBoardTurns(text: string): { turns: BoardTurn[]; skipped: number } {
+  const turns: BoardTurn[] = [];
+  let skipped = 0;
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
     try {
       const parsed = BoardTurnSchema.safeParse(JSON.parse(line));
-      if (parsed.success) out.push(parsed.data);
+      if (parsed.success) turns.push(parsed.data);
+      else skipped++;
     } catch {
       // A line cut by a crash: the others still count.
+      skipped++;
     }
   }
-  return out;
+  return { turns, skipped };
 }
+
+/** The turns file in board folder `dir`. */
+export const boardTurnsFile = (dir: string): string => join(dir, TURNS);

@@ -287,3 +287,13 @@ describe("a team across vendors", () => {
     expect(claimable(b, "c-1").map((x) => x.key)).toEqual(["a"]);
   });
 });
+
+describe("categories", () => {
+  it("gives a categorised task to the members that take its category, and any other task to anyone", () => {
+    const join = { type: "join", members: [{ name: "doc", vendor: "gemini", categories: ["docs"] }, { name: "dev", vendor: "codex" }] };
+    const b = ok(boardWith([t("a", undefined, { category: "docs" }), t("b"), t("c", undefined, { category: "exotic" })]), join);
+    expect(claimable(b, "dev").map((x) => x.key)).toEqual(["b", "c"]);
+    expect(claimable(b, "doc").map((x) => x.key)).toEqual(["a", "b", "c"]);
+    expect(refused(b, { type: "claim", key: "a", member: "dev" }).message).toMatch(/it is a docs task, for doc/);
+  });
+});

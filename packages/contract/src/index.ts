@@ -72,7 +72,7 @@ export {
   type Machine,
   type NodeInfo,
 } from "./wire/agents.js";
-export { KillAgentOutput, LaunchAgentOutput, WaitOutput } from "./lifecycle.js";
+export { BoardEventSchema, KillAgentOutput, LaunchAgentOutput, WaitOutput, type BoardEvent } from "./lifecycle.js";
 export { InvokeOutput, ListPoolOutput, ReplicaSchema, type Replica } from "./wire/pool.js";
 export { TimelineRowSchema, TimelineSchema, type Timeline, type TimelineMark, type TimelineRow, type TimelineTurn } from "./wire/timeline.js";
 export { TranscriptOutput, type TurnOut } from "./wire/transcript.js";
@@ -96,6 +96,7 @@ export {
   type UsageDayView,
   type WorkerPermissionView,
 } from "./wire/dashboard.js";
+export { BOARD_COLUMNS, BoardViewSchema, type BoardCard, type BoardView } from "./wire/board-view.js";
 export { MESSAGING_TOOLS } from "./wire/messaging.js";
 export { SavedSessionSchema, TurnLogSchema, type SavedSession, type TurnLog } from "./wire/worker-log.js";
 export { FLEET_KEY_ENV, withoutSecrets } from "./launch/secret-env.js";

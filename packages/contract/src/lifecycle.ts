@@ -51,6 +51,15 @@ export const LaunchAgentOutput = {
   ),
 };
 
+/** A change on a team board the orchestrator hears of: tasks done, failed, sent back or in review, a member gone, the board all done. */
+export const BoardEventSchema = z.object({
+  board: z.string(),
+  kind: z.enum(["done", "failed", "sent_back", "in_review", "member_ended", "all_done"]),
+  keys: z.array(z.string()),
+  detail: z.string().optional(),
+});
+export type BoardEvent = z.infer<typeof BoardEventSchema>;
+
 export const WaitOutput = {
   finished: z.array(FinishedTurnSchema),
   still_running: z.array(z.string()),
@@ -59,6 +68,8 @@ export const WaitOutput = {
   messages_waiting: z.number().optional(),
   /** New permission requests (each reported once): the agent waits until respond_permission answers. */
   permission_requests: z.array(PermissionOutSchema.extend({ agent_id: z.string() })).optional(),
+  /** What happened on the team boards since the last wait (each event reported once). */
+  board: z.array(BoardEventSchema).optional(),
 };
 
 export const KillAgentOutput = {

@@ -3,6 +3,7 @@ import { SandboxStatusSchema } from "./sandbox.js";
 import type { PollAgentResult, TranscriptResult } from "./results.js";
 import { ListAgentsOutput, MachineSchema } from "./agents.js";
 import { ListPoolOutput } from "./pool.js";
+import { BoardViewSchema } from "./board-view.js";
 
 // What the dashboard's page is sent: the whole state of the project's agents, workers and mail at
 // one moment (`/api/events`, `/api/state`), an agent's detail (`/api/agent`) and an action's answer.
@@ -160,6 +161,8 @@ export const DashboardStateSchema = z.object({
   cap_problems: z.array(z.string()).optional(),
   /** The live machines of the fleet (as list_machines shows them); absent without a fleet. */
   machines: z.array(MachineSchema).optional(),
+  /** The machine's team boards, the most recently changed first; absent when there are none. */
+  boards: z.array(BoardViewSchema).optional(),
   /** What could not be read this time (the mailbox store down, ...), one line each. */
   errors: z.array(z.string()),
 });

@@ -19,6 +19,8 @@ const TimelineTurnSchema = z.object({
   duration_ms: z.number().optional(),
   /** The turn's receipt in one line (contract's `receiptLine`: "SUSPECT: ..." when it flags claims), when its journal kept one. */
   receipt_line: z.string().optional(),
+  /** The team-board tasks the turn worked on, when its agent is a board's member (the board's `turns.jsonl`). */
+  tasks: z.array(z.object({ board: z.string(), keys: z.array(z.string()) })).optional(),
 });
 export type TimelineTurn = z.infer<typeof TimelineTurnSchema>;
 
