@@ -53,7 +53,7 @@ const allowed = {
     "usage",
     "worktrees",
   ],
-  dashboard: ["contract", "errors", "journal", "mailbox", "state", "usage", "worker"],
+  dashboard: ["board", "contract", "errors", "journal", "mailbox", "state", "usage", "worker"],
   "apps/cli": [
     "agents",
     "config",

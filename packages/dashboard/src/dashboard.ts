@@ -20,6 +20,7 @@ import { defaultUiDir } from "./static.js";
 import { timelineOf } from "./timeline.js";
 import { UsageCache } from "./usage.js";
 import { CapsSource } from "./caps.js";
+import { BoardSource } from "./boards/source.js";
 import { stateLayout } from "@subagent-mcp/state";
 import type { Machine } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract";
@@ -109,6 +110,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const servers = new ServerSet(options.stateDir, project, changed);
   const prices = options.prices ?? DEFAULT_PRICES;
   const usage = new UsageCache(options.stateDir, project, prices);
+  // A board's journal or turns changing is news for the page at once: no agent's or server's change says it.
+  const boards = new BoardSource(stateLayout(options.stateDir).boards, () => {
+    hub.changed();
+  });
   const sources = {
     stateDir: options.stateDir,
     project,
@@ -117,6 +122,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     servers,
     usage,
     past,
+    boards,
     ...definedFields({
       machines: options.machines,
       caps: options.spendCaps === undefined ? undefined : new CapsSource(options.stateDir, options.spendCaps, options.sharedSpend),
@@ -168,6 +174,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }),
   ];
   servers.sync();
+  boards.start();
 
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
@@ -175,6 +182,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     token,
     close: async () => {
       for (const w of watchers) w?.close();
+      boards.close();
       hub.close();
       await servers.close();
       await closeServer(http);

@@ -6,10 +6,11 @@ import { mailboxCounts } from "./mailbox-counts.js";
 import { approvalView, workerApprovals } from "./worker-approvals.js";
 import { pastPage, type PastCache } from "./past.js";
 import type { ServerSet } from "./servers.js";
-import type { CapView, DashboardState, Machine, MailboxView, PastPage } from "@subagent-mcp/contract";
+import type { BoardView, CapView, DashboardState, Machine, MailboxView, PastPage } from "@subagent-mcp/contract";
 import type { UsageCache } from "./usage.js";
 import { quotaNow } from "./quota.js";
 import type { CapsSource } from "./caps.js";
+import type { BoardSource } from "./boards/source.js";
 import { definedFields } from "@subagent-mcp/contract";
 import { sameStamps } from "@subagent-mcp/journal";
 
@@ -22,6 +23,8 @@ export interface StateSources {
   servers: ServerSet;
   usage: UsageCache;
   past: PastCache;
+  /** The machine's team boards. */
+  boards?: BoardSource;
   /** The config's spend caps, when it sets any. */
   caps?: CapsSource;
   /** The fleet's live machines, when one is configured. */
@@ -40,7 +43,7 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     const now = s.usage.get();
     return { usage: now.usage, pastAll: s.past.get(live, now.costs) };
   });
-  const [workers, mailboxes, machines] = await Promise.all([
+  const [workers, mailboxes, machines, boards] = await Promise.all([
     s.presence.list().catch((error: unknown): PresenceEntry[] => {
       errors.push(`workers: ${errorMessage(error)}`);
       return [];
@@ -51,6 +54,10 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     }),
     s.machines?.().catch((error: unknown): Machine[] => {
       errors.push(`machines: ${errorMessage(error)}`);
+      return [];
+    }),
+    s.boards?.views(errors).catch((error: unknown): BoardView[] => {
+      errors.push(`boards: ${errorMessage(error)}`);
       return [];
     }),
   ]);
@@ -70,6 +77,7 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     usage,
     quota: quotaNow(s.stateDir),
     ...definedFields({ machines, caps: capsNow(s.caps, errors) }),
+    ...(boards === undefined || boards.length === 0 ? {} : { boards }),
     ...capProblems(s.caps),
     errors,
   };
