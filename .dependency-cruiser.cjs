@@ -31,6 +31,7 @@ const allowed = {
   "mcp-transport": ["contract", "drivers", "errors", "tracing"],
   receipts: ["contract", "core", "errors", "permissions", "state"],
   board: ["errors"],
+  "board-redis": ["board", "errors"],
   server: [
     "agents",
     "budgets",
