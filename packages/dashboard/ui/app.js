@@ -4,10 +4,11 @@
 // /api/agent, and sends actions to /api/action after a confirmation. Plain DOM: every value from the
 // server goes through textContent or attributes, never HTML, since agents' output is untrusted.
 // This module connects and hands each state to the sections, one module each: permissions.js,
-// agents.js (and its timeline, timeline.js), detail.js (facts.js, transcript.js) and sections.js;
+// agents.js (and its timeline, timeline.js), detail.js (facts.js, transcript.js), boards.js and sections.js;
 // dom.js and state.js are what they share, actions.js the confirmation and /api/action.
 
 import { renderAgents, timeline } from "./agents.js";
+import { renderBoards } from "./boards.js";
 import { followSelected } from "./detail.js";
 import { $, api, token } from "./dom.js";
 import { renderPermissions } from "./permissions.js";
@@ -62,6 +63,7 @@ function apply(next) {
   $("updated").textContent = next.generated_at ? `updated ${new Date(next.generated_at).toLocaleTimeString()}` : "";
   renderPermissions();
   renderAgents();
+  renderBoards();
   renderPool();
   renderWorkers();
   renderMachines();

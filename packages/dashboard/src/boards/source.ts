@@ -11,7 +11,7 @@ import type { BoardView } from "@subagent-mcp/contract";
 import { boardView } from "./view.js";
 
 /** Boards the state holds at most: the most recently changed. */
-export const MAX_BOARDS = 20;
+const MAX_BOARDS = 20;
 
 /** The files of a board folder whose change is a change of the board (the store's own temporary files are not). */
 const BOARD_FILES = new Set(["board.jsonl", "turns.jsonl", "options.json"]);
