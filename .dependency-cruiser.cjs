@@ -57,6 +57,7 @@ const allowed = {
   dashboard: ["board", "contract", "errors", "journal", "mailbox", "state", "usage", "worker"],
   "apps/cli": [
     "agents",
+    "board",
     "config",
     "contract",
     "core",

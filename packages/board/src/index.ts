@@ -8,4 +8,4 @@ export { BoardAddInputSchema, type Board, type BoardOp, type BoardOptionsInput, 
 export { openLocalBoard, type BoardStore, type LocalBoardSettings } from "./local-store.js";
 export type { Applied } from "./board.js";
 export { appendBoardTurn, readBoardTurns, type BoardTurn } from "./turns.js";
-export { allBoardTurns, boardNames, markBoardTasks, type TurnTasks } from "./member-turns.js";
+export { allBoardTurns, boardNames, markBoardTasks } from "./member-turns.js";

@@ -63,7 +63,7 @@ export function markBoardTasks(rows: readonly { agent_id: string; turns: { turn:
     for (const t of turns) {
       const id = `${t.member}\n${String(t.turn)}`;
       const list = byTurn.get(id) ?? [];
-      // A member's turn recorded twice on a board (a rewrite after a crash) shows its tasks once.
+      // A member's turn recorded twice on one board shows its tasks once.
       const same = list.find((x) => x.board === board);
       if (same === undefined) list.push({ board, keys: [...new Set(t.keys)] });
       else same.keys = [...new Set([...same.keys, ...t.keys])];

@@ -10,15 +10,17 @@ export function costText(row: UsageRow): string {
   return row.cost_usd === undefined ? unknown : `$${row.cost_usd.toFixed(4)} + ${unknown}`;
 }
 
-/** A usage summary as an aligned plain-text table, its total last. */
-export function renderUsage(summary: UsageSummary, groupBy: GroupBy): string {
-  if (summary.rows.length === 0) return "No finished turns.";
+/** A usage summary as an aligned plain-text table, its total last; by board, each board's tasks indented under it. */
+export function renderUsage(summary: UsageSummary, groupBy: GroupBy | "board"): string {
+  if (summary.rows.length === 0) return groupBy === "board" ? "No finished turns on a board." : "No finished turns.";
   if (groupBy === "category") return renderCategories(summary);
   const name = (r: UsageRow): string =>
     groupBy === "agent" && r.key !== "total"
       ? `${r.key}${r.label === undefined ? "" : ` "${r.label}"`} (${r.provider ?? "?"}${r.model === undefined ? "" : ` ${r.model}`})`
-      : r.key;
-  const head = [groupBy, "turns", "input", "output", "cache read", "cache write", "cost"];
+      : "task" in r
+        ? `  ${r.key}`
+        : r.key;
+  const head = [groupBy === "board" ? "board/task" : groupBy, "turns", "input", "output", "cache read", "cache write", "cost"];
   const lines = [...summary.rows, summary.total].map((r) => [
     name(r),
     String(r.turns),

@@ -45,18 +45,21 @@ export function emptyRow(key: string): UsageRow {
   return { key, turns: 0, input: 0, output: 0, cache_read: 0, cache_write: 0, cost_known: true, unknown_cost_turns: 0 };
 }
 
-/** Adds one turn to a row, its tokens and its cost (unknown: counted as such, never as 0); returns that cost. */
-export function addTurn(row: UsageRow, t: TurnRecord, prices: PriceTable): number | undefined {
+/**
+ * Adds one turn to a row, its tokens and its cost (unknown: counted as such, never as 0); returns that
+ * cost. With `share` (0-1), only that part of its tokens and cost: a turn split between several rows.
+ */
+export function addTurn(row: UsageRow, t: TurnRecord, prices: PriceTable, share = 1): number | undefined {
   row.turns++;
-  row.input += t.usage.input;
-  row.output += t.usage.output;
-  row.cache_read += t.usage.cache_read;
-  row.cache_write += t.usage.cache_write;
+  row.input += t.usage.input * share;
+  row.output += t.usage.output * share;
+  row.cache_read += t.usage.cache_read * share;
+  row.cache_write += t.usage.cache_write * share;
   const cost = recordedCost(t, prices);
   if (cost === undefined) {
     row.unknown_cost_turns++;
     row.cost_known = false;
-  } else row.cost_usd = (row.cost_usd ?? 0) + cost;
+  } else row.cost_usd = (row.cost_usd ?? 0) + cost * share;
   return cost;
 }
 

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { entriesBefore, entriesStats, followJournal, journalEntries, launchEntry, type JournalEntry } from "@subagent-mcp/journal";
+import { stateLayout } from "@subagent-mcp/state";
 import { defineCommand } from "citty";
 import { cliContext } from "../context.js";
 import { fail } from "../fail.js";
@@ -79,7 +80,7 @@ export const logsCommand = defineCommand({
     const agent = args.agent === undefined || args.agent === "" ? undefined : args.agent;
     if (args.tree === true) {
       if (args.follow === true) fail("logs: --tree does not --follow; run it again, or watch the dashboard's timeline");
-      printTree(ctx, dir, agent, args.json === true);
+      printTree(ctx, dir, stateLayout(ctx.stateDir).boards, agent, args.json === true);
       return;
     }
     if (agent === undefined) fail("logs: which agent? Give its id (list_agents shows them), or --tree for the recent agents' tree");

@@ -25,9 +25,6 @@ const UsageRowSchema = z.object({
   success_rate: z.number().optional().describe('With group_by "category": the share of turns that ended without an error or interrupt (0-1).'),
   median_cost_usd: z.number().optional().describe('With group_by "category": the median known cost of a turn.'),
   median_duration_ms: z.number().optional().describe('With group_by "category": the median duration of a turn.'),
-  /** With `usage --by board`: the board of a board's row and of its tasks' rows; `task` names a task's row. */
-  board: z.string().optional(),
-  task: z.string().optional(),
 });
 export type UsageRow = z.infer<typeof UsageRowSchema>;
 
