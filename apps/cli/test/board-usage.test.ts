@@ -8,6 +8,7 @@ import type { BoardUsageRow, UsageRow } from "@subagent-mcp/usage";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { startDashboardCli } from "./dashboard-cli.js";
 import { bin } from "./e2e.js";
 
 // A team board's members in the journal and on the board: `usage --by board` sums the board's turns
@@ -110,5 +111,23 @@ describe("a team board's usage and turns", () => {
     expect(json.exitCode, json.stderr).toBe(0);
     const rows = z.array(TimelineRowSchema).parse(JSON.parse(json.stdout));
     expect(rows[0]?.turns.map((t) => t.tasks)).toEqual([[{ board: "team", keys: ["api", "tests"] }]]);
+  });
+
+  it("the dashboard's timeline carries the same tasks on the members' turns", async () => {
+    const d = await startDashboardCli(env, root);
+    try {
+      const url = new URL(d.url);
+      const at = new URL("/api/timeline", url.origin);
+      at.searchParams.set("root", "m1");
+      at.searchParams.set("token", url.searchParams.get("token") ?? "");
+      const res = await fetch(at);
+      expect(res.status).toBe(200);
+      const timeline = z.object({ rows: z.array(TimelineRowSchema) }).parse(await res.json());
+      expect(timeline.rows.map((r) => [r.agent_id, r.turns.map((t) => t.tasks)])).toEqual([
+        ["m1", [[{ board: "team", keys: ["api"] }], [{ board: "team", keys: ["tests"] }]]],
+      ]);
+    } finally {
+      await d.stop();
+    }
   });
 });

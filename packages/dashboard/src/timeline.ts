@@ -1,4 +1,6 @@
-// `/api/timeline`: the agent tree's timeline read from the journal, its turns priced like the usage table.
+// `/api/timeline`: the agent tree's timeline read from the journal, its turns priced like the usage table;
+// a team board member's turns carry the board tasks they worked on.
+import { markBoardTasks } from "@subagent-mcp/board";
 import { agentTree, JournalError } from "@subagent-mcp/journal";
 import { recordedCost, type PriceTable } from "@subagent-mcp/usage";
 import type { Timeline } from "@subagent-mcp/contract";
@@ -13,6 +15,7 @@ export function timelineOf(stateDir: string, project: string, prices: PriceTable
       ...(root === undefined ? { project } : { root }),
       price: (turn) => recordedCost(turn, prices),
     });
+    markBoardTasks(rows, stateLayout(stateDir).boards);
     return { ...definedFields({ root }), generated_at: new Date().toISOString(), rows } satisfies Timeline;
   } catch (error) {
     if (error instanceof JournalError && error.code === "BAD_ID") throw new DashboardError("BAD_REQUEST", error.message);
