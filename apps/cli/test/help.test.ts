@@ -36,7 +36,7 @@ describe("subagent-mcp binary", () => {
               trust    Trust this project's config and agent definitions as they are now (executables, agent permissions); --list, --revoke.                                       
           worktrees    List the git worktrees of agents (isolation: worktree); prune those whose agent is gone and hold no unmerged work.                                          
                logs    Print an agent's journal (its prompts, tool calls, turns and how it ended); --follow a live one; --tree its tree of nested agents                           
-              usage    Tokens and cost of every agent's and worker's turns, by agent, provider, model, day or task category                                                        
+              usage    Tokens and cost of every agent's and worker's turns, by agent, provider, model, day, task category or team board                                            
           dashboard    Serve a live page of this project's agents, permission requests, workers, mail and usage on 127.0.0.1                                                       
                stop    Stop sub-agents (and everything they started) of every server of yours on this machine and on the fleet; --all also the workers' running turns.             
                demo    Show what subagent-mcp does, with no login and no network: real CLIs against local fake models on 127.0.0.1                                                 
