@@ -32,6 +32,7 @@ const allowed = {
   receipts: ["contract", "core", "errors", "permissions", "state"],
   board: ["errors"],
   "board-redis": ["board", "errors"],
+  team: ["board", "contract", "core", "errors"],
   server: [
     "agents",
     "budgets",
@@ -50,6 +51,7 @@ const allowed = {
     "routing",
     "sandbox",
     "state",
+    "team",
     "tracing",
     "usage",
     "worktrees",
@@ -76,6 +78,7 @@ const allowed = {
     "sandbox",
     "server",
     "state",
+    "team",
     "testkit",
     "tracing",
     "usage",

@@ -97,7 +97,7 @@ export {
   type WorkerPermissionView,
 } from "./wire/dashboard.js";
 export { BOARD_COLUMNS, BoardViewSchema, type BoardCard, type BoardView } from "./wire/board-view.js";
-export { MESSAGING_TOOLS } from "./wire/messaging.js";
+export { BOARD_MEMBER_TOOLS, MESSAGING_TOOLS } from "./wire/messaging.js";
 export { SavedSessionSchema, TurnLogSchema, type SavedSession, type TurnLog } from "./wire/worker-log.js";
 export { FLEET_KEY_ENV, withoutSecrets } from "./launch/secret-env.js";
 export { gitConfigEnv, NO_REPOSITORY_PROGRAMS, withoutRepoGitEnv } from "./launch/git-env.js";

@@ -20,6 +20,7 @@ import type { PendingSettings } from "./endpoints/pending.js";
 import type { ControlSettings } from "./endpoints/control-endpoint.js";
 import type { AgentSpans, Tracer } from "@subagent-mcp/tracing";
 import type { Sandbox } from "@subagent-mcp/sandbox";
+import type { BoardSource, TeamHub } from "@subagent-mcp/team";
 
 /** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
 export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
@@ -130,6 +131,8 @@ export interface PersistenceDeps {
   orchestration?: OrchestrationState;
   /** Where `isolation: "worktree"` puts worktrees and how it readies them (default: the state dir from the environment, no setup). */
   worktrees?: WorktreeSettings;
+  /** Where team boards are kept (default: none, and no board tools). */
+  boards?: BoardSource;
 }
 
 export interface MessagingDeps {
@@ -210,6 +213,8 @@ export interface ToolDeps {
   gate: LaunchGate;
   /** The built-in prices with the config's `prices` over them, merged once per server: every launch prices its candidates with it. */
   priceTable: PriceTable;
+  /** The team boards and the members working them; undefined: no board tools. */
+  team?: TeamHub | undefined;
   /** The name the MCP client that started this server gave (its `clientInfo`), once it connected: "inherit" reads that host's MCP servers. */
   clientName: () => string | undefined;
 }

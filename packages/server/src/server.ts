@@ -37,6 +37,9 @@ import { registerWarmupTool } from "./tools/warmup.js";
 import { TASK_INSTRUCTIONS } from "./tasks/settings.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 import { HOST_CWD_CAPABILITY } from "./launch/host-cwd.js";
+import { registerTeamTools, TeamHub } from "@subagent-mcp/team";
+import { launchAgent, type LaunchArgs } from "./launch/launch.js";
+import { gated } from "./launch/launch-gate.js";
 
 /** The MCP server, and how to end what it started. */
 interface SubagentServer {
@@ -83,10 +86,11 @@ export function createServer(deps: ServerDeps): SubagentServer {
   // While tracing is on, each agent's life, turns and waits are spans (a worktree's setup among them).
   const spans = serving.tracer?.on === true ? new AgentSpans(serving.tracer) : undefined;
   const tree = new AgentTree();
+  const team = deps.persistence?.boards === undefined ? undefined : new TeamHub(deps.persistence.boards);
   const offered = TOOLSETS.filter((set) => serving.toolsets === undefined || serving.toolsets.includes(set));
   // A sub-agent's own tools: the same, less the orchestrator's own.
   const forAgents = offered.filter((set) => AGENT_TOOLSETS.has(set));
-  const { runtime, owned } = runtimeOnFirstUse(deps, { gate, followers: [pending, feed, tree], spans, defaultCwd, priceTable, tree });
+  const { runtime, owned } = runtimeOnFirstUse(deps, { gate, followers: [pending, feed, tree, team], spans, defaultCwd, priceTable, tree });
   const made = () => runtime.get();
   // Each sub-agent's servers on the loopback endpoint: its own tools (acting for it) and its messaging tools alone.
   const listed = new Map<string, unknown>();
@@ -112,6 +116,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
     priceTable,
     agentServers: agents,
     childMailbox: messaging?.children === true,
+    team,
   };
   // The host's delegation tasks: made here so that what waits for the orchestrator leaves out what they carry.
   const delegations = taskStore(shared.maxResultChars);
@@ -132,6 +137,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
       // Agents that end from here on end because the server exits; the journal says so.
       parts?.journal?.exiting();
       pending?.close();
+      team?.close();
       if (owned) await parts?.supervisor.shutdown();
       // The agents are gone: their worktrees are released (clean ones removed, those with work kept).
       await parts?.worktrees.drain();
@@ -304,6 +310,14 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
   if (toolsets.includes("orchestration")) registerOrchestrationModeTool(server, tools);
   const { messaging } = shared;
   if (messaging !== undefined && toolsets.includes("messaging")) registerMessageTools(server, { ...tools, messaging }, options.withhold);
+  // A sub-agent works the boards as a member (beside its messaging tools); the orchestrator runs them.
+  const launch = async (a: object, extra: unknown) => {
+    const s = (await gated(tools.gate, () => launchAgent(tools, a as LaunchArgs, extra as never))).structuredContent as { agent_id: string; provider: string };
+    return { id: s.agent_id, provider: s.provider };
+  };
+  if (tools.team !== undefined && tools.launchedBy !== undefined && toolsets.includes("messaging")) registerTeamTools(server, tools.team, { self: tools.launchedBy });
+  if (tools.team !== undefined && tools.launchedBy === undefined && toolsets.includes("sessions"))
+    registerTeamTools(server, tools.team, { launch: options.starts === false ? undefined : launch });
   // The same tools on the same deps list the same; the messaging tools name the mailbox they speak for.
   const key = JSON.stringify([toolsets, options.wait, options.starts, options.stops, options.withhold, tools.fleet !== undefined, messaging?.self]);
   if (options.perRequest !== undefined) server.cacheToolList(options.perRequest, key);

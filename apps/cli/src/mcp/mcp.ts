@@ -1,3 +1,4 @@
+import { boardSource } from "./boards.js";
 import { isOrchestrating, setOrchestrating } from "@subagent-mcp/hooks";
 import { createServer, OnFirstUse, stdioTransport, TOOLSETS, type OrchestrationState, type Toolset } from "@subagent-mcp/server";
 import { markNested, nestedServersDir, stateLayout, STOP_TREE_SIGNAL, stoppedByUser } from "@subagent-mcp/state";
@@ -127,6 +128,8 @@ function serverOptions(
       // SUBAGENT_MCP_JOURNAL=0 turns it off (no past agents then); apps/bench measures its cost with it.
       ...(ctx.env.SUBAGENT_MCP_JOURNAL === "0" ? {} : { journal: { dir: layout.agents, ...definedFields({ retentionDays: config.journal_retention_days }) } }),
       orchestration: orchestrationState(ctx),
+      // Team boards, in the state folder: every server of the user works the same board.
+      boards: boardSource(ctx.stateDir),
       // What waits for the orchestrator, where the host's hooks read it (keyed like orchestration mode);
       // a nested server's host is a sub-agent, whose hooks stay silent.
       ...(depth > 0 ? {} : { pending: scopeOf(ctx) }),

@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { WaitResult as WaitToolResult, WorktreeOut } from "@subagent-mcp/contract";
+import type { BoardEvent, WaitResult as WaitToolResult, WorktreeOut } from "@subagent-mcp/contract";
 import type { Supervisor, WaitResult } from "@subagent-mcp/core";
 import type { ToolDeps } from "../deps.js";
 import type { Runtime } from "../runtime/runtime.js";
@@ -18,7 +18,7 @@ export async function waitAnswer(
   deps: Pick<ToolDeps, "maxResultChars">,
   runtime: Pick<Runtime, "supervisor" | "worktrees">,
   result: WaitResult,
-  waiting: { messages_waiting?: number } = {},
+  waiting: { messages_waiting?: number; board?: BoardEvent[] } = {},
 ): Promise<CallToolResult> {
   const { supervisor } = runtime;
   const whole = (await withWorktrees(runtime, result.finished.map(finishedOut))).map((f) => ({ ...f, ...budgetNoteOf(supervisor, f.agent_id) }));
@@ -34,6 +34,7 @@ export async function waitAnswer(
     // Each request is reported once; an agent still waiting on one is named on every wait.
     ...blocked(supervisor, result.stillRunning),
   ].filter(Boolean);
+  for (const b of waiting.board ?? []) text.push(`Board "${b.board}": ${b.kind.replace("_", " ")}${b.keys.length > 0 ? ` ${b.keys.join(", ")}` : ""}${b.detail === undefined ? "" : ` (${quoted(b.detail)})`}.`);
   if (waiting.messages_waiting !== undefined) text.push(`${waiting.messages_waiting} message(s) in your inbox: read them with inbox.`);
   // Typed as the output schema, so the SDK need not parse the result against it again (see madeToSchema).
   const out = (finished: typeof whole, lines: string[]) =>

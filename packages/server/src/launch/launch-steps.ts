@@ -14,6 +14,7 @@ import { tighter } from "@subagent-mcp/budgets";
 import type { ToolDeps } from "../deps.js";
 import type { AgentWorktrees } from "@subagent-mcp/worktrees";
 import { MESSAGING_TOOLS } from "../tools/messages.js";
+import { BOARD_MEMBER_TOOLS } from "@subagent-mcp/contract";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
 // The fields of `o` that are set.
@@ -44,7 +45,7 @@ export function launchOrAbandon(supervisor: Supervisor, isolated: { release: () 
 
 /** A sub-agent's messaging tools on `server` as its CLI's allow-list names them (Claude Code's and Gemini CLI's naming; each CLI ignores the other's). */
 export function messagingToolNames(server: string = CHILD_SERVER): string[] {
-  return MESSAGING_TOOLS.flatMap((t) => [mcpToolName("claude", server, t), mcpToolName("gemini", server, t)]);
+  return [...MESSAGING_TOOLS, ...BOARD_MEMBER_TOOLS].flatMap((t) => [mcpToolName("claude", server, t), mcpToolName("gemini", server, t)]);
 }
 
 /** The server of `handed` that carries a sub-agent's messaging tools: its mailbox server, or its own tools handed with messaging on. */

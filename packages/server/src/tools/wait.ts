@@ -1,5 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { WaitOutput } from "@subagent-mcp/contract";
+import { WaitOutput, type BoardEvent } from "@subagent-mcp/contract";
 import { isRunning } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
@@ -34,14 +34,22 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
         const { supervisor } = runtime;
         const { messaging } = deps;
         const ids = args.agent_ids ?? supervisor.waitable();
+        // The orchestrator's boards: what changed there ends a wait too, and is reported once.
+        const team = deps.launchedBy === undefined ? deps.team : undefined;
+        const boardNews = (): { board?: BoardEvent[] } => {
+          const news = team?.events.take() ?? [];
+          return news.length > 0 ? { board: news } : {};
+        };
         // A count the store cannot give (out of reach) is left out rather than failing the wait.
         const mail = async (): Promise<{ messages_waiting?: number }> => {
           const n = messaging === undefined ? 0 : await messaging.mail.pending(messaging.self).catch(() => 0);
           return n > 0 ? { messages_waiting: n } : {};
         };
+        // No agent to wait on while a team is at work: its boards' news ends the wait.
+        if (ids.length === 0 && team?.active() === true) await team.events.next(AbortSignal.any([extra.signal, AbortSignal.timeout((args.timeout_s ?? 45) * 1000)]));
         if (ids.length === 0)
           return ok(
-            { finished: [], still_running: [], timed_out: false, ...(await mail()) },
+            { finished: [], still_running: [], timed_out: false, ...(await mail()), ...boardNews() },
             "Nothing to wait for: no agent is running or has an unreported result.",
           );
         const timeoutMs = (args.timeout_s ?? 45) * 1000;
@@ -77,12 +85,13 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
             // The store out of reach: the wait goes on for the agents alone.
             .catch(() => undefined);
         });
+        void team?.events.next(stop.signal).then(onAbort);
         try {
           const result = await supervisor.wait({ ids, mode: args.mode ?? "any", timeoutMs, signal: stop.signal });
           clearImmediate(inbox);
           stop.abort();
           const waiting = await mail();
-          return await waitAnswer(deps, runtime, result, waiting);
+          return await waitAnswer(deps, runtime, result, { ...waiting, ...boardNews() });
         } finally {
           clearImmediate(inbox);
           extra.signal.removeEventListener("abort", onAbort);

@@ -1,0 +1,5 @@
+// Public API of @subagent-mcp/team: a team working a task board. The hub follows the supervisor's
+// agents and drives the boards; the tools are the orchestrator's and each member's.
+export { TeamHub, type BoardSource } from "./hub.js";
+export { registerTeamTools } from "./tools.js";
+export type { LaunchMember, MemberLaunch } from "./launch-team.js";

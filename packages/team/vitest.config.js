@@ -1,0 +1,3 @@
+import { config } from "@subagent-mcp/vitest-config";
+
+export default config();
