@@ -60,6 +60,7 @@ const allowed = {
   "apps/cli": [
     "agents",
     "board",
+    "board-redis",
     "config",
     "contract",
     "core",

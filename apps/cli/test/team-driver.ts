@@ -50,11 +50,24 @@ interface ToolAnswer {
   next?: string;
 }
 
-// A board tool's answer as the model reads it: its structured content, as JSON.
+// A board tool's answer as the model reads it: its structured content as JSON (Claude Code), or its
+// text, bare or wrapped (Gemini CLI's {"output": ...}, Codex's).
 function parsed(text: string): ToolAnswer | undefined {
+  // Codex puts "Wall time: ... Output:" before an MCP tool's answer.
+  const output = text.indexOf("Output:\n");
+  let body = output >= 0 ? text.slice(output + "Output:\n".length) : text;
   try {
-    return JSON.parse(text) as ToolAnswer;
+    const json = JSON.parse(body) as ToolAnswer & { output?: unknown };
+    if (typeof json.output !== "string") return json;
+    body = json.output;
   } catch {
-    return undefined;
+    // Text it is.
   }
+  if (body.includes("Nothing you may take now")) return { may_take: [] };
+  const listed = /You may take:\n- ([A-Za-z0-9._-]+) \((task|review)\)/.exec(body);
+  if (listed !== null) return { may_take: [{ key: listed[1] as string, kind: listed[2] as string }] };
+  const claimed = /Claimed:\n- ([A-Za-z0-9._-]+) \((task|review)\)/.exec(body);
+  if (claimed !== null) return { claimed: { key: claimed[1] as string, kind: claimed[2] as string } };
+  if (/Recorded: "|is now |is marked failed/.test(body)) return { next: body };
+  return undefined;
 }

@@ -315,7 +315,8 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
     const s = (await gated(tools.gate, () => launchAgent(tools, a as LaunchArgs, extra as never))).structuredContent as { agent_id: string; provider: string };
     return { id: s.agent_id, provider: s.provider };
   };
-  if (tools.team !== undefined && tools.launchedBy !== undefined && toolsets.includes("messaging")) registerTeamTools(server, tools.team, { self: tools.launchedBy });
+  if (tools.team !== undefined && tools.launchedBy !== undefined && toolsets.includes("messaging"))
+    registerTeamTools(server, tools.team, { self: tools.launchedBy });
   if (tools.team !== undefined && tools.launchedBy === undefined && toolsets.includes("sessions"))
     registerTeamTools(server, tools.team, { launch: options.starts === false ? undefined : launch });
   // The same tools on the same deps list the same; the messaging tools name the mailbox they speak for.

@@ -29,6 +29,8 @@ interface Member {
   busy: boolean;
   /** When its claims were last said to be alive. */
   seenAt: number;
+  /** The board's change count when a turn of it found nothing to take: not asked again until the board changes. */
+  idleAt?: number;
 }
 
 /** A `board_done` waiting for the end of the turn that made it. */
@@ -42,6 +44,8 @@ export class TeamHub {
   readonly events = new BoardEvents();
   readonly #stores = new Map<string, Promise<BoardStore>>();
   readonly #last = new Map<string, Board>();
+  // Per board, how many changes could have opened work (tasks added, done, sent back, released).
+  readonly #version = new Map<string, number>();
   readonly #members = new Map<string, Member>();
   readonly #pending = new Map<string, PendingDone[]>();
   // Keys each agent's current turn touched, by board: the turn's line in the board's turns file.
@@ -100,6 +104,7 @@ export class TeamHub {
     if ("member" in op || op.type === "review") this.#touch(name, op);
     const changed = changes(before, after);
     if (changed.any) this.events.record(name, changed, after);
+    if (changed.any || op.type === "add" || op.type === "join" || op.type === "release_member") this.#version.set(name, (this.#version.get(name) ?? 0) + 1);
     // Whatever changed may have opened work for an idle member of this board.
     for (const m of this.#members.values()) if (m.board === name && !m.busy) this.#feed(m);
     if (changed.became_all_done) this.#release(name);
@@ -162,9 +167,15 @@ export class TeamHub {
       // A claim or a review still held when the turn ended goes back: one task, one turn.
       const board = await this.read(name);
       const held = board.tasks.some((t) => (t.state.status === "claimed" && t.state.by === id) || (t.state.status === "in_review" && t.state.reviewer === id));
-      if (held) await this.apply(name, { type: "release_member", member: id, why: "ended its turn without board_done, board_fail or board_review" });
+      const why =
+        report.interrupted || report.status === "stopped" || report.status === "errored"
+          ? "was stopped (interrupted or killed)"
+          : "ended its turn without board_done, board_fail or board_review";
+      if (held) await this.apply(name, { type: "release_member", member: id, why });
       await this.#writeTurn(name, report, pending.length > 0 ? (suspect.length > 0 ? "sent back" : "done") : undefined);
     }
+    // A turn that took nothing is not asked again until the board changes: no member spins on it.
+    if (member !== undefined && (this.#touched.get(id)?.size ?? 0) === 0) member.idleAt = this.#version.get(member.board) ?? 0;
     this.#touched.delete(id);
     if (member !== undefined) {
       member.busy = false;
@@ -188,6 +199,7 @@ export class TeamHub {
     const supervisor = this.#supervisor;
     const board = this.#last.get(member.board);
     if (supervisor === undefined || board === undefined || member.busy) return;
+    if (member.idleAt !== undefined && member.idleAt === (this.#version.get(member.board) ?? 0)) return;
     let view;
     try {
       view = supervisor.get(member.id);

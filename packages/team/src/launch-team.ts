@@ -60,7 +60,14 @@ export async function launchTeam(
         {
           prompt: memberPrompt(board),
           label: `${board} team`,
-          ...defined({ provider: m.provider, model: m.model, effort: m.effort, task_category: m.categories?.[0], machine: m.machine, cwd: args.cwd }),
+          ...defined({
+            provider: m.provider,
+            model: m.model,
+            effort: m.effort,
+            task_category: m.provider === undefined ? m.categories?.[0] : undefined,
+            machine: m.machine,
+            cwd: args.cwd,
+          }),
         },
         extra,
       );

@@ -7,7 +7,7 @@ export { startOpenAIFake } from "./fake/openai.js";
 export { startGeminiFake } from "./fake/gemini.js";
 export { directiveReply, usageFor } from "./fake/directives.js";
 export type { FakeModelServer } from "./fake/server.js";
-export type { FakeRequest, RecordedRequest } from "./fake/types.js";
+export type { FakeReply, FakeRequest, RecordedRequest } from "./fake/types.js";
 export { pinnedCliOptions, startAllFakes, startFakeFor } from "./fakes.js";
 export { loopbackEnv } from "./env/index.js";
 export { claudeTranscriptHolds, untilClaudeSaved } from "./env/claude-saved.js";

@@ -129,7 +129,7 @@ function serverOptions(
       ...(ctx.env.SUBAGENT_MCP_JOURNAL === "0" ? {} : { journal: { dir: layout.agents, ...definedFields({ retentionDays: config.journal_retention_days }) } }),
       orchestration: orchestrationState(ctx),
       // Team boards, in the state folder: every server of the user works the same board.
-      boards: boardSource(ctx.stateDir),
+      boards: boardSource(ctx.stateDir, config.mailbox),
       // What waits for the orchestrator, where the host's hooks read it (keyed like orchestration mode);
       // a nested server's host is a sub-agent, whose hooks stay silent.
       ...(depth > 0 ? {} : { pending: scopeOf(ctx) }),

@@ -34,7 +34,10 @@ export async function waitAnswer(
     // Each request is reported once; an agent still waiting on one is named on every wait.
     ...blocked(supervisor, result.stillRunning),
   ].filter(Boolean);
-  for (const b of waiting.board ?? []) text.push(`Board "${b.board}": ${b.kind.replace("_", " ")}${b.keys.length > 0 ? ` ${b.keys.join(", ")}` : ""}${b.detail === undefined ? "" : ` (${quoted(b.detail)})`}.`);
+  for (const b of waiting.board ?? [])
+    text.push(
+      `Board "${b.board}": ${b.kind.replace("_", " ")}${b.keys.length > 0 ? ` ${b.keys.join(", ")}` : ""}${b.detail === undefined ? "" : ` (${quoted(b.detail)})`}.`,
+    );
   if (waiting.messages_waiting !== undefined) text.push(`${waiting.messages_waiting} message(s) in your inbox: read them with inbox.`);
   // Typed as the output schema, so the SDK need not parse the result against it again (see madeToSchema).
   const out = (finished: typeof whole, lines: string[]) =>

@@ -46,7 +46,8 @@ export function registerWaitTool(server: McpServer, deps: ToolDeps): void {
           return n > 0 ? { messages_waiting: n } : {};
         };
         // No agent to wait on while a team is at work: its boards' news ends the wait.
-        if (ids.length === 0 && team?.active() === true) await team.events.next(AbortSignal.any([extra.signal, AbortSignal.timeout((args.timeout_s ?? 45) * 1000)]));
+        if (ids.length === 0 && team?.active() === true)
+          await team.events.next(AbortSignal.any([extra.signal, AbortSignal.timeout((args.timeout_s ?? 45) * 1000)]));
         if (ids.length === 0)
           return ok(
             { finished: [], still_running: [], timed_out: false, ...(await mail()), ...boardNews() },
