@@ -4,8 +4,8 @@
 export { BoardError, type BoardErrorCode } from "./errors.js";
 export { applyOp } from "./board.js";
 export { changes, claimable, emptyBoard, summary, type BoardChanges } from "./queries.js";
-export { BoardAddInputSchema, type Board, type BoardOp, type BoardOptionsInput, type TaskInput, type Task, type TeamMember } from "./schema.js";
-export { openLocalBoard, type BoardStore, type LocalBoardSettings } from "./local-store.js";
+export { BoardAddInputSchema, type Board, type BoardOp, type BoardOptionsInput, type TaskInput, type Task } from "./schema.js";
+export { openLocalBoard, type BoardStore } from "./local-store.js";
 export type { Applied } from "./board.js";
 export { appendBoardTurn, readBoardTurns, type BoardTurn } from "./turns.js";
 export { allBoardTurns, boardNames, markBoardTasks } from "./member-turns.js";

@@ -261,7 +261,14 @@ describe("changes between two boards", () => {
 });
 
 describe("a team across vendors", () => {
-  const team = { type: "join", members: [{ name: "claude-1", vendor: "claude" }, { name: "claude-2", vendor: "claude" }, { name: "codex-1", vendor: "codex" }] };
+  const team = {
+    type: "join",
+    members: [
+      { name: "claude-1", vendor: "claude" },
+      { name: "claude-2", vendor: "claude" },
+      { name: "codex-1", vendor: "codex" },
+    ],
+  };
   it("lets only the team work once one joined, and sends a review to another vendor", () => {
     let b = ok(boardWith([t("a", undefined, { review: true })]), team);
     expect(refused(b, { type: "claim", key: "a", member: "stranger" }).code).toBe("NOT_MEMBER");
@@ -275,7 +282,13 @@ describe("a team across vendors", () => {
   });
 
   it("lets a same-vendor member review when the team has no other vendor, and a named reviewer alone when one is named", () => {
-    const solo = { type: "join", members: [{ name: "g-1", vendor: "gemini" }, { name: "g-2", vendor: "gemini" }] };
+    const solo = {
+      type: "join",
+      members: [
+        { name: "g-1", vendor: "gemini" },
+        { name: "g-2", vendor: "gemini" },
+      ],
+    };
     let b = ok(boardWith([t("a", undefined, { review: true }), t("b", undefined, { review: true, reviewer: "g-1" })]), solo);
     b = ok(b, { type: "claim", key: "a", member: "g-1" }, 1);
     b = ok(b, { type: "done", key: "a", member: "g-1", result: "x" }, 2);
@@ -290,7 +303,13 @@ describe("a team across vendors", () => {
 
 describe("categories", () => {
   it("gives a categorised task to the members that take its category, and any other task to anyone", () => {
-    const join = { type: "join", members: [{ name: "doc", vendor: "gemini", categories: ["docs"] }, { name: "dev", vendor: "codex" }] };
+    const join = {
+      type: "join",
+      members: [
+        { name: "doc", vendor: "gemini", categories: ["docs"] },
+        { name: "dev", vendor: "codex" },
+      ],
+    };
     const b = ok(boardWith([t("a", undefined, { category: "docs" }), t("b"), t("c", undefined, { category: "exotic" })]), join);
     expect(claimable(b, "dev").map((x) => x.key)).toEqual(["b", "c"]);
     expect(claimable(b, "doc").map((x) => x.key)).toEqual(["a", "b", "c"]);

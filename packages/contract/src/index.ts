@@ -72,7 +72,7 @@ export {
   type Machine,
   type NodeInfo,
 } from "./wire/agents.js";
-export { BoardEventSchema, KillAgentOutput, LaunchAgentOutput, WaitOutput, type BoardEvent } from "./lifecycle.js";
+export { KillAgentOutput, LaunchAgentOutput, WaitOutput, type BoardEvent } from "./lifecycle.js";
 export { InvokeOutput, ListPoolOutput, ReplicaSchema, type Replica } from "./wire/pool.js";
 export { TimelineRowSchema, TimelineSchema, type Timeline, type TimelineMark, type TimelineRow, type TimelineTurn } from "./wire/timeline.js";
 export { TranscriptOutput, type TurnOut } from "./wire/transcript.js";

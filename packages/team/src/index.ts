@@ -2,4 +2,3 @@
 // agents and drives the boards; the tools are the orchestrator's and each member's.
 export { TeamHub, type BoardSource } from "./hub.js";
 export { registerTeamTools } from "./tools.js";
-export type { LaunchMember, MemberLaunch } from "./launch-team.js";

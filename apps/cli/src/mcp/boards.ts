@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BoardStore } from "@subagent-mcp/board";
+import type { openRedisBoard } from "@subagent-mcp/board-redis";
 import type { MailboxConfig } from "@subagent-mcp/mailbox/config";
 import type { BoardSource } from "@subagent-mcp/team";
 import { stateLayout } from "@subagent-mcp/state";
@@ -20,7 +21,7 @@ export function boardSource(stateDir: string, mailbox: MailboxConfig | undefined
   };
   if (url === undefined) return { dir: (name) => join(root, name), open: local };
   // One connection for every board of this server, made by the first board call.
-  let connected: Promise<Parameters<typeof import("@subagent-mcp/board-redis").openRedisBoard>[0]> | undefined;
+  let connected: Promise<Parameters<typeof openRedisBoard>[0]> | undefined;
   return {
     dir: (name) => join(root, name),
     open: async (name, options) => {
@@ -32,8 +33,8 @@ export function boardSource(stateDir: string, mailbox: MailboxConfig | undefined
         connected = undefined;
         throw error;
       });
-      const { openRedisBoard } = await import("@subagent-mcp/board-redis");
-      return openRedisBoard(redis, name, options === undefined ? {} : { options });
+      const { openRedisBoard: open } = await import("@subagent-mcp/board-redis");
+      return open(redis, name, options === undefined ? {} : { options });
     },
   };
 }
