@@ -318,7 +318,7 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
   if (tools.team !== undefined && tools.launchedBy !== undefined && toolsets.includes("messaging"))
     registerTeamTools(server, tools.team, { self: tools.launchedBy });
   if (tools.team !== undefined && tools.launchedBy === undefined && toolsets.includes("sessions"))
-    registerTeamTools(server, tools.team, { launch: options.starts === false ? undefined : launch });
+    registerTeamTools(server, tools.team, { launch: options.starts === false || !tools.childMailbox ? undefined : launch });
   // The same tools on the same deps list the same; the messaging tools name the mailbox they speak for.
   const key = JSON.stringify([toolsets, options.wait, options.starts, options.stops, options.withhold, tools.fleet !== undefined, messaging?.self]);
   if (options.perRequest !== undefined) server.cacheToolList(options.perRequest, key);
