@@ -102,3 +102,39 @@ describe("a team across vendors works a board", () => {
     expect(workers).toEqual(new Set(["claude", "codex", "gemini"]));
   }, 300_000);
 });
+
+describe("a board refuses bad input with one clear error, and nothing half-written", () => {
+  it("a cycle, an unknown or duplicate key, over 1,000 tasks, a team on an empty board", async () => {
+    const s = (e = await startE2E());
+    const refused = async (tool: string, args: Record<string, unknown>): Promise<string> => {
+      const r = (await s.client.callTool({ name: tool, arguments: args })) as { isError?: boolean; content: { text: string }[] };
+      expect(r.isError).toBe(true);
+      return r.content[0]?.text ?? "";
+    };
+    expect(await refused("launch_team", { members: [{ provider: "claude" }] })).toBe(
+      'UNKNOWN_BOARD: there is no board "team": board_add makes it with its first tasks',
+    );
+    const cycle = [
+      { key: "a", title: "a", depends_on: ["c"] },
+      { key: "b", title: "b", depends_on: ["a"] },
+      { key: "c", title: "c", depends_on: ["b"] },
+    ];
+    expect(await refused("board_add", { tasks: cycle })).toMatch(/^DEPENDENCY_CYCLE: .*a -> c -> b -> a|^DEPENDENCY_CYCLE: /);
+    expect(await refused("board_add", { tasks: [{ key: "a", title: "a", depends_on: ["nope"] }] })).toMatch(/^UNKNOWN_DEPENDENCY: task "a" depends on "nope"/);
+    expect(
+      await refused("board_add", {
+        tasks: [
+          { key: "a", title: "a" },
+          { key: "a", title: "again" },
+        ],
+      }),
+    ).toMatch(/^DUPLICATE_KEY: task "a" is twice in this add/);
+    const many = Array.from({ length: 1001 }, (_, i) => ({ key: `t${i}`, title: `task ${i}` }));
+    expect(await refused("board_add", { tasks: many })).toMatch(/1000/);
+    // Nothing of the refused adds landed: not even the board.
+    expect(await refused("board", {})).toMatch(/^UNKNOWN_BOARD: /);
+    await s.call("board_add", { tasks: [{ key: "a", title: "a" }] });
+    expect(await refused("board_add", { tasks: [{ key: "a", title: "a" }] })).toMatch(/^DUPLICATE_KEY: task "a" is already on the board/);
+    expect(await refused("board_cancel", { keys: ["zz"] })).toMatch(/^UNKNOWN_KEY: no task has the key zz/);
+  }, 120_000);
+});

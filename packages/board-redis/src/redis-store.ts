@@ -114,3 +114,8 @@ async function boardOptions(redis: Redis, key: string, wanted: BoardOptionsInput
     }
   }
 }
+
+/** Whether board `name` was made (its options are kept): reading one that was not must not make it. */
+export async function redisBoardExists(redis: Redis, name: string): Promise<boolean> {
+  return NAME.test(name) && (await redis.exists(`subagent-mcp:board:${name}:options`)) === 1;
+}

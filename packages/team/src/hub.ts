@@ -2,6 +2,7 @@ import type { Board, BoardOp, BoardOptionsInput, BoardStore } from "@subagent-mc
 import { appendBoardTurn, changes, claimable, summary } from "@subagent-mcp/board";
 import { isRunning, type Supervisor, type TurnReport } from "@subagent-mcp/core";
 import { errorMessage } from "@subagent-mcp/errors";
+import { TeamError } from "./errors.js";
 import { BoardEvents } from "./events.js";
 import { nextPrompt } from "./prompts.js";
 
@@ -18,6 +19,8 @@ export interface BoardSource {
   open(name: string, options?: BoardOptionsInput): Promise<BoardStore>;
   /** This machine's folder for the board (where the members' turns are written). */
   dir(name: string): string;
+  /** Whether board `name` was made (by a `board_add`): reading it must not make it with default settings. */
+  exists(name: string): Promise<boolean>;
 }
 
 type TeamSupervisor = Pick<Supervisor, "onTurn" | "onEnd" | "onChange" | "get" | "send" | "kill">;
@@ -50,6 +53,8 @@ export class TeamHub {
   readonly #pending = new Map<string, PendingDone[]>();
   // Keys each agent's current turn touched, by board: the turn's line in the board's turns file.
   readonly #touched = new Map<string, Map<string, Set<string>>>();
+  // Per board, the operation under way (settled either way): the next one starts after it.
+  readonly #applying = new Map<string, Promise<unknown>>();
   #supervisor: TeamSupervisor | undefined;
   #sweep: NodeJS.Timeout | undefined;
 
@@ -87,14 +92,34 @@ export class TeamHub {
     return store;
   }
 
+  /** Whether board `name` was made (here or by another server). */
+  async exists(name: string): Promise<boolean> {
+    return this.#stores.has(name) || (await this.source.exists(name));
+  }
+
+  /** Board `name` as it is; a board nobody made is refused (reading it must not make it). */
   async read(name: string): Promise<Board> {
+    if (!(await this.exists(name))) {
+      throw new TeamError("UNKNOWN_BOARD", `there is no board "${name}": board_add makes it with its first tasks`);
+    }
     const board = await (await this.store(name)).read();
     this.#last.set(name, board);
     return board;
   }
 
   /** Applies `op` to board `name`: the board after it, or the board's error (nothing changed). Tells what changed. */
-  async apply(name: string, op: BoardOp): Promise<Board> {
+  apply(name: string, op: BoardOp): Promise<Board> {
+    // One at a time per board: each operation's `before` is the board the last one left, so that
+    // operations landing together (two members' tools, a turn's end) each tell their own change once.
+    const run = (this.#applying.get(name) ?? Promise.resolve()).then(() => this.#applyNow(name, op));
+    this.#applying.set(
+      name,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+
+  async #applyNow(name: string, op: BoardOp): Promise<Board> {
     const store = await this.store(name);
     const before = this.#last.get(name) ?? (await store.read());
     const applied = await store.apply(op);

@@ -1,5 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { BoardAddInputSchema } from "@subagent-mcp/board";
+import { applyOp, BoardAddInputSchema, emptyBoard } from "@subagent-mcp/board";
 import { z } from "zod";
 import { guard, ok } from "./answer.js";
 import type { TeamHub } from "./hub.js";
@@ -45,11 +45,17 @@ export function registerOrchestratorBoardTools(server: McpServer, hub: TeamHub, 
     (args) =>
       guard(async () => {
         const name = args.board ?? "team";
-        await hub.store(name, {
+        const options = {
           ...(args.review_default === undefined ? {} : { review_default: args.review_default }),
           ...(args.max_tries === undefined ? {} : { max_tries: args.max_tries }),
           ...(args.claim_timeout_s === undefined ? {} : { claim_timeout_ms: args.claim_timeout_s * 1000 }),
-        });
+        };
+        // A first add that is refused makes no board: it is tried on an empty one first.
+        if (!(await hub.exists(name))) {
+          const tried = applyOp(emptyBoard(options), { type: "add", tasks: args.tasks }, Date.now());
+          if ("error" in tried) throw tried.error;
+        }
+        await hub.store(name, options);
         const after = await hub.apply(name, { type: "add", tasks: args.tasks });
         return ok(
           { board: name, added: args.tasks.map((t) => t.key), total: after.tasks.length },

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BoardStore } from "@subagent-mcp/board";
 import type { openRedisBoard } from "@subagent-mcp/board-redis";
@@ -19,22 +19,26 @@ export function boardSource(stateDir: string, mailbox: MailboxConfig | undefined
     const { openLocalBoard } = await import("@subagent-mcp/board");
     return openLocalBoard(join(root, name), options === undefined ? {} : { options });
   };
-  if (url === undefined) return { dir: (name) => join(root, name), open: local };
+  const dir = (name: string): string => join(root, name);
+  if (url === undefined) return { dir, open: local, exists: (name) => Promise.resolve(existsSync(join(dir(name), "options.json"))) };
   // One connection for every board of this server, made by the first board call.
   let connected: Promise<Parameters<typeof openRedisBoard>[0]> | undefined;
+  const connect = async (): Promise<Parameters<typeof openRedisBoard>[0]> => {
+    connected ??= import("@subagent-mcp/mailbox-redis").then(async ({ connectRedis }) => {
+      const ca = mailbox?.ca === undefined ? undefined : readFileSync(mailbox.ca);
+      return (await connectRedis({ url, ...(ca === undefined ? {} : { ca }) })).redis;
+    });
+    return connected.catch((error: unknown) => {
+      connected = undefined;
+      throw error;
+    });
+  };
   return {
-    dir: (name) => join(root, name),
+    dir,
     open: async (name, options) => {
-      connected ??= import("@subagent-mcp/mailbox-redis").then(async ({ connectRedis }) => {
-        const ca = mailbox?.ca === undefined ? undefined : readFileSync(mailbox.ca);
-        return (await connectRedis({ url, ...(ca === undefined ? {} : { ca }) })).redis;
-      });
-      const redis = await connected.catch((error: unknown) => {
-        connected = undefined;
-        throw error;
-      });
       const { openRedisBoard: open } = await import("@subagent-mcp/board-redis");
-      return open(redis, name, options === undefined ? {} : { options });
+      return open(await connect(), name, options === undefined ? {} : { options });
     },
+    exists: async (name) => (await import("@subagent-mcp/board-redis")).redisBoardExists(await connect(), name),
   };
 }
