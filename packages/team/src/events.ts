@@ -10,6 +10,13 @@ const MAX_EVENTS = 5_000;
 export class BoardEvents {
   #events: BoardEvent[] = [];
   readonly #wakers = new Set<() => void>();
+  readonly #listeners = new Set<(event: BoardEvent) => void>();
+
+  /** Calls `listener` with every event from now on (a launch_team task following its board); returns the unsubscribe. */
+  listen(listener: (event: BoardEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
 
   /** Records what `changes` says happened on `board` (after: the board as it is now). */
   record(board: string, changed: BoardChanges, after: Board): void {
@@ -31,6 +38,7 @@ export class BoardEvents {
   push(event: BoardEvent): void {
     this.#events.push(event);
     if (this.#events.length > MAX_EVENTS) this.#events.shift();
+    for (const listener of [...this.#listeners]) listener(event);
     for (const wake of [...this.#wakers]) wake();
   }
 

@@ -171,6 +171,11 @@ export class TeamHub {
     return gone;
   }
 
+  /** Ends board `name`'s members (a launch_team task cancelled by its host). */
+  endTeam(name: string): void {
+    this.#release(name);
+  }
+
   close(): void {
     if (this.#sweep !== undefined) clearInterval(this.#sweep);
   }

@@ -1,7 +1,9 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ProviderSchema } from "@subagent-mcp/contract";
 import { z } from "zod";
+import { randomUUID } from "node:crypto";
 import { ok } from "./answer.js";
+import { teamTask, type AsTask } from "./team-task.js";
 import { TeamError } from "./errors.js";
 import type { TeamHub } from "./hub.js";
 import { memberPrompt } from "./prompts.js";
@@ -44,7 +46,7 @@ export type LaunchMember = (launch: MemberLaunch, extra: unknown) => Promise<{ i
 /** `launch_team`: the members launched, joined to the board, their claims of an earlier team given back. */
 export async function launchTeam(
   hub: TeamHub,
-  launch: LaunchMember,
+  { launch, asTask }: { launch: LaunchMember; asTask?: AsTask | undefined },
   args: { board: string; members: TeamMemberArgs[]; cwd?: string | undefined },
   extra: unknown,
 ): Promise<CallToolResult> {
@@ -86,6 +88,8 @@ export async function launchTeam(
     countsLine(board, after),
     "wait reports the board's changes; board shows it whole.",
   ].filter(Boolean);
+  // A host that takes tasks gets one that follows the board to its end (this answer is then not sent).
+  asTask?.(extra, `team-${board}-${randomUUID().slice(0, 8)}`, `team of ${members.length} on board "${board}"`, teamTask(hub, board));
   return ok({ board, members, released: gone }, lines.join("\n"));
 }
 

@@ -5,6 +5,7 @@ import { guard, ok } from "./answer.js";
 import type { TeamHub } from "./hub.js";
 import { countsLine, taskLine, taskOut } from "./render.js";
 import { launchTeam, TeamMemberInput, type LaunchMember } from "./launch-team.js";
+import type { AsTask } from "./team-task.js";
 
 // The board as the orchestrator runs it: tasks in, the whole board out, cancelling, and a team of
 // sub-agents across vendors to work it. Boards are named; "team" unless a call names another.
@@ -20,7 +21,7 @@ const STATUSES = ["waiting", "open", "claimed", "in_review", "done", "failed", "
 const ROOM = 300;
 
 /** `board_add`, `board`, `board_cancel` and, given a way to launch members, `launch_team`. */
-export function registerOrchestratorBoardTools(server: McpServer, hub: TeamHub, launch: LaunchMember | undefined): void {
+export function registerOrchestratorBoardTools(server: McpServer, hub: TeamHub, launch: LaunchMember | undefined, asTask?: AsTask): void {
   server.registerTool(
     "board_add",
     {
@@ -110,6 +111,6 @@ export function registerOrchestratorBoardTools(server: McpServer, hub: TeamHub, 
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    (args, extra) => guard(() => launchTeam(hub, launch, { ...args, board: args.board ?? "team" }, extra)),
+    (args, extra) => guard(() => launchTeam(hub, { launch, asTask }, { ...args, board: args.board ?? "team" }, extra)),
   );
 }
