@@ -23,7 +23,6 @@ export const TeamMemberInput = z
       .describe(
         "The task categories these members take (a task of one of them goes only to its takers); the first routes the launch when no provider is named.",
       ),
-    machine: z.string().min(1).max(200).optional().describe("The machine of the fleet they run on."),
   })
   .strict();
 type TeamMemberArgs = z.infer<typeof TeamMemberInput>;
@@ -36,7 +35,6 @@ export interface MemberLaunch {
   model?: string;
   effort?: string;
   task_category?: string;
-  machine?: string;
   cwd?: string;
 }
 
