@@ -116,6 +116,19 @@ describe("board_done at the turn's end", () => {
     await superseded;
     expect((await task("a")).state).toMatchObject({ status: "done", receipt: r });
   });
+  it("tells each member's done once when two turns end together", async () => {
+    await start();
+    t.supervisor.add("m2");
+    await t.hub.join("team", [{ id: "m2", vendor: "codex" }]);
+    await claimAndDone("a");
+    await t.hub.apply("team", { type: "claim", key: "b", member: "m2" });
+    t.hub.pendDone("m2", { board: "team", key: "b", result: "did b" });
+    t.hub.events.take();
+    await Promise.all([t.supervisor.endTurn("m1", { receipt: receipt() }), t.supervisor.endTurn("m2", { receipt: receipt() })]);
+    const told = t.hub.events.take().map((e) => `${e.kind} ${e.keys.join(",")}`);
+    expect(told.filter((e) => e.startsWith("done")).sort()).toEqual(["done a", "done b"]);
+    expect(told.filter((e) => e.startsWith("all_done"))).toHaveLength(1);
+  });
 });
 
 describe("claims when a turn or a member ends", () => {

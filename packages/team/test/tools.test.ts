@@ -98,6 +98,30 @@ describe("a member's board tools", () => {
   });
 });
 
+describe("members claiming at once", () => {
+  it("gives a task to exactly one of two members claiming it together", async () => {
+    await t.hub.apply("team", { type: "add", tasks: [{ key: "a", title: "Task A" }] });
+    t.supervisor.add("m1");
+    t.supervisor.add("m2");
+    await t.hub.join("team", [
+      { id: "m1", vendor: "claude" },
+      { id: "m2", vendor: "codex" },
+    ]);
+    const [one, two] = await Promise.all([connect(t.hub, { self: "m1" }), connect(t.hub, { self: "m2" })]);
+    const answers = await Promise.all([one("board_claim", { key: "a" }), two("board_claim", { key: "a" })]);
+    expect(answers.filter((r) => r.isError !== true)).toHaveLength(1);
+    const refused = answers.find((r) => r.isError === true);
+    expect(refused === undefined ? "" : text(refused)).toMatch(/^NOT_CLAIMABLE: /);
+    const a = (await t.hub.read("team")).tasks.find((x) => x.key === "a");
+    expect(a?.state.status).toBe("claimed");
+    // The loser's board shows nothing to take, the winner's what it holds.
+    const winner = answers[0].isError === true ? two : one;
+    const loser = winner === one ? two : one;
+    expect((await winner("board", {})).structuredContent).toMatchObject({ may_take: [], holding: ["a"] });
+    expect((await loser("board", {})).structuredContent).toMatchObject({ may_take: [], holding: [] });
+  });
+});
+
 describe("the orchestrator's board_add", () => {
   let call: Call;
   beforeEach(async () => {
