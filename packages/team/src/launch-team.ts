@@ -65,7 +65,6 @@ export async function launchTeam(
             model: m.model,
             effort: m.effort,
             task_category: m.provider === undefined ? m.categories?.[0] : undefined,
-            machine: m.machine,
             cwd: args.cwd,
           }),
         },
