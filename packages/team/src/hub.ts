@@ -320,8 +320,21 @@ function suspectOf(report: TurnReport): string[] {
   return reasons;
 }
 
+// The receipt a done task keeps: whole when it is small, else its facts without the long lists (every
+// command, each earlier attempt's receipt), so that a long turn's receipt never keeps its task from done.
+const RECEIPT_ROOM = 16_000;
 function receiptOf(report: TurnReport): { receipt?: unknown } {
-  return report.receipt === undefined ? {} : { receipt: report.receipt };
+  const receipt = report.receipt;
+  if (receipt === undefined) return {};
+  if (JSON.stringify(receipt).length <= RECEIPT_ROOM) return { receipt };
+  const { attempts: _a, ...rest } = receipt;
+  const trimmed = {
+    ...rest,
+    commands: receipt.commands.slice(-10),
+    permissions: receipt.permissions.slice(-10),
+    files: { ...receipt.files, changed: receipt.files.changed.slice(0, 50) },
+  };
+  return JSON.stringify(trimmed).length <= RECEIPT_ROOM ? { receipt: trimmed } : {};
 }
 
 function warn(text: string): void {
