@@ -37,10 +37,8 @@ import { registerWarmupTool } from "./tools/warmup.js";
 import { TASK_INSTRUCTIONS } from "./tasks/settings.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
 import { HOST_CWD_CAPABILITY } from "./launch/host-cwd.js";
-import { registerTeamTools, TeamHub } from "@subagent-mcp/team";
-import { launchAgent, type LaunchArgs } from "./launch/launch.js";
-import { gated } from "./launch/launch-gate.js";
-import { delegate, type CallContext } from "./tasks/serve.js";
+import { TeamHub } from "@subagent-mcp/team";
+import { registerBoardTools } from "./launch/team-tools.js";
 
 /** The MCP server, and how to end what it started. */
 interface SubagentServer {
@@ -312,19 +310,8 @@ function build(shared: Shared, toolsets: readonly Toolset[], version: string, op
   const { messaging } = shared;
   if (messaging !== undefined && toolsets.includes("messaging")) registerMessageTools(server, { ...tools, messaging }, options.withhold);
   // A sub-agent works the boards as a member (beside its messaging tools); the orchestrator runs them.
-  const launch = async (a: object, extra: unknown) => {
-    // A member's launch is no task of its own: the host's task (if any) is launch_team's.
-    const call = { ...(extra as object), _meta: undefined } as never;
-    const s = (await gated(tools.gate, () => launchAgent(tools, a as LaunchArgs, call))).structuredContent as { agent_id: string; provider: string };
-    return { id: s.agent_id, provider: s.provider };
-  };
-  if (tools.team !== undefined && tools.launchedBy !== undefined && toolsets.includes("messaging"))
-    registerTeamTools(server, tools.team, { self: tools.launchedBy });
-  if (tools.team !== undefined && tools.launchedBy === undefined && toolsets.includes("sessions"))
-    registerTeamTools(server, tools.team, {
-      launch: options.starts === false || !tools.childMailbox ? undefined : launch,
-      asTask: (extra, id, status, work) => delegate(tools, extra as CallContext, id, status, () => work),
-    });
+  if (tools.launchedBy !== undefined && toolsets.includes("messaging")) registerBoardTools(server, tools, "member", false);
+  if (tools.launchedBy === undefined && toolsets.includes("sessions")) registerBoardTools(server, tools, "orchestrator", options.starts !== false);
   // The same tools on the same deps list the same; the messaging tools name the mailbox they speak for.
   const key = JSON.stringify([toolsets, options.wait, options.starts, options.stops, options.withhold, tools.fleet !== undefined, messaging?.self]);
   if (options.perRequest !== undefined) server.cacheToolList(options.perRequest, key);
