@@ -130,6 +130,6 @@ describe("usage", () => {
     expect(text).toMatch(/^category\s+candidate\s+turns\s+success/);
     const bad = await execa(process.execPath, [bin, "usage", "--by", "mood"], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false, reject: false });
     expect(bad.exitCode).not.toBe(0);
-    expect(bad.stderr).toContain("--by must be agent, provider, model, day or category");
+    expect(bad.stderr).toContain("--by must be agent, provider, model, day, category or board");
   });
 });
