@@ -177,7 +177,8 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     expect((await send(vars, e.cwd, ["*", "fyi: lunch at noon", "--from", "boss", "--priority", "low"])).exitCode).toBe(0);
     const first = execa(process.execPath, [bin, "worker", "--name", "guarded", "--once"], { cwd: e.cwd, env: vars, extendEnv: false, reject: false });
     running.push(first);
-    const asked = await send(vars, e.cwd, ["guarded", "a direct question", "--wait", "--timeout", "60"]);
+    // The worker's first turn pays the CLI's start-up, which a machine running every suite at once can stretch.
+    const asked = await send(vars, e.cwd, ["guarded", "a direct question", "--wait", "--timeout", "180"]);
     expect(asked.exitCode, asked.stderr).toBe(0);
     expect((await first).exitCode).toBe(0);
     const turns = f.requests.filter((r) => r.lastUserText.includes("lunch at noon") && !r.afterToolResult);
@@ -194,7 +195,7 @@ describe("subagent-mcp worker with the real Claude Code", () => {
     expect(files.turns()[1]).toMatchObject({ exit: "ok", outcome: "acked", from: ["boss"] });
     // Nobody answers a broadcast automatically.
     expect(mail.pending("boss")).toBe(0);
-  });
+  }, 240_000);
 
   it("retries a failing turn with backoff, then dead-letters the message and tells the waiting sender", async () => {
     const { e, vars, state } = await setupClaude();
