@@ -1,11 +1,9 @@
-import { z } from "zod";
-import { applyOp, type Board } from "@subagent-mcp/board";
+import { foldLine, type Board } from "@subagent-mcp/board";
 
 // The board in Redis is a list of JSON lines `{op, at}`, one per accepted operation, and the
 // board is the fold of those lines through the reducer, as the local store folds its file. A
 // fold remembers how many entries it has read, so catching up reads only what was pushed since.
-
-const JournalLineSchema = z.object({ op: z.unknown(), at: z.number() });
+// Each entry is read as the local store reads a line (the board's one `foldLine`).
 
 export interface Fold {
   readonly board: Board;
@@ -25,21 +23,4 @@ export function foldLines(fold: Fold, lines: readonly string[]): Fold {
     else board = folded;
   });
   return { board, length: fold.length + lines.length, skipped };
-}
-
-/** The board after one journal line, or why the line is left out. */
-function foldLine(board: Board, line: string): Board | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return "not JSON, skipped (no board writes such an entry)";
-  }
-  const parsed = JournalLineSchema.safeParse(value);
-  if (!parsed.success) return "not an operation line ({op, at}), skipped";
-  const applied = applyOp(board, parsed.data.op, parsed.data.at);
-  // Only accepted operations are pushed, so a refusal here means the entry was not pushed by a
-  // board with these options: it is left out, as it was refused, rather than stopping the board.
-  if ("error" in applied) return `refused on reading (${applied.error.code}: ${applied.error.message}), skipped`;
-  return applied.board;
 }

@@ -9,3 +9,5 @@ export { openLocalBoard, type BoardStore } from "./local-store.js";
 export type { Applied } from "./board.js";
 export { appendBoardTurn, readBoardTurns, type BoardTurn } from "./turns.js";
 export { allBoardTurns, boardNames, markBoardTasks } from "./member-turns.js";
+/** @public the one reading of a journal entry, for a store kept elsewhere (@subagent-mcp/board-redis). */
+export { foldLine } from "./journal.js";

@@ -54,18 +54,21 @@ export async function catchUp(path: string, fold: Fold, empty: Board): Promise<{
   }
 }
 
-/** The board after one journal line, or why the line is left out. */
-function foldLine(board: Board, line: string): Board | string {
+/**
+ * The board after one journal line, or why the line is left out: the one reading of a journal entry
+ * `{op, at}` for every store (a file's line here, a Redis list's entry in @subagent-mcp/board-redis).
+ */
+export function foldLine(board: Board, line: string): Board | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
-    return "not JSON, skipped (a write cut short by a crash leaves such a line)";
+    return "not JSON, skipped (a write cut short by a crash leaves such a line; no board writes one otherwise)";
   }
   const parsed = JournalLineSchema.safeParse(value);
   if (!parsed.success) return "not an operation line ({op, at}), skipped";
   const applied = applyOp(board, parsed.data.op, parsed.data.at);
-  // Only accepted operations are written, so a refusal here means the line was not written by a
+  // Only accepted operations are written, so a refusal here means the entry was not written by a
   // board with these options: it is left out, as it was refused, rather than stopping the board.
   if ("error" in applied) return `refused on reading (${applied.error.code}: ${applied.error.message}), skipped`;
   return applied.board;
