@@ -7,6 +7,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cliExecutable, loopbackEnv, spawnReady, startAllFakes, type CliEnvironment, type FakeModelServer, type ReadyProcess } from "@subagent-mcp/testkit";
 
+/** The `_meta` a task-taking host (the interactive Claude Code) puts on every request. */
+export const TAKES_TASKS = {
+  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+  "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {} }, extensions: { "io.modelcontextprotocol/tasks": {} } },
+};
+
 /** The built binary, exactly as a user runs it. */
 export const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 

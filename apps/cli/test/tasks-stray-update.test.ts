@@ -2,16 +2,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { afterEach, expect, it } from "vitest";
-import { startE2E, type E2E } from "./e2e.js";
+import { startE2E, TAKES_TASKS, type E2E } from "./e2e.js";
 
 // The built server on stdio and the official MCP client speaking as a task-taking host (the
 // `_meta` the interactive Claude Code puts on every request): a sub-agent's permission request is
 // the task's input_required form, and only the form's own answer may close it. A tasks/update
 // without that answer (none, another key, a malformed one) leaves it open for the real answer.
-const TAKES_TASKS = {
-  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-  "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {} }, extensions: { "io.modelcontextprotocol/tasks": {} } },
-};
 const Any = z.looseObject({});
 interface Task {
   taskId: string;

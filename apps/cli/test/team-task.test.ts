@@ -1,15 +1,11 @@
 import { z } from "zod";
 import { afterEach, expect, it } from "vitest";
-import { startE2E, type E2E } from "./e2e.js";
+import { startE2E, TAKES_TASKS, type E2E } from "./e2e.js";
 import { memberScript } from "./team-driver.js";
 
 // launch_team for a host that takes MCP tasks (the `_meta` the interactive Claude Code puts on every
 // request): the call becomes a task that follows the board, its status each change, and completes
 // with the board once all is done.
-const TAKES_TASKS = {
-  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-  "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {} }, extensions: { "io.modelcontextprotocol/tasks": {} } },
-};
 const Any = z.looseObject({});
 interface Task {
   taskId: string;
