@@ -3,7 +3,9 @@
 // which was most of its start-up time (apps/bench "client connect + initialize"). Lazy `import()`s
 // stay lazy, as chunks of their own. Type checking stays with `tsc` (the typecheck task).
 import { build } from "esbuild";
-import { chmodSync, cpSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { env } from "node:process";
 
@@ -103,6 +105,49 @@ const lazyCommonJs = {
   },
 };
 
+// tools/list from JSON Schemas made here, not at every start: the host's server is built from
+// the sources with every tool it can offer, and the SDK's own conversion of each tool's zod
+// schemas is kept (mcp-transport's premade-list.ts). It runs no tool, so its parts are stand-ins.
+async function listedSchemas() {
+  const dir = mkdtempSync(join(tmpdir(), "subagent-mcp-listing-"));
+  try {
+    const outfile = join(dir, "listing.mjs");
+    await build({
+      stdin: {
+        contents: `import { createServer } from "@subagent-mcp/server";
+import { listedSchemas } from "@subagent-mcp/mcp-transport";
+const never = new Proxy({}, { get: () => () => { throw new Error("the build's listing runs no tool"); } });
+const { server } = createServer({ serving: { version: "0" }, messaging: { mail: never, self: "orchestrator", children: true }, fleet: async () => never, persistence: { boards: never } });
+process.stdout.write(JSON.stringify(await listedSchemas(server)));
+process.exit(0);`,
+        // From the server's package, whose dependencies it names.
+        resolveDir: join(root, "..", "..", "packages", "server"),
+        loader: "js",
+      },
+      outfile,
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      conditions: ["@subagent-mcp/source"],
+      mainFields: ["module", "main"],
+      banner: { js: "import { createRequire as __listingRequire } from 'node:module'; const require = __listingRequire(import.meta.url);" },
+      logLevel: "warning",
+    });
+    return execFileSync(process.execPath, [outfile], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const listed = await listedSchemas();
+if (Object.keys(JSON.parse(listed)).length === 0) throw new Error("the build's listing found no tools");
+const premadeSchemas = {
+  name: "premade-schemas",
+  setup(b) {
+    b.onLoad({ filter: /mcp-transport[\\/]src[\\/]premade-schemas\.ts$/ }, () => ({ contents: `export const PREMADE_SCHEMAS = ${JSON.stringify(listed)};`, loader: "js" }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 const built = await build({
   entryPoints: [join(root, "src", "main.ts")],
@@ -117,7 +162,7 @@ const built = await build({
   mainFields: ["module", "main"],
   // CommonJS dependencies (ajv, cross-spawn) call require(), which ESM output does not define.
   banner: { js: "import { createRequire as __subagentMcpRequire } from 'node:module'; const require = __subagentMcpRequire(import.meta.url);" },
-  plugins: [englishOnly, noZod3, lazyCommonJs],
+  plugins: [englishOnly, noZod3, lazyCommonJs, premadeSchemas],
   minify: true,
   keepNames: false,
   sourcemap: "linked",

@@ -7,6 +7,7 @@ import type { CallToolResult, JSONRPCMessage, RequestId } from "@modelcontextpro
 import { capToolResult } from "./limits.js";
 import { isMadeToSchema } from "./made-to-schema.js";
 import { transportView } from "./transport-view.js";
+import { listFromPremade } from "./premade-list.js";
 import { META_PROTOCOL, PROTOCOL_2026 } from "./tasks-wire.js";
 
 /** What a tool does once its answer is out, or once it is certain it never will be. */
@@ -195,6 +196,8 @@ export class DeliveryServer extends McpServer {
   }
 
   override async connect(transport: Transport): Promise<void> {
+    // Its tools are registered by now: tools/list answers from the build's JSON Schemas.
+    listFromPremade(this);
     const closed = this.server.onclose;
     this.server.onclose = () => {
       this.delivery.abandon();

@@ -6,6 +6,8 @@ export { Delivery, DeliveryServer } from "./delivery.js";
 export { McpTransportError, type McpTransportErrorCode } from "./errors.js";
 export { capToolResult, DEFAULT_MAX_RESULT_CHARS, jsonChars, limitsFrom, sliceToFit, waterLevel } from "./limits.js";
 export { isMadeToSchema, madeToSchema } from "./made-to-schema.js";
+/** @public the build (apps/cli/scripts/bundle.js) keeps what it gives for tools/list. */
+export { listedSchemas } from "./premade-list.js";
 export { serveTasks } from "./serve-tasks.js";
 export { BoundedStdioServerTransport, stdioTransport } from "./stdio-transport.js";
 export { taskStore } from "./task-settings.js";
