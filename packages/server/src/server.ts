@@ -39,6 +39,7 @@ import { definedFields } from "@subagent-mcp/contract/fields";
 import { HOST_CWD_CAPABILITY } from "./launch/host-cwd.js";
 import { TeamHub } from "@subagent-mcp/team";
 import { registerBoardTools } from "./launch/team-tools.js";
+import { pastAgents } from "@subagent-mcp/journal";
 
 /** The MCP server, and how to end what it started. */
 interface SubagentServer {
@@ -163,6 +164,8 @@ function controlEndpoint(deps: ServerDeps, feed: ChangeFeed | undefined, serve: 
 // Makes in the background what the first launch needs, then rehearses the launch path on a stand-in (see SubagentServer.warm).
 async function warmUp(shared: Shared, runtime: () => Promise<Runtime>, agents: AgentServers, version: string): Promise<void> {
   const real = await runtime().catch(() => undefined);
+  // The first list_agents reads what earlier servers left: read now, so that it costs what later ones do.
+  if (real?.journal !== undefined) pastAgents(real.journal);
   await agents.endpoint.get().catch(() => undefined);
   const provider = real?.supervisor.providers()[0];
   if (real === undefined || provider === undefined) return;

@@ -15,6 +15,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { loopbackEnv, startAllFakes } from "@subagent-mcp/testkit";
 import { rssMb, serverBin, serverEnv } from "../mcp-rig.js";
 import { summarize, type Summary } from "../stats.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 const PROVIDERS: Provider[] = ["claude", "codex", "gemini"];
@@ -66,7 +67,7 @@ export interface ServeResults {
   floorOverBareMb: number;
   /** The floor's one tool (an echo), called 3 at once right after its idle time (ms). */
   floorCall3: Summary;
-  /** `list_agents`, `wait` (nothing to wait on) and `poll_agent` (an agent just launched): first call and later ones. */
+  /** `list_agents`, `wait` (nothing to wait on) and `poll_agent` (an agent whose turn just finished): first call and later ones. */
   firstCalls: { list_agents: FirstAndLater; wait: FirstAndLater; poll_agent: FirstAndLater };
   /** The first `launch_agent` calls of a fresh server (3 at once), and 3 at once again once those are done. */
   firstLaunch3: Summary;
@@ -96,18 +97,52 @@ interface Started {
   pid: number;
   initializeMs: number;
   toolsListMs: number;
+  /** How long the server took to answer the last request of `method`: sent -> its answer read off the pipe. */
+  answered(method: string): number[];
+}
+
+/**
+ * Times requests on the wire: from the line going out to the answer coming in, before the client
+ * handles it. The SDK client compiles a validator for every output schema a tools/list names and
+ * runs one on each result: that is the client's time (ours lists 20-odd schemas, the floor one), not
+ * the server's.
+ */
+function wireTimer(transport: StdioClientTransport): (method: string) => number[] {
+  const sent = new Map<string | number, { method: string; at: number }>();
+  const done: { method: string; ms: number }[] = [];
+  const send = transport.send.bind(transport);
+  transport.send = async (message: JSONRPCMessage) => {
+    if ("method" in message && "id" in message) sent.set(message.id, { method: message.method, at: performance.now() });
+    await send(message);
+  };
+  const wrap = (): void => {
+    const handle = transport.onmessage;
+    transport.onmessage = (message: JSONRPCMessage) => {
+      const request = "id" in message && message.id !== undefined && !("method" in message) ? sent.get(message.id) : undefined;
+      if (request !== undefined) done.push({ method: request.method, ms: performance.now() - request.at });
+      handle?.(message);
+    };
+  };
+  // The client sets onmessage in connect(); its start() comes after.
+  const start = transport.start.bind(transport);
+  transport.start = async () => {
+    wrap();
+    await start();
+  };
+  return (method) => done.splice(0).filter((d) => d.method === method).map((d) => d.ms);
 }
 
 // Spawn -> initialize answered, then tools/list, as a host does; the same for the floor and ours.
 async function startServer(args: string[], env: Record<string, string>, cwd: string): Promise<Started> {
   const transport = new StdioClientTransport({ command: process.execPath, args, cwd, env, stderr: "ignore" });
+  const answered = wireTimer(transport);
   const client = new Client({ name: "bench", version: "1" });
   const t0 = performance.now();
   await client.connect(transport);
   const initializeMs = performance.now() - t0;
-  const t1 = performance.now();
+  answered("initialize");
   await client.listTools();
-  return { client, pid: transport.pid as number, initializeMs, toolsListMs: performance.now() - t1 };
+  return { client, pid: transport.pid as number, initializeMs, toolsListMs: answered("tools/list")[0] as number, answered };
 }
 
 async function bareNode(env: Record<string, string>, cwd: string): Promise<{ startMs: number; rssMb: number }> {
@@ -121,30 +156,28 @@ async function bareNode(env: Record<string, string>, cwd: string): Promise<{ sta
   return { startMs, rssMb: rss };
 }
 
-// Each call's time, in order; throws on an error result.
-async function timedCalls(client: Client, name: string, args: () => Record<string, unknown>, n: number): Promise<number[]> {
+// Each call's time on the wire, in order; throws on an error result.
+async function timedCalls(s: Started, name: string, args: () => Record<string, unknown>, n: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < n; i += 1) {
-    const t0 = performance.now();
-    const result = await client.callTool({ name, arguments: args() });
-    times.push(performance.now() - t0);
+    const result = await s.client.callTool({ name, arguments: args() });
+    times.push(...s.answered("tools/call"));
     if (result.isError === true) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
   }
   return times;
 }
 
-async function launch3(client: Client, tag: string): Promise<{ ms: number[]; ids: string[] }> {
-  const ms: number[] = [];
+async function launch3(s: Started, tag: string): Promise<{ ms: number[]; ids: string[] }> {
   const ids = await Promise.all(
     PROVIDERS.map(async (provider) => {
-      const c0 = performance.now();
-      const result = await client.callTool({ name: "launch_agent", arguments: { provider, prompt: `serve ${tag}` } });
-      ms.push(performance.now() - c0);
+      const result = await s.client.callTool({ name: "launch_agent", arguments: { provider, prompt: `serve ${tag}` } });
       if (result.isError === true) throw new Error(`launch_agent ${provider}: ${JSON.stringify(result.content)}`);
       return (result.structuredContent as { agent_id: string }).agent_id;
     }),
   );
-  await client.callTool({ name: "wait", arguments: { agent_ids: ids, mode: "all", timeout_s: 120 } }, undefined, { timeout: 200_000 });
+  const ms = s.answered("tools/call");
+  await s.client.callTool({ name: "wait", arguments: { agent_ids: ids, mode: "all", timeout_s: 120 } }, undefined, { timeout: 200_000 });
+  s.answered("tools/call");
   return { ms, ids };
 }
 
@@ -160,21 +193,20 @@ async function oursRun(env: Record<string, string>, cwd: string, run: number, s:
   push(s, "list", ours.toolsListMs);
   await sleep(IDLE_MS);
   push(s, "rss", rssMb(ours.pid));
-  const { client } = ours;
-  const [firstList, ...laterList] = await timedCalls(client, "list_agents", () => ({}), CALLS);
-  const [firstWait, ...laterWait] = await timedCalls(client, "wait", () => ({ timeout_s: 1 }), CALLS);
+  const [firstList, ...laterList] = await timedCalls(ours, "list_agents", () => ({}), CALLS);
+  const [firstWait, ...laterWait] = await timedCalls(ours, "wait", () => ({ timeout_s: 1 }), CALLS);
   push(s, "list1", firstList as number);
   push(s, "listN", ...laterList);
   push(s, "wait1", firstWait as number);
   push(s, "waitN", ...laterWait);
-  // poll_agent needs an agent: its first call comes right after the first launches.
-  const first = await launch3(client, `${run}a`);
+  // poll_agent needs an agent: its first call comes once the first launches' turns are done.
+  const first = await launch3(ours, `${run}a`);
   push(s, "launch1", ...first.ms);
-  const [firstPoll, ...laterPoll] = await timedCalls(client, "poll_agent", () => ({ agent_id: first.ids[0] }), CALLS);
+  const [firstPoll, ...laterPoll] = await timedCalls(ours, "poll_agent", () => ({ agent_id: first.ids[0] }), CALLS);
   push(s, "poll1", firstPoll as number);
   push(s, "pollN", ...laterPoll);
-  push(s, "launchN", ...(await launch3(client, `${run}b`)).ms);
-  await client.close();
+  push(s, "launchN", ...(await launch3(ours, `${run}b`)).ms);
+  await ours.client.close();
 }
 
 async function floorRun(file: string, env: Record<string, string>, cwd: string, s: Samples): Promise<void> {
@@ -183,14 +215,8 @@ async function floorRun(file: string, env: Record<string, string>, cwd: string, 
   push(s, "floorList", floor.toolsListMs);
   await sleep(IDLE_MS);
   push(s, "floorRss", rssMb(floor.pid));
-  const calls = await Promise.all(
-    [1, 2, 3].map(async (n) => {
-      const c0 = performance.now();
-      await floor.client.callTool({ name: "echo", arguments: { text: `echo ${n}` } });
-      return performance.now() - c0;
-    }),
-  );
-  push(s, "floorCalls", ...calls);
+  await Promise.all([1, 2, 3].map((n) => floor.client.callTool({ name: "echo", arguments: { text: `echo ${n}` } })));
+  push(s, "floorCalls", ...floor.answered("tools/call"));
   await floor.client.close();
 }
 

@@ -12,33 +12,38 @@ const REHEARSED_BURSTS = 3;
  * validation of our arguments and results, the supervisor's admission and records, our answer
  * building. V8 compiles each function on its first call, which made a fresh server's first burst
  * of launches ~8 ms slower than the next one. So `warm()` makes calls on a throwaway server of ours,
- * over an in-memory pair: `list_agents`, and bursts of `launch_agent` of `provider` that succeed on
- * a stand-in supervisor (see standIn): nothing is journaled, started or told to anyone.
+ * over an in-memory pair: `list_agents` and `wait`, bursts of `launch_agent` of `provider` that
+ * succeed on a stand-in supervisor (see standIn), and `poll_agent` of one of them: nothing is
+ * journaled, started or told to anyone.
  */
 export async function rehearse(server: McpServer, provider: string): Promise<void> {
   const [ours, theirs] = InMemoryTransport.createLinkedPair();
-  const waiting = new Map<number, () => void>();
+  const waiting = new Map<number, (message: JSONRPCMessage) => void>();
   ours.onmessage = (message: JSONRPCMessage) => {
-    if ("id" in message && typeof message.id === "number") waiting.get(message.id)?.();
+    if ("id" in message && typeof message.id === "number") waiting.get(message.id)?.(message);
   };
-  const ask = (id: number, method: string, params: Record<string, unknown>): Promise<void> =>
+  const ask = (id: number, method: string, params: Record<string, unknown>): Promise<JSONRPCMessage> =>
     new Promise((resolve) => {
       waiting.set(id, resolve);
       void ours.send({ jsonrpc: "2.0", id, method, params });
     });
+  let launched: JSONRPCMessage[] = [];
   await server.connect(theirs);
   await ours.start();
   try {
     await ask(1, "initialize", { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: "rehearsal", version: "1" } });
     await ours.send({ jsonrpc: "2.0", method: "notifications/initialized" });
     await ask(2, "tools/call", { name: "list_agents", arguments: {} });
+    await ask(3, "tools/call", { name: "wait", arguments: { agent_ids: [] } });
     // Bursts of three, as a host fans out. V8 gives a function its inline caches (its feedback)
     // only from its 8th call on: until then each property read is a slow generic lookup, so the
     // launch path is run that often here, and the host's calls find it ready.
     for (let burst = 0; burst < REHEARSED_BURSTS; burst += 1) {
-      const ids = [0, 1, 2].map((k) => 3 + burst * 3 + k);
-      await Promise.all(ids.map((id) => ask(id, "tools/call", { name: "launch_agent", arguments: { prompt: "rehearsal", provider } })));
+      const ids = [0, 1, 2].map((k) => 4 + burst * 3 + k);
+      launched = await Promise.all(ids.map((id) => ask(id, "tools/call", { name: "launch_agent", arguments: { prompt: "rehearsal", provider } })));
     }
+    const agent = (launched[0] as { result?: { structuredContent?: { agent_id?: string } } } | undefined)?.result?.structuredContent?.agent_id;
+    if (agent !== undefined) await ask(100, "tools/call", { name: "poll_agent", arguments: { agent_id: agent } });
   } finally {
     await server.close();
   }
