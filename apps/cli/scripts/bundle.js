@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { env } from "node:process";
+import { env, execPath } from "node:process";
 
 const root = join(import.meta.dirname, "..");
 const outdir = join(root, "dist");
@@ -134,7 +134,7 @@ process.exit(0);`,
       banner: { js: "import { createRequire as __listingRequire } from 'node:module'; const require = __listingRequire(import.meta.url);" },
       logLevel: "warning",
     });
-    return execFileSync(process.execPath, [outfile], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync(execPath, [outfile], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -144,9 +144,16 @@ if (Object.keys(JSON.parse(listed)).length === 0) throw new Error("the build's l
 const premadeSchemas = {
   name: "premade-schemas",
   setup(b) {
-    b.onLoad({ filter: /mcp-transport[\\/]src[\\/]premade-schemas\.ts$/ }, () => ({ contents: `export const PREMADE_SCHEMAS = ${JSON.stringify(listed)};`, loader: "js" }));
+    b.onLoad({ filter: /mcp-transport[\\/]src[\\/]premade-schemas\.ts$/ }, () => ({
+      contents: `export const PREMADE_SCHEMAS = ${JSON.stringify(listed)};`,
+      loader: "js",
+    }));
   },
 };
+
+// The protocol versions the SDK's initialize echoes: the door of `mcp` (src/mcp/entry.ts) answers
+// `initialize` before any SDK module loads, and knows them from here.
+const { SUPPORTED_PROTOCOL_VERSIONS } = await import("@modelcontextprotocol/sdk/types.js");
 
 rmSync(outdir, { recursive: true, force: true });
 const built = await build({
@@ -163,6 +170,7 @@ const built = await build({
   // CommonJS dependencies (ajv, cross-spawn) call require(), which ESM output does not define.
   banner: { js: "import { createRequire as __subagentMcpRequire } from 'node:module'; const require = __subagentMcpRequire(import.meta.url);" },
   plugins: [englishOnly, noZod3, lazyCommonJs, premadeSchemas],
+  define: { __SUBAGENT_MCP_PROTOCOL_VERSIONS__: JSON.stringify(SUPPORTED_PROTOCOL_VERSIONS) },
   minify: true,
   keepNames: false,
   sourcemap: "linked",

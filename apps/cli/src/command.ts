@@ -12,7 +12,7 @@ export const mainCommand = defineCommand({
     description: "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP.",
   },
   subCommands: {
-    mcp: () => import("./mcp/mcp.js").then((m) => m.mcpCommand),
+    mcp: () => import("./mcp/entry.js").then((m) => m.mcpCommand),
     setup: () => import("./setup/setup.js").then((m) => m.setupCommand),
     init: () => import("./setup/init.js").then((m) => m.initCommand),
     update: () => import("./setup/update.js").then((m) => m.updateCommand),
@@ -35,6 +35,6 @@ export const mainCommand = defineCommand({
     demo: () => import("./demo/demo.js").then((m) => m.demoCommand),
   },
   async run({ rawArgs }) {
-    if (rawArgs.length === 0) await (await import("./mcp/mcp.js")).serveStdio();
+    if (rawArgs.length === 0) await (await import("./mcp/entry.js")).serveThroughDoor();
   },
 });

@@ -5,16 +5,14 @@ import type { Budget } from "@subagent-mcp/core";
 import { budgetLeftEnv } from "./budget-env.js";
 import { AGENT_LINEAGE_ENV, CEILING_ENV, DEPTH_ENV, LEVEL, MAX_DEPTH_ENV, NAME_ENV, PERMISSION_LEVELS, TOOLS_CEILING_ENV } from "@subagent-mcp/contract";
 import type { Ceiling, Grant } from "@subagent-mcp/permissions";
+import { depthFrom } from "@subagent-mcp/contract/nesting-env";
 
 // The variables themselves (DEPTH_ENV, CEILING_ENV, ... and the list LINEAGE_ENV) are contract's.
 
 type Env = Record<string, string | undefined>;
 
-/** The nesting depth of this process, from its environment (0 when absent or malformed). */
-export function depthFrom(env: Env): number {
-  const depth = Number(env[DEPTH_ENV]);
-  return Number.isInteger(depth) && depth > 0 ? depth : 0;
-}
+// Read before anything loads (the door of `subagent-mcp mcp`): contract's light entry has it.
+export { depthFrom };
 
 const Tools = z.array(z.string().min(1));
 

@@ -4,7 +4,8 @@ export { MAX_MESSAGE_BYTES, Maildir } from "./maildir.js";
 export { safeName, SafeName } from "./names.js";
 export { LocalPresence } from "./local-presence.js";
 export { PresenceSchema, type PresenceEntry, type PresenceInput, type PresenceRegistry, type RegisterOptions, type Registration } from "./presence.js";
-export { messagingIdentity, SHARED_INBOX, SharedInbox } from "./inbox.js";
+export { SharedInbox } from "./inbox.js";
+export { messagingIdentity, SHARED_INBOX } from "./identity.js";
 export { asyncStore, isRetryable, lazyStore, type MailboxStore } from "./store.js";
 export {
   BROADCAST,

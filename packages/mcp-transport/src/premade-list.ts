@@ -32,7 +32,9 @@ const answered = new WeakSet<ListHandler>();
 export async function listedSchemas(server: McpServer): Promise<Premade> {
   const list = handlersOf(server)?.get("tools/list");
   if (list === undefined) return {};
-  const { tools } = (await list({ method: "tools/list", params: {} }, {})) as { tools: { name: string; title?: string; inputSchema: unknown; outputSchema?: unknown }[] };
+  const { tools } = (await list({ method: "tools/list", params: {} }, {})) as {
+    tools: { name: string; title?: string; inputSchema: unknown; outputSchema?: unknown }[];
+  };
   const made: Premade = {};
   for (const tool of tools) {
     if (tool.title === undefined) continue;
@@ -60,7 +62,16 @@ export function listFromPremade(server: McpServer, premade: string | undefined =
       const output = tool.outputSchema === undefined ? undefined : made?.outputSchema;
       if (made === undefined || (tool.outputSchema !== undefined && output === undefined)) return sdk(request, extra);
       const { title, description, annotations, execution, _meta } = tool;
-      tools.push({ name, title, description, inputSchema: made.inputSchema, annotations, execution, _meta, ...(output === undefined ? {} : { outputSchema: output }) });
+      tools.push({
+        name,
+        title,
+        description,
+        inputSchema: made.inputSchema,
+        annotations,
+        execution,
+        _meta,
+        ...(output === undefined ? {} : { outputSchema: output }),
+      });
     }
     return { tools };
   };

@@ -47,6 +47,11 @@ export class BoundedStdioServerTransport extends StdioServerTransport {
     };
   }
 
+  /** Reads `bytes` as if they had just come in on stdin: what was read before this transport started (the door of `subagent-mcp mcp`). */
+  replay(bytes: Buffer): void {
+    this._ondata(bytes);
+  }
+
   #receive(line: string): void {
     let message;
     try {

@@ -22,9 +22,8 @@ import type { AgentSpans, Tracer } from "@subagent-mcp/tracing";
 import type { Sandbox } from "@subagent-mcp/sandbox";
 import type { BoardSource, TeamHub } from "@subagent-mcp/team";
 
-/** Groups of tools a server can be limited to (a worker's own server offers only messaging). */
-export const TOOLSETS = ["sessions", "pool", "orchestration", "messaging"] as const;
-export type Toolset = (typeof TOOLSETS)[number];
+import type { Toolset } from "@subagent-mcp/contract/handshake";
+export { TOOLSETS, type Toolset } from "@subagent-mcp/contract/handshake";
 
 /** What the MCP server is built from, by concern, each group fed by its slice of the config; the transport is the caller's business. */
 export interface ServerDeps {

@@ -36,7 +36,7 @@ import { registerWaitTool } from "./tools/wait.js";
 import { registerWarmupTool } from "./tools/warmup.js";
 import { TASK_INSTRUCTIONS } from "./tasks/settings.js";
 import { definedFields } from "@subagent-mcp/contract/fields";
-import { HOST_CWD_CAPABILITY } from "./launch/host-cwd.js";
+import { CAPABILITIES, instructionsOf } from "@subagent-mcp/contract/handshake";
 import { TeamHub } from "@subagent-mcp/team";
 import { registerBoardTools } from "./launch/team-tools.js";
 import { pastAgents } from "@subagent-mcp/journal";
@@ -58,14 +58,6 @@ interface SubagentServer {
    */
   stopAll: (byUser: boolean, ids?: readonly string[]) => Promise<void>;
 }
-
-const INSTRUCTIONS: Record<Toolset, string> = {
-  sessions:
-    "Run sub-agents on Claude Code, Codex or Gemini CLI. launch_agent returns at once; wait blocks until turns finish (call again after its deadline); poll_agent shows status and output; send_message continues a live session; interrupt_agent ends a turn; kill_agent ends an agent. A sub-agent that asks permission for a tool use waits (status permission_requested) and shows in wait's permission_requests: answer with respond_permission. transcript reads an agent's conversation; list_agents {include_past: true} shows agents of earlier sessions, and resume_agent continues one.",
-  pool: "Named agents from agent definition files run warm in a pool: invoke runs a task on one (list_pool, warmup, reset).",
-  orchestration: "orchestration_mode turns delegation-first mode on or off.",
-  messaging: 'Agents message each other by name: send_to (to: "*" for everyone), inbox, wait_inbox (blocks until a message arrives) and reply.',
-};
 
 /** What every server of one createServer shares: the tools' deps, less each server's own delivery and tasks. */
 type Shared = Omit<ToolDeps, "delivery" | "tasks" | "clientName">;
@@ -264,14 +256,11 @@ const CONTROL_TOOLS: BuildOptions = { wait: false, starts: false, tasks: false, 
 
 // One MCP server with the given groups of tools; its answers go out through its own delivery.
 function build(shared: Shared, toolsets: readonly Toolset[], version: string, options: BuildOptions = {}): McpServer {
-  const instructions = toolsets
-    .filter((set) => set !== "messaging" || shared.messaging !== undefined)
-    .map((set) => INSTRUCTIONS[set])
-    .join(" ");
+  const instructions = instructionsOf(toolsets, shared.messaging !== undefined);
   const delivery = new Delivery(shared.maxResultChars);
   const server = new DeliveryServer(
     { name: "subagent-mcp", version },
-    { instructions, capabilities: { experimental: HOST_CWD_CAPABILITY } },
+    { instructions, capabilities: CAPABILITIES },
     delivery,
     options.traced === false ? OFF : shared.tracer,
   );

@@ -29,3 +29,4 @@ export { startOtlpReceiver, type OtlpReceiver } from "./otlp/receiver.js";
 export type { ReceivedSpan } from "./otlp/types.js";
 export { NOTES_TOOL, notesStdioServer, startNotesHttpServer } from "./mcp/notes.js";
 export { listenOnLoopback, statelessMcpHandler } from "./mcp/stateless-http.js";
+export { wireTimer } from "./mcp/wire-timer.js";

@@ -1,9 +1,8 @@
-// What a host pays for our server before any work, against the least a server on the official MCP
-// SDK pays (floor-server.ts) and a bare `node`: each of the three started by the same spawn, with the
-// same environment, in the same minute, in an order that rotates from run to run, so that no side
-// carries a cost the others do not (a CA bundle loaded by every node process, a busier moment).
-// Then what the host does next on a fresh server: the first call of each read-only tool beside its
-// later calls, and the first `launch_agent` calls (three at once, as a host fans out) beside later ones.
+// What a host pays for our server before any work, against the least an official-SDK server pays
+// (floor-server.ts) and a bare `node`: all three spawned alike, with one environment, in the same
+// minute, in an order rotating per run (so no side carries a cost the others do not: a CA bundle,
+// a busier moment). Then a fresh server's first calls of each read-only tool and of `launch_agent`
+// (three at once, as a host fans out) beside later ones.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,68 +11,20 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { build } from "esbuild";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { loopbackEnv, startAllFakes } from "@subagent-mcp/testkit";
+import { loopbackEnv, startAllFakes, wireTimer } from "@subagent-mcp/testkit";
 import { rssMb, serverBin, serverEnv } from "../mcp-rig.js";
 import { summarize, type Summary } from "../stats.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 const PROVIDERS: Provider[] = ["claude", "codex", "gemini"];
 /** The targets a fresh server is held to, each against the floor or its own later calls in the same run. */
 export const SERVE_TARGETS = { initializeVsFloor: 1.2, idleOverFloorMb: 4, firstLaunchMs: 15, laterLaunchMs: 10, firstVsLater: 2 } as const;
-/** How long each idle process sits before its RSS is read. */
-const IDLE_MS = 2_000;
-/** Calls of each read-only tool per run: the first, then the later ones. */
-const CALLS = 10;
-/**
- * Variables of the host's own environment that change how any node process starts, carried into all
- * three alike (a host passes its environment on): a CA bundle costs every node ~40 ms to load.
- */
+const IDLE_MS = 2_000; // before each process's RSS is read
+const CALLS = 10; // of each read-only tool per run: the first, then the later ones
+/** What of the host's environment changes any node's start, carried into all three (a CA bundle: ~40 ms each). */
 const CARRIED = ["NODE_EXTRA_CA_CERTS", "NODE_OPTIONS", "NODE_ICU_DATA"] as const;
 
 type Pass = "PASS" | "FAIL";
-/** A tool's first call on a fresh server beside its later calls. */
-export interface FirstAndLater {
-  first: Summary;
-  later: Summary;
-  /** Median first over median later. */
-  ratio: number;
-}
-
-export interface ServeResults {
-  /** What the three were started with: the variable names, and those carried from the bench's environment. */
-  environment: { variables: string[]; carried: Record<string, string> };
-  /** A bare `node` (spawn -> its first byte on stdout). */
-  bareNodeStartMs: Summary;
-  /** The floor: spawn -> `initialize` answered. */
-  floorInitializeMs: Summary;
-  /** `node <bin> mcp`: spawn -> `initialize` answered. */
-  initializeMs: Summary;
-  /** Ours over the floor: median over median, and the difference of the medians (ms). */
-  initializeVsFloor: number;
-  initializeOverFloorMs: number;
-  /** Ours over a bare node (median over median). */
-  initializeVsBare: number;
-  /** `tools/list` right after `initialize`, ours and the floor's. */
-  toolsListMs: Summary;
-  floorToolsListMs: Summary;
-  /** VmRSS after 2 s idle: a bare node; the floor and ours after initialize + tools/list (MB). */
-  bareNodeRssMb: Summary;
-  floorRssMb: Summary;
-  idleRssMb: Summary;
-  /** Ours less the floor, and less a bare node (median less median, MB). */
-  idleOverFloorMb: number;
-  idleOverBareMb: number;
-  floorOverBareMb: number;
-  /** The floor's one tool (an echo), called 3 at once right after its idle time (ms). */
-  floorCall3: Summary;
-  /** `list_agents`, `wait` (nothing to wait on) and `poll_agent` (an agent whose turn just finished): first call and later ones. */
-  firstCalls: { list_agents: FirstAndLater; wait: FirstAndLater; poll_agent: FirstAndLater };
-  /** The first `launch_agent` calls of a fresh server (3 at once), and 3 at once again once those are done. */
-  firstLaunch3: Summary;
-  laterLaunch3: Summary;
-  verdict: { initializeVsFloor: Pass; idleOverFloorMb: Pass; firstLaunch: Pass; laterLaunch: Pass; firstCalls: Pass };
-}
 
 /** floor-server.js bundled as our CLI is (one ESM file, minified), so that both load alike. */
 async function bundleFloor(dir: string): Promise<string> {
@@ -92,48 +43,11 @@ async function bundleFloor(dir: string): Promise<string> {
   return outfile;
 }
 
-interface Started {
-  client: Client;
-  pid: number;
-  initializeMs: number;
-  toolsListMs: number;
-  /** How long the server took to answer the last request of `method`: sent -> its answer read off the pipe. */
-  answered(method: string): number[];
-}
-
-/**
- * Times requests on the wire: from the line going out to the answer coming in, before the client
- * handles it. The SDK client compiles a validator for every output schema a tools/list names and
- * runs one on each result: that is the client's time (ours lists 20-odd schemas, the floor one), not
- * the server's.
- */
-function wireTimer(transport: StdioClientTransport): (method: string) => number[] {
-  const sent = new Map<string | number, { method: string; at: number }>();
-  const done: { method: string; ms: number }[] = [];
-  const send = transport.send.bind(transport);
-  transport.send = async (message: JSONRPCMessage) => {
-    if ("method" in message && "id" in message) sent.set(message.id, { method: message.method, at: performance.now() });
-    await send(message);
-  };
-  const wrap = (): void => {
-    const handle = transport.onmessage;
-    transport.onmessage = (message: JSONRPCMessage) => {
-      const request = "id" in message && message.id !== undefined && !("method" in message) ? sent.get(message.id) : undefined;
-      if (request !== undefined) done.push({ method: request.method, ms: performance.now() - request.at });
-      handle?.(message);
-    };
-  };
-  // The client sets onmessage in connect(); its start() comes after.
-  const start = transport.start.bind(transport);
-  transport.start = async () => {
-    wrap();
-    await start();
-  };
-  return (method) => done.splice(0).filter((d) => d.method === method).map((d) => d.ms);
-}
+/** A server started as a host starts it; `answered(method)` takes its answers' times on the wire (wireTimer). */
+type Started = Awaited<ReturnType<typeof startServer>>;
 
 // Spawn -> initialize answered, then tools/list, as a host does; the same for the floor and ours.
-async function startServer(args: string[], env: Record<string, string>, cwd: string): Promise<Started> {
+async function startServer(args: string[], env: Record<string, string>, cwd: string) {
   const transport = new StdioClientTransport({ command: process.execPath, args, cwd, env, stderr: "ignore" });
   const answered = wireTimer(transport);
   const client = new Client({ name: "bench", version: "1" });
@@ -142,29 +56,28 @@ async function startServer(args: string[], env: Record<string, string>, cwd: str
   const initializeMs = performance.now() - t0;
   answered("initialize");
   await client.listTools();
-  return { client, pid: transport.pid as number, initializeMs, toolsListMs: answered("tools/list")[0] as number, answered };
+  const toolsListMs = answered("tools/list")[0] as number;
+  // toolsReadyMs: spawn -> tools/list answered, when a host that lists right after initialize has the tools.
+  return { client, pid: transport.pid as number, initializeMs, toolsListMs, toolsReadyMs: initializeMs + toolsListMs, answered };
 }
 
-async function bareNode(env: Record<string, string>, cwd: string): Promise<{ startMs: number; rssMb: number }> {
+async function bareNode(env: Record<string, string>, cwd: string, s: Samples): Promise<void> {
   const t0 = performance.now();
   const child = spawn(process.execPath, ["-e", "process.stdout.write('up'); setInterval(() => {}, 1e9)"], { cwd, env, stdio: ["ignore", "pipe", "ignore"] });
   await new Promise((resolve) => child.stdout.once("data", resolve));
-  const startMs = performance.now() - t0;
+  push(s, "bare", performance.now() - t0);
   await sleep(IDLE_MS);
-  const rss = rssMb(child.pid as number);
+  push(s, "bareRss", rssMb(child.pid as number));
   child.kill();
-  return { startMs, rssMb: rss };
 }
 
-// Each call's time on the wire, in order; throws on an error result.
-async function timedCalls(s: Started, name: string, args: () => Record<string, unknown>, n: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const result = await s.client.callTool({ name, arguments: args() });
-    times.push(...s.answered("tools/call"));
+// CALLS calls of `name`, each timed on the wire: the first under `${name}:first`, the others under `${name}:later`.
+async function timedCalls(ours: Started, name: string, args: () => Record<string, unknown>, s: Samples): Promise<void> {
+  for (let i = 0; i < CALLS; i += 1) {
+    const result = await ours.client.callTool({ name, arguments: args() });
+    push(s, `${name}:${i === 0 ? "first" : "later"}`, ...ours.answered("tools/call"));
     if (result.isError === true) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
   }
-  return times;
 }
 
 async function launch3(s: Started, tag: string): Promise<{ ms: number[]; ids: string[] }> {
@@ -191,20 +104,15 @@ async function oursRun(env: Record<string, string>, cwd: string, run: number, s:
   const ours = await startServer([serverBin, "mcp"], env, cwd);
   push(s, "init", ours.initializeMs);
   push(s, "list", ours.toolsListMs);
+  push(s, "ready", ours.toolsReadyMs);
   await sleep(IDLE_MS);
   push(s, "rss", rssMb(ours.pid));
-  const [firstList, ...laterList] = await timedCalls(ours, "list_agents", () => ({}), CALLS);
-  const [firstWait, ...laterWait] = await timedCalls(ours, "wait", () => ({ timeout_s: 1 }), CALLS);
-  push(s, "list1", firstList as number);
-  push(s, "listN", ...laterList);
-  push(s, "wait1", firstWait as number);
-  push(s, "waitN", ...laterWait);
+  await timedCalls(ours, "list_agents", () => ({}), s);
+  await timedCalls(ours, "wait", () => ({ timeout_s: 1 }), s);
   // poll_agent needs an agent: its first call comes once the first launches' turns are done.
   const first = await launch3(ours, `${run}a`);
   push(s, "launch1", ...first.ms);
-  const [firstPoll, ...laterPoll] = await timedCalls(ours, "poll_agent", () => ({ agent_id: first.ids[0] }), CALLS);
-  push(s, "poll1", firstPoll as number);
-  push(s, "pollN", ...laterPoll);
+  await timedCalls(ours, "poll_agent", () => ({ agent_id: first.ids[0] }), s);
   push(s, "launchN", ...(await launch3(ours, `${run}b`)).ms);
   await ours.client.close();
 }
@@ -213,6 +121,7 @@ async function floorRun(file: string, env: Record<string, string>, cwd: string, 
   const floor = await startServer([file], env, cwd);
   push(s, "floorInit", floor.initializeMs);
   push(s, "floorList", floor.toolsListMs);
+  push(s, "floorReady", floor.toolsReadyMs);
   await sleep(IDLE_MS);
   push(s, "floorRss", rssMb(floor.pid));
   await Promise.all([1, 2, 3].map((n) => floor.client.callTool({ name: "echo", arguments: { text: `echo ${n}` } })));
@@ -221,14 +130,14 @@ async function floorRun(file: string, env: Record<string, string>, cwd: string, 
 }
 
 const round = (x: number, to = 100): number => Math.round(x * to) / to;
-function firstAndLater(first: number[] | undefined, later: number[] | undefined): FirstAndLater {
-  const f = summarize(first ?? []);
-  const l = summarize(later ?? []);
-  return { first: f, later: l, ratio: round(f.median / l.median) };
+// A tool's first call on a fresh server beside its later calls: medians, and first over later.
+function firstAndLater(s: Samples, name: string) {
+  const [first, later] = [summarize(s[`${name}:first`] ?? []), summarize(s[`${name}:later`] ?? [])];
+  return { first, later, ratio: round(first.median / later.median) };
 }
 
 /** Bare node, the floor and ours, `runs` times each in a rotating order, all with one environment. */
-export async function serveBench(runs: number): Promise<ServeResults> {
+export async function serveBench(runs: number) {
   const fakes = await startAllFakes();
   const loop = await loopbackEnv(fakes);
   const carried = Object.fromEntries(CARRIED.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])));
@@ -237,15 +146,7 @@ export async function serveBench(runs: number): Promise<ServeResults> {
   const floorDir = mkdtempSync(join(tmpdir(), "subagent-mcp-floor-"));
   try {
     const floorFile = await bundleFloor(floorDir);
-    const sides = [
-      async () => {
-        const b = await bareNode(env, loop.cwd);
-        push(s, "bare", b.startMs);
-        push(s, "bareRss", b.rssMb);
-      },
-      () => floorRun(floorFile, env, loop.cwd, s),
-      (run: number) => oursRun(env, loop.cwd, run, s),
-    ];
+    const sides = [() => bareNode(env, loop.cwd, s), () => floorRun(floorFile, env, loop.cwd, s), (run: number) => oursRun(env, loop.cwd, run, s)];
     for (let i = 0; i < runs; i += 1) for (let k = 0; k < sides.length; k += 1) await (sides[(i + k) % sides.length] as (run: number) => Promise<void>)(i);
   } finally {
     await Promise.all(Object.values(fakes).map((f) => f.stop()));
@@ -254,11 +155,14 @@ export async function serveBench(runs: number): Promise<ServeResults> {
   }
   const m = (key: string): Summary => summarize(s[key] ?? []);
   const [bare, floorInit, init, bareRss, floorRss, rss] = [m("bare"), m("floorInit"), m("init"), m("bareRss"), m("floorRss"), m("rss")];
-  const firstCalls = { list_agents: firstAndLater(s.list1, s.listN), wait: firstAndLater(s.wait1, s.waitN), poll_agent: firstAndLater(s.poll1, s.pollN) };
+  const firstCalls = { list_agents: firstAndLater(s, "list_agents"), wait: firstAndLater(s, "wait"), poll_agent: firstAndLater(s, "poll_agent") };
   const initializeVsFloor = round(init.median / floorInit.median);
   const idleOverFloorMb = round(rss.median - floorRss.median, 10);
   const [firstLaunch3, laterLaunch3] = [m("launch1"), m("launchN")];
   const pass = (ok: boolean): Pass => (ok ? "PASS" : "FAIL");
+  // A bare node's start is spawn -> its first byte, a server's spawn -> initialize answered; RSS is
+  // read after 2 s idle (a server's after initialize and tools/list); "over" is a median less
+  // another, "vs" a median over another; tool calls are timed on the wire.
   return {
     environment: { variables: Object.keys(env).sort(), carried },
     bareNodeStartMs: bare,
@@ -269,6 +173,9 @@ export async function serveBench(runs: number): Promise<ServeResults> {
     initializeVsBare: round(init.median / bare.median),
     toolsListMs: m("list"),
     floorToolsListMs: m("floorList"),
+    toolsReadyMs: m("ready"),
+    floorToolsReadyMs: m("floorReady"),
+    toolsReadyVsFloor: round(m("ready").median / m("floorReady").median),
     bareNodeRssMb: bareRss,
     floorRssMb: floorRss,
     idleRssMb: rss,

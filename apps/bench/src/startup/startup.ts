@@ -1,7 +1,4 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { loopbackEnv, startAllFakes } from "@subagent-mcp/testkit";
-import { mcpRig, serverBin, type McpRig } from "../mcp-rig.js";
+import { mcpRig, type McpRig } from "../mcp-rig.js";
 import { summarize, type Summary } from "../stats.js";
 import { setupVsBare, type SetupBareRow } from "./setup-bare.js";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
@@ -10,10 +7,6 @@ const PROVIDERS: Provider[] = ["claude", "codex", "gemini"];
 
 /** What a user feels first: connecting, and how soon launched sub-agents get going. */
 export interface StartupResults {
-  /** Process spawn -> `initialize` answered (the client's connect). */
-  connectInitialize: Summary;
-  /** Process spawn -> `tools/list` answered right after connecting. */
-  connectToolsList: Summary;
   /** `launch_agent` call -> the sub-agent's first model request, with and without its messaging tools. */
   firstRequest: Record<Provider, Summary>;
   firstRequestNoMessaging: Record<Provider, Summary>;
@@ -26,30 +19,6 @@ export interface StartupResults {
   threeAllDone: Summary;
   /** Each `launch_agent` call's own duration when three are sent at once. */
   launchConcurrent3: Summary;
-}
-
-// Spawn -> initialize and spawn -> tools/list, a fresh server each time, as a host connects.
-async function connectTimes(runs: number): Promise<{ init: number[]; list: number[] }> {
-  const fakes = await startAllFakes();
-  const env = await loopbackEnv(fakes);
-  const init: number[] = [];
-  const list: number[] = [];
-  try {
-    for (let i = 0; i < runs; i += 1) {
-      const transport = new StdioClientTransport({ command: serverBin, args: [], cwd: env.cwd, stderr: "ignore", env: env.env });
-      const client = new Client({ name: "bench", version: "1" });
-      const t0 = performance.now();
-      await client.connect(transport);
-      init.push(performance.now() - t0);
-      await client.listTools();
-      list.push(performance.now() - t0);
-      await client.close();
-    }
-  } finally {
-    await Promise.all(Object.values(fakes).map((f) => f.stop()));
-    await env.cleanup();
-  }
-  return { init, list };
 }
 
 // launch_agent -> the first model request that carries this launch's marker (the fake's clock is ours).
@@ -105,16 +74,13 @@ async function threeAtOnce(runs: number): Promise<{ all: number[]; calls: number
   return { all, calls };
 }
 
-/** The start-up measures of targets.md, each against a fresh server or fresh agents. */
+/** The start-up measures of targets.md from a launch on (a fresh server's own start is the serve benchmark's), against fresh agents. */
 export async function startupBench(runs: number): Promise<StartupResults> {
-  const connect = await connectTimes(Math.max(10, runs * 2));
   const setup = await setupVsBare(runs);
   const firstRequest = Object.fromEntries(setup.rows.map((row) => [row.provider, row.without])) as Record<Provider, Summary>;
   const firstRequestNoMessaging = await firstRequests(runs, { SUBAGENT_MCP_CHILD_MESSAGING: "0" });
   const three = await threeAtOnce(runs);
   return {
-    connectInitialize: summarize(connect.init),
-    connectToolsList: summarize(connect.list),
     firstRequest,
     firstRequestNoMessaging,
     setupVsBare: setup.rows,

@@ -1,10 +1,10 @@
 import { boardSource } from "./boards.js";
 import { isOrchestrating, setOrchestrating } from "@subagent-mcp/hooks";
 import { createServer, OnFirstUse, stdioTransport, TOOLSETS, type OrchestrationState, type Toolset } from "@subagent-mcp/server";
+import { toolsetsFrom } from "@subagent-mcp/contract/handshake";
 import { markNested, nestedServersDir, stateLayout, STOP_TREE_SIGNAL, stoppedByUser } from "@subagent-mcp/state";
 import { budgetLeftFrom, ceilingFrom, depthFrom, lineageFrom, withDefaults, type DefinitionSource } from "@subagent-mcp/config";
 import { createSandbox, type Sandbox } from "@subagent-mcp/sandbox";
-import { defineCommand } from "citty";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { configOrFail } from "../config.js";
 import { cliContext, type CliContext } from "../context.js";
@@ -21,6 +21,8 @@ import { pluginPoolDirs } from "../setup/plugin-root.js";
 import { SharedHeadroom } from "@subagent-mcp/usage/headroom";
 import { startTracing } from "@subagent-mcp/tracing";
 import { definedFields } from "@subagent-mcp/contract/fields";
+import { isDeepStrictEqual } from "node:util";
+import type { Handover } from "./door.js";
 
 /**
  * Serves MCP on stdio until the client goes away. stdout carries only the protocol; anything we
@@ -28,7 +30,7 @@ import { definedFields } from "@subagent-mcp/contract/fields";
  * SIGTERM, SIGINT or SIGHUP. What answering `initialize` and `tools/list` does not need (the
  * drivers, the agent-definition parser, the sub-agents' endpoint) loads on the first call that does.
  */
-export async function serveStdio(): Promise<void> {
+export async function serveStdio(handover?: Handover): Promise<void> {
   const ctx = cliContext();
   const config = configOrFail(ctx);
   // Traces only when OTEL_* asks for them: otherwise nothing of OpenTelemetry loads.
@@ -67,7 +69,28 @@ export async function serveStdio(): Promise<void> {
   transport.onclose = () => void shutdown("transport closed", 0);
   // The sandbox is found with the rest of what the first launch needs, not by that launch.
   warmAfterToolList(transport, () => Promise.all([warm(), sandbox.detect()]).then(() => undefined));
+  if (handover?.answered !== undefined) answeredAtDoor(transport, handover.answered);
   await server.connect(transport);
+  if (handover === undefined) return;
+  // What the door read comes first; then stdin flows again, to the transport.
+  for (const bytes of handover.read) transport.replay(bytes);
+  process.stdin.resume();
+  if (handover.ended) void shutdown("stdin closed", 0);
+}
+
+// The door answered this `initialize`: the server's own answer to it is not sent, only checked to be the same.
+function answeredAtDoor(transport: Transport, answered: NonNullable<Handover["answered"]>): void {
+  const send = transport.send.bind(transport);
+  let dropped = false;
+  transport.send = async (message, options) => {
+    if (dropped || !("id" in message) || message.id !== answered.id || "method" in message) return send(message, options);
+    dropped = true;
+    const own = "result" in message ? message.result : message;
+    if (!isDeepStrictEqual(own, answered.result))
+      process.stderr.write(
+        `subagent-mcp: initialize was answered at the door as ${JSON.stringify(answered.result)}, but the server answers ${JSON.stringify(own)}\n`,
+      );
+  };
 }
 
 type Own = ReturnType<typeof ownMailbox>;
@@ -214,17 +237,12 @@ function stopWithTree(
 
 /** SUBAGENT_MCP_TOOLSETS=messaging,sessions limits the tools offered (a worker's own server offers messaging only). */
 function toolsets(value: string | undefined): { toolsets?: Toolset[] } {
-  if (value === undefined || value.trim() === "") return {};
-  const sets = value
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const unknown = sets.filter((s) => !(TOOLSETS as readonly string[]).includes(s));
-  if (unknown.length > 0) {
+  const { toolsets: sets, unknown } = toolsetsFrom(value);
+  if (unknown !== undefined) {
     process.stderr.write(`subagent-mcp: SUBAGENT_MCP_TOOLSETS: unknown ${unknown.join(", ")} (known: ${TOOLSETS.join(", ")})\n`);
     process.exit(2);
   }
-  return { toolsets: sets as Toolset[] };
+  return sets === undefined ? {} : { toolsets: sets };
 }
 
 // Pool definitions from the agent files (project, user, SUBAGENT_MCP_AGENTS_PATH, then a plugin's samples); their parser loads on the first pool call.
@@ -258,12 +276,6 @@ function orchestrationState(ctx: CliContext): OrchestrationState {
     scope,
   };
 }
-
-/** `subagent-mcp mcp`: serve the MCP tools on stdio. */
-export const mcpCommand = defineCommand({
-  meta: { name: "mcp", description: "Serve the subagent-mcp tools over MCP on stdio (the default command)." },
-  run: serveStdio,
-});
 
 /**
  * Once the host has our tool list (the last thing it waits for before its user goes on), what the

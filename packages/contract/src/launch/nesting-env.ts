@@ -23,3 +23,9 @@ export const BUDGET_LEFT_ENV = "SUBAGENT_MCP_BUDGET_LEFT";
  * CLI starts, the user-wide subagent-mcp server among them.
  */
 export const LINEAGE_ENV = [DEPTH_ENV, MAX_DEPTH_ENV, NAME_ENV, CEILING_ENV, TOOLS_CEILING_ENV, AGENT_LINEAGE_ENV, BUDGET_LEFT_ENV] as const;
+
+/** The nesting depth of this process, from its environment (0 when absent or malformed). */
+export function depthFrom(env: Record<string, string | undefined>): number {
+  const depth = Number(env[DEPTH_ENV]);
+  return Number.isInteger(depth) && depth > 0 ? depth : 0;
+}

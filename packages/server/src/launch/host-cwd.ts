@@ -3,13 +3,6 @@ import { isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
-/**
- * The capability by which Codex sends its sandbox state, with the folder its session works in,
- * in the `_meta` of each tool call (`codex/sandbox-state-meta`: `{sandboxCwd: "file:///..."}`).
- * Other hosts ignore it.
- */
-export const HOST_CWD_CAPABILITY = { "codex/sandbox-state-meta": {} } as const;
-
 const SandboxState = z.object({ "codex/sandbox-state-meta": z.object({ sandboxCwd: z.string().min(1) }) });
 
 /**
