@@ -39,7 +39,7 @@ import { definedFields } from "@subagent-mcp/contract/fields";
 import { CAPABILITIES, instructionsOf } from "@subagent-mcp/contract/handshake";
 import { TeamHub } from "@subagent-mcp/team";
 import { registerBoardTools } from "./launch/team-tools.js";
-import { pastAgents } from "@subagent-mcp/journal";
+import { pastAgents, predecessorOf } from "@subagent-mcp/journal";
 
 /** The MCP server, and how to end what it started. */
 interface SubagentServer {
@@ -157,7 +157,7 @@ function controlEndpoint(deps: ServerDeps, feed: ChangeFeed | undefined, serve: 
 async function warmUp(shared: Shared, runtime: () => Promise<Runtime>, agents: AgentServers, version: string): Promise<void> {
   const real = await runtime().catch(() => undefined);
   // The first list_agents reads what earlier servers left: read now, so that it costs what later ones do.
-  if (real?.journal !== undefined) pastAgents(real.journal);
+  if (real?.journal !== undefined) predecessorOf(pastAgents(real.journal), real.journal.server.id);
   await agents.endpoint.get().catch(() => undefined);
   const provider = real?.supervisor.providers()[0];
   if (real === undefined || provider === undefined) return;
