@@ -28,18 +28,9 @@ type Pass = "PASS" | "FAIL";
 
 /** floor-server.js bundled as our CLI is (one ESM file, minified), so that both load alike. */
 async function bundleFloor(dir: string): Promise<string> {
-  const outfile = join(dir, "floor.mjs");
-  await build({
-    entryPoints: [join(import.meta.dirname, "floor-server.js")],
-    outfile,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    minify: true,
-    logLevel: "warning",
-    banner: { js: "import { createRequire as __floorRequire } from 'node:module'; const require = __floorRequire(import.meta.url);" },
-  });
+  const [outfile, banner] = [join(dir, "floor.mjs"), "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);"];
+  const options = { bundle: true, format: "esm", platform: "node", target: "node20", minify: true, logLevel: "warning" } as const;
+  await build({ entryPoints: [join(import.meta.dirname, "floor-server.js")], outfile, banner: { js: banner }, ...options });
   return outfile;
 }
 
@@ -71,11 +62,13 @@ async function bareNode(env: Record<string, string>, cwd: string, s: Samples): P
   child.kill();
 }
 
-// CALLS calls of `name`, each timed on the wire: the first under `${name}:first`, the others under `${name}:later`.
+// CALLS calls of `name` timed on the wire: the first and the second each after IDLE_MS of quiet (a
+// call after a quiet spell costs more, first or not: like is compared with like), then the rest.
 async function timedCalls(ours: Started, name: string, args: () => Record<string, unknown>, s: Samples): Promise<void> {
   for (let i = 0; i < CALLS; i += 1) {
+    if (i < 2) await sleep(IDLE_MS);
     const result = await ours.client.callTool({ name, arguments: args() });
-    push(s, `${name}:${i === 0 ? "first" : "later"}`, ...ours.answered("tools/call"));
+    push(s, `${name}:${["first", "second"][i] ?? "later"}`, ...ours.answered("tools/call"));
     if (result.isError === true) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
   }
 }
@@ -107,6 +100,7 @@ async function oursRun(env: Record<string, string>, cwd: string, run: number, s:
   push(s, "ready", ours.toolsReadyMs);
   await sleep(IDLE_MS);
   push(s, "rss", rssMb(ours.pid));
+  // Each tool's first call then comes after a further quiet spell (timedCalls).
   await timedCalls(ours, "list_agents", () => ({}), s);
   await timedCalls(ours, "wait", () => ({ timeout_s: 1 }), s);
   // poll_agent needs an agent: its first call comes once the first launches' turns are done.
@@ -130,10 +124,10 @@ async function floorRun(file: string, env: Record<string, string>, cwd: string, 
 }
 
 const round = (x: number, to = 100): number => Math.round(x * to) / to;
-// A tool's first call on a fresh server beside its later calls: medians, and first over later.
+// A tool's first call on a fresh server beside its second (each after a quiet spell) and its later ones.
 function firstAndLater(s: Samples, name: string) {
-  const [first, later] = [summarize(s[`${name}:first`] ?? []), summarize(s[`${name}:later`] ?? [])];
-  return { first, later, ratio: round(first.median / later.median) };
+  const [first, second, later] = ["first", "second", "later"].map((k) => summarize(s[`${name}:${k}`] ?? [])) as [Summary, Summary, Summary];
+  return { first, second, later, ratio: round(first.median / second.median) };
 }
 
 /** Bare node, the floor and ours, `runs` times each in a rotating order, all with one environment. */
@@ -146,8 +140,16 @@ export async function serveBench(runs: number) {
   const floorDir = mkdtempSync(join(tmpdir(), "subagent-mcp-floor-"));
   try {
     const floorFile = await bundleFloor(floorDir);
-    const sides = [() => bareNode(env, loop.cwd, s), () => floorRun(floorFile, env, loop.cwd, s), (run: number) => oursRun(env, loop.cwd, run, s)];
-    for (let i = 0; i < runs; i += 1) for (let k = 0; k < sides.length; k += 1) await (sides[(i + k) % sides.length] as (run: number) => Promise<void>)(i);
+    // Each run's own state folder: a fresh server finds no agents of the runs before it in its journal.
+    const sides = [
+      (e: Record<string, string>) => bareNode(e, loop.cwd, s),
+      (e: Record<string, string>) => floorRun(floorFile, e, loop.cwd, s),
+      (e: Record<string, string>, run: number) => oursRun(e, loop.cwd, run, s),
+    ];
+    for (let i = 0; i < runs; i += 1) {
+      const e = { ...env, XDG_STATE_HOME: join(loop.home, `state-${i}`) };
+      for (let k = 0; k < sides.length; k += 1) await (sides[(i + k) % sides.length] as (e: Record<string, string>, run: number) => Promise<void>)(e, i);
+    }
   } finally {
     await Promise.all(Object.values(fakes).map((f) => f.stop()));
     await loop.cleanup();
