@@ -42,6 +42,15 @@ describe("the door", () => {
     expect(nested?.instructions).not.toContain("send_to");
   });
 
+  it("holds no more than a first line's worth: a longer line is the server's to bound", async () => {
+    const stdin = new PassThrough();
+    const door = openDoor({ stdin, stdout: new PassThrough(), env: {}, version: "1", protocolVersions: versions });
+    stdin.write(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"x":"${"a".repeat(70_000)}`);
+    const handover = await door;
+    expect(handover.answered).toBeUndefined();
+    expect(Buffer.concat(handover.read).length).toBeGreaterThan(65_536);
+  });
+
   it("hands over at once when stdin ends first", async () => {
     const stdin = new PassThrough();
     const door = openDoor({ stdin, stdout: new PassThrough(), env: {}, version: "1", protocolVersions: versions });

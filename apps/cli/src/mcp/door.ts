@@ -9,6 +9,9 @@ import { messagingIdentity } from "@subagent-mcp/mailbox/identity";
 // tools, its schemas, the SDK's protocol). Everything read so far is handed over untouched: the
 // server reads the same bytes, `initialize` included, and its own answer to that one is not sent.
 
+/** An `initialize` line is a few KB: past this without a line's end, the server's bounded transport takes over (SUBAGENT_MCP_MAX_REQUEST_BYTES). */
+const FIRST_LINE_BYTES = 65_536;
+
 /** What the door read, and the answer it gave, for the server it hands over to. */
 export interface Handover {
   /** Every byte read from stdin so far, in order: the server reads them first. */
@@ -68,6 +71,7 @@ export function openDoor(o: DoorOptions): Promise<Handover> {
       const at = chunk.indexOf(10);
       if (at < 0) {
         scanned += chunk.length;
+        if (scanned > FIRST_LINE_BYTES) handOver({ ended: false });
         return;
       }
       const line = Buffer.concat(read)
