@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decide, parseRule, ruleFor } from "../src/index.js";
+import { WRAPPERS } from "../src/wrappers.js";
 import type { PermissionRequest } from "@subagent-mcp/contract";
 
 const ctx = { cwd: "/work/repo", home: "/home/ann" };
@@ -12,12 +13,12 @@ const path = fc
   .tuple(fc.boolean(), fc.array(segment, { minLength: 1, maxLength: 6 }))
   .map(([absolute, parts]) => `${absolute ? "/work/repo/" : ""}${parts.join("/")}`);
 // Plain program names and arguments: not the shell's reserved words (`in a -x` is no command), nor
-// the wrappers the matcher looks through (`time`, `env`, `sudo`, `sh -c` ...), whose rules differ.
-const SPECIAL = new Set(
-  "if then else elif fi do done case esac while until for in function select time coproc sudo doas env command exec nohup nice timeout stdbuf ionice taskset chrt xargs busybox eval watch flock sh bash zsh dash ksh find source".split(
-    " ",
-  ),
-);
+// a wrapper the matcher looks through (every one of WRAPPERS: `su a`, `sudo`, `env` ...), nor the
+// commands that run others (`sh -c`, `eval`, `find -exec` ...), whose rules differ.
+const SPECIAL = new Set([
+  ..."if then else elif fi do done case esac while until for in function select coproc eval watch sh bash zsh dash ksh mksh ash yash find source".split(" "),
+  ...Object.keys(WRAPPERS),
+]);
 const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,5}$/).filter((w) => !SPECIAL.has(w));
 const meta = fc.constantFrom(" && ", "; ", " | ", " || ", " $(", " `", " > ", " < ", "\n", " & ");
 const chain = fc.constantFrom(" && ", "; ", " | ", " || ", " $(", " `", "\n", " & ");
