@@ -22,6 +22,8 @@ describe.runIf(process.getuid?.() === 0)("state another user can write", () => {
     const state = join(s.serverEnv.XDG_STATE_HOME as string, "subagent-mcp");
     const usage = (flag: string) => execa(process.execPath, [bin, "usage", flag], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false, reject: false });
 
+    // A call the server answers once it has loaded and made its state folder (initialize is answered before).
+    await s.call("list_agents");
     // A ledger another user owns: the launch a cap checks is refused, and so is usage --caps.
     const ledger = join(state, "spend.jsonl");
     writeFileSync(ledger, `${JSON.stringify({ at: new Date().toISOString(), provider: "claude" })}\n`, { mode: 0o600 });
