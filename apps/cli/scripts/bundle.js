@@ -105,6 +105,19 @@ const lazyCommonJs = {
   },
 };
 
+// One ESM bundle for node 20 of our packages from their sources (never a stale dist) and the ESM
+// entries of dual packages; CommonJS dependencies (ajv, cross-spawn) call require(), which ESM
+// output does not define, so the banner makes one. The CLI and the build's tool listing alike.
+const fromSources = {
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  conditions: ["@subagent-mcp/source"],
+  mainFields: ["module", "main"],
+  banner: { js: "import { createRequire as __subagentMcpRequire } from 'node:module'; const require = __subagentMcpRequire(import.meta.url);" },
+};
+
 // tools/list from JSON Schemas made here, not at every start: the host's server is built from
 // the sources with every tool it can offer, and the SDK's own conversion of each tool's zod
 // schemas is kept (mcp-transport's premade-list.ts). It runs no tool, so its parts are stand-ins.
@@ -125,13 +138,7 @@ process.exit(0);`,
         loader: "js",
       },
       outfile,
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      conditions: ["@subagent-mcp/source"],
-      mainFields: ["module", "main"],
-      banner: { js: "import { createRequire as __listingRequire } from 'node:module'; const require = __listingRequire(import.meta.url);" },
+      ...fromSources,
       logLevel: "warning",
     });
     return execFileSync(execPath, [outfile], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
@@ -159,16 +166,8 @@ rmSync(outdir, { recursive: true, force: true });
 const built = await build({
   entryPoints: [join(root, "src", "main.ts")],
   outdir,
-  bundle: true,
   splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  // Our packages from their sources (never a stale dist), and the ESM entries of dual packages.
-  conditions: ["@subagent-mcp/source"],
-  mainFields: ["module", "main"],
-  // CommonJS dependencies (ajv, cross-spawn) call require(), which ESM output does not define.
-  banner: { js: "import { createRequire as __subagentMcpRequire } from 'node:module'; const require = __subagentMcpRequire(import.meta.url);" },
+  ...fromSources,
   plugins: [englishOnly, noZod3, lazyCommonJs, premadeSchemas],
   define: { __SUBAGENT_MCP_PROTOCOL_VERSIONS__: JSON.stringify(SUPPORTED_PROTOCOL_VERSIONS) },
   minify: true,
