@@ -27,7 +27,10 @@ function markdownUnder(dir) {
     .sort();
 }
 
-const pages = [...["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md"].map((f) => join(root, f)).filter((f) => existsSync(f)), ...markdownUnder(join(root, "docs"))];
+const pages = [
+  ...["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md"].map((f) => join(root, f)).filter((f) => existsSync(f)),
+  ...markdownUnder(join(root, "docs")),
+];
 const referencePath = values.reference === undefined ? join(root, REFERENCE) : resolve(values.reference);
 const ref = existsSync(referencePath) ? referenceOf(JSON.parse(readFileSync(referencePath, "utf8"))) : undefined;
 if (ref === undefined) console.error(`docs-check: no ${REFERENCE} yet, so names are not checked against it (links are)`);

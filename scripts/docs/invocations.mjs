@@ -2,7 +2,26 @@
 // after a launcher: npx, pnpm exec, env VAR=1 ...), with its command words and flags. The package
 // name elsewhere (`npm install -g subagent-mcp`, `claude plugin uninstall subagent-mcp@x`) is no run.
 
-const LAUNCHERS = new Set(["npx", "pnpx", "bunx", "pnpm", "npm", "yarn", "exec", "dlx", "-y", "--yes", "--", "sudo", "env", "time", "command", "$", ">", "nohup"]);
+const LAUNCHERS = new Set([
+  "npx",
+  "pnpx",
+  "bunx",
+  "pnpm",
+  "npm",
+  "yarn",
+  "exec",
+  "dlx",
+  "-y",
+  "--yes",
+  "--",
+  "sudo",
+  "env",
+  "time",
+  "command",
+  "$",
+  ">",
+  "nohup",
+]);
 const WORD = /^[a-z][a-z0-9-]*$/;
 
 /** Each run of `subagent-mcp` in `code`: its offset, command words (`worker start`) and flags. `consoleOnly`: only `$ ` lines. */

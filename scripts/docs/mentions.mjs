@@ -37,7 +37,8 @@ export function mentionProblems(page, ref) {
   }
   for (const block of page.blocks) {
     if (SHELL.has(block.lang)) {
-      for (const { offset, message } of invocationProblems(block.code, ref, block.lang === "console")) report(block.line + 1 + countLines(block.code, offset), message);
+      for (const { offset, message } of invocationProblems(block.code, ref, block.lang === "console"))
+        report(block.line + 1 + countLines(block.code, offset), message);
     }
     if (JSON_LANGS.has(block.lang)) for (const p of configBlockProblems(block, ref)) report(p.line, p.message);
   }
@@ -77,7 +78,8 @@ function invocationProblems(code, ref, consoleOnly) {
     const flags = ref.flagsOf(command);
     for (const flag of call.flags) {
       const positive = flag.replace(/^--no-/, "--");
-      if (!flags.has(flag) && !flags.has(positive)) problems.push({ offset: call.offset, message: `unknown flag ${flag} of subagent-mcp${command === "" ? "" : ` ${command}`}` });
+      if (!flags.has(flag) && !flags.has(positive))
+        problems.push({ offset: call.offset, message: `unknown flag ${flag} of subagent-mcp${command === "" ? "" : ` ${command}`}` });
     }
   }
   return problems;
@@ -98,7 +100,7 @@ function toolSpanProblems(code, ref) {
 // The keys at the top level of a `{...}` argument object.
 function unknownParams(tool, call, ref) {
   let flat = call.slice(1);
-  for (let previous = ""; previous !== flat; ) {
+  for (let previous = ""; previous !== flat;) {
     previous = flat;
     flat = flat.replace(/\{[^{}]*\}|\[[^[\]]*\]|"(?:[^"\\]|\\.)*"(?!\s*:)/g, "0");
   }

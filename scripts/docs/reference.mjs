@@ -28,7 +28,10 @@ export function referenceOf(json) {
     /** Whether an env var name, or a pattern of them (`*`, `<CLI>`, a trailing `_`), matches a known variable. */
     hasEnv: (name) => {
       if (!/[*<]|_$/.test(name)) return env.includes(name);
-      const source = name.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/<[^>]*>/g, "[A-Z0-9_]+");
+      const source = name
+        .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/<[^>]*>/g, "[A-Z0-9_]+");
       const pattern = new RegExp(`^${source}${name.endsWith("_") ? ".*" : ""}$`);
       return env.some((e) => pattern.test(e));
     },
