@@ -39,13 +39,14 @@ const problems = [];
 for (const file of pages) {
   const page = parseMarkdown(readFileSync(file, "utf8"));
   const name = relative(root, file);
-  for (const link of linksIn(page.prose)) {
+  const found = linksIn(page.prose).flatMap((link) => {
     const message = linkProblem(root, file, link.target);
-    if (message !== undefined) problems.push(`${name}:${page.lineAt(link.offset)}: ${message}`);
-  }
+    return message === undefined ? [] : [{ line: page.lineAt(link.offset), message }];
+  });
   // The reference pages are generated from the code: they are the names, not mentions of them.
-  if (ref === undefined || name.startsWith(join("docs", "reference"))) continue;
-  for (const p of mentionProblems(page, ref)) problems.push(`${name}:${p.line}: ${p.message}`);
+  if (ref !== undefined && !name.startsWith(join("docs", "reference"))) found.push(...mentionProblems(page, ref));
+  found.sort((a, b) => a.line - b.line);
+  for (const p of found) problems.push(`${name}:${p.line}: ${p.message}`);
 }
 
 for (const p of problems) console.log(p);
