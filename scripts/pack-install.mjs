@@ -10,7 +10,7 @@
 // (the tests: they may reach 127.0.0.1 only) skips the second; the packed manifests are still
 // checked for development tools among their dependencies.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -83,7 +83,42 @@ async function pack(pkg, dest, problems) {
     if (!files.has(target.replace(/^\.\//, ""))) problems.push(`${name}: ${target} is named but not in the tarball`);
   }
   if ([...files].some((f) => f.endsWith(".map") && name === "subagent-mcp")) problems.push(`${name}: ships source maps`);
-  return { name, version: packed.version, tarball: info.filename, files: files.size, manifest: packed };
+  if (name === "subagent-mcp") await checkPlugins(info.filename, packed.version, files, problems);
+  const packedKb = Math.round(statSync(info.filename).size / 1024);
+  return { name, version: packed.version, tarball: info.filename, files: files.size, packedKb, manifest: packed };
+}
+
+// The CLI's package is the marketplace a user adds after `npm install -g`: its manifest, the plugin
+// (Claude Code, Codex) and the extension (Gemini CLI, Qwen Code), each with a whole copy of the server.
+const PLUGIN_FOLDERS = ["plugins/subagent-mcp", "extensions/subagent-mcp"];
+const PLUGIN_MANIFESTS = [
+  ".claude-plugin/marketplace.json",
+  "plugins/subagent-mcp/.claude-plugin/plugin.json",
+  "plugins/subagent-mcp/.codex-plugin/plugin.json",
+  "plugins/subagent-mcp/hooks/claude.json",
+  "extensions/subagent-mcp/gemini-extension.json",
+  "extensions/subagent-mcp/qwen-extension.json",
+  "extensions/subagent-mcp/hooks/hooks.json",
+];
+
+async function checkPlugins(tarball, version, files, problems) {
+  const bundle = [...files].filter((f) => f.startsWith("dist/"));
+  const wanted = [
+    ...PLUGIN_MANIFESTS,
+    ...PLUGIN_FOLDERS.flatMap((folder) => [
+      `${folder}/server/package.json`,
+      `${folder}/skills/delegate/SKILL.md`,
+      ...bundle.map((f) => `${folder}/server/${f}`),
+    ]),
+  ];
+  const missing = wanted.filter((f) => !files.has(f));
+  if (missing.length > 0)
+    problems.push(`subagent-mcp: the tarball lacks ${missing.length} plugin files (run pnpm build), e.g. ${missing.slice(0, 3).join(", ")}`);
+  for (const folder of PLUGIN_FOLDERS) {
+    if (!files.has(`${folder}/server/package.json`)) continue;
+    const server = JSON.parse(await run("tar", ["-xzOf", tarball, `package/${folder}/server/package.json`]));
+    if (server.version !== version) problems.push(`subagent-mcp: ${folder}/server is version ${server.version}, not ${version} (run pnpm build)`);
+  }
 }
 
 async function sizeKb(dir) {
@@ -159,7 +194,7 @@ export async function packInstall(dir, options = {}) {
   if (options.loopbackOnly === true)
     return {
       dir,
-      packages: packed.map(({ name, version, tarball, files }) => ({ name, version, tarball, files })),
+      packages: packed.map(({ name, version, tarball, files, packedKb }) => ({ name, version, tarball, files, packedKb })),
       cli: { ...cli, bin: join(cli.prefix, "node_modules", ".bin", "subagent-mcp") },
       problems,
     };
@@ -186,7 +221,7 @@ export async function packInstall(dir, options = {}) {
 
   return {
     dir,
-    packages: packed.map(({ name, version, tarball, files }) => ({ name, version, tarball, files })),
+    packages: packed.map(({ name, version, tarball, files, packedKb }) => ({ name, version, tarball, files, packedKb })),
     cli: { ...cli, bin: join(cli.prefix, "node_modules", ".bin", "subagent-mcp") },
     all: { ...all, installed: everything.size, entries: entries.length },
     problems,

@@ -1,3 +1,4 @@
 import { config } from "@subagent-mcp/eslint-config";
 
-export default config({ dir: import.meta.dirname });
+// The plugin folders are the build's output (scripts/plugins.js), a copy of dist/.
+export default [{ ignores: [".claude-plugin/**", "plugins/**", "extensions/**"] }, ...config({ dir: import.meta.dirname })];

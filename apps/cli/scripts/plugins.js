@@ -1,9 +1,13 @@
-// Builds the plugin folders at the repository's root from dist/ (run after bundle.js): the marketplace
-// Claude Code and Codex install from (`.claude-plugin/marketplace.json`, `plugins/subagent-mcp/`) and
-// the extension Gemini CLI and Qwen Code install by path (`extensions/subagent-mcp/`). Each gets its
-// own copy of the server bundle, since every host copies a plugin into a cache of its own. The
-// manifests come from @subagent-mcp/hosts (the same hooks setup writes); their version is this
-// package's, which the changesets release bumps.
+// Builds the plugin folders from dist/ (run after bundle.js): the marketplace Claude Code and Codex
+// install from (`.claude-plugin/marketplace.json`, `plugins/subagent-mcp/`) and the extension Gemini
+// CLI and Qwen Code install by path (`extensions/subagent-mcp/`). Each gets its own copy of the server
+// bundle, since every host copies a plugin into a cache of its own. The manifests come from
+// @subagent-mcp/hosts (the same hooks setup writes); their version is this package's, which the
+// changesets release bumps.
+//
+// They are written in this package's folder, so the npm package carries them (`files`) and the
+// installed package is itself the marketplace; then copied to the repository's root (or argv[2]),
+// so a checkout installs the same way.
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Buffer } from "node:buffer";
@@ -33,11 +37,13 @@ export { PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE } from "@subagent-mcp/contract";
 const { EXTENSION_DIR, PLUGIN_DIR, PLUGIN_POOL_DIR, PLUGIN_SERVER_PACKAGE, pluginFiles } = await import(
   `data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString("base64")}`
 );
-const root = argv[2] ?? join(app, "..", "..");
+const root = app;
+const checkout = argv[2] ?? join(app, "..", "..");
+const FOLDERS = [PLUGIN_DIR, EXTENSION_DIR, ".claude-plugin"];
 const cli = JSON.parse(readFileSync(join(app, "package.json"), "utf8"));
 const assets = join(app, "plugin");
 
-for (const dir of [PLUGIN_DIR, EXTENSION_DIR, ".claude-plugin"]) rmSync(join(root, dir), { recursive: true, force: true });
+for (const dir of FOLDERS) for (const at of [root, checkout]) rmSync(join(at, dir), { recursive: true, force: true });
 
 const write = (path, content) => {
   mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -62,3 +68,6 @@ for (const folder of [PLUGIN_DIR, EXTENSION_DIR]) {
   write(`${folder}/README.md`, readFileSync(join(assets, "README.md"), "utf8"));
   write(`${folder}/LICENSE`, readFileSync(join(app, "LICENSE"), "utf8"));
 }
+
+// The checkout's copy: the package's folders as they are, file modes included.
+for (const dir of FOLDERS) cpSync(join(root, dir), join(checkout, dir), { recursive: true });
