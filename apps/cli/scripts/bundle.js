@@ -3,11 +3,10 @@
 // which was most of its start-up time (apps/bench "client connect + initialize"). Lazy `import()`s
 // stay lazy, as chunks of their own. Type checking stays with `tsc` (the typecheck task).
 import { build } from "esbuild";
-import { execFileSync } from "node:child_process";
-import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, cpSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { env, execPath } from "node:process";
+import { env } from "node:process";
+import { fromSources, listedSchemas } from "./listing.js";
 
 const root = join(import.meta.dirname, "..");
 const outdir = join(root, "dist");
@@ -105,47 +104,7 @@ const lazyCommonJs = {
   },
 };
 
-// One ESM bundle for node 20 of our packages from their sources (never a stale dist) and the ESM
-// entries of dual packages; CommonJS dependencies (ajv, cross-spawn) call require(), which ESM
-// output does not define, so the banner makes one. The CLI and the build's tool listing alike.
-const fromSources = {
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  conditions: ["@subagent-mcp/source"],
-  mainFields: ["module", "main"],
-  banner: { js: "import { createRequire as __subagentMcpRequire } from 'node:module'; const require = __subagentMcpRequire(import.meta.url);" },
-};
-
-// tools/list from JSON Schemas made here, not at every start: the host's server is built from
-// the sources with every tool it can offer, and the SDK's own conversion of each tool's zod
-// schemas is kept (mcp-transport's premade-list.ts). It runs no tool, so its parts are stand-ins.
-async function listedSchemas() {
-  const dir = mkdtempSync(join(tmpdir(), "subagent-mcp-listing-"));
-  try {
-    const outfile = join(dir, "listing.mjs");
-    await build({
-      stdin: {
-        contents: `import { createServer } from "@subagent-mcp/server";
-import { listedSchemas } from "@subagent-mcp/mcp-transport";
-const never = new Proxy({}, { get: () => () => { throw new Error("the build's listing runs no tool"); } });
-const { server } = createServer({ serving: { version: "0" }, messaging: { mail: never, self: "orchestrator", children: true }, fleet: async () => never, persistence: { boards: never } });
-process.stdout.write(JSON.stringify(await listedSchemas(server)));
-process.exit(0);`,
-        // From the server's package, whose dependencies it names.
-        resolveDir: join(root, "..", "..", "packages", "server"),
-        loader: "js",
-      },
-      outfile,
-      ...fromSources,
-      logLevel: "warning",
-    });
-    return execFileSync(execPath, [outfile], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+// tools/list from JSON Schemas made here, not at every start (listing.js).
 const listed = await listedSchemas();
 if (Object.keys(JSON.parse(listed)).length === 0) throw new Error("the build's listing found no tools");
 const premadeSchemas = {
