@@ -81,7 +81,7 @@ export function toolsPage(tools) {
           ? "None (text only)."
           : table(
               ["Name", "Type"],
-              outputs.map(([p, s]) => [code(p), schemaType(s)]),
+              outputs.map(([p, s]) => [code(p), code(schemaType(s))]),
             ),
       );
     }
@@ -104,7 +104,7 @@ export function configPage(keys, files) {
     "",
     table(
       ["Key", "Type", "Default", "Files", "Project needs trust", "Description"],
-      keys.map((k) => [code(k.key), k.type, k.default === undefined ? "" : code(JSON.stringify(k.default)), where(k), trust(k), k.description]),
+      keys.map((k) => [code(k.key), code(k.type), k.default === undefined ? "" : code(JSON.stringify(k.default)), where(k), trust(k), k.description]),
     ),
   ].join("\n")}\n`;
 }
