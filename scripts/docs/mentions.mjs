@@ -94,7 +94,7 @@ function toolSpanProblems(code, ref) {
   if (call.startsWith("{") || (call.startsWith("(") && name.includes("_"))) return [`unknown tool ${name} (called in \`${code}\`)`];
   if (call !== "" || !name.includes("_")) return [];
   const known = ref.fields.has(name) || ref.configSegments.has(name);
-  return !known && ref.toolVerbs.has(name.split("_")[0]) ? [`unknown tool ${name}`] : [];
+  return !known && ref.nearTool(name) ? [`unknown tool ${name} (a misspelt tool?)`] : [];
 }
 
 // The keys at the top level of a `{...}` argument object.
@@ -125,7 +125,7 @@ function configBlockProblems(block, ref) {
   const walk = (obj, path) => {
     for (const [key, inner] of Object.entries(obj)) {
       const full = [...path, key];
-      if (!ref.hasConfig(full.join("."))) {
+      if (!ref.hasConfig(full)) {
         const at = lines.findIndex((l) => l.includes(`"${key}"`));
         problems.push({ line: block.line + 1 + Math.max(at, 0), message: `unknown config key ${full.join(".")} (JSON block)` });
       } else if (inner !== null && typeof inner === "object" && !Array.isArray(inner)) walk(inner, full);

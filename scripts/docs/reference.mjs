@@ -15,19 +15,24 @@ export function referenceOf(json) {
   const trie = trieOf(keys);
   const commands = new Map((json.cli ?? []).map((c) => [c.command, new Set(c.flags ?? [])]));
   const env = (json.env ?? []).map((e) => e.name);
-  const toolVerbs = new Set([...tools.keys()].filter((n) => n.includes("_")).map((n) => n.split("_")[0]));
   return {
     tools,
-    toolVerbs,
+    /** Whether a name is a near miss of a tool's (a misspelt tool): at most two edits from one, and not the tool itself. */
+    nearTool: (name) => [...tools.keys()].some((t) => t !== name && editDistance(t, name) <= 2),
     fields,
     configTop,
     configSegments,
     commands,
     /** Whether a dotted key (placeholders allowed) names a key of the config, or lies under a key with no listed children. */
-    hasConfig: (path) => matchKey(trie, path.split(".")),
+    hasConfig: (path) => matchKey(trie, Array.isArray(path) ? path : path.split(".")),
     /** Whether an env var name, or a pattern of them (`*`, `<CLI>`, a trailing `_`), matches a known variable. */
     hasEnv: (name) => {
-      if (!/[*<]|_$/.test(name)) return env.includes(name);
+      if (env.includes(name)) return true;
+      // The reference's own patterns (`SUBAGENT_MCP_CAP_*`: a name the code completes) match a concrete name or a placeholder.
+      const spelled = name.replace(/<[^>]*>/g, "*");
+      if (env.some((e) => e.includes("*") && new RegExp(`^${e.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[A-Z0-9_*]+")}$`).test(spelled)))
+        return true;
+      if (!/[*<]|_$/.test(name)) return false;
       const source = name
         .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
         .replace(/\*/g, ".*")
@@ -66,4 +71,15 @@ function matchKey(node, segs) {
   const [seg, ...rest] = segs;
   const next = PLACEHOLDER.test(seg) ? [...node.values()] : [node.get(seg), node.get("*")].filter((n) => n !== undefined);
   return next.some((n) => matchKey(n, rest));
+}
+
+// Levenshtein distance, for telling a misspelt tool name from another snake_case word.
+function editDistance(a, b) {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
 }

@@ -49,7 +49,12 @@ async function walk(command, path) {
   out.push({
     command: path.join(" "),
     description: meta.description ?? "",
-    args: Object.entries(args).map(([name, a]) => ({ name, type: a.type, alias: [a.alias ?? []].flat(), default: a.default, description: a.description ?? "", required: a.required === true, options: a.options })),
+    args: [
+      ...Object.entries(args).map(([name, a]) => ({ name, type: a.type, alias: [a.alias ?? []].flat(), default: a.default, description: a.description ?? "", required: a.required === true, options: a.options })),
+      // citty's own flags (runMain): help on every command, the version on the root.
+      ...(args.help === undefined ? [{ name: "help", type: "boolean", alias: ["h"], description: "Print the command's usage and exit.", required: false }] : []),
+      ...(path.length === 0 && meta.version !== undefined ? [{ name: "version", type: "boolean", alias: ["v"], description: "Print the version and exit.", required: false }] : []),
+    ],
   });
   for (const [name, sub] of Object.entries((await value(cmd.subCommands)) ?? {})) await walk(sub, [...path, name]);
 }

@@ -33,6 +33,7 @@ export const mainCommand = defineCommand({
     dashboard: () => import("./agents/dashboard.js").then((m) => m.dashboardCommand),
     stop: () => import("./agents/stop.js").then((m) => m.stopCommand),
     demo: () => import("./demo/demo.js").then((m) => m.demoCommand),
+    hook: () => import("./hook-command.js").then((m) => m.hookCommand),
   },
   async run({ rawArgs }) {
     if (rawArgs.length === 0) await (await import("./mcp/entry.js")).serveThroughDoor();

@@ -159,7 +159,7 @@ describe("scripts/docs-check.mjs", () => {
       "README.md:13: unknown flag --dry-runn of subagent-mcp setup",
       "README.md:13: unknown command: subagent-mcp workr",
       'README.md:18: unknown tool invok (called in `invok {agent: "x"}`)',
-      "README.md:18: unknown tool send_mesage",
+      "README.md:18: unknown tool send_mesage (a misspelt tool?)",
       "README.md:19: unknown tool lunch_agent (in mcp__subagent-mcp__lunch_agent)",
       "README.md:21: unknown config key spend_caps.weekly_usd",
       "README.md:23: unknown environment variable SUBAGENT_MCP_NOPE",

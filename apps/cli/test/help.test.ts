@@ -15,7 +15,7 @@ describe("subagent-mcp binary", () => {
     expect(stdout).toMatchInlineSnapshot(`
       "Run Claude Code, Codex and Gemini CLI sessions as sub-agents of your coding agent, over MCP. (subagent-mcp v0.0.0)
 
-      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|workers|node|machines|permissions|trust|worktrees|logs|usage|dashboard|stop|demo
+      USAGE subagent-mcp mcp|setup|init|update|uninstall|doctor|route|send|worker|mail|workers|node|machines|permissions|trust|worktrees|logs|usage|dashboard|stop|demo|hook
 
       COMMANDS
 
@@ -40,6 +40,7 @@ describe("subagent-mcp binary", () => {
           dashboard    Serve a live page of this project's agents, permission requests, workers, mail and usage on 127.0.0.1                                                       
                stop    Stop sub-agents (and everything they started) of every server of yours on this machine and on the fleet; --all also the workers' running turns.             
                demo    Show what subagent-mcp does, with no login and no network: real CLIs against local fake models on 127.0.0.1                                                 
+               hook    Answer one host hook (what setup's orchestration hooks run): reads the host's event on stdin, prints its decision on stdout.                                
 
       Use subagent-mcp <command> --help for more information about a command.
       "
