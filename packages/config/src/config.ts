@@ -25,6 +25,7 @@ import {
   PriceTableSchema,
   ProviderSchema,
   ReceiptsConfigSchema,
+  type ReceiptsConfig,
   resolveAcpAgents,
   SANDBOX_MODES,
   sandboxSetting,
@@ -308,6 +309,7 @@ export function loadConfig(options: {
     // The tighter of the two: a project may hold launches sooner, not later.
     ...definedFields({ quota_percent: project.quota_percent === undefined ? user.quota_percent : Math.min(project.quota_percent, user.quota_percent ?? 100) }),
     ...definedFields({ spend_caps: tighterCaps(user.spend_caps, project.spend_caps) }),
+    ...definedFields({ receipts: receiptsOf(user.receipts, project.receipts) }),
     // Prices only change what `usage` reports: a project's apply without trust, over the user's.
     ...(user.prices === undefined && project.prices === undefined ? {} : { prices: { ...user.prices, ...project.prices } }),
     mailbox: effectiveMailbox(user.mailbox, project.mailbox, env),
@@ -321,6 +323,20 @@ export function loadConfig(options: {
         ? undefined
         : trustedRuns({ cwd: options.cwd, trust, projectExecutables: project.executables, executables, providers: project.providers }),
     ),
+  };
+}
+
+// Receipt patterns: the project's lists add to the user's; its own settings win (an untrusted
+// `defaults: false` is already dropped by the gate).
+function receiptsOf(user: ReceiptsConfig | undefined, project: ReceiptsConfig | undefined): ReceiptsConfig | undefined {
+  if (user === undefined || project === undefined) return project ?? user;
+  const both = (key: "test_commands" | "claims" | "change_requests") =>
+    user[key] === undefined && project[key] === undefined ? {} : { [key]: [...(user[key] ?? []), ...(project[key] ?? [])] };
+  return {
+    ...both("test_commands"),
+    ...both("claims"),
+    ...both("change_requests"),
+    ...definedFields({ defaults: project.defaults ?? user.defaults, max_files: project.max_files ?? user.max_files }),
   };
 }
 
