@@ -32,8 +32,12 @@ const pages = [
   ...markdownUnder(join(root, "docs")),
 ];
 const referencePath = values.reference === undefined ? join(root, REFERENCE) : resolve(values.reference);
-const ref = existsSync(referencePath) ? referenceOf(JSON.parse(readFileSync(referencePath, "utf8"))) : undefined;
-if (ref === undefined) console.error(`docs-check: no ${REFERENCE} yet, so names are not checked against it (links are)`);
+// Without the reference no name could be checked: that is a failure, not a pass (`pnpm reference` writes it).
+if (!existsSync(referencePath)) {
+  console.error(`docs-check: ${relative(root, referencePath)} is missing: run pnpm reference`);
+  process.exit(1);
+}
+const ref = referenceOf(JSON.parse(readFileSync(referencePath, "utf8")));
 
 const problems = [];
 for (const file of pages) {
@@ -44,7 +48,7 @@ for (const file of pages) {
     return message === undefined ? [] : [{ line: page.lineAt(link.offset), message }];
   });
   // The reference pages are generated from the code: they are the names, not mentions of them.
-  if (ref !== undefined && !name.startsWith(join("docs", "reference"))) found.push(...mentionProblems(page, ref));
+  if (!name.startsWith(join("docs", "reference"))) found.push(...mentionProblems(page, ref));
   found.sort((a, b) => a.line - b.line);
   for (const p of found) problems.push(`${name}:${p.line}: ${p.message}`);
 }
