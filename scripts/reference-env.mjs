@@ -74,8 +74,8 @@ export function environment(root) {
   return [...found.values()]
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .map((e) => {
-      // A comment that names the variable says what it is; else the first next to a read.
-      const meaning = e.comments.find((c) => c.includes(e.name.replace("*", ""))) ?? e.comments[0];
+      // Only a comment that names the variable says what it is: the nearest other comment is often about something else.
+      const meaning = e.comments.find((c) => c.includes(e.name.replace("*", "")));
       return { name: e.name, packages: [...e.packages].sort(), ...(meaning === undefined ? {} : { meaning: oneLine(meaning) }) };
     });
 }
