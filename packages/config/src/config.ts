@@ -12,6 +12,7 @@ import { CONFIG_DEFAULTS } from "./defaults.js";
 import { ConfigError } from "./errors.js";
 import { effectiveMailbox } from "./mailbox.js";
 import { mergeRules } from "@subagent-mcp/permissions";
+import { receiptsOf } from "./receipts-config.js";
 import { trustedRuns, TrustedRunsWatch, type TrustedRuns } from "./trusted-runs.js";
 import { gateProject } from "./project-gate.js";
 import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
@@ -25,7 +26,6 @@ import {
   PriceTableSchema,
   ProviderSchema,
   ReceiptsConfigSchema,
-  type ReceiptsConfig,
   resolveAcpAgents,
   SANDBOX_MODES,
   sandboxSetting,
@@ -323,20 +323,6 @@ export function loadConfig(options: {
         ? undefined
         : trustedRuns({ cwd: options.cwd, trust, projectExecutables: project.executables, executables, providers: project.providers }),
     ),
-  };
-}
-
-// Receipt patterns: the project's lists add to the user's; its own settings win (an untrusted
-// `defaults: false` is already dropped by the gate).
-function receiptsOf(user: ReceiptsConfig | undefined, project: ReceiptsConfig | undefined): ReceiptsConfig | undefined {
-  if (user === undefined || project === undefined) return project ?? user;
-  const both = (key: "test_commands" | "claims" | "change_requests") =>
-    user[key] === undefined && project[key] === undefined ? {} : { [key]: [...(user[key] ?? []), ...(project[key] ?? [])] };
-  return {
-    ...both("test_commands"),
-    ...both("claims"),
-    ...both("change_requests"),
-    ...definedFields({ defaults: project.defaults ?? user.defaults, max_files: project.max_files ?? user.max_files }),
   };
 }
 
