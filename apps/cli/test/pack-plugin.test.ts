@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cliExecutable, loopbackEnv, runCli, startAllFakes, type CliEnvironment, type CliName, type FakeModelServer } from "@subagent-mcp/testkit";
+import { runCli } from "@subagent-mcp/testkit";
+import { startHost, type Host } from "./plugin-host.js";
 
 // A user's install with no checkout: the CLI's tarball, installed globally with plain npm (into a
 // prefix of its own, offline), then each host's own command on the installed package's folder, which
@@ -28,41 +29,11 @@ afterAll(() => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
-interface Host {
-  fakes: Record<CliName, FakeModelServer>;
-  env: CliEnvironment;
-  cleanup(): Promise<void>;
-}
-
 let host: Host | undefined;
 afterEach(async () => {
   await host?.cleanup();
   host = undefined;
 });
-
-// Every fake, and one HOME where the host runs against its own; our server finds the pinned CLIs by our variables.
-async function startHost(cli: CliName, options: { codexPlugins?: boolean } = {}): Promise<Host> {
-  const fakes = await startAllFakes();
-  const base = await loopbackEnv(fakes, options);
-  const env: CliEnvironment = {
-    ...base,
-    cli,
-    env: {
-      ...base.env,
-      SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
-      SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
-      SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
-    },
-  };
-  return {
-    fakes,
-    env,
-    async cleanup() {
-      await Promise.all(Object.values(fakes).map((f) => f.stop()));
-      await base.cleanup();
-    },
-  };
-}
 
 describe("the npm package, installed globally, as the hosts' marketplace and extension", () => {
   it("installs the CLI and the folders the hosts add, at the packed version", async () => {

@@ -7,7 +7,8 @@ import { DIRECTIVE, setOrchestrating } from "@subagent-mcp/hooks";
 import { MAILBOX_ENV } from "@subagent-mcp/mailbox/config";
 import { stateDir } from "@subagent-mcp/state";
 import { bin } from "./e2e.js";
-import { cliExecutable, loopbackEnv, runCli, startAllFakes, type CliEnvironment, type CliName, type FakeModelServer } from "@subagent-mcp/testkit";
+import { runCli, type CliEnvironment, type CliName, type FakeModelServer } from "@subagent-mcp/testkit";
+import { startHost as startPluginHost, type Host } from "./plugin-host.js";
 
 // Installing us with each host's own plugin command, from this checkout as a user would after
 // `pnpm build`: the marketplace at the root (Claude Code, Codex), the extension folder (Gemini CLI).
@@ -26,43 +27,15 @@ beforeAll(() => {
   }
 });
 
-interface Host {
-  fakes: Record<CliName, FakeModelServer>;
-  env: CliEnvironment;
-  cleanup(): Promise<void>;
-}
+// Every host, and the Claude Code sub-agents it starts: MCP tools offered up front, not through Claude Code's tool search.
+const startHost = (cli: CliName, options: { codexPlugins?: boolean } = {}): Promise<Host> =>
+  startPluginHost(cli, { ...options, env: { ENABLE_TOOL_SEARCH: "false" } });
 
 let host: Host | undefined;
 afterEach(async () => {
   await host?.cleanup();
   host = undefined;
 });
-
-// Every fake, and one HOME where every CLI runs against its own; the host finds the pinned CLIs by our variables.
-async function startHost(cli: CliName, options: { codexPlugins?: boolean } = {}): Promise<Host> {
-  const fakes = await startAllFakes();
-  const base = await loopbackEnv(fakes, options);
-  const env: CliEnvironment = {
-    ...base,
-    cli,
-    env: {
-      ...base.env,
-      SUBAGENT_MCP_CLAUDE_PATH: cliExecutable("claude"),
-      SUBAGENT_MCP_CODEX_PATH: cliExecutable("codex"),
-      SUBAGENT_MCP_GEMINI_PATH: cliExecutable("gemini"),
-      // Claude Code offers MCP tools up front instead of through its tool search.
-      ENABLE_TOOL_SEARCH: "false",
-    },
-  };
-  return {
-    fakes,
-    env,
-    async cleanup() {
-      await Promise.all(Object.values(fakes).map((f) => f.stop()));
-      await base.cleanup();
-    },
-  };
-}
 
 // The host's model: launch a Claude Code sub-agent with our tool, wait on it, report what it said.
 // Claude Code offers our tools by name; Codex lists our server as a deferred namespace, found through
