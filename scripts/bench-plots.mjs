@@ -96,6 +96,9 @@ function lines(title, yLabel, xLabel, xs, series) {
   );
 }
 
+// The `scale` runs with N Codex agents alone (not the mixed or nesting ones), by N.
+const codexScale = () => results("scale").results.filter((x) => /^codex x\d+$/.test(x.label));
+
 const plots = {
   "cold-vs-warm.svg": () => {
     const r = results("cold-vs-warm").results;
@@ -110,7 +113,7 @@ const plots = {
     );
   },
   "scale-memory.svg": () => {
-    const r = results("scale").results.filter((x) => /^codex x\d+$/.test(x.label));
+    const r = codexScale();
     return lines(
       "The server with N live Codex sub-agents: its own memory",
       "MB",
@@ -123,7 +126,7 @@ const plots = {
     );
   },
   "scale-latency.svg": () => {
-    const r = results("scale").results.filter((x) => /^codex x\d+$/.test(x.label));
+    const r = codexScale();
     return lines(
       "The server with N live Codex sub-agents: its own latency",
       "ms",
