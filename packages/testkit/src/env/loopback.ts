@@ -57,6 +57,10 @@ export async function baseEnvironment(cli: CliName): Promise<Omit<CliEnvironment
     NO_PROXY: "127.0.0.1,localhost",
     no_proxy: "127.0.0.1,localhost",
     DO_NOT_TRACK: "1",
+    // Agents' CLIs run at niceness 19 by default, so that a saturated machine slows them and not the
+    // server. A test suite saturates its machine with its own runners at niceness 0, and a CLI at 19
+    // would then wait a minute for its first slice of CPU: tests run them at the runners' priority.
+    SUBAGENT_MCP_AGENT_NICE: "0",
   });
   await mkdir(env.TMPDIR as string, { recursive: true });
   return {
