@@ -60,7 +60,8 @@ export async function baseEnvironment(cli: CliName): Promise<Omit<CliEnvironment
     // Agents' CLIs run at niceness 19 by default, so that a saturated machine slows them and not the
     // server. A test suite saturates its machine with its own runners at niceness 0, and a CLI at 19
     // would then wait a minute for its first slice of CPU: tests run them at the runners' priority.
-    SUBAGENT_MCP_AGENT_NICE: "0",
+    // A benchmark, which measures the product as it ships, names its own (apps/bench's main).
+    SUBAGENT_MCP_AGENT_NICE: process.env.SUBAGENT_MCP_AGENT_NICE ?? "0",
   });
   await mkdir(env.TMPDIR as string, { recursive: true });
   return {
