@@ -26,13 +26,11 @@ import { DEFAULT_AGENT_NICE, type BuiltinProvider as Provider } from "@subagent-
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
 // benchmark (cold-warm, startup, serve, tracing, mcp, tasks, decide, permissions, pool, hooks, worker, fleet, worktree, journal, journal-big, budget, caps, ownership, sandbox, mailbox, dashboard, routing, receipt-git, receipt-reader, scale, scale-fleet or scale-past; scale-past reads SUBAGENT_MCP_BENCH_PAST_AGENTS, scale-fleet SUBAGENT_MCP_BENCH_FLEET_NODES/_AGENTS/_INTERVAL_MS/_SECONDS); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100);
-// SUBAGENT_MCP_BENCH_BIN names the built subagent-mcp to measure (default apps/cli/dist/main.js); SUBAGENT_MCP_AGENT_NICE
-// is handed to every server the bench starts and is the bare CLIs' niceness (default 19; on a busy machine 0 compares like with like).
-// The testkit's environment runs agents at the runners' priority unless told: the bench measures the shipped default.
+// SUBAGENT_MCP_BENCH_BIN names the built subagent-mcp to measure (default apps/cli/dist/main.js); SUBAGENT_MCP_AGENT_NICE is handed
+// to every server the bench starts (the testkit's own default is 0) and is the bare CLIs' niceness (default 19, as shipped).
 process.env.SUBAGENT_MCP_AGENT_NICE ??= String(DEFAULT_AGENT_NICE);
 const runs = Number(process.env.SUBAGENT_MCP_BENCH_RUNS ?? 5);
 const only = process.env.SUBAGENT_MCP_BENCH_ONLY;
-const providers: Provider[] = ["claude", "codex", "gemini"];
 const resultsDir = join(import.meta.dirname, "..", "results");
 mkdirSync(resultsDir, { recursive: true });
 const save = (name: string, data: unknown): void => {
@@ -42,7 +40,7 @@ const save = (name: string, data: unknown): void => {
   );
 };
 
-const ctx = { runs, providers, acpAgents: ["qwen" as const, "opencode" as const], save };
+const ctx = { runs, providers: ["claude", "codex", "gemini"] as Provider[], acpAgents: ["qwen" as const, "opencode" as const], save };
 // In the order they run; SUBAGENT_MCP_BENCH_ONLY picks those that name it.
 const sections = [
   { names: ["cold-warm"], run: benchColdWarm },
