@@ -158,6 +158,8 @@ async function warmUp(shared: Shared, runtime: () => Promise<Runtime>, agents: A
   const real = await runtime().catch(() => undefined);
   // The first list_agents reads what earlier servers left: read now, so that it costs what later ones do.
   if (real?.journal !== undefined) predecessorOf(pastAgents(real.journal), real.journal.server.id);
+  // The rehearsal below has no journal: the first launch's journal entry is rehearsed here.
+  real?.journal?.rehearse();
   await agents.endpoint.get().catch(() => undefined);
   const provider = real?.supervisor.providers()[0];
   if (real === undefined || provider === undefined) return;

@@ -241,23 +241,34 @@ export class AgentJournal {
       });
       return;
     }
-    this.#append(
+    this.#append(agentId, this.#launchEntry(agentId, request, at, notes));
+  }
+
+  #launchEntry(agentId: string, request: LaunchRequest, at: string, notes: LaunchNotes): JournalEntry {
+    return encodeLaunch({
+      at,
       agentId,
-      encodeLaunch({
-        at,
-        agentId,
-        server: this.server,
-        project: this.project,
-        ...launchAsked(request),
-        category: notes.category,
-        pool: poolOf(request.label)?.pool,
-        permissions: notes.permissions,
-        worktree: notes.worktree,
-        mcpServers: notes.mcpServers,
-        lineage: lineageOf(notes.lineage ?? this.settings.lineage),
-        machine: request.placement?.machine,
-      }),
-    );
+      server: this.server,
+      project: this.project,
+      ...launchAsked(request),
+      category: notes.category,
+      pool: poolOf(request.label)?.pool,
+      permissions: notes.permissions,
+      worktree: notes.worktree,
+      mcpServers: notes.mcpServers,
+      lineage: lineageOf(notes.lineage ?? this.settings.lineage),
+      machine: request.placement?.machine,
+    });
+  }
+
+  /**
+   * Makes the launch entry of a stand-in agent and writes it nowhere. Why: zod builds a schema's
+   * parser on its first use, which for the launch codec costs a launch tens of milliseconds; a
+   * server's warm-up calls this so that its first real launch_agent does not pay for it.
+   */
+  rehearse(): void {
+    const request: LaunchRequest = { provider: "claude", cwd: this.project, prompt: "", permissionMode: "default", allowedTools: [] };
+    this.#launchEntry("rehearsal", request, isoTime(Date.now()), { permissions: { allow: [], deny: [] }, lineage: ["rehearsal"] });
   }
 
   #onTurn(report: TurnReport): void {
