@@ -26,7 +26,7 @@ const configPath = (ctx: HostContext) => join(home(ctx), "config.toml");
 /** The variables a Codex-started server of ours is given from Codex's own environment. */
 export const CODEX_FORWARDED_ENV: readonly string[] = [
   ...["CLAUDE", "CODEX", "GEMINI", "QWEN", "OPENCODE"].map((cli) => `SUBAGENT_MCP_${cli}_PATH`),
-  ...["AGENTS_PATH", "MAX_LIVE", "MAX_DEPTH", "STALL_SECONDS", "JOURNAL", "DASHBOARD", "TOOLSETS"].map((name) => `SUBAGENT_MCP_${name}`),
+  ...["AGENTS_PATH", "AGENT_NICE", "MAX_LIVE", "MAX_DEPTH", "STALL_SECONDS", "JOURNAL", "DASHBOARD", "TOOLSETS"].map((name) => `SUBAGENT_MCP_${name}`),
   ...Object.values(MAILBOX_ENV),
   ...["XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME", "QWEN_HOME"],
   ...["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "CLAUDE_CODE_OAUTH_TOKEN", "CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX"],
