@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DIRECTIVE, setOrchestrating } from "@subagent-mcp/hooks";
+import { STARTUP_TIMEOUT_SEC } from "@subagent-mcp/hosts";
 import { MAILBOX_ENV } from "@subagent-mcp/mailbox/config";
 import { stateDir } from "@subagent-mcp/state";
 import { bin } from "./e2e.js";
@@ -143,7 +144,10 @@ describe("the Codex plugin", () => {
     expect(listed.stdout).toMatch(/subagent-mcp\s.*enabled/);
     // Codex gives the plugin's server only the variables its entry names: every mailbox setting among them.
     const entry = await runCli(h.env, ["mcp", "get", "subagent-mcp", "--json"], { step: "mcp get" });
-    expect((JSON.parse(entry.stdout) as { transport: { env_vars: string[] } }).transport.env_vars).toEqual(expect.arrayContaining(Object.values(MAILBOX_ENV)));
+    const got = JSON.parse(entry.stdout) as { transport: { env_vars: string[] }; startup_timeout_sec: number };
+    expect(got.transport.env_vars).toEqual(expect.arrayContaining(Object.values(MAILBOX_ENV)));
+    // Codex's own 10 s is less than a busy machine may take to start a Node server: it would go on without our tools.
+    expect(got.startup_timeout_sec, entry.stdout).toBe(STARTUP_TIMEOUT_SEC);
     // (Dry: Codex's hooks are still setup's to write, and this test removes the plugin alone.)
     const planned = await ours(h.env, ["setup", "--host", "codex", "--dry-run"]);
     expect(planned).toContain("codex: installed as the plugin subagent-mcp@subagent-mcp");

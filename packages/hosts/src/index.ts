@@ -5,7 +5,7 @@
 // and reversible exactly; whether it has us installed as its own plugin; and the user's own MCP
 // servers read from its config, named and resolved into the spec a sub-agent's CLI is handed.
 export { applyChange, applyRevert, Drafts, planRevert, readOrNull, type FileChange, type Revert } from "./files.js";
-export { type HostContext } from "./host.js";
+export { STARTUP_TIMEOUT_SEC, type HostContext } from "./host.js";
 export { EDITORS, hostAdapter, HOSTS, notInstalled, PLUGIN_SHIPS_HOOKS, pluginInstall, type Host } from "./registry.js";
 export { planHooks, planServer, removeOurs, replan } from "./plan.js";
 export { editorInstructionFile, instructionFiles, planInstructions } from "./instructions.js";

@@ -1,4 +1,4 @@
-import { SERVER_NAME } from "./host.js";
+import { SERVER_NAME, STARTUP_TIMEOUT_SEC, TOOL_TIMEOUT_SEC } from "./host.js";
 import { CODEX_FORWARDED_ENV } from "./hosts/codex.js";
 import { hostAdapter } from "./registry.js";
 
@@ -66,7 +66,17 @@ export function pluginFiles(meta: PluginMeta): PluginFile[] {
       name: SERVER_NAME,
       ...about,
       skills: "./skills/",
-      mcpServers: { [SERVER_NAME]: { command: "node", args: [...NODE_FLAGS, codexMain], cwd: ".", env_vars: CODEX_FORWARDED_ENV, tool_timeout_sec: 660 } },
+      // The same timeouts as setup's entry: without a startup one, a slow start loses our tools.
+      mcpServers: {
+        [SERVER_NAME]: {
+          command: "node",
+          args: [...NODE_FLAGS, codexMain],
+          cwd: ".",
+          env_vars: CODEX_FORWARDED_ENV,
+          tool_timeout_sec: TOOL_TIMEOUT_SEC,
+          startup_timeout_sec: STARTUP_TIMEOUT_SEC,
+        },
+      },
     }),
     ...["gemini-extension.json", "qwen-extension.json"].map((file) =>
       json(`${EXTENSION_DIR}/${file}`, {
@@ -74,7 +84,7 @@ export function pluginFiles(meta: PluginMeta): PluginFile[] {
         version: meta.version,
         description: meta.description,
         // Milliseconds: above the longest `wait`, like setup's entry.
-        mcpServers: { [SERVER_NAME]: { command: "node", args: [...NODE_FLAGS, extensionMain], timeout: 660_000 } },
+        mcpServers: { [SERVER_NAME]: { command: "node", args: [...NODE_FLAGS, extensionMain], timeout: TOOL_TIMEOUT_SEC * 1000 } },
       }),
     ),
     // Gemini CLI reads an extension's hooks/hooks.json (the shape of its settings' `hooks`).

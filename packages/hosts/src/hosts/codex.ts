@@ -4,7 +4,7 @@ import { MAILBOX_ENV } from "@subagent-mcp/mailbox/config";
 import { z } from "zod";
 import type { HostAdapter } from "../adapter.js";
 import { HostsError } from "../errors.js";
-import { SERVER_NAME, TOOL_TIMEOUT_SEC, type HostContext } from "../host.js";
+import { SERVER_NAME, STARTUP_TIMEOUT_SEC, TOOL_TIMEOUT_SEC, type HostContext } from "../host.js";
 import { entryOf, type Draft, type HostReading, type LookupContext } from "../mcp/entries.js";
 import { readConfig } from "../mcp/read-config.js";
 import { ourPluginIds, readChecked, type PluginInstall } from "../plugin-record.js";
@@ -172,7 +172,11 @@ export const codex: HostAdapter = {
       upsertServerBlock(
         text,
         SERVER_NAME,
-        codexServerBlock(SERVER_NAME, { ...launch, toolTimeoutSec: TOOL_TIMEOUT_SEC, startupTimeoutSec: 30 }, text.includes("\r\n") ? "\r\n" : "\n"),
+        codexServerBlock(
+          SERVER_NAME,
+          { ...launch, toolTimeoutSec: TOOL_TIMEOUT_SEC, startupTimeoutSec: STARTUP_TIMEOUT_SEC },
+          text.includes("\r\n") ? "\r\n" : "\n",
+        ),
       ),
     remove: (text) => removeTomlBlock(text, SERVER_MARKERS),
     read: (text) => (parseToml(text).mcp_servers as Record<string, unknown> | undefined)?.[SERVER_NAME],
