@@ -29,7 +29,15 @@ function tomlOf(text: string): unknown {
   }
 }
 
+// Strict JSON first: the hosts write their files so (Claude Code's ~/.claude.json grows to megabytes
+// of project history), and JSON.parse reads one ~15x faster than the JSONC parser, which a launch
+// would otherwise wait on. A file with comments or trailing commas fails it at once and is read as JSONC.
 function jsoncOf(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // JSONC, or not valid at all: the JSONC parser says which, and where.
+  }
   const errors: ParseError[] = [];
   const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
   const first = errors[0];
