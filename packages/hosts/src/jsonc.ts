@@ -69,8 +69,29 @@ export function hasJsoncPath(text: string, path: JSONPath): boolean {
 
 /** The value at `path` in the JSONC text (undefined when absent). */
 export function readJsonc(text: string, path: JSONPath): unknown {
+  const strict = strictJson(text);
+  if (strict !== NOT_STRICT) return path.reduce<unknown>((value, key) => childOf(value, key), strict);
   const node = nodeAt(text, path);
   return node === undefined ? undefined : (getNodeValue(node) as unknown);
+}
+
+const NOT_STRICT = Symbol("not strict JSON");
+
+// The text as strict JSON, which the hosts write and JSON.parse reads ~15x faster than the JSONC
+// parser's tree (a launch reads the plugin records); comments or trailing commas fail it at once.
+function strictJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_STRICT;
+  }
+}
+
+// A key's value (own keys only) or an index's item, as findNodeAtLocation finds them.
+function childOf(value: unknown, key: string | number): unknown {
+  if (Array.isArray(value)) return typeof key === "number" ? (value[key] as unknown) : undefined;
+  if (typeof value !== "object" || value === null || typeof key !== "string") return undefined;
+  return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 /**

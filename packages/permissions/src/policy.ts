@@ -146,7 +146,14 @@ export function asking(mode: string | undefined, level: string, rules: () => Per
 }
 
 // The user's login name (`~name` in a command is this user's home); none where the system has no record of it.
+// Looked up once: a process's user does not change, and each lookup reads the user database again.
+let login: { name: string | undefined } | undefined;
 function loginName(): string | undefined {
+  login ??= { name: lookUpLogin() };
+  return login.name;
+}
+
+function lookUpLogin(): string | undefined {
   try {
     return userInfo().username;
   } catch {

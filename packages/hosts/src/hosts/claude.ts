@@ -58,7 +58,7 @@ function localServers(reading: HostReading, file: string, data: Record<string, u
  */
 async function readClaudeServers(ctx: LookupContext, reading: HostReading): Promise<void> {
   const userFile = serverPath(ctx);
-  const dirs = await projectDirs(ctx.cwd);
+  const dirs = projectDirs(ctx.cwd);
   const [user, projects] = await Promise.all([
     readConfig(userFile, "jsonc"),
     Promise.all(dirs.map(async (dir) => ({ file: join(dir, ".mcp.json"), read: await readConfig(join(dir, ".mcp.json"), "jsonc") }))),

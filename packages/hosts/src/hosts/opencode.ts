@@ -62,7 +62,7 @@ function draft(raw: unknown, env: LookupContext["env"]): Draft | undefined {
  */
 async function readOpencodeServers(ctx: LookupContext, reading: HostReading): Promise<void> {
   const userFile = configPath(ctx);
-  const dirs = await projectDirs(ctx.cwd);
+  const dirs = projectDirs(ctx.cwd);
   const files: { scope: McpScope; file: string }[] = dirs
     .flatMap((dir) => ["opencode.jsonc", "opencode.json"].map((name) => join(dir, name)))
     .filter((file) => file !== userFile)

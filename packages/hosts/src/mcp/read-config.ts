@@ -1,4 +1,5 @@
-import { readFile, stat } from "node:fs/promises";
+import { statSync, type Stats } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
@@ -6,8 +7,51 @@ import { parse as parseToml } from "smol-toml";
 /** A config file as read: absent (not a problem), parsed, or refused with why. */
 export type ReadConfig = { kind: "missing" } | { kind: "ok"; data: Record<string, unknown> } | { kind: "bad"; reason: string };
 
+// Why: every launch asks each candidate CLI's config whether it would start our own server
+// (launch-steps ownEntryFor), and reading and parsing those files again was most of a launch's
+// time. A file read before is answered from what it parsed to while its stamp (inode, size, change
+// and modification times) is the same; a changed, replaced or removed file is read again. Kept:
+// files up to KEEP_BYTES, the newest first, within KEPT_BYTES in all (a large ~/.claude.json is
+// parsed each time rather than held in memory). Callers only read what they are given.
+const KEEP_BYTES = 256 * 1024;
+const KEPT_BYTES = 1024 * 1024;
+const kept = new Map<string, { stamp: string; size: number; read: ReadConfig }>();
+
 /** Reads a JSON/JSONC (comments, trailing commas) or TOML file; never throws. */
 export async function readConfig(path: string, format: "jsonc" | "toml"): Promise<ReadConfig> {
+  const stats = statOf(path);
+  if (stats === null) return { kind: "missing" };
+  const stamp = stats === undefined ? undefined : `${format}:${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+  const known = kept.get(path);
+  if (known !== undefined && known.stamp === stamp) return known.read;
+  kept.delete(path);
+  const read = await readAndParse(path, format);
+  if (stamp !== undefined && stats !== undefined && stats.size <= KEEP_BYTES && read.kind !== "missing") keep(path, { stamp, size: stats.size, read });
+  return read;
+}
+
+// The file's stats; null when it does not exist; undefined when stat fails otherwise (the read says why).
+function statOf(path: string): Stats | null | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) ?? null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOTDIR" ? null : undefined;
+  }
+}
+
+function keep(path: string, entry: { stamp: string; size: number; read: ReadConfig }): void {
+  kept.set(path, entry);
+  let total = 0;
+  for (const { size } of kept.values()) total += size;
+  // The oldest go first (a Map iterates in insertion order).
+  for (const [oldest, { size }] of kept) {
+    if (total <= KEPT_BYTES) break;
+    kept.delete(oldest);
+    total -= size;
+  }
+}
+
+async function readAndParse(path: string, format: "jsonc" | "toml"): Promise<ReadConfig> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -50,11 +94,12 @@ function jsoncOf(text: string): unknown {
  * The folders a project file is looked for in: `cwd`, then each parent up to the git root (a folder
  * holding `.git`, a folder or a worktree's file) or the filesystem's root, nearest first.
  */
-export async function projectDirs(cwd: string): Promise<string[]> {
+export function projectDirs(cwd: string): string[] {
   const dirs: string[] = [];
   for (let dir = cwd; ; dir = dirname(dir)) {
     dirs.push(dir);
-    const git = await stat(join(dir, ".git")).catch(() => undefined);
-    if (git !== undefined || dirname(dir) === dir) return dirs;
+    // Synchronous: a few stats cost less than as many round trips through the thread pool.
+    const git = statOf(join(dir, ".git"));
+    if ((git !== null && git !== undefined) || dirname(dir) === dir) return dirs;
   }
 }
