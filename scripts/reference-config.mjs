@@ -96,13 +96,15 @@ function objectOf(s) {
   return (s.anyOf ?? s.oneOf ?? []).map(objectOf).find((o) => o !== undefined);
 }
 
-// The top-level keys loadConfig reads from each file (`user.key`, `project.key` in its body).
+// The top-level keys loadConfig reads from each file (`user.key`, `project.key` in its body; its
+// `setting("key")` reads a whole-number key from both, under the key's variable).
 function filesOf(root) {
   const text = readFileSync(join(root, "packages", "config", "src", "config.ts"), "utf8");
   const start = text.indexOf("export function loadConfig(");
   const body = text.slice(start, text.indexOf("\n}\n", start));
   const read = new Map();
   for (const m of body.matchAll(/\b(user|project)\??\.([a-z_]+)\b/g)) read.set(m[2], new Set([...(read.get(m[2]) ?? []), m[1]]));
+  for (const m of body.matchAll(/\bsetting\("([a-z_]+)"\)/g)) read.set(m[1], new Set([...(read.get(m[1]) ?? []), "user", "project"]));
   return (key) => [...(read.get(key) ?? [])].sort().reverse();
 }
 

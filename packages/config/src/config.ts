@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { BudgetSchema, DEFAULT_CAP, liveBound } from "@subagent-mcp/core";
-import { capsOf, envInt, executablesOf } from "./provider-settings.js";
+import { capsOf, envSetting, executablesOf } from "./provider-settings.js";
 import { PermissionRulesSchema, type PermissionRules } from "@subagent-mcp/permissions";
 import { DEFAULT_TABLE, mergeRoutingTable, RoutingConfigSchema, type Branch, type RoutingTable } from "@subagent-mcp/routing";
 import { checkCapProviders, tighterCaps } from "./spend-caps.js";
@@ -17,6 +17,7 @@ import { trustedRuns, TrustedRunsWatch, type TrustedRuns } from "./trusted-runs.
 import { gateProject } from "./project-gate.js";
 import { PROJECT_CONFIG, sha256, TrustStore } from "./trust.js";
 import { errorMessage } from "@subagent-mcp/errors";
+import type { ENV_SETTINGS } from "@subagent-mcp/contract";
 import {
   AcpAgentConfigSchema,
   BUILTIN_PROVIDERS,
@@ -265,17 +266,8 @@ export function loadConfig(options: {
   const agents = resolved.agents;
   const providers = [...BUILTIN_PROVIDERS, ...agents.keys()];
   const caps = capsOf(agents, [user.caps, project.caps], providers, env);
-  const stall = envInt(env, "SUBAGENT_MCP_STALL_SECONDS", 1);
-  const depth = envInt(env, "SUBAGENT_MCP_MAX_DEPTH", 0);
-  const stallSeconds = stall ?? project.stall_seconds ?? user.stall_seconds;
-  const maxDepth = depth ?? project.max_depth ?? user.max_depth;
-  const maxLive = envInt(env, "SUBAGENT_MCP_MAX_LIVE", 1) ?? project.max_live ?? user.max_live;
-  const permissionTimeout = envInt(env, "SUBAGENT_MCP_PERMISSION_TIMEOUT_S", 1) ?? project.permission_timeout_s ?? user.permission_timeout_s;
-  const handshake = envInt(env, "SUBAGENT_MCP_HANDSHAKE_TIMEOUT_S", 1) ?? project.handshake_timeout_s ?? user.handshake_timeout_s;
-  const nice = envInt(env, "SUBAGENT_MCP_AGENT_NICE", 0) ?? project.agent_nice ?? user.agent_nice;
-  if (nice !== undefined && nice > 19) throw new ConfigError("CONFIG_INVALID", `SUBAGENT_MCP_AGENT_NICE must be an integer from 0 to 19, got "${nice}"`);
-  const idleTtl = envInt(env, "SUBAGENT_MCP_IDLE_TTL_S", 0) ?? project.idle_ttl_s ?? user.idle_ttl_s;
-  const retention = envInt(env, "SUBAGENT_MCP_JOURNAL_RETENTION_DAYS", 0) ?? project.journal_retention_days ?? user.journal_retention_days;
+  // Each whole-number setting: its variable over the project's file over the user's.
+  const setting = (key: keyof typeof ENV_SETTINGS): number | undefined => envSetting(env, key) ?? project[key] ?? user[key];
   const executables = executablesOf([user.executables, project.executables], providers, env);
   const routingTable = mergeRoutingTable(mergeRoutingTable(DEFAULT_TABLE, user.routing), project.routing);
   for (const name of [...Object.keys(caps), ...Object.keys(executables), ...routedProviders(routingTable)]) {
@@ -288,14 +280,14 @@ export function loadConfig(options: {
     providerNames: providers,
     caps,
     ...definedFields({
-      stall_seconds: stallSeconds,
-      max_depth: maxDepth,
-      max_live: maxLive,
-      permission_timeout_s: permissionTimeout,
-      handshake_timeout_s: handshake,
-      agent_nice: nice,
-      idle_ttl_s: idleTtl,
-      journal_retention_days: retention,
+      stall_seconds: setting("stall_seconds"),
+      max_depth: setting("max_depth"),
+      max_live: setting("max_live"),
+      permission_timeout_s: setting("permission_timeout_s"),
+      handshake_timeout_s: setting("handshake_timeout_s"),
+      agent_nice: setting("agent_nice"),
+      idle_ttl_s: setting("idle_ttl_s"),
+      journal_retention_days: setting("journal_retention_days"),
     }),
     executables,
     routingTable,

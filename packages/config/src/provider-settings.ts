@@ -1,5 +1,5 @@
 // Per-provider settings of the config files with the environment over them: caps, executables.
-import { executableEnvVar, type AcpAgentSpec, type Provider } from "@subagent-mcp/contract";
+import { ENV_SETTINGS, executableEnvVar, type AcpAgentSpec, type EnvSetting, type Provider } from "@subagent-mcp/contract";
 import { ConfigError } from "./errors.js";
 
 /** An integer variable of the environment, at least `min`; undefined when unset or empty; a bad value is CONFIG_INVALID. */
@@ -8,6 +8,15 @@ export function envInt(env: Record<string, string | undefined>, name: string, mi
   if (raw === undefined || raw === "") return undefined;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new ConfigError("CONFIG_INVALID", `${name} must be an integer >= ${min}, got "${raw}"`);
+  return value;
+}
+
+/** What a SUBAGENT_MCP_* variable sets a config key to (ENV_SETTINGS), when it is set; a ConfigError when out of range. */
+export function envSetting(env: Record<string, string | undefined>, key: keyof typeof ENV_SETTINGS): number | undefined {
+  const { variable, min, max }: EnvSetting = ENV_SETTINGS[key];
+  const value = envInt(env, variable, min);
+  if (value !== undefined && max !== undefined && value > max)
+    throw new ConfigError("CONFIG_INVALID", `${variable} must be an integer from ${min} to ${max}, got "${value}"`);
   return value;
 }
 

@@ -113,3 +113,4 @@ export { PriceTableSchema, SpendCapsSchema, type Price, type PriceTable, type Sp
 export { SANDBOX_MODES, sandboxSetting, type SandboxMode } from "./config-slices/sandbox.js";
 export { AcpAgentConfigSchema, resolveAcpAgents, type AcpAgentConfig, type AcpAgentSpec } from "./config-slices/acp-agents.js";
 export { DEFAULT_AGENT_NICE, executableEnvVar } from "./config-slices/agent-process.js";
+export { ENV_SETTINGS, type EnvSetting } from "./config-slices/env-settings.js";

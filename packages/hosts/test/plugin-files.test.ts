@@ -1,3 +1,4 @@
+import { ENV_SETTINGS } from "@subagent-mcp/contract";
 import { MAILBOX_ENV } from "@subagent-mcp/mailbox/config";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
@@ -37,6 +38,9 @@ describe("the generated plugin manifests", () => {
     );
     // Every mailbox setting (a fleet's Redis URL, its CA, prefix and claim time), and setup's entry forwards the same.
     expect(codex?.env_vars).toEqual(expect.arrayContaining(Object.values(MAILBOX_ENV)));
+    // Every setting the config reads from a variable reaches the server (a user's SUBAGENT_MCP_IDLE_TTL_S too).
+    const settings = ["SUBAGENT_MCP_IDLE_TTL_S", "SUBAGENT_MCP_PERMISSION_TIMEOUT_S", "SUBAGENT_MCP_SANDBOX", "SUBAGENT_MCP_CAP_CLAUDE"];
+    expect(codex?.env_vars).toEqual(expect.arrayContaining([...Object.values(ENV_SETTINGS).map((s) => s.variable), ...settings]));
     const setup = parse(hostAdapter("codex").server.add("", { command: "node", args: ["main.js"] })) as { mcp_servers: Record<string, { env_vars: string[] }> };
     expect(setup.mcp_servers["subagent-mcp"]?.env_vars).toEqual(codex?.env_vars);
   });

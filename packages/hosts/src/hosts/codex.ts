@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { BUILTIN_PROVIDERS, ENV_SETTINGS, executableEnvVar } from "@subagent-mcp/contract";
 import { MAILBOX_ENV } from "@subagent-mcp/mailbox/config";
 import { z } from "zod";
 import type { HostAdapter } from "../adapter.js";
@@ -19,14 +20,18 @@ const configPath = (ctx: HostContext) => join(home(ctx), "config.toml");
 
 // Codex starts an MCP server with a bare environment (HOME, PATH, LANG, SHELL, TERM and the CA bundle
 // settings) plus the variables its entry names in `env_vars`: the plugin's and setup's entries both
-// forward, by name, what our server and the agent CLIs it starts read: our own settings (every mailbox
-// setting from the one list that names them), where each CLI keeps its config, each CLI's login and
-// endpoint, its privacy switches, and the proxy settings a network may need.
+// forward, by name, what our server and the agent CLIs it starts read: our own settings (every config
+// key a variable sets and every mailbox setting, each from the one list the config reads them by), where
+// each CLI keeps its config, each CLI's login and endpoint, its privacy switches, and the proxy settings
+// a network may need.
 
 /** The variables a Codex-started server of ours is given from Codex's own environment. */
 export const CODEX_FORWARDED_ENV: readonly string[] = [
-  ...["CLAUDE", "CODEX", "GEMINI", "QWEN", "OPENCODE"].map((cli) => `SUBAGENT_MCP_${cli}_PATH`),
-  ...["AGENTS_PATH", "AGENT_NICE", "MAX_LIVE", "MAX_DEPTH", "STALL_SECONDS", "JOURNAL", "DASHBOARD", "TOOLSETS"].map((name) => `SUBAGENT_MCP_${name}`),
+  ...[...BUILTIN_PROVIDERS, "qwen", "opencode"].map((provider) => executableEnvVar(provider)),
+  ...BUILTIN_PROVIDERS.map((provider) => `SUBAGENT_MCP_CAP_${provider.toUpperCase()}`),
+  // Every config key a variable sets, from the table the config reads them by.
+  ...Object.values(ENV_SETTINGS).map((setting) => setting.variable),
+  ...["AGENTS_PATH", "SANDBOX", "JOURNAL", "DASHBOARD", "TOOLSETS", "MAX_RESULT_CHARS", "MAX_REQUEST_BYTES"].map((name) => `SUBAGENT_MCP_${name}`),
   ...Object.values(MAILBOX_ENV),
   ...["XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME", "QWEN_HOME"],
   ...["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "CLAUDE_CODE_OAUTH_TOKEN", "CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX"],
