@@ -18,25 +18,39 @@ function sources(dir, out = []) {
   return out;
 }
 
-// The comment on line `i` or in the lines just above it, as one line.
+const COMMENT = /^(\/\/|\/\*\*?|\*\/?|\*)/;
+const isComment = (line) => COMMENT.test(line.trim());
+const commentText = (line) => line.trim().replace(/^(\/\/|\/\*\*?|\*)\s?/, "").replace(/\*\/$/, "").trim();
+
+// The comment about line `i`, as one line: the whole comment block it is part of (a comment that
+// names the variable says what it is), else the comment on its line or the block just above it.
 function commentAt(lines, i) {
-  const own = /\/\/\s*(.+)$/.exec(lines[i]);
-  if (own !== null && !/^\s*\/\//.test(lines[i])) return own[1];
-  const above = [];
-  for (let j = i - 1; j >= 0 && j >= i - 6; j--) {
-    const line = lines[j].trim();
-    if (line.startsWith("//")) above.unshift(line.replace(/^\/\/\s?/, ""));
-    else if (line.startsWith("*") || line.startsWith("/**")) above.unshift(line.replace(/^\/?\*+\/?\s?/, "").replace(/\*\/$/, ""));
-    else break;
+  if (isComment(lines[i])) {
+    let [from, to] = [i, i];
+    while (from > 0 && isComment(lines[from - 1]) && !/\*\/\s*$/.test(lines[from - 1])) from -= 1;
+    while (to < lines.length - 1 && isComment(lines[to + 1]) && !/\*\/\s*$/.test(lines[to])) to += 1;
+    return joined(lines.slice(from, to + 1).map(commentText));
   }
-  const text = above.join(" ").replace(/\s+/g, " ").trim();
-  return text === "" ? undefined : text;
+  const own = /\/\/\s*(.+)$/.exec(lines[i]);
+  if (own !== null) return own[1];
+  const above = [];
+  for (let j = i - 1; j >= 0 && j >= i - 6 && isComment(lines[j]); j--) above.unshift(commentText(lines[j]));
+  return joined(above);
 }
 
-// Up to its first sentence, at most ~200 characters: a one-line meaning.
-function oneLine(text) {
-  const sentence = /^(.+?[.;])(\s|$)/.exec(text)?.[1] ?? text;
-  return sentence.length > 200 ? `${sentence.slice(0, 197)}...` : sentence;
+const joined = (parts) => {
+  const text = parts.join(" ").replace(/\s+/g, " ").trim();
+  return text === "" ? undefined : text;
+};
+
+// The comment's first sentence, and the one that names `name` when that is another, at most ~240
+// characters: a one-line meaning.
+function oneLine(text, name) {
+  const sentences = text.split(/(?<!\b(?:e\.g|i\.e)\.)(?<=\.)\s+/);
+  const first = sentences[0] ?? text;
+  const naming = sentences.find((x) => x.includes(name));
+  const line = naming === undefined || naming === first ? first : `${first} ${naming}`;
+  return line.length > 240 ? `${line.slice(0, 237)}...` : line;
 }
 
 // The package a source file belongs to, as its folder (packages/config, apps/cli).
@@ -76,6 +90,6 @@ export function environment(root) {
     .map((e) => {
       // Only a comment that names the variable says what it is: the nearest other comment is often about something else.
       const meaning = e.comments.find((c) => c.includes(e.name.replace("*", "")));
-      return { name: e.name, packages: [...e.packages].sort(), ...(meaning === undefined ? {} : { meaning: oneLine(meaning) }) };
+      return { name: e.name, packages: [...e.packages].sort(), ...(meaning === undefined ? {} : { meaning: oneLine(meaning, e.name.replace("*", "")) }) };
     });
 }
