@@ -20,7 +20,12 @@ function sources(dir, out = []) {
 
 const COMMENT = /^(\/\/|\/\*\*?|\*\/?|\*)/;
 const isComment = (line) => COMMENT.test(line.trim());
-const commentText = (line) => line.trim().replace(/^(\/\/|\/\*\*?|\*)\s?/, "").replace(/\*\/$/, "").trim();
+const commentText = (line) =>
+  line
+    .trim()
+    .replace(/^(\/\/|\/\*\*?|\*)\s?/, "")
+    .replace(/\*\/$/, "")
+    .trim();
 
 // The comment about line `i`, as one line: the whole comment block it is part of (a comment that
 // names the variable says what it is), else the comment on its line or the block just above it.
