@@ -134,7 +134,21 @@ export function configKeys(root, facts) {
     }
   };
   walk(facts.schema, []);
-  return withTrust(keys, facts.trusted);
+  const raising = new Set(
+    withTrust(keys, facts.raising ?? [])
+      .filter((k) => k.trust)
+      .map((k) => k.key),
+  );
+  const always = new Set(
+    withTrust(
+      keys,
+      facts.trusted.filter((name) => !(facts.raising ?? []).includes(name)),
+    )
+      .filter((k) => k.trust)
+      .map((k) => k.key),
+  );
+  // A key gated only when the project's value is above the user's own (caps, max_depth) says so.
+  return withTrust(keys, facts.trusted).map((k) => ({ ...k, ...(k.trust && raising.has(k.key) && !always.has(k.key) ? { trust: "above_yours" } : {}) }));
 }
 
 // What privilegedSettings named ("caps.claude", "routing.machine") as the config's own keys, each

@@ -92,14 +92,14 @@ export function toolsPage(tools) {
 /** config.md: each key with its type, default, description, the files it is read from and whether a project's needs trust. */
 export function configPage(keys, files) {
   const where = (k) => (k.files.length === 0 ? "none (not read by loadConfig)" : k.files.join(", "));
-  const trust = (k) => (k.trust ? "yes" : k.partlyTrusted ? "partly (see below)" : "no");
+  const trust = (k) => (k.trust === "above_yours" ? "above your own value" : k.trust ? "yes" : k.partlyTrusted ? "partly (see below)" : "no");
   return `${[
     HEADER,
     "",
     "# Configuration",
     "",
     `The files: \`user\` is \`${files.user}\`; \`project\` is \`${files.project}\`, which wins over the user's, except for keys that need trust:`,
-    "those apply from a project's file only once the user ran `subagent-mcp trust` on its current content. `SUBAGENT_MCP_*` variables win over both (see environment.md).",
+    "those apply from a project's file only once the user ran `subagent-mcp trust` on its current content (\"above your own value\": only a value above the user's, or the default, needs it). `SUBAGENT_MCP_*` variables win over both (see environment.md).",
     "`*` stands for any name (a provider, a category); `[]` for each item of a list.",
     "",
     table(

@@ -8,7 +8,7 @@ const repo = join(import.meta.dirname, "..", "..", "..");
 
 // In the config package: its schema as JSON Schema (zod's own conversion), the defaults it fills in,
 // where its files live, and which keys of a project's file need trust (privilegedSettings, probed
-// with a project's file that sets every key to the most it may).
+// with a project's file that sets every key to the most it may), and which only above the user's.
 const configFacts = `import { z } from "zod";
 import { ConfigSchema, CONFIG_DEFAULTS, PROJECT_CONFIG, privilegedSettings, userConfigPath } from "./src/index.ts";
 const schema = z.toJSONSchema(ConfigSchema, { io: "input", unrepresentable: "any" });
@@ -32,8 +32,11 @@ function sample(s) {
 }
 const project = sample(schema);
 const trusted = [...privilegedSettings(project, {}).keys()];
+// Probed again with the user's file the same as the project's: what is gated only above the user's own value.
+const always = new Set(privilegedSettings(project, project).keys());
+const raising = trusted.filter((key) => !always.has(key));
 process.stdout.write(JSON.stringify({
-  schema, defaults: CONFIG_DEFAULTS, trusted,
+  schema, defaults: CONFIG_DEFAULTS, trusted, raising,
   files: { user: userConfigPath({ XDG_CONFIG_HOME: "$XDG_CONFIG_HOME" }), project: "<project>/" + PROJECT_CONFIG.split("\\\\").join("/") },
 }));
 process.exit(0);`;
