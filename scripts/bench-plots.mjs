@@ -112,6 +112,24 @@ const plots = {
       ],
     );
   },
+  "serve-start.svg": () => {
+    const r = results("serve").results;
+    return bars(
+      "A fresh server: spawn -> initialize answered (median)",
+      "ms",
+      ["bare node (first byte)", "SDK floor", "subagent-mcp"],
+      [{ name: "start", values: [r.bareNodeStartMs.median, r.floorInitializeMs.median, r.initializeMs.median] }],
+    );
+  },
+  "serve-memory.svg": () => {
+    const r = results("serve").results;
+    return bars(
+      "A fresh server after 2 s idle: RSS (median)",
+      "MB",
+      ["bare node", "SDK floor", "subagent-mcp"],
+      [{ name: "idle RSS", values: [r.bareNodeRssMb.median, r.floorRssMb.median, r.idleRssMb.median] }],
+    );
+  },
   "scale-memory.svg": () => {
     const r = codexScale();
     return lines(
