@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cliExecutable, loopbackEnv, startAllFakes, startTmuxClaude, type FakeRequest, type TmuxHost } from "@subagent-mcp/testkit";
+import { cliExecutable, loopbackEnv, startAllFakes, startTmuxClaude, type FakeModelServer, type FakeRequest, type TmuxHost } from "@subagent-mcp/testkit";
 import { bin } from "./e2e.js";
 
 // The interactive Claude Code as the host, under tmux as a person runs it, with our built server on
@@ -41,6 +41,23 @@ async function hostWithServer(allowed: string[]): Promise<{ host: TmuxHost; fake
   return { host, fakes, cwd: env.cwd };
 }
 
+// Claude Code can send a prompt's request before its session's tools hold a server it has already
+// logged as connected (seen on a loaded machine): the fake then echoes the prompt. As a person
+// would, the prompt is typed again once that answer shows. (The host's race: our server had answered.)
+async function promptWithTools(host: TmuxHost, fake: FakeModelServer, text: string): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const before = fake.requests.length;
+    await host.prompt(text);
+    const sent = await fake.waitForRequest(
+      (r) => fake.requests.indexOf(r) >= before && r.reply !== "title" && r.reply !== "json" && r.lastUserText.includes(text),
+      `the host's request for "${text}"`,
+    );
+    if (sent.tools.includes(LAUNCH)) return;
+    await host.waitFor((screen) => screen.split(`echo: ${text}`).length > attempt);
+  }
+  throw new Error(`the host sent "${text}" three times without ${LAUNCH}`);
+}
+
 // Resolves with the first host request that carries a task notification.
 function notified(scripted: (request: FakeRequest) => void): { seen: Promise<FakeRequest>; onRequest: (request: FakeRequest) => void } {
   let resolve: (request: FakeRequest) => void = () => undefined;
@@ -76,7 +93,7 @@ describe("an interactive Claude Code host takes delegations as MCP tasks", () =>
       }
       return undefined;
     });
-    await host.prompt("delegate this please");
+    await promptWithTools(host, fakes.claude, "delegate this please");
     const request = await watch.seen;
     const notification = notificationIn(request) ?? "";
     expect(notification).toContain("<status>completed</status>");
@@ -106,7 +123,7 @@ describe("an interactive Claude Code host takes delegations as MCP tasks", () =>
         return { kind: "tool", name: LAUNCH, input: { provider: "claude", prompt: "[[shell:touch made-by-sub.txt]]" } };
       return undefined;
     });
-    await host.prompt("delegate the file please");
+    await promptWithTools(host, fakes.claude, "delegate the file please");
     // The form: the agent, what it asks, and the three choices.
     await host.waitFor("touch made-by-sub.txt");
     expect(existsSync(join(cwd, "made-by-sub.txt"))).toBe(false);
