@@ -1,8 +1,10 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { cliExecutable } from "@subagent-mcp/testkit";
 import { execa, type ResultPromise } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { bin, startE2E, type E2E } from "./e2e.js";
-import { PROVIDERS, processesOfHome, running, startAnother, until, waitAll, type ListOut, type Provider, type Served } from "./past-e2e.js";
+import { agentDir, PROVIDERS, processesOfHome, running, startAnother, until, waitAll, type ListOut, type Provider, type Served } from "./past-e2e.js";
 
 // Agents outlive their server through the journal: a successor lists them, reads their
 // transcripts and resumes their conversations, after a crash as after a clean exit.
@@ -40,6 +42,15 @@ async function twoTurns(s: E2E): Promise<Record<Provider, string>> {
     expect(f?.result).toContain(s.fakes[provider].nonce);
   }
   return Object.fromEntries(PROVIDERS.map((p, i) => [p, ids[i]])) as Record<Provider, string>;
+}
+
+/** How many turn ends an agent's journal holds. */
+function turnsJournaled(s: E2E, id: string): number {
+  const file = join(agentDir(s, id), "journal.jsonl");
+  if (!existsSync(file)) return 0;
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith('{"t":"turn"')).length;
 }
 
 /** The old server's processes, its CLIs among them, and a check that every one is gone once it is. */
@@ -133,6 +144,9 @@ describe("agents outlive their server through the journal", () => {
   it("after a SIGKILL of the server: the successor reports the crash, lists, reads and resumes all three CLIs", { timeout: 180_000 }, async () => {
     const s = (e = await startE2E());
     const ids = await twoTurns(s);
+    // The journal writes behind the answers: the kill comes once every second turn is in it, so that
+    // what the successor must report is on disk (a kill a moment sooner loses the last entry).
+    await until("every agent's second turn in its journal", () => Object.values(ids).every((id) => turnsJournaled(s, id) >= 2));
     const procs = oldProcesses(s);
     const oldPid = s.transport.pid as number;
     process.kill(oldPid, "SIGKILL");
