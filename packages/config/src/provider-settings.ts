@@ -1,5 +1,5 @@
 // Per-provider settings of the config files with the environment over them: caps, executables.
-import { ENV_SETTINGS, executableEnvVar, type AcpAgentSpec, type EnvSetting, type Provider } from "@subagent-mcp/contract";
+import { capEnvVar, ENV_SETTINGS, executableEnvVar, type AcpAgentSpec, type EnvSetting, type Provider } from "@subagent-mcp/contract";
 import { ConfigError } from "./errors.js";
 
 /** An integer variable of the environment, at least `min`; undefined when unset or empty; a bad value is CONFIG_INVALID. */
@@ -31,7 +31,7 @@ export function capsOf(
   for (const [name, agent] of agents) if (agent.cap !== undefined) caps[name] = agent.cap;
   for (const section of sections) Object.assign(caps, section);
   for (const provider of providers) {
-    const cap = envInt(env, `SUBAGENT_MCP_CAP_${provider.toUpperCase().replaceAll("-", "_")}`, 1);
+    const cap = envInt(env, capEnvVar(provider), 1);
     if (cap !== undefined) caps[provider] = cap;
   }
   return caps;

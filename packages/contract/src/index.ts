@@ -111,6 +111,6 @@ export { WorktreeConfigSchema } from "./config-slices/worktree.js";
 export { ReceiptsConfigSchema, type ReceiptsConfig } from "./config-slices/receipts.js";
 export { PriceTableSchema, SpendCapsSchema, type Price, type PriceTable, type SpendCap, type SpendCaps } from "./config-slices/prices.js";
 export { SANDBOX_MODES, sandboxSetting, type SandboxMode } from "./config-slices/sandbox.js";
-export { AcpAgentConfigSchema, resolveAcpAgents, type AcpAgentConfig, type AcpAgentSpec } from "./config-slices/acp-agents.js";
-export { DEFAULT_AGENT_NICE, executableEnvVar } from "./config-slices/agent-process.js";
+export { ACP_PRESET_PROVIDERS, AcpAgentConfigSchema, resolveAcpAgents, type AcpAgentConfig, type AcpAgentSpec } from "./config-slices/acp-agents.js";
+export { capEnvVar, DEFAULT_AGENT_NICE, executableEnvVar } from "./config-slices/agent-process.js";
 export { ENV_SETTINGS, type EnvSetting } from "./config-slices/env-settings.js";

@@ -68,6 +68,9 @@ const ACP_PRESETS: Readonly<Record<string, AcpAgentSpec>> = {
   },
 };
 
+/** The ACP agents known without any config entry (Qwen Code, OpenCode). */
+export const ACP_PRESET_PROVIDERS: readonly string[] = Object.keys(ACP_PRESETS);
+
 /**
  * Every ACP provider: the presets, with the user's entries over them and beside them. A built-in
  * provider's name is refused (its driver is not ACP's), and so is a new name without a command:

@@ -13,5 +13,12 @@ export const DEFAULT_AGENT_NICE = 19;
 
 /** The environment variable that overrides a provider's executable, e.g. SUBAGENT_MCP_CLAUDE_PATH. */
 export function executableEnvVar(provider: Provider): string {
-  return `SUBAGENT_MCP_${provider.toUpperCase().replaceAll("-", "_")}_PATH`;
+  return `SUBAGENT_MCP_${envName(provider)}_PATH`;
 }
+
+/** The environment variable that sets a provider's cap over the config files, e.g. SUBAGENT_MCP_CAP_CLAUDE. */
+export function capEnvVar(provider: Provider): string {
+  return `SUBAGENT_MCP_CAP_${envName(provider)}`;
+}
+
+const envName = (provider: Provider): string => provider.toUpperCase().replaceAll("-", "_");

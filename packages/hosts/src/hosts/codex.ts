@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { BUILTIN_PROVIDERS, ENV_SETTINGS, executableEnvVar } from "@subagent-mcp/contract";
+import { ACP_PRESET_PROVIDERS, BUILTIN_PROVIDERS, capEnvVar, ENV_SETTINGS, executableEnvVar } from "@subagent-mcp/contract";
 import { MAILBOX_ENV } from "@subagent-mcp/mailbox/config";
 import { z } from "zod";
 import type { HostAdapter } from "../adapter.js";
@@ -27,8 +27,8 @@ const configPath = (ctx: HostContext) => join(home(ctx), "config.toml");
 
 /** The variables a Codex-started server of ours is given from Codex's own environment. */
 export const CODEX_FORWARDED_ENV: readonly string[] = [
-  ...[...BUILTIN_PROVIDERS, "qwen", "opencode"].map((provider) => executableEnvVar(provider)),
-  ...BUILTIN_PROVIDERS.map((provider) => `SUBAGENT_MCP_CAP_${provider.toUpperCase()}`),
+  // Each provider known without a config entry: where its executable is, and its cap.
+  ...[...BUILTIN_PROVIDERS, ...ACP_PRESET_PROVIDERS].flatMap((provider) => [executableEnvVar(provider), capEnvVar(provider)]),
   // Every config key a variable sets, from the table the config reads them by.
   ...Object.values(ENV_SETTINGS).map((setting) => setting.variable),
   ...["AGENTS_PATH", "SANDBOX", "JOURNAL", "DASHBOARD", "TOOLSETS", "MAX_RESULT_CHARS", "MAX_REQUEST_BYTES"].map((name) => `SUBAGENT_MCP_${name}`),
