@@ -96,6 +96,12 @@ function lines(title, yLabel, xLabel, xs, series) {
   );
 }
 
+// One measure of the `serve` run (its medians under `keys`) for a bare node, the SDK floor and ours.
+function serveBars(title, unit, measure, keys, bare = "bare node") {
+  const r = results("serve").results;
+  return bars(title, unit, [bare, "SDK floor", "subagent-mcp"], [{ name: measure, values: keys.map((k) => r[k].median) }]);
+}
+
 // The `scale` runs with N Codex agents alone (not the mixed or nesting ones), by N.
 const codexScale = () => results("scale").results.filter((x) => /^codex x\d+$/.test(x.label));
 
@@ -112,24 +118,15 @@ const plots = {
       ],
     );
   },
-  "serve-start.svg": () => {
-    const r = results("serve").results;
-    return bars(
+  "serve-start.svg": () =>
+    serveBars(
       "A fresh server: spawn -> initialize answered (median)",
       "ms",
-      ["bare node (first byte)", "SDK floor", "subagent-mcp"],
-      [{ name: "start", values: [r.bareNodeStartMs.median, r.floorInitializeMs.median, r.initializeMs.median] }],
-    );
-  },
-  "serve-memory.svg": () => {
-    const r = results("serve").results;
-    return bars(
-      "A fresh server after 2 s idle: RSS (median)",
-      "MB",
-      ["bare node", "SDK floor", "subagent-mcp"],
-      [{ name: "idle RSS", values: [r.bareNodeRssMb.median, r.floorRssMb.median, r.idleRssMb.median] }],
-    );
-  },
+      "start",
+      ["bareNodeStartMs", "floorInitializeMs", "initializeMs"],
+      "bare node (first byte)",
+    ),
+  "serve-memory.svg": () => serveBars("A fresh server after 2 s idle: RSS (median)", "MB", "idle RSS", ["bareNodeRssMb", "floorRssMb", "idleRssMb"]),
   "scale-memory.svg": () => {
     const r = codexScale();
     return lines(
