@@ -40,6 +40,8 @@ interface Watched {
   noTree: string | undefined;
   /** The turn's start was read as a git tree. */
   treeAtStart: boolean;
+  /** Some snapshot of this folder was a git tree: a later turn that writes nothing is git's "none changed" even before its own start is read. */
+  repository: boolean;
   /** The tree the last turn's changes were counted from (its diff is read against it). */
   base: Snapshot | undefined;
 }
@@ -77,6 +79,7 @@ export class Receipts implements TurnWitness {
       if (watched.start !== start) return;
       watched.started = true;
       watched.treeAtStart = "tree" in snapshot;
+      if (watched.treeAtStart) watched.repository = true;
       if ("undetermined" in snapshot && snapshot.undetermined.startsWith("not a git repository")) watched.noTree = snapshot.undetermined;
     });
   }
@@ -155,6 +158,7 @@ export class Receipts implements TurnWitness {
       machine: undefined,
       noTree: undefined,
       treeAtStart: false,
+      repository: false,
       base: undefined,
     };
     this.#agents.set(agentId, watched);
@@ -165,7 +169,7 @@ export class Receipts implements TurnWitness {
   // known to be a repository, the CLI's edit tools' (none) elsewhere, not determined while unknown.
   #unwritten(watched: Watched): ReceiptFiles {
     if (watched.noTree !== undefined) return fromTools(watched.tally);
-    return watched.treeAtStart || watched.last !== undefined ? emptyFiles("git") : emptyFiles("none");
+    return watched.repository ? emptyFiles("git") : emptyFiles("none");
   }
 
   // The turn's files from git: its start (or, if the agent wrote first, the tree the last turn left) against now.
@@ -190,10 +194,12 @@ export class Receipts implements TurnWitness {
     }
     // One spawn: what changed since the start. The tree as the turn left it (the next turn's start
     // if its agent writes before its own is read) is written after the receipt is made, off its path.
+    watched.repository = true;
     const changes = await watched.watch.changesSince(base, maxFiles);
     watched.base = base;
     void watched.watch.snapshot().then((end) => {
       watched.last = "undetermined" in end ? undefined : end;
+      if (watched.last !== undefined) watched.repository = true;
     });
     if (!("source" in changes))
       return {
