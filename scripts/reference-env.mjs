@@ -1,7 +1,8 @@
 // The environment variables the code reads, found in the sources (packages/*/src, apps/cli/src; no
 // tests): every SUBAGENT_MCP_* name it spells, and any other name it reads off an environment
-// (`env.NAME`, `env["NAME"]`, `process.env.NAME`, not assigned). A name's meaning is the comment
-// on its line or just above its first commented read.
+// (`env.NAME`, `env["NAME"]`, `process.env.NAME`, not assigned). A name's meaning is the comment of
+// its definition (the line that spells it as a string, `const FLEET_KEY_ENV = "SUBAGENT_MCP_FLEET_KEY"`,
+// or the function that returns it), else the first comment that names it.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 
@@ -43,6 +44,23 @@ function commentAt(lines, i) {
   return joined(above);
 }
 
+// A line that spells the name as a string literal defines it: its comment, or the doc comment of the
+// function that returns it, says what it is even without repeating the name.
+function definitionComment(lines, i, name) {
+  const literal = name.includes("*") ? `\`${name.slice(0, name.indexOf("*"))}` : `"${name}"`;
+  if (!lines[i].includes(literal)) return undefined;
+  return commentAt(lines, i) ?? (/^\s*return\b/.test(lines[i]) ? functionDoc(lines, i) : undefined);
+}
+
+// The doc comment of the top-level function line `i` is in (a read or a definition in its body).
+function functionDoc(lines, i) {
+  for (let j = i - 1; j >= 0; j--) {
+    if (!/^\S/.test(lines[j])) continue;
+    return /^(export\s+)?(async\s+)?function\b/.test(lines[j]) ? commentAt(lines, j) : undefined;
+  }
+  return undefined;
+}
+
 const joined = (parts) => {
   const text = parts.join(" ").replace(/\s+/g, " ").trim();
   return text === "" ? undefined : text;
@@ -53,10 +71,13 @@ const joined = (parts) => {
 function oneLine(text, name) {
   const sentences = text.split(/(?<!\b(?:e\.g|i\.e)\.)(?<=\.)\s+/);
   const first = sentences[0] ?? text;
-  const naming = sentences.find((x) => x.includes(name));
+  const naming = sentences.find((x) => names(x, name));
   const line = naming === undefined || naming === first ? first : `${first} ${naming}`;
   return line.length > 240 ? `${line.slice(0, 237)}...` : line;
 }
+
+// Whether `text` spells the variable `name` as a whole word (not HOME inside $XDG_CONFIG_HOME); a `*` stands for any part.
+const names = (text, name) => new RegExp(`(?<![A-Za-z0-9_])${name.replace("*", "[A-Z0-9_]*")}(?![A-Za-z0-9_])`).test(text);
 
 // The package a source file belongs to, as its folder (packages/config, apps/cli).
 const packageOf = (root, file) => relative(root, file).split(sep).slice(0, 2).join("/");
@@ -82,19 +103,31 @@ export function environment(root) {
       const names = [...line.matchAll(OURS)].map((m) => m[0].replace(/\$\{[^}]*\}/, "*").replace(/_$/, "_*")).filter((n) => n !== "SUBAGENT_MCP_*");
       for (const m of line.matchAll(READ)) names.push(m[1] ?? m[2]);
       for (const name of names) {
-        const entry = found.get(name) ?? { name, packages: new Set(), comments: [] };
+        const entry = found.get(name) ?? { name, packages: new Set(), comments: [], docs: [], definitions: [] };
         entry.packages.add(packageOf(root, file));
         const comment = commentAt(lines, i);
         if (comment !== undefined) entry.comments.push(comment);
+        const doc = functionDoc(lines, i);
+        if (doc !== undefined) entry.docs.push(doc);
+        const defined = definitionComment(lines, i, name);
+        if (defined !== undefined) entry.definitions.push(defined);
         found.set(name, entry);
       }
     });
   }
-  return [...found.values()]
+  const rows = [...found.values()]
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .map((e) => {
-      // Only a comment that names the variable says what it is: the nearest other comment is often about something else.
-      const meaning = e.comments.find((c) => c.includes(e.name.replace("*", "")));
-      return { name: e.name, packages: [...e.packages].sort(), ...(meaning === undefined ? {} : { meaning: oneLine(meaning, e.name.replace("*", "")) }) };
+      // Its definition's comment, else only a comment that names the variable says what it is (the
+      // nearest other comment is often about something else): one at a read before the doc of a function that reads it.
+      const meaning = e.definitions[0] ?? [...e.comments, ...e.docs].find((c) => names(c, e.name));
+      return { name: e.name, packages: [...e.packages].sort(), ...(meaning === undefined ? {} : { meaning: oneLine(meaning, e.name) }) };
     });
+  // A name the code also completes (SUBAGENT_MCP_CODEX_PATH, of SUBAGENT_MCP_*_PATH) means what its pattern does.
+  const patterns = rows.filter((r) => r.name.includes("*") && r.meaning !== undefined);
+  return rows.map((r) => {
+    if (r.meaning !== undefined || r.name.includes("*")) return r;
+    const pattern = patterns.find((p) => new RegExp(`^${p.name.replace("*", "[A-Z0-9_]+")}$`).test(r.name));
+    return pattern === undefined ? r : { ...r, meaning: pattern.meaning };
+  });
 }

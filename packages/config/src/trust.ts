@@ -40,6 +40,7 @@ export function sha256(bytes: Buffer | string): string {
 
 /** Where trust is recorded: `$XDG_STATE_HOME/subagent-mcp/trust.json` (default `~/.local/state/...`). */
 function trustFilePath(env: Record<string, string | undefined>): string {
+  // HOME is the user's home (else the OS's account record): every default folder of ours is under it.
   return stateLayout(stateDir({ home: env.HOME ?? homedir(), env })).trust;
 }
 

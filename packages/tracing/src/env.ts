@@ -36,8 +36,9 @@ export type Protocol = (typeof PROTOCOLS)[number];
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Whether the environment asks for traces: an OTLP endpoint is set (for all signals or for
- * traces), and neither OTEL_SDK_DISABLED nor OTEL_TRACES_EXPORTER=none says no.
+ * Whether the environment asks for traces: an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT for
+ * all signals, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT for traces), and neither OTEL_SDK_DISABLED nor
+ * OTEL_TRACES_EXPORTER=none says no.
  */
 export function tracingWanted(env: Env): boolean {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return false;
@@ -46,7 +47,10 @@ export function tracingWanted(env: Env): boolean {
   return nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) || nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
 }
 
-/** The traces' protocol (default http/protobuf, as the specification says), or why it is not one we speak. */
+/**
+ * The traces' protocol, from OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL
+ * (default http/protobuf, as the specification says), or why it is not one we speak.
+ */
 export function protocolOf(env: Env): Protocol | { unsupported: string } {
   const given = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim();
   if (given === undefined || given === "") return "http/protobuf";

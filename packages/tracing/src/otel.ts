@@ -99,7 +99,7 @@ async function bounded(flush: Promise<void>): Promise<void> {
  * A server under a sub-agent (its launching server passed its trace down) dies with its agent's
  * process tree, which a kill ends with SIGKILL at once: nothing buffered survives that, so each of
  * its spans is sent as it ends. Elsewhere the batch processor's delays and sizes come from
- * OTEL_BSP_* as the specification says, every second when no delay is set (not every 5 s).
+ * OTEL_BSP_* as the specification says, every second when no OTEL_BSP_SCHEDULE_DELAY is set (not every 5 s).
  */
 function processorFor(env: NodeJS.ProcessEnv, exporter: SpanExporter): SpanProcessor {
   const nested = [env[TRACEPARENT_ENV], env[OTEL_ENV]].some((v) => v !== undefined && v.trim() !== "");

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { executableEnvVar } from "@subagent-mcp/contract";
 import type { CliEnvironment, CliName, FakeModelServer } from "@subagent-mcp/testkit";
 import { loopbackEnv } from "@subagent-mcp/testkit/env";
 import { startFakeFor } from "@subagent-mcp/testkit/fakes";
@@ -31,14 +32,6 @@ function ownMain(): string {
   return process.argv[1] ?? fileURLToPath(new URL("./main.js", import.meta.url));
 }
 
-const PATH_VARS: Record<CliName, string> = {
-  claude: "SUBAGENT_MCP_CLAUDE_PATH",
-  codex: "SUBAGENT_MCP_CODEX_PATH",
-  gemini: "SUBAGENT_MCP_GEMINI_PATH",
-  qwen: "SUBAGENT_MCP_QWEN_PATH",
-  opencode: "SUBAGENT_MCP_OPENCODE_PATH",
-};
-
 /** Starts a fake model server per CLI and builds the loopback environment; the user's HOME is never read or written. */
 export async function openSession(found: { cli: CliName; path: string }[]): Promise<DemoSession> {
   const fakes: Partial<Record<CliName, FakeModelServer>> = {};
@@ -62,7 +55,7 @@ export async function openSession(found: { cli: CliName; path: string }[]): Prom
     await mkdir(configDir, { recursive: true });
     await writeFile(join(configDir, "config.json"), `${JSON.stringify({ permissions: { allow: [DEMO_RULE] } }, null, 2)}\n`);
     const serverEnv: Record<string, string> = { ...env.env, ENABLE_TOOL_SEARCH: "false" };
-    for (const { cli, path } of found) serverEnv[PATH_VARS[cli]] = path;
+    for (const { cli, path } of found) serverEnv[executableEnvVar(cli)] = path;
     let stderr = "";
     const session: DemoSession = {
       clis: found.map((f) => f.cli),

@@ -252,7 +252,7 @@ function agentFiles(ctx: CliContext): DefinitionSource {
   return async () => (await source.get())();
 }
 
-// Claude Code tells its MCP servers which session they serve; the other hosts do not.
+// Claude Code tells its MCP servers which session they serve (CLAUDE_CODE_SESSION_ID); the other hosts do not.
 function sessionOf(ctx: CliContext): string | undefined {
   const session = ctx.env.CLAUDE_CODE_SESSION_ID;
   return session === undefined || session === "" ? undefined : session;

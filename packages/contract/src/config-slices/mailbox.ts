@@ -27,7 +27,7 @@ export type MailboxConfig = z.infer<typeof MailboxConfigSchema>;
 /** The environment variables that set the mailbox (each over the config files). */
 export const MAILBOX_ENV = {
   url: "SUBAGENT_MCP_MAILBOX_URL",
-  prefix: "SUBAGENT_MCP_MAILBOX_PREFIX",
-  ca: "SUBAGENT_MCP_MAILBOX_CA",
-  claim_idle_s: "SUBAGENT_MCP_MAILBOX_CLAIM_IDLE_S",
+  prefix: "SUBAGENT_MCP_MAILBOX_PREFIX", // mailbox.prefix: the prefix of our Redis keys, so that teams can share one Redis
+  ca: "SUBAGENT_MCP_MAILBOX_CA", // mailbox.ca: a PEM file with the CA that signed the Redis server's certificate (rediss://)
+  claim_idle_s: "SUBAGENT_MCP_MAILBOX_CLAIM_IDLE_S", // mailbox.claim_idle_s: a claimed message whose reader went silent this long goes to another reader
 } as const;

@@ -10,7 +10,7 @@ export const MAX_DEPTH_ENV = "SUBAGENT_MCP_MAX_DEPTH";
 export const NAME_ENV = "SUBAGENT_MCP_AGENT_NAME";
 /** The permission level of the agent a server runs under: the most it may grant. */
 export const CEILING_ENV = "SUBAGENT_MCP_PERMISSION_CEILING";
-/** The tools that agent may use without asking, as a JSON array ("*": any). */
+/** The tools the agent a server runs under may use without asking, as a JSON array ("*": any). */
 export const TOOLS_CEILING_ENV = "SUBAGENT_MCP_TOOLS_CEILING";
 /** The agents a server runs under, top first, comma-separated: it sees only the journal's agents below the last of them. */
 export const AGENT_LINEAGE_ENV = "SUBAGENT_MCP_LINEAGE";

@@ -5,7 +5,7 @@ import type { SessionSpec } from "@subagent-mcp/core";
 // by the same name: for the session, its config (OPENCODE_CONFIG_CONTENT, merged over its files)
 // switches the user's entry of ours off; the one handed in `session/new` is not affected.
 
-/** `env`, with what an OpenCode session needs so that the handed server takes the place of the user's entry of its name (as it is for another agent). */
+/** `env`, with OPENCODE_CONFIG_CONTENT switching off the user's entry of our name, so that the handed server takes its place (as it is for another agent). */
 export function opencodeOwnEntryEnv(command: string, spec: SessionSpec, env: Record<string, string>): Record<string, string> {
   const name = spec.ownEntry?.name;
   if (name === undefined || basename(command) !== "opencode") return env;

@@ -33,7 +33,7 @@ export async function runCheckCommand(check: {
   const started = performance.now();
   const tail = new TailBuffer(CHECK_OUTPUT_CHARS);
   const timeoutMs = check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-  // A CLI's environment: what lets a launch run is not a check's either.
+  // SUBAGENT_MCP_AGENT_ID tells a check command which agent's turn it checks; what lets a launch run is not in its environment (as in a CLI's).
   const env = withoutSecrets({ ...check.env, SUBAGENT_MCP_AGENT_ID: check.agentId });
   const shell = { executable: "/bin/sh", args: ["-c", check.command], cwd: check.cwd, env, ownPids: true };
   let run: { executable: string; args: string[]; env: Record<string, string> };

@@ -24,7 +24,8 @@ export function traceTarget(env: Env): TraceTarget | undefined {
 /**
  * Claude Code's traces (it reads the endpoint, protocol and headers from the OTEL_* it inherits):
  * its telemetry, the enhanced beta that holds its spans, and TRACEPARENT, which it continues.
- * Its metrics and logs stay off unless the user's environment turned them on.
+ * Its metrics and logs stay off unless the user's environment turned them on (OTEL_METRICS_EXPORTER,
+ * OTEL_LOGS_EXPORTER); with OTEL_SERVICE_NAME set, its spans go under the name claude-code.
  */
 export function claudeTraceEnv(traceparent: string | undefined, env: Env): Record<string, string> {
   if (traceparent === undefined || traceTarget(env) === undefined) return {};

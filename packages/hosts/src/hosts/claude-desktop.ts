@@ -8,6 +8,7 @@ import { jsonServer } from "../json-settings.js";
 function configDir(ctx: HostContext): string {
   const platform = ctx.platform ?? process.platform;
   if (platform === "darwin") return posix.join(ctx.home, "Library", "Application Support", "Claude");
+  // On Windows, Claude Desktop keeps its config under %APPDATA% (default the home's AppData\Roaming).
   if (platform === "win32") return win32.join(ctx.env.APPDATA ?? win32.join(ctx.home, "AppData", "Roaming"), "Claude");
   // XDG: a relative $XDG_CONFIG_HOME is invalid and ignored.
   const xdg = ctx.env.XDG_CONFIG_HOME;
