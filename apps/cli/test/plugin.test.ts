@@ -148,6 +148,11 @@ describe("the Codex plugin", () => {
     expect(got.transport.env_vars).toEqual(expect.arrayContaining(Object.values(MAILBOX_ENV)));
     // Codex's own 10 s is less than a busy machine may take to start a Node server: it would go on without our tools.
     expect(got.startup_timeout_sec, entry.stdout).toBe(STARTUP_TIMEOUT_SEC);
+    // And required: Codex waits for it rather than run the turn without it (codex-required.test.ts).
+    const manifest = JSON.parse(readFileSync(join(checkout, "plugins", "subagent-mcp", ".codex-plugin", "plugin.json"), "utf8")) as {
+      mcpServers: Record<string, { required?: boolean }>;
+    };
+    expect(manifest.mcpServers["subagent-mcp"]?.required).toBe(true);
     // (Dry: Codex's hooks are still setup's to write, and this test removes the plugin alone.)
     const planned = await ours(h.env, ["setup", "--host", "codex", "--dry-run"]);
     expect(planned).toContain("codex: installed as the plugin subagent-mcp@subagent-mcp");
@@ -156,11 +161,11 @@ describe("the Codex plugin", () => {
 
     const seen = { tools: [] as string[] };
     scriptDelegation(h.fakes.codex, seen);
-    const { stdout } = await runCli(h.env, ["exec", "--skip-git-repo-check", "-m", "gpt-5.5", "delegate this"], {
+    const { stdout, stderr } = await runCli(h.env, ["exec", "--skip-git-repo-check", "-m", "gpt-5.5", "delegate this"], {
       step: "codex exec through the plugin",
       timeoutMs: 120_000,
     });
-    expect(stdout).toContain(`${h.fakes.codex.nonce} host saw:`);
+    expect(stdout, stderr).toContain(`${h.fakes.codex.nonce} host saw:`);
     expect(stdout).toContain("sub-task through the plugin");
     expect(
       seen.tools.some((t) => t.endsWith("launch_agent")),

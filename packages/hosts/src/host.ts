@@ -9,6 +9,13 @@ export const TOOL_TIMEOUT_SEC = 660;
  * session without our tools, silently.
  */
 export const STARTUP_TIMEOUT_SEC = 30;
+/**
+ * Codex's entry is `required`: Codex runs a turn with only the optional servers that were up within
+ * a second of it (its `mcp_optional_startup_grace_ms`), so on a busy machine a session's first turn
+ * (all of `codex exec`) went without our tools, silently. A required one is waited for, up to the
+ * startup timeout, and one that cannot start stops Codex with our server's error.
+ */
+export const CODEX_REQUIRED = true;
 
 /** Where a host's files are found: the user's home and environment (CLAUDE_CONFIG_DIR, CODEX_HOME, ...). */
 export interface HostContext {

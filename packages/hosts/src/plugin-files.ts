@@ -1,4 +1,4 @@
-import { SERVER_NAME, STARTUP_TIMEOUT_SEC, TOOL_TIMEOUT_SEC } from "./host.js";
+import { CODEX_REQUIRED, SERVER_NAME, STARTUP_TIMEOUT_SEC, TOOL_TIMEOUT_SEC } from "./host.js";
 import { CODEX_FORWARDED_ENV } from "./hosts/codex.js";
 import { hostAdapter } from "./registry.js";
 
@@ -66,7 +66,7 @@ export function pluginFiles(meta: PluginMeta): PluginFile[] {
       name: SERVER_NAME,
       ...about,
       skills: "./skills/",
-      // The same timeouts as setup's entry: without a startup one, a slow start loses our tools.
+      // The same timeouts as setup's entry, and required like it: without them, a slow start loses our tools.
       mcpServers: {
         [SERVER_NAME]: {
           command: "node",
@@ -75,6 +75,7 @@ export function pluginFiles(meta: PluginMeta): PluginFile[] {
           env_vars: CODEX_FORWARDED_ENV,
           tool_timeout_sec: TOOL_TIMEOUT_SEC,
           startup_timeout_sec: STARTUP_TIMEOUT_SEC,
+          required: CODEX_REQUIRED,
         },
       },
     }),

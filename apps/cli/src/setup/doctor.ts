@@ -75,11 +75,15 @@ async function checkHost(host: Provider, run: boolean, config: EffectiveConfig):
     const acp = acpCapabilities(answer);
     if (acp !== undefined) shake += `; ${acp}`;
     // An ACP agent may ignore the MCP servers session/new hands it: then its sub-agents cannot message.
+    // A probe that failed (the agent errored before the probe's server started) tells nothing either way.
     if (driver instanceof AcpDriver) {
-      takesServers = await startsMcpServers(driver).catch(() => false);
-      shake += takesServers
-        ? "; starts the MCP servers given in session/new"
-        : "; IGNORES the MCP servers given in session/new: its sub-agents get no messaging tools";
+      const probed = await startsMcpServers(driver).catch((error: unknown) => errorMessage(error));
+      takesServers = probed !== false;
+      if (typeof probed === "string") shake += `; could not tell whether it starts the MCP servers given in session/new (${probed})`;
+      else
+        shake += probed
+          ? "; starts the MCP servers given in session/new"
+          : "; IGNORES the MCP servers given in session/new: its sub-agents get no messaging tools";
     }
   } catch (error) {
     problems += 1;

@@ -11,7 +11,8 @@ const MARKER_SERVER = "require('node:fs').writeFileSync(process.argv[1], 'starte
  * Whether an ACP agent starts the MCP servers handed to it in `session/new` (ACP requires stdio
  * ones; some agents ignore them all), which is how its sub-agents get their messaging tools. A
  * session is opened with a stand-in server that marks a file when started; no model call is made.
- * Resolves true once the mark appears, false when `timeoutMs` passes first; the session is killed.
+ * Resolves true once the mark appears, false when `timeoutMs` passes first, and rejects with the
+ * agent's error when it errs before the mark (nothing is known then); the session is killed.
  */
 export async function startsMcpServers(driver: AcpDriver, timeoutMs = 20_000): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), "subagent-mcp-acp-mcp-"));

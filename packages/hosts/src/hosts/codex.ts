@@ -5,7 +5,7 @@ import { MAILBOX_ENV } from "@subagent-mcp/mailbox/config";
 import { z } from "zod";
 import type { HostAdapter } from "../adapter.js";
 import { HostsError } from "../errors.js";
-import { SERVER_NAME, STARTUP_TIMEOUT_SEC, TOOL_TIMEOUT_SEC, type HostContext } from "../host.js";
+import { CODEX_REQUIRED, SERVER_NAME, STARTUP_TIMEOUT_SEC, TOOL_TIMEOUT_SEC, type HostContext } from "../host.js";
 import { entryOf, type Draft, type HostReading, type LookupContext } from "../mcp/entries.js";
 import { readConfig } from "../mcp/read-config.js";
 import { ourPluginIds, readChecked, type PluginInstall } from "../plugin-record.js";
@@ -60,6 +60,7 @@ export function codexServerBlock(
     `command = ${tomlString(entry.command)}`,
     `args = [${entry.args.map(tomlString).join(", ")}]`,
     `startup_timeout_sec = ${entry.startupTimeoutSec}`,
+    `required = ${String(CODEX_REQUIRED)}`,
     `tool_timeout_sec = ${entry.toolTimeoutSec}`,
     // What the server and the CLIs it starts read, which Codex would not pass otherwise (as the plugin's entry).
     `env_vars = [${CODEX_FORWARDED_ENV.map(tomlString).join(", ")}]`,
