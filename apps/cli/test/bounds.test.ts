@@ -42,33 +42,43 @@ async function toolError(s: E2E, name: string, args: Record<string, unknown>): P
 }
 
 describe("bounds on processes, queues and records", () => {
-  it("with cap 2, ten finished launches keep at most SUBAGENT_MCP_MAX_LIVE live CLIs; the others hibernate and wake on a message", async () => {
-    const s = (e = await startE2E({ SUBAGENT_MCP_CAP_CODEX: "2", SUBAGENT_MCP_MAX_LIVE: "3" }));
-    const ids: string[] = [];
-    for (let i = 0; i < 10; i++) ids.push((await s.call<Launched>("launch_agent", { provider: "codex", prompt: `task ${i}` })).agent_id);
-    const done = await s.call<{ finished: unknown[]; timed_out: boolean }>("wait", { agent_ids: ids, mode: "all", timeout_s: 120 });
-    expect(done.timed_out).toBe(false);
-    expect(done.finished).toHaveLength(10);
-    // The last turn's end makes room by closing an idle agent's CLI: that hibernation may land just after `wait` returns.
-    let rows: Row[] = [];
-    const hibernated = async (): Promise<boolean> => {
-      rows = (await s.call<{ agents: Row[] }>("list_agents")).agents;
-      return rows.filter((r) => r.status === "hibernated").length >= 7;
-    };
-    while (!(await hibernated())) await new Promise((r) => setTimeout(r, 50));
-    expect(rows.every((r) => r.alive)).toBe(true);
-    expect(rows.filter((r) => r.status === "hibernated")).toHaveLength(7);
-    expect(rows.filter((r) => r.status === "finished")).toHaveLength(3);
-    await until("the hibernated CLIs to exit", () => cliChildren(s.transport.pid as number, "codex").length <= 3, 15_000);
-    const asleep = rows.find((r) => r.status === "hibernated") as Row;
-    const polled = await s.call<{ hint?: string }>("poll_agent", { agent_id: asleep.agent_id });
-    expect(polled.hint).toMatch(/process was closed to free memory/);
-    // The follow-up wakes it on its own conversation; another idle agent makes room.
-    await s.call("send_message", { agent_id: asleep.agent_id, message: "[[history]]" });
-    const woke = await s.call<{ finished: { result: string }[] }>("wait", { agent_ids: [asleep.agent_id], timeout_s: 120 });
-    expect(woke.finished[0]?.result).toMatch(/history: task \d \| \[\[history\]\]/);
-    await until("at most 3 codex CLIs again", () => cliChildren(s.transport.pid as number, "codex").length <= 3, 15_000);
-  });
+  // Eleven Codex sessions, two at a time: on a loaded machine each start takes seconds, so the bound is the suite's longest.
+  it(
+    "with cap 2, ten finished launches keep at most SUBAGENT_MCP_MAX_LIVE live CLIs; the others hibernate and wake on a message",
+    { timeout: 240_000 },
+    async () => {
+      const s = (e = await startE2E({ SUBAGENT_MCP_CAP_CODEX: "2", SUBAGENT_MCP_MAX_LIVE: "3" }));
+      const ids: string[] = [];
+      for (let i = 0; i < 10; i++) ids.push((await s.call<Launched>("launch_agent", { provider: "codex", prompt: `task ${i}` })).agent_id);
+      const done = await s.call<{ finished: unknown[]; timed_out: boolean }>("wait", { agent_ids: ids, mode: "all", timeout_s: 120 });
+      expect(done.timed_out, JSON.stringify(done)).toBe(false);
+      expect(done.finished).toHaveLength(10);
+      // The last turn's end makes room by closing an idle agent's CLI: that hibernation may land just after `wait` returns.
+      let rows: Row[] = [];
+      const hibernated = async (): Promise<boolean> => {
+        rows = (await s.call<{ agents: Row[] }>("list_agents")).agents;
+        return rows.filter((r) => r.status === "hibernated").length >= 7;
+      };
+      // Bounded, and saying where each agent stands, so that a hibernation that never comes fails with its picture.
+      const since = Date.now();
+      while (!(await hibernated())) {
+        if (Date.now() - since > 60_000) throw new Error(`7 agents never hibernated: ${JSON.stringify(rows.map((r) => [r.agent_id, r.status, r.alive]))}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(rows.every((r) => r.alive)).toBe(true);
+      expect(rows.filter((r) => r.status === "hibernated")).toHaveLength(7);
+      expect(rows.filter((r) => r.status === "finished")).toHaveLength(3);
+      await until("the hibernated CLIs to exit", () => cliChildren(s.transport.pid as number, "codex").length <= 3, 15_000);
+      const asleep = rows.find((r) => r.status === "hibernated") as Row;
+      const polled = await s.call<{ hint?: string }>("poll_agent", { agent_id: asleep.agent_id });
+      expect(polled.hint).toMatch(/process was closed to free memory/);
+      // The follow-up wakes it on its own conversation; another idle agent makes room.
+      await s.call("send_message", { agent_id: asleep.agent_id, message: "[[history]]" });
+      const woke = await s.call<{ finished: { result: string }[] }>("wait", { agent_ids: [asleep.agent_id], timeout_s: 120 });
+      expect(woke.finished[0]?.result).toMatch(/history: task \d \| \[\[history\]\]/);
+      await until("at most 3 codex CLIs again", () => cliChildren(s.transport.pid as number, "codex").length <= 3, 15_000);
+    },
+  );
 
   it("refuses a launch past 50 queued ones with a clear error, and frees the records of ended agents beyond 200", async () => {
     const s = (e = await startE2E({ SUBAGENT_MCP_CAP_CODEX: "1" }));

@@ -11,36 +11,51 @@ const MARKER_SERVER = "require('node:fs').writeFileSync(process.argv[1], 'starte
  * Whether an ACP agent starts the MCP servers handed to it in `session/new` (ACP requires stdio
  * ones; some agents ignore them all), which is how its sub-agents get their messaging tools. A
  * session is opened with a stand-in server that marks a file when started; no model call is made.
- * Resolves true once the mark appears, false when `timeoutMs` passes first, and rejects with the
- * agent's error when it errs before the mark (nothing is known then); the session is killed.
+ * Resolves true once the mark appears, false when `timeoutMs` passes after the session was set up
+ * (`session/new` answered: how long a busy machine took to get there says nothing of the servers),
+ * and rejects when nothing can be told: the agent erred or exited before the mark, or its session
+ * was not set up within `setupMs`. The session is killed.
  */
-export async function startsMcpServers(driver: AcpDriver, timeoutMs = 20_000): Promise<boolean> {
+export async function startsMcpServers(driver: AcpDriver, timeoutMs = 20_000, setupMs = 120_000): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), "subagent-mcp-acp-mcp-"));
   const marker = join(dir, "started");
-  let onError: (message: string) => void = () => undefined;
+  let onEvent: (event: AgentEvent) => void = () => undefined;
   const session = driver.start(
     { cwd: dir, mcpServers: [{ name: "probe", command: process.execPath, args: ["-e", MARKER_SERVER, marker], env: {} }] },
-    (event: AgentEvent) => {
-      if (event.type === "error") onError(event.message);
+    (event) => {
+      onEvent(event);
     },
   );
   try {
     // The agent starts its servers as it sets the session up; only the file says whether it did.
     return await new Promise<boolean>((resolve, reject) => {
-      const watcher = watch(dir, () => {
-        if (existsSync(marker)) done(true);
-      });
-      const timer = setTimeout(() => {
-        done(existsSync(marker));
-      }, timeoutMs);
+      let settled = false;
+      const timers: NodeJS.Timeout[] = [];
       const done = (started: boolean, error?: string): void => {
+        if (settled) return;
+        settled = true;
         watcher.close();
-        clearTimeout(timer);
+        for (const timer of timers) clearTimeout(timer);
         if (error !== undefined && !started) reject(new Error(error));
         else resolve(started);
       };
-      onError = (message) => {
-        done(existsSync(marker), message);
+      const watcher = watch(dir, () => {
+        if (existsSync(marker)) done(true);
+      });
+      timers.push(
+        setTimeout(() => {
+          done(existsSync(marker), `its session was not set up within ${setupMs / 1000} s`);
+        }, setupMs),
+      );
+      onEvent = (event) => {
+        if (event.type === "error") done(existsSync(marker), event.message);
+        else if (event.type === "exit") done(existsSync(marker), `it exited (code ${String(event.code)}) before its session was probed`);
+        else if (event.type === "started")
+          timers.push(
+            setTimeout(() => {
+              done(existsSync(marker));
+            }, timeoutMs),
+          );
       };
       if (existsSync(marker)) done(true);
     });
