@@ -71,13 +71,13 @@ const joined = (parts) => {
 function oneLine(text, name) {
   const sentences = text.split(/(?<!\b(?:e\.g|i\.e)\.)(?<=\.)\s+/);
   const first = sentences[0] ?? text;
-  const naming = sentences.find((x) => names(x, name));
+  const naming = sentences.find((x) => spells(x, name));
   const line = naming === undefined || naming === first ? first : `${first} ${naming}`;
   return line.length > 240 ? `${line.slice(0, 237)}...` : line;
 }
 
 // Whether `text` spells the variable `name` as a whole word (not HOME inside $XDG_CONFIG_HOME); a `*` stands for any part.
-const names = (text, name) => new RegExp(`(?<![A-Za-z0-9_])${name.replace("*", "[A-Z0-9_]*")}(?![A-Za-z0-9_])`).test(text);
+const spells = (text, name) => new RegExp(`(?<![A-Za-z0-9_])${name.replace("*", "[A-Z0-9_]*")}(?![A-Za-z0-9_])`).test(text);
 
 // The package a source file belongs to, as its folder (packages/config, apps/cli).
 const packageOf = (root, file) => relative(root, file).split(sep).slice(0, 2).join("/");
@@ -120,7 +120,7 @@ export function environment(root) {
     .map((e) => {
       // Its definition's comment, else only a comment that names the variable says what it is (the
       // nearest other comment is often about something else): one at a read before the doc of a function that reads it.
-      const meaning = e.definitions[0] ?? [...e.comments, ...e.docs].find((c) => names(c, e.name));
+      const meaning = e.definitions[0] ?? [...e.comments, ...e.docs].find((c) => spells(c, e.name));
       return { name: e.name, packages: [...e.packages].sort(), ...(meaning === undefined ? {} : { meaning: oneLine(meaning, e.name) }) };
     });
   // A name the code also completes (SUBAGENT_MCP_CODEX_PATH, of SUBAGENT_MCP_*_PATH) means what its pattern does.

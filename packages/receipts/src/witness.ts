@@ -38,8 +38,6 @@ interface Watched {
   machine: string | undefined;
   /** Why its folder has no git tree to read ("not a git repository"), once a snapshot said so: later turns do not ask again. */
   noTree: string | undefined;
-  /** The turn's start was read as a git tree. */
-  treeAtStart: boolean;
   /** Some snapshot of this folder was a git tree: a later turn that writes nothing is git's "none changed" even before its own start is read. */
   repository: boolean;
   /** The tree the last turn's changes were counted from (its diff is read against it). */
@@ -59,7 +57,6 @@ export class Receipts implements TurnWitness {
     watched.prompt = agent.prompt;
     watched.raced = false;
     watched.started = false;
-    watched.treeAtStart = false;
     watched.base = undefined;
     watched.machine = agent.machine;
     // Its files are on another machine: named there, not read here.
@@ -78,8 +75,7 @@ export class Receipts implements TurnWitness {
     void start.then((snapshot) => {
       if (watched.start !== start) return;
       watched.started = true;
-      watched.treeAtStart = "tree" in snapshot;
-      if (watched.treeAtStart) watched.repository = true;
+      if ("tree" in snapshot) watched.repository = true;
       if ("undetermined" in snapshot && snapshot.undetermined.startsWith("not a git repository")) watched.noTree = snapshot.undetermined;
     });
   }
@@ -157,7 +153,6 @@ export class Receipts implements TurnWitness {
       last: undefined,
       machine: undefined,
       noTree: undefined,
-      treeAtStart: false,
       repository: false,
       base: undefined,
     };
@@ -199,7 +194,6 @@ export class Receipts implements TurnWitness {
     watched.base = base;
     void watched.watch.snapshot().then((end) => {
       watched.last = "undetermined" in end ? undefined : end;
-      if (watched.last !== undefined) watched.repository = true;
     });
     if (!("source" in changes))
       return {
