@@ -2,8 +2,8 @@
 // name derived from the owner file's path. Binding is atomic (of two racers one gets EADDRINUSE) and
 // the kernel closes the socket with the process, zombie or not, whatever reaps it. The owner file
 // itself only tells who holds it ({pid, start}), written once the lock is won.
-import { createHmac } from "node:crypto";
-import { mkdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { createHmac, randomBytes } from "node:crypto";
+import { linkSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { createConnection, createServer, type Server } from "node:net";
 import { basename, dirname, join, resolve } from "node:path";
 import { processAlive, ProcessRefSchema, selfRef, type ProcessRef } from "./alive.js";
@@ -17,7 +17,8 @@ export type Ownership = { held: true; release: () => void } | { held: false; hol
  * Takes the ownership named by `path` (e.g. a worker's `worker.lock`) for this process's life.
  * Linux: an abstract unix socket (no file; freed by the kernel). Windows: a named pipe (same). Both
  * names are salted with the folder's private key ({@link ownerKey}), so no other user can take them first.
- * Elsewhere: a socket file `<path>.sock`, taken over when nothing answers on it. The socket is
+ * Elsewhere: a socket file `<path>.sock`, linked into place only once it listens, and taken over
+ * when nothing answers on it (see {@link linkListening}). The socket is
  * close-on-exec, so the processes we spawn never inherit it. `holder` is undefined when the winner
  * has not written its record within TEARDOWN_MS.
  */
@@ -39,6 +40,8 @@ export async function holdOwnership(path: string, options: { address?: "abstract
     return { held: false, holder: taken.holder };
   }
   const { server } = taken;
+  // The socket file's inode: release removes the file only while it is still this holder's.
+  const socket = file ? inode(address) : undefined;
   const own = selfRef();
   writeAtomic(absolute, `${JSON.stringify(own)}\n`, { mode: 0o600, durable: false });
   return {
@@ -46,7 +49,7 @@ export async function holdOwnership(path: string, options: { address?: "abstract
     release: () => {
       server.close();
       key?.close();
-      if (file) rmSync(address, { force: true });
+      if (socket !== undefined && inode(address) === socket) rmSync(address, { force: true });
       if (readHolder(absolute)?.pid === own.pid) rmSync(absolute, { force: true });
     },
   };
@@ -66,20 +69,53 @@ async function takeOrName(address: string, record: string, file: boolean): Promi
 }
 
 /**
- * Listens on the address, or finds it taken. Two takeovers: a socket file nothing answers on is
- * stale (it outlives its process); and while the recorded owner is dead (a zombie, say) the kernel
- * may still be closing its sockets for a few milliseconds as its last threads exit: tried again.
+ * Listens on the address, or finds it taken. While the recorded owner is dead (a zombie, say) the
+ * kernel may still be closing its sockets for a few milliseconds as its last threads exit: tried again.
  */
 async function take(address: string, record: string, file: boolean): Promise<Server | undefined> {
   const deadline = Date.now() + TEARDOWN_MS;
   for (;;) {
-    const server = await listen(address);
-    if (server !== undefined) return server;
-    if (file && !(await answers(address))) rmSync(address, { force: true });
-    else if (!(recordedButDead(record) && Date.now() < deadline)) return undefined;
-    else await new Promise((r) => setTimeout(r, 5));
-    if (Date.now() >= deadline) return listen(address);
+    const server = await (file ? linkListening(address) : listen(address));
+    if (server !== undefined || !(recordedButDead(record) && Date.now() < deadline)) return server;
+    await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * A socket file's lock. Binding `address` itself would leave a moment between bind and listen when
+ * a live holder's file refuses connections, and a racer would take it for stale and remove it (two
+ * holders). So the socket listens on a name of its own first and is hard-linked into place, which
+ * fails if the name exists: the lock's file answers from the moment it appears. A file nothing answers
+ * on has outlived its process; it is removed only if it is still the one probed, then linked again.
+ */
+async function linkListening(address: string): Promise<Server | undefined> {
+  const draft = `${address}.${String(process.pid)}.${randomBytes(4).toString("hex")}`;
+  const server = await listen(draft);
+  if (server === undefined) throw new Error(`${draft} is taken`);
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        linkSync(draft, address);
+        return server;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+      const found = inode(address);
+      if (found !== undefined && (await answers(address))) break;
+      if (found !== undefined && inode(address) === found) rmSync(address, { force: true });
+    }
+    server.close();
+    return undefined;
+  } catch (error) {
+    server.close();
+    throw error;
+  } finally {
+    rmSync(draft, { force: true });
+  }
+}
+
+function inode(path: string): number | undefined {
+  return statSync(path, { throwIfNoEntry: false })?.ino;
 }
 
 // How long a dead owner's socket may take to close; a live owner is never waited for.
