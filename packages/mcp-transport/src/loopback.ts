@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer as createListener, type AddressInfo, type Socket } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 
 // What both of our loopback endpoints (the sub-agents' messaging, the dashboard's control) share:
@@ -31,35 +31,51 @@ export function sameSecret(given: string, wanted: string): boolean {
 /**
  * Listens on 127.0.0.1 (a random port) and answers with `handle`; a request from elsewhere (see
  * {@link fromLoopback}) gets 403 before `handle` sees it. The listener does not keep the process alive.
+ *
+ * The port is a plain TCP listener, and node's HTTP server (~1 MB resident of parser, agent and
+ * server code) is made by the first connection, which is handed to it in the same tick, before any
+ * byte is read: an endpoint nobody calls (the dashboard's, on most servers) costs a socket, no more.
  */
 export async function listenLoopback(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<LoopbackListener> {
   let port = 0;
-  const http = createServer((req, res) => {
-    if (!fromLoopback(req, port)) {
-      res.writeHead(403).end();
-      return;
-    }
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end(String(error));
-      else res.end();
+  let http: Server | undefined;
+  const serve = (): Server => {
+    const made = process.getBuiltinModule("node:http").createServer((req, res) => {
+      if (!fromLoopback(req, port)) {
+        res.writeHead(403).end();
+        return;
+      }
+      handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500).end(String(error));
+        else res.end();
+      });
     });
+    // wait_inbox may hold a request for up to 10 minutes, and an event stream stays open.
+    made.requestTimeout = 0;
+    return made;
+  };
+  // Its own list of connections: an HTTP server that never listened keeps none (closeAllConnections would end nothing).
+  const open = new Set<Socket>();
+  const listener = createListener((socket: Socket) => {
+    open.add(socket);
+    socket.once("close", () => open.delete(socket));
+    http ??= serve();
+    http.emit("connection", socket);
   });
-  // wait_inbox may hold a request for up to 10 minutes, and an event stream stays open.
-  http.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
-    http.once("error", reject);
-    http.listen(0, "127.0.0.1", () => {
+    listener.once("error", reject);
+    listener.listen(0, "127.0.0.1", () => {
       resolve();
     });
   });
-  http.unref();
-  port = (http.address() as AddressInfo).port;
+  listener.unref();
+  port = (listener.address() as AddressInfo).port;
   return {
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        http.closeAllConnections();
-        http.close(() => {
+        for (const socket of open) socket.destroy();
+        listener.close(() => {
           resolve();
         });
       }),

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { request } from "node:http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { listenLoopback, sameSecret, serveStateless } from "./loopback.js";
 
@@ -16,11 +15,14 @@ export type Refusal = "unknown" | "expired" | "not-yours";
  */
 function warmUp(address: string, secret: string, later: (run: () => void) => void): void {
   later(() => {
-    const req = request(
-      address,
-      { method: "POST", agent: false, headers: { "content-type": "application/json", accept: "application/json, text/event-stream", [WARM_UP]: secret } },
-      (res) => res.resume(),
-    );
+    // node:http is loaded here, by the first launch, not by a server that never launches.
+    const req = process
+      .getBuiltinModule("node:http")
+      .request(
+        address,
+        { method: "POST", agent: false, headers: { "content-type": "application/json", accept: "application/json, text/event-stream", [WARM_UP]: secret } },
+        (res) => res.resume(),
+      );
     req.on("error", () => undefined);
     req.end(JSON.stringify({ jsonrpc: "2.0", id: 0, method: "tools/list" }));
   });
