@@ -44,6 +44,8 @@ export class JournalWriter {
   readonly #spares: string[] = [];
   #sparesDropped = false;
   readonly #agents = new Map<string, AgentQueue>();
+  /** The writes of turn and end entries still on their way (see recorded). */
+  readonly #durable = new Set<Promise<void>>();
   #broken: JournalError | undefined;
 
   constructor(opts: JournalWriterOptions) {
@@ -107,12 +109,14 @@ export class JournalWriter {
     try {
       checkId(agentId);
       const agent = this.#agent(agentId);
-      agent.queue.push({ text: JSON.stringify(entry) + "\n", durable: entry.t === "turn" || entry.t === "end" });
+      const durable = entry.t === "turn" || entry.t === "end";
+      agent.queue.push({ text: JSON.stringify(entry) + "\n", durable });
       while (agent.queue.length > this.#maxQueued) {
         agent.queue.shift();
         agent.dropped++;
       }
       this.#schedule(agent);
+      if (durable) this.#follow(agent.chain);
     } catch (err) {
       this.#broken = err instanceof JournalError ? err : unwritable(join(this.#dir, agentId), err);
     }
@@ -134,6 +138,27 @@ export class JournalWriter {
   /** Throws JOURNAL_UNWRITABLE (path and plain cause) while the last write failed. */
   check(): void {
     if (this.#broken !== undefined) throw this.#broken;
+  }
+
+  /**
+   * Resolves once every turn and end entry appended so far is written and synced, or its write has
+   * failed (then {@link check} says so); undefined when none is on its way. The server holds each
+   * answer until then, so that a turn or an end it reports is in the journal before anyone hears of
+   * it: a crash right after the answer loses nothing its successor must report. Other entries
+   * (events, prompts) are not waited for: they come many per turn.
+   */
+  recorded(): Promise<void> | undefined {
+    if (this.#durable.size === 0) return undefined;
+    return Promise.all(this.#durable).then(() => undefined);
+  }
+
+  // The drain that writes an entry just queued ends with `chain` (its own, or the one already on its way).
+  #follow(chain: Promise<void>): void {
+    this.#durable.add(chain);
+    const done = (): void => {
+      this.#durable.delete(chain);
+    };
+    chain.then(done, done);
   }
 
   /** Resolves once every queued entry has been written or has failed. */

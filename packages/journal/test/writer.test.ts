@@ -24,6 +24,36 @@ describe("JournalWriter", () => {
     await w.close(id);
   });
 
+  it("says when the turns and ends appended so far are on disk, and has nothing to wait for otherwise", async () => {
+    const dir = tempDir();
+    const server = liveServer("s1");
+    const w = new JournalWriter({ dir, server });
+    const [a, b] = [w.claim("a1"), w.claim("b1")];
+    const entries = everyEntry(a, server);
+    const turn = entries.find((e) => e.t === "turn");
+    const end = entries.find((e) => e.t === "end");
+    if (turn === undefined || end === undefined) throw new Error("helpers give a turn and an end");
+    w.append(a, prompt(0));
+    expect(w.recorded()).toBeUndefined(); // a prompt is not waited for
+    await w.flush();
+    // Several drains on their way at once, over two agents: each resolution finds its entries in the files.
+    w.append(a, turn);
+    w.append(b, prompt(1));
+    w.append(b, end);
+    const held = w.recorded();
+    expect(held).toBeDefined();
+    w.append(a, end);
+    const later = w.recorded();
+    await held;
+    expect(readJournal(dir, a).entries).toContainEqual(turn);
+    expect(readJournal(dir, b).entries).toContainEqual(end);
+    await later;
+    expect(readJournal(dir, a).entries).toContainEqual(end);
+    expect(w.recorded()).toBeUndefined();
+    await w.close(a);
+    await w.close(b);
+  });
+
   it("hands out directories claimed ahead first, each once and owned, and removes those left at exit", async () => {
     const dir = tempDir();
     const server = liveServer("s1");

@@ -32,7 +32,15 @@ export class Delivery {
   readonly #instead = new Map<RequestId, Record<string, unknown>>();
   #connected = false;
 
-  constructor(private readonly maxResultChars: number) {}
+  /**
+   * @param heldUntil What an answer waits for before it goes out, when anything: the journal's writes
+   *   of the turns and ends it may report (see JournalWriter.recorded), so that no one hears of a
+   *   turn a crash could still take from the record. Undefined: nothing is on its way.
+   */
+  constructor(
+    private readonly maxResultChars: number,
+    private readonly heldUntil: () => Promise<void> | undefined = () => undefined,
+  ) {}
 
   /**
    * Runs `receipt` when the answer to `requestId` was written (or could not be, or was cancelled).
@@ -88,6 +96,8 @@ export class Delivery {
 
   async #send(transport: Transport, message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (!("id" in message) || "method" in message || message.id === undefined) return transport.send(message, options);
+    const held = this.heldUntil();
+    if (held !== undefined) await held;
     const id = message.id;
     const receipts = this.#expected.get(id) ?? [];
     this.#expected.delete(id);

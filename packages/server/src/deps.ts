@@ -184,6 +184,8 @@ export interface ToolDeps {
   installed: (provider: Provider) => boolean;
   orchestration: OrchestrationState;
   maxResultChars: number;
+  /** What each answer waits for before it goes out: the journal's writes of the turns and ends it may report (Delivery's heldUntil). */
+  heldUntil?: () => Promise<void> | undefined;
   permissions: PermissionRules;
   tracer: Tracer;
   ceiling?: Ceiling | undefined;

@@ -39,7 +39,7 @@ import { definedFields } from "@subagent-mcp/contract/fields";
 import { CAPABILITIES, instructionsOf } from "@subagent-mcp/contract/handshake";
 import { TeamHub } from "@subagent-mcp/team";
 import { registerBoardTools } from "./launch/team-tools.js";
-import { pastAgents, predecessorOf } from "@subagent-mcp/journal";
+import { pastAgents, predecessorOf, type AgentJournal } from "@subagent-mcp/journal";
 
 /** The MCP server, and how to end what it started. */
 interface SubagentServer {
@@ -82,7 +82,12 @@ export function createServer(deps: ServerDeps): SubagentServer {
   const offered = TOOLSETS.filter((set) => serving.toolsets === undefined || serving.toolsets.includes(set));
   // A sub-agent's own tools: the same, less the orchestrator's own.
   const forAgents = offered.filter((set) => AGENT_TOOLSETS.has(set));
-  const { runtime, owned } = runtimeOnFirstUse(deps, { gate, followers: [pending, feed, tree, team], spans, defaultCwd, priceTable, tree });
+  // Every answer waits for the journal's turn and end entries on their way: what it reports is on disk first.
+  let journal: AgentJournal | undefined;
+  const journaled = (made: AgentJournal): void => {
+    journal = made;
+  };
+  const { runtime, owned } = runtimeOnFirstUse(deps, { gate, followers: [pending, feed, tree, team], spans, defaultCwd, priceTable, tree, journaled });
   const made = () => runtime.get();
   // Each sub-agent's servers on the loopback endpoint: its own tools (acting for it) and its messaging tools alone.
   const listed = new Map<string, unknown>();
@@ -109,6 +114,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
     agentServers: agents,
     childMailbox: messaging?.children === true,
     team,
+    heldUntil: () => journal?.writer.recorded(),
   };
   // The host's delegation tasks: made here so that what waits for the orchestrator leaves out what they carry.
   const delegations = taskStore(shared.maxResultChars);
@@ -259,7 +265,7 @@ const CONTROL_TOOLS: BuildOptions = { wait: false, starts: false, tasks: false, 
 // One MCP server with the given groups of tools; its answers go out through its own delivery.
 function build(shared: Shared, toolsets: readonly Toolset[], version: string, options: BuildOptions = {}): McpServer {
   const instructions = instructionsOf(toolsets, shared.messaging !== undefined);
-  const delivery = new Delivery(shared.maxResultChars);
+  const delivery = new Delivery(shared.maxResultChars, shared.heldUntil);
   const server = new DeliveryServer(
     { name: "subagent-mcp", version },
     { instructions, capabilities: CAPABILITIES },

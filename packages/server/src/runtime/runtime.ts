@@ -46,6 +46,8 @@ export interface RuntimeParts {
   priceTable: PriceTable;
   /** Who started whom: the tree's budgets count each turn against every agent above it. */
   tree: AgentTree;
+  /** Told of the journal once it is made (the server's answers then wait for its turn and end entries). */
+  journaled?: (journal: AgentJournal) => void;
 }
 
 /**
@@ -60,6 +62,7 @@ export function runtimeOnFirstUse(deps: ServerDeps, parts: RuntimeParts): { runt
 async function makeRuntime(deps: ServerDeps, parts: RuntimeParts): Promise<Runtime> {
   const { gate, spans, defaultCwd } = parts;
   const journal = journalOf(deps, defaultCwd, gate);
+  if (journal !== undefined) parts.journaled?.(journal);
   const source = deps.supervisor;
   const supervisor =
     typeof source === "function"
