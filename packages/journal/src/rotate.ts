@@ -8,6 +8,8 @@ export interface Line {
   text: string;
   // "turn" and "end" are the entries a resume needs: they are made durable before going on.
   durable: boolean;
+  /** Told once the line is handed to the kernel, or its write failed or it was dropped (see JournalWriter.recorded). */
+  written?: () => void;
 }
 
 /** The line's size on disk. */

@@ -110,13 +110,12 @@ export class JournalWriter {
       checkId(agentId);
       const agent = this.#agent(agentId);
       const durable = entry.t === "turn" || entry.t === "end";
-      agent.queue.push({ text: JSON.stringify(entry) + "\n", durable });
+      agent.queue.push({ text: JSON.stringify(entry) + "\n", durable, ...(durable ? { written: this.#awaited() } : {}) });
       while (agent.queue.length > this.#maxQueued) {
-        agent.queue.shift();
+        agent.queue.shift()?.written?.();
         agent.dropped++;
       }
       this.#schedule(agent);
-      if (durable) this.#follow(agent.chain);
     } catch (err) {
       this.#broken = err instanceof JournalError ? err : unwritable(join(this.#dir, agentId), err);
     }
@@ -141,24 +140,28 @@ export class JournalWriter {
   }
 
   /**
-   * Resolves once every turn and end entry appended so far is written and synced, or its write has
-   * failed (then {@link check} says so); undefined when none is on its way. The server holds each
-   * answer until then, so that a turn or an end it reports is in the journal before anyone hears of
-   * it: a crash right after the answer loses nothing its successor must report. Other entries
-   * (events, prompts) are not waited for: they come many per turn.
+   * Resolves once every turn and end entry appended so far is handed to the kernel (which keeps it
+   * whatever becomes of this process), or its write has failed (then {@link check} says so);
+   * undefined when none is on its way. The server holds each answer until then, so that a turn or
+   * an end it reports is in the journal before anyone hears of it: a crash of the server right
+   * after the answer loses nothing its successor must report. The sync to the disk that follows is
+   * not waited for (about a millisecond more per answer; it guards against the machine's crash,
+   * not the server's). Other entries (events, prompts) are not waited for: they come many per turn.
    */
   recorded(): Promise<void> | undefined {
     if (this.#durable.size === 0) return undefined;
     return Promise.all(this.#durable).then(() => undefined);
   }
 
-  // The drain that writes an entry just queued ends with `chain` (its own, or the one already on its way).
-  #follow(chain: Promise<void>): void {
-    this.#durable.add(chain);
-    const done = (): void => {
-      this.#durable.delete(chain);
+  // A line's promise of being written: kept in #durable until told (see Line.written).
+  #awaited(): () => void {
+    let told = (): void => undefined;
+    const written = new Promise<void>((resolve) => (told = resolve));
+    this.#durable.add(written);
+    return () => {
+      this.#durable.delete(written);
+      told();
     };
-    chain.then(done, done);
   }
 
   /** Resolves once every queued entry has been written or has failed. */
@@ -178,6 +181,7 @@ export class JournalWriter {
         const fd = openSync(join(agent.dir, JOURNAL_FILE), "a", 0o600);
         try {
           appendFileSync(fd, agent.queue.map((l) => l.text).join(""));
+          for (const line of agent.queue) line.written?.();
           fsyncSync(fd);
           touchAgent(this.#dir, agent.id, true);
         } finally {
@@ -232,6 +236,7 @@ export class JournalWriter {
         const bytes = Buffer.from(taken.map((l) => l.text).join(""));
         await handle.write(bytes);
         agent.size += bytes.length;
+        for (const line of taken) line.written?.();
         touchAgent(this.#dir, agent.id);
         const durable = taken.some((l) => l.durable);
         taken = [];
@@ -239,6 +244,8 @@ export class JournalWriter {
         this.#broken = undefined;
       } catch (err) {
         agent.queue.unshift(...taken);
+        // Not written now, and retried only by a later append: no answer waits for it meanwhile.
+        for (const line of agent.queue) line.written?.();
         const lost = agent.dropped > 0 ? `; ${agent.dropped} older entries were dropped while it failed` : "";
         this.#broken = new JournalError("JOURNAL_UNWRITABLE", unwritable(path, err).message + lost);
         // The file may be replaced before the retry (space freed, link fixed): reopen it then.

@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { JournalError, JournalWriter, listAgents, readJournal } from "../src/index.js";
@@ -24,7 +24,7 @@ describe("JournalWriter", () => {
     await w.close(id);
   });
 
-  it("says when the turns and ends appended so far are on disk, and has nothing to wait for otherwise", async () => {
+  it("says when the turns and ends appended so far are in their files, and has nothing to wait for otherwise", async () => {
     const dir = tempDir();
     const server = liveServer("s1");
     const w = new JournalWriter({ dir, server });
@@ -52,6 +52,23 @@ describe("JournalWriter", () => {
     expect(w.recorded()).toBeUndefined();
     await w.close(a);
     await w.close(b);
+  });
+
+  it("holds no one while its writes fail: what waits for a turn's entry goes on, and the failure is reported", async () => {
+    const dir = tempDir();
+    const server = liveServer("s1");
+    const w = new JournalWriter({ dir, server });
+    const id = w.claim("a1");
+    // The journal's place is taken by a folder: opening it for appending fails.
+    mkdirSync(join(dir, id, "journal.jsonl"));
+    const turn = everyEntry(id, server).find((e) => e.t === "turn");
+    if (turn === undefined) throw new Error("helpers give a turn");
+    w.append(id, turn);
+    await w.recorded();
+    expect(() => {
+      w.check();
+    }).toThrow(JournalError);
+    expect(w.recorded()).toBeUndefined();
   });
 
   it("hands out directories claimed ahead first, each once and owned, and removes those left at exit", async () => {
