@@ -82,7 +82,7 @@ export function createServer(deps: ServerDeps): SubagentServer {
   const offered = TOOLSETS.filter((set) => serving.toolsets === undefined || serving.toolsets.includes(set));
   // A sub-agent's own tools: the same, less the orchestrator's own.
   const forAgents = offered.filter((set) => AGENT_TOOLSETS.has(set));
-  // Every answer waits for the journal's turn and end entries on their way: what it reports is on disk first.
+  // Every answer waits for the journal's turn and end entries on their way: what it reports is written first.
   let journal: AgentJournal | undefined;
   const journaled = (made: AgentJournal): void => {
     journal = made;
