@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve, sep } from "node:path";
 import type { Receipt, ReceiptFiles } from "@subagent-mcp/contract";
 import type { AgentEvent, PermissionEvent, TurnClose, TurnFiles, TurnWitness } from "@subagent-mcp/core";
 import { buildReceipt } from "./build.js";
@@ -190,8 +190,17 @@ export class Receipts implements TurnWitness {
     // One spawn: what changed since the start. The tree as the turn left it (the next turn's start
     // if its agent writes before its own is read) is written after the receipt is made, off its path.
     watched.repository = true;
-    const changes = await watched.watch.changesSince(base, maxFiles);
-    watched.base = base;
+    let counted = base;
+    let changes = await watched.watch.changesSince(base, maxFiles);
+    // A file the agent's edit tool named that git did not count: the start was read after that write
+    // had landed (the CLI writes, then says so; git can read in between), so the start holds it. The
+    // turn is counted from the tree as the last turn left it instead, as when its tool event came first.
+    const last = watched.last;
+    if ("source" in changes && last !== undefined && "tree" in last && base !== last && uncounted(changes, watched.tally, watched.cwd)) {
+      counted = last;
+      changes = await watched.watch.changesSince(counted, maxFiles);
+    }
+    watched.base = counted;
     void watched.watch.snapshot().then((end) => {
       watched.last = "undetermined" in end ? undefined : end;
     });
@@ -202,6 +211,13 @@ export class Receipts implements TurnWitness {
       };
     return { files: changes, undetermined };
   }
+}
+
+// Whether an edit tool named a file in the agent's folder that `files` (git's, listed whole) does not hold.
+function uncounted(files: ReceiptFiles, tally: TurnTally, cwd: string): boolean {
+  if (files.omitted !== undefined) return false;
+  const inFolder = [...tally.edited].map((path) => resolve(cwd, path)).filter((path) => path.startsWith(`${resolve(cwd)}${sep}`));
+  return inFolder.some((path) => !files.changed.some((file) => path === resolve(cwd, file.path) || path.endsWith(`${sep}${file.path}`)));
 }
 
 function emptyFiles(source: ReceiptFiles["source"]): ReceiptFiles {
