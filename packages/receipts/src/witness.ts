@@ -33,7 +33,7 @@ interface Watched {
   /** A writing tool ran before the start snapshot was read. */
   raced: boolean;
   /** The tree as the last turn left it (or as it started, when it wrote nothing). */
-  last: Snapshot | undefined;
+  last: Extract<Snapshot, { tree: string }> | undefined;
   /** The machine of the fleet it runs on, when not this one. */
   machine: string | undefined;
   /** Why its folder has no git tree to read ("not a git repository"), once a snapshot said so: later turns do not ask again. */
@@ -196,7 +196,7 @@ export class Receipts implements TurnWitness {
     // had landed (the CLI writes, then says so; git can read in between), so the start holds it. The
     // turn is counted from the tree as the last turn left it instead, as when its tool event came first.
     const last = watched.last;
-    if ("source" in changes && last !== undefined && "tree" in last && base !== last && uncounted(changes, watched.tally, watched.cwd)) {
+    if ("source" in changes && last !== undefined && base !== last && uncounted(changes, watched.tally, watched.cwd)) {
       counted = last;
       changes = await watched.watch.changesSince(counted, maxFiles);
     }
@@ -216,7 +216,8 @@ export class Receipts implements TurnWitness {
 // Whether an edit tool named a file in the agent's folder that `files` (git's, listed whole) does not hold.
 function uncounted(files: ReceiptFiles, tally: TurnTally, cwd: string): boolean {
   if (files.omitted !== undefined) return false;
-  const inFolder = [...tally.edited].map((path) => resolve(cwd, path)).filter((path) => path.startsWith(`${resolve(cwd)}${sep}`));
+  const folder = `${resolve(cwd)}${sep}`;
+  const inFolder = [...tally.edited].map((path) => resolve(cwd, path)).filter((path) => path.startsWith(folder));
   return inFolder.some((path) => !files.changed.some((file) => path === resolve(cwd, file.path) || path.endsWith(`${sep}${file.path}`)));
 }
 

@@ -1,22 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { AgentEvent, TurnClose, TurnFiles } from "@subagent-mcp/core";
+import type { AgentEvent, TurnFiles } from "@subagent-mcp/core";
 import { compilePhrases, Receipts } from "../src/index.js";
 import { tmp, write } from "./git-helpers.js";
+import { closedWith } from "./turn-close.js";
 
 // A turn on a machine of the fleet: that machine reads its files (Receipts.files, in its own folder)
 // and the orchestrator's receipt takes them with the tools it counted; a machine that sent none is
 // said not to have been read here.
 
-const close: TurnClose = {
-  outcome: {
-    result: "Done.",
-    isError: false,
-    interrupted: false,
-    usage: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0 },
-    costUsd: undefined,
-    durationMs: 5,
-  },
-};
+const close = closedWith("Done.");
 const edit: AgentEvent[] = [
   { type: "tool", name: "Write", input: {}, id: "w", kind: "edit", paths: ["NOTE.md"] },
   { type: "tool_result", name: "Write", ok: true, id: "w" },

@@ -2,22 +2,14 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { receiptLine } from "@subagent-mcp/contract";
-import type { AgentEvent, TurnClose } from "@subagent-mcp/core";
+import type { AgentEvent } from "@subagent-mcp/core";
 import { compilePhrases, Receipts } from "../src/index.js";
 import { git, makeRepo, tmp, write } from "./git-helpers.js";
+import { closedWith } from "./turn-close.js";
 
 // A receipt's files when git cannot answer: undetermined, with git's reason, never a count of none.
 
-const close: TurnClose = {
-  outcome: {
-    result: "Done.",
-    isError: false,
-    interrupted: false,
-    usage: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0 },
-    costUsd: undefined,
-    durationMs: 5,
-  },
-};
+const close = closedWith("Done.");
 
 async function turn(cwd: string, gitTimeoutMs: number, events: AgentEvent[], work: () => void) {
   const receipts = new Receipts({ phrases: compilePhrases(), dir: tmp("rc-receipts-"), gitTimeoutMs });

@@ -1,23 +1,15 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { AgentEvent, TurnClose } from "@subagent-mcp/core";
+import type { AgentEvent } from "@subagent-mcp/core";
 import { compilePhrases, Receipts } from "../src/index.js";
 import { TreeWatch } from "../src/git-tree.js";
 import { makeRepo, tmp, write } from "./git-helpers.js";
+import { closedWith } from "./turn-close.js";
 
 // A CLI writes a file and then says so: git may read the turn's start between the two, so the start
 // already holds the write when the edit event arrives. The receipt still counts the file.
 
-const close: TurnClose = {
-  outcome: {
-    result: "Fixed add().",
-    isError: false,
-    interrupted: false,
-    usage: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0 },
-    costUsd: undefined,
-    durationMs: 5,
-  },
-};
+const close = closedWith("Fixed add().");
 const edit = (path: string, id: string): AgentEvent[] => [
   { type: "tool", name: "apply_patch", input: {}, id, kind: "edit", paths: [path] },
   { type: "tool_result", name: "apply_patch", ok: true, id },
