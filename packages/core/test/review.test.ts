@@ -31,7 +31,9 @@ function receipt(files: number): Receipt {
 class Witness implements TurnWitness {
   readonly diffs: string[] = [];
   constructor(private readonly reviewers: Set<string>) {}
-  begin(): void {}
+  begin(): undefined {
+    return undefined;
+  }
   see(): void {}
   permission(): void {}
   end(id: string): Promise<Receipt> {

@@ -67,7 +67,10 @@ function recordingWitness() {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   const witness: NodeWitness = {
-    begin: (a) => calls.push(`begin ${a.id} ${a.turn} ${a.prompt ?? "-"} in ${a.cwd}`),
+    begin: (a) => {
+      calls.push(`begin ${a.id} ${a.turn} ${a.prompt ?? "-"} in ${a.cwd}`);
+      return undefined;
+    },
     see: (id, e) => calls.push(`see ${id} ${e.type}`),
     files: async (id) => {
       calls.push(`files ${id}`);

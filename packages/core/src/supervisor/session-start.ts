@@ -5,6 +5,7 @@ import type { AgentEvent } from "../driver/events.js";
 import { errorEvent } from "../failover/failure.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { sessionSpecOf } from "../driver/session-spec.js";
+import { heldUntil } from "./held-session.js";
 import type { Provider, PermissionRequest } from "@subagent-mcp/contract";
 
 /** What starting an agent's CLI session needs of the supervisor. */
@@ -13,8 +14,11 @@ export interface SessionHost {
   /** The rules' check of a tool use the CLI may run without asking (none: no rules). */
   precheck(record: AgentRecord): ((request: PermissionRequest) => PermissionRuling) | undefined;
   onEvent(record: AgentRecord, event: AgentEvent): void;
-  /** A turn starts with the session (its launch prompt, or the first follow-up it was waiting with). */
-  began?(record: AgentRecord, prompt: string | undefined): void;
+  /**
+   * A turn starts with the session (its launch prompt, or the first follow-up it was waiting with).
+   * A promise: the session's turns reach the CLI once it settles (see TurnWitness.begin).
+   */
+  began?(record: AgentRecord, prompt: string | undefined): Promise<void> | undefined;
   /** The trace the record's session continues (see SupervisorOptions.traceOf). */
   traceOf?: ((agentId: string) => { traceparent: string; env: Record<string, string> } | undefined) | undefined;
 }
@@ -90,7 +94,8 @@ export function spawnSession(record: AgentRecord, host: SessionHost): void {
     host.onEvent(record, { type: "exit", code: null, signal: null });
     return;
   }
-  if (prompt !== undefined || record.backlog.length > 0) host.began?.(record, prompt);
+  const ready = prompt !== undefined || record.backlog.length > 0 ? host.began?.(record, prompt) : undefined;
+  if (ready !== undefined) record.session = heldUntil(record.session, ready);
   if (prompt !== undefined) record.session.send(prompt);
   for (const text of record.backlog.splice(0)) record.session.send(text);
 }

@@ -119,7 +119,7 @@ export class Supervisor {
     else record.session.send(text);
     if (record.state.turns === 0 && record.firstTurn.length > 0) record.firstTurn.push(text);
     this.#apply(record, { type: "sent", at: this.#parts.clock.now() });
-    if (startsNow) this.#begin(record, text);
+    if (startsNow) void this.#begin(record, text);
     else if (record.asked.push(text) > MAX_ASKED) record.asked.shift();
     this.#parts.changes.tell({ type: "sent", agentId: id, text, turn: record.state.turns + record.state.pending, at: this.#parts.clock.now() });
     if (asleep) this.#wake(record);
@@ -287,9 +287,7 @@ export class Supervisor {
         takeEvent(this.#parts, record, taken);
       });
     },
-    began: (record, prompt) => {
-      this.#begin(record, prompt);
-    },
+    began: (record, prompt) => this.#begin(record, prompt),
     traceOf: (agentId) => this.options.traceOf?.(agentId),
   };
 
@@ -323,7 +321,7 @@ export class Supervisor {
     const parked = next && turnEnded && record.backlog.length > 0 ? releaseHeld(record, this.#parts.clock.now(), this.options.costOf) : undefined;
     if (parked !== undefined) this.#apply(record, parked);
     // The next turn (a follow-up that waited behind this one, or behind its check) starts in the same process.
-    else if (next) this.#begin(record, undefined);
+    else if (next) void this.#begin(record, undefined);
     // A freed slot or process (a turn ended, a session ended) may admit a queued launch.
     if (before.status !== after.status || ended) this.#parts.admission.drain(provider);
     if (ended) this.#parts.records.freeEnded();
@@ -336,12 +334,12 @@ export class Supervisor {
   }
 
   // Tells the witness that a turn starts; its prompt, when not given, is the oldest follow-up that waited.
-  #begin(record: AgentRecord, prompt: string | undefined): void {
+  #begin(record: AgentRecord, prompt: string | undefined): Promise<void> | undefined {
     const witness = this.options.witness;
-    if (witness === undefined) return;
+    if (witness === undefined) return undefined;
     const text = (record.turnPrompt = prompt ?? record.asked.shift());
     const machine = record.request.placement === undefined ? undefined : (record.session?.machine ?? record.request.placement.machine);
-    witness.begin({ id: record.id, cwd: record.request.cwd, turn: record.state.turns + 1, prompt: text, ...(machine === undefined ? {} : { machine }) });
+    return witness.begin({ id: record.id, cwd: record.request.cwd, turn: record.state.turns + 1, prompt: text, ...(machine === undefined ? {} : { machine }) });
   }
 
   #tellEnd(record: AgentRecord): void {
