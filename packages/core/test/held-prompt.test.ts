@@ -10,7 +10,9 @@ function gatedWitness() {
   let open: () => void = () => undefined;
   const read = new Promise<void>((resolve) => (open = resolve));
   const begun: number[] = [];
+  const primed: string[] = [];
   const witness: TurnWitness = {
+    prime: (agent) => primed.push(`${agent.id} in ${agent.cwd}`),
     begin: (agent) => {
       begun.push(agent.turn);
       return agent.turn === 1 ? read : undefined;
@@ -24,7 +26,7 @@ function gatedWitness() {
   const release = (): void => {
     open();
   };
-  return { witness, begun, open: release };
+  return { witness, begun, primed, open: release };
 }
 
 const flush = () => new Promise((r) => setImmediate(r));
@@ -49,6 +51,26 @@ describe("a new session's first prompt and the witness's read", () => {
     expect(session.sent).toEqual(["first", "second"]);
     supervisor.send(agent.id, "third");
     expect(session.sent).toEqual(["first", "second", "third"]);
+  });
+
+  it("holds the first task of an agent started without a prompt (a pool's warm agent) the same way", async () => {
+    const { witness, begun, primed, open } = gatedWitness();
+    const claude = new FakeDriver("claude");
+    const supervisor = new Supervisor({ drivers: { claude }, clock: new FakeClock(), witness });
+    const agent = supervisor.launch({ provider: "claude", cwd: "/w" });
+    const session = claude.sessions[0];
+    if (session === undefined) throw new Error("no session");
+    // Started with no task: the witness may read its tree ahead, so the held read is quick later.
+    expect(primed).toEqual([`${agent.id} in /w`]);
+    expect(begun).toEqual([]);
+    supervisor.send(agent.id, "task");
+    supervisor.send(agent.id, "more");
+    await flush();
+    expect(begun).toEqual([1]);
+    expect(session.sent).toEqual([]);
+    open();
+    await flush();
+    expect(session.sent).toEqual(["task", "more"]);
   });
 
   it("is sent at once when the witness has nothing to wait for", () => {

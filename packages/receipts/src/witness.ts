@@ -76,8 +76,7 @@ export class Receipts implements TurnWitness {
     void start.then((snapshot) => {
       if (watched.start !== start) return;
       watched.started = true;
-      if ("tree" in snapshot) watched.repository = true;
-      if ("undetermined" in snapshot && snapshot.undetermined.startsWith("not a git repository")) watched.noTree = snapshot.undetermined;
+      this.#learn(watched, snapshot);
     });
     // No tree of an earlier turn to count from if the agent wrote before this read ended: its CLI
     // waits for the read (a new session's first prompt, sent as its CLI boots, rarely waits at all).
@@ -87,6 +86,15 @@ export class Receipts implements TurnWitness {
           () => undefined,
         )
       : undefined;
+  }
+
+  prime(agent: { id: string; cwd: string }): void {
+    if (this.#agents.has(agent.id)) return;
+    const watched = this.#watch(agent.id, agent.cwd, undefined);
+    // The private index filled now: the first turn's own read (which holds its prompt) stages only what changed since.
+    void watched.watch.snapshot().then((snapshot) => {
+      this.#learn(watched, snapshot);
+    });
   }
 
   see(agentId: string, event: AgentEvent): void {
@@ -145,6 +153,12 @@ export class Receipts implements TurnWitness {
     const all = [...this.#agents.values()];
     this.#agents.clear();
     await Promise.all(all.map((w) => w.watch.close()));
+  }
+
+  // What a snapshot tells of the folder: a repository, or not one (later turns do not ask again).
+  #learn(watched: Watched, snapshot: Snapshot): void {
+    if ("tree" in snapshot) watched.repository = true;
+    if ("undetermined" in snapshot && snapshot.undetermined.startsWith("not a git repository")) watched.noTree = snapshot.undetermined;
   }
 
   #watch(agentId: string, cwd: string, before: Watched | undefined): Watched {

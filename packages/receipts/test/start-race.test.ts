@@ -78,6 +78,27 @@ describe("a turn whose start is read after its first write", () => {
     }
   });
 
+  it("reads a warm agent's tree ahead, so its first task's held read stages only what changed since", async () => {
+    spySnapshots();
+    const root = makeRepo({ "a.txt": "a\n" });
+    const receipts = new Receipts({ phrases: compilePhrases(), dir: tmp("rc-race-") });
+    try {
+      receipts.prime({ id: "w1", cwd: root });
+      expect(snapshots).toHaveLength(1);
+      await Promise.all(snapshots);
+      write(root, { "user.txt": "the user's, before the task\n" });
+      const read = receipts.begin({ id: "w1", cwd: root, turn: 1, prompt: "Fix add()." });
+      expect(read).toBeInstanceOf(Promise);
+      await read;
+      write(root, { "src/add.js": "export const add = (a, b) => a + b;\n" });
+      for (const event of edit(join(root, "src", "add.js"), "e1")) receipts.see("w1", event);
+      // Counted from the task's own start: the user's file, written before it, is not the task's.
+      expect((await receipts.end("w1", close)).files.changed.map((f) => f.path)).toEqual(["src/add.js"]);
+    } finally {
+      await receipts.close();
+    }
+  });
+
   it("still counts nothing for an edit that wrote a file back as it was", async () => {
     const root = makeRepo({ "a.txt": "a\n" });
     const receipts = new Receipts({ phrases: compilePhrases(), dir: tmp("rc-race-") });

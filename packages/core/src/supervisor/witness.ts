@@ -30,6 +30,11 @@ export interface TurnWitness {
    * from): the session's prompts reach its CLI once it settles. It must settle in bounded time.
    */
   begin(agent: { id: string; cwd: string; turn: number; prompt: string | undefined; machine?: string }): Promise<void> | undefined;
+  /**
+   * A session started with no turn to run (a pool's warm agent): a witness may read its tree now,
+   * so that its first turn's read, which holds that turn's prompt (see begin), is quick.
+   */
+  prime?(agent: { id: string; cwd: string }): void;
   /** One event of the agent's running turn (tool calls and results are counted). */
   see(agentId: string, event: AgentEvent): void;
   /** A permission request of the agent was answered (or left to ask). */
