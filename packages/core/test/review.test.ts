@@ -31,9 +31,7 @@ function receipt(files: number): Receipt {
 class Witness implements TurnWitness {
   readonly diffs: string[] = [];
   constructor(private readonly reviewers: Set<string>) {}
-  begin(): undefined {
-    return undefined;
-  }
+  begin(): void {}
   see(): void {}
   permission(): void {}
   end(id: string): Promise<Receipt> {

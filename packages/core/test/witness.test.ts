@@ -27,9 +27,8 @@ class ManualWitness implements TurnWitness {
   readonly lost: TurnClose[] = [];
   readonly dropped: string[] = [];
   suspect = false;
-  begin(agent: { id: string; cwd: string; turn: number; prompt: string | undefined }): undefined {
+  begin(agent: { id: string; cwd: string; turn: number; prompt: string | undefined }): void {
     this.begun.push({ id: agent.id, turn: agent.turn, prompt: agent.prompt });
-    return undefined;
   }
   see(_id: string, event: AgentEvent): void {
     this.seen.push(event.type);

@@ -67,10 +67,7 @@ function recordingWitness() {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   const witness: NodeWitness = {
-    begin: (a) => {
-      calls.push(`begin ${a.id} ${a.turn} ${a.prompt ?? "-"} in ${a.cwd}`);
-      return undefined;
-    },
+    begin: (a) => calls.push(`begin ${a.id} ${a.turn} ${a.prompt ?? "-"} in ${a.cwd}`),
     see: (id, e) => calls.push(`see ${id} ${e.type}`),
     files: async (id) => {
       calls.push(`files ${id}`);

@@ -8,9 +8,8 @@ import { MAX_LISTED, TurnTally } from "./tally.js";
 
 // The server's witness of its agents' turns (core's TurnWitness): a tally per running turn, and a
 // snapshot of the agent's tree taken as the turn starts, so that its end can say which files the
-// turn changed. The snapshot runs beside the turn; if the agent's first writing tool beats it, the
-// tree as the last turn left it is the base instead. A turn with no such tree (a new session's
-// first) has its prompt held until the snapshot is read, so nothing it writes can come before.
+// turn changed. The snapshot runs beside the turn (a prompt is never held for it); if the agent's
+// first writing tool beats it, the tree as the last turn left it is the base instead.
 
 export interface ReceiptsOptions {
   phrases: Phrases;
@@ -51,7 +50,7 @@ export class Receipts implements TurnWitness {
 
   constructor(private readonly options: ReceiptsOptions) {}
 
-  begin(agent: { id: string; cwd: string; turn: number; prompt: string | undefined; machine?: string }): Promise<void> | undefined {
+  begin(agent: { id: string; cwd: string; turn: number; prompt: string | undefined; machine?: string }): void {
     const known = this.#agents.get(agent.id);
     const watched = known !== undefined && known.cwd === agent.cwd ? known : this.#watch(agent.id, agent.cwd, known);
     watched.tally = new TurnTally(this.options.phrases);
@@ -63,37 +62,21 @@ export class Receipts implements TurnWitness {
     // Its files are on another machine: named there, not read here.
     if (agent.machine !== undefined) {
       watched.start = undefined;
-      return undefined;
+      return;
     }
     // A folder that is not a repository is not asked again each turn: its files come from the edit tools.
     if (watched.noTree !== undefined) {
       watched.start = Promise.resolve({ undetermined: watched.noTree });
       watched.started = true;
-      return undefined;
+      return;
     }
     const start = watched.watch.snapshot();
     watched.start = start;
     void start.then((snapshot) => {
       if (watched.start !== start) return;
       watched.started = true;
-      this.#learn(watched, snapshot);
-    });
-    // No tree of an earlier turn to count from if the agent wrote before this read ended: its CLI
-    // waits for the read (a new session's first prompt, sent as its CLI boots, rarely waits at all).
-    return watched.last === undefined
-      ? start.then(
-          () => undefined,
-          () => undefined,
-        )
-      : undefined;
-  }
-
-  prime(agent: { id: string; cwd: string }): void {
-    if (this.#agents.has(agent.id)) return;
-    const watched = this.#watch(agent.id, agent.cwd, undefined);
-    // The private index filled now: the first turn's own read (which holds its prompt) stages only what changed since.
-    void watched.watch.snapshot().then((snapshot) => {
-      this.#learn(watched, snapshot);
+      if ("tree" in snapshot) watched.repository = true;
+      if ("undetermined" in snapshot && snapshot.undetermined.startsWith("not a git repository")) watched.noTree = snapshot.undetermined;
     });
   }
 
@@ -153,12 +136,6 @@ export class Receipts implements TurnWitness {
     const all = [...this.#agents.values()];
     this.#agents.clear();
     await Promise.all(all.map((w) => w.watch.close()));
-  }
-
-  // What a snapshot tells of the folder: a repository, or not one (later turns do not ask again).
-  #learn(watched: Watched, snapshot: Snapshot): void {
-    if ("tree" in snapshot) watched.repository = true;
-    if ("undetermined" in snapshot && snapshot.undetermined.startsWith("not a git repository")) watched.noTree = snapshot.undetermined;
   }
 
   #watch(agentId: string, cwd: string, before: Watched | undefined): Watched {

@@ -22,7 +22,7 @@ describe("files of a turn on another machine", () => {
       undetermined: [],
     };
     const server = new Receipts({ phrases: compilePhrases(), dir: tmp("rc-server-") });
-    void server.begin({ id: "a1", cwd: "/not/here", turn: 1, prompt: "note it", machine: "b" });
+    server.begin({ id: "a1", cwd: "/not/here", turn: 1, prompt: "note it", machine: "b" });
     for (const event of edit) server.see("a1", event);
     const receipt = await server.end("a1", { ...close, files });
     expect(receipt.files).toEqual(files.files);
@@ -30,7 +30,7 @@ describe("files of a turn on another machine", () => {
     expect(receipt.undetermined).toBeUndefined();
 
     // The machine's reason, when it could not read them, is the receipt's.
-    void server.begin({ id: "a1", cwd: "/not/here", turn: 2, prompt: "again", machine: "b" });
+    server.begin({ id: "a1", cwd: "/not/here", turn: 2, prompt: "again", machine: "b" });
     for (const event of edit) server.see("a1", event);
     const why = "files from git: git took longer than 2000 ms";
     const slow = await server.end("a1", { ...close, files: { files: { ...files.files, undetermined: "git took longer than 2000 ms" }, undetermined: [why] } });
@@ -38,7 +38,7 @@ describe("files of a turn on another machine", () => {
     expect(slow.files.undetermined).toBe("git took longer than 2000 ms");
 
     // A machine that sends no files (an older node): not read here, and said so.
-    void server.begin({ id: "a1", cwd: "/not/here", turn: 3, prompt: "again", machine: "b" });
+    server.begin({ id: "a1", cwd: "/not/here", turn: 3, prompt: "again", machine: "b" });
     for (const event of edit) server.see("a1", event);
     const older = await server.end("a1", close);
     expect(older.undetermined).toEqual(["files from git: it runs on b"]);
@@ -48,7 +48,7 @@ describe("files of a turn on another machine", () => {
   it("a folder that is not a repository: the machine's reason goes with the files its edit tools named", async () => {
     const plain = tmp("rc-plain-");
     const node = new Receipts({ phrases: compilePhrases(), dir: tmp("rc-node-") });
-    void node.begin({ id: "r-1", cwd: plain, turn: 1, prompt: "note it" });
+    node.begin({ id: "r-1", cwd: plain, turn: 1, prompt: "note it" });
     write(plain, { "NOTE.md": "one\n" });
     for (const event of edit) node.see("r-1", event);
     const files = await node.files("r-1");

@@ -13,7 +13,7 @@ const close = closedWith("Done.");
 
 async function turn(cwd: string, gitTimeoutMs: number, events: AgentEvent[], work: () => void) {
   const receipts = new Receipts({ phrases: compilePhrases(), dir: tmp("rc-receipts-"), gitTimeoutMs });
-  void receipts.begin({ id: "a1", cwd, turn: 1, prompt: "write the file" });
+  receipts.begin({ id: "a1", cwd, turn: 1, prompt: "write the file" });
   work();
   for (const event of events) receipts.see("a1", event);
   const receipt = await receipts.end("a1", close);
@@ -58,7 +58,7 @@ describe("files a receipt could not read from git", () => {
       { type: "tool_result", name: "Edit", ok: true, id: "e" },
     ];
     const receipts = new Receipts({ phrases: compilePhrases(), dir: tmp("rc-receipts-") });
-    void receipts.begin({ id: "a1", cwd: linked, turn: 1, prompt: "edit a.txt" });
+    receipts.begin({ id: "a1", cwd: linked, turn: 1, prompt: "edit a.txt" });
     for (const event of edit) receipts.see("a1", event);
     git(root, "worktree", "remove", "--force", linked);
     const r = await receipts.end("a1", close);
@@ -74,13 +74,13 @@ describe("a turn that writes nothing, in a folder known to be a repository", () 
   it("is git's none changed even when it ends before any snapshot of the turns around it is read", async () => {
     const root = makeRepo({ "a.txt": "a\n" });
     const receipts = new Receipts({ phrases: compilePhrases(), dir: tmp("rc-receipts-") });
-    void receipts.begin({ id: "a1", cwd: root, turn: 1, prompt: "write the note" });
+    receipts.begin({ id: "a1", cwd: root, turn: 1, prompt: "write the note" });
     write(root, { "NOTE.md": "one\n" });
     receipts.see("a1", { type: "tool", name: "Write", input: {}, id: "w", kind: "edit", paths: [join(root, "NOTE.md")] });
     receipts.see("a1", { type: "tool_result", name: "Write", ok: true, id: "w" });
     expect((await receipts.end("a1", close)).files.source).toBe("git");
     // The next turn starts and ends within one tick: neither its start nor the last turn's end is read yet.
-    void receipts.begin({ id: "a1", cwd: root, turn: 2, prompt: "say something" });
+    receipts.begin({ id: "a1", cwd: root, turn: 2, prompt: "say something" });
     const quiet = await receipts.end("a1", close);
     expect(quiet.files).toEqual({ source: "git", changed: [], total: { files: 0, added: 0, removed: 0 } });
     await receipts.close();

@@ -118,7 +118,7 @@ async function receiptGitBench(turns: number, firsts: number): Promise<ReceiptGi
 async function countingCost(events: number): Promise<{ perEventUs: number; endMs: number }> {
   const witness = new Receipts({ phrases: compilePhrases(), dir: join(tmpdir(), "bench-receipt-count") });
   // An agent on another machine: its files are not read here, so only the counting is timed.
-  void witness.begin({ id: "count", cwd: tmpdir(), turn: 1, prompt: "fix the tests", machine: "elsewhere" });
+  witness.begin({ id: "count", cwd: tmpdir(), turn: 1, prompt: "fix the tests", machine: "elsewhere" });
   const t0 = performance.now();
   for (let i = 0; i < events / 2; i += 1) {
     const command = i % 10 === 0 ? "cd app && pnpm test" : `grep -rn "needle ${i}" src`;

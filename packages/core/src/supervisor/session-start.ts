@@ -1,11 +1,10 @@
 import type { AgentRecord } from "../lifecycle/agent.js";
-import type { Driver, PermissionRuling, Session } from "../driver/driver.js";
+import type { Driver, PermissionRuling } from "../driver/driver.js";
 import { CoreError } from "../errors.js";
 import type { AgentEvent } from "../driver/events.js";
 import { errorEvent } from "../failover/failure.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { sessionSpecOf } from "../driver/session-spec.js";
-import { heldUntil } from "./held-session.js";
 import type { Provider, PermissionRequest } from "@subagent-mcp/contract";
 
 /** What starting an agent's CLI session needs of the supervisor. */
@@ -14,13 +13,8 @@ export interface SessionHost {
   /** The rules' check of a tool use the CLI may run without asking (none: no rules). */
   precheck(record: AgentRecord): ((request: PermissionRequest) => PermissionRuling) | undefined;
   onEvent(record: AgentRecord, event: AgentEvent): void;
-  /**
-   * A turn starts with the session (its launch prompt, or the first follow-up it was waiting with).
-   * A promise: the session's turns reach the CLI once it settles (see TurnWitness.begin).
-   */
-  began?(record: AgentRecord, prompt: string | undefined): Promise<void> | undefined;
-  /** The session started with no turn to run (a pool's warm agent, say). */
-  idle?(record: AgentRecord): void;
+  /** A turn starts with the session (its launch prompt, or the first follow-up it was waiting with). */
+  began?(record: AgentRecord, prompt: string | undefined): void;
   /** The trace the record's session continues (see SupervisorOptions.traceOf). */
   traceOf?: ((agentId: string) => { traceparent: string; env: Record<string, string> } | undefined) | undefined;
 }
@@ -96,23 +90,9 @@ export function spawnSession(record: AgentRecord, host: SessionHost): void {
     host.onEvent(record, { type: "exit", code: null, signal: null });
     return;
   }
-  const starts = prompt !== undefined || record.backlog.length > 0;
-  if (!starts) host.idle?.(record);
-  const ready = starts ? host.began?.(record, prompt) : undefined;
-  if (ready !== undefined) record.session = heldUntil(record.session, ready);
+  if (prompt !== undefined || record.backlog.length > 0) host.began?.(record, prompt);
   if (prompt !== undefined) record.session.send(prompt);
   for (const text of record.backlog.splice(0)) record.session.send(text);
-}
-
-/**
- * Sends `text` to `session`, the record's idle one, as a turn that starts now; behind `ready` when
- * the witness holds it (its first turn with no earlier tree, e.g. a pool's warm agent's first task),
- * and so are the session's later turns.
- */
-export function sendTurn(record: AgentRecord, session: Session, text: string, ready: Promise<void> | undefined): void {
-  const sent = ready === undefined ? session : heldUntil(session, ready);
-  if (record.session === session) record.session = sent;
-  sent.send(text);
 }
 
 /**

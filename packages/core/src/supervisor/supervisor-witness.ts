@@ -10,22 +10,6 @@ import type { TurnWitness } from "./witness.js";
 
 type TurnEnd = Extract<AgentEvent, { type: "turn_end" }>;
 
-/**
- * Tells the witness that a turn of `record` starts; its prompt, when not given, is the oldest
- * follow-up that waited. What it returns holds the turn's prompt (see TurnWitness.begin).
- */
-export function beginTurn(witness: TurnWitness | undefined, record: AgentRecord, prompt: string | undefined): Promise<void> | undefined {
-  if (witness === undefined) return undefined;
-  const text = (record.turnPrompt = prompt ?? record.asked.shift());
-  const machine = record.request.placement === undefined ? undefined : (record.session?.machine ?? record.request.placement.machine);
-  return witness.begin({ id: record.id, cwd: record.request.cwd, turn: record.state.turns + 1, prompt: text, ...(machine === undefined ? {} : { machine }) });
-}
-
-/** A session of `record` started with no turn: the witness may read its tree ahead (not on another machine). */
-export function primeWitness(witness: TurnWitness | undefined, record: AgentRecord): void {
-  if (record.request.placement === undefined) witness?.prime?.({ id: record.id, cwd: record.request.cwd });
-}
-
 /** Takes one event of `record`'s session through the witness, then `take` (the supervisor's own intake). */
 export function witnessEvent(witness: TurnWitness | undefined, record: AgentRecord, event: AgentEvent, take: (event: AgentEvent) => void): void {
   if (witness === undefined) {

@@ -3,7 +3,7 @@ import type { SupervisorOptions } from "./supervisor-options.js";
 import { newRecord } from "../lifecycle/new-record.js";
 import { assertSendable } from "../lifecycle/records.js";
 import { bookkeep, startsBusy } from "../lifecycle/record-updates.js";
-import { detachSession, resumeRequest, sendTurn, spawnSession, startScheduled, type SessionHost } from "./session-start.js";
+import { detachSession, resumeRequest, spawnSession, startScheduled, type SessionHost } from "./session-start.js";
 import { viewOf, type AgentChange, type AgentRecord, type AgentView, type LaunchRequest, type TurnReport } from "../lifecycle/agent.js";
 import { CoreError } from "../errors.js";
 import { checkLaunchEnv } from "../driver/launch-env.js";
@@ -13,7 +13,7 @@ import type { RateWindow } from "../admission/rate-limits.js";
 import { raised, type Budget } from "../budget/budget.js";
 import { budgetStanding, newPeriod, turnStarted } from "../budget/spending.js";
 import { checkBudget, releaseHeld, stopAt, takeEvent } from "./supervisor-events.js";
-import { beginTurn, lostWithReceipt, primeWitness, witnessEvent } from "./supervisor-witness.js";
+import { lostWithReceipt, witnessEvent } from "./supervisor-witness.js";
 import { supervisorParts, type SupervisorParts } from "./supervisor-wiring.js";
 import type { RecentItem } from "../lifecycle/recent.js";
 import { lostTurn } from "./reports.js";
@@ -114,13 +114,12 @@ export class Supervisor {
     const asleep = record.state.status === "hibernated";
     // It starts a turn at once in the live process, or waits behind one (or for a process) and is that turn's prompt later.
     const startsNow = record.session !== undefined && record.state.checking === undefined && !isRunning(record.state.status);
-    const idle = startsNow ? record.session : undefined;
     // While its check runs, a follow-up waits: the check judges the turn it ran after (as the turn's end does a held one).
     if (record.session === undefined || record.state.checking !== undefined || (hold && isRunning(record.state.status))) record.backlog.push(text);
-    else if (idle === undefined) record.session.send(text);
+    else record.session.send(text);
     if (record.state.turns === 0 && record.firstTurn.length > 0) record.firstTurn.push(text);
     this.#apply(record, { type: "sent", at: this.#parts.clock.now() });
-    if (idle !== undefined) sendTurn(record, idle, text, beginTurn(this.options.witness, record, text));
+    if (startsNow) this.#begin(record, text);
     else if (record.asked.push(text) > MAX_ASKED) record.asked.shift();
     this.#parts.changes.tell({ type: "sent", agentId: id, text, turn: record.state.turns + record.state.pending, at: this.#parts.clock.now() });
     if (asleep) this.#wake(record);
@@ -288,9 +287,8 @@ export class Supervisor {
         takeEvent(this.#parts, record, taken);
       });
     },
-    began: (record, prompt) => beginTurn(this.options.witness, record, prompt),
-    idle: (record) => {
-      primeWitness(this.options.witness, record);
+    began: (record, prompt) => {
+      this.#begin(record, prompt);
     },
     traceOf: (agentId) => this.options.traceOf?.(agentId),
   };
@@ -325,7 +323,7 @@ export class Supervisor {
     const parked = next && turnEnded && record.backlog.length > 0 ? releaseHeld(record, this.#parts.clock.now(), this.options.costOf) : undefined;
     if (parked !== undefined) this.#apply(record, parked);
     // The next turn (a follow-up that waited behind this one, or behind its check) starts in the same process.
-    else if (next) void beginTurn(this.options.witness, record, undefined);
+    else if (next) this.#begin(record, undefined);
     // A freed slot or process (a turn ended, a session ended) may admit a queued launch.
     if (before.status !== after.status || ended) this.#parts.admission.drain(provider);
     if (ended) this.#parts.records.freeEnded();
@@ -335,6 +333,15 @@ export class Supervisor {
       this.options.witness?.drop(record.id);
       this.#tellEnd(record);
     }
+  }
+
+  // Tells the witness that a turn starts; its prompt, when not given, is the oldest follow-up that waited.
+  #begin(record: AgentRecord, prompt: string | undefined): void {
+    const witness = this.options.witness;
+    if (witness === undefined) return;
+    const text = (record.turnPrompt = prompt ?? record.asked.shift());
+    const machine = record.request.placement === undefined ? undefined : (record.session?.machine ?? record.request.placement.machine);
+    witness.begin({ id: record.id, cwd: record.request.cwd, turn: record.state.turns + 1, prompt: text, ...(machine === undefined ? {} : { machine }) });
   }
 
   #tellEnd(record: AgentRecord): void {

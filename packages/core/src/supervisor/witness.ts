@@ -25,16 +25,9 @@ export interface TurnClose {
 export interface TurnWitness {
   /**
    * Turn `turn` of an agent starts in `cwd` (before its CLI can act): a witness reads the tree now.
-   * `machine`: it runs on that machine of the fleet, where its files are. A promise when the CLI must
-   * not act before that read is done (a new session's first turn, with no earlier tree to count
-   * from): the session's prompts reach its CLI once it settles. It must settle in bounded time.
+   * `machine`: it runs on that machine of the fleet, where its files are.
    */
-  begin(agent: { id: string; cwd: string; turn: number; prompt: string | undefined; machine?: string }): Promise<void> | undefined;
-  /**
-   * A session started with no turn to run (a pool's warm agent): a witness may read its tree now,
-   * so that its first turn's read, which holds that turn's prompt (see begin), is quick.
-   */
-  prime?(agent: { id: string; cwd: string }): void;
+  begin(agent: { id: string; cwd: string; turn: number; prompt: string | undefined; machine?: string }): void;
   /** One event of the agent's running turn (tool calls and results are counted). */
   see(agentId: string, event: AgentEvent): void;
   /** A permission request of the agent was answered (or left to ask). */

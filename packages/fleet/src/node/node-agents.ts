@@ -43,8 +43,7 @@ export interface Hosted {
  * events, asked for the files as it ends.
  */
 export interface NodeWitness {
-  /** A promise: the turn's prompt reaches the CLI once it settles (core's TurnWitness.begin). */
-  begin(agent: { id: string; cwd: string; turn: number; prompt: string | undefined }): Promise<void> | undefined;
+  begin(agent: { id: string; cwd: string; turn: number; prompt: string | undefined }): void;
   see(agentId: string, event: AgentEvent): void;
   /** The turn's files, asked as it ends; never rejects. */
   files(agentId: string): Promise<TurnFiles>;
@@ -151,14 +150,13 @@ export class NodeAgents {
     if (session === undefined) return; // its launch was refused
     switch (command.kind) {
       case "send":
-        entry.chain = entry.chain.then(async () => {
+        entry.chain = entry.chain.then(() => {
           // Under way from now: a crash loses this turn's answer, and its resume says so.
           entry.record = { ...entry.record, busy: true };
           this.#keep(command.agent, entry);
           // A turn starts now unless one runs: a queued prompt's turn starts as the one before it ends.
           entry.open += 1;
-          // Its first turn's prompt waits for the witness's read of its tree (see TurnWitness.begin).
-          if (entry.open === 1) await this.#begin(command.agent, entry, command.text);
+          if (entry.open === 1) this.#begin(command.agent, entry, command.text);
           session.send(command.text);
         });
         return;
@@ -264,14 +262,14 @@ export class NodeAgents {
     }
     const files = witness.files(agent);
     entry.open = Math.max(0, entry.open - 1);
-    if (entry.open > 0) void this.#begin(agent, entry, undefined);
+    if (entry.open > 0) this.#begin(agent, entry, undefined);
     return files;
   }
 
-  #begin(agent: string, entry: Hosted, prompt: string | undefined): Promise<void> | undefined {
-    if (entry.cwd === undefined) return undefined;
+  #begin(agent: string, entry: Hosted, prompt: string | undefined): void {
+    if (entry.cwd === undefined) return;
     entry.turns += 1;
-    return this.o.witness?.begin({ id: agent, cwd: entry.cwd, turn: entry.turns, prompt });
+    this.o.witness?.begin({ id: agent, cwd: entry.cwd, turn: entry.turns, prompt });
   }
 
   // What an event changes of the agent's record here, and its end.
