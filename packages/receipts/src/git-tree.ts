@@ -71,6 +71,11 @@ export class TreeWatch {
     this.#timeoutMs = options.timeoutMs ?? 10_000;
   }
 
+  /** The repository's top folder, once a call has found it (what git's paths are relative to). */
+  get top(): string | undefined {
+    return this.#repo?.top;
+  }
+
   /** The working tree as it is now. */
   snapshot(): Promise<Snapshot> {
     return this.#serial(async () => {

@@ -1,4 +1,5 @@
-import { join, resolve, sep } from "node:path";
+import { stat } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
 import type { Receipt, ReceiptFiles } from "@subagent-mcp/contract";
 import type { AgentEvent, PermissionEvent, TurnClose, TurnFiles, TurnWitness } from "@subagent-mcp/core";
 import { buildReceipt } from "./build.js";
@@ -21,6 +22,10 @@ export interface ReceiptsOptions {
   gitTimeoutMs?: number;
 }
 
+// How far before the turn's start a named file's time may be and still be the turn's write: the
+// kernel stamps files from a clock that lags ours by up to a tick (4-10 ms).
+const MTIME_SLACK_MS = 50;
+
 /** One agent's turn under way and what is known of its tree. */
 interface Watched {
   cwd: string;
@@ -42,6 +47,8 @@ interface Watched {
   repository: boolean;
   /** The tree the last turn's changes were counted from (its diff is read against it). */
   base: Snapshot | undefined;
+  /** When the turn began (ms since the epoch), against which its named files' times are held. */
+  begunAt: number;
 }
 
 /** Makes each turn's receipt (see TurnWitness). */
@@ -58,6 +65,7 @@ export class Receipts implements TurnWitness {
     watched.raced = false;
     watched.started = false;
     watched.base = undefined;
+    watched.begunAt = Date.now();
     watched.machine = agent.machine;
     // Its files are on another machine: named there, not read here.
     if (agent.machine !== undefined) {
@@ -138,6 +146,26 @@ export class Receipts implements TurnWitness {
     await Promise.all(all.map((w) => w.watch.close()));
   }
 
+  // `files` (git's, from the turn's start) with the named files it lacks that were written since the turn began.
+  async #unseenWrites(watched: Watched, files: ReceiptFiles, maxFiles: number): Promise<ReceiptFiles> {
+    const top = watched.watch.top;
+    if (top === undefined || !uncounted(files, watched.tally, watched.cwd)) return files;
+    const named = [...watched.tally.edited].map((path) => resolve(watched.cwd, path)).filter((path) => path.startsWith(`${top}${sep}`));
+    const listed = new Set(files.changed.map((file) => resolve(top, file.path)));
+    const unlisted = named.filter((path) => !listed.has(path));
+    const missed = (await writtenSince(unlisted, watched.begunAt - MTIME_SLACK_MS)).map((path) => relative(top, path));
+    if (missed.length === 0) return files;
+    const changed = [...files.changed, ...missed.map((path) => ({ path, change: "written" as const }))];
+    const omitted = (files.omitted ?? 0) + Math.max(0, changed.length - maxFiles);
+    return {
+      ...files,
+      changed: changed.slice(0, maxFiles),
+      total: { ...files.total, files: files.total.files + missed.length },
+      ...(omitted > 0 ? { omitted } : {}),
+      undetermined: `git read the turn's start after the agent wrote ${missed.length === 1 ? "a file" : `${String(missed.length)} files`}; listed as written from the CLI's edit tools`,
+    };
+  }
+
   #watch(agentId: string, cwd: string, before: Watched | undefined): Watched {
     void before?.watch.close();
     const dir = join(this.options.dir, agentId.replace(/[^A-Za-z0-9._-]/g, "_"));
@@ -155,6 +183,7 @@ export class Receipts implements TurnWitness {
       noTree: undefined,
       repository: false,
       base: undefined,
+      begunAt: Date.now(),
     };
     this.#agents.set(agentId, watched);
     return watched;
@@ -200,6 +229,10 @@ export class Receipts implements TurnWitness {
       counted = last;
       changes = await watched.watch.changesSince(counted, maxFiles);
     }
+    // An agent's first turn has no such tree: a file its edit tools named, written since the turn
+    // began, that git did not count was written before git read the start. It is listed as written
+    // beside what git counted, and the count is said not to be exact.
+    if ("source" in changes && last === undefined) changes = await this.#unseenWrites(watched, changes, maxFiles);
     watched.base = counted;
     void watched.watch.snapshot().then((end) => {
       watched.last = "undetermined" in end ? undefined : end;
@@ -219,6 +252,12 @@ function uncounted(files: ReceiptFiles, tally: TurnTally, cwd: string): boolean 
   const folder = `${resolve(cwd)}${sep}`;
   const inFolder = [...tally.edited].map((path) => resolve(cwd, path)).filter((path) => path.startsWith(folder));
   return inFolder.some((path) => !files.changed.some((file) => path === resolve(cwd, file.path) || path.endsWith(`${sep}${file.path}`)));
+}
+
+// The files of `paths` last written at or after `since` (ms since the epoch); one that is gone is not.
+async function writtenSince(paths: string[], since: number): Promise<string[]> {
+  const times = await Promise.all(paths.map(async (path) => (await stat(path).catch(() => undefined))?.mtimeMs));
+  return paths.filter((_, i) => (times[i] ?? -1) >= since);
 }
 
 function emptyFiles(source: ReceiptFiles["source"]): ReceiptFiles {

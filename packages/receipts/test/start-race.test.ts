@@ -1,3 +1,4 @@
+import { utimesSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AgentEvent } from "@subagent-mcp/core";
@@ -18,6 +19,13 @@ const edit = (path: string, id: string): AgentEvent[] => [
 // Every snapshot a TreeWatch starts, so that a test can wait for a turn's start to be read.
 const snapshots: Promise<unknown>[] = [];
 const original = Object.getOwnPropertyDescriptor(TreeWatch.prototype, "snapshot")?.value as (this: TreeWatch) => ReturnType<TreeWatch["snapshot"]>;
+function spySnapshots(): void {
+  vi.spyOn(TreeWatch.prototype, "snapshot").mockImplementation(function (this: TreeWatch) {
+    const made = original.call(this);
+    snapshots.push(made);
+    return made;
+  });
+}
 afterEach(() => {
   vi.restoreAllMocks();
   snapshots.length = 0;
@@ -25,11 +33,7 @@ afterEach(() => {
 
 describe("a turn whose start is read after its first write", () => {
   it("counts the file its edit tool named from the tree as the last turn left it", async () => {
-    vi.spyOn(TreeWatch.prototype, "snapshot").mockImplementation(function (this: TreeWatch) {
-      const made = original.call(this);
-      snapshots.push(made);
-      return made;
-    });
+    spySnapshots();
     const root = makeRepo({ "a.txt": "a\n" });
     const receipts = new Receipts({ phrases: compilePhrases(), dir: tmp("rc-race-") });
     try {
@@ -55,14 +59,71 @@ describe("a turn whose start is read after its first write", () => {
   });
 
   it("still counts nothing for an edit that wrote a file back as it was", async () => {
+    spySnapshots();
     const root = makeRepo({ "a.txt": "a\n" });
     const receipts = new Receipts({ phrases: compilePhrases(), dir: tmp("rc-race-") });
     try {
       receipts.begin({ id: "a1", cwd: root, turn: 1, prompt: "start" });
+      await Promise.all(snapshots);
+      write(root, { "b.txt": "b\n" });
+      for (const event of edit(join(root, "b.txt"), "e0")) receipts.see("a1", event);
+      await receipts.end("a1", close);
+      await Promise.all(snapshots);
+      receipts.begin({ id: "a1", cwd: root, turn: 2, prompt: "again" });
       for (const event of edit(join(root, "a.txt"), "e1")) receipts.see("a1", event);
       write(root, { "a.txt": "a\n" });
       const receipt = await receipts.end("a1", close);
       expect(receipt.files).toMatchObject({ source: "git", changed: [], total: { files: 0 } });
+    } finally {
+      await receipts.close();
+    }
+  });
+});
+
+describe("an agent's first turn, whose start is read after its first write", () => {
+  it("lists the file its edit tool named as written beside git's count, and says the count is not exact", async () => {
+    spySnapshots();
+    const root = makeRepo({ "a.txt": "a\n" });
+    const receipts = new Receipts({ phrases: compilePhrases(), dir: tmp("rc-race-") });
+    try {
+      receipts.begin({ id: "a1", cwd: join(root, "src"), turn: 1, prompt: "Fix add()." });
+      // The write lands before git reads the start (which then holds it); its event comes after.
+      write(root, { "src/add.js": "export const add = (a, b) => a + b;\n", "b.txt": "b\n" });
+      await Promise.all(snapshots);
+      write(root, { "c.txt": "c\n" });
+      for (const event of edit(join(root, "src", "add.js"), "e1")) receipts.see("a1", event);
+      const receipt = await receipts.end("a1", close);
+      // c.txt (a command's write, say) is git's; src/add.js, from the repository's top, is the edit tool's.
+      expect(receipt.files).toMatchObject({
+        source: "git",
+        changed: [
+          { path: "c.txt", change: "added" },
+          { path: "src/add.js", change: "written" },
+        ],
+        total: { files: 2 },
+      });
+      expect(receipt.files.undetermined).toMatch(/after the agent wrote a file/);
+      expect(receipt.suspect).toBeUndefined();
+    } finally {
+      await receipts.close();
+    }
+  });
+
+  it("lists nothing it named that was not written in the turn (an edit that failed)", async () => {
+    spySnapshots();
+    const root = makeRepo({ "a.txt": "a\n" });
+    // Last written a minute before the turn: the edit that names it wrote nothing.
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(join(root, "a.txt"), aMinuteAgo, aMinuteAgo);
+    const receipts = new Receipts({ phrases: compilePhrases(), dir: tmp("rc-race-") });
+    try {
+      receipts.begin({ id: "a1", cwd: root, turn: 1, prompt: "Fix a." });
+      await Promise.all(snapshots);
+      write(root, { "b.txt": "b\n" });
+      for (const event of edit(join(root, "a.txt"), "e1")) receipts.see("a1", event);
+      const files = (await receipts.end("a1", closedWith("Could not fix a."))).files;
+      expect(files).toMatchObject({ source: "git", changed: [{ path: "b.txt", change: "added" }], total: { files: 1 } });
+      expect(files.undetermined).toBeUndefined();
     } finally {
       await receipts.close();
     }

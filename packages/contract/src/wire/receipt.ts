@@ -54,7 +54,8 @@ export type ReceiptFile = z.infer<typeof ReceiptFileSchema>;
  * the CLI's edit tools reported (a shell command's writes are not seen); none: not determined
  * (`undetermined` says why). With `undetermined` set, the count is not the turn's: git could not
  * answer (it took too long, the worktree went away) or what ran could write unseen, and `changed`
- * holds only what the edit tools named.
+ * holds only what the edit tools named; or git read an agent's first turn's start after its first
+ * write, and the named files git missed are listed as written beside what git counted.
  */
 export const ReceiptFilesSchema = z.object({
   source: z.enum(["git", "tools", "none"]),
