@@ -10,7 +10,8 @@ import { MAX_LISTED, TurnTally } from "./tally.js";
 // The server's witness of its agents' turns (core's TurnWitness): a tally per running turn, and a
 // snapshot of the agent's tree taken as the turn starts, so that its end can say which files the
 // turn changed. The snapshot runs beside the turn (a prompt is never held for it); if the agent's
-// first writing tool beats it, the tree as the last turn left it is the base instead.
+// first writing tool beats it, the tree as the last turn left it (read as that turn ended, before
+// it was reported) is the base instead.
 
 export interface ReceiptsOptions {
   phrases: Phrases;
@@ -216,8 +217,8 @@ export class Receipts implements TurnWitness {
       const files = withoutGit(watched.tally, maxFiles, why, watched.noTree === undefined);
       return { files, undetermined: [...undetermined, `files from git: ${why}${files.source === "tools" ? "; listed from the CLI's edit tools" : ""}`] };
     }
-    // One spawn: what changed since the start. The tree as the turn left it (the next turn's start
-    // if its agent writes before its own is read) is written after the receipt is made, off its path.
+    // One spawn: what changed since the start; then the tree as the turn left it (the next turn's
+    // start if its agent writes before its own is read).
     watched.repository = true;
     let counted = base;
     let changes = await watched.watch.changesSince(base, maxFiles);
@@ -234,9 +235,10 @@ export class Receipts implements TurnWitness {
     // beside what git counted, and the count is said not to be exact.
     if ("source" in changes && last === undefined) changes = await this.#unseenWrites(watched, changes, maxFiles);
     watched.base = counted;
-    void watched.watch.snapshot().then((end) => {
-      watched.last = "undetermined" in end ? undefined : end;
-    });
+    // Read before the turn is reported, so before its agent can have the next prompt: a later turn
+    // that writes before its own start is read falls back on a tree no write of its can be in.
+    const end = await watched.watch.snapshot();
+    watched.last = "undetermined" in end ? undefined : end;
     if (!("source" in changes))
       return {
         files: withoutGit(watched.tally, maxFiles, changes.undetermined, true),
