@@ -150,11 +150,8 @@ export class Receipts implements TurnWitness {
   // `files` (git's, from the turn's start) with the named files it lacks that were written since the turn began.
   async #unseenWrites(watched: Watched, files: ReceiptFiles, maxFiles: number): Promise<ReceiptFiles> {
     const top = watched.watch.top;
-    if (top === undefined || !uncounted(files, watched.tally, watched.cwd)) return files;
-    const named = [...watched.tally.edited].map((path) => resolve(watched.cwd, path)).filter((path) => path.startsWith(`${top}${sep}`));
-    const listed = new Set(files.changed.map((file) => resolve(top, file.path)));
-    const unlisted = named.filter((path) => !listed.has(path));
-    const missed = (await writtenSince(unlisted, watched.begunAt - MTIME_SLACK_MS)).map((path) => relative(top, path));
+    if (top === undefined) return files;
+    const missed = (await writtenSince(unlisted(files, watched.tally, watched.cwd, top), watched.begunAt - MTIME_SLACK_MS)).map((path) => relative(top, path));
     if (missed.length === 0) return files;
     const changed = [...files.changed, ...missed.map((path) => ({ path, change: "written" as const }))];
     const omitted = (files.omitted ?? 0) + Math.max(0, changed.length - maxFiles);
@@ -226,7 +223,7 @@ export class Receipts implements TurnWitness {
     // had landed (the CLI writes, then says so; git can read in between), so the start holds it. The
     // turn is counted from the tree as the last turn left it instead, as when its tool event came first.
     const last = watched.last;
-    if ("source" in changes && last !== undefined && base !== last && uncounted(changes, watched.tally, watched.cwd)) {
+    if ("source" in changes && last !== undefined && base !== last && unlisted(changes, watched.tally, watched.cwd, watched.watch.top).length > 0) {
       counted = last;
       changes = await watched.watch.changesSince(counted, maxFiles);
     }
@@ -248,12 +245,16 @@ export class Receipts implements TurnWitness {
   }
 }
 
-// Whether an edit tool named a file in the agent's folder that `files` (git's, listed whole) does not hold.
-function uncounted(files: ReceiptFiles, tally: TurnTally, cwd: string): boolean {
-  if (files.omitted !== undefined) return false;
+// The files an edit tool named in the agent's folder that `files` (git's) does not list, as absolute
+// paths; none when git's list was cut short. Git's paths are from the repository's `top` when known.
+function unlisted(files: ReceiptFiles, tally: TurnTally, cwd: string, top: string | undefined): string[] {
+  if (files.omitted !== undefined) return [];
   const folder = `${resolve(cwd)}${sep}`;
-  const inFolder = [...tally.edited].map((path) => resolve(cwd, path)).filter((path) => path.startsWith(folder));
-  return inFolder.some((path) => !files.changed.some((file) => path === resolve(cwd, file.path) || path.endsWith(`${sep}${file.path}`)));
+  const named = [...tally.edited].map((path) => resolve(cwd, path)).filter((path) => path.startsWith(folder));
+  const listed = new Set(files.changed.map((file) => resolve(top ?? cwd, file.path)));
+  // Without `top`, a path git gave from a folder above `cwd` still ends with git's path.
+  const isListed = (path: string): boolean => listed.has(path) || (top === undefined && files.changed.some((file) => path.endsWith(`${sep}${file.path}`)));
+  return named.filter((path) => !isListed(path));
 }
 
 // The files of `paths` last written at or after `since` (ms since the epoch); one that is gone is not.
