@@ -1,8 +1,12 @@
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { readConfig } from "../src/mcp/read-config.js";
+import { readChecked } from "../src/plugin-record.js";
+import { parseToml } from "../src/toml-block.js";
+import { thrown } from "./thrown.js";
 
 // readConfig answers a file it read before from what that parsed to: each change must still be seen.
 describe("readConfig", () => {
@@ -38,5 +42,42 @@ describe("readConfig", () => {
     expect(await readConfig(join(path, "inside"), "toml")).toEqual({ kind: "missing" });
     expect(await readConfig(path, "toml")).toEqual({ kind: "ok", data: { mcp_servers: { x: { command: "y" } } } });
     expect((await readConfig(path, "jsonc")).kind).toBe("bad");
+  });
+});
+
+// readChecked keeps what a plugin record was checked to, for the launches that ask it again.
+describe("readChecked", () => {
+  const Record = z.looseObject({ plugins: z.record(z.string(), z.unknown()).optional() });
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "read-checked-"));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers a record read before from what it was checked to, until the file changes", () => {
+    const path = join(dir, "installed_plugins.json");
+    expect(readChecked(path, Record)).toBeUndefined();
+    writeFileSync(path, '{"plugins":{"a":1}}');
+    const first = readChecked(path, Record);
+    expect(first).toEqual({ plugins: { a: 1 } });
+    expect(readChecked(path, Record)).toBe(first);
+    // Another schema or parser is read and checked again.
+    expect(readChecked(path, Record, (text) => ({ ...(JSON.parse(text) as object), more: true }))).toEqual({ plugins: { a: 1 }, more: true });
+    // Another size: a rewrite within the kernel's clock tick may keep both times.
+    writeFileSync(path, '{"plugins":{"bb":2}}');
+    expect(readChecked(path, Record)).toEqual({ plugins: { bb: 2 } });
+    rmSync(path);
+    expect(readChecked(path, Record)).toBeUndefined();
+  });
+
+  it("keeps no record that failed: the file is read again, and its fix is seen", () => {
+    const path = join(dir, "config.toml");
+    writeFileSync(path, "plugins = 3\n");
+    expect(thrown(() => readChecked(path, Record, parseToml))).toMatchObject({ code: "UNPARSEABLE" });
+    expect(thrown(() => readChecked(path, Record, parseToml))).toMatchObject({ code: "UNPARSEABLE" });
+    writeFileSync(path, '[plugins."subagent-mcp@x"]\nenabled = false\n');
+    expect(readChecked(path, Record, parseToml)).toEqual({ plugins: { "subagent-mcp@x": { enabled: false } } });
   });
 });

@@ -167,8 +167,8 @@ async function warmUp(shared: Shared, runtime: () => Promise<Runtime>, agents: A
   // The rehearsal below has no journal: the first launch's journal entry is rehearsed here.
   real?.journal?.rehearse();
   await agents.endpoint.get().catch(() => undefined);
-  const provider = real?.supervisor.providers()[0];
-  if (real === undefined || provider === undefined) return;
+  const providers = real?.supervisor.providers() ?? [];
+  if (real === undefined || providers.length === 0) return;
   const { rehearse, standIn } = await import("./launch/rehearsal.js");
   // The rehearsal's launch goes to a stand-in: no journal, no budgets or caps, no sub-agent endpoint, no CLI.
   const stand = standIn(real.supervisor);
@@ -187,7 +187,7 @@ async function warmUp(shared: Shared, runtime: () => Promise<Runtime>, agents: A
     // HTTP client and server code into a server that may never launch.
     agentServers: undefined,
   };
-  await rehearse(build(rehearsal, ["sessions"], version, { tasks: false, traced: false }), provider).catch(() => undefined);
+  await rehearse(build(rehearsal, ["sessions"], version, { tasks: false, traced: false }), providers).catch(() => undefined);
   await stand.shutdown();
 }
 

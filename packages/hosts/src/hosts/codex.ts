@@ -155,10 +155,13 @@ function codexVersion(ctx: HostContext, id: string): string | undefined {
     .at(-1);
 }
 
+// The plugins table of config.toml (one schema for every read: readChecked keeps what it checked per schema).
+const CodexPlugins = z.looseObject({ plugins: z.record(z.string(), z.unknown()).optional() });
+
 // config.toml's `[plugins."subagent-mcp@<marketplace>"]` table, `enabled = false` when turned off.
 function codexPlugin(ctx: HostContext): PluginInstall | undefined {
   const path = configPath(ctx);
-  const plugins = readChecked(path, z.looseObject({ plugins: z.record(z.string(), z.unknown()).optional() }), parseToml)?.plugins ?? {};
+  const plugins = readChecked(path, CodexPlugins, parseToml)?.plugins ?? {};
   const found = ourPluginIds(Object.keys(plugins)).map((id) => {
     const table = CodexPlugin.safeParse(plugins[id]);
     const enabled = !table.success || table.data.enabled !== false;

@@ -21,7 +21,7 @@ const kept = new Map<string, { stamp: string; size: number; read: ReadConfig }>(
 export async function readConfig(path: string, format: "jsonc" | "toml"): Promise<ReadConfig> {
   const stats = statOf(path);
   if (stats === null) return { kind: "missing" };
-  const stamp = stats === undefined ? undefined : `${format}:${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+  const stamp = stats === undefined ? undefined : `${format}:${stampOf(stats)}`;
   const known = kept.get(path);
   if (known !== undefined && known.stamp === stamp) return known.read;
   kept.delete(path);
@@ -29,6 +29,18 @@ export async function readConfig(path: string, format: "jsonc" | "toml"): Promis
   if (stamp !== undefined && stats !== undefined && stats.size <= KEEP_BYTES && read.kind !== "missing") keep(path, { stamp, size: stats.size, read });
   return read;
 }
+
+/**
+ * A file's stamp (inode, size, change and modification times), for answering a file read before
+ * from what was made of it while the stamp is the same; null when the file does not exist,
+ * undefined when stat fails otherwise (a read then says why). `size` is the file's, in bytes.
+ */
+export function fileStamp(path: string): { stamp: string; size: number } | null | undefined {
+  const stats = statOf(path);
+  return stats === null || stats === undefined ? stats : { stamp: stampOf(stats), size: stats.size };
+}
+
+const stampOf = (stats: Stats): string => `${String(stats.dev)}:${String(stats.ino)}:${String(stats.size)}:${String(stats.mtimeMs)}:${String(stats.ctimeMs)}`;
 
 // The file's stats; null when it does not exist; undefined when stat fails otherwise (the read says why).
 function statOf(path: string): Stats | null | undefined {

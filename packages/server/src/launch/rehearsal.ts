@@ -12,11 +12,12 @@ const REHEARSED_BURSTS = 3;
  * validation of our arguments and results, the supervisor's admission and records, our answer
  * building. V8 compiles each function on its first call, which made a fresh server's first burst
  * of launches ~8 ms slower than the next one. So `warm()` makes calls on a throwaway server of ours,
- * over an in-memory pair: `list_agents` and `wait`, bursts of `launch_agent` of `provider` that
- * succeed on a stand-in supervisor (see standIn), and `poll_agent` of one of them: nothing is
- * journaled, started or told to anyone.
+ * over an in-memory pair: `list_agents` and `wait`, bursts of `launch_agent` that succeed on a
+ * stand-in supervisor (see standIn), and `poll_agent` of one of them: nothing is journaled, started
+ * or told to anyone. The launches go to each of `providers` in turn: a launch reads its CLI's config
+ * files (does it start our server?), which a host's first burst then finds parsed and kept.
  */
-export async function rehearse(server: McpServer, provider: string): Promise<void> {
+export async function rehearse(server: McpServer, providers: readonly string[]): Promise<void> {
   const [ours, theirs] = InMemoryTransport.createLinkedPair();
   const waiting = new Map<number, (message: JSONRPCMessage) => void>();
   ours.onmessage = (message: JSONRPCMessage) => {
@@ -40,7 +41,8 @@ export async function rehearse(server: McpServer, provider: string): Promise<voi
     // launch path is run that often here, and the host's calls find it ready.
     for (let burst = 0; burst < REHEARSED_BURSTS; burst += 1) {
       const ids = [0, 1, 2].map((k) => 4 + burst * 3 + k);
-      launched = await Promise.all(ids.map((id) => ask(id, "tools/call", { name: "launch_agent", arguments: { prompt: "rehearsal", provider } })));
+      const launch = (id: number) => ({ name: "launch_agent", arguments: { prompt: "rehearsal", provider: providers[(id - 4) % providers.length] } });
+      launched = await Promise.all(ids.map((id) => ask(id, "tools/call", launch(id))));
     }
     const agent = (launched[0] as { result?: { structuredContent?: { agent_id?: string } } } | undefined)?.result?.structuredContent?.agent_id;
     if (agent !== undefined) await ask(100, "tools/call", { name: "poll_agent", arguments: { agent_id: agent } });
