@@ -3,6 +3,12 @@ import { orderRules, ruleMatches } from "./rules.js";
 import { recordedUsage, type Usage } from "@subagent-mcp/contract";
 import type { Price, PriceTable, TokenUsage } from "./schema.js";
 
+// Why: a launch ranks each candidate of its route by its model's price, and a model that only a
+// family rule matches cost a regular expression per rule tried, on every launch. Each table answers
+// each model once (tables are not changed once made: mergePrices makes a new one).
+const LOOKED_UP_MODELS = 256;
+const lookedUp = new WeakMap<PriceTable, Map<string, Price | undefined>>();
+
 /**
  * A model's price: by exact id, then by alias, then by the first family rule that matches, in
  * table order ({@link DEFAULT_PRICES} and {@link mergePrices} list the most specific first, e.g.
@@ -12,6 +18,16 @@ import type { Price, PriceTable, TokenUsage } from "./schema.js";
 export function findPrice(model: string | undefined, table: PriceTable = DEFAULT_PRICES): Price | undefined {
   if (model === undefined || model === "") return undefined;
   const id = model.toLowerCase();
+  let known = lookedUp.get(table);
+  if (known === undefined) lookedUp.set(table, (known = new Map()));
+  if (known.has(id)) return known.get(id);
+  const price = lookUp(id, table);
+  if (known.size >= LOOKED_UP_MODELS) known.clear();
+  known.set(id, price);
+  return price;
+}
+
+function lookUp(id: string, table: PriceTable): Price | undefined {
   const entries = Object.entries(table).map(([key, price]) => [key.toLowerCase(), price] as const);
   const exact = entries.find(([key]) => !key.includes("*") && key === id);
   if (exact !== undefined) return exact[1];
@@ -71,14 +87,9 @@ export function recordedCost(turn: { model?: string | undefined; usage: TokenUsa
  */
 export function turnCost(prices?: PriceTable): (provider: string, model: string | undefined, usage: Usage) => number | undefined {
   const table = mergePrices(DEFAULT_PRICES, prices);
-  // A budgeted agent's running turn is priced on every streamed event: each model is looked up once.
-  const found = new Map<string | undefined, Price | undefined>();
+  // A budgeted agent's running turn is priced on every streamed event: findPrice looks each model up once.
   return (_provider, model, usage) => {
-    if (!found.has(model)) {
-      if (found.size >= 64) found.clear();
-      found.set(model, findPrice(model, table));
-    }
-    const price = found.get(model);
+    const price = findPrice(model, table);
     return price === undefined ? undefined : priced(price, recordedUsage(usage));
   };
 }
