@@ -26,6 +26,15 @@ describe("findPrice", () => {
     expect(findPrice("")).toBeUndefined();
     expect(findPrice("claude-sonnet")).toBeUndefined(); // a rule needs its whole literal prefix
   });
+
+  it("answers a model each table was asked before as that table does, in any case", () => {
+    const merged = mergePrices(DEFAULT_PRICES, { "gemini-4*": { input: 9, output: 9 } });
+    for (let i = 0; i < 2; i += 1) {
+      expect(findPrice("gemini-4-flash")).toMatchObject({ input: 0.5, output: 3 });
+      expect(findPrice("Gemini-4-Flash", merged)).toMatchObject({ input: 9, output: 9 });
+      expect(findPrice("llama-3-70b", merged)).toBeUndefined();
+    }
+  });
 });
 
 describe("costOf", () => {
