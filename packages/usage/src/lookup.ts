@@ -19,7 +19,7 @@ export function findPrice(model: string | undefined, table: PriceTable = DEFAULT
   if (model === undefined || model === "") return undefined;
   const id = model.toLowerCase();
   let known = lookedUp.get(table);
-  if (known === undefined) lookedUp.set(table, (known = new Map()));
+  if (known === undefined) lookedUp.set(table, (known = new Map<string, Price | undefined>()));
   if (known.has(id)) return known.get(id);
   const price = lookUp(id, table);
   if (known.size >= LOOKED_UP_MODELS) known.clear();
