@@ -4,7 +4,7 @@ import { HostsError, inFile } from "./errors.js";
 import { readOrNull } from "./files.js";
 import { SERVER_NAME, type HostContext } from "./host.js";
 import { readJsonc } from "./jsonc.js";
-import { fileStamp } from "./mcp/read-config.js";
+import { fileStamp, KeptFiles } from "./mcp/kept-files.js";
 
 // subagent-mcp installed by a host's own plugin command rather than by setup: each host adapter
 // (its `plugin`) reads where its host records that install, as its pinned CLI writes it; these are
@@ -34,12 +34,9 @@ const jsoncTop = (text: string): unknown => readJsonc(text, []);
 // Why: every launch asks each CLI it may start whether our plugin is installed there (hosts'
 // registersUs), and reading, parsing and checking its records again each time (Codex's config.toml,
 // Claude Code's settings) was ~2 ms of each of a fresh server's first launches. A record read before
-// with the same schema and parser is answered from what it was checked to while its stamp is the same
-// (read-config.ts); a changed, replaced or removed file is read again, one that failed is never kept.
-// Kept: files up to KEEP_BYTES, the last KEPT_FILES read. Callers only read what they are given.
-const KEEP_BYTES = 256 * 1024;
-const KEPT_FILES = 32;
-const kept = new Map<string, { stamp: string; schema: unknown; parse: unknown; value: unknown }>();
+// with the same schema and parser is answered from what it was checked to while its stamp is the same,
+// as the MCP config files are (KeptFiles, with their bounds); one that failed is never kept.
+const kept = new KeptFiles<{ schema: unknown; parse: unknown; value: unknown }>(256 * 1024, 1024 * 1024);
 
 /**
  * A file's content, checked against `schema`; undefined when the file does not exist. A file that
@@ -49,9 +46,8 @@ const kept = new Map<string, { stamp: string; schema: unknown; parse: unknown; v
 export function readChecked<T>(path: string, schema: z.ZodType<T>, parse: (text: string) => unknown = jsoncTop): T | undefined {
   const stamp = fileStamp(path);
   if (stamp === null) return undefined;
-  const known = kept.get(path);
-  if (known !== undefined && known.stamp === stamp?.stamp && known.schema === schema && known.parse === parse) return known.value as T;
-  kept.delete(path);
+  const known = kept.get(path, stamp?.stamp)?.value;
+  if (known !== undefined && known.schema === schema && known.parse === parse) return known.value as T;
   const value = inFile(path, () => {
     const text = readOrNull(path);
     if (text === null) return undefined;
@@ -59,11 +55,7 @@ export function readChecked<T>(path: string, schema: z.ZodType<T>, parse: (text:
     if (!checked.success) throw new HostsError("UNPARSEABLE", `not the shape this host writes (${checked.error.issues[0]?.message ?? "unexpected content"})`);
     return checked.data;
   });
-  if (stamp !== undefined && stamp.size <= KEEP_BYTES) {
-    kept.set(path, { stamp: stamp.stamp, schema, parse, value });
-    // The oldest goes first (a Map iterates in insertion order).
-    if (kept.size > KEPT_FILES) kept.delete(kept.keys().next().value as string);
-  }
+  kept.set(path, stamp, { schema, parse, value });
   return value;
 }
 

@@ -1,8 +1,8 @@
-import { statSync, type Stats } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
+import { fileStamp, KeptFiles, statOf } from "./kept-files.js";
 
 /** A config file as read: absent (not a problem), parsed, or refused with why. */
 export type ReadConfig = { kind: "missing" } | { kind: "ok"; data: Record<string, unknown> } | { kind: "bad"; reason: string };
@@ -11,56 +11,20 @@ export type ReadConfig = { kind: "missing" } | { kind: "ok"; data: Record<string
 // (launch-steps ownEntryFor), and reading and parsing those files again was most of a launch's
 // time. A file read before is answered from what it parsed to while its stamp (inode, size, change
 // and modification times) is the same; a changed, replaced or removed file is read again. Kept:
-// files up to KEEP_BYTES, the newest first, within KEPT_BYTES in all (a large ~/.claude.json is
-// parsed each time rather than held in memory). Callers only read what they are given.
-const KEEP_BYTES = 256 * 1024;
-const KEPT_BYTES = 1024 * 1024;
-const kept = new Map<string, { stamp: string; size: number; read: ReadConfig }>();
+// files up to 256 KB, the newest first, within 1 MB in all (a large ~/.claude.json is parsed each
+// time rather than held in memory). Callers only read what they are given.
+const kept = new KeptFiles<ReadConfig>(256 * 1024, 1024 * 1024);
 
 /** Reads a JSON/JSONC (comments, trailing commas) or TOML file; never throws. */
 export async function readConfig(path: string, format: "jsonc" | "toml"): Promise<ReadConfig> {
-  const stats = statOf(path);
-  if (stats === null) return { kind: "missing" };
-  const stamp = stats === undefined ? undefined : `${format}:${stampOf(stats)}`;
-  const known = kept.get(path);
-  if (known !== undefined && known.stamp === stamp) return known.read;
-  kept.delete(path);
+  const stamp = fileStamp(path);
+  if (stamp === null) return { kind: "missing" };
+  const key = `${format}:${path}`;
+  const known = kept.get(key, stamp?.stamp);
+  if (known !== undefined) return known.value;
   const read = await readAndParse(path, format);
-  if (stamp !== undefined && stats !== undefined && stats.size <= KEEP_BYTES && read.kind !== "missing") keep(path, { stamp, size: stats.size, read });
+  if (read.kind !== "missing") kept.set(key, stamp, read);
   return read;
-}
-
-/**
- * A file's stamp (inode, size, change and modification times), for answering a file read before
- * from what was made of it while the stamp is the same; null when the file does not exist,
- * undefined when stat fails otherwise (a read then says why). `size` is the file's, in bytes.
- */
-export function fileStamp(path: string): { stamp: string; size: number } | null | undefined {
-  const stats = statOf(path);
-  return stats === null || stats === undefined ? stats : { stamp: stampOf(stats), size: stats.size };
-}
-
-const stampOf = (stats: Stats): string => `${String(stats.dev)}:${String(stats.ino)}:${String(stats.size)}:${String(stats.mtimeMs)}:${String(stats.ctimeMs)}`;
-
-// The file's stats; null when it does not exist; undefined when stat fails otherwise (the read says why).
-function statOf(path: string): Stats | null | undefined {
-  try {
-    return statSync(path, { throwIfNoEntry: false }) ?? null;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ENOTDIR" ? null : undefined;
-  }
-}
-
-function keep(path: string, entry: { stamp: string; size: number; read: ReadConfig }): void {
-  kept.set(path, entry);
-  let total = 0;
-  for (const { size } of kept.values()) total += size;
-  // The oldest go first (a Map iterates in insertion order).
-  for (const [oldest, { size }] of kept) {
-    if (total <= KEPT_BYTES) break;
-    kept.delete(oldest);
-    total -= size;
-  }
 }
 
 async function readAndParse(path: string, format: "jsonc" | "toml"): Promise<ReadConfig> {

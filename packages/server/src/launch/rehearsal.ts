@@ -39,9 +39,9 @@ export async function rehearse(server: McpServer, providers: readonly string[]):
     // Bursts of three, as a host fans out. V8 gives a function its inline caches (its feedback)
     // only from its 8th call on: until then each property read is a slow generic lookup, so the
     // launch path is run that often here, and the host's calls find it ready.
+    const launch = (id: number) => ({ name: "launch_agent", arguments: { prompt: "rehearsal", provider: providers[(id - 4) % providers.length] } });
     for (let burst = 0; burst < REHEARSED_BURSTS; burst += 1) {
       const ids = [0, 1, 2].map((k) => 4 + burst * 3 + k);
-      const launch = (id: number) => ({ name: "launch_agent", arguments: { prompt: "rehearsal", provider: providers[(id - 4) % providers.length] } });
       launched = await Promise.all(ids.map((id) => ask(id, "tools/call", launch(id))));
     }
     const agent = (launched[0] as { result?: { structuredContent?: { agent_id?: string } } } | undefined)?.result?.structuredContent?.agent_id;
