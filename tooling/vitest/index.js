@@ -1,5 +1,6 @@
 // Shared vitest config. Tests import workspace packages from src/ through a custom export
 // condition, so `vitest` never needs a build of the packages under test.
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const conditions = ["@subagent-mcp/source", "import", "node", "default"];
@@ -14,6 +15,8 @@ export function config(options = {}) {
     ssr: { resolve: { conditions, externalConditions: ["@subagent-mcp/source"] } },
     test: {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      // Each run's temporary files in one folder of its own, removed at its end (tmpdir.js).
+      globalSetup: [fileURLToPath(new URL("./tmpdir.js", import.meta.url))],
       pool: "forks",
       maxWorkers: options.maxWorkers ?? 2,
       testTimeout: options.testTimeout ?? 20_000,
