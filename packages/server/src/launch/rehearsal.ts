@@ -38,11 +38,11 @@ export async function rehearse(server: McpServer, providers: readonly string[]):
     await ask(3, "tools/call", { name: "wait", arguments: { agent_ids: [] } });
     // Bursts of three, as a host fans out. V8 gives a function its inline caches (its feedback)
     // only from its 8th call on: until then each property read is a slow generic lookup, so the
-    // launch path is run that often here, and the host's calls find it ready.
-    const launch = (id: number) => ({ name: "launch_agent", arguments: { prompt: "rehearsal", provider: providers[(id - 4) % providers.length] } });
+    // launch path is run that often here, and the host's calls find it ready (the nth to the nth provider).
+    const launch = (n: number) => ({ name: "launch_agent", arguments: { prompt: "rehearsal", provider: providers[n % providers.length] } });
     for (let burst = 0; burst < REHEARSED_BURSTS; burst += 1) {
-      const ids = [0, 1, 2].map((k) => 4 + burst * 3 + k);
-      launched = await Promise.all(ids.map((id) => ask(id, "tools/call", launch(id))));
+      const nths = [0, 1, 2].map((k) => burst * 3 + k);
+      launched = await Promise.all(nths.map((n) => ask(4 + n, "tools/call", launch(n))));
     }
     const agent = (launched[0] as { result?: { structuredContent?: { agent_id?: string } } } | undefined)?.result?.structuredContent?.agent_id;
     if (agent !== undefined) await ask(100, "tools/call", { name: "poll_agent", arguments: { agent_id: agent } });
