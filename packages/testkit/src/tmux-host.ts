@@ -45,6 +45,7 @@ export async function startTmuxClaude(environment: CliEnvironment, args: readonl
   await trustFolder(environment);
   const { command, args: prefix } = locateCli("claude");
   const socket = `subagent-mcp-${randomBytes(6).toString("hex")}`;
+  // The loopback environment's TMPDIR (tests only): the tmux host's screen log and Claude Code's debug log go there.
   const log = join(environment.env.TMPDIR ?? environment.home, `${socket}.out`);
   const debug = join(environment.env.TMPDIR ?? environment.home, `${socket}.debug`);
   await mkdir(join(log, ".."), { recursive: true });
@@ -172,6 +173,7 @@ function waitForText(
 async function trustFolder(environment: CliEnvironment): Promise<void> {
   const file = join(environment.home, ".claude.json");
   const config = JSON.parse(await readFile(file, "utf8").catch(() => "{}")) as Record<string, unknown>;
+  // ANTHROPIC_API_KEY (tests only): the placeholder key the loopback environment gives Claude Code, marked approved for the tmux host.
   const key = environment.env.ANTHROPIC_API_KEY ?? "test";
   const projects = (config.projects ?? {}) as Record<string, Record<string, unknown>>;
   Object.assign(config, {

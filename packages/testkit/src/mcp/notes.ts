@@ -19,6 +19,7 @@ const { McpServer } = require(${JSON.stringify(mcp)});
 const { StdioServerTransport } = require(${JSON.stringify(stdio)});
 const server = new McpServer({ name: "notes", version: "1.0.0" });
 server.registerTool(${JSON.stringify(NOTES_TOOL)}, { description: "Returns the note kept by this server." }, async () => ({
+  // NOTES_VALUE (tests only): the note the testkit's notes MCP server answers with, set in its env by a test that follows it to the model.
   content: [{ type: "text", text: "note: " + (process.env.NOTES_VALUE ?? "(none)") }],
 }));
 server.connect(new StdioServerTransport());
