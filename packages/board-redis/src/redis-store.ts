@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { applyOp, BoardError, emptyBoard, type Applied, type Board, type BoardOptionsInput, type BoardStore } from "@subagent-mcp/board";
+import { applyOp, BoardError, emptyBoard, serialized, type Applied, type Board, type BoardOptionsInput, type BoardStore } from "@subagent-mcp/board";
 import { foldLines, type Fold } from "./fold.js";
 import { APPEND_AFTER, READ_FROM } from "./scripts.js";
 
@@ -47,12 +47,7 @@ export async function openRedisBoard(redis: Redis, name: string, settings: Redis
   let closed = false;
 
   // One operation at a time within this instance: the fold is shared by its calls.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(work, work);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serial = serialized();
 
   const catchUp = async (): Promise<void> => {
     const [from, lines] = (await redis.eval(READ_FROM, 1, journal, fold.length)) as [number, string[]];
@@ -89,7 +84,8 @@ export async function openRedisBoard(redis: Redis, name: string, settings: Redis
     skipped: () => fold.skipped,
     close: async () => {
       closed = true;
-      await queue;
+      // Its turn comes after every operation queued before it.
+      await serial(() => Promise.resolve());
     },
   };
 }

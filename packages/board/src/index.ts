@@ -6,6 +6,8 @@ export { applyOp } from "./board.js";
 export { changes, claimable, emptyBoard, summary, type BoardChanges } from "./queries.js";
 export { BoardAddInputSchema, type Board, type BoardOp, type BoardOptionsInput, type TaskInput, type Task } from "./schema.js";
 export { openLocalBoard, type BoardStore } from "./local-store.js";
+/** @public one operation of a store at a time, for a store kept elsewhere (@subagent-mcp/board-redis). */
+export { serialized } from "./lock.js";
 export type { Applied } from "./board.js";
 export { appendBoardTurn, readBoardTurns, type BoardTurn } from "./turns.js";
 export { allBoardTurns, boardNames, markBoardTasks } from "./member-turns.js";

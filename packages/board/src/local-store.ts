@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { applyOp, type Applied } from "./board.js";
 import { append, catchUp, type Fold } from "./journal.js";
-import { withLock } from "./lock.js";
+import { serialized, withLock } from "./lock.js";
 import { emptyBoard } from "./queries.js";
 import { BoardOptionsSchema, type Board, type BoardOptions, type BoardOptionsInput } from "./schema.js";
 
@@ -48,12 +48,7 @@ export async function openLocalBoard(dir: string, settings: LocalBoardSettings =
   let closed = false;
 
   // One operation at a time within this process too: the fold is shared by this instance's calls.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(work, work);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serial = serialized();
 
   const applyLocked = async (op: unknown): Promise<Applied> => {
     let caught = await catchUp(journal, fold, empty);
@@ -90,7 +85,8 @@ export async function openLocalBoard(dir: string, settings: LocalBoardSettings =
     skipped: () => fold.skipped,
     close: async () => {
       closed = true;
-      await queue;
+      // Its turn comes after every operation queued before it.
+      await serial(() => Promise.resolve());
     },
   };
 }

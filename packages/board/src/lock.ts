@@ -84,3 +84,16 @@ async function free(path: string, token: string): Promise<void> {
 function isCode(error: unknown, code: string): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
 }
+
+/**
+ * Runs the calls given to it one at a time, in order, whatever each one's outcome: a store's
+ * operations share its fold (the board as read so far), so two must not interleave in one process.
+ */
+export function serialized(): <T>(work: () => Promise<T>) => Promise<T> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work, work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+}
