@@ -9,6 +9,7 @@ import { MAILBOX_ENV } from "@subagent-mcp/mailbox/config";
 import { stateDir } from "@subagent-mcp/state";
 import { bin } from "./e2e.js";
 import { runCli, type CliEnvironment, type CliName, type FakeModelServer } from "@subagent-mcp/testkit";
+import { processesOfHome, until } from "./past-e2e.js";
 import { startHost as startPluginHost, type Host } from "./plugin-host.js";
 
 // Installing us with each host's own plugin command, from this checkout as a user would after
@@ -126,6 +127,9 @@ describe("the Claude Code plugin", () => {
     expect(out.result).toContain(`${h.fakes.claude.nonce} host saw:`);
     expect(out.result).toContain("sub-task through the plugin");
     expect(seen.tools).toContain("mcp__plugin_subagent-mcp_subagent-mcp__launch_agent");
+    // The server ends its sub-agent when the host goes; that Claude Code, which loaded the plugin too, counts
+    // its use in ~/.claude.json as it exits. Removed before then, the plugin would be counted again after.
+    await until("the host's server and its sub-agent to end", () => processesOfHome(h.env.home).length === 0);
 
     await runCli(h.env, ["plugin", "uninstall", "subagent-mcp@subagent-mcp"], { step: "plugin uninstall" });
     await runCli(h.env, ["plugin", "marketplace", "remove", "subagent-mcp"], { step: "marketplace remove" });
