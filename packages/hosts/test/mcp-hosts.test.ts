@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { listMcpServers, type CatalogEntry } from "../src/index.js";
+import { listMcpServers, registersUs, type CatalogEntry } from "../src/index.js";
 import { fixture, type Fixture } from "./mcp-fixture.js";
 
 let f: Fixture | undefined;
@@ -130,6 +130,38 @@ describe("listMcpServers: Gemini CLI and Qwen Code", () => {
       expect.stringMatching(/"tool" is offered without its cwd \(\/srv\/tool\)/),
       expect.stringMatching(/^qwen: .*\.qwen\/settings\.json skipped: not valid JSON/),
     ]);
+  });
+});
+
+describe("registersUs: the servers a Gemini CLI session starts", () => {
+  it("names the settings' entries it admits and the servers of the user's extensions, never one mcp.excluded keeps out", async () => {
+    f = fixture();
+    f.inHome(
+      ".gemini/settings.json",
+      JSON.stringify({ mcp: { excluded: ["hidden", "ext-hidden"] }, mcpServers: { api: { command: "api" }, hidden: { command: "h" } } }),
+    );
+    f.inHome(
+      ".gemini/extensions/tools/gemini-extension.json",
+      JSON.stringify({ name: "tools", mcpServers: { "ext-tool": { command: "t" }, "ext-hidden": { command: "x" } } }),
+    );
+    f.inHome(".gemini/extensions/broken/gemini-extension.json", "{ not json");
+    f.inHome(
+      ".gemini/extensions/subagent-mcp/gemini-extension.json",
+      JSON.stringify({ name: "subagent-mcp", mcpServers: { "subagent-mcp": { command: "node" } } }),
+    );
+    const found = await registersUs("gemini", f);
+    expect(found).toEqual({ ours: true, others: ["api", "ext-tool"] });
+    // Only where Gemini CLI finds them: the extensions are not offered to another CLI's sub-agents.
+    expect(summary((await listMcpServers(f)).servers)).toEqual(["gemini/user/api"]);
+  });
+
+  it("leaves our entry out of what it finds when mcp.excluded names it: that CLI starts no server of ours", async () => {
+    f = fixture();
+    f.inHome(
+      ".gemini/settings.json",
+      JSON.stringify({ mcp: { excluded: ["subagent-mcp"] }, mcpServers: { "subagent-mcp": { command: "subagent-mcp" }, api: { command: "api" } } }),
+    );
+    expect(await registersUs("gemini", f)).toEqual({ ours: false, others: ["api"] });
   });
 });
 

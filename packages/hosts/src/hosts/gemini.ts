@@ -24,8 +24,14 @@ export const gemini: HostAdapter = {
     handler: (command) => ({ name: "subagent-mcp", type: "command", command, timeout: 10_000 }),
   }),
   instructions: { file: "GEMINI.md", global: (ctx) => join(ctx.home, ".gemini", "GEMINI.md") },
-  // The project's .gemini/settings.json in the cwd, then the user's.
-  mcpServers: (ctx, reading) => readSettingsServers(reading, ctx, { userFile: settingsPath(ctx), projectFile: join(ctx.cwd, ".gemini", "settings.json") }),
+  // The project's .gemini/settings.json in the cwd, then the user's; and the user's extensions, whose
+  // servers Gemini CLI starts as it starts those of its settings (a session's allow-list must name them).
+  mcpServers: (ctx, reading) =>
+    readSettingsServers(reading, ctx, {
+      userFile: settingsPath(ctx),
+      projectFile: join(ctx.cwd, ".gemini", "settings.json"),
+      extensions: { dir: join(ctx.home, ".gemini", "extensions"), manifest: "gemini-extension.json" },
+    }),
   // Our extension, as `gemini extensions install` records it; it brings our hooks too.
   plugin: { find: (ctx) => extensionInstall(join(ctx.home, ".gemini", "extensions"), "gemini-extension.json", "gemini", ctx), shipsHooks: true },
 };

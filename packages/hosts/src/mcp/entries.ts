@@ -37,7 +37,7 @@ export class HostReading {
   readonly problems: string[] = [];
   /** Whether one of the tables read holds our own entry (which a sub-agent's CLI would start as a server of its own). */
   ours = false;
-  /** The name of every entry of the tables read, ours and those left out included. */
+  /** The name of every server a session of the CLI starts: each admitted entry of the tables read (ours and those not offered included), and those of `alsoStarted`. */
   readonly names: string[] = [];
   /** `host` names the host in each problem. */
   constructor(readonly host: string) {}
@@ -58,9 +58,20 @@ export class HostReading {
     return table as Record<string, unknown>;
   }
 
-  /** Adds each entry of a server table, read by `draft`; ours (`subagent-mcp`) is never offered. */
-  addAll(scope: McpScope, file: string, table: Record<string, unknown> | undefined, draft: (name: string, raw: unknown) => Draft | undefined): void {
+  /**
+   * Adds each entry of a server table, read by `draft`; ours (`subagent-mcp`) is never offered. An
+   * entry the file's own settings keep the CLI from starting (`admitted` false) is neither offered
+   * nor named: it is not among the servers a session of that CLI has.
+   */
+  addAll(
+    scope: McpScope,
+    file: string,
+    table: Record<string, unknown> | undefined,
+    draft: (name: string, raw: unknown) => Draft | undefined,
+    admitted: (name: string) => boolean = () => true,
+  ): void {
     for (const [name, raw] of Object.entries(table ?? {})) {
+      if (!admitted(name)) continue;
       this.names.push(name);
       if (name === SERVER_NAME) {
         this.ours = true;
@@ -69,6 +80,11 @@ export class HostReading {
       const made = draft(name, raw);
       if (made !== undefined) this.add(scope, file, name, made);
     }
+  }
+
+  /** Servers the CLI starts from elsewhere than the tables read (Gemini CLI's extensions): named, never offered. */
+  alsoStarted(names: readonly string[]): void {
+    for (const name of names) if (name !== SERVER_NAME) this.names.push(name);
   }
 
   /** A problem about one entry that is still offered (a setting that cannot be passed on). */

@@ -1,3 +1,5 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { z } from "zod";
 import { entryOf, type Draft, type HostReading, type LookupContext, type McpScope } from "./entries.js";
 import { expandGemini, mapStrings } from "./expand.js";
@@ -48,26 +50,59 @@ function expanded(read: ReadConfig, env: LookupContext["env"]): ReadConfig {
   return read.kind === "ok" ? { kind: "ok", data: mapStrings(read.data, (text) => expandGemini(text, env)) as Record<string, unknown> } : read;
 }
 
+/** Where a settings reader finds the files: the user's, the project's, and the folder of the user's extensions with their manifest's name. */
+interface SettingsPaths {
+  userFile: string;
+  projectFile: string;
+  extensions?: { dir: string; manifest: string };
+}
+
 /**
  * Gemini CLI's or Qwen Code's `mcpServers`: the project's settings file (`projectFile`, in the cwd),
- * then the user's; `$VAR` and `${VAR}` expanded over the file as the CLI does.
+ * then the user's; `$VAR` and `${VAR}` expanded over the file as the CLI does. The servers of the
+ * user's extensions (`paths.extensions`) are named too, as the CLI starts them: each admitted by
+ * every settings file read. They are not offered to other CLIs' sub-agents.
  */
-export async function readSettingsServers(reading: HostReading, ctx: LookupContext, paths: { userFile: string; projectFile: string }): Promise<void> {
+export async function readSettingsServers(reading: HostReading, ctx: LookupContext, paths: SettingsPaths): Promise<void> {
   const { userFile, projectFile } = paths;
   const files: { scope: McpScope; file: string }[] = projectFile === userFile ? [] : [{ scope: "project", file: projectFile }];
   files.push({ scope: "user", file: userFile });
-  const reads = await Promise.all(files.map(async ({ scope, file }) => ({ scope, file, read: await readConfig(file, "jsonc") })));
-  for (const { scope, file, read: raw } of reads) {
-    const read = expanded(raw, ctx.env);
-    const allow = read.kind === "ok" ? admitted(read.data) : () => true;
-    reading.addAll(scope, file, reading.table(file, read, "mcpServers"), (name, entry) => {
-      if (!allow(name)) return undefined;
-      const made = draft(entry);
-      const cwd = (entry as { cwd?: unknown }).cwd;
-      if (!("skip" in made) && "command" in made && typeof cwd === "string") {
-        reading.note(file, name, `is offered without its cwd (${cwd}): a sub-agent's CLI starts it in the sub-agent's folder`);
-      }
-      return made;
-    });
+  const reads = await Promise.all(files.map(async ({ scope, file }) => ({ scope, file, read: expanded(await readConfig(file, "jsonc"), ctx.env) })));
+  const allows = reads.map(({ read }) => (read.kind === "ok" ? admitted(read.data) : () => true));
+  for (const [i, { scope, file, read }] of reads.entries()) {
+    reading.addAll(
+      scope,
+      file,
+      reading.table(file, read, "mcpServers"),
+      (name, entry) => {
+        const made = draft(entry);
+        const cwd = (entry as { cwd?: unknown }).cwd;
+        if (!("skip" in made) && "command" in made && typeof cwd === "string") {
+          reading.note(file, name, `is offered without its cwd (${cwd}): a sub-agent's CLI starts it in the sub-agent's folder`);
+        }
+        return made;
+      },
+      allows[i],
+    );
   }
+  if (paths.extensions !== undefined) reading.alsoStarted((await extensionServers(paths.extensions)).filter((name) => allows.every((allow) => allow(name))));
+}
+
+/**
+ * The server names in the manifests of the extensions under `dir` (one folder each). An extension
+ * that is disabled starts none, which only makes a name in an allow-list unused; a manifest that
+ * does not read names none.
+ */
+async function extensionServers(extensions: { dir: string; manifest: string }): Promise<string[]> {
+  let folders: string[];
+  try {
+    folders = (await readdir(extensions.dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+  const reads = await Promise.all(folders.map((folder) => readConfig(join(extensions.dir, folder, extensions.manifest), "jsonc")));
+  return reads.flatMap((read) => {
+    const servers = read.kind === "ok" ? read.data.mcpServers : undefined;
+    return typeof servers === "object" && servers !== null && !Array.isArray(servers) ? Object.keys(servers) : [];
+  });
 }
