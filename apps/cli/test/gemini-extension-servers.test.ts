@@ -9,7 +9,7 @@ import { bin, startE2E, waitFor, type E2E } from "./e2e.js";
 // and its process gets an allow-list of MCP server names so that the entry of ours starts no server
 // of its own. Gemini CLI applies that list to its extensions' servers too: the user's other
 // extensions must be on it, or the sub-agent silently loses their tools. And a server the user's
-// `mcp.excluded` keeps out must stay out (the allow-list replaces that setting for the process).
+// `mcp.excluded` keeps out stays out with the list given.
 
 const SECRET = "ext-note-5521";
 const HIDDEN = "hidden-note-8803";
