@@ -80,7 +80,16 @@ describe("nested servers' marks", () => {
     state = mkdtempSync(join(tmpdir(), "nested-"));
     const dir = nestedServersDir(state);
     // An "agent" whose child is an unrelated process that got the pid of a nested server killed earlier.
-    const agent = spawn("bash", ["-c", "sleep 1000 & echo $!; wait"], { stdio: ["ignore", "pipe", "ignore"] });
+    // The child prints its own pid once it runs, so its /proc entry already names it (a shell's `echo $!`
+    // can print before the forked child has become `sleep`).
+    const agent = spawn(
+      process.execPath,
+      [
+        "-e",
+        `require("child_process").spawn(process.execPath, ["-e", "console.log(process.pid); setInterval(() => {}, 1000)"], { stdio: "inherit" }); setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ["ignore", "pipe", "ignore"] },
+    );
     let reused = 0;
     try {
       reused = Number(
@@ -93,7 +102,7 @@ describe("nested servers' marks", () => {
       markNested(dir, [])();
       writeFileSync(join(dir, String(reused)), `${JSON.stringify({ lineage: ["agent-1"], start: "1" })}\n`);
       await stopNestedServers(dir, "agent-1", below(agent.pid ?? 0), false);
-      expect(readFileSync(`/proc/${String(reused)}/stat`, "utf8")).toMatch(/^\d+ \(sleep\) [^Z]/);
+      expect(readFileSync(`/proc/${String(reused)}/stat`, "utf8")).toMatch(/^\d+ \(node\) [^Z]/);
       markNested(dir, [])();
       expect(existsSync(join(dir, String(reused)))).toBe(false);
     } finally {
