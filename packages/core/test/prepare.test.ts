@@ -48,6 +48,21 @@ describe("launch with prepare", () => {
     expect(supervisor.get(view.id).cwd).toBe("/worktrees/a/sub");
   });
 
+  it("hands the session the servers prepare issued for the agent's id, after the launch's own", async () => {
+    const { driver, supervisor } = setup();
+    const own = { name: "notes", command: "notes-server", args: [], env: {} };
+    const view = supervisor.launch({
+      provider: "claude",
+      cwd: "/repo",
+      prompt: "task",
+      mcpServers: [own],
+      prepare: (id) => Promise.resolve({ mcpServers: [{ name: "subagent-mcp", url: `http://127.0.0.1:1/agents/${id}/mcp` }] }),
+    });
+    await tick();
+    expect(driver.sessions[0]?.spec.mcpServers).toEqual([own, { name: "subagent-mcp", url: `http://127.0.0.1:1/agents/${view.id}/mcp` }]);
+    expect(driver.sessions[0]?.spec.cwd).toBe("/repo");
+  });
+
   it("a failed prepare ends the agent errored with its message, without failing over", async () => {
     const { driver, supervisor } = setup();
     const step = gate<undefined>();

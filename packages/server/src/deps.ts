@@ -1,6 +1,5 @@
-import type { LaunchGate } from "./launch/launch-gate.js";
 import type { Delivery, TaskStore } from "@subagent-mcp/mcp-transport";
-import type { Budget, Driver, Supervisor } from "@subagent-mcp/core";
+import type { Budget, Driver, LaunchGate, Supervisor } from "@subagent-mcp/core";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
 import type { Branch, RoutingTable } from "@subagent-mcp/routing";

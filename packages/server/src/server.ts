@@ -1,4 +1,4 @@
-import { LaunchGate } from "./launch/launch-gate.js";
+import { LaunchGate, type McpServerSpec } from "@subagent-mcp/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { DEFAULT_TABLE } from "@subagent-mcp/routing";
 import { Delivery, DeliveryServer, limitsFrom, serveTasks, taskStore, type TaskStore } from "@subagent-mcp/mcp-transport";
@@ -6,7 +6,7 @@ import { DEFAULT_PRICES, mergePrices } from "@subagent-mcp/usage";
 import { TOOLSETS, type ServerDeps, type ToolDeps, type Toolset } from "./deps.js";
 import { AgentSpans, OFF } from "@subagent-mcp/tracing";
 import { AgentServers } from "./nesting/agent-servers.js";
-import { AgentTree } from "./nesting/agent-tree.js";
+import { AgentTree, type AgentScope } from "./nesting/agent-tree.js";
 import { AGENT_TOOLSETS, agentShared } from "./nesting/agent-deps.js";
 import { OnFirstUse } from "./runtime/first-use.js";
 import { runtimeOnFirstUse, type Runtime } from "./runtime/runtime.js";
@@ -107,7 +107,8 @@ export function createServer(deps: ServerDeps): SubagentServer {
         ),
   );
   const shared: Shared = {
-    ...settle(deps, made, defaultCwd),
+    // A pool replica whose CLI has our entry is handed its own tools here, as a launched agent is (the pool is the orchestrator's).
+    ...settle(deps, made, defaultCwd, (scope) => agents.hand(scope, undefined, { own: true, mailbox: undefined })),
     gate,
     messagingReached: (id) => agents.reached(id),
     priceTable,
@@ -196,6 +197,7 @@ function settle(
   deps: ServerDeps,
   runtime: () => Promise<Runtime>,
   defaultCwd: string,
+  hand: (scope: AgentScope) => Promise<McpServerSpec[]>,
 ): Omit<Shared, "agentServers" | "childMailbox" | "gate" | "messagingReached" | "priceTable"> {
   const { agents, nesting, routing, spending, limits } = deps;
   const depth = nesting?.depth ?? 0;
@@ -209,6 +211,7 @@ function settle(
       lineage: { depth, maxDepth, ceiling, lineage: nesting?.lineage },
       permissions,
       ...definedFields({ fleet: deps.fleet }),
+      hand,
     });
   });
   let mode = false;

@@ -3,7 +3,7 @@ import type { Budget, Spent } from "../budget/budget.js";
 import type { AgentEvent } from "../driver/events.js";
 import { spentOf, type CostOf, type Spending } from "../budget/spending.js";
 import { standing } from "../budget/budget.js";
-import type { Driver, PermissionRuling, Session, SessionSpec, SessionWorktree } from "../driver/driver.js";
+import type { Driver, McpServerSpec, PermissionRuling, Session, SessionSpec, SessionWorktree } from "../driver/driver.js";
 import type { RecentItems } from "./recent.js";
 import type { AgentState, PendingPermission, TurnOutcome } from "./state.js";
 import type { TailBuffer } from "./tail.js";
@@ -53,10 +53,11 @@ export interface LaunchOnly {
   permissionPolicy?: (request: PermissionRequest, agent: { id: string; cwd: string }) => PermissionRuling;
   /**
    * Work that must be done before the CLI starts (e.g. making the agent's git worktree and running
-   * its setup), given the agent's id. It may move the agent to another `cwd`. A failure ends the
+   * its setup), given the agent's id. It may move the agent to another `cwd`, and hand its session
+   * more MCP servers (ones issued for that id, e.g. with a token of its own). A failure ends the
    * agent `errored` with the error's message and no failover: another CLI would find the same.
    */
-  prepare?: (agentId: string) => Promise<{ cwd?: string } | undefined>;
+  prepare?: (agentId: string) => Promise<Prepared | undefined>;
   /** Limits on what it may spend; reaching one stops it in `budget_exceeded` until raised. */
   budget?: Budget;
   /**
@@ -73,6 +74,12 @@ export interface LaunchOnly {
   escalate?: Escalation;
   /** A second opinion on each turn that changed files (see review/); `among`: the providers a default reviewer is picked from. */
   review?: ReviewPlan;
+}
+
+/** What a launch's `prepare` changes of it: the folder its CLI starts in, and servers added to its session's. */
+export interface Prepared {
+  cwd?: string;
+  mcpServers?: McpServerSpec[];
 }
 
 /** What `launch` needs: the session spec and what only the supervisor reads (see LaunchOnly). */

@@ -50,6 +50,8 @@ export function startWhenPrepared(record: AgentRecord, host: SessionHost): void 
     (moved) => {
       record.prepared = true;
       if (moved?.cwd !== undefined) record.request = { ...record.request, cwd: moved.cwd };
+      if (moved?.mcpServers !== undefined && moved.mcpServers.length > 0)
+        record.request = { ...record.request, mcpServers: [...(record.request.mcpServers ?? []), ...moved.mcpServers] };
       if (current()) spawnSession(record, host);
     },
     (error: unknown) => {

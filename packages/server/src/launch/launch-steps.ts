@@ -77,7 +77,7 @@ export async function ownEntryFor(providers: readonly string[], cwd: string): Pr
 }
 
 /** The scope a sub-agent's own tools act in: one level deeper, within what it was granted, under the launching agent's lineage. */
-export function scopeOf(deps: ToolDeps, id: string, granted: Grant): AgentScope {
+export function scopeOf(deps: { depth: number; lineage?: readonly string[] | undefined }, id: string, granted: Grant): AgentScope {
   const tools = granted.level === LEVEL.bypassPermissions ? undefined : (granted.tools ?? []);
   return { id, depth: deps.depth + 1, ceiling: { level: granted.level, tools }, lineage: [...(deps.lineage ?? []), id] };
 }

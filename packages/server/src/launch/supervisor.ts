@@ -1,9 +1,8 @@
-import { Supervisor, type PermissionEvent, type RateLimitStore } from "@subagent-mcp/core";
+import { Supervisor, type LaunchGate, type PermissionEvent, type RateLimitStore } from "@subagent-mcp/core";
 import { AuditLog, describeRequest } from "@subagent-mcp/permissions";
 import { createSandbox, type Sandbox } from "@subagent-mcp/sandbox";
 import { createDrivers, runCheckCommand } from "@subagent-mcp/drivers";
 import { turnCost } from "@subagent-mcp/usage";
-import type { LaunchGate } from "./launch-gate.js";
 import { withDefaults, type EffectiveConfig } from "@subagent-mcp/config";
 import type { AgentSpans } from "@subagent-mcp/tracing";
 import { definedFields } from "@subagent-mcp/contract/fields";

@@ -3,7 +3,7 @@ import { registerTeamTools } from "@subagent-mcp/team";
 import type { ToolDeps } from "../deps.js";
 import { delegate, type CallContext } from "../tasks/serve.js";
 import { launchAgent, type LaunchArgs } from "./launch.js";
-import { gated } from "./launch-gate.js";
+import { gated } from "@subagent-mcp/core";
 
 /** The board tools: a sub-agent's (`member`) beside its messaging tools; the orchestrator's, which launch members as launch_agent does. */
 export function registerBoardTools(server: McpServer, tools: ToolDeps, role: "member" | "orchestrator", starts: boolean): void {

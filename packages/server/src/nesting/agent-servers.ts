@@ -3,11 +3,10 @@
 // its own) and, with `messaging.children`, its messaging tools alone; both with the token the tree
 // issued it, both made by the first launch that hands one.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { McpServerSpec } from "@subagent-mcp/core";
+import type { LaunchGate, McpServerSpec } from "@subagent-mcp/core";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import type { TokenEndpoint, ServerKind } from "@subagent-mcp/mcp-transport/loopback";
 import { OnFirstUse } from "../runtime/first-use.js";
-import type { LaunchGate } from "../launch/launch-gate.js";
 import { MESSAGING_TOOLS, withheldMessaging } from "../tools/messages.js";
 import { CHILD_SERVER, OWN_SERVER } from "../launch/launch-steps.js";
 import type { AgentTree, AgentScope } from "./agent-tree.js";

@@ -1,13 +1,14 @@
-import { Pool, type PoolAgentSpec, type ResetStrategy } from "@subagent-mcp/core";
+import { Pool, type McpServerSpec, type PoolAgentSpec, type Prepared, type ResetStrategy } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "../errors.js";
 import { passedServers, type PassedServers } from "../launch/passed-servers.js";
-import { CHILD_SERVER } from "../launch/launch-steps.js";
+import { CHILD_SERVER, ownEntryFor, scopeOf } from "../launch/launch-steps.js";
+import type { AgentScope } from "../nesting/agent-tree.js";
 import { isCodedError } from "@subagent-mcp/errors";
 import { checkDepth } from "../nesting/depth.js";
 import { childEnv } from "@subagent-mcp/config";
-import { checkOf, LINEAGE_ENV } from "@subagent-mcp/contract";
+import { checkOf, DEPTH_ENV, LINEAGE_ENV } from "@subagent-mcp/contract";
 import type { FleetAccess } from "../deps.js";
 import type { Runtime } from "../runtime/runtime.js";
 import type { AgentWorktrees } from "@subagent-mcp/worktrees";
@@ -45,6 +46,7 @@ export class PoolCatalog {
   #specs = new Map<string, PoolAgentSpec>();
   readonly #worktrees: AgentWorktrees;
   readonly #fleet: (() => Promise<FleetAccess>) | undefined;
+  readonly #hand: ((scope: AgentScope) => Promise<McpServerSpec[]>) | undefined;
 
   constructor(
     { supervisor, worktrees }: Pick<Runtime, "supervisor" | "worktrees">,
@@ -56,9 +58,12 @@ export class PoolCatalog {
       lineage?: Lineage;
       permissions?: PermissionRules;
       fleet?: () => Promise<FleetAccess>;
+      /** The servers a replica here is handed on this server's agent endpoint: its own tools, for its scope. */
+      hand?: (scope: AgentScope) => Promise<McpServerSpec[]>;
     } = {},
   ) {
-    const { lineage, permissions, fleet, ...poolOptions } = options;
+    const { lineage, permissions, fleet, hand, ...poolOptions } = options;
+    this.#hand = hand;
     this.#worktrees = worktrees;
     this.#fleet = fleet;
     this.#lineage = lineage ?? { depth: 0, maxDepth: 2, ceiling: undefined };
@@ -113,7 +118,8 @@ export class PoolCatalog {
       const asks = asking(d.permissionMode, granted.level, () => this.#rules.get(d.name) ?? this.#configRules, cwd, d.allowedTools);
       let spec: PoolAgentSpec;
       try {
-        spec = await this.#placed(d, this.#isolated(d, specOf(d, cwd, granted, this.#lineage, this.#returnOnAsk(d.name, asks), passed)));
+        const base = specOf(d, cwd, granted, this.#lineage, this.#returnOnAsk(d.name, asks), passed);
+        spec = await this.#placed(d, await this.#handed(d, this.#isolated(d, base), granted));
       } catch (error) {
         if (!(error instanceof ServerError)) throw error;
         this.#refused.set(d.name, error);
@@ -150,6 +156,24 @@ export class PoolCatalog {
       ...spec,
       launch: { ...spec.launch, placement: { machine: d.machine, driver: fleet.driverAt(d.machine, d.provider) } },
     };
+  }
+
+  // A replica here whose CLI would start our own entry (setup's) is handed ours instead, issued for
+  // its id as it starts: its tools act for it in this server (one level deeper, within its grant,
+  // seeing only the agents it starts), and its CLI starts no server process of its own.
+  async #handed(d: PoolDefinition, spec: PoolAgentSpec, granted: Grant): Promise<PoolAgentSpec> {
+    const hand = this.#hand;
+    if (hand === undefined || d.machine !== undefined) return spec;
+    const own = await ownEntryFor([d.provider], spec.launch.cwd);
+    if (own === undefined) return spec;
+    const { prepare, mcpEnv: _full, ...launch } = spec.launch;
+    const lineage = this.#lineage;
+    const handed = async (agentId: string): Promise<Prepared> => {
+      const moved = await prepare?.(agentId);
+      return { ...moved, mcpServers: await hand(scopeOf(lineage, agentId, granted)) };
+    };
+    // As a launched agent's, its environment holds only its depth: the one server knows the rest.
+    return { ...spec, launch: { ...launch, ownEntry: own, env: { [DEPTH_ENV]: String(lineage.depth + 1) }, prepare: handed } };
   }
 
   // Replicas of an isolated definition each make a worktree as they start and keep each task's work on a branch of its own.

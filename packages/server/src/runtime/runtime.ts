@@ -3,7 +3,7 @@
 // caps' watch and the agents' worktrees. A tool reaches them as `await deps.runtime()`; a part made
 // with the supervisor is added here, and nowhere else.
 import { liveUsage, definedFields } from "@subagent-mcp/contract";
-import type { Supervisor } from "@subagent-mcp/core";
+import type { LaunchGate, Supervisor } from "@subagent-mcp/core";
 import type { AgentSpans } from "@subagent-mcp/tracing";
 import { stateDir } from "@subagent-mcp/state";
 import type { PriceTable } from "@subagent-mcp/usage/schema";
@@ -13,7 +13,6 @@ import { homedir } from "node:os";
 import type { ServerDeps } from "../deps.js";
 import { OnFirstUse } from "./first-use.js";
 import { AgentJournal } from "@subagent-mcp/journal";
-import type { LaunchGate } from "../launch/launch-gate.js";
 import type { AgentWorktrees } from "@subagent-mcp/worktrees";
 
 /** The server's parts that live as long as its supervisor. */

@@ -4,7 +4,7 @@ import { LaunchAgentOutput, LaunchOptionsSchema } from "@subagent-mcp/contract";
 import { BranchSchema, CATEGORY_DESCRIPTIONS, TaskCategorySchema } from "@subagent-mcp/routing";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
-import { gated } from "../launch/launch-gate.js";
+import { gated } from "@subagent-mcp/core";
 import { guard } from "../answers/result.js";
 import { objectOf } from "../answers/schemas.js";
 import { launchAgent } from "../launch/launch.js";

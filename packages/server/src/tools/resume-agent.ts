@@ -1,9 +1,8 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { BudgetSchema } from "@subagent-mcp/core";
+import { BudgetSchema, gated } from "@subagent-mcp/core";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
 import { WorktreeOutSchema } from "@subagent-mcp/contract";
-import { gated } from "../launch/launch-gate.js";
 import { guard } from "../answers/result.js";
 import { AgentIdSchema, ProviderSchema, StatusSchema, objectOf } from "../answers/schemas.js";
 import { resumeAgent } from "../launch/resume.js";

@@ -2,7 +2,7 @@ import { objectOf } from "../answers/schemas.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ToolDeps } from "../deps.js";
-import { gated } from "../launch/launch-gate.js";
+import { gated } from "@subagent-mcp/core";
 import { guard, ok } from "../answers/result.js";
 import { ReplicaSchema } from "@subagent-mcp/contract";
 import { replicaOut } from "./list-pool.js";

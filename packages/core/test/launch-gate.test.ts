@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { gated, LaunchGate } from "../src/launch/launch-gate.js";
+import { gated, LaunchGate } from "../src/admission/launch-gate.js";
 
 describe("LaunchGate", () => {
   beforeEach(() => {
