@@ -6,7 +6,7 @@ import { bin, startE2E, startWorker, waitFor, type E2E } from "./e2e.js";
 
 // The user's Redis password (and the fleet key) never reaches a sub-agent: not the environment of a server's agent
 // (its messaging goes through the parent's endpoint), nor that of a worker's session (only its
-// messaging server gets the mailbox settings).
+// the worker, which serves its messaging tools itself, holds the mailbox settings).
 
 const PASSWORD = "hunter2-redis-secret-4471";
 const FLEET_KEY = "fleet-key-in-env-5512-abcdefgh";

@@ -29,7 +29,7 @@ type Ctx = { home: string; env: Record<string, string | undefined> };
  * its mailbox URL) and the state folder (servers' control tokens, the spend ledger, rate limits,
  * owner keys, receipts' indexes, workers' folders). Shown again: agent definitions (read-only),
  * the journals and worktrees (where agents work and nested servers journal), the nested servers'
- * marks (a tree kill finds them there), the Maildir (a worker session's messaging server), and,
+ * marks (a tree kill finds them there), the Maildir (a nested server's messaging tools), and,
  * read-only, what a nested server reads to hold its launches (the spend ledger, rate-limit windows
  * and trust records) and workers' presence.
  * `configCopy`: the user's config without its secrets, shown in its place.
@@ -38,7 +38,7 @@ export function privateView(ctx: Ctx, configCopy?: string): SandboxView {
   const config = configDir(ctx);
   const state = stateDir(ctx);
   const s = stateLayout(state);
-  // The Maildir too: a worker's session reaches its mailbox through a messaging server its CLI starts.
+  // The Maildir too: a nested server (one a sub-agent's CLI starts from its config) speaks for its mailbox there.
   const writable = [s.agents, s.worktrees, join(s.servers, "nested"), s.mail];
   // Made now (private, as ours are) so that a folder created later is not one the sandbox failed
   // to hide or show; one that exists keeps its mode.

@@ -24,7 +24,7 @@ export interface WorkerResult {
   toModel: Summary;
   /** Model response complete -> reply in the sender's mailbox (CLI turn end + reply + ack). */
   modelToReply: Summary;
-  /** The idle worker's process tree (Node worker + CLI + its messaging server), MB. */
+  /** The idle worker's process tree (the Node worker, which serves the session's messaging tools, and the CLI), MB. */
   idleTreeRssMb: number;
 }
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 
 import type { MailboxStore, Registration } from "@subagent-mcp/mailbox";
-import { MAILBOX_ENV, mailboxEnv, type MailboxConfig } from "@subagent-mcp/mailbox/config";
+import type { MailboxConfig } from "@subagent-mcp/mailbox/config";
 import type { TurnLog } from "@subagent-mcp/contract";
 import type { CliContext } from "../context.js";
 import { fail } from "../fail.js";
@@ -9,17 +9,13 @@ import { mailPlace, openMail, type MailOptions } from "./mailstore.js";
 import { errorMessage } from "@subagent-mcp/errors";
 import { definedFields } from "@subagent-mcp/contract/fields";
 
-/** A worker's side of the mail: its store, where it is, its presence entry, and what its session's processes need. */
+/** A worker's side of the mail: its store, where it is, and its presence entry. */
 export interface WorkerMail {
   store: MailboxStore;
   /** For the start-up line and --print: a Maildir directory or Redis's address, and the mailbox. */
   where: string;
   /** With Redis: how often claims of a same-named worker that died on another machine are taken over. */
   recoverEveryMs?: number;
-  /** The same mailbox for the session's own subagent-mcp server (its messaging tools). */
-  env: Record<string, string>;
-  /** Names of those variables, passed through the CLIs that filter their MCP servers' environment. */
-  envNames: string[];
   /** Records a turn in the presence entry. */
   onTurn(entry: TurnLog): void;
   /** Leaves: removes the presence entry and closes the connections. */
@@ -62,8 +58,6 @@ export async function workerMail(
     store,
     where,
     ...(place.root === undefined ? { recoverEveryMs: claimIdle * 1000 } : {}),
-    env: mailboxEnv(mailbox),
-    envNames: Object.values(MAILBOX_ENV),
     onTurn: (turn) => {
       registration?.turn(new Date(Date.parse(turn.at) + turn.latencyMs)).catch(() => undefined);
     },

@@ -10,7 +10,7 @@ import { definedFields } from "@subagent-mcp/contract/fields";
 
 // The two ends of `subagent-mcp worker`: the session it runs its turns in, and its run until a signal.
 
-/** A worker's session: its messaging tools and the ones given, its own subagent-mcp server one level deeper, what it was granted, its rules. */
+/** A worker's session: its messaging tools (served by the worker) and the ones given, one level deeper, what it was granted, its rules. */
 export function workerSession(o: {
   cwd: string;
   name: string;

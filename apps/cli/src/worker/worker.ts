@@ -15,7 +15,7 @@ import { z } from "zod";
 import { cliContext, type CliContext } from "../context.js";
 import { fail } from "../fail.js";
 import { secretsInEnv } from "../fleet/fleet.js";
-import { nestedServer } from "../mcp/nested.js";
+import { version } from "../version.js";
 import { runUntilStopped, workerSession } from "./worker-run.js";
 import { budgetCommandRan, budgetFlags, workerBudgetCommand } from "./worker-budget.js";
 import { workerMail } from "./worker-mail.js";
@@ -41,6 +41,14 @@ function extraServers(path: string | undefined): McpServerSpec[] {
   if (!parsed.success)
     fail(`--mcp-config ${path}: expected {"mcpServers": {"name": {"command": ..., "args": [...]}}} (${parsed.error.issues[0]?.message ?? ""})`);
   return Object.entries(parsed.data.mcpServers).map(([name, s]) => ({ name, command: s.command, args: s.args, env: s.env }));
+}
+
+/** The name the session's messaging server goes by: its tools are `mcp__subagent-mcp__reply` and the like. */
+const MAILBOX_SERVER = "subagent-mcp";
+
+// The session's messaging server as `--print` shows it: its address and token are made when the worker starts.
+function plannedMailbox(name: string): McpServerSpec {
+  return { name: MAILBOX_SERVER, url: `http://127.0.0.1:0/agents/${name}/mailbox`, headers: { Authorization: "Bearer <issued when the worker starts>" } };
 }
 
 function grantOrFail(request: { mode: string | undefined; tools: string[] | undefined }, env: Record<string, string | undefined>): Grant {
@@ -129,8 +137,9 @@ export const workerCommand = defineCommand({
     const provider = { data: providerOrFail(config, args.provider ?? definition?.provider ?? "claude", "--provider") };
     const userTools = list(args["allowed-tools"]) ?? definition?.allowedTools;
     const depth = depthFrom(process.env);
-    const servers = [nestedServer(name.data, depth + 1), ...extraServers(args["mcp-config"])];
-    const messaging = MESSAGING_TOOLS.map((t) => mcpToolName(provider.data, "subagent-mcp", t));
+    // Its messaging server comes first: served by this process once the mailbox is open (see below).
+    const servers = [plannedMailbox(name.data), ...extraServers(args["mcp-config"])];
+    const messaging = MESSAGING_TOOLS.map((t) => mcpToolName(provider.data, MAILBOX_SERVER, t));
     const model = args.model ?? definition?.model;
     const effort = args.effort ?? definition?.effort;
     const permissionMode = args["permission-mode"] ?? definition?.permissionMode;
@@ -161,15 +170,17 @@ export const workerCommand = defineCommand({
       { name: name.data, provider: provider.data, ...definedFields({ model }) },
       { maxAttempts, pollMs, register: !args.print, say },
     );
-    // The session's own subagent-mcp server (its messaging tools) reads the same mailboxes. The
-    // mailbox settings (a Redis URL may hold its password) go to that server only, never into the
-    // environment of the agent's CLI, where the agent could read them (the drivers leave them out of every CLI's).
-    spec.mcpServers = (spec.mcpServers ?? []).map((s, i) => (i === 0 && "env" in s ? { ...s, env: { ...s.env, ...mail.env } } : s));
     if (args.print) {
       printPlan(driver, spec, files, mail.where);
       await mail.close();
       return;
     }
+    // The session's messaging tools are this process's, on a loopback endpoint with a token for its
+    // mailbox: no server process of ours under the session, and the mailbox settings (a Redis URL may
+    // hold its password) stay in this process, out of every CLI's reach.
+    const { startNodeMessaging } = await import("@subagent-mcp/server/runtime");
+    const served = await startNodeMessaging(mail.store, version);
+    spec.mcpServers = (spec.mcpServers ?? []).map((s, i) => (i === 0 ? { ...served.serverFor(name.data), name: MAILBOX_SERVER } : s));
     await mail.store.pending(name.data).catch((error: unknown) => fail(`mailbox (${mail.where}): ${errorMessage(error)}`, 1)); // creates the mailbox, so broadcasts reach this worker from now on
     // Its session can read this process's environment (/proc/PID/environ): say what should not be in
     // it, once the mailbox works (a mailbox that fails says so in its one line).
@@ -214,7 +225,7 @@ export const workerCommand = defineCommand({
       where,
       log: files.logPath,
       once: args.once,
-      close: () => Promise.all([mail.close(), spending.close(), witness.close()]).then(() => undefined),
+      close: () => Promise.all([served.close(), mail.close(), spending.close(), witness.close()]).then(() => undefined),
       say,
     });
   },
