@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { TimelineRowSchema } from "@subagent-mcp/contract";
 import { descendants } from "@subagent-mcp/drivers";
 import { processAlive } from "@subagent-mcp/state";
@@ -8,6 +7,7 @@ import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { bin, startE2E, type E2E } from "./e2e.js";
+import { cmdline, isOurServer } from "./our-processes.js";
 import { until } from "./past-e2e.js";
 import { journalEnds, stop } from "./stop-e2e.js";
 
@@ -57,23 +57,6 @@ async function call<T = Record<string, unknown>>(s: E2E, name: string, args: Rec
   const result = await s.client.callTool({ name, arguments: args, _meta: { traceparent } }, undefined, { timeout: 300_000 });
   if (result.isError === true) throw new Error(`${name}: ${JSON.stringify(result.content)}\n${s.stderr()}`);
   return result.structuredContent as T;
-}
-
-function cmdline(pid: number): string[] {
-  try {
-    return readFileSync(`/proc/${String(pid)}/cmdline`, "utf8")
-      .split("\0")
-      .filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-// A subagent-mcp server process: our binary (as setup registers it, or installed) with no command or `mcp`
-// (a hook of ours, `hook claude`, is not one).
-function isOurServer(args: string[]): boolean {
-  const at = args.findIndex((a) => a === bin || a === "subagent-mcp" || a.endsWith("/subagent-mcp"));
-  return at >= 0 && (args[at + 1] === undefined || args[at + 1] === "mcp");
 }
 
 interface WaitOut {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TimelineRowSchema } from "@subagent-mcp/contract";
 import { descendants } from "@subagent-mcp/drivers";
@@ -7,6 +7,7 @@ import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { bin, startE2E, type E2E } from "./e2e.js";
+import { cmdline, isOurServer } from "./our-processes.js";
 
 // Pool replicas nest through the one server, with the real CLIs: after `setup`, each CLI's config
 // holds our entry, which would start a subagent-mcp server of the replica's own. A Claude Code, a
@@ -57,22 +58,6 @@ function definitions(env: CliEnvironment): void {
 const launchedId = (text: string): string | undefined => /Launched agent ([a-z0-9-]+)|"agent_id":\s*"([a-z0-9-]+)"/.exec(text)?.slice(1).find(Boolean);
 // Codex finds MCP tools by a tool search first ("found: ..."): only our tools' answers count.
 const toolResults = (r: FakeRequest): string[] => r.messages.filter((m) => m.role === "tool" && !m.text.startsWith("found:")).map((m) => m.text);
-
-function cmdline(pid: number): string[] {
-  try {
-    return readFileSync(`/proc/${String(pid)}/cmdline`, "utf8")
-      .split("\0")
-      .filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-// A subagent-mcp server process: our binary with no command or `mcp` (a hook of ours is not one).
-function isOurServer(args: string[]): boolean {
-  const at = args.findIndex((a) => a === bin || a === "subagent-mcp" || a.endsWith("/subagent-mcp"));
-  return at >= 0 && (args[at + 1] === undefined || args[at + 1] === "mcp");
-}
 
 const shownRequests = (fake: FakeModelServer): string =>
   JSON.stringify(fake.requests.map((q) => ({ reply: q.reply, user: q.lastUserText.slice(0, 80), tools: q.tools.filter((t) => t.includes("subagent")) })));

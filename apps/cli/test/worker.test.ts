@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { descendants } from "@subagent-mcp/drivers";
 import { afterEach, describe, expect, it } from "vitest";
 import { bin, startWorker as startWorkerIn } from "./e2e.js";
+import { cmdline, isOurServer } from "./our-processes.js";
 
 let env: CliEnvironment | undefined;
 let fake: FakeModelServer | undefined;
@@ -34,17 +35,12 @@ const startWorker = (e: CliEnvironment, vars: Record<string, string>, args: stri
 const send = (vars: Record<string, string>, cwd: string, args: string[]) =>
   execa(process.execPath, [bin, "send", ...args], { cwd, env: vars, extendEnv: false, reject: false });
 
-/** The processes under `pid` running our binary (a subagent-mcp server of the session's own would be one), with their command lines. */
-function oursUnder(pid: number): string[] {
-  return descendants(pid).flatMap((child) => {
-    try {
-      const args = readFileSync(`/proc/${child}/cmdline`, "utf8").split("\0");
-      return args.includes(bin) ? [args.join(" ")] : [];
-    } catch {
-      return [];
-    }
-  });
-}
+/** The subagent-mcp servers under `pid` (one its session's CLI started would be one), by their command lines. */
+const oursUnder = (pid: number): string[] =>
+  descendants(pid)
+    .map(cmdline)
+    .filter(isOurServer)
+    .map((args) => args.join(" "));
 
 /** The worker logs a turn just after its reply and ack: wait for the line rather than race it. */
 const logged = (files: WorkerFiles, count: number) => until(`${count} logged turn(s)`, () => (files.turns().length >= count ? files.turns() : undefined));
@@ -368,6 +364,42 @@ describe.each(["codex", "gemini", "qwen"] as const)("subagent-mcp worker with th
     else expect(turns[0]?.tools).toContain("tool_search");
     expect(turns[0]?.tools.some((t) => t.includes("launch_agent"))).toBe(false);
     // Its messaging tools are the worker's own, on its loopback endpoint: no process of ours runs under it.
+    expect(oursUnder(w.proc.pid ?? 0)).toEqual([]);
+  }, 240_000);
+});
+
+describe.each(["claude", "codex", "gemini"] as const)("subagent-mcp worker with the real %s, after setup", (cli) => {
+  it("answers through the messaging tools it serves, in place of the entry of ours its CLI's config holds: no server of ours under it", async () => {
+    const f = (fake = await startFakeFor(cli));
+    const e = (env = await loopbackEnv(cli, f));
+    const state = join(e.home, "state");
+    const vars = { ...e.env, XDG_STATE_HOME: state, [`SUBAGENT_MCP_${cli.toUpperCase()}_PATH`]: cliExecutable(cli), ENABLE_TOOL_SEARCH: "false" };
+    const setup = await execa(process.execPath, [bin, "setup", "--host", cli], { cwd: e.cwd, env: vars, extendEnv: false, reject: false });
+    expect(setup.exitCode, setup.stderr).toBe(0);
+    // The model sends its answer with the session's send_to, as each CLI names the served tool, then ends the turn.
+    const sendTo = { claude: "mcp__subagent-mcp__send_to", codex: "mcp__subagent_mcp__send_to", gemini: "mcp_subagent_mcp_send_to" }[cli];
+    f.script((req, nonce) => {
+      if (!req.lastUserText.includes("say hello")) return undefined;
+      if (!req.afterToolResult) return { kind: "tool", name: sendTo, input: { to: "observer", message: `${nonce} hello from the tool` } };
+      return { kind: "text", text: `${nonce} sent` };
+    });
+    const name = `${cli}-setup-helper`;
+    const w = await startWorker(e, vars, [
+      "--name",
+      name,
+      "--provider",
+      cli,
+      "--allowed-tools",
+      sendTo.replace("subagent_mcp", "subagent-mcp"),
+      ...(cli === "codex" ? ["--model", "gpt-5.5"] : []),
+    ]);
+    const mail = new Maildir(join(state, "subagent-mcp", "mail"));
+    mail.pending("observer");
+    const asked = await send(vars, e.cwd, [name, "say hello", "--from", "boss", "--wait", "--timeout", "180"]);
+    expect(asked.exitCode, `${asked.stderr}\nworker:\n${w.stderr()}\n${JSON.stringify(f.requests.map((r) => r.tools))}`).toBe(0);
+    // The tool's message reached the mailbox: the session called the worker's served send_to.
+    const got = mail.receive("observer").map((m) => m.body);
+    expect(got, JSON.stringify(got)).toContain(`${f.nonce} hello from the tool`);
     expect(oursUnder(w.proc.pid ?? 0)).toEqual([]);
   }, 240_000);
 });

@@ -181,6 +181,11 @@ export const workerCommand = defineCommand({
     const { startNodeMessaging } = await import("@subagent-mcp/server/runtime");
     const served = await startNodeMessaging(mail.store, version);
     spec.mcpServers = (spec.mcpServers ?? []).map((s, i) => (i === 0 ? { ...served.serverFor(name.data), name: MAILBOX_SERVER } : s));
+    // A CLI whose config has our entry (setup's) would start it beside this one, or under its name:
+    // the served one takes its place for the session, as for a launched agent.
+    const { registersUs } = await import("@subagent-mcp/hosts");
+    const found = await registersUs(provider.data, { home: ctx.home, cwd, env: process.env }).catch(() => ({ ours: false, others: [] }));
+    if (found.ours) spec.ownEntry = { name: MAILBOX_SERVER, others: found.others, in: [provider.data] };
     await mail.store.pending(name.data).catch((error: unknown) => fail(`mailbox (${mail.where}): ${errorMessage(error)}`, 1)); // creates the mailbox, so broadcasts reach this worker from now on
     // Its session can read this process's environment (/proc/PID/environ): say what should not be in
     // it, once the mailbox works (a mailbox that fails says so in its one line).
