@@ -5,6 +5,7 @@ import {
   benchMcp,
   benchPermissions,
   benchPool,
+  benchPoolNesting,
   benchFleet,
   benchServe,
   benchStartup,
@@ -25,7 +26,7 @@ import { DEFAULT_AGENT_NICE, type BuiltinProvider as Provider } from "@subagent-
 
 // Benchmarks print tables on stdout and write JSON under apps/bench/results/.
 // SUBAGENT_MCP_BENCH_RUNS scales the run count (default 5); SUBAGENT_MCP_BENCH_ONLY picks one
-// benchmark (cold-warm, startup, serve, tracing, mcp, tasks, decide, permissions, pool, hooks, worker, fleet, worktree, journal, journal-big, budget, caps, ownership, sandbox, mailbox, dashboard, routing, receipt-git, receipt-reader, scale, scale-fleet or scale-past; scale-past reads SUBAGENT_MCP_BENCH_PAST_AGENTS, scale-fleet SUBAGENT_MCP_BENCH_FLEET_NODES/_AGENTS/_INTERVAL_MS/_SECONDS); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100);
+// benchmark (cold-warm, startup, serve, tracing, mcp, tasks, decide, permissions, pool, pool-nesting, hooks, worker, fleet, worktree, journal, journal-big, budget, caps, ownership, sandbox, mailbox, dashboard, routing, receipt-git, receipt-reader, scale, scale-fleet or scale-past; scale-past reads SUBAGENT_MCP_BENCH_PAST_AGENTS, scale-fleet SUBAGENT_MCP_BENCH_FLEET_NODES/_AGENTS/_INTERVAL_MS/_SECONDS); SUBAGENT_MCP_BENCH_POOL_TASKS sets the pooled task count (100);
 // SUBAGENT_MCP_BENCH_BIN names the built subagent-mcp to measure (default apps/cli/dist/main.js); SUBAGENT_MCP_AGENT_NICE is handed
 // to every server the bench starts (the testkit's own default is 0) and is the bare CLIs' niceness (default 19, as shipped).
 process.env.SUBAGENT_MCP_AGENT_NICE ??= String(DEFAULT_AGENT_NICE);
@@ -52,6 +53,7 @@ const sections = [
   { names: ["permissions", "decide"], run: benchDecide },
   { names: ["permissions"], run: benchPermissions },
   { names: ["pool"], run: benchPool },
+  { names: ["pool", "pool-nesting"], run: benchPoolNesting },
   { names: ["hooks"], run: benchHooks },
   { names: ["worker"], run: benchWorker },
   { names: ["fleet"], run: benchFleet },

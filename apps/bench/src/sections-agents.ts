@@ -4,6 +4,7 @@ import { coldVsWarm, type ColdWarmResult } from "./startup/cold-warm.js";
 import { mcpBench } from "./mcp/mcp.js";
 import { permissionBench } from "./permissions/permissions.js";
 import { poolBench, type PoolResult } from "./pool/pool.js";
+import { poolNestingBench, type PoolNestingResult } from "./pool/pool-nesting.js";
 import { printTable } from "./stats.js";
 import { startupBench } from "./startup/startup.js";
 import { mailboxWake, workerBench, type WorkerResult } from "./mailbox/worker.js";
@@ -146,6 +147,33 @@ export async function benchPool({ runs, providers, save }: BenchContext): Promis
     rows.map((r) => [r.provider, r.reset.rssFirst, r.reset.rssLast, r.reset.rssMax, `${r.reset.rssGrowthPct}%`, `${r.naive.rssFirst}-${r.naive.rssMax}`]),
   );
   save("pool", { results: rows });
+}
+
+/** Pool replicas that may nest (setup done) against plain ones, through the built server: prints its table, saves its results. */
+export async function benchPoolNesting({ runs, providers, save }: BenchContext): Promise<void> {
+  const replicas = 3;
+  const rows: PoolNestingResult[] = [];
+  for (const provider of providers) rows.push(await poolNestingBench(provider, replicas, Math.max(1, Math.ceil(runs / 2))));
+  printTable(
+    `Pool nesting: ${replicas} replicas of one definition, each after its first task, in a HOME where \`setup --host\` was done against a plain one (ours = the server, its helpers and any server of ours a CLI started)`,
+    [
+      "cli",
+      "our processes: setup / plain",
+      "ours MB: setup / plain",
+      "ours per replica that may nest (MB)",
+      "CLIs MB: setup / plain",
+      "first task ms: setup / plain",
+    ],
+    rows.map((r) => [
+      r.provider,
+      `${r.setup.ourProcesses} / ${r.plain.ourProcesses}`,
+      `${r.setup.oursRssMb} / ${r.plain.oursRssMb}`,
+      r.oursPerReplicaMb,
+      `${r.setup.clisRssMb} / ${r.plain.clisRssMb}`,
+      `${r.setup.firstTask.median} / ${r.plain.firstTask.median}`,
+    ]),
+  );
+  save("pool-nesting", { results: rows });
 }
 
 /** The worker benchmark: runs it, prints its tables, saves its results. */
