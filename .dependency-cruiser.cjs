@@ -131,8 +131,8 @@ module.exports = {
       name: "cli-serves-mcp-only-here",
       severity: "error",
       comment:
-        "of the CLI, only what serves MCP imports the server package (mcp.ts, node.ts for its agents' messaging, and the files they alone use); every other command reads its config through @subagent-mcp/config",
-      from: { path: "^apps/cli/src/", pathNot: "^apps/cli/src/(mcp/mcp|fleet/node|fleet/node-messaging|fleet/fleet-access)\\.ts$" },
+        "of the CLI, only what serves MCP imports the server package (mcp.ts, node.ts for its agents' messaging, worker-mailbox.ts for a worker session's, and the files they alone use); every other command reads its config through @subagent-mcp/config",
+      from: { path: "^apps/cli/src/", pathNot: "^apps/cli/src/(mcp/mcp|fleet/node|fleet/node-messaging|fleet/fleet-access|worker/worker-mailbox)\\.ts$" },
       to: { path: "^packages/server/" },
     },
     {

@@ -3,11 +3,13 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { cliExecutable, loopbackEnv, startAllFakes, type CliEnvironment, type FakeModelServer } from "@subagent-mcp/testkit";
 import { readFileSync } from "node:fs";
 import { execa } from "execa";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
 
 /** The built `subagent-mcp` binary: SUBAGENT_MCP_BENCH_BIN (e.g. a copy of a build, measured while the workspace is rebuilt), else the workspace's. */
 export const serverBin = process.env.SUBAGENT_MCP_BENCH_BIN ?? join(import.meta.dirname, "..", "..", "cli", "dist", "main.js");
+/** Its folder: a process running a file of it is ours. */
+export const ourDist = dirname(serverBin);
 
 /** The built server on stdio behind the official MCP client, with the three real CLIs and their fakes. */
 export interface McpRig {

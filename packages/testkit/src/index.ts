@@ -19,6 +19,7 @@ export { mailboxConformance } from "./mailbox-conformance.js";
 export { freePort, startRedisServer, type RedisServer } from "./redis.js";
 export { spawnFleetNode, startFleetNode, writeFleetKey, type RunningNode } from "./fleet-node.js";
 export { spawnReady, type ReadyProcess } from "./spawn-ready.js";
+export { sampleTree, type TreeSample } from "./proc-tree.js";
 export { launchChromium } from "./browser.js";
 export type { Browser, BrowserContext, Page } from "playwright-core";
 export { writeBigJournal, type BigJournal } from "./big-journal.js";

@@ -6,25 +6,18 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { BuiltinProvider as Provider } from "@subagent-mcp/contract";
-import { mcpRig } from "../mcp-rig.js";
-import { sampleTree } from "../scale/scale-procs.js";
+import { mcpRig, ourDist } from "../mcp-rig.js";
+import { sampleTree, type TreeSample } from "@subagent-mcp/testkit";
 import { summarize, type Summary } from "../stats.js";
 
-export interface PoolNestingRun {
-  /** `setup --host <provider>` was done in the HOME: the replicas' CLIs have our entry. */
-  setup: boolean;
-  /** Our processes: the server, its helpers, any server of ours a CLI started. */
-  ourProcesses: number;
-  oursRssMb: number;
-  clisRssMb: number;
-  /** invoke -> answer, each replica's first task (its CLI's start included). */
-  firstTask: Summary;
-}
+/** Ours (the server, its helpers, any server of ours a CLI started) and the CLIs' after the tasks; invoke -> answer of each replica's first task (its CLI's start included). */
+export type PoolNestingRun = Pick<TreeSample, "ourProcesses" | "oursRssMb" | "clisRssMb"> & { firstTask: Summary };
 
 export interface PoolNestingResult {
   provider: Provider;
   replicas: number;
   plain: PoolNestingRun;
+  /** `setup --host <provider>` was done in the HOME: the replicas' CLIs have our entry. */
   setup: PoolNestingRun;
   /** Ours with setup over ours plain, per replica (MB). */
   oursPerReplicaMb: number;
@@ -48,8 +41,8 @@ async function run(provider: Provider, replicas: number, setup: boolean): Promis
         return performance.now() - start;
       }),
     );
-    const tree = sampleTree(r.pid);
-    return { setup, ourProcesses: tree.ourProcesses, oursRssMb: tree.oursRssMb, clisRssMb: tree.clisRssMb, firstTask: summarize(times) };
+    const tree = sampleTree(r.pid, ourDist);
+    return { ourProcesses: tree.ourProcesses, oursRssMb: tree.oursRssMb, clisRssMb: tree.clisRssMb, firstTask: summarize(times) };
   } finally {
     await r.close();
   }

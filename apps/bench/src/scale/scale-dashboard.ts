@@ -3,8 +3,8 @@
 // the load window; its rate, size, how late it shows a turn's end, and the dashboard's own RSS and CPU.
 import { get, type IncomingMessage } from "node:http";
 import type { CliEnvironment } from "@subagent-mcp/testkit";
-import { startDashboard } from "../mcp-rig.js";
-import { sampleTree, type TreeSample } from "./scale-procs.js";
+import { ourDist, startDashboard } from "../mcp-rig.js";
+import { sampleTree, type TreeSample } from "@subagent-mcp/testkit";
 import { summarize, type Summary } from "../stats.js";
 
 /** What the dashboard's stream and process did over the load window. */
@@ -123,13 +123,13 @@ export async function watchDashboard(env: CliEnvironment): Promise<DashboardWatc
   const rss: number[] = [];
   return {
     begin() {
-      start = { at: performance.now(), tree: sampleTree(dash.pid) };
+      start = { at: performance.now(), tree: sampleTree(dash.pid, ourDist) };
     },
     sample() {
-      rss.push(sampleTree(dash.pid).oursRssMb);
+      rss.push(sampleTree(dash.pid, ourDist).oursRssMb);
     },
     measure(from, to, turns) {
-      const end = sampleTree(dash.pid);
+      const end = sampleTree(dash.pid, ourDist);
       const seconds = (to - from) / 1_000;
       const inWindow = log.events.filter((e) => e.at >= from && e.at <= to);
       const bytes = inWindow.reduce((sum, e) => sum + e.bytes, 0);

@@ -5,8 +5,8 @@ import { loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SERVER_NAME, type LaunchAgentResult as Launched, type BuiltinProvider as Provider } from "@subagent-mcp/contract";
 import type { RecordedRequest } from "@subagent-mcp/testkit";
-import { mcpRig, type McpRig } from "../mcp-rig.js";
-import { sampleTree, type TreeSample } from "./scale-procs.js";
+import { mcpRig, ourDist, type McpRig } from "../mcp-rig.js";
+import { sampleTree, type TreeSample } from "@subagent-mcp/testkit";
 import { watchDashboard, type DashboardStream, type DashboardWatch } from "./scale-dashboard.js";
 import { recordedTurns, splitWait, type TurnTiming, type WaitSplit } from "./scale-split.js";
 import { summarize, type Summary } from "../stats.js";
@@ -200,7 +200,7 @@ async function probeLoop(r: McpRig, ids: string[], start: number, deadline: numb
 async function sampleLoop(pid: number, deadline: number, dash: DashboardWatch | undefined): Promise<TreeSample[]> {
   const out: TreeSample[] = [];
   while (performance.now() < deadline) {
-    out.push(sampleTree(pid));
+    out.push(sampleTree(pid, ourDist));
     dash?.sample();
     await sleep(1_000);
   }
@@ -227,11 +227,11 @@ export async function scaleRun(label: string, plan: Provider[], run: number, o: 
   let dash: DashboardWatch | undefined;
   try {
     await sleep(1_000);
-    const idle = sampleTree(r.pid);
+    const idle = sampleTree(r.pid, ourDist);
     const markers = new Markers(r);
     // The first agent alone: what the server loads once on first use is not a per-agent cost.
     const ids = await launchBatches(r, plan, run, 0, 1);
-    const first = sampleTree(r.pid);
+    const first = sampleTree(r.pid, ourDist);
     ids.push(...(await launchBatches(r, plan, run, 1, plan.length - 1)));
     const nth = await launchNth(r, markers, plan, run);
     ids.push(nth.id);
@@ -241,7 +241,7 @@ export async function scaleRun(label: string, plan: Provider[], run: number, o: 
     const idleProbes = await probeLoop(r, ids, performance.now(), performance.now() + o.idleProbeMs);
     // Opened after the idle probes: from here on a page follows the agents, as a user's would.
     dash = o.dashboard ? await watchDashboard(r.env) : undefined;
-    const before = sampleTree(r.pid);
+    const before = sampleTree(r.pid, ourDist);
     const t0 = performance.now();
     dash?.begin();
     const half = t0 + o.loadMs / 2;
@@ -251,7 +251,7 @@ export async function scaleRun(label: string, plan: Provider[], run: number, o: 
       Promise.all(ids.map((id, i) => agentLoop(r, markers, id, i, run, o, deadline, turnsOut))),
       probeLoop(r, ids, half, deadline),
       sampleLoop(r.pid, deadline, dash),
-      sleep(o.loadMs / 2).then(() => ({ tree: sampleTree(r.pid), at: performance.now(), load: loadavg()[0] ?? 0 })),
+      sleep(o.loadMs / 2).then(() => ({ tree: sampleTree(r.pid, ourDist), at: performance.now(), load: loadavg()[0] ?? 0 })),
     ]);
     const seconds = (mid.at - t0) / 1_000;
     const turns = turnsOut.ends.filter((at) => at <= mid.at).length;

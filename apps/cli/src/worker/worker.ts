@@ -15,7 +15,7 @@ import { z } from "zod";
 import { cliContext, type CliContext } from "../context.js";
 import { fail } from "../fail.js";
 import { secretsInEnv } from "../fleet/fleet.js";
-import { version } from "../version.js";
+import { MAILBOX_SERVER, plannedMailbox, serveMailbox } from "./worker-mailbox.js";
 import { runUntilStopped, workerSession } from "./worker-run.js";
 import { budgetCommandRan, budgetFlags, workerBudgetCommand } from "./worker-budget.js";
 import { workerMail } from "./worker-mail.js";
@@ -41,14 +41,6 @@ function extraServers(path: string | undefined): McpServerSpec[] {
   if (!parsed.success)
     fail(`--mcp-config ${path}: expected {"mcpServers": {"name": {"command": ..., "args": [...]}}} (${parsed.error.issues[0]?.message ?? ""})`);
   return Object.entries(parsed.data.mcpServers).map(([name, s]) => ({ name, command: s.command, args: s.args, env: s.env }));
-}
-
-/** The name the session's messaging server goes by: its tools are `mcp__subagent-mcp__reply` and the like. */
-const MAILBOX_SERVER = "subagent-mcp";
-
-// The session's messaging server as `--print` shows it: its address and token are made when the worker starts.
-function plannedMailbox(name: string): McpServerSpec {
-  return { name: MAILBOX_SERVER, url: `http://127.0.0.1:0/agents/${name}/mailbox`, headers: { Authorization: "Bearer <issued when the worker starts>" } };
 }
 
 function grantOrFail(request: { mode: string | undefined; tools: string[] | undefined }, env: Record<string, string | undefined>): Grant {
@@ -175,17 +167,8 @@ export const workerCommand = defineCommand({
       await mail.close();
       return;
     }
-    // The session's messaging tools are this process's, on a loopback endpoint with a token for its
-    // mailbox: no server process of ours under the session, and the mailbox settings (a Redis URL may
-    // hold its password) stay in this process, out of every CLI's reach.
-    const { startNodeMessaging } = await import("@subagent-mcp/server/runtime");
-    const served = await startNodeMessaging(mail.store, version);
-    spec.mcpServers = (spec.mcpServers ?? []).map((s, i) => (i === 0 ? { ...served.serverFor(name.data), name: MAILBOX_SERVER } : s));
-    // A CLI whose config has our entry (setup's) would start it beside this one, or under its name:
-    // the served one takes its place for the session, as for a launched agent.
-    const { registersUs } = await import("@subagent-mcp/hosts");
-    const found = await registersUs(provider.data, { home: ctx.home, cwd, env: process.env }).catch(() => ({ ours: false, others: [] }));
-    if (found.ours) spec.ownEntry = { name: MAILBOX_SERVER, others: found.others, in: [provider.data] };
+    // Its messaging tools are this process's (see worker-mailbox.ts).
+    const closeMailbox = await serveMailbox(spec, { name: name.data, provider: provider.data, mail: mail.store, home: ctx.home, cwd });
     await mail.store.pending(name.data).catch((error: unknown) => fail(`mailbox (${mail.where}): ${errorMessage(error)}`, 1)); // creates the mailbox, so broadcasts reach this worker from now on
     // Its session can read this process's environment (/proc/PID/environ): say what should not be in
     // it, once the mailbox works (a mailbox that fails says so in its one line).
@@ -230,7 +213,7 @@ export const workerCommand = defineCommand({
       where,
       log: files.logPath,
       once: args.once,
-      close: () => Promise.all([served.close(), mail.close(), spending.close(), witness.close()]).then(() => undefined),
+      close: () => Promise.all([closeMailbox(), mail.close(), spending.close(), witness.close()]).then(() => undefined),
       say,
     });
   },

@@ -1,8 +1,7 @@
-// Which processes in the server's tree are ours (the server, its helpers, any nested server of
-// ours) and which are the CLIs', and what ours hold: resident memory and CPU time, from /proc.
+// Which processes in a server's tree are ours (the server, its helpers, any nested server of ours)
+// and which are the CLIs', and what ours hold: resident memory and CPU time, from /proc. For the
+// benchmarks' and tests' measures of what an agent costs us.
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname } from "node:path";
-import { serverBin } from "../mcp-rig.js";
 
 interface Proc {
   pid: number;
@@ -14,7 +13,6 @@ interface Proc {
 
 /** The kernel's clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 const TICKS_PER_S = 100;
-const ourDist = dirname(serverBin);
 
 function readProc(pid: number): Proc | undefined {
   try {
@@ -39,12 +37,12 @@ function table(): Proc[] {
 }
 
 /** Ours: a process running our bundle, or a helper the server spawned that is no CLI (its guardian shell). */
-function isOurs(p: Proc, serverPid: number): boolean {
+function isOurs(p: Proc, serverPid: number, ourDist: string): boolean {
   return p.cmdline.includes(ourDist) || (p.ppid === serverPid && p.cmdline.startsWith("/bin/sh"));
 }
 
 /** The server's tree split into ours and the CLIs' (a CLI's children are the CLI's, unless they run our bundle). */
-function splitTree(serverPid: number): { ours: number[]; clis: number[] } {
+function splitTree(serverPid: number, ourDist: string): { ours: number[]; clis: number[] } {
   const procs = table();
   const children = new Map<number, Proc[]>();
   for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
@@ -52,7 +50,7 @@ function splitTree(serverPid: number): { ours: number[]; clis: number[] } {
   const clis: number[] = [];
   const walk = (pid: number): void => {
     for (const child of children.get(pid) ?? []) {
-      (isOurs(child, serverPid) ? ours : clis).push(child.pid);
+      (isOurs(child, serverPid, ourDist) ? ours : clis).push(child.pid);
       walk(child.pid);
     }
   };
@@ -79,8 +77,9 @@ export interface TreeSample {
   cliProcesses: number;
 }
 
-export function sampleTree(serverPid: number): TreeSample {
-  const { ours, clis } = splitTree(serverPid);
+/** A reading of the tree under `serverPid`, where a process is ours when it runs a file of `ourDist` (the built CLI's folder). */
+export function sampleTree(serverPid: number, ourDist: string): TreeSample {
+  const { ours, clis } = splitTree(serverPid, ourDist);
   const mb = (pids: number[]): number => Math.round(pids.reduce((sum, p) => sum + rssKb(p), 0) / 102.4) / 10;
   const cpuMs = (pids: number[]): number => (pids.reduce((sum, p) => sum + (readProc(p)?.ticks ?? 0), 0) * 1000) / TICKS_PER_S;
   return {
