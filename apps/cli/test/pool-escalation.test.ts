@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CliEnvironment } from "@subagent-mcp/testkit";
+import { descendants } from "@subagent-mcp/drivers";
 import { bin, startE2E, type E2E } from "./e2e.js";
+import { cmdline, isOurServer } from "./our-processes.js";
 
 // A pool definition's escalate, through the built server and the real CLIs: a task whose check fails
 // after the replica's turn goes to the stronger candidate of the definition's category.
@@ -99,6 +101,31 @@ describe("pool definitions that escalate", () => {
       expect(polled).toMatchObject({ provider: "claude", model: expect.stringContaining("opus") as string });
       const pool = await s.call<{ agents: { agent: string; replicas: { agent_id?: string }[] }[] }>("list_pool");
       expect(pool.agents.find((a) => a.agent === "flash")?.replicas.map((r) => r.agent_id)).toContain(replicaId);
+    },
+  );
+
+  it(
+    "after setup, the replica and the stronger agent its task escalates to are handed this server's tools: no server of ours under either CLI",
+    { timeout: 240_000 },
+    async () => {
+      const s = (e = await startE2E({ ENABLE_TOOL_SEARCH: "false" }, prepare(CHECK)));
+      for (const args of [
+        ["setup", "--host", "gemini,claude"],
+        ["trust", "--root", s.env.cwd],
+      ]) {
+        const ran = await execa(process.execPath, [bin, ...args], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false, reject: false });
+        expect(ran.exitCode, ran.stderr).toBe(0);
+      }
+      const out = await s.call<Invoked>("invoke", { agent: "flash", task: "write the parser", timeout_s: 180 });
+      expect(out.status, JSON.stringify(out)).toBe("done");
+      expect(out.result?.startsWith(s.fakes.claude.nonce), out.result).toBe(true);
+      // Gemini CLI offers the handed server under its alias; Claude Code under our name, in place of the user's entry.
+      const geminiTurn = s.fakes.gemini.requests.find((r) => r.lastUserText.includes("write the parser"));
+      expect(geminiTurn?.tools).toContain("mcp_subagent_mcp_launch_agent");
+      const claudeTurn = s.fakes.claude.requests.find((r) => r.lastUserText.includes("write the parser"));
+      expect(claudeTurn?.tools).toContain("mcp__subagent-mcp__launch_agent");
+      const under = descendants(s.transport.pid ?? 0).map(cmdline);
+      expect(under.filter(isOurServer), JSON.stringify(under)).toEqual([]);
     },
   );
 

@@ -1,4 +1,4 @@
-import { Pool, type McpServerSpec, type PoolAgentSpec, type Prepared, type ResetStrategy } from "@subagent-mcp/core";
+import { Pool, type LaunchRequest, type McpServerSpec, type PoolAgentSpec, type Prepared, type ResetStrategy } from "@subagent-mcp/core";
 import { treeRssMb } from "@subagent-mcp/drivers";
 import type { PermissionRules } from "@subagent-mcp/permissions";
 import { ServerError } from "../errors.js";
@@ -44,6 +44,8 @@ export class PoolCatalog {
   #rules = new Map<string, PermissionRules>();
   /** Each startable definition's spec as last defined: an escalated task launches as its replicas do. */
   #specs = new Map<string, PoolAgentSpec>();
+  /** What each startable definition was granted, as of the last refresh. */
+  #grants = new Map<string, Grant>();
   readonly #worktrees: AgentWorktrees;
   readonly #fleet: (() => Promise<FleetAccess>) | undefined;
   readonly #hand: ((scope: AgentScope) => Promise<McpServerSpec[]>) | undefined;
@@ -80,6 +82,7 @@ export class PoolCatalog {
     this.#definitions = new Map(definitions.map((d) => [d.name, d]));
     this.#refused.clear();
     this.#specs.clear();
+    this.#grants.clear();
     // Replicas look their rules up per request: an edited definition's rules apply without a restart.
     this.#rules = new Map(definitions.map((d) => [d.name, mergeRules(this.#configRules, d.permissions)]));
     for (const d of definitions) {
@@ -127,6 +130,7 @@ export class PoolCatalog {
       }
       this.pool.define(spec);
       this.#specs.set(d.name, spec);
+      this.#grants.set(d.name, granted);
     }
   }
 
@@ -162,18 +166,38 @@ export class PoolCatalog {
   // its id as it starts: its tools act for it in this server (one level deeper, within its grant,
   // seeing only the agents it starts), and its CLI starts no server process of its own.
   async #handed(d: PoolDefinition, spec: PoolAgentSpec, granted: Grant): Promise<PoolAgentSpec> {
-    const hand = this.#hand;
-    if (hand === undefined || d.machine !== undefined) return spec;
-    const own = await ownEntryFor([d.provider], spec.launch.cwd);
-    if (own === undefined) return spec;
+    if (d.machine !== undefined) return spec;
     const { prepare, mcpEnv: _full, ...launch } = spec.launch;
+    const handing = await this.#handing(d.provider, spec.launch.cwd, granted, prepare);
+    return handing === undefined ? spec : { ...spec, launch: { ...launch, ...handing } };
+  }
+
+  /**
+   * What the stronger agent of `name`'s escalated task runs with on `provider`, as a replica would:
+   * handed our tools where that CLI's config has our entry, else the environment a server of ours
+   * its CLI may start reads.
+   */
+  async escalationOf(name: string, provider: string): Promise<Pick<LaunchRequest, "env" | "mcpEnv" | "ownEntry" | "prepare">> {
+    const d = this.#definitions.get(name);
+    const granted = this.#grants.get(name);
+    if (d === undefined || granted === undefined) return {};
+    const handing = d.machine === undefined ? await this.#handing(provider, d.cwd ?? this.cwd, granted) : undefined;
+    return handing ?? { env: childEnv(this.#lineage, granted, undefined), mcpEnv: [...LINEAGE_ENV] };
+  }
+
+  // Our tools for an agent on `provider` in `cwd` whose CLI has our entry, issued for its id as it
+  // starts (after `prepare`), its environment holding only its depth, as a launched agent's: the one
+  // server knows the rest. Undefined where that CLI has no entry of ours.
+  async #handing(provider: string, cwd: string, granted: Grant, prepare?: LaunchRequest["prepare"]) {
+    const hand = this.#hand;
+    const own = hand === undefined ? undefined : await ownEntryFor([provider], cwd);
+    if (hand === undefined || own === undefined) return undefined;
     const lineage = this.#lineage;
-    const handed = async (agentId: string): Promise<Prepared> => {
-      const moved = await prepare?.(agentId);
-      return { ...moved, mcpServers: await hand(scopeOf(lineage, agentId, granted)) };
-    };
-    // As a launched agent's, its environment holds only its depth: the one server knows the rest.
-    return { ...spec, launch: { ...launch, ownEntry: own, env: { [DEPTH_ENV]: String(lineage.depth + 1) }, prepare: handed } };
+    const handed = async (agentId: string): Promise<Prepared> => ({
+      ...(await prepare?.(agentId)),
+      mcpServers: await hand(scopeOf(lineage, agentId, granted)),
+    });
+    return { ownEntry: own, env: { [DEPTH_ENV]: String(lineage.depth + 1) }, prepare: handed };
   }
 
   // Replicas of an isolated definition each make a worktree as they start and keep each task's work on a branch of its own.

@@ -112,7 +112,13 @@ export async function escalatePoolTask(
   };
   let view;
   try {
-    view = launchStronger(runtime, base, { name, task, from, out, check, category, next, rest, on: plan.on, command });
+    // Handed our tools as a replica is, where the stronger CLI's config has our entry (not the replica's worktree: it works in the same folder).
+    const { prepare: _prepare, ownEntry: _own, ...kept } = base;
+    view = launchStronger(
+      runtime,
+      { ...kept, ...(await catalog.escalationOf(name, next.provider)) },
+      { name, task, from, out, check, category, next, rest, on: plan.on, command },
+    );
   } catch (error) {
     turn?.release();
     throw error;
@@ -138,7 +144,7 @@ interface HandOver {
 
 // As its replicas launch (system prompt, grant, rules, budget, env), on the stronger candidate, in the same folder.
 function launchStronger({ supervisor, journal }: Runtime, base: NonNullable<ReturnType<PoolCatalog["launchOf"]>>, h: HandOver): AgentView {
-  const { prepare: _prepare, placement: _placement, model: _model, effort: _effort, ...launch } = base;
+  const { placement: _placement, model: _model, effort: _effort, ...launch } = base;
   // Journaled with its category, so that what it spends and how it does teach the category index.
   const id = journal?.claim();
   if (id !== undefined) journal?.expect(id, { category: h.category });
