@@ -1,6 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { ResultPromise } from "execa";
+import { execa, type ResultPromise } from "execa";
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -37,6 +37,11 @@ export function withUserConfig(config: Record<string, unknown>): (env: CliEnviro
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "config.json"), JSON.stringify(config));
   };
+}
+
+/** `subagent-mcp setup --host <hosts>` in `s`'s project and HOME, as a user runs it before starting a host: each CLI's config then holds our entry. */
+export function setupHosts(s: Pick<E2E, "env">, hosts: string) {
+  return execa(process.execPath, [bin, "setup", "--host", hosts], { cwd: s.env.cwd, env: s.env.env, extendEnv: false, reject: false });
 }
 
 /** `prepare` runs before the server starts: e.g. to write the user config it loads at start ({@link withUserConfig}). */

@@ -6,7 +6,7 @@ import { startOtlpReceiver, cliExecutable, type FakeModelServer, type FakeReques
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { bin, startE2E, type E2E } from "./e2e.js";
+import { bin, setupHosts, startE2E, type E2E } from "./e2e.js";
 import { cmdline, isOurServer } from "./our-processes.js";
 import { until } from "./past-e2e.js";
 import { journalEnds, stop } from "./stop-e2e.js";
@@ -91,12 +91,7 @@ describe("one agent tree in one server", () => {
     async () => {
       const r = (receiver = await startOtlpReceiver());
       const s = (e = await startE2E({ ...otelEnv(r), ENABLE_TOOL_SEARCH: "false", SUBAGENT_MCP_MAX_DEPTH: "3" }));
-      const setup = await execa(process.execPath, [bin, "setup", "--host", "claude,codex,gemini"], {
-        cwd: s.env.cwd,
-        env: s.env.env,
-        extendEnv: false,
-        reject: false,
-      });
+      const setup = await setupHosts(s, "claude,codex,gemini");
       expect(setup.exitCode, setup.stderr).toBe(0);
       const traceId = randomBytes(16).toString("hex");
       const hostSpan = randomBytes(8).toString("hex");

@@ -6,7 +6,7 @@ import { cliExecutable, type CliEnvironment, type FakeModelServer, type FakeRequ
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { bin, startE2E, type E2E } from "./e2e.js";
+import { bin, setupHosts, startE2E, type E2E } from "./e2e.js";
 import { cmdline, isOurServer } from "./our-processes.js";
 
 // Pool replicas nest through the one server, with the real CLIs: after `setup`, each CLI's config
@@ -80,12 +80,7 @@ describe("pool replicas nest through the one server", () => {
     { timeout: 480_000 },
     async () => {
       const s = (e = await startE2E({ ENABLE_TOOL_SEARCH: "false" }, definitions));
-      const setup = await execa(process.execPath, [bin, "setup", "--host", "claude,codex,gemini"], {
-        cwd: s.env.cwd,
-        env: s.env.env,
-        extendEnv: false,
-        reject: false,
-      });
+      const setup = await setupHosts(s, "claude,codex,gemini");
       expect(setup.exitCode, setup.stderr).toBe(0);
       // The definitions allow tools without asking: they are used once the user trusts the project.
       const trusted = await execa(process.execPath, [bin, "trust", "--root", s.env.cwd], { cwd: s.env.cwd, env: s.serverEnv, extendEnv: false, reject: false });
