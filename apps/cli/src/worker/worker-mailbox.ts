@@ -1,5 +1,6 @@
 import type { McpServerSpec, SessionSpec } from "@subagent-mcp/core";
 import type { MailboxStore } from "@subagent-mcp/mailbox";
+import { SERVER_NAME } from "@subagent-mcp/contract";
 import { version } from "../version.js";
 
 // A worker's session reaches its mailbox through messaging tools the worker process serves itself,
@@ -7,8 +8,8 @@ import { version } from "../version.js";
 // session, and the mailbox settings (a Redis URL may hold its password) stay in the worker, out of
 // every CLI's reach.
 
-/** The name the session's messaging server goes by: its tools are `mcp__subagent-mcp__reply` and the like. */
-export const MAILBOX_SERVER = "subagent-mcp";
+/** The name the session's messaging server goes by (our own name): its tools are `mcp__subagent-mcp__reply` and the like. */
+export const MAILBOX_SERVER = SERVER_NAME;
 
 /** The session's messaging server as `--print` shows it: its address and token are made when the worker starts. */
 export function plannedMailbox(name: string): McpServerSpec {
@@ -21,14 +22,11 @@ export function plannedMailbox(name: string): McpServerSpec {
  * one, or under its name: the served one takes its place for the session, as for a launched agent.
  * Returns what stops serving.
  */
-export async function serveMailbox(
-  spec: SessionSpec,
-  o: { name: string; provider: string; mail: MailboxStore; home: string; cwd: string },
-): Promise<() => Promise<void>> {
-  const [{ startNodeMessaging }, { registersUs }] = await Promise.all([import("@subagent-mcp/server/runtime"), import("@subagent-mcp/hosts")]);
+export async function serveMailbox(spec: SessionSpec, o: { name: string; provider: string; mail: MailboxStore; cwd: string }): Promise<() => Promise<void>> {
+  const { ownEntryFor, startNodeMessaging } = await import("@subagent-mcp/server/runtime");
   const served = await startNodeMessaging(o.mail, version);
   spec.mcpServers = (spec.mcpServers ?? []).map((s, i) => (i === 0 ? { ...served.serverFor(o.name), name: MAILBOX_SERVER } : s));
-  const found = await registersUs(o.provider, { home: o.home, cwd: o.cwd, env: process.env }).catch(() => ({ ours: false, others: [] }));
-  if (found.ours) spec.ownEntry = { name: MAILBOX_SERVER, others: found.others, in: [o.provider] };
+  const own = await ownEntryFor([o.provider], o.cwd);
+  if (own !== undefined) spec.ownEntry = own;
   return () => served.close();
 }

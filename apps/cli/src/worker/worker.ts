@@ -168,7 +168,7 @@ export const workerCommand = defineCommand({
       return;
     }
     // Its messaging tools are this process's (see worker-mailbox.ts).
-    const closeMailbox = await serveMailbox(spec, { name: name.data, provider: provider.data, mail: mail.store, home: ctx.home, cwd });
+    const closeMailbox = await serveMailbox(spec, { name: name.data, provider: provider.data, mail: mail.store, cwd });
     await mail.store.pending(name.data).catch((error: unknown) => fail(`mailbox (${mail.where}): ${errorMessage(error)}`, 1)); // creates the mailbox, so broadcasts reach this worker from now on
     // Its session can read this process's environment (/proc/PID/environ): say what should not be in
     // it, once the mailbox works (a mailbox that fails says so in its one line).
